@@ -1,0 +1,132 @@
+import { eq } from "drizzle-orm";
+import type { Db, Tx } from "../db/client.js";
+import { boundChats, type ChatPurpose, organizations } from "../db/schema.js";
+import { audit } from "./audit.js";
+
+export type BoundChat = typeof boundChats.$inferSelect & { organizationName: string | null };
+
+function selectBoundChats(db: Tx) {
+  return db
+    .select({
+      chatId: boundChats.chatId,
+      purpose: boundChats.purpose,
+      organizationId: boundChats.organizationId,
+      title: boundChats.title,
+      boundBy: boundChats.boundBy,
+      boundAt: boundChats.boundAt,
+      organizationName: organizations.name,
+    })
+    .from(boundChats)
+    .leftJoin(organizations, eq(organizations.id, boundChats.organizationId));
+}
+
+export function findBoundChat(db: Tx, chatId: number): BoundChat | undefined {
+  return selectBoundChats(db).where(eq(boundChats.chatId, chatId)).get();
+}
+
+export function chatOfOrganization(db: Tx, organizationId: number): number | undefined {
+  return db
+    .select({ chatId: boundChats.chatId })
+    .from(boundChats)
+    .where(eq(boundChats.organizationId, organizationId))
+    .get()?.chatId;
+}
+
+export type BindResult =
+  | { ok: true; replacedChatId: number | null }
+  | { ok: false; reason: "organization_not_found" | "organization_inactive" };
+
+/**
+ * Binds a group chat to an organization (its work chat) or as the curators' chat. A chat serves one
+ * purpose and an organization has one work chat: binding again moves it.
+ */
+export function bindChat(
+  db: Db,
+  input: { chatId: number; title: string; purpose: ChatPurpose; organizationId: number | null; actorId: number; now: Date },
+): BindResult {
+  return db.transaction((tx): BindResult => {
+    if (input.organizationId !== null) {
+      const organization = tx.select().from(organizations).where(eq(organizations.id, input.organizationId)).get();
+      if (!organization) return { ok: false, reason: "organization_not_found" };
+      if (!organization.active) return { ok: false, reason: "organization_inactive" };
+    }
+    const previous = tx.select().from(boundChats).where(eq(boundChats.chatId, input.chatId)).get();
+    const replaced =
+      input.organizationId === null
+        ? undefined
+        : tx.select().from(boundChats).where(eq(boundChats.organizationId, input.organizationId)).get();
+    if (replaced && replaced.chatId !== input.chatId) {
+      tx.delete(boundChats).where(eq(boundChats.chatId, replaced.chatId)).run();
+    }
+    tx.insert(boundChats)
+      .values({
+        chatId: input.chatId,
+        purpose: input.purpose,
+        organizationId: input.organizationId,
+        title: input.title,
+        boundBy: input.actorId,
+        boundAt: input.now,
+      })
+      .onConflictDoUpdate({
+        target: boundChats.chatId,
+        set: { purpose: input.purpose, organizationId: input.organizationId, title: input.title, boundBy: input.actorId, boundAt: input.now },
+      })
+      .run();
+    audit(tx, input.now, {
+      actorId: input.actorId,
+      entity: "chat",
+      entityId: input.chatId,
+      action: "bound",
+      fromState: previous ? describe(previous) : "unbound",
+      toState: describe(input),
+      details: { title: input.title, replacedChatId: replaced?.chatId ?? null },
+    });
+    return { ok: true, replacedChatId: replaced && replaced.chatId !== input.chatId ? replaced.chatId : null };
+  });
+}
+
+function describe(chat: { purpose: ChatPurpose; organizationId: number | null }): string {
+  return chat.purpose === "organization" ? `organization:${chat.organizationId}` : chat.purpose;
+}
+
+/** Unbinds a chat (by an admin, or because the bot was removed); returns what it was bound to. */
+export function unbindChat(
+  db: Db,
+  input: { chatId: number; actorId: number | null; reason: "admin" | "bot_removed"; now: Date },
+): BoundChat | undefined {
+  return db.transaction((tx) => {
+    const bound = findBoundChat(tx, input.chatId);
+    if (!bound) return undefined;
+    tx.delete(boundChats).where(eq(boundChats.chatId, input.chatId)).run();
+    audit(tx, input.now, {
+      actorId: input.actorId,
+      entity: "chat",
+      entityId: input.chatId,
+      action: "unbound",
+      fromState: describe(bound),
+      toState: "unbound",
+      details: { reason: input.reason, title: bound.title },
+    });
+    return bound;
+  });
+}
+
+/** A group upgraded to a supergroup gets a new id; the binding follows it. */
+export function migrateChat(db: Db, input: { fromChatId: number; toChatId: number; now: Date }): boolean {
+  return db.transaction((tx) => {
+    const moved = tx.update(boundChats).set({ chatId: input.toChatId }).where(eq(boundChats.chatId, input.fromChatId)).run();
+    if (moved.changes === 0) return false;
+    audit(tx, input.now, {
+      actorId: null,
+      entity: "chat",
+      entityId: input.toChatId,
+      action: "migrated",
+      details: { fromChatId: input.fromChatId },
+    });
+    return true;
+  });
+}
+
+export function listBoundChats(db: Db): BoundChat[] {
+  return selectBoundChats(db).orderBy(boundChats.title).all();
+}

@@ -1,0 +1,118 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { invites, organizations, type Role } from "../db/schema.js";
+import { audit } from "./audit.js";
+import { addMembership, grantRole, type TelegramProfile, upsertPerson } from "./people.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** 128 random bits, URL-safe: fits Telegram's deep-link limit (64 chars of A-Za-z0-9_-). */
+function newToken(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export interface CreatedInvite {
+  id: number;
+  token: string;
+  role: Role;
+  organizationId: number | null;
+  expiresAt: Date;
+}
+
+export function createInvite(
+  db: Db,
+  input: { actorId: number; role: Role; organizationId: number | null; ttlDays: number; now: Date },
+): CreatedInvite {
+  if ((input.role === "executor") !== (input.organizationId !== null)) {
+    throw new Error("an executor invite needs an organization, other roles must not have one");
+  }
+  const token = newToken();
+  const expiresAt = new Date(input.now.getTime() + input.ttlDays * DAY_MS);
+  return db.transaction((tx) => {
+    const row = tx
+      .insert(invites)
+      .values({
+        tokenHash: hashToken(token),
+        role: input.role,
+        organizationId: input.organizationId,
+        createdBy: input.actorId,
+        createdAt: input.now,
+        expiresAt,
+      })
+      .returning({ id: invites.id })
+      .get();
+    audit(tx, input.now, {
+      actorId: input.actorId,
+      entity: "invite",
+      entityId: row.id,
+      action: "created",
+      toState: "open",
+      details: { role: input.role, organizationId: input.organizationId, expiresAt: expiresAt.toISOString() },
+    });
+    return { id: row.id, token, role: input.role, organizationId: input.organizationId, expiresAt };
+  });
+}
+
+export type RevokeResult = "revoked" | "not_found" | "already_closed";
+
+export function revokeInvite(db: Db, inviteId: number, actorId: number, now: Date): RevokeResult {
+  return db.transaction((tx) => {
+    const row = tx.select().from(invites).where(eq(invites.id, inviteId)).get();
+    if (!row) return "not_found";
+    if (row.usedAt || row.revokedAt || row.expiresAt <= now) return "already_closed";
+    tx.update(invites).set({ revokedAt: now }).where(eq(invites.id, inviteId)).run();
+    audit(tx, now, { actorId, entity: "invite", entityId: inviteId, action: "revoked", fromState: "open", toState: "revoked" });
+    return "revoked";
+  });
+}
+
+export interface OpenInvite {
+  id: number;
+  role: Role;
+  organizationName: string | null;
+  expiresAt: Date;
+}
+
+export function listOpenInvites(db: Db, now: Date): OpenInvite[] {
+  return db
+    .select({ id: invites.id, role: invites.role, organizationName: organizations.name, expiresAt: invites.expiresAt })
+    .from(invites)
+    .leftJoin(organizations, eq(organizations.id, invites.organizationId))
+    .where(and(isNull(invites.usedAt), isNull(invites.revokedAt), gt(invites.expiresAt, now)))
+    .orderBy(desc(invites.id))
+    .all();
+}
+
+export type RedeemResult =
+  | { ok: true; personId: number; role: Role; organizationName: string | null; alreadyHad: boolean }
+  | { ok: false; reason: "unknown" | "used" | "expired" | "revoked" | "organization_inactive" };
+
+/** Uses a one-time invite: registers the person and grants the role, all in one transaction. */
+export function redeemInvite(db: Db, token: string, profile: TelegramProfile, now: Date): RedeemResult {
+  return db.transaction((tx): RedeemResult => {
+    const invite = tx.select().from(invites).where(eq(invites.tokenHash, hashToken(token))).get();
+    if (!invite) return { ok: false, reason: "unknown" };
+    if (invite.usedAt) return { ok: false, reason: "used" };
+    if (invite.revokedAt) return { ok: false, reason: "revoked" };
+    if (invite.expiresAt <= now) return { ok: false, reason: "expired" };
+    const organization =
+      invite.organizationId === null
+        ? undefined
+        : tx.select().from(organizations).where(eq(organizations.id, invite.organizationId)).get();
+    if (organization && !organization.active) return { ok: false, reason: "organization_inactive" };
+
+    const personId = upsertPerson(tx, profile, now);
+    const granted =
+      invite.role === "executor" && organization
+        ? addMembership(tx, personId, organization.id, invite.createdBy, now)
+        : invite.role !== "executor" && grantRole(tx, personId, invite.role, invite.createdBy, now);
+    tx.update(invites).set({ usedAt: now, usedBy: personId }).where(eq(invites.id, invite.id)).run();
+    audit(tx, now, { actorId: personId, entity: "invite", entityId: invite.id, action: "used", fromState: "open", toState: "used" });
+    return { ok: true, personId, role: invite.role, organizationName: organization?.name ?? null, alreadyHad: !granted };
+  }, { behavior: "immediate" });
+}

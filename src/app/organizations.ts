@@ -1,0 +1,199 @@
+import { asc, count, eq, sql } from "drizzle-orm";
+import type { Db, Tx } from "../db/client.js";
+import { organizations } from "../db/schema.js";
+import type { OrganizationRow, RowProblem } from "../domain/organization-import.js";
+import { audit } from "./audit.js";
+
+export type Organization = typeof organizations.$inferSelect;
+
+export const PAGE_SIZE = 8;
+
+export function getOrganization(db: Tx, id: number): Organization | undefined {
+  return db.select().from(organizations).where(eq(organizations.id, id)).get();
+}
+
+function findByName(db: Tx, name: string): Organization | undefined {
+  return db
+    .select()
+    .from(organizations)
+    .where(sql`lower(${organizations.name}) = lower(${name}) or lower(${organizations.shortName}) = lower(${name})`)
+    .get();
+}
+
+export function organizationNameTaken(db: Tx, name: string, exceptId?: number): boolean {
+  const found = findByName(db, name);
+  return found !== undefined && found.id !== exceptId;
+}
+
+export function listOrganizations(
+  db: Db,
+  opts: { page: number; activeOnly?: boolean },
+): { items: Organization[]; page: number; pages: number } {
+  const where = opts.activeOnly ? eq(organizations.active, true) : undefined;
+  const total = db.select({ n: count() }).from(organizations).where(where).get()?.n ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const page = Math.min(Math.max(0, opts.page), pages - 1);
+  const items = db
+    .select()
+    .from(organizations)
+    .where(where)
+    .orderBy(asc(sql`lower(${organizations.name})`))
+    .limit(PAGE_SIZE)
+    .offset(page * PAGE_SIZE)
+    .all();
+  return { items, page, pages };
+}
+
+export type SaveResult = { ok: true; organization: Organization } | { ok: false; reason: "name_taken" | "not_found" };
+
+export function createOrganization(
+  db: Db,
+  input: { name: string; shortName: string | null; actorId: number; now: Date },
+): SaveResult {
+  return db.transaction((tx): SaveResult => {
+    if (findByName(tx, input.name)) return { ok: false, reason: "name_taken" };
+    const organization = tx
+      .insert(organizations)
+      .values({ name: input.name, shortName: input.shortName, createdAt: input.now })
+      .returning()
+      .get();
+    audit(tx, input.now, {
+      actorId: input.actorId,
+      entity: "organization",
+      entityId: organization.id,
+      action: "created",
+      toState: "active",
+      details: { name: input.name, shortName: input.shortName },
+    });
+    return { ok: true, organization };
+  });
+}
+
+export function renameOrganization(
+  db: Db,
+  input: { id: number; name: string; actorId: number; now: Date },
+): SaveResult {
+  return db.transaction((tx): SaveResult => {
+    const current = getOrganization(tx, input.id);
+    if (!current) return { ok: false, reason: "not_found" };
+    const clash = findByName(tx, input.name);
+    if (clash && clash.id !== input.id) return { ok: false, reason: "name_taken" };
+    const organization = tx
+      .update(organizations)
+      .set({ name: input.name })
+      .where(eq(organizations.id, input.id))
+      .returning()
+      .get();
+    audit(tx, input.now, {
+      actorId: input.actorId,
+      entity: "organization",
+      entityId: input.id,
+      action: "renamed",
+      details: { from: current.name, to: input.name },
+    });
+    return { ok: true, organization };
+  });
+}
+
+export function setOrganizationActive(
+  db: Db,
+  input: { id: number; active: boolean; actorId: number; now: Date },
+): SaveResult {
+  return db.transaction((tx): SaveResult => {
+    const current = getOrganization(tx, input.id);
+    if (!current) return { ok: false, reason: "not_found" };
+    if (current.active === input.active) return { ok: true, organization: current };
+    const organization = tx
+      .update(organizations)
+      .set({ active: input.active })
+      .where(eq(organizations.id, input.id))
+      .returning()
+      .get();
+    audit(tx, input.now, {
+      actorId: input.actorId,
+      entity: "organization",
+      entityId: input.id,
+      action: input.active ? "activated" : "deactivated",
+      fromState: current.active ? "active" : "inactive",
+      toState: input.active ? "active" : "inactive",
+    });
+    return { ok: true, organization };
+  });
+}
+
+export interface ImportReport {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+  rejected: RowProblem[];
+}
+
+/**
+ * Applies parsed rows in one transaction: a row whose name (or short name) exists updates that
+ * organization, others are created; parents may refer to rows of the same file.
+ */
+export function importOrganizations(
+  db: Db,
+  input: { rows: OrganizationRow[]; problems: RowProblem[]; actorId: number; now: Date; fileName: string },
+): ImportReport {
+  return db.transaction((tx) => {
+    const report: ImportReport = { created: [], updated: [], unchanged: [], rejected: [...input.problems] };
+    const inFile = new Set(input.rows.map((row) => row.name.toLowerCase()));
+    const accepted = input.rows.filter((row) => {
+      if (!row.parent || inFile.has(row.parent.toLowerCase()) || findByName(tx, row.parent)) return true;
+      report.rejected.push({ line: row.line, name: row.name, problem: "parent_not_found" });
+      return false;
+    });
+    const saved = new Map<string, number>();
+    for (const row of accepted) {
+      const existing = findByName(tx, row.name);
+      const values = { shortName: row.shortName, contact: row.contact };
+      let id: number;
+      if (!existing) {
+        id = tx
+          .insert(organizations)
+          .values({ name: row.name, ...values, createdAt: input.now })
+          .returning({ id: organizations.id })
+          .get().id;
+        report.created.push(row.name);
+      } else if (existing.shortName !== row.shortName || existing.contact !== row.contact) {
+        id = existing.id;
+        tx.update(organizations).set(values).where(eq(organizations.id, id)).run();
+        report.updated.push(row.name);
+      } else {
+        report.unchanged.push(row.name);
+        saved.set(row.name.toLowerCase(), existing.id);
+        continue;
+      }
+      saved.set(row.name.toLowerCase(), id);
+      audit(tx, input.now, {
+        actorId: input.actorId,
+        entity: "organization",
+        entityId: id,
+        action: existing ? "updated_by_import" : "created_by_import",
+        details: { name: row.name, ...values, fileName: input.fileName },
+      });
+    }
+    for (const row of accepted) {
+      const id = saved.get(row.name.toLowerCase());
+      const parentId = row.parent && (saved.get(row.parent.toLowerCase()) ?? findByName(tx, row.parent)?.id);
+      if (id !== undefined && parentId) {
+        tx.update(organizations).set({ parentId }).where(eq(organizations.id, id)).run();
+      }
+    }
+    audit(tx, input.now, {
+      actorId: input.actorId,
+      entity: "organization",
+      entityId: "*",
+      action: "imported",
+      details: {
+        fileName: input.fileName,
+        created: report.created,
+        updated: report.updated,
+        rejected: report.rejected.map((r) => ({ line: r.line, problem: r.problem })),
+      },
+    });
+    report.rejected.sort((a, b) => a.line - b.line);
+    return report;
+  });
+}

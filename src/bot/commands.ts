@@ -1,0 +1,43 @@
+import type { Api } from "grammy";
+import type { BotCommand } from "grammy/types";
+import { type Person, type Role, rolesOf } from "../domain/access.js";
+
+const COMMON: BotCommand[] = [
+  { command: "start", description: "Начало работы" },
+  { command: "help", description: "Справка" },
+];
+
+const BY_ROLE: Record<Role, BotCommand[]> = {
+  admin: [
+    { command: "invite", description: "Пригласить сотрудника" },
+    { command: "invites", description: "Действующие приглашения" },
+    { command: "orgs", description: "Органы и организации" },
+    { command: "org_add", description: "Добавить орган" },
+    { command: "chats", description: "Привязанные чаты" },
+  ],
+  curator: [],
+  executor: [],
+  head: [],
+};
+
+const GROUP: BotCommand[] = [
+  { command: "help", description: "Справка" },
+  { command: "bind", description: "Привязать чат к органу (администратор)" },
+  { command: "unbind", description: "Отвязать чат (администратор)" },
+];
+
+export function commandsFor(roles: Role[]): BotCommand[] {
+  const seen = new Set<string>();
+  return [...COMMON, ...roles.flatMap((role) => BY_ROLE[role])].filter((c) => !seen.has(c.command) && seen.add(c.command));
+}
+
+/** The menu everybody sees by default, and the one of group chats. */
+export async function setDefaultCommands(api: Api): Promise<void> {
+  await api.setMyCommands(COMMON, { scope: { type: "all_private_chats" } });
+  await api.setMyCommands(GROUP, { scope: { type: "all_group_chats" } });
+}
+
+/** A person's own menu in their private chat, matching their roles. */
+export async function setPersonCommands(api: Api, person: Person): Promise<void> {
+  await api.setMyCommands(commandsFor(rolesOf(person)), { scope: { type: "chat", chat_id: person.telegramId } });
+}

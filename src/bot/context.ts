@@ -1,0 +1,24 @@
+import type { ConversationFlavor } from "@grammyjs/conversations";
+import type { Context } from "grammy";
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import type { Person } from "../domain/access.js";
+
+/** What the bot's handlers need from the rest of the application. */
+export interface AppDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, "adminIds" | "inviteTtlDays"> & { timezone: string };
+  log: Logger;
+}
+
+export type BotContext = ConversationFlavor<
+  Context & {
+    app: AppDeps;
+    /** The registered person who sent this update, if any (re-read from the database on every update). */
+    person: Person | undefined;
+    log: Logger;
+  }
+>;

@@ -1,0 +1,14 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../context.js";
+import { t } from "../texts.js";
+
+/** Whatever no feature took: a private message gets a hint; group chatter is none of the bot's business. */
+export const fallback = new Composer<BotContext>();
+
+fallback.callbackQuery(/.*/, (ctx) => ctx.answerCallbackQuery({ text: t.staleButton, show_alert: true }));
+
+fallback.command("cancel", (ctx) => ctx.reply(t.nothingToCancel));
+
+fallback.chatType("private").on("message", async (ctx) => {
+  await ctx.reply(ctx.person ? t.notUnderstood : t.unknownPerson);
+});

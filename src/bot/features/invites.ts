@@ -1,0 +1,93 @@
+import { Composer, InlineKeyboard } from "grammy";
+import { createInvite, listOpenInvites, revokeInvite } from "../../app/invites.js";
+import { getOrganization } from "../../app/organizations.js";
+import { ROLES, type Role } from "../../db/schema.js";
+import { formatDeadline } from "../../domain/time-format.js";
+import { cb, ID, onAction } from "../callback-data.js";
+import type { BotContext } from "../context.js";
+import { organizationPicker } from "../keyboards.js";
+import { requirePermission, requirePrivate } from "../refuse.js";
+import { ROLE_NAMES, t } from "../texts.js";
+
+export const invites = new Composer<BotContext>();
+const admin = requirePermission("manageInvites");
+
+invites.command("invite", requirePrivate, admin, async (ctx) => {
+  const keyboard = new InlineKeyboard();
+  for (const role of ROLES) keyboard.text(ROLE_NAMES[role], cb("inv.role", role)).row();
+  await ctx.reply(t.invite.chooseRole, { reply_markup: keyboard });
+});
+
+invites.callbackQuery(onAction("inv.role", [ROLES.join("|")]), admin, async (ctx) => {
+  const role = ctx.match[1] as Role;
+  if (role === "executor") {
+    await showOrganizations(ctx, 0);
+    return;
+  }
+  await issue(ctx, role, null);
+});
+
+invites.callbackQuery(onAction("inv.page", [ID]), admin, (ctx) => showOrganizations(ctx, Number(ctx.match[1])));
+
+invites.callbackQuery(onAction("inv.org", [ID]), admin, async (ctx) => {
+  const organization = getOrganization(ctx.app.db, Number(ctx.match[1]));
+  if (!organization?.active) {
+    await ctx.answerCallbackQuery({ text: t.org.notFound, show_alert: true });
+    return;
+  }
+  await issue(ctx, "executor", organization.id);
+});
+
+async function showOrganizations(ctx: BotContext, page: number): Promise<void> {
+  const { keyboard, empty } = organizationPicker(ctx.app.db, {
+    page,
+    pickAction: "inv.org",
+    pageAction: "inv.page",
+    activeOnly: true,
+  });
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(empty ? t.invite.noOrganizations : t.invite.chooseOrganization, { reply_markup: keyboard });
+}
+
+async function issue(ctx: BotContext, role: Role, organizationId: number | null): Promise<void> {
+  const { db, clock, config } = ctx.app;
+  const person = ctx.person;
+  if (!person) return;
+  const invite = createInvite(db, { actorId: person.id, role, organizationId, ttlDays: config.inviteTtlDays, now: clock.now() });
+  const organization = organizationId === null ? undefined : getOrganization(db, organizationId);
+  const link = `https://t.me/${ctx.me.username}?start=${invite.token}`;
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(
+    t.invite.created(role, organization?.name ?? null, link, formatDeadline(invite.expiresAt, config.timezone)),
+    {
+      reply_markup: new InlineKeyboard().text(t.invite.revokeButton, cb("inv.rev", invite.id)),
+      link_preview_options: { is_disabled: true },
+    },
+  );
+}
+
+invites.command("invites", requirePrivate, admin, async (ctx) => {
+  const { db, clock, config } = ctx.app;
+  const open = listOpenInvites(db, clock.now());
+  if (open.length === 0) {
+    await ctx.reply(t.invite.listEmpty);
+    return;
+  }
+  const keyboard = new InlineKeyboard();
+  const lines = open.map((invite, i) => {
+    keyboard.text(`${t.invite.revokeButton} № ${i + 1}`, cb("inv.rev", invite.id)).row();
+    return `${i + 1}. ${t.invite.listItem(invite.role, invite.organizationName, formatDeadline(invite.expiresAt, config.timezone))}`;
+  });
+  await ctx.reply([t.invite.listTitle, ...lines].join("\n"), { reply_markup: keyboard });
+});
+
+invites.callbackQuery(onAction("inv.rev", [ID]), admin, async (ctx) => {
+  const { db, clock } = ctx.app;
+  const result = ctx.person ? revokeInvite(db, Number(ctx.match[1]), ctx.person.id, clock.now()) : "not_found";
+  if (result === "revoked") {
+    await ctx.answerCallbackQuery({ text: t.invite.revoked });
+    await ctx.reply(t.invite.revoked);
+  } else {
+    await ctx.answerCallbackQuery({ text: t.invite.alreadyClosed, show_alert: true });
+  }
+});

@@ -1,0 +1,34 @@
+import { Composer } from "grammy";
+import { redeemInvite } from "../../app/invites.js";
+import { findPerson } from "../../app/people.js";
+import { rolesOf } from "../../domain/access.js";
+import { setPersonCommands } from "../commands.js";
+import type { BotContext } from "../context.js";
+import { t } from "../texts.js";
+
+export const start = new Composer<BotContext>();
+
+const privateChat = start.chatType("private");
+
+privateChat.command("start", async (ctx) => {
+  const token = ctx.match.trim();
+  if (token === "") {
+    await ctx.reply(ctx.person ? t.help(rolesOf(ctx.person)) : t.unknownPerson);
+    if (ctx.person) await setPersonCommands(ctx.api, ctx.person);
+    return;
+  }
+  const { db, clock } = ctx.app;
+  const result = redeemInvite(db, token, ctx.from, clock.now());
+  if (!result.ok) {
+    await ctx.reply(ctx.person && result.reason === "used" ? t.alreadyRegistered : t.inviteRejected[result.reason]);
+    return;
+  }
+  ctx.log.info({ personId: result.personId, role: result.role }, "invite redeemed");
+  await ctx.reply(t.welcome(result.role, result.organizationName, result.alreadyHad));
+  const person = findPerson(db, ctx.from.id);
+  if (person) await setPersonCommands(ctx.api, person);
+});
+
+start.command("help", async (ctx) => {
+  await ctx.reply(t.help(ctx.person ? rolesOf(ctx.person) : []));
+});

@@ -1,0 +1,85 @@
+import { conversations, createConversation } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type Context, type Transformer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { sqliteConversationStorage } from "../db/conversation-storage.js";
+import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
+import type { AppDeps, BotContext } from "./context.js";
+import { chats } from "./features/chats.js";
+import { fallback } from "./features/fallback.js";
+import { invites } from "./features/invites.js";
+import { organizations } from "./features/organizations.js";
+import { start } from "./features/start.js";
+import { identify } from "./middlewares/identify.js";
+import { t } from "./texts.js";
+
+export interface BotOptions {
+  token: string;
+  apiRoot?: string | undefined;
+  /** Known bot identity (tests); otherwise fetched with getMe by bot.init(). */
+  botInfo?: UserFromGetMe;
+  deps: AppDeps;
+  /** Outgoing-request transformers (auto-retry, throttler); also installed inside conversations. */
+  transformers?: Transformer[];
+}
+
+/**
+ * Bump when a conversation's code changes in a way that makes stored replays invalid: stored
+ * conversations of an older version are dropped instead of replayed wrongly.
+ */
+const CONVERSATIONS_VERSION = 1;
+
+export function createBot(options: BotOptions): Bot<BotContext> {
+  const { deps } = options;
+  const bot = new Bot<BotContext>(options.token, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    client: options.apiRoot ? { apiRoot: options.apiRoot } : {},
+  });
+  const transformers = options.transformers ?? [];
+  for (const transformer of transformers) bot.api.config.use(transformer);
+
+  // Updates of one chat, and of one person, never run at the same time: conversations and
+  // state transitions see each other's results.
+  bot.use(sequentialize((ctx: Context) => [ctx.chatId, ctx.from?.id].filter((id) => id !== undefined).map(String)));
+  bot.use(async (ctx, next) => {
+    ctx.app = deps;
+    ctx.log = deps.log.child({ update_id: ctx.update.update_id });
+    ctx.person = undefined;
+    await next();
+  });
+
+  const guarded = bot.errorBoundary(async (error) => {
+    const ctx = error.ctx;
+    ctx.log.error({ err: error.error }, "update failed");
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t.error, show_alert: true });
+      else if (ctx.chat) await ctx.reply(t.error);
+    } catch (replyError) {
+      ctx.log.warn({ err: replyError }, "could not tell the person about the failure");
+    }
+  });
+  guarded.use(identify);
+  guarded.use(
+    conversations<BotContext, Context>({
+      storage: {
+        type: "key",
+        version: CONVERSATIONS_VERSION,
+        adapter: sqliteConversationStorage(deps.db, deps.clock),
+        getStorageKey: (ctx) => (ctx.chatId === undefined ? undefined : `${ctx.chatId}:${ctx.from?.id ?? ""}`),
+      },
+      plugins: [
+        async (ctx, next) => {
+          for (const transformer of transformers) ctx.api.config.use(transformer);
+          await next();
+        },
+      ],
+    }),
+  );
+  guarded.use(createConversation(addOrganizationFlow(deps), "addOrganization"));
+  guarded.use(createConversation(renameOrganizationFlow(deps), "renameOrganization"));
+
+  guarded.use(start, invites, organizations, chats, fallback);
+
+  bot.catch((error) => deps.log.error({ err: error.error, update_id: error.ctx.update.update_id }, "unhandled error"));
+  return bot;
+}

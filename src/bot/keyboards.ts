@@ -1,0 +1,35 @@
+import { InlineKeyboard } from "grammy";
+import { listOrganizations, type Organization } from "../app/organizations.js";
+import type { Db } from "../db/client.js";
+import { cb } from "./callback-data.js";
+
+/** Telegram shows about 64 characters of a button; long official names are cut with «…». */
+export function buttonLabel(text: string, max = 48): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function organizationName(org: Pick<Organization, "name" | "shortName">): string {
+  return org.shortName ? `${org.shortName} — ${org.name}` : org.name;
+}
+
+/**
+ * A paged list of organizations: one button per organization (`pickAction:<id>`) and ◀ ▶ buttons
+ * (`pageAction:<page>`) when the list is longer than a page.
+ */
+export function organizationPicker(
+  db: Db,
+  opts: { page: number; pickAction: string; pageAction: string; activeOnly?: boolean },
+): { keyboard: InlineKeyboard; empty: boolean } {
+  const { items, page, pages } = listOrganizations(db, { page: opts.page, activeOnly: opts.activeOnly ?? false });
+  const keyboard = new InlineKeyboard();
+  for (const org of items) {
+    const label = `${org.active ? "" : "⛔ "}${organizationName(org)}`;
+    keyboard.text(buttonLabel(label), cb(opts.pickAction, org.id)).row();
+  }
+  if (pages > 1) {
+    if (page > 0) keyboard.text("◀", cb(opts.pageAction, page - 1));
+    keyboard.text(`${page + 1}/${pages}`, cb("noop"));
+    if (page < pages - 1) keyboard.text("▶", cb(opts.pageAction, page + 1));
+  }
+  return { keyboard, empty: items.length === 0 };
+}

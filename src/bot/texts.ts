@@ -1,0 +1,166 @@
+/** Every word the bot says, in one place so the wording can be reviewed. Plain, polite, short. */
+import type { Role } from "../domain/access.js";
+import { type ImportFileProblem, MAX_IMPORT_ROWS } from "../domain/organization-import.js";
+
+export const ROLE_NAMES: Record<Role, string> = {
+  admin: "администратор",
+  curator: "куратор",
+  executor: "исполнитель",
+  head: "руководитель",
+};
+
+const ROLE_ABILITIES: Record<Role, string> = {
+  admin: "управлять органами, приглашениями и рабочими чатами",
+  curator: "регистрировать сообщения, направлять их исполнителям и согласовывать ответы",
+  executor: "принимать сообщения своего органа в работу и готовить ответы",
+  head: "получать срочные доклады о социально значимых сообщениях и ежемесячные отчёты",
+};
+
+const ROLE_COMMANDS: Record<Role, string[]> = {
+  admin: [
+    "/invite — пригласить сотрудника",
+    "/invites — действующие приглашения",
+    "/orgs — органы и организации",
+    "/org_add — добавить орган",
+    "Файл CSV или JSON — загрузить список органов",
+    "/bind — в групповом чате: привязать чат к органу",
+    "/unbind — в групповом чате: отвязать чат",
+    "/chats — привязанные чаты",
+  ],
+  curator: [],
+  executor: [],
+  head: [],
+};
+
+export const t = {
+  unknownPerson:
+    "Здравствуйте! Это служебный бот для работы с сообщениями граждан из открытых источников.\n\n" +
+    "Доступ выдаёт администратор: попросите у него ссылку-приглашение и откройте её.",
+  help(roles: Role[]): string {
+    if (roles.length === 0) return t.unknownPerson;
+    const lines = [`Ваши роли: ${roles.map((r) => ROLE_NAMES[r]).join(", ")}.`, ""];
+    for (const role of roles) lines.push(`Как ${ROLE_NAMES[role]} вы можете ${ROLE_ABILITIES[role]}.`);
+    const commands = roles.flatMap((r) => ROLE_COMMANDS[r]);
+    if (commands.length > 0) lines.push("", "Команды:", ...commands);
+    lines.push("", "/help — эта справка");
+    return lines.join("\n");
+  },
+  welcome(role: Role, organizationName: string | null, alreadyHad: boolean): string {
+    const where = organizationName ? ` органа «${organizationName}»` : "";
+    const head = alreadyHad
+      ? `У вас уже есть роль «${ROLE_NAMES[role]}»${where}.`
+      : `Готово! Вы зарегистрированы как ${ROLE_NAMES[role]}${where}.`;
+    return `${head}\nТеперь вы можете ${ROLE_ABILITIES[role]}.\n\nСправка — /help.`;
+  },
+  inviteRejected: {
+    unknown: "Эта ссылка-приглашение недействительна. Попросите администратора прислать новую.",
+    used: "Эта ссылка-приглашение уже использована. Если это были не вы, сообщите администратору и попросите новую.",
+    expired: "Срок действия ссылки-приглашения истёк. Попросите администратора прислать новую.",
+    revoked: "Эта ссылка-приглашение отозвана администратором. Попросите новую.",
+    organization_inactive: "Орган, в который вас приглашали, отключён. Обратитесь к администратору.",
+  },
+  alreadyRegistered: "Вы уже зарегистрированы. Справка — /help.",
+  refusal: "Это действие вам недоступно.",
+  refusalInGroup: (action: string) => `Команда ${action} доступна только администратору бота.`,
+  onlyPrivate: "Эта команда работает в личном чате с ботом.",
+  onlyGroup: "Эта команда работает в групповом чате: добавьте бота в рабочий чат и отправьте её там.",
+  staleButton: "Эта кнопка устарела. Откройте список заново.",
+  error: "Не получилось выполнить действие из-за внутренней ошибки. Попробуйте ещё раз через минуту.",
+  notUnderstood: "Не понял сообщение. Список команд — /help.",
+  nothingToCancel: "Сейчас нечего отменять.",
+
+  invite: {
+    chooseRole: "Кого пригласить?",
+    chooseOrganization: "Выберите орган для исполнителя:",
+    noOrganizations: "Сначала добавьте хотя бы один орган: /org_add или загрузите файл со списком.",
+    created: (role: Role, organizationName: string | null, link: string, expires: string) =>
+      `Приглашение для роли «${ROLE_NAMES[role]}»${organizationName ? ` в орган «${organizationName}»` : ""}.\n\n` +
+      `Перешлите эту ссылку сотруднику. Она одноразовая и действует до ${expires}:\n${link}`,
+    revokeButton: "Отозвать",
+    revoked: "Приглашение отозвано.",
+    alreadyClosed: "Это приглашение уже использовано, отозвано или истекло.",
+    listEmpty: "Действующих приглашений нет. Создать — /invite.",
+    listTitle: "Действующие приглашения:",
+    listItem: (role: Role, organizationName: string | null, expires: string) =>
+      `${ROLE_NAMES[role]}${organizationName ? ` — ${organizationName}` : ""}, до ${expires}`,
+  },
+
+  org: {
+    listTitle: (page: number, pages: number) => `Органы и организации${pages > 1 ? ` (стр. ${page + 1} из ${pages})` : ""}:`,
+    listEmpty: "Органов пока нет. Добавьте первый: /org_add, или пришлите файл CSV/JSON со списком.",
+    card: (name: string, shortName: string | null, active: boolean, chatTitle: string | null, members: number) =>
+      [
+        `«${name}»${shortName ? ` (${shortName})` : ""}`,
+        active ? "Действует" : "Отключён",
+        chatTitle ? `Рабочий чат: ${chatTitle}` : "Рабочий чат не привязан",
+        `Исполнителей: ${members}`,
+      ].join("\n"),
+    askName: "Пришлите полное название органа (например: «Министерство здравоохранения»). Отмена — /cancel.",
+    askShortName: "Пришлите краткое название (например: «Минздрав») или нажмите «Пропустить».",
+    askNewName: (name: string) => `Пришлите новое название для «${name}». Отмена — /cancel.`,
+    skip: "Пропустить",
+    badName: "Название должно быть текстом от 2 до 200 символов. Пришлите ещё раз или /cancel.",
+    nameTaken: "Орган с таким названием уже есть. Пришлите другое название или /cancel.",
+    nameTakenFinal: "Орган с таким названием уже есть, ничего не изменено. Список — /orgs.",
+    created: (name: string) => `Орган «${name}» добавлен. Пригласить исполнителя — /invite.`,
+    renamed: (name: string) => `Готово: орган теперь называется «${name}».`,
+    deactivated: (name: string) => `Орган «${name}» отключён: новые сообщения ему не направляются.`,
+    activated: (name: string) => `Орган «${name}» снова действует.`,
+    notFound: "Такого органа нет. Откройте список заново: /orgs.",
+    cancelled: "Отменено.",
+    buttonRename: "Переименовать",
+    buttonDeactivate: "Отключить",
+    buttonActivate: "Включить",
+    buttonBack: "К списку",
+  },
+
+  importReport: {
+    fileError: (reason: string) =>
+      `Файл не загружен, ничего не изменено: ${reason}.\n\n` +
+      "Ожидается CSV (с заголовком: название; краткое название; родитель; контакт) или JSON — массив объектов " +
+      "{name, short_name, parent, contact}.",
+    tooBig: "Файл слишком большой: до 1 МБ. Разделите список на части.",
+    wrongType: "Загрузить можно только файл .csv или .json со списком органов.",
+    title: (fileName: string) => `Загрузка «${fileName}»:`,
+    created: (names: string[]) => `Создано: ${names.length}${names.length ? ` — ${names.join(", ")}` : ""}`,
+    updated: (names: string[]) => `Обновлено: ${names.length}${names.length ? ` — ${names.join(", ")}` : ""}`,
+    unchanged: (n: number) => `Без изменений: ${n}`,
+    rejectedTitle: (n: number) => `Отклонено: ${n}`,
+    rejected: (line: number, name: string | null, problem: string) =>
+      `строка ${line}${name ? ` («${name}»)` : ""}: ${IMPORT_PROBLEMS[problem] ?? problem}`,
+  },
+
+  chat: {
+    chooseBinding: "К какому органу привязать этот чат? В него будут приходить карточки сообщений.",
+    curatorsChat: "Чат кураторов",
+    boundOrganization: (name: string) => `Этот чат привязан к органу «${name}». Сюда будут приходить карточки сообщений.`,
+    boundCurators: "Этот чат привязан как чат кураторов.",
+    movedFrom: (title: string) => `Прежний рабочий чат органа («${title}») отвязан.`,
+    unbound: "Чат отвязан: карточки сюда больше не приходят.",
+    notBound: "Этот чат ни к чему не привязан.",
+    botRemoved: (title: string, what: string) =>
+      `Бота удалили из чата «${title}» (${what}). Чат отвязан. Привяжите новый рабочий чат: добавьте бота и отправьте в нём /bind.`,
+    migrated: (title: string) => `Чат «${title}» стал супергруппой; привязка сохранена.`,
+    listEmpty: "Привязанных чатов нет. Добавьте бота в групповой чат и отправьте в нём /bind.",
+    listTitle: "Привязанные чаты:",
+    listItem: (title: string, what: string) => `${title} — ${what}`,
+    addedHint: "Здравствуйте! Администратор может привязать этот чат к органу командой /bind.",
+  },
+} as const;
+
+const IMPORT_PROBLEMS: Record<string, string> = {
+  empty_name: "нет названия",
+  name_too_long: "название длиннее 200 символов",
+  duplicate_in_file: "название повторяется в файле",
+  own_parent: "орган указан родителем самого себя",
+  parent_not_found: "вышестоящий орган не найден ни в файле, ни в справочнике",
+};
+
+export const IMPORT_FILE_PROBLEMS: Record<ImportFileProblem, string> = {
+  empty: "в файле нет строк с органами",
+  not_json: "это не JSON",
+  not_array: "в JSON ожидается массив органов",
+  no_name_column: "в первой строке нет столбца «название» (name)",
+  unclosed_quote: "не закрыта кавычка",
+  too_many_rows: `больше ${MAX_IMPORT_ROWS} строк — разделите список на части`,
+};

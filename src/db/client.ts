@@ -1,0 +1,51 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema.js";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+/** The handle a use-case writes through: the database itself or an open transaction. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
+
+export interface DatabaseHandle {
+  db: Db;
+  sqlite: Database.Database;
+  close(): void;
+}
+
+export class MigrationError extends Error {
+  override name = "MigrationError";
+}
+
+const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+
+/**
+ * Opens the database with the settings this bot relies on:
+ * - WAL, so report queries and the sweep read while an update writes;
+ * - synchronous=NORMAL, which in WAL mode never corrupts the database and loses at most the last
+ *   transactions on a power cut (not on a process crash) — the Bot API re-delivers unconfirmed updates;
+ * - foreign keys on, and a busy timeout so a second process on the same file waits instead of failing.
+ */
+export function openDatabase(path: string): DatabaseHandle {
+  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = drizzle(sqlite, { schema });
+  return { db, sqlite, close: () => sqlite.close() };
+}
+
+/** Applies pending migrations from drizzle/ in journal order; a failure names the migration folder. */
+export function applyMigrations(db: Db, folder = MIGRATIONS_FOLDER): void {
+  try {
+    migrate(db, { migrationsFolder: folder });
+  } catch (error) {
+    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    throw new MigrationError(`database migration failed (${folder}): ${cause}`);
+  }
+}

@@ -1,0 +1,44 @@
+/** Roles and what each may do. Pure: no grammY, no SQL. */
+
+export type Role = "admin" | "curator" | "executor" | "head";
+
+export interface Person {
+  id: number;
+  telegramId: number;
+  firstName: string;
+  lastName: string | null;
+  username: string | null;
+  /** Person-wide roles; "executor" is derived from memberships. */
+  roles: ReadonlySet<Exclude<Role, "executor">>;
+  organizationIds: readonly number[];
+}
+
+export function hasRole(person: Person | undefined, role: Role): boolean {
+  if (!person) return false;
+  if (role === "executor") return person.organizationIds.length > 0;
+  return person.roles.has(role);
+}
+
+export function rolesOf(person: Person): Role[] {
+  const order: Role[] = ["admin", "curator", "executor", "head"];
+  return order.filter((role) => hasRole(person, role));
+}
+
+export function displayName(person: Pick<Person, "firstName" | "lastName" | "username">): string {
+  const name = [person.firstName, person.lastName].filter(Boolean).join(" ");
+  return person.username ? `${name} (@${person.username})` : name;
+}
+
+/** Who may perform each administrative action; checked on every command and every button press. */
+export const PERMISSIONS = {
+  manageInvites: ["admin"],
+  manageOrganizations: ["admin"],
+  bindChats: ["admin"],
+  loadCalendar: ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(person: Person | undefined, permission: Permission): boolean {
+  return PERMISSIONS[permission].some((role) => hasRole(person, role));
+}

@@ -1,0 +1,28 @@
+export {
+  bundledCalendar,
+  type CalendarYear,
+  CalendarError,
+  loadCalendarFile,
+  mergeCalendars,
+  type ProductionCalendar,
+  parseProductionCalendar,
+  type YearStatus,
+  yearStatus,
+} from "./production-calendar.js";
+export {
+  DEFAULT_SCHEDULE,
+  formatMinutes,
+  type MinuteRange,
+  parseSchedule,
+  SHORT_DAY_MINUTES,
+  ScheduleError,
+  type WorkSchedule,
+} from "./schedule.js";
+export {
+  assertTimezone,
+  createWorkingTime,
+  localYear,
+  WorkingTime,
+  WorkingTimeError,
+  type WorkingTimeOptions,
+} from "./working-time.js";

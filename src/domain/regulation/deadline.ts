@@ -1,0 +1,105 @@
+import { TZDate } from "@date-fns/tz";
+import { addDays, startOfDay } from "date-fns";
+import type { WorkingTime } from "../calendar/index.js";
+import type { Anchor, Regulation, StepId, StepRule } from "./schema.js";
+
+export interface DeadlineOptions {
+  /** A shorter deadline set by the curator (Orenburg p.6), in working minutes; only for steps with curatorMayShorten. */
+  shortenedAnswerMinutes?: number;
+  /** Working minutes spent waiting for the author's clarification; only for steps with pausesForClarification. */
+  pausedWorkingMinutes?: number;
+}
+
+export type Anchors = Partial<Record<Anchor, Date>>;
+
+/** The moment a step's clock starts from, or undefined if that event has not happened. */
+export function stepStart(rule: StepRule, anchors: Anchors): Date | undefined {
+  return anchors[rule.anchor] ?? (rule.fallbackAnchor ? anchors[rule.fallbackAnchor] : undefined);
+}
+
+function addDuration(wt: WorkingTime, start: Date, rule: StepRule, duration: number): Date {
+  switch (rule.unit) {
+    case "workingMinutes":
+      return wt.addWorkingMinutes(start, duration);
+    case "workingHours":
+      return wt.addWorkingMinutes(start, duration * 60);
+    case "workingDays":
+      return rule.dayCounting === "endOfLastDay"
+        ? wt.endOfNthWorkingDayAfter(start, duration)
+        : wt.addWorkingDays(start, duration);
+    case "calendarHours":
+      return new Date(start.getTime() + duration * 3_600_000);
+    case "calendarDays": {
+      const local = new TZDate(start.getTime(), wt.timezone);
+      const end =
+        rule.dayCounting === "endOfLastDay" ? startOfDay(addDays(local, duration + 1)) : addDays(local, duration);
+      return new Date(end.getTime());
+    }
+    default:
+      throw new Error(`step has no unit: ${rule.clause}`);
+  }
+}
+
+function durationOf(rule: StepRule, opts: DeadlineOptions): number {
+  const full = rule.duration ?? 0;
+  const shortened = opts.shortenedAnswerMinutes;
+  if (!rule.curatorMayShorten || shortened === undefined || shortened <= 0) return full;
+  const fullMinutes = rule.unit === "workingHours" ? full * 60 : rule.unit === "workingMinutes" ? full : Number.NaN;
+  if (!(shortened < fullMinutes)) return full;
+  return rule.unit === "workingHours" ? shortened / 60 : shortened;
+}
+
+/**
+ * When `step` is due, given the incident's events so far; undefined when the preset has no such step or
+ * the event its clock starts from has not happened. "N hours before another step's deadline" steps
+ * (Orenburg p.9) are never earlier than their own start.
+ */
+export function stepDeadline(
+  reg: Regulation,
+  step: StepId,
+  anchors: Anchors,
+  wt: WorkingTime,
+  opts: DeadlineOptions = {},
+): Date | undefined {
+  const rule = reg.steps[step];
+  if (!rule) return undefined;
+  const start = stepStart(rule, anchors);
+  let deadline: Date | undefined;
+  if (rule.before) {
+    const target = stepDeadline(reg, rule.before.step, anchors, wt, opts);
+    if (!target) return undefined;
+    const minutes = rule.before.duration * (rule.before.unit === "workingHours" ? 60 : 1);
+    deadline = minutes === 0 ? target : wt.addWorkingMinutes(target, -minutes);
+    if (start && deadline < start) deadline = start;
+  } else {
+    if (!start) return undefined;
+    deadline = addDuration(wt, start, rule, durationOf(rule, opts));
+  }
+  const paused = rule.pausesForClarification ? (opts.pausedWorkingMinutes ?? 0) : 0;
+  return paused > 0 ? wt.addWorkingMinutes(deadline, paused) : deadline;
+}
+
+/**
+ * Reminder instants of a step, in working time: each fraction of the step's working time after `start`,
+ * and each "minutes before the end"; only those strictly between the clock's start and the deadline.
+ */
+export function reminderMoments(
+  reg: Regulation,
+  step: StepId,
+  start: Date,
+  deadline: Date,
+  wt: WorkingTime,
+): Date[] {
+  const rule = reg.steps[step];
+  if (!rule) return [];
+  const total = wt.workingMinutesBetween(start, deadline);
+  if (total <= 0) return [];
+  const clockStart = wt.nextWorkingMoment(start).getTime();
+  const moments = [
+    ...rule.reminders.fractions.map((f) => wt.addWorkingMinutes(start, f * total)),
+    ...rule.reminders.beforeEndMinutes.filter((m) => m < total).map((m) => wt.addWorkingMinutes(deadline, -m)),
+  ]
+    .map((d) => d.getTime())
+    .filter((t) => t > clockStart && t < deadline.getTime());
+  return [...new Set(moments)].sort((a, b) => a - b).map((t) => new Date(t));
+}

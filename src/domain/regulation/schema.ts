@@ -1,0 +1,145 @@
+import { z } from "zod";
+
+export const STEP_IDS = [
+  "routing",
+  "return",
+  "draft",
+  "decision",
+  "rework",
+  "publication",
+  "answer",
+  "coexecutorPart",
+  "coexecutorPassOn",
+  "finalAfterInterim",
+] as const;
+
+/** The moments a step's clock can start from; they are events of an incident. */
+export const ANCHORS = [
+  "postDate",
+  "detection",
+  "routing",
+  "receipt",
+  "draftSubmission",
+  "reworkRequest",
+  "approval",
+  "interimPublication",
+  "partSubmission",
+] as const;
+
+export const DURATION_UNITS = [
+  "workingMinutes",
+  "workingHours",
+  "workingDays",
+  "calendarHours",
+  "calendarDays",
+] as const;
+
+export const ACTORS = ["curator", "executor", "leadExecutor", "coexecutor"] as const;
+
+const clause = z.string({ error: 'expected the clause of the regulation, e.g. "п. 8"' }).min(1);
+const note = z.string({ error: "expected a text" }).optional();
+const positive = z.number({ error: "expected a positive number" }).positive({ error: "expected a positive number" });
+const nonNegative = z
+  .number({ error: "expected a number ≥ 0" })
+  .nonnegative({ error: "expected a number ≥ 0" });
+const oneOf = (values: readonly string[]) => ({ error: `expected one of ${values.join(", ")}` });
+
+const reminders = z.strictObject({
+  fractions: z
+    .array(z.number().gt(0, { error: "expected a share between 0 and 1" }).lt(1, { error: "expected a share between 0 and 1" }))
+    .default([]),
+  beforeEndMinutes: z.array(positive).default([]),
+  note,
+});
+
+const stepRule = z
+  .strictObject({
+    actor: z.enum(ACTORS, oneOf(ACTORS)),
+    anchor: z.enum(ANCHORS, oneOf(ANCHORS)),
+    /** Used when the anchor's event is unknown (e.g. the post's own date was not recorded). */
+    fallbackAnchor: z.enum(ANCHORS, oneOf(ANCHORS)).optional(),
+    duration: positive.optional(),
+    unit: z.enum(DURATION_UNITS, oneOf(DURATION_UNITS)).optional(),
+    /** For day units: "sameTime" adds whole days; "endOfLastDay" counts from the next day to the end of the last one. */
+    dayCounting: z.enum(["sameTime", "endOfLastDay"], oneOf(["sameTime", "endOfLastDay"])).default("sameTime"),
+    /** "N hours before another step's deadline" (Orenburg p.9). */
+    before: z
+      .strictObject({
+        step: z.enum(STEP_IDS, oneOf(STEP_IDS)),
+        duration: nonNegative,
+        unit: z.enum(["workingMinutes", "workingHours"], oneOf(["workingMinutes", "workingHours"])),
+      })
+      .optional(),
+    curatorMayShorten: z.boolean({ error: "expected true or false" }).default(false),
+    pausesForClarification: z.boolean({ error: "expected true or false" }).default(false),
+    reminders: reminders.default({ fractions: [], beforeEndMinutes: [] }),
+    clause,
+    note,
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.before && (rule.duration !== undefined || rule.unit !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["before"], message: "expected either before or duration + unit, not both" });
+    }
+    if (!rule.before && rule.duration === undefined) {
+      ctx.addIssue({ code: "custom", path: ["duration"], message: "expected a positive number (or a before rule)" });
+    }
+    if (!rule.before && rule.unit === undefined) {
+      ctx.addIssue({ code: "custom", path: ["unit"], message: `expected one of ${DURATION_UNITS.join(", ")}` });
+    }
+    if (rule.duration !== undefined && rule.unit?.endsWith("Days") && !Number.isInteger(rule.duration)) {
+      ctx.addIssue({ code: "custom", path: ["duration"], message: "expected a whole number of days" });
+    }
+  });
+
+const optionalStep = stepRule.optional();
+
+const recipient = z.string({ error: "expected a recipient's title" }).min(1, { error: "expected a recipient's title" });
+
+export const regulationSchema = z.strictObject({
+  id: z.string({ error: "expected a short id" }).regex(/^[a-z0-9-]+$/, { error: "expected a short id of a-z, 0-9, -" }),
+  title: z.string({ error: "expected the regulation's title" }).min(1),
+  timezone: z.string({ error: "expected an IANA time zone, e.g. Europe/Moscow" }),
+  note,
+  steps: z.strictObject({
+    routing: stepRule,
+    return: optionalStep,
+    draft: optionalStep,
+    decision: optionalStep,
+    rework: optionalStep,
+    publication: optionalStep,
+    answer: stepRule,
+    coexecutorPart: optionalStep,
+    coexecutorPassOn: optionalStep,
+    finalAfterInterim: optionalStep,
+  }),
+  curatorMayPublish: z.strictObject({ value: z.boolean({ error: "expected true or false" }), clause, note }),
+  toxic: z.strictObject({
+    noAnswer: z.boolean({ error: "expected true or false" }),
+    forwardThreats: z.boolean({ error: "expected true or false" }),
+    threatsRecipient: recipient.optional(),
+    clause,
+    note,
+  }),
+  significantRecipients: z.strictObject({ recipients: z.array(recipient).min(1), clause, note }),
+  monthlySummary: z.strictObject({ recipient: recipient.optional(), clause, note }),
+  violationsReport: z.strictObject({
+    recipients: z.array(recipient).min(1),
+    day: z
+      .number({ error: "expected a day of the month 1-28 or null" })
+      .int()
+      .min(1, { error: "expected a day of the month 1-28 or null" })
+      .max(28, { error: "expected a day of the month 1-28 or null" })
+      .nullable(),
+    clause,
+    note,
+  }),
+  repeatWindow: z.strictObject({ days: positive, clause, note }),
+  surge: z.strictObject({ posts: positive, windowHours: positive, clause, note }),
+});
+
+export type StepId = (typeof STEP_IDS)[number];
+export type Anchor = (typeof ANCHORS)[number];
+export type DurationUnit = (typeof DURATION_UNITS)[number];
+export type Actor = (typeof ACTORS)[number];
+export type StepRule = z.infer<typeof stepRule>;
+export type Regulation = z.infer<typeof regulationSchema>;

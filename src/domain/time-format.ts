@@ -1,0 +1,34 @@
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns";
+import type { WorkingTime } from "./calendar/index.js";
+
+/** A deadline as people see it: local time of the deployment, "dd.MM.yyyy HH:mm". */
+export function formatDeadline(at: Date, timezone: string): string {
+  return format(new TZDate(at.getTime(), timezone), "dd.MM.yyyy HH:mm");
+}
+
+/**
+ * Working time as "2 раб. дн. 3 ч 15 мин" / "1 ч 20 мин" / "45 мин". A "day" here is an ordinary full
+ * working day of the schedule (8 h by default), so the figure stays exact on short days too.
+ */
+export function formatWorkingDuration(minutes: number, fullDayMinutes: number): string {
+  const whole = Math.floor(minutes);
+  const days = Math.floor(whole / fullDayMinutes);
+  const hours = Math.floor((whole % fullDayMinutes) / 60);
+  const rest = whole % 60;
+  const parts = [days > 0 ? `${days} раб. дн.` : "", hours > 0 ? `${hours} ч` : "", rest > 0 ? `${rest} мин` : ""];
+  return parts.filter(Boolean).join(" ");
+}
+
+/** What is left until a deadline, or how far it is overdue — both measured in working time. */
+export function formatRemaining(wt: WorkingTime, deadline: Date, now: Date): string {
+  const minutes = wt.workingMinutesBetween(now, deadline);
+  if (deadline.getTime() > now.getTime()) {
+    if (minutes < 1) return "осталось меньше минуты рабочего времени";
+    const text = formatWorkingDuration(minutes, wt.fullDayMinutes);
+    return minutes >= wt.fullDayMinutes ? `осталось ${text}` : `осталось ${text} рабочего времени`;
+  }
+  if (-minutes < 1) return "срок истёк";
+  const text = formatWorkingDuration(-minutes, wt.fullDayMinutes);
+  return -minutes >= wt.fullDayMinutes ? `просрочено на ${text}` : `просрочено на ${text} рабочего времени`;
+}

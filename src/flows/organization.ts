@@ -1,0 +1,56 @@
+import type { Context } from "grammy";
+import { createOrganization, getOrganization, organizationNameTaken, renameOrganization } from "../app/organizations.js";
+import type { AppDeps } from "../bot/context.js";
+import { t } from "../bot/texts.js";
+import { askText, type Flow, SKIP } from "./ask.js";
+
+const checkLength = (text: string) => (text.length >= 2 && text.length <= 200 ? undefined : t.org.badName);
+
+/** A full name must be free; checked while asking, so the person can correct it at once. */
+function checkFreeName(conversation: Flow, deps: AppDeps, exceptId?: number) {
+  return async (text: string) =>
+    checkLength(text) ??
+    ((await conversation.external(() => organizationNameTaken(deps.db, text, exceptId))) ? t.org.nameTaken : undefined);
+}
+
+/** «Добавить орган»: full name, then an optional short name. */
+export function addOrganizationFlow(deps: AppDeps) {
+  return async function addOrganization(conversation: Flow, ctx: Context, actorId: number): Promise<void> {
+    const name = await askText(conversation, ctx, t.org.askName, { check: checkFreeName(conversation, deps) });
+    if (name === SKIP) return;
+    const shortName = await askText(conversation, ctx, t.org.askShortName, { optional: true, check: checkLength });
+    const result = await conversation.external(() =>
+      createOrganization(deps.db, {
+        name,
+        shortName: shortName === SKIP ? null : shortName,
+        actorId,
+        now: deps.clock.now(),
+      }),
+    );
+    await ctx.reply(result.ok ? t.org.created(result.organization.name) : t.org.nameTakenFinal);
+  };
+}
+
+/** «Переименовать»: asks the new name until it is free. */
+export function renameOrganizationFlow(deps: AppDeps) {
+  return async function renameOrganizationDialog(
+    conversation: Flow,
+    ctx: Context,
+    actorId: number,
+    organizationId: number,
+  ): Promise<void> {
+    const current = await conversation.external(() => getOrganization(deps.db, organizationId)?.name);
+    if (current === undefined) {
+      await ctx.reply(t.org.notFound);
+      return;
+    }
+    const check = checkFreeName(conversation, deps, organizationId);
+    const name = await askText(conversation, ctx, t.org.askNewName(current), { check });
+    if (name === SKIP) return;
+    const result = await conversation.external(() =>
+      renameOrganization(deps.db, { id: organizationId, name, actorId, now: deps.clock.now() }),
+    );
+    if (result.ok) await ctx.reply(t.org.renamed(result.organization.name));
+    else await ctx.reply(result.reason === "name_taken" ? t.org.nameTakenFinal : t.org.notFound);
+  };
+}

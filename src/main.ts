@@ -1,0 +1,32 @@
+import { systemClock } from "./clock.js";
+import { ConfigError, loadConfig, readDotEnv } from "./config.js";
+import { MigrationError } from "./db/client.js";
+import { CalendarError, ScheduleError, WorkingTimeError } from "./domain/calendar/index.js";
+import { RegulationError } from "./domain/regulation/index.js";
+import { startBot } from "./runtime.js";
+
+/** Errors a person fixes in the settings: one clear line, no stack trace. */
+const SETTINGS_ERRORS = [ConfigError, RegulationError, ScheduleError, WorkingTimeError, CalendarError, MigrationError];
+
+async function main(): Promise<void> {
+  readDotEnv();
+  const config = loadConfig(process.env);
+  const running = await startBot(config, { clock: systemClock });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      running.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  if (SETTINGS_ERRORS.some((kind) => error instanceof kind)) {
+    console.error(`Cannot start: ${(error as Error).message}`);
+  } else {
+    console.error("Cannot start:", error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+const valid = { BOT_TOKEN: "123456:ABC-def_1" };
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration", () => {
+  it("applies defaults for everything but the token", () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({
+      botToken: "123456:ABC-def_1",
+      botApiRoot: undefined,
+      databasePath: "./data/bot.db",
+      adminIds: [],
+      regulation: "orenburg",
+      logLevel: "info",
+      webhook: undefined,
+      inviteTtlDays: 7,
+    });
+  });
+
+  it("names BOT_TOKEN when it is missing or malformed", () => {
+    expect(errorOf({})).toMatch(/^BOT_TOKEN: is required/);
+    expect(errorOf({ BOT_TOKEN: "not-a-token" })).toMatch(/^BOT_TOKEN: expected a bot token/);
+  });
+
+  it("parses ADMIN_IDS and names a bad id", () => {
+    expect(loadConfig({ ...valid, ADMIN_IDS: " 111, 222 ,," }).adminIds).toEqual([111, 222]);
+    expect(errorOf({ ...valid, ADMIN_IDS: "111,abc" })).toBe(
+      'ADMIN_IDS: expected comma-separated Telegram user ids, got "abc"',
+    );
+  });
+
+  it("treats empty variables as unset, as in a copied .env.example", () => {
+    expect(loadConfig({ ...valid, BOT_API_ROOT: "", TIMEZONE: "" }).botApiRoot).toBeUndefined();
+  });
+
+  it("rejects bad values with one line naming the variable", () => {
+    expect(errorOf({ ...valid, BOT_API_ROOT: "localhost" })).toMatch(/^BOT_API_ROOT: expected an http\(s\) URL/);
+    expect(errorOf({ ...valid, LOG_LEVEL: "loud" })).toMatch(/^LOG_LEVEL: expected one of fatal/);
+    expect(errorOf({ ...valid, PORT: "http" })).toMatch(/^PORT: expected a TCP port number/);
+    expect(errorOf({ ...valid, INVITE_TTL_DAYS: "0" })).toMatch(/^INVITE_TTL_DAYS: expected at least 1 day/);
+  });
+
+  it("requires a webhook secret in webhook mode", () => {
+    expect(errorOf({ ...valid, WEBHOOK_URL: "https://bot.example.ru/tg" })).toMatch(/^WEBHOOK_SECRET: is required/);
+    const config = loadConfig({
+      ...valid,
+      WEBHOOK_URL: "https://bot.example.ru/tg",
+      WEBHOOK_SECRET: "s3cret-s3cret-s3cret",
+      PORT: "8443",
+    });
+    expect(config.webhook).toEqual({ url: "https://bot.example.ru/tg", secret: "s3cret-s3cret-s3cret", port: 8443 });
+  });
+
+  it("strips a trailing slash from BOT_API_ROOT", () => {
+    expect(loadConfig({ ...valid, BOT_API_ROOT: "http://127.0.0.1:8081/" }).botApiRoot).toBe("http://127.0.0.1:8081");
+  });
+});

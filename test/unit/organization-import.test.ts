@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { ImportFileError, parseOrganizationsFile } from "../../src/domain/organization-import.js";
+
+function fileProblem(name: string, content: string): string {
+  try {
+    parseOrganizationsFile(name, content);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImportFileError);
+    return (error as ImportFileError).problem;
+  }
+  throw new Error("expected an ImportFileError");
+}
+
+describe("organizations file", () => {
+  it("reads a Russian Excel CSV: BOM, semicolons, quoted names with quotes and line breaks", () => {
+    const csv =
+      "\uFEFFНазвание;Краткое название;Родитель;Контакт\r\n" +
+      'Министерство здравоохранения;Минздрав;;"+7 (3532) 77-77-77"\r\n' +
+      '"ГБУЗ ""Городская больница № 1""";ГБ1;Минздрав;\r\n' +
+      '"Отдел\nсвязи";;;\r\n';
+    const { rows, problems } = parseOrganizationsFile("orgs.csv", csv);
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([
+      { line: 2, name: "Министерство здравоохранения", shortName: "Минздрав", parent: null, contact: "+7 (3532) 77-77-77" },
+      { line: 3, name: 'ГБУЗ "Городская больница № 1"', shortName: "ГБ1", parent: "Минздрав", contact: null },
+      { line: 4, name: "Отдел\nсвязи", shortName: null, parent: null, contact: null },
+    ]);
+  });
+
+  it("reads a JSON array with English keys", () => {
+    const json = JSON.stringify([{ name: "Минобр", short_name: "МО", contact: "a@b.ru" }, { name: "Школа 5", parent: "Минобр" }]);
+    const { rows } = parseOrganizationsFile("orgs.json", json);
+    expect(rows.map((r) => [r.name, r.shortName, r.parent])).toEqual([
+      ["Минобр", "МО", null],
+      ["Школа 5", null, "Минобр"],
+    ]);
+  });
+
+  it("reports each bad row with its line and keeps the good ones", () => {
+    const csv = "name,parent\nА,\n,\nБ,Б\nА,\nВ,А\n";
+    const { rows, problems } = parseOrganizationsFile("x.csv", csv);
+    expect(rows.map((r) => r.name)).toEqual(["А", "В"]);
+    expect(problems).toEqual([
+      { line: 4, name: "Б", problem: "own_parent" },
+      { line: 5, name: "А", problem: "duplicate_in_file" },
+    ]);
+  });
+
+  it("reports an empty name in JSON", () => {
+    const { problems } = parseOrganizationsFile("x.json", '[{"name": "  "}, {"name": "Ок"}]');
+    expect(problems).toEqual([{ line: 1, name: null, problem: "empty_name" }]);
+  });
+
+  it("refuses a file that is not a table at all", () => {
+    expect(fileProblem("x.json", "{ not json")).toBe("not_json");
+    expect(fileProblem("x.json", '{"name": "one"}')).toBe("not_array");
+    expect(fileProblem("x.csv", "title;phone\nА;1\n")).toBe("no_name_column");
+    expect(fileProblem("x.csv", 'name\n"open quote\n')).toBe("unclosed_quote");
+    expect(fileProblem("x.csv", "name\n")).toBe("empty");
+    expect(fileProblem("x.csv", "")).toBe("empty");
+  });
+});
