@@ -74,7 +74,9 @@ CREATE TABLE `notices_sent` (
 CREATE TABLE `organizations` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`name` text NOT NULL,
+	`name_key` text NOT NULL,
 	`short_name` text,
+	`short_name_key` text,
 	`parent_id` integer,
 	`contact` text,
 	`active` integer DEFAULT true NOT NULL,
@@ -82,7 +84,8 @@ CREATE TABLE `organizations` (
 	FOREIGN KEY (`parent_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `organizations_name_unique` ON `organizations` (lower("name"));--> statement-breakpoint
+CREATE UNIQUE INDEX `organizations_name_key_unique` ON `organizations` (`name_key`);--> statement-breakpoint
+CREATE INDEX `organizations_short_name_key` ON `organizations` (`short_name_key`);--> statement-breakpoint
 CREATE TABLE `people` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`telegram_id` integer NOT NULL,

@@ -1,6 +1,7 @@
-import { asc, count, eq, sql } from "drizzle-orm";
+import { asc, count, eq, or } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { organizations } from "../db/schema.js";
+import { nameKey } from "../domain/names.js";
 import type { OrganizationRow, RowProblem } from "../domain/organization-import.js";
 import { audit } from "./audit.js";
 
@@ -13,10 +14,11 @@ export function getOrganization(db: Tx, id: number): Organization | undefined {
 }
 
 function findByName(db: Tx, name: string): Organization | undefined {
+  const key = nameKey(name);
   return db
     .select()
     .from(organizations)
-    .where(sql`lower(${organizations.name}) = lower(${name}) or lower(${organizations.shortName}) = lower(${name})`)
+    .where(or(eq(organizations.nameKey, key), eq(organizations.shortNameKey, key)))
     .get();
 }
 
@@ -37,7 +39,7 @@ export function listOrganizations(
     .select()
     .from(organizations)
     .where(where)
-    .orderBy(asc(sql`lower(${organizations.name})`))
+    .orderBy(asc(organizations.nameKey))
     .limit(PAGE_SIZE)
     .offset(page * PAGE_SIZE)
     .all();
@@ -54,7 +56,7 @@ export function createOrganization(
     if (findByName(tx, input.name)) return { ok: false, reason: "name_taken" };
     const organization = tx
       .insert(organizations)
-      .values({ name: input.name, shortName: input.shortName, createdAt: input.now })
+      .values({ name: input.name, shortName: input.shortName, nameKey: nameKey(input.name), shortNameKey: input.shortName && nameKey(input.shortName), createdAt: input.now })
       .returning()
       .get();
     audit(tx, input.now, {
@@ -80,7 +82,7 @@ export function renameOrganization(
     if (clash && clash.id !== input.id) return { ok: false, reason: "name_taken" };
     const organization = tx
       .update(organizations)
-      .set({ name: input.name })
+      .set({ name: input.name, nameKey: nameKey(input.name) })
       .where(eq(organizations.id, input.id))
       .returning()
       .get();
@@ -138,21 +140,31 @@ export function importOrganizations(
 ): ImportReport {
   return db.transaction((tx) => {
     const report: ImportReport = { created: [], updated: [], unchanged: [], rejected: [...input.problems] };
-    const inFile = new Set(input.rows.map((row) => row.name.toLowerCase()));
+    const inFile = new Set(
+      input.rows.flatMap((row) => [nameKey(row.name), ...(row.shortName ? [nameKey(row.shortName)] : [])]),
+    );
     const accepted = input.rows.filter((row) => {
-      if (!row.parent || inFile.has(row.parent.toLowerCase()) || findByName(tx, row.parent)) return true;
+      if (!row.parent || inFile.has(nameKey(row.parent)) || findByName(tx, row.parent)) return true;
       report.rejected.push({ line: row.line, name: row.name, problem: "parent_not_found" });
       return false;
     });
     const saved = new Map<string, number>();
+    const remember = (row: OrganizationRow, id: number) => {
+      saved.set(nameKey(row.name), id);
+      if (row.shortName) saved.set(nameKey(row.shortName), id);
+    };
     for (const row of accepted) {
       const existing = findByName(tx, row.name);
-      const values = { shortName: row.shortName, contact: row.contact };
+      const values = {
+        shortName: row.shortName,
+        shortNameKey: row.shortName && nameKey(row.shortName),
+        contact: row.contact,
+      };
       let id: number;
       if (!existing) {
         id = tx
           .insert(organizations)
-          .values({ name: row.name, ...values, createdAt: input.now })
+          .values({ name: row.name, nameKey: nameKey(row.name), ...values, createdAt: input.now })
           .returning({ id: organizations.id })
           .get().id;
         report.created.push(row.name);
@@ -162,21 +174,21 @@ export function importOrganizations(
         report.updated.push(row.name);
       } else {
         report.unchanged.push(row.name);
-        saved.set(row.name.toLowerCase(), existing.id);
+        remember(row, existing.id);
         continue;
       }
-      saved.set(row.name.toLowerCase(), id);
+      remember(row, id);
       audit(tx, input.now, {
         actorId: input.actorId,
         entity: "organization",
         entityId: id,
         action: existing ? "updated_by_import" : "created_by_import",
-        details: { name: row.name, ...values, fileName: input.fileName },
+        details: { name: row.name, shortName: row.shortName, contact: row.contact, fileName: input.fileName },
       });
     }
     for (const row of accepted) {
-      const id = saved.get(row.name.toLowerCase());
-      const parentId = row.parent && (saved.get(row.parent.toLowerCase()) ?? findByName(tx, row.parent)?.id);
+      const id = saved.get(nameKey(row.name));
+      const parentId = row.parent && (saved.get(nameKey(row.parent)) ?? findByName(tx, row.parent)?.id);
       if (id !== undefined && parentId) {
         tx.update(organizations).set({ parentId }).where(eq(organizations.id, id)).run();
       }

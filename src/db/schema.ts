@@ -25,13 +25,16 @@ export const organizations = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     name: text("name").notNull(),
+    /** The name folded for comparison (SQLite's lower() knows only ASCII, names are Cyrillic). */
+    nameKey: text("name_key").notNull(),
     shortName: text("short_name"),
+    shortNameKey: text("short_name_key"),
     parentId: integer("parent_id").references((): AnySQLiteColumn => organizations.id),
     contact: text("contact"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("organizations_name_unique").on(sql`lower(${t.name})`)],
+  (t) => [uniqueIndex("organizations_name_key_unique").on(t.nameKey), index("organizations_short_name_key").on(t.shortNameKey)],
 );
 
 /** Person-wide roles: admin, curator, head. Executors are members of organizations instead. */

@@ -4,6 +4,8 @@
  * is a FileError (nothing is applied); a bad row is reported and skipped.
  */
 
+import { nameKey } from "./names.js";
+
 export interface OrganizationRow {
   line: number;
   name: string;
@@ -176,14 +178,14 @@ function validate(records: RawRecord[]): ParsedImport {
       problems.push({ line, name: name.slice(0, 40), problem: "name_too_long" });
       continue;
     }
-    const key = name.toLowerCase();
+    const key = nameKey(name);
     if (seen.has(key)) {
       problems.push({ line, name, problem: "duplicate_in_file" });
       continue;
     }
     seen.add(key);
     const parent = optionalText(values.parent);
-    if (parent?.toLowerCase() === key) {
+    if (parent !== null && nameKey(parent) === key) {
       problems.push({ line, name, problem: "own_parent" });
       continue;
     }

@@ -16,7 +16,11 @@ export function formatWorkingDuration(minutes: number, fullDayMinutes: number): 
   const days = Math.floor(whole / fullDayMinutes);
   const hours = Math.floor((whole % fullDayMinutes) / 60);
   const rest = whole % 60;
-  const parts = [days > 0 ? `${days} раб. дн.` : "", hours > 0 ? `${hours} ч` : "", rest > 0 ? `${rest} мин` : ""];
+  const parts = [
+    days > 0 ? `${days} раб. дн.` : "",
+    hours > 0 ? `${hours} ч` : "",
+    rest > 0 ? `${rest} мин` : "",
+  ];
   return parts.filter(Boolean).join(" ");
 }
 

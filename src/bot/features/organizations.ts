@@ -33,7 +33,7 @@ organizations.callbackQuery(onAction("org.page", [ID]), admin, async (ctx) => {
 
 organizations.callbackQuery("noop", (ctx) => ctx.answerCallbackQuery());
 
-async function showCard(ctx: BotContext, organizationId: number): Promise<void> {
+async function showCard(ctx: BotContext, organizationId: number, toast?: string): Promise<void> {
   const { db } = ctx.app;
   const org = getOrganization(db, organizationId);
   if (!org) {
@@ -48,7 +48,7 @@ async function showCard(ctx: BotContext, organizationId: number): Promise<void> 
     .text(org.active ? t.org.buttonDeactivate : t.org.buttonActivate, cb(org.active ? "org.off" : "org.on", org.id))
     .row()
     .text(t.org.buttonBack, cb("org.page", 0));
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery(toast === undefined ? {} : { text: toast });
   await ctx.editMessageText(t.org.card(org.name, org.shortName, org.active, chatTitle, members), { reply_markup: keyboard });
 }
 
@@ -63,8 +63,8 @@ organizations.callbackQuery(onAction("org.(on|off)", [ID]), admin, async (ctx) =
     await ctx.answerCallbackQuery({ text: t.org.notFound, show_alert: true });
     return;
   }
-  await ctx.reply(active ? t.org.activated(result.organization.name) : t.org.deactivated(result.organization.name));
-  await showCard(ctx, id);
+  const { name } = result.organization;
+  await showCard(ctx, id, active ? t.org.activated(name) : t.org.deactivated(name));
 });
 
 organizations.callbackQuery(onAction("org.ren", [ID]), admin, async (ctx) => {

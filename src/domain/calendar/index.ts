@@ -1,7 +1,7 @@
 export {
   bundledCalendar,
-  type CalendarYear,
   CalendarError,
+  type CalendarYear,
   loadCalendarFile,
   mergeCalendars,
   type ProductionCalendar,
@@ -14,8 +14,8 @@ export {
   formatMinutes,
   type MinuteRange,
   parseSchedule,
-  SHORT_DAY_MINUTES,
   ScheduleError,
+  SHORT_DAY_MINUTES,
   type WorkSchedule,
 } from "./schedule.js";
 export {

@@ -36,7 +36,8 @@ function parseRange(name: string, value: string): MinuteRange {
     throw new ScheduleError(`${expected}; "${value}" is not a valid time`);
   }
   const range = { start: h1 * 60 + m1, end: h2 * 60 + m2 };
-  if (range.end <= range.start) throw new ScheduleError(`${name}: the end must be after the start; got "${value}"`);
+  if (range.end <= range.start)
+    throw new ScheduleError(`${name}: the end must be after the start; got "${value}"`);
   return range;
 }
 
@@ -55,7 +56,11 @@ function parseWorkDays(value: string): number[] {
 }
 
 /** Reads the schedule from environment-style strings; an unset variable keeps the default. */
-export function parseSchedule(env: { WORK_DAYS?: string; WORK_HOURS?: string; LUNCH?: string }): WorkSchedule {
+export function parseSchedule(env: {
+  WORK_DAYS?: string;
+  WORK_HOURS?: string;
+  LUNCH?: string;
+}): WorkSchedule {
   const workDays = env.WORK_DAYS?.trim() ? parseWorkDays(env.WORK_DAYS) : DEFAULT_SCHEDULE.workDays;
   const hours = env.WORK_HOURS?.trim() ? parseRange("WORK_HOURS", env.WORK_HOURS) : DEFAULT_SCHEDULE;
   const lunchText = env.LUNCH?.trim();
@@ -68,7 +73,9 @@ export function parseSchedule(env: { WORK_DAYS?: string; WORK_HOURS?: string; LU
     );
   }
   if (hours.end - hours.start - (lunch ? lunch.end - lunch.start : 0) <= SHORT_DAY_MINUTES) {
-    throw new ScheduleError("WORK_HOURS: the working day must be longer than one hour (a short day is one hour shorter)");
+    throw new ScheduleError(
+      "WORK_HOURS: the working day must be longer than one hour (a short day is one hour shorter)",
+    );
   }
   const schedule = { workDays, start: hours.start, end: hours.end };
   return lunch ? { ...schedule, lunch } : schedule;

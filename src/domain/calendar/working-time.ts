@@ -6,9 +6,9 @@ import {
   instantAtPosition,
   lastAtOrBefore,
   MINUTE,
-  type YearTimeline,
   workedBefore,
   workedBeforeDay,
+  type YearTimeline,
   yearStartInstant,
 } from "./year-timeline.js";
 
@@ -93,7 +93,8 @@ export class WorkingTime {
 
   /** The clock starts at nextWorkingMoment(start); negative minutes count backwards from `start`. */
   addWorkingMinutes(start: Date, minutes: number): Date {
-    if (!Number.isFinite(minutes)) throw new WorkingTimeError(`minutes: expected a finite number, got ${minutes}`);
+    if (!Number.isFinite(minutes))
+      throw new WorkingTimeError(`minutes: expected a finite number, got ${minutes}`);
     if (minutes === 0) return this.nextWorkingMoment(start);
     const t = start.getTime();
     const tl = this.timeline(this.yearOf(t));
@@ -127,12 +128,12 @@ export class WorkingTime {
    * `at`, and ends when working time ends on the `days`-th working day (days ≥ 1).
    */
   endOfNthWorkingDayAfter(at: Date, days: number): Date {
-    if (!Number.isInteger(days) || days < 1) throw new WorkingTimeError(`days: expected an integer ≥ 1, got ${days}`);
+    if (!Number.isInteger(days) || days < 1)
+      throw new WorkingTimeError(`days: expected an integer ≥ 1, got ${days}`);
     const t = at.getTime();
-    let tl = this.timeline(this.yearOf(t));
-    const ordinal = lastAtOrBefore(tl.dayStart, t);
-    let k: number;
-    [tl, k] = this.walkWorkingDays(tl, (tl.wdByDay[ordinal + 1] as number) + days - 1);
+    const from = this.timeline(this.yearOf(t));
+    const ordinal = lastAtOrBefore(from.dayStart, t);
+    const [tl, k] = this.walkWorkingDays(from, (from.wdByDay[ordinal + 1] as number) + days - 1);
     return new Date(tl.ivEnd[(tl.wdFirstIv[k + 1] as number) - 1] as number);
   }
 
@@ -218,7 +219,9 @@ export class WorkingTime {
   }
 
   private noWorkingTime(): WorkingTimeError {
-    return new WorkingTimeError(`no working time within ${MAX_YEARS_WALKED} years: check WORK_DAYS and WORK_HOURS`);
+    return new WorkingTimeError(
+      `no working time within ${MAX_YEARS_WALKED} years: check WORK_DAYS and WORK_HOURS`,
+    );
   }
 }
 

@@ -32,7 +32,9 @@ function addDuration(wt: WorkingTime, start: Date, rule: StepRule, duration: num
     case "calendarDays": {
       const local = new TZDate(start.getTime(), wt.timezone);
       const end =
-        rule.dayCounting === "endOfLastDay" ? startOfDay(addDays(local, duration + 1)) : addDays(local, duration);
+        rule.dayCounting === "endOfLastDay"
+          ? startOfDay(addDays(local, duration + 1))
+          : addDays(local, duration);
       return new Date(end.getTime());
     }
     default:
@@ -44,7 +46,8 @@ function durationOf(rule: StepRule, opts: DeadlineOptions): number {
   const full = rule.duration ?? 0;
   const shortened = opts.shortenedAnswerMinutes;
   if (!rule.curatorMayShorten || shortened === undefined || shortened <= 0) return full;
-  const fullMinutes = rule.unit === "workingHours" ? full * 60 : rule.unit === "workingMinutes" ? full : Number.NaN;
+  const fullMinutes =
+    rule.unit === "workingHours" ? full * 60 : rule.unit === "workingMinutes" ? full : Number.NaN;
   if (!(shortened < fullMinutes)) return full;
   return rule.unit === "workingHours" ? shortened / 60 : shortened;
 }
@@ -97,7 +100,9 @@ export function reminderMoments(
   const clockStart = wt.nextWorkingMoment(start).getTime();
   const moments = [
     ...rule.reminders.fractions.map((f) => wt.addWorkingMinutes(start, f * total)),
-    ...rule.reminders.beforeEndMinutes.filter((m) => m < total).map((m) => wt.addWorkingMinutes(deadline, -m)),
+    ...rule.reminders.beforeEndMinutes
+      .filter((m) => m < total)
+      .map((m) => wt.addWorkingMinutes(deadline, -m)),
   ]
     .map((d) => d.getTime())
     .filter((t) => t > clockStart && t < deadline.getTime());

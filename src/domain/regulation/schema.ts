@@ -38,7 +38,9 @@ export const ACTORS = ["curator", "executor", "leadExecutor", "coexecutor"] as c
 
 const clause = z.string({ error: 'expected the clause of the regulation, e.g. "п. 8"' }).min(1);
 const note = z.string({ error: "expected a text" }).optional();
-const positive = z.number({ error: "expected a positive number" }).positive({ error: "expected a positive number" });
+const positive = z
+  .number({ error: "expected a positive number" })
+  .positive({ error: "expected a positive number" });
 const nonNegative = z
   .number({ error: "expected a number ≥ 0" })
   .nonnegative({ error: "expected a number ≥ 0" });
@@ -46,7 +48,12 @@ const oneOf = (values: readonly string[]) => ({ error: `expected one of ${values
 
 const reminders = z.strictObject({
   fractions: z
-    .array(z.number().gt(0, { error: "expected a share between 0 and 1" }).lt(1, { error: "expected a share between 0 and 1" }))
+    .array(
+      z
+        .number()
+        .gt(0, { error: "expected a share between 0 and 1" })
+        .lt(1, { error: "expected a share between 0 and 1" }),
+    )
     .default([]),
   beforeEndMinutes: z.array(positive).default([]),
   note,
@@ -61,7 +68,9 @@ const stepRule = z
     duration: positive.optional(),
     unit: z.enum(DURATION_UNITS, oneOf(DURATION_UNITS)).optional(),
     /** For day units: "sameTime" adds whole days; "endOfLastDay" counts from the next day to the end of the last one. */
-    dayCounting: z.enum(["sameTime", "endOfLastDay"], oneOf(["sameTime", "endOfLastDay"])).default("sameTime"),
+    dayCounting: z
+      .enum(["sameTime", "endOfLastDay"], oneOf(["sameTime", "endOfLastDay"]))
+      .default("sameTime"),
     /** "N hours before another step's deadline" (Orenburg p.9). */
     before: z
       .strictObject({
@@ -78,13 +87,25 @@ const stepRule = z
   })
   .superRefine((rule, ctx) => {
     if (rule.before && (rule.duration !== undefined || rule.unit !== undefined)) {
-      ctx.addIssue({ code: "custom", path: ["before"], message: "expected either before or duration + unit, not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["before"],
+        message: "expected either before or duration + unit, not both",
+      });
     }
     if (!rule.before && rule.duration === undefined) {
-      ctx.addIssue({ code: "custom", path: ["duration"], message: "expected a positive number (or a before rule)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["duration"],
+        message: "expected a positive number (or a before rule)",
+      });
     }
     if (!rule.before && rule.unit === undefined) {
-      ctx.addIssue({ code: "custom", path: ["unit"], message: `expected one of ${DURATION_UNITS.join(", ")}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["unit"],
+        message: `expected one of ${DURATION_UNITS.join(", ")}`,
+      });
     }
     if (rule.duration !== undefined && rule.unit?.endsWith("Days") && !Number.isInteger(rule.duration)) {
       ctx.addIssue({ code: "custom", path: ["duration"], message: "expected a whole number of days" });
@@ -93,10 +114,14 @@ const stepRule = z
 
 const optionalStep = stepRule.optional();
 
-const recipient = z.string({ error: "expected a recipient's title" }).min(1, { error: "expected a recipient's title" });
+const recipient = z
+  .string({ error: "expected a recipient's title" })
+  .min(1, { error: "expected a recipient's title" });
 
 export const regulationSchema = z.strictObject({
-  id: z.string({ error: "expected a short id" }).regex(/^[a-z0-9-]+$/, { error: "expected a short id of a-z, 0-9, -" }),
+  id: z
+    .string({ error: "expected a short id" })
+    .regex(/^[a-z0-9-]+$/, { error: "expected a short id of a-z, 0-9, -" }),
   title: z.string({ error: "expected the regulation's title" }).min(1),
   timezone: z.string({ error: "expected an IANA time zone, e.g. Europe/Moscow" }),
   note,

@@ -23,7 +23,10 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
     if (!before) continue;
     const target = steps[before.step];
     if (!target || target.before) {
-      findings.push({ level: "error", message: `steps.${id}: "before" refers to ${before.step}, which has no own duration` });
+      findings.push({
+        level: "error",
+        message: `steps.${id}: "before" refers to ${before.step}, which has no own duration`,
+      });
       continue;
     }
     const gap = before.duration * (before.unit === "workingHours" ? 60 : 1);
@@ -37,7 +40,8 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
   }
   const answer = workingMinutes(steps.answer);
   const decision = workingMinutes(steps.decision) ?? 0;
-  const afterDraft = 2 * decision + (workingMinutes(steps.rework) ?? 0) + (workingMinutes(steps.publication) ?? 0);
+  const afterDraft =
+    2 * decision + (workingMinutes(steps.rework) ?? 0) + (workingMinutes(steps.publication) ?? 0);
   const draftGap = steps.draft?.before;
   if (draftGap && draftGap.step === "answer") {
     const gap = draftGap.duration * (draftGap.unit === "workingHours" ? 60 : 1);
@@ -58,8 +62,15 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
     }
   }
   const part = workingMinutes(steps.coexecutorPart);
-  if (answer !== undefined && part !== undefined && part + (workingMinutes(steps.coexecutorPassOn) ?? 0) > answer) {
-    findings.push({ level: "warn", message: "a co-executor's part cannot reach the lead executor before the answer deadline" });
+  if (
+    answer !== undefined &&
+    part !== undefined &&
+    part + (workingMinutes(steps.coexecutorPassOn) ?? 0) > answer
+  ) {
+    findings.push({
+      level: "warn",
+      message: "a co-executor's part cannot reach the lead executor before the answer deadline",
+    });
   }
   return findings;
 }
@@ -75,7 +86,12 @@ function calendarChecks(calendar: ProductionCalendar, year: number): SelfCheckFi
     ];
   }
   if (entry.status === "draft") {
-    return [{ level: "warn", message: `production calendar for ${year} is a draft (${entry.source}); replace it when the decree appears` }];
+    return [
+      {
+        level: "warn",
+        message: `production calendar for ${year} is a draft (${entry.source}); replace it when the decree appears`,
+      },
+    ];
   }
   return [];
 }

@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { auditEvents } from "../../src/db/schema.js";
+import { Harness } from "../support/bot-harness.js";
+
+const ADMIN = 1001;
+let h: Harness;
+
+beforeEach(async () => {
+  h = await Harness.start({ adminIds: [ADMIN] });
+});
+afterEach(() => h.close());
+
+async function inviteLink(role: string, organization?: string): Promise<string> {
+  const admin = h.user(ADMIN, "Анна");
+  await admin.send("/invite");
+  await admin.press(role);
+  if (organization) await admin.press(new RegExp(organization));
+  const link = admin.lastText().match(/https:\/\/t\.me\/\S+\?start=([\w-]+)/);
+  if (!link?.[1]) throw new Error(`no invite link in: ${admin.lastText()}`);
+  return link[1];
+}
+
+async function addOrganization(name: string, shortName?: string): Promise<void> {
+  const admin = h.user(ADMIN, "Анна");
+  await admin.send("/org_add");
+  await admin.send(name);
+  if (shortName) await admin.send(shortName);
+  else await admin.press("Пропустить");
+}
+
+describe("a person without access", () => {
+  it("gets a polite explanation of how to get access, in Russian", async () => {
+    const stranger = h.user(2002, "Пётр");
+    await stranger.send("/start");
+    expect(stranger.lastText()).toMatch(/Доступ выдаёт администратор: попросите у него ссылку-приглашение/);
+    await stranger.send("Здравствуйте, что это?");
+    expect(stranger.texts()).toHaveLength(2);
+    expect(stranger.lastText()).toMatch(/ссылку-приглашение/);
+  });
+
+  it("cannot use admin commands", async () => {
+    const stranger = h.user(2002, "Пётр");
+    await stranger.send("/invite");
+    expect(stranger.lastText()).toBe("Это действие вам недоступно.");
+    await stranger.send("/orgs");
+    expect(stranger.lastText()).toBe("Это действие вам недоступно.");
+  });
+});
+
+describe("admins from ADMIN_IDS", () => {
+  it("are registered as admins on first contact and see their commands", async () => {
+    const admin = h.user(ADMIN, "Анна");
+    await admin.send("/start");
+    expect(admin.lastText()).toMatch(/Ваши роли: администратор/);
+    expect(admin.lastText()).toMatch(/\/invite — пригласить сотрудника/);
+    const menu = h.fake.commands({ type: "chat", chat_id: ADMIN });
+    expect(menu?.map((c) => c.command)).toEqual(["start", "help", "invite", "invites", "orgs", "org_add", "chats"]);
+  });
+});
+
+describe("invites", () => {
+  it("a curator invite is redeemed once and tells the person what they can do", async () => {
+    const token = await inviteLink("куратор");
+    const curator = h.user(3003, "Ольга", { username: "olga" });
+    await curator.send(`/start ${token}`);
+    expect(curator.lastText()).toMatch(/^Готово! Вы зарегистрированы как куратор\./);
+    expect(curator.lastText()).toMatch(/регистрировать сообщения/);
+    await curator.send("/help");
+    expect(curator.lastText()).toMatch(/Ваши роли: куратор/);
+
+    const other = h.user(4004, "Иван");
+    await other.send(`/start ${token}`);
+    expect(other.lastText()).toMatch(/уже использована/);
+    await other.send("/help");
+    expect(other.lastText()).toMatch(/ссылку-приглашение/);
+  });
+
+  it("an executor invite is for one organization, chosen from a list", async () => {
+    await addOrganization("Министерство здравоохранения", "Минздрав");
+    const token = await inviteLink("исполнитель", "Минздрав");
+    expect(h.user(ADMIN, "Анна").lastText()).toMatch(/в орган «Министерство здравоохранения»/);
+    const executor = h.user(5005, "Мария");
+    await executor.send(`/start ${token}`);
+    expect(executor.lastText()).toMatch(/исполнитель органа «Министерство здравоохранения»/);
+  });
+
+  it("an expired invite is refused", async () => {
+    const token = await inviteLink("руководитель");
+    h.clock.advance(7 * 24 * 60 * 60 * 1000 + 1);
+    const head = h.user(6006, "Губернатор");
+    await head.send(`/start ${token}`);
+    expect(head.lastText()).toMatch(/Срок действия ссылки-приглашения истёк/);
+  });
+
+  it("a revoked invite is refused, and an unknown token too", async () => {
+    const token = await inviteLink("куратор");
+    const admin = h.user(ADMIN, "Анна");
+    expect(await admin.press("Отозвать")).toBe("Приглашение отозвано.");
+    expect(await admin.press("Отозвать")).toMatch(/уже использовано, отозвано или истекло/);
+    const late = h.user(7007, "Семён");
+    await late.send(`/start ${token}`);
+    expect(late.lastText()).toMatch(/отозвана администратором/);
+    await late.send("/start AAAAAAAAAAAAAAAAAAAAAA");
+    expect(late.lastText()).toMatch(/недействительна/);
+  });
+
+  it("lists open invites for the admin", async () => {
+    await inviteLink("куратор");
+    const admin = h.user(ADMIN, "Анна");
+    await admin.send("/invites");
+    expect(admin.lastText()).toMatch(/^Действующие приглашения:\n1\. куратор, до 30\.11\.2026 11:00$/);
+  });
+
+  it("every change is an audit event", async () => {
+    const token = await inviteLink("куратор");
+    await h.user(3003, "Ольга").send(`/start ${token}`);
+    const actions = h.db.select().from(auditEvents).all().map((e) => `${e.entity}:${e.action}`);
+    expect(actions).toEqual(["person:registered", "person:role_granted", "invite:created", "person:registered", "person:role_granted", "invite:used"]);
+  });
+});

@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { organizations } from "../../src/db/schema.js";
+import { Harness } from "../support/bot-harness.js";
+
+const ADMIN = 1001;
+let h: Harness;
+
+beforeEach(async () => {
+  h = await Harness.start({ adminIds: [ADMIN] });
+});
+afterEach(() => h.close());
+
+const admin = () => h.user(ADMIN, "Анна");
+
+describe("organizations", () => {
+  it("an admin adds one in a short dialogue, and a taken name is asked again", async () => {
+    await admin().send("/org_add");
+    expect(admin().lastText()).toMatch(/Пришлите полное название органа/);
+    await admin().send("Министерство здравоохранения");
+    await admin().send("Минздрав");
+    expect(admin().lastText()).toBe("Орган «Министерство здравоохранения» добавлен. Пригласить исполнителя — /invite.");
+
+    await admin().send("/org_add");
+    await admin().send("министерство ЗДРАВООХРАНЕНИЯ");
+    expect(admin().lastText()).toMatch(/Орган с таким названием уже есть/);
+    await admin().send("Х");
+    expect(admin().lastText()).toMatch(/от 2 до 200 символов/);
+    await admin().send("/cancel");
+    expect(admin().lastText()).toBe("Отменено.");
+    expect(h.db.select().from(organizations).all()).toHaveLength(1);
+  });
+
+  it("a command in the middle of a dialogue leaves it and is handled", async () => {
+    await admin().send("/org_add");
+    await admin().send("/help");
+    expect(admin().lastText()).toMatch(/Ваши роли: администратор/);
+    await admin().send("Министерство культуры");
+    expect(admin().lastText()).toBe("Не понял сообщение. Список команд — /help.");
+  });
+
+  it("an admin renames, deactivates and re-activates from the list", async () => {
+    await admin().send("/org_add");
+    await admin().send("Министерство культуры");
+    await admin().press("Пропустить");
+    await admin().send("/orgs");
+    await admin().press("Министерство культуры");
+    expect(admin().lastText()).toMatch(/^«Министерство культуры»\nДействует\nРабочий чат не привязан\nИсполнителей: 0$/);
+    await admin().press("Переименовать");
+    await admin().send("Министерство культуры и туризма");
+    expect(admin().lastText()).toBe("Готово: орган теперь называется «Министерство культуры и туризма».");
+
+    await admin().send("/orgs");
+    await admin().press("Министерство культуры и туризма");
+    const toast = await admin().press("Отключить");
+    expect(toast).toBe("Орган «Министерство культуры и туризма» отключён: новые сообщения ему не направляются.");
+    expect(admin().lastText()).toMatch(/Отключён/);
+    await admin().press("Включить");
+    expect(admin().lastText()).toMatch(/Действует/);
+  });
+
+  it("pages through a long list", async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `Орган ${String(i + 1).padStart(2, "0")}`);
+    await admin().upload(["name", ...rows].join("\n"), "orgs.csv");
+    await admin().send("/orgs");
+    expect(admin().lastText()).toBe("Органы и организации (стр. 1 из 2):");
+    await admin().press("▶");
+    expect(admin().lastText()).toBe("Органы и организации (стр. 2 из 2):");
+    await admin().press("Орган 12");
+    expect(admin().lastText()).toMatch(/^«Орган 12»/);
+  });
+
+  it("imports a file with a per-row report; bad rows are rejected with the reason", async () => {
+    await admin().send("/org_add");
+    await admin().send("Министерство образования");
+    await admin().send("Минобр");
+    const csv = [
+      "Название;Краткое название;Родитель;Контакт",
+      "Министерство образования;МО;;+7 3532 00-00-00",
+      "Школа № 5;;Министерство образования;",
+      ";;;",
+      "Школа № 7;;Министерство спорта;",
+      "Школа № 5;;;",
+    ].join("\n");
+    await admin().upload(csv, "список.csv");
+    expect(admin().lastText()).toBe(
+      [
+        "Загрузка «список.csv»:",
+        "Создано: 1 — Школа № 5",
+        "Обновлено: 1 — Министерство образования",
+        "Без изменений: 0",
+        "Отклонено: 2",
+        "• строка 5 («Школа № 7»): вышестоящий орган не найден ни в файле, ни в справочнике",
+        "• строка 6 («Школа № 5»): название повторяется в файле",
+      ].join("\n"),
+    );
+    const school = h.db.select().from(organizations).all().find((o) => o.name === "Школа № 5");
+    expect(school?.parentId).toBe(1);
+  });
+
+  it("a malformed file changes nothing and says what is expected", async () => {
+    await admin().upload('[{"name": "Орган А"}, oops', "orgs.json", "application/json");
+    expect(admin().lastText()).toMatch(/^Файл не загружен, ничего не изменено: это не JSON\./);
+    await admin().upload("title;phone\nОрган;1", "orgs.csv");
+    expect(admin().lastText()).toMatch(/нет столбца «название»/);
+    await admin().upload("name\nА", "orgs.xlsx", "application/vnd.ms-excel");
+    expect(admin().lastText()).toBe("Загрузить можно только файл .csv или .json со списком органов.");
+    expect(h.db.select().from(organizations).all()).toHaveLength(0);
+  });
+
+  it("someone who is not an admin cannot import", async () => {
+    const stranger = h.user(2002, "Пётр");
+    await stranger.upload("name\nОрган", "orgs.csv");
+    expect(stranger.lastText()).toBe("Это действие вам недоступно.");
+    expect(h.db.select().from(organizations).all()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { loadRegulation, reminderMoments, stepDeadline } from "../../../src/domain/regulation/index.js";
+import { local, wall, yekaterinburg as wt, YEKATERINBURG } from "../calendar/helpers.js";
+
+const reg = loadRegulation("orenburg");
+const at = (text: string) => local(text, YEKATERINBURG);
+const show = (d: Date | undefined) => (d ? wall(d, YEKATERINBURG) : undefined);
+
+// 13.10.2025 is a Monday; 17.10.2025 a Friday. Schedule 09:00-18:00, lunch 13:00-14:00, Asia/Yekaterinburg.
+describe("Orenburg 156-ук preset", () => {
+  it("runs in Asia/Yekaterinburg", () => expect(reg.timezone).toBe("Asia/Yekaterinburg"));
+
+  it("p.6: detection Friday 17:45 must be routed by Monday 09:15 (30 working min: 15 + 15)", () => {
+    expect(show(stepDeadline(reg, "routing", { detection: at("2025-10-17 17:45") }, wt))).toBe(
+      "2025-10-20 09:15",
+    );
+    expect(reg.steps.routing.clause).toBe("п. 6");
+  });
+
+  it("p.7: received at 12:45, a foreign post is returned by 14:15 (15 min before lunch, 15 after)", () => {
+    expect(show(stepDeadline(reg, "return", { receipt: at("2025-10-13 12:45") }, wt))).toBe(
+      "2025-10-13 14:15",
+    );
+  });
+
+  it("p.8: detection Friday 15:00 → answer by Monday 16:00 (3 h Friday + 4 h morning + 2 h afternoon = 9 h)", () => {
+    expect(show(stepDeadline(reg, "answer", { detection: at("2025-10-17 15:00") }, wt))).toBe(
+      "2025-10-20 16:00",
+    );
+  });
+
+  it("p.8 counts from detection, not routing", () => {
+    const anchors = { detection: at("2025-10-13 10:00"), routing: at("2025-10-13 10:25") };
+    expect(show(stepDeadline(reg, "answer", anchors, wt))).toBe("2025-10-14 11:00");
+  });
+
+  it("p.9: detection Monday 10:00 → answer Tuesday 11:00, draft 4 working hours earlier: Monday 16:00", () => {
+    const anchors = { detection: at("2025-10-13 10:00"), receipt: at("2025-10-13 10:20") };
+    expect(show(stepDeadline(reg, "draft", anchors, wt))).toBe("2025-10-13 16:00");
+  });
+
+  it("p.6 + p.9: a curator's shortened 6 h answer (Monday 17:00) moves the draft to 12:00", () => {
+    const anchors = { detection: at("2025-10-13 10:00"), receipt: at("2025-10-13 10:20") };
+    const opts = { shortenedAnswerMinutes: 360 };
+    expect(show(stepDeadline(reg, "answer", anchors, wt, opts))).toBe("2025-10-13 17:00");
+    expect(show(stepDeadline(reg, "draft", anchors, wt, opts))).toBe("2025-10-13 12:00");
+  });
+
+  it("p.9: if the answer is shortened below 4 h, the draft is due at once (at receipt)", () => {
+    const anchors = { detection: at("2025-10-13 10:00"), receipt: at("2025-10-13 10:20") };
+    expect(show(stepDeadline(reg, "draft", anchors, wt, { shortenedAnswerMinutes: 180 }))).toBe(
+      "2025-10-13 10:20",
+    );
+  });
+
+  it("p.6: a 'shortened' deadline longer than 9 h is ignored", () => {
+    const anchors = { detection: at("2025-10-13 10:00") };
+    expect(show(stepDeadline(reg, "answer", anchors, wt, { shortenedAnswerMinutes: 900 }))).toBe(
+      "2025-10-14 11:00",
+    );
+    expect(reg.steps.answer.curatorMayShorten).toBe(true);
+  });
+
+  it("p.10: a draft submitted at 17:45 is approved or returned by 09:15 next day", () => {
+    expect(show(stepDeadline(reg, "decision", { draftSubmission: at("2025-10-13 17:45") }, wt))).toBe(
+      "2025-10-14 09:15",
+    );
+  });
+
+  it("p.11: rework requested at 12:30 is back by 14:30 (1 working hour across lunch)", () => {
+    expect(show(stepDeadline(reg, "rework", { reworkRequest: at("2025-10-13 12:30") }, wt))).toBe(
+      "2025-10-13 14:30",
+    );
+  });
+
+  it("p.12: approved at 11:00, published by 11:30; only the executor publishes", () => {
+    expect(show(stepDeadline(reg, "publication", { approval: at("2025-10-13 11:00") }, wt))).toBe(
+      "2025-10-13 11:30",
+    );
+    expect(reg.curatorMayPublish.value).toBe(false);
+  });
+
+  it("p.14: a co-executor who received the post at 16:30 sends its part by 09:30 next day (2 working hours)", () => {
+    expect(show(stepDeadline(reg, "coexecutorPart", { receipt: at("2025-10-13 16:30") }, wt))).toBe(
+      "2025-10-14 09:30",
+    );
+    expect(reg.steps.coexecutorPassOn).toBeUndefined();
+  });
+
+  it("p.13: post published Tuesday 29.04.2025 22:00 → final answer by 14.05.2025 18:00 (7 working days after the post's day, May holidays skipped)", () => {
+    const anchors = { postDate: at("2025-04-29 22:00"), detection: at("2025-04-30 09:10") };
+    expect(show(stepDeadline(reg, "finalAfterInterim", anchors, wt))).toBe("2025-05-14 18:00");
+  });
+
+  it("p.13: without the post's date, the detection date is used", () => {
+    expect(show(stepDeadline(reg, "finalAfterInterim", { detection: at("2025-04-30 09:10") }, wt))).toBe(
+      "2025-05-15 18:00",
+    );
+  });
+
+  it("a step whose event has not happened has no deadline", () => {
+    expect(stepDeadline(reg, "publication", { detection: at("2025-10-13 10:00") }, wt)).toBeUndefined();
+  });
+
+  it("p.17, p.19-p.21: toxic posts, threats, reports and surge settings", () => {
+    expect(reg.toxic).toMatchObject({ noAnswer: true, forwardThreats: true, clause: "п. 17" });
+    expect(reg.toxic.threatsRecipient).toContain("государственные органы");
+    expect(reg.significantRecipients).toMatchObject({
+      recipients: ["Губернатор Оренбургской области"],
+      clause: "п. 21",
+    });
+    expect(reg.monthlySummary.clause).toBe("п. 20");
+    expect(reg.violationsReport).toMatchObject({ day: null, clause: "п. 19" });
+    expect(reg.surge).toMatchObject({ posts: 5, windowHours: 24 });
+    expect(reg.repeatWindow.days).toBe(90);
+  });
+
+  it("reminds about the answer at 50 % and 80 % of the 9 h and 1 h before the end", () => {
+    const start = at("2025-10-13 10:00");
+    const deadline = stepDeadline(reg, "answer", { detection: start }, wt);
+    if (!deadline) throw new Error("no deadline");
+    // 270 min → Monday 15:30; 432 min → Tuesday 09:12; 60 min before Tuesday 11:00 → 10:00.
+    expect(reminderMoments(reg, "answer", start, deadline, wt).map(show)).toEqual([
+      "2025-10-13 15:30",
+      "2025-10-14 09:12",
+      "2025-10-14 10:00",
+    ]);
+  });
+});

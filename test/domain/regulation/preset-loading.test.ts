@@ -1,0 +1,199 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  bundledCalendar,
+  createWorkingTime,
+  mergeCalendars,
+  parseProductionCalendar,
+} from "../../../src/domain/calendar/index.js";
+import {
+  loadRegulation,
+  RegulationError,
+  type StepRule,
+  selfCheck,
+  stepDeadline,
+} from "../../../src/domain/regulation/index.js";
+import { local, wall } from "../calendar/helpers.js";
+
+const dir = mkdtempSync(join(tmpdir(), "osm-preset-"));
+const VLADIVOSTOK = "Asia/Vladivostok";
+
+function writePreset(name: string, preset: unknown): string {
+  writeFileSync(join(dir, name), JSON.stringify(preset));
+  return `./${name}`;
+}
+
+function thirdRegion(): Record<string, unknown> & { steps: Record<string, unknown> } {
+  const base = JSON.parse(JSON.stringify(loadRegulation("georgievsk")));
+  return {
+    ...base,
+    id: "primorye",
+    title: "A third region (test preset)",
+    timezone: VLADIVOSTOK,
+    steps: {
+      routing: { actor: "curator", anchor: "detection", duration: 2, unit: "calendarHours", clause: "п. 3" },
+      answer: { actor: "executor", anchor: "routing", duration: 2, unit: "workingDays", clause: "п. 5" },
+      finalAfterInterim: {
+        actor: "executor",
+        anchor: "interimPublication",
+        duration: 10,
+        unit: "calendarDays",
+        dayCounting: "endOfLastDay",
+        clause: "п. 7",
+      },
+    },
+  };
+}
+
+describe("loading presets", () => {
+  it("loads a third region's preset from a path: data, not code", () => {
+    const reg = loadRegulation(writePreset("primorye.json", thirdRegion()), { cwd: dir });
+    const wt = createWorkingTime({ timezone: reg.timezone });
+    const at = (text: string) => local(text, VLADIVOSTOK);
+    // 2 calendar hours from Friday 17:30 is 19:30 the same evening.
+    expect(
+      wall(stepDeadline(reg, "routing", { detection: at("2025-10-17 17:30") }, wt) as Date, VLADIVOSTOK),
+    ).toBe("2025-10-17 19:30");
+    // 2 working days at the same time of day: Friday 11:00 → Tuesday 11:00.
+    expect(
+      wall(stepDeadline(reg, "answer", { routing: at("2025-10-17 11:00") }, wt) as Date, VLADIVOSTOK),
+    ).toBe("2025-10-21 11:00");
+    // 10 calendar days counted from the next day: to the end of 27.10 (midnight 28.10).
+    expect(
+      wall(
+        stepDeadline(reg, "finalAfterInterim", { interimPublication: at("2025-10-17 15:00") }, wt) as Date,
+        VLADIVOSTOK,
+      ),
+    ).toBe("2025-10-28 00:00");
+    expect(stepDeadline(reg, "draft", { receipt: at("2025-10-17 15:00") }, wt)).toBeUndefined();
+  });
+
+  it("names the bad field: steps.answer.duration", () => {
+    const preset = thirdRegion();
+    preset.steps.answer = {
+      actor: "executor",
+      anchor: "routing",
+      duration: -4,
+      unit: "workingHours",
+      clause: "п. 5",
+    };
+    expect(() => loadRegulation(writePreset("x.json", preset), { cwd: dir })).toThrow(
+      "REGULATION file ./x.json: steps.answer.duration: expected a positive number",
+    );
+  });
+
+  it.each([
+    [{ anchor: "sunrise" }, "steps.routing.anchor: expected one of postDate, detection"],
+    [{ unit: "fortnights" }, "steps.routing.unit: expected one of workingMinutes"],
+    [{ durration: 3 }, "steps.routing"],
+    [{ clause: undefined }, 'steps.routing.clause: expected the clause of the regulation, e.g. "п. 8"'],
+    [
+      { before: { step: "answer", duration: 1, unit: "workingHours" } },
+      "steps.routing.before: expected either before or duration + unit",
+    ],
+  ])("rejects a bad step %o", (patch, message) => {
+    const preset = thirdRegion();
+    preset.steps.routing = { ...(preset.steps.routing as object), ...patch };
+    expect(() => loadRegulation(writePreset("bad-step.json", preset), { cwd: dir })).toThrow(message);
+  });
+
+  it("rejects an unknown time zone, a before-step without its own duration, a missing file and a bad name", () => {
+    expect(() =>
+      loadRegulation(writePreset("tz.json", { ...thirdRegion(), timezone: "Asia/Atlantis" }), { cwd: dir }),
+    ).toThrow('REGULATION file ./tz.json: timezone: "Asia/Atlantis" is not an IANA time zone');
+    const chained = thirdRegion();
+    chained.steps.draft = {
+      actor: "executor",
+      anchor: "receipt",
+      before: { step: "rework", duration: 1, unit: "workingHours" },
+      clause: "п. 9",
+    };
+    expect(() => loadRegulation(writePreset("chain.json", chained), { cwd: dir })).toThrow(
+      'steps.draft.before.step: expected a step with its own duration, got "rework"',
+    );
+    expect(() => loadRegulation("./nowhere.json", { cwd: dir })).toThrow(RegulationError);
+    expect(() => loadRegulation("moscow")).toThrow(
+      "REGULATION: expected orenburg or georgievsk or a path to a .json preset",
+    );
+  });
+});
+
+describe("selfCheck", () => {
+  const calendar = bundledCalendar();
+
+  it.each(["orenburg", "georgievsk"])(
+    "finds nothing wrong with %s in 2025 (2025 and 2026 are official)",
+    (name) => {
+      const reg = loadRegulation(name);
+      const wt = createWorkingTime({ timezone: reg.timezone, calendar });
+      expect(selfCheck(reg, wt, calendar, new Date("2025-06-01T06:00:00Z"))).toEqual([]);
+    },
+  );
+
+  it("warns in 2026 that next year's calendar is a draft, and in 2027 that 2028 is missing", () => {
+    const reg = loadRegulation("orenburg");
+    const wt = createWorkingTime({ timezone: reg.timezone, calendar });
+    const in2026 = selfCheck(reg, wt, calendar, new Date("2026-06-01T06:00:00Z"));
+    expect(in2026).toEqual([{ level: "warn", message: expect.stringContaining("2027 is a draft") }]);
+    const in2027 = selfCheck(reg, wt, calendar, new Date("2027-06-01T06:00:00Z")).map((f) => f.message);
+    expect(in2027).toEqual([
+      expect.stringContaining("2027 is a draft"),
+      expect.stringContaining("has no 2028"),
+    ]);
+  });
+
+  it("stops warning about 2028 once an admin adds its calendar", () => {
+    const extra = parseProductionCalendar({
+      years: {
+        "2028": { status: "official", source: "test", holidays: [], workingWeekends: [], shortDays: [] },
+      },
+    });
+    const merged = mergeCalendars(calendar, extra);
+    const reg = loadRegulation("georgievsk");
+    const wt = createWorkingTime({ timezone: reg.timezone, calendar: merged });
+    const messages = selfCheck(reg, wt, merged, new Date("2027-06-01T06:00:00Z")).map((f) => f.message);
+    expect(messages).toEqual([expect.stringContaining("2027 is a draft")]);
+  });
+
+  it("reports a draft deadline that leaves no time and a time zone mismatch", () => {
+    const reg = loadRegulation("orenburg");
+    const broken = {
+      ...reg,
+      steps: {
+        ...reg.steps,
+        draft: {
+          ...(reg.steps.draft as StepRule),
+          before: { step: "answer" as const, duration: 10, unit: "workingHours" as const },
+        },
+      },
+    };
+    const wt = createWorkingTime({ timezone: "Europe/Moscow", calendar });
+    const findings = selfCheck(broken, wt, calendar, new Date("2025-06-01T06:00:00Z"));
+    expect(findings).toContainEqual({
+      level: "error",
+      message: "steps.draft is due 600 min before answer, which itself lasts only 540 min",
+    });
+    expect(findings).toContainEqual({
+      level: "warn",
+      message: "TIMEZONE is Europe/Moscow but the regulation orenburg expects Asia/Yekaterinburg",
+    });
+  });
+
+  it("warns when approval, rework and publication cannot fit into the answer deadline", () => {
+    const reg = loadRegulation("georgievsk");
+    const slow = {
+      ...reg,
+      steps: { ...reg.steps, draft: { ...(reg.steps.draft as StepRule), duration: 3 } },
+    };
+    const wt = createWorkingTime({ timezone: reg.timezone, calendar });
+    expect(selfCheck(slow, wt, calendar, new Date("2025-06-01T06:00:00Z"))).toEqual([
+      {
+        level: "warn",
+        message:
+          "draft, approval, one rework and publication need 270 min, more than the 240 min answer deadline",
+      },
+    ]);
+  });
+});

@@ -1,0 +1,130 @@
+import type { Bot } from "grammy";
+import type { Chat, Update, User } from "grammy/types";
+import { pino } from "pino";
+import type { BotContext } from "../../src/bot/context.js";
+import { createBot } from "../../src/bot/index.js";
+import { ManualClock } from "../../src/clock.js";
+import { applyMigrations, type DatabaseHandle, openDatabase } from "../../src/db/client.js";
+import { FakeBotApi } from "./fake-bot-api.js";
+import { groupChat, privateChat, setUpdatesClock, tgUser, updates } from "./updates.js";
+
+export interface HarnessOptions {
+  adminIds?: number[];
+  now?: string;
+  timezone?: string;
+  databasePath?: string;
+}
+
+/**
+ * The bot under test, in this process, talking HTTP to a fake Bot API. Updates are fed with
+ * bot.handleUpdate (awaited, so a test knows when the bot is done); everything the bot says goes
+ * through the fake, where tests read it as a person would see it.
+ */
+export class Harness {
+  private nextUpdateId = 1;
+  private constructor(
+    readonly fake: FakeBotApi,
+    readonly bot: Bot<BotContext>,
+    readonly database: DatabaseHandle,
+    readonly clock: ManualClock,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const clock = new ManualClock(options.now ?? "2026-11-23T06:00:00Z");
+    setUpdatesClock(clock);
+    const fake = await FakeBotApi.start({ clock });
+    const database = openDatabase(options.databasePath ?? ":memory:");
+    applyMigrations(database.db);
+    const bot = createBot({
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      deps: {
+        db: database.db,
+        clock,
+        log: pino({ level: "silent" }),
+        config: {
+          adminIds: options.adminIds ?? [],
+          inviteTtlDays: 7,
+          timezone: options.timezone ?? "Asia/Yekaterinburg",
+        },
+      },
+    });
+    await bot.init();
+    return new Harness(fake, bot, database, clock);
+  }
+
+  get db() {
+    return this.database.db;
+  }
+
+  /** Delivers one update to the bot and waits until it is fully handled. */
+  async deliver(update: Omit<Update, "update_id">): Promise<Update> {
+    const full = this.fake.pushUpdate({ ...update, update_id: this.nextUpdateId++ });
+    await this.bot.handleUpdate(full);
+    return full;
+  }
+
+  user(id: number, firstName: string, extra?: Partial<User>): TestUser {
+    return new TestUser(this, tgUser(id, firstName, extra));
+  }
+
+  group(id: number, title: string): Chat.GroupChat {
+    return groupChat(id, title, "group") as Chat.GroupChat;
+  }
+
+  /** Texts of the bot's messages in a chat as they look now (after edits), oldest first. */
+  texts(chatId: number): string[] {
+    return this.fake.messages(chatId).map((m) => m.text ?? m.caption ?? "");
+  }
+
+  lastText(chatId: number): string {
+    return this.texts(chatId).at(-1) ?? "";
+  }
+
+  async close(): Promise<void> {
+    await this.fake.close();
+    this.database.close();
+  }
+}
+
+export class TestUser {
+  readonly chat: Chat.PrivateChat;
+  constructor(
+    private readonly h: Harness,
+    readonly tg: User,
+  ) {
+    this.chat = privateChat(tg);
+  }
+
+  get id(): number {
+    return this.tg.id;
+  }
+
+  /** Sends a text (or a command) in the private chat, or in the given group. */
+  async send(text: string, chat: Chat = this.chat): Promise<void> {
+    await this.h.deliver(updates.text(chat, this.tg, text));
+  }
+
+  /** Presses the newest button with this label in the chat; returns the pop-up text, if any. */
+  async press(label: string | RegExp, chat: Chat = this.chat): Promise<string | undefined> {
+    const { message, callbackData } = this.h.fake.findButton(chat.id, label);
+    const update = await this.h.deliver(updates.callback(this.tg, message, callbackData));
+    const answer = this.h.fake.callbackAnswer(update.callback_query?.id ?? "");
+    return answer?.text as string | undefined;
+  }
+
+  /** Sends a file to the bot, as a person attaches a document. */
+  async upload(content: string, fileName: string, mimeType = "text/csv"): Promise<void> {
+    const file = this.h.fake.addFile(content, fileName);
+    await this.h.deliver(updates.document(this.chat, this.tg, file, fileName, mimeType));
+  }
+
+  /** What the bot shows this person in the private chat. */
+  lastText(): string {
+    return this.h.lastText(this.tg.id);
+  }
+
+  texts(): string[] {
+    return this.h.texts(this.tg.id);
+  }
+}

@@ -1,0 +1,61 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { applyMigrations, MigrationError, openDatabase } from "../../src/db/client.js";
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "osm-db-"));
+}
+
+function tables(path: string): string[] {
+  const { sqlite, close } = openDatabase(path);
+  const names = sqlite
+    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+    .pluck()
+    .all() as string[];
+  close();
+  return names;
+}
+
+describe("database", () => {
+  it("creates the folder and migrates an empty database, then starts again on the up-to-date one", () => {
+    const path = join(tempDir(), "nested", "bot.db");
+    for (let start = 0; start < 2; start++) {
+      const { db, close } = openDatabase(path);
+      applyMigrations(db);
+      close();
+    }
+    expect(tables(path)).toEqual(
+      expect.arrayContaining(["people", "organizations", "role_grants", "memberships", "invites", "audit_events"]),
+    );
+  });
+
+  it("runs in WAL mode with foreign keys enforced", () => {
+    const { sqlite, db, close } = openDatabase(join(tempDir(), "bot.db"));
+    applyMigrations(db);
+    expect(sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(() =>
+      sqlite.prepare("insert into memberships (person_id, organization_id, created_at) values (1, 1, 0)").run(),
+    ).toThrow(/FOREIGN KEY/);
+    close();
+  });
+
+  it("stops with a clear message when a migration fails, leaving the database as it was", () => {
+    const folder = join(tempDir(), "drizzle");
+    cpSync(new URL("../../drizzle", import.meta.url), folder, { recursive: true });
+    const journalPath = join(folder, "meta", "_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[] };
+    journal.entries.push({ idx: journal.entries.length, when: Date.now(), tag: "9999_broken", version: "6", breakpoints: true });
+    writeFileSync(journalPath, JSON.stringify(journal));
+    writeFileSync(join(folder, "9999_broken.sql"), "ALTER TABLE no_such_table ADD COLUMN x integer;");
+
+    const path = join(tempDir(), "bot.db");
+    const { db, close } = openDatabase(path);
+    expect(() => applyMigrations(db, folder)).toThrow(MigrationError);
+    expect(() => applyMigrations(db, folder)).toThrow(/database migration failed .*no such table: no_such_table/);
+    close();
+    // Pending migrations are applied in one transaction: nothing of the batch is left half-done.
+    expect(tables(path)).not.toContain("people");
+  });
+});
