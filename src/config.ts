@@ -31,13 +31,18 @@ const envSchema = z.object({
       }
       return ids.map(Number);
     }),
-  REGULATION: z.string().min(1, "expected orenburg, georgievsk or a path to a preset file").default("orenburg"),
+  REGULATION: z
+    .string()
+    .min(1, "expected orenburg, georgievsk or a path to a preset file")
+    .default("orenburg"),
   TIMEZONE: z.string().min(1).optional(),
   WORK_DAYS: z.string().optional(),
   WORK_HOURS: z.string().optional(),
   LUNCH: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` }).default("info"),
-  WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "expected an https URL of this bot's webhook" }).optional(),
+  WEBHOOK_URL: z
+    .url({ protocol: /^https?$/, error: "expected an https URL of this bot's webhook" })
+    .optional(),
   WEBHOOK_SECRET: z
     .string()
     .regex(/^[\w-]{16,256}$/, "expected 16–256 characters of A-Z, a-z, 0-9, _ and -")
@@ -74,7 +79,9 @@ export interface Config {
 /** Parses the environment once at start; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => key in envSchema.shape && value !== undefined && value !== ""),
+    Object.entries(env).filter(
+      ([key, value]) => key in envSchema.shape && value !== undefined && value !== "",
+    ),
   );
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
@@ -84,7 +91,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) {
-    throw new ConfigError("WEBHOOK_SECRET: is required when WEBHOOK_URL is set (16+ characters of A-Z, a-z, 0-9, _ and -)");
+    throw new ConfigError(
+      "WEBHOOK_SECRET: is required when WEBHOOK_URL is set (16+ characters of A-Z, a-z, 0-9, _ and -)",
+    );
   }
   return {
     botToken: e.BOT_TOKEN,

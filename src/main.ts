@@ -6,7 +6,14 @@ import { RegulationError } from "./domain/regulation/index.js";
 import { startBot } from "./runtime.js";
 
 /** Errors a person fixes in the settings: one clear line, no stack trace. */
-const SETTINGS_ERRORS = [ConfigError, RegulationError, ScheduleError, WorkingTimeError, CalendarError, MigrationError];
+const SETTINGS_ERRORS = [
+  ConfigError,
+  RegulationError,
+  ScheduleError,
+  WorkingTimeError,
+  CalendarError,
+  MigrationError,
+];
 
 async function main(): Promise<void> {
   readDotEnv();

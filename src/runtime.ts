@@ -10,6 +10,7 @@ import { setDefaultCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
+import type { Db } from "./db/client.js";
 import { applyMigrations, openDatabase } from "./db/client.js";
 import { calendarYears } from "./db/schema.js";
 import {
@@ -22,7 +23,6 @@ import {
   type WorkingTime,
 } from "./domain/calendar/index.js";
 import { loadRegulation, type Regulation, selfCheck } from "./domain/regulation/index.js";
-import type { Db } from "./db/client.js";
 
 export interface Running {
   regulation: Regulation;
@@ -73,7 +73,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     await setDefaultCommands(bot.api);
 
     const findings = selfCheck(regulation, workingTime, calendar, options.clock.now());
-    for (const finding of findings) log[finding.level === "error" ? "error" : "warn"]({ finding: finding.message }, "self-check");
+    for (const finding of findings)
+      log[finding.level === "error" ? "error" : "warn"]({ finding: finding.message }, "self-check");
     if (findings.length > 0) {
       const text = ["Проверка настроек при запуске:", ...findings.map((f) => `• ${f.message}`)].join("\n");
       for (const adminId of telegramIdsWithRole(database.db, "admin")) {

@@ -42,11 +42,22 @@ export type BindResult =
  */
 export function bindChat(
   db: Db,
-  input: { chatId: number; title: string; purpose: ChatPurpose; organizationId: number | null; actorId: number; now: Date },
+  input: {
+    chatId: number;
+    title: string;
+    purpose: ChatPurpose;
+    organizationId: number | null;
+    actorId: number;
+    now: Date;
+  },
 ): BindResult {
   return db.transaction((tx): BindResult => {
     if (input.organizationId !== null) {
-      const organization = tx.select().from(organizations).where(eq(organizations.id, input.organizationId)).get();
+      const organization = tx
+        .select()
+        .from(organizations)
+        .where(eq(organizations.id, input.organizationId))
+        .get();
       if (!organization) return { ok: false, reason: "organization_not_found" };
       if (!organization.active) return { ok: false, reason: "organization_inactive" };
     }
@@ -69,7 +80,13 @@ export function bindChat(
       })
       .onConflictDoUpdate({
         target: boundChats.chatId,
-        set: { purpose: input.purpose, organizationId: input.organizationId, title: input.title, boundBy: input.actorId, boundAt: input.now },
+        set: {
+          purpose: input.purpose,
+          organizationId: input.organizationId,
+          title: input.title,
+          boundBy: input.actorId,
+          boundAt: input.now,
+        },
       })
       .run();
     audit(tx, input.now, {
@@ -81,7 +98,10 @@ export function bindChat(
       toState: describe(input),
       details: { title: input.title, replacedChatId: replaced?.chatId ?? null },
     });
-    return { ok: true, replacedChatId: replaced && replaced.chatId !== input.chatId ? replaced.chatId : null };
+    return {
+      ok: true,
+      replacedChatId: replaced && replaced.chatId !== input.chatId ? replaced.chatId : null,
+    };
   });
 }
 
@@ -114,7 +134,11 @@ export function unbindChat(
 /** A group upgraded to a supergroup gets a new id; the binding follows it. */
 export function migrateChat(db: Db, input: { fromChatId: number; toChatId: number; now: Date }): boolean {
   return db.transaction((tx) => {
-    const moved = tx.update(boundChats).set({ chatId: input.toChatId }).where(eq(boundChats.chatId, input.fromChatId)).run();
+    const moved = tx
+      .update(boundChats)
+      .set({ chatId: input.toChatId })
+      .where(eq(boundChats.chatId, input.fromChatId))
+      .run();
     if (moved.changes === 0) return false;
     audit(tx, input.now, {
       actorId: null,

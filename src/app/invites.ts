@@ -66,7 +66,14 @@ export function revokeInvite(db: Db, inviteId: number, actorId: number, now: Dat
     if (!row) return "not_found";
     if (row.usedAt || row.revokedAt || row.expiresAt <= now) return "already_closed";
     tx.update(invites).set({ revokedAt: now }).where(eq(invites.id, inviteId)).run();
-    audit(tx, now, { actorId, entity: "invite", entityId: inviteId, action: "revoked", fromState: "open", toState: "revoked" });
+    audit(tx, now, {
+      actorId,
+      entity: "invite",
+      entityId: inviteId,
+      action: "revoked",
+      fromState: "open",
+      toState: "revoked",
+    });
     return "revoked";
   });
 }
@@ -80,7 +87,12 @@ export interface OpenInvite {
 
 export function listOpenInvites(db: Db, now: Date): OpenInvite[] {
   return db
-    .select({ id: invites.id, role: invites.role, organizationName: organizations.name, expiresAt: invites.expiresAt })
+    .select({
+      id: invites.id,
+      role: invites.role,
+      organizationName: organizations.name,
+      expiresAt: invites.expiresAt,
+    })
     .from(invites)
     .leftJoin(organizations, eq(organizations.id, invites.organizationId))
     .where(and(isNull(invites.usedAt), isNull(invites.revokedAt), gt(invites.expiresAt, now)))
@@ -94,25 +106,45 @@ export type RedeemResult =
 
 /** Uses a one-time invite: registers the person and grants the role, all in one transaction. */
 export function redeemInvite(db: Db, token: string, profile: TelegramProfile, now: Date): RedeemResult {
-  return db.transaction((tx): RedeemResult => {
-    const invite = tx.select().from(invites).where(eq(invites.tokenHash, hashToken(token))).get();
-    if (!invite) return { ok: false, reason: "unknown" };
-    if (invite.usedAt) return { ok: false, reason: "used" };
-    if (invite.revokedAt) return { ok: false, reason: "revoked" };
-    if (invite.expiresAt <= now) return { ok: false, reason: "expired" };
-    const organization =
-      invite.organizationId === null
-        ? undefined
-        : tx.select().from(organizations).where(eq(organizations.id, invite.organizationId)).get();
-    if (organization && !organization.active) return { ok: false, reason: "organization_inactive" };
+  return db.transaction(
+    (tx): RedeemResult => {
+      const invite = tx
+        .select()
+        .from(invites)
+        .where(eq(invites.tokenHash, hashToken(token)))
+        .get();
+      if (!invite) return { ok: false, reason: "unknown" };
+      if (invite.usedAt) return { ok: false, reason: "used" };
+      if (invite.revokedAt) return { ok: false, reason: "revoked" };
+      if (invite.expiresAt <= now) return { ok: false, reason: "expired" };
+      const organization =
+        invite.organizationId === null
+          ? undefined
+          : tx.select().from(organizations).where(eq(organizations.id, invite.organizationId)).get();
+      if (organization && !organization.active) return { ok: false, reason: "organization_inactive" };
 
-    const personId = upsertPerson(tx, profile, now);
-    const granted =
-      invite.role === "executor" && organization
-        ? addMembership(tx, personId, organization.id, invite.createdBy, now)
-        : invite.role !== "executor" && grantRole(tx, personId, invite.role, invite.createdBy, now);
-    tx.update(invites).set({ usedAt: now, usedBy: personId }).where(eq(invites.id, invite.id)).run();
-    audit(tx, now, { actorId: personId, entity: "invite", entityId: invite.id, action: "used", fromState: "open", toState: "used" });
-    return { ok: true, personId, role: invite.role, organizationName: organization?.name ?? null, alreadyHad: !granted };
-  }, { behavior: "immediate" });
+      const personId = upsertPerson(tx, profile, now);
+      const granted =
+        invite.role === "executor" && organization
+          ? addMembership(tx, personId, organization.id, invite.createdBy, now)
+          : invite.role !== "executor" && grantRole(tx, personId, invite.role, invite.createdBy, now);
+      tx.update(invites).set({ usedAt: now, usedBy: personId }).where(eq(invites.id, invite.id)).run();
+      audit(tx, now, {
+        actorId: personId,
+        entity: "invite",
+        entityId: invite.id,
+        action: "used",
+        fromState: "open",
+        toState: "used",
+      });
+      return {
+        ok: true,
+        personId,
+        role: invite.role,
+        organizationName: organization?.name ?? null,
+        alreadyHad: !granted,
+      };
+    },
+    { behavior: "immediate" },
+  );
 }

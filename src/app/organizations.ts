@@ -46,7 +46,9 @@ export function listOrganizations(
   return { items, page, pages };
 }
 
-export type SaveResult = { ok: true; organization: Organization } | { ok: false; reason: "name_taken" | "not_found" };
+export type SaveResult =
+  | { ok: true; organization: Organization }
+  | { ok: false; reason: "name_taken" | "not_found" };
 
 export function createOrganization(
   db: Db,
@@ -56,7 +58,13 @@ export function createOrganization(
     if (findByName(tx, input.name)) return { ok: false, reason: "name_taken" };
     const organization = tx
       .insert(organizations)
-      .values({ name: input.name, shortName: input.shortName, nameKey: nameKey(input.name), shortNameKey: input.shortName && nameKey(input.shortName), createdAt: input.now })
+      .values({
+        name: input.name,
+        shortName: input.shortName,
+        nameKey: nameKey(input.name),
+        shortNameKey: input.shortName && nameKey(input.shortName),
+        createdAt: input.now,
+      })
       .returning()
       .get();
     audit(tx, input.now, {

@@ -14,7 +14,11 @@ export interface TelegramProfile {
 export function findPerson(db: Tx, telegramId: number): Person | undefined {
   const row = db.select().from(people).where(eq(people.telegramId, telegramId)).get();
   if (!row) return undefined;
-  const roles = db.select({ role: roleGrants.role }).from(roleGrants).where(eq(roleGrants.personId, row.id)).all();
+  const roles = db
+    .select({ role: roleGrants.role })
+    .from(roleGrants)
+    .where(eq(roleGrants.personId, row.id))
+    .all();
   const orgs = db
     .select({ id: memberships.organizationId })
     .from(memberships)
@@ -54,14 +58,36 @@ export function upsertPerson(tx: Tx, profile: TelegramProfile, now: Date): numbe
 }
 
 /** Grants a person-wide role; returns false if the person already had it. */
-export function grantRole(tx: Tx, personId: number, role: PersonRole, actorId: number | null, now: Date): boolean {
-  const inserted = tx.insert(roleGrants).values({ personId, role, grantedAt: now }).onConflictDoNothing().run();
+export function grantRole(
+  tx: Tx,
+  personId: number,
+  role: PersonRole,
+  actorId: number | null,
+  now: Date,
+): boolean {
+  const inserted = tx
+    .insert(roleGrants)
+    .values({ personId, role, grantedAt: now })
+    .onConflictDoNothing()
+    .run();
   if (inserted.changes === 0) return false;
-  audit(tx, now, { actorId, entity: "person", entityId: personId, action: "role_granted", details: { role } });
+  audit(tx, now, {
+    actorId,
+    entity: "person",
+    entityId: personId,
+    action: "role_granted",
+    details: { role },
+  });
   return true;
 }
 
-export function addMembership(tx: Tx, personId: number, organizationId: number, actorId: number | null, now: Date): boolean {
+export function addMembership(
+  tx: Tx,
+  personId: number,
+  organizationId: number,
+  actorId: number | null,
+  now: Date,
+): boolean {
   const inserted = tx
     .insert(memberships)
     .values({ personId, organizationId, grantedAt: now })

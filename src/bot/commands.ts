@@ -28,7 +28,9 @@ const GROUP: BotCommand[] = [
 
 export function commandsFor(roles: Role[]): BotCommand[] {
   const seen = new Set<string>();
-  return [...COMMON, ...roles.flatMap((role) => BY_ROLE[role])].filter((c) => !seen.has(c.command) && seen.add(c.command));
+  return [...COMMON, ...roles.flatMap((role) => BY_ROLE[role])].filter(
+    (c) => !seen.has(c.command) && seen.add(c.command),
+  );
 }
 
 /** The menu everybody sees by default, and the one of group chats. */
@@ -39,5 +41,7 @@ export async function setDefaultCommands(api: Api): Promise<void> {
 
 /** A person's own menu in their private chat, matching their roles. */
 export async function setPersonCommands(api: Api, person: Person): Promise<void> {
-  await api.setMyCommands(commandsFor(rolesOf(person)), { scope: { type: "chat", chat_id: person.telegramId } });
+  await api.setMyCommands(commandsFor(rolesOf(person)), {
+    scope: { type: "chat", chat_id: person.telegramId },
+  });
 }

@@ -40,7 +40,9 @@ export function createBot(options: BotOptions): Bot<BotContext> {
 
   // Updates of one chat, and of one person, never run at the same time: conversations and
   // state transitions see each other's results.
-  bot.use(sequentialize((ctx: Context) => [ctx.chatId, ctx.from?.id].filter((id) => id !== undefined).map(String)));
+  bot.use(
+    sequentialize((ctx: Context) => [ctx.chatId, ctx.from?.id].filter((id) => id !== undefined).map(String)),
+  );
   bot.use(async (ctx, next) => {
     ctx.app = deps;
     ctx.log = deps.log.child({ update_id: ctx.update.update_id });
@@ -65,7 +67,8 @@ export function createBot(options: BotOptions): Bot<BotContext> {
         type: "key",
         version: CONVERSATIONS_VERSION,
         adapter: sqliteConversationStorage(deps.db, deps.clock),
-        getStorageKey: (ctx) => (ctx.chatId === undefined ? undefined : `${ctx.chatId}:${ctx.from?.id ?? ""}`),
+        getStorageKey: (ctx) =>
+          ctx.chatId === undefined ? undefined : `${ctx.chatId}:${ctx.from?.id ?? ""}`,
       },
       plugins: [
         async (ctx, next) => {
@@ -80,6 +83,8 @@ export function createBot(options: BotOptions): Bot<BotContext> {
 
   guarded.use(start, invites, organizations, chats, fallback);
 
-  bot.catch((error) => deps.log.error({ err: error.error, update_id: error.ctx.update.update_id }, "unhandled error"));
+  bot.catch((error) =>
+    deps.log.error({ err: error.error, update_id: error.ctx.update.update_id }, "unhandled error"),
+  );
   return bot;
 }

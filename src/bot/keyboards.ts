@@ -20,7 +20,10 @@ export function organizationPicker(
   db: Db,
   opts: { page: number; pickAction: string; pageAction: string; activeOnly?: boolean },
 ): { keyboard: InlineKeyboard; empty: boolean } {
-  const { items, page, pages } = listOrganizations(db, { page: opts.page, activeOnly: opts.activeOnly ?? false });
+  const { items, page, pages } = listOrganizations(db, {
+    page: opts.page,
+    activeOnly: opts.activeOnly ?? false,
+  });
   const keyboard = new InlineKeyboard();
   for (const org of items) {
     const label = `${org.active ? "" : "⛔ "}${organizationName(org)}`;

@@ -22,7 +22,10 @@ export async function refuse(ctx: BotContext, text: string = t.refusal): Promise
     }
   }
   const messageId = ctx.msg?.message_id;
-  await ctx.reply(text, messageId ? { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } } : {});
+  await ctx.reply(
+    text,
+    messageId ? { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } } : {},
+  );
 }
 
 /** Lets the update through only if the sender has the permission; otherwise refuses. */

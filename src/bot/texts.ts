@@ -86,9 +86,16 @@ export const t = {
   },
 
   org: {
-    listTitle: (page: number, pages: number) => `Органы и организации${pages > 1 ? ` (стр. ${page + 1} из ${pages})` : ""}:`,
+    listTitle: (page: number, pages: number) =>
+      `Органы и организации${pages > 1 ? ` (стр. ${page + 1} из ${pages})` : ""}:`,
     listEmpty: "Органов пока нет. Добавьте первый: /org_add, или пришлите файл CSV/JSON со списком.",
-    card: (name: string, shortName: string | null, active: boolean, chatTitle: string | null, members: number) =>
+    card: (
+      name: string,
+      shortName: string | null,
+      active: boolean,
+      chatTitle: string | null,
+      members: number,
+    ) =>
       [
         `«${name}»${shortName ? ` (${shortName})` : ""}`,
         active ? "Действует" : "Отключён",
@@ -133,7 +140,8 @@ export const t = {
   chat: {
     chooseBinding: "К какому органу привязать этот чат? В него будут приходить карточки сообщений.",
     curatorsChat: "Чат кураторов",
-    boundOrganization: (name: string) => `Этот чат привязан к органу «${name}». Сюда будут приходить карточки сообщений.`,
+    boundOrganization: (name: string) =>
+      `Этот чат привязан к органу «${name}». Сюда будут приходить карточки сообщений.`,
     boundCurators: "Этот чат привязан как чат кураторов.",
     movedFrom: (title: string) => `Прежний рабочий чат органа («${title}») отвязан.`,
     unbound: "Чат отвязан: карточки сюда больше не приходят.",

@@ -45,7 +45,12 @@ export function applyMigrations(db: Db, folder = MIGRATIONS_FOLDER): void {
   try {
     migrate(db, { migrationsFolder: folder });
   } catch (error) {
-    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const cause =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
     throw new MigrationError(`database migration failed (${folder}): ${cause}`);
   }
 }

@@ -1,5 +1,12 @@
-import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  type AnySQLiteColumn,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["admin", "curator", "executor", "head"] as const;
 export type Role = (typeof ROLES)[number];
@@ -34,7 +41,10 @@ export const organizations = sqliteTable(
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("organizations_name_key_unique").on(t.nameKey), index("organizations_short_name_key").on(t.shortNameKey)],
+  (t) => [
+    uniqueIndex("organizations_name_key_unique").on(t.nameKey),
+    index("organizations_short_name_key").on(t.shortNameKey),
+  ],
 );
 
 /** Person-wide roles: admin, curator, head. Executors are members of organizations instead. */
@@ -62,7 +72,10 @@ export const memberships = sqliteTable(
       .references(() => organizations.id),
     grantedAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.personId, t.organizationId] }), index("memberships_organization").on(t.organizationId)],
+  (t) => [
+    primaryKey({ columns: [t.personId, t.organizationId] }),
+    index("memberships_organization").on(t.organizationId),
+  ],
 );
 
 export const CHAT_PURPOSES = ["organization", "curators"] as const;

@@ -189,7 +189,13 @@ function validate(records: RawRecord[]): ParsedImport {
       problems.push({ line, name, problem: "own_parent" });
       continue;
     }
-    rows.push({ line, name, shortName: optionalText(values.shortName), parent, contact: optionalText(values.contact) });
+    rows.push({
+      line,
+      name,
+      shortName: optionalText(values.shortName),
+      parent,
+      contact: optionalText(values.contact),
+    });
   }
   return { rows, problems };
 }

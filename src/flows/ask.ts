@@ -17,9 +17,14 @@ export async function askText(
   conversation: Flow,
   ctx: Context,
   prompt: string,
-  opts: { optional?: boolean; check?: (text: string) => string | undefined | Promise<string | undefined> } = {},
+  opts: {
+    optional?: boolean;
+    check?: (text: string) => string | undefined | Promise<string | undefined>;
+  } = {},
 ): Promise<string | typeof SKIP> {
-  const markup = opts.optional ? { reply_markup: new InlineKeyboard().text(t.org.skip, cb("flow.skip")) } : {};
+  const markup = opts.optional
+    ? { reply_markup: new InlineKeyboard().text(t.org.skip, cb("flow.skip")) }
+    : {};
   await ctx.reply(prompt, markup);
   for (;;) {
     const answer = await conversation.wait();

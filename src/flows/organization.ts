@@ -1,5 +1,10 @@
 import type { Context } from "grammy";
-import { createOrganization, getOrganization, organizationNameTaken, renameOrganization } from "../app/organizations.js";
+import {
+  createOrganization,
+  getOrganization,
+  organizationNameTaken,
+  renameOrganization,
+} from "../app/organizations.js";
 import type { AppDeps } from "../bot/context.js";
 import { t } from "../bot/texts.js";
 import { askText, type Flow, SKIP } from "./ask.js";
@@ -10,15 +15,22 @@ const checkLength = (text: string) => (text.length >= 2 && text.length <= 200 ? 
 function checkFreeName(conversation: Flow, deps: AppDeps, exceptId?: number) {
   return async (text: string) =>
     checkLength(text) ??
-    ((await conversation.external(() => organizationNameTaken(deps.db, text, exceptId))) ? t.org.nameTaken : undefined);
+    ((await conversation.external(() => organizationNameTaken(deps.db, text, exceptId)))
+      ? t.org.nameTaken
+      : undefined);
 }
 
 /** «Добавить орган»: full name, then an optional short name. */
 export function addOrganizationFlow(deps: AppDeps) {
   return async function addOrganization(conversation: Flow, ctx: Context, actorId: number): Promise<void> {
-    const name = await askText(conversation, ctx, t.org.askName, { check: checkFreeName(conversation, deps) });
+    const name = await askText(conversation, ctx, t.org.askName, {
+      check: checkFreeName(conversation, deps),
+    });
     if (name === SKIP) return;
-    const shortName = await askText(conversation, ctx, t.org.askShortName, { optional: true, check: checkLength });
+    const shortName = await askText(conversation, ctx, t.org.askShortName, {
+      optional: true,
+      check: checkLength,
+    });
     const result = await conversation.external(() =>
       createOrganization(deps.db, {
         name,

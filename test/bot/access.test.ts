@@ -54,7 +54,15 @@ describe("admins from ADMIN_IDS", () => {
     expect(admin.lastText()).toMatch(/Ваши роли: администратор/);
     expect(admin.lastText()).toMatch(/\/invite — пригласить сотрудника/);
     const menu = h.fake.commands({ type: "chat", chat_id: ADMIN });
-    expect(menu?.map((c) => c.command)).toEqual(["start", "help", "invite", "invites", "orgs", "org_add", "chats"]);
+    expect(menu?.map((c) => c.command)).toEqual([
+      "start",
+      "help",
+      "invite",
+      "invites",
+      "orgs",
+      "org_add",
+      "chats",
+    ]);
   });
 });
 
@@ -114,7 +122,18 @@ describe("invites", () => {
   it("every change is an audit event", async () => {
     const token = await inviteLink("куратор");
     await h.user(3003, "Ольга").send(`/start ${token}`);
-    const actions = h.db.select().from(auditEvents).all().map((e) => `${e.entity}:${e.action}`);
-    expect(actions).toEqual(["person:registered", "person:role_granted", "invite:created", "person:registered", "person:role_granted", "invite:used"]);
+    const actions = h.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .map((e) => `${e.entity}:${e.action}`);
+    expect(actions).toEqual([
+      "person:registered",
+      "person:role_granted",
+      "invite:created",
+      "person:registered",
+      "person:role_granted",
+      "invite:used",
+    ]);
   });
 });

@@ -18,7 +18,9 @@ describe("organizations", () => {
     expect(admin().lastText()).toMatch(/Пришлите полное название органа/);
     await admin().send("Министерство здравоохранения");
     await admin().send("Минздрав");
-    expect(admin().lastText()).toBe("Орган «Министерство здравоохранения» добавлен. Пригласить исполнителя — /invite.");
+    expect(admin().lastText()).toBe(
+      "Орган «Министерство здравоохранения» добавлен. Пригласить исполнителя — /invite.",
+    );
 
     await admin().send("/org_add");
     await admin().send("министерство ЗДРАВООХРАНЕНИЯ");
@@ -44,7 +46,9 @@ describe("organizations", () => {
     await admin().press("Пропустить");
     await admin().send("/orgs");
     await admin().press("Министерство культуры");
-    expect(admin().lastText()).toMatch(/^«Министерство культуры»\nДействует\nРабочий чат не привязан\nИсполнителей: 0$/);
+    expect(admin().lastText()).toMatch(
+      /^«Министерство культуры»\nДействует\nРабочий чат не привязан\nИсполнителей: 0$/,
+    );
     await admin().press("Переименовать");
     await admin().send("Министерство культуры и туризма");
     expect(admin().lastText()).toBe("Готово: орган теперь называется «Министерство культуры и туризма».");
@@ -52,7 +56,9 @@ describe("organizations", () => {
     await admin().send("/orgs");
     await admin().press("Министерство культуры и туризма");
     const toast = await admin().press("Отключить");
-    expect(toast).toBe("Орган «Министерство культуры и туризма» отключён: новые сообщения ему не направляются.");
+    expect(toast).toBe(
+      "Орган «Министерство культуры и туризма» отключён: новые сообщения ему не направляются.",
+    );
     expect(admin().lastText()).toMatch(/Отключён/);
     await admin().press("Включить");
     expect(admin().lastText()).toMatch(/Действует/);
@@ -93,7 +99,11 @@ describe("organizations", () => {
         "• строка 6 («Школа № 5»): название повторяется в файле",
       ].join("\n"),
     );
-    const school = h.db.select().from(organizations).all().find((o) => o.name === "Школа № 5");
+    const school = h.db
+      .select()
+      .from(organizations)
+      .all()
+      .find((o) => o.name === "Школа № 5");
     expect(school?.parentId).toBe(1);
   });
 

@@ -45,24 +45,34 @@ describe("configuration", () => {
   });
 
   it("rejects bad values with one line naming the variable", () => {
-    expect(errorOf({ ...valid, BOT_API_ROOT: "localhost" })).toMatch(/^BOT_API_ROOT: expected an http\(s\) URL/);
+    expect(errorOf({ ...valid, BOT_API_ROOT: "localhost" })).toMatch(
+      /^BOT_API_ROOT: expected an http\(s\) URL/,
+    );
     expect(errorOf({ ...valid, LOG_LEVEL: "loud" })).toMatch(/^LOG_LEVEL: expected one of fatal/);
     expect(errorOf({ ...valid, PORT: "http" })).toMatch(/^PORT: expected a TCP port number/);
     expect(errorOf({ ...valid, INVITE_TTL_DAYS: "0" })).toMatch(/^INVITE_TTL_DAYS: expected at least 1 day/);
   });
 
   it("requires a webhook secret in webhook mode", () => {
-    expect(errorOf({ ...valid, WEBHOOK_URL: "https://bot.example.ru/tg" })).toMatch(/^WEBHOOK_SECRET: is required/);
+    expect(errorOf({ ...valid, WEBHOOK_URL: "https://bot.example.ru/tg" })).toMatch(
+      /^WEBHOOK_SECRET: is required/,
+    );
     const config = loadConfig({
       ...valid,
       WEBHOOK_URL: "https://bot.example.ru/tg",
       WEBHOOK_SECRET: "s3cret-s3cret-s3cret",
       PORT: "8443",
     });
-    expect(config.webhook).toEqual({ url: "https://bot.example.ru/tg", secret: "s3cret-s3cret-s3cret", port: 8443 });
+    expect(config.webhook).toEqual({
+      url: "https://bot.example.ru/tg",
+      secret: "s3cret-s3cret-s3cret",
+      port: 8443,
+    });
   });
 
   it("strips a trailing slash from BOT_API_ROOT", () => {
-    expect(loadConfig({ ...valid, BOT_API_ROOT: "http://127.0.0.1:8081/" }).botApiRoot).toBe("http://127.0.0.1:8081");
+    expect(loadConfig({ ...valid, BOT_API_ROOT: "http://127.0.0.1:8081/" }).botApiRoot).toBe(
+      "http://127.0.0.1:8081",
+    );
   });
 });

@@ -27,7 +27,14 @@ describe("database", () => {
       close();
     }
     expect(tables(path)).toEqual(
-      expect.arrayContaining(["people", "organizations", "role_grants", "memberships", "invites", "audit_events"]),
+      expect.arrayContaining([
+        "people",
+        "organizations",
+        "role_grants",
+        "memberships",
+        "invites",
+        "audit_events",
+      ]),
     );
   });
 
@@ -36,7 +43,9 @@ describe("database", () => {
     applyMigrations(db);
     expect(sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(() =>
-      sqlite.prepare("insert into memberships (person_id, organization_id, created_at) values (1, 1, 0)").run(),
+      sqlite
+        .prepare("insert into memberships (person_id, organization_id, created_at) values (1, 1, 0)")
+        .run(),
     ).toThrow(/FOREIGN KEY/);
     close();
   });
@@ -45,15 +54,25 @@ describe("database", () => {
     const folder = join(tempDir(), "drizzle");
     cpSync(new URL("../../drizzle", import.meta.url), folder, { recursive: true });
     const journalPath = join(folder, "meta", "_journal.json");
-    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[] };
-    journal.entries.push({ idx: journal.entries.length, when: Date.now(), tag: "9999_broken", version: "6", breakpoints: true });
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as {
+      entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[];
+    };
+    journal.entries.push({
+      idx: journal.entries.length,
+      when: Date.now(),
+      tag: "9999_broken",
+      version: "6",
+      breakpoints: true,
+    });
     writeFileSync(journalPath, JSON.stringify(journal));
     writeFileSync(join(folder, "9999_broken.sql"), "ALTER TABLE no_such_table ADD COLUMN x integer;");
 
     const path = join(tempDir(), "bot.db");
     const { db, close } = openDatabase(path);
     expect(() => applyMigrations(db, folder)).toThrow(MigrationError);
-    expect(() => applyMigrations(db, folder)).toThrow(/database migration failed .*no such table: no_such_table/);
+    expect(() => applyMigrations(db, folder)).toThrow(
+      /database migration failed .*no such table: no_such_table/,
+    );
     close();
     // Pending migrations are applied in one transaction: nothing of the batch is left half-done.
     expect(tables(path)).not.toContain("people");

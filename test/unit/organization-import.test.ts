@@ -21,14 +21,23 @@ describe("organizations file", () => {
     const { rows, problems } = parseOrganizationsFile("orgs.csv", csv);
     expect(problems).toEqual([]);
     expect(rows).toEqual([
-      { line: 2, name: "Министерство здравоохранения", shortName: "Минздрав", parent: null, contact: "+7 (3532) 77-77-77" },
+      {
+        line: 2,
+        name: "Министерство здравоохранения",
+        shortName: "Минздрав",
+        parent: null,
+        contact: "+7 (3532) 77-77-77",
+      },
       { line: 3, name: 'ГБУЗ "Городская больница № 1"', shortName: "ГБ1", parent: "Минздрав", contact: null },
       { line: 4, name: "Отдел\nсвязи", shortName: null, parent: null, contact: null },
     ]);
   });
 
   it("reads a JSON array with English keys", () => {
-    const json = JSON.stringify([{ name: "Минобр", short_name: "МО", contact: "a@b.ru" }, { name: "Школа 5", parent: "Минобр" }]);
+    const json = JSON.stringify([
+      { name: "Минобр", short_name: "МО", contact: "a@b.ru" },
+      { name: "Школа 5", parent: "Минобр" },
+    ]);
     const { rows } = parseOrganizationsFile("orgs.json", json);
     expect(rows.map((r) => [r.name, r.shortName, r.parent])).toEqual([
       ["Минобр", "МО", null],

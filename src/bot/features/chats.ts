@@ -1,4 +1,4 @@
-import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { Composer, GrammyError, type InlineKeyboard } from "grammy";
 import { bindChat, listBoundChats, migrateChat, unbindChat } from "../../app/chats.js";
 import { getOrganization } from "../../app/organizations.js";
 import { telegramIdsWithRole } from "../../app/people.js";
@@ -10,10 +10,17 @@ import { requireGroup, requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
 
 export const chats = new Composer<BotContext>();
-const admin = requirePermission("bindChats", (ctx) => t.refusalInGroup(ctx.callbackQuery ? "привязки чата" : "/bind"));
+const admin = requirePermission("bindChats", (ctx) =>
+  t.refusalInGroup(ctx.callbackQuery ? "привязки чата" : "/bind"),
+);
 
 function pickerFor(ctx: BotContext, page: number): InlineKeyboard {
-  const { keyboard } = organizationPicker(ctx.app.db, { page, pickAction: "bind.org", pageAction: "bind.page", activeOnly: true });
+  const { keyboard } = organizationPicker(ctx.app.db, {
+    page,
+    pickAction: "bind.org",
+    pageAction: "bind.page",
+    activeOnly: true,
+  });
   return keyboard.row().text(t.chat.curatorsChat, cb("bind.cur"));
 }
 
@@ -26,7 +33,9 @@ chats.callbackQuery(onAction("bind.page", [ID]), admin, async (ctx) => {
   await ctx.editMessageReplyMarkup({ reply_markup: pickerFor(ctx, Number(ctx.match[1])) });
 });
 
-chats.callbackQuery(onAction("bind.org", [ID]), admin, (ctx) => bind(ctx, "organization", Number(ctx.match[1])));
+chats.callbackQuery(onAction("bind.org", [ID]), admin, (ctx) =>
+  bind(ctx, "organization", Number(ctx.match[1])),
+);
 chats.callbackQuery("bind.cur", admin, (ctx) => bind(ctx, "curators", null));
 
 async function bind(ctx: BotContext, purpose: ChatPurpose, organizationId: number | null): Promise<void> {
@@ -57,7 +66,12 @@ async function bind(ctx: BotContext, purpose: ChatPurpose, organizationId: numbe
 
 chats.command("unbind", requireGroup, admin, async (ctx) => {
   const { db, clock } = ctx.app;
-  const bound = unbindChat(db, { chatId: ctx.chat.id, actorId: ctx.person?.id ?? null, reason: "admin", now: clock.now() });
+  const bound = unbindChat(db, {
+    chatId: ctx.chat.id,
+    actorId: ctx.person?.id ?? null,
+    reason: "admin",
+    now: clock.now(),
+  });
   await ctx.reply(bound ? t.chat.unbound : t.chat.notBound);
 });
 
@@ -86,7 +100,8 @@ chats.on("my_chat_member", async (ctx) => {
   }
   if (!gone) {
     const before = ctx.myChatMember.old_chat_member.status;
-    if (before === "left" || before === "kicked") await ctx.api.sendMessage(chat.id, t.chat.addedHint).catch(() => undefined);
+    if (before === "left" || before === "kicked")
+      await ctx.api.sendMessage(chat.id, t.chat.addedHint).catch(() => undefined);
     return;
   }
   const bound = unbindChat(db, { chatId: chat.id, actorId: null, reason: "bot_removed", now: clock.now() });

@@ -27,7 +27,9 @@ invites.callbackQuery(onAction("inv.role", [ROLES.join("|")]), admin, async (ctx
   await issue(ctx, role, null);
 });
 
-invites.callbackQuery(onAction("inv.page", [ID]), admin, (ctx) => showOrganizations(ctx, Number(ctx.match[1])));
+invites.callbackQuery(onAction("inv.page", [ID]), admin, (ctx) =>
+  showOrganizations(ctx, Number(ctx.match[1])),
+);
 
 invites.callbackQuery(onAction("inv.org", [ID]), admin, async (ctx) => {
   const organization = getOrganization(ctx.app.db, Number(ctx.match[1]));
@@ -46,19 +48,32 @@ async function showOrganizations(ctx: BotContext, page: number): Promise<void> {
     activeOnly: true,
   });
   await ctx.answerCallbackQuery();
-  await ctx.editMessageText(empty ? t.invite.noOrganizations : t.invite.chooseOrganization, { reply_markup: keyboard });
+  await ctx.editMessageText(empty ? t.invite.noOrganizations : t.invite.chooseOrganization, {
+    reply_markup: keyboard,
+  });
 }
 
 async function issue(ctx: BotContext, role: Role, organizationId: number | null): Promise<void> {
   const { db, clock, config } = ctx.app;
   const person = ctx.person;
   if (!person) return;
-  const invite = createInvite(db, { actorId: person.id, role, organizationId, ttlDays: config.inviteTtlDays, now: clock.now() });
+  const invite = createInvite(db, {
+    actorId: person.id,
+    role,
+    organizationId,
+    ttlDays: config.inviteTtlDays,
+    now: clock.now(),
+  });
   const organization = organizationId === null ? undefined : getOrganization(db, organizationId);
   const link = `https://t.me/${ctx.me.username}?start=${invite.token}`;
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(
-    t.invite.created(role, organization?.name ?? null, link, formatDeadline(invite.expiresAt, config.timezone)),
+    t.invite.created(
+      role,
+      organization?.name ?? null,
+      link,
+      formatDeadline(invite.expiresAt, config.timezone),
+    ),
     {
       reply_markup: new InlineKeyboard().text(t.invite.revokeButton, cb("inv.rev", invite.id)),
       link_preview_options: { is_disabled: true },
@@ -83,7 +98,9 @@ invites.command("invites", requirePrivate, admin, async (ctx) => {
 
 invites.callbackQuery(onAction("inv.rev", [ID]), admin, async (ctx) => {
   const { db, clock } = ctx.app;
-  const result = ctx.person ? revokeInvite(db, Number(ctx.match[1]), ctx.person.id, clock.now()) : "not_found";
+  const result = ctx.person
+    ? revokeInvite(db, Number(ctx.match[1]), ctx.person.id, clock.now())
+    : "not_found";
   if (result === "revoked") {
     await ctx.answerCallbackQuery({ text: t.invite.revoked });
     await ctx.reply(t.invite.revoked);

@@ -14,19 +14,29 @@ const admin = requirePermission("manageOrganizations");
 const MAX_FILE_BYTES = 1024 * 1024;
 
 organizations.command("orgs", requirePrivate, admin, async (ctx) => {
-  const { keyboard, empty } = organizationPicker(ctx.app.db, { page: 0, pickAction: "org.open", pageAction: "org.page" });
+  const { keyboard, empty } = organizationPicker(ctx.app.db, {
+    page: 0,
+    pickAction: "org.open",
+    pageAction: "org.page",
+  });
   if (empty) await ctx.reply(t.org.listEmpty);
   else await ctx.reply(t.org.listTitle(0, pageCount(keyboard)), { reply_markup: keyboard });
 });
 
 function pageCount(keyboard: InlineKeyboard): number {
-  const pager = keyboard.inline_keyboard.at(-1)?.find((b) => "callback_data" in b && b.callback_data === "noop");
+  const pager = keyboard.inline_keyboard
+    .at(-1)
+    ?.find((b) => "callback_data" in b && b.callback_data === "noop");
   return pager ? Number(pager.text.split("/")[1]) : 1;
 }
 
 organizations.callbackQuery(onAction("org.page", [ID]), admin, async (ctx) => {
   const page = Number(ctx.match[1]);
-  const { keyboard } = organizationPicker(ctx.app.db, { page, pickAction: "org.open", pageAction: "org.page" });
+  const { keyboard } = organizationPicker(ctx.app.db, {
+    page,
+    pickAction: "org.open",
+    pageAction: "org.page",
+  });
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(t.org.listTitle(page, pageCount(keyboard)), { reply_markup: keyboard });
 });
@@ -45,11 +55,16 @@ async function showCard(ctx: BotContext, organizationId: number, toast?: string)
   const members = telegramIdsOfMembers(db, [org.id]).length;
   const keyboard = new InlineKeyboard()
     .text(t.org.buttonRename, cb("org.ren", org.id))
-    .text(org.active ? t.org.buttonDeactivate : t.org.buttonActivate, cb(org.active ? "org.off" : "org.on", org.id))
+    .text(
+      org.active ? t.org.buttonDeactivate : t.org.buttonActivate,
+      cb(org.active ? "org.off" : "org.on", org.id),
+    )
     .row()
     .text(t.org.buttonBack, cb("org.page", 0));
   await ctx.answerCallbackQuery(toast === undefined ? {} : { text: toast });
-  await ctx.editMessageText(t.org.card(org.name, org.shortName, org.active, chatTitle, members), { reply_markup: keyboard });
+  await ctx.editMessageText(t.org.card(org.name, org.shortName, org.active, chatTitle, members), {
+    reply_markup: keyboard,
+  });
 }
 
 organizations.callbackQuery(onAction("org.open", [ID]), admin, (ctx) => showCard(ctx, Number(ctx.match[1])));
@@ -100,7 +115,12 @@ organizations.chatType("private").on("message:document", admin, async (ctx) => {
     return;
   }
   const { db, clock } = ctx.app;
-  const report = importOrganizations(db, { ...parsed, actorId: ctx.person?.id ?? 0, now: clock.now(), fileName });
+  const report = importOrganizations(db, {
+    ...parsed,
+    actorId: ctx.person?.id ?? 0,
+    now: clock.now(),
+    fileName,
+  });
   ctx.log.info(
     { created: report.created.length, updated: report.updated.length, rejected: report.rejected.length },
     "organizations imported",

@@ -20,7 +20,9 @@ privateChat.command("start", async (ctx) => {
   const { db, clock } = ctx.app;
   const result = redeemInvite(db, token, ctx.from, clock.now());
   if (!result.ok) {
-    await ctx.reply(ctx.person && result.reason === "used" ? t.alreadyRegistered : t.inviteRejected[result.reason]);
+    await ctx.reply(
+      ctx.person && result.reason === "used" ? t.alreadyRegistered : t.inviteRejected[result.reason],
+    );
     return;
   }
   ctx.log.info({ personId: result.personId, role: result.role }, "invite redeemed");
