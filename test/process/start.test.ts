@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { FakeBotApi } from "../support/fake-bot-api.js";
+import { privateChat, tgUser, updates } from "../support/updates.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const MAIN = join(ROOT, "src", "main.ts");
+
+/** The bot as `npm start` runs it, in a scratch folder, with only the environment given. */
+function startBot(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number> } {
+  const cwd = mkdtempSync(join(tmpdir(), "osm-start-"));
+  const child = spawn(TSX, [MAIN], { cwd, env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env } });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+  return { child, output: () => output, exited };
+}
+
+let fake: FakeBotApi | undefined;
+let running: ChildProcess | undefined;
+afterEach(async () => {
+  running?.kill("SIGKILL");
+  await fake?.close();
+});
+
+describe("npm start", () => {
+  it("without BOT_TOKEN exits non-zero with one line naming BOT_TOKEN", async () => {
+    const bot = startBot({});
+    expect(await bot.exited).toBe(1);
+    expect(bot.output().trim().split("\n")).toEqual([
+      "Cannot start: BOT_TOKEN: is required: the bot token from @BotFather, e.g. 123456:ABC-DEF",
+    ]);
+  });
+
+  it("with a bad preset name exits non-zero with one line naming REGULATION", async () => {
+    const bot = startBot({ BOT_TOKEN: "123:abc", REGULATION: "moscow" });
+    expect(await bot.exited).toBe(1);
+    const lines = bot.output().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Cannot start: REGULATION/);
+  });
+
+  it("polls a Bot API, answers a stranger, lets an admin invite a curator who redeems it, stops on SIGTERM", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const database = join(mkdtempSync(join(tmpdir(), "osm-db-")), "bot.db");
+    const bot = startBot({ BOT_TOKEN: "123:abc", BOT_API_ROOT: fake.apiRoot, ADMIN_IDS: "1001", DATABASE_PATH: database });
+    running = bot.child;
+    await fake.waitForPolling(15_000);
+
+    const stranger = tgUser(2002, "Пётр");
+    fake.pushUpdate(updates.text(privateChat(stranger), stranger, "/start"));
+    const answer = await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 2002, { timeoutMs: 10_000 });
+    expect(String(answer.params.text)).toMatch(/попросите у него ссылку-приглашение/);
+
+    const admin = tgUser(1001, "Анна");
+    fake.pushUpdate(updates.text(privateChat(admin), admin, "/invite"));
+    await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 1001, { timeoutMs: 10_000 });
+    fake.clickButton(1001, "куратор", admin);
+    const invite = await fake.waitForCall("editMessageText", (c) => c.params.chat_id === 1001, { timeoutMs: 10_000 });
+    const token = String(invite.params.text).match(/\?start=([\w-]+)/)?.[1];
+    expect(token).toBeDefined();
+
+    const curator = tgUser(3003, "Ольга");
+    fake.pushUpdate(updates.text(privateChat(curator), curator, `/start ${token}`));
+    const welcome = await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 3003, { timeoutMs: 10_000 });
+    expect(String(welcome.params.text)).toMatch(/^Готово! Вы зарегистрированы как куратор\./);
+
+    bot.child.kill("SIGTERM");
+    expect(await bot.exited).toBe(0);
+    expect(bot.output()).toMatch(/"msg":"stopped"/);
+  }, 40_000);
+});
