@@ -2,31 +2,23 @@ import { createServer, type Server } from "node:http";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { webhookCallback } from "grammy";
+import { type Api, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { type Logger, pino } from "pino";
-import { telegramIdsWithRole } from "./app/people.js";
+import { claimNotice, releaseNotice } from "./app/notices.js";
+import { calendarCoverage, effectiveCalendar, SlaRuntime } from "./app/sla.js";
 import { setDefaultCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
+import { notifyAdmins } from "./bot/notify.js";
+import { t } from "./bot/texts.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
-import type { Db } from "./db/client.js";
 import { applyMigrations, openDatabase } from "./db/client.js";
-import { calendarYears } from "./db/schema.js";
-import {
-  bundledCalendar,
-  createWorkingTime,
-  mergeCalendars,
-  type ProductionCalendar,
-  parseProductionCalendar,
-  parseSchedule,
-  type WorkingTime,
-} from "./domain/calendar/index.js";
-import { loadRegulation, type Regulation, selfCheck } from "./domain/regulation/index.js";
+import { parseSchedule } from "./domain/calendar/index.js";
+import { loadRegulation, selfCheck } from "./domain/regulation/index.js";
 
 export interface Running {
-  regulation: Regulation;
-  workingTime: WorkingTime;
+  sla: SlaRuntime;
   webhookServer: Server | undefined;
   stop(): Promise<void>;
 }
@@ -37,20 +29,14 @@ export interface StartOptions {
   botInfo?: UserFromGetMe;
 }
 
-/** Calendar years an admin loaded after the release override the bundled ones. */
-export function effectiveCalendar(db: Db): ProductionCalendar {
-  let calendar = bundledCalendar();
-  for (const row of db.select().from(calendarYears).all()) {
-    calendar = mergeCalendars(calendar, parseProductionCalendar({ years: { [row.year]: row.data } }));
-  }
-  return calendar;
-}
+const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 
 /**
  * Start order: regulation and schedule (pure, fail fast) → database (migrate) → bot → updates.
  * Any error before the bot runs closes what was opened and propagates to main().
  */
 export async function startBot(config: Config, options: StartOptions): Promise<Running> {
+  const { clock } = options;
   const log = options.log ?? pino({ level: config.logLevel });
   const regulation = loadRegulation(config.regulation);
   const schedule = parseSchedule(config.schedule);
@@ -58,37 +44,40 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
 
   const database = openDatabase(config.databasePath);
   try {
-    applyMigrations(database.db);
-    const calendar = effectiveCalendar(database.db);
-    const workingTime = createWorkingTime({ timezone, schedule, calendar });
+    const { db } = database;
+    applyMigrations(db);
+    let api: Api | undefined;
+    const tellOnce = (key: string, text: string) => {
+      if (!api || !claimNotice(db, key, clock.now())) return;
+      void notifyAdmins({ api, db, log, clock, config }, text).then((delivered) => {
+        if (delivered === 0) releaseNotice(db, key);
+      });
+    };
+    const sla = new SlaRuntime(regulation, timezone, schedule, effectiveCalendar(db), (year) => {
+      log.warn({ year }, "production calendar lacks a year: weekends-only rules");
+      tellOnce(`calendar-missing:${year}`, t.calendar.missingYearMet(year));
+    });
 
     const bot = createBot({
       token: config.botToken,
       apiRoot: config.botApiRoot,
       ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-      deps: { db: database.db, clock: options.clock, log, config: { ...config, timezone } },
+      deps: { db, clock, log, sla, config: { ...config, timezone } },
       transformers: [autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }), apiThrottler()],
     });
     await bot.init();
+    api = bot.api;
     await setDefaultCommands(bot.api);
-
-    const findings = selfCheck(regulation, workingTime, calendar, options.clock.now());
-    for (const finding of findings)
-      log[finding.level === "error" ? "error" : "warn"]({ finding: finding.message }, "self-check");
-    if (findings.length > 0) {
-      const text = ["Проверка настроек при запуске:", ...findings.map((f) => `• ${f.message}`)].join("\n");
-      for (const adminId of telegramIdsWithRole(database.db, "admin")) {
-        await bot.api.sendMessage(adminId, text).catch((err) => log.warn({ err }, "could not tell an admin"));
-      }
-    }
+    reportSelfCheck(sla, clock.now(), log, tellOnce);
 
     let runner: RunnerHandle | undefined;
     let webhookServer: Server | undefined;
     if (config.webhook) {
       const { url, secret, port } = config.webhook;
+      const path = new URL(url).pathname;
       const handle = webhookCallback(bot, "http", { secretToken: secret, onTimeout: "return" });
       webhookServer = createServer((req, res) => {
-        if (req.method !== "POST" || req.url !== new URL(url).pathname) {
+        if (req.method !== "POST" || req.url !== path) {
           res.writeHead(404).end();
           return;
         }
@@ -97,9 +86,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
           if (!res.headersSent) res.writeHead(500).end();
         });
       });
-      await new Promise<void>((resolve) => webhookServer?.listen(port, resolve));
+      const server = webhookServer;
+      await new Promise<void>((resolve) => server.listen(port, "0.0.0.0", resolve));
       await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ALLOWED_UPDATES });
-      log.info({ port, url }, "webhook mode");
+      log.info({ port, path }, "webhook mode");
     } else {
       await bot.api.deleteWebhook();
       runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
@@ -118,11 +108,33 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       })();
       return stopping;
     };
-    return { regulation, workingTime, webhookServer, stop };
+    return { sla, webhookServer, stop };
   } catch (error) {
     database.close();
     throw error;
   }
 }
 
-const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
+/**
+ * The preset's consistency and the calendar's coverage of this year and the next: logged at every
+ * start, told to admins once per problem.
+ */
+function reportSelfCheck(
+  sla: SlaRuntime,
+  now: Date,
+  log: Logger,
+  tellOnce: (key: string, text: string) => void,
+): void {
+  const findings = selfCheck(sla.regulation, sla.workingTime, sla.calendar, now);
+  for (const finding of findings) {
+    log[finding.level]({ finding: finding.message }, "self-check");
+    // Calendar coverage is told below in the admins' words; the rest are preset inconsistencies.
+    if (!finding.message.startsWith("production calendar")) {
+      tellOnce(`self-check:${finding.message}`, t.calendar.presetProblem(finding.message));
+    }
+  }
+  for (const year of calendarCoverage(sla.calendar, now, sla.timezone)) {
+    if (year.status !== "official")
+      tellOnce(`calendar-${year.status}:${year.year}`, t.calendar.coverage(year));
+  }
+}

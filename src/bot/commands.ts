@@ -14,6 +14,7 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
     { command: "orgs", description: "Органы и организации" },
     { command: "org_add", description: "Добавить орган" },
     { command: "chats", description: "Привязанные чаты" },
+    { command: "calendar", description: "Производственный календарь" },
   ],
   curator: [],
   executor: [],

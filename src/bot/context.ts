@@ -1,6 +1,7 @@
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Context } from "grammy";
 import type { Logger } from "pino";
+import type { SlaRuntime } from "../app/sla.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
@@ -12,6 +13,7 @@ export interface AppDeps {
   clock: Clock;
   config: Pick<Config, "adminIds" | "inviteTtlDays"> & { timezone: string };
   log: Logger;
+  sla: SlaRuntime;
 }
 
 export type BotContext = ConversationFlavor<

@@ -5,8 +5,10 @@ import type { UserFromGetMe } from "grammy/types";
 import { sqliteConversationStorage } from "../db/conversation-storage.js";
 import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
 import type { AppDeps, BotContext } from "./context.js";
+import { calendar } from "./features/calendar.js";
 import { chats } from "./features/chats.js";
 import { fallback } from "./features/fallback.js";
+import { files } from "./features/files.js";
 import { invites } from "./features/invites.js";
 import { organizations } from "./features/organizations.js";
 import { start } from "./features/start.js";
@@ -81,7 +83,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   guarded.use(createConversation(addOrganizationFlow(deps), "addOrganization"));
   guarded.use(createConversation(renameOrganizationFlow(deps), "renameOrganization"));
 
-  guarded.use(start, invites, organizations, chats, fallback);
+  guarded.use(start, invites, organizations, files, calendar, chats, fallback);
 
   bot.catch((error) =>
     deps.log.error({ err: error.error, update_id: error.ctx.update.update_id }, "unhandled error"),

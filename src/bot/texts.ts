@@ -1,4 +1,6 @@
 /** Every word the bot says, in one place so the wording can be reviewed. Plain, polite, short. */
+
+import type { YearCoverage } from "../app/sla.js";
 import type { Role } from "../domain/access.js";
 import { type ImportFileProblem, MAX_IMPORT_ROWS } from "../domain/organization-import.js";
 
@@ -26,6 +28,7 @@ const ROLE_COMMANDS: Record<Role, string[]> = {
     "/bind — в групповом чате: привязать чат к органу",
     "/unbind — в групповом чате: отвязать чат",
     "/chats — привязанные чаты",
+    "/calendar — производственный календарь; файл JSON — загрузить новый год",
   ],
   curator: [],
   executor: [],
@@ -135,6 +138,29 @@ export const t = {
     rejectedTitle: (n: number) => `Отклонено: ${n}`,
     rejected: (line: number, name: string | null, problem: string) =>
       `строка ${line}${name ? ` («${name}»)` : ""}: ${IMPORT_PROBLEMS[problem] ?? problem}`,
+  },
+
+  calendar: {
+    coverage: (year: YearCoverage) =>
+      year.status === "missing"
+        ? `В производственном календаре нет ${year.year} года: сроки в нём считаются без праздников и переносов ` +
+          "(выходные — только суббота и воскресенье). Загрузите календарь года: /calendar."
+        : `Производственный календарь на ${year.year} год — проект (${year.source}). ` +
+          "Когда выйдет постановление, загрузите окончательный: /calendar.",
+    missingYearMet: (year: number) =>
+      `Срок пришёлся на ${year} год, которого нет в производственном календаре: праздники этого года не учтены. ` +
+      "Загрузите календарь года: /calendar.",
+    presetProblem: (message: string) =>
+      `Проверка регламента при запуске: ${message}. Проверьте файл регламента.`,
+    title: "Производственный календарь:",
+    line: (year: YearCoverage) =>
+      `${year.year} — ${year.status === "official" ? "официальный" : year.status === "draft" ? "проект" : "нет данных"}` +
+      (year.source ? ` (${year.source})` : ""),
+    howToLoad:
+      "Чтобы загрузить календарь нового года, пришлите сюда файл JSON в том же формате, что и встроенный " +
+      "(см. docs/working-time.md): годы с праздниками, рабочими выходными и сокращёнными днями.",
+    loaded: (years: number[]) => `Календарь загружен: ${years.join(", ")}. Сроки уже считаются по нему.`,
+    invalid: (reason: string) => `Календарь не загружен, ничего не изменено: ${reason}.`,
   },
 
   chat: {

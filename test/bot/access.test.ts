@@ -62,6 +62,7 @@ describe("admins from ADMIN_IDS", () => {
       "orgs",
       "org_add",
       "chats",
+      "calendar",
     ]);
   });
 });

@@ -30,7 +30,9 @@ describe("group chats", () => {
     await admin().press(/Минздрав/);
     expect(admin().lastText()).toMatch(/Рабочий чат: Минздрав: обращения/);
     await admin().send("/chats");
-    expect(admin().lastText()).toBe("Привязанные чаты:\n• Минздрав: обращения — «Министерство здравоохранения»");
+    expect(admin().lastText()).toBe(
+      "Привязанные чаты:\n• Минздрав: обращения — «Министерство здравоохранения»",
+    );
   });
 
   it("binds the curators' chat and unbinds on request", async () => {
@@ -51,7 +53,13 @@ describe("group chats", () => {
     await admin().send("/bind", newChat);
     await admin().press(/Минздрав/, newChat);
     expect(h.lastText(-100)).toBe("Чат отвязан: карточки сюда больше не приходят.");
-    expect(h.db.select().from(boundChats).all().map((c) => c.chatId)).toEqual([-300]);
+    expect(
+      h.db
+        .select()
+        .from(boundChats)
+        .all()
+        .map((c) => c.chatId),
+    ).toEqual([-300]);
   });
 
   it("someone without rights pressing the admin's button gets a pop-up only they see; nothing changes", async () => {
@@ -75,10 +83,22 @@ describe("group chats", () => {
     await admin().send("/bind", workChat());
     await admin().press(/Минздрав/, workChat());
     await h.deliver(updates.migrateToChat(workChat(), admin().tg, -1001234567890));
-    expect(h.db.select().from(boundChats).all().map((c) => c.chatId)).toEqual([-1001234567890]);
+    expect(
+      h.db
+        .select()
+        .from(boundChats)
+        .all()
+        .map((c) => c.chatId),
+    ).toEqual([-1001234567890]);
     const supergroup = { id: -1001234567890, type: "supergroup" as const, title: "Минздрав: обращения" };
     await h.deliver(updates.migrateFromChat(supergroup, admin().tg, -100));
-    expect(h.db.select().from(boundChats).all().map((c) => c.chatId)).toEqual([-1001234567890]);
+    expect(
+      h.db
+        .select()
+        .from(boundChats)
+        .all()
+        .map((c) => c.chatId),
+    ).toEqual([-1001234567890]);
   });
 
   it("unbinds a chat the bot was removed from and tells the admins", async () => {

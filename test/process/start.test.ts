@@ -12,7 +12,11 @@ const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const MAIN = join(ROOT, "src", "main.ts");
 
 /** The bot as `npm start` runs it, in a scratch folder, with only the environment given. */
-function startBot(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number> } {
+function startBot(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number>;
+} {
   const cwd = mkdtempSync(join(tmpdir(), "osm-start-"));
   const child = spawn(TSX, [MAIN], { cwd, env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env } });
   let output = "";
@@ -53,26 +57,37 @@ describe("npm start", () => {
   it("polls a Bot API, answers a stranger, lets an admin invite a curator who redeems it, stops on SIGTERM", async () => {
     fake = await FakeBotApi.start({ token: "123:abc" });
     const database = join(mkdtempSync(join(tmpdir(), "osm-db-")), "bot.db");
-    const bot = startBot({ BOT_TOKEN: "123:abc", BOT_API_ROOT: fake.apiRoot, ADMIN_IDS: "1001", DATABASE_PATH: database });
+    const bot = startBot({
+      BOT_TOKEN: "123:abc",
+      BOT_API_ROOT: fake.apiRoot,
+      ADMIN_IDS: "1001",
+      DATABASE_PATH: database,
+    });
     running = bot.child;
     await fake.waitForPolling(15_000);
 
     const stranger = tgUser(2002, "Пётр");
     fake.pushUpdate(updates.text(privateChat(stranger), stranger, "/start"));
-    const answer = await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 2002, { timeoutMs: 10_000 });
+    const answer = await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 2002, {
+      timeoutMs: 10_000,
+    });
     expect(String(answer.params.text)).toMatch(/попросите у него ссылку-приглашение/);
 
     const admin = tgUser(1001, "Анна");
     fake.pushUpdate(updates.text(privateChat(admin), admin, "/invite"));
     await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 1001, { timeoutMs: 10_000 });
     fake.clickButton(1001, "куратор", admin);
-    const invite = await fake.waitForCall("editMessageText", (c) => c.params.chat_id === 1001, { timeoutMs: 10_000 });
+    const invite = await fake.waitForCall("editMessageText", (c) => c.params.chat_id === 1001, {
+      timeoutMs: 10_000,
+    });
     const token = String(invite.params.text).match(/\?start=([\w-]+)/)?.[1];
     expect(token).toBeDefined();
 
     const curator = tgUser(3003, "Ольга");
     fake.pushUpdate(updates.text(privateChat(curator), curator, `/start ${token}`));
-    const welcome = await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 3003, { timeoutMs: 10_000 });
+    const welcome = await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 3003, {
+      timeoutMs: 10_000,
+    });
     expect(String(welcome.params.text)).toMatch(/^Готово! Вы зарегистрированы как куратор\./);
 
     bot.child.kill("SIGTERM");

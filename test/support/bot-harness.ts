@@ -1,17 +1,20 @@
 import type { Bot } from "grammy";
 import type { Chat, Update, User } from "grammy/types";
 import { pino } from "pino";
+import { effectiveCalendar, SlaRuntime } from "../../src/app/sla.js";
 import type { BotContext } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/index.js";
 import { ManualClock } from "../../src/clock.js";
 import { applyMigrations, type DatabaseHandle, openDatabase } from "../../src/db/client.js";
+import { DEFAULT_SCHEDULE } from "../../src/domain/calendar/index.js";
+import { loadRegulation } from "../../src/domain/regulation/index.js";
 import { FakeBotApi } from "./fake-bot-api.js";
 import { groupChat, privateChat, setUpdatesClock, tgUser, updates } from "./updates.js";
 
 export interface HarnessOptions {
   adminIds?: number[];
   now?: string;
-  timezone?: string;
+  regulation?: "orenburg" | "georgievsk";
   databasePath?: string;
 }
 
@@ -27,6 +30,7 @@ export class Harness {
     readonly bot: Bot<BotContext>,
     readonly database: DatabaseHandle,
     readonly clock: ManualClock,
+    readonly sla: SlaRuntime,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
@@ -35,6 +39,14 @@ export class Harness {
     const fake = await FakeBotApi.start({ clock });
     const database = openDatabase(options.databasePath ?? ":memory:");
     applyMigrations(database.db);
+    const regulation = loadRegulation(options.regulation ?? "orenburg");
+    const sla = new SlaRuntime(
+      regulation,
+      regulation.timezone,
+      DEFAULT_SCHEDULE,
+      effectiveCalendar(database.db),
+      () => {},
+    );
     const bot = createBot({
       token: fake.token,
       apiRoot: fake.apiRoot,
@@ -42,15 +54,12 @@ export class Harness {
         db: database.db,
         clock,
         log: pino({ level: "silent" }),
-        config: {
-          adminIds: options.adminIds ?? [],
-          inviteTtlDays: 7,
-          timezone: options.timezone ?? "Asia/Yekaterinburg",
-        },
+        sla,
+        config: { adminIds: options.adminIds ?? [], inviteTtlDays: 7, timezone: regulation.timezone },
       },
     });
     await bot.init();
-    return new Harness(fake, bot, database, clock);
+    return new Harness(fake, bot, database, clock, sla);
   }
 
   get db() {

@@ -1,11 +1,11 @@
 import { Composer, GrammyError, type InlineKeyboard } from "grammy";
 import { bindChat, listBoundChats, migrateChat, unbindChat } from "../../app/chats.js";
 import { getOrganization } from "../../app/organizations.js";
-import { telegramIdsWithRole } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { organizationPicker } from "../keyboards.js";
+import { notifyAdmins } from "../notify.js";
 import { requireGroup, requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
 
@@ -107,7 +107,7 @@ chats.on("my_chat_member", async (ctx) => {
   const bound = unbindChat(db, { chatId: chat.id, actorId: null, reason: "bot_removed", now: clock.now() });
   if (!bound) return;
   ctx.log.warn({ chatId: chat.id }, "bot removed from a bound chat");
-  await tellAdmins(ctx, t.chat.botRemoved(bound.title, describeBinding(bound)));
+  await notifyAdmins({ ...ctx.app, api: ctx.api }, t.chat.botRemoved(bound.title, describeBinding(bound)));
 });
 
 /**
@@ -122,14 +122,3 @@ chats.on(["message:migrate_to_chat_id", "message:migrate_from_chat_id"], async (
     ctx.log.info({ fromChatId, toChatId }, "bound chat migrated to a supergroup");
   }
 });
-
-export async function tellAdmins(ctx: BotContext, text: string): Promise<void> {
-  for (const telegramId of telegramIdsWithRole(ctx.app.db, "admin")) {
-    try {
-      await ctx.api.sendMessage(telegramId, text);
-    } catch (error) {
-      if (!(error instanceof GrammyError)) throw error;
-      ctx.log.warn({ telegramId, error: error.description }, "could not tell an admin");
-    }
-  }
-}

@@ -1,17 +1,15 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat } from "../../app/chats.js";
-import { getOrganization, importOrganizations, setOrganizationActive } from "../../app/organizations.js";
+import { getOrganization, setOrganizationActive } from "../../app/organizations.js";
 import { telegramIdsOfMembers } from "../../app/people.js";
-import { ImportFileError, parseOrganizationsFile } from "../../domain/organization-import.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { organizationPicker } from "../keyboards.js";
 import { requirePermission, requirePrivate } from "../refuse.js";
-import { IMPORT_FILE_PROBLEMS, t } from "../texts.js";
+import { t } from "../texts.js";
 
 export const organizations = new Composer<BotContext>();
 const admin = requirePermission("manageOrganizations");
-const MAX_FILE_BYTES = 1024 * 1024;
 
 organizations.command("orgs", requirePrivate, admin, async (ctx) => {
   const { keyboard, empty } = organizationPicker(ctx.app.db, {
@@ -92,70 +90,3 @@ organizations.command("org_add", requirePrivate, admin, async (ctx) => {
   await ctx.conversation.exitAll();
   await ctx.conversation.enter("addOrganization", ctx.person?.id);
 });
-
-organizations.chatType("private").on("message:document", admin, async (ctx) => {
-  const document = ctx.message.document;
-  const fileName = document.file_name ?? "file";
-  if (!/\.(csv|json|txt)$/i.test(fileName)) {
-    await ctx.reply(t.importReport.wrongType);
-    return;
-  }
-  if ((document.file_size ?? 0) > MAX_FILE_BYTES) {
-    await ctx.reply(t.importReport.tooBig);
-    return;
-  }
-  const content = await download(ctx, document.file_id);
-  let parsed: ReturnType<typeof parseOrganizationsFile>;
-  try {
-    parsed = parseOrganizationsFile(fileName, content);
-  } catch (error) {
-    if (!(error instanceof ImportFileError)) throw error;
-    const where = error.line === undefined ? "" : ` (строка ${error.line})`;
-    await ctx.reply(t.importReport.fileError(IMPORT_FILE_PROBLEMS[error.problem] + where));
-    return;
-  }
-  const { db, clock } = ctx.app;
-  const report = importOrganizations(db, {
-    ...parsed,
-    actorId: ctx.person?.id ?? 0,
-    now: clock.now(),
-    fileName,
-  });
-  ctx.log.info(
-    { created: report.created.length, updated: report.updated.length, rejected: report.rejected.length },
-    "organizations imported",
-  );
-  const lines = [
-    t.importReport.title(fileName),
-    t.importReport.created(report.created),
-    t.importReport.updated(report.updated),
-    t.importReport.unchanged(report.unchanged.length),
-    t.importReport.rejectedTitle(report.rejected.length),
-    ...report.rejected.map((r) => `• ${t.importReport.rejected(r.line, r.name, r.problem)}`),
-  ];
-  await replyLong(ctx, lines.join("\n"));
-});
-
-async function download(ctx: BotContext, fileId: string): Promise<string> {
-  const file = await ctx.api.getFile(fileId);
-  const root = ctx.api.options?.apiRoot ?? "https://api.telegram.org";
-  const response = await fetch(`${root}/file/bot${ctx.api.token}/${file.file_path}`);
-  if (!response.ok) throw new Error(`file download failed: HTTP ${response.status}`);
-  return await response.text();
-}
-
-/** Telegram caps a message at 4096 characters; a long report is sent in parts, split by lines. */
-async function replyLong(ctx: BotContext, text: string): Promise<void> {
-  const parts: string[] = [];
-  let current = "";
-  for (const line of text.split("\n")) {
-    const piece = line.length > 4000 ? `${line.slice(0, 3999)}…` : line;
-    if (current.length + piece.length + 1 > 4000) {
-      parts.push(current);
-      current = "";
-    }
-    current = current ? `${current}\n${piece}` : piece;
-  }
-  if (current) parts.push(current);
-  for (const part of parts) await ctx.reply(part);
-}

@@ -1,0 +1,16 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { noticesSent } from "../db/schema.js";
+
+/**
+ * Claims a one-off notice: true the first time for this key (the caller sends it), false after —
+ * across restarts and processes, so admins hear about a problem once, not at every start.
+ */
+export function claimNotice(db: Db, key: string, now: Date): boolean {
+  return db.insert(noticesSent).values({ key, sentAt: now }).onConflictDoNothing().run().changes === 1;
+}
+
+/** Gives a claim back when nobody could be told, so the notice is tried again later. */
+export function releaseNotice(db: Db, key: string): void {
+  db.delete(noticesSent).where(eq(noticesSent.key, key)).run();
+}

@@ -1,0 +1,107 @@
+import type { Db } from "../db/client.js";
+import { calendarYears } from "../db/schema.js";
+import {
+  bundledCalendar,
+  type CalendarYear,
+  createWorkingTime,
+  localYear,
+  mergeCalendars,
+  type ProductionCalendar,
+  parseProductionCalendar,
+  type WorkingTime,
+  type WorkSchedule,
+  yearStatus,
+} from "../domain/calendar/index.js";
+import type { Regulation } from "../domain/regulation/index.js";
+import { audit } from "./audit.js";
+
+/**
+ * The deployment's regulation and working time. The calendar can be replaced while the bot runs
+ * (an admin loads next year's file), so callers read `workingTime` when they need it.
+ */
+export class SlaRuntime {
+  #workingTime: WorkingTime;
+  constructor(
+    readonly regulation: Regulation,
+    readonly timezone: string,
+    readonly schedule: WorkSchedule,
+    calendar: ProductionCalendar,
+    private readonly onMissingYear: (year: number) => void,
+  ) {
+    this.#workingTime = this.#build(calendar);
+  }
+
+  get workingTime(): WorkingTime {
+    return this.#workingTime;
+  }
+
+  get calendar(): ProductionCalendar {
+    return this.#workingTime.calendar;
+  }
+
+  replaceCalendar(calendar: ProductionCalendar): void {
+    this.#workingTime = this.#build(calendar);
+  }
+
+  #build(calendar: ProductionCalendar): WorkingTime {
+    return createWorkingTime({
+      timezone: this.timezone,
+      schedule: this.schedule,
+      calendar,
+      onMissingYear: this.onMissingYear,
+    });
+  }
+}
+
+/** The bundled calendar with the years an admin loaded after the release on top. */
+export function effectiveCalendar(db: Db): ProductionCalendar {
+  const loaded: Record<string, unknown> = {};
+  for (const row of db.select().from(calendarYears).all()) loaded[row.year] = row.data;
+  const base = bundledCalendar();
+  return Object.keys(loaded).length === 0
+    ? base
+    : mergeCalendars(base, parseProductionCalendar({ years: loaded }));
+}
+
+/** Stores the years of a calendar file an admin sent; they take effect at once and after restarts. */
+export function saveCalendarYears(
+  db: Db,
+  calendar: ProductionCalendar,
+  actorId: number,
+  now: Date,
+): number[] {
+  return db.transaction((tx) => {
+    const years = Object.keys(calendar.years).map(Number);
+    for (const year of years) {
+      const data = calendar.years[year] as CalendarYear;
+      tx.insert(calendarYears)
+        .values({ year, data, loadedBy: actorId, loadedAt: now })
+        .onConflictDoUpdate({ target: calendarYears.year, set: { data, loadedBy: actorId, loadedAt: now } })
+        .run();
+      audit(tx, now, {
+        actorId,
+        entity: "calendar",
+        entityId: year,
+        action: "year_loaded",
+        details: { status: data.status, source: data.source },
+      });
+    }
+    return years;
+  });
+}
+
+export interface YearCoverage {
+  year: number;
+  status: "official" | "draft" | "missing";
+  source: string | null;
+}
+
+/** The current and the next year as the calendar covers them: what admins must keep up to date. */
+export function calendarCoverage(calendar: ProductionCalendar, now: Date, timezone: string): YearCoverage[] {
+  const current = localYear(now, timezone);
+  return [current, current + 1].map((year) => ({
+    year,
+    status: yearStatus(calendar, year),
+    source: calendar.years[year]?.source ?? null,
+  }));
+}

@@ -1,0 +1,110 @@
+import { Composer } from "grammy";
+import { importOrganizations } from "../../app/organizations.js";
+import { saveCalendarYears } from "../../app/sla.js";
+import type { Person } from "../../domain/access.js";
+import { CalendarError, mergeCalendars, parseProductionCalendar } from "../../domain/calendar/index.js";
+import { ImportFileError, parseOrganizationsFile } from "../../domain/organization-import.js";
+import type { BotContext } from "../context.js";
+import { requirePermission } from "../refuse.js";
+import { IMPORT_FILE_PROBLEMS, t } from "../texts.js";
+
+/**
+ * Files an admin sends privately: a list of organizations (CSV or JSON) or a production calendar
+ * (JSON with "years"). Each is validated whole before anything changes.
+ */
+export const files = new Composer<BotContext>();
+const MAX_FILE_BYTES = 1024 * 1024;
+
+files.chatType("private").on("message:document", requirePermission("manageOrganizations"), async (ctx) => {
+  const document = ctx.message.document;
+  const fileName = document.file_name ?? "file";
+  if (!/\.(csv|json|txt)$/i.test(fileName)) {
+    await ctx.reply(t.importReport.wrongType);
+    return;
+  }
+  if ((document.file_size ?? 0) > MAX_FILE_BYTES) {
+    await ctx.reply(t.importReport.tooBig);
+    return;
+  }
+  const content = (await download(ctx, document.file_id)).replace(/^\uFEFF/, "");
+  const person = ctx.person as Person;
+  const calendarJson = asCalendarJson(content);
+  if (calendarJson !== undefined) await loadCalendar(ctx, person, calendarJson);
+  else await importOrganizationsFile(ctx, person, fileName, content);
+});
+
+function asCalendarJson(content: string): unknown {
+  try {
+    const json: unknown = JSON.parse(content);
+    return json && typeof json === "object" && "years" in json ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadCalendar(ctx: BotContext, person: Person, json: unknown): Promise<void> {
+  const { db, clock, sla, log } = ctx.app;
+  let calendar: ReturnType<typeof parseProductionCalendar>;
+  try {
+    calendar = parseProductionCalendar(json);
+  } catch (error) {
+    if (!(error instanceof CalendarError)) throw error;
+    await ctx.reply(t.calendar.invalid(error.message));
+    return;
+  }
+  const years = saveCalendarYears(db, calendar, person.id, clock.now());
+  sla.replaceCalendar(mergeCalendars(sla.calendar, calendar));
+  log.info({ years }, "production calendar loaded");
+  await ctx.reply(t.calendar.loaded(years));
+}
+
+async function importOrganizationsFile(ctx: BotContext, person: Person, fileName: string, content: string) {
+  let parsed: ReturnType<typeof parseOrganizationsFile>;
+  try {
+    parsed = parseOrganizationsFile(fileName, content);
+  } catch (error) {
+    if (!(error instanceof ImportFileError)) throw error;
+    const where = error.line === undefined ? "" : ` (строка ${error.line})`;
+    await ctx.reply(t.importReport.fileError(IMPORT_FILE_PROBLEMS[error.problem] + where));
+    return;
+  }
+  const { db, clock, log } = ctx.app;
+  const report = importOrganizations(db, { ...parsed, actorId: person.id, now: clock.now(), fileName });
+  log.info(
+    { created: report.created.length, updated: report.updated.length, rejected: report.rejected.length },
+    "organizations imported",
+  );
+  const lines = [
+    t.importReport.title(fileName),
+    t.importReport.created(report.created),
+    t.importReport.updated(report.updated),
+    t.importReport.unchanged(report.unchanged.length),
+    t.importReport.rejectedTitle(report.rejected.length),
+    ...report.rejected.map((r) => `• ${t.importReport.rejected(r.line, r.name, r.problem)}`),
+  ];
+  await replyLong(ctx, lines.join("\n"));
+}
+
+async function download(ctx: BotContext, fileId: string): Promise<string> {
+  const file = await ctx.api.getFile(fileId);
+  const root = ctx.api.options?.apiRoot ?? "https://api.telegram.org";
+  const response = await fetch(`${root}/file/bot${ctx.api.token}/${file.file_path}`);
+  if (!response.ok) throw new Error(`file download failed: HTTP ${response.status}`);
+  return await response.text();
+}
+
+/** Telegram caps a message at 4096 characters; a long report is sent in parts, split by lines. */
+async function replyLong(ctx: BotContext, text: string): Promise<void> {
+  const parts: string[] = [];
+  let current = "";
+  for (const line of text.split("\n")) {
+    const piece = line.length > 4000 ? `${line.slice(0, 3999)}…` : line;
+    if (current.length + piece.length + 1 > 4000) {
+      parts.push(current);
+      current = "";
+    }
+    current = current ? `${current}\n${piece}` : piece;
+  }
+  if (current) parts.push(current);
+  for (const part of parts) await ctx.reply(part);
+}

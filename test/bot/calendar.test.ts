@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { calendarYears } from "../../src/db/schema.js";
+import { Harness } from "../support/bot-harness.js";
+
+const ADMIN = 1001;
+let h: Harness;
+
+beforeEach(async () => {
+  h = await Harness.start({ adminIds: [ADMIN], now: "2027-11-20T06:00:00Z" });
+});
+afterEach(() => h.close());
+
+const admin = () => h.user(ADMIN, "Анна");
+
+const year2028 = {
+  years: {
+    "2028": {
+      status: "official",
+      source: "Decree of the Government of the Russian Federation (test)",
+      holidays: ["2028-01-03", "2028-01-04", "2028-01-05", "2028-01-06", "2028-01-07"],
+      workingWeekends: [],
+      shortDays: [],
+    },
+  },
+};
+
+describe("production calendar", () => {
+  it("/calendar shows the coverage of this year and the next", async () => {
+    await admin().send("/calendar");
+    expect(admin().lastText()).toMatch(
+      /^Производственный календарь:\n2027 — проект \(.+\)\n2028 — нет данных\n/,
+    );
+  });
+
+  it("an admin loads next year's calendar from a file; deadlines use it at once", async () => {
+    // Saturday 01.01.2028; without a 2028 calendar only weekends are off, so the first working
+    // hour ends Monday 03.01 at 10:00 (UTC+5); with 3–7 January off it ends Monday 10.01 at 10:00.
+    const saturday = new Date("2028-01-01T00:00:00Z");
+    expect(h.sla.workingTime.addWorkingMinutes(saturday, 60).toISOString()).toBe("2028-01-03T05:00:00.000Z");
+    await admin().upload(JSON.stringify(year2028), "calendar-2028.json", "application/json");
+    expect(admin().lastText()).toBe("Календарь загружен: 2028. Сроки уже считаются по нему.");
+    expect(
+      h.db
+        .select()
+        .from(calendarYears)
+        .all()
+        .map((r) => r.year),
+    ).toEqual([2028]);
+    await admin().send("/calendar");
+    expect(admin().lastText()).toMatch(/2028 — официальный \(Decree of the Government/);
+    expect(h.sla.workingTime.addWorkingMinutes(saturday, 60).toISOString()).toBe("2028-01-10T05:00:00.000Z");
+  });
+
+  it("a calendar file with a bad field changes nothing and names the field", async () => {
+    const bad = { years: { "2028": { ...year2028.years["2028"], holidays: ["2028-02-30"] } } };
+    await admin().upload(JSON.stringify(bad), "calendar-2028.json", "application/json");
+    expect(admin().lastText()).toBe(
+      "Календарь не загружен, ничего не изменено: production calendar: years.2028.holidays.0: expected an existing calendar date yyyy-MM-dd.",
+    );
+    expect(h.db.select().from(calendarYears).all()).toEqual([]);
+  });
+});

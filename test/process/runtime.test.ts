@@ -1,0 +1,97 @@
+import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/clock.js";
+import { loadConfig } from "../../src/config.js";
+import { type Running, startBot } from "../../src/runtime.js";
+import { FakeBotApi } from "../support/fake-bot-api.js";
+import { privateChat, tgUser, updates } from "../support/updates.js";
+
+const silent = pino({ level: "silent" });
+let fake: FakeBotApi;
+let running: Running | undefined;
+
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+  await fake?.close();
+});
+
+function config(extra: Record<string, string> = {}) {
+  return loadConfig({
+    BOT_TOKEN: fake.token,
+    BOT_API_ROOT: fake.apiRoot,
+    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "osm-rt-")), "bot.db"),
+    ADMIN_IDS: "1001",
+    ...extra,
+  });
+}
+
+describe("webhook mode", () => {
+  it("registers the webhook with its secret and accepts only requests that carry it", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const cfg = config({
+      WEBHOOK_URL: "https://bot.example.ru/telegram/hook",
+      WEBHOOK_SECRET: "s3cret-s3cret-s3cret",
+    });
+    // Port 0: the system picks a free one for the test.
+    running = await startBot(
+      { ...cfg, webhook: cfg.webhook && { ...cfg.webhook, port: 0 } },
+      { clock: new ManualClock("2026-11-23T06:00:00Z"), log: silent },
+    );
+    expect(fake.webhookInfo()).toMatchObject({
+      url: "https://bot.example.ru/telegram/hook",
+      secret_token: "s3cret-s3cret-s3cret",
+    });
+    const port = (running.webhookServer?.address() as AddressInfo).port;
+    const stranger = tgUser(2002, "Пётр");
+    const update = { update_id: 1, ...updates.text(privateChat(stranger), stranger, "/start") };
+    const post = (path: string, secret?: string) =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(secret ? { "x-telegram-bot-api-secret-token": secret } : {}),
+        },
+        body: JSON.stringify(update),
+      });
+
+    expect((await post("/telegram/hook")).status).toBe(401);
+    expect((await post("/telegram/hook", "wrong-wrong-wrong-wrong")).status).toBe(401);
+    expect((await post("/other", "s3cret-s3cret-s3cret")).status).toBe(404);
+    expect(fake.callsOf("sendMessage").filter((c) => c.params.chat_id === 2002)).toEqual([]);
+
+    expect((await post("/telegram/hook", "s3cret-s3cret-s3cret")).status).toBe(200);
+    const answer = await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 2002);
+    expect(String(answer.params.text)).toMatch(/ссылку-приглашение/);
+  });
+});
+
+describe("start-up self-check", () => {
+  it("tells admins once, not at every start, that next year's calendar is missing", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const cfg = config();
+    const clock = new ManualClock("2027-03-01T06:00:00Z");
+    const told = () =>
+      fake
+        .callsOf("sendMessage")
+        .filter((c) => c.params.chat_id === 1001 && /нет 2028 года/.test(String(c.params.text)));
+
+    running = await startBot(cfg, { clock, log: silent });
+    await fake.waitForCall(
+      "sendMessage",
+      (c) => c.params.chat_id === 1001 && /нет 2028 года/.test(String(c.params.text)),
+    );
+    await running.stop();
+    running = await startBot(cfg, { clock, log: silent });
+    await running.stop();
+    running = undefined;
+    expect(told()).toHaveLength(1);
+    expect(String(told()[0]?.params.text)).toMatch(
+      /^В производственном календаре нет 2028 года: сроки в нём считаются без праздников/,
+    );
+  });
+});
