@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,11 +47,11 @@ describe("webhook mode", () => {
       url: "https://bot.example.ru/telegram/hook",
       secret_token: "s3cret-s3cret-s3cret",
     });
-    const port = (running.webhookServer?.address() as AddressInfo).port;
+    const port = (running.webhookServer as Server).address() as AddressInfo;
     const stranger = tgUser(2002, "Пётр");
     const update = { update_id: 1, ...updates.text(privateChat(stranger), stranger, "/start") };
     const post = (path: string, secret?: string) =>
-      fetch(`http://127.0.0.1:${port}${path}`, {
+      fetch(`http://127.0.0.1:${port.port}${path}`, {
         method: "POST",
         headers: {
           "content-type": "application/json",

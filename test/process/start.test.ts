@@ -75,7 +75,13 @@ describe("npm start", () => {
 
     const admin = tgUser(1001, "Анна");
     fake.pushUpdate(updates.text(privateChat(admin), admin, "/invite"));
-    await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 1001, { timeoutMs: 10_000 });
+    await fake.waitForCall(
+      "sendMessage",
+      (c) => c.params.chat_id === 1001 && c.params.text === "Кого пригласить?",
+      {
+        timeoutMs: 10_000,
+      },
+    );
     fake.clickButton(1001, "куратор", admin);
     const invite = await fake.waitForCall("editMessageText", (c) => c.params.chat_id === 1001, {
       timeoutMs: 10_000,

@@ -1,4 +1,4 @@
-import { Composer, GrammyError, type InlineKeyboard } from "grammy";
+import { Composer, type InlineKeyboard } from "grammy";
 import { bindChat, listBoundChats, migrateChat, unbindChat } from "../../app/chats.js";
 import { getOrganization } from "../../app/organizations.js";
 import type { ChatPurpose } from "../../db/schema.js";
