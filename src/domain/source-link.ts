@@ -1,0 +1,274 @@
+/**
+ * Links to citizens' posts: which social network a post is in, and a duplicate key
+ * so that the same post pasted in different shapes (mobile host, tracking parameters,
+ * trailing slash, short link) is recognised as one.
+ */
+
+export type Network =
+  | "vk"
+  | "ok"
+  | "telegram"
+  | "dzen"
+  | "youtube"
+  | "rutube"
+  | "max"
+  | "instagram"
+  | "facebook"
+  | "x"
+  | "tiktok"
+  | "other";
+
+export const NETWORK_NAMES: Record<Network, string> = {
+  vk: "ВКонтакте",
+  ok: "Одноклассники",
+  telegram: "Telegram",
+  dzen: "Дзен",
+  youtube: "YouTube",
+  rutube: "RuTube",
+  max: "MAX",
+  instagram: "Instagram",
+  facebook: "Facebook",
+  x: "X (Twitter)",
+  tiktok: "TikTok",
+  other: "другой источник",
+};
+
+export type LinkProblem = "empty" | "not_url" | "not_http" | "no_host" | "too_long";
+
+export type ParsedLink =
+  | {
+      ok: true;
+      /** Normalised absolute https URL (tracking parameters removed). */
+      url: string;
+      /** Duplicate key: the same post gives the same key. */
+      key: string;
+      network: Network;
+      /** Lower-case (punycode) host without `www.`. */
+      host: string;
+    }
+  | { ok: false; problem: LinkProblem };
+
+export const MAX_LINK_LENGTH = 2048;
+
+/** Domains of each network; subdomains (m., web., vm., …) belong to the same network. */
+const NETWORK_DOMAINS: ReadonlyArray<readonly [string, Network]> = [
+  ["vk.com", "vk"],
+  ["vk.ru", "vk"],
+  ["vkvideo.ru", "vk"],
+  ["vk.cc", "vk"],
+  ["ok.ru", "ok"],
+  ["odnoklassniki.ru", "ok"],
+  ["t.me", "telegram"],
+  ["telegram.me", "telegram"],
+  ["telegram.org", "telegram"],
+  ["dzen.ru", "dzen"],
+  ["zen.yandex.ru", "dzen"],
+  ["youtube.com", "youtube"],
+  ["youtu.be", "youtube"],
+  ["rutube.ru", "rutube"],
+  ["max.ru", "max"],
+  ["instagram.com", "instagram"],
+  ["facebook.com", "facebook"],
+  ["fb.com", "facebook"],
+  ["x.com", "x"],
+  ["twitter.com", "x"],
+  ["tiktok.com", "tiktok"],
+];
+
+/** Hosts that show the same pages as another host (after `www.`/`m.` are removed). */
+const HOST_ALIASES: Readonly<Record<string, string>> = {
+  "vk.ru": "vk.com",
+  "odnoklassniki.ru": "ok.ru",
+  "telegram.me": "t.me",
+  "zen.yandex.ru": "dzen.ru",
+  "fb.com": "facebook.com",
+  "twitter.com": "x.com",
+  "mobile.twitter.com": "x.com",
+  "mobile.x.com": "x.com",
+};
+
+/** Parameters that only say where a click came from; dropped everywhere. */
+const TRACKING_PARAMS = new Set([
+  "fbclid",
+  "gclid",
+  "dclid",
+  "yclid",
+  "ysclid",
+  "_openstat",
+  "_ga",
+  "_gl",
+  "mc_cid",
+  "mc_eid",
+  "si",
+  "ref",
+  "ref_src",
+  "ref_url",
+  "referrer",
+  "from",
+  "feature",
+  "share",
+  "share_id",
+  "igshid",
+  "igsh",
+  "mibextid",
+  "rdid",
+  "is_from_webapp",
+  "sender_device",
+  "sender_web_id",
+  "is_copy_url",
+]);
+
+/** Parameters that do not change which post is shown in a given network; dropped from the key only. */
+const KEY_IGNORED_PARAMS: Partial<Record<Network, ReadonlySet<string>>> = {
+  telegram: new Set(["single", "embed", "comment", "thread"]),
+  x: new Set(["s", "t"]),
+  tiktok: new Set(["_t", "_r", "lang"]),
+};
+
+const WRAPPERS = /^[\s<>"'«»“”„‘’`]+|[\s<>"'«»“”„‘’`]+$/gu;
+
+function isTracking(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith("utm_") || TRACKING_PARAMS.has(lower);
+}
+
+function networkOf(host: string): Network {
+  for (const [domain, network] of NETWORK_DOMAINS) {
+    if (host === domain || host.endsWith(`.${domain}`)) return network;
+  }
+  return "other";
+}
+
+function stripPrefix(host: string, prefix: string): string {
+  return host.startsWith(prefix) && host.slice(prefix.length).includes(".") ? host.slice(prefix.length) : host;
+}
+
+function keyHost(host: string): string {
+  const bare = stripPrefix(stripPrefix(host, "www."), "m.");
+  return HOST_ALIASES[bare] ?? bare;
+}
+
+function sortedQuery(params: Iterable<[string, string]>): string {
+  const list = [...params].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  return new URLSearchParams(list).toString();
+}
+
+function duplicateKey(url: URL, network: Network): string {
+  let host = keyHost(url.hostname);
+  let path = url.pathname.replace(/\/+$/, "");
+  const ignored = KEY_IGNORED_PARAMS[network];
+  let params = [...url.searchParams].filter(([name]) => !ignored?.has(name));
+
+  if (network === "youtube") {
+    const id =
+      host === "youtu.be"
+        ? /^\/([\w-]+)$/.exec(path)?.[1]
+        : /^\/(?:shorts|live|embed)\/([\w-]+)$/.exec(path)?.[1];
+    if (id !== undefined) {
+      host = "youtube.com";
+      path = "/watch";
+      params = [["v", id]];
+    } else if (path === "/watch") {
+      params = params.filter(([name]) => name === "v");
+    }
+  } else if (network === "telegram" && host === "t.me") {
+    path = path.replace(/^\/s\//, "/");
+  }
+
+  const query = sortedQuery(params);
+  return `${host}${path}${query === "" ? "" : `?${query}`}`;
+}
+
+/**
+ * Reads a link as a person pasted it: with or without a scheme, in angle brackets or quotes.
+ * Only http(s) links to a host with a dot are accepted; the result is always https.
+ */
+export function parseSourceLink(input: string): ParsedLink {
+  const text = input.replace(WRAPPERS, "");
+  if (text === "") return { ok: false, problem: "empty" };
+  if (text.length > MAX_LINK_LENGTH) return { ok: false, problem: "too_long" };
+
+  let absolute: string;
+  const scheme = /^([a-z][a-z\d+.-]*):(?!\s)/i.exec(text);
+  const isPort = scheme !== null && /^\d+(?:[/?#]|$)/.test(text.slice(scheme[0].length));
+  if (scheme !== null && !isPort) {
+    const name = scheme[1]?.toLowerCase();
+    if (name !== "http" && name !== "https") return { ok: false, problem: "not_http" };
+    if (!/^[/\\]{2}[^/\\?#]/.test(text.slice(scheme[0].length))) return { ok: false, problem: "no_host" };
+    absolute = text;
+  } else if (text.startsWith("//")) {
+    absolute = `https:${text}`;
+  } else {
+    absolute = `https://${text}`;
+  }
+  if (/\s/.test(absolute)) return { ok: false, problem: "not_url" };
+
+  let url: URL;
+  try {
+    url = new URL(absolute);
+  } catch {
+    return { ok: false, problem: "not_url" };
+  }
+  url.hostname = url.hostname.replace(/\.$/, "");
+  const hostname = url.hostname;
+  const hasDottedHost = /^[^.]+(?:\.[^.]+)+$/.test(hostname);
+  if (!hasDottedHost) return { ok: false, problem: scheme !== null && !isPort ? "no_host" : "not_url" };
+
+  url.protocol = "https:";
+  url.username = "";
+  url.password = "";
+  for (const name of new Set(url.searchParams.keys())) {
+    if (isTracking(name)) url.searchParams.delete(name);
+  }
+
+  const network = networkOf(stripPrefix(hostname, "www."));
+  return {
+    ok: true,
+    url: url.href,
+    key: duplicateKey(url, network),
+    network,
+    host: stripPrefix(hostname, "www."),
+  };
+}
+
+const KNOWN_BARE_DOMAIN = NETWORK_DOMAINS.map(([domain]) => domain.replaceAll(".", "\\."))
+  .sort((a, b) => b.length - a.length)
+  .join("|");
+
+/** An http(s) URL, or a known network's domain followed by a path (`vk.com/wall-1_2`). */
+const LINK_IN_TEXT = new RegExp(
+  `https?:\\/\\/[^\\s<>"«»“”]+|(?<![\\p{L}\\p{N}_.@/:-])(?:[a-z\\d-]+\\.)*(?:${KNOWN_BARE_DOMAIN})\\/[^\\s<>"«»“”]*`,
+  "giu",
+);
+
+const TRAILING_PUNCTUATION = /[.,;:!?…'’)\]}»]$/u;
+
+function trimTrailing(link: string): string {
+  let result = link;
+  while (TRAILING_PUNCTUATION.test(result)) {
+    const last = result.at(-1);
+    const open = last === ")" ? "(" : last === "]" ? "[" : last === "}" ? "{" : undefined;
+    if (open !== undefined && result.split(open).length >= result.split(last ?? "").length) break;
+    result = result.slice(0, -1);
+  }
+  return result;
+}
+
+/**
+ * Links found in free text (e.g. a forwarded post), in order of appearance, each once,
+ * without trailing punctuation. Bare domains count only for known networks and need a path.
+ */
+export function findLinks(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(LINK_IN_TEXT)) {
+    const link = trimTrailing(match[0]);
+    if (/^https?:\/\/$/i.test(link) || link.endsWith("/") === false ? false : link.split("/").length < 2) continue;
+    if (link !== "" && !found.includes(link)) found.push(link);
+  }
+  return found;
+}
+
+/** Whether a link in network `b` (e.g. an answer's publication) is in the same network as `a` (the post). */
+export function sameNetwork(a: Network, b: Network): boolean {
+  return a === b;
+}
