@@ -140,7 +140,9 @@ function networkOf(host: string): Network {
 }
 
 function stripPrefix(host: string, prefix: string): string {
-  return host.startsWith(prefix) && host.slice(prefix.length).includes(".") ? host.slice(prefix.length) : host;
+  return host.startsWith(prefix) && host.slice(prefix.length).includes(".")
+    ? host.slice(prefix.length)
+    : host;
 }
 
 function keyHost(host: string): string {
@@ -149,7 +151,9 @@ function keyHost(host: string): string {
 }
 
 function sortedQuery(params: Iterable<[string, string]>): string {
-  const list = [...params].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  const list = [...params].sort(([a, av], [b, bv]) =>
+    a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0,
+  );
   return new URLSearchParams(list).toString();
 }
 
@@ -256,14 +260,14 @@ function trimTrailing(link: string): string {
 
 /**
  * Links found in free text (e.g. a forwarded post), in order of appearance, each once,
- * without trailing punctuation. Bare domains count only for known networks and need a path.
+ * without trailing punctuation. Bare domains count only for known networks and need a path;
+ * links that `parseSourceLink` rejects (e.g. `http://localhost/`) are left out.
  */
 export function findLinks(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(LINK_IN_TEXT)) {
     const link = trimTrailing(match[0]);
-    if (/^https?:\/\/$/i.test(link) || link.endsWith("/") === false ? false : link.split("/").length < 2) continue;
-    if (link !== "" && !found.includes(link)) found.push(link);
+    if (parseSourceLink(link).ok && !found.includes(link)) found.push(link);
   }
   return found;
 }

@@ -1,0 +1,316 @@
+import { describe, expect, it } from "vitest";
+import {
+  findLinks,
+  MAX_LINK_LENGTH,
+  NETWORK_NAMES,
+  type Network,
+  type ParsedLink,
+  parseSourceLink,
+  sameNetwork,
+} from "../../src/domain/source-link.js";
+
+function parsed(input: string): Extract<ParsedLink, { ok: true }> {
+  const result = parseSourceLink(input);
+  if (!result.ok) throw new Error(`expected ${input} to parse, got ${result.problem}`);
+  return result;
+}
+
+function problemOf(input: string): string {
+  const result = parseSourceLink(input);
+  if (result.ok) throw new Error(`expected ${input} to be rejected, got ${result.url}`);
+  return result.problem;
+}
+
+const keyOf = (input: string): string => parsed(input).key;
+
+describe("parseSourceLink: accepting what people paste", () => {
+  it("adds https to a link without a scheme", () => {
+    expect(parsed("vk.com/wall-1_2")).toMatchObject({
+      url: "https://vk.com/wall-1_2",
+      network: "vk",
+      host: "vk.com",
+    });
+  });
+
+  it("upgrades http to https", () => {
+    expect(parsed("http://ok.ru/group/1/topic/2").url).toBe("https://ok.ru/group/1/topic/2");
+  });
+
+  it("accepts a scheme in capitals and lower-cases the host", () => {
+    expect(parsed("HTTPS://VK.COM/wall-1_2")).toMatchObject({
+      url: "https://vk.com/wall-1_2",
+      host: "vk.com",
+    });
+  });
+
+  it("trims spaces, angle brackets, quotes and guillemets", () => {
+    for (const input of [
+      "  https://t.me/channel/15  ",
+      "<https://t.me/channel/15>",
+      '"https://t.me/channel/15"',
+      "«https://t.me/channel/15»",
+      "“t.me/channel/15”",
+    ]) {
+      expect(parsed(input).url).toBe("https://t.me/channel/15");
+    }
+  });
+
+  it("accepts a protocol-relative link", () => {
+    expect(parsed("//rutube.ru/video/abc/").url).toBe("https://rutube.ru/video/abc/");
+  });
+
+  it("accepts a host with a port and no scheme", () => {
+    expect(parsed("example.org:8443/news/1")).toMatchObject({
+      url: "https://example.org:8443/news/1",
+      network: "other",
+    });
+  });
+
+  it("drops credentials from the URL", () => {
+    expect(parsed("https://user:secret@example.org/a").url).toBe("https://example.org/a");
+  });
+
+  it("removes tracking parameters from the normalised URL but keeps the fragment", () => {
+    expect(parsed("https://vk.com/wall-1_2?utm_source=tg&utm_medium=x&fbclid=abc#comments").url).toBe(
+      "https://vk.com/wall-1_2#comments",
+    );
+  });
+
+  it("handles internationalised domain names as punycode in network 'other'", () => {
+    const link = parsed("https://госуслуги.рф/help/faq");
+    expect(link.network).toBe("other");
+    expect(link.host).toBe("xn--c1aapkosapc.xn--p1ai");
+    expect(link.url).toBe("https://xn--c1aapkosapc.xn--p1ai/help/faq");
+  });
+
+  it("accepts a Cyrillic domain without a scheme", () => {
+    expect(parsed("администрация.рф/новости").network).toBe("other");
+  });
+
+  it("reports the host without www. but keeps a mobile prefix", () => {
+    expect(parsed("https://www.youtube.com/watch?v=abc").host).toBe("youtube.com");
+    expect(parsed("https://m.vk.com/wall-1_2").host).toBe("m.vk.com");
+  });
+});
+
+describe("parseSourceLink: rejecting what is not a web link", () => {
+  it("reports empty input, including only spaces or wrappers", () => {
+    expect(problemOf("")).toBe("empty");
+    expect(problemOf("   ")).toBe("empty");
+    expect(problemOf(" <> ")).toBe("empty");
+  });
+
+  it("rejects non-http schemes", () => {
+    expect(problemOf("javascript:alert(1)")).toBe("not_http");
+    expect(problemOf("mailto:head@admin.ru")).toBe("not_http");
+    expect(problemOf("ftp://files.example.org/a.txt")).toBe("not_http");
+    expect(problemOf("tel:+78001234567")).toBe("not_http");
+  });
+
+  it("rejects plain text", () => {
+    expect(problemOf("hello")).toBe("not_url");
+    expect(problemOf("просто текст жалобы")).toBe("not_url");
+    expect(problemOf("Ссылка: vk.com/wall-1_2")).toBe("not_url");
+  });
+
+  it("rejects http links without a dotted host", () => {
+    expect(problemOf("https://")).toBe("no_host");
+    expect(problemOf("https:///wall-1_2")).toBe("no_host");
+    expect(problemOf("http://localhost:3000/x")).toBe("no_host");
+  });
+
+  it("rejects links longer than the limit and accepts one at the limit", () => {
+    const base = "https://example.org/";
+    expect(parsed(base + "a".repeat(MAX_LINK_LENGTH - base.length)).ok).toBe(true);
+    expect(problemOf(base + "a".repeat(MAX_LINK_LENGTH - base.length + 1))).toBe("too_long");
+  });
+});
+
+describe("parseSourceLink: networks", () => {
+  const cases: Array<[string, Network]> = [
+    ["vk.com/wall-1_2", "vk"],
+    ["m.vk.com/wall-1_2", "vk"],
+    ["vk.ru/wall-1_2", "vk"],
+    ["vkvideo.ru/video-1_2", "vk"],
+    ["vk.cc/abc", "vk"],
+    ["ok.ru/group/1/topic/2", "ok"],
+    ["m.ok.ru/group/1/topic/2", "ok"],
+    ["odnoklassniki.ru/group/1", "ok"],
+    ["t.me/channel/15", "telegram"],
+    ["telegram.me/channel/15", "telegram"],
+    ["telegram.org/blog", "telegram"],
+    ["dzen.ru/a/abc", "dzen"],
+    ["zen.yandex.ru/media/abc", "dzen"],
+    ["youtube.com/watch?v=abc", "youtube"],
+    ["m.youtube.com/watch?v=abc", "youtube"],
+    ["youtu.be/abc", "youtube"],
+    ["rutube.ru/video/abc/", "rutube"],
+    ["max.ru/channel/1", "max"],
+    ["web.max.ru/123", "max"],
+    ["instagram.com/p/abc/", "instagram"],
+    ["facebook.com/story.php?id=1", "facebook"],
+    ["fb.com/1", "facebook"],
+    ["m.facebook.com/1", "facebook"],
+    ["x.com/user/status/1", "x"],
+    ["twitter.com/user/status/1", "x"],
+    ["tiktok.com/@user/video/1", "tiktok"],
+    ["vm.tiktok.com/ZMabc/", "tiktok"],
+    ["www.vk.com/wall-1_2", "vk"],
+    ["orenburg.ru/news/1", "other"],
+  ];
+
+  it.each(cases)("recognises %s as %s", (input, network) => {
+    expect(parsed(input).network).toBe(network);
+  });
+
+  it("does not mistake look-alike domains for a network", () => {
+    expect(parsed("notvk.com/wall-1_2").network).toBe("other");
+    expect(parsed("vk.com.evil.example/wall-1_2").network).toBe("other");
+    expect(parsed("t.me.example.org/x").network).toBe("other");
+  });
+});
+
+describe("parseSourceLink: duplicate key", () => {
+  it("folds the mobile host, tracking parameters and trailing slash", () => {
+    expect(keyOf("https://m.vk.com/wall-123_456?utm_source=x")).toBe(keyOf("vk.com/wall-123_456/"));
+    expect(keyOf("vk.com/wall-123_456/")).toBe("vk.com/wall-123_456");
+  });
+
+  it("folds www., http and vk.ru into the same key", () => {
+    expect(keyOf("http://www.vk.ru/wall-1_2")).toBe(keyOf("https://vk.com/wall-1_2"));
+  });
+
+  it("keeps meaningful VK parameters", () => {
+    expect(keyOf("https://vk.com/feed?w=wall-1_2")).toBe("vk.com/feed?w=wall-1_2");
+    expect(keyOf("https://vk.com/feed?w=wall-1_2")).not.toBe(keyOf("https://vk.com/feed?w=wall-1_3"));
+  });
+
+  it("keeps Odnoklassniki's own parameters", () => {
+    expect(keyOf("https://ok.ru/dk?st.cmd=altGroupMediaTopic&st.groupId=1&st.topicId=2&utm_campaign=z")).toBe(
+      "ok.ru/dk?st.cmd=altGroupMediaTopic&st.groupId=1&st.topicId=2",
+    );
+  });
+
+  it("drops the fragment", () => {
+    expect(keyOf("https://vk.com/wall-1_2#reply")).toBe(keyOf("https://vk.com/wall-1_2"));
+  });
+
+  it("sorts the remaining query parameters", () => {
+    expect(keyOf("example.org/p?b=2&a=1")).toBe(keyOf("example.org/p?a=1&b=2"));
+    expect(keyOf("example.org/p?b=2&a=1")).toBe("example.org/p?a=1&b=2");
+  });
+
+  it("drops the common tracking parameters", () => {
+    expect(
+      keyOf(
+        "https://example.org/news/1?utm_source=a&UTM_Medium=b&fbclid=c&si=d&ref=e&from=f&feature=g&share=h&yclid=i",
+      ),
+    ).toBe("example.org/news/1");
+  });
+
+  it("treats youtu.be, shorts and watch links to one video as duplicates", () => {
+    const key = keyOf("https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+    expect(key).toBe("youtube.com/watch?v=dQw4w9WgXcQ");
+    expect(keyOf("https://youtu.be/dQw4w9WgXcQ?si=abc&t=42")).toBe(key);
+    expect(keyOf("https://m.youtube.com/watch?v=dQw4w9WgXcQ&list=PL1&index=3&feature=share")).toBe(key);
+    expect(keyOf("youtube.com/shorts/dQw4w9WgXcQ")).toBe(key);
+  });
+
+  it("keeps YouTube video ids case-sensitive", () => {
+    expect(keyOf("youtu.be/AbC")).not.toBe(keyOf("youtu.be/abc"));
+  });
+
+  it("folds the Telegram web preview prefix and telegram.me", () => {
+    expect(keyOf("https://t.me/s/channel/15")).toBe(keyOf("https://t.me/channel/15"));
+    expect(keyOf("https://telegram.me/channel/15?single")).toBe("t.me/channel/15");
+  });
+
+  it("folds twitter.com into x.com and drops its share parameters", () => {
+    expect(keyOf("https://twitter.com/user/status/1?s=20&t=abc")).toBe("x.com/user/status/1");
+  });
+
+  it("folds zen.yandex.ru into dzen.ru and odnoklassniki.ru into ok.ru", () => {
+    expect(keyOf("zen.yandex.ru/media/abc")).toBe(keyOf("dzen.ru/media/abc"));
+    expect(keyOf("www.odnoklassniki.ru/group/1/topic/2")).toBe(keyOf("ok.ru/group/1/topic/2"));
+  });
+
+  it("gives different posts different keys", () => {
+    expect(keyOf("vk.com/wall-1_2")).not.toBe(keyOf("vk.com/wall-1_3"));
+    expect(keyOf("t.me/channel/15")).not.toBe(keyOf("t.me/channel/16"));
+    expect(keyOf("example.org/p?id=1")).not.toBe(keyOf("example.org/p?id=2"));
+  });
+
+  it("gives a bare host a key without a slash", () => {
+    expect(keyOf("https://vk.com/")).toBe("vk.com");
+  });
+});
+
+describe("findLinks", () => {
+  it("finds http(s) links and bare network links in order", () => {
+    const text = "Жалоба: vk.com/wall-1_2, повтор https://t.me/channel/15 и видео http://youtu.be/abc.";
+    expect(findLinks(text)).toEqual(["vk.com/wall-1_2", "https://t.me/channel/15", "http://youtu.be/abc"]);
+  });
+
+  it("strips trailing punctuation and closing quotes", () => {
+    expect(findLinks("(см. https://ok.ru/group/1/topic/2)")).toEqual(["https://ok.ru/group/1/topic/2"]);
+    expect(findLinks("«https://dzen.ru/a/abc»!")).toEqual(["https://dzen.ru/a/abc"]);
+    expect(findLinks("Вот: https://example.org/a?b=1;")).toEqual(["https://example.org/a?b=1"]);
+  });
+
+  it("keeps balanced parentheses inside a link", () => {
+    expect(findLinks("see https://example.org/wiki/A_(b).")).toEqual(["https://example.org/wiki/A_(b)"]);
+  });
+
+  it("does not take bare unknown domains or bare network domains without a path", () => {
+    expect(findLinks("сайт example.org/news и просто vk.com без пути")).toEqual([]);
+  });
+
+  it("does not take e-mail addresses or look-alike domains", () => {
+    expect(findLinks("пишите admin@vk.com/x или notvk.com/wall-1_2")).toEqual([]);
+  });
+
+  it("finds mobile and www bare links", () => {
+    expect(findLinks("m.vk.com/wall-1_2 www.ok.ru/group/1")).toEqual([
+      "m.vk.com/wall-1_2",
+      "www.ok.ru/group/1",
+    ]);
+  });
+
+  it("lists each link once", () => {
+    expect(findLinks("t.me/c/1 и снова t.me/c/1")).toEqual(["t.me/c/1"]);
+  });
+
+  it("returns nothing for text without links", () => {
+    expect(findLinks("")).toEqual([]);
+    expect(findLinks("Обращение без ссылок.")).toEqual([]);
+  });
+
+  it("finds links that parseSourceLink accepts", () => {
+    for (const link of findLinks("Пост https://vk.com/wall-1_2?utm_source=tg, копия t.me/s/chan/3.")) {
+      expect(parseSourceLink(link).ok).toBe(true);
+    }
+  });
+});
+
+describe("sameNetwork and names", () => {
+  it("matches equal networks only", () => {
+    expect(sameNetwork("vk", "vk")).toBe(true);
+    expect(sameNetwork("vk", "ok")).toBe(false);
+    expect(sameNetwork("other", "other")).toBe(true);
+  });
+
+  it("checks that an answer is published in the post's network", () => {
+    const post = parsed("https://m.vk.com/wall-1_2");
+    const answer = parsed("vk.ru/wall-1_2?reply=5");
+    expect(sameNetwork(post.network, answer.network)).toBe(true);
+    expect(sameNetwork(post.network, parsed("t.me/channel/1").network)).toBe(false);
+  });
+
+  it("has a Russian name for every network", () => {
+    expect(NETWORK_NAMES.vk).toBe("ВКонтакте");
+    expect(NETWORK_NAMES.ok).toBe("Одноклассники");
+    expect(NETWORK_NAMES.x).toBe("X (Twitter)");
+    expect(NETWORK_NAMES.other).toBe("другой источник");
+    expect(Object.keys(NETWORK_NAMES)).toHaveLength(12);
+  });
+});
