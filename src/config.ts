@@ -53,6 +53,11 @@ const envSchema = z.object({
     .min(1, "expected a TCP port number")
     .max(65535, "expected a TCP port number")
     .default(8080),
+  LAW_ENFORCEMENT_CHAT_ID: z
+    .string()
+    .regex(telegramId, "expected a Telegram chat id, e.g. -1001234567890")
+    .transform(Number)
+    .optional(),
   INVITE_TTL_DAYS: z.coerce
     .number({ error: "expected a number of days" })
     .int("expected a whole number of days")
@@ -74,6 +79,8 @@ export interface Config {
   logLevel: Env["LOG_LEVEL"];
   webhook: { url: string; secret: string; port: number } | undefined;
   inviteTtlDays: number;
+  /** Where posts with threats are forwarded (Orenburg p.17), if the deployment has such a chat. */
+  lawEnforcementChatId: number | undefined;
 }
 
 /** Parses the environment once at start; throws ConfigError naming the first bad variable. */
@@ -106,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     webhook: e.WEBHOOK_URL ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET ?? "", port: e.PORT } : undefined,
     inviteTtlDays: e.INVITE_TTL_DAYS,
+    lawEnforcementChatId: e.LAW_ENFORCEMENT_CHAT_ID,
   };
 }
 

@@ -3,7 +3,7 @@ import { auditEvents } from "../db/schema.js";
 
 export interface AuditEvent {
   actorId: number | null;
-  entity: "person" | "organization" | "chat" | "invite" | "calendar";
+  entity: "person" | "organization" | "chat" | "invite" | "calendar" | "incident";
   entityId: string | number;
   action: string;
   fromState?: string | null;

@@ -47,7 +47,7 @@ export function bindChat(
     title: string;
     purpose: ChatPurpose;
     organizationId: number | null;
-    actorId: number;
+    actorId: number | null;
     now: Date;
   },
 ): BindResult {
@@ -153,4 +153,13 @@ export function migrateChat(db: Db, input: { fromChatId: number; toChatId: numbe
 
 export function listBoundChats(db: Db): BoundChat[] {
   return selectBoundChats(db).orderBy(boundChats.title).all();
+}
+
+/** The chat bound for a purpose that has one chat per deployment (the curators' chat). */
+export function findBoundChatByPurpose(db: Tx, purpose: "curators"): number | undefined {
+  return db
+    .select({ chatId: boundChats.chatId })
+    .from(boundChats)
+    .where(eq(boundChats.purpose, purpose))
+    .get()?.chatId;
 }

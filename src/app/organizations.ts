@@ -52,7 +52,7 @@ export type SaveResult =
 
 export function createOrganization(
   db: Db,
-  input: { name: string; shortName: string | null; actorId: number; now: Date },
+  input: { name: string; shortName: string | null; actorId: number | null; now: Date },
 ): SaveResult {
   return db.transaction((tx): SaveResult => {
     if (findByName(tx, input.name)) return { ok: false, reason: "name_taken" };

@@ -11,7 +11,7 @@ import type { Person } from "../domain/access.js";
 export interface AppDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, "adminIds" | "inviteTtlDays"> & { timezone: string };
+  config: Pick<Config, "adminIds" | "inviteTtlDays" | "lawEnforcementChatId"> & { timezone: string };
   log: Logger;
   sla: SlaRuntime;
 }

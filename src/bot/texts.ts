@@ -2,7 +2,9 @@
 
 import type { YearCoverage } from "../app/sla.js";
 import type { Role } from "../domain/access.js";
+import type { Importance, IncidentState } from "../domain/incident.js";
 import { type ImportFileProblem, MAX_IMPORT_ROWS } from "../domain/organization-import.js";
+import type { StepId } from "../domain/regulation/index.js";
 
 export const ROLE_NAMES: Record<Role, string> = {
   admin: "администратор",
@@ -138,6 +140,64 @@ export const t = {
     rejectedTitle: (n: number) => `Отклонено: ${n}`,
     rejected: (line: number, name: string | null, problem: string) =>
       `строка ${line}${name ? ` («${name}»)` : ""}: ${IMPORT_PROBLEMS[problem] ?? problem}`,
+  },
+
+  state: {
+    registered: "зарегистрировано, ждёт направления",
+    assigned: "направлено исполнителю",
+    in_work: "в работе",
+    on_approval: "на согласовании",
+    approved: "согласовано, ждёт размещения",
+    answered: "ответ размещён",
+    awaiting_final: "дан промежуточный ответ, ждёт окончательного",
+    closed: "закрыто",
+  } satisfies Record<IncidentState, string>,
+  importance: {
+    normal: "обычное",
+    important: "важное",
+    significant: "социально значимое",
+  } satisfies Record<Importance, string>,
+  step: {
+    routing: "направить исполнителю",
+    return: "вернуть, если не ваша компетенция",
+    draft: "прислать проект ответа куратору",
+    decision: "согласовать или вернуть на доработку",
+    rework: "доработать ответ",
+    publication: "разместить ответ",
+    answer: "разместить ответ",
+    coexecutorPart: "прислать информацию основному исполнителю",
+    coexecutorPassOn: "передать информацию соисполнителей основному исполнителю",
+    finalAfterInterim: "дать окончательный ответ",
+  } satisfies Record<StepId, string>,
+  card: {
+    title: (id: number, network: string) => `Сообщение № ${id} · ${network}`,
+    author: "Автор",
+    topic: "Тема",
+    place: "Место",
+    importance: "Важность",
+    state: "Состояние",
+    lead: "Исполнитель",
+    coexecutors: "Соисполнители",
+    deadline: "Срок",
+    answerDeadline: "Ответ разместить до",
+    closed: {
+      toxic: "закрыто без ответа: оскорбительное",
+      threat: "закрыто без ответа: угроза, передано в правоохранительные органы",
+    },
+    repeatOf: (id: number) => `Повторное к сообщению № ${id}`,
+    partReceived: (organization: string) => `Информация соисполнителя получена: ${organization}`,
+    returned: (organization: string, reason: string) => `Возвращено (${organization}): ${reason}`,
+  },
+  button: {
+    route: "Направить",
+    reroute: "Переназначить",
+    toxic: "Оскорбительное",
+    threat: "Угроза",
+    accept: "Взять в работу",
+    return: "Вернуть",
+    sendPart: "Отправить информацию",
+    fullText: "Весь текст",
+    history: "История",
   },
 
   calendar: {

@@ -152,3 +152,104 @@ export const noticesSent = sqliteTable("notices_sent", {
   key: text("key").primaryKey(),
   sentAt: integer("sent_at", { mode: "timestamp_ms" }).notNull(),
 });
+
+export const IMPORTANCES = ["normal", "important", "significant"] as const;
+export const INCIDENT_STATES = [
+  "registered",
+  "assigned",
+  "in_work",
+  "on_approval",
+  "approved",
+  "answered",
+  "awaiting_final",
+  "closed",
+] as const;
+
+/**
+ * One citizen's post that needs a reaction. The id is the human number (№ 123): AUTOINCREMENT
+ * never reuses a number, even of a deleted row.
+ */
+export const incidents = sqliteTable(
+  "incidents",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    link: text("link").notNull(),
+    /** The link folded so the same post is recognised however it was copied. */
+    linkKey: text("link_key").notNull(),
+    network: text("network").notNull(),
+    text: text("text"),
+    author: text("author"),
+    topic: text("topic"),
+    place: text("place"),
+    importance: text("importance", { enum: IMPORTANCES }).notNull().default("normal"),
+    state: text("state", { enum: INCIDENT_STATES }).notNull(),
+    /** When the curator found the post: the regulation's clocks start here. */
+    detectedAt: integer("detected_at", { mode: "timestamp_ms" }).notNull(),
+    /** The post's own publication time, if the curator gave it (Orenburg p.13 counts from it). */
+    postedAt: integer("posted_at", { mode: "timestamp_ms" }),
+    registeredBy: integer("registered_by")
+      .notNull()
+      .references(() => people.id),
+    routedAt: integer("routed_at", { mode: "timestamp_ms" }),
+    /** The executor responsible since «Взять в работу». */
+    holderId: integer("holder_id").references(() => people.id),
+    /** Orenburg p.6: the answer deadline the curator shortened, in working minutes. */
+    shortenedAnswerMinutes: integer("shortened_answer_minutes"),
+    repeatOfId: integer("repeat_of_id").references((): AnySQLiteColumn => incidents.id),
+    closedReason: text("closed_reason", { enum: ["toxic", "threat"] }),
+    /** Bumped by every transition: a stale button or a concurrent press loses. */
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("incidents_link_key_unique").on(t.linkKey),
+    index("incidents_state").on(t.state),
+    index("incidents_author").on(t.author),
+  ],
+);
+
+export const ASSIGNMENT_ROLES = ["lead", "coexecutor"] as const;
+export const ASSIGNMENT_STATES = ["assigned", "accepted", "returned", "part_sent", "withdrawn"] as const;
+
+/** An organization's part in an incident: the lead executor's or a co-executor's. */
+export const assignments = sqliteTable(
+  "assignments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    role: text("role", { enum: ASSIGNMENT_ROLES }).notNull(),
+    /** Orenburg p.14: the order in which co-executors take part. */
+    position: integer("position").notNull().default(0),
+    state: text("state", { enum: ASSIGNMENT_STATES }).notNull(),
+    receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull(),
+    acceptedBy: integer("accepted_by").references(() => people.id),
+    acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
+    returnReason: text("return_reason"),
+    partText: text("part_text"),
+    partSentAt: integer("part_sent_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("assignments_incident").on(t.incidentId),
+    index("assignments_organization").on(t.organizationId, t.state),
+  ],
+);
+
+/** Where an incident's card is shown: one message per chat, edited in place. */
+export const cards = sqliteTable(
+  "cards",
+  {
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    chatId: integer("chat_id").notNull(),
+    messageId: integer("message_id").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.chatId] })],
+);

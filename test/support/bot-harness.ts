@@ -1,11 +1,15 @@
 import type { Bot } from "grammy";
 import type { Chat, Update, User } from "grammy/types";
 import { pino } from "pino";
+import { bindChat } from "../../src/app/chats.js";
+import { createOrganization } from "../../src/app/organizations.js";
+import { addMembership, grantRole, upsertPerson } from "../../src/app/people.js";
 import { effectiveCalendar, SlaRuntime } from "../../src/app/sla.js";
 import type { BotContext } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/index.js";
 import { ManualClock } from "../../src/clock.js";
 import { applyMigrations, type DatabaseHandle, openDatabase } from "../../src/db/client.js";
+import type { PersonRole } from "../../src/db/schema.js";
 import { DEFAULT_SCHEDULE } from "../../src/domain/calendar/index.js";
 import { loadRegulation } from "../../src/domain/regulation/index.js";
 import { FakeBotApi } from "./fake-bot-api.js";
@@ -15,6 +19,7 @@ export interface HarnessOptions {
   adminIds?: number[];
   now?: string;
   regulation?: "orenburg" | "georgievsk";
+  lawEnforcementChatId?: number;
   databasePath?: string;
 }
 
@@ -55,7 +60,12 @@ export class Harness {
         clock,
         log: pino({ level: "silent" }),
         sla,
-        config: { adminIds: options.adminIds ?? [], inviteTtlDays: 7, timezone: regulation.timezone },
+        config: {
+          adminIds: options.adminIds ?? [],
+          inviteTtlDays: 7,
+          timezone: regulation.timezone,
+          lawEnforcementChatId: options.lawEnforcementChatId,
+        },
       },
     });
     await bot.init();
@@ -71,6 +81,43 @@ export class Harness {
     const full = this.fake.pushUpdate({ ...update, update_id: this.nextUpdateId++ });
     await this.bot.handleUpdate(full);
     return full;
+  }
+
+  /**
+   * Arranges people directly in the database (they are registered as through an invite, which the
+   * access tests cover), so workflow tests start from a staffed office.
+   */
+  seedPerson(
+    telegramId: number,
+    firstName: string,
+    roles: PersonRole[],
+    organizationIds: number[] = [],
+  ): TestUser {
+    const now = this.clock.now();
+    this.db.transaction((tx) => {
+      const personId = upsertPerson(tx, { id: telegramId, first_name: firstName }, now);
+      for (const role of roles) grantRole(tx, personId, role, null, now);
+      for (const organizationId of organizationIds) addMembership(tx, personId, organizationId, null, now);
+    });
+    return this.user(telegramId, firstName);
+  }
+
+  seedOrganization(name: string, shortName: string | null = null): number {
+    const result = createOrganization(this.db, { name, shortName, actorId: null, now: this.clock.now() });
+    if (!result.ok) throw new Error(`cannot seed organization ${name}: ${result.reason}`);
+    return result.organization.id;
+  }
+
+  /** Binds a group chat as an organization's work chat (organizationId) or the curators' chat (null). */
+  seedChat(chat: Chat.GroupChat | Chat.SupergroupChat, organizationId: number | null): void {
+    bindChat(this.db, {
+      chatId: chat.id,
+      title: chat.title,
+      purpose: organizationId === null ? "curators" : "organization",
+      organizationId,
+      actorId: null,
+      now: this.clock.now(),
+    });
   }
 
   user(id: number, firstName: string, extra?: Partial<User>): TestUser {

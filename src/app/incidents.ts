@@ -1,0 +1,389 @@
+import { and, desc, eq, gte, inArray, ne, or } from "drizzle-orm";
+import type { Db, Tx } from "../db/client.js";
+import { assignments, incidents, organizations } from "../db/schema.js";
+import type { Person } from "../domain/access.js";
+import {
+  type AssignmentView,
+  checkAction,
+  type Importance,
+  type IncidentAction,
+  type IncidentState,
+  type IncidentView,
+  type Refusal,
+} from "../domain/incident.js";
+import type { Network } from "../domain/source-link.js";
+import { audit } from "./audit.js";
+
+export type IncidentRow = typeof incidents.$inferSelect;
+
+export interface Incident extends IncidentView {
+  row: IncidentRow;
+  assignments: (AssignmentView & {
+    id: number;
+    organizationName: string;
+    returnReason: string | null;
+    partText: string | null;
+  })[];
+}
+
+export function loadIncident(db: Tx, id: number): Incident | undefined {
+  const row = db.select().from(incidents).where(eq(incidents.id, id)).get();
+  if (!row) return undefined;
+  const parts = db
+    .select({ a: assignments, organizationName: organizations.name })
+    .from(assignments)
+    .innerJoin(organizations, eq(organizations.id, assignments.organizationId))
+    .where(eq(assignments.incidentId, id))
+    .orderBy(assignments.position, assignments.id)
+    .all();
+  return {
+    id: row.id,
+    state: row.state,
+    importance: row.importance,
+    detectedAt: row.detectedAt,
+    postedAt: row.postedAt,
+    routedAt: row.routedAt,
+    shortenedAnswerMinutes: row.shortenedAnswerMinutes,
+    holderId: row.holderId,
+    row,
+    assignments: parts.map(({ a, organizationName }) => ({
+      id: a.id,
+      organizationId: a.organizationId,
+      organizationName,
+      role: a.role,
+      position: a.position,
+      state: a.state,
+      receivedAt: a.receivedAt,
+      returnReason: a.returnReason,
+      partText: a.partText,
+    })),
+  };
+}
+
+export function findByLinkKey(db: Tx, linkKey: string): IncidentRow | undefined {
+  return db.select().from(incidents).where(eq(incidents.linkKey, linkKey)).get();
+}
+
+export interface NewIncident {
+  link: string;
+  linkKey: string;
+  network: Network;
+  text: string | null;
+  author: string | null;
+  topic: string | null;
+  place: string | null;
+  importance: Importance;
+  postedAt: Date | null;
+  repeatOfId: number | null;
+}
+
+export type RegisterResult =
+  | { ok: true; incident: Incident }
+  | { ok: false; reason: "duplicate"; existingId: number };
+
+/** Registers a post; the same link twice is refused with the existing number. */
+export function registerIncident(
+  db: Db,
+  input: NewIncident & { actorId: number; now: Date },
+): RegisterResult {
+  return db.transaction(
+    (tx): RegisterResult => {
+      const existing = findByLinkKey(tx, input.linkKey);
+      if (existing) return { ok: false, reason: "duplicate", existingId: existing.id };
+      const { actorId, now, ...fields } = input;
+      const row = tx
+        .insert(incidents)
+        .values({
+          ...fields,
+          state: "registered",
+          detectedAt: now,
+          registeredBy: actorId,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: incidents.id })
+        .get();
+      audit(tx, now, {
+        actorId,
+        entity: "incident",
+        entityId: row.id,
+        action: "registered",
+        toState: "registered",
+        details: {
+          link: input.link,
+          network: input.network,
+          importance: input.importance,
+          repeatOfId: input.repeatOfId,
+        },
+      });
+      return { ok: true, incident: loadIncident(tx, row.id) as Incident };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * Earlier incidents that the new post may repeat (PRODUCT.md "repeat"): the same author, or the same
+ * topic or place, detected within the preset's window.
+ */
+export function repeatCandidates(
+  db: Db,
+  input: { author: string | null; topic: string | null; place: string | null; since: Date; limit?: number },
+): IncidentRow[] {
+  const matches = [
+    input.author ? eq(incidents.author, input.author) : undefined,
+    input.topic ? eq(incidents.topic, input.topic) : undefined,
+    input.place ? eq(incidents.place, input.place) : undefined,
+  ].filter((m) => m !== undefined);
+  if (matches.length === 0) return [];
+  return db
+    .select()
+    .from(incidents)
+    .where(and(or(...matches), gte(incidents.detectedAt, input.since), ne(incidents.state, "closed")))
+    .orderBy(desc(incidents.id))
+    .limit(input.limit ?? 5)
+    .all();
+}
+
+export type TransitionResult =
+  | { ok: true; incident: Incident; before: Incident }
+  | { ok: false; refusal: Refusal | "not_found" };
+
+/**
+ * The one door every change of an incident goes through: in one immediate transaction it reads the
+ * incident, checks the action against the state machine and the actor's rights, applies `change`,
+ * bumps the version and writes the audit event. Concurrent presses serialize here; the loser sees
+ * the new state and gets "wrong_state".
+ */
+export function transition(
+  db: Db,
+  input: {
+    incidentId: number;
+    action: IncidentAction;
+    actor: Person;
+    now: Date;
+    details?: Record<string, unknown>;
+    change: (
+      tx: Tx,
+      incident: Incident,
+    ) => Partial<
+      Pick<IncidentRow, "state" | "holderId" | "routedAt" | "closedReason" | "shortenedAnswerMinutes">
+    >;
+  },
+): TransitionResult {
+  return db.transaction(
+    (tx): TransitionResult => {
+      const before = loadIncident(tx, input.incidentId);
+      if (!before) return { ok: false, refusal: "not_found" };
+      const refusal = checkAction(before, input.action, input.actor);
+      if (refusal) return { ok: false, refusal };
+      const fields = input.change(tx, before);
+      tx.update(incidents)
+        .set({ ...fields, version: before.row.version + 1, updatedAt: input.now })
+        .where(eq(incidents.id, before.id))
+        .run();
+      const after = loadIncident(tx, before.id) as Incident;
+      audit(tx, input.now, {
+        actorId: input.actor.id,
+        entity: "incident",
+        entityId: before.id,
+        action: input.action,
+        fromState: before.state,
+        toState: after.state,
+        ...(input.details ? { details: input.details } : {}),
+      });
+      return { ok: true, incident: after, before };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Routes (or re-routes) the incident: the lead organization and co-executors in their order. */
+export function routeIncident(
+  db: Db,
+  input: {
+    incidentId: number;
+    leadId: number;
+    coexecutorIds: number[];
+    actor: Person;
+    now: Date;
+    shortenedAnswerMinutes?: number | null;
+  },
+): TransitionResult {
+  const orgIds = [input.leadId, ...input.coexecutorIds];
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "route",
+    actor: input.actor,
+    now: input.now,
+    details: { leadId: input.leadId, coexecutorIds: input.coexecutorIds },
+    change: (tx, incident) => {
+      tx.update(assignments)
+        .set({ state: "withdrawn" })
+        .where(
+          and(
+            eq(assignments.incidentId, incident.id),
+            inArray(assignments.state, ["assigned", "accepted", "part_sent"]),
+          ),
+        )
+        .run();
+      orgIds.forEach((organizationId, position) => {
+        tx.insert(assignments)
+          .values({
+            incidentId: incident.id,
+            organizationId,
+            role: position === 0 ? "lead" : "coexecutor",
+            position,
+            state: "assigned",
+            receivedAt: input.now,
+          })
+          .run();
+      });
+      return {
+        state: "assigned",
+        holderId: null,
+        routedAt: incident.routedAt ?? input.now,
+        ...(input.shortenedAnswerMinutes !== undefined
+          ? { shortenedAnswerMinutes: input.shortenedAnswerMinutes }
+          : {}),
+      };
+    },
+  });
+}
+
+/** «Взять в работу»: the presser becomes responsible for their organization's part. */
+export function acceptIncident(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date },
+): TransitionResult {
+  return transition(db, {
+    ...input,
+    action: "accept",
+    change: (tx, incident) => {
+      const mine = ownAssignment(incident, input.actor);
+      tx.update(assignments)
+        .set({ state: "accepted", acceptedBy: input.actor.id, acceptedAt: input.now })
+        .where(eq(assignments.id, mine.id))
+        .run();
+      return mine.role === "lead" ? { state: "in_work", holderId: input.actor.id } : {};
+    },
+  });
+}
+
+/**
+ * «Вернуть» with a reason: the lead's return sends the whole incident back to the curators for
+ * routing again; a co-executor's return drops only its own part.
+ */
+export function returnIncident(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; reason: string },
+): TransitionResult {
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "return",
+    actor: input.actor,
+    now: input.now,
+    details: { reason: input.reason },
+    change: (tx, incident) => {
+      const mine = ownAssignment(incident, input.actor);
+      tx.update(assignments)
+        .set({ state: "returned", returnReason: input.reason })
+        .where(eq(assignments.id, mine.id))
+        .run();
+      if (mine.role !== "lead") return {};
+      tx.update(assignments)
+        .set({ state: "withdrawn" })
+        .where(
+          and(
+            eq(assignments.incidentId, incident.id),
+            inArray(assignments.state, ["assigned", "accepted", "part_sent"]),
+          ),
+        )
+        .run();
+      return { state: "registered", holderId: null };
+    },
+  });
+}
+
+/** Toxic or threatening posts close without an answer (Orenburg p.17; Georgievsk p.22). */
+export function closeAsToxic(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; threat: boolean },
+): TransitionResult {
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: input.threat ? "markThreat" : "markToxic",
+    actor: input.actor,
+    now: input.now,
+    change: (tx, incident) => {
+      tx.update(assignments)
+        .set({ state: "withdrawn" })
+        .where(
+          and(eq(assignments.incidentId, incident.id), inArray(assignments.state, ["assigned", "accepted"])),
+        )
+        .run();
+      return { state: "closed", closedReason: input.threat ? "threat" : "toxic" };
+    },
+  });
+}
+
+/** A co-executor's part of the information (Orenburg p.14; Georgievsk p.18). */
+export function sendPart(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; text: string },
+): TransitionResult {
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "sendPart",
+    actor: input.actor,
+    now: input.now,
+    details: { length: input.text.length },
+    change: (tx, incident) => {
+      const mine = ownAssignment(incident, input.actor);
+      tx.update(assignments)
+        .set({ state: "part_sent", partText: input.text, partSentAt: input.now })
+        .where(eq(assignments.id, mine.id))
+        .run();
+      return {};
+    },
+  });
+}
+
+function ownAssignment(incident: Incident, person: Person): Incident["assignments"][number] {
+  const mine = incident.assignments.find(
+    (a) =>
+      person.organizationIds.includes(a.organizationId) && a.state !== "returned" && a.state !== "withdrawn",
+  );
+  if (!mine) throw new Error("checkAction let through a person without an assignment");
+  return mine;
+}
+
+export function openIncidents(
+  db: Db,
+  filter: { organizationIds?: number[]; states?: IncidentState[]; limit?: number },
+): IncidentRow[] {
+  const conditions = [
+    filter.states ? inArray(incidents.state, filter.states) : ne(incidents.state, "closed"),
+    filter.organizationIds
+      ? inArray(
+          incidents.id,
+          db
+            .select({ id: assignments.incidentId })
+            .from(assignments)
+            .where(
+              and(
+                inArray(assignments.organizationId, filter.organizationIds),
+                inArray(assignments.state, ["assigned", "accepted", "part_sent"]),
+              ),
+            ),
+        )
+      : undefined,
+  ].filter((c) => c !== undefined);
+  return db
+    .select()
+    .from(incidents)
+    .where(and(...conditions))
+    .orderBy(incidents.id)
+    .limit(filter.limit ?? 200)
+    .all();
+}

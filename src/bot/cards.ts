@@ -1,0 +1,222 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { type Api, GrammyError, InlineKeyboard } from "grammy";
+import type { Logger } from "pino";
+import { chatOfOrganization, findBoundChatByPurpose } from "../app/chats.js";
+import type { Incident } from "../app/incidents.js";
+import type { SlaRuntime } from "../app/sla.js";
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/client.js";
+import { cards, memberships, people, roleGrants } from "../db/schema.js";
+import { activeAssignments, answerDeadline, nextDeadline } from "../domain/incident.js";
+import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
+import { formatDeadline, formatRemaining } from "../domain/time-format.js";
+import { cb } from "./callback-data.js";
+import { t } from "./texts.js";
+
+/** Who looks at a card decides its buttons: the actions that audience may take now. */
+export type Audience =
+  | { kind: "curators" }
+  | { kind: "organization"; organizationId: number }
+  | { kind: "observer" };
+
+export interface CardDeps {
+  api: Api;
+  db: Db;
+  sla: SlaRuntime;
+  clock: Clock;
+  log: Logger;
+}
+
+const TEXT_LIMIT = 4096;
+const POST_TEXT_LIMIT = 1200;
+
+function trimmed(text: string, limit: number): { text: string; cut: boolean } {
+  return text.length <= limit ? { text, cut: false } : { text: `${text.slice(0, limit - 1)}…`, cut: true };
+}
+
+export function renderCard(
+  incident: Incident,
+  audience: Audience,
+  deps: Pick<CardDeps, "sla" | "clock">,
+): { text: string; keyboard: InlineKeyboard } {
+  const { row } = incident;
+  const { sla } = deps;
+  const now = deps.clock.now();
+  const wt = sla.workingTime;
+  const lines = [t.card.title(incident.id, NETWORK_NAMES[row.network as Network] ?? row.network), row.link];
+  const post = row.text ? trimmed(row.text, POST_TEXT_LIMIT) : undefined;
+  if (post) lines.push("", `«${post.text}»`);
+  lines.push("");
+  if (row.author) lines.push(`${t.card.author}: ${row.author}`);
+  if (row.topic) lines.push(`${t.card.topic}: ${row.topic}`);
+  if (row.place) lines.push(`${t.card.place}: ${row.place}`);
+  if (row.importance !== "normal") lines.push(`${t.card.importance}: ${t.importance[row.importance]}`);
+  lines.push(`${t.card.state}: ${row.closedReason ? t.card.closed[row.closedReason] : t.state[row.state]}`);
+  const live = activeAssignments(incident);
+  const names = (role: "lead" | "coexecutor") =>
+    incident.assignments.filter((a) => live.includes(a) && a.role === role).map((a) => a.organizationName);
+  if (names("lead").length > 0) lines.push(`${t.card.lead}: ${names("lead").join(", ")}`);
+  if (names("coexecutor").length > 0) lines.push(`${t.card.coexecutors}: ${names("coexecutor").join(", ")}`);
+  for (const part of incident.assignments.filter((a) => a.state === "part_sent")) {
+    lines.push(t.card.partReceived(part.organizationName));
+  }
+  for (const returned of incident.assignments.filter((a) => a.state === "returned" && a.returnReason)) {
+    lines.push(t.card.returned(returned.organizationName, returned.returnReason ?? ""));
+  }
+  if (row.repeatOfId) lines.push(t.card.repeatOf(row.repeatOfId));
+  if (row.state !== "closed") {
+    const next = nextDeadline(incident, sla.regulation, wt);
+    if (next) {
+      lines.push(
+        `${t.card.deadline}: ${formatDeadline(next.at, sla.timezone)} — ${t.step[next.step]} (${next.clause}), ${formatRemaining(wt, next.at, now)}`,
+      );
+    }
+    const answer = answerDeadline(incident, sla.regulation, wt);
+    if (answer && next?.step !== "answer")
+      lines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, sla.timezone)}`);
+  }
+  const text = trimmed(lines.join("\n"), TEXT_LIMIT).text;
+  return { text, keyboard: buttonsFor(incident, audience, Boolean(post?.cut)) };
+}
+
+function buttonsFor(incident: Incident, audience: Audience, textCut: boolean): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  const id = incident.id;
+  const state = incident.row.state;
+  if (audience.kind === "curators") {
+    if (state === "registered") {
+      keyboard.text(t.button.route, cb("inc.route", id)).row();
+      keyboard.text(t.button.toxic, cb("inc.toxic", id)).text(t.button.threat, cb("inc.threat", id)).row();
+    } else if (state === "assigned" || state === "in_work") {
+      keyboard.text(t.button.reroute, cb("inc.route", id)).row();
+    }
+  }
+  if (audience.kind === "organization") {
+    const mine = activeAssignments(incident).find((a) => a.organizationId === audience.organizationId);
+    if (mine?.state === "assigned") {
+      keyboard.text(t.button.accept, cb("inc.accept", id)).text(t.button.return, cb("inc.return", id)).row();
+    } else if (mine?.state === "accepted" && mine.role === "coexecutor") {
+      keyboard.text(t.button.sendPart, cb("inc.part", id)).row();
+    }
+  }
+  if (textCut) keyboard.text(t.button.fullText, cb("inc.text", id));
+  keyboard.text(t.button.history, cb("inc.hist", id));
+  return keyboard;
+}
+
+interface Target {
+  chatId: number;
+  audience: Audience;
+}
+
+/** Where the card must be now: the curators' chat, and each live organization's chat and executors. */
+export function cardTargets(db: Db, incident: Incident, extra: Target[] = []): Target[] {
+  const targets = new Map<number, Target>();
+  const curatorsChat = findBoundChatByPurpose(db, "curators");
+  if (curatorsChat !== undefined)
+    targets.set(curatorsChat, { chatId: curatorsChat, audience: { kind: "curators" } });
+  for (const target of extra) targets.set(target.chatId, target);
+  if (incident.row.state !== "closed") {
+    for (const assignment of activeAssignments(incident)) {
+      const audience: Audience = { kind: "organization", organizationId: assignment.organizationId };
+      const groupId = chatOfOrganization(db, assignment.organizationId);
+      if (groupId !== undefined) targets.set(groupId, { chatId: groupId, audience });
+      for (const person of executorsOf(db, assignment.organizationId)) {
+        if (!targets.has(person)) targets.set(person, { chatId: person, audience });
+      }
+    }
+  }
+  return [...targets.values()];
+}
+
+function executorsOf(db: Db, organizationId: number): number[] {
+  return db
+    .select({ telegramId: people.telegramId })
+    .from(people)
+    .innerJoin(memberships, eq(memberships.personId, people.id))
+    .where(and(eq(memberships.organizationId, organizationId), isNull(people.blockedAt)))
+    .all()
+    .map((r) => r.telegramId);
+}
+
+/**
+ * Brings every card of the incident up to date: edits the message where one exists, sends a new
+ * card where none does (or the old one can no longer be edited), and strips the buttons of cards in
+ * chats that are no longer concerned. Telegram's refusals are logged, never thrown: the transition
+ * has already happened and must not look failed.
+ */
+export async function syncCards(deps: CardDeps, incident: Incident, extra: Target[] = []): Promise<void> {
+  const { db } = deps;
+  const targets = cardTargets(db, incident, extra);
+  const existing = db.select().from(cards).where(eq(cards.incidentId, incident.id)).all();
+  for (const old of existing) {
+    if (!targets.some((target) => target.chatId === old.chatId)) {
+      targets.push({ chatId: old.chatId, audience: audienceOfOld(db, old.chatId) });
+    }
+  }
+  for (const target of targets) {
+    const card = renderCard(incident, target.audience, deps);
+    const current = existing.find((c) => c.chatId === target.chatId);
+    try {
+      if (current && (await editCard(deps.api, current.chatId, current.messageId, card))) continue;
+      const sent = await deps.api.sendMessage(target.chatId, card.text, {
+        reply_markup: card.keyboard,
+        link_preview_options: { is_disabled: true },
+      });
+      db.insert(cards)
+        .values({
+          incidentId: incident.id,
+          chatId: target.chatId,
+          messageId: sent.message_id,
+          updatedAt: deps.clock.now(),
+        })
+        .onConflictDoUpdate({
+          target: [cards.incidentId, cards.chatId],
+          set: { messageId: sent.message_id, updatedAt: deps.clock.now() },
+        })
+        .run();
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      deps.log.warn(
+        { chatId: target.chatId, incidentId: incident.id, error: error.description },
+        "card not delivered",
+      );
+    }
+  }
+}
+
+/**
+ * A chat that had the card but is no longer a target: a curator's private chat keeps the curators'
+ * buttons; any other chat (an organization taken off the incident) keeps the card without buttons.
+ */
+function audienceOfOld(db: Db, chatId: number): Audience {
+  const curator = db
+    .select({ id: people.id })
+    .from(people)
+    .innerJoin(roleGrants, eq(roleGrants.personId, people.id))
+    .where(and(eq(people.telegramId, chatId), eq(roleGrants.role, "curator")))
+    .get();
+  return curator ? { kind: "curators" } : { kind: "observer" };
+}
+
+/** Edits a card in place; false when the message is gone or too old, so a fresh card is sent. */
+async function editCard(
+  api: Api,
+  chatId: number,
+  messageId: number,
+  card: { text: string; keyboard: InlineKeyboard },
+): Promise<boolean> {
+  try {
+    await api.editMessageText(chatId, messageId, card.text, {
+      reply_markup: card.keyboard,
+      link_preview_options: { is_disabled: true },
+    });
+    return true;
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+    if (/message is not modified/i.test(error.description)) return true;
+    if (/message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i.test(error.description))
+      return false;
+    throw error;
+  }
+}
