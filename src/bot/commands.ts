@@ -16,8 +16,15 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
     { command: "chats", description: "Привязанные чаты" },
     { command: "calendar", description: "Производственный календарь" },
   ],
-  curator: [],
-  executor: [],
+  curator: [
+    { command: "new", description: "Зарегистрировать сообщение" },
+    { command: "list", description: "Открытые сообщения" },
+    { command: "find", description: "Найти по номеру или ссылке" },
+  ],
+  executor: [
+    { command: "list", description: "Мои сообщения" },
+    { command: "find", description: "Найти по номеру или ссылке" },
+  ],
   head: [],
 };
 

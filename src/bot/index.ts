@@ -9,6 +9,8 @@ import { calendar } from "./features/calendar.js";
 import { chats } from "./features/chats.js";
 import { fallback } from "./features/fallback.js";
 import { files } from "./features/files.js";
+import { incidentsFeature } from "./features/incidents.js";
+import { intakeFeature } from "./features/intake.js";
 import { invites } from "./features/invites.js";
 import { organizations } from "./features/organizations.js";
 import { start } from "./features/start.js";
@@ -83,7 +85,17 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   guarded.use(createConversation(addOrganizationFlow(deps), "addOrganization"));
   guarded.use(createConversation(renameOrganizationFlow(deps), "renameOrganization"));
 
-  guarded.use(start, invites, organizations, files, calendar, chats, fallback);
+  guarded.use(
+    start,
+    invites,
+    organizations,
+    intakeFeature(deps),
+    incidentsFeature(deps),
+    files,
+    calendar,
+    chats,
+    fallback,
+  );
 
   bot.catch((error) =>
     deps.log.error({ err: error.error, update_id: error.ctx.update.update_id }, "unhandled error"),
