@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import type { Person } from "../../src/domain/access.js";
+import { createWorkingTime } from "../../src/domain/calendar/index.js";
+import {
+  type AssignmentView,
+  checkAction,
+  type IncidentView,
+  nextDeadline,
+} from "../../src/domain/incident.js";
+import { loadRegulation } from "../../src/domain/regulation/index.js";
+
+const orenburg = loadRegulation("orenburg");
+const georgievsk = loadRegulation("georgievsk");
+const yekaterinburg = createWorkingTime({ timezone: "Asia/Yekaterinburg" });
+const moscow = createWorkingTime({ timezone: "Europe/Moscow" });
+
+function person(roles: ("admin" | "curator" | "head")[], organizationIds: number[] = []): Person {
+  return {
+    id: 1,
+    telegramId: 1,
+    firstName: "А",
+    lastName: null,
+    username: null,
+    roles: new Set(roles),
+    organizationIds,
+  };
+}
+
+const curator = person(["curator"]);
+const health = person([], [10]);
+const culture = person([], [20]);
+const head = person(["head"]);
+
+// Tuesday 24.11.2026 10:00 in Yekaterinburg (UTC+5).
+const detected = new Date("2026-11-24T05:00:00Z");
+
+function incident(state: IncidentView["state"], assignments: Partial<AssignmentView>[] = []): IncidentView {
+  return {
+    id: 1,
+    state,
+    importance: "normal",
+    detectedAt: detected,
+    postedAt: null,
+    routedAt: state === "registered" ? null : detected,
+    shortenedAnswerMinutes: null,
+    holderId: null,
+    assignments: assignments.map((a, position) => ({
+      organizationId: 10,
+      role: "lead",
+      position,
+      state: "assigned",
+      receivedAt: detected,
+      ...a,
+    })),
+  };
+}
+
+describe("incident state machine", () => {
+  it("only a curator routes, and only an open incident", () => {
+    expect(checkAction(incident("registered"), "route", curator)).toBeUndefined();
+    expect(checkAction(incident("registered"), "route", health)).toBe("forbidden");
+    expect(checkAction(incident("registered"), "route", head)).toBe("forbidden");
+    expect(checkAction(incident("closed"), "route", curator)).toBe("wrong_state");
+  });
+
+  it("only an executor of an assigned organization takes it into work, once", () => {
+    const assigned = incident("assigned", [{ organizationId: 10 }]);
+    expect(checkAction(assigned, "accept", health)).toBeUndefined();
+    expect(checkAction(assigned, "accept", culture)).toBe("forbidden");
+    expect(checkAction(assigned, "accept", curator)).toBe("forbidden");
+    const accepted = incident("in_work", [{ organizationId: 10, state: "accepted" }]);
+    expect(checkAction(accepted, "accept", health)).toBe("wrong_state");
+  });
+
+  it("a withdrawn organization has no rights left on the incident", () => {
+    const rerouted = incident("assigned", [
+      { organizationId: 10, state: "withdrawn" },
+      { organizationId: 20, state: "assigned" },
+    ]);
+    expect(checkAction(rerouted, "accept", health)).toBe("forbidden");
+    expect(checkAction(rerouted, "accept", culture)).toBeUndefined();
+  });
+
+  it("toxic and threats are marked by curators before the work starts", () => {
+    expect(checkAction(incident("registered"), "markThreat", curator)).toBeUndefined();
+    expect(checkAction(incident("registered"), "markToxic", health)).toBe("forbidden");
+    expect(checkAction(incident("closed"), "markToxic", curator)).toBe("wrong_state");
+  });
+
+  it("only an accepted co-executor sends its part", () => {
+    const parts = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "accepted" },
+    ]);
+    expect(checkAction(parts, "sendPart", culture)).toBeUndefined();
+    expect(checkAction(parts, "sendPart", health)).toBe("forbidden");
+  });
+});
+
+describe("the card's next deadline", () => {
+  it("Orenburg: a new post must be routed within 30 working minutes of detection (p.6)", () => {
+    const next = nextDeadline(incident("registered"), orenburg, yekaterinburg);
+    expect(next).toMatchObject({ step: "routing", clause: "п. 6" });
+    expect(next?.at.toISOString()).toBe("2026-11-24T05:30:00.000Z");
+  });
+
+  it("Orenburg: once routed, the organization may return it within 30 minutes of receipt (p.7)", () => {
+    const next = nextDeadline(incident("assigned", [{ organizationId: 10 }]), orenburg, yekaterinburg);
+    expect(next).toMatchObject({ step: "return", clause: "п. 7" });
+  });
+
+  it("Orenburg: in work, the draft is due 4 working hours before the 9-hour answer deadline (p.8, p.9)", () => {
+    const next = nextDeadline(incident("in_work", [{ state: "accepted" }]), orenburg, yekaterinburg);
+    // 10:00 + 5 working hours across lunch → 16:00 local.
+    expect(next?.step).toBe("draft");
+    expect(next?.at.toISOString()).toBe("2026-11-24T11:00:00.000Z");
+  });
+
+  it("Georgievsk: routing within 1 working hour; no answer clock before routing (p.9, p.16)", () => {
+    const next = nextDeadline(incident("registered"), georgievsk, moscow);
+    expect(next).toMatchObject({ step: "routing", clause: "п. 9" });
+  });
+});
