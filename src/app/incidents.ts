@@ -3,6 +3,7 @@ import type { Db, Tx } from "../db/client.js";
 import { assignments, incidents, organizations } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import {
+  type AssignmentState,
   type AssignmentView,
   checkAction,
   type Importance,
@@ -218,15 +219,7 @@ export function routeIncident(
     now: input.now,
     details: { leadId: input.leadId, coexecutorIds: input.coexecutorIds },
     change: (tx, incident) => {
-      tx.update(assignments)
-        .set({ state: "withdrawn" })
-        .where(
-          and(
-            eq(assignments.incidentId, incident.id),
-            inArray(assignments.state, ["assigned", "accepted", "part_sent"]),
-          ),
-        )
-        .run();
+      withdrawLiveAssignments(tx, incident.id);
       orgIds.forEach((organizationId, position) => {
         tx.insert(assignments)
           .values({
@@ -291,15 +284,7 @@ export function returnIncident(
         .where(eq(assignments.id, mine.id))
         .run();
       if (mine.role !== "lead") return {};
-      tx.update(assignments)
-        .set({ state: "withdrawn" })
-        .where(
-          and(
-            eq(assignments.incidentId, incident.id),
-            inArray(assignments.state, ["assigned", "accepted", "part_sent"]),
-          ),
-        )
-        .run();
+      withdrawLiveAssignments(tx, incident.id);
       return { state: "registered", holderId: null };
     },
   });
@@ -316,12 +301,7 @@ export function closeAsToxic(
     actor: input.actor,
     now: input.now,
     change: (tx, incident) => {
-      tx.update(assignments)
-        .set({ state: "withdrawn" })
-        .where(
-          and(eq(assignments.incidentId, incident.id), inArray(assignments.state, ["assigned", "accepted"])),
-        )
-        .run();
+      withdrawLiveAssignments(tx, incident.id);
       return { state: "closed", closedReason: input.threat ? "threat" : "toxic" };
     },
   });
@@ -349,6 +329,16 @@ export function sendPart(
   });
 }
 
+const LIVE_ASSIGNMENT_STATES: AssignmentState[] = ["assigned", "accepted", "part_sent"];
+
+/** Takes every organization that still holds the incident off it (re-routing, the lead's return, closing). */
+function withdrawLiveAssignments(tx: Tx, incidentId: number): void {
+  tx.update(assignments)
+    .set({ state: "withdrawn" })
+    .where(and(eq(assignments.incidentId, incidentId), inArray(assignments.state, LIVE_ASSIGNMENT_STATES)))
+    .run();
+}
+
 function ownAssignment(incident: Incident, person: Person): Incident["assignments"][number] {
   const mine = incident.assignments.find(
     (a) =>
@@ -373,7 +363,7 @@ export function openIncidents(
             .where(
               and(
                 inArray(assignments.organizationId, filter.organizationIds),
-                inArray(assignments.state, ["assigned", "accepted", "part_sent"]),
+                inArray(assignments.state, LIVE_ASSIGNMENT_STATES),
               ),
             ),
         )
