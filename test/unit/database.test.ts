@@ -50,6 +50,29 @@ describe("database", () => {
     close();
   });
 
+  it("upgrades a database of the previous schema version, keeping its data", () => {
+    const previous = join(tempDir(), "drizzle");
+    cpSync(new URL("../../drizzle", import.meta.url), previous, { recursive: true });
+    const journalPath = join(previous, "meta", "_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: unknown[] };
+    expect(journal.entries.length).toBeGreaterThan(1);
+    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, -1) }));
+
+    const path = join(tempDir(), "bot.db");
+    const old = openDatabase(path);
+    applyMigrations(old.db, previous);
+    old.sqlite
+      .prepare("insert into organizations (name, name_key, created_at) values ('Минздрав', 'минздрав', 0)")
+      .run();
+    old.close();
+
+    const upgraded = openDatabase(path);
+    applyMigrations(upgraded.db);
+    expect(upgraded.sqlite.prepare("select name from organizations").pluck().all()).toEqual(["Минздрав"]);
+    upgraded.close();
+    expect(tables(path)).toContain("incidents");
+  });
+
   it("stops with a clear message when a migration fails, leaving the database as it was", () => {
     const folder = join(tempDir(), "drizzle");
     cpSync(new URL("../../drizzle", import.meta.url), folder, { recursive: true });
