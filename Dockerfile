@@ -1,0 +1,20 @@
+# Multi-stage: build the native SQLite addon with the toolchain, ship without it.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production DATABASE_PATH=/data/bot.db
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY src ./src
+COPY drizzle ./drizzle
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080
+STOPSIGNAL SIGTERM
+CMD ["node", "--import", "tsx", "src/main.ts"]
