@@ -1,7 +1,368 @@
-import { Composer } from "grammy";
+import { TZDate } from "@date-fns/tz";
+import { createConversation } from "@grammyjs/conversations";
+import { format } from "date-fns";
+import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { findBoundChat } from "../../app/chats.js";
+import {
+  acceptedByOf,
+  type HistoryEntry,
+  incidentHistory,
+  mayViewIncident,
+  organizationNames,
+  organizationsInvolved,
+} from "../../app/incident-queries.js";
+import {
+  acceptIncident,
+  findByLinkKey,
+  type Incident,
+  loadIncident,
+  openIncidents,
+} from "../../app/incidents.js";
+import { hasRole, type Person } from "../../domain/access.js";
+import {
+  checkAction,
+  type IncidentAction,
+  type IncidentState,
+  type NextDeadline,
+  nextDeadline,
+} from "../../domain/incident.js";
+import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
+import { formatDeadline, formatRemaining } from "../../domain/time-format.js";
+import { cardDeps, partFlow, returnFlow, showCardIn, splitMessage } from "../../flows/incident-answers.js";
+import { routeFlow } from "../../flows/routing.js";
+import { cb, ID, onAction } from "../callback-data.js";
+import { syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
+import { refuse } from "../refuse.js";
+import { t } from "../texts.js";
+import { type ListFilter, tr } from "../texts-incidents.js";
+
+const OPEN_STATES: IncidentState[] = [
+  "registered",
+  "assigned",
+  "in_work",
+  "on_approval",
+  "approved",
+  "awaiting_final",
+];
+const FILTER_STATES: Record<ListFilter, IncidentState[]> = {
+  registered: ["registered"],
+  assigned: ["assigned"],
+  in_work: ["in_work", "on_approval", "approved", "awaiting_final"],
+  all: OPEN_STATES,
+};
+const LIST_LIMIT = 30;
+const CARD_BUTTONS_PER_ROW = 4;
 
 /** Routing, executors' actions on cards, lists, search and history. */
-export function incidentsFeature(_deps: AppDeps): Composer<BotContext> {
-  return new Composer<BotContext>();
+export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.use(createConversation(routeFlow(deps), "incident.route"));
+  composer.use(createConversation(returnFlow(deps), "incident.return"));
+  composer.use(createConversation(partFlow(deps), "incident.part"));
+
+  composer.callbackQuery(onAction("inc.route", [ID]), (ctx) => startDialog(ctx, "route"));
+  composer.callbackQuery(onAction("inc.return", [ID]), (ctx) => startDialog(ctx, "return"));
+  composer.callbackQuery(onAction("inc.part", [ID]), (ctx) => startDialog(ctx, "sendPart"));
+  composer.callbackQuery(onAction("inc.accept", [ID]), accept);
+  composer.callbackQuery(onAction("inc.text", [ID]), fullText);
+  composer.callbackQuery(onAction("inc.hist", [ID]), history);
+  composer.callbackQuery(onAction("inc.show", [ID]), showFromList);
+  composer.callbackQuery(onAction("inc.list", ["registered|assigned|in_work|all"]), filterList);
+  composer.command("list", list);
+  composer.command("find", find);
+  composer.callbackQuery(/^(rt|ans)\./, (ctx) =>
+    ctx.answerCallbackQuery({ text: tr.dialogOver, show_alert: true }),
+  );
+  return composer;
+}
+
+/** The argument a handler matched: a command's text, or the first group of a button's pattern. */
+function arg(ctx: BotContext): string {
+  return typeof ctx.match === "string" ? ctx.match : (ctx.match?.[1] ?? "");
+}
+
+const popup = (ctx: BotContext, text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
+
+const DIALOGS = { route: "incident.route", return: "incident.return", sendPart: "incident.part" } as const;
+
+/** Why this person may not do this to the incident now, in words; undefined when they may. */
+function refusalText(
+  db: AppDeps["db"],
+  incident: Incident,
+  action: IncidentAction,
+  person: Person | undefined,
+) {
+  const id = incident.id;
+  const refusal = checkAction(incident, action, person);
+  if (refusal === undefined) return undefined;
+  if (refusal === "forbidden") {
+    if (action === "route") return tr.route.notCurator;
+    if (action === "sendPart") return tr.part.notCoexecutor(id);
+    const involved = person ? organizationsInvolved(db, id, person.organizationIds) : [];
+    return involved.length > 0 ? tr.accept.withdrawn(id) : tr.accept.notAssigned(id);
+  }
+  if (incident.row.state === "closed") return tr.closed(id);
+  if (action === "route") return tr.route.wrongState(id, tr.shortState[incident.row.state]);
+  const taken = person && acceptedByOf(db, id, person.organizationIds);
+  if (action === "accept" && taken) return tr.accept.taken(`${taken.person}, ${taken.organization}`);
+  return tr.accept.wrongState(id, tr.shortState[incident.row.state]);
+}
+
+/** The buttons that open a dialogue: rights and state are checked first, so a refusal is a pop-up. */
+async function startDialog(ctx: BotContext, action: keyof typeof DIALOGS) {
+  const id = Number(arg(ctx));
+  const incident = loadIncident(ctx.app.db, id);
+  if (!incident) return popup(ctx, tr.notFoundNumber(id));
+  const refusal = refusalText(ctx.app.db, incident, action, ctx.person);
+  if (refusal) return popup(ctx, refusal);
+  await ctx.answerCallbackQuery();
+  await ctx.conversation.exitAll();
+  await ctx.conversation.enter(DIALOGS[action], id);
+}
+
+/** «Взять в работу»: one tap; of two simultaneous presses exactly one wins. */
+async function accept(ctx: BotContext) {
+  const { db, clock } = ctx.app;
+  const id = Number(arg(ctx));
+  if (!ctx.person) return refuse(ctx);
+  const result = acceptIncident(db, { incidentId: id, actor: ctx.person, now: clock.now() });
+  if (!result.ok) {
+    const incident = loadIncident(db, id);
+    return popup(
+      ctx,
+      incident ? (refusalText(db, incident, "accept", ctx.person) ?? t.refusal) : tr.notFoundNumber(id),
+    );
+  }
+  await ctx.answerCallbackQuery({ text: tr.accept.done(id) });
+  await syncCards(cardDeps(ctx.app, ctx.api), result.incident);
+}
+
+/** Whether the card may be shown in this chat: bound group chats show only what concerns them. */
+function chatMayShow(ctx: BotContext, incidentId: number): boolean {
+  const chat = ctx.chat;
+  if (!chat) return false;
+  if (chat.type === "private") return true;
+  const bound = findBoundChat(ctx.app.db, chat.id);
+  if (bound?.purpose === "curators") return true;
+  return (
+    bound?.organizationId != null &&
+    organizationsInvolved(ctx.app.db, incidentId, [bound.organizationId]).length > 0
+  );
+}
+
+/** Long answers to a press in a group go to the presser privately, so the work chat stays readable. */
+async function sendToPresser(ctx: BotContext, text: string): Promise<void> {
+  const parts = splitMessage(text);
+  const from = ctx.from;
+  if (from && ctx.chat?.type !== "private") {
+    try {
+      for (const part of parts)
+        await ctx.api.sendMessage(from.id, part, { link_preview_options: { is_disabled: true } });
+      await ctx.answerCallbackQuery({ text: tr.view.sentPrivately });
+      return;
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+    }
+  }
+  await ctx.answerCallbackQuery();
+  for (const part of parts) await ctx.reply(part, { link_preview_options: { is_disabled: true } });
+}
+
+async function viewable(ctx: BotContext): Promise<Incident | undefined> {
+  const id = Number(arg(ctx));
+  const incident = loadIncident(ctx.app.db, id);
+  if (!incident) {
+    await popup(ctx, tr.notFoundNumber(id));
+    return undefined;
+  }
+  if (!mayViewIncident(ctx.app.db, id, ctx.person)) {
+    await popup(ctx, ctx.person ? tr.notYours(id) : t.refusal);
+    return undefined;
+  }
+  return incident;
+}
+
+async function fullText(ctx: BotContext) {
+  const incident = await viewable(ctx);
+  if (!incident) return;
+  if (!incident.row.text) return popup(ctx, tr.view.noText(incident.id));
+  await sendToPresser(ctx, `${tr.view.fullTextTitle(incident.id)}\n\n${incident.row.text}`);
+}
+
+async function history(ctx: BotContext) {
+  const incident = await viewable(ctx);
+  if (!incident) return;
+  const entries = incidentHistory(ctx.app.db, incident.id);
+  const orgIds = entries.flatMap((e) => [
+    ...(typeof e.details?.leadId === "number" ? [e.details.leadId] : []),
+    ...(Array.isArray(e.details?.coexecutorIds) ? (e.details.coexecutorIds as number[]) : []),
+  ]);
+  const names = organizationNames(ctx.app.db, orgIds);
+  const tz = ctx.app.sla.timezone;
+  const lines = entries.map((e) =>
+    tr.view.historyLine(
+      formatDeadline(e.at, tz),
+      e.actor ?? tr.view.system,
+      describeEvent(e, names),
+      stateName(e.fromState),
+      stateName(e.toState),
+    ),
+  );
+  await sendToPresser(ctx, [tr.view.historyTitle(incident.id), ...lines].join("\n"));
+}
+
+function stateName(state: string | null): string | null {
+  return state === null ? null : (tr.shortState[state as IncidentState] ?? state);
+}
+
+function describeEvent(entry: HistoryEntry, names: Map<number, string>): string {
+  const details = entry.details ?? {};
+  const name = (id: unknown) => (typeof id === "number" ? (names.get(id) ?? `№ ${id}`) : undefined);
+  switch (entry.action) {
+    case "registered":
+      return tr.action.registered;
+    case "route": {
+      const coexecutors = Array.isArray(details.coexecutorIds) ? details.coexecutorIds : [];
+      return tr.action.route(
+        name(details.leadId),
+        coexecutors.map((id) => name(id) ?? ""),
+      );
+    }
+    case "accept":
+      return tr.action.accept;
+    case "return":
+      return tr.action.return(typeof details.reason === "string" ? details.reason : undefined);
+    case "markToxic":
+      return tr.action.markToxic;
+    case "markThreat":
+      return tr.action.markThreat;
+    case "sendPart":
+      return tr.action.sendPart;
+    default:
+      return entry.action;
+  }
+}
+
+/** What a /list in this chat covers: everything for curators and heads, else the organizations' own. */
+type ListScope = { kind: "all" } | { kind: "organizations"; ids: number[] };
+
+function listScope(ctx: BotContext): ListScope | string {
+  const person = ctx.person;
+  const seesAll = hasRole(person, "curator") || hasRole(person, "head");
+  if (ctx.chat?.type === "private") {
+    if (seesAll) return { kind: "all" };
+    if (person && person.organizationIds.length > 0)
+      return { kind: "organizations", ids: [...person.organizationIds] };
+    return tr.list.notAllowed;
+  }
+  const bound = ctx.chat && findBoundChat(ctx.app.db, ctx.chat.id);
+  if (bound?.purpose === "curators") return seesAll ? { kind: "all" } : tr.list.notAllowed;
+  const organizationId = bound?.organizationId;
+  if (organizationId == null) return tr.list.onlyHere;
+  return seesAll || person?.organizationIds.includes(organizationId)
+    ? { kind: "organizations", ids: [organizationId] }
+    : tr.list.notAllowed;
+}
+
+interface Listed {
+  incident: Incident;
+  next: NextDeadline | undefined;
+}
+
+/** Open incidents, the nearest deadline first; those without a running deadline at the end. */
+function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
+  const rows = openIncidents(deps.db, {
+    states: FILTER_STATES[filter],
+    ...(scope.kind === "organizations" ? { organizationIds: scope.ids } : {}),
+  });
+  const { regulation, workingTime, timezone } = deps.sla;
+  const listed: Listed[] = rows
+    .map((row) => loadIncident(deps.db, row.id))
+    .filter((incident) => incident !== undefined)
+    .map((incident) => ({ incident, next: nextDeadline(incident, regulation, workingTime) }));
+  const due = (item: Listed) => item.next?.at.getTime() ?? Number.POSITIVE_INFINITY;
+  listed.sort((a, b) => due(a) - due(b) || a.incident.id - b.incident.id);
+  const shown = listed.slice(0, LIST_LIMIT);
+  const now = deps.clock.now();
+  const lines = shown.map(({ incident, next }) =>
+    tr.list.line(
+      incident.id,
+      NETWORK_NAMES[incident.row.network as Network] ?? incident.row.network,
+      next
+        ? tr.list.deadline(
+            format(new TZDate(next.at.getTime(), timezone), "dd.MM HH:mm"),
+            formatRemaining(workingTime, next.at, now),
+          )
+        : null,
+      tr.shortState[incident.row.state],
+    ),
+  );
+  const keyboard = new InlineKeyboard();
+  shown.forEach(({ incident }, i) => {
+    keyboard.text(tr.list.cardButton(incident.id), cb("inc.show", incident.id));
+    if ((i + 1) % CARD_BUTTONS_PER_ROW === 0) keyboard.row();
+  });
+  if (scope.kind === "all") {
+    keyboard.row();
+    for (const key of Object.keys(FILTER_STATES) as ListFilter[]) {
+      const label = tr.list.filters[key];
+      keyboard.text(key === filter ? `• ${label}` : label, cb("inc.list", key));
+    }
+  }
+  const title = tr.list.title(
+    scope.kind === "all" && filter !== "all" ? tr.list.filters[filter] : "",
+    shown.length,
+    listed.length,
+  );
+  const text = listed.length === 0 ? `${title}\n${tr.list.empty}` : [title, "", ...lines].join("\n");
+  return { text, keyboard };
+}
+
+async function list(ctx: BotContext) {
+  const scope = listScope(ctx);
+  if (typeof scope === "string") return refuse(ctx, scope);
+  const { text, keyboard } = renderList(ctx.app, scope, "all");
+  await ctx.reply(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+}
+
+async function filterList(ctx: BotContext) {
+  const scope = listScope(ctx);
+  if (typeof scope === "string" || scope.kind !== "all")
+    return popup(ctx, typeof scope === "string" ? scope : t.refusal);
+  const { text, keyboard } = renderList(ctx.app, scope, arg(ctx) as ListFilter);
+  await ctx.answerCallbackQuery();
+  try {
+    await ctx.editMessageText(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+  } catch (error) {
+    if (!(error instanceof GrammyError && /message is not modified/i.test(error.description))) throw error;
+  }
+}
+
+async function showFromList(ctx: BotContext) {
+  const incident = await viewable(ctx);
+  if (!incident || !ctx.chat) return;
+  if (!chatMayShow(ctx, incident.id)) return popup(ctx, tr.list.onlyHere);
+  await ctx.answerCallbackQuery();
+  await showCardIn(ctx.app, ctx.api, incident.id, ctx.chat.id, ctx.person);
+}
+
+/** /find 12, /find №12 or /find <link>: the card, if this person may see it. */
+async function find(ctx: BotContext) {
+  const person = ctx.person;
+  if (!person || !(hasRole(person, "curator") || hasRole(person, "head") || hasRole(person, "executor")))
+    return refuse(ctx);
+  const query = arg(ctx).trim();
+  const number = /^№?\s*(\d{1,12})$/.exec(query)?.[1];
+  let id: number | undefined;
+  if (number !== undefined) id = Number(number);
+  else {
+    const link = query ? parseSourceLink(query) : undefined;
+    if (!link?.ok) return ctx.reply(tr.find.usage);
+    id = findByLinkKey(ctx.app.db, link.key)?.id;
+  }
+  if (id === undefined || !loadIncident(ctx.app.db, id)) return ctx.reply(tr.notFound);
+  if (!mayViewIncident(ctx.app.db, id, person)) return ctx.reply(tr.notYours(id));
+  if (!ctx.chat || !chatMayShow(ctx, id)) return refuse(ctx, tr.list.onlyHere);
+  await showCardIn(ctx.app, ctx.api, id, ctx.chat.id, person);
 }

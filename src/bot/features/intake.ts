@@ -1,7 +1,283 @@
-import { Composer } from "grammy";
+import { createConversation } from "@grammyjs/conversations";
+import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import type { Message, MessageOrigin } from "grammy/types";
+import { findBoundChat } from "../../app/chats.js";
+import { closeAsToxic, type Incident, loadIncident } from "../../app/incidents.js";
+import type { PostDraft } from "../../app/intake.js";
+import { registeredNumber } from "../../app/intake.js";
+import { hasRole, type Person } from "../../domain/access.js";
+import { checkAction } from "../../domain/incident.js";
+import { findLinks, parseSourceLink } from "../../domain/source-link.js";
+import { formatDeadline } from "../../domain/time-format.js";
+import {
+  type IntakeArgs,
+  intakeFlow,
+  networkName,
+  ONE_TAP_DEFAULTS,
+  showDuplicate,
+  snippet,
+} from "../../flows/intake.js";
+import { cb, ID, onAction } from "../callback-data.js";
+import { syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
+import { refuse } from "../refuse.js";
+import { ti } from "../texts-intake.js";
+
+const POST_TEXT_FOR_REPORT = 3000;
 
 /** Registering posts: /new, forwarded posts and links, duplicates, repeats, toxic and threats. */
-export function intakeFeature(_deps: AppDeps): Composer<BotContext> {
-  return new Composer<BotContext>();
+export function intakeFeature(deps: AppDeps): Composer<BotContext> {
+  const intake = new Composer<BotContext>();
+  intake.use(createConversation(intakeFlow(deps), "intake"));
+
+  intake.command("new", async (ctx) => {
+    const curator = curatorOf(ctx);
+    if (!curator) return refuse(ctx, ti.onlyCurators);
+    const chat = ctx.chat;
+    if (chat.type !== "private" && findBoundChat(ctx.app.db, chat.id)?.purpose !== "curators") {
+      return refuse(ctx, ti.newWhere);
+    }
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter("intake", { actorId: curator.id, prefill: {} } satisfies IntakeArgs);
+  });
+
+  intake.chatType("private").on("message", async (ctx, next) => {
+    const curator = curatorOf(ctx);
+    const post = recognise(ctx.message);
+    if (!curator || commandOf(ctx.message) || (!post.forwarded && !post.link)) return next();
+    // A curator inside another dialogue (e.g. giving the link of a published answer) is answering it.
+    if (Object.values(ctx.conversation.active()).some((count) => count > 0)) return next();
+    if (!post.link) {
+      const prefill = recognisedFields(post);
+      await ctx.conversation.enter("intake", {
+        actorId: curator.id,
+        prefill,
+        offer: true,
+      } satisfies IntakeArgs);
+      return;
+    }
+    const existing = registeredNumber(ctx.app.db, post.link);
+    if (existing !== undefined) {
+      await showDuplicate({ ...ctx.app, api: ctx.api }, existing, ctx.chat.id);
+      return;
+    }
+    // The recognised post is not stored anywhere: the summary replies to the curator's own message,
+    // and a button press re-reads that message (callback_query.message.reply_to_message). So a
+    // curator may forward ten posts in a row and register each from its own summary, and nothing is
+    // left behind for posts never registered. Callback data (64 bytes) could not hold the text.
+    const keyboard = new InlineKeyboard()
+      .text(ti.button.register, cb("int.reg"))
+      .row()
+      .text(ti.button.more, cb("int.more"));
+    await ctx.reply(ti.summary(networkName(post.link), post.link, post.author ?? null, snippet(post.text)), {
+      reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
+      reply_markup: keyboard,
+      link_preview_options: { is_disabled: true },
+    });
+  });
+
+  intake.callbackQuery(["int.reg", "int.more"], async (ctx) => {
+    const curator = curatorOf(ctx);
+    if (!curator) return refuse(ctx, ti.onlyCurators);
+    const source = ctx.callbackQuery.message;
+    const original = source && "reply_to_message" in source ? source.reply_to_message : undefined;
+    const post = original ? recognise(original) : undefined;
+    if (!post?.link) return ctx.answerCallbackQuery({ text: ti.postGone, show_alert: true });
+    if (ctx.conversation.active("intake") > 0) {
+      return ctx.answerCallbackQuery({ text: ti.finishFirst, show_alert: true });
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup();
+    const recognised = recognisedFields(post);
+    const prefill: Partial<PostDraft> =
+      ctx.callbackQuery.data === "int.reg" ? { ...ONE_TAP_DEFAULTS, ...recognised } : recognised;
+    await ctx.conversation.enter("intake", { actorId: curator.id, prefill } satisfies IntakeArgs);
+  });
+
+  intake.callbackQuery(/^int\.a:/, (ctx) =>
+    ctx.answerCallbackQuery({ text: ti.foreignStep, show_alert: true }),
+  );
+
+  intake.callbackQuery(onAction("inc.toxic", [ID]), (ctx) => markToxic(ctx, Number(ctx.match[1]), false));
+
+  // A threat leaves the bot for law enforcement and cannot be called back, so when the bot itself
+  // sends it there the curator confirms with a second tap; otherwise (nothing is sent, or the
+  // preset just closes threats) one tap closes it, as for an insult.
+  intake.callbackQuery(onAction("inc.threat", [ID]), async (ctx) => {
+    const id = Number(ctx.match[1]);
+    if (!sendsThreats(ctx)) return markToxic(ctx, id, true);
+    const incident = loadIncident(ctx.app.db, id);
+    if (!incident) return ctx.answerCallbackQuery({ text: ti.notFound, show_alert: true });
+    const refusal = checkAction(incident, "markThreat", ctx.person);
+    if (refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
+    if (refusal === "wrong_state") return refuseState(ctx, incident);
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ti.threatConfirm(id), {
+      reply_markup: new InlineKeyboard()
+        .text(ti.threatYes, cb("int.threat", id))
+        .row()
+        .text(ti.threatNo, cb("int.nothreat")),
+    });
+  });
+
+  intake.callbackQuery(onAction("int.threat", [ID]), async (ctx) => {
+    if (!curatorOf(ctx)) return refuse(ctx, ti.onlyCurators);
+    await ctx.editMessageReplyMarkup();
+    await markToxic(ctx, Number(ctx.match[1]), true);
+  });
+
+  intake.callbackQuery("int.nothreat", async (ctx) => {
+    if (!curatorOf(ctx)) return refuse(ctx, ti.onlyCurators);
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ti.threatNotClosed);
+  });
+
+  return intake;
+}
+
+function curatorOf(ctx: BotContext): Person | undefined {
+  return hasRole(ctx.person, "curator") ? ctx.person : undefined;
+}
+
+function commandOf(message: Message): boolean {
+  const first = message.entities?.[0];
+  return first?.type === "bot_command" && first.offset === 0;
+}
+
+function sendsThreats(ctx: BotContext): boolean {
+  return ctx.app.sla.regulation.toxic.forwardThreats && ctx.app.config.lawEnforcementChatId !== undefined;
+}
+
+// ---- recognising a forwarded post or a pasted link ---------------------------------------------
+
+interface Recognised {
+  forwarded: boolean;
+  link?: string;
+  text?: string;
+  author?: string;
+}
+
+/**
+ * What a curator's message says about a post. A forwarded public channel post is its own link;
+ * otherwise the first link in the text or under a word (monitoring software hides it so). A
+ * pasted message's text is what remains without its links; a forward's text is the post's.
+ */
+function recognise(message: Message): Recognised {
+  const body = message.text ?? message.caption ?? "";
+  const entities = message.entities ?? message.caption_entities ?? [];
+  const origin = message.forward_origin;
+  const inText = findLinks(body);
+  const hidden = entities.flatMap((e) =>
+    e.type === "text_link" && parseSourceLink(e.url).ok ? [e.url] : [],
+  );
+  const own = origin ? channelPostLink(origin) : undefined;
+  const link = [...(own ? [own] : []), ...inText, ...hidden][0];
+  const text = (origin ? body : inText.reduce((rest, l) => rest.replaceAll(l, ""), body)).trim();
+  const author = origin ? authorOf(origin) : undefined;
+  return {
+    forwarded: origin !== undefined,
+    ...(link ? { link } : {}),
+    ...(text ? { text } : {}),
+    ...(author ? { author } : {}),
+  };
+}
+
+/** The draft fields a recognised post fills; absent ones are asked in the dialogue. */
+function recognisedFields(post: Recognised): Partial<PostDraft> {
+  return {
+    ...(post.link ? { link: post.link } : {}),
+    ...(post.text ? { text: post.text } : {}),
+    ...(post.author ? { author: post.author } : {}),
+  };
+}
+
+function channelPostLink(origin: MessageOrigin): string | undefined {
+  return origin.type === "channel" && origin.chat.username
+    ? `https://t.me/${origin.chat.username}/${origin.message_id}`
+    : undefined;
+}
+
+/** Who wrote the forwarded post; a bot (e.g. monitoring software) is not the post's author. */
+function authorOf(origin: MessageOrigin): string | undefined {
+  const signed = (name: string, signature?: string) => (signature ? `${name} (${signature})` : name);
+  switch (origin.type) {
+    case "user": {
+      const user = origin.sender_user;
+      if (user.is_bot) return undefined;
+      const name = [user.first_name, user.last_name].filter(Boolean).join(" ");
+      return user.username ? `${name} (@${user.username})` : name;
+    }
+    case "hidden_user":
+      return origin.sender_user_name;
+    case "chat":
+      return "title" in origin.sender_chat && origin.sender_chat.title
+        ? signed(origin.sender_chat.title, origin.author_signature)
+        : undefined;
+    case "channel":
+      return signed(origin.chat.title, origin.author_signature);
+  }
+}
+
+// ---- toxic posts and threats -------------------------------------------------------------------
+
+/** «Оскорбительное» / «Угроза»: closes without an answer (Orenburg p.17; Georgievsk p.22). */
+async function markToxic(ctx: BotContext, incidentId: number, threat: boolean): Promise<void> {
+  const { db, clock } = ctx.app;
+  const actor = curatorOf(ctx);
+  if (!actor) return refuse(ctx, ti.onlyCurators);
+  const result = closeAsToxic(db, { incidentId, actor, now: clock.now(), threat });
+  if (!result.ok) {
+    if (result.refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
+    const incident = loadIncident(db, incidentId);
+    if (incident) return refuseState(ctx, incident);
+    await ctx.answerCallbackQuery({ text: ti.notFound, show_alert: true });
+    return;
+  }
+  ctx.log.info({ incidentId, threat }, "incident closed as toxic");
+  await ctx.answerCallbackQuery({ text: threat ? ti.closedThreat(incidentId) : ti.closedToxic(incidentId) });
+  await syncCards({ ...ctx.app, api: ctx.api }, result.incident);
+  if (threat) await passOnThreat(ctx, result.incident);
+}
+
+/** A stale press: the card was closed or moved on; the pressed card is brought up to date. */
+async function refuseState(ctx: BotContext, incident: Incident): Promise<void> {
+  const closed = incident.row.state === "closed";
+  await ctx.answerCallbackQuery({ text: closed ? ti.alreadyClosed : ti.staleCard, show_alert: true });
+  if (!closed) await syncCards({ ...ctx.app, api: ctx.api }, incident);
+}
+
+/**
+ * Orenburg p.17: a threat goes to the competent state bodies — to their chat when one is set,
+ * otherwise the curator is told to pass it on. Georgievsk p.22 only closes it.
+ */
+async function passOnThreat(ctx: BotContext, incident: Incident): Promise<void> {
+  const { toxic } = ctx.app.sla.regulation;
+  if (!toxic.forwardThreats) return;
+  const recipient = toxic.threatsRecipient ?? ti.defaultThreatsRecipient;
+  const chatId = ctx.app.config.lawEnforcementChatId;
+  if (chatId === undefined) {
+    await ctx.reply(ti.threatPassOn(incident.id, recipient, toxic.clause));
+    return;
+  }
+  const { row } = incident;
+  const report = ti.threatReport({
+    id: incident.id,
+    network: networkName(row.link),
+    link: row.link,
+    author: row.author,
+    text:
+      row.text && row.text.length > POST_TEXT_FOR_REPORT
+        ? `${row.text.slice(0, POST_TEXT_FOR_REPORT)}…`
+        : row.text,
+    clause: toxic.clause,
+    detectedAt: formatDeadline(row.detectedAt, ctx.app.sla.timezone),
+  });
+  try {
+    await ctx.api.sendMessage(chatId, report, { link_preview_options: { is_disabled: true } });
+    await ctx.reply(ti.threatSent(incident.id));
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+    ctx.log.warn({ chatId, incidentId: incident.id, error: error.description }, "threat not passed on");
+    await ctx.reply(ti.threatNotSent(incident.id, recipient));
+  }
 }

@@ -1,0 +1,138 @@
+/** Read-only questions about incidents the bot asks besides the transitions: rights to see, history, search. */
+
+import { and, asc, count, eq, inArray, or, sql } from "drizzle-orm";
+import type { Db, Tx } from "../db/client.js";
+import { assignments, auditEvents, cards, organizations, people } from "../db/schema.js";
+import { displayName, hasRole, type Person } from "../domain/access.js";
+import { nameKey } from "../domain/names.js";
+import { PAGE_SIZE } from "./organizations.js";
+
+/**
+ * Curators and heads see every incident; an executor only those where one of their organizations
+ * has, or had, an assignment (a returned post stays visible to the organization that returned it).
+ */
+export function mayViewIncident(db: Tx, incidentId: number, person: Person | undefined): boolean {
+  if (!person) return false;
+  if (hasRole(person, "curator") || hasRole(person, "head")) return true;
+  return organizationsInvolved(db, incidentId, person.organizationIds).length > 0;
+}
+
+/** Which of these organizations has, or had, an assignment in the incident. */
+export function organizationsInvolved(
+  db: Tx,
+  incidentId: number,
+  organizationIds: readonly number[],
+): number[] {
+  if (organizationIds.length === 0) return [];
+  return db
+    .selectDistinct({ id: assignments.organizationId })
+    .from(assignments)
+    .where(
+      and(eq(assignments.incidentId, incidentId), inArray(assignments.organizationId, [...organizationIds])),
+    )
+    .all()
+    .map((r) => r.id);
+}
+
+/** Who took the organization's part into work (for «уже взято в работу: …»). */
+export function acceptedByOf(
+  db: Tx,
+  incidentId: number,
+  organizationIds: readonly number[],
+): { person: string; organization: string } | undefined {
+  if (organizationIds.length === 0) return undefined;
+  const row = db
+    .select({ person: people, organization: organizations.name })
+    .from(assignments)
+    .innerJoin(people, eq(people.id, assignments.acceptedBy))
+    .innerJoin(organizations, eq(organizations.id, assignments.organizationId))
+    .where(
+      and(eq(assignments.incidentId, incidentId), inArray(assignments.organizationId, [...organizationIds])),
+    )
+    .orderBy(sql`${assignments.id} desc`)
+    .get();
+  return row && { person: displayName(row.person), organization: row.organization };
+}
+
+export interface HistoryEntry {
+  at: Date;
+  actor: string | null;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/** The incident's audit trail, oldest first. */
+export function incidentHistory(db: Tx, incidentId: number): HistoryEntry[] {
+  return db
+    .select({ event: auditEvents, actor: people })
+    .from(auditEvents)
+    .leftJoin(people, eq(people.id, auditEvents.actorId))
+    .where(and(eq(auditEvents.entity, "incident"), eq(auditEvents.entityId, String(incidentId))))
+    .orderBy(asc(auditEvents.at), asc(auditEvents.id))
+    .all()
+    .map(({ event, actor }) => ({
+      at: event.at,
+      actor: actor ? displayName(actor) : null,
+      action: event.action,
+      fromState: event.fromState,
+      toState: event.toState,
+      details: event.details,
+    }));
+}
+
+export function organizationNames(db: Tx, ids: readonly number[]): Map<number, string> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .select({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .where(inArray(organizations.id, [...ids]))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/**
+ * One page of active organizations whose full or short name contains `query` (any case, ё = е);
+ * SQLite's own lower() knows only ASCII, so the folded name keys are searched.
+ */
+export function searchActiveOrganizations(
+  db: Db,
+  opts: { query: string; page: number },
+): { items: { id: number; name: string; shortName: string | null }[]; page: number; pages: number } {
+  const key = nameKey(opts.query);
+  const where = and(
+    eq(organizations.active, true),
+    key === ""
+      ? undefined
+      : or(
+          sql`instr(${organizations.nameKey}, ${key}) > 0`,
+          sql`instr(coalesce(${organizations.shortNameKey}, ''), ${key}) > 0`,
+        ),
+  );
+  const total = db.select({ n: count() }).from(organizations).where(where).get()?.n ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const page = Math.min(Math.max(0, opts.page), pages - 1);
+  const items = db
+    .select({ id: organizations.id, name: organizations.name, shortName: organizations.shortName })
+    .from(organizations)
+    .where(where)
+    .orderBy(asc(organizations.nameKey))
+    .limit(PAGE_SIZE)
+    .offset(page * PAGE_SIZE)
+    .all();
+  return { items, page, pages };
+}
+
+/**
+ * Forgets the card shown in a chat, so the next sync sends a fresh one at the bottom of the chat;
+ * returns the old message to strip its buttons.
+ */
+export function forgetCard(db: Db, incidentId: number, chatId: number): number | undefined {
+  const old = db
+    .delete(cards)
+    .where(and(eq(cards.incidentId, incidentId), eq(cards.chatId, chatId)))
+    .returning({ messageId: cards.messageId })
+    .get();
+  return old?.messageId;
+}

@@ -1,0 +1,57 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { cards } from "../db/schema.js";
+import type { Importance } from "../domain/incident.js";
+import { parseSourceLink } from "../domain/source-link.js";
+import { findByLinkKey, type RegisterResult, registerIncident } from "./incidents.js";
+
+/**
+ * A post as the curator described it. Plain JSON (times in ms) because it travels through a
+ * stored conversation.
+ */
+export interface PostDraft {
+  link: string;
+  text: string | null;
+  author: string | null;
+  topic: string | null;
+  place: string | null;
+  importance: Importance;
+  /** The post's own publication time, if the curator gave it. */
+  postedAt: number | null;
+  repeatOfId: number | null;
+}
+
+/** The number of an already registered post with the same link (by duplicate key), if any. */
+export function registeredNumber(db: Db, link: string): number | undefined {
+  const parsed = parseSourceLink(link);
+  return parsed.ok ? findByLinkKey(db, parsed.key)?.id : undefined;
+}
+
+/** Registers the draft; the link was validated while asking, so a bad one here is a programming error. */
+export function registerPost(db: Db, draft: PostDraft, actorId: number, now: Date): RegisterResult {
+  const parsed = parseSourceLink(draft.link);
+  if (!parsed.ok) throw new Error(`registerPost got an invalid link: ${parsed.problem}`);
+  return registerIncident(db, {
+    link: parsed.url,
+    linkKey: parsed.key,
+    network: parsed.network,
+    text: draft.text,
+    author: draft.author,
+    topic: draft.topic,
+    place: draft.place,
+    importance: draft.importance,
+    postedAt: draft.postedAt === null ? null : new Date(draft.postedAt),
+    repeatOfId: draft.repeatOfId,
+    actorId,
+    now,
+  });
+}
+
+/** The message id of the incident's card in a chat, to point the curator at it. */
+export function cardMessageId(db: Db, incidentId: number, chatId: number): number | undefined {
+  return db
+    .select({ messageId: cards.messageId })
+    .from(cards)
+    .where(and(eq(cards.incidentId, incidentId), eq(cards.chatId, chatId)))
+    .get()?.messageId;
+}

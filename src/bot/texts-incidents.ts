@@ -1,0 +1,154 @@
+/** Every word of routing, executors' actions on cards, lists, search and history. Plain, polite, short. */
+
+import type { IncidentState } from "../domain/incident.js";
+
+const SHORT_STATE: Record<IncidentState, string> = {
+  registered: "ждёт направления",
+  assigned: "направлено",
+  in_work: "в работе",
+  on_approval: "на согласовании",
+  approved: "согласовано",
+  answered: "ответ размещён",
+  awaiting_final: "ждёт окончательного ответа",
+  closed: "закрыто",
+};
+
+export type ListFilter = "registered" | "assigned" | "in_work" | "all";
+
+export const tr = {
+  shortState: SHORT_STATE,
+  notFound: "Сообщение не найдено.",
+  notFoundNumber: (id: number) => `Сообщение № ${id} не найдено.`,
+  notYours: (id: number) => `Сообщение № ${id} не направлялось вашему органу.`,
+  closed: (id: number) => `Сообщение № ${id} уже закрыто.`,
+  cancelled: "Отменено.",
+  dialogOver: "Этот выбор уже завершён. Нажмите кнопку на карточке сообщения заново.",
+
+  route: {
+    notCurator: "Направлять сообщения может только куратор.",
+    wrongState: (id: number, state: string) => `Сообщение № ${id} уже ${state}: направить его заново нельзя.`,
+    pick: (id: number, chosen: string[], search: string, empty: boolean) =>
+      [
+        `Сообщение № ${id}: кому направить? Нажмите на органы (можно несколько), затем «Готово».`,
+        chosen.length > 0 ? `Выбрано: ${chosen.map((name, i) => `${i + 1}. ${name}`).join(", ")}` : "",
+        search ? `Поиск: «${search}»${empty ? " — ничего не найдено." : ""}` : "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+    find: "Найти по названию",
+    showAll: "Показать все",
+    done: "Готово",
+    cancel: "Отмена",
+    askSearch: "Напишите часть названия органа.",
+    noneChosen: "Выберите хотя бы один орган.",
+    noOrganizations: "Действующих органов нет. Администратор добавляет их командой /org_add.",
+    chooseLead: (id: number, chosen: string[]) =>
+      `Сообщение № ${id}. Кто основной исполнитель? Остальные станут соисполнителями в порядке выбора:\n` +
+      chosen.map((name, i) => `${i + 1}. ${name}`).join("\n"),
+    askShorten: (id: number, fullHours: number, clause: string) =>
+      `Сообщение № ${id} — важное. Сократить срок ответа (${clause})? Обычный срок — ${fullHours} раб. ч.`,
+    shortenTo: (hours: number) => `${hours} раб. ч`,
+    noShorten: "Без сокращения",
+    changed: (id: number) =>
+      `Пока вы выбирали, сообщение № ${id} изменилось (его направил или взял в работу кто-то другой). ` +
+      "Ничего не изменено. Вот карточка в нынешнем виде:",
+    routed: (id: number, lead: string, coexecutors: string[], shortenedHours: number | null) =>
+      [
+        `Сообщение № ${id} направлено.`,
+        `Основной исполнитель: ${lead}`,
+        coexecutors.length > 0
+          ? `Соисполнители по порядку: ${coexecutors.map((name, i) => `${i + 1}. ${name}`).join(", ")}`
+          : "",
+        shortenedHours ? `Срок ответа сокращён до ${shortenedHours} раб. ч.` : "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+  },
+
+  accept: {
+    done: (id: number) => `Вы взяли сообщение № ${id} в работу.`,
+    taken: (who: string) => `Сообщение уже взято в работу: ${who}.`,
+    notAssigned: (id: number) =>
+      `Сообщение № ${id} направлено другому органу: взять его в работу может только его исполнитель.`,
+    withdrawn: (id: number) => `Сообщение № ${id} больше не направлено вашему органу.`,
+    wrongState: (id: number, state: string) =>
+      `Сейчас сообщение № ${id} ${state}: это действие уже недоступно.`,
+  },
+
+  return: {
+    reasons: ["Не наша компетенция", "Нужна другая организация", "Недостаточно информации"],
+    ask: (id: number, late: string | null) =>
+      [
+        `Почему вы возвращаете сообщение № ${id}? Выберите причину или напишите её. Отмена — /cancel.`,
+        late
+          ? `Срок возврата истёк ${late}. Вернуть всё ещё можно, но куратор увидит, что возврат запоздал.`
+          : "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+    badReason: "Напишите причину текстом, от 3 до 500 символов, или выберите её кнопкой.",
+    done: (id: number) => `Сообщение № ${id} возвращено куратору.`,
+    noticeLead: (id: number, organization: string, reason: string, late: boolean) =>
+      `Сообщение № ${id} возвращено${late ? " с опозданием" : ""}: ${organization} — «${reason}». Его нужно направить заново.`,
+    noticeCoexecutor: (id: number, organization: string, reason: string, late: boolean) =>
+      `Соисполнитель ${organization} вернул${late ? " с опозданием" : ""} сообщение № ${id}: «${reason}».`,
+    failed: (id: number) => `Сообщение № ${id} уже нельзя вернуть: его состояние изменилось.`,
+  },
+
+  part: {
+    ask: (id: number, lead: string) =>
+      `Пришлите одним сообщением информацию по сообщению № ${id} для основного исполнителя (${lead}). Отмена — /cancel.`,
+    needText: "Пришлите информацию текстом (к фото добавьте подпись).",
+    done: (id: number) => `Информация по сообщению № ${id} отправлена куратору и основному исполнителю.`,
+    notice: (id: number, organization: string, text: string) =>
+      `Информация соисполнителя по сообщению № ${id} — ${organization}:\n\n${text}`,
+    notCoexecutor: (id: number) =>
+      `Отправить информацию по сообщению № ${id} может только принявший его соисполнитель.`,
+    failed: (id: number) => `Информацию по сообщению № ${id} отправить уже нельзя: его состояние изменилось.`,
+  },
+
+  view: {
+    sentPrivately: "Отправил вам в личные сообщения.",
+    noText: (id: number) => `В сообщении № ${id} нет текста поста.`,
+    fullTextTitle: (id: number) => `Сообщение № ${id}, полный текст:`,
+    historyTitle: (id: number) => `История сообщения № ${id}:`,
+    historyLine: (at: string, who: string, what: string, from: string | null, to: string | null) =>
+      `${at} — ${who} — ${what}${from || to ? ` (${from ?? "—"} → ${to ?? "—"})` : ""}`,
+    system: "бот",
+  },
+
+  action: {
+    registered: "зарегистрировано",
+    route: (lead: string | undefined, coexecutors: string[]) =>
+      `направлено${lead ? `: ${lead}` : ""}${coexecutors.length > 0 ? `; соисполнители: ${coexecutors.join(", ")}` : ""}`,
+    accept: "взято в работу",
+    return: (reason: string | undefined) => `возвращено${reason ? `: «${reason}»` : ""}`,
+    markToxic: "закрыто как оскорбительное",
+    markThreat: "закрыто как угроза",
+    sendPart: "отправлена информация соисполнителя",
+  },
+
+  list: {
+    onlyHere:
+      "Список работает в личном чате с ботом, в чате кураторов и в рабочем чате органа. Напишите мне /list.",
+    notAllowed: "Список сообщений доступен кураторам и исполнителям.",
+    empty: "Открытых сообщений нет.",
+    title: (filter: string, shown: number, total: number) =>
+      `Открытые сообщения${filter ? ` (${filter})` : ""}: ${total}${shown < total ? `, показаны первые ${shown}` : ""}`,
+    line: (id: number, network: string, deadline: string | null, state: string) =>
+      `№ ${id} · ${network} · ${deadline ? `срок ${deadline}` : "без срока"} · ${state}`,
+    deadline: (at: string, remaining: string) => `${at} (${remaining})`,
+    filters: {
+      registered: "Ждут направления",
+      assigned: "Направлены",
+      in_work: "В работе",
+      all: "Все",
+    } satisfies Record<ListFilter, string>,
+    cardButton: (id: number) => `№ ${id}`,
+  },
+
+  find: {
+    usage:
+      "Пришлите номер сообщения или ссылку на пост, например: /find 12 или /find https://vk.com/wall-1_2",
+  },
+};

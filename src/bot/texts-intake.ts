@@ -1,0 +1,114 @@
+/** Every word of the curator's intake: /new, forwarded posts and links, duplicates, repeats, toxic posts. */
+
+import type { Importance } from "../domain/incident.js";
+import type { LinkProblem } from "../domain/source-link.js";
+
+const LINK_EXAMPLE = "https://vk.com/wall-12345_678";
+
+export const ti = {
+  onlyCurators: "Регистрировать сообщения и помечать их могут только кураторы.",
+  newWhere: "Команда /new работает в личном чате с ботом или в чате кураторов.",
+  cancelled: "Регистрация отменена.",
+  useButtons: "Выберите ответ кнопкой под вопросом. Отмена — /cancel.",
+  finishFirst: "Сначала закончите начатую регистрацию или отмените её: /cancel.",
+  staleStep: "Эта кнопка относится к прошлому вопросу.",
+  foreignStep: "Эта кнопка — от законченной или чужой регистрации. Начать новую — /new.",
+
+  askLink: `Пришлите ссылку на сообщение (пост или комментарий), например ${LINK_EXAMPLE}. Отмена — /cancel.`,
+  askLinkForForward:
+    "В пересланном сообщении нет ссылки на пост. Пришлите ссылку на него, например " +
+    `${LINK_EXAMPLE}. Отмена — /cancel.`,
+  badLink: {
+    empty: `Пришлите ссылку на сообщение, например ${LINK_EXAMPLE}.`,
+    not_url:
+      `Это не похоже на ссылку. Ссылка выглядит так: ${LINK_EXAMPLE} — скопируйте её из адресной строки ` +
+      "или через «Поделиться» → «Копировать ссылку». Пришлите ещё раз или /cancel.",
+    not_http: `Нужна ссылка на страницу в интернете, она начинается с https://, например ${LINK_EXAMPLE}. Пришлите ещё раз или /cancel.`,
+    no_host: `В ссылке нет адреса сайта. Ссылка выглядит так: ${LINK_EXAMPLE}. Пришлите ещё раз или /cancel.`,
+    too_long: "Ссылка слишком длинная. Скопируйте короткую ссылку на пост и пришлите ещё раз или /cancel.",
+  } satisfies Record<LinkProblem, string>,
+  askText: "Пришлите текст сообщения (можно скопировать из поста) или нажмите «Нет текста».",
+  askAuthor: "Кто автор? Пришлите имя или ссылку на страницу автора, или нажмите «Пропустить».",
+  askTopic: "Тема сообщения (например: «дороги», «ЖКХ»)? Или нажмите «Пропустить».",
+  askPlace: "Где это (населённый пункт, улица)? Или нажмите «Пропустить».",
+  askImportance: "Насколько это важно?",
+  askPostedAt:
+    "Когда опубликован пост? Пришлите дату и время в виде 24.11.2026 09:15 (местное время) " +
+    "или нажмите «Сейчас», если только что.",
+  tooLong: (max: number) => `Слишком длинно: не больше ${max} символов. Пришлите короче или /cancel.`,
+  badTime:
+    "Не понял дату. Пришлите её в виде 24.11.2026 09:15 (день.месяц.год часы:минуты) или нажмите «Сейчас».",
+  futureTime: "Это время ещё не наступило. Пришлите время публикации поста или нажмите «Сейчас».",
+  askRepeat: (lines: string[]) =>
+    ["Похоже на повторное сообщение. Недавно уже были:", ...lines, "", "Это повторное?"].join("\n"),
+  repeatLine: (id: number, about: string) => `№ ${id} — ${about}`,
+
+  summary: (network: string, link: string, author: string | null, start: string | null) =>
+    [
+      "Распознано сообщение:",
+      `${network}: ${link}`,
+      ...(author ? [`Автор: ${author}`] : []),
+      ...(start ? [`«${start}»`] : []),
+      "",
+      "Зарегистрировать как обычное или заполнить подробнее (тема, место, важность, время)?",
+    ].join("\n"),
+  registeredNote: (id: number) => `Зарегистрировано: № ${id}.`,
+  postGone: "Не нашёл исходное сообщение. Перешлите пост или пришлите ссылку ещё раз.",
+  duplicate: (id: number) => `Это сообщение уже зарегистрировано: № ${id}.`,
+
+  significant: (id: number, network: string, link: string, start: string | null, clause: string) =>
+    [
+      `Социально значимое сообщение № ${id} (${clause})`,
+      `${network}: ${link}`,
+      ...(start ? [`«${start}»`] : []),
+    ].join("\n"),
+
+  alreadyClosed: "Уже закрыто.",
+  staleCard: "Сообщение уже в работе: пометить его так нельзя. Карточка обновлена.",
+  notFound: "Такого сообщения нет.",
+  closedToxic: (id: number) => `Сообщение № ${id} закрыто без ответа как оскорбительное.`,
+  closedThreat: (id: number) => `Сообщение № ${id} закрыто без ответа как угроза.`,
+  threatConfirm: (id: number) =>
+    `Закрыть сообщение № ${id} без ответа как угрозу? Оно будет сразу передано в правоохранительные органы.`,
+  threatYes: "Да, угроза — передать",
+  threatNo: "Отмена",
+  threatNotClosed: "Отменено, сообщение не закрыто.",
+  threatSent: (id: number) => `Сообщение № ${id} закрыто и передано в правоохранительные органы.`,
+  threatNotSent: (id: number, recipient: string) =>
+    `Сообщение № ${id} закрыто, но передать его в чат правоохранительных органов не удалось. ` +
+    `Передайте его сами: ${recipient}.`,
+  threatPassOn: (id: number, recipient: string, clause: string) =>
+    `Сообщение № ${id} закрыто как угроза. Передайте его сами (${clause}): ${recipient}.`,
+  defaultThreatsRecipient: "компетентные государственные органы",
+  threatReport: (p: {
+    id: number;
+    network: string;
+    link: string;
+    author: string | null;
+    text: string | null;
+    clause: string;
+    detectedAt: string;
+  }) =>
+    [
+      `Сообщение с угрозой (${p.clause} регламента), № ${p.id}`,
+      `${p.network}: ${p.link}`,
+      ...(p.author ? [`Автор: ${p.author}`] : []),
+      `Обнаружено: ${p.detectedAt}`,
+      ...(p.text ? ["", `«${p.text}»`] : []),
+    ].join("\n"),
+
+  button: {
+    register: "Зарегистрировать",
+    more: "Заполнить подробнее",
+    noText: "Нет текста",
+    skip: "Пропустить",
+    now: "Сейчас",
+    repeatOf: (id: number) => `Повторное к № ${id}`,
+    notRepeat: "Нет, новое",
+    importance: {
+      normal: "Обычное",
+      important: "Важное",
+      significant: "Социально значимое",
+    } satisfies Record<Importance, string>,
+  },
+} as const;

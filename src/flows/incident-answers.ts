@@ -1,0 +1,252 @@
+/**
+ * What executors send back on a card: the reason of a return (Orenburg p.7, Georgievsk p.10) and a
+ * co-executor's part of the information (Orenburg p.14, Georgievsk p.18). Also the delivery helpers
+ * the incident dialogues share: cards shown afresh, notices to curators and to an organization.
+ */
+import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
+import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
+import { forgetCard } from "../app/incident-queries.js";
+import { type Incident, loadIncident, returnIncident, sendPart } from "../app/incidents.js";
+import { telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
+import { cb } from "../bot/callback-data.js";
+import { type Audience, type CardDeps, syncCards } from "../bot/cards.js";
+import type { AppDeps } from "../bot/context.js";
+import { tr } from "../bot/texts-incidents.js";
+import { hasRole, type Person } from "../domain/access.js";
+import { type AssignmentView, activeAssignments, assignmentOf, leadAssignment } from "../domain/incident.js";
+import { stepDeadline } from "../domain/regulation/index.js";
+import { formatDeadline } from "../domain/time-format.js";
+import type { Flow } from "./ask.js";
+
+const MESSAGE_LIMIT = 4096;
+
+export function cardDeps(deps: AppDeps, api: Api): CardDeps {
+  return { api, db: deps.db, sla: deps.sla, clock: deps.clock, log: deps.log };
+}
+
+/** Cuts a long text into Telegram-sized messages, at line breaks where it can. */
+export function splitMessage(text: string, limit = MESSAGE_LIMIT): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    const cut = rest.lastIndexOf("\n", limit);
+    const at = cut > limit / 2 ? cut : limit;
+    parts.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^\n/, "");
+  }
+  if (rest.length > 0) parts.push(rest);
+  return parts;
+}
+
+/** Sends a text (split if long); a chat that refuses is logged, never thrown: the change is already made. */
+export async function sendLong(deps: AppDeps, api: Api, chatId: number, text: string): Promise<boolean> {
+  try {
+    for (const part of splitMessage(text)) {
+      await api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true } });
+    }
+    return true;
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+    deps.log.warn({ chatId, error: error.description }, "notice not delivered");
+    return false;
+  }
+}
+
+/** The curators' chat, or each curator privately when no chat is bound. */
+export async function notifyCurators(deps: AppDeps, api: Api, text: string): Promise<void> {
+  const chat = findBoundChatByPurpose(deps.db, "curators");
+  const targets = chat !== undefined ? [chat] : telegramIdsWithRole(deps.db, "curator");
+  for (const chatId of targets) await sendLong(deps, api, chatId, text);
+}
+
+/** An organization's work chat, or its executors privately when it has none. */
+export async function notifyOrganization(
+  deps: AppDeps,
+  api: Api,
+  organizationId: number,
+  text: string,
+): Promise<void> {
+  const chat = chatOfOrganization(deps.db, organizationId);
+  const targets = chat !== undefined ? [chat] : telegramIdsOfMembers(deps.db, [organizationId]);
+  for (const chatId of targets) await sendLong(deps, api, chatId, text);
+}
+
+/** Which buttons a card shown in this chat to this person should carry. */
+export function audienceFor(
+  deps: AppDeps,
+  incident: Incident,
+  person: Person | undefined,
+  chatId: number,
+): Audience {
+  const bound = findBoundChat(deps.db, chatId);
+  const live = activeAssignments(incident);
+  if (bound?.purpose === "curators") return { kind: "curators" };
+  if (bound?.organizationId != null) {
+    const organizationId = bound.organizationId;
+    return live.some((a) => a.organizationId === organizationId)
+      ? { kind: "organization", organizationId }
+      : { kind: "observer" };
+  }
+  if (chatId !== person?.telegramId) return { kind: "observer" };
+  if (hasRole(person, "curator")) return { kind: "curators" };
+  const mine = assignmentOf(incident, person);
+  return mine ? { kind: "organization", organizationId: mine.organizationId } : { kind: "observer" };
+}
+
+/**
+ * Shows the incident's card at the bottom of a chat: the older card there loses its buttons and the
+ * new one is the one kept up to date from now on.
+ */
+export async function showCardIn(
+  deps: AppDeps,
+  api: Api,
+  incidentId: number,
+  chatId: number,
+  person: Person | undefined,
+): Promise<void> {
+  const incident = loadIncident(deps.db, incidentId);
+  if (!incident) return;
+  const old = forgetCard(deps.db, incidentId, chatId);
+  if (old !== undefined) {
+    try {
+      await api.editMessageReplyMarkup(chatId, old, { reply_markup: new InlineKeyboard() });
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+    }
+  }
+  await syncCards(cardDeps(deps, api), incident, [
+    { chatId, audience: audienceFor(deps, incident, person, chatId) },
+  ]);
+}
+
+/** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
+function lateReturn(deps: AppDeps, incidentId: number, person: Person | undefined): string | null {
+  const incident = loadIncident(deps.db, incidentId);
+  const mine = incident && assignmentOf(incident, person);
+  if (!mine) return null;
+  const { regulation, workingTime, timezone } = deps.sla;
+  const due = stepDeadline(regulation, "return", { receipt: mine.receivedAt }, workingTime);
+  return due && due < deps.clock.now() ? formatDeadline(due, timezone) : null;
+}
+
+/** The incident's own record of an assignment the domain picked (it carries the organization's name). */
+function named(
+  incident: Incident,
+  view: AssignmentView | undefined,
+): Incident["assignments"][number] | undefined {
+  return incident.assignments.find((a) => a === view);
+}
+
+type Reply = { text: string } | { cancelled: true };
+
+/**
+ * Waits for a text answer in the dialogue's chat: `buttons` map callback data to a ready answer;
+ * /cancel ends the dialogue; another command or another card's button leaves it and is handled as usual.
+ */
+async function waitForText(
+  conversation: Flow,
+  buttons: Record<string, string>,
+  check: (text: string) => boolean,
+  hint: string,
+  acceptCaption = false,
+): Promise<Reply> {
+  for (;;) {
+    const answer = await conversation.wait();
+    const data = answer.callbackQuery?.data;
+    if (data !== undefined) {
+      const chosen = buttons[data];
+      if (data === "ans.cancel" || chosen !== undefined) await answer.answerCallbackQuery();
+      if (data === "ans.cancel") return { cancelled: true };
+      if (chosen !== undefined) return { text: chosen };
+      await conversation.skip({ next: true });
+    }
+    const text = (answer.message?.text ?? (acceptCaption ? answer.message?.caption : undefined))?.trim();
+    if (text === "/cancel") return { cancelled: true };
+    if (text?.startsWith("/")) await conversation.halt({ next: true });
+    if (text !== undefined && check(text)) return { text };
+    if (answer.message) await answer.reply(hint);
+  }
+}
+
+async function closePrompt(ctx: Context, chatId: number, messageId: number): Promise<void> {
+  await ctx.api.editMessageReplyMarkup(chatId, messageId, { reply_markup: new InlineKeyboard() });
+}
+
+/** «Вернуть»: a reason from the common ones or in the executor's words, then the return itself. */
+export function returnFlow(deps: AppDeps) {
+  return async function returnIncidentDialog(
+    conversation: Flow,
+    ctx: Context,
+    incidentId: number,
+  ): Promise<void> {
+    const late = await conversation.external((outer) => lateReturn(deps, incidentId, outer.person));
+    const keyboard = new InlineKeyboard();
+    const buttons: Record<string, string> = {};
+    tr.return.reasons.forEach((reason, i) => {
+      keyboard.text(reason, cb("ans.reason", i)).row();
+      buttons[cb("ans.reason", i)] = reason;
+    });
+    keyboard.text(tr.route.cancel, cb("ans.cancel"));
+    const prompt = await ctx.reply(tr.return.ask(incidentId, late), { reply_markup: keyboard });
+    const valid = (text: string) => text.length >= 3 && text.length <= 500;
+    const reply = await waitForText(conversation, buttons, valid, tr.return.badReason);
+    await closePrompt(ctx, prompt.chat.id, prompt.message_id);
+    if ("cancelled" in reply) {
+      await ctx.reply(tr.cancelled);
+      return;
+    }
+    const reason = reply.text;
+    const done = await conversation.external(async (outer) => {
+      if (!outer.person) return false;
+      const result = returnIncident(deps.db, {
+        incidentId,
+        actor: outer.person,
+        now: deps.clock.now(),
+        reason,
+      });
+      if (!result.ok) return false;
+      const mine = named(result.before, assignmentOf(result.before, outer.person));
+      await syncCards(cardDeps(deps, outer.api), result.incident);
+      const organization = mine?.organizationName ?? "";
+      const notice =
+        mine?.role === "coexecutor"
+          ? tr.return.noticeCoexecutor(incidentId, organization, reason, late !== null)
+          : tr.return.noticeLead(incidentId, organization, reason, late !== null);
+      await notifyCurators(deps, outer.api, notice);
+      return true;
+    });
+    await ctx.reply(done ? tr.return.done(incidentId) : tr.return.failed(incidentId));
+  };
+}
+
+/** «Отправить информацию»: the co-executor's part, for the curator and the lead organization. */
+export function partFlow(deps: AppDeps) {
+  return async function sendPartDialog(conversation: Flow, ctx: Context, incidentId: number): Promise<void> {
+    const lead = await conversation.external(() => {
+      const incident = loadIncident(deps.db, incidentId);
+      return (incident && named(incident, leadAssignment(incident))?.organizationName) ?? "";
+    });
+    const keyboard = new InlineKeyboard().text(tr.route.cancel, cb("ans.cancel"));
+    const prompt = await ctx.reply(tr.part.ask(incidentId, lead), { reply_markup: keyboard });
+    const reply = await waitForText(conversation, {}, (text) => text.length > 0, tr.part.needText, true);
+    await closePrompt(ctx, prompt.chat.id, prompt.message_id);
+    if ("cancelled" in reply) {
+      await ctx.reply(tr.cancelled);
+      return;
+    }
+    const text = reply.text;
+    const done = await conversation.external(async (outer) => {
+      if (!outer.person) return false;
+      const result = sendPart(deps.db, { incidentId, actor: outer.person, now: deps.clock.now(), text });
+      if (!result.ok) return false;
+      const mine = named(result.incident, assignmentOf(result.incident, outer.person));
+      await syncCards(cardDeps(deps, outer.api), result.incident);
+      const notice = tr.part.notice(incidentId, mine?.organizationName ?? "", text);
+      await notifyCurators(deps, outer.api, notice);
+      const leadNow = leadAssignment(result.incident);
+      if (leadNow) await notifyOrganization(deps, outer.api, leadNow.organizationId, notice);
+      return true;
+    });
+    await ctx.reply(done ? tr.part.done(incidentId) : tr.part.failed(incidentId));
+  };
+}

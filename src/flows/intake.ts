@@ -1,0 +1,368 @@
+import { TZDate } from "@date-fns/tz";
+import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
+import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
+import { cardMessageId, type PostDraft, registeredNumber, registerPost } from "../app/intake.js";
+import { markBlocked, telegramIdsWithRole } from "../app/people.js";
+import { cb } from "../bot/callback-data.js";
+import { syncCards } from "../bot/cards.js";
+import type { AppDeps } from "../bot/context.js";
+import { ti } from "../bot/texts-intake.js";
+import type { Importance } from "../domain/incident.js";
+import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
+import type { Flow } from "./ask.js";
+
+/**
+ * What the conversation starts with (plain JSON: it is stored with the conversation). A field that
+ * is present is not asked again: /new starts empty, «Заполнить подробнее» brings the recognised
+ * link, text and author, «Зарегистрировать» brings everything and only the repeat question is left.
+ */
+export interface IntakeArgs {
+  actorId: number;
+  prefill: Partial<PostDraft>;
+  /** A forwarded post without a link: once the link is given, offer the one-tap registration. */
+  offer?: boolean;
+}
+
+type AnnounceDeps = AppDeps & { api: Api };
+
+const SNIPPET = 200;
+const MAX_FIELD = 300;
+const MAX_REPEAT_OFFERS = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function snippet(text: string | null | undefined, max = SNIPPET): string | null {
+  if (!text) return null;
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}
+
+export function networkName(link: string): string {
+  const parsed = parseSourceLink(link);
+  return NETWORK_NAMES[parsed.ok ? parsed.network : "other"];
+}
+
+/** Shows the earlier card again in the curator's chat and points at it: no second incident. */
+export async function showDuplicate(deps: AnnounceDeps, existingId: number, chatId: number): Promise<void> {
+  const incident = loadIncident(deps.db, existingId);
+  if (incident) await syncCards(deps, incident, [{ chatId, audience: { kind: "curators" } }]);
+  const messageId = cardMessageId(deps.db, existingId, chatId);
+  await deps.api.sendMessage(
+    chatId,
+    ti.duplicate(existingId),
+    messageId === undefined
+      ? {}
+      : { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } },
+  );
+}
+
+/**
+ * Registers the post and tells whom it concerns: the card goes to the curator's chat and the
+ * curators' chat; a significant post goes to every head at once, whatever the hour.
+ */
+export async function registerAndAnnounce(
+  deps: AnnounceDeps,
+  draft: PostDraft,
+  actorId: number,
+  chatId: number,
+): Promise<{ ok: true; id: number } | { ok: false; existingId: number }> {
+  const result = registerPost(deps.db, draft, actorId, deps.clock.now());
+  if (!result.ok) {
+    await showDuplicate(deps, result.existingId, chatId);
+    return { ok: false, existingId: result.existingId };
+  }
+  const { incident } = result;
+  deps.log.info({ incidentId: incident.id, importance: draft.importance }, "incident registered");
+  await syncCards(deps, incident, [{ chatId, audience: { kind: "curators" } }]);
+  if (incident.row.importance === "significant") await tellHeads(deps, incident);
+  return { ok: true, id: incident.id };
+}
+
+/** A head who blocked the bot is marked so and skipped; the registration has already happened. */
+async function tellHeads(deps: AnnounceDeps, incident: Incident): Promise<void> {
+  const { row } = incident;
+  const text = ti.significant(
+    incident.id,
+    networkName(row.link),
+    row.link,
+    snippet(row.text),
+    deps.sla.regulation.significantRecipients.clause,
+  );
+  for (const telegramId of telegramIdsWithRole(deps.db, "head")) {
+    try {
+      await deps.api.sendMessage(telegramId, text, { link_preview_options: { is_disabled: true } });
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      if (error.error_code === 403) markBlocked(deps.db, telegramId, deps.clock.now());
+      deps.log.warn({ telegramId, incidentId: incident.id, error: error.description }, "head not told");
+    }
+  }
+}
+
+/** `dd.MM.yyyy HH:mm` in the deployment's time zone; undefined when it is no real moment. */
+export function parseLocalTime(text: string, timezone: string): number | undefined {
+  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4}),?\s+(\d{1,2})[:.](\d{2})$/.exec(text.trim());
+  if (!m) return undefined;
+  const [day, month, year, hours, minutes] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const at = new TZDate(year, month - 1, day, hours, minutes, timezone);
+  const same =
+    at.getFullYear() === year &&
+    at.getMonth() === month - 1 &&
+    at.getDate() === day &&
+    at.getHours() === hours &&
+    at.getMinutes() === minutes;
+  return same ? at.getTime() : undefined;
+}
+
+// ---- asking -----------------------------------------------------------------------------------
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+interface Question<T> {
+  /** Marks this question's buttons: a button of an earlier question is not taken as an answer. */
+  step: string;
+  prompt: string;
+  buttons?: { label: string; value: string }[][];
+  /** How a text answer is read; without it only the buttons answer. */
+  parse?: (text: string) => Parsed<T> | Promise<Parsed<T>>;
+  /**
+   * A forwarded message: "answer" takes its text; "leave" ends this dialogue and lets the forward be
+   * recognised as a new post; by default the person is asked to finish first.
+   */
+  onForward?: "answer" | "leave";
+}
+
+function commandOf(message: Message): string | undefined {
+  const first = message.entities?.[0];
+  if (first?.type !== "bot_command" || first.offset !== 0 || !message.text) return undefined;
+  return message.text.slice(1, first.length).split("@")[0]?.toLowerCase();
+}
+
+/**
+ * Asks one question and waits for a button of this question or a text that `parse` accepts. /cancel
+ * ends the dialogue; another command ends it and is handled as usual. Buttons of cards and other
+ * features pass through, so a curator can still act on cards while registering.
+ */
+async function ask<T>(
+  conversation: Flow,
+  ctx: Context,
+  q: Question<T>,
+): Promise<{ button: string } | { value: T }> {
+  const keyboard = new InlineKeyboard();
+  for (const row of q.buttons ?? []) {
+    for (const b of row) keyboard.text(b.label, cb("int.a", q.step, b.value));
+    keyboard.row();
+  }
+  const markup = q.buttons
+    ? { reply_markup: keyboard, link_preview_options: { is_disabled: true } }
+    : { link_preview_options: { is_disabled: true } };
+  const offered = new Set((q.buttons ?? []).flat().map((b) => b.value));
+  await ctx.reply(q.prompt, markup);
+  for (;;) {
+    const answer = await conversation.wait();
+    const data = answer.callbackQuery?.data;
+    if (data !== undefined) {
+      const [action, step, value] = data.split(":");
+      if (action !== "int.a") return await conversation.skip({ next: true });
+      if (step !== q.step || value === undefined || !offered.has(value)) {
+        await answer.answerCallbackQuery({ text: ti.staleStep });
+        continue;
+      }
+      await answer.answerCallbackQuery();
+      try {
+        await answer.editMessageReplyMarkup();
+      } catch (error) {
+        // The answer counts even if Telegram no longer lets the old question's buttons be removed.
+        if (!(error instanceof GrammyError)) throw error;
+      }
+      return { button: value };
+    }
+    const message = answer.message;
+    if (!message) return await conversation.skip({ next: true });
+    const command = commandOf(message);
+    if (command === "cancel") {
+      await answer.reply(ti.cancelled);
+      return await conversation.halt();
+    }
+    if (command !== undefined) return await conversation.halt({ next: true });
+    if (message.forward_origin && q.onForward !== "answer") {
+      if (q.onForward === "leave") return await conversation.halt({ next: true });
+      await answer.reply(ti.finishFirst);
+      continue;
+    }
+    const text = (message.text ?? message.caption)?.trim();
+    if (!q.parse || !text) {
+      await answer.reply(q.parse ? q.prompt : ti.useButtons, markup);
+      continue;
+    }
+    const parsed = await q.parse(text);
+    if (parsed.ok) return { value: parsed.value };
+    await answer.reply(parsed.problem, markup);
+  }
+}
+
+async function askButton(
+  conversation: Flow,
+  ctx: Context,
+  q: Omit<Question<never>, "parse">,
+): Promise<string> {
+  const reply = await ask<never>(conversation, ctx, q);
+  return "button" in reply ? reply.button : reply.value;
+}
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const limited = (text: string): Parsed<string> =>
+  text.length <= MAX_FIELD ? ok(text) : { ok: false, problem: ti.tooLong(MAX_FIELD) };
+
+async function askLink(conversation: Flow, ctx: Context, prompt: string): Promise<string> {
+  const reply = await ask(conversation, ctx, {
+    step: "link",
+    prompt,
+    onForward: "leave",
+    parse: (text) => {
+      const parsed = parseSourceLink(text);
+      return parsed.ok ? ok(parsed.url) : { ok: false, problem: ti.badLink[parsed.problem] };
+    },
+  });
+  return "value" in reply ? reply.value : "";
+}
+
+/** The post's text, or an optional field: «Пропустить» / «Нет текста» give null. */
+async function askOptional(
+  conversation: Flow,
+  ctx: Context,
+  step: string,
+  prompt: string,
+  skipLabel: string,
+  parse: (text: string) => Parsed<string>,
+): Promise<string | null> {
+  const reply = await ask(conversation, ctx, {
+    step,
+    prompt,
+    buttons: [[{ label: skipLabel, value: "skip" }]],
+    parse,
+    ...(step === "text" ? { onForward: "answer" as const } : {}),
+  });
+  return "value" in reply ? reply.value : null;
+}
+
+async function askImportance(conversation: Flow, ctx: Context): Promise<Importance> {
+  const levels: Importance[] = ["normal", "important", "significant"];
+  const value = await askButton(conversation, ctx, {
+    step: "imp",
+    prompt: ti.askImportance,
+    buttons: levels.map((level) => [{ label: ti.button.importance[level], value: level }]),
+  });
+  return levels.find((level) => level === value) ?? "normal";
+}
+
+/** The post's own time; «Сейчас» means it was just found (null: the clocks count from detection). */
+async function askPostedAt(conversation: Flow, ctx: Context, deps: AppDeps): Promise<number | null> {
+  const reply = await ask(conversation, ctx, {
+    step: "time",
+    prompt: ti.askPostedAt,
+    buttons: [[{ label: ti.button.now, value: "now" }]],
+    parse: async (text) => {
+      const at = parseLocalTime(text, deps.sla.timezone);
+      if (at === undefined) return { ok: false, problem: ti.badTime };
+      const now = await conversation.external(() => deps.clock.now().getTime());
+      return at > now ? { ok: false, problem: ti.futureTime } : ok(at);
+    },
+  });
+  return "value" in reply ? reply.value : null;
+}
+
+/** Offers recent incidents on the same author, topic or place (PRODUCT.md "repeat"). */
+async function askRepeat(
+  conversation: Flow,
+  ctx: Context,
+  deps: AppDeps,
+  about: Pick<PostDraft, "author" | "topic" | "place">,
+): Promise<number | null> {
+  const candidates = await conversation.external(() => {
+    const since = new Date(deps.clock.now().getTime() - deps.sla.regulation.repeatWindow.days * DAY_MS);
+    return repeatCandidates(deps.db, { ...about, since, limit: MAX_REPEAT_OFFERS }).map((row) => ({
+      id: row.id,
+      about: snippet(row.text, 80) ?? [row.author, row.topic, row.place].filter(Boolean).join(", "),
+    }));
+  });
+  if (candidates.length === 0) return null;
+  const value = await askButton(conversation, ctx, {
+    step: "rep",
+    prompt: ti.askRepeat(candidates.map((c) => ti.repeatLine(c.id, c.about))),
+    buttons: [
+      ...candidates.map((c) => [{ label: ti.button.repeatOf(c.id), value: String(c.id) }]),
+      [{ label: ti.button.notRepeat, value: "new" }],
+    ],
+  });
+  return value === "new" ? null : Number(value);
+}
+
+// ---- the dialogue -----------------------------------------------------------------------------
+
+/** «Зарегистрировать сообщение»: link, text, author, topic, place, importance, the post's time. */
+export function intakeFlow(deps: AppDeps) {
+  return async function intake(conversation: Flow, ctx: Context, args: IntakeArgs): Promise<void> {
+    const chatId = ctx.chatId;
+    if (chatId === undefined) return;
+    const announce = (outside: { api: Api }) => ({ ...deps, api: outside.api });
+    // Through JSON, so the first run and every replay after a restart see the same fields.
+    let draft: Partial<PostDraft> = JSON.parse(JSON.stringify(args.prefill));
+
+    const link =
+      draft.link ?? (await askLink(conversation, ctx, args.offer ? ti.askLinkForForward : ti.askLink));
+    const existing = await conversation.external(() => registeredNumber(deps.db, link));
+    if (existing !== undefined) {
+      await conversation.external((outside) => showDuplicate(announce(outside), existing, chatId));
+      return;
+    }
+    draft.link = link;
+
+    if (args.offer) {
+      const choice = await askButton(conversation, ctx, {
+        step: "offer",
+        prompt: ti.summary(networkName(link), link, draft.author ?? null, snippet(draft.text)),
+        buttons: [[{ label: ti.button.register, value: "reg" }], [{ label: ti.button.more, value: "more" }]],
+      });
+      if (choice === "reg") draft = { ...ONE_TAP_DEFAULTS, ...draft };
+    }
+
+    const text =
+      draft.text !== undefined
+        ? draft.text
+        : await askOptional(conversation, ctx, "text", ti.askText, ti.button.noText, ok);
+    const field = (step: string, prompt: string) =>
+      askOptional(conversation, ctx, step, prompt, ti.button.skip, limited);
+    const author = draft.author !== undefined ? draft.author : await field("author", ti.askAuthor);
+    const topic = draft.topic !== undefined ? draft.topic : await field("topic", ti.askTopic);
+    const place = draft.place !== undefined ? draft.place : await field("place", ti.askPlace);
+    const importance = draft.importance ?? (await askImportance(conversation, ctx));
+    const postedAt =
+      draft.postedAt !== undefined ? draft.postedAt : await askPostedAt(conversation, ctx, deps);
+    const repeatOfId =
+      draft.repeatOfId !== undefined
+        ? draft.repeatOfId
+        : await askRepeat(conversation, ctx, deps, { author, topic, place });
+
+    const complete: PostDraft = { link, text, author, topic, place, importance, postedAt, repeatOfId };
+    await conversation.external((outside) =>
+      registerAndAnnounce(announce(outside), complete, args.actorId, chatId),
+    );
+  };
+}
+
+/** «Зарегистрировать» at once: an ordinary post, found just now, with no topic or place yet. */
+export const ONE_TAP_DEFAULTS: Omit<PostDraft, "link" | "repeatOfId"> = {
+  text: null,
+  author: null,
+  topic: null,
+  place: null,
+  importance: "normal",
+  postedAt: null,
+};

@@ -1,0 +1,367 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { incidents } from "../../src/db/schema.js";
+import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
+import { tgUser, updates } from "../support/updates.js";
+
+const CURATOR = 2001;
+const EXECUTOR = 3001;
+const HEAD = 4001;
+const CURATORS_CHAT = -100;
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (UTC+5): working time for the Orenburg preset. */
+const TUESDAY_10 = "2026-11-24T05:00:00Z";
+
+let h: Harness;
+let curator: TestUser;
+const group = () => h.group(CURATORS_CHAT, "Кураторы");
+
+async function start(options: HarnessOptions = {}): Promise<void> {
+  h = await Harness.start({ now: TUESDAY_10, ...options });
+  curator = h.seedPerson(CURATOR, "Ольга", ["curator"]);
+  h.seedChat(group(), null);
+}
+
+afterEach(() => h?.close());
+
+/** /new with the link and text; author, topic and place skipped unless given; importance; «Сейчас». */
+async function registerByNew(
+  link: string,
+  opts: { text?: string; topic?: string; importance?: string; chat?: ReturnType<typeof group> } = {},
+): Promise<void> {
+  const chat = opts.chat ?? curator.chat;
+  await curator.send("/new", chat);
+  await curator.send(link, chat);
+  await curator.send(opts.text ?? "Яма на дороге", chat);
+  await curator.press("Пропустить", chat);
+  if (opts.topic) await curator.send(opts.topic, chat);
+  else await curator.press("Пропустить", chat);
+  await curator.press("Пропустить", chat);
+  await curator.press(opts.importance ?? "Обычное", chat);
+  await curator.press("Сейчас", chat);
+}
+
+const incidentCount = () => h.db.select().from(incidents).all().length;
+
+describe("registering a post with /new", () => {
+  it("asks each field and shows the card in the curator's chat and the curators' chat", async () => {
+    await start();
+    await curator.send("/new");
+    expect(curator.lastText()).toMatch(/^Пришлите ссылку на сообщение/);
+    await curator.send("https://vk.com/wall-1_2");
+    expect(curator.lastText()).toMatch(/^Пришлите текст сообщения/);
+    await curator.send("На улице Ленина яма, когда заделают?");
+    await curator.press("Пропустить");
+    await curator.send("дороги");
+    await curator.send("Оренбург, ул. Ленина");
+    expect(curator.lastText()).toBe("Насколько это важно?");
+    await curator.press("Обычное");
+    await curator.press("Сейчас");
+
+    const card = [
+      "Сообщение № 1 · ВКонтакте",
+      "https://vk.com/wall-1_2",
+      "",
+      "«На улице Ленина яма, когда заделают?»",
+      "",
+      "Тема: дороги",
+      "Место: Оренбург, ул. Ленина",
+      "Состояние: зарегистрировано, ждёт направления",
+      "Срок: 24.11.2026 10:30 — направить исполнителю (п. 6), осталось 30 мин рабочего времени",
+      "Ответ разместить до: 25.11.2026 11:00",
+    ].join("\n");
+    expect(curator.lastText()).toBe(card);
+    expect(h.lastText(CURATORS_CHAT)).toBe(card);
+  });
+
+  it("asks again for a malformed link and takes an unknown site as «другой источник»", async () => {
+    await start();
+    await curator.send("/new");
+    await curator.send("ссылка на пост");
+    expect(curator.lastText()).toMatch(/^Это не похоже на ссылку\. Ссылка выглядит так: https:\/\/vk\.com/);
+    await curator.send("ftp://files.example.org/a");
+    expect(curator.lastText()).toMatch(/^Нужна ссылка на страницу в интернете/);
+    await curator.send("example.org/posts/7");
+    await curator.press("Нет текста");
+    await curator.press("Пропустить");
+    await curator.press("Пропустить");
+    await curator.press("Пропустить");
+    await curator.press("Важное");
+    await curator.press("Сейчас");
+    expect(curator.lastText()).toMatch(
+      /^Сообщение № 1 · другой источник\nhttps:\/\/example\.org\/posts\/7\n/,
+    );
+    expect(curator.lastText()).toMatch(/Важность: важное/);
+  });
+
+  it("takes the post's own time in local time and refuses a wrong or future one", async () => {
+    await start();
+    await curator.send("/new");
+    await curator.send("https://vk.com/wall-1_3");
+    await curator.press("Нет текста");
+    for (let i = 0; i < 3; i++) await curator.press("Пропустить");
+    await curator.press("Обычное");
+    await curator.send("31.02.2026 10:00");
+    expect(curator.lastText()).toMatch(/^Не понял дату/);
+    await curator.send("24.11.2026 11:00");
+    expect(curator.lastText()).toMatch(/^Это время ещё не наступило/);
+    await curator.send("24.11.2026 09:15");
+    expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
+    const [row] = h.db.select().from(incidents).all();
+    expect(row?.postedAt?.toISOString()).toBe("2026-11-24T04:15:00.000Z");
+    expect(row?.detectedAt.toISOString()).toBe("2026-11-24T05:00:00.000Z");
+  });
+
+  it("works in the curators' chat: one card there", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_2", { chat: group() });
+    expect(h.lastText(CURATORS_CHAT)).toMatch(/^Сообщение № 1 · ВКонтакте/);
+    expect(h.texts(CURATORS_CHAT).filter((text) => text.startsWith("Сообщение № 1"))).toHaveLength(1);
+  });
+
+  it("/cancel leaves without registering", async () => {
+    await start();
+    await curator.send("/new");
+    await curator.send("https://vk.com/wall-1_2");
+    await curator.send("/cancel");
+    expect(curator.lastText()).toBe("Регистрация отменена.");
+    expect(incidentCount()).toBe(0);
+  });
+
+  it("an executor or a stranger cannot register", async () => {
+    await start();
+    const org = h.seedOrganization("Минстрой");
+    const executor = h.seedPerson(EXECUTOR, "Пётр", [], [org]);
+    const stranger = h.user(5001, "Гость");
+    for (const person of [executor, stranger]) {
+      await person.send("/new");
+      expect(person.lastText()).toBe("Регистрировать сообщения и помечать их могут только кураторы.");
+      await person.send("https://vk.com/wall-1_2");
+    }
+    expect(executor.lastText()).toBe("Не понял сообщение. Список команд — /help.");
+    expect(incidentCount()).toBe(0);
+  });
+});
+
+describe("registering from a forwarded post or a link", () => {
+  it("a forwarded post is recognised and registered with one tap", async () => {
+    await start();
+    await h.deliver(
+      updates.forwarded(curator.chat, curator.tg, "Когда починят дорогу? https://vk.com/wall-5_6", {
+        type: "user",
+        sender_user: tgUser(777, "Иван", { last_name: "Петров" }),
+      }),
+    );
+    expect(curator.lastText()).toBe(
+      [
+        "Распознано сообщение:",
+        "ВКонтакте: https://vk.com/wall-5_6",
+        "Автор: Иван Петров",
+        "«Когда починят дорогу? https://vk.com/wall-5_6»",
+        "",
+        "Зарегистрировать как обычное или заполнить подробнее (тема, место, важность, время)?",
+      ].join("\n"),
+    );
+    await curator.press("Зарегистрировать");
+    expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте\nhttps:\/\/vk\.com\/wall-5_6\n/);
+    expect(curator.lastText()).toMatch(/Автор: Иван Петров/);
+    expect(h.lastText(CURATORS_CHAT)).toMatch(/^Сообщение № 1 · ВКонтакте/);
+    expect(h.db.select().from(incidents).all()[0]?.importance).toBe("normal");
+  });
+
+  it("a link pasted with words: «Заполнить подробнее» asks only what is missing", async () => {
+    await start();
+    await curator.send("жалоба на освещение https://ok.ru/group/1/topic/2");
+    expect(curator.lastText()).toMatch(/^Распознано сообщение:\nОдноклассники: https:\/\/ok\.ru/);
+    await curator.press("Заполнить подробнее");
+    expect(curator.lastText()).toMatch(/^Кто автор\?/);
+    await curator.press("Пропустить");
+    await curator.send("освещение");
+    await curator.press("Пропустить");
+    await curator.press("Социально значимое");
+    await curator.press("Сейчас");
+    const card = curator.lastText();
+    expect(card).toMatch(/^Сообщение № 1 · Одноклассники/);
+    expect(card).toMatch(/«жалоба на освещение»/);
+    expect(card).toMatch(/Тема: освещение\nВажность: социально значимое/);
+  });
+
+  it("a forwarded post without a link: the link is asked, then the same choice", async () => {
+    await start();
+    await h.deliver(
+      updates.forwarded(curator.chat, curator.tg, "Мусор не вывозят неделю", {
+        type: "hidden_user",
+        sender_user_name: "Мария К.",
+      }),
+    );
+    expect(curator.lastText()).toMatch(/^В пересланном сообщении нет ссылки на пост/);
+    await curator.send("https://t.me/city_chat/123");
+    expect(curator.lastText()).toMatch(
+      /^Распознано сообщение:\nTelegram: https:\/\/t\.me\/city_chat\/123\nАвтор: Мария К\./,
+    );
+    await curator.press("Зарегистрировать");
+    expect(curator.lastText()).toMatch(/^Сообщение № 1 · Telegram/);
+    expect(curator.lastText()).toMatch(/«Мусор не вывозят неделю»/);
+  });
+
+  it("the same link again is not registered twice: the earlier number and card are shown", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_2");
+    await curator.send("https://m.vk.com/wall-1_2?utm_source=share");
+    expect(curator.lastText()).toBe("Это сообщение уже зарегистрировано: № 1.");
+    await curator.send("/new");
+    await curator.send("vk.com/wall-1_2/");
+    expect(curator.lastText()).toBe("Это сообщение уже зарегистрировано: № 1.");
+    const reply = h.fake.lastMessage(CURATOR)?.message.reply_to_message;
+    expect(reply?.text).toMatch(/^Сообщение № 1 · ВКонтакте/);
+    expect(incidentCount()).toBe(1);
+  });
+
+  it("a repeat is offered and linked when chosen", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_2", { topic: "дороги" });
+    await registerByNew("https://vk.com/wall-1_9", { topic: "дороги", text: "Опять яма" });
+    expect(curator.lastText()).toMatch(
+      /^Похоже на повторное сообщение\. Недавно уже были:\n№ 1 — Яма на дороге/,
+    );
+    await curator.press("Повторное к № 1");
+    expect(curator.lastText()).toMatch(/^Сообщение № 2 · ВКонтакте/);
+    expect(curator.lastText()).toMatch(/Повторное к сообщению № 1/);
+    await registerByNew("https://vk.com/wall-1_10", { topic: "дороги" });
+    await curator.press("Нет, новое");
+    expect(curator.lastText()).not.toMatch(/Повторное/);
+    expect(
+      h.db
+        .select()
+        .from(incidents)
+        .all()
+        .map((r) => r.repeatOfId),
+    ).toEqual([null, 1, null]);
+  });
+
+  it("a significant post is told to every head at once, at night too", async () => {
+    await start({ now: "2026-11-24T18:00:00Z" });
+    h.seedPerson(HEAD, "Глава", ["head"]);
+    h.seedPerson(4002, "Заместитель", ["head"]);
+    h.fake.setChatMember(4002, h.bot.botInfo.id, "kicked");
+    await registerByNew("https://vk.com/wall-1_2", {
+      importance: "Социально значимое",
+      text: "Пожар в школе",
+    });
+    expect(h.lastText(HEAD)).toBe(
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»",
+    );
+    expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
+  });
+});
+
+describe("toxic posts and threats", () => {
+  it("«Оскорбительное» closes the post; a second press says it is closed", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_2");
+    const toast = await curator.press("Оскорбительное", group());
+    expect(toast).toBe("Сообщение № 1 закрыто без ответа как оскорбительное.");
+    expect(h.lastText(CURATORS_CHAT)).toMatch(/Состояние: закрыто без ответа: оскорбительное$/);
+    expect(curator.lastText()).toMatch(/Состояние: закрыто без ответа: оскорбительное$/);
+
+    const card = h.fake.lastMessage(CURATORS_CHAT);
+    if (!card) throw new Error("no card");
+    const update = await h.deliver(updates.callback(curator.tg, card, "inc.toxic:1"));
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe("Уже закрыто.");
+  });
+
+  it("a card's button works in the middle of /new, and the dialogue goes on", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_2");
+    await curator.send("/new");
+    await curator.send("https://vk.com/wall-1_3");
+    expect(await curator.press("Оскорбительное")).toBe(
+      "Сообщение № 1 закрыто без ответа как оскорбительное.",
+    );
+    await curator.send("Текст второго");
+    expect(curator.lastText()).toMatch(/^Кто автор\?/);
+  });
+
+  it("a threat is confirmed, closed and passed to the law-enforcement chat", async () => {
+    await start({ lawEnforcementChatId: -500 });
+    await registerByNew("https://vk.com/wall-1_2", { text: "Я вам всем устрою" });
+    await curator.press("Угроза", group());
+    expect(h.lastText(CURATORS_CHAT)).toMatch(/^Закрыть сообщение № 1 без ответа как угрозу\?/);
+    expect(incidentCount()).toBe(1);
+    await curator.press("Да, угроза — передать", group());
+    expect(h.lastText(-500)).toBe(
+      [
+        "Сообщение с угрозой (п. 17 регламента), № 1",
+        "ВКонтакте: https://vk.com/wall-1_2",
+        "Обнаружено: 24.11.2026 10:00",
+        "",
+        "«Я вам всем устрою»",
+      ].join("\n"),
+    );
+    expect(h.lastText(CURATORS_CHAT)).toBe("Сообщение № 1 закрыто и передано в правоохранительные органы.");
+    expect(curator.lastText()).toMatch(/закрыто без ответа: угроза/);
+    expect(h.db.select().from(incidents).all()[0]?.closedReason).toBe("threat");
+  });
+
+  it("without a law-enforcement chat the curator is told to pass the threat on", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_2");
+    await curator.press("Угроза");
+    expect(curator.lastText()).toBe(
+      "Сообщение № 1 закрыто как угроза. Передайте его сами (п. 17): государственные органы в соответствии с компетенцией.",
+    );
+  });
+
+  it("under the Georgievsk preset a threat is just closed", async () => {
+    await start({ regulation: "georgievsk", lawEnforcementChatId: -500 });
+    await registerByNew("https://vk.com/wall-1_2");
+    const toast = await curator.press("Угроза", group());
+    expect(toast).toBe("Сообщение № 1 закрыто без ответа как угроза.");
+    expect(h.texts(-500)).toEqual([]);
+    expect(h.lastText(CURATORS_CHAT)).toMatch(/^Сообщение № 1/);
+    expect(h.db.select().from(incidents).all()[0]?.state).toBe("closed");
+  });
+
+  it("an executor cannot press «Угроза»: a pop-up, and nothing changes", async () => {
+    await start({ lawEnforcementChatId: -500 });
+    const executor = h.seedPerson(EXECUTOR, "Пётр", [], [h.seedOrganization("Минстрой")]);
+    await registerByNew("https://vk.com/wall-1_2");
+    const before = h.lastText(CURATORS_CHAT);
+    const popup = await executor.press("Угроза", group());
+    expect(popup).toBe("Регистрировать сообщения и помечать их могут только кураторы.");
+    expect(h.lastText(CURATORS_CHAT)).toBe(before);
+    expect(h.texts(-500)).toEqual([]);
+    expect(h.db.select().from(incidents).all()[0]?.state).toBe("registered");
+  });
+});
+
+describe("a restart in the middle of /new", () => {
+  it("resumes the dialogue from the stored state", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "intake-"));
+    const databasePath = join(dir, "bot.db");
+    try {
+      await start({ databasePath });
+      await curator.send("/new");
+      await curator.send("https://vk.com/wall-7_8");
+      await curator.send("Нет света во дворе");
+      await h.close();
+
+      h = await Harness.start({ now: TUESDAY_10, databasePath });
+      curator = h.user(CURATOR, "Ольга");
+      await curator.send("Анна Смирнова");
+      await curator.send("освещение");
+      await curator.press("Пропустить");
+      await curator.press("Важное");
+      await curator.press("Сейчас");
+      const card = curator.lastText();
+      expect(card).toMatch(/^Сообщение № 1 · ВКонтакте\nhttps:\/\/vk\.com\/wall-7_8\n\n«Нет света во дворе»/);
+      expect(card).toMatch(/Автор: Анна Смирнова\nТема: освещение\nВажность: важное/);
+      expect(h.lastText(CURATORS_CHAT)).toBe(card);
+    } finally {
+      await h.close();
+      h = undefined as unknown as Harness;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

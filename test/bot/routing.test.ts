@@ -1,0 +1,491 @@
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { closeAsToxic, loadIncident, registerIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import { syncCards } from "../../src/bot/cards.js";
+import { auditEvents } from "../../src/db/schema.js";
+import type { Importance } from "../../src/domain/incident.js";
+import { parseSourceLink } from "../../src/domain/source-link.js";
+import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
+
+const CURATOR = 2001;
+const HEALTH_EXECUTOR = 3001;
+const EDUCATION_EXECUTOR = 3002;
+const HEALTH_EXECUTOR_2 = 3003;
+const STRANGER = 4001;
+
+let h: Harness;
+let health: number;
+let education: number;
+let building: number;
+
+const curatorsChat = () => h.group(-200, "Кураторы");
+const healthChat = () => h.group(-100, "Минздрав: обращения");
+const educationChat = () => h.group(-300, "Минобр: обращения");
+const curator = () => h.user(CURATOR, "Ольга");
+const healthExecutor = () => h.user(HEALTH_EXECUTOR, "Иван");
+const healthExecutor2 = () => h.user(HEALTH_EXECUTOR_2, "Пётр");
+const educationExecutor = () => h.user(EDUCATION_EXECUTOR, "Мария");
+
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
+const TUESDAY_10 = "2026-11-24T05:00:00Z";
+
+async function office(options: HarnessOptions = { now: TUESDAY_10 }): Promise<void> {
+  h = await Harness.start(options);
+  health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+  education = h.seedOrganization("Министерство образования", "Минобр");
+  building = h.seedOrganization("Министерство строительства", "Минстрой");
+  h.seedChat(curatorsChat(), null);
+  h.seedChat(healthChat(), health);
+  h.seedChat(educationChat(), education);
+  h.seedPerson(CURATOR, "Ольга", ["curator"]);
+  h.seedPerson(HEALTH_EXECUTOR, "Иван", [], [health]);
+  h.seedPerson(EDUCATION_EXECUTOR, "Мария", [], [education]);
+}
+
+afterEach(() => h.close());
+
+/** Registers a post as the intake would (its UI is another feature) and shows its card to the curators. */
+async function register(n: number, opts: { importance?: Importance; text?: string } = {}): Promise<number> {
+  const link = parseSourceLink(`https://vk.com/wall-1_${n}`);
+  if (!link.ok) throw new Error("bad link");
+  const actorId = findPerson(h.db, CURATOR)?.id ?? 0;
+  const result = registerIncident(h.db, {
+    link: link.url,
+    linkKey: link.key,
+    network: link.network,
+    text: opts.text ?? "Во дворе на Ленина, 5 третью неделю не убирают снег.",
+    author: "Иван Петров",
+    topic: null,
+    place: null,
+    importance: opts.importance ?? "normal",
+    postedAt: null,
+    repeatOfId: null,
+    actorId,
+    now: h.clock.now(),
+  });
+  if (!result.ok) throw new Error("duplicate");
+  await syncCards(
+    { api: h.bot.api, db: h.db, sla: h.sla, clock: h.clock, log: pino({ level: "silent" }) },
+    result.incident,
+  );
+  return result.incident.id;
+}
+
+/** Presses the button with exactly this callback data (e.g. on one incident's card among several). */
+async function pressData(user: TestUser, chatId: number, data: string): Promise<string | undefined> {
+  const button = h.fake.buttons(chatId).find((b) => b.callbackData === data);
+  if (!button) throw new Error(`no button ${data} in chat ${chatId}`);
+  const update = await h.deliver(updates.callback(user.tg, button.message, data));
+  return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text as string | undefined;
+}
+
+/** The curator routes from the curators' chat: organizations in this order, then the lead if several. */
+async function route(id: number, organizations: RegExp[], lead?: RegExp): Promise<void> {
+  await pressData(curator(), -200, `inc.route:${id}`);
+  for (const org of organizations) await curator().press(org, curatorsChat());
+  await curator().press("Готово", curatorsChat());
+  if (lead) await curator().press(lead, curatorsChat());
+}
+
+function cardIn(chatId: number, id: number) {
+  const card = h.fake.messages(chatId).find((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+  if (!card) throw new Error(`no card of № ${id} in chat ${chatId}`);
+  return card;
+}
+
+function labels(chatId: number, messageId: number): string[] {
+  return h.fake
+    .buttons(chatId)
+    .filter((b) => b.message.message_id === messageId)
+    .map((b) => b.label);
+}
+
+function state(id: number) {
+  return loadIncident(h.db, id)?.row.state;
+}
+
+describe("routing", () => {
+  it("routes to one organization: its work chat and executor get the card with the deadlines", async () => {
+    await office();
+    const id = await register(1);
+    const curatorsCard = cardIn(-200, id);
+    expect(labels(-200, curatorsCard.message_id)).toContain("Направить");
+
+    h.clock.advance(10 * 60_000);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    expect(h.lastText(-200)).toMatch(/^Сообщение № 1: кому направить\?/);
+    await curator().press(/Минздрав/, curatorsChat());
+    expect(h.lastText(-200)).toMatch(/Выбрано: 1\. Министерство здравоохранения/);
+    await curator().press("Готово", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 направлено.\nОсновной исполнитель: Министерство здравоохранения",
+    );
+
+    for (const chatId of [-100, HEALTH_EXECUTOR]) {
+      const card = cardIn(chatId, id);
+      expect(card.text).toContain("Исполнитель: Министерство здравоохранения");
+      expect(card.text).toContain("Состояние: направлено исполнителю");
+      // Received 10:10; return within 30 working minutes (p.7); answer 9 working hours from detection (p.8).
+      expect(card.text).toContain(
+        "Срок: 24.11.2026 10:40 — вернуть, если не ваша компетенция (п. 7), осталось 30 мин рабочего времени",
+      );
+      expect(card.text).toContain("Ответ разместить до: 25.11.2026 11:00");
+      expect(labels(chatId, card.message_id)).toEqual(["Взять в работу", "Вернуть", "История"]);
+    }
+    const updated = cardIn(-200, id);
+    expect(updated.message_id).toBe(curatorsCard.message_id);
+    expect(labels(-200, updated.message_id)).toEqual(["Переназначить", "История"]);
+    expect(h.fake.messages(-300)).toHaveLength(0);
+    expect(h.fake.messages(EDUCATION_EXECUTOR)).toHaveLength(0);
+  });
+
+  it("Georgievsk: routed on Friday 16:30, the answer is due on Monday 11:30 (4 working hours, p.16)", async () => {
+    await office({ regulation: "georgievsk", now: "2026-11-27T13:30:00Z" });
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    const card = cardIn(-100, id).text ?? "";
+    expect(card).toContain(
+      "Срок: 27.11.2026 17:00 — вернуть, если не ваша компетенция (п. 10), осталось 30 мин рабочего времени",
+    );
+    expect(card).toContain("Ответ разместить до: 30.11.2026 11:30");
+  });
+
+  it("routes to a lead and two co-executors in the order chosen, with a shortened deadline", async () => {
+    await office();
+    const id = await register(1, { importance: "important" });
+    await pressData(curator(), -200, `inc.route:${id}`);
+    await curator().press(/Минобр/, curatorsChat());
+    await curator().press(/Минстрой/, curatorsChat());
+    await curator().press(/Минздрав/, curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1. Кто основной исполнитель? Остальные станут соисполнителями в порядке выбора:\n" +
+        "1. Министерство образования\n2. Министерство строительства\n3. Министерство здравоохранения",
+    );
+    await curator().press("Министерство здравоохранения", curatorsChat());
+    expect(h.lastText(-200)).toMatch(/^Сообщение № 1 — важное\. Сократить срок ответа \(п\. 8\)\?/);
+    await curator().press("4 раб. ч", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      [
+        "Сообщение № 1 направлено.",
+        "Основной исполнитель: Министерство здравоохранения",
+        "Соисполнители по порядку: 1. Министерство образования, 2. Министерство строительства",
+        "Срок ответа сокращён до 4 раб. ч.",
+      ].join("\n"),
+    );
+    const card = cardIn(-300, id).text ?? "";
+    expect(card).toContain("Исполнитель: Министерство здравоохранения");
+    expect(card).toContain("Соисполнители: Министерство образования, Министерство строительства");
+    // 10:00 + 4 working hours with the 13:00–14:00 lunch.
+    expect(card).toContain("Ответ разместить до: 24.11.2026 15:00");
+    expect(loadIncident(h.db, id)?.assignments.map((a) => [a.organizationId, a.role, a.position])).toEqual([
+      [health, "lead", 0],
+      [education, "coexecutor", 1],
+      [building, "coexecutor", 2],
+    ]);
+  });
+
+  it("a search by part of a name narrows the list", async () => {
+    await office();
+    for (let i = 1; i <= 9; i++) h.seedOrganization(`Администрация района № ${i}`);
+    const id = await register(1);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    expect(h.fake.buttons(-200).map((b) => b.label)).toContain("▶");
+    await curator().press("Найти по названию", curatorsChat());
+    expect(h.lastText(-200)).toBe("Напишите часть названия органа.");
+    await curator().send("ЗДРАВ", curatorsChat());
+    const picker = h.fake.lastMessage(-200);
+    expect(picker?.text).toMatch(/Поиск: «ЗДРАВ»/);
+    expect(labels(-200, picker?.message_id ?? 0)).toEqual([
+      "Минздрав — Министерство здравоохранения",
+      "Показать все",
+      "Готово",
+      "Отмена",
+    ]);
+    await curator().press(/Минздрав/, curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    expect(state(id)).toBe("assigned");
+  });
+
+  it("in a private chat the curator just types part of a name; /cancel and other commands leave the dialogue", async () => {
+    await office();
+    const id = await register(1);
+    await curator().send("/find 1");
+    await curator().press("Направить");
+    await curator().send("/cancel");
+    expect(curator().lastText()).toBe("Отменено.");
+    await curator().press("Направить");
+    await curator().send("/list");
+    expect(curator().lastText()).toMatch(/^Открытые сообщения: 1/);
+    expect(await curator().press(/Минобр/)).toBe(
+      "Этот выбор уже завершён. Нажмите кнопку на карточке сообщения заново.",
+    );
+    await curator().press("Направить");
+    await curator().send("обр");
+    expect(labels(CURATOR, h.fake.lastMessage(CURATOR)?.message_id ?? 0)[0]).toBe(
+      "Минобр — Министерство образования",
+    );
+    await curator().press(/Минобр/);
+    await curator().press("Готово");
+    expect(curator().lastText()).toBe(
+      "Сообщение № 1 направлено.\nОсновной исполнитель: Министерство образования",
+    );
+    expect(labels(CURATOR, cardIn(CURATOR, id).message_id)).toContain("Переназначить");
+    expect(state(id)).toBe("assigned");
+  });
+
+  it("a routing that someone else overtook changes nothing and shows the card as it is", async () => {
+    await office();
+    h.seedPerson(2002, "Сергей", ["curator"]);
+    const other = h.user(2002, "Сергей");
+    const id = await register(1);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    await curator().press(/Минобр/, curatorsChat());
+    await pressData(other, -200, `inc.route:${id}`);
+    await other.press(/Минздрав/, curatorsChat());
+    await other.press("Готово", curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    expect(
+      h.texts(-200).filter((text) => /^Пока вы выбирали, сообщение № 1 изменилось/.test(text)),
+    ).toHaveLength(1);
+    expect(h.lastText(-200)).toMatch(/Исполнитель: Министерство здравоохранения/);
+    expect(loadIncident(h.db, id)?.assignments.map((a) => a.organizationId)).toEqual([health]);
+  });
+
+  it("a closed incident cannot be routed: the stale button gives a pop-up", async () => {
+    await office();
+    const id = await register(1);
+    const actor = findPerson(h.db, CURATOR);
+    if (!actor) throw new Error("no curator");
+    closeAsToxic(h.db, { incidentId: id, actor, now: h.clock.now(), threat: false });
+    expect(await pressData(curator(), -200, `inc.route:${id}`)).toBe("Сообщение № 1 уже закрыто.");
+    expect(h.lastText(-200)).toMatch(/^Сообщение № 1 · /);
+  });
+});
+
+describe("executors on the card", () => {
+  it("«Взять в работу» updates the card in place everywhere", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    const before = cardIn(-100, id);
+    const beforeText = before.text;
+    expect(await healthExecutor().press("Взять в работу", healthChat())).toBe(
+      "Вы взяли сообщение № 1 в работу.",
+    );
+    const after = cardIn(-100, id);
+    expect(after.message_id).toBe(before.message_id);
+    expect(after.text).not.toBe(beforeText);
+    expect(after.text).toContain("Состояние: в работе");
+    expect(labels(-100, after.message_id)).toEqual(["История"]);
+    expect(cardIn(HEALTH_EXECUTOR, id).text).toContain("Состояние: в работе");
+    expect(cardIn(-200, id).text).toContain("Состояние: в работе");
+  });
+
+  it("someone else's button in a group: a pop-up refusal, nothing changes", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    const messagesBefore = h.fake.messages(-100).length;
+    expect(await educationExecutor().press("Взять в работу", healthChat())).toBe(
+      "Сообщение № 1 направлено другому органу: взять его в работу может только его исполнитель.",
+    );
+    expect(await h.user(STRANGER, "Гость").press("Взять в работу", healthChat())).toBe(
+      "Это действие вам недоступно.",
+    );
+    expect(await curator().press("Взять в работу", healthChat())).toMatch(/направлено другому органу/);
+    expect(await educationExecutor().press("Вернуть", healthChat())).toMatch(/направлено другому органу/);
+    expect(state(id)).toBe("assigned");
+    expect(h.fake.messages(-100)).toHaveLength(messagesBefore);
+    expect(labels(-100, cardIn(-100, id).message_id)).toContain("Взять в работу");
+  });
+
+  it("a stale «Взять в работу» after the incident was taken says who took it", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    const stale = h.fake.findButton(HEALTH_EXECUTOR, "Взять в работу");
+    await healthExecutor().press("Взять в работу", healthChat());
+    const update = await h.deliver(updates.callback(healthExecutor().tg, stale.message, stale.callbackData));
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      "Сообщение уже взято в работу: Иван, Министерство здравоохранения.",
+    );
+  });
+
+  it("two executors pressing at once: exactly one takes it, the other is told who did", async () => {
+    await office();
+    h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health]);
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    const { message, callbackData } = h.fake.findButton(-100, "Взять в работу");
+    const [a, b] = await Promise.all([
+      h.deliver(updates.callback(healthExecutor().tg, message, callbackData)),
+      h.deliver(updates.callback(healthExecutor2().tg, message, callbackData)),
+    ]);
+    const answers = [a, b].map((u) => h.fake.callbackAnswer(u.callback_query?.id ?? "")?.text);
+    expect(answers.filter((text) => text === "Вы взяли сообщение № 1 в работу.")).toHaveLength(1);
+    expect(
+      answers.filter((text) => /^Сообщение уже взято в работу: (Иван|Пётр), Министерство/.test(String(text))),
+    ).toHaveLength(1);
+    const accepts = h.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .filter((e) => e.entity === "incident" && e.action === "accept");
+    expect(accepts).toHaveLength(1);
+  });
+
+  it("the lead returns with a reason; the curators see it and route again", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    await healthExecutor().press("Вернуть", healthChat());
+    expect(h.lastText(-100)).toMatch(/^Почему вы возвращаете сообщение № 1\?/);
+    await healthExecutor().press("Не наша компетенция", healthChat());
+    expect(h.lastText(-100)).toBe("Сообщение № 1 возвращено куратору.");
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 возвращено: Министерство здравоохранения — «Не наша компетенция». Его нужно направить заново.",
+    );
+    expect(state(id)).toBe("registered");
+    const curatorsCard = cardIn(-200, id);
+    expect(curatorsCard.text).toContain("Возвращено (Министерство здравоохранения): Не наша компетенция");
+    expect(labels(-200, curatorsCard.message_id)).toContain("Направить");
+    expect(labels(-100, cardIn(-100, id).message_id)).toEqual(["История"]);
+
+    await route(id, [/Минобр/]);
+    expect(cardIn(-300, id).text).toContain("Исполнитель: Министерство образования");
+    expect(labels(-300, cardIn(-300, id).message_id)).toContain("Взять в работу");
+  });
+
+  it("a late return is still allowed, in the executor's own words, and the curators see it was late", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    h.clock.advance(60 * 60_000);
+    await healthExecutor().press("Вернуть", healthChat());
+    expect(h.lastText(-100)).toMatch(/Срок возврата истёк 24\.11\.2026 10:30\. Вернуть всё ещё можно/);
+    await healthExecutor().send("ок", healthChat());
+    expect(h.lastText(-100)).toMatch(/от 3 до 500 символов/);
+    await healthExecutor().send("Это вопрос управляющей компании", healthChat());
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 возвращено с опозданием: Министерство здравоохранения — «Это вопрос управляющей компании». Его нужно направить заново.",
+    );
+  });
+
+  it("a co-executor sends its part: the curators and the lead organization get it", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    expect(await educationExecutor().press("Взять в работу", educationChat())).toBe(
+      "Вы взяли сообщение № 1 в работу.",
+    );
+    expect(state(id)).toBe("assigned");
+    await educationExecutor().press("Отправить информацию", educationChat());
+    expect(h.lastText(-300)).toMatch(/для основного исполнителя \(Министерство здравоохранения\)/);
+    await educationExecutor().send("Снег во дворе школы № 5 уберут до пятницы.", educationChat());
+    expect(h.lastText(-300)).toBe("Информация по сообщению № 1 отправлена куратору и основному исполнителю.");
+    const notice =
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nСнег во дворе школы № 5 уберут до пятницы.";
+    expect(h.texts(-200)).toContain(notice);
+    expect(h.texts(-100)).toContain(notice);
+    expect(cardIn(-200, id).text).toContain("Информация соисполнителя получена: Министерство образования");
+  });
+});
+
+describe("lists, search and history", () => {
+  it("/list shows an executor their open incidents, the nearest deadline first", async () => {
+    await office();
+    const first = await register(1);
+    const second = await register(2);
+    await register(3);
+    h.clock.advance(20 * 60_000);
+    await route(first, [/Минздрав/]);
+    h.clock.advance(-15 * 60_000);
+    await route(second, [/Минздрав/]);
+    h.clock.set("2026-11-24T05:30:00Z");
+    await healthExecutor().send("/list");
+    expect(healthExecutor().lastText()).toBe(
+      [
+        "Открытые сообщения: 2",
+        "",
+        "№ 2 · ВКонтакте · срок 24.11 10:35 (осталось 5 мин рабочего времени) · направлено",
+        "№ 1 · ВКонтакте · срок 24.11 10:50 (осталось 20 мин рабочего времени) · направлено",
+      ].join("\n"),
+    );
+    await healthExecutor().press("№ 1");
+    expect(healthExecutor().lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
+    expect(labels(HEALTH_EXECUTOR, h.fake.lastMessage(HEALTH_EXECUTOR)?.message_id ?? 0)).toContain(
+      "Взять в работу",
+    );
+  });
+
+  it("/list for a curator filters by state", async () => {
+    await office();
+    const first = await register(1);
+    await register(2);
+    await route(first, [/Минздрав/]);
+    await curator().send("/list");
+    expect(curator().lastText()).toMatch(/^Открытые сообщения: 2\n/);
+    await curator().press("Ждут направления");
+    expect(curator().lastText()).toMatch(/^Открытые сообщения \(Ждут направления\): 1\n\n№ 2 · /);
+    await curator().press("Направлены");
+    expect(curator().lastText()).toMatch(/^Открытые сообщения \(Направлены\): 1\n\n№ 1 · /);
+  });
+
+  it("/find by number and by link shows the card to whoever may see it", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    await healthExecutor().send("/find 1");
+    expect(healthExecutor().lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
+    await healthExecutor().send("/find https://m.vk.com/wall-1_1?utm_source=share");
+    expect(healthExecutor().lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
+    expect(
+      h.fake.messages(HEALTH_EXECUTOR).filter((m) => m.text?.startsWith("Сообщение № 1 ·")),
+    ).toHaveLength(3);
+    await healthExecutor().send("/find 99");
+    expect(healthExecutor().lastText()).toBe("Сообщение не найдено.");
+    await healthExecutor().send("/find vk.com/wall-1_404");
+    expect(healthExecutor().lastText()).toBe("Сообщение не найдено.");
+    await healthExecutor().send("/find abc");
+    expect(healthExecutor().lastText()).toMatch(/^Пришлите номер сообщения или ссылку на пост/);
+    await educationExecutor().send("/find 1");
+    expect(educationExecutor().lastText()).toBe("Сообщение № 1 не направлялось вашему органу.");
+    await h.user(STRANGER, "Гость").send("/find 1");
+    expect(h.lastText(STRANGER)).toBe("Это действие вам недоступно.");
+  });
+
+  it("«История» lists who did what and when, in local time", async () => {
+    await office();
+    const id = await register(1);
+    h.clock.advance(10 * 60_000);
+    await route(id, [/Минздрав/]);
+    h.clock.advance(5 * 60_000);
+    await healthExecutor().press("Взять в работу", healthChat());
+    await healthExecutor().press("История");
+    expect(healthExecutor().lastText()).toBe(
+      [
+        "История сообщения № 1:",
+        "24.11.2026 10:00 — Ольга — зарегистрировано (— → ждёт направления)",
+        "24.11.2026 10:10 — Ольга — направлено: Министерство здравоохранения (ждёт направления → направлено)",
+        "24.11.2026 10:15 — Иван — взято в работу (направлено → в работе)",
+      ].join("\n"),
+    );
+    expect(await educationExecutor().press("История", healthChat())).toBe(
+      "Сообщение № 1 не направлялось вашему органу.",
+    );
+  });
+
+  it("«Весь текст» sends a long post in parts", async () => {
+    await office();
+    const long = `${"Очень длинный пост. ".repeat(300)}Конец.`;
+    await register(1, { text: long });
+    expect(await curator().press("Весь текст", curatorsChat())).toBe("Отправил вам в личные сообщения.");
+    const parts = curator().texts();
+    expect(parts).toHaveLength(2);
+    expect(parts.join("")).toContain("Конец.");
+    expect(parts.every((p) => p.length <= 4096)).toBe(true);
+  });
+});
