@@ -1,123 +1,19 @@
 /**
  * What executors send back on a card: the reason of a return (Orenburg p.7, Georgievsk p.10) and a
- * co-executor's part of the information (Orenburg p.14, Georgievsk p.18). Also the delivery helpers
- * the incident dialogues share: cards shown afresh, notices to curators and to an organization.
+ * co-executor's part of the information (Orenburg p.14, Georgievsk p.18).
  */
-import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
-import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
-import { forgetCard } from "../app/incident-queries.js";
+import { type Context, InlineKeyboard } from "grammy";
 import { type Incident, loadIncident, returnIncident, sendPart } from "../app/incidents.js";
-import { telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
-import { type Audience, type CardDeps, syncCards } from "../bot/cards.js";
+import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
+import { cardDeps, notifyCurators, notifyOrganization } from "../bot/delivery.js";
 import { tr } from "../bot/texts-incidents.js";
-import { hasRole, type Person } from "../domain/access.js";
-import { type AssignmentView, activeAssignments, assignmentOf, leadAssignment } from "../domain/incident.js";
+import type { Person } from "../domain/access.js";
+import { type AssignmentView, assignmentOf, leadAssignment } from "../domain/incident.js";
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
 import type { Flow } from "./ask.js";
-
-const MESSAGE_LIMIT = 4096;
-
-export function cardDeps(deps: AppDeps, api: Api): CardDeps {
-  return { api, db: deps.db, sla: deps.sla, clock: deps.clock, log: deps.log };
-}
-
-/** Cuts a long text into Telegram-sized messages, at line breaks where it can. */
-export function splitMessage(text: string, limit = MESSAGE_LIMIT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const cut = rest.lastIndexOf("\n", limit);
-    const at = cut > limit / 2 ? cut : limit;
-    parts.push(rest.slice(0, at));
-    rest = rest.slice(at).replace(/^\n/, "");
-  }
-  if (rest.length > 0) parts.push(rest);
-  return parts;
-}
-
-/** Sends a text (split if long); a chat that refuses is logged, never thrown: the change is already made. */
-export async function sendLong(deps: AppDeps, api: Api, chatId: number, text: string): Promise<boolean> {
-  try {
-    for (const part of splitMessage(text)) {
-      await api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true } });
-    }
-    return true;
-  } catch (error) {
-    if (!(error instanceof GrammyError)) throw error;
-    deps.log.warn({ chatId, error: error.description }, "notice not delivered");
-    return false;
-  }
-}
-
-/** The curators' chat, or each curator privately when no chat is bound. */
-export async function notifyCurators(deps: AppDeps, api: Api, text: string): Promise<void> {
-  const chat = findBoundChatByPurpose(deps.db, "curators");
-  const targets = chat !== undefined ? [chat] : telegramIdsWithRole(deps.db, "curator");
-  for (const chatId of targets) await sendLong(deps, api, chatId, text);
-}
-
-/** An organization's work chat, or its executors privately when it has none. */
-export async function notifyOrganization(
-  deps: AppDeps,
-  api: Api,
-  organizationId: number,
-  text: string,
-): Promise<void> {
-  const chat = chatOfOrganization(deps.db, organizationId);
-  const targets = chat !== undefined ? [chat] : telegramIdsOfMembers(deps.db, [organizationId]);
-  for (const chatId of targets) await sendLong(deps, api, chatId, text);
-}
-
-/** Which buttons a card shown in this chat to this person should carry. */
-export function audienceFor(
-  deps: AppDeps,
-  incident: Incident,
-  person: Person | undefined,
-  chatId: number,
-): Audience {
-  const bound = findBoundChat(deps.db, chatId);
-  const live = activeAssignments(incident);
-  if (bound?.purpose === "curators") return { kind: "curators" };
-  if (bound?.organizationId != null) {
-    const organizationId = bound.organizationId;
-    return live.some((a) => a.organizationId === organizationId)
-      ? { kind: "organization", organizationId }
-      : { kind: "observer" };
-  }
-  if (chatId !== person?.telegramId) return { kind: "observer" };
-  if (hasRole(person, "curator")) return { kind: "curators" };
-  const mine = assignmentOf(incident, person);
-  return mine ? { kind: "organization", organizationId: mine.organizationId } : { kind: "observer" };
-}
-
-/**
- * Shows the incident's card at the bottom of a chat: the older card there loses its buttons and the
- * new one is the one kept up to date from now on.
- */
-export async function showCardIn(
-  deps: AppDeps,
-  api: Api,
-  incidentId: number,
-  chatId: number,
-  person: Person | undefined,
-): Promise<void> {
-  const incident = loadIncident(deps.db, incidentId);
-  if (!incident) return;
-  const old = forgetCard(deps.db, incidentId, chatId);
-  if (old !== undefined) {
-    try {
-      await api.editMessageReplyMarkup(chatId, old, { reply_markup: new InlineKeyboard() });
-    } catch (error) {
-      if (!(error instanceof GrammyError)) throw error;
-    }
-  }
-  await syncCards(cardDeps(deps, api), incident, [
-    { chatId, audience: audienceFor(deps, incident, person, chatId) },
-  ]);
-}
 
 /** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
 function lateReturn(deps: AppDeps, incidentId: number, person: Person | undefined): string | null {

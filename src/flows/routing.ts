@@ -11,10 +11,10 @@ import { loadIncident, routeIncident } from "../app/incidents.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
+import { cardDeps, showCardIn } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Flow } from "./ask.js";
-import { cardDeps, showCardIn } from "./incident-answers.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
 const SHORTEN_HOURS = [2, 4, 6];

@@ -4,8 +4,8 @@ import { getOrganization } from "../../app/organizations.js";
 import type { ChatPurpose } from "../../db/schema.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { notifyAdmins } from "../delivery.js";
 import { organizationPicker } from "../keyboards.js";
-import { notifyAdmins } from "../notify.js";
 import { requireGroup, requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
 

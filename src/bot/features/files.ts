@@ -5,6 +5,7 @@ import type { Person } from "../../domain/access.js";
 import { CalendarError, mergeCalendars, parseProductionCalendar } from "../../domain/calendar/index.js";
 import { ImportFileError, parseOrganizationsFile } from "../../domain/organization-import.js";
 import type { BotContext } from "../context.js";
+import { splitMessage } from "../delivery.js";
 import { requirePermission } from "../refuse.js";
 import { IMPORT_FILE_PROBLEMS, t } from "../texts.js";
 
@@ -82,7 +83,7 @@ async function importOrganizationsFile(ctx: BotContext, person: Person, fileName
     t.importReport.rejectedTitle(report.rejected.length),
     ...report.rejected.map((r) => `• ${t.importReport.rejected(r.line, r.name, r.problem)}`),
   ];
-  await replyLong(ctx, lines.join("\n"));
+  for (const part of splitMessage(lines.join("\n"))) await ctx.reply(part);
 }
 
 async function download(ctx: BotContext, fileId: string): Promise<string> {
@@ -91,20 +92,4 @@ async function download(ctx: BotContext, fileId: string): Promise<string> {
   const response = await fetch(`${root}/file/bot${ctx.api.token}/${file.file_path}`);
   if (!response.ok) throw new Error(`file download failed: HTTP ${response.status}`);
   return await response.text();
-}
-
-/** Telegram caps a message at 4096 characters; a long report is sent in parts, split by lines. */
-async function replyLong(ctx: BotContext, text: string): Promise<void> {
-  const parts: string[] = [];
-  let current = "";
-  for (const line of text.split("\n")) {
-    const piece = line.length > 4000 ? `${line.slice(0, 3999)}…` : line;
-    if (current.length + piece.length + 1 > 4000) {
-      parts.push(current);
-      current = "";
-    }
-    current = current ? `${current}\n${piece}` : piece;
-  }
-  if (current) parts.push(current);
-  for (const part of parts) await ctx.reply(part);
 }

@@ -28,11 +28,12 @@ import {
 } from "../../domain/incident.js";
 import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../../domain/time-format.js";
-import { cardDeps, partFlow, returnFlow, showCardIn, splitMessage } from "../../flows/incident-answers.js";
+import { partFlow, returnFlow } from "../../flows/incident-answers.js";
 import { routeFlow } from "../../flows/routing.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
+import { cardDeps, showCardIn, splitMessage } from "../delivery.js";
 import { refuse } from "../refuse.js";
 import { t } from "../texts.js";
 import { type ListFilter, tr } from "../texts-incidents.js";

@@ -1,0 +1,142 @@
+/**
+ * How the bot reaches people outside the reply to an update: cards shown afresh, notices to curators,
+ * to an organization and to admins, long texts split to Telegram's size. A chat that refuses is
+ * logged, never thrown: the change the notice is about has already been made.
+ */
+import { type Api, GrammyError, InlineKeyboard } from "grammy";
+import type { Logger } from "pino";
+import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
+import { forgetCard } from "../app/incident-queries.js";
+import { type Incident, loadIncident } from "../app/incidents.js";
+import { markBlocked, telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/client.js";
+import { hasRole, type Person } from "../domain/access.js";
+import { activeAssignments, assignmentOf } from "../domain/incident.js";
+import { type Audience, type CardDeps, syncCards } from "./cards.js";
+import type { AppDeps } from "./context.js";
+
+const MESSAGE_LIMIT = 4096;
+
+export function cardDeps(deps: AppDeps, api: Api): CardDeps {
+  return { api, db: deps.db, sla: deps.sla, clock: deps.clock, log: deps.log };
+}
+
+/** Cuts a long text into Telegram-sized messages, at line breaks where it can. */
+export function splitMessage(text: string, limit = MESSAGE_LIMIT): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    const cut = rest.lastIndexOf("\n", limit);
+    const at = cut > limit / 2 ? cut : limit;
+    parts.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^\n/, "");
+  }
+  if (rest.length > 0) parts.push(rest);
+  return parts;
+}
+
+/** Sends a text (split if long); a chat that refuses is logged, never thrown: the change is already made. */
+export async function sendLong(deps: AppDeps, api: Api, chatId: number, text: string): Promise<boolean> {
+  try {
+    for (const part of splitMessage(text)) {
+      await api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true } });
+    }
+    return true;
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+    deps.log.warn({ chatId, error: error.description }, "notice not delivered");
+    return false;
+  }
+}
+
+/** The curators' chat, or each curator privately when no chat is bound. */
+export async function notifyCurators(deps: AppDeps, api: Api, text: string): Promise<void> {
+  const chat = findBoundChatByPurpose(deps.db, "curators");
+  const targets = chat !== undefined ? [chat] : telegramIdsWithRole(deps.db, "curator");
+  for (const chatId of targets) await sendLong(deps, api, chatId, text);
+}
+
+/** An organization's work chat, or its executors privately when it has none. */
+export async function notifyOrganization(
+  deps: AppDeps,
+  api: Api,
+  organizationId: number,
+  text: string,
+): Promise<void> {
+  const chat = chatOfOrganization(deps.db, organizationId);
+  const targets = chat !== undefined ? [chat] : telegramIdsOfMembers(deps.db, [organizationId]);
+  for (const chatId of targets) await sendLong(deps, api, chatId, text);
+}
+
+/** Which buttons a card shown in this chat to this person should carry. */
+export function audienceFor(
+  deps: AppDeps,
+  incident: Incident,
+  person: Person | undefined,
+  chatId: number,
+): Audience {
+  const bound = findBoundChat(deps.db, chatId);
+  const live = activeAssignments(incident);
+  if (bound?.purpose === "curators") return { kind: "curators" };
+  if (bound?.organizationId != null) {
+    const organizationId = bound.organizationId;
+    return live.some((a) => a.organizationId === organizationId)
+      ? { kind: "organization", organizationId }
+      : { kind: "observer" };
+  }
+  if (chatId !== person?.telegramId) return { kind: "observer" };
+  if (hasRole(person, "curator")) return { kind: "curators" };
+  const mine = assignmentOf(incident, person);
+  return mine ? { kind: "organization", organizationId: mine.organizationId } : { kind: "observer" };
+}
+
+/**
+ * Shows the incident's card at the bottom of a chat: the older card there loses its buttons and the
+ * new one is the one kept up to date from now on.
+ */
+export async function showCardIn(
+  deps: AppDeps,
+  api: Api,
+  incidentId: number,
+  chatId: number,
+  person: Person | undefined,
+): Promise<void> {
+  const incident = loadIncident(deps.db, incidentId);
+  if (!incident) return;
+  const old = forgetCard(deps.db, incidentId, chatId);
+  if (old !== undefined) {
+    try {
+      await api.editMessageReplyMarkup(chatId, old, { reply_markup: new InlineKeyboard() });
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+    }
+  }
+  await syncCards(cardDeps(deps, api), incident, [
+    { chatId, audience: audienceFor(deps, incident, person, chatId) },
+  ]);
+}
+
+/**
+ * Tells every admin privately (registered ones and those of ADMIN_IDS who may not have written
+ * yet). An admin who blocked the bot is marked so and skipped; the others still get the message.
+ * Never throws on Telegram's refusals: a notice must not break the caller. Returns how many got it.
+ */
+export async function notifyAdmins(
+  deps: { api: Api; db: Db; log: Logger; clock: Clock; config: { adminIds: number[] } },
+  text: string,
+): Promise<number> {
+  let delivered = 0;
+  const admins = new Set([...telegramIdsWithRole(deps.db, "admin"), ...deps.config.adminIds]);
+  for (const telegramId of admins) {
+    try {
+      await deps.api.sendMessage(telegramId, text);
+      delivered++;
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      if (error.error_code === 403) markBlocked(deps.db, telegramId, deps.clock.now());
+      deps.log.warn({ telegramId, error: error.description }, "could not tell an admin");
+    }
+  }
+  return delivered;
+}
