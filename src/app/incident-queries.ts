@@ -93,38 +93,6 @@ export function organizationNames(db: Tx, ids: readonly number[]): Map<number, s
 }
 
 /**
- * One page of active organizations whose full or short name contains `query` (any case, ё = е);
- * SQLite's own lower() knows only ASCII, so the folded name keys are searched.
- */
-export function searchActiveOrganizations(
-  db: Db,
-  opts: { query: string; page: number },
-): { items: { id: number; name: string; shortName: string | null }[]; page: number; pages: number } {
-  const key = nameKey(opts.query);
-  const where = and(
-    eq(organizations.active, true),
-    key === ""
-      ? undefined
-      : or(
-          sql`instr(${organizations.nameKey}, ${key}) > 0`,
-          sql`instr(coalesce(${organizations.shortNameKey}, ''), ${key}) > 0`,
-        ),
-  );
-  const total = db.select({ n: count() }).from(organizations).where(where).get()?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Math.min(Math.max(0, opts.page), pages - 1);
-  const items = db
-    .select({ id: organizations.id, name: organizations.name, shortName: organizations.shortName })
-    .from(organizations)
-    .where(where)
-    .orderBy(asc(organizations.nameKey))
-    .limit(PAGE_SIZE)
-    .offset(page * PAGE_SIZE)
-    .all();
-  return { items, page, pages };
-}
-
-/**
  * Forgets the card shown in a chat, so the next sync sends a fresh one at the bottom of the chat;
  * returns the old message to strip its buttons.
  */

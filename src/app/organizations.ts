@@ -1,4 +1,4 @@
-import { asc, count, eq, or } from "drizzle-orm";
+import { and, asc, count, eq, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { organizations } from "../db/schema.js";
 import { nameKey } from "../domain/names.js";
@@ -27,11 +27,24 @@ export function organizationNameTaken(db: Tx, name: string, exceptId?: number): 
   return found !== undefined && found.id !== exceptId;
 }
 
+/**
+ * One page of organizations, by name; `search` keeps those whose full or short name contains it
+ * (any case, ё = е: SQLite's own lower() knows only ASCII, so the folded name keys are searched).
+ */
 export function listOrganizations(
   db: Db,
-  opts: { page: number; activeOnly?: boolean },
+  opts: { page: number; activeOnly?: boolean; search?: string },
 ): { items: Organization[]; page: number; pages: number } {
-  const where = opts.activeOnly ? eq(organizations.active, true) : undefined;
+  const key = nameKey(opts.search ?? "");
+  const where = and(
+    opts.activeOnly ? eq(organizations.active, true) : undefined,
+    key === ""
+      ? undefined
+      : or(
+          sql`instr(${organizations.nameKey}, ${key}) > 0`,
+          sql`instr(coalesce(${organizations.shortNameKey}, ''), ${key}) > 0`,
+        ),
+  );
   const total = db.select({ n: count() }).from(organizations).where(where).get()?.n ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(Math.max(0, opts.page), pages - 1);

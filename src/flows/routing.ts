@@ -6,14 +6,15 @@
  */
 import type { Context } from "grammy";
 import { InlineKeyboard } from "grammy";
-import { searchActiveOrganizations } from "../app/incident-queries.js";
 import { loadIncident, routeIncident } from "../app/incidents.js";
+import { listOrganizations } from "../app/organizations.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { cardDeps, showCardIn } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { tr } from "../bot/texts-incidents.js";
+import type { Db } from "../db/client.js";
 import type { Flow } from "./ask.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
@@ -24,7 +25,16 @@ interface Chosen {
   name: string;
 }
 
-type Page = ReturnType<typeof searchActiveOrganizations>;
+type Page = ReturnType<typeof searchPage>;
+
+/**
+ * One page of active organizations matching the curator's search. Only plain fields: what a
+ * conversation keeps for its replay must survive JSON.
+ */
+function searchPage(db: Db, search: string, page: number) {
+  const result = listOrganizations(db, { activeOnly: true, search, page });
+  return { ...result, items: result.items.map(({ id, name, shortName }) => ({ id, name, shortName })) };
+}
 
 function pickerKeyboard(view: Page, chosen: Chosen[], query: string): InlineKeyboard {
   const keyboard = new InlineKeyboard();
@@ -75,7 +85,7 @@ export function routeFlow(deps: AppDeps) {
     }
     const chosen: Chosen[] = [];
     let query = "";
-    let view = await conversation.external(() => searchActiveOrganizations(deps.db, { query, page: 0 }));
+    let view = await conversation.external(() => searchPage(deps.db, query, 0));
     if (view.items.length === 0) {
       await ctx.reply(tr.route.noOrganizations);
       return;
@@ -110,7 +120,7 @@ export function routeFlow(deps: AppDeps) {
       if ("text" in press) {
         query = press.text.slice(0, 100);
         searching = false;
-        view = await conversation.external(() => searchActiveOrganizations(deps.db, { query, page: 0 }));
+        view = await conversation.external(() => searchPage(deps.db, query, 0));
         await ctx.api.editMessageReplyMarkup(menu.chat.id, menu.message_id, {
           reply_markup: new InlineKeyboard(),
         });
@@ -144,7 +154,7 @@ export function routeFlow(deps: AppDeps) {
       } else if (action === "rt.p" || action === "rt.all") {
         if (action === "rt.all") query = "";
         const page = action === "rt.p" ? n : 0;
-        view = await conversation.external(() => searchActiveOrganizations(deps.db, { query, page }));
+        view = await conversation.external(() => searchPage(deps.db, query, page));
       }
       await refresh();
     }
