@@ -1,11 +1,9 @@
 /** Read-only questions about incidents the bot asks besides the transitions: rights to see, history, search. */
 
-import { and, asc, count, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { assignments, auditEvents, cards, organizations, people } from "../db/schema.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
-import { nameKey } from "../domain/names.js";
-import { PAGE_SIZE } from "./organizations.js";
 
 /**
  * Curators and heads see every incident; an executor only those where one of their organizations
