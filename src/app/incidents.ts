@@ -146,9 +146,11 @@ export function repeatCandidates(
     .all();
 }
 
+export type TransitionRefusal = Refusal | "not_found" | "changed";
+
 export type TransitionResult =
   | { ok: true; incident: Incident; before: Incident }
-  | { ok: false; refusal: Refusal | "not_found" };
+  | { ok: false; refusal: TransitionRefusal };
 
 /**
  * The one door every change of an incident goes through: in one immediate transaction it reads the
@@ -164,6 +166,8 @@ export function transition(
     actor: Person;
     now: Date;
     details?: Record<string, unknown>;
+    /** The version the actor saw; if the incident changed since, nothing is done ("changed"). */
+    expectedVersion?: number;
     change: (
       tx: Tx,
       incident: Incident,
@@ -176,6 +180,9 @@ export function transition(
     (tx): TransitionResult => {
       const before = loadIncident(tx, input.incidentId);
       if (!before) return { ok: false, refusal: "not_found" };
+      if (input.expectedVersion !== undefined && before.row.version !== input.expectedVersion) {
+        return { ok: false, refusal: "changed" };
+      }
       const refusal = checkAction(before, input.action, input.actor);
       if (refusal) return { ok: false, refusal };
       const fields = input.change(tx, before);
@@ -209,12 +216,14 @@ export function routeIncident(
     actor: Person;
     now: Date;
     shortenedAnswerMinutes?: number | null;
+    expectedVersion?: number;
   },
 ): TransitionResult {
   const orgIds = [input.leadId, ...input.coexecutorIds];
   return transition(db, {
     incidentId: input.incidentId,
     action: "route",
+    ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
     actor: input.actor,
     now: input.now,
     details: { leadId: input.leadId, coexecutorIds: input.coexecutorIds },

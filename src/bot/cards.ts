@@ -51,7 +51,7 @@ export function renderCard(
   if (row.topic) lines.push(`${t.card.topic}: ${row.topic}`);
   if (row.place) lines.push(`${t.card.place}: ${row.place}`);
   if (row.importance !== "normal") lines.push(`${t.card.importance}: ${t.importance[row.importance]}`);
-  lines.push(`${t.card.state}: ${row.closedReason ? t.card.closed[row.closedReason] : t.state[row.state]}`);
+  lines.push(`${t.card.state}: ${row.closedReason ? closedText(row.closedReason, sla) : t.state[row.state]}`);
   const live = activeAssignments(incident);
   const names = (role: "lead" | "coexecutor") =>
     incident.assignments.filter((a) => live.includes(a) && a.role === role).map((a) => a.organizationName);
@@ -65,7 +65,12 @@ export function renderCard(
   }
   if (row.repeatOfId) lines.push(t.card.repeatOf(row.repeatOfId));
   if (row.state !== "closed") {
-    const next = nextDeadline(incident, sla.regulation, wt);
+    const next = nextDeadline(
+      incident,
+      sla.regulation,
+      wt,
+      audience.kind === "organization" ? audience.organizationId : undefined,
+    );
     if (next) {
       lines.push(
         `${t.card.deadline}: ${formatDeadline(next.at, sla.timezone)} — ${t.step[next.step]} (${next.clause}), ${formatRemaining(wt, next.at, now)}`,
@@ -77,6 +82,15 @@ export function renderCard(
   }
   const text = trimmed(lines.join("\n"), TEXT_LIMIT).text;
   return { text, keyboard: buttonsFor(incident, audience, Boolean(post?.cut)) };
+}
+
+/** Whether a threat is passed on depends on the regulation (Orenburg p.17 does, Georgievsk p.22 does not). */
+function closedText(reason: "toxic" | "threat", sla: SlaRuntime): string {
+  const { toxic } = sla.regulation;
+  if (reason === "toxic") return t.card.closed.toxic(toxic.clause);
+  return toxic.forwardThreats
+    ? t.card.closed.threatForwarded(toxic.clause)
+    : t.card.closed.threat(toxic.clause);
 }
 
 function buttonsFor(incident: Incident, audience: Audience, textCut: boolean): InlineKeyboard {

@@ -185,8 +185,10 @@ export const t = {
     deadline: "Срок",
     answerDeadline: "Ответ разместить до",
     closed: {
-      toxic: "закрыто без ответа: оскорбительное",
-      threat: "закрыто без ответа: угроза, передано в правоохранительные органы",
+      toxic: (clause: string) => `закрыто без ответа: оскорбительное (${clause})`,
+      threat: (clause: string) => `закрыто без ответа: угроза (${clause})`,
+      threatForwarded: (clause: string) =>
+        `закрыто без ответа: угроза, передаётся в компетентные органы (${clause})`,
     },
     repeatOf: (id: number) => `Повторное к сообщению № ${id}`,
     partReceived: (organization: string) => `Информация соисполнителя получена: ${organization}`,

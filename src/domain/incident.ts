@@ -118,23 +118,37 @@ const RUNNING_STEPS: Partial<Record<IncidentState, StepId[]>> = {
   in_work: ["draft", "answer"],
 };
 
+/** A co-executor's own clock: its return window, then its part for the lead (Orenburg p.14, Georgievsk p.18). */
+const COEXECUTOR_STEPS: Partial<Record<AssignmentState, StepId[]>> = {
+  assigned: ["return", "coexecutorPart"],
+  accepted: ["coexecutorPart"],
+};
+
 /**
- * The deadline that comes first among the steps running now, for the card's «срок» line.
- * A routed incident's "return" step only runs until its organization accepts it.
+ * The deadline that comes first among the steps running now, for the card's «срок» line. A
+ * co-executor organization's card (`forOrganizationId`) shows its own steps, counted from its own
+ * receipt; a routed incident's "return" step runs only until the organization accepts it.
  */
 export function nextDeadline(
   incident: IncidentView,
   reg: Regulation,
   wt: WorkingTime,
+  forOrganizationId?: number,
 ): NextDeadline | undefined {
   const lead = leadAssignment(incident);
-  const anchors = anchorsOf(incident, lead);
+  const own = activeAssignments(incident).find((a) => a.organizationId === forOrganizationId);
+  const coexecutor = own?.role === "coexecutor" && incident.state !== "closed" ? own : undefined;
+  const basis = coexecutor ?? lead;
+  const steps = coexecutor
+    ? (COEXECUTOR_STEPS[coexecutor.state] ?? [])
+    : (RUNNING_STEPS[incident.state] ?? []);
+  const anchors = anchorsOf(incident, basis);
   const opts = incident.shortenedAnswerMinutes
     ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }
     : {};
   let best: NextDeadline | undefined;
-  for (const step of RUNNING_STEPS[incident.state] ?? []) {
-    if (step === "return" && lead?.state !== "assigned") continue;
+  for (const step of steps) {
+    if (step === "return" && basis?.state !== "assigned") continue;
     const at = stepDeadline(reg, step, anchors, wt, opts);
     const rule = reg.steps[step];
     if (at && rule && (!best || at < best.at)) best = { step, at, clause: rule.clause };

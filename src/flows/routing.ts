@@ -214,12 +214,10 @@ export function routeFlow(deps: AppDeps) {
     const lead = chosen.find((c) => c.id === leadId) as Chosen;
     const coexecutors = chosen.filter((c) => c.id !== leadId);
     const outcome = await conversation.external(async (outer) => {
-      const current = loadIncident(deps.db, incidentId);
-      if (!current || !outer.person) return "gone" as const;
-      // No await between this check and the routing: nothing else in the process can step in.
-      if (current.row.version !== start.version) return "changed" as const;
+      if (!outer.person) return "gone" as const;
       const result = routeIncident(deps.db, {
         incidentId,
+        expectedVersion: start.version,
         leadId,
         coexecutorIds: coexecutors.map((c) => c.id),
         actor: outer.person,

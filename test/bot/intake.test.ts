@@ -262,8 +262,8 @@ describe("toxic posts and threats", () => {
     await registerByNew("https://vk.com/wall-1_2");
     const toast = await curator.press("Оскорбительное", group());
     expect(toast).toBe("Сообщение № 1 закрыто без ответа как оскорбительное.");
-    expect(h.lastText(CURATORS_CHAT)).toMatch(/Состояние: закрыто без ответа: оскорбительное$/);
-    expect(curator.lastText()).toMatch(/Состояние: закрыто без ответа: оскорбительное$/);
+    expect(h.lastText(CURATORS_CHAT)).toMatch(/Состояние: закрыто без ответа: оскорбительное \(п\. 17\)$/);
+    expect(curator.lastText()).toMatch(/Состояние: закрыто без ответа: оскорбительное \(п\. 17\)$/);
 
     const card = h.fake.lastMessage(CURATORS_CHAT);
     if (!card) throw new Error("no card");
@@ -300,7 +300,9 @@ describe("toxic posts and threats", () => {
       ].join("\n"),
     );
     expect(h.lastText(CURATORS_CHAT)).toBe("Сообщение № 1 закрыто и передано в правоохранительные органы.");
-    expect(curator.lastText()).toMatch(/закрыто без ответа: угроза/);
+    expect(curator.lastText()).toMatch(
+      /закрыто без ответа: угроза, передаётся в компетентные органы \(п\. 17\)/,
+    );
     expect(h.db.select().from(incidents).all()[0]?.closedReason).toBe("threat");
   });
 
@@ -320,6 +322,7 @@ describe("toxic posts and threats", () => {
     expect(toast).toBe("Сообщение № 1 закрыто без ответа как угроза.");
     expect(h.texts(-500)).toEqual([]);
     expect(h.lastText(CURATORS_CHAT)).toMatch(/^Сообщение № 1/);
+    expect(h.lastText(CURATORS_CHAT)).toMatch(/Состояние: закрыто без ответа: угроза \(п\. 22\)$/);
     expect(h.db.select().from(incidents).all()[0]?.state).toBe("closed");
   });
 

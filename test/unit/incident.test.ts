@@ -116,6 +116,17 @@ describe("the card's next deadline", () => {
     expect(next?.at.toISOString()).toBe("2026-11-24T11:00:00.000Z");
   });
 
+  it("Orenburg: a co-executor's card shows its own clock: its part within 2 hours of receipt (p.14)", () => {
+    const routed = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "accepted" },
+    ]);
+    const own = nextDeadline(routed, orenburg, yekaterinburg, 20);
+    expect(own).toMatchObject({ step: "coexecutorPart", clause: "п. 14" });
+    expect(own?.at.toISOString()).toBe("2026-11-24T07:00:00.000Z");
+    expect(nextDeadline(routed, orenburg, yekaterinburg, 10)?.step).toBe("draft");
+  });
+
   it("Georgievsk: routing within 1 working hour; no answer clock before routing (p.9, p.16)", () => {
     const next = nextDeadline(incident("registered"), georgievsk, moscow);
     expect(next).toMatchObject({ step: "routing", clause: "п. 9" });
