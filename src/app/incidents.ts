@@ -1,8 +1,10 @@
 import { and, desc, eq, gte, inArray, ne, or } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { assignments, incidents, organizations } from "../db/schema.js";
+import { assignments, drafts, incidents, organizations, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import {
+  type ActionRules,
+  type AnswerProgress,
   type AssignmentState,
   type AssignmentView,
   checkAction,
@@ -19,6 +21,7 @@ export type IncidentRow = typeof incidents.$inferSelect;
 
 export interface Incident extends IncidentView {
   row: IncidentRow;
+  publications: (typeof publications.$inferSelect)[];
   assignments: (AssignmentView & {
     id: number;
     organizationName: string;
@@ -58,6 +61,42 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
       returnReason: a.returnReason,
       partText: a.partText,
     })),
+    answer: answerProgress(db, id, row.state),
+    publications: db
+      .select()
+      .from(publications)
+      .where(eq(publications.incidentId, id))
+      .orderBy(publications.id)
+      .all(),
+  };
+}
+
+/** Where the answer half stands, from the latest draft and the links published so far. */
+function answerProgress(db: Tx, incidentId: number, state: IncidentState): AnswerProgress {
+  const latest = db
+    .select()
+    .from(drafts)
+    .where(eq(drafts.incidentId, incidentId))
+    .orderBy(desc(drafts.id))
+    .get();
+  const lastOf = (kind: "interim" | "clarification") =>
+    db
+      .select({ at: publications.publishedAt })
+      .from(publications)
+      .where(and(eq(publications.incidentId, incidentId), eq(publications.kind, kind)))
+      .orderBy(desc(publications.id))
+      .get()?.at ?? null;
+  const clarification = lastOf("clarification");
+  return {
+    draftSubmittedAt: latest?.submittedAt ?? null,
+    draftAuthorId: latest?.authorId ?? null,
+    reworkRequestedAt: latest?.state === "rework" ? latest.decidedAt : null,
+    approvedAt: latest?.state === "approved" ? latest.decidedAt : null,
+    interimPublishedAt: lastOf("interim"),
+    awaitingClarification:
+      clarification !== null &&
+      (state === "in_work" || state === "awaiting_final") &&
+      (!latest || latest.submittedAt < clarification),
   };
 }
 
@@ -168,6 +207,7 @@ export function transition(
     details?: Record<string, unknown>;
     /** The version the actor saw; if the incident changed since, nothing is done ("changed"). */
     expectedVersion?: number;
+    rules?: ActionRules;
     change: (
       tx: Tx,
       incident: Incident,
@@ -183,7 +223,7 @@ export function transition(
       if (input.expectedVersion !== undefined && before.row.version !== input.expectedVersion) {
         return { ok: false, refusal: "changed" };
       }
-      const refusal = checkAction(before, input.action, input.actor);
+      const refusal = checkAction(before, input.action, input.actor, input.rules);
       if (refusal) return { ok: false, refusal };
       const fields = input.change(tx, before);
       tx.update(incidents)

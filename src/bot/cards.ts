@@ -64,6 +64,10 @@ export function renderCard(
     lines.push(t.card.returned(returned.organizationName, returned.returnReason ?? ""));
   }
   if (row.repeatOfId) lines.push(t.card.repeatOf(row.repeatOfId));
+  for (const publication of incident.publications) {
+    lines.push(t.card.publication(publication.kind, publication.link, publication.onTime));
+  }
+  if (incident.answer?.awaitingClarification) lines.push(t.card.awaitingClarification);
   if (row.state !== "closed") {
     const next = nextDeadline(
       incident,
@@ -81,7 +85,10 @@ export function renderCard(
       lines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, sla.timezone)}`);
   }
   const text = trimmed(lines.join("\n"), TEXT_LIMIT).text;
-  return { text, keyboard: buttonsFor(incident, audience, Boolean(post?.cut)) };
+  return {
+    text,
+    keyboard: buttonsFor(incident, audience, Boolean(post?.cut), sla.regulation.curatorMayPublish.value),
+  };
 }
 
 /** Whether a threat is passed on depends on the regulation (Orenburg p.17 does, Georgievsk p.22 does not). */
@@ -93,7 +100,12 @@ function closedText(reason: "toxic" | "threat", sla: SlaRuntime): string {
     : t.card.closed.threat(toxic.clause);
 }
 
-function buttonsFor(incident: Incident, audience: Audience, textCut: boolean): InlineKeyboard {
+function buttonsFor(
+  incident: Incident,
+  audience: Audience,
+  textCut: boolean,
+  curatorMayPublish: boolean,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   const id = incident.id;
   const state = incident.row.state;
@@ -101,9 +113,14 @@ function buttonsFor(incident: Incident, audience: Audience, textCut: boolean): I
     if (state === "registered") {
       keyboard.text(t.button.route, cb("inc.route", id)).row();
       keyboard.text(t.button.toxic, cb("inc.toxic", id)).text(t.button.threat, cb("inc.threat", id)).row();
-    } else if (state === "assigned" || state === "in_work") {
-      keyboard.text(t.button.reroute, cb("inc.route", id)).row();
+    } else if (state === "on_approval") {
+      keyboard.text(t.button.approve, cb("inc.ok", id)).text(t.button.rework, cb("inc.rework", id)).row();
+    } else if (state === "approved" && curatorMayPublish) {
+      keyboard.text(t.button.publishSelf, cb("inc.pubself", id)).row();
     }
+    if (state === "in_work") keyboard.text(t.button.interim, cb("inc.interim", id)).row();
+    if (state === "assigned" || state === "in_work")
+      keyboard.text(t.button.reroute, cb("inc.route", id)).row();
   }
   if (audience.kind === "organization") {
     const mine = activeAssignments(incident).find((a) => a.organizationId === audience.organizationId);
@@ -111,6 +128,15 @@ function buttonsFor(incident: Incident, audience: Audience, textCut: boolean): I
       keyboard.text(t.button.accept, cb("inc.accept", id)).text(t.button.return, cb("inc.return", id)).row();
     } else if (mine?.state === "accepted" && mine.role === "coexecutor") {
       keyboard.text(t.button.sendPart, cb("inc.part", id)).row();
+    } else if (mine?.state === "accepted" && mine.role === "lead") {
+      if (state === "in_work" || state === "awaiting_final") {
+        const draft = state === "awaiting_final" ? t.button.draftFinal : t.button.draft;
+        keyboard.text(draft, cb("inc.draft", id)).row();
+        if (state === "in_work") keyboard.text(t.button.interim, cb("inc.interim", id));
+        keyboard.text(t.button.clarify, cb("inc.clarify", id)).row();
+      } else if (state === "approved") {
+        keyboard.text(t.button.published, cb("inc.pub", id)).row();
+      }
     }
   }
   if (textCut) keyboard.text(t.button.fullText, cb("inc.text", id));

@@ -191,6 +191,13 @@ export const t = {
         `закрыто без ответа: угроза, передаётся в компетентные органы (${clause})`,
     },
     repeatOf: (id: number) => `Повторное к сообщению № ${id}`,
+    publication: (kind: "answer" | "interim" | "clarification", link: string, onTime: boolean | null) =>
+      kind === "answer"
+        ? `Ответ размещён: ${link}${onTime === null ? "" : onTime ? " (в срок)" : " (с опозданием)"}`
+        : kind === "interim"
+          ? `Промежуточный ответ: ${link}`
+          : `Запрос автору: ${link}`,
+    awaitingClarification: "Ожидает уточнения от автора",
     partReceived: (organization: string) => `Информация соисполнителя получена: ${organization}`,
     returned: (organization: string, reason: string) => `Возвращено (${organization}): ${reason}`,
   },
@@ -204,6 +211,14 @@ export const t = {
     sendPart: "Отправить информацию",
     fullText: "Весь текст",
     history: "История",
+    draft: "Подготовить ответ",
+    draftFinal: "Подготовить окончательный ответ",
+    interim: "Промежуточный ответ",
+    clarify: "Запрос автору",
+    approve: "Согласовать",
+    rework: "На доработку",
+    published: "Опубликовано",
+    publishSelf: "Опубликую сам",
   },
 
   calendar: {

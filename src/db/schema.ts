@@ -253,3 +253,82 @@ export const cards = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.chatId] })],
 );
+
+export const DRAFT_STATES = ["submitted", "approved", "rework", "superseded"] as const;
+
+export interface Attachment {
+  type: "photo" | "video" | "document" | "animation";
+  fileId: string;
+  fileUniqueId: string;
+  fileName?: string;
+}
+
+/**
+ * A draft answer sent for approval, one row per submission: a reworked draft is a new row, so the
+ * curator can be shown what changed and the monthly quality figure counts first-pass approvals.
+ */
+export const drafts = sqliteTable(
+  "drafts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    /** "final" is the full answer that follows an interim one. */
+    kind: text("kind", { enum: ["answer", "final"] }).notNull(),
+    /** 1 for the first submission of this kind, 2 after the first rework… */
+    round: integer("round").notNull(),
+    authorId: integer("author_id")
+      .notNull()
+      .references(() => people.id),
+    text: text("text").notNull(),
+    attachments: text("attachments", { mode: "json" }).notNull().$type<Attachment[]>(),
+    state: text("state", { enum: DRAFT_STATES }).notNull(),
+    submittedAt: integer("submitted_at", { mode: "timestamp_ms" }).notNull(),
+    decidedBy: integer("decided_by").references(() => people.id),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    reworkComment: text("rework_comment"),
+    /** Optional mark at approval: 1–5. */
+    quality: integer("quality"),
+  },
+  (t) => [index("drafts_incident").on(t.incidentId, t.id)],
+);
+
+export const PUBLICATION_KINDS = ["answer", "interim", "clarification"] as const;
+
+/** Links of what was posted in the network: the answer, an interim answer, a question to the author. */
+export const publications = sqliteTable(
+  "publications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    kind: text("kind", { enum: PUBLICATION_KINDS }).notNull(),
+    link: text("link").notNull(),
+    publishedBy: integer("published_by")
+      .notNull()
+      .references(() => people.id),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }).notNull(),
+    /** Whether the answer deadline was met, fixed when the answer is published. */
+    onTime: integer("on_time", { mode: "boolean" }),
+  },
+  (t) => [index("publications_incident").on(t.incidentId, t.kind)],
+);
+
+/** Half-collected drafts, kept when a dialogue is abandoned so nothing the executor sent is lost. */
+export const draftWork = sqliteTable(
+  "draft_work",
+  {
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    personId: integer("person_id")
+      .notNull()
+      .references(() => people.id),
+    text: text("text"),
+    attachments: text("attachments", { mode: "json" }).notNull().$type<Attachment[]>(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.personId] })],
+);

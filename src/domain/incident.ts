@@ -39,9 +39,37 @@ export interface IncidentView {
   shortenedAnswerMinutes: number | null;
   holderId: number | null;
   assignments: AssignmentView[];
+  /** The answer half (all null until a draft is submitted). */
+  answer?: AnswerProgress;
 }
 
-export type IncidentAction = "route" | "accept" | "return" | "markToxic" | "markThreat" | "sendPart";
+export interface AnswerProgress {
+  draftSubmittedAt: Date | null;
+  draftAuthorId: number | null;
+  reworkRequestedAt: Date | null;
+  approvedAt: Date | null;
+  interimPublishedAt: Date | null;
+  awaitingClarification: boolean;
+}
+
+export type IncidentAction =
+  | "route"
+  | "accept"
+  | "return"
+  | "markToxic"
+  | "markThreat"
+  | "sendPart"
+  | "submitDraft"
+  | "approve"
+  | "requestRework"
+  | "publish"
+  | "publishInterim"
+  | "askClarification";
+
+/** What a regulation lets the curator do beyond deciding (Georgievsk p.12: publish himself). */
+export interface ActionRules {
+  curatorMayPublish: boolean;
+}
 
 export type Refusal = "forbidden" | "wrong_state";
 
@@ -70,9 +98,11 @@ export function checkAction(
   incident: IncidentView,
   action: IncidentAction,
   person: Person | undefined,
+  rules: ActionRules = { curatorMayPublish: false },
 ): Refusal | undefined {
   const curator = hasRole(person, "curator");
   const assignment = assignmentOf(incident, person);
+  const leadExecutor = assignment?.role === "lead" && assignment.state === "accepted";
   switch (action) {
     case "route":
       if (!curator) return "forbidden";
@@ -93,6 +123,22 @@ export function checkAction(
     case "sendPart":
       if (assignment?.role !== "coexecutor") return "forbidden";
       return assignment.state === "accepted" && incident.state !== "closed" ? undefined : "wrong_state";
+    case "submitDraft":
+    case "askClarification":
+      if (!leadExecutor) return "forbidden";
+      return incident.state === "in_work" || incident.state === "awaiting_final" ? undefined : "wrong_state";
+    case "approve":
+    case "requestRework":
+      if (!curator) return "forbidden";
+      // Nobody decides on their own draft, whatever roles they hold.
+      if (incident.answer?.draftAuthorId === person?.id) return "forbidden";
+      return incident.state === "on_approval" ? undefined : "wrong_state";
+    case "publish":
+      if (!leadExecutor && !(curator && rules.curatorMayPublish)) return "forbidden";
+      return incident.state === "approved" ? undefined : "wrong_state";
+    case "publishInterim":
+      if (!leadExecutor && !curator) return "forbidden";
+      return incident.state === "in_work" ? undefined : "wrong_state";
   }
 }
 
@@ -103,19 +149,34 @@ export interface NextDeadline {
 }
 
 function anchorsOf(incident: IncidentView, assignment: AssignmentView | undefined): Anchors {
-  return {
-    detection: incident.detectedAt,
-    ...(incident.postedAt ? { postDate: incident.postedAt } : {}),
-    ...(incident.routedAt ? { routing: incident.routedAt } : {}),
-    ...(assignment ? { receipt: assignment.receivedAt } : {}),
-  };
+  const answer = incident.answer;
+  const anchors: Anchors = { detection: incident.detectedAt };
+  if (incident.postedAt) anchors.postDate = incident.postedAt;
+  if (incident.routedAt) anchors.routing = incident.routedAt;
+  if (assignment) anchors.receipt = assignment.receivedAt;
+  if (answer?.draftSubmittedAt) anchors.draftSubmission = answer.draftSubmittedAt;
+  if (answer?.reworkRequestedAt) anchors.reworkRequest = answer.reworkRequestedAt;
+  if (answer?.approvedAt) anchors.approval = answer.approvedAt;
+  if (answer?.interimPublishedAt) anchors.interimPublication = answer.interimPublishedAt;
+  return anchors;
 }
 
-/** The steps that are running in each state (issue-5 states; the answer half adds its own). */
+/** In work after a rework request, the rework clock runs instead of the first draft's. */
+function inWorkSteps(incident: IncidentView): StepId[] {
+  const answer = incident.answer;
+  const reworking =
+    answer?.reworkRequestedAt &&
+    (!answer.draftSubmittedAt || answer.reworkRequestedAt >= answer.draftSubmittedAt);
+  return reworking ? ["rework", "answer"] : ["draft", "answer"];
+}
+
+/** The steps that are running in each state. */
 const RUNNING_STEPS: Partial<Record<IncidentState, StepId[]>> = {
   registered: ["routing", "answer"],
   assigned: ["return", "draft", "answer"],
-  in_work: ["draft", "answer"],
+  on_approval: ["decision", "answer"],
+  approved: ["publication", "answer"],
+  awaiting_final: ["finalAfterInterim"],
 };
 
 /** A co-executor's own clock: its return window, then its part for the lead (Orenburg p.14, Georgievsk p.18). */
@@ -141,7 +202,9 @@ export function nextDeadline(
   const basis = coexecutor ?? lead;
   const steps = coexecutor
     ? (COEXECUTOR_STEPS[coexecutor.state] ?? [])
-    : (RUNNING_STEPS[incident.state] ?? []);
+    : incident.state === "in_work"
+      ? inWorkSteps(incident)
+      : (RUNNING_STEPS[incident.state] ?? []);
   const anchors = anchorsOf(incident, basis);
   const opts = incident.shortenedAnswerMinutes
     ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }

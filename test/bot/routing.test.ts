@@ -279,7 +279,12 @@ describe("executors on the card", () => {
     expect(after.message_id).toBe(before.message_id);
     expect(after.text).not.toBe(beforeText);
     expect(after.text).toContain("Состояние: в работе");
-    expect(labels(-100, after.message_id)).toEqual(["История"]);
+    expect(labels(-100, after.message_id)).toEqual([
+      "Подготовить ответ",
+      "Промежуточный ответ",
+      "Запрос автору",
+      "История",
+    ]);
     expect(cardIn(HEALTH_EXECUTOR, id).text).toContain("Состояние: в работе");
     expect(cardIn(-200, id).text).toContain("Состояние: в работе");
   });

@@ -1,0 +1,227 @@
+/**
+ * The answer half of the workflow: drafts, the curator's decision, publication, interim answers and
+ * questions to the author. Every change goes through `transition` (one transaction + audit event).
+ */
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Db, Tx } from "../db/client.js";
+import { type Attachment, drafts, draftWork, publications } from "../db/schema.js";
+import type { Person } from "../domain/access.js";
+import type { ActionRules } from "../domain/incident.js";
+import { type TransitionResult, transition } from "./incidents.js";
+
+export type Draft = typeof drafts.$inferSelect;
+
+export interface DraftContent {
+  text: string;
+  attachments: Attachment[];
+}
+
+/** The latest drafts of an incident, newest first: [current, previous] for the rework diff. */
+export function latestDrafts(db: Tx, incidentId: number, limit = 2): Draft[] {
+  return db
+    .select()
+    .from(drafts)
+    .where(eq(drafts.incidentId, incidentId))
+    .orderBy(desc(drafts.id))
+    .limit(limit)
+    .all();
+}
+
+/**
+ * «Отправить на согласование»: a new draft row (the earlier one of the same round stays for the
+ * diff), the incident goes «на согласовании». After an interim answer the draft is the final one.
+ */
+export function submitDraft(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; content: DraftContent },
+): TransitionResult {
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "submitDraft",
+    actor: input.actor,
+    now: input.now,
+    details: { length: input.content.text.length, attachments: input.content.attachments.length },
+    change: (tx, incident) => {
+      const kind = incident.answer?.interimPublishedAt ? "final" : "answer";
+      const earlier = tx
+        .select({ id: drafts.id })
+        .from(drafts)
+        .where(and(eq(drafts.incidentId, incident.id), eq(drafts.kind, kind)))
+        .all();
+      tx.update(drafts)
+        .set({ state: "superseded" })
+        .where(and(eq(drafts.incidentId, incident.id), inArray(drafts.state, ["submitted"])))
+        .run();
+      tx.insert(drafts)
+        .values({
+          incidentId: incident.id,
+          kind,
+          round: earlier.length + 1,
+          authorId: input.actor.id,
+          text: input.content.text,
+          attachments: input.content.attachments,
+          state: "submitted",
+          submittedAt: input.now,
+        })
+        .run();
+      tx.delete(draftWork).where(eq(draftWork.incidentId, incident.id)).run();
+      return { state: "on_approval" };
+    },
+  });
+}
+
+/** «Согласовать»: one tap; an optional quality mark (1–5) feeds the monthly quality figure. */
+export function approveDraft(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; quality?: number },
+): TransitionResult {
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "approve",
+    actor: input.actor,
+    now: input.now,
+    ...(input.quality !== undefined ? { details: { quality: input.quality } } : {}),
+    change: (tx, incident) => {
+      decideLatest(tx, incident.id, {
+        state: "approved",
+        decidedBy: input.actor.id,
+        decidedAt: input.now,
+        quality: input.quality ?? null,
+      });
+      return { state: "approved" };
+    },
+  });
+}
+
+/** «На доработку» with the curator's comment: the rework clock starts. */
+export function requestRework(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; comment: string },
+): TransitionResult {
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "requestRework",
+    actor: input.actor,
+    now: input.now,
+    details: { comment: input.comment },
+    change: (tx, incident) => {
+      decideLatest(tx, incident.id, {
+        state: "rework",
+        decidedBy: input.actor.id,
+        decidedAt: input.now,
+        reworkComment: input.comment,
+      });
+      return { state: "in_work" };
+    },
+  });
+}
+
+function decideLatest(tx: Tx, incidentId: number, values: Partial<Draft>): void {
+  const latest = latestDrafts(tx, incidentId, 1)[0];
+  if (!latest) throw new Error("an incident on approval has no draft");
+  tx.update(drafts).set(values).where(eq(drafts.id, latest.id)).run();
+}
+
+/**
+ * «Опубликовано» with the link (checked by the caller to be in the post's network): the incident is
+ * answered; whether the answer deadline was met is fixed now, so later reports agree.
+ */
+export function publishAnswer(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; link: string; onTime: boolean; rules: ActionRules },
+): TransitionResult {
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "publish",
+    actor: input.actor,
+    now: input.now,
+    rules: input.rules,
+    details: { link: input.link, onTime: input.onTime },
+    change: (tx, incident) => {
+      addPublication(tx, incident.id, "answer", input);
+      return { state: "answered" };
+    },
+  });
+}
+
+/** An interim answer was posted: the incident waits for the final one on the preset's clock. */
+export function publishInterim(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; link: string },
+): TransitionResult {
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "publishInterim",
+    actor: input.actor,
+    now: input.now,
+    details: { link: input.link },
+    change: (tx, incident) => {
+      addPublication(tx, incident.id, "interim", input);
+      return { state: "awaiting_final" };
+    },
+  });
+}
+
+/** A question to the post's author was asked (its link); neither regulation stops the clock for it. */
+export function recordClarification(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; link: string },
+): TransitionResult {
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "askClarification",
+    actor: input.actor,
+    now: input.now,
+    details: { link: input.link },
+    change: (tx, incident) => {
+      addPublication(tx, incident.id, "clarification", input);
+      return {};
+    },
+  });
+}
+
+function addPublication(
+  tx: Tx,
+  incidentId: number,
+  kind: "answer" | "interim" | "clarification",
+  input: { actor: Person; now: Date; link: string; onTime?: boolean },
+): void {
+  tx.insert(publications)
+    .values({
+      incidentId,
+      kind,
+      link: input.link,
+      publishedBy: input.actor.id,
+      publishedAt: input.now,
+      onTime: input.onTime ?? null,
+    })
+    .run();
+}
+
+/** Keeps what an executor has sent so far, so an abandoned dialogue loses nothing. */
+export function saveDraftWork(
+  db: Db,
+  input: { incidentId: number; personId: number; content: Partial<DraftContent>; now: Date },
+): void {
+  const values = {
+    text: input.content.text ?? null,
+    attachments: input.content.attachments ?? [],
+    updatedAt: input.now,
+  };
+  db.insert(draftWork)
+    .values({ incidentId: input.incidentId, personId: input.personId, ...values })
+    .onConflictDoUpdate({ target: [draftWork.incidentId, draftWork.personId], set: values })
+    .run();
+}
+
+export function loadDraftWork(
+  db: Db,
+  incidentId: number,
+  personId: number,
+): typeof draftWork.$inferSelect | undefined {
+  return db
+    .select()
+    .from(draftWork)
+    .where(and(eq(draftWork.incidentId, incidentId), eq(draftWork.personId, personId)))
+    .get();
+}
