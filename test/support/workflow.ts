@@ -1,0 +1,122 @@
+import { pino } from "pino";
+import { approveDraft, submitDraft } from "../../src/app/answers.js";
+import {
+  acceptIncident,
+  type Incident,
+  loadIncident,
+  registerIncident,
+  routeIncident,
+  type TransitionResult,
+} from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import { syncCards } from "../../src/bot/cards.js";
+import type { Importance } from "../../src/domain/incident.js";
+import { parseSourceLink } from "../../src/domain/source-link.js";
+import type { Harness } from "./bot-harness.js";
+
+/**
+ * A staffed office for workflow tests: a curators' chat, one organization with a work chat and an
+ * executor, a second curator and a head. Ids are fixed so tests read plainly.
+ */
+export const OFFICE = {
+  curatorsChat: -200,
+  healthChat: -100,
+  curator: 2001,
+  curator2: 2002,
+  executor: 3001,
+  head: 5001,
+} as const;
+
+export function seedOffice(h: Harness): { health: number } {
+  const health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+  h.seedChat(h.group(OFFICE.curatorsChat, "Кураторы"), null);
+  h.seedChat(h.group(OFFICE.healthChat, "Минздрав: обращения"), health);
+  h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
+  h.seedPerson(OFFICE.curator2, "Светлана", ["curator"]);
+  h.seedPerson(OFFICE.executor, "Иван", [], [health]);
+  h.seedPerson(OFFICE.head, "Глава", ["head"]);
+  return { health };
+}
+
+function person(h: Harness, telegramId: number) {
+  const found = findPerson(h.db, telegramId);
+  if (!found) throw new Error(`no person ${telegramId}`);
+  return found;
+}
+
+function must(result: TransitionResult): Incident {
+  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
+  return result.incident;
+}
+
+/** Shows the incident's cards as the bot would after a change. */
+export async function showCards(h: Harness, incidentId: number): Promise<Incident> {
+  const incident = loadIncident(h.db, incidentId);
+  if (!incident) throw new Error(`no incident ${incidentId}`);
+  await syncCards(
+    { api: h.bot.api, db: h.db, sla: h.sla, clock: h.clock, log: pino({ level: "silent" }) },
+    incident,
+  );
+  return incident;
+}
+
+/**
+ * Arranges an incident through the same use-cases the bot calls — registered by the curator, routed
+ * to the organization and taken into work by its executor — and shows its cards.
+ */
+export async function seedIncidentInWork(
+  h: Harness,
+  organizationId: number,
+  opts: { link?: string; text?: string; importance?: Importance } = {},
+): Promise<number> {
+  const link = parseSourceLink(opts.link ?? "https://vk.com/wall-1_1");
+  if (!link.ok) throw new Error("bad link");
+  const now = h.clock.now();
+  const registered = registerIncident(h.db, {
+    link: link.url,
+    linkKey: link.key,
+    network: link.network,
+    text: opts.text ?? "Во дворе на Ленина, 5 третью неделю не убирают снег.",
+    author: "Иван Петров",
+    topic: null,
+    place: null,
+    importance: opts.importance ?? "normal",
+    postedAt: null,
+    repeatOfId: null,
+    actorId: person(h, OFFICE.curator).id,
+    now,
+  });
+  if (!registered.ok) throw new Error("duplicate link");
+  const id = registered.incident.id;
+  must(
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: organizationId,
+      coexecutorIds: [],
+      actor: person(h, OFFICE.curator),
+      now,
+    }),
+  );
+  must(acceptIncident(h.db, { incidentId: id, actor: person(h, OFFICE.executor), now }));
+  await showCards(h, id);
+  return id;
+}
+
+/** …and further: the executor's text-only draft submitted, optionally approved. */
+export async function seedDraft(
+  h: Harness,
+  incidentId: number,
+  opts: { text?: string; approve?: boolean } = {},
+): Promise<void> {
+  const now = h.clock.now();
+  must(
+    submitDraft(h.db, {
+      incidentId,
+      actor: person(h, OFFICE.executor),
+      now,
+      content: { text: opts.text ?? "Здравствуйте! Снег вывезут до пятницы.", attachments: [] },
+    }),
+  );
+  if (opts.approve) must(approveDraft(h.db, { incidentId, actor: person(h, OFFICE.curator), now }));
+  await showCards(h, incidentId);
+}
