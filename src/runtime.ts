@@ -16,6 +16,7 @@ import type { Config } from "./config.js";
 import { applyMigrations, openDatabase } from "./db/client.js";
 import { parseSchedule } from "./domain/calendar/index.js";
 import { loadRegulation, selfCheck } from "./domain/regulation/index.js";
+import { startJobs } from "./jobs/index.js";
 
 export interface Running {
   sla: SlaRuntime;
@@ -95,6 +96,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
       log.info({ username: bot.botInfo.username }, "long polling");
     }
+    const jobs = startJobs({ db, api: bot.api, sla, clock, log, config });
     log.info({ regulation: regulation.id, timezone }, "bot started");
 
     let stopping: Promise<void> | undefined;
@@ -102,6 +104,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       stopping ??= (async () => {
         log.info("stopping: finishing updates in flight");
         if (runner?.isRunning()) await runner.stop();
+        await jobs.stop();
         if (webhookServer) await new Promise<void>((resolve) => webhookServer?.close(() => resolve()));
         database.close();
         log.info("stopped");

@@ -137,6 +137,7 @@ export function registerIncident(
           ...fields,
           state: "registered",
           detectedAt: now,
+          nextActionAt: now,
           registeredBy: actorId,
           createdAt: now,
           updatedAt: now,
@@ -227,7 +228,8 @@ export function transition(
       if (refusal) return { ok: false, refusal };
       const fields = input.change(tx, before);
       tx.update(incidents)
-        .set({ ...fields, version: before.row.version + 1, updatedAt: input.now })
+        // The sweep re-plans the incident's reminders on its next tick.
+        .set({ ...fields, version: before.row.version + 1, updatedAt: input.now, nextActionAt: input.now })
         .where(eq(incidents.id, before.id))
         .run();
       const after = loadIncident(tx, before.id) as Incident;

@@ -221,6 +221,20 @@ export const t = {
     publishSelf: "Опубликую сам",
   },
 
+  alert: {
+    reminder: (id: number, what: string, deadline: string, clause: string, left: string) =>
+      `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${left}.`,
+    overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>
+      `❗ Сообщение № ${id}: срок «${what}» истёк ${deadline} (${clause} регламента) — ${late}.`,
+    digestTitle: "Сроки по сообщениям:",
+    open: (id: number) => `Открыть № ${id}`,
+    undelivered: (text: string) =>
+      `Не удалось доставить в рабочий чат (бот удалён или заблокирован):\n\n${text}`,
+    chatUnreachable: (chatId: number) =>
+      `Бот не может писать в чат ${chatId} (удалён или заблокирован). Напоминания по нему идут кураторам. ` +
+      "Верните бота в чат или привяжите новый: /bind.",
+  },
+
   calendar: {
     coverage: (year: YearCoverage) =>
       year.status === "missing"

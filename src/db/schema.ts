@@ -199,6 +199,11 @@ export const incidents = sqliteTable(
     closedReason: text("closed_reason", { enum: ["toxic", "threat"] }),
     /** Bumped by every transition: a stale button or a concurrent press loses. */
     version: integer("version").notNull().default(1),
+    /**
+     * When the deadline sweep must look at this incident next (a reminder point, a deadline, the
+     * next working moment); null when nothing is pending. Indexed: a tick costs O(due).
+     */
+    nextActionAt: integer("next_action_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -206,6 +211,7 @@ export const incidents = sqliteTable(
     uniqueIndex("incidents_link_key_unique").on(t.linkKey),
     index("incidents_state").on(t.state),
     index("incidents_author").on(t.author),
+    index("incidents_next_action").on(t.nextActionAt),
   ],
 );
 
@@ -331,4 +337,32 @@ export const draftWork = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.personId] })],
+);
+
+/**
+ * Every reminder and alert sent, keyed so it is sent exactly once — across restarts, overlapping
+ * ticks and several processes: the row is claimed (INSERT OR IGNORE) before the message goes out.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    step: text("step").notNull(),
+    kind: text("kind", { enum: ["reminder", "overdue"] }).notNull(),
+    /** The deadline the alert is about: a new deadline (after rework, re-routing) alerts anew. */
+    deadlineAt: integer("deadline_at", { mode: "timestamp_ms" }).notNull(),
+    /** The reminder point (or the deadline itself for "overdue") this alert answers. */
+    dueAt: integer("due_at", { mode: "timestamp_ms" }).notNull(),
+    chatId: integer("chat_id").notNull(),
+    claimedAt: integer("claimed_at", { mode: "timestamp_ms" }).notNull(),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    /** Set when the chat refused (bot blocked or removed) and the alert went to the curators instead. */
+    failure: text("failure"),
+  },
+  (t) => [
+    uniqueIndex("notifications_once").on(t.incidentId, t.step, t.kind, t.deadlineAt, t.dueAt, t.chatId),
+  ],
 );

@@ -5,7 +5,7 @@
 import { hasRole, type Person } from "./access.js";
 import type { WorkingTime } from "./calendar/index.js";
 import type { Anchors, Regulation, StepId } from "./regulation/index.js";
-import { stepDeadline } from "./regulation/index.js";
+import { stepDeadline, stepStart } from "./regulation/index.js";
 
 export type IncidentState =
   | "registered"
@@ -185,21 +185,26 @@ const COEXECUTOR_STEPS: Partial<Record<AssignmentState, StepId[]>> = {
   accepted: ["coexecutorPart"],
 };
 
+export interface RunningDeadline extends NextDeadline {
+  /** When the step's clock started (for reminder points as shares of the step). */
+  start: Date;
+}
+
 /**
- * The deadline that comes first among the steps running now, for the card's «срок» line. A
- * co-executor organization's card (`forOrganizationId`) shows its own steps, counted from its own
- * receipt; a routed incident's "return" step runs only until the organization accepts it.
+ * The deadlines of the steps running now. A co-executor organization's view (`forOrganizationId`)
+ * shows its own steps, counted from its own receipt; a routed incident's "return" step runs only
+ * until the organization accepts it.
  */
-export function nextDeadline(
+export function runningDeadlines(
   incident: IncidentView,
   reg: Regulation,
   wt: WorkingTime,
   forOrganizationId?: number,
-): NextDeadline | undefined {
-  const lead = leadAssignment(incident);
+): RunningDeadline[] {
+  if (incident.state === "closed" || incident.state === "answered") return [];
   const own = activeAssignments(incident).find((a) => a.organizationId === forOrganizationId);
-  const coexecutor = own?.role === "coexecutor" && incident.state !== "closed" ? own : undefined;
-  const basis = coexecutor ?? lead;
+  const coexecutor = own?.role === "coexecutor" ? own : undefined;
+  const basis = coexecutor ?? leadAssignment(incident);
   const steps = coexecutor
     ? (COEXECUTOR_STEPS[coexecutor.state] ?? [])
     : incident.state === "in_work"
@@ -209,12 +214,27 @@ export function nextDeadline(
   const opts = incident.shortenedAnswerMinutes
     ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }
     : {};
-  let best: NextDeadline | undefined;
+  const running: RunningDeadline[] = [];
   for (const step of steps) {
     if (step === "return" && basis?.state !== "assigned") continue;
-    const at = stepDeadline(reg, step, anchors, wt, opts);
     const rule = reg.steps[step];
-    if (at && rule && (!best || at < best.at)) best = { step, at, clause: rule.clause };
+    const at = stepDeadline(reg, step, anchors, wt, opts);
+    const start = rule && stepStart(rule, anchors);
+    if (rule && at && start) running.push({ step, at, clause: rule.clause, start });
+  }
+  return running;
+}
+
+/** The deadline that comes first among the steps running now, for the card's «срок» line. */
+export function nextDeadline(
+  incident: IncidentView,
+  reg: Regulation,
+  wt: WorkingTime,
+  forOrganizationId?: number,
+): NextDeadline | undefined {
+  let best: NextDeadline | undefined;
+  for (const { step, at, clause } of runningDeadlines(incident, reg, wt, forOrganizationId)) {
+    if (!best || at < best.at) best = { step, at, clause };
   }
   return best;
 }

@@ -1,0 +1,53 @@
+/**
+ * When the deadline sweep must speak about an incident. Pure: given the incident, the regulation,
+ * the working time and `now`, it says which alerts are due and when to look again.
+ */
+import type { WorkingTime } from "./calendar/index.js";
+import { type IncidentView, runningDeadlines } from "./incident.js";
+import { type Actor, type Regulation, reminderMoments, type StepId } from "./regulation/index.js";
+
+export interface DueAlert {
+  step: StepId;
+  kind: "reminder" | "overdue";
+  /** The moment this alert answers: a reminder point, or the deadline itself. */
+  dueAt: Date;
+  deadline: Date;
+  clause: string;
+  actor: Actor;
+}
+
+export interface AlertPlan {
+  due: DueAlert[];
+  /** When to look at the incident again; undefined when nothing is pending. */
+  nextAt: Date | undefined;
+}
+
+/**
+ * For each running step, only the latest point that has passed is due: after a night, a weekend or
+ * a restart, one current alert per step goes out instead of every missed one. Outside working time
+ * nothing is due unless the post is significant; the plan then waits for the next working moment.
+ */
+export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingTime, now: Date): AlertPlan {
+  const due: DueAlert[] = [];
+  let nextAt: Date | undefined;
+  const later = (at: Date) => {
+    if (!nextAt || at < nextAt) nextAt = at;
+  };
+  for (const running of runningDeadlines(incident, reg, wt)) {
+    const rule = reg.steps[running.step];
+    if (!rule) continue;
+    const points = reminderMoments(reg, running.step, running.start, running.at, wt);
+    const base = { step: running.step, deadline: running.at, clause: running.clause, actor: rule.actor };
+    if (running.at <= now) {
+      due.push({ ...base, kind: "overdue", dueAt: running.at });
+      continue;
+    }
+    const passed = points.filter((p) => p <= now).at(-1);
+    if (passed) due.push({ ...base, kind: "reminder", dueAt: passed });
+    later(points.find((p) => p > now) ?? running.at);
+  }
+  if (due.length > 0 && incident.importance !== "significant" && !wt.isWorking(now)) {
+    return { due: [], nextAt: wt.nextWorkingMoment(now) };
+  }
+  return { due, nextAt };
+}

@@ -1,0 +1,36 @@
+import { schedule } from "node-cron";
+import { type SweepDeps, sweep } from "./sweep.js";
+
+export interface Jobs {
+  /** Runs one sweep now (at start, and in tests); a sweep already running is waited for, not doubled. */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The deadline sweep every minute and once at start. Ticks never overlap in this process; several
+ * processes on one database are safe too, because each alert is claimed in the ledger first.
+ */
+export function startJobs(deps: SweepDeps): Jobs {
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    running ??= sweep(deps)
+      .then((report) => {
+        if (report.incidents > 0) deps.log.debug(report, "sweep");
+      })
+      .catch((err) => deps.log.error({ err }, "sweep failed"))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const task = schedule("* * * * *", tick, { noOverlap: true, name: "deadline-sweep" });
+  void tick();
+  return {
+    tick,
+    async stop() {
+      await task.stop();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * The deadline sweep: reminders before each step's deadline to whoever must act, overdue alerts to
+ * the organization's chat and the curators. Idempotent: every alert is claimed in the ledger before
+ * it is sent, so overlapping ticks, restarts and several processes send it once.
+ */
+
+import { eq } from "drizzle-orm";
+import { type Api, GrammyError, InlineKeyboard } from "grammy";
+import type { Logger } from "pino";
+import {
+  type AlertKey,
+  claimAlert,
+  dueIncidentIds,
+  markAlertFailed,
+  markAlertSent,
+  setNextAction,
+  unsentAlerts,
+} from "../app/alerts.js";
+import { chatOfOrganization, findBoundChatByPurpose } from "../app/chats.js";
+import { type Incident, loadIncident } from "../app/incidents.js";
+import { claimNotice } from "../app/notices.js";
+import { telegramIdsWithRole } from "../app/people.js";
+import type { SlaRuntime } from "../app/sla.js";
+import { cb } from "../bot/callback-data.js";
+import { syncCards } from "../bot/cards.js";
+import { notifyAdmins } from "../bot/delivery.js";
+import { t } from "../bot/texts.js";
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/client.js";
+import { people } from "../db/schema.js";
+import { leadAssignment } from "../domain/incident.js";
+import { type DueAlert, planAlerts } from "../domain/reminders.js";
+import { formatDeadline, formatRemaining } from "../domain/time-format.js";
+
+export interface SweepDeps {
+  db: Db;
+  api: Api;
+  sla: SlaRuntime;
+  clock: Clock;
+  log: Logger;
+  config: { adminIds: number[] };
+}
+
+export interface SweepReport {
+  incidents: number;
+  sent: number;
+}
+
+const BATCH = 500;
+/** A claim older than this without a send is taken as a crash between the two. */
+const STALE_CLAIM_MS = 2 * 60_000;
+
+interface Outgoing {
+  ledgerId: number;
+  incident: Incident;
+  alert: DueAlert;
+}
+
+export async function sweep(deps: SweepDeps): Promise<SweepReport> {
+  const { db, sla, clock } = deps;
+  const now = clock.now();
+  const outbox = new Map<number, Outgoing[]>();
+  const overdue = new Set<number>();
+  const ids = dueIncidentIds(db, now, BATCH);
+  for (const id of ids) {
+    const incident = loadIncident(db, id);
+    if (!incident) continue;
+    const plan = planAlerts(incident, sla.regulation, sla.workingTime, now);
+    for (const alert of plan.due) {
+      if (alert.kind === "overdue") overdue.add(id);
+      for (const chatId of recipients(db, incident, alert)) {
+        const key: AlertKey = {
+          incidentId: id,
+          step: alert.step,
+          kind: alert.kind,
+          deadlineAt: alert.deadline,
+          dueAt: alert.dueAt,
+          chatId,
+        };
+        const ledgerId = claimAlert(db, key, now);
+        if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert });
+      }
+    }
+    setNextAction(db, id, plan.nextAt ?? null);
+  }
+  requeueUnsent(deps, outbox, new Date(now.getTime() - STALE_CLAIM_MS));
+  let sent = 0;
+  for (const [chatId, items] of outbox) sent += await deliver(deps, chatId, items);
+  for (const id of overdue) {
+    const incident = loadIncident(db, id);
+    if (incident) await syncCards(deps, incident);
+  }
+  return { incidents: ids.length, sent };
+}
+
+function queue(outbox: Map<number, Outgoing[]>, chatId: number, item: Outgoing): void {
+  const list = outbox.get(chatId) ?? [];
+  list.push(item);
+  outbox.set(chatId, list);
+}
+
+function requeueUnsent(deps: SweepDeps, outbox: Map<number, Outgoing[]>, claimedBefore: Date): void {
+  for (const row of unsentAlerts(deps.db, claimedBefore)) {
+    const incident = loadIncident(deps.db, row.incidentId);
+    const rule = deps.sla.regulation.steps[row.step as DueAlert["step"]];
+    if (!incident || !rule) continue;
+    const alert: DueAlert = {
+      step: row.step as DueAlert["step"],
+      kind: row.kind,
+      dueAt: row.dueAt,
+      deadline: row.deadlineAt,
+      clause: rule.clause,
+      actor: rule.actor,
+    };
+    queue(outbox, row.chatId, { ledgerId: row.id, incident, alert });
+  }
+}
+
+/**
+ * Who must hear: curators' steps go to the curators' chat; executors' steps to the organization's
+ * chat and the executor holding the post; an overdue alert also to the curators.
+ */
+function recipients(db: Db, incident: Incident, alert: DueAlert): number[] {
+  const chats = new Set<number>();
+  const curators = () => {
+    const chat = findBoundChatByPurpose(db, "curators");
+    for (const id of chat !== undefined ? [chat] : telegramIdsWithRole(db, "curator")) chats.add(id);
+  };
+  if (alert.actor === "curator") curators();
+  else {
+    const lead = leadAssignment(incident);
+    const chat = lead && chatOfOrganization(db, lead.organizationId);
+    if (chat !== undefined && chat !== null) chats.add(chat);
+    const holder = incident.row.holderId;
+    const holderChat = holder
+      ? db.select({ id: people.telegramId }).from(people).where(eq(people.id, holder)).get()?.id
+      : undefined;
+    if (holderChat !== undefined) chats.add(holderChat);
+    if (chats.size === 0 || alert.kind === "overdue") curators();
+  }
+  return [...chats];
+}
+
+function alertLine(deps: SweepDeps, item: Outgoing): string {
+  const { sla, clock } = deps;
+  const { alert, incident } = item;
+  const deadline = formatDeadline(alert.deadline, sla.timezone);
+  const left = formatRemaining(sla.workingTime, alert.deadline, clock.now());
+  return alert.kind === "overdue"
+    ? t.alert.overdue(incident.id, t.step[alert.step], deadline, alert.clause, left)
+    : t.alert.reminder(incident.id, t.step[alert.step], deadline, alert.clause, left);
+}
+
+/** One message per chat per tick: a single alert, or a digest when several are due at once. */
+async function deliver(deps: SweepDeps, chatId: number, items: Outgoing[]): Promise<number> {
+  const lines = items.map((item) => alertLine(deps, item));
+  const text =
+    items.length === 1 ? (lines[0] ?? "") : [t.alert.digestTitle, ...lines.map((l) => `• ${l}`)].join("\n\n");
+  const keyboard = new InlineKeyboard();
+  for (const id of new Set(items.map((i) => i.incident.id)))
+    keyboard.text(t.alert.open(id), cb("inc.show", id)).row();
+  const now = deps.clock.now();
+  try {
+    await deps.api.sendMessage(chatId, text, {
+      reply_markup: keyboard,
+      link_preview_options: { is_disabled: true },
+    });
+    for (const item of items) markAlertSent(deps.db, item.ledgerId, now);
+    return 1;
+  } catch (error) {
+    if (!(error instanceof GrammyError) || (error.error_code !== 403 && error.error_code !== 400))
+      throw error;
+    for (const item of items) markAlertFailed(deps.db, item.ledgerId, error.description, now);
+    deps.log.warn({ chatId, error: error.description }, "alert not delivered; the curators get it instead");
+    await fallBackToCurators(deps, chatId, text);
+    return 0;
+  }
+}
+
+/** A chat that refuses (bot blocked or removed): the curators get the alert, the admins hear once. */
+async function fallBackToCurators(deps: SweepDeps, chatId: number, text: string): Promise<void> {
+  const curatorsChat = findBoundChatByPurpose(deps.db, "curators");
+  const targets = (
+    curatorsChat !== undefined ? [curatorsChat] : telegramIdsWithRole(deps.db, "curator")
+  ).filter((id) => id !== chatId);
+  for (const target of targets) {
+    await deps.api
+      .sendMessage(target, t.alert.undelivered(text))
+      .catch((err) => deps.log.warn({ err }, "fallback failed"));
+  }
+  if (claimNotice(deps.db, `chat-unreachable:${chatId}`, deps.clock.now())) {
+    await notifyAdmins(deps, t.alert.chatUnreachable(chatId));
+  }
+}

@@ -1,0 +1,179 @@
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { claimAlert } from "../../src/app/alerts.js";
+import { registerIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import type { Importance } from "../../src/domain/incident.js";
+import { parseSourceLink } from "../../src/domain/source-link.js";
+import { sweep } from "../../src/jobs/sweep.js";
+import { Harness } from "../support/bot-harness.js";
+import { OFFICE, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+
+const ADMIN = 1001;
+let h: Harness;
+afterEach(() => h.close());
+
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (UTC+5), Orenburg preset. */
+const TUESDAY_10 = "2026-11-24T05:00:00Z";
+
+async function office(now = TUESDAY_10): Promise<{ health: number }> {
+  h = await Harness.start({ now, adminIds: [ADMIN] });
+  h.seedPerson(ADMIN, "Анна", ["admin"]);
+  return seedOffice(h);
+}
+
+function tick() {
+  return sweep({
+    db: h.db,
+    api: h.bot.api,
+    sla: h.sla,
+    clock: h.clock,
+    log: pino({ level: "silent" }),
+    config: { adminIds: [ADMIN] },
+  });
+}
+
+function register(importance: Importance = "normal", n = 1): number {
+  const link = parseSourceLink(`https://vk.com/wall-1_${n}`);
+  if (!link.ok) throw new Error("bad link");
+  const result = registerIncident(h.db, {
+    link: link.url,
+    linkKey: link.key,
+    network: link.network,
+    text: "Нет света в подъезде.",
+    author: null,
+    topic: null,
+    place: null,
+    importance,
+    postedAt: null,
+    repeatOfId: null,
+    actorId: findPerson(h.db, OFFICE.curator)?.id ?? 0,
+    now: h.clock.now(),
+  });
+  if (!result.ok) throw new Error("duplicate");
+  return result.incident.id;
+}
+
+const alertsIn = (chatId: number) => h.texts(chatId).filter((text) => /^(⏰|❗|Сроки)/.test(text));
+const at = (iso: string) => h.clock.set(iso);
+
+describe("deadline sweep", () => {
+  it("Orenburg: reminds the curators 10 minutes before the routing deadline, then alerts once when it passes", async () => {
+    await office();
+    register();
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat)).toEqual([]);
+
+    at("2026-11-24T05:20:00Z"); // 10:20 local: 10 working minutes before 10:30 (p.6)
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat)).toEqual([
+      "⏰ Сообщение № 1: направить исполнителю до 24.11.2026 10:30 (п. 6 регламента) — осталось 10 мин рабочего времени.",
+    ]);
+
+    at("2026-11-24T05:31:00Z");
+    await tick();
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat).slice(1)).toEqual([
+      "❗ Сообщение № 1: срок «направить исполнителю» истёк 24.11.2026 10:30 (п. 6 регламента) — просрочено на 1 мин рабочего времени.",
+    ]);
+  });
+
+  it("two overlapping ticks send each alert exactly once", async () => {
+    await office();
+    register();
+    at("2026-11-24T05:20:00Z");
+    await Promise.all([tick(), tick(), tick()]);
+    expect(alertsIn(OFFICE.curatorsChat)).toHaveLength(1);
+  });
+
+  it("nobody is pinged at night: after downtime one current alert per step comes at 09:00, as one digest", async () => {
+    await office();
+    register("normal", 1);
+    register("normal", 2);
+    at("2026-11-24T15:00:00Z"); // 20:00 local, both routing deadlines long past
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat)).toEqual([]);
+
+    at("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    await tick();
+    const [digest, ...rest] = alertsIn(OFFICE.curatorsChat);
+    expect(rest).toEqual([]);
+    // Routing was due Tuesday 10:30: overdue by 2 h 30 min + 4 h of Tuesday's working time. Of the
+    // answer's reminder points (50 % = Tuesday 15:30, 80 % = Wednesday 09:12, 1 h before = 10:00) only
+    // the latest passed one is sent, not every missed one.
+    expect(digest?.split("\n\n")).toEqual([
+      "Сроки по сообщениям:",
+      "• ❗ Сообщение № 1: срок «направить исполнителю» истёк 24.11.2026 10:30 (п. 6 регламента) — просрочено на 6 ч 30 мин рабочего времени.",
+      "• ⏰ Сообщение № 1: разместить ответ до 25.11.2026 11:00 (п. 8 регламента) — осталось 2 ч рабочего времени.",
+      "• ❗ Сообщение № 2: срок «направить исполнителю» истёк 24.11.2026 10:30 (п. 6 регламента) — просрочено на 6 ч 30 мин рабочего времени.",
+      "• ⏰ Сообщение № 2: разместить ответ до 25.11.2026 11:00 (п. 8 регламента) — осталось 2 ч рабочего времени.",
+    ]);
+  });
+
+  it("a significant post is not held back at night", async () => {
+    await office("2026-11-24T15:00:00Z"); // registered at 20:00 local
+    register("significant");
+    at("2026-11-25T04:20:00Z"); // 09:20 local: the routing clock started at 09:00
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat)).toHaveLength(1);
+    at("2026-11-25T04:31:00Z");
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat)).toHaveLength(2);
+  });
+
+  it("an executor's step goes to the organization's chat and the executor; overdue also to the curators", async () => {
+    const { health } = await office();
+    await seedIncidentInWork(h, health);
+    // Orenburg p.9: the draft is due 4 working hours before the 9-hour answer: 16:00 local.
+    at("2026-11-24T11:01:00Z");
+    await tick();
+    const expected =
+      "❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк 24.11.2026 16:00 (п. 9 регламента) — просрочено на 1 мин рабочего времени.";
+    // The organization and the executor also get the answer's 50 % reminder, in the same digest.
+    expect(alertsIn(OFFICE.healthChat)[0]).toContain(expected);
+    expect(alertsIn(OFFICE.executor)[0]).toContain(expected);
+    expect(alertsIn(OFFICE.curatorsChat)).toEqual([expected]);
+    expect(h.fake.messages(OFFICE.healthChat).some((m) => /Срок: .*просрочено/.test(m.text ?? ""))).toBe(
+      true,
+    );
+  });
+
+  it("a chat that refuses: the curators get the alert and the admins are told once", async () => {
+    const { health } = await office();
+    await seedIncidentInWork(h, health);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the group chat" },
+      { match: (params) => params.chat_id === OFFICE.healthChat, times: 5 },
+    );
+    at("2026-11-24T11:01:00Z");
+    await tick();
+    expect(
+      h.texts(OFFICE.curatorsChat).some((text) => text.startsWith("Не удалось доставить в рабочий чат")),
+    ).toBe(true);
+    expect(h.texts(ADMIN).filter((text) => text.includes(String(OFFICE.healthChat)))).toHaveLength(1);
+  });
+
+  it("an alert claimed by a process that died before sending goes out on a later tick", async () => {
+    await office();
+    const id = register();
+    claimAlert(
+      h.db,
+      {
+        incidentId: id,
+        step: "routing",
+        kind: "reminder",
+        deadlineAt: new Date("2026-11-24T05:30:00Z"),
+        dueAt: new Date("2026-11-24T05:20:00Z"),
+        chatId: OFFICE.curatorsChat,
+      },
+      new Date("2026-11-24T05:20:00Z"),
+    );
+    at("2026-11-24T05:21:00Z");
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat)).toEqual([]);
+    at("2026-11-24T05:23:00Z");
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat)).toHaveLength(1);
+  });
+});
