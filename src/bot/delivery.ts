@@ -37,7 +37,12 @@ export function splitMessage(text: string, limit = MESSAGE_LIMIT): string[] {
 }
 
 /** Sends a text (split if long); a chat that refuses is logged, never thrown: the change is already made. */
-export async function sendLong(deps: AppDeps, api: Api, chatId: number, text: string): Promise<boolean> {
+export async function sendLong(
+  deps: Pick<AppDeps, "log">,
+  api: Api,
+  chatId: number,
+  text: string,
+): Promise<boolean> {
   try {
     for (const part of splitMessage(text)) {
       await api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true } });
@@ -51,7 +56,11 @@ export async function sendLong(deps: AppDeps, api: Api, chatId: number, text: st
 }
 
 /** The curators' chat, or each curator privately when no chat is bound. */
-export async function notifyCurators(deps: AppDeps, api: Api, text: string): Promise<void> {
+export async function notifyCurators(
+  deps: Pick<AppDeps, "db" | "log">,
+  api: Api,
+  text: string,
+): Promise<void> {
   const chat = findBoundChatByPurpose(deps.db, "curators");
   const targets = chat !== undefined ? [chat] : telegramIdsWithRole(deps.db, "curator");
   for (const chatId of targets) await sendLong(deps, api, chatId, text);

@@ -221,6 +221,17 @@ export const t = {
     publishSelf: "Опубликую сам",
   },
 
+  surge: (
+    field: "topic" | "place",
+    value: string,
+    posts: number,
+    hours: number,
+    ids: number[],
+    clause: string,
+  ) =>
+    `⚠️ Всплеск: ${posts} сообщений за ${hours} ч ${field === "topic" ? "на тему" : "о месте"} «${value}» ` +
+    `(${clause} регламента): ${ids.map((id) => `№ ${id}`).join(", ")}.`,
+
   alert: {
     reminder: (id: number, what: string, deadline: string, clause: string, left: string) =>
       `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${left}.`,

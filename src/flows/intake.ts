@@ -7,6 +7,7 @@ import { markBlocked, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
+import { announceSurge } from "../bot/surge.js";
 import { ti } from "../bot/texts-intake.js";
 import type { Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
@@ -75,6 +76,7 @@ export async function registerAndAnnounce(
   deps.log.info({ incidentId: incident.id, importance: draft.importance }, "incident registered");
   await syncCards(deps, incident, [{ chatId, audience: { kind: "curators" } }]);
   if (incident.row.importance === "significant") await tellHeads(deps, incident);
+  await announceSurge(deps, incident);
   return { ok: true, id: incident.id };
 }
 
