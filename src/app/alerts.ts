@@ -22,7 +22,7 @@ export function setNextAction(db: Db, incidentId: number, at: Date | null): void
 export interface AlertKey {
   incidentId: number;
   step: string;
-  kind: "reminder" | "overdue";
+  kind: "reminder" | "overdue" | "escalation";
   deadlineAt: Date;
   dueAt: Date;
   chatId: number;

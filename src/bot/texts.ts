@@ -237,6 +237,16 @@ export const t = {
       `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${left}.`,
     overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>
       `❗ Сообщение № ${id}: срок «${what}» истёк ${deadline} (${clause} регламента) — ${late}.`,
+    escalation: (
+      id: number,
+      what: string,
+      deadline: string,
+      clause: string,
+      late: string,
+      holder: string | null,
+    ) =>
+      `‼️ Нарушение регламента: сообщение № ${id}${holder ? ` (${holder})` : ""} — «${what}» ` +
+      `до ${deadline} (${clause}), ${late}. Требуется вмешательство.`,
     digestTitle: "Сроки по сообщениям:",
     open: (id: number) => `Открыть № ${id}`,
     undelivered: (text: string) =>

@@ -351,7 +351,7 @@ export const notifications = sqliteTable(
       .notNull()
       .references(() => incidents.id),
     step: text("step").notNull(),
-    kind: text("kind", { enum: ["reminder", "overdue"] }).notNull(),
+    kind: text("kind", { enum: ["reminder", "overdue", "escalation"] }).notNull(),
     /** The deadline the alert is about: a new deadline (after rework, re-routing) alerts anew. */
     deadlineAt: integer("deadline_at", { mode: "timestamp_ms" }).notNull(),
     /** The reminder point (or the deadline itself for "overdue") this alert answers. */

@@ -8,7 +8,9 @@ import { type Actor, type Regulation, reminderMoments, type StepId } from "./reg
 
 export interface DueAlert {
   step: StepId;
-  kind: "reminder" | "overdue";
+  kind: "reminder" | "overdue" | "escalation";
+  /** For an escalation: who hears it. */
+  to?: "curators" | "heads";
   /** The moment this alert answers: a reminder point, or the deadline itself. */
   dueAt: Date;
   deadline: Date;
@@ -40,6 +42,14 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
     const base = { step: running.step, deadline: running.at, clause: running.clause, actor: rule.actor };
     if (running.at <= now) {
       due.push({ ...base, kind: "overdue", dueAt: running.at });
+      const levels = reg.escalation.levels.map((level) => ({
+        ...level,
+        at: wt.addWorkingMinutes(running.at, level.afterWorkingMinutes),
+      }));
+      const reached = levels.filter((level) => level.at <= now).at(-1);
+      if (reached) due.push({ ...base, kind: "escalation", dueAt: reached.at, to: reached.to });
+      const next = levels.find((level) => level.at > now);
+      if (next) later(next.at);
       continue;
     }
     const passed = points.filter((p) => p <= now).at(-1);

@@ -47,6 +47,7 @@ export interface SweepReport {
 }
 
 const BATCH = 500;
+const KIND_ORDER: Record<DueAlert["kind"], number> = { escalation: 0, overdue: 1, reminder: 2 };
 /** A claim older than this without a send is taken as a crash between the two. */
 const STALE_CLAIM_MS = 2 * 60_000;
 
@@ -66,9 +67,13 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     const incident = loadIncident(db, id);
     if (!incident) continue;
     const plan = planAlerts(incident, sla.regulation, sla.workingTime, now);
-    for (const alert of plan.due) {
+    // An escalation says all an overdue alert would, louder: a chat that gets one skips the other.
+    const escalated = new Set<string>();
+    for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
       if (alert.kind === "overdue") overdue.add(id);
       for (const chatId of recipients(db, incident, alert)) {
+        if (alert.kind === "escalation") escalated.add(`${chatId}:${alert.step}`);
+        else if (alert.kind === "overdue" && escalated.has(`${chatId}:${alert.step}`)) continue;
         const key: AlertKey = {
           incidentId: id,
           step: alert.step,
@@ -126,7 +131,10 @@ function recipients(db: Db, incident: Incident, alert: DueAlert): number[] {
     const chat = findBoundChatByPurpose(db, "curators");
     for (const id of chat !== undefined ? [chat] : telegramIdsWithRole(db, "curator")) chats.add(id);
   };
-  if (alert.actor === "curator") curators();
+  if (alert.kind === "escalation") {
+    if (alert.to === "heads") for (const id of telegramIdsWithRole(db, "head")) chats.add(id);
+    else curators();
+  } else if (alert.actor === "curator") curators();
   else {
     const lead = leadAssignment(incident);
     const chat = lead && chatOfOrganization(db, lead.organizationId);
@@ -146,9 +154,14 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   const { alert, incident } = item;
   const deadline = formatDeadline(alert.deadline, sla.timezone);
   const left = formatRemaining(sla.workingTime, alert.deadline, clock.now());
-  return alert.kind === "overdue"
-    ? t.alert.overdue(incident.id, t.step[alert.step], deadline, alert.clause, left)
-    : t.alert.reminder(incident.id, t.step[alert.step], deadline, alert.clause, left);
+  const what = t.step[alert.step];
+  if (alert.kind === "reminder") return t.alert.reminder(incident.id, what, deadline, alert.clause, left);
+  const lead = leadAssignment(incident);
+  const holder =
+    incident.assignments.find((a) => a.organizationId === lead?.organizationId)?.organizationName ?? null;
+  return alert.kind === "escalation"
+    ? t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder)
+    : t.alert.overdue(incident.id, what, deadline, alert.clause, left);
 }
 
 /** One message per chat per tick: a single alert, or a digest when several are due at once. */

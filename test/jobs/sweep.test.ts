@@ -54,7 +54,7 @@ function register(importance: Importance = "normal", n = 1): number {
   return result.incident.id;
 }
 
-const alertsIn = (chatId: number) => h.texts(chatId).filter((text) => /^(⏰|❗|Сроки)/.test(text));
+const alertsIn = (chatId: number) => h.texts(chatId).filter((text) => /^(⏰|❗|‼️|Сроки)/.test(text));
 const at = (iso: string) => h.clock.set(iso);
 
 describe("deadline sweep", () => {
@@ -101,11 +101,12 @@ describe("deadline sweep", () => {
     // Routing was due Tuesday 10:30: overdue by 2 h 30 min + 4 h of Tuesday's working time. Of the
     // answer's reminder points (50 % = Tuesday 15:30, 80 % = Wednesday 09:12, 1 h before = 10:00) only
     // the latest passed one is sent, not every missed one.
+    // More than 2 working hours late, the routing is escalated to the curators (the preset's first level).
     expect(digest?.split("\n\n")).toEqual([
       "Сроки по сообщениям:",
-      "• ❗ Сообщение № 1: срок «направить исполнителю» истёк 24.11.2026 10:30 (п. 6 регламента) — просрочено на 6 ч 30 мин рабочего времени.",
+      "• ‼️ Нарушение регламента: сообщение № 1 — «направить исполнителю» до 24.11.2026 10:30 (п. 6), просрочено на 6 ч 30 мин рабочего времени. Требуется вмешательство.",
       "• ⏰ Сообщение № 1: разместить ответ до 25.11.2026 11:00 (п. 8 регламента) — осталось 2 ч рабочего времени.",
-      "• ❗ Сообщение № 2: срок «направить исполнителю» истёк 24.11.2026 10:30 (п. 6 регламента) — просрочено на 6 ч 30 мин рабочего времени.",
+      "• ‼️ Нарушение регламента: сообщение № 2 — «направить исполнителю» до 24.11.2026 10:30 (п. 6), просрочено на 6 ч 30 мин рабочего времени. Требуется вмешательство.",
       "• ⏰ Сообщение № 2: разместить ответ до 25.11.2026 11:00 (п. 8 регламента) — осталось 2 ч рабочего времени.",
     ]);
   });
@@ -152,6 +153,25 @@ describe("deadline sweep", () => {
       h.texts(OFFICE.curatorsChat).some((text) => text.startsWith("Не удалось доставить в рабочий чат")),
     ).toBe(true);
     expect(h.texts(ADMIN).filter((text) => text.includes(String(OFFICE.healthChat)))).toHaveLength(1);
+  });
+
+  it("escalates by the preset's ladder: the curators after 2 working hours late, the head after a working day", async () => {
+    await office();
+    register();
+    at("2026-11-24T05:31:00Z");
+    await tick();
+    at("2026-11-24T07:31:00Z"); // 12:31: 2 h 1 min of working time past 10:30
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat).at(-1)).toMatch(
+      /^‼️ Нарушение регламента: сообщение № 1 .* просрочено на 2 ч 1 мин/,
+    );
+    expect(alertsIn(OFFICE.head)).toEqual([]);
+    at("2026-11-25T05:31:00Z"); // Wednesday 10:31: 8 h 1 min late
+    await tick();
+    expect(alertsIn(OFFICE.head)).toHaveLength(1);
+    expect(alertsIn(OFFICE.head)[0]).toMatch(
+      /^‼️ Нарушение регламента: сообщение № 1 — «направить исполнителю»/,
+    );
   });
 
   it("an alert claimed by a process that died before sending goes out on a later tick", async () => {

@@ -160,6 +160,22 @@ export const regulationSchema = z.strictObject({
   }),
   repeatWindow: z.strictObject({ days: positive, clause, note }),
   surge: z.strictObject({ posts: positive, windowHours: positive, clause, note }),
+  /**
+   * Who hears when a deadline is long past: each level after so many working minutes of delay.
+   * Optional for region presets; the built-in ones set product defaults.
+   */
+  escalation: z
+    .strictObject({
+      levels: z.array(
+        z.strictObject({
+          afterWorkingMinutes: positive,
+          to: z.enum(["curators", "heads"], { error: "expected curators or heads" }),
+        }),
+      ),
+      clause,
+      note,
+    })
+    .default({ levels: [], clause: "—" }),
 });
 
 export type StepId = (typeof STEP_IDS)[number];
