@@ -81,7 +81,7 @@ export function renderCard(
       );
     }
     const answer = answerDeadline(incident, sla.regulation, wt);
-    if (answer && next?.step !== "answer")
+    if (answer && next?.at.getTime() !== answer.getTime())
       lines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, sla.timezone)}`);
   }
   const text = trimmed(lines.join("\n"), TEXT_LIMIT).text;

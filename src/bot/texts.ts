@@ -232,6 +232,15 @@ export const t = {
     `⚠️ Всплеск: ${posts} сообщений за ${hours} ч ${field === "topic" ? "на тему" : "о месте"} «${value}» ` +
     `(${clause} регламента): ${ids.map((id) => `№ ${id}`).join(", ")}.`,
 
+  digest: {
+    title: (day: string, open: number) => `Доброе утро! ${day}: открытых сообщений — ${open}.`,
+    line: (id: number, what: string, deadline: string, left: string) =>
+      `№ ${id} — ${what} до ${deadline} (${left})`,
+    lineNoDeadline: (id: number, state: string) => `№ ${id} — ${state}`,
+    more: (n: number) => `…и ещё ${n}: /list`,
+    yesterdayOverdue: (ids: number[]) => `Вчера просрочены: ${ids.map((id) => `№ ${id}`).join(", ")}.`,
+  },
+
   alert: {
     reminder: (id: number, what: string, deadline: string, clause: string, left: string) =>
       `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${left}.`,
@@ -248,6 +257,9 @@ export const t = {
       `‼️ Нарушение регламента: сообщение № ${id}${holder ? ` (${holder})` : ""} — «${what}» ` +
       `до ${deadline} (${clause}), ${late}. Требуется вмешательство.`,
     digestTitle: "Сроки по сообщениям:",
+    abandonedDraft: (id: number) =>
+      `Вы начали готовить ответ по сообщению № ${id} и не закончили. Черновик сохранён: ` +
+      "нажмите «Подготовить ответ» на карточке и выберите «Продолжить черновик».",
     open: (id: number) => `Открыть № ${id}`,
     undelivered: (text: string) =>
       `Не удалось доставить в рабочий чат (бот удалён или заблокирован):\n\n${text}`,

@@ -205,11 +205,14 @@ export function runningDeadlines(
   const own = activeAssignments(incident).find((a) => a.organizationId === forOrganizationId);
   const coexecutor = own?.role === "coexecutor" ? own : undefined;
   const basis = coexecutor ?? leadAssignment(incident);
-  const steps = coexecutor
-    ? (COEXECUTOR_STEPS[coexecutor.state] ?? [])
-    : incident.state === "in_work"
-      ? inWorkSteps(incident)
-      : (RUNNING_STEPS[incident.state] ?? []);
+  const steps = afterInterim(
+    incident,
+    coexecutor
+      ? (COEXECUTOR_STEPS[coexecutor.state] ?? [])
+      : incident.state === "in_work"
+        ? inWorkSteps(incident)
+        : (RUNNING_STEPS[incident.state] ?? []),
+  );
   const anchors = anchorsOf(incident, basis);
   const opts = incident.shortenedAnswerMinutes
     ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }
@@ -244,5 +247,16 @@ export function answerDeadline(incident: IncidentView, reg: Regulation, wt: Work
   const opts = incident.shortenedAnswerMinutes
     ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }
     : {};
-  return stepDeadline(reg, "answer", anchorsOf(incident, leadAssignment(incident)), wt, opts);
+  const step = incident.answer?.interimPublishedAt ? "finalAfterInterim" : "answer";
+  return stepDeadline(reg, step, anchorsOf(incident, leadAssignment(incident)), wt, opts);
+}
+
+/**
+ * Once an interim answer is out, the final answer runs on its own clock (Orenburg p.13, Georgievsk
+ * p.15): the first answer's deadline and the first draft's no longer apply.
+ */
+function afterInterim(incident: IncidentView, steps: StepId[]): StepId[] {
+  if (!incident.answer?.interimPublishedAt) return steps;
+  const kept = steps.filter((step) => step !== "answer" && step !== "draft");
+  return kept.includes("finalAfterInterim") ? kept : [...kept, "finalAfterInterim"];
 }

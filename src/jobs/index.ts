@@ -1,4 +1,6 @@
 import { schedule } from "node-cron";
+import { remindAbandonedDrafts } from "./abandoned-drafts.js";
+import { morningDigests } from "./digest.js";
 import { type SweepDeps, sweep } from "./sweep.js";
 
 export interface Jobs {
@@ -15,8 +17,10 @@ export function startJobs(deps: SweepDeps): Jobs {
   let running: Promise<void> | undefined;
   const tick = () => {
     running ??= sweep(deps)
-      .then((report) => {
+      .then(async (report) => {
         if (report.incidents > 0) deps.log.debug(report, "sweep");
+        await morningDigests(deps);
+        await remindAbandonedDrafts(deps);
       })
       .catch((err) => deps.log.error({ err }, "sweep failed"))
       .finally(() => {

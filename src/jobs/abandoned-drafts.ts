@@ -1,0 +1,34 @@
+/**
+ * A draft dialogue noticed only on the next update cannot time out by itself: this sweep reminds
+ * the executor of a draft left unfinished (the partial draft is kept), once per pause.
+ */
+import { eq, lt } from "drizzle-orm";
+import { loadIncident } from "../app/incidents.js";
+import { claimNotice } from "../app/notices.js";
+import { sendLong } from "../bot/delivery.js";
+import { t } from "../bot/texts.js";
+import { draftWork, people } from "../db/schema.js";
+import type { SweepDeps } from "./sweep.js";
+
+export const ABANDONED_AFTER_MS = 30 * 60_000;
+
+export async function remindAbandonedDrafts(deps: SweepDeps): Promise<number> {
+  const { db, clock, sla } = deps;
+  const now = clock.now();
+  if (!sla.workingTime.isWorking(now)) return 0;
+  const stale = db
+    .select({ work: draftWork, telegramId: people.telegramId })
+    .from(draftWork)
+    .innerJoin(people, eq(people.id, draftWork.personId))
+    .where(lt(draftWork.updatedAt, new Date(now.getTime() - ABANDONED_AFTER_MS)))
+    .all();
+  let sent = 0;
+  for (const { work, telegramId } of stale) {
+    const incident = loadIncident(db, work.incidentId);
+    if (!incident || (incident.state !== "in_work" && incident.state !== "awaiting_final")) continue;
+    const key = `draft-work:${work.incidentId}:${work.personId}:${work.updatedAt.getTime()}`;
+    if (!claimNotice(db, key, now)) continue;
+    if (await sendLong(deps, deps.api, telegramId, t.alert.abandonedDraft(work.incidentId))) sent++;
+  }
+  return sent;
+}

@@ -1,0 +1,76 @@
+/**
+ * Morning digest to each organization's work chat at the start of every working day: its open
+ * incidents with the nearest deadlines and yesterday's overdue ones. Once per chat per day.
+ */
+import { TZDate } from "@date-fns/tz";
+import { addDays, startOfDay } from "date-fns";
+import { and, eq, gte, inArray, lt } from "drizzle-orm";
+import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
+import { claimNotice } from "../app/notices.js";
+import { sendLong } from "../bot/delivery.js";
+import { t } from "../bot/texts.js";
+import { assignments, boundChats, notifications } from "../db/schema.js";
+import { nextDeadline } from "../domain/incident.js";
+import { formatDeadline, formatRemaining } from "../domain/time-format.js";
+import type { SweepDeps } from "./sweep.js";
+
+const MAX_LINES = 30;
+
+export async function morningDigests(deps: SweepDeps): Promise<number> {
+  const { db, sla, clock } = deps;
+  const now = clock.now();
+  const wt = sla.workingTime;
+  if (!wt.isWorking(now)) return 0;
+  const today = startOfDay(new TZDate(now.getTime(), sla.timezone));
+  const yesterday = addDays(today, -1);
+  const day = formatDeadline(now, sla.timezone).slice(0, 10);
+  let sent = 0;
+  const chats = db.select().from(boundChats).where(eq(boundChats.purpose, "organization")).all();
+  for (const chat of chats) {
+    if (chat.organizationId === null || !claimNotice(db, `morning:${chat.chatId}:${day}`, now)) continue;
+    const open = openIncidents(db, { organizationIds: [chat.organizationId] })
+      .map((row) => loadIncident(db, row.id))
+      .filter((incident): incident is Incident => incident !== undefined)
+      .map((incident) => ({
+        incident,
+        next: nextDeadline(incident, sla.regulation, wt, chat.organizationId ?? undefined),
+      }))
+      .sort((a, b) => (a.next?.at.getTime() ?? Infinity) - (b.next?.at.getTime() ?? Infinity));
+    const lateIds = db
+      .selectDistinct({ id: notifications.incidentId })
+      .from(notifications)
+      .innerJoin(assignments, eq(assignments.incidentId, notifications.incidentId))
+      .where(
+        and(
+          eq(notifications.kind, "overdue"),
+          eq(assignments.organizationId, chat.organizationId),
+          gte(notifications.claimedAt, new Date(yesterday.getTime())),
+          lt(notifications.claimedAt, new Date(today.getTime())),
+          inArray(notifications.chatId, [chat.chatId]),
+        ),
+      )
+      .all()
+      .map((r) => r.id);
+    if (open.length === 0 && lateIds.length === 0) continue;
+    const lines = open
+      .slice(0, MAX_LINES)
+      .map(({ incident, next }) =>
+        next
+          ? t.digest.line(
+              incident.id,
+              t.step[next.step],
+              formatDeadline(next.at, sla.timezone),
+              formatRemaining(wt, next.at, now),
+            )
+          : t.digest.lineNoDeadline(incident.id, t.state[incident.row.state]),
+      );
+    const text = [
+      t.digest.title(day, open.length),
+      ...lines,
+      ...(open.length > MAX_LINES ? [t.digest.more(open.length - MAX_LINES)] : []),
+      ...(lateIds.length > 0 ? ["", t.digest.yesterdayOverdue(lateIds)] : []),
+    ].join("\n");
+    if (await sendLong(deps, deps.api, chat.chatId, text)) sent++;
+  }
+  return sent;
+}

@@ -1,0 +1,70 @@
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { saveDraftWork } from "../../src/app/answers.js";
+import { findPerson } from "../../src/app/people.js";
+import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
+import { morningDigests } from "../../src/jobs/digest.js";
+import { sweep } from "../../src/jobs/sweep.js";
+import { Harness } from "../support/bot-harness.js";
+import { OFFICE, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+
+let h: Harness;
+afterEach(() => h.close());
+
+const deps = () => ({
+  db: h.db,
+  api: h.bot.api,
+  sla: h.sla,
+  clock: h.clock,
+  log: pino({ level: "silent" }),
+  config: { adminIds: [] },
+});
+
+describe("morning digest", () => {
+  it("at the start of the working day each organization's chat gets its open posts and yesterday's overdue, once", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    h.clock.set("2026-11-24T11:05:00Z"); // 16:05: both drafts are overdue (p.9)
+    await sweep(deps());
+
+    h.clock.set("2026-11-24T18:00:00Z"); // 23:00: no digest at night
+    expect(await morningDigests(deps())).toBe(0);
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    expect(await morningDigests(deps())).toBe(1);
+    expect(await morningDigests(deps())).toBe(0);
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      [
+        "Доброе утро! 25.11.2026: открытых сообщений — 2.",
+        "№ 1 — прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
+        "№ 2 — прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
+        "",
+        "Вчера просрочены: № 1, № 2.",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("abandoned drafts", () => {
+  it("an executor who left a draft unfinished is reminded once after 30 minutes, in working time", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    const personId = findPerson(h.db, OFFICE.executor)?.id ?? 0;
+    saveDraftWork(h.db, {
+      incidentId: id,
+      personId,
+      content: { text: "Здравствуйте! Снег" },
+      now: h.clock.now(),
+    });
+    h.clock.advance(20 * 60_000);
+    expect(await remindAbandonedDrafts(deps())).toBe(0);
+    h.clock.advance(15 * 60_000);
+    expect(await remindAbandonedDrafts(deps())).toBe(1);
+    expect(await remindAbandonedDrafts(deps())).toBe(0);
+    expect(h.lastText(OFFICE.executor)).toMatch(
+      /^Вы начали готовить ответ по сообщению № 1 и не закончили\. Черновик сохранён/,
+    );
+  });
+});
