@@ -198,19 +198,26 @@ function addPublication(
     .run();
 }
 
-/** Keeps what an executor has sent so far, so an abandoned dialogue loses nothing. */
+/** Keeps what an executor has sent so far, so an abandoned dialogue loses nothing; absent fields stay. */
 export function saveDraftWork(
   db: Db,
   input: { incidentId: number; personId: number; content: Partial<DraftContent>; now: Date },
 ): void {
-  const values = {
-    text: input.content.text ?? null,
-    attachments: input.content.attachments ?? [],
+  const { text, attachments } = input.content;
+  const changed = {
+    ...(text !== undefined ? { text } : {}),
+    ...(attachments !== undefined ? { attachments } : {}),
     updatedAt: input.now,
   };
   db.insert(draftWork)
-    .values({ incidentId: input.incidentId, personId: input.personId, ...values })
-    .onConflictDoUpdate({ target: [draftWork.incidentId, draftWork.personId], set: values })
+    .values({
+      incidentId: input.incidentId,
+      personId: input.personId,
+      text: text ?? null,
+      attachments: attachments ?? [],
+      updatedAt: input.now,
+    })
+    .onConflictDoUpdate({ target: [draftWork.incidentId, draftWork.personId], set: changed })
     .run();
 }
 

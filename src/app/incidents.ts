@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, ne, or } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, ne, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { assignments, drafts, incidents, organizations, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
@@ -30,16 +30,49 @@ export interface Incident extends IncidentView {
   })[];
 }
 
+/**
+ * The queries of loadIncident, prepared once per database handle: the deadline sweep and every card
+ * read an incident, so building the SQL anew each time would dominate their cost.
+ */
+function incidentQueries(db: Tx) {
+  const id = sql.placeholder("id");
+  return {
+    row: db.select().from(incidents).where(eq(incidents.id, id)).prepare(),
+    parts: db
+      .select({ a: assignments, organizationName: organizations.name })
+      .from(assignments)
+      .innerJoin(organizations, eq(organizations.id, assignments.organizationId))
+      .where(eq(assignments.incidentId, id))
+      .orderBy(assignments.position, assignments.id)
+      .prepare(),
+    latestDraft: db
+      .select()
+      .from(drafts)
+      .where(eq(drafts.incidentId, id))
+      .orderBy(desc(drafts.id))
+      .limit(1)
+      .prepare(),
+    publications: db
+      .select()
+      .from(publications)
+      .where(eq(publications.incidentId, id))
+      .orderBy(publications.id)
+      .prepare(),
+  };
+}
+
+const prepared = new WeakMap<object, ReturnType<typeof incidentQueries>>();
+
 export function loadIncident(db: Tx, id: number): Incident | undefined {
-  const row = db.select().from(incidents).where(eq(incidents.id, id)).get();
+  let queries = prepared.get(db);
+  if (!queries) {
+    queries = incidentQueries(db);
+    prepared.set(db, queries);
+  }
+  const row = queries.row.get({ id });
   if (!row) return undefined;
-  const parts = db
-    .select({ a: assignments, organizationName: organizations.name })
-    .from(assignments)
-    .innerJoin(organizations, eq(organizations.id, assignments.organizationId))
-    .where(eq(assignments.incidentId, id))
-    .orderBy(assignments.position, assignments.id)
-    .all();
+  const parts = queries.parts.all({ id });
+  const published = queries.publications.all({ id });
   return {
     id: row.id,
     state: row.state,
@@ -61,31 +94,19 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
       returnReason: a.returnReason,
       partText: a.partText,
     })),
-    answer: answerProgress(db, id, row.state),
-    publications: db
-      .select()
-      .from(publications)
-      .where(eq(publications.incidentId, id))
-      .orderBy(publications.id)
-      .all(),
+    answer: answerProgress(queries.latestDraft.get({ id }), published, row.state),
+    publications: published,
   };
 }
 
 /** Where the answer half stands, from the latest draft and the links published so far. */
-function answerProgress(db: Tx, incidentId: number, state: IncidentState): AnswerProgress {
-  const latest = db
-    .select()
-    .from(drafts)
-    .where(eq(drafts.incidentId, incidentId))
-    .orderBy(desc(drafts.id))
-    .get();
+function answerProgress(
+  latest: typeof drafts.$inferSelect | undefined,
+  published: (typeof publications.$inferSelect)[],
+  state: IncidentState,
+): AnswerProgress {
   const lastOf = (kind: "interim" | "clarification") =>
-    db
-      .select({ at: publications.publishedAt })
-      .from(publications)
-      .where(and(eq(publications.incidentId, incidentId), eq(publications.kind, kind)))
-      .orderBy(desc(publications.id))
-      .get()?.at ?? null;
+    published.filter((p) => p.kind === kind).at(-1)?.publishedAt ?? null;
   const clarification = lastOf("clarification");
   return {
     draftSubmittedAt: latest?.submittedAt ?? null,

@@ -5,8 +5,10 @@ import type { UserFromGetMe } from "grammy/types";
 import { sqliteConversationStorage } from "../db/conversation-storage.js";
 import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
 import type { AppDeps, BotContext } from "./context.js";
+import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
 import { chats } from "./features/chats.js";
+import { draftsFeature } from "./features/drafts.js";
 import { fallback } from "./features/fallback.js";
 import { files } from "./features/files.js";
 import { incidentsFeature } from "./features/incidents.js";
@@ -91,6 +93,8 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     organizations,
     intakeFeature(deps),
     incidentsFeature(deps),
+    answersFeature(deps),
+    draftsFeature(deps),
     files,
     calendar,
     chats,

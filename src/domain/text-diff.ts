@@ -49,7 +49,7 @@ const JOIN_GAP = 2;
 const FRAGMENT_CHARS = 160;
 /** A larger middle part is not compared word by word (the texts are at most 4096 characters). */
 const MAX_CELLS = 4_000_000;
-const REWRITTEN_SHARE = 0.6;
+const KEPT_SHARE = 0.4;
 
 type Op = { kind: "same" | "removed" | "added"; word: string };
 
@@ -128,7 +128,10 @@ export function diffText(before: string, after: string): TextDiff {
   const ops = editScript(a, b);
   const changed = ops.filter((op) => op.kind !== "same").length;
   if (changed === 0) return { same: true, rewritten: false, hunks: [] };
-  const rewritten = changed > REWRITTEN_SHARE * (a.length + b.length);
+  // Rewritten: little of the old text is left and little of the new one is old (a paragraph
+  // added to a short answer is not a rewrite).
+  const kept = ops.length - changed;
+  const rewritten = kept < KEPT_SHARE * a.length && kept < KEPT_SHARE * b.length;
   const hunks = changedRanges(ops).map(({ from, to }) => {
     const inside = ops.slice(from, to);
     const join = (kind: "removed" | "added") =>

@@ -58,44 +58,55 @@ interface Outgoing {
 }
 
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
-  const { db, sla, clock } = deps;
+  const { db, clock } = deps;
   const now = clock.now();
   const outbox = new Map<number, Outgoing[]>();
-  const overdue = new Set<number>();
+  const overdue = new Map<number, Incident>();
   const ids = dueIncidentIds(db, now, BATCH);
-  for (const id of ids) {
-    const incident = loadIncident(db, id);
-    if (!incident) continue;
-    const plan = planAlerts(incident, sla.regulation, sla.workingTime, now);
-    // An escalation says all an overdue alert would, louder: a chat that gets one skips the other.
-    const escalated = new Set<string>();
-    for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
-      if (alert.kind === "overdue") overdue.add(id);
-      for (const chatId of recipients(db, incident, alert)) {
-        if (alert.kind === "escalation") escalated.add(`${chatId}:${alert.step}`);
-        else if (alert.kind === "overdue" && escalated.has(`${chatId}:${alert.step}`)) continue;
-        const key: AlertKey = {
-          incidentId: id,
-          step: alert.step,
-          kind: alert.kind,
-          deadlineAt: alert.deadline,
-          dueAt: alert.dueAt,
-          chatId,
-        };
-        const ledgerId = claimAlert(db, key, now);
-        if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert });
-      }
-    }
-    setNextAction(db, id, plan.nextAt ?? null);
-  }
+  // Planning and claiming are one transaction: a tick's writes cost one commit, and a second
+  // process's tick waits for this one's claims instead of racing them.
+  db.transaction(() => {
+    for (const id of ids) planIncident(deps, id, now, outbox, overdue);
+  });
   requeueUnsent(deps, outbox, new Date(now.getTime() - STALE_CLAIM_MS));
   let sent = 0;
   for (const [chatId, items] of outbox) sent += await deliver(deps, chatId, items);
-  for (const id of overdue) {
-    const incident = loadIncident(db, id);
-    if (incident) await syncCards(deps, incident);
-  }
+  // The sweep changes no incident: the cards show the same incident, now «просрочено на …».
+  for (const incident of overdue.values()) await syncCards(deps, incident);
   return { incidents: ids.length, sent };
+}
+
+function planIncident(
+  deps: SweepDeps,
+  id: number,
+  now: Date,
+  outbox: Map<number, Outgoing[]>,
+  overdue: Map<number, Incident>,
+): void {
+  const { db, sla } = deps;
+  const incident = loadIncident(db, id);
+  if (!incident) return;
+  const plan = planAlerts(incident, sla.regulation, sla.workingTime, now);
+  // An escalation says all an overdue alert would, louder: a chat that gets one skips the other.
+  const escalated = new Set<string>();
+  for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
+    if (alert.kind === "overdue") overdue.set(id, incident);
+    for (const chatId of recipients(db, incident, alert)) {
+      if (alert.kind === "escalation") escalated.add(`${chatId}:${alert.step}`);
+      else if (alert.kind === "overdue" && escalated.has(`${chatId}:${alert.step}`)) continue;
+      const key: AlertKey = {
+        incidentId: id,
+        step: alert.step,
+        kind: alert.kind,
+        deadlineAt: alert.deadline,
+        dueAt: alert.dueAt,
+        chatId,
+      };
+      const ledgerId = claimAlert(db, key, now);
+      if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert });
+    }
+  }
+  setNextAction(db, id, plan.nextAt ?? null);
 }
 
 function queue(outbox: Map<number, Outgoing[]>, chatId: number, item: Outgoing): void {

@@ -1,0 +1,93 @@
+/**
+ * A draft answer as the curator sees it: its attachments first (albums, as Telegram allows them),
+ * then its text with the buttons under it, so the buttons are the last thing in the chat.
+ */
+import { type Api, type InlineKeyboard, InputMediaBuilder } from "grammy";
+import type { Attachment } from "../db/schema.js";
+import { splitMessage } from "./delivery.js";
+
+export interface DraftView {
+  text: string;
+  attachments: Attachment[];
+}
+
+/** Telegram's album holds 2–10 items. */
+export const ALBUM_LIMIT = 10;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+/**
+ * How the attachments travel: photos and videos together in albums of up to 10, documents in
+ * their own albums (Telegram does not mix them with photos), GIF animations one by one (Telegram
+ * puts them in no album). A group of one is sent as a single message.
+ */
+export function albumPlan(attachments: Attachment[]): Attachment[][] {
+  const visual = attachments.filter((a) => a.type === "photo" || a.type === "video");
+  const documents = attachments.filter((a) => a.type === "document");
+  const animations = attachments.filter((a) => a.type === "animation");
+  return [...chunks(visual, ALBUM_LIMIT), ...chunks(documents, ALBUM_LIMIT), ...animations.map((a) => [a])];
+}
+
+async function sendSingle(api: Api, chatId: number, attachment: Attachment): Promise<void> {
+  switch (attachment.type) {
+    case "photo":
+      await api.sendPhoto(chatId, attachment.fileId);
+      return;
+    case "video":
+      await api.sendVideo(chatId, attachment.fileId);
+      return;
+    case "animation":
+      await api.sendAnimation(chatId, attachment.fileId);
+      return;
+    case "document":
+      await api.sendDocument(chatId, attachment.fileId);
+      return;
+  }
+}
+
+/** One album: documents only, or photos and videos (albumPlan never mixes them). */
+async function sendAlbum(api: Api, chatId: number, group: Attachment[]): Promise<void> {
+  if (group[0]?.type === "document") {
+    await api.sendMediaGroup(
+      chatId,
+      group.map((a) => InputMediaBuilder.document(a.fileId)),
+    );
+    return;
+  }
+  await api.sendMediaGroup(
+    chatId,
+    group.map((a) =>
+      a.type === "video" ? InputMediaBuilder.video(a.fileId) : InputMediaBuilder.photo(a.fileId),
+    ),
+  );
+}
+
+/**
+ * Sends the draft to a chat: album(s) first, then `header` and the text (split if long) with the
+ * keyboard under the last part. Telegram's refusals are thrown: the caller knows whom it was for.
+ */
+export async function sendDraft(
+  api: Api,
+  chatId: number,
+  draft: DraftView,
+  opts: { header?: string; keyboard?: InlineKeyboard } = {},
+): Promise<void> {
+  for (const group of albumPlan(draft.attachments)) {
+    const [first] = group;
+    if (group.length === 1 && first) await sendSingle(api, chatId, first);
+    else await sendAlbum(api, chatId, group);
+  }
+  const body = [opts.header, draft.text].filter(Boolean).join("\n\n");
+  const parts = splitMessage(body);
+  for (const [index, part] of parts.entries()) {
+    const last = index === parts.length - 1;
+    await api.sendMessage(chatId, part, {
+      link_preview_options: { is_disabled: true },
+      ...(last && opts.keyboard ? { reply_markup: opts.keyboard } : {}),
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import { createConversation } from "@grammyjs/conversations";
+import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
+import { approveDraft } from "../../app/answers.js";
+import { loadIncident } from "../../app/incidents.js";
+import type { Network } from "../../domain/source-link.js";
+import { formatDeadline } from "../../domain/time-format.js";
+import {
+  type AnswerAction,
+  linkFlow,
+  publicationDue,
+  refusalNow,
+  refusalText,
+  reworkFlow,
+  tell,
+} from "../../flows/answers.js";
+import { cb, ID, onAction } from "../callback-data.js";
+import { syncCards } from "../cards.js";
+import type { AppDeps, BotContext } from "../context.js";
+import { cardDeps } from "../delivery.js";
+import { refuse } from "../refuse.js";
+import { type LinkKind, ta } from "../texts-answers.js";
+import { tr } from "../texts-incidents.js";
+
+const DIALOGS = { rework: "answer.rework", link: "answer.link" } as const;
+
+const popup = (ctx: BotContext, text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
+
+/** The curator's decision on a draft, the quality mark, and the links of what was posted in the network. */
+export function answersFeature(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.use(createConversation(reworkFlow(deps), DIALOGS.rework));
+  composer.use(createConversation(linkFlow(deps), DIALOGS.link));
+
+  composer.callbackQuery(onAction("inc.ok", [ID]), (ctx) => approve(ctx, Number(ctx.match[1])));
+  composer.callbackQuery(onAction("inc.q", [ID, "[1-5]"]), (ctx) =>
+    quality(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
+  );
+  composer.callbackQuery(onAction("inc.rework", [ID]), (ctx) =>
+    startDialog(ctx, Number(ctx.match[1]), "requestRework"),
+  );
+  composer.callbackQuery(onAction("inc.pub", [ID]), (ctx) =>
+    startDialog(ctx, Number(ctx.match[1]), "publish"),
+  );
+  composer.callbackQuery(onAction("inc.pubself", [ID]), (ctx) =>
+    startDialog(ctx, Number(ctx.match[1]), "publish"),
+  );
+  composer.callbackQuery(onAction("inc.interim", [ID]), (ctx) =>
+    startDialog(ctx, Number(ctx.match[1]), "publishInterim"),
+  );
+  composer.callbackQuery(onAction("inc.clarify", [ID]), (ctx) =>
+    startDialog(ctx, Number(ctx.match[1]), "askClarification"),
+  );
+  composer.callbackQuery(/^aw\./, (ctx) => popup(ctx, ta.dialogOver));
+  return composer;
+}
+
+/** «Согласовать»: one tap; of two curators pressing at once exactly one approves. */
+async function approve(ctx: BotContext, id: number) {
+  const { app } = ctx;
+  if (!ctx.person) return refuse(ctx);
+  const result = approveDraft(app.db, { incidentId: id, actor: ctx.person, now: app.clock.now() });
+  if (!result.ok) return popup(ctx, refusalNow(app, id, "approve", ctx.person));
+  await ctx.answerCallbackQuery({ text: ta.approve.done(id) });
+  const incident = result.incident;
+  await syncCards(cardDeps(app, ctx.api), incident);
+  const due = publicationDue(incident, app.sla);
+  const where = ta.inNetwork(incident.row.network as Network);
+  const notice = ta.approve.notice(id, where, due ? formatDeadline(due, app.sla.timezone) : null);
+  await tell(app, ctx.api, incident, notice, { organization: true, holder: true });
+  await offerQualityMark(ctx, id);
+}
+
+/** The optional mark goes to the curator privately, so the curators' chat stays readable. */
+async function offerQualityMark(ctx: BotContext, id: number) {
+  const keyboard = new InlineKeyboard();
+  for (const mark of QUALITY_MARKS) keyboard.text(String(mark), cb("inc.q", id, mark));
+  const text = ta.quality.ask(id);
+  const from = ctx.from;
+  if (from && ctx.chat?.type !== "private") {
+    try {
+      await ctx.api.sendMessage(from.id, text, { reply_markup: keyboard });
+      return;
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+    }
+  }
+  await ctx.reply(text, { reply_markup: keyboard });
+}
+
+async function quality(ctx: BotContext, id: number, mark: number) {
+  const { app } = ctx;
+  if (!ctx.person) return refuse(ctx);
+  const result = markQuality(app.db, {
+    incidentId: id,
+    actor: ctx.person,
+    now: app.clock.now(),
+    quality: mark,
+  });
+  if (!result.ok)
+    return popup(ctx, result.refusal === "not_decider" ? ta.quality.notDecider : ta.quality.notApproved);
+  await ctx.answerCallbackQuery({ text: ta.quality.thanks(mark) });
+  try {
+    await ctx.editMessageText(ta.quality.saved(id, mark));
+  } catch (error) {
+    if (!(error instanceof GrammyError && /message is not modified/i.test(error.description))) throw error;
+  }
+}
+
+const LINK_KINDS: Partial<Record<AnswerAction, LinkKind>> = {
+  publish: "publish",
+  publishInterim: "interim",
+  askClarification: "clarify",
+};
+
+/** The buttons that open a dialogue: rights and state are checked first, so a refusal is a pop-up. */
+async function startDialog(ctx: BotContext, id: number, action: AnswerAction) {
+  const incident = loadIncident(ctx.app.db, id);
+  if (!incident) return popup(ctx, tr.notFoundNumber(id));
+  const refusal = refusalText(ctx.app, incident, action, ctx.person);
+  if (refusal) return popup(ctx, refusal);
+  await ctx.answerCallbackQuery();
+  await ctx.conversation.exitAll();
+  const kind = LINK_KINDS[action];
+  if (kind) await ctx.conversation.enter(DIALOGS.link, id, kind);
+  else await ctx.conversation.enter(DIALOGS.rework, id);
+}

@@ -1,0 +1,115 @@
+/** Every word of approval, rework, publication, interim answers and questions to the author. */
+
+import type { Network } from "../domain/source-link.js";
+
+/** «Разместите его …»: where the answer goes, in the network's own words. */
+const IN_NETWORK: Record<Network, string> = {
+  vk: "во ВКонтакте",
+  ok: "в Одноклассниках",
+  telegram: "в Telegram",
+  dzen: "в Дзене",
+  youtube: "на YouTube",
+  rutube: "на RuTube",
+  max: "в MAX",
+  instagram: "в Instagram",
+  facebook: "в Facebook",
+  x: "в X (Twitter)",
+  tiktok: "в TikTok",
+  other: "в том же источнике, что и сообщение",
+};
+
+export type LinkKind = "publish" | "interim" | "clarify";
+
+const LINK_WHAT: Record<LinkKind, string> = {
+  publish: "размещённый ответ",
+  interim: "промежуточный ответ",
+  clarify: "ваш вопрос автору",
+};
+
+const withoutFinalDot = (text: string) => text.trim().replace(/\.+$/, "");
+
+export const ta = {
+  inNetwork: (network: Network) => IN_NETWORK[network],
+  cancel: "Отмена",
+  cancelled: "Отменено.",
+  dialogOver: "Этот ввод уже завершён. Нажмите кнопку на карточке сообщения заново.",
+  wrongState: (id: number, state: string) =>
+    `Сейчас сообщение № ${id} ${state}: это действие уже недоступно.`,
+
+  approve: {
+    done: (id: number) => `Ответ по сообщению № ${id} согласован.`,
+    notice: (id: number, where: string, due: string | null) =>
+      `Ответ по сообщению № ${id} согласован. Разместите его ${where} и нажмите «Опубликовано»` +
+      (due ? `.\nРазместить до ${due}.` : "."),
+    onlyCurators: "Согласовывать ответы и возвращать их на доработку может только куратор.",
+    ownDraft: "Это ваш проект ответа: согласовать его или вернуть может другой куратор.",
+    already: (who: string, at: string) => `Уже согласовано: ${who}, ${at}.`,
+    alreadyReturned: (who: string, at: string) => `Уже возвращено на доработку: ${who}, ${at}.`,
+  },
+
+  quality: {
+    ask: (id: number) => `Ответ по сообщению № ${id} согласован.\nОценка качества, необязательно:`,
+    saved: (id: number, mark: number) =>
+      `Ответ по сообщению № ${id} согласован.\nОценка качества: ${mark} из 5.`,
+    thanks: (mark: number) => `Оценка ${mark} сохранена.`,
+    notDecider: "Оценить ответ может куратор, который его согласовал.",
+    notApproved: "Этот ответ уже не ждёт оценки: по сообщению есть новый проект.",
+  },
+
+  rework: {
+    ask: (id: number) =>
+      `Сообщение № ${id}: что нужно доработать? Напишите комментарий для исполнителя ` +
+      "(от 3 до 1000 символов). Отмена — /cancel.",
+    badComment: "Комментарий — текст от 3 до 1000 символов. Напишите ещё раз или нажмите «Отмена».",
+    notice: (id: number, comment: string, due: string | null, draft: string | null) =>
+      `Сообщение № ${id} возвращено на доработку: ${withoutFinalDot(comment)}.` +
+      (due ? ` Доработать до ${due}.` : "") +
+      (draft ? `\n\nПроект ответа:\n${draft}` : ""),
+    done: (id: number, due: string | null) =>
+      `Сообщение № ${id} возвращено на доработку${due ? `, исполнитель доработает до ${due}` : ""}.`,
+  },
+
+  link: {
+    ask: (kind: LinkKind, id: number, where: string) =>
+      `Сообщение № ${id}: пришлите ссылку на ${LINK_WHAT[kind]} ${where}. Отмена — /cancel.`,
+    notLink: "Это не похоже на ссылку. Пришлите ссылку вида https://… или нажмите «Отмена».",
+    otherNetwork: (got: string, want: string) =>
+      `Это ссылка ${got}, а сообщение размещено ${want}. Отвечают в той же сети: пришлите ссылку ${want}.`,
+    elsewhere: "на другой сайт",
+    notInSource: (got: string) =>
+      `Это ссылка ${got}, а сообщение размещено не там. Пришлите ссылку на ответ там же, где сообщение.`,
+    samePost: "Это ссылка на само сообщение автора. Пришлите ссылку на ваш ответ: комментарий или запись.",
+  },
+
+  publish: {
+    done: (id: number, onTime: boolean) =>
+      `Ответ по сообщению № ${id} размещён ${onTime ? "в срок" : "с опозданием"}. Спасибо!`,
+    notice: (id: number, link: string, onTime: boolean, who: string) =>
+      `Ответ по сообщению № ${id} размещён (${onTime ? "в срок" : "с опозданием"}): ${link}\nРазместил(а): ${who}`,
+    notAllowed: "Разместить согласованный ответ может исполнитель, который ведёт сообщение.",
+    curatorMayNot: (clause: string) =>
+      `По регламенту (${clause}) согласованный ответ размещает исполнитель, куратор — не размещает.`,
+    already: (id: number, link: string) => `Ответ по сообщению № ${id} уже размещён: ${link}`,
+  },
+
+  interim: {
+    done: (id: number, due: string | null, step: string, clause: string) =>
+      `Промежуточный ответ по сообщению № ${id} записан.` +
+      (due ? `\nСрок: ${due} — ${step} (${clause}).` : "") +
+      "\nОкончательный ответ готовят кнопкой «Подготовить окончательный ответ» на карточке.",
+    notice: (id: number, link: string, due: string | null, clause: string) =>
+      `По сообщению № ${id} дан промежуточный ответ: ${link}` +
+      (due ? `\nОкончательный ответ — до ${due} (${clause}).` : ""),
+    notAllowed: "Промежуточный ответ даёт исполнитель, который ведёт сообщение, или куратор.",
+    already: (id: number, link: string) => `По сообщению № ${id} уже дан промежуточный ответ: ${link}`,
+  },
+
+  clarify: {
+    done: (id: number, due: string | null) =>
+      `Запрос автору по сообщению № ${id} записан. Срок на время ожидания не останавливается` +
+      (due ? `: ответ разместить до ${due}.` : "."),
+    notice: (id: number, link: string) =>
+      `По сообщению № ${id} автору задан вопрос: ${link}\nЖдём уточнения; срок ответа не останавливается.`,
+    notAllowed: "Вопрос автору задаёт исполнитель, который ведёт сообщение.",
+  },
+} as const;

@@ -1,0 +1,143 @@
+/** Every word of preparing a draft answer: the executor's dialogue and the draft the curators get. */
+
+import type { DiffAttachment, DiffWords } from "../domain/text-diff.js";
+
+const plural = (n: number, one: string, few: string, many: string) => {
+  const tens = n % 100;
+  const units = n % 10;
+  if (tens >= 11 && tens <= 14) return many;
+  if (units === 1) return one;
+  if (units >= 2 && units <= 4) return few;
+  return many;
+};
+
+const attachmentsCount = (n: number) => `${n} ${plural(n, "вложение", "вложения", "вложений")}`;
+
+const ATTACHMENT_NAMES: Record<DiffAttachment["type"], string> = {
+  photo: "фото",
+  video: "видео",
+  animation: "GIF-анимация",
+  document: "документ",
+};
+
+const diff: DiffWords = {
+  textSame: "Текст не изменился.",
+  textRewritten: "Текст переписан почти целиком.",
+  textChanged: "Изменено в тексте:",
+  removed: (fragment) => `−«${fragment}»`,
+  added: (fragment) => `+«${fragment}»`,
+  more: (n) => `…и ещё ${n} ${plural(n, "изменение", "изменения", "изменений")}.`,
+  attachment: (a) =>
+    a.type === "document" && a.fileName ? `документ «${a.fileName}»` : ATTACHMENT_NAMES[a.type],
+  attachments: (added, removed) =>
+    `Вложения: ${[
+      added.length > 0 ? `добавлено — ${added.join(", ")}` : "",
+      removed.length > 0 ? `убрано — ${removed.join(", ")}` : "",
+    ]
+      .filter(Boolean)
+      .join("; ")}.`,
+  nothingChanged: "Изменений нет: проект прислан повторно без правок.",
+};
+
+export const td = {
+  diff,
+  button: {
+    start: "Начать",
+    resume: "Продолжить черновик",
+    restart: "Начать заново",
+    reworkPrevious: "Доработать прежний проект",
+    done: "Готово",
+    send: "Отправить на согласование",
+    editText: "Изменить текст",
+    removeAttachments: "Убрать вложения",
+    cancel: "Отмена",
+  },
+
+  notFound: (id: number) => `Сообщение № ${id} не найдено.`,
+  notLead: (id: number) =>
+    `Проект ответа по сообщению № ${id} готовит исполнитель органа, который взял его в работу.`,
+  wrongState: (id: number, state: string) =>
+    `Сейчас сообщение № ${id} ${state}: проект ответа сейчас не нужен.`,
+  continuePrivately: "Продолжим в личном чате с ботом.",
+  openPrivateFirst:
+    "Проект ответа готовится в личном чате с ботом. Откройте его, нажмите «Запустить» и нажмите кнопку ещё раз.",
+  startPrivately: (id: number) => `Сообщение № ${id}: подготовим проект ответа здесь. Нажмите «Начать».`,
+  dialogOver: "Этот шаг уже пройден. Нажмите «Подготовить ответ» на карточке сообщения заново.",
+
+  resumeOffer: (id: number, text: string | null, attachments: number) =>
+    `По сообщению № ${id} есть начатый черновик: ` +
+    [text ? `текст (${text.length} симв.)` : "", attachments > 0 ? attachmentsCount(attachments) : ""]
+      .filter(Boolean)
+      .join(" и ") +
+    ".\nПродолжить его или начать заново?",
+  reworkOffer: (id: number, attachments: number) =>
+    `Сообщение № ${id}: взять за основу проект, который вернули на доработку` +
+    (attachments > 0 ? ` (текст и ${attachmentsCount(attachments)})` : "") +
+    ", или начать заново?",
+  chooseAbove: "Выберите кнопкой выше: продолжить или начать заново. Отмена — /cancel.",
+  repeatOf: (earlierId: number, links: string[], text: string | null) =>
+    `Это повторное сообщение — к № ${earlierId}. Ответ должен сказать, что сделано с прошлого раза.\n` +
+    earlierAnswer(links, text),
+  reworkComment: (comment: string) => `Куратор вернул проект на доработку: «${comment}»`,
+
+  askText: (id: number, final: boolean) =>
+    `Сообщение № ${id}: пришлите текст ${final ? "окончательного ответа" : "ответа"} одним сообщением ` +
+    "(до 4096 символов). Отмена — /cancel.",
+  tooLong: (length: number) =>
+    `Текст длиннее 4096 символов (сейчас ${length}). Сократите его и пришлите ещё раз.`,
+  textNeeded: "Сначала пришлите текст ответа сообщением. Фото и документы — следующим шагом.",
+
+  askAttachments: (count: number) =>
+    (count > 0 ? `Сейчас ${attachmentsCount(count)}. ` : "") +
+    "Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово».",
+  received: (count: number) => `Получено, всего ${attachmentsCount(count)}. Ещё — или нажмите «Готово».`,
+  albumReceived: (inAlbum: number, count: number) =>
+    `Альбом получен: ${attachmentsCount(inAlbum)} (всего ${count}). Ещё — или нажмите «Готово».`,
+  duplicate: "Это вложение уже добавлено.",
+  tooMany: (max: number) => `Больше ${max} вложений приложить нельзя. Нажмите «Готово».`,
+  cannotAttach:
+    "Это нельзя приложить к ответу. Можно: фото, видео, GIF-анимации и документы. " +
+    "Стикеры, голосовые, видеосообщения, геопозицию и контакты — нельзя.",
+  textAlreadyGiven:
+    "Текст ответа уже есть. Пришлите фото, видео или документы или нажмите «Готово» — " +
+    "текст можно изменить в предпросмотре.",
+
+  previewTitle: "Предпросмотр: так проект увидят кураторы.",
+  severalAlbums: (sizes: number[]) =>
+    `Вложений больше 10: Telegram показывает в одном альбоме до 10, поэтому куратор получит их ` +
+    `${sizes.length} альбомами (${sizes.join(" + ")}).`,
+  documentsApart: "Документы придут отдельно от фото и видео: Telegram не смешивает их в одном альбоме.",
+  attachmentsRemoved: "Вложения убраны.",
+  usePreviewButtons:
+    "Выберите кнопкой под предпросмотром: отправить, изменить текст, убрать вложения или отменить.",
+
+  submitted: (id: number, due: string | null) =>
+    `Проект отправлен на согласование: сообщение № ${id}. Спасибо!` +
+    (due ? `\nКуратор рассмотрит его до ${due}.` : ""),
+  notSubmitted: (id: number, state: string) =>
+    `Не отправлено: сообщение № ${id} сейчас ${state}. Черновик сохранён.`,
+  notSubmittedRights: (id: number) =>
+    `Не отправлено: вы больше не основной исполнитель сообщения № ${id}. Черновик сохранён.`,
+  cancelled: (id: number, kept: boolean) =>
+    kept
+      ? `Отменено. Черновик сохранён: чтобы продолжить, нажмите «Подготовить ответ» на карточке сообщения № ${id}.`
+      : "Отменено.",
+
+  curators: {
+    header: (id: number, final: boolean, author: string, organization: string) =>
+      `Проект ${final ? "окончательного ответа" : "ответа"} по сообщению № ${id} (от ${author}, ${organization})`,
+    reworked: (round: number, comment: string | null) =>
+      [`Доработанный проект, версия ${round}.`, comment ? `Комментарий куратора: «${comment}»` : ""]
+        .filter(Boolean)
+        .join(" "),
+    repeatOf: (earlierId: number, links: string[], text: string | null) =>
+      `Повторное к сообщению № ${earlierId}. ${earlierAnswer(links, text)}`,
+    answerLabel: "Текст ответа:",
+  },
+};
+
+function earlierAnswer(links: string[], text: string | null): string {
+  if (links.length === 0 && !text) return "Ответа по прежнему сообщению не было.";
+  const where = links.length > 0 ? `Прежний ответ: ${links.join(", ")}` : "Прежний ответ";
+  return text ? `${where}\n«${text}»` : `${where}.`;
+}

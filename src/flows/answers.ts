@@ -1,0 +1,375 @@
+/**
+ * The curator's decision and what follows it: the rework comment (Orenburg p.10–11, Georgievsk
+ * p.13–14) and the links of what was posted in the network — the answer (Orenburg p.12, Georgievsk
+ * p.12, 16), an interim answer (Orenburg p.13, Georgievsk p.15) and a question to the author. Also the
+ * helpers the answers feature shares with these dialogues: refusals in words, deadlines, notices.
+ */
+import { type Api, type Context, InlineKeyboard } from "grammy";
+import { latestDecision, telegramIdOf } from "../app/answer-queries.js";
+import {
+  latestDrafts,
+  publishAnswer,
+  publishInterim,
+  recordClarification,
+  requestRework,
+} from "../app/answers.js";
+import { chatOfOrganization, findBoundChatByPurpose } from "../app/chats.js";
+import { type Incident, loadIncident, type TransitionResult } from "../app/incidents.js";
+import { telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
+import type { SlaRuntime } from "../app/sla.js";
+import { cb } from "../bot/callback-data.js";
+import { syncCards } from "../bot/cards.js";
+import type { AppDeps, BotContext } from "../bot/context.js";
+import { cardDeps, sendLong } from "../bot/delivery.js";
+import { t } from "../bot/texts.js";
+import { type LinkKind, ta } from "../bot/texts-answers.js";
+import { tr } from "../bot/texts-incidents.js";
+import { displayName, hasRole, type Person } from "../domain/access.js";
+import {
+  type ActionRules,
+  answerDeadline,
+  checkAction,
+  type IncidentAction,
+  leadAssignment,
+  nextDeadline,
+} from "../domain/incident.js";
+import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/index.js";
+import { type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
+import { formatDeadline } from "../domain/time-format.js";
+import type { Flow } from "./ask.js";
+
+export type AnswerAction = Extract<
+  IncidentAction,
+  "approve" | "requestRework" | "publish" | "publishInterim" | "askClarification"
+>;
+
+export const LINK_ACTIONS: Record<LinkKind, AnswerAction> = {
+  publish: "publish",
+  interim: "publishInterim",
+  clarify: "askClarification",
+};
+
+const CANCEL = cb("aw.cancel");
+const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
+
+export function rulesOf(deps: AppDeps): ActionRules {
+  return { curatorMayPublish: deps.sla.regulation.curatorMayPublish.value };
+}
+
+/** Why this person may not do this now, in words (rights first, then the state); undefined if they may. */
+export function refusalText(
+  deps: AppDeps,
+  incident: Incident,
+  action: AnswerAction,
+  person: Person | undefined,
+): string | undefined {
+  const rules = rulesOf(deps);
+  const refusal = checkAction(incident, action, person, rules);
+  if (refusal === undefined) return undefined;
+  const id = incident.id;
+  if (!person) return t.refusal;
+  if (refusal === "forbidden") {
+    switch (action) {
+      case "approve":
+      case "requestRework":
+        // A curator is refused only for his own draft.
+        return hasRole(person, "curator") ? ta.approve.ownDraft : ta.approve.onlyCurators;
+      case "publish":
+        return hasRole(person, "curator") && !rules.curatorMayPublish
+          ? ta.publish.curatorMayNot(deps.sla.regulation.curatorMayPublish.clause)
+          : ta.publish.notAllowed;
+      case "publishInterim":
+        return ta.interim.notAllowed;
+      case "askClarification":
+        return ta.clarify.notAllowed;
+    }
+  }
+  if (incident.row.state === "closed") return tr.closed(id);
+  const decision = latestDecision(deps.db, id);
+  if ((action === "approve" || action === "requestRework") && decision) {
+    const at = formatDeadline(decision.at, deps.sla.timezone);
+    return decision.state === "approved"
+      ? ta.approve.already(decision.by, at)
+      : ta.approve.alreadyReturned(decision.by, at);
+  }
+  const last = (kind: "answer" | "interim") => incident.publications.filter((p) => p.kind === kind).at(-1);
+  const answer = last("answer");
+  if (action === "publish" && answer) return ta.publish.already(id, answer.link);
+  const interim = last("interim");
+  if (action === "publishInterim" && interim && incident.row.state === "awaiting_final")
+    return ta.interim.already(id, interim.link);
+  return ta.wrongState(id, tr.shortState[incident.row.state]);
+}
+
+/** The same, re-read from the database (after a transition was refused). */
+export function refusalNow(
+  deps: AppDeps,
+  incidentId: number,
+  action: AnswerAction,
+  person: Person | undefined,
+) {
+  const incident = loadIncident(deps.db, incidentId);
+  if (!incident) return tr.notFoundNumber(incidentId);
+  return refusalText(deps, incident, action, person) ?? t.refusal;
+}
+
+export interface Due {
+  at: Date;
+  step: StepId;
+  clause: string;
+}
+
+/**
+ * When the answer must be out: the answer deadline (Orenburg p.8, Georgievsk p.16), or, once an
+ * interim answer is posted, the final answer's clock (Orenburg p.13, Georgievsk p.15) — the interim
+ * answer met the first deadline, so the final one is measured against its own.
+ */
+export function answerDue(incident: Incident, sla: SlaRuntime): Due | undefined {
+  const { regulation, workingTime } = sla;
+  const interimAt = incident.answer?.interimPublishedAt;
+  if (interimAt) {
+    const rule = regulation.steps.finalAfterInterim;
+    const anchors: Anchors = { detection: incident.detectedAt, interimPublication: interimAt };
+    if (incident.postedAt) anchors.postDate = incident.postedAt;
+    const at = stepDeadline(regulation, "finalAfterInterim", anchors, workingTime);
+    return at && rule ? { at, step: "finalAfterInterim", clause: rule.clause } : undefined;
+  }
+  const at = answerDeadline(incident, regulation, workingTime);
+  return at ? { at, step: "answer", clause: regulation.steps.answer.clause } : undefined;
+}
+
+/** When an approved answer must be posted: the publication step or the answer's own deadline, whichever is first. */
+export function publicationDue(incident: Incident, sla: SlaRuntime): Date | undefined {
+  const { regulation, workingTime } = sla;
+  if (!incident.answer?.interimPublishedAt) return nextDeadline(incident, regulation, workingTime)?.at;
+  const candidates = [answerDue(incident, sla)?.at];
+  const rule = regulation.steps.publication;
+  const approvedAt = incident.answer.approvedAt;
+  // A publication step tied to the first answer's deadline (Georgievsk p.12, 16) does not bind the final one.
+  if (rule && !rule.before && approvedAt)
+    candidates.push(stepDeadline(regulation, "publication", { approval: approvedAt }, workingTime));
+  const dates = candidates.filter((d) => d !== undefined).sort((a, b) => a.getTime() - b.getTime());
+  return dates[0];
+}
+
+/** Who hears of a change besides the presser (whose own chat gets the reply instead). */
+export interface Listeners {
+  curators?: boolean;
+  /** The lead organization's work chat (or its executors privately when it has none). */
+  organization?: boolean;
+  /** The executor who holds the incident, privately. */
+  holder?: boolean;
+  except?: number | undefined;
+}
+
+export async function tell(
+  deps: AppDeps,
+  api: Api,
+  incident: Incident,
+  text: string,
+  to: Listeners,
+): Promise<void> {
+  const { db } = deps;
+  const chats = new Set<number>();
+  const add = (ids: number[]) => {
+    for (const id of ids) chats.add(id);
+  };
+  if (to.curators) {
+    const chat = findBoundChatByPurpose(db, "curators");
+    add(chat !== undefined ? [chat] : telegramIdsWithRole(db, "curator"));
+  }
+  const lead = leadAssignment(incident);
+  if (to.organization && lead) {
+    const chat = chatOfOrganization(db, lead.organizationId);
+    add(chat !== undefined ? [chat] : telegramIdsOfMembers(db, [lead.organizationId]));
+  }
+  const holder = to.holder && incident.holderId !== null ? telegramIdOf(db, incident.holderId) : undefined;
+  if (holder !== undefined) chats.add(holder);
+  if (to.except !== undefined) chats.delete(to.except);
+  for (const chatId of chats) await sendLong(deps, api, chatId, text);
+}
+
+function cancelKeyboard(): InlineKeyboard {
+  return new InlineKeyboard().text(ta.cancel, CANCEL);
+}
+
+/**
+ * Waits for a line of text in the dialogue's chat; undefined when the person cancels. `check` returns
+ * what is wrong with the text, to ask again with. Another command leaves the dialogue and is handled
+ * as usual; another card's button passes by.
+ */
+async function waitForText(
+  conversation: Flow,
+  check: (text: string) => string | undefined,
+  hint: string,
+): Promise<string | undefined> {
+  for (;;) {
+    const answer = await conversation.wait();
+    const data = answer.callbackQuery?.data;
+    if (data === CANCEL) {
+      await answer.answerCallbackQuery();
+      return undefined;
+    }
+    if (data !== undefined) await conversation.skip({ next: true });
+    const text = answer.message?.text?.trim();
+    if (text === "/cancel") return undefined;
+    if (text?.startsWith("/")) await conversation.halt({ next: true });
+    const problem = text === undefined ? hint : check(text);
+    if (problem === undefined && text !== undefined) return text;
+    if (answer.message) await answer.reply(problem ?? hint, NO_PREVIEW);
+  }
+}
+
+async function closePrompt(ctx: Context, prompt: { chat: { id: number }; message_id: number }) {
+  await ctx.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id, {
+    reply_markup: new InlineKeyboard(),
+  });
+}
+
+const isComment = (text: string) => text.length >= 3 && text.length <= 1000;
+
+/** «На доработку»: the comment is required; the executor gets it with the draft and the rework deadline. */
+export function reworkFlow(deps: AppDeps) {
+  return async function reworkDialog(conversation: Flow, ctx: Context, incidentId: number): Promise<void> {
+    const prompt = await ctx.reply(ta.rework.ask(incidentId), { reply_markup: cancelKeyboard() });
+    const comment = await waitForText(
+      conversation,
+      (text) => (isComment(text) ? undefined : ta.rework.badComment),
+      ta.rework.badComment,
+    );
+    await closePrompt(ctx, prompt);
+    if (comment === undefined) {
+      await ctx.reply(ta.cancelled);
+      return;
+    }
+    const chatId = prompt.chat.id;
+    const outcome = await conversation.external(async (outer: BotContext) => {
+      const actor = outer.person;
+      const now = deps.clock.now();
+      const result = actor && requestRework(deps.db, { incidentId, actor, now, comment });
+      if (!result?.ok) return refusalNow(deps, incidentId, "requestRework", actor);
+      await syncCards(cardDeps(deps, outer.api), result.incident);
+      const { regulation, workingTime, timezone } = deps.sla;
+      const at = stepDeadline(regulation, "rework", { reworkRequest: now }, workingTime);
+      const due = at ? formatDeadline(at, timezone) : null;
+      const draft = latestDrafts(deps.db, incidentId, 1)[0]?.text ?? null;
+      await tell(deps, outer.api, result.incident, ta.rework.notice(incidentId, comment, due, draft), {
+        organization: true,
+        holder: true,
+        except: chatId,
+      });
+      return ta.rework.done(incidentId, due);
+    });
+    await ctx.reply(outcome);
+  };
+}
+
+/** What is wrong with a link given for this post, or undefined when it will do. */
+function linkProblem(text: string, post: { network: Network; link: string }): string | undefined {
+  const parsed = parseSourceLink(text);
+  if (!parsed.ok) return ta.link.notLink;
+  if (!sameNetwork(post.network, parsed.network)) {
+    const got = parsed.network === "other" ? ta.link.elsewhere : ta.inNetwork(parsed.network);
+    return post.network === "other"
+      ? ta.link.notInSource(got)
+      : ta.link.otherNetwork(got, ta.inNetwork(post.network));
+  }
+  if (parsed.url === post.link) return ta.link.samePost;
+  return undefined;
+}
+
+/**
+ * «Опубликовано» / «Опубликую сам» / «Промежуточный ответ» / «Запрос автору»: the link of what was
+ * posted, in the post's own network, then the change; rights and state are checked again at that moment.
+ */
+export function linkFlow(deps: AppDeps) {
+  return async function answerLinkDialog(
+    conversation: Flow,
+    ctx: Context,
+    incidentId: number,
+    kind: LinkKind,
+  ): Promise<void> {
+    const post = await conversation.external(() => {
+      const incident = loadIncident(deps.db, incidentId);
+      return incident && { network: incident.row.network as Network, link: incident.row.link };
+    });
+    if (!post) {
+      await ctx.reply(tr.notFoundNumber(incidentId));
+      return;
+    }
+    const prompt = await ctx.reply(ta.link.ask(kind, incidentId, ta.inNetwork(post.network)), {
+      reply_markup: cancelKeyboard(),
+    });
+    const text = await waitForText(conversation, (line) => linkProblem(line, post), ta.link.notLink);
+    await closePrompt(ctx, prompt);
+    if (text === undefined) {
+      await ctx.reply(ta.cancelled);
+      return;
+    }
+    const parsed = parseSourceLink(text);
+    const link = parsed.ok ? parsed.url : text;
+    const chatId = prompt.chat.id;
+    const outcome = await conversation.external((outer: BotContext) =>
+      recordLink(deps, outer, { incidentId, kind, link, chatId }),
+    );
+    await ctx.reply(outcome, NO_PREVIEW);
+  };
+}
+
+/** Makes the change a link stands for and tells whom it concerns; returns the presser's confirmation. */
+async function recordLink(
+  deps: AppDeps,
+  outer: BotContext,
+  input: { incidentId: number; kind: LinkKind; link: string; chatId: number },
+): Promise<string> {
+  const { incidentId, kind, link, chatId } = input;
+  const actor = outer.person;
+  const before = loadIncident(deps.db, incidentId);
+  if (!actor || !before) return refusalNow(deps, incidentId, LINK_ACTIONS[kind], actor);
+  const now = deps.clock.now();
+  const due = answerDue(before, deps.sla);
+  const onTime = !due || now.getTime() <= due.at.getTime();
+  const change = { incidentId, actor, now, link };
+  const result: TransitionResult =
+    kind === "publish"
+      ? publishAnswer(deps.db, { ...change, onTime, rules: rulesOf(deps) })
+      : kind === "interim"
+        ? publishInterim(deps.db, change)
+        : recordClarification(deps.db, change);
+  if (!result.ok) return refusalNow(deps, incidentId, LINK_ACTIONS[kind], actor);
+  const incident = result.incident;
+  await syncCards(cardDeps(deps, outer.api), incident);
+  const byHolder = incident.holderId === actor.id;
+  const others: Listeners = { curators: true, organization: !byHolder, holder: !byHolder, except: chatId };
+  const { timezone } = deps.sla;
+  switch (kind) {
+    case "publish":
+      await tell(
+        deps,
+        outer.api,
+        incident,
+        ta.publish.notice(incidentId, link, onTime, displayName(actor)),
+        others,
+      );
+      return ta.publish.done(incidentId, onTime);
+    case "interim": {
+      const final = answerDue(incident, deps.sla);
+      const at = final ? formatDeadline(final.at, timezone) : null;
+      await tell(
+        deps,
+        outer.api,
+        incident,
+        ta.interim.notice(incidentId, link, at, final?.clause ?? ""),
+        others,
+      );
+      return ta.interim.done(incidentId, at, t.step[final?.step ?? "finalAfterInterim"], final?.clause ?? "");
+    }
+    case "clarify": {
+      await tell(deps, outer.api, incident, ta.clarify.notice(incidentId, link), {
+        curators: true,
+        except: chatId,
+      });
+      return ta.clarify.done(incidentId, due ? formatDeadline(due.at, timezone) : null);
+    }
+  }
+}

@@ -1,0 +1,478 @@
+/**
+ * «Подготовить ответ»: the lead executor collects the draft answer in the private chat — the text,
+ * then photos, videos, documents or albums, then a preview exactly as the curators will see it —
+ * and sends it for approval (Orenburg p.9, Georgievsk p.11). What was sent so far is kept after
+ * every step, so an abandoned or interrupted dialogue loses nothing.
+ */
+import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
+import { type Draft, latestDrafts, loadDraftWork, saveDraftWork, submitDraft } from "../app/answers.js";
+import { findBoundChatByPurpose } from "../app/chats.js";
+import { type Incident, loadIncident } from "../app/incidents.js";
+import { telegramIdsWithRole } from "../app/people.js";
+import { cb } from "../bot/callback-data.js";
+import { syncCards } from "../bot/cards.js";
+import type { AppDeps } from "../bot/context.js";
+import { cardDeps } from "../bot/delivery.js";
+import { ALBUM_LIMIT, albumPlan, type DraftView, sendDraft } from "../bot/draft-view.js";
+import { t } from "../bot/texts.js";
+import { td } from "../bot/texts-drafts.js";
+import { tr } from "../bot/texts-incidents.js";
+import type { Attachment } from "../db/schema.js";
+import { displayName, type Person } from "../domain/access.js";
+import { checkAction, leadAssignment, nextDeadline } from "../domain/incident.js";
+import { describeChanges } from "../domain/text-diff.js";
+import { formatDeadline } from "../domain/time-format.js";
+import type { Flow } from "./ask.js";
+
+export const DRAFT_TEXT_LIMIT = 4096;
+const MAX_ATTACHMENTS = 30;
+/** How much of the earlier incident's answer a repeat shows. */
+const EARLIER_TEXT_CHARS = 500;
+
+interface Content {
+  text: string | null;
+  attachments: Attachment[];
+}
+
+interface EarlierAnswer {
+  id: number;
+  links: string[];
+  text: string | null;
+}
+
+/** What the dialogue needs to begin; only plain fields, as a conversation's replay log keeps them. */
+interface Opening {
+  personId: number;
+  final: boolean;
+  header: string;
+  saved: Content | null;
+  /** The draft the curator returned for rework, offered as the starting point. */
+  returned: (Content & { comment: string | null }) | null;
+  repeat: EarlierAnswer | null;
+}
+
+/** Why this person may not prepare the incident's draft now, in words; undefined when they may. */
+export function draftRefusal(incident: Incident, person: Person | undefined): string | undefined {
+  const refusal = checkAction(incident, "submitDraft", person);
+  if (refusal === undefined) return undefined;
+  if (refusal === "forbidden") return td.notLead(incident.id);
+  return incident.row.state === "closed"
+    ? tr.closed(incident.id)
+    : td.wrongState(incident.id, tr.shortState[incident.row.state]);
+}
+
+const isFinal = (incident: Incident) => incident.row.state === "awaiting_final";
+
+function titleLine(incident: Incident, person: Person): string {
+  const lead = leadAssignment(incident);
+  const organization = incident.assignments.find((a) => a === lead)?.organizationName ?? "";
+  return td.curators.header(incident.id, isFinal(incident), displayName(person), organization);
+}
+
+/** For a repeat: the earlier incident's published answer(s) and its last approved draft. */
+function earlierAnswer(deps: AppDeps, incident: Incident): EarlierAnswer | null {
+  const earlierId = incident.row.repeatOfId;
+  const earlier = earlierId ? loadIncident(deps.db, earlierId) : undefined;
+  if (!earlier) return null;
+  const approved = latestDrafts(deps.db, earlier.id, 50).find((d) => d.state === "approved");
+  const text = approved?.text ?? null;
+  return {
+    id: earlier.id,
+    links: earlier.publications.filter((p) => p.kind === "answer").map((p) => p.link),
+    text: text && text.length > EARLIER_TEXT_CHARS ? `${text.slice(0, EARLIER_TEXT_CHARS - 1)}…` : text,
+  };
+}
+
+function opening(deps: AppDeps, incidentId: number, person: Person | undefined): Opening | string {
+  const incident = loadIncident(deps.db, incidentId);
+  if (!incident) return td.notFound(incidentId);
+  const refusal = draftRefusal(incident, person);
+  if (refusal !== undefined || !person) return refusal ?? t.refusal;
+  const work = loadDraftWork(deps.db, incidentId, person.id);
+  const latest = latestDrafts(deps.db, incidentId, 1)[0];
+  return {
+    personId: person.id,
+    final: isFinal(incident),
+    header: titleLine(incident, person),
+    saved:
+      work && (work.text || work.attachments.length > 0)
+        ? { text: work.text, attachments: work.attachments }
+        : null,
+    returned:
+      latest?.state === "rework"
+        ? { text: latest.text, attachments: latest.attachments, comment: latest.reworkComment }
+        : null,
+    repeat: earlierAnswer(deps, incident),
+  };
+}
+
+/** The curators' header: who sent it and, for a reworked draft or a repeat, what they should know. */
+function curatorsHeader(deps: AppDeps, incident: Incident, person: Person): string {
+  const [current, previous] = latestDrafts(deps.db, incident.id, 2) as [Draft, Draft | undefined];
+  const blocks = [titleLine(incident, person)];
+  if (previous?.state === "rework") {
+    blocks[0] += `\n${td.curators.reworked(current.round, previous.reworkComment)}`;
+    blocks.push(describeChanges(previous, current, td.diff));
+  }
+  const repeat = earlierAnswer(deps, incident);
+  if (repeat) blocks.push(td.curators.repeatOf(repeat.id, repeat.links, repeat.text));
+  if (blocks.length > 1) blocks.push(td.curators.answerLabel);
+  return blocks.join("\n\n");
+}
+
+/** The curators' chat, or each curator privately when none is bound; a refusing chat is logged. */
+async function sendToCurators(deps: AppDeps, api: Api, incident: Incident, person: Person, draft: DraftView) {
+  const chat = findBoundChatByPurpose(deps.db, "curators");
+  const targets = chat !== undefined ? [chat] : telegramIdsWithRole(deps.db, "curator");
+  const header = curatorsHeader(deps, incident, person);
+  const keyboard = new InlineKeyboard()
+    .text(t.button.approve, cb("inc.ok", incident.id))
+    .text(t.button.rework, cb("inc.rework", incident.id));
+  for (const chatId of targets) {
+    try {
+      await sendDraft(api, chatId, draft, { header, keyboard });
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      deps.log.warn({ chatId, incidentId: incident.id, error: error.description }, "draft not delivered");
+    }
+  }
+}
+
+type Submitted = { ok: true; due: string | null } | { ok: false; text: string };
+
+async function submit(
+  deps: AppDeps,
+  api: Api,
+  person: Person | undefined,
+  incidentId: number,
+  draft: DraftView,
+): Promise<Submitted> {
+  if (!person) return { ok: false, text: td.notSubmittedRights(incidentId) };
+  const result = submitDraft(deps.db, { incidentId, actor: person, now: deps.clock.now(), content: draft });
+  if (!result.ok) {
+    const now = loadIncident(deps.db, incidentId);
+    if (!now) return { ok: false, text: td.notFound(incidentId) };
+    return result.refusal === "forbidden"
+      ? { ok: false, text: td.notSubmittedRights(incidentId) }
+      : { ok: false, text: td.notSubmitted(incidentId, tr.shortState[now.row.state]) };
+  }
+  await syncCards(cardDeps(deps, api), result.incident);
+  await sendToCurators(deps, api, result.incident, person, draft);
+  const { regulation, workingTime, timezone } = deps.sla;
+  const next = nextDeadline(result.incident, regulation, workingTime);
+  return { ok: true, due: next?.step === "decision" ? formatDeadline(next.at, timezone) : null };
+}
+
+type Input =
+  | { kind: "button"; ctx: Context; data: string }
+  | { kind: "message"; ctx: Context; message: Message }
+  | { kind: "cancel"; ctx: Context };
+
+/**
+ * The next thing the executor does in the dialogue: a press of one of its buttons, a message, or
+ * /cancel. Another command leaves the dialogue (and is handled as usual); another card's button
+ * passes by to its own handler.
+ */
+async function nextInput(conversation: Flow): Promise<Input> {
+  const ctx = await conversation.wait();
+  const data = ctx.callbackQuery?.data;
+  if (data?.startsWith("dr.")) return { kind: "button", ctx, data };
+  const message = ctx.message;
+  if (data !== undefined || !message) return await conversation.skip({ next: true });
+  const text = message.text?.trim();
+  if (text === "/cancel") return { kind: "cancel", ctx };
+  if (text?.startsWith("/")) return await conversation.halt({ next: true });
+  return { kind: "message", ctx, message };
+}
+
+/**
+ * Takes the buttons off a message of the dialogue so they cannot be pressed twice. A message that
+ * can no longer be edited (deleted, too old) keeps them: a later press gets «этот шаг уже пройден».
+ */
+async function clearKeyboard(ctx: Context, chatId: number, messageId: number): Promise<void> {
+  try {
+    await ctx.api.editMessageReplyMarkup(chatId, messageId, { reply_markup: new InlineKeyboard() });
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+  }
+}
+
+/** A button of this dialogue: answered, and its keyboard taken away. */
+async function pressed(input: Input & { kind: "button" }): Promise<void> {
+  await input.ctx.answerCallbackQuery();
+  const message = input.ctx.callbackQuery?.message;
+  if (message) await clearKeyboard(input.ctx, message.chat.id, message.message_id);
+}
+
+async function stale(input: Input & { kind: "button" }): Promise<void> {
+  await input.ctx.answerCallbackQuery({ text: td.dialogOver, show_alert: true });
+}
+
+/** What the executor may attach, as the draft keeps it; undefined for anything else. */
+function attachmentOf(message: Message): Attachment | undefined {
+  const largest = message.photo?.at(-1);
+  if (largest) return { type: "photo", fileId: largest.file_id, fileUniqueId: largest.file_unique_id };
+  // Telegram sends a GIF with both `animation` and `document`: the animation is what it is.
+  const { animation, video, document } = message;
+  if (animation)
+    return { type: "animation", fileId: animation.file_id, fileUniqueId: animation.file_unique_id };
+  if (video) return { type: "video", fileId: video.file_id, fileUniqueId: video.file_unique_id };
+  if (document) {
+    const named = document.file_name ? { fileName: document.file_name } : {};
+    return { type: "document", fileId: document.file_id, fileUniqueId: document.file_unique_id, ...named };
+  }
+  return undefined;
+}
+
+/** A saved partial draft, or the one returned for rework: go on from it, or start from nothing. */
+async function startingPoint(
+  conversation: Flow,
+  ctx: Context,
+  id: number,
+  start: Opening,
+): Promise<Content | "cancel"> {
+  const empty: Content = { text: null, attachments: [] };
+  const base = start.saved ?? start.returned;
+  if (!base) return empty;
+  const keyboard = new InlineKeyboard()
+    .text(start.saved ? td.button.resume : td.button.reworkPrevious, cb("dr.resume", id))
+    .row()
+    .text(td.button.restart, cb("dr.restart", id));
+  const offer = start.saved
+    ? td.resumeOffer(id, base.text, base.attachments.length)
+    : td.reworkOffer(id, base.attachments.length);
+  await ctx.reply(offer, { reply_markup: keyboard });
+  for (;;) {
+    const input = await nextInput(conversation);
+    if (input.kind === "cancel") return "cancel";
+    if (input.kind === "message") {
+      await input.ctx.reply(td.chooseAbove);
+      continue;
+    }
+    if (input.data !== cb("dr.resume", id) && input.data !== cb("dr.restart", id)) {
+      await stale(input);
+      continue;
+    }
+    await pressed(input);
+    return input.data === cb("dr.resume", id) ? { text: base.text, attachments: base.attachments } : empty;
+  }
+}
+
+type Step = "done" | "cancel";
+
+export function draftFlow(deps: AppDeps) {
+  return async function draftDialog(conversation: Flow, ctx: Context, incidentId: number): Promise<void> {
+    const start = await conversation.external((outer) => opening(deps, incidentId, outer.person));
+    if (typeof start === "string") {
+      await ctx.reply(start);
+      return;
+    }
+    const id = incidentId;
+    const content: Content = { text: null, attachments: [] };
+    let kept = start.saved !== null;
+    const save = async () => {
+      kept = true;
+      const saved = { attachments: content.attachments, ...(content.text ? { text: content.text } : {}) };
+      await conversation.external(() =>
+        saveDraftWork(deps.db, {
+          incidentId,
+          personId: start.personId,
+          content: saved,
+          now: deps.clock.now(),
+        }),
+      );
+    };
+    const leave = async () => {
+      await ctx.reply(td.cancelled(id, kept));
+    };
+
+    if (start.repeat) {
+      const { repeat } = start;
+      await ctx.reply(td.repeatOf(repeat.id, repeat.links, repeat.text), {
+        link_preview_options: { is_disabled: true },
+      });
+    }
+    if (start.returned?.comment) await ctx.reply(td.reworkComment(start.returned.comment));
+    const base = await startingPoint(conversation, ctx, id, start);
+    if (base === "cancel") return await leave();
+    content.text = base.text;
+    content.attachments = [...base.attachments];
+
+    if (content.text === null) {
+      const text = await askText(conversation, ctx, td.askText(id, start.final));
+      if (text === undefined) return await leave();
+      content.text = text;
+      await save();
+    }
+    let collect = true;
+    for (;;) {
+      if (collect && (await collectAttachments(conversation, ctx, id, content, save)) === "cancel")
+        return await leave();
+      collect = false;
+      const draft = { text: content.text ?? "", attachments: content.attachments };
+      const choice = await preview(conversation, ctx, id, start.header, draft);
+      if (choice === "cancel") return await leave();
+      if (choice === "send") break;
+      if (choice === "text") {
+        const text = await askText(conversation, ctx, td.askText(id, start.final));
+        if (text === undefined) return await leave();
+        content.text = text;
+      } else {
+        content.attachments = [];
+        await ctx.reply(td.attachmentsRemoved);
+        collect = true;
+      }
+      await save();
+    }
+
+    const draft = { text: content.text ?? "", attachments: content.attachments };
+    const outcome = await conversation.external((outer) =>
+      submit(deps, outer.api, outer.person, incidentId, draft),
+    );
+    await ctx.reply(outcome.ok ? td.submitted(id, outcome.due) : outcome.text);
+  };
+}
+
+/** The answer's text: one message of at most 4096 characters; undefined when the executor cancels. */
+async function askText(conversation: Flow, ctx: Context, prompt: string): Promise<string | undefined> {
+  await ctx.reply(prompt);
+  for (;;) {
+    const input = await nextInput(conversation);
+    if (input.kind === "cancel") return undefined;
+    if (input.kind === "button") {
+      await stale(input);
+      continue;
+    }
+    const text = input.message.text?.trim();
+    if (!text) {
+      await input.ctx.reply(td.textNeeded);
+      continue;
+    }
+    if (text.length > DRAFT_TEXT_LIMIT) {
+      await input.ctx.reply(td.tooLong(text.length));
+      continue;
+    }
+    return text;
+  }
+}
+
+/**
+ * Photos, videos, documents and GIFs until «Готово». An album comes as several messages with one
+ * media_group_id: it is confirmed by one message, edited as its items arrive. Only the latest
+ * confirmation keeps the «Готово» button.
+ */
+async function collectAttachments(
+  conversation: Flow,
+  ctx: Context,
+  id: number,
+  content: Content,
+  save: () => Promise<void>,
+): Promise<Step> {
+  const keyboard = () =>
+    new InlineKeyboard().text(td.button.done, cb("dr.done", id)).text(td.button.cancel, cb("dr.cancel", id));
+  let holder = await ctx.reply(td.askAttachments(content.attachments.length), { reply_markup: keyboard() });
+  let album: { groupId: string; count: number } | undefined;
+  for (;;) {
+    const input = await nextInput(conversation);
+    if (input.kind === "cancel") return "cancel";
+    if (input.kind === "button") {
+      if (input.data === cb("dr.done", id) || input.data === cb("dr.cancel", id)) {
+        await pressed(input);
+        return input.data === cb("dr.done", id) ? "done" : "cancel";
+      }
+      await stale(input);
+      continue;
+    }
+    const { message } = input;
+    const attachment = attachmentOf(message);
+    if (!attachment) {
+      await input.ctx.reply(message.text ? td.textAlreadyGiven : td.cannotAttach);
+      continue;
+    }
+    if (content.attachments.some((a) => a.fileUniqueId === attachment.fileUniqueId)) {
+      await input.ctx.reply(td.duplicate);
+      continue;
+    }
+    if (content.attachments.length >= MAX_ATTACHMENTS) {
+      await input.ctx.reply(td.tooMany(MAX_ATTACHMENTS));
+      continue;
+    }
+    content.attachments.push(attachment);
+    await save();
+    const total = content.attachments.length;
+    const groupId = message.media_group_id;
+    if (groupId !== undefined && album?.groupId === groupId) {
+      album.count++;
+      if (await editAlbumConfirmation(ctx, holder, td.albumReceived(album.count, total), keyboard()))
+        continue;
+    }
+    await clearKeyboard(ctx, holder.chat.id, holder.message_id);
+    const count = groupId !== undefined && album?.groupId === groupId ? album.count : 1;
+    const text = groupId !== undefined ? td.albumReceived(count, total) : td.received(total);
+    holder = await input.ctx.reply(text, { reply_markup: keyboard() });
+    album = groupId !== undefined ? { groupId, count } : undefined;
+  }
+}
+
+/** One confirmation per album, edited as its items arrive; false when it can no longer be edited. */
+async function editAlbumConfirmation(
+  ctx: Context,
+  holder: Message,
+  text: string,
+  keyboard: InlineKeyboard,
+): Promise<boolean> {
+  try {
+    await ctx.api.editMessageText(holder.chat.id, holder.message_id, text, { reply_markup: keyboard });
+    return true;
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+    return false;
+  }
+}
+
+type Choice = "send" | "text" | "clear" | "cancel";
+
+/** The draft exactly as the curators will get it, with what to do next under it. */
+async function preview(
+  conversation: Flow,
+  ctx: Context,
+  id: number,
+  header: string,
+  draft: DraftView,
+): Promise<Choice> {
+  const plan = albumPlan(draft.attachments);
+  const notes = [td.previewTitle];
+  if (draft.attachments.length > ALBUM_LIMIT) notes.push(td.severalAlbums(plan.map((group) => group.length)));
+  const visual = draft.attachments.some((a) => a.type === "photo" || a.type === "video");
+  if (visual && draft.attachments.some((a) => a.type === "document")) notes.push(td.documentsApart);
+  const keyboard = new InlineKeyboard().text(td.button.send, cb("dr.send", id)).row();
+  keyboard.text(td.button.editText, cb("dr.text", id));
+  if (draft.attachments.length > 0) keyboard.text(td.button.removeAttachments, cb("dr.clear", id));
+  keyboard.row().text(td.button.cancel, cb("dr.cancel", id));
+  await sendDraft(ctx.api, ctx.chat?.id ?? 0, draft, {
+    header: `${notes.join("\n")}\n\n${header}`,
+    keyboard,
+  });
+  const choices: Record<string, Choice> = {
+    [cb("dr.send", id)]: "send",
+    [cb("dr.text", id)]: "text",
+    [cb("dr.clear", id)]: "clear",
+    [cb("dr.cancel", id)]: "cancel",
+  };
+  for (;;) {
+    const input = await nextInput(conversation);
+    if (input.kind === "cancel") return "cancel";
+    if (input.kind === "message") {
+      await input.ctx.reply(td.usePreviewButtons);
+      continue;
+    }
+    const choice = choices[input.data];
+    if (choice === undefined) {
+      await stale(input);
+      continue;
+    }
+    await pressed(input);
+    return choice;
+  }
+}

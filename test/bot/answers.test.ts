@@ -1,0 +1,357 @@
+import { and, eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadIncident } from "../../src/app/incidents.js";
+import { grantRole } from "../../src/app/people.js";
+import { auditEvents, drafts, people } from "../../src/db/schema.js";
+import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
+const TUESDAY_10 = "2026-11-24T05:00:00Z";
+const MINUTE = 60_000;
+
+let h: Harness;
+
+afterEach(() => h.close());
+
+const curatorsChat = () => h.group(OFFICE.curatorsChat, "Кураторы");
+const healthChat = () => h.group(OFFICE.healthChat, "Минздрав: обращения");
+const curator = () => h.user(OFFICE.curator, "Ольга");
+const curator2 = () => h.user(OFFICE.curator2, "Светлана");
+const executor = () => h.user(OFFICE.executor, "Иван");
+
+/** A staffed office with one incident taken into work at 10:00 (detection, routing and receipt). */
+async function officeWithIncident(options: HarnessOptions = { now: TUESDAY_10 }): Promise<number> {
+  h = await Harness.start(options);
+  const { health } = seedOffice(h);
+  return seedIncidentInWork(h, health);
+}
+
+function cardIn(chatId: number, id: number) {
+  const card = h.fake.messages(chatId).find((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+  if (!card) throw new Error(`no card of № ${id} in chat ${chatId}`);
+  return card;
+}
+
+function cardText(chatId: number, id: number): string {
+  return cardIn(chatId, id).text ?? "";
+}
+
+function labels(chatId: number, id: number): string[] {
+  const card = cardIn(chatId, id);
+  return h.fake
+    .buttons(chatId)
+    .filter((b) => b.message.message_id === card.message_id)
+    .map((b) => b.label);
+}
+
+/** Presses a button with exactly this data on the card in the chat, even one the card does not show. */
+async function pressData(user: TestUser, chatId: number, data: string): Promise<string | undefined> {
+  const card = h.fake.messages(chatId).find((m) => m.text?.startsWith("Сообщение № "));
+  if (!card) throw new Error(`no card in chat ${chatId}`);
+  const update = await h.deliver(updates.callback(user.tg, card, data));
+  return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text as string | undefined;
+}
+
+function state(id: number) {
+  return loadIncident(h.db, id)?.row.state;
+}
+
+function auditActions(id: number): string[] {
+  return h.db
+    .select({ action: auditEvents.action })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entity, "incident"), eq(auditEvents.entityId, String(id))))
+    .all()
+    .map((e) => e.action);
+}
+
+describe("approval", () => {
+  it("a curator approves in one tap: cards change and the executor is told where and by when to publish", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    expect(labels(OFFICE.curatorsChat, id)).toEqual(["Согласовать", "На доработку", "История"]);
+
+    h.clock.advance(20 * MINUTE);
+    expect(await curator().press("Согласовать", curatorsChat())).toBe("Ответ по сообщению № 1 согласован.");
+
+    expect(state(id)).toBe("approved");
+    expect(cardText(OFFICE.curatorsChat, id)).toContain("Состояние: согласовано, ждёт размещения");
+    expect(labels(OFFICE.curatorsChat, id)).toEqual(["История"]);
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
+      expect(cardText(chatId, id)).toContain("Состояние: согласовано, ждёт размещения");
+      // Approved 10:20; published within 30 working minutes (p.12), before the answer deadline (p.8).
+      expect(cardText(chatId, id)).toContain("Срок: 24.11.2026 10:50 — разместить ответ (п. 12)");
+      expect(labels(chatId, id)).toEqual(["Опубликовано", "История"]);
+      expect(h.lastText(chatId)).toBe(
+        "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Опубликовано».\n" +
+          "Разместить до 24.11.2026 10:50.",
+      );
+    }
+    expect(auditActions(id)).toContain("approve");
+  });
+
+  it("an executor cannot approve, and neither can a curator his own draft", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    expect(await pressData(executor(), OFFICE.curatorsChat, `inc.ok:${id}`)).toBe(
+      "Согласовывать ответы и возвращать их на доработку может только куратор.",
+    );
+    // The executor who wrote the draft is also made a curator: still not his own draft.
+    const executorId =
+      h.db.select().from(people).where(eq(people.telegramId, OFFICE.executor)).get()?.id ?? 0;
+    grantRole(h.db, executorId, "curator", null, h.clock.now());
+    expect(await pressData(executor(), OFFICE.curatorsChat, `inc.ok:${id}`)).toBe(
+      "Это ваш проект ответа: согласовать его или вернуть может другой куратор.",
+    );
+    expect(await pressData(executor(), OFFICE.curatorsChat, `inc.rework:${id}`)).toBe(
+      "Это ваш проект ответа: согласовать его или вернуть может другой куратор.",
+    );
+    expect(state(id)).toBe("on_approval");
+    expect(auditActions(id)).not.toContain("approve");
+  });
+
+  it("two curators pressing at once: one approves, the other is told who already did", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    const card = cardIn(OFFICE.curatorsChat, id);
+    const presses = [curator(), curator2()].map((user) => updates.callback(user.tg, card, `inc.ok:${id}`));
+    const delivered = await Promise.all(presses.map((update) => h.deliver(update)));
+    const answers = delivered.map(
+      (update) => h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text as string | undefined,
+    );
+
+    const approved = answers.filter((a) => a === "Ответ по сообщению № 1 согласован.");
+    expect(approved).toHaveLength(1);
+    const other = answers.find((a) => a !== approved[0]);
+    expect(other).toMatch(/^Уже согласовано: (Ольга|Светлана), 24\.11\.2026 10:00\.$/);
+    expect(auditActions(id).filter((a) => a === "approve")).toHaveLength(1);
+    expect(
+      h.texts(OFFICE.healthChat).filter((text) => text.startsWith("Ответ по сообщению № 1 согласован")),
+    ).toHaveLength(1);
+
+    expect(labels(OFFICE.curatorsChat, id)).not.toContain("Согласовать");
+    expect(await pressData(curator2(), OFFICE.curatorsChat, `inc.rework:${id}`)).toMatch(
+      /^Уже согласовано: /,
+    );
+  });
+
+  it("the optional quality mark is stored on the approved draft with an audit event", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("Согласовать", curatorsChat());
+    expect(curator().lastText()).toBe("Ответ по сообщению № 1 согласован.\nОценка качества, необязательно:");
+    expect(await pressData(curator2(), OFFICE.curatorsChat, `inc.q:${id}:2`)).toBe(
+      "Оценить ответ может куратор, который его согласовал.",
+    );
+
+    expect(await curator().press("4")).toBe("Оценка 4 сохранена.");
+    expect(curator().lastText()).toBe("Ответ по сообщению № 1 согласован.\nОценка качества: 4 из 5.");
+    expect(h.db.select().from(drafts).where(eq(drafts.incidentId, id)).get()?.quality).toBe(4);
+    expect(auditActions(id)).toContain("qualityMark");
+  });
+});
+
+describe("rework", () => {
+  it("the curator's comment goes to the executor and the work chat with the rework deadline", async () => {
+    const id = await officeWithIncident();
+    h.clock.advance(150 * MINUTE); // 12:30
+    await seedDraft(h, id, { text: "Здравствуйте! Снег вывезут до пятницы." });
+
+    await curator().press("На доработку", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 1: что нужно доработать? Напишите комментарий для исполнителя (от 3 до 1000 символов). " +
+        "Отмена — /cancel.",
+    );
+    await curator().send("ну", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Комментарий — текст от 3 до 1000 символов. Напишите ещё раз или нажмите «Отмена».",
+    );
+    await curator().send("Укажите точную дату вывоза снега.", curatorsChat());
+
+    // 12:30 + 1 working hour (p.11) across the 13:00–14:00 lunch.
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 1 возвращено на доработку, исполнитель доработает до 24.11.2026 14:30.",
+    );
+    const notice =
+      "Сообщение № 1 возвращено на доработку: Укажите точную дату вывоза снега. Доработать до 24.11.2026 14:30.\n\n" +
+      "Проект ответа:\nЗдравствуйте! Снег вывезут до пятницы.";
+    expect(h.lastText(OFFICE.executor)).toBe(notice);
+    expect(h.lastText(OFFICE.healthChat)).toBe(notice);
+    expect(state(id)).toBe("in_work");
+    expect(cardText(OFFICE.healthChat, id)).toContain("Срок: 24.11.2026 14:30 — доработать ответ (п. 11)");
+  });
+
+  it("a cancelled rework changes nothing", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    await curator().press("Отмена", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Отменено.");
+    expect(state(id)).toBe("on_approval");
+  });
+});
+
+describe("publication", () => {
+  it("a link in another network is refused; the right one marks the answer published on time", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id, { approve: true });
+    h.clock.advance(25 * MINUTE);
+
+    await executor().press("Опубликовано", healthChat());
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Сообщение № 1: пришлите ссылку на размещённый ответ во ВКонтакте. Отмена — /cancel.",
+    );
+    await executor().send("https://t.me/minzdrav/15", healthChat());
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Это ссылка в Telegram, а сообщение размещено во ВКонтакте. Отвечают в той же сети: пришлите ссылку во ВКонтакте.",
+    );
+    await executor().send("просто текст", healthChat());
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Это не похоже на ссылку. Пришлите ссылку вида https://… или нажмите «Отмена».",
+    );
+    await executor().send("https://vk.com/wall-1_1?reply=77", healthChat());
+
+    expect(h.lastText(OFFICE.healthChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
+    expect(state(id)).toBe("answered");
+    for (const chatId of [OFFICE.curatorsChat, OFFICE.healthChat]) {
+      expect(cardText(chatId, id)).toContain("Состояние: ответ размещён");
+      expect(cardText(chatId, id)).toContain("Ответ размещён: https://vk.com/wall-1_1?reply=77 (в срок)");
+    }
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=77\nРазместил(а): Иван",
+    );
+    expect(await pressData(executor(), OFFICE.healthChat, `inc.pub:${id}`)).toBe(
+      "Ответ по сообщению № 1 уже размещён: https://vk.com/wall-1_1?reply=77",
+    );
+  });
+
+  it("an answer published after the answer deadline is marked late", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id, { approve: true });
+    h.clock.set("2026-11-25T07:00:00Z"); // Wednesday 12:00, the answer was due at 11:00 (p.8)
+    await executor().press("Опубликовано");
+    await executor().send("vk.com/wall-1_1?reply=90");
+    expect(executor().lastText()).toBe("Ответ по сообщению № 1 размещён с опозданием. Спасибо!");
+    expect(cardText(OFFICE.curatorsChat, id)).toContain(
+      "Ответ размещён: https://vk.com/wall-1_1?reply=90 (с опозданием)",
+    );
+  });
+
+  it("Georgievsk: the curator may publish the approved answer himself (p.12)", async () => {
+    // Tuesday 24.11.2026 10:00 in Moscow.
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    expect(labels(OFFICE.curatorsChat, id)).toEqual(["Опубликую сам", "История"]);
+    await curator().press("Опубликую сам", curatorsChat());
+    await curator().send("https://vk.com/wall-1_1?reply=5", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
+    expect(state(id)).toBe("answered");
+    expect(h.lastText(OFFICE.executor)).toBe(
+      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=5\nРазместил(а): Ольга",
+    );
+  });
+
+  it("Orenburg: the curator has no «Опубликую сам», and a forged press is refused", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id, { approve: true });
+    expect(labels(OFFICE.curatorsChat, id)).toEqual(["История"]);
+    expect(await pressData(curator(), OFFICE.curatorsChat, `inc.pubself:${id}`)).toBe(
+      "По регламенту (п. 12) согласованный ответ размещает исполнитель, куратор — не размещает.",
+    );
+    expect(state(id)).toBe("approved");
+  });
+});
+
+describe("interim answer and clarification", () => {
+  it("an interim answer starts the final answer's clock (p.13); the final one then goes the usual way", async () => {
+    const id = await officeWithIncident();
+    await executor().press("Промежуточный ответ", healthChat());
+    await executor().send("https://ok.ru/group/1/topic/2", healthChat());
+    expect(h.lastText(OFFICE.healthChat)).toMatch(
+      /^Это ссылка в Одноклассниках, а сообщение размещено во ВКонтакте/,
+    );
+    await executor().send("https://vk.com/wall-1_1?reply=3", healthChat());
+
+    // The post's date is unknown, so the detection day (Tue 24.11) counts: 7 working days from the
+    // next day are 25, 26, 27.11, 30.11, 1, 2, 3.12 — to the end of Thursday 03.12.2026.
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Промежуточный ответ по сообщению № 1 записан.\n" +
+        "Срок: 03.12.2026 18:00 — дать окончательный ответ (п. 13).\n" +
+        "Окончательный ответ готовят кнопкой «Подготовить окончательный ответ» на карточке.",
+    );
+    expect(state(id)).toBe("awaiting_final");
+    const card = cardText(OFFICE.healthChat, id);
+    expect(card).toContain("Промежуточный ответ: https://vk.com/wall-1_1?reply=3");
+    expect(card).toContain("Срок: 03.12.2026 18:00 — дать окончательный ответ (п. 13)");
+    expect(labels(OFFICE.healthChat, id)).toContain("Подготовить окончательный ответ");
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "По сообщению № 1 дан промежуточный ответ: https://vk.com/wall-1_1?reply=3\n" +
+        "Окончательный ответ — до 03.12.2026 18:00 (п. 13).",
+    );
+
+    h.clock.set("2026-11-30T05:00:00Z"); // Monday 30.11 10:00, after the first answer deadline
+    await seedDraft(h, id, { text: "Снег вывезен 27.11." });
+    await curator().press("Согласовать", curatorsChat());
+    // The final answer is held to its own clock, not to the first answer's p.8 deadline long past.
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Опубликовано».\n" +
+        "Разместить до 30.11.2026 10:30.",
+    );
+    await executor().press("Опубликовано", healthChat());
+    await executor().send("https://vk.com/wall-1_1?reply=4", healthChat());
+    expect(state(id)).toBe("answered");
+    expect(cardText(OFFICE.curatorsChat, id)).toContain(
+      "Ответ размещён: https://vk.com/wall-1_1?reply=4 (в срок)",
+    );
+    expect(cardText(OFFICE.curatorsChat, id)).toContain(
+      "Промежуточный ответ: https://vk.com/wall-1_1?reply=3",
+    );
+  });
+
+  it("Georgievsk: a curator gives the interim answer; the final draft is due 7 working days after it (p.15)", async () => {
+    // Tuesday 24.11.2026 10:00 in Moscow; the interim answer is posted on Wednesday 25.11.
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    h.clock.set("2026-11-25T07:00:00Z");
+    await curator().press("Промежуточный ответ", curatorsChat());
+    await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
+    // From the next day: 26, 27.11, 30.11, 1, 2, 3, 4.12 — to the end of Friday 04.12.2026.
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
+      /^Промежуточный ответ по сообщению № 1 записан\.\nСрок: 04\.12\.2026 18:00/,
+    );
+    expect(cardText(OFFICE.healthChat, id)).toContain(
+      "Срок: 04.12.2026 18:00 — дать окончательный ответ (п. 15)",
+    );
+    expect(h.lastText(OFFICE.executor)).toBe(
+      "По сообщению № 1 дан промежуточный ответ: https://vk.com/wall-1_1?reply=8\n" +
+        "Окончательный ответ — до 04.12.2026 18:00 (п. 15).",
+    );
+  });
+
+  it("a question to the author is recorded; the clock does not stop", async () => {
+    const id = await officeWithIncident();
+    await executor().press("Запрос автору");
+    expect(executor().lastText()).toBe(
+      "Сообщение № 1: пришлите ссылку на ваш вопрос автору во ВКонтакте. Отмена — /cancel.",
+    );
+    await executor().send("https://vk.com/wall-1_1");
+    expect(executor().lastText()).toBe(
+      "Это ссылка на само сообщение автора. Пришлите ссылку на ваш ответ: комментарий или запись.",
+    );
+    await executor().send("https://vk.com/wall-1_1?reply=2");
+    expect(executor().lastText()).toBe(
+      "Запрос автору по сообщению № 1 записан. Срок на время ожидания не останавливается: ответ разместить до 25.11.2026 11:00.",
+    );
+    const card = cardText(OFFICE.healthChat, id);
+    expect(card).toContain("Запрос автору: https://vk.com/wall-1_1?reply=2");
+    expect(card).toContain("Ожидает уточнения от автора");
+    expect(state(id)).toBe("in_work");
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "По сообщению № 1 автору задан вопрос: https://vk.com/wall-1_1?reply=2\nЖдём уточнения; срок ответа не останавливается.",
+    );
+    expect(await pressData(curator(), OFFICE.curatorsChat, `inc.clarify:${id}`)).toBe(
+      "Вопрос автору задаёт исполнитель, который ведёт сообщение.",
+    );
+  });
+});

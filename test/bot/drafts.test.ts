@@ -1,0 +1,421 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadDraftWork, publishAnswer, requestRework } from "../../src/app/answers.js";
+import { registerIncident, routeIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import { parseSourceLink } from "../../src/domain/source-link.js";
+import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
+import { type FileRef, messageUpdate, updates } from "../support/updates.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, showCards } from "../support/workflow.js";
+
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
+const TUESDAY_10 = "2026-11-24T05:00:00Z";
+const ANSWER = "Здравствуйте! Снег во дворе на Ленина, 5 вывезут до пятницы.";
+
+let h: Harness;
+let health: number;
+let executor: TestUser;
+
+async function office(options: HarnessOptions = {}): Promise<number> {
+  h = await Harness.start({ now: TUESDAY_10, ...options });
+  ({ health } = seedOffice(h));
+  executor = h.user(OFFICE.executor, "Иван");
+  return seedIncidentInWork(h, health);
+}
+
+afterEach(async () => {
+  await h?.close();
+});
+
+const healthChat = () => h.group(OFFICE.healthChat, "Минздрав: обращения");
+
+function person(telegramId: number) {
+  const found = findPerson(h.db, telegramId);
+  if (!found) throw new Error(`no person ${telegramId}`);
+  return found;
+}
+
+function photoFile(name: string): FileRef {
+  return h.fake.addFile(`jpeg ${name}`, name, { kind: "photo" });
+}
+
+async function sendPhoto(user: TestUser, name: string, album?: string): Promise<void> {
+  await h.deliver(updates.photo(user.chat, user.tg, photoFile(name), undefined, album));
+}
+
+async function sendAlbum(user: TestUser, count: number, album = "album-1"): Promise<void> {
+  for (let i = 1; i <= count; i++) await sendPhoto(user, `${album}-${i}.jpg`, album);
+}
+
+/** The albums sent to a chat, as the number of items in each. */
+function albumSizes(chatId: number): number[] {
+  return h.fake
+    .callsOf("sendMediaGroup")
+    .filter((call) => Number(call.params.chat_id) === chatId)
+    .map((call) => {
+      const media = call.params.media;
+      return (typeof media === "string" ? JSON.parse(media) : media).length;
+    });
+}
+
+/** The draft the curators got: the message with «Согласовать» that is not the card. */
+function curatorsDraft(chatId: number = OFFICE.curatorsChat) {
+  return h.fake.messages(chatId).filter((m) => m.text?.startsWith("Проект ") ?? false);
+}
+
+function buttonsOf(message: { reply_markup?: Record<string, unknown> }): string[] {
+  const rows = (message.reply_markup?.inline_keyboard ?? []) as { text: string; callback_data?: string }[][];
+  return rows.flat().map((b) => `${b.text}=${b.callback_data}`);
+}
+
+/** From the card in the private chat to the preview of a text-only draft. */
+async function writeDraft(text = ANSWER): Promise<void> {
+  await executor.press("Подготовить ответ");
+  await executor.send(text);
+  await executor.press("Готово");
+}
+
+describe("preparing a draft answer", () => {
+  it("sends a text-only draft from the private chat to the curators' chat with the decision buttons", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    expect(executor.lastText()).toBe(
+      `Сообщение № ${id}: пришлите текст ответа одним сообщением (до 4096 символов). Отмена — /cancel.`,
+    );
+    await executor.send(ANSWER);
+    expect(executor.lastText()).toBe(
+      "Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово».",
+    );
+    await executor.press("Готово");
+    const header = `Проект ответа по сообщению № ${id} (от Иван, Министерство здравоохранения)`;
+    expect(executor.lastText()).toBe(`Предпросмотр: так проект увидят кураторы.\n\n${header}\n\n${ANSWER}`);
+    await executor.press("Отправить на согласование");
+
+    expect(executor.lastText()).toMatch(
+      new RegExp(
+        `^Проект отправлен на согласование: сообщение № ${id}\\. Спасибо!\\nКуратор рассмотрит его до 24\\.11\\.2026 10:30\\.$`,
+      ),
+    );
+    const [draft, ...more] = curatorsDraft();
+    expect(more).toEqual([]);
+    expect(draft?.text).toBe(`${header}\n\n${ANSWER}`);
+    expect(buttonsOf(draft ?? {})).toEqual([`Согласовать=inc.ok:${id}`, `На доработку=inc.rework:${id}`]);
+    const card = h.texts(OFFICE.curatorsChat).find((text) => text.startsWith(`Сообщение № ${id}`));
+    expect(card).toContain("Состояние: на согласовании");
+    expect(card).toMatch(/Срок: 24\.11\.2026 10:30 — согласовать или вернуть на доработку/);
+    expect(loadDraftWork(h.db, id, person(OFFICE.executor).id)).toBeUndefined();
+  });
+
+  it("moves the dialogue to the private chat when the button is pressed in the work chat", async () => {
+    const id = await office();
+    const before = h.texts(OFFICE.healthChat);
+    const popup = await executor.press("Подготовить ответ", healthChat());
+    expect(popup).toBe("Продолжим в личном чате с ботом.");
+    expect(h.texts(OFFICE.healthChat)).toEqual(before);
+    expect(executor.lastText()).toBe(`Сообщение № ${id}: подготовим проект ответа здесь. Нажмите «Начать».`);
+    await executor.press("Начать");
+    expect(executor.lastText()).toMatch(/^Сообщение № 1: пришлите текст ответа/);
+  });
+
+  it("refuses someone who is not the lead executor, and nothing changes", async () => {
+    const id = await office();
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const popup = await curator.press("Подготовить ответ", healthChat());
+    expect(popup).toBe(
+      `Проект ответа по сообщению № ${id} готовит исполнитель органа, который взял его в работу.`,
+    );
+    expect(curator.texts()).toEqual([]);
+  });
+
+  it("asks again for a text over 4096 characters, saying the limit and its length", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await executor.send("а".repeat(4100));
+    expect(executor.lastText()).toBe(
+      "Текст длиннее 4096 символов (сейчас 4100). Сократите его и пришлите ещё раз.",
+    );
+    await executor.send(ANSWER);
+    expect(executor.lastText()).toMatch(/^Пришлите фото, видео или документы/);
+  });
+
+  it("explains what can be attached when a sticker or a voice note comes", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    const sticker = {
+      file_id: "CAACsticker",
+      file_unique_id: "st1",
+      type: "regular",
+      width: 512,
+      height: 512,
+    };
+    await h.deliver(
+      messageUpdate(executor.chat, executor.tg, {
+        sticker: { ...sticker, is_animated: false, is_video: false },
+      } as never),
+    );
+    const explanation =
+      "Это нельзя приложить к ответу. Можно: фото, видео, GIF-анимации и документы. " +
+      "Стикеры, голосовые, видеосообщения, геопозицию и контакты — нельзя.";
+    expect(executor.lastText()).toBe(explanation);
+    await h.deliver(
+      messageUpdate(executor.chat, executor.tg, {
+        voice: { file_id: "AwACvoice", file_unique_id: "v1", duration: 3 },
+      } as never),
+    );
+    expect(executor.lastText()).toBe(explanation);
+    await executor.press("Готово");
+    expect(executor.lastText()).toMatch(/^Предпросмотр/);
+  });
+});
+
+describe("attachments and albums", () => {
+  it("collects an album of 3 photos as one, and the curators get one album of 3, then the text", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await sendAlbum(executor, 3);
+    const confirmations = executor.texts().filter((text) => text.startsWith("Альбом получен"));
+    expect(confirmations).toEqual(["Альбом получен: 3 вложения (всего 3). Ещё — или нажмите «Готово»."]);
+    await executor.press("Готово");
+    expect(albumSizes(OFFICE.executor)).toEqual([3]);
+    await executor.press("Отправить на согласование");
+
+    expect(albumSizes(OFFICE.curatorsChat)).toEqual([3]);
+    const messages = h.fake.messages(OFFICE.curatorsChat);
+    const firstPhoto = messages.findIndex((m) => m.media?.type === "photo");
+    const text = messages.findIndex((m) => m.text?.startsWith(`Проект ответа по сообщению № ${id}`));
+    expect(firstPhoto).toBeGreaterThanOrEqual(0);
+    expect(text).toBe(firstPhoto + 3);
+    expect(messages[text]?.text).toContain(ANSWER);
+  });
+
+  it("sends 12 photos as two albums, 10 and 2, and the preview says so", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await sendAlbum(executor, 10, "first");
+    await sendAlbum(executor, 2, "second");
+    expect(executor.texts().filter((text) => text.startsWith("Альбом получен"))).toEqual([
+      "Альбом получен: 10 вложений (всего 10). Ещё — или нажмите «Готово».",
+      "Альбом получен: 2 вложения (всего 12). Ещё — или нажмите «Готово».",
+    ]);
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain(
+      "Вложений больше 10: Telegram показывает в одном альбоме до 10, поэтому куратор получит их 2 альбомами (10 + 2).",
+    );
+    await executor.press("Отправить на согласование");
+    expect(albumSizes(OFFICE.curatorsChat)).toEqual([10, 2]);
+  });
+
+  it("sends documents apart from photos, and a single photo as a photo", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await sendPhoto(executor, "one.jpg");
+    expect(executor.lastText()).toBe("Получено, всего 1 вложение. Ещё — или нажмите «Готово».");
+    for (const name of ["акт.pdf", "план.pdf"]) {
+      const file = h.fake.addFile("%PDF", name);
+      await h.deliver(updates.document(executor.chat, executor.tg, file, name, "application/pdf"));
+    }
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain("Документы придут отдельно от фото и видео");
+    await executor.press("Отправить на согласование");
+    expect(albumSizes(OFFICE.curatorsChat)).toEqual([2]);
+    expect(
+      h.fake.callsOf("sendPhoto").filter((c) => Number(c.params.chat_id) === OFFICE.curatorsChat),
+    ).toHaveLength(1);
+  });
+
+  it("«Убрать вложения» drops them and asks for attachments again", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await sendAlbum(executor, 2);
+    await executor.press("Готово");
+    await executor.press("Убрать вложения");
+    expect(executor.texts().slice(-2)).toEqual([
+      "Вложения убраны.",
+      "Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово».",
+    ]);
+    await executor.press("Готово");
+    expect(h.fake.findButton(OFFICE.executor, "Отправить на согласование")).toBeDefined();
+    expect(() => h.fake.findButton(OFFICE.executor, "Убрать вложения")).toThrow();
+    await executor.press("Отправить на согласование");
+    expect(albumSizes(OFFICE.curatorsChat)).toEqual([]);
+    expect(curatorsDraft()).toHaveLength(1);
+  });
+
+  it("«Изменить текст» asks for the text again and shows the new preview", async () => {
+    await office();
+    await writeDraft();
+    await executor.press("Изменить текст");
+    expect(executor.lastText()).toMatch(/пришлите текст ответа/);
+    await executor.send("Здравствуйте! Снег вывезут завтра.");
+    expect(executor.lastText()).toMatch(/^Предпросмотр.*\n\n.*\n\nЗдравствуйте! Снег вывезут завтра\.$/s);
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft()[0]?.text).toMatch(/Снег вывезут завтра\.$/);
+  });
+});
+
+describe("an interrupted draft", () => {
+  it("keeps the partial draft after /cancel and brings it back with «Продолжить черновик»", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await sendPhoto(executor, "yard.jpg");
+    await executor.send("/cancel");
+    expect(executor.lastText()).toBe(
+      `Отменено. Черновик сохранён: чтобы продолжить, нажмите «Подготовить ответ» на карточке сообщения № ${id}.`,
+    );
+
+    await executor.press("Подготовить ответ");
+    expect(executor.lastText()).toBe(
+      `По сообщению № ${id} есть начатый черновик: текст (${ANSWER.length} симв.) и 1 вложение.\n` +
+        "Продолжить его или начать заново?",
+    );
+    await executor.press("Продолжить черновик");
+    expect(executor.lastText()).toBe(
+      "Сейчас 1 вложение. Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово».",
+    );
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain(ANSWER);
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft()[0]?.text).toContain(ANSWER);
+    expect(h.fake.callsOf("sendPhoto").some((c) => Number(c.params.chat_id) === OFFICE.curatorsChat)).toBe(
+      true,
+    );
+  });
+
+  it("goes on after a restart of the bot in the middle of the dialogue", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "drafts-"));
+    const databasePath = join(dir, "bot.db");
+    try {
+      const id = await office({ databasePath });
+      await executor.press("Подготовить ответ");
+      await executor.send(ANSWER);
+      await h.close();
+
+      h = await Harness.start({ now: TUESDAY_10, databasePath });
+      executor = h.user(OFFICE.executor, "Иван");
+      await sendPhoto(executor, "after-restart.jpg");
+      expect(executor.lastText()).toBe("Получено, всего 1 вложение. Ещё — или нажмите «Готово».");
+      await executor.press("Готово");
+      await executor.press("Отправить на согласование");
+      expect(executor.lastText()).toMatch(/^Проект отправлен на согласование/);
+      expect(curatorsDraft()[0]?.text).toBe(
+        `Проект ответа по сообщению № ${id} (от Иван, Министерство здравоохранения)\n\n${ANSWER}`,
+      );
+    } finally {
+      await h.close();
+      h = undefined as unknown as Harness;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a reworked draft and a repeat", () => {
+  it("shows the curators what changed since the returned version and the earlier comment", async () => {
+    const id = await office();
+    await seedDraft(h, id, { text: ANSWER });
+    const returned = requestRework(h.db, {
+      incidentId: id,
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+      comment: "Укажите точную дату",
+    });
+    expect(returned.ok).toBe(true);
+    await showCards(h, id);
+
+    await executor.press("Подготовить ответ");
+    expect(executor.texts().slice(-2)).toEqual([
+      "Куратор вернул проект на доработку: «Укажите точную дату»",
+      `Сообщение № ${id}: взять за основу проект, который вернули на доработку, или начать заново?`,
+    ]);
+    await executor.press("Доработать прежний проект");
+    await sendPhoto(executor, "yard.jpg");
+    await executor.press("Готово");
+    await executor.press("Изменить текст");
+    await executor.send(ANSWER.replace("до пятницы.", "до 27.11.2026."));
+    await executor.press("Отправить на согласование");
+
+    const [draft] = curatorsDraft();
+    expect(draft?.text).toBe(
+      [
+        `Проект ответа по сообщению № ${id} (от Иван, Министерство здравоохранения)`,
+        "Доработанный проект, версия 2. Комментарий куратора: «Укажите точную дату»",
+        "",
+        "Изменено в тексте:",
+        "…5 вывезут до −«пятницы.» +«27.11.2026.»",
+        "Вложения: добавлено — фото.",
+        "",
+        "Текст ответа:",
+        "",
+        ANSWER.replace("до пятницы.", "до 27.11.2026."),
+      ].join("\n"),
+    );
+  });
+
+  it("shows the earlier incident's answer for a repeat, to the executor and to the curators", async () => {
+    const first = await office();
+    await seedDraft(h, first, { text: "Снег вывезли 20.11.", approve: true });
+    const published = publishAnswer(h.db, {
+      incidentId: first,
+      actor: person(OFFICE.executor),
+      now: h.clock.now(),
+      link: "https://vk.com/wall-1_1?reply=7",
+      onTime: true,
+      rules: { curatorMayPublish: false },
+    });
+    expect(published.ok).toBe(true);
+    const link = parseSourceLink("https://vk.com/wall-1_2");
+    if (!link.ok) throw new Error("bad link");
+    const registered = registerIncident(h.db, {
+      link: link.url,
+      linkKey: link.key,
+      network: link.network,
+      text: "Снова не убирают снег на Ленина, 5.",
+      author: "Иван Петров",
+      topic: null,
+      place: null,
+      importance: "normal",
+      postedAt: null,
+      repeatOfId: first,
+      actorId: person(OFFICE.curator).id,
+      now: h.clock.now(),
+    });
+    if (!registered.ok) throw new Error("duplicate");
+    const second = registered.incident.id;
+    routeIncident(h.db, {
+      incidentId: second,
+      leadId: health,
+      coexecutorIds: [],
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+    });
+    await showCards(h, second);
+    await executor.press("Взять в работу");
+
+    await executor.press("Подготовить ответ");
+    const earlier = `Прежний ответ: https://vk.com/wall-1_1?reply=7\n«Снег вывезли 20.11.»`;
+    expect(executor.texts().at(-2)).toBe(
+      `Это повторное сообщение — к № ${first}. Ответ должен сказать, что сделано с прошлого раза.\n${earlier}`,
+    );
+    await executor.send("Снег вывезен повторно, двор убирают ежедневно.");
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft()[0]?.text).toBe(
+      [
+        `Проект ответа по сообщению № ${second} (от Иван, Министерство здравоохранения)`,
+        "",
+        `Повторное к сообщению № ${first}. ${earlier}`,
+        "",
+        "Текст ответа:",
+        "",
+        "Снег вывезен повторно, двор убирают ежедневно.",
+      ].join("\n"),
+    );
+  });
+});
