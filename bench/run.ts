@@ -3,8 +3,12 @@
  * Benchmarks print figures; they are not timed tests and do not run in CI.
  */
 import { type BenchFigure, runSlaBench } from "./sla.js";
+import { runSweepBench } from "./sweep.js";
 
-const suites: [string, () => Promise<BenchFigure[]>][] = [["SLA engine", runSlaBench]];
+const suites: [string, () => Promise<BenchFigure[]>][] = [
+  ["SLA engine", runSlaBench],
+  ["deadline sweep", runSweepBench],
+];
 
 const rows: string[][] = [["suite", "figure", "value", "target", "result"]];
 let failed = 0;
