@@ -1,4 +1,4 @@
-import type { Bot } from "grammy";
+import type { Bot, Transformer } from "grammy";
 import type { Chat, Update, User } from "grammy/types";
 import { pino } from "pino";
 import { bindChat } from "../../src/app/chats.js";
@@ -21,6 +21,8 @@ export interface HarnessOptions {
   regulation?: "orenburg" | "georgievsk";
   lawEnforcementChatId?: number;
   databasePath?: string;
+  /** Outgoing-request transformers as production installs them (auto-retry, throttler); none by default. */
+  transformers?: Transformer[];
 }
 
 /**
@@ -55,6 +57,7 @@ export class Harness {
     const bot = createBot({
       token: fake.token,
       apiRoot: fake.apiRoot,
+      ...(options.transformers ? { transformers: options.transformers } : {}),
       deps: {
         db: database.db,
         clock,
