@@ -59,12 +59,14 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       tellOnce(`calendar-missing:${year}`, t.calendar.missingYearMet(year));
     });
 
+    const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
     const bot = createBot({
       token: config.botToken,
       apiRoot: config.botApiRoot,
       ...(options.botInfo ? { botInfo: options.botInfo } : {}),
       deps: { db, clock, log, sla, config: { ...config, timezone } },
-      transformers: [autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }), apiThrottler()],
+      transformers: [retry, apiThrottler()],
+      conversationTransformers: [retry],
     });
     await bot.init();
     api = bot.api;

@@ -25,8 +25,14 @@ export interface BotOptions {
   /** Known bot identity (tests); otherwise fetched with getMe by bot.init(). */
   botInfo?: UserFromGetMe;
   deps: AppDeps;
-  /** Outgoing-request transformers (auto-retry, throttler); also installed inside conversations. */
+  /** Outgoing-request transformers (auto-retry, throttler). */
   transformers?: Transformer[];
+  /**
+   * Transformers for the API object of conversations, which does not inherit bot.api's. A throttler
+   * must not be among them: a conversation replays its earlier calls through them on every update,
+   * and each replayed call would wait for its turn again.
+   */
+  conversationTransformers?: Transformer[];
 }
 
 /**
@@ -78,7 +84,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       },
       plugins: [
         async (ctx, next) => {
-          for (const transformer of transformers) ctx.api.config.use(transformer);
+          for (const transformer of options.conversationTransformers ?? []) ctx.api.config.use(transformer);
           await next();
         },
       ],
