@@ -1,40 +1,17 @@
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadIncident, registerIncident } from "../../src/app/incidents.js";
-import { findPerson } from "../../src/app/people.js";
+import { loadIncident } from "../../src/app/incidents.js";
 import { syncCards } from "../../src/bot/cards.js";
 import { cards } from "../../src/db/schema.js";
-import { parseSourceLink } from "../../src/domain/source-link.js";
 import { Harness } from "../support/bot-harness.js";
+import { seedOffice, seedRegistered } from "../support/workflow.js";
 
-const CURATOR = 2001;
-const EXECUTOR = 3001;
 let h: Harness;
 
 beforeEach(async () => {
   h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
-  const health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
-  h.seedChat(h.group(-200, "Кураторы"), null);
-  h.seedChat(h.group(-100, "Минздрав"), health);
-  h.seedPerson(CURATOR, "Ольга", ["curator"]);
-  h.seedPerson(EXECUTOR, "Иван", [], [health]);
-  const link = parseSourceLink("https://vk.com/wall-1_1");
-  if (!link.ok) throw new Error("bad link");
-  const result = registerIncident(h.db, {
-    link: link.url,
-    linkKey: link.key,
-    network: link.network,
-    text: "Нет света в подъезде.",
-    author: null,
-    topic: null,
-    place: null,
-    importance: "normal",
-    postedAt: null,
-    repeatOfId: null,
-    actorId: findPerson(h.db, CURATOR)?.id ?? 0,
-    now: h.clock.now(),
-  });
-  if (!result.ok) throw new Error("duplicate");
+  seedOffice(h);
+  seedRegistered(h, { text: "Нет света в подъезде.", author: null });
   await sync();
 });
 afterEach(() => h.close());

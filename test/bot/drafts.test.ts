@@ -3,12 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadDraftWork, publishAnswer, requestRework } from "../../src/app/answers.js";
-import { registerIncident, routeIncident } from "../../src/app/incidents.js";
+import { routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
-import { parseSourceLink } from "../../src/domain/source-link.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { type FileRef, messageUpdate, updates } from "../support/updates.js";
-import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, showCards } from "../support/workflow.js";
+import {
+  OFFICE,
+  seedDraft,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+  showCards,
+} from "../support/workflow.js";
 
 /** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
 const TUESDAY_10 = "2026-11-24T05:00:00Z";
@@ -370,24 +376,11 @@ describe("a reworked draft and a repeat", () => {
       rules: { curatorMayPublish: false },
     });
     expect(published.ok).toBe(true);
-    const link = parseSourceLink("https://vk.com/wall-1_2");
-    if (!link.ok) throw new Error("bad link");
-    const registered = registerIncident(h.db, {
-      link: link.url,
-      linkKey: link.key,
-      network: link.network,
+    const second = seedRegistered(h, {
+      link: "https://vk.com/wall-1_2",
       text: "Снова не убирают снег на Ленина, 5.",
-      author: "Иван Петров",
-      topic: null,
-      place: null,
-      importance: "normal",
-      postedAt: null,
       repeatOfId: first,
-      actorId: person(OFFICE.curator).id,
-      now: h.clock.now(),
     });
-    if (!registered.ok) throw new Error("duplicate");
-    const second = registered.incident.id;
     routeIncident(h.db, {
       incidentId: second,
       leadId: health,

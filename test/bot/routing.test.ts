@@ -1,13 +1,11 @@
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { closeAsToxic, loadIncident, registerIncident } from "../../src/app/incidents.js";
+import { closeAsToxic, loadIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
-import { syncCards } from "../../src/bot/cards.js";
 import { auditEvents } from "../../src/db/schema.js";
 import type { Importance } from "../../src/domain/incident.js";
-import { parseSourceLink } from "../../src/domain/source-link.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
+import { seedRegistered, showCards } from "../support/workflow.js";
 
 const CURATOR = 2001;
 const HEALTH_EXECUTOR = 3001;
@@ -48,29 +46,9 @@ afterEach(() => h.close());
 
 /** Registers a post as the intake would (its UI is another feature) and shows its card to the curators. */
 async function register(n: number, opts: { importance?: Importance; text?: string } = {}): Promise<number> {
-  const link = parseSourceLink(`https://vk.com/wall-1_${n}`);
-  if (!link.ok) throw new Error("bad link");
-  const actorId = findPerson(h.db, CURATOR)?.id ?? 0;
-  const result = registerIncident(h.db, {
-    link: link.url,
-    linkKey: link.key,
-    network: link.network,
-    text: opts.text ?? "Во дворе на Ленина, 5 третью неделю не убирают снег.",
-    author: "Иван Петров",
-    topic: null,
-    place: null,
-    importance: opts.importance ?? "normal",
-    postedAt: null,
-    repeatOfId: null,
-    actorId,
-    now: h.clock.now(),
-  });
-  if (!result.ok) throw new Error("duplicate");
-  await syncCards(
-    { api: h.bot.api, db: h.db, sla: h.sla, clock: h.clock, log: pino({ level: "silent" }) },
-    result.incident,
-  );
-  return result.incident.id;
+  const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}`, ...opts });
+  await showCards(h, id);
+  return id;
 }
 
 /** Presses the button with exactly this callback data (e.g. on one incident's card among several). */

@@ -1,11 +1,9 @@
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { registerIncident } from "../../src/app/incidents.js";
-import { findPerson } from "../../src/app/people.js";
+import { loadIncident } from "../../src/app/incidents.js";
 import { announceSurge } from "../../src/bot/surge.js";
-import { parseSourceLink } from "../../src/domain/source-link.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -16,26 +14,17 @@ afterEach(() => h.close());
 
 /** Registers a post the way intake does and runs its surge check. */
 async function post(n: number, topic: string): Promise<void> {
-  const link = parseSourceLink(`https://vk.com/wall-1_${n}`);
-  if (!link.ok) throw new Error("bad link");
-  const result = registerIncident(h.db, {
-    link: link.url,
-    linkKey: link.key,
-    network: link.network,
+  const id = seedRegistered(h, {
+    link: `https://vk.com/wall-1_${n}`,
     text: "Снова нет воды.",
     author: null,
     topic,
-    place: null,
-    importance: "normal",
-    postedAt: null,
-    repeatOfId: null,
-    actorId: findPerson(h.db, OFFICE.curator)?.id ?? 0,
-    now: h.clock.now(),
   });
-  if (!result.ok) throw new Error("duplicate");
+  const incident = loadIncident(h.db, id);
+  if (!incident) throw new Error("no incident");
   await announceSurge(
     { api: h.bot.api, db: h.db, sla: h.sla, clock: h.clock, log: pino({ level: "silent" }) },
-    result.incident,
+    incident,
   );
 }
 

@@ -1,13 +1,10 @@
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
-import { registerIncident } from "../../src/app/incidents.js";
-import { findPerson } from "../../src/app/people.js";
 import type { Importance } from "../../src/domain/incident.js";
-import { parseSourceLink } from "../../src/domain/source-link.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -34,24 +31,12 @@ function tick() {
 }
 
 function register(importance: Importance = "normal", n = 1): number {
-  const link = parseSourceLink(`https://vk.com/wall-1_${n}`);
-  if (!link.ok) throw new Error("bad link");
-  const result = registerIncident(h.db, {
-    link: link.url,
-    linkKey: link.key,
-    network: link.network,
+  return seedRegistered(h, {
+    link: `https://vk.com/wall-1_${n}`,
     text: "Нет света в подъезде.",
     author: null,
-    topic: null,
-    place: null,
     importance,
-    postedAt: null,
-    repeatOfId: null,
-    actorId: findPerson(h.db, OFFICE.curator)?.id ?? 0,
-    now: h.clock.now(),
   });
-  if (!result.ok) throw new Error("duplicate");
-  return result.incident.id;
 }
 
 const alertsIn = (chatId: number) => h.texts(chatId).filter((text) => /^(⏰|❗|‼️|Сроки)/.test(text));

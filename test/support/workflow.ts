@@ -60,6 +60,37 @@ export async function showCards(h: Harness, incidentId: number): Promise<Inciden
   return incident;
 }
 
+export interface PostOptions {
+  link?: string;
+  text?: string | null;
+  author?: string | null;
+  topic?: string | null;
+  importance?: Importance;
+  repeatOfId?: number;
+}
+
+/** Registers a post as the curator's intake does (its own UI is tested in intake.test.ts). */
+export function seedRegistered(h: Harness, opts: PostOptions = {}): number {
+  const link = parseSourceLink(opts.link ?? "https://vk.com/wall-1_1");
+  if (!link.ok) throw new Error("bad link");
+  const registered = registerIncident(h.db, {
+    link: link.url,
+    linkKey: link.key,
+    network: link.network,
+    text: opts.text === undefined ? "Во дворе на Ленина, 5 третью неделю не убирают снег." : opts.text,
+    author: opts.author === undefined ? "Иван Петров" : opts.author,
+    topic: opts.topic ?? null,
+    place: null,
+    importance: opts.importance ?? "normal",
+    postedAt: null,
+    repeatOfId: opts.repeatOfId ?? null,
+    actorId: person(h, OFFICE.curator).id,
+    now: h.clock.now(),
+  });
+  if (!registered.ok) throw new Error("duplicate link");
+  return registered.incident.id;
+}
+
 /**
  * Arranges an incident through the same use-cases the bot calls — registered by the curator, routed
  * to the organization and taken into work by its executor — and shows its cards.
@@ -67,27 +98,10 @@ export async function showCards(h: Harness, incidentId: number): Promise<Inciden
 export async function seedIncidentInWork(
   h: Harness,
   organizationId: number,
-  opts: { link?: string; text?: string; importance?: Importance } = {},
+  opts: PostOptions = {},
 ): Promise<number> {
-  const link = parseSourceLink(opts.link ?? "https://vk.com/wall-1_1");
-  if (!link.ok) throw new Error("bad link");
   const now = h.clock.now();
-  const registered = registerIncident(h.db, {
-    link: link.url,
-    linkKey: link.key,
-    network: link.network,
-    text: opts.text ?? "Во дворе на Ленина, 5 третью неделю не убирают снег.",
-    author: "Иван Петров",
-    topic: null,
-    place: null,
-    importance: opts.importance ?? "normal",
-    postedAt: null,
-    repeatOfId: null,
-    actorId: person(h, OFFICE.curator).id,
-    now,
-  });
-  if (!registered.ok) throw new Error("duplicate link");
-  const id = registered.incident.id;
+  const id = seedRegistered(h, opts);
   must(
     routeIncident(h.db, {
       incidentId: id,
