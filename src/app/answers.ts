@@ -130,72 +130,59 @@ export function publishAnswer(
   db: Db,
   input: { incidentId: number; actor: Person; now: Date; link: string; onTime: boolean; rules: ActionRules },
 ): TransitionResult {
-  return transition(db, {
-    incidentId: input.incidentId,
-    action: "publish",
-    actor: input.actor,
-    now: input.now,
-    rules: input.rules,
-    details: { link: input.link, onTime: input.onTime },
-    change: (tx, incident) => {
-      addPublication(tx, incident.id, "answer", input);
-      return { state: "answered" };
-    },
-  });
+  return recordLink(db, input, { action: "publish", kind: "answer", state: "answered" });
 }
 
 /** An interim answer was posted: the incident waits for the final one on the preset's clock. */
-export function publishInterim(
-  db: Db,
-  input: { incidentId: number; actor: Person; now: Date; link: string },
-): TransitionResult {
-  return transition(db, {
-    incidentId: input.incidentId,
-    action: "publishInterim",
-    actor: input.actor,
-    now: input.now,
-    details: { link: input.link },
-    change: (tx, incident) => {
-      addPublication(tx, incident.id, "interim", input);
-      return { state: "awaiting_final" };
-    },
-  });
+export function publishInterim(db: Db, input: LinkInput): TransitionResult {
+  return recordLink(db, input, { action: "publishInterim", kind: "interim", state: "awaiting_final" });
 }
 
 /** A question to the post's author was asked (its link); neither regulation stops the clock for it. */
-export function recordClarification(
+export function recordClarification(db: Db, input: LinkInput): TransitionResult {
+  return recordLink(db, input, { action: "askClarification", kind: "clarification" });
+}
+
+interface LinkInput {
+  incidentId: number;
+  actor: Person;
+  now: Date;
+  link: string;
+  onTime?: boolean;
+  rules?: ActionRules;
+}
+
+/** Something was posted in the network: its link is stored and the incident moves on. */
+function recordLink(
   db: Db,
-  input: { incidentId: number; actor: Person; now: Date; link: string },
+  input: LinkInput,
+  what: {
+    action: "publish" | "publishInterim" | "askClarification";
+    kind: "answer" | "interim" | "clarification";
+    state?: "answered" | "awaiting_final";
+  },
 ): TransitionResult {
   return transition(db, {
     incidentId: input.incidentId,
-    action: "askClarification",
+    action: what.action,
     actor: input.actor,
     now: input.now,
-    details: { link: input.link },
+    ...(input.rules ? { rules: input.rules } : {}),
+    details: { link: input.link, ...(input.onTime !== undefined ? { onTime: input.onTime } : {}) },
     change: (tx, incident) => {
-      addPublication(tx, incident.id, "clarification", input);
-      return {};
+      tx.insert(publications)
+        .values({
+          incidentId: incident.id,
+          kind: what.kind,
+          link: input.link,
+          publishedBy: input.actor.id,
+          publishedAt: input.now,
+          onTime: input.onTime ?? null,
+        })
+        .run();
+      return what.state ? { state: what.state } : {};
     },
   });
-}
-
-function addPublication(
-  tx: Tx,
-  incidentId: number,
-  kind: "answer" | "interim" | "clarification",
-  input: { actor: Person; now: Date; link: string; onTime?: boolean },
-): void {
-  tx.insert(publications)
-    .values({
-      incidentId,
-      kind,
-      link: input.link,
-      publishedBy: input.actor.id,
-      publishedAt: input.now,
-      onTime: input.onTime ?? null,
-    })
-    .run();
 }
 
 /** Keeps what an executor has sent so far, so an abandoned dialogue loses nothing; absent fields stay. */
