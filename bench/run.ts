@@ -2,12 +2,15 @@
  * `npm run bench`: every benchmark of the project, one table of figure, target and pass/fail.
  * Benchmarks print figures; they are not timed tests and do not run in CI.
  */
+
+import { runReportBench } from "./report.js";
 import { type BenchFigure, runSlaBench } from "./sla.js";
 import { runSweepBench } from "./sweep.js";
 
 const suites: [string, () => Promise<BenchFigure[]>][] = [
   ["SLA engine", runSlaBench],
   ["deadline sweep", runSweepBench],
+  ["monthly report", runReportBench],
 ];
 
 const rows: string[][] = [["suite", "figure", "value", "target", "result"]];

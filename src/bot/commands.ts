@@ -20,12 +20,13 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
     { command: "new", description: "Зарегистрировать сообщение" },
     { command: "list", description: "Открытые сообщения" },
     { command: "find", description: "Найти по номеру или ссылке" },
+    { command: "report", description: "Отчёт за месяц" },
   ],
   executor: [
     { command: "list", description: "Мои сообщения" },
     { command: "find", description: "Найти по номеру или ссылке" },
   ],
-  head: [],
+  head: [{ command: "report", description: "Отчёт за месяц" }],
 };
 
 const GROUP: BotCommand[] = [

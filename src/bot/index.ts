@@ -15,6 +15,7 @@ import { incidentsFeature } from "./features/incidents.js";
 import { intakeFeature } from "./features/intake.js";
 import { invites } from "./features/invites.js";
 import { organizations } from "./features/organizations.js";
+import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
 import { identify } from "./middlewares/identify.js";
 import { t } from "./texts.js";
@@ -104,6 +105,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     files,
     calendar,
     chats,
+    reportsFeature(deps),
     fallback,
   );
 

@@ -1,6 +1,7 @@
 import { schedule } from "node-cron";
 import { remindAbandonedDrafts } from "./abandoned-drafts.js";
 import { morningDigests } from "./digest.js";
+import { monthlyReports } from "./reports.js";
 import { type SweepDeps, sweep } from "./sweep.js";
 
 export interface Jobs {
@@ -21,6 +22,7 @@ export function startJobs(deps: SweepDeps): Jobs {
         if (report.incidents > 0) deps.log.debug(report, "sweep");
         await morningDigests(deps);
         await remindAbandonedDrafts(deps);
+        await monthlyReports(deps);
       })
       .catch((err) => deps.log.error({ err }, "sweep failed"))
       .finally(() => {

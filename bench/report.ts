@@ -1,0 +1,168 @@
+/**
+ * The monthly report's cost over 100 000 incidents of one month (about 700 000 audit events, drafts
+ * and publications, seeded with raw SQL): figures, violations, the text, the spreadsheet and the
+ * chart, timed together, with the process's peak RSS.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { effectiveCalendar, SlaRuntime } from "../src/app/sla.js";
+import { tr } from "../src/bot/texts-reports.js";
+import { applyMigrations, openDatabase } from "../src/db/client.js";
+import { DEFAULT_SCHEDULE } from "../src/domain/calendar/index.js";
+import { loadRegulation } from "../src/domain/regulation/index.js";
+import { reportChart } from "../src/reports/chart.js";
+import { buildMonthlyReport } from "../src/reports/figures.js";
+import { reportWorkbook } from "../src/reports/xlsx.js";
+import type { BenchFigure } from "./sla.js";
+
+const INCIDENTS = 100_000;
+const ORGANIZATIONS = 40;
+const MONTH = { year: 2026, month: 11 };
+const MINUTE = 60_000;
+
+/** Working-day mornings of November 2026 in Yekaterinburg (UTC+5), 10:00 local. */
+function workingMornings(): number[] {
+  const days: number[] = [];
+  for (let day = 2; day <= 30; day++) {
+    const at = new Date(Date.UTC(2026, 10, day, 5, 0));
+    const weekday = at.getUTCDay();
+    if (weekday !== 0 && weekday !== 6 && day !== 4) days.push(at.getTime());
+  }
+  return days;
+}
+
+function seed(path: string) {
+  const database = openDatabase(path);
+  applyMigrations(database.db);
+  const { sqlite } = database;
+  sqlite.exec(`
+    insert into people (telegram_id, first_name, created_at) values (1, 'Куратор', 0);
+    insert into role_grants (person_id, role, created_at) values (1, 'curator', 0);
+  `);
+  const person = sqlite.prepare("insert into people (telegram_id, first_name, created_at) values (?, ?, 0)");
+  const organization = sqlite.prepare(
+    "insert into organizations (name, name_key, created_at) values (?, ?, 0)",
+  );
+  const incident = sqlite.prepare(
+    `insert into incidents (id, link, link_key, network, state, topic, place, detected_at, registered_by, created_at, updated_at)
+     values (?, ?, ?, 'vk', 'answered', ?, ?, ?, 1, ?, ?)`,
+  );
+  const event = sqlite.prepare(
+    `insert into audit_events (at, actor_id, entity, entity_id, action, from_state, to_state, details)
+     values (?, ?, 'incident', ?, ?, ?, ?, ?)`,
+  );
+  const draft = sqlite.prepare(
+    `insert into drafts (incident_id, kind, round, author_id, text, attachments, state, submitted_at, decided_by, decided_at, quality)
+     values (?, 'answer', 1, ?, 'Ответ', '[]', 'approved', ?, 1, ?, 5)`,
+  );
+  const publication = sqlite.prepare(
+    `insert into publications (incident_id, kind, link, published_by, published_at, on_time)
+     values (?, 'answer', ?, ?, ?, ?)`,
+  );
+  const mornings = workingMornings();
+  sqlite.transaction(() => {
+    for (let o = 1; o <= ORGANIZATIONS; o++) {
+      organization.run(`Орган ${o}`, `орган ${o}`);
+      person.run(1000 + o, `Исполнитель ${o}`);
+    }
+    for (let i = 1; i <= INCIDENTS; i++) {
+      const org = (i % ORGANIZATIONS) + 1;
+      const executor = org + 1;
+      const detected = (mornings[i % mornings.length] ?? 0) + (i % 120) * MINUTE;
+      // Every tenth answer is late: its draft comes the next day.
+      const late = i % 10 === 0;
+      const submitted = detected + (late ? 24 * 60 : 60) * MINUTE;
+      const link = `https://vk.com/wall-1_${i}`;
+      incident.run(
+        i,
+        link,
+        `vk.com/wall-1_${i}`,
+        `Тема ${i % 30}`,
+        `Место ${i % 50}`,
+        detected,
+        detected,
+        detected,
+      );
+      const id = String(i);
+      event.run(detected, 1, id, "registered", null, "registered", null);
+      event.run(
+        detected + 10 * MINUTE,
+        1,
+        id,
+        "route",
+        "registered",
+        "assigned",
+        `{"leadId":${org},"coexecutorIds":[]}`,
+      );
+      event.run(detected + 15 * MINUTE, executor, id, "accept", "assigned", "in_work", null);
+      event.run(submitted, executor, id, "submitDraft", "in_work", "on_approval", null);
+      event.run(submitted + 10 * MINUTE, 1, id, "approve", "on_approval", "approved", null);
+      event.run(submitted + 20 * MINUTE, executor, id, "publish", "approved", "answered", null);
+      draft.run(i, executor, submitted, submitted + 10 * MINUTE);
+      publication.run(i, `${link}?reply=1`, executor, submitted + 20 * MINUTE, late ? 0 : 1);
+    }
+  })();
+  return database;
+}
+
+export async function runReportBench(): Promise<BenchFigure[]> {
+  const dir = mkdtempSync(join(tmpdir(), "osm-report-bench-"));
+  const database = seed(join(dir, "bench.db"));
+  const regulation = loadRegulation("orenburg");
+  const sla = new SlaRuntime(
+    regulation,
+    regulation.timezone,
+    DEFAULT_SCHEDULE,
+    effectiveCalendar(database.db),
+    () => {},
+  );
+  let peak = process.memoryUsage().rss;
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  };
+  const started = performance.now();
+  const report = buildMonthlyReport(database.db, sla, MONTH);
+  sample();
+  const text = tr.summary(report);
+  const workbook = await reportWorkbook(report);
+  sample();
+  const chart = await reportChart(report);
+  sample();
+  const seconds = (performance.now() - started) / 1000;
+  database.close();
+  if (
+    report.overall.received !== INCIDENTS ||
+    text.length > 4096 ||
+    workbook.length === 0 ||
+    chart.length === 0
+  ) {
+    throw new Error(`unexpected report: ${report.overall.received} incidents`);
+  }
+  const megabytes = peak / 1024 / 1024;
+  return [
+    {
+      name: `monthly report: ${INCIDENTS.toLocaleString("en")} incidents, ${report.violations.length.toLocaleString("en")} violations (figures, text, XLSX, PNG)`,
+      value: Math.round(seconds * 100) / 100,
+      unit: "s",
+      target: "< 5 s",
+      pass: seconds < 5,
+    },
+    {
+      name: "monthly report: peak RSS of the process",
+      value: Math.round(megabytes),
+      unit: "MB",
+      target: "< 200 MB",
+      pass: megabytes < 200,
+    },
+  ];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  for (const figure of await runReportBench()) {
+    console.log(
+      `${figure.name}: ${figure.value} ${figure.unit} (${figure.target}) ${figure.pass ? "pass" : "FAIL"}`,
+    );
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * `/report [месяц]` — the monthly summary as text, chart and spreadsheet; `/report violations
+ * [месяц]` (or «нарушения») — the violations of the regulation. For curators and heads only.
+ */
+import { Composer } from "grammy";
+import { hasRole } from "../../domain/access.js";
+import { renderMonthlyReport, renderViolations, sendRendered } from "../../reports/deliver.js";
+import { buildMonthlyReport, hasData } from "../../reports/figures.js";
+import { monthOf, parseMonth, type ReportMonth, shiftMonth } from "../../reports/month.js";
+import type { AppDeps, BotContext } from "../context.js";
+import { refuse } from "../refuse.js";
+import { tr } from "../texts-reports.js";
+
+type Request = { kind: "summary" | "violations"; month: ReportMonth } | undefined;
+
+/** "", "10.2026", "violations", "нарушения 10.2026"; undefined for anything else. */
+export function parseReportRequest(args: string, lastMonth: ReportMonth): Request {
+  const words = args.trim().split(/\s+/).filter(Boolean);
+  const violations = /^(violations|нарушения)$/i.test(words[0] ?? "");
+  if (violations) words.shift();
+  if (words.length > 1) return undefined;
+  const month = words[0] === undefined ? lastMonth : parseMonth(words[0]);
+  return month ? { kind: violations ? "violations" : "summary", month } : undefined;
+}
+
+export function reportsFeature(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.command("report", async (ctx) => {
+    if (!hasRole(ctx.person, "curator") && !hasRole(ctx.person, "head")) {
+      await refuse(ctx, tr.refusal);
+      return;
+    }
+    const lastMonth = shiftMonth(monthOf(deps.clock.now(), deps.sla.timezone), -1);
+    const request = parseReportRequest(ctx.match, lastMonth);
+    if (!request) {
+      await ctx.reply(tr.usage);
+      return;
+    }
+    await ctx.replyWithChatAction("upload_document");
+    const report = buildMonthlyReport(deps.db, deps.sla, request.month);
+    if (!hasData(report)) {
+      await ctx.reply(tr.noData(request.month));
+      return;
+    }
+    const rendered =
+      request.kind === "summary"
+        ? await renderMonthlyReport(report, ctx.log)
+        : await renderViolations(report);
+    await sendRendered(ctx.api, ctx.chat.id, rendered, ctx.log);
+  });
+  return composer;
+}

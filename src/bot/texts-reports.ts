@@ -1,0 +1,142 @@
+/** What the bot says about monthly reports and violations (Orenburg p.19–20, Georgievsk p.23). */
+
+import type { StepId } from "../domain/regulation/index.js";
+import { formatDeadline, formatWorkingDuration } from "../domain/time-format.js";
+import type { Figures, Headline, MonthlyReport, StepFigure } from "../reports/figures.js";
+import { percent } from "../reports/figures.js";
+import { monthLabel, type ReportMonth, shiftMonth } from "../reports/month.js";
+import type { Violation } from "../reports/violations.js";
+import { t } from "./texts.js";
+
+const MESSAGE_LIMIT = 4096;
+/** Room left for the "…and N more" line when a list is cut. */
+const RESERVE = 120;
+
+const share = (part: number, whole: number): string => {
+  const p = percent(part, whole);
+  return p === null ? "" : ` (${p}%)`;
+};
+
+const late = (minutes: number | null, fullDay: number): string =>
+  minutes === null ? "—" : formatWorkingDuration(minutes, fullDay) || "меньше минуты";
+
+/** The card's step names, but the answer's own deadline told apart from publishing an approved answer. */
+const stepName = (step: StepId): string => (step === "answer" ? "ответ в целом (срок ответа)" : t.step[step]);
+
+function stepLine(figure: StepFigure): string {
+  return `• ${stepName(figure.step)}: ${figure.onTime} из ${figure.total} в срок${share(figure.onTime, figure.total)}`;
+}
+
+function organizationLine(name: string, f: Figures): string {
+  return (
+    `• ${name}: поступило ${f.received}, ответов ${f.answered}, в срок ${f.answeredOnTime}` +
+    `${share(f.answeredOnTime, f.answered)}, нарушений ${f.violations}`
+  );
+}
+
+function compare(label: string, now: Headline, then: Headline | null): string {
+  if (!then) return `к ${label}: нет данных`;
+  const diff = now.received - then.received;
+  const sign = diff > 0 ? `+${diff}` : String(diff);
+  const nowShare = percent(now.answeredOnTime, now.answered);
+  const thenShare = percent(then.answeredOnTime, then.answered);
+  const onTime = nowShare === null || thenShare === null ? "" : `, в срок ${nowShare}% (было ${thenShare}%)`;
+  return `к ${label}: поступило ${now.received} (было ${then.received}, ${sign})${onTime}`;
+}
+
+function ranked(title: string, items: { name: string; count: number }[]): string[] {
+  return items.length === 0 ? [] : [`${title}: ${items.map((i) => `${i.name} (${i.count})`).join(", ")}`];
+}
+
+/** Keeps whole lines while they fit one message, then says how many were left for the spreadsheet. */
+function fitLines(head: string[], items: string[], tail: string[] = []): string {
+  const lines = [...head];
+  let length = [...head, ...tail].join("\n").length;
+  let shown = 0;
+  for (const item of items) {
+    if (length + item.length + 1 > MESSAGE_LIMIT - RESERVE) break;
+    lines.push(item);
+    length += item.length + 1;
+    shown++;
+  }
+  if (shown < items.length) lines.push(`… и ещё ${items.length - shown} — в таблице`);
+  return [...lines, ...tail].join("\n");
+}
+
+export const tr = {
+  usage: "Укажите месяц так: /report 10.2026\nНарушения регламента: /report violations 10.2026",
+  noData: (m: ReportMonth) => `За ${monthLabel(m)} данных нет: сообщений и событий по ним не было.`,
+  chartCaption: (m: ReportMonth) => `Доля ответов в срок за ${monthLabel(m)} и за 12 месяцев`,
+  fileName: (kind: "otchet" | "narusheniya", key: string) => `${kind}-${key}.xlsx`,
+  refusal: "Отчёты доступны кураторам и руководителям.",
+
+  summary(report: MonthlyReport): string {
+    const o = report.overall;
+    const fullDay = report.fullDayMinutes;
+    const current = report.trend.at(-1) ?? {
+      month: report.month,
+      received: o.received,
+      answered: o.answered,
+      answeredOnTime: o.answeredOnTime,
+    };
+    const quality =
+      o.qualityAverage === null
+        ? ""
+        : `; средняя оценка качества: ${o.qualityAverage.toFixed(1).replace(".", ",")}`;
+    const head = [
+      `Отчёт за ${monthLabel(report.month)}: сообщения из открытых источников`,
+      "",
+      `Поступило: ${o.received} (социально значимых: ${o.significant}, повторных: ${o.repeats})`,
+      `Оскорбительных: ${o.toxic}, с угрозами: ${o.threats} — закрыты без ответа`,
+      `Ответов размещено: ${o.answered}, в срок: ${o.answeredOnTime}${share(o.answeredOnTime, o.answered)}`,
+      `Промежуточных ответов: ${o.interim}; окончательных после них: ${o.finals}, в срок: ${o.finalsOnTime}`,
+      `Ответов с нарушением срока: ${o.overdue.count}` +
+        (o.overdue.count > 0
+          ? ` — медиана ${late(o.overdue.medianMinutes, fullDay)}, наибольшее ${late(o.overdue.worstMinutes, fullDay)} рабочего времени`
+          : ""),
+      `Возвращено исполнителями: ${o.returned}; на доработку: ${o.reworked}`,
+      `Согласовано с первого раза: ${o.approvedFirstRound} из ${o.approved}${share(o.approvedFirstRound, o.approved)}${quality}`,
+      `Нарушений регламента: ${o.violations}`,
+      "",
+      "Сроки по этапам:",
+      ...(o.steps.length > 0 ? o.steps.map(stepLine) : ["• этапов со сроком в этом месяце не было"]),
+      "",
+      `Динамика ${compare(monthLabel(shiftMonth(report.month, -1)), current, report.previous)}; ${compare(monthLabel(shiftMonth(report.month, -12)), current, report.lastYear)}`,
+      ...ranked("Частые темы", o.topTopics),
+      ...ranked("Частые места", o.topPlaces),
+      "",
+      "По органам:",
+    ];
+    const organizations = report.organizations.map((org) => organizationLine(org.name, org));
+    return fitLines(head, organizations.length > 0 ? organizations : ["• нет данных"]);
+  },
+
+  violations(report: MonthlyReport, violations: Violation[] = report.violations, title?: string): string {
+    const head = [
+      title ?? `Нарушения регламента за ${monthLabel(report.month)}: ${violations.length}`,
+      ...(violations.length === 0 ? ["Все сроки этого месяца соблюдены."] : []),
+    ];
+    const lines = violations.map((v) => tr.violationLine(report, v));
+    return fitLines(head, lines);
+  },
+
+  violationsForOrganization(report: MonthlyReport, name: string, violations: Violation[]): string {
+    return tr.violations(
+      report,
+      violations,
+      `Нарушения регламента за ${monthLabel(report.month)}, ${name}: ${violations.length}`,
+    );
+  },
+
+  violationLine(report: MonthlyReport, v: Violation): string {
+    const org = v.organizationId === null ? "" : ` · ${report.organizationNames.get(v.organizationId) ?? ""}`;
+    const who = v.personId === null ? "" : ` · ${report.personNames.get(v.personId) ?? ""}`;
+    const done = v.completedAt
+      ? `выполнено ${formatDeadline(v.completedAt, report.timezone)}`
+      : "не выполнено к концу месяца";
+    return (
+      `№ ${v.incidentId}${org}${who} — ${t.step[v.step]} (${v.clause}): срок ${formatDeadline(v.deadline, report.timezone)}, ` +
+      `${done}, опоздание ${late(v.lateMinutes, report.fullDayMinutes)}`
+    );
+  },
+};

@@ -1,0 +1,339 @@
+/**
+ * The monthly figures per organization and overall: timeliness, quality and dynamics (Orenburg p.20,
+ * Georgievsk p.23). Every number comes from stored events, drafts and publications and from the SLA
+ * engine; nothing reads "now", so a month's report is the same whenever it is computed.
+ */
+import type { SlaRuntime } from "../app/sla.js";
+import type { Db } from "../db/client.js";
+import { STEP_IDS, type StepId } from "../domain/regulation/index.js";
+import {
+  answerPublications,
+  decidedDrafts,
+  detectionTimes,
+  forEachMonthActivity,
+  type MonthActivity,
+  organizationNames,
+  personNames,
+} from "./load.js";
+import { type MonthBounds, monthBounds, type ReportMonth, shiftMonth } from "./month.js";
+import { isLate, type StepInstance } from "./replay.js";
+import { sortViolations, stepsOfMonth, type Violation, violationOf } from "./violations.js";
+
+export interface StepFigure {
+  step: StepId;
+  total: number;
+  onTime: number;
+}
+
+export interface Ranked {
+  name: string;
+  count: number;
+}
+
+export interface Figures {
+  received: number;
+  answered: number;
+  answeredOnTime: number;
+  steps: StepFigure[];
+  /** Answers (and finals after an interim) past their deadline, and by how much in working minutes. */
+  overdue: { count: number; medianMinutes: number | null; worstMinutes: number | null };
+  returned: number;
+  reworked: number;
+  approved: number;
+  approvedFirstRound: number;
+  qualityAverage: number | null;
+  interim: number;
+  finals: number;
+  finalsOnTime: number;
+  repeats: number;
+  toxic: number;
+  threats: number;
+  significant: number;
+  violations: number;
+  topTopics: Ranked[];
+  topPlaces: Ranked[];
+}
+
+export interface OrganizationFigures extends Figures {
+  organizationId: number;
+  name: string;
+}
+
+export interface ExecutorFigures {
+  personId: number;
+  name: string;
+  answered: number;
+  onTime: number;
+  reworks: number;
+}
+
+/** The few numbers compared across months. */
+export interface Headline {
+  month: ReportMonth;
+  received: number;
+  answered: number;
+  answeredOnTime: number;
+}
+
+export interface MonthlyReport {
+  month: ReportMonth;
+  bounds: MonthBounds;
+  timezone: string;
+  fullDayMinutes: number;
+  overall: Figures;
+  organizations: OrganizationFigures[];
+  executors: ExecutorFigures[];
+  violations: Violation[];
+  organizationNames: Map<number, string>;
+  personNames: Map<number, string>;
+  /** Null where that month has no data. */
+  previous: Headline | null;
+  lastYear: Headline | null;
+  /** The 12 months ending with this one, oldest first. */
+  trend: Headline[];
+}
+
+const TOP = 5;
+const ANSWER_STEPS: StepId[] = ["answer", "finalAfterInterim"];
+
+/** Counts for one scope (overall or one organization). */
+class Tally {
+  received = 0;
+  answered = 0;
+  answeredOnTime = 0;
+  returned = 0;
+  reworked = 0;
+  approved = 0;
+  approvedFirstRound = 0;
+  qualitySum = 0;
+  qualityCount = 0;
+  interim = 0;
+  finals = 0;
+  finalsOnTime = 0;
+  repeats = 0;
+  toxic = 0;
+  threats = 0;
+  significant = 0;
+  violations = 0;
+  readonly steps = new Map<StepId, StepFigure>();
+  readonly overdueMinutes: number[] = [];
+  readonly topics = new Map<string, number>();
+  readonly places = new Map<string, number>();
+
+  step(step: StepInstance): void {
+    const figure = this.steps.get(step.step) ?? { step: step.step, total: 0, onTime: 0 };
+    figure.total++;
+    if (!isLate(step)) figure.onTime++;
+    this.steps.set(step.step, figure);
+  }
+
+  figures(): Figures {
+    const sorted = [...this.overdueMinutes].sort((a, b) => a - b);
+    return {
+      received: this.received,
+      answered: this.answered,
+      answeredOnTime: this.answeredOnTime,
+      steps: STEP_IDS.flatMap((id) => this.steps.get(id) ?? []),
+      overdue: {
+        count: sorted.length,
+        medianMinutes: median(sorted),
+        worstMinutes: sorted.at(-1) ?? null,
+      },
+      returned: this.returned,
+      reworked: this.reworked,
+      approved: this.approved,
+      approvedFirstRound: this.approvedFirstRound,
+      qualityAverage: this.qualityCount > 0 ? this.qualitySum / this.qualityCount : null,
+      interim: this.interim,
+      finals: this.finals,
+      finalsOnTime: this.finalsOnTime,
+      repeats: this.repeats,
+      toxic: this.toxic,
+      threats: this.threats,
+      significant: this.significant,
+      violations: this.violations,
+      topTopics: ranked(this.topics),
+      topPlaces: ranked(this.places),
+    };
+  }
+}
+
+function median(sorted: number[]): number | null {
+  if (sorted.length === 0) return null;
+  const mid = Math.floor(sorted.length / 2);
+  const upper = sorted[mid] ?? 0;
+  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? 0) + upper) / 2;
+}
+
+function ranked(counts: Map<string, number>): Ranked[] {
+  return [...counts]
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, "ru"))
+    .slice(0, TOP);
+}
+
+function bump(map: Map<string, number>, key: string | null): void {
+  if (key) map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth): MonthlyReport {
+  const wt = sla.workingTime;
+  const bounds = monthBounds(month, sla.timezone);
+  const overall = new Tally();
+  const byOrganization = new Map<number, Tally>();
+  const leadOf = new Map<number, number | null>();
+  const interimIncidents = new Set<number>();
+  const violations: Violation[] = [];
+  const scopes = (organizationId: number | null | undefined): Tally[] => {
+    if (organizationId === null || organizationId === undefined) return [overall];
+    let tally = byOrganization.get(organizationId);
+    if (!tally) {
+      tally = new Tally();
+      byOrganization.set(organizationId, tally);
+    }
+    return [overall, tally];
+  };
+
+  const visit = ({ incident, replay, events }: MonthActivity) => {
+    const lead = replay.leadOrganizationId;
+    leadOf.set(incident.id, lead);
+    if (replay.steps.some((s) => s.step === "finalAfterInterim")) interimIncidents.add(incident.id);
+    if (incident.detectedAt >= bounds.start) {
+      for (const tally of scopes(lead)) {
+        tally.received++;
+        if (incident.importance === "significant") tally.significant++;
+        if (incident.repeatOfId !== null) tally.repeats++;
+        bump(tally.topics, incident.topic);
+        bump(tally.places, incident.place);
+      }
+    }
+    for (const event of events) {
+      for (const tally of scopes(lead)) {
+        if (event.action === "markToxic") tally.toxic++;
+        else if (event.action === "markThreat") tally.threats++;
+        else if (event.action === "publishInterim") tally.interim++;
+      }
+    }
+    for (const step of replay.steps) {
+      if (step.step === "return" && step.completedAt && step.completedAt >= bounds.start) {
+        for (const tally of scopes(step.organizationId)) tally.returned++;
+      }
+    }
+    for (const step of stepsOfMonth(replay.steps, bounds)) {
+      const tallies = scopes(step.organizationId);
+      for (const tally of tallies) tally.step(step);
+      const violation = violationOf(step, bounds, wt);
+      if (!violation) continue;
+      violations.push(violation);
+      for (const tally of tallies) {
+        tally.violations++;
+        if (ANSWER_STEPS.includes(step.step)) tally.overdueMinutes.push(violation.lateMinutes);
+      }
+    }
+  };
+  forEachMonthActivity(db, sla, bounds, visit);
+
+  const executors = new Map<number, ExecutorFigures>();
+  const executor = (personId: number): ExecutorFigures => {
+    let figure = executors.get(personId);
+    if (!figure) {
+      figure = { personId, name: "", answered: 0, onTime: 0, reworks: 0 };
+      executors.set(personId, figure);
+    }
+    return figure;
+  };
+  for (const publication of answerPublications(db, bounds.start, bounds.end)) {
+    const onTime = publication.onTime === true;
+    const final = interimIncidents.has(publication.incidentId);
+    for (const tally of scopes(leadOf.get(publication.incidentId))) {
+      tally.answered++;
+      if (onTime) tally.answeredOnTime++;
+      if (final) {
+        tally.finals++;
+        if (onTime) tally.finalsOnTime++;
+      }
+    }
+    const person = executor(publication.publishedBy);
+    person.answered++;
+    if (onTime) person.onTime++;
+  }
+  for (const draft of decidedDrafts(db, bounds)) {
+    for (const tally of scopes(leadOf.get(draft.incidentId))) {
+      if (draft.state === "rework") tally.reworked++;
+      else {
+        tally.approved++;
+        if (draft.round === 1) tally.approvedFirstRound++;
+        if (draft.quality !== null) {
+          tally.qualitySum += draft.quality;
+          tally.qualityCount++;
+        }
+      }
+    }
+    if (draft.state === "rework") executor(draft.authorId).reworks++;
+  }
+
+  const orgNames = organizationNames(db);
+  const people = personNames(db);
+  const trend = headlines(db, sla.timezone, shiftMonth(month, -11), 12);
+  const lastYear = headlines(db, sla.timezone, shiftMonth(month, -12), 1)[0];
+  const withData = (h: Headline | undefined) => (h && (h.received > 0 || h.answered > 0) ? h : null);
+  return {
+    month,
+    bounds,
+    timezone: sla.timezone,
+    fullDayMinutes: wt.fullDayMinutes,
+    overall: overall.figures(),
+    organizations: [...byOrganization]
+      .map(([organizationId, tally]) => ({
+        organizationId,
+        name: orgNames.get(organizationId) ?? `№ ${organizationId}`,
+        ...tally.figures(),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name, "ru")),
+    executors: [...executors.values()]
+      .map((e) => ({ ...e, name: people.get(e.personId) ?? `№ ${e.personId}` }))
+      .sort((a, b) => a.name.localeCompare(b.name, "ru")),
+    violations: sortViolations(violations),
+    organizationNames: orgNames,
+    personNames: people,
+    previous: withData(trend.at(-2)),
+    lastYear: withData(lastYear),
+    trend,
+  };
+}
+
+/** Received, answered and on-time answers for `count` months from `first`, from two range queries. */
+export function headlines(db: Db, timezone: string, first: ReportMonth, count: number): Headline[] {
+  const months = Array.from({ length: count }, (_, i) => shiftMonth(first, i));
+  const result = months.map((month) => ({ month, received: 0, answered: 0, answeredOnTime: 0 }));
+  // Month starts as epoch ms: bucketing by comparison, not by a time-zone conversion per row.
+  const starts = [...months.map((m) => monthBounds(m, timezone).start.getTime())];
+  const to = monthBounds(months.at(-1) ?? first, timezone).end;
+  const bucket = (at: number) => {
+    let i = starts.length - 1;
+    while (i > 0 && at < (starts[i] ?? 0)) i--;
+    return result[i];
+  };
+  const from = new Date(starts[0] ?? 0);
+  for (const at of detectionTimes(db, from, to)) {
+    const headline = bucket(at);
+    if (headline) headline.received++;
+  }
+  for (const publication of answerPublications(db, from, to)) {
+    const headline = bucket(publication.publishedAt);
+    if (!headline) continue;
+    headline.answered++;
+    if (publication.onTime === true) headline.answeredOnTime++;
+  }
+  return result;
+}
+
+/** A share as a whole percent, or null with nothing to divide. */
+export function percent(part: number, whole: number): number | null {
+  return whole > 0 ? Math.round((part / whole) * 100) : null;
+}
+
+export function hasData(report: MonthlyReport): boolean {
+  const o = report.overall;
+  return o.received + o.answered + o.violations + o.toxic + o.threats + o.interim > 0;
+}

@@ -1,0 +1,200 @@
+/**
+ * Rebuilds an incident's steps from its audit trail: when each step's clock started, when it was due
+ * (the SLA engine's stepDeadline, with the anchors as they stood then) and when it was done. Pure:
+ * the same events give the same steps, whenever the report is computed.
+ */
+import type { WorkingTime } from "../domain/calendar/index.js";
+import {
+  type Anchors,
+  type Regulation,
+  type StepId,
+  stepDeadline,
+  stepStart,
+} from "../domain/regulation/index.js";
+
+export interface IncidentFacts {
+  id: number;
+  detectedAt: Date;
+  postedAt: Date | null;
+  shortenedAnswerMinutes: number | null;
+}
+
+/** One audit event of entity "incident", in the order it was written. */
+export interface IncidentEvent {
+  at: Date;
+  actorId: number | null;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface StepInstance {
+  incidentId: number;
+  step: StepId;
+  clause: string;
+  start: Date;
+  deadline: Date;
+  /** Null when not done before the end of the replayed period. */
+  completedAt: Date | null;
+  organizationId: number | null;
+  /** Who held the step: the curator who decided, the executor responsible. */
+  personId: number | null;
+}
+
+export interface Replay {
+  steps: StepInstance[];
+  /** The lead organization at the end of the period. */
+  leadOrganizationId: number | null;
+}
+
+interface Running {
+  step: StepId;
+  clause: string;
+  start: Date;
+  deadline: Date;
+  organizationId: number | null;
+  personId: number | null;
+}
+
+const EXECUTOR_STEPS: StepId[] = ["return", "draft", "rework", "publication", "answer", "finalAfterInterim"];
+
+/**
+ * Replays the events (all before the period's end, oldest first). A step still running at the end
+ * is returned with completedAt null; the caller decides whether its deadline has passed.
+ */
+export function replayIncident(
+  incident: IncidentFacts,
+  events: readonly IncidentEvent[],
+  reg: Regulation,
+  wt: WorkingTime,
+): Replay {
+  const anchors: Anchors = { detection: incident.detectedAt };
+  if (incident.postedAt) anchors.postDate = incident.postedAt;
+  const opts = incident.shortenedAnswerMinutes
+    ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }
+    : {};
+  const running = new Map<StepId, Running>();
+  const steps: StepInstance[] = [];
+  let lead: number | null = null;
+  let holder: number | null = null;
+  let draftAuthor: number | null = null;
+  let interim = false;
+  let finished = false;
+
+  const open = (step: StepId, personId: number | null = null) => {
+    const rule = reg.steps[step];
+    if (!rule || finished) return;
+    const start = stepStart(rule, anchors);
+    const deadline = stepDeadline(reg, step, anchors, wt, opts);
+    if (start && deadline)
+      running.set(step, { step, clause: rule.clause, start, deadline, organizationId: lead, personId });
+  };
+  const close = (step: StepId, at: Date, actorId: number | null) => {
+    const r = running.get(step);
+    if (!r) return;
+    running.delete(step);
+    steps.push({
+      incidentId: incident.id,
+      ...r,
+      completedAt: at,
+      organizationId: r.organizationId ?? lead,
+      personId: r.personId ?? actorId,
+    });
+  };
+  const holdExecutorSteps = (personId: number) => {
+    for (const step of EXECUTOR_STEPS) {
+      const r = running.get(step);
+      if (r && r.personId === null) r.personId = personId;
+    }
+  };
+
+  open("routing");
+  open("answer");
+  for (const e of events) {
+    switch (e.action) {
+      case "route": {
+        const first = anchors.routing === undefined;
+        if (first) anchors.routing = e.at;
+        anchors.receipt = e.at;
+        lead = typeof e.details?.leadId === "number" ? e.details.leadId : lead;
+        holder = null;
+        close("routing", e.at, e.actorId);
+        running.delete("draft");
+        running.delete("return");
+        if (!running.has("answer") && !interim && first) open("answer");
+        if (!interim) open("draft");
+        open("return");
+        break;
+      }
+      case "accept":
+        // Only the lead's acceptance moves the incident into work; a co-executor's leaves the state.
+        if (e.toState === "in_work" && e.fromState !== "in_work" && e.actorId !== null) {
+          holder = e.actorId;
+          holdExecutorSteps(e.actorId);
+        }
+        break;
+      case "return":
+        if (e.toState === "registered") {
+          close("return", e.at, e.actorId);
+          running.delete("draft");
+          running.delete("rework");
+          lead = null;
+          holder = null;
+        }
+        break;
+      case "markToxic":
+      case "markThreat":
+        close("routing", e.at, e.actorId);
+        running.clear();
+        finished = true;
+        break;
+      case "submitDraft":
+        anchors.draftSubmission = e.at;
+        draftAuthor = e.actorId;
+        close("draft", e.at, e.actorId);
+        close("rework", e.at, e.actorId);
+        open("decision");
+        break;
+      case "approve":
+        anchors.approval = e.at;
+        close("decision", e.at, e.actorId);
+        open("publication", holder ?? draftAuthor);
+        break;
+      case "requestRework":
+        anchors.reworkRequest = e.at;
+        close("decision", e.at, e.actorId);
+        open("rework", draftAuthor ?? holder);
+        break;
+      case "publishInterim":
+        anchors.interimPublication = e.at;
+        interim = true;
+        close("answer", e.at, e.actorId);
+        running.delete("draft");
+        open("finalAfterInterim", holder);
+        break;
+      case "publish":
+        for (const step of ["publication", "answer", "finalAfterInterim"] as const)
+          close(step, e.at, e.actorId);
+        running.clear();
+        finished = true;
+        break;
+    }
+  }
+  // Returning is optional: an executor who kept the post has not missed the return window.
+  running.delete("return");
+  for (const r of running.values()) steps.push({ incidentId: incident.id, ...r, completedAt: null });
+  return { steps, leadOrganizationId: lead };
+}
+
+/**
+ * When a step's outcome became known: its completion if on time, otherwise its deadline. A step
+ * belongs to the month of this instant, so each is counted once, in one month.
+ */
+export function decidedAt(step: StepInstance): Date {
+  return step.completedAt && step.completedAt <= step.deadline ? step.completedAt : step.deadline;
+}
+
+export function isLate(step: StepInstance): boolean {
+  return step.completedAt === null || step.completedAt > step.deadline;
+}

@@ -1,0 +1,57 @@
+/**
+ * Violations of the regulation in a month: every step deadline missed — done late, or not done by
+ * the month's end though already due. A late step belongs to the month its deadline passed in.
+ */
+import type { WorkingTime } from "../domain/calendar/index.js";
+import type { StepId } from "../domain/regulation/index.js";
+import type { MonthBounds } from "./month.js";
+import { decidedAt, isLate, type StepInstance } from "./replay.js";
+
+export interface Violation {
+  incidentId: number;
+  step: StepId;
+  clause: string;
+  organizationId: number | null;
+  personId: number | null;
+  start: Date;
+  deadline: Date;
+  /** Null when the step was still not done at the month's end. */
+  completedAt: Date | null;
+  /** Working minutes past the deadline (up to the month's end for a step not done). */
+  lateMinutes: number;
+}
+
+/** The steps whose outcome became known in the month. */
+export function stepsOfMonth(steps: readonly StepInstance[], bounds: MonthBounds): StepInstance[] {
+  const start = bounds.start.getTime();
+  const end = bounds.end.getTime();
+  return steps.filter((s) => {
+    const at = decidedAt(s).getTime();
+    return at >= start && at < end;
+  });
+}
+
+export function violationOf(step: StepInstance, bounds: MonthBounds, wt: WorkingTime): Violation | undefined {
+  if (!isLate(step)) return undefined;
+  const until = step.completedAt && step.completedAt < bounds.end ? step.completedAt : bounds.end;
+  const lateMinutes = Math.max(0, wt.workingMinutesBetween(step.deadline, until));
+  const completedAt = step.completedAt && step.completedAt < bounds.end ? step.completedAt : null;
+  return {
+    incidentId: step.incidentId,
+    step: step.step,
+    clause: step.clause,
+    organizationId: step.organizationId,
+    personId: step.personId,
+    start: step.start,
+    deadline: step.deadline,
+    completedAt,
+    lateMinutes,
+  };
+}
+
+/** Incident number first, then the order the deadlines passed. */
+export function sortViolations(violations: Violation[]): Violation[] {
+  return violations.sort(
+    (a, b) => a.incidentId - b.incidentId || a.deadline.getTime() - b.deadline.getTime(),
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * The report as a spreadsheet: a sheet per table with Russian headers, frozen header rows, column
+ * widths, and dates as real dates in the deployment's local time.
+ */
+import { TZDate } from "@date-fns/tz";
+import ExcelJS from "exceljs";
+import { t } from "../bot/texts.js";
+import type { Figures, MonthlyReport } from "./figures.js";
+import { monthLabel } from "./month.js";
+import type { Violation } from "./violations.js";
+
+interface Column {
+  header: string;
+  width: number;
+  numFmt?: string;
+}
+
+const DATE_FORMAT = "dd.mm.yyyy hh:mm";
+const PERCENT_FORMAT = "0%";
+
+/** Excel has no time zones: a date is written as the wall-clock time people see locally. */
+function localDate(at: Date, timezone: string): Date {
+  const z = new TZDate(at.getTime(), timezone);
+  return new Date(Date.UTC(z.getFullYear(), z.getMonth(), z.getDate(), z.getHours(), z.getMinutes()));
+}
+
+function addSheet(workbook: ExcelJS.Workbook, name: string, columns: Column[], rows: unknown[][]): void {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
+  sheet.columns = columns.map((c) => ({
+    header: c.header,
+    width: c.width,
+    ...(c.numFmt ? { style: { numFmt: c.numFmt } } : {}),
+  }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.getRow(1).alignment = { vertical: "middle", wrapText: true };
+  for (const row of rows) sheet.addRow(row);
+}
+
+const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+
+function summaryRows(report: MonthlyReport): unknown[][] {
+  const o = report.overall;
+  const rows: unknown[][] = [
+    ["Месяц", monthLabel(report.month)],
+    ["Поступило сообщений", o.received],
+    ["Социально значимых", o.significant],
+    ["Повторных", o.repeats],
+    ["Оскорбительных (без ответа)", o.toxic],
+    ["С угрозами (без ответа)", o.threats],
+    ["Ответов размещено", o.answered],
+    ["Ответов в срок", o.answeredOnTime],
+    ["Доля ответов в срок", ratio(o.answeredOnTime, o.answered)],
+    ["Ответов с нарушением срока", o.overdue.count],
+    ["Медиана опоздания, мин рабочего времени", o.overdue.medianMinutes],
+    ["Наибольшее опоздание, мин рабочего времени", o.overdue.worstMinutes],
+    ["Возвращено исполнителями", o.returned],
+    ["Возвращено на доработку", o.reworked],
+    ["Согласовано проектов", o.approved],
+    ["Согласовано с первого раза", o.approvedFirstRound],
+    ["Доля согласованных с первого раза", ratio(o.approvedFirstRound, o.approved)],
+    ["Средняя оценка качества", o.qualityAverage],
+    ["Промежуточных ответов", o.interim],
+    ["Окончательных ответов после промежуточных", o.finals],
+    ["Из них в срок", o.finalsOnTime],
+    ["Нарушений регламента", o.violations],
+  ];
+  for (const step of o.steps) {
+    rows.push([`В срок: ${t.step[step.step]}`, ratio(step.onTime, step.total)]);
+  }
+  for (const [label, h] of [
+    ["Предыдущий месяц", report.previous],
+    ["Тот же месяц прошлого года", report.lastYear],
+  ] as const) {
+    rows.push([`${label}: поступило`, h?.received ?? null]);
+    rows.push([`${label}: доля ответов в срок`, h ? ratio(h.answeredOnTime, h.answered) : null]);
+  }
+  for (const topic of o.topTopics) rows.push([`Тема: ${topic.name}`, topic.count]);
+  for (const place of o.topPlaces) rows.push([`Место: ${place.name}`, place.count]);
+  return rows;
+}
+
+function organizationRow(name: string, f: Figures): unknown[] {
+  return [
+    name,
+    f.received,
+    f.answered,
+    f.answeredOnTime,
+    ratio(f.answeredOnTime, f.answered),
+    f.overdue.count,
+    f.overdue.medianMinutes,
+    f.overdue.worstMinutes,
+    f.returned,
+    f.reworked,
+    ratio(f.approvedFirstRound, f.approved),
+    f.qualityAverage,
+    f.interim,
+    f.violations,
+  ];
+}
+
+function violationRows(report: MonthlyReport, violations: Violation[]): unknown[][] {
+  return violations.map((v) => [
+    v.incidentId,
+    v.organizationId === null ? "" : (report.organizationNames.get(v.organizationId) ?? ""),
+    v.personId === null ? "" : (report.personNames.get(v.personId) ?? ""),
+    t.step[v.step],
+    v.clause,
+    localDate(v.start, report.timezone),
+    localDate(v.deadline, report.timezone),
+    v.completedAt ? localDate(v.completedAt, report.timezone) : "не выполнено",
+    Math.round(v.lateMinutes),
+  ]);
+}
+
+const VIOLATION_COLUMNS: Column[] = [
+  { header: "№ сообщения", width: 12 },
+  { header: "Орган", width: 30 },
+  { header: "Ответственный", width: 24 },
+  { header: "Этап", width: 40 },
+  { header: "Пункт регламента", width: 16 },
+  { header: "Начало", width: 18, numFmt: DATE_FORMAT },
+  { header: "Срок", width: 18, numFmt: DATE_FORMAT },
+  { header: "Выполнено", width: 18, numFmt: DATE_FORMAT },
+  { header: "Опоздание, мин рабочего времени", width: 18 },
+];
+
+/** The whole monthly report: Сводка, По органам, По исполнителям, Нарушения. */
+export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  addSheet(
+    workbook,
+    "Сводка",
+    [
+      { header: "Показатель", width: 48 },
+      { header: "Значение", width: 16 },
+    ],
+    summaryRows(report),
+  );
+  percentCells(workbook.getWorksheet("Сводка"), (label) => /Доля|В срок:/.test(label));
+  addSheet(
+    workbook,
+    "По органам",
+    [
+      { header: "Орган", width: 30 },
+      { header: "Поступило", width: 11 },
+      { header: "Ответов", width: 10 },
+      { header: "В срок", width: 10 },
+      { header: "Доля в срок", width: 11, numFmt: PERCENT_FORMAT },
+      { header: "Ответов с опозданием", width: 12 },
+      { header: "Медиана опоздания, мин", width: 12 },
+      { header: "Наибольшее опоздание, мин", width: 12 },
+      { header: "Возвращено", width: 11 },
+      { header: "На доработку", width: 11 },
+      { header: "С первого раза", width: 11, numFmt: PERCENT_FORMAT },
+      { header: "Оценка качества", width: 10 },
+      { header: "Промежуточных", width: 12 },
+      { header: "Нарушений", width: 11 },
+    ],
+    [
+      ...report.organizations.map((org) => organizationRow(org.name, org)),
+      organizationRow("Всего", report.overall),
+    ],
+  );
+  addSheet(
+    workbook,
+    "По исполнителям",
+    [
+      { header: "Исполнитель", width: 30 },
+      { header: "Ответов", width: 10 },
+      { header: "В срок", width: 10 },
+      { header: "Доля в срок", width: 11, numFmt: PERCENT_FORMAT },
+      { header: "Доработок", width: 11 },
+    ],
+    report.executors.map((e) => [e.name, e.answered, e.onTime, ratio(e.onTime, e.answered), e.reworks]),
+  );
+  addSheet(workbook, "Нарушения", VIOLATION_COLUMNS, violationRows(report, report.violations));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** The violations alone (the report on the preset's day, or one organization's share of it). */
+export async function violationsWorkbook(
+  report: MonthlyReport,
+  violations = report.violations,
+): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  addSheet(workbook, "Нарушения", VIOLATION_COLUMNS, violationRows(report, violations));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+function percentCells(sheet: ExcelJS.Worksheet | undefined, isShare: (label: string) => boolean): void {
+  sheet?.eachRow((row, index) => {
+    if (index > 1 && isShare(String(row.getCell(1).value))) row.getCell(2).numFmt = PERCENT_FORMAT;
+  });
+}

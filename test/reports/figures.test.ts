@@ -1,0 +1,210 @@
+import ExcelJS from "exceljs";
+import { afterEach, describe, expect, it } from "vitest";
+import { registerIncident } from "../../src/app/incidents.js";
+import { tr } from "../../src/bot/texts-reports.js";
+import { reportChart } from "../../src/reports/chart.js";
+import { buildMonthlyReport } from "../../src/reports/figures.js";
+import { reportWorkbook } from "../../src/reports/xlsx.js";
+import { Harness } from "../support/bot-harness.js";
+import { local, seedNovember } from "./seed-month.js";
+
+let h: Harness;
+afterEach(() => h.close());
+
+const NOVEMBER = { year: 2026, month: 11 };
+
+describe("monthly figures", () => {
+  it("counts a month of known outcomes from the stored events", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    const { health } = seedNovember(h);
+    h.clock.set("2026-12-15T06:00:00Z");
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    const o = report.overall;
+    expect({
+      received: o.received,
+      answered: o.answered,
+      answeredOnTime: o.answeredOnTime,
+      returned: o.returned,
+      reworked: o.reworked,
+      approved: o.approved,
+      approvedFirstRound: o.approvedFirstRound,
+      qualityAverage: o.qualityAverage,
+      interim: o.interim,
+      finals: o.finals,
+      finalsOnTime: o.finalsOnTime,
+      repeats: o.repeats,
+      toxic: o.toxic,
+      threats: o.threats,
+      significant: o.significant,
+      violations: o.violations,
+    }).toEqual({
+      received: 7,
+      answered: 5,
+      answeredOnTime: 4,
+      returned: 1,
+      reworked: 1,
+      approved: 5,
+      approvedFirstRound: 4,
+      qualityAverage: 4,
+      interim: 1,
+      finals: 1,
+      finalsOnTime: 1,
+      repeats: 1,
+      toxic: 1,
+      threats: 0,
+      significant: 1,
+      violations: 5,
+    });
+    expect(o.overdue).toEqual({ count: 2, medianMinutes: 15, worstMinutes: 30 });
+    expect(Object.fromEntries(o.steps.map((s) => [s.step, `${s.onTime}/${s.total}`]))).toEqual({
+      routing: "6/7",
+      return: "1/1",
+      draft: "3/4",
+      decision: "6/6",
+      rework: "1/1",
+      publication: "4/5",
+      answer: "4/6",
+      finalAfterInterim: "1/1",
+    });
+    expect(o.topTopics).toEqual([
+      { name: "Снег", count: 2 },
+      { name: "Дороги", count: 1 },
+    ]);
+    expect(o.topPlaces).toEqual([{ name: "ул. Ленина", count: 2 }]);
+
+    const [org] = report.organizations;
+    expect(report.organizations).toHaveLength(1);
+    expect(org).toMatchObject({
+      organizationId: health,
+      name: "Минздрав",
+      received: 5,
+      answered: 5,
+      violations: 3,
+    });
+    expect(report.executors).toEqual([
+      { personId: expect.any(Number), name: "Иван", answered: 5, onTime: 4, reworks: 1 },
+    ]);
+    expect(report.previous).toBeNull();
+    expect(report.lastYear).toBeNull();
+    expect(report.trend).toHaveLength(12);
+    expect(report.trend.at(-1)).toMatchObject({ received: 7, answered: 5, answeredOnTime: 4 });
+  });
+
+  it("lists every missed step deadline with who held it and how late, in working time", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    const name = (id: number | null) => (id === null ? null : report.personNames.get(id));
+    expect(
+      report.violations.map((v) => [
+        v.incidentId,
+        v.step,
+        v.clause,
+        name(v.personId),
+        v.deadline,
+        v.completedAt,
+        v.lateMinutes,
+      ]),
+    ).toEqual([
+      [2, "draft", "п. 9", "Иван", local("2026-11-09 16:00"), local("2026-11-10 10:00"), 180],
+      [2, "publication", "п. 12", "Иван", local("2026-11-10 10:40"), local("2026-11-10 11:30"), 50],
+      [2, "answer", "п. 8", "Иван", local("2026-11-10 11:00"), local("2026-11-10 11:30"), 30],
+      [7, "routing", "п. 6", null, local("2026-11-27 17:30"), null, 510],
+      [7, "answer", "п. 8", null, local("2026-11-30 18:00"), null, 0],
+    ]);
+    expect(tr.violations(report).split("\n").slice(0, 2)).toEqual([
+      "Нарушения регламента за 11.2026: 5",
+      "№ 2 · Минздрав · Иван — прислать проект ответа куратору (п. 9): срок 09.11.2026 16:00, выполнено 10.11.2026 10:00, опоздание 3 ч",
+    ]);
+  });
+
+  it("gives the same figures when recomputed later, whatever happened since", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    const { curator } = seedNovember(h);
+    const before = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    h.clock.set(local("2026-12-02 10:00"));
+    registerIncident(h.db, {
+      link: "https://vk.com/wall-1_99",
+      linkKey: "vk.com/wall-1_99",
+      network: "vk",
+      text: null,
+      author: null,
+      topic: "Снег",
+      place: null,
+      importance: "normal",
+      postedAt: null,
+      repeatOfId: null,
+      actorId: curator.id,
+      now: h.clock.now(),
+    });
+    const after = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(after.overall).toEqual(before.overall);
+    expect(after.violations).toEqual(before.violations);
+  });
+
+  it("fits the summary in one message, in Russian", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    const text = tr.summary(buildMonthlyReport(h.db, h.sla, NOVEMBER));
+    expect(text.length).toBeLessThanOrEqual(4096);
+    expect(text).toContain("Отчёт за 11.2026");
+    expect(text).toContain("Ответов размещено: 5, в срок: 4 (80%)");
+    expect(text).toContain("Согласовано с первого раза: 4 из 5 (80%); средняя оценка качества: 4,0");
+    expect(text).toContain("• Минздрав: поступило 5, ответов 5, в срок 4 (80%), нарушений 3");
+  });
+});
+
+describe("report files", () => {
+  it("the spreadsheet opens with a sheet per table, frozen Russian headers and real dates", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    const buffer = await reportWorkbook(buildMonthlyReport(h.db, h.sla, NOVEMBER));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      "Сводка",
+      "По органам",
+      "По исполнителям",
+      "Нарушения",
+    ]);
+    const summary = workbook.getWorksheet("Сводка");
+    expect(summary?.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+    expect(summary?.getRow(1).values).toEqual([undefined, "Показатель", "Значение"]);
+    expect(summary?.getRow(3).values).toEqual([undefined, "Поступило сообщений", 7]);
+    const orgs = workbook.getWorksheet("По органам");
+    expect(orgs?.getRow(2).getCell(1).value).toBe("Минздрав");
+    expect(orgs?.getRow(3).getCell(1).value).toBe("Всего");
+    expect(orgs?.getRow(3).getCell(2).value).toBe(7);
+    expect(workbook.getWorksheet("По исполнителям")?.getRow(2).values).toEqual([
+      undefined,
+      "Иван",
+      5,
+      4,
+      0.8,
+      1,
+    ]);
+    const violations = workbook.getWorksheet("Нарушения");
+    expect(violations?.getColumn(4).width).toBeGreaterThan(20);
+    const first = violations?.getRow(2);
+    expect(first?.getCell(1).value).toBe(2);
+    expect(first?.getCell(4).value).toBe("прислать проект ответа куратору");
+    // Local wall time, as Excel shows it.
+    expect(first?.getCell(7).value).toEqual(new Date("2026-11-09T16:00:00Z"));
+    expect(first?.getCell(9).value).toBe(180);
+    expect(violations?.getRow(5).getCell(8).value).toBe("не выполнено");
+  });
+
+  it("the chart is a PNG of a sensible size", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    const png = await reportChart(buildMonthlyReport(h.db, h.sla, NOVEMBER));
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.subarray(12, 16).toString("ascii")).toBe("IHDR");
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    expect(width).toBeGreaterThan(600);
+    expect(width).toBeLessThan(4000);
+    expect(height).toBeGreaterThan(400);
+    expect(height).toBeLessThan(4000);
+  });
+});

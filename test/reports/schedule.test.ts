@@ -1,0 +1,73 @@
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { firstWorkingDay, monthlyReports, reportDay } from "../../src/jobs/reports.js";
+import { Harness } from "../support/bot-harness.js";
+import { OFFICE } from "../support/workflow.js";
+import { seedNovember } from "./seed-month.js";
+
+let h: Harness;
+afterEach(() => h.close());
+
+const deps = () => ({
+  db: h.db,
+  api: h.bot.api,
+  sla: h.sla,
+  clock: h.clock,
+  log: pino({ level: "silent" }),
+  config: { adminIds: [] },
+});
+
+const kinds = (chatId: number) => h.fake.messages(chatId).map((m) => m.media?.type ?? m.text?.split("\n")[0]);
+
+describe("the violations report's day", () => {
+  it("is the preset's day when worked, otherwise the working day before it", async () => {
+    h = await Harness.start({ regulation: "georgievsk" });
+    const wt = h.sla.workingTime;
+    expect(reportDay(2026, 10, 5, wt)).toBe(5); // Monday
+    expect(reportDay(2026, 4, 5, wt)).toBe(3); // Sunday → Friday
+    expect(reportDay(2026, 12, 5, wt)).toBe(4); // Saturday → Friday
+  });
+
+  it("when every day up to it is a holiday (January), is the month's first working day", async () => {
+    h = await Harness.start({ regulation: "georgievsk" });
+    const wt = h.sla.workingTime;
+    expect(reportDay(2026, 1, 5, wt)).toBe(12); // 1–9 January holidays, 10–11 the weekend
+    expect(firstWorkingDay(2026, 1, wt)).toBe(12);
+    expect(firstWorkingDay(2026, 2, wt)).toBe(2);
+  });
+});
+
+describe("monthly reports job", () => {
+  it("Orenburg: summary and violations on the first working day, in working time, once; each organization gets its own", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    h.clock.set("2026-12-01T03:00:00Z"); // Tuesday 08:00 local: not yet working time
+    expect(await monthlyReports(deps())).toBe(0);
+    h.clock.set("2026-12-01T05:00:00Z"); // 10:00
+    expect(await monthlyReports(deps())).toBe(5);
+    expect(await monthlyReports(deps())).toBe(0);
+    const expected = ["Отчёт за 11.2026: сообщения из открытых источников", "photo", "document"];
+    expect(kinds(OFFICE.curatorsChat)).toEqual([
+      ...expected,
+      "Нарушения регламента за 11.2026: 5",
+      "document",
+    ]);
+    expect(kinds(OFFICE.head)).toEqual([...expected, "Нарушения регламента за 11.2026: 5", "document"]);
+    expect(kinds(OFFICE.healthChat)).toEqual(["Нарушения регламента за 11.2026, Минздрав: 3", "document"]);
+  });
+
+  it("Georgievsk: the summary on the first working day, the violations on the 5th or the working day before", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z", regulation: "georgievsk" });
+    seedNovember(h);
+    h.clock.set("2026-12-01T07:00:00Z"); // Tuesday 10:00 Moscow
+    expect(await monthlyReports(deps())).toBe(2);
+    expect(kinds(OFFICE.head)).toHaveLength(3);
+    h.clock.set("2026-12-03T07:00:00Z");
+    expect(await monthlyReports(deps())).toBe(0);
+    h.clock.set("2026-12-04T07:00:00Z"); // Friday: the 5th is a Saturday
+    expect(await monthlyReports(deps())).toBe(2);
+    expect(kinds(OFFICE.head).slice(3, 4)[0]).toMatch(/^Нарушения регламента за 11\.2026: \d+$/);
+    expect(kinds(OFFICE.healthChat)).toEqual([]);
+    expect(await monthlyReports(deps())).toBe(0);
+  });
+});
