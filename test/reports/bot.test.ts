@@ -1,46 +1,14 @@
-import { Bot } from "grammy";
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import type { BotContext } from "../../src/bot/context.js";
-import { reportsFeature } from "../../src/bot/features/reports.js";
-import { identify } from "../../src/bot/middlewares/identify.js";
 import { Harness } from "../support/bot-harness.js";
-import { updates } from "../support/updates.js";
 import { OFFICE } from "../support/workflow.js";
 import { seedNovember } from "./seed-month.js";
 
 let h: Harness;
 afterEach(() => h.close());
 
-/** The reports feature on its own bot, talking to the harness's fake Bot API. */
-async function reportsBot(): Promise<Bot<BotContext>> {
-  const log = pino({ level: "silent" });
-  const deps = {
-    db: h.db,
-    clock: h.clock,
-    log,
-    sla: h.sla,
-    config: { adminIds: [], inviteTtlDays: 7, timezone: h.sla.timezone, lawEnforcementChatId: undefined },
-  };
-  const bot = new Bot<BotContext>(h.fake.token, {
-    botInfo: h.fake.botInfo,
-    client: { apiRoot: h.fake.apiRoot },
-  });
-  bot.use(async (ctx, next) => {
-    ctx.app = deps;
-    ctx.log = log;
-    ctx.person = undefined;
-    await next();
-  });
-  bot.use(identify, reportsFeature(deps));
-  return bot;
-}
-
-let nextUpdate = 10_000;
-async function send(bot: Bot<BotContext>, telegramId: number, name: string, text: string): Promise<void> {
-  const user = h.user(telegramId, name);
-  const update = h.fake.pushUpdate({ ...updates.text(user.chat, user.tg, text), update_id: nextUpdate++ });
-  await bot.handleUpdate(update);
+/** A person sends a command to the real bot (the harness wires every feature). */
+async function send(telegramId: number, name: string, text: string): Promise<void> {
+  await h.user(telegramId, name).send(text);
 }
 
 describe("/report", () => {
@@ -48,8 +16,7 @@ describe("/report", () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
     seedNovember(h);
     h.clock.set("2026-12-03T06:00:00Z");
-    const bot = await reportsBot();
-    await send(bot, OFFICE.curator, "Ольга", "/report 11.2026");
+    await send(OFFICE.curator, "Ольга", "/report 11.2026");
     const messages = h.fake.messages(OFFICE.curator);
     expect(messages.map((m) => m.media?.type ?? "text")).toEqual(["text", "photo", "document"]);
     expect(messages[0]?.text).toMatch(/^Отчёт за 11\.2026/);
@@ -60,11 +27,10 @@ describe("/report", () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
     seedNovember(h);
     h.clock.set("2026-12-03T06:00:00Z");
-    const bot = await reportsBot();
-    await send(bot, OFFICE.head, "Глава", "/report");
+    await send(OFFICE.head, "Глава", "/report");
     expect(h.texts(OFFICE.head)[0]).toMatch(/^Отчёт за 11\.2026/);
     h.fake.clearCalls();
-    await send(bot, OFFICE.head, "Глава", "/report нарушения 11.2026");
+    await send(OFFICE.head, "Глава", "/report нарушения 11.2026");
     const last = h.fake.messages(OFFICE.head).slice(-2);
     expect(last[0]?.text).toMatch(/^Нарушения регламента за 11\.2026: 5/);
     expect(last[1]?.media?.file_name).toBe("narusheniya-2026-11.xlsx");
@@ -73,12 +39,11 @@ describe("/report", () => {
   it("a bad month, a month without data and a person without the right get a clear answer", async () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
     seedNovember(h);
-    const bot = await reportsBot();
-    await send(bot, OFFICE.curator, "Ольга", "/report 13.2026");
+    await send(OFFICE.curator, "Ольга", "/report 13.2026");
     expect(h.lastText(OFFICE.curator)).toMatch(/^Укажите месяц так: \/report 10\.2026/);
-    await send(bot, OFFICE.curator, "Ольга", "/report 01.2025");
+    await send(OFFICE.curator, "Ольга", "/report 01.2025");
     expect(h.lastText(OFFICE.curator)).toBe("За 01.2025 данных нет: сообщений и событий по ним не было.");
-    await send(bot, OFFICE.executor, "Иван", "/report 11.2026");
+    await send(OFFICE.executor, "Иван", "/report 11.2026");
     expect(h.lastText(OFFICE.executor)).toBe("Отчёты доступны кураторам и руководителям.");
   });
 });
