@@ -3,6 +3,7 @@
  * Benchmarks print figures; they are not timed tests and do not run in CI.
  */
 
+import { runBurstBench } from "./burst.js";
 import { runReportBench } from "./report.js";
 import { type BenchFigure, runSlaBench } from "./sla.js";
 import { runSweepBench } from "./sweep.js";
@@ -10,6 +11,7 @@ import { runSweepBench } from "./sweep.js";
 const suites: [string, () => Promise<BenchFigure[]>][] = [
   ["SLA engine", runSlaBench],
   ["deadline sweep", runSweepBench],
+  ["alert burst", runBurstBench],
   ["monthly report", runReportBench],
 ];
 

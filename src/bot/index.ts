@@ -26,7 +26,7 @@ export interface BotOptions {
   /** Known bot identity (tests); otherwise fetched with getMe by bot.init(). */
   botInfo?: UserFromGetMe;
   deps: AppDeps;
-  /** Outgoing-request transformers (auto-retry, throttler). */
+  /** Outgoing-request transformers (throttler, auto-retry), installed in this order: the last is outermost. */
   transformers?: Transformer[];
   /**
    * Transformers for the API object of conversations, which does not inherit bot.api's. A throttler

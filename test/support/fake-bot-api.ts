@@ -117,7 +117,14 @@ export interface FakeBotApiOptions {
   clock?: { now(): Date };
   /** Reject unknown file_ids in send* methods like Telegram does (default true). */
   strictFileIds?: boolean;
+  /**
+   * Enforce Telegram's flood limits on sending methods, answering 429 with retry_after like the real
+   * server: about 1 message a second per chat, 20 a minute per group, 30 a second overall.
+   */
+  enforceLimits?: boolean;
 }
+
+const SENDING = /^(send|copy|forward)/;
 
 type Scripted =
   | { kind: "error"; error: ApiErrorSpec }
@@ -404,6 +411,7 @@ export class FakeBotApi {
   readonly #server: Server;
   readonly #clock: () => number;
   readonly #strictFileIds: boolean;
+  readonly #enforceLimits: boolean;
   readonly #scripts = new Map<string, ScriptEntry[]>();
   readonly #waiters = new Set<Waiter>();
   readonly #pollWaiters = new Set<() => void>();
@@ -429,6 +437,7 @@ export class FakeBotApi {
     const clock = opts.clock;
     this.#clock = clock ? () => Math.floor(clock.now().getTime() / 1000) : unixNow;
     this.#strictFileIds = opts.strictFileIds ?? true;
+    this.#enforceLimits = opts.enforceLimits ?? false;
     server.on("request", (req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) {
@@ -989,6 +998,16 @@ export class FakeBotApi {
     }
 
     if (method === "getUpdates") return this.#getUpdates(params, res, answer, record);
+    const retryAfter = this.#floodWait(method, params);
+    if (retryAfter !== undefined) {
+      this.floodErrors++;
+      return answer({
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${retryAfter}`,
+        parameters: { retry_after: retryAfter },
+      });
+    }
     let response: ApiResponse;
     try {
       response = { ok: true, result: this.#dispatch(method, params, files) };
@@ -1113,6 +1132,26 @@ export class FakeBotApi {
   }
 
   // ---- methods ----
+
+  /** How many 429s the flood limits answered (with enforceLimits). */
+  floodErrors = 0;
+  readonly #sent: { at: number; chatId: number }[] = [];
+
+  /** Seconds to wait if this send breaks a flood limit now; undefined when it may go. */
+  #floodWait(method: string, params: Record<string, unknown>): number | undefined {
+    if (!this.#enforceLimits || !SENDING.test(method)) return undefined;
+    const now = Date.now();
+    const chatId = Number(params.chat_id);
+    while (this.#sent.length > 0 && (this.#sent[0]?.at ?? now) < now - 60_000) this.#sent.shift();
+    const since = (ms: number, chat?: number) =>
+      this.#sent.filter((s) => s.at > now - ms && (chat === undefined || s.chatId === chat)).length;
+    // A little slack below the published limits, as Telegram itself allows short bursts.
+    const tooFast =
+      since(950) >= 30 || since(900, chatId) >= 1 || (chatId < 0 && since(59_000, chatId) >= 20);
+    if (tooFast) return 1;
+    this.#sent.push({ at: now, chatId });
+    return undefined;
+  }
 
   #dispatch(method: string, p: Record<string, unknown>, files: UploadedFile[]): unknown {
     const media = SEND_MEDIA[method];
