@@ -7,11 +7,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { effectiveCalendar, SlaRuntime } from "../src/app/sla.js";
+import { presetRuntime } from "../src/app/sla.js";
 import { tr } from "../src/bot/texts-reports.js";
 import { applyMigrations, openDatabase } from "../src/db/client.js";
-import { DEFAULT_SCHEDULE } from "../src/domain/calendar/index.js";
-import { loadRegulation } from "../src/domain/regulation/index.js";
 import { reportChart } from "../src/reports/chart.js";
 import { buildMonthlyReport } from "../src/reports/figures.js";
 import { reportWorkbook } from "../src/reports/xlsx.js";
@@ -110,14 +108,7 @@ function seed(path: string) {
 export async function runReportBench(): Promise<BenchFigure[]> {
   const dir = mkdtempSync(join(tmpdir(), "osm-report-bench-"));
   const database = seed(join(dir, "bench.db"));
-  const regulation = loadRegulation("orenburg");
-  const sla = new SlaRuntime(
-    regulation,
-    regulation.timezone,
-    DEFAULT_SCHEDULE,
-    effectiveCalendar(database.db),
-    () => {},
-  );
+  const sla = presetRuntime(database.db, "orenburg");
   let peak = process.memoryUsage().rss;
   const sample = () => {
     peak = Math.max(peak, process.memoryUsage().rss);

@@ -9,11 +9,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Api } from "grammy";
 import { pino } from "pino";
-import { effectiveCalendar, SlaRuntime } from "../src/app/sla.js";
+import { presetRuntime } from "../src/app/sla.js";
 import { ManualClock } from "../src/clock.js";
 import { applyMigrations, openDatabase } from "../src/db/client.js";
-import { DEFAULT_SCHEDULE } from "../src/domain/calendar/index.js";
-import { loadRegulation } from "../src/domain/regulation/index.js";
 import { sweep } from "../src/jobs/sweep.js";
 import type { BenchFigure } from "./sla.js";
 
@@ -71,14 +69,7 @@ function seed(open: number) {
 /** The median of several ticks on one seeded database, each with the same 100 incidents due again. */
 async function measure(open: number, ticks = 7): Promise<number> {
   const database = seed(open);
-  const regulation = loadRegulation("orenburg");
-  const sla = new SlaRuntime(
-    regulation,
-    regulation.timezone,
-    DEFAULT_SCHEDULE,
-    effectiveCalendar(database.db),
-    () => {},
-  );
+  const sla = presetRuntime(database.db, "orenburg");
   const deps = {
     db: database.db,
     api: stubApi(),

@@ -4,6 +4,7 @@ import {
   bundledCalendar,
   type CalendarYear,
   createWorkingTime,
+  DEFAULT_SCHEDULE,
   localYear,
   mergeCalendars,
   type ProductionCalendar,
@@ -12,7 +13,7 @@ import {
   type WorkSchedule,
   yearStatus,
 } from "../domain/calendar/index.js";
-import type { Regulation } from "../domain/regulation/index.js";
+import { loadRegulation, type Regulation } from "../domain/regulation/index.js";
 import { audit } from "./audit.js";
 
 /**
@@ -51,6 +52,12 @@ export class SlaRuntime {
       onMissingYear: this.onMissingYear,
     });
   }
+}
+
+/** A built-in preset on the default schedule with the database's calendar: for tests and benchmarks. */
+export function presetRuntime(db: Db, preset: "orenburg" | "georgievsk"): SlaRuntime {
+  const regulation = loadRegulation(preset);
+  return new SlaRuntime(regulation, regulation.timezone, DEFAULT_SCHEDULE, effectiveCalendar(db), () => {});
 }
 
 /** The bundled calendar with the years an admin loaded after the release on top. */

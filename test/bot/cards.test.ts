@@ -1,4 +1,3 @@
-import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
 import { syncCards } from "../../src/bot/cards.js";
@@ -19,10 +18,7 @@ afterEach(() => h.close());
 async function sync(): Promise<void> {
   const incident = loadIncident(h.db, 1);
   if (!incident) throw new Error("no incident");
-  await syncCards(
-    { api: h.bot.api, db: h.db, sla: h.sla, clock: h.clock, log: pino({ level: "silent" }) },
-    incident,
-  );
+  await syncCards(h.deps(), incident);
 }
 
 const cardMessage = (chatId: number) =>

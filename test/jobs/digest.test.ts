@@ -1,4 +1,3 @@
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { saveDraftWork } from "../../src/app/answers.js";
 import { findPerson } from "../../src/app/people.js";
@@ -11,14 +10,7 @@ import { OFFICE, seedIncidentInWork, seedOffice } from "../support/workflow.js";
 let h: Harness;
 afterEach(() => h.close());
 
-const deps = () => ({
-  db: h.db,
-  api: h.bot.api,
-  sla: h.sla,
-  clock: h.clock,
-  log: pino({ level: "silent" }),
-  config: { adminIds: [] },
-});
+const deps = () => h.deps();
 
 describe("morning digest", () => {
   it("at the start of the working day each organization's chat gets its open posts and yesterday's overdue, once", async () => {

@@ -1,4 +1,3 @@
-import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
 import { announceSurge } from "../../src/bot/surge.js";
@@ -22,10 +21,7 @@ async function post(n: number, topic: string): Promise<void> {
   });
   const incident = loadIncident(h.db, id);
   if (!incident) throw new Error("no incident");
-  await announceSurge(
-    { api: h.bot.api, db: h.db, sla: h.sla, clock: h.clock, log: pino({ level: "silent" }) },
-    incident,
-  );
+  await announceSurge(h.deps(), incident);
 }
 
 const surgeTexts = (chatId: number) => h.texts(chatId).filter((text) => text.startsWith("⚠️ Всплеск"));

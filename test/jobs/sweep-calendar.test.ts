@@ -1,4 +1,3 @@
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
@@ -15,14 +14,7 @@ async function office(options: HarnessOptions): Promise<void> {
 
 async function tickAt(iso: string): Promise<string[]> {
   h.clock.set(iso);
-  await sweep({
-    db: h.db,
-    api: h.bot.api,
-    sla: h.sla,
-    clock: h.clock,
-    log: pino({ level: "silent" }),
-    config: { adminIds: [] },
-  });
+  await sweep(h.deps());
   return h.texts(OFFICE.curatorsChat).filter((text) => /^(⏰|❗|‼️)/.test(text));
 }
 

@@ -1,4 +1,3 @@
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
 import type { Importance } from "../../src/domain/incident.js";
@@ -20,14 +19,7 @@ async function office(now = TUESDAY_10): Promise<{ health: number }> {
 }
 
 function tick() {
-  return sweep({
-    db: h.db,
-    api: h.bot.api,
-    sla: h.sla,
-    clock: h.clock,
-    log: pino({ level: "silent" }),
-    config: { adminIds: [ADMIN] },
-  });
+  return sweep(h.deps());
 }
 
 function register(importance: Importance = "normal", n = 1): number {

@@ -1,4 +1,3 @@
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { firstWorkingDay, monthlyReports, reportDay } from "../../src/jobs/reports.js";
 import { Harness } from "../support/bot-harness.js";
@@ -8,14 +7,7 @@ import { seedNovember } from "./seed-month.js";
 let h: Harness;
 afterEach(() => h.close());
 
-const deps = () => ({
-  db: h.db,
-  api: h.bot.api,
-  sla: h.sla,
-  clock: h.clock,
-  log: pino({ level: "silent" }),
-  config: { adminIds: [] },
-});
+const deps = () => h.deps();
 
 const kinds = (chatId: number) => h.fake.messages(chatId).map((m) => m.media?.type ?? m.text?.split("\n")[0]);
 

@@ -4,14 +4,13 @@ import { pino } from "pino";
 import { bindChat } from "../../src/app/chats.js";
 import { createOrganization } from "../../src/app/organizations.js";
 import { addMembership, grantRole, upsertPerson } from "../../src/app/people.js";
-import { effectiveCalendar, SlaRuntime } from "../../src/app/sla.js";
+import { presetRuntime, type SlaRuntime } from "../../src/app/sla.js";
 import type { BotContext } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/index.js";
 import { ManualClock } from "../../src/clock.js";
 import { applyMigrations, type DatabaseHandle, openDatabase } from "../../src/db/client.js";
 import type { PersonRole } from "../../src/db/schema.js";
-import { DEFAULT_SCHEDULE } from "../../src/domain/calendar/index.js";
-import { loadRegulation } from "../../src/domain/regulation/index.js";
+import type { SweepDeps } from "../../src/jobs/sweep.js";
 import { FakeBotApi } from "./fake-bot-api.js";
 import { groupChat, privateChat, setUpdatesClock, tgUser, updates } from "./updates.js";
 
@@ -38,6 +37,7 @@ export class Harness {
     readonly database: DatabaseHandle,
     readonly clock: ManualClock,
     readonly sla: SlaRuntime,
+    private readonly adminIds: number[],
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
@@ -46,14 +46,7 @@ export class Harness {
     const fake = await FakeBotApi.start({ clock });
     const database = openDatabase(options.databasePath ?? ":memory:");
     applyMigrations(database.db);
-    const regulation = loadRegulation(options.regulation ?? "orenburg");
-    const sla = new SlaRuntime(
-      regulation,
-      regulation.timezone,
-      DEFAULT_SCHEDULE,
-      effectiveCalendar(database.db),
-      () => {},
-    );
+    const sla = presetRuntime(database.db, options.regulation ?? "orenburg");
     const bot = createBot({
       token: fake.token,
       apiRoot: fake.apiRoot,
@@ -66,17 +59,29 @@ export class Harness {
         config: {
           adminIds: options.adminIds ?? [],
           inviteTtlDays: 7,
-          timezone: regulation.timezone,
+          timezone: sla.timezone,
           lawEnforcementChatId: options.lawEnforcementChatId,
         },
       },
     });
     await bot.init();
-    return new Harness(fake, bot, database, clock, sla);
+    return new Harness(fake, bot, database, clock, sla, options.adminIds ?? []);
   }
 
   get db() {
     return this.database.db;
+  }
+
+  /** What the jobs and card delivery are given in production, from this harness. */
+  deps(): SweepDeps {
+    return {
+      db: this.db,
+      api: this.bot.api,
+      sla: this.sla,
+      clock: this.clock,
+      log: pino({ level: "silent" }),
+      config: { adminIds: this.adminIds },
+    };
   }
 
   /** Delivers one update to the bot and waits until it is fully handled. */

@@ -1,4 +1,3 @@
-import { pino } from "pino";
 import { approveDraft, submitDraft } from "../../src/app/answers.js";
 import {
   acceptIncident,
@@ -53,10 +52,7 @@ function must(result: TransitionResult): Incident {
 export async function showCards(h: Harness, incidentId: number): Promise<Incident> {
   const incident = loadIncident(h.db, incidentId);
   if (!incident) throw new Error(`no incident ${incidentId}`);
-  await syncCards(
-    { api: h.bot.api, db: h.db, sla: h.sla, clock: h.clock, log: pino({ level: "silent" }) },
-    incident,
-  );
+  await syncCards(h.deps(), incident);
   return incident;
 }
 
