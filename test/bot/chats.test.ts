@@ -16,6 +16,12 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const admin = () => h.user(ADMIN, "Анна");
+const boundChatIds = () =>
+  h.db
+    .select()
+    .from(boundChats)
+    .all()
+    .map((c) => c.chatId);
 const workChat = () => h.group(-100, "Минздрав: обращения");
 
 describe("group chats", () => {
@@ -53,13 +59,7 @@ describe("group chats", () => {
     await admin().send("/bind", newChat);
     await admin().press(/Минздрав/, newChat);
     expect(h.lastText(-100)).toBe("Чат отвязан: карточки сюда больше не приходят.");
-    expect(
-      h.db
-        .select()
-        .from(boundChats)
-        .all()
-        .map((c) => c.chatId),
-    ).toEqual([-300]);
+    expect(boundChatIds()).toEqual([-300]);
   });
 
   it("someone without rights pressing the admin's button gets a pop-up only they see; nothing changes", async () => {
@@ -83,22 +83,10 @@ describe("group chats", () => {
     await admin().send("/bind", workChat());
     await admin().press(/Минздрав/, workChat());
     await h.deliver(updates.migrateToChat(workChat(), admin().tg, -1001234567890));
-    expect(
-      h.db
-        .select()
-        .from(boundChats)
-        .all()
-        .map((c) => c.chatId),
-    ).toEqual([-1001234567890]);
+    expect(boundChatIds()).toEqual([-1001234567890]);
     const supergroup = { id: -1001234567890, type: "supergroup" as const, title: "Минздрав: обращения" };
     await h.deliver(updates.migrateFromChat(supergroup, admin().tg, -100));
-    expect(
-      h.db
-        .select()
-        .from(boundChats)
-        .all()
-        .map((c) => c.chatId),
-    ).toEqual([-1001234567890]);
+    expect(boundChatIds()).toEqual([-1001234567890]);
   });
 
   it("unbinds a chat the bot was removed from and tells the admins", async () => {
