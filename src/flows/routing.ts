@@ -73,6 +73,21 @@ async function nextPress(
   }
 }
 
+/** Waits for one of the menu's buttons (`parse` knows which); «Отмена» or /cancel ends the dialogue. */
+async function choose<T>(
+  conversation: Flow,
+  parse: (data: string) => T | undefined,
+): Promise<{ value: T } | { cancelled: Context }> {
+  for (;;) {
+    const press = await nextPress(conversation, () => false);
+    if (!("data" in press)) continue;
+    if (press.data === "rt.cancel") return { cancelled: press.ctx };
+    await press.ctx.answerCallbackQuery();
+    const value = parse(press.data);
+    if (value !== undefined) return { value };
+  }
+}
+
 export function routeFlow(deps: AppDeps) {
   return async function routeIncidentDialog(conversation: Flow, ctx: Context, incidentId: number) {
     const start = await conversation.external(() => {
@@ -173,16 +188,9 @@ export function routeFlow(deps: AppDeps) {
         ),
         { reply_markup: keyboard },
       );
-      for (;;) {
-        const press = await nextPress(conversation, () => false);
-        if (!("data" in press)) continue;
-        if (press.data === "rt.cancel") return await cancel(press.ctx);
-        await press.ctx.answerCallbackQuery();
-        const picked = chosen.find((c) => cb("rt.lead", c.id) === press.data);
-        if (!picked) continue;
-        leadId = picked.id;
-        break;
-      }
+      const picked = await choose(conversation, (data) => chosen.find((c) => cb("rt.lead", c.id) === data));
+      if ("cancelled" in picked) return await cancel(picked.cancelled);
+      leadId = picked.value.id;
     }
 
     let shortenedAnswerMinutes: number | null | undefined;
@@ -199,16 +207,9 @@ export function routeFlow(deps: AppDeps) {
         tr.route.askShorten(incidentId, fullMinutes / 60, rule.clause),
         { reply_markup: keyboard },
       );
-      for (;;) {
-        const press = await nextPress(conversation, () => false);
-        if (!("data" in press)) continue;
-        if (press.data === "rt.cancel") return await cancel(press.ctx);
-        await press.ctx.answerCallbackQuery();
-        const minutes = /^rt\.cut:(\d+)$/.exec(press.data)?.[1];
-        if (minutes === undefined) continue;
-        shortenedAnswerMinutes = Number(minutes) || null;
-        break;
-      }
+      const cut = await choose(conversation, (data) => /^rt\.cut:(\d+)$/.exec(data)?.[1]);
+      if ("cancelled" in cut) return await cancel(cut.cancelled);
+      shortenedAnswerMinutes = Number(cut.value) || null;
     }
 
     const lead = chosen.find((c) => c.id === leadId) as Chosen;
