@@ -1,9 +1,11 @@
+import { inspect } from "node:util";
 import { systemClock } from "./clock.js";
 import { ConfigError, loadConfig, readDotEnv } from "./config.js";
 import { MigrationError } from "./db/client.js";
 import { CalendarError, ScheduleError, WorkingTimeError } from "./domain/calendar/index.js";
 import { RegulationError } from "./domain/regulation/index.js";
-import { startBot } from "./runtime.js";
+import { scrub } from "./log.js";
+import { secretsOf, startBot } from "./runtime.js";
 
 /** Errors a person fixes in the settings: one clear line, no stack trace. */
 const SETTINGS_ERRORS = [
@@ -15,9 +17,12 @@ const SETTINGS_ERRORS = [
   MigrationError,
 ];
 
+const secrets: string[] = [];
+
 async function main(): Promise<void> {
   readDotEnv();
   const config = loadConfig(process.env);
+  secrets.push(...secretsOf(config));
   const running = await startBot(config, { clock: systemClock });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
@@ -30,10 +35,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (SETTINGS_ERRORS.some((kind) => error instanceof kind)) {
-    console.error(`Cannot start: ${(error as Error).message}`);
-  } else {
-    console.error("Cannot start:", error);
-  }
+  const text = SETTINGS_ERRORS.some((kind) => error instanceof kind)
+    ? (error as Error).message
+    : inspect(error, { depth: 4 });
+  console.error(`Cannot start: ${scrub(text, secrets)}`);
   process.exit(1);
 });

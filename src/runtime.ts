@@ -4,7 +4,7 @@ import { type RunnerHandle, run } from "@grammyjs/runner";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { type Api, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import { claimNotice, releaseNotice } from "./app/notices.js";
 import { calendarCoverage, effectiveCalendar, SlaRuntime } from "./app/sla.js";
 import { setDefaultCommands } from "./bot/commands.js";
@@ -17,6 +17,7 @@ import { applyMigrations, openDatabase } from "./db/client.js";
 import { parseSchedule } from "./domain/calendar/index.js";
 import { loadRegulation, selfCheck } from "./domain/regulation/index.js";
 import { startJobs } from "./jobs/index.js";
+import { createLogger } from "./log.js";
 
 export interface Running {
   sla: SlaRuntime;
@@ -38,7 +39,7 @@ const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat
  */
 export async function startBot(config: Config, options: StartOptions): Promise<Running> {
   const { clock } = options;
-  const log = options.log ?? pino({ level: config.logLevel });
+  const log = options.log ?? createLogger(config.logLevel, secretsOf(config));
   const regulation = loadRegulation(config.regulation);
   const schedule = parseSchedule(config.schedule);
   const timezone = config.timezone ?? regulation.timezone;
@@ -144,4 +145,9 @@ function reportSelfCheck(
     if (year.status !== "official")
       tellOnce(`calendar-${year.status}:${year.year}`, t.calendar.coverage(year));
   }
+}
+
+/** What must never appear in a log line or an error printed at start. */
+export function secretsOf(config: Pick<Config, "botToken" | "webhook">): string[] {
+  return [config.botToken, ...(config.webhook ? [config.webhook.secret] : [])];
 }

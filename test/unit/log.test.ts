@@ -1,0 +1,28 @@
+import { Writable } from "node:stream";
+import { Api } from "grammy";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../src/log.js";
+
+describe("logs", () => {
+  it("never carry the bot token, even inside a network error's URL", async () => {
+    let written = "";
+    const out = new Writable({
+      write(chunk, _encoding, done) {
+        written += String(chunk);
+        done();
+      },
+    });
+    const token = "123456:SECRETTOKENabc";
+    const log = createLogger("info", [token], out);
+    const error = await new Api(token, { apiRoot: "http://127.0.0.1:1" })
+      .getMe()
+      .catch((err: unknown) => err);
+    expect(
+      JSON.stringify(error, Object.getOwnPropertyNames(error)) + String((error as { error?: unknown }).error),
+    ).toContain("SECRETTOKEN");
+    log.error({ err: error }, "update failed");
+    expect(written).toContain("Network request for 'getMe' failed");
+    expect(written).not.toContain("SECRETTOKEN");
+    expect(written).toContain("[secret]");
+  });
+});
