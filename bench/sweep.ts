@@ -29,7 +29,7 @@ function stubApi(): Api {
   return api;
 }
 
-function seed(open: number) {
+export function seed(open: number) {
   const dir = mkdtempSync(join(tmpdir(), "osm-bench-"));
   const database = openDatabase(join(dir, "bench.db"));
   applyMigrations(database.db);

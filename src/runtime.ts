@@ -5,6 +5,7 @@ import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { type Api, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
+import { pendingUpdates } from "./app/inbox.js";
 import { claimNotice, releaseNotice } from "./app/notices.js";
 import { calendarCoverage, effectiveCalendar, SlaRuntime } from "./app/sla.js";
 import { setDefaultCommands } from "./bot/commands.js";
@@ -75,6 +76,11 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     api = bot.api;
     await setDefaultCommands(bot.api);
     reportSelfCheck(sla, clock.now(), log, tellOnce);
+
+    const interrupted = pendingUpdates(db);
+    if (interrupted.length > 0)
+      log.warn({ count: interrupted.length }, "handling updates a crash interrupted");
+    for (const update of interrupted) await bot.handleUpdate(update);
 
     let runner: RunnerHandle | undefined;
     let webhookServer: Server | undefined;

@@ -2,6 +2,7 @@ import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
 import { sqliteConversationStorage } from "../db/conversation-storage.js";
 import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
 import type { AppDeps, BotContext } from "./context.js";
@@ -56,6 +57,16 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   bot.use(
     sequentialize((ctx: Context) => [ctx.chatId, ctx.from?.id].filter((id) => id !== undefined).map(String)),
   );
+  // Each update is recorded before it is handled and marked when done: one that a crash
+  // interrupted is handled again at start, one Telegram delivers twice is handled once.
+  bot.use(async (ctx, next) => {
+    if (!receiveUpdate(deps.db, ctx.update, deps.clock.now())) return;
+    try {
+      await next();
+    } finally {
+      markUpdateDone(deps.db, ctx.update.update_id, deps.clock.now());
+    }
+  });
   bot.use(async (ctx, next) => {
     ctx.app = deps;
     ctx.log = deps.log.child({ update_id: ctx.update.update_id });

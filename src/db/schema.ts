@@ -366,3 +366,20 @@ export const notifications = sqliteTable(
     uniqueIndex("notifications_once").on(t.incidentId, t.step, t.kind, t.deadlineAt, t.dueAt, t.chatId),
   ],
 );
+
+/**
+ * Every update the bot received, until it is fully handled. Long polling confirms an update to
+ * Telegram as soon as the next batch is fetched, which may be before its handling has finished; a
+ * crash in between would lose it. Pending rows are handled again at start; a done row makes a
+ * re-delivered update a no-op.
+ */
+export const inbox = sqliteTable(
+  "inbox",
+  {
+    updateId: integer("update_id").primaryKey(),
+    update: text("update", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull(),
+    doneAt: integer("done_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("inbox_pending").on(t.doneAt)],
+);

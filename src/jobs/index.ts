@@ -1,8 +1,11 @@
 import { schedule } from "node-cron";
+import { pruneInbox } from "../app/inbox.js";
 import { remindAbandonedDrafts } from "./abandoned-drafts.js";
 import { morningDigests } from "./digest.js";
 import { monthlyReports } from "./reports.js";
 import { type SweepDeps, sweep } from "./sweep.js";
+
+const INBOX_KEEP_MS = 2 * 24 * 60 * 60_000;
 
 export interface Jobs {
   /** Runs one sweep now (at start, and in tests); a sweep already running is waited for, not doubled. */
@@ -23,6 +26,7 @@ export function startJobs(deps: SweepDeps): Jobs {
         await morningDigests(deps);
         await remindAbandonedDrafts(deps);
         await monthlyReports(deps);
+        pruneInbox(deps.db, new Date(deps.clock.now().getTime() - INBOX_KEEP_MS));
       })
       .catch((err) => deps.log.error({ err }, "sweep failed"))
       .finally(() => {

@@ -5,8 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { receiveUpdate } from "../../src/app/inbox.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
+import { applyMigrations, openDatabase } from "../../src/db/client.js";
 import { type Running, startBot } from "../../src/runtime.js";
 import { FakeBotApi } from "../support/fake-bot-api.js";
 import { privateChat, tgUser, updates } from "../support/updates.js";
@@ -94,5 +96,27 @@ describe("start-up self-check", () => {
     expect(String(told()[0]?.params.text)).toMatch(
       /^В производственном календаре нет 2028 года: сроки в нём считаются без праздников/,
     );
+  });
+});
+
+describe("updates a crash interrupted", () => {
+  it("are handled at start, and an update Telegram delivers again after that is handled once", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const cfg = config();
+    const stranger = tgUser(2002, "Пётр");
+    const update = { update_id: 500, ...updates.text(privateChat(stranger), stranger, "/start") };
+    const database = openDatabase(cfg.databasePath);
+    applyMigrations(database.db);
+    receiveUpdate(database.db, update, new Date());
+    database.close();
+
+    running = await startBot(cfg, { clock: new ManualClock("2026-11-23T06:00:00Z"), log: silent });
+    expect(fake.callsOf("sendMessage").filter((c) => c.params.chat_id === 2002)).toHaveLength(1);
+    fake.pushUpdate(update);
+    // Handled (or skipped) once the bot confirms it by asking for the updates after it.
+    for (let i = 0; i < 200 && fake.pendingUpdates() > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(fake.pendingUpdates()).toBe(0);
+    await new Promise((r) => setTimeout(r, 300)); // time for a second answer, if one were coming
+    expect(fake.callsOf("sendMessage").filter((c) => c.params.chat_id === 2002)).toHaveLength(1);
   });
 });

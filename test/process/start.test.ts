@@ -2,14 +2,15 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeBotApi } from "../support/fake-bot-api.js";
 import { privateChat, tgUser, updates } from "../support/updates.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const MAIN = join(ROOT, "src", "main.ts");
+/** What `npm start` runs (`node --import tsx`), from any working directory. */
+const TSX_LOADER = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
 
 /** The bot as `npm start` runs it, in a scratch folder, with only the environment given. */
 function startBot(env: Record<string, string>): {
@@ -18,7 +19,10 @@ function startBot(env: Record<string, string>): {
   exited: Promise<number>;
 } {
   const cwd = mkdtempSync(join(tmpdir(), "osm-start-"));
-  const child = spawn(TSX, [MAIN], { cwd, env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env } });
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, MAIN], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
+  });
   let output = "";
   child.stdout?.on("data", (chunk) => {
     output += chunk;

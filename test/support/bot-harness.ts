@@ -1,3 +1,4 @@
+import { max } from "drizzle-orm";
 import type { Bot, Transformer } from "grammy";
 import type { Chat, Update, User } from "grammy/types";
 import { pino } from "pino";
@@ -9,7 +10,7 @@ import type { BotContext } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/index.js";
 import { ManualClock } from "../../src/clock.js";
 import { applyMigrations, type DatabaseHandle, openDatabase } from "../../src/db/client.js";
-import type { PersonRole } from "../../src/db/schema.js";
+import { inbox, type PersonRole } from "../../src/db/schema.js";
 import type { SweepDeps } from "../../src/jobs/sweep.js";
 import { FakeBotApi } from "./fake-bot-api.js";
 import { groupChat, privateChat, setUpdatesClock, tgUser, updates } from "./updates.js";
@@ -30,7 +31,8 @@ export interface HarnessOptions {
  * through the fake, where tests read it as a person would see it.
  */
 export class Harness {
-  private nextUpdateId = 1;
+  /** Update ids go on from the last one the database saw, as Telegram's do across a restart. */
+  private nextUpdateId: number;
   private constructor(
     readonly fake: FakeBotApi,
     readonly bot: Bot<BotContext>,
@@ -38,7 +40,13 @@ export class Harness {
     readonly clock: ManualClock,
     readonly sla: SlaRuntime,
     private readonly adminIds: number[],
-  ) {}
+  ) {
+    const last = this.db
+      .select({ id: max(inbox.updateId) })
+      .from(inbox)
+      .get()?.id;
+    this.nextUpdateId = (last ?? 0) + 1;
+  }
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const clock = new ManualClock(options.now ?? "2026-11-23T06:00:00Z");
