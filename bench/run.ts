@@ -6,6 +6,7 @@
 import { runBurstBench } from "./burst.js";
 import { runReportBench } from "./report.js";
 import { type BenchFigure, runSlaBench } from "./sla.js";
+import { runStartupBench } from "./startup.js";
 import { runSweepBench } from "./sweep.js";
 
 const suites: [string, () => Promise<BenchFigure[]>][] = [
@@ -13,6 +14,7 @@ const suites: [string, () => Promise<BenchFigure[]>][] = [
   ["deadline sweep", runSweepBench],
   ["alert burst", runBurstBench],
   ["monthly report", runReportBench],
+  ["start-up", runStartupBench],
 ];
 
 const rows: string[][] = [["suite", "figure", "value", "target", "result"]];
