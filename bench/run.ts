@@ -3,6 +3,7 @@
  * Benchmarks print figures; they are not timed tests and do not run in CI.
  */
 
+import { runApproveBench } from "./approve.js";
 import { runBurstBench } from "./burst.js";
 import { runReportBench } from "./report.js";
 import { type BenchFigure, runSlaBench } from "./sla.js";
@@ -15,6 +16,7 @@ const suites: [string, () => Promise<BenchFigure[]>][] = [
   ["alert burst", runBurstBench],
   ["monthly report", runReportBench],
   ["start-up", runStartupBench],
+  ["approve press", runApproveBench],
 ];
 
 const rows: string[][] = [["suite", "figure", "value", "target", "result"]];

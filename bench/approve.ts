@@ -1,0 +1,91 @@
+/**
+ * The cost of a «Согласовать» press on the full path (update → rights → transition → audit → card
+ * edits and notices over HTTP to a local fake Bot API) against a bare grammY echo bot on the same
+ * fake, both fed at a sustained 200 updates per second.
+ */
+import { pathToFileURL } from "node:url";
+import { Bot } from "grammy";
+import type { Update } from "grammy/types";
+import { Harness } from "../test/support/bot-harness.js";
+import { privateChat, tgUser, updates } from "../test/support/updates.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../test/support/workflow.js";
+import type { BenchFigure } from "./sla.js";
+
+const PRESSES = 600;
+const RATE = Number(process.env.RATE ?? 200);
+
+/** Starts one update every 1/RATE s and measures each one's handling time. */
+async function drive(
+  handle: (update: Update) => Promise<unknown>,
+  make: (i: number) => Update,
+): Promise<number[]> {
+  const times: number[] = [];
+  const running: Promise<void>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < PRESSES; i++) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const update = make(i);
+    const t0 = performance.now();
+    running.push(handle(update).then(() => void times.push(performance.now() - t0)));
+  }
+  await Promise.all(running);
+  return times.sort((a, b) => a - b);
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const p99 = (xs: number[]) => xs[Math.floor(xs.length * 0.99)] ?? Number.NaN;
+
+export async function runApproveBench(): Promise<BenchFigure[]> {
+  const h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+  const { health } = seedOffice(h);
+  const ids: number[] = [];
+  for (let i = 0; i < PRESSES; i++) {
+    const id = await seedIncidentInWork(h, health, { link: `https://vk.com/wall-1_${i + 1}` });
+    await seedDraft(h, id);
+    ids.push(id);
+  }
+  const curator = h.user(OFFICE.curator, "Ольга").tg;
+  const card = h.fake.messages(OFFICE.curatorsChat)[0]?.message;
+  if (!card) throw new Error("no card");
+  const full = await drive(
+    (update) => h.bot.handleUpdate(update),
+    (i) => h.fake.pushUpdate(updates.callback(curator, card, `inc.ok:${ids[i]}`)),
+  );
+
+  const echo = new Bot(h.fake.token, { botInfo: h.fake.botInfo, client: { apiRoot: h.fake.apiRoot } });
+  echo.on("message:text", (ctx) => ctx.reply(ctx.message.text));
+  const person = tgUser(9001, "Эхо");
+  const bare = await drive(
+    (update) => echo.handleUpdate(update),
+    (i) => h.fake.pushUpdate(updates.text(privateChat(person), person, `эхо ${i}`)),
+  );
+  await h.close();
+
+  const ratio = mean(full) / mean(bare);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return [
+    {
+      name: "approve press: mean / p99",
+      value: round(mean(full)),
+      unit: `ms / ${round(p99(full))} ms`,
+      target: "p99 < 25 ms",
+      pass: p99(full) < 25,
+    },
+    {
+      name: "echo bot: mean / p99",
+      value: round(mean(bare)),
+      unit: `ms / ${round(p99(bare))} ms`,
+      target: "—",
+      pass: true,
+    },
+    { name: "approve press vs echo, mean", value: round(ratio), unit: "×", target: "≤ 2×", pass: ratio <= 2 },
+  ];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const f of await runApproveBench()) {
+    console.log(`${f.pass ? "PASS" : "FAIL"}  ${f.name}: ${f.value} ${f.unit} (target ${f.target})`);
+  }
+}
