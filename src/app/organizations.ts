@@ -99,8 +99,7 @@ export function renameOrganization(
   return db.transaction((tx): SaveResult => {
     const current = getOrganization(tx, input.id);
     if (!current) return { ok: false, reason: "not_found" };
-    const clash = findByName(tx, input.name);
-    if (clash && clash.id !== input.id) return { ok: false, reason: "name_taken" };
+    if (organizationNameTaken(tx, input.name, input.id)) return { ok: false, reason: "name_taken" };
     const organization = tx
       .update(organizations)
       .set({ name: input.name, nameKey: nameKey(input.name) })
