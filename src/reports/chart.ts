@@ -5,9 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Resvg } from "@resvg/resvg-js";
-import { parse, View } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import { type MonthlyReport, percent } from "./figures.js";
 import { monthLabel } from "./month.js";
 
@@ -71,7 +69,12 @@ export function chartSpec(report: MonthlyReport): TopLevelSpec {
   };
 }
 
+/**
+ * The charting libraries are loaded on the first report, not at start: they are large, and the
+ * bot answers updates for weeks between two monthly reports.
+ */
 export async function chartSvg(report: MonthlyReport): Promise<string> {
+  const [{ parse, View }, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const view = new View(parse(compile(chartSpec(report)).spec), { renderer: "none" });
   try {
     return await view.toSVG();
@@ -83,6 +86,7 @@ export async function chartSvg(report: MonthlyReport): Promise<string> {
 export async function reportChart(report: MonthlyReport): Promise<Buffer> {
   const svg = await chartSvg(report);
   const files = fontFiles();
+  const { Resvg } = await import("@resvg/resvg-js");
   const resvg = new Resvg(svg, {
     fitTo: { mode: "zoom", value: 2 },
     font: {

@@ -3,7 +3,7 @@
  * widths, and dates as real dates in the deployment's local time.
  */
 import { TZDate } from "@date-fns/tz";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { t } from "../bot/texts.js";
 import type { Figures, MonthlyReport } from "./figures.js";
 import { monthLabel } from "./month.js";
@@ -124,9 +124,15 @@ const VIOLATION_COLUMNS: Column[] = [
   { header: "Опоздание, мин рабочего времени", width: 18 },
 ];
 
+/** exceljs is loaded with the first report, not at start (see chart.ts). */
+async function newWorkbook(): Promise<ExcelJS.Workbook> {
+  const { default: Excel } = await import("exceljs");
+  return new Excel.Workbook();
+}
+
 /** The whole monthly report: Сводка, По органам, По исполнителям, Нарушения. */
 export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   addSheet(
     workbook,
     "Сводка",
@@ -182,7 +188,7 @@ export async function violationsWorkbook(
   report: MonthlyReport,
   violations = report.violations,
 ): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   addSheet(workbook, "Нарушения", VIOLATION_COLUMNS, violationRows(report, violations));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
