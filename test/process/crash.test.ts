@@ -3,10 +3,15 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { grantRole, upsertPerson } from "../../src/app/people.js";
+import { submitDraft } from "../../src/app/answers.js";
+import { acceptIncident, registerIncident, routeIncident } from "../../src/app/incidents.js";
+import { createOrganization } from "../../src/app/organizations.js";
+import { addMembership, findPerson, grantRole, upsertPerson } from "../../src/app/people.js";
 import { applyMigrations, openDatabase } from "../../src/db/client.js";
-import { incidents } from "../../src/db/schema.js";
+import { auditEvents, incidents } from "../../src/db/schema.js";
+import { parseSourceLink } from "../../src/domain/source-link.js";
 import { FakeBotApi } from "../support/fake-bot-api.js";
 import { privateChat, tgUser, updates } from "../support/updates.js";
 
@@ -117,4 +122,76 @@ describe("kill -9 and start again", () => {
       ["https://vk.com/wall-1_77", "Во дворе не убирают снег.", null],
     ]);
   }, 90_000);
+
+  for (const delay of [0, 150]) {
+    it(`an approval pressed ${delay} ms before a kill -9 happens exactly once after the restart`, async () => {
+      fake = await FakeBotApi.start({ token: "123:abc" });
+      const databasePath = join(mkdtempSync(join(tmpdir(), "osm-crash-db-")), "bot.db");
+      const incidentId = seedOnApproval(databasePath);
+      const first = await startPolling(databasePath);
+      const card = { message_id: 1, date: 0, chat: privateChat(CURATOR), text: "Сообщение № 1" };
+      fake.pushUpdate(updates.callback(CURATOR, card as never, `inc.ok:${incidentId}`));
+      await new Promise((r) => setTimeout(r, delay));
+      await killHard(first);
+
+      const second = await startPolling(databasePath);
+      await fake.waitForCall("answerCallbackQuery", undefined, { timeoutMs: 15_000 });
+      await new Promise((r) => setTimeout(r, 500));
+      await killHard(second);
+      const database = openDatabase(databasePath);
+      const approvals = database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.entity, "incident"), eq(auditEvents.action, "approve")))
+        .all();
+      const state = database.db.select().from(incidents).get()?.state;
+      database.close();
+      expect(approvals).toHaveLength(1);
+      expect(state).toBe("approved");
+    }, 90_000);
+  }
 });
+
+/** An office with one incident whose draft waits for the curator, arranged through the use-cases. */
+function seedOnApproval(databasePath: string): number {
+  seedCurator(databasePath);
+  const database = openDatabase(databasePath);
+  const { db } = database;
+  const now = new Date();
+  const curator = findPerson(db, CURATOR.id);
+  const org = createOrganization(db, {
+    name: "Министерство здравоохранения",
+    shortName: null,
+    actorId: null,
+    now,
+  });
+  if (!curator || !org.ok) throw new Error("seed failed");
+  db.transaction((tx) => {
+    const id = upsertPerson(tx, { id: 3001, first_name: "Иван" }, now);
+    addMembership(tx, id, org.organization.id, null, now);
+  });
+  const executor = findPerson(db, 3001);
+  const link = parseSourceLink("https://vk.com/wall-1_1");
+  if (!executor || !link.ok) throw new Error("seed failed");
+  const registered = registerIncident(db, {
+    link: link.url,
+    linkKey: link.key,
+    network: link.network,
+    text: "Нет света.",
+    author: null,
+    topic: null,
+    place: null,
+    importance: "normal",
+    postedAt: null,
+    repeatOfId: null,
+    actorId: curator.id,
+    now,
+  });
+  if (!registered.ok) throw new Error("seed failed");
+  const incidentId = registered.incident.id;
+  routeIncident(db, { incidentId, leadId: org.organization.id, coexecutorIds: [], actor: curator, now });
+  acceptIncident(db, { incidentId, actor: executor, now });
+  submitDraft(db, { incidentId, actor: executor, now, content: { text: "Исправим.", attachments: [] } });
+  database.close();
+  return incidentId;
+}
