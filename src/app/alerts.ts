@@ -1,22 +1,70 @@
 /** The ledger of deadline alerts and the sweep's index of incidents to look at. */
-import { and, asc, eq, isNotNull, isNull, lt, lte } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { incidents, notifications } from "../db/schema.js";
 
+/**
+ * The sweep's statements, prepared once per database handle: a tick runs them for every due
+ * incident, and building the SQL each time would cost more than running it.
+ */
+function statements(db: Db) {
+  const p = sql.placeholder;
+  return {
+    due: db
+      .select({ id: incidents.id })
+      .from(incidents)
+      .where(and(isNotNull(incidents.nextActionAt), lte(incidents.nextActionAt, p("now"))))
+      .orderBy(asc(incidents.nextActionAt))
+      .limit(p("limit"))
+      .prepare(),
+    // Placeholders in SET and WHERE skip the column's Date mapping (INSERT values keep it): epoch ms here.
+    next: db
+      .update(incidents)
+      .set({ nextActionAt: sql`${p("at")}` })
+      .where(eq(incidents.id, p("id")))
+      .prepare(),
+    claim: db
+      .insert(notifications)
+      .values({
+        incidentId: p("incidentId"),
+        step: p("step"),
+        kind: p("kind"),
+        deadlineAt: p("deadlineAt"),
+        dueAt: p("dueAt"),
+        chatId: p("chatId"),
+        claimedAt: p("claimedAt"),
+      })
+      .onConflictDoNothing()
+      .returning({ id: notifications.id })
+      .prepare(),
+    sent: db
+      .update(notifications)
+      .set({ sentAt: sql`${p("at")}` })
+      .where(eq(notifications.id, p("id")))
+      .prepare(),
+  };
+}
+
+const prepared = new WeakMap<Db, ReturnType<typeof statements>>();
+
+function stmts(db: Db): ReturnType<typeof statements> {
+  let found = prepared.get(db);
+  if (!found) {
+    found = statements(db);
+    prepared.set(db, found);
+  }
+  return found;
+}
+
 /** Incidents whose next action is due, oldest first: the index makes this O(due), not O(open). */
 export function dueIncidentIds(db: Db, now: Date, limit: number): number[] {
-  return db
-    .select({ id: incidents.id })
-    .from(incidents)
-    .where(and(isNotNull(incidents.nextActionAt), lte(incidents.nextActionAt, now)))
-    .orderBy(asc(incidents.nextActionAt))
-    .limit(limit)
-    .all()
+  return stmts(db)
+    .due.all({ now: now.getTime(), limit })
     .map((r) => r.id);
 }
 
 export function setNextAction(db: Db, incidentId: number, at: Date | null): void {
-  db.update(incidents).set({ nextActionAt: at }).where(eq(incidents.id, incidentId)).run();
+  stmts(db).next.run({ at: at?.getTime() ?? null, id: incidentId });
 }
 
 export interface AlertKey {
@@ -28,19 +76,13 @@ export interface AlertKey {
   chatId: number;
 }
 
-/** Claims an alert for one chat; false if another tick or process already has it. */
+/** Claims an alert for one chat; undefined if another tick or process already has it. */
 export function claimAlert(db: Db, key: AlertKey, now: Date): number | undefined {
-  const row = db
-    .insert(notifications)
-    .values({ ...key, claimedAt: now })
-    .onConflictDoNothing()
-    .returning({ id: notifications.id })
-    .get();
-  return row?.id;
+  return stmts(db).claim.get({ ...key, claimedAt: now })?.id;
 }
 
 export function markAlertSent(db: Db, id: number, now: Date): void {
-  db.update(notifications).set({ sentAt: now }).where(eq(notifications.id, id)).run();
+  stmts(db).sent.run({ at: now.getTime(), id });
 }
 
 export function markAlertFailed(db: Db, id: number, failure: string, now: Date): void {

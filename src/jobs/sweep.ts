@@ -66,7 +66,8 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   // Planning and claiming are one transaction: a tick's writes cost one commit, and a second
   // process's tick waits for this one's claims instead of racing them.
   db.transaction(() => {
-    for (const id of ids) planIncident(deps, id, now, outbox, overdue);
+    const directory = new Directory(db);
+    for (const id of ids) planIncident(deps, directory, id, now, outbox, overdue);
   });
   requeueUnsent(deps, outbox, new Date(now.getTime() - STALE_CLAIM_MS));
   let sent = 0;
@@ -78,6 +79,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
 
 function planIncident(
   deps: SweepDeps,
+  directory: Directory,
   id: number,
   now: Date,
   outbox: Map<number, Outgoing[]>,
@@ -91,7 +93,7 @@ function planIncident(
   const escalated = new Set<string>();
   for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
     if (alert.kind === "overdue") overdue.set(id, incident);
-    for (const chatId of recipients(db, incident, alert)) {
+    for (const chatId of recipients(directory, incident, alert)) {
       if (alert.kind === "escalation") escalated.add(`${chatId}:${alert.step}`);
       else if (alert.kind === "overdue" && escalated.has(`${chatId}:${alert.step}`)) continue;
       const key: AlertKey = {
@@ -132,30 +134,55 @@ function requeueUnsent(deps: SweepDeps, outbox: Map<number, Outgoing[]>, claimed
   }
 }
 
+/** Who receives what, looked up once per tick: many due incidents share the same chats. */
+class Directory {
+  readonly #memo = new Map<string, unknown>();
+  constructor(private readonly db: Db) {}
+
+  #once<T>(key: string, load: () => T): T {
+    if (!this.#memo.has(key)) this.#memo.set(key, load());
+    return this.#memo.get(key) as T;
+  }
+
+  curators(): number[] {
+    return this.#once("curators", () => {
+      const chat = findBoundChatByPurpose(this.db, "curators");
+      return chat !== undefined ? [chat] : telegramIdsWithRole(this.db, "curator");
+    });
+  }
+
+  heads(): number[] {
+    return this.#once("heads", () => telegramIdsWithRole(this.db, "head"));
+  }
+
+  organizationChat(organizationId: number): number | undefined {
+    return this.#once(`org:${organizationId}`, () => chatOfOrganization(this.db, organizationId));
+  }
+
+  personChat(personId: number): number | undefined {
+    return this.#once(
+      `person:${personId}`,
+      () => this.db.select({ id: people.telegramId }).from(people).where(eq(people.id, personId)).get()?.id,
+    );
+  }
+}
+
 /**
  * Who must hear: curators' steps go to the curators' chat; executors' steps to the organization's
  * chat and the executor holding the post; an overdue alert also to the curators.
  */
-function recipients(db: Db, incident: Incident, alert: DueAlert): number[] {
+function recipients(directory: Directory, incident: Incident, alert: DueAlert): number[] {
   const chats = new Set<number>();
-  const curators = () => {
-    const chat = findBoundChatByPurpose(db, "curators");
-    for (const id of chat !== undefined ? [chat] : telegramIdsWithRole(db, "curator")) chats.add(id);
+  const add = (ids: (number | undefined)[]) => {
+    for (const id of ids) if (id !== undefined) chats.add(id);
   };
-  if (alert.kind === "escalation") {
-    if (alert.to === "heads") for (const id of telegramIdsWithRole(db, "head")) chats.add(id);
-    else curators();
-  } else if (alert.actor === "curator") curators();
+  if (alert.kind === "escalation") add(alert.to === "heads" ? directory.heads() : directory.curators());
+  else if (alert.actor === "curator") add(directory.curators());
   else {
     const lead = leadAssignment(incident);
-    const chat = lead && chatOfOrganization(db, lead.organizationId);
-    if (chat !== undefined && chat !== null) chats.add(chat);
-    const holder = incident.row.holderId;
-    const holderChat = holder
-      ? db.select({ id: people.telegramId }).from(people).where(eq(people.id, holder)).get()?.id
-      : undefined;
-    if (holderChat !== undefined) chats.add(holderChat);
-    if (chats.size === 0 || alert.kind === "overdue") curators();
+    if (lead) add([directory.organizationChat(lead.organizationId)]);
+    if (incident.row.holderId) add([directory.personChat(incident.row.holderId)]);
+    if (chats.size === 0 || alert.kind === "overdue") add(directory.curators());
   }
   return [...chats];
 }
