@@ -19,7 +19,7 @@ export function organizationName(org: Pick<Organization, "name" | "shortName">):
 export function organizationPicker(
   db: Db,
   opts: { page: number; pickAction: string; pageAction: string; activeOnly?: boolean },
-): { keyboard: InlineKeyboard; empty: boolean } {
+): { keyboard: InlineKeyboard; empty: boolean; page: number; pages: number } {
   const { items, page, pages } = listOrganizations(db, {
     page: opts.page,
     activeOnly: opts.activeOnly ?? false,
@@ -34,5 +34,5 @@ export function organizationPicker(
     keyboard.text(`${page + 1}/${pages}`, cb("noop"));
     if (page < pages - 1) keyboard.text("▶", cb(opts.pageAction, page + 1));
   }
-  return { keyboard, empty: items.length === 0 };
+  return { keyboard, empty: items.length === 0, page, pages };
 }

@@ -12,31 +12,23 @@ export const organizations = new Composer<BotContext>();
 const admin = requirePermission("manageOrganizations");
 
 organizations.command("orgs", requirePrivate, admin, async (ctx) => {
-  const { keyboard, empty } = organizationPicker(ctx.app.db, {
+  const { keyboard, empty, pages } = organizationPicker(ctx.app.db, {
     page: 0,
     pickAction: "org.open",
     pageAction: "org.page",
   });
   if (empty) await ctx.reply(t.org.listEmpty);
-  else await ctx.reply(t.org.listTitle(0, pageCount(keyboard)), { reply_markup: keyboard });
+  else await ctx.reply(t.org.listTitle(0, pages), { reply_markup: keyboard });
 });
 
-function pageCount(keyboard: InlineKeyboard): number {
-  const pager = keyboard.inline_keyboard
-    .at(-1)
-    ?.find((b) => "callback_data" in b && b.callback_data === "noop");
-  return pager ? Number(pager.text.split("/")[1]) : 1;
-}
-
 organizations.callbackQuery(onAction("org.page", [ID]), admin, async (ctx) => {
-  const page = Number(ctx.match[1]);
-  const { keyboard } = organizationPicker(ctx.app.db, {
-    page,
+  const { keyboard, page, pages } = organizationPicker(ctx.app.db, {
+    page: Number(ctx.match[1]),
     pickAction: "org.open",
     pageAction: "org.page",
   });
   await ctx.answerCallbackQuery();
-  await ctx.editMessageText(t.org.listTitle(page, pageCount(keyboard)), { reply_markup: keyboard });
+  await ctx.editMessageText(t.org.listTitle(page, pages), { reply_markup: keyboard });
 });
 
 organizations.callbackQuery("noop", (ctx) => ctx.answerCallbackQuery());
