@@ -3,13 +3,12 @@
  * edits and notices over HTTP to a local fake Bot API) against a bare grammY echo bot on the same
  * fake, both fed at a sustained 200 updates per second.
  */
-import { pathToFileURL } from "node:url";
 import { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { Harness } from "../test/support/bot-harness.js";
 import { privateChat, tgUser, updates } from "../test/support/updates.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../test/support/workflow.js";
-import type { BenchFigure } from "./sla.js";
+import { type BenchFigure, runAsScript } from "./figures.js";
 
 const PRESSES = 600;
 const RATE = Number(process.env.RATE ?? 200);
@@ -84,8 +83,4 @@ export async function runApproveBench(): Promise<BenchFigure[]> {
   ];
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const f of await runApproveBench()) {
-    console.log(`${f.pass ? "PASS" : "FAIL"}  ${f.name}: ${f.value} ${f.unit} (target ${f.target})`);
-  }
-}
+await runAsScript(import.meta.url, runApproveBench);

@@ -3,12 +3,11 @@
  * (auto-retry + throttler) against a fake Bot API that enforces Telegram's flood limits.
  * The limit-imposed minimum is max(500 / 30 per second, 10 per chat at 1 per second).
  */
-import { pathToFileURL } from "node:url";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Api, GrammyError } from "grammy";
 import { FakeBotApi } from "../test/support/fake-bot-api.js";
-import type { BenchFigure } from "./sla.js";
+import { type BenchFigure, runAsScript } from "./figures.js";
 
 const CHATS = 50;
 const PER_CHAT = 10;
@@ -63,8 +62,4 @@ export async function runBurstBench(): Promise<BenchFigure[]> {
   return figures;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const f of await runBurstBench()) {
-    console.log(`${f.pass ? "PASS" : "FAIL"}  ${f.name}: ${f.value} ${f.unit} (target ${f.target})`);
-  }
-}
+await runAsScript(import.meta.url, runBurstBench);

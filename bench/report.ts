@@ -6,14 +6,13 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { presetRuntime } from "../src/app/sla.js";
 import { tr } from "../src/bot/texts-reports.js";
 import { applyMigrations, openDatabase } from "../src/db/client.js";
 import { reportChart } from "../src/reports/chart.js";
 import { buildMonthlyReport } from "../src/reports/figures.js";
 import { reportWorkbook } from "../src/reports/xlsx.js";
-import type { BenchFigure } from "./sla.js";
+import { type BenchFigure, runAsScript } from "./figures.js";
 
 const INCIDENTS = 100_000;
 const ORGANIZATIONS = 40;
@@ -150,10 +149,4 @@ export async function runReportBench(): Promise<BenchFigure[]> {
   ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  for (const figure of await runReportBench()) {
-    console.log(
-      `${figure.name}: ${figure.value} ${figure.unit} (${figure.target}) ${figure.pass ? "pass" : "FAIL"}`,
-    );
-  }
-}
+await runAsScript(import.meta.url, runReportBench);

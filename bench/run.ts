@@ -5,8 +5,9 @@
 
 import { runApproveBench } from "./approve.js";
 import { runBurstBench } from "./burst.js";
+import type { BenchFigure } from "./figures.js";
 import { runReportBench } from "./report.js";
-import { type BenchFigure, runSlaBench } from "./sla.js";
+import { runSlaBench } from "./sla.js";
 import { runStartupBench } from "./startup.js";
 import { runSweepBench } from "./sweep.js";
 

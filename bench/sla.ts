@@ -1,14 +1,6 @@
-import { pathToFileURL } from "node:url";
 import { createWorkingTime } from "../src/domain/calendar/index.js";
 import { loadRegulation, type StepId, stepDeadline } from "../src/domain/regulation/index.js";
-
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-  target: string;
-  pass: boolean;
-}
+import { type BenchFigure, runAsScript } from "./figures.js";
 
 const TARGET_PER_SECOND = 500_000;
 const MAX_LONG_TO_SHORT = 2;
@@ -108,10 +100,4 @@ export async function runSlaBench(): Promise<BenchFigure[]> {
   ];
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const f of await runSlaBench()) {
-    console.log(
-      `${f.pass ? "PASS" : "FAIL"}  ${f.name}: ${f.value.toLocaleString("en")} ${f.unit} (target ${f.target})`,
-    );
-  }
-}
+await runAsScript(import.meta.url, runSlaBench);

@@ -5,9 +5,9 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { FakeBotApi } from "../test/support/fake-bot-api.js";
-import type { BenchFigure } from "./sla.js";
+import { type BenchFigure, runAsScript } from "./figures.js";
 import { seed } from "./sweep.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -55,8 +55,4 @@ export async function runStartupBench(): Promise<BenchFigure[]> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const f of await runStartupBench()) {
-    console.log(`${f.pass ? "PASS" : "FAIL"}  ${f.name}: ${f.value} ${f.unit} (target ${f.target})`);
-  }
-}
+await runAsScript(import.meta.url, runStartupBench);

@@ -6,14 +6,13 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Api } from "grammy";
 import { pino } from "pino";
 import { presetRuntime } from "../src/app/sla.js";
 import { ManualClock } from "../src/clock.js";
 import { applyMigrations, openDatabase } from "../src/db/client.js";
 import { sweep } from "../src/jobs/sweep.js";
-import type { BenchFigure } from "./sla.js";
+import { type BenchFigure, runAsScript } from "./figures.js";
 
 const NOW = new Date("2026-11-24T07:00:00Z"); // Tuesday 12:00 in Yekaterinburg
 const DUE = 100;
@@ -120,8 +119,4 @@ export async function runSweepBench(): Promise<BenchFigure[]> {
   ];
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const f of await runSweepBench()) {
-    console.log(`${f.pass ? "PASS" : "FAIL"}  ${f.name}: ${f.value} ${f.unit} (target ${f.target})`);
-  }
-}
+await runAsScript(import.meta.url, runSweepBench);
