@@ -1,13 +1,10 @@
 /** The ledger of deadline alerts and the sweep's index of incidents to look at. */
 import { and, asc, eq, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import { type Db, preparedPerConnection } from "../db/client.js";
 import { incidents, notifications } from "../db/schema.js";
 
-/**
- * The sweep's statements, prepared once per database handle: a tick runs them for every due
- * incident, and building the SQL each time would cost more than running it.
- */
-function statements(db: Db) {
+/** The sweep's statements: a tick runs them for every due incident. */
+const stmts = preparedPerConnection((db) => {
   const p = sql.placeholder;
   return {
     due: db
@@ -43,18 +40,7 @@ function statements(db: Db) {
       .where(eq(notifications.id, p("id")))
       .prepare(),
   };
-}
-
-const prepared = new WeakMap<Db, ReturnType<typeof statements>>();
-
-function stmts(db: Db): ReturnType<typeof statements> {
-  let found = prepared.get(db);
-  if (!found) {
-    found = statements(db);
-    prepared.set(db, found);
-  }
-  return found;
-}
+});
 
 /** Incidents whose next action is due, oldest first: the index makes this O(due), not O(open). */
 export function dueIncidentIds(db: Db, now: Date, limit: number): number[] {

@@ -1,4 +1,5 @@
-import type { Tx } from "../db/client.js";
+import { sql } from "drizzle-orm";
+import { preparedPerConnection, type Tx } from "../db/client.js";
 import { auditEvents } from "../db/schema.js";
 
 export interface AuditEvent {
@@ -11,18 +12,34 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
+/** Every change writes one: the statement is prepared once. */
+const insertEvent = preparedPerConnection((db) => {
+  const p = sql.placeholder;
+  return db
+    .insert(auditEvents)
+    .values({
+      at: p("at"),
+      actorId: p("actorId"),
+      entity: p("entity"),
+      entityId: p("entityId"),
+      action: p("action"),
+      fromState: p("fromState"),
+      toState: p("toState"),
+      details: p("details"),
+    })
+    .prepare();
+});
+
 /** Writes one audit event; call it inside the transaction that makes the change. */
 export function audit(tx: Tx, at: Date, event: AuditEvent): void {
-  tx.insert(auditEvents)
-    .values({
-      at,
-      actorId: event.actorId,
-      entity: event.entity,
-      entityId: String(event.entityId),
-      action: event.action,
-      fromState: event.fromState ?? null,
-      toState: event.toState ?? null,
-      details: event.details ?? null,
-    })
-    .run();
+  insertEvent(tx).run({
+    at,
+    actorId: event.actorId,
+    entity: event.entity,
+    entityId: String(event.entityId),
+    action: event.action,
+    fromState: event.fromState ?? null,
+    toState: event.toState ?? null,
+    details: event.details ?? null,
+  });
 }

@@ -1,5 +1,5 @@
-import { eq } from "drizzle-orm";
-import type { Db, Tx } from "../db/client.js";
+import { eq, sql } from "drizzle-orm";
+import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { boundChats, type ChatPurpose, organizations } from "../db/schema.js";
 import { audit } from "./audit.js";
 
@@ -24,12 +24,22 @@ export function findBoundChat(db: Tx, chatId: number): BoundChat | undefined {
   return selectBoundChats(db).where(eq(boundChats.chatId, chatId)).get();
 }
 
-export function chatOfOrganization(db: Tx, organizationId: number): number | undefined {
-  return db
+/** Every card and alert asks where an organization and the curators are. */
+const chatQueries = preparedPerConnection((db) => ({
+  ofOrganization: db
     .select({ chatId: boundChats.chatId })
     .from(boundChats)
-    .where(eq(boundChats.organizationId, organizationId))
-    .get()?.chatId;
+    .where(eq(boundChats.organizationId, sql.placeholder("organizationId")))
+    .prepare(),
+  byPurpose: db
+    .select({ chatId: boundChats.chatId })
+    .from(boundChats)
+    .where(eq(boundChats.purpose, sql.placeholder("purpose")))
+    .prepare(),
+}));
+
+export function chatOfOrganization(db: Tx, organizationId: number): number | undefined {
+  return chatQueries(db).ofOrganization.get({ organizationId })?.chatId;
 }
 
 export type BindResult =
@@ -157,9 +167,5 @@ export function listBoundChats(db: Db): BoundChat[] {
 
 /** The chat bound for a purpose that has one chat per deployment (the curators' chat). */
 export function findBoundChatByPurpose(db: Tx, purpose: "curators"): number | undefined {
-  return db
-    .select({ chatId: boundChats.chatId })
-    .from(boundChats)
-    .where(eq(boundChats.purpose, purpose))
-    .get()?.chatId;
+  return chatQueries(db).byPurpose.get({ purpose })?.chatId;
 }

@@ -1,28 +1,41 @@
-import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Update } from "grammy/types";
-import type { Db } from "../db/client.js";
+import { type Db, preparedPerConnection } from "../db/client.js";
 import { inbox } from "../db/schema.js";
+
+/** Every update passes through the inbox twice: on arrival and when its handling ends. */
+const inboxQueries = preparedPerConnection((db) => {
+  const p = sql.placeholder;
+  return {
+    find: db
+      .select({ doneAt: inbox.doneAt })
+      .from(inbox)
+      .where(eq(inbox.updateId, p("updateId")))
+      .prepare(),
+    record: db
+      .insert(inbox)
+      .values({ updateId: p("updateId"), update: p("update"), receivedAt: p("receivedAt") })
+      .prepare(),
+    // A placeholder in SET skips the column's Date mapping: epoch ms here.
+    done: db
+      .update(inbox)
+      .set({ doneAt: sql`${p("at")}` })
+      .where(eq(inbox.updateId, p("updateId")))
+      .prepare(),
+  };
+});
 
 /** Records an incoming update; false if it was already handled (Telegram delivered it again). */
 export function receiveUpdate(db: Db, update: Update, now: Date): boolean {
-  const existing = db
-    .select({ doneAt: inbox.doneAt })
-    .from(inbox)
-    .where(eq(inbox.updateId, update.update_id))
-    .get();
+  const queries = inboxQueries(db);
+  const existing = queries.find.get({ updateId: update.update_id });
   if (existing) return existing.doneAt === null;
-  db.insert(inbox)
-    .values({
-      updateId: update.update_id,
-      update: update as unknown as Record<string, unknown>,
-      receivedAt: now,
-    })
-    .run();
+  queries.record.run({ updateId: update.update_id, update, receivedAt: now });
   return true;
 }
 
 export function markUpdateDone(db: Db, updateId: number, now: Date): void {
-  db.update(inbox).set({ doneAt: now }).where(eq(inbox.updateId, updateId)).run();
+  inboxQueries(db).done.run({ updateId, at: now.getTime() });
 }
 
 /** Updates received but never fully handled: the process died in the middle. */

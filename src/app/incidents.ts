@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, ne, or, sql } from "drizzle-orm";
-import type { Db, Tx } from "../db/client.js";
+import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { assignments, drafts, incidents, organizations, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import {
@@ -30,11 +30,8 @@ export interface Incident extends IncidentView {
   })[];
 }
 
-/**
- * The queries of loadIncident, prepared once per database handle: the deadline sweep and every card
- * read an incident, so building the SQL anew each time would dominate their cost.
- */
-function incidentQueries(db: Tx) {
+/** The queries of loadIncident: the deadline sweep, every card and every press read an incident. */
+const incidentQueries = preparedPerConnection((db) => {
   const id = sql.placeholder("id");
   return {
     row: db.select().from(incidents).where(eq(incidents.id, id)).prepare(),
@@ -59,16 +56,10 @@ function incidentQueries(db: Tx) {
       .orderBy(publications.id)
       .prepare(),
   };
-}
-
-const prepared = new WeakMap<object, ReturnType<typeof incidentQueries>>();
+});
 
 export function loadIncident(db: Tx, id: number): Incident | undefined {
-  let queries = prepared.get(db);
-  if (!queries) {
-    queries = incidentQueries(db);
-    prepared.set(db, queries);
-  }
+  const queries = incidentQueries(db);
   const row = queries.row.get({ id });
   if (!row) return undefined;
   const parts = queries.parts.all({ id });

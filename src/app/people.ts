@@ -1,5 +1,5 @@
-import { and, eq, inArray } from "drizzle-orm";
-import type { Db, Tx } from "../db/client.js";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { memberships, type PersonRole, people, roleGrants } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import { audit } from "./audit.js";
@@ -11,19 +11,34 @@ export interface TelegramProfile {
   username?: string | undefined;
 }
 
+/** Every update reads its sender afresh (rights are never cached), so these run on each one. */
+const personQueries = preparedPerConnection((db) => {
+  const p = sql.placeholder;
+  return {
+    person: db
+      .select()
+      .from(people)
+      .where(eq(people.telegramId, p("telegramId")))
+      .prepare(),
+    roles: db
+      .select({ role: roleGrants.role })
+      .from(roleGrants)
+      .where(eq(roleGrants.personId, p("personId")))
+      .prepare(),
+    organizations: db
+      .select({ id: memberships.organizationId })
+      .from(memberships)
+      .where(eq(memberships.personId, p("personId")))
+      .prepare(),
+  };
+});
+
 export function findPerson(db: Tx, telegramId: number): Person | undefined {
-  const row = db.select().from(people).where(eq(people.telegramId, telegramId)).get();
+  const queries = personQueries(db);
+  const row = queries.person.get({ telegramId });
   if (!row) return undefined;
-  const roles = db
-    .select({ role: roleGrants.role })
-    .from(roleGrants)
-    .where(eq(roleGrants.personId, row.id))
-    .all();
-  const orgs = db
-    .select({ id: memberships.organizationId })
-    .from(memberships)
-    .where(eq(memberships.personId, row.id))
-    .all();
+  const roles = queries.roles.all({ personId: row.id });
+  const orgs = queries.organizations.all({ personId: row.id });
   return {
     id: row.id,
     telegramId: row.telegramId,

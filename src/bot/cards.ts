@@ -1,11 +1,11 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import type { Logger } from "pino";
 import { chatOfOrganization, findBoundChatByPurpose } from "../app/chats.js";
 import type { Incident } from "../app/incidents.js";
 import type { SlaRuntime } from "../app/sla.js";
 import type { Clock } from "../clock.js";
-import type { Db } from "../db/client.js";
+import { type Db, preparedPerConnection } from "../db/client.js";
 import { cards, memberships, people, roleGrants } from "../db/schema.js";
 import { activeAssignments, answerDeadline, nextDeadline } from "../domain/incident.js";
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
@@ -169,13 +169,46 @@ export function cardTargets(db: Db, incident: Incident, extra: Target[] = []): T
   return [...targets.values()];
 }
 
+/** Every transition and every overdue incident syncs its cards: these run many times a second. */
+const cardQueries = preparedPerConnection((db) => {
+  const p = sql.placeholder;
+  return {
+    executors: db
+      .select({ telegramId: people.telegramId })
+      .from(people)
+      .innerJoin(memberships, eq(memberships.personId, people.id))
+      .where(and(eq(memberships.organizationId, p("organizationId")), isNull(people.blockedAt)))
+      .prepare(),
+    ofIncident: db
+      .select()
+      .from(cards)
+      .where(eq(cards.incidentId, p("incidentId")))
+      .prepare(),
+    save: db
+      .insert(cards)
+      .values({
+        incidentId: p("incidentId"),
+        chatId: p("chatId"),
+        messageId: p("messageId"),
+        updatedAt: p("at"),
+      })
+      .onConflictDoUpdate({
+        target: [cards.incidentId, cards.chatId],
+        set: { messageId: sql`excluded.message_id`, updatedAt: sql`excluded.updated_at` },
+      })
+      .prepare(),
+    curator: db
+      .select({ id: people.id })
+      .from(people)
+      .innerJoin(roleGrants, eq(roleGrants.personId, people.id))
+      .where(and(eq(people.telegramId, p("chatId")), eq(roleGrants.role, "curator")))
+      .prepare(),
+  };
+});
+
 function executorsOf(db: Db, organizationId: number): number[] {
-  return db
-    .select({ telegramId: people.telegramId })
-    .from(people)
-    .innerJoin(memberships, eq(memberships.personId, people.id))
-    .where(and(eq(memberships.organizationId, organizationId), isNull(people.blockedAt)))
-    .all()
+  return cardQueries(db)
+    .executors.all({ organizationId })
     .map((r) => r.telegramId);
 }
 
@@ -188,33 +221,29 @@ function executorsOf(db: Db, organizationId: number): number[] {
 export async function syncCards(deps: CardDeps, incident: Incident, extra: Target[] = []): Promise<void> {
   const { db } = deps;
   const targets = cardTargets(db, incident, extra);
-  const existing = db.select().from(cards).where(eq(cards.incidentId, incident.id)).all();
+  const queries = cardQueries(db);
+  const existing = queries.ofIncident.all({ incidentId: incident.id });
   for (const old of existing) {
     if (!targets.some((target) => target.chatId === old.chatId)) {
       targets.push({ chatId: old.chatId, audience: audienceOfOld(db, old.chatId) });
     }
   }
-  for (const target of targets) {
+  // Each chat holds one card of the incident, so the chats are brought up to date side by side.
+  const syncOne = async (target: Target) => {
     const card = renderCard(incident, target.audience, deps);
     const current = existing.find((c) => c.chatId === target.chatId);
     try {
-      if (current && (await editCard(deps.api, current.chatId, current.messageId, card))) continue;
+      if (current && (await editCard(deps.api, current.chatId, current.messageId, card))) return;
       const sent = await deps.api.sendMessage(target.chatId, card.text, {
         reply_markup: card.keyboard,
         link_preview_options: { is_disabled: true },
       });
-      db.insert(cards)
-        .values({
-          incidentId: incident.id,
-          chatId: target.chatId,
-          messageId: sent.message_id,
-          updatedAt: deps.clock.now(),
-        })
-        .onConflictDoUpdate({
-          target: [cards.incidentId, cards.chatId],
-          set: { messageId: sent.message_id, updatedAt: deps.clock.now() },
-        })
-        .run();
+      queries.save.run({
+        incidentId: incident.id,
+        chatId: target.chatId,
+        messageId: sent.message_id,
+        at: deps.clock.now(),
+      });
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
       deps.log.warn(
@@ -222,7 +251,8 @@ export async function syncCards(deps: CardDeps, incident: Incident, extra: Targe
         "card not delivered",
       );
     }
-  }
+  };
+  await Promise.all(targets.map(syncOne));
 }
 
 /**
@@ -230,12 +260,7 @@ export async function syncCards(deps: CardDeps, incident: Incident, extra: Targe
  * buttons; any other chat (an organization taken off the incident) keeps the card without buttons.
  */
 function audienceOfOld(db: Db, chatId: number): Audience {
-  const curator = db
-    .select({ id: people.id })
-    .from(people)
-    .innerJoin(roleGrants, eq(roleGrants.personId, people.id))
-    .where(and(eq(people.telegramId, chatId), eq(roleGrants.role, "curator")))
-    .get();
+  const curator = cardQueries(db).curator.get({ chatId });
   return curator ? { kind: "curators" } : { kind: "observer" };
 }
 

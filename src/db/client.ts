@@ -10,6 +10,24 @@ export type Db = BetterSQLite3Database<typeof schema>;
 /** The handle a use-case writes through: the database itself or an open transaction. */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
 
+/**
+ * Statements prepared once per connection and shared by the database handle and all its
+ * transactions (drizzle gives them one session): a query that runs for every update or due incident
+ * would otherwise spend more on building its SQL than on running it.
+ */
+export function preparedPerConnection<T>(build: (db: Tx) => T): (db: Tx) => T {
+  const cache = new WeakMap<object, T>();
+  return (db) => {
+    const connection = (db as unknown as { session: object }).session;
+    let found = cache.get(connection);
+    if (found === undefined) {
+      found = build(db);
+      cache.set(connection, found);
+    }
+    return found;
+  };
+}
+
 export interface DatabaseHandle {
   db: Db;
   sqlite: Database.Database;

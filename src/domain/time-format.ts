@@ -1,10 +1,29 @@
-import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
 import type { WorkingTime } from "./calendar/index.js";
 
-/** A deadline as people see it: local time of the deployment, "dd.MM.yyyy HH:mm". */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A deadline as people see it: local time of the deployment, "dd.MM.yyyy HH:mm". Every card and
+ * alert prints several, so the zone's formatter is built once (date-fns' TZDate recomputes the
+ * zone's offset for each date).
+ */
 export function formatDeadline(at: Date, timezone: string): string {
-  return format(new TZDate(at.getTime(), timezone), "dd.MM.yyyy HH:mm");
+  let formatter = formatters.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-GB", {
+      timeZone: timezone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(timezone, formatter);
+  }
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const { type, value } of formatter.formatToParts(at)) part[type] = value;
+  return `${part.day}.${part.month}.${part.year} ${part.hour}:${part.minute}`;
 }
 
 /**
