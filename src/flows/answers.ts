@@ -186,7 +186,7 @@ export async function tell(
   const holder = to.holder && incident.holderId !== null ? telegramIdOf(db, incident.holderId) : undefined;
   if (holder !== undefined) chats.add(holder);
   if (to.except !== undefined) chats.delete(to.except);
-  for (const chatId of chats) await sendLong(deps, api, chatId, text);
+  await Promise.all([...chats].map((chatId) => sendLong(deps, api, chatId, text)));
 }
 
 function cancelKeyboard(): InlineKeyboard {

@@ -61,14 +61,17 @@ async function approve(ctx: BotContext, id: number) {
   if (!ctx.person) return refuse(ctx);
   const result = approveDraft(app.db, { incidentId: id, actor: ctx.person, now: app.clock.now() });
   if (!result.ok) return popup(ctx, refusalNow(app, id, "approve", ctx.person));
-  await ctx.answerCallbackQuery({ text: ta.approve.done(id) });
   const incident = result.incident;
-  await syncCards(cardDeps(app, ctx.api), incident);
+  // The chats are told side by side; the notice comes after the card so it is the newest message.
+  await Promise.all([
+    ctx.answerCallbackQuery({ text: ta.approve.done(id) }),
+    syncCards(cardDeps(app, ctx.api), incident),
+    offerQualityMark(ctx, id),
+  ]);
   const due = publicationDue(incident, app.sla);
   const where = ta.inNetwork(incident.row.network as Network);
   const notice = ta.approve.notice(id, where, due ? formatDeadline(due, app.sla.timezone) : null);
   await tell(app, ctx.api, incident, notice, { organization: true, holder: true });
-  await offerQualityMark(ctx, id);
 }
 
 /** The optional mark goes to the curator privately, so the curators' chat stays readable. */
