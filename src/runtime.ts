@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { autoRetry } from "@grammyjs/auto-retry";
+import { type AutoRetryOptions, autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { type Api, webhookCallback } from "grammy";
@@ -35,6 +35,12 @@ export interface StartOptions {
 const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 
 /**
+ * Telegram's 429 is waited out (up to a minute), a 5xx is retried up to 5 times and a network error
+ * (a proxy's HTML page, a reset connection) until it passes, backing off from 3 s; tests install the same.
+ */
+export const AUTO_RETRY: Partial<AutoRetryOptions> = { maxRetryAttempts: 5, maxDelaySeconds: 60 };
+
+/**
  * Start order: regulation and schedule (pure, fail fast) → database (migrate) → bot → updates.
  * Any error before the bot runs closes what was opened and propagates to main().
  */
@@ -61,7 +67,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       tellOnce(`calendar-missing:${year}`, t.calendar.missingYearMet(year));
     });
 
-    const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
+    const retry = autoRetry(AUTO_RETRY);
     const bot = createBot({
       token: config.botToken,
       apiRoot: config.botApiRoot,

@@ -50,11 +50,19 @@ const BATCH = 500;
 const KIND_ORDER: Record<DueAlert["kind"], number> = { escalation: 0, overdue: 1, reminder: 2 };
 /** A claim older than this without a send is taken as a crash between the two. */
 const STALE_CLAIM_MS = 2 * 60_000;
+/** Telegram's 4096 characters, less the preamble the curators get when a chat refuses the alert. */
+const DIGEST_LIMIT = 4096 - t.alert.undelivered("").length;
 
 interface Outgoing {
   ledgerId: number;
   incident: Incident;
   alert: DueAlert;
+}
+
+/** The alerts of one message to a chat, with their lines of text. */
+interface Message {
+  items: Outgoing[];
+  lines: string[];
 }
 
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
@@ -69,9 +77,10 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     const directory = new Directory(db);
     for (const id of ids) planIncident(deps, directory, id, now, outbox, overdue);
   });
-  requeueUnsent(deps, outbox, new Date(now.getTime() - STALE_CLAIM_MS));
+  requeueUnsent(deps, outbox, overdue, new Date(now.getTime() - STALE_CLAIM_MS));
   let sent = 0;
-  for (const [chatId, items] of outbox) sent += await deliver(deps, chatId, items);
+  for (const [chatId, items] of outbox)
+    for (const part of digestParts(deps, items)) sent += await deliver(deps, chatId, part);
   // The sweep changes no incident: the cards show the same incident, now «просрочено на …».
   for (const incident of overdue.values()) await syncCards(deps, incident);
   return { incidents: ids.length, sent };
@@ -117,7 +126,12 @@ function queue(outbox: Map<number, Outgoing[]>, chatId: number, item: Outgoing):
   outbox.set(chatId, list);
 }
 
-function requeueUnsent(deps: SweepDeps, outbox: Map<number, Outgoing[]>, claimedBefore: Date): void {
+function requeueUnsent(
+  deps: SweepDeps,
+  outbox: Map<number, Outgoing[]>,
+  overdue: Map<number, Incident>,
+  claimedBefore: Date,
+): void {
   for (const row of unsentAlerts(deps.db, claimedBefore)) {
     const incident = loadIncident(deps.db, row.incidentId);
     const rule = deps.sla.regulation.steps[row.step as DueAlert["step"]];
@@ -131,6 +145,7 @@ function requeueUnsent(deps: SweepDeps, outbox: Map<number, Outgoing[]>, claimed
       actor: rule.actor,
     };
     queue(outbox, row.chatId, { ledgerId: row.id, incident, alert });
+    if (alert.kind !== "reminder") overdue.set(incident.id, incident);
   }
 }
 
@@ -202,9 +217,26 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
     : t.alert.overdue(incident.id, what, deadline, alert.clause, left);
 }
 
+/** A digest too long for one message goes as several, each recorded in the ledger as it is sent. */
+function digestParts(deps: SweepDeps, items: Outgoing[]): Message[] {
+  const parts: Message[] = [];
+  let room = 0;
+  for (const item of items) {
+    const line = alertLine(deps, item);
+    const size = line.length + 4; // "\n\n• " before each line of a digest
+    if (size > room) {
+      parts.push({ items: [], lines: [] });
+      room = DIGEST_LIMIT - t.alert.digestTitle.length;
+    }
+    parts.at(-1)?.items.push(item);
+    parts.at(-1)?.lines.push(line);
+    room -= size;
+  }
+  return parts;
+}
+
 /** One message per chat per tick: a single alert, or a digest when several are due at once. */
-async function deliver(deps: SweepDeps, chatId: number, items: Outgoing[]): Promise<number> {
-  const lines = items.map((item) => alertLine(deps, item));
+async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Message): Promise<number> {
   const text =
     items.length === 1 ? (lines[0] ?? "") : [t.alert.digestTitle, ...lines.map((l) => `• ${l}`)].join("\n\n");
   const keyboard = new InlineKeyboard();
@@ -216,7 +248,9 @@ async function deliver(deps: SweepDeps, chatId: number, items: Outgoing[]): Prom
       reply_markup: keyboard,
       link_preview_options: { is_disabled: true },
     });
-    for (const item of items) markAlertSent(deps.db, item.ledgerId, now);
+    deps.db.transaction(() => {
+      for (const item of items) markAlertSent(deps.db, item.ledgerId, now);
+    });
     return 1;
   } catch (error) {
     if (!(error instanceof GrammyError) || (error.error_code !== 403 && error.error_code !== 400))

@@ -88,6 +88,20 @@ describe("deadline sweep", () => {
     ]);
   });
 
+  it("a digest too long for one message goes as several, each alert once and none lost", async () => {
+    await office();
+    const posts = 60;
+    for (let n = 1; n <= posts; n++) register("normal", n);
+    at("2026-11-24T07:00:00Z"); // 12:00: every routing deadline (10:30) has passed
+    await tick();
+    await tick();
+    const digests = alertsIn(OFFICE.curatorsChat);
+    expect(digests.length).toBeGreaterThan(1);
+    for (const digest of digests) expect(digest.length).toBeLessThanOrEqual(4096);
+    const numbers = digests.flatMap((d) => [...d.matchAll(/Сообщение № (\d+)/g)].map((m) => Number(m[1])));
+    expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: posts }, (_, i) => i + 1));
+  });
+
   it("a significant post is not held back at night", async () => {
     await office("2026-11-24T15:00:00Z"); // registered at 20:00 local
     register("significant");

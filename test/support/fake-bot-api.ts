@@ -122,6 +122,11 @@ export interface FakeBotApiOptions {
    * server: about 1 message a second per chat, 20 a minute per group, 30 a second overall.
    */
   enforceLimits?: boolean;
+  /**
+   * A slow Telegram: a call of one of these methods takes effect and is recorded at once, but its
+   * answer reaches the bot only this many ms later, so a bot killed meanwhile never learns it succeeded.
+   */
+  answerDelayMs?: Record<string, number>;
 }
 
 const SENDING = /^(send|copy|forward)/;
@@ -412,6 +417,7 @@ export class FakeBotApi {
   readonly #clock: () => number;
   readonly #strictFileIds: boolean;
   readonly #enforceLimits: boolean;
+  readonly #answerDelayMs: Record<string, number>;
   readonly #scripts = new Map<string, ScriptEntry[]>();
   readonly #waiters = new Set<Waiter>();
   readonly #pollWaiters = new Set<() => void>();
@@ -438,6 +444,7 @@ export class FakeBotApi {
     this.#clock = clock ? () => Math.floor(clock.now().getTime() / 1000) : unixNow;
     this.#strictFileIds = opts.strictFileIds ?? true;
     this.#enforceLimits = opts.enforceLimits ?? false;
+    this.#answerDelayMs = opts.answerDelayMs ?? {};
     server.on("request", (req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) {
@@ -573,12 +580,20 @@ export class FakeBotApi {
   }
 
   /** The next call(s) of `method` get a non-JSON HTTP error page (default 502 Bad Gateway, like nginx). */
-  httpErrorNext(method: string, opts: { status?: number; body?: string; times?: number } = {}): void {
+  httpErrorNext(
+    method: string,
+    opts: {
+      status?: number;
+      body?: string;
+      times?: number;
+      match?: (params: Record<string, unknown>) => boolean;
+    } = {},
+  ): void {
     const status = opts.status ?? 502;
     const body =
       opts.body ??
       `<html>\r\n<head><title>${status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${status} Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n`;
-    this.#script(method, { kind: "http", status, body }, opts.times);
+    this.#script(method, { kind: "http", status, body }, opts.times, opts.match);
   }
 
   /** The next call(s) of `method` are answered normally but only after `ms` milliseconds. */
@@ -963,7 +978,9 @@ export class FakeBotApi {
     const answer = (response: ApiResponse) => {
       const status = response.ok ? 200 : (response.error_code ?? 400);
       record(response, status);
-      this.#send(res, status, response);
+      const delay = this.#answerDelayMs[method];
+      if (delay) setTimeout(() => this.#send(res, status, response), delay);
+      else this.#send(res, status, response);
     };
     try {
       ({ params, files } = await this.#parseRequest(req, url));
