@@ -2,8 +2,8 @@
  * The answer half of the workflow: drafts, the curator's decision, publication, interim answers and
  * questions to the author. Every change goes through `transition` (one transaction + audit event).
  */
-import { and, desc, eq, inArray } from "drizzle-orm";
-import type { Db, Tx } from "../db/client.js";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { type Attachment, drafts, draftWork, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import type { ActionRules } from "../domain/incident.js";
@@ -18,14 +18,19 @@ export interface DraftContent {
 
 /** The latest drafts of an incident, newest first: [current, previous] for the rework diff. */
 export function latestDrafts(db: Tx, incidentId: number, limit = 2): Draft[] {
-  return db
+  return latestDraftsQuery(db).all({ incidentId, limit });
+}
+
+/** Every decision on a draft reads it. */
+const latestDraftsQuery = preparedPerConnection((db) =>
+  db
     .select()
     .from(drafts)
-    .where(eq(drafts.incidentId, incidentId))
+    .where(eq(drafts.incidentId, sql.placeholder("incidentId")))
     .orderBy(desc(drafts.id))
-    .limit(limit)
-    .all();
-}
+    .limit(sql.placeholder("limit"))
+    .prepare(),
+);
 
 /**
  * «Отправить на согласование»: a new draft row (the earlier one of the same round stays for the
