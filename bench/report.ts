@@ -1,11 +1,19 @@
 /**
  * The monthly report's cost over 100 000 incidents of one month (about 700 000 audit events, drafts
- * and publications, seeded with raw SQL): figures, violations, the text, the spreadsheet and the
- * chart, timed together, with the process's peak RSS.
+ * and publications, seeded with raw SQL): figures, violations, the chart, the text and the
+ * spreadsheet, in the order the bot renders them (renderMonthlyReport), timed together, with the
+ * peak RSS of the process that makes them.
+ *
+ * The report runs in a child process that opens the seeded database, as the bot's process would:
+ * seeding 700 000 rows leaves its own garbage and a full page cache behind, and `npm run bench`
+ * runs the other benchmarks in the same process first; neither is the report's memory.
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { presetRuntime } from "../src/app/sla.js";
 import { tr } from "../src/bot/texts-reports.js";
 import { applyMigrations, openDatabase } from "../src/db/client.js";
@@ -104,49 +112,76 @@ function seed(path: string) {
   return database;
 }
 
-export async function runReportBench(): Promise<BenchFigure[]> {
-  const dir = mkdtempSync(join(tmpdir(), "osm-report-bench-"));
-  const database = seed(join(dir, "bench.db"));
+/** What the child process measured, printed as one line of JSON. */
+interface Measured {
+  seconds: number;
+  peakMegabytes: number;
+  received: number;
+  violations: number;
+  textLength: number;
+  workbookBytes: number;
+  chartBytes: number;
+}
+
+const MEASURE = "--measure";
+
+/** In the child: the report over the seeded database, timed, and the process's peak RSS. */
+async function measure(path: string): Promise<Measured> {
+  const database = openDatabase(path);
   const sla = presetRuntime(database.db, "orenburg");
-  let peak = process.memoryUsage().rss;
-  const sample = () => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  };
   const started = performance.now();
   const report = buildMonthlyReport(database.db, sla, MONTH);
-  sample();
+  const chart = await reportChart(report);
   const text = tr.summary(report);
   const workbook = await reportWorkbook(report);
-  sample();
-  const chart = await reportChart(report);
-  sample();
   const seconds = (performance.now() - started) / 1000;
   database.close();
-  if (
-    report.overall.received !== INCIDENTS ||
-    text.length > 4096 ||
-    workbook.length === 0 ||
-    chart.length === 0
-  ) {
-    throw new Error(`unexpected report: ${report.overall.received} incidents`);
+  return {
+    seconds,
+    // The most the process has held at any moment (getrusage's maxrss, in KiB), not a sample.
+    peakMegabytes: process.resourceUsage().maxRSS / 1024,
+    received: report.overall.received,
+    violations: report.violations.length,
+    textLength: text.length,
+    workbookBytes: workbook.length,
+    chartBytes: chart.length,
+  };
+}
+
+export async function runReportBench(): Promise<BenchFigure[]> {
+  const dir = mkdtempSync(join(tmpdir(), "osm-report-bench-"));
+  const path = join(dir, "bench.db");
+  seed(path).close();
+  // The same node and loader (tsx) as this process, as `npm start` runs the bot.
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), MEASURE, path],
+    { maxBuffer: 1024 * 1024 },
+  );
+  const m = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as Measured;
+  if (m.received !== INCIDENTS || m.textLength > 4096 || m.workbookBytes === 0 || m.chartBytes === 0) {
+    throw new Error(`unexpected report: ${m.received} incidents`);
   }
-  const megabytes = peak / 1024 / 1024;
   return [
     {
-      name: `monthly report: ${INCIDENTS.toLocaleString("en")} incidents, ${report.violations.length.toLocaleString("en")} violations (figures, text, XLSX, PNG)`,
-      value: Math.round(seconds * 100) / 100,
+      name: `monthly report: ${INCIDENTS.toLocaleString("en")} incidents, ${m.violations.toLocaleString("en")} violations (figures, PNG, text, XLSX)`,
+      value: Math.round(m.seconds * 100) / 100,
       unit: "s",
       target: "< 5 s",
-      pass: seconds < 5,
+      pass: m.seconds < 5,
     },
     {
       name: "monthly report: peak RSS of the process",
-      value: Math.round(megabytes),
+      value: Math.round(m.peakMegabytes),
       unit: "MB",
       target: "< 200 MB",
-      pass: megabytes < 200,
+      pass: m.peakMegabytes < 200,
     },
   ];
 }
 
-await runAsScript(import.meta.url, runReportBench);
+if (process.argv[2] === MEASURE) {
+  console.log(JSON.stringify(await measure(process.argv[3] ?? "")));
+} else {
+  await runAsScript(import.meta.url, runReportBench);
+}

@@ -370,19 +370,26 @@ export function closeAsToxic(
   });
 }
 
-/** A co-executor's part of the information (Orenburg p.14; Georgievsk p.18). */
+/**
+ * A co-executor's part of the information (Orenburg p.14; Georgievsk p.18). The audit event names
+ * the organization whose part it is, so the monthly report can tell whose part deadline was kept.
+ */
 export function sendPart(
   db: Db,
   input: { incidentId: number; actor: Person; now: Date; text: string },
 ): TransitionResult {
+  // The organization is known only once the incident is read in the transaction; the audit event
+  // is written after `change`, from this same object.
+  const details: Record<string, unknown> = { length: input.text.length };
   return transition(db, {
     incidentId: input.incidentId,
     action: "sendPart",
     actor: input.actor,
     now: input.now,
-    details: { length: input.text.length },
+    details,
     change: (tx, incident) => {
       const mine = ownAssignment(incident, input.actor);
+      details.organizationId = mine.organizationId;
       tx.update(assignments)
         .set({ state: "part_sent", partText: input.text, partSentAt: input.now })
         .where(eq(assignments.id, mine.id))

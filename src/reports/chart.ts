@@ -83,12 +83,30 @@ export async function chartSvg(report: MonthlyReport): Promise<string> {
   }
 }
 
+/** Twice the drawing's size, so that text stays sharp on a phone's screen… */
+const ZOOM = 2;
+/**
+ * …but no more than about 2 megapixels (an 8 MB bitmap): resvg holds the picture two or three
+ * times over while rendering and encoding it, and a month with many organizations draws a tall
+ * chart. Up to about 15 organizations the chart keeps the full zoom.
+ */
+const MAX_PIXELS = 2_000_000;
+
+/** The zoom for an SVG, from the width and height vega writes on its root element. */
+export function chartZoom(svg: string): number {
+  const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? "";
+  const width = Number(/\bwidth="([\d.]+)"/.exec(root)?.[1]);
+  const height = Number(/\bheight="([\d.]+)"/.exec(root)?.[1]);
+  const area = width * height;
+  return area > 0 ? Math.min(ZOOM, Math.sqrt(MAX_PIXELS / area)) : ZOOM;
+}
+
 export async function reportChart(report: MonthlyReport): Promise<Buffer> {
   const svg = await chartSvg(report);
   const files = fontFiles();
   const { Resvg } = await import("@resvg/resvg-js");
   const resvg = new Resvg(svg, {
-    fitTo: { mode: "zoom", value: 2 },
+    fitTo: { mode: "zoom", value: chartZoom(svg) },
     font: {
       fontFiles: files,
       loadSystemFonts: files.length === 0,

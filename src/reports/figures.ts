@@ -9,9 +9,9 @@ import { STEP_IDS, type StepId } from "../domain/regulation/index.js";
 import {
   answerPublications,
   decidedDrafts,
-  detectionTimes,
   forEachMonthActivity,
   type MonthActivity,
+  monthCounts,
   organizationNames,
   personNames,
 } from "./load.js";
@@ -184,14 +184,18 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth):
   const leadOf = new Map<number, number | null>();
   const interimIncidents = new Set<number>();
   const violations: Violation[] = [];
+  const overallOnly = [overall];
+  const scopesOf = new Map<number, Tally[]>();
   const scopes = (organizationId: number | null | undefined): Tally[] => {
-    if (organizationId === null || organizationId === undefined) return [overall];
-    let tally = byOrganization.get(organizationId);
-    if (!tally) {
-      tally = new Tally();
+    if (organizationId === null || organizationId === undefined) return overallOnly;
+    let tallies = scopesOf.get(organizationId);
+    if (!tallies) {
+      const tally = new Tally();
       byOrganization.set(organizationId, tally);
+      tallies = [overall, tally];
+      scopesOf.set(organizationId, tallies);
     }
-    return [overall, tally];
+    return tallies;
   };
 
   const visit = ({ incident, replay, events }: MonthActivity) => {
@@ -274,8 +278,8 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth):
 
   const orgNames = organizationNames(db);
   const people = personNames(db);
-  const trend = headlines(db, sla.timezone, shiftMonth(month, -11), 12);
-  const lastYear = headlines(db, sla.timezone, shiftMonth(month, -12), 1)[0];
+  // The same month last year and the 12 months ending with this one, in one pass.
+  const [lastYear, ...trend] = headlines(db, sla.timezone, shiftMonth(month, -12), 13);
   const withData = (h: Headline | undefined) => (h && (h.received > 0 || h.answered > 0) ? h : null);
   return {
     month,
@@ -302,30 +306,19 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth):
   };
 }
 
-/** Received, answered and on-time answers for `count` months from `first`, from two range queries. */
+/** Received, answered and on-time answers for `count` months from `first`. */
 export function headlines(db: Db, timezone: string, first: ReportMonth, count: number): Headline[] {
   const months = Array.from({ length: count }, (_, i) => shiftMonth(first, i));
-  const result = months.map((month) => ({ month, received: 0, answered: 0, answeredOnTime: 0 }));
-  // Month starts as epoch ms: bucketing by comparison, not by a time-zone conversion per row.
-  const starts = [...months.map((m) => monthBounds(m, timezone).start.getTime())];
-  const to = monthBounds(months.at(-1) ?? first, timezone).end;
-  const bucket = (at: number) => {
-    let i = starts.length - 1;
-    while (i > 0 && at < (starts[i] ?? 0)) i--;
-    return result[i];
-  };
-  const from = new Date(starts[0] ?? 0);
-  for (const at of detectionTimes(db, from, to)) {
-    const headline = bucket(at);
-    if (headline) headline.received++;
-  }
-  for (const publication of answerPublications(db, from, to)) {
-    const headline = bucket(publication.publishedAt);
-    if (!headline) continue;
-    headline.answered++;
-    if (publication.onTime === true) headline.answeredOnTime++;
-  }
-  return result;
+  // Month starts as epoch ms: SQLite buckets rows by comparison, not by a time-zone conversion.
+  const starts = months.map((m) => monthBounds(m, timezone).start.getTime());
+  const end = monthBounds(months.at(-1) ?? first, timezone).end.getTime();
+  const counts = monthCounts(db, starts, end);
+  return months.map((month, i) => ({
+    month,
+    received: counts[i]?.received ?? 0,
+    answered: counts[i]?.answered ?? 0,
+    answeredOnTime: counts[i]?.answeredOnTime ?? 0,
+  }));
 }
 
 /** A share as a whole percent, or null with nothing to divide. */

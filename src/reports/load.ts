@@ -1,15 +1,18 @@
 /**
  * Reads what a month's report needs from the stored events, never from "now": only events before
- * the month's end count, so a report recomputed later gives the same figures.
+ * the month's end count, so a report recomputed later gives the same figures. Rows are streamed,
+ * never collected into arrays: a month can hold a hundred thousand incidents, and holding them
+ * all at once is what makes a report's memory grow with the month.
  */
 import type Database from "better-sqlite3";
 import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
+import type { Importance } from "../domain/incident.js";
 import type { MonthBounds } from "./month.js";
 import { type IncidentEvent, type IncidentFacts, type Replay, replayIncident } from "./replay.js";
 
 /**
- * The better-sqlite3 handle under drizzle: a month's events are streamed with a raw statement,
+ * The better-sqlite3 handle under drizzle: a month's rows are streamed with raw statements,
  * which drizzle's query builder cannot do.
  */
 function sqliteOf(db: Db): Database.Database {
@@ -19,7 +22,6 @@ function sqliteOf(db: Db): Database.Database {
 }
 
 export interface IncidentRecord extends IncidentFacts {
-  importance: string;
   topic: string | null;
   place: string | null;
   repeatOfId: number | null;
@@ -35,123 +37,155 @@ export interface MonthActivity {
 
 /**
  * Incidents changed since the month began (every transition bumps updated_at) and those still open:
- * only they can have a step decided in the month. Their events stream in index order, one incident
- * at a time, so memory stays flat however many incidents the month has. Later changes add
- * candidates but no events before the month's end, so the figures stay the same.
+ * only they can have a step decided in the month. Later changes add candidates but no events
+ * before the month's end, so the figures stay the same.
+ */
+const CANDIDATES = `
+  select id, detected_at, posted_at, shortened_answer_minutes, importance, topic, place, repeat_of_id
+  from incidents
+  where updated_at >= :start or state not in ('answered', 'closed')`;
+
+/**
+ * One incident's events before the month's end, oldest first. Only routing's and a co-executor's
+ * part's details are read (the organizations): the others are not even fetched.
  */
 const EVENTS = `
-  select entity_id, at, actor_id, action, from_state, to_state, details
+  select at, actor_id, action, from_state, to_state,
+    case when action in ('route', 'sendPart') then details end
   from audit_events
-  where entity = 'incident' and at < :end and entity_id in (
-    select cast(id as text) from incidents
-    where updated_at >= :start or state not in ('answered', 'closed')
-  )
-  order by entity_id, at, id`;
+  where entity = 'incident' and entity_id = ? and at < ?
+  order by at, id`;
 
-const INCIDENT = `
-  select detected_at, posted_at, shortened_answer_minutes, importance, topic, place, repeat_of_id
-  from incidents where id = ?`;
-
-type EventRow = [string, number, number | null, string, string | null, string | null, string | null];
-type IncidentRow = [
+type CandidateRow = [
+  number,
   number,
   number | null,
   number | null,
-  string,
+  Importance,
   string | null,
   string | null,
   number | null,
 ];
+type EventRow = [number, number | null, string, string | null, string | null, string | null];
 
-/** Only routing's details are read (the lead organization): parsing the rest would cost for nothing. */
-const DETAILED_ACTIONS = new Set(["route"]);
-
+/**
+ * Replays each candidate incident and hands it to `visit`, one at a time, so memory stays flat
+ * however many incidents the month has. One indexed read per incident is cheaper than streaming
+ * all events in entity order and matching each incident to them.
+ */
 export function forEachMonthActivity(
   db: Db,
   sla: SlaRuntime,
   bounds: MonthBounds,
   visit: (activity: MonthActivity) => void,
 ): void {
+  const sqlite = sqliteOf(db);
+  const eventsOf = sqlite.prepare(EVENTS).raw(true);
+  const start = bounds.start.getTime();
+  const end = bounds.end.getTime();
   const wt = sla.workingTime;
-  const statement = sqliteOf(db).prepare(EVENTS).raw(true);
-  const incidentRow = sqliteOf(db).prepare(INCIDENT).raw(true);
-  const params = { start: bounds.start.getTime(), end: bounds.end.getTime() };
-  let current: { incident: IncidentRecord; events: IncidentEvent[] } | undefined;
-  const flush = () => {
-    if (!current) return;
-    const replay = replayIncident(current.incident, current.events, sla.regulation, wt);
-    const start = bounds.start.getTime();
+  for (const raw of sqlite.prepare(CANDIDATES).raw(true).iterate({ start })) {
+    const incident = incidentRecord(raw as CandidateRow);
+    const events = (eventsOf.all(String(incident.id), end) as EventRow[]).map(incidentEvent);
+    if (events.length === 0) continue;
     visit({
-      incident: current.incident,
-      replay,
-      events: current.events.filter((e) => e.at.getTime() >= start),
-    });
-  };
-  for (const raw of statement.iterate(params)) {
-    const row = raw as EventRow;
-    const id = Number(row[0]);
-    if (current?.incident.id !== id) {
-      flush();
-      current = undefined;
-      const facts = incidentRow.get(id) as IncidentRow | undefined;
-      if (facts) current = { incident: incidentRecord(id, facts), events: [] };
-    }
-    if (!current) continue;
-    current.events.push({
-      at: new Date(row[1]),
-      actorId: row[2],
-      action: row[3],
-      fromState: row[4],
-      toState: row[5],
-      details:
-        row[6] === null || !DETAILED_ACTIONS.has(row[3])
-          ? null
-          : (JSON.parse(row[6]) as Record<string, unknown>),
+      incident,
+      replay: replayIncident(incident, events, sla.regulation, wt),
+      events: events.filter((e) => e.at.getTime() >= start),
     });
   }
-  flush();
 }
 
-function incidentRecord(id: number, row: IncidentRow): IncidentRecord {
+function incidentRecord(row: CandidateRow): IncidentRecord {
   return {
-    id,
-    detectedAt: new Date(row[0]),
-    postedAt: row[1] === null ? null : new Date(row[1]),
-    shortenedAnswerMinutes: row[2],
-    importance: row[3],
-    topic: row[4],
-    place: row[5],
-    repeatOfId: row[6],
+    id: row[0],
+    detectedAt: new Date(row[1]),
+    postedAt: row[2] === null ? null : new Date(row[2]),
+    shortenedAnswerMinutes: row[3],
+    importance: row[4],
+    topic: row[5],
+    place: row[6],
+    repeatOfId: row[7],
   };
 }
 
-/** Answers published in a period: whether each was on time, fixed at publication. */
-export function answerPublications(
-  db: Db,
-  from: Date,
-  to: Date,
-): { incidentId: number; publishedAt: number; onTime: boolean | null; publishedBy: number }[] {
+function incidentEvent(row: EventRow): IncidentEvent {
+  return {
+    at: new Date(row[0]),
+    actorId: row[1],
+    action: row[2],
+    fromState: row[3],
+    toState: row[4],
+    details: row[5] === null ? null : (JSON.parse(row[5]) as Record<string, unknown>),
+  };
+}
+
+export interface AnswerPublication {
+  incidentId: number;
+  publishedAt: number;
+  /** Whether it was on time, fixed at publication. */
+  onTime: boolean | null;
+  publishedBy: number;
+}
+
+/** Answers published in a period. */
+export function* answerPublications(db: Db, from: Date, to: Date): Generator<AnswerPublication> {
   const rows = sqliteOf(db)
     .prepare(
       `select incident_id, published_at, on_time, published_by from publications
        where kind = 'answer' and published_at >= ? and published_at < ?`,
     )
     .raw(true)
-    .all(from.getTime(), to.getTime()) as [number, number, number | null, number][];
-  return rows.map(([incidentId, publishedAt, onTime, publishedBy]) => ({
-    incidentId,
-    publishedAt,
-    onTime: onTime === null ? null : onTime === 1,
-    publishedBy,
-  }));
+    .iterate(from.getTime(), to.getTime());
+  for (const row of rows) {
+    const [incidentId, publishedAt, onTime, publishedBy] = row as [number, number, number | null, number];
+    yield { incidentId, publishedAt, onTime: onTime === null ? null : onTime === 1, publishedBy };
+  }
 }
 
-/** Posts registered (detected) in a period: the detection instants only. */
-export function detectionTimes(db: Db, from: Date, to: Date): number[] {
-  return sqliteOf(db)
-    .prepare("select detected_at from incidents where detected_at >= ? and detected_at < ?")
-    .pluck()
-    .all(from.getTime(), to.getTime()) as number[];
+export interface MonthCounts {
+  received: number;
+  answered: number;
+  answeredOnTime: number;
+}
+
+/**
+ * Posts received, answers published and answers on time in consecutive months, counted by SQLite
+ * in one scan of each table: `starts` are the months' first instants, `end` the last one's end. A
+ * row's month is the number of later months' starts it has passed.
+ */
+export function monthCounts(db: Db, starts: number[], end: number): MonthCounts[] {
+  const counts = starts.map(() => ({ received: 0, answered: 0, answeredOnTime: 0 }));
+  const params: Record<string, number> = { end };
+  for (const [i, start] of starts.entries()) params[`s${i}`] = start;
+  const monthOf = (column: string) =>
+    ["0", ...starts.slice(1).map((_, i) => `(${column} >= :s${i + 1})`)].join(" + ");
+  const sqlite = sqliteOf(db);
+  const received = sqlite
+    .prepare(
+      `select ${monthOf("detected_at")} as month, count(*) from incidents
+       where detected_at >= :s0 and detected_at < :end group by month`,
+    )
+    .raw(true)
+    .all(params) as [number, number][];
+  for (const [month, count] of received) {
+    const c = counts[month];
+    if (c) c.received = count;
+  }
+  const answered = sqlite
+    .prepare(
+      `select ${monthOf("published_at")} as month, count(*), coalesce(sum(on_time = 1), 0) from publications
+       where kind = 'answer' and published_at >= :s0 and published_at < :end group by month`,
+    )
+    .raw(true)
+    .all(params) as [number, number, number][];
+  for (const [month, count, onTime] of answered) {
+    const c = counts[month];
+    if (!c) continue;
+    c.answered = count;
+    c.answeredOnTime = onTime;
+  }
+  return counts;
 }
 
 export interface DecidedDraft {
@@ -163,21 +197,24 @@ export interface DecidedDraft {
 }
 
 /** Drafts the curators decided on in the month. */
-export function decidedDrafts(db: Db, bounds: MonthBounds): DecidedDraft[] {
+export function* decidedDrafts(db: Db, bounds: MonthBounds): Generator<DecidedDraft> {
   const rows = sqliteOf(db)
     .prepare(
       `select incident_id, round, state, quality, author_id from drafts
        where decided_at >= ? and decided_at < ? and state in ('approved', 'rework')`,
     )
     .raw(true)
-    .all(bounds.start.getTime(), bounds.end.getTime()) as [number, number, string, number | null, number][];
-  return rows.map(([incidentId, round, state, quality, authorId]) => ({
-    incidentId,
-    round,
-    state,
-    quality,
-    authorId,
-  }));
+    .iterate(bounds.start.getTime(), bounds.end.getTime());
+  for (const row of rows) {
+    const [incidentId, round, state, quality, authorId] = row as [
+      number,
+      number,
+      string,
+      number | null,
+      number,
+    ];
+    yield { incidentId, round, state, quality, authorId };
+  }
 }
 
 export function organizationNames(db: Db): Map<number, string> {

@@ -5,6 +5,12 @@
  */
 import type { WorkingTime } from "../domain/calendar/index.js";
 import {
+  type AssignmentView,
+  type Importance,
+  type IncidentView,
+  runningDeadlines,
+} from "../domain/incident.js";
+import {
   type Anchors,
   type Regulation,
   type StepId,
@@ -14,6 +20,7 @@ import {
 
 export interface IncidentFacts {
   id: number;
+  importance: Importance;
   detectedAt: Date;
   postedAt: Date | null;
   shortenedAnswerMinutes: number | null;
@@ -59,6 +66,113 @@ interface Running {
 
 const EXECUTOR_STEPS: StepId[] = ["return", "draft", "rework", "publication", "answer", "finalAfterInterim"];
 
+interface Part extends Running {
+  organizationId: number;
+}
+
+/**
+ * The co-executors' part clocks (Orenburg p.14, Georgievsk p.18), one per organization, due when
+ * the co-executor's card says: the domain's runningDeadlines for that organization.
+ */
+class CoexecutorParts {
+  readonly #running = new Map<number, Part>();
+
+  constructor(
+    private readonly incident: IncidentFacts,
+    private readonly reg: Regulation,
+    private readonly wt: WorkingTime,
+  ) {}
+
+  /** A routing gives each co-executor its part, received now; earlier routings' parts are withdrawn. */
+  route(e: IncidentEvent, routedAt: Date, lead: number | null): void {
+    this.#running.clear();
+    const ids = e.details?.coexecutorIds;
+    const coexecutors = Array.isArray(ids) ? ids.filter((id): id is number => typeof id === "number") : [];
+    if (coexecutors.length === 0) return;
+    const organizations = lead === null ? coexecutors : [lead, ...coexecutors];
+    const assignments = organizations.map(
+      (organizationId, position): AssignmentView => ({
+        organizationId,
+        role: organizationId === lead ? "lead" : "coexecutor",
+        position,
+        state: "assigned",
+        receivedAt: e.at,
+      }),
+    );
+    const view: IncidentView = {
+      ...this.incident,
+      state: "assigned",
+      routedAt,
+      holderId: null,
+      assignments,
+    };
+    for (const organizationId of coexecutors) {
+      const due = runningDeadlines(view, this.reg, this.wt, organizationId).find(
+        (d) => d.step === "coexecutorPart",
+      );
+      if (!due) continue;
+      const { clause, start, at: deadline } = due;
+      this.#running.set(organizationId, {
+        step: "coexecutorPart",
+        clause,
+        start,
+        deadline,
+        organizationId,
+        personId: null,
+      });
+    }
+  }
+
+  /** A co-executor took the post into work: that person answers for the part. */
+  accept(e: IncidentEvent): void {
+    const part = this.#concerned(e);
+    if (part && part !== "unknown" && part.personId === null) part.personId = e.actorId;
+  }
+
+  /** The part came: its step is done, late or not. */
+  sent(e: IncidentEvent): StepInstance | undefined {
+    const part = this.#concerned(e);
+    if (part === "unknown") this.#running.clear();
+    if (!part || part === "unknown") return undefined;
+    this.#running.delete(part.organizationId);
+    return { incidentId: this.incident.id, ...part, completedAt: e.at, personId: e.actorId };
+  }
+
+  /** A co-executor returned the post: its part is no longer owed. */
+  returned(e: IncidentEvent): void {
+    const part = this.#concerned(e);
+    if (part === "unknown") this.#running.clear();
+    else if (part) this.#running.delete(part.organizationId);
+  }
+
+  /** The co-executors were taken off (the lead returned the post, it was closed or answered). */
+  withdraw(): void {
+    this.#running.clear();
+  }
+
+  /** Parts still owed at the end of the period. */
+  owed(): StepInstance[] {
+    return [...this.#running.values()].map((r) => ({
+      incidentId: this.incident.id,
+      ...r,
+      completedAt: null,
+    }));
+  }
+
+  /**
+   * The part an event concerns. A part sent since the audit records it names its organization;
+   * accepts, returns and parts sent before do not: with one part running it is that one's; with
+   * several, nobody can tell whose ("unknown"), and a part sent or returned then ends them all, so
+   * that nobody is blamed for a part that may have come.
+   */
+  #concerned(e: IncidentEvent): Part | "unknown" | undefined {
+    const named = e.details?.organizationId;
+    if (typeof named === "number") return this.#running.get(named);
+    if (this.#running.size > 1) return "unknown";
+    return this.#running.values().next().value;
+  }
+}
+
 /**
  * Replays the events (all before the period's end, oldest first). A step still running at the end
  * is returned with completedAt null; the caller decides whether its deadline has passed.
@@ -81,6 +195,7 @@ export function replayIncident(
   let draftAuthor: number | null = null;
   let interim = false;
   let finished = false;
+  const parts = new CoexecutorParts(incident, reg, wt);
 
   const open = (step: StepId, personId: number | null = null) => {
     const rule = reg.steps[step];
@@ -125,6 +240,7 @@ export function replayIncident(
         if (!running.has("answer") && !interim && first) open("answer");
         if (!interim) open("draft");
         open("return");
+        parts.route(e, anchors.routing ?? e.at, lead);
         break;
       }
       case "accept":
@@ -132,21 +248,29 @@ export function replayIncident(
         if (e.toState === "in_work" && e.fromState !== "in_work" && e.actorId !== null) {
           holder = e.actorId;
           holdExecutorSteps(e.actorId);
-        }
+        } else parts.accept(e);
         break;
       case "return":
+        // The lead's return sends the post back to routing; a co-executor's drops only its part.
         if (e.toState === "registered") {
           close("return", e.at, e.actorId);
           running.delete("draft");
           running.delete("rework");
+          parts.withdraw();
           lead = null;
           holder = null;
-        }
+        } else parts.returned(e);
         break;
+      case "sendPart": {
+        const part = parts.sent(e);
+        if (part) steps.push(part);
+        break;
+      }
       case "markToxic":
       case "markThreat":
         close("routing", e.at, e.actorId);
         running.clear();
+        parts.withdraw();
         finished = true;
         break;
       case "submitDraft":
@@ -177,6 +301,7 @@ export function replayIncident(
         for (const step of ["publication", "answer", "finalAfterInterim"] as const)
           close(step, e.at, e.actorId);
         running.clear();
+        parts.withdraw();
         finished = true;
         break;
     }
@@ -184,6 +309,7 @@ export function replayIncident(
   // Returning is optional: an executor who kept the post has not missed the return window.
   running.delete("return");
   for (const r of running.values()) steps.push({ incidentId: incident.id, ...r, completedAt: null });
+  steps.push(...parts.owed());
   return { steps, leadOrganizationId: lead };
 }
 
@@ -192,9 +318,12 @@ export function replayIncident(
  * belongs to the month of this instant, so each is counted once, in one month.
  */
 export function decidedAt(step: StepInstance): Date {
-  return step.completedAt && step.completedAt <= step.deadline ? step.completedAt : step.deadline;
+  const { completedAt, deadline } = step;
+  return completedAt && completedAt.getTime() <= deadline.getTime() ? completedAt : deadline;
 }
 
+// Instants are compared as numbers: comparing Dates with `>` converts each through valueOf, which
+// over a month's hundreds of thousands of steps costs a tenth of a second.
 export function isLate(step: StepInstance): boolean {
-  return step.completedAt === null || step.completedAt > step.deadline;
+  return step.completedAt === null || step.completedAt.getTime() > step.deadline.getTime();
 }

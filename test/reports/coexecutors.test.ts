@@ -1,0 +1,205 @@
+/**
+ * Co-executors' parts in the violations report (Orenburg p.14: «не более 2 часов с момента
+ * поступления»), arranged through the same use-cases the bot calls, in November 2026 under the
+ * Orenburg preset (Asia/Yekaterinburg, working hours 09:00–18:00, lunch 13:00–14:00).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
+import {
+  acceptIncident,
+  registerIncident,
+  routeIncident,
+  sendPart,
+  type TransitionResult,
+} from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import { tr } from "../../src/bot/texts-reports.js";
+import type { Person } from "../../src/domain/access.js";
+import { buildMonthlyReport, type MonthlyReport } from "../../src/reports/figures.js";
+import { Harness } from "../support/bot-harness.js";
+import { OFFICE, seedOffice } from "../support/workflow.js";
+import { local } from "./seed-month.js";
+
+let h: Harness;
+afterEach(() => h.close());
+
+const NOVEMBER = { year: 2026, month: 11 };
+const CULTURE_EXECUTOR = 3101;
+const SPORT_EXECUTOR = 3201;
+
+function must(result: TransitionResult): void {
+  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
+}
+
+/** The health ministry leads; culture and sport are co-executors, each with one executor. */
+async function office() {
+  h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+  const { health } = seedOffice(h);
+  const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
+  const sport = h.seedOrganization("Министерство спорта", "Минспорт");
+  h.seedPerson(CULTURE_EXECUTOR, "Пётр", [], [culture]);
+  h.seedPerson(SPORT_EXECUTOR, "Анна", [], [sport]);
+  const person = (telegramId: number) => findPerson(h.db, telegramId) as Person;
+  const people = {
+    curator: person(OFFICE.curator),
+    lead: person(OFFICE.executor),
+    culture: person(CULTURE_EXECUTOR),
+    sport: person(SPORT_EXECUTOR),
+  };
+  const at = (time: string) => {
+    h.clock.set(local(time));
+    return h.clock.now();
+  };
+  const register = (n: number, time: string): number => {
+    const result = registerIncident(h.db, {
+      link: `https://vk.com/wall-1_${n}`,
+      linkKey: `vk.com/wall-1_${n}`,
+      network: "vk",
+      text: `Сообщение ${n}`,
+      author: null,
+      topic: null,
+      place: null,
+      importance: "normal",
+      postedAt: null,
+      repeatOfId: null,
+      actorId: people.curator.id,
+      now: at(time),
+    });
+    if (!result.ok) throw new Error("duplicate");
+    return result.incident.id;
+  };
+  const route = (incidentId: number, time: string, coexecutorIds: number[]) =>
+    must(
+      routeIncident(h.db, {
+        incidentId,
+        leadId: health,
+        coexecutorIds,
+        actor: people.curator,
+        now: at(time),
+      }),
+    );
+  const accept = (incidentId: number, actor: Person, time: string) =>
+    must(acceptIncident(h.db, { incidentId, actor, now: at(time) }));
+  const part = (incidentId: number, actor: Person, time: string) =>
+    must(sendPart(h.db, { incidentId, actor, now: at(time), text: "Работы включены в план на декабрь." }));
+  /** The lead's answer that afternoon, every step on time: draft 15:30, approved 15:40, published 15:50. */
+  const answer = (incidentId: number, day: string) => {
+    must(
+      submitDraft(h.db, {
+        incidentId,
+        actor: people.lead,
+        now: at(`${day} 15:30`),
+        content: { text: "Здравствуйте! Работы запланированы.", attachments: [] },
+      }),
+    );
+    must(approveDraft(h.db, { incidentId, actor: people.curator, now: at(`${day} 15:40`) }));
+    must(
+      publishAnswer(h.db, {
+        incidentId,
+        actor: people.lead,
+        now: at(`${day} 15:50`),
+        link: `https://vk.com/wall-1_${incidentId}?reply=1`,
+        onTime: true,
+        rules: { curatorMayPublish: false },
+      }),
+    );
+  };
+  return { health, culture, sport, people, register, route, accept, part, answer };
+}
+
+function rows(report: MonthlyReport) {
+  const name = (names: Map<number, string>, id: number | null) => (id === null ? null : names.get(id));
+  return report.violations.map((v) => [
+    v.incidentId,
+    v.step,
+    v.clause,
+    name(report.organizationNames, v.organizationId),
+    name(report.personNames, v.personId),
+    v.deadline,
+    v.completedAt,
+    v.lateMinutes,
+  ]);
+}
+
+describe("co-executors' parts in the violations", () => {
+  it("a part sent late is the co-executor's violation, with who sent it and how late in working time", async () => {
+    const o = await office();
+    const one = o.register(1, "2026-11-09 10:00");
+    o.route(one, "2026-11-09 10:10", [o.culture, o.sport]); // each part due 12:10
+    o.accept(one, o.people.lead, "2026-11-09 10:15");
+    o.accept(one, o.people.sport, "2026-11-09 10:20");
+    o.part(one, o.people.sport, "2026-11-09 11:00");
+    o.accept(one, o.people.culture, "2026-11-09 10:30");
+    o.part(one, o.people.culture, "2026-11-09 15:10"); // 50 min before lunch + 70 after it
+    o.answer(one, "2026-11-09");
+
+    // Never sent by the month's end (Monday 30.11 18:00); the lead's steps are due in December.
+    const two = o.register(2, "2026-11-30 14:00");
+    o.route(two, "2026-11-30 14:05", [o.culture]); // due 16:05
+    o.accept(two, o.people.lead, "2026-11-30 14:10");
+    o.accept(two, o.people.culture, "2026-11-30 14:15");
+
+    h.clock.set("2026-12-02T06:00:00Z");
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(rows(report)).toEqual([
+      [
+        1,
+        "coexecutorPart",
+        "п. 14",
+        "Минкультуры",
+        "Пётр",
+        local("2026-11-09 12:10"),
+        local("2026-11-09 15:10"),
+        120,
+      ],
+      [2, "coexecutorPart", "п. 14", "Минкультуры", "Пётр", local("2026-11-30 16:05"), null, 115],
+    ]);
+    expect(tr.violations(report).split("\n").slice(0, 2)).toEqual([
+      "Нарушения регламента за 11.2026: 2",
+      "№ 1 · Минкультуры · Пётр — прислать информацию основному исполнителю (п. 14): срок 09.11.2026 12:10, выполнено 09.11.2026 15:10, опоздание 2 ч",
+    ]);
+    const culture = report.organizations.find((org) => org.organizationId === o.culture);
+    expect(culture).toMatchObject({ name: "Минкультуры", violations: 2 });
+    expect(report.overall.steps.find((s) => s.step === "coexecutorPart")).toEqual({
+      step: "coexecutorPart",
+      total: 3,
+      onTime: 1,
+    });
+  });
+
+  it("reads parts sent before their audit named the organization: one co-executor's is its own, several's blame nobody", async () => {
+    const o = await office();
+    const one = o.register(1, "2026-11-10 10:00");
+    o.route(one, "2026-11-10 10:10", [o.culture]);
+    o.accept(one, o.people.lead, "2026-11-10 10:15");
+    o.accept(one, o.people.culture, "2026-11-10 10:20");
+    o.part(one, o.people.culture, "2026-11-10 15:10");
+    o.answer(one, "2026-11-10");
+
+    // Still in work at the month's end, the lead's steps due in December.
+    const two = o.register(2, "2026-11-30 14:00");
+    o.route(two, "2026-11-30 14:05", [o.culture, o.sport]); // both due 16:05
+    o.accept(two, o.people.lead, "2026-11-30 14:10");
+    o.accept(two, o.people.culture, "2026-11-30 14:15");
+    o.accept(two, o.people.sport, "2026-11-30 14:20");
+    o.part(two, o.people.sport, "2026-11-30 14:30");
+    o.part(two, o.people.culture, "2026-11-30 17:00");
+
+    h.database.sqlite
+      .prepare("update audit_events set details = json_remove(details, '$.organizationId') where action = ?")
+      .run("sendPart");
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(rows(report)).toEqual([
+      [
+        1,
+        "coexecutorPart",
+        "п. 14",
+        "Минкультуры",
+        "Пётр",
+        local("2026-11-10 12:10"),
+        local("2026-11-10 15:10"),
+        120,
+      ],
+    ]);
+  });
+});
