@@ -3,7 +3,8 @@
  * incidents with the nearest deadlines and yesterday's overdue ones. Once per chat per day.
  */
 import { TZDate } from "@date-fns/tz";
-import { addDays, startOfDay } from "date-fns";
+import { addDays } from "date-fns/addDays";
+import { startOfDay } from "date-fns/startOfDay";
 import { and, eq, gte, inArray, lt } from "drizzle-orm";
 import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
 import { claimNotice } from "../app/notices.js";

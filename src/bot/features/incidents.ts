@@ -1,6 +1,6 @@
 import { TZDate } from "@date-fns/tz";
 import { createConversation } from "@grammyjs/conversations";
-import { format } from "date-fns";
+import { format } from "date-fns/format";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { findBoundChat } from "../../app/chats.js";
 import {

@@ -1,5 +1,6 @@
 import { TZDate } from "@date-fns/tz";
-import { addDays, startOfDay } from "date-fns";
+import { addDays } from "date-fns/addDays";
+import { startOfDay } from "date-fns/startOfDay";
 import type { WorkingTime } from "../calendar/index.js";
 import type { Anchor, Regulation, StepId, StepRule } from "./schema.js";
 
