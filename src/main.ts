@@ -5,7 +5,7 @@ import { MigrationError } from "./db/client.js";
 import { CalendarError, ScheduleError, WorkingTimeError } from "./domain/calendar/index.js";
 import { RegulationError } from "./domain/regulation/index.js";
 import { scrub } from "./log.js";
-import { secretsOf, startBot } from "./runtime.js";
+import { secretsOf, startBot, TelegramUnavailableError } from "./runtime.js";
 
 /** Errors a person fixes in the settings: one clear line, no stack trace. */
 const SETTINGS_ERRORS = [
@@ -15,6 +15,7 @@ const SETTINGS_ERRORS = [
   WorkingTimeError,
   CalendarError,
   MigrationError,
+  TelegramUnavailableError,
 ];
 
 const secrets: string[] = [];

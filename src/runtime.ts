@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { type AutoRetryOptions, autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { type Api, webhookCallback } from "grammy";
+import { Api, GrammyError, HttpError, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
 import { pendingUpdates } from "./app/inbox.js";
@@ -40,6 +40,36 @@ const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat
  */
 export const AUTO_RETRY: Partial<AutoRetryOptions> = { maxRetryAttempts: 5, maxDelaySeconds: 60 };
 
+/** The bot cannot reach Telegram, or Telegram refuses its token: one line for the person starting it. */
+export class TelegramUnavailableError extends Error {
+  override name = "TelegramUnavailableError";
+}
+
+/** How long the first call to Telegram may take before the start gives up. */
+const FIRST_CALL_TIMEOUT_SECONDS = 30;
+
+/**
+ * Who the bot is, asked once and without retries: a wrong token or an unreachable Bot API stops the
+ * start with one line, instead of auto-retry waiting on in silence (it retries network errors forever).
+ */
+async function identifyBot(config: Config): Promise<UserFromGetMe> {
+  const where = config.botApiRoot ?? "https://api.telegram.org";
+  const api = new Api(config.botToken, {
+    ...(config.botApiRoot ? { apiRoot: config.botApiRoot } : {}),
+    timeoutSeconds: FIRST_CALL_TIMEOUT_SECONDS,
+  });
+  try {
+    return await api.getMe();
+  } catch (error) {
+    // Telegram answers 401 to a token it does not know and 404 to one that is not a token at all.
+    if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404))
+      throw new TelegramUnavailableError(`Telegram does not accept BOT_TOKEN (${error.description})`);
+    if (error instanceof GrammyError || error instanceof HttpError)
+      throw new TelegramUnavailableError(`the Bot API at ${where} did not answer getMe: ${error.message}`);
+    throw error;
+  }
+}
+
 /**
  * Start order: regulation and schedule (pure, fail fast) → database (migrate) → bot → updates.
  * Any error before the bot runs closes what was opened and propagates to main().
@@ -71,7 +101,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const bot = createBot({
       token: config.botToken,
       apiRoot: config.botApiRoot,
-      ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+      botInfo: options.botInfo ?? (await identifyBot(config)),
       deps: { db, clock, log, sla, config: { ...config, timezone } },
       // The throttler inside and auto-retry outside: a call retried after a 429 queues again
       // instead of jumping the per-chat queue (measured in bench/burst.ts).

@@ -58,6 +58,25 @@ describe("npm start", () => {
     expect(lines[0]).toMatch(/^Cannot start: REGULATION/);
   });
 
+  it("with the Bot API unreachable exits non-zero at once with one line, not after minutes of retries", async () => {
+    const started = Date.now();
+    const bot = startBot({ BOT_TOKEN: "123:abc", BOT_API_ROOT: "http://127.0.0.1:9" });
+    expect(await bot.exited).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(bot.output().trim().split("\n")).toEqual([
+      "Cannot start: the Bot API at http://127.0.0.1:9 did not answer getMe: Network request for 'getMe' failed!",
+    ]);
+  });
+
+  it("with a token Telegram does not accept exits non-zero with one line naming BOT_TOKEN", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const bot = startBot({ BOT_TOKEN: "999:wrong", BOT_API_ROOT: fake.apiRoot });
+    expect(await bot.exited).toBe(1);
+    expect(bot.output().trim().split("\n")).toEqual([
+      "Cannot start: Telegram does not accept BOT_TOKEN (Not Found)",
+    ]);
+  });
+
   it("polls a Bot API, answers a stranger, lets an admin invite a curator who redeems it, stops on SIGTERM", async () => {
     fake = await FakeBotApi.start({ token: "123:abc" });
     const database = join(mkdtempSync(join(tmpdir(), "osm-db-")), "bot.db");
