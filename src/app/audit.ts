@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { preparedPerConnection, type Tx } from "../db/client.js";
 import { auditEvents } from "../db/schema.js";
+import { currentUpdate } from "./update-scope.js";
 
 export interface AuditEvent {
   actorId: number | null;
@@ -30,8 +31,49 @@ const insertEvent = preparedPerConnection((db) => {
     .prepare();
 });
 
-/** Writes one audit event; call it inside the transaction that makes the change. */
+/**
+ * Statements of handling an update again after a crash: did this update already make this change?
+ * Only then are they run, so the normal path pays nothing.
+ */
+const madeBy = preparedPerConnection((db) => {
+  const p = sql.placeholder;
+  const byUpdate = sql`json_extract(${auditEvents.details}, '$.updateId') = ${p("updateId")}`;
+  return db
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(
+      sql`${auditEvents.entity} = ${p("entity")} and ${auditEvents.entityId} = ${p("entityId")} and ${auditEvents.action} = ${p("action")} and ${byUpdate}`,
+    )
+    .limit(1)
+    .prepare();
+});
+
+/**
+ * True when the update being handled again (its first handling died) already made this change: the
+ * caller then reports the change as done instead of refusing it.
+ */
+export function alreadyMadeByThisUpdate(
+  tx: Tx,
+  event: Pick<AuditEvent, "entity" | "entityId" | "action">,
+): boolean {
+  const update = currentUpdate();
+  if (!update?.again) return false;
+  const row = madeBy(tx).get({
+    entity: event.entity,
+    entityId: String(event.entityId),
+    action: event.action,
+    updateId: update.updateId,
+  });
+  return row !== undefined;
+}
+
+/**
+ * Writes one audit event; call it inside the transaction that makes the change. The update being
+ * handled, if any, is recorded with it.
+ */
 export function audit(tx: Tx, at: Date, event: AuditEvent): void {
+  const update = currentUpdate();
+  const details = update ? { ...event.details, updateId: update.updateId } : (event.details ?? null);
   insertEvent(tx).run({
     at,
     actorId: event.actorId,
@@ -40,6 +82,6 @@ export function audit(tx: Tx, at: Date, event: AuditEvent): void {
     action: event.action,
     fromState: event.fromState ?? null,
     toState: event.toState ?? null,
-    details: event.details ?? null,
+    details,
   });
 }

@@ -25,13 +25,16 @@ const inboxQueries = preparedPerConnection((db) => {
   };
 });
 
-/** Records an incoming update; false if it was already handled (Telegram delivered it again). */
-export function receiveUpdate(db: Db, update: Update, now: Date): boolean {
+/**
+ * Records an incoming update: "new"; "again" when it was received before but its handling never
+ * finished (the process died); "done" when it was handled already (Telegram delivered it again).
+ */
+export function receiveUpdate(db: Db, update: Update, now: Date): "new" | "again" | "done" {
   const queries = inboxQueries(db);
   const existing = queries.find.get({ updateId: update.update_id });
-  if (existing) return existing.doneAt === null;
+  if (existing) return existing.doneAt === null ? "again" : "done";
   queries.record.run({ updateId: update.update_id, update, receivedAt: now });
-  return true;
+  return "new";
 }
 
 export function markUpdateDone(db: Db, updateId: number, now: Date): void {

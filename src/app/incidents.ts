@@ -15,7 +15,7 @@ import {
   type Refusal,
 } from "../domain/incident.js";
 import type { Network } from "../domain/source-link.js";
-import { audit } from "./audit.js";
+import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
@@ -141,7 +141,12 @@ export function registerIncident(
   return db.transaction(
     (tx): RegisterResult => {
       const existing = findByLinkKey(tx, input.linkKey);
-      if (existing) return { ok: false, reason: "duplicate", existingId: existing.id };
+      if (existing) {
+        const again = { entity: "incident", entityId: existing.id, action: "registered" } as const;
+        return alreadyMadeByThisUpdate(tx, again)
+          ? { ok: true, incident: loadIncident(tx, existing.id) as Incident }
+          : { ok: false, reason: "duplicate", existingId: existing.id };
+      }
       const { actorId, now, ...fields } = input;
       const row = tx
         .insert(incidents)
@@ -236,6 +241,9 @@ export function transition(
       if (input.expectedVersion !== undefined && before.row.version !== input.expectedVersion) {
         return { ok: false, refusal: "changed" };
       }
+      // The same update made this change before a crash cut its handling short: done, not refused.
+      const again = { entity: "incident", entityId: before.id, action: input.action } as const;
+      if (alreadyMadeByThisUpdate(tx, again)) return { ok: true, incident: before, before };
       const refusal = checkAction(before, input.action, input.actor, input.rules);
       if (refusal) return { ok: false, refusal };
       const fields = input.change(tx, before);

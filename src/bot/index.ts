@@ -3,6 +3,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
+import { withinUpdate } from "../app/update-scope.js";
 import { sqliteConversationStorage } from "../db/conversation-storage.js";
 import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
 import type { AppDeps, BotContext } from "./context.js";
@@ -20,6 +21,7 @@ import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
 import { identify } from "./middlewares/identify.js";
 import { t } from "./texts.js";
+import { tolerateStaleCallbackAnswers } from "./transformers.js";
 
 export interface BotOptions {
   token: string;
@@ -49,7 +51,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: options.apiRoot ? { apiRoot: options.apiRoot } : {},
   });
-  const transformers = options.transformers ?? [];
+  const transformers = [tolerateStaleCallbackAnswers, ...(options.transformers ?? [])];
   for (const transformer of transformers) bot.api.config.use(transformer);
 
   // Updates of one chat, and of one person, never run at the same time: conversations and
@@ -58,11 +60,13 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     sequentialize((ctx: Context) => [ctx.chatId, ctx.from?.id].filter((id) => id !== undefined).map(String)),
   );
   // Each update is recorded before it is handled and marked when done: one that a crash
-  // interrupted is handled again at start, one Telegram delivers twice is handled once.
+  // interrupted is handled again at start, one Telegram delivers twice is handled once. The audit
+  // trail names the update, so handling it again finds the changes it already made.
   bot.use(async (ctx, next) => {
-    if (!receiveUpdate(deps.db, ctx.update, deps.clock.now())) return;
+    const received = receiveUpdate(deps.db, ctx.update, deps.clock.now());
+    if (received === "done") return;
     try {
-      await next();
+      await withinUpdate({ updateId: ctx.update.update_id, again: received === "again" }, next);
     } finally {
       markUpdateDone(deps.db, ctx.update.update_id, deps.clock.now());
     }
@@ -96,7 +100,11 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       },
       plugins: [
         async (ctx, next) => {
-          for (const transformer of options.conversationTransformers ?? []) ctx.api.config.use(transformer);
+          for (const transformer of [
+            tolerateStaleCallbackAnswers,
+            ...(options.conversationTransformers ?? []),
+          ])
+            ctx.api.config.use(transformer);
           await next();
         },
       ],

@@ -1,5 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { approveDraft } from "../../src/app/answers.js";
+import { receiveUpdate } from "../../src/app/inbox.js";
+import { registerIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import { withinUpdate } from "../../src/app/update-scope.js";
 import { auditEvents } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -32,6 +37,73 @@ describe("the same update twice", () => {
     await h.bot.handleUpdate(update);
     await h.bot.handleUpdate(update);
     expect(approvals()).toHaveLength(1);
+  });
+
+  it("an approval committed just before a crash: handled again at start, it is reported done and the executor is told", async () => {
+    const { message, callbackData } = h.fake.findButton(OFFICE.curatorsChat, "Согласовать");
+    const update = h.fake.pushUpdate(
+      updates.callback(h.user(OFFICE.curator, "Ольга").tg, message, callbackData),
+    );
+    // The first handling died right after its transaction: the change is made, nobody was told.
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    receiveUpdate(h.db, update, h.clock.now());
+    withinUpdate({ updateId: update.update_id, again: false }, () =>
+      approveDraft(h.db, { incidentId, actor: curator, now: h.clock.now() }),
+    );
+    const notice = `Ответ по сообщению № ${incidentId} согласован. Разместите его`;
+    const told = (chatId: number) => h.texts(chatId).filter((text) => text.startsWith(notice));
+    expect(told(OFFICE.executor)).toEqual([]);
+
+    await h.bot.handleUpdate(update); // at start, the unfinished update is handled again
+    expect(approvals()).toHaveLength(1);
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      `Ответ по сообщению № ${incidentId} согласован.`,
+    );
+    expect(told(OFFICE.executor)).toHaveLength(1);
+    expect(told(OFFICE.healthChat)).toHaveLength(1);
+    expect(h.fake.findButton(OFFICE.healthChat, "Опубликовано").callbackData).toBe(`inc.pub:${incidentId}`);
+  });
+
+  it("another curator's approval is still refused when an update is handled again", async () => {
+    const { message, callbackData } = h.fake.findButton(OFFICE.curatorsChat, "Согласовать");
+    const first = h.fake.pushUpdate(
+      updates.callback(h.user(OFFICE.curator, "Ольга").tg, message, callbackData),
+    );
+    await h.bot.handleUpdate(first);
+    const second = h.fake.pushUpdate(
+      updates.callback(h.user(OFFICE.curator2, "Светлана").tg, message, callbackData),
+    );
+    receiveUpdate(h.db, second, h.clock.now()); // received, then the process died before handling it
+    await h.bot.handleUpdate(second);
+    expect(approvals()).toHaveLength(1);
+    expect(String(h.fake.callbackAnswer(second.callback_query?.id ?? "")?.text)).toMatch(/^Уже согласовано/);
+  });
+
+  it("a registration committed before a crash is found again by its update, and stays a duplicate for any other", () => {
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    const post = {
+      link: "https://vk.com/wall-1_77",
+      linkKey: "vk.com/wall-1_77",
+      network: "vk",
+      text: "Во дворе не вывозят мусор.",
+      author: null,
+      topic: null,
+      place: null,
+      importance: "significant",
+      postedAt: null,
+      repeatOfId: null,
+      actorId: curator.id,
+      now: h.clock.now(),
+    } as const;
+    const first = withinUpdate({ updateId: 777, again: false }, () => registerIncident(h.db, post));
+    if (!first.ok) throw new Error("not registered");
+    // Handled again at start: the same incident, so the heads are told about it now.
+    const again = withinUpdate({ updateId: 777, again: true }, () => registerIncident(h.db, post));
+    expect(again).toMatchObject({ ok: true, incident: { id: first.incident.id } });
+    const other = withinUpdate({ updateId: 778, again: true }, () => registerIncident(h.db, post));
+    expect(other).toEqual({ ok: false, reason: "duplicate", existingId: first.incident.id });
   });
 
   it("two curators pressing «Согласовать» at once: exactly one approval", async () => {

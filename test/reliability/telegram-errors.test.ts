@@ -1,7 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
 
 let h: Harness;
 afterEach(() => h.close());
@@ -22,6 +22,20 @@ describe("Telegram's errors", () => {
     expect(stranger.texts()).toHaveLength(1);
     expect(stranger.lastText()).toMatch(/ссылку-приглашение/);
     expect(h.fake.callsOf("sendMessage")).toHaveLength(2);
+  });
+
+  it("a press whose pop-up Telegram refuses as too old is still carried out and announced", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id);
+    h.fake.failNext("answerCallbackQuery", {
+      error_code: 400,
+      description: "Bad Request: query is too old and response timeout expired or query ID is invalid",
+    });
+    await h.user(OFFICE.curator, "Ольга").press("Согласовать", h.group(OFFICE.curatorsChat, "Кураторы"));
+    expect(h.lastText(OFFICE.executor)).toMatch(/^Ответ по сообщению № 1 согласован\. Разместите/);
+    expect(h.texts(OFFICE.curatorsChat).join("\n")).not.toMatch(/Не получилось/);
   });
 
   it("the executor who blocked the bot does not stop the others from getting the card", async () => {

@@ -1,0 +1,26 @@
+/**
+ * The Telegram update being handled, for the audit trail. Every audit event names the update that
+ * caused it, so when a crash interrupted an update after its change was committed but before the
+ * people concerned were told, handling it again at start finds the change already made and tells
+ * them, instead of refusing the change as made by someone else.
+ *
+ * It travels with the async context rather than through every use-case's parameters: the update is
+ * a fact about the whole handling, like the logger's update id, not an input of any one decision.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+export interface UpdateScope {
+  updateId: number;
+  /** The update was received before and its handling never finished (the process died). */
+  again: boolean;
+}
+
+const scope = new AsyncLocalStorage<UpdateScope>();
+
+export function withinUpdate<T>(update: UpdateScope, handle: () => T): T {
+  return scope.run(update, handle);
+}
+
+export function currentUpdate(): UpdateScope | undefined {
+  return scope.getStore();
+}
