@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { submitDraft } from "../../src/app/answers.js";
@@ -12,13 +11,9 @@ import { addMembership, findPerson, grantRole, upsertPerson } from "../../src/ap
 import { applyMigrations, openDatabase } from "../../src/db/client.js";
 import { auditEvents, incidents } from "../../src/db/schema.js";
 import { parseSourceLink } from "../../src/domain/source-link.js";
+import { spawnBot, stopBot } from "../support/bot-process.js";
 import { FakeBotApi } from "../support/fake-bot-api.js";
 import { privateChat, tgUser, updates } from "../support/updates.js";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const MAIN = join(ROOT, "src", "main.ts");
-/** What `npm start` runs (`node --import tsx`), from any working directory. */
-const TSX_LOADER = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
 
 let fake: FakeBotApi;
 let bot: ChildProcess | undefined;
@@ -29,25 +24,13 @@ afterEach(async () => {
 });
 
 function start(databasePath: string): ChildProcess {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, MAIN], {
-    cwd: mkdtempSync(join(tmpdir(), "osm-crash-")),
-    env: {
-      PATH: process.env.PATH ?? "",
-      BOT_TOKEN: fake.token,
-      BOT_API_ROOT: fake.apiRoot,
-      DATABASE_PATH: databasePath,
-      LOG_LEVEL: "silent",
-    },
-    stdio: "ignore",
+  bot = spawnBot({
+    BOT_TOKEN: fake.token,
+    BOT_API_ROOT: fake.apiRoot,
+    DATABASE_PATH: databasePath,
+    LOG_LEVEL: "silent",
   });
-  bot = child;
-  return child;
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGKILL");
-  await exited;
+  return bot;
 }
 
 /** Starts the bot and waits until this process (not a dead one's held request) is long-polling. */
@@ -108,7 +91,7 @@ describe("kill -9 and start again", () => {
     await say("Во дворе не убирают снег.", /Кто автор\?/);
     // Killed the moment the reply is out: the update may be confirmed to Telegram but its
     // dialogue state not yet saved — the inbox makes the restarted bot finish it.
-    await killHard(first);
+    await stopBot(first);
 
     await startPolling(databasePath);
     await press("Пропустить", /Тема сообщения/);
@@ -134,14 +117,14 @@ describe("kill -9 and start again", () => {
       const card = { message_id: 1, date: 0, chat: privateChat(CURATOR), text: "Сообщение № 1" };
       fake.pushUpdate(updates.callback(CURATOR, card as never, `inc.ok:${incidentId}`));
       await new Promise((r) => setTimeout(r, delay));
-      await killHard(first);
+      await stopBot(first);
 
       const second = await startPolling(databasePath);
       await fake.waitForCall("sendMessage", (call) => NOTICE.test(String(call.params.text)), {
         timeoutMs: 15_000,
       });
       await new Promise((r) => setTimeout(r, 500));
-      await killHard(second);
+      await stopBot(second);
       const database = openDatabase(databasePath);
       const approvals = database.db
         .select()

@@ -1,16 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { spawnBot } from "../support/bot-process.js";
 import { FakeBotApi } from "../support/fake-bot-api.js";
 import { privateChat, tgUser, updates } from "../support/updates.js";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const MAIN = join(ROOT, "src", "main.ts");
-/** What `npm start` runs (`node --import tsx`), from any working directory. */
-const TSX_LOADER = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
 
 /** The bot as `npm start` runs it, in a scratch folder, with only the environment given. */
 function startBot(env: Record<string, string>): {
@@ -18,11 +13,7 @@ function startBot(env: Record<string, string>): {
   output: () => string;
   exited: Promise<number>;
 } {
-  const cwd = mkdtempSync(join(tmpdir(), "osm-start-"));
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, MAIN], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
-  });
+  const child = spawnBot({ LOG_LEVEL: "info", ...env }, { stdio: "pipe" });
   let output = "";
   child.stdout?.on("data", (chunk) => {
     output += chunk;

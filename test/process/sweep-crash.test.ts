@@ -4,11 +4,10 @@
  * the messages in flight at the kill (Telegram took them, the bot died before recording it), which
  * at-least-once delivery must send again.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { Api } from "grammy";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -23,12 +22,9 @@ import { applyMigrations, type Db, openDatabase } from "../../src/db/client.js";
 import { notifications } from "../../src/db/schema.js";
 import { parseSourceLink } from "../../src/domain/source-link.js";
 import { sweep } from "../../src/jobs/sweep.js";
+import { spawnBot, stopBot } from "../support/bot-process.js";
 import { type ApiCall, FakeBotApi } from "../support/fake-bot-api.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const MAIN = join(ROOT, "src", "main.ts");
-/** What `npm start` runs (`node --import tsx`), from any working directory. */
-const TSX_LOADER = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
 const TOKEN = "123:abc";
 const DAY = 24 * 60 * 60_000;
 /** Telegram answers each message this late, so the kill lands while one is in flight. */
@@ -69,26 +65,12 @@ globalThis.Date = class extends RealDate {
 }
 
 function start(fake: FakeBotApi, databasePath: string, options: { clockAheadMs?: number } = {}) {
-  const preload = options.clockAheadMs ? ["--import", clockAhead(options.clockAheadMs)] : [];
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, ...preload, MAIN], {
-    cwd: mkdtempSync(join(tmpdir(), "osm-sweep-crash-")),
-    env: {
-      PATH: process.env.PATH ?? "",
-      BOT_TOKEN: fake.token,
-      BOT_API_ROOT: fake.apiRoot,
-      DATABASE_PATH: databasePath,
-      LOG_LEVEL: "silent",
-    },
-    stdio: "ignore",
-  });
+  const child = spawnBot(
+    { BOT_TOKEN: fake.token, BOT_API_ROOT: fake.apiRoot, DATABASE_PATH: databasePath, LOG_LEVEL: "silent" },
+    { preload: options.clockAheadMs ? [clockAhead(options.clockAheadMs)] : [] },
+  );
   children.push(child);
   return child;
-}
-
-async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill(signal);
-  await exited;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -256,7 +238,7 @@ describe("kill -9 in the middle of a deadline sweep", () => {
     const killAt = Math.floor(reference.length / 3);
     const first = start(fake, databasePath);
     await fake.waitForCall("sendMessage", () => alerts().length >= killAt, { timeoutMs: 20_000 });
-    await stop(first, "SIGKILL");
+    await stopBot(first, "SIGKILL");
     const beforeRestart = alerts();
     const sentBefore = new Map(ledger(databasePath).map((row) => [row.key, row.sent]));
     const inFlight = beforeRestart.filter((call) => alertKeys(call).every((k) => !sentBefore.get(k)));
@@ -271,7 +253,7 @@ describe("kill -9 in the middle of a deadline sweep", () => {
     await fake.waitForPolling(15_000);
     await sleep(500);
     expect(alerts(restart)).toEqual([]);
-    await stop(second, "SIGTERM");
+    await stopBot(second, "SIGTERM");
 
     // 3. Started three minutes on (its clock set ahead rather than the test sleeping): the claims the
     // dead process left are stale now, and the first sweep sends them.
@@ -284,7 +266,7 @@ describe("kill -9 in the middle of a deadline sweep", () => {
       .catch(() => expect(missing()).toEqual([]));
     await until(() => ledger(databasePath).every((row) => row.sent), 5000);
     await sleep(300);
-    await stop(third, "SIGKILL");
+    await stopBot(third, "SIGKILL");
 
     const resendable = count(inFlight.flatMap(alertKeys));
     const got = [...delivered()];
