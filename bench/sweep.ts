@@ -70,7 +70,7 @@ export function seed(open: number) {
  * The median of several ticks on one seeded database, each with the same 100 incidents due again,
  * after a few unmeasured ticks: the bot sweeps every minute, so its code is compiled hot.
  */
-async function measure(open: number, ticks = 7, warmup = 3): Promise<number> {
+async function measure(open: number, ticks = 9, warmup = 10): Promise<number> {
   const database = seed(open);
   const sla = presetRuntime(database.db, "orenburg");
   const deps = {

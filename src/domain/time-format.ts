@@ -1,6 +1,9 @@
 import type { WorkingTime } from "./calendar/index.js";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The same deadline is printed in an alert to each chat and on each card: recent ones are kept. */
+const printed = new Map<string, string>();
+const PRINTED_KEPT = 10_000;
 
 /**
  * A deadline as people see it: local time of the deployment, "dd.MM.yyyy HH:mm". Every card and
@@ -8,6 +11,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
  * zone's offset for each date).
  */
 export function formatDeadline(at: Date, timezone: string): string {
+  const key = `${timezone} ${at.getTime()}`;
+  let text = printed.get(key);
+  if (text === undefined) {
+    if (printed.size >= PRINTED_KEPT) printed.clear();
+    text = formatLocal(at, timezone);
+    printed.set(key, text);
+  }
+  return text;
+}
+
+function formatLocal(at: Date, timezone: string): string {
   let formatter = formatters.get(timezone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat("en-GB", {
