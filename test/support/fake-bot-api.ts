@@ -138,9 +138,50 @@ type Scripted =
   | { kind: "delay"; ms: number };
 type ScriptEntry = { action: Scripted; times: number; match?: (params: Record<string, unknown>) => boolean };
 
+/**
+ * A chat's messages in order, indexed by id: a chat holding a thousand cards (the benchmarks') is
+ * searched and edited without scanning it, so the fake's cost does not count as the bot's.
+ */
+class MessageLog {
+  #list: StoredMessage[] = [];
+  readonly #position = new Map<number, number>();
+  #maxId = 0;
+
+  get all(): readonly StoredMessage[] {
+    return this.#list;
+  }
+
+  /** The highest id the chat has had (ids are never reused, even after a deletion). */
+  get maxId(): number {
+    return this.#maxId;
+  }
+
+  find(id: number): StoredMessage | undefined {
+    const at = this.#position.get(id);
+    return at === undefined ? undefined : this.#list[at];
+  }
+
+  /** Appends the message, or replaces the one with its id in place. */
+  put(message: StoredMessage): void {
+    const at = this.#position.get(message.message_id);
+    if (at !== undefined) this.#list[at] = message;
+    else {
+      this.#position.set(message.message_id, this.#list.length);
+      this.#list.push(message);
+    }
+    this.#maxId = Math.max(this.#maxId, message.message_id);
+  }
+
+  remove(ids: ReadonlySet<number>): void {
+    this.#list = this.#list.filter((m) => !ids.has(m.message_id));
+    this.#position.clear();
+    this.#list.forEach((m, at) => this.#position.set(m.message_id, at));
+  }
+}
+
 interface ChatState {
   chat: Chat;
-  messages: StoredMessage[];
+  messages: MessageLog;
   members: Map<number, ChatMember>;
   migratedTo?: number;
 }
@@ -650,10 +691,7 @@ export class FakeBotApi {
       remember(msg.from);
       const state = this.#chatState(msg.chat.id, msg.chat);
       noteMessageId(msg.chat.id, msg.message_id);
-      const existing = state.messages.findIndex((m) => m.message_id === msg.message_id);
-      const stored = this.#toStored(msg, false, "update");
-      if (existing >= 0) state.messages[existing] = stored;
-      else state.messages.push(stored);
+      state.messages.put(this.#toStored(msg, false, "update"));
       if (msg.migrate_to_chat_id !== undefined) state.migratedTo = msg.migrate_to_chat_id;
       for (const m of msg.new_chat_members ?? []) {
         remember(m);
@@ -691,7 +729,7 @@ export class FakeBotApi {
 
   /** Messages currently in the chat, oldest first. Bot's messages only unless `includeUsers`. */
   messages(chatId: number, opts: { includeUsers?: boolean } = {}): StoredMessage[] {
-    const all = this.#chats.get(chatId)?.messages ?? [];
+    const all = this.#chats.get(chatId)?.messages.all ?? [];
     return opts.includeUsers ? [...all] : all.filter((m) => m.from_bot);
   }
 
@@ -753,7 +791,7 @@ export class FakeBotApi {
   #chatState(chatId: number, chat?: Chat): ChatState {
     let state = this.#chats.get(chatId);
     if (!state) {
-      state = { chat: chat ?? this.#synthChat(chatId), messages: [], members: new Map() };
+      state = { chat: chat ?? this.#synthChat(chatId), messages: new MessageLog(), members: new Map() };
       this.#chats.set(chatId, state);
     } else if (chat) state.chat = chat;
     return state;
@@ -810,7 +848,7 @@ export class FakeBotApi {
   }
 
   #findMessage(state: ChatState, id: unknown): StoredMessage | undefined {
-    return state.messages.find((m) => m.message_id === Number(id));
+    return state.messages.find(Number(id));
   }
 
   #toStored(msg: Message, fromBot: boolean, method: string): StoredMessage {
@@ -1229,15 +1267,14 @@ export class FakeBotApi {
         return this.#edit(method, p);
       case "deleteMessage": {
         const state = this.#resolveChat(p.chat_id);
-        const idx = state.messages.findIndex((m) => m.message_id === Number(p.message_id));
-        if (idx < 0) throw bad("message to delete not found");
-        state.messages.splice(idx, 1);
+        if (!state.messages.find(Number(p.message_id))) throw bad("message to delete not found");
+        state.messages.remove(new Set([Number(p.message_id)]));
         return true;
       }
       case "deleteMessages": {
         const state = this.#resolveChat(p.chat_id);
         const ids = new Set((Array.isArray(p.message_ids) ? p.message_ids : []).map(Number));
-        state.messages = state.messages.filter((m) => !ids.has(m.message_id));
+        state.messages.remove(ids);
         return true;
       }
       case "answerCallbackQuery": {
@@ -1390,12 +1427,12 @@ export class FakeBotApi {
     if (p.reply_markup !== undefined && typeof p.reply_markup === "object" && p.reply_markup !== null) {
       stored.reply_markup = p.reply_markup as Record<string, unknown>;
     }
-    state.messages.push(stored);
+    state.messages.put(stored);
     return message;
   }
 
   #nextMessageId(state: ChatState): number {
-    const localMax = state.messages.reduce((m, s) => Math.max(m, s.message_id), 0);
+    const localMax = state.messages.maxId;
     let id = nextMessageId(state.chat.id);
     if (id <= localMax) {
       id = localMax + 1;
@@ -1565,7 +1602,7 @@ export class FakeBotApi {
     else delete msg.reply_markup;
     msg.edit_date = this.#clock();
     const updated = this.#toStored(msg as unknown as Message, true, stored.method);
-    state.messages[state.messages.indexOf(stored)] = updated;
+    state.messages.put(updated);
     return msg as unknown as Message;
   }
 }
