@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { preparedPerConnection, type Tx } from "../db/client.js";
 import { auditEvents } from "../db/schema.js";
 import { currentUpdate } from "./update-scope.js";
@@ -31,18 +31,19 @@ const insertEvent = preparedPerConnection((db) => {
     .prepare();
 });
 
-/**
- * Statements of handling an update again after a crash: did this update already make this change?
- * Only then are they run, so the normal path pays nothing.
- */
+/** Did this update make this change? Asked only of an update handled again after a crash. */
 const madeBy = preparedPerConnection((db) => {
   const p = sql.placeholder;
-  const byUpdate = sql`json_extract(${auditEvents.details}, '$.updateId') = ${p("updateId")}`;
   return db
     .select({ id: auditEvents.id })
     .from(auditEvents)
     .where(
-      sql`${auditEvents.entity} = ${p("entity")} and ${auditEvents.entityId} = ${p("entityId")} and ${auditEvents.action} = ${p("action")} and ${byUpdate}`,
+      and(
+        eq(auditEvents.entity, p("entity")),
+        eq(auditEvents.entityId, p("entityId")),
+        eq(auditEvents.action, p("action")),
+        eq(sql`json_extract(${auditEvents.details}, '$.updateId')`, p("updateId")),
+      ),
     )
     .limit(1)
     .prepare();
