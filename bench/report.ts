@@ -9,7 +9,7 @@
  * runs the other benchmarks in the same process first; neither is the report's memory.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -158,6 +158,7 @@ export async function runReportBench(): Promise<BenchFigure[]> {
     [...process.execArgv, fileURLToPath(import.meta.url), MEASURE, path],
     { maxBuffer: 1024 * 1024 },
   );
+  rmSync(dir, { recursive: true, force: true });
   const m = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as Measured;
   if (m.received !== INCIDENTS || m.textLength > 4096 || m.workbookBytes === 0 || m.chartBytes === 0) {
     throw new Error(`unexpected report: ${m.received} incidents`);

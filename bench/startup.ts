@@ -3,8 +3,8 @@
  * Telegram (a local fake), and the process's memory then. Runs exactly what `npm start` runs.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FakeBotApi } from "../test/support/fake-bot-api.js";
 import { type BenchFigure, runAsScript } from "./figures.js";
@@ -52,6 +52,7 @@ export async function runStartupBench(): Promise<BenchFigure[]> {
   } finally {
     child.kill("SIGKILL");
     await fake.close();
+    rmSync(dirname(path), { recursive: true, force: true });
   }
 }
 

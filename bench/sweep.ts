@@ -4,9 +4,9 @@
  * sweep's own work: the index lookup, planning, the ledger and card rendering. As in production, the
  * cards exist (the first tick sends them), so an overdue incident's card is edited in place.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Api } from "grammy";
 import { pino } from "pino";
 import { presetRuntime } from "../src/app/sla.js";
@@ -92,6 +92,7 @@ async function measure(open: number, ticks = 9, warmup = 10): Promise<number> {
     if (report.incidents !== DUE) throw new Error(`expected ${DUE} due incidents, got ${report.incidents}`);
   }
   database.close();
+  rmSync(dirname(database.sqlite.name), { recursive: true, force: true });
   return times.sort((a, b) => a - b)[Math.floor(ticks / 2)] ?? Number.NaN;
 }
 
