@@ -47,10 +47,13 @@ export class TelegramUnavailableError extends Error {
 
 /** How long the first call to Telegram may take before the start gives up. */
 const FIRST_CALL_TIMEOUT_SECONDS = 30;
+/** Telegram's "try later" (429, 5xx) at start is waited out this many times, at most 10 s each. */
+const FIRST_CALL_ATTEMPTS = 3;
 
 /**
- * Who the bot is, asked once and without retries: a wrong token or an unreachable Bot API stops the
- * start with one line, instead of auto-retry waiting on in silence (it retries network errors forever).
+ * Who the bot is, asked before auto-retry is installed: a wrong token or an unreachable Bot API stops
+ * the start with one line, instead of auto-retry waiting on in silence (it retries network errors
+ * forever). Only Telegram's own "try later" is waited out, a few times.
  */
 async function identifyBot(config: Config): Promise<UserFromGetMe> {
   const where = config.botApiRoot ?? "https://api.telegram.org";
@@ -58,16 +61,25 @@ async function identifyBot(config: Config): Promise<UserFromGetMe> {
     ...(config.botApiRoot ? { apiRoot: config.botApiRoot } : {}),
     timeoutSeconds: FIRST_CALL_TIMEOUT_SECONDS,
   });
-  try {
-    return await api.getMe();
-  } catch (error) {
-    // Telegram answers 401 to a token it does not know and 404 to one that is not a token at all.
-    if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404))
-      throw new TelegramUnavailableError(`Telegram does not accept BOT_TOKEN (${error.description})`);
-    if (error instanceof GrammyError || error instanceof HttpError)
-      throw new TelegramUnavailableError(`the Bot API at ${where} did not answer getMe: ${error.message}`);
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api.getMe();
+    } catch (error) {
+      const later = error instanceof GrammyError && (error.error_code === 429 || error.error_code >= 500);
+      if (!later || attempt >= FIRST_CALL_ATTEMPTS) throw startFailure(error, where);
+      const seconds = Math.min(error.parameters.retry_after ?? 2, 10);
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
   }
+}
+
+function startFailure(error: unknown, where: string): unknown {
+  // Telegram answers 401 to a token it does not know and 404 to one that is not a token at all.
+  if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404))
+    return new TelegramUnavailableError(`Telegram does not accept BOT_TOKEN (${error.description})`);
+  if (error instanceof GrammyError || error instanceof HttpError)
+    return new TelegramUnavailableError(`the Bot API at ${where} did not answer getMe: ${error.message}`);
+  return error;
 }
 
 /**

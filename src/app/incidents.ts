@@ -205,9 +205,7 @@ export function repeatCandidates(
 
 export type TransitionRefusal = Refusal | "not_found" | "changed";
 
-export type TransitionResult =
-  | { ok: true; incident: Incident; before: Incident }
-  | { ok: false; refusal: TransitionRefusal };
+export type TransitionResult = { ok: true; incident: Incident } | { ok: false; refusal: TransitionRefusal };
 
 /**
  * The one door every change of an incident goes through: in one immediate transaction it reads the
@@ -238,12 +236,13 @@ export function transition(
     (tx): TransitionResult => {
       const before = loadIncident(tx, input.incidentId);
       if (!before) return { ok: false, refusal: "not_found" };
+      // The same update made this change before a crash cut its handling short: done, not refused
+      // (nor "changed": the version the actor saw is the one this very change moved on).
+      const again = { entity: "incident", entityId: before.id, action: input.action } as const;
+      if (alreadyMadeByThisUpdate(tx, again)) return { ok: true, incident: before };
       if (input.expectedVersion !== undefined && before.row.version !== input.expectedVersion) {
         return { ok: false, refusal: "changed" };
       }
-      // The same update made this change before a crash cut its handling short: done, not refused.
-      const again = { entity: "incident", entityId: before.id, action: input.action } as const;
-      if (alreadyMadeByThisUpdate(tx, again)) return { ok: true, incident: before, before };
       const refusal = checkAction(before, input.action, input.actor, input.rules);
       if (refusal) return { ok: false, refusal };
       const fields = input.change(tx, before);
@@ -262,7 +261,7 @@ export function transition(
         toState: after.state,
         ...(input.details ? { details: input.details } : {}),
       });
-      return { ok: true, incident: after, before };
+      return { ok: true, incident: after };
     },
     { behavior: "immediate" },
   );
@@ -342,14 +341,18 @@ export function returnIncident(
   db: Db,
   input: { incidentId: number; actor: Person; now: Date; reason: string },
 ): TransitionResult {
+  // Whose assignment it was is known only inside the transaction; the audit event is written after.
+  const details: Record<string, unknown> = { reason: input.reason };
   return transition(db, {
     incidentId: input.incidentId,
     action: "return",
     actor: input.actor,
     now: input.now,
-    details: { reason: input.reason },
+    details,
     change: (tx, incident) => {
       const mine = ownAssignment(incident, input.actor);
+      details.organizationId = mine.organizationId;
+      details.role = mine.role;
       tx.update(assignments)
         .set({ state: "returned", returnReason: input.reason })
         .where(eq(assignments.id, mine.id))

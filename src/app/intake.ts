@@ -3,6 +3,7 @@ import type { Db } from "../db/client.js";
 import { cards } from "../db/schema.js";
 import type { Importance } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
+import { alreadyMadeByThisUpdate } from "./audit.js";
 import { findByLinkKey, type RegisterResult, registerIncident } from "./incidents.js";
 
 /**
@@ -21,10 +22,17 @@ export interface PostDraft {
   repeatOfId: number | null;
 }
 
-/** The number of an already registered post with the same link (by duplicate key), if any. */
+/**
+ * The number of an already registered post with the same link (by duplicate key), if any. A post
+ * registered by the very update being handled again after a crash is no duplicate: its
+ * registration goes on to be announced.
+ */
 export function registeredNumber(db: Db, link: string): number | undefined {
   const parsed = parseSourceLink(link);
-  return parsed.ok ? findByLinkKey(db, parsed.key)?.id : undefined;
+  const found = parsed.ok ? findByLinkKey(db, parsed.key) : undefined;
+  if (!found) return undefined;
+  const again = { entity: "incident", entityId: found.id, action: "registered" } as const;
+  return alreadyMadeByThisUpdate(db, again) ? undefined : found.id;
 }
 
 /** Registers the draft; the link was validated while asking, so a bad one here is a programming error. */

@@ -26,6 +26,16 @@ function lateReturn(deps: AppDeps, incidentId: number, person: Person | undefine
 }
 
 /** The incident's own record of an assignment the domain picked (it carries the organization's name). */
+/** The assignment the person's organization has just returned: its latest one marked returned. */
+function returnedBy(incident: Incident, person: Person): Incident["assignments"][number] | undefined {
+  return incident.assignments
+    .filter((a) => a.state === "returned" && person.organizationIds.includes(a.organizationId))
+    .reduce<Incident["assignments"][number] | undefined>(
+      (latest, a) => (latest && latest.id > a.id ? latest : a),
+      undefined,
+    );
+}
+
 function named(
   incident: Incident,
   view: AssignmentView | undefined,
@@ -101,7 +111,7 @@ export function returnFlow(deps: AppDeps) {
         reason,
       });
       if (!result.ok) return false;
-      const mine = named(result.before, assignmentOf(result.before, outer.person));
+      const mine = returnedBy(result.incident, outer.person);
       await syncCards(cardDeps(deps, outer.api), result.incident);
       const organization = mine?.organizationName ?? "";
       const notice =

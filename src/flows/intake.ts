@@ -280,19 +280,25 @@ async function askPostedAt(conversation: Flow, ctx: Context, deps: AppDeps): Pro
   return "value" in reply ? reply.value : null;
 }
 
-/** Offers recent incidents on the same author, topic or place (PRODUCT.md "repeat"). */
+/**
+ * Offers recent incidents on the same author, topic or place (PRODUCT.md "repeat"); never the post
+ * itself, which is there already when its registration is handled again after a crash.
+ */
 async function askRepeat(
   conversation: Flow,
   ctx: Context,
   deps: AppDeps,
-  about: Pick<PostDraft, "author" | "topic" | "place">,
+  about: Pick<PostDraft, "link" | "author" | "topic" | "place">,
 ): Promise<number | null> {
   const candidates = await conversation.external(() => {
     const since = new Date(deps.clock.now().getTime() - deps.sla.regulation.repeatWindow.days * DAY_MS);
-    return repeatCandidates(deps.db, { ...about, since, limit: MAX_REPEAT_OFFERS }).map((row) => ({
-      id: row.id,
-      about: snippet(row.text, 80) ?? [row.author, row.topic, row.place].filter(Boolean).join(", "),
-    }));
+    const self = parseSourceLink(about.link);
+    return repeatCandidates(deps.db, { ...about, since, limit: MAX_REPEAT_OFFERS })
+      .filter((row) => !self.ok || row.linkKey !== self.key)
+      .map((row) => ({
+        id: row.id,
+        about: snippet(row.text, 80) ?? [row.author, row.topic, row.place].filter(Boolean).join(", "),
+      }));
   });
   if (candidates.length === 0) return null;
   const value = await askButton(conversation, ctx, {
@@ -350,7 +356,7 @@ export function intakeFlow(deps: AppDeps) {
     const repeatOfId =
       draft.repeatOfId !== undefined
         ? draft.repeatOfId
-        : await askRepeat(conversation, ctx, deps, { author, topic, place });
+        : await askRepeat(conversation, ctx, deps, { link, author, topic, place });
 
     const complete: PostDraft = { link, text, author, topic, place, importance, postedAt, repeatOfId };
     await conversation.external((outside) =>

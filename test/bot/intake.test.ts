@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { incidents } from "../../src/db/schema.js";
+import { inbox, incidents } from "../../src/db/schema.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { tgUser, updates } from "../support/updates.js";
 
@@ -168,6 +169,27 @@ describe("registering from a forwarded post or a link", () => {
     expect(curator.lastText()).toMatch(/Автор: Иван Петров/);
     expect(h.lastText(CURATORS_CHAT)).toMatch(/^Сообщение № 1 · ВКонтакте/);
     expect(h.db.select().from(incidents).all()[0]?.importance).toBe("normal");
+  });
+
+  it("a one-tap registration cut short by a crash after its commit: handled again, its cards go out, no duplicate", async () => {
+    await start();
+    await h.deliver(
+      updates.forwarded(curator.chat, curator.tg, "Когда починят дорогу? https://vk.com/wall-5_6", {
+        type: "user",
+        sender_user: tgUser(777, "Иван", { last_name: "Петров" }),
+      }),
+    );
+    const { message, callbackData } = h.fake.findButton(CURATOR, "Зарегистрировать");
+    const press = await h.deliver(updates.callback(curator.tg, message, callbackData));
+    // The process died after the registration's commit, before the press was marked handled.
+    h.db.update(inbox).set({ doneAt: null }).where(eq(inbox.updateId, press.update_id)).run();
+    const since = h.fake.mark();
+
+    await h.bot.handleUpdate(press);
+    const said = h.fake.calls.slice(since).map((c) => String(c.params.text ?? ""));
+    expect(said.join("\n")).not.toMatch(/уже зарегистрировано|Не получилось/);
+    expect(said.some((text) => text.startsWith("Сообщение № 1 · ВКонтакте"))).toBe(true);
+    expect(incidentCount()).toBe(1);
   });
 
   it("a link pasted with words: «Заполнить подробнее» asks only what is missing", async () => {

@@ -68,6 +68,20 @@ describe("npm start", () => {
     ]);
   });
 
+  it("waits out Telegram's «try later» on the first call, then starts", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    fake.failNext("getMe", {
+      error_code: 429,
+      description: "Too Many Requests: retry after 1",
+      parameters: { retry_after: 1 },
+    });
+    const database = join(mkdtempSync(join(tmpdir(), "osm-db-")), "bot.db");
+    const bot = startBot({ BOT_TOKEN: "123:abc", BOT_API_ROOT: fake.apiRoot, DATABASE_PATH: database });
+    running = bot.child;
+    await fake.waitForPolling(15_000);
+    expect(fake.callsOf("getMe").map((c) => c.response.ok)).toEqual([false, true]);
+  });
+
   it("polls a Bot API, answers a stranger, lets an admin invite a curator who redeems it, stops on SIGTERM", async () => {
     fake = await FakeBotApi.start({ token: "123:abc" });
     const database = join(mkdtempSync(join(tmpdir(), "osm-db-")), "bot.db");

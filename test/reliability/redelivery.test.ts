@@ -5,10 +5,17 @@ import { receiveUpdate } from "../../src/app/inbox.js";
 import { registerIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { withinUpdate } from "../../src/app/update-scope.js";
-import { auditEvents } from "../../src/db/schema.js";
+import { auditEvents, conversationStates, inbox } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+import {
+  OFFICE,
+  seedDraft,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+  showCards,
+} from "../support/workflow.js";
 
 let h: Harness;
 let incidentId: number;
@@ -63,6 +70,38 @@ describe("the same update twice", () => {
     expect(told(OFFICE.executor)).toHaveLength(1);
     expect(told(OFFICE.healthChat)).toHaveLength(1);
     expect(h.fake.findButton(OFFICE.healthChat, "Опубликовано").callbackData).toBe(`inc.pub:${incidentId}`);
+  });
+
+  it("a routing dialogue's last press committed before a crash: handled again, it completes, not «changed meanwhile»", async () => {
+    const id = seedRegistered(h, { link: "https://vk.com/wall-1_5" });
+    await showCards(h, id);
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const curators = h.group(OFFICE.curatorsChat, "Кураторы");
+    const data = `inc.route:${id}`;
+    const route = h.fake.buttons(OFFICE.curatorsChat).find((b) => b.callbackData === data);
+    if (!route) throw new Error("no «Направить» button");
+    await h.deliver(updates.callback(curator.tg, route.message, data));
+    await curator.press(/Минздрав/, curators);
+    const dialogue = h.db.select().from(conversationStates).all();
+    const { message, callbackData } = h.fake.findButton(OFFICE.curatorsChat, "Готово");
+    const done = await h.deliver(updates.callback(curator.tg, message, callbackData));
+    // The process died after the routing's commit: the dialogue's state and the inbox are as before.
+    h.db.delete(conversationStates).run();
+    for (const row of dialogue) h.db.insert(conversationStates).values(row).run();
+    h.db.update(inbox).set({ doneAt: null }).where(eq(inbox.updateId, done.update_id)).run();
+    const since = h.fake.mark();
+
+    await h.bot.handleUpdate(done);
+    const routes = h.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityId, String(id)), eq(auditEvents.action, "route")))
+      .all();
+    expect(routes).toHaveLength(1);
+    const said = h.fake.calls.slice(since).map((c) => String(c.params.text ?? ""));
+    expect(said.join("\n")).not.toMatch(/изменилось/);
+    const accept = h.fake.buttons(OFFICE.healthChat).find((b) => b.callbackData === `inc.accept:${id}`);
+    expect(accept?.label).toBe("Взять в работу");
   });
 
   it("another curator's approval is still refused when an update is handled again", async () => {

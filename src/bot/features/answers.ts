@@ -63,7 +63,8 @@ async function approve(ctx: BotContext, id: number) {
   if (!result.ok) return popup(ctx, refusalNow(app, id, "approve", ctx.person));
   const incident = result.incident;
   // The chats are told side by side; the notice comes after the card so it is the newest message.
-  await Promise.all([
+  // None of the first three may keep the executor from hearing that the answer is approved.
+  const first = await Promise.allSettled([
     ctx.answerCallbackQuery({ text: ta.approve.done(id) }),
     syncCards(cardDeps(app, ctx.api), incident),
     offerQualityMark(ctx, id),
@@ -72,6 +73,11 @@ async function approve(ctx: BotContext, id: number) {
   const where = ta.inNetwork(incident.row.network as Network);
   const notice = ta.approve.notice(id, where, due ? formatDeadline(due, app.sla.timezone) : null);
   await tell(app, ctx.api, incident, notice, { organization: true, holder: true });
+  // The approval is made and announced: a failed side message is the operators' to see, not the curator's.
+  for (const failed of first) {
+    if (failed.status === "rejected")
+      ctx.log.error({ err: failed.reason }, "approval: an announcement failed");
+  }
 }
 
 /** The optional mark goes to the curator privately, so the curators' chat stays readable. */
