@@ -47,7 +47,10 @@ function answeredInside(): { transformer: Transformer; on: () => void } {
     const result = method === "sendMessage" ? { message_id: ++messageId, date: 0, chat, text: "" } : true;
     return { ok: true, result } as never;
   };
-  return { transformer, on: () => void (inside = true) };
+  const on = () => {
+    inside = true;
+  };
+  return { transformer, on };
 }
 
 export async function runApproveBench(): Promise<BenchFigure[]> {

@@ -175,7 +175,7 @@ class MessageLog {
   remove(ids: ReadonlySet<number>): void {
     this.#list = this.#list.filter((m) => !ids.has(m.message_id));
     this.#position.clear();
-    this.#list.forEach((m, at) => this.#position.set(m.message_id, at));
+    for (const [at, m] of this.#list.entries()) this.#position.set(m.message_id, at);
   }
 }
 
