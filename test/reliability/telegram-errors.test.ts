@@ -1,5 +1,6 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { afterEach, describe, expect, it } from "vitest";
+import { AUTO_RETRY } from "../../src/runtime.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
 
@@ -10,7 +11,7 @@ describe("Telegram's errors", () => {
   it("a 429 storm with retry_after: the answer still arrives, once", async () => {
     h = await Harness.start({
       now: "2026-11-24T05:00:00Z",
-      transformers: [autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 5 })],
+      transformers: [autoRetry(AUTO_RETRY)],
     });
     h.fake.failNext(
       "sendMessage",
