@@ -220,7 +220,8 @@ export function transition(
     action: IncidentAction;
     actor: Person;
     now: Date;
-    details?: Record<string, unknown>;
+    /** What the audit event records beside the states; a function when it depends on the incident. */
+    details?: Record<string, unknown> | ((before: Incident) => Record<string, unknown>);
     /** The version the actor saw; if the incident changed since, nothing is done ("changed"). */
     expectedVersion?: number;
     rules?: ActionRules;
@@ -245,6 +246,7 @@ export function transition(
       }
       const refusal = checkAction(before, input.action, input.actor, input.rules);
       if (refusal) return { ok: false, refusal };
+      const details = typeof input.details === "function" ? input.details(before) : input.details;
       const fields = input.change(tx, before);
       tx.update(incidents)
         // The sweep re-plans the incident's reminders on its next tick.
@@ -259,7 +261,7 @@ export function transition(
         action: input.action,
         fromState: before.state,
         toState: after.state,
-        ...(input.details ? { details: input.details } : {}),
+        ...(details ? { details } : {}),
       });
       return { ok: true, incident: after };
     },
@@ -322,6 +324,8 @@ export function acceptIncident(
   return transition(db, {
     ...input,
     action: "accept",
+    // Which organization took it: a co-executor's acceptance names who answers for its part.
+    details: (incident) => ({ organizationId: ownAssignment(incident, input.actor).organizationId }),
     change: (tx, incident) => {
       const mine = ownAssignment(incident, input.actor);
       tx.update(assignments)
@@ -341,18 +345,17 @@ export function returnIncident(
   db: Db,
   input: { incidentId: number; actor: Person; now: Date; reason: string },
 ): TransitionResult {
-  // Whose assignment it was is known only inside the transaction; the audit event is written after.
-  const details: Record<string, unknown> = { reason: input.reason };
   return transition(db, {
     incidentId: input.incidentId,
     action: "return",
     actor: input.actor,
     now: input.now,
-    details,
+    details: (incident) => {
+      const mine = ownAssignment(incident, input.actor);
+      return { reason: input.reason, organizationId: mine.organizationId, role: mine.role };
+    },
     change: (tx, incident) => {
       const mine = ownAssignment(incident, input.actor);
-      details.organizationId = mine.organizationId;
-      details.role = mine.role;
       tx.update(assignments)
         .set({ state: "returned", returnReason: input.reason })
         .where(eq(assignments.id, mine.id))
@@ -389,18 +392,17 @@ export function sendPart(
   db: Db,
   input: { incidentId: number; actor: Person; now: Date; text: string },
 ): TransitionResult {
-  // The organization is known only once the incident is read in the transaction; the audit event
-  // is written after `change`, from this same object.
-  const details: Record<string, unknown> = { length: input.text.length };
   return transition(db, {
     incidentId: input.incidentId,
     action: "sendPart",
     actor: input.actor,
     now: input.now,
-    details,
+    details: (incident) => ({
+      length: input.text.length,
+      organizationId: ownAssignment(incident, input.actor).organizationId,
+    }),
     change: (tx, incident) => {
       const mine = ownAssignment(incident, input.actor);
-      details.organizationId = mine.organizationId;
       tx.update(assignments)
         .set({ state: "part_sent", partText: input.text, partSentAt: input.now })
         .where(eq(assignments.id, mine.id))

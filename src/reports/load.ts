@@ -46,12 +46,13 @@ const CANDIDATES = `
   where updated_at >= :start or state not in ('answered', 'closed')`;
 
 /**
- * One incident's events before the month's end, oldest first. Only routing's and a co-executor's
- * part's details are read (the organizations): the others are not even fetched.
+ * One incident's events before the month's end, oldest first. Only the details that name
+ * organizations are read (routing, and a co-executor's acceptance, part and return): the others are
+ * not even fetched.
  */
 const EVENTS = `
   select at, actor_id, action, from_state, to_state,
-    case when action in ('route', 'sendPart') then details end
+    case when action in ('route', 'accept', 'sendPart', 'return') then details end
   from audit_events
   where entity = 'incident' and entity_id = ? and at < ?
   order by at, id`;

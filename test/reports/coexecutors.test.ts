@@ -8,6 +8,7 @@ import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.
 import {
   acceptIncident,
   registerIncident,
+  returnIncident,
   routeIncident,
   sendPart,
   type TransitionResult,
@@ -82,6 +83,8 @@ async function office() {
     must(acceptIncident(h.db, { incidentId, actor, now: at(time) }));
   const part = (incidentId: number, actor: Person, time: string) =>
     must(sendPart(h.db, { incidentId, actor, now: at(time), text: "Работы включены в план на декабрь." }));
+  const giveBack = (incidentId: number, actor: Person, time: string) =>
+    must(returnIncident(h.db, { incidentId, actor, now: at(time), reason: "Не наша компетенция." }));
   /** The lead's answer that afternoon, every step on time: draft 15:30, approved 15:40, published 15:50. */
   const answer = (incidentId: number, day: string) => {
     must(
@@ -104,7 +107,7 @@ async function office() {
       }),
     );
   };
-  return { health, culture, sport, people, register, route, accept, part, answer };
+  return { health, culture, sport, people, register, route, accept, part, giveBack, answer };
 }
 
 function rows(report: MonthlyReport) {
@@ -167,6 +170,31 @@ describe("co-executors' parts in the violations", () => {
     });
   });
 
+  it("a co-executor's return drops only its own part: the other's late part is still its violation", async () => {
+    const o = await office();
+    const one = o.register(1, "2026-11-11 10:00");
+    o.route(one, "2026-11-11 10:10", [o.culture, o.sport]); // each part due 12:10
+    o.accept(one, o.people.lead, "2026-11-11 10:15");
+    o.giveBack(one, o.people.sport, "2026-11-11 10:20");
+    o.accept(one, o.people.culture, "2026-11-11 10:30");
+    o.part(one, o.people.culture, "2026-11-11 15:10");
+    o.answer(one, "2026-11-11");
+
+    h.clock.set("2026-12-02T06:00:00Z");
+    expect(rows(buildMonthlyReport(h.db, h.sla, NOVEMBER))).toEqual([
+      [
+        1,
+        "coexecutorPart",
+        "п. 14",
+        "Минкультуры",
+        "Пётр",
+        local("2026-11-11 12:10"),
+        local("2026-11-11 15:10"),
+        120,
+      ],
+    ]);
+  });
+
   it("reads parts sent before their audit named the organization: one co-executor's is its own, several's blame nobody", async () => {
     const o = await office();
     const one = o.register(1, "2026-11-10 10:00");
@@ -186,8 +214,10 @@ describe("co-executors' parts in the violations", () => {
     o.part(two, o.people.culture, "2026-11-30 17:00");
 
     h.database.sqlite
-      .prepare("update audit_events set details = json_remove(details, '$.organizationId') where action = ?")
-      .run("sendPart");
+      .prepare(
+        "update audit_events set details = json_remove(details, '$.organizationId') where action in ('accept', 'sendPart', 'return')",
+      )
+      .run();
     const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
     expect(rows(report)).toEqual([
       [
