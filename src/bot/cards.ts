@@ -264,7 +264,10 @@ function audienceOfOld(db: Db, chatId: number): Audience {
   return curator ? { kind: "curators" } : { kind: "observer" };
 }
 
-/** Edits a card in place; false when the message is gone or too old, so a fresh card is sent. */
+/**
+ * Edits a card in place; false when the message is gone or too old, so a fresh card is sent. A card
+ * already up to date counts as edited: the bot's API takes "message is not modified" as done.
+ */
 async function editCard(
   api: Api,
   chatId: number,
@@ -279,7 +282,6 @@ async function editCard(
     return true;
   } catch (error) {
     if (!(error instanceof GrammyError)) throw error;
-    if (/message is not modified/i.test(error.description)) return true;
     if (/message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i.test(error.description))
       return false;
     throw error;

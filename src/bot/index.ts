@@ -21,7 +21,7 @@ import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
 import { identify } from "./middlewares/identify.js";
 import { t } from "./texts.js";
-import { tolerateStaleCallbackAnswers } from "./transformers.js";
+import { tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits } from "./transformers.js";
 
 export interface BotOptions {
   token: string;
@@ -45,13 +45,16 @@ export interface BotOptions {
  */
 const CONVERSATIONS_VERSION = 1;
 
+/** Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike. */
+const TOLERANT = [tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits];
+
 export function createBot(options: BotOptions): Bot<BotContext> {
   const { deps } = options;
   const bot = new Bot<BotContext>(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: options.apiRoot ? { apiRoot: options.apiRoot } : {},
   });
-  const transformers = [tolerateStaleCallbackAnswers, ...(options.transformers ?? [])];
+  const transformers = [...TOLERANT, ...(options.transformers ?? [])];
   for (const transformer of transformers) bot.api.config.use(transformer);
 
   // Updates of one chat, and of one person, never run at the same time: conversations and
@@ -100,10 +103,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       },
       plugins: [
         async (ctx, next) => {
-          for (const transformer of [
-            tolerateStaleCallbackAnswers,
-            ...(options.conversationTransformers ?? []),
-          ])
+          for (const transformer of [...TOLERANT, ...(options.conversationTransformers ?? [])])
             ctx.api.config.use(transformer);
           await next();
         },

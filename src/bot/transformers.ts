@@ -1,5 +1,8 @@
 import type { Transformer } from "grammy";
 
+/** Telegram's "yes" to a call whose effect is already there. */
+const done = <R>(): R => ({ ok: true, result: true }) as unknown as R;
+
 /**
  * A button's pop-up that Telegram no longer takes (the press is older than its ~15 s window, or was
  * answered before a crash and is answered again at start) is not worth failing the press for: the
@@ -10,7 +13,18 @@ const STALE_QUERY = /query is too old|query ID is invalid/i;
 
 export const tolerateStaleCallbackAnswers: Transformer = async (prev, method, payload, signal) => {
   const result = await prev(method, payload, signal);
-  if (method === "answerCallbackQuery" && !result.ok && STALE_QUERY.test(result.description))
-    return { ok: true, result: true } as unknown as typeof result;
+  if (method === "answerCallbackQuery" && !result.ok && STALE_QUERY.test(result.description)) return done();
+  return result;
+};
+
+/**
+ * An edit that would change nothing ("message is not modified": a double tap on a list page, a card
+ * already showing the new state, a press handled again after a crash) has its effect already.
+ */
+const UNMODIFIED = /message is not modified/i;
+
+export const tolerateUnmodifiedEdits: Transformer = async (prev, method, payload, signal) => {
+  const result = await prev(method, payload, signal);
+  if (method.startsWith("editMessage") && !result.ok && UNMODIFIED.test(result.description)) return done();
   return result;
 };

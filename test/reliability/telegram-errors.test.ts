@@ -2,6 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { afterEach, describe, expect, it } from "vitest";
 import { AUTO_RETRY } from "../../src/runtime.js";
 import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
 
 let h: Harness;
@@ -37,6 +38,25 @@ describe("Telegram's errors", () => {
     await h.user(OFFICE.curator, "Ольга").press("Согласовать", h.group(OFFICE.curatorsChat, "Кураторы"));
     expect(h.lastText(OFFICE.executor)).toMatch(/^Ответ по сообщению № 1 согласован\. Разместите/);
     expect(h.texts(OFFICE.curatorsChat).join("\n")).not.toMatch(/Не получилось/);
+  });
+
+  it("a double tap on a list page: the second edit changes nothing («not modified») and is no failure", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    const admin = h.seedPerson(1001, "Анна", ["admin"]);
+    for (let i = 1; i <= 12; i++) h.seedOrganization(`Орган ${String(i).padStart(2, "0")}`);
+    await admin.send("/orgs");
+    const { message, callbackData } = h.fake.findButton(admin.tg.id, "▶");
+    const taps = [1, 2].map(() => updates.callback(admin.tg, message, callbackData));
+    const delivered = [];
+    for (const tap of taps) delivered.push(await h.deliver(tap));
+    expect(admin.lastText()).toBe("Органы и организации (стр. 2 из 2):");
+    expect(h.fake.callsOf("editMessageText").map((c) => c.response.ok)).toEqual([true, false]);
+    // The second tap is answered once, quietly: no "something went wrong" alert after it.
+    const second = delivered[1]?.callback_query?.id;
+    const answers = h.fake
+      .callsOf("answerCallbackQuery")
+      .filter((c) => c.params.callback_query_id === second);
+    expect(answers.map((c) => c.params.show_alert ?? false)).toEqual([false]);
   });
 
   it("the executor who blocked the bot does not stop the others from getting the card", async () => {

@@ -109,11 +109,7 @@ async function quality(ctx: BotContext, id: number, mark: number) {
   if (!result.ok)
     return popup(ctx, result.refusal === "not_decider" ? ta.quality.notDecider : ta.quality.notApproved);
   await ctx.answerCallbackQuery({ text: ta.quality.thanks(mark) });
-  try {
-    await ctx.editMessageText(ta.quality.saved(id, mark));
-  } catch (error) {
-    if (!(error instanceof GrammyError && /message is not modified/i.test(error.description))) throw error;
-  }
+  await ctx.editMessageText(ta.quality.saved(id, mark));
 }
 
 const LINK_KINDS: Partial<Record<AnswerAction, LinkKind>> = {

@@ -333,11 +333,7 @@ async function filterList(ctx: BotContext) {
     return popup(ctx, typeof scope === "string" ? scope : t.refusal);
   const { text, keyboard } = renderList(ctx.app, scope, arg(ctx) as ListFilter);
   await ctx.answerCallbackQuery();
-  try {
-    await ctx.editMessageText(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
-  } catch (error) {
-    if (!(error instanceof GrammyError && /message is not modified/i.test(error.description))) throw error;
-  }
+  await ctx.editMessageText(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
 }
 
 async function showFromList(ctx: BotContext) {

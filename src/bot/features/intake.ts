@@ -87,7 +87,7 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
       return ctx.answerCallbackQuery({ text: ti.finishFirst, show_alert: true });
     }
     await ctx.answerCallbackQuery();
-    await removeButtons(ctx);
+    await ctx.editMessageReplyMarkup();
     const recognised = recognisedFields(post);
     const prefill: Partial<PostDraft> =
       ctx.callbackQuery.data === "int.reg" ? { ...ONE_TAP_DEFAULTS, ...recognised } : recognised;
@@ -133,15 +133,6 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
   });
 
   return intake;
-}
-
-/** The summary's buttons go once pressed; already gone is fine (the press is handled again after a crash). */
-async function removeButtons(ctx: BotContext): Promise<void> {
-  try {
-    await ctx.editMessageReplyMarkup();
-  } catch (error) {
-    if (!(error instanceof GrammyError && /message is not modified/i.test(error.description))) throw error;
-  }
 }
 
 function curatorOf(ctx: BotContext): Person | undefined {
