@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { resolve } from "node:path";
 import { type AutoRetryOptions, autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
@@ -19,6 +20,8 @@ import { parseSchedule } from "./domain/calendar/index.js";
 import { loadRegulation, selfCheck } from "./domain/regulation/index.js";
 import { startJobs } from "./jobs/index.js";
 import { createLogger } from "./log.js";
+import { renderHere } from "./reports/render.js";
+import { renderInChildProcess } from "./reports/renderer.js";
 
 export interface Running {
   sla: SlaRuntime;
@@ -109,12 +112,26 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       tellOnce(`calendar-missing:${year}`, t.calendar.missingYearMet(year));
     });
 
+    const reports =
+      config.databasePath === ":memory:"
+        ? renderHere(db, sla, log)
+        : renderInChildProcess(
+            {
+              databasePath: resolve(config.databasePath),
+              regulation: config.regulation,
+              timezone,
+              schedule: config.schedule,
+              logLevel: config.logLevel,
+            },
+            log,
+          );
+
     const retry = autoRetry(AUTO_RETRY);
     const bot = createBot({
       token: config.botToken,
       apiRoot: config.botApiRoot,
       botInfo: options.botInfo ?? (await identifyBot(config)),
-      deps: { db, clock, log, sla, config: { ...config, timezone } },
+      deps: { db, clock, log, sla, reports, config: { ...config, timezone } },
       // The throttler inside and auto-retry outside: a call retried after a 429 queues again
       // instead of jumping the per-chat queue (measured in bench/burst.ts).
       transformers: [apiThrottler(), retry],
@@ -155,7 +172,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
       log.info({ username: bot.botInfo.username }, "long polling");
     }
-    const jobs = startJobs({ db, api: bot.api, sla, clock, log, config });
+    const jobs = startJobs({ db, api: bot.api, sla, clock, log, config, reports });
     log.info({ regulation: regulation.id, timezone }, "bot started");
 
     let stopping: Promise<void> | undefined;

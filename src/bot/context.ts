@@ -6,6 +6,7 @@ import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { Person } from "../domain/access.js";
+import type { RenderReports } from "../reports/render.js";
 
 /** What the bot's handlers need from the rest of the application. */
 export interface AppDeps {
@@ -14,6 +15,8 @@ export interface AppDeps {
   config: Pick<Config, "adminIds" | "inviteTtlDays" | "lawEnforcementChatId"> & { timezone: string };
   log: Logger;
   sla: SlaRuntime;
+  /** Renders monthly reports (in a child process in production). */
+  reports: RenderReports;
 }
 
 export type BotContext = ConversationFlavor<

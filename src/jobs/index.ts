@@ -3,7 +3,7 @@ import { pruneInbox } from "../app/inbox.js";
 import { remindAbandonedDrafts } from "./abandoned-drafts.js";
 import { morningDigests } from "./digest.js";
 import { monthlyReports } from "./reports.js";
-import { type SweepDeps, sweep } from "./sweep.js";
+import { type JobDeps, sweep } from "./sweep.js";
 
 const INBOX_KEEP_MS = 2 * 24 * 60 * 60_000;
 
@@ -17,7 +17,7 @@ export interface Jobs {
  * The deadline sweep every minute and once at start. Ticks never overlap in this process; several
  * processes on one database are safe too, because each alert is claimed in the ledger first.
  */
-export function startJobs(deps: SweepDeps): Jobs {
+export function startJobs(deps: JobDeps): Jobs {
   let running: Promise<void> | undefined;
   const tick = () => {
     running ??= sweep(deps)

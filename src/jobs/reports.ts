@@ -8,19 +8,13 @@
  */
 import { TZDate } from "@date-fns/tz";
 import { chatOfOrganization, findBoundChatByPurpose } from "../app/chats.js";
-import { claimNotice } from "../app/notices.js";
+import { claimNotice, releaseNotice } from "../app/notices.js";
 import { telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
-import { tr } from "../bot/texts-reports.js";
 import type { WorkingTime } from "../domain/calendar/index.js";
-import {
-  type RenderedReport,
-  renderMonthlyReport,
-  renderViolations,
-  sendRendered,
-} from "../reports/deliver.js";
-import { buildMonthlyReport, hasData, type MonthlyReport } from "../reports/figures.js";
+import { sendRendered } from "../reports/deliver.js";
 import { monthKey, monthOf, shiftMonth } from "../reports/month.js";
-import type { SweepDeps } from "./sweep.js";
+import type { RenderedReport, RenderedReports } from "../reports/render.js";
+import type { JobDeps, SweepDeps } from "./sweep.js";
 
 function isWorkingDay(year: number, month: number, day: number, wt: WorkingTime): boolean {
   const start = new TZDate(year, month - 1, day, wt.timezone);
@@ -62,21 +56,21 @@ async function sendToAll(deps: SweepDeps, chats: number[], rendered: RenderedRep
 }
 
 /** Each organization concerned gets its own violations in its work chat (Orenburg p.19). */
-async function sendToOrganizations(deps: SweepDeps, report: MonthlyReport): Promise<number> {
+async function sendToOrganizations(
+  deps: SweepDeps,
+  byOrganization: RenderedReports["byOrganization"],
+): Promise<number> {
   let sent = 0;
-  for (const organization of report.organizations) {
-    const own = report.violations.filter((v) => v.organizationId === organization.organizationId);
-    if (own.length === 0) continue;
-    const chat = chatOfOrganization(deps.db, organization.organizationId);
-    const chats = chat !== undefined ? [chat] : telegramIdsOfMembers(deps.db, [organization.organizationId]);
-    const text = tr.violationsForOrganization(report, organization.name, own);
-    sent += await sendToAll(deps, chats, await renderViolations(report, own, text));
+  for (const { organizationId, rendered } of byOrganization) {
+    const chat = chatOfOrganization(deps.db, organizationId);
+    const chats = chat !== undefined ? [chat] : telegramIdsOfMembers(deps.db, [organizationId]);
+    sent += await sendToAll(deps, chats, rendered);
   }
   return sent;
 }
 
 /** Called by the minute tick; returns how many chats got something. */
-export async function monthlyReports(deps: SweepDeps): Promise<number> {
+export async function monthlyReports(deps: JobDeps): Promise<number> {
   const { db, sla, clock } = deps;
   const now = clock.now();
   const wt = sla.workingTime;
@@ -93,14 +87,24 @@ export async function monthlyReports(deps: SweepDeps): Promise<number> {
   const sendSummary = summaryDue && claimNotice(db, `report:summary:${key}`, now);
   const sendViolations = violationsDue && claimNotice(db, `report:violations:${key}`, now);
   if (!sendSummary && !sendViolations) return 0;
-  const report = buildMonthlyReport(db, sla, reported);
-  if (!hasData(report)) return 0;
+  let rendered: RenderedReports;
+  try {
+    rendered = await deps.reports({
+      month: reported,
+      summary: sendSummary,
+      violations: sendViolations,
+      byOrganization: sendViolations && violationsDay === null,
+    });
+  } catch (error) {
+    // Not rendered, so not sent: the next tick tries again.
+    if (sendSummary) releaseNotice(db, `report:summary:${key}`);
+    if (sendViolations) releaseNotice(db, `report:violations:${key}`);
+    throw error;
+  }
   const chats = leadershipChats(deps);
   let sent = 0;
-  if (sendSummary) sent += await sendToAll(deps, chats, await renderMonthlyReport(report, deps.log));
-  if (sendViolations) {
-    sent += await sendToAll(deps, chats, await renderViolations(report));
-    if (violationsDay === null) sent += await sendToOrganizations(deps, report);
-  }
+  if (rendered.summary) sent += await sendToAll(deps, chats, rendered.summary);
+  if (rendered.violations) sent += await sendToAll(deps, chats, rendered.violations);
+  sent += await sendToOrganizations(deps, rendered.byOrganization);
   return sent;
 }

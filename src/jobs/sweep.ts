@@ -31,6 +31,7 @@ import { people } from "../db/schema.js";
 import { leadAssignment } from "../domain/incident.js";
 import { type DueAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
+import type { RenderReports } from "../reports/render.js";
 
 export interface SweepDeps {
   db: Db;
@@ -39,6 +40,11 @@ export interface SweepDeps {
   clock: Clock;
   log: Logger;
   config: { adminIds: number[] };
+}
+
+/** What every timed job needs: the sweep's dependencies and the report renderer. */
+export interface JobDeps extends SweepDeps {
+  reports: RenderReports;
 }
 
 export interface SweepReport {

@@ -11,7 +11,9 @@ import { createBot } from "../../src/bot/index.js";
 import { ManualClock } from "../../src/clock.js";
 import { applyMigrations, type DatabaseHandle, openDatabase } from "../../src/db/client.js";
 import { inbox, type PersonRole } from "../../src/db/schema.js";
-import type { SweepDeps } from "../../src/jobs/sweep.js";
+import type { JobDeps } from "../../src/jobs/sweep.js";
+import { type RenderReports, renderHere } from "../../src/reports/render.js";
+import { renderInChildProcess } from "../../src/reports/renderer.js";
 import { FakeBotApi } from "./fake-bot-api.js";
 import { groupChat, privateChat, setUpdatesClock, tgUser, updates } from "./updates.js";
 
@@ -21,6 +23,8 @@ export interface HarnessOptions {
   regulation?: "orenburg" | "georgievsk";
   lawEnforcementChatId?: number;
   databasePath?: string;
+  /** Renders reports in a child process, as production does with a database file (needs databasePath). */
+  reportsInChildProcess?: boolean;
   /** Outgoing-request transformers as production installs them (auto-retry, throttler); none by default. */
   transformers?: Transformer[];
 }
@@ -39,6 +43,7 @@ export class Harness {
     readonly database: DatabaseHandle,
     readonly clock: ManualClock,
     readonly sla: SlaRuntime,
+    private readonly reports: RenderReports,
     private readonly adminIds: number[],
   ) {
     const last = this.db
@@ -54,7 +59,22 @@ export class Harness {
     const fake = await FakeBotApi.start({ clock });
     const database = openDatabase(options.databasePath ?? ":memory:");
     applyMigrations(database.db);
-    const sla = presetRuntime(database.db, options.regulation ?? "orenburg");
+    const regulation = options.regulation ?? "orenburg";
+    const sla = presetRuntime(database.db, regulation);
+    const log = pino({ level: "silent" });
+    const reports =
+      options.reportsInChildProcess && options.databasePath
+        ? renderInChildProcess(
+            {
+              databasePath: options.databasePath,
+              regulation,
+              timezone: sla.timezone,
+              schedule: {},
+              logLevel: "silent",
+            },
+            log,
+          )
+        : renderHere(database.db, sla, log);
     const bot = createBot({
       token: fake.token,
       apiRoot: fake.apiRoot,
@@ -62,8 +82,9 @@ export class Harness {
       deps: {
         db: database.db,
         clock,
-        log: pino({ level: "silent" }),
+        log,
         sla,
+        reports,
         config: {
           adminIds: options.adminIds ?? [],
           inviteTtlDays: 7,
@@ -73,7 +94,7 @@ export class Harness {
       },
     });
     await bot.init();
-    return new Harness(fake, bot, database, clock, sla, options.adminIds ?? []);
+    return new Harness(fake, bot, database, clock, sla, reports, options.adminIds ?? []);
   }
 
   get db() {
@@ -81,7 +102,7 @@ export class Harness {
   }
 
   /** What the jobs and card delivery are given in production, from this harness. */
-  deps(): SweepDeps {
+  deps(): JobDeps {
     return {
       db: this.db,
       api: this.bot.api,
@@ -89,6 +110,7 @@ export class Harness {
       clock: this.clock,
       log: pino({ level: "silent" }),
       config: { adminIds: this.adminIds },
+      reports: this.reports,
     };
   }
 

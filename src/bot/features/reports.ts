@@ -4,8 +4,7 @@
  */
 import { Composer } from "grammy";
 import { hasRole } from "../../domain/access.js";
-import { renderMonthlyReport, renderViolations, sendRendered } from "../../reports/deliver.js";
-import { buildMonthlyReport, hasData } from "../../reports/figures.js";
+import { sendRendered } from "../../reports/deliver.js";
 import { monthOf, parseMonth, type ReportMonth, shiftMonth } from "../../reports/month.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { refuse } from "../refuse.js";
@@ -37,16 +36,19 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       return;
     }
     await ctx.replyWithChatAction("upload_document");
-    const report = buildMonthlyReport(deps.db, deps.sla, request.month);
-    if (!hasData(report)) {
+    const summary = request.kind === "summary";
+    const rendered = await deps.reports({
+      month: request.month,
+      summary,
+      violations: !summary,
+      byOrganization: false,
+    });
+    const ready = rendered.summary ?? rendered.violations;
+    if (!ready) {
       await ctx.reply(tr.noData(request.month));
       return;
     }
-    const rendered =
-      request.kind === "summary"
-        ? await renderMonthlyReport(report, ctx.log)
-        : await renderViolations(report);
-    await sendRendered(ctx.api, ctx.chat.id, rendered, ctx.log);
+    await sendRendered(ctx.api, ctx.chat.id, ready, ctx.log);
   });
   return composer;
 }

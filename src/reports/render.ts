@@ -1,0 +1,109 @@
+/**
+ * A month's reports made ready to send: the figures are built once from the audit events and every
+ * form a job asks for (summary, violations, each organization's own violations) is rendered from
+ * them as text, chart and spreadsheet. Where this runs is the caller's choice (see renderer.ts):
+ * nothing here touches Telegram.
+ */
+import type { Logger } from "pino";
+import type { SlaRuntime } from "../app/sla.js";
+import { tr } from "../bot/texts-reports.js";
+import type { Db } from "../db/client.js";
+import { reportChart } from "./chart.js";
+import { buildMonthlyReport, hasData, type MonthlyReport } from "./figures.js";
+import { monthKey, type ReportMonth } from "./month.js";
+import type { Violation } from "./violations.js";
+import { reportWorkbook, violationsWorkbook } from "./xlsx.js";
+
+export interface RenderedReport {
+  text: string;
+  chart: Buffer | null;
+  chartName: string;
+  workbook: Buffer;
+  workbookName: string;
+  caption: string;
+}
+
+export interface ReportJob {
+  month: ReportMonth;
+  summary: boolean;
+  violations: boolean;
+  /** Each organization's own violations, for its work chat (Orenburg p.19). */
+  byOrganization: boolean;
+}
+
+export interface RenderedReports {
+  /** False when the month has nothing to report; nothing is rendered then. */
+  hasData: boolean;
+  summary: RenderedReport | null;
+  violations: RenderedReport | null;
+  byOrganization: { organizationId: number; rendered: RenderedReport }[];
+}
+
+/** Renders what a job asks for; the callers that may run it elsewhere all share this type. */
+export type RenderReports = (job: ReportJob) => Promise<RenderedReports>;
+
+export async function renderReports(
+  db: Db,
+  sla: SlaRuntime,
+  job: ReportJob,
+  log: Logger,
+): Promise<RenderedReports> {
+  const report = buildMonthlyReport(db, sla, job.month);
+  if (!hasData(report)) return { hasData: false, summary: null, violations: null, byOrganization: [] };
+  return {
+    hasData: true,
+    summary: job.summary ? await renderMonthlyReport(report, log) : null,
+    violations: job.violations ? await renderViolations(report) : null,
+    byOrganization: job.byOrganization ? await renderByOrganization(report) : [],
+  };
+}
+
+/** Renders in this process: tests, and a database in memory that no other process can open. */
+export function renderHere(db: Db, sla: SlaRuntime, log: Logger): RenderReports {
+  return (job) => renderReports(db, sla, job, log);
+}
+
+async function renderMonthlyReport(report: MonthlyReport, log: Logger): Promise<RenderedReport> {
+  const key = monthKey(report.month);
+  let chart: Buffer | null = null;
+  try {
+    chart = await reportChart(report);
+  } catch (err) {
+    // The figures matter more than the picture: without a chart the text and the table still go.
+    log.error({ err }, "report chart failed");
+  }
+  return {
+    text: tr.summary(report),
+    chart,
+    chartName: `grafik-${key}.png`,
+    workbook: await reportWorkbook(report),
+    workbookName: tr.fileName("otchet", key),
+    caption: tr.chartCaption(report.month),
+  };
+}
+
+async function renderViolations(
+  report: MonthlyReport,
+  violations: Violation[] = report.violations,
+  text: string = tr.violations(report, violations),
+): Promise<RenderedReport> {
+  return {
+    text,
+    chart: null,
+    chartName: "",
+    workbook: await violationsWorkbook(report, violations),
+    workbookName: tr.fileName("narusheniya", monthKey(report.month)),
+    caption: "",
+  };
+}
+
+async function renderByOrganization(report: MonthlyReport): Promise<RenderedReports["byOrganization"]> {
+  const rendered: RenderedReports["byOrganization"] = [];
+  for (const { organizationId, name } of report.organizations) {
+    const own = report.violations.filter((v) => v.organizationId === organizationId);
+    if (own.length === 0) continue;
+    const text = tr.violationsForOrganization(report, name, own);
+    rendered.push({ organizationId, rendered: await renderViolations(report, own, text) });
+  }
+  return rendered;
+}
