@@ -7,6 +7,7 @@ import {
   type AnswerProgress,
   type AssignmentState,
   type AssignmentView,
+  assignmentFor,
   checkAction,
   type Importance,
   type IncidentAction,
@@ -325,9 +326,11 @@ export function acceptIncident(
     ...input,
     action: "accept",
     // Which organization took it: a co-executor's acceptance names who answers for its part.
-    details: (incident) => ({ organizationId: ownAssignment(incident, input.actor).organizationId }),
+    details: (incident) => ({
+      organizationId: ownAssignment(incident, "accept", input.actor).organizationId,
+    }),
     change: (tx, incident) => {
-      const mine = ownAssignment(incident, input.actor);
+      const mine = ownAssignment(incident, "accept", input.actor);
       tx.update(assignments)
         .set({ state: "accepted", acceptedBy: input.actor.id, acceptedAt: input.now })
         .where(eq(assignments.id, mine.id))
@@ -351,11 +354,11 @@ export function returnIncident(
     actor: input.actor,
     now: input.now,
     details: (incident) => {
-      const mine = ownAssignment(incident, input.actor);
+      const mine = ownAssignment(incident, "return", input.actor);
       return { reason: input.reason, organizationId: mine.organizationId, role: mine.role };
     },
     change: (tx, incident) => {
-      const mine = ownAssignment(incident, input.actor);
+      const mine = ownAssignment(incident, "return", input.actor);
       tx.update(assignments)
         .set({ state: "returned", returnReason: input.reason })
         .where(eq(assignments.id, mine.id))
@@ -399,10 +402,10 @@ export function sendPart(
     now: input.now,
     details: (incident) => ({
       length: input.text.length,
-      organizationId: ownAssignment(incident, input.actor).organizationId,
+      organizationId: ownAssignment(incident, "sendPart", input.actor).organizationId,
     }),
     change: (tx, incident) => {
-      const mine = ownAssignment(incident, input.actor);
+      const mine = ownAssignment(incident, "sendPart", input.actor);
       tx.update(assignments)
         .set({ state: "part_sent", partText: input.text, partSentAt: input.now })
         .where(eq(assignments.id, mine.id))
@@ -422,11 +425,13 @@ function withdrawLiveAssignments(tx: Tx, incidentId: number): void {
     .run();
 }
 
-function ownAssignment(incident: Incident, person: Person): Incident["assignments"][number] {
-  const mine = incident.assignments.find(
-    (a) =>
-      person.organizationIds.includes(a.organizationId) && a.state !== "returned" && a.state !== "withdrawn",
-  );
+/** The assignment checkAction let the person act through (see assignmentFor). */
+function ownAssignment(
+  incident: Incident,
+  action: IncidentAction,
+  person: Person,
+): Incident["assignments"][number] {
+  const mine = assignmentFor(incident, action, person);
   if (!mine) throw new Error("checkAction let through a person without an assignment");
   return mine;
 }

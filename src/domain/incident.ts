@@ -76,18 +76,44 @@ export type Refusal = "forbidden" | "wrong_state";
 const OPEN_FOR_ROUTING: IncidentState[] = ["registered", "assigned", "in_work"];
 
 /** Live assignments: those not returned or withdrawn. */
-export function activeAssignments(incident: IncidentView): AssignmentView[] {
+export function activeAssignments<A extends AssignmentView>(incident: { assignments: A[] }): A[] {
   return incident.assignments.filter((a) => a.state !== "returned" && a.state !== "withdrawn");
 }
 
-export function leadAssignment(incident: IncidentView): AssignmentView | undefined {
+export function leadAssignment<A extends AssignmentView>(incident: { assignments: A[] }): A | undefined {
   return activeAssignments(incident).find((a) => a.role === "lead");
+}
+
+/** The live assignments of the person's organizations in this incident, the lead's first. */
+export function assignmentsOf<A extends AssignmentView>(
+  incident: { assignments: A[] },
+  person: Person | undefined,
+): A[] {
+  if (!person) return [];
+  return activeAssignments(incident).filter((a) => person.organizationIds.includes(a.organizationId));
 }
 
 /** The person's live assignment in this incident, if one of their organizations has one. */
 export function assignmentOf(incident: IncidentView, person: Person | undefined): AssignmentView | undefined {
-  if (!person) return undefined;
-  return activeAssignments(incident).find((a) => person.organizationIds.includes(a.organizationId));
+  return assignmentsOf(incident, person)[0];
+}
+
+/**
+ * The assignment an action of the person is about. A person of two organizations on one incident
+ * (say the lead and a co-executor) acts for the one whose part the action fits — accepting the part
+ * still to accept, sending the co-executor's part — and for the lead's when both fit. When none fits,
+ * the one the action is merely too early or too late for, so that the refusal explains the moment
+ * rather than the right.
+ */
+export function assignmentFor<A extends AssignmentView>(
+  incident: IncidentView & { assignments: A[] },
+  action: IncidentAction,
+  person: Person | undefined,
+  rules: ActionRules = { curatorMayPublish: false },
+): A | undefined {
+  const mine = assignmentsOf(incident, person);
+  const verdicts = mine.map((a) => decide(incident, action, person, a, rules));
+  return mine[verdicts.indexOf(undefined)] ?? mine[verdicts.indexOf("wrong_state")] ?? mine[0];
 }
 
 /**
@@ -100,8 +126,18 @@ export function checkAction(
   person: Person | undefined,
   rules: ActionRules = { curatorMayPublish: false },
 ): Refusal | undefined {
+  return decide(incident, action, person, assignmentFor(incident, action, person, rules), rules);
+}
+
+/** checkAction for the person acting through one of their organizations' assignments. */
+function decide(
+  incident: IncidentView,
+  action: IncidentAction,
+  person: Person | undefined,
+  assignment: AssignmentView | undefined,
+  rules: ActionRules,
+): Refusal | undefined {
   const curator = hasRole(person, "curator");
-  const assignment = assignmentOf(incident, person);
   const leadExecutor = assignment?.role === "lead" && assignment.state === "accepted";
   switch (action) {
     case "route":

@@ -10,7 +10,7 @@ import type { AppDeps } from "../bot/context.js";
 import { cardDeps, notifyCurators, notifyOrganization } from "../bot/delivery.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Person } from "../domain/access.js";
-import { type AssignmentView, assignmentOf, leadAssignment } from "../domain/incident.js";
+import { assignmentFor, assignmentsOf, leadAssignment } from "../domain/incident.js";
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
 import type { Flow } from "./ask.js";
@@ -18,14 +18,13 @@ import type { Flow } from "./ask.js";
 /** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
 function lateReturn(deps: AppDeps, incidentId: number, person: Person | undefined): string | null {
   const incident = loadIncident(deps.db, incidentId);
-  const mine = incident && assignmentOf(incident, person);
+  const mine = incident && assignmentFor(incident, "return", person);
   if (!mine) return null;
   const { regulation, workingTime, timezone } = deps.sla;
   const due = stepDeadline(regulation, "return", { receipt: mine.receivedAt }, workingTime);
   return due && due < deps.clock.now() ? formatDeadline(due, timezone) : null;
 }
 
-/** The incident's own record of an assignment the domain picked (it carries the organization's name). */
 /** The assignment the person's organization has just returned: its latest one marked returned. */
 function returnedBy(incident: Incident, person: Person): Incident["assignments"][number] | undefined {
   return incident.assignments
@@ -34,13 +33,6 @@ function returnedBy(incident: Incident, person: Person): Incident["assignments"]
       (latest, a) => (latest && latest.id > a.id ? latest : a),
       undefined,
     );
-}
-
-function named(
-  incident: Incident,
-  view: AssignmentView | undefined,
-): Incident["assignments"][number] | undefined {
-  return incident.assignments.find((a) => a === view);
 }
 
 type Reply = { text: string } | { cancelled: true };
@@ -130,7 +122,7 @@ export function partFlow(deps: AppDeps) {
   return async function sendPartDialog(conversation: Flow, ctx: Context, incidentId: number): Promise<void> {
     const lead = await conversation.external(() => {
       const incident = loadIncident(deps.db, incidentId);
-      return (incident && named(incident, leadAssignment(incident))?.organizationName) ?? "";
+      return (incident && leadAssignment(incident)?.organizationName) ?? "";
     });
     const keyboard = new InlineKeyboard().text(tr.route.cancel, cb("ans.cancel"));
     const prompt = await ctx.reply(tr.part.ask(incidentId, lead), { reply_markup: keyboard });
@@ -145,7 +137,7 @@ export function partFlow(deps: AppDeps) {
       if (!outer.person) return false;
       const result = sendPart(deps.db, { incidentId, actor: outer.person, now: deps.clock.now(), text });
       if (!result.ok) return false;
-      const mine = named(result.incident, assignmentOf(result.incident, outer.person));
+      const mine = assignmentsOf(result.incident, outer.person).find((a) => a.state === "part_sent");
       await syncCards(cardDeps(deps, outer.api), result.incident);
       const notice = tr.part.notice(incidentId, mine?.organizationName ?? "", text);
       await notifyCurators(deps, outer.api, notice);

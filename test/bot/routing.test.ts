@@ -375,6 +375,30 @@ describe("executors on the card", () => {
     expect(h.texts(-100)).toContain(notice);
     expect(cardIn(-200, id).text).toContain("Информация соисполнителя получена: Министерство образования");
   });
+
+  it("a person of both the lead and a co-executor takes each part and sends the co-executor's in its name", async () => {
+    await office();
+    h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    expect(await healthExecutor2().press("Взять в работу", healthChat())).toBe(
+      "Вы взяли сообщение № 1 в работу.",
+    );
+    expect(state(id)).toBe("in_work");
+    // The lead's part is taken; the same button in the co-executor's chat takes the co-executor's.
+    expect(await healthExecutor2().press("Взять в работу", educationChat())).toBe(
+      "Вы взяли сообщение № 1 в работу.",
+    );
+    expect(loadIncident(h.db, id)?.assignments.map((a) => [a.organizationName, a.state])).toEqual([
+      ["Министерство здравоохранения", "accepted"],
+      ["Министерство образования", "accepted"],
+    ]);
+    await healthExecutor2().press("Отправить информацию", educationChat());
+    await healthExecutor2().send("Снег во дворе школы № 5 уберут до пятницы.", educationChat());
+    expect(h.texts(-200)).toContain(
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nСнег во дворе школы № 5 уберут до пятницы.",
+    );
+  });
 });
 
 describe("lists, search and history", () => {

@@ -3,6 +3,7 @@ import type { Person } from "../../src/domain/access.js";
 import { createWorkingTime } from "../../src/domain/calendar/index.js";
 import {
   type AssignmentView,
+  assignmentFor,
   checkAction,
   type IncidentView,
   nextDeadline,
@@ -94,6 +95,30 @@ describe("incident state machine", () => {
     ]);
     expect(checkAction(parts, "sendPart", culture)).toBeUndefined();
     expect(checkAction(parts, "sendPart", health)).toBe("forbidden");
+  });
+
+  it("a person of two organizations on one incident acts for the part the action fits", () => {
+    const both = person([], [10, 20]);
+    const routed = incident("assigned", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "assigned" },
+    ]);
+    // The lead's part is taken: «Взять в работу» takes the co-executor's, not «already taken».
+    expect(checkAction(routed, "accept", both)).toBeUndefined();
+    expect(assignmentFor(routed, "accept", both)?.organizationId).toBe(20);
+    const working = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "accepted" },
+    ]);
+    expect(assignmentFor(working, "sendPart", both)?.organizationId).toBe(20);
+    expect(assignmentFor(working, "submitDraft", both)?.organizationId).toBe(10);
+    // Both parts may be returned: the lead's first.
+    expect(assignmentFor(working, "return", both)?.organizationId).toBe(10);
+    const sent = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "part_sent" },
+    ]);
+    expect(checkAction(sent, "sendPart", both)).toBe("wrong_state");
   });
 });
 
