@@ -111,7 +111,7 @@ export async function runReportBench(): Promise<BenchFigure[]> {
   const sla = presetRuntime(database.db, "orenburg");
   database.close();
   let cost: RenderCost | undefined;
-  const render = renderInChildProcess(
+  const { render } = renderInChildProcess(
     { databasePath, regulation: "orenburg", timezone: sla.timezone, schedule: {}, logLevel: "silent" },
     pino({ level: "silent" }),
     (c) => {

@@ -112,9 +112,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       tellOnce(`calendar-missing:${year}`, t.calendar.missingYearMet(year));
     });
 
-    const reports =
+    // A database in memory cannot be opened by another process: its reports render in this one.
+    const renderer =
       config.databasePath === ":memory:"
-        ? renderHere(db, sla, log)
+        ? undefined
         : renderInChildProcess(
             {
               databasePath: resolve(config.databasePath),
@@ -125,6 +126,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
             },
             log,
           );
+    const reports = renderer?.render ?? renderHere(db, sla, log);
 
     const retry = autoRetry(AUTO_RETRY);
     const bot = createBot({
@@ -180,6 +182,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       stopping ??= (async () => {
         log.info("stopping: finishing updates in flight");
         if (runner?.isRunning()) await runner.stop();
+        // A report still rendering is dropped; an automatic one is tried again after the restart.
+        renderer?.close();
         await jobs.stop();
         if (webhookServer) await new Promise<void>((resolve) => webhookServer?.close(() => resolve()));
         database.close();

@@ -10,6 +10,12 @@ export function claimNotice(db: Db, key: string, now: Date): boolean {
   return db.insert(noticesSent).values({ key, sentAt: now }).onConflictDoNothing().run().changes === 1;
 }
 
+export function noticeClaimed(db: Db, key: string): boolean {
+  return (
+    db.select({ key: noticesSent.key }).from(noticesSent).where(eq(noticesSent.key, key)).get() !== undefined
+  );
+}
+
 /** Gives a claim back when nobody could be told, so the notice is tried again later. */
 export function releaseNotice(db: Db, key: string): void {
   db.delete(noticesSent).where(eq(noticesSent.key, key)).run();

@@ -69,6 +69,8 @@ export const tr = {
   chartCaption: (m: ReportMonth) => `Доля ответов в срок за ${monthLabel(m)} и за 12 месяцев`,
   fileName: (kind: "otchet" | "narusheniya", key: string) => `${kind}-${key}.xlsx`,
   refusal: "Отчёты доступны кураторам и руководителям.",
+  renderFailed: (m: ReportMonth, attempts: number) =>
+    `Ежемесячный отчёт за ${monthLabel(m)} не удалось подготовить (попыток: ${attempts}). Бот будет пробовать снова; причина — в журнале бота.`,
 
   summary(report: MonthlyReport): string {
     const o = report.overall;

@@ -19,20 +19,28 @@ export interface Jobs {
  */
 export function startJobs(deps: JobDeps): Jobs {
   let running: Promise<void> | undefined;
+  // Monthly reports take seconds to render (in a child process): they run beside the sweeps,
+  // which go on every minute meanwhile.
+  let reporting: Promise<void> | undefined;
   const tick = () => {
     running ??= sweep(deps)
       .then(async (report) => {
         if (report.incidents > 0) deps.log.debug(report, "sweep");
         await morningDigests(deps);
         await remindAbandonedDrafts(deps);
-        await monthlyReports(deps);
         pruneInbox(deps.db, new Date(deps.clock.now().getTime() - INBOX_KEEP_MS));
       })
       .catch((err) => deps.log.error({ err }, "sweep failed"))
       .finally(() => {
         running = undefined;
       });
-    return running;
+    reporting ??= monthlyReports(deps)
+      .then(() => {})
+      .catch((err) => deps.log.error({ err }, "monthly reports failed"))
+      .finally(() => {
+        reporting = undefined;
+      });
+    return Promise.all([running, reporting]).then(() => {});
   };
   const task = schedule("* * * * *", tick, { noOverlap: true, name: "deadline-sweep" });
   void tick();
@@ -40,7 +48,7 @@ export function startJobs(deps: JobDeps): Jobs {
     tick,
     async stop() {
       await task.stop();
-      await running;
+      await Promise.all([running, reporting]);
     },
   };
 }

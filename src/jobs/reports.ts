@@ -8,8 +8,11 @@
  */
 import { TZDate } from "@date-fns/tz";
 import { chatOfOrganization, findBoundChatByPurpose } from "../app/chats.js";
-import { claimNotice, releaseNotice } from "../app/notices.js";
+import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
+import { notifyAdmins } from "../bot/delivery.js";
+import { tr } from "../bot/texts-reports.js";
+import type { Db } from "../db/client.js";
 import type { WorkingTime } from "../domain/calendar/index.js";
 import { sendRendered } from "../reports/deliver.js";
 import { monthKey, monthOf, shiftMonth } from "../reports/month.js";
@@ -69,7 +72,34 @@ async function sendToOrganizations(
   return sent;
 }
 
-/** Called by the minute tick; returns how many chats got something. */
+/** First retry of a report that could not be rendered; each next one waits twice as long, up to MAX. */
+const RETRY_MS = 15 * 60_000;
+const MAX_RETRY_MS = 4 * 60 * 60_000;
+/** After this many failures in a row the admins are told (once). */
+const FAILURES_TOLD = 3;
+
+/** A month's report that could not be rendered: how often in a row, and when to try again. */
+interface Failure {
+  count: number;
+  retryAt: number;
+}
+
+/** Per database (one per bot; tests run several in one process), by month. */
+const failures = new WeakMap<Db, Map<string, Failure>>();
+
+function failuresOf(db: Db): Map<string, Failure> {
+  const known = failures.get(db);
+  if (known) return known;
+  const map = new Map<string, Failure>();
+  failures.set(db, map);
+  return map;
+}
+
+/**
+ * Called by the minute tick; returns how many chats got something. A report is marked sent only
+ * once it is rendered, just before it goes out: a render that fails (or a stop in the middle of
+ * one) leaves it to be tried again, later and later, and the admins hear of it after a few tries.
+ */
 export async function monthlyReports(deps: JobDeps): Promise<number> {
   const { db, sla, clock } = deps;
   const now = clock.now();
@@ -79,32 +109,47 @@ export async function monthlyReports(deps: JobDeps): Promise<number> {
   const current = monthOf(now, sla.timezone);
   const reported = shiftMonth(current, -1);
   const key = monthKey(reported);
+  const summaryKey = `report:summary:${key}`;
+  const violationsKey = `report:violations:${key}`;
   const today = local.getDate();
   const violationsDay = sla.regulation.violationsReport.day;
   const summaryDue = today >= firstWorkingDay(current.year, current.month, wt);
   const violationsDue =
     violationsDay === null ? summaryDue : today >= reportDay(current.year, current.month, violationsDay, wt);
-  const sendSummary = summaryDue && claimNotice(db, `report:summary:${key}`, now);
-  const sendViolations = violationsDue && claimNotice(db, `report:violations:${key}`, now);
-  if (!sendSummary && !sendViolations) return 0;
+  const wantSummary = summaryDue && !noticeClaimed(db, summaryKey);
+  const wantViolations = violationsDue && !noticeClaimed(db, violationsKey);
+  if (!wantSummary && !wantViolations) return 0;
+  const failed = failuresOf(db).get(key);
+  if (failed && now.getTime() < failed.retryAt) return 0;
+
   let rendered: RenderedReports;
   try {
     rendered = await deps.reports({
       month: reported,
-      summary: sendSummary,
-      violations: sendViolations,
-      byOrganization: sendViolations && violationsDay === null,
+      summary: wantSummary,
+      violations: wantViolations,
+      byOrganization: wantViolations && violationsDay === null,
     });
-  } catch (error) {
-    // Not rendered, so not sent: the next tick tries again.
-    if (sendSummary) releaseNotice(db, `report:summary:${key}`);
-    if (sendViolations) releaseNotice(db, `report:violations:${key}`);
-    throw error;
+  } catch (err) {
+    const count = (failed?.count ?? 0) + 1;
+    const wait = Math.min(RETRY_MS * 2 ** (count - 1), MAX_RETRY_MS);
+    failuresOf(db).set(key, { count, retryAt: now.getTime() + wait });
+    deps.log.error({ err, month: key, count }, "monthly report not rendered; it will be tried again");
+    if (count >= FAILURES_TOLD && claimNotice(db, `report-failed:${key}`, now))
+      await notifyAdmins(deps, tr.renderFailed(reported, count));
+    return 0;
   }
+  failuresOf(db).delete(key);
+  // Claimed now, so that a second process rendering the same month at once does not send it twice.
+  const sendSummary = rendered.summary && claimNotice(db, summaryKey, now) ? rendered.summary : null;
+  const sendViolations =
+    rendered.violations && claimNotice(db, violationsKey, now) ? rendered.violations : null;
   const chats = leadershipChats(deps);
   let sent = 0;
-  if (rendered.summary) sent += await sendToAll(deps, chats, rendered.summary);
-  if (rendered.violations) sent += await sendToAll(deps, chats, rendered.violations);
-  sent += await sendToOrganizations(deps, rendered.byOrganization);
+  if (sendSummary) sent += await sendToAll(deps, chats, sendSummary);
+  if (sendViolations) {
+    sent += await sendToAll(deps, chats, sendViolations);
+    sent += await sendToOrganizations(deps, rendered.byOrganization);
+  }
   return sent;
 }

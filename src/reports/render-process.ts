@@ -1,6 +1,6 @@
 /**
  * The report process (started by renderer.ts): receives one job, opens the bot's database file
- * for reading, renders the job, sends the result back and exits.
+ * (it only reads), renders the job, sends the result back and exits.
  */
 import { effectiveCalendar, SlaRuntime } from "../app/sla.js";
 import { openDatabase } from "../db/client.js";

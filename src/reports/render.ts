@@ -31,9 +31,8 @@ export interface ReportJob {
   byOrganization: boolean;
 }
 
+/** All null and empty when the month has nothing to report. */
 export interface RenderedReports {
-  /** False when the month has nothing to report; nothing is rendered then. */
-  hasData: boolean;
   summary: RenderedReport | null;
   violations: RenderedReport | null;
   byOrganization: { organizationId: number; rendered: RenderedReport }[];
@@ -49,9 +48,8 @@ export async function renderReports(
   log: Logger,
 ): Promise<RenderedReports> {
   const report = buildMonthlyReport(db, sla, job.month);
-  if (!hasData(report)) return { hasData: false, summary: null, violations: null, byOrganization: [] };
+  if (!hasData(report)) return { summary: null, violations: null, byOrganization: [] };
   return {
-    hasData: true,
     summary: job.summary ? await renderMonthlyReport(report, log) : null,
     violations: job.violations ? await renderViolations(report) : null,
     byOrganization: job.byOrganization ? await renderByOrganization(report) : [],

@@ -12,7 +12,7 @@
  * The child opens the same database file (WAL lets it read while the bot writes) and builds the
  * same SLA engine from the same settings, so its figures are those the bot would compute.
  */
-import { fork } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
@@ -45,8 +45,16 @@ export interface RenderCost {
 
 const ENTRY = fileURLToPath(new URL("./render-process.cjs", import.meta.url));
 const FLAGS = ["--require", createRequire(import.meta.url).resolve("tsx/cjs"), "--max-semi-space-size=2"];
-/** A month takes seconds; a child still busy after this is stuck, and is killed. */
-const TIMEOUT_MS = 10 * 60_000;
+/** A month of 100 000 incidents takes seconds; a child still busy after this is stuck, and is killed. */
+const TIMEOUT_MS = 5 * 60_000;
+/** The child reads the database and nothing else: it does not get the bot's secrets. */
+const HIDDEN = ["BOT_TOKEN", "WEBHOOK_SECRET"];
+
+export interface ChildRenderer {
+  render: RenderReports;
+  /** At shutdown: the running child is killed and the jobs still waiting fail, so that their callers let go. */
+  close(): void;
+}
 
 /**
  * Renders each job in a new child process, after the previous job's child has exited (two
@@ -56,33 +64,53 @@ export function renderInChildProcess(
   source: ReportSource,
   log: Logger,
   onCost: (cost: RenderCost) => void = () => {},
-): RenderReports {
+): ChildRenderer {
   let previous: Promise<unknown> = Promise.resolve();
-  return (job) => {
-    const run = previous.then(() => renderInChild({ source, job }, log, onCost));
-    previous = run.catch(() => {});
-    return run;
+  let running: ChildProcess | undefined;
+  let closed = false;
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !HIDDEN.includes(name)));
+  const start = (job: ReportJob): Promise<RenderedReports> => {
+    if (closed) return Promise.reject(new Error("report not rendered: the bot is stopping"));
+    const child = fork(ENTRY, [], {
+      env,
+      execArgv: FLAGS,
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    running = child;
+    return settle(child, { source, job }, log, onCost).finally(() => {
+      running = undefined;
+    });
+  };
+  return {
+    render(job) {
+      const run = previous.then(() => start(job));
+      previous = run.catch(() => {});
+      return run;
+    },
+    close() {
+      closed = true;
+      running?.kill("SIGKILL");
+    },
   };
 }
 
-function renderInChild(
+function settle(
+  child: ChildProcess,
   request: ChildRequest,
   log: Logger,
   onCost: (cost: RenderCost) => void,
 ): Promise<RenderedReports> {
   return new Promise((resolvePromise, reject) => {
-    const child = fork(ENTRY, [], {
-      execArgv: FLAGS,
-      serialization: "advanced",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
     const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
     let reply: ChildReply | undefined;
     child.once("message", (message) => {
       reply = message as ChildReply;
     });
+    // The child could not be started, or the request not sent: it must not outlive the job.
     child.once("error", (error) => {
       clearTimeout(timer);
+      child.kill("SIGKILL");
       reject(error);
     });
     // Settled on exit, not on the reply: the next report starts only when this one's memory is free.

@@ -78,7 +78,7 @@ describe("reports rendered in a child process", () => {
     expect(messages[0]?.text).toMatch(/^Отчёт за 11\.2026/);
   });
 
-  it("a report the child could not render is not lost: the next tick sends it", async () => {
+  it("a report the child could not render is not lost: it is tried again a quarter of an hour later", async () => {
     await startOnFile();
     h.clock.set("2026-12-01T05:00:00Z");
     const broken = renderInChildProcess(
@@ -91,8 +91,37 @@ describe("reports rendered in a child process", () => {
       },
       pino({ level: "silent" }),
     );
-    await expect(monthlyReports({ ...h.deps(), reports: broken })).rejects.toThrow(/^report not rendered: /);
+    expect(await monthlyReports({ ...h.deps(), reports: broken.render })).toBe(0);
     expect(h.fake.messages(OFFICE.head)).toEqual([]);
+    expect(await monthlyReports(h.deps())).toBe(0);
+    h.clock.advance(15 * 60_000);
+    expect(await monthlyReports(h.deps())).toBe(5);
+  });
+
+  it("a stop in the middle of a render kills the child and leaves the report to be sent", async () => {
+    await startOnFile();
+    h.clock.set("2026-12-01T05:00:00Z");
+    const renderer = renderInChildProcess(
+      {
+        databasePath: join(dir, "bot.db"),
+        regulation: "orenburg",
+        timezone: h.sla.timezone,
+        schedule: {},
+        logLevel: "silent",
+      },
+      pino({ level: "silent" }),
+    );
+    const job = monthlyReports({ ...h.deps(), reports: renderer.render });
+    // The child is started by now and still loading its modules (which alone take about 0.4 s).
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    renderer.close();
+    expect(await job).toBe(0);
+    await expect(
+      renderer.render({ month: NOVEMBER, summary: true, violations: false, byOrganization: false }),
+    ).rejects.toThrow("the bot is stopping");
+    expect(h.fake.messages(OFFICE.head)).toEqual([]);
+    // Nothing was marked sent: the next try sends it.
+    h.clock.advance(15 * 60_000);
     expect(await monthlyReports(h.deps())).toBe(5);
   });
 });

@@ -48,6 +48,28 @@ describe("monthly reports job", () => {
     expect(kinds(OFFICE.healthChat)).toEqual(["Нарушения регламента за 11.2026, Минздрав: 3", "document"]);
   });
 
+  it("a report that cannot be rendered is tried again later and later; after three tries the admins are told", async () => {
+    const ADMIN = 9001;
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z", adminIds: [ADMIN] });
+    seedNovember(h);
+    const failing = { ...deps(), reports: () => Promise.reject(new Error("out of memory")) };
+    h.clock.set("2026-12-01T05:00:00Z"); // Tuesday 10:00
+    expect(await monthlyReports(failing)).toBe(0);
+    h.clock.set("2026-12-01T05:14:00Z");
+    expect(await monthlyReports(deps())).toBe(0); // not before a quarter of an hour
+    h.clock.set("2026-12-01T05:15:00Z");
+    expect(await monthlyReports(failing)).toBe(0);
+    expect(h.fake.messages(ADMIN)).toEqual([]);
+    h.clock.set("2026-12-01T05:45:00Z"); // then half an hour
+    expect(await monthlyReports(failing)).toBe(0);
+    expect(h.texts(ADMIN)).toEqual([
+      "Ежемесячный отчёт за 11.2026 не удалось подготовить (попыток: 3). Бот будет пробовать снова; причина — в журнале бота.",
+    ]);
+    h.clock.set("2026-12-01T06:45:00Z"); // then an hour
+    expect(await monthlyReports(deps())).toBe(5);
+    expect(kinds(OFFICE.head)).toHaveLength(5);
+  });
+
   it("Georgievsk: the summary on the first working day, the violations on the 5th or the working day before", async () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z", regulation: "georgievsk" });
     seedNovember(h);

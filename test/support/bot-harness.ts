@@ -73,7 +73,7 @@ export class Harness {
               logLevel: "silent",
             },
             log,
-          )
+          ).render
         : renderHere(database.db, sla, log);
     const bot = createBot({
       token: fake.token,
