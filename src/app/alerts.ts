@@ -25,6 +25,7 @@ const stmts = preparedPerConnection((db) => {
       .values({
         incidentId: p("incidentId"),
         step: p("step"),
+        organizationId: p("organizationId"),
         kind: p("kind"),
         deadlineAt: p("deadlineAt"),
         dueAt: p("dueAt"),
@@ -56,6 +57,8 @@ export function setNextAction(db: Db, incidentId: number, at: Date | null): void
 export interface AlertKey {
   incidentId: number;
   step: string;
+  /** The co-executor organization whose step it is; 0 for the incident's own steps. */
+  organizationId: number;
   kind: "reminder" | "overdue" | "escalation";
   deadlineAt: Date;
   dueAt: Date;

@@ -26,6 +26,8 @@ export interface Incident extends IncidentView {
   assignments: (AssignmentView & {
     id: number;
     organizationName: string;
+    /** Who took the organization's part into work. */
+    acceptedBy: number | null;
     returnReason: string | null;
     partText: string | null;
   })[];
@@ -83,6 +85,7 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
       position: a.position,
       state: a.state,
       receivedAt: a.receivedAt,
+      acceptedBy: a.acceptedBy,
       returnReason: a.returnReason,
       partText: a.partText,
     })),

@@ -243,6 +243,8 @@ export const t = {
   },
 
   alert: {
+    /** A co-executor's step, with whose it is. */
+    ofOrganization: (what: string, organization: string) => `${what} (${organization})`,
     reminder: (id: number, what: string, deadline: string, clause: string, left: string) =>
       `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${left}.`,
     overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>

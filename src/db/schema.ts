@@ -351,6 +351,8 @@ export const notifications = sqliteTable(
       .notNull()
       .references(() => incidents.id),
     step: text("step").notNull(),
+    /** The co-executor organization whose own step it is; 0 for the incident's (the lead's) steps. */
+    organizationId: integer("organization_id").notNull().default(0),
     kind: text("kind", { enum: ["reminder", "overdue", "escalation"] }).notNull(),
     /** The deadline the alert is about: a new deadline (after rework, re-routing) alerts anew. */
     deadlineAt: integer("deadline_at", { mode: "timestamp_ms" }).notNull(),
@@ -363,7 +365,15 @@ export const notifications = sqliteTable(
     failure: text("failure"),
   },
   (t) => [
-    uniqueIndex("notifications_once").on(t.incidentId, t.step, t.kind, t.deadlineAt, t.dueAt, t.chatId),
+    uniqueIndex("notifications_once_per_part").on(
+      t.incidentId,
+      t.step,
+      t.organizationId,
+      t.kind,
+      t.deadlineAt,
+      t.dueAt,
+      t.chatId,
+    ),
   ],
 );
 

@@ -3,7 +3,7 @@
  * the working time and `now`, it says which alerts are due and when to look again.
  */
 import type { WorkingTime } from "./calendar/index.js";
-import { type IncidentView, runningDeadlines } from "./incident.js";
+import { activeAssignments, type IncidentView, runningDeadlines } from "./incident.js";
 import { type Actor, type Regulation, reminderMoments, type StepId } from "./regulation/index.js";
 
 export interface DueAlert {
@@ -16,6 +16,8 @@ export interface DueAlert {
   deadline: Date;
   clause: string;
   actor: Actor;
+  /** A co-executor organization's own step (its part, its return window); absent for the incident's. */
+  organizationId?: number;
 }
 
 export interface AlertPlan {
@@ -35,11 +37,23 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
   const later = (at: Date) => {
     if (!nextAt || at < nextAt) nextAt = at;
   };
-  for (const running of runningDeadlines(incident, reg, wt)) {
+  // The incident's steps, then each co-executor's own, counted from its own receipt.
+  const coexecutors = activeAssignments(incident).filter((a) => a.role === "coexecutor");
+  const views = [undefined, ...coexecutors.map((a) => a.organizationId)];
+  const runningSteps = views.flatMap((organizationId) =>
+    runningDeadlines(incident, reg, wt, organizationId).map((r) => ({ ...r, organizationId })),
+  );
+  for (const { organizationId, ...running } of runningSteps) {
     const rule = reg.steps[running.step];
     if (!rule) continue;
     const points = reminderMoments(reg, running.step, running.start, running.at, wt);
-    const base = { step: running.step, deadline: running.at, clause: running.clause, actor: rule.actor };
+    const base = {
+      step: running.step,
+      deadline: running.at,
+      clause: running.clause,
+      actor: rule.actor,
+      ...(organizationId !== undefined ? { organizationId } : {}),
+    };
     if (running.at <= now) {
       due.push({ ...base, kind: "overdue", dueAt: running.at });
       const levels = reg.escalation.levels.map((level) => ({

@@ -28,7 +28,7 @@ import { t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { people } from "../db/schema.js";
-import { leadAssignment } from "../domain/incident.js";
+import { activeAssignments, leadAssignment } from "../domain/incident.js";
 import { type DueAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import type { RenderReports } from "../reports/render.js";
@@ -108,12 +108,15 @@ function planIncident(
   const escalated = new Set<string>();
   for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
     if (alert.kind === "overdue") overdue.set(id, incident);
+    const organizationId = alert.organizationId ?? 0;
     for (const chatId of recipients(directory, incident, alert)) {
-      if (alert.kind === "escalation") escalated.add(`${chatId}:${alert.step}`);
-      else if (alert.kind === "overdue" && escalated.has(`${chatId}:${alert.step}`)) continue;
+      const once = `${chatId}:${alert.step}:${organizationId}`;
+      if (alert.kind === "escalation") escalated.add(once);
+      else if (alert.kind === "overdue" && escalated.has(once)) continue;
       const key: AlertKey = {
         incidentId: id,
         step: alert.step,
+        organizationId,
         kind: alert.kind,
         deadlineAt: alert.deadline,
         dueAt: alert.dueAt,
@@ -149,6 +152,7 @@ function requeueUnsent(
       deadline: row.deadlineAt,
       clause: rule.clause,
       actor: rule.actor,
+      ...(row.organizationId !== 0 ? { organizationId: row.organizationId } : {}),
     };
     queue(outbox, row.chatId, { ledgerId: row.id, incident, alert });
     if (alert.kind !== "reminder") overdue.set(incident.id, incident);
@@ -190,7 +194,8 @@ class Directory {
 
 /**
  * Who must hear: curators' steps go to the curators' chat; executors' steps to the organization's
- * chat and the executor holding the post; an overdue alert also to the curators.
+ * chat and the executor holding the post (a co-executor's: its own chat and whoever took its part);
+ * an overdue alert also to the curators.
  */
 function recipients(directory: Directory, incident: Incident, alert: DueAlert): number[] {
   const chats = new Set<number>();
@@ -200,12 +205,20 @@ function recipients(directory: Directory, incident: Incident, alert: DueAlert): 
   if (alert.kind === "escalation") add(alert.to === "heads" ? directory.heads() : directory.curators());
   else if (alert.actor === "curator") add(directory.curators());
   else {
-    const lead = leadAssignment(incident);
-    if (lead) add([directory.organizationChat(lead.organizationId)]);
-    if (incident.row.holderId) add([directory.personChat(incident.row.holderId)]);
+    const part = alertedAssignment(incident, alert);
+    if (part) add([directory.organizationChat(part.organizationId)]);
+    const holder = alert.organizationId === undefined ? incident.row.holderId : part?.acceptedBy;
+    if (holder) add([directory.personChat(holder)]);
     if (chats.size === 0 || alert.kind === "overdue") add(directory.curators());
   }
   return [...chats];
+}
+
+/** The assignment whose step an alert is about: the co-executor's named in it, else the lead's. */
+function alertedAssignment(incident: Incident, alert: DueAlert): Incident["assignments"][number] | undefined {
+  return alert.organizationId === undefined
+    ? leadAssignment(incident)
+    : activeAssignments(incident).find((a) => a.organizationId === alert.organizationId);
 }
 
 function alertLine(deps: SweepDeps, item: Outgoing): string {
@@ -213,11 +226,14 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   const { alert, incident } = item;
   const deadline = formatDeadline(alert.deadline, sla.timezone);
   const left = formatRemaining(sla.workingTime, alert.deadline, clock.now());
-  const what = t.step[alert.step];
+  const part = alertedAssignment(incident, alert);
+  // A co-executor's step names the organization: the curators may hear of several at once.
+  const what =
+    alert.organizationId === undefined
+      ? t.step[alert.step]
+      : t.alert.ofOrganization(t.step[alert.step], part?.organizationName ?? "");
   if (alert.kind === "reminder") return t.alert.reminder(incident.id, what, deadline, alert.clause, left);
-  const lead = leadAssignment(incident);
-  const holder =
-    incident.assignments.find((a) => a.organizationId === lead?.organizationId)?.organizationName ?? null;
+  const holder = part?.organizationName ?? null;
   return alert.kind === "escalation"
     ? t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder)
     : t.alert.overdue(incident.id, what, deadline, alert.clause, left);

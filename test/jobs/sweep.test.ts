@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
+import { acceptIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
 import type { Importance } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
@@ -173,6 +175,7 @@ describe("deadline sweep", () => {
       {
         incidentId: id,
         step: "routing",
+        organizationId: 0,
         kind: "reminder",
         deadlineAt: new Date("2026-11-24T05:30:00Z"),
         dueAt: new Date("2026-11-24T05:20:00Z"),
@@ -186,5 +189,60 @@ describe("deadline sweep", () => {
     at("2026-11-24T05:23:00Z");
     await tick();
     expect(alertsIn(OFFICE.curatorsChat)).toHaveLength(1);
+  });
+
+  it("co-executors are reminded of their own part, and the curators hear of each one overdue by name", async () => {
+    const { health } = await office();
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    const building = h.seedOrganization("Министерство строительства", "Минстрой");
+    const EDUCATION_CHAT = -300;
+    const MARIA = 3002;
+    h.seedChat(h.group(EDUCATION_CHAT, "Минобр: обращения"), education);
+    h.seedPerson(MARIA, "Мария", [], [education]);
+    const id = register();
+    const person = (telegramId: number) => {
+      const found = findPerson(h.db, telegramId);
+      if (!found) throw new Error("no person");
+      return found;
+    };
+    const now = h.clock.now();
+    const routed = routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [education, building],
+      actor: person(OFFICE.curator),
+      now,
+    });
+    expect(routed.ok).toBe(true);
+    acceptIncident(h.db, { incidentId: id, actor: person(OFFICE.executor), now });
+    acceptIncident(h.db, { incidentId: id, actor: person(MARIA), now });
+    const coexecutorLines = (chatId: number) =>
+      alertsIn(chatId).filter((t) => t.includes("прислать информацию"));
+
+    at("2026-11-24T06:00:00Z"); // 11:00: half of the 2 working hours (p.14)
+    await tick();
+    const reminder =
+      "⏰ Сообщение № 1: прислать информацию основному исполнителю (Министерство образования) до 24.11.2026 12:00 (п. 14 регламента) — осталось 1 ч рабочего времени.";
+    expect(coexecutorLines(EDUCATION_CHAT)).toEqual([reminder]);
+    expect(coexecutorLines(MARIA)).toEqual([reminder]);
+    expect(coexecutorLines(OFFICE.healthChat)).toEqual([]);
+
+    at("2026-11-24T07:01:00Z"); // 12:01
+    await tick();
+    const overdue = (organization: string) =>
+      `срок «прислать информацию основному исполнителю (${organization})» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.`;
+    expect(coexecutorLines(EDUCATION_CHAT).at(-1)).toBe(
+      `❗ Сообщение № 1: ${overdue("Министерство образования")}`,
+    );
+    const curators = alertsIn(OFFICE.curatorsChat).join("\n");
+    expect(curators).toContain(overdue("Министерство образования"));
+    expect(curators).toContain(overdue("Министерство строительства"));
+
+    // The part is sent: its clock stops.
+    sendPart(h.db, { incidentId: id, actor: person(MARIA), now: h.clock.now(), text: "Уберут до пятницы." });
+    const before = coexecutorLines(EDUCATION_CHAT).length;
+    at("2026-11-24T09:00:00Z");
+    await tick();
+    expect(coexecutorLines(EDUCATION_CHAT)).toHaveLength(before);
   });
 });

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { claimAlert } from "../../src/app/alerts.js";
 import { applyMigrations, MigrationError, openDatabase } from "../../src/db/client.js";
 
 function tempDir(): string {
@@ -61,14 +62,30 @@ describe("database", () => {
     const path = join(tempDir(), "bot.db");
     const old = openDatabase(path);
     applyMigrations(old.db, previous);
-    old.sqlite
-      .prepare("insert into organizations (name, name_key, created_at) values ('Минздрав', 'минздрав', 0)")
-      .run();
+    old.sqlite.exec(`
+      insert into organizations (name, name_key, created_at) values ('Минздрав', 'минздрав', 0);
+      insert into people (telegram_id, first_name, created_at) values (2001, 'Ольга', 0);
+      insert into incidents (id, link, link_key, network, state, detected_at, registered_by, created_at, updated_at)
+        values (1, 'https://vk.com/wall-1_1', 'vk.com/wall-1_1', 'vk', 'registered', 0, 1, 0, 0);
+      insert into notifications (incident_id, step, kind, deadline_at, due_at, chat_id, claimed_at, sent_at)
+        values (1, 'routing', 'reminder', 1800000, 1200000, -200, 1200000, 1200000);
+    `);
     old.close();
 
     const upgraded = openDatabase(path);
     applyMigrations(upgraded.db);
     expect(upgraded.sqlite.prepare("select name from organizations").pluck().all()).toEqual(["Минздрав"]);
+    // An alert sent before the upgrade is still known as sent: it is not sent again.
+    const alert = {
+      incidentId: 1,
+      step: "routing",
+      organizationId: 0,
+      kind: "reminder" as const,
+      deadlineAt: new Date(1_800_000),
+      dueAt: new Date(1_200_000),
+      chatId: -200,
+    };
+    expect(claimAlert(upgraded.db, alert, new Date())).toBeUndefined();
     upgraded.close();
     expect(tables(path)).toContain("incidents");
   });
