@@ -85,6 +85,7 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
       position: a.position,
       state: a.state,
       receivedAt: a.receivedAt,
+      partSentAt: a.partSentAt,
       acceptedBy: a.acceptedBy,
       returnReason: a.returnReason,
       partText: a.partText,
@@ -229,6 +230,8 @@ export function transition(
     /** The version the actor saw; if the incident changed since, nothing is done ("changed"). */
     expectedVersion?: number;
     rules?: ActionRules;
+    /** What the action needs beyond checkAction (e.g. that this organization's part is the one waiting). */
+    check?: (before: Incident) => Refusal | undefined;
     change: (
       tx: Tx,
       incident: Incident,
@@ -248,7 +251,7 @@ export function transition(
       if (input.expectedVersion !== undefined && before.row.version !== input.expectedVersion) {
         return { ok: false, refusal: "changed" };
       }
-      const refusal = checkAction(before, input.action, input.actor, input.rules);
+      const refusal = checkAction(before, input.action, input.actor, input.rules) ?? input.check?.(before);
       if (refusal) return { ok: false, refusal };
       const details = typeof input.details === "function" ? input.details(before) : input.details;
       const fields = input.change(tx, before);
@@ -418,7 +421,33 @@ export function sendPart(
   });
 }
 
-const LIVE_ASSIGNMENT_STATES: AssignmentState[] = ["assigned", "accepted", "part_sent"];
+/**
+ * A curator approves a co-executor's part and passes it on to the lead (Georgievsk p.18); the
+ * audit event names whose part it was, for the report's pass-on deadline.
+ */
+export function passOnPart(
+  db: Db,
+  input: { incidentId: number; organizationId: number; actor: Person; now: Date; rules: ActionRules },
+): TransitionResult {
+  const waiting = (incident: Incident) =>
+    incident.assignments.find((a) => a.organizationId === input.organizationId && a.state === "part_sent");
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "passOnPart",
+    actor: input.actor,
+    now: input.now,
+    rules: input.rules,
+    check: (incident) => (waiting(incident) ? undefined : "wrong_state"),
+    details: { organizationId: input.organizationId },
+    change: (tx, incident) => {
+      const part = waiting(incident);
+      if (part) tx.update(assignments).set({ state: "part_passed" }).where(eq(assignments.id, part.id)).run();
+      return {};
+    },
+  });
+}
+
+const LIVE_ASSIGNMENT_STATES: AssignmentState[] = ["assigned", "accepted", "part_sent", "part_passed"];
 
 /** Takes every organization that still holds the incident off it (re-routing, the lead's return, closing). */
 function withdrawLiveAssignments(tx: Tx, incidentId: number): void {

@@ -7,7 +7,13 @@ import type { SlaRuntime } from "../app/sla.js";
 import type { Clock } from "../clock.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { cards, memberships, people, roleGrants } from "../db/schema.js";
-import { activeAssignments, answerDeadline, nextDeadline } from "../domain/incident.js";
+import {
+  type ActionRules,
+  actionRules,
+  activeAssignments,
+  answerDeadline,
+  nextDeadline,
+} from "../domain/incident.js";
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { cb } from "./callback-data.js";
@@ -57,8 +63,12 @@ export function renderCard(
     incident.assignments.filter((a) => live.includes(a) && a.role === role).map((a) => a.organizationName);
   if (names("lead").length > 0) lines.push(`${t.card.lead}: ${names("lead").join(", ")}`);
   if (names("coexecutor").length > 0) lines.push(`${t.card.coexecutors}: ${names("coexecutor").join(", ")}`);
-  for (const part of incident.assignments.filter((a) => a.state === "part_sent")) {
-    lines.push(t.card.partReceived(part.organizationName));
+  const rules = actionRules(sla.regulation);
+  for (const part of incident.assignments) {
+    if (part.state === "part_sent" && rules.curatorPassesParts)
+      lines.push(t.card.partForApproval(part.organizationName));
+    else if (part.state === "part_sent" || part.state === "part_passed")
+      lines.push(t.card.partReceived(part.organizationName));
   }
   for (const returned of incident.assignments.filter((a) => a.state === "returned" && a.returnReason)) {
     lines.push(t.card.returned(returned.organizationName, returned.returnReason ?? ""));
@@ -87,7 +97,7 @@ export function renderCard(
   const text = trimmed(lines.join("\n"), TEXT_LIMIT).text;
   return {
     text,
-    keyboard: buttonsFor(incident, audience, Boolean(post?.cut), sla.regulation.curatorMayPublish.value),
+    keyboard: buttonsFor(incident, audience, Boolean(post?.cut), rules),
   };
 }
 
@@ -104,7 +114,7 @@ function buttonsFor(
   incident: Incident,
   audience: Audience,
   textCut: boolean,
-  curatorMayPublish: boolean,
+  rules: ActionRules,
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   const id = incident.id;
@@ -115,8 +125,14 @@ function buttonsFor(
       keyboard.text(t.button.toxic, cb("inc.toxic", id)).text(t.button.threat, cb("inc.threat", id)).row();
     } else if (state === "on_approval") {
       keyboard.text(t.button.approve, cb("inc.ok", id)).text(t.button.rework, cb("inc.rework", id)).row();
-    } else if (state === "approved" && curatorMayPublish) {
+    } else if (state === "approved" && rules.curatorMayPublish) {
       keyboard.text(t.button.publishSelf, cb("inc.pubself", id)).row();
+    }
+    if (rules.curatorPassesParts && state !== "closed" && state !== "answered") {
+      for (const part of incident.assignments.filter((a) => a.state === "part_sent"))
+        keyboard
+          .text(t.button.passOn(part.organizationName), cb("inc.passon", id, part.organizationId))
+          .row();
     }
     if (state === "in_work") keyboard.text(t.button.interim, cb("inc.interim", id)).row();
     if (state === "assigned" || state === "in_work")
@@ -167,6 +183,13 @@ export function cardTargets(db: Db, incident: Incident, extra: Target[] = []): T
     }
   }
   return [...targets.values()];
+}
+
+/** Whether a message is the incident's card in its chat (rather than a notice about it). */
+export function isCard(db: Db, incidentId: number, chatId: number, messageId: number): boolean {
+  return cardQueries(db)
+    .ofIncident.all({ incidentId })
+    .some((card) => card.chatId === chatId && card.messageId === messageId);
 }
 
 /** Every transition and every overdue incident syncs its cards: these run many times a second. */

@@ -42,10 +42,14 @@ export async function sendLong(
   api: Api,
   chatId: number,
   text: string,
+  keyboard?: InlineKeyboard,
 ): Promise<boolean> {
   try {
-    for (const part of splitMessage(text)) {
-      await api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true } });
+    const parts = splitMessage(text);
+    for (const [i, part] of parts.entries()) {
+      // The buttons go under the last part, where the reader ends.
+      const last = i === parts.length - 1 && keyboard ? { reply_markup: keyboard } : {};
+      await api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true }, ...last });
     }
     return true;
   } catch (error) {
@@ -60,10 +64,11 @@ export async function notifyCurators(
   deps: Pick<AppDeps, "db" | "log">,
   api: Api,
   text: string,
+  keyboard?: InlineKeyboard,
 ): Promise<void> {
   const chat = findBoundChatByPurpose(deps.db, "curators");
   const targets = chat !== undefined ? [chat] : telegramIdsWithRole(deps.db, "curator");
-  for (const chatId of targets) await sendLong(deps, api, chatId, text);
+  for (const chatId of targets) await sendLong(deps, api, chatId, text, keyboard);
 }
 
 /** An organization's work chat, or its executors privately when it has none. */

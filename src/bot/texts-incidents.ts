@@ -100,8 +100,17 @@ export const tr = {
       `Пришлите одним сообщением информацию по сообщению № ${id} для основного исполнителя (${lead}). Отмена — /cancel.`,
     needText: "Пришлите информацию текстом (к фото добавьте подпись).",
     done: (id: number) => `Информация по сообщению № ${id} отправлена куратору и основному исполнителю.`,
+    doneForApproval: (id: number) =>
+      `Информация по сообщению № ${id} отправлена куратору на согласование; он передаст её основному исполнителю.`,
     notice: (id: number, organization: string, text: string) =>
       `Информация соисполнителя по сообщению № ${id} — ${organization}:\n\n${text}`,
+    forApproval: (id: number, organization: string, text: string, due: string | null, clause: string) =>
+      `Информация соисполнителя по сообщению № ${id} — ${organization} — на согласование:\n\n${text}\n\n` +
+      `Согласуйте и передайте основному исполнителю${due ? ` до ${due}` : ""} (${clause} регламента).`,
+    passedOn: (id: number) => `Информация по сообщению № ${id} передана основному исполнителю.`,
+    passedOnAlready: (id: number) =>
+      `Эта информация по сообщению № ${id} уже передана основному исполнителю или больше не нужна.`,
+    passOnNotCurator: "Передать информацию соисполнителя может куратор.",
     notCoexecutor: (id: number) =>
       `Отправить информацию по сообщению № ${id} может только принявший его соисполнитель.`,
     failed: (id: number) => `Информацию по сообщению № ${id} отправить уже нельзя: его состояние изменилось.`,
@@ -125,7 +134,19 @@ export const tr = {
     return: (reason: string | undefined) => `возвращено${reason ? `: «${reason}»` : ""}`,
     markToxic: "закрыто как оскорбительное",
     markThreat: "закрыто как угроза",
-    sendPart: "отправлена информация соисполнителя",
+    sendPart: (organization: string | undefined) =>
+      `отправлена информация соисполнителя${organization ? `: ${organization}` : ""}`,
+    passOnPart: (organization: string | undefined) =>
+      `информация соисполнителя${organization ? ` (${organization})` : ""} передана основному исполнителю`,
+    submitDraft: "проект ответа отправлен на согласование",
+    approve: "ответ согласован",
+    requestRework: (comment: string | undefined) =>
+      `ответ возвращён на доработку${comment ? `: «${comment}»` : ""}`,
+    publish: (link: string | undefined) => `ответ размещён${link ? `: ${link}` : ""}`,
+    publishInterim: (link: string | undefined) => `размещён промежуточный ответ${link ? `: ${link}` : ""}`,
+    askClarification: (link: string | undefined) =>
+      `автору задан уточняющий вопрос${link ? `: ${link}` : ""}`,
+    qualityMark: (mark: unknown) => `оценка качества ответа: ${typeof mark === "number" ? mark : "—"}`,
   },
 
   list: {

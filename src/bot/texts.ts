@@ -200,6 +200,8 @@ export const t = {
           : `Запрос автору: ${link}`,
     awaitingClarification: "Ожидает уточнения от автора",
     partReceived: (organization: string) => `Информация соисполнителя получена: ${organization}`,
+    partForApproval: (organization: string) =>
+      `Информация соисполнителя у куратора на согласовании: ${organization}`,
     returned: (organization: string, reason: string) => `Возвращено (${organization}): ${reason}`,
   },
   button: {
@@ -210,6 +212,7 @@ export const t = {
     accept: "Взять в работу",
     return: "Вернуть",
     sendPart: "Отправить информацию",
+    passOn: (organization: string) => `Согласовать и передать: ${organization}`,
     fullText: "Весь текст",
     history: "История",
     draft: "Подготовить ответ",

@@ -216,7 +216,15 @@ export const incidents = sqliteTable(
 );
 
 export const ASSIGNMENT_ROLES = ["lead", "coexecutor"] as const;
-export const ASSIGNMENT_STATES = ["assigned", "accepted", "returned", "part_sent", "withdrawn"] as const;
+/** part_passed: a curator passed the part on to the lead (Georgievsk p.18); elsewhere a part goes at once. */
+export const ASSIGNMENT_STATES = [
+  "assigned",
+  "accepted",
+  "returned",
+  "part_sent",
+  "part_passed",
+  "withdrawn",
+] as const;
 
 /** An organization's part in an incident: the lead executor's or a co-executor's. */
 export const assignments = sqliteTable(

@@ -19,7 +19,13 @@ export type IncidentState =
 
 export type Importance = "normal" | "important" | "significant";
 export type AssignmentRole = "lead" | "coexecutor";
-export type AssignmentState = "assigned" | "accepted" | "returned" | "part_sent" | "withdrawn";
+export type AssignmentState =
+  | "assigned"
+  | "accepted"
+  | "returned"
+  | "part_sent"
+  | "part_passed"
+  | "withdrawn";
 
 export interface AssignmentView {
   organizationId: number;
@@ -27,6 +33,8 @@ export interface AssignmentView {
   position: number;
   state: AssignmentState;
   receivedAt: Date;
+  /** When a co-executor sent its part. */
+  partSentAt?: Date | null;
 }
 
 export interface IncidentView {
@@ -59,6 +67,7 @@ export type IncidentAction =
   | "markToxic"
   | "markThreat"
   | "sendPart"
+  | "passOnPart"
   | "submitDraft"
   | "approve"
   | "requestRework"
@@ -66,9 +75,20 @@ export type IncidentAction =
   | "publishInterim"
   | "askClarification";
 
-/** What a regulation lets the curator do beyond deciding (Georgievsk p.12: publish himself). */
+/**
+ * What a regulation asks of the curator beyond deciding: Georgievsk p.12 lets him publish himself;
+ * Georgievsk p.18 has him approve each co-executor's part and pass it on to the lead.
+ */
 export interface ActionRules {
   curatorMayPublish: boolean;
+  curatorPassesParts?: boolean;
+}
+
+export function actionRules(reg: Regulation): ActionRules {
+  return {
+    curatorMayPublish: reg.curatorMayPublish.value,
+    curatorPassesParts: reg.steps.coexecutorPassOn !== undefined,
+  };
 }
 
 export type Refusal = "forbidden" | "wrong_state";
@@ -159,6 +179,9 @@ function decide(
     case "sendPart":
       if (assignment?.role !== "coexecutor") return "forbidden";
       return assignment.state === "accepted" && incident.state !== "closed" ? undefined : "wrong_state";
+    case "passOnPart":
+      if (!curator || !rules.curatorPassesParts) return "forbidden";
+      return incident.assignments.some((a) => a.state === "part_sent") ? undefined : "wrong_state";
     case "submitDraft":
     case "askClarification":
       if (!leadExecutor) return "forbidden";
@@ -262,6 +285,29 @@ export function runningDeadlines(
     if (rule && at && start) running.push({ step, at, clause: rule.clause, start });
   }
   return running;
+}
+
+/**
+ * The curators' clocks for passing co-executors' parts on to the lead (Georgievsk p.18): one per
+ * part waiting for them, from its submission. None where the regulation has no such step.
+ */
+export function passOnDeadlines(
+  incident: IncidentView,
+  reg: Regulation,
+  wt: WorkingTime,
+): (RunningDeadline & { organizationId: number })[] {
+  const rule = reg.steps.coexecutorPassOn;
+  if (!rule || incident.state === "closed" || incident.state === "answered") return [];
+  return activeAssignments(incident).flatMap((a) => {
+    if (a.state !== "part_sent" || !a.partSentAt) return [];
+    const anchors: Anchors = { detection: incident.detectedAt, partSubmission: a.partSentAt };
+    const at = stepDeadline(reg, "coexecutorPassOn", anchors, wt);
+    const start = stepStart(rule, anchors);
+    if (!at || !start) return [];
+    return [
+      { step: "coexecutorPassOn" as const, at, clause: rule.clause, start, organizationId: a.organizationId },
+    ];
+  });
 }
 
 /** The deadline that comes first among the steps running now, for the card's «срок» line. */

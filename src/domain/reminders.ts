@@ -3,7 +3,7 @@
  * the working time and `now`, it says which alerts are due and when to look again.
  */
 import type { WorkingTime } from "./calendar/index.js";
-import { activeAssignments, type IncidentView, runningDeadlines } from "./incident.js";
+import { activeAssignments, type IncidentView, passOnDeadlines, runningDeadlines } from "./incident.js";
 import { type Actor, type Regulation, reminderMoments, type StepId } from "./regulation/index.js";
 
 export interface DueAlert {
@@ -37,12 +37,16 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
   const later = (at: Date) => {
     if (!nextAt || at < nextAt) nextAt = at;
   };
-  // The incident's steps, then each co-executor's own, counted from its own receipt.
+  // The incident's steps, then each co-executor's own, counted from its own receipt, then the
+  // curators' passing on of the parts that came.
   const coexecutors = activeAssignments(incident).filter((a) => a.role === "coexecutor");
   const views = [undefined, ...coexecutors.map((a) => a.organizationId)];
-  const runningSteps = views.flatMap((organizationId) =>
-    runningDeadlines(incident, reg, wt, organizationId).map((r) => ({ ...r, organizationId })),
-  );
+  const runningSteps = [
+    ...views.flatMap((organizationId) =>
+      runningDeadlines(incident, reg, wt, organizationId).map((r) => ({ ...r, organizationId })),
+    ),
+    ...passOnDeadlines(incident, reg, wt),
+  ];
   for (const { organizationId, ...running } of runningSteps) {
     const rule = reg.steps[running.step];
     if (!rule) continue;

@@ -27,6 +27,7 @@ import { tr } from "../bot/texts-incidents.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
 import {
   type ActionRules,
+  actionRules,
   answerDeadline,
   checkAction,
   type IncidentAction,
@@ -53,7 +54,7 @@ const CANCEL = cb("aw.cancel");
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 export function rulesOf(deps: AppDeps): ActionRules {
-  return { curatorMayPublish: deps.sla.regulation.curatorMayPublish.value };
+  return actionRules(deps.sla.regulation);
 }
 
 /** Why this person may not do this now, in words (rights first, then the state); undefined if they may. */

@@ -8,9 +8,16 @@ import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { cardDeps, notifyCurators, notifyOrganization } from "../bot/delivery.js";
+import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Person } from "../domain/access.js";
-import { assignmentFor, assignmentsOf, leadAssignment } from "../domain/incident.js";
+import {
+  actionRules,
+  assignmentFor,
+  assignmentsOf,
+  leadAssignment,
+  passOnDeadlines,
+} from "../domain/incident.js";
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
 import type { Flow } from "./ask.js";
@@ -133,18 +140,55 @@ export function partFlow(deps: AppDeps) {
       return;
     }
     const text = reply.text;
+    const rules = actionRules(deps.sla.regulation);
     const done = await conversation.external(async (outer) => {
       if (!outer.person) return false;
       const result = sendPart(deps.db, { incidentId, actor: outer.person, now: deps.clock.now(), text });
       if (!result.ok) return false;
       const mine = assignmentsOf(result.incident, outer.person).find((a) => a.state === "part_sent");
       await syncCards(cardDeps(deps, outer.api), result.incident);
-      const notice = tr.part.notice(incidentId, mine?.organizationName ?? "", text);
+      const organization = mine?.organizationName ?? "";
+      if (rules.curatorPassesParts && mine) {
+        // Georgievsk p.18: the curators approve the part and pass it on; the lead waits for them.
+        await notifyCurators(
+          deps,
+          outer.api,
+          partForApproval(deps, result.incident, mine, text),
+          new InlineKeyboard().text(
+            t.button.passOn(organization),
+            cb("inc.passon", incidentId, mine.organizationId),
+          ),
+        );
+        return true;
+      }
+      const notice = tr.part.notice(incidentId, organization, text);
       await notifyCurators(deps, outer.api, notice);
       const leadNow = leadAssignment(result.incident);
       if (leadNow) await notifyOrganization(deps, outer.api, leadNow.organizationId, notice);
       return true;
     });
-    await ctx.reply(done ? tr.part.done(incidentId) : tr.part.failed(incidentId));
+    const sent = rules.curatorPassesParts ? tr.part.doneForApproval(incidentId) : tr.part.done(incidentId);
+    await ctx.reply(done ? sent : tr.part.failed(incidentId));
   };
+}
+
+/** The part for the curators, with their deadline to pass it on (Georgievsk p.18). */
+function partForApproval(
+  deps: AppDeps,
+  incident: Incident,
+  part: Incident["assignments"][number],
+  text: string,
+): string {
+  const { regulation, workingTime, timezone } = deps.sla;
+  const due = passOnDeadlines(incident, regulation, workingTime).find(
+    (d) => d.organizationId === part.organizationId,
+  );
+  const clause = regulation.steps.coexecutorPassOn?.clause ?? "";
+  return tr.part.forApproval(
+    incident.id,
+    part.organizationName,
+    text,
+    due ? formatDeadline(due.at, timezone) : null,
+    clause,
+  );
 }

@@ -76,6 +76,8 @@ interface Part extends Running {
  */
 class CoexecutorParts {
   readonly #running = new Map<number, Part>();
+  /** Parts waiting for a curator to pass them on, by organization. */
+  readonly #passOn = new Map<number, Part>();
 
   constructor(
     private readonly incident: IncidentFacts,
@@ -129,13 +131,37 @@ class CoexecutorParts {
     if (part && part !== "unknown" && part.personId === null) part.personId = e.actorId;
   }
 
-  /** The part came: its step is done, late or not. */
+  /**
+   * The part came: its step is done, late or not. Where the curators pass parts on (Georgievsk
+   * p.18), their clock for this one starts.
+   */
   sent(e: IncidentEvent): StepInstance | undefined {
     const part = this.#concerned(e);
     if (part === "unknown") this.#running.clear();
     if (!part || part === "unknown") return undefined;
     this.#running.delete(part.organizationId);
+    const rule = this.reg.steps.coexecutorPassOn;
+    const deadline = stepDeadline(this.reg, "coexecutorPassOn", { partSubmission: e.at }, this.wt);
+    if (rule && deadline) {
+      this.#passOn.set(part.organizationId, {
+        step: "coexecutorPassOn",
+        clause: rule.clause,
+        start: e.at,
+        deadline,
+        organizationId: part.organizationId,
+        personId: null,
+      });
+    }
     return { incidentId: this.incident.id, ...part, completedAt: e.at, personId: e.actorId };
+  }
+
+  /** A curator passed a part on to the lead: the curator's step for it is done. */
+  passedOn(e: IncidentEvent): StepInstance | undefined {
+    const named = e.details?.organizationId;
+    const waiting = typeof named === "number" ? this.#passOn.get(named) : undefined;
+    if (!waiting) return undefined;
+    this.#passOn.delete(waiting.organizationId);
+    return { incidentId: this.incident.id, ...waiting, completedAt: e.at, personId: e.actorId };
   }
 
   /** A co-executor returned the post: its part is no longer owed. */
@@ -148,11 +174,12 @@ class CoexecutorParts {
   /** The co-executors were taken off (the lead returned the post, it was closed or answered). */
   withdraw(): void {
     this.#running.clear();
+    this.#passOn.clear();
   }
 
-  /** Parts still owed at the end of the period. */
+  /** Parts still owed at the end of the period, and parts still to pass on. */
   owed(): StepInstance[] {
-    return [...this.#running.values()].map((r) => ({
+    return [...this.#running.values(), ...this.#passOn.values()].map((r) => ({
       incidentId: this.incident.id,
       ...r,
       completedAt: null,
@@ -264,6 +291,11 @@ export function replayIncident(
       case "sendPart": {
         const part = parts.sent(e);
         if (part) steps.push(part);
+        break;
+      }
+      case "passOnPart": {
+        const passed = parts.passedOn(e);
+        if (passed) steps.push(passed);
         break;
       }
       case "markToxic":

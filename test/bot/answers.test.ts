@@ -225,6 +225,13 @@ describe("publication", () => {
     expect(await pressData(executor(), OFFICE.healthChat, `inc.pub:${id}`)).toBe(
       "Ответ по сообщению № 1 уже размещён: https://vk.com/wall-1_1?reply=77",
     );
+    // The history tells every step in words.
+    await executor().press("История", healthChat());
+    expect(executor().lastText().split("\n").slice(-3)).toEqual([
+      "24.11.2026 10:00 — Иван — проект ответа отправлен на согласование (в работе → на согласовании)",
+      "24.11.2026 10:00 — Ольга — ответ согласован (на согласовании → согласовано)",
+      "24.11.2026 10:25 — Иван — ответ размещён: https://vk.com/wall-1_1?reply=77 (согласовано → ответ размещён)",
+    ]);
   });
 
   it("an answer published after the answer deadline is marked late", async () => {

@@ -376,6 +376,60 @@ describe("executors on the card", () => {
     expect(cardIn(-200, id).text).toContain("Информация соисполнителя получена: Министерство образования");
   });
 
+  it("Georgievsk: the co-executor's part goes to the curators, who pass it on to the lead with one tap (p.18)", async () => {
+    await office({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" }); // Tuesday 10:00 in Moscow
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationExecutor().press("Взять в работу", educationChat());
+    await educationExecutor().press("Отправить информацию", educationChat());
+    await educationExecutor().send("Снег во дворе школы № 5 уберут до пятницы.", educationChat());
+    expect(h.lastText(-300)).toBe(
+      "Информация по сообщению № 1 отправлена куратору на согласование; он передаст её основному исполнителю.",
+    );
+    expect(h.lastText(-200)).toBe(
+      "Информация соисполнителя по сообщению № 1 — Министерство образования — на согласование:\n\n" +
+        "Снег во дворе школы № 5 уберут до пятницы.\n\n" +
+        "Согласуйте и передайте основному исполнителю до 24.11.2026 10:30 (п. 18 регламента).",
+    );
+    // The lead does not have it yet; the curators' card says it waits for them.
+    expect(h.texts(-100).some((text) => text.includes("уберут до пятницы"))).toBe(false);
+    expect(cardIn(-200, id).text).toContain(
+      "Информация соисполнителя у куратора на согласовании: Министерство образования",
+    );
+    const data = `inc.passon:${id}:${education}`;
+    const notice = h.fake
+      .buttons(-200)
+      .find((b) => b.callbackData === data && !b.message.text?.startsWith("Сообщение №"));
+    if (!notice) throw new Error("no button on the notice");
+
+    // Callback data is not trusted: an executor cannot pass it on, even with the button's data.
+    const forged = await h.deliver(updates.callback(healthExecutor().tg, notice.message, data));
+    expect(h.fake.callbackAnswer(forged.callback_query?.id ?? "")?.text).toBe(
+      "Передать информацию соисполнителя может куратор.",
+    );
+
+    expect(await pressData(curator(), -200, data)).toBe(
+      "Информация по сообщению № 1 передана основному исполнителю.",
+    );
+    expect(h.lastText(-100)).toBe(
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nСнег во дворе школы № 5 уберут до пятницы.",
+    );
+    expect(h.fake.buttons(-200).filter((b) => b.callbackData === data)).toEqual([]);
+    expect(cardIn(-200, id).text).toContain("Информация соисполнителя получена: Министерство образования");
+
+    // A second curator's press on the same button, a moment late: told it is done, nothing sent twice.
+    const late = await h.deliver(updates.callback(curator().tg, notice.message, data));
+    expect(h.fake.callbackAnswer(late.callback_query?.id ?? "")?.text).toBe(
+      "Эта информация по сообщению № 1 уже передана основному исполнителю или больше не нужна.",
+    );
+    expect(h.texts(-100).filter((text) => text.includes("уберут до пятницы"))).toHaveLength(1);
+    await curator().press("История", curatorsChat());
+    expect(curator().lastText().split("\n").slice(-2)).toEqual([
+      "24.11.2026 10:00 — Мария — отправлена информация соисполнителя: Министерство образования (направлено → направлено)",
+      "24.11.2026 10:00 — Ольга — информация соисполнителя (Министерство образования) передана основному исполнителю (направлено → направлено)",
+    ]);
+  });
+
   it("a person of both the lead and a co-executor takes each part and sends the co-executor's in its name", async () => {
     await office();
     h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);

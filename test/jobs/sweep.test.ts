@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
-import { acceptIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
+import { acceptIncident, passOnPart, routeIncident, sendPart } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import type { Importance } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
@@ -244,5 +244,52 @@ describe("deadline sweep", () => {
     at("2026-11-24T09:00:00Z");
     await tick();
     expect(coexecutorLines(EDUCATION_CHAT)).toHaveLength(before);
+  });
+
+  it("Georgievsk: the curators are reminded to pass a co-executor's part on, and told when it is overdue (p.18)", async () => {
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" }); // Tuesday 10:00 MSK
+    const { health } = seedOffice(h);
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    h.seedPerson(3002, "Мария", [], [education]);
+    const person = (telegramId: number) => {
+      const found = findPerson(h.db, telegramId);
+      if (!found) throw new Error("no person");
+      return found;
+    };
+    const id = register();
+    const now = h.clock.now();
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [education],
+      actor: person(OFFICE.curator),
+      now,
+    });
+    acceptIncident(h.db, { incidentId: id, actor: person(3002), now });
+    sendPart(h.db, { incidentId: id, actor: person(3002), now, text: "Уберут до пятницы." });
+    const passOnLines = () => alertsIn(OFFICE.curatorsChat).filter((t) => t.includes("передать информацию"));
+
+    at("2026-11-24T07:20:00Z"); // 10:20: ten minutes left of the 30
+    await tick();
+    expect(passOnLines()).toEqual([
+      "⏰ Сообщение № 1: передать информацию соисполнителей основному исполнителю (Министерство образования) до 24.11.2026 10:30 (п. 18 регламента) — осталось 10 мин рабочего времени.",
+    ]);
+    at("2026-11-24T07:31:00Z");
+    await tick();
+    expect(passOnLines().at(-1)).toContain(
+      "❗ Сообщение № 1: срок «передать информацию соисполнителей основному исполнителю (Министерство образования)» истёк 24.11.2026 10:30",
+    );
+
+    passOnPart(h.db, {
+      incidentId: id,
+      organizationId: education,
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+      rules: { curatorMayPublish: true, curatorPassesParts: true },
+    });
+    const before = passOnLines().length;
+    at("2026-11-24T12:00:00Z");
+    await tick();
+    expect(passOnLines()).toHaveLength(before);
   });
 });

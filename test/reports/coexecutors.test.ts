@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
 import {
   acceptIncident,
+  passOnPart,
   registerIncident,
   returnIncident,
   routeIncident,
@@ -230,6 +231,75 @@ describe("co-executors' parts in the violations", () => {
         local("2026-11-10 15:10"),
         120,
       ],
+    ]);
+  });
+});
+
+describe("Georgievsk: the curators pass parts on (p.18)", () => {
+  it("a part passed on late is the curator's violation; one never passed is still owed at the month's end", async () => {
+    h = await Harness.start({ now: "2026-11-09T07:00:00Z", regulation: "georgievsk" }); // Monday 10:00 MSK
+    const { health } = seedOffice(h);
+    const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
+    h.seedPerson(CULTURE_EXECUTOR, "Пётр", [], [culture]);
+    const person = (telegramId: number) => findPerson(h.db, telegramId) as Person;
+    const curator = person(OFFICE.curator);
+    const rules = { curatorMayPublish: true, curatorPassesParts: true };
+    const at = (iso: string) => {
+      h.clock.set(iso);
+      return h.clock.now();
+    };
+    const partOf = (n: number, sentAt: string) => {
+      const registered = registerIncident(h.db, {
+        link: `https://vk.com/wall-1_${n}`,
+        linkKey: `vk.com/wall-1_${n}`,
+        network: "vk",
+        text: null,
+        author: null,
+        topic: null,
+        place: null,
+        importance: "normal",
+        postedAt: null,
+        repeatOfId: null,
+        actorId: curator.id,
+        now: h.clock.now(),
+      });
+      if (!registered.ok) throw new Error("duplicate");
+      const incidentId = registered.incident.id;
+      const now = h.clock.now();
+      must(
+        routeIncident(h.db, { incidentId, leadId: health, coexecutorIds: [culture], actor: curator, now }),
+      );
+      must(acceptIncident(h.db, { incidentId, actor: person(CULTURE_EXECUTOR), now }));
+      must(sendPart(h.db, { incidentId, actor: person(CULTURE_EXECUTOR), now: at(sentAt), text: "План." }));
+      return incidentId;
+    };
+    const one = partOf(1, "2026-11-09T08:00:00Z"); // 11:00 MSK: to pass on by 11:30
+    must(
+      passOnPart(h.db, {
+        incidentId: one,
+        organizationId: culture,
+        actor: curator,
+        now: at("2026-11-09T08:45:00Z"),
+        rules,
+      }),
+    );
+    at("2026-11-30T13:00:00Z");
+    partOf(2, "2026-11-30T14:00:00Z"); // 17:00 MSK on the month's last day: due 17:30, never passed on
+
+    h.clock.set("2026-12-02T07:00:00Z");
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(rows(report).filter((row) => row[1] === "coexecutorPassOn")).toEqual([
+      [
+        1,
+        "coexecutorPassOn",
+        "п. 18",
+        "Минкультуры",
+        "Ольга",
+        new Date("2026-11-09T08:30:00Z"),
+        new Date("2026-11-09T08:45:00Z"),
+        15,
+      ],
+      [2, "coexecutorPassOn", "п. 18", "Минкультуры", null, new Date("2026-11-30T14:30:00Z"), null, 30],
     ]);
   });
 });

@@ -3,6 +3,7 @@ import type { Person } from "../../src/domain/access.js";
 import { createWorkingTime } from "../../src/domain/calendar/index.js";
 import {
   type AssignmentView,
+  actionRules,
   assignmentFor,
   checkAction,
   type IncidentView,
@@ -95,6 +96,26 @@ describe("incident state machine", () => {
     ]);
     expect(checkAction(parts, "sendPart", culture)).toBeUndefined();
     expect(checkAction(parts, "sendPart", health)).toBe("forbidden");
+  });
+
+  it("Georgievsk: only a curator passes a co-executor's part on, and only one that waits (p.18)", () => {
+    const georgievskRules = { curatorMayPublish: true, curatorPassesParts: true };
+    const waiting = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "part_sent" },
+    ]);
+    expect(checkAction(waiting, "passOnPart", curator, georgievskRules)).toBeUndefined();
+    expect(checkAction(waiting, "passOnPart", health, georgievskRules)).toBe("forbidden");
+    expect(checkAction(waiting, "passOnPart", culture, georgievskRules)).toBe("forbidden");
+    // Orenburg p.14: parts go to the lead at once; there is nothing for a curator to pass on.
+    expect(checkAction(waiting, "passOnPart", curator)).toBe("forbidden");
+    const passed = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "part_passed" },
+    ]);
+    expect(checkAction(passed, "passOnPart", curator, georgievskRules)).toBe("wrong_state");
+    expect(actionRules(georgievsk).curatorPassesParts).toBe(true);
+    expect(actionRules(orenburg).curatorPassesParts).toBe(false);
   });
 
   it("a person of two organizations on one incident acts for the part the action fits", () => {

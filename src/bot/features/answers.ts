@@ -2,7 +2,8 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
 import { approveDraft } from "../../app/answers.js";
-import { loadIncident } from "../../app/incidents.js";
+import { loadIncident, passOnPart } from "../../app/incidents.js";
+import { leadAssignment } from "../../domain/incident.js";
 import type { Network } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import {
@@ -12,12 +13,13 @@ import {
   refusalNow,
   refusalText,
   reworkFlow,
+  rulesOf,
   tell,
 } from "../../flows/answers.js";
 import { cb, ID, onAction } from "../callback-data.js";
-import { syncCards } from "../cards.js";
+import { isCard, syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { cardDeps } from "../delivery.js";
+import { cardDeps, notifyOrganization } from "../delivery.js";
 import { refuse } from "../refuse.js";
 import { type LinkKind, ta } from "../texts-answers.js";
 import { tr } from "../texts-incidents.js";
@@ -51,6 +53,9 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(onAction("inc.clarify", [ID]), (ctx) =>
     startDialog(ctx, Number(ctx.match[1]), "askClarification"),
   );
+  composer.callbackQuery(onAction("inc.passon", [ID, ID]), (ctx) =>
+    passOn(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
+  );
   composer.callbackQuery(/^aw\./, (ctx) => popup(ctx, ta.dialogOver));
   return composer;
 }
@@ -77,6 +82,52 @@ async function approve(ctx: BotContext, id: number) {
   for (const failed of first) {
     if (failed.status === "rejected")
       ctx.log.error({ err: failed.reason }, "approval: an announcement failed");
+  }
+}
+
+/**
+ * «Согласовать и передать»: a curator passes a co-executor's part on to the lead organization
+ * (Georgievsk p.18). Of two curators pressing at once, one passes it; the other is told it is done.
+ */
+async function passOn(ctx: BotContext, id: number, organizationId: number) {
+  const { app } = ctx;
+  if (!ctx.person) return refuse(ctx);
+  const result = passOnPart(app.db, {
+    incidentId: id,
+    organizationId,
+    actor: ctx.person,
+    now: app.clock.now(),
+    rules: rulesOf(app),
+  });
+  if (!result.ok) {
+    if (result.refusal === "not_found") return popup(ctx, tr.notFoundNumber(id));
+    return popup(
+      ctx,
+      result.refusal === "forbidden" ? tr.part.passOnNotCurator : tr.part.passedOnAlready(id),
+    );
+  }
+  const incident = result.incident;
+  const part = incident.assignments.find((a) => a.organizationId === organizationId);
+  const lead = leadAssignment(incident);
+  const pressed = ctx.callbackQuery?.message;
+  // The notice's button is spent; a card's buttons are the sync's to set.
+  const onNotice = pressed && !isCard(app.db, id, pressed.chat.id, pressed.message_id);
+  const announced = await Promise.allSettled([
+    ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
+    onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
+    syncCards(cardDeps(app, ctx.api), incident),
+    part && lead
+      ? notifyOrganization(
+          app,
+          ctx.api,
+          lead.organizationId,
+          tr.part.notice(id, part.organizationName, part.partText ?? ""),
+        )
+      : Promise.resolve(),
+  ]);
+  for (const failed of announced) {
+    if (failed.status === "rejected")
+      ctx.log.error({ err: failed.reason }, "pass-on: an announcement failed");
   }
 }
 

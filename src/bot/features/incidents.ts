@@ -198,6 +198,7 @@ async function history(ctx: BotContext) {
   const orgIds = entries.flatMap((e) => [
     ...(typeof e.details?.leadId === "number" ? [e.details.leadId] : []),
     ...(Array.isArray(e.details?.coexecutorIds) ? (e.details.coexecutorIds as number[]) : []),
+    ...(typeof e.details?.organizationId === "number" ? [e.details.organizationId] : []),
   ]);
   const names = organizationNames(ctx.app.db, orgIds);
   const tz = ctx.app.sla.timezone;
@@ -220,6 +221,7 @@ function stateName(state: string | null): string | null {
 function describeEvent(entry: HistoryEntry, names: Map<number, string>): string {
   const details = entry.details ?? {};
   const name = (id: unknown) => (typeof id === "number" ? (names.get(id) ?? `№ ${id}`) : undefined);
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
   switch (entry.action) {
     case "registered":
       return tr.action.registered;
@@ -239,7 +241,23 @@ function describeEvent(entry: HistoryEntry, names: Map<number, string>): string 
     case "markThreat":
       return tr.action.markThreat;
     case "sendPart":
-      return tr.action.sendPart;
+      return tr.action.sendPart(name(details.organizationId));
+    case "passOnPart":
+      return tr.action.passOnPart(name(details.organizationId));
+    case "submitDraft":
+      return tr.action.submitDraft;
+    case "approve":
+      return tr.action.approve;
+    case "requestRework":
+      return tr.action.requestRework(text(details.comment));
+    case "publish":
+      return tr.action.publish(text(details.link));
+    case "publishInterim":
+      return tr.action.publishInterim(text(details.link));
+    case "askClarification":
+      return tr.action.askClarification(text(details.link));
+    case "qualityMark":
+      return tr.action.qualityMark(details.quality);
     default:
       return entry.action;
   }
