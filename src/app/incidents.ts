@@ -232,6 +232,8 @@ export function transition(
     rules?: ActionRules;
     /** What the action needs beyond checkAction (e.g. that this organization's part is the one waiting). */
     check?: (before: Incident) => Refusal | undefined;
+    /** The organization whose card the button was on: the actor acts for its part (see assignmentFor). */
+    organizationId?: number | undefined;
     change: (
       tx: Tx,
       incident: Incident,
@@ -251,7 +253,9 @@ export function transition(
       if (input.expectedVersion !== undefined && before.row.version !== input.expectedVersion) {
         return { ok: false, refusal: "changed" };
       }
-      const refusal = checkAction(before, input.action, input.actor, input.rules) ?? input.check?.(before);
+      const refusal =
+        checkAction(before, input.action, input.actor, input.rules, input.organizationId) ??
+        input.check?.(before);
       if (refusal) return { ok: false, refusal };
       const details = typeof input.details === "function" ? input.details(before) : input.details;
       const fields = input.change(tx, before);
@@ -326,17 +330,17 @@ export function routeIncident(
 /** «Взять в работу»: the presser becomes responsible for their organization's part. */
 export function acceptIncident(
   db: Db,
-  input: { incidentId: number; actor: Person; now: Date },
+  input: { incidentId: number; actor: Person; now: Date; organizationId?: number | undefined },
 ): TransitionResult {
   return transition(db, {
     ...input,
     action: "accept",
     // Which organization took it: a co-executor's acceptance names who answers for its part.
     details: (incident) => ({
-      organizationId: ownAssignment(incident, "accept", input.actor).organizationId,
+      organizationId: ownAssignment(incident, "accept", input.actor, input.organizationId).organizationId,
     }),
     change: (tx, incident) => {
-      const mine = ownAssignment(incident, "accept", input.actor);
+      const mine = ownAssignment(incident, "accept", input.actor, input.organizationId);
       tx.update(assignments)
         .set({ state: "accepted", acceptedBy: input.actor.id, acceptedAt: input.now })
         .where(eq(assignments.id, mine.id))
@@ -352,19 +356,26 @@ export function acceptIncident(
  */
 export function returnIncident(
   db: Db,
-  input: { incidentId: number; actor: Person; now: Date; reason: string },
+  input: {
+    incidentId: number;
+    actor: Person;
+    now: Date;
+    reason: string;
+    organizationId?: number | undefined;
+  },
 ): TransitionResult {
   return transition(db, {
     incidentId: input.incidentId,
     action: "return",
     actor: input.actor,
     now: input.now,
+    organizationId: input.organizationId,
     details: (incident) => {
-      const mine = ownAssignment(incident, "return", input.actor);
+      const mine = ownAssignment(incident, "return", input.actor, input.organizationId);
       return { reason: input.reason, organizationId: mine.organizationId, role: mine.role };
     },
     change: (tx, incident) => {
-      const mine = ownAssignment(incident, "return", input.actor);
+      const mine = ownAssignment(incident, "return", input.actor, input.organizationId);
       tx.update(assignments)
         .set({ state: "returned", returnReason: input.reason })
         .where(eq(assignments.id, mine.id))
@@ -399,19 +410,29 @@ export function closeAsToxic(
  */
 export function sendPart(
   db: Db,
-  input: { incidentId: number; actor: Person; now: Date; text: string },
+  input: {
+    incidentId: number;
+    actor: Person;
+    now: Date;
+    text: string;
+    organizationId?: number | undefined;
+    /** Under Georgievsk p.18 (curatorPassesParts) the part waits for a curator to pass it on. */
+    rules?: ActionRules;
+  },
 ): TransitionResult {
   return transition(db, {
     incidentId: input.incidentId,
     action: "sendPart",
     actor: input.actor,
     now: input.now,
+    organizationId: input.organizationId,
     details: (incident) => ({
       length: input.text.length,
-      organizationId: ownAssignment(incident, "sendPart", input.actor).organizationId,
+      organizationId: ownAssignment(incident, "sendPart", input.actor, input.organizationId).organizationId,
+      ...(input.rules?.curatorPassesParts ? { forApproval: true } : {}),
     }),
     change: (tx, incident) => {
-      const mine = ownAssignment(incident, "sendPart", input.actor);
+      const mine = ownAssignment(incident, "sendPart", input.actor, input.organizationId);
       tx.update(assignments)
         .set({ state: "part_sent", partText: input.text, partSentAt: input.now })
         .where(eq(assignments.id, mine.id))
@@ -427,10 +448,13 @@ export function sendPart(
  */
 export function passOnPart(
   db: Db,
-  input: { incidentId: number; organizationId: number; actor: Person; now: Date; rules: ActionRules },
+  input: { incidentId: number; assignmentId: number; actor: Person; now: Date; rules: ActionRules },
 ): TransitionResult {
+  // The very part the curator saw: a part sent again after a re-routing is another assignment.
   const waiting = (incident: Incident) =>
-    incident.assignments.find((a) => a.organizationId === input.organizationId && a.state === "part_sent");
+    incident.assignments.find(
+      (a) => a.id === input.assignmentId && a.role === "coexecutor" && a.state === "part_sent",
+    );
   return transition(db, {
     incidentId: input.incidentId,
     action: "passOnPart",
@@ -438,10 +462,12 @@ export function passOnPart(
     now: input.now,
     rules: input.rules,
     check: (incident) => (waiting(incident) ? undefined : "wrong_state"),
-    details: { organizationId: input.organizationId },
-    change: (tx, incident) => {
-      const part = waiting(incident);
-      if (part) tx.update(assignments).set({ state: "part_passed" }).where(eq(assignments.id, part.id)).run();
+    details: (incident) => ({ organizationId: waiting(incident)?.organizationId }),
+    change: (tx) => {
+      tx.update(assignments)
+        .set({ state: "part_passed" })
+        .where(eq(assignments.id, input.assignmentId))
+        .run();
       return {};
     },
   });
@@ -462,8 +488,9 @@ function ownAssignment(
   incident: Incident,
   action: IncidentAction,
   person: Person,
+  organizationId?: number,
 ): Incident["assignments"][number] {
-  const mine = assignmentFor(incident, action, person);
+  const mine = assignmentFor(incident, action, person, undefined, organizationId);
   if (!mine) throw new Error("checkAction let through a person without an assignment");
   return mine;
 }

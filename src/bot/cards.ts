@@ -64,8 +64,9 @@ export function renderCard(
   if (names("lead").length > 0) lines.push(`${t.card.lead}: ${names("lead").join(", ")}`);
   if (names("coexecutor").length > 0) lines.push(`${t.card.coexecutors}: ${names("coexecutor").join(", ")}`);
   const rules = actionRules(sla.regulation);
+  const open = row.state !== "closed" && row.state !== "answered";
   for (const part of incident.assignments) {
-    if (part.state === "part_sent" && rules.curatorPassesParts)
+    if (part.state === "part_sent" && rules.curatorPassesParts && open)
       lines.push(t.card.partForApproval(part.organizationName));
     else if (part.state === "part_sent" || part.state === "part_passed")
       lines.push(t.card.partReceived(part.organizationName));
@@ -130,9 +131,7 @@ function buttonsFor(
     }
     if (rules.curatorPassesParts && state !== "closed" && state !== "answered") {
       for (const part of incident.assignments.filter((a) => a.state === "part_sent"))
-        keyboard
-          .text(t.button.passOn(part.organizationName), cb("inc.passon", id, part.organizationId))
-          .row();
+        keyboard.text(t.button.passOn(part.organizationName), cb("inc.passon", id, part.id)).row();
     }
     if (state === "in_work") keyboard.text(t.button.interim, cb("inc.interim", id)).row();
     if (state === "assigned" || state === "in_work")
@@ -141,9 +140,14 @@ function buttonsFor(
   if (audience.kind === "organization") {
     const mine = activeAssignments(incident).find((a) => a.organizationId === audience.organizationId);
     if (mine?.state === "assigned") {
-      keyboard.text(t.button.accept, cb("inc.accept", id)).text(t.button.return, cb("inc.return", id)).row();
+      // The buttons name the organization: a person of two on one incident acts for this card's.
+      const org = mine.organizationId;
+      keyboard
+        .text(t.button.accept, cb("inc.accept", id, org))
+        .text(t.button.return, cb("inc.return", id, org));
+      keyboard.row();
     } else if (mine?.state === "accepted" && mine.role === "coexecutor") {
-      keyboard.text(t.button.sendPart, cb("inc.part", id)).row();
+      keyboard.text(t.button.sendPart, cb("inc.part", id, mine.organizationId)).row();
     } else if (mine?.state === "accepted" && mine.role === "lead") {
       if (state === "in_work" || state === "awaiting_final") {
         const draft = state === "awaiting_final" ? t.button.draftFinal : t.button.draft;

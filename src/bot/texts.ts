@@ -170,8 +170,8 @@ export const t = {
     rework: "доработать ответ",
     publication: "разместить ответ",
     answer: "разместить ответ",
-    coexecutorPart: "прислать информацию основному исполнителю",
-    coexecutorPassOn: "передать информацию соисполнителей основному исполнителю",
+    coexecutorPart: "прислать информацию соисполнителя",
+    coexecutorPassOn: "передать основному исполнителю информацию соисполнителя",
     finalAfterInterim: "дать окончательный ответ",
   } satisfies Record<StepId, string>,
   card: {
@@ -247,7 +247,7 @@ export const t = {
 
   alert: {
     /** A co-executor's step, with whose it is. */
-    ofOrganization: (what: string, organization: string) => `${what} (${organization})`,
+    ofOrganization: (what: string, organization: string) => `${what}: ${organization}`,
     reminder: (id: number, what: string, deadline: string, clause: string, left: string) =>
       `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${left}.`,
     overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>

@@ -123,15 +123,18 @@ export function assignmentOf(incident: IncidentView, person: Person | undefined)
  * (say the lead and a co-executor) acts for the one whose part the action fits — accepting the part
  * still to accept, sending the co-executor's part — and for the lead's when both fit. When none fits,
  * the one the action is merely too early or too late for, so that the refusal explains the moment
- * rather than the right.
+ * rather than the right. A button on an organization's card names the organization: then its part.
  */
 export function assignmentFor<A extends AssignmentView>(
   incident: IncidentView & { assignments: A[] },
   action: IncidentAction,
   person: Person | undefined,
   rules: ActionRules = { curatorMayPublish: false },
+  organizationId?: number,
 ): A | undefined {
   const mine = assignmentsOf(incident, person);
+  // Pressed on an organization's card: that organization's part, and only if the person is in it.
+  if (organizationId !== undefined) return mine.find((a) => a.organizationId === organizationId);
   const verdicts = mine.map((a) => decide(incident, action, person, a, rules));
   return mine[verdicts.indexOf(undefined)] ?? mine[verdicts.indexOf("wrong_state")] ?? mine[0];
 }
@@ -145,8 +148,10 @@ export function checkAction(
   action: IncidentAction,
   person: Person | undefined,
   rules: ActionRules = { curatorMayPublish: false },
+  organizationId?: number,
 ): Refusal | undefined {
-  return decide(incident, action, person, assignmentFor(incident, action, person, rules), rules);
+  const assignment = assignmentFor(incident, action, person, rules, organizationId);
+  return decide(incident, action, person, assignment, rules);
 }
 
 /** checkAction for the person acting through one of their organizations' assignments. */
@@ -181,6 +186,7 @@ function decide(
       return assignment.state === "accepted" && incident.state !== "closed" ? undefined : "wrong_state";
     case "passOnPart":
       if (!curator || !rules.curatorPassesParts) return "forbidden";
+      if (incident.state === "closed" || incident.state === "answered") return "wrong_state";
       return incident.assignments.some((a) => a.state === "part_sent") ? undefined : "wrong_state";
     case "submitDraft":
     case "askClarification":

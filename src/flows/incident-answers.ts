@@ -23,9 +23,14 @@ import { formatDeadline } from "../domain/time-format.js";
 import type { Flow } from "./ask.js";
 
 /** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
-function lateReturn(deps: AppDeps, incidentId: number, person: Person | undefined): string | null {
+function lateReturn(
+  deps: AppDeps,
+  incidentId: number,
+  person: Person | undefined,
+  organizationId: number | undefined,
+): string | null {
   const incident = loadIncident(deps.db, incidentId);
-  const mine = incident && assignmentFor(incident, "return", person);
+  const mine = incident && assignmentFor(incident, "return", person, undefined, organizationId);
   if (!mine) return null;
   const { regulation, workingTime, timezone } = deps.sla;
   const due = stepDeadline(regulation, "return", { receipt: mine.receivedAt }, workingTime);
@@ -83,8 +88,11 @@ export function returnFlow(deps: AppDeps) {
     conversation: Flow,
     ctx: Context,
     incidentId: number,
+    organizationId?: number,
   ): Promise<void> {
-    const late = await conversation.external((outer) => lateReturn(deps, incidentId, outer.person));
+    const late = await conversation.external((outer) =>
+      lateReturn(deps, incidentId, outer.person, organizationId),
+    );
     const keyboard = new InlineKeyboard();
     const buttons: Record<string, string> = {};
     tr.return.reasons.forEach((reason, i) => {
@@ -105,6 +113,7 @@ export function returnFlow(deps: AppDeps) {
       if (!outer.person) return false;
       const result = returnIncident(deps.db, {
         incidentId,
+        organizationId,
         actor: outer.person,
         now: deps.clock.now(),
         reason,
@@ -124,15 +133,26 @@ export function returnFlow(deps: AppDeps) {
   };
 }
 
-/** «Отправить информацию»: the co-executor's part, for the curator and the lead organization. */
+/**
+ * «Отправить информацию»: the co-executor's part, for the curators and the lead organization — under
+ * Georgievsk p.18 for the curators first, who pass it on. `organizationId` is the organization whose
+ * card the button was on (absent on cards sent before buttons named it).
+ */
 export function partFlow(deps: AppDeps) {
-  return async function sendPartDialog(conversation: Flow, ctx: Context, incidentId: number): Promise<void> {
+  return async function sendPartDialog(
+    conversation: Flow,
+    ctx: Context,
+    incidentId: number,
+    organizationId?: number,
+  ): Promise<void> {
+    const rules = actionRules(deps.sla.regulation);
     const lead = await conversation.external(() => {
       const incident = loadIncident(deps.db, incidentId);
       return (incident && leadAssignment(incident)?.organizationName) ?? "";
     });
     const keyboard = new InlineKeyboard().text(tr.route.cancel, cb("ans.cancel"));
-    const prompt = await ctx.reply(tr.part.ask(incidentId, lead), { reply_markup: keyboard });
+    const ask = rules.curatorPassesParts ? tr.part.askForApproval : tr.part.ask;
+    const prompt = await ctx.reply(ask(incidentId, lead), { reply_markup: keyboard });
     const reply = await waitForText(conversation, {}, (text) => text.length > 0, tr.part.needText, true);
     await closePrompt(ctx, prompt.chat.id, prompt.message_id);
     if ("cancelled" in reply) {
@@ -140,34 +160,47 @@ export function partFlow(deps: AppDeps) {
       return;
     }
     const text = reply.text;
-    const rules = actionRules(deps.sla.regulation);
+    const forApproval = rules.curatorPassesParts === true;
     const done = await conversation.external(async (outer) => {
       if (!outer.person) return false;
-      const result = sendPart(deps.db, { incidentId, actor: outer.person, now: deps.clock.now(), text });
+      const now = deps.clock.now();
+      const result = sendPart(deps.db, {
+        incidentId,
+        organizationId,
+        actor: outer.person,
+        now,
+        text,
+        rules,
+      });
       if (!result.ok) return false;
-      const mine = assignmentsOf(result.incident, outer.person).find((a) => a.state === "part_sent");
+      const mine = assignmentsOf(result.incident, outer.person).find(
+        (a) =>
+          a.role === "coexecutor" &&
+          (organizationId !== undefined
+            ? a.organizationId === organizationId
+            : a.state === "part_sent" || a.state === "part_passed"),
+      );
       await syncCards(cardDeps(deps, outer.api), result.incident);
-      const organization = mine?.organizationName ?? "";
-      if (rules.curatorPassesParts && mine) {
+      if (!mine) return true;
+      if (forApproval) {
         // Georgievsk p.18: the curators approve the part and pass it on; the lead waits for them.
-        await notifyCurators(
-          deps,
-          outer.api,
-          partForApproval(deps, result.incident, mine, text),
-          new InlineKeyboard().text(
-            t.button.passOn(organization),
-            cb("inc.passon", incidentId, mine.organizationId),
-          ),
-        );
+        // (Handled again after a crash, a part already passed on is not offered twice.)
+        if (mine.state === "part_sent") {
+          const passOn = new InlineKeyboard().text(
+            t.button.passOn(mine.organizationName),
+            cb("inc.passon", incidentId, mine.id),
+          );
+          await notifyCurators(deps, outer.api, partForApproval(deps, result.incident, mine, text), passOn);
+        }
         return true;
       }
-      const notice = tr.part.notice(incidentId, organization, text);
+      const notice = tr.part.notice(incidentId, mine.organizationName, text);
       await notifyCurators(deps, outer.api, notice);
       const leadNow = leadAssignment(result.incident);
       if (leadNow) await notifyOrganization(deps, outer.api, leadNow.organizationId, notice);
       return true;
     });
-    const sent = rules.curatorPassesParts ? tr.part.doneForApproval(incidentId) : tr.part.done(incidentId);
+    const sent = forApproval ? tr.part.doneForApproval(incidentId) : tr.part.done(incidentId);
     await ctx.reply(done ? sent : tr.part.failed(incidentId));
   };
 }

@@ -85,9 +85,13 @@ class CoexecutorParts {
     private readonly wt: WorkingTime,
   ) {}
 
-  /** A routing gives each co-executor its part, received now; earlier routings' parts are withdrawn. */
+  /**
+   * A routing gives each co-executor its part, received now; earlier routings' parts are withdrawn,
+   * and so are the parts that waited for a curator to pass them on.
+   */
   route(e: IncidentEvent, routedAt: Date, lead: number | null): void {
     this.#running.clear();
+    this.#passOn.clear();
     const ids = e.details?.coexecutorIds;
     const coexecutors = Array.isArray(ids) ? ids.filter((id): id is number => typeof id === "number") : [];
     if (coexecutors.length === 0) return;
@@ -140,8 +144,9 @@ class CoexecutorParts {
     if (part === "unknown") this.#running.clear();
     if (!part || part === "unknown") return undefined;
     this.#running.delete(part.organizationId);
-    const rule = this.reg.steps.coexecutorPassOn;
-    const deadline = stepDeadline(this.reg, "coexecutorPassOn", { partSubmission: e.at }, this.wt);
+    // Only parts the bot sent for approval (a part sent before it did went to the lead at once).
+    const rule = e.details?.forApproval === true ? this.reg.steps.coexecutorPassOn : undefined;
+    const deadline = rule && stepDeadline(this.reg, "coexecutorPassOn", { partSubmission: e.at }, this.wt);
     if (rule && deadline) {
       this.#passOn.set(part.organizationId, {
         step: "coexecutorPassOn",

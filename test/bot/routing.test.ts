@@ -396,7 +396,8 @@ describe("executors on the card", () => {
     expect(cardIn(-200, id).text).toContain(
       "Информация соисполнителя у куратора на согласовании: Министерство образования",
     );
-    const data = `inc.passon:${id}:${education}`;
+    const part = loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === education);
+    const data = `inc.passon:${id}:${part?.id}`;
     const notice = h.fake
       .buttons(-200)
       .find((b) => b.callbackData === data && !b.message.text?.startsWith("Сообщение №"));
@@ -405,7 +406,7 @@ describe("executors on the card", () => {
     // Callback data is not trusted: an executor cannot pass it on, even with the button's data.
     const forged = await h.deliver(updates.callback(healthExecutor().tg, notice.message, data));
     expect(h.fake.callbackAnswer(forged.callback_query?.id ?? "")?.text).toBe(
-      "Передать информацию соисполнителя может куратор.",
+      "Передать информацию соисполнителя может только куратор.",
     );
 
     expect(await pressData(curator(), -200, data)).toBe(
@@ -427,6 +428,21 @@ describe("executors on the card", () => {
     expect(curator().lastText().split("\n").slice(-2)).toEqual([
       "24.11.2026 10:00 — Мария — отправлена информация соисполнителя: Министерство образования (направлено → направлено)",
       "24.11.2026 10:00 — Ольга — информация соисполнителя (Министерство образования) передана основному исполнителю (направлено → направлено)",
+    ]);
+  });
+
+  it("a person of both the lead and a co-executor returns from the co-executor's card only that part", async () => {
+    await office();
+    h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await healthExecutor2().press("Взять в работу", healthChat());
+    await healthExecutor2().press("Вернуть", educationChat());
+    await healthExecutor2().press("Не наша компетенция", educationChat());
+    expect(state(id)).toBe("in_work");
+    expect(loadIncident(h.db, id)?.assignments.map((a) => [a.organizationName, a.state])).toEqual([
+      ["Министерство здравоохранения", "accepted"],
+      ["Министерство образования", "returned"],
     ]);
   });
 

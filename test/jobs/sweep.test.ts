@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
-import { acceptIncident, passOnPart, routeIncident, sendPart } from "../../src/app/incidents.js";
+import {
+  acceptIncident,
+  loadIncident,
+  passOnPart,
+  routeIncident,
+  sendPart,
+} from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import type { Importance } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
@@ -31,6 +37,13 @@ function register(importance: Importance = "normal", n = 1): number {
     author: null,
     importance,
   });
+}
+
+/** The assignment of an organization's part in an incident. */
+function partOf(incidentId: number, organizationId: number): number {
+  const part = loadIncident(h.db, incidentId)?.assignments.find((a) => a.organizationId === organizationId);
+  if (!part) throw new Error("no such part");
+  return part.id;
 }
 
 const alertsIn = (chatId: number) => h.texts(chatId).filter((text) => /^(⏰|❗|‼️|Сроки)/.test(text));
@@ -222,7 +235,7 @@ describe("deadline sweep", () => {
     at("2026-11-24T06:00:00Z"); // 11:00: half of the 2 working hours (p.14)
     await tick();
     const reminder =
-      "⏰ Сообщение № 1: прислать информацию основному исполнителю (Министерство образования) до 24.11.2026 12:00 (п. 14 регламента) — осталось 1 ч рабочего времени.";
+      "⏰ Сообщение № 1: прислать информацию соисполнителя: Министерство образования до 24.11.2026 12:00 (п. 14 регламента) — осталось 1 ч рабочего времени.";
     expect(coexecutorLines(EDUCATION_CHAT)).toEqual([reminder]);
     expect(coexecutorLines(MARIA)).toEqual([reminder]);
     expect(coexecutorLines(OFFICE.healthChat)).toEqual([]);
@@ -230,7 +243,7 @@ describe("deadline sweep", () => {
     at("2026-11-24T07:01:00Z"); // 12:01
     await tick();
     const overdue = (organization: string) =>
-      `срок «прислать информацию основному исполнителю (${organization})» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.`;
+      `срок «прислать информацию соисполнителя: ${organization}» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.`;
     expect(coexecutorLines(EDUCATION_CHAT).at(-1)).toBe(
       `❗ Сообщение № 1: ${overdue("Министерство образования")}`,
     );
@@ -266,26 +279,28 @@ describe("deadline sweep", () => {
       now,
     });
     acceptIncident(h.db, { incidentId: id, actor: person(3002), now });
-    sendPart(h.db, { incidentId: id, actor: person(3002), now, text: "Уберут до пятницы." });
-    const passOnLines = () => alertsIn(OFFICE.curatorsChat).filter((t) => t.includes("передать информацию"));
+    const rules = { curatorMayPublish: true, curatorPassesParts: true };
+    sendPart(h.db, { incidentId: id, actor: person(3002), now, text: "Уберут до пятницы.", rules });
+    const passOnLines = () =>
+      alertsIn(OFFICE.curatorsChat).filter((t) => t.includes("передать основному исполнителю"));
 
     at("2026-11-24T07:20:00Z"); // 10:20: ten minutes left of the 30
     await tick();
     expect(passOnLines()).toEqual([
-      "⏰ Сообщение № 1: передать информацию соисполнителей основному исполнителю (Министерство образования) до 24.11.2026 10:30 (п. 18 регламента) — осталось 10 мин рабочего времени.",
+      "⏰ Сообщение № 1: передать основному исполнителю информацию соисполнителя: Министерство образования до 24.11.2026 10:30 (п. 18 регламента) — осталось 10 мин рабочего времени.",
     ]);
     at("2026-11-24T07:31:00Z");
     await tick();
     expect(passOnLines().at(-1)).toContain(
-      "❗ Сообщение № 1: срок «передать информацию соисполнителей основному исполнителю (Министерство образования)» истёк 24.11.2026 10:30",
+      "❗ Сообщение № 1: срок «передать основному исполнителю информацию соисполнителя: Министерство образования» истёк 24.11.2026 10:30",
     );
 
     passOnPart(h.db, {
       incidentId: id,
-      organizationId: education,
+      assignmentId: partOf(id, education),
       actor: person(OFFICE.curator),
       now: h.clock.now(),
-      rules: { curatorMayPublish: true, curatorPassesParts: true },
+      rules,
     });
     const before = passOnLines().length;
     at("2026-11-24T12:00:00Z");

@@ -82,6 +82,11 @@ const CALLBACKS = [
   "a".repeat(64),
   "inc.accept:-1",
   "inc.accept:1:extra",
+  "inc.accept:1:999999",
+  "inc.return:1:1",
+  "inc.part:1:1",
+  "inc.passon:1:1",
+  "inc.passon:1:999999",
 ];
 
 let h: Harness;

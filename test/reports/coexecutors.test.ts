@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
 import {
   acceptIncident,
+  loadIncident,
   passOnPart,
   registerIncident,
   returnIncident,
@@ -160,7 +161,7 @@ describe("co-executors' parts in the violations", () => {
     ]);
     expect(tr.violations(report).split("\n").slice(0, 2)).toEqual([
       "Нарушения регламента за 11.2026: 2",
-      "№ 1 · Минкультуры · Пётр — прислать информацию основному исполнителю (п. 14): срок 09.11.2026 12:10, выполнено 09.11.2026 15:10, опоздание 2 ч",
+      "№ 1 · Минкультуры · Пётр — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:10, выполнено 09.11.2026 15:10, опоздание 2 ч",
     ]);
     const culture = report.organizations.find((org) => org.organizationId === o.culture);
     expect(culture).toMatchObject({ name: "Минкультуры", violations: 2 });
@@ -270,14 +271,15 @@ describe("Georgievsk: the curators pass parts on (p.18)", () => {
         routeIncident(h.db, { incidentId, leadId: health, coexecutorIds: [culture], actor: curator, now }),
       );
       must(acceptIncident(h.db, { incidentId, actor: person(CULTURE_EXECUTOR), now }));
-      must(sendPart(h.db, { incidentId, actor: person(CULTURE_EXECUTOR), now: at(sentAt), text: "План." }));
+      const actor = person(CULTURE_EXECUTOR);
+      must(sendPart(h.db, { incidentId, actor, now: at(sentAt), text: "План.", rules }));
       return incidentId;
     };
     const one = partOf(1, "2026-11-09T08:00:00Z"); // 11:00 MSK: to pass on by 11:30
     must(
       passOnPart(h.db, {
         incidentId: one,
-        organizationId: culture,
+        assignmentId: loadIncident(h.db, one)?.assignments.find((a) => a.organizationId === culture)?.id ?? 0,
         actor: curator,
         now: at("2026-11-09T08:45:00Z"),
         rules,
@@ -285,6 +287,11 @@ describe("Georgievsk: the curators pass parts on (p.18)", () => {
     );
     at("2026-11-30T13:00:00Z");
     partOf(2, "2026-11-30T14:00:00Z"); // 17:00 MSK on the month's last day: due 17:30, never passed on
+    // Re-routed without the co-executor while its part waited: nothing is owed any more.
+    at("2026-11-16T08:00:00Z");
+    const three = partOf(3, "2026-11-16T08:00:00Z");
+    const now = at("2026-11-16T08:10:00Z");
+    must(routeIncident(h.db, { incidentId: three, leadId: health, coexecutorIds: [], actor: curator, now }));
 
     h.clock.set("2026-12-02T07:00:00Z");
     const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);

@@ -69,6 +69,8 @@ describe("database", () => {
         values (1, 'https://vk.com/wall-1_1', 'vk.com/wall-1_1', 'vk', 'registered', 0, 1, 0, 0);
       insert into notifications (incident_id, step, kind, deadline_at, due_at, chat_id, claimed_at, sent_at)
         values (1, 'routing', 'reminder', 1800000, 1200000, -200, 1200000, 1200000);
+      insert into assignments (incident_id, organization_id, role, state, received_at, part_text, part_sent_at)
+        values (1, 1, 'coexecutor', 'part_sent', 0, 'План.', 0);
     `);
     old.close();
 
@@ -86,6 +88,8 @@ describe("database", () => {
       chatId: -200,
     };
     expect(claimAlert(upgraded.db, alert, new Date())).toBeUndefined();
+    // A part sent before the upgrade went to the lead at once: it does not wait for a curator now.
+    expect(upgraded.sqlite.prepare("select state from assignments").pluck().all()).toEqual(["part_passed"]);
     upgraded.close();
     expect(tables(path)).toContain("incidents");
   });

@@ -87,14 +87,15 @@ async function approve(ctx: BotContext, id: number) {
 
 /**
  * «Согласовать и передать»: a curator passes a co-executor's part on to the lead organization
- * (Georgievsk p.18). Of two curators pressing at once, one passes it; the other is told it is done.
+ * (Georgievsk p.18). The button names the part (its assignment), so a part sent again after a
+ * re-routing needs its own tap. Of two curators pressing at once, one passes it; the other is told.
  */
-async function passOn(ctx: BotContext, id: number, organizationId: number) {
+async function passOn(ctx: BotContext, id: number, assignmentId: number) {
   const { app } = ctx;
   if (!ctx.person) return refuse(ctx);
   const result = passOnPart(app.db, {
     incidentId: id,
-    organizationId,
+    assignmentId,
     actor: ctx.person,
     now: app.clock.now(),
     rules: rulesOf(app),
@@ -107,23 +108,17 @@ async function passOn(ctx: BotContext, id: number, organizationId: number) {
     );
   }
   const incident = result.incident;
-  const part = incident.assignments.find((a) => a.organizationId === organizationId);
+  const part = incident.assignments.find((a) => a.id === assignmentId);
   const lead = leadAssignment(incident);
   const pressed = ctx.callbackQuery?.message;
   // The notice's button is spent; a card's buttons are the sync's to set.
   const onNotice = pressed && !isCard(app.db, id, pressed.chat.id, pressed.message_id);
+  const notice = part && tr.part.notice(id, part.organizationName, part.partText ?? "");
   const announced = await Promise.allSettled([
     ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
     onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
     syncCards(cardDeps(app, ctx.api), incident),
-    part && lead
-      ? notifyOrganization(
-          app,
-          ctx.api,
-          lead.organizationId,
-          tr.part.notice(id, part.organizationName, part.partText ?? ""),
-        )
-      : Promise.resolve(),
+    notice && lead ? notifyOrganization(app, ctx.api, lead.organizationId, notice) : Promise.resolve(),
   ]);
   for (const failed of announced) {
     if (failed.status === "rejected")

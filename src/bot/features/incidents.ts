@@ -63,9 +63,12 @@ export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
   composer.use(createConversation(partFlow(deps), "incident.part"));
 
   composer.callbackQuery(onAction("inc.route", [ID]), (ctx) => startDialog(ctx, "route"));
-  composer.callbackQuery(onAction("inc.return", [ID]), (ctx) => startDialog(ctx, "return"));
-  composer.callbackQuery(onAction("inc.part", [ID]), (ctx) => startDialog(ctx, "sendPart"));
-  composer.callbackQuery(onAction("inc.accept", [ID]), accept);
+  // An organization's buttons name it (`inc.accept:12:3`); cards sent before that do not (`inc.accept:12`).
+  for (const args of [[ID], [ID, ID]]) {
+    composer.callbackQuery(onAction("inc.return", args), (ctx) => startDialog(ctx, "return"));
+    composer.callbackQuery(onAction("inc.part", args), (ctx) => startDialog(ctx, "sendPart"));
+    composer.callbackQuery(onAction("inc.accept", args), accept);
+  }
   composer.callbackQuery(onAction("inc.text", [ID]), fullText);
   composer.callbackQuery(onAction("inc.hist", [ID]), history);
   composer.callbackQuery(onAction("inc.show", [ID]), showFromList);
@@ -83,6 +86,12 @@ function arg(ctx: BotContext): string {
   return typeof ctx.match === "string" ? ctx.match : (ctx.match?.[1] ?? "");
 }
 
+/** The organization a button names after the incident's number, if it names one. */
+function buttonOrganization(ctx: BotContext): number | undefined {
+  const second = typeof ctx.match === "string" ? undefined : ctx.match?.[2];
+  return second === undefined ? undefined : Number(second);
+}
+
 const popup = (ctx: BotContext, text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
 
 const DIALOGS = { route: "incident.route", return: "incident.return", sendPart: "incident.part" } as const;
@@ -93,9 +102,10 @@ function refusalText(
   incident: Incident,
   action: IncidentAction,
   person: Person | undefined,
+  organizationId?: number,
 ) {
   const id = incident.id;
-  const refusal = checkAction(incident, action, person);
+  const refusal = checkAction(incident, action, person, undefined, organizationId);
   if (refusal === undefined) return undefined;
   if (refusal === "forbidden") {
     if (action === "route") return tr.route.notCurator;
@@ -115,25 +125,26 @@ async function startDialog(ctx: BotContext, action: keyof typeof DIALOGS) {
   const id = Number(arg(ctx));
   const incident = loadIncident(ctx.app.db, id);
   if (!incident) return popup(ctx, tr.notFoundNumber(id));
-  const refusal = refusalText(ctx.app.db, incident, action, ctx.person);
+  const organizationId = action === "route" ? undefined : buttonOrganization(ctx);
+  const refusal = refusalText(ctx.app.db, incident, action, ctx.person, organizationId);
   if (refusal) return popup(ctx, refusal);
   await ctx.answerCallbackQuery();
   await ctx.conversation.exitAll();
-  await ctx.conversation.enter(DIALOGS[action], id);
+  if (organizationId === undefined) await ctx.conversation.enter(DIALOGS[action], id);
+  else await ctx.conversation.enter(DIALOGS[action], id, organizationId);
 }
 
 /** «Взять в работу»: one tap; of two simultaneous presses exactly one wins. */
 async function accept(ctx: BotContext) {
   const { db, clock } = ctx.app;
   const id = Number(arg(ctx));
+  const organizationId = buttonOrganization(ctx);
   if (!ctx.person) return refuse(ctx);
-  const result = acceptIncident(db, { incidentId: id, actor: ctx.person, now: clock.now() });
+  const result = acceptIncident(db, { incidentId: id, organizationId, actor: ctx.person, now: clock.now() });
   if (!result.ok) {
     const incident = loadIncident(db, id);
-    return popup(
-      ctx,
-      incident ? (refusalText(db, incident, "accept", ctx.person) ?? t.refusal) : tr.notFoundNumber(id),
-    );
+    const refusal = incident && refusalText(db, incident, "accept", ctx.person, organizationId);
+    return popup(ctx, incident ? (refusal ?? t.refusal) : tr.notFoundNumber(id));
   }
   await ctx.answerCallbackQuery({ text: tr.accept.done(id) });
   await syncCards(cardDeps(ctx.app, ctx.api), result.incident);
