@@ -20,7 +20,7 @@ import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
 import { buildMonthlyReport, type MonthlyReport } from "../../src/reports/figures.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
 import { local } from "./seed-month.js";
 
 let h: Harness;
@@ -250,22 +250,7 @@ describe("Georgievsk: the curators pass parts on (p.18)", () => {
       return h.clock.now();
     };
     const partOf = (n: number, sentAt: string) => {
-      const registered = registerIncident(h.db, {
-        link: `https://vk.com/wall-1_${n}`,
-        linkKey: `vk.com/wall-1_${n}`,
-        network: "vk",
-        text: null,
-        author: null,
-        topic: null,
-        place: null,
-        importance: "normal",
-        postedAt: null,
-        repeatOfId: null,
-        actorId: curator.id,
-        now: h.clock.now(),
-      });
-      if (!registered.ok) throw new Error("duplicate");
-      const incidentId = registered.incident.id;
+      const incidentId = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
       const now = h.clock.now();
       must(
         routeIncident(h.db, { incidentId, leadId: health, coexecutorIds: [culture], actor: curator, now }),

@@ -246,7 +246,7 @@ function describeEvent(entry: HistoryEntry, names: Map<number, string>): string 
     case "accept":
       return tr.action.accept;
     case "return":
-      return tr.action.return(typeof details.reason === "string" ? details.reason : undefined);
+      return tr.action.return(text(details.reason));
     case "markToxic":
       return tr.action.markToxic;
     case "markThreat":
