@@ -146,7 +146,7 @@ function buttonsFor(
         .text(t.button.accept, cb("inc.accept", id, org))
         .text(t.button.return, cb("inc.return", id, org));
       keyboard.row();
-    } else if (mine?.state === "accepted" && mine.role === "coexecutor") {
+    } else if (mine?.state === "accepted" && mine.role === "coexecutor" && state !== "answered") {
       keyboard.text(t.button.sendPart, cb("inc.part", id, mine.organizationId)).row();
     } else if (mine?.state === "accepted" && mine.role === "lead") {
       if (state === "in_work" || state === "awaiting_final") {

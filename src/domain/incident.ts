@@ -182,8 +182,11 @@ function decide(
         ? undefined
         : "wrong_state";
     case "sendPart":
+      // Once the answer is out, a part has nobody left to serve.
       if (assignment?.role !== "coexecutor") return "forbidden";
-      return assignment.state === "accepted" && incident.state !== "closed" ? undefined : "wrong_state";
+      return assignment.state === "accepted" && incident.state !== "closed" && incident.state !== "answered"
+        ? undefined
+        : "wrong_state";
     case "passOnPart":
       if (!curator || !rules.curatorPassesParts) return "forbidden";
       if (incident.state === "closed" || incident.state === "answered") return "wrong_state";

@@ -37,10 +37,19 @@ function lateReturn(
   return due && due < deps.clock.now() ? formatDeadline(due, timezone) : null;
 }
 
-/** The assignment the person's organization has just returned: its latest one marked returned. */
-function returnedBy(incident: Incident, person: Person): Incident["assignments"][number] | undefined {
+/**
+ * The assignment the person's organization has just returned: its latest one marked returned (of
+ * the organization the button named, when it named one).
+ */
+function returnedBy(
+  incident: Incident,
+  person: Person,
+  organizationId: number | undefined,
+): Incident["assignments"][number] | undefined {
+  const ours = (id: number) =>
+    organizationId === undefined ? person.organizationIds.includes(id) : id === organizationId;
   return incident.assignments
-    .filter((a) => a.state === "returned" && person.organizationIds.includes(a.organizationId))
+    .filter((a) => a.state === "returned" && ours(a.organizationId))
     .reduce<Incident["assignments"][number] | undefined>(
       (latest, a) => (latest && latest.id > a.id ? latest : a),
       undefined,
@@ -119,7 +128,7 @@ export function returnFlow(deps: AppDeps) {
         reason,
       });
       if (!result.ok) return false;
-      const mine = returnedBy(result.incident, outer.person);
+      const mine = returnedBy(result.incident, outer.person, organizationId);
       await syncCards(cardDeps(deps, outer.api), result.incident);
       const organization = mine?.organizationName ?? "";
       const notice =

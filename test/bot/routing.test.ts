@@ -444,6 +444,36 @@ describe("executors on the card", () => {
       ["Министерство здравоохранения", "accepted"],
       ["Министерство образования", "returned"],
     ]);
+    // Then the lead's part from the lead's card (taken, it may still be returned): the curators hear
+    // of the lead's return.
+    await h.deliver(updates.callback(healthExecutor2().tg, cardIn(-100, id), `inc.return:${id}:${health}`));
+    await healthExecutor2().press("Не наша компетенция", healthChat());
+    expect(state(id)).toBe("registered");
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 возвращено: Министерство здравоохранения — «Не наша компетенция». Его нужно направить заново.",
+    );
+  });
+
+  it("a button names its organization: a forged one is refused; a card sent before buttons named it acts for its chat's", async () => {
+    await office();
+    h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    const forged = await h.deliver(
+      updates.callback(healthExecutor().tg, cardIn(-100, id), `inc.accept:${id}:${education}`),
+    );
+    expect(h.fake.callbackAnswer(forged.callback_query?.id ?? "")?.text).toBe(
+      "Сообщение № 1 направлено другому органу: взять его в работу может только его исполнитель.",
+    );
+    await healthExecutor2().press("Взять в работу", healthChat());
+    // An old card's button in the co-executor's chat, without the organization: that chat's part.
+    const old = h.fake.buttons(-300).find((b) => b.label === "Взять в работу");
+    if (!old) throw new Error("no button");
+    const update = await h.deliver(updates.callback(healthExecutor2().tg, old.message, `inc.accept:${id}`));
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      "Вы взяли сообщение № 1 в работу.",
+    );
+    expect(loadIncident(h.db, id)?.assignments.map((a) => a.state)).toEqual(["accepted", "accepted"]);
   });
 
   it("a person of both the lead and a co-executor takes each part and sends the co-executor's in its name", async () => {

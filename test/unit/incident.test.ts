@@ -96,6 +96,12 @@ describe("incident state machine", () => {
     ]);
     expect(checkAction(parts, "sendPart", culture)).toBeUndefined();
     expect(checkAction(parts, "sendPart", health)).toBe("forbidden");
+    // Once the answer is out a part serves nobody.
+    const answered = incident("answered", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "accepted" },
+    ]);
+    expect(checkAction(answered, "sendPart", culture)).toBe("wrong_state");
   });
 
   it("Georgievsk: only a curator passes a co-executor's part on, and only one that waits (p.18)", () => {

@@ -86,10 +86,15 @@ function arg(ctx: BotContext): string {
   return typeof ctx.match === "string" ? ctx.match : (ctx.match?.[1] ?? "");
 }
 
-/** The organization a button names after the incident's number, if it names one. */
+/**
+ * The organization a button acts for: the one it names after the incident's number; on a card sent
+ * before buttons named it, the organization whose work chat it is in (none in a private chat).
+ */
 function buttonOrganization(ctx: BotContext): number | undefined {
   const second = typeof ctx.match === "string" ? undefined : ctx.match?.[2];
-  return second === undefined ? undefined : Number(second);
+  if (second !== undefined) return Number(second);
+  const chatId = ctx.chat?.id;
+  return (chatId !== undefined ? findBoundChat(ctx.app.db, chatId)?.organizationId : undefined) ?? undefined;
 }
 
 const popup = (ctx: BotContext, text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
@@ -107,15 +112,19 @@ function refusalText(
   const id = incident.id;
   const refusal = checkAction(incident, action, person, undefined, organizationId);
   if (refusal === undefined) return undefined;
+  // The button's organization, if it names one the person belongs to; else all of theirs.
+  const own = person?.organizationIds ?? [];
+  const organizations =
+    organizationId === undefined ? own : own.includes(organizationId) ? [organizationId] : [];
   if (refusal === "forbidden") {
     if (action === "route") return tr.route.notCurator;
     if (action === "sendPart") return tr.part.notCoexecutor(id);
-    const involved = person ? organizationsInvolved(db, id, person.organizationIds) : [];
+    const involved = organizations.length > 0 ? organizationsInvolved(db, id, organizations) : [];
     return involved.length > 0 ? tr.accept.withdrawn(id) : tr.accept.notAssigned(id);
   }
   if (incident.row.state === "closed") return tr.closed(id);
   if (action === "route") return tr.route.wrongState(id, tr.shortState[incident.row.state]);
-  const taken = person && acceptedByOf(db, id, person.organizationIds);
+  const taken = organizations.length > 0 && acceptedByOf(db, id, organizations);
   if (action === "accept" && taken) return tr.accept.taken(`${taken.person}, ${taken.organization}`);
   return tr.accept.wrongState(id, tr.shortState[incident.row.state]);
 }
