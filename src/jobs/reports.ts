@@ -140,10 +140,10 @@ export async function monthlyReports(deps: JobDeps): Promise<number> {
     return 0;
   }
   failuresOf(db).delete(key);
-  // Claimed now, so that a second process rendering the same month at once does not send it twice.
-  const sendSummary = rendered.summary && claimNotice(db, summaryKey, now) ? rendered.summary : null;
-  const sendViolations =
-    rendered.violations && claimNotice(db, violationsKey, now) ? rendered.violations : null;
+  // Rendered, so done — also a month without data, which renders nothing and is not tried again.
+  // Claimed only now, so that a second process rendering the same month at once does not send it twice.
+  const sendSummary = wantSummary && claimNotice(db, summaryKey, now) ? rendered.summary : null;
+  const sendViolations = wantViolations && claimNotice(db, violationsKey, now) ? rendered.violations : null;
   const chats = leadershipChats(deps);
   let sent = 0;
   if (sendSummary) sent += await sendToAll(deps, chats, sendSummary);

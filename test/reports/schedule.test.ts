@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { firstWorkingDay, monthlyReports, reportDay } from "../../src/jobs/reports.js";
+import type { ReportJob } from "../../src/reports/render.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE } from "../support/workflow.js";
+import { OFFICE, seedOffice } from "../support/workflow.js";
 import { seedNovember } from "./seed-month.js";
 
 let h: Harness;
@@ -46,6 +47,24 @@ describe("monthly reports job", () => {
     ]);
     expect(kinds(OFFICE.head)).toEqual([...expected, "Нарушения регламента за 11.2026: 5", "document"]);
     expect(kinds(OFFICE.healthChat)).toEqual(["Нарушения регламента за 11.2026, Минздрав: 3", "document"]);
+  });
+
+  it("a month without data is rendered once, not at every tick", async () => {
+    h = await Harness.start({ now: "2026-12-01T05:00:00Z" });
+    seedOffice(h);
+    let renders = 0;
+    const counting = {
+      ...deps(),
+      reports: (job: ReportJob) => {
+        renders++;
+        return deps().reports(job);
+      },
+    };
+    expect(await monthlyReports(counting)).toBe(0);
+    h.clock.set("2026-12-01T05:01:00Z");
+    expect(await monthlyReports(counting)).toBe(0);
+    expect(renders).toBe(1);
+    expect(h.fake.messages(OFFICE.head)).toEqual([]);
   });
 
   it("a report that cannot be rendered is tried again later and later; after three tries the admins are told", async () => {
