@@ -233,7 +233,8 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
       ? t.step[alert.step]
       : t.alert.ofOrganization(t.step[alert.step], part?.organizationName ?? "");
   if (alert.kind === "reminder") return t.alert.reminder(incident.id, what, deadline, alert.clause, left);
-  const holder = part?.organizationName ?? null;
+  // Whose incident it is: a curator's step (passing a part on, too) is about the lead's.
+  const holder = (alert.actor === "curator" ? leadAssignment(incident) : part)?.organizationName ?? null;
   return alert.kind === "escalation"
     ? t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder)
     : t.alert.overdue(incident.id, what, deadline, alert.clause, left);
