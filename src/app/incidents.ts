@@ -434,7 +434,12 @@ export function sendPart(
     change: (tx, incident) => {
       const mine = ownAssignment(incident, "sendPart", input.actor, input.organizationId);
       tx.update(assignments)
-        .set({ state: "part_sent", partText: input.text, partSentAt: input.now })
+        // Where curators pass parts on (Georgievsk p.18) it waits for them; elsewhere it is the lead's.
+        .set({
+          state: input.rules?.curatorPassesParts ? "part_sent" : "part_passed",
+          partText: input.text,
+          partSentAt: input.now,
+        })
         .where(eq(assignments.id, mine.id))
         .run();
       return {};

@@ -216,7 +216,10 @@ export const incidents = sqliteTable(
 );
 
 export const ASSIGNMENT_ROLES = ["lead", "coexecutor"] as const;
-/** part_passed: a curator passed the part on to the lead (Georgievsk p.18); elsewhere a part goes at once. */
+/**
+ * A co-executor's part: part_sent waits for a curator to pass it on (Georgievsk p.18); part_passed
+ * has reached the lead (at once under Orenburg p.14).
+ */
 export const ASSIGNMENT_STATES = [
   "assigned",
   "accepted",
