@@ -22,7 +22,8 @@ import { t } from "./texts.js";
 /** Who looks at a card decides its buttons: the actions that audience may take now. */
 export type Audience =
   | { kind: "curators" }
-  | { kind: "organization"; organizationId: number }
+  /** An organization's work chat, or the private chat of an executor of one or more of them. */
+  | { kind: "organization"; organizationIds: number[] }
   | { kind: "observer" };
 
 export interface CardDeps {
@@ -84,7 +85,7 @@ export function renderCard(
       incident,
       sla.regulation,
       wt,
-      audience.kind === "organization" ? audience.organizationId : undefined,
+      audience.kind === "organization" ? audience.organizationIds[0] : undefined,
     );
     if (next) {
       lines.push(
@@ -138,24 +139,31 @@ function buttonsFor(
       keyboard.text(t.button.reroute, cb("inc.route", id)).row();
   }
   if (audience.kind === "organization") {
-    const mine = activeAssignments(incident).find((a) => a.organizationId === audience.organizationId);
-    if (mine?.state === "assigned") {
-      // The buttons name the organization: a person of two on one incident acts for this card's.
+    const parts = activeAssignments(incident).filter((a) =>
+      audience.organizationIds.includes(a.organizationId),
+    );
+    // A person of two organizations on the incident gets each one's buttons, named.
+    const named = (label: string, part: Incident["assignments"][number]) =>
+      parts.length > 1 ? `${label}: ${part.organizationName}` : label;
+    for (const mine of parts) {
+      // The buttons name the organization: a person of two on one incident acts for this part.
       const org = mine.organizationId;
-      keyboard
-        .text(t.button.accept, cb("inc.accept", id, org))
-        .text(t.button.return, cb("inc.return", id, org));
-      keyboard.row();
-    } else if (mine?.state === "accepted" && mine.role === "coexecutor" && state !== "answered") {
-      keyboard.text(t.button.sendPart, cb("inc.part", id, mine.organizationId)).row();
-    } else if (mine?.state === "accepted" && mine.role === "lead") {
-      if (state === "in_work" || state === "awaiting_final") {
-        const draft = state === "awaiting_final" ? t.button.draftFinal : t.button.draft;
-        keyboard.text(draft, cb("inc.draft", id)).row();
-        if (state === "in_work") keyboard.text(t.button.interim, cb("inc.interim", id));
-        keyboard.text(t.button.clarify, cb("inc.clarify", id)).row();
-      } else if (state === "approved") {
-        keyboard.text(t.button.published, cb("inc.pub", id)).row();
+      if (mine.state === "assigned") {
+        keyboard
+          .text(named(t.button.accept, mine), cb("inc.accept", id, org))
+          .text(named(t.button.return, mine), cb("inc.return", id, org));
+        keyboard.row();
+      } else if (mine.state === "accepted" && mine.role === "coexecutor" && state !== "answered") {
+        keyboard.text(named(t.button.sendPart, mine), cb("inc.part", id, org)).row();
+      } else if (mine.state === "accepted" && mine.role === "lead") {
+        if (state === "in_work" || state === "awaiting_final") {
+          const draft = state === "awaiting_final" ? t.button.draftFinal : t.button.draft;
+          keyboard.text(draft, cb("inc.draft", id)).row();
+          if (state === "in_work") keyboard.text(t.button.interim, cb("inc.interim", id));
+          keyboard.text(t.button.clarify, cb("inc.clarify", id)).row();
+        } else if (state === "approved") {
+          keyboard.text(t.button.published, cb("inc.pub", id)).row();
+        }
       }
     }
   }
@@ -177,14 +185,22 @@ export function cardTargets(db: Db, incident: Incident, extra: Target[] = []): T
     targets.set(curatorsChat, { chatId: curatorsChat, audience: { kind: "curators" } });
   for (const target of extra) targets.set(target.chatId, target);
   if (incident.row.state !== "closed") {
+    // An executor of several organizations on the incident gets one private card with each one's part.
+    const privately = new Map<number, number[]>();
     for (const assignment of activeAssignments(incident)) {
-      const audience: Audience = { kind: "organization", organizationId: assignment.organizationId };
-      const groupId = chatOfOrganization(db, assignment.organizationId);
-      if (groupId !== undefined) targets.set(groupId, { chatId: groupId, audience });
-      for (const person of executorsOf(db, assignment.organizationId)) {
-        if (!targets.has(person)) targets.set(person, { chatId: person, audience });
+      const organizationId = assignment.organizationId;
+      const groupId = chatOfOrganization(db, organizationId);
+      if (groupId !== undefined)
+        targets.set(groupId, {
+          chatId: groupId,
+          audience: { kind: "organization", organizationIds: [organizationId] },
+        });
+      for (const person of executorsOf(db, organizationId)) {
+        if (!targets.has(person)) privately.set(person, [...(privately.get(person) ?? []), organizationId]);
       }
     }
+    for (const [person, organizationIds] of privately)
+      targets.set(person, { chatId: person, audience: { kind: "organization", organizationIds } });
   }
   return [...targets.values()];
 }

@@ -12,7 +12,7 @@ import { markBlocked, telegramIdsOfMembers, telegramIdsWithRole } from "../app/p
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { hasRole, type Person } from "../domain/access.js";
-import { activeAssignments, assignmentOf } from "../domain/incident.js";
+import { activeAssignments, assignmentsOf } from "../domain/incident.js";
 import { type Audience, type CardDeps, syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
 
@@ -96,13 +96,13 @@ export function audienceFor(
   if (bound?.organizationId != null) {
     const organizationId = bound.organizationId;
     return live.some((a) => a.organizationId === organizationId)
-      ? { kind: "organization", organizationId }
+      ? { kind: "organization", organizationIds: [organizationId] }
       : { kind: "observer" };
   }
   if (chatId !== person?.telegramId) return { kind: "observer" };
   if (hasRole(person, "curator")) return { kind: "curators" };
-  const mine = assignmentOf(incident, person);
-  return mine ? { kind: "organization", organizationId: mine.organizationId } : { kind: "observer" };
+  const mine = assignmentsOf(incident, person).map((a) => a.organizationId);
+  return mine.length > 0 ? { kind: "organization", organizationIds: mine } : { kind: "observer" };
 }
 
 /**

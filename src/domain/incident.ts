@@ -113,11 +113,6 @@ export function assignmentsOf<A extends AssignmentView>(
   return activeAssignments(incident).filter((a) => person.organizationIds.includes(a.organizationId));
 }
 
-/** The person's live assignment in this incident, if one of their organizations has one. */
-export function assignmentOf(incident: IncidentView, person: Person | undefined): AssignmentView | undefined {
-  return assignmentsOf(incident, person)[0];
-}
-
 /**
  * The assignment an action of the person is about. A person of two organizations on one incident
  * (say the lead and a co-executor) acts for the one whose part the action fits — accepting the part

@@ -454,6 +454,29 @@ describe("executors on the card", () => {
     );
   });
 
+  it("a person of two organizations gets one private card with each one's buttons, named", async () => {
+    await office();
+    h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    const cards = h.fake.messages(HEALTH_EXECUTOR_2).filter((m) => m.text?.startsWith("Сообщение № 1 · "));
+    expect(cards).toHaveLength(1);
+    expect(labels(HEALTH_EXECUTOR_2, cardIn(HEALTH_EXECUTOR_2, id).message_id)).toEqual([
+      "Взять в работу: Министерство здравоохранения",
+      "Вернуть: Министерство здравоохранения",
+      "Взять в работу: Министерство образования",
+      "Вернуть: Министерство образования",
+      "История",
+    ]);
+    expect(await healthExecutor2().press("Взять в работу: Министерство образования")).toBe(
+      "Вы взяли сообщение № 1 в работу.",
+    );
+    expect(loadIncident(h.db, id)?.assignments.map((a) => a.state)).toEqual(["assigned", "accepted"]);
+    expect(labels(HEALTH_EXECUTOR_2, cardIn(HEALTH_EXECUTOR_2, id).message_id)).toContain(
+      "Отправить информацию: Министерство образования",
+    );
+  });
+
   it("a button names its organization: a forged one is refused; a card sent before buttons named it acts for its chat's", async () => {
     await office();
     h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);
