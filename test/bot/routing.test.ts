@@ -67,6 +67,15 @@ async function route(id: number, organizations: RegExp[], lead?: RegExp): Promis
   if (lead) await curator().press(lead, curatorsChat());
 }
 
+/** Пётр works for both the health ministry (the lead) and the education ministry (a co-executor) of № 1. */
+async function routedToBothOfPetr(): Promise<number> {
+  await office();
+  h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);
+  const id = await register(1);
+  await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+  return id;
+}
+
 function cardIn(chatId: number, id: number) {
   const card = h.fake.messages(chatId).find((m) => m.text?.startsWith(`Сообщение № ${id} · `));
   if (!card) throw new Error(`no card of № ${id} in chat ${chatId}`);
@@ -432,10 +441,7 @@ describe("executors on the card", () => {
   });
 
   it("a person of both the lead and a co-executor returns from the co-executor's card only that part", async () => {
-    await office();
-    h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);
-    const id = await register(1);
-    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    const id = await routedToBothOfPetr();
     await healthExecutor2().press("Взять в работу", healthChat());
     await healthExecutor2().press("Вернуть", educationChat());
     await healthExecutor2().press("Не наша компетенция", educationChat());
@@ -455,10 +461,7 @@ describe("executors on the card", () => {
   });
 
   it("a person of two organizations gets one private card with each one's buttons, named", async () => {
-    await office();
-    h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);
-    const id = await register(1);
-    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    const id = await routedToBothOfPetr();
     const cards = h.fake.messages(HEALTH_EXECUTOR_2).filter((m) => m.text?.startsWith("Сообщение № 1 · "));
     expect(cards).toHaveLength(1);
     expect(labels(HEALTH_EXECUTOR_2, cardIn(HEALTH_EXECUTOR_2, id).message_id)).toEqual([
@@ -478,10 +481,7 @@ describe("executors on the card", () => {
   });
 
   it("a button names its organization: a forged one is refused; a card sent before buttons named it acts for its chat's", async () => {
-    await office();
-    h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);
-    const id = await register(1);
-    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    const id = await routedToBothOfPetr();
     const forged = await h.deliver(
       updates.callback(healthExecutor().tg, cardIn(-100, id), `inc.accept:${id}:${education}`),
     );
@@ -500,10 +500,7 @@ describe("executors on the card", () => {
   });
 
   it("a person of both the lead and a co-executor takes each part and sends the co-executor's in its name", async () => {
-    await office();
-    h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);
-    const id = await register(1);
-    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    const id = await routedToBothOfPetr();
     expect(await healthExecutor2().press("Взять в работу", healthChat())).toBe(
       "Вы взяли сообщение № 1 в работу.",
     );
