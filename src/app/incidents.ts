@@ -13,6 +13,7 @@ import {
   type IncidentAction,
   type IncidentState,
   type IncidentView,
+  partVersion,
   type Refusal,
 } from "../domain/incident.js";
 import type { Network } from "../domain/source-link.js";
@@ -30,6 +31,8 @@ export interface Incident extends IncidentView {
     acceptedBy: number | null;
     returnReason: string | null;
     partText: string | null;
+    /** The curator's comment when the part was last returned for rework. */
+    partReturnComment: string | null;
   })[];
 }
 
@@ -86,6 +89,8 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
       state: a.state,
       receivedAt: a.receivedAt,
       partSentAt: a.partSentAt,
+      partReturnedAt: a.partReturnedAt,
+      partReturnComment: a.partReturnComment,
       acceptedBy: a.acceptedBy,
       returnReason: a.returnReason,
       partText: a.partText,
@@ -447,32 +452,59 @@ export function sendPart(
   });
 }
 
+interface PartDecision {
+  incidentId: number;
+  /** The very part the curator saw: a part sent again after a re-routing is another assignment. */
+  assignmentId: number;
+  /** The sending the curator saw (partVersion); a part sent again since is not decided unseen. */
+  version?: number | undefined;
+  actor: Person;
+  now: Date;
+  rules: ActionRules;
+}
+
 /**
  * A curator approves a co-executor's part and passes it on to the lead (Georgievsk p.18); the
  * audit event names whose part it was, for the report's pass-on deadline.
  */
-export function passOnPart(
+export function passOnPart(db: Db, input: PartDecision): TransitionResult {
+  return decideOnPart(db, input, "passOnPart", { state: "part_passed" });
+}
+
+/**
+ * A curator does not approve a co-executor's part and returns it for rework, with a comment
+ * (Georgievsk p.18). The part is the co-executor's again; its rework clock runs from now.
+ */
+export function returnPart(db: Db, input: PartDecision & { comment: string }): TransitionResult {
+  const change = { state: "accepted", partReturnedAt: input.now, partReturnComment: input.comment } as const;
+  return decideOnPart(db, input, "returnPart", change, { comment: input.comment });
+}
+
+function decideOnPart(
   db: Db,
-  input: { incidentId: number; assignmentId: number; actor: Person; now: Date; rules: ActionRules },
+  input: PartDecision,
+  action: "passOnPart" | "returnPart",
+  change: Partial<typeof assignments.$inferInsert>,
+  details: Record<string, unknown> = {},
 ): TransitionResult {
-  // The very part the curator saw: a part sent again after a re-routing is another assignment.
   const waiting = (incident: Incident) =>
     incident.assignments.find(
-      (a) => a.id === input.assignmentId && a.role === "coexecutor" && a.state === "part_sent",
+      (a) =>
+        a.id === input.assignmentId &&
+        a.role === "coexecutor" &&
+        a.state === "part_sent" &&
+        (input.version === undefined || partVersion(a) === input.version),
     );
   return transition(db, {
     incidentId: input.incidentId,
-    action: "passOnPart",
+    action,
     actor: input.actor,
     now: input.now,
     rules: input.rules,
     check: (incident) => (waiting(incident) ? undefined : "wrong_state"),
-    details: (incident) => ({ organizationId: waiting(incident)?.organizationId }),
+    details: (incident) => ({ organizationId: waiting(incident)?.organizationId, ...details }),
     change: (tx) => {
-      tx.update(assignments)
-        .set({ state: "part_passed" })
-        .where(eq(assignments.id, input.assignmentId))
-        .run();
+      tx.update(assignments).set(change).where(eq(assignments.id, input.assignmentId)).run();
       return {};
     },
   });

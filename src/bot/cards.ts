@@ -13,6 +13,7 @@ import {
   activeAssignments,
   answerDeadline,
   nextDeadline,
+  partVersion,
 } from "../domain/incident.js";
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
@@ -71,6 +72,8 @@ export function renderCard(
       lines.push(t.card.partForApproval(part.organizationName));
     else if (part.state === "part_sent" || part.state === "part_passed")
       lines.push(t.card.partReceived(part.organizationName));
+    else if (part.state === "accepted" && part.partReturnComment && open)
+      lines.push(t.card.partReturned(part.organizationName, part.partReturnComment));
   }
   for (const returned of incident.assignments.filter((a) => a.state === "returned" && a.returnReason)) {
     lines.push(t.card.returned(returned.organizationName, returned.returnReason ?? ""));
@@ -132,7 +135,7 @@ function buttonsFor(
     }
     if (rules.curatorPassesParts && state !== "closed" && state !== "answered") {
       for (const part of incident.assignments.filter((a) => a.state === "part_sent"))
-        keyboard.text(t.button.passOn(part.organizationName), cb("inc.passon", id, part.id)).row();
+        for (const button of partButtons(id, part)) keyboard.add(button).row();
     }
     if (state === "in_work") keyboard.text(t.button.interim, cb("inc.interim", id)).row();
     if (state === "assigned" || state === "in_work")
@@ -170,6 +173,15 @@ function buttonsFor(
   if (textCut) keyboard.text(t.button.fullText, cb("inc.text", id));
   keyboard.text(t.button.history, cb("inc.hist", id));
   return keyboard;
+}
+
+/** A curator's decision on a co-executor's part waiting for him (Georgievsk p.18). */
+export function partButtons(incidentId: number, part: Incident["assignments"][number]) {
+  const args = [incidentId, part.id, partVersion(part) ?? 0];
+  return [
+    InlineKeyboard.text(t.button.passOn(part.organizationName), cb("inc.passon", ...args)),
+    InlineKeyboard.text(t.button.partRework(part.organizationName), cb("inc.partrw", ...args)),
+  ];
 }
 
 interface Target {

@@ -112,7 +112,21 @@ export const tr = {
     passedOn: (id: number) => `Информация по сообщению № ${id} передана основному исполнителю.`,
     passedOnAlready: (id: number) =>
       `Эта информация по сообщению № ${id} уже передана основному исполнителю или больше не нужна.`,
-    passOnNotCurator: "Передать информацию соисполнителя может только куратор.",
+    passOnNotCurator: "Согласовать или вернуть информацию соисполнителя может только куратор.",
+    noApproval:
+      "По этому регламенту информация соисполнителя идёт основному исполнителю сразу, без согласования куратором.",
+    newerVersion: (id: number) =>
+      `Соисполнитель уже прислал новую версию этой информации по сообщению № ${id}: решите по ней, она в сообщении ниже.`,
+    returnedAlready: (id: number) =>
+      `Эта информация по сообщению № ${id} уже возвращена соисполнителю на доработку.`,
+    returnAsk: (id: number, organization: string) =>
+      `Сообщение № ${id}: что доработать в информации соисполнителя (${organization})? ` +
+      "Напишите комментарий (от 3 до 1000 символов). Отмена — /cancel.",
+    returnNotice: (id: number, organization: string, comment: string, due: string | null, clause: string) =>
+      `Информация соисполнителя по сообщению № ${id} (${organization}) возвращена куратором на доработку: ${comment}\n\n` +
+      `Пришлите исправленную информацию${due ? ` до ${due}` : ""} (${clause} регламента) кнопкой «Отправить информацию» на карточке.`,
+    returned: (id: number, organization: string, due: string | null) =>
+      `Информация по сообщению № ${id} возвращена на доработку: ${organization}${due ? `, срок — ${due}` : ""}.`,
     notCoexecutor: (id: number) =>
       `Отправить информацию по сообщению № ${id} может только принявший его соисполнитель.`,
     failed: (id: number) => `Информацию по сообщению № ${id} отправить уже нельзя: его состояние изменилось.`,
@@ -140,6 +154,8 @@ export const tr = {
       `отправлена информация соисполнителя${organization ? `: ${organization}` : ""}`,
     passOnPart: (organization: string | undefined) =>
       `информация соисполнителя${organization ? ` (${organization})` : ""} передана основному исполнителю`,
+    returnPart: (organization: string | undefined, comment: string | undefined) =>
+      `информация соисполнителя${organization ? ` (${organization})` : ""} возвращена на доработку${comment ? `: «${comment}»` : ""}`,
     submitDraft: "проект ответа отправлен на согласование",
     approve: "ответ согласован",
     requestRework: (comment: string | undefined) =>

@@ -172,6 +172,7 @@ export const t = {
     answer: "разместить ответ",
     coexecutorPart: "прислать информацию соисполнителя",
     coexecutorPassOn: "передать основному исполнителю информацию соисполнителя",
+    coexecutorRework: "доработать информацию соисполнителя",
     finalAfterInterim: "дать окончательный ответ",
   } satisfies Record<StepId, string>,
   card: {
@@ -203,6 +204,8 @@ export const t = {
     partForApproval: (organization: string) =>
       `Информация соисполнителя у куратора на согласовании: ${organization}`,
     returned: (organization: string, reason: string) => `Возвращено (${organization}): ${reason}`,
+    partReturned: (organization: string, comment: string) =>
+      `Информация соисполнителя на доработке (${organization}): ${comment}`,
   },
   button: {
     route: "Направить",
@@ -213,6 +216,7 @@ export const t = {
     return: "Вернуть",
     sendPart: "Отправить информацию",
     passOn: (organization: string) => `Согласовать и передать: ${organization}`,
+    partRework: (organization: string) => `На доработку: ${organization}`,
     fullText: "Весь текст",
     history: "История",
     draft: "Подготовить ответ",

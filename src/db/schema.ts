@@ -250,6 +250,9 @@ export const assignments = sqliteTable(
     returnReason: text("return_reason"),
     partText: text("part_text"),
     partSentAt: integer("part_sent_at", { mode: "timestamp_ms" }),
+    /** When a curator last returned the part for rework (Georgievsk p.18), and why. */
+    partReturnedAt: integer("part_returned_at", { mode: "timestamp_ms" }),
+    partReturnComment: text("part_return_comment"),
   },
   (t) => [
     index("assignments_incident").on(t.incidentId),

@@ -35,6 +35,8 @@ export interface AssignmentView {
   receivedAt: Date;
   /** When a co-executor sent its part. */
   partSentAt?: Date | null;
+  /** When a curator last returned the part for rework (Georgievsk p.18). */
+  partReturnedAt?: Date | null;
 }
 
 export interface IncidentView {
@@ -68,6 +70,7 @@ export type IncidentAction =
   | "markThreat"
   | "sendPart"
   | "passOnPart"
+  | "returnPart"
   | "submitDraft"
   | "approve"
   | "requestRework"
@@ -77,7 +80,8 @@ export type IncidentAction =
 
 /**
  * What a regulation asks of the curator beyond deciding: Georgievsk p.12 lets him publish himself;
- * Georgievsk p.18 has him approve each co-executor's part and pass it on to the lead.
+ * Georgievsk p.18 has him approve each co-executor's part and pass it on to the lead (or, not
+ * approving it, return it to the co-executor for rework).
  */
 export interface ActionRules {
   curatorMayPublish: boolean;
@@ -92,6 +96,15 @@ export function actionRules(reg: Regulation): ActionRules {
 }
 
 export type Refusal = "forbidden" | "wrong_state";
+
+/**
+ * Which sending of a co-executor's part a curator's button is about (the second it was sent): a part
+ * returned for rework and sent again is the same assignment, and a button on the old version's
+ * notice must not approve the new text unseen.
+ */
+export function partVersion(part: Pick<AssignmentView, "partSentAt">): number | undefined {
+  return part.partSentAt ? Math.floor(part.partSentAt.getTime() / 1000) : undefined;
+}
 
 const OPEN_FOR_ROUTING: IncidentState[] = ["registered", "assigned", "in_work"];
 
@@ -183,6 +196,7 @@ function decide(
         ? undefined
         : "wrong_state";
     case "passOnPart":
+    case "returnPart":
       if (!curator || !rules.curatorPassesParts) return "forbidden";
       if (incident.state === "closed" || incident.state === "answered") return "wrong_state";
       return incident.assignments.some((a) => a.state === "part_sent") ? undefined : "wrong_state";
@@ -217,6 +231,7 @@ function anchorsOf(incident: IncidentView, assignment: AssignmentView | undefine
   if (incident.postedAt) anchors.postDate = incident.postedAt;
   if (incident.routedAt) anchors.routing = incident.routedAt;
   if (assignment) anchors.receipt = assignment.receivedAt;
+  if (assignment?.partReturnedAt) anchors.partReturn = assignment.partReturnedAt;
   if (answer?.draftSubmittedAt) anchors.draftSubmission = answer.draftSubmittedAt;
   if (answer?.reworkRequestedAt) anchors.reworkRequest = answer.reworkRequestedAt;
   if (answer?.approvedAt) anchors.approval = answer.approvedAt;
@@ -242,11 +257,15 @@ const RUNNING_STEPS: Partial<Record<IncidentState, StepId[]>> = {
   awaiting_final: ["finalAfterInterim"],
 };
 
-/** A co-executor's own clock: its return window, then its part for the lead (Orenburg p.14, Georgievsk p.18). */
-const COEXECUTOR_STEPS: Partial<Record<AssignmentState, StepId[]>> = {
-  assigned: ["return", "coexecutorPart"],
-  accepted: ["coexecutorPart"],
-};
+/**
+ * A co-executor's own clock: its return window, then its part for the lead (Orenburg p.14,
+ * Georgievsk p.18); once a curator has returned the part, the rework of it instead.
+ */
+function coexecutorSteps(part: AssignmentView): StepId[] {
+  if (part.state === "assigned") return ["return", "coexecutorPart"];
+  if (part.state !== "accepted") return [];
+  return part.partReturnedAt ? ["coexecutorRework"] : ["coexecutorPart"];
+}
 
 export interface RunningDeadline extends NextDeadline {
   /** When the step's clock started (for reminder points as shares of the step). */
@@ -271,7 +290,7 @@ export function runningDeadlines(
   const steps = afterInterim(
     incident,
     coexecutor
-      ? (COEXECUTOR_STEPS[coexecutor.state] ?? [])
+      ? coexecutorSteps(coexecutor)
       : incident.state === "in_work"
         ? inWorkSteps(incident)
         : (RUNNING_STEPS[incident.state] ?? []),

@@ -14,13 +14,13 @@ import {
   requestRework,
 } from "../app/answers.js";
 import { chatOfOrganization, findBoundChatByPurpose } from "../app/chats.js";
-import { type Incident, loadIncident, type TransitionResult } from "../app/incidents.js";
+import { type Incident, loadIncident, returnPart, type TransitionResult } from "../app/incidents.js";
 import { telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
-import { cardDeps, sendLong } from "../bot/delivery.js";
+import { cardDeps, notifyOrganization, sendLong } from "../bot/delivery.js";
 import { t } from "../bot/texts.js";
 import { type LinkKind, ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -33,6 +33,8 @@ import {
   type IncidentAction,
   leadAssignment,
   nextDeadline,
+  partVersion,
+  runningDeadlines,
 } from "../domain/incident.js";
 import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/index.js";
 import { type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
@@ -112,6 +114,46 @@ export function refusalNow(
   const incident = loadIncident(deps.db, incidentId);
   if (!incident) return tr.notFoundNumber(incidentId);
   return refusalText(deps, incident, action, person) ?? t.refusal;
+}
+
+/**
+ * Why this person may not decide on this co-executor's part now (Georgievsk p.18), in words;
+ * undefined if they may.
+ */
+export function partRefusal(
+  deps: AppDeps,
+  incident: Incident,
+  assignmentId: number,
+  version: number | undefined,
+  person: Person | undefined,
+): string | undefined {
+  if (!person) return t.refusal;
+  const rules = rulesOf(deps);
+  const refusal = checkAction(incident, "passOnPart", person, rules);
+  if (refusal === "forbidden")
+    return hasRole(person, "curator") && !rules.curatorPassesParts
+      ? tr.part.noApproval
+      : tr.part.passOnNotCurator;
+  const part = incident.assignments.find((a) => a.id === assignmentId);
+  if (refusal === undefined && part?.state === "part_sent")
+    return version === undefined || partVersion(part) === version
+      ? undefined
+      : tr.part.newerVersion(incident.id);
+  if (part?.state === "accepted" && part.partReturnedAt) return tr.part.returnedAlready(incident.id);
+  return tr.part.passedOnAlready(incident.id);
+}
+
+/** The same, re-read from the database (after a decision was refused). */
+export function partRefusalNow(
+  deps: AppDeps,
+  incidentId: number,
+  assignmentId: number,
+  version: number | undefined,
+  person: Person | undefined,
+): string {
+  const incident = loadIncident(deps.db, incidentId);
+  if (!incident) return tr.notFoundNumber(incidentId);
+  return partRefusal(deps, incident, assignmentId, version, person) ?? t.refusal;
 }
 
 export interface Due {
@@ -260,6 +302,88 @@ export function reworkFlow(deps: AppDeps) {
         except: chatId,
       });
       return ta.rework.done(incidentId, due);
+    });
+    await ctx.reply(outcome);
+  };
+}
+
+/** A message of the bot's, such as the notice a button was pressed on. */
+export interface MessageRef {
+  chatId: number;
+  messageId: number;
+}
+
+/**
+ * «На доработку: <орган>» on a co-executor's part (Georgievsk p.18): the comment is required; the
+ * part is the co-executor's again, and its organization gets the comment and the rework deadline.
+ * A notice the button was pressed on loses its buttons once the part is returned.
+ */
+export function partReturnFlow(deps: AppDeps) {
+  return async function partReturnDialog(
+    conversation: Flow,
+    ctx: Context,
+    incidentId: number,
+    assignmentId: number,
+    version: number | null,
+    notice?: MessageRef,
+  ): Promise<void> {
+    const organization = await conversation.external(
+      () =>
+        loadIncident(deps.db, incidentId)?.assignments.find((a) => a.id === assignmentId)?.organizationName ??
+        "",
+    );
+    const prompt = await ctx.reply(tr.part.returnAsk(incidentId, organization), {
+      reply_markup: cancelKeyboard(),
+    });
+    const comment = await waitForText(
+      conversation,
+      (text) => (isComment(text) ? undefined : ta.rework.badComment),
+      ta.rework.badComment,
+    );
+    await closePrompt(ctx, prompt);
+    if (comment === undefined) {
+      await ctx.reply(ta.cancelled);
+      return;
+    }
+    const outcome = await conversation.external(async (outer: BotContext) => {
+      const actor = outer.person;
+      const seen = version ?? undefined;
+      const result =
+        actor &&
+        returnPart(deps.db, {
+          incidentId,
+          assignmentId,
+          version: seen,
+          actor,
+          now: deps.clock.now(),
+          rules: rulesOf(deps),
+          comment,
+        });
+      if (!result?.ok) return partRefusalNow(deps, incidentId, assignmentId, seen, actor);
+      const part = result.incident.assignments.find((a) => a.id === assignmentId);
+      if (!part) return t.refusal;
+      const { regulation, workingTime, timezone } = deps.sla;
+      const at = runningDeadlines(result.incident, regulation, workingTime, part.organizationId).find(
+        (d) => d.step === "coexecutorRework",
+      )?.at;
+      const due = at ? formatDeadline(at, timezone) : null;
+      const clause = regulation.steps.coexecutorRework?.clause ?? "";
+      const told = tr.part.returnNotice(incidentId, part.organizationName, comment, due, clause);
+      const taker = part.acceptedBy !== null ? telegramIdOf(deps.db, part.acceptedBy) : undefined;
+      const announced = await Promise.allSettled([
+        syncCards(cardDeps(deps, outer.api), result.incident),
+        notice && outer.api.editMessageReplyMarkup(notice.chatId, notice.messageId),
+        notifyOrganization(deps, outer.api, part.organizationId, told),
+        // Whoever took the part hears it himself, as the holder of a returned draft does.
+        taker !== undefined && chatOfOrganization(deps.db, part.organizationId) !== undefined
+          ? sendLong(deps, outer.api, taker, told)
+          : undefined,
+      ]);
+      for (const failed of announced) {
+        if (failed.status === "rejected")
+          outer.log.error({ err: failed.reason }, "part return: an announcement failed");
+      }
+      return tr.part.returned(incidentId, part.organizationName, due);
     });
     await ctx.reply(outcome);
   };

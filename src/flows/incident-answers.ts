@@ -5,10 +5,9 @@
 import { type Context, InlineKeyboard } from "grammy";
 import { type Incident, loadIncident, returnIncident, sendPart } from "../app/incidents.js";
 import { cb } from "../bot/callback-data.js";
-import { syncCards } from "../bot/cards.js";
+import { partButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { cardDeps, notifyCurators, notifyOrganization } from "../bot/delivery.js";
-import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Person } from "../domain/access.js";
 import {
@@ -195,11 +194,8 @@ export function partFlow(deps: AppDeps) {
         // Georgievsk p.18: the curators approve the part and pass it on; the lead waits for them.
         // (Handled again after a crash, a part already passed on is not offered twice.)
         if (mine.state === "part_sent") {
-          const passOn = new InlineKeyboard().text(
-            t.button.passOn(mine.organizationName),
-            cb("inc.passon", incidentId, mine.id),
-          );
-          await notifyCurators(deps, outer.api, partForApproval(deps, result.incident, mine, text), passOn);
+          const decide = InlineKeyboard.from(partButtons(incidentId, mine).map((button) => [button]));
+          await notifyCurators(deps, outer.api, partForApproval(deps, result.incident, mine, text), decide);
         }
         return true;
       }

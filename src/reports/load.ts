@@ -47,12 +47,13 @@ const CANDIDATES = `
 
 /**
  * One incident's events before the month's end, oldest first. Only the details that name
- * organizations are read (routing, and a co-executor's acceptance, part, its passing on and return):
+ * organizations are read (routing, and a co-executor's acceptance, part, the curator's decision on
+ * it, and return):
  * the others are not even fetched.
  */
 const EVENTS = `
   select at, actor_id, action, from_state, to_state,
-    case when action in ('route', 'accept', 'sendPart', 'passOnPart', 'return') then details end
+    case when action in ('route', 'accept', 'sendPart', 'passOnPart', 'returnPart', 'return') then details end
   from audit_events
   where entity = 'incident' and entity_id = ? and at < ?
   order by at, id`;

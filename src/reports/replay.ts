@@ -78,6 +78,8 @@ class CoexecutorParts {
   readonly #running = new Map<number, Part>();
   /** Parts waiting for a curator to pass them on, by organization. */
   readonly #passOn = new Map<number, Part>();
+  /** Who sent each organization's latest part: he answers for its rework when it is returned. */
+  readonly #sentBy = new Map<number, number | null>();
 
   constructor(
     private readonly incident: IncidentFacts,
@@ -144,6 +146,7 @@ class CoexecutorParts {
     if (part === "unknown") this.#running.clear();
     if (!part || part === "unknown") return undefined;
     this.#running.delete(part.organizationId);
+    this.#sentBy.set(part.organizationId, e.actorId);
     // Only parts the bot sent for approval (a part sent before it did went to the lead at once).
     const rule = e.details?.forApproval === true ? this.reg.steps.coexecutorPassOn : undefined;
     const deadline = rule && stepDeadline(this.reg, "coexecutorPassOn", { partSubmission: e.at }, this.wt);
@@ -167,6 +170,28 @@ class CoexecutorParts {
     if (!waiting) return undefined;
     this.#passOn.delete(waiting.organizationId);
     return { incidentId: this.incident.id, ...waiting, completedAt: e.at, personId: e.actorId };
+  }
+
+  /**
+   * A curator returned a part for rework (Georgievsk p.18): his step for it is done, and the
+   * co-executor's rework of it runs from now, as its card says.
+   */
+  returnedForRework(e: IncidentEvent): StepInstance | undefined {
+    const decided = this.passedOn(e);
+    const organizationId = e.details?.organizationId;
+    const rule = this.reg.steps.coexecutorRework;
+    const deadline = rule && stepDeadline(this.reg, "coexecutorRework", { partReturn: e.at }, this.wt);
+    if (typeof organizationId === "number" && rule && deadline) {
+      this.#running.set(organizationId, {
+        step: "coexecutorRework",
+        clause: rule.clause,
+        start: e.at,
+        deadline,
+        organizationId,
+        personId: this.#sentBy.get(organizationId) ?? null,
+      });
+    }
+    return decided;
   }
 
   /** A co-executor returned the post: its part is no longer owed. */
@@ -301,6 +326,11 @@ export function replayIncident(
       case "passOnPart": {
         const passed = parts.passedOn(e);
         if (passed) steps.push(passed);
+        break;
+      }
+      case "returnPart": {
+        const decided = parts.returnedForRework(e);
+        if (decided) steps.push(decided);
         break;
       }
       case "markToxic":

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { closeAsToxic, loadIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents } from "../../src/db/schema.js";
-import type { Importance } from "../../src/domain/incident.js";
+import { type Importance, partVersion } from "../../src/domain/incident.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { seedRegistered, showCards } from "../support/workflow.js";
@@ -406,7 +406,7 @@ describe("executors on the card", () => {
       "Информация соисполнителя у куратора на согласовании: Министерство образования",
     );
     const part = loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === education);
-    const data = `inc.passon:${id}:${part?.id}`;
+    const data = `inc.passon:${id}:${part?.id}:${part && partVersion(part)}`;
     const notice = h.fake
       .buttons(-200)
       .find((b) => b.callbackData === data && !b.message.text?.startsWith("Сообщение №"));
@@ -415,10 +415,14 @@ describe("executors on the card", () => {
     // Callback data is not trusted: an executor cannot pass it on, even with the button's data.
     const forged = await h.deliver(updates.callback(healthExecutor().tg, notice.message, data));
     expect(h.fake.callbackAnswer(forged.callback_query?.id ?? "")?.text).toBe(
-      "Передать информацию соисполнителя может только куратор.",
+      "Согласовать или вернуть информацию соисполнителя может только куратор.",
     );
 
-    expect(await pressData(curator(), -200, data)).toBe(
+    // A button sent before parts could be returned names no version of the part: it still works.
+    const legacy = await h.deliver(
+      updates.callback(curator().tg, notice.message, `inc.passon:${id}:${part?.id}`),
+    );
+    expect(h.fake.callbackAnswer(legacy.callback_query?.id ?? "")?.text).toBe(
       "Информация по сообщению № 1 передана основному исполнителю.",
     );
     expect(h.lastText(-100)).toBe(
@@ -438,6 +442,113 @@ describe("executors on the card", () => {
       "24.11.2026 10:00 — Мария — отправлена информация соисполнителя: Министерство образования (направлено → направлено)",
       "24.11.2026 10:00 — Ольга — информация соисполнителя (Министерство образования) передана основному исполнителю (направлено → направлено)",
     ]);
+  });
+
+  it("Georgievsk: a curator returns a co-executor's part for rework with a comment; the reworked part comes back to him (p.14, 18)", async () => {
+    await office({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" }); // Tuesday 10:00 in Moscow
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationExecutor().press("Взять в работу", educationChat());
+    await educationExecutor().press("Отправить информацию", educationChat());
+    await educationExecutor().send("Снег уберут.", educationChat());
+    const part = loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === education);
+    const version = `${id}:${part?.id}:${part && partVersion(part)}`;
+    const passOn = `inc.passon:${version}`;
+    const rework = `inc.partrw:${version}`;
+    const onNotice = (data: string) =>
+      h.fake.buttons(-200).find((b) => b.callbackData === data && !b.message.text?.startsWith("Сообщение №"));
+    const notice = onNotice(rework);
+    if (!notice) throw new Error("no rework button on the notice");
+    expect(labels(-200, notice.message.message_id)).toEqual([
+      "Согласовать и передать: Министерство образования",
+      "На доработку: Министерство образования",
+    ]);
+    expect(labels(-200, cardIn(-200, id).message_id)).toContain("На доработку: Министерство образования");
+
+    // Callback data is not trusted: an executor cannot return it either.
+    const forged = await h.deliver(updates.callback(healthExecutor().tg, notice.message, rework));
+    expect(h.fake.callbackAnswer(forged.callback_query?.id ?? "")?.text).toBe(
+      "Согласовать или вернуть информацию соисполнителя может только куратор.",
+    );
+
+    h.clock.advance(5 * 60_000);
+    await h.deliver(updates.callback(curator().tg, notice.message, rework));
+    expect(h.lastText(-200)).toMatch(
+      /^Сообщение № 1: что доработать в информации соисполнителя \(Министерство образования\)\?/,
+    );
+    await curator().send("ок", curatorsChat());
+    expect(h.lastText(-200)).toMatch(/от 3 до 1000 символов/);
+    await curator().send("Укажите, к какому дню уберут снег.", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      "Информация по сообщению № 1 возвращена на доработку: Министерство образования, срок — 24.11.2026 10:35.",
+    );
+    expect(h.lastText(-300)).toBe(
+      "Информация соисполнителя по сообщению № 1 (Министерство образования) возвращена куратором на доработку: " +
+        "Укажите, к какому дню уберут снег.\n\n" +
+        "Пришлите исправленную информацию до 24.11.2026 10:35 (п. 14, 18 регламента) кнопкой «Отправить информацию» на карточке.",
+    );
+    // The lead never saw the returned part; the notice's buttons are spent, the card's are gone.
+    expect(h.texts(-100).some((text) => text.includes("Снег уберут"))).toBe(false);
+    expect(onNotice(rework)).toBeUndefined();
+    expect(onNotice(passOn)).toBeUndefined();
+    expect(labels(-200, cardIn(-200, id).message_id)).not.toContain("На доработку: Министерство образования");
+    const educationCard = cardIn(-300, id);
+    expect(educationCard.text).toContain(
+      "Информация соисполнителя на доработке (Министерство образования): Укажите, к какому дню уберут снег.",
+    );
+    expect(educationCard.text).toContain(
+      "Срок: 24.11.2026 10:35 — доработать информацию соисполнителя (п. 14, 18)",
+    );
+    expect(labels(-300, educationCard.message_id)).toContain("Отправить информацию");
+
+    // A second curator on the old notice's pass-on, a moment late: told what happened.
+    const late = await h.deliver(updates.callback(curator().tg, notice.message, passOn));
+    expect(h.fake.callbackAnswer(late.callback_query?.id ?? "")?.text).toBe(
+      "Эта информация по сообщению № 1 уже возвращена соисполнителю на доработку.",
+    );
+
+    // The reworked part goes to the curators again, with a new 30-minute clock, and on to the lead.
+    h.clock.advance(20 * 60_000);
+    await educationExecutor().press("Отправить информацию", educationChat());
+    await educationExecutor().send("Снег уберут до пятницы.", educationChat());
+    expect(h.lastText(-200)).toBe(
+      "Информация соисполнителя по сообщению № 1 — Министерство образования — на согласование:\n\n" +
+        "Снег уберут до пятницы.\n\n" +
+        "Согласуйте и передайте основному исполнителю до 24.11.2026 10:55 (п. 18 регламента).",
+    );
+    expect(cardIn(-300, id).text).not.toContain("на доработке");
+    // The old notice's button does not approve the new text unseen.
+    const unseen = await h.deliver(updates.callback(curator().tg, notice.message, passOn));
+    expect(h.fake.callbackAnswer(unseen.callback_query?.id ?? "")?.text).toBe(
+      "Соисполнитель уже прислал новую версию этой информации по сообщению № 1: решите по ней, она в сообщении ниже.",
+    );
+    const resent = loadIncident(h.db, id)?.assignments.find((a) => a.id === part?.id);
+    await pressData(curator(), -200, `inc.passon:${id}:${part?.id}:${resent && partVersion(resent)}`);
+    expect(h.lastText(-100)).toBe(
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nСнег уберут до пятницы.",
+    );
+    await curator().press("История", curatorsChat());
+    expect(curator().lastText().split("\n").slice(-4)).toEqual([
+      "24.11.2026 10:00 — Мария — отправлена информация соисполнителя: Министерство образования (направлено → направлено)",
+      "24.11.2026 10:05 — Ольга — информация соисполнителя (Министерство образования) возвращена на доработку: «Укажите, к какому дню уберут снег.» (направлено → направлено)",
+      "24.11.2026 10:25 — Мария — отправлена информация соисполнителя: Министерство образования (направлено → направлено)",
+      "24.11.2026 10:25 — Ольга — информация соисполнителя (Министерство образования) передана основному исполнителю (направлено → направлено)",
+    ]);
+  });
+
+  it("Orenburg: nobody returns a co-executor's part, which goes to the lead at once (p.14)", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationExecutor().press("Взять в работу", educationChat());
+    const part = loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === education);
+    const rework = await h.deliver(
+      updates.callback(curator().tg, cardIn(-200, id), `inc.partrw:${id}:${part?.id}`),
+    );
+    expect(h.fake.callbackAnswer(rework.callback_query?.id ?? "")?.text).toBe(
+      "По этому регламенту информация соисполнителя идёт основному исполнителю сразу, без согласования куратором.",
+    );
+    expect(loadIncident(h.db, id)?.assignments.find((a) => a.id === part?.id)?.state).toBe("accepted");
   });
 
   it("a person of both the lead and a co-executor returns from the co-executor's card only that part", async () => {

@@ -4,6 +4,7 @@ import {
   acceptIncident,
   loadIncident,
   passOnPart,
+  returnPart,
   routeIncident,
   sendPart,
 } from "../../src/app/incidents.js";
@@ -306,5 +307,52 @@ describe("deadline sweep", () => {
     at("2026-11-24T12:00:00Z");
     await tick();
     expect(passOnLines()).toHaveLength(before);
+  });
+
+  it("Georgievsk: a part returned for rework stops the curators' clock and starts the co-executor's (p.14, 18)", async () => {
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" }); // Tuesday 10:00 MSK
+    const { health } = seedOffice(h);
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    const maria = h.seedPerson(3002, "Мария", [], [education]);
+    const person = (telegramId: number) => {
+      const found = findPerson(h.db, telegramId);
+      if (!found) throw new Error("no person");
+      return found;
+    };
+    const id = register();
+    const curator = person(OFFICE.curator);
+    const now = h.clock.now();
+    routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [education], actor: curator, now });
+    acceptIncident(h.db, { incidentId: id, actor: person(3002), now });
+    const rules = { curatorMayPublish: true, curatorPassesParts: true };
+    sendPart(h.db, { incidentId: id, actor: person(3002), now, text: "Уберут.", rules });
+    at("2026-11-24T07:05:00Z");
+    const assignmentId = partOf(id, education);
+    returnPart(h.db, {
+      incidentId: id,
+      assignmentId,
+      actor: curator,
+      now: h.clock.now(),
+      rules,
+      comment: "Когда?",
+    });
+    const reworkLines = (chatId: number) =>
+      alertsIn(chatId).filter((t) => t.includes("доработать информацию соисполнителя"));
+
+    at("2026-11-24T07:25:00Z"); // 10:25: ten minutes left of the 30 from the return
+    await tick();
+    expect(reworkLines(maria.tg.id)).toEqual([
+      "⏰ Сообщение № 1: доработать информацию соисполнителя: Министерство образования до 24.11.2026 10:35 (п. 14, 18 регламента) — осталось 10 мин рабочего времени.",
+    ]);
+    at("2026-11-24T07:36:00Z");
+    await tick();
+    const overdue =
+      "❗ Сообщение № 1: срок «доработать информацию соисполнителя: Министерство образования» истёк 24.11.2026 10:35";
+    expect(reworkLines(maria.tg.id).at(-1)).toContain(overdue);
+    expect(reworkLines(OFFICE.curatorsChat).at(-1)).toContain(overdue);
+    // The curators decided in time: their pass-on deadline (10:30) raises nothing.
+    expect(alertsIn(OFFICE.curatorsChat).some((t) => t.includes("передать основному исполнителю"))).toBe(
+      false,
+    );
   });
 });

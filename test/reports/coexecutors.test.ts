@@ -11,6 +11,7 @@ import {
   passOnPart,
   registerIncident,
   returnIncident,
+  returnPart,
   routeIncident,
   sendPart,
   type TransitionResult,
@@ -293,5 +294,62 @@ describe("Georgievsk: the curators pass parts on (p.18)", () => {
       ],
       [2, "coexecutorPassOn", "п. 18", "Минкультуры", null, new Date("2026-11-30T14:30:00Z"), null, 30],
     ]);
+  });
+
+  it("a part returned for rework is the curator's decision in time, and its late rework the co-executor's violation", async () => {
+    h = await Harness.start({ now: "2026-11-09T07:00:00Z", regulation: "georgievsk" }); // Monday 10:00 MSK
+    const { health } = seedOffice(h);
+    const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
+    h.seedPerson(CULTURE_EXECUTOR, "Пётр", [], [culture]);
+    const person = (telegramId: number) => findPerson(h.db, telegramId) as Person;
+    const curator = person(OFFICE.curator);
+    const executor = person(CULTURE_EXECUTOR);
+    const rules = { curatorMayPublish: true, curatorPassesParts: true };
+    const at = (iso: string) => {
+      h.clock.set(iso);
+      return h.clock.now();
+    };
+    const incidentId = seedRegistered(h, { link: "https://vk.com/wall-1_1" });
+    const now = h.clock.now();
+    must(routeIncident(h.db, { incidentId, leadId: health, coexecutorIds: [culture], actor: curator, now }));
+    must(acceptIncident(h.db, { incidentId, actor: executor, now }));
+    must(
+      sendPart(h.db, { incidentId, actor: executor, now: at("2026-11-09T08:00:00Z"), text: "План.", rules }),
+    );
+    const assignmentId = loadIncident(h.db, incidentId)?.assignments.find(
+      (a) => a.organizationId === culture,
+    )?.id;
+    const decision = { incidentId, assignmentId: assignmentId ?? 0, actor: curator, rules };
+    // Returned at 11:20 MSK, within the curator's 30 minutes: the rework is due at 11:50, it comes at 12:10.
+    must(returnPart(h.db, { ...decision, now: at("2026-11-09T08:20:00Z"), comment: "Нужны сроки." }));
+    must(
+      sendPart(h.db, {
+        incidentId,
+        actor: executor,
+        now: at("2026-11-09T09:10:00Z"),
+        text: "До пятницы.",
+        rules,
+      }),
+    );
+    must(passOnPart(h.db, { ...decision, now: at("2026-11-09T09:20:00Z") }));
+
+    h.clock.set("2026-12-02T07:00:00Z");
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    const of = (step: string) => rows(report).filter((row) => row[1] === step);
+    expect(of("coexecutorPassOn")).toEqual([]);
+    expect(of("coexecutorPart")).toEqual([]);
+    expect(of("coexecutorRework")).toEqual([
+      [
+        incidentId,
+        "coexecutorRework",
+        "п. 14, 18",
+        "Минкультуры",
+        "Пётр",
+        new Date("2026-11-09T08:50:00Z"),
+        new Date("2026-11-09T09:10:00Z"),
+        20,
+      ],
+    ]);
+    expect(tr.violations(report)).toContain("доработать информацию соисполнителя (п. 14, 18)");
   });
 });

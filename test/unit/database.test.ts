@@ -88,8 +88,10 @@ describe("database", () => {
       chatId: -200,
     };
     expect(claimAlert(upgraded.db, alert, new Date())).toBeUndefined();
-    // A part sent before the upgrade went to the lead at once: it does not wait for a curator now.
-    expect(upgraded.sqlite.prepare("select state from assignments").pluck().all()).toEqual(["part_passed"]);
+    // A part waiting for a curator before the upgrade still waits, and has never been returned.
+    expect(
+      upgraded.sqlite.prepare("select state, part_returned_at as returnedAt from assignments").all(),
+    ).toEqual([{ state: "part_sent", returnedAt: null }]);
     upgraded.close();
     expect(tables(path)).toContain("incidents");
   });

@@ -8,6 +8,7 @@ import {
   checkAction,
   type IncidentView,
   nextDeadline,
+  passOnDeadlines,
 } from "../../src/domain/incident.js";
 import { loadRegulation } from "../../src/domain/regulation/index.js";
 
@@ -120,6 +121,11 @@ describe("incident state machine", () => {
       { organizationId: 20, role: "coexecutor", state: "part_passed" },
     ]);
     expect(checkAction(passed, "passOnPart", curator, georgievskRules)).toBe("wrong_state");
+    // Returning it for rework is the same decision, with the same rights.
+    expect(checkAction(waiting, "returnPart", curator, georgievskRules)).toBeUndefined();
+    expect(checkAction(waiting, "returnPart", culture, georgievskRules)).toBe("forbidden");
+    expect(checkAction(waiting, "returnPart", curator)).toBe("forbidden");
+    expect(checkAction(passed, "returnPart", curator, georgievskRules)).toBe("wrong_state");
     expect(actionRules(georgievsk).curatorPassesParts).toBe(true);
     expect(actionRules(orenburg).curatorPassesParts).toBe(false);
   });
@@ -177,6 +183,30 @@ describe("the card's next deadline", () => {
     expect(own).toMatchObject({ step: "coexecutorPart", clause: "п. 14" });
     expect(own?.at.toISOString()).toBe("2026-11-24T07:00:00.000Z");
     expect(nextDeadline(routed, orenburg, yekaterinburg, 10)?.step).toBe("draft");
+  });
+
+  it("Georgievsk: a part returned for rework runs on its own 30 working minutes from the return (p.14, 18)", () => {
+    const returnedAt = new Date(detected.getTime() + 3 * 60 * 60_000);
+    const returned = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "accepted", partReturnedAt: returnedAt },
+    ]);
+    const own = nextDeadline(returned, georgievsk, moscow, 20);
+    expect(own).toMatchObject({ step: "coexecutorRework", clause: "п. 14, 18" });
+    expect(own?.at.getTime()).toBe(moscow.addWorkingMinutes(returnedAt, 30).getTime());
+    // Sent again, the rework is done: the curators' pass-on clock runs instead.
+    const resent = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      {
+        organizationId: 20,
+        role: "coexecutor",
+        state: "part_sent",
+        partReturnedAt: returnedAt,
+        partSentAt: returnedAt,
+      },
+    ]);
+    expect(nextDeadline(resent, georgievsk, moscow, 20)).toBeUndefined();
+    expect(passOnDeadlines(resent, georgievsk, moscow).map((d) => d.step)).toEqual(["coexecutorPassOn"]);
   });
 
   it("Georgievsk: routing within 1 working hour; no answer clock before routing (p.9, p.16)", () => {

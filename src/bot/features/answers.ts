@@ -9,6 +9,9 @@ import { formatDeadline } from "../../domain/time-format.js";
 import {
   type AnswerAction,
   linkFlow,
+  partRefusal,
+  partRefusalNow,
+  partReturnFlow,
   publicationDue,
   refusalNow,
   refusalText,
@@ -24,7 +27,7 @@ import { refuse } from "../refuse.js";
 import { type LinkKind, ta } from "../texts-answers.js";
 import { tr } from "../texts-incidents.js";
 
-const DIALOGS = { rework: "answer.rework", link: "answer.link" } as const;
+const DIALOGS = { rework: "answer.rework", link: "answer.link", partReturn: "part.return" } as const;
 
 const popup = (ctx: BotContext, text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
 
@@ -33,6 +36,7 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.use(createConversation(reworkFlow(deps), DIALOGS.rework));
   composer.use(createConversation(linkFlow(deps), DIALOGS.link));
+  composer.use(createConversation(partReturnFlow(deps), DIALOGS.partReturn));
 
   composer.callbackQuery(onAction("inc.ok", [ID]), (ctx) => approve(ctx, Number(ctx.match[1])));
   composer.callbackQuery(onAction("inc.q", [ID, "[1-5]"]), (ctx) =>
@@ -53,11 +57,33 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(onAction("inc.clarify", [ID]), (ctx) =>
     startDialog(ctx, Number(ctx.match[1]), "askClarification"),
   );
-  composer.callbackQuery(onAction("inc.passon", [ID, ID]), (ctx) =>
-    passOn(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
-  );
+  // Buttons sent before parts could be returned do not name the version.
+  for (const args of [
+    [ID, ID, ID],
+    [ID, ID],
+  ]) {
+    composer.callbackQuery(onAction("inc.passon", args), (ctx) => passOn(ctx, partButton(ctx.match)));
+    composer.callbackQuery(onAction("inc.partrw", args), (ctx) =>
+      startPartReturn(ctx, partButton(ctx.match)),
+    );
+  }
   composer.callbackQuery(/^aw\./, (ctx) => popup(ctx, ta.dialogOver));
   return composer;
+}
+
+/** A curator's button on a co-executor's part: the incident, the part, and which sending of it. */
+interface PartButton {
+  id: number;
+  assignmentId: number;
+  version: number | undefined;
+}
+
+function partButton(match: string | RegExpMatchArray): PartButton {
+  return {
+    id: Number(match[1]),
+    assignmentId: Number(match[2]),
+    version: match[3] === undefined ? undefined : Number(match[3]),
+  };
 }
 
 /** «Согласовать»: one tap; of two curators pressing at once exactly one approves. */
@@ -90,23 +116,18 @@ async function approve(ctx: BotContext, id: number) {
  * (Georgievsk p.18). The button names the part (its assignment), so a part sent again after a
  * re-routing needs its own tap. Of two curators pressing at once, one passes it; the other is told.
  */
-async function passOn(ctx: BotContext, id: number, assignmentId: number) {
+async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton) {
   const { app } = ctx;
   if (!ctx.person) return refuse(ctx);
   const result = passOnPart(app.db, {
     incidentId: id,
     assignmentId,
+    version,
     actor: ctx.person,
     now: app.clock.now(),
     rules: rulesOf(app),
   });
-  if (!result.ok) {
-    if (result.refusal === "not_found") return popup(ctx, tr.notFoundNumber(id));
-    return popup(
-      ctx,
-      result.refusal === "forbidden" ? tr.part.passOnNotCurator : tr.part.passedOnAlready(id),
-    );
-  }
+  if (!result.ok) return popup(ctx, partRefusalNow(app, id, assignmentId, version, ctx.person));
   const incident = result.incident;
   const part = incident.assignments.find((a) => a.id === assignmentId);
   const lead = leadAssignment(incident);
@@ -124,6 +145,27 @@ async function passOn(ctx: BotContext, id: number, assignmentId: number) {
     if (failed.status === "rejected")
       ctx.log.error({ err: failed.reason }, "pass-on: an announcement failed");
   }
+}
+
+/**
+ * «На доработку: <орган>» on a co-executor's part: rights and state first, so a refusal is a pop-up;
+ * then the comment is asked for. Pressed on a notice, the notice loses its buttons once it is done.
+ */
+async function startPartReturn(ctx: BotContext, { id, assignmentId, version }: PartButton) {
+  const { app } = ctx;
+  const incident = loadIncident(app.db, id);
+  if (!incident) return popup(ctx, tr.notFoundNumber(id));
+  const refusal = partRefusal(app, incident, assignmentId, version, ctx.person);
+  if (refusal) return popup(ctx, refusal);
+  await ctx.answerCallbackQuery();
+  await ctx.conversation.exitAll();
+  const pressed = ctx.callbackQuery?.message;
+  const notice =
+    pressed && !isCard(app.db, id, pressed.chat.id, pressed.message_id)
+      ? { chatId: pressed.chat.id, messageId: pressed.message_id }
+      : undefined;
+  const args = [id, assignmentId, version ?? null, ...(notice ? [notice] : [])];
+  await ctx.conversation.enter(DIALOGS.partReturn, ...args);
 }
 
 /** The optional mark goes to the curator privately, so the curators' chat stays readable. */

@@ -264,6 +264,8 @@ function describeEvent(entry: HistoryEntry, names: Map<number, string>): string 
       return tr.action.sendPart(name(details.organizationId));
     case "passOnPart":
       return tr.action.passOnPart(name(details.organizationId));
+    case "returnPart":
+      return tr.action.returnPart(name(details.organizationId), text(details.comment));
     case "submitDraft":
       return tr.action.submitDraft;
     case "approve":

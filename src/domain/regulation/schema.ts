@@ -10,6 +10,7 @@ export const STEP_IDS = [
   "answer",
   "coexecutorPart",
   "coexecutorPassOn",
+  "coexecutorRework",
   "finalAfterInterim",
 ] as const;
 
@@ -24,6 +25,7 @@ export const ANCHORS = [
   "approval",
   "interimPublication",
   "partSubmission",
+  "partReturn",
 ] as const;
 
 export const DURATION_UNITS = [
@@ -135,6 +137,7 @@ export const regulationSchema = z.strictObject({
     answer: stepRule,
     coexecutorPart: optionalStep,
     coexecutorPassOn: optionalStep,
+    coexecutorRework: optionalStep,
     finalAfterInterim: optionalStep,
   }),
   curatorMayPublish: z.strictObject({ value: z.boolean({ error: "expected true or false" }), clause, note }),

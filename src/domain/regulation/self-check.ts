@@ -72,6 +72,13 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
       message: "a co-executor's part cannot reach the lead executor before the answer deadline",
     });
   }
+  if (steps.coexecutorPassOn && !steps.coexecutorRework) {
+    findings.push({
+      level: "warn",
+      message:
+        "curators approve co-executors' parts (coexecutorPassOn), but a part they return has no deadline (coexecutorRework)",
+    });
+  }
   return findings;
 }
 

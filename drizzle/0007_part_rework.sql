@@ -1,0 +1,2 @@
+ALTER TABLE `assignments` ADD `part_returned_at` integer;--> statement-breakpoint
+ALTER TABLE `assignments` ADD `part_return_comment` text;
