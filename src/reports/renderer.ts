@@ -47,8 +47,12 @@ const ENTRY = fileURLToPath(new URL("./render-process.cjs", import.meta.url));
 const FLAGS = ["--require", createRequire(import.meta.url).resolve("tsx/cjs"), "--max-semi-space-size=2"];
 /** A month of 100 000 incidents takes seconds; a child still busy after this is stuck, and is killed. */
 const TIMEOUT_MS = 5 * 60_000;
-/** The child reads the database and nothing else: it does not get the bot's secrets. */
-const HIDDEN = ["BOT_TOKEN", "WEBHOOK_SECRET"];
+/**
+ * The child reads the database and nothing else: it does not get the bot's secrets. Nor the bot's
+ * NODE_OPTIONS: the child's flags are its own, and `--import tsx` there, say, would load the loader
+ * thread these flags avoid.
+ */
+const HIDDEN = ["BOT_TOKEN", "WEBHOOK_SECRET", "NODE_OPTIONS"];
 
 export interface ChildRenderer {
   render: RenderReports;

@@ -69,8 +69,16 @@ describe("reports rendered in a child process", () => {
     ]);
   });
 
-  it("/report answers with the month's text, chart and spreadsheet", async () => {
-    await startOnFile();
+  it("/report answers with the month's text, chart and spreadsheet, whatever NODE_OPTIONS the bot runs with", async () => {
+    // The child's Node flags are its own: a NODE_OPTIONS it would choke on does not reach it.
+    const nodeOptions = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = "--require /nonexistent/preload.cjs";
+    try {
+      await startOnFile();
+    } finally {
+      if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = nodeOptions;
+    }
     h.clock.set("2026-12-03T06:00:00Z");
     await h.user(OFFICE.curator, "Ольга").send("/report 11.2026");
     const messages = h.fake.messages(OFFICE.curator);
