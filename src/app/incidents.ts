@@ -13,8 +13,8 @@ import {
   type IncidentAction,
   type IncidentState,
   type IncidentView,
-  partVersion,
   type Refusal,
+  sameSending,
 } from "../domain/incident.js";
 import type { Network } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate, audit } from "./audit.js";
@@ -493,7 +493,7 @@ function decideOnPart(
         a.id === input.assignmentId &&
         a.role === "coexecutor" &&
         a.state === "part_sent" &&
-        (input.version === undefined || partVersion(a) === input.version),
+        sameSending(a, input.version),
     );
   return transition(db, {
     incidentId: input.incidentId,

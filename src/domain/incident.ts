@@ -106,6 +106,14 @@ export function partVersion(part: Pick<AssignmentView, "partSentAt">): number | 
   return part.partSentAt ? Math.floor(part.partSentAt.getTime() / 1000) : undefined;
 }
 
+/**
+ * Whether a curator's button is about the part's current sending. A button from before buttons
+ * named it is: until a part is first returned, it has only ever been sent once.
+ */
+export function sameSending(part: AssignmentView, version: number | undefined): boolean {
+  return version === undefined ? !part.partReturnedAt : partVersion(part) === version;
+}
+
 const OPEN_FOR_ROUTING: IncidentState[] = ["registered", "assigned", "in_work"];
 
 /** Live assignments: those not returned or withdrawn. */
@@ -287,14 +295,13 @@ export function runningDeadlines(
   const own = activeAssignments(incident).find((a) => a.organizationId === forOrganizationId);
   const coexecutor = own?.role === "coexecutor" ? own : undefined;
   const basis = coexecutor ?? leadAssignment(incident);
-  const steps = afterInterim(
-    incident,
-    coexecutor
-      ? coexecutorSteps(coexecutor)
-      : incident.state === "in_work"
-        ? inWorkSteps(incident)
-        : (RUNNING_STEPS[incident.state] ?? []),
-  );
+  // An interim answer changes the lead's clocks; a co-executor owes its part all the same.
+  const steps = coexecutor
+    ? coexecutorSteps(coexecutor)
+    : afterInterim(
+        incident,
+        incident.state === "in_work" ? inWorkSteps(incident) : (RUNNING_STEPS[incident.state] ?? []),
+      );
   const anchors = anchorsOf(incident, basis);
   const opts = incident.shortenedAnswerMinutes
     ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }

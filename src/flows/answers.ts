@@ -33,8 +33,8 @@ import {
   type IncidentAction,
   leadAssignment,
   nextDeadline,
-  partVersion,
   runningDeadlines,
+  sameSending,
 } from "../domain/incident.js";
 import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/index.js";
 import { type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
@@ -136,9 +136,9 @@ export function partRefusal(
       : tr.part.passOnNotCurator;
   const part = incident.assignments.find((a) => a.id === assignmentId);
   if (refusal === undefined && part?.state === "part_sent")
-    return version === undefined || partVersion(part) === version
-      ? undefined
-      : tr.part.newerVersion(incident.id);
+    return sameSending(part, version) ? undefined : tr.part.newerVersion(incident.id);
+  const { state } = incident.row;
+  if (state === "closed" || state === "answered") return ta.wrongState(incident.id, tr.shortState[state]);
   if (part?.state === "accepted" && part.partReturnedAt) return tr.part.returnedAlready(incident.id);
   return tr.part.passedOnAlready(incident.id);
 }

@@ -78,8 +78,8 @@ class CoexecutorParts {
   readonly #running = new Map<number, Part>();
   /** Parts waiting for a curator to pass them on, by organization. */
   readonly #passOn = new Map<number, Part>();
-  /** Who sent each organization's latest part: he answers for its rework when it is returned. */
-  readonly #sentBy = new Map<number, number | null>();
+  /** Who took each organization's part (or, unknown, sent it): he answers for its rework. */
+  readonly #takenBy = new Map<number, number | null>();
 
   constructor(
     private readonly incident: IncidentFacts,
@@ -144,23 +144,28 @@ class CoexecutorParts {
   sent(e: IncidentEvent): StepInstance | undefined {
     const part = this.#concerned(e);
     if (part === "unknown") this.#running.clear();
-    if (!part || part === "unknown") return undefined;
-    this.#running.delete(part.organizationId);
-    this.#sentBy.set(part.organizationId, e.actorId);
-    // Only parts the bot sent for approval (a part sent before it did went to the lead at once).
+    const named = e.details?.organizationId;
+    const known = part && part !== "unknown" ? part : undefined;
+    const organizationId = known?.organizationId ?? (typeof named === "number" ? named : undefined);
+    if (organizationId === undefined) return undefined;
+    this.#takenBy.set(organizationId, known?.personId ?? this.#takenBy.get(organizationId) ?? e.actorId);
+    // Only parts the bot sent for approval (a part sent before it did went to the lead at once); a
+    // part sent again with no clock of its own running still waits for the curators.
     const rule = e.details?.forApproval === true ? this.reg.steps.coexecutorPassOn : undefined;
     const deadline = rule && stepDeadline(this.reg, "coexecutorPassOn", { partSubmission: e.at }, this.wt);
     if (rule && deadline) {
-      this.#passOn.set(part.organizationId, {
+      this.#passOn.set(organizationId, {
         step: "coexecutorPassOn",
         clause: rule.clause,
         start: e.at,
         deadline,
-        organizationId: part.organizationId,
+        organizationId,
         personId: null,
       });
     }
-    return { incidentId: this.incident.id, ...part, completedAt: e.at, personId: e.actorId };
+    if (!known) return undefined;
+    this.#running.delete(organizationId);
+    return { incidentId: this.incident.id, ...known, completedAt: e.at, personId: e.actorId };
   }
 
   /** A curator passed a part on to the lead: the curator's step for it is done. */
@@ -188,7 +193,7 @@ class CoexecutorParts {
         start: e.at,
         deadline,
         organizationId,
-        personId: this.#sentBy.get(organizationId) ?? null,
+        personId: this.#takenBy.get(organizationId) ?? null,
       });
     }
     return decided;

@@ -517,11 +517,14 @@ describe("executors on the card", () => {
         "Согласуйте и передайте основному исполнителю до 24.11.2026 10:55 (п. 18 регламента).",
     );
     expect(cardIn(-300, id).text).not.toContain("на доработке");
-    // The old notice's button does not approve the new text unseen.
-    const unseen = await h.deliver(updates.callback(curator().tg, notice.message, passOn));
-    expect(h.fake.callbackAnswer(unseen.callback_query?.id ?? "")?.text).toBe(
-      "Соисполнитель уже прислал новую версию этой информации по сообщению № 1: решите по ней, она в сообщении ниже.",
-    );
+    // The old notice's button does not approve the new text unseen, nor does one from before
+    // buttons named the sending.
+    for (const old of [passOn, `inc.passon:${id}:${part?.id}`]) {
+      const unseen = await h.deliver(updates.callback(curator().tg, notice.message, old));
+      expect(h.fake.callbackAnswer(unseen.callback_query?.id ?? "")?.text).toBe(
+        "Соисполнитель уже прислал новую версию этой информации по сообщению № 1: решите по ней, она в сообщении ниже.",
+      );
+    }
     const resent = loadIncident(h.db, id)?.assignments.find((a) => a.id === part?.id);
     await pressData(curator(), -200, `inc.passon:${id}:${part?.id}:${resent && partVersion(resent)}`);
     expect(h.lastText(-100)).toBe(

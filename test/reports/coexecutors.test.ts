@@ -331,7 +331,9 @@ describe("Georgievsk: the curators pass parts on (p.18)", () => {
         rules,
       }),
     );
-    must(passOnPart(h.db, { ...decision, now: at("2026-11-09T09:20:00Z") }));
+    // The curator passes on the sending he was shown: the one of 12:10.
+    const version = Math.floor(at("2026-11-09T09:10:00Z").getTime() / 1000);
+    must(passOnPart(h.db, { ...decision, version, now: at("2026-11-09T09:20:00Z") }));
 
     h.clock.set("2026-12-02T07:00:00Z");
     const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);

@@ -9,6 +9,7 @@ import {
   type IncidentView,
   nextDeadline,
   passOnDeadlines,
+  runningDeadlines,
 } from "../../src/domain/incident.js";
 import { loadRegulation } from "../../src/domain/regulation/index.js";
 
@@ -207,6 +208,29 @@ describe("the card's next deadline", () => {
     ]);
     expect(nextDeadline(resent, georgievsk, moscow, 20)).toBeUndefined();
     expect(passOnDeadlines(resent, georgievsk, moscow).map((d) => d.step)).toEqual(["coexecutorPassOn"]);
+  });
+
+  it("an interim answer changes the lead's clocks, not a co-executor's: it still owes its part", () => {
+    const interim = {
+      ...incident("in_work", [
+        { organizationId: 10, role: "lead", state: "accepted" },
+        { organizationId: 20, role: "coexecutor", state: "accepted" },
+      ]),
+      answer: {
+        draftSubmittedAt: null,
+        draftAuthorId: null,
+        reworkRequestedAt: null,
+        approvedAt: null,
+        interimPublishedAt: detected,
+        awaitingClarification: false,
+      },
+    };
+    expect(runningDeadlines(interim, orenburg, yekaterinburg, 20).map((d) => d.step)).toEqual([
+      "coexecutorPart",
+    ]);
+    expect(runningDeadlines(interim, orenburg, yekaterinburg, 10).map((d) => d.step)).toEqual([
+      "finalAfterInterim",
+    ]);
   });
 
   it("Georgievsk: routing within 1 working hour; no answer clock before routing (p.9, p.16)", () => {

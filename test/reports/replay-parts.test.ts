@@ -1,0 +1,81 @@
+/**
+ * The replay of a co-executor's part returned for rework (Georgievsk p.18, p.14 by analogy), on the
+ * audit events alone: whose the late rework is, and that a part sent again always waits for the
+ * curators, whatever the preset says about its rework.
+ */
+import { describe, expect, it } from "vitest";
+import { createWorkingTime } from "../../src/domain/calendar/index.js";
+import { loadRegulation } from "../../src/domain/regulation/index.js";
+import { type IncidentEvent, replayIncident } from "../../src/reports/replay.js";
+
+const georgievsk = loadRegulation("georgievsk");
+const moscow = createWorkingTime({ timezone: "Europe/Moscow" });
+const HEALTH = 10;
+const CULTURE = 20;
+const CURATOR = 1;
+const TAKER = 7;
+const COLLEAGUE = 8;
+
+/** Monday 09.11.2026 at a Moscow time. */
+const at = (time: string) => new Date(`2026-11-09T${time}:00+03:00`);
+
+function event(
+  time: string,
+  actorId: number,
+  action: string,
+  details: Record<string, unknown> = {},
+): IncidentEvent {
+  return { at: at(time), actorId, action, fromState: "assigned", toState: "assigned", details };
+}
+
+const facts = {
+  id: 1,
+  importance: "normal" as const,
+  detectedAt: at("09:50"),
+  postedAt: null,
+  shortenedAnswerMinutes: null,
+};
+
+/** Routed at 10:00 to health (lead) and culture; culture's part taken, sent at 11:00, returned at 11:10. */
+const returned: IncidentEvent[] = [
+  {
+    ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [CULTURE] }),
+    fromState: "registered",
+  },
+  event("10:05", TAKER, "accept"),
+  event("11:00", COLLEAGUE, "sendPart", { organizationId: CULTURE, forApproval: true }),
+  event("11:10", CURATOR, "returnPart", { organizationId: CULTURE, comment: "Нужны сроки." }),
+];
+
+describe("a co-executor's part returned for rework, replayed", () => {
+  it("a rework still owed is the one who took the part, as the alerts were", () => {
+    const { steps } = replayIncident(facts, returned, georgievsk, moscow);
+    expect(steps.filter((s) => s.step.startsWith("coexecutor"))).toMatchObject([
+      { step: "coexecutorPart", completedAt: at("11:00"), personId: COLLEAGUE },
+      { step: "coexecutorPassOn", deadline: at("11:30"), completedAt: at("11:10"), personId: CURATOR },
+      {
+        step: "coexecutorRework",
+        deadline: at("11:40"),
+        completedAt: null,
+        personId: TAKER,
+        organizationId: CULTURE,
+      },
+    ]);
+  });
+
+  it("a part sent again waits for the curators even where the preset sets no rework deadline", () => {
+    const { coexecutorRework: _, ...steps } = georgievsk.steps;
+    const withoutRework = { ...georgievsk, steps };
+    const events = [
+      ...returned,
+      event("11:30", TAKER, "sendPart", { organizationId: CULTURE, forApproval: true }),
+    ];
+    const replayed = replayIncident(facts, events, withoutRework, moscow).steps;
+    expect(replayed.filter((s) => s.step === "coexecutorRework")).toEqual([]);
+    expect(replayed.filter((s) => s.step === "coexecutorPassOn").at(-1)).toMatchObject({
+      start: at("11:30"),
+      deadline: at("12:00"),
+      completedAt: null,
+    });
+  });
+});
