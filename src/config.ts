@@ -47,6 +47,10 @@ const envSchema = z.object({
     .string()
     .regex(/^[\w-]{16,256}$/, "expected 16–256 characters of A-Z, a-z, 0-9, _ and -")
     .optional(),
+  INTAKE_TOKEN: z
+    .string()
+    .regex(/^[\w-]{16,256}$/, "expected 16–256 characters of A-Z, a-z, 0-9, _ and -")
+    .optional(),
   PORT: z.coerce
     .number({ error: "expected a TCP port number" })
     .int("expected a TCP port number")
@@ -78,6 +82,8 @@ export interface Config {
   schedule: { WORK_DAYS?: string; WORK_HOURS?: string; LUNCH?: string };
   logLevel: Env["LOG_LEVEL"];
   webhook: { url: string; secret: string; port: number } | undefined;
+  /** `POST /intake` for monitoring software, on the same port as the webhook. */
+  intake: { token: string; port: number } | undefined;
   inviteTtlDays: number;
   /** Where posts with threats are forwarded (Orenburg p.17), if the deployment has such a chat. */
   lawEnforcementChatId: number | undefined;
@@ -112,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     schedule: { WORK_DAYS: e.WORK_DAYS, WORK_HOURS: e.WORK_HOURS, LUNCH: e.LUNCH },
     logLevel: e.LOG_LEVEL,
     webhook: e.WEBHOOK_URL ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET ?? "", port: e.PORT } : undefined,
+    intake: e.INTAKE_TOKEN ? { token: e.INTAKE_TOKEN, port: e.PORT } : undefined,
     inviteTtlDays: e.INVITE_TTL_DAYS,
     lawEnforcementChatId: e.LAW_ENFORCEMENT_CHAT_ID,
   };

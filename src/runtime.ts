@@ -1,4 +1,5 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { type AutoRetryOptions, autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run } from "@grammyjs/runner";
@@ -18,6 +19,7 @@ import type { Config } from "./config.js";
 import { applyMigrations, openDatabase } from "./db/client.js";
 import { parseSchedule } from "./domain/calendar/index.js";
 import { loadRegulation, selfCheck } from "./domain/regulation/index.js";
+import { INTAKE_PATH, intakeHandler } from "./http/intake.js";
 import { startJobs } from "./jobs/index.js";
 import { createLogger } from "./log.js";
 import { renderHere } from "./reports/render.js";
@@ -25,7 +27,8 @@ import { renderInChildProcess } from "./reports/renderer.js";
 
 export interface Running {
   sla: SlaRuntime;
-  webhookServer: Server | undefined;
+  /** The HTTP server of the webhook and of `POST /intake`, when either is configured. */
+  httpServer: Server | undefined;
   stop(): Promise<void>;
 }
 
@@ -129,11 +132,12 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const reports = renderer?.render ?? renderHere(db, sla, log);
 
     const retry = autoRetry(AUTO_RETRY);
+    const deps = { db, clock, log, sla, reports, config: { ...config, timezone } };
     const bot = createBot({
       token: config.botToken,
       apiRoot: config.botApiRoot,
       botInfo: options.botInfo ?? (await identifyBot(config)),
-      deps: { db, clock, log, sla, reports, config: { ...config, timezone } },
+      deps,
       // The throttler inside and auto-retry outside: a call retried after a 429 queues again
       // instead of jumping the per-chat queue (measured in bench/burst.ts).
       transformers: [apiThrottler(), retry],
@@ -149,26 +153,40 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       log.warn({ count: interrupted.length }, "handling updates a crash interrupted");
     for (const update of interrupted) await bot.handleUpdate(update);
 
-    let runner: RunnerHandle | undefined;
-    let webhookServer: Server | undefined;
+    // One HTTP server for Telegram's webhook and the monitoring software's posts, if either is set.
+    const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<unknown>>();
     if (config.webhook) {
-      const { url, secret, port } = config.webhook;
-      const path = new URL(url).pathname;
+      const { url, secret } = config.webhook;
       const handle = webhookCallback(bot, "http", { secretToken: secret, onTimeout: "return" });
-      webhookServer = createServer((req, res) => {
-        if (req.method !== "POST" || req.url !== path) {
+      routes.set(new URL(url).pathname, (req, res) =>
+        req.method === "POST" ? handle(req, res) : Promise.resolve(res.writeHead(405).end()),
+      );
+    }
+    if (config.intake) routes.set(INTAKE_PATH, intakeHandler({ ...deps, api: bot.api }, config.intake.token));
+    const port = config.webhook?.port ?? config.intake?.port;
+    let httpServer: Server | undefined;
+    if (routes.size > 0 && port !== undefined) {
+      const server = createServer((req, res) => {
+        const route = routes.get(new URL(req.url ?? "/", "http://localhost").pathname);
+        if (!route) {
           res.writeHead(404).end();
           return;
         }
-        handle(req, res).catch((err) => {
-          log.error({ err }, "webhook request failed");
+        route(req, res).catch((err) => {
+          log.error({ err }, "HTTP request failed");
           if (!res.headersSent) res.writeHead(500).end();
         });
       });
-      const server = webhookServer;
+      httpServer = server;
       await new Promise<void>((resolve) => server.listen(port, "0.0.0.0", resolve));
+      log.info({ port: (server.address() as AddressInfo).port, paths: [...routes.keys()] }, "HTTP server");
+    }
+
+    let runner: RunnerHandle | undefined;
+    if (config.webhook) {
+      const { url, secret } = config.webhook;
       await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ALLOWED_UPDATES });
-      log.info({ port, path }, "webhook mode");
+      log.info({ url: new URL(url).pathname }, "webhook mode");
     } else {
       await bot.api.deleteWebhook();
       runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
@@ -185,13 +203,13 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         // A report still rendering is dropped; an automatic one is tried again after the restart.
         renderer?.close();
         await jobs.stop();
-        if (webhookServer) await new Promise<void>((resolve) => webhookServer?.close(() => resolve()));
+        if (httpServer) await new Promise<void>((resolve) => httpServer?.close(() => resolve()));
         database.close();
         log.info("stopped");
       })();
       return stopping;
     };
-    return { sla, webhookServer, stop };
+    return { sla, httpServer, stop };
   } catch (error) {
     database.close();
     throw error;
@@ -223,6 +241,6 @@ function reportSelfCheck(
 }
 
 /** What must never appear in a log line or an error printed at start. */
-export function secretsOf(config: Pick<Config, "botToken" | "webhook">): string[] {
-  return [config.botToken, ...(config.webhook ? [config.webhook.secret] : [])];
+export function secretsOf(config: Pick<Config, "botToken" | "webhook" | "intake">): string[] {
+  return [config.botToken, config.webhook?.secret, config.intake?.token].filter((s) => s !== undefined);
 }

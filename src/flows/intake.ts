@@ -58,23 +58,24 @@ export async function showDuplicate(deps: AnnounceDeps, existingId: number, chat
 }
 
 /**
- * Registers the post and tells whom it concerns: the card goes to the curator's chat and the
- * curators' chat; a significant post goes to every head at once, whatever the hour.
+ * Registers the post and tells whom it concerns: the card goes to the curator's chat (`chatId`,
+ * none for a post from a monitoring system) and the curators' chat; a significant post goes to
+ * every head at once, whatever the hour.
  */
 export async function registerAndAnnounce(
   deps: AnnounceDeps,
   draft: PostDraft,
   actorId: number,
-  chatId: number,
+  chatId: number | undefined,
 ): Promise<{ ok: true; id: number } | { ok: false; existingId: number }> {
   const result = registerPost(deps.db, draft, actorId, deps.clock.now());
   if (!result.ok) {
-    await showDuplicate(deps, result.existingId, chatId);
+    if (chatId !== undefined) await showDuplicate(deps, result.existingId, chatId);
     return { ok: false, existingId: result.existingId };
   }
   const { incident } = result;
   deps.log.info({ incidentId: incident.id, importance: draft.importance }, "incident registered");
-  await syncCards(deps, incident, [{ chatId, audience: { kind: "curators" } }]);
+  await syncCards(deps, incident, chatId === undefined ? [] : [{ chatId, audience: { kind: "curators" } }]);
   if (incident.row.importance === "significant") await tellHeads(deps, incident);
   await announceSurge(deps, incident);
   return { ok: true, id: incident.id };

@@ -52,7 +52,7 @@ const TIMEOUT_MS = 5 * 60_000;
  * NODE_OPTIONS: the child's flags are its own, and `--import tsx` there, say, would load the loader
  * thread these flags avoid.
  */
-const HIDDEN = ["BOT_TOKEN", "WEBHOOK_SECRET", "NODE_OPTIONS"];
+const HIDDEN = ["BOT_TOKEN", "WEBHOOK_SECRET", "INTAKE_TOKEN", "NODE_OPTIONS"];
 
 export interface ChildRenderer {
   render: RenderReports;

@@ -49,7 +49,7 @@ describe("webhook mode", () => {
       url: "https://bot.example.ru/telegram/hook",
       secret_token: "s3cret-s3cret-s3cret",
     });
-    const port = (running.webhookServer as Server).address() as AddressInfo;
+    const port = (running.httpServer as Server).address() as AddressInfo;
     const stranger = tgUser(2002, "Пётр");
     const update = { update_id: 1, ...updates.text(privateChat(stranger), stranger, "/start") };
     const post = (path: string, secret?: string) =>
@@ -70,6 +70,31 @@ describe("webhook mode", () => {
     expect((await post("/telegram/hook", "s3cret-s3cret-s3cret")).status).toBe(200);
     const answer = await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 2002);
     expect(String(answer.params.text)).toMatch(/ссылку-приглашение/);
+  });
+});
+
+describe("intake for monitoring software", () => {
+  it("in long polling too, POST /intake on PORT registers a post; the token never reaches the log", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const cfg = config({ INTAKE_TOKEN: "monitoring-token-0123456789" });
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    running = await startBot(
+      { ...cfg, intake: cfg.intake && { ...cfg.intake, port: 0 } },
+      { clock: new ManualClock("2026-11-24T05:00:00Z"), log },
+    );
+    const port = ((running.httpServer as Server).address() as AddressInfo).port;
+    const send = (token: string) =>
+      fetch(`http://127.0.0.1:${port}/intake`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ link: "https://ok.ru/group/1/topic/2" }),
+      });
+    expect((await send("wrong-token-0123456789")).status).toBe(401);
+    const sent = await send("monitoring-token-0123456789");
+    expect([sent.status, await sent.json()]).toEqual([201, { ok: true, id: 1, duplicate: false }]);
+    expect((await fetch(`http://127.0.0.1:${port}/other`, { method: "POST" })).status).toBe(404);
+    expect(lines.join("")).not.toContain("monitoring-token-0123456789");
   });
 });
 

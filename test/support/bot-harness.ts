@@ -6,13 +6,13 @@ import { bindChat } from "../../src/app/chats.js";
 import { createOrganization } from "../../src/app/organizations.js";
 import { addMembership, grantRole, upsertPerson } from "../../src/app/people.js";
 import { presetRuntime, type SlaRuntime } from "../../src/app/sla.js";
-import type { BotContext } from "../../src/bot/context.js";
+import type { AppDeps, BotContext } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/index.js";
 import { ManualClock } from "../../src/clock.js";
 import { applyMigrations, type DatabaseHandle, openDatabase } from "../../src/db/client.js";
 import { inbox, type PersonRole } from "../../src/db/schema.js";
 import type { JobDeps } from "../../src/jobs/sweep.js";
-import { type RenderReports, renderHere } from "../../src/reports/render.js";
+import { renderHere } from "../../src/reports/render.js";
 import { renderInChildProcess } from "../../src/reports/renderer.js";
 import { FakeBotApi } from "./fake-bot-api.js";
 import { groupChat, privateChat, setUpdatesClock, tgUser, updates } from "./updates.js";
@@ -43,8 +43,8 @@ export class Harness {
     readonly database: DatabaseHandle,
     readonly clock: ManualClock,
     readonly sla: SlaRuntime,
-    private readonly reports: RenderReports,
-    private readonly adminIds: number[],
+    /** What the bot's handlers are given. */
+    readonly app: AppDeps,
   ) {
     const last = this.db
       .select({ id: max(inbox.updateId) })
@@ -75,26 +75,27 @@ export class Harness {
             log,
           ).render
         : renderHere(database.db, sla, log);
+    const app: AppDeps = {
+      db: database.db,
+      clock,
+      log,
+      sla,
+      reports,
+      config: {
+        adminIds: options.adminIds ?? [],
+        inviteTtlDays: 7,
+        timezone: sla.timezone,
+        lawEnforcementChatId: options.lawEnforcementChatId,
+      },
+    };
     const bot = createBot({
       token: fake.token,
       apiRoot: fake.apiRoot,
       ...(options.transformers ? { transformers: options.transformers } : {}),
-      deps: {
-        db: database.db,
-        clock,
-        log,
-        sla,
-        reports,
-        config: {
-          adminIds: options.adminIds ?? [],
-          inviteTtlDays: 7,
-          timezone: sla.timezone,
-          lawEnforcementChatId: options.lawEnforcementChatId,
-        },
-      },
+      deps: app,
     });
     await bot.init();
-    return new Harness(fake, bot, database, clock, sla, reports, options.adminIds ?? []);
+    return new Harness(fake, bot, database, clock, sla, app);
   }
 
   get db() {
@@ -109,8 +110,8 @@ export class Harness {
       sla: this.sla,
       clock: this.clock,
       log: pino({ level: "silent" }),
-      config: { adminIds: this.adminIds },
-      reports: this.reports,
+      config: { adminIds: this.app.config.adminIds },
+      reports: this.app.reports,
     };
   }
 

@@ -70,6 +70,15 @@ describe("configuration", () => {
     });
   });
 
+  it("takes an intake token of 16+ characters for monitoring software's POST /intake", () => {
+    expect(errorOf({ ...valid, INTAKE_TOKEN: "short" })).toMatch(/^INTAKE_TOKEN: expected 16–256 characters/);
+    expect(loadConfig(valid).intake).toBeUndefined();
+    expect(loadConfig({ ...valid, INTAKE_TOKEN: "monitoring-token-0123", PORT: "8081" }).intake).toEqual({
+      token: "monitoring-token-0123",
+      port: 8081,
+    });
+  });
+
   it("strips a trailing slash from BOT_API_ROOT", () => {
     expect(loadConfig({ ...valid, BOT_API_ROOT: "http://127.0.0.1:8081/" }).botApiRoot).toBe(
       "http://127.0.0.1:8081",

@@ -1,0 +1,116 @@
+/**
+ * `POST /intake`: monitoring software registers posts over HTTP; the curators see the card as if
+ * one of them had forwarded the post. The handler is served on a real local port and called with
+ * fetch, as the monitoring software would.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadIncident } from "../../src/app/incidents.js";
+import { INTAKE_PATH, intakeHandler } from "../../src/http/intake.js";
+import { Harness } from "../support/bot-harness.js";
+import { OFFICE, seedOffice } from "../support/workflow.js";
+
+const TOKEN = "monitoring-token-0123456789";
+
+let h: Harness;
+let server: Server;
+let url: string;
+
+afterEach(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await h.close();
+});
+
+async function start(): Promise<void> {
+  h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 in Yekaterinburg
+  seedOffice(h);
+  const handle = intakeHandler({ ...h.app, api: h.bot.api }, TOKEN);
+  server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${INTAKE_PATH}`;
+}
+
+async function post(body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const cards = () => h.fake.messages(OFFICE.curatorsChat).filter((m) => m.text?.startsWith("Сообщение № "));
+
+describe("POST /intake", () => {
+  it("registers a post: the curators get its card, and «История» says the monitoring system registered it", async () => {
+    await start();
+    const sent = await post({
+      link: "https://vk.com/wall-100_200",
+      text: "Во дворе дома 5 не убран снег.",
+      author: "Иван Петров",
+      topic: "ЖКХ",
+      place: "ул. Ленина, 5",
+      postedAt: "2026-11-24T09:40:00+05:00",
+    });
+    expect(sent).toEqual({ status: 201, body: { ok: true, id: 1, duplicate: false } });
+    expect(cards()).toHaveLength(1);
+    const card = cards()[0]?.text ?? "";
+    expect(card).toContain("Сообщение № 1 · ВКонтакте");
+    expect(card).toContain("«Во дворе дома 5 не убран снег.»");
+    expect(card).toContain("Тема: ЖКХ");
+    expect(card).toContain("Место: ул. Ленина, 5");
+    expect(card).toMatch(/Срок: 24\.11\.2026 10:30 — направить исполнителю/);
+    expect(loadIncident(h.db, 1)?.postedAt?.toISOString()).toBe("2026-11-24T04:40:00.000Z");
+
+    await h.user(OFFICE.curator, "Ольга").press("История", h.group(OFFICE.curatorsChat, "Кураторы"));
+    expect(h.lastText(OFFICE.curator)).toMatch(/24\.11\.2026 10:00 — Система мониторинга — зарегистрировано/);
+  });
+
+  it("the same post sent again is the same incident: no second card, the caller learns its number", async () => {
+    await start();
+    await post({ link: "https://vk.com/wall-100_200" });
+    const again = await post({ link: "https://m.vk.com/wall-100_200" });
+    expect(again).toEqual({ status: 200, body: { ok: true, id: 1, duplicate: true } });
+    expect(cards()).toHaveLength(1);
+  });
+
+  it("a significant post goes to the head at once", async () => {
+    await start();
+    await post({
+      link: "https://t.me/city_news/42",
+      text: "Прорыв трубы, затопило школу.",
+      importance: "significant",
+    });
+    expect(h.lastText(OFFICE.head)).toMatch(/^Социально значимое сообщение № 1/);
+  });
+
+  it("refuses without the token, with a wrong one, and anything that is not a post, registering nothing", async () => {
+    await start();
+    const link = "https://vk.com/wall-100_200";
+    expect((await post({ link }, { authorization: "" })).status).toBe(401);
+    expect((await post({ link }, { authorization: "Bearer wrong-token-0123456789" })).status).toBe(401);
+    expect(await post({ link }, { "content-type": "text/plain" })).toMatchObject({ status: 415 });
+    expect(await post("{not json")).toEqual({
+      status: 400,
+      body: { ok: false, error: "expected a JSON object" },
+    });
+    expect((await post({ text: "без ссылки" })).body.error).toBe("link: is required: the post's link");
+    expect((await post({ link: "привет" })).body.error).toMatch(/^link: expected a link to the post/);
+    expect((await post({ link, importance: "urgent" })).body.error).toBe(
+      "importance: expected one of normal, important, significant",
+    );
+    expect((await post({ link, postedAt: "вчера" })).body.error).toMatch(
+      /^postedAt: expected an ISO 8601 time/,
+    );
+    expect((await post({ link, author: "А".repeat(301) })).body.error).toBe(
+      "author: expected at most 300 characters",
+    );
+    expect((await post({ link, extra: 1 })).status).toBe(400);
+    expect((await post({ link, text: "я".repeat(70_000) })).status).toBe(413);
+    const get = await fetch(url);
+    expect([get.status, get.headers.get("allow")]).toEqual([405, "POST"]);
+    expect(cards()).toEqual([]);
+    expect(loadIncident(h.db, 1)).toBeUndefined();
+  });
+});
