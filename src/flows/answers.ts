@@ -271,21 +271,32 @@ async function closePrompt(ctx: Context, prompt: { chat: { id: number }; message
 
 const isComment = (text: string) => text.length >= 3 && text.length <= 1000;
 
+/** Asks for a comment of 3–1000 characters, with «Отмена»; undefined when the person cancels (and is told). */
+async function askComment(
+  conversation: Flow,
+  ctx: Context,
+  question: string,
+): Promise<{ comment: string; chatId: number } | undefined> {
+  const prompt = await ctx.reply(question, { reply_markup: cancelKeyboard() });
+  const comment = await waitForText(
+    conversation,
+    (text) => (isComment(text) ? undefined : ta.rework.badComment),
+    ta.rework.badComment,
+  );
+  await closePrompt(ctx, prompt);
+  if (comment === undefined) {
+    await ctx.reply(ta.cancelled);
+    return undefined;
+  }
+  return { comment, chatId: prompt.chat.id };
+}
+
 /** «На доработку»: the comment is required; the executor gets it with the draft and the rework deadline. */
 export function reworkFlow(deps: AppDeps) {
   return async function reworkDialog(conversation: Flow, ctx: Context, incidentId: number): Promise<void> {
-    const prompt = await ctx.reply(ta.rework.ask(incidentId), { reply_markup: cancelKeyboard() });
-    const comment = await waitForText(
-      conversation,
-      (text) => (isComment(text) ? undefined : ta.rework.badComment),
-      ta.rework.badComment,
-    );
-    await closePrompt(ctx, prompt);
-    if (comment === undefined) {
-      await ctx.reply(ta.cancelled);
-      return;
-    }
-    const chatId = prompt.chat.id;
+    const asked = await askComment(conversation, ctx, ta.rework.ask(incidentId));
+    if (!asked) return;
+    const { comment, chatId } = asked;
     const outcome = await conversation.external(async (outer: BotContext) => {
       const actor = outer.person;
       const now = deps.clock.now();
@@ -332,19 +343,9 @@ export function partReturnFlow(deps: AppDeps) {
         loadIncident(deps.db, incidentId)?.assignments.find((a) => a.id === assignmentId)?.organizationName ??
         "",
     );
-    const prompt = await ctx.reply(tr.part.returnAsk(incidentId, organization), {
-      reply_markup: cancelKeyboard(),
-    });
-    const comment = await waitForText(
-      conversation,
-      (text) => (isComment(text) ? undefined : ta.rework.badComment),
-      ta.rework.badComment,
-    );
-    await closePrompt(ctx, prompt);
-    if (comment === undefined) {
-      await ctx.reply(ta.cancelled);
-      return;
-    }
+    const asked = await askComment(conversation, ctx, tr.part.returnAsk(incidentId, organization));
+    if (!asked) return;
+    const { comment } = asked;
     const outcome = await conversation.external(async (outer: BotContext) => {
       const actor = outer.person;
       const seen = version ?? undefined;

@@ -237,19 +237,24 @@ describe("co-executors' parts in the violations", () => {
   });
 });
 
+/** Monday 09.11.2026 10:00 in Moscow, Georgievsk preset: health leads, culture (Пётр) co-executes. */
+async function georgievskOffice() {
+  h = await Harness.start({ now: "2026-11-09T07:00:00Z", regulation: "georgievsk" });
+  const { health } = seedOffice(h);
+  const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
+  h.seedPerson(CULTURE_EXECUTOR, "Пётр", [], [culture]);
+  const person = (telegramId: number) => findPerson(h.db, telegramId) as Person;
+  const rules = { curatorMayPublish: true, curatorPassesParts: true };
+  const at = (iso: string) => {
+    h.clock.set(iso);
+    return h.clock.now();
+  };
+  return { health, culture, person, curator: person(OFFICE.curator), rules, at };
+}
+
 describe("Georgievsk: the curators pass parts on (p.18)", () => {
   it("a part passed on late is the curator's violation; one never passed is still owed at the month's end", async () => {
-    h = await Harness.start({ now: "2026-11-09T07:00:00Z", regulation: "georgievsk" }); // Monday 10:00 MSK
-    const { health } = seedOffice(h);
-    const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
-    h.seedPerson(CULTURE_EXECUTOR, "Пётр", [], [culture]);
-    const person = (telegramId: number) => findPerson(h.db, telegramId) as Person;
-    const curator = person(OFFICE.curator);
-    const rules = { curatorMayPublish: true, curatorPassesParts: true };
-    const at = (iso: string) => {
-      h.clock.set(iso);
-      return h.clock.now();
-    };
+    const { health, culture, person, curator, rules, at } = await georgievskOffice();
     const partOf = (n: number, sentAt: string) => {
       const incidentId = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
       const now = h.clock.now();
@@ -297,18 +302,8 @@ describe("Georgievsk: the curators pass parts on (p.18)", () => {
   });
 
   it("a part returned for rework is the curator's decision in time, and its late rework the co-executor's violation", async () => {
-    h = await Harness.start({ now: "2026-11-09T07:00:00Z", regulation: "georgievsk" }); // Monday 10:00 MSK
-    const { health } = seedOffice(h);
-    const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
-    h.seedPerson(CULTURE_EXECUTOR, "Пётр", [], [culture]);
-    const person = (telegramId: number) => findPerson(h.db, telegramId) as Person;
-    const curator = person(OFFICE.curator);
+    const { health, culture, person, curator, rules, at } = await georgievskOffice();
     const executor = person(CULTURE_EXECUTOR);
-    const rules = { curatorMayPublish: true, curatorPassesParts: true };
-    const at = (iso: string) => {
-      h.clock.set(iso);
-      return h.clock.now();
-    };
     const incidentId = seedRegistered(h, { link: "https://vk.com/wall-1_1" });
     const now = h.clock.now();
     must(routeIncident(h.db, { incidentId, leadId: health, coexecutorIds: [culture], actor: curator, now }));
