@@ -108,6 +108,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       "WEBHOOK_SECRET: is required when WEBHOOK_URL is set (16+ characters of A-Z, a-z, 0-9, _ and -)",
     );
   }
+  if (e.WEBHOOK_URL && e.INTAKE_TOKEN && new URL(e.WEBHOOK_URL).pathname === "/intake") {
+    throw new ConfigError(
+      "WEBHOOK_URL: expected a path other than /intake, which serves INTAKE_TOKEN's posts",
+    );
+  }
   return {
     botToken: e.BOT_TOKEN,
     botApiRoot: e.BOT_API_ROOT?.replace(/\/+$/, ""),

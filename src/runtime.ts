@@ -19,7 +19,7 @@ import type { Config } from "./config.js";
 import { applyMigrations, openDatabase } from "./db/client.js";
 import { parseSchedule } from "./domain/calendar/index.js";
 import { loadRegulation, selfCheck } from "./domain/regulation/index.js";
-import { INTAKE_PATH, intakeHandler } from "./http/intake.js";
+import { INTAKE_PATH, intakeEndpoint } from "./http/intake.js";
 import { startJobs } from "./jobs/index.js";
 import { createLogger } from "./log.js";
 import { renderHere } from "./reports/render.js";
@@ -39,6 +39,8 @@ export interface StartOptions {
 }
 
 const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
+/** How long a stop waits for the cards of posts just taken over HTTP. */
+const SETTLE_MS = 10_000;
 
 /**
  * Telegram's 429 is waited out (up to a minute), a 5xx is retried up to 5 times and a network error
@@ -162,12 +164,14 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         req.method === "POST" ? handle(req, res) : Promise.resolve(res.writeHead(405).end()),
       );
     }
-    if (config.intake) routes.set(INTAKE_PATH, intakeHandler({ ...deps, api: bot.api }, config.intake.token));
+    const intake = config.intake && intakeEndpoint({ ...deps, api: bot.api }, config.intake.token);
+    if (intake) routes.set(INTAKE_PATH, intake.handle);
     const port = config.webhook?.port ?? config.intake?.port;
     let httpServer: Server | undefined;
     if (routes.size > 0 && port !== undefined) {
       const server = createServer((req, res) => {
-        const route = routes.get(new URL(req.url ?? "/", "http://localhost").pathname);
+        // The path as sent, query aside: a malformed target is simply not a route.
+        const route = routes.get((req.url ?? "").split("?")[0] ?? "");
         if (!route) {
           res.writeHead(404).end();
           return;
@@ -204,6 +208,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         renderer?.close();
         await jobs.stop();
         if (httpServer) await new Promise<void>((resolve) => httpServer?.close(() => resolve()));
+        // Cards of posts just taken over HTTP: a post whose card did not go out gets it when the
+        // monitoring software sends it again.
+        await intake?.settle(SETTLE_MS);
         database.close();
         log.info("stopped");
       })();

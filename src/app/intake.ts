@@ -55,6 +55,14 @@ export function registerPost(db: Db, draft: PostDraft, actorId: number, now: Dat
   });
 }
 
+/** Whether the incident's card has gone out to any chat yet. */
+export function hasCards(db: Db, incidentId: number): boolean {
+  return (
+    db.select({ id: cards.incidentId }).from(cards).where(eq(cards.incidentId, incidentId)).get() !==
+    undefined
+  );
+}
+
 /** The message id of the incident's card in a chat, to point the curator at it. */
 export function cardMessageId(db: Db, incidentId: number, chatId: number): number | undefined {
   return db

@@ -184,7 +184,7 @@ export function partButtons(incidentId: number, part: Incident["assignments"][nu
   ];
 }
 
-interface Target {
+export interface Target {
   chatId: number;
   audience: Audience;
 }

@@ -5,7 +5,7 @@ import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.
 import { cardMessageId, type PostDraft, registeredNumber, registerPost } from "../app/intake.js";
 import { markBlocked, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
-import { syncCards } from "../bot/cards.js";
+import { syncCards, type Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { announceSurge } from "../bot/surge.js";
 import { ti } from "../bot/texts-intake.js";
@@ -58,27 +58,37 @@ export async function showDuplicate(deps: AnnounceDeps, existingId: number, chat
 }
 
 /**
- * Registers the post and tells whom it concerns: the card goes to the curator's chat (`chatId`,
- * none for a post from a monitoring system) and the curators' chat; a significant post goes to
- * every head at once, whatever the hour.
+ * Registers the post and tells whom it concerns: the card goes to the curator's chat and the
+ * curators' chat; a significant post goes to every head at once, whatever the hour.
  */
 export async function registerAndAnnounce(
   deps: AnnounceDeps,
   draft: PostDraft,
   actorId: number,
-  chatId: number | undefined,
+  chatId: number,
 ): Promise<{ ok: true; id: number } | { ok: false; existingId: number }> {
   const result = registerPost(deps.db, draft, actorId, deps.clock.now());
   if (!result.ok) {
-    if (chatId !== undefined) await showDuplicate(deps, result.existingId, chatId);
+    await showDuplicate(deps, result.existingId, chatId);
     return { ok: false, existingId: result.existingId };
   }
-  const { incident } = result;
-  deps.log.info({ incidentId: incident.id, importance: draft.importance }, "incident registered");
-  await syncCards(deps, incident, chatId === undefined ? [] : [{ chatId, audience: { kind: "curators" } }]);
+  await announceRegistered(deps, result.incident, [{ chatId, audience: { kind: "curators" } }]);
+  return { ok: true, id: result.incident.id };
+}
+
+/**
+ * A post just registered: its card goes to the curators' chat and `extra` chats, a significant
+ * post to every head at once, whatever the hour, and a surge is announced.
+ */
+export async function announceRegistered(
+  deps: AnnounceDeps,
+  incident: Incident,
+  extra: Target[],
+): Promise<void> {
+  deps.log.info({ incidentId: incident.id, importance: incident.row.importance }, "incident registered");
+  await syncCards(deps, incident, extra);
   if (incident.row.importance === "significant") await tellHeads(deps, incident);
   await announceSurge(deps, incident);
-  return { ok: true, id: incident.id };
 }
 
 /** A head who blocked the bot is marked so and skipped; the registration has already happened. */

@@ -9,14 +9,17 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Api } from "grammy";
 import { z } from "zod";
+import { findBoundChatByPurpose } from "../app/chats.js";
 import { loadIncident } from "../app/incidents.js";
-import type { PostDraft } from "../app/intake.js";
-import { upsertPerson } from "../app/people.js";
-import { syncCards } from "../bot/cards.js";
+import { hasCards, type PostDraft, registerPost } from "../app/intake.js";
+import { telegramIdsWithRole, upsertPerson } from "../app/people.js";
+import type { Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { IMPORTANCES } from "../db/schema.js";
 import { parseSourceLink } from "../domain/source-link.js";
-import { registerAndAnnounce } from "../flows/intake.js";
+import { announceRegistered } from "../flows/intake.js";
+
+type AnnounceDeps = AppDeps & { api: Api };
 
 export const INTAKE_PATH = "/intake";
 
@@ -24,6 +27,8 @@ export const INTAKE_PATH = "/intake";
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_FIELD = 300;
 const MAX_TEXT = 20_000;
+/** A monitoring server's clock a little ahead of ours does not make its post one from the future. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Who registered a post that came over HTTP, as «История» names it. No Telegram user has id 0. */
 const MONITORING = { id: 0, first_name: "Система мониторинга" };
@@ -39,7 +44,9 @@ const optionalText = (max: number) =>
 
 const postSchema = z.strictObject({
   link: z
-    .string({ error: "is required: the post's link" })
+    .string({
+      error: (issue) => (issue.input === undefined ? "is required: the post's link" : "expected a string"),
+    })
     .trim()
     .min(1, { error: "is required: the post's link" }),
   text: optionalText(MAX_TEXT),
@@ -60,14 +67,22 @@ type Reply = { status: number; body: Record<string, unknown> };
 
 const refused = (status: number, error: string): Reply => ({ status, body: { ok: false, error } });
 
-/** The request handler; `token` is the deployment's INTAKE_TOKEN. */
-export function intakeHandler(
-  deps: AppDeps & { api: Api },
-  token: string,
-): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export interface IntakeEndpoint {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** At shutdown: waits, at most `ms`, for the announcements still going out. */
+  settle(ms: number): Promise<void>;
+}
+
+/**
+ * The endpoint; `token` is the deployment's INTAKE_TOKEN. The caller is answered as soon as the post
+ * is registered: the card and the heads' notice go out after, so an unreachable Telegram (which the
+ * bot's API waits out) never holds the caller or a shutdown.
+ */
+export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoint {
   const expected = digest(token);
-  return async (req, res) => {
-    const reply = await answer(deps, expected, req).catch((err: unknown): Reply => {
+  const announcements = new Announcements(deps);
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const reply = await answer(deps, expected, announcements, req).catch((err: unknown): Reply => {
       deps.log.error({ err }, "intake request failed");
       return refused(500, "the post could not be registered; send it again later");
     });
@@ -82,11 +97,17 @@ export function intakeHandler(
     if (reply.status === 401) headers["www-authenticate"] = "Bearer";
     res.writeHead(reply.status, headers).end(body);
   };
+  return { handle, settle: (ms) => announcements.settle(ms) };
 }
 
-async function answer(deps: AppDeps & { api: Api }, expected: Buffer, req: IncomingMessage): Promise<Reply> {
+async function answer(
+  deps: AnnounceDeps,
+  expected: Buffer,
+  announcements: Announcements,
+  req: IncomingMessage,
+): Promise<Reply> {
   if (req.method !== "POST") return refused(405, "expected POST");
-  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+  const given = /^bearer +(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
   if (given === undefined || !timingSafeEqual(digest(given), expected))
     return refused(401, "expected the header Authorization: Bearer <INTAKE_TOKEN>");
   if (!/^application\/json\b/i.test(req.headers["content-type"] ?? ""))
@@ -107,17 +128,68 @@ async function answer(deps: AppDeps & { api: Api }, expected: Buffer, req: Incom
   }
   const post = parsed.data;
   const link = parseSourceLink(post.link);
-  if (!link.ok) return refused(400, `link: expected a link to the post, e.g. https://vk.com/wall-1_2`);
-  const draft: PostDraft = { ...post, link: link.url, repeatOfId: null };
+  if (!link.ok) return refused(400, "link: expected a link to the post, e.g. https://vk.com/wall-1_2");
   const now = deps.clock.now();
+  if (post.postedAt !== null && post.postedAt > now.getTime() + CLOCK_SKEW_MS)
+    return refused(400, "postedAt: expected a time that has come, not one in the future");
+  const draft: PostDraft = { ...post, link: link.url, repeatOfId: null };
   const actorId = deps.db.transaction((tx) => upsertPerson(tx, MONITORING, now));
-  const result = await registerAndAnnounce(deps, draft, actorId, undefined);
-  if (result.ok) return { status: 201, body: { ok: true, id: result.id, duplicate: false } };
-  // Sent again, perhaps because the first answer was lost: its card is brought up to date in case
-  // the first request was cut short before it went out.
-  const existing = loadIncident(deps.db, result.existingId);
-  if (existing) await syncCards(deps, existing);
-  return { status: 200, body: { ok: true, id: result.existingId, duplicate: true } };
+  const result = registerPost(deps.db, draft, actorId, now);
+  if (result.ok) {
+    announcements.add(result.incident.id, (deps) =>
+      announceRegistered(deps, result.incident, curatorsPrivately(deps)),
+    );
+    return { status: 201, body: { ok: true, id: result.incident.id, duplicate: false } };
+  }
+  // Sent again, perhaps because the first answer was lost, or the process stopped before the card
+  // went out: then it goes out now. (After the first announcement, in order: one card, not two.)
+  const id = result.existingId;
+  announcements.add(id, async (deps) => {
+    const incident = loadIncident(deps.db, id);
+    if (incident && !hasCards(deps.db, id)) await announceRegistered(deps, incident, curatorsPrivately(deps));
+  });
+  return { status: 200, body: { ok: true, id, duplicate: true } };
+}
+
+/** Without a curators' chat bound, each curator gets the card privately: someone must route it. */
+function curatorsPrivately(deps: AnnounceDeps): Target[] {
+  if (findBoundChatByPurpose(deps.db, "curators") !== undefined) return [];
+  return telegramIdsWithRole(deps.db, "curator").map((chatId) => ({
+    chatId,
+    audience: { kind: "curators" },
+  }));
+}
+
+/** Announcements going out, one after another for each incident, awaited at shutdown. */
+class Announcements {
+  readonly #latest = new Map<number, Promise<void>>();
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(private readonly deps: AnnounceDeps) {}
+
+  add(incidentId: number, announce: (deps: AnnounceDeps) => Promise<void>): void {
+    const previous = this.#latest.get(incidentId) ?? Promise.resolve();
+    const next = previous
+      .then(() => announce(this.deps))
+      .catch((err: unknown) =>
+        this.deps.log.error({ err, incidentId }, "intake: the post was not announced"),
+      );
+    this.#latest.set(incidentId, next);
+    this.#running.add(next);
+    void next.finally(() => {
+      this.#running.delete(next);
+      if (this.#latest.get(incidentId) === next) this.#latest.delete(incidentId);
+    });
+  }
+
+  async settle(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    await Promise.race([Promise.all(this.#running), timeout]);
+    clearTimeout(timer);
+  }
 }
 
 /** The body as text, or undefined when it is larger than a post can be. */

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
-import { INTAKE_PATH, intakeHandler } from "../../src/http/intake.js";
+import { INTAKE_PATH, type IntakeEndpoint, intakeEndpoint } from "../../src/http/intake.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedOffice } from "../support/workflow.js";
 
@@ -16,28 +16,34 @@ const TOKEN = "monitoring-token-0123456789";
 let h: Harness;
 let server: Server;
 let url: string;
+let endpoint: IntakeEndpoint;
 
 afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
   await h.close();
 });
 
-async function start(): Promise<void> {
-  h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 in Yekaterinburg
-  seedOffice(h);
-  const handle = intakeHandler({ ...h.app, api: h.bot.api }, TOKEN);
-  server = createServer((req, res) => void handle(req, res));
+/** Tuesday 10:00 in Yekaterinburg; `office: false` has only a curator, and no curators' chat. */
+async function start(office = true): Promise<void> {
+  h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+  if (office) seedOffice(h);
+  else h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
+  endpoint = intakeEndpoint({ ...h.app, api: h.bot.api }, TOKEN);
+  server = createServer((req, res) => void endpoint.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${INTAKE_PATH}`;
 }
 
+/** Posts as the monitoring software would; the answer comes first, the announcements are then awaited. */
 async function post(body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  const answer = { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  await endpoint.settle(5_000);
+  return answer;
 }
 
 const cards = () => h.fake.messages(OFFICE.curatorsChat).filter((m) => m.text?.startsWith("Сообщение № "));
@@ -75,6 +81,33 @@ describe("POST /intake", () => {
     expect(cards()).toHaveLength(1);
   });
 
+  it("two identical posts at once are one incident with one card", async () => {
+    await start();
+    const both = await Promise.all([
+      post({ link: "https://vk.com/wall-1_7" }),
+      post({ link: "https://vk.com/wall-1_7" }),
+    ]);
+    expect(both.map((answer) => answer.body.id)).toEqual([1, 1]);
+    expect(cards()).toHaveLength(1);
+  });
+
+  it("a card Telegram did not take goes out when the post is sent again", async () => {
+    await start();
+    h.fake.httpErrorNext("sendMessage", { status: 502 });
+    expect((await post({ link: "https://vk.com/wall-1_8" })).status).toBe(201);
+    expect(cards()).toEqual([]);
+    expect((await post({ link: "https://vk.com/wall-1_8" })).status).toBe(200);
+    expect(cards()).toHaveLength(1);
+    expect((await post({ link: "https://vk.com/wall-1_8" })).status).toBe(200);
+    expect(cards()).toHaveLength(1);
+  });
+
+  it("without a curators' chat each curator gets the card privately", async () => {
+    await start(false);
+    await post({ link: "https://vk.com/wall-1_9" });
+    expect(h.lastText(OFFICE.curator)).toMatch(/^Сообщение № 1 · ВКонтакте/);
+  });
+
   it("a significant post goes to the head at once", async () => {
     await start();
     await post({
@@ -103,6 +136,10 @@ describe("POST /intake", () => {
     expect((await post({ link, postedAt: "вчера" })).body.error).toMatch(
       /^postedAt: expected an ISO 8601 time/,
     );
+    expect((await post({ link, postedAt: "2026-11-25T10:00:00+05:00" })).body.error).toBe(
+      "postedAt: expected a time that has come, not one in the future",
+    );
+    expect((await post({ link: 5 })).body.error).toBe("link: expected a string");
     expect((await post({ link, author: "А".repeat(301) })).body.error).toBe(
       "author: expected at most 300 characters",
     );

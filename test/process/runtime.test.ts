@@ -1,6 +1,6 @@
 import { mkdtempSync } from "node:fs";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -94,6 +94,13 @@ describe("intake for monitoring software", () => {
     const sent = await send("monitoring-token-0123456789");
     expect([sent.status, await sent.json()]).toEqual([201, { ok: true, id: 1, duplicate: false }]);
     expect((await fetch(`http://127.0.0.1:${port}/other`, { method: "POST" })).status).toBe(404);
+    // A malformed request target is no route, not a crash.
+    const raw = await new Promise<string>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => socket.end("GET // HTTP/1.1\r\nHost: x\r\n\r\n"));
+      socket.once("data", (data) => resolve(data.toString()));
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 404/);
+    expect((await send("monitoring-token-0123456789")).status).toBe(200);
     expect(lines.join("")).not.toContain("monitoring-token-0123456789");
   });
 });

@@ -73,6 +73,10 @@ describe("configuration", () => {
   it("takes an intake token of 16+ characters for monitoring software's POST /intake", () => {
     expect(errorOf({ ...valid, INTAKE_TOKEN: "short" })).toMatch(/^INTAKE_TOKEN: expected 16–256 characters/);
     expect(loadConfig(valid).intake).toBeUndefined();
+    const clash = { WEBHOOK_URL: "https://bot.example.ru/intake", WEBHOOK_SECRET: "s3cret-s3cret-s3cret" };
+    expect(errorOf({ ...valid, ...clash, INTAKE_TOKEN: "monitoring-token-0123" })).toMatch(
+      /^WEBHOOK_URL: expected a path other than \/intake/,
+    );
     expect(loadConfig({ ...valid, INTAKE_TOKEN: "monitoring-token-0123", PORT: "8081" }).intake).toEqual({
       token: "monitoring-token-0123",
       port: 8081,
