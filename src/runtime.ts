@@ -208,9 +208,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         renderer?.close();
         await jobs.stop();
         if (httpServer) await new Promise<void>((resolve) => httpServer?.close(() => resolve()));
-        // Cards of posts just taken over HTTP: a post whose card did not go out gets it when the
-        // monitoring software sends it again.
-        await intake?.settle(SETTLE_MS);
+        // Cards of posts just taken over HTTP: one that does not go out in time goes out after the
+        // restart (the intake catches up at start).
+        await intake?.close(SETTLE_MS);
         database.close();
         log.info("stopped");
       })();

@@ -1,10 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, gte, notExists } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { cards } from "../db/schema.js";
+import { cards, incidents, people } from "../db/schema.js";
 import type { Importance } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate } from "./audit.js";
 import { findByLinkKey, type RegisterResult, registerIncident } from "./incidents.js";
+import { upsertPerson } from "./people.js";
 
 /**
  * A post as the curator described it. Plain JSON (times in ms) because it travels through a
@@ -61,6 +62,34 @@ export function hasCards(db: Db, incidentId: number): boolean {
     db.select({ id: cards.incidentId }).from(cards).where(eq(cards.incidentId, incidentId)).get() !==
     undefined
   );
+}
+
+/** Who registers the posts of monitoring software, as «История» names it. No Telegram user has id 0. */
+const MONITORING = { id: 0, first_name: "Система мониторинга" };
+
+export function monitoringActor(db: Db, now: Date): number {
+  return db.transaction((tx) => upsertPerson(tx, MONITORING, now));
+}
+
+/**
+ * Posts of monitoring software registered since `since` whose card never went out (Telegram was
+ * unreachable, or the process stopped first), still waiting to be routed.
+ */
+export function unannouncedArrivals(db: Db, since: Date): number[] {
+  return db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .innerJoin(people, eq(people.id, incidents.registeredBy))
+    .where(
+      and(
+        eq(people.telegramId, MONITORING.id),
+        eq(incidents.state, "registered"),
+        gte(incidents.detectedAt, since),
+        notExists(db.select({ id: cards.incidentId }).from(cards).where(eq(cards.incidentId, incidents.id))),
+      ),
+    )
+    .all()
+    .map((row) => row.id);
 }
 
 /** The message id of the incident's card in a chat, to point the curator at it. */

@@ -3,9 +3,10 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
 import { cardMessageId, type PostDraft, registeredNumber, registerPost } from "../app/intake.js";
+import { claimNotice, releaseNotice } from "../app/notices.js";
 import { markBlocked, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
-import { syncCards, type Target } from "../bot/cards.js";
+import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { announceSurge } from "../bot/surge.js";
 import { ti } from "../bot/texts-intake.js";
@@ -80,19 +81,21 @@ export async function registerAndAnnounce(
  * A post just registered: its card goes to the curators' chat and `extra` chats, a significant
  * post to every head at once, whatever the hour, and a surge is announced.
  */
-export async function announceRegistered(
-  deps: AnnounceDeps,
-  incident: Incident,
-  extra: Target[],
-): Promise<void> {
+export async function announceRegistered(deps: CardDeps, incident: Incident, extra: Target[]): Promise<void> {
   deps.log.info({ incidentId: incident.id, importance: incident.row.importance }, "incident registered");
   await syncCards(deps, incident, extra);
   if (incident.row.importance === "significant") await tellHeads(deps, incident);
   await announceSurge(deps, incident);
 }
 
-/** A head who blocked the bot is marked so and skipped; the registration has already happened. */
-async function tellHeads(deps: AnnounceDeps, incident: Incident): Promise<void> {
+/**
+ * The heads hear of a significant post once, however many times it is announced (a crash, a retry
+ * of the monitoring software); if none of them could be told, it may be tried again. A head who
+ * blocked the bot is marked so and skipped; the registration has already happened.
+ */
+async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
+  const key = `significant:${incident.id}`;
+  if (!claimNotice(deps.db, key, deps.clock.now())) return;
   const { row } = incident;
   const text = ti.significant(
     incident.id,
@@ -101,14 +104,21 @@ async function tellHeads(deps: AnnounceDeps, incident: Incident): Promise<void> 
     snippet(row.text),
     deps.sla.regulation.significantRecipients.clause,
   );
-  for (const telegramId of telegramIdsWithRole(deps.db, "head")) {
-    try {
-      await deps.api.sendMessage(telegramId, text, { link_preview_options: { is_disabled: true } });
-    } catch (error) {
-      if (!(error instanceof GrammyError)) throw error;
-      if (error.error_code === 403) markBlocked(deps.db, telegramId, deps.clock.now());
-      deps.log.warn({ telegramId, incidentId: incident.id, error: error.description }, "head not told");
+  const heads = telegramIdsWithRole(deps.db, "head");
+  let told = 0;
+  try {
+    for (const telegramId of heads) {
+      try {
+        await deps.api.sendMessage(telegramId, text, { link_preview_options: { is_disabled: true } });
+        told++;
+      } catch (error) {
+        if (!(error instanceof GrammyError)) throw error;
+        if (error.error_code === 403) markBlocked(deps.db, telegramId, deps.clock.now());
+        deps.log.warn({ telegramId, incidentId: incident.id, error: error.description }, "head not told");
+      }
     }
+  } finally {
+    if (told === 0 && heads.length > 0) releaseNotice(deps.db, key);
   }
 }
 

@@ -11,8 +11,14 @@ import type { Api } from "grammy";
 import { z } from "zod";
 import { findBoundChatByPurpose } from "../app/chats.js";
 import { loadIncident } from "../app/incidents.js";
-import { hasCards, type PostDraft, registerPost } from "../app/intake.js";
-import { telegramIdsWithRole, upsertPerson } from "../app/people.js";
+import {
+  hasCards,
+  monitoringActor,
+  type PostDraft,
+  registerPost,
+  unannouncedArrivals,
+} from "../app/intake.js";
+import { telegramIdsWithRole } from "../app/people.js";
 import type { Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { IMPORTANCES } from "../db/schema.js";
@@ -29,9 +35,6 @@ const MAX_FIELD = 300;
 const MAX_TEXT = 20_000;
 /** A monitoring server's clock a little ahead of ours does not make its post one from the future. */
 const CLOCK_SKEW_MS = 5 * 60_000;
-
-/** Who registered a post that came over HTTP, as «История» names it. No Telegram user has id 0. */
-const MONITORING = { id: 0, first_name: "Система мониторинга" };
 
 const optionalText = (max: number) =>
   z
@@ -69,18 +72,41 @@ const refused = (status: number, error: string): Reply => ({ status, body: { ok:
 
 export interface IntakeEndpoint {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  /** At shutdown: waits, at most `ms`, for the announcements still going out. */
+  /** Announces the posts whose card never went out (also done at creation and every minute). */
+  catchUp(): Promise<void>;
+  /** Waits, at most `ms`, for the announcements going out. */
   settle(ms: number): Promise<void>;
+  /** At shutdown: stops catching up and waits, at most `ms`, for the announcements going out. */
+  close(ms: number): Promise<void>;
 }
+
+/** A card not out after this long is left to the curators' routing reminders. */
+const CATCH_UP_WINDOW_MS = 24 * 60 * 60_000;
+const CATCH_UP_EVERY_MS = 60_000;
 
 /**
  * The endpoint; `token` is the deployment's INTAKE_TOKEN. The caller is answered as soon as the post
  * is registered: the card and the heads' notice go out after, so an unreachable Telegram (which the
- * bot's API waits out) never holds the caller or a shutdown.
+ * bot's API waits out) never holds the caller or a shutdown. A post whose card did not go out (Telegram
+ * refused, the process stopped) is announced again at start and every minute, until it has one.
  */
 export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoint {
   const expected = digest(token);
   const announcements = new Announcements(deps);
+  const catchUp = async () => {
+    try {
+      const since = new Date(deps.clock.now().getTime() - CATCH_UP_WINDOW_MS);
+      for (const id of unannouncedArrivals(deps.db, since)) announcements.add(id, announceUnlessOut(id));
+      await announcements.settle(CATCH_UP_EVERY_MS);
+    } catch (err) {
+      deps.log.error({ err }, "intake: catching up on unannounced posts failed");
+    }
+  };
+  let catching = catchUp();
+  const timer = setInterval(() => {
+    catching = catching.then(catchUp);
+  }, CATCH_UP_EVERY_MS);
+  timer.unref();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const reply = await answer(deps, expected, announcements, req).catch((err: unknown): Reply => {
       deps.log.error({ err }, "intake request failed");
@@ -97,7 +123,23 @@ export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoin
     if (reply.status === 401) headers["www-authenticate"] = "Bearer";
     res.writeHead(reply.status, headers).end(body);
   };
-  return { handle, settle: (ms) => announcements.settle(ms) };
+  return {
+    handle,
+    catchUp: () => (catching = catching.then(catchUp)),
+    settle: (ms) => announcements.settle(ms),
+    close: async (ms) => {
+      clearInterval(timer);
+      await announcements.settle(ms);
+    },
+  };
+}
+
+/** The announcement of a post whose card has not gone out, if it still has not when its turn comes. */
+function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
+  return async (deps) => {
+    const incident = loadIncident(deps.db, id);
+    if (incident && !hasCards(deps.db, id)) await announceRegistered(deps, incident, curatorsPrivately(deps));
+  };
 }
 
 async function answer(
@@ -133,21 +175,17 @@ async function answer(
   if (post.postedAt !== null && post.postedAt > now.getTime() + CLOCK_SKEW_MS)
     return refused(400, "postedAt: expected a time that has come, not one in the future");
   const draft: PostDraft = { ...post, link: link.url, repeatOfId: null };
-  const actorId = deps.db.transaction((tx) => upsertPerson(tx, MONITORING, now));
-  const result = registerPost(deps.db, draft, actorId, now);
+  const result = registerPost(deps.db, draft, monitoringActor(deps.db, now), now);
   if (result.ok) {
     announcements.add(result.incident.id, (deps) =>
       announceRegistered(deps, result.incident, curatorsPrivately(deps)),
     );
     return { status: 201, body: { ok: true, id: result.incident.id, duplicate: false } };
   }
-  // Sent again, perhaps because the first answer was lost, or the process stopped before the card
-  // went out: then it goes out now. (After the first announcement, in order: one card, not two.)
+  // Sent again, perhaps because the first answer was lost: a card that did not go out goes out now
+  // (after the first announcement, in turn: one card, not two).
   const id = result.existingId;
-  announcements.add(id, async (deps) => {
-    const incident = loadIncident(deps.db, id);
-    if (incident && !hasCards(deps.db, id)) await announceRegistered(deps, incident, curatorsPrivately(deps));
-  });
+  announcements.add(id, announceUnlessOut(id));
   return { status: 200, body: { ok: true, id, duplicate: true } };
 }
 

@@ -20,6 +20,7 @@ let endpoint: IntakeEndpoint;
 
 afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
+  await endpoint.close(5_000);
   await h.close();
 });
 
@@ -100,6 +101,29 @@ describe("POST /intake", () => {
     expect(cards()).toHaveLength(1);
     expect((await post({ link: "https://vk.com/wall-1_8" })).status).toBe(200);
     expect(cards()).toHaveLength(1);
+  });
+
+  it("a card that did not go out goes out on the next catch-up, and after a restart; the head hears once", async () => {
+    await start();
+    h.fake.httpErrorNext("sendMessage", { status: 502 });
+    const link = "https://vk.com/wall-1_10";
+    expect((await post({ link, importance: "significant" })).status).toBe(201);
+    expect(cards()).toEqual([]);
+    await endpoint.catchUp();
+    expect(cards()).toHaveLength(1);
+    expect(h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое"))).toHaveLength(1);
+
+    // The process stopped before the card went out: the next start catches up.
+    h.fake.httpErrorNext("sendMessage", { status: 502 });
+    await post({ link: "https://vk.com/wall-1_11" });
+    expect(cards()).toHaveLength(1);
+    await endpoint.close(5_000);
+    endpoint = intakeEndpoint({ ...h.app, api: h.bot.api }, TOKEN);
+    await endpoint.catchUp();
+    expect(cards().map((card) => card.text?.split(" · ")[0])).toEqual(["Сообщение № 1", "Сообщение № 2"]);
+    await endpoint.catchUp();
+    expect(cards()).toHaveLength(2);
+    expect(h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое"))).toHaveLength(1);
   });
 
   it("without a curators' chat each curator gets the card privately", async () => {
