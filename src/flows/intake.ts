@@ -73,6 +73,7 @@ export async function registerAndAnnounce(
     await showDuplicate(deps, result.existingId, chatId);
     return { ok: false, existingId: result.existingId };
   }
+  deps.log.info({ incidentId: result.incident.id, importance: draft.importance }, "incident registered");
   await announceRegistered(deps, result.incident, [{ chatId, audience: { kind: "curators" } }]);
   return { ok: true, id: result.incident.id };
 }
@@ -82,7 +83,6 @@ export async function registerAndAnnounce(
  * post to every head at once, whatever the hour, and a surge is announced.
  */
 export async function announceRegistered(deps: CardDeps, incident: Incident, extra: Target[]): Promise<void> {
-  deps.log.info({ incidentId: incident.id, importance: incident.row.importance }, "incident registered");
   await syncCards(deps, incident, extra);
   if (incident.row.importance === "significant") await tellHeads(deps, incident);
   await announceSurge(deps, incident);

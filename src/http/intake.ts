@@ -177,6 +177,10 @@ async function answer(
   const draft: PostDraft = { ...post, link: link.url, repeatOfId: null };
   const result = registerPost(deps.db, draft, monitoringActor(deps.db, now), now);
   if (result.ok) {
+    deps.log.info(
+      { incidentId: result.incident.id, importance: post.importance },
+      "incident registered over HTTP",
+    );
     announcements.add(result.incident.id, (deps) =>
       announceRegistered(deps, result.incident, curatorsPrivately(deps)),
     );
