@@ -191,6 +191,23 @@ describe("rework", () => {
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Отменено.");
     expect(state(id)).toBe("on_approval");
   });
+
+  it("a double tap on «На доработку» asks once; after «Отмена» the button asks again", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    const asked = () =>
+      h.texts(OFFICE.curatorsChat).filter((text) => text.includes("что нужно доработать")).length;
+    await curator().press("На доработку", curatorsChat());
+    expect(await curator().press("На доработку", curatorsChat())).toBe(
+      "Этот вопрос уже задан выше: ответьте на него или отмените — /cancel.",
+    );
+    expect(asked()).toBe(1);
+    await curator().press("Отмена", curatorsChat());
+    await curator().press("На доработку", curatorsChat());
+    expect(asked()).toBe(2);
+    await curator().send("Уточните адрес.", curatorsChat());
+    expect(state(id)).toBe("in_work");
+  });
 });
 
 describe("publication", () => {

@@ -23,6 +23,7 @@ import { cb, ID, onAction } from "../callback-data.js";
 import { isCard, syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { cardDeps, notifyOrganization } from "../delivery.js";
+import { openDialog } from "../dialogs.js";
 import { refuse } from "../refuse.js";
 import { type LinkKind, ta } from "../texts-answers.js";
 import { tr } from "../texts-incidents.js";
@@ -157,15 +158,12 @@ async function startPartReturn(ctx: BotContext, { id, assignmentId, version }: P
   if (!incident) return popup(ctx, tr.notFoundNumber(id));
   const refusal = partRefusal(app, incident, assignmentId, version, ctx.person);
   if (refusal) return popup(ctx, refusal);
-  await ctx.answerCallbackQuery();
-  await ctx.conversation.exitAll();
   const pressed = ctx.callbackQuery?.message;
   const notice =
     pressed && !isCard(app.db, id, pressed.chat.id, pressed.message_id)
       ? { chatId: pressed.chat.id, messageId: pressed.message_id }
       : undefined;
-  const args = [id, assignmentId, version ?? null, ...(notice ? [notice] : [])];
-  await ctx.conversation.enter(DIALOGS.partReturn, ...args);
+  await openDialog(ctx, DIALOGS.partReturn, id, assignmentId, version ?? null, ...(notice ? [notice] : []));
 }
 
 /** The optional mark goes to the curator privately, so the curators' chat stays readable. */
@@ -212,9 +210,7 @@ async function startDialog(ctx: BotContext, id: number, action: AnswerAction) {
   if (!incident) return popup(ctx, tr.notFoundNumber(id));
   const refusal = refusalText(ctx.app, incident, action, ctx.person);
   if (refusal) return popup(ctx, refusal);
-  await ctx.answerCallbackQuery();
-  await ctx.conversation.exitAll();
   const kind = LINK_KINDS[action];
-  if (kind) await ctx.conversation.enter(DIALOGS.link, id, kind);
-  else await ctx.conversation.enter(DIALOGS.rework, id);
+  if (kind) await openDialog(ctx, DIALOGS.link, id, kind);
+  else await openDialog(ctx, DIALOGS.rework, id);
 }

@@ -4,6 +4,7 @@ import { loadIncident } from "../../app/incidents.js";
 import { draftFlow, draftRefusal } from "../../flows/draft.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { AppDeps, BotContext } from "../context.js";
+import { openDialog } from "../dialogs.js";
 import { td } from "../texts-drafts.js";
 
 const DRAFT_DIALOG = "incident.draft";
@@ -26,9 +27,7 @@ async function startDraft(ctx: BotContext, id: number) {
   const refusal = draftRefusal(incident, ctx.person);
   if (refusal) return popup(ctx, refusal);
   if (ctx.chat?.type !== "private") return moveToPrivateChat(ctx, id);
-  await ctx.answerCallbackQuery();
-  await ctx.conversation.exitAll();
-  await ctx.conversation.enter(DRAFT_DIALOG, id);
+  await openDialog(ctx, DRAFT_DIALOG, id);
 }
 
 /**

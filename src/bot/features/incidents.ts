@@ -34,6 +34,7 @@ import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { cardDeps, showCardIn, splitMessage } from "../delivery.js";
+import { openDialog } from "../dialogs.js";
 import { refuse } from "../refuse.js";
 import { t } from "../texts.js";
 import { type ListFilter, tr } from "../texts-incidents.js";
@@ -137,10 +138,8 @@ async function startDialog(ctx: BotContext, action: keyof typeof DIALOGS) {
   const organizationId = action === "route" ? undefined : buttonOrganization(ctx);
   const refusal = refusalText(ctx.app.db, incident, action, ctx.person, organizationId);
   if (refusal) return popup(ctx, refusal);
-  await ctx.answerCallbackQuery();
-  await ctx.conversation.exitAll();
-  if (organizationId === undefined) await ctx.conversation.enter(DIALOGS[action], id);
-  else await ctx.conversation.enter(DIALOGS[action], id, organizationId);
+  if (organizationId === undefined) await openDialog(ctx, DIALOGS[action], id);
+  else await openDialog(ctx, DIALOGS[action], id, organizationId);
 }
 
 /** «Взять в работу»: one tap; of two simultaneous presses exactly one wins. */
