@@ -273,7 +273,16 @@ function executorsOf(db: Db, organizationId: number): number[] {
  * chats that are no longer concerned. Telegram's refusals are logged, never thrown: the transition
  * has already happened and must not look failed.
  */
-export async function syncCards(deps: CardDeps, incident: Incident, extra: Target[] = []): Promise<void> {
+/**
+ * Brings the incident's card up to date in every chat it belongs in (`extra` chats too). A card sent
+ * anew goes `silent` when asked: no sound on the phones, as at night.
+ */
+export async function syncCards(
+  deps: CardDeps,
+  incident: Incident,
+  extra: Target[] = [],
+  options: { silent?: boolean } = {},
+): Promise<void> {
   const { db } = deps;
   const targets = cardTargets(db, incident, extra);
   const queries = cardQueries(db);
@@ -292,6 +301,7 @@ export async function syncCards(deps: CardDeps, incident: Incident, extra: Targe
       const sent = await deps.api.sendMessage(target.chatId, card.text, {
         reply_markup: card.keyboard,
         link_preview_options: { is_disabled: true },
+        ...(options.silent ? { disable_notification: true } : {}),
       });
       queries.save.run({
         incidentId: incident.id,

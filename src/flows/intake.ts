@@ -79,11 +79,16 @@ export async function registerAndAnnounce(
 }
 
 /**
- * A post just registered: its card goes to the curators' chat and `extra` chats, a significant
- * post to every head at once, whatever the hour, and a surge is announced.
+ * A post just registered: its card goes to the curators' chat and `extra` chats (`silent`: without
+ * sound), a significant post to every head at once, whatever the hour, and a surge is announced.
  */
-export async function announceRegistered(deps: CardDeps, incident: Incident, extra: Target[]): Promise<void> {
-  await syncCards(deps, incident, extra);
+export async function announceRegistered(
+  deps: CardDeps,
+  incident: Incident,
+  extra: Target[],
+  options: { silent?: boolean } = {},
+): Promise<void> {
+  await syncCards(deps, incident, extra, options);
   if (incident.row.importance === "significant") await tellHeads(deps, incident);
   await announceSurge(deps, incident);
 }

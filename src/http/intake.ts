@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Api } from "grammy";
 import { z } from "zod";
 import { findBoundChatByPurpose } from "../app/chats.js";
-import { loadIncident } from "../app/incidents.js";
+import { type Incident, loadIncident } from "../app/incidents.js";
 import {
   hasCards,
   monitoringActor,
@@ -138,8 +138,19 @@ export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoin
 function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
   return async (deps) => {
     const incident = loadIncident(deps.db, id);
-    if (incident && !hasCards(deps.db, id)) await announceRegistered(deps, incident, curatorsPrivately(deps));
+    if (incident && !hasCards(deps.db, id)) await announceArrival(deps, incident);
   };
+}
+
+/**
+ * Monitoring software posts around the clock, but nobody is pinged at night: outside working time
+ * the card of a post that is not significant arrives without sound (the heads hear of a significant
+ * one at once). Without a curators' chat each curator gets it privately: someone must route it.
+ */
+function announceArrival(deps: AnnounceDeps, incident: Incident): Promise<void> {
+  const quiet =
+    incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
+  return announceRegistered(deps, incident, curatorsPrivately(deps), { silent: quiet });
 }
 
 async function answer(
@@ -181,9 +192,7 @@ async function answer(
       { incidentId: result.incident.id, importance: post.importance },
       "incident registered over HTTP",
     );
-    announcements.add(result.incident.id, (deps) =>
-      announceRegistered(deps, result.incident, curatorsPrivately(deps)),
-    );
+    announcements.add(result.incident.id, (deps) => announceArrival(deps, result.incident));
     return { status: 201, body: { ok: true, id: result.incident.id, duplicate: false } };
   }
   // Sent again, perhaps because the first answer was lost: a card that did not go out goes out now
@@ -193,7 +202,6 @@ async function answer(
   return { status: 200, body: { ok: true, id, duplicate: true } };
 }
 
-/** Without a curators' chat bound, each curator gets the card privately: someone must route it. */
 function curatorsPrivately(deps: AnnounceDeps): Target[] {
   if (findBoundChatByPurpose(deps.db, "curators") !== undefined) return [];
   return telegramIdsWithRole(deps.db, "curator").map((chatId) => ({

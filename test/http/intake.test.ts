@@ -126,6 +126,20 @@ describe("POST /intake", () => {
     expect(h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое"))).toHaveLength(1);
   });
 
+  it("at night the card of an ordinary post comes without sound; a significant one rings", async () => {
+    await start();
+    h.clock.set("2026-11-24T18:00:00Z"); // 23:00 in Yekaterinburg
+    await post({ link: "https://vk.com/wall-1_12" });
+    await post({ link: "https://vk.com/wall-1_13", importance: "significant" });
+    const cardCalls = h.fake
+      .callsOf("sendMessage")
+      .filter(
+        (call) =>
+          call.params.chat_id === OFFICE.curatorsChat && String(call.params.text).startsWith("Сообщение № "),
+      );
+    expect(cardCalls.map((call) => call.params.disable_notification ?? false)).toEqual([true, false]);
+  });
+
   it("without a curators' chat each curator gets the card privately", async () => {
     await start(false);
     await post({ link: "https://vk.com/wall-1_9" });
