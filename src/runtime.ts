@@ -7,7 +7,7 @@ import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Api, GrammyError, HttpError, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
-import { pendingUpdates } from "./app/inbox.js";
+import { allUpdatesHandled, pendingUpdates } from "./app/inbox.js";
 import { claimNotice, releaseNotice } from "./app/notices.js";
 import { calendarCoverage, effectiveCalendar, SlaRuntime } from "./app/sla.js";
 import { setDefaultCommands } from "./bot/commands.js";
@@ -39,7 +39,7 @@ export interface StartOptions {
 }
 
 const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
-/** How long a stop waits for the cards of posts just taken over HTTP. */
+/** How long a stop waits for the cards of posts just taken over HTTP, and for webhook updates. */
 const SETTLE_MS = 10_000;
 
 /**
@@ -181,6 +181,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
           if (!res.headersSent) res.writeHead(500).end();
         });
       });
+      // A client that sends its request slowly cannot hold a stop for long.
+      server.requestTimeout = 30_000;
       httpServer = server;
       await new Promise<void>((resolve) => server.listen(port, "0.0.0.0", resolve));
       log.info({ port: (server.address() as AddressInfo).port, paths: [...routes.keys()] }, "HTTP server");
@@ -208,6 +210,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         renderer?.close();
         await jobs.stop();
         if (httpServer) await new Promise<void>((resolve) => httpServer?.close(() => resolve()));
+        // Webhook updates still being handled (Telegram had its answer after 10 s) are waited for.
+        if (config.webhook && !(await allUpdatesHandled(db, SETTLE_MS)))
+          log.warn("stopping with updates still being handled: they are handled again at start");
         // Cards of posts just taken over HTTP: one that does not go out in time goes out after the
         // restart (the intake catches up at start).
         await intake?.close(SETTLE_MS);

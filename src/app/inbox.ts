@@ -52,6 +52,21 @@ export function pendingUpdates(db: Db): Update[] {
     .map((row) => row.update as unknown as Update);
 }
 
+/**
+ * At a stop: waits, at most `ms`, until no update is still being handled (a webhook answers Telegram
+ * after 10 s while the handling goes on). False when some still are: they are handled again at the
+ * next start.
+ */
+export async function allUpdatesHandled(db: Db, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  const pending = () => db.select({ id: inbox.updateId }).from(inbox).where(isNull(inbox.doneAt)).get();
+  while (pending() !== undefined) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
 /** Handled updates are kept a while (re-deliveries come within minutes), then dropped. */
 export function pruneInbox(db: Db, before: Date): void {
   db.delete(inbox)
