@@ -16,10 +16,10 @@ import { createBot } from "./bot/index.js";
 import { t } from "./bot/texts.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
-import { applyMigrations, openDatabase } from "./db/client.js";
+import { applyMigrations, type Db, openDatabase } from "./db/client.js";
 import { parseSchedule } from "./domain/calendar/index.js";
 import { loadRegulation, selfCheck } from "./domain/regulation/index.js";
-import { INTAKE_PATH, intakeEndpoint } from "./http/intake.js";
+import { INTAKE_PATH, type IntakeEndpoint, intakeEndpoint } from "./http/intake.js";
 import { startJobs } from "./jobs/index.js";
 import { createLogger } from "./log.js";
 import { renderHere } from "./reports/render.js";
@@ -102,6 +102,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   const timezone = config.timezone ?? regulation.timezone;
 
   const database = openDatabase(config.databasePath);
+  let intake: IntakeEndpoint | undefined;
   try {
     const { db } = database;
     applyMigrations(db);
@@ -164,7 +165,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         req.method === "POST" ? handle(req, res) : Promise.resolve(res.writeHead(405).end()),
       );
     }
-    const intake = config.intake && intakeEndpoint({ ...deps, api: bot.api }, config.intake.token);
+    intake = config.intake && intakeEndpoint({ ...deps, api: bot.api }, config.intake.token);
     if (intake) routes.set(INTAKE_PATH, intake.handle);
     const port = config.webhook?.port ?? config.intake?.port;
     let httpServer: Server | undefined;
@@ -181,8 +182,6 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
           if (!res.headersSent) res.writeHead(500).end();
         });
       });
-      // A client that sends its request slowly cannot hold a stop for long.
-      server.requestTimeout = 30_000;
       httpServer = server;
       await new Promise<void>((resolve) => server.listen(port, "0.0.0.0", resolve));
       log.info({ port: (server.address() as AddressInfo).port, paths: [...routes.keys()] }, "HTTP server");
@@ -209,13 +208,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         // A report still rendering is dropped; an automatic one is tried again after the restart.
         renderer?.close();
         await jobs.stop();
-        if (httpServer) await new Promise<void>((resolve) => httpServer?.close(() => resolve()));
-        // Webhook updates still being handled (Telegram had its answer after 10 s) are waited for.
-        if (config.webhook && !(await allUpdatesHandled(db, SETTLE_MS)))
-          log.warn("stopping with updates still being handled: they are handled again at start");
-        // Cards of posts just taken over HTTP: one that does not go out in time goes out after the
-        // restart (the intake catches up at start).
-        await intake?.close(SETTLE_MS);
+        if (httpServer) await closeServer(httpServer, db);
         database.close();
         log.info("stopped");
       })();
@@ -223,8 +216,29 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     };
     return { sla, httpServer, stop };
   } catch (error) {
+    await intake?.close(0);
     database.close();
     throw error;
+  }
+
+  /**
+   * No new requests; then, side by side and for at most SETTLE_MS: webhook updates still being handled
+   * (grammY answered Telegram after 10 s while the handling went on; one cut short is handled again at
+   * start) and cards of posts just taken over HTTP (one not out goes out at the next start). Then
+   * every connection is closed, a slow or busy client's too.
+   */
+  async function closeServer(server: Server, db: Db): Promise<void> {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.all([
+      config.webhook &&
+        allUpdatesHandled(db, SETTLE_MS).then((all) => {
+          if (!all) log.warn("stopping with updates still being handled: they are handled again at start");
+        }),
+      intake?.close(SETTLE_MS),
+    ]);
+    server.closeAllConnections();
+    await closed;
   }
 }
 

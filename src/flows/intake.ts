@@ -3,7 +3,7 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
 import { cardMessageId, type PostDraft, registeredNumber, registerPost } from "../app/intake.js";
-import { claimNotice, releaseNotice } from "../app/notices.js";
+import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { markBlocked, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
@@ -95,12 +95,13 @@ export async function announceRegistered(
 
 /**
  * The heads hear of a significant post once, however many times it is announced (a crash, a retry
- * of the monitoring software); if none of them could be told, it may be tried again. A head who
- * blocked the bot is marked so and skipped; the registration has already happened.
+ * of the monitoring software): it is recorded once a head has it, so a stop before that leaves it
+ * to the next announcement. A head who blocked the bot is marked so and skipped; the registration has
+ * already happened.
  */
 async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
   const key = `significant:${incident.id}`;
-  if (!claimNotice(deps.db, key, deps.clock.now())) return;
+  if (noticeClaimed(deps.db, key)) return;
   const { row } = incident;
   const text = ti.significant(
     incident.id,
@@ -109,21 +110,15 @@ async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
     snippet(row.text),
     deps.sla.regulation.significantRecipients.clause,
   );
-  const heads = telegramIdsWithRole(deps.db, "head");
-  let told = 0;
-  try {
-    for (const telegramId of heads) {
-      try {
-        await deps.api.sendMessage(telegramId, text, { link_preview_options: { is_disabled: true } });
-        told++;
-      } catch (error) {
-        if (!(error instanceof GrammyError)) throw error;
-        if (error.error_code === 403) markBlocked(deps.db, telegramId, deps.clock.now());
-        deps.log.warn({ telegramId, incidentId: incident.id, error: error.description }, "head not told");
-      }
+  for (const telegramId of telegramIdsWithRole(deps.db, "head")) {
+    try {
+      await deps.api.sendMessage(telegramId, text, { link_preview_options: { is_disabled: true } });
+      claimNotice(deps.db, key, deps.clock.now());
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      if (error.error_code === 403) markBlocked(deps.db, telegramId, deps.clock.now());
+      deps.log.warn({ telegramId, incidentId: incident.id, error: error.description }, "head not told");
     }
-  } finally {
-    if (told === 0 && heads.length > 0) releaseNotice(deps.db, key);
   }
 }
 

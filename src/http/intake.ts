@@ -93,10 +93,20 @@ const CATCH_UP_EVERY_MS = 60_000;
 export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoint {
   const expected = digest(token);
   const announcements = new Announcements(deps);
+  // A post tried again and again (the bot was removed from the curators' chat, say) is tried after
+  // 1, 2, 4… minutes, at most hourly, not every minute.
+  const retries = new Map<number, { attempts: number; nextAt: number }>();
   const catchUp = async () => {
     try {
-      const since = new Date(deps.clock.now().getTime() - CATCH_UP_WINDOW_MS);
-      for (const id of unannouncedArrivals(deps.db, since)) announcements.add(id, announceUnlessOut(id));
+      const now = deps.clock.now().getTime();
+      const waiting = unannouncedArrivals(deps.db, new Date(now - CATCH_UP_WINDOW_MS));
+      for (const id of retries.keys()) if (!waiting.includes(id)) retries.delete(id);
+      for (const id of waiting) {
+        const retry = retries.get(id) ?? { attempts: 0, nextAt: now };
+        if (announcements.pending(id) || retry.nextAt > now) continue;
+        retries.set(id, { attempts: retry.attempts + 1, nextAt: now + backoffMs(retry.attempts) });
+        announcements.add(id, announceUnlessOut(id));
+      }
       await announcements.settle(CATCH_UP_EVERY_MS);
     } catch (err) {
       deps.log.error({ err }, "intake: catching up on unannounced posts failed");
@@ -133,6 +143,8 @@ export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoin
     },
   };
 }
+
+const backoffMs = (attempts: number) => Math.min(2 ** attempts, 60) * 60_000;
 
 /** The announcement of a post whose card has not gone out, if it still has not when its turn comes. */
 function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
@@ -216,6 +228,11 @@ class Announcements {
   readonly #running = new Set<Promise<void>>();
 
   constructor(private readonly deps: AnnounceDeps) {}
+
+  /** Whether an announcement of the incident is waiting or going out. */
+  pending(incidentId: number): boolean {
+    return this.#latest.has(incidentId);
+  }
 
   add(incidentId: number, announce: (deps: AnnounceDeps) => Promise<void>): void {
     const previous = this.#latest.get(incidentId) ?? Promise.resolve();

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
 import { grantRole } from "../../src/app/people.js";
 import { auditEvents, drafts, people } from "../../src/db/schema.js";
@@ -192,7 +192,7 @@ describe("rework", () => {
     expect(state(id)).toBe("on_approval");
   });
 
-  it("a double tap on «На доработку» asks once; after «Отмена» the button asks again", async () => {
+  it("a double tap on «На доработку» asks once; after «Отмена», or later, the button asks again", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);
     const asked = () =>
@@ -205,6 +205,15 @@ describe("rework", () => {
     await curator().press("Отмена", curatorsChat());
     await curator().press("На доработку", curatorsChat());
     expect(asked()).toBe(2);
+    // Pressed again a minute later, the button means to start afresh.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 60_000);
+      await curator().press("На доработку", curatorsChat());
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(asked()).toBe(3);
     await curator().send("Уточните адрес.", curatorsChat());
     expect(state(id)).toBe("in_work");
   });

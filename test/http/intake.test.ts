@@ -126,6 +126,23 @@ describe("POST /intake", () => {
     expect(h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое"))).toHaveLength(1);
   });
 
+  it("a card the curators' chat keeps refusing is tried again after 1, 2, 4… minutes, not every minute", async () => {
+    await start();
+    const kicked = { error_code: 403, description: "Forbidden: bot was kicked from the group chat" };
+    h.fake.failNext("sendMessage", kicked, { times: 100 });
+    const tries = () =>
+      h.fake.callsOf("sendMessage").filter((c) => c.params.chat_id === OFFICE.curatorsChat).length;
+    await post({ link: "https://vk.com/wall-1_14" });
+    const counted: number[] = [];
+    for (const minutes of [0, 0, 1, 1, 1, 1, 1]) {
+      h.clock.advance(minutes * 60_000);
+      await endpoint.catchUp();
+      counted.push(tries());
+    }
+    // At the start, once a minute later, then two minutes after that, then four.
+    expect(counted).toEqual([2, 2, 3, 3, 4, 4, 4]);
+  });
+
   it("at night the card of an ordinary post comes without sound; a significant one rings", async () => {
     await start();
     h.clock.set("2026-11-24T18:00:00Z"); // 23:00 in Yekaterinburg
