@@ -1,6 +1,6 @@
-import { and, eq, gte, notExists } from "drizzle-orm";
+import { and, eq, gte, notExists, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { cards, incidents, people } from "../db/schema.js";
+import { cards, incidents, noticesSent, people } from "../db/schema.js";
 import type { Importance } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate } from "./audit.js";
@@ -71,9 +71,13 @@ export function monitoringActor(db: Db, now: Date): number {
   return db.transaction((tx) => upsertPerson(tx, MONITORING, now));
 }
 
+/** The notices-ledger key of the heads' notice of a significant post. */
+export const significantNoticeKey = (incidentId: number) => `significant:${incidentId}`;
+
 /**
- * Posts of monitoring software registered since `since` whose card never went out (Telegram was
- * unreachable, or the process stopped first), still waiting to be routed.
+ * Posts of monitoring software registered since `since`, still waiting to be routed, whose card
+ * never went out, or, significant, whose heads were never told (Telegram was unreachable or refused,
+ * or the process stopped first).
  */
 export function unannouncedArrivals(db: Db, since: Date): number[] {
   return db
@@ -85,7 +89,20 @@ export function unannouncedArrivals(db: Db, since: Date): number[] {
         eq(people.telegramId, MONITORING.id),
         eq(incidents.state, "registered"),
         gte(incidents.detectedAt, since),
-        notExists(db.select({ id: cards.incidentId }).from(cards).where(eq(cards.incidentId, incidents.id))),
+        or(
+          notExists(
+            db.select({ id: cards.incidentId }).from(cards).where(eq(cards.incidentId, incidents.id)),
+          ),
+          and(
+            eq(incidents.importance, "significant"),
+            notExists(
+              db
+                .select({ key: noticesSent.key })
+                .from(noticesSent)
+                .where(eq(noticesSent.key, sql`'significant:' || ${incidents.id}`)),
+            ),
+          ),
+        ),
       ),
     )
     .all()

@@ -2,7 +2,13 @@ import { TZDate } from "@date-fns/tz";
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
-import { cardMessageId, type PostDraft, registeredNumber, registerPost } from "../app/intake.js";
+import {
+  cardMessageId,
+  type PostDraft,
+  registeredNumber,
+  registerPost,
+  significantNoticeKey,
+} from "../app/intake.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { markBlocked, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
@@ -100,8 +106,11 @@ export async function announceRegistered(
  * already happened.
  */
 async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
-  const key = `significant:${incident.id}`;
+  const key = significantNoticeKey(incident.id);
   if (noticeClaimed(deps.db, key)) return;
+  const heads = telegramIdsWithRole(deps.db, "head");
+  // Nobody to tell is not a notice to try again.
+  if (heads.length === 0) claimNotice(deps.db, key, deps.clock.now());
   const { row } = incident;
   const text = ti.significant(
     incident.id,
@@ -110,7 +119,7 @@ async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
     snippet(row.text),
     deps.sla.regulation.significantRecipients.clause,
   );
-  for (const telegramId of telegramIdsWithRole(deps.db, "head")) {
+  for (const telegramId of heads) {
     try {
       await deps.api.sendMessage(telegramId, text, { link_preview_options: { is_disabled: true } });
       claimNotice(deps.db, key, deps.clock.now());

@@ -16,8 +16,10 @@ import {
   monitoringActor,
   type PostDraft,
   registerPost,
+  significantNoticeKey,
   unannouncedArrivals,
 } from "../app/intake.js";
+import { noticeClaimed } from "../app/notices.js";
 import { telegramIdsWithRole } from "../app/people.js";
 import type { Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
@@ -146,11 +148,17 @@ export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoin
 
 const backoffMs = (attempts: number) => Math.min(2 ** attempts, 60) * 60_000;
 
-/** The announcement of a post whose card has not gone out, if it still has not when its turn comes. */
+/**
+ * The announcement of a post whose card has not gone out, or whose heads were not told, if that is
+ * still so when its turn comes (the card is then brought up to date in place, not sent twice).
+ */
 function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
   return async (deps) => {
     const incident = loadIncident(deps.db, id);
-    if (incident && !hasCards(deps.db, id)) await announceArrival(deps, incident);
+    if (!incident) return;
+    const headsWait =
+      incident.row.importance === "significant" && !noticeClaimed(deps.db, significantNoticeKey(id));
+    if (!hasCards(deps.db, id) || headsWait) await announceArrival(deps, incident);
   };
 }
 

@@ -143,6 +143,20 @@ describe("POST /intake", () => {
     expect(counted).toEqual([2, 2, 3, 3, 4, 4, 4]);
   });
 
+  it("heads who could not be told of a significant post are told at the next catch-up, once", async () => {
+    await start();
+    const down = { error_code: 500, description: "Internal Server Error" };
+    h.fake.failNext("sendMessage", down, { match: (params) => params.chat_id === OFFICE.head });
+    const told = () => h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое")).length;
+    await post({ link: "https://vk.com/wall-1_15", importance: "significant" });
+    expect([cards().length, told()]).toEqual([1, 0]);
+    await endpoint.catchUp();
+    expect([cards().length, told()]).toEqual([1, 1]);
+    h.clock.advance(5 * 60_000);
+    await endpoint.catchUp();
+    expect([cards().length, told()]).toEqual([1, 1]);
+  });
+
   it("at night the card of an ordinary post comes without sound; a significant one rings", async () => {
     await start();
     h.clock.set("2026-11-24T18:00:00Z"); // 23:00 in Yekaterinburg
