@@ -89,8 +89,9 @@ const CATCH_UP_EVERY_MS = 60_000;
 /**
  * The endpoint; `token` is the deployment's INTAKE_TOKEN. The caller is answered as soon as the post
  * is registered: the card and the heads' notice go out after, so an unreachable Telegram (which the
- * bot's API waits out) never holds the caller or a shutdown. A post whose card did not go out (Telegram
- * refused, the process stopped) is announced again at start and every minute, until it has one.
+ * bot's API waits out) never holds the caller or a shutdown. A post whose card did not go out, or
+ * whose heads were not told (Telegram refused, the process stopped), is announced again at start and
+ * then at growing intervals, for a day.
  */
 export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoint {
   const expected = digest(token);
