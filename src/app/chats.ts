@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { boundChats, type ChatPurpose, organizations } from "../db/schema.js";
 import { audit } from "./audit.js";
+import { telegramIdsWithRole } from "./people.js";
 
 export type BoundChat = typeof boundChats.$inferSelect & { organizationName: string | null };
 
@@ -168,4 +169,10 @@ export function listBoundChats(db: Db): BoundChat[] {
 /** The chat bound for a purpose that has one chat per deployment (the curators' chat). */
 export function findBoundChatByPurpose(db: Tx, purpose: "curators"): number | undefined {
   return chatQueries(db).byPurpose.get({ purpose })?.chatId;
+}
+
+/** Where the curators are told: their bound chat, or each curator privately when none is bound. */
+export function curatorChats(db: Tx): number[] {
+  const chat = findBoundChatByPurpose(db, "curators");
+  return chat !== undefined ? [chat] : telegramIdsWithRole(db, "curator");
 }

@@ -5,7 +5,7 @@
  */
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import type { Logger } from "pino";
-import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
+import { chatOfOrganization, curatorChats, findBoundChat } from "../app/chats.js";
 import { forgetCard } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { markBlocked, telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
@@ -66,9 +66,7 @@ export async function notifyCurators(
   text: string,
   keyboard?: InlineKeyboard,
 ): Promise<void> {
-  const chat = findBoundChatByPurpose(deps.db, "curators");
-  const targets = chat !== undefined ? [chat] : telegramIdsWithRole(deps.db, "curator");
-  for (const chatId of targets) await sendLong(deps, api, chatId, text, keyboard);
+  for (const chatId of curatorChats(deps.db)) await sendLong(deps, api, chatId, text, keyboard);
 }
 
 /** An organization's work chat, or its executors privately when it has none. */

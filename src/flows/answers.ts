@@ -13,9 +13,9 @@ import {
   recordClarification,
   requestRework,
 } from "../app/answers.js";
-import { chatOfOrganization, findBoundChatByPurpose } from "../app/chats.js";
+import { chatOfOrganization, curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident, returnPart, type TransitionResult } from "../app/incidents.js";
-import { telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
+import { telegramIdsOfMembers } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
@@ -217,10 +217,7 @@ export async function tell(
   const add = (ids: number[]) => {
     for (const id of ids) chats.add(id);
   };
-  if (to.curators) {
-    const chat = findBoundChatByPurpose(db, "curators");
-    add(chat !== undefined ? [chat] : telegramIdsWithRole(db, "curator"));
-  }
+  if (to.curators) add(curatorChats(db));
   const lead = leadAssignment(incident);
   if (to.organization && lead) {
     const chat = chatOfOrganization(db, lead.organizationId);

@@ -7,9 +7,8 @@
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { type Draft, latestDrafts, loadDraftWork, saveDraftWork, submitDraft } from "../app/answers.js";
-import { findBoundChatByPurpose } from "../app/chats.js";
+import { curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import { telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
@@ -123,8 +122,7 @@ function curatorsHeader(deps: AppDeps, incident: Incident, person: Person): stri
 
 /** The curators' chat, or each curator privately when none is bound; a refusing chat is logged. */
 async function sendToCurators(deps: AppDeps, api: Api, incident: Incident, person: Person, draft: DraftView) {
-  const chat = findBoundChatByPurpose(deps.db, "curators");
-  const targets = chat !== undefined ? [chat] : telegramIdsWithRole(deps.db, "curator");
+  const targets = curatorChats(deps.db);
   const header = curatorsHeader(deps, incident, person);
   const keyboard = new InlineKeyboard()
     .text(t.button.approve, cb("inc.ok", incident.id))

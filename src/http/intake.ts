@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Api } from "grammy";
 import { z } from "zod";
-import { findBoundChatByPurpose } from "../app/chats.js";
+import { curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import {
   hasCards,
@@ -20,7 +20,6 @@ import {
   unannouncedArrivals,
 } from "../app/intake.js";
 import { noticeClaimed } from "../app/notices.js";
-import { telegramIdsWithRole } from "../app/people.js";
 import type { Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { IMPORTANCES } from "../db/schema.js";
@@ -171,7 +170,7 @@ function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
 function announceArrival(deps: AnnounceDeps, incident: Incident): Promise<void> {
   const quiet =
     incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
-  return announceRegistered(deps, incident, curatorsPrivately(deps), { silent: quiet });
+  return announceRegistered(deps, incident, curatorTargets(deps), { silent: quiet });
 }
 
 async function answer(
@@ -223,12 +222,9 @@ async function answer(
   return { status: 200, body: { ok: true, id, duplicate: true } };
 }
 
-function curatorsPrivately(deps: AnnounceDeps): Target[] {
-  if (findBoundChatByPurpose(deps.db, "curators") !== undefined) return [];
-  return telegramIdsWithRole(deps.db, "curator").map((chatId) => ({
-    chatId,
-    audience: { kind: "curators" },
-  }));
+/** The curators' chat (a card's target anyway), or each curator privately when none is bound. */
+function curatorTargets(deps: AnnounceDeps): Target[] {
+  return curatorChats(deps.db).map((chatId) => ({ chatId, audience: { kind: "curators" } }));
 }
 
 /** Announcements going out, one after another for each incident, awaited at shutdown. */

@@ -7,7 +7,7 @@
  *   organization concerned gets its own share in its work chat.
  */
 import { TZDate } from "@date-fns/tz";
-import { chatOfOrganization, findBoundChatByPurpose } from "../app/chats.js";
+import { chatOfOrganization, curatorChats } from "../app/chats.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
 import { notifyAdmins } from "../bot/delivery.js";
@@ -47,9 +47,7 @@ export function reportDay(year: number, month: number, day: number, wt: WorkingT
 
 /** Heads privately and the curators' chat (each curator privately when none is bound). */
 function leadershipChats(deps: SweepDeps): number[] {
-  const curators = findBoundChatByPurpose(deps.db, "curators");
-  const chats = curators !== undefined ? [curators] : telegramIdsWithRole(deps.db, "curator");
-  return [...new Set([...chats, ...telegramIdsWithRole(deps.db, "head")])];
+  return [...new Set([...curatorChats(deps.db), ...telegramIdsWithRole(deps.db, "head")])];
 }
 
 async function sendToAll(deps: SweepDeps, chats: number[], rendered: RenderedReport): Promise<number> {

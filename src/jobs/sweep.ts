@@ -16,7 +16,7 @@ import {
   setNextAction,
   unsentAlerts,
 } from "../app/alerts.js";
-import { chatOfOrganization, findBoundChatByPurpose } from "../app/chats.js";
+import { chatOfOrganization, curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { claimNotice } from "../app/notices.js";
 import { telegramIdsWithRole } from "../app/people.js";
@@ -170,10 +170,7 @@ class Directory {
   }
 
   curators(): number[] {
-    return this.#once("curators", () => {
-      const chat = findBoundChatByPurpose(this.db, "curators");
-      return chat !== undefined ? [chat] : telegramIdsWithRole(this.db, "curator");
-    });
+    return this.#once("curators", () => curatorChats(this.db));
   }
 
   heads(): number[] {
@@ -287,10 +284,7 @@ async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Messag
 
 /** A chat that refuses (bot blocked or removed): the curators get the alert, the admins hear once. */
 async function fallBackToCurators(deps: SweepDeps, chatId: number, text: string): Promise<void> {
-  const curatorsChat = findBoundChatByPurpose(deps.db, "curators");
-  const targets = (
-    curatorsChat !== undefined ? [curatorsChat] : telegramIdsWithRole(deps.db, "curator")
-  ).filter((id) => id !== chatId);
+  const targets = curatorChats(deps.db).filter((id) => id !== chatId);
   for (const target of targets) {
     await deps.api
       .sendMessage(target, t.alert.undelivered(text))
