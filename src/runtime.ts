@@ -19,6 +19,7 @@ import type { Config } from "./config.js";
 import { applyMigrations, type Db, openDatabase } from "./db/client.js";
 import { parseSchedule } from "./domain/calendar/index.js";
 import { loadRegulation, selfCheck } from "./domain/regulation/index.js";
+import { passOnStrandedPartsAtStart } from "./flows/answers.js";
 import { INTAKE_PATH, type IntakeEndpoint, intakeEndpoint } from "./http/intake.js";
 import { startJobs } from "./jobs/index.js";
 import { createLogger } from "./log.js";
@@ -155,6 +156,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     if (interrupted.length > 0)
       log.warn({ count: interrupted.length }, "handling updates a crash interrupted");
     for (const update of interrupted) await bot.handleUpdate(update);
+    await passOnStrandedPartsAtStart(deps, bot.api);
 
     // One HTTP server for Telegram's webhook and the monitoring software's posts, if either is set.
     const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<unknown>>();

@@ -510,6 +510,48 @@ function decideOnPart(
   });
 }
 
+/**
+ * Parts still waiting for a curator when the regulation no longer has curators pass them on (the
+ * preset was changed from Georgievsk p.18 to one without it): each goes to its lead as a part sent
+ * now would. The audit event has no actor, since no person did it. Returns the incidents changed,
+ * with the parts passed, for their cards and the leads' notices.
+ */
+export function passOnStrandedParts(db: Db, now: Date): { incident: Incident; assignmentIds: number[] }[] {
+  const waiting = db
+    .selectDistinct({ incidentId: assignments.incidentId })
+    .from(assignments)
+    .where(eq(assignments.state, "part_sent"))
+    .all();
+  return waiting.flatMap(({ incidentId }) =>
+    db.transaction(
+      (tx) => {
+        const before = loadIncident(tx, incidentId);
+        const parts = before?.assignments.filter((a) => a.state === "part_sent") ?? [];
+        if (!before || parts.length === 0) return [];
+        for (const part of parts) {
+          tx.update(assignments).set({ state: "part_passed" }).where(eq(assignments.id, part.id)).run();
+          audit(tx, now, {
+            actorId: null,
+            entity: "incident",
+            entityId: before.id,
+            action: "passOnPart",
+            fromState: before.state,
+            toState: before.state,
+            details: { organizationId: part.organizationId, reason: "regulation" },
+          });
+        }
+        tx.update(incidents)
+          .set({ version: before.row.version + 1, updatedAt: now, nextActionAt: now })
+          .where(eq(incidents.id, before.id))
+          .run();
+        const incident = loadIncident(tx, before.id) as Incident;
+        return [{ incident, assignmentIds: parts.map((p) => p.id) }];
+      },
+      { behavior: "immediate" },
+    ),
+  );
+}
+
 const LIVE_ASSIGNMENT_STATES: AssignmentState[] = ["assigned", "accepted", "part_sent", "part_passed"];
 
 /** Takes every organization that still holds the incident off it (re-routing, the lead's return, closing). */

@@ -269,10 +269,11 @@ const RUNNING_STEPS: Partial<Record<IncidentState, StepId[]>> = {
  * A co-executor's own clock: its return window, then its part for the lead (Orenburg p.14,
  * Georgievsk p.18); once a curator has returned the part, the rework of it instead.
  */
-function coexecutorSteps(part: AssignmentView): StepId[] {
+function coexecutorSteps(part: AssignmentView, reg: Regulation): StepId[] {
   if (part.state === "assigned") return ["return", "coexecutorPart"];
   if (part.state !== "accepted") return [];
-  return part.partReturnedAt ? ["coexecutorRework"] : ["coexecutorPart"];
+  // A part returned under a preset that had rework of parts keeps the part's own clock under one without.
+  return part.partReturnedAt && reg.steps.coexecutorRework ? ["coexecutorRework"] : ["coexecutorPart"];
 }
 
 export interface RunningDeadline extends NextDeadline {
@@ -297,7 +298,7 @@ export function runningDeadlines(
   const basis = coexecutor ?? leadAssignment(incident);
   // An interim answer changes the lead's clocks; a co-executor owes its part all the same.
   const steps = coexecutor
-    ? coexecutorSteps(coexecutor)
+    ? coexecutorSteps(coexecutor, reg)
     : afterInterim(
         incident,
         incident.state === "in_work" ? inWorkSteps(incident) : (RUNNING_STEPS[incident.state] ?? []),

@@ -14,7 +14,13 @@ import {
   requestRework,
 } from "../app/answers.js";
 import { chatOfOrganization, curatorChats } from "../app/chats.js";
-import { type Incident, loadIncident, returnPart, type TransitionResult } from "../app/incidents.js";
+import {
+  type Incident,
+  loadIncident,
+  passOnStrandedParts,
+  returnPart,
+  type TransitionResult,
+} from "../app/incidents.js";
 import { telegramIdsOfMembers } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
@@ -154,6 +160,41 @@ export function partRefusalNow(
   const incident = loadIncident(deps.db, incidentId);
   if (!incident) return tr.notFoundNumber(incidentId);
   return partRefusal(deps, incident, assignmentId, version, person) ?? t.refusal;
+}
+
+/** The lead organization gets a co-executor's part passed on to it (Orenburg p.14; Georgievsk p.18). */
+export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident, assignmentId: number) {
+  const part = incident.assignments.find((a) => a.id === assignmentId);
+  const lead = leadAssignment(incident);
+  if (!part || !lead) return;
+  await notifyOrganization(
+    deps,
+    api,
+    lead.organizationId,
+    tr.part.notice(incident.id, part.organizationName, part.partText ?? ""),
+  );
+}
+
+/**
+ * At start, under a regulation where curators do not pass parts on: parts left waiting for them by
+ * the previous preset go to their leads, with cards and notices as at a curator's «передать».
+ */
+export async function passOnStrandedPartsAtStart(deps: AppDeps, api: Api): Promise<void> {
+  if (rulesOf(deps).curatorPassesParts) return;
+  for (const { incident, assignmentIds } of passOnStrandedParts(deps.db, deps.clock.now())) {
+    deps.log.warn(
+      { incident: incident.id },
+      "a part waiting for the curators went to the lead (regulation changed)",
+    );
+    const told = await Promise.allSettled([
+      syncCards(cardDeps(deps, api), incident),
+      ...assignmentIds.map((id) => tellLeadOfPart(deps, api, incident, id)),
+    ]);
+    for (const failed of told) {
+      if (failed.status === "rejected")
+        deps.log.error({ err: failed.reason }, "pass-on at start: a notice failed");
+    }
+  }
 }
 
 export interface Due {

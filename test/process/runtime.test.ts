@@ -3,15 +3,22 @@ import type { Server } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { receiveUpdate } from "../../src/app/inbox.js";
+import { acceptIncident, loadIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
 import { applyMigrations, openDatabase } from "../../src/db/client.js";
+import { auditEvents } from "../../src/db/schema.js";
+import type { Person } from "../../src/domain/access.js";
 import { type Running, startBot } from "../../src/runtime.js";
+import { Harness } from "../support/bot-harness.js";
 import { FakeBotApi } from "../support/fake-bot-api.js";
 import { privateChat, tgUser, updates } from "../support/updates.js";
+import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
 
 const silent = pino({ level: "silent" });
 let fake: FakeBotApi;
@@ -150,5 +157,62 @@ describe("updates a crash interrupted", () => {
     expect(fake.pendingUpdates()).toBe(0);
     await new Promise((r) => setTimeout(r, 300)); // time for a second answer, if one were coming
     expect(fake.callsOf("sendMessage").filter((c) => c.params.chat_id === 2002)).toHaveLength(1);
+  });
+});
+
+describe("a change of regulation", () => {
+  it("from Georgievsk to Orenburg: a part left waiting for the curators goes to the lead at start, once", async () => {
+    const databasePath = join(mkdtempSync(join(tmpdir(), "osm-rt-")), "bot.db");
+    const before = await Harness.start({
+      now: "2026-11-24T07:00:00Z",
+      regulation: "georgievsk",
+      databasePath,
+    });
+    const { health } = seedOffice(before);
+    const education = before.seedOrganization("Министерство образования", "Минобр");
+    before.seedPerson(3002, "Мария", [], [education]);
+    const id = seedRegistered(before);
+    const now = before.clock.now();
+    const as = (telegramId: number) => findPerson(before.db, telegramId) as Person;
+    routeIncident(before.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [education],
+      actor: as(2001),
+      now,
+    });
+    acceptIncident(before.db, { incidentId: id, actor: as(3002), now });
+    const rules = { curatorMayPublish: true, curatorPassesParts: true };
+    sendPart(before.db, { incidentId: id, actor: as(3002), now, text: "Уберут до пятницы.", rules });
+    await before.close();
+
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const cfg = { ...config({ REGULATION: "orenburg" }), databasePath };
+    const clock = new ManualClock("2026-11-24T07:05:00Z");
+    const toLead = () =>
+      fake
+        .callsOf("sendMessage")
+        .filter(
+          (c) =>
+            c.params.chat_id === OFFICE.healthChat && /^Информация соисполнителя/.test(String(c.params.text)),
+        );
+    running = await startBot(cfg, { clock, log: silent });
+    expect(toLead().map((c) => c.params.text)).toEqual([
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nУберут до пятницы.",
+    ]);
+    await running.stop();
+    running = await startBot(cfg, { clock, log: silent });
+    await running.stop();
+    running = undefined;
+    expect(toLead()).toHaveLength(1);
+
+    const database = openDatabase(databasePath);
+    const incident = loadIncident(database.db, id);
+    const events = database.db.select().from(auditEvents).where(eq(auditEvents.action, "passOnPart")).all();
+    database.close();
+    expect(incident?.assignments.find((a) => a.organizationId === education)?.state).toBe("part_passed");
+    expect(events).toMatchObject([
+      { actorId: null, details: { organizationId: education, reason: "regulation" } },
+    ]);
   });
 });

@@ -210,6 +210,17 @@ describe("the card's next deadline", () => {
     expect(passOnDeadlines(resent, georgievsk, moscow).map((d) => d.step)).toEqual(["coexecutorPassOn"]);
   });
 
+  it("a part returned under Georgievsk keeps a clock under a preset without its rework: the part's own", () => {
+    const returned = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "accepted", partReturnedAt: detected },
+    ]);
+    expect(nextDeadline(returned, orenburg, yekaterinburg, 20)).toMatchObject({
+      step: "coexecutorPart",
+      clause: "п. 14",
+    });
+  });
+
   it("an interim answer changes the lead's clocks, not a co-executor's: it still owes its part", () => {
     const interim = {
       ...incident("in_work", [

@@ -3,7 +3,6 @@ import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
 import { approveDraft } from "../../app/answers.js";
 import { loadIncident, passOnPart } from "../../app/incidents.js";
-import { leadAssignment } from "../../domain/incident.js";
 import type { Network } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import {
@@ -18,11 +17,12 @@ import {
   reworkFlow,
   rulesOf,
   tell,
+  tellLeadOfPart,
 } from "../../flows/answers.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { isCard, syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { cardDeps, notifyOrganization } from "../delivery.js";
+import { cardDeps } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
 import { refuse } from "../refuse.js";
 import { type LinkKind, ta } from "../texts-answers.js";
@@ -130,17 +130,14 @@ async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton
   });
   if (!result.ok) return popup(ctx, partRefusalNow(app, id, assignmentId, version, ctx.person));
   const incident = result.incident;
-  const part = incident.assignments.find((a) => a.id === assignmentId);
-  const lead = leadAssignment(incident);
   const pressed = ctx.callbackQuery?.message;
   // The notice's button is spent; a card's buttons are the sync's to set.
   const onNotice = pressed && !isCard(app.db, id, pressed.chat.id, pressed.message_id);
-  const notice = part && tr.part.notice(id, part.organizationName, part.partText ?? "");
   const announced = await Promise.allSettled([
     ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
     onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
     syncCards(cardDeps(app, ctx.api), incident),
-    notice && lead ? notifyOrganization(app, ctx.api, lead.organizationId, notice) : Promise.resolve(),
+    tellLeadOfPart(app, ctx.api, incident, assignmentId),
   ]);
   for (const failed of announced) {
     if (failed.status === "rejected")
