@@ -7,7 +7,7 @@ import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { type Attachment, drafts, draftWork, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import type { ActionRules } from "../domain/incident.js";
-import { type TransitionResult, transition } from "./incidents.js";
+import { type Incident, type TransitionResult, transition } from "./incidents.js";
 
 export type Draft = typeof drafts.$inferSelect;
 
@@ -78,13 +78,14 @@ export function submitDraft(
 /** «Согласовать»: one tap; an optional quality mark (1–5) feeds the monthly quality figure. */
 export function approveDraft(
   db: Db,
-  input: { incidentId: number; actor: Person; now: Date; quality?: number },
+  input: { incidentId: number; actor: Person; now: Date; quality?: number; draftId?: number | undefined },
 ): TransitionResult {
   return transition(db, {
     incidentId: input.incidentId,
     action: "approve",
     actor: input.actor,
     now: input.now,
+    check: seenDraft(input.draftId),
     ...(input.quality !== undefined ? { details: { quality: input.quality } } : {}),
     change: (tx, incident) => {
       decideLatest(tx, incident.id, {
@@ -101,13 +102,14 @@ export function approveDraft(
 /** «На доработку» with the curator's comment: the rework clock starts. */
 export function requestRework(
   db: Db,
-  input: { incidentId: number; actor: Person; now: Date; comment: string },
+  input: { incidentId: number; actor: Person; now: Date; comment: string; draftId?: number | undefined },
 ): TransitionResult {
   return transition(db, {
     incidentId: input.incidentId,
     action: "requestRework",
     actor: input.actor,
     now: input.now,
+    check: seenDraft(input.draftId),
     details: { comment: input.comment },
     change: (tx, incident) => {
       decideLatest(tx, incident.id, {
@@ -119,6 +121,15 @@ export function requestRework(
       return { state: "in_work" };
     },
   });
+}
+
+/**
+ * A decision names the draft the curator saw (its buttons carry it); one made on an earlier draft
+ * after a new one came is refused as "changed". Buttons sent before drafts were named decide on the latest.
+ */
+function seenDraft(draftId: number | undefined) {
+  return (incident: Incident) =>
+    draftId !== undefined && incident.answer?.draftId !== draftId ? ("changed" as const) : undefined;
 }
 
 function decideLatest(tx: Tx, incidentId: number, values: Partial<Draft>): void {

@@ -110,6 +110,7 @@ function answerProgress(
     published.filter((p) => p.kind === kind).at(-1)?.publishedAt ?? null;
   const clarification = lastOf("clarification");
   return {
+    draftId: latest?.id ?? null,
     draftSubmittedAt: latest?.submittedAt ?? null,
     draftAuthorId: latest?.authorId ?? null,
     reworkRequestedAt: latest?.state === "rework" ? latest.decidedAt : null,
@@ -236,7 +237,7 @@ export function transition(
     expectedVersion?: number;
     rules?: ActionRules;
     /** What the action needs beyond checkAction (e.g. that this organization's part is the one waiting). */
-    check?: (before: Incident) => Refusal | undefined;
+    check?: (before: Incident) => TransitionRefusal | undefined;
     /** The organization whose card the button was on: the actor acts for its part (see assignmentFor). */
     organizationId?: number | undefined;
     change: (
@@ -258,7 +259,7 @@ export function transition(
       if (input.expectedVersion !== undefined && before.row.version !== input.expectedVersion) {
         return { ok: false, refusal: "changed" };
       }
-      const refusal =
+      const refusal: TransitionRefusal | undefined =
         checkAction(before, input.action, input.actor, input.rules, input.organizationId) ??
         input.check?.(before);
       if (refusal) return { ok: false, refusal };

@@ -129,7 +129,7 @@ function buttonsFor(
       keyboard.text(t.button.route, cb("inc.route", id)).row();
       keyboard.text(t.button.toxic, cb("inc.toxic", id)).text(t.button.threat, cb("inc.threat", id)).row();
     } else if (state === "on_approval") {
-      keyboard.text(t.button.approve, cb("inc.ok", id)).text(t.button.rework, cb("inc.rework", id)).row();
+      keyboard.add(...decisionButtons(id, incident.answer?.draftId)).row();
     } else if (state === "approved" && rules.curatorMayPublish) {
       keyboard.text(t.button.publishSelf, cb("inc.pubself", id)).row();
     }
@@ -173,6 +173,18 @@ function buttonsFor(
   if (textCut) keyboard.text(t.button.fullText, cb("inc.text", id));
   keyboard.text(t.button.history, cb("inc.hist", id));
   return keyboard;
+}
+
+/**
+ * «Согласовать» and «На доработку» for one draft: a button under an earlier draft, pressed after a
+ * new one came, must not decide on the new one unseen.
+ */
+export function decisionButtons(incidentId: number, draftId: number | null | undefined) {
+  const args = draftId ? [incidentId, draftId] : [incidentId];
+  return [
+    InlineKeyboard.text(t.button.approve, cb("inc.ok", ...args)),
+    InlineKeyboard.text(t.button.rework, cb("inc.rework", ...args)),
+  ];
 }
 
 /** A curator's decision on a co-executor's part waiting for him (Georgievsk p.18). */

@@ -54,6 +54,8 @@ export interface IncidentView {
 }
 
 export interface AnswerProgress {
+  /** The latest draft: the one a curator's decision is about. */
+  draftId: number | null;
   draftSubmittedAt: Date | null;
   draftAuthorId: number | null;
   reworkRequestedAt: Date | null;

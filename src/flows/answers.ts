@@ -331,14 +331,22 @@ async function askComment(
 
 /** «На доработку»: the comment is required; the executor gets it with the draft and the rework deadline. */
 export function reworkFlow(deps: AppDeps) {
-  return async function reworkDialog(conversation: Flow, ctx: Context, incidentId: number): Promise<void> {
+  return async function reworkDialog(
+    conversation: Flow,
+    ctx: Context,
+    incidentId: number,
+    /** The draft the curator saw; null for a button sent before drafts were named. */
+    draftId: number | null = null,
+  ): Promise<void> {
     const asked = await askComment(conversation, ctx, ta.rework.ask(incidentId));
     if (!asked) return;
     const { comment, chatId } = asked;
     const outcome = await conversation.external(async (outer: BotContext) => {
       const actor = outer.person;
       const now = deps.clock.now();
-      const result = actor && requestRework(deps.db, { incidentId, actor, now, comment });
+      const result =
+        actor && requestRework(deps.db, { incidentId, actor, now, comment, draftId: draftId ?? undefined });
+      if (result?.ok === false && result.refusal === "changed") return ta.approve.stale(incidentId);
       if (!result?.ok) return refusalNow(deps, incidentId, "requestRework", actor);
       await syncCards(cardDeps(deps, outer.api), result.incident);
       const { regulation, workingTime, timezone } = deps.sla;

@@ -10,7 +10,7 @@ import { type Draft, latestDrafts, loadDraftWork, saveDraftWork, submitDraft } f
 import { curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { cb } from "../bot/callback-data.js";
-import { syncCards } from "../bot/cards.js";
+import { decisionButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { cardDeps } from "../bot/delivery.js";
 import { ALBUM_LIMIT, albumPlan, type DraftView, sendDraft } from "../bot/draft-view.js";
@@ -124,9 +124,7 @@ function curatorsHeader(deps: AppDeps, incident: Incident, person: Person): stri
 async function sendToCurators(deps: AppDeps, api: Api, incident: Incident, person: Person, draft: DraftView) {
   const targets = curatorChats(deps.db);
   const header = curatorsHeader(deps, incident, person);
-  const keyboard = new InlineKeyboard()
-    .text(t.button.approve, cb("inc.ok", incident.id))
-    .text(t.button.rework, cb("inc.rework", incident.id));
+  const keyboard = InlineKeyboard.from([decisionButtons(incident.id, incident.answer?.draftId)]);
   for (const chatId of targets) {
     try {
       await sendDraft(api, chatId, draft, { header, keyboard });

@@ -137,6 +137,39 @@ describe("approval", () => {
     );
   });
 
+  it("a button under an earlier draft decides nothing once a new draft came: the curator is told to see it", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id, { text: "Снег вывезут." });
+    const first = loadIncident(h.db, id)?.answer?.draftId;
+    await curator().press("На доработку", curatorsChat());
+    await curator().send("Укажите дату.", curatorsChat());
+    await seedDraft(h, id, { text: "Снег вывезут до пятницы, 27.11." });
+    const stale =
+      "Это прежняя версия проекта по сообщению № 1: исполнитель прислал новую. Решение примите по ней — она в сообщении ниже.";
+
+    expect(await pressData(curator2(), OFFICE.curatorsChat, `inc.ok:${id}:${first}`)).toBe(stale);
+    expect(await pressData(curator2(), OFFICE.curatorsChat, `inc.rework:${id}:${first}`)).toBe(stale);
+    expect(state(id)).toBe("on_approval");
+
+    // The card's buttons name the new draft: that one is approved.
+    expect(await curator2().press("Согласовать", curatorsChat())).toBe("Ответ по сообщению № 1 согласован.");
+    const approved = h.db.select().from(drafts).where(eq(drafts.state, "approved")).all();
+    expect(approved.map((d) => d.text)).toEqual(["Снег вывезут до пятницы, 27.11."]);
+  });
+
+  it("a draft sent again while a curator writes his rework comment is not returned with that comment", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id, { text: "Снег вывезут." });
+    await curator().press("На доработку", curatorsChat());
+    // Meanwhile the other curator returns it, and the executor sends a new draft.
+    await curator2().press("На доработку", curatorsChat());
+    await curator2().send("Укажите дату.", curatorsChat());
+    await seedDraft(h, id, { text: "Снег вывезут до пятницы." });
+    await curator().send("Укажите дату и место.", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(/^Это прежняя версия проекта по сообщению № 1/);
+    expect(state(id)).toBe("on_approval");
+  });
+
   it("the optional quality mark is stored on the approved draft with an audit event", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);

@@ -107,7 +107,7 @@ describe("preparing a draft answer", () => {
     const [draft, ...more] = curatorsDraft();
     expect(more).toEqual([]);
     expect(draft?.text).toBe(`${header}\n\n${ANSWER}`);
-    expect(buttonsOf(draft ?? {})).toEqual([`Согласовать=inc.ok:${id}`, `На доработку=inc.rework:${id}`]);
+    expect(buttonsOf(draft ?? {})).toEqual([`Согласовать=inc.ok:${id}:1`, `На доработку=inc.rework:${id}:1`]);
     const card = h.texts(OFFICE.curatorsChat).find((text) => text.startsWith(`Сообщение № ${id}`));
     expect(card).toContain("Состояние: на согласовании");
     expect(card).toMatch(/Срок: 24\.11\.2026 10:30 — согласовать или вернуть на доработку/);

@@ -228,6 +228,7 @@ describe("the card's next deadline", () => {
         { organizationId: 20, role: "coexecutor", state: "accepted" },
       ]),
       answer: {
+        draftId: null,
         draftSubmittedAt: null,
         draftAuthorId: null,
         reworkRequestedAt: null,

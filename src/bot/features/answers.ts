@@ -39,12 +39,15 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
   composer.use(createConversation(linkFlow(deps), DIALOGS.link));
   composer.use(createConversation(partReturnFlow(deps), DIALOGS.partReturn));
 
-  composer.callbackQuery(onAction("inc.ok", [ID]), (ctx) => approve(ctx, Number(ctx.match[1])));
+  // Buttons sent before drafts were named decide on the latest draft.
+  for (const args of [[ID, ID], [ID]]) {
+    composer.callbackQuery(onAction("inc.ok", args), (ctx) => approve(ctx, ...draftButton(ctx.match)));
+    composer.callbackQuery(onAction("inc.rework", args), (ctx) =>
+      startDialog(ctx, Number(ctx.match[1]), "requestRework", draftButton(ctx.match)[1]),
+    );
+  }
   composer.callbackQuery(onAction("inc.q", [ID, "[1-5]"]), (ctx) =>
     quality(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
-  );
-  composer.callbackQuery(onAction("inc.rework", [ID]), (ctx) =>
-    startDialog(ctx, Number(ctx.match[1]), "requestRework"),
   );
   composer.callbackQuery(onAction("inc.pub", [ID]), (ctx) =>
     startDialog(ctx, Number(ctx.match[1]), "publish"),
@@ -87,11 +90,20 @@ function partButton(match: string | RegExpMatchArray): PartButton {
   };
 }
 
-/** «Согласовать»: one tap; of two curators pressing at once exactly one approves. */
-async function approve(ctx: BotContext, id: number) {
+/** A curator's decision button on a draft: the incident and, on newer buttons, the draft itself. */
+function draftButton(match: string | RegExpMatchArray): [id: number, draftId: number | undefined] {
+  return [Number(match[1]), match[2] === undefined ? undefined : Number(match[2])];
+}
+
+/**
+ * «Согласовать»: one tap; of two curators pressing at once exactly one approves. Pressed under an
+ * earlier draft after a new one came, it approves nothing and says so.
+ */
+async function approve(ctx: BotContext, id: number, draftId: number | undefined) {
   const { app } = ctx;
   if (!ctx.person) return refuse(ctx);
-  const result = approveDraft(app.db, { incidentId: id, actor: ctx.person, now: app.clock.now() });
+  const result = approveDraft(app.db, { incidentId: id, actor: ctx.person, now: app.clock.now(), draftId });
+  if (!result.ok && result.refusal === "changed") return popup(ctx, ta.approve.stale(id));
   if (!result.ok) return popup(ctx, refusalNow(app, id, "approve", ctx.person));
   const incident = result.incident;
   // The chats are told side by side; the notice comes after the card so it is the newest message.
@@ -202,12 +214,13 @@ const LINK_KINDS: Partial<Record<AnswerAction, LinkKind>> = {
 };
 
 /** The buttons that open a dialogue: rights and state are checked first, so a refusal is a pop-up. */
-async function startDialog(ctx: BotContext, id: number, action: AnswerAction) {
+async function startDialog(ctx: BotContext, id: number, action: AnswerAction, draftId?: number) {
   const incident = loadIncident(ctx.app.db, id);
   if (!incident) return popup(ctx, tr.notFoundNumber(id));
   const refusal = refusalText(ctx.app, incident, action, ctx.person);
   if (refusal) return popup(ctx, refusal);
+  if (draftId !== undefined && incident.answer?.draftId !== draftId) return popup(ctx, ta.approve.stale(id));
   const kind = LINK_KINDS[action];
   if (kind) await openDialog(ctx, DIALOGS.link, id, kind);
-  else await openDialog(ctx, DIALOGS.rework, id);
+  else await openDialog(ctx, DIALOGS.rework, id, draftId ?? null);
 }
