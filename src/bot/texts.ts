@@ -247,7 +247,8 @@ export const t = {
       `№ ${id} — ${what} до ${deadline} (${left})`,
     lineNoDeadline: (id: number, state: string) => `№ ${id} — ${state}`,
     more: (n: number) => `…и ещё ${n}: /list`,
-    yesterdayOverdue: (ids: number[]) => `Вчера просрочены: ${ids.map((id) => `№ ${id}`).join(", ")}.`,
+    overdueSince: (day: string, ids: number[]) =>
+      `С ${day} просрочены: ${ids.map((id) => `№ ${id}`).join(", ")}.`,
   },
 
   alert: {

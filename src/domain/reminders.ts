@@ -74,8 +74,13 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
     if (passed) due.push({ ...base, kind: "reminder", dueAt: passed });
     later(points.find((p) => p > now) ?? running.at);
   }
-  if (due.length > 0 && incident.importance !== "significant" && !wt.isWorking(now)) {
+  if (due.length > 0 && !mayAlert(incident, wt, now)) {
     return { due: [], nextAt: wt.nextWorkingMoment(now) };
   }
   return { due, nextAt };
+}
+
+/** Nobody is pinged at night: alerts wait for working time unless the post is significant. */
+export function mayAlert(incident: IncidentView, wt: WorkingTime, now: Date): boolean {
+  return incident.importance === "significant" || wt.isWorking(now);
 }

@@ -1,9 +1,9 @@
 /**
  * Morning digest to each organization's work chat at the start of every working day: its open
- * incidents with the nearest deadlines and yesterday's overdue ones. Once per chat per day.
+ * incidents with the nearest deadlines and those that went overdue since the previous working day
+ * began (on a Monday: Friday and the weekend). Once per chat per day.
  */
 import { TZDate } from "@date-fns/tz";
-import { addDays } from "date-fns/addDays";
 import { startOfDay } from "date-fns/startOfDay";
 import { and, eq, gte, inArray, lt } from "drizzle-orm";
 import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
@@ -23,7 +23,10 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
   const wt = sla.workingTime;
   if (!wt.isWorking(now)) return 0;
   const today = startOfDay(new TZDate(now.getTime(), sla.timezone));
-  const yesterday = addDays(today, -1);
+  // The previous digest's window ended where this one begins: the last working day and the days off
+  // after it are all covered, so nothing that went overdue on a Friday or before a holiday is lost.
+  const previousWorkingDay = wt.addWorkingDays(wt.nextWorkingMoment(today), -1);
+  const since = startOfDay(new TZDate(previousWorkingDay.getTime(), sla.timezone));
   const day = formatDeadline(now, sla.timezone).slice(0, 10);
   let sent = 0;
   const chats = db.select().from(boundChats).where(eq(boundChats.purpose, "organization")).all();
@@ -45,7 +48,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
         and(
           eq(notifications.kind, "overdue"),
           eq(assignments.organizationId, chat.organizationId),
-          gte(notifications.claimedAt, new Date(yesterday.getTime())),
+          gte(notifications.claimedAt, new Date(since.getTime())),
           lt(notifications.claimedAt, new Date(today.getTime())),
           inArray(notifications.chatId, [chat.chatId]),
         ),
@@ -69,7 +72,9 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
       t.digest.title(day, open.length),
       ...lines,
       ...(open.length > MAX_LINES ? [t.digest.more(open.length - MAX_LINES)] : []),
-      ...(lateIds.length > 0 ? ["", t.digest.yesterdayOverdue(lateIds)] : []),
+      ...(lateIds.length > 0
+        ? ["", t.digest.overdueSince(formatDeadline(since, sla.timezone).slice(0, 10), lateIds)]
+        : []),
     ].join("\n");
     if (await sendLong(deps, deps.api, chat.chatId, text)) sent++;
   }

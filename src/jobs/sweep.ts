@@ -29,7 +29,7 @@ import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { people } from "../db/schema.js";
 import { activeAssignments, leadAssignment } from "../domain/incident.js";
-import { type DueAlert, planAlerts } from "../domain/reminders.js";
+import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import type { RenderReports } from "../reports/render.js";
 
@@ -54,8 +54,10 @@ export interface SweepReport {
 
 const BATCH = 500;
 const KIND_ORDER: Record<DueAlert["kind"], number> = { escalation: 0, overdue: 1, reminder: 2 };
-/** A claim older than this without a send is taken as a crash between the two. */
+/** A claim older than this without a send is taken as a crash or an outage between the two. */
 const STALE_CLAIM_MS = 2 * 60_000;
+/** The ledger's mark of a retried alert the incident no longer owes: settled, never sent. */
+const NO_LONGER_DUE = "no longer due";
 /** Telegram's 4096 characters, less the preamble the curators get when a chat refuses the alert. */
 const DIGEST_LIMIT = 4096 - t.alert.undelivered("").length;
 
@@ -82,8 +84,8 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   db.transaction(() => {
     const directory = new Directory(db);
     for (const id of ids) planIncident(deps, directory, id, now, outbox, overdue);
+    requeueUnsent(deps, directory, now, outbox, overdue);
   });
-  requeueUnsent(deps, outbox, overdue, new Date(now.getTime() - STALE_CLAIM_MS));
   let sent = 0;
   for (const [chatId, items] of outbox)
     for (const part of digestParts(deps, items)) sent += await deliver(deps, chatId, part);
@@ -100,33 +102,52 @@ function planIncident(
   outbox: Map<number, Outgoing[]>,
   overdue: Map<number, Incident>,
 ): void {
-  const { db, sla } = deps;
+  const { db } = deps;
   const incident = loadIncident(db, id);
   if (!incident) return;
-  const plan = planAlerts(incident, sla.regulation, sla.workingTime, now);
+  const { due, addressed, nextAt } = currentAlerts(deps, directory, incident, now);
+  if (due.some((alert) => alert.kind === "overdue")) overdue.set(id, incident);
+  for (const { chatId, alert } of addressed) {
+    const key: AlertKey = {
+      incidentId: id,
+      step: alert.step,
+      organizationId: alert.organizationId ?? 0,
+      kind: alert.kind,
+      deadlineAt: alert.deadline,
+      dueAt: alert.dueAt,
+      chatId,
+    };
+    const ledgerId = claimAlert(db, key, now);
+    if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert });
+  }
+  setNextAction(db, id, nextAt ?? null);
+}
+
+interface Addressed {
+  chatId: number;
+  alert: DueAlert;
+}
+
+/** The alerts an incident owes now, each with its chat: the one rule for fresh and retried alerts. */
+function currentAlerts(
+  deps: SweepDeps,
+  directory: Directory,
+  incident: Incident,
+  now: Date,
+): { due: DueAlert[]; addressed: Addressed[]; nextAt: Date | undefined } {
+  const plan = planAlerts(incident, deps.sla.regulation, deps.sla.workingTime, now);
+  const addressed: Addressed[] = [];
   // An escalation says all an overdue alert would, louder: a chat that gets one skips the other.
   const escalated = new Set<string>();
   for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
-    if (alert.kind === "overdue") overdue.set(id, incident);
-    const organizationId = alert.organizationId ?? 0;
     for (const chatId of recipients(directory, incident, alert)) {
-      const once = `${chatId}:${alert.step}:${organizationId}`;
+      const once = `${chatId}:${alert.step}:${alert.organizationId ?? 0}`;
       if (alert.kind === "escalation") escalated.add(once);
       else if (alert.kind === "overdue" && escalated.has(once)) continue;
-      const key: AlertKey = {
-        incidentId: id,
-        step: alert.step,
-        organizationId,
-        kind: alert.kind,
-        deadlineAt: alert.deadline,
-        dueAt: alert.dueAt,
-        chatId,
-      };
-      const ledgerId = claimAlert(db, key, now);
-      if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert });
+      addressed.push({ chatId, alert });
     }
   }
-  setNextAction(db, id, plan.nextAt ?? null);
+  return { due: plan.due, addressed, nextAt: plan.nextAt };
 }
 
 function queue(outbox: Map<number, Outgoing[]>, chatId: number, item: Outgoing): void {
@@ -135,28 +156,50 @@ function queue(outbox: Map<number, Outgoing[]>, chatId: number, item: Outgoing):
   outbox.set(chatId, list);
 }
 
+/**
+ * Claims never sent (the process died, or Telegram was down): each is decided again as a fresh
+ * alert would be. It waits for working time unless the post is significant, goes out if the
+ * incident still owes it to that chat, and is dropped if the incident has moved on.
+ */
 function requeueUnsent(
   deps: SweepDeps,
+  directory: Directory,
+  now: Date,
   outbox: Map<number, Outgoing[]>,
   overdue: Map<number, Incident>,
-  claimedBefore: Date,
 ): void {
-  for (const row of unsentAlerts(deps.db, claimedBefore)) {
-    const incident = loadIncident(deps.db, row.incidentId);
-    const rule = deps.sla.regulation.steps[row.step as DueAlert["step"]];
-    if (!incident || !rule) continue;
-    const alert: DueAlert = {
-      step: row.step as DueAlert["step"],
-      kind: row.kind,
-      dueAt: row.dueAt,
-      deadline: row.deadlineAt,
-      clause: rule.clause,
-      actor: rule.actor,
-      ...(row.organizationId !== 0 ? { organizationId: row.organizationId } : {}),
-    };
-    queue(outbox, row.chatId, { ledgerId: row.id, incident, alert });
-    if (alert.kind !== "reminder") overdue.set(incident.id, incident);
+  const { db, sla } = deps;
+  const owed = new Map<number, { incident: Incident; addressed: Addressed[] } | undefined>();
+  for (const row of unsentAlerts(db, new Date(now.getTime() - STALE_CLAIM_MS))) {
+    if (!owed.has(row.incidentId)) {
+      const incident = loadIncident(db, row.incidentId);
+      owed.set(
+        row.incidentId,
+        incident && { incident, addressed: currentAlerts(deps, directory, incident, now).addressed },
+      );
+    }
+    const current = owed.get(row.incidentId);
+    if (current && !mayAlert(current.incident, sla.workingTime, now)) continue;
+    const still = current?.addressed.find((addressed) => isClaimOf(row, addressed));
+    if (!current || !still) {
+      markAlertFailed(db, row.id, NO_LONGER_DUE, now);
+      continue;
+    }
+    queue(outbox, row.chatId, { ledgerId: row.id, incident: current.incident, alert: still.alert });
+    if (still.alert.kind !== "reminder") overdue.set(current.incident.id, current.incident);
   }
+}
+
+/** Whether a ledger row claims this alert to this chat: the ledger's key, field by field. */
+function isClaimOf(row: ReturnType<typeof unsentAlerts>[number], { chatId, alert }: Addressed): boolean {
+  return (
+    chatId === row.chatId &&
+    alert.step === row.step &&
+    (alert.organizationId ?? 0) === row.organizationId &&
+    alert.kind === row.kind &&
+    alert.deadline.getTime() === row.deadlineAt.getTime() &&
+    alert.dueAt.getTime() === row.dueAt.getTime()
+  );
 }
 
 /** Who receives what, looked up once per tick: many due incidents share the same chats. */

@@ -13,7 +13,7 @@ afterEach(() => h.close());
 const deps = () => h.deps();
 
 describe("morning digest", () => {
-  it("at the start of the working day each organization's chat gets its open posts and yesterday's overdue, once", async () => {
+  it("at the start of the working day each organization's chat gets its open posts and those overdue since the previous working day, once", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);
     await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
@@ -32,9 +32,33 @@ describe("morning digest", () => {
         "№ 1 — прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
         "№ 2 — прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
         "",
-        "Вчера просрочены: № 1, № 2.",
+        "С 24.11.2026 просрочены: № 1, № 2.",
       ].join("\n"),
     );
+  });
+
+  it("on Monday the digest still names what went overdue on Friday", async () => {
+    h = await Harness.start({ now: "2026-11-27T05:00:00Z" }); // Friday 10:00 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-27T11:05:00Z"); // 16:05: the draft is overdue (p.9)
+    await sweep(deps());
+
+    h.clock.set("2026-11-30T04:00:00Z"); // Monday 09:00
+    expect(await morningDigests(deps())).toBe(1);
+    expect(h.lastText(OFFICE.healthChat).split("\n").at(-1)).toBe("С 27.11.2026 просрочены: № 1.");
+  });
+
+  it("after the May holidays the digest names what went overdue on the short day before them", async () => {
+    h = await Harness.start({ now: "2026-04-30T04:00:00Z" }); // Thursday 30.04 09:00 local, a pre-holiday day
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-04-30T11:05:00Z"); // 16:05: the draft is overdue
+    await sweep(deps());
+
+    h.clock.set("2026-05-04T04:00:00Z"); // Monday 04.05 09:00, after the holiday and the weekend
+    expect(await morningDigests(deps())).toBe(1);
+    expect(h.lastText(OFFICE.healthChat).split("\n").at(-1)).toBe("С 30.04.2026 просрочены: № 1.");
   });
 });
 

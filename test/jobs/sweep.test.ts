@@ -12,7 +12,7 @@ import { findPerson } from "../../src/app/people.js";
 import type { Importance } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -203,6 +203,61 @@ describe("deadline sweep", () => {
     at("2026-11-24T05:23:00Z");
     await tick();
     expect(alertsIn(OFFICE.curatorsChat)).toHaveLength(1);
+  });
+
+  it("an alert lost to a Telegram outage waits for working time, then goes out once", async () => {
+    const { health } = await office();
+    await seedIncidentInWork(h, health);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 502, description: "Bad Gateway" },
+      { match: (params) => params.chat_id === OFFICE.healthChat },
+    );
+    at("2026-11-24T11:01:00Z"); // 16:01: the draft is overdue (p.9), and Telegram is down
+    await expect(tick()).rejects.toThrow();
+    expect(alertsIn(OFFICE.healthChat)).toEqual([]);
+
+    at("2026-11-24T17:00:00Z"); // 22:00: Telegram is back, but a normal post waits for the morning
+    await tick();
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor, OFFICE.curatorsChat])
+      expect(alertsIn(chatId)).toEqual([]);
+
+    at("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    await tick();
+    await tick();
+    const overdue = "❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк 24.11.2026 16:00";
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
+      expect(alertsIn(chatId)).toHaveLength(1);
+      expect(alertsIn(chatId)[0]).toContain(overdue);
+    }
+    // Two working hours late by now: the curators hear the escalation instead of the plain overdue.
+    expect(alertsIn(OFFICE.curatorsChat)).toEqual([
+      "‼️ Нарушение регламента: сообщение № 1 (Министерство здравоохранения) — «прислать проект ответа куратору» до 24.11.2026 16:00 (п. 9), просрочено на 2 ч рабочего времени. Требуется вмешательство.",
+    ]);
+  });
+
+  it("an alert lost to a Telegram outage is dropped once its step is done", async () => {
+    const { health } = await office();
+    const id = await seedIncidentInWork(h, health);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 502, description: "Bad Gateway" },
+      { match: (params) => params.chat_id === OFFICE.healthChat },
+    );
+    at("2026-11-24T11:01:00Z"); // 16:01: the draft is overdue (p.9), and Telegram is down
+    await expect(tick()).rejects.toThrow();
+
+    at("2026-11-24T11:10:00Z"); // the executor sends the draft meanwhile
+    await seedDraft(h, id);
+    at("2026-11-24T11:20:00Z"); // Telegram is back
+    await tick();
+    await tick();
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor, OFFICE.curatorsChat])
+      expect(alertsIn(chatId).filter((text) => text.includes("прислать проект ответа куратору"))).toEqual([]);
+    // The answer's reminder lost with it still holds: it comes now.
+    expect(alertsIn(OFFICE.healthChat)).toEqual([
+      expect.stringMatching(/^⏰ Сообщение № 1: разместить ответ до 25\.11\.2026 11:00/),
+    ]);
   });
 
   it("co-executors are reminded of their own part, and the curators hear of each one overdue by name", async () => {
