@@ -1,7 +1,8 @@
 /**
  * Links to citizens' posts: which social network a post is in, and a duplicate key
  * so that the same post pasted in different shapes (mobile host, tracking parameters,
- * trailing slash, short link) is recognised as one.
+ * trailing slash, short link) is recognised as one, while each comment under a post
+ * is a post of its own.
  */
 
 export type Network =
@@ -45,6 +46,8 @@ export type ParsedLink =
       network: Network;
       /** Lower-case (punycode) host without `www.`. */
       host: string;
+      /** Whether it shows one post or comment of a known network, not a profile, community or other site. */
+      post: boolean;
     }
   | { ok: false; problem: LinkProblem };
 
@@ -118,9 +121,12 @@ const TRACKING_PARAMS = new Set([
   "is_copy_url",
 ]);
 
-/** Parameters that do not change which post is shown in a given network; dropped from the key only. */
+/**
+ * Parameters that do not change which post is shown in a given network; dropped from the key only.
+ * Telegram's `comment` (a comment under a channel post) and `thread` stay: they name another message.
+ */
 const KEY_IGNORED_PARAMS: Partial<Record<Network, ReadonlySet<string>>> = {
-  telegram: new Set(["single", "embed", "comment", "thread"]),
+  telegram: new Set(["single", "embed", "t"]),
   x: new Set(["s", "t"]),
   tiktok: new Set(["_t", "_r", "lang"]),
 };
@@ -157,31 +163,93 @@ function sortedQuery(params: Iterable<[string, string]>): string {
   return new URLSearchParams(list).toString();
 }
 
-function duplicateKey(url: URL, network: Network): string {
-  let host = keyHost(url.hostname);
-  let path = url.pathname.replace(/\/+$/, "");
+/** What the duplicate key is made of. */
+interface KeyParts {
+  host: string;
+  path: string;
+  params: Array<[string, string]>;
+}
+
+/** One video whatever the link's shape (youtu.be, shorts, watch); `lc` is a comment under it. */
+function youtubeParts({ host, path, params }: KeyParts): KeyParts {
+  const id =
+    host === "youtu.be"
+      ? /^\/([\w-]+)$/.exec(path)?.[1]
+      : /^\/(?:shorts|live|embed)\/([\w-]+)$/.exec(path)?.[1];
+  if (id === undefined && path !== "/watch") return { host, path, params };
+  const comment = params.filter(([name]) => name === "lc");
+  const video: Array<[string, string]> =
+    id === undefined ? params.filter(([name]) => name === "v") : [["v", id]];
+  return { host: "youtube.com", path: "/watch", params: [...video, ...comment] };
+}
+
+function telegramParts(parts: KeyParts): KeyParts {
+  return parts.host === "t.me" ? { ...parts, path: parts.path.replace(/^\/s\//, "/") } : parts;
+}
+
+const VK_WALL_POST = /^wall-?\d+_\d+$/;
+
+/**
+ * A wall post is `wall<owner>_<post>`, on its own page or opened over another one (`club1?w=wall-1_2`);
+ * `reply` is a comment under it. A comment's id is unique on its wall, so `thread` (the comment it
+ * answers) and the page's other parameters do not change which post or comment it is.
+ */
+function vkParts({ host, path, params }: KeyParts): KeyParts {
+  if (host !== "vk.com") return { host, path, params };
+  const opened = params.find(([name, value]) => name === "w" && VK_WALL_POST.test(value))?.[1];
+  const wall = VK_WALL_POST.test(path.slice(1)) ? path.slice(1) : opened;
+  if (wall === undefined) return { host, path, params };
+  return { host, path: `/${wall}`, params: params.filter(([name]) => name === "reply").slice(0, 1) };
+}
+
+const KEY_PARTS: Partial<Record<Network, (parts: KeyParts) => KeyParts>> = {
+  youtube: youtubeParts,
+  telegram: telegramParts,
+  vk: vkParts,
+};
+
+function keyParts(url: URL, network: Network): KeyParts {
   const ignored = KEY_IGNORED_PARAMS[network];
-  let params = [...url.searchParams].filter(([name]) => !ignored?.has(name));
+  const parts: KeyParts = {
+    host: keyHost(url.hostname),
+    path: url.pathname.replace(/\/+$/, ""),
+    params: [...url.searchParams].filter(([name]) => !ignored?.has(name)),
+  };
+  return KEY_PARTS[network]?.(parts) ?? parts;
+}
 
-  if (network === "youtube") {
-    const id =
-      host === "youtu.be"
-        ? /^\/([\w-]+)$/.exec(path)?.[1]
-        : /^\/(?:shorts|live|embed)\/([\w-]+)$/.exec(path)?.[1];
-    if (id !== undefined) {
-      host = "youtube.com";
-      path = "/watch";
-      params = [["v", id]];
-    } else if (path === "/watch") {
-      params = params.filter(([name]) => name === "v");
-    }
-  } else if (network === "telegram" && host === "t.me") {
-    path = path.replace(/^\/s\//, "/");
-  }
-
+function duplicateKey({ host, path, params }: KeyParts): string {
   const query = sortedQuery(params);
   return `${host}${path}${query === "" ? "" : `?${query}`}`;
 }
+
+const has = (params: KeyParts["params"], name: string) => params.some(([key]) => key === name);
+
+/**
+ * Pages that show one post, video or comment in each network, as opposed to a profile, a community,
+ * a feed or a short link that could lead anywhere. Read from the key's parts (hosts folded).
+ */
+const POST_PAGE: Record<Network, (parts: KeyParts) => boolean> = {
+  vk: ({ path }) => /^\/(?:wall|video|clip|photo|topic)-?\d+_\d+$/.test(path),
+  ok: ({ path, params }) =>
+    /\/(?:topic|statuses|video)\/\d+$/.test(path) || has(params, "st.topicId") || has(params, "st.discId"),
+  telegram: ({ host, path }) => host === "t.me" && /^\/\w+(?:\/\d+){1,2}$/.test(path),
+  dzen: ({ path }) => /^\/(?:(?:a|b|shorts|video\/watch)\/[\w-]+|media\/[^/]+\/[^/]+)$/.test(path),
+  youtube: ({ path, params }) => (path === "/watch" && has(params, "v")) || /^\/post\/[\w-]+$/.test(path),
+  rutube: ({ path }) => /^\/(?:video|shorts)\/[\w/-]+$/.test(path),
+  // A MAX channel is one path segment; its posts are below it.
+  max: ({ path }) => /^\/[^/]+\/[^/]+/.test(path),
+  instagram: ({ path }) => /^\/(?:[\w.]+\/)?(?:p|reels?|tv)\/[\w-]+$|^\/stories\/[\w.]+\/\d+$/.test(path),
+  facebook: ({ path, params }) =>
+    /\/(?:posts|videos|permalink|reel|photos)\/|^\/share\/[prv]\/|^\/(?:story|permalink|photo)\.php$/.test(
+      path,
+    ) ||
+    (path === "/watch" && has(params, "v")),
+  x: ({ path }) => /^\/(?:\w+|i\/web)\/status\/\d+$/.test(path),
+  tiktok: ({ host, path }) =>
+    /^v[mt]\.tiktok\.com$/.test(host) || /^\/@[\w.-]+\/(?:video|photo)\/\d+$/.test(path),
+  other: () => false,
+};
 
 /**
  * Reads a link as a person pasted it: with or without a scheme, in angle brackets or quotes.
@@ -226,12 +294,14 @@ export function parseSourceLink(input: string): ParsedLink {
   }
 
   const network = networkOf(stripPrefix(hostname, "www."));
+  const parts = keyParts(url, network);
   return {
     ok: true,
     url: url.href,
-    key: duplicateKey(url, network),
+    key: duplicateKey(parts),
     network,
     host: stripPrefix(hostname, "www."),
+    post: POST_PAGE[network](parts),
   };
 }
 

@@ -240,6 +240,133 @@ describe("registering from a forwarded post or a link", () => {
     expect(incidentCount()).toBe(1);
   });
 
+  it("another comment under the same post is a new post; the same comment written differently is not", async () => {
+    await start();
+    await registerByNew("https://t.me/chan/1234?comment=5678", { text: "Когда дадут воду?" });
+    await curator.send("https://t.me/chan/1234?comment=9999");
+    expect(curator.lastText()).toMatch(
+      /^Распознано сообщение:\nTelegram: https:\/\/t\.me\/chan\/1234\?comment=9999\n/,
+    );
+    await curator.press("Зарегистрировать");
+    expect(curator.lastText()).toMatch(
+      /^Сообщение № 2 · Telegram\nhttps:\/\/t\.me\/chan\/1234\?comment=9999\n/,
+    );
+
+    await registerByNew("https://www.youtube.com/watch?v=abc&lc=UgA");
+    expect(curator.lastText()).toMatch(/^Сообщение № 3 · YouTube/);
+    await curator.send("https://youtu.be/abc?lc=UgB");
+    expect(curator.lastText()).toMatch(/^Распознано сообщение:\nYouTube: https:\/\/youtu\.be\/abc\?lc=UgB\n/);
+
+    await curator.send("https://t.me/s/chan/1234?comment=5678&single&utm_source=share");
+    expect(curator.lastText()).toBe("Это сообщение уже зарегистрировано: № 1.");
+    await curator.send("https://m.youtube.com/watch?lc=UgA&v=abc&t=42");
+    expect(curator.lastText()).toBe("Это сообщение уже зарегистрировано: № 3.");
+    expect(incidentCount()).toBe(3);
+  });
+
+  it("a monitoring notice is registered under the post's link, with the text after «Текст:» and the author", async () => {
+    await start();
+    const monitoring = {
+      type: "user",
+      sender_user: tgUser(900, "Инцидент Менеджмент", { is_bot: true }),
+    } as const;
+    const notice = (author: string, post: string, text: string) =>
+      [
+        "Новый инцидент",
+        `Автор: ${author}`,
+        `Ссылка на пост: ${post}`,
+        "Категория: ЖКХ",
+        `Текст: ${text}`,
+      ].join("\n");
+    await h.deliver(
+      updates.forwarded(
+        curator.chat,
+        curator.tg,
+        notice("Иванов Иван https://vk.com/id1001", "https://vk.com/wall-77_101", "Во дворе не убирают снег"),
+        monitoring,
+      ),
+    );
+    expect(curator.lastText()).toBe(
+      [
+        "Распознано сообщение:",
+        "ВКонтакте: https://vk.com/wall-77_101",
+        "Автор: Иванов Иван https://vk.com/id1001",
+        "«Во дворе не убирают снег»",
+        "",
+        "Зарегистрировать как обычное или заполнить подробнее (тема, место, важность, время)?",
+      ].join("\n"),
+    );
+    await curator.press("Зарегистрировать");
+    expect(curator.lastText()).toMatch(
+      /^Сообщение № 1 · ВКонтакте\nhttps:\/\/vk\.com\/wall-77_101\n\n«Во дворе не убирают снег»\n/,
+    );
+    expect(curator.lastText()).toMatch(/Автор: Иванов Иван https:\/\/vk\.com\/id1001/);
+
+    // The same author's next post is another post, not a duplicate of the first.
+    await h.deliver(
+      updates.forwarded(
+        curator.chat,
+        curator.tg,
+        notice("Иванов Иван https://vk.com/id1001", "https://vk.com/wall-77_102", "И во втором дворе тоже"),
+        monitoring,
+      ),
+    );
+    expect(curator.lastText()).toMatch(/^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-77_102\n/);
+    await curator.press("Зарегистрировать");
+    expect(curator.lastText()).toMatch(/^Похоже на повторное сообщение\. Недавно уже были:\n№ 1 — /);
+    await curator.press("Нет, новое");
+    expect(curator.lastText()).toMatch(/^Сообщение № 2 · ВКонтакте\nhttps:\/\/vk\.com\/wall-77_102\n/);
+    expect(incidentCount()).toBe(2);
+  });
+
+  it("a pasted notice that starts with the monitoring system's own page is registered under the post", async () => {
+    await start();
+    await curator.send(
+      [
+        "Инцидент № 123: https://im.example.ru/incidents/123",
+        "Сообщество: https://ok.ru/group/5",
+        "Источник: https://ok.ru/group/5/topic/77",
+        "Текст сообщения: Сломан светофор",
+        "на перекрёстке",
+        "Тональность: негативная",
+      ].join("\n"),
+    );
+    expect(curator.lastText()).toMatch(
+      /^Распознано сообщение:\nОдноклассники: https:\/\/ok\.ru\/group\/5\/topic\/77\n«Сломан светофор на перекрёстке»\n/,
+    );
+  });
+
+  it("a link hidden under «Ссылка на пост» wins over the system's own link under another word", async () => {
+    await start();
+    const body = "Открыть в системе\nСсылка на пост\nЖалуются на свалку у реки";
+    const at = (word: string) => ({ offset: body.indexOf(word), length: word.length });
+    await h.deliver(
+      updates.forwarded(
+        curator.chat,
+        curator.tg,
+        body,
+        { type: "user", sender_user: tgUser(900, "Инцидент Менеджмент", { is_bot: true }) },
+        {
+          entities: [
+            { type: "text_link", url: "https://im.example.ru/incidents/9", ...at("Открыть в системе") },
+            { type: "text_link", url: "https://im.example.ru/go/9", ...at("Ссылка на пост") },
+          ],
+        },
+      ),
+    );
+    expect(curator.lastText()).toMatch(
+      /^Распознано сообщение:\nдругой источник: https:\/\/im\.example\.ru\/go\/9\n/,
+    );
+  });
+
+  it("a plain paste keeps its text without the link, and its first link when none is a post", async () => {
+    await start();
+    await curator.send("Жалоба на сайте администрации example.org https://example.org/feedback/5");
+    expect(curator.lastText()).toMatch(
+      /^Распознано сообщение:\nдругой источник: https:\/\/example\.org\/feedback\/5\n«Жалоба на сайте администрации example\.org»/,
+    );
+  });
+
   it("a repeat is offered and linked when chosen", async () => {
     await start();
     await registerByNew("https://vk.com/wall-1_2", { topic: "дороги" });

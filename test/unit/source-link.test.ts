@@ -180,9 +180,17 @@ describe("parseSourceLink: duplicate key", () => {
     expect(keyOf("http://www.vk.ru/wall-1_2")).toBe(keyOf("https://vk.com/wall-1_2"));
   });
 
-  it("keeps meaningful VK parameters", () => {
-    expect(keyOf("https://vk.com/feed?w=wall-1_2")).toBe("vk.com/feed?w=wall-1_2");
+  it("takes a VK wall post opened over a community, profile or feed as the post itself", () => {
+    expect(keyOf("https://vk.com/club1?w=wall-1_2")).toBe(keyOf("https://vk.com/wall-1_2"));
+    expect(keyOf("https://vk.com/public1?w=wall-1_2")).toBe(keyOf("https://vk.com/wall-1_2"));
+    expect(keyOf("https://m.vk.com/id5?w=wall5_7")).toBe(keyOf("vk.com/wall5_7"));
+    expect(keyOf("https://vk.com/feed?w=wall-1_2")).toBe("vk.com/wall-1_2");
     expect(keyOf("https://vk.com/feed?w=wall-1_2")).not.toBe(keyOf("https://vk.com/feed?w=wall-1_3"));
+  });
+
+  it("keeps other VK pages' parameters", () => {
+    expect(keyOf("https://vk.com/feed?w=photo-1_2")).toBe("vk.com/feed?w=photo-1_2");
+    expect(keyOf("https://vk.com/club1?w=wall-1_2")).not.toBe(keyOf("https://vk.com/club1"));
   });
 
   it("keeps Odnoklassniki's own parameters", () => {
@@ -240,8 +248,96 @@ describe("parseSourceLink: duplicate key", () => {
     expect(keyOf("example.org/p?id=1")).not.toBe(keyOf("example.org/p?id=2"));
   });
 
+  it("gives each comment under one post its own key", () => {
+    const pairs: Array<[string, string]> = [
+      ["https://t.me/chan/1234?comment=5678", "https://t.me/chan/1234?comment=9999"],
+      ["https://t.me/chan/1234", "https://t.me/chan/1234?comment=5678"],
+      ["https://t.me/chat/5678?thread=1234", "https://t.me/chat/5679?thread=1234"],
+      ["https://www.youtube.com/watch?v=abc&lc=UgA", "https://www.youtube.com/watch?v=abc&lc=UgB"],
+      ["https://youtu.be/abc", "https://youtu.be/abc?lc=UgA"],
+      ["https://vk.com/wall-1_2?reply=5", "https://vk.com/wall-1_2?reply=6"],
+      ["https://vk.com/wall-1_2", "https://vk.com/wall-1_2?reply=5"],
+      ["https://vk.com/club1?w=wall-1_2", "https://vk.com/wall-1_2?reply=5"],
+    ];
+    for (const [a, b] of pairs) expect(keyOf(a), `${a} vs ${b}`).not.toBe(keyOf(b));
+  });
+
+  it("folds one comment written differently into one key", () => {
+    const telegram = keyOf("https://t.me/chan/1234?comment=5678");
+    expect(telegram).toBe("t.me/chan/1234?comment=5678");
+    for (const link of [
+      "t.me/s/chan/1234/?comment=5678",
+      "https://telegram.me/chan/1234?single&comment=5678&utm_source=share",
+      "https://t.me/chan/1234?comment=5678&t=42#c",
+    ]) {
+      expect(keyOf(link), link).toBe(telegram);
+    }
+    const youtube = keyOf("https://www.youtube.com/watch?v=abc&lc=UgA");
+    expect(youtube).toBe("youtube.com/watch?lc=UgA&v=abc");
+    for (const link of [
+      "https://m.youtube.com/watch?lc=UgA&v=abc&t=42&feature=share",
+      "https://youtu.be/abc?lc=UgA&si=x",
+      "youtube.com/shorts/abc?lc=UgA",
+    ]) {
+      expect(keyOf(link), link).toBe(youtube);
+    }
+    const vk = keyOf("https://vk.com/wall-1_2?reply=5");
+    expect(vk).toBe("vk.com/wall-1_2?reply=5");
+    for (const link of [
+      "https://m.vk.ru/wall-1_2/?reply=5&utm_source=tg",
+      "vk.com/wall-1_2?reply=5&thread=3",
+      "https://vk.com/club1?w=wall-1_2&reply=5",
+    ]) {
+      expect(keyOf(link), link).toBe(vk);
+    }
+  });
+
   it("gives a bare host a key without a slash", () => {
     expect(keyOf("https://vk.com/")).toBe("vk.com");
+  });
+});
+
+describe("parseSourceLink: a post or another page", () => {
+  it.each([
+    "https://vk.com/wall-77_101",
+    "https://vk.com/wall-77_101?reply=5",
+    "https://vk.com/club77?w=wall-77_101",
+    "https://vkvideo.ru/video-1_2",
+    "https://ok.ru/group/1/topic/2",
+    "https://ok.ru/profile/1/statuses/2",
+    "https://t.me/chan/1234",
+    "https://t.me/chan/1234?comment=5678",
+    "https://t.me/c/1001/15",
+    "https://dzen.ru/a/ZxYz",
+    "https://youtu.be/abc",
+    "https://www.youtube.com/watch?v=abc&lc=UgA",
+    "https://rutube.ru/video/abc/",
+    "https://www.instagram.com/p/abc/",
+    "https://www.facebook.com/page/posts/123",
+    "https://x.com/user/status/1",
+    "https://www.tiktok.com/@user/video/1",
+  ])("%s is a post", (link) => {
+    expect(parsed(link).post).toBe(true);
+  });
+
+  it.each([
+    "https://vk.com/id1001",
+    "https://vk.com/club77",
+    "https://vk.com/feed",
+    "https://vk.cc/abc",
+    "https://ok.ru/profile/1",
+    "https://ok.ru/group/1",
+    "https://t.me/chan",
+    "https://telegram.org/blog",
+    "https://dzen.ru/city",
+    "https://www.youtube.com/@chan",
+    "https://rutube.ru/channel/1/",
+    "https://www.instagram.com/user/",
+    "https://x.com/user",
+    "https://www.tiktok.com/@user",
+    "https://im.example.ru/incidents/123",
+  ])("%s is not a post", (link) => {
+    expect(parsed(link).post).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
-import type { Message, MessageOrigin } from "grammy/types";
+import type { Message, MessageEntity, MessageOrigin } from "grammy/types";
 import { findBoundChat } from "../../app/chats.js";
 import { closeAsToxic, type Incident, loadIncident } from "../../app/incidents.js";
 import type { PostDraft } from "../../app/intake.js";
@@ -158,27 +158,106 @@ interface Recognised {
 }
 
 /**
- * What a curator's message says about a post. A forwarded public channel post is its own link;
- * otherwise the first link in the text or under a word (monitoring software hides it so). A
- * pasted message's text is what remains without its links; a forward's text is the post's.
+ * What a curator's message says about a post: a forwarded post, a pasted link or a notice of
+ * monitoring software («Инцидент Менеджмент»). The link is the best of the forwarded channel post's
+ * own link, the links in the text and those hidden under words: see `postLinkOf`. The text is what
+ * follows a notice's «Текст:»; otherwise a forward's text is the post's, and a paste's text is what
+ * remains without its links. A notice's «Автор:» names the author.
  */
 function recognise(message: Message): Recognised {
   const body = message.text ?? message.caption ?? "";
   const entities = message.entities ?? message.caption_entities ?? [];
   const origin = message.forward_origin;
-  const inText = findLinks(body);
-  const hidden = entities.flatMap((e) =>
-    e.type === "text_link" && parseSourceLink(e.url).ok ? [e.url] : [],
-  );
   const own = origin ? channelPostLink(origin) : undefined;
-  const link = [...(own ? [own] : []), ...inText, ...hidden][0];
-  const text = (origin ? body : inText.reduce((rest, l) => rest.replaceAll(l, ""), body)).trim();
-  const author = origin ? authorOf(origin) : undefined;
+  const inText = linksInText(body);
+  const link = postLinkOf([
+    ...(own ? [{ link: own, labelled: false }] : []),
+    ...inText,
+    ...hiddenLinks(body, entities),
+  ]);
+  const notice = noticeFields(body);
+  const plain = origin ? body : inText.reduce((rest, { link: l }) => rest.replaceAll(l, ""), body);
+  const text = (notice.text ?? plain).trim();
+  const author = notice.author ?? (origin ? authorOf(origin) : undefined);
   return {
     forwarded: origin !== undefined,
     ...(link ? { link } : {}),
     ...(text ? { text } : {}),
     ...(author ? { author } : {}),
+  };
+}
+
+interface FoundLink {
+  link: string;
+  /** On a line that names it the post's link («Ссылка на пост: …»). */
+  labelled: boolean;
+}
+
+const LINK_LABEL = String.raw`(?:ссылка(?:\s+на\s+(?:пост|комментарий|сообщение|публикацию|запись))?|url|пост|комментарий)`;
+/** A notice's line that gives the post's link. */
+const LINK_LINE = new RegExp(String.raw`^\s*${LINK_LABEL}\s*:`, "iu");
+/** A word that a link is hidden under, saying it is the post's link. */
+const LINK_WORD = new RegExp(String.raw`^\s*${LINK_LABEL}\s*:?\s*$`, "iu");
+const TEXT_LINE = /^\s*текст(?:\s+(?:сообщения|поста|комментария|публикации))?\s*:\s*/iu;
+const AUTHOR_LINE = /^\s*автор\s*:\s*/iu;
+/** The other fields of a notice; one of them ends the text after «Текст:». */
+const FIELD_LINE = new RegExp(
+  String.raw`^\s*(?:${LINK_LABEL}|автор|категория|тема|рубрика|источник|соцсеть|социальная сеть|дата[\p{L} ]*|время[\p{L} ]*|регион|район|место|адрес|тональность|охват|просмотры|статус)\s*:`,
+  "iu",
+);
+/** Longer than the dialogue takes for a typed author: a label's value so long is not an author. */
+const MAX_AUTHOR = 300;
+
+function linksInText(body: string): FoundLink[] {
+  const found: FoundLink[] = [];
+  for (const line of body.split("\n")) {
+    const labelled = LINK_LINE.test(line);
+    for (const link of findLinks(line)) {
+      if (!found.some((f) => f.link === link)) found.push({ link, labelled });
+    }
+  }
+  return found;
+}
+
+function hiddenLinks(body: string, entities: MessageEntity[]): FoundLink[] {
+  return entities.flatMap((e) => {
+    if (e.type !== "text_link" || !parseSourceLink(e.url).ok) return [];
+    const line = body.slice(body.lastIndexOf("\n", e.offset - 1) + 1).split("\n")[0] ?? "";
+    const word = body.slice(e.offset, e.offset + e.length);
+    return [{ link: e.url, labelled: LINK_LINE.test(line) || LINK_WORD.test(word) }];
+  });
+}
+
+/**
+ * A notice lists the author's profile, the community or its own page beside the post's link, in
+ * any order: a link its line names the post's link comes first, then a post or comment of a known
+ * network, then the first link.
+ */
+function postLinkOf(found: FoundLink[]): string | undefined {
+  const rank = ({ link, labelled }: FoundLink) => {
+    const parsed = parseSourceLink(link);
+    return (labelled ? 2 : 0) + (parsed.ok && parsed.post ? 1 : 0);
+  };
+  let best: FoundLink | undefined;
+  for (const candidate of found) if (!best || rank(candidate) > rank(best)) best = candidate;
+  return best?.link;
+}
+
+/** «Текст:» (to the next field of the notice) and «Автор:», if the message is such a notice. */
+function noticeFields(body: string): { text?: string; author?: string } {
+  const lines = body.split("\n");
+  const textAt = lines.findIndex((line) => TEXT_LINE.test(line));
+  const authorLine = lines.find((line) => AUTHOR_LINE.test(line));
+  const author = authorLine?.replace(AUTHOR_LINE, "").trim();
+  let text: string | undefined;
+  if (textAt >= 0) {
+    const rest = lines.slice(textAt + 1);
+    const end = rest.findIndex((line) => FIELD_LINE.test(line));
+    text = [lines[textAt]?.replace(TEXT_LINE, ""), ...(end < 0 ? rest : rest.slice(0, end))].join("\n");
+  }
+  return {
+    ...(text !== undefined ? { text } : {}),
+    ...(author && author.length <= MAX_AUTHOR ? { author } : {}),
   };
 }
 
