@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { noticesSent } from "../db/schema.js";
 
@@ -19,4 +19,16 @@ export function noticeClaimed(db: Db, key: string): boolean {
 /** Gives a claim back when nobody could be told, so the notice is tried again later. */
 export function releaseNotice(db: Db, key: string): void {
   db.delete(noticesSent).where(eq(noticesSent.key, key)).run();
+}
+
+/**
+ * Claims a notice like claimNotice, also when it was claimed before `staleBefore`: that holder is
+ * taken to have stopped in the middle of sending. The old claim goes only while still that old, so
+ * of two processes taking it over at once just one gets it.
+ */
+export function claimStaleNotice(db: Db, key: string, staleBefore: Date, now: Date): boolean {
+  db.delete(noticesSent)
+    .where(and(eq(noticesSent.key, key), lt(noticesSent.sentAt, staleBefore)))
+    .run();
+  return claimNotice(db, key, now);
 }

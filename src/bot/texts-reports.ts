@@ -72,6 +72,23 @@ export const tr = {
   renderFailed: (m: ReportMonth, attempts: number) =>
     `Ежемесячный отчёт за ${monthLabel(m)} не удалось подготовить (попыток: ${attempts}). Бот будет пробовать снова; причина — в журнале бота.`,
 
+  /** An automatic report as the admins hear of it, and the command that gets it by hand. */
+  reportName: {
+    summary: (m: ReportMonth) => `Отчёт за ${monthLabel(m)}`,
+    violations: (m: ReportMonth) => `Нарушения регламента за ${monthLabel(m)}`,
+    ofOrganization: (m: ReportMonth, name: string) => `Нарушения регламента за ${monthLabel(m)}, ${name}`,
+  },
+  reportCommand: {
+    summary: (m: ReportMonth) => `/report ${monthLabel(m)}`,
+    violations: (m: ReportMonth) => `/report нарушения ${monthLabel(m)}`,
+  },
+  recipientChat: (title: string) => `чат «${title}»`,
+  unknownChat: (chatId: number) => `чат ${chatId}`,
+  /** A recipient that refuses for good: told to the admins once per report. */
+  reportRefused: (name: string, who: string, command: string) =>
+    `Отчёт «${name}» не доставлен: ${who} — бот заблокирован или удалён из чата. Повторно бот его не отправит. ` +
+    `Попросите разблокировать бота или верните его в чат; затем отчёт можно запросить командой ${command}.`,
+
   summary(report: MonthlyReport): string {
     const o = report.overall;
     const fullDay = report.fullDayMinutes;

@@ -1,5 +1,6 @@
 /**
- * Monthly reports sent by themselves, in working time, once each (claimed in notices_sent):
+ * Monthly reports sent by themselves, in working time, to each recipient once (claimed in
+ * notices_sent per chat, see deliverOnce):
  * - the summary of last month to the heads and the curators' chat on the month's first working day
  *   (Orenburg p.20);
  * - the violations on the preset's day (Georgievsk p.23: «не позднее 5 числа» — a day off moves it
@@ -7,15 +8,17 @@
  *   organization concerned gets its own share in its work chat.
  */
 import { TZDate } from "@date-fns/tz";
-import { chatOfOrganization, curatorChats } from "../app/chats.js";
-import { claimNotice, noticeClaimed } from "../app/notices.js";
-import { telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
+import { chatOfOrganization, curatorChats, findBoundChat } from "../app/chats.js";
+import { claimNotice, claimStaleNotice, noticeClaimed, releaseNotice } from "../app/notices.js";
+import { getOrganization } from "../app/organizations.js";
+import { findPerson, telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
 import { notifyAdmins } from "../bot/delivery.js";
 import { tr } from "../bot/texts-reports.js";
 import type { Db } from "../db/client.js";
+import { displayName } from "../domain/access.js";
 import type { WorkingTime } from "../domain/calendar/index.js";
-import { sendRendered } from "../reports/deliver.js";
-import { monthKey, monthOf, shiftMonth } from "../reports/month.js";
+import { deliverRendered, type SentParts } from "../reports/deliver.js";
+import { monthKey, monthOf, type ReportMonth, shiftMonth } from "../reports/month.js";
 import type { RenderedReport, RenderedReports } from "../reports/render.js";
 import type { JobDeps, SweepDeps } from "./sweep.js";
 
@@ -50,35 +53,111 @@ function leadershipChats(deps: SweepDeps): number[] {
   return [...new Set([...curatorChats(deps.db), ...telegramIdsWithRole(deps.db, "head")])];
 }
 
-async function sendToAll(deps: SweepDeps, chats: number[], rendered: RenderedReport): Promise<number> {
-  let sent = 0;
-  for (const chatId of chats) if (await sendRendered(deps.api, chatId, rendered, deps.log)) sent++;
-  return sent;
+/** One automatic report for one chat. */
+interface Recipient {
+  /** Its line in the notices ledger: claimed once the chat has the report, or refuses it for good. */
+  key: string;
+  chatId: number;
+  rendered: RenderedReport;
+  /** What the admins are told if the chat refuses: the report's name and how to ask for it by hand. */
+  name: string;
+  command: string;
+}
+
+/** A month's report of one kind: claimed in the ledger once every recipient is done with it. */
+interface Report {
+  key: string;
+  recipients: Recipient[];
+}
+
+function addressed(
+  key: string,
+  chats: number[],
+  rendered: RenderedReport,
+  about: Pick<Recipient, "name" | "command">,
+): Recipient[] {
+  return chats.map((chatId) => ({ key: `${key}:to:${chatId}`, chatId, rendered, ...about }));
 }
 
 /** Each organization concerned gets its own violations in its work chat (Orenburg p.19). */
-async function sendToOrganizations(
-  deps: SweepDeps,
-  byOrganization: RenderedReports["byOrganization"],
-): Promise<number> {
-  let sent = 0;
-  for (const { organizationId, rendered } of byOrganization) {
+function organizationShares(deps: SweepDeps, key: string, month: ReportMonth, rendered: RenderedReports) {
+  return rendered.byOrganization.flatMap(({ organizationId, rendered: share }) => {
     const chat = chatOfOrganization(deps.db, organizationId);
     const chats = chat !== undefined ? [chat] : telegramIdsOfMembers(deps.db, [organizationId]);
-    sent += await sendToAll(deps, chats, rendered);
-  }
-  return sent;
+    const name = getOrganization(deps.db, organizationId)?.name ?? "";
+    return addressed(`${key}:org:${organizationId}`, chats, share, {
+      name: tr.reportName.ofOrganization(month, name),
+      command: tr.reportCommand.violations(month),
+    });
+  });
 }
 
-/** First retry of a report that could not be rendered; each next one waits twice as long, up to MAX. */
+/** A claim to send older than this is taken as a process stopped in the middle of the send. */
+const LEASE_MS = 60 * 60_000;
+
+/** Who a chat is, for the admins: a bound chat's title, or a person's name. */
+function recipientName(db: Db, chatId: number): string {
+  const chat = findBoundChat(db, chatId);
+  if (chat) return tr.recipientChat(chat.title);
+  const person = findPerson(db, chatId);
+  return person ? displayName(person) : tr.unknownChat(chatId);
+}
+
+/** Tells the admins that a chat refused a report; false when Telegram could not be reached to say so. */
+async function adminsTold(deps: JobDeps, recipient: Recipient): Promise<boolean> {
+  const who = recipientName(deps.db, recipient.chatId);
+  try {
+    await notifyAdmins(deps, tr.reportRefused(recipient.name, who, recipient.command));
+    return true;
+  } catch (err) {
+    deps.log.warn({ err }, "could not tell the admins of a refused report; it will be tried again");
+    return false;
+  }
+}
+
+/**
+ * Sends a report to one chat unless it has it: "delivered" now; "settled" when there is nothing
+ * to do (it has it, or refuses for good and the admins were told); "pending" to try again later.
+ * Each message that reaches the chat is recorded at once, so a retry sends only the rest.
+ */
+async function deliverOnce(
+  deps: JobDeps,
+  recipient: Recipient,
+): Promise<"delivered" | "settled" | "pending"> {
+  const { db, clock } = deps;
+  if (noticeClaimed(db, recipient.key)) return "settled";
+  // Claimed before sending, so that two processes do not both send. A stopped process's claim is
+  // taken over after LEASE_MS: only the message it had in flight may then arrive twice.
+  const lease = `${recipient.key}:sending`;
+  const now = clock.now();
+  if (!claimStaleNotice(db, lease, new Date(now.getTime() - LEASE_MS), now)) return "pending";
+  const sent: SentParts = {
+    has: (part) => noticeClaimed(db, `${recipient.key}:sent:${part}`),
+    add: (part) => void claimNotice(db, `${recipient.key}:sent:${part}`, clock.now()),
+  };
+  const delivery = await deliverRendered(deps.api, recipient.chatId, recipient.rendered, sent, deps.log);
+  const settled = delivery === "delivered" || (delivery === "refused" && (await adminsTold(deps, recipient)));
+  if (!settled) {
+    releaseNotice(db, lease);
+    return "pending";
+  }
+  claimNotice(db, recipient.key, clock.now());
+  return delivery === "delivered" ? "delivered" : "settled";
+}
+
+/** First retry of a month's reports that failed; each next one waits twice as long, up to MAX. */
 const RETRY_MS = 15 * 60_000;
 const MAX_RETRY_MS = 4 * 60 * 60_000;
-/** After this many failures in a row the admins are told (once). */
+/** After this many failed renders in a row the admins are told (once). */
 const FAILURES_TOLD = 3;
 
-/** A month's report that could not be rendered: how often in a row, and when to try again. */
+/**
+ * A month whose reports could not be rendered, or did not reach every chat yet: how many times in
+ * a row, and when to try again (rendering takes seconds: not at every tick).
+ */
 interface Failure {
-  count: number;
+  renders: number;
+  deliveries: number;
   retryAt: number;
 }
 
@@ -93,10 +172,17 @@ function failuresOf(db: Db): Map<string, Failure> {
   return map;
 }
 
+function retryAt(attempts: number, now: Date): number {
+  return now.getTime() + Math.min(RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
+}
+
 /**
- * Called by the minute tick; returns how many chats got something. A report is marked sent only
- * once it is rendered, just before it goes out: a render that fails (or a stop in the middle of
- * one) leaves it to be tried again, later and later, and the admins hear of it after a few tries.
+ * Called by the minute tick; returns how many chats got a report. Each recipient of each report is
+ * claimed in the ledger on its own (see deliverOnce), so a chat that failed for now is tried again
+ * later, with the month rendered afresh, while the chats served are not sent it again; a chat that
+ * refuses for good is told to the admins and not tried again. A render that fails (or a stop in the
+ * middle of one) leaves the month to be tried again, later and later, and the admins hear of it
+ * after a few tries.
  */
 export async function monthlyReports(deps: JobDeps): Promise<number> {
   const { db, sla, clock } = deps;
@@ -129,25 +215,51 @@ export async function monthlyReports(deps: JobDeps): Promise<number> {
       byOrganization: wantViolations && violationsDay === null,
     });
   } catch (err) {
-    const count = (failed?.count ?? 0) + 1;
-    const wait = Math.min(RETRY_MS * 2 ** (count - 1), MAX_RETRY_MS);
-    failuresOf(db).set(key, { count, retryAt: now.getTime() + wait });
-    deps.log.error({ err, month: key, count }, "monthly report not rendered; it will be tried again");
-    if (count >= FAILURES_TOLD && claimNotice(db, `report-failed:${key}`, now))
-      await notifyAdmins(deps, tr.renderFailed(reported, count));
+    const renders = (failed?.renders ?? 0) + 1;
+    failuresOf(db).set(key, { renders, deliveries: failed?.deliveries ?? 0, retryAt: retryAt(renders, now) });
+    deps.log.error(
+      { err, month: key, count: renders },
+      "monthly report not rendered; it will be tried again",
+    );
+    if (renders >= FAILURES_TOLD && claimNotice(db, `report-failed:${key}`, now))
+      await notifyAdmins(deps, tr.renderFailed(reported, renders));
     return 0;
   }
-  failuresOf(db).delete(key);
-  // Rendered, so done — also a month without data, which renders nothing and is not tried again.
-  // Claimed only now, so that a second process rendering the same month at once does not send it twice.
-  const sendSummary = wantSummary && claimNotice(db, summaryKey, now) ? rendered.summary : null;
-  const sendViolations = wantViolations && claimNotice(db, violationsKey, now) ? rendered.violations : null;
+
+  // A month without data renders nothing: no recipients, so done and not rendered again.
   const chats = leadershipChats(deps);
+  const reports: Report[] = [];
+  if (wantSummary) {
+    const about = { name: tr.reportName.summary(reported), command: tr.reportCommand.summary(reported) };
+    const summary = rendered.summary ? addressed(summaryKey, chats, rendered.summary, about) : [];
+    reports.push({ key: summaryKey, recipients: summary });
+  }
+  if (wantViolations) {
+    const about = {
+      name: tr.reportName.violations(reported),
+      command: tr.reportCommand.violations(reported),
+    };
+    const violations = rendered.violations ? addressed(violationsKey, chats, rendered.violations, about) : [];
+    const shares = organizationShares(deps, violationsKey, reported, rendered);
+    reports.push({ key: violationsKey, recipients: [...violations, ...shares] });
+  }
+
   let sent = 0;
-  if (sendSummary) sent += await sendToAll(deps, chats, sendSummary);
-  if (sendViolations) {
-    sent += await sendToAll(deps, chats, sendViolations);
-    sent += await sendToOrganizations(deps, rendered.byOrganization);
+  let unfinished = false;
+  for (const report of reports) {
+    let finished = true;
+    for (const recipient of report.recipients) {
+      const outcome = await deliverOnce(deps, recipient);
+      if (outcome === "delivered") sent++;
+      if (outcome === "pending") finished = false;
+    }
+    if (finished) claimNotice(db, report.key, now);
+    else unfinished = true;
+  }
+  if (!unfinished) failuresOf(db).delete(key);
+  else {
+    const deliveries = (failed?.deliveries ?? 0) + 1;
+    failuresOf(db).set(key, { renders: 0, deliveries, retryAt: retryAt(deliveries, now) });
   }
   return sent;
 }

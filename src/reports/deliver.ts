@@ -1,11 +1,38 @@
 /**
  * Sends a rendered report to Telegram as a text, a chart and a spreadsheet. The files are rendered
- * once and sent to every recipient; a chat that refuses is logged and skipped, the others still get it.
+ * once and sent to every recipient. A report is several messages, each with a name, so that a send
+ * tried again after a failure can skip the ones the chat already has.
  */
 import { type Api, GrammyError, InputFile } from "grammy";
 import type { Logger } from "pino";
 import { splitMessage } from "../bot/delivery.js";
 import type { RenderedReport } from "./render.js";
+
+/** One message of a report: "text:0", "text:1"… (a long text is split), "chart", "workbook". */
+interface Part {
+  name: string;
+  send(api: Api, chatId: number): Promise<unknown>;
+}
+
+function partsOf(rendered: RenderedReport): Part[] {
+  const parts: Part[] = splitMessage(rendered.text).map((text, i) => ({
+    name: `text:${i}`,
+    send: (api, chatId) => api.sendMessage(chatId, text),
+  }));
+  const { chart } = rendered;
+  if (chart) {
+    parts.push({
+      name: "chart",
+      send: (api, chatId) =>
+        api.sendPhoto(chatId, new InputFile(chart, rendered.chartName), { caption: rendered.caption }),
+    });
+  }
+  parts.push({
+    name: "workbook",
+    send: (api, chatId) => api.sendDocument(chatId, new InputFile(rendered.workbook, rendered.workbookName)),
+  });
+  return parts;
+}
 
 /** Returns false when the chat refused (the bot blocked or removed). */
 export async function sendRendered(
@@ -15,17 +42,46 @@ export async function sendRendered(
   log: Logger,
 ): Promise<boolean> {
   try {
-    for (const part of splitMessage(rendered.text)) await api.sendMessage(chatId, part);
-    if (rendered.chart) {
-      await api.sendPhoto(chatId, new InputFile(rendered.chart, rendered.chartName), {
-        caption: rendered.caption,
-      });
-    }
-    await api.sendDocument(chatId, new InputFile(rendered.workbook, rendered.workbookName));
+    for (const part of partsOf(rendered)) await part.send(api, chatId);
     return true;
   } catch (error) {
     if (!(error instanceof GrammyError)) throw error;
     log.warn({ chatId, error: error.description }, "report not delivered");
     return false;
+  }
+}
+
+/**
+ * How a send ended: every message is in the chat; the chat refuses for good (403: the bot blocked
+ * or removed; 400: no such chat); or it failed for now (no network, Telegram's 5xx, a 429 that
+ * auto-retry gave up on) and may be tried again.
+ */
+export type SendOutcome = "delivered" | "refused" | "failed";
+
+/** The messages of a report a chat already has, by name; `add` records one the moment it is sent. */
+export interface SentParts {
+  has(name: string): boolean;
+  add(name: string): void;
+}
+
+/** Sends the messages the chat does not have yet. Never throws: the answer says what happened. */
+export async function deliverRendered(
+  api: Api,
+  chatId: number,
+  rendered: RenderedReport,
+  sent: SentParts,
+  log: Logger,
+): Promise<SendOutcome> {
+  try {
+    for (const part of partsOf(rendered)) {
+      if (sent.has(part.name)) continue;
+      await part.send(api, chatId);
+      sent.add(part.name);
+    }
+    return "delivered";
+  } catch (err) {
+    const refused = err instanceof GrammyError && (err.error_code === 403 || err.error_code === 400);
+    log.warn({ chatId, err }, refused ? "report refused by the chat" : "report not delivered for now");
+    return refused ? "refused" : "failed";
   }
 }
