@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
-import { boundChats, type ChatPurpose, organizations } from "../db/schema.js";
+import { boundChats, type ChatPurpose, organizations, people } from "../db/schema.js";
 import { audit } from "./audit.js";
 import { telegramIdsWithRole } from "./people.js";
 
@@ -36,6 +36,8 @@ const chatQueries = preparedPerConnection((db) => ({
     .select({ chatId: boundChats.chatId })
     .from(boundChats)
     .where(eq(boundChats.purpose, sql.placeholder("purpose")))
+    // Older versions let a second curators' chat be bound beside the first: the newest one serves.
+    .orderBy(desc(boundChats.boundAt))
     .prepare(),
 }));
 
@@ -44,12 +46,18 @@ export function chatOfOrganization(db: Tx, organizationId: number): number | und
 }
 
 export type BindResult =
-  | { ok: true; replacedChatId: number | null }
+  | {
+      ok: true;
+      /** Chats that served the same purpose before (the organization's or the curators'), now unbound. */
+      replaced: { chatId: number; title: string }[];
+      /** What this chat was bound to before, if anything. */
+      previous: BoundChat | undefined;
+    }
   | { ok: false; reason: "organization_not_found" | "organization_inactive" };
 
 /**
  * Binds a group chat to an organization (its work chat) or as the curators' chat. A chat serves one
- * purpose and an organization has one work chat: binding again moves it.
+ * purpose, an organization has one work chat and the curators have one chat: binding again moves it.
  */
 export function bindChat(
   db: Db,
@@ -72,13 +80,27 @@ export function bindChat(
       if (!organization) return { ok: false, reason: "organization_not_found" };
       if (!organization.active) return { ok: false, reason: "organization_inactive" };
     }
-    const previous = tx.select().from(boundChats).where(eq(boundChats.chatId, input.chatId)).get();
-    const replaced =
+    const previous = findBoundChat(tx, input.chatId);
+    const samePurpose =
       input.organizationId === null
-        ? undefined
-        : tx.select().from(boundChats).where(eq(boundChats.organizationId, input.organizationId)).get();
-    if (replaced && replaced.chatId !== input.chatId) {
-      tx.delete(boundChats).where(eq(boundChats.chatId, replaced.chatId)).run();
+        ? eq(boundChats.purpose, "curators")
+        : eq(boundChats.organizationId, input.organizationId);
+    const replaced = tx
+      .select()
+      .from(boundChats)
+      .where(and(samePurpose, ne(boundChats.chatId, input.chatId)))
+      .all();
+    for (const old of replaced) {
+      tx.delete(boundChats).where(eq(boundChats.chatId, old.chatId)).run();
+      audit(tx, input.now, {
+        actorId: input.actorId,
+        entity: "chat",
+        entityId: old.chatId,
+        action: "unbound",
+        fromState: describe(old),
+        toState: "unbound",
+        details: { reason: "replaced", title: old.title, replacedBy: input.chatId },
+      });
     }
     tx.insert(boundChats)
       .values({
@@ -107,11 +129,12 @@ export function bindChat(
       action: "bound",
       fromState: previous ? describe(previous) : "unbound",
       toState: describe(input),
-      details: { title: input.title, replacedChatId: replaced?.chatId ?? null },
+      details: { title: input.title, replacedChatIds: replaced.map((old) => old.chatId) },
     });
     return {
       ok: true,
-      replacedChatId: replaced && replaced.chatId !== input.chatId ? replaced.chatId : null,
+      replaced: replaced.map((old) => ({ chatId: old.chatId, title: old.title })),
+      previous,
     };
   });
 }
@@ -176,3 +199,20 @@ export function curatorChats(db: Tx): number[] {
   const chat = findBoundChatByPurpose(db, "curators");
   return chat !== undefined ? [chat] : telegramIdsWithRole(db, "curator");
 }
+
+/**
+ * A person who writes to the bot or unblocks it can be reached again: the mark a refused delivery
+ * left is cleared, so private cards and notices go to them anew. True when there was a mark. Runs on
+ * every update of a private chat, hence the prepared statement that changes nothing most of the time.
+ */
+export function markReachable(db: Db, telegramId: number): boolean {
+  return unblock(db).run({ telegramId }).changes > 0;
+}
+
+const unblock = preparedPerConnection((db) =>
+  db
+    .update(people)
+    .set({ blockedAt: null })
+    .where(and(eq(people.telegramId, sql.placeholder("telegramId")), isNotNull(people.blockedAt)))
+    .prepare(),
+);

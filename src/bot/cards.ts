@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import type { Logger } from "pino";
-import { chatOfOrganization, findBoundChatByPurpose } from "../app/chats.js";
+import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import type { Incident } from "../app/incidents.js";
 import type { SlaRuntime } from "../app/sla.js";
 import type { Clock } from "../clock.js";
@@ -280,14 +280,11 @@ function executorsOf(db: Db, organizationId: number): number[] {
 }
 
 /**
- * Brings every card of the incident up to date: edits the message where one exists, sends a new
- * card where none does (or the old one can no longer be edited), and strips the buttons of cards in
- * chats that are no longer concerned. Telegram's refusals are logged, never thrown: the transition
- * has already happened and must not look failed.
- */
-/**
- * Brings the incident's card up to date in every chat it belongs in (`extra` chats too). A card sent
- * anew goes `silent` when asked: no sound on the phones, as at night.
+ * Brings every card of the incident up to date in every chat it belongs in (`extra` chats too):
+ * edits the message where one exists, sends a new card where none does (or the old one can no longer
+ * be edited; `silent` when asked: no sound on the phones, as at night), and strips the buttons of
+ * cards in chats that are no longer concerned. Telegram's refusals are logged, never thrown: the
+ * transition has already happened and must not look failed.
  */
 export async function syncCards(
   deps: CardDeps,
@@ -300,9 +297,9 @@ export async function syncCards(
   const queries = cardQueries(db);
   const existing = queries.ofIncident.all({ incidentId: incident.id });
   for (const old of existing) {
-    if (!targets.some((target) => target.chatId === old.chatId)) {
-      targets.push({ chatId: old.chatId, audience: audienceOfOld(db, old.chatId) });
-    }
+    if (targets.some((target) => target.chatId === old.chatId)) continue;
+    const audience = audienceOfOld(db, incident, old.chatId);
+    if (audience) targets.push({ chatId: old.chatId, audience });
   }
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target) => {
@@ -334,9 +331,20 @@ export async function syncCards(
 
 /**
  * A chat that had the card but is no longer a target: a curator's private chat keeps the curators'
- * buttons; any other chat (an organization taken off the incident) keeps the card without buttons.
+ * buttons; the work chat of an organization taken off the incident, or a person's private chat, keeps
+ * the card without buttons. A group that no longer serves the incident (unbound, or bound to another
+ * organization) gets nothing more: its card stays as it was, the post and its author are not sent there.
  */
-function audienceOfOld(db: Db, chatId: number): Audience {
+function audienceOfOld(db: Db, incident: Incident, chatId: number): Audience | undefined {
+  // Telegram gives groups negative ids and private chats the person's (positive) id.
+  if (chatId < 0) {
+    const bound = findBoundChat(db, chatId);
+    if (bound?.purpose === "curators") return { kind: "curators" };
+    const organizationId = bound?.organizationId;
+    const involved =
+      organizationId != null && incident.assignments.some((a) => a.organizationId === organizationId);
+    return involved ? { kind: "observer" } : undefined;
+  }
   const curator = cardQueries(db).curator.get({ chatId });
   return curator ? { kind: "curators" } : { kind: "observer" };
 }

@@ -9,7 +9,7 @@ import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organizati
 import type { AppDeps, BotContext } from "./context.js";
 import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
-import { chats } from "./features/chats.js";
+import { chats, reachable } from "./features/chats.js";
 import { draftsFeature } from "./features/drafts.js";
 import { fallback } from "./features/fallback.js";
 import { files } from "./features/files.js";
@@ -91,7 +91,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       ctx.log.warn({ err: replyError }, "could not tell the person about the failure");
     }
   });
-  guarded.use(identify);
+  guarded.use(identify, reachable);
   guarded.use(
     conversations<BotContext, Context>({
       storage: {

@@ -1,15 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadIncident } from "../../src/app/incidents.js";
+import { acceptIncident, loadIncident, routeIncident } from "../../src/app/incidents.js";
+import { findPerson, markBlocked } from "../../src/app/people.js";
 import { syncCards } from "../../src/bot/cards.js";
 import { cards } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
-import { seedOffice, seedRegistered } from "../support/workflow.js";
+import { updates } from "../support/updates.js";
+import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
 
 let h: Harness;
+let health: number;
 
 beforeEach(async () => {
   h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
-  seedOffice(h);
+  ({ health } = seedOffice(h));
   seedRegistered(h, { text: "Нет света в подъезде.", author: null });
   await sync();
 });
@@ -73,4 +76,81 @@ describe("cards", () => {
     await expect(sync()).resolves.toBeUndefined();
     expect(h.lastText(-200)).toMatch(/осталось 30 мин рабочего времени$/m);
   });
+
+  it("a work chat unbound by the admin gets no more of the card: its old card stays as it was", async () => {
+    route();
+    await sync();
+    const shown = h.lastText(OFFICE.healthChat);
+    expect(shown).toMatch(/Автор|Состояние/);
+    const admin = h.seedPerson(9001, "Анна", ["admin"]);
+    await admin.send("/unbind", h.group(OFFICE.healthChat, "Минздрав: обращения"));
+    const calls = callsTo(OFFICE.healthChat);
+    accept();
+    await sync();
+    expect(callsTo(OFFICE.healthChat)).toBe(calls);
+    expect(h.texts(OFFICE.healthChat).at(-2)).toBe(shown);
+  });
+
+  it("a work chat rebound to another organization gets no more of the first one's cards", async () => {
+    route();
+    await sync();
+    h.seedOrganization("Министерство транспорта", "Минтранс");
+    const chat = h.group(OFFICE.healthChat, "Минздрав: обращения");
+    const admin = h.seedPerson(9001, "Анна", ["admin"]);
+    await admin.send("/bind", chat);
+    await admin.press(/Минтранс/, chat);
+    const calls = callsTo(OFFICE.healthChat);
+    accept();
+    await sync();
+    expect(callsTo(OFFICE.healthChat)).toBe(calls);
+  });
+
+  it("an executor marked blocked gets private cards again once they unblock the bot", async () => {
+    markBlocked(h.db, OFFICE.executor, h.clock.now());
+    route();
+    await sync();
+    expect(h.texts(OFFICE.executor)).toEqual([]);
+    const executor = h.user(OFFICE.executor, "Иван");
+    await h.deliver(updates.myChatMember(executor.chat, executor.tg, "kicked", "member", h.fake.botUser));
+    await sync();
+    expect(executor.lastText()).toMatch(/^Сообщение № 1/);
+  });
+
+  it("an executor marked blocked gets private cards again once they write to the bot", async () => {
+    markBlocked(h.db, OFFICE.executor, h.clock.now());
+    route();
+    await sync();
+    const executor = h.user(OFFICE.executor, "Иван");
+    await executor.send("/start");
+    await sync();
+    expect(executor.texts().some((text) => /^Сообщение № 1/.test(text))).toBe(true);
+  });
 });
+
+function person(telegramId: number) {
+  const found = findPerson(h.db, telegramId);
+  if (!found) throw new Error(`no person ${telegramId}`);
+  return found;
+}
+
+function route(): void {
+  const routed = routeIncident(h.db, {
+    incidentId: 1,
+    leadId: health,
+    coexecutorIds: [],
+    actor: person(OFFICE.curator),
+    now: h.clock.now(),
+  });
+  if (!routed.ok) throw new Error(routed.refusal);
+}
+
+function accept(): void {
+  const accepted = acceptIncident(h.db, {
+    incidentId: 1,
+    actor: person(OFFICE.executor),
+    now: h.clock.now(),
+  });
+  if (!accepted.ok) throw new Error(accepted.refusal);
+}
+
+const callsTo = (chatId: number) => h.fake.calls.filter((c) => c.params.chat_id === chatId).length;

@@ -1,7 +1,9 @@
+import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { boundChats } from "../../src/db/schema.js";
+import { auditEvents, boundChats } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
-import { updates } from "../support/updates.js";
+import { tgUser, updates } from "../support/updates.js";
+import { OFFICE, seedRegistered, showCards } from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -99,5 +101,99 @@ describe("group chats", () => {
       "Бота удалили из чата «Минздрав: обращения» («Министерство здравоохранения»). Чат отвязан. " +
         "Привяжите новый рабочий чат: добавьте бота и отправьте в нём /bind.",
     );
+  });
+
+  it("binding a second curators' chat replaces the first, names it to the admin and is audited", async () => {
+    const first = h.group(-200, "Кураторы");
+    await admin().send("/bind", first);
+    await admin().press("Чат кураторов", first);
+    const second = h.group(-5, "Кураторы (новый)");
+    await admin().send("/bind", second);
+    await admin().press("Чат кураторов", second);
+    expect(h.lastText(-5)).toBe(
+      "Этот чат привязан как чат кураторов.\n\nПрежний чат кураторов («Кураторы») отвязан.",
+    );
+    expect(h.lastText(-200)).toBe("Чат отвязан: карточки сюда больше не приходят.");
+    expect(boundChatIds()).toEqual([-5]);
+    const unbound = h.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityId, "-200"), eq(auditEvents.action, "unbound")))
+      .all();
+    expect(unbound.map((e) => e.details)).toEqual([
+      expect.objectContaining({ reason: "replaced", title: "Кураторы", replacedBy: -5 }),
+    ]);
+
+    h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
+    const cardsBefore = h.texts(-200).length;
+    await showCards(h, seedRegistered(h));
+    expect(h.lastText(-5)).toMatch(/^Сообщение № 1/);
+    expect(h.texts(-200)).toHaveLength(cardsBefore);
+  });
+
+  it("rebinding a work chat to another organization tells the admin the first has no work chat now", async () => {
+    await admin().send("/org_add");
+    await admin().send("Министерство транспорта");
+    await admin().send("Минтранс");
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    await admin().send("/bind", workChat());
+    await admin().press(/Минтранс/, workChat());
+    expect(h.lastText(-100)).toBe(
+      "Этот чат привязан к органу «Министерство транспорта». Сюда будут приходить карточки сообщений.\n\n" +
+        "У органа «Министерство здравоохранения» больше нет рабочего чата. Чтобы привязать ему чат, отправьте /bind в нужном чате.",
+    );
+  });
+
+  it("binding a chat where the bot is not an administrator binds it and asks to make the bot one", async () => {
+    h.fake.setChatMember(-100, h.fake.botUser.id, "member");
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    expect(h.lastText(-100)).toBe(
+      "Этот чат привязан к органу «Министерство здравоохранения». Сюда будут приходить карточки сообщений.\n\n" +
+        "Бот не администратор этого чата и поэтому не видит обычных сообщений: причины и комментарии, " +
+        "написанные здесь, до него не дойдут. Сделайте бота администратором чата.",
+    );
+    expect(boundChatIds()).toEqual([-100]);
+  });
+
+  it("the hint on joining a group asks to make the bot an administrator only when it is not one", async () => {
+    const adder = h.user(2002, "Пётр");
+    await h.deliver(updates.myChatMember(workChat(), adder.tg, "left", "member", h.fake.botUser));
+    expect(h.lastText(-100)).toBe(
+      "Здравствуйте! Администратор может привязать этот чат к органу командой /bind.\n\n" +
+        "Бот не администратор этого чата и поэтому не видит обычных сообщений: причины и комментарии, " +
+        "написанные здесь, до него не дойдут. Сделайте бота администратором чата.",
+    );
+    const other = h.group(-300, "Минтранс");
+    await h.deliver(updates.myChatMember(other, adder.tg, "left", "administrator", h.fake.botUser));
+    expect(h.lastText(-300)).toBe(
+      "Здравствуйте! Администратор может привязать этот чат к органу командой /bind.",
+    );
+  });
+
+  it("a group upgraded to a supergroup keeps its binding: no bind hint there, the admins are told", async () => {
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    const supergroup = { id: -1001234567890, type: "supergroup" as const, title: "Минздрав: обращения" };
+    await h.deliver(updates.migrateToChat(workChat(), admin().tg, supergroup.id));
+    await h.deliver(updates.myChatMember(supergroup, admin().tg, "left", "member", h.fake.botUser));
+    await h.deliver(updates.migrateFromChat(supergroup, admin().tg, -100));
+    expect(h.texts(supergroup.id)).toEqual([]);
+    expect(
+      admin()
+        .texts()
+        .filter((text) => /супергруппой/.test(text)),
+    ).toEqual(["Чат «Минздрав: обращения» стал супергруппой; привязка сохранена."]);
+  });
+
+  it("an anonymous group administrator sending /bind is told to write from their own account", async () => {
+    const anonymous = tgUser(1087968824, "Group", { is_bot: true, username: "GroupAnonymousBot" });
+    await h.deliver(updates.text(workChat(), anonymous, "/bind", { sender_chat: workChat() }));
+    expect(h.texts(-100)).toEqual([
+      "Бот не может узнать, кто из администраторов пишет анонимно. Чтобы отправить /bind, " +
+        "отключите для себя «Анонимность» в правах администратора или напишите от своего аккаунта.",
+    ]);
+    expect(boundChatIds()).toEqual([]);
   });
 });

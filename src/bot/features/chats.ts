@@ -1,6 +1,15 @@
-import { Composer, type InlineKeyboard } from "grammy";
-import { bindChat, listBoundChats, migrateChat, unbindChat } from "../../app/chats.js";
+import { Composer, GrammyError, type InlineKeyboard, type NextFunction } from "grammy";
+import {
+  type BoundChat,
+  bindChat,
+  findBoundChat,
+  listBoundChats,
+  markReachable,
+  migrateChat,
+  unbindChat,
+} from "../../app/chats.js";
 import { getOrganization } from "../../app/organizations.js";
+import { markBlocked } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
@@ -24,7 +33,20 @@ function pickerFor(ctx: BotContext, page: number): InlineKeyboard {
   return keyboard.row().text(t.chat.curatorsChat, cb("bind.cur"));
 }
 
-chats.command("bind", requireGroup, admin, async (ctx) => {
+/** Telegram's stand-in for an anonymous group administrator: who is behind it, the bot cannot know. */
+const ANONYMOUS_ADMIN_ID = 1087968824;
+
+function notAnonymous(command: string) {
+  return async (ctx: BotContext, next: NextFunction): Promise<void> => {
+    const senderChat = ctx.msg?.sender_chat;
+    const anonymous =
+      ctx.from?.id === ANONYMOUS_ADMIN_ID || (senderChat !== undefined && senderChat.id === ctx.chat?.id);
+    if (anonymous) await ctx.reply(t.chat.anonymousAdmin(command));
+    else await next();
+  };
+}
+
+chats.command("bind", requireGroup, notAnonymous("/bind"), admin, async (ctx) => {
   await ctx.reply(t.chat.chooseBinding, { reply_markup: pickerFor(ctx, 0) });
 });
 
@@ -56,15 +78,41 @@ async function bind(ctx: BotContext, purpose: ChatPurpose, organizationId: numbe
   }
   ctx.log.info({ chatId: chat.id, purpose, organizationId }, "chat bound");
   const name = organizationId === null ? undefined : getOrganization(db, organizationId)?.name;
-  const text = name ? t.chat.boundOrganization(name) : t.chat.boundCurators;
+  const lines: string[] = [name ? t.chat.boundOrganization(name) : t.chat.boundCurators];
+  for (const old of result.replaced)
+    lines.push(purpose === "curators" ? t.chat.curatorsMovedFrom(old.title) : t.chat.movedFrom(old.title));
+  const left = leftWithoutChat(result.previous, organizationId);
+  if (left) lines.push(left);
+  if (!(await seesEveryMessage(ctx, chat.id))) lines.push(t.chat.makeAdmin);
   await ctx.answerCallbackQuery();
-  await ctx.editMessageText(text);
-  if (result.replacedChatId !== null) {
-    await ctx.api.sendMessage(result.replacedChatId, t.chat.unbound).catch(() => undefined);
+  await ctx.editMessageText(lines.join("\n\n"));
+  for (const old of result.replaced)
+    await ctx.api.sendMessage(old.chatId, t.chat.unbound).catch(() => undefined);
+}
+
+/** Rebinding a chat takes it from what it served before: that organization (or the curators) has no chat now. */
+function leftWithoutChat(previous: BoundChat | undefined, organizationId: number | null): string | undefined {
+  if (!previous) return undefined;
+  if (previous.purpose === "curators") return organizationId === null ? undefined : t.chat.curatorsLeft;
+  if (previous.organizationId === organizationId) return undefined;
+  return t.chat.organizationLeft(previous.organizationName ?? "?");
+}
+
+/**
+ * Whether the bot sees plain messages in the group (a reason or comment typed there): only as an
+ * administrator, unless its privacy mode is off. When Telegram does not say, the bot does not nag.
+ */
+async function seesEveryMessage(ctx: BotContext, chatId: number): Promise<boolean> {
+  if (ctx.me.can_read_all_group_messages) return true;
+  try {
+    return isAdministrator((await ctx.api.getChatMember(chatId, ctx.me.id)).status);
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+    return true;
   }
 }
 
-chats.command("unbind", requireGroup, admin, async (ctx) => {
+chats.command("unbind", requireGroup, notAnonymous("/unbind"), admin, async (ctx) => {
   const { db, clock } = ctx.app;
   const bound = unbindChat(db, {
     chatId: ctx.chat.id,
@@ -89,19 +137,41 @@ function describeBinding(chat: { purpose: ChatPurpose; organizationName: string 
   return chat.purpose === "curators" ? t.chat.curatorsChat : `«${chat.organizationName ?? "?"}»`;
 }
 
-/** The bot was removed from a group (or blocked in private): unbind and tell the admins at once. */
+/**
+ * A person who writes to the bot, or unblocks it, can be reached privately again. Runs before the
+ * features, on every update of a private chat but the one that says the bot was blocked.
+ */
+export async function reachable(ctx: BotContext, next: NextFunction): Promise<void> {
+  const from = ctx.from;
+  const left = ctx.myChatMember && isGone(ctx.myChatMember.new_chat_member.status);
+  if (ctx.chat?.type === "private" && from && ctx.chat.id === from.id && !left) {
+    if (markReachable(ctx.app.db, from.id))
+      ctx.log.info({ userId: from.id }, "a blocked person is reachable again");
+  }
+  await next();
+}
+
+const isGone = (status: string) => status === "left" || status === "kicked";
+const isAdministrator = (status: string) => status === "administrator" || status === "creator";
+
+/**
+ * The bot's membership changed. Blocked in private: the person is marked so. Added to a group: a hint
+ * how to bind it, unless it is bound already (a group upgraded to a supergroup keeps its binding).
+ * Removed from a group: unbind and tell the admins at once.
+ */
 chats.on("my_chat_member", async (ctx) => {
-  const { chat, new_chat_member: member } = ctx.myChatMember;
+  const { chat, new_chat_member: member, old_chat_member: before } = ctx.myChatMember;
   const { db, clock } = ctx.app;
-  const gone = member.status === "left" || member.status === "kicked";
+  const gone = isGone(member.status);
   if (chat.type === "private") {
-    if (gone) ctx.log.info({ userId: chat.id }, "bot blocked by a user");
+    if (gone) {
+      markBlocked(db, chat.id, clock.now());
+      ctx.log.info({ userId: chat.id }, "bot blocked by a user");
+    }
     return;
   }
   if (!gone) {
-    const before = ctx.myChatMember.old_chat_member.status;
-    if (before === "left" || before === "kicked")
-      await ctx.api.sendMessage(chat.id, t.chat.addedHint).catch(() => undefined);
+    if (isGone(before.status) && !findBoundChat(db, chat.id)) await addedHint(ctx, chat.id, member.status);
     return;
   }
   const bound = unbindChat(db, { chatId: chat.id, actorId: null, reason: "bot_removed", now: clock.now() });
@@ -110,9 +180,15 @@ chats.on("my_chat_member", async (ctx) => {
   await notifyAdmins({ ...ctx.app, api: ctx.api }, t.chat.botRemoved(bound.title, describeBinding(bound)));
 });
 
+async function addedHint(ctx: BotContext, chatId: number, status: string): Promise<void> {
+  const lines: string[] = [t.chat.addedHint];
+  if (!isAdministrator(status) && !ctx.me.can_read_all_group_messages) lines.push(t.chat.makeAdmin);
+  await ctx.api.sendMessage(chatId, lines.join("\n\n")).catch(() => undefined);
+}
+
 /**
  * A group became a supergroup: Telegram gives it a new id and says so in both chats (either
- * service message may come first), and the binding follows.
+ * service message may come first), and the binding follows; the admins hear that it did.
  */
 chats.on(["message:migrate_to_chat_id", "message:migrate_from_chat_id"], async (ctx) => {
   const { migrate_to_chat_id: to, migrate_from_chat_id: from } = ctx.message;
@@ -120,5 +196,7 @@ chats.on(["message:migrate_to_chat_id", "message:migrate_from_chat_id"], async (
   const toChatId = to ?? ctx.chat.id;
   if (migrateChat(ctx.app.db, { fromChatId, toChatId, now: ctx.app.clock.now() })) {
     ctx.log.info({ fromChatId, toChatId }, "bound chat migrated to a supergroup");
+    const title = findBoundChat(ctx.app.db, toChatId)?.title ?? String(toChatId);
+    await notifyAdmins({ ...ctx.app, api: ctx.api }, t.chat.migrated(title));
   }
 });
