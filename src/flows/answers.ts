@@ -45,7 +45,7 @@ import {
 import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/index.js";
 import { type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import type { Flow } from "./ask.js";
+import { type Flow, waitForAnswer } from "./ask.js";
 
 export type AnswerAction = Extract<
   IncidentAction,
@@ -285,7 +285,7 @@ async function waitForText(
   hint: string,
 ): Promise<string | undefined> {
   for (;;) {
-    const answer = await conversation.wait();
+    const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
     if (data === CANCEL) {
       await answer.answerCallbackQuery();

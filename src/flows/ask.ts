@@ -8,6 +8,25 @@ export type Flow = Conversation<BotContext, Context>;
 
 export const SKIP = Symbol("skip");
 
+/** How long a question of the bot waits for its answer (a reason, a comment, a link, a choice). */
+export const ANSWER_WINDOW_MS = 30 * 60_000;
+
+/**
+ * The next update of a dialogue that asked something. Once the question has waited longer than
+ * ANSWER_WINDOW_MS the dialogue is over: a message is told it was not taken as the answer, and the
+ * update is handled as if no dialogue were open — a post link pasted hours later is registered, not
+ * taken for an old question's answer. Time is the bot's clock, read outside the replay.
+ */
+export async function waitForAnswer(conversation: Flow): Promise<Context> {
+  const now = () => conversation.external((outer: BotContext) => outer.app.clock.now().getTime());
+  const asked = await now();
+  const answer = await conversation.wait();
+  if ((await now()) - asked <= ANSWER_WINDOW_MS) return answer;
+  const text = answer.message?.text ?? answer.message?.caption;
+  if (answer.message && !text?.startsWith("/")) await answer.reply(t.dialogExpired);
+  return await conversation.halt({ next: true });
+}
+
 /**
  * Asks for a line of text. /cancel ends the flow; any other command ends it too and is then handled
  * as usual, so a person is never stuck inside a dialogue. A «Пропустить» button is offered when
@@ -27,7 +46,7 @@ export async function askText(
     : {};
   await ctx.reply(prompt, markup);
   for (;;) {
-    const answer = await conversation.wait();
+    const answer = await waitForAnswer(conversation);
     if (opts.optional && answer.callbackQuery?.data === "flow.skip") {
       await answer.answerCallbackQuery();
       return SKIP;

@@ -19,7 +19,7 @@ import {
 } from "../domain/incident.js";
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
-import type { Flow } from "./ask.js";
+import { type Flow, waitForAnswer } from "./ask.js";
 
 /** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
 function lateReturn(
@@ -69,7 +69,7 @@ async function waitForText(
   acceptCaption = false,
 ): Promise<Reply> {
   for (;;) {
-    const answer = await conversation.wait();
+    const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
     if (data !== undefined) {
       const chosen = buttons[data];

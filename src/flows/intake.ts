@@ -18,7 +18,7 @@ import { announceSurge } from "../bot/surge.js";
 import { ti } from "../bot/texts-intake.js";
 import type { Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
-import type { Flow } from "./ask.js";
+import { type Flow, waitForAnswer } from "./ask.js";
 
 /**
  * What the conversation starts with (plain JSON: it is stored with the conversation). A field that
@@ -197,7 +197,7 @@ async function ask<T>(
   const offered = new Set((q.buttons ?? []).flat().map((b) => b.value));
   await ctx.reply(q.prompt, markup);
   for (;;) {
-    const answer = await conversation.wait();
+    const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
     if (data !== undefined) {
       const [action, step, value] = data.split(":");

@@ -15,7 +15,7 @@ import { cardDeps, showCardIn } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
-import type { Flow } from "./ask.js";
+import { type Flow, waitForAnswer } from "./ask.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
 const SHORTEN_HOURS = [2, 4, 6];
@@ -61,7 +61,7 @@ async function nextPress(
   acceptText: (ctx: Context) => boolean,
 ): Promise<{ ctx: Context; data: string } | { ctx: Context; text: string }> {
   for (;;) {
-    const ctx = await conversation.wait();
+    const ctx = await waitForAnswer(conversation);
     const data = ctx.callbackQuery?.data;
     if (data?.startsWith("rt.")) return { ctx, data };
     if (data !== undefined) await conversation.skip({ next: true });

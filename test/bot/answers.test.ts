@@ -216,6 +216,39 @@ describe("rework", () => {
     expect(cardText(OFFICE.healthChat, id)).toContain("Срок: 24.11.2026 14:30 — доработать ответ (п. 11)");
   });
 
+  it("a question left for over 30 minutes is closed: a message written later is not taken as its answer, and is told so", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    h.clock.advance(31 * MINUTE);
+    await curator().send("https://vk.com/wall-1_999 жалоба на дороги", curatorsChat());
+
+    expect(h.texts(OFFICE.curatorsChat)).toContain(
+      "Вопрос бота ждал ответа дольше 30 минут и закрыт, поэтому это сообщение не принято как ответ на него. " +
+        "Если вы отвечали на вопрос, нажмите кнопку на карточке ещё раз.",
+    );
+    expect(state(id)).toBe("on_approval");
+
+    // The executor's «Опубликовано» left open: a colleague's link shared hours later is no answer.
+    await curator2().press("Согласовать", curatorsChat());
+    await executor().press("Опубликовано", healthChat());
+    h.clock.advance(3 * 60 * MINUTE);
+    await executor().send("https://vk.com/wall-1_555", healthChat());
+    expect(h.lastText(OFFICE.healthChat)).toMatch(/^Вопрос бота ждал ответа дольше 30 минут и закрыт/);
+    expect(state(id)).toBe("approved");
+  });
+
+  it("within 30 minutes the comment is taken; the clock restarts at each question", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    h.clock.advance(20 * MINUTE);
+    await curator().send("ну", curatorsChat()); // too short: asked again
+    h.clock.advance(20 * MINUTE);
+    await curator().send("Укажите дату вывоза.", curatorsChat());
+    expect(state(id)).toBe("in_work");
+  });
+
   it("a cancelled rework changes nothing", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);
