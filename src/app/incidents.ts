@@ -106,16 +106,15 @@ function answerProgress(
   published: (typeof publications.$inferSelect)[],
   state: IncidentState,
 ): AnswerProgress {
-  const lastOf = (kind: "interim" | "clarification") =>
-    published.filter((p) => p.kind === kind).at(-1)?.publishedAt ?? null;
-  const clarification = lastOf("clarification");
+  const clarification = published.filter((p) => p.kind === "clarification").at(-1)?.publishedAt ?? null;
   return {
     draftId: latest?.id ?? null,
     draftSubmittedAt: latest?.submittedAt ?? null,
     draftAuthorId: latest?.authorId ?? null,
     reworkRequestedAt: latest?.state === "rework" ? latest.decidedAt : null,
     approvedAt: latest?.state === "approved" ? latest.decidedAt : null,
-    interimPublishedAt: lastOf("interim"),
+    // The first interim answer starts the final answer's clock; another one does not move it.
+    interimPublishedAt: published.find((p) => p.kind === "interim")?.publishedAt ?? null,
     awaitingClarification:
       clarification !== null &&
       (state === "in_work" || state === "awaiting_final") &&

@@ -304,6 +304,7 @@ export function runningDeadlines(
     : afterInterim(
         incident,
         incident.state === "in_work" ? inWorkSteps(incident) : (RUNNING_STEPS[incident.state] ?? []),
+        reg,
       );
   const anchors = anchorsOf(incident, basis);
   const opts = incident.shortenedAnswerMinutes
@@ -362,16 +363,40 @@ export function answerDeadline(incident: IncidentView, reg: Regulation, wt: Work
   const opts = incident.shortenedAnswerMinutes
     ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }
     : {};
-  const step = incident.answer?.interimPublishedAt ? "finalAfterInterim" : "answer";
+  const interim = !!incident.answer?.interimPublishedAt;
+  // The final answer's clock of Georgievsk p.15 is its draft's: the running steps show it, not this line.
+  if (interim && reg.steps.finalAfterInterim?.metBy === "draftSubmission") return undefined;
+  const step = interim ? "finalAfterInterim" : "answer";
   return stepDeadline(reg, step, anchorsOf(incident, leadAssignment(incident)), wt, opts);
 }
 
 /**
  * Once an interim answer is out, the final answer runs on its own clock (Orenburg p.13, Georgievsk
- * p.15): the first answer's deadline and the first draft's no longer apply.
+ * p.15): the first answer's deadline no longer applies, nor the steps counted back from it (the
+ * first draft's, Orenburg p.9; the publication's, Georgievsk p.12, 16). A final clock met by the
+ * draft's submission (Georgievsk p.15) stops once a final draft is sent, rework or not.
  */
-function afterInterim(incident: IncidentView, steps: StepId[]): StepId[] {
-  if (!incident.answer?.interimPublishedAt) return steps;
-  const kept = steps.filter((step) => step !== "answer" && step !== "draft");
-  return kept.includes("finalAfterInterim") ? kept : [...kept, "finalAfterInterim"];
+function afterInterim(incident: IncidentView, steps: StepId[], reg: Regulation): StepId[] {
+  const interimAt = incident.answer?.interimPublishedAt;
+  if (!interimAt) return steps;
+  const rest = steps.filter(
+    (step) =>
+      step !== "answer" &&
+      step !== "draft" &&
+      step !== "finalAfterInterim" &&
+      reg.steps[step]?.before?.step !== "answer",
+  );
+  return finalDraftSent(incident, reg) ? rest : [...rest, "finalAfterInterim"];
+}
+
+/** Whether the final answer's clock is met by its draft (Georgievsk p.15) and that draft was sent. */
+function finalDraftSent(incident: IncidentView, reg: Regulation): boolean {
+  const interimAt = incident.answer?.interimPublishedAt;
+  const submittedAt = incident.answer?.draftSubmittedAt;
+  return (
+    reg.steps.finalAfterInterim?.metBy === "draftSubmission" &&
+    !!interimAt &&
+    !!submittedAt &&
+    submittedAt >= interimAt
+  );
 }

@@ -7,6 +7,7 @@
 import { type Api, type Context, InlineKeyboard } from "grammy";
 import { latestDecision, telegramIdOf } from "../app/answer-queries.js";
 import {
+  firstDraft,
   latestDrafts,
   publishAnswer,
   publishInterim,
@@ -220,6 +221,16 @@ export function answerDue(incident: Incident, sla: SlaRuntime): Due | undefined 
   }
   const at = answerDeadline(incident, regulation, workingTime);
   return at ? { at, step: "answer", clause: regulation.steps.answer.clause } : undefined;
+}
+
+/**
+ * When the answer met its clock: at its publication (now), or where the final answer's clock is met
+ * by its draft (Georgievsk p.15), when the first final draft went to the curator.
+ */
+function answerMetAt(deps: AppDeps, incident: Incident, due: Due, now: Date): Date {
+  const metByDraft = deps.sla.regulation.steps.finalAfterInterim?.metBy === "draftSubmission";
+  if (due.step !== "finalAfterInterim" || !metByDraft) return now;
+  return firstDraft(deps.db, incident.id, "final")?.submittedAt ?? now;
 }
 
 /** When an approved answer must be posted: the publication step or the answer's own deadline, whichever is first. */
@@ -500,7 +511,7 @@ async function recordLink(
   if (!actor || !before) return refusalNow(deps, incidentId, LINK_ACTIONS[kind], actor);
   const now = deps.clock.now();
   const due = answerDue(before, deps.sla);
-  const onTime = !due || now.getTime() <= due.at.getTime();
+  const onTime = !due || answerMetAt(deps, before, due, now).getTime() <= due.at.getTime();
   const change = { incidentId, actor, now, link };
   const result: TransitionResult =
     kind === "publish"

@@ -350,12 +350,17 @@ export function replayIncident(
         draftAuthor = e.actorId;
         close("draft", e.at, e.actorId);
         close("rework", e.at, e.actorId);
+        // The final answer's clock of Georgievsk p.15 is met by its draft.
+        if (reg.steps.finalAfterInterim?.metBy === "draftSubmission")
+          close("finalAfterInterim", e.at, e.actorId);
         open("decision");
         break;
       case "approve":
         anchors.approval = e.at;
         close("decision", e.at, e.actorId);
-        open("publication", holder ?? draftAuthor);
+        // A publication counted back from the first answer's deadline (Georgievsk p.12, 16) does not bind the final one.
+        if (!interim || reg.steps.publication?.before?.step !== "answer")
+          open("publication", holder ?? draftAuthor);
         break;
       case "requestRework":
         anchors.reworkRequest = e.at;
@@ -363,6 +368,8 @@ export function replayIncident(
         open("rework", draftAuthor ?? holder);
         break;
       case "publishInterim":
+        // The first interim answer starts the final answer's clock; another one does not move it.
+        if (interim) break;
         anchors.interimPublication = e.at;
         interim = true;
         close("answer", e.at, e.actorId);

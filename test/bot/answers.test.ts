@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
 import { grantRole } from "../../src/app/people.js";
 import { auditEvents, drafts, people } from "../../src/db/schema.js";
+import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
@@ -426,6 +427,37 @@ describe("interim answer and clarification", () => {
       "По сообщению № 1 дан промежуточный ответ: https://vk.com/wall-1_1?reply=8\n" +
         "Окончательный ответ — до 04.12.2026 18:00 (п. 15).",
     );
+  });
+
+  it("Georgievsk: the final draft sent in time meets p.15; rework, a second interim, approval and publication bring no false overdue", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    h.clock.set("2026-11-25T07:00:00Z");
+    await curator().press("Промежуточный ответ", curatorsChat());
+    await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
+    h.clock.set("2026-12-02T07:00:00Z"); // the final draft on Wednesday 02.12, in time for 04.12 18:00
+    await seedDraft(h, id, { text: "Снег вывезут." });
+    await curator2().press("На доработку", curatorsChat());
+    await curator2().send("Укажите дату.", curatorsChat());
+    expect(cardText(OFFICE.healthChat, id)).toContain("Срок: 02.12.2026 10:30 — доработать ответ (п. 14)");
+    expect(cardText(OFFICE.healthChat, id)).not.toContain("окончательный ответ");
+
+    // A second interim answer does not move the final answer's deadline.
+    await curator().press("Промежуточный ответ", curatorsChat());
+    await curator().send("https://vk.com/wall-1_1?reply=9", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
+      /^Промежуточный ответ по сообщению № 1 записан\.\nСрок: 04\.12\.2026 18:00/,
+    );
+
+    await seedDraft(h, id, { text: "Снег вывезен 02.12." });
+    h.clock.set("2026-12-07T07:00:00Z"); // approved on Monday, after 04.12
+    await curator2().press("Согласовать", curatorsChat());
+    expect(cardText(OFFICE.healthChat, id)).not.toMatch(/истёк|просрочено/);
+    await sweep(h.deps());
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("❗"))).toEqual([]);
+
+    await executor().press("Опубликовано", healthChat());
+    await executor().send("https://vk.com/wall-1_1?reply=12", healthChat());
+    expect(h.lastText(OFFICE.healthChat)).toContain("в срок");
   });
 
   it("a question to the author is recorded; the clock does not stop", async () => {

@@ -79,3 +79,32 @@ describe("a co-executor's part returned for rework, replayed", () => {
     });
   });
 });
+
+describe("Georgievsk: the final answer after an interim one, replayed", () => {
+  const on = (iso: string) => new Date(`${iso}+03:00`);
+  const step = (iso: string, actorId: number, action: string): IncidentEvent => ({
+    at: on(iso),
+    actorId,
+    action,
+    fromState: "in_work",
+    toState: "in_work",
+    details: {},
+  });
+  const events: IncidentEvent[] = [
+    { ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [] }), fromState: "registered" },
+    event("10:05", TAKER, "accept"),
+    step("2026-11-10T10:00:00", CURATOR, "publishInterim"),
+    step("2026-11-12T10:00:00", CURATOR, "publishInterim"), // a second one moves nothing
+    step("2026-11-18T10:00:00", TAKER, "submitDraft"), // within 7 working days of 10.11
+    step("2026-11-20T10:00:00", CURATOR, "approve"), // after 19.11 18:00
+    step("2026-11-23T10:00:00", TAKER, "publish"),
+  ];
+
+  it("is met by its draft (p.15), and neither its approval nor its publication is counted against the first deadline", () => {
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.filter((s) => s.step === "finalAfterInterim")).toMatchObject([
+      { deadline: on("2026-11-19T18:00:00"), completedAt: on("2026-11-18T10:00:00"), personId: TAKER },
+    ]);
+    expect(steps.filter((s) => s.step === "publication")).toEqual([]);
+  });
+});

@@ -81,6 +81,13 @@ const stepRule = z
         unit: z.enum(["workingMinutes", "workingHours"], oneOf(["workingMinutes", "workingHours"])),
       })
       .optional(),
+    /**
+     * What meets the step: the answer's publication, or the submission of its draft to the curator
+     * (Georgievsk p.15: the final answer's draft within 7 working days of the interim one).
+     */
+    metBy: z
+      .enum(["publication", "draftSubmission"], oneOf(["publication", "draftSubmission"]))
+      .default("publication"),
     curatorMayShorten: z.boolean({ error: "expected true or false" }).default(false),
     pausesForClarification: z.boolean({ error: "expected true or false" }).default(false),
     reminders: reminders.default({ fractions: [], beforeEndMinutes: [] }),
