@@ -1,7 +1,15 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, ne, notInArray, or, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
-import { memberships, type PersonRole, people, roleGrants } from "../db/schema.js";
-import type { Person } from "../domain/access.js";
+import {
+  assignments,
+  incidents,
+  memberships,
+  organizations,
+  type PersonRole,
+  people,
+  roleGrants,
+} from "../db/schema.js";
+import { can, type Person } from "../domain/access.js";
 import { audit } from "./audit.js";
 
 export interface TelegramProfile {
@@ -153,4 +161,272 @@ export function telegramIdsOfMembers(db: Tx, organizationIds: number[]): number[
     .where(inArray(memberships.organizationId, organizationIds))
     .all()
     .map((r) => r.telegramId);
+}
+
+// ---- Who has access, and taking it away (the admin's «Сотрудники») ----
+
+export const PEOPLE_PAGE_SIZE = 8;
+
+export interface PersonOrganization {
+  id: number;
+  name: string;
+  shortName: string | null;
+}
+
+/** A person as the admin sees them: roles, organizations by name, whether they blocked the bot. */
+export interface PersonSummary extends Person {
+  blocked: boolean;
+  organizations: PersonOrganization[];
+}
+
+function summaries(db: Tx, rows: (typeof people.$inferSelect)[]): PersonSummary[] {
+  const ids = rows.map((r) => r.id);
+  if (ids.length === 0) return [];
+  const grants = db
+    .select({ personId: roleGrants.personId, role: roleGrants.role })
+    .from(roleGrants)
+    .where(inArray(roleGrants.personId, ids))
+    .all();
+  const orgs = db
+    .select({
+      personId: memberships.personId,
+      id: organizations.id,
+      name: organizations.name,
+      shortName: organizations.shortName,
+    })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(inArray(memberships.personId, ids))
+    .orderBy(asc(organizations.nameKey))
+    .all();
+  return rows.map((row) => {
+    const own = orgs.filter((o) => o.personId === row.id);
+    return {
+      id: row.id,
+      telegramId: row.telegramId,
+      firstName: row.firstName,
+      lastName: row.lastName,
+      username: row.username,
+      roles: new Set(grants.filter((g) => g.personId === row.id).map((g) => g.role)),
+      organizationIds: own.map((o) => o.id),
+      organizations: own.map(({ id, name, shortName }) => ({ id, name, shortName })),
+      blocked: row.blockedAt !== null,
+    };
+  });
+}
+
+export function loadPerson(db: Tx, personId: number): PersonSummary | undefined {
+  const row = db.select().from(people).where(eq(people.id, personId)).get();
+  return row && summaries(db, [row])[0];
+}
+
+/**
+ * One page of the people who have access (a role or an organization), by name. Someone whose access
+ * was taken away keeps their row for the audit history but leaves this list.
+ */
+export function listPeople(
+  db: Db,
+  opts: { page: number },
+): { items: PersonSummary[]; page: number; pages: number } {
+  const withAccess = or(
+    inArray(people.id, db.select({ id: roleGrants.personId }).from(roleGrants)),
+    inArray(people.id, db.select({ id: memberships.personId }).from(memberships)),
+  );
+  const total = db.select({ n: count() }).from(people).where(withAccess).get()?.n ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PEOPLE_PAGE_SIZE));
+  const page = Math.min(Math.max(0, opts.page), pages - 1);
+  const rows = db
+    .select()
+    .from(people)
+    .where(withAccess)
+    .orderBy(asc(people.firstName), asc(people.lastName), asc(people.id))
+    .limit(PEOPLE_PAGE_SIZE)
+    .offset(page * PEOPLE_PAGE_SIZE)
+    .all();
+  return { items: summaries(db, rows), page, pages };
+}
+
+/** The posts of one organization a person holds in work. */
+export interface HeldIncidents {
+  organizationId: number;
+  organizationName: string;
+  incidentIds: number[];
+}
+
+/**
+ * The open incidents the person holds for these organizations: the lead's post they took into work
+ * (incidents.holder_id) or a co-executor's part they took and still owe or may get back for rework.
+ * Another executor of the organization must carry them on once the person is gone.
+ */
+export function incidentsHeldBy(
+  db: Tx,
+  personId: number,
+  organizationIds: readonly number[],
+): HeldIncidents[] {
+  if (organizationIds.length === 0) return [];
+  const rows = db
+    .selectDistinct({
+      organizationId: assignments.organizationId,
+      organizationName: organizations.name,
+      incidentId: assignments.incidentId,
+    })
+    .from(assignments)
+    .innerJoin(incidents, eq(incidents.id, assignments.incidentId))
+    .innerJoin(organizations, eq(organizations.id, assignments.organizationId))
+    .where(
+      and(
+        inArray(assignments.organizationId, [...organizationIds]),
+        inArray(assignments.state, ["accepted", "part_sent"]),
+        notInArray(incidents.state, ["answered", "closed"]),
+        or(
+          eq(assignments.acceptedBy, personId),
+          and(eq(assignments.role, "lead"), eq(incidents.holderId, personId)),
+        ),
+      ),
+    )
+    .orderBy(asc(organizations.nameKey), asc(assignments.incidentId))
+    .all();
+  const held: HeldIncidents[] = [];
+  for (const row of rows) {
+    const last = held.at(-1);
+    if (last?.organizationId === row.organizationId) last.incidentIds.push(row.incidentId);
+    else held.push({ ...row, incidentIds: [row.incidentId] });
+  }
+  return held;
+}
+
+/** What the admin takes away: one role, one organization, or everything. */
+export type AccessChange =
+  | { kind: "role"; role: PersonRole }
+  | { kind: "membership"; organizationId: number }
+  | { kind: "all" };
+
+export type AccessRefusal =
+  /** The actor is no longer an admin. */
+  | "forbidden"
+  | "not_found"
+  /** Nothing of it is left to take (someone else did it meanwhile). */
+  | "not_held"
+  /** Nobody would be admin afterwards. */
+  | "last_admin"
+  /** The admin role comes from ADMIN_IDS and would be back at the person's next message. */
+  | "configured_admin";
+
+export interface AccessPlan {
+  person: PersonSummary;
+  roles: PersonRole[];
+  organizations: PersonOrganization[];
+  /** "all" leaves the admin role of a person listed in ADMIN_IDS. */
+  keptAdmin: boolean;
+  held: HeldIncidents[];
+}
+
+export type AccessPlanResult = { ok: true; plan: AccessPlan } | { ok: false; refusal: AccessRefusal };
+
+export interface AccessChangeInput {
+  actorId: number;
+  personId: number;
+  change: AccessChange;
+  /** ADMIN_IDS: these people are admins whatever the database says. */
+  configuredAdmins: readonly number[];
+}
+
+/**
+ * What taking this access away would do, or why it may not be done, from the database as it is now
+ * (the actor's rights too): asked for the confirmation and again inside the change's transaction.
+ */
+export function planAccessChange(db: Tx, input: AccessChangeInput): AccessPlanResult {
+  const actor = loadPerson(db, input.actorId);
+  if (!can(actor, "managePeople")) return { ok: false, refusal: "forbidden" };
+  const person = loadPerson(db, input.personId);
+  if (!person) return { ok: false, refusal: "not_found" };
+  const configured = input.configuredAdmins.includes(person.telegramId);
+  const { change } = input;
+  const roles =
+    change.kind === "all"
+      ? [...person.roles].filter((role) => !(role === "admin" && configured))
+      : change.kind === "role" && person.roles.has(change.role)
+        ? [change.role]
+        : [];
+  const orgs = person.organizations.filter(
+    (o) => change.kind === "all" || (change.kind === "membership" && o.id === change.organizationId),
+  );
+  const keptAdmin = change.kind === "all" && configured && person.roles.has("admin");
+  if (change.kind === "role" && change.role === "admin" && configured) {
+    return { ok: false, refusal: "configured_admin" };
+  }
+  if (roles.length === 0 && orgs.length === 0) {
+    return { ok: false, refusal: keptAdmin ? "configured_admin" : "not_held" };
+  }
+  if (roles.includes("admin") && !otherAdminExists(db, person, input.configuredAdmins)) {
+    return { ok: false, refusal: "last_admin" };
+  }
+  const held = incidentsHeldBy(
+    db,
+    person.id,
+    orgs.map((o) => o.id),
+  );
+  return { ok: true, plan: { person, roles, organizations: orgs, keptAdmin, held } };
+}
+
+function otherAdminExists(db: Tx, person: Person, configuredAdmins: readonly number[]): boolean {
+  if (configuredAdmins.some((id) => id !== person.telegramId)) return true;
+  const other = db
+    .select({ id: roleGrants.personId })
+    .from(roleGrants)
+    .where(and(eq(roleGrants.role, "admin"), ne(roleGrants.personId, person.id)))
+    .get();
+  return other !== undefined;
+}
+
+export type AccessChangeResult =
+  | { ok: true; plan: AccessPlan; after: PersonSummary }
+  | { ok: false; refusal: AccessRefusal };
+
+const CHANGE_ACTIONS = { role: "role_revoked", membership: "membership_removed", all: "access_removed" };
+
+/**
+ * Takes the access away in one transaction with its audit event, after checking again, on the
+ * database as it is now, that the actor is an admin and that the change may be made. The person's
+ * row stays: the audit history names them.
+ */
+export function changeAccess(db: Db, input: AccessChangeInput & { now: Date }): AccessChangeResult {
+  return db.transaction(
+    (tx): AccessChangeResult => {
+      const planned = planAccessChange(tx, input);
+      if (!planned.ok) return planned;
+      const { plan } = planned;
+      const personId = plan.person.id;
+      if (plan.roles.length > 0) {
+        tx.delete(roleGrants)
+          .where(and(eq(roleGrants.personId, personId), inArray(roleGrants.role, plan.roles)))
+          .run();
+      }
+      const organizationIds = plan.organizations.map((o) => o.id);
+      if (organizationIds.length > 0) {
+        tx.delete(memberships)
+          .where(
+            and(eq(memberships.personId, personId), inArray(memberships.organizationId, organizationIds)),
+          )
+          .run();
+      }
+      audit(tx, input.now, {
+        actorId: input.actorId,
+        entity: "person",
+        entityId: personId,
+        action: CHANGE_ACTIONS[input.change.kind],
+        details: {
+          roles: plan.roles,
+          organizationIds,
+          ...(plan.keptAdmin ? { keptAdmin: true } : {}),
+          heldIncidents: plan.held.map((h) => ({
+            organizationId: h.organizationId,
+            incidentIds: h.incidentIds,
+          })),
+        },
+      });
+      return { ok: true, plan, after: loadPerson(tx, personId) as PersonSummary };
+    },
+    { behavior: "immediate" },
+  );
 }

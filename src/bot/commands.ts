@@ -11,6 +11,7 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
   admin: [
     { command: "invite", description: "Пригласить сотрудника" },
     { command: "invites", description: "Действующие приглашения" },
+    { command: "people", description: "Сотрудники и их доступ" },
     { command: "orgs", description: "Органы и организации" },
     { command: "org_add", description: "Добавить орган" },
     { command: "chats", description: "Привязанные чаты" },

@@ -17,6 +17,7 @@ import { incidentsFeature } from "./features/incidents.js";
 import { intakeFeature } from "./features/intake.js";
 import { invites } from "./features/invites.js";
 import { organizations } from "./features/organizations.js";
+import { people } from "./features/people.js";
 import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
 import { identify } from "./middlewares/identify.js";
@@ -117,6 +118,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     start,
     invites,
     organizations,
+    people,
     intakeFeature(deps),
     incidentsFeature(deps),
     answersFeature(deps),

@@ -33,6 +33,7 @@ export function displayName(person: Pick<Person, "firstName" | "lastName" | "use
 export const PERMISSIONS = {
   manageInvites: ["admin"],
   manageOrganizations: ["admin"],
+  managePeople: ["admin"],
   bindChats: ["admin"],
   loadCalendar: ["admin"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -5,9 +5,18 @@ import {
   organizationNameTaken,
   renameOrganization,
 } from "../app/organizations.js";
-import type { AppDeps } from "../bot/context.js";
+import type { AppDeps, BotContext } from "../bot/context.js";
 import { t } from "../bot/texts.js";
+import { can } from "../domain/access.js";
 import { askText, type Flow, SKIP } from "./ask.js";
+
+/**
+ * Rights are read afresh for every update (identify), so the admin who started the dialogue is asked
+ * again when it saves: one whose role was taken away meanwhile changes nothing.
+ */
+function stillAdmin(outer: BotContext, actorId: number): boolean {
+  return outer.person?.id === actorId && can(outer.person, "manageOrganizations");
+}
 
 const checkLength = (text: string) => (text.length >= 2 && text.length <= 200 ? undefined : t.org.badName);
 
@@ -31,15 +40,18 @@ export function addOrganizationFlow(deps: AppDeps) {
       optional: true,
       check: checkLength,
     });
-    const result = await conversation.external(() =>
-      createOrganization(deps.db, {
-        name,
-        shortName: shortName === SKIP ? null : shortName,
-        actorId,
-        now: deps.clock.now(),
-      }),
+    const result = await conversation.external((outer) =>
+      stillAdmin(outer, actorId)
+        ? createOrganization(deps.db, {
+            name,
+            shortName: shortName === SKIP ? null : shortName,
+            actorId,
+            now: deps.clock.now(),
+          })
+        : undefined,
     );
-    await ctx.reply(result.ok ? t.org.created(result.organization.name) : t.org.nameTakenFinal);
+    if (!result) await ctx.reply(t.refusal);
+    else await ctx.reply(result.ok ? t.org.created(result.organization.name) : t.org.nameTakenFinal);
   };
 }
 
@@ -59,10 +71,13 @@ export function renameOrganizationFlow(deps: AppDeps) {
     const check = checkFreeName(conversation, deps, organizationId);
     const name = await askText(conversation, ctx, t.org.askNewName(current), { check });
     if (name === SKIP) return;
-    const result = await conversation.external(() =>
-      renameOrganization(deps.db, { id: organizationId, name, actorId, now: deps.clock.now() }),
+    const result = await conversation.external((outer) =>
+      stillAdmin(outer, actorId)
+        ? renameOrganization(deps.db, { id: organizationId, name, actorId, now: deps.clock.now() })
+        : undefined,
     );
-    if (result.ok) await ctx.reply(t.org.renamed(result.organization.name));
+    if (!result) await ctx.reply(t.refusal);
+    else if (result.ok) await ctx.reply(t.org.renamed(result.organization.name));
     else await ctx.reply(result.reason === "name_taken" ? t.org.nameTakenFinal : t.org.notFound);
   };
 }

@@ -59,6 +59,7 @@ describe("admins from ADMIN_IDS", () => {
       "help",
       "invite",
       "invites",
+      "people",
       "orgs",
       "org_add",
       "chats",

@@ -64,6 +64,35 @@ describe("organizations", () => {
     expect(admin().lastText()).toMatch(/Действует/);
   });
 
+  it("an admin whose role is taken away in the middle of a dialogue adds or renames nothing", async () => {
+    const boris = h.seedPerson(1002, "Борис", ["admin"]);
+    const culture = h.seedOrganization("Министерство культуры");
+    const demoteBoris = async () => {
+      await admin().send("/people");
+      await admin().press(/Борис/);
+      await admin().press("Снять роль: администратор");
+      await admin().press("Да, снять роль");
+    };
+    await boris.send("/org_add");
+    await boris.send("Министерство спорта");
+    await boris.send("/orgs");
+    await boris.press("Министерство культуры");
+    await boris.press("Переименовать");
+    await demoteBoris();
+    await boris.send("Министерство культуры и туризма");
+    expect(boris.lastText()).toBe("Это действие вам недоступно.");
+
+    h.seedPerson(1002, "Борис", ["admin"]);
+    await boris.send("/org_add");
+    await boris.send("Министерство спорта");
+    await demoteBoris();
+    await boris.press("Пропустить");
+    expect(boris.lastText()).toBe("Это действие вам недоступно.");
+    expect(h.db.select().from(organizations).all()).toEqual([
+      expect.objectContaining({ id: culture, name: "Министерство культуры" }),
+    ]);
+  });
+
   it("pages through a long list", async () => {
     const rows = Array.from({ length: 12 }, (_, i) => `Орган ${String(i + 1).padStart(2, "0")}`);
     await admin().upload(["name", ...rows].join("\n"), "orgs.csv");

@@ -1,0 +1,297 @@
+/**
+ * The admin's «Сотрудники» (/people): who has access, and taking a role, an organization or all access
+ * away. Every press re-reads the admin's rights and the person's access from the database; a change is
+ * confirmed first and checked again inside its transaction.
+ */
+import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../../app/chats.js";
+import {
+  type AccessChange,
+  type AccessPlan,
+  type AccessRefusal,
+  changeAccess,
+  incidentsHeldBy,
+  listPeople,
+  loadPerson,
+  markBlocked,
+  PEOPLE_PAGE_SIZE,
+  type PersonSummary,
+  planAccessChange,
+  telegramIdsOfMembers,
+} from "../../app/people.js";
+import { PERSON_ROLES, type PersonRole } from "../../db/schema.js";
+import { displayName, type Person, rolesOf } from "../../domain/access.js";
+import { cb, ID, onAction } from "../callback-data.js";
+import { setPersonCommands } from "../commands.js";
+import type { BotContext } from "../context.js";
+import { notifyCurators, notifyOrganization } from "../delivery.js";
+import { buttonLabel } from "../keyboards.js";
+import { requirePermission, requirePrivate } from "../refuse.js";
+import { ROLE_NAMES, t } from "../texts.js";
+import { tp } from "../texts-people.js";
+
+export const people = new Composer<BotContext>();
+const admin = requirePermission("managePeople");
+
+const MESSAGE_LIMIT = 4096;
+/** A page holds PEOPLE_PAGE_SIZE lines: each is cut to fit them all in one message. */
+const LINE_LIMIT = 480;
+/** `r:<role>`, `o:<organizationId>` or `a` (all access), after the person's id. */
+const CHANGE = `r:(?:${PERSON_ROLES.join("|")})|o:${ID}|a`;
+
+function clip(text: string, limit = MESSAGE_LIMIT): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
+
+function encodeChange(change: AccessChange): string {
+  if (change.kind === "role") return `r:${change.role}`;
+  return change.kind === "membership" ? `o:${change.organizationId}` : "a";
+}
+
+function decodeChange(data: string): AccessChange {
+  if (data === "a") return { kind: "all" };
+  if (data.startsWith("r:")) return { kind: "role", role: data.slice(2) as PersonRole };
+  return { kind: "membership", organizationId: Number(data.slice(2)) };
+}
+
+const roleNames = (person: Person) => rolesOf(person).map((role) => ROLE_NAMES[role]);
+
+function listView(ctx: BotContext, requested: number): { text: string; keyboard: InlineKeyboard } {
+  const { items, page, pages } = listPeople(ctx.app.db, { page: requested });
+  const keyboard = new InlineKeyboard();
+  if (items.length === 0) return { text: tp.listEmpty, keyboard };
+  const lines = items.map((person, i) => {
+    const n = page * PEOPLE_PAGE_SIZE + i + 1;
+    const name = displayName(person);
+    keyboard.text(buttonLabel(`${n}. ${name}`), cb("ppl.open", person.id)).row();
+    return clip(tp.listLine(n, name, rolesOf(person), person.organizations), LINE_LIMIT);
+  });
+  if (pages > 1) {
+    if (page > 0) keyboard.text("◀", cb("ppl.page", page - 1));
+    keyboard.text(`${page + 1}/${pages}`, cb("ppl.noop"));
+    if (page < pages - 1) keyboard.text("▶", cb("ppl.page", page + 1));
+  }
+  return { text: [tp.listTitle(page, pages), ...lines].join("\n"), keyboard };
+}
+
+people.command("people", requirePrivate, admin, async (ctx) => {
+  const { text, keyboard } = listView(ctx, 0);
+  await ctx.reply(text, { reply_markup: keyboard });
+});
+
+people.callbackQuery(onAction("ppl.page", [ID]), admin, async (ctx) => {
+  const { text, keyboard } = listView(ctx, Number(ctx.match[1]));
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(text, { reply_markup: keyboard });
+});
+
+people.callbackQuery("ppl.noop", (ctx) => ctx.answerCallbackQuery());
+
+/** The person's card: who they are, what they hold, and a button for each thing that can be taken away. */
+async function showPerson(ctx: BotContext, personId: number, toast?: string): Promise<void> {
+  const { db, config } = ctx.app;
+  const person = loadPerson(db, personId);
+  if (!person) {
+    await ctx.answerCallbackQuery({ text: tp.refusal.notFound, show_alert: true });
+    return;
+  }
+  const configuredAdmin = config.adminIds.includes(person.telegramId) && person.roles.has("admin");
+  const keyboard = new InlineKeyboard();
+  const ask = (change: AccessChange) => cb("ppl.ask", person.id, encodeChange(change));
+  for (const role of PERSON_ROLES) {
+    if (!person.roles.has(role) || (role === "admin" && configuredAdmin)) continue;
+    keyboard.text(tp.button.takeRole(role), ask({ kind: "role", role })).row();
+  }
+  for (const org of person.organizations) {
+    const change = { kind: "membership", organizationId: org.id } as const;
+    keyboard.text(buttonLabel(tp.button.leaveOrganization(org)), ask(change)).row();
+  }
+  const removable = person.organizations.length > 0 || person.roles.size > (configuredAdmin ? 1 : 0);
+  if (removable) keyboard.text(tp.button.removeAll, ask({ kind: "all" })).row();
+  keyboard.text(tp.button.back, cb("ppl.page", 0));
+  const card = tp.card({
+    name: displayName(person),
+    telegramId: person.telegramId,
+    roles: roleNames(person),
+    organizations: person.organizations,
+    held: incidentsHeldBy(db, person.id, person.organizationIds),
+    blocked: person.blocked,
+    configuredAdmin,
+  });
+  await ctx.answerCallbackQuery(toast === undefined ? {} : { text: toast });
+  await ctx.editMessageText(clip(card), { reply_markup: keyboard });
+}
+
+people.callbackQuery(onAction("ppl.open", [ID]), admin, (ctx) => showPerson(ctx, Number(ctx.match[1])));
+
+async function refuseChange(ctx: BotContext, personId: number, refusal: AccessRefusal): Promise<void> {
+  if (refusal === "not_held") {
+    await showPerson(ctx, personId, tp.refusal.notHeld);
+    return;
+  }
+  const text = {
+    forbidden: t.refusal,
+    not_found: tp.refusal.notFound,
+    last_admin: tp.refusal.lastAdmin,
+    configured_admin: tp.refusal.configuredAdmin,
+  }[refusal];
+  await ctx.answerCallbackQuery({ text, show_alert: true });
+}
+
+function organizationName(plan: AccessPlan, change: AccessChange): string {
+  return change.kind === "membership"
+    ? (plan.organizations.find((o) => o.id === change.organizationId)?.name ?? "")
+    : "";
+}
+
+/** «Снять роль», «Исключить из», «Закрыть доступ»: what it would do, and a button to do it. */
+people.callbackQuery(onAction("ppl.ask", [ID, CHANGE]), admin, async (ctx) => {
+  const { db, config } = ctx.app;
+  const personId = Number(ctx.match[1]);
+  const change = decodeChange(ctx.match[2] as string);
+  const planned = planAccessChange(db, {
+    actorId: ctx.person?.id ?? 0,
+    personId,
+    change,
+    configuredAdmins: config.adminIds,
+  });
+  if (!planned.ok) return await refuseChange(ctx, personId, planned.refusal);
+  const { plan } = planned;
+  const name = displayName(plan.person);
+  const question =
+    change.kind === "role"
+      ? tp.confirm.role(name, change.role)
+      : change.kind === "membership"
+        ? tp.confirm.organization(name, organizationName(plan, change))
+        : tp.confirm.all(name, plan.roles, plan.organizations);
+  const text = [
+    question,
+    ...(plan.keptAdmin ? [tp.confirm.keptAdmin] : []),
+    ...(plan.held.length > 0 ? [tp.confirm.held(plan.held)] : []),
+  ].join("\n\n");
+  const yes =
+    change.kind === "role"
+      ? tp.button.confirmRole
+      : change.kind === "membership"
+        ? tp.button.confirmOrganization
+        : tp.button.confirmAll;
+  const keyboard = new InlineKeyboard()
+    .text(yes, cb("ppl.do", personId, encodeChange(change)))
+    .text(tp.button.cancel, cb("ppl.open", personId));
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(clip(text), { reply_markup: keyboard });
+});
+
+/** The confirmed change: made, then the organization, the curators and the person are told. */
+people.callbackQuery(onAction("ppl.do", [ID, CHANGE]), admin, async (ctx) => {
+  const { db, config, clock } = ctx.app;
+  const personId = Number(ctx.match[1]);
+  const change = decodeChange(ctx.match[2] as string);
+  const result = changeAccess(db, {
+    actorId: ctx.person?.id ?? 0,
+    personId,
+    change,
+    configuredAdmins: config.adminIds,
+    now: clock.now(),
+  });
+  if (!result.ok) return await refuseChange(ctx, personId, result.refusal);
+  await ctx.answerCallbackQuery();
+  const { plan, after } = result;
+  const name = displayName(after);
+  const lines = [
+    change.kind === "role"
+      ? tp.done.role(name, change.role)
+      : change.kind === "membership"
+        ? tp.done.organization(name, organizationName(plan, change))
+        : tp.done.all(name),
+    ...(plan.keptAdmin ? [tp.confirm.keptAdmin] : []),
+    tp.done.nowRoles(roleNames(after)),
+    ...(await announceHeld(ctx, name, plan)),
+    ...groupChatsHint(ctx, plan),
+  ];
+  if (after.telegramId !== ctx.from?.id) {
+    lines.push((await tellPerson(ctx, after, change, plan)) ? tp.done.told : tp.done.notTold);
+  }
+  await updateMenu(ctx, after);
+  const keyboard = new InlineKeyboard()
+    .text(tp.button.toPerson, cb("ppl.open", personId))
+    .text(tp.button.back, cb("ppl.page", 0));
+  await ctx.editMessageText(clip(lines.join("\n\n")), { reply_markup: keyboard });
+});
+
+/**
+ * Posts the person held go on with someone else: their organization hears which (its chat, or its
+ * other executors privately); with nobody left there, the curators do, to route them again.
+ */
+async function announceHeld(ctx: BotContext, name: string, plan: AccessPlan): Promise<string[]> {
+  if (plan.held.length === 0) return [];
+  const { db } = ctx.app;
+  const lines = [tp.done.held(plan.held)];
+  for (const held of plan.held) {
+    const { organizationId, organizationName: organization, incidentIds } = held;
+    const nobody =
+      chatOfOrganization(db, organizationId) === undefined &&
+      telegramIdsOfMembers(db, [organizationId]).length === 0;
+    if (nobody) {
+      await notifyCurators(ctx.app, ctx.api, tp.curatorsNotice(name, organization, incidentIds));
+      lines.push(tp.done.nobodyLeft(organization));
+    } else {
+      await notifyOrganization(
+        ctx.app,
+        ctx.api,
+        organizationId,
+        tp.organizationNotice(name, organization, incidentIds),
+      );
+    }
+  }
+  return lines;
+}
+
+/** The bot cannot take anyone out of a group chat: the admin is reminded of the ones that matter. */
+function groupChatsHint(ctx: BotContext, plan: AccessPlan): string[] {
+  const { db } = ctx.app;
+  const chatIds = plan.organizations.map((o) => chatOfOrganization(db, o.id));
+  if (plan.roles.includes("curator")) chatIds.push(findBoundChatByPurpose(db, "curators"));
+  const titles = chatIds.flatMap((id) => {
+    const title = id === undefined ? undefined : findBoundChat(db, id)?.title;
+    return title === undefined ? [] : [`«${title}»`];
+  });
+  return titles.length > 0 ? [tp.done.workChat(titles)] : [];
+}
+
+/** Tells the person privately; one who never opened the bot or blocked it is no error to the admin. */
+async function tellPerson(
+  ctx: BotContext,
+  person: PersonSummary,
+  change: AccessChange,
+  plan: AccessPlan,
+): Promise<boolean> {
+  const now = tp.notice.nowRoles(roleNames(person));
+  const text =
+    change.kind === "role"
+      ? `${tp.notice.role(change.role)}\n${now}`
+      : change.kind === "membership"
+        ? `${tp.notice.organization(organizationName(plan, change))}\n${now}`
+        : plan.keptAdmin
+          ? `${tp.notice.allButAdmin}\n${now}`
+          : tp.notice.all;
+  try {
+    await ctx.api.sendMessage(person.telegramId, text);
+    return true;
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+    if (error.error_code === 403) markBlocked(ctx.app.db, person.telegramId, ctx.app.clock.now());
+    ctx.log.warn({ telegramId: person.telegramId, error: error.description }, "access change not told");
+    return false;
+  }
+}
+
+/** The person's command menu follows their roles; a chat Telegram refuses keeps the old one. */
+async function updateMenu(ctx: BotContext, person: Person): Promise<void> {
+  try {
+    await setPersonCommands(ctx.api, person);
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+    ctx.log.warn({ telegramId: person.telegramId, error: error.description }, "command menu not updated");
+  }
+}

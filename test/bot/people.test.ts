@@ -1,0 +1,278 @@
+import { and, eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { acceptIncident, routeIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import { auditEvents, people } from "../../src/db/schema.js";
+import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
+import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
+
+const ADMIN = 1001;
+let h: Harness;
+let health: number;
+
+const admin = () => h.user(ADMIN, "Анна");
+const roles = (telegramId: number) => [...(findPerson(h.db, telegramId)?.roles ?? [])].sort();
+const organizationsOf = (telegramId: number) => findPerson(h.db, telegramId)?.organizationIds ?? [];
+
+async function start(adminIds: number[] = [ADMIN]): Promise<void> {
+  h = await Harness.start({ adminIds });
+  ({ health } = seedOffice(h));
+}
+afterEach(() => h.close());
+
+/** The admin opens /people and the person's card. */
+async function openCard(as: ReturnType<typeof admin>, name: RegExp): Promise<void> {
+  await as.send("/people");
+  await as.press(name);
+}
+
+/** Presses a button whose callback data the person typed by hand (never shown to them). */
+async function pressCrafted(
+  telegramId: number,
+  firstName: string,
+  data: string,
+): Promise<string | undefined> {
+  const user = h.user(telegramId, firstName);
+  await user.send("/help");
+  const message = h.fake.lastMessage(telegramId);
+  if (!message) throw new Error("no message to press on");
+  const update = await h.deliver(updates.callback(user.tg, message, data));
+  return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text as string | undefined;
+}
+
+describe("/people: who has access", () => {
+  beforeEach(() => start());
+
+  it("lists everybody with access, their roles and organizations", async () => {
+    await admin().send("/people");
+    expect(admin().lastText()).toBe(
+      [
+        "Сотрудники с доступом к боту. Нажмите на имя, чтобы снять роль, исключить из органа или закрыть доступ:",
+        "1. Анна — администратор",
+        "2. Глава — руководитель",
+        "3. Иван — исполнитель (Минздрав)",
+        "4. Ольга — куратор",
+        "5. Светлана — куратор",
+      ].join("\n"),
+    );
+    await admin().press(/^3\. Иван/);
+    expect(admin().lastText()).toBe(
+      [
+        "Иван",
+        `Telegram id: ${OFFICE.executor}`,
+        "Роли: исполнитель",
+        "Органы: Министерство здравоохранения",
+      ].join("\n"),
+    );
+  });
+
+  it("pages a long list and keeps each message within Telegram's limit", async () => {
+    const longName = (i: number) => `Государственное бюджетное учреждение номер ${i} `.repeat(4).trim();
+    const many = Array.from({ length: 30 }, (_, i) => h.seedOrganization(longName(i)));
+    for (let i = 0; i < 12; i++) h.seedPerson(7000 + i, `Сотрудник ${String(i).padStart(2, "0")}`, [], many);
+    await admin().send("/people");
+    expect(admin().lastText()).toMatch(/^Сотрудники с доступом к боту \(стр\. 1 из 3\)/);
+    expect(admin().lastText().length).toBeLessThanOrEqual(4096);
+    await admin().press("▶");
+    expect(admin().lastText()).toMatch(/\(стр\. 2 из 3\)/);
+    await admin().press(/^9\. Сотрудник/);
+    expect(admin().lastText()).toMatch(/^Сотрудник \d\d\nTelegram id/);
+    expect(admin().lastText().length).toBeLessThanOrEqual(4096);
+  });
+
+  it("is the admin's alone", async () => {
+    const curator = h.user(OFFICE.curator, "Ольга");
+    await curator.send("/people");
+    expect(curator.lastText()).toBe("Это действие вам недоступно.");
+    const ivan = findPerson(h.db, OFFICE.executor)?.id;
+    const popup = await pressCrafted(OFFICE.curator, "Ольга", `ppl.do:${ivan}:a`);
+    expect(popup).toBe("Это действие вам недоступно.");
+    expect(organizationsOf(OFFICE.executor)).toEqual([health]);
+  });
+});
+
+describe("taking access away", () => {
+  beforeEach(() => start());
+
+  it("a role goes after a confirmation; the person is told and their menu follows", async () => {
+    await openCard(admin(), /Ольга/);
+    await admin().press("Снять роль: куратор");
+    expect(admin().lastText()).toBe("Ольга: снять роль «куратор»?");
+    await admin().press("Отмена");
+    expect(roles(OFFICE.curator)).toEqual(["curator"]);
+
+    await admin().press("Снять роль: куратор");
+    await admin().press("Да, снять роль");
+    expect(admin().lastText()).toBe(
+      [
+        "Готово. Ольга: снята роль «куратор».",
+        "Доступа к боту у сотрудника больше нет.",
+        "Если сотрудник состоит в рабочих чатах («Кураторы»), удалите его оттуда: бот этого не делает.",
+        "Сотруднику сообщено лично.",
+      ].join("\n\n"),
+    );
+    expect(roles(OFFICE.curator)).toEqual([]);
+    expect(h.lastText(OFFICE.curator)).toBe(
+      "Администратор снял с вас роль «куратор».\n" +
+        "Доступа к боту у вас больше нет. Если это ошибка, обратитесь к администратору.",
+    );
+    expect(h.fake.commands({ type: "chat", chat_id: OFFICE.curator })?.map((c) => c.command)).toEqual([
+      "start",
+      "help",
+    ]);
+    const olga = h.user(OFFICE.curator, "Ольга");
+    await olga.send("/new");
+    expect(olga.lastText()).toBe("Регистрировать сообщения и помечать их могут только кураторы.");
+
+    const event = h.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entity, "person"), eq(auditEvents.action, "role_revoked")))
+      .get();
+    expect(event?.details).toMatchObject({ roles: ["curator"] });
+  });
+
+  it("taking an executor out of an organization tells its chat which posts need someone to continue", async () => {
+    h.seedPerson(3002, "Пётр", [], [health]);
+    const id = await seedIncidentInWork(h, health);
+    await openCard(admin(), /Иван/);
+    expect(admin().lastText()).toMatch(/^В работе: «Министерство здравоохранения» — № 1$/m);
+    await admin().press("Исключить из: Минздрав");
+    expect(admin().lastText()).toBe(
+      "Иван: исключить из органа «Министерство здравоохранения»? Сообщения органа ему станут недоступны.\n\n" +
+        "Сейчас в работе у сотрудника 1 сообщение: «Министерство здравоохранения» — № 1. " +
+        "Органу сообщим, что их нужно продолжить другому исполнителю.",
+    );
+    await admin().press("Да, исключить");
+    expect(admin().lastText()).toMatch(
+      /^Готово\. Иван больше не исполнитель органа «Министерство здравоохранения»\./,
+    );
+    expect(admin().lastText()).toMatch(
+      /В работе у сотрудника было 1 сообщение: «Министерство здравоохранения» — № 1\./,
+    );
+    expect(admin().lastText()).toMatch(/рабочих чатах \(«Минздрав: обращения»\)/);
+    expect(organizationsOf(OFFICE.executor)).toEqual([]);
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Иван больше не исполнитель органа «Министерство здравоохранения». Сообщения, которые были у этого " +
+        `сотрудника в работе, нужно продолжить другому исполнителю органа: № ${id}. Кнопки — на карточках ` +
+        "сообщений (найти карточку: /find номер).",
+    );
+    expect(h.lastText(OFFICE.executor)).toMatch(
+      /^Администратор исключил вас из органа «Министерство здравоохранения»/,
+    );
+    // Another executor of the organization carries the post on.
+    const petr = h.user(3002, "Пётр");
+    const popup = await petr.press("Подготовить ответ", h.group(OFFICE.healthChat, "Минздрав: обращения"));
+    expect(popup ?? "").not.toMatch(/недоступ/);
+    expect(h.lastText(3002)).toBe(`Сообщение № ${id}: подготовим проект ответа здесь. Нажмите «Начать».`);
+    // The people row stays for the history; the person is gone from the list.
+    expect(h.db.select().from(people).where(eq(people.telegramId, OFFICE.executor)).get()).toBeDefined();
+    await admin().send("/people");
+    expect(admin().lastText()).not.toMatch(/Иван/);
+  });
+
+  it("without a chat or anyone else in the organization, the curators hear the posts are stranded", async () => {
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    h.seedPerson(3003, "Пётр", ["head"], [education]);
+    await seedIncidentInWork(h, health);
+    // Пётр takes the second post into work for Минобр.
+    const second = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    const curator = findPerson(h.db, OFFICE.curator);
+    const petr = findPerson(h.db, 3003);
+    if (!curator || !petr) throw new Error("not seeded");
+    routeIncident(h.db, {
+      incidentId: second,
+      leadId: education,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    acceptIncident(h.db, { incidentId: second, actor: petr, now: h.clock.now() });
+    await showCards(h, second);
+
+    await openCard(admin(), /Пётр/);
+    await admin().press("Закрыть доступ полностью");
+    expect(admin().lastText()).toMatch(
+      /^Пётр: закрыть доступ к боту полностью\?\nБудут сняты роли: руководитель\./,
+    );
+    await admin().press("Да, закрыть доступ");
+    expect(admin().lastText()).toMatch(
+      /В органе «Министерство образования» не осталось исполнителей и нет рабочего чата: об этом сообщено кураторам\./,
+    );
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
+      new RegExp(`^Пётр больше не исполнитель органа «Министерство образования».*№ ${second}\\.`, "s"),
+    );
+    expect(h.lastText(3003)).toBe(
+      "Администратор закрыл ваш доступ к боту. Если это ошибка, обратитесь к администратору.",
+    );
+    expect(roles(3003)).toEqual([]);
+    expect(organizationsOf(3003)).toEqual([]);
+    const event = h.db.select().from(auditEvents).where(eq(auditEvents.action, "access_removed")).get();
+    expect(event?.details).toMatchObject({
+      roles: ["head"],
+      organizationIds: [education],
+      heldIncidents: [{ organizationId: education, incidentIds: [second] }],
+    });
+  });
+
+  it("a person who blocked the bot is no error to the admin", async () => {
+    h.fake.setChatMember(OFFICE.head, h.bot.botInfo.id, "kicked");
+    await openCard(admin(), /Глава/);
+    await admin().press("Закрыть доступ полностью");
+    await admin().press("Да, закрыть доступ");
+    expect(admin().lastText()).toMatch(/^Готово\. Глава: доступ к боту закрыт\./);
+    expect(admin().lastText()).toMatch(
+      /Лично сообщить не удалось: сотрудник не открывал бота или заблокировал его\.$/,
+    );
+    expect(roles(OFFICE.head)).toEqual([]);
+    expect(
+      h.db.select().from(people).where(eq(people.telegramId, OFFICE.head)).get()?.blockedAt,
+    ).not.toBeNull();
+  });
+});
+
+describe("admins", () => {
+  it("an admin from ADMIN_IDS keeps the admin role, and is told why", async () => {
+    await start();
+    await openCard(admin(), /Анна/);
+    expect(admin().lastText()).toMatch(/Роль администратора задана в настройках бота \(ADMIN_IDS\)/);
+    expect(h.fake.buttons(ADMIN).map((b) => b.label)).not.toContain("Снять роль: администратор");
+    const self = findPerson(h.db, ADMIN)?.id;
+    const popup = await pressCrafted(ADMIN, "Анна", `ppl.do:${self}:r:admin`);
+    expect(popup).toMatch(/^Роль администратора задана в ADMIN_IDS/);
+    expect(roles(ADMIN)).toEqual(["admin"]);
+  });
+
+  it("the last admin cannot take their own admin role away; with another admin they can", async () => {
+    await start([]);
+    const anna = h.seedPerson(ADMIN, "Анна", ["admin", "curator"]);
+    await openCard(anna, /Анна/);
+    expect(await anna.press("Снять роль: администратор")).toMatch(/^Вы единственный администратор/);
+    expect(await anna.press("Закрыть доступ полностью")).toMatch(/^Вы единственный администратор/);
+    expect(roles(ADMIN)).toEqual(["admin", "curator"]);
+
+    h.seedPerson(1002, "Борис", ["admin"]);
+    await openCard(anna, /Анна/);
+    await anna.press("Снять роль: администратор");
+    await anna.press("Да, снять роль");
+    expect(anna.lastText()).toMatch(/^Готово\. Анна: снята роль «администратор»\.\n\nРоли теперь: куратор\./);
+    expect(roles(ADMIN)).toEqual(["curator"]);
+    await anna.send("/people");
+    expect(anna.lastText()).toBe("Это действие вам недоступно.");
+  });
+
+  it("rights are read again at the confirming press: an admin demoted meanwhile changes nothing", async () => {
+    await start();
+    const boris = h.seedPerson(1002, "Борис", ["admin"]);
+    await openCard(boris, /Ольга/);
+    await boris.press("Снять роль: куратор");
+
+    await openCard(admin(), /Борис/);
+    await admin().press("Снять роль: администратор");
+    await admin().press("Да, снять роль");
+
+    expect(await boris.press("Да, снять роль")).toBe("Это действие вам недоступно.");
+    expect(roles(OFFICE.curator)).toEqual(["curator"]);
+  });
+});
