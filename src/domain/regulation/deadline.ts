@@ -56,7 +56,7 @@ function durationOf(rule: StepRule, opts: DeadlineOptions): number {
 /**
  * When `step` is due, given the incident's events so far; undefined when the preset has no such step or
  * the event its clock starts from has not happened. "N hours before another step's deadline" steps
- * (Orenburg p.9) are never earlier than their own start.
+ * (Orenburg p.9) falling at or before their own start are due halfway from it to the target instead.
  */
 export function stepDeadline(
   reg: Regulation,
@@ -74,7 +74,12 @@ export function stepDeadline(
     if (!target) return undefined;
     const minutes = rule.before.duration * (rule.before.unit === "workingHours" ? 60 : 1);
     deadline = minutes === 0 ? target : wt.addWorkingMinutes(target, -minutes);
-    if (start && deadline < start) deadline = start;
+    // A target too close for the rule (an answer shortened below it, Orenburg p.6) leaves the step
+    // half of the working time from its start to the target, rather than none.
+    if (start && deadline <= start) {
+      const left = wt.workingMinutesBetween(start, target);
+      deadline = left > 0 ? wt.addWorkingMinutes(start, left / 2) : start;
+    }
   } else {
     if (!start) return undefined;
     deadline = addDuration(wt, start, rule, durationOf(rule, opts));

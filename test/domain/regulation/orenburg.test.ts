@@ -46,10 +46,15 @@ describe("Orenburg 156-ук preset", () => {
     expect(show(stepDeadline(reg, "draft", anchors, wt, opts))).toBe("2025-10-13 12:00");
   });
 
-  it("p.9: if the answer is shortened below 4 h, the draft is due at once (at receipt)", () => {
+  it("p.9: if the answer is shortened to 4 h or less, the draft is due halfway from receipt to the answer, not at once", () => {
     const anchors = { detection: at("2025-10-13 10:00"), receipt: at("2025-10-13 10:20") };
+    // Answer at 13:00; 160 working minutes from receipt, half of them → 11:40.
     expect(show(stepDeadline(reg, "draft", anchors, wt, { shortenedAnswerMinutes: 180 }))).toBe(
-      "2025-10-13 10:20",
+      "2025-10-13 11:40",
+    );
+    // Answer at 15:00 (4 h across lunch); «4 h before» is detection itself → half of 3 h 40 min after 10:20.
+    expect(show(stepDeadline(reg, "draft", anchors, wt, { shortenedAnswerMinutes: 240 }))).toBe(
+      "2025-10-13 12:10",
     );
   });
 
