@@ -91,6 +91,7 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
       partSentAt: a.partSentAt,
       partReturnedAt: a.partReturnedAt,
       partReturnComment: a.partReturnComment,
+      returnedAt: a.returnedAt,
       acceptedBy: a.acceptedBy,
       returnReason: a.returnReason,
       partText: a.partText,
@@ -308,6 +309,13 @@ export function routeIncident(
     details: { leadId: input.leadId, coexecutorIds: input.coexecutorIds },
     change: (tx, incident) => {
       withdrawLiveAssignments(tx, incident.id);
+      // A draft of the organization that returned the post is not the new one's to rework.
+      if (incident.state === "registered") {
+        tx.update(drafts)
+          .set({ state: "superseded" })
+          .where(and(eq(drafts.incidentId, incident.id), inArray(drafts.state, ["submitted", "rework"])))
+          .run();
+      }
       orgIds.forEach((organizationId, position) => {
         tx.insert(assignments)
           .values({
@@ -323,7 +331,8 @@ export function routeIncident(
       return {
         state: "assigned",
         holderId: null,
-        routedAt: incident.routedAt ?? input.now,
+        // Routed anew after a return, the answer clock that runs from routing restarts (Georgievsk p.16).
+        routedAt: incident.state === "registered" ? input.now : (incident.routedAt ?? input.now),
         ...(input.shortenedAnswerMinutes !== undefined
           ? { shortenedAnswerMinutes: input.shortenedAnswerMinutes }
           : {}),
@@ -382,7 +391,7 @@ export function returnIncident(
     change: (tx, incident) => {
       const mine = ownAssignment(incident, "return", input.actor, input.organizationId);
       tx.update(assignments)
-        .set({ state: "returned", returnReason: input.reason })
+        .set({ state: "returned", returnReason: input.reason, returnedAt: input.now })
         .where(eq(assignments.id, mine.id))
         .run();
       if (mine.role !== "lead") return {};

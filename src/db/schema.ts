@@ -248,6 +248,8 @@ export const assignments = sqliteTable(
     acceptedBy: integer("accepted_by").references(() => people.id),
     acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
     returnReason: text("return_reason"),
+    /** When the organization returned the post (Orenburg p.7; Georgievsk p.10): the curator's routing clock restarts. */
+    returnedAt: integer("returned_at", { mode: "timestamp_ms" }),
     partText: text("part_text"),
     partSentAt: integer("part_sent_at", { mode: "timestamp_ms" }),
     /** When a curator last returned the part for rework (Georgievsk p.18), and why. */

@@ -37,6 +37,8 @@ export interface AssignmentView {
   partSentAt?: Date | null;
   /** When a curator last returned the part for rework (Georgievsk p.18). */
   partReturnedAt?: Date | null;
+  /** When the organization returned the post to the curators (Orenburg p.7; Georgievsk p.10). */
+  returnedAt?: Date | null;
 }
 
 export interface IncidentView {
@@ -311,11 +313,14 @@ export function runningDeadlines(
     ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }
     : {};
   const running: RunningDeadline[] = [];
+  const returned = lastReturn(incident);
   for (const step of steps) {
     if (step === "return" && basis?.state !== "assigned") continue;
     const rule = reg.steps[step];
-    const at = stepDeadline(reg, step, anchors, wt, opts);
-    const start = rule && stepStart(rule, anchors);
+    // A post returned by its organization is routed again on the routing step's clock, from the return.
+    const from = step === "routing" && returned ? { ...anchors, detection: returned } : anchors;
+    const at = stepDeadline(reg, step, from, wt, opts);
+    const start = rule && stepStart(rule, from);
     if (rule && at && start) running.push({ step, at, clause: rule.clause, start });
   }
   return running;
@@ -342,6 +347,16 @@ export function passOnDeadlines(
       { step: "coexecutorPassOn" as const, at, clause: rule.clause, start, organizationId: a.organizationId },
     ];
   });
+}
+
+/** When the post last came back to the curators from its lead organization, if it did. */
+function lastReturn(incident: IncidentView): Date | undefined {
+  let last: Date | undefined;
+  for (const a of incident.assignments) {
+    if (a.role === "lead" && a.state === "returned" && a.returnedAt && (!last || a.returnedAt > last))
+      last = a.returnedAt;
+  }
+  return last;
 }
 
 /** The deadline that comes first among the steps running now, for the card's «срок» line. */

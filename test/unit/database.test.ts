@@ -71,6 +71,10 @@ describe("database", () => {
         values (1, 'routing', 'reminder', 1800000, 1200000, -200, 1200000, 1200000);
       insert into assignments (incident_id, organization_id, role, state, received_at, part_text, part_sent_at)
         values (1, 1, 'coexecutor', 'part_sent', 0, 'План.', 0);
+      insert into assignments (incident_id, organization_id, role, state, received_at, return_reason)
+        values (1, 1, 'lead', 'returned', 0, 'Не наша компетенция.');
+      insert into audit_events (at, actor_id, entity, entity_id, action, details)
+        values (600000, 1, 'incident', '1', 'return', '{"organizationId":1,"reason":"Не наша компетенция."}');
     `);
     old.close();
 
@@ -90,8 +94,16 @@ describe("database", () => {
     expect(claimAlert(upgraded.db, alert, new Date())).toBeUndefined();
     // A part waiting for a curator before the upgrade still waits, and has never been returned.
     expect(
-      upgraded.sqlite.prepare("select state, part_returned_at as returnedAt from assignments").all(),
-    ).toEqual([{ state: "part_sent", returnedAt: null }]);
+      upgraded.sqlite
+        .prepare(
+          "select state, part_returned_at as partReturnedAt, returned_at as returnedAt from assignments",
+        )
+        .all(),
+    ).toEqual([
+      { state: "part_sent", partReturnedAt: null, returnedAt: null },
+      // A post returned before the upgrade: when, from the audit, so the routing clock restarts from then.
+      { state: "returned", partReturnedAt: null, returnedAt: 600_000 },
+    ]);
     upgraded.close();
     expect(tables(path)).toContain("incidents");
   });

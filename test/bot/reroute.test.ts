@@ -1,0 +1,113 @@
+/**
+ * A post its organization returns (Orenburg p.7; Georgievsk p.10) and the curator routes again: the
+ * clocks start over where the regulation counts from routing, and nothing of the first organization's
+ * work is charged to the next one.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { requestRework, submitDraft } from "../../src/app/answers.js";
+import { acceptIncident, loadIncident, returnIncident, routeIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import type { Person } from "../../src/domain/access.js";
+import { sweep } from "../../src/jobs/sweep.js";
+import { Harness, type HarnessOptions } from "../support/bot-harness.js";
+import { OFFICE, seedIncidentInWork, seedOffice, showCards } from "../support/workflow.js";
+
+const MINUTE = 60_000;
+const ROADS_EXECUTOR = 3005;
+
+let h: Harness;
+let health: number;
+let roads: number;
+
+afterEach(() => h.close());
+
+async function office(options: HarnessOptions): Promise<number> {
+  h = await Harness.start(options);
+  health = seedOffice(h).health;
+  roads = h.seedOrganization("Министерство дорожного хозяйства", "Миндор");
+  h.seedChat(h.group(-300, "Миндор: обращения"), roads);
+  h.seedPerson(ROADS_EXECUTOR, "Пётр", [], [roads]);
+  return seedIncidentInWork(h, health);
+}
+
+const as = (telegramId: number) => findPerson(h.db, telegramId) as Person;
+
+function must<T extends { ok: boolean }>(result: T): T {
+  if (!result.ok) throw new Error(`refused: ${JSON.stringify(result)}`);
+  return result;
+}
+
+function card(chatId: number, id: number): string {
+  const found = h.fake.messages(chatId).find((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+  return found?.text ?? "";
+}
+
+describe("a returned post routed again", () => {
+  it("the curators' routing clock runs from the return, not from detection: no overdue or escalation at once", async () => {
+    // Orenburg, Tuesday 24.11.2026 10:00 Yekaterinburg: detected, routed and taken at 10:00.
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    h.clock.advance(149 * MINUTE); // 12:29
+    must(
+      returnIncident(h.db, {
+        incidentId: id,
+        actor: as(OFFICE.executor),
+        now: h.clock.now(),
+        reason: "Не наша компетенция.",
+      }),
+    );
+    await showCards(h, id);
+    expect(card(OFFICE.curatorsChat, id)).toContain("Срок: 24.11.2026 12:59 — направить исполнителю (п. 6)");
+
+    h.clock.advance(MINUTE);
+    await sweep(h.deps());
+    expect(h.texts(OFFICE.curatorsChat).filter((text) => /^(❗|‼️)/.test(text))).toEqual([]);
+  });
+
+  it("Georgievsk: the answer's 4 working hours run from the new routing (p.16), and the new organization drafts on its own clock", async () => {
+    // Tuesday 24.11.2026 10:00 Moscow.
+    const id = await office({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    must(
+      submitDraft(h.db, {
+        incidentId: id,
+        actor: as(OFFICE.executor),
+        now: h.clock.now(),
+        content: { text: "Снег уберут.", attachments: [] },
+      }),
+    );
+    must(
+      requestRework(h.db, {
+        incidentId: id,
+        actor: as(OFFICE.curator),
+        now: h.clock.now(),
+        comment: "Уточните.",
+      }),
+    );
+    h.clock.advance(5 * MINUTE);
+    must(
+      returnIncident(h.db, {
+        incidentId: id,
+        actor: as(OFFICE.executor),
+        now: h.clock.now(),
+        reason: "Это дороги.",
+      }),
+    );
+    h.clock.set("2026-11-24T11:00:00Z"); // 14:00
+    must(
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: roads,
+        coexecutorIds: [],
+        actor: as(OFFICE.curator),
+        now: h.clock.now(),
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId: id, actor: as(ROADS_EXECUTOR), now: h.clock.now() }));
+    await showCards(h, id);
+
+    const text = card(-300, id);
+    expect(text).toContain("Срок: 24.11.2026 15:00 — прислать проект ответа куратору (п. 11)");
+    expect(text).toContain("Ответ разместить до: 24.11.2026 18:00");
+    expect(text).not.toContain("доработать");
+    expect(loadIncident(h.db, id)?.answer?.reworkRequestedAt).toBeNull();
+  });
+});
