@@ -163,6 +163,19 @@ export function telegramIdsOfMembers(db: Tx, organizationIds: number[]): number[
     .map((r) => r.telegramId);
 }
 
+/**
+ * The Telegram id of the person who holds an organization's part, while they are still its member:
+ * one taken out of it (or removed) hears no more of its posts.
+ */
+export function telegramIdOfMember(db: Tx, personId: number, organizationId: number): number | undefined {
+  return db
+    .select({ telegramId: people.telegramId })
+    .from(people)
+    .innerJoin(memberships, eq(memberships.personId, people.id))
+    .where(and(eq(people.id, personId), eq(memberships.organizationId, organizationId)))
+    .get()?.telegramId;
+}
+
 // ---- Who has access, and taking it away (the admin's «Сотрудники») ----
 
 export const PEOPLE_PAGE_SIZE = 8;

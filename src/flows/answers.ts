@@ -22,7 +22,7 @@ import {
   returnPart,
   type TransitionResult,
 } from "../app/incidents.js";
-import { telegramIdsOfMembers } from "../app/people.js";
+import { telegramIdOfMember, telegramIdsOfMembers } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
@@ -275,7 +275,10 @@ export async function tell(
     const chat = chatOfOrganization(db, lead.organizationId);
     add(chat !== undefined ? [chat] : telegramIdsOfMembers(db, [lead.organizationId]));
   }
-  const holder = to.holder && incident.holderId !== null ? telegramIdOf(db, incident.holderId) : undefined;
+  const holder =
+    to.holder && incident.holderId !== null && lead
+      ? telegramIdOfMember(db, incident.holderId, lead.organizationId)
+      : undefined;
   if (holder !== undefined) chats.add(holder);
   if (to.except !== undefined) chats.delete(to.except);
   await Promise.all([...chats].map((chatId) => sendLong(deps, api, chatId, text)));

@@ -4,7 +4,6 @@
  * it is sent, so overlapping ticks, restarts and several processes send it once.
  */
 
-import { eq } from "drizzle-orm";
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import type { Logger } from "pino";
 import {
@@ -19,7 +18,7 @@ import {
 import { chatOfOrganization, curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { claimNotice } from "../app/notices.js";
-import { telegramIdsWithRole } from "../app/people.js";
+import { telegramIdOfMember, telegramIdsWithRole } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
@@ -27,7 +26,6 @@ import { notifyAdmins } from "../bot/delivery.js";
 import { t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
-import { people } from "../db/schema.js";
 import { activeAssignments, leadAssignment } from "../domain/incident.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
@@ -224,10 +222,10 @@ class Directory {
     return this.#once(`org:${organizationId}`, () => chatOfOrganization(this.db, organizationId));
   }
 
-  personChat(personId: number): number | undefined {
-    return this.#once(
-      `person:${personId}`,
-      () => this.db.select({ id: people.telegramId }).from(people).where(eq(people.id, personId)).get()?.id,
+  /** The private chat of whoever holds an organization's part, while still its member. */
+  memberChat(personId: number, organizationId: number): number | undefined {
+    return this.#once(`member:${personId}:${organizationId}`, () =>
+      telegramIdOfMember(this.db, personId, organizationId),
     );
   }
 }
@@ -248,8 +246,10 @@ function recipients(directory: Directory, incident: Incident, alert: DueAlert): 
     const part = alertedAssignment(incident, alert);
     if (part) add([directory.organizationChat(part.organizationId)]);
     const holder = alert.organizationId === undefined ? incident.row.holderId : part?.acceptedBy;
-    if (holder) add([directory.personChat(holder)]);
-    if (chats.size === 0 || alert.kind === "overdue") add(directory.curators());
+    if (holder && part) add([directory.memberChat(holder, part.organizationId)]);
+    // While the draft waits for the curators' decision, the answer deadline is theirs to mind too.
+    const deciding = alert.step === "answer" && incident.row.state === "on_approval";
+    if (chats.size === 0 || alert.kind === "overdue" || deciding) add(directory.curators());
   }
   return [...chats];
 }

@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
 import {
@@ -9,6 +10,7 @@ import {
   sendPart,
 } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
+import { memberships } from "../../src/db/schema.js";
 import type { Importance } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
@@ -144,6 +146,30 @@ describe("deadline sweep", () => {
     expect(h.fake.messages(OFFICE.healthChat).some((m) => /Срок: .*просрочено/.test(m.text ?? ""))).toBe(
       true,
     );
+  });
+
+  it("an executor taken out of the organization no longer hears of the posts he held; his colleagues' chat does", async () => {
+    const { health } = await office();
+    await seedIncidentInWork(h, health);
+    const executor = findPerson(h.db, OFFICE.executor);
+    h.db
+      .delete(memberships)
+      .where(eq(memberships.personId, executor?.id ?? 0))
+      .run();
+    at("2026-11-24T11:01:00Z");
+    await tick();
+    expect(alertsIn(OFFICE.healthChat)).toHaveLength(1);
+    expect(alertsIn(OFFICE.executor)).toEqual([]);
+  });
+
+  it("while the draft waits for the decision, the curators are reminded of the answer deadline too", async () => {
+    const { health } = await office();
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id);
+    // The answer is due Wednesday 11:00 (9 working hours, p.8); its 80 % point is Wednesday 09:12.
+    at("2026-11-25T04:13:00Z");
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat).some((text) => text.includes("разместить ответ"))).toBe(true);
   });
 
   it("a chat that refuses: the curators get the alert and the admins are told once", async () => {
