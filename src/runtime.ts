@@ -9,6 +9,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
 import { allUpdatesHandled, pendingUpdates } from "./app/inbox.js";
 import { claimNotice, releaseNotice } from "./app/notices.js";
+import { telegramIdsWithRole } from "./app/people.js";
 import { calendarCoverage, effectiveCalendar, SlaRuntime } from "./app/sla.js";
 import { setDefaultCommands } from "./bot/commands.js";
 import { notifyAdmins } from "./bot/delivery.js";
@@ -151,6 +152,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     api = bot.api;
     await setDefaultCommands(bot.api);
     reportSelfCheck(sla, clock.now(), log, tellOnce);
+    if (config.adminIds.length === 0 && telegramIdsWithRole(db, "admin").length === 0)
+      log.warn(
+        "no admin: nobody can invite people or bind chats; set ADMIN_IDS to your Telegram id and restart",
+      );
 
     const interrupted = pendingUpdates(db);
     if (interrupted.length > 0)

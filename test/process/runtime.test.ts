@@ -138,6 +138,24 @@ describe("start-up self-check", () => {
   });
 });
 
+describe("start without an admin", () => {
+  it("warns in the log that nobody can administer the bot until ADMIN_IDS is set", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const noAdmin = /no admin: nobody can invite people or bind chats; set ADMIN_IDS/;
+    running = await startBot(config({ ADMIN_IDS: "" }), {
+      clock: new ManualClock("2026-11-24T05:00:00Z"),
+      log,
+    });
+    expect(lines.some((line) => noAdmin.test(line))).toBe(true);
+    await running.stop();
+    lines.length = 0;
+    running = await startBot(config(), { clock: new ManualClock("2026-11-24T05:00:00Z"), log });
+    expect(lines.some((line) => noAdmin.test(line))).toBe(false);
+  });
+});
+
 describe("updates a crash interrupted", () => {
   it("are handled at start, and an update Telegram delivers again after that is handled once", async () => {
     fake = await FakeBotApi.start({ token: "123:abc" });
