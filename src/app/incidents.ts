@@ -92,6 +92,7 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
       partReturnedAt: a.partReturnedAt,
       partReturnComment: a.partReturnComment,
       returnedAt: a.returnedAt,
+      partPassedAt: a.partPassedAt,
       acceptedBy: a.acceptedBy,
       returnReason: a.returnReason,
       partText: a.partText,
@@ -450,7 +451,9 @@ export function sendPart(
       tx.update(assignments)
         // Where curators pass parts on (Georgievsk p.18) it waits for them; elsewhere it is the lead's.
         .set({
-          state: input.rules?.curatorPassesParts ? "part_sent" : "part_passed",
+          ...(input.rules?.curatorPassesParts
+            ? { state: "part_sent" as const, partPassedAt: null }
+            : { state: "part_passed" as const, partPassedAt: input.now }),
           partText: input.text,
           partSentAt: input.now,
         })
@@ -477,7 +480,7 @@ interface PartDecision {
  * audit event names whose part it was, for the report's pass-on deadline.
  */
 export function passOnPart(db: Db, input: PartDecision): TransitionResult {
-  return decideOnPart(db, input, "passOnPart", { state: "part_passed" });
+  return decideOnPart(db, input, "passOnPart", { state: "part_passed", partPassedAt: input.now });
 }
 
 /**
@@ -538,7 +541,10 @@ export function passOnStrandedParts(db: Db, now: Date): { incident: Incident; as
         const parts = before?.assignments.filter((a) => a.state === "part_sent") ?? [];
         if (!before || parts.length === 0) return [];
         for (const part of parts) {
-          tx.update(assignments).set({ state: "part_passed" }).where(eq(assignments.id, part.id)).run();
+          tx.update(assignments)
+            .set({ state: "part_passed", partPassedAt: now })
+            .where(eq(assignments.id, part.id))
+            .run();
           audit(tx, now, {
             actorId: null,
             entity: "incident",

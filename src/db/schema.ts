@@ -252,6 +252,8 @@ export const assignments = sqliteTable(
     returnedAt: integer("returned_at", { mode: "timestamp_ms" }),
     partText: text("part_text"),
     partSentAt: integer("part_sent_at", { mode: "timestamp_ms" }),
+    /** When the part reached the lead: sent, or passed on by a curator (Georgievsk p.18). */
+    partPassedAt: integer("part_passed_at", { mode: "timestamp_ms" }),
     /** When a curator last returned the part for rework (Georgievsk p.18), and why. */
     partReturnedAt: integer("part_returned_at", { mode: "timestamp_ms" }),
     partReturnComment: text("part_return_comment"),

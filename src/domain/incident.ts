@@ -39,6 +39,8 @@ export interface AssignmentView {
   partReturnedAt?: Date | null;
   /** When the organization returned the post to the curators (Orenburg p.7; Georgievsk p.10). */
   returnedAt?: Date | null;
+  /** When a co-executor's part reached the lead (sent, or passed on by a curator). */
+  partPassedAt?: Date | null;
 }
 
 export interface IncidentView {
@@ -243,6 +245,8 @@ function anchorsOf(incident: IncidentView, assignment: AssignmentView | undefine
   if (incident.postedAt) anchors.postDate = incident.postedAt;
   if (incident.routedAt) anchors.routing = incident.routedAt;
   if (assignment) anchors.receipt = assignment.receivedAt;
+  const parts = assignment?.role === "lead" ? partsReceived(incident, assignment) : undefined;
+  if (parts) anchors.partsReceived = parts;
   if (assignment?.partReturnedAt) anchors.partReturn = assignment.partReturnedAt;
   if (answer?.draftSubmittedAt) anchors.draftSubmission = answer.draftSubmittedAt;
   if (answer?.reworkRequestedAt) anchors.reworkRequest = answer.reworkRequestedAt;
@@ -347,6 +351,22 @@ export function passOnDeadlines(
       { step: "coexecutorPassOn" as const, at, clause: rule.clause, start, organizationId: a.organizationId },
     ];
   });
+}
+
+/**
+ * When the lead has what it needs to draft the common answer (Georgievsk p.18: «дальнейшая работа …
+ * в порядке пунктов 11–16»): its receipt with no co-executors, else when the last live part reached it;
+ * undefined while a part is still owed.
+ */
+function partsReceived(incident: IncidentView, lead: AssignmentView): Date | undefined {
+  let last = lead.receivedAt;
+  for (const a of activeAssignments(incident)) {
+    if (a.role !== "coexecutor") continue;
+    if (a.state !== "part_passed") return undefined;
+    const at = a.partPassedAt ?? a.partSentAt ?? lead.receivedAt;
+    if (at > last) last = at;
+  }
+  return last;
 }
 
 /** When the post last came back to the curators from its lead organization, if it did. */

@@ -71,16 +71,20 @@ describe("database", () => {
         values (1, 'routing', 'reminder', 1800000, 1200000, -200, 1200000, 1200000);
       insert into assignments (incident_id, organization_id, role, state, received_at, part_text, part_sent_at)
         values (1, 1, 'coexecutor', 'part_sent', 0, 'План.', 0);
-      insert into assignments (incident_id, organization_id, role, state, received_at, return_reason)
-        values (1, 1, 'lead', 'returned', 0, 'Не наша компетенция.');
+      insert into organizations (name, name_key, created_at) values ('Минкульт', 'минкульт', 0);
+      insert into assignments (incident_id, organization_id, role, state, received_at, part_text, part_sent_at)
+        values (1, 2, 'coexecutor', 'part_passed', 0, 'Смета.', 300000);
       insert into audit_events (at, actor_id, entity, entity_id, action, details)
-        values (600000, 1, 'incident', '1', 'return', '{"organizationId":1,"reason":"Не наша компетенция."}');
+        values (600000, 1, 'incident', '1', 'passOnPart', '{"organizationId":2}');
     `);
     old.close();
 
     const upgraded = openDatabase(path);
     applyMigrations(upgraded.db);
-    expect(upgraded.sqlite.prepare("select name from organizations").pluck().all()).toEqual(["Минздрав"]);
+    expect(upgraded.sqlite.prepare("select name from organizations").pluck().all()).toEqual([
+      "Минздрав",
+      "Минкульт",
+    ]);
     // An alert sent before the upgrade is still known as sent: it is not sent again.
     const alert = {
       incidentId: 1,
@@ -96,13 +100,13 @@ describe("database", () => {
     expect(
       upgraded.sqlite
         .prepare(
-          "select state, part_returned_at as partReturnedAt, returned_at as returnedAt from assignments",
+          "select state, part_returned_at as partReturnedAt, part_passed_at as passedAt from assignments",
         )
         .all(),
     ).toEqual([
-      { state: "part_sent", partReturnedAt: null, returnedAt: null },
-      // A post returned before the upgrade: when, from the audit, so the routing clock restarts from then.
-      { state: "returned", partReturnedAt: null, returnedAt: 600_000 },
+      { state: "part_sent", partReturnedAt: null, passedAt: null },
+      // A part passed on before the upgrade: when, from the audit, so the lead's draft clock runs from then.
+      { state: "part_passed", partReturnedAt: null, passedAt: 600_000 },
     ]);
     upgraded.close();
     expect(tables(path)).toContain("incidents");

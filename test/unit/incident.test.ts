@@ -221,6 +221,34 @@ describe("the card's next deadline", () => {
     });
   });
 
+  it("Georgievsk p.18: with co-executors the lead's draft clock waits for their parts, then runs 1 working hour from the last", () => {
+    const owed = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "part_sent", partSentAt: detected },
+    ]);
+    expect(runningDeadlines(owed, georgievsk, moscow, 10).map((d) => d.step)).toEqual(["answer"]);
+    const passedAt = new Date(detected.getTime() + 2 * 60 * 60_000);
+    const passed = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      {
+        organizationId: 20,
+        role: "coexecutor",
+        state: "part_passed",
+        partSentAt: detected,
+        partPassedAt: passedAt,
+      },
+    ]);
+    expect(nextDeadline(passed, georgievsk, moscow, 10)).toMatchObject({ step: "draft", clause: "п. 11" });
+    expect(nextDeadline(passed, georgievsk, moscow, 10)?.at.getTime()).toBe(
+      moscow.addWorkingMinutes(passedAt, 60).getTime(),
+    );
+    // Orenburg's draft is counted back from the answer deadline (p.9), parts or not.
+    expect(runningDeadlines(owed, orenburg, yekaterinburg, 10).map((d) => d.step)).toEqual([
+      "draft",
+      "answer",
+    ]);
+  });
+
   it("an interim answer changes the lead's clocks, not a co-executor's: it still owes its part", () => {
     const interim = {
       ...incident("in_work", [

@@ -26,6 +26,8 @@ export const ANCHORS = [
   "interimPublication",
   "partSubmission",
   "partReturn",
+  /** The lead's receipt, or with co-executors the moment the last of their parts reached it. */
+  "partsReceived",
 ] as const;
 
 export const DURATION_UNITS = [

@@ -23,7 +23,9 @@ describe("Georgievsk 132 preset", () => {
   });
 
   it("p.11: received at 12:15, the draft is due at 14:15 (45 min + 15 min after lunch)", () => {
-    expect(show(stepDeadline(reg, "draft", { receipt: at("2025-10-13 12:15") }, wt))).toBe(
+    // With no co-executors the lead has all it needs at its receipt (anchor partsReceived).
+    const received = at("2025-10-13 12:15");
+    expect(show(stepDeadline(reg, "draft", { receipt: received, partsReceived: received }, wt))).toBe(
       "2025-10-13 14:15",
     );
   });
