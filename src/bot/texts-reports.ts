@@ -2,7 +2,7 @@
 
 import type { StepId } from "../domain/regulation/index.js";
 import { formatDeadline, formatWorkingDuration } from "../domain/time-format.js";
-import type { Figures, Headline, MonthlyReport, StepFigure } from "../reports/figures.js";
+import type { CuratorFigures, Figures, Headline, MonthlyReport, StepFigure } from "../reports/figures.js";
 import { percent } from "../reports/figures.js";
 import { monthLabel, type ReportMonth, shiftMonth } from "../reports/month.js";
 import type { Violation } from "../reports/violations.js";
@@ -32,6 +32,28 @@ function organizationLine(name: string, f: Figures): string {
     `• ${name}: поступило ${f.received}, ответов ${f.answered}, в срок ${f.answeredOnTime}` +
     `${share(f.answeredOnTime, f.answered)}, нарушений ${f.violations}`
   );
+}
+
+function curatorsLine(c: CuratorFigures): string[] {
+  if (c.total === 0) return [];
+  return [
+    "",
+    `Кураторы: этапов в срок ${c.onTime} из ${c.total}${share(c.onTime, c.total)}, нарушений ${c.violations}`,
+  ];
+}
+
+/** "11.2026", or for a month still running "12.2026 на 02.12.2026 10:20". */
+function periodLabel(report: MonthlyReport): string {
+  const month = monthLabel(report.month);
+  return report.asOf ? `${month} на ${formatDeadline(report.asOf, report.timezone)}` : month;
+}
+
+/** Who answers for a violation: the curators for their own steps, else the organization and its executor. */
+function answerable(report: MonthlyReport, v: Violation): string {
+  const person = v.personId === null ? undefined : report.personNames.get(v.personId);
+  if (v.curatorStep) return person ? ` · куратор ${person}` : " · кураторы";
+  const org = v.organizationId === null ? "" : ` · ${report.organizationNames.get(v.organizationId) ?? ""}`;
+  return `${org}${v.personId === null ? "" : ` · ${person ?? ""}`}`;
 }
 
 function compare(label: string, now: Headline, then: Headline | null): string {
@@ -66,7 +88,11 @@ function fitLines(head: string[], items: string[], tail: string[] = []): string 
 export const tr = {
   usage: "Укажите месяц так: /report 10.2026\nНарушения регламента: /report violations 10.2026",
   noData: (m: ReportMonth) => `За ${monthLabel(m)} данных нет: сообщений и событий по ним не было.`,
-  chartCaption: (m: ReportMonth) => `Доля ответов в срок за ${monthLabel(m)} и за 12 месяцев`,
+  futureMonth: (m: ReportMonth, example: ReportMonth) =>
+    `Месяц ${monthLabel(m)} ещё не начался, отчёта за него нет. Укажите текущий или прошедший месяц, например: /report ${monthLabel(example)}`,
+  chartCaption: (report: MonthlyReport) => `Доля ответов в срок за ${periodLabel(report)} и за 12 месяцев`,
+  /** A month still running, reported so far. */
+  soFar: "Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли.",
   fileName: (kind: "otchet" | "narusheniya", key: string) => `${kind}-${key}.xlsx`,
   refusal: "Отчёты доступны кураторам и руководителям.",
   renderFailed: (m: ReportMonth, attempts: number) =>
@@ -103,7 +129,8 @@ export const tr = {
         ? ""
         : `; средняя оценка качества: ${o.qualityAverage.toFixed(1).replace(".", ",")}`;
     const head = [
-      `Отчёт за ${monthLabel(report.month)}: сообщения из открытых источников`,
+      `Отчёт за ${periodLabel(report)}: сообщения из открытых источников`,
+      ...(report.asOf ? [tr.soFar] : []),
       "",
       `Поступило: ${o.received} (социально значимых: ${o.significant}, повторных: ${o.repeats})`,
       `Оскорбительных: ${o.toxic}, с угрозами: ${o.threats} — закрыты без ответа`,
@@ -127,13 +154,18 @@ export const tr = {
       "По органам:",
     ];
     const organizations = report.organizations.map((org) => organizationLine(org.name, org));
-    return fitLines(head, organizations.length > 0 ? organizations : ["• нет данных"]);
+    const curators = curatorsLine(report.curators);
+    const none = organizations.length === 0 && curators.length === 0 ? ["• нет данных"] : [];
+    return fitLines(head, [...organizations, ...none], curators);
   },
 
   violations(report: MonthlyReport, violations: Violation[] = report.violations, title?: string): string {
     const head = [
-      title ?? `Нарушения регламента за ${monthLabel(report.month)}: ${violations.length}`,
-      ...(violations.length === 0 ? ["Все сроки этого месяца соблюдены."] : []),
+      title ?? `Нарушения регламента за ${periodLabel(report)}: ${violations.length}`,
+      ...(report.asOf ? [tr.soFar] : []),
+      ...(violations.length === 0
+        ? [report.asOf ? "Истёкшие сроки соблюдены." : "Все сроки этого месяца соблюдены."]
+        : []),
     ];
     const lines = violations.map((v) => tr.violationLine(report, v));
     return fitLines(head, lines);
@@ -143,18 +175,18 @@ export const tr = {
     return tr.violations(
       report,
       violations,
-      `Нарушения регламента за ${monthLabel(report.month)}, ${name}: ${violations.length}`,
+      `Нарушения регламента за ${periodLabel(report)}, ${name}: ${violations.length}`,
     );
   },
 
   violationLine(report: MonthlyReport, v: Violation): string {
-    const org = v.organizationId === null ? "" : ` · ${report.organizationNames.get(v.organizationId) ?? ""}`;
-    const who = v.personId === null ? "" : ` · ${report.personNames.get(v.personId) ?? ""}`;
     const done = v.completedAt
       ? `выполнено ${formatDeadline(v.completedAt, report.timezone)}`
-      : "не выполнено к концу месяца";
+      : report.asOf
+        ? "пока не выполнено"
+        : "не выполнено к концу месяца";
     return (
-      `№ ${v.incidentId}${org}${who} — ${t.step[v.step]} (${v.clause}): срок ${formatDeadline(v.deadline, report.timezone)}, ` +
+      `№ ${v.incidentId}${answerable(report, v)} — ${t.step[v.step]} (${v.clause}): срок ${formatDeadline(v.deadline, report.timezone)}, ` +
       `${done}, опоздание ${late(v.lateMinutes, report.fullDayMinutes)}`
     );
   },

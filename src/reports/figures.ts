@@ -1,7 +1,9 @@
 /**
  * The monthly figures per organization and overall: timeliness, quality and dynamics (Orenburg p.20,
  * Georgievsk p.23). Every number comes from stored events, drafts and publications and from the SLA
- * engine; nothing reads "now", so a month's report is the same whenever it is computed.
+ * engine; nothing reads "now", so a month's report is the same whenever it is computed. The current
+ * month may be reported so far, as of an instant the caller gives: then only what was known by then
+ * counts (a step not done is late only once its deadline has passed).
  */
 import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
@@ -54,6 +56,13 @@ export interface Figures {
   topPlaces: Ranked[];
 }
 
+/** The curators' own steps (routing, the decision, passing a part on): theirs, not an organization's. */
+export interface CuratorFigures {
+  total: number;
+  onTime: number;
+  violations: number;
+}
+
 export interface OrganizationFigures extends Figures {
   organizationId: number;
   name: string;
@@ -78,10 +87,13 @@ export interface Headline {
 export interface MonthlyReport {
   month: ReportMonth;
   bounds: MonthBounds;
+  /** The instant a month still running is reported as of; null for a finished month. */
+  asOf: Date | null;
   timezone: string;
   fullDayMinutes: number;
   overall: Figures;
   organizations: OrganizationFigures[];
+  curators: CuratorFigures;
   executors: ExecutorFigures[];
   violations: Violation[];
   organizationNames: Map<number, string>;
@@ -176,10 +188,19 @@ function bump(map: Map<string, number>, key: string | null): void {
   if (key) map.set(key, (map.get(key) ?? 0) + 1);
 }
 
-export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth): MonthlyReport {
+/**
+ * The month's report; with `asOf` inside the month, the month so far (an instant after the month
+ * gives the finished month, one before it an empty one).
+ */
+export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, asOf?: Date): MonthlyReport {
   const wt = sla.workingTime;
   const bounds = monthBounds(month, sla.timezone);
+  const ongoing = asOf !== undefined && asOf.getTime() < bounds.end.getTime();
+  const period: MonthBounds = ongoing
+    ? { start: bounds.start, end: new Date(Math.max(asOf.getTime(), bounds.start.getTime())) }
+    : bounds;
   const overall = new Tally();
+  const curators: CuratorFigures = { total: 0, onTime: 0, violations: 0 };
   const byOrganization = new Map<number, Tally>();
   const leadOf = new Map<number, number | null>();
   const interimIncidents = new Set<number>();
@@ -223,19 +244,24 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth):
         for (const tally of scopes(step.organizationId)) tally.returned++;
       }
     }
-    for (const step of stepsOfMonth(replay.steps, bounds)) {
+    for (const step of stepsOfMonth(replay.steps, period)) {
       const tallies = scopes(step.organizationId);
       for (const tally of tallies) tally.step(step);
-      const violation = violationOf(step, bounds, wt);
+      if (step.curatorStep) {
+        curators.total++;
+        if (!isLate(step)) curators.onTime++;
+      }
+      const violation = violationOf(step, period, wt);
       if (!violation) continue;
       violations.push(violation);
+      if (step.curatorStep) curators.violations++;
       for (const tally of tallies) {
         tally.violations++;
         if (ANSWER_STEPS.includes(step.step)) tally.overdueMinutes.push(violation.lateMinutes);
       }
     }
   };
-  forEachMonthActivity(db, sla, bounds, visit);
+  forEachMonthActivity(db, sla, period, visit);
 
   const executors = new Map<number, ExecutorFigures>();
   const executor = (personId: number): ExecutorFigures => {
@@ -246,7 +272,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth):
     }
     return figure;
   };
-  for (const publication of answerPublications(db, bounds.start, bounds.end)) {
+  for (const publication of answerPublications(db, period.start, period.end)) {
     const onTime = publication.onTime === true;
     const final = interimIncidents.has(publication.incidentId);
     for (const tally of scopes(leadOf.get(publication.incidentId))) {
@@ -261,7 +287,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth):
     person.answered++;
     if (onTime) person.onTime++;
   }
-  for (const draft of decidedDrafts(db, bounds)) {
+  for (const draft of decidedDrafts(db, period)) {
     for (const tally of scopes(leadOf.get(draft.incidentId))) {
       if (draft.state === "rework") tally.reworked++;
       else {
@@ -284,6 +310,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth):
   return {
     month,
     bounds,
+    asOf: ongoing ? period.end : null,
     timezone: sla.timezone,
     fullDayMinutes: wt.fullDayMinutes,
     overall: overall.figures(),
@@ -294,6 +321,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth):
         ...tally.figures(),
       }))
       .sort((a, b) => a.name.localeCompare(b.name, "ru")),
+    curators,
     executors: [...executors.values()]
       .map((e) => ({ ...e, name: people.get(e.personId) ?? `№ ${e.personId}` }))
       .sort((a, b) => a.name.localeCompare(b.name, "ru")),

@@ -1,6 +1,7 @@
 /**
  * Reads what a month's report needs from the stored events, never from "now": only events before
- * the month's end count, so a report recomputed later gives the same figures. Rows are streamed,
+ * the period's end count (the month's end, or for a month still running the moment it is reported
+ * as of), so a report recomputed later gives the same figures. Rows are streamed,
  * never collected into arrays: a month can hold a hundred thousand incidents, and holding them
  * all at once is what makes a report's memory grow with the month.
  */
@@ -46,7 +47,7 @@ const CANDIDATES = `
   where updated_at >= :start or state not in ('answered', 'closed')`;
 
 /**
- * One incident's events before the month's end, oldest first. Only the details that name
+ * One incident's events before the period's end, oldest first. Only the details that name
  * organizations are read (routing, and a co-executor's acceptance, part, the curator's decision on
  * it, and return):
  * the others are not even fetched.

@@ -29,6 +29,8 @@ export interface ReportJob {
   violations: boolean;
   /** Each organization's own violations, for its work chat (Orenburg p.19). */
   byOrganization: boolean;
+  /** A month still running, reported so far (`/report` for the current month); never for automatic reports. */
+  asOf?: Date;
 }
 
 /** All null and empty when the month has nothing to report. */
@@ -47,7 +49,7 @@ export async function renderReports(
   job: ReportJob,
   log: Logger,
 ): Promise<RenderedReports> {
-  const report = buildMonthlyReport(db, sla, job.month);
+  const report = buildMonthlyReport(db, sla, job.month, job.asOf);
   if (!hasData(report)) return { summary: null, violations: null, byOrganization: [] };
   return {
     summary: job.summary ? await renderMonthlyReport(report, log) : null,
@@ -76,7 +78,7 @@ async function renderMonthlyReport(report: MonthlyReport, log: Logger): Promise<
     chartName: `grafik-${key}.png`,
     workbook: await reportWorkbook(report),
     workbookName: tr.fileName("otchet", key),
-    caption: tr.chartCaption(report.month),
+    caption: tr.chartCaption(report),
   };
 }
 

@@ -44,8 +44,14 @@ export interface StepInstance {
   deadline: Date;
   /** Null when not done before the end of the replayed period. */
   completedAt: Date | null;
+  /**
+   * A curators' step (the preset's `actor: "curator"`: routing, the decision, passing a part on):
+   * theirs, never an organization's (Orenburg p.19 is about the executors' failures).
+   */
+  curatorStep: boolean;
+  /** The organization that held an executor's step when it was done or the period ended; null for the curators'. */
   organizationId: number | null;
-  /** Who held the step: the curator who decided, the executor responsible. */
+  /** Who held the step: the curator who did it, the executor who held the post then. */
   personId: number | null;
 }
 
@@ -55,19 +61,26 @@ export interface Replay {
   leadOrganizationId: number | null;
 }
 
-interface Running {
+/** A step's clock while it runs. */
+interface Clock {
   step: StepId;
   clause: string;
   start: Date;
   deadline: Date;
-  organizationId: number | null;
+}
+
+/** The lead's step: `personId` is who answers for it when nobody holds the post (a rework: the draft's author). */
+interface Running extends Clock {
   personId: number | null;
 }
 
-const EXECUTOR_STEPS: StepId[] = ["return", "draft", "rework", "publication", "answer", "finalAfterInterim"];
-
+/** A co-executor's part, or a curators' clock for passing one on, by the organization it concerns. */
 interface Part extends Running {
   organizationId: number;
+}
+
+function isCuratorStep(reg: Regulation, step: StepId): boolean {
+  return reg.steps[step]?.actor === "curator";
 }
 
 /**
@@ -165,7 +178,7 @@ class CoexecutorParts {
     }
     if (!known) return undefined;
     this.#running.delete(organizationId);
-    return { incidentId: this.incident.id, ...known, completedAt: e.at, personId: e.actorId };
+    return this.#instance(known, e.at, e.actorId);
   }
 
   /** A curator passed a part on to the lead: the curator's step for it is done. */
@@ -174,7 +187,7 @@ class CoexecutorParts {
     const waiting = typeof named === "number" ? this.#passOn.get(named) : undefined;
     if (!waiting) return undefined;
     this.#passOn.delete(waiting.organizationId);
-    return { incidentId: this.incident.id, ...waiting, completedAt: e.at, personId: e.actorId };
+    return this.#instance(waiting, e.at, e.actorId);
   }
 
   /**
@@ -214,11 +227,23 @@ class CoexecutorParts {
 
   /** Parts still owed at the end of the period, and parts still to pass on. */
   owed(): StepInstance[] {
-    return [...this.#running.values(), ...this.#passOn.values()].map((r) => ({
+    return [...this.#running.values(), ...this.#passOn.values()].map((r) =>
+      this.#instance(r, null, r.personId),
+    );
+  }
+
+  /** A part's step as reported: a curator's passing on is his, not the co-executor's organization's. */
+  #instance(part: Part, completedAt: Date | null, personId: number | null): StepInstance {
+    const { organizationId, personId: _, ...clock } = part;
+    const curatorStep = isCuratorStep(this.reg, part.step);
+    return {
       incidentId: this.incident.id,
-      ...r,
-      completedAt: null,
-    }));
+      ...clock,
+      completedAt,
+      curatorStep,
+      organizationId: curatorStep ? null : organizationId,
+      personId,
+    };
   }
 
   /**
@@ -238,6 +263,10 @@ class CoexecutorParts {
 /**
  * Replays the events (all before the period's end, oldest first). A step still running at the end
  * is returned with completedAt null; the caller decides whether its deadline has passed.
+ *
+ * An executor's step is charged to the organization and the person holding the post when it was
+ * done, or when the period ended if it was not: a post returned and routed again carries its
+ * clocks (the answer's above all) to the next organization, and whoever took it answers for them.
  */
 export function replayIncident(
   incident: IncidentFacts,
@@ -264,26 +293,21 @@ export function replayIncident(
     if (!rule || finished) return;
     const start = stepStart(rule, anchors);
     const deadline = stepDeadline(reg, step, anchors, wt, opts);
-    if (start && deadline)
-      running.set(step, { step, clause: rule.clause, start, deadline, organizationId: lead, personId });
+    if (start && deadline) running.set(step, { step, clause: rule.clause, start, deadline, personId });
+  };
+  /** The step as it stands now: done by `actorId` at `completedAt`, or still owed. */
+  const instance = (r: Running, completedAt: Date | null, actorId: number | null): StepInstance => {
+    const { personId: answerable, ...clock } = r;
+    const base = { incidentId: incident.id, ...clock, completedAt };
+    if (isCuratorStep(reg, r.step))
+      return { ...base, curatorStep: true, organizationId: null, personId: actorId };
+    return { ...base, curatorStep: false, organizationId: lead, personId: holder ?? answerable ?? actorId };
   };
   const close = (step: StepId, at: Date, actorId: number | null) => {
     const r = running.get(step);
     if (!r) return;
     running.delete(step);
-    steps.push({
-      incidentId: incident.id,
-      ...r,
-      completedAt: at,
-      organizationId: r.organizationId ?? lead,
-      personId: r.personId ?? actorId,
-    });
-  };
-  const holdExecutorSteps = (personId: number) => {
-    for (const step of EXECUTOR_STEPS) {
-      const r = running.get(step);
-      if (r && r.personId === null) r.personId = personId;
-    }
+    steps.push(instance(r, at, actorId));
   };
 
   open("routing");
@@ -294,9 +318,11 @@ export function replayIncident(
         const first = anchors.routing === undefined;
         if (first) anchors.routing = e.at;
         anchors.receipt = e.at;
+        // The report counts the lead's draft from its receipt even where the card waits for parts (Georgievsk p.18).
+        anchors.partsReceived = e.at;
+        close("routing", e.at, e.actorId);
         lead = typeof e.details?.leadId === "number" ? e.details.leadId : lead;
         holder = null;
-        close("routing", e.at, e.actorId);
         running.delete("draft");
         running.delete("return");
         if (!running.has("answer") && !interim && first) open("answer");
@@ -307,10 +333,8 @@ export function replayIncident(
       }
       case "accept":
         // Only the lead's acceptance moves the incident into work; a co-executor's leaves the state.
-        if (e.toState === "in_work" && e.fromState !== "in_work" && e.actorId !== null) {
-          holder = e.actorId;
-          holdExecutorSteps(e.actorId);
-        } else parts.accept(e);
+        if (e.toState === "in_work" && e.fromState !== "in_work" && e.actorId !== null) holder = e.actorId;
+        else parts.accept(e);
         break;
       case "return":
         // The lead's return sends the post back to routing; a co-executor's drops only its part.
@@ -359,13 +383,12 @@ export function replayIncident(
         anchors.approval = e.at;
         close("decision", e.at, e.actorId);
         // A publication counted back from the first answer's deadline (Georgievsk p.12, 16) does not bind the final one.
-        if (!interim || reg.steps.publication?.before?.step !== "answer")
-          open("publication", holder ?? draftAuthor);
+        if (!interim || reg.steps.publication?.before?.step !== "answer") open("publication", draftAuthor);
         break;
       case "requestRework":
         anchors.reworkRequest = e.at;
         close("decision", e.at, e.actorId);
-        open("rework", draftAuthor ?? holder);
+        open("rework", draftAuthor);
         break;
       case "publishInterim":
         // The first interim answer starts the final answer's clock; another one does not move it.
@@ -374,7 +397,7 @@ export function replayIncident(
         interim = true;
         close("answer", e.at, e.actorId);
         running.delete("draft");
-        open("finalAfterInterim", holder);
+        open("finalAfterInterim");
         break;
       case "publish":
         for (const step of ["publication", "answer", "finalAfterInterim"] as const)
@@ -387,7 +410,7 @@ export function replayIncident(
   }
   // Returning is optional: an executor who kept the post has not missed the return window.
   running.delete("return");
-  for (const r of running.values()) steps.push({ incidentId: incident.id, ...r, completedAt: null });
+  for (const r of running.values()) steps.push(instance(r, null, null));
   steps.push(...parts.owed());
   return { steps, leadOrganizationId: lead };
 }

@@ -1,6 +1,8 @@
 /**
  * Violations of the regulation in a month: every step deadline missed — done late, or not done by
  * the month's end though already due. A late step belongs to the month its deadline passed in.
+ * For a month still running the period ends at the moment it is reported as of: a step not yet
+ * due then is no violation, and one overdue is late up to that moment.
  */
 import type { WorkingTime } from "../domain/calendar/index.js";
 import type { StepId } from "../domain/regulation/index.js";
@@ -11,17 +13,19 @@ export interface Violation {
   incidentId: number;
   step: StepId;
   clause: string;
+  /** The curators' own step (routing, the decision, passing a part on): charged to no organization. */
+  curatorStep: boolean;
   organizationId: number | null;
   personId: number | null;
   start: Date;
   deadline: Date;
-  /** Null when the step was still not done at the month's end. */
+  /** Null when the step was still not done at the period's end. */
   completedAt: Date | null;
-  /** Working minutes past the deadline (up to the month's end for a step not done). */
+  /** Working minutes past the deadline (up to the period's end for a step not done). */
   lateMinutes: number;
 }
 
-/** The steps whose outcome became known in the month. */
+/** The steps whose outcome became known in the period (the month, or the month so far). */
 export function stepsOfMonth(steps: readonly StepInstance[], bounds: MonthBounds): StepInstance[] {
   const start = bounds.start.getTime();
   const end = bounds.end.getTime();
@@ -40,6 +44,7 @@ export function violationOf(step: StepInstance, bounds: MonthBounds, wt: Working
     incidentId: step.incidentId,
     step: step.step,
     clause: step.clause,
+    curatorStep: step.curatorStep,
     organizationId: step.organizationId,
     personId: step.personId,
     start: step.start,

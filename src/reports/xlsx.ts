@@ -125,7 +125,11 @@ function* violationRows(report: MonthlyReport, violations: Violation[]): Generat
   for (const v of violations) {
     yield [
       v.incidentId,
-      v.organizationId === null ? "" : (report.organizationNames.get(v.organizationId) ?? ""),
+      v.curatorStep
+        ? "кураторы"
+        : v.organizationId === null
+          ? ""
+          : (report.organizationNames.get(v.organizationId) ?? ""),
       v.personId === null ? "" : (report.personNames.get(v.personId) ?? ""),
       t.step[v.step],
       v.clause,

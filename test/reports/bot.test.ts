@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { acceptIncident, routeIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import type { Person } from "../../src/domain/access.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE } from "../support/workflow.js";
-import { seedNovember } from "./seed-month.js";
+import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
+import { local, seedNovember } from "./seed-month.js";
 
 let h: Harness;
 afterEach(() => h.close());
@@ -45,5 +48,45 @@ describe("/report", () => {
     expect(h.lastText(OFFICE.curator)).toBe("За 01.2025 данных нет: сообщений и событий по ним не было.");
     await send(OFFICE.executor, "Иван", "/report 11.2026");
     expect(h.lastText(OFFICE.executor)).toBe("Отчёты доступны кураторам и руководителям.");
+  });
+
+  it("the current month is reported so far: only deadlines already past, late up to now; a month not begun is refused", async () => {
+    h = await Harness.start({ now: "2026-12-01T04:00:00Z" });
+    const { health } = seedOffice(h);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const executor = findPerson(h.db, OFFICE.executor) as Person;
+    h.clock.set(local("2026-12-01 10:00"));
+    seedRegistered(h, { link: "https://vk.com/wall-1_1" }); // never routed: due 01.12 10:30
+    h.clock.set(local("2026-12-02 10:00"));
+    const two = seedRegistered(h, { link: "https://vk.com/wall-1_2" }); // draft due 02.12 16:00
+    routeIncident(h.db, {
+      incidentId: two,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    acceptIncident(h.db, { incidentId: two, actor: executor, now: h.clock.now() });
+
+    h.clock.set(local("2026-12-02 10:20"));
+    await send(OFFICE.curator, "Ольга", "/report нарушения 12.2026");
+    expect(h.texts(OFFICE.curator)[0]?.split("\n")).toEqual([
+      "Нарушения регламента за 12.2026 на 02.12.2026 10:20: 1",
+      "Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли.",
+      "№ 1 · кураторы — направить исполнителю (п. 6): срок 01.12.2026 10:30, пока не выполнено, опоздание 7 ч 50 мин",
+    ]);
+    await send(OFFICE.curator, "Ольга", "/report 12.2026");
+    const summary = h.fake.messages(OFFICE.curator).slice(-3);
+    expect(summary[0]?.text?.split("\n").slice(0, 2)).toEqual([
+      "Отчёт за 12.2026 на 02.12.2026 10:20: сообщения из открытых источников",
+      "Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли.",
+    ]);
+    expect(summary[0]?.text).toContain("Нарушений регламента: 1");
+    expect(summary[1]?.caption).toBe("Доля ответов в срок за 12.2026 на 02.12.2026 10:20 и за 12 месяцев");
+
+    await send(OFFICE.curator, "Ольга", "/report 01.2027");
+    expect(h.lastText(OFFICE.curator)).toBe(
+      "Месяц 01.2027 ещё не начался, отчёта за него нет. Укажите текущий или прошедший месяц, например: /report 11.2026",
+    );
   });
 });

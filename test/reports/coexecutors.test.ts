@@ -253,7 +253,7 @@ async function georgievskOffice() {
 }
 
 describe("Georgievsk: the curators pass parts on (p.18)", () => {
-  it("a part passed on late is the curator's violation; one never passed is still owed at the month's end", async () => {
+  it("a part passed on late is the curator's violation, not the co-executor's organization's; one never passed is still owed at the month's end", async () => {
     const { health, culture, person, curator, rules, at } = await georgievskOffice();
     const partOf = (n: number, sentAt: string) => {
       const incidentId = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
@@ -291,14 +291,20 @@ describe("Georgievsk: the curators pass parts on (p.18)", () => {
         1,
         "coexecutorPassOn",
         "п. 18",
-        "Минкультуры",
+        null,
         "Ольга",
         new Date("2026-11-09T08:30:00Z"),
         new Date("2026-11-09T08:45:00Z"),
         15,
       ],
-      [2, "coexecutorPassOn", "п. 18", "Минкультуры", null, new Date("2026-11-30T14:30:00Z"), null, 30],
+      [2, "coexecutorPassOn", "п. 18", null, null, new Date("2026-11-30T14:30:00Z"), null, 30],
     ]);
+    expect(tr.violations(report)).toContain(
+      "№ 1 · куратор Ольга — передать основному исполнителю информацию соисполнителя (п. 18): срок 09.11.2026 11:30, выполнено 09.11.2026 11:45, опоздание 15 мин",
+    );
+    expect(tr.violations(report)).toContain("№ 2 · кураторы — передать основному исполнителю");
+    expect(report.organizations.find((org) => org.organizationId === culture)?.violations ?? 0).toBe(0);
+    expect(report.curators.violations).toBe(2);
   });
 
   it("a part returned for rework is the curator's decision in time, and its late rework the co-executor's violation", async () => {

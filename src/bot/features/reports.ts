@@ -1,11 +1,12 @@
 /**
  * `/report [месяц]` — the monthly summary as text, chart and spreadsheet; `/report violations
  * [месяц]` (or «нарушения») — the violations of the regulation. For curators and heads only.
+ * The current month is reported so far, as of now; a month not yet begun is refused.
  */
 import { Composer } from "grammy";
 import { hasRole } from "../../domain/access.js";
 import { sendRendered } from "../../reports/deliver.js";
-import { monthOf, parseMonth, type ReportMonth, shiftMonth } from "../../reports/month.js";
+import { monthKey, monthOf, parseMonth, type ReportMonth, shiftMonth } from "../../reports/month.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { refuse } from "../refuse.js";
 import { tr } from "../texts-reports.js";
@@ -29,10 +30,18 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       await refuse(ctx, tr.refusal);
       return;
     }
-    const lastMonth = shiftMonth(monthOf(deps.clock.now(), deps.sla.timezone), -1);
+    const now = deps.clock.now();
+    const current = monthOf(now, deps.sla.timezone);
+    const lastMonth = shiftMonth(current, -1);
     const request = parseReportRequest(ctx.match, lastMonth);
     if (!request) {
       await ctx.reply(tr.usage);
+      return;
+    }
+    // "2026-10" keys compare as the months they name.
+    const when = monthKey(request.month).localeCompare(monthKey(current));
+    if (when > 0) {
+      await ctx.reply(tr.futureMonth(request.month, lastMonth));
       return;
     }
     await ctx.replyWithChatAction("upload_document");
@@ -42,6 +51,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       summary,
       violations: !summary,
       byOrganization: false,
+      ...(when === 0 ? { asOf: now } : {}),
     });
     const ready = rendered.summary ?? rendered.violations;
     if (!ready) {

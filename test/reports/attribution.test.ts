@@ -1,0 +1,171 @@
+/**
+ * Whose a violation is (Orenburg p.19: the heads of the organizations concerned use the list to find
+ * who failed): the curators answer for their own steps, and an executor's step is the organization's
+ * and the person's that held the post when it was done or when the month ended. November 2026 under
+ * the Orenburg preset (Asia/Yekaterinburg, 09:00–18:00, lunch 13:00–14:00), arranged through the
+ * same use-cases the bot calls.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
+import {
+  acceptIncident,
+  registerIncident,
+  returnIncident,
+  routeIncident,
+  type TransitionResult,
+} from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import { tr } from "../../src/bot/texts-reports.js";
+import type { Person } from "../../src/domain/access.js";
+import { monthlyReports } from "../../src/jobs/reports.js";
+import { buildMonthlyReport } from "../../src/reports/figures.js";
+import { Harness } from "../support/bot-harness.js";
+import { OFFICE, seedOffice } from "../support/workflow.js";
+import { local } from "./seed-month.js";
+
+let h: Harness;
+afterEach(() => h.close());
+
+const NOVEMBER = { year: 2026, month: 11 };
+const ROADS_CHAT = -300;
+const ROADS_EXECUTOR = 3301;
+
+function must(result: TransitionResult): void {
+  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
+}
+
+const kinds = (chatId: number) => h.fake.messages(chatId).map((m) => m.media?.type ?? m.text?.split("\n")[0]);
+
+/** The health ministry (Иван) and the roads ministry (Пётр), each with its work chat. */
+async function office() {
+  h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+  const { health } = seedOffice(h);
+  const roads = h.seedOrganization("Министерство дорожного хозяйства", "Миндор");
+  h.seedChat(h.group(ROADS_CHAT, "Миндор: обращения"), roads);
+  h.seedPerson(ROADS_EXECUTOR, "Пётр", [], [roads]);
+  const person = (telegramId: number) => findPerson(h.db, telegramId) as Person;
+  const curator = person(OFFICE.curator);
+  const ivan = person(OFFICE.executor);
+  const petr = person(ROADS_EXECUTOR);
+  const at = (time: string) => {
+    h.clock.set(local(time));
+    return h.clock.now();
+  };
+  const register = (time: string): number => {
+    const result = registerIncident(h.db, {
+      link: "https://vk.com/wall-1_1",
+      linkKey: "vk.com/wall-1_1",
+      network: "vk",
+      text: "Яма на дороге.",
+      author: null,
+      topic: null,
+      place: null,
+      importance: "normal",
+      postedAt: null,
+      repeatOfId: null,
+      actorId: curator.id,
+      now: at(time),
+    });
+    if (!result.ok) throw new Error("duplicate");
+    return result.incident.id;
+  };
+  const route = (incidentId: number, leadId: number, time: string) =>
+    must(routeIncident(h.db, { incidentId, leadId, coexecutorIds: [], actor: curator, now: at(time) }));
+  const accept = (incidentId: number, actor: Person, time: string) =>
+    must(acceptIncident(h.db, { incidentId, actor, now: at(time) }));
+  const submit = (incidentId: number, actor: Person, time: string) =>
+    must(
+      submitDraft(h.db, {
+        incidentId,
+        actor,
+        now: at(time),
+        content: { text: "Здравствуйте! Яму заделают до пятницы.", attachments: [] },
+      }),
+    );
+  const approve = (incidentId: number, time: string) =>
+    must(approveDraft(h.db, { incidentId, actor: curator, now: at(time) }));
+  const publish = (incidentId: number, actor: Person, time: string, onTime: boolean) =>
+    must(
+      publishAnswer(h.db, {
+        incidentId,
+        actor,
+        now: at(time),
+        link: `https://vk.com/wall-1_1?reply=${incidentId}`,
+        onTime,
+        rules: { curatorMayPublish: false },
+      }),
+    );
+  return { health, roads, curator, ivan, petr, at, register, route, accept, submit, approve, publish };
+}
+
+describe("whose a violation is", () => {
+  it("the curators' late routing and decision are theirs: not the organization's count, nor sent to its chat", async () => {
+    const o = await office();
+    const one = o.register("2026-11-09 10:00"); // routing due 10:30 (p.6)
+    o.route(one, o.health, "2026-11-09 11:30"); // an hour late
+    o.accept(one, o.ivan, "2026-11-09 11:35");
+    o.submit(one, o.ivan, "2026-11-09 12:00"); // the decision due 12:30 (p.10)
+    o.approve(one, "2026-11-09 14:30"); // an hour late, lunch aside
+    o.publish(one, o.ivan, "2026-11-09 14:40", true);
+
+    h.clock.set(local("2026-12-01 10:00"));
+    await monthlyReports(h.deps());
+    const violations = h.texts(OFFICE.curatorsChat).find((text) => text.startsWith("Нарушения"));
+    expect(violations?.split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 2",
+      "№ 1 · куратор Ольга — направить исполнителю (п. 6): срок 09.11.2026 10:30, выполнено 09.11.2026 11:30, опоздание 1 ч",
+      "№ 1 · куратор Ольга — согласовать или вернуть на доработку (п. 10): срок 09.11.2026 12:30, выполнено 09.11.2026 14:30, опоздание 1 ч",
+    ]);
+    expect(kinds(OFFICE.healthChat)).toEqual([]);
+    const summary = h.texts(OFFICE.curatorsChat)[0] ?? "";
+    expect(summary).toContain("• Минздрав: поступило 1, ответов 1, в срок 1 (100%), нарушений 0");
+    expect(summary).toContain("Кураторы: этапов в срок 0 из 2 (0%), нарушений 2");
+  });
+
+  it("a late answer after the post was returned and routed again is the one who then held it", async () => {
+    const o = await office();
+    const one = o.register("2026-11-09 10:00"); // answer due 10.11 11:00 (p.8)
+    o.route(one, o.health, "2026-11-09 10:10");
+    o.accept(one, o.ivan, "2026-11-09 10:15");
+    must(
+      returnIncident(h.db, {
+        incidentId: one,
+        actor: o.ivan,
+        now: o.at("2026-11-09 10:20"),
+        reason: "Дороги не наши.",
+      }),
+    );
+    o.route(one, o.roads, "2026-11-09 10:25");
+    o.accept(one, o.petr, "2026-11-09 10:30");
+    o.submit(one, o.petr, "2026-11-09 15:00");
+    o.approve(one, "2026-11-09 15:10"); // publication due 15:40 (p.12)
+    o.publish(one, o.petr, "2026-11-10 12:00", false);
+
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 2",
+      "№ 1 · Миндор · Пётр — разместить ответ (п. 12): срок 09.11.2026 15:40, выполнено 10.11.2026 12:00, опоздание 5 ч 20 мин",
+      "№ 1 · Миндор · Пётр — разместить ответ (п. 8): срок 10.11.2026 11:00, выполнено 10.11.2026 12:00, опоздание 1 ч",
+    ]);
+    const violationsOf = (id: number) =>
+      report.organizations.find((org) => org.organizationId === id)?.violations;
+    expect([violationsOf(o.health), violationsOf(o.roads)]).toEqual([0, 2]);
+  });
+
+  it("an answer still owed at the month's end is the organization's and the executor's holding the post then", async () => {
+    const o = await office();
+    const one = o.register("2026-11-27 10:00"); // Friday: the answer due Monday 30.11 11:00, the draft 27.11 16:00
+    o.route(one, o.health, "2026-11-27 10:10");
+    o.accept(one, o.ivan, "2026-11-27 10:15");
+
+    h.clock.set(local("2026-12-01 10:00"));
+    await monthlyReports(h.deps());
+    expect(h.texts(OFFICE.healthChat)[0]?.split("\n")).toEqual([
+      "Нарушения регламента за 11.2026, Минздрав: 2",
+      "№ 1 · Минздрав · Иван — прислать проект ответа куратору (п. 9): срок 27.11.2026 16:00, не выполнено к концу месяца, опоздание 1 раб. дн. 2 ч",
+      "№ 1 · Минздрав · Иван — разместить ответ (п. 8): срок 30.11.2026 11:00, не выполнено к концу месяца, опоздание 6 ч",
+    ]);
+    const summary = h.texts(OFFICE.curatorsChat)[0] ?? "";
+    expect(summary).toContain("• Минздрав: поступило 1, ответов 0, в срок 0, нарушений 2");
+  });
+});
