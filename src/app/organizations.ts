@@ -1,6 +1,7 @@
-import { and, asc, count, eq, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, notInArray, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { organizations } from "../db/schema.js";
+import { assignments, incidents, organizations } from "../db/schema.js";
+import type { IncidentState } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import type { OrganizationRow, RowProblem } from "../domain/organization-import.js";
 import { audit } from "./audit.js";
@@ -117,20 +118,62 @@ export function renameOrganization(
   });
 }
 
+/** An incident still routed to an organization and not yet answered or closed: its part is owed. */
+export interface OpenWork {
+  incidentId: number;
+  lead: boolean;
+  state: IncidentState;
+}
+
+/** The organization's open work: live assignments (not returned or withdrawn) of unfinished incidents. */
+export function openWorkOf(db: Tx, organizationId: number): OpenWork[] {
+  return db
+    .selectDistinct({ incidentId: incidents.id, role: assignments.role, state: incidents.state })
+    .from(assignments)
+    .innerJoin(incidents, eq(incidents.id, assignments.incidentId))
+    .where(
+      and(
+        eq(assignments.organizationId, organizationId),
+        notInArray(assignments.state, ["returned", "withdrawn"]),
+        notInArray(incidents.state, ["answered", "closed"]),
+      ),
+    )
+    .orderBy(asc(incidents.id))
+    .all()
+    .map(({ incidentId, role, state }) => ({ incidentId, lead: role === "lead", state }));
+}
+
+export type SwitchResult =
+  | {
+      ok: true;
+      organization: Organization;
+      /** False when it already was so (a second press): nobody is told twice. */
+      changed: boolean;
+      /** Switched off: what is still routed to it, for the curators to route anew. */
+      openWork: OpenWork[];
+    }
+  | { ok: false; reason: "not_found" };
+
+/**
+ * Switches an organization on or off. Off, it is offered for no new routing, but what is already
+ * routed to it stays: the open incidents are returned (and recorded) so the curators can be told.
+ */
 export function setOrganizationActive(
   db: Db,
   input: { id: number; active: boolean; actorId: number; now: Date },
-): SaveResult {
-  return db.transaction((tx): SaveResult => {
+): SwitchResult {
+  return db.transaction((tx): SwitchResult => {
     const current = getOrganization(tx, input.id);
     if (!current) return { ok: false, reason: "not_found" };
-    if (current.active === input.active) return { ok: true, organization: current };
+    if (current.active === input.active)
+      return { ok: true, organization: current, changed: false, openWork: [] };
     const organization = tx
       .update(organizations)
       .set({ active: input.active })
       .where(eq(organizations.id, input.id))
       .returning()
       .get();
+    const openWork = input.active ? [] : openWorkOf(tx, input.id);
     audit(tx, input.now, {
       actorId: input.actorId,
       entity: "organization",
@@ -138,8 +181,9 @@ export function setOrganizationActive(
       action: input.active ? "activated" : "deactivated",
       fromState: current.active ? "active" : "inactive",
       toState: input.active ? "active" : "inactive",
+      ...(openWork.length > 0 ? { details: { openIncidentIds: openWork.map((w) => w.incidentId) } } : {}),
     });
-    return { ok: true, organization };
+    return { ok: true, organization, changed: true, openWork };
   });
 }
 

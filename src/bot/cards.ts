@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import type { Logger } from "pino";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
+import { detailsEditable } from "../app/importance.js";
 import type { Incident } from "../app/incidents.js";
 import type { SlaRuntime } from "../app/sla.js";
 import type { Clock } from "../clock.js";
@@ -19,6 +20,7 @@ import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { cb } from "./callback-data.js";
 import { t } from "./texts.js";
+import { tr } from "./texts-incidents.js";
 
 /** Who looks at a card decides its buttons: the actions that audience may take now. */
 export type Audience =
@@ -140,6 +142,7 @@ function buttonsFor(
     if (state === "in_work") keyboard.text(t.button.interim, cb("inc.interim", id)).row();
     if (state === "assigned" || state === "in_work")
       keyboard.text(t.button.reroute, cb("inc.route", id)).row();
+    if (detailsEditable(incident)) keyboard.text(tr.edit.button, cb("inc.edit", id)).row();
   }
   if (audience.kind === "organization") {
     const parts = activeAssignments(incident).filter((a) =>

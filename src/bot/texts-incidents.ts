@@ -1,6 +1,7 @@
 /** Every word of routing, executors' actions on cards, lists, search and history. Plain, polite, short. */
 
-import type { IncidentState } from "../domain/incident.js";
+import type { Subject } from "../app/importance.js";
+import type { Importance, IncidentState } from "../domain/incident.js";
 
 const SHORT_STATE: Record<IncidentState, string> = {
   registered: "ждёт направления",
@@ -132,6 +133,50 @@ export const tr = {
     failed: (id: number) => `Информацию по сообщению № ${id} отправить уже нельзя: его состояние изменилось.`,
   },
 
+  edit: {
+    button: "Важность, тема, место",
+    menu: (id: number, importance: string, topic: string | null, place: string | null) =>
+      [
+        `Сообщение № ${id}: что изменить?`,
+        `Важность: ${importance}`,
+        `Тема: ${topic ?? "не указана"}`,
+        `Место: ${place ?? "не указано"}`,
+      ].join("\n"),
+    level: {
+      normal: "Обычное",
+      important: "Важное",
+      significant: "Социально значимое",
+    } satisfies Record<Importance, string>,
+    current: (label: string) => `✓ ${label}`,
+    subject: { topic: "Тема", place: "Место" } satisfies Record<Subject, string>,
+    close: "Закрыть",
+    notCurator: "Менять важность, тему и место сообщения может только куратор.",
+    answered: (id: number) =>
+      `Ответ на сообщение № ${id} уже размещён: менять важность, тему и место поздно.`,
+    changed: (id: number) =>
+      `Сообщение № ${id} изменилось, пока было открыто это меню. Меню обновлено: посмотрите и выберите ещё раз.`,
+    sameLevel: (level: string) => `Важность уже такая: ${level}.`,
+    levelSet: (id: number, level: string) => `Сообщение № ${id}: важность — ${level}.`,
+    ask: {
+      topic: (id: number, current: string | null) =>
+        `Сообщение № ${id}: напишите тему (до 300 символов).${current ? ` Сейчас: «${current}».` : ""} Отмена — /cancel.`,
+      place: (id: number, current: string | null) =>
+        `Сообщение № ${id}: напишите место — населённый пункт, улицу, адрес (до 300 символов).${current ? ` Сейчас: «${current}».` : ""} Отмена — /cancel.`,
+    } satisfies Record<Subject, unknown>,
+    clear: { topic: "Убрать тему", place: "Убрать место" } satisfies Record<Subject, string>,
+    badValue: "Напишите одним сообщением, текстом до 300 символов. Отмена — /cancel.",
+    set: {
+      topic: (id: number, value: string | null) =>
+        value ? `Сообщение № ${id}: тема — «${value}».` : `Сообщение № ${id}: тема убрана.`,
+      place: (id: number, value: string | null) =>
+        value ? `Сообщение № ${id}: место — «${value}».` : `Сообщение № ${id}: место убрано.`,
+    } satisfies Record<Subject, unknown>,
+    same: "Так уже записано: ничего не изменено.",
+    changedWhileTyping: (id: number) =>
+      `Пока вы писали, сообщение № ${id} изменилось, поэтому ничего не записано. ` +
+      "Меню выше обновлено: посмотрите и нажмите «Тема» или «Место» ещё раз.",
+  },
+
   view: {
     sentPrivately: "Отправил вам в личные сообщения.",
     noText: (id: number) => `В сообщении № ${id} нет текста поста.`,
@@ -164,6 +209,10 @@ export const tr = {
     publishInterim: (link: string | undefined) => `размещён промежуточный ответ${link ? `: ${link}` : ""}`,
     askClarification: (link: string | undefined) =>
       `автору задан уточняющий вопрос${link ? `: ${link}` : ""}`,
+    setImportance: (from: string | undefined, to: string | undefined) =>
+      `важность: ${from ?? "—"} → ${to ?? "—"}`,
+    setTopic: (to: string | undefined) => (to ? `тема: «${to}»` : "тема убрана"),
+    setPlace: (to: string | undefined) => (to ? `место: «${to}»` : "место убрано"),
     qualityMark: (mark: unknown) => `оценка качества ответа: ${typeof mark === "number" ? mark : "—"}`,
   },
 

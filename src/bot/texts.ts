@@ -134,6 +134,24 @@ export const t = {
     buttonDeactivate: "Отключить",
     buttonActivate: "Включить",
     buttonBack: "К списку",
+    /** One incident still routed to an organization switched off: its number, role and state. */
+    openWorkLine: (id: number, lead: boolean, state: string) =>
+      `№ ${id} — ${lead ? "основной исполнитель" : "соисполнитель"}, ${state}`,
+    leftOpen: (name: string, ids: number[], curatorsTold: boolean) =>
+      `У органа «${name}» остались открытые сообщения (${ids.length}): ${ids.map((id) => `№ ${id}`).join(", ")}. ` +
+      "Они по-прежнему направлены ему. " +
+      (curatorsTold
+        ? "Кураторы получили список, чтобы направить их заново."
+        : "Сообщить кураторам не удалось: передайте им список, чтобы они направили эти сообщения заново."),
+    leftOpenForCurators: (name: string, lines: string[]) =>
+      `Орган «${name}» отключён администратором, но ему ещё направлены открытые сообщения (${lines.length}):\n` +
+      `${lines.join("\n")}\n\n` +
+      "Проверьте их и, где нужно, направьте другому органу кнопкой «Переназначить» на карточке. " +
+      "Карточку откроет кнопка с номером.",
+    switchedOffWhileRouting: (names: string[]) =>
+      names.length === 1
+        ? `Пока вы выбирали, администратор отключил орган «${names[0]}»: направить ему сообщение нельзя. Выберите заново.`
+        : `Пока вы выбирали, администратор отключил органы ${names.map((n) => `«${n}»`).join(", ")}: направить им сообщение нельзя. Выберите заново.`,
   },
 
   importReport: {

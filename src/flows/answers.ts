@@ -22,6 +22,7 @@ import {
   returnPart,
   type TransitionResult,
 } from "../app/incidents.js";
+import { partAttachments } from "../app/part-attachments.js";
 import { telegramIdOfMember, telegramIdsOfMembers } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
@@ -47,6 +48,7 @@ import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/in
 import { type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, waitForAnswer } from "./ask.js";
+import { tellOrganizationOfPart } from "./incident-answers.js";
 
 export type AnswerAction = Extract<
   IncidentAction,
@@ -163,17 +165,16 @@ export function partRefusalNow(
   return partRefusal(deps, incident, assignmentId, version, person) ?? t.refusal;
 }
 
-/** The lead organization gets a co-executor's part passed on to it (Orenburg p.14; Georgievsk p.18). */
+/**
+ * The lead organization gets a co-executor's part passed on to it, with its photos, videos and
+ * files (Orenburg p.14; Georgievsk p.18).
+ */
 export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident, assignmentId: number) {
   const part = incident.assignments.find((a) => a.id === assignmentId);
   const lead = leadAssignment(incident);
   if (!part || !lead) return;
-  await notifyOrganization(
-    deps,
-    api,
-    lead.organizationId,
-    tr.part.notice(incident.id, part.organizationName, part.partText ?? ""),
-  );
+  const notice = tr.part.notice(incident.id, part.organizationName, part.partText ?? "");
+  await tellOrganizationOfPart(deps, api, lead.organizationId, notice, partAttachments(deps.db, part));
 }
 
 /**

@@ -206,7 +206,7 @@ async function stale(input: Input & { kind: "button" }): Promise<void> {
 }
 
 /** What the executor may attach, as the draft keeps it; undefined for anything else. */
-function attachmentOf(message: Message): Attachment | undefined {
+export function attachmentOf(message: Message): Attachment | undefined {
   const largest = message.photo?.at(-1);
   if (largest) return { type: "photo", fileId: largest.file_id, fileUniqueId: largest.file_unique_id };
   // Telegram sends a GIF with both `animation` and `document`: the animation is what it is.

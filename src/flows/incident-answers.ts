@@ -1,14 +1,22 @@
 /**
  * What executors send back on a card: the reason of a return (Orenburg p.7, Georgievsk p.10) and a
- * co-executor's part of the information (Orenburg p.14, Georgievsk p.18).
+ * co-executor's part of the information, with its photos, videos and files (Orenburg p.14, 16;
+ * Georgievsk p.18, 20).
  */
-import { type Context, InlineKeyboard } from "grammy";
+import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
+import { chatOfOrganization, curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident, returnIncident, sendPart } from "../app/incidents.js";
+import { recordPartAttachments } from "../app/part-attachments.js";
+import { telegramIdsOfMembers } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { partButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { cardDeps, notifyCurators, notifyOrganization } from "../bot/delivery.js";
+import { cardDeps, notifyCurators } from "../bot/delivery.js";
+import { sendDraft } from "../bot/draft-view.js";
+import { ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
+import type { Attachment } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import {
   actionRules,
@@ -20,6 +28,7 @@ import {
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, waitForAnswer } from "./ask.js";
+import { attachmentOf } from "./draft.js";
 
 /** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
 function lateReturn(
@@ -66,7 +75,6 @@ async function waitForText(
   buttons: Record<string, string>,
   check: (text: string) => boolean,
   hint: string,
-  acceptCaption = false,
 ): Promise<Reply> {
   for (;;) {
     const answer = await waitForAnswer(conversation);
@@ -78,7 +86,7 @@ async function waitForText(
       if (chosen !== undefined) return { text: chosen };
       await conversation.skip({ next: true });
     }
-    const text = (answer.message?.text ?? (acceptCaption ? answer.message?.caption : undefined))?.trim();
+    const text = answer.message?.text?.trim();
     if (text === "/cancel") return { cancelled: true };
     if (text?.startsWith("/")) await conversation.halt({ next: true });
     if (text !== undefined && check(text)) return { text };
@@ -141,10 +149,158 @@ export function returnFlow(deps: AppDeps) {
   };
 }
 
+/** Telegram takes 10 to an album; a part carries at most three albums, as a draft does. */
+const MAX_PART_ATTACHMENTS = 30;
+
+interface PartContent {
+  text: string;
+  attachments: Attachment[];
+}
+
+/** The confirmation of what was received, with the dialogue's buttons; one per album. */
+interface Confirmation {
+  message: Message;
+  albumId: string | undefined;
+}
+
+async function clearButtons(ctx: Context, message: Message): Promise<void> {
+  try {
+    await closePrompt(ctx, message.chat.id, message.message_id);
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+  }
+}
+
 /**
- * «Отправить информацию»: the co-executor's part, for the curators and the lead organization — under
- * Georgievsk p.18 for the curators first, who pass it on. `organizationId` is the organization whose
- * card the button was on (absent on cards sent before buttons named it).
+ * Says how many files the part has so far, with «Отправить» once it has a text. The items of one
+ * album share one confirmation, edited as they arrive; any other message gets a new one below.
+ */
+async function confirm(
+  at: Context,
+  previous: Confirmation | undefined,
+  albumId: string | undefined,
+  content: PartContent,
+): Promise<Confirmation> {
+  const hasText = content.text !== "";
+  const text = ta.part.received(content.attachments.length, hasText);
+  const keyboard = new InlineKeyboard();
+  if (hasText) keyboard.text(ta.part.send, cb("ans.send"));
+  keyboard.text(tr.route.cancel, cb("ans.cancel"));
+  if (previous && albumId !== undefined && previous.albumId === albumId) {
+    try {
+      await at.api.editMessageText(previous.message.chat.id, previous.message.message_id, text, {
+        reply_markup: keyboard,
+      });
+      return previous;
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+    }
+  }
+  if (previous) await clearButtons(at, previous.message);
+  return { message: await at.reply(text, { reply_markup: keyboard }), albumId };
+}
+
+/**
+ * The co-executor's part: every message adds its text (or caption) and its photo, video or file.
+ * A message with a text completes the part at once — a text, or a photo with a caption, is the
+ * common part — unless it is one of an album's items: an album comes as several messages, so
+ * after one the part waits for «Отправить» or a text. /cancel or «Отмена» ends the dialogue.
+ */
+async function collectPart(conversation: Flow, ctx: Context): Promise<PartContent | "cancelled"> {
+  const content: PartContent = { text: "", attachments: [] };
+  let confirmation: Confirmation | undefined;
+  const done = async <T>(result: T): Promise<T> => {
+    if (confirmation) await clearButtons(ctx, confirmation.message);
+    return result;
+  };
+  for (;;) {
+    const answer = await waitForAnswer(conversation);
+    const data = answer.callbackQuery?.data;
+    if (data === cb("ans.cancel")) {
+      await answer.answerCallbackQuery();
+      return await done("cancelled");
+    }
+    if (data === cb("ans.send") && content.text === "") {
+      await answer.answerCallbackQuery({ text: ta.part.textFirst, show_alert: true });
+      continue;
+    }
+    if (data === cb("ans.send")) {
+      await answer.answerCallbackQuery();
+      return await done(content);
+    }
+    if (data !== undefined) await conversation.skip({ next: true });
+    const message = answer.message;
+    if (!message) continue;
+    const typed = message.text?.trim();
+    if (typed === "/cancel") return await done("cancelled");
+    if (typed?.startsWith("/")) await conversation.halt({ next: true });
+    const text = typed ?? message.caption?.trim() ?? "";
+    const attachment = attachmentOf(message);
+    if (text === "" && !attachment) {
+      await answer.reply(ta.part.needContent);
+      continue;
+    }
+    if (text !== "") content.text = content.text === "" ? text : `${content.text}\n\n${text}`;
+    const known = content.attachments.some((a) => a.fileUniqueId === attachment?.fileUniqueId);
+    if (attachment && !known && content.attachments.length >= MAX_PART_ATTACHMENTS)
+      await answer.reply(ta.part.tooMany(MAX_PART_ATTACHMENTS));
+    else if (attachment && !known) content.attachments.push(attachment);
+    const albumId = message.media_group_id;
+    if (text !== "" && albumId === undefined) return await done(content);
+    // The same file again changes nothing to confirm.
+    if (known && text === "") continue;
+    confirmation = await confirm(answer, confirmation, albumId, content);
+  }
+}
+
+/** The part as its recipients see it: its photos, videos and files first, then the notice. */
+async function sendPartTo(
+  deps: AppDeps,
+  api: Api,
+  chatIds: number[],
+  notice: string,
+  attachments: Attachment[],
+  keyboard?: InlineKeyboard,
+): Promise<void> {
+  for (const chatId of chatIds) {
+    try {
+      await sendDraft(api, chatId, { text: notice, attachments }, keyboard ? { keyboard } : {});
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      deps.log.warn({ chatId, error: error.description }, "part not delivered");
+    }
+  }
+}
+
+/** The curators' chat, or each curator privately when none is bound. */
+async function tellCuratorsOfPart(
+  deps: AppDeps,
+  api: Api,
+  notice: string,
+  attachments: Attachment[],
+  keyboard?: InlineKeyboard,
+): Promise<void> {
+  await sendPartTo(deps, api, curatorChats(deps.db), notice, attachments, keyboard);
+}
+
+/** An organization's work chat, or its executors privately when it has none. */
+export async function tellOrganizationOfPart(
+  deps: AppDeps,
+  api: Api,
+  organizationId: number,
+  notice: string,
+  attachments: Attachment[],
+): Promise<void> {
+  const chat = chatOfOrganization(deps.db, organizationId);
+  const targets = chat !== undefined ? [chat] : telegramIdsOfMembers(deps.db, [organizationId]);
+  await sendPartTo(deps, api, targets, notice, attachments);
+}
+
+/**
+ * «Отправить информацию»: the co-executor's part, with its photos, videos and files, for the
+ * curators and the lead organization — under Georgievsk p.18 for the curators first, who pass it
+ * on. `organizationId` is the organization whose card the button was on (absent on cards sent
+ * before buttons named it).
  */
 export function partFlow(deps: AppDeps) {
   return async function sendPartDialog(
@@ -159,15 +315,15 @@ export function partFlow(deps: AppDeps) {
       return (incident && leadAssignment(incident)?.organizationName) ?? "";
     });
     const keyboard = new InlineKeyboard().text(tr.route.cancel, cb("ans.cancel"));
-    const ask = rules.curatorPassesParts ? tr.part.askForApproval : tr.part.ask;
+    const ask = rules.curatorPassesParts ? ta.part.askForApproval : ta.part.ask;
     const prompt = await ctx.reply(ask(incidentId, lead), { reply_markup: keyboard });
-    const reply = await waitForText(conversation, {}, (text) => text.length > 0, tr.part.needText, true);
+    const reply = await collectPart(conversation, ctx);
     await closePrompt(ctx, prompt.chat.id, prompt.message_id);
-    if ("cancelled" in reply) {
+    if (reply === "cancelled") {
       await ctx.reply(tr.cancelled);
       return;
     }
-    const text = reply.text;
+    const { text, attachments } = reply;
     const forApproval = rules.curatorPassesParts === true;
     const done = await conversation.external(async (outer) => {
       if (!outer.person) return false;
@@ -188,6 +344,11 @@ export function partFlow(deps: AppDeps) {
             ? a.organizationId === organizationId
             : a.state === "part_sent" || a.state === "part_passed"),
       );
+      // Kept for the lead, whom a curator passes the part on to later (Georgievsk p.18).
+      if (mine) {
+        const actorId = outer.person.id;
+        recordPartAttachments(deps.db, { part: mine, incidentId, actorId, attachments, now });
+      }
       await syncCards(cardDeps(deps, outer.api), result.incident);
       if (!mine) return true;
       if (forApproval) {
@@ -195,14 +356,15 @@ export function partFlow(deps: AppDeps) {
         // (Handled again after a crash, a part already passed on is not offered twice.)
         if (mine.state === "part_sent") {
           const decide = InlineKeyboard.from(partButtons(incidentId, mine).map((button) => [button]));
-          await notifyCurators(deps, outer.api, partForApproval(deps, result.incident, mine, text), decide);
+          const notice = partForApproval(deps, result.incident, mine, text);
+          await tellCuratorsOfPart(deps, outer.api, notice, attachments, decide);
         }
         return true;
       }
       const notice = tr.part.notice(incidentId, mine.organizationName, text);
-      await notifyCurators(deps, outer.api, notice);
+      await tellCuratorsOfPart(deps, outer.api, notice, attachments);
       const leadNow = leadAssignment(result.incident);
-      if (leadNow) await notifyOrganization(deps, outer.api, leadNow.organizationId, notice);
+      if (leadNow) await tellOrganizationOfPart(deps, outer.api, leadNow.organizationId, notice, attachments);
       return true;
     });
     const sent = forApproval ? tr.part.doneForApproval(incidentId) : tr.part.done(incidentId);

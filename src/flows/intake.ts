@@ -101,11 +101,11 @@ export async function announceRegistered(
 
 /**
  * The heads hear of a significant post once, however many times it is announced (a crash, a retry
- * of the monitoring software): it is recorded once a head has it, so a stop before that leaves it
- * to the next announcement. A head who blocked the bot is marked so and skipped; the registration has
- * already happened.
+ * of the monitoring software) or raised to significant again: it is recorded once a head has it, so
+ * a stop before that leaves it to the next announcement. A head who blocked the bot is marked so and
+ * skipped; the registration (or the raise) has already happened.
  */
-async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
+export async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
   const key = significantNoticeKey(incident.id);
   if (noticeClaimed(deps.db, key)) return;
   const heads = telegramIdsWithRole(deps.db, "head");

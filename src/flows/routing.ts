@@ -2,19 +2,22 @@
  * «Направить» / «Переназначить»: the curator picks organizations (a paged, searchable list where each
  * press toggles one), the lead among several (the rest are co-executors in the order chosen, Orenburg
  * p.14), and for an important post may shorten the answer deadline (Orenburg p.6). The incident is
- * routed only if nobody changed it meanwhile.
+ * routed only if nobody changed it meanwhile, and only to organizations still active then.
  */
 import type { Context } from "grammy";
 import { InlineKeyboard } from "grammy";
-import { loadIncident, routeIncident } from "../app/incidents.js";
-import { listOrganizations } from "../app/organizations.js";
+import type { Message } from "grammy/types";
+import { type Incident, loadIncident, routeIncident, type TransitionRefusal } from "../app/incidents.js";
+import { getOrganization, listOrganizations } from "../app/organizations.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { cardDeps, showCardIn } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
+import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
+import type { Importance } from "../domain/incident.js";
 import { type Flow, waitForAnswer } from "./ask.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
@@ -88,6 +91,187 @@ async function choose<T>(
   }
 }
 
+/**
+ * The dialogue's menu: one message, edited as the curator picks (a search or a new round sends it
+ * anew below), and what it shows.
+ */
+interface Picker {
+  incidentId: number;
+  chosen: Chosen[];
+  query: string;
+  view: Page;
+  menu: Message;
+  shown: { text: string; keyboard: InlineKeyboard };
+}
+
+function render(p: Omit<Picker, "menu" | "shown">): Picker["shown"] {
+  return {
+    text: tr.route.pick(
+      p.incidentId,
+      p.chosen.map((c) => c.name),
+      p.query,
+      p.view.items.length === 0,
+    ),
+    keyboard: pickerKeyboard(p.view, p.chosen, p.query),
+  };
+}
+
+async function refresh(ctx: Context, p: Picker): Promise<void> {
+  const next = render(p);
+  if (JSON.stringify(next) === JSON.stringify(p.shown)) return;
+  p.shown = next;
+  await ctx.api.editMessageText(p.menu.chat.id, p.menu.message_id, p.shown.text, {
+    reply_markup: p.shown.keyboard,
+  });
+}
+
+/** The list sent anew at the bottom of the chat. */
+async function showAnew(at: Context, p: Picker): Promise<void> {
+  p.shown = render(p);
+  p.menu = await at.reply(p.shown.text, { reply_markup: p.shown.keyboard });
+}
+
+async function cancel(ctx: Context, p: Picker, at: Context): Promise<void> {
+  await ctx.api.editMessageText(p.menu.chat.id, p.menu.message_id, tr.cancelled);
+  if (at.callbackQuery) await at.answerCallbackQuery();
+}
+
+/** The organizations, toggled one press at a time, until «Готово»; the press that cancelled if so. */
+async function pickOrganizations(
+  conversation: Flow,
+  deps: AppDeps,
+  ctx: Context,
+  p: Picker,
+): Promise<{ cancelled: Context } | undefined> {
+  let searching = false;
+  for (;;) {
+    const press = await nextPress(conversation, (at) => searching || at.chat?.type === "private");
+    if ("text" in press) {
+      p.query = press.text.slice(0, 100);
+      searching = false;
+      p.view = await conversation.external(() => searchPage(deps.db, p.query, 0));
+      await ctx.api.editMessageReplyMarkup(p.menu.chat.id, p.menu.message_id, {
+        reply_markup: new InlineKeyboard(),
+      });
+      await showAnew(press.ctx, p);
+      continue;
+    }
+    const { ctx: at, data } = press;
+    if (data === "rt.cancel") return { cancelled: at };
+    if (data === "rt.done" && p.chosen.length === 0) {
+      await at.answerCallbackQuery({ text: tr.route.noneChosen, show_alert: true });
+      continue;
+    }
+    await at.answerCallbackQuery();
+    if (data === "rt.done") return undefined;
+    const [action, arg] = data.split(":");
+    const n = Number(arg);
+    if (action === "rt.find") {
+      searching = true;
+      await at.reply(tr.route.askSearch);
+      continue;
+    }
+    if (action === "rt.t") {
+      const index = p.chosen.findIndex((c) => c.id === n);
+      const org = p.view.items.find((o) => o.id === n);
+      if (index >= 0) p.chosen.splice(index, 1);
+      else if (org) p.chosen.push({ id: org.id, name: org.name });
+    } else if (action === "rt.p" || action === "rt.all") {
+      if (action === "rt.all") p.query = "";
+      const page = action === "rt.p" ? n : 0;
+      p.view = await conversation.external(() => searchPage(deps.db, p.query, page));
+    }
+    await refresh(ctx, p);
+  }
+}
+
+/** The lead among several organizations chosen; the only one needs no question. */
+async function pickLead(
+  conversation: Flow,
+  ctx: Context,
+  p: Picker,
+): Promise<{ value: Chosen } | { cancelled: Context }> {
+  const [only] = p.chosen;
+  if (p.chosen.length === 1 && only) return { value: only };
+  const keyboard = new InlineKeyboard();
+  for (const c of p.chosen) keyboard.text(buttonLabel(c.name), cb("rt.lead", c.id)).row();
+  keyboard.text(tr.route.cancel, cb("rt.cancel"));
+  await ctx.api.editMessageText(
+    p.menu.chat.id,
+    p.menu.message_id,
+    tr.route.chooseLead(
+      p.incidentId,
+      p.chosen.map((c) => c.name),
+    ),
+    { reply_markup: keyboard },
+  );
+  return await choose(conversation, (data) => p.chosen.find((c) => cb("rt.lead", c.id) === data));
+}
+
+/**
+ * For an important post, a shortened answer deadline in minutes (null: not shortened) where the
+ * regulation lets the curator shorten it (Orenburg p.6); undefined where it is not asked.
+ */
+async function pickShortening(
+  conversation: Flow,
+  deps: AppDeps,
+  ctx: Context,
+  p: Picker,
+  importance: Importance,
+): Promise<{ value: number | null | undefined } | { cancelled: Context }> {
+  const rule = deps.sla.regulation.steps.answer;
+  const fullMinutes = rule.unit === "workingHours" ? (rule.duration ?? 0) * 60 : (rule.duration ?? 0);
+  const offered = SHORTEN_HOURS.filter((hours) => hours * 60 < fullMinutes);
+  if (!rule.curatorMayShorten || importance === "normal" || offered.length === 0) return { value: undefined };
+  const keyboard = new InlineKeyboard();
+  for (const hours of offered) keyboard.text(tr.route.shortenTo(hours), cb("rt.cut", hours * 60));
+  keyboard.row().text(tr.route.noShorten, cb("rt.cut", 0)).row().text(tr.route.cancel, cb("rt.cancel"));
+  await ctx.api.editMessageText(
+    p.menu.chat.id,
+    p.menu.message_id,
+    tr.route.askShorten(p.incidentId, fullMinutes / 60, rule.clause),
+    { reply_markup: keyboard },
+  );
+  const cut = await choose(conversation, (data) => /^rt\.cut:(\d+)$/.exec(data)?.[1]);
+  return "cancelled" in cut ? cut : { value: Number(cut.value) || null };
+}
+
+/** Of the organizations chosen, those an admin has switched off since the list was shown. */
+function switchedOff(db: Db, chosen: Chosen[]): Chosen[] {
+  return chosen.filter((c) => !getOrganization(db, c.id)?.active);
+}
+
+/**
+ * Nobody is pinged at night: outside working time the new cards of a post that is not significant
+ * arrive without sound.
+ */
+function quietNow(deps: AppDeps, incident: Incident): boolean {
+  return incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
+}
+
+type Outcome = "routed" | "gone" | TransitionRefusal | { switchedOff: Chosen[] };
+
+function summary(
+  incidentId: number,
+  outcome: Exclude<Outcome, object>,
+  lead: Chosen,
+  coexecutors: Chosen[],
+  shortenedAnswerMinutes: number | null | undefined,
+): string {
+  if (outcome === "routed") {
+    const hours = shortenedAnswerMinutes ? shortenedAnswerMinutes / 60 : null;
+    return tr.route.routed(
+      incidentId,
+      lead.name,
+      coexecutors.map((c) => c.name),
+      hours,
+    );
+  }
+  if (outcome === "changed") return tr.route.changed(incidentId);
+  if (outcome === "forbidden") return tr.route.notCurator;
+  return tr.closed(incidentId);
+}
+
 export function routeFlow(deps: AppDeps) {
   return async function routeIncidentDialog(conversation: Flow, ctx: Context, incidentId: number) {
     const start = await conversation.external(() => {
@@ -98,155 +282,72 @@ export function routeFlow(deps: AppDeps) {
       await ctx.reply(tr.notFoundNumber(incidentId));
       return;
     }
-    const chosen: Chosen[] = [];
-    let query = "";
-    let view = await conversation.external(() => searchPage(deps.db, query, 0));
+    const view = await conversation.external(() => searchPage(deps.db, "", 0));
     if (view.items.length === 0) {
       await ctx.reply(tr.route.noOrganizations);
       return;
     }
-    const render = () => ({
-      text: tr.route.pick(
-        incidentId,
-        chosen.map((c) => c.name),
-        query,
-        view.items.length === 0,
-      ),
-      keyboard: pickerKeyboard(view, chosen, query),
-    });
-    let shown = render();
-    let menu = await ctx.reply(shown.text, { reply_markup: shown.keyboard });
-    const refresh = async () => {
-      const next = render();
-      if (JSON.stringify(next) === JSON.stringify(shown)) return;
-      shown = next;
-      await ctx.api.editMessageText(menu.chat.id, menu.message_id, shown.text, {
-        reply_markup: shown.keyboard,
-      });
-    };
-    const cancel = async (at: Context) => {
-      await ctx.api.editMessageText(menu.chat.id, menu.message_id, tr.cancelled);
-      if (at.callbackQuery) await at.answerCallbackQuery();
-    };
+    const first = { incidentId, chosen: [] as Chosen[], query: "", view };
+    const shown = render(first);
+    const menu = await ctx.reply(shown.text, { reply_markup: shown.keyboard });
+    const p: Picker = { ...first, menu, shown };
 
-    let searching = false;
+    // Until routed: an organization switched off meanwhile sends the curator back to the list.
     for (;;) {
-      const press = await nextPress(conversation, (at) => searching || at.chat?.type === "private");
-      if ("text" in press) {
-        query = press.text.slice(0, 100);
-        searching = false;
-        view = await conversation.external(() => searchPage(deps.db, query, 0));
-        await ctx.api.editMessageReplyMarkup(menu.chat.id, menu.message_id, {
-          reply_markup: new InlineKeyboard(),
-        });
-        shown = render();
-        menu = await press.ctx.reply(shown.text, { reply_markup: shown.keyboard });
-        continue;
-      }
-      const { ctx: at, data } = press;
-      if (data === "rt.cancel") return await cancel(at);
-      if (data === "rt.done" && chosen.length === 0) {
-        await at.answerCallbackQuery({ text: tr.route.noneChosen, show_alert: true });
-        continue;
-      }
-      if (data === "rt.done") {
-        await at.answerCallbackQuery();
-        break;
-      }
-      await at.answerCallbackQuery();
-      const [action, arg] = data.split(":");
-      const n = Number(arg);
-      if (action === "rt.find") {
-        searching = true;
-        await at.reply(tr.route.askSearch);
-        continue;
-      }
-      if (action === "rt.t") {
-        const index = chosen.findIndex((c) => c.id === n);
-        const org = view.items.find((o) => o.id === n);
-        if (index >= 0) chosen.splice(index, 1);
-        else if (org) chosen.push({ id: org.id, name: org.name });
-      } else if (action === "rt.p" || action === "rt.all") {
-        if (action === "rt.all") query = "";
-        const page = action === "rt.p" ? n : 0;
-        view = await conversation.external(() => searchPage(deps.db, query, page));
-      }
-      await refresh();
-    }
+      const picked = await pickOrganizations(conversation, deps, ctx, p);
+      if (picked) return await cancel(ctx, p, picked.cancelled);
+      const lead = await pickLead(conversation, ctx, p);
+      if ("cancelled" in lead) return await cancel(ctx, p, lead.cancelled);
+      const cut = await pickShortening(conversation, deps, ctx, p, start.importance);
+      if ("cancelled" in cut) return await cancel(ctx, p, cut.cancelled);
+      const shortenedAnswerMinutes = cut.value;
+      const coexecutors = p.chosen.filter((c) => c.id !== lead.value.id);
 
-    let leadId = (chosen[0] as Chosen).id;
-    if (chosen.length > 1) {
-      const keyboard = new InlineKeyboard();
-      for (const c of chosen) keyboard.text(buttonLabel(c.name), cb("rt.lead", c.id)).row();
-      keyboard.text(tr.route.cancel, cb("rt.cancel"));
-      await ctx.api.editMessageText(
-        menu.chat.id,
-        menu.message_id,
-        tr.route.chooseLead(
+      const outcome = await conversation.external(async (outer): Promise<Outcome> => {
+        if (!outer.person) return "gone";
+        const off = switchedOff(deps.db, p.chosen);
+        if (off.length > 0) return { switchedOff: off };
+        const result = routeIncident(deps.db, {
           incidentId,
-          chosen.map((c) => c.name),
-        ),
-        { reply_markup: keyboard },
-      );
-      const picked = await choose(conversation, (data) => chosen.find((c) => cb("rt.lead", c.id) === data));
-      if ("cancelled" in picked) return await cancel(picked.cancelled);
-      leadId = picked.value.id;
-    }
-
-    let shortenedAnswerMinutes: number | null | undefined;
-    const rule = deps.sla.regulation.steps.answer;
-    const fullMinutes = rule.unit === "workingHours" ? (rule.duration ?? 0) * 60 : (rule.duration ?? 0);
-    const offered = SHORTEN_HOURS.filter((hours) => hours * 60 < fullMinutes);
-    if (rule.curatorMayShorten && start.importance !== "normal" && offered.length > 0) {
-      const keyboard = new InlineKeyboard();
-      for (const hours of offered) keyboard.text(tr.route.shortenTo(hours), cb("rt.cut", hours * 60));
-      keyboard.row().text(tr.route.noShorten, cb("rt.cut", 0)).row().text(tr.route.cancel, cb("rt.cancel"));
-      await ctx.api.editMessageText(
-        menu.chat.id,
-        menu.message_id,
-        tr.route.askShorten(incidentId, fullMinutes / 60, rule.clause),
-        { reply_markup: keyboard },
-      );
-      const cut = await choose(conversation, (data) => /^rt\.cut:(\d+)$/.exec(data)?.[1]);
-      if ("cancelled" in cut) return await cancel(cut.cancelled);
-      shortenedAnswerMinutes = Number(cut.value) || null;
-    }
-
-    const lead = chosen.find((c) => c.id === leadId) as Chosen;
-    const coexecutors = chosen.filter((c) => c.id !== leadId);
-    const outcome = await conversation.external(async (outer) => {
-      if (!outer.person) return "gone" as const;
-      const result = routeIncident(deps.db, {
-        incidentId,
-        expectedVersion: start.version,
-        leadId,
-        coexecutorIds: coexecutors.map((c) => c.id),
-        actor: outer.person,
-        now: deps.clock.now(),
-        ...(shortenedAnswerMinutes !== undefined ? { shortenedAnswerMinutes } : {}),
+          expectedVersion: start.version,
+          leadId: lead.value.id,
+          coexecutorIds: coexecutors.map((c) => c.id),
+          actor: outer.person,
+          now: deps.clock.now(),
+          ...(shortenedAnswerMinutes !== undefined ? { shortenedAnswerMinutes } : {}),
+        });
+        if (!result.ok) return result.refusal;
+        await syncCards(cardDeps(deps, outer.api), result.incident, [], {
+          silent: quietNow(deps, result.incident),
+        });
+        return "routed";
       });
-      if (!result.ok) return result.refusal;
-      await syncCards(cardDeps(deps, outer.api), result.incident);
-      return "routed" as const;
-    });
-    const summary =
-      outcome === "routed"
-        ? tr.route.routed(
-            incidentId,
-            lead.name,
-            coexecutors.map((c) => c.name),
-            shortenedAnswerMinutes ? shortenedAnswerMinutes / 60 : null,
-          )
-        : outcome === "changed"
-          ? tr.route.changed(incidentId)
-          : outcome === "forbidden"
-            ? tr.route.notCurator
-            : tr.closed(incidentId);
-    await ctx.api.editMessageText(menu.chat.id, menu.message_id, summary);
-    if (outcome === "changed") {
-      await conversation.external((outer) =>
-        showCardIn(deps, outer.api, incidentId, menu.chat.id, outer.person),
-      );
+
+      if (typeof outcome === "object") {
+        const off = outcome.switchedOff;
+        p.chosen = p.chosen.filter((c) => !off.some((o) => o.id === c.id));
+        p.view = await conversation.external(() => searchPage(deps.db, p.query, p.view.page));
+        const names = off.map((c) => c.name);
+        await ctx.api.editMessageText(
+          p.menu.chat.id,
+          p.menu.message_id,
+          t.org.switchedOffWhileRouting(names),
+        );
+        if (p.view.items.length === 0 && p.query === "") {
+          await ctx.reply(tr.route.noOrganizations);
+          return;
+        }
+        await showAnew(ctx, p);
+        continue;
+      }
+      const text = summary(incidentId, outcome, lead.value, coexecutors, shortenedAnswerMinutes);
+      await ctx.api.editMessageText(p.menu.chat.id, p.menu.message_id, text);
+      if (outcome === "changed") {
+        await conversation.external((outer) =>
+          showCardIn(deps, outer.api, incidentId, p.menu.chat.id, outer.person),
+        );
+      }
+      return;
     }
   };
 }

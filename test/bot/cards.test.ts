@@ -105,6 +105,21 @@ describe("cards", () => {
     expect(callsTo(OFFICE.healthChat)).toBe(calls);
   });
 
+  it("the curators' card offers «Важность, тема, место» while the post is open; the executors' does not", async () => {
+    const labels = (chatId: number) => h.fake.buttons(chatId).map((b) => b.label);
+    expect(labels(-200)).toContain("Важность, тема, место");
+    route();
+    accept();
+    await sync();
+    expect(labels(-200)).toEqual([
+      "Промежуточный ответ",
+      "Переназначить",
+      "Важность, тема, место",
+      "История",
+    ]);
+    expect(labels(OFFICE.healthChat)).not.toContain("Важность, тема, место");
+  });
+
   it("an executor marked blocked gets private cards again once they unblock the bot", async () => {
     markBlocked(h.db, OFFICE.executor, h.clock.now());
     route();

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { closeAsToxic, routeIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
 import { organizations } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
+import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -62,6 +66,60 @@ describe("organizations", () => {
     expect(admin().lastText()).toMatch(/Отключён/);
     await admin().press("Включить");
     expect(admin().lastText()).toMatch(/Действует/);
+  });
+
+  it("switching off an organization with open incidents tells the admin which, and the curators which to route anew", async () => {
+    const { health } = seedOffice(h);
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    const inWork = await seedIncidentInWork(h, health);
+    const asCoexecutor = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    const now = h.clock.now();
+    routeIncident(h.db, {
+      incidentId: asCoexecutor,
+      leadId: education,
+      coexecutorIds: [health],
+      actor: curator,
+      now,
+    });
+    const closed = seedRegistered(h, { link: "https://vk.com/wall-1_3" });
+    routeIncident(h.db, { incidentId: closed, leadId: health, coexecutorIds: [], actor: curator, now });
+    expect(closeAsToxic(h.db, { incidentId: closed, actor: curator, now, threat: false }).ok).toBe(true);
+
+    await admin().send("/orgs");
+    await admin().press(/Министерство здравоохранения/);
+    expect(await admin().press("Отключить")).toBe(
+      "Орган «Министерство здравоохранения» отключён: новые сообщения ему не направляются.",
+    );
+    expect(admin().lastText()).toBe(
+      `У органа «Министерство здравоохранения» остались открытые сообщения (2): № ${inWork}, № ${asCoexecutor}. ` +
+        "Они по-прежнему направлены ему. Кураторы получили список, чтобы направить их заново.",
+    );
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Орган «Министерство здравоохранения» отключён администратором, но ему ещё направлены открытые сообщения (2):\n" +
+        `№ ${inWork} — основной исполнитель, в работе\n` +
+        `№ ${asCoexecutor} — соисполнитель, направлено\n\n` +
+        "Проверьте их и, где нужно, направьте другому органу кнопкой «Переназначить» на карточке. " +
+        "Карточку откроет кнопка с номером.",
+    );
+
+    // One tap on the number brings the card, with «Переназначить», to the bottom of the curators' chat.
+    const curators = h.group(OFFICE.curatorsChat, "Кураторы");
+    await h.user(OFFICE.curator, "Ольга").press(`№ ${inWork}`, curators);
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(new RegExp(`^Сообщение № ${inWork} · `));
+    expect(h.fake.findButton(OFFICE.curatorsChat, "Переназначить").callbackData).toBe(`inc.route:${inWork}`);
+
+    // Switched on and off again: told again; a second press on «Отключить» tells nobody twice.
+    const told = () => h.texts(OFFICE.curatorsChat).filter((text) => text.startsWith("Орган «")).length;
+    await admin().press("Включить");
+    await admin().press("Отключить");
+    expect(told()).toBe(2);
+    const stale = h.fake.findButton(ADMIN, "Включить");
+    await h.deliver(
+      updates.callback(admin().tg, stale.message, stale.callbackData.replace("org.on", "org.off")),
+    );
+    expect(told()).toBe(2);
   });
 
   it("an admin whose role is taken away in the middle of a dialogue adds or renames nothing", async () => {

@@ -123,7 +123,7 @@ describe("routing", () => {
     }
     const updated = cardIn(-200, id);
     expect(updated.message_id).toBe(curatorsCard.message_id);
-    expect(labels(-200, updated.message_id)).toEqual(["Переназначить", "История"]);
+    expect(labels(-200, updated.message_id)).toEqual(["Переназначить", "Важность, тема, место", "История"]);
     expect(h.fake.messages(-300)).toHaveLength(0);
     expect(h.fake.messages(EDUCATION_EXECUTOR)).toHaveLength(0);
   });
@@ -239,6 +239,63 @@ describe("routing", () => {
     ).toHaveLength(1);
     expect(h.lastText(-200)).toMatch(/Исполнитель: Министерство здравоохранения/);
     expect(loadIncident(h.db, id)?.assignments.map((a) => a.organizationId)).toEqual([health]);
+  });
+
+  it("an organization switched off while the curator was choosing is not routed to: the curator is told and chooses again", async () => {
+    await office();
+    const id = await register(1);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    await curator().press(/Минздрав/, curatorsChat());
+    await curator().press(/Минобр/, curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    // An admin switches the education ministry off while the curator picks the lead.
+    const admin = h.seedPerson(1001, "Анна", ["admin"]);
+    await admin.send("/orgs");
+    await admin.press(/Министерство образования/);
+    await admin.press("Отключить");
+    await curator().press(/Министерство образования/, curatorsChat());
+
+    expect(state(id)).toBe("registered");
+    expect(h.texts(-200).at(-2)).toBe(
+      "Пока вы выбирали, администратор отключил орган «Министерство образования»: направить ему сообщение нельзя. Выберите заново.",
+    );
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1: кому направить? Нажмите на органы (можно несколько), затем «Готово».\n" +
+        "Выбрано: 1. Министерство здравоохранения",
+    );
+    const menu = h.fake.messages(-200).at(-1);
+    const offered = h.fake.buttons(-200).filter((b) => b.message.message_id === menu?.message_id);
+    expect(offered.map((b) => b.label).filter((label) => /Мин/.test(label))).toEqual([
+      "✅ Минздрав — Министерство здравоохранения",
+      "Минстрой — Министерство строительства",
+    ]);
+    await curator().press("Готово", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 направлено.\nОсновной исполнитель: Министерство здравоохранения",
+    );
+    expect(loadIncident(h.db, id)?.assignments.map((a) => a.organizationId)).toEqual([health]);
+    expect(h.fake.messages(-300)).toHaveLength(0);
+  });
+
+  it("routed at night, the new cards arrive without sound; those of a significant post ring", async () => {
+    await office({ now: "2026-11-24T18:00:00Z" }); // Tuesday 23:00 in Yekaterinburg
+    const cardSent = (chatId: number, id: number) =>
+      h.fake
+        .callsOf("sendMessage")
+        .find(
+          (c) =>
+            Number(c.params.chat_id) === chatId && String(c.params.text).startsWith(`Сообщение № ${id} · `),
+        );
+    const normal = await register(1);
+    await route(normal, [/Минздрав/]);
+    const significant = await register(2, { importance: "significant" });
+    await route(significant, [/Минздрав/]);
+    await curator().press("Без сокращения", curatorsChat());
+
+    for (const chatId of [-100, HEALTH_EXECUTOR]) {
+      expect(cardSent(chatId, normal)?.params.disable_notification).toBe(true);
+      expect(cardSent(chatId, significant)?.params.disable_notification).toBeUndefined();
+    }
   });
 
   it("a closed incident cannot be routed: the stale button gives a pop-up", async () => {

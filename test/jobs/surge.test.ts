@@ -11,17 +11,34 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-/** Registers a post the way intake does and runs its surge check. */
-async function post(n: number, topic: string): Promise<void> {
-  const id = seedRegistered(h, {
+/** Registers a post the way intake does (its surge check follows: see announce). */
+function register(n: number, topic: string): number {
+  return seedRegistered(h, {
     link: `https://vk.com/wall-1_${n}`,
     text: "Снова нет воды.",
     author: null,
     topic,
   });
+}
+
+async function announce(id: number): Promise<void> {
   const incident = loadIncident(h.db, id);
   if (!incident) throw new Error("no incident");
   await announceSurge(h.deps(), incident);
+}
+
+/** A post registered and announced, as a curator's registration is. */
+async function post(n: number, topic: string): Promise<void> {
+  await announce(register(n, topic));
+}
+
+/**
+ * Posts arriving together, as monitoring software sends a burst over HTTP: each is registered at
+ * once, its announcement (card, surge check) follows after all of them are in.
+ */
+async function burst(topics: string[]): Promise<void> {
+  const ids = topics.map((topic, i) => register(i + 1, topic));
+  for (const id of ids) await announce(id);
 }
 
 const surgeTexts = (chatId: number) => h.texts(chatId).filter((text) => text.startsWith("⚠️ Всплеск"));
@@ -40,6 +57,42 @@ describe("surge", () => {
     expect(surgeTexts(OFFICE.curatorsChat)).toEqual([expected]);
     await post(6, "водоснабжение");
     expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+  });
+
+  it("six posts arriving at once are one surge, told once, with all six", async () => {
+    await burst(Array(6).fill("Снег"));
+    const expected =
+      "⚠️ Всплеск: 6 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5, № 6.";
+    expect(surgeTexts(OFFICE.head)).toEqual([expected]);
+    expect(surgeTexts(OFFICE.curatorsChat)).toEqual([expected]);
+  });
+
+  it("exactly five posts arriving at once tell the head once", async () => {
+    await burst(Array(5).fill("Снег"));
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+    expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
+  });
+
+  it("a topic written in another case, with spaces around or with «ё» is the same topic", async () => {
+    const topics = ["Снег", "снег", "СНЕГ", "  снег "];
+    for (const [i, topic] of topics.entries()) await post(i + 1, topic);
+    await post(5, "Снёг");
+    expect(surgeTexts(OFFICE.head)).toEqual([
+      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Снёг» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
+    ]);
+  });
+
+  it("the same topic surging again a window later is announced again, with the new posts only", async () => {
+    await burst(Array(5).fill("Снег"));
+    h.clock.advance(20 * 60 * 60_000);
+    for (let n = 6; n <= 10; n++) await post(n, "снег");
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+    h.clock.advance(5 * 60 * 60_000);
+    await post(11, "Снег");
+    expect(surgeTexts(OFFICE.head)).toEqual([
+      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
+      "⚠️ Всплеск: 6 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 6, № 7, № 8, № 9, № 10, № 11.",
+    ]);
   });
 
   it("posts spread over more than the window are no surge", async () => {

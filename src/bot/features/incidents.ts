@@ -3,6 +3,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { format } from "date-fns/format";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { findBoundChat } from "../../app/chats.js";
+import { changePostDetail, detailsEditable, type Subject } from "../../app/importance.js";
 import {
   acceptedByOf,
   type HistoryEntry,
@@ -21,6 +22,7 @@ import {
 import { hasRole, type Person } from "../../domain/access.js";
 import {
   checkAction,
+  type Importance,
   type IncidentAction,
   type IncidentState,
   type NextDeadline,
@@ -28,6 +30,15 @@ import {
 } from "../../domain/incident.js";
 import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../../domain/time-format.js";
+import {
+  announceDetail,
+  detailFlow,
+  detailRefusal,
+  detailsMenu,
+  LEVELS,
+  type MenuAt,
+  refreshMenu,
+} from "../../flows/importance.js";
 import { partFlow, returnFlow } from "../../flows/incident-answers.js";
 import { routeFlow } from "../../flows/routing.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -62,6 +73,7 @@ export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
   composer.use(createConversation(routeFlow(deps), "incident.route"));
   composer.use(createConversation(returnFlow(deps), "incident.return"));
   composer.use(createConversation(partFlow(deps), "incident.part"));
+  composer.use(createConversation(detailFlow(deps), "incident.detail"));
 
   composer.callbackQuery(onAction("inc.route", [ID]), (ctx) => startDialog(ctx, "route"));
   // An organization's buttons name it (`inc.accept:12:3`); cards sent before that do not (`inc.accept:12`).
@@ -70,13 +82,17 @@ export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
     composer.callbackQuery(onAction("inc.part", args), (ctx) => startDialog(ctx, "sendPart"));
     composer.callbackQuery(onAction("inc.accept", args), accept);
   }
+  composer.callbackQuery(onAction("inc.edit", [ID]), openDetailsMenu);
+  composer.callbackQuery(onAction("imp.set", [ID, LEVELS.join("|"), ID]), setImportance);
+  composer.callbackQuery(onAction("imp.ask", [ID, "topic|place", ID]), askDetail);
+  composer.callbackQuery(onAction("imp.close", [ID]), closeDetailsMenu);
   composer.callbackQuery(onAction("inc.text", [ID]), fullText);
   composer.callbackQuery(onAction("inc.hist", [ID]), history);
   composer.callbackQuery(onAction("inc.show", [ID]), showFromList);
   composer.callbackQuery(onAction("inc.list", ["registered|assigned|in_work|all"]), filterList);
   composer.command("list", list);
   composer.command("find", find);
-  composer.callbackQuery(/^(rt|ans)\./, (ctx) =>
+  composer.callbackQuery(/^(rt|ans|dt)\./, (ctx) =>
     ctx.answerCallbackQuery({ text: tr.dialogOver, show_alert: true }),
   );
   return composer;
@@ -156,6 +172,82 @@ async function accept(ctx: BotContext) {
   }
   await ctx.answerCallbackQuery({ text: tr.accept.done(id) });
   await syncCards(cardDeps(ctx.app, ctx.api), result.incident);
+}
+
+/** The message a button was pressed on: the details menu, which its handlers bring up to date. */
+function menuOf(ctx: BotContext): MenuAt | undefined {
+  const message = ctx.callbackQuery?.message;
+  return message && { chatId: message.chat.id, messageId: message.message_id };
+}
+
+/** «Важность, тема, место» on the curators' card: the menu, under the card. */
+async function openDetailsMenu(ctx: BotContext) {
+  const id = Number(arg(ctx));
+  const incident = loadIncident(ctx.app.db, id);
+  if (!incident) return popup(ctx, tr.notFoundNumber(id));
+  if (!hasRole(ctx.person, "curator")) return popup(ctx, tr.edit.notCurator);
+  if (!detailsEditable(incident)) return popup(ctx, detailRefusal(ctx.app, id, "wrong_state"));
+  await ctx.answerCallbackQuery();
+  const { text, keyboard } = detailsMenu(incident);
+  const card = ctx.callbackQuery?.message?.message_id;
+  await ctx.reply(text, {
+    reply_markup: keyboard,
+    ...(card ? { reply_parameters: { message_id: card, allow_sending_without_reply: true } } : {}),
+  });
+}
+
+/** One tap in the menu: the importance the curator chose, if the post is as the menu showed it. */
+async function setImportance(ctx: BotContext) {
+  const { db, clock } = ctx.app;
+  const id = Number(arg(ctx));
+  const level = ctx.match?.[2] as Importance;
+  const menu = menuOf(ctx);
+  if (!ctx.person) return popup(ctx, tr.edit.notCurator);
+  const result = changePostDetail(db, {
+    incidentId: id,
+    detail: { field: "importance", value: level },
+    actor: ctx.person,
+    now: clock.now(),
+    expectedVersion: Number(ctx.match?.[3]),
+  });
+  if (!result.ok) {
+    if (result.refusal !== "forbidden" && menu) await refreshMenu(ctx.api, menu, loadIncident(db, id));
+    return popup(ctx, detailRefusal(ctx.app, id, result.refusal));
+  }
+  const name = t.importance[level];
+  await ctx.answerCallbackQuery({
+    text: result.changed ? tr.edit.levelSet(id, name) : tr.edit.sameLevel(name),
+  });
+  if (!result.changed) return;
+  if (menu) await refreshMenu(ctx.api, menu, result.incident);
+  await announceDetail(ctx.app, ctx.api, "importance", result.incident);
+}
+
+/** «Тема» / «Место» in the menu: a short dialogue, if the post is as the menu showed it. */
+async function askDetail(ctx: BotContext) {
+  const id = Number(arg(ctx));
+  const subject = ctx.match?.[2] as Subject;
+  const version = Number(ctx.match?.[3]);
+  const incident = loadIncident(ctx.app.db, id);
+  const menu = menuOf(ctx);
+  if (!incident || !menu) return popup(ctx, tr.notFoundNumber(id));
+  if (!hasRole(ctx.person, "curator")) return popup(ctx, tr.edit.notCurator);
+  const refusal = !detailsEditable(incident)
+    ? "wrong_state"
+    : incident.row.version !== version
+      ? "changed"
+      : null;
+  if (refusal) {
+    await refreshMenu(ctx.api, menu, incident);
+    return popup(ctx, detailRefusal(ctx.app, id, refusal));
+  }
+  await openDialog(ctx, "incident.detail", id, subject, version, menu);
+}
+
+async function closeDetailsMenu(ctx: BotContext) {
+  if (!hasRole(ctx.person, "curator")) return popup(ctx, tr.edit.notCurator);
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup({ reply_markup: new InlineKeyboard() });
 }
 
 /** Whether the card may be shown in this chat: bound group chats show only what concerns them. */
@@ -277,11 +369,22 @@ function describeEvent(entry: HistoryEntry, names: Map<number, string>): string 
       return tr.action.publishInterim(text(details.link));
     case "askClarification":
       return tr.action.askClarification(text(details.link));
+    case "setImportance":
+      return tr.action.setImportance(importanceName(details.from), importanceName(details.to));
+    case "setTopic":
+      return tr.action.setTopic(text(details.to));
+    case "setPlace":
+      return tr.action.setPlace(text(details.to));
     case "qualityMark":
       return tr.action.qualityMark(details.quality);
     default:
       return entry.action;
   }
+}
+
+function importanceName(value: unknown): string | undefined {
+  const level = LEVELS.find((l) => l === value);
+  return level && t.importance[level];
 }
 
 /** What a /list in this chat covers: everything for curators and heads, else the organizations' own. */

@@ -1,12 +1,19 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { chatOfOrganization, findBoundChat } from "../../app/chats.js";
-import { getOrganization, setOrganizationActive } from "../../app/organizations.js";
+import { chatOfOrganization, curatorChats, findBoundChat } from "../../app/chats.js";
+import {
+  getOrganization,
+  type OpenWork,
+  type Organization,
+  setOrganizationActive,
+} from "../../app/organizations.js";
 import { telegramIdsOfMembers } from "../../app/people.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { sendLong } from "../delivery.js";
 import { organizationPicker } from "../keyboards.js";
 import { requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
+import { tr } from "../texts-incidents.js";
 
 export const organizations = new Composer<BotContext>();
 const admin = requirePermission("manageOrganizations");
@@ -70,7 +77,33 @@ organizations.callbackQuery(onAction("org.(on|off)", [ID]), admin, async (ctx) =
   }
   const { name } = result.organization;
   await showCard(ctx, id, active ? t.org.activated(name) : t.org.deactivated(name));
+  if (result.changed && result.openWork.length > 0)
+    await tellOfOpenWork(ctx, result.organization, result.openWork);
 });
+
+const CARD_BUTTONS_PER_ROW = 4;
+/** Telegram takes at most 100 buttons; a longer list is in the text, the first cards one tap away. */
+const CARD_BUTTONS = 32;
+
+/**
+ * Switched off with incidents still routed to it: they stay with it until a curator routes them
+ * anew, so the curators get the list, with a button to open each card, and the admin is told so.
+ */
+async function tellOfOpenWork(ctx: BotContext, organization: Organization, openWork: OpenWork[]) {
+  const lines = openWork.map((w) => t.org.openWorkLine(w.incidentId, w.lead, tr.shortState[w.state]));
+  const keyboard = new InlineKeyboard();
+  openWork.slice(0, CARD_BUTTONS).forEach((w, i) => {
+    keyboard.text(tr.list.cardButton(w.incidentId), cb("inc.show", w.incidentId));
+    if ((i + 1) % CARD_BUTTONS_PER_ROW === 0) keyboard.row();
+  });
+  const text = t.org.leftOpenForCurators(organization.name, lines);
+  let told = false;
+  for (const chatId of curatorChats(ctx.app.db)) {
+    if (await sendLong(ctx.app, ctx.api, chatId, text, keyboard)) told = true;
+  }
+  const ids = openWork.map((w) => w.incidentId);
+  await ctx.reply(t.org.leftOpen(organization.name, ids, told));
+}
 
 organizations.callbackQuery(onAction("org.ren", [ID]), admin, async (ctx) => {
   await ctx.answerCallbackQuery();

@@ -1,0 +1,115 @@
+/**
+ * What a curator learns about a post after registering it: its importance (a post registered with
+ * one tap is always «обычное»), its topic and its place. Each correction is a change of the incident
+ * like any other: one transaction that checks it, bumps the version and writes the audit event.
+ * Also the query a surge counts (Orenburg p.21, Georgievsk p.24): posts on one topic or place.
+ */
+import { and, asc, eq, gte, isNotNull } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { incidents } from "../db/schema.js";
+import { hasRole, type Person } from "../domain/access.js";
+import type { Importance } from "../domain/incident.js";
+import { nameKey } from "../domain/names.js";
+import { alreadyMadeByThisUpdate, audit } from "./audit.js";
+import { type Incident, type IncidentRow, loadIncident, type TransitionRefusal } from "./incidents.js";
+
+export type Subject = "topic" | "place";
+
+export type PostDetail =
+  | { field: "importance"; value: Importance }
+  | { field: Subject; value: string | null };
+
+/** The audit event's action for each field, as «История» names it. */
+export const DETAIL_ACTIONS = {
+  importance: "setImportance",
+  topic: "setTopic",
+  place: "setPlace",
+} as const;
+
+export type DetailResult =
+  /** `changed` is false when the field already had this value: nothing was written. */
+  { ok: true; incident: Incident; changed: boolean } | { ok: false; refusal: TransitionRefusal };
+
+/** Whether the post is still being worked on: its details may be corrected until it is answered or closed. */
+export function detailsEditable(incident: Pick<Incident, "state">): boolean {
+  return incident.state !== "closed" && incident.state !== "answered";
+}
+
+/**
+ * Sets the post's importance, topic or place. Curators only; `expectedVersion` is the version the
+ * curator saw: if another change came first (another curator's, say), nothing is done ("changed").
+ */
+export function changePostDetail(
+  db: Db,
+  input: { incidentId: number; detail: PostDetail; actor: Person; now: Date; expectedVersion?: number },
+): DetailResult {
+  const { field, value } = input.detail;
+  const action = DETAIL_ACTIONS[field];
+  return db.transaction(
+    (tx): DetailResult => {
+      const before = loadIncident(tx, input.incidentId);
+      if (!before) return { ok: false, refusal: "not_found" };
+      // Made by this very update before a crash cut its handling short: done, not "changed".
+      if (alreadyMadeByThisUpdate(tx, { entity: "incident", entityId: before.id, action }))
+        return { ok: true, incident: before, changed: true };
+      // Rights first (a stranger learns nothing), then what no second look would change.
+      if (!hasRole(input.actor, "curator")) return { ok: false, refusal: "forbidden" };
+      if (!detailsEditable(before)) return { ok: false, refusal: "wrong_state" };
+      if (input.expectedVersion !== undefined && before.row.version !== input.expectedVersion)
+        return { ok: false, refusal: "changed" };
+      const from = before.row[field];
+      if (from === value) return { ok: true, incident: before, changed: false };
+      tx.update(incidents)
+        // The sweep re-plans the reminders: a significant post is pinged at night too.
+        .set({
+          ...columnOf(input.detail),
+          version: before.row.version + 1,
+          updatedAt: input.now,
+          nextActionAt: input.now,
+        })
+        .where(eq(incidents.id, before.id))
+        .run();
+      audit(tx, input.now, {
+        actorId: input.actor.id,
+        entity: "incident",
+        entityId: before.id,
+        action,
+        fromState: before.state,
+        toState: before.state,
+        details: { from, to: value },
+      });
+      return { ok: true, incident: loadIncident(tx, before.id) as Incident, changed: true };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+function columnOf(detail: PostDetail): Partial<Pick<IncidentRow, "importance" | Subject>> {
+  switch (detail.field) {
+    case "importance":
+      return { importance: detail.value };
+    case "topic":
+      return { topic: detail.value };
+    case "place":
+      return { place: detail.value };
+  }
+}
+
+/** A topic or place as compared for a surge: «Снег», « снег » and «СНЕГ» are one topic, as are «ё» and «е». */
+export const subjectKey = nameKey;
+
+/**
+ * The posts detected since `since` whose topic (or place) is `key` once folded, oldest first.
+ * SQLite's lower() folds only ASCII, so the fold is done here, over the window's posts.
+ */
+export function postsOnSubject(db: Db, subject: Subject, key: string, since: Date): number[] {
+  const column = subject === "topic" ? incidents.topic : incidents.place;
+  return db
+    .select({ id: incidents.id, value: column })
+    .from(incidents)
+    .where(and(isNotNull(column), gte(incidents.detectedAt, since)))
+    .orderBy(asc(incidents.id))
+    .all()
+    .filter((row) => row.value !== null && subjectKey(row.value) === key)
+    .map((row) => row.id);
+}

@@ -1,0 +1,154 @@
+/**
+ * «Важность, тема, место» on the curators' card: a menu where a curator raises or lowers the post's
+ * importance with one tap and sets or corrects its topic and place in a short dialogue. Raised to
+ * «социально значимое», the post goes to the heads at once, as one registered so does (Orenburg p.21,
+ * Georgievsk p.24); a topic or place set counts toward a surge. Every button carries the version the
+ * curator saw: a change made meanwhile (by another curator, say) is shown, not overwritten unseen.
+ */
+import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
+import { changePostDetail, detailsEditable, type PostDetail, type Subject } from "../app/importance.js";
+import { type Incident, loadIncident, type TransitionRefusal } from "../app/incidents.js";
+import { cb } from "../bot/callback-data.js";
+import { syncCards } from "../bot/cards.js";
+import type { AppDeps } from "../bot/context.js";
+import { cardDeps } from "../bot/delivery.js";
+import { announceSurge } from "../bot/surge.js";
+import { t } from "../bot/texts.js";
+import { tr } from "../bot/texts-incidents.js";
+import type { Importance } from "../domain/incident.js";
+import { type Flow, waitForAnswer } from "./ask.js";
+import { tellHeads } from "./intake.js";
+
+export const LEVELS: Importance[] = ["normal", "important", "significant"];
+const MAX_FIELD = 300;
+
+/** Where the menu is, so the dialogue can bring it up to date. Plain JSON: it is a dialogue's argument. */
+export interface MenuAt {
+  chatId: number;
+  messageId: number;
+}
+
+export function detailsMenu(incident: Incident): { text: string; keyboard: InlineKeyboard } {
+  const { id, row } = incident;
+  const keyboard = new InlineKeyboard();
+  for (const level of LEVELS) {
+    const label = tr.edit.level[level];
+    keyboard.text(
+      row.importance === level ? tr.edit.current(label) : label,
+      cb("imp.set", id, level, row.version),
+    );
+    keyboard.row();
+  }
+  for (const subject of ["topic", "place"] as const)
+    keyboard.text(tr.edit.subject[subject], cb("imp.ask", id, subject, row.version));
+  keyboard.row().text(tr.edit.close, cb("imp.close", id));
+  return { text: tr.edit.menu(id, t.importance[row.importance], row.topic, row.place), keyboard };
+}
+
+/**
+ * Shows the menu as the incident is now (without buttons once it can no longer be changed). A menu
+ * Telegram no longer lets edit is left as it is: its stale buttons are refused when pressed.
+ */
+export async function refreshMenu(api: Api, menu: MenuAt, incident: Incident | undefined): Promise<void> {
+  if (!incident) return;
+  const { text, keyboard } = detailsMenu(incident);
+  try {
+    await api.editMessageText(menu.chatId, menu.messageId, text, {
+      reply_markup: detailsEditable(incident) ? keyboard : new InlineKeyboard(),
+    });
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+  }
+}
+
+/** Why the change was not made, in words. */
+export function detailRefusal(deps: AppDeps, incidentId: number, refusal: TransitionRefusal): string {
+  if (refusal === "forbidden") return tr.edit.notCurator;
+  if (refusal === "changed") return tr.edit.changed(incidentId);
+  const state = loadIncident(deps.db, incidentId)?.row.state;
+  if (state === undefined) return tr.notFoundNumber(incidentId);
+  return state === "answered" ? tr.edit.answered(incidentId) : tr.closed(incidentId);
+}
+
+/**
+ * After a change: every card shows it; a post raised to «социально значимое» goes to the heads
+ * (once: the notices ledger of registration remembers them told); a topic or place set may complete
+ * a surge. Lowering the importance tells nobody.
+ */
+export async function announceDetail(
+  deps: AppDeps,
+  api: Api,
+  field: PostDetail["field"],
+  incident: Incident,
+): Promise<void> {
+  const card = cardDeps(deps, api);
+  await syncCards(card, incident);
+  if (field !== "importance") await announceSurge(card, incident);
+  else if (incident.row.importance === "significant") await tellHeads(card, incident);
+}
+
+/** What the curator's answer to «Тема» or «Место» is: a text, «Убрать» (null), or nothing. */
+async function waitForValue(conversation: Flow): Promise<{ value: string | null } | "cancelled"> {
+  for (;;) {
+    const answer = await waitForAnswer(conversation);
+    const data = answer.callbackQuery?.data;
+    if (data === "dt.cancel" || data === "dt.clear") {
+      await answer.answerCallbackQuery();
+      return data === "dt.cancel" ? "cancelled" : { value: null };
+    }
+    // Another card's button, or the menu's, is handled as usual.
+    if (data !== undefined) await conversation.skip({ next: true });
+    // A forwarded post is a new post to register, not the answer.
+    if (answer.message?.forward_origin) await conversation.halt({ next: true });
+    const text = answer.message?.text?.trim();
+    if (text === "/cancel") return "cancelled";
+    if (text?.startsWith("/")) await conversation.halt({ next: true });
+    if (text && text.length <= MAX_FIELD) return { value: text };
+    if (answer.message) await answer.reply(tr.edit.badValue);
+  }
+}
+
+/** «Тема» / «Место» in the menu: the new value, or «Убрать». */
+export function detailFlow(deps: AppDeps) {
+  return async function postDetailDialog(
+    conversation: Flow,
+    ctx: Context,
+    incidentId: number,
+    subject: Subject,
+    version: number,
+    menu: MenuAt,
+  ): Promise<void> {
+    const current = await conversation.external(
+      () => loadIncident(deps.db, incidentId)?.row[subject] ?? null,
+    );
+    const keyboard = new InlineKeyboard();
+    if (current) keyboard.text(tr.edit.clear[subject], cb("dt.clear")).row();
+    keyboard.text(tr.route.cancel, cb("dt.cancel"));
+    const prompt = await ctx.reply(tr.edit.ask[subject](incidentId, current), { reply_markup: keyboard });
+    const reply = await waitForValue(conversation);
+    await ctx.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id, {
+      reply_markup: new InlineKeyboard(),
+    });
+    if (reply === "cancelled") {
+      await ctx.reply(tr.cancelled);
+      return;
+    }
+    const said = await conversation.external(async (outer) => {
+      if (!outer.person) return tr.edit.notCurator;
+      const result = changePostDetail(deps.db, {
+        incidentId,
+        detail: { field: subject, value: reply.value },
+        actor: outer.person,
+        now: deps.clock.now(),
+        expectedVersion: version,
+      });
+      if (result.ok && result.changed) await announceDetail(deps, outer.api, subject, result.incident);
+      await refreshMenu(outer.api, menu, result.ok ? result.incident : loadIncident(deps.db, incidentId));
+      if (result.ok) return result.changed ? tr.edit.set[subject](incidentId, reply.value) : tr.edit.same;
+      return result.refusal === "changed"
+        ? tr.edit.changedWhileTyping(incidentId)
+        : detailRefusal(deps, incidentId, result.refusal);
+    });
+    await ctx.reply(said);
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * «Важность, тема, место» on the curators' card: a post registered as ordinary (one tap, or over
+ * HTTP) is raised to «социально значимое» and the head hears at once (Orenburg p.21); a topic or
+ * place set later counts toward a surge.
+ */
+import { and, eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import { auditEvents, roleGrants } from "../../src/db/schema.js";
+import { Harness, type TestUser } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
+import { OFFICE, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
+
+let h: Harness;
+let curator: TestUser;
+let curator2: TestUser;
+
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
+beforeEach(async () => {
+  h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+  seedOffice(h);
+  curator = h.user(OFFICE.curator, "Ольга");
+  curator2 = h.user(OFFICE.curator2, "Светлана");
+});
+afterEach(() => h.close());
+
+const curatorsChat = () => h.group(OFFICE.curatorsChat, "Кураторы");
+
+async function register(n: number, topic: string | null = null): Promise<number> {
+  const id = seedRegistered(h, {
+    link: `https://vk.com/wall-1_${n}`,
+    text: "Пожар в школе",
+    author: null,
+    topic,
+  });
+  await showCards(h, id);
+  return id;
+}
+
+/** Presses the button with exactly this callback data, wherever it is in the chat. */
+async function pressData(user: TestUser, data: string): Promise<string | undefined> {
+  const button = h.fake.buttons(OFFICE.curatorsChat).find((b) => b.callbackData === data);
+  if (!button) throw new Error(`no button ${data} in the curators' chat`);
+  const update = await h.deliver(updates.callback(user.tg, button.message, data));
+  return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text as string | undefined;
+}
+
+const openMenu = (user: TestUser, id: number) => pressData(user, `inc.edit:${id}`);
+const card = (id: number) =>
+  h.texts(OFFICE.curatorsChat).find((text) => text.startsWith(`Сообщение № ${id} · `)) ?? "";
+const menus = () => h.texts(OFFICE.curatorsChat).filter((text) => text.includes(": что изменить?"));
+const significantNotices = () => h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое"));
+const surges = (chatId: number) => h.texts(chatId).filter((text) => text.startsWith("⚠️ Всплеск"));
+
+describe("importance", () => {
+  it("a curator raises an ordinary post to «социально значимое»: the card shows it, the head hears at once", async () => {
+    const id = await register(1);
+    expect(card(id)).not.toContain("Важность");
+    await openMenu(curator, id);
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 1: что изменить?\nВажность: обычное\nТема: не указана\nМесто: не указано",
+    );
+    const toast = await curator.press("Социально значимое", curatorsChat());
+    expect(toast).toBe("Сообщение № 1: важность — социально значимое.");
+    expect(card(id)).toContain("Важность: социально значимое");
+    expect(significantNotices()).toEqual([
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+    ]);
+    expect(menus().at(-1)).toContain("Важность: социально значимое");
+    expect(loadIncident(h.db, id)?.row.version).toBe(2);
+
+    await curator.press("История", curatorsChat());
+    expect(curator.lastText()).toMatch(
+      /24\.11\.2026 10:00 — Ольга — важность: обычное → социально значимое \(ждёт направления → ждёт направления\)/,
+    );
+  });
+
+  it("lowering tells nobody, and raising again does not tell the head twice", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Социально значимое", curatorsChat());
+    await curator.press("Обычное", curatorsChat());
+    expect(card(id)).not.toContain("Важность");
+    await curator.press("Важное", curatorsChat());
+    expect(card(id)).toContain("Важность: важное");
+    await curator.press("Социально значимое", curatorsChat());
+    expect(significantNotices()).toHaveLength(1);
+    expect(h.texts(OFFICE.head)).toHaveLength(1);
+  });
+
+  it("a post raised at night goes to the head at once too", async () => {
+    h.clock.set("2026-11-24T18:00:00Z");
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Социально значимое", curatorsChat());
+    expect(significantNotices()).toHaveLength(1);
+  });
+
+  it("only curators change it, their rights read afresh at every press", async () => {
+    const id = await register(1);
+    const executor = h.user(OFFICE.executor, "Иван");
+    expect(await openMenu(executor, id)).toBe(
+      "Менять важность, тему и место сообщения может только куратор.",
+    );
+    await openMenu(curator2, id);
+    expect(await executor.press("Социально значимое", curatorsChat())).toBe(
+      "Менять важность, тему и место сообщения может только куратор.",
+    );
+    const svetlana = findPerson(h.db, OFFICE.curator2)?.id ?? 0;
+    h.db
+      .delete(roleGrants)
+      .where(and(eq(roleGrants.personId, svetlana), eq(roleGrants.role, "curator")))
+      .run();
+    expect(await curator2.press("Социально значимое", curatorsChat())).toBe(
+      "Менять важность, тему и место сообщения может только куратор.",
+    );
+    expect(loadIncident(h.db, id)?.row.importance).toBe("normal");
+    expect(significantNotices()).toEqual([]);
+  });
+
+  it("two curators at once: the second choice, made on what is no longer so, is refused and the menu shows the first", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await openMenu(curator2, id);
+    expect(await pressData(curator2, `imp.set:${id}:important:1`)).toBe("Сообщение № 1: важность — важное.");
+    expect(await pressData(curator, `imp.set:${id}:normal:1`)).toBe(
+      "Сообщение № 1 изменилось, пока было открыто это меню. Меню обновлено: посмотрите и выберите ещё раз.",
+    );
+    expect(loadIncident(h.db, id)?.row.importance).toBe("important");
+    expect(menus()).toEqual([
+      expect.stringContaining("Важность: важное"),
+      expect.stringContaining("Важность: важное"),
+    ]);
+    expect(await pressData(curator, `imp.set:${id}:normal:2`)).toBe("Сообщение № 1: важность — обычное.");
+  });
+
+  it("a closed post can no longer be changed: no button on its card, the open menu refuses", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Оскорбительное", curatorsChat());
+    expect(h.fake.buttons(OFFICE.curatorsChat).map((b) => b.callbackData)).not.toContain(`inc.edit:${id}`);
+    expect(await pressData(curator, `imp.set:${id}:significant:1`)).toBe("Сообщение № 1 уже закрыто.");
+    expect(h.fake.buttons(OFFICE.curatorsChat).filter((b) => b.callbackData?.startsWith("imp."))).toEqual([]);
+    expect(significantNotices()).toEqual([]);
+  });
+});
+
+describe("topic and place", () => {
+  it("a topic set later is shown on the card, recorded, and completes a surge", async () => {
+    for (let n = 1; n <= 4; n++) await register(n, "Снег");
+    const id = await register(5);
+    await openMenu(curator, id);
+    await curator.press("Тема", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 5: напишите тему (до 300 символов). Отмена — /cancel.",
+    );
+    await curator.send(" снег ", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Сообщение № 5: тема — «снег».");
+    expect(card(id)).toContain("Тема: снег");
+    expect(menus().at(-1)).toContain("Тема: снег");
+    const expected =
+      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.";
+    expect(surges(OFFICE.head)).toEqual([expected]);
+    expect(surges(OFFICE.curatorsChat)).toEqual([expected]);
+    const events = h.db.select().from(auditEvents).where(eq(auditEvents.action, "setTopic")).all();
+    expect(events.map((e) => e.details?.to)).toEqual(["снег"]);
+  });
+
+  it("a place is corrected and then removed; /cancel changes nothing", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Место", curatorsChat());
+    await curator.send("ул. Ленина, 5", curatorsChat());
+    expect(card(id)).toContain("Место: ул. Ленина, 5");
+    await curator.press("Место", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(/Сейчас: «ул\. Ленина, 5»/);
+    await curator.send("/cancel", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Отменено.");
+    expect(card(id)).toContain("Место: ул. Ленина, 5");
+    await curator.press("Место", curatorsChat());
+    await curator.press("Убрать место", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Сообщение № 1: место убрано.");
+    expect(card(id)).not.toContain("Место:");
+    await curator.press("Закрыть", curatorsChat());
+    expect(h.fake.buttons(OFFICE.curatorsChat).filter((b) => b.callbackData?.startsWith("imp."))).toEqual([]);
+  });
+
+  it("a topic another curator set while this one was typing is not overwritten unseen", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Тема", curatorsChat());
+    await openMenu(curator2, id);
+    await curator2.press("Тема", curatorsChat());
+    await curator2.send("Дороги", curatorsChat());
+    await curator.send("Снег", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Пока вы писали, сообщение № 1 изменилось, поэтому ничего не записано. " +
+        "Меню выше обновлено: посмотрите и нажмите «Тема» или «Место» ещё раз.",
+    );
+    expect(loadIncident(h.db, id)?.row.topic).toBe("Дороги");
+    expect(menus()).toEqual([
+      expect.stringContaining("Тема: Дороги"),
+      expect.stringContaining("Тема: Дороги"),
+    ]);
+  });
+});

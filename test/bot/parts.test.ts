@@ -1,0 +1,172 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { loadIncident } from "../../src/app/incidents.js";
+import { partVersion } from "../../src/domain/incident.js";
+import { Harness, type HarnessOptions } from "../support/bot-harness.js";
+import { type FileRef, updates } from "../support/updates.js";
+import { seedRegistered, showCards } from "../support/workflow.js";
+
+const CURATOR = 2001;
+const HEALTH_EXECUTOR = 3001;
+const EDUCATION_EXECUTOR = 3002;
+
+let h: Harness;
+let education: number;
+
+const curatorsChat = () => h.group(-200, "Кураторы");
+const healthChat = () => h.group(-100, "Минздрав: обращения");
+const educationChat = () => h.group(-300, "Минобр: обращения");
+const curator = () => h.user(CURATOR, "Ольга");
+const educationExecutor = () => h.user(EDUCATION_EXECUTOR, "Мария");
+
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
+const TUESDAY_10 = "2026-11-24T05:00:00Z";
+/** The same Tuesday 10:00 in Moscow (Georgievsk preset). */
+const TUESDAY_10_MOSCOW = "2026-11-24T07:00:00Z";
+
+/**
+ * № 1 routed to the health ministry (the lead) and the education ministry (a co-executor), whose
+ * executor has taken it and opened «Отправить информацию».
+ */
+async function coexecutorAsked(options: HarnessOptions = { now: TUESDAY_10 }): Promise<number> {
+  h = await Harness.start(options);
+  const health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+  education = h.seedOrganization("Министерство образования", "Минобр");
+  h.seedChat(curatorsChat(), null);
+  h.seedChat(healthChat(), health);
+  h.seedChat(educationChat(), education);
+  h.seedPerson(CURATOR, "Ольга", ["curator"]);
+  h.seedPerson(HEALTH_EXECUTOR, "Иван", [], [health]);
+  h.seedPerson(EDUCATION_EXECUTOR, "Мария", [], [education]);
+  const id = seedRegistered(h, { link: "https://vk.com/wall-1_1" });
+  await showCards(h, id);
+  await pressData(-200, `inc.route:${id}`);
+  await curator().press(/Минздрав/, curatorsChat());
+  await curator().press(/Минобр/, curatorsChat());
+  await curator().press("Готово", curatorsChat());
+  await curator().press(/Министерство здравоохранения/, curatorsChat());
+  await educationExecutor().press("Взять в работу", educationChat());
+  await educationExecutor().press("Отправить информацию", educationChat());
+  return id;
+}
+
+/** The curator presses the button with exactly this callback data (one card's among several). */
+async function pressData(chatId: number, data: string): Promise<void> {
+  const button = h.fake.buttons(chatId).find((b) => b.callbackData === data);
+  if (!button) throw new Error(`no button ${data} in chat ${chatId}`);
+  await h.deliver(updates.callback(curator().tg, button.message, data));
+}
+
+function photo(name: string): FileRef {
+  return h.fake.addFile(`jpeg ${name}`, name, { kind: "photo" });
+}
+
+async function sendPhoto(file: FileRef, caption?: string, album?: string): Promise<void> {
+  await h.deliver(updates.photo(educationChat(), educationExecutor().tg, file, caption, album));
+}
+
+/** What a chat shows, a photo as `photo <file id>`, from the first message that matches `from` on. */
+function shownFrom(chatId: number, from: (line: string) => boolean): string[] {
+  const lines = h.fake
+    .messages(chatId)
+    .map((m) => (m.media ? `${m.media.type} ${m.media.file_id}` : (m.text ?? m.caption ?? "")));
+  const first = lines.findIndex(from);
+  return first < 0 ? [] : lines.slice(first);
+}
+
+const isPhoto = (line: string) => line.startsWith("photo ");
+
+afterEach(() => h.close());
+
+describe("a co-executor's part with photos", () => {
+  it("Orenburg: a photo with a caption is the part; the curators and the lead's chat get the photo with it (p.14, 16)", async () => {
+    await coexecutorAsked();
+    expect(h.lastText(-300)).toMatch(
+      /для основного исполнителя \(Министерство здравоохранения\): текст, при необходимости — с фото/,
+    );
+    const yard = photo("двор.jpg");
+    await sendPhoto(yard, "Двор очищен, фото прилагаем");
+
+    expect(h.lastText(-300)).toBe("Информация по сообщению № 1 отправлена куратору и основному исполнителю.");
+    const notice =
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен, фото прилагаем";
+    for (const chatId of [-100, -200]) {
+      expect(shownFrom(chatId, isPhoto).slice(0, 2)).toEqual([`photo ${yard.file_id}`, notice]);
+    }
+  });
+
+  it("an album waits for «Отправить», with one confirmation counting its items; then all goes as one album", async () => {
+    const id = await coexecutorAsked();
+    const files = [photo("1.jpg"), photo("2.jpg"), photo("3.jpg")];
+    await sendPhoto(files[0] as FileRef, "Двор очищен, фото до и после", "yard");
+    await sendPhoto(files[1] as FileRef, undefined, "yard");
+    await sendPhoto(files[2] as FileRef, undefined, "yard");
+    expect(h.texts(-300).filter((text) => text.startsWith("Получено вложений"))).toEqual([
+      "Получено вложений: 3. Всё приложено? Нажмите «Отправить».",
+    ]);
+    expect(h.texts(-100).some((text) => text.includes("Двор очищен"))).toBe(false);
+    expect(loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === education)?.state).toBe(
+      "accepted",
+    );
+
+    await educationExecutor().press("Отправить", educationChat());
+    expect(h.lastText(-300)).toBe("Информация по сообщению № 1 отправлена куратору и основному исполнителю.");
+    expect(shownFrom(-100, isPhoto)).toEqual([
+      ...files.map((f) => `photo ${f.file_id}`),
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен, фото до и после",
+    ]);
+    expect(h.fake.callsOf("sendMediaGroup").filter((c) => Number(c.params.chat_id) === -100)).toHaveLength(1);
+  });
+
+  it("a photo without a caption waits for the text, which sends both; «Отправить» is not offered before", async () => {
+    await coexecutorAsked();
+    const gate = photo("ворота.jpg");
+    await sendPhoto(gate);
+    expect(h.lastText(-300)).toBe(
+      "Получено вложений: 1. Теперь напишите текст информации — с ним всё будет отправлено.",
+    );
+    expect(h.fake.buttons(-300).map((b) => b.label)).not.toContain("Отправить");
+    await educationExecutor().send("Ворота школы починили.", educationChat());
+    expect(shownFrom(-100, isPhoto)).toEqual([
+      `photo ${gate.file_id}`,
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nВорота школы починили.",
+    ]);
+  });
+
+  it("Georgievsk: the curators get the photo with the part, and the lead gets it when they pass the part on (p.18, 20)", async () => {
+    const id = await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    const yard = photo("двор.jpg");
+    await sendPhoto(yard, "Двор очищен, фото прилагаем");
+    expect(shownFrom(-200, isPhoto)).toEqual([
+      `photo ${yard.file_id}`,
+      "Информация соисполнителя по сообщению № 1 — Министерство образования — на согласование:\n\n" +
+        "Двор очищен, фото прилагаем\n\n" +
+        "Согласуйте и передайте основному исполнителю до 24.11.2026 10:30 (п. 18 регламента).",
+    ]);
+    expect(shownFrom(-100, isPhoto)).toEqual([]);
+
+    await curator().press("Согласовать и передать: Министерство образования", curatorsChat());
+    expect(shownFrom(-100, isPhoto)).toEqual([
+      `photo ${yard.file_id}`,
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен, фото прилагаем",
+    ]);
+    expect(loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === education)?.state).toBe(
+      "part_passed",
+    );
+  });
+
+  it("Georgievsk: a part returned for rework and sent again as text alone does not carry the earlier photo", async () => {
+    const id = await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    await sendPhoto(photo("двор.jpg"), "Двор очищен");
+    await curator().press("На доработку: Министерство образования", curatorsChat());
+    await curator().send("Укажите, когда вывезут снег.", curatorsChat());
+    h.clock.advance(10 * 60_000);
+    await educationExecutor().press("Отправить информацию", educationChat());
+    await educationExecutor().send("Снег вывезут до пятницы.", educationChat());
+    const part = loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === education);
+    await pressData(-200, `inc.passon:${id}:${part?.id}:${part && partVersion(part)}`);
+    expect(h.lastText(-100)).toBe(
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nСнег вывезут до пятницы.",
+    );
+    expect(h.fake.messages(-100).some((m) => m.media)).toBe(false);
+  });
+});
