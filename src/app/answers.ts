@@ -6,7 +6,13 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { type Attachment, drafts, draftWork, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
-import type { ActionRules } from "../domain/incident.js";
+import {
+  type ActionRules,
+  checkDraft,
+  type DraftKind,
+  type DraftPurpose,
+  workState,
+} from "../domain/incident.js";
 import { type Incident, type TransitionResult, transition } from "./incidents.js";
 
 export type Draft = typeof drafts.$inferSelect;
@@ -45,20 +51,27 @@ const latestDraftsQuery = preparedPerConnection((db) =>
 
 /**
  * «Отправить на согласование»: a new draft row (the earlier one of the same round stays for the
- * diff), the incident goes «на согласовании». After an interim answer the draft is the final one.
+ * diff), the incident goes «на согласовании». After an interim answer the answer is the final one.
  */
 export function submitDraft(
   db: Db,
-  input: { incidentId: number; actor: Person; now: Date; content: DraftContent },
+  input: { incidentId: number; actor: Person; now: Date; content: DraftContent; purpose?: DraftPurpose },
 ): TransitionResult {
+  const purpose = input.purpose ?? "answer";
   return transition(db, {
     incidentId: input.incidentId,
     action: "submitDraft",
     actor: input.actor,
     now: input.now,
-    details: { length: input.content.text.length, attachments: input.content.attachments.length },
+    check: (incident) => checkDraft(incident, purpose, input.actor),
+    details: {
+      length: input.content.text.length,
+      attachments: input.content.attachments.length,
+      ...(purpose !== "answer" ? { kind: purpose } : {}),
+    },
     change: (tx, incident) => {
-      const kind = incident.answer?.interimPublishedAt ? "final" : "answer";
+      const kind: DraftKind =
+        purpose !== "answer" ? purpose : incident.answer?.interimPublishedAt ? "final" : "answer";
       const earlier = tx
         .select({ id: drafts.id })
         .from(drafts)
@@ -97,7 +110,10 @@ export function approveDraft(
     actor: input.actor,
     now: input.now,
     check: seenDraft(input.draftId),
-    ...(input.quality !== undefined ? { details: { quality: input.quality } } : {}),
+    details: (before) => ({
+      ...(input.quality !== undefined ? { quality: input.quality } : {}),
+      ...kindDetail(before),
+    }),
     change: (tx, incident) => {
       decideLatest(tx, incident.id, {
         state: "approved",
@@ -121,7 +137,7 @@ export function requestRework(
     actor: input.actor,
     now: input.now,
     check: seenDraft(input.draftId),
-    details: { comment: input.comment },
+    details: (before) => ({ comment: input.comment, ...kindDetail(before) }),
     change: (tx, incident) => {
       decideLatest(tx, incident.id, {
         state: "rework",
@@ -132,6 +148,12 @@ export function requestRework(
       return { state: "in_work" };
     },
   });
+}
+
+/** An interim answer's or a question's decision says so in the audit (the answer's says nothing). */
+function kindDetail(incident: Incident): { kind?: DraftKind } {
+  const kind = incident.answer?.draftKind;
+  return kind === "interim" || kind === "clarification" ? { kind } : {};
 }
 
 /**
@@ -157,17 +179,20 @@ export function publishAnswer(
   db: Db,
   input: { incidentId: number; actor: Person; now: Date; link: string; onTime: boolean; rules: ActionRules },
 ): TransitionResult {
-  return recordLink(db, input, { action: "publish", kind: "answer", state: "answered" });
+  return recordLink(db, input, { action: "publish", kind: "answer", state: () => "answered" });
 }
 
-/** An interim answer was posted: the incident waits for the final one on the preset's clock. */
+/** An approved interim answer was posted: the incident waits for the final one on the preset's clock. */
 export function publishInterim(db: Db, input: LinkInput): TransitionResult {
-  return recordLink(db, input, { action: "publishInterim", kind: "interim", state: "awaiting_final" });
+  return recordLink(db, input, { action: "publishInterim", kind: "interim", state: () => "awaiting_final" });
 }
 
-/** A question to the post's author was asked (its link); neither regulation stops the clock for it. */
+/**
+ * An approved question to the post's author was posted (its link): the post is back in work, waiting
+ * for the answer; neither regulation stops the clock for it.
+ */
 export function recordClarification(db: Db, input: LinkInput): TransitionResult {
-  return recordLink(db, input, { action: "askClarification", kind: "clarification" });
+  return recordLink(db, input, { action: "askClarification", kind: "clarification", state: workState });
 }
 
 interface LinkInput {
@@ -186,7 +211,7 @@ function recordLink(
   what: {
     action: "publish" | "publishInterim" | "askClarification";
     kind: "answer" | "interim" | "clarification";
-    state?: "answered" | "awaiting_final";
+    state: (incident: Incident) => "answered" | "awaiting_final" | "in_work";
   },
 ): TransitionResult {
   return transition(db, {
@@ -207,7 +232,7 @@ function recordLink(
           onTime: input.onTime ?? null,
         })
         .run();
-      return what.state ? { state: what.state } : {};
+      return { state: what.state(incident) };
     },
   });
 }

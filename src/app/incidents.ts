@@ -111,6 +111,7 @@ function answerProgress(
   const clarification = published.filter((p) => p.kind === "clarification").at(-1)?.publishedAt ?? null;
   return {
     draftId: latest?.id ?? null,
+    draftKind: latest?.kind ?? null,
     draftSubmittedAt: latest?.submittedAt ?? null,
     draftAuthorId: latest?.authorId ?? null,
     reworkRequestedAt: latest?.state === "rework" ? latest.decidedAt : null,
@@ -120,7 +121,8 @@ function answerProgress(
     awaitingClarification:
       clarification !== null &&
       (state === "in_work" || state === "awaiting_final") &&
-      (!latest || latest.submittedAt < clarification),
+      // No draft since the question, or only the question's own (posted after its approval).
+      (!latest || latest.kind === "clarification" || latest.submittedAt < clarification),
   };
 }
 
@@ -279,7 +281,7 @@ export function transition(
         action: input.action,
         fromState: before.state,
         toState: after.state,
-        ...(details ? { details } : {}),
+        ...(details && Object.keys(details).length > 0 ? { details } : {}),
       });
       return { ok: true, incident: after };
     },

@@ -61,7 +61,9 @@ export function renderCard(
   if (row.topic) lines.push(`${t.card.topic}: ${row.topic}`);
   if (row.place) lines.push(`${t.card.place}: ${row.place}`);
   if (row.importance !== "normal") lines.push(`${t.card.importance}: ${t.importance[row.importance]}`);
-  lines.push(`${t.card.state}: ${row.closedReason ? closedText(row.closedReason, sla) : t.state[row.state]}`);
+  lines.push(
+    `${t.card.state}: ${row.closedReason ? closedText(row.closedReason, sla) : stateText(incident)}`,
+  );
   const live = activeAssignments(incident);
   const names = (role: "lead" | "coexecutor") =>
     incident.assignments.filter((a) => live.includes(a) && a.role === role).map((a) => a.organizationName);
@@ -117,6 +119,16 @@ function closedText(reason: "toxic" | "threat", sla: SlaRuntime): string {
     : t.card.closed.threat(toxic.clause);
 }
 
+/** The state, and on approval or waiting to be posted, what the draft is when it is not the answer. */
+function stateText(incident: Incident): string {
+  const { state } = incident.row;
+  const kind = incident.answer?.draftKind;
+  const what = kind === "interim" || kind === "clarification" ? t.card.draftOf[kind] : undefined;
+  return what && (state === "on_approval" || state === "approved")
+    ? `${t.state[state]}: ${what}`
+    : t.state[state];
+}
+
 function buttonsFor(
   incident: Incident,
   audience: Audience,
@@ -139,7 +151,6 @@ function buttonsFor(
       for (const part of incident.assignments.filter((a) => a.state === "part_sent"))
         for (const button of partButtons(id, part)) keyboard.add(button).row();
     }
-    if (state === "in_work") keyboard.text(t.button.interim, cb("inc.interim", id)).row();
     if (state === "assigned" || state === "in_work")
       keyboard.text(t.button.reroute, cb("inc.route", id)).row();
     if (detailsEditable(incident)) keyboard.text(tr.edit.button, cb("inc.edit", id)).row();
@@ -165,7 +176,7 @@ function buttonsFor(
         if (state === "in_work" || state === "awaiting_final") {
           const draft = state === "awaiting_final" ? t.button.draftFinal : t.button.draft;
           keyboard.text(draft, cb("inc.draft", id)).row();
-          if (state === "in_work") keyboard.text(t.button.interim, cb("inc.interim", id));
+          if (!incident.answer?.interimPublishedAt) keyboard.text(t.button.interim, cb("inc.interim", id));
           keyboard.text(t.button.clarify, cb("inc.clarify", id)).row();
         } else if (state === "approved") {
           keyboard.text(t.button.published, cb("inc.pub", id)).row();

@@ -1,5 +1,6 @@
 /** Every word of approval, rework, publication, interim answers and questions to the author. */
 
+import type { DraftKind } from "../domain/incident.js";
 import type { Network } from "../domain/source-link.js";
 
 /** «Разместите его …»: where the answer goes, in the network's own words. */
@@ -26,6 +27,14 @@ const LINK_WHAT: Record<LinkKind, string> = {
   clarify: "ваш вопрос автору",
 };
 
+/** What was approved, as the sentence's subject: «Ответ …», «Промежуточный ответ …», «Запрос автору …». */
+const APPROVED: Record<DraftKind, string> = {
+  answer: "Ответ",
+  final: "Ответ",
+  interim: "Промежуточный ответ",
+  clarification: "Запрос автору",
+};
+
 const withoutFinalDot = (text: string) => text.trim().replace(/\.+$/, "");
 
 export const ta = {
@@ -37,9 +46,9 @@ export const ta = {
     `Сейчас сообщение № ${id} ${state}: это действие уже недоступно.`,
 
   approve: {
-    done: (id: number) => `Ответ по сообщению № ${id} согласован.`,
-    notice: (id: number, where: string, due: string | null) =>
-      `Ответ по сообщению № ${id} согласован. Разместите его ${where} и нажмите «Опубликовано»` +
+    done: (id: number, kind: DraftKind = "answer") => `${APPROVED[kind]} по сообщению № ${id} согласован.`,
+    notice: (id: number, kind: DraftKind, where: string, due: string | null) =>
+      `${APPROVED[kind]} по сообщению № ${id} согласован. Разместите его ${where} и нажмите «Опубликовано»` +
       (due ? `.\nРазместить до ${due}.` : "."),
     onlyCurators: "Согласовывать ответы и возвращать их на доработку может только куратор.",
     ownDraft: "Это ваш проект ответа: согласовать его или вернуть может другой куратор.",
@@ -103,7 +112,6 @@ export const ta = {
     notice: (id: number, link: string, due: string | null, clause: string) =>
       `По сообщению № ${id} дан промежуточный ответ: ${link}` +
       (due ? `\nОкончательный ответ — до ${due} (${clause}).` : ""),
-    notAllowed: "Промежуточный ответ даёт исполнитель, который ведёт сообщение, или куратор.",
     already: (id: number, link: string) => `По сообщению № ${id} уже дан промежуточный ответ: ${link}`,
   },
 
@@ -113,7 +121,6 @@ export const ta = {
       (due ? `: ответ разместить до ${due}.` : "."),
     notice: (id: number, link: string) =>
       `По сообщению № ${id} автору задан вопрос: ${link}\nЖдём уточнения; срок ответа не останавливается.`,
-    notAllowed: "Вопрос автору задаёт исполнитель, который ведёт сообщение.",
   },
 
   /** A co-executor's part with its photos, videos and files (Orenburg p.14, 16; Georgievsk p.18, 20). */

@@ -1,6 +1,15 @@
 /** Every word of preparing a draft answer: the executor's dialogue and the draft the curators get. */
 
+import type { DraftKind } from "../domain/incident.js";
 import type { DiffAttachment, DiffWords } from "../domain/text-diff.js";
+
+/** «Проект …», «текст …»: what the draft is, in the genitive. */
+const DRAFT_OF: Record<DraftKind, string> = {
+  answer: "ответа",
+  final: "окончательного ответа",
+  interim: "промежуточного ответа",
+  clarification: "запроса (уточнения) автору",
+};
 
 const plural = (n: number, one: string, few: string, many: string) => {
   const tens = n % 100;
@@ -61,7 +70,8 @@ export const td = {
   continuePrivately: "Продолжим в личном чате с ботом.",
   openPrivateFirst:
     "Проект ответа готовится в личном чате с ботом. Откройте его, нажмите «Запустить» и нажмите кнопку ещё раз.",
-  startPrivately: (id: number) => `Сообщение № ${id}: подготовим проект ответа здесь. Нажмите «Начать».`,
+  startPrivately: (id: number, kind: DraftKind = "answer") =>
+    `Сообщение № ${id}: подготовим проект ${DRAFT_OF[kind]} здесь. Нажмите «Начать».`,
   dialogOver: "Этот шаг уже пройден. Нажмите «Подготовить ответ» на карточке сообщения заново.",
 
   resumeOffer: (id: number, text: string | null, attachments: number) =>
@@ -80,9 +90,14 @@ export const td = {
     earlierAnswer(links, text),
   reworkComment: (comment: string) => `Куратор вернул проект на доработку: «${comment}»`,
 
-  askText: (id: number, final: boolean) =>
-    `Сообщение № ${id}: пришлите текст ${final ? "окончательного ответа" : "ответа"} одним сообщением ` +
-    "(до 4096 символов). Отмена — /cancel.",
+  askText: (id: number, kind: DraftKind) =>
+    `Сообщение № ${id}: пришлите текст ${DRAFT_OF[kind]} одним сообщением ` +
+    "(до 4096 символов). Отмена — /cancel." +
+    (kind === "clarification"
+      ? "\nПосле согласования куратором вопрос размещают там же, где сообщение; срок ответа не останавливается."
+      : kind === "interim"
+        ? "\nПромежуточный ответ говорит автору, что делается и когда будет окончательный ответ."
+        : ""),
   tooLong: (length: number) =>
     `Текст длиннее 4096 символов (сейчас ${length}). Сократите его и пришлите ещё раз.`,
   textNeeded: "Сначала пришлите текст ответа сообщением. Фото и документы — следующим шагом.",
@@ -118,14 +133,16 @@ export const td = {
     `Не отправлено: сообщение № ${id} сейчас ${state}. Черновик сохранён.`,
   notSubmittedRights: (id: number) =>
     `Не отправлено: вы больше не основной исполнитель сообщения № ${id}. Черновик сохранён.`,
-  cancelled: (id: number, kept: boolean) =>
+  cancelled: (id: number, kept: boolean, button: string) =>
     kept
-      ? `Отменено. Черновик сохранён: чтобы продолжить, нажмите «Подготовить ответ» на карточке сообщения № ${id}.`
+      ? `Отменено. Черновик сохранён: чтобы продолжить, нажмите «${button}» на карточке сообщения № ${id}.`
       : "Отменено.",
+  interimGiven: (id: number) =>
+    `По сообщению № ${id} промежуточный ответ уже дан: теперь готовят окончательный ответ.`,
 
   curators: {
-    header: (id: number, final: boolean, author: string, organization: string) =>
-      `Проект ${final ? "окончательного ответа" : "ответа"} по сообщению № ${id} (от ${author}, ${organization})`,
+    header: (id: number, kind: DraftKind, author: string, organization: string) =>
+      `Проект ${DRAFT_OF[kind]} по сообщению № ${id} (от ${author}, ${organization})`,
     reworked: (round: number, comment: string | null) =>
       [`Доработанный проект, версия ${round}.`, comment ? `Комментарий куратора: «${comment}»` : ""]
         .filter(Boolean)

@@ -201,8 +201,18 @@ export const tr = {
       `информация соисполнителя${organization ? ` (${organization})` : ""} передана основному исполнителю`,
     returnPart: (organization: string | undefined, comment: string | undefined) =>
       `информация соисполнителя${organization ? ` (${organization})` : ""} возвращена на доработку${comment ? `: «${comment}»` : ""}`,
-    submitDraft: "проект ответа отправлен на согласование",
-    approve: "ответ согласован",
+    submitDraft: (kind: unknown) =>
+      kind === "interim"
+        ? "проект промежуточного ответа отправлен на согласование"
+        : kind === "clarification"
+          ? "проект запроса автору отправлен на согласование"
+          : "проект ответа отправлен на согласование",
+    approve: (kind: unknown) =>
+      kind === "interim"
+        ? "промежуточный ответ согласован"
+        : kind === "clarification"
+          ? "запрос автору согласован"
+          : "ответ согласован",
     requestRework: (comment: string | undefined) =>
       `ответ возвращён на доработку${comment ? `: «${comment}»` : ""}`,
     publish: (link: string | undefined) => `ответ размещён${link ? `: ${link}` : ""}`,

@@ -223,6 +223,7 @@ export const t = {
           ? `Промежуточный ответ: ${link}`
           : `Запрос автору: ${link}`,
     awaitingClarification: "Ожидает уточнения от автора",
+    draftOf: { interim: "промежуточный ответ", clarification: "запрос автору" },
     partReceived: (organization: string) => `Информация соисполнителя получена: ${organization}`,
     partForApproval: (organization: string) =>
       `Информация соисполнителя у куратора на согласовании: ${organization}`,

@@ -279,6 +279,7 @@ export const cards = sqliteTable(
 );
 
 export const DRAFT_STATES = ["submitted", "approved", "rework", "superseded"] as const;
+export const DRAFT_KINDS = ["answer", "final", "interim", "clarification"] as const;
 
 export interface Attachment {
   type: "photo" | "video" | "document" | "animation";
@@ -298,8 +299,11 @@ export const drafts = sqliteTable(
     incidentId: integer("incident_id")
       .notNull()
       .references(() => incidents.id),
-    /** "final" is the full answer that follows an interim one. */
-    kind: text("kind", { enum: ["answer", "final"] }).notNull(),
+    /**
+     * "final" is the full answer that follows an interim one; an interim answer and a question to
+     * the author are drafted and approved the same way (a text column: no migration for new kinds).
+     */
+    kind: text("kind", { enum: DRAFT_KINDS }).notNull(),
     /** 1 for the first submission of this kind, 2 after the first rework… */
     round: integer("round").notNull(),
     authorId: integer("author_id")

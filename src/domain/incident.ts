@@ -57,9 +57,20 @@ export interface IncidentView {
   answer?: AnswerProgress;
 }
 
+/**
+ * What a draft is for: the answer (the final one after an interim answer), an interim answer, or a
+ * question to the author. Each goes through the curator's approval before it is posted (Orenburg
+ * p.4, 9–12; Georgievsk p.11).
+ */
+export type DraftKind = "answer" | "final" | "interim" | "clarification";
+
+/** What the executor sets out to prepare; an "answer" after an interim one is the final answer. */
+export type DraftPurpose = "answer" | "interim" | "clarification";
+
 export interface AnswerProgress {
   /** The latest draft: the one a curator's decision is about. */
   draftId: number | null;
+  draftKind?: DraftKind | null;
   draftSubmittedAt: Date | null;
   draftAuthorId: number | null;
   reworkRequestedAt: Date | null;
@@ -215,7 +226,6 @@ function decide(
       if (incident.state === "closed" || incident.state === "answered") return "wrong_state";
       return incident.assignments.some((a) => a.state === "part_sent") ? undefined : "wrong_state";
     case "submitDraft":
-    case "askClarification":
       if (!leadExecutor) return "forbidden";
       return incident.state === "in_work" || incident.state === "awaiting_final" ? undefined : "wrong_state";
     case "approve":
@@ -225,12 +235,37 @@ function decide(
       if (incident.answer?.draftAuthorId === person?.id) return "forbidden";
       return incident.state === "on_approval" ? undefined : "wrong_state";
     case "publish":
-      if (!leadExecutor && !(curator && rules.curatorMayPublish)) return "forbidden";
-      return incident.state === "approved" ? undefined : "wrong_state";
     case "publishInterim":
-      if (!leadExecutor && !curator) return "forbidden";
-      return incident.state === "in_work" ? undefined : "wrong_state";
+    case "askClarification":
+      // Whatever was approved is posted by the executor (or, Georgievsk p.12, by the curator himself).
+      if (!leadExecutor && !(curator && rules.curatorMayPublish)) return "forbidden";
+      return incident.state === "approved" && publishAction(incident) === action ? undefined : "wrong_state";
   }
+}
+
+/** What posting the approved draft is: the answer, an interim answer, or the question to the author. */
+export function publishAction(incident: IncidentView): "publish" | "publishInterim" | "askClarification" {
+  const kind = incident.answer?.draftKind;
+  return kind === "interim" ? "publishInterim" : kind === "clarification" ? "askClarification" : "publish";
+}
+
+/**
+ * May the lead executor start a draft of this purpose now? As any draft (submitDraft), and an interim
+ * answer only once: after it, the final answer is due.
+ */
+export function checkDraft(
+  incident: IncidentView,
+  purpose: DraftPurpose,
+  person: Person | undefined,
+): Refusal | undefined {
+  const refusal = checkAction(incident, "submitDraft", person);
+  if (refusal) return refusal;
+  return purpose === "interim" && incident.answer?.interimPublishedAt ? "wrong_state" : undefined;
+}
+
+/** The state a post returns to once a question to its author is out: waiting for the (final) answer. */
+export function workState(incident: IncidentView): "in_work" | "awaiting_final" {
+  return incident.answer?.interimPublishedAt ? "awaiting_final" : "in_work";
 }
 
 export interface NextDeadline {
@@ -255,13 +290,18 @@ function anchorsOf(incident: IncidentView, assignment: AssignmentView | undefine
   return anchors;
 }
 
-/** In work after a rework request, the rework clock runs instead of the first draft's. */
+/**
+ * In work after a rework request, the rework clock runs instead of the first draft's. Once an
+ * approved question to the author is out, a draft has been sent in time or not: the answer's clock
+ * alone runs on (Orenburg p.9 counts the draft of a question as the executor's draft).
+ */
 function inWorkSteps(incident: IncidentView): StepId[] {
   const answer = incident.answer;
   const reworking =
     answer?.reworkRequestedAt &&
     (!answer.draftSubmittedAt || answer.reworkRequestedAt >= answer.draftSubmittedAt);
-  return reworking ? ["rework", "answer"] : ["draft", "answer"];
+  if (reworking) return ["rework", "answer"];
+  return answer?.draftKind === "clarification" && answer.approvedAt ? ["answer"] : ["draft", "answer"];
 }
 
 /** The steps that are running in each state. */
@@ -430,6 +470,7 @@ function finalDraftSent(incident: IncidentView, reg: Regulation): boolean {
   const submittedAt = incident.answer?.draftSubmittedAt;
   return (
     reg.steps.finalAfterInterim?.metBy === "draftSubmission" &&
+    incident.answer?.draftKind === "final" &&
     !!interimAt &&
     !!submittedAt &&
     submittedAt >= interimAt

@@ -87,13 +87,11 @@ export function refusalText(
         // A curator is refused only for his own draft.
         return hasRole(person, "curator") ? ta.approve.ownDraft : ta.approve.onlyCurators;
       case "publish":
+      case "publishInterim":
+      case "askClarification":
         return hasRole(person, "curator") && !rules.curatorMayPublish
           ? ta.publish.curatorMayNot(deps.sla.regulation.curatorMayPublish.clause)
           : ta.publish.notAllowed;
-      case "publishInterim":
-        return ta.interim.notAllowed;
-      case "askClarification":
-        return ta.clarify.notAllowed;
     }
   }
   if (incident.row.state === "closed") return tr.closed(id);
@@ -516,10 +514,10 @@ async function recordLink(
   const now = deps.clock.now();
   const due = answerDue(before, deps.sla);
   const onTime = !due || answerMetAt(deps, before, due, now).getTime() <= due.at.getTime();
-  const change = { incidentId, actor, now, link };
+  const change = { incidentId, actor, now, link, rules: rulesOf(deps) };
   const result: TransitionResult =
     kind === "publish"
-      ? publishAnswer(deps.db, { ...change, onTime, rules: rulesOf(deps) })
+      ? publishAnswer(deps.db, { ...change, onTime })
       : kind === "interim"
         ? publishInterim(deps.db, change)
         : recordClarification(deps.db, change);

@@ -19,7 +19,13 @@ import { td } from "../bot/texts-drafts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Attachment } from "../db/schema.js";
 import { displayName, type Person } from "../domain/access.js";
-import { checkAction, leadAssignment, nextDeadline } from "../domain/incident.js";
+import {
+  checkDraft,
+  type DraftKind,
+  type DraftPurpose,
+  leadAssignment,
+  nextDeadline,
+} from "../domain/incident.js";
 import { describeChanges } from "../domain/text-diff.js";
 import { formatDeadline } from "../domain/time-format.js";
 import type { Flow } from "./ask.js";
@@ -43,7 +49,9 @@ interface EarlierAnswer {
 /** What the dialogue needs to begin; only plain fields, as a conversation's replay log keeps them. */
 interface Opening {
   personId: number;
-  final: boolean;
+  kind: DraftKind;
+  /** The card's button that opens this dialogue again. */
+  button: string;
   header: string;
   saved: Content | null;
   /** The draft the curator returned for rework, offered as the starting point. */
@@ -52,21 +60,36 @@ interface Opening {
 }
 
 /** Why this person may not prepare the incident's draft now, in words; undefined when they may. */
-export function draftRefusal(incident: Incident, person: Person | undefined): string | undefined {
-  const refusal = checkAction(incident, "submitDraft", person);
+export function draftRefusal(
+  incident: Incident,
+  person: Person | undefined,
+  purpose: DraftPurpose = "answer",
+): string | undefined {
+  const refusal = checkDraft(incident, purpose, person);
   if (refusal === undefined) return undefined;
   if (refusal === "forbidden") return td.notLead(incident.id);
-  return incident.row.state === "closed"
-    ? tr.closed(incident.id)
-    : td.wrongState(incident.id, tr.shortState[incident.row.state]);
+  if (incident.row.state === "closed") return tr.closed(incident.id);
+  if (purpose === "interim" && incident.answer?.interimPublishedAt) return td.interimGiven(incident.id);
+  return td.wrongState(incident.id, tr.shortState[incident.row.state]);
 }
 
-const isFinal = (incident: Incident) => incident.row.state === "awaiting_final";
+/** What a draft of this purpose is now: an answer after an interim one is the final answer. */
+function kindOf(incident: Incident, purpose: DraftPurpose): DraftKind {
+  if (purpose !== "answer") return purpose;
+  return incident.answer?.interimPublishedAt ? "final" : "answer";
+}
 
-function titleLine(incident: Incident, person: Person): string {
+const BUTTONS: Record<DraftKind, string> = {
+  answer: t.button.draft,
+  final: t.button.draftFinal,
+  interim: t.button.interim,
+  clarification: t.button.clarify,
+};
+
+function titleLine(incident: Incident, person: Person, kind: DraftKind): string {
   const lead = leadAssignment(incident);
   const organization = incident.assignments.find((a) => a === lead)?.organizationName ?? "";
-  return td.curators.header(incident.id, isFinal(incident), displayName(person), organization);
+  return td.curators.header(incident.id, kind, displayName(person), organization);
 }
 
 /** For a repeat: the earlier incident's published answer(s) and its last approved draft. */
@@ -83,23 +106,31 @@ function earlierAnswer(deps: AppDeps, incident: Incident): EarlierAnswer | null 
   };
 }
 
-function opening(deps: AppDeps, incidentId: number, person: Person | undefined): Opening | string {
+function opening(
+  deps: AppDeps,
+  incidentId: number,
+  person: Person | undefined,
+  purpose: DraftPurpose,
+): Opening | string {
   const incident = loadIncident(deps.db, incidentId);
   if (!incident) return td.notFound(incidentId);
-  const refusal = draftRefusal(incident, person);
+  const refusal = draftRefusal(incident, person, purpose);
   if (refusal !== undefined || !person) return refusal ?? t.refusal;
   const work = loadDraftWork(deps.db, incidentId, person.id);
   const latest = latestDrafts(deps.db, incidentId, 1)[0];
+  const kind = kindOf(incident, purpose);
   return {
     personId: person.id,
-    final: isFinal(incident),
-    header: titleLine(incident, person),
+    kind,
+    button: BUTTONS[kind],
+    header: titleLine(incident, person, kind),
     saved:
       work && (work.text || work.attachments.length > 0)
         ? { text: work.text, attachments: work.attachments }
         : null,
+    // The draft returned for rework is offered back to a draft of the same kind only.
     returned:
-      latest?.state === "rework"
+      latest?.state === "rework" && latest.kind === kind
         ? { text: latest.text, attachments: latest.attachments, comment: latest.reworkComment }
         : null,
     repeat: earlierAnswer(deps, incident),
@@ -109,8 +140,8 @@ function opening(deps: AppDeps, incidentId: number, person: Person | undefined):
 /** The curators' header: who sent it and, for a reworked draft or a repeat, what they should know. */
 function curatorsHeader(deps: AppDeps, incident: Incident, person: Person): string {
   const [current, previous] = latestDrafts(deps.db, incident.id, 2) as [Draft, Draft | undefined];
-  const blocks = [titleLine(incident, person)];
-  if (previous?.state === "rework") {
+  const blocks = [titleLine(incident, person, current.kind)];
+  if (previous?.state === "rework" && previous.kind === current.kind) {
     blocks[0] += `\n${td.curators.reworked(current.round, previous.reworkComment)}`;
     blocks.push(describeChanges(previous, current, td.diff));
   }
@@ -143,9 +174,11 @@ async function submit(
   person: Person | undefined,
   incidentId: number,
   draft: DraftView,
+  purpose: DraftPurpose,
 ): Promise<Submitted> {
   if (!person) return { ok: false, text: td.notSubmittedRights(incidentId) };
-  const result = submitDraft(deps.db, { incidentId, actor: person, now: deps.clock.now(), content: draft });
+  const now = deps.clock.now();
+  const result = submitDraft(deps.db, { incidentId, actor: person, now, content: draft, purpose });
   if (!result.ok) {
     const now = loadIncident(deps.db, incidentId);
     if (!now) return { ok: false, text: td.notFound(incidentId) };
@@ -258,8 +291,13 @@ async function startingPoint(
 type Step = "done" | "cancel";
 
 export function draftFlow(deps: AppDeps) {
-  return async function draftDialog(conversation: Flow, ctx: Context, incidentId: number): Promise<void> {
-    const start = await conversation.external((outer) => opening(deps, incidentId, outer.person));
+  return async function draftDialog(
+    conversation: Flow,
+    ctx: Context,
+    incidentId: number,
+    purpose: DraftPurpose = "answer",
+  ): Promise<void> {
+    const start = await conversation.external((outer) => opening(deps, incidentId, outer.person, purpose));
     if (typeof start === "string") {
       await ctx.reply(start);
       return;
@@ -280,7 +318,7 @@ export function draftFlow(deps: AppDeps) {
       );
     };
     const leave = async () => {
-      await ctx.reply(td.cancelled(id, kept));
+      await ctx.reply(td.cancelled(id, kept, start.button));
     };
 
     if (start.repeat) {
@@ -296,7 +334,7 @@ export function draftFlow(deps: AppDeps) {
     content.attachments = [...base.attachments];
 
     if (content.text === null) {
-      const text = await askText(conversation, ctx, td.askText(id, start.final));
+      const text = await askText(conversation, ctx, td.askText(id, start.kind));
       if (text === undefined) return await leave();
       content.text = text;
       await save();
@@ -311,7 +349,7 @@ export function draftFlow(deps: AppDeps) {
       if (choice === "cancel") return await leave();
       if (choice === "send") break;
       if (choice === "text") {
-        const text = await askText(conversation, ctx, td.askText(id, start.final));
+        const text = await askText(conversation, ctx, td.askText(id, start.kind));
         if (text === undefined) return await leave();
         content.text = text;
       } else {
@@ -324,7 +362,7 @@ export function draftFlow(deps: AppDeps) {
 
     const draft = { text: content.text ?? "", attachments: content.attachments };
     const outcome = await conversation.external((outer) =>
-      submit(deps, outer.api, outer.person, incidentId, draft),
+      submit(deps, outer.api, outer.person, incidentId, draft, purpose),
     );
     await ctx.reply(outcome.ok ? td.submitted(id, outcome.due) : outcome.text);
   };

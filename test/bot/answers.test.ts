@@ -369,10 +369,48 @@ describe("publication", () => {
   });
 });
 
+/** The executor prepares a text-only draft in the private chat from the card's button and sends it. */
+async function draftInDialogue(button: string, text: string): Promise<void> {
+  await executor().press(button);
+  await executor().send(text);
+  await executor().press("Готово");
+  await executor().press("Отправить на согласование");
+}
+
 describe("interim answer and clarification", () => {
-  it("an interim answer starts the final answer's clock (p.13); the final one then goes the usual way", async () => {
+  it("an interim answer is drafted, approved and posted (p.9–12); it starts the final answer's clock (p.13)", async () => {
     const id = await officeWithIncident();
-    await executor().press("Промежуточный ответ", healthChat());
+    await executor().press("Промежуточный ответ");
+    expect(executor().lastText()).toMatch(
+      /^Сообщение № 1: пришлите текст промежуточного ответа одним сообщением/,
+    );
+    await executor().send("Здравствуйте! Вопрос изучается, ответим до 03.12.");
+    await executor().press("Готово");
+    await executor().press("Отправить на согласование");
+    expect(h.texts(OFFICE.curatorsChat)).toContain(
+      "Проект промежуточного ответа по сообщению № 1 (от Иван, Министерство здравоохранения)\n\n" +
+        "Здравствуйте! Вопрос изучается, ответим до 03.12.",
+    );
+    expect(cardText(OFFICE.curatorsChat, id)).toContain("Состояние: на согласовании: промежуточный ответ");
+    expect(state(id)).toBe("on_approval");
+
+    const privateBefore = h.texts(OFFICE.curator).length;
+    expect(await curator().press("Согласовать", curatorsChat())).toBe(
+      "Промежуточный ответ по сообщению № 1 согласован.",
+    );
+    // The quality mark is the answer's: none is asked for an interim one.
+    expect(h.texts(OFFICE.curator).length).toBe(privateBefore);
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Промежуточный ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Опубликовано».\n" +
+        "Разместить до 24.11.2026 10:30.",
+    );
+    expect(cardText(OFFICE.healthChat, id)).toContain(
+      "Состояние: согласовано, ждёт размещения: промежуточный ответ",
+    );
+    await executor().press("Опубликовано", healthChat());
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Сообщение № 1: пришлите ссылку на промежуточный ответ во ВКонтакте. Отмена — /cancel.",
+    );
     await executor().send("https://ok.ru/group/1/topic/2", healthChat());
     expect(h.lastText(OFFICE.healthChat)).toMatch(
       /^Это ссылка в Одноклассниках, а сообщение размещено во ВКонтакте/,
@@ -390,14 +428,26 @@ describe("interim answer and clarification", () => {
     const card = cardText(OFFICE.healthChat, id);
     expect(card).toContain("Промежуточный ответ: https://vk.com/wall-1_1?reply=3");
     expect(card).toContain("Срок: 03.12.2026 18:00 — дать окончательный ответ (п. 13)");
-    expect(labels(OFFICE.healthChat, id)).toContain("Подготовить окончательный ответ");
+    expect(labels(OFFICE.healthChat, id)).toEqual([
+      "Подготовить окончательный ответ",
+      "Запрос автору",
+      "История",
+    ]);
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "По сообщению № 1 дан промежуточный ответ: https://vk.com/wall-1_1?reply=3\n" +
         "Окончательный ответ — до 03.12.2026 18:00 (п. 13).",
     );
+    // One interim answer: then the final one is due.
+    expect(await pressData(executor(), OFFICE.healthChat, `inc.interim:${id}`)).toBe(
+      "По сообщению № 1 промежуточный ответ уже дан: теперь готовят окончательный ответ.",
+    );
 
     h.clock.set("2026-11-30T05:00:00Z"); // Monday 30.11 10:00, after the first answer deadline
-    await seedDraft(h, id, { text: "Снег вывезен 27.11." });
+    await draftInDialogue("Подготовить окончательный ответ", "Снег вывезен 27.11.");
+    expect(h.texts(OFFICE.curatorsChat)).toContain(
+      "Проект окончательного ответа по сообщению № 1 (от Иван, Министерство здравоохранения)\n\n" +
+        "Снег вывезен 27.11.",
+    );
     await curator().press("Согласовать", curatorsChat());
     // The final answer is held to its own clock, not to the first answer's p.8 deadline long past.
     expect(h.lastText(OFFICE.healthChat)).toBe(
@@ -415,11 +465,43 @@ describe("interim answer and clarification", () => {
     );
   });
 
-  it("Georgievsk: a curator gives the interim answer; the final draft is due 7 working days after it (p.15)", async () => {
+  it("an interim draft returned for rework comes back to the executor as the interim one", async () => {
+    const id = await officeWithIncident();
+    await draftInDialogue("Промежуточный ответ", "Изучаем.");
+    await curator().press("На доработку", curatorsChat());
+    await curator().send("Укажите, когда будет ответ.", curatorsChat());
+    expect(state(id)).toBe("in_work");
+    await executor().press("Промежуточный ответ");
+    expect(executor().lastText()).toBe(
+      "Сообщение № 1: взять за основу проект, который вернули на доработку, или начать заново?",
+    );
+    await executor().press("Начать заново");
+    await executor().send("Изучаем, ответим до 03.12.");
+    await executor().press("Готово");
+    await executor().press("Отправить на согласование");
+    expect(h.texts(OFFICE.curatorsChat).at(-1)).toMatch(
+      /^Проект промежуточного ответа по сообщению № 1 \(от Иван, Министерство здравоохранения\)\nДоработанный проект, версия 2\./,
+    );
+  });
+
+  it("nobody posts an interim answer unapproved: the curators' card has no such button, a forged press is refused", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    expect(labels(OFFICE.curatorsChat, id)).not.toContain("Промежуточный ответ");
+    expect(await pressData(curator(), OFFICE.curatorsChat, `inc.interim:${id}`)).toBe(
+      "Проект ответа по сообщению № 1 готовит исполнитель органа, который взял его в работу.",
+    );
+    expect(await pressData(executor(), OFFICE.healthChat, `inc.pub:${id}`)).toMatch(
+      /^Сейчас сообщение № 1 в работе/,
+    );
+    expect(state(id)).toBe("in_work");
+  });
+
+  it("Georgievsk: the curator may post the approved interim answer himself; the final draft is due 7 working days after it (p.15)", async () => {
     // Tuesday 24.11.2026 10:00 in Moscow; the interim answer is posted on Wednesday 25.11.
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     h.clock.set("2026-11-25T07:00:00Z");
-    await curator().press("Промежуточный ответ", curatorsChat());
+    await seedDraft(h, id, { purpose: "interim", approve: true });
+    await curator().press("Опубликую сам", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
     // From the next day: 26, 27.11, 30.11, 1, 2, 3, 4.12 — to the end of Friday 04.12.2026.
     expect(h.lastText(OFFICE.curatorsChat)).toMatch(
@@ -434,10 +516,11 @@ describe("interim answer and clarification", () => {
     );
   });
 
-  it("Georgievsk: the final draft sent in time meets p.15; rework, a second interim, approval and publication bring no false overdue", async () => {
+  it("Georgievsk: the final draft sent in time meets p.15; rework, a question to the author, approval and publication bring no false overdue", async () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     h.clock.set("2026-11-25T07:00:00Z");
-    await curator().press("Промежуточный ответ", curatorsChat());
+    await seedDraft(h, id, { purpose: "interim", approve: true });
+    await curator().press("Опубликую сам", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
     h.clock.set("2026-12-02T07:00:00Z"); // the final draft on Wednesday 02.12, in time for 04.12 18:00
     await seedDraft(h, id, { text: "Снег вывезут." });
@@ -445,13 +528,6 @@ describe("interim answer and clarification", () => {
     await curator2().send("Укажите дату.", curatorsChat());
     expect(cardText(OFFICE.healthChat, id)).toContain("Срок: 02.12.2026 10:30 — доработать ответ (п. 14)");
     expect(cardText(OFFICE.healthChat, id)).not.toContain("окончательный ответ");
-
-    // A second interim answer does not move the final answer's deadline.
-    await curator().press("Промежуточный ответ", curatorsChat());
-    await curator().send("https://vk.com/wall-1_1?reply=9", curatorsChat());
-    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
-      /^Промежуточный ответ по сообщению № 1 записан\.\nСрок: 04\.12\.2026 18:00/,
-    );
 
     await seedDraft(h, id, { text: "Снег вывезен 02.12." });
     h.clock.set("2026-12-07T07:00:00Z"); // approved on Monday, after 04.12
@@ -465,9 +541,21 @@ describe("interim answer and clarification", () => {
     expect(h.lastText(OFFICE.healthChat)).toContain("в срок");
   });
 
-  it("a question to the author is recorded; the clock does not stop", async () => {
+  it("a question to the author is drafted, approved and posted (Orenburg p.9–12); the clock does not stop", async () => {
     const id = await officeWithIncident();
-    await executor().press("Запрос автору");
+    await draftInDialogue("Запрос автору", "Уточните, пожалуйста, адрес.");
+    expect(h.texts(OFFICE.curatorsChat)).toContain(
+      "Проект запроса (уточнения) автору по сообщению № 1 (от Иван, Министерство здравоохранения)\n\n" +
+        "Уточните, пожалуйста, адрес.",
+    );
+    expect(await curator().press("Согласовать", curatorsChat())).toBe(
+      "Запрос автору по сообщению № 1 согласован.",
+    );
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Запрос автору по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Опубликовано».\n" +
+        "Разместить до 24.11.2026 10:30.",
+    );
+    await executor().press("Опубликовано");
     expect(executor().lastText()).toBe(
       "Сообщение № 1: пришлите ссылку на ваш вопрос автору во ВКонтакте. Отмена — /cancel.",
     );
@@ -482,12 +570,17 @@ describe("interim answer and clarification", () => {
     const card = cardText(OFFICE.healthChat, id);
     expect(card).toContain("Запрос автору: https://vk.com/wall-1_1?reply=2");
     expect(card).toContain("Ожидает уточнения от автора");
+    // The draft was sent (p.9): the answer's own deadline is the one left.
+    expect(card).toContain("Срок: 25.11.2026 11:00 — разместить ответ (п. 8)");
     expect(state(id)).toBe("in_work");
+    expect(labels(OFFICE.healthChat, id)).toEqual([
+      "Подготовить ответ",
+      "Промежуточный ответ",
+      "Запрос автору",
+      "История",
+    ]);
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "По сообщению № 1 автору задан вопрос: https://vk.com/wall-1_1?reply=2\nЖдём уточнения; срок ответа не останавливается.",
-    );
-    expect(await pressData(curator(), OFFICE.curatorsChat, `inc.clarify:${id}`)).toBe(
-      "Вопрос автору задаёт исполнитель, который ведёт сообщение.",
     );
   });
 });

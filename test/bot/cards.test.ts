@@ -111,12 +111,7 @@ describe("cards", () => {
     route();
     accept();
     await sync();
-    expect(labels(-200)).toEqual([
-      "Промежуточный ответ",
-      "Переназначить",
-      "Важность, тема, место",
-      "История",
-    ]);
+    expect(labels(-200)).toEqual(["Переназначить", "Важность, тема, место", "История"]);
     expect(labels(OFFICE.healthChat)).not.toContain("Важность, тема, место");
   });
 

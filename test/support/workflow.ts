@@ -9,7 +9,7 @@ import {
 } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { syncCards } from "../../src/bot/cards.js";
-import type { Importance } from "../../src/domain/incident.js";
+import type { DraftPurpose, Importance } from "../../src/domain/incident.js";
 import { parseSourceLink } from "../../src/domain/source-link.js";
 import type { Harness } from "./bot-harness.js";
 
@@ -116,7 +116,7 @@ export async function seedIncidentInWork(
 export async function seedDraft(
   h: Harness,
   incidentId: number,
-  opts: { text?: string; approve?: boolean } = {},
+  opts: { text?: string; approve?: boolean; purpose?: DraftPurpose } = {},
 ): Promise<void> {
   const now = h.clock.now();
   must(
@@ -125,6 +125,7 @@ export async function seedDraft(
       actor: person(h, OFFICE.executor),
       now,
       content: { text: opts.text ?? "Здравствуйте! Снег вывезут до пятницы.", attachments: [] },
+      ...(opts.purpose ? { purpose: opts.purpose } : {}),
     }),
   );
   if (opts.approve) must(approveDraft(h.db, { incidentId, actor: person(h, OFFICE.curator), now }));

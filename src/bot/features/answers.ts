@@ -3,6 +3,7 @@ import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
 import { approveDraft } from "../../app/answers.js";
 import { loadIncident, passOnPart } from "../../app/incidents.js";
+import { publishAction } from "../../domain/incident.js";
 import type { Network } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import {
@@ -55,12 +56,6 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(onAction("inc.pubself", [ID]), (ctx) =>
     startDialog(ctx, Number(ctx.match[1]), "publish"),
   );
-  composer.callbackQuery(onAction("inc.interim", [ID]), (ctx) =>
-    startDialog(ctx, Number(ctx.match[1]), "publishInterim"),
-  );
-  composer.callbackQuery(onAction("inc.clarify", [ID]), (ctx) =>
-    startDialog(ctx, Number(ctx.match[1]), "askClarification"),
-  );
   // Buttons sent before parts could be returned do not name the version.
   for (const args of [
     [ID, ID, ID],
@@ -106,16 +101,19 @@ async function approve(ctx: BotContext, id: number, draftId: number | undefined)
   if (!result.ok && result.refusal === "changed") return popup(ctx, ta.approve.stale(id));
   if (!result.ok) return popup(ctx, refusalNow(app, id, "approve", ctx.person));
   const incident = result.incident;
+  const kind = incident.answer?.draftKind ?? "answer";
   // The chats are told side by side; the notice comes after the card so it is the newest message.
   // None of the first three may keep the executor from hearing that the answer is approved.
+  // The quality mark is the answer's: an interim answer or a question to the author is not marked.
+  const answer = kind === "answer" || kind === "final";
   const first = await Promise.allSettled([
-    ctx.answerCallbackQuery({ text: ta.approve.done(id) }),
+    ctx.answerCallbackQuery({ text: ta.approve.done(id, kind) }),
     syncCards(cardDeps(app, ctx.api), incident),
-    offerQualityMark(ctx, id),
+    answer ? offerQualityMark(ctx, id) : undefined,
   ]);
   const due = publicationDue(incident, app.sla);
   const where = ta.inNetwork(incident.row.network as Network);
-  const notice = ta.approve.notice(id, where, due ? formatDeadline(due, app.sla.timezone) : null);
+  const notice = ta.approve.notice(id, kind, where, due ? formatDeadline(due, app.sla.timezone) : null);
   await tell(app, ctx.api, incident, notice, { organization: true, holder: true });
   // The approval is made and announced: a failed side message is the operators' to see, not the curator's.
   for (const failed of first) {
@@ -214,9 +212,11 @@ const LINK_KINDS: Partial<Record<AnswerAction, LinkKind>> = {
 };
 
 /** The buttons that open a dialogue: rights and state are checked first, so a refusal is a pop-up. */
-async function startDialog(ctx: BotContext, id: number, action: AnswerAction, draftId?: number) {
+async function startDialog(ctx: BotContext, id: number, asked: AnswerAction, draftId?: number) {
   const incident = loadIncident(ctx.app.db, id);
   if (!incident) return popup(ctx, tr.notFoundNumber(id));
+  // «Опубликовано» posts whatever was approved: the answer, an interim answer or the question to the author.
+  const action = asked === "publish" ? publishAction(incident) : asked;
   const refusal = refusalText(ctx.app, incident, action, ctx.person);
   if (refusal) return popup(ctx, refusal);
   if (draftId !== undefined && incident.answer?.draftId !== draftId) return popup(ctx, ta.approve.stale(id));

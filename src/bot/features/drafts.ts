@@ -1,6 +1,7 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { loadIncident } from "../../app/incidents.js";
+import type { DraftPurpose } from "../../domain/incident.js";
 import { draftFlow, draftRefusal } from "../../flows/draft.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { AppDeps, BotContext } from "../context.js";
@@ -11,33 +12,46 @@ const DRAFT_DIALOG = "incident.draft";
 
 const popup = (ctx: BotContext, text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
 
-/** «Подготовить ответ» on the lead executor's card: the draft is collected in the private chat. */
+/** The card's button for each purpose: the same dialogue prepares each, for the curator's approval. */
+const BUTTONS: Record<DraftPurpose, string> = {
+  answer: "inc.draft",
+  interim: "inc.interim",
+  clarification: "inc.clarify",
+};
+
+/**
+ * «Подготовить ответ», «Промежуточный ответ», «Запрос автору» on the lead executor's card: the draft
+ * is collected in the private chat and goes to the curators (Orenburg p.9; Georgievsk p.11).
+ */
 export function draftsFeature(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.use(createConversation(draftFlow(deps), DRAFT_DIALOG));
-  composer.callbackQuery(onAction("inc.draft", [ID]), (ctx) => startDraft(ctx, Number(ctx.match[1])));
+  for (const [purpose, action] of Object.entries(BUTTONS) as [DraftPurpose, string][]) {
+    composer.callbackQuery(onAction(action, [ID]), (ctx) => startDraft(ctx, Number(ctx.match[1]), purpose));
+  }
   composer.callbackQuery(/^dr\./, (ctx) => popup(ctx, td.dialogOver));
   return composer;
 }
 
 /** Rights and state are checked first, so a stranger's press is a pop-up and nothing changes. */
-async function startDraft(ctx: BotContext, id: number) {
+async function startDraft(ctx: BotContext, id: number, purpose: DraftPurpose) {
   const incident = loadIncident(ctx.app.db, id);
   if (!incident) return popup(ctx, td.notFound(id));
-  const refusal = draftRefusal(incident, ctx.person);
+  const refusal = draftRefusal(incident, ctx.person, purpose);
   if (refusal) return popup(ctx, refusal);
-  if (ctx.chat?.type !== "private") return moveToPrivateChat(ctx, id);
-  await openDialog(ctx, DRAFT_DIALOG, id);
+  if (ctx.chat?.type !== "private") return moveToPrivateChat(ctx, id, purpose);
+  // An answer's dialogue keeps its old arguments, so a dialogue open at an upgrade replays alike.
+  await openDialog(ctx, DRAFT_DIALOG, id, ...(purpose === "answer" ? [] : [purpose]));
 }
 
 /**
  * A dialogue lives in the chat where it was entered, and a work chat is no place for a draft: the
  * executor gets a private message whose button starts it there.
  */
-async function moveToPrivateChat(ctx: BotContext, id: number) {
-  const keyboard = new InlineKeyboard().text(td.button.start, cb("inc.draft", id));
+async function moveToPrivateChat(ctx: BotContext, id: number, purpose: DraftPurpose) {
+  const keyboard = new InlineKeyboard().text(td.button.start, cb(BUTTONS[purpose], id));
   try {
-    await ctx.api.sendMessage(ctx.callbackQuery?.from.id ?? 0, td.startPrivately(id), {
+    await ctx.api.sendMessage(ctx.callbackQuery?.from.id ?? 0, td.startPrivately(id, purpose), {
       reply_markup: keyboard,
     });
   } catch (error) {

@@ -358,9 +358,9 @@ function describeEvent(entry: HistoryEntry, names: Map<number, string>): string 
     case "returnPart":
       return tr.action.returnPart(name(details.organizationId), text(details.comment));
     case "submitDraft":
-      return tr.action.submitDraft;
+      return tr.action.submitDraft(details.kind);
     case "approve":
-      return tr.action.approve;
+      return tr.action.approve(details.kind);
     case "requestRework":
       return tr.action.requestRework(text(details.comment));
     case "publish":
