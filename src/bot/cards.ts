@@ -14,6 +14,7 @@ import {
   activeAssignments,
   answerDeadline,
   nextDeadline,
+  openForRouting,
   partVersion,
 } from "../domain/incident.js";
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
@@ -151,7 +152,7 @@ function buttonsFor(
       for (const part of incident.assignments.filter((a) => a.state === "part_sent"))
         for (const button of partButtons(id, part)) keyboard.add(button).row();
     }
-    if (state === "assigned" || state === "in_work")
+    if (state !== "registered" && openForRouting(state))
       keyboard.text(t.button.reroute, cb("inc.route", id)).row();
     if (detailsEditable(incident)) keyboard.text(tr.edit.button, cb("inc.edit", id)).row();
   }
@@ -174,7 +175,7 @@ function buttonsFor(
         keyboard.text(named(t.button.sendPart, mine), cb("inc.part", id, org)).row();
       } else if (mine.state === "accepted" && mine.role === "lead") {
         if (state === "in_work" || state === "awaiting_final") {
-          const draft = state === "awaiting_final" ? t.button.draftFinal : t.button.draft;
+          const draft = incident.answer?.interimPublishedAt ? t.button.draftFinal : t.button.draft;
           keyboard.text(draft, cb("inc.draft", id)).row();
           if (!incident.answer?.interimPublishedAt) keyboard.text(t.button.interim, cb("inc.interim", id));
           keyboard.text(t.button.clarify, cb("inc.clarify", id)).row();

@@ -131,7 +131,14 @@ export function sameSending(part: AssignmentView, version: number | undefined): 
   return version === undefined ? !part.partReturnedAt : partVersion(part) === version;
 }
 
-const OPEN_FOR_ROUTING: IncidentState[] = ["registered", "assigned", "in_work"];
+/**
+ * A curator may route the post again until a draft waits for his decision or the answer is out: an
+ * organization that stalls after approval, or while the final answer is due after an interim one,
+ * is not a dead end.
+ */
+const OPEN_FOR_ROUTING: IncidentState[] = ["registered", "assigned", "in_work", "approved", "awaiting_final"];
+
+export const openForRouting = (state: IncidentState) => OPEN_FOR_ROUTING.includes(state);
 
 /** Live assignments: those not returned or withdrawn. */
 export function activeAssignments<A extends AssignmentView>(incident: { assignments: A[] }): A[] {
@@ -200,7 +207,7 @@ function decide(
   switch (action) {
     case "route":
       if (!curator) return "forbidden";
-      return OPEN_FOR_ROUTING.includes(incident.state) ? undefined : "wrong_state";
+      return openForRouting(incident.state) ? undefined : "wrong_state";
     case "markToxic":
     case "markThreat":
       if (!curator) return "forbidden";

@@ -84,7 +84,7 @@ describe("approval", () => {
 
     expect(state(id)).toBe("approved");
     expect(cardText(OFFICE.curatorsChat, id)).toContain("Состояние: согласовано, ждёт размещения");
-    expect(labels(OFFICE.curatorsChat, id)).toEqual(["Важность, тема, место", "История"]);
+    expect(labels(OFFICE.curatorsChat, id)).toEqual(["Переназначить", "Важность, тема, место", "История"]);
     for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
       expect(cardText(chatId, id)).toContain("Состояние: согласовано, ждёт размещения");
       // Approved 10:20; published within 30 working minutes (p.12), before the answer deadline (p.8).
@@ -348,7 +348,12 @@ describe("publication", () => {
     // Tuesday 24.11.2026 10:00 in Moscow.
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     await seedDraft(h, id, { approve: true });
-    expect(labels(OFFICE.curatorsChat, id)).toEqual(["Опубликую сам", "Важность, тема, место", "История"]);
+    expect(labels(OFFICE.curatorsChat, id)).toEqual([
+      "Опубликую сам",
+      "Переназначить",
+      "Важность, тема, место",
+      "История",
+    ]);
     await curator().press("Опубликую сам", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=5", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
@@ -361,7 +366,7 @@ describe("publication", () => {
   it("Orenburg: the curator has no «Опубликую сам», and a forged press is refused", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { approve: true });
-    expect(labels(OFFICE.curatorsChat, id)).toEqual(["Важность, тема, место", "История"]);
+    expect(labels(OFFICE.curatorsChat, id)).toEqual(["Переназначить", "Важность, тема, место", "История"]);
     expect(await pressData(curator(), OFFICE.curatorsChat, `inc.pubself:${id}`)).toBe(
       "По регламенту (п. 12) согласованный ответ размещает исполнитель, куратор — не размещает.",
     );

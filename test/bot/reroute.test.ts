@@ -4,13 +4,13 @@
  * work is charged to the next one.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { requestRework, submitDraft } from "../../src/app/answers.js";
+import { publishInterim, requestRework, submitDraft } from "../../src/app/answers.js";
 import { acceptIncident, loadIncident, returnIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import type { Person } from "../../src/domain/access.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
-import { OFFICE, seedIncidentInWork, seedOffice, showCards } from "../support/workflow.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, showCards } from "../support/workflow.js";
 
 const MINUTE = 60_000;
 const ROADS_EXECUTOR = 3005;
@@ -109,5 +109,52 @@ describe("a returned post routed again", () => {
     expect(text).toContain("Ответ разместить до: 24.11.2026 18:00");
     expect(text).not.toContain("доработать");
     expect(loadIncident(h.db, id)?.answer?.reworkRequestedAt).toBeNull();
+  });
+});
+
+describe("a curator routes again a post the organization stalls on", () => {
+  it("after an interim answer: the next organization owes the final answer on the same clock (p.13)", async () => {
+    // Orenburg, Tuesday 24.11.2026 10:00 Yekaterinburg.
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    await seedDraft(h, id, { purpose: "interim", approve: true });
+    must(
+      publishInterim(h.db, {
+        incidentId: id,
+        actor: as(OFFICE.executor),
+        now: h.clock.now(),
+        link: "https://vk.com/wall-1_1?reply=3",
+      }),
+    );
+    await showCards(h, id);
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
+    await curator.press("Переназначить", curatorsChat);
+    await curator.press(/Миндор/, curatorsChat);
+    await curator.press("Готово", curatorsChat);
+    expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
+    // Its own return window first (p.7), then the final answer's deadline, unchanged.
+    expect(card(-300, id)).toContain("Срок: 24.11.2026 10:30 — вернуть, если не ваша компетенция (п. 7)");
+    expect(card(-300, id)).toContain("Ответ разместить до: 03.12.2026 18:00");
+    expect(card(-300, id)).toContain("Промежуточный ответ: https://vk.com/wall-1_1?reply=3");
+
+    const roadsExecutor = h.user(ROADS_EXECUTOR, "Пётр");
+    await roadsExecutor.press("Взять в работу", h.group(-300, "Миндор: обращения"));
+    const labels = h.fake.buttons(-300).map((b) => b.label);
+    expect(labels).toContain("Подготовить окончательный ответ");
+    expect(labels).not.toContain("Промежуточный ответ");
+  });
+
+  it("after approval: the approved answer nobody posts can go to another organization", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
+    await curator.press("Переназначить", curatorsChat);
+    await curator.press(/Миндор/, curatorsChat);
+    await curator.press("Готово", curatorsChat);
+    expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
+    expect(h.fake.buttons(-300).map((b) => b.label)).toContain("Взять в работу");
+    // The first organization's card no longer offers to post it.
+    expect(h.fake.buttons(OFFICE.healthChat).map((b) => b.label)).not.toContain("Опубликовано");
   });
 });
