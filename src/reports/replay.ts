@@ -85,7 +85,8 @@ function isCuratorStep(reg: Regulation, step: StepId): boolean {
 
 /**
  * The co-executors' part clocks (Orenburg p.14, Georgievsk p.18), one per organization, due when
- * the co-executor's card says: the domain's runningDeadlines for that organization.
+ * the co-executor's card says: the domain's runningDeadlines for that organization; and when the
+ * parts reached the lead, which its draft waits for.
  */
 class CoexecutorParts {
   readonly #running = new Map<number, Part>();
@@ -93,6 +94,11 @@ class CoexecutorParts {
   readonly #passOn = new Map<number, Part>();
   /** Who took each organization's part (or, unknown, sent it): he answers for its rework. */
   readonly #takenBy = new Map<number, number | null>();
+  /**
+   * When each co-executor's part reached the lead, null while it is owed: the lead's draft waits
+   * for them all (Georgievsk p.18), as assignments.part_passed_at has the card wait.
+   */
+  readonly #reached = new Map<number, Date | null>();
 
   constructor(
     private readonly incident: IncidentFacts,
@@ -105,10 +111,10 @@ class CoexecutorParts {
    * and so are the parts that waited for a curator to pass them on.
    */
   route(e: IncidentEvent, routedAt: Date, lead: number | null): void {
-    this.#running.clear();
-    this.#passOn.clear();
+    this.withdraw();
     const ids = e.details?.coexecutorIds;
     const coexecutors = Array.isArray(ids) ? ids.filter((id): id is number => typeof id === "number") : [];
+    for (const organizationId of coexecutors) this.#reached.set(organizationId, null);
     if (coexecutors.length === 0) return;
     const organizations = lead === null ? coexecutors : [lead, ...coexecutors];
     const assignments = organizations.map(
@@ -157,6 +163,8 @@ class CoexecutorParts {
   sent(e: IncidentEvent): StepInstance | undefined {
     const part = this.#concerned(e);
     if (part === "unknown") this.#running.clear();
+    // A part the curators need not pass on goes straight to the lead.
+    if (e.details?.forApproval !== true) this.#reach(e);
     const named = e.details?.organizationId;
     const known = part && part !== "unknown" ? part : undefined;
     const organizationId = known?.organizationId ?? (typeof named === "number" ? named : undefined);
@@ -181,8 +189,14 @@ class CoexecutorParts {
     return this.#instance(known, e.at, e.actorId);
   }
 
-  /** A curator passed a part on to the lead: the curator's step for it is done. */
+  /** A curator passed a part on to the lead: the curator's step for it is done, and the part reached the lead. */
   passedOn(e: IncidentEvent): StepInstance | undefined {
+    this.#reach(e);
+    return this.#decided(e);
+  }
+
+  /** The curator's pass-on clock of the part the event names ends (passed on or returned for rework). */
+  #decided(e: IncidentEvent): StepInstance | undefined {
     const named = e.details?.organizationId;
     const waiting = typeof named === "number" ? this.#passOn.get(named) : undefined;
     if (!waiting) return undefined;
@@ -195,7 +209,7 @@ class CoexecutorParts {
    * co-executor's rework of it runs from now, as its card says.
    */
   returnedForRework(e: IncidentEvent): StepInstance | undefined {
-    const decided = this.passedOn(e);
+    const decided = this.#decided(e);
     const organizationId = e.details?.organizationId;
     const rule = this.reg.steps.coexecutorRework;
     const deadline = rule && stepDeadline(this.reg, "coexecutorRework", { partReturn: e.at }, this.wt);
@@ -217,12 +231,45 @@ class CoexecutorParts {
     const part = this.#concerned(e);
     if (part === "unknown") this.#running.clear();
     else if (part) this.#running.delete(part.organizationId);
+    const organizationId = this.#owedBy(e);
+    if (organizationId !== undefined) this.#reached.delete(organizationId);
   }
 
   /** The co-executors were taken off (the lead returned the post, it was closed or answered). */
   withdraw(): void {
     this.#running.clear();
     this.#passOn.clear();
+    this.#reached.clear();
+  }
+
+  /**
+   * When the lead had every part still owed to it, counting from its own receipt (the domain's
+   * partsReceived: a part a co-executor returned is not waited for); undefined while one is owed.
+   */
+  partsReceived(receipt: Date): Date | undefined {
+    let last = receipt;
+    for (const at of this.#reached.values()) {
+      if (at === null) return undefined;
+      if (at.getTime() > last.getTime()) last = at;
+    }
+    return last;
+  }
+
+  /** The part the event concerns reached the lead now. */
+  #reach(e: IncidentEvent): void {
+    const organizationId = this.#owedBy(e);
+    if (organizationId !== undefined) this.#reached.set(organizationId, e.at);
+  }
+
+  /**
+   * The owed part an event is about: the organization it names; for an event from before the audit
+   * named it, any owed one, since which of them came does not change when the last one did.
+   */
+  #owedBy(e: IncidentEvent): number | undefined {
+    const named = e.details?.organizationId;
+    if (typeof named === "number") return this.#reached.get(named) === null ? named : undefined;
+    for (const [organizationId, at] of this.#reached) if (at === null) return organizationId;
+    return undefined;
   }
 
   /** Parts still owed at the end of the period, and parts still to pass on. */
@@ -267,6 +314,11 @@ class CoexecutorParts {
  * An executor's step is charged to the organization and the person holding the post when it was
  * done, or when the period ended if it was not: a post returned and routed again carries its
  * clocks (the answer's above all) to the next organization, and whoever took it answers for them.
+ *
+ * The deadlines are the ones the cards and alerts showed (domain/incident.ts): a returned post is
+ * due for routing again counted from its return; a new routing after it restarts an answer clock
+ * counted from routing (Georgievsk p.16); with co-executors under Georgievsk p.18, the lead's draft
+ * runs from the moment the last part owed reached it.
  */
 export function replayIncident(
   incident: IncidentFacts,
@@ -286,14 +338,27 @@ export function replayIncident(
   let draftAuthor: number | null = null;
   let interim = false;
   let finished = false;
+  /** The lead's first draft since the routing is owed; its clock may wait for the parts (Georgievsk p.18). */
+  let draftOwed = false;
   const parts = new CoexecutorParts(incident, reg, wt);
 
-  const open = (step: StepId, personId: number | null = null) => {
+  const open = (step: StepId, personId: number | null = null, from: Anchors = anchors) => {
     const rule = reg.steps[step];
     if (!rule || finished) return;
-    const start = stepStart(rule, anchors);
-    const deadline = stepDeadline(reg, step, anchors, wt, opts);
+    const start = stepStart(rule, from);
+    const deadline = stepDeadline(reg, step, from, wt, opts);
     if (start && deadline) running.set(step, { step, clause: rule.clause, start, deadline, personId });
+  };
+  /**
+   * The lead's draft clock, once what it starts from has happened: with co-executors under
+   * Georgievsk p.18, the moment the last part owed reached the lead, as the card counts it.
+   */
+  const openDraft = () => {
+    if (!draftOwed || running.has("draft")) return;
+    const received = anchors.receipt && parts.partsReceived(anchors.receipt);
+    if (received) anchors.partsReceived = received;
+    else delete anchors.partsReceived;
+    open("draft");
   };
   /** The step as it stands now: done by `actorId` at `completedAt`, or still owed. */
   const instance = (r: Running, completedAt: Date | null, actorId: number | null): StepInstance => {
@@ -315,20 +380,26 @@ export function replayIncident(
   for (const e of events) {
     switch (e.action) {
       case "route": {
-        const first = anchors.routing === undefined;
-        if (first) anchors.routing = e.at;
+        // Routed first, or again after the lead's return: the post starts over from this routing,
+        // and so does an answer clock counted from it (Georgievsk p.16), as incidents.routed_at does.
+        const anew = anchors.routing === undefined || e.fromState === "registered";
+        if (anew) anchors.routing = e.at;
         anchors.receipt = e.at;
-        // The report counts the lead's draft from its receipt even where the card waits for parts (Georgievsk p.18).
-        anchors.partsReceived = e.at;
         close("routing", e.at, e.actorId);
         lead = typeof e.details?.leadId === "number" ? e.details.leadId : lead;
         holder = null;
         running.delete("draft");
         running.delete("return");
-        if (!running.has("answer") && !interim && first) open("answer");
-        if (!interim) open("draft");
-        open("return");
+        if (anew && !interim) {
+          running.delete("answer");
+          open("answer");
+        }
+        // The drafts of the organization that returned the post were superseded.
+        if (e.fromState === "registered") draftAuthor = null;
         parts.route(e, anchors.routing ?? e.at, lead);
+        draftOwed = !interim;
+        openDraft();
+        open("return");
         break;
       }
       case "accept":
@@ -343,18 +414,26 @@ export function replayIncident(
           running.delete("draft");
           running.delete("rework");
           parts.withdraw();
+          draftOwed = false;
           lead = null;
           holder = null;
-        } else parts.returned(e);
+          // Routed again on the routing step's clock, counted from the return (the card's lastReturn).
+          open("routing", null, { ...anchors, detection: e.at });
+        } else {
+          parts.returned(e);
+          openDraft();
+        }
         break;
       case "sendPart": {
         const part = parts.sent(e);
         if (part) steps.push(part);
+        openDraft();
         break;
       }
       case "passOnPart": {
         const passed = parts.passedOn(e);
         if (passed) steps.push(passed);
+        openDraft();
         break;
       }
       case "returnPart": {
@@ -372,6 +451,7 @@ export function replayIncident(
       case "submitDraft":
         anchors.draftSubmission = e.at;
         draftAuthor = e.actorId;
+        draftOwed = false;
         close("draft", e.at, e.actorId);
         close("rework", e.at, e.actorId);
         // The final answer's clock of Georgievsk p.15 is met by its draft.
@@ -390,11 +470,17 @@ export function replayIncident(
         close("decision", e.at, e.actorId);
         open("rework", draftAuthor);
         break;
+      case "askClarification":
+        // An approved question to the author was posted: its publication, as an interim answer's is.
+        close("publication", e.at, e.actorId);
+        break;
       case "publishInterim":
+        close("publication", e.at, e.actorId);
         // The first interim answer starts the final answer's clock; another one does not move it.
         if (interim) break;
         anchors.interimPublication = e.at;
         interim = true;
+        draftOwed = false;
         close("answer", e.at, e.actorId);
         running.delete("draft");
         open("finalAfterInterim");

@@ -8,7 +8,9 @@ import { Writable } from "node:stream";
 import { tzOffset } from "@date-fns/tz";
 import type ExcelJS from "exceljs";
 import { t } from "../bot/texts.js";
-import type { Figures, MonthlyReport } from "./figures.js";
+import { tr } from "../bot/texts-reports.js";
+import { formatDeadline } from "../domain/time-format.js";
+import type { CuratorFigures, Figures, MonthlyReport } from "./figures.js";
 import { monthLabel } from "./month.js";
 import type { Violation } from "./violations.js";
 
@@ -64,6 +66,13 @@ function summaryRows(report: MonthlyReport): unknown[][] {
   const o = report.overall;
   const rows: unknown[][] = [
     ["Месяц", monthLabel(report.month)],
+    // A month still running is counted as of a moment, as the Telegram text says (texts-reports periodLabel).
+    ...(report.asOf
+      ? [
+          ["По состоянию на", formatDeadline(report.asOf, report.timezone)],
+          [tr.soFar, null],
+        ]
+      : []),
     ["Поступило сообщений", o.received],
     ["Социально значимых", o.significant],
     ["Повторных", o.repeats],
@@ -101,9 +110,32 @@ function summaryRows(report: MonthlyReport): unknown[][] {
   return rows;
 }
 
-function organizationRow(name: string, f: Figures): unknown[] {
+/** An organization's answers, after its name (the curators' row leaves them blank: they answer none). */
+const ANSWER_COLUMNS: Column[] = [
+  { header: "Поступило", width: 11 },
+  { header: "Ответов", width: 10 },
+  { header: "В срок", width: 10 },
+  { header: "Доля в срок", width: 11, numFmt: PERCENT_FORMAT },
+  { header: "Ответов с опозданием", width: 12 },
+  { header: "Медиана опоздания, мин", width: 12 },
+  { header: "Наибольшее опоздание, мин", width: 12 },
+  { header: "Возвращено", width: 11 },
+  { header: "На доработку", width: 11 },
+  { header: "С первого раза", width: 11, numFmt: PERCENT_FORMAT },
+  { header: "Оценка качества", width: 10 },
+  { header: "Промежуточных", width: 12 },
+];
+
+/** The step deadlines a row answers for (an organization's, or the curators' own) and the missed ones. */
+const STEP_COLUMNS: Column[] = [
+  { header: "Этапов со сроком", width: 11 },
+  { header: "Этапов в срок", width: 11 },
+  { header: "Доля этапов в срок", width: 11, numFmt: PERCENT_FORMAT },
+  { header: "Нарушений", width: 11 },
+];
+
+function answerCells(f: Figures): unknown[] {
   return [
-    name,
     f.received,
     f.answered,
     f.answeredOnTime,
@@ -116,8 +148,30 @@ function organizationRow(name: string, f: Figures): unknown[] {
     ratio(f.approvedFirstRound, f.approved),
     f.qualityAverage,
     f.interim,
-    f.violations,
   ];
+}
+
+function stepCells(total: number, onTime: number, violations: number): unknown[] {
+  return [total, onTime, ratio(onTime, total), violations];
+}
+
+function organizationRow(name: string, f: Figures): unknown[] {
+  let total = 0;
+  let onTime = 0;
+  for (const step of f.steps) {
+    total += step.total;
+    onTime += step.onTime;
+  }
+  return [name, ...answerCells(f), ...stepCells(total, onTime, f.violations)];
+}
+
+/**
+ * The curators' own steps (routing, the decision, passing a part on), which no organization's row
+ * counts, as the text's «Кураторы» line has them; no row when they had none.
+ */
+function curatorsRows(c: CuratorFigures): unknown[][] {
+  if (c.total === 0) return [];
+  return [["Кураторы", ...ANSWER_COLUMNS.map(() => null), ...stepCells(c.total, c.onTime, c.violations)]];
 }
 
 /** One row at a time: a month may have thousands. */
@@ -202,24 +256,10 @@ export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
   addSheet(
     workbook,
     "По органам",
-    [
-      { header: "Орган", width: 30 },
-      { header: "Поступило", width: 11 },
-      { header: "Ответов", width: 10 },
-      { header: "В срок", width: 10 },
-      { header: "Доля в срок", width: 11, numFmt: PERCENT_FORMAT },
-      { header: "Ответов с опозданием", width: 12 },
-      { header: "Медиана опоздания, мин", width: 12 },
-      { header: "Наибольшее опоздание, мин", width: 12 },
-      { header: "Возвращено", width: 11 },
-      { header: "На доработку", width: 11 },
-      { header: "С первого раза", width: 11, numFmt: PERCENT_FORMAT },
-      { header: "Оценка качества", width: 10 },
-      { header: "Промежуточных", width: 12 },
-      { header: "Нарушений", width: 11 },
-    ],
+    [{ header: "Орган", width: 30 }, ...ANSWER_COLUMNS, ...STEP_COLUMNS],
     [
       ...report.organizations.map((org) => organizationRow(org.name, org)),
+      ...curatorsRows(report.curators),
       organizationRow("Всего", report.overall),
     ],
   );

@@ -43,8 +43,9 @@ describe("monthly figures", () => {
       answeredOnTime: 4,
       returned: 1,
       reworked: 1,
-      approved: 5,
-      approvedFirstRound: 4,
+      // № 6's interim answer is a draft the curator approved, as the answers are.
+      approved: 6,
+      approvedFirstRound: 5,
       qualityAverage: 4,
       interim: 1,
       finals: 1,
@@ -57,12 +58,13 @@ describe("monthly figures", () => {
     });
     expect(o.overdue).toEqual({ count: 2, medianMinutes: 15, worstMinutes: 30 });
     expect(Object.fromEntries(o.steps.map((s) => [s.step, `${s.onTime}/${s.total}`]))).toEqual({
-      routing: "6/7",
+      // № 4 routed twice: again 10 minutes after its return (p.6, counted from the return).
+      routing: "7/8",
       return: "1/1",
-      draft: "3/4",
-      decision: "6/6",
+      draft: "4/5",
+      decision: "7/7",
       rework: "1/1",
-      publication: "4/5",
+      publication: "5/6",
       answer: "4/6",
       finalAfterInterim: "1/1",
     });
@@ -149,7 +151,7 @@ describe("monthly figures", () => {
     expect(text.length).toBeLessThanOrEqual(4096);
     expect(text).toContain("Отчёт за 11.2026");
     expect(text).toContain("Ответов размещено: 5, в срок: 4 (80%)");
-    expect(text).toContain("Согласовано с первого раза: 4 из 5 (80%); средняя оценка качества: 4,0");
+    expect(text).toContain("Согласовано с первого раза: 5 из 6 (83%); средняя оценка качества: 4,0");
     expect(text).toContain("• Минздрав: поступило 5, ответов 5, в срок 4 (80%), нарушений 3");
   });
 });
@@ -173,8 +175,9 @@ describe("report files", () => {
     expect(summary?.getRow(3).values).toEqual([undefined, "Поступило сообщений", 7]);
     const orgs = workbook.getWorksheet("По органам");
     expect(orgs?.getRow(2).getCell(1).value).toBe("Минздрав");
-    expect(orgs?.getRow(3).getCell(1).value).toBe("Всего");
-    expect(orgs?.getRow(3).getCell(2).value).toBe(7);
+    expect(orgs?.getRow(3).getCell(1).value).toBe("Кураторы");
+    expect(orgs?.getRow(4).getCell(1).value).toBe("Всего");
+    expect(orgs?.getRow(4).getCell(2).value).toBe(7);
     expect(workbook.getWorksheet("По исполнителям")?.getRow(2).values).toEqual([
       undefined,
       "Иван",

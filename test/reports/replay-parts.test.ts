@@ -80,6 +80,23 @@ describe("a co-executor's part returned for rework, replayed", () => {
   });
 });
 
+describe("Georgievsk p.18: the lead's draft after the parts, replayed", () => {
+  it("a part sent before the curators passed parts on, and before the audit named its organization, reached the lead at once", () => {
+    const events: IncidentEvent[] = [
+      {
+        ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [CULTURE] }),
+        fromState: "registered",
+      },
+      { ...event("10:05", TAKER, "accept"), toState: "in_work" },
+      event("11:00", COLLEAGUE, "sendPart"),
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.filter((s) => s.step === "draft")).toMatchObject([
+      { start: at("11:00"), deadline: at("12:00"), completedAt: null, personId: TAKER },
+    ]);
+  });
+});
+
 describe("Georgievsk: the final answer after an interim one, replayed", () => {
   const on = (iso: string) => new Date(`${iso}+03:00`);
   const step = (iso: string, actorId: number, action: string): IncidentEvent => ({

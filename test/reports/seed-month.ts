@@ -2,8 +2,8 @@
  * November 2026 under the Orenburg preset (Asia/Yekaterinburg, UTC+5), arranged through the same
  * use-cases the bot calls, with known outcomes:
  * № 1 on time (quality 5); № 2 draft, publication and answer late (quality 4); № 3 a repeat of № 1,
- * reworked once (quality 3); № 4 returned and routed again; № 5 toxic; № 6 significant, interim answer
- * and the final on time; № 7 detected on Friday 27.11 17:00 and never routed (routing and answer due
+ * reworked once (quality 3); № 4 returned and routed again; № 5 toxic; № 6 significant, an interim
+ * answer drafted and approved like any draft, and the final on time; № 7 detected on Friday 27.11 17:00 and never routed (routing and answer due
  * in November, not done by its end).
  */
 import {
@@ -23,7 +23,7 @@ import {
 } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import type { Person } from "../../src/domain/access.js";
-import type { Importance } from "../../src/domain/incident.js";
+import type { DraftPurpose, Importance } from "../../src/domain/incident.js";
 import type { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedOffice } from "../support/workflow.js";
 
@@ -83,13 +83,14 @@ export function seedNovember(h: Harness): SeededMonth {
     );
   const accept = (id: number, time: string) =>
     must(acceptIncident(h.db, { incidentId: id, actor: executor, now: at(time) }));
-  const submit = (id: number, time: string) =>
+  const submit = (id: number, time: string, purpose: DraftPurpose = "answer") =>
     must(
       submitDraft(h.db, {
         incidentId: id,
         actor: executor,
         now: at(time),
         content: { text: "Здравствуйте! Работы выполнены.", attachments: [] },
+        purpose,
       }),
     );
   const approve = (id: number, time: string, quality?: number) =>
@@ -165,6 +166,8 @@ export function seedNovember(h: Harness): SeededMonth {
   const six = register(6, "2026-11-12 11:00", { importance: "significant" });
   route(six, "2026-11-12 11:05");
   accept(six, "2026-11-12 11:10");
+  submit(six, "2026-11-12 11:40", "interim");
+  approve(six, "2026-11-12 11:50");
   must(
     publishInterim(h.db, {
       incidentId: six,

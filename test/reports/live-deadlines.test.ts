@@ -1,0 +1,339 @@
+/**
+ * The monthly report judges each step against the deadline its card and alerts showed: a returned
+ * post is due for routing again from its return; under Georgievsk a new routing after a return
+ * restarts the answer clock (p.16), and with co-executors the lead's draft runs from the moment the
+ * last part reached it (p.18). Arranged through the same use-cases the bot calls, on Monday
+ * 09.11.2026 (working hours 09:00–18:00, lunch 13:00–14:00).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  approveDraft,
+  publishAnswer,
+  publishInterim,
+  recordClarification,
+  requestRework,
+  submitDraft,
+} from "../../src/app/answers.js";
+import {
+  acceptIncident,
+  loadIncident,
+  passOnPart,
+  registerIncident,
+  returnIncident,
+  routeIncident,
+  sendPart,
+  type TransitionResult,
+} from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import { tr } from "../../src/bot/texts-reports.js";
+import type { Person } from "../../src/domain/access.js";
+import { actionRules, type DraftPurpose } from "../../src/domain/incident.js";
+import { buildMonthlyReport, type MonthlyReport } from "../../src/reports/figures.js";
+import { Harness } from "../support/bot-harness.js";
+import { OFFICE, seedOffice } from "../support/workflow.js";
+
+let h: Harness;
+afterEach(() => h.close());
+
+const NOVEMBER = { year: 2026, month: 11 };
+const ROADS_EXECUTOR = 3301;
+const CULTURE_EXECUTOR = 3101;
+const SPORT_EXECUTOR = 3201;
+
+/** Local wall time of each preset's zone: Orenburg Asia/Yekaterinburg, Georgievsk Europe/Moscow. */
+const OFFSET = { orenburg: "+05:00", georgievsk: "+03:00" } as const;
+
+function must(result: TransitionResult): void {
+  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
+}
+
+/**
+ * Health (Иван) and roads (Пётр) as leads; culture (Анна) and sport (Мария) as co-executors; Ольга
+ * the curator. Times are "HH:mm" on 09.11.2026 or "yyyy-MM-dd HH:mm", local to the preset.
+ */
+async function office(regulation: "orenburg" | "georgievsk") {
+  const local = (time: string) =>
+    new Date(`${time.includes(" ") ? time.replace(" ", "T") : `2026-11-09T${time}`}:00${OFFSET[regulation]}`);
+  h = await Harness.start({ now: local("09:00").toISOString(), regulation });
+  const { health } = seedOffice(h);
+  const roads = h.seedOrganization("Министерство дорожного хозяйства", "Миндор");
+  const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
+  const sport = h.seedOrganization("Министерство спорта", "Минспорт");
+  h.seedPerson(ROADS_EXECUTOR, "Пётр", [], [roads]);
+  h.seedPerson(CULTURE_EXECUTOR, "Анна", [], [culture]);
+  h.seedPerson(SPORT_EXECUTOR, "Мария", [], [sport]);
+  const person = (telegramId: number) => findPerson(h.db, telegramId) as Person;
+  const people = {
+    curator: person(OFFICE.curator),
+    ivan: person(OFFICE.executor),
+    petr: person(ROADS_EXECUTOR),
+    anna: person(CULTURE_EXECUTOR),
+    maria: person(SPORT_EXECUTOR),
+  };
+  const rules = actionRules(h.sla.regulation);
+  const at = (time: string) => {
+    h.clock.set(local(time));
+    return h.clock.now();
+  };
+  let posts = 0;
+  const register = (time: string): number => {
+    posts++;
+    const result = registerIncident(h.db, {
+      link: `https://vk.com/wall-1_${posts}`,
+      linkKey: `vk.com/wall-1_${posts}`,
+      network: "vk",
+      text: `Сообщение ${posts}`,
+      author: null,
+      topic: null,
+      place: null,
+      importance: "normal",
+      postedAt: null,
+      repeatOfId: null,
+      actorId: people.curator.id,
+      now: at(time),
+    });
+    if (!result.ok) throw new Error("duplicate");
+    return result.incident.id;
+  };
+  const route = (incidentId: number, leadId: number, time: string, coexecutorIds: number[] = []) =>
+    must(routeIncident(h.db, { incidentId, leadId, coexecutorIds, actor: people.curator, now: at(time) }));
+  const accept = (incidentId: number, actor: Person, time: string) =>
+    must(acceptIncident(h.db, { incidentId, actor, now: at(time) }));
+  const giveBack = (incidentId: number, actor: Person, time: string) =>
+    must(returnIncident(h.db, { incidentId, actor, now: at(time), reason: "Не наша компетенция." }));
+  const submit = (incidentId: number, actor: Person, time: string, purpose?: DraftPurpose) =>
+    must(
+      submitDraft(h.db, {
+        incidentId,
+        actor,
+        now: at(time),
+        content: { text: "Здравствуйте! Работы запланированы.", attachments: [] },
+        ...(purpose ? { purpose } : {}),
+      }),
+    );
+  const approve = (incidentId: number, time: string) =>
+    must(approveDraft(h.db, { incidentId, actor: people.curator, now: at(time) }));
+  const publish = (incidentId: number, actor: Person, time: string) =>
+    must(
+      publishAnswer(h.db, {
+        incidentId,
+        actor,
+        now: at(time),
+        link: `https://vk.com/wall-1_${incidentId}?reply=1`,
+        onTime: true,
+        rules,
+      }),
+    );
+  /** A co-executor's part sent, and under Georgievsk p.18 passed on to the lead by the curator. */
+  const part = (incidentId: number, actor: Person, sentAt: string, passedAt?: string) => {
+    must(sendPart(h.db, { incidentId, actor, now: at(sentAt), text: "Работы в плане на декабрь.", rules }));
+    if (!passedAt) return;
+    const organizationId = actor.organizationIds[0];
+    const assignment = loadIncident(h.db, incidentId)?.assignments.find(
+      (a) => a.organizationId === organizationId && a.state === "part_sent",
+    );
+    must(
+      passOnPart(h.db, {
+        incidentId,
+        assignmentId: assignment?.id ?? 0,
+        actor: people.curator,
+        now: at(passedAt),
+        rules,
+      }),
+    );
+  };
+  /** The month reported once it is over. */
+  const november = (): MonthlyReport => {
+    h.clock.set("2026-12-02T07:00:00Z");
+    return buildMonthlyReport(h.db, h.sla, NOVEMBER);
+  };
+  /** The approved interim answer or question to the author posted, with its link. */
+  const post = (incidentId: number, actor: Person, time: string, what: "interim" | "clarification") => {
+    const input = {
+      incidentId,
+      actor,
+      now: at(time),
+      link: `https://vk.com/wall-1_${incidentId}?reply=2`,
+      rules,
+    };
+    must(what === "interim" ? publishInterim(h.db, input) : recordClarification(h.db, input));
+  };
+  return {
+    health,
+    roads,
+    culture,
+    sport,
+    people,
+    at,
+    register,
+    route,
+    accept,
+    giveBack,
+    submit,
+    approve,
+    publish,
+    part,
+    post,
+    november,
+  };
+}
+
+/** "3/4": of the step's deadlines decided in the month, how many were kept, as the summary lists them. */
+function stepScore(report: MonthlyReport, step: string): string | undefined {
+  const figure = report.overall.steps.find((s) => s.step === step);
+  return figure && `${figure.onTime}/${figure.total}`;
+}
+
+describe("a returned post routed again: the routing clock runs from the return", () => {
+  it("Orenburg p.6: routed 25 minutes after the return is on time though long after detection; 40 minutes after it is late", async () => {
+    const o = await office("orenburg");
+    const { health, roads } = o;
+    const { ivan, petr } = o.people;
+    const one = o.register("10:00"); // routing due 10:30 from detection
+    o.route(one, health, "10:05");
+    o.giveBack(one, ivan, "10:30"); // within the 30 minutes of p.7; routing again due 11:00
+    o.route(one, roads, "10:55");
+    const two = o.register("10:00");
+    o.route(two, health, "10:05");
+    o.giveBack(two, ivan, "10:20"); // routing again due 10:50
+    o.route(two, roads, "11:00");
+    for (const id of [one, two]) {
+      o.accept(id, petr, "11:10");
+      o.submit(id, petr, "11:30");
+      o.approve(id, "11:40");
+      o.publish(id, petr, "11:50");
+    }
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 2 · куратор Ольга — направить исполнителю (п. 6): срок 09.11.2026 10:50, выполнено 09.11.2026 11:00, опоздание 10 мин",
+    ]);
+    expect(stepScore(report, "routing")).toBe("3/4");
+    expect(tr.summary(report)).toContain("Кураторы: этапов в срок 5 из 6 (83%), нарушений 1");
+  });
+
+  it("a post returned and not yet routed again at the month's end is the curators' violation from the return", async () => {
+    const o = await office("orenburg");
+    const one = o.register("2026-11-30 10:00");
+    o.route(one, o.health, "2026-11-30 10:05");
+    o.giveBack(one, o.people.ivan, "2026-11-30 17:00"); // routing again due 17:30
+
+    const lines = tr.violations(o.november()).split("\n");
+    expect(lines).toContain(
+      "№ 1 · кураторы — направить исполнителю (п. 6): срок 30.11.2026 17:30, не выполнено к концу месяца, опоздание 30 мин",
+    );
+  });
+});
+
+describe("Georgievsk p.16: a new routing after a return restarts the answer clock", () => {
+  it("the answer and its publication are due 4 working hours from the new routing; the rework asked of the organization that returned it is owed by nobody", async () => {
+    const o = await office("georgievsk");
+    const { health, roads } = o;
+    const { ivan, petr, curator } = o.people;
+    const publishedAt = { 1: "15:30", 2: "16:20" } as const;
+    for (const n of [1, 2] as const) {
+      const id = o.register("10:00");
+      o.route(id, health, "10:00"); // the answer due 15:00
+      o.accept(id, ivan, "10:05");
+      o.submit(id, ivan, "10:15");
+      must(requestRework(h.db, { incidentId: id, actor: curator, now: o.at("10:20"), comment: "Сроки?" }));
+      o.giveBack(id, ivan, "10:30"); // the rework was due 10:50
+      o.route(id, roads, "11:00"); // the answer now due 16:00
+      o.accept(id, petr, "11:05");
+      o.submit(id, petr, "11:50");
+      o.approve(id, "12:00");
+      o.publish(id, petr, publishedAt[n]);
+    }
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 2",
+      "№ 2 · Миндор · Пётр — разместить ответ (п. 12, 16): срок 09.11.2026 16:00, выполнено 09.11.2026 16:20, опоздание 20 мин",
+      "№ 2 · Миндор · Пётр — разместить ответ (п. 16): срок 09.11.2026 16:00, выполнено 09.11.2026 16:20, опоздание 20 мин",
+    ]);
+    expect(stepScore(report, "answer")).toBe("1/2");
+    expect(stepScore(report, "rework")).toBeUndefined();
+  });
+});
+
+describe("Georgievsk p.18: with co-executors the lead's draft runs from the last part passed on", () => {
+  it("the draft is due an hour after the curator passed on the last part owed, not after the lead's receipt", async () => {
+    const o = await office("georgievsk");
+    const { health, culture, sport } = o;
+    const { ivan, anna, maria } = o.people;
+    // № 1: sport returns its part, culture's is passed on at 11:20: the draft is due 12:20.
+    const one = o.register("10:00");
+    o.route(one, health, "10:00", [culture, sport]);
+    o.accept(one, ivan, "10:05");
+    o.giveBack(one, maria, "10:10");
+    o.accept(one, anna, "10:05");
+    o.part(one, anna, "11:00", "11:20");
+    o.submit(one, ivan, "12:10");
+    o.approve(one, "12:15");
+    // № 2: the same part, but the draft comes at 12:40.
+    const two = o.register("10:00");
+    o.route(two, health, "10:00", [culture]);
+    o.accept(two, ivan, "10:05");
+    o.accept(two, anna, "10:05");
+    o.part(two, anna, "11:00", "11:20");
+    o.submit(two, ivan, "12:40");
+    o.approve(two, "12:45");
+    for (const id of [one, two]) o.publish(id, ivan, "12:50");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 2 · Минздрав · Иван — прислать проект ответа куратору (п. 11): срок 09.11.2026 12:20, выполнено 09.11.2026 12:40, опоздание 20 мин",
+    ]);
+    expect(stepScore(report, "draft")).toBe("1/2");
+  });
+
+  it("while a part is still owed at the month's end, the lead's draft is not yet due: only the part is late", async () => {
+    const o = await office("georgievsk");
+    const one = o.register("2026-11-30 10:00");
+    o.route(one, o.health, "2026-11-30 10:00", [o.culture]); // the part due 12:00, the answer 15:00
+    o.accept(one, o.people.ivan, "2026-11-30 10:05");
+    o.accept(one, o.people.anna, "2026-11-30 10:05");
+
+    const report = o.november();
+    const lines = tr.violations(report).split("\n");
+    expect(lines.filter((line) => line.startsWith("№ 1 · Минздрав"))).toEqual([
+      "№ 1 · Минздрав · Иван — разместить ответ (п. 16): срок 30.11.2026 15:00, не выполнено к концу месяца, опоздание 3 ч",
+    ]);
+    expect(lines).toContain(
+      "№ 1 · Минкультуры · Анна — прислать информацию соисполнителя (п. 18): срок 30.11.2026 12:00, не выполнено к концу месяца, опоздание 5 ч",
+    );
+    expect(stepScore(report, "draft")).toBeUndefined();
+  });
+});
+
+describe("an interim answer and a question to the author are drafts approved before they are posted", () => {
+  it("Georgievsk: posting the approved interim answer or question is its publication, on time, not an answer owed at the month's end", async () => {
+    const o = await office("georgievsk");
+    const { ivan } = o.people;
+    // Monday 30.11: the answer due 15:00; the final answer's draft (p.15) due in December.
+    const one = o.register("2026-11-30 10:00");
+    const two = o.register("2026-11-30 10:00");
+    for (const [id, what] of [
+      [one, "interim"],
+      [two, "clarification"],
+    ] as const) {
+      o.route(id, o.health, "2026-11-30 10:00");
+      o.accept(id, ivan, "2026-11-30 10:05");
+      o.submit(id, ivan, "2026-11-30 10:30", what);
+      o.approve(id, "2026-11-30 10:40");
+      o.post(id, ivan, "2026-11-30 10:50", what);
+    }
+    o.submit(two, ivan, "2026-11-30 14:00");
+    o.approve(two, "2026-11-30 14:10");
+    o.publish(two, ivan, "2026-11-30 14:20");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 0",
+      "Все сроки этого месяца соблюдены.",
+    ]);
+    expect(stepScore(report, "publication")).toBe("3/3");
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * The report's spreadsheet says what its Telegram text says: a month still running is counted as of
+ * a moment, and the curators' own steps have their row beside the organizations'. Orenburg preset
+ * (Asia/Yekaterinburg), arranged through the same use-cases the bot calls.
+ */
+import ExcelJS from "exceljs";
+import { afterEach, describe, expect, it } from "vitest";
+import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
+import { acceptIncident, routeIncident, type TransitionResult } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import { tr } from "../../src/bot/texts-reports.js";
+import type { Person } from "../../src/domain/access.js";
+import { buildMonthlyReport, type MonthlyReport } from "../../src/reports/figures.js";
+import { reportWorkbook } from "../../src/reports/xlsx.js";
+import { Harness } from "../support/bot-harness.js";
+import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
+import { local } from "./seed-month.js";
+
+let h: Harness;
+afterEach(() => h.close());
+
+function must(result: TransitionResult): void {
+  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
+}
+
+async function sheets(report: MonthlyReport): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await reportWorkbook(report)) as unknown as ArrayBuffer);
+  return workbook;
+}
+
+/** A sheet's rows as lists of cell values, without exceljs's leading empty slot. */
+function rowsOf(workbook: ExcelJS.Workbook, name: string): unknown[][] {
+  const rows: unknown[][] = [];
+  workbook.getWorksheet(name)?.eachRow({ includeEmpty: true }, (row) => {
+    rows.push((row.values as unknown[]).slice(1));
+  });
+  return rows;
+}
+
+/**
+ * Ольга routes a post an hour late and decides on its draft an hour late; Иван's steps are on time.
+ * The Telegram summary says «Кураторы: этапов в срок 0 из 2 (0%), нарушений 2».
+ */
+async function lateCurator(): Promise<{ health: number }> {
+  h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+  const { health } = seedOffice(h);
+  const curator = findPerson(h.db, OFFICE.curator) as Person;
+  const ivan = findPerson(h.db, OFFICE.executor) as Person;
+  const at = (time: string) => {
+    h.clock.set(local(time));
+    return h.clock.now();
+  };
+  at("2026-11-09 10:00");
+  const incidentId = seedRegistered(h); // routing due 10:30 (p.6)
+  must(
+    routeIncident(h.db, {
+      incidentId,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curator,
+      now: at("2026-11-09 11:30"),
+    }),
+  );
+  must(acceptIncident(h.db, { incidentId, actor: ivan, now: at("2026-11-09 11:35") }));
+  must(
+    submitDraft(h.db, {
+      incidentId,
+      actor: ivan,
+      now: at("2026-11-09 12:00"), // the decision due 12:30 (p.10)
+      content: { text: "Здравствуйте! Снег вывезут до пятницы.", attachments: [] },
+    }),
+  );
+  must(approveDraft(h.db, { incidentId, actor: curator, now: at("2026-11-09 14:30") }));
+  must(
+    publishAnswer(h.db, {
+      incidentId,
+      actor: ivan,
+      now: at("2026-11-09 14:40"),
+      link: "https://vk.com/wall-1_1?reply=1",
+      onTime: true,
+      rules: { curatorMayPublish: false },
+    }),
+  );
+  return { health };
+}
+
+describe("the report's spreadsheet", () => {
+  it("of the month still running says, under the month, the moment it is counted as of, in local time", async () => {
+    h = await Harness.start({ now: "2026-12-01T04:00:00Z" });
+    seedOffice(h);
+    h.clock.set(local("2026-12-01 10:00"));
+    seedRegistered(h); // never routed: due 01.12 10:30
+    const december = { year: 2026, month: 12 };
+
+    const running = buildMonthlyReport(h.db, h.sla, december, local("2026-12-02 10:20"));
+    expect(tr.summary(running).split("\n")[0]).toBe(
+      "Отчёт за 12.2026 на 02.12.2026 10:20: сообщения из открытых источников",
+    );
+    expect(rowsOf(await sheets(running), "Сводка").slice(1, 5)).toEqual([
+      ["Месяц", "12.2026"],
+      ["По состоянию на", "02.12.2026 10:20"],
+      ["Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли."],
+      ["Поступило сообщений", 1],
+    ]);
+
+    const finished = buildMonthlyReport(h.db, h.sla, december, local("2027-01-10 10:00"));
+    const summary = rowsOf(await sheets(finished), "Сводка");
+    expect(summary.slice(1, 3)).toEqual([
+      ["Месяц", "12.2026"],
+      ["Поступило сообщений", 1],
+    ]);
+  });
+
+  it("«По органам» has the curators' row, as the text's «Кураторы» line: their steps, on time, and violations", async () => {
+    await lateCurator();
+    const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 11 });
+    expect(tr.summary(report)).toContain("Кураторы: этапов в срок 0 из 2 (0%), нарушений 2");
+
+    const rows = rowsOf(await sheets(report), "По органам");
+    expect(rows[0]?.slice(0, 1)).toEqual(["Орган"]);
+    expect(rows[0]?.slice(-4)).toEqual([
+      "Этапов со сроком",
+      "Этапов в срок",
+      "Доля этапов в срок",
+      "Нарушений",
+    ]);
+    const byName = new Map(rows.slice(1).map((row) => [row[0], row]));
+    expect(rows.slice(1).map((row) => row[0])).toEqual(["Минздрав", "Кураторы", "Всего"]);
+    // Иван's draft, publication and answer on time; the curators' routing and decision both late.
+    expect(byName.get("Минздрав")?.slice(-4)).toEqual([3, 3, 1, 0]);
+    expect(byName.get("Кураторы")?.slice(-4)).toEqual([2, 0, 0, 2]);
+    expect(
+      byName
+        .get("Кураторы")
+        ?.slice(1, -4)
+        .every((cell) => cell === undefined),
+    ).toBe(true);
+    expect(byName.get("Всего")?.slice(-4)).toEqual([5, 3, 0.6, 2]);
+  });
+});
