@@ -90,18 +90,13 @@ export function bindChat(
       .from(boundChats)
       .where(and(samePurpose, ne(boundChats.chatId, input.chatId)))
       .all();
-    for (const old of replaced) {
-      tx.delete(boundChats).where(eq(boundChats.chatId, old.chatId)).run();
-      audit(tx, input.now, {
+    for (const old of replaced)
+      dropBinding(tx, old, {
         actorId: input.actorId,
-        entity: "chat",
-        entityId: old.chatId,
-        action: "unbound",
-        fromState: describe(old),
-        toState: "unbound",
-        details: { reason: "replaced", title: old.title, replacedBy: input.chatId },
+        now: input.now,
+        reason: "replaced",
+        replacedBy: input.chatId,
       });
-    }
     tx.insert(boundChats)
       .values({
         chatId: input.chatId,
@@ -143,24 +138,39 @@ function describe(chat: { purpose: ChatPurpose; organizationId: number | null })
   return chat.purpose === "organization" ? `organization:${chat.organizationId}` : chat.purpose;
 }
 
+/** Why a chat was unbound: by an admin, the bot removed from it, or another chat bound in its place. */
+type UnbindReason = "admin" | "bot_removed" | "replaced";
+
+/** Takes a chat's binding away, with the audit event of why and what it served. */
+function dropBinding(
+  tx: Tx,
+  chat: Pick<BoundChat, "chatId" | "purpose" | "organizationId" | "title">,
+  input: { actorId: number | null; now: Date; reason: UnbindReason; replacedBy?: number },
+): void {
+  tx.delete(boundChats).where(eq(boundChats.chatId, chat.chatId)).run();
+  audit(tx, input.now, {
+    actorId: input.actorId,
+    entity: "chat",
+    entityId: chat.chatId,
+    action: "unbound",
+    fromState: describe(chat),
+    toState: "unbound",
+    details: {
+      reason: input.reason,
+      title: chat.title,
+      ...(input.replacedBy !== undefined ? { replacedBy: input.replacedBy } : {}),
+    },
+  });
+}
+
 /** Unbinds a chat (by an admin, or because the bot was removed); returns what it was bound to. */
 export function unbindChat(
   db: Db,
-  input: { chatId: number; actorId: number | null; reason: "admin" | "bot_removed"; now: Date },
+  input: { chatId: number; actorId: number | null; reason: Exclude<UnbindReason, "replaced">; now: Date },
 ): BoundChat | undefined {
   return db.transaction((tx) => {
     const bound = findBoundChat(tx, input.chatId);
-    if (!bound) return undefined;
-    tx.delete(boundChats).where(eq(boundChats.chatId, input.chatId)).run();
-    audit(tx, input.now, {
-      actorId: input.actorId,
-      entity: "chat",
-      entityId: input.chatId,
-      action: "unbound",
-      fromState: describe(bound),
-      toState: "unbound",
-      details: { reason: input.reason, title: bound.title },
-    });
+    if (bound) dropBinding(tx, bound, input);
     return bound;
   });
 }

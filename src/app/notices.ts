@@ -16,6 +16,12 @@ export function noticeClaimed(db: Db, key: string): boolean {
   );
 }
 
+/** When the notice was claimed, if it is. */
+export function noticeClaimedAt(db: Db, key: string): Date | undefined {
+  return db.select({ sentAt: noticesSent.sentAt }).from(noticesSent).where(eq(noticesSent.key, key)).get()
+    ?.sentAt;
+}
+
 /** Gives a claim back when nobody could be told, so the notice is tried again later. */
 export function releaseNotice(db: Db, key: string): void {
   db.delete(noticesSent).where(eq(noticesSent.key, key)).run();

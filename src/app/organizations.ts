@@ -5,6 +5,7 @@ import type { IncidentState } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import type { OrganizationRow, RowProblem } from "../domain/organization-import.js";
 import { audit } from "./audit.js";
+import { pageWithin } from "./paging.js";
 
 export type Organization = typeof organizations.$inferSelect;
 
@@ -47,8 +48,7 @@ export function listOrganizations(
         ),
   );
   const total = db.select({ n: count() }).from(organizations).where(where).get()?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Math.min(Math.max(0, opts.page), pages - 1);
+  const { page, pages } = pageWithin(total, PAGE_SIZE, opts.page);
   const items = db
     .select()
     .from(organizations)

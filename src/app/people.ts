@@ -11,6 +11,7 @@ import {
 } from "../db/schema.js";
 import { can, type Person } from "../domain/access.js";
 import { audit } from "./audit.js";
+import { pageWithin } from "./paging.js";
 
 export interface TelegramProfile {
   id: number;
@@ -246,8 +247,7 @@ export function listPeople(
     inArray(people.id, db.select({ id: memberships.personId }).from(memberships)),
   );
   const total = db.select({ n: count() }).from(people).where(withAccess).get()?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / PEOPLE_PAGE_SIZE));
-  const page = Math.min(Math.max(0, opts.page), pages - 1);
+  const { page, pages } = pageWithin(total, PEOPLE_PAGE_SIZE, opts.page);
   const rows = db
     .select()
     .from(people)

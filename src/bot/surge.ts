@@ -2,12 +2,14 @@
  * A surge: the preset's number of posts on one topic or one place within its window (Orenburg p.21,
  * Georgievsk p.24). The head and the curators hear at once, with the list, the moment it is reached.
  */
+import { GrammyError } from "grammy";
+import { curatorChats } from "../app/chats.js";
 import { postsOnSubject, type Subject, subjectKey } from "../app/importance.js";
 import type { Incident } from "../app/incidents.js";
-import { claimStaleNotice } from "../app/notices.js";
-import { telegramIdsWithRole } from "../app/people.js";
+import { claimNotice, claimStaleNotice, noticeClaimedAt, releaseNotice } from "../app/notices.js";
+import { markBlocked, telegramIdsWithRole } from "../app/people.js";
 import type { CardDeps } from "./cards.js";
-import { notifyCurators, sendLong } from "./delivery.js";
+import { splitMessage } from "./delivery.js";
 import { t } from "./texts.js";
 
 const HOUR_MS = 3_600_000;
@@ -15,8 +17,8 @@ const HOUR_MS = 3_600_000;
 /**
  * Checks the incident's topic and place for a surge, when it is registered or one of them is set.
  * Posts arriving together (the monitoring software sends a burst) may each see the threshold passed:
- * the notices ledger lets one of them, in whichever process, announce it. The claim lapses with the
- * window, so the same topic surging again a window later is announced again.
+ * the notices ledger lets one of them, in whichever process, start the surge. The claim lapses with
+ * the window, so the same topic surging again a window later is a new surge, announced again.
  */
 export async function announceSurge(deps: CardDeps, incident: Incident): Promise<void> {
   const { posts, windowHours, clause } = deps.sla.regulation.surge;
@@ -27,10 +29,46 @@ export async function announceSurge(deps: CardDeps, incident: Incident): Promise
     if (!value) continue;
     const key = subjectKey(value);
     const recent = postsOnSubject(deps.db, subject, key, since);
-    if (recent.length < posts || !claimStaleNotice(deps.db, `surge:${subject}:${key}`, since, now)) continue;
+    if (recent.length < posts) continue;
+    const surge = `surge:${subject}:${key}`;
+    const started = claimStaleNotice(deps.db, surge, since, now);
+    if (started) deps.log.warn({ subject, value, incidents: recent.length }, "surge");
+    const startedAt = started ? now : noticeClaimedAt(deps.db, surge);
+    if (!startedAt) continue;
     const text = t.surge(subject, value, recent.length, windowHours, recent, clause);
-    deps.log.warn({ subject, value, incidents: recent.length }, "surge");
-    await notifyCurators(deps, deps.api, text);
-    for (const head of telegramIdsWithRole(deps.db, "head")) await sendLong(deps, deps.api, head, text);
+    await tellEachOnce(deps, `${surge}:${startedAt.getTime()}`, text);
+  }
+}
+
+/**
+ * The curators (their chat, or each of them) and every head hear of a surge once. Each is claimed in
+ * the ledger before the send and given back when the send failed for now, so whoever missed it hears
+ * of it with the next post on the subject; a chat that refuses for good is not tried again.
+ */
+async function tellEachOnce(deps: CardDeps, surge: string, text: string): Promise<void> {
+  const recipients = [...curatorChats(deps.db), ...telegramIdsWithRole(deps.db, "head")];
+  for (const chatId of recipients) {
+    const key = `${surge}:to:${chatId}`;
+    if (!claimNotice(deps.db, key, deps.clock.now())) continue;
+    if ((await send(deps, chatId, text)) === "failed") releaseNotice(deps.db, key);
+  }
+}
+
+/**
+ * "refused" when the chat will not take it (the bot blocked or removed: 403; no such chat: 400);
+ * "failed" when it may later (no network, Telegram's 5xx, a 429 that auto-retry gave up on).
+ */
+async function send(deps: CardDeps, chatId: number, text: string): Promise<"sent" | "refused" | "failed"> {
+  try {
+    for (const part of splitMessage(text))
+      await deps.api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true } });
+    return "sent";
+  } catch (err) {
+    const code = err instanceof GrammyError ? err.error_code : undefined;
+    // A person who blocked the bot is marked so (no person has a group chat's id).
+    if (code === 403) markBlocked(deps.db, chatId, deps.clock.now());
+    const refused = code === 403 || code === 400;
+    deps.log.warn({ chatId, err }, refused ? "surge refused by the chat" : "surge not delivered for now");
+    return refused ? "refused" : "failed";
   }
 }

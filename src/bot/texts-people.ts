@@ -1,9 +1,9 @@
-/** What the bot says about people and their access (the admin's /people). */
+/** What the bot says about people and their access (the admin's /people), and to a new head. */
 
 import type { HeldIncidents, PersonOrganization } from "../app/people.js";
 import type { PersonRole } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
-import { ROLE_NAMES } from "./texts.js";
+import { ROLE_NAMES, t } from "./texts.js";
 
 const numbers = (ids: number[]) => ids.map((id) => `№ ${id}`).join(", ");
 const orgLabel = (o: PersonOrganization) => o.shortName ?? o.name;
@@ -136,6 +136,14 @@ export const tp = {
       roles.length > 0
         ? `Ваши роли теперь: ${roles.join(", ")}. Справка — /help.`
         : "Доступа к боту у вас больше нет. Если это ошибка, обратитесь к администратору.",
+  },
+
+  /** A head added later: the significant posts still open, each as heads hear of it. */
+  newHead: {
+    title: (count: number) =>
+      `Сейчас открыто социально значимых сообщений: ${count}. О новых я сообщу сразу.`,
+    /** As a card says it. */
+    deadline: (at: string, step: string, clause: string) => `${t.card.deadline}: ${at} — ${step} (${clause})`,
   },
 
   /** What the organization hears: posts the person held need someone to carry them on. */

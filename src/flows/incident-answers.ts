@@ -16,6 +16,7 @@ import { cardDeps, notifyCurators } from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
 import { ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
+import { ti } from "../bot/texts-intake.js";
 import type { Attachment } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import {
@@ -67,12 +68,46 @@ function returnedBy(
 type Reply = { text: string } | { cancelled: true };
 
 /**
- * Waits for a text answer in the dialogue's chat: `buttons` map callback data to a ready answer;
- * /cancel ends the dialogue; another command or another card's button leaves it and is handled as usual.
+ * A dialogue's buttons name it: its incident and the update that opened it (the same on every
+ * replay), so a button left under an earlier dialogue's message acts in no later one.
+ */
+interface DialogueButtons {
+  reason(index: number): string;
+  send: string;
+  cancel: string;
+}
+
+function dialogueButtons(opening: Context, incidentId: number): DialogueButtons {
+  const dialogue = [incidentId, opening.update.update_id] as const;
+  return {
+    reason: (index) => cb("ans.reason", ...dialogue, index),
+    send: cb("ans.send", ...dialogue),
+    cancel: cb("ans.cancel", ...dialogue),
+  };
+}
+
+/**
+ * A press of a button this dialogue did not offer: another dialogue's (also one of the buttons
+ * before they named their dialogue) gets a short pop-up and does nothing; a card's or another
+ * feature's is handled as usual while the dialogue goes on waiting.
+ */
+async function otherButton(conversation: Flow, answer: Context): Promise<void> {
+  if (answer.callbackQuery?.data?.startsWith("ans.")) {
+    await answer.answerCallbackQuery({ text: ti.staleStep });
+    return;
+  }
+  await conversation.skip({ next: true });
+}
+
+/**
+ * Waits for a text answer in the dialogue's chat: `choices` map this dialogue's buttons to a ready
+ * answer; its `cancel` button or /cancel ends the dialogue; another command or another card's button
+ * leaves it and is handled as usual.
  */
 async function waitForText(
   conversation: Flow,
-  buttons: Record<string, string>,
+  choices: Record<string, string>,
+  cancel: string,
   check: (text: string) => boolean,
   hint: string,
 ): Promise<Reply> {
@@ -80,11 +115,13 @@ async function waitForText(
     const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
     if (data !== undefined) {
-      const chosen = buttons[data];
-      if (data === "ans.cancel" || chosen !== undefined) await answer.answerCallbackQuery();
-      if (data === "ans.cancel") return { cancelled: true };
-      if (chosen !== undefined) return { text: chosen };
-      await conversation.skip({ next: true });
+      const chosen = choices[data];
+      if (data === cancel || chosen !== undefined) {
+        await answer.answerCallbackQuery();
+        return chosen === undefined ? { cancelled: true } : { text: chosen };
+      }
+      await otherButton(conversation, answer);
+      continue;
     }
     const text = answer.message?.text?.trim();
     if (text === "/cancel") return { cancelled: true };
@@ -109,16 +146,17 @@ export function returnFlow(deps: AppDeps) {
     const late = await conversation.external((outer) =>
       lateReturn(deps, incidentId, outer.person, organizationId),
     );
+    const buttons = dialogueButtons(ctx, incidentId);
     const keyboard = new InlineKeyboard();
-    const buttons: Record<string, string> = {};
+    const choices: Record<string, string> = {};
     tr.return.reasons.forEach((reason, i) => {
-      keyboard.text(reason, cb("ans.reason", i)).row();
-      buttons[cb("ans.reason", i)] = reason;
+      keyboard.text(reason, buttons.reason(i)).row();
+      choices[buttons.reason(i)] = reason;
     });
-    keyboard.text(tr.route.cancel, cb("ans.cancel"));
+    keyboard.text(tr.route.cancel, buttons.cancel);
     const prompt = await ctx.reply(tr.return.ask(incidentId, late), { reply_markup: keyboard });
     const valid = (text: string) => text.length >= 3 && text.length <= 500;
-    const reply = await waitForText(conversation, buttons, valid, tr.return.badReason);
+    const reply = await waitForText(conversation, choices, buttons.cancel, valid, tr.return.badReason);
     await closePrompt(ctx, prompt.chat.id, prompt.message_id);
     if ("cancelled" in reply) {
       await ctx.reply(tr.cancelled);
@@ -177,6 +215,7 @@ async function clearButtons(ctx: Context, message: Message): Promise<void> {
  */
 async function confirm(
   at: Context,
+  buttons: DialogueButtons,
   previous: Confirmation | undefined,
   albumId: string | undefined,
   content: PartContent,
@@ -184,8 +223,8 @@ async function confirm(
   const hasText = content.text !== "";
   const text = ta.part.received(content.attachments.length, hasText);
   const keyboard = new InlineKeyboard();
-  if (hasText) keyboard.text(ta.part.send, cb("ans.send"));
-  keyboard.text(tr.route.cancel, cb("ans.cancel"));
+  if (hasText) keyboard.text(ta.part.send, buttons.send);
+  keyboard.text(tr.route.cancel, buttons.cancel);
   if (previous && albumId !== undefined && previous.albumId === albumId) {
     try {
       await at.api.editMessageText(previous.message.chat.id, previous.message.message_id, text, {
@@ -206,7 +245,11 @@ async function confirm(
  * common part — unless it is one of an album's items: an album comes as several messages, so
  * after one the part waits for «Отправить» or a text. /cancel or «Отмена» ends the dialogue.
  */
-async function collectPart(conversation: Flow, ctx: Context): Promise<PartContent | "cancelled"> {
+async function collectPart(
+  conversation: Flow,
+  ctx: Context,
+  buttons: DialogueButtons,
+): Promise<PartContent | "cancelled"> {
   const content: PartContent = { text: "", attachments: [] };
   let confirmation: Confirmation | undefined;
   const done = async <T>(result: T): Promise<T> => {
@@ -216,19 +259,22 @@ async function collectPart(conversation: Flow, ctx: Context): Promise<PartConten
   for (;;) {
     const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
-    if (data === cb("ans.cancel")) {
+    if (data === buttons.cancel) {
       await answer.answerCallbackQuery();
       return await done("cancelled");
     }
-    if (data === cb("ans.send") && content.text === "") {
+    if (data === buttons.send && content.text === "") {
       await answer.answerCallbackQuery({ text: ta.part.textFirst, show_alert: true });
       continue;
     }
-    if (data === cb("ans.send")) {
+    if (data === buttons.send) {
       await answer.answerCallbackQuery();
       return await done(content);
     }
-    if (data !== undefined) await conversation.skip({ next: true });
+    if (data !== undefined) {
+      await otherButton(conversation, answer);
+      continue;
+    }
     const message = answer.message;
     if (!message) continue;
     const typed = message.text?.trim();
@@ -249,7 +295,7 @@ async function collectPart(conversation: Flow, ctx: Context): Promise<PartConten
     if (text !== "" && albumId === undefined) return await done(content);
     // The same file again changes nothing to confirm.
     if (known && text === "") continue;
-    confirmation = await confirm(answer, confirmation, albumId, content);
+    confirmation = await confirm(answer, buttons, confirmation, albumId, content);
   }
 }
 
@@ -314,10 +360,11 @@ export function partFlow(deps: AppDeps) {
       const incident = loadIncident(deps.db, incidentId);
       return (incident && leadAssignment(incident)?.organizationName) ?? "";
     });
-    const keyboard = new InlineKeyboard().text(tr.route.cancel, cb("ans.cancel"));
+    const buttons = dialogueButtons(ctx, incidentId);
+    const keyboard = new InlineKeyboard().text(tr.route.cancel, buttons.cancel);
     const ask = rules.curatorPassesParts ? ta.part.askForApproval : ta.part.ask;
     const prompt = await ctx.reply(ask(incidentId, lead), { reply_markup: keyboard });
-    const reply = await collectPart(conversation, ctx);
+    const reply = await collectPart(conversation, ctx, buttons);
     await closePrompt(ctx, prompt.chat.id, prompt.message_id);
     if (reply === "cancelled") {
       await ctx.reply(tr.cancelled);

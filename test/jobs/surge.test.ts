@@ -102,4 +102,34 @@ describe("surge", () => {
     }
     expect(surgeTexts(OFFICE.head)).toEqual([]);
   });
+
+  it("a head the notice could not reach for now hears of the surge with the next post; nobody hears twice", async () => {
+    const down = { error_code: 500, description: "Internal Server Error" };
+    h.fake.failNext("sendMessage", down, { match: (params) => params.chat_id === OFFICE.head });
+    for (let n = 1; n <= 5; n++) await post(n, "Снег");
+    expect(surgeTexts(OFFICE.head)).toEqual([]);
+    expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
+
+    await post(6, "снег");
+    expect(surgeTexts(OFFICE.head)).toEqual([
+      "⚠️ Всплеск: 6 сообщений за 24 ч на тему «снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5, № 6.",
+    ]);
+    expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
+    await post(7, "снег");
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+  });
+
+  it("a head down for now is tried with the next post; one who blocked the bot is not", async () => {
+    const blockedHead = 5002;
+    h.seedPerson(blockedHead, "Пётр", ["head"]);
+    const down = { error_code: 500, description: "Internal Server Error" };
+    const blocked = { error_code: 403, description: "Forbidden: bot was blocked by the user" };
+    h.fake.failNext("sendMessage", down, { match: (params) => params.chat_id === OFFICE.head });
+    h.fake.failNext("sendMessage", blocked, { match: (params) => params.chat_id === blockedHead });
+    for (let n = 1; n <= 6; n++) await post(n, "Снег");
+    const tries = (chatId: number) =>
+      h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
+    expect([tries(OFFICE.head), tries(blockedHead)]).toEqual([2, 1]);
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+  });
 });

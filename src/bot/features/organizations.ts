@@ -11,7 +11,7 @@ import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { sendLong } from "../delivery.js";
 import { organizationPicker } from "../keyboards.js";
-import { requirePermission, requirePrivate } from "../refuse.js";
+import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
 import { tr } from "../texts-incidents.js";
 
@@ -68,9 +68,11 @@ organizations.callbackQuery(onAction("org.open", [ID]), admin, (ctx) => showCard
 
 organizations.callbackQuery(onAction("org.(on|off)", [ID]), admin, async (ctx) => {
   const { db, clock } = ctx.app;
+  // The audit names who switched it: nobody known, nothing switched.
+  if (!ctx.person) return await refuse(ctx);
   const active = ctx.match[1] === "on";
   const id = Number(ctx.match[2]);
-  const result = setOrganizationActive(db, { id, active, actorId: ctx.person?.id ?? 0, now: clock.now() });
+  const result = setOrganizationActive(db, { id, active, actorId: ctx.person.id, now: clock.now() });
   if (!result.ok) {
     await ctx.answerCallbackQuery({ text: t.org.notFound, show_alert: true });
     return;

@@ -7,6 +7,7 @@ import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../../app/chats.js";
 import {
   type AccessChange,
+  type AccessChangeInput,
   type AccessPlan,
   type AccessRefusal,
   changeAccess,
@@ -26,7 +27,7 @@ import { setPersonCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { notifyCurators, notifyOrganization } from "../delivery.js";
 import { buttonLabel } from "../keyboards.js";
-import { requirePermission, requirePrivate } from "../refuse.js";
+import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { ROLE_NAMES, t } from "../texts.js";
 import { tp } from "../texts-people.js";
 
@@ -144,17 +145,29 @@ function organizationName(plan: AccessPlan, change: AccessChange): string {
     : "";
 }
 
-/** «Снять роль», «Исключить из», «Закрыть доступ»: what it would do, and a button to do it. */
-people.callbackQuery(onAction("ppl.ask", [ID, CHANGE]), admin, async (ctx) => {
-  const { db, config } = ctx.app;
-  const personId = Number(ctx.match[1]);
-  const change = decodeChange(ctx.match[2] as string);
-  const planned = planAccessChange(db, {
-    actorId: ctx.person?.id ?? 0,
-    personId,
-    change,
-    configuredAdmins: config.adminIds,
+/**
+ * «ppl.ask» and «ppl.do» name the person and the change; the admin who presses makes it. `handle`
+ * gets them as the use-cases take them. Nobody known pressing is no actor: refused.
+ */
+function onAccessChange(
+  action: string,
+  handle: (ctx: BotContext, request: AccessChangeInput) => Promise<void>,
+): void {
+  people.callbackQuery(onAction(action, [ID, CHANGE]), admin, async (ctx) => {
+    if (!ctx.person) return await refuse(ctx);
+    await handle(ctx, {
+      actorId: ctx.person.id,
+      personId: Number(ctx.match[1]),
+      change: decodeChange(ctx.match[2] as string),
+      configuredAdmins: ctx.app.config.adminIds,
+    });
   });
+}
+
+/** «Снять роль», «Исключить из», «Закрыть доступ»: what it would do, and a button to do it. */
+onAccessChange("ppl.ask", async (ctx, request) => {
+  const { personId, change } = request;
+  const planned = planAccessChange(ctx.app.db, request);
   if (!planned.ok) return await refuseChange(ctx, personId, planned.refusal);
   const { plan } = planned;
   const name = displayName(plan.person);
@@ -183,17 +196,9 @@ people.callbackQuery(onAction("ppl.ask", [ID, CHANGE]), admin, async (ctx) => {
 });
 
 /** The confirmed change: made, then the organization, the curators and the person are told. */
-people.callbackQuery(onAction("ppl.do", [ID, CHANGE]), admin, async (ctx) => {
-  const { db, config, clock } = ctx.app;
-  const personId = Number(ctx.match[1]);
-  const change = decodeChange(ctx.match[2] as string);
-  const result = changeAccess(db, {
-    actorId: ctx.person?.id ?? 0,
-    personId,
-    change,
-    configuredAdmins: config.adminIds,
-    now: clock.now(),
-  });
+onAccessChange("ppl.do", async (ctx, request) => {
+  const { personId, change } = request;
+  const result = changeAccess(ctx.app.db, { ...request, now: ctx.app.clock.now() });
   if (!result.ok) return await refuseChange(ctx, personId, result.refusal);
   await ctx.answerCallbackQuery();
   const { plan, after } = result;

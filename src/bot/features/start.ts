@@ -4,6 +4,8 @@ import { findPerson } from "../../app/people.js";
 import { rolesOf } from "../../domain/access.js";
 import { setPersonCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
+import { cardDeps } from "../delivery.js";
+import { briefNewHead } from "../new-head.js";
 import { t } from "../texts.js";
 
 export const start = new Composer<BotContext>();
@@ -29,6 +31,9 @@ privateChat.command("start", async (ctx) => {
   await ctx.reply(t.welcome(result.role, result.organizationName, result.alreadyHad));
   const person = findPerson(db, ctx.from.id);
   if (person) await setPersonCommands(ctx.api, person);
+  // The significant posts announced before this head came are still theirs to know of.
+  if (result.role === "head" && !result.alreadyHad)
+    await briefNewHead(cardDeps(ctx.app, ctx.api), ctx.from.id);
 });
 
 start.command("help", async (ctx) => {

@@ -1,0 +1,28 @@
+/**
+ * A head added later (by an invite) missed the significant posts announced before: on gaining the
+ * role they get one message with those still open, each as heads hear of it (Orenburg p.21,
+ * Georgievsk p.24) and with its next deadline. With none open, nothing is said.
+ */
+import { openSignificantIncidents } from "../app/heads.js";
+import { nextDeadline } from "../domain/incident.js";
+import { formatDeadline } from "../domain/time-format.js";
+import { networkName } from "../flows/intake.js";
+import type { CardDeps } from "./cards.js";
+import { sendLong } from "./delivery.js";
+import { t } from "./texts.js";
+import { ti } from "./texts-intake.js";
+import { tp } from "./texts-people.js";
+
+export async function briefNewHead(deps: CardDeps, telegramId: number): Promise<void> {
+  const open = openSignificantIncidents(deps.db);
+  if (open.length === 0) return;
+  const { regulation, workingTime, timezone } = deps.sla;
+  const entries = open.map((incident) => {
+    const { id, link } = incident.row;
+    const post = ti.significant(id, networkName(link), link, null, regulation.significantRecipients.clause);
+    const next = nextDeadline(incident, regulation, workingTime);
+    if (!next) return post;
+    return `${post}\n${tp.newHead.deadline(formatDeadline(next.at, timezone), t.step[next.step], next.clause)}`;
+  });
+  await sendLong(deps, deps.api, telegramId, [tp.newHead.title(open.length), ...entries].join("\n\n"));
+}

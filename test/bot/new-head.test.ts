@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { closeAsToxic } from "../../src/app/incidents.js";
+import { createInvite } from "../../src/app/invites.js";
+import { findPerson } from "../../src/app/people.js";
+import { Harness } from "../support/bot-harness.js";
+import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
+
+const NEW_HEAD = 5002;
+
+let h: Harness;
+let health: number;
+
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
+async function office(): Promise<void> {
+  h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+  ({ health } = seedOffice(h));
+}
+
+/** The new head opens the invite an admin made for the role. */
+async function joinAsHead(): Promise<void> {
+  const admin = findPerson(h.db, OFFICE.curator);
+  if (!admin) throw new Error("no curator");
+  const { token } = createInvite(h.db, {
+    actorId: admin.id,
+    role: "head",
+    organizationId: null,
+    ttlDays: 7,
+    now: h.clock.now(),
+  });
+  await h.user(NEW_HEAD, "Пётр").send(`/start ${token}`);
+}
+
+afterEach(() => h.close());
+
+describe("a head added later", () => {
+  it("hears of the significant posts still open, each with its next deadline; of no other", async () => {
+    await office();
+    seedRegistered(h, { link: "https://vk.com/wall-1_1", importance: "significant" });
+    seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    const closed = seedRegistered(h, { link: "https://vk.com/wall-1_3", importance: "significant" });
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    closeAsToxic(h.db, { incidentId: closed, actor: curator, now: h.clock.now(), threat: false });
+    h.clock.advance(15 * 60_000);
+    await seedIncidentInWork(h, health, { link: "https://ok.ru/group/1/topic/2", importance: "significant" });
+
+    await joinAsHead();
+    expect(h.texts(NEW_HEAD).slice(1)).toEqual([
+      [
+        "Сейчас открыто социально значимых сообщений: 2. О новых я сообщу сразу.",
+        "",
+        "Социально значимое сообщение № 1 (п. 21)",
+        "ВКонтакте: https://vk.com/wall-1_1",
+        "Срок: 24.11.2026 10:30 — направить исполнителю (п. 6)",
+        "",
+        "Социально значимое сообщение № 4 (п. 21)",
+        "Одноклассники: https://ok.ru/group/1/topic/2",
+        "Срок: 24.11.2026 16:15 — прислать проект ответа куратору (п. 9)",
+      ].join("\n"),
+    ]);
+  });
+
+  it("hears nothing when no significant post is open", async () => {
+    await office();
+    seedRegistered(h, { link: "https://vk.com/wall-1_1" });
+    await joinAsHead();
+    expect(h.texts(NEW_HEAD)).toHaveLength(1); // the welcome only
+  });
+});
