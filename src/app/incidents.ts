@@ -13,6 +13,7 @@ import {
   type IncidentAction,
   type IncidentState,
   type IncidentView,
+  leadAssignment,
   type Refusal,
   sameSending,
 } from "../domain/incident.js";
@@ -311,9 +312,12 @@ export function routeIncident(
     now: input.now,
     details: { leadId: input.leadId, coexecutorIds: input.coexecutorIds },
     change: (tx, incident) => {
+      // A draft of the organization that returned the post, or that the curator took it from, is not
+      // the new one's to rework.
+      const newLead =
+        incident.state === "registered" || leadAssignment(incident)?.organizationId !== input.leadId;
       withdrawLiveAssignments(tx, incident.id);
-      // A draft of the organization that returned the post is not the new one's to rework.
-      if (incident.state === "registered") {
+      if (newLead) {
         tx.update(drafts)
           .set({ state: "superseded" })
           .where(and(eq(drafts.incidentId, incident.id), inArray(drafts.state, ["submitted", "rework"])))

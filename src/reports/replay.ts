@@ -386,16 +386,21 @@ export function replayIncident(
         if (anew) anchors.routing = e.at;
         anchors.receipt = e.at;
         close("routing", e.at, e.actorId);
-        lead = typeof e.details?.leadId === "number" ? e.details.leadId : lead;
+        const nextLead: number | null = typeof e.details?.leadId === "number" ? e.details.leadId : lead;
+        // The drafts of the organization that returned the post, or that it was taken from, were superseded.
+        const newLead = e.fromState === "registered" || nextLead !== lead;
+        lead = nextLead;
         holder = null;
+        if (newLead) {
+          draftAuthor = null;
+          running.delete("rework");
+        }
         running.delete("draft");
         running.delete("return");
         if (anew && !interim) {
           running.delete("answer");
           open("answer");
         }
-        // The drafts of the organization that returned the post were superseded.
-        if (e.fromState === "registered") draftAuthor = null;
         parts.route(e, anchors.routing ?? e.at, lead);
         draftOwed = !interim;
         openDraft();

@@ -158,3 +158,35 @@ describe("a curator routes again a post the organization stalls on", () => {
     expect(h.fake.buttons(OFFICE.healthChat).map((b) => b.label)).not.toContain("Опубликовано");
   });
 });
+
+describe("a curator routes a post in rework to another organization", () => {
+  it("the new organization drafts on its own clock: the old rework is not inherited", async () => {
+    // Orenburg, Tuesday 24.11.2026 10:00 Yekaterinburg.
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    await seedDraft(h, id);
+    must(
+      requestRework(h.db, {
+        incidentId: id,
+        actor: as(OFFICE.curator),
+        now: h.clock.now(),
+        comment: "Укажите сроки.",
+      }),
+    );
+    h.clock.advance(90 * MINUTE); // 11:30: the rework (an hour, p.11) is overdue
+    must(
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: roads,
+        coexecutorIds: [],
+        actor: as(OFFICE.curator),
+        now: h.clock.now(),
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId: id, actor: as(ROADS_EXECUTOR), now: h.clock.now() }));
+    await showCards(h, id);
+    expect(card(-300, id)).toContain("— прислать проект ответа куратору (п. 9)");
+    expect(card(-300, id)).not.toContain("доработать");
+    await sweep(h.deps());
+    expect(h.texts(-300).filter((text) => /^(❗|‼️)/.test(text))).toEqual([]);
+  });
+});

@@ -257,6 +257,31 @@ describe("Georgievsk p.16: a new routing after a return restarts the answer cloc
   });
 });
 
+describe("a curator routes a post in rework to another organization", () => {
+  it("Orenburg: the rework of the first organization is owed by nobody; the new one drafts on its own clock", async () => {
+    const o = await office("orenburg");
+    const { health, roads } = o;
+    const { ivan, petr, curator } = o.people;
+    const id = o.register("10:00");
+    o.route(id, health, "10:00");
+    o.accept(id, ivan, "10:05");
+    o.submit(id, ivan, "10:15");
+    must(requestRework(h.db, { incidentId: id, actor: curator, now: o.at("10:20"), comment: "Сроки?" }));
+    o.route(id, roads, "12:00"); // the rework was due 11:20: the curator took the post elsewhere
+    o.accept(id, petr, "12:05");
+    o.submit(id, petr, "12:30");
+    o.approve(id, "12:40");
+    o.publish(id, petr, "12:50");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 0",
+      "Все сроки этого месяца соблюдены.",
+    ]);
+    expect(stepScore(report, "rework")).toBeUndefined();
+  });
+});
+
 describe("Georgievsk p.18: with co-executors the lead's draft runs from the last part passed on", () => {
   it("the draft is due an hour after the curator passed on the last part owed, not after the lead's receipt", async () => {
     const o = await office("georgievsk");
