@@ -67,15 +67,24 @@ export async function runApproveBench(): Promise<BenchFigure[]> {
   const card = h.fake.messages(OFFICE.curatorsChat)[0]?.message;
   if (!card) throw new Error("no card");
   const press = (i: number) => h.fake.pushUpdate(updates.callback(curator, card, `inc.ok:${ids[i]}`));
+  const before = h.fake.mark();
   const full = await drive((update) => h.bot.handleUpdate(update), press);
+  const callsPerPress = (h.fake.mark() - before) / PRESSES;
 
   const echo = new Bot(h.fake.token, { botInfo: h.fake.botInfo, client: { apiRoot: h.fake.apiRoot } });
   echo.on("message:text", (ctx) => ctx.reply(ctx.message.text));
   const person = tgUser(9001, "Эхо");
-  const bare = await drive(
-    (update) => echo.handleUpdate(update),
-    (i) => h.fake.pushUpdate(updates.text(privateChat(person), person, `эхо ${i}`)),
+  const text = (i: number) => h.fake.pushUpdate(updates.text(privateChat(person), person, `эхо ${i}`));
+  const bare = await drive((update) => echo.handleUpdate(update), text);
+
+  // The same echo, answering each message as many times as a press calls the Bot API, side by side
+  // as the press does: what the calls alone cost, so that the rest is the bot's own overhead.
+  const calls = Math.round(callsPerPress);
+  const busy = new Bot(h.fake.token, { botInfo: h.fake.botInfo, client: { apiRoot: h.fake.apiRoot } });
+  busy.on("message:text", (ctx) =>
+    Promise.all(Array.from({ length: calls }, () => ctx.reply(ctx.message.text))),
   );
+  const echoed = await drive((update) => busy.handleUpdate(update), text);
   stub.on();
   const own = await drive(
     (update) => h.bot.handleUpdate(update),
@@ -84,6 +93,7 @@ export async function runApproveBench(): Promise<BenchFigure[]> {
   await h.close();
 
   const ratio = mean(full) / mean(bare);
+  const sameCalls = mean(full) / mean(echoed);
   const round = (x: number) => Math.round(x * 10) / 10;
   return [
     {
@@ -101,6 +111,20 @@ export async function runApproveBench(): Promise<BenchFigure[]> {
       pass: true,
     },
     { name: "approve press vs echo, mean", value: round(ratio), unit: "×", target: "≤ 2×", pass: ratio <= 2 },
+    {
+      name: `echo bot making the press's ${calls} Bot API calls: mean / p99`,
+      value: round(mean(echoed)),
+      unit: `ms / ${round(p99(echoed))} ms`,
+      target: "—",
+      pass: true,
+    },
+    {
+      name: "approve press vs that echo, mean (the bot's own overhead)",
+      value: round(sameCalls),
+      unit: "×",
+      target: "—",
+      pass: true,
+    },
     {
       name: "approve press without HTTP (the bot's own work): mean / p99",
       value: round(mean(own)),
