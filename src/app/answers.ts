@@ -93,7 +93,10 @@ export function submitDraft(
           submittedAt: input.now,
         })
         .run();
-      tx.delete(draftWork).where(eq(draftWork.incidentId, incident.id)).run();
+      // Only this purpose's work is done: a half-written answer outlives an interim answer sent meanwhile.
+      tx.delete(draftWork)
+        .where(and(eq(draftWork.incidentId, incident.id), eq(draftWork.purpose, purpose)))
+        .run();
       return { state: "on_approval" };
     },
   });
@@ -237,10 +240,19 @@ function recordLink(
   });
 }
 
-/** Keeps what an executor has sent so far, so an abandoned dialogue loses nothing; absent fields stay. */
+/**
+ * Keeps what an executor has sent so far for a draft of this purpose, so an abandoned dialogue loses
+ * nothing; absent fields stay.
+ */
 export function saveDraftWork(
   db: Db,
-  input: { incidentId: number; personId: number; content: Partial<DraftContent>; now: Date },
+  input: {
+    incidentId: number;
+    personId: number;
+    purpose: DraftPurpose;
+    content: Partial<DraftContent>;
+    now: Date;
+  },
 ): void {
   const { text, attachments } = input.content;
   const changed = {
@@ -252,22 +264,34 @@ export function saveDraftWork(
     .values({
       incidentId: input.incidentId,
       personId: input.personId,
+      purpose: input.purpose,
       text: text ?? null,
       attachments: attachments ?? [],
       updatedAt: input.now,
     })
-    .onConflictDoUpdate({ target: [draftWork.incidentId, draftWork.personId], set: changed })
+    .onConflictDoUpdate({
+      target: [draftWork.incidentId, draftWork.personId, draftWork.purpose],
+      set: changed,
+    })
     .run();
 }
 
+/** What this person has sent so far for a draft of this purpose, to be offered back. */
 export function loadDraftWork(
   db: Db,
   incidentId: number,
   personId: number,
+  purpose: DraftPurpose,
 ): typeof draftWork.$inferSelect | undefined {
   return db
     .select()
     .from(draftWork)
-    .where(and(eq(draftWork.incidentId, incidentId), eq(draftWork.personId, personId)))
+    .where(
+      and(
+        eq(draftWork.incidentId, incidentId),
+        eq(draftWork.personId, personId),
+        eq(draftWork.purpose, purpose),
+      ),
+    )
     .get();
 }

@@ -11,6 +11,14 @@ const DRAFT_OF: Record<DraftKind, string> = {
   clarification: "запроса (уточнения) автору",
 };
 
+/** «Вы начали готовить …»: what the draft is, in the accusative. */
+const DRAFT_WHAT: Record<DraftKind, string> = {
+  answer: "ответ",
+  final: "окончательный ответ",
+  interim: "промежуточный ответ",
+  clarification: "запрос автору",
+};
+
 const plural = (n: number, one: string, few: string, many: string) => {
   const tens = n % 100;
   const units = n % 10;
@@ -137,6 +145,9 @@ export const td = {
     kept
       ? `Отменено. Черновик сохранён: чтобы продолжить, нажмите «${button}» на карточке сообщения № ${id}.`
       : "Отменено.",
+  abandoned: (id: number, kind: DraftKind, button: string) =>
+    `Вы начали готовить ${DRAFT_WHAT[kind]} по сообщению № ${id} и не закончили. Черновик сохранён: ` +
+    `нажмите «${button}» на карточке и выберите «${td.button.resume}».`,
   interimGiven: (id: number) =>
     `По сообщению № ${id} промежуточный ответ уже дан: теперь готовят окончательный ответ.`,
 

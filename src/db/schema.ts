@@ -344,7 +344,13 @@ export const publications = sqliteTable(
   (t) => [index("publications_incident").on(t.incidentId, t.kind)],
 );
 
-/** Half-collected drafts, kept when a dialogue is abandoned so nothing the executor sent is lost. */
+export const DRAFT_PURPOSES = ["answer", "interim", "clarification"] as const;
+
+/**
+ * Half-collected drafts, kept when a dialogue is abandoned so nothing the executor sent is lost: one
+ * per purpose, so a half-written answer is not offered as the interim answer or the question. The
+ * answer's work goes on as the final answer's after an interim one.
+ */
 export const draftWork = sqliteTable(
   "draft_work",
   {
@@ -354,11 +360,13 @@ export const draftWork = sqliteTable(
     personId: integer("person_id")
       .notNull()
       .references(() => people.id),
+    /** Work saved before purposes were kept counts as the answer's: which dialogue saved it is unknown. */
+    purpose: text("purpose", { enum: DRAFT_PURPOSES }).notNull().default("answer"),
     text: text("text"),
     attachments: text("attachments", { mode: "json" }).notNull().$type<Attachment[]>(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.incidentId, t.personId] })],
+  (t) => [primaryKey({ columns: [t.incidentId, t.personId, t.purpose] })],
 );
 
 /**

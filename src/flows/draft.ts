@@ -2,7 +2,8 @@
  * «Подготовить ответ»: the lead executor collects the draft answer in the private chat — the text,
  * then photos, videos, documents or albums, then a preview exactly as the curators will see it —
  * and sends it for approval (Orenburg p.9, Georgievsk p.11). What was sent so far is kept after
- * every step, so an abandoned or interrupted dialogue loses nothing.
+ * every step, so an abandoned or interrupted dialogue loses nothing; the answer, the interim answer
+ * and the question each keep their own.
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
@@ -74,12 +75,13 @@ export function draftRefusal(
 }
 
 /** What a draft of this purpose is now: an answer after an interim one is the final answer. */
-function kindOf(incident: Incident, purpose: DraftPurpose): DraftKind {
+export function draftKind(incident: Incident, purpose: DraftPurpose): DraftKind {
   if (purpose !== "answer") return purpose;
   return incident.answer?.interimPublishedAt ? "final" : "answer";
 }
 
-const BUTTONS: Record<DraftKind, string> = {
+/** The card's button that opens the dialogue of each kind. */
+export const DRAFT_BUTTONS: Record<DraftKind, string> = {
   answer: t.button.draft,
   final: t.button.draftFinal,
   interim: t.button.interim,
@@ -116,13 +118,13 @@ function opening(
   if (!incident) return td.notFound(incidentId);
   const refusal = draftRefusal(incident, person, purpose);
   if (refusal !== undefined || !person) return refusal ?? t.refusal;
-  const work = loadDraftWork(deps.db, incidentId, person.id);
+  const work = loadDraftWork(deps.db, incidentId, person.id, purpose);
   const latest = latestDrafts(deps.db, incidentId, 1)[0];
-  const kind = kindOf(incident, purpose);
+  const kind = draftKind(incident, purpose);
   return {
     personId: person.id,
     kind,
-    button: BUTTONS[kind],
+    button: DRAFT_BUTTONS[kind],
     header: titleLine(incident, person, kind),
     saved:
       work && (work.text || work.attachments.length > 0)
@@ -312,6 +314,7 @@ export function draftFlow(deps: AppDeps) {
         saveDraftWork(deps.db, {
           incidentId,
           personId: start.personId,
+          purpose,
           content: saved,
           now: deps.clock.now(),
         }),

@@ -1,13 +1,15 @@
 /**
  * A draft dialogue noticed only on the next update cannot time out by itself: this sweep reminds
- * the executor of a draft left unfinished (the partial draft is kept), once per pause.
+ * the executor of a draft left unfinished (the partial draft is kept), once per pause, naming what
+ * was left — the answer, the interim answer or the question — and the card's button that opens it.
  */
 import { eq, lt } from "drizzle-orm";
 import { loadIncident } from "../app/incidents.js";
 import { claimNotice } from "../app/notices.js";
 import { sendLong } from "../bot/delivery.js";
-import { t } from "../bot/texts.js";
+import { td } from "../bot/texts-drafts.js";
 import { draftWork, people } from "../db/schema.js";
+import { DRAFT_BUTTONS, draftKind } from "../flows/draft.js";
 import type { SweepDeps } from "./sweep.js";
 
 export const ABANDONED_AFTER_MS = 30 * 60_000;
@@ -26,9 +28,12 @@ export async function remindAbandonedDrafts(deps: SweepDeps): Promise<number> {
   for (const { work, telegramId } of stale) {
     const incident = loadIncident(db, work.incidentId);
     if (!incident || (incident.state !== "in_work" && incident.state !== "awaiting_final")) continue;
-    const key = `draft-work:${work.incidentId}:${work.personId}:${work.updatedAt.getTime()}`;
-    if (!claimNotice(db, key, now)) continue;
-    if (await sendLong(deps, deps.api, telegramId, t.alert.abandonedDraft(work.incidentId))) sent++;
+    // The answer's key is the one used before purposes were kept: a reminder sent then is not repeated.
+    const pause = `draft-work:${work.incidentId}:${work.personId}:${work.updatedAt.getTime()}`;
+    if (!claimNotice(db, work.purpose === "answer" ? pause : `${pause}:${work.purpose}`, now)) continue;
+    const kind = draftKind(incident, work.purpose);
+    const text = td.abandoned(work.incidentId, kind, DRAFT_BUTTONS[kind]);
+    if (await sendLong(deps, deps.api, telegramId, text)) sent++;
   }
   return sent;
 }

@@ -111,7 +111,7 @@ describe("preparing a draft answer", () => {
     const card = h.texts(OFFICE.curatorsChat).find((text) => text.startsWith(`Сообщение № ${id}`));
     expect(card).toContain("Состояние: на согласовании");
     expect(card).toMatch(/Срок: 24\.11\.2026 10:30 — согласовать или вернуть на доработку/);
-    expect(loadDraftWork(h.db, id, person(OFFICE.executor).id)).toBeUndefined();
+    expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")).toBeUndefined();
   });
 
   it("moves the dialogue to the private chat when the button is pressed in the work chat", async () => {

@@ -71,6 +71,7 @@ describe("abandoned drafts", () => {
     saveDraftWork(h.db, {
       incidentId: id,
       personId,
+      purpose: "answer",
       content: { text: "Здравствуйте! Снег" },
       now: h.clock.now(),
     });

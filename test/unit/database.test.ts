@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
+import { loadDraftWork } from "../../src/app/answers.js";
 import { applyMigrations, MigrationError, openDatabase } from "../../src/db/client.js";
 
 function tempDir(): string {
@@ -51,13 +52,14 @@ describe("database", () => {
     close();
   });
 
-  it("upgrades a database of the previous schema version, keeping its data", () => {
+  it("upgrades a database of an earlier schema version (before 0009), keeping its data", () => {
     const previous = join(tempDir(), "drizzle");
     cpSync(new URL("../../drizzle", import.meta.url), previous, { recursive: true });
     const journalPath = join(previous, "meta", "_journal.json");
-    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: unknown[] };
-    expect(journal.entries.length).toBeGreaterThan(1);
-    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, -1) }));
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+    const upgrade = journal.entries.findIndex((e) => e.tag === "0009_part_passed_at");
+    expect(upgrade).toBeGreaterThan(0);
+    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upgrade) }));
 
     const path = join(tempDir(), "bot.db");
     const old = openDatabase(path);
@@ -76,6 +78,8 @@ describe("database", () => {
         values (1, 2, 'coexecutor', 'part_passed', 0, 'Смета.', 300000);
       insert into audit_events (at, actor_id, entity, entity_id, action, details)
         values (600000, 1, 'incident', '1', 'passOnPart', '{"organizationId":2}');
+      insert into draft_work (incident_id, person_id, text, attachments, updated_at)
+        values (1, 1, 'Здравствуйте! Снег', '[]', 900000);
     `);
     old.close();
 
@@ -108,6 +112,16 @@ describe("database", () => {
       // A part passed on before the upgrade: when, from the audit, so the lead's draft clock runs from then.
       { state: "part_passed", partReturnedAt: null, passedAt: 600_000 },
     ]);
+    // A draft left unfinished before the upgrade is kept, as the answer's.
+    expect(loadDraftWork(upgraded.db, 1, 1, "answer")).toEqual({
+      incidentId: 1,
+      personId: 1,
+      purpose: "answer",
+      text: "Здравствуйте! Снег",
+      attachments: [],
+      updatedAt: new Date(900_000),
+    });
+    expect(loadDraftWork(upgraded.db, 1, 1, "interim")).toBeUndefined();
     upgraded.close();
     expect(tables(path)).toContain("incidents");
   });

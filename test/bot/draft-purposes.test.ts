@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
+import { Harness, type TestUser } from "../support/bot-harness.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
+const TUESDAY_10 = "2026-11-24T05:00:00Z";
+const ANSWER = "Здравствуйте! Снег во дворе на Ленина, 5 вывезут до пятницы.";
+const INTERIM = "Здравствуйте! Вопрос изучается, ответим до 03.12.";
+const QUESTION = "Уточните, пожалуйста, номер дома.";
+
+let h: Harness;
+let executor: TestUser;
+
+afterEach(async () => {
+  await h?.close();
+});
+
+async function office(): Promise<number> {
+  h = await Harness.start({ now: TUESDAY_10 });
+  const { health } = seedOffice(h);
+  executor = h.user(OFFICE.executor, "Иван");
+  return seedIncidentInWork(h, health);
+}
+
+const healthChat = () => h.group(OFFICE.healthChat, "Минздрав: обращения");
+
+/** The executor writes a draft's text from the card's button and leaves with /cancel. */
+async function leaveDraft(button: string, text: string): Promise<void> {
+  await executor.press(button);
+  await executor.send(text);
+  await executor.send("/cancel");
+}
+
+/** An interim answer sent, approved and posted while the executor's answer waits unfinished. */
+async function interimPosted(id: number): Promise<void> {
+  await seedDraft(h, id, { purpose: "interim", text: INTERIM, approve: true });
+  await executor.press("Опубликовано", healthChat());
+  await executor.send("https://vk.com/wall-1_1?reply=3", healthChat());
+}
+
+const resumeOffer = (id: number, text: string) =>
+  `По сообщению № ${id} есть начатый черновик: текст (${text.length} симв.).\n` +
+  "Продолжить его или начать заново?";
+
+describe("a saved draft belongs to its purpose", () => {
+  it("a half-written answer is not offered as the interim answer, and each comes back to its own button", async () => {
+    const id = await office();
+    await leaveDraft("Подготовить ответ", ANSWER);
+
+    await executor.press("Промежуточный ответ");
+    expect(executor.lastText()).toMatch(
+      new RegExp(`^Сообщение № ${id}: пришлите текст промежуточного ответа одним сообщением`),
+    );
+    await executor.send(INTERIM);
+    await executor.send("/cancel");
+
+    await executor.press("Подготовить ответ");
+    expect(executor.lastText()).toBe(resumeOffer(id, ANSWER));
+    await executor.press("Продолжить черновик");
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
+    expect(executor.lastText()).toContain(ANSWER);
+    await executor.send("/cancel");
+
+    await executor.press("Промежуточный ответ");
+    expect(executor.lastText()).toBe(resumeOffer(id, INTERIM));
+    await executor.press("Продолжить черновик");
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain(`Проект промежуточного ответа по сообщению № ${id}`);
+    expect(executor.lastText()).toContain(INTERIM);
+  });
+
+  it("a half-written question to the author is not offered as the answer", async () => {
+    const id = await office();
+    await leaveDraft("Запрос автору", QUESTION);
+
+    await executor.press("Подготовить ответ");
+    expect(executor.lastText()).toBe(
+      `Сообщение № ${id}: пришлите текст ответа одним сообщением (до 4096 символов). Отмена — /cancel.`,
+    );
+    await executor.send("/cancel");
+
+    await executor.press("Запрос автору");
+    expect(executor.lastText()).toBe(resumeOffer(id, QUESTION));
+  });
+
+  it("an interim answer sent meanwhile keeps the half-written answer: it comes back as the final answer", async () => {
+    const id = await office();
+    await leaveDraft("Подготовить ответ", ANSWER);
+    await interimPosted(id);
+
+    await executor.press("Подготовить окончательный ответ");
+    expect(executor.lastText()).toBe(resumeOffer(id, ANSWER));
+    await executor.press("Продолжить черновик");
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain(`Проект окончательного ответа по сообщению № ${id}`);
+    expect(executor.lastText()).toContain(ANSWER);
+  });
+});
+
+describe("the reminder of a draft left unfinished", () => {
+  it("names each draft left — the answer and the question — and the button that opens it", async () => {
+    const id = await office();
+    await leaveDraft("Подготовить ответ", ANSWER);
+    await leaveDraft("Запрос автору", QUESTION);
+    const before = executor.texts().length;
+
+    h.clock.advance(35 * 60_000);
+    expect(await remindAbandonedDrafts(h.deps())).toBe(2);
+    expect(await remindAbandonedDrafts(h.deps())).toBe(0);
+    expect(executor.texts().slice(before).sort()).toEqual([
+      `Вы начали готовить запрос автору по сообщению № ${id} и не закончили. Черновик сохранён: ` +
+        "нажмите «Запрос автору» на карточке и выберите «Продолжить черновик».",
+      `Вы начали готовить ответ по сообщению № ${id} и не закончили. Черновик сохранён: ` +
+        "нажмите «Подготовить ответ» на карточке и выберите «Продолжить черновик».",
+    ]);
+  });
+
+  it("after an interim answer, names the final answer and its button", async () => {
+    const id = await office();
+    await leaveDraft("Подготовить ответ", ANSWER);
+    await interimPosted(id);
+
+    h.clock.advance(35 * 60_000);
+    expect(await remindAbandonedDrafts(h.deps())).toBe(1);
+    expect(executor.lastText()).toBe(
+      `Вы начали готовить окончательный ответ по сообщению № ${id} и не закончили. Черновик сохранён: ` +
+        "нажмите «Подготовить окончательный ответ» на карточке и выберите «Продолжить черновик».",
+    );
+  });
+});
