@@ -20,7 +20,7 @@ import {
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { cb } from "./callback-data.js";
-import { t } from "./texts.js";
+import { stepLabel, t } from "./texts.js";
 import { tr } from "./texts-incidents.js";
 
 /** Who looks at a card decides its buttons: the actions that audience may take now. */
@@ -97,7 +97,7 @@ export function renderCard(
     );
     if (next) {
       lines.push(
-        `${t.card.deadline}: ${formatDeadline(next.at, sla.timezone)} — ${t.step[next.step]} (${next.clause}), ${formatRemaining(wt, next.at, now)}`,
+        `${t.card.deadline}: ${formatDeadline(next.at, sla.timezone)} — ${stepLabel(sla.regulation, next.step)} (${next.clause}), ${formatRemaining(wt, next.at, now)}`,
       );
     }
     const answer = answerDeadline(incident, sla.regulation, wt);

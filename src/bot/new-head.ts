@@ -9,7 +9,7 @@ import { formatDeadline } from "../domain/time-format.js";
 import { networkName } from "../flows/intake.js";
 import type { CardDeps } from "./cards.js";
 import { sendLong } from "./delivery.js";
-import { t } from "./texts.js";
+import { stepLabel } from "./texts.js";
 import { ti } from "./texts-intake.js";
 import { tp } from "./texts-people.js";
 
@@ -22,7 +22,7 @@ export async function briefNewHead(deps: CardDeps, telegramId: number): Promise<
     const post = ti.significant(id, networkName(link), link, null, regulation.significantRecipients.clause);
     const next = nextDeadline(incident, regulation, workingTime);
     if (!next) return post;
-    return `${post}\n${tp.newHead.deadline(formatDeadline(next.at, timezone), t.step[next.step], next.clause)}`;
+    return `${post}\n${tp.newHead.deadline(formatDeadline(next.at, timezone), stepLabel(regulation, next.step), next.clause)}`;
   });
   await sendLong(deps, deps.api, telegramId, [tp.newHead.title(open.length), ...entries].join("\n\n"));
 }

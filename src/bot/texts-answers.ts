@@ -109,9 +109,9 @@ export const ta = {
       `Промежуточный ответ по сообщению № ${id} записан.` +
       (due ? `\nСрок: ${due} — ${step} (${clause}).` : "") +
       "\nОкончательный ответ готовят кнопкой «Подготовить окончательный ответ» на карточке.",
-    notice: (id: number, link: string, due: string | null, clause: string) =>
+    notice: (id: number, link: string, due: string | null, step: string, clause: string) =>
       `По сообщению № ${id} дан промежуточный ответ: ${link}` +
-      (due ? `\nОкончательный ответ — до ${due} (${clause}).` : ""),
+      (due ? `\nСрок: ${due} — ${step} (${clause}).` : ""),
     already: (id: number, link: string) => `По сообщению № ${id} уже дан промежуточный ответ: ${link}`,
   },
 

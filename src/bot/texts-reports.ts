@@ -6,7 +6,7 @@ import type { CuratorFigures, Figures, Headline, MonthlyReport, StepFigure } fro
 import { percent } from "../reports/figures.js";
 import { monthLabel, type ReportMonth, shiftMonth } from "../reports/month.js";
 import type { Violation } from "../reports/violations.js";
-import { t } from "./texts.js";
+import { stepLabel } from "./texts.js";
 
 const MESSAGE_LIMIT = 4096;
 /** Room left for the "…and N more" line when a list is cut. */
@@ -21,10 +21,11 @@ const late = (minutes: number | null, fullDay: number): string =>
   minutes === null ? "—" : formatWorkingDuration(minutes, fullDay) || "меньше минуты";
 
 /** The card's step names, but the answer's own deadline told apart from publishing an approved answer. */
-const stepName = (step: StepId): string => (step === "answer" ? "ответ в целом (срок ответа)" : t.step[step]);
+const stepName = (report: MonthlyReport, step: StepId): string =>
+  step === "answer" ? "ответ в целом (срок ответа)" : stepLabel(report.regulation, step);
 
-function stepLine(figure: StepFigure): string {
-  return `• ${stepName(figure.step)}: ${figure.onTime} из ${figure.total} в срок${share(figure.onTime, figure.total)}`;
+function stepLine(report: MonthlyReport, figure: StepFigure): string {
+  return `• ${stepName(report, figure.step)}: ${figure.onTime} из ${figure.total} в срок${share(figure.onTime, figure.total)}`;
 }
 
 function organizationLine(name: string, f: Figures): string {
@@ -145,7 +146,9 @@ export const tr = {
       `Нарушений регламента: ${o.violations}`,
       "",
       "Сроки по этапам:",
-      ...(o.steps.length > 0 ? o.steps.map(stepLine) : ["• этапов со сроком в этом месяце не было"]),
+      ...(o.steps.length > 0
+        ? o.steps.map((figure) => stepLine(report, figure))
+        : ["• этапов со сроком в этом месяце не было"]),
       "",
       `Динамика ${compare(monthLabel(shiftMonth(report.month, -1)), current, report.previous)}; ${compare(monthLabel(shiftMonth(report.month, -12)), current, report.lastYear)}`,
       ...ranked("Частые темы", o.topTopics),
@@ -186,7 +189,7 @@ export const tr = {
         ? "пока не выполнено"
         : "не выполнено к концу месяца";
     return (
-      `№ ${v.incidentId}${answerable(report, v)} — ${t.step[v.step]} (${v.clause}): срок ${formatDeadline(v.deadline, report.timezone)}, ` +
+      `№ ${v.incidentId}${answerable(report, v)} — ${stepLabel(report.regulation, v.step)} (${v.clause}): срок ${formatDeadline(v.deadline, report.timezone)}, ` +
       `${done}, опоздание ${late(v.lateMinutes, report.fullDayMinutes)}`
     );
   },

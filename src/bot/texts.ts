@@ -4,7 +4,7 @@ import type { YearCoverage } from "../app/sla.js";
 import type { Role } from "../domain/access.js";
 import type { Importance, IncidentState } from "../domain/incident.js";
 import { type ImportFileProblem, MAX_IMPORT_ROWS } from "../domain/organization-import.js";
-import type { StepId } from "../domain/regulation/index.js";
+import type { Regulation, StepId } from "../domain/regulation/index.js";
 
 export const ROLE_NAMES: Record<Role, string> = {
   admin: "администратор",
@@ -198,6 +198,11 @@ export const t = {
     coexecutorRework: "доработать информацию соисполнителя",
     finalAfterInterim: "дать окончательный ответ",
   } satisfies Record<StepId, string>,
+  /** A step met by its draft reaching the curator, not by a publication: read through `stepLabel`. */
+  stepByDraft: {
+    // Georgievsk p.15: «проект окончательного ответа … направляется ответственному специалисту».
+    finalAfterInterim: "прислать проект окончательного ответа куратору",
+  } as Partial<Record<StepId, string>>,
   card: {
     title: (id: number, network: string) => `Сообщение № ${id} · ${network}`,
     author: "Автор",
@@ -292,9 +297,6 @@ export const t = {
       `‼️ Нарушение регламента: сообщение № ${id}${holder ? ` (${holder})` : ""} — «${what}» ` +
       `до ${deadline} (${clause}), ${late}. Требуется вмешательство.`,
     digestTitle: "Сроки по сообщениям:",
-    abandonedDraft: (id: number) =>
-      `Вы начали готовить ответ по сообщению № ${id} и не закончили. Черновик сохранён: ` +
-      "нажмите «Подготовить ответ» на карточке и выберите «Продолжить черновик».",
     open: (id: number) => `Открыть № ${id}`,
     undelivered: (text: string) =>
       `Не удалось доставить в рабочий чат (бот удалён или заблокирован):\n\n${text}`,
@@ -356,6 +358,12 @@ export const t = {
     addedHint: "Здравствуйте! Администратор может привязать этот чат к органу командой /bind.",
   },
 } as const;
+
+/** A step's name as the preset meets it: by its draft sent to the curator, or by a publication. */
+export function stepLabel(regulation: Pick<Regulation, "steps">, step: StepId): string {
+  const byDraft = regulation.steps[step]?.metBy === "draftSubmission";
+  return (byDraft && t.stepByDraft[step]) || t.step[step];
+}
 
 const IMPORT_PROBLEMS: Record<string, string> = {
   empty_name: "нет названия",

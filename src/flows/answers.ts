@@ -29,7 +29,7 @@ import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
 import { cardDeps, notifyOrganization, sendLong } from "../bot/delivery.js";
-import { t } from "../bot/texts.js";
+import { stepLabel, t } from "../bot/texts.js";
 import { type LinkKind, ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
@@ -540,14 +540,10 @@ async function recordLink(
     case "interim": {
       const final = answerDue(incident, deps.sla);
       const at = final ? formatDeadline(final.at, timezone) : null;
-      await tell(
-        deps,
-        outer.api,
-        incident,
-        ta.interim.notice(incidentId, link, at, final?.clause ?? ""),
-        others,
-      );
-      return ta.interim.done(incidentId, at, t.step[final?.step ?? "finalAfterInterim"], final?.clause ?? "");
+      const step = stepLabel(deps.sla.regulation, final?.step ?? "finalAfterInterim");
+      const clause = final?.clause ?? "";
+      await tell(deps, outer.api, incident, ta.interim.notice(incidentId, link, at, step, clause), others);
+      return ta.interim.done(incidentId, at, step, clause);
     }
     case "clarify": {
       await tell(deps, outer.api, incident, ta.clarify.notice(incidentId, link), {

@@ -9,7 +9,7 @@ import { and, eq, gte, inArray, lt } from "drizzle-orm";
 import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
 import { claimNotice } from "../app/notices.js";
 import { sendLong } from "../bot/delivery.js";
-import { t } from "../bot/texts.js";
+import { stepLabel, t } from "../bot/texts.js";
 import { assignments, boundChats, notifications } from "../db/schema.js";
 import { nextDeadline } from "../domain/incident.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
@@ -62,7 +62,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
         next
           ? t.digest.line(
               incident.id,
-              t.step[next.step],
+              stepLabel(sla.regulation, next.step),
               formatDeadline(next.at, sla.timezone),
               formatRemaining(wt, next.at, now),
             )

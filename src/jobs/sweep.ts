@@ -23,7 +23,7 @@ import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import { notifyAdmins } from "../bot/delivery.js";
-import { t } from "../bot/texts.js";
+import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { activeAssignments, leadAssignment } from "../domain/incident.js";
@@ -268,10 +268,9 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   const left = formatRemaining(sla.workingTime, alert.deadline, clock.now());
   const part = alertedAssignment(incident, alert);
   // A co-executor's step names the organization: the curators may hear of several at once.
+  const step = stepLabel(sla.regulation, alert.step);
   const what =
-    alert.organizationId === undefined
-      ? t.step[alert.step]
-      : t.alert.ofOrganization(t.step[alert.step], part?.organizationName ?? "");
+    alert.organizationId === undefined ? step : t.alert.ofOrganization(step, part?.organizationName ?? "");
   if (alert.kind === "reminder") return t.alert.reminder(incident.id, what, deadline, alert.clause, left);
   // Whose incident it is: a curator's step (passing a part on, too) is about the lead's.
   const holder = (alert.actor === "curator" ? leadAssignment(incident) : part)?.organizationName ?? null;

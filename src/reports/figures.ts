@@ -7,7 +7,7 @@
  */
 import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
-import { STEP_IDS, type StepId } from "../domain/regulation/index.js";
+import { type Regulation, STEP_IDS, type StepId } from "../domain/regulation/index.js";
 import {
   answerPublications,
   decidedDrafts,
@@ -91,6 +91,8 @@ export interface MonthlyReport {
   asOf: Date | null;
   timezone: string;
   fullDayMinutes: number;
+  /** The preset the month is judged by: a step's name says how it is met (see `stepLabel`). */
+  regulation: Regulation;
   overall: Figures;
   organizations: OrganizationFigures[];
   curators: CuratorFigures;
@@ -313,6 +315,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     asOf: ongoing ? period.end : null,
     timezone: sla.timezone,
     fullDayMinutes: wt.fullDayMinutes,
+    regulation: sla.regulation,
     overall: overall.figures(),
     organizations: [...byOrganization]
       .map(([organizationId, tally]) => ({

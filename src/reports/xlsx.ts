@@ -7,7 +7,7 @@
 import { Writable } from "node:stream";
 import { tzOffset } from "@date-fns/tz";
 import type ExcelJS from "exceljs";
-import { t } from "../bot/texts.js";
+import { stepLabel } from "../bot/texts.js";
 import { tr } from "../bot/texts-reports.js";
 import { formatDeadline } from "../domain/time-format.js";
 import type { CuratorFigures, Figures, MonthlyReport } from "./figures.js";
@@ -34,21 +34,28 @@ function localDate(at: Date, timezone: string): Date {
   return new Date(Math.floor(wall / MINUTE) * MINUTE);
 }
 
-/** Writes a sheet and commits it; `decorate` may style a row before it is written. */
+interface SheetOptions {
+  /** Rows above the header: what a sheet printed alone is of. */
+  preamble?: unknown[][];
+  /** May style a row before it is written. */
+  decorate?: (row: ExcelJS.Row) => void;
+}
+
+/** Writes a sheet and commits it: the preamble, the header (frozen with all above it), the rows. */
 function addSheet(
   workbook: ExcelJS.Workbook,
   name: string,
   columns: Column[],
   rows: Iterable<unknown[]>,
-  decorate?: (row: ExcelJS.Row) => void,
+  { preamble = [], decorate }: SheetOptions = {},
 ): void {
-  const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
+  const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: preamble.length + 1 }] });
   sheet.columns = columns.map((c) => ({
-    header: c.header,
     width: c.width,
     ...(c.numFmt ? { style: { numFmt: c.numFmt } } : {}),
   }));
-  const header = sheet.getRow(1);
+  for (const values of preamble) sheet.addRow(values).commit();
+  const header = sheet.addRow(columns.map((c) => c.header));
   header.font = { bold: true };
   header.alignment = { vertical: "middle", wrapText: true };
   header.commit();
@@ -62,17 +69,23 @@ function addSheet(
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
-function summaryRows(report: MonthlyReport): unknown[][] {
-  const o = report.overall;
-  const rows: unknown[][] = [
+/** The month and, for a month still running, the moment it is counted as of (as texts-reports periodLabel). */
+function periodRows(report: MonthlyReport): unknown[][] {
+  return [
     ["Месяц", monthLabel(report.month)],
-    // A month still running is counted as of a moment, as the Telegram text says (texts-reports periodLabel).
     ...(report.asOf
       ? [
           ["По состоянию на", formatDeadline(report.asOf, report.timezone)],
           [tr.soFar, null],
         ]
       : []),
+  ];
+}
+
+function summaryRows(report: MonthlyReport): unknown[][] {
+  const o = report.overall;
+  const rows: unknown[][] = [
+    ...periodRows(report),
     ["Поступило сообщений", o.received],
     ["Социально значимых", o.significant],
     ["Повторных", o.repeats],
@@ -96,7 +109,7 @@ function summaryRows(report: MonthlyReport): unknown[][] {
     ["Нарушений регламента", o.violations],
   ];
   for (const step of o.steps) {
-    rows.push([`В срок: ${t.step[step.step]}`, ratio(step.onTime, step.total)]);
+    rows.push([`В срок: ${stepLabel(report.regulation, step.step)}`, ratio(step.onTime, step.total)]);
   }
   for (const [label, h] of [
     ["Предыдущий месяц", report.previous],
@@ -185,7 +198,7 @@ function* violationRows(report: MonthlyReport, violations: Violation[]): Generat
           ? ""
           : (report.organizationNames.get(v.organizationId) ?? ""),
       v.personId === null ? "" : (report.personNames.get(v.personId) ?? ""),
-      t.step[v.step],
+      stepLabel(report.regulation, v.step),
       v.clause,
       localDate(v.start, report.timezone),
       localDate(v.deadline, report.timezone),
@@ -196,7 +209,7 @@ function* violationRows(report: MonthlyReport, violations: Violation[]): Generat
 }
 
 const VIOLATION_COLUMNS: Column[] = [
-  { header: "№ сообщения", width: 12 },
+  { header: "№ сообщения", width: 16 },
   { header: "Орган", width: 30 },
   { header: "Ответственный", width: 24 },
   { header: "Этап", width: 40 },
@@ -249,8 +262,10 @@ export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
       { header: "Значение", width: 16 },
     ],
     summaryRows(report),
-    (row) => {
-      if (/Доля|В срок:/.test(String(row.getCell(1).value))) row.getCell(2).numFmt = PERCENT_FORMAT;
+    {
+      decorate: (row) => {
+        if (/Доля|В срок:/.test(String(row.getCell(1).value))) row.getCell(2).numFmt = PERCENT_FORMAT;
+      },
     },
   );
   addSheet(
@@ -279,12 +294,17 @@ export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
   return finish();
 }
 
-/** The violations alone (the report on the preset's day, or one organization's share of it). */
+/**
+ * The violations alone (the report on the preset's day, or one organization's share of it), under
+ * the month they are of, as the «Сводка» of the whole report has it: printed alone, it says so.
+ */
 export async function violationsWorkbook(
   report: MonthlyReport,
   violations = report.violations,
 ): Promise<Buffer> {
   const { workbook, finish } = await newWorkbook();
-  addSheet(workbook, "Нарушения", VIOLATION_COLUMNS, violationRows(report, violations));
+  addSheet(workbook, "Нарушения", VIOLATION_COLUMNS, violationRows(report, violations), {
+    preamble: periodRows(report),
+  });
   return finish();
 }

@@ -440,7 +440,7 @@ describe("interim answer and clarification", () => {
     ]);
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "По сообщению № 1 дан промежуточный ответ: https://vk.com/wall-1_1?reply=3\n" +
-        "Окончательный ответ — до 03.12.2026 18:00 (п. 13).",
+        "Срок: 03.12.2026 18:00 — дать окончательный ответ (п. 13).",
     );
     // One interim answer: then the final one is due.
     expect(await pressData(executor(), OFFICE.healthChat, `inc.interim:${id}`)).toBe(
@@ -509,16 +509,33 @@ describe("interim answer and clarification", () => {
     await curator().press("Опубликую сам", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
     // From the next day: 26, 27.11, 30.11, 1, 2, 3, 4.12 — to the end of Friday 04.12.2026.
-    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
-      /^Промежуточный ответ по сообщению № 1 записан\.\nСрок: 04\.12\.2026 18:00/,
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Промежуточный ответ по сообщению № 1 записан.\n" +
+        "Срок: 04.12.2026 18:00 — прислать проект окончательного ответа куратору (п. 15).\n" +
+        "Окончательный ответ готовят кнопкой «Подготовить окончательный ответ» на карточке.",
     );
     expect(cardText(OFFICE.healthChat, id)).toContain(
-      "Срок: 04.12.2026 18:00 — дать окончательный ответ (п. 15)",
+      "Срок: 04.12.2026 18:00 — прислать проект окончательного ответа куратору (п. 15)",
     );
     expect(h.lastText(OFFICE.executor)).toBe(
       "По сообщению № 1 дан промежуточный ответ: https://vk.com/wall-1_1?reply=8\n" +
-        "Окончательный ответ — до 04.12.2026 18:00 (п. 15).",
+        "Срок: 04.12.2026 18:00 — прислать проект окончательного ответа куратору (п. 15).",
     );
+  });
+
+  it("Georgievsk: a final draft not sent 7 working days after the interim answer is overdue as that draft (p.15)", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    h.clock.set("2026-11-25T07:00:00Z");
+    await seedDraft(h, id, { purpose: "interim", approve: true });
+    await curator().press("Опубликую сам", curatorsChat());
+    await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
+
+    h.clock.set("2026-12-07T07:00:00Z"); // Monday 07.12 10:00, after 04.12 18:00
+    await sweep(h.deps());
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("❗"))).toEqual([
+      "❗ Сообщение № 1: срок «прислать проект окончательного ответа куратору» истёк 04.12.2026 18:00 " +
+        "(п. 15 регламента) — просрочено на 1 ч рабочего времени.",
+    ]);
   });
 
   it("Georgievsk: the final draft sent in time meets p.15; rework, a question to the author, approval and publication bring no false overdue", async () => {

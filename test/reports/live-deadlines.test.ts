@@ -362,3 +362,30 @@ describe("an interim answer and a question to the author are drafts approved bef
     expect(stepScore(report, "publication")).toBe("3/3");
   });
 });
+
+describe("Georgievsk p.15: the final answer after an interim one is owed as its draft", () => {
+  it("a final draft sent late is reported as the draft owed to the curator, not as an answer", async () => {
+    const o = await office("georgievsk");
+    const { ivan } = o.people;
+    const id = o.register("10:00");
+    o.route(id, o.health, "10:00");
+    o.accept(id, ivan, "10:05");
+    o.submit(id, ivan, "10:30", "interim");
+    o.approve(id, "10:40");
+    // Posted on Monday 09.11: 10, 11, 12, 13, 16, 17, 18.11 — the final draft due 18.11 18:00.
+    o.post(id, ivan, "10:50", "interim");
+    o.submit(id, ivan, "2026-11-19 10:00");
+    o.approve(id, "2026-11-19 10:10");
+    o.publish(id, ivan, "2026-11-19 10:20");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · Минздрав · Иван — прислать проект окончательного ответа куратору (п. 15): срок 18.11.2026 18:00, " +
+        "выполнено 19.11.2026 10:00, опоздание 1 ч",
+    ]);
+    expect(tr.summary(report)).toContain(
+      "• прислать проект окончательного ответа куратору: 0 из 1 в срок (0%)",
+    );
+  });
+});

@@ -11,7 +11,7 @@ import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
 import { buildMonthlyReport, type MonthlyReport } from "../../src/reports/figures.js";
-import { reportWorkbook } from "../../src/reports/xlsx.js";
+import { reportWorkbook, violationsWorkbook } from "../../src/reports/xlsx.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
 import { local } from "./seed-month.js";
@@ -23,9 +23,9 @@ function must(result: TransitionResult): void {
   if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
 }
 
-async function sheets(report: MonthlyReport): Promise<ExcelJS.Workbook> {
+async function sheets(report: MonthlyReport, make = reportWorkbook): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load((await reportWorkbook(report)) as unknown as ArrayBuffer);
+  await workbook.xlsx.load((await make(report)) as unknown as ArrayBuffer);
   return workbook;
 }
 
@@ -110,6 +110,38 @@ describe("the report's spreadsheet", () => {
       ["Месяц", "12.2026"],
       ["Поступило сообщений", 1],
     ]);
+  });
+
+  it("of the violations alone, printed by itself, says above its header the month and the moment it is counted as of", async () => {
+    h = await Harness.start({ now: "2026-12-01T04:00:00Z" });
+    seedOffice(h);
+    h.clock.set(local("2026-12-01 10:00"));
+    seedRegistered(h); // never routed: due 01.12 10:30
+    const december = { year: 2026, month: 12 };
+
+    const running = await sheets(
+      buildMonthlyReport(h.db, h.sla, december, local("2026-12-02 10:20")),
+      violationsWorkbook,
+    );
+    const rows = rowsOf(running, "Нарушения");
+    expect(rows.slice(0, 3)).toEqual([
+      ["Месяц", "12.2026"],
+      ["По состоянию на", "02.12.2026 10:20"],
+      ["Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли."],
+    ]);
+    expect(rows[3]?.slice(0, 4)).toEqual(["№ сообщения", "Орган", "Ответственный", "Этап"]);
+    expect(rows[4]?.slice(0, 1)).toEqual([1]);
+    expect(running.getWorksheet("Нарушения")?.views[0]).toMatchObject({ state: "frozen", ySplit: 4 });
+
+    const finished = await sheets(
+      buildMonthlyReport(h.db, h.sla, december, local("2027-01-10 10:00")),
+      violationsWorkbook,
+    );
+    expect(
+      rowsOf(finished, "Нарушения")
+        .slice(0, 2)
+        .map((row) => row[0]),
+    ).toEqual(["Месяц", "№ сообщения"]);
   });
 
   it("«По органам» has the curators' row, as the text's «Кураторы» line: their steps, on time, and violations", async () => {
