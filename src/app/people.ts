@@ -39,6 +39,13 @@ const personQueries = preparedPerConnection((db) => {
       .from(memberships)
       .where(eq(memberships.personId, p("personId")))
       .prepare(),
+    /** Every approval, decision and reminder tells the person holding the incident. */
+    memberTelegramId: db
+      .select({ telegramId: people.telegramId })
+      .from(people)
+      .innerJoin(memberships, eq(memberships.personId, people.id))
+      .where(and(eq(people.id, p("personId")), eq(memberships.organizationId, p("organizationId"))))
+      .prepare(),
   };
 });
 
@@ -169,12 +176,7 @@ export function telegramIdsOfMembers(db: Tx, organizationIds: number[]): number[
  * one taken out of it (or removed) hears no more of its posts.
  */
 export function telegramIdOfMember(db: Tx, personId: number, organizationId: number): number | undefined {
-  return db
-    .select({ telegramId: people.telegramId })
-    .from(people)
-    .innerJoin(memberships, eq(memberships.personId, people.id))
-    .where(and(eq(people.id, personId), eq(memberships.organizationId, organizationId)))
-    .get()?.telegramId;
+  return personQueries(db).memberTelegramId.get({ personId, organizationId })?.telegramId;
 }
 
 // ---- Who has access, and taking it away (the admin's «Сотрудники») ----
