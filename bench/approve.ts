@@ -4,6 +4,9 @@
  * fake, both fed at a sustained 200 updates per second; and the same press with the Bot API answered
  * inside the bot (no HTTP), which is the bot's own share of the cost.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Bot, type Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import { Harness } from "../test/support/bot-harness.js";
@@ -55,7 +58,13 @@ function answeredInside(): { transformer: Transformer; on: () => void } {
 
 export async function runApproveBench(): Promise<BenchFigure[]> {
   const stub = answeredInside();
-  const h = await Harness.start({ now: "2026-11-24T05:00:00Z", transformers: [stub.transformer] });
+  // A database file, as in production: each commit's fsync is part of the press.
+  const dir = mkdtempSync(join(tmpdir(), "osm-approve-bench-"));
+  const h = await Harness.start({
+    now: "2026-11-24T05:00:00Z",
+    transformers: [stub.transformer],
+    databasePath: join(dir, "bench.db"),
+  });
   const { health } = seedOffice(h);
   const ids: number[] = [];
   for (let i = 0; i < 2 * PRESSES; i++) {
@@ -91,6 +100,7 @@ export async function runApproveBench(): Promise<BenchFigure[]> {
     (i) => press(PRESSES + i),
   );
   await h.close();
+  rmSync(dir, { recursive: true, force: true });
 
   const ratio = mean(full) / mean(bare);
   const sameCalls = mean(full) / mean(echoed);
