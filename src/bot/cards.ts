@@ -1,11 +1,9 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
-import type { Logger } from "pino";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import { detailsEditable } from "../app/importance.js";
 import type { Incident } from "../app/incidents.js";
 import type { SlaRuntime } from "../app/sla.js";
-import type { Clock } from "../clock.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { cards, memberships, people, roleGrants } from "../db/schema.js";
 import {
@@ -20,6 +18,7 @@ import {
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { cb } from "./callback-data.js";
+import { chatRefused, isRefusal, type RefusalDeps } from "./refused-chats.js";
 import { stepLabel, t } from "./texts.js";
 import { tr } from "./texts-incidents.js";
 
@@ -30,12 +29,8 @@ export type Audience =
   | { kind: "organization"; organizationIds: number[] }
   | { kind: "observer" };
 
-export interface CardDeps {
-  api: Api;
-  db: Db;
+export interface CardDeps extends RefusalDeps {
   sla: SlaRuntime;
-  clock: Clock;
-  log: Logger;
 }
 
 const TEXT_LIMIT = 4096;
@@ -298,8 +293,9 @@ function executorsOf(db: Db, organizationId: number): number[] {
  * Brings every card of the incident up to date in every chat it belongs in (`extra` chats too):
  * edits the message where one exists, sends a new card where none does (or the old one can no longer
  * be edited; `silent` when asked: no sound on the phones, as at night), and strips the buttons of
- * cards in chats that are no longer concerned. Telegram's refusals are logged, never thrown: the
- * transition has already happened and must not look failed.
+ * cards in chats that are no longer concerned. Telegram's refusals are never thrown: the transition
+ * has already happened and must not look failed. A person who blocked the bot is marked so, and the
+ * admins hear once of a group that refuses (see refused-chats.ts).
  */
 export async function syncCards(
   deps: CardDeps,
@@ -339,6 +335,7 @@ export async function syncCards(
         { chatId: target.chatId, incidentId: incident.id, error: error.description },
         "card not delivered",
       );
+      if (isRefusal(error)) await chatRefused(deps, target.chatId, error);
     }
   };
   await Promise.all(targets.map(syncOne));

@@ -4,22 +4,20 @@
  * logged, never thrown: the change the notice is about has already been made.
  */
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
-import type { Logger } from "pino";
 import { chatOfOrganization, curatorChats, findBoundChat } from "../app/chats.js";
 import { forgetCard } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import { markBlocked, telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
-import type { Clock } from "../clock.js";
-import type { Db } from "../db/client.js";
+import { telegramIdsOfMembers } from "../app/people.js";
 import { hasRole, type Person } from "../domain/access.js";
 import { activeAssignments, assignmentsOf } from "../domain/incident.js";
 import { type Audience, type CardDeps, syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
+import { chatRefused, isRefusal, type RefusalDeps } from "./refused-chats.js";
 
 const MESSAGE_LIMIT = 4096;
 
 export function cardDeps(deps: AppDeps, api: Api): CardDeps {
-  return { api, db: deps.db, sla: deps.sla, clock: deps.clock, log: deps.log };
+  return { api, db: deps.db, sla: deps.sla, clock: deps.clock, log: deps.log, config: deps.config };
 }
 
 /** Cuts a long text into Telegram-sized messages, at line breaks where it can. */
@@ -36,9 +34,12 @@ export function splitMessage(text: string, limit = MESSAGE_LIMIT): string[] {
   return parts;
 }
 
-/** Sends a text (split if long); a chat that refuses is logged, never thrown: the change is already made. */
+/**
+ * Sends a text (split if long). A chat that refuses is logged and handled (a person who blocked the
+ * bot is marked, a group's refusal told to the admins), never thrown: the change is already made.
+ */
 export async function sendLong(
-  deps: Pick<AppDeps, "log">,
+  deps: Omit<RefusalDeps, "api">,
   api: Api,
   chatId: number,
   text: string,
@@ -55,13 +56,14 @@ export async function sendLong(
   } catch (error) {
     if (!(error instanceof GrammyError)) throw error;
     deps.log.warn({ chatId, error: error.description }, "notice not delivered");
+    if (isRefusal(error)) await chatRefused({ ...deps, api }, chatId, error);
     return false;
   }
 }
 
 /** The curators' chat, or each curator privately when no chat is bound. */
 export async function notifyCurators(
-  deps: Pick<AppDeps, "db" | "log">,
+  deps: Omit<RefusalDeps, "api">,
   api: Api,
   text: string,
   keyboard?: InlineKeyboard,
@@ -127,28 +129,4 @@ export async function showCardIn(
   await syncCards(cardDeps(deps, api), incident, [
     { chatId, audience: audienceFor(deps, incident, person, chatId) },
   ]);
-}
-
-/**
- * Tells every admin privately (registered ones and those of ADMIN_IDS who may not have written
- * yet). An admin who blocked the bot is marked so and skipped; the others still get the message.
- * Never throws on Telegram's refusals: a notice must not break the caller. Returns how many got it.
- */
-export async function notifyAdmins(
-  deps: { api: Api; db: Db; log: Logger; clock: Clock; config: { adminIds: number[] } },
-  text: string,
-): Promise<number> {
-  let delivered = 0;
-  const admins = new Set([...telegramIdsWithRole(deps.db, "admin"), ...deps.config.adminIds]);
-  for (const telegramId of admins) {
-    try {
-      await deps.api.sendMessage(telegramId, text);
-      delivered++;
-    } catch (error) {
-      if (!(error instanceof GrammyError)) throw error;
-      if (error.error_code === 403) markBlocked(deps.db, telegramId, deps.clock.now());
-      deps.log.warn({ telegramId, error: error.description }, "could not tell an admin");
-    }
-  }
-  return delivered;
 }

@@ -12,7 +12,7 @@ import { chatOfOrganization, curatorChats, findBoundChat } from "../app/chats.js
 import { claimNotice, claimStaleNotice, noticeClaimed, releaseNotice } from "../app/notices.js";
 import { getOrganization } from "../app/organizations.js";
 import { findPerson, telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
-import { notifyAdmins } from "../bot/delivery.js";
+import { notifyAdmins } from "../bot/refused-chats.js";
 import { tr } from "../bot/texts-reports.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";

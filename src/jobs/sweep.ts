@@ -4,7 +4,7 @@
  * it is sent, so overlapping ticks, restarts and several processes send it once.
  */
 
-import { type Api, GrammyError, InlineKeyboard } from "grammy";
+import { type Api, InlineKeyboard } from "grammy";
 import type { Logger } from "pino";
 import {
   type AlertKey,
@@ -17,12 +17,11 @@ import {
 } from "../app/alerts.js";
 import { chatOfOrganization, curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import { claimNotice } from "../app/notices.js";
 import { telegramIdOfMember, telegramIdsWithRole } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
-import { notifyAdmins } from "../bot/delivery.js";
+import { isRefusal, tellAdminsChatUnreachable } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
@@ -315,8 +314,7 @@ async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Messag
     });
     return 1;
   } catch (error) {
-    if (!(error instanceof GrammyError) || (error.error_code !== 403 && error.error_code !== 400))
-      throw error;
+    if (!isRefusal(error)) throw error;
     for (const item of items) markAlertFailed(deps.db, item.ledgerId, error.description, now);
     deps.log.warn({ chatId, error: error.description }, "alert not delivered; the curators get it instead");
     await fallBackToCurators(deps, chatId, text);
@@ -332,7 +330,5 @@ async function fallBackToCurators(deps: SweepDeps, chatId: number, text: string)
       .sendMessage(target, t.alert.undelivered(text))
       .catch((err) => deps.log.warn({ err }, "fallback failed"));
   }
-  if (claimNotice(deps.db, `chat-unreachable:${chatId}`, deps.clock.now())) {
-    await notifyAdmins(deps, t.alert.chatUnreachable(chatId));
-  }
+  await tellAdminsChatUnreachable(deps, chatId);
 }

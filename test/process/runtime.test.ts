@@ -12,7 +12,7 @@ import { findPerson } from "../../src/app/people.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
 import { applyMigrations, openDatabase } from "../../src/db/client.js";
-import { auditEvents } from "../../src/db/schema.js";
+import { auditEvents, inbox as inboxTable } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { type Running, startBot } from "../../src/runtime.js";
 import { Harness } from "../support/bot-harness.js";
@@ -77,6 +77,61 @@ describe("webhook mode", () => {
     expect((await post("/telegram/hook", "s3cret-s3cret-s3cret")).status).toBe(200);
     const answer = await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 2002);
     expect(String(answer.params.text)).toMatch(/ссылку-приглашение/);
+  });
+
+  it("a stop waits for the update in flight, then refuses connections; the secret and the token are never logged", async () => {
+    const token = "123456789:webhook-TOKEN-0123456789";
+    const secret = "hook-s3cret-0123456789";
+    // The reply to /start is answered half a second late: the update is still being handled at the stop.
+    fake = await FakeBotApi.start({ token, answerDelayMs: { sendMessage: 500 } });
+    const cfg = config({ WEBHOOK_URL: "https://bot.example.ru/telegram/hook", WEBHOOK_SECRET: secret });
+    const lines: string[] = [];
+    const log = pino({ level: "trace" }, { write: (line: string) => void lines.push(line) });
+    running = await startBot(
+      { ...cfg, webhook: cfg.webhook && { ...cfg.webhook, port: 0 } },
+      { clock: new ManualClock("2026-11-23T06:00:00Z"), log },
+    );
+    const { port } = (running.httpServer as Server).address() as AddressInfo;
+    const stranger = tgUser(2002, "Пётр");
+    const update = { update_id: 7, ...updates.text(privateChat(stranger), stranger, "/start") };
+    const post = (given: string) =>
+      fetch(`http://127.0.0.1:${port}/telegram/hook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": given },
+        body: JSON.stringify(update),
+      });
+    const inbox = () => {
+      const database = openDatabase(cfg.databasePath);
+      const rows = database.db.select().from(inboxTable).all();
+      database.close();
+      return rows.map((row) => ({ updateId: row.updateId, done: row.doneAt !== null }));
+    };
+
+    expect((await post("wrong-s3cret-0123456789")).status).toBe(401);
+    const inFlight = post(secret);
+    const reply = await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 2002);
+    expect(inbox()).toEqual([{ updateId: 7, done: false }]);
+    await running.stop();
+    running = undefined;
+
+    expect((await inFlight).status).toBe(200);
+    expect(String(reply.params.text)).toMatch(/ссылку-приглашение/);
+    expect(inbox()).toEqual([{ updateId: 7, done: true }]);
+    const refused = await new Promise<string | undefined>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(undefined);
+      });
+      socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code));
+    });
+    expect(refused).toBe("ECONNREFUSED");
+
+    const logged = lines.join("");
+    expect(logged).toMatch(/"msg":"webhook mode"/);
+    expect(logged).toMatch(/"msg":"stopped"/);
+    expect(logged).not.toContain(secret);
+    expect(logged).not.toContain(token);
+    expect(logged).not.toContain("webhook-TOKEN");
   });
 });
 

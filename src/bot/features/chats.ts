@@ -13,9 +13,9 @@ import { markBlocked } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
-import { notifyAdmins } from "../delivery.js";
 import { organizationPicker } from "../keyboards.js";
 import { requireGroup, requirePermission, requirePrivate } from "../refuse.js";
+import { notifyAdmins } from "../refused-chats.js";
 import { t } from "../texts.js";
 
 export const chats = new Composer<BotContext>();

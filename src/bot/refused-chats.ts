@@ -1,0 +1,70 @@
+/**
+ * Telegram refuses what the bot sends unasked (a deadline alert, a card): the person blocked the bot,
+ * the bot was removed from a group, the chat is gone or the bot may not write there. The change the
+ * message was about is made already; what is left is that somebody who can act hears of it — the
+ * admins, told here.
+ */
+import { type Api, GrammyError } from "grammy";
+import type { Logger } from "pino";
+import { claimNotice } from "../app/notices.js";
+import { markBlocked, telegramIdsWithRole } from "../app/people.js";
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/client.js";
+import { t } from "./texts.js";
+
+export interface RefusalDeps {
+  api: Api;
+  db: Db;
+  log: Logger;
+  clock: Clock;
+  /** ADMIN_IDS; without them the registered admins, which is every admin Telegram lets the bot write to. */
+  config?: { adminIds: number[] };
+}
+
+/** A chat's refusal (403, 400), as opposed to "later" (429, 5xx) or a network error. */
+export function isRefusal(error: unknown): error is GrammyError {
+  return error instanceof GrammyError && (error.error_code === 403 || error.error_code === 400);
+}
+
+/** The admins hear once, across restarts and processes, that a chat does not take the bot's messages. */
+export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: number): Promise<void> {
+  if (claimNotice(deps.db, `chat-unreachable:${chatId}`, deps.clock.now()))
+    await notifyAdmins({ ...deps, config: deps.config ?? { adminIds: [] } }, t.alert.chatUnreachable(chatId));
+}
+
+/**
+ * A person who blocked the bot is marked so: the admins see it in «Сотрудники», and cards stop going
+ * to them until they write or unblock. A group that refuses is told to the admins once.
+ */
+export async function chatRefused(deps: RefusalDeps, chatId: number, error: GrammyError): Promise<void> {
+  // Telegram gives private chats the person's (positive) id and groups negative ones.
+  if (chatId > 0) {
+    if (error.error_code === 403) markBlocked(deps.db, chatId, deps.clock.now());
+    return;
+  }
+  await tellAdminsChatUnreachable(deps, chatId);
+}
+
+/**
+ * Tells every admin privately (registered ones and those of ADMIN_IDS who may not have written
+ * yet). An admin who blocked the bot is marked so and skipped; the others still get the message.
+ * Never throws on Telegram's refusals: a notice must not break the caller. Returns how many got it.
+ */
+export async function notifyAdmins(
+  deps: { api: Api; db: Db; log: Logger; clock: Clock; config: { adminIds: number[] } },
+  text: string,
+): Promise<number> {
+  let delivered = 0;
+  const admins = new Set([...telegramIdsWithRole(deps.db, "admin"), ...deps.config.adminIds]);
+  for (const telegramId of admins) {
+    try {
+      await deps.api.sendMessage(telegramId, text);
+      delivered++;
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      if (error.error_code === 403) markBlocked(deps.db, telegramId, deps.clock.now());
+      deps.log.warn({ telegramId, error: error.description }, "could not tell an admin");
+    }
+  }
+  return delivered;
+}

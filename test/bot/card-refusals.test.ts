@@ -1,0 +1,168 @@
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadIncident } from "../../src/app/incidents.js";
+import { people } from "../../src/db/schema.js";
+import { sweep } from "../../src/jobs/sweep.js";
+import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
+import {
+  OFFICE,
+  seedDraft,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+  showCards,
+} from "../support/workflow.js";
+
+const ADMIN = 1001;
+let h: Harness;
+let health: number;
+
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
+async function office(): Promise<void> {
+  h = await Harness.start({ now: "2026-11-24T05:00:00Z", adminIds: [ADMIN] });
+  ({ health } = seedOffice(h));
+  h.seedPerson(ADMIN, "Анна", ["admin"]);
+}
+afterEach(() => h.close());
+
+const curator = () => h.user(OFFICE.curator, "Ольга");
+const admin = () => h.user(ADMIN, "Анна");
+const curatorsChat = () => h.group(OFFICE.curatorsChat, "Кураторы");
+const stateOf = (id: number) => loadIncident(h.db, id)?.row.state;
+const blocked = (telegramId: number) =>
+  h.db.select().from(people).where(eq(people.telegramId, telegramId)).get()?.blockedAt != null;
+const cardIn = (chatId: number, id: number) =>
+  h.texts(chatId).find((text) => text.startsWith(`Сообщение № ${id} · `)) ?? "";
+const unreachableNotices = () =>
+  admin()
+    .texts()
+    .filter((text) => text.startsWith("Бот не может писать в чат"));
+const callsTo = (chatId: number) =>
+  h.fake.calls.filter((call) => call.params.chat_id === chatId && call.method !== "getChat").length;
+
+/** The curator routes the post to the health ministry from the card in the curators' chat. */
+async function routeToHealth(id: number): Promise<void> {
+  const button = h.fake.buttons(OFFICE.curatorsChat).find((b) => b.callbackData === `inc.route:${id}`);
+  if (!button?.callbackData) throw new Error(`no «Направить» on № ${id}`);
+  await h.deliver(updates.callback(curator().tg, button.message, button.callbackData));
+  await curator().press(/Минздрав/, curatorsChat());
+  await curator().press("Готово", curatorsChat());
+}
+
+async function register(n: number): Promise<number> {
+  const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+  await showCards(h, id);
+  return id;
+}
+
+describe("an executor who blocked the bot (Telegram said so only when a card was sent)", () => {
+  it("routing goes through; the executor shows as blocked in «Сотрудники» and is not written to again", async () => {
+    await office();
+    const id = await register(1);
+    h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
+    await routeToHealth(id);
+
+    expect(stateOf(id)).toBe("assigned");
+    expect(cardIn(OFFICE.healthChat, id)).toMatch(/Состояние: направлено/);
+    expect(cardIn(OFFICE.curatorsChat, id)).toMatch(/Состояние: направлено/);
+    expect(h.texts(OFFICE.executor)).toEqual([]);
+    expect(blocked(OFFICE.executor)).toBe(true);
+    // A person is no chat to rebind: the admins are not told, they see it on the person's card.
+    expect(unreachableNotices()).toEqual([]);
+    await admin().send("/people");
+    await admin().press(/Иван/);
+    expect(admin().lastText()).toMatch(/^Сотрудник заблокировал бота: личные сообщения ему не доходят\.$/m);
+
+    // The work chat carries on; the blocked executor's chat is not tried again.
+    const tried = callsTo(OFFICE.executor);
+    await h.user(OFFICE.executor, "Иван").press("Взять в работу", h.group(OFFICE.healthChat, "Минздрав"));
+    expect(stateOf(id)).toBe("in_work");
+    expect(callsTo(OFFICE.executor)).toBe(tried);
+  });
+
+  it("an approval goes through; the executor who blocked the bot since shows as blocked", async () => {
+    await office();
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id);
+    expect(cardIn(OFFICE.executor, id)).not.toBe("");
+    // Telegram refuses edits in a chat that blocked the bot as it refuses sends (the fake only the latter).
+    const refusal = { error_code: 403, description: "Forbidden: bot was blocked by the user" };
+    const toExecutor = (params: Record<string, unknown>) => params.chat_id === OFFICE.executor;
+    h.fake.failNext("editMessageText", refusal, { match: toExecutor, times: 100 });
+    h.fake.failNext("sendMessage", refusal, { match: toExecutor, times: 100 });
+
+    expect(await curator().press("Согласовать", curatorsChat())).toBe("Ответ по сообщению № 1 согласован.");
+    expect(stateOf(id)).toBe("approved");
+    expect(cardIn(OFFICE.healthChat, id)).toMatch(/Состояние: согласовано, ждёт размещения/);
+    expect(blocked(OFFICE.executor)).toBe(true);
+    expect(unreachableNotices()).toEqual([]);
+  });
+});
+
+describe("a notice refused where the card still went", () => {
+  it("the approval notice to the executor who blocked the bot marks him blocked; the work chat's refusal reaches the admins", async () => {
+    await office();
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id);
+    // Only new messages are refused: the cards are edited in place, the notices are sent.
+    const refusals: [number, { error_code: number; description: string }][] = [
+      [OFFICE.executor, { error_code: 403, description: "Forbidden: bot was blocked by the user" }],
+      [OFFICE.healthChat, { error_code: 403, description: "Forbidden: bot was kicked from the group chat" }],
+    ];
+    for (const [chatId, refusal] of refusals)
+      h.fake.failNext("sendMessage", refusal, { match: (params) => params.chat_id === chatId, times: 100 });
+
+    expect(await curator().press("Согласовать", curatorsChat())).toBe("Ответ по сообщению № 1 согласован.");
+    expect(stateOf(id)).toBe("approved");
+    expect(cardIn(OFFICE.executor, id)).toMatch(/Состояние: согласовано, ждёт размещения/);
+    expect(blocked(OFFICE.executor)).toBe(true);
+    expect(unreachableNotices()).toHaveLength(1);
+    expect(unreachableNotices()[0]).toContain(String(OFFICE.healthChat));
+  });
+});
+
+describe("a bound work chat that refuses the cards", () => {
+  it.each([
+    { error_code: 403, description: "Forbidden: bot was kicked from the group chat" },
+    { error_code: 400, description: "Bad Request: chat not found" },
+    { error_code: 400, description: "Bad Request: not enough rights to send text messages to the chat" },
+  ])("«$description»: the routings go through, the admins are told once which chat", async (refusal) => {
+    await office();
+    const first = await register(1);
+    const second = await register(2);
+    h.fake.failNext("sendMessage", refusal, {
+      match: (params) => params.chat_id === OFFICE.healthChat,
+      times: 100,
+    });
+    await routeToHealth(first);
+    await routeToHealth(second);
+
+    expect([stateOf(first), stateOf(second)]).toEqual(["assigned", "assigned"]);
+    expect(h.texts(OFFICE.healthChat)).toEqual([]);
+    for (const id of [first, second]) {
+      expect(cardIn(OFFICE.curatorsChat, id)).toMatch(/Состояние: направлено/);
+      expect(cardIn(OFFICE.executor, id)).toMatch(/Взять в работу|Состояние: направлено/);
+    }
+    expect(unreachableNotices()).toEqual([
+      `Бот не может писать в чат ${OFFICE.healthChat} (удалён или заблокирован). Напоминания по нему идут ` +
+        "кураторам. Верните бота в чат или привяжите новый: /bind.",
+    ]);
+    expect(blocked(OFFICE.executor)).toBe(false);
+  });
+
+  it("the deadline sweep then finds the same chat refusing: the curators get its alert, the admins hear nothing new", async () => {
+    await office();
+    const id = await register(1);
+    h.fake.setChatMember(OFFICE.healthChat, h.bot.botInfo.id, "kicked");
+    await routeToHealth(id);
+    expect(unreachableNotices()).toHaveLength(1);
+
+    h.clock.set("2026-11-24T05:25:00Z"); // 10:25: the 30 minutes to return the post are nearly out
+    await sweep(h.deps());
+    expect(
+      h.texts(OFFICE.curatorsChat).some((text) => text.startsWith("Не удалось доставить в рабочий чат")),
+    ).toBe(true);
+    expect(unreachableNotices()).toHaveLength(1);
+  });
+});
