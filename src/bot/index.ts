@@ -1,8 +1,8 @@
 import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, type Transformer } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
-import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
+import type { Update, UserFromGetMe } from "grammy/types";
+import { markUpdateDone, receiveUpdate, updateHandled } from "../app/inbox.js";
 import { withinUpdate } from "../app/update-scope.js";
 import { sqliteConversationStorage } from "../db/conversation-storage.js";
 import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
@@ -59,21 +59,30 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   const transformers = [...TOLERANT, ...(options.transformers ?? [])];
   for (const transformer of transformers) bot.api.config.use(transformer);
 
+  // Each update is recorded on arrival, before it waits for its turn: Telegram counts it delivered
+  // once the next batch is fetched, so one queued behind its chat's previous update must already be
+  // safe. One that a crash interrupted is handled again at start; one Telegram delivers twice is
+  // handled once. The audit trail names the update, so handling it again finds the changes it made.
+  const arrivals = new WeakMap<Update, "new" | "again">();
+  bot.use(async (ctx, next) => {
+    const received = receiveUpdate(deps.db, ctx.update, deps.clock.now());
+    if (received === "done") return;
+    arrivals.set(ctx.update, received);
+    await next();
+  });
   // Updates of one chat, and of one person, never run at the same time: conversations and
   // state transitions see each other's results.
   bot.use(
     sequentialize((ctx: Context) => [ctx.chatId, ctx.from?.id].filter((id) => id !== undefined).map(String)),
   );
-  // Each update is recorded before it is handled and marked when done: one that a crash
-  // interrupted is handled again at start, one Telegram delivers twice is handled once. The audit
-  // trail names the update, so handling it again finds the changes it already made.
   bot.use(async (ctx, next) => {
-    const received = receiveUpdate(deps.db, ctx.update, deps.clock.now());
-    if (received === "done") return;
+    const updateId = ctx.update.update_id;
+    // A twin of this update may have been handled while this one waited for its turn.
+    if (updateHandled(deps.db, updateId)) return;
     try {
-      await withinUpdate({ updateId: ctx.update.update_id, again: received === "again" }, next);
+      await withinUpdate({ updateId, again: arrivals.get(ctx.update) === "again" }, next);
     } finally {
-      markUpdateDone(deps.db, ctx.update.update_id, deps.clock.now());
+      markUpdateDone(deps.db, updateId, deps.clock.now());
     }
   });
   bot.use(async (ctx, next) => {
