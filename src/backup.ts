@@ -1,7 +1,6 @@
 /**
  * `npm run backup [file]`: an online backup of the database with SQLite's backup API — safe while
- * the bot runs (WAL readers never block the writer). Restore: stop the bot, copy the backup over
- * DATABASE_PATH (removing the old -wal and -shm files), start the bot.
+ * the bot runs (WAL readers never block the writer). Restore: `npm run restore` (src/restore.ts).
  */
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -13,7 +12,10 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
   mkdirSync(dirname(resolve(target)), { recursive: true });
   const db = new Database(source, { readonly: true, fileMustExist: true });
   try {
-    const result = await db.backup(target);
+    // In one step: copied page by page, the backup starts over whenever the bot writes between two
+    // steps, and a busy bot could keep it from ever finishing. One step reads a snapshot (WAL: the bot
+    // goes on writing meanwhile).
+    const result = await db.backup(target, { progress: () => 0x7fffffff });
     return { pages: result.totalPages };
   } finally {
     db.close();

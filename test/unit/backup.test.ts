@@ -1,11 +1,13 @@
-import { mkdtempSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createOrganization } from "../../src/app/organizations.js";
+import { upsertPerson } from "../../src/app/people.js";
 import { backupDatabase } from "../../src/backup.js";
 import { applyMigrations, openDatabase } from "../../src/db/client.js";
-import { organizations } from "../../src/db/schema.js";
+import { incidents, organizations } from "../../src/db/schema.js";
+import { RESTORE_GAP, restoreDatabase } from "../../src/restore.js";
 
 describe("online backup", () => {
   it("copies a database that is open and being written to; the copy opens and has the data", async () => {
@@ -44,5 +46,97 @@ describe("online backup", () => {
     await expect(backupDatabase("/nonexistent/bot.db", join(tmpdir(), "x.db"))).rejects.toThrow(
       /unable to open database file|does not exist/,
     );
+  });
+});
+
+describe("restore", () => {
+  const register = (db: ReturnType<typeof openDatabase>["db"], n: number) => {
+    const now = new Date();
+    const curator = upsertPerson(db, { id: 500, first_name: "Ольга" }, now);
+    return db
+      .insert(incidents)
+      .values({
+        link: `https://vk.com/wall-1_${n}`,
+        linkKey: `vk:wall-1_${n}`,
+        network: "vk",
+        detectedAt: now,
+        state: "registered",
+        registeredBy: curator,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: incidents.id })
+      .get().id;
+  };
+
+  async function lostAfterBackup() {
+    const dir = mkdtempSync(join(tmpdir(), "osm-restore-"));
+    const path = join(dir, "bot.db");
+    const live = openDatabase(path);
+    applyMigrations(live.db);
+    for (let n = 1; n <= 3; n++) register(live.db, n);
+    await backupDatabase(path, join(dir, "copy.db"));
+    for (let n = 4; n <= 5; n++) register(live.db, n); // lost with the restore; their cards are out
+    return { dir, path, live };
+  }
+
+  it("puts the backup in place; new posts are numbered after those lost, so an old card's button finds nothing", async () => {
+    const { dir, path, live } = await lostAfterBackup();
+    live.close();
+    const result = restoreDatabase(join(dir, "copy.db"), path);
+    expect(result.replacedRead).toBe(true);
+
+    const restored = openDatabase(path);
+    expect(
+      restored.db
+        .select({ id: incidents.id })
+        .from(incidents)
+        .all()
+        .map((r) => r.id),
+    ).toEqual([1, 2, 3]);
+    expect(register(restored.db, 6)).toBe(6);
+    restored.close();
+  });
+
+  it("drops the replaced database's -wal, whose changes would otherwise be replayed onto the copy", async () => {
+    const { dir, path, live } = await lostAfterBackup();
+    // The bot died: its last changes are still in bot.db-wal. The files as a crash leaves them:
+    const crashed = join(dir, "crashed", "bot.db");
+    mkdirSync(dirname(crashed));
+    for (const suffix of ["", "-wal", "-shm"]) copyFileSync(`${path}${suffix}`, `${crashed}${suffix}`);
+    live.close();
+    restoreDatabase(join(dir, "copy.db"), crashed);
+
+    const restored = openDatabase(crashed);
+    expect(
+      restored.db
+        .select({ id: incidents.id })
+        .from(incidents)
+        .all()
+        .map((r) => r.id),
+    ).toEqual([1, 2, 3]);
+    restored.close();
+  });
+
+  it("when the replaced database cannot be read, skips the numbering ahead and says so", async () => {
+    const { dir, path, live } = await lostAfterBackup();
+    live.close();
+    writeFileSync(path, "not a database");
+    const result = restoreDatabase(join(dir, "copy.db"), path);
+    expect(result).toMatchObject({ replacedRead: false, numbering: { incidents: 3 + RESTORE_GAP } });
+
+    const restored = openDatabase(path);
+    expect(register(restored.db, 6)).toBe(4 + RESTORE_GAP);
+    restored.close();
+  });
+
+  it("refuses a damaged backup and leaves the database as it was", async () => {
+    const { dir, path, live } = await lostAfterBackup();
+    live.close();
+    writeFileSync(join(dir, "copy.db"), "not a database");
+    expect(() => restoreDatabase(join(dir, "copy.db"), path)).toThrow();
+    const kept = openDatabase(path);
+    expect(kept.db.select({ id: incidents.id }).from(incidents).all()).toHaveLength(5);
+    kept.close();
   });
 });
