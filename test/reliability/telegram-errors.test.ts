@@ -9,7 +9,7 @@ let h: Harness;
 afterEach(() => h.close());
 
 describe("Telegram's errors", () => {
-  it("a 429 storm with retry_after: the answer still arrives, once", async () => {
+  it("a 429 with retry_after: the answer still arrives, once", async () => {
     h = await Harness.start({
       now: "2026-11-24T05:00:00Z",
       transformers: [autoRetry(AUTO_RETRY)],
