@@ -71,6 +71,8 @@ export const tr = {
     taken: (who: string) => `Сообщение уже взято в работу: ${who}.`,
     notAssigned: (id: number) =>
       `Сообщение № ${id} направлено другому органу: взять его в работу может только его исполнитель.`,
+    /** To a curator or a head: no organization of theirs could be the one. */
+    executorsOnly: (id: number) => `Это делает исполнитель органа, которому направлено сообщение № ${id}.`,
     withdrawn: (id: number) => `Сообщение № ${id} больше не направлено вашему органу.`,
     wrongState: (id: number, state: string) =>
       `Сейчас сообщение № ${id} ${state}: это действие уже недоступно.`,

@@ -344,7 +344,9 @@ describe("executors on the card", () => {
     expect(await h.user(STRANGER, "Гость").press("Взять в работу", healthChat())).toBe(
       "Это действие вам недоступно.",
     );
-    expect(await curator().press("Взять в работу", healthChat())).toMatch(/направлено другому органу/);
+    expect(await curator().press("Взять в работу", healthChat())).toBe(
+      "Это делает исполнитель органа, которому направлено сообщение № 1.",
+    );
     expect(await educationExecutor().press("Вернуть", healthChat())).toMatch(/направлено другому органу/);
     expect(state(id)).toBe("assigned");
     expect(h.fake.messages(-100)).toHaveLength(messagesBefore);

@@ -136,6 +136,7 @@ function refusalText(
   if (refusal === "forbidden") {
     if (action === "route") return tr.route.notCurator;
     if (action === "sendPart") return tr.part.notCoexecutor(id);
+    if (own.length === 0) return tr.accept.executorsOnly(id);
     const involved = organizations.length > 0 ? organizationsInvolved(db, id, organizations) : [];
     return involved.length > 0 ? tr.accept.withdrawn(id) : tr.accept.notAssigned(id);
   }
