@@ -319,7 +319,8 @@ describe("kill -9 and start again", () => {
     ]);
   }, 90_000);
 
-  it("a draft dialogue killed while it takes a photo goes on after the restart: one draft, text and photo intact, reaches the curators", async () => {
+  /** A bot running with a post in the executor's work and its draft dialogue open; a photo to send. */
+  async function draftOpened() {
     const telegram = slowTelegram();
     fake = await FakeBotApi.start({ token: "123:abc", answerDelayMs: telegram.answerDelayMs });
     const databasePath = newDatabase();
@@ -327,6 +328,11 @@ describe("kill -9 and start again", () => {
     const photo = fake.addFile(Buffer.from("jpeg"), "podstanciya.jpg", { kind: "photo" });
     const first = await startPolling(databasePath);
     await openDraft(incidentId);
+    return { telegram, databasePath, photo, first };
+  }
+
+  it("a draft dialogue killed while it takes a photo goes on after the restart: one draft, text and photo intact, reaches the curators", async () => {
+    const { telegram, databasePath, photo, first } = await draftOpened();
     let since = fake.mark();
     fake.pushUpdate(updates.text(privateChat(EXECUTOR), EXECUTOR, ANSWER));
     await said(EXECUTOR.id, /^Пришлите фото/, since);
@@ -346,13 +352,7 @@ describe("kill -9 and start again", () => {
   }, 90_000);
 
   it("a photo sent while the bot still answers the text survives a kill -9: it is in the inbox before it waits for its turn", async () => {
-    const telegram = slowTelegram();
-    fake = await FakeBotApi.start({ token: "123:abc", answerDelayMs: telegram.answerDelayMs });
-    const databasePath = newDatabase();
-    const incidentId = seedInWork(databasePath);
-    const photo = fake.addFile(Buffer.from("jpeg"), "podstanciya.jpg", { kind: "photo" });
-    const first = await startPolling(databasePath);
-    await openDraft(incidentId);
+    const { telegram, databasePath, photo, first } = await draftOpened();
     // Telegram is slow to take the bot's answer to the text; the executor sends the photo meanwhile.
     telegram.hold("sendMessage");
     const since = fake.mark();
