@@ -6,6 +6,7 @@
  */
 import { type Api, GrammyError } from "grammy";
 import type { Logger } from "pino";
+import { findBoundChat } from "../app/chats.js";
 import { claimNotice } from "../app/notices.js";
 import { markBlocked, telegramIdsWithRole } from "../app/people.js";
 import type { Clock } from "../clock.js";
@@ -28,8 +29,13 @@ export function isRefusal(error: unknown): error is GrammyError {
 
 /** The admins hear once, across restarts and processes, that a chat does not take the bot's messages. */
 export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: number): Promise<void> {
-  if (claimNotice(deps.db, `chat-unreachable:${chatId}`, deps.clock.now()))
-    await notifyAdmins({ ...deps, config: deps.config ?? { adminIds: [] } }, t.alert.chatUnreachable(chatId));
+  if (!claimNotice(deps.db, `chat-unreachable:${chatId}`, deps.clock.now())) return;
+  const bound = findBoundChat(deps.db, chatId);
+  const chat = bound && { title: bound.title, organization: bound.organizationName };
+  await notifyAdmins(
+    { ...deps, config: deps.config ?? { adminIds: [] } },
+    t.alert.chatUnreachable(chatId, chat),
+  );
 }
 
 /**

@@ -300,8 +300,10 @@ export const t = {
     open: (id: number) => `Открыть № ${id}`,
     undelivered: (text: string) =>
       `Не удалось доставить в рабочий чат (бот удалён или заблокирован):\n\n${text}`,
-    chatUnreachable: (chatId: number) =>
-      `Бот не может писать в чат ${chatId} (удалён или заблокирован). Напоминания по нему идут кураторам. ` +
+    /** `chat`: the bound chat as the admins know it (its title and whose it is), if it is bound. */
+    chatUnreachable: (chatId: number, chat?: { title: string; organization: string | null }) =>
+      `Бот не может писать в чат ${chat ? `«${chat.title}» (${chat.organization ?? "кураторы"}, ${chatId})` : chatId}: ` +
+      "бот удалён из чата или заблокирован. Напоминания по нему идут кураторам. " +
       "Верните бота в чат или привяжите новый: /bind.",
   },
 

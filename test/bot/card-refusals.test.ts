@@ -145,8 +145,9 @@ describe("a bound work chat that refuses the cards", () => {
       expect(cardIn(OFFICE.executor, id)).toMatch(/Взять в работу|Состояние: направлено/);
     }
     expect(unreachableNotices()).toEqual([
-      `Бот не может писать в чат ${OFFICE.healthChat} (удалён или заблокирован). Напоминания по нему идут ` +
-        "кураторам. Верните бота в чат или привяжите новый: /bind.",
+      `Бот не может писать в чат «Минздрав: обращения» (Министерство здравоохранения, ${OFFICE.healthChat}): ` +
+        "бот удалён из чата или заблокирован. Напоминания по нему идут кураторам. " +
+        "Верните бота в чат или привяжите новый: /bind.",
     ]);
     expect(blocked(OFFICE.executor)).toBe(false);
   });
