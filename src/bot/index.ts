@@ -77,10 +77,11 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   );
   bot.use(async (ctx, next) => {
     const updateId = ctx.update.update_id;
-    // A twin of this update may have been handled while this one waited for its turn.
-    if (updateHandled(deps.db, updateId)) return;
+    const again = arrivals.get(ctx.update) === "again";
+    // A twin of this update, arrived first, may have been handled while this one waited for its turn.
+    if (again && updateHandled(deps.db, updateId)) return;
     try {
-      await withinUpdate({ updateId, again: arrivals.get(ctx.update) === "again" }, next);
+      await withinUpdate({ updateId, again }, next);
     } finally {
       markUpdateDone(deps.db, updateId, deps.clock.now());
     }
