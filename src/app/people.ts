@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, ne, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, ne, notInArray, or, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import {
   assignments,
@@ -44,7 +44,13 @@ const personQueries = preparedPerConnection((db) => {
       .select({ telegramId: people.telegramId })
       .from(people)
       .innerJoin(memberships, eq(memberships.personId, people.id))
-      .where(and(eq(people.id, p("personId")), eq(memberships.organizationId, p("organizationId"))))
+      .where(
+        and(
+          eq(people.id, p("personId")),
+          eq(memberships.organizationId, p("organizationId")),
+          isNull(people.blockedAt),
+        ),
+      )
       .prepare(),
   };
 });
@@ -173,7 +179,8 @@ export function telegramIdsOfMembers(db: Tx, organizationIds: number[]): number[
 
 /**
  * The Telegram id of the person who holds an organization's part, while they are still its member:
- * one taken out of it (or removed) hears no more of its posts.
+ * one taken out of it (or removed) hears no more of its posts. None while they block the bot (as the
+ * cards skip them): Telegram would refuse; writing to the bot or unblocking it clears the mark.
  */
 export function telegramIdOfMember(db: Tx, personId: number, organizationId: number): number | undefined {
   return personQueries(db).memberTelegramId.get({ personId, organizationId })?.telegramId;

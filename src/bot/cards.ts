@@ -331,11 +331,14 @@ export async function syncCards(
       });
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
-      deps.log.warn(
-        { chatId: target.chatId, incidentId: incident.id, error: error.description },
-        "card not delivered",
-      );
-      if (isRefusal(error)) await chatRefused(deps, target.chatId, error);
+      const about = { chatId: target.chatId, incidentId: incident.id, error: error.description };
+      if (isRefusal(error)) {
+        deps.log.warn(about, "card not delivered");
+        await chatRefused(deps, target.chatId, error);
+      } else if (error.error_code === 400) {
+        // The card itself is wrong (too long, a bad button): a bug to fix, not a chat to rebind.
+        deps.log.error(about, "card rejected by Telegram");
+      } else deps.log.warn(about, "card not delivered");
     }
   };
   await Promise.all(targets.map(syncOne));

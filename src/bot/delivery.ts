@@ -55,8 +55,13 @@ export async function sendLong(
     return true;
   } catch (error) {
     if (!(error instanceof GrammyError)) throw error;
-    deps.log.warn({ chatId, error: error.description }, "notice not delivered");
-    if (isRefusal(error)) await chatRefused({ ...deps, api }, chatId, error);
+    if (!isRefusal(error)) {
+      // Telegram rejects the message itself, or is down: nothing wrong with the chat to tell the admins.
+      deps.log.error({ chatId, error: error.description }, "notice not delivered");
+      return false;
+    }
+    deps.log.warn({ chatId, error: error.description }, "notice not delivered: the chat refuses");
+    await chatRefused({ ...deps, api }, chatId, error);
     return false;
   }
 }

@@ -22,9 +22,39 @@ export interface RefusalDeps {
   config?: { adminIds: number[] };
 }
 
-/** A chat's refusal (403, 400), as opposed to "later" (429, 5xx) or a network error. */
-export function isRefusal(error: unknown): error is GrammyError {
-  return error instanceof GrammyError && (error.error_code === 403 || error.error_code === 400);
+/**
+ * The Bad Requests that are about the chat, not the message: it is gone or unknown, the bot may not
+ * write there, the person's account is deleted, or the group became a supergroup under a new id
+ * (the binding follows it when Telegram's service message comes, see features/chats.ts; until then
+ * the old id refuses). Telegram's own wording, matched in part and in any case.
+ */
+const CHAT_REFUSES = new RegExp(
+  [
+    "chat not found",
+    "PEER_ID_INVALID",
+    "user not found",
+    "USER_IS_BLOCKED",
+    "user is deactivated",
+    "group chat was deactivated",
+    "group is deactivated",
+    "CHANNEL_PRIVATE",
+    "have no rights to send a message",
+    "not enough rights to send",
+    "need administrator rights in the channel chat",
+    "CHAT_WRITE_FORBIDDEN",
+    "CHAT_RESTRICTED",
+    "group chat was upgraded to a supergroup chat",
+  ].join("|"),
+  "i",
+);
+
+/**
+ * A chat's refusal: every 403, and a 400 that says the chat cannot be reached or written to. Any
+ * other 400 (a text too long, a button's data, an edit of a message that is gone) is the message's
+ * fault, not the chat's; "later" (429, 5xx) and network errors are no refusal either.
+ */
+export function isRefusal(error: GrammyError): boolean {
+  return error.error_code === 403 || (error.error_code === 400 && CHAT_REFUSES.test(error.description));
 }
 
 /** The admins hear once, across restarts and processes, that a chat does not take the bot's messages. */

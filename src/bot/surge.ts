@@ -7,9 +7,10 @@ import { curatorChats } from "../app/chats.js";
 import { postsOnSubject, type Subject, subjectKey } from "../app/importance.js";
 import type { Incident } from "../app/incidents.js";
 import { claimNotice, claimStaleNotice, noticeClaimedAt, releaseNotice } from "../app/notices.js";
-import { markBlocked, telegramIdsWithRole } from "../app/people.js";
+import { telegramIdsWithRole } from "../app/people.js";
 import type { CardDeps } from "./cards.js";
 import { splitMessage } from "./delivery.js";
+import { chatRefused, isRefusal } from "./refused-chats.js";
 import { t } from "./texts.js";
 
 const HOUR_MS = 3_600_000;
@@ -43,7 +44,8 @@ export async function announceSurge(deps: CardDeps, incident: Incident): Promise
 /**
  * The curators (their chat, or each of them) and every head hear of a surge once. Each is claimed in
  * the ledger before the send and given back when the send failed for now, so whoever missed it hears
- * of it with the next post on the subject; a chat that refuses for good is not tried again.
+ * of it with the next post on the subject; a chat that refuses for good, or a notice Telegram
+ * rejects as it is, is not tried again.
  */
 async function tellEachOnce(deps: CardDeps, surge: string, text: string): Promise<void> {
   const recipients = [...curatorChats(deps.db), ...telegramIdsWithRole(deps.db, "head")];
@@ -55,20 +57,35 @@ async function tellEachOnce(deps: CardDeps, surge: string, text: string): Promis
 }
 
 /**
- * "refused" when the chat will not take it (the bot blocked or removed: 403; no such chat: 400);
- * "failed" when it may later (no network, Telegram's 5xx, a 429 that auto-retry gave up on).
+ * "refused" when the chat will not take it (see isRefusal): a person who blocked the bot is marked
+ * so, a group's refusal told to the admins once. "rejected" when Telegram will not take the message
+ * itself (a bug on the bot's side): sent again it would fail again. "failed" when it may go later
+ * (no network, Telegram's 5xx, a 429 that auto-retry gave up on).
  */
-async function send(deps: CardDeps, chatId: number, text: string): Promise<"sent" | "refused" | "failed"> {
+async function send(
+  deps: CardDeps,
+  chatId: number,
+  text: string,
+): Promise<"sent" | "refused" | "rejected" | "failed"> {
   try {
     for (const part of splitMessage(text))
       await deps.api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true } });
     return "sent";
   } catch (err) {
-    const code = err instanceof GrammyError ? err.error_code : undefined;
-    // A person who blocked the bot is marked so (no person has a group chat's id).
-    if (code === 403) markBlocked(deps.db, chatId, deps.clock.now());
-    const refused = code === 403 || code === 400;
-    deps.log.warn({ chatId, err }, refused ? "surge refused by the chat" : "surge not delivered for now");
-    return refused ? "refused" : "failed";
+    if (!(err instanceof GrammyError)) {
+      deps.log.warn({ chatId, err }, "surge not delivered for now");
+      return "failed";
+    }
+    if (isRefusal(err)) {
+      deps.log.warn({ chatId, err }, "surge refused by the chat");
+      await chatRefused(deps, chatId, err);
+      return "refused";
+    }
+    if (err.error_code === 400) {
+      deps.log.error({ chatId, err }, "surge rejected by Telegram");
+      return "rejected";
+    }
+    deps.log.warn({ chatId, err }, "surge not delivered for now");
+    return "failed";
   }
 }

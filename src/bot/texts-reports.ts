@@ -115,6 +115,10 @@ export const tr = {
   reportRefused: (name: string, who: string, command: string) =>
     `Отчёт «${name}» не доставлен: ${who} — бот заблокирован или удалён из чата. Повторно бот его не отправит. ` +
     `Попросите разблокировать бота или верните его в чат; затем отчёт можно запросить командой ${command}.`,
+  /** A report Telegram would not take as rendered (a caption or a file too big): told once, no chat to blame. */
+  reportRejected: (name: string) =>
+    `Отчёт «${name}» не удалось доставить целиком: Telegram не принял его из-за ошибки в самом отчёте, а не в чате. ` +
+    "Повторно бот его не отправит. Подробности — в журнале бота; передайте их разработчику.",
 
   summary(report: MonthlyReport): string {
     const o = report.overall;

@@ -300,6 +300,9 @@ export const t = {
     open: (id: number) => `Открыть № ${id}`,
     undelivered: (text: string) =>
       `Не удалось доставить в рабочий чат (бот удалён или заблокирован):\n\n${text}`,
+    /** An alert a person's private chat refused: they blocked the bot, or never started it. */
+    undeliveredToPerson: (name: string, text: string) =>
+      `Не удалось доставить лично: ${name} — бот заблокирован или диалог с ним не начат.\n\n${text}`,
     /** `chat`: the bound chat as the admins know it (its title and whose it is), if it is bound. */
     chatUnreachable: (chatId: number, chat?: { title: string; organization: string | null }) =>
       `Бот не может писать в чат ${chat ? `«${chat.title}» (${chat.organization ?? "кураторы"}, ${chatId})` : chatId}: ` +

@@ -17,7 +17,7 @@ import { tr } from "../bot/texts-reports.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";
 import type { WorkingTime } from "../domain/calendar/index.js";
-import { deliverRendered, type SentParts } from "../reports/deliver.js";
+import { deliverRendered, type SendOutcome, type SentParts } from "../reports/deliver.js";
 import { monthKey, monthOf, type ReportMonth, shiftMonth } from "../reports/month.js";
 import type { RenderedReport, RenderedReports } from "../reports/render.js";
 import type { JobDeps, SweepDeps } from "./sweep.js";
@@ -57,6 +57,8 @@ function leadershipChats(deps: SweepDeps): number[] {
 interface Recipient {
   /** Its line in the notices ledger: claimed once the chat has the report, or refuses it for good. */
   key: string;
+  /** The line of the report it gets, one rendering for several chats: Telegram rejecting it is told once. */
+  report: string;
   chatId: number;
   rendered: RenderedReport;
   /** What the admins are told if the chat refuses: the report's name and how to ask for it by hand. */
@@ -76,7 +78,7 @@ function addressed(
   rendered: RenderedReport,
   about: Pick<Recipient, "name" | "command">,
 ): Recipient[] {
-  return chats.map((chatId) => ({ key: `${key}:to:${chatId}`, chatId, rendered, ...about }));
+  return chats.map((chatId) => ({ key: `${key}:to:${chatId}`, report: key, chatId, rendered, ...about }));
 }
 
 /** Each organization concerned gets its own violations in its work chat (Orenburg p.19). */
@@ -116,8 +118,34 @@ async function adminsTold(deps: JobDeps, recipient: Recipient): Promise<boolean>
 }
 
 /**
+ * Tells the admins, once per report however many chats it went to, that Telegram rejected it as it
+ * is: no chat is to blame, and asking for it by hand would fail alike. False as adminsTold.
+ */
+async function adminsToldOfRejection(deps: JobDeps, recipient: Recipient): Promise<boolean> {
+  const notice = `report-rejected:${recipient.report}`;
+  if (!claimNotice(deps.db, notice, deps.clock.now())) return true;
+  try {
+    await notifyAdmins(deps, tr.reportRejected(recipient.name));
+    return true;
+  } catch (err) {
+    releaseNotice(deps.db, notice);
+    deps.log.warn({ err }, "could not tell the admins of a rejected report; it will be tried again");
+    return false;
+  }
+}
+
+/** Whether a send needs no other try: done, or never to be done and the admins told why. */
+async function settles(deps: JobDeps, recipient: Recipient, delivery: SendOutcome): Promise<boolean> {
+  if (delivery === "delivered") return true;
+  if (delivery === "refused") return adminsTold(deps, recipient);
+  if (delivery === "rejected") return adminsToldOfRejection(deps, recipient);
+  return false;
+}
+
+/**
  * Sends a report to one chat unless it has it: "delivered" now; "settled" when there is nothing
- * to do (it has it, or refuses for good and the admins were told); "pending" to try again later.
+ * to do (it has it, or it can never go, the chat refusing or Telegram rejecting the report, and the
+ * admins were told); "pending" to try again later.
  * Each message that reaches the chat is recorded at once, so a retry sends only the rest.
  */
 async function deliverOnce(
@@ -136,8 +164,7 @@ async function deliverOnce(
     add: (part) => void claimNotice(db, `${recipient.key}:sent:${part}`, clock.now()),
   };
   const delivery = await deliverRendered(deps.api, recipient.chatId, recipient.rendered, sent, deps.log);
-  const settled = delivery === "delivered" || (delivery === "refused" && (await adminsTold(deps, recipient)));
-  if (!settled) {
+  if (!(await settles(deps, recipient, delivery))) {
     releaseNotice(db, lease);
     return "pending";
   }

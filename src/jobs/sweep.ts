@@ -4,7 +4,7 @@
  * it is sent, so overlapping ticks, restarts and several processes send it once.
  */
 
-import { type Api, InlineKeyboard } from "grammy";
+import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import type { Logger } from "pino";
 import {
   type AlertKey,
@@ -17,14 +17,16 @@ import {
 } from "../app/alerts.js";
 import { chatOfOrganization, curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import { telegramIdOfMember, telegramIdsWithRole } from "../app/people.js";
+import { findPerson, telegramIdOfMember, telegramIdsWithRole } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
-import { isRefusal, tellAdminsChatUnreachable } from "../bot/refused-chats.js";
+import { splitMessage } from "../bot/delivery.js";
+import { chatRefused, isRefusal } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
+import { displayName } from "../domain/access.js";
 import { activeAssignments, leadAssignment } from "../domain/incident.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
@@ -221,7 +223,10 @@ class Directory {
     return this.#once(`org:${organizationId}`, () => chatOfOrganization(this.db, organizationId));
   }
 
-  /** The private chat of whoever holds an organization's part, while still its member. */
+  /**
+   * The private chat of whoever holds an organization's part, while still its member and not
+   * blocking the bot (as with the cards): otherwise the work chat, or the curators, hear instead.
+   */
   memberChat(personId: number, organizationId: number): number | undefined {
     return this.#once(`member:${personId}:${organizationId}`, () =>
       telegramIdOfMember(this.db, personId, organizationId),
@@ -314,21 +319,45 @@ async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Messag
     });
     return 1;
   } catch (error) {
-    if (!isRefusal(error)) throw error;
+    if (!(error instanceof GrammyError)) throw error;
+    if (isRefusal(error)) {
+      for (const item of items) markAlertFailed(deps.db, item.ledgerId, error.description, now);
+      deps.log.warn({ chatId, error: error.description }, "alert not delivered; the curators get it instead");
+      await fallBackToCurators(deps, chatId, text, error);
+      return 0;
+    }
+    // Any other Bad Request rejects this message, not the chat: sent again it would fail again, and
+    // the other chats still get theirs. An outage (429, 5xx) is thrown: a later tick retries the claims.
+    if (error.error_code !== 400) throw error;
     for (const item of items) markAlertFailed(deps.db, item.ledgerId, error.description, now);
-    deps.log.warn({ chatId, error: error.description }, "alert not delivered; the curators get it instead");
-    await fallBackToCurators(deps, chatId, text);
+    deps.log.error({ chatId, error: error.description }, "alert rejected by Telegram");
     return 0;
   }
 }
 
-/** A chat that refuses (bot blocked or removed): the curators get the alert, the admins hear once. */
-async function fallBackToCurators(deps: SweepDeps, chatId: number, text: string): Promise<void> {
+/**
+ * A chat that refuses gets its alert to the curators instead, saying whose chat it was. A work chat's
+ * refusal (bot removed) is told to the admins once; a person who blocked the bot is marked so, and
+ * the holder's alerts that follow skip them (see Directory.memberChat).
+ */
+async function fallBackToCurators(
+  deps: SweepDeps,
+  chatId: number,
+  text: string,
+  error: GrammyError,
+): Promise<void> {
   const targets = curatorChats(deps.db).filter((id) => id !== chatId);
-  for (const target of targets) {
-    await deps.api
-      .sendMessage(target, t.alert.undelivered(text))
-      .catch((err) => deps.log.warn({ err }, "fallback failed"));
-  }
-  await tellAdminsChatUnreachable(deps, chatId);
+  const fallback =
+    chatId > 0 ? t.alert.undeliveredToPerson(personName(deps.db, chatId), text) : t.alert.undelivered(text);
+  // A person's preamble holds their name: of any length, unlike the work chat's (see DIGEST_LIMIT).
+  for (const target of targets)
+    for (const part of splitMessage(fallback))
+      await deps.api.sendMessage(target, part).catch((err) => deps.log.warn({ err }, "fallback failed"));
+  await chatRefused(deps, chatId, error);
+}
+
+/** Telegram gives a private chat the person's id. */
+function personName(db: Db, telegramId: number): string {
+  const person = findPerson(db, telegramId);
+  return person ? displayName(person) : String(telegramId);
 }

@@ -6,6 +6,7 @@
 import { type Api, GrammyError, InputFile } from "grammy";
 import type { Logger } from "pino";
 import { splitMessage } from "../bot/delivery.js";
+import { isRefusal } from "../bot/refused-chats.js";
 import type { RenderedReport } from "./render.js";
 
 /** One message of a report: "text:0", "text:1"… (a long text is split), "chart", "workbook". */
@@ -34,7 +35,7 @@ function partsOf(rendered: RenderedReport): Part[] {
   return parts;
 }
 
-/** Returns false when the chat refused (the bot blocked or removed). */
+/** Returns false when Telegram did not take it all (the chat refused, or one of its messages). */
 export async function sendRendered(
   api: Api,
   chatId: number,
@@ -46,17 +47,27 @@ export async function sendRendered(
     return true;
   } catch (error) {
     if (!(error instanceof GrammyError)) throw error;
-    log.warn({ chatId, error: error.description }, "report not delivered");
+    if (outcomeOf(error) === "rejected")
+      log.error({ chatId, error: error.description }, "report rejected by Telegram");
+    else log.warn({ chatId, error: error.description }, "report not delivered");
     return false;
   }
 }
 
 /**
- * How a send ended: every message is in the chat; the chat refuses for good (403: the bot blocked
- * or removed; 400: no such chat); or it failed for now (no network, Telegram's 5xx, a 429 that
- * auto-retry gave up on) and may be tried again.
+ * How a send ended: every message is in the chat; the chat refuses for good (the bot blocked or
+ * removed, no such chat: see isRefusal); Telegram rejects one of the report's messages as it is (a
+ * caption too long, a file too big: the report's fault, not the chat's, and sent again it would be
+ * rejected again); or it failed for now (no network, Telegram's 5xx, a 429 that auto-retry gave up
+ * on) and may be tried again.
  */
-export type SendOutcome = "delivered" | "refused" | "failed";
+export type SendOutcome = "delivered" | "refused" | "rejected" | "failed";
+
+function outcomeOf(err: unknown): Exclude<SendOutcome, "delivered"> {
+  if (!(err instanceof GrammyError)) return "failed";
+  if (isRefusal(err)) return "refused";
+  return err.error_code === 400 ? "rejected" : "failed";
+}
 
 /** The messages of a report a chat already has, by name; `add` records one the moment it is sent. */
 export interface SentParts {
@@ -80,8 +91,13 @@ export async function deliverRendered(
     }
     return "delivered";
   } catch (err) {
-    const refused = err instanceof GrammyError && (err.error_code === 403 || err.error_code === 400);
-    log.warn({ chatId, err }, refused ? "report refused by the chat" : "report not delivered for now");
-    return refused ? "refused" : "failed";
+    const outcome = outcomeOf(err);
+    if (outcome === "rejected") log.error({ chatId, err }, "report rejected by Telegram");
+    else
+      log.warn(
+        { chatId, err },
+        outcome === "refused" ? "report refused by the chat" : "report not delivered for now",
+      );
+    return outcome;
   }
 }

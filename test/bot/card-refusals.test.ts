@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
+import { syncCards } from "../../src/bot/cards.js";
 import { people } from "../../src/db/schema.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
@@ -86,15 +88,13 @@ describe("an executor who blocked the bot (Telegram said so only when a card was
     const id = await seedIncidentInWork(h, health);
     await seedDraft(h, id);
     expect(cardIn(OFFICE.executor, id)).not.toBe("");
-    // Telegram refuses edits in a chat that blocked the bot as it refuses sends (the fake only the latter).
-    const refusal = { error_code: 403, description: "Forbidden: bot was blocked by the user" };
-    const toExecutor = (params: Record<string, unknown>) => params.chat_id === OFFICE.executor;
-    h.fake.failNext("editMessageText", refusal, { match: toExecutor, times: 100 });
-    h.fake.failNext("sendMessage", refusal, { match: toExecutor, times: 100 });
+    // Telegram refuses the edit of the card there as it refuses a new message.
+    h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
 
     expect(await curator().press("Согласовать", curatorsChat())).toBe("Ответ по сообщению № 1 согласован.");
     expect(stateOf(id)).toBe("approved");
     expect(cardIn(OFFICE.healthChat, id)).toMatch(/Состояние: согласовано, ждёт размещения/);
+    expect(cardIn(OFFICE.executor, id)).not.toMatch(/согласовано/);
     expect(blocked(OFFICE.executor)).toBe(true);
     expect(unreachableNotices()).toEqual([]);
   });
@@ -165,5 +165,119 @@ describe("a bound work chat that refuses the cards", () => {
       h.texts(OFFICE.curatorsChat).some((text) => text.startsWith("Не удалось доставить в рабочий чат")),
     ).toBe(true);
     expect(unreachableNotices()).toHaveLength(1);
+  });
+});
+
+describe("a message Telegram rejects for what it is, not for the chat (a bug on the bot's side)", () => {
+  const rejections = [
+    { error_code: 400, description: "Bad Request: message is too long" },
+    {
+      error_code: 400,
+      description: "Bad Request: can't parse entities: Unsupported start tag at byte offset 0",
+    },
+    { error_code: 400, description: "Bad Request: BUTTON_DATA_INVALID" },
+  ];
+
+  it.each(rejections)(
+    "«$description» on the work chat's card: the routing goes through, the admins hear of no unreachable chat",
+    async (rejection) => {
+      await office();
+      const id = await register(1);
+      h.fake.failNext("sendMessage", rejection, {
+        match: (params) => params.chat_id === OFFICE.healthChat,
+        times: 100,
+      });
+      await routeToHealth(id);
+
+      expect(stateOf(id)).toBe("assigned");
+      expect(h.texts(OFFICE.healthChat)).toEqual([]);
+      expect(cardIn(OFFICE.curatorsChat, id)).toMatch(/Состояние: направлено/);
+      expect(unreachableNotices()).toEqual([]);
+    },
+  );
+
+  it("a card Telegram rejects as too long is logged as an error naming the chat and the incident; a chat that refuses its card only as a warning", async () => {
+    await office();
+    const id = await seedIncidentInWork(h, health);
+    const inChat = (chatId: number) => ({
+      match: (params: Record<string, unknown>) => params.chat_id === chatId,
+    });
+    h.fake.failNext(
+      "editMessageText",
+      { error_code: 400, description: "Bad Request: message is too long" },
+      inChat(OFFICE.healthChat),
+    );
+    h.fake.failNext(
+      "editMessageText",
+      { error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat" },
+      inChat(OFFICE.curatorsChat),
+    );
+    const lines: string[] = [];
+    const log = pino({ level: "warn" }, { write: (line: string) => void lines.push(line) });
+    const incident = loadIncident(h.db, id);
+    if (!incident) throw new Error("no incident");
+
+    await syncCards({ ...h.deps(), log }, incident);
+    const logged = lines.map((line) => JSON.parse(line));
+    expect(logged.filter((entry) => entry.level === 50)).toEqual([
+      expect.objectContaining({
+        msg: "card rejected by Telegram",
+        chatId: OFFICE.healthChat,
+        incidentId: id,
+        error: "Bad Request: message is too long",
+      }),
+    ]);
+    expect(logged.filter((entry) => entry.level === 40).map((entry) => entry.chatId)).toEqual([
+      OFFICE.curatorsChat,
+    ]);
+    expect(unreachableNotices()).toHaveLength(1);
+    expect(unreachableNotices()[0]).toContain(String(OFFICE.curatorsChat));
+  });
+
+  it("an overdue alert the work chat's Telegram rejects as too long: logged as an error; the others get theirs, the curators get no «не удалось доставить», the admins nothing", async () => {
+    await office();
+    await seedIncidentInWork(h, health);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: message is too long" },
+      { match: (params) => params.chat_id === OFFICE.healthChat, times: 100 },
+    );
+    const errors: string[] = [];
+    const log = pino({ level: "error" }, { write: (line: string) => void errors.push(line) });
+
+    h.clock.set("2026-11-24T11:01:00Z"); // 16:01: the draft is overdue (p.9)
+    await expect(sweep({ ...h.deps(), log })).resolves.toMatchObject({ sent: 2 });
+    const overdue = "❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк";
+    for (const chatId of [OFFICE.executor, OFFICE.curatorsChat])
+      expect(h.texts(chatId).filter((text) => text.includes(overdue))).toHaveLength(1);
+    expect(h.texts(OFFICE.curatorsChat).some((text) => text.startsWith("Не удалось доставить"))).toBe(false);
+    expect(unreachableNotices()).toEqual([]);
+    expect(errors.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ chatId: OFFICE.healthChat, error: "Bad Request: message is too long" }),
+    ]);
+
+    // Sent again it would be rejected again: a later tick does not try.
+    const tried = callsTo(OFFICE.healthChat);
+    h.clock.set("2026-11-24T11:10:00Z");
+    await sweep(h.deps());
+    expect(callsTo(OFFICE.healthChat)).toBe(tried);
+  });
+
+  it("the same alert refused with «chat not found»: the curators get it instead and the admins are told which chat", async () => {
+    await office();
+    await seedIncidentInWork(h, health);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: chat not found" },
+      { match: (params) => params.chat_id === OFFICE.healthChat, times: 100 },
+    );
+
+    h.clock.set("2026-11-24T11:01:00Z");
+    await sweep(h.deps());
+    expect(
+      h.texts(OFFICE.curatorsChat).some((text) => text.startsWith("Не удалось доставить в рабочий чат")),
+    ).toBe(true);
+    expect(unreachableNotices()).toHaveLength(1);
+    expect(unreachableNotices()[0]).toContain(String(OFFICE.healthChat));
   });
 });

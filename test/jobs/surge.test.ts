@@ -1,3 +1,4 @@
+import { type Logger, pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
 import { announceSurge } from "../../src/bot/surge.js";
@@ -21,15 +22,15 @@ function register(n: number, topic: string): number {
   });
 }
 
-async function announce(id: number): Promise<void> {
+async function announce(id: number, log?: Logger): Promise<void> {
   const incident = loadIncident(h.db, id);
   if (!incident) throw new Error("no incident");
-  await announceSurge(h.deps(), incident);
+  await announceSurge({ ...h.deps(), ...(log ? { log } : {}) }, incident);
 }
 
 /** A post registered and announced, as a curator's registration is. */
-async function post(n: number, topic: string): Promise<void> {
-  await announce(register(n, topic));
+async function post(n: number, topic: string, log?: Logger): Promise<void> {
+  await announce(register(n, topic), log);
 }
 
 /**
@@ -42,6 +43,9 @@ async function burst(topics: string[]): Promise<void> {
 }
 
 const surgeTexts = (chatId: number) => h.texts(chatId).filter((text) => text.startsWith("⚠️ Всплеск"));
+const sendsTo = (chatId: number) =>
+  h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
+const ADMIN = 1001;
 
 describe("surge", () => {
   it("the 5th post on one topic within 24 hours tells the head and the curators at once, with the list, once", async () => {
@@ -131,5 +135,41 @@ describe("surge", () => {
       h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
     expect([tries(OFFICE.head), tries(blockedHead)]).toEqual([2, 1]);
     expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+  });
+
+  it("a notice Telegram rejects as it is (a bug): logged as an error, not tried again, and no chat is reported unreachable", async () => {
+    h.seedPerson(ADMIN, "Анна", ["admin"]);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag" },
+      { match: (params) => params.chat_id === OFFICE.curatorsChat, times: 100 },
+    );
+    const errors: string[] = [];
+    const log = pino({ level: "error" }, { write: (line: string) => void errors.push(line) });
+    for (let n = 1; n <= 5; n++) await post(n, "Снег", log);
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+    expect(surgeTexts(OFFICE.curatorsChat)).toEqual([]);
+    expect(errors.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ msg: "surge rejected by Telegram", chatId: OFFICE.curatorsChat }),
+    ]);
+
+    const tried = sendsTo(OFFICE.curatorsChat);
+    await post(6, "снег");
+    expect(sendsTo(OFFICE.curatorsChat)).toBe(tried);
+    expect(h.texts(ADMIN)).toEqual([]);
+  });
+
+  it("the curators' chat that refuses the notice (the bot removed): the admins are told once which chat", async () => {
+    h.seedPerson(ADMIN, "Анна", ["admin"]);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat" },
+      { match: (params) => params.chat_id === OFFICE.curatorsChat, times: 100 },
+    );
+    for (let n = 1; n <= 6; n++) await post(n, "Снег");
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+    const unreachable = h.texts(ADMIN).filter((text) => text.startsWith("Бот не может писать в чат"));
+    expect(unreachable).toHaveLength(1);
+    expect(unreachable[0]).toContain(String(OFFICE.curatorsChat));
   });
 });

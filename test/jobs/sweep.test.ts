@@ -10,7 +10,7 @@ import {
   sendPart,
 } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
-import { memberships } from "../../src/db/schema.js";
+import { memberships, people } from "../../src/db/schema.js";
 import type { Importance } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
@@ -51,6 +51,12 @@ function partOf(incidentId: number, organizationId: number): number {
 
 const alertsIn = (chatId: number) => h.texts(chatId).filter((text) => /^(⏰|❗|‼️|Сроки)/.test(text));
 const at = (iso: string) => h.clock.set(iso);
+const blocked = (telegramId: number) =>
+  h.db.select().from(people).where(eq(people.telegramId, telegramId)).get()?.blockedAt != null;
+const sendsTo = (chatId: number) =>
+  h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
+const fallbacks = () =>
+  h.texts(OFFICE.curatorsChat).filter((text) => text.startsWith("Не удалось доставить"));
 
 describe("deadline sweep", () => {
   it("Orenburg: reminds the curators 10 minutes before the routing deadline, then alerts once when it passes", async () => {
@@ -435,5 +441,40 @@ describe("deadline sweep", () => {
     expect(alertsIn(OFFICE.curatorsChat).some((t) => t.includes("передать основному исполнителю"))).toBe(
       false,
     );
+  });
+});
+
+describe("an executor who blocked the bot", () => {
+  it("his alert refused: the curators get it naming him, he is marked blocked, the admins are not told of a chat to rebind", async () => {
+    const { health } = await office();
+    await seedIncidentInWork(h, health);
+    h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
+    at("2026-11-24T11:01:00Z"); // 16:01: the draft is overdue (p.9)
+    await tick();
+
+    expect(fallbacks()).toHaveLength(1);
+    expect(fallbacks()[0]).toMatch(
+      /^Не удалось доставить лично: Иван — бот заблокирован или диалог с ним не начат\.\n\n.*❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк/s,
+    );
+    expect(blocked(OFFICE.executor)).toBe(true);
+    expect(alertsIn(OFFICE.healthChat)).toHaveLength(1);
+    expect(h.texts(ADMIN)).toEqual([]);
+  });
+
+  it("once marked blocked he is not tried: the work chat and the curators get the alerts, with no «не удалось доставить»", async () => {
+    const { health } = await office();
+    const id = await seedIncidentInWork(h, health);
+    h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
+    await seedDraft(h, id); // the card shown to him anew is refused: that is how the bot learns it
+    expect(blocked(OFFICE.executor)).toBe(true);
+    const tried = sendsTo(OFFICE.executor);
+
+    at("2026-11-25T04:13:00Z"); // Wednesday 09:13: past 80 % of the answer's 9 working hours (p.8)
+    await tick();
+    expect(alertsIn(OFFICE.healthChat).some((text) => text.includes("разместить ответ"))).toBe(true);
+    expect(alertsIn(OFFICE.curatorsChat).some((text) => text.includes("разместить ответ"))).toBe(true);
+    expect(sendsTo(OFFICE.executor)).toBe(tried);
+    expect(fallbacks()).toEqual([]);
+    expect(h.texts(ADMIN)).toEqual([]);
   });
 });

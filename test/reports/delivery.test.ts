@@ -127,6 +127,31 @@ describe("automatic reports when Telegram fails", () => {
     expect(h.texts(ADMIN)).toHaveLength(1);
   });
 
+  it("Telegram rejects the spreadsheet as too big: the admins hear once that the report is at fault, not a chat; not tried again", async () => {
+    await summaryDelivered();
+    h.fake.failNext(
+      "sendDocument",
+      { error_code: 400, description: "Bad Request: file is too big" },
+      { times: 100 },
+    );
+    expect(await monthlyReports(h.deps())).toBe(0);
+    expect(violationsIn(OFFICE.head)).toEqual([expect.stringMatching(VIOLATIONS)]);
+    expect(violationsIn(OFFICE.curatorsChat)).toEqual([expect.stringMatching(VIOLATIONS)]);
+    expect(h.texts(ADMIN)).toEqual([
+      "Отчёт «Нарушения регламента за 11.2026» не удалось доставить целиком: Telegram не принял его из-за " +
+        "ошибки в самом отчёте, а не в чате. Повторно бот его не отправит. Подробности — в журнале бота; " +
+        "передайте их разработчику.",
+    ]);
+
+    const tried = [callsTo(OFFICE.head), callsTo(OFFICE.curatorsChat)];
+    for (const at of ["2026-12-04T08:00:00Z", "2026-12-04T12:00:00Z", "2026-12-07T07:00:00Z"]) {
+      h.clock.set(at);
+      expect(await monthlyReports(h.deps())).toBe(0);
+    }
+    expect([callsTo(OFFICE.head), callsTo(OFFICE.curatorsChat)]).toEqual(tried);
+    expect(h.texts(ADMIN)).toHaveLength(1);
+  });
+
   it("a process stopped while the head's report goes out: after the restart the head gets the rest, once", async () => {
     await summaryDelivered();
     // The first process freezes in the head's spreadsheet and is killed there: it never learns more.

@@ -718,7 +718,10 @@ export class FakeBotApi {
     this.#chatState(chat.id, chat);
   }
 
-  /** Sets a member's status (the bot's own status too: "left"/"kicked" make sends fail with 403). */
+  /**
+   * Sets a member's status (the bot's own status too: "left"/"kicked" make sends fail with 403, and
+   * "kicked" in a private chat, the user's block, every call there).
+   */
   setChatMember(chatId: number, userId: number, status: MemberStatus | ChatMember): void {
     const user = userId === this.botUser.id ? this.botUser : this.#userFor(userId);
     this.#chatState(chatId).members.set(
@@ -845,6 +848,17 @@ export class FakeBotApi {
     }
     if (status === "left" && state.chat.type !== "private")
       throw forbidden(`bot is not a member of the ${kind}`);
+  }
+
+  /**
+   * A user who blocked the bot refuses everything it does in their chat (edits, deletions, chat
+   * actions, not only new messages), as Telegram does; reading the chat (get*) still works.
+   */
+  #assertNotBlocked(method: string, p: Record<string, unknown>): void {
+    if (method.startsWith("get") || p.chat_id === undefined) return;
+    const state = this.#chats.get(Number(p.chat_id));
+    if (state?.chat.type === "private" && state.members.get(this.botUser.id)?.status === "kicked")
+      throw forbidden("bot was blocked by the user");
   }
 
   #findMessage(state: ChatState, id: unknown): StoredMessage | undefined {
@@ -1209,6 +1223,7 @@ export class FakeBotApi {
   }
 
   #dispatch(method: string, p: Record<string, unknown>, files: UploadedFile[]): unknown {
+    this.#assertNotBlocked(method, p);
     const media = SEND_MEDIA[method];
     if (media) return this.#sendMedia(method, media, p, files);
     switch (method) {
