@@ -15,6 +15,7 @@ import { setDefaultCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
 import { notifyAdmins } from "./bot/refused-chats.js";
 import { t } from "./bot/texts.js";
+import { syncInboxBeforeFetch } from "./bot/transformers.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { applyMigrations, type Db, openDatabase } from "./db/client.js";
@@ -145,8 +146,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       deps,
       // The throttler inside and auto-retry outside: a call retried after a 429 queues again
       // instead of jumping the per-chat queue (measured in bench/burst.ts).
-      transformers: [apiThrottler(), retry],
+      transformers: [...(config.webhook ? [] : [syncInboxBeforeFetch(db)]), apiThrottler(), retry],
       conversationTransformers: [retry],
+      arrivals: config.webhook ? "synced" : "synced by the next fetch",
     });
     await bot.init();
     api = bot.api;

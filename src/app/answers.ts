@@ -27,7 +27,6 @@ export function latestDrafts(db: Tx, incidentId: number, limit = 2): Draft[] {
   return latestDraftsQuery(db).all({ incidentId, limit });
 }
 
-/** Every decision on a draft reads it. */
 /** The first draft of a kind: the final answer's first one meets Georgievsk p.15. */
 export function firstDraft(db: Tx, incidentId: number, kind: Draft["kind"]): Draft | undefined {
   return db
@@ -39,6 +38,7 @@ export function firstDraft(db: Tx, incidentId: number, kind: Draft["kind"]): Dra
     .get();
 }
 
+/** Every decision on a draft reads it. */
 const latestDraftsQuery = preparedPerConnection((db) =>
   db
     .select()
@@ -118,7 +118,7 @@ export function approveDraft(
       ...kindDetail(before),
     }),
     change: (tx, incident) => {
-      decideLatest(tx, incident.id, {
+      decideLatest(tx, incident, {
         state: "approved",
         decidedBy: input.actor.id,
         decidedAt: input.now,
@@ -142,7 +142,7 @@ export function requestRework(
     check: seenDraft(input.draftId),
     details: (before) => ({ comment: input.comment, ...kindDetail(before) }),
     change: (tx, incident) => {
-      decideLatest(tx, incident.id, {
+      decideLatest(tx, incident, {
         state: "rework",
         decidedBy: input.actor.id,
         decidedAt: input.now,
@@ -168,10 +168,10 @@ function seenDraft(draftId: number | undefined) {
     draftId !== undefined && incident.answer?.draftId !== draftId ? ("changed" as const) : undefined;
 }
 
-function decideLatest(tx: Tx, incidentId: number, values: Partial<Draft>): void {
-  const latest = latestDrafts(tx, incidentId, 1)[0];
+function decideLatest(tx: Tx, incident: Incident, values: Partial<Draft>): void {
+  const latest = incident.answer?.draftId;
   if (!latest) throw new Error("an incident on approval has no draft");
-  tx.update(drafts).set(values).where(eq(drafts.id, latest.id)).run();
+  tx.update(drafts).set(values).where(eq(drafts.id, latest)).run();
 }
 
 /**

@@ -1,12 +1,30 @@
 import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Update } from "grammy/types";
-import { type Db, preparedPerConnection } from "../db/client.js";
+import { type Db, preparedPerConnection, writeWithoutSync } from "../db/client.js";
 import { inbox } from "../db/schema.js";
 
-/** Every update passes through the inbox twice: on arrival and when its handling ends. */
+/**
+ * Every update passes through the inbox twice: on arrival and when its handling ends.
+ *
+ * Neither write need wait for the disk (synchronous=FULL is the database's rule, see db/client.ts).
+ * An arrival must be on disk before Telegram is told the update was received: with getUpdates that
+ * is the next fetch, before which syncInbox runs — one sync for a batch instead of one per update —
+ * and any synced commit meanwhile (the update's own change) takes it there too, the WAL being
+ * written in order. A handling's end lost at a power cut only means the update is handled again at
+ * start, which finds its change made (update-scope.ts) and tells the people once more.
+ */
 const inboxQueries = preparedPerConnection((db) => {
   const p = sql.placeholder;
   return {
+    /** Whether an inbox write has not been synced yet. */
+    pending: false,
+    /** Writes the row again under a synced commit, which syncs every write before it. */
+    touch: db
+      .update(inbox)
+      .set({ receivedAt: sql`${inbox.receivedAt}` })
+      .where(eq(inbox.updateId, p("updateId")))
+      .prepare(),
+    lastUpdateId: 0,
     find: db
       .select({ doneAt: inbox.doneAt })
       .from(inbox)
@@ -29,11 +47,18 @@ const inboxQueries = preparedPerConnection((db) => {
  * Records an incoming update: "new"; "again" when it was received before but its handling never
  * finished (the process died); "done" when it was handled already (Telegram delivered it again).
  */
-export function receiveUpdate(db: Db, update: Update, now: Date): "new" | "again" | "done" {
+export function receiveUpdate(
+  db: Db,
+  update: Update,
+  now: Date,
+  arrival: "synced" | "synced by the next fetch" = "synced by the next fetch",
+): "new" | "again" | "done" {
   const queries = inboxQueries(db);
   const existing = queries.find.get({ updateId: update.update_id });
   if (existing) return existing.doneAt === null ? "again" : "done";
-  queries.record.run({ updateId: update.update_id, update, receivedAt: now });
+  const record = () => queries.record.run({ updateId: update.update_id, update, receivedAt: now });
+  if (arrival === "synced") record();
+  else unsynced(db, update.update_id, record);
   return "new";
 }
 
@@ -44,7 +69,23 @@ export function updateHandled(db: Db, updateId: number): boolean {
 }
 
 export function markUpdateDone(db: Db, updateId: number, now: Date): void {
-  inboxQueries(db).done.run({ updateId, at: now.getTime() });
+  unsynced(db, updateId, () => inboxQueries(db).done.run({ updateId, at: now.getTime() }));
+}
+
+/** Before Telegram is told the updates were received: every inbox write on disk. True if one was not. */
+export function syncInbox(db: Db): boolean {
+  const queries = inboxQueries(db);
+  if (!queries.pending) return false;
+  queries.touch.run({ updateId: queries.lastUpdateId });
+  queries.pending = false;
+  return true;
+}
+
+function unsynced(db: Db, updateId: number, write: () => void): void {
+  writeWithoutSync(db, write);
+  const queries = inboxQueries(db);
+  queries.pending = true;
+  queries.lastUpdateId = updateId;
 }
 
 /** Updates received but never fully handled: the process died in the middle. */

@@ -38,6 +38,11 @@ export interface BotOptions {
    * and each replayed call would wait for its turn again.
    */
   conversationTransformers?: Transformer[];
+  /**
+   * When an update's arrival reaches the disk: at once (a webhook's answer tells Telegram it was
+   * received), or by the next getUpdates, before which syncInboxBeforeFetch syncs the inbox.
+   */
+  arrivals?: "synced" | "synced by the next fetch";
 }
 
 /**
@@ -65,7 +70,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   // handled once. The audit trail names the update, so handling it again finds the changes it made.
   const arrivals = new WeakMap<Update, "new" | "again">();
   bot.use(async (ctx, next) => {
-    const received = receiveUpdate(deps.db, ctx.update, deps.clock.now());
+    const received = receiveUpdate(deps.db, ctx.update, deps.clock.now(), options.arrivals);
     if (received === "done") return;
     arrivals.set(ctx.update, received);
     await next();

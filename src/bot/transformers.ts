@@ -1,4 +1,6 @@
 import type { Transformer } from "grammy";
+import { syncInbox } from "../app/inbox.js";
+import type { Db } from "../db/client.js";
 
 /** Telegram's "yes" to a call whose effect is already there. */
 const done = <R>(): R => ({ ok: true, result: true }) as unknown as R;
@@ -28,3 +30,19 @@ export const tolerateUnmodifiedEdits: Transformer = async (prev, method, payload
   if (method.startsWith("editMessage") && !result.ok && UNMODIFIED.test(result.description)) return done();
   return result;
 };
+
+/**
+ * Telegram counts the updates it gave as received once the bot asks for the next ones: their
+ * arrivals are put on disk first, one sync for the batch (see app/inbox.ts).
+ */
+export function syncInboxBeforeFetch(db: Db): Transformer {
+  return async (prev, method, payload, signal) => {
+    if (method === "getUpdates") {
+      // The runner hands a batch over before fetching the next; its arrivals are recorded by then,
+      // and a turn of the event loop makes sure of it.
+      await new Promise((resolve) => setImmediate(resolve));
+      syncInbox(db);
+    }
+    return prev(method, payload, signal);
+  };
+}
