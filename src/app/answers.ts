@@ -123,6 +123,7 @@ export function approveDraft(
         decidedBy: input.actor.id,
         decidedAt: input.now,
         quality: input.quality ?? null,
+        reworkComment: null,
       });
       return { state: "approved" };
     },
@@ -146,6 +147,7 @@ export function requestRework(
         state: "rework",
         decidedBy: input.actor.id,
         decidedAt: input.now,
+        quality: null,
         reworkComment: input.comment,
       });
       return { state: "in_work" };
@@ -168,10 +170,33 @@ function seenDraft(draftId: number | undefined) {
     draftId !== undefined && incident.answer?.draftId !== draftId ? ("changed" as const) : undefined;
 }
 
-function decideLatest(tx: Tx, incident: Incident, values: Partial<Draft>): void {
-  const latest = incident.answer?.draftId;
-  if (!latest) throw new Error("an incident on approval has no draft");
-  tx.update(drafts).set(values).where(eq(drafts.id, latest)).run();
+/** The curator's decision on the latest draft: every «Согласовать» writes it. */
+const decideQuery = preparedPerConnection((db) => {
+  const p = sql.placeholder;
+  return (
+    db
+      .update(drafts)
+      // Placeholders in SET skip the columns' mapping: the time is epoch ms here.
+      .set({
+        state: sql`${p("state")}`,
+        decidedBy: sql`${p("decidedBy")}`,
+        decidedAt: sql`${p("decidedAt")}`,
+        quality: sql`${p("quality")}`,
+        reworkComment: sql`${p("reworkComment")}`,
+      })
+      .where(eq(drafts.id, p("id")))
+      .prepare()
+  );
+});
+
+function decideLatest(
+  tx: Tx,
+  incident: Incident,
+  decision: Pick<Draft, "state" | "decidedBy" | "quality" | "reworkComment"> & { decidedAt: Date },
+): void {
+  const id = incident.answer?.draftId;
+  if (!id) throw new Error("an incident on approval has no draft");
+  decideQuery(tx).run({ ...decision, decidedAt: decision.decidedAt.getTime(), id });
 }
 
 /**
