@@ -180,8 +180,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     let httpServer: Server | undefined;
     if (routes.size > 0 && port !== undefined) {
       const server = createServer((req, res) => {
-        // The path as sent, query aside: a malformed target is simply not a route.
-        const route = routes.get((req.url ?? "").split("?")[0] ?? "");
+        const route = routes.get(requestPath(req.url) ?? "");
         if (!route) {
           res.writeHead(404).end();
           return;
@@ -276,6 +275,18 @@ function reportSelfCheck(
 }
 
 /** What must never appear in a log line or an error printed at start. */
+/**
+ * The path of a request's target, query aside: the usual "/intake" or the absolute form a proxy may
+ * send ("http://bot.example/intake"). A malformed target has none, so it is simply not a route.
+ */
+function requestPath(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? "", "http://bot.invalid").pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 export function secretsOf(config: Pick<Config, "botToken" | "webhook" | "intake">): string[] {
   return [config.botToken, config.webhook?.secret, config.intake?.token].filter((s) => s !== undefined);
 }

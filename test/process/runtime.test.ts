@@ -162,6 +162,19 @@ describe("intake for monitoring software", () => {
       socket.once("data", (data) => resolve(data.toString()));
     });
     expect(raw).toMatch(/^HTTP\/1\.1 404/);
+    // The absolute form a forward proxy sends reaches the same route.
+    const viaProxy = await new Promise<string>((resolve) => {
+      const body = JSON.stringify({ link: "https://ok.ru/group/1/topic/2" });
+      const socket = connect(port, "127.0.0.1", () =>
+        socket.end(
+          `POST http://bot.example/intake HTTP/1.1\r\nHost: bot.example\r\n` +
+            "Authorization: Bearer monitoring-token-0123456789\r\nContent-Type: application/json\r\n" +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        ),
+      );
+      socket.once("data", (data) => resolve(data.toString()));
+    });
+    expect(viaProxy).toMatch(/^HTTP\/1\.1 200/);
     expect((await send("monitoring-token-0123456789")).status).toBe(200);
     expect(lines.join("")).not.toContain("monitoring-token-0123456789");
   });
