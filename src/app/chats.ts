@@ -2,7 +2,7 @@ import { and, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { boundChats, type ChatPurpose, organizations, people } from "../db/schema.js";
 import { audit } from "./audit.js";
-import { telegramIdsWithRole } from "./people.js";
+import { reachableWithRole, telegramIdsWithRole } from "./people.js";
 
 export type BoundChat = typeof boundChats.$inferSelect & { organizationName: string | null };
 
@@ -208,6 +208,15 @@ export function findBoundChatByPurpose(db: Tx, purpose: "curators"): number | un
 export function curatorChats(db: Tx): number[] {
   const chat = findBoundChatByPurpose(db, "curators");
   return chat !== undefined ? [chat] : telegramIdsWithRole(db, "curator");
+}
+
+/**
+ * Where the bot writes to the curators unasked (alerts, notices): as curatorChats, but without the
+ * curators who block the bot, whom Telegram would refuse every time.
+ */
+export function reachableCuratorChats(db: Tx): number[] {
+  const chat = findBoundChatByPurpose(db, "curators");
+  return chat !== undefined ? [chat] : reachableWithRole(db, "curator");
 }
 
 /**

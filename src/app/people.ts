@@ -152,27 +152,67 @@ export function ensureBootstrapAdmin(db: Db, profile: TelegramProfile, now: Date
   });
 }
 
+/**
+ * Marks a person whose private chat refuses the bot (blocked, account deleted). The first refusal's
+ * time is kept: the admins see since when, and every later refusal of the same block is no news.
+ */
 export function markBlocked(db: Db, telegramId: number, now: Date): void {
-  db.update(people).set({ blockedAt: now }).where(eq(people.telegramId, telegramId)).run();
+  db.update(people)
+    .set({ blockedAt: now })
+    .where(and(eq(people.telegramId, telegramId), isNull(people.blockedAt)))
+    .run();
 }
 
+/** Whether the person's private chat is known to refuse the bot (see markBlocked). */
+export function isBlocked(db: Tx, telegramId: number): boolean {
+  return personQueries(db).person.get({ telegramId })?.blockedAt != null;
+}
+
+/**
+ * Everyone with the role, blocked or not: for rights, listings and menus. What the bot writes to them
+ * unasked goes to reachableWithRole instead.
+ */
 export function telegramIdsWithRole(db: Tx, role: PersonRole): number[] {
+  return withRole(db, role, false);
+}
+
+/** Those with the role the bot can write to: not marked as blocking it (Telegram would refuse). */
+export function reachableWithRole(db: Tx, role: PersonRole): number[] {
+  return withRole(db, role, true);
+}
+
+function withRole(db: Tx, role: PersonRole, reachableOnly: boolean): number[] {
   return db
     .select({ telegramId: people.telegramId })
     .from(people)
     .innerJoin(roleGrants, eq(roleGrants.personId, people.id))
-    .where(eq(roleGrants.role, role))
+    .where(and(eq(roleGrants.role, role), reachableOnly ? isNull(people.blockedAt) : undefined))
     .all()
     .map((r) => r.telegramId);
 }
 
+/** The members of these organizations, blocked or not: for checks and counts (see reachableMembers). */
 export function telegramIdsOfMembers(db: Tx, organizationIds: number[]): number[] {
+  return members(db, organizationIds, false);
+}
+
+/** The members of these organizations the bot can write to privately (not marked as blocking it). */
+export function reachableMembers(db: Tx, organizationIds: number[]): number[] {
+  return members(db, organizationIds, true);
+}
+
+function members(db: Tx, organizationIds: number[], reachableOnly: boolean): number[] {
   if (organizationIds.length === 0) return [];
   return db
     .selectDistinct({ telegramId: people.telegramId })
     .from(people)
-    .innerJoin(memberships, and(eq(memberships.personId, people.id)))
-    .where(inArray(memberships.organizationId, organizationIds))
+    .innerJoin(memberships, eq(memberships.personId, people.id))
+    .where(
+      and(
+        inArray(memberships.organizationId, organizationIds),
+        reachableOnly ? isNull(people.blockedAt) : undefined,
+      ),
+    )
     .all()
     .map((r) => r.telegramId);
 }
@@ -196,9 +236,9 @@ export interface PersonOrganization {
   shortName: string | null;
 }
 
-/** A person as the admin sees them: roles, organizations by name, whether they blocked the bot. */
+/** A person as the admin sees them: roles, organizations by name, since when they block the bot. */
 export interface PersonSummary extends Person {
-  blocked: boolean;
+  blockedAt: Date | null;
   organizations: PersonOrganization[];
 }
 
@@ -233,7 +273,7 @@ function summaries(db: Tx, rows: (typeof people.$inferSelect)[]): PersonSummary[
       roles: new Set(grants.filter((g) => g.personId === row.id).map((g) => g.role)),
       organizationIds: own.map((o) => o.id),
       organizations: own.map(({ id, name, shortName }) => ({ id, name, shortName })),
-      blocked: row.blockedAt !== null,
+      blockedAt: row.blockedAt,
     };
   });
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import { detailsEditable } from "../app/importance.js";
@@ -280,6 +280,11 @@ const cardQueries = preparedPerConnection((db) => {
       .innerJoin(roleGrants, eq(roleGrants.personId, people.id))
       .where(and(eq(people.telegramId, p("chatId")), eq(roleGrants.role, "curator")))
       .prepare(),
+    blocked: db
+      .select({ id: people.id })
+      .from(people)
+      .where(and(eq(people.telegramId, p("chatId")), isNotNull(people.blockedAt)))
+      .prepare(),
   };
 });
 
@@ -295,7 +300,8 @@ function executorsOf(db: Db, organizationId: number): number[] {
  * be edited; `silent` when asked: no sound on the phones, as at night), and strips the buttons of
  * cards in chats that are no longer concerned. Telegram's refusals are never thrown: the transition
  * has already happened and must not look failed. A person who blocked the bot is marked so, and the
- * admins hear once of a group that refuses (see refused-chats.ts).
+ * admins hear once of a group that refuses (see refused-chats.ts). A person marked so is left alone,
+ * old cards too, until they write or unblock: Telegram would refuse every edit.
  */
 export async function syncCards(
   deps: CardDeps,
@@ -312,6 +318,10 @@ export async function syncCards(
     const audience = audienceOfOld(db, incident, old.chatId);
     if (audience) targets.push({ chatId: old.chatId, audience });
   }
+  // Telegram gives private chats the person's (positive) id.
+  const reachable = targets.filter(
+    (target) => target.chatId < 0 || !queries.blocked.get({ chatId: target.chatId }),
+  );
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target) => {
     const card = renderCard(incident, target.audience, deps);
@@ -341,7 +351,7 @@ export async function syncCards(
       } else deps.log.warn(about, "card not delivered");
     }
   };
-  await Promise.all(targets.map(syncOne));
+  await Promise.all(reachable.map(syncOne));
 }
 
 /**

@@ -4,10 +4,10 @@
  * logged, never thrown: the change the notice is about has already been made.
  */
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
-import { chatOfOrganization, curatorChats, findBoundChat } from "../app/chats.js";
+import { chatOfOrganization, findBoundChat, reachableCuratorChats } from "../app/chats.js";
 import { forgetCard } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import { telegramIdsOfMembers } from "../app/people.js";
+import { reachableMembers } from "../app/people.js";
 import { hasRole, type Person } from "../domain/access.js";
 import { activeAssignments, assignmentsOf } from "../domain/incident.js";
 import { type Audience, type CardDeps, syncCards } from "./cards.js";
@@ -66,17 +66,17 @@ export async function sendLong(
   }
 }
 
-/** The curators' chat, or each curator privately when no chat is bound. */
+/** The curators' chat, or each curator privately when no chat is bound (not those who block the bot). */
 export async function notifyCurators(
   deps: Omit<RefusalDeps, "api">,
   api: Api,
   text: string,
   keyboard?: InlineKeyboard,
 ): Promise<void> {
-  for (const chatId of curatorChats(deps.db)) await sendLong(deps, api, chatId, text, keyboard);
+  for (const chatId of reachableCuratorChats(deps.db)) await sendLong(deps, api, chatId, text, keyboard);
 }
 
-/** An organization's work chat, or its executors privately when it has none. */
+/** An organization's work chat, or its executors privately when it has none (not those who block the bot). */
 export async function notifyOrganization(
   deps: AppDeps,
   api: Api,
@@ -84,7 +84,7 @@ export async function notifyOrganization(
   text: string,
 ): Promise<void> {
   const chat = chatOfOrganization(deps.db, organizationId);
-  const targets = chat !== undefined ? [chat] : telegramIdsOfMembers(deps.db, [organizationId]);
+  const targets = chat !== undefined ? [chat] : reachableMembers(deps.db, [organizationId]);
   for (const chatId of targets) await sendLong(deps, api, chatId, text);
 }
 

@@ -8,7 +8,7 @@ import { type Api, GrammyError } from "grammy";
 import type { Logger } from "pino";
 import { findBoundChat } from "../app/chats.js";
 import { claimNotice } from "../app/notices.js";
-import { markBlocked, telegramIdsWithRole } from "../app/people.js";
+import { isBlocked, markBlocked, telegramIdsWithRole } from "../app/people.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { t } from "./texts.js";
@@ -61,7 +61,7 @@ export function isRefusal(error: GrammyError): boolean {
 export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: number): Promise<void> {
   if (!claimNotice(deps.db, `chat-unreachable:${chatId}`, deps.clock.now())) return;
   const bound = findBoundChat(deps.db, chatId);
-  const chat = bound && { title: bound.title, organization: bound.organizationName };
+  const chat = bound && { title: bound.title, organization: bound.organizationName, purpose: bound.purpose };
   await notifyAdmins(
     { ...deps, config: deps.config ?? { adminIds: [] } },
     t.alert.chatUnreachable(chatId, chat),
@@ -69,13 +69,16 @@ export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: numbe
 }
 
 /**
- * A person who blocked the bot is marked so: the admins see it in «Сотрудники», and cards stop going
- * to them until they write or unblock. A group that refuses is told to the admins once.
+ * A person whose private chat refuses (they blocked the bot, their account is deleted, Telegram knows
+ * no such chat) is marked so: the admins see it in «Сотрудники», and what the bot writes unasked
+ * stops going to them until they write or unblock. A group that refuses is told to the admins once.
+ * Only for a refusal (see isRefusal): a message Telegram rejects says nothing of the chat.
  */
 export async function chatRefused(deps: RefusalDeps, chatId: number, error: GrammyError): Promise<void> {
+  if (!isRefusal(error)) return;
   // Telegram gives private chats the person's (positive) id and groups negative ones.
   if (chatId > 0) {
-    if (error.error_code === 403) markBlocked(deps.db, chatId, deps.clock.now());
+    markBlocked(deps.db, chatId, deps.clock.now());
     return;
   }
   await tellAdminsChatUnreachable(deps, chatId);
@@ -83,24 +86,29 @@ export async function chatRefused(deps: RefusalDeps, chatId: number, error: Gram
 
 /**
  * Tells every admin privately (registered ones and those of ADMIN_IDS who may not have written
- * yet). An admin who blocked the bot is marked so and skipped; the others still get the message.
- * Never throws on Telegram's refusals: a notice must not break the caller. Returns how many got it.
+ * yet). An admin who blocks the bot is skipped, one found refusing now is marked so; the others still
+ * get the message. With every admin blocking the bot nobody can be told: that is logged as an error,
+ * with the text. Never throws on Telegram's refusals: a notice must not break the caller. Returns how
+ * many got it.
  */
 export async function notifyAdmins(
   deps: { api: Api; db: Db; log: Logger; clock: Clock; config: { adminIds: number[] } },
   text: string,
 ): Promise<number> {
   let delivered = 0;
-  const admins = new Set([...telegramIdsWithRole(deps.db, "admin"), ...deps.config.adminIds]);
+  const admins = [...new Set([...telegramIdsWithRole(deps.db, "admin"), ...deps.config.adminIds])];
   for (const telegramId of admins) {
+    if (isBlocked(deps.db, telegramId)) continue;
     try {
       await deps.api.sendMessage(telegramId, text);
       delivered++;
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
-      if (error.error_code === 403) markBlocked(deps.db, telegramId, deps.clock.now());
+      await chatRefused(deps, telegramId, error);
       deps.log.warn({ telegramId, error: error.description }, "could not tell an admin");
     }
   }
+  if (admins.length > 0 && admins.every((telegramId) => isBlocked(deps.db, telegramId)))
+    deps.log.error({ admins, text }, "no admin can be told: every admin blocks the bot");
   return delivered;
 }

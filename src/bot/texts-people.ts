@@ -40,7 +40,8 @@ export const tp = {
     roles: string[];
     organizations: PersonOrganization[];
     held: HeldIncidents[];
-    blocked: boolean;
+    /** When the bot first found the person's private chat refusing, as `dd.MM.yyyy HH:mm`. */
+    blockedSince: string | null;
     configuredAdmin: boolean;
   }) =>
     [
@@ -51,7 +52,12 @@ export const tp = {
         ? [`Органы: ${input.organizations.map((o) => o.name).join("; ")}`]
         : []),
       ...(input.held.length > 0 ? [`В работе: ${heldList(input.held)}`] : []),
-      ...(input.blocked ? ["Сотрудник заблокировал бота: личные сообщения ему не доходят."] : []),
+      ...(input.blockedSince
+        ? [
+            `С ${input.blockedSince} бот не может писать сотруднику: он заблокировал бота или удалил аккаунт. ` +
+              "Личные сообщения и карточки ему не отправляются, пока он не разблокирует бота или не напишет ему.",
+          ]
+        : []),
       ...(input.configuredAdmin
         ? [
             "Роль администратора задана в настройках бота (ADMIN_IDS): здесь её не снять, " +

@@ -119,6 +119,11 @@ export const tr = {
   reportRejected: (name: string) =>
     `Отчёт «${name}» не удалось доставить целиком: Telegram не принял его из-за ошибки в самом отчёте, а не в чате. ` +
     "Повторно бот его не отправит. Подробности — в журнале бота; передайте их разработчику.",
+  /** The same, to whoever asked for the report by hand (/report). */
+  rejectedToAsker:
+    "Не удалось отправить отчёт: Telegram не принял его из-за ошибки в самом отчёте. " +
+    "Повторный запрос не поможет. Сообщите администраторам: причина записана в журнал бота, " +
+    "её нужно передать разработчику.",
 
   summary(report: MonthlyReport): string {
     const o = report.overall;

@@ -1,10 +1,21 @@
 /** Every word the bot says, in one place so the wording can be reviewed. Plain, polite, short. */
 
 import type { YearCoverage } from "../app/sla.js";
+import type { ChatPurpose } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
 import type { Importance, IncidentState } from "../domain/incident.js";
 import { type ImportFileProblem, MAX_IMPORT_ROWS } from "../domain/organization-import.js";
 import type { Regulation, StepId } from "../domain/regulation/index.js";
+
+/** What happens while a chat refuses the bot, by what it serves (see the sweep's fallBackToCurators). */
+const UNREACHABLE_CHAT: Record<ChatPurpose | "unbound", string> = {
+  organization: "Напоминания по нему идут кураторам. Верните бота в чат или привяжите новый: /bind.",
+  curators:
+    "Карточки сообщений и уведомления в этот чат не доходят; напоминания о сроках бот шлёт кураторам лично. " +
+    "Верните бота в чат или привяжите новый: /bind.",
+  unbound:
+    "Чат не привязан ни к органу, ни к кураторам. Если он нужен для работы, верните бота в чат и привяжите его: /bind.",
+};
 
 export const ROLE_NAMES: Record<Role, string> = {
   admin: "администратор",
@@ -303,11 +314,22 @@ export const t = {
     /** An alert a person's private chat refused: they blocked the bot, or never started it. */
     undeliveredToPerson: (name: string, text: string) =>
       `Не удалось доставить лично: ${name} — бот заблокирован или диалог с ним не начат.\n\n${text}`,
-    /** `chat`: the bound chat as the admins know it (its title and whose it is), if it is bound. */
-    chatUnreachable: (chatId: number, chat?: { title: string; organization: string | null }) =>
+    /** The curators' own chat refused the alert: each curator gets it privately. */
+    undeliveredToCuratorsChat: (text: string) =>
+      `Не удалось доставить в чат кураторов (бот удалён или заблокирован):\n\n${text}`,
+    /** An escalation meant for the heads, who all block the bot, as the curators get it instead. */
+    insteadOfHeads: (text: string, heads: string[]) =>
+      `${text}\nРуководителю не доставлено: ${heads.join(", ")} — бот заблокирован или аккаунт удалён.`,
+    /**
+     * `chat`: the bound chat as the admins know it (its title, whose it is, what it serves), if it is
+     * bound; what the bot does instead depends on what it serves.
+     */
+    chatUnreachable: (
+      chatId: number,
+      chat?: { title: string; organization: string | null; purpose: ChatPurpose },
+    ) =>
       `Бот не может писать в чат ${chat ? `«${chat.title}» (${chat.organization ?? "кураторы"}, ${chatId})` : chatId}: ` +
-      "бот удалён из чата или заблокирован. Напоминания по нему идут кураторам. " +
-      "Верните бота в чат или привяжите новый: /bind.",
+      `бот удалён из чата или заблокирован. ${UNREACHABLE_CHAT[chat?.purpose ?? "unbound"]}`,
   },
 
   calendar: {

@@ -14,7 +14,7 @@ import {
   recordClarification,
   requestRework,
 } from "../app/answers.js";
-import { chatOfOrganization, curatorChats } from "../app/chats.js";
+import { chatOfOrganization, reachableCuratorChats } from "../app/chats.js";
 import {
   type Incident,
   loadIncident,
@@ -23,7 +23,7 @@ import {
   type TransitionResult,
 } from "../app/incidents.js";
 import { partAttachments } from "../app/part-attachments.js";
-import { telegramIdOfMember, telegramIdsOfMembers } from "../app/people.js";
+import { reachableMembers, telegramIdOfMember } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
@@ -246,7 +246,10 @@ export function publicationDue(incident: Incident, sla: SlaRuntime): Date | unde
   return dates[0];
 }
 
-/** Who hears of a change besides the presser (whose own chat gets the reply instead). */
+/**
+ * Who hears of a change besides the presser (whose own chat gets the reply instead). Nobody who
+ * blocks the bot is written to privately: Telegram would refuse.
+ */
 export interface Listeners {
   curators?: boolean;
   /** The lead organization's work chat (or its executors privately when it has none). */
@@ -268,11 +271,11 @@ export async function tell(
   const add = (ids: number[]) => {
     for (const id of ids) chats.add(id);
   };
-  if (to.curators) add(curatorChats(db));
+  if (to.curators) add(reachableCuratorChats(db));
   const lead = leadAssignment(incident);
   if (to.organization && lead) {
     const chat = chatOfOrganization(db, lead.organizationId);
-    add(chat !== undefined ? [chat] : telegramIdsOfMembers(db, [lead.organizationId]));
+    add(chat !== undefined ? [chat] : reachableMembers(db, [lead.organizationId]));
   }
   const holder =
     to.holder && incident.holderId !== null && lead

@@ -11,7 +11,7 @@ import { TZDate } from "@date-fns/tz";
 import { chatOfOrganization, curatorChats, findBoundChat } from "../app/chats.js";
 import { claimNotice, claimStaleNotice, noticeClaimed, releaseNotice } from "../app/notices.js";
 import { getOrganization } from "../app/organizations.js";
-import { findPerson, telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
+import { findPerson, isBlocked, telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
 import { notifyAdmins } from "../bot/refused-chats.js";
 import { tr } from "../bot/texts-reports.js";
 import type { Db } from "../db/client.js";
@@ -48,7 +48,11 @@ export function reportDay(year: number, month: number, day: number, wt: WorkingT
   return firstWorkingDay(year, month, wt);
 }
 
-/** Heads privately and the curators' chat (each curator privately when none is bound). */
+/**
+ * Heads privately and the curators' chat (each curator privately when none is bound), those who
+ * block the bot too: they are not sent the report, but the admins hear that they did not get it
+ * (see deliverOnce).
+ */
 function leadershipChats(deps: SweepDeps): number[] {
   return [...new Set([...curatorChats(deps.db), ...telegramIdsWithRole(deps.db, "head")])];
 }
@@ -146,7 +150,8 @@ async function settles(deps: JobDeps, recipient: Recipient, delivery: SendOutcom
  * Sends a report to one chat unless it has it: "delivered" now; "settled" when there is nothing
  * to do (it has it, or it can never go, the chat refusing or Telegram rejecting the report, and the
  * admins were told); "pending" to try again later.
- * Each message that reaches the chat is recorded at once, so a retry sends only the rest.
+ * Each message that reaches the chat is recorded at once, so a retry sends only the rest. A person
+ * known to block the bot is not sent it: that is a refusal told to the admins, without asking Telegram.
  */
 async function deliverOnce(
   deps: JobDeps,
@@ -163,7 +168,9 @@ async function deliverOnce(
     has: (part) => noticeClaimed(db, `${recipient.key}:sent:${part}`),
     add: (part) => void claimNotice(db, `${recipient.key}:sent:${part}`, clock.now()),
   };
-  const delivery = await deliverRendered(deps.api, recipient.chatId, recipient.rendered, sent, deps.log);
+  const delivery = isBlocked(db, recipient.chatId)
+    ? "refused"
+    : await deliverRendered(deps, recipient.chatId, recipient.rendered, sent);
   if (!(await settles(deps, recipient, delivery))) {
     releaseNotice(db, lease);
     return "pending";

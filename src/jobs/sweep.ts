@@ -15,9 +15,9 @@ import {
   setNextAction,
   unsentAlerts,
 } from "../app/alerts.js";
-import { chatOfOrganization, curatorChats } from "../app/chats.js";
+import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import { findPerson, telegramIdOfMember, telegramIdsWithRole } from "../app/people.js";
+import { findPerson, reachableWithRole, telegramIdOfMember, telegramIdsWithRole } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
@@ -64,6 +64,7 @@ interface Outgoing {
   ledgerId: number;
   incident: Incident;
   alert: DueAlert;
+  insteadOfHeads?: boolean;
 }
 
 /** The alerts of one message to a chat, with their lines of text. */
@@ -106,7 +107,7 @@ function planIncident(
   if (!incident) return;
   const { due, addressed, nextAt } = currentAlerts(deps, directory, incident, now);
   if (due.some((alert) => alert.kind === "overdue")) overdue.set(id, incident);
-  for (const { chatId, alert } of addressed) {
+  for (const { chatId, alert, insteadOfHeads } of addressed) {
     const key: AlertKey = {
       incidentId: id,
       step: alert.step,
@@ -117,7 +118,7 @@ function planIncident(
       chatId,
     };
     const ledgerId = claimAlert(db, key, now);
-    if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert });
+    if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert, insteadOfHeads });
   }
   setNextAction(db, id, nextAt ?? null);
 }
@@ -125,6 +126,8 @@ function planIncident(
 interface Addressed {
   chatId: number;
   alert: DueAlert;
+  /** An escalation meant for the heads, who all block the bot: the curators hear it in their stead. */
+  insteadOfHeads?: boolean;
 }
 
 /** The alerts an incident owes now, each with its chat: the one rule for fresh and retried alerts. */
@@ -139,11 +142,14 @@ function currentAlerts(
   // An escalation says all an overdue alert would, louder: a chat that gets one skips the other.
   const escalated = new Set<string>();
   for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
-    for (const chatId of recipients(directory, incident, alert)) {
+    // Heads there are, but none the bot can write to: a violation that long must still reach someone.
+    const insteadOfHeads = alert.to === "heads" && directory.headsAllBlocked();
+    const chats = insteadOfHeads ? directory.curators() : recipients(directory, incident, alert);
+    for (const chatId of chats) {
       const once = `${chatId}:${alert.step}:${alert.organizationId ?? 0}`;
       if (alert.kind === "escalation") escalated.add(once);
       else if (alert.kind === "overdue" && escalated.has(once)) continue;
-      addressed.push({ chatId, alert });
+      addressed.push({ chatId, alert, ...(insteadOfHeads ? { insteadOfHeads } : {}) });
     }
   }
   return { due: plan.due, addressed, nextAt: plan.nextAt };
@@ -184,7 +190,12 @@ function requeueUnsent(
       markAlertFailed(db, row.id, NO_LONGER_DUE, now);
       continue;
     }
-    queue(outbox, row.chatId, { ledgerId: row.id, incident: current.incident, alert: still.alert });
+    queue(outbox, row.chatId, {
+      ledgerId: row.id,
+      incident: current.incident,
+      alert: still.alert,
+      insteadOfHeads: still.insteadOfHeads,
+    });
     if (still.alert.kind !== "reminder") overdue.set(current.incident.id, current.incident);
   }
 }
@@ -201,7 +212,11 @@ function isClaimOf(row: ReturnType<typeof unsentAlerts>[number], { chatId, alert
   );
 }
 
-/** Who receives what, looked up once per tick: many due incidents share the same chats. */
+/**
+ * Who receives what, looked up once per tick: many due incidents share the same chats. People who
+ * block the bot are left out: Telegram would refuse each alert, and the curators would get each one
+ * back as «не удалось доставить».
+ */
 class Directory {
   readonly #memo = new Map<string, unknown>();
   constructor(private readonly db: Db) {}
@@ -212,11 +227,19 @@ class Directory {
   }
 
   curators(): number[] {
-    return this.#once("curators", () => curatorChats(this.db));
+    return this.#once("curators", () => reachableCuratorChats(this.db));
   }
 
   heads(): number[] {
-    return this.#once("heads", () => telegramIdsWithRole(this.db, "head"));
+    return this.#once("heads", () => reachableWithRole(this.db, "head"));
+  }
+
+  /** There are heads, and every one of them blocks the bot. */
+  headsAllBlocked(): boolean {
+    return (
+      this.heads().length === 0 &&
+      this.#once("anyHead", () => telegramIdsWithRole(this.db, "head")).length > 0
+    );
   }
 
   organizationChat(organizationId: number): number | undefined {
@@ -278,9 +301,14 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   if (alert.kind === "reminder") return t.alert.reminder(incident.id, what, deadline, alert.clause, left);
   // Whose incident it is: a curator's step (passing a part on, too) is about the lead's.
   const holder = (alert.actor === "curator" ? leadAssignment(incident) : part)?.organizationName ?? null;
-  return alert.kind === "escalation"
-    ? t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder)
-    : t.alert.overdue(incident.id, what, deadline, alert.clause, left);
+  if (alert.kind === "overdue") return t.alert.overdue(incident.id, what, deadline, alert.clause, left);
+  const escalation = t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder);
+  return item.insteadOfHeads ? t.alert.insteadOfHeads(escalation, headNames(deps.db)) : escalation;
+}
+
+/** The heads by name, for the curators who hear an escalation the heads cannot be sent. */
+function headNames(db: Db): string[] {
+  return telegramIdsWithRole(db, "head").map((telegramId) => personName(db, telegramId));
 }
 
 /** A digest too long for one message goes as several, each recorded in the ledger as it is sent. */
@@ -336,9 +364,10 @@ async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Messag
 }
 
 /**
- * A chat that refuses gets its alert to the curators instead, saying whose chat it was. A work chat's
- * refusal (bot removed) is told to the admins once; a person who blocked the bot is marked so, and
- * the holder's alerts that follow skip them (see Directory.memberChat).
+ * A chat that refuses gets its alert to the curators instead, saying whose chat it was; the curators'
+ * own chat refusing, each curator gets it privately. A group's refusal (bot removed) is told to the
+ * admins once; a person who blocked the bot is marked so, and the alerts that follow skip them (see
+ * Directory).
  */
 async function fallBackToCurators(
   deps: SweepDeps,
@@ -346,9 +375,16 @@ async function fallBackToCurators(
   text: string,
   error: GrammyError,
 ): Promise<void> {
-  const targets = curatorChats(deps.db).filter((id) => id !== chatId);
+  const curatorsChat = chatId === findBoundChatByPurpose(deps.db, "curators");
+  const targets = curatorsChat
+    ? reachableWithRole(deps.db, "curator")
+    : reachableCuratorChats(deps.db).filter((id) => id !== chatId);
   const fallback =
-    chatId > 0 ? t.alert.undeliveredToPerson(personName(deps.db, chatId), text) : t.alert.undelivered(text);
+    chatId > 0
+      ? t.alert.undeliveredToPerson(personName(deps.db, chatId), text)
+      : curatorsChat
+        ? t.alert.undeliveredToCuratorsChat(text)
+        : t.alert.undelivered(text);
   // A person's preamble holds their name: of any length, unlike the work chat's (see DIGEST_LIMIT).
   for (const target of targets)
     for (const part of splitMessage(fallback))

@@ -4,9 +4,8 @@
  * tried again after a failure can skip the ones the chat already has.
  */
 import { type Api, GrammyError, InputFile } from "grammy";
-import type { Logger } from "pino";
 import { splitMessage } from "../bot/delivery.js";
-import { isRefusal } from "../bot/refused-chats.js";
+import { chatRefused, isRefusal, type RefusalDeps } from "../bot/refused-chats.js";
 import type { RenderedReport } from "./render.js";
 
 /** One message of a report: "text:0", "text:1"… (a long text is split), "chart", "workbook". */
@@ -35,22 +34,22 @@ function partsOf(rendered: RenderedReport): Part[] {
   return parts;
 }
 
-/** Returns false when Telegram did not take it all (the chat refused, or one of its messages). */
+/**
+ * Sends a report asked for by hand into the chat it was asked in; says what happened, as
+ * deliverRendered does. An error that is no answer of Telegram's (no network) is thrown to the
+ * update's error boundary.
+ */
 export async function sendRendered(
-  api: Api,
+  deps: RefusalDeps,
   chatId: number,
   rendered: RenderedReport,
-  log: Logger,
-): Promise<boolean> {
+): Promise<SendOutcome> {
   try {
-    for (const part of partsOf(rendered)) await part.send(api, chatId);
-    return true;
+    for (const part of partsOf(rendered)) await part.send(deps.api, chatId);
+    return "delivered";
   } catch (error) {
     if (!(error instanceof GrammyError)) throw error;
-    if (outcomeOf(error) === "rejected")
-      log.error({ chatId, error: error.description }, "report rejected by Telegram");
-    else log.warn({ chatId, error: error.description }, "report not delivered");
-    return false;
+    return notDelivered(deps, chatId, error);
   }
 }
 
@@ -75,29 +74,46 @@ export interface SentParts {
   add(name: string): void;
 }
 
-/** Sends the messages the chat does not have yet. Never throws: the answer says what happened. */
+/**
+ * Sends the messages the chat does not have yet. Never throws: the answer says what happened. A chat
+ * that refuses is handled as every refusal is: a person marked as blocking the bot, a group told to
+ * the admins once (see chatRefused).
+ */
 export async function deliverRendered(
-  api: Api,
+  deps: RefusalDeps,
   chatId: number,
   rendered: RenderedReport,
   sent: SentParts,
-  log: Logger,
 ): Promise<SendOutcome> {
   try {
     for (const part of partsOf(rendered)) {
       if (sent.has(part.name)) continue;
-      await part.send(api, chatId);
+      await part.send(deps.api, chatId);
       sent.add(part.name);
     }
     return "delivered";
   } catch (err) {
-    const outcome = outcomeOf(err);
-    if (outcome === "rejected") log.error({ chatId, err }, "report rejected by Telegram");
-    else
-      log.warn(
-        { chatId, err },
-        outcome === "refused" ? "report refused by the chat" : "report not delivered for now",
-      );
-    return outcome;
+    return notDelivered(deps, chatId, err);
   }
+}
+
+async function notDelivered(
+  deps: RefusalDeps,
+  chatId: number,
+  err: unknown,
+): Promise<Exclude<SendOutcome, "delivered">> {
+  const { log } = deps;
+  const outcome = outcomeOf(err);
+  if (outcome === "rejected") log.error({ chatId, err }, "report rejected by Telegram");
+  else
+    log.warn(
+      { chatId, err },
+      outcome === "refused" ? "report refused by the chat" : "report not delivered for now",
+    );
+  if (outcome === "refused" && err instanceof GrammyError) {
+    await chatRefused(deps, chatId, err).catch((error: unknown) =>
+      log.warn({ chatId, err: error }, "the refusal of a report could not be handled"),
+    );
+  }
+  return outcome;
 }

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { unbindChat } from "../../src/app/chats.js";
 import { loadIncident } from "../../src/app/incidents.js";
 import { grantRole } from "../../src/app/people.js";
 import { auditEvents, drafts, people } from "../../src/db/schema.js";
@@ -96,6 +97,21 @@ describe("approval", () => {
       );
     }
     expect(auditActions(id)).toContain("approve");
+  });
+
+  it("with no work chat the organization's executors are told privately, but not one who blocked the bot", async () => {
+    const id = await officeWithIncident();
+    const health = loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0;
+    unbindChat(h.db, { chatId: OFFICE.healthChat, actorId: null, reason: "admin", now: h.clock.now() });
+    const MARIA = 3002;
+    const maria = h.seedPerson(MARIA, "Мария", [], [health]);
+    h.fake.setChatMember(MARIA, h.bot.botInfo.id, "kicked");
+    await h.deliver(updates.myChatMember(maria.chat, maria.tg, "member", "kicked", h.fake.botUser));
+    await seedDraft(h, id);
+
+    expect(await curator().press("Согласовать", curatorsChat())).toBe("Ответ по сообщению № 1 согласован.");
+    expect(executor().lastText()).toMatch(/^Ответ по сообщению № 1 согласован\./);
+    expect(h.fake.calls.filter((call) => call.params.chat_id === MARIA)).toEqual([]);
   });
 
   it("an executor cannot approve, and neither can a curator his own draft", async () => {

@@ -74,7 +74,9 @@ describe("an executor who blocked the bot (Telegram said so only when a card was
     expect(unreachableNotices()).toEqual([]);
     await admin().send("/people");
     await admin().press(/Иван/);
-    expect(admin().lastText()).toMatch(/^Сотрудник заблокировал бота: личные сообщения ему не доходят\.$/m);
+    expect(admin().lastText()).toMatch(
+      /^С 24\.11\.2026 10:00 бот не может писать сотруднику: он заблокировал бота или удалил аккаунт\./m,
+    );
 
     // The work chat carries on; the blocked executor's chat is not tried again.
     const tried = callsTo(OFFICE.executor);
@@ -97,6 +99,163 @@ describe("an executor who blocked the bot (Telegram said so only when a card was
     expect(cardIn(OFFICE.executor, id)).not.toMatch(/согласовано/);
     expect(blocked(OFFICE.executor)).toBe(true);
     expect(unreachableNotices()).toEqual([]);
+  });
+});
+
+describe("a person marked as blocking the bot: their cards are left alone until they unblock", () => {
+  it("the old private card is not edited on every sync, and «Сотрудники» keeps when the bot first found out", async () => {
+    await office();
+    const id = await seedIncidentInWork(h, health);
+    expect(cardIn(OFFICE.executor, id)).toMatch(/Состояние: в работе/);
+    h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
+    await showCards(h, id); // 10:00: the edit of his card is refused, so the bot learns it
+    expect(blocked(OFFICE.executor)).toBe(true);
+    const tried = callsTo(OFFICE.executor);
+
+    for (const at of ["2026-11-24T06:00:00Z", "2026-11-24T07:00:00Z", "2026-11-25T05:00:00Z"]) {
+      h.clock.set(at);
+      await showCards(h, id);
+      await sweep(h.deps());
+    }
+    expect(callsTo(OFFICE.executor)).toBe(tried);
+    await admin().send("/people");
+    await admin().press(/Иван/);
+    expect(admin().lastText()).toMatch(/^С 24\.11\.2026 10:00 бот не может писать сотруднику/m);
+  });
+
+  it("once he unblocks the bot his card is brought up to date again", async () => {
+    await office();
+    const id = await seedIncidentInWork(h, health);
+    h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
+    await seedDraft(h, id);
+    expect(cardIn(OFFICE.executor, id)).toMatch(/Состояние: в работе/);
+
+    const executor = h.user(OFFICE.executor, "Иван");
+    h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "member");
+    await h.deliver(updates.myChatMember(executor.chat, executor.tg, "kicked", "member", h.fake.botUser));
+    await showCards(h, id);
+    expect(blocked(OFFICE.executor)).toBe(false);
+    expect(cardIn(OFFICE.executor, id)).toMatch(/Состояние: на согласовании/);
+  });
+
+  it("a curator's private card (asked for with /find) is left alone too while he blocks the bot", async () => {
+    await office();
+    const id = await register(1);
+    await curator().send(`/find ${id}`);
+    expect(cardIn(OFFICE.curator, id)).not.toBe("");
+    h.fake.setChatMember(OFFICE.curator, h.bot.botInfo.id, "kicked");
+    await routeToHealth(id);
+    expect(blocked(OFFICE.curator)).toBe(true);
+    const tried = callsTo(OFFICE.curator);
+
+    await h.user(OFFICE.executor, "Иван").press("Взять в работу", h.group(OFFICE.healthChat, "Минздрав"));
+    expect(stateOf(id)).toBe("in_work");
+    expect(callsTo(OFFICE.curator)).toBe(tried);
+  });
+});
+
+describe("a private chat that refuses with a Bad Request", () => {
+  it.each(["Bad Request: user is deactivated", "Bad Request: chat not found"])(
+    "«%s» on the executor's card: he is marked as unreachable and not written to again",
+    async (description) => {
+      await office();
+      const id = await register(1);
+      h.fake.failNext(
+        "sendMessage",
+        { error_code: 400, description },
+        { match: (params) => params.chat_id === OFFICE.executor, times: 100 },
+      );
+      await routeToHealth(id);
+      expect(stateOf(id)).toBe("assigned");
+      expect(blocked(OFFICE.executor)).toBe(true);
+      expect(unreachableNotices()).toEqual([]);
+
+      const tried = callsTo(OFFICE.executor);
+      await h.user(OFFICE.executor, "Иван").press("Взять в работу", h.group(OFFICE.healthChat, "Минздрав"));
+      expect(stateOf(id)).toBe("in_work");
+      expect(callsTo(OFFICE.executor)).toBe(tried);
+    },
+  );
+});
+
+describe("the admins, told of a chat that refuses", () => {
+  const SECOND_ADMIN = 1002;
+
+  it("an admin who blocks the bot is not tried; the others are told", async () => {
+    await office();
+    h.seedPerson(SECOND_ADMIN, "Борис", ["admin"]);
+    h.fake.setChatMember(SECOND_ADMIN, h.bot.botInfo.id, "kicked");
+    const boris = h.user(SECOND_ADMIN, "Борис");
+    await h.deliver(updates.myChatMember(boris.chat, boris.tg, "member", "kicked", h.fake.botUser));
+    const id = await register(1);
+    h.fake.setChatMember(OFFICE.healthChat, h.bot.botInfo.id, "kicked");
+    await routeToHealth(id);
+
+    expect(unreachableNotices()).toHaveLength(1);
+    expect(callsTo(SECOND_ADMIN)).toBe(0);
+  });
+
+  it("with every admin blocking the bot nobody is tried, and the notice is logged as an error", async () => {
+    await office();
+    h.fake.setChatMember(ADMIN, h.bot.botInfo.id, "kicked");
+    await h.deliver(updates.myChatMember(admin().chat, admin().tg, "member", "kicked", h.fake.botUser));
+    const id = await register(1);
+    h.fake.setChatMember(OFFICE.healthChat, h.bot.botInfo.id, "kicked");
+    const errors: string[] = [];
+    const log = pino({ level: "error" }, { write: (line: string) => void errors.push(line) });
+    const incident = loadIncident(h.db, id);
+    if (!incident) throw new Error("no incident");
+
+    await syncCards({ ...h.deps(), log }, incident, [
+      { chatId: OFFICE.healthChat, audience: { kind: "observer" } },
+    ]);
+    expect(callsTo(ADMIN)).toBe(0);
+    expect(errors.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        msg: "no admin can be told: every admin blocks the bot",
+        text: expect.stringContaining(`Бот не может писать в чат «Минздрав: обращения»`),
+      }),
+    ]);
+  });
+});
+
+describe("what the admins are told of a refusing chat fits what it serves", () => {
+  it("the curators' chat: the cards and notices do not reach it, the deadline alerts go to each curator privately", async () => {
+    await office();
+    h.fake.setChatMember(OFFICE.curatorsChat, h.bot.botInfo.id, "kicked");
+    await register(1);
+    expect(unreachableNotices()).toEqual([
+      `Бот не может писать в чат «Кураторы» (кураторы, ${OFFICE.curatorsChat}): бот удалён из чата или заблокирован. ` +
+        "Карточки сообщений и уведомления в этот чат не доходят; напоминания о сроках бот шлёт кураторам лично. " +
+        "Верните бота в чат или привяжите новый: /bind.",
+    ]);
+
+    h.clock.set("2026-11-24T05:20:00Z"); // 10:20: 10 minutes before the routing deadline (p.6)
+    await sweep(h.deps());
+    for (const chatId of [OFFICE.curator, OFFICE.curator2])
+      expect(h.texts(chatId)).toEqual([
+        "Не удалось доставить в чат кураторов (бот удалён или заблокирован):\n\n" +
+          "⏰ Сообщение № 1: направить исполнителю до 24.11.2026 10:30 (п. 6 регламента) — осталось 10 мин рабочего времени.",
+      ]);
+    expect(unreachableNotices()).toHaveLength(1);
+  });
+
+  it("a chat not bound to anything: no word of alerts going elsewhere", async () => {
+    await office();
+    const id = await register(1);
+    const OTHER = -900;
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the group chat" },
+      { match: (params) => params.chat_id === OTHER },
+    );
+    const incident = loadIncident(h.db, id);
+    if (!incident) throw new Error("no incident");
+    await syncCards(h.deps(), incident, [{ chatId: OTHER, audience: { kind: "observer" } }]);
+    expect(unreachableNotices()).toEqual([
+      `Бот не может писать в чат ${OTHER}: бот удалён из чата или заблокирован. ` +
+        "Чат не привязан ни к органу, ни к кураторам. Если он нужен для работы, верните бота в чат и привяжите его: /bind.",
+    ]);
   });
 });
 

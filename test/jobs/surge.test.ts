@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
 import { announceSurge } from "../../src/bot/surge.js";
 import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
 import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
 
 let h: Harness;
@@ -135,6 +136,17 @@ describe("surge", () => {
       h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
     expect([tries(OFFICE.head), tries(blockedHead)]).toEqual([2, 1]);
     expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+  });
+
+  it("a head known to block the bot is not tried for a new surge; the curators and the other head hear of it", async () => {
+    const blockedHead = 5002;
+    const peter = h.seedPerson(blockedHead, "Пётр", ["head"]);
+    h.fake.setChatMember(blockedHead, h.bot.botInfo.id, "kicked");
+    await h.deliver(updates.myChatMember(peter.chat, peter.tg, "member", "kicked", h.fake.botUser));
+    for (let n = 1; n <= 5; n++) await post(n, "Снег");
+    expect(sendsTo(blockedHead)).toBe(0);
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+    expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
   });
 
   it("a notice Telegram rejects as it is (a bug): logged as an error, not tried again, and no chat is reported unreachable", async () => {

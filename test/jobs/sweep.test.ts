@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
+import { unbindChat } from "../../src/app/chats.js";
 import {
   acceptIncident,
   loadIncident,
@@ -14,6 +15,7 @@ import { memberships, people } from "../../src/db/schema.js";
 import type { Importance } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
 const ADMIN = 1001;
@@ -57,6 +59,22 @@ const sendsTo = (chatId: number) =>
   h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
 const fallbacks = () =>
   h.texts(OFFICE.curatorsChat).filter((text) => text.startsWith("Не удалось доставить"));
+
+/** The person blocks the bot: Telegram refuses the bot in their chat from now on, and tells the bot so. */
+async function blocks(telegramId: number, name: string): Promise<void> {
+  h.fake.setChatMember(telegramId, h.bot.botInfo.id, "kicked");
+  const person = h.user(telegramId, name);
+  await h.deliver(updates.myChatMember(person.chat, person.tg, "member", "kicked", h.fake.botUser));
+}
+
+/** The routing of post № 1 (due 10:30 Tuesday) overdue by a working day: Wednesday 10:31, the heads' level. */
+async function escalatedToHeads(): Promise<void> {
+  register();
+  for (const time of ["2026-11-24T05:31:00Z", "2026-11-24T07:31:00Z", "2026-11-25T05:31:00Z"]) {
+    at(time);
+    await tick();
+  }
+}
 
 describe("deadline sweep", () => {
   it("Orenburg: reminds the curators 10 minutes before the routing deadline, then alerts once when it passes", async () => {
@@ -476,5 +494,87 @@ describe("an executor who blocked the bot", () => {
     expect(sendsTo(OFFICE.executor)).toBe(tried);
     expect(fallbacks()).toEqual([]);
     expect(h.texts(ADMIN)).toEqual([]);
+  });
+});
+
+describe("a private chat that refuses with a Bad Request", () => {
+  it.each(["Bad Request: user is deactivated", "Bad Request: chat not found"])(
+    "«%s»: the curators get the executor's alert naming him, he is marked unreachable and not tried again",
+    async (description) => {
+      const { health } = await office();
+      await seedIncidentInWork(h, health);
+      h.fake.failNext(
+        "sendMessage",
+        { error_code: 400, description },
+        { match: (params) => params.chat_id === OFFICE.executor, times: 100 },
+      );
+      at("2026-11-24T11:01:00Z"); // 16:01: the draft is overdue (p.9)
+      await tick();
+      expect(fallbacks()).toEqual([expect.stringMatching(/^Не удалось доставить лично: Иван — /)]);
+      expect(blocked(OFFICE.executor)).toBe(true);
+
+      const tried = sendsTo(OFFICE.executor);
+      at("2026-11-25T04:13:00Z"); // Wednesday 09:13: the answer's reminder (p.8)
+      await tick();
+      expect(alertsIn(OFFICE.healthChat).some((text) => text.includes("разместить ответ"))).toBe(true);
+      expect(sendsTo(OFFICE.executor)).toBe(tried);
+      expect(fallbacks()).toHaveLength(1);
+    },
+  );
+});
+
+describe("heads and curators who blocked the bot", () => {
+  const SECOND_HEAD = 5002;
+
+  it("a head who blocked the bot is not sent the escalation; the other head gets it, the curators get no «не удалось доставить»", async () => {
+    await office();
+    h.seedPerson(SECOND_HEAD, "Пётр", ["head"]);
+    await blocks(SECOND_HEAD, "Пётр");
+    await escalatedToHeads();
+
+    expect(alertsIn(OFFICE.head)).toEqual([
+      expect.stringMatching(/^‼️ Нарушение регламента: сообщение № 1 — «направить исполнителю»/),
+    ]);
+    expect(sendsTo(SECOND_HEAD)).toBe(0);
+    expect(fallbacks()).toEqual([]);
+  });
+
+  it("every head blocked the bot: the curators get the heads' escalation, told that the head cannot be reached; the head is not tried", async () => {
+    await office();
+    await blocks(OFFICE.head, "Глава");
+    await escalatedToHeads();
+
+    expect(sendsTo(OFFICE.head)).toBe(0);
+    // A digest, with the answer's reminder that is due at the same tick.
+    expect(alertsIn(OFFICE.curatorsChat).at(-1)).toContain(
+      "‼️ Нарушение регламента: сообщение № 1 — «направить исполнителю» до 24.11.2026 10:30 (п. 6), " +
+        "просрочено на 1 раб. дн. 1 мин. Требуется вмешательство.\n" +
+        "Руководителю не доставлено: Глава — бот заблокирован или аккаунт удалён.",
+    );
+    at("2026-11-25T06:31:00Z");
+    await tick();
+    expect(
+      alertsIn(OFFICE.curatorsChat).filter((text) => text.includes("Руководителю не доставлено")),
+    ).toHaveLength(1);
+    expect(fallbacks()).toEqual([]);
+    expect(h.texts(ADMIN)).toEqual([]);
+  });
+
+  it("curators told privately (no curators' chat): one who blocked the bot is not tried, the other gets every alert with no «не удалось доставить»", async () => {
+    await office();
+    unbindChat(h.db, { chatId: OFFICE.curatorsChat, actorId: null, reason: "admin", now: h.clock.now() });
+    await blocks(OFFICE.curator2, "Светлана");
+    register();
+    at("2026-11-24T05:20:00Z"); // 10:20: the routing's reminder (p.6)
+    await tick();
+    at("2026-11-24T05:31:00Z"); // 10:31: overdue
+    await tick();
+
+    expect(alertsIn(OFFICE.curator)).toEqual([
+      expect.stringMatching(/^⏰ Сообщение № 1: направить исполнителю/),
+      expect.stringMatching(/^❗ Сообщение № 1: срок «направить исполнителю» истёк/),
+    ]);
+    expect(sendsTo(OFFICE.curator2)).toBe(0);
+    expect(h.texts(OFFICE.curator).filter((text) => text.startsWith("Не удалось доставить"))).toEqual([]);
   });
 });

@@ -39,6 +39,24 @@ describe("/report", () => {
     expect(last[1]?.media?.file_name).toBe("narusheniya-2026-11.xlsx");
   });
 
+  it("a report Telegram rejects as it is (a file too big): the person who asked is told it is the report's fault, for the admins to look into", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    h.clock.set("2026-12-03T06:00:00Z");
+    h.fake.failNext("sendDocument", { error_code: 400, description: "Bad Request: file is too big" });
+    await send(OFFICE.curator, "Ольга", "/report 11.2026");
+    expect(h.fake.messages(OFFICE.curator).map((m) => m.media?.type ?? "text")).toEqual([
+      "text",
+      "photo",
+      "text",
+    ]);
+    expect(h.lastText(OFFICE.curator)).toBe(
+      "Не удалось отправить отчёт: Telegram не принял его из-за ошибки в самом отчёте. " +
+        "Повторный запрос не поможет. Сообщите администраторам: причина записана в журнал бота, " +
+        "её нужно передать разработчику.",
+    );
+  });
+
   it("a bad month, a month without data and a person without the right get a clear answer", async () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
     seedNovember(h);

@@ -4,11 +4,14 @@
  * gets the rest of it later, a chat that refuses for good is not tried again and the admins hear of
  * it, and a process stopped in the middle of a send leaves nobody out.
  */
+import { eq } from "drizzle-orm";
 import { Api } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
+import { people } from "../../src/db/schema.js";
 import { monthlyReports } from "../../src/jobs/reports.js";
 import type { ReportJob } from "../../src/reports/render.js";
 import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
 import { OFFICE } from "../support/workflow.js";
 import { seedNovember } from "./seed-month.js";
 
@@ -25,6 +28,8 @@ const VIOLATIONS = /^Нарушения регламента за 11\.2026: \d+$
 const kinds = (chatId: number) => h.fake.messages(chatId).map((m) => m.media?.type ?? m.text?.split("\n")[0]);
 const violationsIn = (chatId: number) => kinds(chatId).slice(3);
 const callsTo = (chatId: number) => h.fake.calls.filter((call) => call.params.chat_id === chatId).length;
+const blocked = (telegramId: number) =>
+  h.db.select().from(people).where(eq(people.telegramId, telegramId)).get()?.blockedAt != null;
 
 /** Georgievsk's November, with the summary delivered on the first working day of December. */
 async function summaryDelivered(): Promise<void> {
@@ -125,6 +130,39 @@ describe("automatic reports when Telegram fails", () => {
     expect(violationsIn(OFFICE.head)).toEqual([]);
     expect(violationsIn(OFFICE.curatorsChat)).toEqual([expect.stringMatching(VIOLATIONS), "document"]);
     expect(h.texts(ADMIN)).toHaveLength(1);
+  });
+
+  it.each([
+    { error_code: 403, description: "Forbidden: bot was blocked by the user" },
+    { error_code: 400, description: "Bad Request: user is deactivated" },
+  ])(
+    "the head's chat refusing the report («$description») marks him unreachable, as «Сотрудники» shows",
+    async (refusal) => {
+      await summaryDelivered();
+      h.fake.failNext("sendMessage", refusal, { match: (params) => params.chat_id === OFFICE.head });
+      await monthlyReports(h.deps());
+      expect(blocked(OFFICE.head)).toBe(true);
+      expect(h.texts(ADMIN)).toEqual([
+        expect.stringMatching(/^Отчёт «Нарушения регламента за 11\.2026» не доставлен: Глава/),
+      ]);
+    },
+  );
+
+  it("a head known to block the bot is not sent the report; the admins hear that he did not get it", async () => {
+    await summaryDelivered();
+    const head = h.user(OFFICE.head, "Глава");
+    h.fake.setChatMember(OFFICE.head, h.bot.botInfo.id, "kicked");
+    await h.deliver(updates.myChatMember(head.chat, head.tg, "member", "kicked", h.fake.botUser));
+    const tried = callsTo(OFFICE.head);
+
+    expect(await monthlyReports(h.deps())).toBe(1);
+    expect(callsTo(OFFICE.head)).toBe(tried);
+    expect(violationsIn(OFFICE.curatorsChat)).toEqual([expect.stringMatching(VIOLATIONS), "document"]);
+    expect(h.texts(ADMIN)).toEqual([
+      "Отчёт «Нарушения регламента за 11.2026» не доставлен: Глава — бот заблокирован или удалён из чата. " +
+        "Повторно бот его не отправит. Попросите разблокировать бота или верните его в чат; затем отчёт " +
+        "можно запросить командой /report нарушения 11.2026.",
+    ]);
   });
 
   it("Telegram rejects the spreadsheet as too big: the admins hear once that the report is at fault, not a chat; not tried again", async () => {

@@ -22,6 +22,7 @@ import {
 } from "../../app/people.js";
 import { PERSON_ROLES, type PersonRole } from "../../db/schema.js";
 import { displayName, type Person, rolesOf } from "../../domain/access.js";
+import { formatDeadline } from "../../domain/time-format.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { setPersonCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
@@ -116,7 +117,7 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
     roles: roleNames(person),
     organizations: person.organizations,
     held: incidentsHeldBy(db, person.id, person.organizationIds),
-    blocked: person.blocked,
+    blockedSince: person.blockedAt && formatDeadline(person.blockedAt, ctx.app.sla.timezone),
     configuredAdmin,
   });
   await ctx.answerCallbackQuery(toast === undefined ? {} : { text: toast });

@@ -58,7 +58,9 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(tr.noData(request.month));
       return;
     }
-    await sendRendered(ctx.api, ctx.chat.id, ready, ctx.log);
+    const outcome = await sendRendered({ ...deps, api: ctx.api, log: ctx.log }, ctx.chat.id, ready);
+    // Telegram would reject it again however often it is asked for: the fault is the bot's to fix.
+    if (outcome === "rejected") await ctx.reply(tr.rejectedToAsker);
   });
   return composer;
 }
