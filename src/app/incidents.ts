@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { assignments, drafts, incidents, organizations, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
@@ -197,11 +197,19 @@ export function registerIncident(
 
 /**
  * Earlier incidents that the new post may repeat (PRODUCT.md "repeat"): the same author, or the same
- * topic or place, detected within the preset's window.
+ * topic or place, detected within the preset's window. A post already registered names its number
+ * (`beforeId`): only those registered before it.
  */
 export function repeatCandidates(
   db: Db,
-  input: { author: string | null; topic: string | null; place: string | null; since: Date; limit?: number },
+  input: {
+    author: string | null;
+    topic: string | null;
+    place: string | null;
+    since: Date;
+    limit?: number;
+    beforeId?: number;
+  },
 ): IncidentRow[] {
   const matches = [
     input.author ? eq(incidents.author, input.author) : undefined,
@@ -212,7 +220,14 @@ export function repeatCandidates(
   return db
     .select()
     .from(incidents)
-    .where(and(or(...matches), gte(incidents.detectedAt, input.since), ne(incidents.state, "closed")))
+    .where(
+      and(
+        or(...matches),
+        gte(incidents.detectedAt, input.since),
+        ne(incidents.state, "closed"),
+        input.beforeId !== undefined ? lt(incidents.id, input.beforeId) : undefined,
+      ),
+    )
     .orderBy(desc(incidents.id))
     .limit(input.limit ?? 5)
     .all();
@@ -421,6 +436,36 @@ export function closeAsToxic(
     change: (tx, incident) => {
       withdrawLiveAssignments(tx, incident.id);
       return { state: "closed", closedReason: input.threat ? "threat" : "toxic" };
+    },
+  });
+}
+
+/**
+ * A curator links the post to the earlier incident it repeats (Orenburg p.15; Georgievsk p.19): its
+ * cards show the link, the executor's draft the earlier answer, the monthly figures count it. A post
+ * is linked once: a second link, however it comes (a double tap, another curator), is "wrong_state".
+ * An earlier incident that does not exist, or is not earlier, is "not_found", as a missing post is.
+ */
+export function markRepeat(
+  db: Db,
+  input: { incidentId: number; repeatOfId: number; actor: Person; now: Date },
+): TransitionResult {
+  // Incidents are never deleted: one found now is there when the transaction runs.
+  const earlier =
+    input.repeatOfId < input.incidentId &&
+    db.select({ id: incidents.id }).from(incidents).where(eq(incidents.id, input.repeatOfId)).get() !==
+      undefined;
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "markRepeat",
+    actor: input.actor,
+    now: input.now,
+    details: { repeatOfId: input.repeatOfId },
+    check: (incident) =>
+      !earlier ? "not_found" : incident.row.repeatOfId !== null ? "wrong_state" : undefined,
+    change: (tx, incident) => {
+      tx.update(incidents).set({ repeatOfId: input.repeatOfId }).where(eq(incidents.id, incident.id)).run();
+      return {};
     },
   });
 }

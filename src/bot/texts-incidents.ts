@@ -184,8 +184,9 @@ export const tr = {
     noText: (id: number) => `В сообщении № ${id} нет текста поста.`,
     fullTextTitle: (id: number) => `Сообщение № ${id}, полный текст:`,
     historyTitle: (id: number) => `История сообщения № ${id}:`,
+    /** The states only when they changed: a step that keeps the state says so by its words alone. */
     historyLine: (at: string, who: string, what: string, from: string | null, to: string | null) =>
-      `${at} — ${who} — ${what}${from || to ? ` (${from ?? "—"} → ${to ?? "—"})` : ""}`,
+      `${at} — ${who} — ${what}${from !== to ? ` (${from ?? "—"} → ${to ?? "—"})` : ""}`,
     system: "бот",
   },
 
@@ -197,6 +198,8 @@ export const tr = {
     return: (reason: string | undefined) => `возвращено${reason ? `: «${reason}»` : ""}`,
     markToxic: "закрыто как оскорбительное",
     markThreat: "закрыто как угроза",
+    markRepeat: (earlier: unknown) =>
+      typeof earlier === "number" ? `отмечено как повторное к № ${earlier}` : "отмечено как повторное",
     sendPart: (organization: string | undefined) =>
       `отправлена информация соисполнителя${organization ? `: ${organization}` : ""}`,
     passOnPart: (organization: string | undefined) =>

@@ -42,6 +42,18 @@ export const ti = {
   askRepeat: (lines: string[]) =>
     ["Похоже на повторное сообщение. Недавно уже были:", ...lines, "", "Это повторное?"].join("\n"),
   repeatLine: (id: number, about: string) => `№ ${id} — ${about}`,
+  /** After the card of a post that came from monitoring software, to the curators. */
+  repeatOffer: (id: number, lines: string[]) =>
+    [`Сообщение № ${id} похоже на повторное. Недавно уже были:`, ...lines, "", "Это повторное?"].join("\n"),
+  repeatOfferStart: (id: number) => `Сообщение № ${id} похоже на повторное.`,
+  repeatDecided: (id: number, of: number, who?: string) =>
+    `Сообщение № ${id} отмечено как повторное к № ${of}${who ? ` (${who})` : ""}.`,
+  newDecided: (id: number, who: string) => `Сообщение № ${id} отмечено как новое (${who}).`,
+  repeatMarked: (of: number) => `Отмечено: повторное к № ${of}.`,
+  alreadyRepeat: (of: number) => `Уже отмечено: повторное к № ${of}.`,
+  markedNew: "Отмечено как новое.",
+  notEarlier: (of: number) =>
+    `Сообщение № ${of} не подходит: повторное отмечают только к более раннему сообщению.`,
 
   summary: (network: string, link: string, author: string | null, start: string | null) =>
     [
@@ -105,6 +117,7 @@ export const ti = {
     now: "Сейчас",
     repeatOf: (id: number) => `Повторное к № ${id}`,
     notRepeat: "Нет, новое",
+    notRepeatOffer: "Не повторное",
     importance: {
       normal: "Обычное",
       important: "Важное",

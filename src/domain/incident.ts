@@ -93,7 +93,8 @@ export type IncidentAction =
   | "requestRework"
   | "publish"
   | "publishInterim"
-  | "askClarification";
+  | "askClarification"
+  | "markRepeat";
 
 /**
  * What a regulation asks of the curator beyond deciding: Georgievsk p.12 lets him publish himself;
@@ -212,6 +213,11 @@ function decide(
     case "markThreat":
       if (!curator) return "forbidden";
       return incident.state === "registered" || incident.state === "assigned" ? undefined : "wrong_state";
+    case "markRepeat":
+      // A repeat is a fact about the post (Orenburg p.15; Georgievsk p.19), worth recording at any
+      // step, answered too (the month's figures count it); a post closed without an answer has none.
+      if (!curator) return "forbidden";
+      return incident.state === "closed" ? "wrong_state" : undefined;
     case "accept":
       if (!assignment) return "forbidden";
       return assignment.state === "assigned" && incident.state !== "closed" ? undefined : "wrong_state";

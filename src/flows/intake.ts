@@ -310,26 +310,42 @@ async function askPostedAt(conversation: Flow, ctx: Context, deps: AppDeps): Pro
   return "value" in reply ? reply.value : null;
 }
 
+/** An earlier incident offered as the one a post repeats, with a few words about it. */
+export interface RepeatOffer {
+  id: number;
+  about: string;
+}
+
 /**
- * Offers recent incidents on the same author, topic or place (PRODUCT.md "repeat"); never the post
- * itself, which is there already when its registration is handled again after a crash.
+ * Recent incidents on the same author, topic or place (PRODUCT.md "repeat"), detected within the
+ * preset's window before `at`: never the post itself, which is there already when its registration
+ * is handled again after a crash, nor (`beforeId`, a post already registered) those after it.
  */
+export function repeatOffers(
+  deps: Pick<AppDeps, "db" | "sla">,
+  post: Pick<PostDraft, "link" | "author" | "topic" | "place">,
+  at: Date,
+  beforeId?: number,
+): RepeatOffer[] {
+  const since = new Date(at.getTime() - deps.sla.regulation.repeatWindow.days * DAY_MS);
+  const self = parseSourceLink(post.link);
+  const { author, topic, place } = post;
+  return repeatCandidates(deps.db, { author, topic, place, since, limit: MAX_REPEAT_OFFERS, beforeId })
+    .filter((row) => !self.ok || row.linkKey !== self.key)
+    .map((row) => ({
+      id: row.id,
+      about: snippet(row.text, 80) ?? [row.author, row.topic, row.place].filter(Boolean).join(", "),
+    }));
+}
+
+/** Offers recent incidents the post may repeat (see repeatOffers). */
 async function askRepeat(
   conversation: Flow,
   ctx: Context,
   deps: AppDeps,
   about: Pick<PostDraft, "link" | "author" | "topic" | "place">,
 ): Promise<number | null> {
-  const candidates = await conversation.external(() => {
-    const since = new Date(deps.clock.now().getTime() - deps.sla.regulation.repeatWindow.days * DAY_MS);
-    const self = parseSourceLink(about.link);
-    return repeatCandidates(deps.db, { ...about, since, limit: MAX_REPEAT_OFFERS })
-      .filter((row) => !self.ok || row.linkKey !== self.key)
-      .map((row) => ({
-        id: row.id,
-        about: snippet(row.text, 80) ?? [row.author, row.topic, row.place].filter(Boolean).join(", "),
-      }));
-  });
+  const candidates = await conversation.external(() => repeatOffers(deps, about, deps.clock.now()));
   if (candidates.length === 0) return null;
   const value = await askButton(conversation, ctx, {
     step: "rep",

@@ -3,15 +3,17 @@
  * обеспечение», in practice «Инцидент Менеджмент») are registered as if a curator had forwarded them:
  * the card goes to the curators, a significant post to the heads at once, a surge is announced.
  * The caller shows `Authorization: Bearer <INTAKE_TOKEN>`. The same link twice is one incident, so a
- * caller may safely send a post again after a timeout.
+ * caller may safely send a post again after a timeout. Nobody asked whether the post repeats an
+ * earlier one, so after the card the curators are asked, with buttons (see offerRepeat).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Api } from "grammy";
+import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import {
+  cardMessageId,
   hasCards,
   monitoringActor,
   type PostDraft,
@@ -19,12 +21,15 @@ import {
   significantNoticeKey,
   unannouncedArrivals,
 } from "../app/intake.js";
-import { noticeClaimed } from "../app/notices.js";
+import { claimNotice, noticeClaimed } from "../app/notices.js";
+import { cb } from "../bot/callback-data.js";
 import type { Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
+import { chatRefused, isRefusal } from "../bot/refused-chats.js";
+import { ti } from "../bot/texts-intake.js";
 import { IMPORTANCES } from "../db/schema.js";
 import { parseSourceLink } from "../domain/source-link.js";
-import { announceRegistered } from "../flows/intake.js";
+import { announceRegistered, repeatOffers } from "../flows/intake.js";
 
 type AnnounceDeps = AppDeps & { api: Api };
 
@@ -150,7 +155,8 @@ const backoffMs = (attempts: number) => Math.min(2 ** attempts, 60) * 60_000;
 
 /**
  * The announcement of a post whose card has not gone out, or whose heads were not told, if that is
- * still so when its turn comes (the card is then brought up to date in place, not sent twice).
+ * still so when its turn comes (the card is then brought up to date in place, not sent twice); and
+ * the repeat question, if it has not been asked yet.
  */
 function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
   return async (deps) => {
@@ -159,6 +165,7 @@ function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
     const headsWait =
       incident.row.importance === "significant" && !noticeClaimed(deps.db, significantNoticeKey(id));
     if (!hasCards(deps.db, id) || headsWait) await announceArrival(deps, incident);
+    await offerRepeat(deps, id);
   };
 }
 
@@ -168,9 +175,57 @@ function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
  * one at once). Without a curators' chat each curator gets it privately: someone must route it.
  */
 function announceArrival(deps: AnnounceDeps, incident: Incident): Promise<void> {
-  const quiet =
-    incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
-  return announceRegistered(deps, incident, curatorTargets(deps), { silent: quiet });
+  return announceRegistered(deps, incident, curatorTargets(deps), { silent: quiet(deps, incident) });
+}
+
+function quiet(deps: AnnounceDeps, incident: Incident): boolean {
+  return incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
+}
+
+/** The notices-ledger key of the repeat question about a post. */
+const repeatOfferKey = (incidentId: number) => `repeat-offer:${incidentId}`;
+
+/**
+ * A curator registering a post in Telegram is asked whether it repeats an earlier one (Orenburg
+ * p.15; Georgievsk p.19); a post from monitoring software has nobody to ask, so the curators are
+ * asked after its card, in reply to it, where the card is: the same author, topic or place within
+ * the preset's window, before the post. Asked once (the ledger records it once a chat has it), and
+ * not about a post linked or closed meanwhile. A card not out yet waits for the catch-up, and so does
+ * the question: it must follow the card.
+ */
+async function offerRepeat(deps: AnnounceDeps, incidentId: number): Promise<void> {
+  const key = repeatOfferKey(incidentId);
+  const incident = loadIncident(deps.db, incidentId);
+  if (!incident || noticeClaimed(deps.db, key)) return;
+  const { row } = incident;
+  if (row.repeatOfId !== null || row.state === "closed") return;
+  const offers = repeatOffers(deps, row, row.detectedAt, row.id);
+  if (offers.length === 0) return;
+  const text = ti.repeatOffer(
+    row.id,
+    offers.map((offer) => ti.repeatLine(offer.id, offer.about)),
+  );
+  const keyboard = new InlineKeyboard();
+  for (const offer of offers)
+    keyboard.text(ti.button.repeatOf(offer.id), cb("int.rep", row.id, offer.id)).row();
+  keyboard.text(ti.button.notRepeatOffer, cb("int.new", row.id));
+  for (const { chatId } of curatorTargets(deps)) {
+    const card = cardMessageId(deps.db, row.id, chatId);
+    if (card === undefined) continue;
+    try {
+      await deps.api.sendMessage(chatId, text, {
+        reply_markup: keyboard,
+        reply_parameters: { message_id: card, allow_sending_without_reply: true },
+        link_preview_options: { is_disabled: true },
+        ...(quiet(deps, incident) ? { disable_notification: true } : {}),
+      });
+      claimNotice(deps.db, key, deps.clock.now());
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      deps.log.warn({ chatId, incidentId, error: error.description }, "repeat question not delivered");
+      if (isRefusal(error)) await chatRefused(deps, chatId, error);
+    }
+  }
 }
 
 async function answer(
@@ -212,7 +267,10 @@ async function answer(
       { incidentId: result.incident.id, importance: post.importance },
       "incident registered over HTTP",
     );
-    announcements.add(result.incident.id, (deps) => announceArrival(deps, result.incident));
+    announcements.add(result.incident.id, async (deps) => {
+      await announceArrival(deps, result.incident);
+      await offerRepeat(deps, result.incident.id);
+    });
     return { status: 201, body: { ok: true, id: result.incident.id, duplicate: false } };
   }
   // Sent again, perhaps because the first answer was lost: a card that did not go out goes out now

@@ -235,6 +235,11 @@ function incidentButtons(id: number, office: Office): string[] {
     buttons.push(`${action}:${id}`, ...drafts.map((draft) => `${action}:${id}:${draft}`));
   }
   for (let mark = 1; mark <= 5; mark++) buttons.push(`inc.q:${id}:${mark}`);
+  // The repeat question about a post from monitoring software: any post as the earlier one.
+  buttons.push(
+    `int.new:${id}`,
+    ...[0, ...office.incidents.keys(), NOWHERE].map((of) => `int.rep:${id}:${of}`),
+  );
   for (const action of ["inc.passon", "inc.partrw"]) {
     for (const assignment of assignments) {
       buttons.push(
@@ -304,12 +309,12 @@ function mayPress(sender: Sender, data: string, office: Office): boolean {
       return ["inc.draft", "inc.interim", "inc.clarify", "inc.pub", "inc.pubself"].includes(action) && leads;
     }
     case "curator":
-      return curatorMay(action, args, incident);
+      return curatorMay(action, args, incident, office);
   }
 }
 
 /** What a curator who decided nothing yet may press (Georgievsk: he may publish and pass parts on). */
-function curatorMay(action: string, args: string[], incident: Incident | undefined): boolean {
+function curatorMay(action: string, args: string[], incident: Incident | undefined, office: Office): boolean {
   if (["inc.list", "imp.close", "int.nothreat"].includes(action)) return true;
   if (!incident) return false;
   const { state } = incident;
@@ -343,6 +348,14 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
       const part = incident.assignments.find((a) => a.id === Number(args[1]) && a.state === "part_sent");
       return part !== undefined && (args[2] === undefined || Number(args[2]) === partVersion(part));
     }
+    // A post is linked once, to an earlier one, and not once closed; «Не повторное» changes nothing.
+    case "int.rep": {
+      const earlier = Number(args[1]);
+      const unlinked = state !== "closed" && incident.row.repeatOfId === null;
+      return unlinked && earlier < incident.id && office.incidents.has(earlier);
+    }
+    case "int.new":
+      return state !== "closed" && incident.row.repeatOfId === null;
     default:
       return false;
   }

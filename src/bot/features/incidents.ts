@@ -352,6 +352,8 @@ function describeEvent(entry: HistoryEntry, names: Map<number, string>): string 
       return tr.action.markToxic;
     case "markThreat":
       return tr.action.markThreat;
+    case "markRepeat":
+      return tr.action.markRepeat(details.repeatOfId);
     case "sendPart":
       return tr.action.sendPart(name(details.organizationId));
     case "passOnPart":

@@ -2,10 +2,10 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import type { Message, MessageEntity, MessageOrigin } from "grammy/types";
 import { findBoundChat } from "../../app/chats.js";
-import { closeAsToxic, type Incident, loadIncident } from "../../app/incidents.js";
+import { closeAsToxic, type Incident, loadIncident, markRepeat } from "../../app/incidents.js";
 import type { PostDraft } from "../../app/intake.js";
 import { registeredNumber } from "../../app/intake.js";
-import { hasRole, type Person } from "../../domain/access.js";
+import { displayName, hasRole, type Person } from "../../domain/access.js";
 import { checkAction } from "../../domain/incident.js";
 import { findLinks, parseSourceLink } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
@@ -20,6 +20,7 @@ import {
 import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
+import { cardDeps } from "../delivery.js";
 import { refuse } from "../refuse.js";
 import { ti } from "../texts-intake.js";
 
@@ -97,6 +98,11 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
   intake.callbackQuery(/^int\.a:/, (ctx) =>
     ctx.answerCallbackQuery({ text: ti.foreignStep, show_alert: true }),
   );
+
+  intake.callbackQuery(onAction("int.rep", [ID, ID]), (ctx) =>
+    markAsRepeat(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
+  );
+  intake.callbackQuery(onAction("int.new", [ID]), (ctx) => markAsNew(ctx, Number(ctx.match[1])));
 
   intake.callbackQuery(onAction("inc.toxic", [ID]), (ctx) => markToxic(ctx, Number(ctx.match[1]), false));
 
@@ -294,6 +300,78 @@ function authorOf(origin: MessageOrigin): string | undefined {
         : undefined;
     case "channel":
       return signed(origin.chat.title, origin.author_signature);
+  }
+}
+
+// ---- the repeat question about a post from monitoring software (src/http/intake.ts) -------------
+
+/**
+ * «Повторное к № N»: links the post to the earlier incident; every card of the post shows it. Of two
+ * presses (a double tap, two curators) one links, the other hears what was decided.
+ */
+async function markAsRepeat(ctx: BotContext, incidentId: number, repeatOfId: number): Promise<void> {
+  const { db, clock } = ctx.app;
+  const actor = curatorOf(ctx);
+  if (!actor) return refuse(ctx, ti.onlyCurators);
+  const result = markRepeat(db, { incidentId, repeatOfId, actor, now: clock.now() });
+  if (!result.ok) {
+    if (result.refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
+    const incident = loadIncident(db, incidentId);
+    if (!incident) return refuse(ctx, ti.notFound);
+    return unlessDecided(ctx, incident, () => refuse(ctx, ti.notEarlier(repeatOfId)));
+  }
+  // Handled again after a crash, the link this very press made is reported, not refused.
+  const linked = result.incident.row.repeatOfId ?? repeatOfId;
+  ctx.log.info({ incidentId, repeatOfId: linked }, "incident marked as a repeat");
+  await ctx.answerCallbackQuery({ text: ti.repeatMarked(linked) });
+  await settleOffer(ctx, incidentId, ti.repeatDecided(incidentId, linked, displayName(actor)));
+  await syncCards(cardDeps(ctx.app, ctx.api), result.incident);
+}
+
+/** «Не повторное»: nothing changes but the question, which is answered. */
+async function markAsNew(ctx: BotContext, incidentId: number): Promise<void> {
+  const actor = curatorOf(ctx);
+  if (!actor) return refuse(ctx, ti.onlyCurators);
+  const incident = loadIncident(ctx.app.db, incidentId);
+  if (!incident) return refuse(ctx, ti.notFound);
+  await unlessDecided(ctx, incident, async () => {
+    await ctx.answerCallbackQuery({ text: ti.markedNew });
+    await settleOffer(ctx, incidentId, ti.newDecided(incidentId, displayName(actor)));
+  });
+}
+
+/**
+ * A post already linked, or closed, is refused with what was decided, and the question it was pressed
+ * on loses its buttons; otherwise `otherwise` goes on.
+ */
+async function unlessDecided(ctx: BotContext, incident: Incident, otherwise: () => Promise<void>) {
+  const linked = incident.row.repeatOfId;
+  if (linked !== null) {
+    await refuse(ctx, ti.alreadyRepeat(linked));
+    await settleOffer(ctx, incident.id, ti.repeatDecided(incident.id, linked));
+    return;
+  }
+  if (incident.row.state === "closed") {
+    await refuse(ctx, ti.alreadyClosed);
+    await settleOffer(ctx, incident.id);
+    return;
+  }
+  await otherwise();
+}
+
+/**
+ * The question pressed on says what was decided (or, without `decided`, just loses its buttons). Only
+ * the question about this post is touched: forged data may come from any message with buttons.
+ */
+async function settleOffer(ctx: BotContext, incidentId: number, decided?: string): Promise<void> {
+  const message = ctx.callbackQuery?.message;
+  if (!message || !("text" in message) || !message.text?.startsWith(ti.repeatOfferStart(incidentId))) return;
+  try {
+    if (decided) await ctx.editMessageText(decided);
+    else await ctx.editMessageReplyMarkup();
+  } catch (error) {
+    // The decision stands even if Telegram no longer lets the old question be edited.
+    if (!(error instanceof GrammyError)) throw error;
   }
 }
 
