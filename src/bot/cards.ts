@@ -2,7 +2,7 @@ import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import { detailsEditable } from "../app/importance.js";
-import type { Incident } from "../app/incidents.js";
+import { type Incident, loadIncident } from "../app/incidents.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { cards, memberships, people, roleGrants } from "../db/schema.js";
@@ -44,6 +44,8 @@ export function renderCard(
   incident: Incident,
   audience: Audience,
   deps: Pick<CardDeps, "sla" | "clock">,
+  /** The incident this one repeats, when it does: its card tells how that one went (Orenburg p.15). */
+  earlier?: Incident,
 ): { text: string; keyboard: InlineKeyboard } {
   const { row } = incident;
   const { sla } = deps;
@@ -78,7 +80,7 @@ export function renderCard(
   for (const returned of incident.assignments.filter((a) => a.state === "returned" && a.returnReason)) {
     lines.push(t.card.returned(returned.organizationName, returned.returnReason ?? ""));
   }
-  if (row.repeatOfId) lines.push(t.card.repeatOf(row.repeatOfId));
+  if (row.repeatOfId) lines.push(t.card.repeatOf(row.repeatOfId, earlier && earlierOutcome(earlier, sla)));
   for (const publication of incident.publications) {
     lines.push(t.card.publication(publication.kind, publication.link, publication.onTime));
   }
@@ -104,6 +106,13 @@ export function renderCard(
     text,
     keyboard: buttonsFor(incident, audience, Boolean(post?.cut), rules),
   };
+}
+
+/** How the earlier incident went: its answer when posted, otherwise where it stands. */
+function earlierOutcome(earlier: Incident, sla: SlaRuntime): string {
+  const answer = earlier.publications.filter((p) => p.kind === "answer").at(-1);
+  if (answer) return t.card.earlierAnswered(formatDeadline(answer.publishedAt, sla.timezone), answer.link);
+  return earlier.row.closedReason ? closedText(earlier.row.closedReason, sla) : stateText(earlier);
 }
 
 /** Whether a threat is passed on depends on the regulation (Orenburg p.17 does, Georgievsk p.22 does not). */
@@ -322,9 +331,10 @@ export async function syncCards(
   const reachable = targets.filter(
     (target) => target.chatId < 0 || !queries.blocked.get({ chatId: target.chatId }),
   );
+  const earlier = incident.row.repeatOfId ? loadIncident(db, incident.row.repeatOfId) : undefined;
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target) => {
-    const card = renderCard(incident, target.audience, deps);
+    const card = renderCard(incident, target.audience, deps, earlier);
     const current = existing.find((c) => c.chatId === target.chatId);
     try {
       if (current && (await editCard(deps.api, current.chatId, current.messageId, card))) return;

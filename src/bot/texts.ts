@@ -231,7 +231,9 @@ export const t = {
       threatForwarded: (clause: string) =>
         `закрыто без ответа: угроза, передаётся в компетентные органы (${clause})`,
     },
-    repeatOf: (id: number) => `Повторное к сообщению № ${id}`,
+    repeatOf: (id: number, outcome: string | undefined) =>
+      `Повторное к сообщению № ${id}${outcome ? ` — ${outcome}` : ""}`,
+    earlierAnswered: (at: string, link: string) => `ответ размещён ${at}: ${link}`,
     publication: (kind: "answer" | "interim" | "clarification", link: string, onTime: boolean | null) =>
       kind === "answer"
         ? `Ответ размещён: ${link}${onTime === null ? "" : onTime ? " (в срок)" : " (с опозданием)"}`

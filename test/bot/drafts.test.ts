@@ -389,6 +389,15 @@ describe("a reworked draft and a repeat", () => {
       now: h.clock.now(),
     });
     await showCards(h, second);
+    // Every card of the repeat tells how the earlier post went (Orenburg p.15).
+    const repeatCard = h.fake
+      .messages(OFFICE.curatorsChat)
+      .findLast((m) => m.text?.startsWith(`Сообщение № ${second} `));
+    expect(repeatCard?.text).toMatch(
+      new RegExp(
+        `Повторное к сообщению № ${first} — ответ размещён \\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d: https://vk\\.com/wall-1_1\\?reply=7\n`,
+      ),
+    );
     await executor.press("Взять в работу");
 
     await executor.press("Подготовить ответ");

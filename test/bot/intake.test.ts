@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { inbox, incidents } from "../../src/db/schema.js";
+import { inbox, incidents, people } from "../../src/db/schema.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { tgUser, updates } from "../support/updates.js";
 
@@ -376,7 +376,8 @@ describe("registering from a forwarded post or a link", () => {
     );
     await curator.press("Повторное к № 1");
     expect(curator.lastText()).toMatch(/^Сообщение № 2 · ВКонтакте/);
-    expect(curator.lastText()).toMatch(/Повторное к сообщению № 1/);
+    // How the earlier post stands, as of this card's last update.
+    expect(curator.lastText()).toMatch(/\nПовторное к сообщению № 1 — зарегистрировано, ждёт направления\n/);
     await registerByNew("https://vk.com/wall-1_10", { topic: "дороги" });
     await curator.press("Нет, новое");
     expect(curator.lastText()).not.toMatch(/Повторное/);
@@ -402,6 +403,73 @@ describe("registering from a forwarded post or a link", () => {
       "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»",
     );
     expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
+  });
+});
+
+describe("a significant post and heads who block the bot (Orenburg p.21)", () => {
+  const DEPUTY = 4002;
+  const FIRE =
+    "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»";
+  const sendsTo = (chatId: number) =>
+    h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
+  const blocked = (telegramId: number) =>
+    h.db.select().from(people).where(eq(people.telegramId, telegramId)).get()?.blockedAt != null;
+  const insteadOfHeads = () =>
+    h.texts(CURATORS_CHAT).filter((text) => text.includes("Руководителю не доставлено"));
+
+  /** The head blocks the bot: Telegram refuses the bot in his chat from now on, and tells the bot so. */
+  async function blocks(telegramId: number, name: string): Promise<void> {
+    h.fake.setChatMember(telegramId, h.bot.botInfo.id, "kicked");
+    const head = h.user(telegramId, name);
+    await h.deliver(updates.myChatMember(head.chat, head.tg, "member", "kicked", h.fake.botUser));
+  }
+
+  const registerFire = (link = "https://vk.com/wall-1_2") =>
+    registerByNew(link, { importance: "Социально значимое", text: "Пожар в школе" });
+
+  it("a head known to block the bot is not written to; the other head is told, and the curators hear nothing more", async () => {
+    await start();
+    h.seedPerson(HEAD, "Глава", ["head"]);
+    h.seedPerson(DEPUTY, "Заместитель", ["head"]);
+    await blocks(DEPUTY, "Заместитель");
+    await registerFire();
+    expect(h.lastText(HEAD)).toBe(FIRE);
+    expect(sendsTo(DEPUTY)).toBe(0);
+    expect(insteadOfHeads()).toEqual([]);
+  });
+
+  it("every head blocks the bot: the curators get the heads' notice, naming them; no head is tried", async () => {
+    await start();
+    h.seedPerson(HEAD, "Глава", ["head"]);
+    h.seedPerson(DEPUTY, "Заместитель", ["head"]);
+    await blocks(HEAD, "Глава");
+    await blocks(DEPUTY, "Заместитель");
+    await registerFire();
+    expect(h.lastText(CURATORS_CHAT)).toBe(
+      `${FIRE}\nРуководителю не доставлено: Глава, Заместитель — бот заблокирован или аккаунт удалён.`,
+    );
+    expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
+    expect([sendsTo(HEAD), sendsTo(DEPUTY)]).toEqual([0, 0]);
+  });
+
+  it("the only head's account is deleted (a Bad Request): he is marked, the curators hear in his stead, and he is not tried again", async () => {
+    await start();
+    h.seedPerson(HEAD, "Глава", ["head"]);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: user is deactivated" },
+      { match: (params) => params.chat_id === HEAD },
+    );
+    await registerFire();
+    expect(blocked(HEAD)).toBe(true);
+    expect(insteadOfHeads()).toEqual([
+      expect.stringMatching(/^Социально значимое сообщение № 1 .*\nРуководителю не доставлено: Глава — /s),
+    ]);
+
+    const tried = sendsTo(HEAD);
+    await registerFire("https://vk.com/wall-1_3");
+    expect(sendsTo(HEAD)).toBe(tried);
+    expect(insteadOfHeads()).toHaveLength(2);
   });
 });
 
