@@ -110,11 +110,24 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const { db } = database;
     applyMigrations(db);
     let api: Api | undefined;
+    // The admins' notices of the start go out beside it; a stop waits for them a while before the
+    // database closes. One nobody got (or cut short by the stop) is told again at the next start.
+    const notices = new Set<Promise<void>>();
     const tellOnce = (key: string, text: string) => {
       if (!api || !claimNotice(db, key, clock.now())) return;
-      void notifyAdmins({ api, db, log, clock, config }, text).then((delivered) => {
-        if (delivered === 0) releaseNotice(db, key);
-      });
+      const release = () => {
+        if (database.sqlite.open) releaseNotice(db, key);
+      };
+      const told: Promise<void> = notifyAdmins({ api, db, log, clock, config }, text)
+        .then((delivered) => {
+          if (delivered === 0) release();
+        })
+        .catch((err: unknown) => {
+          log.warn({ err }, "could not tell the admins");
+          release();
+        })
+        .finally(() => notices.delete(told));
+      notices.add(told);
     };
     const sla = new SlaRuntime(regulation, timezone, schedule, effectiveCalendar(db), (year) => {
       log.warn({ year }, "production calendar lacks a year: weekends-only rules");
@@ -217,6 +230,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         renderer?.close();
         await jobs.stop();
         if (httpServer) await closeServer(httpServer, db);
+        await settled([...notices], SETTLE_MS);
         database.close();
         log.info("stopped");
       })();
@@ -275,6 +289,16 @@ function reportSelfCheck(
 }
 
 /** What must never appear in a log line or an error printed at start. */
+/** Waits for the promises (which never reject), at most `ms`. */
+async function settled(promises: Promise<void>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([Promise.all(promises), timeout]);
+  clearTimeout(timer);
+}
+
 /**
  * The path of a request's target, query aside: the usual "/intake" or the absolute form a proxy may
  * send ("http://bot.example/intake"). A malformed target has none, so it is simply not a route.

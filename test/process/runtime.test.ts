@@ -190,6 +190,8 @@ describe("start-up self-check", () => {
         .callsOf("sendMessage")
         .filter((c) => c.params.chat_id === 1001 && /нет 2028 года/.test(String(c.params.text)));
 
+    // Telegram is slow to answer: the stop comes while the notice is on its way and waits for it.
+    fake.delayNext("sendMessage", 300);
     running = await startBot(cfg, { clock, log: silent });
     await fake.waitForCall(
       "sendMessage",
