@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { assignments, drafts, incidents, organizations, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
@@ -231,6 +231,16 @@ export function repeatCandidates(
     .orderBy(desc(incidents.id))
     .limit(input.limit ?? 5)
     .all();
+}
+
+/** Open incidents marked as repeats of this one: their cards tell how it went. */
+export function openRepeatsOf(db: Tx, incidentId: number): number[] {
+  return db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(and(eq(incidents.repeatOfId, incidentId), notInArray(incidents.state, ["closed", "answered"])))
+    .all()
+    .map((row) => row.id);
 }
 
 export type TransitionRefusal = Refusal | "not_found" | "changed";

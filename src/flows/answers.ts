@@ -18,6 +18,7 @@ import { chatOfOrganization, reachableCuratorChats } from "../app/chats.js";
 import {
   type Incident,
   loadIncident,
+  openRepeatsOf,
   passOnStrandedParts,
   returnPart,
   type TransitionResult,
@@ -504,6 +505,14 @@ export function linkFlow(deps: AppDeps) {
   };
 }
 
+/** The cards of open repeats of an incident whose answer was just posted now show that answer. */
+async function refreshRepeatCards(deps: AppDeps, api: Api, incidentId: number): Promise<void> {
+  for (const id of openRepeatsOf(deps.db, incidentId)) {
+    const repeat = loadIncident(deps.db, id);
+    if (repeat) await syncCards(cardDeps(deps, api), repeat);
+  }
+}
+
 /** Makes the change a link stands for and tells whom it concerns; returns the presser's confirmation. */
 async function recordLink(
   deps: AppDeps,
@@ -527,6 +536,7 @@ async function recordLink(
   if (!result.ok) return refusalNow(deps, incidentId, LINK_ACTIONS[kind], actor);
   const incident = result.incident;
   await syncCards(cardDeps(deps, outer.api), incident);
+  if (kind === "publish") await refreshRepeatCards(deps, outer.api, incidentId);
   const byHolder = incident.holderId === actor.id;
   const others: Listeners = { curators: true, organization: !byHolder, holder: !byHolder, except: chatId };
   const { timezone } = deps.sla;

@@ -7,7 +7,14 @@ import { auditEvents, drafts, people } from "../../src/db/schema.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+import {
+  OFFICE,
+  seedDraft,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+  showCards,
+} from "../support/workflow.js";
 
 /** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
 const TUESDAY_10 = "2026-11-24T05:00:00Z";
@@ -619,6 +626,23 @@ describe("interim answer and clarification", () => {
     ]);
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "По сообщению № 1 автору задан вопрос: https://vk.com/wall-1_1?reply=2\nЖдём уточнения; срок ответа не останавливается.",
+    );
+  });
+});
+
+describe("a repeat of a post whose answer is posted", () => {
+  it("the repeat's cards show the earlier answer at once (Orenburg p.15)", async () => {
+    const first = await officeWithIncident();
+    await seedDraft(h, first, { approve: true });
+    const second = seedRegistered(h, { link: "https://vk.com/wall-1_2", repeatOfId: first });
+    await showCards(h, second);
+    expect(cardText(OFFICE.curatorsChat, second)).toContain(`Повторное к сообщению № ${first} — согласовано`);
+    h.clock.advance(25 * MINUTE);
+    await executor().press("Опубликовано");
+    await executor().send("https://vk.com/wall-1_1?reply=77");
+    expect(state(first)).toBe("answered");
+    expect(cardText(OFFICE.curatorsChat, second)).toContain(
+      `Повторное к сообщению № ${first} — ответ размещён 24.11.2026 10:25: https://vk.com/wall-1_1?reply=77`,
     );
   });
 });
