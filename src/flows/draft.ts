@@ -8,13 +8,14 @@
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { type Draft, latestDrafts, loadDraftWork, saveDraftWork, submitDraft } from "../app/answers.js";
-import { curatorChats } from "../app/chats.js";
+import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { cb } from "../bot/callback-data.js";
 import { decisionButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { cardDeps } from "../bot/delivery.js";
 import { ALBUM_LIMIT, albumPlan, type DraftView, sendDraft } from "../bot/draft-view.js";
+import { chatRefused } from "../bot/refused-chats.js";
 import { t } from "../bot/texts.js";
 import { td } from "../bot/texts-drafts.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -153,9 +154,12 @@ function curatorsHeader(deps: AppDeps, incident: Incident, person: Person): stri
   return blocks.join("\n\n");
 }
 
-/** The curators' chat, or each curator privately when none is bound; a refusing chat is logged. */
+/**
+ * The curators' chat, or each curator privately when none is bound (not those who block the bot); a
+ * chat that refuses is logged and handled as any refusal (see refused-chats.ts).
+ */
 async function sendToCurators(deps: AppDeps, api: Api, incident: Incident, person: Person, draft: DraftView) {
-  const targets = curatorChats(deps.db);
+  const targets = reachableCuratorChats(deps.db);
   const header = curatorsHeader(deps, incident, person);
   const keyboard = InlineKeyboard.from([decisionButtons(incident.id, incident.answer?.draftId)]);
   for (const chatId of targets) {
@@ -164,6 +168,7 @@ async function sendToCurators(deps: AppDeps, api: Api, incident: Incident, perso
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
       deps.log.warn({ chatId, incidentId: incident.id, error: error.description }, "draft not delivered");
+      await chatRefused({ ...deps, api }, chatId, error);
     }
   }
 }

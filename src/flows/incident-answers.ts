@@ -5,15 +5,16 @@
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { chatOfOrganization, curatorChats } from "../app/chats.js";
+import { chatOfOrganization, reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident, returnIncident, sendPart } from "../app/incidents.js";
 import { recordPartAttachments } from "../app/part-attachments.js";
-import { telegramIdsOfMembers } from "../app/people.js";
+import { reachableMembers } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { partButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { cardDeps, notifyCurators } from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
+import { chatRefused } from "../bot/refused-chats.js";
 import { ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
 import { ti } from "../bot/texts-intake.js";
@@ -299,7 +300,10 @@ async function collectPart(
   }
 }
 
-/** The part as its recipients see it: its photos, videos and files first, then the notice. */
+/**
+ * The part as its recipients see it: its photos, videos and files first, then the notice. A chat that
+ * refuses is handled as any refusal (a person marked as blocking the bot, a group told to the admins).
+ */
 async function sendPartTo(
   deps: AppDeps,
   api: Api,
@@ -314,11 +318,12 @@ async function sendPartTo(
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
       deps.log.warn({ chatId, error: error.description }, "part not delivered");
+      await chatRefused({ ...deps, api }, chatId, error);
     }
   }
 }
 
-/** The curators' chat, or each curator privately when none is bound. */
+/** The curators' chat, or each curator privately when none is bound (not those who block the bot). */
 async function tellCuratorsOfPart(
   deps: AppDeps,
   api: Api,
@@ -326,10 +331,10 @@ async function tellCuratorsOfPart(
   attachments: Attachment[],
   keyboard?: InlineKeyboard,
 ): Promise<void> {
-  await sendPartTo(deps, api, curatorChats(deps.db), notice, attachments, keyboard);
+  await sendPartTo(deps, api, reachableCuratorChats(deps.db), notice, attachments, keyboard);
 }
 
-/** An organization's work chat, or its executors privately when it has none. */
+/** An organization's work chat, or its executors privately when it has none (not those who block the bot). */
 export async function tellOrganizationOfPart(
   deps: AppDeps,
   api: Api,
@@ -338,7 +343,7 @@ export async function tellOrganizationOfPart(
   attachments: Attachment[],
 ): Promise<void> {
   const chat = chatOfOrganization(deps.db, organizationId);
-  const targets = chat !== undefined ? [chat] : telegramIdsOfMembers(deps.db, [organizationId]);
+  const targets = chat !== undefined ? [chat] : reachableMembers(deps.db, [organizationId]);
   await sendPartTo(deps, api, targets, notice, attachments);
 }
 

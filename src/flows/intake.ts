@@ -1,6 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
+import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
 import {
   cardMessageId,
@@ -10,12 +11,16 @@ import {
   significantNoticeKey,
 } from "../app/intake.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
-import { markBlocked, telegramIdsWithRole } from "../app/people.js";
+import { findPerson, reachableWithRole, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
+import { sendLong } from "../bot/delivery.js";
+import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge } from "../bot/surge.js";
+import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
+import { displayName } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
 import { type Flow, waitForAnswer } from "./ask.js";
@@ -102,15 +107,13 @@ export async function announceRegistered(
 /**
  * The heads hear of a significant post once, however many times it is announced (a crash, a retry
  * of the monitoring software) or raised to significant again: it is recorded once a head has it, so
- * a stop before that leaves it to the next announcement. A head who blocked the bot is marked so and
- * skipped; the registration (or the raise) has already happened.
+ * a stop before that leaves it to the next announcement. Heads who block the bot are not tried, one
+ * found refusing now is marked so; the registration (or the raise) has already happened. With heads
+ * but none the bot can write to, the curators hear it in their stead (see tellCuratorsInsteadOfHeads).
  */
 export async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
   const key = significantNoticeKey(incident.id);
   if (noticeClaimed(deps.db, key)) return;
-  const heads = telegramIdsWithRole(deps.db, "head");
-  // Nobody to tell is not a notice to try again.
-  if (heads.length === 0) claimNotice(deps.db, key, deps.clock.now());
   const { row } = incident;
   const text = ti.significant(
     incident.id,
@@ -119,16 +122,43 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     snippet(row.text),
     deps.sla.regulation.significantRecipients.clause,
   );
-  for (const telegramId of heads) {
+  for (const telegramId of reachableWithRole(deps.db, "head")) {
     try {
       await deps.api.sendMessage(telegramId, text, { link_preview_options: { is_disabled: true } });
       claimNotice(deps.db, key, deps.clock.now());
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
-      if (error.error_code === 403) markBlocked(deps.db, telegramId, deps.clock.now());
       deps.log.warn({ telegramId, incidentId: incident.id, error: error.description }, "head not told");
+      await chatRefused(deps, telegramId, error);
     }
   }
+  // A head who failed only for now is tried with the next announcement.
+  if (noticeClaimed(deps.db, key) || reachableWithRole(deps.db, "head").length > 0) return;
+  await tellCuratorsInsteadOfHeads(deps, key, text);
+}
+
+/**
+ * Heads there are, but every one blocks the bot: a significant post must still reach someone who can
+ * tell them another way, so the curators get the heads' notice, naming them (as the sweep's heads'
+ * escalation does). It counts as told once a curators' chat has it. No heads at all, or no curator
+ * the bot can write to either, is nothing to try again.
+ */
+async function tellCuratorsInsteadOfHeads(deps: CardDeps, key: string, text: string): Promise<void> {
+  const heads = telegramIdsWithRole(deps.db, "head");
+  const curators = reachableCuratorChats(deps.db);
+  if (heads.length > 0 && curators.length === 0)
+    deps.log.error({ key, text }, "significant post told to nobody: every head and curator blocks the bot");
+  if (heads.length === 0 || curators.length === 0) {
+    claimNotice(deps.db, key, deps.clock.now());
+    return;
+  }
+  const names = heads.map((telegramId) => {
+    const head = findPerson(deps.db, telegramId);
+    return head ? displayName(head) : String(telegramId);
+  });
+  const notice = t.alert.insteadOfHeads(text, names);
+  for (const chatId of curators)
+    if (await sendLong(deps, deps.api, chatId, notice)) claimNotice(deps.db, key, deps.clock.now());
 }
 
 /** `dd.MM.yyyy HH:mm` in the deployment's time zone; undefined when it is no real moment. */

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadDraftWork, publishAnswer, requestRework } from "../../src/app/answers.js";
+import { unbindChat } from "../../src/app/chats.js";
 import { routeIncident } from "../../src/app/incidents.js";
-import { findPerson } from "../../src/app/people.js";
+import { findPerson, isBlocked } from "../../src/app/people.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { type FileRef, messageUpdate, updates } from "../support/updates.js";
 import {
@@ -419,5 +420,46 @@ describe("a reworked draft and a repeat", () => {
         "Снег вывезен повторно, двор убирают ежедневно.",
       ].join("\n"),
     );
+  });
+});
+
+describe("curators the draft cannot reach", () => {
+  const ADMIN = 1001;
+  const sendsTo = (chatId: number) =>
+    h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
+  const isDraft = (params: Record<string, unknown>) => String(params.text).startsWith("Проект ");
+
+  it("the curators' chat refusing the draft: the admins hear the bot cannot write there", async () => {
+    await office({ adminIds: [ADMIN] });
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the group chat" },
+      { match: (params) => params.chat_id === OFFICE.curatorsChat && isDraft(params) },
+    );
+    await writeDraft();
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft()).toEqual([]);
+    expect(h.texts(ADMIN)).toEqual([
+      expect.stringMatching(/^Бот не может писать в чат «Кураторы» \(кураторы, -200\)/),
+    ]);
+  });
+
+  it("without a curators' chat: a curator known to block the bot is not sent it, one whose account is deleted is marked", async () => {
+    await office();
+    unbindChat(h.db, { chatId: OFFICE.curatorsChat, actorId: null, reason: "admin", now: h.clock.now() });
+    const svetlana = h.user(OFFICE.curator2, "Светлана");
+    h.fake.setChatMember(OFFICE.curator2, h.bot.botInfo.id, "kicked");
+    await h.deliver(updates.myChatMember(svetlana.chat, svetlana.tg, "member", "kicked", h.fake.botUser));
+    const tried = sendsTo(OFFICE.curator2);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: user is deactivated" },
+      { match: (params) => params.chat_id === OFFICE.curator && isDraft(params) },
+    );
+
+    await writeDraft();
+    await executor.press("Отправить на согласование");
+    expect(isBlocked(h.db, OFFICE.curator)).toBe(true);
+    expect(sendsTo(OFFICE.curator2)).toBe(tried);
   });
 });

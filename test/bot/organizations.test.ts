@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { unbindChat } from "../../src/app/chats.js";
 import { closeAsToxic, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { organizations } from "../../src/db/schema.js";
@@ -120,6 +121,28 @@ describe("organizations", () => {
       updates.callback(admin().tg, stale.message, stale.callbackData.replace("org.on", "org.off")),
     );
     expect(told()).toBe(2);
+  });
+
+  it("switched off without a curators' chat: a curator known to block the bot is not sent the list; the other is, and the admin hears they were told", async () => {
+    const { health } = seedOffice(h);
+    const inWork = await seedIncidentInWork(h, health);
+    unbindChat(h.db, { chatId: OFFICE.curatorsChat, actorId: null, reason: "admin", now: h.clock.now() });
+    const svetlana = h.user(OFFICE.curator2, "Светлана");
+    h.fake.setChatMember(OFFICE.curator2, h.bot.botInfo.id, "kicked");
+    await h.deliver(updates.myChatMember(svetlana.chat, svetlana.tg, "member", "kicked", h.fake.botUser));
+    const tried = h.fake.calls.filter((call) => call.params.chat_id === OFFICE.curator2).length;
+
+    await admin().send("/orgs");
+    await admin().press(/Министерство здравоохранения/);
+    await admin().press("Отключить");
+    expect(h.lastText(OFFICE.curator)).toMatch(
+      /^Орган «Министерство здравоохранения» отключён администратором/,
+    );
+    expect(h.fake.calls.filter((call) => call.params.chat_id === OFFICE.curator2)).toHaveLength(tried);
+    expect(admin().lastText()).toBe(
+      `У органа «Министерство здравоохранения» остались открытые сообщения (1): № ${inWork}. ` +
+        "Они по-прежнему направлены ему. Кураторы получили список, чтобы направить их заново.",
+    );
   });
 
   it("an admin whose role is taken away in the middle of a dialogue adds or renames nothing", async () => {

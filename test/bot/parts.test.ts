@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { unbindChat } from "../../src/app/chats.js";
 import { loadIncident } from "../../src/app/incidents.js";
+import { isBlocked } from "../../src/app/people.js";
 import { partVersion } from "../../src/domain/incident.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { type FileRef, updates } from "../support/updates.js";
@@ -10,6 +12,7 @@ const HEALTH_EXECUTOR = 3001;
 const EDUCATION_EXECUTOR = 3002;
 
 let h: Harness;
+let health: number;
 let education: number;
 
 const curatorsChat = () => h.group(-200, "Кураторы");
@@ -29,7 +32,7 @@ const TUESDAY_10_MOSCOW = "2026-11-24T07:00:00Z";
  */
 async function coexecutorAsked(options: HarnessOptions = { now: TUESDAY_10 }): Promise<number> {
   h = await Harness.start(options);
-  const health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+  health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
   education = h.seedOrganization("Министерство образования", "Минобр");
   h.seedChat(curatorsChat(), null);
   h.seedChat(healthChat(), health);
@@ -168,5 +171,51 @@ describe("a co-executor's part with photos", () => {
       "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nСнег вывезут до пятницы.",
     );
     expect(h.fake.messages(-100).some((m) => m.media)).toBe(false);
+  });
+});
+
+describe("a part for a lead organization without a work chat", () => {
+  const sendsTo = (chatId: number) =>
+    h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
+
+  it("its executor known to block the bot is not sent the part; one whose account is deleted is marked", async () => {
+    await coexecutorAsked();
+    unbindChat(h.db, { chatId: -100, actorId: null, reason: "admin", now: h.clock.now() });
+    const petr = h.seedPerson(3005, "Пётр", [], [health]);
+    h.fake.setChatMember(3005, h.bot.botInfo.id, "kicked");
+    await h.deliver(updates.myChatMember(petr.chat, petr.tg, "member", "kicked", h.fake.botUser));
+    const tried = sendsTo(3005);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: user is deactivated" },
+      {
+        match: (params) =>
+          params.chat_id === HEALTH_EXECUTOR && String(params.text).startsWith("Информация соисполнителя"),
+      },
+    );
+
+    await educationExecutor().send("Двор очищен.", educationChat());
+    expect(h.lastText(-200)).toBe(
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен.",
+    );
+    expect(isBlocked(h.db, HEALTH_EXECUTOR)).toBe(true);
+    expect(sendsTo(3005)).toBe(tried);
+  });
+});
+
+describe("a part for the curators without a curators' chat", () => {
+  it("a curator known to block the bot is not sent the part; the other gets it privately", async () => {
+    await coexecutorAsked();
+    unbindChat(h.db, { chatId: -200, actorId: null, reason: "admin", now: h.clock.now() });
+    const svetlana = h.seedPerson(2002, "Светлана", ["curator"]);
+    h.fake.setChatMember(2002, h.bot.botInfo.id, "kicked");
+    await h.deliver(updates.myChatMember(svetlana.chat, svetlana.tg, "member", "kicked", h.fake.botUser));
+    const tried = h.fake.calls.filter((call) => call.params.chat_id === 2002).length;
+
+    await educationExecutor().send("Двор очищен.", educationChat());
+    expect(h.lastText(CURATOR)).toBe(
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен.",
+    );
+    expect(h.fake.calls.filter((call) => call.params.chat_id === 2002)).toHaveLength(tried);
   });
 });

@@ -232,6 +232,85 @@ describe("taking access away", () => {
   });
 });
 
+describe("people who block the bot, told of an access change", () => {
+  beforeEach(() => start());
+
+  const sendsTo = (chatId: number) =>
+    h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
+  const blocked = (telegramId: number) =>
+    h.db.select().from(people).where(eq(people.telegramId, telegramId)).get()?.blockedAt != null;
+
+  /** The person blocks the bot: Telegram refuses the bot in their chat from now on, and tells the bot so. */
+  async function blocks(telegramId: number, name: string): Promise<void> {
+    h.fake.setChatMember(telegramId, h.bot.botInfo.id, "kicked");
+    const person = h.user(telegramId, name);
+    await h.deliver(updates.myChatMember(person.chat, person.tg, "member", "kicked", h.fake.botUser));
+  }
+
+  /** Минобр, without a work chat: Пётр has a post of it in work, Мария is its other executor. */
+  async function educationPostHeldByPetr(): Promise<number> {
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    h.seedPerson(3003, "Пётр", [], [education]);
+    h.seedPerson(3004, "Мария", [], [education]);
+    const id = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    const curator = findPerson(h.db, OFFICE.curator);
+    const petr = findPerson(h.db, 3003);
+    if (!curator || !petr) throw new Error("not seeded");
+    const now = h.clock.now();
+    routeIncident(h.db, { incidentId: id, leadId: education, coexecutorIds: [], actor: curator, now });
+    acceptIncident(h.db, { incidentId: id, actor: petr, now });
+    await showCards(h, id);
+    return id;
+  }
+
+  it("a person whose account is deleted (a Bad Request) is marked, as one who blocked the bot is", async () => {
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: user is deactivated" },
+      { match: (params) => params.chat_id === OFFICE.head },
+    );
+    await openCard(admin(), /Глава/);
+    await admin().press("Закрыть доступ полностью");
+    await admin().press("Да, закрыть доступ");
+    expect(admin().lastText()).toMatch(
+      /Лично сообщить не удалось: сотрудник не открывал бота или заблокировал его\.$/,
+    );
+    expect(blocked(OFFICE.head)).toBe(true);
+  });
+
+  it("a person known to block the bot is not written to; the admin hears they were not told", async () => {
+    await blocks(OFFICE.curator2, "Светлана");
+    await openCard(admin(), /Светлана/);
+    await admin().press("Снять роль: куратор");
+    await admin().press("Да, снять роль");
+    expect(admin().lastText()).toMatch(/^Готово\. Светлана: снята роль «куратор»\./);
+    expect(admin().lastText()).toMatch(
+      /Лично сообщить не удалось: сотрудник не открывал бота или заблокировал его\.$/,
+    );
+    expect(sendsTo(OFFICE.curator2)).toBe(0);
+  });
+
+  it("the organization's other executors all block the bot and it has no chat: the curators hear the posts are stranded, naming them", async () => {
+    const id = await educationPostHeldByPetr();
+    await blocks(3004, "Мария");
+    const tried = sendsTo(3004);
+    await openCard(admin(), /Пётр/);
+    await admin().press("Исключить из: Минобр");
+    await admin().press("Да, исключить");
+
+    expect(admin().lastText()).toMatch(
+      /У органа «Министерство образования» нет рабочего чата, а остальным его исполнителям \(Мария\) бот писать не может: они заблокировали бота или удалили аккаунт\. Об этом сообщено кураторам\./,
+    );
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Пётр больше не исполнитель органа «Министерство образования». Рабочего чата у органа нет, а остальным " +
+        "его исполнителям (Мария) бот писать не может: они заблокировали бота или удалили аккаунт. Сообщения, " +
+        `которые были у этого сотрудника в работе, им не переданы: № ${id}. Свяжитесь с исполнителями органа ` +
+        "или перенаправьте сообщения.",
+    );
+    expect(sendsTo(3004)).toBe(tried);
+  });
+});
+
 describe("admins", () => {
   it("an admin from ADMIN_IDS keeps the admin role, and is told why", async () => {
     await start();

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
 import { INTAKE_PATH, type IntakeEndpoint, intakeEndpoint } from "../../src/http/intake.js";
 import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
 import { OFFICE, seedOffice } from "../support/workflow.js";
 
 const TOKEN = "monitoring-token-0123456789";
@@ -155,6 +156,28 @@ describe("POST /intake", () => {
     h.clock.advance(5 * 60_000);
     await endpoint.catchUp();
     expect([cards().length, told()]).toEqual([1, 1]);
+  });
+
+  it("a significant post while the head blocks the bot: the curators hear it in his stead, once; he is not tried, at catch-ups either", async () => {
+    await start();
+    h.fake.setChatMember(OFFICE.head, h.bot.botInfo.id, "kicked");
+    const head = h.user(OFFICE.head, "Глава");
+    await h.deliver(updates.myChatMember(head.chat, head.tg, "member", "kicked", h.fake.botUser));
+    const insteadOfHead = () =>
+      h.texts(OFFICE.curatorsChat).filter((text) => text.includes("Руководителю не доставлено"));
+
+    await post({ link: "https://vk.com/wall-1_16", text: "Пожар в школе", importance: "significant" });
+    expect(cards()).toHaveLength(1);
+    expect(insteadOfHead()).toEqual([
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_16\n«Пожар в школе»\n" +
+        "Руководителю не доставлено: Глава — бот заблокирован или аккаунт удалён.",
+    ]);
+    for (const minutes of [1, 2, 4]) {
+      h.clock.advance(minutes * 60_000);
+      await endpoint.catchUp();
+    }
+    expect(insteadOfHead()).toHaveLength(1);
+    expect(h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === OFFICE.head)).toEqual([]);
   });
 
   it("at night the card of an ordinary post comes without sound; a significant one rings", async () => {

@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { chatOfOrganization, curatorChats, findBoundChat } from "../../app/chats.js";
+import { chatOfOrganization, findBoundChat, reachableCuratorChats } from "../../app/chats.js";
 import {
   getOrganization,
   type OpenWork,
@@ -89,7 +89,8 @@ const CARD_BUTTONS = 32;
 
 /**
  * Switched off with incidents still routed to it: they stay with it until a curator routes them
- * anew, so the curators get the list, with a button to open each card, and the admin is told so.
+ * anew, so the curators get the list, with a button to open each card, and the admin is told so
+ * (without a curators' chat, each curator privately, not those who block the bot).
  */
 async function tellOfOpenWork(ctx: BotContext, organization: Organization, openWork: OpenWork[]) {
   const lines = openWork.map((w) => t.org.openWorkLine(w.incidentId, w.lead, tr.shortState[w.state]));
@@ -100,7 +101,7 @@ async function tellOfOpenWork(ctx: BotContext, organization: Organization, openW
   });
   const text = t.org.leftOpenForCurators(organization.name, lines);
   let told = false;
-  for (const chatId of curatorChats(ctx.app.db)) {
+  for (const chatId of reachableCuratorChats(ctx.app.db)) {
     if (await sendLong(ctx.app, ctx.api, chatId, text, keyboard)) told = true;
   }
   const ids = openWork.map((w) => w.incidentId);

@@ -11,13 +11,14 @@ import {
   type AccessPlan,
   type AccessRefusal,
   changeAccess,
+  findPerson,
   incidentsHeldBy,
   listPeople,
   loadPerson,
-  markBlocked,
   PEOPLE_PAGE_SIZE,
   type PersonSummary,
   planAccessChange,
+  reachableMembers,
   telegramIdsOfMembers,
 } from "../../app/people.js";
 import { PERSON_ROLES, type PersonRole } from "../../db/schema.js";
@@ -29,6 +30,7 @@ import type { BotContext } from "../context.js";
 import { notifyCurators, notifyOrganization } from "../delivery.js";
 import { buttonLabel } from "../keyboards.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
+import { chatRefused } from "../refused-chats.js";
 import { ROLE_NAMES, t } from "../texts.js";
 import { tp } from "../texts-people.js";
 
@@ -227,7 +229,8 @@ onAccessChange("ppl.do", async (ctx, request) => {
 
 /**
  * Posts the person held go on with someone else: their organization hears which (its chat, or its
- * other executors privately); with nobody left there, the curators do, to route them again.
+ * other executors privately); with nobody there the bot can write to — no one left, or all who are
+ * left block the bot — the curators do, to route them again or reach the executors another way.
  */
 async function announceHeld(ctx: BotContext, name: string, plan: AccessPlan): Promise<string[]> {
   if (plan.held.length === 0) return [];
@@ -235,20 +238,20 @@ async function announceHeld(ctx: BotContext, name: string, plan: AccessPlan): Pr
   const lines = [tp.done.held(plan.held)];
   for (const held of plan.held) {
     const { organizationId, organizationName: organization, incidentIds } = held;
-    const nobody =
-      chatOfOrganization(db, organizationId) === undefined &&
-      telegramIdsOfMembers(db, [organizationId]).length === 0;
-    if (nobody) {
-      await notifyCurators(ctx.app, ctx.api, tp.curatorsNotice(name, organization, incidentIds));
-      lines.push(tp.done.nobodyLeft(organization));
-    } else {
-      await notifyOrganization(
-        ctx.app,
-        ctx.api,
-        organizationId,
-        tp.organizationNotice(name, organization, incidentIds),
-      );
+    const reachable =
+      chatOfOrganization(db, organizationId) !== undefined ||
+      reachableMembers(db, [organizationId]).length > 0;
+    if (reachable) {
+      const notice = tp.organizationNotice(name, organization, incidentIds);
+      await notifyOrganization(ctx.app, ctx.api, organizationId, notice);
+      continue;
     }
+    const blocking = telegramIdsOfMembers(db, [organizationId]).map((telegramId) => {
+      const member = findPerson(db, telegramId);
+      return member ? displayName(member) : String(telegramId);
+    });
+    await notifyCurators(ctx.app, ctx.api, tp.curatorsNotice(name, organization, incidentIds, blocking));
+    lines.push(tp.done.nobodyLeft(organization, blocking));
   }
   return lines;
 }
@@ -265,13 +268,17 @@ function groupChatsHint(ctx: BotContext, plan: AccessPlan): string[] {
   return titles.length > 0 ? [tp.done.workChat(titles)] : [];
 }
 
-/** Tells the person privately; one who never opened the bot or blocked it is no error to the admin. */
+/**
+ * Tells the person privately; one who never opened the bot or blocks it is no error to the admin.
+ * One known to block the bot is not tried (Telegram would refuse), one found refusing now is marked so.
+ */
 async function tellPerson(
   ctx: BotContext,
   person: PersonSummary,
   change: AccessChange,
   plan: AccessPlan,
 ): Promise<boolean> {
+  if (person.blockedAt !== null) return false;
   const now = tp.notice.nowRoles(roleNames(person));
   const text =
     change.kind === "role"
@@ -286,8 +293,8 @@ async function tellPerson(
     return true;
   } catch (error) {
     if (!(error instanceof GrammyError)) throw error;
-    if (error.error_code === 403) markBlocked(ctx.app.db, person.telegramId, ctx.app.clock.now());
     ctx.log.warn({ telegramId: person.telegramId, error: error.description }, "access change not told");
+    await chatRefused({ ...ctx.app, api: ctx.api, log: ctx.log }, person.telegramId, error);
     return false;
   }
 }
