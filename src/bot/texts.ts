@@ -319,9 +319,9 @@ export const t = {
     /** The curators' own chat refused the alert: each curator gets it privately. */
     undeliveredToCuratorsChat: (text: string) =>
       `Не удалось доставить в чат кураторов (бот удалён или заблокирован):\n\n${text}`,
-    /** An escalation meant for the heads, who all block the bot, as the curators get it instead. */
+    /** A notice meant for the heads (an escalation, a significant post), who all block the bot, as the curators get it instead. */
     insteadOfHeads: (text: string, heads: string[]) =>
-      `${text}\nРуководителю не доставлено: ${heads.join(", ")} — бот заблокирован или аккаунт удалён.`,
+      `${text}\n${heads.length > 1 ? "Руководителям" : "Руководителю"} не доставлено: ${heads.join(", ")} — бот заблокирован или аккаунт удалён.`,
     /**
      * `chat`: the bound chat as the admins know it (its title, whose it is, what it serves), if it is
      * bound; what the bot does instead depends on what it serves.
