@@ -66,14 +66,20 @@ export async function sendLong(
   }
 }
 
-/** The curators' chat, or each curator privately when no chat is bound (not those who block the bot). */
+/**
+ * The curators' chat, or each curator privately when no chat is bound (not those who block the bot).
+ * Whether any of them got it.
+ */
 export async function notifyCurators(
   deps: Omit<RefusalDeps, "api">,
   api: Api,
   text: string,
   keyboard?: InlineKeyboard,
-): Promise<void> {
-  for (const chatId of reachableCuratorChats(deps.db)) await sendLong(deps, api, chatId, text, keyboard);
+): Promise<boolean> {
+  let told = false;
+  for (const chatId of reachableCuratorChats(deps.db))
+    if (await sendLong(deps, api, chatId, text, keyboard)) told = true;
+  return told;
 }
 
 /** An organization's work chat, or its executors privately when it has none (not those who block the bot). */

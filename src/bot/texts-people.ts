@@ -107,13 +107,20 @@ export const tp = {
     held: (held: HeldIncidents[]) =>
       `В работе у сотрудника было ${heldCount(held)}: ${heldList(held)}. ` +
       "Органу сообщено, что их нужно продолжить другому исполнителю.",
-    /** `blocking`: the executors left, every one of whom blocks the bot (none: nobody is left). */
-    nobodyLeft: (organization: string, blocking: string[] = []) =>
-      blocking.length === 0
-        ? `В органе «${organization}» не осталось исполнителей и нет рабочего чата: об этом сообщено кураторам. ` +
-          "Пригласите исполнителя — /invite."
+    /**
+     * `blocking`: the executors left, every one of whom blocks the bot (none: nobody is left);
+     * `curatorsTold`: whether the curators got the notice (their chat, or one of them privately).
+     */
+    nobodyLeft: (organization: string, blocking: string[], curatorsTold: boolean) => {
+      const curators = curatorsTold
+        ? "об этом сообщено кураторам"
+        : "кураторам сообщить не удалось (бот не может им писать), передайте им это сами";
+      return blocking.length === 0
+        ? `В органе «${organization}» не осталось исполнителей и нет рабочего чата: ${curators}. ` +
+            "Пригласите исполнителя — /invite."
         : `У органа «${organization}» нет рабочего чата, а остальным его исполнителям (${blocking.join(", ")}) ` +
-          "бот писать не может: они заблокировали бота или удалили аккаунт. Об этом сообщено кураторам.",
+            `бот писать не может: они заблокировали бота или удалили аккаунт. ${curators[0]?.toUpperCase()}${curators.slice(1)}.`;
+    },
     workChat: (chats: string[]) =>
       `Если сотрудник состоит в рабочих чатах (${chats.join(", ")}), удалите его оттуда: бот этого не делает.`,
     nowRoles: (roles: string[]) =>

@@ -172,6 +172,36 @@ describe("taking access away", () => {
     expect(admin().lastText()).not.toMatch(/Иван/);
   });
 
+  it("when the curators cannot be told of stranded posts either, the admin hears it is theirs to pass on", async () => {
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    h.seedPerson(3003, "Пётр", ["head"], [education]);
+    const post = seedRegistered(h);
+    const curator = findPerson(h.db, OFFICE.curator);
+    const petr = findPerson(h.db, 3003);
+    if (!curator || !petr) throw new Error("not seeded");
+    routeIncident(h.db, {
+      incidentId: post,
+      leadId: education,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    acceptIncident(h.db, { incidentId: post, actor: petr, now: h.clock.now() });
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the group chat" },
+      { match: (params) => params.chat_id === OFFICE.curatorsChat },
+    );
+
+    await openCard(admin(), /Пётр/);
+    await admin().press("Закрыть доступ полностью");
+    await admin().press("Да, закрыть доступ");
+    // The admin also hears that the curators' chat refuses the bot (once per chat).
+    expect(admin().texts().join("\n")).toMatch(
+      /В органе «Министерство образования» не осталось исполнителей и нет рабочего чата: кураторам сообщить не удалось \(бот не может им писать\), передайте им это сами\./,
+    );
+  });
+
   it("without a chat or anyone else in the organization, the curators hear the posts are stranded", async () => {
     const education = h.seedOrganization("Министерство образования", "Минобр");
     h.seedPerson(3003, "Пётр", ["head"], [education]);

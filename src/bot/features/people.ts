@@ -250,8 +250,12 @@ async function announceHeld(ctx: BotContext, name: string, plan: AccessPlan): Pr
       const member = findPerson(db, telegramId);
       return member ? displayName(member) : String(telegramId);
     });
-    await notifyCurators(ctx.app, ctx.api, tp.curatorsNotice(name, organization, incidentIds, blocking));
-    lines.push(tp.done.nobodyLeft(organization, blocking));
+    const told = await notifyCurators(
+      ctx.app,
+      ctx.api,
+      tp.curatorsNotice(name, organization, incidentIds, blocking),
+    );
+    lines.push(tp.done.nobodyLeft(organization, blocking, told));
   }
   return lines;
 }
