@@ -3,25 +3,19 @@
  * one of them had forwarded the post. The handler is served on a real local port and called with
  * fetch, as the monitoring software would.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
-import { INTAKE_PATH, type IntakeEndpoint, intakeEndpoint } from "../../src/http/intake.js";
+import { intakeEndpoint } from "../../src/http/intake.js";
 import { Harness } from "../support/bot-harness.js";
+import { INTAKE_TOKEN, type IntakeServer, serveIntake } from "../support/intake-server.js";
 import { updates } from "../support/updates.js";
 import { OFFICE, seedOffice } from "../support/workflow.js";
 
-const TOKEN = "monitoring-token-0123456789";
-
 let h: Harness;
-let server: Server;
-let url: string;
-let endpoint: IntakeEndpoint;
+let intake: IntakeServer;
 
 afterEach(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await endpoint.close(5_000);
+  await intake.close();
   await h.close();
 });
 
@@ -30,23 +24,10 @@ async function start(office = true): Promise<void> {
   h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
   if (office) seedOffice(h);
   else h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
-  endpoint = intakeEndpoint({ ...h.app, api: h.bot.api }, TOKEN);
-  server = createServer((req, res) => void endpoint.handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${INTAKE_PATH}`;
+  intake = await serveIntake(h);
 }
 
-/** Posts as the monitoring software would; the answer comes first, the announcements are then awaited. */
-async function post(body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const answer = { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  await endpoint.settle(5_000);
-  return answer;
-}
+const post = (body: unknown, headers?: Record<string, string>) => intake.post(body, headers);
 
 const cards = () => h.fake.messages(OFFICE.curatorsChat).filter((m) => m.text?.startsWith("Сообщение № "));
 
@@ -110,7 +91,7 @@ describe("POST /intake", () => {
     const link = "https://vk.com/wall-1_10";
     expect((await post({ link, importance: "significant" })).status).toBe(201);
     expect(cards()).toEqual([]);
-    await endpoint.catchUp();
+    await intake.endpoint.catchUp();
     expect(cards()).toHaveLength(1);
     expect(h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое"))).toHaveLength(1);
 
@@ -118,13 +99,14 @@ describe("POST /intake", () => {
     h.fake.httpErrorNext("sendMessage", { status: 502 });
     await post({ link: "https://vk.com/wall-1_11" });
     expect(cards()).toHaveLength(1);
-    await endpoint.close(5_000);
-    endpoint = intakeEndpoint({ ...h.app, api: h.bot.api }, TOKEN);
-    await endpoint.catchUp();
+    await intake.endpoint.close(5_000);
+    const restarted = intakeEndpoint({ ...h.app, api: h.bot.api }, INTAKE_TOKEN);
+    await restarted.catchUp();
     expect(cards().map((card) => card.text?.split(" · ")[0])).toEqual(["Сообщение № 1", "Сообщение № 2"]);
-    await endpoint.catchUp();
+    await restarted.catchUp();
     expect(cards()).toHaveLength(2);
     expect(h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое"))).toHaveLength(1);
+    await restarted.close(5_000);
   });
 
   it("a card the curators' chat keeps refusing is tried again after 1, 2, 4… minutes, not every minute", async () => {
@@ -137,7 +119,7 @@ describe("POST /intake", () => {
     const counted: number[] = [];
     for (const minutes of [0, 0, 1, 1, 1, 1, 1]) {
       h.clock.advance(minutes * 60_000);
-      await endpoint.catchUp();
+      await intake.endpoint.catchUp();
       counted.push(tries());
     }
     // At the start, once a minute later, then two minutes after that, then four.
@@ -151,10 +133,10 @@ describe("POST /intake", () => {
     const told = () => h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое")).length;
     await post({ link: "https://vk.com/wall-1_15", importance: "significant" });
     expect([cards().length, told()]).toEqual([1, 0]);
-    await endpoint.catchUp();
+    await intake.endpoint.catchUp();
     expect([cards().length, told()]).toEqual([1, 1]);
     h.clock.advance(5 * 60_000);
-    await endpoint.catchUp();
+    await intake.endpoint.catchUp();
     expect([cards().length, told()]).toEqual([1, 1]);
   });
 
@@ -174,7 +156,7 @@ describe("POST /intake", () => {
     ]);
     for (const minutes of [1, 2, 4]) {
       h.clock.advance(minutes * 60_000);
-      await endpoint.catchUp();
+      await intake.endpoint.catchUp();
     }
     expect(insteadOfHead()).toHaveLength(1);
     expect(h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === OFFICE.head)).toEqual([]);
@@ -237,7 +219,7 @@ describe("POST /intake", () => {
     );
     expect((await post({ link, extra: 1 })).status).toBe(400);
     expect((await post({ link, text: "я".repeat(70_000) })).status).toBe(413);
-    const get = await fetch(url);
+    const get = await fetch(intake.url);
     expect([get.status, get.headers.get("allow")]).toEqual([405, "POST"]);
     expect(cards()).toEqual([]);
     expect(loadIncident(h.db, 1)).toBeUndefined();

@@ -3,8 +3,6 @@
  * registered it in Telegram to be asked, so after its card the curators are asked, with buttons, as
  * a curator registering a post is: the same author, topic or place, recently.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { receiveUpdate } from "../../src/app/inbox.js";
@@ -12,22 +10,17 @@ import { closeAsToxic, loadIncident, markRepeat } from "../../src/app/incidents.
 import { findPerson } from "../../src/app/people.js";
 import { withinUpdate } from "../../src/app/update-scope.js";
 import { auditEvents } from "../../src/db/schema.js";
-import { INTAKE_PATH, type IntakeEndpoint, intakeEndpoint } from "../../src/http/intake.js";
 import { Harness } from "../support/bot-harness.js";
 import type { StoredMessage } from "../support/fake-bot-api.js";
+import { type IntakeServer, serveIntake } from "../support/intake-server.js";
 import { updates } from "../support/updates.js";
 import { OFFICE, seedOffice } from "../support/workflow.js";
 
-const TOKEN = "monitoring-token-0123456789";
-
 let h: Harness;
-let server: Server;
-let url: string;
-let endpoint: IntakeEndpoint;
+let intake: IntakeServer;
 
 afterEach(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await endpoint.close(5_000);
+  await intake.close();
   await h.close();
 });
 
@@ -39,22 +32,10 @@ async function start(office = true): Promise<void> {
     h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
     h.seedPerson(OFFICE.curator2, "Светлана", ["curator"]);
   }
-  endpoint = intakeEndpoint({ ...h.app, api: h.bot.api }, TOKEN);
-  server = createServer((req, res) => void endpoint.handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${INTAKE_PATH}`;
+  intake = await serveIntake(h);
 }
 
-async function post(body: Record<string, unknown>) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const answer = { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  await endpoint.settle(5_000);
-  return answer;
-}
+const post = (body: unknown, headers?: Record<string, string>) => intake.post(body, headers);
 
 const CURATORS = OFFICE.curatorsChat;
 const curatorsChat = () => h.group(CURATORS, "Кураторы");
@@ -222,13 +203,13 @@ describe("the repeat question after a post from monitoring software", () => {
     await post({ link: "https://vk.com/wall-1_2", ...ivan });
     expect(card(CURATORS, 2)).toBeUndefined();
     expect(questions(CURATORS)).toEqual([]);
-    await endpoint.catchUp();
+    await intake.endpoint.catchUp();
     expect(h.texts(CURATORS).map((text) => text.split("\n")[0])).toEqual([
       "Сообщение № 1 · ВКонтакте",
       "Сообщение № 2 · ВКонтакте",
       "Сообщение № 2 похоже на повторное. Недавно уже были:",
     ]);
-    await endpoint.catchUp();
+    await intake.endpoint.catchUp();
     expect(questions(CURATORS)).toHaveLength(1);
   });
 
