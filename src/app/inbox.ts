@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Update } from "grammy/types";
 import { type Db, preparedPerConnection, writeWithoutSync } from "../db/client.js";
-import { inbox } from "../db/schema.js";
+import { inbox, inboxSyncs } from "../db/schema.js";
 
 /**
  * Every update passes through the inbox twice: on arrival and when its handling ends.
@@ -16,15 +16,12 @@ import { inbox } from "../db/schema.js";
 const inboxQueries = preparedPerConnection((db) => {
   const p = sql.placeholder;
   return {
-    /** Whether an inbox write has not been synced yet. */
-    pending: false,
-    /** Writes the row again under a synced commit, which syncs every write before it. */
-    touch: db
-      .update(inbox)
-      .set({ receivedAt: sql`${inbox.receivedAt}` })
-      .where(eq(inbox.updateId, p("updateId")))
+    /** A synced commit that changes a byte (one that changes none writes nothing), syncing all before it. */
+    sync: db
+      .insert(inboxSyncs)
+      .values({ id: 1, count: 1 })
+      .onConflictDoUpdate({ target: inboxSyncs.id, set: { count: sql`${inboxSyncs.count} + 1` } })
       .prepare(),
-    lastUpdateId: 0,
     find: db
       .select({ doneAt: inbox.doneAt })
       .from(inbox)
@@ -58,7 +55,7 @@ export function receiveUpdate(
   if (existing) return existing.doneAt === null ? "again" : "done";
   const record = () => queries.record.run({ updateId: update.update_id, update, receivedAt: now });
   if (arrival === "synced") record();
-  else unsynced(db, update.update_id, record);
+  else unsynced(db, record);
   return "new";
 }
 
@@ -69,23 +66,23 @@ export function updateHandled(db: Db, updateId: number): boolean {
 }
 
 export function markUpdateDone(db: Db, updateId: number, now: Date): void {
-  unsynced(db, updateId, () => inboxQueries(db).done.run({ updateId, at: now.getTime() }));
+  unsynced(db, () => inboxQueries(db).done.run({ updateId, at: now.getTime() }));
 }
+
+/** The connections with an inbox write not on the disk yet. */
+const unsyncedWrites = new WeakSet<object>();
 
 /** Before Telegram is told the updates were received: every inbox write on disk. True if one was not. */
 export function syncInbox(db: Db): boolean {
-  const queries = inboxQueries(db);
-  if (!queries.pending) return false;
-  queries.touch.run({ updateId: queries.lastUpdateId });
-  queries.pending = false;
+  if (!unsyncedWrites.has(db.$client)) return false;
+  inboxQueries(db).sync.run();
+  unsyncedWrites.delete(db.$client);
   return true;
 }
 
-function unsynced(db: Db, updateId: number, write: () => void): void {
+function unsynced(db: Db, write: () => void): void {
   writeWithoutSync(db, write);
-  const queries = inboxQueries(db);
-  queries.pending = true;
-  queries.lastUpdateId = updateId;
+  unsyncedWrites.add(db.$client);
 }
 
 /** Updates received but never fully handled: the process died in the middle. */

@@ -37,12 +37,9 @@ export const tolerateUnmodifiedEdits: Transformer = async (prev, method, payload
  */
 export function syncInboxBeforeFetch(db: Db): Transformer {
   return async (prev, method, payload, signal) => {
-    if (method === "getUpdates") {
-      // The runner hands a batch over before fetching the next; its arrivals are recorded by then,
-      // and a turn of the event loop makes sure of it.
-      await new Promise((resolve) => setImmediate(resolve));
-      syncInbox(db);
-    }
+    // The runner hands a batch to the bot before fetching the next, and each update's arrival is
+    // recorded synchronously as it is handed over (bot/index.ts, the first middleware).
+    if (method === "getUpdates") syncInbox(db);
     return prev(method, payload, signal);
   };
 }

@@ -423,3 +423,12 @@ export const inbox = sqliteTable(
   },
   (t) => [index("inbox_pending").on(t.doneAt)],
 );
+
+/**
+ * One row, rewritten under a synced commit to put the inbox's unsynced writes on the disk before the
+ * next getUpdates (app/inbox.ts): a commit that changes no byte writes nothing and syncs nothing.
+ */
+export const inboxSyncs = sqliteTable("inbox_syncs", {
+  id: integer("id").primaryKey(),
+  count: integer("count").notNull(),
+});

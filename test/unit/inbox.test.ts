@@ -2,7 +2,7 @@
  * The inbox at a stop: what is still being handled is waited for, for a bounded time. And when its
  * writes reach the disk.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -53,7 +53,9 @@ describe("the inbox and the disk", () => {
       rmSync(dir, { recursive: true, force: true });
     });
     const synchronous = () => handle.sqlite.pragma("synchronous", { simple: true });
-    return { ...handle, synchronous };
+    /** The write-ahead log's size: a commit that writes nothing syncs nothing either. */
+    const walBytes = () => statSync(join(dir, "bot.db-wal")).size;
+    return { ...handle, synchronous, walBytes };
   }
 
   it("syncs a fetched batch's arrivals once, before the next fetch; every other write stays synced", () => {
@@ -64,7 +66,9 @@ describe("the inbox and the disk", () => {
     receiveUpdate(db, update(2), now);
     markUpdateDone(db, 1, now);
     expect(database.synchronous()).toBe(2); // FULL: the writes of handling still wait for the disk
+    const before = database.walBytes();
     expect(syncInbox(db)).toBe(true);
+    expect(database.walBytes()).toBeGreaterThan(before);
     expect(syncInbox(db)).toBe(false);
     expect(pendingUpdates(db).map((u) => u.update_id)).toEqual([2]);
   });
