@@ -7,7 +7,7 @@
 import { type Api, GrammyError } from "grammy";
 import type { Logger } from "pino";
 import { findBoundChat } from "../app/chats.js";
-import { claimNotice } from "../app/notices.js";
+import { claimNotice, releaseNotice } from "../app/notices.js";
 import { isBlocked, markBlocked, telegramIdsWithRole } from "../app/people.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
@@ -59,13 +59,21 @@ export function isRefusal(error: GrammyError): boolean {
 
 /** The admins hear once, across restarts and processes, that a chat does not take the bot's messages. */
 export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: number): Promise<void> {
-  if (!claimNotice(deps.db, `chat-unreachable:${chatId}`, deps.clock.now())) return;
+  const key = `chat-unreachable:${chatId}`;
+  if (!claimNotice(deps.db, key, deps.clock.now())) return;
   const bound = findBoundChat(deps.db, chatId);
   const chat = bound && { title: bound.title, organization: bound.organizationName, purpose: bound.purpose };
-  await notifyAdmins(
-    { ...deps, config: deps.config ?? { adminIds: [] } },
-    t.alert.chatUnreachable(chatId, chat),
-  );
+  try {
+    await notifyAdmins(
+      { ...deps, config: deps.config ?? { adminIds: [] } },
+      t.alert.chatUnreachable(chatId, chat),
+    );
+  } catch (err) {
+    // Telegram out of reach: told at the next refusal. Never thrown: the caller's other recipients
+    // still get theirs.
+    deps.log.warn({ err, chatId }, "could not tell the admins that a chat refuses the bot");
+    releaseNotice(deps.db, key);
+  }
 }
 
 /**
