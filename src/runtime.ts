@@ -288,7 +288,6 @@ function reportSelfCheck(
   }
 }
 
-/** What must never appear in a log line or an error printed at start. */
 /** Waits for the promises (which never reject), at most `ms`. */
 async function settled(promises: Promise<void>[], ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -311,6 +310,7 @@ function requestPath(target: string | undefined): string | undefined {
   }
 }
 
+/** What must never appear in a log line or an error printed at start. */
 export function secretsOf(config: Pick<Config, "botToken" | "webhook" | "intake">): string[] {
   return [config.botToken, config.webhook?.secret, config.intake?.token].filter((s) => s !== undefined);
 }
