@@ -9,7 +9,7 @@ import {
   people,
   roleGrants,
 } from "../db/schema.js";
-import { can, type Person } from "../domain/access.js";
+import { can, displayName, type Person } from "../domain/access.js";
 import { audit } from "./audit.js";
 import { pageWithin } from "./paging.js";
 
@@ -161,6 +161,12 @@ export function markBlocked(db: Db, telegramId: number, now: Date): void {
     .set({ blockedAt: now })
     .where(and(eq(people.telegramId, telegramId), isNull(people.blockedAt)))
     .run();
+}
+
+/** A person's name as people see it, by their Telegram id; the id itself for someone unknown. */
+export function personName(db: Tx, telegramId: number): string {
+  const person = findPerson(db, telegramId);
+  return person ? displayName(person) : String(telegramId);
 }
 
 /** Whether the person's private chat is known to refuse the bot (see markBlocked). */

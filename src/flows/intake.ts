@@ -11,7 +11,7 @@ import {
   significantNoticeKey,
 } from "../app/intake.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
-import { findPerson, reachableWithRole, telegramIdsWithRole } from "../app/people.js";
+import { personName, reachableWithRole, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
@@ -20,7 +20,6 @@ import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
-import { displayName } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
 import { type Flow, waitForAnswer } from "./ask.js";
@@ -152,10 +151,7 @@ async function tellCuratorsInsteadOfHeads(deps: CardDeps, key: string, text: str
     claimNotice(deps.db, key, deps.clock.now());
     return;
   }
-  const names = heads.map((telegramId) => {
-    const head = findPerson(deps.db, telegramId);
-    return head ? displayName(head) : String(telegramId);
-  });
+  const names = heads.map((telegramId) => personName(deps.db, telegramId));
   const notice = t.alert.insteadOfHeads(text, names);
   for (const chatId of curators)
     if (await sendLong(deps, deps.api, chatId, notice)) claimNotice(deps.db, key, deps.clock.now());

@@ -17,7 +17,7 @@ import {
 } from "../app/alerts.js";
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import { findPerson, reachableWithRole, telegramIdOfMember, telegramIdsWithRole } from "../app/people.js";
+import { personName, reachableWithRole, telegramIdOfMember, telegramIdsWithRole } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
@@ -26,7 +26,6 @@ import { chatRefused, isRefusal } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
-import { displayName } from "../domain/access.js";
 import { activeAssignments, leadAssignment } from "../domain/incident.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
@@ -390,10 +389,4 @@ async function fallBackToCurators(
     for (const part of splitMessage(fallback))
       await deps.api.sendMessage(target, part).catch((err) => deps.log.warn({ err }, "fallback failed"));
   await chatRefused(deps, chatId, error);
-}
-
-/** Telegram gives a private chat the person's id. */
-function personName(db: Db, telegramId: number): string {
-  const person = findPerson(db, telegramId);
-  return person ? displayName(person) : String(telegramId);
 }

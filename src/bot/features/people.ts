@@ -11,12 +11,12 @@ import {
   type AccessPlan,
   type AccessRefusal,
   changeAccess,
-  findPerson,
   incidentsHeldBy,
   listPeople,
   loadPerson,
   PEOPLE_PAGE_SIZE,
   type PersonSummary,
+  personName,
   planAccessChange,
   reachableMembers,
   telegramIdsOfMembers,
@@ -246,10 +246,9 @@ async function announceHeld(ctx: BotContext, name: string, plan: AccessPlan): Pr
       await notifyOrganization(ctx.app, ctx.api, organizationId, notice);
       continue;
     }
-    const blocking = telegramIdsOfMembers(db, [organizationId]).map((telegramId) => {
-      const member = findPerson(db, telegramId);
-      return member ? displayName(member) : String(telegramId);
-    });
+    const blocking = telegramIdsOfMembers(db, [organizationId]).map((telegramId) =>
+      personName(db, telegramId),
+    );
     const told = await notifyCurators(
       ctx.app,
       ctx.api,
