@@ -1,8 +1,9 @@
-import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import { detailsEditable } from "../app/importance.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
+import { isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { cards, memberships, people, roleGrants } from "../db/schema.js";
@@ -289,11 +290,6 @@ const cardQueries = preparedPerConnection((db) => {
       .innerJoin(roleGrants, eq(roleGrants.personId, people.id))
       .where(and(eq(people.telegramId, p("chatId")), eq(roleGrants.role, "curator")))
       .prepare(),
-    blocked: db
-      .select({ id: people.id })
-      .from(people)
-      .where(and(eq(people.telegramId, p("chatId")), isNotNull(people.blockedAt)))
-      .prepare(),
   };
 });
 
@@ -328,9 +324,7 @@ export async function syncCards(
     if (audience) targets.push({ chatId: old.chatId, audience });
   }
   // Telegram gives private chats the person's (positive) id.
-  const reachable = targets.filter(
-    (target) => target.chatId < 0 || !queries.blocked.get({ chatId: target.chatId }),
-  );
+  const reachable = targets.filter((target) => target.chatId < 0 || !isBlocked(db, target.chatId));
   const earlier = incident.row.repeatOfId ? loadIncident(db, incident.row.repeatOfId) : undefined;
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target) => {
