@@ -6,7 +6,7 @@ import { type Incident, loadIncident } from "../app/incidents.js";
 import { isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
-import { cards, memberships, people, roleGrants } from "../db/schema.js";
+import { cards, incidents, memberships, people, roleGrants } from "../db/schema.js";
 import {
   type ActionRules,
   actionRules,
@@ -266,6 +266,11 @@ const cardQueries = preparedPerConnection((db) => {
       .innerJoin(memberships, eq(memberships.personId, people.id))
       .where(and(eq(memberships.organizationId, p("organizationId")), isNull(people.blockedAt)))
       .prepare(),
+    version: db
+      .select({ version: incidents.version })
+      .from(incidents)
+      .where(eq(incidents.id, p("id")))
+      .prepare(),
     ofIncident: db
       .select()
       .from(cards)
@@ -299,6 +304,9 @@ function executorsOf(db: Db, organizationId: number): number[] {
     .map((r) => r.telegramId);
 }
 
+/** Per database: each incident's latest card sync, which the next one waits for. */
+const cardSyncs = new WeakMap<object, Map<number, Promise<void>>>();
+
 /**
  * Brings every card of the incident up to date in every chat it belongs in (`extra` chats too):
  * edits the message where one exists, sends a new card where none does (or the old one can no longer
@@ -307,12 +315,45 @@ function executorsOf(db: Db, organizationId: number): number[] {
  * has already happened and must not look failed. A person who blocked the bot is marked so, and the
  * admins hear once of a group that refuses (see refused-chats.ts). A person marked so is left alone,
  * old cards too, until they write or unblock: Telegram would refuse every edit.
+ *
+ * One incident's syncs run one after another, each from the incident as it is when its turn comes:
+ * two changes announced side by side (two chats, a press and the sweep) cannot leave a card showing
+ * the older one, nor send a chat two cards.
  */
-export async function syncCards(
+export function syncCards(
   deps: CardDeps,
   incident: Incident,
   extra: Target[] = [],
   options: { silent?: boolean } = {},
+): Promise<void> {
+  let syncs = cardSyncs.get(deps.db.$client);
+  if (!syncs) {
+    syncs = new Map();
+    cardSyncs.set(deps.db.$client, syncs);
+  }
+  const turn = (syncs.get(incident.id) ?? Promise.resolve()).then(() =>
+    syncNow(deps, current(deps.db, incident), extra, options),
+  );
+  const settled = turn.catch(() => undefined);
+  syncs.set(incident.id, settled);
+  void settled.then(() => {
+    if (syncs.get(incident.id) === settled) syncs.delete(incident.id);
+  });
+  return turn;
+}
+
+/** The incident as it is now: the snapshot given, unless a transition has been made since. */
+function current(db: Db, incident: Incident): Incident {
+  const now = cardQueries(db).version.get({ id: incident.id });
+  if (now === undefined || now.version === incident.row.version) return incident;
+  return loadIncident(db, incident.id) ?? incident;
+}
+
+async function syncNow(
+  deps: CardDeps,
+  incident: Incident,
+  extra: Target[],
+  options: { silent?: boolean },
 ): Promise<void> {
   const { db } = deps;
   const targets = cardTargets(db, incident, extra);

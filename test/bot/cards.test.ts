@@ -137,6 +137,34 @@ describe("cards", () => {
   });
 });
 
+describe("one incident's cards, synced twice at once", () => {
+  it("show the latest state, even when the older sync's edits are slower", async () => {
+    const before = snapshot();
+    route();
+    // The sync announcing the older state started first, and Telegram is slow to take its edit.
+    h.fake.delayNext("editMessageText", 300);
+    await Promise.all([syncCards(h.deps(), before), syncCards(h.deps(), snapshot())]);
+    expect(h.fake.messages(-200)).toHaveLength(1);
+    expect(h.lastText(-200)).toContain("Состояние: направлено исполнителю");
+  });
+
+  it("send a chat that has none one card, not two", async () => {
+    const curatorPrivately = [{ chatId: OFFICE.curator, audience: { kind: "curators" as const } }];
+    h.fake.delayNext("sendMessage", 300);
+    await Promise.all([
+      syncCards(h.deps(), snapshot(), curatorPrivately),
+      syncCards(h.deps(), snapshot(), curatorPrivately),
+    ]);
+    expect(h.fake.messages(OFFICE.curator).filter((m) => m.text?.startsWith("Сообщение № 1"))).toHaveLength(1);
+  });
+});
+
+function snapshot() {
+  const incident = loadIncident(h.db, 1);
+  if (!incident) throw new Error("no incident");
+  return incident;
+}
+
 function person(telegramId: number) {
   const found = findPerson(h.db, telegramId);
   if (!found) throw new Error(`no person ${telegramId}`);
