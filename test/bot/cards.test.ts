@@ -155,7 +155,9 @@ describe("one incident's cards, synced twice at once", () => {
       syncCards(h.deps(), snapshot(), curatorPrivately),
       syncCards(h.deps(), snapshot(), curatorPrivately),
     ]);
-    expect(h.fake.messages(OFFICE.curator).filter((m) => m.text?.startsWith("Сообщение № 1"))).toHaveLength(1);
+    expect(h.fake.messages(OFFICE.curator).filter((m) => m.text?.startsWith("Сообщение № 1"))).toHaveLength(
+      1,
+    );
   });
 });
 
