@@ -59,12 +59,6 @@ export function receiveUpdate(
   return "new";
 }
 
-/** Whether the update's handling has ended (a twin delivered meanwhile may have been handled first). */
-export function updateHandled(db: Db, updateId: number): boolean {
-  const row = inboxQueries(db).find.get({ updateId });
-  return row !== undefined && row.doneAt !== null;
-}
-
 export function markUpdateDone(db: Db, updateId: number, now: Date): void {
   unsynced(db, () => inboxQueries(db).done.run({ updateId, at: now.getTime() }));
 }

@@ -1,11 +1,12 @@
 import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, type Transformer } from "grammy";
-import type { Update, UserFromGetMe } from "grammy/types";
-import { markUpdateDone, receiveUpdate, updateHandled } from "../app/inbox.js";
+import type { UserFromGetMe } from "grammy/types";
+import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
 import { withinUpdate } from "../app/update-scope.js";
 import { sqliteConversationStorage } from "../db/conversation-storage.js";
 import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
+import { handleWithAnnouncements } from "./after-turn.js";
 import type { AppDeps, BotContext } from "./context.js";
 import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
@@ -67,30 +68,33 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   // Each update is recorded on arrival, before it waits for its turn: Telegram counts it delivered
   // once the next batch is fetched, so one queued behind its chat's previous update must already be
   // safe. One that a crash interrupted is handled again at start; one Telegram delivers twice is
-  // handled once. The audit trail names the update, so handling it again finds the changes it made.
-  const arrivals = new WeakMap<Update, "new" | "again">();
+  // handled once: a twin arriving while the first is handled waits for it. The audit trail names the
+  // update, so handling it again finds the changes it made. It counts as handled once what it
+  // announces after its chat's turn (after-turn.ts) is over.
+  const handling = new Map<number, Promise<void>>();
   bot.use(async (ctx, next) => {
+    const updateId = ctx.update.update_id;
     const received = receiveUpdate(deps.db, ctx.update, deps.clock.now(), options.arrivals);
     if (received === "done") return;
-    arrivals.set(ctx.update, received);
-    await next();
+    const twin = handling.get(updateId);
+    if (twin) return twin;
+    const handled = withinUpdate({ updateId, again: received === "again" }, () =>
+      handleWithAnnouncements(ctx.update, next).finally(() =>
+        markUpdateDone(deps.db, updateId, deps.clock.now()),
+      ),
+    );
+    handling.set(updateId, handled);
+    try {
+      await handled;
+    } finally {
+      handling.delete(updateId);
+    }
   });
   // Updates of one chat, and of one person, never run at the same time: conversations and
   // state transitions see each other's results.
   bot.use(
     sequentialize((ctx: Context) => [ctx.chatId, ctx.from?.id].filter((id) => id !== undefined).map(String)),
   );
-  bot.use(async (ctx, next) => {
-    const updateId = ctx.update.update_id;
-    const again = arrivals.get(ctx.update) === "again";
-    // A twin of this update, arrived first, may have been handled while this one waited for its turn.
-    if (again && updateHandled(deps.db, updateId)) return;
-    try {
-      await withinUpdate({ updateId, again }, next);
-    } finally {
-      markUpdateDone(deps.db, updateId, deps.clock.now());
-    }
-  });
   bot.use(async (ctx, next) => {
     ctx.app = deps;
     ctx.log = deps.log.child({ update_id: ctx.update.update_id });

@@ -637,9 +637,13 @@ export class FakeBotApi {
     this.#script(method, { kind: "http", status, body }, opts.times, opts.match);
   }
 
-  /** The next call(s) of `method` are answered normally but only after `ms` milliseconds. */
-  delayNext(method: string, ms: number, opts: { times?: number } = {}): void {
-    this.#script(method, { kind: "delay", ms }, opts.times);
+  /** The next matching call(s) of `method` are answered normally but only after `ms` milliseconds. */
+  delayNext(
+    method: string,
+    ms: number,
+    opts: { times?: number; match?: (params: Record<string, unknown>) => boolean } = {},
+  ): void {
+    this.#script(method, { kind: "delay", ms }, opts.times, opts.match);
   }
 
   #script(method: string, action: Scripted, times = 1, match?: ScriptEntry["match"]): void {

@@ -2,7 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
 import { approveDraft } from "../../app/answers.js";
-import { loadIncident, passOnPart } from "../../app/incidents.js";
+import { type Incident, loadIncident, passOnPart } from "../../app/incidents.js";
 import { publishAction } from "../../domain/incident.js";
 import type { Network } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
@@ -20,6 +20,7 @@ import {
   tell,
   tellLeadOfPart,
 } from "../../flows/answers.js";
+import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { isCard, syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
@@ -100,7 +101,13 @@ async function approve(ctx: BotContext, id: number, draftId: number | undefined)
   const result = approveDraft(app.db, { incidentId: id, actor: ctx.person, now: app.clock.now(), draftId });
   if (!result.ok && result.refusal === "changed") return popup(ctx, ta.approve.stale(id));
   if (!result.ok) return popup(ctx, refusalNow(app, id, "approve", ctx.person));
-  const incident = result.incident;
+  // Made: the chat's next press need not wait for the announcement.
+  afterTurn(ctx, "approval", () => announceApproval(ctx, result.incident));
+}
+
+async function announceApproval(ctx: BotContext, incident: Incident) {
+  const { app } = ctx;
+  const { id } = incident;
   const kind = incident.answer?.draftKind ?? "answer";
   // The chats are told side by side; the notice comes after the card so it is the newest message.
   // None of the first three may keep the executor from hearing that the answer is approved.
@@ -143,16 +150,18 @@ async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton
   const pressed = ctx.callbackQuery?.message;
   // The notice's button is spent; a card's buttons are the sync's to set.
   const onNotice = pressed && !isCard(app.db, id, pressed.chat.id, pressed.message_id);
-  const announced = await Promise.allSettled([
-    ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
-    onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
-    syncCards(cardDeps(app, ctx.api), incident),
-    tellLeadOfPart(app, ctx.api, incident, assignmentId),
-  ]);
-  for (const failed of announced) {
-    if (failed.status === "rejected")
-      ctx.log.error({ err: failed.reason }, "pass-on: an announcement failed");
-  }
+  afterTurn(ctx, "pass-on", async () => {
+    const announced = await Promise.allSettled([
+      ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
+      onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
+      syncCards(cardDeps(app, ctx.api), incident),
+      tellLeadOfPart(app, ctx.api, incident, assignmentId),
+    ]);
+    for (const failed of announced) {
+      if (failed.status === "rejected")
+        ctx.log.error({ err: failed.reason }, "pass-on: an announcement failed");
+    }
+  });
 }
 
 /**

@@ -41,6 +41,7 @@ import {
 } from "../../flows/importance.js";
 import { partFlow, returnFlow } from "../../flows/incident-answers.js";
 import { routeFlow } from "../../flows/routing.js";
+import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
@@ -171,8 +172,10 @@ async function accept(ctx: BotContext) {
     const refusal = incident && refusalText(db, incident, "accept", ctx.person, organizationId);
     return popup(ctx, incident ? (refusal ?? t.refusal) : tr.notFoundNumber(id));
   }
-  await ctx.answerCallbackQuery({ text: tr.accept.done(id) });
-  await syncCards(cardDeps(ctx.app, ctx.api), result.incident);
+  afterTurn(ctx, "acceptance", async () => {
+    await ctx.answerCallbackQuery({ text: tr.accept.done(id) });
+    await syncCards(cardDeps(ctx.app, ctx.api), result.incident);
+  });
 }
 
 /** The message a button was pressed on: the details menu, which its handlers bring up to date. */
