@@ -134,9 +134,14 @@ export const td = {
   usePreviewButtons:
     "Выберите кнопкой под предпросмотром: отправить, изменить текст, убрать вложения или отменить.",
 
-  submitted: (id: number, due: string | null) =>
+  submitted: (id: number, due: string | null, unseen?: { adminsTold: boolean }) =>
     `Проект отправлен на согласование: сообщение № ${id}. Спасибо!` +
-    (due ? `\nКуратор рассмотрит его до ${due}.` : ""),
+    (unseen
+      ? "\nНо показать его сейчас некому: ни одному куратору бот не смог его отправить. " +
+        (unseen.adminsTold ? "Администратор извещён." : "Пожалуйста, сообщите об этом администратору.")
+      : due
+        ? `\nКуратор рассмотрит его до ${due}.`
+        : ""),
   notSubmitted: (id: number, state: string) =>
     `Не отправлено: сообщение № ${id} сейчас ${state}. Черновик сохранён.`,
   notSubmittedRights: (id: number) =>
@@ -161,6 +166,11 @@ export const td = {
     repeatOf: (earlierId: number, links: string[], text: string | null) =>
       `Повторное к сообщению № ${earlierId}. ${earlierAnswer(links, text)}`,
     answerLabel: "Текст ответа:",
+    /** To the admins: a draft was sent and no curator could be shown it. */
+    unseen: (id: number, organization: string) =>
+      `Проект ответа по сообщению № ${id} (${organization}) не удалось показать ни одному куратору: ` +
+      "ни в чате кураторов, ни лично. Проект ждёт согласования: назначьте куратора («Сотрудники») " +
+      "или проверьте, что бот может писать в чат кураторов.",
   },
 };
 

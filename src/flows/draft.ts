@@ -8,14 +8,15 @@
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { type Draft, latestDrafts, loadDraftWork, saveDraftWork, submitDraft } from "../app/answers.js";
-import { reachableCuratorChats } from "../app/chats.js";
+import { findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
+import { reachableWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { decisionButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { cardDeps } from "../bot/delivery.js";
 import { ALBUM_LIMIT, albumPlan, type DraftView, sendDraft } from "../bot/draft-view.js";
-import { chatRefused } from "../bot/refused-chats.js";
+import { chatRefused, notifyAdmins } from "../bot/refused-chats.js";
 import { t } from "../bot/texts.js";
 import { td } from "../bot/texts-drafts.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -155,25 +156,48 @@ function curatorsHeader(deps: AppDeps, incident: Incident, person: Person): stri
 }
 
 /**
- * The curators' chat, or each curator privately when none is bound (not those who block the bot); a
- * chat that refuses is logged and handled as any refusal (see refused-chats.ts).
+ * The curators' chat, or each curator privately when none is bound or it does not take the draft
+ * (not those who block the bot); a chat that refuses is logged and handled as any refusal (see
+ * refused-chats.ts). A draft no curator could be shown would wait unseen: the admins are told.
+ * Undefined when a curator got it; otherwise whether an admin was told.
  */
-async function sendToCurators(deps: AppDeps, api: Api, incident: Incident, person: Person, draft: DraftView) {
-  const targets = reachableCuratorChats(deps.db);
+async function sendToCurators(
+  deps: AppDeps,
+  api: Api,
+  incident: Incident,
+  person: Person,
+  draft: DraftView,
+): Promise<{ adminsTold: boolean } | undefined> {
   const header = curatorsHeader(deps, incident, person);
   const keyboard = InlineKeyboard.from([decisionButtons(incident.id, incident.answer?.draftId)]);
-  for (const chatId of targets) {
-    try {
-      await sendDraft(api, chatId, draft, { header, keyboard });
-    } catch (error) {
-      if (!(error instanceof GrammyError)) throw error;
-      deps.log.warn({ chatId, incidentId: incident.id, error: error.description }, "draft not delivered");
-      await chatRefused({ ...deps, api }, chatId, error);
+  const showTo = async (chatIds: number[]) => {
+    let shown = false;
+    for (const chatId of chatIds) {
+      try {
+        await sendDraft(api, chatId, draft, { header, keyboard });
+        shown = true;
+      } catch (error) {
+        if (!(error instanceof GrammyError)) throw error;
+        deps.log.warn({ chatId, incidentId: incident.id, error: error.description }, "draft not delivered");
+        await chatRefused({ ...deps, api }, chatId, error);
+      }
     }
-  }
+    return shown;
+  };
+  const shown =
+    (await showTo(reachableCuratorChats(deps.db))) ||
+    (findBoundChatByPurpose(deps.db, "curators") !== undefined &&
+      (await showTo(reachableWithRole(deps.db, "curator"))));
+  if (shown) return undefined;
+  const organization = leadAssignment(incident)?.organizationName ?? "—";
+  const told = await notifyAdmins({ ...deps, api }, td.curators.unseen(incident.id, organization));
+  return { adminsTold: told > 0 };
 }
 
-type Submitted = { ok: true; due: string | null } | { ok: false; text: string };
+/** `unseen` when no curator could be shown the draft (absent in what older dialogues stored). */
+type Submitted =
+  | { ok: true; due: string | null; unseen?: { adminsTold: boolean } }
+  | { ok: false; text: string };
 
 async function submit(
   deps: AppDeps,
@@ -194,10 +218,11 @@ async function submit(
       : { ok: false, text: td.notSubmitted(incidentId, tr.shortState[now.row.state]) };
   }
   await syncCards(cardDeps(deps, api), result.incident);
-  await sendToCurators(deps, api, result.incident, person, draft);
+  const unseen = await sendToCurators(deps, api, result.incident, person, draft);
   const { regulation, workingTime, timezone } = deps.sla;
   const next = nextDeadline(result.incident, regulation, workingTime);
-  return { ok: true, due: next?.step === "decision" ? formatDeadline(next.at, timezone) : null };
+  const due = next?.step === "decision" ? formatDeadline(next.at, timezone) : null;
+  return { ok: true, due, ...(unseen ? { unseen } : {}) };
 }
 
 type Input =
@@ -372,7 +397,7 @@ export function draftFlow(deps: AppDeps) {
     const outcome = await conversation.external((outer) =>
       submit(deps, outer.api, outer.person, incidentId, draft, purpose),
     );
-    await ctx.reply(outcome.ok ? td.submitted(id, outcome.due) : outcome.text);
+    await ctx.reply(outcome.ok ? td.submitted(id, outcome.due, outcome.unseen) : outcome.text);
   };
 }
 

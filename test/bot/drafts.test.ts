@@ -429,7 +429,7 @@ describe("curators the draft cannot reach", () => {
     h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
   const isDraft = (params: Record<string, unknown>) => String(params.text).startsWith("Проект ");
 
-  it("the curators' chat refusing the draft: the admins hear the bot cannot write there", async () => {
+  it("the curators' chat refusing the draft: the admins hear the bot cannot write there, and each curator gets it privately", async () => {
     await office({ adminIds: [ADMIN] });
     h.fake.failNext(
       "sendMessage",
@@ -439,9 +439,40 @@ describe("curators the draft cannot reach", () => {
     await writeDraft();
     await executor.press("Отправить на согласование");
     expect(curatorsDraft()).toEqual([]);
+    expect(curatorsDraft(OFFICE.curator)).toHaveLength(1);
+    expect(curatorsDraft(OFFICE.curator2)).toHaveLength(1);
     expect(h.texts(ADMIN)).toEqual([
       expect.stringMatching(/^Бот не может писать в чат «Кураторы» \(кураторы, -200\)/),
     ]);
+    expect(executor.lastText()).toMatch(
+      /^Проект отправлен на согласование: сообщение № 1\. Спасибо!\nКуратор рассмотрит/,
+    );
+  });
+
+  it("no curator can be shown the draft: the executor is told so, and the admins that it waits unseen", async () => {
+    await office({ adminIds: [ADMIN] });
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the group chat" },
+      { match: (params) => params.chat_id === OFFICE.curatorsChat && isDraft(params) },
+    );
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was blocked by the user" },
+      { times: 2, match: (params) => params.chat_id !== OFFICE.curatorsChat && isDraft(params) },
+    );
+    await writeDraft();
+    await executor.press("Отправить на согласование");
+    expect(h.texts(ADMIN)).toEqual([
+      expect.stringMatching(/^Бот не может писать в чат «Кураторы»/),
+      "Проект ответа по сообщению № 1 (Министерство здравоохранения) не удалось показать ни одному куратору: " +
+        "ни в чате кураторов, ни лично. Проект ждёт согласования: назначьте куратора («Сотрудники») " +
+        "или проверьте, что бот может писать в чат кураторов.",
+    ]);
+    expect(executor.lastText()).toBe(
+      "Проект отправлен на согласование: сообщение № 1. Спасибо!\n" +
+        "Но показать его сейчас некому: ни одному куратору бот не смог его отправить. Администратор извещён.",
+    );
   });
 
   it("without a curators' chat: a curator known to block the bot is not sent it, one whose account is deleted is marked", async () => {
@@ -461,5 +492,9 @@ describe("curators the draft cannot reach", () => {
     await executor.press("Отправить на согласование");
     expect(isBlocked(h.db, OFFICE.curator)).toBe(true);
     expect(sendsTo(OFFICE.curator2)).toBe(tried);
+    // Nobody could be shown it, and this office has no admin the bot can write to.
+    expect(executor.lastText()).toMatch(
+      /Но показать его сейчас некому: .* Пожалуйста, сообщите об этом администратору\.$/,
+    );
   });
 });
