@@ -326,6 +326,10 @@ export const t = {
      * `chat`: the bound chat as the admins know it (its title, whose it is, what it serves), if it is
      * bound; what the bot does instead depends on what it serves.
      */
+    /** An executors' alert the curators get because neither a work chat nor the executor holding the post can be written to. */
+    insteadOfExecutors: (text: string, organization: string, executor: string | null) =>
+      `${text}\nИсполнителю не доставлено: у «${organization}» нет рабочего чата` +
+      (executor ? `, а лично (${executor}) бот написать не может.` : "."),
     chatUnreachable: (
       chatId: number,
       chat?: { title: string; organization: string | null; purpose: ChatPurpose },

@@ -17,7 +17,13 @@ import {
 } from "../app/alerts.js";
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import { personName, reachableWithRole, telegramIdOfMember, telegramIdsWithRole } from "../app/people.js";
+import {
+  loadPerson,
+  personName,
+  reachableWithRole,
+  telegramIdOfMember,
+  telegramIdsWithRole,
+} from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
@@ -26,6 +32,7 @@ import { chatRefused, isRefusal } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
+import { displayName } from "../domain/access.js";
 import { activeAssignments, leadAssignment } from "../domain/incident.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
@@ -63,8 +70,14 @@ interface Outgoing {
   ledgerId: number;
   incident: Incident;
   alert: DueAlert;
-  insteadOfHeads?: boolean;
+  insteadOf?: InsteadOf;
 }
+
+/**
+ * Whom the curators hear an alert in place of: the heads, who all block the bot; or the executors,
+ * when their organization has no work chat and the one holding the post cannot be written to.
+ */
+type InsteadOf = "heads" | "executors";
 
 /** The alerts of one message to a chat, with their lines of text. */
 interface Message {
@@ -106,7 +119,7 @@ function planIncident(
   if (!incident) return;
   const { due, addressed, nextAt } = currentAlerts(deps, directory, incident, now);
   if (due.some((alert) => alert.kind === "overdue")) overdue.set(id, incident);
-  for (const { chatId, alert, insteadOfHeads } of addressed) {
+  for (const { chatId, alert, insteadOf } of addressed) {
     const key: AlertKey = {
       incidentId: id,
       step: alert.step,
@@ -117,7 +130,7 @@ function planIncident(
       chatId,
     };
     const ledgerId = claimAlert(db, key, now);
-    if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert, insteadOfHeads });
+    if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert, insteadOf });
   }
   setNextAction(db, id, nextAt ?? null);
 }
@@ -125,8 +138,7 @@ function planIncident(
 interface Addressed {
   chatId: number;
   alert: DueAlert;
-  /** An escalation meant for the heads, who all block the bot: the curators hear it in their stead. */
-  insteadOfHeads?: boolean;
+  insteadOf?: InsteadOf;
 }
 
 /** The alerts an incident owes now, each with its chat: the one rule for fresh and retried alerts. */
@@ -142,13 +154,15 @@ function currentAlerts(
   const escalated = new Set<string>();
   for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
     // Heads there are, but none the bot can write to: a violation that long must still reach someone.
-    const insteadOfHeads = alert.to === "heads" && directory.headsAllBlocked();
-    const chats = insteadOfHeads ? directory.curators() : recipients(directory, incident, alert);
+    const { chats, insteadOf } =
+      alert.to === "heads" && directory.headsAllBlocked()
+        ? { chats: directory.curators(), insteadOf: "heads" as const }
+        : recipients(directory, incident, alert);
     for (const chatId of chats) {
       const once = `${chatId}:${alert.step}:${alert.organizationId ?? 0}`;
       if (alert.kind === "escalation") escalated.add(once);
       else if (alert.kind === "overdue" && escalated.has(once)) continue;
-      addressed.push({ chatId, alert, ...(insteadOfHeads ? { insteadOfHeads } : {}) });
+      addressed.push({ chatId, alert, ...(insteadOf ? { insteadOf } : {}) });
     }
   }
   return { due: plan.due, addressed, nextAt: plan.nextAt };
@@ -193,7 +207,7 @@ function requeueUnsent(
       ledgerId: row.id,
       incident: current.incident,
       alert: still.alert,
-      insteadOfHeads: still.insteadOfHeads,
+      ...(still.insteadOf ? { insteadOf: still.insteadOf } : {}),
     });
     if (still.alert.kind !== "reminder") overdue.set(current.incident.id, current.incident);
   }
@@ -261,7 +275,11 @@ class Directory {
  * chat and the executor holding the post (a co-executor's: its own chat and whoever took its part);
  * an overdue alert also to the curators.
  */
-function recipients(directory: Directory, incident: Incident, alert: DueAlert): number[] {
+function recipients(
+  directory: Directory,
+  incident: Incident,
+  alert: DueAlert,
+): { chats: number[]; insteadOf?: InsteadOf } {
   const chats = new Set<number>();
   const add = (ids: (number | undefined)[]) => {
     for (const id of ids) if (id !== undefined) chats.add(id);
@@ -271,13 +289,22 @@ function recipients(directory: Directory, incident: Incident, alert: DueAlert): 
   else {
     const part = alertedAssignment(incident, alert);
     if (part) add([directory.organizationChat(part.organizationId)]);
-    const holder = alert.organizationId === undefined ? incident.row.holderId : part?.acceptedBy;
+    const holder = executorOf(incident, alert);
     if (holder && part) add([directory.memberChat(holder, part.organizationId)]);
+    // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
+    if (chats.size === 0) return { chats: directory.curators(), ...(part ? { insteadOf: "executors" } : {}) };
     // While the draft waits for the curators' decision, the answer deadline is theirs to mind too.
     const deciding = alert.step === "answer" && incident.row.state === "on_approval";
-    if (chats.size === 0 || alert.kind === "overdue" || deciding) add(directory.curators());
+    if (alert.kind === "overdue" || deciding) add(directory.curators());
   }
-  return [...chats];
+  return { chats: [...chats] };
+}
+
+/** Who holds the step an executors' alert is about: the lead's holder, or whoever took the co-executor's part. */
+function executorOf(incident: Incident, alert: DueAlert): number | null | undefined {
+  return alert.organizationId === undefined
+    ? incident.row.holderId
+    : alertedAssignment(incident, alert)?.acceptedBy;
 }
 
 /** The assignment whose step an alert is about: the co-executor's named in it, else the lead's. */
@@ -297,12 +324,21 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   const step = stepLabel(sla.regulation, alert.step);
   const what =
     alert.organizationId === undefined ? step : t.alert.ofOrganization(step, part?.organizationName ?? "");
-  if (alert.kind === "reminder") return t.alert.reminder(incident.id, what, deadline, alert.clause, left);
   // Whose incident it is: a curator's step (passing a part on, too) is about the lead's.
   const holder = (alert.actor === "curator" ? leadAssignment(incident) : part)?.organizationName ?? null;
-  if (alert.kind === "overdue") return t.alert.overdue(incident.id, what, deadline, alert.clause, left);
-  const escalation = t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder);
-  return item.insteadOfHeads ? t.alert.insteadOfHeads(escalation, headNames(deps.db)) : escalation;
+  const line =
+    alert.kind === "reminder"
+      ? t.alert.reminder(incident.id, what, deadline, alert.clause, left)
+      : alert.kind === "overdue"
+        ? t.alert.overdue(incident.id, what, deadline, alert.clause, left)
+        : t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder);
+  if (item.insteadOf === "heads") return t.alert.insteadOfHeads(line, headNames(deps.db));
+  if (item.insteadOf === "executors") {
+    const executor = executorOf(incident, alert);
+    const name = executor ? loadPerson(deps.db, executor) : undefined;
+    return t.alert.insteadOfExecutors(line, part?.organizationName ?? "", name ? displayName(name) : null);
+  }
+  return line;
 }
 
 /** The heads by name, for the curators who hear an escalation the heads cannot be sent. */

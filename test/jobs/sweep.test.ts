@@ -10,7 +10,7 @@ import {
   routeIncident,
   sendPart,
 } from "../../src/app/incidents.js";
-import { findPerson } from "../../src/app/people.js";
+import { findPerson, markBlocked } from "../../src/app/people.js";
 import { memberships, people } from "../../src/db/schema.js";
 import type { Importance } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
@@ -494,6 +494,22 @@ describe("an executor who blocked the bot", () => {
     expect(sendsTo(OFFICE.executor)).toBe(tried);
     expect(fallbacks()).toEqual([]);
     expect(h.texts(ADMIN)).toEqual([]);
+  });
+});
+
+describe("an executor who cannot be written to, in an organization without a work chat", () => {
+  it("the curators get his alert, told it reached neither a work chat nor him", async () => {
+    const { health } = await office();
+    await seedIncidentInWork(h, health);
+    unbindChat(h.db, { chatId: OFFICE.healthChat, actorId: null, reason: "admin", now: h.clock.now() });
+    markBlocked(h.db, OFFICE.executor, h.clock.now());
+    at("2026-11-24T11:01:00Z"); // 16:01: the draft is overdue (p.9)
+    await tick();
+    const lines = alertsIn(OFFICE.curatorsChat).flatMap((text) => text.split("\n\n"));
+    const alert = lines.find((line) => line.includes("«прислать проект ответа куратору» истёк"));
+    expect(alert).toMatch(
+      /\nИсполнителю не доставлено: у «Министерство здравоохранения» нет рабочего чата, а лично \(Иван\) бот написать не может\.$/,
+    );
   });
 });
 
