@@ -5,7 +5,7 @@
  */
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, reachableCuratorChats } from "../app/chats.js";
-import { forgetCard } from "../app/incident-queries.js";
+import { forgetCard, organizationNames } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { reachableMembers } from "../app/people.js";
 import { hasRole, type Person } from "../domain/access.js";
@@ -13,6 +13,7 @@ import { activeAssignments, assignmentsOf } from "../domain/incident.js";
 import { type Audience, type CardDeps, syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
 import { chatRefused, isRefusal, type RefusalDeps } from "./refused-chats.js";
+import { t } from "./texts.js";
 
 const MESSAGE_LIMIT = 4096;
 
@@ -82,16 +83,35 @@ export async function notifyCurators(
   return told;
 }
 
-/** An organization's work chat, or its executors privately when it has none (not those who block the bot). */
+/** Where an organization hears unasked: its work chat, or its executors privately when it has none (not those who block the bot). */
+export function organizationChats(deps: Pick<AppDeps, "db">, organizationId: number): number[] {
+  const chat = chatOfOrganization(deps.db, organizationId);
+  return chat !== undefined ? [chat] : reachableMembers(deps.db, [organizationId]);
+}
+
+/** A notice nobody at the organization could get goes to the curators, saying whose it was. Whether they got it. */
+export async function tellCuratorsInsteadOf(
+  deps: AppDeps,
+  api: Api,
+  organizationId: number,
+  text: string,
+): Promise<boolean> {
+  const name = organizationNames(deps.db, [organizationId]).get(organizationId) ?? "";
+  return notifyCurators(deps, api, t.alert.insteadOfOrganization(text, name));
+}
+
+/** An organization's notice (see organizationChats, tellCuratorsInsteadOf): who heard it. */
 export async function notifyOrganization(
   deps: AppDeps,
   api: Api,
   organizationId: number,
   text: string,
-): Promise<void> {
-  const chat = chatOfOrganization(deps.db, organizationId);
-  const targets = chat !== undefined ? [chat] : reachableMembers(deps.db, [organizationId]);
-  for (const chatId of targets) await sendLong(deps, api, chatId, text);
+): Promise<"organization" | "curators" | "nobody"> {
+  let told = false;
+  for (const chatId of organizationChats(deps, organizationId))
+    if (await sendLong(deps, api, chatId, text)) told = true;
+  if (told) return "organization";
+  return (await tellCuratorsInsteadOf(deps, api, organizationId, text)) ? "curators" : "nobody";
 }
 
 /** Which buttons a card shown in this chat to this person should carry. */

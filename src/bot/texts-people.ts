@@ -16,10 +16,22 @@ const plural = (n: number, one: string, few: string, many: string) => {
   if (units === 1) return one;
   return units >= 2 && units <= 4 ? few : many;
 };
+const heldTotal = (held: HeldIncidents[]) => held.reduce((sum, h) => sum + h.incidentIds.length, 0);
 const heldCount = (held: HeldIncidents[]) => {
-  const n = held.reduce((sum, h) => sum + h.incidentIds.length, 0);
+  const n = heldTotal(held);
   return `${n} ${plural(n, "сообщение", "сообщения", "сообщений")}`;
 };
+/** Each organization carries its own posts on: one post is «его», several — «их». */
+const carryOn = (held: HeldIncidents[]) =>
+  held.length > 1
+    ? "их нужно продолжить другим исполнителям"
+    : `${heldTotal(held) === 1 ? "его" : "их"} нужно продолжить другому исполнителю`;
+/** The organization's executors left, all of whom block the bot: one of them, or several. */
+const blockingExecutors = (blocking: string[]) =>
+  blocking.length === 1
+    ? `оставшемуся исполнителю (${blocking[0]}) бот писать не может: исполнитель заблокировал бота или удалил аккаунт`
+    : `остальным его исполнителям (${blocking.join(", ")}) бот писать не может: ` +
+      "они заблокировали бота или удалили аккаунт";
 
 export const tp = {
   listTitle: (page: number, pages: number) =>
@@ -54,8 +66,8 @@ export const tp = {
       ...(input.held.length > 0 ? [`В работе: ${heldList(input.held)}`] : []),
       ...(input.blockedSince
         ? [
-            `С ${input.blockedSince} бот не может писать сотруднику: он заблокировал бота или удалил аккаунт. ` +
-              "Личные сообщения и карточки ему не отправляются, пока он не разблокирует бота или не напишет ему.",
+            `С ${input.blockedSince} бот не может писать сотруднику: бот заблокирован или аккаунт удалён. ` +
+              "Личные сообщения и карточки не отправляются, пока сотрудник не разблокирует бота или не напишет ему.",
           ]
         : []),
       ...(input.configuredAdmin
@@ -92,7 +104,7 @@ export const tp = {
       ].join("\n"),
     held: (held: HeldIncidents[]) =>
       `Сейчас в работе у сотрудника ${heldCount(held)}: ${heldList(held)}. ` +
-      "Органу сообщим, что их нужно продолжить другому исполнителю.",
+      `${held.length > 1 ? "Органам" : "Органу"} сообщим, что ${carryOn(held)}.`,
     keptAdmin:
       "Роль администратора останется: она задана в настройках бота (ADMIN_IDS). Чтобы снять её, " +
       "уберите id сотрудника из ADMIN_IDS и перезапустите бота.",
@@ -104,23 +116,45 @@ export const tp = {
       `Готово. ${name} больше не исполнитель органа «${organization}».`,
     all: (name: string) =>
       `Готово. ${name}: доступ к боту закрыт. Запись о сотруднике и история его действий сохранены.`,
-    held: (held: HeldIncidents[]) =>
-      `В работе у сотрудника было ${heldCount(held)}: ${heldList(held)}. ` +
-      "Органу сообщено, что их нужно продолжить другому исполнителю.",
+    /**
+     * `organizationsTold`: every organization listed heard of its posts; when not, the lines that follow
+     * say which could not be told and which were.
+     */
+    held: (held: HeldIncidents[], organizationsTold: boolean) =>
+      `В работе у сотрудника было ${heldCount(held)}: ${heldList(held)}.` +
+      (organizationsTold ? ` ${held.length > 1 ? "Органам" : "Органу"} сообщено, что ${carryOn(held)}.` : ""),
+    /** One organization told of its posts, when another could not be. */
+    organizationTold: (held: HeldIncidents) =>
+      `Органу «${held.organizationName}» сообщено, что ` +
+      `${held.incidentIds.length > 1 ? "сообщения" : "сообщение"} ${numbers(held.incidentIds)} ` +
+      "нужно продолжить другому исполнителю.",
     /**
      * `blocking`: the executors left, every one of whom blocks the bot (none: nobody is left);
      * `curatorsTold`: whether the curators got the notice (their chat, or one of them privately).
      */
     nobodyLeft: (organization: string, blocking: string[], curatorsTold: boolean) => {
-      const curators = curatorsTold
-        ? "об этом сообщено кураторам"
-        : "кураторам сообщить не удалось (бот не может им писать), передайте им это сами";
-      return blocking.length === 0
-        ? `В органе «${organization}» не осталось исполнителей и нет рабочего чата: ${curators}. ` +
-            "Пригласите исполнителя — /invite."
-        : `У органа «${organization}» нет рабочего чата, а остальным его исполнителям (${blocking.join(", ")}) ` +
-            `бот писать не может: они заблокировали бота или удалили аккаунт. ${curators[0]?.toUpperCase()}${curators.slice(1)}.`;
+      if (blocking.length === 0) {
+        return (
+          `В органе «${organization}» не осталось исполнителей и нет рабочего чата: ` +
+          (curatorsTold
+            ? "об этом сообщено кураторам."
+            : "кураторам сообщить не удалось (бот не может им писать), передайте им это сами.") +
+          " Пригласите исполнителя — /invite."
+        );
+      }
+      return (
+        `У органа «${organization}» нет рабочего чата, а ${blockingExecutors(blocking)}. ` +
+        (curatorsTold
+          ? "Об этом сообщено кураторам."
+          : "Кураторам сообщить не удалось (бот не может им писать), передайте им это сами.")
+      );
     },
+    /** The organization could be written to, but Telegram took nothing there (the chat or the executors refused). */
+    notDelivered: (organization: string, curatorsTold: boolean) =>
+      `Органу «${organization}» сообщить не удалось: бот не смог написать ни в его рабочий чат, ни его исполнителям. ` +
+      (curatorsTold
+        ? "Об этом сообщено кураторам."
+        : "Кураторам сообщить тоже не удалось, передайте им это сами."),
     workChat: (chats: string[]) =>
       `Если сотрудник состоит в рабочих чатах (${chats.join(", ")}), удалите его оттуда: бот этого не делает.`,
     nowRoles: (roles: string[]) =>
@@ -169,13 +203,21 @@ export const tp = {
     `в работе, нужно продолжить другому исполнителю органа: ${numbers(ids)}. Кнопки — на карточках ` +
     "сообщений (найти карточку: /find номер).",
   /** `blocking`: the executors left, every one of whom blocks the bot (none: nobody is left). */
-  curatorsNotice: (name: string, organization: string, ids: number[], blocking: string[] = []) =>
-    blocking.length === 0
-      ? `${name} больше не исполнитель органа «${organization}», а других исполнителей и рабочего чата у органа ` +
+  curatorsNotice: (name: string, organization: string, ids: number[], blocking: string[] = []) => {
+    if (blocking.length === 0) {
+      return (
+        `${name} больше не исполнитель органа «${organization}», а других исполнителей и рабочего чата у органа ` +
         `нет. Сообщения, которые были у этого сотрудника в работе, некому продолжить: ${numbers(ids)}. ` +
         "Перенаправьте их или попросите администратора пригласить исполнителя."
-      : `${name} больше не исполнитель органа «${organization}». Рабочего чата у органа нет, а остальным его ` +
-        `исполнителям (${blocking.join(", ")}) бот писать не может: они заблокировали бота или удалили аккаунт. ` +
-        `Сообщения, которые были у этого сотрудника в работе, им не переданы: ${numbers(ids)}. ` +
-        "Свяжитесь с исполнителями органа или перенаправьте сообщения.",
+      );
+    }
+    const head =
+      `${name} больше не исполнитель органа «${organization}». ` +
+      `Рабочего чата у органа нет, а ${blockingExecutors(blocking)}. `;
+    return blocking.length === 1
+      ? `${head}Сообщения, которые были у этого сотрудника в работе, не переданы: ${numbers(ids)}. ` +
+          "Свяжитесь с исполнителем органа или перенаправьте сообщения."
+      : `${head}Сообщения, которые были у этого сотрудника в работе, им не переданы: ${numbers(ids)}. ` +
+          "Свяжитесь с исполнителями органа или перенаправьте сообщения.";
+  },
 } as const;

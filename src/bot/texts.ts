@@ -330,6 +330,9 @@ export const t = {
     insteadOfExecutors: (text: string, organization: string, executor: string | null) =>
       `${text}\nИсполнителю не доставлено: у «${organization}» нет рабочего чата` +
       (executor ? `, а лично (${executor}) бот написать не может.` : "."),
+    /** A notice for an organization that neither its work chat nor any of its executors could get. */
+    insteadOfOrganization: (text: string, organization: string) =>
+      `${text}\nОргану «${organization}» не доставлено: бот не смог написать ни в его рабочий чат, ни его исполнителям.`,
     chatUnreachable: (
       chatId: number,
       chat?: { title: string; organization: string | null; purpose: ChatPurpose },

@@ -5,14 +5,13 @@
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { chatOfOrganization, reachableCuratorChats } from "../app/chats.js";
+import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident, returnIncident, sendPart } from "../app/incidents.js";
 import { recordPartAttachments } from "../app/part-attachments.js";
-import { reachableMembers } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { partButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { cardDeps, notifyCurators } from "../bot/delivery.js";
+import { cardDeps, notifyCurators, organizationChats, tellCuratorsInsteadOf } from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { ta } from "../bot/texts-answers.js";
@@ -311,16 +310,19 @@ async function sendPartTo(
   notice: string,
   attachments: Attachment[],
   keyboard?: InlineKeyboard,
-): Promise<void> {
+): Promise<boolean> {
+  let shown = false;
   for (const chatId of chatIds) {
     try {
       await sendDraft(api, chatId, { text: notice, attachments }, keyboard ? { keyboard } : {});
+      shown = true;
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
       deps.log.warn({ chatId, error: error.description }, "part not delivered");
       await chatRefused({ ...deps, api }, chatId, error);
     }
   }
+  return shown;
 }
 
 /** The curators' chat, or each curator privately when none is bound (not those who block the bot). */
@@ -334,7 +336,7 @@ async function tellCuratorsOfPart(
   await sendPartTo(deps, api, reachableCuratorChats(deps.db), notice, attachments, keyboard);
 }
 
-/** An organization's work chat, or its executors privately when it has none (not those who block the bot). */
+/** A part for an organization (see organizationChats); when nobody there gets it, the curators hear so. */
 export async function tellOrganizationOfPart(
   deps: AppDeps,
   api: Api,
@@ -342,9 +344,9 @@ export async function tellOrganizationOfPart(
   notice: string,
   attachments: Attachment[],
 ): Promise<void> {
-  const chat = chatOfOrganization(deps.db, organizationId);
-  const targets = chat !== undefined ? [chat] : reachableMembers(deps.db, [organizationId]);
-  await sendPartTo(deps, api, targets, notice, attachments);
+  const shown = await sendPartTo(deps, api, organizationChats(deps, organizationId), notice, attachments);
+  // The curators have the part already: they hear that its organization did not get it.
+  if (!shown) await tellCuratorsInsteadOf(deps, api, organizationId, notice);
 }
 
 /**

@@ -75,7 +75,7 @@ describe("an executor who blocked the bot (Telegram said so only when a card was
     await admin().send("/people");
     await admin().press(/Иван/);
     expect(admin().lastText()).toMatch(
-      /^С 24\.11\.2026 10:00 бот не может писать сотруднику: он заблокировал бота или удалил аккаунт\./m,
+      /^С 24\.11\.2026 10:00 бот не может писать сотруднику: бот заблокирован или аккаунт удалён\./m,
     );
 
     // The work chat carries on; the blocked executor's chat is not tried again.

@@ -178,7 +178,7 @@ describe("a part for a lead organization without a work chat", () => {
   const sendsTo = (chatId: number) =>
     h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
 
-  it("its executor known to block the bot is not sent the part; one whose account is deleted is marked", async () => {
+  it("its executor known to block the bot is not sent the part; one whose account is deleted is marked; the curators hear the lead did not get it", async () => {
     await coexecutorAsked();
     unbindChat(h.db, { chatId: -100, actorId: null, reason: "admin", now: h.clock.now() });
     const petr = h.seedPerson(3005, "Пётр", [], [health]);
@@ -195,9 +195,11 @@ describe("a part for a lead organization without a work chat", () => {
     );
 
     await educationExecutor().send("Двор очищен.", educationChat());
-    expect(h.lastText(-200)).toBe(
-      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен.",
-    );
+    const part = "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен.";
+    expect(h.texts(-200).slice(-2)).toEqual([
+      part,
+      `${part}\nОргану «Министерство здравоохранения» не доставлено: бот не смог написать ни в его рабочий чат, ни его исполнителям.`,
+    ]);
     expect(isBlocked(h.db, HEALTH_EXECUTOR)).toBe(true);
     expect(sendsTo(3005)).toBe(tried);
   });

@@ -14,6 +14,13 @@ let health: number;
 const admin = () => h.user(ADMIN, "Анна");
 const roles = (telegramId: number) => [...(findPerson(h.db, telegramId)?.roles ?? [])].sort();
 const organizationsOf = (telegramId: number) => findPerson(h.db, telegramId)?.organizationIds ?? [];
+/** The admin's last message of /people, as the paragraphs it is made of (other notices may follow it). */
+const paragraphs = () =>
+  (
+    admin()
+      .texts()
+      .findLast((text) => text.startsWith("Готово.")) ?? admin().lastText()
+  ).split("\n\n");
 
 async function start(adminIds: number[] = [ADMIN]): Promise<void> {
   h = await Harness.start({ adminIds });
@@ -142,14 +149,15 @@ describe("taking access away", () => {
     expect(admin().lastText()).toBe(
       "Иван: исключить из органа «Министерство здравоохранения»? Сообщения органа ему станут недоступны.\n\n" +
         "Сейчас в работе у сотрудника 1 сообщение: «Министерство здравоохранения» — № 1. " +
-        "Органу сообщим, что их нужно продолжить другому исполнителю.",
+        "Органу сообщим, что его нужно продолжить другому исполнителю.",
     );
     await admin().press("Да, исключить");
     expect(admin().lastText()).toMatch(
       /^Готово\. Иван больше не исполнитель органа «Министерство здравоохранения»\./,
     );
-    expect(admin().lastText()).toMatch(
-      /В работе у сотрудника было 1 сообщение: «Министерство здравоохранения» — № 1\./,
+    expect(paragraphs()).toContain(
+      "В работе у сотрудника было 1 сообщение: «Министерство здравоохранения» — № 1. " +
+        "Органу сообщено, что его нужно продолжить другому исполнителю.",
     );
     expect(admin().lastText()).toMatch(/рабочих чатах \(«Минздрав: обращения»\)/);
     expect(organizationsOf(OFFICE.executor)).toEqual([]);
@@ -170,6 +178,26 @@ describe("taking access away", () => {
     expect(h.db.select().from(people).where(eq(people.telegramId, OFFICE.executor)).get()).toBeDefined();
     await admin().send("/people");
     expect(admin().lastText()).not.toMatch(/Иван/);
+  });
+
+  it("the organization's work chat refusing the notice: the admin hears it was not told, and the curators get it", async () => {
+    h.seedPerson(3002, "Пётр", [], [health]);
+    await seedIncidentInWork(h, health);
+    await openCard(admin(), /Иван/);
+    await admin().press("Исключить из: Минздрав");
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the group chat" },
+      { match: (params) => params.chat_id === OFFICE.healthChat },
+    );
+    await admin().press("Да, исключить");
+    expect(paragraphs()).toContain(
+      "Органу «Министерство здравоохранения» сообщить не удалось: бот не смог написать ни в его рабочий чат, " +
+        "ни его исполнителям. Об этом сообщено кураторам.",
+    );
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
+      /^Иван больше не исполнитель органа «Министерство здравоохранения»\. .*\nОргану «Министерство здравоохранения» не доставлено: бот не смог написать ни в его рабочий чат, ни его исполнителям\.$/s,
+    );
   });
 
   it("when the curators cannot be told of stranded posts either, the admin hears it is theirs to pass on", async () => {
@@ -227,9 +255,15 @@ describe("taking access away", () => {
       /^Пётр: закрыть доступ к боту полностью\?\nБудут сняты роли: руководитель\./,
     );
     await admin().press("Да, закрыть доступ");
-    expect(admin().lastText()).toMatch(
-      /В органе «Министерство образования» не осталось исполнителей и нет рабочего чата: об этом сообщено кураторам\./,
-    );
+    // The organization could not be told: the admin hears nothing saying it was.
+    expect(paragraphs()).toEqual([
+      "Готово. Пётр: доступ к боту закрыт. Запись о сотруднике и история его действий сохранены.",
+      "Доступа к боту у сотрудника больше нет.",
+      `В работе у сотрудника было 1 сообщение: «Министерство образования» — № ${second}.`,
+      "В органе «Министерство образования» не осталось исполнителей и нет рабочего чата: об этом сообщено " +
+        "кураторам. Пригласите исполнителя — /invite.",
+      "Сотруднику сообщено лично.",
+    ]);
     expect(h.lastText(OFFICE.curatorsChat)).toMatch(
       new RegExp(`^Пётр больше не исполнитель органа «Министерство образования».*№ ${second}\\.`, "s"),
     );
@@ -320,7 +354,7 @@ describe("people who block the bot, told of an access change", () => {
     expect(sendsTo(OFFICE.curator2)).toBe(0);
   });
 
-  it("the organization's other executors all block the bot and it has no chat: the curators hear the posts are stranded, naming them", async () => {
+  it("the organization's one other executor blocks the bot and it has no chat: the curators hear the posts are stranded, naming them", async () => {
     const id = await educationPostHeldByPetr();
     await blocks(3004, "Мария");
     const tried = sendsTo(3004);
@@ -328,16 +362,88 @@ describe("people who block the bot, told of an access change", () => {
     await admin().press("Исключить из: Минобр");
     await admin().press("Да, исключить");
 
-    expect(admin().lastText()).toMatch(
-      /У органа «Министерство образования» нет рабочего чата, а остальным его исполнителям \(Мария\) бот писать не может: они заблокировали бота или удалили аккаунт\. Об этом сообщено кураторам\./,
-    );
+    expect(paragraphs()).toEqual([
+      "Готово. Пётр больше не исполнитель органа «Министерство образования».",
+      "Доступа к боту у сотрудника больше нет.",
+      `В работе у сотрудника было 1 сообщение: «Министерство образования» — № ${id}.`,
+      "У органа «Министерство образования» нет рабочего чата, а оставшемуся исполнителю (Мария) бот писать " +
+        "не может: исполнитель заблокировал бота или удалил аккаунт. Об этом сообщено кураторам.",
+      "Сотруднику сообщено лично.",
+    ]);
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Пётр больше не исполнитель органа «Министерство образования». Рабочего чата у органа нет, а остальным " +
-        "его исполнителям (Мария) бот писать не может: они заблокировали бота или удалили аккаунт. Сообщения, " +
-        `которые были у этого сотрудника в работе, им не переданы: № ${id}. Свяжитесь с исполнителями органа ` +
+      "Пётр больше не исполнитель органа «Министерство образования». Рабочего чата у органа нет, а оставшемуся " +
+        "исполнителю (Мария) бот писать не может: исполнитель заблокировал бота или удалил аккаунт. Сообщения, " +
+        `которые были у этого сотрудника в работе, не переданы: № ${id}. Свяжитесь с исполнителем органа ` +
         "или перенаправьте сообщения.",
     );
     expect(sendsTo(3004)).toBe(tried);
+  });
+
+  it("several other executors all block the bot: the admin and the curators hear of them as several", async () => {
+    const id = await educationPostHeldByPetr();
+    const education = organizationsOf(3004)[0];
+    if (education === undefined) throw new Error("not seeded");
+    h.seedPerson(3005, "Олег", [], [education]);
+    await blocks(3004, "Мария");
+    await blocks(3005, "Олег");
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the group chat" },
+      { match: (params) => params.chat_id === OFFICE.curatorsChat },
+    );
+    await openCard(admin(), /Пётр/);
+    await admin().press("Исключить из: Минобр");
+    await admin().press("Да, исключить");
+
+    expect(paragraphs()).toContain(
+      "У органа «Министерство образования» нет рабочего чата, а остальным его исполнителям (Мария, Олег) бот " +
+        "писать не может: они заблокировали бота или удалили аккаунт. Кураторам сообщить не удалось (бот не " +
+        "может им писать), передайте им это сами.",
+    );
+    const toCurators = h.fake.callsOf("sendMessage").filter((c) => c.params.chat_id === OFFICE.curatorsChat);
+    expect(toCurators.at(-1)?.params.text).toBe(
+      "Пётр больше не исполнитель органа «Министерство образования». Рабочего чата у органа нет, а остальным " +
+        "его исполнителям (Мария, Олег) бот писать не может: они заблокировали бота или удалили аккаунт. " +
+        `Сообщения, которые были у этого сотрудника в работе, им не переданы: № ${id}. Свяжитесь с ` +
+        "исполнителями органа или перенаправьте сообщения.",
+    );
+  });
+
+  it("posts of two organizations, one of which cannot be told: the admin hears which one was", async () => {
+    // Минздрав has its work chat; Минобр has none, and its other executor blocks the bot.
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    h.seedPerson(3003, "Пётр", [], [health, education]);
+    h.seedPerson(3004, "Мария", [], [education]);
+    await blocks(3004, "Мария");
+    const curator = findPerson(h.db, OFFICE.curator);
+    const petr = findPerson(h.db, 3003);
+    if (!curator || !petr) throw new Error("not seeded");
+    const now = h.clock.now();
+    const [healthPost, educationPost] = [health, education].map((leadId, i) => {
+      const id = seedRegistered(h, { link: `https://vk.com/wall-1_${i + 2}` });
+      routeIncident(h.db, { incidentId: id, leadId, coexecutorIds: [], actor: curator, now });
+      acceptIncident(h.db, { incidentId: id, actor: petr, now });
+      return id;
+    });
+
+    await openCard(admin(), /Пётр/);
+    await admin().press("Закрыть доступ полностью");
+    await admin().press("Да, закрыть доступ");
+
+    const told = paragraphs();
+    expect(told).toContain(
+      "В работе у сотрудника было 2 сообщения: «Министерство здравоохранения» — " +
+        `№ ${healthPost}; «Министерство образования» — № ${educationPost}.`,
+    );
+    expect(told).toContain(
+      `Органу «Министерство здравоохранения» сообщено, что сообщение № ${healthPost} нужно продолжить ` +
+        "другому исполнителю.",
+    );
+    expect(told).toContain(
+      "У органа «Министерство образования» нет рабочего чата, а оставшемуся исполнителю (Мария) бот писать " +
+        "не может: исполнитель заблокировал бота или удалил аккаунт. Об этом сообщено кураторам.",
+    );
+    expect(told.join("\n")).not.toMatch(/Органам сообщено/);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type AccessPlan,
   type AccessRefusal,
   changeAccess,
+  type HeldIncidents,
   incidentsHeldBy,
   listPeople,
   loadPerson,
@@ -231,32 +232,49 @@ onAccessChange("ppl.do", async (ctx, request) => {
  * Posts the person held go on with someone else: their organization hears which (its chat, or its
  * other executors privately); with nobody there the bot can write to — no one left, or all who are
  * left block the bot — the curators do, to route them again or reach the executors another way.
+ * The admin hears which organizations were told and which were not.
  */
 async function announceHeld(ctx: BotContext, name: string, plan: AccessPlan): Promise<string[]> {
   if (plan.held.length === 0) return [];
+  const notTold: (string | undefined)[] = [];
+  for (const held of plan.held) notTold.push(await announceHeldOf(ctx, name, held));
+  const allTold = notTold.every((line) => line === undefined);
+  return [
+    tp.done.held(plan.held, allTold),
+    ...plan.held.flatMap((held, i) => {
+      const line = notTold[i];
+      if (line !== undefined) return [line];
+      return allTold ? [] : [tp.done.organizationTold(held)];
+    }),
+  ];
+}
+
+/**
+ * One organization's held posts, announced. Reachability is read at its turn: telling an organization
+ * before may have found a shared executor blocking the bot. Returns what the admin hears when the
+ * organization itself could not be told.
+ */
+async function announceHeldOf(
+  ctx: BotContext,
+  name: string,
+  held: HeldIncidents,
+): Promise<string | undefined> {
   const { db } = ctx.app;
-  const lines = [tp.done.held(plan.held)];
-  for (const held of plan.held) {
-    const { organizationId, organizationName: organization, incidentIds } = held;
-    const reachable =
-      chatOfOrganization(db, organizationId) !== undefined ||
-      reachableMembers(db, [organizationId]).length > 0;
-    if (reachable) {
-      const notice = tp.organizationNotice(name, organization, incidentIds);
-      await notifyOrganization(ctx.app, ctx.api, organizationId, notice);
-      continue;
-    }
-    const blocking = telegramIdsOfMembers(db, [organizationId]).map((telegramId) =>
-      personName(db, telegramId),
-    );
-    const told = await notifyCurators(
-      ctx.app,
-      ctx.api,
-      tp.curatorsNotice(name, organization, incidentIds, blocking),
-    );
-    lines.push(tp.done.nobodyLeft(organization, blocking, told));
+  const { organizationId, organizationName: organization, incidentIds } = held;
+  const reachable =
+    chatOfOrganization(db, organizationId) !== undefined || reachableMembers(db, [organizationId]).length > 0;
+  if (reachable) {
+    const notice = tp.organizationNotice(name, organization, incidentIds);
+    const heard = await notifyOrganization(ctx.app, ctx.api, organizationId, notice);
+    return heard === "organization" ? undefined : tp.done.notDelivered(organization, heard === "curators");
   }
-  return lines;
+  const blocking = telegramIdsOfMembers(db, [organizationId]).map((telegramId) => personName(db, telegramId));
+  const told = await notifyCurators(
+    ctx.app,
+    ctx.api,
+    tp.curatorsNotice(name, organization, incidentIds, blocking),
+  );
+  return tp.done.nobodyLeft(organization, blocking, told);
 }
 
 /** The bot cannot take anyone out of a group chat: the admin is reminded of the ones that matter. */
