@@ -1,10 +1,20 @@
-import { and, eq, gte, notExists, or, sql } from "drizzle-orm";
+import { and, eq, exists, gte, isNull, ne, notExists, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { cards, incidents, noticesSent, people } from "../db/schema.js";
+import { cards, incidents, noticesSent, people, repeatQuestions } from "../db/schema.js";
+import type { Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate } from "./audit.js";
-import { findByLinkKey, type RegisterResult, registerIncident } from "./incidents.js";
+import {
+  findByLinkKey,
+  type Incident,
+  loadIncident,
+  markRepeat,
+  type RegisterResult,
+  registerIncident,
+  type TransitionResult,
+} from "./incidents.js";
+import { claimNotice, noticeClaimed } from "./notices.js";
 import { upsertPerson } from "./people.js";
 
 /**
@@ -71,15 +81,40 @@ export function monitoringActor(db: Db, now: Date): number {
   return db.transaction((tx) => upsertPerson(tx, MONITORING, now));
 }
 
+const SIGNIFICANT = "significant:";
+const REPEAT_OFFER = "repeat-offer:";
+const NOT_REPEAT = "not-repeat:";
+
 /** The notices-ledger key of the heads' notice of a significant post. */
-export const significantNoticeKey = (incidentId: number) => `significant:${incidentId}`;
+export const significantNoticeKey = (incidentId: number) => `${SIGNIFICANT}${incidentId}`;
 
 /**
- * Posts of monitoring software registered since `since`, still waiting to be routed, whose card
- * never went out, or, significant, whose heads were never told (Telegram was unreachable or refused,
- * or the process stopped first).
+ * The notices-ledger key of the repeat question about a post from monitoring software, claimed once
+ * nothing more is to be sent: every curators' chat that has the card has the question (or refused
+ * it), or there was nothing to ask.
+ */
+export const repeatOfferKey = (incidentId: number) => `${REPEAT_OFFER}${incidentId}`;
+
+/** The notices-ledger key of «Нет, новое», the curators' answer that the post repeats none. */
+export const notRepeatKey = (incidentId: number) => `${NOT_REPEAT}${incidentId}`;
+
+/**
+ * Posts of monitoring software registered since `since` that still wait for something to go out
+ * (Telegram was unreachable or refused, or the process stopped first): a card that never went out
+ * while the post waits to be routed; the heads' notice of a significant post; the repeat question
+ * after a card that did go out, while nobody has answered it and the post is neither linked nor
+ * closed (see repeatOfferKey).
  */
 export function unannouncedArrivals(db: Db, since: Date): number[] {
+  const unclaimed = (prefix: string) =>
+    notExists(
+      db
+        .select({ key: noticesSent.key })
+        .from(noticesSent)
+        .where(eq(noticesSent.key, sql`${prefix} || ${incidents.id}`)),
+    );
+  const carded = () =>
+    db.select({ id: cards.incidentId }).from(cards).where(eq(cards.incidentId, incidents.id));
   return db
     .select({ id: incidents.id })
     .from(incidents)
@@ -87,20 +122,18 @@ export function unannouncedArrivals(db: Db, since: Date): number[] {
     .where(
       and(
         eq(people.telegramId, MONITORING.id),
-        eq(incidents.state, "registered"),
         gte(incidents.detectedAt, since),
         or(
-          notExists(
-            db.select({ id: cards.incidentId }).from(cards).where(eq(cards.incidentId, incidents.id)),
+          and(
+            eq(incidents.state, "registered"),
+            or(notExists(carded()), and(eq(incidents.importance, "significant"), unclaimed(SIGNIFICANT))),
           ),
           and(
-            eq(incidents.importance, "significant"),
-            notExists(
-              db
-                .select({ key: noticesSent.key })
-                .from(noticesSent)
-                .where(eq(noticesSent.key, sql`'significant:' || ${incidents.id}`)),
-            ),
+            ne(incidents.state, "closed"),
+            isNull(incidents.repeatOfId),
+            exists(carded()),
+            unclaimed(REPEAT_OFFER),
+            unclaimed(NOT_REPEAT),
           ),
         ),
       ),
@@ -116,4 +149,82 @@ export function cardMessageId(db: Db, incidentId: number, chatId: number): numbe
     .from(cards)
     .where(and(eq(cards.incidentId, incidentId), eq(cards.chatId, chatId)))
     .get()?.messageId;
+}
+
+/** Where the repeat question about the incident was sent, one copy a chat. */
+export interface RepeatQuestionCopy {
+  chatId: number;
+  messageId: number;
+}
+
+export function repeatQuestionCopies(db: Db, incidentId: number): RepeatQuestionCopy[] {
+  return db
+    .select({ chatId: repeatQuestions.chatId, messageId: repeatQuestions.messageId })
+    .from(repeatQuestions)
+    .where(eq(repeatQuestions.incidentId, incidentId))
+    .all();
+}
+
+export function recordRepeatQuestion(
+  db: Db,
+  copy: RepeatQuestionCopy & { incidentId: number; now: Date },
+): void {
+  const { incidentId, chatId, messageId, now } = copy;
+  db.insert(repeatQuestions)
+    .values({ incidentId, chatId, messageId, sentAt: now })
+    .onConflictDoUpdate({
+      target: [repeatQuestions.incidentId, repeatQuestions.chatId],
+      set: { messageId, sentAt: now },
+    })
+    .run();
+}
+
+/** Whether the repeat question about the post still waits for an answer. */
+export function repeatQuestionOpen(db: Db, incidentId: number): boolean {
+  const incident = loadIncident(db, incidentId);
+  return (
+    incident !== undefined &&
+    incident.row.repeatOfId === null &&
+    incident.row.state !== "closed" &&
+    !noticeClaimed(db, notRepeatKey(incidentId))
+  );
+}
+
+/**
+ * «Повторное к № N» to the repeat question: links the post (see markRepeat) unless a curator has
+ * answered «Нет, новое». One transaction, so of two answers given at once, in any process, one stands.
+ */
+export function answerRepeat(
+  db: Db,
+  input: { incidentId: number; repeatOfId: number; actor: Person; now: Date },
+): TransitionResult | { ok: false; refusal: "not_repeat" } {
+  return db.transaction(
+    () =>
+      noticeClaimed(db, notRepeatKey(input.incidentId))
+        ? { ok: false as const, refusal: "not_repeat" as const }
+        : markRepeat(db, input),
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * «Нет, новое» to the repeat question: recorded once, unless the post was linked or closed first.
+ * Refused with the incident as it stands (undefined: there is no such post).
+ */
+export function answerNotRepeat(
+  db: Db,
+  incidentId: number,
+  now: Date,
+): { ok: true } | { ok: false; incident: Incident | undefined } {
+  return db.transaction(
+    () => {
+      const incident = loadIncident(db, incidentId);
+      if (!incident || incident.row.repeatOfId !== null || incident.row.state === "closed")
+        return { ok: false as const, incident };
+      return claimNotice(db, notRepeatKey(incidentId), now)
+        ? { ok: true as const }
+        : { ok: false as const, incident };
+    },
+    { behavior: "immediate" },
+  );
 }

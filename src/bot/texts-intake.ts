@@ -48,10 +48,11 @@ export const ti = {
   repeatOfferStart: (id: number) => `Сообщение № ${id} похоже на повторное.`,
   repeatDecided: (id: number, of: number, who?: string) =>
     `Сообщение № ${id} отмечено как повторное к № ${of}${who ? ` (${who})` : ""}.`,
-  newDecided: (id: number, who: string) => `Сообщение № ${id} отмечено как новое (${who}).`,
+  newDecided: (id: number, who?: string) => `Сообщение № ${id} отмечено как новое${who ? ` (${who})` : ""}.`,
   repeatMarked: (of: number) => `Отмечено: повторное к № ${of}.`,
   alreadyRepeat: (of: number) => `Уже отмечено: повторное к № ${of}.`,
   markedNew: "Отмечено как новое.",
+  alreadyNew: "Уже отмечено как новое.",
   notEarlier: (of: number) =>
     `Сообщение № ${of} не подходит: повторное отмечают только к более раннему сообщению.`,
 
@@ -116,8 +117,8 @@ export const ti = {
     skip: "Пропустить",
     now: "Сейчас",
     repeatOf: (id: number) => `Повторное к № ${id}`,
+    /** «Это повторное?» — no: both the curator's own registration and the question after a monitored post. */
     notRepeat: "Нет, новое",
-    notRepeatOffer: "Не повторное",
     importance: {
       normal: "Обычное",
       important: "Важное",

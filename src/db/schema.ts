@@ -278,6 +278,24 @@ export const cards = sqliteTable(
   (t) => [primaryKey({ columns: [t.incidentId, t.chatId] })],
 );
 
+/**
+ * Where the question «похоже на повторное» about a post from monitoring software was sent (one
+ * message per chat; each curator's own without a curators' chat), so that an answer given in one chat
+ * takes the buttons off every copy.
+ */
+export const repeatQuestions = sqliteTable(
+  "repeat_questions",
+  {
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    chatId: integer("chat_id").notNull(),
+    messageId: integer("message_id").notNull(),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.chatId] })],
+);
+
 export const DRAFT_STATES = ["submitted", "approved", "rework", "superseded"] as const;
 export const DRAFT_KINDS = ["answer", "final", "interim", "clarification"] as const;
 

@@ -8,7 +8,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Api, GrammyError, InlineKeyboard } from "grammy";
+import { type Api, GrammyError, HttpError, InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
@@ -17,7 +17,11 @@ import {
   hasCards,
   monitoringActor,
   type PostDraft,
+  recordRepeatQuestion,
   registerPost,
+  repeatOfferKey,
+  repeatQuestionCopies,
+  repeatQuestionOpen,
   significantNoticeKey,
   unannouncedArrivals,
 } from "../app/intake.js";
@@ -94,8 +98,8 @@ const CATCH_UP_EVERY_MS = 60_000;
  * The endpoint; `token` is the deployment's INTAKE_TOKEN. The caller is answered as soon as the post
  * is registered: the card and the heads' notice go out after, so an unreachable Telegram (which the
  * bot's API waits out) never holds the caller or a shutdown. A post whose card did not go out, or
- * whose heads were not told (Telegram refused, the process stopped), is announced again at start and
- * then at growing intervals, for a day.
+ * whose heads were not told, or whose repeat question is owed (Telegram was unreachable or refused,
+ * the process stopped), is announced again at start and then at growing intervals, for a day.
  */
 export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoint {
   const expected = digest(token);
@@ -156,7 +160,7 @@ const backoffMs = (attempts: number) => Math.min(2 ** attempts, 60) * 60_000;
 /**
  * The announcement of a post whose card has not gone out, or whose heads were not told, if that is
  * still so when its turn comes (the card is then brought up to date in place, not sent twice); and
- * the repeat question, if it has not been asked yet.
+ * the repeat question, in the chats that have not had it yet.
  */
 function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
   return async (deps) => {
@@ -182,25 +186,27 @@ function quiet(deps: AnnounceDeps, incident: Incident): boolean {
   return incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
 }
 
-/** The notices-ledger key of the repeat question about a post. */
-const repeatOfferKey = (incidentId: number) => `repeat-offer:${incidentId}`;
-
 /**
  * A curator registering a post in Telegram is asked whether it repeats an earlier one (Orenburg
  * p.15; Georgievsk p.19); a post from monitoring software has nobody to ask, so the curators are
  * asked after its card, in reply to it, where the card is: the same author, topic or place within
- * the preset's window, before the post. Asked once (the ledger records it once a chat has it), and
- * not about a post linked or closed meanwhile. A card not out yet waits for the catch-up, and so does
- * the question: it must follow the card.
+ * the preset's window, before the post. Each chat is asked once (its copy is recorded, so an answer
+ * in one chat settles them all, see features/intake.ts), and not about a post answered, linked or
+ * closed meanwhile. A card not out yet waits for the catch-up, and so does the question: it must
+ * follow the card. So does a question Telegram could not take for now (no network, 429, 5xx); a
+ * refusal is told to the admins as for a card, and not tried again.
  */
 async function offerRepeat(deps: AnnounceDeps, incidentId: number): Promise<void> {
+  const { db } = deps;
   const key = repeatOfferKey(incidentId);
-  const incident = loadIncident(deps.db, incidentId);
-  if (!incident || noticeClaimed(deps.db, key)) return;
+  const incident = loadIncident(db, incidentId);
+  if (!incident || noticeClaimed(db, key) || !repeatQuestionOpen(db, incidentId)) return;
   const { row } = incident;
-  if (row.repeatOfId !== null || row.state === "closed") return;
   const offers = repeatOffers(deps, row, row.detectedAt, row.id);
-  if (offers.length === 0) return;
+  if (offers.length === 0) {
+    claimNotice(db, key, deps.clock.now());
+    return;
+  }
   const text = ti.repeatOffer(
     row.id,
     offers.map((offer) => ti.repeatLine(offer.id, offer.about)),
@@ -208,23 +214,47 @@ async function offerRepeat(deps: AnnounceDeps, incidentId: number): Promise<void
   const keyboard = new InlineKeyboard();
   for (const offer of offers)
     keyboard.text(ti.button.repeatOf(offer.id), cb("int.rep", row.id, offer.id)).row();
-  keyboard.text(ti.button.notRepeatOffer, cb("int.new", row.id));
+  keyboard.text(ti.button.notRepeat, cb("int.new", row.id));
+  const asked = new Set(repeatQuestionCopies(db, row.id).map((copy) => copy.chatId));
+  let carded = false;
+  let later = false;
   for (const { chatId } of curatorTargets(deps)) {
-    const card = cardMessageId(deps.db, row.id, chatId);
+    const card = cardMessageId(db, row.id, chatId);
     if (card === undefined) continue;
+    carded = true;
+    if (asked.has(chatId)) continue;
+    if (!repeatQuestionOpen(db, row.id)) return;
     try {
-      await deps.api.sendMessage(chatId, text, {
+      const sent = await deps.api.sendMessage(chatId, text, {
         reply_markup: keyboard,
         reply_parameters: { message_id: card, allow_sending_without_reply: true },
         link_preview_options: { is_disabled: true },
         ...(quiet(deps, incident) ? { disable_notification: true } : {}),
       });
-      claimNotice(deps.db, key, deps.clock.now());
+      recordRepeatQuestion(db, { incidentId, chatId, messageId: sent.message_id, now: deps.clock.now() });
+      // Answered in another chat while this copy was on its way: the answer did not see it.
+      if (!repeatQuestionOpen(db, row.id)) await withoutButtons(deps, chatId, sent.message_id);
     } catch (error) {
-      if (!(error instanceof GrammyError)) throw error;
-      deps.log.warn({ chatId, incidentId, error: error.description }, "repeat question not delivered");
-      if (isRefusal(error)) await chatRefused(deps, chatId, error);
+      if (!(error instanceof GrammyError) && !(error instanceof HttpError)) throw error;
+      deps.log.warn({ chatId, incidentId, error: error.message }, "repeat question not delivered");
+      if (isLater(error)) later = true;
+      else if (error instanceof GrammyError && isRefusal(error)) await chatRefused(deps, chatId, error);
     }
+  }
+  if (carded && !later) claimNotice(db, key, deps.clock.now());
+}
+
+/** No network, or Telegram's "later" (a 429 that auto-retry gave up on, a 5xx): worth another try. */
+function isLater(error: GrammyError | HttpError): boolean {
+  return error instanceof HttpError || error.error_code === 429 || error.error_code >= 500;
+}
+
+async function withoutButtons(deps: AnnounceDeps, chatId: number, messageId: number): Promise<void> {
+  try {
+    await deps.api.editMessageReplyMarkup(chatId, messageId);
+  } catch (error) {
+    if (!(error instanceof GrammyError) && !(error instanceof HttpError)) throw error;
+    deps.log.warn({ chatId, messageId, err: error }, "repeat question answered elsewhere kept its buttons");
   }
 }
 

@@ -67,6 +67,16 @@ const marks = (id: number) =>
     )
     .all();
 
+/** Everything «История» knows of the incident, and its row: what a refused press must leave as it was. */
+const stateOf = (id: number) => ({
+  row: loadIncident(h.db, id)?.row,
+  events: h.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entity, "incident"), eq(auditEvents.entityId, String(id))))
+    .all(),
+});
+
 /** Presses `data` on the message as it is now (a forged press, or a second tap on a stale copy). */
 async function pressData(telegramId: number, message: StoredMessage, data: string) {
   const update = await h.deliver(updates.callback(h.user(telegramId, "Кто-то").tg, message, data));
@@ -88,7 +98,7 @@ describe("the repeat question after a post from monitoring software", () => {
       "Сообщение № 2 похоже на повторное. Недавно уже были:\n№ 1 — Яма на дороге у школы № 3.\n\nЭто повторное?",
     );
     expect(question?.message.reply_to_message?.message_id).toBe(card(CURATORS, 2)?.message_id);
-    expect(buttonsOf(question)).toEqual(["Повторное к № 1", "Не повторное"]);
+    expect(buttonsOf(question)).toEqual(["Повторное к № 1", "Нет, новое"]);
 
     const olga = h.user(OFFICE.curator, "Ольга");
     expect(await olga.press("Повторное к № 1", curatorsChat())).toBe("Отмечено: повторное к № 1.");
@@ -140,7 +150,7 @@ describe("the repeat question after a post from monitoring software", () => {
       [OFFICE.head, "Глава"],
     ] as const) {
       const someone = h.user(telegramId, name);
-      for (const label of ["Повторное к № 1", "Не повторное"]) {
+      for (const label of ["Повторное к № 1", "Нет, новое"]) {
         expect(await someone.press(label, curatorsChat())).toBe(
           "Регистрировать сообщения и помечать их могут только кураторы.",
         );
@@ -148,7 +158,7 @@ describe("the repeat question after a post from monitoring software", () => {
     }
     expect(repeatOf(2)).toBeNull();
     expect(marks(2)).toEqual([]);
-    expect(buttonsOf(questions(CURATORS)[0])).toEqual(["Повторное к № 1", "Не повторное"]);
+    expect(buttonsOf(questions(CURATORS)[0])).toEqual(["Повторное к № 1", "Нет, новое"]);
   });
 
   it("forged buttons are refused: no such post, a later post, the post itself, a post already closed", async () => {
@@ -174,11 +184,11 @@ describe("the repeat question after a post from monitoring software", () => {
     expect(marks(2)).toEqual([]);
   });
 
-  it("«Не повторное» takes the buttons away and says so; the post stays unlinked", async () => {
+  it("«Нет, новое» takes the buttons away and says so; the post stays unlinked", async () => {
     await start();
     await twoPostsByOneAuthor();
     const olga = h.user(OFFICE.curator, "Ольга");
-    expect(await olga.press("Не повторное", curatorsChat())).toBe("Отмечено как новое.");
+    expect(await olga.press("Нет, новое", curatorsChat())).toBe("Отмечено как новое.");
     expect(questions(CURATORS)[0]?.text).toBe("Сообщение № 2 отмечено как новое (Ольга).");
     expect(buttonsOf(questions(CURATORS)[0])).toEqual([]);
     expect(repeatOf(2)).toBeNull();
@@ -234,5 +244,115 @@ describe("the repeat question after a post from monitoring software", () => {
     expect(marks(2)).toHaveLength(1);
     expect(questions(CURATORS)[0]?.text).toBe("Сообщение № 2 отмечено как повторное к № 1 (Ольга).");
     expect(card(CURATORS, 2)?.text).toContain("Повторное к сообщению № 1");
+  });
+
+  it("answered by one curator in a private chat, the other curator's copy says so and loses its buttons", async () => {
+    await start(false);
+    await twoPostsByOneAuthor();
+    const olga = h.user(OFFICE.curator, "Ольга");
+    const svetlana = h.user(OFFICE.curator2, "Светлана");
+    expect(buttonsOf(questions(svetlana.id)[0])).toEqual(["Повторное к № 1", "Нет, новое"]);
+
+    expect(await olga.press("Повторное к № 1")).toBe("Отмечено: повторное к № 1.");
+    for (const curator of [olga, svetlana]) {
+      expect(questions(curator.id).map((question) => question.text)).toEqual([
+        "Сообщение № 2 отмечено как повторное к № 1 (Ольга).",
+      ]);
+      expect(buttonsOf(questions(curator.id)[0])).toEqual([]);
+    }
+  });
+
+  it("«Нет, новое» in one curator's chat settles the other's copy; a press there after is refused and changes nothing", async () => {
+    await start(false);
+    await twoPostsByOneAuthor();
+    const olga = h.user(OFFICE.curator, "Ольга");
+    const svetlana = h.user(OFFICE.curator2, "Светлана");
+
+    expect(await olga.press("Нет, новое")).toBe("Отмечено как новое.");
+    expect(questions(svetlana.id)[0]?.text).toBe("Сообщение № 2 отмечено как новое (Ольга).");
+    expect(buttonsOf(questions(svetlana.id)[0])).toEqual([]);
+    const decided = stateOf(2);
+
+    // She tapped as Olga answered: told it is decided, and the post is not linked.
+    for (const data of ["int.rep:2:1", "int.new:2"]) {
+      const answer = await pressData(OFFICE.curator2, questions(svetlana.id)[0] as StoredMessage, data);
+      expect(answer).toMatchObject({ text: "Уже отмечено как новое.", show_alert: true });
+    }
+    expect(stateOf(2)).toEqual(decided);
+    expect(repeatOf(2)).toBeNull();
+    expect(marks(2)).toEqual([]);
+    expect(questions(svetlana.id)[0]?.text).toBe("Сообщение № 2 отмечено как новое (Ольга).");
+    expect(questions(olga.id)[0]?.text).toBe("Сообщение № 2 отмечено как новое (Ольга).");
+  });
+
+  it("after «Повторное к № 1» a press of «Нет, новое» on another copy is refused with what was decided", async () => {
+    await start(false);
+    await twoPostsByOneAuthor();
+    await h.user(OFFICE.curator, "Ольга").press("Повторное к № 1");
+    expect(buttonsOf(questions(OFFICE.curator2)[0])).toEqual([]);
+    const decided = stateOf(2);
+    const answer = await pressData(
+      OFFICE.curator2,
+      questions(OFFICE.curator2)[0] as StoredMessage,
+      "int.new:2",
+    );
+    expect(answer).toMatchObject({ text: "Уже отмечено: повторное к № 1.", show_alert: true });
+    expect(stateOf(2)).toEqual(decided);
+    expect(repeatOf(2)).toBe(1);
+  });
+
+  it("«Нет, новое» reads the same in a curator's own registration and in the question after a monitored post", async () => {
+    await start();
+    await post({ link: "https://vk.com/wall-1_1", text: "Яма на дороге.", topic: "дороги" });
+    const olga = h.user(OFFICE.curator, "Ольга");
+    for (const step of ["/new", "https://vk.com/wall-1_2", "Опять яма"]) await olga.send(step);
+    await olga.press("Пропустить");
+    await olga.send("дороги");
+    await olga.press("Пропустить");
+    await olga.press("Обычное");
+    await olga.press("Сейчас");
+    expect(olga.lastText()).toMatch(/^Похоже на повторное сообщение\./);
+    const own = buttonsOf(h.fake.messages(olga.id).at(-1));
+    await post({ link: "https://vk.com/wall-1_3", text: "И снова яма.", topic: "дороги" });
+    const asked = buttonsOf(questions(CURATORS)[0]);
+    expect(own.at(-1)).toBe("Нет, новое");
+    expect(asked.at(-1)).toBe(own.at(-1));
+  });
+
+  it("a question Telegram could not take for now goes out at the next catch-up, only where it is missing", async () => {
+    await start(false);
+    await post({ link: "https://vk.com/wall-1_1", ...ivan });
+    const question = (params: Record<string, unknown>) =>
+      String(params.text).startsWith("Сообщение № 2 похоже");
+    h.fake.httpErrorNext("sendMessage", { status: 502, match: question });
+    await post({ link: "https://vk.com/wall-1_2", ...ivan });
+    expect(questions(OFFICE.curator)).toEqual([]);
+    expect(questions(OFFICE.curator2)).toHaveLength(1);
+
+    await intake.endpoint.catchUp();
+    expect(questions(OFFICE.curator)).toHaveLength(1);
+    expect(questions(OFFICE.curator2)).toHaveLength(1);
+    // Both copies are known: an answer settles the one sent late too.
+    await h.user(OFFICE.curator2, "Светлана").press("Нет, новое");
+    expect(buttonsOf(questions(OFFICE.curator)[0])).toEqual([]);
+    await intake.endpoint.catchUp();
+    expect(questions(OFFICE.curator)).toHaveLength(1);
+    expect(questions(OFFICE.curator2)).toHaveLength(1);
+  });
+
+  it("a question lost to a network error goes out at the next catch-up, once", async () => {
+    await start();
+    await post({ link: "https://vk.com/wall-1_1", ...ivan });
+    h.fake.dropNext("sendMessage", {
+      match: (params) => String(params.text).startsWith("Сообщение № 2 похоже"),
+    });
+    await post({ link: "https://vk.com/wall-1_2", ...ivan });
+    expect(card(CURATORS, 2)).toBeDefined();
+    expect(questions(CURATORS)).toEqual([]);
+    await intake.endpoint.catchUp();
+    expect(questions(CURATORS)).toHaveLength(1);
+    expect(questions(CURATORS)[0]?.message.reply_to_message?.message_id).toBe(card(CURATORS, 2)?.message_id);
+    await intake.endpoint.catchUp();
+    expect(questions(CURATORS)).toHaveLength(1);
   });
 });

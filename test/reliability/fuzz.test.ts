@@ -348,7 +348,7 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
       const part = incident.assignments.find((a) => a.id === Number(args[1]) && a.state === "part_sent");
       return part !== undefined && (args[2] === undefined || Number(args[2]) === partVersion(part));
     }
-    // A post is linked once, to an earlier one, and not once closed; «Не повторное» changes nothing.
+    // A post is linked once, to an earlier one, and not once closed; «Нет, новое» changes no incident.
     case "int.rep": {
       const earlier = Number(args[1]);
       const unlinked = state !== "closed" && incident.row.repeatOfId === null;

@@ -1,10 +1,17 @@
 import { createConversation } from "@grammyjs/conversations";
-import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { Composer, GrammyError, HttpError, InlineKeyboard } from "grammy";
 import type { Message, MessageEntity, MessageOrigin } from "grammy/types";
 import { findBoundChat } from "../../app/chats.js";
-import { closeAsToxic, type Incident, loadIncident, markRepeat } from "../../app/incidents.js";
-import type { PostDraft } from "../../app/intake.js";
-import { registeredNumber } from "../../app/intake.js";
+import { closeAsToxic, type Incident, loadIncident } from "../../app/incidents.js";
+import {
+  answerNotRepeat,
+  answerRepeat,
+  notRepeatKey,
+  type PostDraft,
+  registeredNumber,
+  repeatQuestionCopies,
+} from "../../app/intake.js";
+import { noticeClaimed } from "../../app/notices.js";
 import { displayName, hasRole, type Person } from "../../domain/access.js";
 import { checkAction } from "../../domain/incident.js";
 import { findLinks, parseSourceLink } from "../../domain/source-link.js";
@@ -306,14 +313,15 @@ function authorOf(origin: MessageOrigin): string | undefined {
 // ---- the repeat question about a post from monitoring software (src/http/intake.ts) -------------
 
 /**
- * «Повторное к № N»: links the post to the earlier incident; every card of the post shows it. Of two
- * presses (a double tap, two curators) one links, the other hears what was decided.
+ * «Повторное к № N»: links the post to the earlier incident; every card of the post shows it, every
+ * copy of the question says so. Of two presses (a double tap, two curators, «Нет, новое» in another
+ * chat) one decides, the other hears what was decided.
  */
 async function markAsRepeat(ctx: BotContext, incidentId: number, repeatOfId: number): Promise<void> {
   const { db, clock } = ctx.app;
   const actor = curatorOf(ctx);
   if (!actor) return refuse(ctx, ti.onlyCurators);
-  const result = markRepeat(db, { incidentId, repeatOfId, actor, now: clock.now() });
+  const result = answerRepeat(db, { incidentId, repeatOfId, actor, now: clock.now() });
   if (!result.ok) {
     if (result.refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
     const incident = loadIncident(db, incidentId);
@@ -324,25 +332,27 @@ async function markAsRepeat(ctx: BotContext, incidentId: number, repeatOfId: num
   const linked = result.incident.row.repeatOfId ?? repeatOfId;
   ctx.log.info({ incidentId, repeatOfId: linked }, "incident marked as a repeat");
   await ctx.answerCallbackQuery({ text: ti.repeatMarked(linked) });
-  await settleOffer(ctx, incidentId, ti.repeatDecided(incidentId, linked, displayName(actor)));
+  await settleQuestion(ctx, incidentId, ti.repeatDecided(incidentId, linked, displayName(actor)));
   await syncCards(cardDeps(ctx.app, ctx.api), result.incident);
 }
 
-/** «Не повторное»: nothing changes but the question, which is answered. */
+/** «Нет, новое»: the post stays unlinked; every copy of the question says so. */
 async function markAsNew(ctx: BotContext, incidentId: number): Promise<void> {
   const actor = curatorOf(ctx);
   if (!actor) return refuse(ctx, ti.onlyCurators);
-  const incident = loadIncident(ctx.app.db, incidentId);
-  if (!incident) return refuse(ctx, ti.notFound);
-  await unlessDecided(ctx, incident, async () => {
-    await ctx.answerCallbackQuery({ text: ti.markedNew });
-    await settleOffer(ctx, incidentId, ti.newDecided(incidentId, displayName(actor)));
-  });
+  const result = answerNotRepeat(ctx.app.db, incidentId, ctx.app.clock.now());
+  if (!result.ok) {
+    if (!result.incident) return refuse(ctx, ti.notFound);
+    return unlessDecided(ctx, result.incident, () => refuse(ctx, ti.alreadyNew));
+  }
+  ctx.log.info({ incidentId }, "incident marked as not a repeat");
+  await ctx.answerCallbackQuery({ text: ti.markedNew });
+  await settleQuestion(ctx, incidentId, ti.newDecided(incidentId, displayName(actor)));
 }
 
 /**
- * A post already linked, or closed, is refused with what was decided, and the question it was pressed
- * on loses its buttons; otherwise `otherwise` goes on.
+ * A post already linked, called new, or closed is refused with what was decided, and the question it
+ * was pressed on loses its buttons; otherwise `otherwise` goes on.
  */
 async function unlessDecided(ctx: BotContext, incident: Incident, otherwise: () => Promise<void>) {
   const linked = incident.row.repeatOfId;
@@ -356,7 +366,35 @@ async function unlessDecided(ctx: BotContext, incident: Incident, otherwise: () 
     await settleOffer(ctx, incident.id);
     return;
   }
+  if (noticeClaimed(ctx.app.db, notRepeatKey(incident.id))) {
+    await refuse(ctx, ti.alreadyNew);
+    await settleOffer(ctx, incident.id, ti.newDecided(incident.id));
+    return;
+  }
   await otherwise();
+}
+
+/**
+ * Once answered, every copy of the question (one in the curators' chat, or one for each curator)
+ * says what was decided and by whom, and loses its buttons: nobody answers it twice. The question
+ * pressed on is settled too when it is no recorded copy (one asked before copies were recorded).
+ */
+async function settleQuestion(ctx: BotContext, incidentId: number, decided: string): Promise<void> {
+  const copies = repeatQuestionCopies(ctx.app.db, incidentId);
+  const pressed = ctx.callbackQuery?.message;
+  const recorded = copies.some(
+    (copy) => copy.chatId === pressed?.chat.id && copy.messageId === pressed.message_id,
+  );
+  if (!recorded) await settleOffer(ctx, incidentId, decided);
+  for (const { chatId, messageId } of copies) {
+    try {
+      await ctx.api.editMessageText(chatId, messageId, decided);
+    } catch (error) {
+      // The decision stands; a copy left with its buttons hears it when pressed.
+      if (!(error instanceof GrammyError) && !(error instanceof HttpError)) throw error;
+      ctx.log.warn({ chatId, messageId, incidentId, error: error.message }, "repeat question not settled");
+    }
+  }
 }
 
 /**
