@@ -4,7 +4,7 @@ import { cards, incidents, noticesSent, people, repeatQuestions } from "../db/sc
 import type { Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
-import { alreadyMadeByThisUpdate } from "./audit.js";
+import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 import {
   findByLinkKey,
   type Incident,
@@ -208,22 +208,25 @@ export function answerRepeat(
 }
 
 /**
- * «Нет, новое» to the repeat question: recorded once, unless the post was linked or closed first.
- * Refused with the incident as it stands (undefined: there is no such post).
+ * «Нет, новое» to the repeat question: recorded once, with its audit event («История» shows it),
+ * unless the post was linked or closed first. Refused with the incident as it stands (undefined:
+ * there is no such post). Handled again after a crash, the update finds its answer made.
  */
 export function answerNotRepeat(
   db: Db,
-  incidentId: number,
-  now: Date,
+  input: { incidentId: number; actor: Person; now: Date },
 ): { ok: true } | { ok: false; incident: Incident | undefined } {
+  const { incidentId, actor, now } = input;
+  const event = { entity: "incident", entityId: incidentId, action: "markNotRepeat" } as const;
   return db.transaction(
-    () => {
-      const incident = loadIncident(db, incidentId);
+    (tx) => {
+      if (alreadyMadeByThisUpdate(tx, event)) return { ok: true as const };
+      const incident = loadIncident(tx, incidentId);
       if (!incident || incident.row.repeatOfId !== null || incident.row.state === "closed")
         return { ok: false as const, incident };
-      return claimNotice(db, notRepeatKey(incidentId), now)
-        ? { ok: true as const }
-        : { ok: false as const, incident };
+      if (!claimNotice(db, notRepeatKey(incidentId), now)) return { ok: false as const, incident };
+      audit(tx, now, { actorId: actor.id, ...event });
+      return { ok: true as const };
     },
     { behavior: "immediate" },
   );

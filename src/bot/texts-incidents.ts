@@ -200,6 +200,7 @@ export const tr = {
     markThreat: "закрыто как угроза",
     markRepeat: (earlier: unknown) =>
       typeof earlier === "number" ? `отмечено как повторное к № ${earlier}` : "отмечено как повторное",
+    markNotRepeat: "отмечено как новое, не повторное",
     sendPart: (organization: string | undefined) =>
       `отправлена информация соисполнителя${organization ? `: ${organization}` : ""}`,
     passOnPart: (organization: string | undefined) =>

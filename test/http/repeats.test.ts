@@ -193,6 +193,9 @@ describe("the repeat question after a post from monitoring software", () => {
     expect(buttonsOf(questions(CURATORS)[0])).toEqual([]);
     expect(repeatOf(2)).toBeNull();
     expect(loadIncident(h.db, 2)?.row.version).toBe(1);
+    await olga.press("История", curatorsChat());
+    expect(h.lastText(OFFICE.curator)).toMatch(/^История сообщения № 2:/);
+    expect(h.lastText(OFFICE.curator)).toMatch(/ — Ольга — отмечено как новое, не повторное$/m);
   });
 
   it("a post with nothing in common with recent ones, or sent again, brings no question", async () => {

@@ -357,6 +357,8 @@ function describeEvent(entry: HistoryEntry, names: Map<number, string>): string 
       return tr.action.markThreat;
     case "markRepeat":
       return tr.action.markRepeat(details.repeatOfId);
+    case "markNotRepeat":
+      return tr.action.markNotRepeat;
     case "sendPart":
       return tr.action.sendPart(name(details.organizationId));
     case "passOnPart":

@@ -340,7 +340,7 @@ async function markAsRepeat(ctx: BotContext, incidentId: number, repeatOfId: num
 async function markAsNew(ctx: BotContext, incidentId: number): Promise<void> {
   const actor = curatorOf(ctx);
   if (!actor) return refuse(ctx, ti.onlyCurators);
-  const result = answerNotRepeat(ctx.app.db, incidentId, ctx.app.clock.now());
+  const result = answerNotRepeat(ctx.app.db, { incidentId, actor, now: ctx.app.clock.now() });
   if (!result.ok) {
     if (!result.incident) return refuse(ctx, ti.notFound);
     return unlessDecided(ctx, result.incident, () => refuse(ctx, ti.alreadyNew));
