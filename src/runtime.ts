@@ -25,6 +25,7 @@ import { passOnStrandedPartsAtStart } from "./flows/answers.js";
 import { INTAKE_PATH, type IntakeEndpoint, intakeEndpoint } from "./http/intake.js";
 import { startJobs } from "./jobs/index.js";
 import { createLogger } from "./log.js";
+import { settled } from "./one-at-a-time.js";
 import { renderHere } from "./reports/render.js";
 import { renderInChildProcess } from "./reports/renderer.js";
 
@@ -286,16 +287,6 @@ function reportSelfCheck(
     if (year.status !== "official")
       tellOnce(`calendar-${year.status}:${year.year}`, t.calendar.coverage(year));
   }
-}
-
-/** Waits for the promises (which never reject), at most `ms`. */
-async function settled(promises: Promise<void>[], ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  await Promise.race([Promise.all(promises), timeout]);
-  clearTimeout(timer);
 }
 
 /**

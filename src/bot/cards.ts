@@ -18,6 +18,7 @@ import {
 } from "../domain/incident.js";
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
+import { OneAtATime } from "../one-at-a-time.js";
 import { cb } from "./callback-data.js";
 import { chatRefused, isRefusal, type RefusalDeps } from "./refused-chats.js";
 import { stepLabel, t } from "./texts.js";
@@ -304,8 +305,8 @@ function executorsOf(db: Db, organizationId: number): number[] {
     .map((r) => r.telegramId);
 }
 
-/** Per database: each incident's latest card sync, which the next one waits for. */
-const cardSyncs = new WeakMap<object, Map<number, Promise<void>>>();
+/** Per database: each incident's card syncs, one at a time. */
+const cardSyncs = new WeakMap<object, OneAtATime<number>>();
 
 /**
  * Brings every card of the incident up to date in every chat it belongs in (`extra` chats too):
@@ -328,18 +329,10 @@ export function syncCards(
 ): Promise<void> {
   let syncs = cardSyncs.get(deps.db.$client);
   if (!syncs) {
-    syncs = new Map();
+    syncs = new OneAtATime();
     cardSyncs.set(deps.db.$client, syncs);
   }
-  const turn = (syncs.get(incident.id) ?? Promise.resolve()).then(() =>
-    syncNow(deps, current(deps.db, incident), extra, options),
-  );
-  const settled = turn.catch(() => undefined);
-  syncs.set(incident.id, settled);
-  void settled.then(() => {
-    if (syncs.get(incident.id) === settled) syncs.delete(incident.id);
-  });
-  return turn;
+  return syncs.run(incident.id, () => syncNow(deps, current(deps.db, incident), extra, options));
 }
 
 /** The incident as it is now: the snapshot given, unless a transition has been made since. */

@@ -34,6 +34,7 @@ import { ti } from "../bot/texts-intake.js";
 import { IMPORTANCES } from "../db/schema.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { announceRegistered, repeatOffers } from "../flows/intake.js";
+import { OneAtATime, settled } from "../one-at-a-time.js";
 
 type AnnounceDeps = AppDeps & { api: Api };
 
@@ -317,38 +318,28 @@ function curatorTargets(deps: AnnounceDeps): Target[] {
 
 /** Announcements going out, one after another for each incident, awaited at shutdown. */
 class Announcements {
-  readonly #latest = new Map<number, Promise<void>>();
+  readonly #turns = new OneAtATime<number>();
   readonly #running = new Set<Promise<void>>();
 
   constructor(private readonly deps: AnnounceDeps) {}
 
   /** Whether an announcement of the incident is waiting or going out. */
   pending(incidentId: number): boolean {
-    return this.#latest.has(incidentId);
+    return this.#turns.pending(incidentId);
   }
 
   add(incidentId: number, announce: (deps: AnnounceDeps) => Promise<void>): void {
-    const previous = this.#latest.get(incidentId) ?? Promise.resolve();
-    const next = previous
-      .then(() => announce(this.deps))
+    const next = this.#turns
+      .run(incidentId, () => announce(this.deps))
       .catch((err: unknown) =>
         this.deps.log.error({ err, incidentId }, "intake: the post was not announced"),
       );
-    this.#latest.set(incidentId, next);
     this.#running.add(next);
-    void next.finally(() => {
-      this.#running.delete(next);
-      if (this.#latest.get(incidentId) === next) this.#latest.delete(incidentId);
-    });
+    void next.finally(() => this.#running.delete(next));
   }
 
-  async settle(ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    });
-    await Promise.race([Promise.all(this.#running), timeout]);
-    clearTimeout(timer);
+  settle(ms: number): Promise<void> {
+    return settled(this.#running, ms);
   }
 }
 
