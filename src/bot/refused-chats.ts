@@ -57,6 +57,19 @@ export function isRefusal(error: GrammyError): boolean {
   return error.error_code === 403 || (error.error_code === 400 && CHAT_REFUSES.test(error.description));
 }
 
+/**
+ * How a send failed: the chat refuses (see isRefusal); Telegram rejects the message itself (any other
+ * Bad Request: a text too long, a bad button — sent again it fails again, and the chat is not to
+ * blame); or it failed for now (no network, Telegram's 5xx, a 429 that auto-retry gave up on).
+ */
+export type SendFailure = "refused" | "rejected" | "failed";
+
+export function failureOf(error: unknown): SendFailure {
+  if (!(error instanceof GrammyError)) return "failed";
+  if (isRefusal(error)) return "refused";
+  return error.error_code === 400 ? "rejected" : "failed";
+}
+
 /** The admins hear once, across restarts and processes, that a chat does not take the bot's messages. */
 export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: number): Promise<void> {
   const key = `chat-unreachable:${chatId}`;
@@ -82,8 +95,8 @@ export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: numbe
  * stops going to them until they write or unblock. A group that refuses is told to the admins once.
  * Only for a refusal (see isRefusal): a message Telegram rejects says nothing of the chat.
  */
-export async function chatRefused(deps: RefusalDeps, chatId: number, error: GrammyError): Promise<void> {
-  if (!isRefusal(error)) return;
+export async function chatRefused(deps: RefusalDeps, chatId: number, error: unknown): Promise<void> {
+  if (failureOf(error) !== "refused") return;
   // Telegram gives private chats the person's (positive) id and groups negative ones.
   if (chatId > 0) {
     markBlocked(deps.db, chatId, deps.clock.now());

@@ -1,8 +1,3 @@
-/**
- * A surge: the preset's number of posts on one topic or one place within its window (Orenburg p.21,
- * Georgievsk p.24). The head and the curators hear at once, with the list, the moment it is reached.
- */
-import { GrammyError } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { postsOnSubject, type Subject, subjectKey } from "../app/importance.js";
 import type { Incident } from "../app/incidents.js";
@@ -10,7 +5,7 @@ import { claimNotice, claimStaleNotice, noticeClaimedAt, releaseNotice } from ".
 import { reachableWithRole } from "../app/people.js";
 import type { CardDeps } from "./cards.js";
 import { splitMessage } from "./delivery.js";
-import { chatRefused, isRefusal } from "./refused-chats.js";
+import { chatRefused, failureOf } from "./refused-chats.js";
 import { t } from "./texts.js";
 
 const HOUR_MS = 3_600_000;
@@ -72,20 +67,12 @@ async function send(
       await deps.api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true } });
     return "sent";
   } catch (err) {
-    if (!(err instanceof GrammyError)) {
-      deps.log.warn({ chatId, err }, "surge not delivered for now");
-      return "failed";
-    }
-    if (isRefusal(err)) {
+    const failure = failureOf(err);
+    if (failure === "refused") {
       deps.log.warn({ chatId, err }, "surge refused by the chat");
       await chatRefused(deps, chatId, err);
-      return "refused";
-    }
-    if (err.error_code === 400) {
-      deps.log.error({ chatId, err }, "surge rejected by Telegram");
-      return "rejected";
-    }
-    deps.log.warn({ chatId, err }, "surge not delivered for now");
-    return "failed";
+    } else if (failure === "rejected") deps.log.error({ chatId, err }, "surge rejected by Telegram");
+    else deps.log.warn({ chatId, err }, "surge not delivered for now");
+    return failure;
   }
 }

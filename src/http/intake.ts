@@ -29,7 +29,7 @@ import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { cb } from "../bot/callback-data.js";
 import type { Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { chatRefused, isRefusal } from "../bot/refused-chats.js";
+import { chatRefused, failureOf } from "../bot/refused-chats.js";
 import { ti } from "../bot/texts-intake.js";
 import { IMPORTANCES } from "../db/schema.js";
 import { parseSourceLink } from "../domain/source-link.js";
@@ -238,16 +238,12 @@ async function offerRepeat(deps: AnnounceDeps, incidentId: number): Promise<void
     } catch (error) {
       if (!(error instanceof GrammyError) && !(error instanceof HttpError)) throw error;
       deps.log.warn({ chatId, incidentId, error: error.message }, "repeat question not delivered");
-      if (isLater(error)) later = true;
-      else if (error instanceof GrammyError && isRefusal(error)) await chatRefused(deps, chatId, error);
+      const failure = failureOf(error);
+      if (failure === "failed") later = true;
+      else if (failure === "refused") await chatRefused(deps, chatId, error);
     }
   }
   if (carded && !later) claimNotice(db, key, deps.clock.now());
-}
-
-/** No network, or Telegram's "later" (a 429 that auto-retry gave up on, a 5xx): worth another try. */
-function isLater(error: GrammyError | HttpError): boolean {
-  return error instanceof HttpError || error.error_code === 429 || error.error_code >= 500;
 }
 
 async function withoutButtons(deps: AnnounceDeps, chatId: number, messageId: number): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { type Api, GrammyError, InputFile } from "grammy";
 import { splitMessage } from "../bot/delivery.js";
-import { chatRefused, isRefusal, type RefusalDeps } from "../bot/refused-chats.js";
+import { chatRefused, failureOf, type RefusalDeps, type SendFailure } from "../bot/refused-chats.js";
 import type { RenderedReport } from "./render.js";
 
 /** One message of a report: "text:0", "text:1"… (a long text is split), "chart", "workbook". */
@@ -60,13 +60,7 @@ export async function sendRendered(
  * rejected again); or it failed for now (no network, Telegram's 5xx, a 429 that auto-retry gave up
  * on) and may be tried again.
  */
-export type SendOutcome = "delivered" | "refused" | "rejected" | "failed";
-
-function outcomeOf(err: unknown): Exclude<SendOutcome, "delivered"> {
-  if (!(err instanceof GrammyError)) return "failed";
-  if (isRefusal(err)) return "refused";
-  return err.error_code === 400 ? "rejected" : "failed";
-}
+export type SendOutcome = "delivered" | SendFailure;
 
 /** The messages of a report a chat already has, by name; `add` records one the moment it is sent. */
 export interface SentParts {
@@ -103,7 +97,7 @@ async function notDelivered(
   err: unknown,
 ): Promise<Exclude<SendOutcome, "delivered">> {
   const { log } = deps;
-  const outcome = outcomeOf(err);
+  const outcome = failureOf(err);
   if (outcome === "rejected") log.error({ chatId, err }, "report rejected by Telegram");
   else
     log.warn(
