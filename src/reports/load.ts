@@ -44,20 +44,24 @@ export interface MonthActivity {
 const CANDIDATES = `
   select id, detected_at, posted_at, shortened_answer_minutes, importance, topic, place, repeat_of_id
   from incidents
-  where updated_at >= :start or state not in ('answered', 'closed')`;
+  where updated_at >= :start or state not in ('answered', 'closed')
+  order by id`;
 
 /**
- * One incident's events before the period's end, oldest first. Only the details that name
- * organizations are read (routing, and a co-executor's acceptance, part, the curator's decision on
- * it, and return):
- * the others are not even fetched.
+ * The candidates' events (the same condition) before the period's end: incident by incident in
+ * number order, as CANDIDATES gives them, and each incident's oldest first. SQLite walks the
+ * incidents in rowid order and reads each one's events through audit_events_entity, as a query per
+ * incident would, but without running a statement per incident (≈ 0.1–0.2 s of a month of 100 000).
+ * Only the details that name organizations are read (routing, and a co-executor's acceptance,
+ * part, the curator's decision on it, and return): the others are not even fetched.
  */
 const EVENTS = `
-  select at, actor_id, action, from_state, to_state,
-    case when action in ('route', 'accept', 'sendPart', 'passOnPart', 'returnPart', 'return') then details end
-  from audit_events
-  where entity = 'incident' and entity_id = ? and at < ?
-  order by at, id`;
+  select i.id, e.at, e.actor_id, e.action, e.from_state, e.to_state,
+    case when e.action in ('route', 'accept', 'sendPart', 'passOnPart', 'returnPart', 'return') then e.details end
+  from incidents i
+  join audit_events e on e.entity = 'incident' and e.entity_id = cast(i.id as text) and e.at < :end
+  where i.updated_at >= :start or i.state not in ('answered', 'closed')
+  order by i.id, e.at, e.id`;
 
 type CandidateRow = [
   number,
@@ -69,12 +73,14 @@ type CandidateRow = [
   string | null,
   number | null,
 ];
-type EventRow = [number, number | null, string, string | null, string | null, string | null];
+type EventRow = [number, number, number | null, string, string | null, string | null, string | null];
 
 /**
  * Replays each candidate incident and hands it to `visit`, one at a time, so memory stays flat
- * however many incidents the month has. One indexed read per incident is cheaper than streaming
- * all events in entity order and matching each incident to them.
+ * however many incidents the month has. The candidates and their events are two streams in the
+ * same order, read side by side (one read transaction: both see the same rows); an indexed read
+ * per incident is cheaper than streaming all events in entity order (a text order, '10' before
+ * '9') and matching each incident to them.
  */
 export function forEachMonthActivity(
   db: Db,
@@ -83,19 +89,29 @@ export function forEachMonthActivity(
   visit: (activity: MonthActivity) => void,
 ): void {
   const sqlite = sqliteOf(db);
-  const eventsOf = sqlite.prepare(EVENTS).raw(true);
   const start = bounds.start.getTime();
   const end = bounds.end.getTime();
   const wt = sla.workingTime;
-  for (const raw of sqlite.prepare(CANDIDATES).raw(true).iterate({ start })) {
-    const incident = incidentRecord(raw as CandidateRow);
-    const events = (eventsOf.all(String(incident.id), end) as EventRow[]).map(incidentEvent);
-    if (events.length === 0) continue;
-    visit({
-      incident,
-      replay: replayIncident(incident, events, sla.regulation, wt),
-      events: events.filter((e) => e.at.getTime() >= start),
-    });
+  const rows = sqlite.prepare(EVENTS).raw(true).iterate({ start, end }) as IterableIterator<EventRow>;
+  try {
+    let row = rows.next();
+    for (const raw of sqlite.prepare(CANDIDATES).raw(true).iterate({ start })) {
+      const incident = incidentRecord(raw as CandidateRow);
+      const events: IncidentEvent[] = [];
+      while (!row.done && row.value[0] <= incident.id) {
+        if (row.value[0] === incident.id) events.push(incidentEvent(row.value));
+        row = rows.next();
+      }
+      if (events.length === 0) continue;
+      visit({
+        incident,
+        replay: replayIncident(incident, events, sla.regulation, wt),
+        events: events.filter((e) => e.at.getTime() >= start),
+      });
+    }
+  } finally {
+    // A visit that throws leaves the events unread: the statement must let the connection go.
+    rows.return?.();
   }
 }
 
@@ -114,12 +130,12 @@ function incidentRecord(row: CandidateRow): IncidentRecord {
 
 function incidentEvent(row: EventRow): IncidentEvent {
   return {
-    at: new Date(row[0]),
-    actorId: row[1],
-    action: row[2],
-    fromState: row[3],
-    toState: row[4],
-    details: row[5] === null ? null : (JSON.parse(row[5]) as Record<string, unknown>),
+    at: new Date(row[1]),
+    actorId: row[2],
+    action: row[3],
+    fromState: row[4],
+    toState: row[5],
+    details: row[6] === null ? null : (JSON.parse(row[6]) as Record<string, unknown>),
   };
 }
 
