@@ -41,14 +41,16 @@ export interface MonthActivity {
  * only they can have a step decided in the month. Later changes add candidates but no events
  * before the month's end, so the figures stay the same.
  */
+const CANDIDATE = "i.updated_at >= :start or i.state not in ('answered', 'closed')";
+
 const CANDIDATES = `
   select id, detected_at, posted_at, shortened_answer_minutes, importance, topic, place, repeat_of_id
-  from incidents
-  where updated_at >= :start or state not in ('answered', 'closed')
+  from incidents i
+  where ${CANDIDATE}
   order by id`;
 
 /**
- * The candidates' events (the same condition) before the period's end: incident by incident in
+ * The candidates' events (the same CANDIDATE condition) before the period's end: incident by incident in
  * number order, as CANDIDATES gives them, and each incident's oldest first. SQLite walks the
  * incidents in rowid order and reads each one's events through audit_events_entity, as a query per
  * incident would, but without running a statement per incident (≈ 0.1–0.2 s of a month of 100 000).
@@ -60,7 +62,7 @@ const EVENTS = `
     case when e.action in ('route', 'accept', 'sendPart', 'passOnPart', 'returnPart', 'return') then e.details end
   from incidents i
   join audit_events e on e.entity = 'incident' and e.entity_id = cast(i.id as text) and e.at < :end
-  where i.updated_at >= :start or i.state not in ('answered', 'closed')
+  where ${CANDIDATE}
   order by i.id, e.at, e.id`;
 
 type CandidateRow = [
