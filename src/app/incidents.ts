@@ -14,6 +14,7 @@ import {
   type IncidentState,
   type IncidentView,
   leadAssignment,
+  nextInOrder,
   type Refusal,
   sameSending,
 } from "../domain/incident.js";
@@ -326,16 +327,22 @@ export function routeIncident(
     now: Date;
     shortenedAnswerMinutes?: number | null;
     expectedVersion?: number;
+    /**
+     * The co-executors get the post one after another in their order (Orenburg p.14), each when the
+     * one before gives its part or returns the post; otherwise all at once.
+     */
+    inOrder?: boolean;
   },
 ): TransitionResult {
   const orgIds = [input.leadId, ...input.coexecutorIds];
+  const inOrder = input.inOrder === true && input.coexecutorIds.length > 1;
   return transition(db, {
     incidentId: input.incidentId,
     action: "route",
     ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
     actor: input.actor,
     now: input.now,
-    details: { leadId: input.leadId, coexecutorIds: input.coexecutorIds },
+    details: { leadId: input.leadId, coexecutorIds: input.coexecutorIds, ...(inOrder ? { inOrder } : {}) },
     change: (tx, incident) => {
       // A draft of the organization that returned the post, or that the curator took it from, is not
       // the new one's to rework.
@@ -355,7 +362,8 @@ export function routeIncident(
             organizationId,
             role: position === 0 ? "lead" : "coexecutor",
             position,
-            state: "assigned",
+            // In order, the first co-executor gets it now and the rest wait their turn.
+            state: inOrder && position > 1 ? "queued" : "assigned",
             receivedAt: input.now,
           })
           .run();
@@ -418,7 +426,8 @@ export function returnIncident(
     organizationId: input.organizationId,
     details: (incident) => {
       const mine = ownAssignment(incident, "return", input.actor, input.organizationId);
-      return { reason: input.reason, organizationId: mine.organizationId, role: mine.role };
+      const next = mine.role === "coexecutor" ? releasedBy(incident) : {};
+      return { reason: input.reason, organizationId: mine.organizationId, role: mine.role, ...next };
     },
     change: (tx, incident) => {
       const mine = ownAssignment(incident, "return", input.actor, input.organizationId);
@@ -426,7 +435,10 @@ export function returnIncident(
         .set({ state: "returned", returnReason: input.reason, returnedAt: input.now })
         .where(eq(assignments.id, mine.id))
         .run();
-      if (mine.role !== "lead") return {};
+      if (mine.role !== "lead") {
+        releaseNext(tx, incident, input.now);
+        return {};
+      }
       withdrawLiveAssignments(tx, incident.id);
       return { state: "registered", holderId: null };
     },
@@ -505,7 +517,7 @@ export function sendPart(
     details: (incident) => ({
       length: input.text.length,
       organizationId: ownAssignment(incident, "sendPart", input.actor, input.organizationId).organizationId,
-      ...(input.rules?.curatorPassesParts ? { forApproval: true } : {}),
+      ...(input.rules?.curatorPassesParts ? { forApproval: true } : releasedBy(incident)),
     }),
     change: (tx, incident) => {
       const mine = ownAssignment(incident, "sendPart", input.actor, input.organizationId);
@@ -520,6 +532,7 @@ export function sendPart(
         })
         .where(eq(assignments.id, mine.id))
         .run();
+      if (!input.rules?.curatorPassesParts) releaseNext(tx, incident, input.now);
       return {};
     },
   });
@@ -575,9 +588,15 @@ function decideOnPart(
     now: input.now,
     rules: input.rules,
     check: (incident) => (waiting(incident) ? undefined : "wrong_state"),
-    details: (incident) => ({ organizationId: waiting(incident)?.organizationId, ...details }),
-    change: (tx) => {
+    details: (incident) => ({
+      organizationId: waiting(incident)?.organizationId,
+      ...details,
+      ...(action === "passOnPart" ? releasedBy(incident) : {}),
+    }),
+    change: (tx, incident) => {
       tx.update(assignments).set(change).where(eq(assignments.id, input.assignmentId)).run();
+      // A part passed on has reached the lead: the next co-executor's turn comes (Orenburg p.14).
+      if (action === "passOnPart") releaseNext(tx, incident, input.now);
       return {};
     },
   });
@@ -601,11 +620,13 @@ export function passOnStrandedParts(db: Db, now: Date): { incident: Incident; as
         const before = loadIncident(tx, incidentId);
         const parts = before?.assignments.filter((a) => a.state === "part_sent") ?? [];
         if (!before || parts.length === 0) return [];
-        for (const part of parts) {
+        // In order, one co-executor holds the post at a time: one part passed, one turn comes.
+        for (const [i, part] of parts.entries()) {
           tx.update(assignments)
             .set({ state: "part_passed", partPassedAt: now })
             .where(eq(assignments.id, part.id))
             .run();
+          const turn = i === 0 ? releasedBy(before) : {};
           audit(tx, now, {
             actorId: null,
             entity: "incident",
@@ -613,9 +634,10 @@ export function passOnStrandedParts(db: Db, now: Date): { incident: Incident; as
             action: "passOnPart",
             fromState: before.state,
             toState: before.state,
-            details: { organizationId: part.organizationId, reason: "regulation" },
+            details: { organizationId: part.organizationId, reason: "regulation", ...turn },
           });
         }
+        releaseNext(tx, before, now);
         tx.update(incidents)
           .set({ version: before.row.version + 1, updatedAt: now, nextActionAt: now })
           .where(eq(incidents.id, before.id))
@@ -628,7 +650,26 @@ export function passOnStrandedParts(db: Db, now: Date): { incident: Incident; as
   );
 }
 
-const LIVE_ASSIGNMENT_STATES: AssignmentState[] = ["assigned", "accepted", "part_sent", "part_passed"];
+/** The states of an organization that has the post. */
+const HELD_ASSIGNMENT_STATES: AssignmentState[] = ["assigned", "accepted", "part_sent", "part_passed"];
+/** And of one still to get it (a co-executor waiting for its turn, Orenburg p.14). */
+const LIVE_ASSIGNMENT_STATES: AssignmentState[] = ["queued", ...HELD_ASSIGNMENT_STATES];
+
+/**
+ * The next co-executor waiting for its turn (Orenburg p.14) gets the post now: the one before it
+ * gave its part to the lead or returned the post. Its clocks run from now.
+ */
+function releaseNext(tx: Tx, incident: Incident, now: Date): void {
+  const next = nextInOrder(incident);
+  if (!next) return;
+  tx.update(assignments).set({ state: "assigned", receivedAt: now }).where(eq(assignments.id, next.id)).run();
+}
+
+/** The audit detail of the action that releases the next co-executor: whose turn came, for the report. */
+function releasedBy(incident: Incident): { released?: number } {
+  const next = nextInOrder(incident);
+  return next ? { released: next.organizationId } : {};
+}
 
 /** Takes every organization that still holds the incident off it (re-routing, the lead's return, closing). */
 function withdrawLiveAssignments(tx: Tx, incidentId: number): void {
@@ -665,7 +706,7 @@ export function openIncidents(
             .where(
               and(
                 inArray(assignments.organizationId, filter.organizationIds),
-                inArray(assignments.state, LIVE_ASSIGNMENT_STATES),
+                inArray(assignments.state, HELD_ASSIGNMENT_STATES),
               ),
             ),
         )

@@ -15,6 +15,7 @@ import {
   nextDeadline,
   openForRouting,
   partVersion,
+  receivedAssignments,
 } from "../domain/incident.js";
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
@@ -65,8 +66,11 @@ export function renderCard(
     `${t.card.state}: ${row.closedReason ? closedText(row.closedReason, sla) : stateText(incident)}`,
   );
   const live = activeAssignments(incident);
+  // A co-executor waiting for its turn (Orenburg p.14) is named as such: it has not got the post yet.
   const names = (role: "lead" | "coexecutor") =>
-    incident.assignments.filter((a) => live.includes(a) && a.role === role).map((a) => a.organizationName);
+    incident.assignments
+      .filter((a) => live.includes(a) && a.role === role)
+      .map((a) => (a.state === "queued" ? t.card.queued(a.organizationName) : a.organizationName));
   if (names("lead").length > 0) lines.push(`${t.card.lead}: ${names("lead").join(", ")}`);
   if (names("coexecutor").length > 0) lines.push(`${t.card.coexecutors}: ${names("coexecutor").join(", ")}`);
   const rules = actionRules(sla.regulation);
@@ -222,7 +226,10 @@ export interface Target {
   audience: Audience;
 }
 
-/** Where the card must be now: the curators' chat, and each live organization's chat and executors. */
+/**
+ * Where the card must be now: the curators' chat, and the chat and executors of each organization
+ * that has the post (not one still waiting for its turn: its card comes when the turn does).
+ */
 export function cardTargets(db: Db, incident: Incident, extra: Target[] = []): Target[] {
   const targets = new Map<number, Target>();
   const curatorsChat = findBoundChatByPurpose(db, "curators");
@@ -232,7 +239,7 @@ export function cardTargets(db: Db, incident: Incident, extra: Target[] = []): T
   if (incident.row.state !== "closed") {
     // An executor of several organizations on the incident gets one private card with each one's part.
     const privately = new Map<number, number[]>();
-    for (const assignment of activeAssignments(incident)) {
+    for (const assignment of receivedAssignments(incident)) {
       const organizationId = assignment.organizationId;
       const groupId = chatOfOrganization(db, organizationId);
       if (groupId !== undefined)

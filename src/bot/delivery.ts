@@ -9,7 +9,7 @@ import { forgetCard, organizationNames } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { reachableMembers } from "../app/people.js";
 import { hasRole, type Person } from "../domain/access.js";
-import { activeAssignments, assignmentsOf } from "../domain/incident.js";
+import { assignmentsOf, receivedAssignments } from "../domain/incident.js";
 import { type Audience, type CardDeps, syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
 import { chatRefused, isRefusal, type RefusalDeps } from "./refused-chats.js";
@@ -122,7 +122,8 @@ export function audienceFor(
   chatId: number,
 ): Audience {
   const bound = findBoundChat(deps.db, chatId);
-  const live = activeAssignments(incident);
+  // An organization still waiting for its turn (Orenburg p.14) looks on as anyone else.
+  const live = receivedAssignments(incident);
   if (bound?.purpose === "curators") return { kind: "curators" };
   if (bound?.organizationId != null) {
     const organizationId = bound.organizationId;
@@ -132,7 +133,9 @@ export function audienceFor(
   }
   if (chatId !== person?.telegramId) return { kind: "observer" };
   if (hasRole(person, "curator")) return { kind: "curators" };
-  const mine = assignmentsOf(incident, person).map((a) => a.organizationId);
+  const mine = assignmentsOf(incident, person)
+    .filter((a) => live.includes(a))
+    .map((a) => a.organizationId);
   return mine.length > 0 ? { kind: "organization", organizationIds: mine } : { kind: "observer" };
 }
 

@@ -53,12 +53,32 @@ export const tr = {
     changed: (id: number) =>
       `Пока вы выбирали, сообщение № ${id} изменилось (его направил или взял в работу кто-то другой). ` +
       "Ничего не изменено. Вот карточка в нынешнем виде:",
-    routed: (id: number, lead: string, coexecutors: string[], shortenedHours: number | null) =>
+    askOrder: (id: number, coexecutors: string[], clause: string) =>
+      [
+        `Сообщение № ${id}. Как соисполнителям готовить информацию (${clause} регламента)?`,
+        ...coexecutors.map((name, i) => `${i + 1}. ${name}`),
+        "",
+        "«По очереди» — сначала сообщение получит первый; каждый следующий получит его вместе с информацией " +
+          "предыдущих, когда предыдущий пришлёт свою, и его срок пойдёт с этого момента.",
+        "«Одновременно» — все получат сообщение сразу.",
+      ].join("\n"),
+    inOrder: "По очереди",
+    atOnce: "Одновременно",
+    routed: (
+      id: number,
+      lead: string,
+      coexecutors: string[],
+      shortenedHours: number | null,
+      inOrder = false,
+    ) =>
       [
         `Сообщение № ${id} направлено.`,
         `Основной исполнитель: ${lead}`,
         coexecutors.length > 0
-          ? `Соисполнители по порядку: ${coexecutors.map((name, i) => `${i + 1}. ${name}`).join(", ")}`
+          ? `Соисполнители ${inOrder ? "по очереди" : "по порядку"}: ${coexecutors.map((name, i) => `${i + 1}. ${name}`).join(", ")}`
+          : "",
+        inOrder
+          ? `Первым информацию готовит ${coexecutors[0]}; следующий получит сообщение, когда предыдущий пришлёт свою.`
           : "",
         shortenedHours ? `Срок ответа сокращён до ${shortenedHours} раб. ч.` : "",
       ]
@@ -109,6 +129,9 @@ export const tr = {
       `Информация по сообщению № ${id} отправлена куратору на согласование; он передаст её основному исполнителю.`,
     notice: (id: number, organization: string, text: string) =>
       `Информация соисполнителя по сообщению № ${id} — ${organization}:\n\n${text}`,
+    /** To a co-executor whose turn came (Orenburg p.14): a part given before it, to take into account. */
+    before: (id: number, organization: string, text: string) =>
+      `Сообщение № ${id}: до вас информацию прислал соисполнитель ${organization}. Учтите её в своей:\n\n${text}`,
     forApproval: (id: number, organization: string, text: string, due: string | null, clause: string) =>
       `Информация соисполнителя по сообщению № ${id} — ${organization} — на согласование:\n\n${text}\n\n` +
       `Согласуйте и передайте основному исполнителю${due ? ` до ${due}` : ""} (${clause} регламента).`,
@@ -192,8 +215,10 @@ export const tr = {
 
   action: {
     registered: "зарегистрировано",
-    route: (lead: string | undefined, coexecutors: string[]) =>
-      `направлено${lead ? `: ${lead}` : ""}${coexecutors.length > 0 ? `; соисполнители: ${coexecutors.join(", ")}` : ""}`,
+    route: (lead: string | undefined, coexecutors: string[], inOrder = false) =>
+      `направлено${lead ? `: ${lead}` : ""}${coexecutors.length > 0 ? `; соисполнители${inOrder ? " по очереди" : ""}: ${coexecutors.join(", ")}` : ""}`,
+    turnCame: (what: string, organization: string) =>
+      `${what}; сообщение получил следующий соисполнитель: ${organization}`,
     accept: "взято в работу",
     return: (reason: string | undefined) => `возвращено${reason ? `: «${reason}»` : ""}`,
     markToxic: "закрыто как оскорбительное",

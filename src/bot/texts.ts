@@ -243,6 +243,7 @@ export const t = {
     awaitingClarification: "Ожидает уточнения от автора",
     draftOf: { interim: "промежуточный ответ", clarification: "запрос автору" },
     partReceived: (organization: string) => `Информация соисполнителя получена: ${organization}`,
+    queued: (organization: string) => `${organization} (ждёт своей очереди)`,
     partForApproval: (organization: string) =>
       `Информация соисполнителя у куратора на согласовании: ${organization}`,
     returned: (organization: string, reason: string) => `Возвращено (${organization}): ${reason}`,

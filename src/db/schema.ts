@@ -221,6 +221,7 @@ export const ASSIGNMENT_ROLES = ["lead", "coexecutor"] as const;
  * has reached the lead (at once under Orenburg p.14).
  */
 export const ASSIGNMENT_STATES = [
+  "queued",
   "assigned",
   "accepted",
   "returned",

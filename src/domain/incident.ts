@@ -19,7 +19,9 @@ export type IncidentState =
 
 export type Importance = "normal" | "important" | "significant";
 export type AssignmentRole = "lead" | "coexecutor";
+/** "queued": a co-executor waiting for its turn (Orenburg p.14), which has not received the post yet. */
 export type AssignmentState =
+  | "queued"
   | "assigned"
   | "accepted"
   | "returned"
@@ -104,12 +106,15 @@ export type IncidentAction =
 export interface ActionRules {
   curatorMayPublish: boolean;
   curatorPassesParts?: boolean;
+  /** The curator may have co-executors get the post one after another (Orenburg p.14). */
+  coexecutorsInOrder?: boolean;
 }
 
 export function actionRules(reg: Regulation): ActionRules {
   return {
     curatorMayPublish: reg.curatorMayPublish.value,
     curatorPassesParts: reg.steps.coexecutorPassOn !== undefined,
+    coexecutorsInOrder: reg.coexecutorsInOrder?.value === true,
   };
 }
 
@@ -144,6 +149,23 @@ export const openForRouting = (state: IncidentState) => OPEN_FOR_ROUTING.include
 /** Live assignments: those not returned or withdrawn. */
 export function activeAssignments<A extends AssignmentView>(incident: { assignments: A[] }): A[] {
   return incident.assignments.filter((a) => a.state !== "returned" && a.state !== "withdrawn");
+}
+
+/**
+ * The co-executor whose turn comes next (Orenburg p.14), if one is waiting: released when the one
+ * before it gives its part or returns the post.
+ */
+export function nextInOrder<A extends AssignmentView>(incident: { assignments: A[] }): A | undefined {
+  let next: A | undefined;
+  for (const a of incident.assignments) {
+    if (a.state === "queued" && (!next || a.position < next.position)) next = a;
+  }
+  return next;
+}
+
+/** Live assignments whose organization has the post: a co-executor waiting for its turn has not. */
+export function receivedAssignments<A extends AssignmentView>(incident: { assignments: A[] }): A[] {
+  return activeAssignments(incident).filter((a) => a.state !== "queued");
 }
 
 export function leadAssignment<A extends AssignmentView>(incident: { assignments: A[] }): A | undefined {

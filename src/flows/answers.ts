@@ -49,7 +49,7 @@ import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/in
 import { type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, waitForAnswer } from "./ask.js";
-import { tellOrganizationOfPart } from "./incident-answers.js";
+import { tellOrganizationOfPart, tellTurnCame } from "./incident-answers.js";
 
 export type AnswerAction = Extract<
   IncidentAction,
@@ -188,7 +188,7 @@ export async function passOnStrandedPartsAtStart(deps: AppDeps, api: Api): Promi
       "a part waiting for the curators went to the lead (regulation changed)",
     );
     const told = await Promise.allSettled([
-      syncCards(cardDeps(deps, api), incident),
+      syncCards(cardDeps(deps, api), incident).then(() => tellTurnCame(deps, api, incident)),
       ...assignmentIds.map((id) => tellLeadOfPart(deps, api, incident, id)),
     ]);
     for (const failed of told) {

@@ -7,7 +7,8 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident, returnIncident, sendPart } from "../app/incidents.js";
-import { recordPartAttachments } from "../app/part-attachments.js";
+import { claimNotice } from "../app/notices.js";
+import { partAttachments, recordPartAttachments } from "../app/part-attachments.js";
 import { cb } from "../bot/callback-data.js";
 import { partButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
@@ -21,6 +22,7 @@ import type { Attachment } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import {
   actionRules,
+  activeAssignments,
   assignmentFor,
   assignmentsOf,
   leadAssignment,
@@ -181,6 +183,7 @@ export function returnFlow(deps: AppDeps) {
           ? tr.return.noticeCoexecutor(incidentId, organization, reason, late !== null)
           : tr.return.noticeLead(incidentId, organization, reason, late !== null);
       await notifyCurators(deps, outer.api, notice);
+      if (mine?.role === "coexecutor") await tellTurnCame(deps, outer.api, result.incident);
       return true;
     });
     await ctx.reply(done ? tr.return.done(incidentId) : tr.return.failed(incidentId));
@@ -350,6 +353,28 @@ export async function tellOrganizationOfPart(
 }
 
 /**
+ * Orenburg p.14: a co-executor whose turn came after others (it got the post later than the lead)
+ * gets the parts given before it, as the lead got them; its card came with the cards' sync. Once
+ * per turn, however often the releasing action is handled (a crash, a twin update).
+ */
+export async function tellTurnCame(deps: AppDeps, api: Api, incident: Incident): Promise<void> {
+  const lead = leadAssignment(incident);
+  if (!lead) return;
+  const live = activeAssignments(incident);
+  const given = live.filter((a) => a.role === "coexecutor" && a.state === "part_passed");
+  if (given.length === 0) return;
+  for (const turn of live) {
+    if (turn.role !== "coexecutor" || turn.state !== "assigned" || turn.receivedAt <= lead.receivedAt)
+      continue;
+    if (!claimNotice(deps.db, `turn:${turn.id}`, deps.clock.now())) continue;
+    for (const part of given) {
+      const notice = tr.part.before(incident.id, part.organizationName, part.partText ?? "");
+      await tellOrganizationOfPart(deps, api, turn.organizationId, notice, partAttachments(deps.db, part));
+    }
+  }
+}
+
+/**
  * «Отправить информацию»: the co-executor's part, with its photos, videos and files, for the
  * curators and the lead organization — under Georgievsk p.18 for the curators first, who pass it
  * on. `organizationId` is the organization whose card the button was on (absent on cards sent
@@ -419,6 +444,7 @@ export function partFlow(deps: AppDeps) {
       await tellCuratorsOfPart(deps, outer.api, notice, attachments);
       const leadNow = leadAssignment(result.incident);
       if (leadNow) await tellOrganizationOfPart(deps, outer.api, leadNow.organizationId, notice, attachments);
+      await tellTurnCame(deps, outer.api, result.incident);
       return true;
     });
     const sent = forApproval ? tr.part.doneForApproval(incidentId) : tr.part.done(incidentId);

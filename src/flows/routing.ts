@@ -17,7 +17,7 @@ import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
-import type { Importance } from "../domain/incident.js";
+import { actionRules, type Importance } from "../domain/incident.js";
 import { type Flow, waitForAnswer } from "./ask.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
@@ -236,6 +236,38 @@ async function pickShortening(
   return "cancelled" in cut ? cut : { value: Number(cut.value) || null };
 }
 
+/**
+ * With two or more co-executors, where the curator sets their order (Orenburg p.14): whether they
+ * get the post one after another, in the order chosen, or all at once. Elsewhere, all at once.
+ */
+async function pickOrder(
+  conversation: Flow,
+  deps: AppDeps,
+  ctx: Context,
+  p: Picker,
+  coexecutors: Chosen[],
+): Promise<{ value: boolean } | { cancelled: Context }> {
+  const rule = deps.sla.regulation.coexecutorsInOrder;
+  if (!actionRules(deps.sla.regulation).coexecutorsInOrder || coexecutors.length < 2) return { value: false };
+  const keyboard = new InlineKeyboard()
+    .text(tr.route.inOrder, cb("rt.order", 1))
+    .text(tr.route.atOnce, cb("rt.order", 0))
+    .row()
+    .text(tr.route.cancel, cb("rt.cancel"));
+  await ctx.api.editMessageText(
+    p.menu.chat.id,
+    p.menu.message_id,
+    tr.route.askOrder(
+      p.incidentId,
+      coexecutors.map((c) => c.name),
+      rule?.clause ?? "",
+    ),
+    { reply_markup: keyboard },
+  );
+  const order = await choose(conversation, (data) => /^rt\.order:([01])$/.exec(data)?.[1]);
+  return "cancelled" in order ? order : { value: order.value === "1" };
+}
+
 /** Of the organizations chosen, those an admin has switched off since the list was shown. */
 function switchedOff(db: Db, chosen: Chosen[]): Chosen[] {
   return chosen.filter((c) => !getOrganization(db, c.id)?.active);
@@ -257,6 +289,7 @@ function summary(
   lead: Chosen,
   coexecutors: Chosen[],
   shortenedAnswerMinutes: number | null | undefined,
+  inOrder: boolean,
 ): string {
   if (outcome === "routed") {
     const hours = shortenedAnswerMinutes ? shortenedAnswerMinutes / 60 : null;
@@ -265,6 +298,7 @@ function summary(
       lead.name,
       coexecutors.map((c) => c.name),
       hours,
+      inOrder,
     );
   }
   if (outcome === "changed") return tr.route.changed(incidentId);
@@ -302,6 +336,9 @@ export function routeFlow(deps: AppDeps) {
       if ("cancelled" in cut) return await cancel(ctx, p, cut.cancelled);
       const shortenedAnswerMinutes = cut.value;
       const coexecutors = p.chosen.filter((c) => c.id !== lead.value.id);
+      const order = await pickOrder(conversation, deps, ctx, p, coexecutors);
+      if ("cancelled" in order) return await cancel(ctx, p, order.cancelled);
+      const inOrder = order.value;
 
       const outcome = await conversation.external(async (outer): Promise<Outcome> => {
         if (!outer.person) return "gone";
@@ -312,6 +349,7 @@ export function routeFlow(deps: AppDeps) {
           expectedVersion: start.version,
           leadId: lead.value.id,
           coexecutorIds: coexecutors.map((c) => c.id),
+          inOrder,
           actor: outer.person,
           now: deps.clock.now(),
           ...(shortenedAnswerMinutes !== undefined ? { shortenedAnswerMinutes } : {}),
@@ -340,7 +378,7 @@ export function routeFlow(deps: AppDeps) {
         await showAnew(ctx, p);
         continue;
       }
-      const text = summary(incidentId, outcome, lead.value, coexecutors, shortenedAnswerMinutes);
+      const text = summary(incidentId, outcome, lead.value, coexecutors, shortenedAnswerMinutes, inOrder);
       await ctx.api.editMessageText(p.menu.chat.id, p.menu.message_id, text);
       if (outcome === "changed") {
         await conversation.external((outer) =>

@@ -125,6 +125,13 @@ class CoexecutorParts {
    * for them all (Georgievsk p.18), as assignments.part_passed_at has the card wait.
    */
   readonly #reached = new Map<number, Date | null>();
+  /**
+   * Co-executors waiting their turn (Orenburg p.14), in the curator's order, with their positions:
+   * they have not received the post, so no part clock of theirs runs.
+   */
+  readonly #queued = new Map<number, number>();
+  /** The latest routing as the cards saw it, lead included: the parts released later are counted on it. */
+  #routing: IncidentView | undefined;
 
   constructor(
     private readonly incident: IncidentFacts,
@@ -134,7 +141,10 @@ class CoexecutorParts {
 
   /**
    * A routing gives each co-executor its part, received now; earlier routings' parts are withdrawn,
-   * and so are the parts that waited for a curator to pass them on.
+   * and so are the parts that waited for a curator to pass them on. Co-executors routed to go one
+   * after another (Orenburg p.14: «очередность … определяет куратор», the event's `inOrder`): only
+   * the first receives the post now, the others wait their turn with no clock running, yet their
+   * parts are owed to the lead from now.
    */
   route(e: IncidentEvent, routedAt: Date, lead: number | null): void {
     this.withdraw();
@@ -142,24 +152,66 @@ class CoexecutorParts {
     const coexecutors = Array.isArray(ids) ? ids.filter((id): id is number => typeof id === "number") : [];
     for (const organizationId of coexecutors) this.#reached.set(organizationId, null);
     if (coexecutors.length === 0) return;
-    const organizations = lead === null ? coexecutors : [lead, ...coexecutors];
-    const assignments = organizations.map(
-      (organizationId, position): AssignmentView => ({
-        organizationId,
-        role: organizationId === lead ? "lead" : "coexecutor",
-        position,
-        state: "assigned",
-        receivedAt: e.at,
-      }),
-    );
-    const view: IncidentView = {
+    // Positions as the routing gave them: the lead's first.
+    const first = lead === null ? 0 : 1;
+    this.#routing = {
       ...this.incident,
       state: "assigned",
       routedAt,
       holderId: null,
-      assignments,
+      assignments:
+        lead === null
+          ? []
+          : [{ organizationId: lead, role: "lead", position: 0, state: "assigned", receivedAt: e.at }],
     };
-    for (const organizationId of coexecutors) {
+    const inOrder = e.details?.inOrder === true;
+    const receiving: { organizationId: number; position: number }[] = [];
+    for (const [i, organizationId] of coexecutors.entries()) {
+      const position = first + i;
+      if (inOrder && i > 0) this.#queued.set(organizationId, position);
+      else receiving.push({ organizationId, position });
+    }
+    this.#receive(receiving, e.at);
+  }
+
+  /**
+   * The next co-executor in turn received the post now (the event's `released`): the previous
+   * part reached the lead or its organization returned the post. Its part is due as its card
+   * says from this moment. An organization not waiting its turn (odd data) changes nothing.
+   */
+  released(e: IncidentEvent): void {
+    const organizationId = e.details?.released;
+    if (typeof organizationId !== "number") return;
+    const position = this.#queued.get(organizationId);
+    if (position === undefined) return;
+    this.#queued.delete(organizationId);
+    this.#receive([{ organizationId, position }], e.at);
+  }
+
+  /**
+   * Starts the part clocks of co-executors receiving the post at `receivedAt`: the domain's
+   * runningDeadlines for each, on the routing's view with its assignment received then, so that
+   * the part is due when the co-executor's card and the sweep said.
+   */
+  #receive(received: { organizationId: number; position: number }[], receivedAt: Date): void {
+    const routing = this.#routing;
+    if (!routing || received.length === 0) return;
+    const view: IncidentView = {
+      ...routing,
+      assignments: [
+        ...routing.assignments,
+        ...received.map(
+          ({ organizationId, position }): AssignmentView => ({
+            organizationId,
+            role: "coexecutor",
+            position,
+            state: "assigned",
+            receivedAt,
+          }),
+        ),
+      ],
+    };
+    for (const { organizationId } of received) {
       const due = runningDeadlines(view, this.reg, this.wt, organizationId).find(
         (d) => d.step === "coexecutorPart",
       );
@@ -266,6 +318,8 @@ class CoexecutorParts {
     this.#running.clear();
     this.#passOn.clear();
     this.#reached.clear();
+    this.#queued.clear();
+    this.#routing = undefined;
   }
 
   /**
@@ -343,7 +397,8 @@ class CoexecutorParts {
  * The deadlines are the ones the cards and alerts showed (domain/incident.ts): a returned post is
  * due for routing again counted from its return; a new routing after it restarts an answer clock
  * counted from routing (Georgievsk p.16); with co-executors under Georgievsk p.18, the lead's draft
- * runs from the moment the last part owed reached it.
+ * runs from the moment the last part owed reached it; co-executors going one after another
+ * (Orenburg p.14) each owe their part counted from when their turn came.
  */
 export function replayIncident(
   incident: IncidentFacts,
@@ -447,19 +502,24 @@ export function replayIncident(
           // Routed again on the routing step's clock, counted from the return (the card's lastReturn).
           open("routing", null, { ...anchors, detection: e.at });
         } else {
+          // A co-executor out of competence: the next one in turn receives the post now.
           parts.returned(e);
+          parts.released(e);
           openDraft();
         }
         break;
       case "sendPart": {
         const part = parts.sent(e);
         if (part) steps.push(part);
+        // A part that reached the lead at once lets the next co-executor in turn have the post.
+        parts.released(e);
         openDraft();
         break;
       }
       case "passOnPart": {
         const passed = parts.passedOn(e);
         if (passed) steps.push(passed);
+        parts.released(e);
         openDraft();
         break;
       }

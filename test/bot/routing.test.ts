@@ -154,6 +154,11 @@ describe("routing", () => {
     await curator().press("Министерство здравоохранения", curatorsChat());
     expect(h.lastText(-200)).toMatch(/^Сообщение № 1 — важное\. Сократить срок ответа \(п\. 8\)\?/);
     await curator().press("4 раб. ч", curatorsChat());
+    // Orenburg p.14: with two co-executors the curator says whether they go one after another.
+    expect(h.lastText(-200)).toMatch(
+      /^Сообщение № 1\. Как соисполнителям готовить информацию \(п\. 14 регламента\)\?\n1\. Министерство образования\n2\. Министерство строительства\n/,
+    );
+    await curator().press("Одновременно", curatorsChat());
     expect(h.lastText(-200)).toBe(
       [
         "Сообщение № 1 направлено.",

@@ -95,8 +95,23 @@ async function office(regulation: "orenburg" | "georgievsk") {
     if (!result.ok) throw new Error("duplicate");
     return result.incident.id;
   };
-  const route = (incidentId: number, leadId: number, time: string, coexecutorIds: number[] = []) =>
-    must(routeIncident(h.db, { incidentId, leadId, coexecutorIds, actor: people.curator, now: at(time) }));
+  const route = (
+    incidentId: number,
+    leadId: number,
+    time: string,
+    coexecutorIds: number[] = [],
+    inOrder = false,
+  ) =>
+    must(
+      routeIncident(h.db, {
+        incidentId,
+        leadId,
+        coexecutorIds,
+        inOrder,
+        actor: people.curator,
+        now: at(time),
+      }),
+    );
   const accept = (incidentId: number, actor: Person, time: string) =>
     must(acceptIncident(h.db, { incidentId, actor, now: at(time) }));
   const giveBack = (incidentId: number, actor: Person, time: string) =>
@@ -387,5 +402,34 @@ describe("Georgievsk p.15: the final answer after an interim one is owed as its 
     expect(tr.summary(report)).toContain(
       "• прислать проект окончательного ответа куратору: 0 из 1 в срок (0%)",
     );
+  });
+});
+
+describe("co-executors one after another (Orenburg p.14)", () => {
+  it("the second co-executor's part is due 2 working hours from its turn, as its card said, not from the routing", async () => {
+    const o = await office("orenburg");
+    const { health, culture, sport } = o;
+    const { ivan, anna, maria } = o.people;
+    // Culture gives its part at 11:30: sport's turn, its part due 14:30 (lunch between). № 1's comes
+    // at 14:20, № 2's at 14:40.
+    const ids = [o.register("10:00"), o.register("10:00")];
+    for (const [i, id] of ids.entries()) {
+      o.route(id, health, "10:00", [culture, sport], true);
+      o.accept(id, ivan, "10:05");
+      o.accept(id, anna, "10:05");
+      o.part(id, anna, "11:30");
+      o.accept(id, maria, "11:35");
+      o.part(id, maria, i === 0 ? "14:20" : "14:40");
+      o.submit(id, ivan, "15:00");
+      o.approve(id, "15:10");
+      o.publish(id, ivan, "15:20");
+    }
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 2 · Минспорт · Мария — прислать информацию соисполнителя (п. 14): срок 09.11.2026 14:30, выполнено 09.11.2026 14:40, опоздание 10 мин",
+    ]);
+    expect(stepScore(report, "coexecutorPart")).toBe("3/4");
   });
 });

@@ -8,7 +8,9 @@ import {
   checkAction,
   type IncidentView,
   nextDeadline,
+  nextInOrder,
   passOnDeadlines,
+  receivedAssignments,
   runningDeadlines,
 } from "../../src/domain/incident.js";
 import { loadRegulation } from "../../src/domain/regulation/index.js";
@@ -153,6 +155,36 @@ describe("incident state machine", () => {
       { organizationId: 20, role: "coexecutor", state: "part_sent" },
     ]);
     expect(checkAction(sent, "sendPart", both)).toBe("wrong_state");
+  });
+});
+
+describe("co-executors in order (Orenburg p.14)", () => {
+  const routed = () =>
+    incident("assigned", [
+      { organizationId: 10 },
+      { organizationId: 20, role: "coexecutor" },
+      { organizationId: 30, role: "coexecutor", state: "queued" },
+      { organizationId: 40, role: "coexecutor", state: "queued" },
+    ]);
+  const building = person([], [30]);
+
+  it("the one waiting for its turn may neither take the post nor return it, and has no clock running", () => {
+    const waiting = routed();
+    expect(checkAction(waiting, "accept", building)).toBe("wrong_state");
+    expect(checkAction(waiting, "return", building)).toBe("wrong_state");
+    expect(runningDeadlines(waiting, orenburg, yekaterinburg, 30)).toEqual([]);
+    expect(runningDeadlines(waiting, orenburg, yekaterinburg, 20).map((d) => d.step)).toEqual([
+      "return",
+      "coexecutorPart",
+    ]);
+  });
+
+  it("the next to get the post is the lowest position waiting; the others have it; Georgievsk sets no order", () => {
+    const waiting = routed();
+    expect(nextInOrder(waiting)?.organizationId).toBe(30);
+    expect(receivedAssignments(waiting).map((a) => a.organizationId)).toEqual([10, 20]);
+    expect(actionRules(orenburg).coexecutorsInOrder).toBe(true);
+    expect(actionRules(georgievsk).coexecutorsInOrder).toBe(false);
   });
 });
 

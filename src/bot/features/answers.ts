@@ -20,6 +20,7 @@ import {
   tell,
   tellLeadOfPart,
 } from "../../flows/answers.js";
+import { tellTurnCame } from "../../flows/incident-answers.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { isCard, syncCards } from "../cards.js";
@@ -154,7 +155,8 @@ async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton
     const announced = await Promise.allSettled([
       ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
       onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
-      syncCards(cardDeps(app, ctx.api), incident),
+      // The next co-executor's card first, then the parts it is to take into account (Orenburg p.14).
+      syncCards(cardDeps(app, ctx.api), incident).then(() => tellTurnCame(app, ctx.api, incident)),
       tellLeadOfPart(app, ctx.api, incident, assignmentId),
     ]);
     for (const failed of announced) {

@@ -314,6 +314,7 @@ async function history(ctx: BotContext) {
     ...(typeof e.details?.leadId === "number" ? [e.details.leadId] : []),
     ...(Array.isArray(e.details?.coexecutorIds) ? (e.details.coexecutorIds as number[]) : []),
     ...(typeof e.details?.organizationId === "number" ? [e.details.organizationId] : []),
+    ...(typeof e.details?.released === "number" ? [e.details.released] : []),
   ]);
   const names = organizationNames(ctx.app.db, orgIds);
   const tz = ctx.app.sla.timezone;
@@ -333,7 +334,16 @@ function stateName(state: string | null): string | null {
   return state === null ? null : (tr.shortState[state as IncidentState] ?? state);
 }
 
+/** What the event did, and whose turn it brought when it passed the post on to the next co-executor (Orenburg p.14). */
 function describeEvent(entry: HistoryEntry, names: Map<number, string>): string {
+  const what = describeAction(entry, names);
+  const released = entry.details?.released;
+  return typeof released === "number"
+    ? tr.action.turnCame(what, names.get(released) ?? `№ ${released}`)
+    : what;
+}
+
+function describeAction(entry: HistoryEntry, names: Map<number, string>): string {
   const details = entry.details ?? {};
   const name = (id: unknown) => (typeof id === "number" ? (names.get(id) ?? `№ ${id}`) : undefined);
   const text = (value: unknown) => (typeof value === "string" ? value : undefined);
@@ -345,6 +355,7 @@ function describeEvent(entry: HistoryEntry, names: Map<number, string>): string 
       return tr.action.route(
         name(details.leadId),
         coexecutors.map((id) => name(id) ?? ""),
+        details.inOrder === true,
       );
     }
     case "accept":

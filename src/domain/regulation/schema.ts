@@ -150,6 +150,14 @@ export const regulationSchema = z.strictObject({
     finalAfterInterim: optionalStep,
   }),
   curatorMayPublish: z.strictObject({ value: z.boolean({ error: "expected true or false" }), clause, note }),
+  /**
+   * The curator sets the order in which co-executors prepare their information (Orenburg p.14): with
+   * `value` true he may send it to them one after another, each getting the post once the one
+   * before has given its part. Absent: all co-executors get the post at once.
+   */
+  coexecutorsInOrder: z
+    .strictObject({ value: z.boolean({ error: "expected true or false" }), clause, note })
+    .optional(),
   toxic: z.strictObject({
     noAnswer: z.boolean({ error: "expected true or false" }),
     forwardThreats: z.boolean({ error: "expected true or false" }),

@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { loadIncident } from "../../src/app/incidents.js";
+import { auditEvents } from "../../src/db/schema.js";
+import { Harness, type HarnessOptions } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
+import { seedRegistered, showCards } from "../support/workflow.js";
+
+/**
+ * Orenburg p.14: the curator sets the order in which co-executors prepare their information. Routed
+ * «по очереди», the next co-executor gets the post (its card, the parts before it, its own 2 hours)
+ * only when the one before gives its part or returns the post.
+ */
+
+const CURATOR = 2001;
+const HEALTH_EXECUTOR = 3001;
+const EDUCATION_EXECUTOR = 3002;
+const BUILDING_EXECUTOR = 3003;
+
+let h: Harness;
+let health: number;
+let education: number;
+let building: number;
+
+const curatorsChat = () => h.group(-200, "Кураторы");
+const healthChat = () => h.group(-100, "Минздрав: обращения");
+const educationChat = () => h.group(-300, "Минобр: обращения");
+const buildingChat = () => h.group(-400, "Минстрой: обращения");
+const curator = () => h.user(CURATOR, "Ольга");
+const educationExecutor = () => h.user(EDUCATION_EXECUTOR, "Мария");
+
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
+const TUESDAY_10 = "2026-11-24T05:00:00Z";
+/** The same Tuesday 10:00 in Moscow (Georgievsk preset). */
+const TUESDAY_10_MOSCOW = "2026-11-24T07:00:00Z";
+
+async function office(options: HarnessOptions = { now: TUESDAY_10 }): Promise<number> {
+  h = await Harness.start(options);
+  health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+  education = h.seedOrganization("Министерство образования", "Минобр");
+  building = h.seedOrganization("Министерство строительства", "Минстрой");
+  h.seedChat(curatorsChat(), null);
+  h.seedChat(healthChat(), health);
+  h.seedChat(educationChat(), education);
+  h.seedChat(buildingChat(), building);
+  h.seedPerson(CURATOR, "Ольга", ["curator"]);
+  h.seedPerson(HEALTH_EXECUTOR, "Иван", [], [health]);
+  h.seedPerson(EDUCATION_EXECUTOR, "Мария", [], [education]);
+  h.seedPerson(BUILDING_EXECUTOR, "Пётр", [], [building]);
+  const id = seedRegistered(h, { link: "https://vk.com/wall-1_1" });
+  await showCards(h, id);
+  return id;
+}
+
+/** The curator routes № id to the health ministry with education, then building, as co-executors. */
+async function routeToThree(id: number, order?: "По очереди" | "Одновременно"): Promise<void> {
+  const button = h.fake.buttons(-200).find((b) => b.callbackData === `inc.route:${id}`);
+  if (!button) throw new Error("no route button");
+  await h.deliver(updates.callback(curator().tg, button.message, `inc.route:${id}`));
+  await curator().press(/Минздрав/, curatorsChat());
+  await curator().press(/Минобр/, curatorsChat());
+  await curator().press(/Минстрой/, curatorsChat());
+  await curator().press("Готово", curatorsChat());
+  await curator().press(/Министерство здравоохранения/, curatorsChat());
+  if (order) await curator().press(order, curatorsChat());
+}
+
+const states = (id: number) =>
+  Object.fromEntries(loadIncident(h.db, id)?.assignments.map((a) => [a.organizationId, a.state]) ?? []);
+
+function cardIn(chatId: number): string {
+  const cards = h.fake.messages(chatId).filter((m) => m.text?.startsWith("Сообщение № 1 · "));
+  return cards.at(-1)?.text ?? "";
+}
+
+afterEach(() => h.close());
+
+describe("co-executors one after another (Orenburg p.14)", () => {
+  it("the second co-executor gets the post, the first one's part and its own 2 hours only once the first gives its part", async () => {
+    const id = await office();
+    await routeToThree(id, "По очереди");
+    expect(h.lastText(-200)).toBe(
+      [
+        "Сообщение № 1 направлено.",
+        "Основной исполнитель: Министерство здравоохранения",
+        "Соисполнители по очереди: 1. Министерство образования, 2. Министерство строительства",
+        "Первым информацию готовит Министерство образования; следующий получит сообщение, когда предыдущий пришлёт свою.",
+      ].join("\n"),
+    );
+    expect(states(id)).toEqual({ [health]: "assigned", [education]: "assigned", [building]: "queued" });
+    // The building ministry has not got the post: no card, nothing to press.
+    expect(h.fake.messages(-400)).toHaveLength(0);
+    expect(cardIn(-200)).toContain(
+      "Соисполнители: Министерство образования, Министерство строительства (ждёт своей очереди)",
+    );
+    expect(cardIn(-300)).toContain("Срок: 24.11.2026 10:30 — вернуть, если не ваша компетенция (п. 7)");
+
+    // The education ministry takes it and, at 11:30, gives its part.
+    await educationExecutor().press("Взять в работу", educationChat());
+    h.clock.set(new Date("2026-11-24T06:30:00Z"));
+    await educationExecutor().press("Отправить информацию", educationChat());
+    await educationExecutor().send("Школа № 5 отремонтирована в 2025 году.", educationChat());
+
+    expect(states(id)[building]).toBe("assigned");
+    const buildingCard = cardIn(-400);
+    expect(buildingCard).toContain("Соисполнители: Министерство образования, Министерство строительства\n");
+    // Its clocks run from 11:30, not from the routing at 10:00: 30 minutes to return the post (p.7),
+    // then 2 working hours for its part (p.14), with the lunch break between.
+    expect(buildingCard).toContain("Срок: 24.11.2026 12:00 — вернуть, если не ваша компетенция (п. 7)");
+    expect(h.fake.buttons(-400).map((b) => b.label)).toEqual(["Взять в работу", "Вернуть", "История"]);
+    expect(h.texts(-400).at(-1)).toBe(
+      "Сообщение № 1: до вас информацию прислал соисполнитель Министерство образования. Учтите её в своей:\n\n" +
+        "Школа № 5 отремонтирована в 2025 году.",
+    );
+    await h.user(BUILDING_EXECUTOR, "Пётр").press("Взять в работу", buildingChat());
+    expect(cardIn(-400)).toContain("Срок: 24.11.2026 14:30 — прислать информацию соисполнителя (п. 14)");
+    const sent = h.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .find((e) => e.action === "sendPart");
+    expect(sent?.details).toMatchObject({ organizationId: education, released: building });
+    const route = h.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .find((e) => e.action === "route");
+    expect(route?.details).toMatchObject({ coexecutorIds: [education, building], inOrder: true });
+
+    // «История» tells the order and whose turn came when.
+    await curator().press("История", curatorsChat());
+    const history = h.texts(CURATOR).at(-1) ?? "";
+    expect(history).toContain(
+      "направлено: Министерство здравоохранения; соисполнители по очереди: Министерство образования, Министерство строительства",
+    );
+    expect(history).toContain(
+      "отправлена информация соисполнителя: Министерство образования; сообщение получил следующий соисполнитель: Министерство строительства",
+    );
+  });
+
+  it("a co-executor that returns the post passes the turn on; nothing given before, so just the card", async () => {
+    const id = await office();
+    await routeToThree(id, "По очереди");
+    h.clock.set(new Date("2026-11-24T05:15:00Z"));
+    await educationExecutor().press("Вернуть", educationChat());
+    await educationExecutor().send("Не наша компетенция", educationChat());
+    expect(states(id)).toMatchObject({ [education]: "returned", [building]: "assigned" });
+    expect(h.texts(-400)).toHaveLength(1);
+    const card = cardIn(-400);
+    expect(card).toContain("Возвращено (Министерство образования): Не наша компетенция");
+    expect(card).toContain("Срок: 24.11.2026 10:45 — вернуть, если не ваша компетенция (п. 7)");
+    const returned = h.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .find((e) => e.action === "return");
+    expect(returned?.details).toMatchObject({ organizationId: education, released: building });
+  });
+
+  it("«Одновременно»: both co-executors get the post at once, as before", async () => {
+    const id = await office();
+    await routeToThree(id, "Одновременно");
+    expect(states(id)).toEqual({ [health]: "assigned", [education]: "assigned", [building]: "assigned" });
+    expect(cardIn(-400)).toContain("Срок: 24.11.2026 10:30 — вернуть, если не ваша компетенция (п. 7)");
+    expect(h.fake.messages(-400)).toHaveLength(1);
+  });
+
+  it("Georgievsk sets no order: the curator is not asked and all co-executors get the post", async () => {
+    const id = await office({ regulation: "georgievsk", now: TUESDAY_10_MOSCOW });
+    await routeToThree(id);
+    expect(h.lastText(-200)).toMatch(/^Сообщение № 1 направлено\./);
+    expect(states(id)).toEqual({ [health]: "assigned", [education]: "assigned", [building]: "assigned" });
+  });
+});
