@@ -247,6 +247,7 @@ export async function monthlyReports(deps: JobDeps): Promise<number> {
       summary: wantSummary,
       violations: wantViolations,
       byOrganization: wantViolations && violationsDay === null,
+      madeAt: now,
     });
   } catch (err) {
     const renders = (failed?.renders ?? 0) + 1;

@@ -89,6 +89,11 @@ export interface MonthlyReport {
   bounds: MonthBounds;
   /** The instant a month still running is reported as of; null for a finished month. */
   asOf: Date | null;
+  /**
+   * When the report was made, for the workbook of a finished month: recomputed later from the audit
+   * trail it may differ (a rule of the preset changed), so a copy sent to the heads says when it was made.
+   */
+  madeAt?: Date | undefined;
   timezone: string;
   fullDayMinutes: number;
   /** The preset the month is judged by: a step's name says how it is met (see `stepLabel`). */

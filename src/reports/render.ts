@@ -31,6 +31,8 @@ export interface ReportJob {
   byOrganization: boolean;
   /** A month still running, reported so far (`/report` for the current month); never for automatic reports. */
   asOf?: Date;
+  /** When it was asked for: the workbooks say when they were made. */
+  madeAt?: Date;
 }
 
 /** All null and empty when the month has nothing to report. */
@@ -49,7 +51,7 @@ export async function renderReports(
   job: ReportJob,
   log: Logger,
 ): Promise<RenderedReports> {
-  const report = buildMonthlyReport(db, sla, job.month, job.asOf);
+  const report = { ...buildMonthlyReport(db, sla, job.month, job.asOf), madeAt: job.madeAt };
   if (!hasData(report)) return { summary: null, violations: null, byOrganization: [] };
   return {
     summary: job.summary ? await renderMonthlyReport(report, log) : null,

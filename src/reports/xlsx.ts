@@ -69,7 +69,10 @@ function addSheet(
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
-/** The month and, for a month still running, the moment it is counted as of (as texts-reports periodLabel). */
+/**
+ * The month and, for a month still running, the moment it is counted as of (as texts-reports
+ * periodLabel); for a finished one, when the report was made.
+ */
 function periodRows(report: MonthlyReport): unknown[][] {
   return [
     ["Месяц", monthLabel(report.month)],
@@ -78,7 +81,9 @@ function periodRows(report: MonthlyReport): unknown[][] {
           ["По состоянию на", formatDeadline(report.asOf, report.timezone)],
           [tr.soFar, null],
         ]
-      : []),
+      : report.madeAt
+        ? [["Сформирован", formatDeadline(report.madeAt, report.timezone)]]
+        : []),
   ];
 }
 

@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { acceptIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
@@ -37,6 +38,12 @@ describe("/report", () => {
     const last = h.fake.messages(OFFICE.head).slice(-2);
     expect(last[0]?.text).toMatch(/^Нарушения регламента за 11\.2026: 5/);
     expect(last[1]?.media?.file_name).toBe("narusheniya-2026-11.xlsx");
+    // A finished month recomputed later may differ: the copy says when it was made, in local time.
+    const workbook = new ExcelJS.Workbook();
+    const file = h.fake.file(last[1]?.media?.file_id ?? "");
+    await workbook.xlsx.load(file?.data as unknown as ArrayBuffer);
+    const first = workbook.getWorksheet("Нарушения")?.getRow(2).values as unknown[];
+    expect(first.slice(1)).toEqual(["Сформирован", "03.12.2026 11:00"]);
   });
 
   it("a report Telegram rejects as it is (a file too big): the person who asked is told it is the report's fault, for the admins to look into", async () => {

@@ -51,6 +51,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       summary,
       violations: !summary,
       byOrganization: false,
+      madeAt: now,
       ...(when === 0 ? { asOf: now } : {}),
     });
     const ready = rendered.summary ?? rendered.violations;
