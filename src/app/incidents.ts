@@ -660,15 +660,21 @@ const LIVE_ASSIGNMENT_STATES: AssignmentState[] = ["queued", ...HELD_ASSIGNMENT_
  * gave its part to the lead or returned the post. Its clocks run from now.
  */
 function releaseNext(tx: Tx, incident: Incident, now: Date): void {
-  const next = nextInOrder(incident);
+  const next = turnToCome(incident);
   if (!next) return;
   tx.update(assignments).set({ state: "assigned", receivedAt: now }).where(eq(assignments.id, next.id)).run();
 }
 
 /** The audit detail of the action that releases the next co-executor: whose turn came, for the report. */
 function releasedBy(incident: Incident): { released?: number } {
-  const next = nextInOrder(incident);
+  const next = turnToCome(incident);
   return next ? { released: next.organizationId } : {};
+}
+
+/** Once the answer is out (or the post closed), nobody's turn comes: there is no answer left to inform. */
+function turnToCome(incident: Incident): Incident["assignments"][number] | undefined {
+  const state = incident.row.state;
+  return state === "answered" || state === "closed" ? undefined : nextInOrder(incident);
 }
 
 /** Takes every organization that still holds the incident off it (re-routing, the lead's return, closing). */

@@ -65,8 +65,10 @@ export function renderCard(
   lines.push(
     `${t.card.state}: ${row.closedReason ? closedText(row.closedReason, sla) : stateText(incident)}`,
   );
-  const live = activeAssignments(incident);
-  // A co-executor waiting for its turn (Orenburg p.14) is named as such: it has not got the post yet.
+  const open = row.state !== "closed" && row.state !== "answered";
+  // A co-executor waiting for its turn (Orenburg p.14) is named as such: it has not got the post yet;
+  // once the answer is out, its turn will not come, and it is not listed.
+  const live = open ? activeAssignments(incident) : receivedAssignments(incident);
   const names = (role: "lead" | "coexecutor") =>
     incident.assignments
       .filter((a) => live.includes(a) && a.role === role)
@@ -74,7 +76,6 @@ export function renderCard(
   if (names("lead").length > 0) lines.push(`${t.card.lead}: ${names("lead").join(", ")}`);
   if (names("coexecutor").length > 0) lines.push(`${t.card.coexecutors}: ${names("coexecutor").join(", ")}`);
   const rules = actionRules(sla.regulation);
-  const open = row.state !== "closed" && row.state !== "answered";
   for (const part of incident.assignments) {
     if (part.state === "part_sent" && rules.curatorPassesParts && open)
       lines.push(t.card.partForApproval(part.organizationName));

@@ -114,6 +114,14 @@ export async function notifyOrganization(
   return (await tellCuratorsInsteadOf(deps, api, organizationId, text)) ? "curators" : "nobody";
 }
 
+/**
+ * Nobody is pinged at night: outside working time the new cards of a post that is not significant
+ * arrive without sound (routing, a co-executor's turn).
+ */
+export function quietNow(deps: Pick<AppDeps, "sla" | "clock">, incident: Incident): boolean {
+  return incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
+}
+
 /** Which buttons a card shown in this chat to this person should carry. */
 export function audienceFor(
   deps: AppDeps,

@@ -94,6 +94,8 @@ export const tr = {
     /** To a curator or a head: no organization of theirs could be the one. */
     executorsOnly: (id: number) => `Это делает исполнитель органа, которому направлено сообщение № ${id}.`,
     withdrawn: (id: number) => `Сообщение № ${id} больше не направлено вашему органу.`,
+    notYourTurn: (id: number) =>
+      `Сообщение № ${id} соисполнители готовят по очереди, и ваша ещё не пришла: карточка придёт, когда предыдущий пришлёт информацию.`,
     wrongState: (id: number, state: string) =>
       `Сейчас сообщение № ${id} ${state}: это действие уже недоступно.`,
   },

@@ -29,7 +29,7 @@ import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
-import { cardDeps, notifyOrganization, sendLong } from "../bot/delivery.js";
+import { cardDeps, notifyOrganization, quietNow, sendLong } from "../bot/delivery.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { type LinkKind, ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -188,7 +188,9 @@ export async function passOnStrandedPartsAtStart(deps: AppDeps, api: Api): Promi
       "a part waiting for the curators went to the lead (regulation changed)",
     );
     const told = await Promise.allSettled([
-      syncCards(cardDeps(deps, api), incident).then(() => tellTurnCame(deps, api, incident)),
+      syncCards(cardDeps(deps, api), incident, [], { silent: quietNow(deps, incident) }).then(() =>
+        tellTurnCame(deps, api, incident),
+      ),
       ...assignmentIds.map((id) => tellLeadOfPart(deps, api, incident, id)),
     ]);
     for (const failed of told) {

@@ -7,12 +7,18 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident, returnIncident, sendPart } from "../app/incidents.js";
-import { claimNotice } from "../app/notices.js";
+import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments, recordPartAttachments } from "../app/part-attachments.js";
 import { cb } from "../bot/callback-data.js";
 import { partButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { cardDeps, notifyCurators, organizationChats, tellCuratorsInsteadOf } from "../bot/delivery.js";
+import {
+  cardDeps,
+  notifyCurators,
+  organizationChats,
+  quietNow,
+  tellCuratorsInsteadOf,
+} from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { ta } from "../bot/texts-answers.js";
@@ -176,7 +182,9 @@ export function returnFlow(deps: AppDeps) {
       });
       if (!result.ok) return false;
       const mine = returnedBy(result.incident, outer.person, organizationId);
-      await syncCards(cardDeps(deps, outer.api), result.incident);
+      await syncCards(cardDeps(deps, outer.api), result.incident, [], {
+        silent: quietNow(deps, result.incident),
+      });
       const organization = mine?.organizationName ?? "";
       const notice =
         mine?.role === "coexecutor"
@@ -354,22 +362,28 @@ export async function tellOrganizationOfPart(
 
 /**
  * Orenburg p.14: a co-executor whose turn came after others (it got the post later than the lead)
- * gets the parts given before it, as the lead got them; its card came with the cards' sync. Once
- * per turn, however often the releasing action is handled (a crash, a twin update).
+ * gets the parts given before it, as the lead got them; its card came with the cards' sync. Each
+ * part once, however often the releasing action is handled (a twin update, again after a crash).
  */
 export async function tellTurnCame(deps: AppDeps, api: Api, incident: Incident): Promise<void> {
   const lead = leadAssignment(incident);
   if (!lead) return;
   const live = activeAssignments(incident);
   const given = live.filter((a) => a.role === "coexecutor" && a.state === "part_passed");
-  if (given.length === 0) return;
-  for (const turn of live) {
-    if (turn.role !== "coexecutor" || turn.state !== "assigned" || turn.receivedAt <= lead.receivedAt)
-      continue;
-    if (!claimNotice(deps.db, `turn:${turn.id}`, deps.clock.now())) continue;
+  const turns = live.filter(
+    (a) =>
+      a.role === "coexecutor" &&
+      (a.state === "assigned" || a.state === "accepted") &&
+      a.receivedAt > lead.receivedAt,
+  );
+  for (const turn of turns) {
     for (const part of given) {
+      // Recorded once sent: a crash in between sends it again rather than never.
+      const key = `turn:${turn.id}:${part.id}`;
+      if (noticeClaimed(deps.db, key)) continue;
       const notice = tr.part.before(incident.id, part.organizationName, part.partText ?? "");
       await tellOrganizationOfPart(deps, api, turn.organizationId, notice, partAttachments(deps.db, part));
+      claimNotice(deps.db, key, deps.clock.now());
     }
   }
 }
@@ -428,7 +442,9 @@ export function partFlow(deps: AppDeps) {
         const actorId = outer.person.id;
         recordPartAttachments(deps.db, { part: mine, incidentId, actorId, attachments, now });
       }
-      await syncCards(cardDeps(deps, outer.api), result.incident);
+      await syncCards(cardDeps(deps, outer.api), result.incident, [], {
+        silent: quietNow(deps, result.incident),
+      });
       if (!mine) return true;
       if (forApproval) {
         // Georgievsk p.18: the curators approve the part and pass it on; the lead waits for them.

@@ -7,12 +7,12 @@
 import type { Context } from "grammy";
 import { InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { type Incident, loadIncident, routeIncident, type TransitionRefusal } from "../app/incidents.js";
+import { loadIncident, routeIncident, type TransitionRefusal } from "../app/incidents.js";
 import { getOrganization, listOrganizations } from "../app/organizations.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { cardDeps, showCardIn } from "../bot/delivery.js";
+import { cardDeps, quietNow, showCardIn } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -271,14 +271,6 @@ async function pickOrder(
 /** Of the organizations chosen, those an admin has switched off since the list was shown. */
 function switchedOff(db: Db, chosen: Chosen[]): Chosen[] {
   return chosen.filter((c) => !getOrganization(db, c.id)?.active);
-}
-
-/**
- * Nobody is pinged at night: outside working time the new cards of a post that is not significant
- * arrive without sound.
- */
-function quietNow(deps: AppDeps, incident: Incident): boolean {
-  return incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
 }
 
 type Outcome = "routed" | "gone" | TransitionRefusal | { switchedOff: Chosen[] };

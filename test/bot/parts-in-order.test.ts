@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadIncident } from "../../src/app/incidents.js";
+import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
+import { acceptIncident, loadIncident, type TransitionResult } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
 import { auditEvents } from "../../src/db/schema.js";
+import type { Person } from "../../src/domain/access.js";
+import { tellTurnCame } from "../../src/flows/incident-answers.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { seedRegistered, showCards } from "../support/workflow.js";
@@ -73,6 +77,24 @@ function cardIn(chatId: number): string {
 }
 
 afterEach(() => h.close());
+
+function must(result: TransitionResult): void {
+  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
+}
+
+/** The lead answers: its executor takes the post, drafts, the curator approves, the answer is posted. */
+function leadAnswers(id: number): void {
+  const ivan = findPerson(h.db, HEALTH_EXECUTOR) as Person;
+  const olga = findPerson(h.db, CURATOR) as Person;
+  const now = h.clock.now();
+  must(acceptIncident(h.db, { incidentId: id, actor: ivan, now }));
+  const content = { text: "Здравствуйте! Работы запланированы.", attachments: [] };
+  must(submitDraft(h.db, { incidentId: id, actor: ivan, now, content }));
+  must(approveDraft(h.db, { incidentId: id, actor: olga, now }));
+  const link = "https://vk.com/wall-1_1?reply=1";
+  const rules = { curatorMayPublish: false };
+  must(publishAnswer(h.db, { incidentId: id, actor: ivan, now, link, onTime: true, rules }));
+}
 
 describe("co-executors one after another (Orenburg p.14)", () => {
   it("the second co-executor gets the post, the first one's part and its own 2 hours only once the first gives its part", async () => {
@@ -169,5 +191,60 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     await routeToThree(id);
     expect(h.lastText(-200)).toMatch(/^Сообщение № 1 направлено\./);
     expect(states(id)).toEqual({ [health]: "assigned", [education]: "assigned", [building]: "assigned" });
+  });
+
+  it("the parts before a turn go to it once, however often the action that brought the turn is handled", async () => {
+    const id = await office();
+    await routeToThree(id, "По очереди");
+    await educationExecutor().press("Взять в работу", educationChat());
+    await educationExecutor().press("Отправить информацию", educationChat());
+    await educationExecutor().send("Школа № 5 отремонтирована в 2025 году.", educationChat());
+    const told = h.texts(-400).length;
+    const incident = loadIncident(h.db, id);
+    if (!incident) throw new Error("no incident");
+    await tellTurnCame(h.app, h.bot.api, incident);
+    expect(h.texts(-400)).toHaveLength(told);
+  });
+
+  it("a part given after working hours brings the next one's card without sound", async () => {
+    const id = await office();
+    await routeToThree(id, "По очереди");
+    await educationExecutor().press("Взять в работу", educationChat());
+    h.clock.set(new Date("2026-11-24T14:00:00Z")); // 19:00 in Yekaterinburg
+    await educationExecutor().press("Отправить информацию", educationChat());
+    await educationExecutor().send("Школа № 5 отремонтирована в 2025 году.", educationChat());
+    const card = h.fake
+      .callsOf("sendMessage")
+      .find((c) => Number(c.params.chat_id) === -400 && String(c.params.text).startsWith("Сообщение № 1 · "));
+    expect(card?.params.disable_notification).toBe(true);
+  });
+
+  it("once the answer is out, nobody's turn comes: a late return passes nothing on, and the card no longer lists the one waiting", async () => {
+    const id = await office();
+    await routeToThree(id, "По очереди");
+    leadAnswers(id);
+    await educationExecutor().press("Вернуть", educationChat());
+    await educationExecutor().send("Не наша компетенция", educationChat());
+    expect(states(id)[building]).toBe("queued");
+    expect(h.fake.messages(-400)).toHaveLength(0);
+    expect(cardIn(-200)).toContain("Возвращено (Министерство образования): Не наша компетенция");
+    expect(cardIn(-200)).not.toContain("Министерство строительства");
+  });
+
+  it("an organization whose turn has not come, pressing a button from an earlier card, is told so", async () => {
+    const id = await office();
+    await routeToThree(id, "По очереди");
+    const stale = {
+      message_id: 999,
+      date: 0,
+      chat: { id: -400, type: "group" as const, title: "Минстрой: обращения" },
+    };
+    const update = await h.deliver(
+      updates.callback(h.user(BUILDING_EXECUTOR, "Пётр").tg, stale, `inc.accept:${id}:${building}`),
+    );
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      "Сообщение № 1 соисполнители готовят по очереди, и ваша ещё не пришла: карточка придёт, когда предыдущий пришлёт информацию.",
+    );
+    expect(states(id)[building]).toBe("queued");
   });
 });

@@ -25,7 +25,7 @@ import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { isCard, syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { cardDeps } from "../delivery.js";
+import { cardDeps, quietNow } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
 import { refuse } from "../refuse.js";
 import { type LinkKind, ta } from "../texts-answers.js";
@@ -156,7 +156,9 @@ async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton
       ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
       onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
       // The next co-executor's card first, then the parts it is to take into account (Orenburg p.14).
-      syncCards(cardDeps(app, ctx.api), incident).then(() => tellTurnCame(app, ctx.api, incident)),
+      syncCards(cardDeps(app, ctx.api), incident, [], { silent: quietNow(app, incident) }).then(() =>
+        tellTurnCame(app, ctx.api, incident),
+      ),
       tellLeadOfPart(app, ctx.api, incident, assignmentId),
     ]);
     for (const failed of announced) {

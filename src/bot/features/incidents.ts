@@ -142,6 +142,10 @@ function refusalText(
     return involved.length > 0 ? tr.accept.withdrawn(id) : tr.accept.notAssigned(id);
   }
   if (incident.row.state === "closed") return tr.closed(id);
+  const waiting = incident.assignments.some(
+    (a) => a.state === "queued" && organizations.includes(a.organizationId),
+  );
+  if (waiting && action !== "route") return tr.accept.notYourTurn(id);
   if (action === "route") return tr.route.wrongState(id, tr.shortState[incident.row.state]);
   const taken = organizations.length > 0 && acceptedByOf(db, id, organizations);
   if (action === "accept" && taken) return tr.accept.taken(`${taken.person}, ${taken.organization}`);
