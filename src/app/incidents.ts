@@ -538,6 +538,29 @@ export function sendPart(
   });
 }
 
+/**
+ * «Не ждать очереди»: a curator gives the post to the next co-executor now, without waiting for the
+ * one before it, which still owes its part (Orenburg p.14: the order is the curator's to set). The
+ * button names the co-executor, so a stale one does not pass the turn to another.
+ */
+export function releaseTurn(
+  db: Db,
+  input: { incidentId: number; assignmentId: number; actor: Person; now: Date },
+): TransitionResult {
+  return transition(db, {
+    incidentId: input.incidentId,
+    action: "releaseTurn",
+    actor: input.actor,
+    now: input.now,
+    check: (incident) => (turnToCome(incident)?.id === input.assignmentId ? undefined : "wrong_state"),
+    details: releasedBy,
+    change: (tx, incident) => {
+      releaseNext(tx, incident, input.now);
+      return {};
+    },
+  });
+}
+
 interface PartDecision {
   incidentId: number;
   /** The very part the curator saw: a part sent again after a re-routing is another assignment. */

@@ -13,6 +13,7 @@ import {
   activeAssignments,
   answerDeadline,
   nextDeadline,
+  nextInOrder,
   openForRouting,
   partVersion,
   receivedAssignments,
@@ -163,6 +164,9 @@ function buttonsFor(
       for (const part of incident.assignments.filter((a) => a.state === "part_sent"))
         for (const button of partButtons(id, part)) keyboard.add(button).row();
     }
+    // The order is the curator's (Orenburg p.14): he may stop waiting for the co-executor before.
+    const next = state !== "answered" && state !== "closed" ? nextInOrder(incident) : undefined;
+    if (next) keyboard.text(t.button.releaseTurn(next.organizationName), cb("inc.turn", id, next.id)).row();
     if (state !== "registered" && openForRouting(state))
       keyboard.text(t.button.reroute, cb("inc.route", id)).row();
     if (detailsEditable(incident)) keyboard.text(tr.edit.button, cb("inc.edit", id)).row();

@@ -94,6 +94,11 @@ export const tr = {
     /** To a curator or a head: no organization of theirs could be the one. */
     executorsOnly: (id: number) => `Это делает исполнитель органа, которому направлено сообщение № ${id}.`,
     withdrawn: (id: number) => `Сообщение № ${id} больше не направлено вашему органу.`,
+    /** «Не ждать очереди» (Orenburg p.14): the curator's pop-ups. */
+    turnReleased: (id: number, organization: string) =>
+      `Сообщение № ${id} передано соисполнителю: ${organization}. Предыдущий по-прежнему должен прислать свою информацию.`,
+    turnGone: (id: number) => `Очередь по сообщению № ${id} уже передана дальше или больше не нужна.`,
+    turnNotCurator: "Передавать очередь соисполнителей может только куратор.",
     notYourTurn: (id: number) =>
       `Сообщение № ${id} соисполнители готовят по очереди, и ваша ещё не пришла: карточка придёт, когда предыдущий пришлёт информацию.`,
     wrongState: (id: number, state: string) =>
@@ -219,6 +224,7 @@ export const tr = {
     registered: "зарегистрировано",
     route: (lead: string | undefined, coexecutors: string[], inOrder = false) =>
       `направлено${lead ? `: ${lead}` : ""}${coexecutors.length > 0 ? `; соисполнители${inOrder ? " по очереди" : ""}: ${coexecutors.join(", ")}` : ""}`,
+    releaseTurn: "очередь соисполнителей передана дальше, не дожидаясь информации",
     turnCame: (what: string, organization: string) =>
       `${what}; сообщение получил следующий соисполнитель: ${organization}`,
     accept: "взято в работу",

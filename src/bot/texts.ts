@@ -259,6 +259,7 @@ export const t = {
     return: "Вернуть",
     sendPart: "Отправить информацию",
     passOn: (organization: string) => `Согласовать и передать: ${organization}`,
+    releaseTurn: (organization: string) => `Не ждать очереди: ${organization}`,
     partRework: (organization: string) => `На доработку: ${organization}`,
     fullText: "Весь текст",
     history: "История",

@@ -90,6 +90,7 @@ export type IncidentAction =
   | "sendPart"
   | "passOnPart"
   | "returnPart"
+  | "releaseTurn"
   | "submitDraft"
   | "approve"
   | "requestRework"
@@ -260,6 +261,11 @@ function decide(
       if (!curator || !rules.curatorPassesParts) return "forbidden";
       if (incident.state === "closed" || incident.state === "answered") return "wrong_state";
       return incident.assignments.some((a) => a.state === "part_sent") ? undefined : "wrong_state";
+    case "releaseTurn":
+      // The curator sets the order (Orenburg p.14), so he may also stop waiting for a co-executor.
+      if (!curator) return "forbidden";
+      if (incident.state === "closed" || incident.state === "answered") return "wrong_state";
+      return nextInOrder(incident) ? undefined : "wrong_state";
     case "submitDraft":
       if (!leadExecutor) return "forbidden";
       return incident.state === "in_work" || incident.state === "awaiting_final" ? undefined : "wrong_state";

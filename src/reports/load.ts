@@ -55,11 +55,12 @@ const CANDIDATES = `
  * incidents in rowid order and reads each one's events through audit_events_entity, as a query per
  * incident would, but without running a statement per incident (≈ 0.1–0.2 s of a month of 100 000).
  * Only the details that name organizations are read (routing, and a co-executor's acceptance,
- * part, the curator's decision on it, and return): the others are not even fetched.
+ * part, the curator's decision on it, return, and turn): the others are not even fetched.
  */
 const EVENTS = `
   select i.id, e.at, e.actor_id, e.action, e.from_state, e.to_state,
-    case when e.action in ('route', 'accept', 'sendPart', 'passOnPart', 'returnPart', 'return') then e.details end
+    case when e.action in ('route', 'accept', 'sendPart', 'passOnPart', 'returnPart', 'return', 'releaseTurn')
+      then e.details end
   from incidents i
   join audit_events e on e.entity = 'incident' and e.entity_id = cast(i.id as text) and e.at < :end
   where ${CANDIDATE}

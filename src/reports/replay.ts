@@ -523,6 +523,10 @@ export function replayIncident(
         openDraft();
         break;
       }
+      case "releaseTurn":
+        // A curator stopped waiting for a co-executor: the next one received the post now.
+        parts.released(e);
+        break;
       case "returnPart": {
         const decided = parts.returnedForRework(e);
         if (decided) steps.push(decided);

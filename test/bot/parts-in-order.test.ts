@@ -247,4 +247,55 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     );
     expect(states(id)[building]).toBe("queued");
   });
+
+  it("«Не ждать очереди»: the curator gives the next co-executor the post now; the one before still owes its part, which reaches the next when given", async () => {
+    const id = await office();
+    await routeToThree(id, "По очереди");
+    const label = "Не ждать очереди: Министерство строительства";
+    const button = h.fake.buttons(-200).find((b) => b.label === label);
+    const data = button?.callbackData;
+    if (!button || !data) throw new Error("no button");
+    h.clock.set(new Date("2026-11-24T05:30:00Z"));
+    const update = await h.deliver(updates.callback(curator().tg, button.message, data));
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      "Сообщение № 1 передано соисполнителю: Министерство строительства. Предыдущий по-прежнему должен прислать свою информацию.",
+    );
+    expect(states(id)).toMatchObject({ [education]: "assigned", [building]: "assigned" });
+    expect(cardIn(-400)).toContain("Срок: 24.11.2026 11:00 — вернуть, если не ваша компетенция (п. 7)");
+    expect(h.fake.buttons(-200).some((b) => b.label === label)).toBe(false);
+
+    // A second curator's press on the old button: nothing more to pass on.
+    const again = await h.deliver(updates.callback(curator().tg, button.message, data));
+    expect(h.fake.callbackAnswer(again.callback_query?.id ?? "")?.text).toBe(
+      "Очередь по сообщению № 1 уже передана дальше или больше не нужна.",
+    );
+
+    // The education ministry's part, when it comes, still reaches the building ministry.
+    await educationExecutor().press("Взять в работу", educationChat());
+    await educationExecutor().press("Отправить информацию", educationChat());
+    await educationExecutor().send("Школа № 5 отремонтирована в 2025 году.", educationChat());
+    expect(h.texts(-400).at(-1)).toMatch(
+      /^Сообщение № 1: до вас информацию прислал соисполнитель Министерство образования/,
+    );
+
+    await curator().press("История", curatorsChat());
+    expect(h.texts(CURATOR).at(-1)).toContain(
+      "очередь соисполнителей передана дальше, не дожидаясь информации; сообщение получил следующий соисполнитель: Министерство строительства",
+    );
+  });
+
+  it("only a curator may stop waiting", async () => {
+    const id = await office();
+    await routeToThree(id, "По очереди");
+    const assignment = loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === building);
+    const card = h.fake.messages(-300).at(-1);
+    if (!card || !assignment) throw new Error("no card");
+    const update = await h.deliver(
+      updates.callback(educationExecutor().tg, card, `inc.turn:${id}:${assignment.id}`),
+    );
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      "Передавать очередь соисполнителей может только куратор.",
+    );
+    expect(states(id)[building]).toBe("queued");
+  });
 });

@@ -240,6 +240,7 @@ function incidentButtons(id: number, office: Office): string[] {
     `int.new:${id}`,
     ...[0, ...office.incidents.keys(), NOWHERE].map((of) => `int.rep:${id}:${of}`),
   );
+  for (const assignment of assignments) buttons.push(`inc.turn:${id}:${assignment}`);
   for (const action of ["inc.passon", "inc.partrw"]) {
     for (const assignment of assignments) {
       buttons.push(

@@ -19,6 +19,7 @@ import {
   loadIncident,
   passOnPart,
   registerIncident,
+  releaseTurn,
   returnIncident,
   routeIncident,
   sendPart,
@@ -431,5 +432,35 @@ describe("co-executors one after another (Orenburg p.14)", () => {
       "№ 2 · Минспорт · Мария — прислать информацию соисполнителя (п. 14): срок 09.11.2026 14:30, выполнено 09.11.2026 14:40, опоздание 10 мин",
     ]);
     expect(stepScore(report, "coexecutorPart")).toBe("3/4");
+  });
+  it("the curator's «Не ждать очереди» starts the next one's 2 hours at once", async () => {
+    const o = await office("orenburg");
+    const { health, culture, sport } = o;
+    const { ivan, anna, maria } = o.people;
+    const id = o.register("10:00");
+    o.route(id, health, "10:00", [culture, sport], true);
+    o.accept(id, ivan, "10:05");
+    o.accept(id, anna, "10:05");
+    const turn = loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === sport);
+    must(
+      releaseTurn(h.db, {
+        incidentId: id,
+        assignmentId: turn?.id ?? 0,
+        actor: o.people.curator,
+        now: o.at("10:30"),
+      }),
+    );
+    o.accept(id, maria, "10:35");
+    o.part(id, maria, "12:40"); // due 12:30
+    o.part(id, anna, "11:50"); // due 12:00
+    o.submit(id, ivan, "14:30");
+    o.approve(id, "14:40");
+    o.publish(id, ivan, "14:50");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · Минспорт · Мария — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:30, выполнено 09.11.2026 12:40, опоздание 10 мин",
+    ]);
   });
 });

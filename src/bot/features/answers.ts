@@ -2,7 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
 import { approveDraft } from "../../app/answers.js";
-import { type Incident, loadIncident, passOnPart } from "../../app/incidents.js";
+import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
 import { publishAction } from "../../domain/incident.js";
 import type { Network } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
@@ -68,6 +68,9 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
       startPartReturn(ctx, partButton(ctx.match)),
     );
   }
+  composer.callbackQuery(onAction("inc.turn", [ID, ID]), (ctx) =>
+    releaseTurnNow(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
+  );
   composer.callbackQuery(/^aw\./, (ctx) => popup(ctx, ta.dialogOver));
   return composer;
 }
@@ -128,6 +131,38 @@ async function announceApproval(ctx: BotContext, incident: Incident) {
     if (failed.status === "rejected")
       ctx.log.error({ err: failed.reason }, "approval: an announcement failed");
   }
+}
+
+/**
+ * «Не ждать очереди: <организация>»: a curator gives the post to the next co-executor now (Orenburg
+ * p.14); the one before it still owes its part. Of two curators pressing at once, one passes it.
+ */
+async function releaseTurnNow(ctx: BotContext, id: number, assignmentId: number) {
+  const { app } = ctx;
+  if (!ctx.person) return refuse(ctx);
+  const result = releaseTurn(app.db, {
+    incidentId: id,
+    assignmentId,
+    actor: ctx.person,
+    now: app.clock.now(),
+  });
+  if (!result.ok) {
+    if (result.refusal === "not_found") return popup(ctx, tr.notFoundNumber(id));
+    return popup(ctx, result.refusal === "forbidden" ? tr.accept.turnNotCurator : tr.accept.turnGone(id));
+  }
+  const incident = result.incident;
+  const turn = incident.assignments.find((a) => a.id === assignmentId);
+  afterTurn(ctx, "release-turn", async () => {
+    const announced = await Promise.allSettled([
+      ctx.answerCallbackQuery({ text: tr.accept.turnReleased(id, turn?.organizationName ?? "") }),
+      syncCards(cardDeps(app, ctx.api), incident, [], { silent: quietNow(app, incident) }).then(() =>
+        tellTurnCame(app, ctx.api, incident),
+      ),
+    ]);
+    for (const failed of announced) {
+      if (failed.status === "rejected") ctx.log.error({ err: failed.reason }, "turn: an announcement failed");
+    }
+  });
 }
 
 /**

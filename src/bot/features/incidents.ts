@@ -376,6 +376,8 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>): string
       return tr.action.markNotRepeat;
     case "sendPart":
       return tr.action.sendPart(name(details.organizationId));
+    case "releaseTurn":
+      return tr.action.releaseTurn;
     case "passOnPart":
       return tr.action.passOnPart(name(details.organizationId));
     case "returnPart":
