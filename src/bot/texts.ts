@@ -297,6 +297,9 @@ export const t = {
   alert: {
     /** A co-executor's step, with whose it is. */
     ofOrganization: (what: string, organization: string) => `${what}: ${organization}`,
+    /** Its part holds up the next co-executor in the curator's order (Orenburg p.14). */
+    nextInTurn: (text: string, organization: string) =>
+      `${text}\nЭтой информации ждёт следующий соисполнитель: ${organization}.`,
     reminder: (id: number, what: string, deadline: string, clause: string, left: string) =>
       `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${left}.`,
     overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>

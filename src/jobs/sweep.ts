@@ -33,7 +33,7 @@ import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";
-import { activeAssignments, leadAssignment } from "../domain/incident.js";
+import { activeAssignments, leadAssignment, nextInOrder } from "../domain/incident.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import type { RenderReports } from "../reports/render.js";
@@ -326,12 +326,15 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
     alert.organizationId === undefined ? step : t.alert.ofOrganization(step, part?.organizationName ?? "");
   // Whose incident it is: a curator's step (passing a part on, too) is about the lead's.
   const holder = (alert.actor === "curator" ? leadAssignment(incident) : part)?.organizationName ?? null;
-  const line =
+  const alerted =
     alert.kind === "reminder"
       ? t.alert.reminder(incident.id, what, deadline, alert.clause, left)
       : alert.kind === "overdue"
         ? t.alert.overdue(incident.id, what, deadline, alert.clause, left)
         : t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder);
+  // A co-executor's part holding up the next one in the curator's order (Orenburg p.14) says who waits.
+  const next = alert.organizationId !== undefined ? nextInOrder(incident) : undefined;
+  const line = next ? t.alert.nextInTurn(alerted, next.organizationName) : alerted;
   if (item.insteadOf === "heads") return t.alert.insteadOfHeads(line, headNames(deps.db));
   if (item.insteadOf === "executors") {
     const executor = executorOf(incident, alert);

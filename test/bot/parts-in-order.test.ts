@@ -5,6 +5,7 @@ import { findPerson } from "../../src/app/people.js";
 import { auditEvents } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { tellTurnCame } from "../../src/flows/incident-answers.js";
+import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { seedRegistered, showCards } from "../support/workflow.js";
@@ -297,5 +298,18 @@ describe("co-executors one after another (Orenburg p.14)", () => {
       "Передавать очередь соисполнителей может только куратор.",
     );
     expect(states(id)[building]).toBe("queued");
+  });
+
+  it("an alert about a part others wait for says who waits", async () => {
+    await office();
+    await routeToThree(1, "По очереди");
+    await educationExecutor().press("Взять в работу", educationChat());
+    h.clock.set(new Date("2026-11-24T07:01:00Z")); // 12:01: the part was due at 12:00
+    await sweep(h.deps());
+    expect(h.texts(-300).at(-1)).toBe(
+      "❗ Сообщение № 1: срок «прислать информацию соисполнителя: Министерство образования» истёк 24.11.2026 12:00 " +
+        "(п. 14 регламента) — просрочено на 1 мин рабочего времени.\n" +
+        "Этой информации ждёт следующий соисполнитель: Министерство строительства.",
+    );
   });
 });
