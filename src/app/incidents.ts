@@ -20,6 +20,7 @@ import {
 } from "../domain/incident.js";
 import type { Network } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate, audit } from "./audit.js";
+import { carryPartAttachments } from "./part-attachments.js";
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
@@ -316,7 +317,11 @@ export function transition(
   );
 }
 
-/** Routes (or re-routes) the incident: the lead organization and co-executors in their order. */
+/**
+ * Routes (or re-routes) the incident: the lead organization and co-executors in their order. A
+ * co-executor routed again whose part had reached the lead keeps it (audit `kept`): it is not asked
+ * for the same information twice, and a new lead gets it.
+ */
 export function routeIncident(
   db: Db,
   input: {
@@ -342,8 +347,17 @@ export function routeIncident(
     ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
     actor: input.actor,
     now: input.now,
-    details: { leadId: input.leadId, coexecutorIds: input.coexecutorIds, ...(inOrder ? { inOrder } : {}) },
+    details: (incident) => {
+      const kept = [...givenParts(incident, input.coexecutorIds).keys()];
+      return {
+        leadId: input.leadId,
+        coexecutorIds: input.coexecutorIds,
+        ...(inOrder ? { inOrder } : {}),
+        ...(kept.length > 0 ? { kept } : {}),
+      };
+    },
     change: (tx, incident) => {
+      const given = givenParts(incident, input.coexecutorIds);
       // A draft of the organization that returned the post, or that the curator took it from, is not
       // the new one's to rework.
       const newLead =
@@ -355,19 +369,26 @@ export function routeIncident(
           .where(and(eq(drafts.incidentId, incident.id), inArray(drafts.state, ["submitted", "rework"])))
           .run();
       }
-      orgIds.forEach((organizationId, position) => {
+      let owing = 0;
+      for (const [position, organizationId] of orgIds.entries()) {
+        const part = position > 0 ? given.get(organizationId) : undefined;
+        if (part) {
+          carryPart(tx, part, position, input.now);
+          continue;
+        }
+        // In order, the first co-executor still owing its part gets the post now; the rest wait their turn.
+        const waiting = inOrder && position > 0 && owing++ > 0;
         tx.insert(assignments)
           .values({
             incidentId: incident.id,
             organizationId,
             role: position === 0 ? "lead" : "coexecutor",
             position,
-            // In order, the first co-executor gets it now and the rest wait their turn.
-            state: inOrder && position > 1 ? "queued" : "assigned",
+            state: waiting ? "queued" : "assigned",
             receivedAt: input.now,
           })
           .run();
-      });
+      }
       return {
         state: "assigned",
         holderId: null,
@@ -379,6 +400,41 @@ export function routeIncident(
       };
     },
   });
+}
+
+/**
+ * The parts of these co-executors that reached the lead in the latest routing of each: still live,
+ * or withdrawn with the routing (the lead returned the post, the curator routes again).
+ */
+function givenParts(
+  incident: Incident,
+  coexecutorIds: number[],
+): Map<number, Incident["assignments"][number]> {
+  const latest = new Map<number, Incident["assignments"][number]>();
+  for (const a of incident.assignments) {
+    const seen = latest.get(a.organizationId);
+    if (!seen || a.id > seen.id) latest.set(a.organizationId, a);
+  }
+  const given = new Map<number, Incident["assignments"][number]>();
+  for (const organizationId of coexecutorIds) {
+    const a = latest.get(organizationId);
+    if (a?.role === "coexecutor" && a.partPassedAt && (a.state === "part_passed" || a.state === "withdrawn"))
+      given.set(organizationId, a);
+  }
+  return given;
+}
+
+/** A given part in the new routing: the same organization's part, as it was given, with its files. */
+function carryPart(tx: Tx, part: Incident["assignments"][number], position: number, now: Date): void {
+  const row = tx.select().from(assignments).where(eq(assignments.id, part.id)).get();
+  if (!row) return;
+  const { id: _, ...copy } = row;
+  const carried = tx
+    .insert(assignments)
+    .values({ ...copy, position, state: "part_passed" })
+    .returning({ id: assignments.id })
+    .get();
+  carryPartAttachments(tx, part, carried.id, row.incidentId, now);
 }
 
 /** «Взять в работу»: the presser becomes responsible for their organization's part. */

@@ -57,6 +57,25 @@ export function recordPartAttachments(
   });
 }
 
+/** A part given before a re-routing, carried into the new one: its files go with it. */
+export function carryPartAttachments(
+  tx: Tx,
+  from: Sending,
+  toId: number,
+  incidentId: number,
+  now: Date,
+): void {
+  const attachments = recorded(tx, from);
+  if (!attachments || !from.partSentAt) return;
+  audit(tx, now, {
+    actorId: null,
+    entity: "assignment",
+    entityId: toId,
+    action: ACTION,
+    details: { incidentId, sentAt: from.partSentAt.getTime(), attachments },
+  });
+}
+
 /** The files of the part's current sending; none when it was sent as text alone. */
 export function partAttachments(db: Tx, part: Sending): Attachment[] {
   return recorded(db, part) ?? [];

@@ -223,8 +223,9 @@ export const tr = {
 
   action: {
     registered: "зарегистрировано",
-    route: (lead: string | undefined, coexecutors: string[], inOrder = false) =>
-      `направлено${lead ? `: ${lead}` : ""}${coexecutors.length > 0 ? `; соисполнители${inOrder ? " по очереди" : ""}: ${coexecutors.join(", ")}` : ""}`,
+    route: (lead: string | undefined, coexecutors: string[], inOrder = false, kept: string[] = []) =>
+      `направлено${lead ? `: ${lead}` : ""}${coexecutors.length > 0 ? `; соисполнители${inOrder ? " по очереди" : ""}: ${coexecutors.join(", ")}` : ""}` +
+      (kept.length > 0 ? `; информация, полученная раньше, сохранена: ${kept.join(", ")}` : ""),
     releaseTurn: "очередь соисполнителей передана дальше, не дожидаясь информации",
     turnCame: (what: string, organization: string) =>
       `${what}; сообщение получил следующий соисполнитель: ${organization}`,

@@ -17,7 +17,8 @@ import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
-import { actionRules, type Importance } from "../domain/incident.js";
+import { actionRules, activeAssignments, type Importance, leadAssignment } from "../domain/incident.js";
+import { tellLeadOfPart } from "./answers.js";
 import { type Flow, waitForAnswer } from "./ask.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
@@ -336,6 +337,8 @@ export function routeFlow(deps: AppDeps) {
         if (!outer.person) return "gone";
         const off = switchedOff(deps.db, p.chosen);
         if (off.length > 0) return { switchedOff: off };
+        const before = loadIncident(deps.db, incidentId);
+        const previousLead = before && leadAssignment(before)?.organizationId;
         const result = routeIncident(deps.db, {
           incidentId,
           expectedVersion: start.version,
@@ -350,6 +353,13 @@ export function routeFlow(deps: AppDeps) {
         await syncCards(cardDeps(deps, outer.api), result.incident, [], {
           silent: quietNow(deps, result.incident),
         });
+        // Parts given before and kept: a new lead has not seen them.
+        if (leadAssignment(result.incident)?.organizationId !== previousLead) {
+          for (const part of activeAssignments(result.incident)) {
+            if (part.role === "coexecutor" && part.state === "part_passed")
+              await tellLeadOfPart(deps, outer.api, result.incident, part.id);
+          }
+        }
         return "routed";
       });
 

@@ -144,13 +144,18 @@ class CoexecutorParts {
    * and so are the parts that waited for a curator to pass them on. Co-executors routed to go one
    * after another (Orenburg p.14: «очередность … определяет куратор», the event's `inOrder`): only
    * the first receives the post now, the others wait their turn with no clock running, yet their
-   * parts are owed to the lead from now.
+   * parts are owed to the lead from now. A part given before and kept (the event's `kept`) is owed
+   * nothing: it reaches the lead with the routing.
    */
   route(e: IncidentEvent, routedAt: Date, lead: number | null): void {
     this.withdraw();
-    const ids = e.details?.coexecutorIds;
-    const coexecutors = Array.isArray(ids) ? ids.filter((id): id is number => typeof id === "number") : [];
-    for (const organizationId of coexecutors) this.#reached.set(organizationId, null);
+    const numbers = (value: unknown) =>
+      Array.isArray(value) ? value.filter((id): id is number => typeof id === "number") : [];
+    const kept = new Set(numbers(e.details?.kept));
+    const all = numbers(e.details?.coexecutorIds);
+    for (const organizationId of all)
+      this.#reached.set(organizationId, kept.has(organizationId) ? e.at : null);
+    const coexecutors = all.filter((organizationId) => !kept.has(organizationId));
     if (coexecutors.length === 0) return;
     // Positions as the routing gave them: the lead's first.
     const first = lead === null ? 0 : 1;
@@ -167,7 +172,7 @@ class CoexecutorParts {
     const inOrder = e.details?.inOrder === true;
     const receiving: { organizationId: number; position: number }[] = [];
     for (const [i, organizationId] of coexecutors.entries()) {
-      const position = first + i;
+      const position = first + all.indexOf(organizationId);
       if (inOrder && i > 0) this.#queued.set(organizationId, position);
       else receiving.push({ organizationId, position });
     }

@@ -58,15 +58,30 @@ async function office(options: HarnessOptions = { now: TUESDAY_10 }): Promise<nu
 
 /** The curator routes № id to the health ministry with education, then building, as co-executors. */
 async function routeToThree(id: number, order?: "По очереди" | "Одновременно"): Promise<void> {
+  await routeTo(id, [/Минздрав/, /Минобр/, /Минстрой/], /Министерство здравоохранения/, order);
+}
+
+/** The curator routes (or, with «Переназначить», routes again) № id: the organizations in order, then the lead. */
+async function routeTo(
+  id: number,
+  picks: RegExp[],
+  lead: RegExp,
+  order?: "По очереди" | "Одновременно",
+): Promise<void> {
   const button = h.fake.buttons(-200).find((b) => b.callbackData === `inc.route:${id}`);
   if (!button) throw new Error("no route button");
   await h.deliver(updates.callback(curator().tg, button.message, `inc.route:${id}`));
-  await curator().press(/Минздрав/, curatorsChat());
-  await curator().press(/Минобр/, curatorsChat());
-  await curator().press(/Минстрой/, curatorsChat());
+  for (const pick of picks) await curator().press(pick, curatorsChat());
   await curator().press("Готово", curatorsChat());
-  await curator().press(/Министерство здравоохранения/, curatorsChat());
+  if (picks.length > 1) await curator().press(lead, curatorsChat());
   if (order) await curator().press(order, curatorsChat());
+}
+
+/** The education ministry takes № id and gives its part. */
+async function educationGives(text = "Школа № 5 отремонтирована в 2025 году."): Promise<void> {
+  await educationExecutor().press("Взять в работу", educationChat());
+  await educationExecutor().press("Отправить информацию", educationChat());
+  await educationExecutor().send(text, educationChat());
 }
 
 const states = (id: number) =>
@@ -310,6 +325,49 @@ describe("co-executors one after another (Orenburg p.14)", () => {
       "❗ Сообщение № 1: срок «прислать информацию соисполнителя: Министерство образования» истёк 24.11.2026 12:00 " +
         "(п. 14 регламента) — просрочено на 1 мин рабочего времени.\n" +
         "Этой информации ждёт следующий соисполнитель: Министерство строительства.",
+    );
+  });
+});
+
+describe("a routing again keeps the parts given", () => {
+  it("a co-executor routed again is not asked for its part twice; the next one in order gets the post at once", async () => {
+    const id = await office();
+    await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationGives();
+    const leadTold = h.texts(-100).filter((text) => text.startsWith("Информация соисполнителя")).length;
+
+    // The curator adds the building ministry, after the education ministry, in order.
+    await routeTo(id, [/Минздрав/, /Минобр/, /Минстрой/], /Министерство здравоохранения/, "По очереди");
+    expect(states(id)).toEqual({ [health]: "assigned", [education]: "part_passed", [building]: "assigned" });
+    expect(cardIn(-300)).toContain("Информация соисполнителя получена: Министерство образования");
+    expect(h.fake.buttons(-300).map((b) => b.label)).toEqual(["История"]);
+    expect(cardIn(-400)).toContain("Срок: 24.11.2026 10:30 — вернуть, если не ваша компетенция (п. 7)");
+    // The same lead has the part already.
+    expect(h.texts(-100).filter((text) => text.startsWith("Информация соисполнителя"))).toHaveLength(
+      leadTold,
+    );
+    const route = h.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .filter((e) => e.action === "route")
+      .at(-1);
+    expect(route?.details).toMatchObject({ kept: [education] });
+    await curator().press("История", curatorsChat());
+    expect(h.texts(CURATOR).at(-1)).toContain(
+      "соисполнители по очереди: Министерство образования, Министерство строительства; " +
+        "информация, полученная раньше, сохранена: Министерство образования",
+    );
+  });
+
+  it("a new lead gets the parts given to the one before", async () => {
+    const id = await office();
+    await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationGives();
+    await routeTo(id, [/Минстрой/, /Минобр/], /Министерство строительства/);
+    expect(states(id)).toMatchObject({ [education]: "part_passed", [building]: "assigned" });
+    expect(h.texts(-400)).toContain(
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nШкола № 5 отремонтирована в 2025 году.",
     );
   });
 });

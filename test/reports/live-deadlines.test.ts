@@ -463,4 +463,29 @@ describe("co-executors one after another (Orenburg p.14)", () => {
       "№ 1 · Минспорт · Мария — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:30, выполнено 09.11.2026 12:40, опоздание 10 мин",
     ]);
   });
+  it("a part given before a routing again is kept: not owed twice; the co-executor added then owes its own from then", async () => {
+    const o = await office("orenburg");
+    const { health, culture, sport } = o;
+    const { ivan, anna, maria } = o.people;
+    const day = (time: string) => `2026-11-30 ${time}`;
+    // Still open at the month's end, the draft (late) on approval, its decision due on 01.12.
+    const id = o.register(day("10:00"));
+    o.route(id, health, day("10:00"), [culture]);
+    o.accept(id, ivan, day("10:05"));
+    o.accept(id, anna, day("10:05"));
+    o.part(id, anna, day("11:00"));
+    o.route(id, health, day("11:30"), [culture, sport]); // sport's part due 14:30 (lunch between)
+    o.accept(id, ivan, day("11:35"));
+    o.accept(id, maria, day("11:40"));
+    o.part(id, maria, day("14:40"));
+    o.submit(id, ivan, day("17:50"));
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 2",
+      "№ 1 · Минспорт · Мария — прислать информацию соисполнителя (п. 14): срок 30.11.2026 14:30, выполнено 30.11.2026 14:40, опоздание 10 мин",
+      "№ 1 · Минздрав · Иван — прислать проект ответа куратору (п. 9): срок 30.11.2026 16:00, выполнено 30.11.2026 17:50, опоздание 1 ч 50 мин",
+    ]);
+    expect(stepScore(report, "coexecutorPart")).toBe("1/2");
+  });
 });

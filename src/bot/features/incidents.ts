@@ -356,10 +356,12 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>): string
       return tr.action.registered;
     case "route": {
       const coexecutors = Array.isArray(details.coexecutorIds) ? details.coexecutorIds : [];
+      const kept = Array.isArray(details.kept) ? details.kept : [];
       return tr.action.route(
         name(details.leadId),
         coexecutors.map((id) => name(id) ?? ""),
         details.inOrder === true,
+        kept.map((id) => name(id) ?? ""),
       );
     }
     case "accept":
