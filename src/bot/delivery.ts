@@ -115,11 +115,14 @@ export async function notifyOrganization(
 }
 
 /**
- * Nobody is pinged at night: outside working time the new cards of a post that is not significant
- * arrive without sound (routing, a co-executor's turn).
+ * The cards after an action that may hand the post to a chat that had none (routing, a co-executor's
+ * turn). Nobody is pinged at night: outside working time the new cards of a post that is not
+ * significant arrive without sound.
  */
-export function quietNow(deps: Pick<AppDeps, "sla" | "clock">, incident: Incident): boolean {
-  return incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
+export function syncHandOver(deps: AppDeps, api: Api, incident: Incident): Promise<void> {
+  const quiet =
+    incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
+  return syncCards(cardDeps(deps, api), incident, [], { silent: quiet });
 }
 
 /** Which buttons a card shown in this chat to this person should carry. */

@@ -29,7 +29,7 @@ import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
-import { cardDeps, notifyOrganization, quietNow, sendLong } from "../bot/delivery.js";
+import { cardDeps, notifyOrganization, sendLong } from "../bot/delivery.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { type LinkKind, ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -49,7 +49,7 @@ import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/in
 import { type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, waitForAnswer } from "./ask.js";
-import { tellOrganizationOfPart, tellTurnCame } from "./incident-answers.js";
+import { handTurnOn, tellOrganizationOfPart } from "./incident-answers.js";
 
 export type AnswerAction = Extract<
   IncidentAction,
@@ -188,9 +188,7 @@ export async function passOnStrandedPartsAtStart(deps: AppDeps, api: Api): Promi
       "a part waiting for the curators went to the lead (regulation changed)",
     );
     const told = await Promise.allSettled([
-      syncCards(cardDeps(deps, api), incident, [], { silent: quietNow(deps, incident) }).then(() =>
-        tellTurnCame(deps, api, incident),
-      ),
+      handTurnOn(deps, api, incident),
       ...assignmentIds.map((id) => tellLeadOfPart(deps, api, incident, id)),
     ]);
     for (const failed of told) {

@@ -10,15 +10,9 @@ import { type Incident, loadIncident, returnIncident, sendPart } from "../app/in
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments, recordPartAttachments } from "../app/part-attachments.js";
 import { cb } from "../bot/callback-data.js";
-import { partButtons, syncCards } from "../bot/cards.js";
+import { partButtons } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import {
-  cardDeps,
-  notifyCurators,
-  organizationChats,
-  quietNow,
-  tellCuratorsInsteadOf,
-} from "../bot/delivery.js";
+import { notifyCurators, organizationChats, syncHandOver, tellCuratorsInsteadOf } from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { ta } from "../bot/texts-answers.js";
@@ -182,9 +176,7 @@ export function returnFlow(deps: AppDeps) {
       });
       if (!result.ok) return false;
       const mine = returnedBy(result.incident, outer.person, organizationId);
-      await syncCards(cardDeps(deps, outer.api), result.incident, [], {
-        silent: quietNow(deps, result.incident),
-      });
+      await syncHandOver(deps, outer.api, result.incident);
       const organization = mine?.organizationName ?? "";
       const notice =
         mine?.role === "coexecutor"
@@ -360,6 +352,12 @@ export async function tellOrganizationOfPart(
   if (!shown) await tellCuratorsInsteadOf(deps, api, organizationId, notice);
 }
 
+/** The cards after a co-executor's turn may have come, then the parts it is to take into account. */
+export async function handTurnOn(deps: AppDeps, api: Api, incident: Incident): Promise<void> {
+  await syncHandOver(deps, api, incident);
+  await tellTurnCame(deps, api, incident);
+}
+
 /**
  * Orenburg p.14: a co-executor whose turn came after others (it got the post later than the lead)
  * gets the parts given before it, as the lead got them; its card came with the cards' sync. Each
@@ -442,9 +440,7 @@ export function partFlow(deps: AppDeps) {
         const actorId = outer.person.id;
         recordPartAttachments(deps.db, { part: mine, incidentId, actorId, attachments, now });
       }
-      await syncCards(cardDeps(deps, outer.api), result.incident, [], {
-        silent: quietNow(deps, result.incident),
-      });
+      await syncHandOver(deps, outer.api, result.incident);
       if (!mine) return true;
       if (forApproval) {
         // Georgievsk p.18: the curators approve the part and pass it on; the lead waits for them.

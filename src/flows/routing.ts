@@ -10,9 +10,8 @@ import type { Message } from "grammy/types";
 import { loadIncident, routeIncident, type TransitionRefusal } from "../app/incidents.js";
 import { getOrganization, listOrganizations } from "../app/organizations.js";
 import { cb } from "../bot/callback-data.js";
-import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { cardDeps, quietNow, showCardIn } from "../bot/delivery.js";
+import { showCardIn, syncHandOver } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -350,9 +349,7 @@ export function routeFlow(deps: AppDeps) {
           ...(shortenedAnswerMinutes !== undefined ? { shortenedAnswerMinutes } : {}),
         });
         if (!result.ok) return result.refusal;
-        await syncCards(cardDeps(deps, outer.api), result.incident, [], {
-          silent: quietNow(deps, result.incident),
-        });
+        await syncHandOver(deps, outer.api, result.incident);
         // Parts given before and kept: a new lead has not seen them.
         if (leadAssignment(result.incident)?.organizationId !== previousLead) {
           for (const part of activeAssignments(result.incident)) {

@@ -20,12 +20,12 @@ import {
   tell,
   tellLeadOfPart,
 } from "../../flows/answers.js";
-import { tellTurnCame } from "../../flows/incident-answers.js";
+import { handTurnOn } from "../../flows/incident-answers.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { isCard, syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { cardDeps, quietNow } from "../delivery.js";
+import { cardDeps } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
 import { refuse } from "../refuse.js";
 import { type LinkKind, ta } from "../texts-answers.js";
@@ -155,9 +155,7 @@ async function releaseTurnNow(ctx: BotContext, id: number, assignmentId: number)
   afterTurn(ctx, "release-turn", async () => {
     const announced = await Promise.allSettled([
       ctx.answerCallbackQuery({ text: tr.accept.turnReleased(id, turn?.organizationName ?? "") }),
-      syncCards(cardDeps(app, ctx.api), incident, [], { silent: quietNow(app, incident) }).then(() =>
-        tellTurnCame(app, ctx.api, incident),
-      ),
+      handTurnOn(app, ctx.api, incident),
     ]);
     for (const failed of announced) {
       if (failed.status === "rejected") ctx.log.error({ err: failed.reason }, "turn: an announcement failed");
@@ -190,10 +188,7 @@ async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton
     const announced = await Promise.allSettled([
       ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
       onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
-      // The next co-executor's card first, then the parts it is to take into account (Orenburg p.14).
-      syncCards(cardDeps(app, ctx.api), incident, [], { silent: quietNow(app, incident) }).then(() =>
-        tellTurnCame(app, ctx.api, incident),
-      ),
+      handTurnOn(app, ctx.api, incident),
       tellLeadOfPart(app, ctx.api, incident, assignmentId),
     ]);
     for (const failed of announced) {
