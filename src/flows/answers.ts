@@ -23,6 +23,7 @@ import {
   returnPart,
   type TransitionResult,
 } from "../app/incidents.js";
+import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments } from "../app/part-attachments.js";
 import { reachableMembers, telegramIdOfMember } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
@@ -37,6 +38,7 @@ import { displayName, hasRole, type Person } from "../domain/access.js";
 import {
   type ActionRules,
   actionRules,
+  activeAssignments,
   answerDeadline,
   checkAction,
   type IncidentAction,
@@ -174,6 +176,34 @@ export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident
   if (!part || !lead) return;
   const notice = tr.part.notice(incident.id, part.organizationName, part.partText ?? "");
   await tellOrganizationOfPart(deps, api, lead.organizationId, notice, partAttachments(deps.db, part));
+}
+
+/**
+ * After a routing again, the parts kept from before (routeIncident) go to a lead that has not had
+ * them: one other than the lead holding the post when each part came, each part once.
+ */
+export async function tellLeadOfKeptParts(deps: AppDeps, api: Api, incident: Incident): Promise<void> {
+  const lead = leadAssignment(incident);
+  if (!lead) return;
+  for (const part of activeAssignments(incident)) {
+    const at = part.partPassedAt;
+    if (part.role !== "coexecutor" || part.state !== "part_passed" || !at) continue;
+    if (leadAt(incident, at) === lead.organizationId) continue;
+    // Recorded once sent: a crash in between sends it again rather than never.
+    const key = `lead-part:${incident.id}:${lead.organizationId}:${part.organizationId}:${at.getTime()}`;
+    if (noticeClaimed(deps.db, key)) continue;
+    await tellLeadOfPart(deps, api, incident, part.id);
+    claimNotice(deps.db, key, deps.clock.now());
+  }
+}
+
+/** The organization that was the lead at that moment: of the lead routings before it, the latest. */
+function leadAt(incident: Incident, at: Date): number | undefined {
+  let lead: Incident["assignments"][number] | undefined;
+  for (const a of incident.assignments) {
+    if (a.role === "lead" && a.receivedAt <= at && (!lead || a.id > lead.id)) lead = a;
+  }
+  return lead?.organizationId;
 }
 
 /**

@@ -359,11 +359,17 @@ export async function handTurnOn(deps: AppDeps, api: Api, incident: Incident): P
 }
 
 /**
- * Orenburg p.14: a co-executor whose turn came after others (it got the post later than the lead)
- * gets the parts given before it, as the lead got them; its card came with the cards' sync. Each
- * part once, however often the releasing action is handled (a twin update, again after a crash).
+ * Orenburg p.14: a co-executor whose turn came after others (it got the post later than the lead;
+ * `atRouting`, routed in order with parts kept from before, the one getting it now) gets the parts
+ * given before it, as the lead got them; its card came with the cards' sync. Each part once,
+ * however often the releasing action is handled (a twin update, again after a crash).
  */
-export async function tellTurnCame(deps: AppDeps, api: Api, incident: Incident): Promise<void> {
+export async function tellTurnCame(
+  deps: AppDeps,
+  api: Api,
+  incident: Incident,
+  options: { atRouting?: boolean } = {},
+): Promise<void> {
   const lead = leadAssignment(incident);
   if (!lead) return;
   const live = activeAssignments(incident);
@@ -372,7 +378,7 @@ export async function tellTurnCame(deps: AppDeps, api: Api, incident: Incident):
     (a) =>
       a.role === "coexecutor" &&
       (a.state === "assigned" || a.state === "accepted") &&
-      a.receivedAt > lead.receivedAt,
+      (options.atRouting || a.receivedAt > lead.receivedAt),
   );
   for (const turn of turns) {
     for (const part of given) {

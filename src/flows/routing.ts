@@ -16,9 +16,10 @@ import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
-import { actionRules, activeAssignments, type Importance, leadAssignment } from "../domain/incident.js";
-import { tellLeadOfPart } from "./answers.js";
+import { actionRules, type Importance } from "../domain/incident.js";
+import { tellLeadOfKeptParts } from "./answers.js";
 import { type Flow, waitForAnswer } from "./ask.js";
+import { tellTurnCame } from "./incident-answers.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
 const SHORTEN_HOURS = [2, 4, 6];
@@ -336,8 +337,6 @@ export function routeFlow(deps: AppDeps) {
         if (!outer.person) return "gone";
         const off = switchedOff(deps.db, p.chosen);
         if (off.length > 0) return { switchedOff: off };
-        const before = loadIncident(deps.db, incidentId);
-        const previousLead = before && leadAssignment(before)?.organizationId;
         const result = routeIncident(deps.db, {
           incidentId,
           expectedVersion: start.version,
@@ -350,13 +349,10 @@ export function routeFlow(deps: AppDeps) {
         });
         if (!result.ok) return result.refusal;
         await syncHandOver(deps, outer.api, result.incident);
-        // Parts given before and kept: a new lead has not seen them.
-        if (leadAssignment(result.incident)?.organizationId !== previousLead) {
-          for (const part of activeAssignments(result.incident)) {
-            if (part.role === "coexecutor" && part.state === "part_passed")
-              await tellLeadOfPart(deps, outer.api, result.incident, part.id);
-          }
-        }
+        // Parts given before and kept go to a lead that has not had them, and in order to the first
+        // co-executor still owing its part.
+        await tellLeadOfKeptParts(deps, outer.api, result.incident);
+        if (inOrder) await tellTurnCame(deps, outer.api, result.incident, { atRouting: true });
         return "routed";
       });
 

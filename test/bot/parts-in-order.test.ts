@@ -77,11 +77,18 @@ async function routeTo(
   if (order) await curator().press(order, curatorsChat());
 }
 
-/** The education ministry takes № id and gives its part. */
+/** Five minutes on: the steps of a test happen one after another, as in an office. */
+function later(): void {
+  h.clock.set(new Date(h.clock.now().getTime() + 5 * 60_000));
+}
+
+/** The education ministry takes № id and, five minutes later, gives its part; five more minutes pass. */
 async function educationGives(text = "Школа № 5 отремонтирована в 2025 году."): Promise<void> {
   await educationExecutor().press("Взять в работу", educationChat());
+  later();
   await educationExecutor().press("Отправить информацию", educationChat());
   await educationExecutor().send(text, educationChat());
+  later();
 }
 
 const states = (id: number) =>
@@ -341,7 +348,12 @@ describe("a routing again keeps the parts given", () => {
     expect(states(id)).toEqual({ [health]: "assigned", [education]: "part_passed", [building]: "assigned" });
     expect(cardIn(-300)).toContain("Информация соисполнителя получена: Министерство образования");
     expect(h.fake.buttons(-300).map((b) => b.label)).toEqual(["История"]);
-    expect(cardIn(-400)).toContain("Срок: 24.11.2026 10:30 — вернуть, если не ваша компетенция (п. 7)");
+    expect(cardIn(-400)).toContain("Срок: 24.11.2026 10:40 — вернуть, если не ваша компетенция (п. 7)");
+    // In order, the building ministry is next after the education ministry: it gets its part.
+    expect(h.texts(-400).at(-1)).toBe(
+      "Сообщение № 1: до вас информацию прислал соисполнитель Министерство образования. Учтите её в своей:\n\n" +
+        "Школа № 5 отремонтирована в 2025 году.",
+    );
     // The same lead has the part already.
     expect(h.texts(-100).filter((text) => text.startsWith("Информация соисполнителя"))).toHaveLength(
       leadTold,
@@ -369,5 +381,34 @@ describe("a routing again keeps the parts given", () => {
     expect(h.texts(-400)).toContain(
       "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nШкола № 5 отремонтирована в 2025 году.",
     );
+  });
+
+  it("a lead that never had a kept part gets it, also when it was lead in the routing before; once", async () => {
+    const id = await office();
+    await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationGives();
+    await routeTo(id, [/Минстрой/], /Министерство строительства/);
+    later();
+    await routeTo(id, [/Минстрой/, /Минобр/], /Министерство строительства/);
+    const notice =
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nШкола № 5 отремонтирована в 2025 году.";
+    expect(h.texts(-400).filter((text) => text === notice)).toHaveLength(1);
+    later();
+    await routeTo(id, [/Минстрой/, /Минобр/], /Министерство строительства/);
+    expect(h.texts(-400).filter((text) => text === notice)).toHaveLength(1);
+  });
+
+  it("a lead that returned the post and is routed it again is not told the parts it had twice", async () => {
+    const id = await office();
+    await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationGives();
+    const notice = (text: string) => text.startsWith("Информация соисполнителя по сообщению № 1");
+    expect(h.texts(-100).filter(notice)).toHaveLength(1);
+    await h.user(HEALTH_EXECUTOR, "Иван").press("Вернуть", healthChat());
+    await h.user(HEALTH_EXECUTOR, "Иван").send("Нужна другая организация", healthChat());
+    later();
+    await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    expect(states(id)[education]).toBe("part_passed");
+    expect(h.texts(-100).filter(notice)).toHaveLength(1);
   });
 });
