@@ -14,7 +14,7 @@ import {
   type IncidentState,
   type IncidentView,
   leadAssignment,
-  nextInOrder,
+  nextTurn,
   type Refusal,
   sameSending,
 } from "../domain/incident.js";
@@ -320,7 +320,7 @@ export function transition(
 /**
  * Routes (or re-routes) the incident: the lead organization and co-executors in their order. A
  * co-executor routed again whose part had reached the lead keeps it (audit `kept`): it is not asked
- * for the same information twice, and a new lead gets it.
+ * for the same information twice (the routing flow tells a lead that has not had it).
  */
 export function routeIncident(
   db: Db,
@@ -608,7 +608,7 @@ export function releaseTurn(
     action: "releaseTurn",
     actor: input.actor,
     now: input.now,
-    check: (incident) => (turnToCome(incident)?.id === input.assignmentId ? undefined : "wrong_state"),
+    check: (incident) => (nextTurn(incident)?.id === input.assignmentId ? undefined : "wrong_state"),
     details: releasedBy,
     change: (tx, incident) => {
       releaseNext(tx, incident, input.now);
@@ -739,21 +739,15 @@ const LIVE_ASSIGNMENT_STATES: AssignmentState[] = ["queued", ...HELD_ASSIGNMENT_
  * gave its part to the lead or returned the post. Its clocks run from now.
  */
 function releaseNext(tx: Tx, incident: Incident, now: Date): void {
-  const next = turnToCome(incident);
+  const next = nextTurn(incident);
   if (!next) return;
   tx.update(assignments).set({ state: "assigned", receivedAt: now }).where(eq(assignments.id, next.id)).run();
 }
 
 /** The audit detail of the action that releases the next co-executor: whose turn came, for the report. */
 function releasedBy(incident: Incident): { released?: number } {
-  const next = turnToCome(incident);
+  const next = nextTurn(incident);
   return next ? { released: next.organizationId } : {};
-}
-
-/** Once the answer is out (or the post closed), nobody's turn comes: there is no answer left to inform. */
-function turnToCome(incident: Incident): Incident["assignments"][number] | undefined {
-  const state = incident.row.state;
-  return state === "answered" || state === "closed" ? undefined : nextInOrder(incident);
 }
 
 /** Takes every organization that still holds the incident off it (re-routing, the lead's return, closing). */

@@ -13,7 +13,7 @@ import {
   activeAssignments,
   answerDeadline,
   nextDeadline,
-  nextInOrder,
+  nextTurn,
   openForRouting,
   partVersion,
   receivedAssignments,
@@ -165,7 +165,7 @@ function buttonsFor(
         for (const button of partButtons(id, part)) keyboard.add(button).row();
     }
     // The order is the curator's (Orenburg p.14): he may stop waiting for the co-executor before.
-    const next = state !== "answered" && state !== "closed" ? nextInOrder(incident) : undefined;
+    const next = nextTurn(incident);
     if (next) keyboard.text(t.button.releaseTurn(next.organizationName), cb("inc.turn", id, next.id)).row();
     if (state !== "registered" && openForRouting(state))
       keyboard.text(t.button.reroute, cb("inc.route", id)).row();

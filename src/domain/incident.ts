@@ -164,6 +164,14 @@ export function nextInOrder<A extends AssignmentView>(incident: { assignments: A
   return next;
 }
 
+/** The turn that may still come: none once the answer is out or the post closed (nobody left to inform). */
+export function nextTurn<A extends AssignmentView>(incident: {
+  state: IncidentState;
+  assignments: A[];
+}): A | undefined {
+  return incident.state === "answered" || incident.state === "closed" ? undefined : nextInOrder(incident);
+}
+
 /** Live assignments whose organization has the post: a co-executor waiting for its turn has not. */
 export function receivedAssignments<A extends AssignmentView>(incident: { assignments: A[] }): A[] {
   return activeAssignments(incident).filter((a) => a.state !== "queued");
@@ -264,8 +272,7 @@ function decide(
     case "releaseTurn":
       // The curator sets the order (Orenburg p.14), so he may also stop waiting for a co-executor.
       if (!curator) return "forbidden";
-      if (incident.state === "closed" || incident.state === "answered") return "wrong_state";
-      return nextInOrder(incident) ? undefined : "wrong_state";
+      return nextTurn(incident) ? undefined : "wrong_state";
     case "submitDraft":
       if (!leadExecutor) return "forbidden";
       return incident.state === "in_work" || incident.state === "awaiting_final" ? undefined : "wrong_state";

@@ -33,7 +33,7 @@ import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";
-import { activeAssignments, leadAssignment, nextInOrder } from "../domain/incident.js";
+import { activeAssignments, leadAssignment, nextTurn } from "../domain/incident.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import type { RenderReports } from "../reports/render.js";
@@ -333,7 +333,7 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
         ? t.alert.overdue(incident.id, what, deadline, alert.clause, left)
         : t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder);
   // A co-executor's part holding up the next one in the curator's order (Orenburg p.14) says who waits.
-  const next = alert.organizationId !== undefined ? nextInOrder(incident) : undefined;
+  const next = alert.organizationId !== undefined ? nextTurn(incident) : undefined;
   const line = next ? t.alert.nextInTurn(alerted, next.organizationName) : alerted;
   if (item.insteadOf === "heads") return t.alert.insteadOfHeads(line, headNames(deps.db));
   if (item.insteadOf === "executors") {
