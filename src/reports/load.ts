@@ -218,12 +218,17 @@ export interface DecidedDraft {
   authorId: number;
 }
 
-/** Drafts the curators decided on in the month. */
+/**
+ * Drafts the curators decided on in the month. A decided draft superseded since was returned for
+ * rework (an approved one never is): the post taken to another lead drops the rework, not the
+ * curator's decision.
+ */
 export function* decidedDrafts(db: Db, bounds: MonthBounds): Generator<DecidedDraft> {
   const rows = sqliteOf(db)
     .prepare(
-      `select incident_id, round, state, quality, author_id from drafts
-       where decided_at >= ? and decided_at < ? and state in ('approved', 'rework')`,
+      `select incident_id, round, case state when 'superseded' then 'rework' else state end, quality, author_id
+       from drafts
+       where decided_at >= ? and decided_at < ? and state in ('approved', 'rework', 'superseded')`,
     )
     .raw(true)
     .iterate(bounds.start.getTime(), bounds.end.getTime());

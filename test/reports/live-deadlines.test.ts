@@ -295,6 +295,9 @@ describe("a curator routes a post in rework to another organization", () => {
       "Все сроки этого месяца соблюдены.",
     ]);
     expect(stepScore(report, "rework")).toBeUndefined();
+    // The curator's decision stands: Иван's draft was returned for rework, though its rework is nobody's now.
+    expect(report.overall.reworked).toBe(1);
+    expect(report.executors.find((e) => e.name === "Иван")?.reworks).toBe(1);
   });
 });
 
