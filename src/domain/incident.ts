@@ -355,7 +355,6 @@ function inWorkSteps(incident: IncidentView): StepId[] {
 /** The steps that are running in each state. */
 const RUNNING_STEPS: Partial<Record<IncidentState, StepId[]>> = {
   registered: ["routing", "answer"],
-  assigned: ["return", "draft", "answer"],
   on_approval: ["decision", "answer"],
   approved: ["publication", "answer"],
   awaiting_final: ["finalAfterInterim"],
@@ -393,11 +392,16 @@ export function runningDeadlines(
   const coexecutor = own?.role === "coexecutor" ? own : undefined;
   const basis = coexecutor ?? leadAssignment(incident);
   // An interim answer changes the lead's clocks; a co-executor owes its part all the same.
+  // Routed again to the same lead with its draft in rework, the rework's clock runs on meanwhile.
   const steps = coexecutor
     ? coexecutorSteps(coexecutor, reg)
     : afterInterim(
         incident,
-        incident.state === "in_work" ? inWorkSteps(incident) : (RUNNING_STEPS[incident.state] ?? []),
+        incident.state === "in_work"
+          ? inWorkSteps(incident)
+          : incident.state === "assigned"
+            ? ["return", ...inWorkSteps(incident)]
+            : (RUNNING_STEPS[incident.state] ?? []),
         reg,
       );
   const anchors = anchorsOf(incident, basis);

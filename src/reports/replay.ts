@@ -484,7 +484,8 @@ export function replayIncident(
           open("answer");
         }
         parts.route(e, anchors.routing ?? e.at, lead);
-        draftOwed = !interim;
+        // Routed again to the same lead with its draft in rework, the rework's clock runs on, as on its card.
+        draftOwed = !interim && !running.has("rework");
         openDraft();
         open("return");
         break;

@@ -299,6 +299,30 @@ describe("a curator routes a post in rework to another organization", () => {
     expect(report.overall.reworked).toBe(1);
     expect(report.executors.find((e) => e.name === "Иван")?.reworks).toBe(1);
   });
+
+  it("routed again to the same lead (a co-executor added), the rework's clock runs on: no second draft is owed", async () => {
+    const o = await office("orenburg");
+    const { health, culture } = o;
+    const { ivan, curator } = o.people;
+    const id = o.register("10:00");
+    o.route(id, health, "10:00");
+    o.accept(id, ivan, "10:05");
+    o.submit(id, ivan, "10:15");
+    must(requestRework(h.db, { incidentId: id, actor: curator, now: o.at("10:20"), comment: "Сроки?" }));
+    o.route(id, health, "10:30", [culture]);
+    o.accept(id, ivan, "10:35");
+    o.submit(id, ivan, "11:30"); // the rework was due 11:20 (p.11)
+    o.approve(id, "11:40");
+    o.publish(id, ivan, "11:50");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · Минздрав · Иван — доработать ответ (п. 11): срок 09.11.2026 11:20, выполнено 09.11.2026 11:30, опоздание 10 мин",
+    ]);
+    expect(stepScore(report, "draft")).toBe("1/1");
+    expect(stepScore(report, "rework")).toBe("0/1");
+  });
 });
 
 describe("Georgievsk p.18: with co-executors the lead's draft runs from the last part passed on", () => {

@@ -305,6 +305,30 @@ describe("the card's next deadline", () => {
     ]);
   });
 
+  it("routed again to the same lead with its draft in rework, the rework's clock runs on, not a new draft's", () => {
+    const rerouted = {
+      ...incident("assigned", [{ organizationId: 10 }]),
+      answer: {
+        draftId: 1,
+        draftSubmittedAt: new Date("2026-11-24T05:15:00Z"),
+        draftAuthorId: 1,
+        reworkRequestedAt: new Date("2026-11-24T05:20:00Z"),
+        approvedAt: null,
+        interimPublishedAt: null,
+        awaitingClarification: false,
+      },
+    };
+    const running = runningDeadlines(rerouted, orenburg, yekaterinburg);
+    expect(running.map((d) => d.step)).toEqual(["return", "rework", "answer"]);
+    // An hour from the rework request (p.11): 11:20 in Yekaterinburg.
+    expect(running[1]?.at).toEqual(new Date("2026-11-24T06:20:00Z"));
+    expect(
+      runningDeadlines(incident("assigned", [{ organizationId: 10 }]), orenburg, yekaterinburg).map(
+        (d) => d.step,
+      ),
+    ).toEqual(["return", "draft", "answer"]);
+  });
+
   it("Georgievsk: routing within 1 working hour; no answer clock before routing (p.9, p.16)", () => {
     const next = nextDeadline(incident("registered"), georgievsk, moscow);
     expect(next).toMatchObject({ step: "routing", clause: "п. 9" });
