@@ -352,7 +352,7 @@ function inWorkSteps(incident: IncidentView): StepId[] {
   return answer?.draftKind === "clarification" && answer.approvedAt ? ["answer"] : ["draft", "answer"];
 }
 
-/** The steps that are running in each state. */
+/** The steps that are running in each state (assigned and in work: the return window and inWorkSteps). */
 const RUNNING_STEPS: Partial<Record<IncidentState, StepId[]>> = {
   registered: ["routing", "answer"],
   on_approval: ["decision", "answer"],

@@ -16,7 +16,7 @@ import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
-import { actionRules, type Importance } from "../domain/incident.js";
+import type { Importance } from "../domain/incident.js";
 import { tellLeadOfKeptParts } from "./answers.js";
 import { type Flow, waitForAnswer } from "./ask.js";
 import { tellTurnCame } from "./incident-answers.js";
@@ -249,7 +249,7 @@ async function pickOrder(
   coexecutors: Chosen[],
 ): Promise<{ value: boolean } | { cancelled: Context }> {
   const rule = deps.sla.regulation.coexecutorsInOrder;
-  if (!actionRules(deps.sla.regulation).coexecutorsInOrder || coexecutors.length < 2) return { value: false };
+  if (!rule?.value || coexecutors.length < 2) return { value: false };
   const keyboard = new InlineKeyboard()
     .text(tr.route.inOrder, cb("rt.order", 1))
     .text(tr.route.atOnce, cb("rt.order", 0))
@@ -261,7 +261,7 @@ async function pickOrder(
     tr.route.askOrder(
       p.incidentId,
       coexecutors.map((c) => c.name),
-      rule?.clause ?? "",
+      rule.clause,
     ),
     { reply_markup: keyboard },
   );
