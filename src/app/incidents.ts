@@ -319,8 +319,9 @@ export function transition(
 
 /**
  * Routes (or re-routes) the incident: the lead organization and co-executors in their order. A
- * co-executor routed again whose part had reached the lead keeps it (audit `kept`): it is not asked
- * for the same information twice (the routing flow tells a lead that has not had it).
+ * co-executor routed again whose part had reached the lead keeps it (audit `kept`), and one whose
+ * part waited for the curators (Georgievsk p.18) keeps it waiting (`keptForApproval`): it is not
+ * asked for the same information twice (the routing flow tells a lead that has not had it).
  */
 export function routeIncident(
   db: Db,
@@ -348,12 +349,15 @@ export function routeIncident(
     actor: input.actor,
     now: input.now,
     details: (incident) => {
-      const kept = [...givenParts(incident, input.coexecutorIds).keys()];
+      const given = [...givenParts(incident, input.coexecutorIds).values()];
+      const kept = given.filter((a) => a.partPassedAt).map((a) => a.organizationId);
+      const keptForApproval = given.filter((a) => !a.partPassedAt).map((a) => a.organizationId);
       return {
         leadId: input.leadId,
         coexecutorIds: input.coexecutorIds,
         ...(inOrder ? { inOrder } : {}),
         ...(kept.length > 0 ? { kept } : {}),
+        ...(keptForApproval.length > 0 ? { keptForApproval } : {}),
       };
     },
     change: (tx, incident) => {
@@ -403,8 +407,9 @@ export function routeIncident(
 }
 
 /**
- * The parts of these co-executors that reached the lead in the latest routing of each: still live,
- * or withdrawn with the routing (the lead returned the post, the curator routes again).
+ * The parts of these co-executors given in the latest routing of each — reached the lead, or sent
+ * and waiting for the curators (not returned for rework since): still live, or withdrawn with the
+ * routing (the lead returned the post, the curator routes again).
  */
 function givenParts(
   incident: Incident,
@@ -418,8 +423,10 @@ function givenParts(
   const given = new Map<number, Incident["assignments"][number]>();
   for (const organizationId of coexecutorIds) {
     const a = latest.get(organizationId);
-    if (a?.role === "coexecutor" && a.partPassedAt && (a.state === "part_passed" || a.state === "withdrawn"))
-      given.set(organizationId, a);
+    if (a?.role !== "coexecutor" || !a.partSentAt) continue;
+    const waiting = !a.partPassedAt && (!a.partReturnedAt || a.partReturnedAt < a.partSentAt);
+    const held = a.state === "part_passed" || a.state === "part_sent" || a.state === "withdrawn";
+    if (held && (a.partPassedAt || waiting)) given.set(organizationId, a);
   }
   return given;
 }
@@ -431,7 +438,7 @@ function carryPart(tx: Tx, part: Incident["assignments"][number], position: numb
   const { id: _, ...copy } = row;
   const carried = tx
     .insert(assignments)
-    .values({ ...copy, position, state: "part_passed" })
+    .values({ ...copy, position, state: row.partPassedAt ? "part_passed" : "part_sent" })
     .returning({ id: assignments.id })
     .get();
   carryPartAttachments(tx, part, carried.id, row.incidentId, now);
@@ -652,14 +659,18 @@ function decideOnPart(
   change: Partial<typeof assignments.$inferInsert>,
   details: Record<string, unknown> = {},
 ): TransitionResult {
-  const waiting = (incident: Incident) =>
-    incident.assignments.find(
+  // The button names the sending; its assignment, whose organization's (a part kept through a
+  // routing again is in a new assignment, with the same sending).
+  const waiting = (incident: Incident) => {
+    const named = incident.assignments.find((a) => a.id === input.assignmentId);
+    return incident.assignments.find(
       (a) =>
-        a.id === input.assignmentId &&
+        a.organizationId === named?.organizationId &&
         a.role === "coexecutor" &&
         a.state === "part_sent" &&
         sameSending(a, input.version),
     );
+  };
   return transition(db, {
     incidentId: input.incidentId,
     action,
@@ -673,7 +684,8 @@ function decideOnPart(
       ...(action === "passOnPart" ? releasedBy(incident) : {}),
     }),
     change: (tx, incident) => {
-      tx.update(assignments).set(change).where(eq(assignments.id, input.assignmentId)).run();
+      const part = waiting(incident);
+      if (part) tx.update(assignments).set(change).where(eq(assignments.id, part.id)).run();
       // A part passed on has reached the lead: the next co-executor's turn comes (Orenburg p.14).
       if (action === "passOnPart") releaseNext(tx, incident, input.now);
       return {};

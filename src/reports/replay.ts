@@ -130,6 +130,8 @@ class CoexecutorParts {
    * they have not received the post, so no part clock of theirs runs.
    */
   readonly #queued = new Map<number, number>();
+  /** When each organization last sent its part for the curators' approval: kept through a routing again, it still waits. */
+  readonly #sentForApproval = new Map<number, Date>();
   /** The latest routing as the cards saw it, lead included: the parts released later are counted on it. */
   #routing: IncidentView | undefined;
 
@@ -145,17 +147,25 @@ class CoexecutorParts {
    * after another (Orenburg p.14: «очередность … определяет куратор», the event's `inOrder`): only
    * the first receives the post now, the others wait their turn with no clock running, yet their
    * parts are owed to the lead from now. A part given before and kept (the event's `kept`) is owed
-   * nothing: it reaches the lead with the routing.
+   * nothing: it reaches the lead with the routing; one kept waiting for the curators
+   * (`keptForApproval`) still waits, on their clock from its sending.
    */
   route(e: IncidentEvent, routedAt: Date, lead: number | null): void {
     this.withdraw();
     const numbers = (value: unknown) =>
       Array.isArray(value) ? value.filter((id): id is number => typeof id === "number") : [];
     const kept = new Set(numbers(e.details?.kept));
+    const waiting = new Set(numbers(e.details?.keptForApproval));
     const all = numbers(e.details?.coexecutorIds);
     for (const organizationId of all)
       this.#reached.set(organizationId, kept.has(organizationId) ? e.at : null);
-    const coexecutors = all.filter((organizationId) => !kept.has(organizationId));
+    for (const organizationId of waiting) {
+      const sentAt = this.#sentForApproval.get(organizationId);
+      if (sentAt) this.#waitForCurators(organizationId, sentAt);
+    }
+    const coexecutors = all.filter(
+      (organizationId) => !kept.has(organizationId) && !waiting.has(organizationId),
+    );
     if (coexecutors.length === 0) return;
     // Positions as the routing gave them: the lead's first.
     const first = lead === null ? 0 : 1;
@@ -255,21 +265,28 @@ class CoexecutorParts {
     this.#takenBy.set(organizationId, known?.personId ?? this.#takenBy.get(organizationId) ?? e.actorId);
     // Only parts the bot sent for approval (a part sent before it did went to the lead at once); a
     // part sent again with no clock of its own running still waits for the curators.
-    const rule = e.details?.forApproval === true ? this.reg.steps.coexecutorPassOn : undefined;
-    const deadline = rule && stepDeadline(this.reg, "coexecutorPassOn", { partSubmission: e.at }, this.wt);
-    if (rule && deadline) {
-      this.#passOn.set(organizationId, {
-        step: "coexecutorPassOn",
-        clause: rule.clause,
-        start: e.at,
-        deadline,
-        organizationId,
-        personId: null,
-      });
+    if (e.details?.forApproval === true) {
+      this.#sentForApproval.set(organizationId, e.at);
+      this.#waitForCurators(organizationId, e.at);
     }
     if (!known) return undefined;
     this.#running.delete(organizationId);
     return this.#instance(known, e.at, e.actorId);
+  }
+
+  /** The curators' clock to pass on (or return) a part sent at `sentAt`, where they pass parts on (Georgievsk p.18). */
+  #waitForCurators(organizationId: number, sentAt: Date): void {
+    const rule = this.reg.steps.coexecutorPassOn;
+    const deadline = rule && stepDeadline(this.reg, "coexecutorPassOn", { partSubmission: sentAt }, this.wt);
+    if (!rule || !deadline) return;
+    this.#passOn.set(organizationId, {
+      step: "coexecutorPassOn",
+      clause: rule.clause,
+      start: sentAt,
+      deadline,
+      organizationId,
+      personId: null,
+    });
   }
 
   /** A curator passed a part on to the lead: the curator's step for it is done, and the part reached the lead. */

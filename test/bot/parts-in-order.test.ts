@@ -411,4 +411,33 @@ describe("a routing again keeps the parts given", () => {
     expect(states(id)[education]).toBe("part_passed");
     expect(h.texts(-100).filter(notice)).toHaveLength(1);
   });
+
+  it("Georgievsk: a part waiting for the curators keeps waiting; the button on its notice still passes it on", async () => {
+    const id = await office({ regulation: "georgievsk", now: TUESDAY_10_MOSCOW });
+    await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationGives();
+    const notice = h.fake
+      .messages(-200)
+      .find((m) =>
+        m.text?.startsWith(
+          "Информация соисполнителя по сообщению № 1 — Министерство образования — на согласование",
+        ),
+      );
+    const passOn = h.fake
+      .buttons(-200)
+      .find(
+        (b) => b.message.message_id === notice?.message_id && b.label.startsWith("Согласовать и передать"),
+      );
+    if (!passOn?.callbackData) throw new Error("no pass-on button");
+
+    await routeTo(id, [/Минздрав/, /Минобр/, /Минстрой/], /Министерство здравоохранения/);
+    expect(states(id)).toMatchObject({ [education]: "part_sent", [building]: "assigned" });
+    expect(h.fake.buttons(-300).map((b) => b.label)).toEqual(["История"]);
+
+    await h.deliver(updates.callback(curator().tg, passOn.message, passOn.callbackData));
+    expect(states(id)[education]).toBe("part_passed");
+    expect(h.texts(-100)).toContain(
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nШкола № 5 отремонтирована в 2025 году.",
+    );
+  });
 });

@@ -515,4 +515,39 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     ]);
     expect(stepScore(report, "coexecutorPart")).toBe("1/2");
   });
+  it("Georgievsk: a part kept waiting for the curators through a routing again is on their clock from its sending", async () => {
+    const o = await office("georgievsk");
+    const { health, culture, sport } = o;
+    const { ivan, anna, maria } = o.people;
+    const id = o.register("10:00");
+    o.route(id, health, "10:00", [culture]);
+    o.accept(id, ivan, "10:05");
+    o.accept(id, anna, "10:05");
+    o.part(id, anna, "10:30"); // to pass on by 11:00 (p.18)
+    o.route(id, health, "10:40", [culture, sport]);
+    o.accept(id, ivan, "10:45");
+    o.accept(id, maria, "10:45");
+    const waiting = loadIncident(h.db, id)?.assignments.find((a) => a.state === "part_sent");
+    must(
+      passOnPart(h.db, {
+        incidentId: id,
+        assignmentId: waiting?.id ?? 0,
+        actor: o.people.curator,
+        now: o.at("11:10"),
+        rules: actionRules(h.sla.regulation),
+      }),
+    );
+    o.part(id, maria, "11:30", "11:35");
+    o.submit(id, ivan, "12:00");
+    o.approve(id, "12:10");
+    o.publish(id, ivan, "12:20");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · куратор Ольга — передать основному исполнителю информацию соисполнителя (п. 18): срок 09.11.2026 11:00, выполнено 09.11.2026 11:10, опоздание 10 мин",
+    ]);
+    expect(stepScore(report, "coexecutorPassOn")).toBe("1/2");
+    expect(stepScore(report, "coexecutorPart")).toBe("2/2");
+  });
 });

@@ -356,7 +356,7 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>): string
       return tr.action.registered;
     case "route": {
       const coexecutors = Array.isArray(details.coexecutorIds) ? details.coexecutorIds : [];
-      const kept = Array.isArray(details.kept) ? details.kept : [];
+      const kept = [details.kept, details.keptForApproval].flatMap((ids) => (Array.isArray(ids) ? ids : []));
       return tr.action.route(
         name(details.leadId),
         coexecutors.map((id) => name(id) ?? ""),
