@@ -15,6 +15,7 @@ import {
   type IncidentView,
   leadAssignment,
   nextTurn,
+  partNamed,
   type Refusal,
   sameSending,
 } from "../domain/incident.js";
@@ -378,6 +379,8 @@ export function routeIncident(
         const part = position > 0 ? given.get(organizationId) : undefined;
         if (part) {
           carryPart(tx, part, position, input.now);
+          // A part still waiting for the curators holds its turn until they pass it on.
+          if (!part.partPassedAt) owing++;
           continue;
         }
         // In order, the first co-executor still owing its part gets the post now; the rest wait their turn.
@@ -659,17 +662,11 @@ function decideOnPart(
   change: Partial<typeof assignments.$inferInsert>,
   details: Record<string, unknown> = {},
 ): TransitionResult {
-  // The button names the sending; its assignment, whose organization's (a part kept through a
-  // routing again is in a new assignment, with the same sending).
   const waiting = (incident: Incident) => {
-    const named = incident.assignments.find((a) => a.id === input.assignmentId);
-    return incident.assignments.find(
-      (a) =>
-        a.organizationId === named?.organizationId &&
-        a.role === "coexecutor" &&
-        a.state === "part_sent" &&
-        sameSending(a, input.version),
-    );
+    const part = partNamed(incident, input.assignmentId);
+    return part?.role === "coexecutor" && part.state === "part_sent" && sameSending(part, input.version)
+      ? part
+      : undefined;
   };
   return transition(db, {
     incidentId: input.incidentId,

@@ -172,6 +172,26 @@ export function nextTurn<A extends AssignmentView>(incident: {
   return incident.state === "answered" || incident.state === "closed" ? undefined : nextInOrder(incident);
 }
 
+/**
+ * The part a curator's button names: its assignment, or, kept through a routing again, the live
+ * assignment carrying the same sending (the same organization's, sent at the same moment).
+ */
+export function partNamed<A extends AssignmentView & { id: number }>(
+  incident: { assignments: A[] },
+  assignmentId: number,
+): A | undefined {
+  const named = incident.assignments.find((a) => a.id === assignmentId);
+  const sentAt = named?.partSentAt?.getTime();
+  if (named?.state !== "withdrawn" || sentAt === undefined) return named;
+  const kept = activeAssignments(incident).find(
+    (a) =>
+      a.organizationId === named.organizationId &&
+      a.role === "coexecutor" &&
+      a.partSentAt?.getTime() === sentAt,
+  );
+  return kept ?? named;
+}
+
 /** Live assignments whose organization has the post: a co-executor waiting for its turn has not. */
 export function receivedAssignments<A extends AssignmentView>(incident: { assignments: A[] }): A[] {
   return activeAssignments(incident).filter((a) => a.state !== "queued");

@@ -44,6 +44,7 @@ import {
   type IncidentAction,
   leadAssignment,
   nextDeadline,
+  partNamed,
   runningDeadlines,
   sameSending,
 } from "../domain/incident.js";
@@ -144,7 +145,7 @@ export function partRefusal(
     return hasRole(person, "curator") && !rules.curatorPassesParts
       ? tr.part.noApproval
       : tr.part.passOnNotCurator;
-  const part = incident.assignments.find((a) => a.id === assignmentId);
+  const part = partNamed(incident, assignmentId);
   if (refusal === undefined && part?.state === "part_sent")
     return sameSending(part, version) ? undefined : tr.part.newerVersion(incident.id);
   const { state } = incident.row;

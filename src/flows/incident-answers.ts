@@ -382,8 +382,9 @@ export async function tellTurnCame(
   );
   for (const turn of turns) {
     for (const part of given) {
-      // Recorded once sent: a crash in between sends it again rather than never.
-      const key = `turn:${turn.id}:${part.id}`;
+      // Recorded once sent: a crash in between sends it again rather than never. The sending, not
+      // the rows: a part kept through a routing again is not sent to the same organization twice.
+      const key = `turn:${incident.id}:${turn.organizationId}:${part.organizationId}:${part.partSentAt?.getTime()}`;
       if (noticeClaimed(deps.db, key)) continue;
       const notice = tr.part.before(incident.id, part.organizationName, part.partText ?? "");
       await tellOrganizationOfPart(deps, api, turn.organizationId, notice, partAttachments(deps.db, part));

@@ -181,9 +181,14 @@ class CoexecutorParts {
     };
     const inOrder = e.details?.inOrder === true;
     const receiving: { organizationId: number; position: number }[] = [];
-    for (const [i, organizationId] of coexecutors.entries()) {
-      const position = first + all.indexOf(organizationId);
-      if (inOrder && i > 0) this.#queued.set(organizationId, position);
+    // In order, the first part still owed holds the turn, a kept one waiting for the curators too.
+    let owing = 0;
+    for (const [i, organizationId] of all.entries()) {
+      if (kept.has(organizationId)) continue;
+      const holds = owing++ === 0;
+      if (waiting.has(organizationId)) continue;
+      const position = first + i;
+      if (inOrder && !holds) this.#queued.set(organizationId, position);
       else receiving.push({ organizationId, position });
     }
     this.#receive(receiving, e.at);

@@ -434,6 +434,17 @@ describe("a routing again keeps the parts given", () => {
     expect(states(id)).toMatchObject({ [education]: "part_sent", [building]: "assigned" });
     expect(h.fake.buttons(-300).map((b) => b.label)).toEqual(["История"]);
 
+    // «На доработку» on the notice still asks for the comment; the curator thinks better of it.
+    const rework = h.fake
+      .buttons(-200)
+      .find((b) => b.message.message_id === notice?.message_id && b.label.startsWith("На доработку"));
+    if (!rework?.callbackData) throw new Error("no rework button");
+    await h.deliver(updates.callback(curator().tg, rework.message, rework.callbackData));
+    expect(h.texts(-200).at(-1)).toMatch(
+      /^Сообщение № 1: что доработать в информации соисполнителя \(Министерство образования\)\?/,
+    );
+    await curator().send("/cancel", curatorsChat());
+
     await h.deliver(updates.callback(curator().tg, passOn.message, passOn.callbackData));
     expect(states(id)[education]).toBe("part_passed");
     expect(h.texts(-100)).toContain(

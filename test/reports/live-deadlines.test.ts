@@ -550,4 +550,54 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(stepScore(report, "coexecutorPassOn")).toBe("1/2");
     expect(stepScore(report, "coexecutorPart")).toBe("2/2");
   });
+  it("in order, a part kept waiting for the curators holds its turn: the next one gets the post when it is passed on", async () => {
+    // No shipped preset has both (Georgievsk passes parts on, Orenburg sets an order); a region's may.
+    const o = await office("georgievsk");
+    const { health, culture, sport } = o;
+    const { ivan, anna, maria, curator } = o.people;
+    const routeInOrder = (time: string) =>
+      must(
+        routeIncident(h.db, {
+          incidentId: id,
+          leadId: health,
+          coexecutorIds: [culture, sport],
+          inOrder: true,
+          actor: curator,
+          now: o.at(time),
+        }),
+      );
+    const id = o.register("10:00");
+    routeInOrder("10:00");
+    o.accept(id, ivan, "10:05");
+    o.accept(id, anna, "10:05");
+    o.part(id, anna, "10:30");
+    routeInOrder("10:40");
+    const stateOf = (organizationId: number) =>
+      loadIncident(h.db, id)
+        ?.assignments.filter((a) => a.organizationId === organizationId)
+        .at(-1)?.state;
+    expect([stateOf(culture), stateOf(sport)]).toEqual(["part_sent", "queued"]);
+    o.accept(id, ivan, "10:45");
+    const waiting = loadIncident(h.db, id)?.assignments.find((a) => a.state === "part_sent");
+    must(
+      passOnPart(h.db, {
+        incidentId: id,
+        assignmentId: waiting?.id ?? 0,
+        actor: curator,
+        now: o.at("10:50"),
+        rules: actionRules(h.sla.regulation),
+      }),
+    );
+    expect(stateOf(sport)).toBe("assigned");
+    o.accept(id, maria, "10:55");
+    o.part(id, maria, "13:00", "13:05"); // due 12:50, two working hours from its turn
+    o.submit(id, ivan, "13:30");
+    o.approve(id, "13:40");
+    o.publish(id, ivan, "13:50");
+
+    expect(tr.violations(o.november()).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · Минспорт · Мария — прислать информацию соисполнителя (п. 18): срок 09.11.2026 12:50, выполнено 09.11.2026 13:00, опоздание 10 мин",
+    ]);
+  });
 });
