@@ -339,8 +339,12 @@ export function routeIncident(
      * one before gives its part or returns the post; otherwise all at once.
      */
     inOrder?: boolean;
+    /** Without curators passing parts on (now), a part left waiting for them is not kept but asked again. */
+    rules?: ActionRules;
   },
 ): TransitionResult {
+  const keep = (incident: Incident) =>
+    givenParts(incident, input.coexecutorIds, input.rules?.curatorPassesParts !== false);
   const orgIds = [input.leadId, ...input.coexecutorIds];
   const inOrder = input.inOrder === true && input.coexecutorIds.length > 1;
   return transition(db, {
@@ -350,7 +354,7 @@ export function routeIncident(
     actor: input.actor,
     now: input.now,
     details: (incident) => {
-      const given = [...givenParts(incident, input.coexecutorIds).values()];
+      const given = [...keep(incident).values()];
       const kept = given.filter((a) => a.partPassedAt).map((a) => a.organizationId);
       const keptForApproval = given.filter((a) => !a.partPassedAt).map((a) => a.organizationId);
       return {
@@ -362,7 +366,7 @@ export function routeIncident(
       };
     },
     change: (tx, incident) => {
-      const given = givenParts(incident, input.coexecutorIds);
+      const given = keep(incident);
       // A draft of the organization that returned the post, or that the curator took it from, is not
       // the new one's to rework.
       const newLead =
@@ -411,12 +415,14 @@ export function routeIncident(
 
 /**
  * The parts of these co-executors given in the latest routing of each — reached the lead, or sent
- * and waiting for the curators (not returned for rework since): still live, or withdrawn with the
- * routing (the lead returned the post, the curator routes again).
+ * and waiting for the curators (not returned for rework since; `waitingKept`: while curators pass
+ * parts on): still live, or withdrawn with the routing (the lead returned the post, the curator
+ * routes again).
  */
 function givenParts(
   incident: Incident,
   coexecutorIds: number[],
+  waitingKept: boolean,
 ): Map<number, Incident["assignments"][number]> {
   const latest = new Map<number, Incident["assignments"][number]>();
   for (const a of incident.assignments) {
@@ -427,7 +433,7 @@ function givenParts(
   for (const organizationId of coexecutorIds) {
     const a = latest.get(organizationId);
     if (a?.role !== "coexecutor" || !a.partSentAt) continue;
-    const waiting = !a.partPassedAt && (!a.partReturnedAt || a.partReturnedAt < a.partSentAt);
+    const waiting = waitingKept && !a.partPassedAt && (!a.partReturnedAt || a.partReturnedAt < a.partSentAt);
     const held = a.state === "part_passed" || a.state === "part_sent" || a.state === "withdrawn";
     if (held && (a.partPassedAt || waiting)) given.set(organizationId, a);
   }

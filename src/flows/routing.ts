@@ -16,7 +16,7 @@ import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
-import type { Importance } from "../domain/incident.js";
+import { actionRules, type Importance } from "../domain/incident.js";
 import { tellLeadOfKeptParts } from "./answers.js";
 import { type Flow, waitForAnswer } from "./ask.js";
 import { tellTurnCame } from "./incident-answers.js";
@@ -343,6 +343,7 @@ export function routeFlow(deps: AppDeps) {
           leadId: lead.value.id,
           coexecutorIds: coexecutors.map((c) => c.id),
           inOrder,
+          rules: actionRules(deps.sla.regulation),
           actor: outer.person,
           now: deps.clock.now(),
           ...(shortenedAnswerMinutes !== undefined ? { shortenedAnswerMinutes } : {}),

@@ -600,4 +600,30 @@ describe("co-executors one after another (Orenburg p.14)", () => {
       "№ 1 · Минспорт · Мария — прислать информацию соисполнителя (п. 18): срок 09.11.2026 12:50, выполнено 09.11.2026 13:00, опоздание 10 мин",
     ]);
   });
+  it("a part left waiting for the curators is asked again when the regulation no longer has them pass parts on", async () => {
+    const o = await office("georgievsk");
+    const { health, culture } = o;
+    const { ivan, anna, curator } = o.people;
+    const id = o.register("10:00");
+    o.route(id, health, "10:00", [culture]);
+    o.accept(id, ivan, "10:05");
+    o.accept(id, anna, "10:05");
+    o.part(id, anna, "10:30");
+    o.giveBack(id, ivan, "10:35"); // the part withdrawn with the routing, still waiting
+    const orenburgRules = { curatorMayPublish: false, curatorPassesParts: false };
+    must(
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: health,
+        coexecutorIds: [culture],
+        rules: orenburgRules,
+        actor: curator,
+        now: o.at("10:40"),
+      }),
+    );
+    expect(loadIncident(h.db, id)?.assignments.at(-1)).toMatchObject({
+      organizationId: culture,
+      state: "assigned",
+    });
+  });
 });
