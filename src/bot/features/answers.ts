@@ -3,7 +3,7 @@ import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
 import { approveDraft } from "../../app/answers.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
-import { publishAction } from "../../domain/incident.js";
+import { partNamed, publishAction } from "../../domain/incident.js";
 import type { Network } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import {
@@ -189,7 +189,8 @@ async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton
       ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
       onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
       handTurnOn(app, ctx.api, incident),
-      tellLeadOfPart(app, ctx.api, incident, assignmentId),
+      // A part kept through a routing again is in a new assignment, with the same sending.
+      tellLeadOfPart(app, ctx.api, incident, partNamed(incident, assignmentId)?.id ?? assignmentId),
     ]);
     for (const failed of announced) {
       if (failed.status === "rejected")
