@@ -321,8 +321,9 @@ export function transition(
 /**
  * Routes (or re-routes) the incident: the lead organization and co-executors in their order. A
  * co-executor routed again whose part had reached the lead keeps it (audit `kept`), and one whose
- * part waited for the curators (Georgievsk p.18) keeps it waiting (`keptForApproval`): it is not
- * asked for the same information twice (the routing flow tells a lead that has not had it).
+ * part waited for the curators (Georgievsk p.18) keeps it waiting (`keptForApproval`), and one whose
+ * part they returned for rework goes on with the rework (`keptInRework`): it is not asked for the
+ * same information twice (the routing flow tells a lead that has not had it).
  */
 export function routeIncident(
   db: Db,
@@ -346,6 +347,12 @@ export function routeIncident(
   const keep = (incident: Incident) =>
     givenParts(incident, input.coexecutorIds, input.rules?.curatorPassesParts !== false);
   const orgIds = [input.leadId, ...input.coexecutorIds];
+  // The picker offers each organization once; twice would make two assignments of one organization.
+  if (new Set(orgIds).size !== orgIds.length) {
+    throw new Error(
+      `routeIncident: an organization is named twice among the lead and co-executors: ${orgIds}`,
+    );
+  }
   const inOrder = input.inOrder === true && input.coexecutorIds.length > 1;
   return transition(db, {
     incidentId: input.incidentId,
@@ -355,14 +362,16 @@ export function routeIncident(
     now: input.now,
     details: (incident) => {
       const given = [...keep(incident).values()];
-      const kept = given.filter((a) => a.partPassedAt).map((a) => a.organizationId);
-      const keptForApproval = given.filter((a) => !a.partPassedAt).map((a) => a.organizationId);
+      const ids = (status: GivenStatus) =>
+        given.filter((a) => givenStatus(a) === status).map((a) => a.organizationId);
+      const [kept, keptForApproval, keptInRework] = [ids("passed"), ids("waiting"), ids("rework")];
       return {
         leadId: input.leadId,
         coexecutorIds: input.coexecutorIds,
         ...(inOrder ? { inOrder } : {}),
         ...(kept.length > 0 ? { kept } : {}),
         ...(keptForApproval.length > 0 ? { keptForApproval } : {}),
+        ...(keptInRework.length > 0 ? { keptInRework } : {}),
       };
     },
     change: (tx, incident) => {
@@ -383,7 +392,7 @@ export function routeIncident(
         const part = position > 0 ? given.get(organizationId) : undefined;
         if (part) {
           carryPart(tx, part, position, input.now);
-          // A part still waiting for the curators holds its turn until they pass it on.
+          // A part still waiting for the curators, or in rework, holds its turn until it reaches the lead.
           if (!part.partPassedAt) owing++;
           continue;
         }
@@ -414,15 +423,15 @@ export function routeIncident(
 }
 
 /**
- * The parts of these co-executors given in the latest routing of each — reached the lead, or sent
- * and waiting for the curators (not returned for rework since; `waitingKept`: while curators pass
- * parts on): still live, or withdrawn with the routing (the lead returned the post, the curator
- * routes again).
+ * The parts of these co-executors given in the latest routing of each — reached the lead ("passed");
+ * or, while curators pass parts on (`curatorsDecide`), sent and waiting for them ("waiting") or
+ * returned by them for rework ("rework", Georgievsk p.18) — still live, or withdrawn with the
+ * routing (the lead returned the post, the curator routes again).
  */
 function givenParts(
   incident: Incident,
   coexecutorIds: number[],
-  waitingKept: boolean,
+  curatorsDecide: boolean,
 ): Map<number, Incident["assignments"][number]> {
   const latest = new Map<number, Incident["assignments"][number]>();
   for (const a of incident.assignments) {
@@ -432,22 +441,41 @@ function givenParts(
   const given = new Map<number, Incident["assignments"][number]>();
   for (const organizationId of coexecutorIds) {
     const a = latest.get(organizationId);
-    if (a?.role !== "coexecutor" || !a.partSentAt) continue;
-    const waiting = waitingKept && !a.partPassedAt && (!a.partReturnedAt || a.partReturnedAt < a.partSentAt);
-    const held = a.state === "part_passed" || a.state === "part_sent" || a.state === "withdrawn";
-    if (held && (a.partPassedAt || waiting)) given.set(organizationId, a);
+    if (a?.role !== "coexecutor" || a.state === "returned") continue;
+    const status = givenStatus(a);
+    if (status === "passed" || (status !== undefined && curatorsDecide)) given.set(organizationId, a);
   }
   return given;
 }
 
-/** A given part in the new routing: the same organization's part, as it was given, with its files. */
+type GivenStatus = "passed" | "waiting" | "rework";
+
+/** Where a co-executor's part stands: reached the lead, waits for the curators, or is in rework; undefined if never sent. */
+function givenStatus(a: Incident["assignments"][number]): GivenStatus | undefined {
+  if (!a.partSentAt) return undefined;
+  if (a.partPassedAt) return "passed";
+  return a.partReturnedAt && a.partReturnedAt >= a.partSentAt ? "rework" : "waiting";
+}
+
+/**
+ * A given part in the new routing: the same organization's part, as it was given, with its files.
+ * One in rework stays with the person who took it, its rework clock running from this routing (the
+ * post was handed anew, as a new part's clock runs from receipt); the curator's comment stays.
+ */
 function carryPart(tx: Tx, part: Incident["assignments"][number], position: number, now: Date): void {
   const row = tx.select().from(assignments).where(eq(assignments.id, part.id)).get();
   if (!row) return;
   const { id: _, ...copy } = row;
+  const status = givenStatus(part);
   const carried = tx
     .insert(assignments)
-    .values({ ...copy, position, state: row.partPassedAt ? "part_passed" : "part_sent" })
+    .values({
+      ...copy,
+      position,
+      ...(status === "rework"
+        ? { state: "accepted", partReturnedAt: now }
+        : { state: status === "passed" ? "part_passed" : "part_sent" }),
+    })
     .returning({ id: assignments.id })
     .get();
   carryPartAttachments(tx, part, carried.id, row.incidentId, now);

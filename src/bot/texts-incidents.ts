@@ -223,9 +223,16 @@ export const tr = {
 
   action: {
     registered: "зарегистрировано",
-    route: (lead: string | undefined, coexecutors: string[], inOrder = false, kept: string[] = []) =>
+    route: (
+      lead: string | undefined,
+      coexecutors: string[],
+      inOrder = false,
+      kept: string[] = [],
+      reworking: string[] = [],
+    ) =>
       `направлено${lead ? `: ${lead}` : ""}${coexecutors.length > 0 ? `; соисполнители${inOrder ? " по очереди" : ""}: ${coexecutors.join(", ")}` : ""}` +
-      (kept.length > 0 ? `; информация, полученная раньше, сохранена: ${kept.join(", ")}` : ""),
+      (kept.length > 0 ? `; информация, полученная раньше, сохранена: ${kept.join(", ")}` : "") +
+      (reworking.length > 0 ? `; доработка информации продолжается: ${reworking.join(", ")}` : ""),
     releaseTurn: "очередь соисполнителей передана дальше, не дожидаясь информации",
     turnCame: (what: string, organization: string) =>
       `${what}; сообщение получил следующий соисполнитель: ${organization}`,

@@ -148,7 +148,8 @@ class CoexecutorParts {
    * the first receives the post now, the others wait their turn with no clock running, yet their
    * parts are owed to the lead from now. A part given before and kept (the event's `kept`) is owed
    * nothing: it reaches the lead with the routing; one kept waiting for the curators
-   * (`keptForApproval`) still waits, on their clock from its sending.
+   * (`keptForApproval`) still waits, on their clock from its sending; one kept in rework
+   * (`keptInRework`) is reworked on a clock from the routing, by whoever took it.
    */
   route(e: IncidentEvent, routedAt: Date, lead: number | null): void {
     this.withdraw();
@@ -156,6 +157,7 @@ class CoexecutorParts {
       Array.isArray(value) ? value.filter((id): id is number => typeof id === "number") : [];
     const kept = new Set(numbers(e.details?.kept));
     const waiting = new Set(numbers(e.details?.keptForApproval));
+    const reworking = numbers(e.details?.keptInRework);
     const all = numbers(e.details?.coexecutorIds);
     for (const organizationId of all)
       this.#reached.set(organizationId, kept.has(organizationId) ? e.at : null);
@@ -163,8 +165,10 @@ class CoexecutorParts {
       const sentAt = this.#sentForApproval.get(organizationId);
       if (sentAt) this.#waitForCurators(organizationId, sentAt);
     }
+    for (const organizationId of reworking) this.#rework(organizationId, e.at);
     const coexecutors = all.filter(
-      (organizationId) => !kept.has(organizationId) && !waiting.has(organizationId),
+      (organizationId) =>
+        !kept.has(organizationId) && !waiting.has(organizationId) && !reworking.includes(organizationId),
     );
     if (coexecutors.length === 0) return;
     // Positions as the routing gave them: the lead's first.
@@ -186,7 +190,7 @@ class CoexecutorParts {
     for (const [i, organizationId] of all.entries()) {
       if (kept.has(organizationId)) continue;
       const holds = owing++ === 0;
-      if (waiting.has(organizationId)) continue;
+      if (waiting.has(organizationId) || reworking.includes(organizationId)) continue;
       const position = first + i;
       if (inOrder && !holds) this.#queued.set(organizationId, position);
       else receiving.push({ organizationId, position });
@@ -316,19 +320,23 @@ class CoexecutorParts {
   returnedForRework(e: IncidentEvent): StepInstance | undefined {
     const decided = this.#decided(e);
     const organizationId = e.details?.organizationId;
-    const rule = this.reg.steps.coexecutorRework;
-    const deadline = rule && stepDeadline(this.reg, "coexecutorRework", { partReturn: e.at }, this.wt);
-    if (typeof organizationId === "number" && rule && deadline) {
-      this.#running.set(organizationId, {
-        step: "coexecutorRework",
-        clause: rule.clause,
-        start: e.at,
-        deadline,
-        organizationId,
-        personId: this.#takenBy.get(organizationId) ?? null,
-      });
-    }
+    if (typeof organizationId === "number") this.#rework(organizationId, e.at);
     return decided;
+  }
+
+  /** The rework of this organization's part runs from `since`, charged to whoever took the part. */
+  #rework(organizationId: number, since: Date): void {
+    const rule = this.reg.steps.coexecutorRework;
+    const deadline = rule && stepDeadline(this.reg, "coexecutorRework", { partReturn: since }, this.wt);
+    if (!rule || !deadline) return;
+    this.#running.set(organizationId, {
+      step: "coexecutorRework",
+      clause: rule.clause,
+      start: since,
+      deadline,
+      organizationId,
+      personId: this.#takenBy.get(organizationId) ?? null,
+    });
   }
 
   /** A co-executor returned the post: its part is no longer owed. */

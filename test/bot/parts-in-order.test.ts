@@ -451,4 +451,27 @@ describe("a routing again keeps the parts given", () => {
       "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nШкола № 5 отремонтирована в 2025 году.",
     );
   });
+  it("Georgievsk: a part in rework goes on being reworked by whoever took it; sent again, it waits for the curators", async () => {
+    const id = await office({ regulation: "georgievsk", now: TUESDAY_10_MOSCOW });
+    await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationGives(); // 10:10
+    await curator().press(/^На доработку/, curatorsChat());
+    await curator().send("Укажите сроки ремонта.", curatorsChat());
+    later(); // 10:15
+
+    await routeTo(id, [/Минздрав/, /Минобр/, /Минстрой/], /Министерство здравоохранения/);
+    expect(states(id)).toMatchObject({ [education]: "accepted", [building]: "assigned" });
+    // Not asked to take the post again: the rework goes on, 30 working minutes from the routing (p.18).
+    expect(h.fake.buttons(-300).map((b) => b.label)).not.toContain("Взять в работу");
+    expect(cardIn(-300)).toContain("Срок: 24.11.2026 10:45 — доработать информацию соисполнителя");
+    await curator().press("История", curatorsChat());
+    expect(h.texts(CURATOR).at(-1)).toContain("доработка информации продолжается: Министерство образования");
+
+    await educationExecutor().press("Отправить информацию", educationChat());
+    await educationExecutor().send("Ремонт школы № 5 — до 1 июня.", educationChat());
+    expect(states(id)[education]).toBe("part_sent");
+    expect(h.texts(-200).at(-1)).toMatch(
+      /^Информация соисполнителя по сообщению № 1 — Министерство образования — на согласование/,
+    );
+  });
 });

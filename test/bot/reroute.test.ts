@@ -190,3 +190,21 @@ describe("a curator routes a post in rework to another organization", () => {
     expect(h.texts(-300).filter((text) => /^(❗|‼️)/.test(text))).toEqual([]);
   });
 });
+
+describe("routing names each organization once", () => {
+  it("an organization twice among the lead and co-executors is a programming error, and nothing changes", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    const before = loadIncident(h.db, id);
+    const route = (leadId: number, coexecutorIds: number[]) => () =>
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId,
+        coexecutorIds,
+        actor: as(OFFICE.curator),
+        now: h.clock.now(),
+      });
+    expect(route(roads, [health, health])).toThrow(/named twice/);
+    expect(route(roads, [roads])).toThrow(/named twice/);
+    expect(loadIncident(h.db, id)).toEqual(before);
+  });
+});

@@ -21,6 +21,7 @@ import {
   registerIncident,
   releaseTurn,
   returnIncident,
+  returnPart,
   routeIncident,
   sendPart,
   type TransitionResult,
@@ -28,7 +29,7 @@ import {
 import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
-import { actionRules, type DraftPurpose } from "../../src/domain/incident.js";
+import { actionRules, type DraftPurpose, partVersion } from "../../src/domain/incident.js";
 import { buildMonthlyReport, type MonthlyReport } from "../../src/reports/figures.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedOffice } from "../support/workflow.js";
@@ -152,6 +153,7 @@ async function office(regulation: "orenburg" | "georgievsk") {
       passOnPart(h.db, {
         incidentId,
         assignmentId: assignment?.id ?? 0,
+        version: assignment && partVersion(assignment),
         actor: people.curator,
         now: at(passedAt),
         rules,
@@ -549,6 +551,51 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     ]);
     expect(stepScore(report, "coexecutorPassOn")).toBe("1/2");
     expect(stepScore(report, "coexecutorPart")).toBe("2/2");
+  });
+  it("Georgievsk: a part in rework through a routing again is reworked by whoever took it, 30 minutes from the routing, not asked anew", async () => {
+    const o = await office("georgievsk");
+    const { health, culture, sport } = o;
+    const { ivan, anna, maria, curator } = o.people;
+    const id = o.register("10:00");
+    o.route(id, health, "10:00", [culture]);
+    o.accept(id, ivan, "10:05");
+    o.accept(id, anna, "10:05");
+    o.part(id, anna, "10:30");
+    const sent = loadIncident(h.db, id)?.assignments.find((a) => a.state === "part_sent");
+    must(
+      returnPart(h.db, {
+        incidentId: id,
+        assignmentId: sent?.id ?? 0,
+        actor: curator,
+        now: o.at("10:40"), // rework due 11:10 (p.18)
+        comment: "Добавьте сроки.",
+        rules: actionRules(h.sla.regulation),
+      }),
+    );
+    o.route(id, health, "11:00", [culture, sport]); // the rework now due 11:30
+    const reworking = loadIncident(h.db, id)?.assignments.find(
+      (a) => a.organizationId === culture && a.state !== "withdrawn",
+    );
+    expect(reworking).toMatchObject({
+      state: "accepted",
+      acceptedBy: anna.id,
+      partReturnComment: "Добавьте сроки.",
+    });
+    o.accept(id, ivan, "11:05");
+    o.accept(id, maria, "11:05");
+    o.part(id, anna, "11:40", "11:45"); // 10 min late
+    o.part(id, maria, "11:50", "11:55");
+    o.submit(id, ivan, "12:00");
+    o.approve(id, "12:10");
+    o.publish(id, ivan, "12:20");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · Минкультуры · Анна — доработать информацию соисполнителя (п. 14, 18): срок 09.11.2026 11:30, выполнено 09.11.2026 11:40, опоздание 10 мин",
+    ]);
+    expect(stepScore(report, "coexecutorPart")).toBe("2/2");
+    expect(stepScore(report, "coexecutorRework")).toBe("0/1");
   });
   it("in order, a part kept waiting for the curators holds its turn: the next one gets the post when it is passed on", async () => {
     // No shipped preset has both (Georgievsk passes parts on, Orenburg sets an order); a region's may.

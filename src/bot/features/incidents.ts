@@ -355,13 +355,14 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>): string
     case "registered":
       return tr.action.registered;
     case "route": {
-      const coexecutors = Array.isArray(details.coexecutorIds) ? details.coexecutorIds : [];
-      const kept = [details.kept, details.keptForApproval].flatMap((ids) => (Array.isArray(ids) ? ids : []));
+      const listed = (...lists: unknown[]) =>
+        lists.flatMap((ids) => (Array.isArray(ids) ? ids.map((id) => name(id) ?? "") : []));
       return tr.action.route(
         name(details.leadId),
-        coexecutors.map((id) => name(id) ?? ""),
+        listed(details.coexecutorIds),
         details.inOrder === true,
-        kept.map((id) => name(id) ?? ""),
+        listed(details.kept, details.keptForApproval),
+        listed(details.keptInRework),
       );
     }
     case "accept":
