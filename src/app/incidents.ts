@@ -59,6 +59,13 @@ const incidentQueries = preparedPerConnection((db) => {
       .orderBy(desc(drafts.id))
       .limit(1)
       .prepare(),
+    firstFinalDraft: db
+      .select({ submittedAt: drafts.submittedAt })
+      .from(drafts)
+      .where(and(eq(drafts.incidentId, id), eq(drafts.kind, "final")))
+      .orderBy(drafts.id)
+      .limit(1)
+      .prepare(),
     publications: db
       .select()
       .from(publications)
@@ -101,18 +108,26 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
       returnReason: a.returnReason,
       partText: a.partText,
     })),
-    answer: answerProgress(queries.latestDraft.get({ id }), published, row.state),
+    answer: answerProgress(queries.latestDraft.get({ id }), published, row.state, () =>
+      queries.firstFinalDraft.get({ id }),
+    ),
     publications: published,
   };
 }
 
-/** Where the answer half stands, from the latest draft and the links published so far. */
+/**
+ * Where the answer half stands, from the latest draft and the links published so far; after an
+ * interim answer, also from the first final draft (read only then).
+ */
 function answerProgress(
   latest: typeof drafts.$inferSelect | undefined,
   published: (typeof publications.$inferSelect)[],
   state: IncidentState,
+  firstFinalDraft: () => { submittedAt: Date } | undefined,
 ): AnswerProgress {
   const clarification = published.filter((p) => p.kind === "clarification").at(-1)?.publishedAt ?? null;
+  // The first interim answer starts the final answer's clock; another one does not move it.
+  const interimPublishedAt = published.find((p) => p.kind === "interim")?.publishedAt ?? null;
   return {
     draftId: latest?.id ?? null,
     draftKind: latest?.kind ?? null,
@@ -120,8 +135,8 @@ function answerProgress(
     draftAuthorId: latest?.authorId ?? null,
     reworkRequestedAt: latest?.state === "rework" ? latest.decidedAt : null,
     approvedAt: latest?.state === "approved" ? latest.decidedAt : null,
-    // The first interim answer starts the final answer's clock; another one does not move it.
-    interimPublishedAt: published.find((p) => p.kind === "interim")?.publishedAt ?? null,
+    interimPublishedAt,
+    finalDraftSubmittedAt: interimPublishedAt ? (firstFinalDraft()?.submittedAt ?? null) : null,
     awaitingClarification:
       clarification !== null &&
       (state === "in_work" || state === "awaiting_final") &&

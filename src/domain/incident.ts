@@ -78,6 +78,11 @@ export interface AnswerProgress {
   reworkRequestedAt: Date | null;
   approvedAt: Date | null;
   interimPublishedAt: Date | null;
+  /**
+   * When the first draft of the final answer went to the curator, after an interim answer: it meets
+   * Georgievsk p.15 whatever follows (rework, a question to the author).
+   */
+  finalDraftSubmittedAt?: Date | null;
   awaitingClarification: boolean;
 }
 
@@ -536,13 +541,15 @@ function afterInterim(incident: IncidentView, steps: StepId[], reg: Regulation):
   return finalDraftSent(incident, reg) ? rest : [...rest, "finalAfterInterim"];
 }
 
-/** Whether the final answer's clock is met by its draft (Georgievsk p.15) and that draft was sent. */
+/**
+ * Whether the final answer's clock is met by its draft (Georgievsk p.15) and a final draft was sent:
+ * a question to the author sent after it does not start the clock again.
+ */
 function finalDraftSent(incident: IncidentView, reg: Regulation): boolean {
   const interimAt = incident.answer?.interimPublishedAt;
-  const submittedAt = incident.answer?.draftSubmittedAt;
+  const submittedAt = incident.answer?.finalDraftSubmittedAt;
   return (
     reg.steps.finalAfterInterim?.metBy === "draftSubmission" &&
-    incident.answer?.draftKind === "final" &&
     !!interimAt &&
     !!submittedAt &&
     submittedAt >= interimAt

@@ -581,8 +581,8 @@ export function replayIncident(
         draftOwed = false;
         close("draft", e.at, e.actorId);
         close("rework", e.at, e.actorId);
-        // The final answer's clock of Georgievsk p.15 is met by its draft.
-        if (reg.steps.finalAfterInterim?.metBy === "draftSubmission")
+        // The final answer's clock of Georgievsk p.15 is met by its draft, not by a question to the author's.
+        if (reg.steps.finalAfterInterim?.metBy === "draftSubmission" && e.details?.kind === undefined)
           close("finalAfterInterim", e.at, e.actorId);
         open("decision");
         break;

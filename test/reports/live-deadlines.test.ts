@@ -266,8 +266,7 @@ describe("Georgievsk p.16: a new routing after a return restarts the answer cloc
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 2",
-      "№ 2 · Миндор · Пётр — разместить ответ (п. 12, 16): срок 09.11.2026 16:00, выполнено 09.11.2026 16:20, опоздание 20 мин",
+      "Нарушения регламента за 11.2026: 1",
       "№ 2 · Миндор · Пётр — разместить ответ (п. 16): срок 09.11.2026 16:00, выполнено 09.11.2026 16:20, опоздание 20 мин",
     ]);
     expect(stepScore(report, "answer")).toBe("1/2");
@@ -404,7 +403,28 @@ describe("an interim answer and a question to the author are drafts approved bef
       "Нарушения регламента за 11.2026: 0",
       "Все сроки этого месяца соблюдены.",
     ]);
-    expect(stepScore(report, "publication")).toBe("3/3");
+    // P.12 has no publication deadline of its own: posting meets the answer's (p.16).
+    expect(stepScore(report, "answer")).toBe("2/2");
+    expect(stepScore(report, "publication")).toBeUndefined();
+  });
+  it("Georgievsk p.15: a question to the author after the interim answer is not the final answer's draft", async () => {
+    const o = await office("georgievsk");
+    const { ivan } = o.people;
+    const id = o.register("10:00");
+    o.route(id, o.health, "10:00");
+    o.accept(id, ivan, "10:05");
+    o.submit(id, ivan, "10:30", "interim");
+    o.approve(id, "10:40");
+    o.post(id, ivan, "10:50", "interim"); // the final draft due 18.11 18:00
+    o.submit(id, ivan, "2026-11-10 10:00", "clarification");
+    o.approve(id, "2026-11-10 10:10");
+    o.post(id, ivan, "2026-11-10 10:20", "clarification");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · Минздрав · Иван — прислать проект окончательного ответа куратору (п. 15): срок 18.11.2026 18:00, не выполнено к концу месяца, опоздание 8 раб. дн.",
+    ]);
   });
 });
 

@@ -329,6 +329,53 @@ describe("the card's next deadline", () => {
     ).toEqual(["return", "draft", "answer"]);
   });
 
+  it("an approved answer: Orenburg p.12 has its own publication clock; Georgievsk's is the answer's (p.16), alerted once", () => {
+    const approved = {
+      ...incident("approved", [{ organizationId: 10, state: "accepted" }]),
+      answer: {
+        draftId: 1,
+        draftSubmittedAt: detected,
+        draftAuthorId: 1,
+        reworkRequestedAt: null,
+        approvedAt: detected,
+        interimPublishedAt: null,
+        awaitingClarification: false,
+      },
+    };
+    expect(runningDeadlines(approved, orenburg, yekaterinburg).map((d) => d.step)).toEqual([
+      "publication",
+      "answer",
+    ]);
+    expect(runningDeadlines(approved, georgievsk, moscow).map((d) => d.step)).toEqual(["answer"]);
+  });
+
+  it("Georgievsk p.15: a final draft sent meets the final answer's clock; a question to the author sent after it does not start it again", () => {
+    const interimAt = new Date("2026-11-24T08:00:00Z");
+    const finalAt = new Date("2026-11-26T08:00:00Z");
+    const questionAt = new Date("2026-11-27T08:00:00Z");
+    const answer = {
+      draftId: 3,
+      draftKind: "clarification" as const,
+      draftSubmittedAt: questionAt,
+      draftAuthorId: 1,
+      reworkRequestedAt: null,
+      approvedAt: null,
+      interimPublishedAt: interimAt,
+      awaitingClarification: false,
+    };
+    const steps = (finalDraftSubmittedAt: Date | null) =>
+      runningDeadlines(
+        {
+          ...incident("on_approval", [{ organizationId: 10, state: "accepted" }]),
+          answer: { ...answer, finalDraftSubmittedAt },
+        },
+        georgievsk,
+        moscow,
+      ).map((d) => d.step);
+    expect(steps(finalAt)).toEqual(["decision"]);
+    expect(steps(null)).toEqual(["decision", "finalAfterInterim"]);
+  });
+
   it("Georgievsk: routing within 1 working hour; no answer clock before routing (p.9, p.16)", () => {
     const next = nextDeadline(incident("registered"), georgievsk, moscow);
     expect(next).toMatchObject({ step: "routing", clause: "п. 9" });

@@ -30,6 +30,12 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
       continue;
     }
     const gap = before.duration * (before.unit === "workingHours" ? 60 : 1);
+    if (gap === 0) {
+      findings.push({
+        level: "warn",
+        message: `steps.${id} is due when ${before.step} is: the same deadline would be reminded, alerted and reported twice; leave steps.${id} out`,
+      });
+    }
     const targetMinutes = workingMinutes(target);
     if (targetMinutes !== undefined && gap >= targetMinutes) {
       findings.push({

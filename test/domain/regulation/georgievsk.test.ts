@@ -53,9 +53,10 @@ describe("Georgievsk 132 preset", () => {
     expect(show(stepDeadline(reg, "answer", anchors, wt))).toBe("2025-10-13 14:50");
   });
 
-  it("p.12, p.16: approved Monday 10:00, publication is due with the answer, Monday 11:30; the curator may publish", () => {
+  it("p.12, p.16: an approved answer has no publication deadline of its own, only the answer's; the curator may publish", () => {
     const anchors = { routing: at("2025-10-17 16:30"), approval: at("2025-10-20 10:00") };
-    expect(show(stepDeadline(reg, "publication", anchors, wt))).toBe("2025-10-20 11:30");
+    expect(stepDeadline(reg, "publication", anchors, wt)).toBeUndefined();
+    expect(show(stepDeadline(reg, "answer", anchors, wt))).toBe("2025-10-20 11:30");
     expect(reg.curatorMayPublish.value).toBe(true);
   });
 
@@ -85,7 +86,7 @@ describe("Georgievsk 132 preset", () => {
     expect(reg.repeatWindow.days).toBe(90);
   });
 
-  it("reminds about the 4 h answer at 50 %, 80 % and 30 min before the end", () => {
+  it("reminds about the 4 h answer at 50 %, 80 %, 30 and 10 min before the end", () => {
     const start = at("2025-10-17 16:30");
     const deadline = stepDeadline(reg, "answer", { routing: start }, wt);
     if (!deadline) throw new Error("no deadline");
@@ -94,6 +95,7 @@ describe("Georgievsk 132 preset", () => {
       "2025-10-20 09:30",
       "2025-10-20 10:42",
       "2025-10-20 11:00",
+      "2025-10-20 11:20",
     ]);
   });
 });

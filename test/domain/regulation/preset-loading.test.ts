@@ -196,4 +196,29 @@ describe("selfCheck", () => {
       },
     ]);
   });
+
+  it("warns when a step is due with another one: the same deadline would be alerted and reported twice", () => {
+    const reg = loadRegulation("georgievsk");
+    const twice = {
+      ...reg,
+      steps: {
+        ...reg.steps,
+        publication: {
+          actor: "executor" as const,
+          anchor: "approval" as const,
+          before: { step: "answer" as const, duration: 0, unit: "workingMinutes" as const },
+          clause: "п. 12, 16",
+        } as StepRule,
+      },
+    };
+    const wt = createWorkingTime({ timezone: reg.timezone, calendar });
+    expect(selfCheck(reg, wt, calendar, new Date("2025-06-01T06:00:00Z"))).toEqual([]);
+    expect(selfCheck(twice, wt, calendar, new Date("2025-06-01T06:00:00Z"))).toEqual([
+      {
+        level: "warn",
+        message:
+          "steps.publication is due when answer is: the same deadline would be reminded, alerted and reported twice; leave steps.publication out",
+      },
+    ]);
+  });
 });
