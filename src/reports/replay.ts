@@ -130,6 +130,11 @@ class CoexecutorParts {
    * they have not received the post, so no part clock of theirs runs.
    */
   readonly #queued = new Map<number, number>();
+  /**
+   * Each co-executor's window to return the post outside its competence (Orenburg p.7, Georgievsk
+   * p.10), from its receipt: a return after it is late; keeping the post is no violation.
+   */
+  readonly #returnWindows = new Map<number, Part>();
   /** When each organization last sent its part for the curators' approval: kept through a routing again, it still waits. */
   readonly #sentForApproval = new Map<number, Date>();
   /** The latest routing as the cards saw it, lead included: the parts released later are counted on it. */
@@ -236,19 +241,12 @@ class CoexecutorParts {
       ],
     };
     for (const { organizationId } of received) {
-      const due = runningDeadlines(view, this.reg, this.wt, organizationId).find(
-        (d) => d.step === "coexecutorPart",
-      );
-      if (!due) continue;
-      const { clause, start, at: deadline } = due;
-      this.#running.set(organizationId, {
-        step: "coexecutorPart",
-        clause,
-        start,
-        deadline,
-        organizationId,
-        personId: null,
-      });
+      for (const due of runningDeadlines(view, this.reg, this.wt, organizationId)) {
+        const { step, clause, start, at: deadline } = due;
+        const part = { step, clause, start, deadline, organizationId, personId: null };
+        if (step === "coexecutorPart") this.#running.set(organizationId, part);
+        if (step === "return") this.#returnWindows.set(organizationId, part);
+      }
     }
   }
 
@@ -339,18 +337,24 @@ class CoexecutorParts {
     });
   }
 
-  /** A co-executor returned the post: its part is no longer owed. */
-  returned(e: IncidentEvent): void {
+  /** A co-executor returned the post: its part is no longer owed; the return is on time or late. */
+  returned(e: IncidentEvent): StepInstance | undefined {
     const part = this.#concerned(e);
     if (part === "unknown") this.#running.clear();
     else if (part) this.#running.delete(part.organizationId);
     const organizationId = this.#owedBy(e);
     if (organizationId !== undefined) this.#reached.delete(organizationId);
+    const named = e.details?.organizationId;
+    const window = typeof named === "number" ? this.#returnWindows.get(named) : undefined;
+    if (!window) return undefined;
+    this.#returnWindows.delete(window.organizationId);
+    return this.#instance(window, e.at, e.actorId);
   }
 
   /** The co-executors were taken off (the lead returned the post, it was closed or answered). */
   withdraw(): void {
     this.#running.clear();
+    this.#returnWindows.clear();
     this.#passOn.clear();
     this.#reached.clear();
     this.#queued.clear();
@@ -539,7 +543,8 @@ export function replayIncident(
           open("routing", null, { ...anchors, detection: e.at });
         } else {
           // A co-executor out of competence: the next one in turn receives the post now.
-          parts.returned(e);
+          const returned = parts.returned(e);
+          if (returned) steps.push(returned);
           parts.released(e);
           openDraft();
         }

@@ -377,6 +377,29 @@ describe("Georgievsk p.18: with co-executors the lead's draft runs from the last
   });
 });
 
+describe("a co-executor returns the post", () => {
+  it("Georgievsk p.10: late, it is a violation of its organization, as the lead's is; in time, or keeping the post, none", async () => {
+    const o = await office("georgievsk");
+    const { health, culture, sport } = o;
+    const { ivan, anna, maria } = o.people;
+    const id = o.register("10:00");
+    o.route(id, health, "10:00", [culture, sport]); // a return is due by 10:30
+    o.accept(id, ivan, "10:05");
+    o.giveBack(id, anna, "10:25");
+    o.submit(id, ivan, "10:50");
+    o.giveBack(id, maria, "11:05");
+    o.approve(id, "11:10");
+    o.publish(id, ivan, "11:20");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · Минспорт · Мария — вернуть, если не ваша компетенция (п. 10): срок 09.11.2026 10:30, выполнено 09.11.2026 11:05, опоздание 35 мин",
+    ]);
+    expect(stepScore(report, "return")).toBe("1/2");
+  });
+});
+
 describe("an interim answer and a question to the author are drafts approved before they are posted", () => {
   it("Georgievsk: posting the approved interim answer or question is its publication, on time, not an answer owed at the month's end", async () => {
     const o = await office("georgievsk");
