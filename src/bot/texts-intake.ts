@@ -35,6 +35,10 @@ export const ti = {
   askPostedAt:
     "Когда опубликован пост? Пришлите дату и время в виде 24.11.2026 09:15 (местное время) " +
     "или нажмите «Сейчас», если только что.",
+  /** The date question of a forwarded post, which offers the date Telegram gives for it. */
+  askPostedAtForwarded: (when: string) =>
+    `Когда опубликован пост? По данным Telegram — ${when} (местное время). ` +
+    "Нажмите «Оставить», если это так, или пришлите другие дату и время в виде 24.11.2026 09:15.",
   tooLong: (max: number) => `Слишком длинно: не больше ${max} символов. Пришлите короче или /cancel.`,
   badTime:
     "Не понял дату. Пришлите её в виде 24.11.2026 09:15 (день.месяц.год часы:минуты) или нажмите «Сейчас».",
@@ -56,12 +60,20 @@ export const ti = {
   notEarlier: (of: number) =>
     `Сообщение № ${of} не подходит: повторное отмечают только к более раннему сообщению.`,
 
-  summary: (network: string, link: string, author: string | null, start: string | null) =>
+  summary: (p: {
+    network: string;
+    link: string;
+    author: string | null;
+    /** The forwarded post's own date, local time. */
+    postedAt: string | null;
+    start: string | null;
+  }) =>
     [
       "Распознано сообщение:",
-      `${network}: ${link}`,
-      ...(author ? [`Автор: ${author}`] : []),
-      ...(start ? [`«${start}»`] : []),
+      `${p.network}: ${p.link}`,
+      ...(p.author ? [`Автор: ${p.author}`] : []),
+      ...(p.postedAt ? [`Пост опубликован: ${p.postedAt}`] : []),
+      ...(p.start ? [`«${p.start}»`] : []),
       "",
       "Зарегистрировать как обычное или заполнить подробнее (тема, место, важность, время)?",
     ].join("\n"),
@@ -82,13 +94,13 @@ export const ti = {
   closedToxic: (id: number) => `Сообщение № ${id} закрыто без ответа как оскорбительное.`,
   closedThreat: (id: number) => `Сообщение № ${id} закрыто без ответа как угроза.`,
   threatConfirm: (id: number) =>
-    `Закрыть сообщение № ${id} без ответа как угрозу? Оно будет сразу передано в правоохранительные органы.`,
+    `Закрыть сообщение № ${id} без ответа как угрозу? Оно будет сразу передано в компетентные органы.`,
   threatYes: "Да, угроза — передать",
   threatNo: "Отмена",
   threatNotClosed: "Отменено, сообщение не закрыто.",
-  threatSent: (id: number) => `Сообщение № ${id} закрыто и передано в правоохранительные органы.`,
+  threatSent: (id: number) => `Сообщение № ${id} закрыто и передано в компетентные органы.`,
   threatNotSent: (id: number, recipient: string) =>
-    `Сообщение № ${id} закрыто, но передать его в чат правоохранительных органов не удалось. ` +
+    `Сообщение № ${id} закрыто, но передать его в чат компетентных органов не удалось. ` +
     `Передайте его сами: ${recipient}.`,
   threatPassOn: (id: number, recipient: string, clause: string) =>
     `Сообщение № ${id} закрыто как угроза. Передайте его сами (${clause}): ${recipient}.`,
@@ -116,6 +128,7 @@ export const ti = {
     noText: "Нет текста",
     skip: "Пропустить",
     now: "Сейчас",
+    keepPostedAt: (when: string) => `Оставить ${when}`,
     repeatOf: (id: number) => `Повторное к № ${id}`,
     /** «Это повторное?» — no: both the curator's own registration and the question after a monitored post. */
     notRepeat: "Нет, новое",

@@ -22,6 +22,7 @@ import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
 import type { Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
+import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, waitForAnswer } from "./ask.js";
 
 /**
@@ -34,6 +35,11 @@ export interface IntakeArgs {
   prefill: Partial<PostDraft>;
   /** A forwarded post without a link: once the link is given, offer the one-tap registration. */
   offer?: boolean;
+  /**
+   * The forwarded post's own date (ms), already checked not to be in the future: one tap takes it as
+   * the post's date, the date question offers it.
+   */
+  forwardedAt?: number;
 }
 
 type AnnounceDeps = AppDeps & { api: Api };
@@ -320,12 +326,24 @@ async function askImportance(conversation: Flow, ctx: Context): Promise<Importan
   return levels.find((level) => level === value) ?? "normal";
 }
 
-/** The post's own time; «Сейчас» means it was just found (null: the clocks count from detection). */
-async function askPostedAt(conversation: Flow, ctx: Context, deps: AppDeps): Promise<number | null> {
+/**
+ * The post's own time; «Сейчас» means it was just found (null: the clocks count from detection). A
+ * forwarded post's date (`forwarded`) is offered to keep with one tap.
+ */
+async function askPostedAt(
+  conversation: Flow,
+  ctx: Context,
+  deps: AppDeps,
+  forwarded: number | undefined,
+): Promise<number | null> {
+  const when = localTime(deps, forwarded);
   const reply = await ask(conversation, ctx, {
     step: "time",
-    prompt: ti.askPostedAt,
-    buttons: [[{ label: ti.button.now, value: "now" }]],
+    prompt: when ? ti.askPostedAtForwarded(when) : ti.askPostedAt,
+    buttons: [
+      ...(when ? [[{ label: ti.button.keepPostedAt(when), value: "fwd" }]] : []),
+      [{ label: ti.button.now, value: "now" }],
+    ],
     parse: async (text) => {
       const at = parseLocalTime(text, deps.sla.timezone);
       if (at === undefined) return { ok: false, problem: ti.badTime };
@@ -333,7 +351,8 @@ async function askPostedAt(conversation: Flow, ctx: Context, deps: AppDeps): Pro
       return at > now ? { ok: false, problem: ti.futureTime } : ok(at);
     },
   });
-  return "value" in reply ? reply.value : null;
+  if ("value" in reply) return reply.value;
+  return reply.button === "fwd" && forwarded !== undefined ? forwarded : null;
 }
 
 /** An earlier incident offered as the one a post repeats, with a few words about it. */
@@ -407,10 +426,16 @@ export function intakeFlow(deps: AppDeps) {
     if (args.offer) {
       const choice = await askButton(conversation, ctx, {
         step: "offer",
-        prompt: ti.summary(networkName(link), link, draft.author ?? null, snippet(draft.text)),
+        prompt: ti.summary({
+          network: networkName(link),
+          link,
+          author: draft.author ?? null,
+          postedAt: localTime(deps, args.forwardedAt),
+          start: snippet(draft.text),
+        }),
         buttons: [[{ label: ti.button.register, value: "reg" }], [{ label: ti.button.more, value: "more" }]],
       });
-      if (choice === "reg") draft = { ...ONE_TAP_DEFAULTS, ...draft };
+      if (choice === "reg") draft = oneTap(draft, args.forwardedAt);
     }
 
     const text =
@@ -424,7 +449,9 @@ export function intakeFlow(deps: AppDeps) {
     const place = draft.place !== undefined ? draft.place : await field("place", ti.askPlace);
     const importance = draft.importance ?? (await askImportance(conversation, ctx));
     const postedAt =
-      draft.postedAt !== undefined ? draft.postedAt : await askPostedAt(conversation, ctx, deps);
+      draft.postedAt !== undefined
+        ? draft.postedAt
+        : await askPostedAt(conversation, ctx, deps, args.forwardedAt);
     const repeatOfId =
       draft.repeatOfId !== undefined
         ? draft.repeatOfId
@@ -437,12 +464,25 @@ export function intakeFlow(deps: AppDeps) {
   };
 }
 
-/** «Зарегистрировать» at once: an ordinary post, found just now, with no topic or place yet. */
-export const ONE_TAP_DEFAULTS: Omit<PostDraft, "link" | "repeatOfId"> = {
+/** «Зарегистрировать» at once: an ordinary post, with no topic or place yet. */
+const ONE_TAP_DEFAULTS: Omit<PostDraft, "link" | "repeatOfId" | "postedAt"> = {
   text: null,
   author: null,
   topic: null,
   place: null,
   importance: "normal",
-  postedAt: null,
 };
+
+/**
+ * The recognised fields of a post registered with one tap, the rest by default. A forwarded post
+ * was published when Telegram says (`forwardedAt`); any other was found just now (null: the clocks
+ * count from detection).
+ */
+export function oneTap(recognised: Partial<PostDraft>, forwardedAt: number | undefined): Partial<PostDraft> {
+  return { ...ONE_TAP_DEFAULTS, postedAt: forwardedAt ?? null, ...recognised };
+}
+
+/** A moment as people see it (local time of the deployment), or null when there is none. */
+export function localTime(deps: Pick<AppDeps, "sla">, at: number | undefined): string | null {
+  return at === undefined ? null : formatDeadline(new Date(at), deps.sla.timezone);
+}

@@ -140,7 +140,7 @@ describe("registering a post with /new", () => {
       expect(person.lastText()).toBe("Регистрировать сообщения и помечать их могут только кураторы.");
       await person.send("https://vk.com/wall-1_2");
     }
-    expect(executor.lastText()).toBe("Не понял сообщение. Список команд — /help.");
+    expect(executor.lastText()).toBe("Не удалось разобрать. Список команд — /help.");
     expect(incidentCount()).toBe(0);
   });
 });
@@ -159,6 +159,7 @@ describe("registering from a forwarded post or a link", () => {
         "Распознано сообщение:",
         "ВКонтакте: https://vk.com/wall-5_6",
         "Автор: Иван Петров",
+        "Пост опубликован: 24.11.2026 09:00",
         "«Когда починят дорогу? https://vk.com/wall-5_6»",
         "",
         "Зарегистрировать как обычное или заполнить подробнее (тема, место, важность, время)?",
@@ -168,7 +169,10 @@ describe("registering from a forwarded post or a link", () => {
     expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте\nhttps:\/\/vk\.com\/wall-5_6\n/);
     expect(curator.lastText()).toMatch(/Автор: Иван Петров/);
     expect(h.lastText(CURATORS_CHAT)).toMatch(/^Сообщение № 1 · ВКонтакте/);
-    expect(h.db.select().from(incidents).all()[0]?.importance).toBe("normal");
+    const [row] = h.db.select().from(incidents).all();
+    expect(row?.importance).toBe("normal");
+    // The forward's date (an hour before it was forwarded) is the post's.
+    expect(row?.postedAt?.toISOString()).toBe("2026-11-24T04:00:00.000Z");
   });
 
   it("a one-tap registration cut short by a crash after its commit: handled again, its cards go out, no duplicate", async () => {
@@ -516,7 +520,7 @@ describe("toxic posts and threats", () => {
         "«Я вам всем устрою»",
       ].join("\n"),
     );
-    expect(h.lastText(CURATORS_CHAT)).toBe("Сообщение № 1 закрыто и передано в правоохранительные органы.");
+    expect(h.lastText(CURATORS_CHAT)).toBe("Сообщение № 1 закрыто и передано в компетентные органы.");
     expect(curator.lastText()).toMatch(
       /закрыто без ответа: угроза, передаётся в компетентные органы \(п\. 17\)/,
     );

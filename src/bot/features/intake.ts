@@ -19,8 +19,9 @@ import { formatDeadline } from "../../domain/time-format.js";
 import {
   type IntakeArgs,
   intakeFlow,
+  localTime,
   networkName,
-  ONE_TAP_DEFAULTS,
+  oneTap,
   showDuplicate,
   snippet,
 } from "../../flows/intake.js";
@@ -51,16 +52,16 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
 
   intake.chatType("private").on("message", async (ctx, next) => {
     const curator = curatorOf(ctx);
-    const post = recognise(ctx.message);
+    const post = recognise(ctx.message, ctx.app.clock.now());
     if (!curator || commandOf(ctx.message) || (!post.forwarded && !post.link)) return next();
     // A curator inside another dialogue (e.g. giving the link of a published answer) is answering it.
     if (Object.values(ctx.conversation.active()).some((count) => count > 0)) return next();
     if (!post.link) {
-      const prefill = recognisedFields(post);
       await ctx.conversation.enter("intake", {
         actorId: curator.id,
-        prefill,
+        prefill: recognisedFields(post),
         offer: true,
+        ...forwardedAt(post),
       } satisfies IntakeArgs);
       return;
     }
@@ -77,7 +78,14 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
       .text(ti.button.register, cb("int.reg"))
       .row()
       .text(ti.button.more, cb("int.more"));
-    await ctx.reply(ti.summary(networkName(post.link), post.link, post.author ?? null, snippet(post.text)), {
+    const summary = ti.summary({
+      network: networkName(post.link),
+      link: post.link,
+      author: post.author ?? null,
+      postedAt: localTime(ctx.app, post.postedAt),
+      start: snippet(post.text),
+    });
+    await ctx.reply(summary, {
       reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
       reply_markup: keyboard,
       link_preview_options: { is_disabled: true },
@@ -89,7 +97,7 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
     if (!curator) return refuse(ctx, ti.onlyCurators);
     const source = ctx.callbackQuery.message;
     const original = source && "reply_to_message" in source ? source.reply_to_message : undefined;
-    const post = original ? recognise(original) : undefined;
+    const post = original ? recognise(original, ctx.app.clock.now()) : undefined;
     if (!post?.link) return ctx.answerCallbackQuery({ text: ti.postGone, show_alert: true });
     if (ctx.conversation.active("intake") > 0) {
       return ctx.answerCallbackQuery({ text: ti.finishFirst, show_alert: true });
@@ -97,9 +105,11 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup();
     const recognised = recognisedFields(post);
-    const prefill: Partial<PostDraft> =
-      ctx.callbackQuery.data === "int.reg" ? { ...ONE_TAP_DEFAULTS, ...recognised } : recognised;
-    await ctx.conversation.enter("intake", { actorId: curator.id, prefill } satisfies IntakeArgs);
+    const args: IntakeArgs =
+      ctx.callbackQuery.data === "int.reg"
+        ? { actorId: curator.id, prefill: oneTap(recognised, post.postedAt) }
+        : { actorId: curator.id, prefill: recognised, ...forwardedAt(post) };
+    await ctx.conversation.enter("intake", args);
   });
 
   intake.callbackQuery(/^int\.a:/, (ctx) =>
@@ -168,6 +178,8 @@ interface Recognised {
   link?: string;
   text?: string;
   author?: string;
+  /** The forwarded post's own date (ms), when it can be taken: see postedAtOf. */
+  postedAt?: number;
 }
 
 /**
@@ -175,9 +187,9 @@ interface Recognised {
  * monitoring software («Инцидент Менеджмент»). The link is the best of the forwarded channel post's
  * own link, the links in the text and those hidden under words: see `postLinkOf`. The text is what
  * follows a notice's «Текст:»; otherwise a forward's text is the post's, and a paste's text is what
- * remains without its links. A notice's «Автор:» names the author.
+ * remains without its links. A notice's «Автор:» names the author. A forward's date is the post's.
  */
-function recognise(message: Message): Recognised {
+function recognise(message: Message, now: Date): Recognised {
   const body = message.text ?? message.caption ?? "";
   const entities = message.entities ?? message.caption_entities ?? [];
   const origin = message.forward_origin;
@@ -192,11 +204,13 @@ function recognise(message: Message): Recognised {
   const plain = origin ? body : inText.reduce((rest, { link: l }) => rest.replaceAll(l, ""), body);
   const text = (notice.text ?? plain).trim();
   const author = notice.author ?? (origin ? authorOf(origin) : undefined);
+  const postedAt = origin ? postedAtOf(origin, now) : undefined;
   return {
     forwarded: origin !== undefined,
     ...(link ? { link } : {}),
     ...(text ? { text } : {}),
     ...(author ? { author } : {}),
+    ...(postedAt !== undefined ? { postedAt } : {}),
   };
 }
 
@@ -281,6 +295,23 @@ function recognisedFields(post: Recognised): Partial<PostDraft> {
     ...(post.text ? { text: post.text } : {}),
     ...(post.author ? { author: post.author } : {}),
   };
+}
+
+/** What the dialogue is told of the forwarded post's date, if there is one to offer. */
+function forwardedAt(post: Recognised): Pick<IntakeArgs, "forwardedAt"> {
+  return post.postedAt !== undefined ? { forwardedAt: post.postedAt } : {};
+}
+
+/**
+ * When the forwarded post was published: Telegram gives the original message's date for every
+ * origin (a user, a hidden user, a chat, a channel), and Orenburg p.13 counts the final answer from
+ * it. A bot's message is a notice of monitoring software, sent after the post: its date is not the
+ * post's. As for a date the curator types, one after now is not taken (nor one before 1970).
+ */
+function postedAtOf(origin: MessageOrigin, now: Date): number | undefined {
+  if (origin.type === "user" && origin.sender_user.is_bot) return undefined;
+  const at = origin.date * 1000;
+  return Number.isSafeInteger(at) && at > 0 && at <= now.getTime() ? at : undefined;
 }
 
 function channelPostLink(origin: MessageOrigin): string | undefined {
