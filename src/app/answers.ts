@@ -200,7 +200,7 @@ function decideLatest(
 }
 
 /**
- * «Опубликовано» with the link (checked by the caller to be in the post's network): the incident is
+ * «Размещено» with the link (checked by the caller to be in the post's network): the incident is
  * answered; whether the answer deadline was met is fixed now, so later reports agree.
  */
 export function publishAnswer(

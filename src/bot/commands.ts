@@ -24,7 +24,7 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
     { command: "report", description: "Отчёт за месяц" },
   ],
   executor: [
-    { command: "list", description: "Мои сообщения" },
+    { command: "list", description: "Сообщения органа" },
     { command: "find", description: "Найти по номеру или ссылке" },
   ],
   head: [{ command: "report", description: "Отчёт за месяц" }],

@@ -35,6 +35,14 @@ const APPROVED: Record<DraftKind, string> = {
   clarification: "Запрос автору",
 };
 
+/** «Проект …»: what the draft returned for rework is, in the genitive. */
+const DRAFT_OF: Record<DraftKind, string> = {
+  answer: "ответа",
+  final: "окончательного ответа",
+  interim: "промежуточного ответа",
+  clarification: "запроса автору",
+};
+
 const withoutFinalDot = (text: string) => text.trim().replace(/\.+$/, "");
 
 export const ta = {
@@ -42,20 +50,19 @@ export const ta = {
   cancel: "Отмена",
   cancelled: "Отменено.",
   dialogOver: "Этот ввод уже завершён. Нажмите кнопку на карточке сообщения заново.",
-  wrongState: (id: number, state: string) =>
-    `Сейчас сообщение № ${id} ${state}: это действие уже недоступно.`,
+  wrongState: (id: number, state: string) => `Сообщение № ${id}: ${state}. Это действие уже недоступно.`,
 
   approve: {
     done: (id: number, kind: DraftKind = "answer") => `${APPROVED[kind]} по сообщению № ${id} согласован.`,
     notice: (id: number, kind: DraftKind, where: string, due: string | null) =>
-      `${APPROVED[kind]} по сообщению № ${id} согласован. Разместите его ${where} и нажмите «Опубликовано»` +
+      `${APPROVED[kind]} по сообщению № ${id} согласован. Разместите его ${where} и нажмите «Размещено»` +
       (due ? `.\nРазместить до ${due}.` : "."),
     onlyCurators: "Согласовывать ответы и возвращать их на доработку может только куратор.",
     ownDraft: "Это ваш проект ответа: согласовать его или вернуть может другой куратор.",
     already: (who: string, at: string) => `Уже согласовано: ${who}, ${at}.`,
     stale: (id: number) =>
       `Это прежняя версия проекта по сообщению № ${id}: исполнитель прислал новую. ` +
-      "Решение примите по ней — она в сообщении ниже.",
+      "Решение примите по ней — она ниже.",
     alreadyReturned: (who: string, at: string) => `Уже возвращено на доработку: ${who}, ${at}.`,
   },
 
@@ -73,12 +80,20 @@ export const ta = {
       `Сообщение № ${id}: что нужно доработать? Напишите комментарий для исполнителя ` +
       "(от 3 до 1000 символов). Отмена — /cancel.",
     badComment: "Комментарий — текст от 3 до 1000 символов. Напишите ещё раз или нажмите «Отмена».",
-    notice: (id: number, comment: string, due: string | null, draft: string | null) =>
-      `Сообщение № ${id} возвращено на доработку: ${withoutFinalDot(comment)}.` +
+    /** `kind`: the returned draft's kind, when known (none: an answer). */
+    notice: (
+      id: number,
+      comment: string,
+      due: string | null,
+      draft: string | null,
+      kind?: DraftKind | null,
+    ) =>
+      `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку: ${withoutFinalDot(comment)}.` +
       (due ? ` Доработать до ${due}.` : "") +
-      (draft ? `\n\nПроект ответа:\n${draft}` : ""),
-    done: (id: number, due: string | null) =>
-      `Сообщение № ${id} возвращено на доработку${due ? `, исполнитель доработает до ${due}` : ""}.`,
+      (draft ? `\n\nПроект ${DRAFT_OF[kind ?? "answer"]}:\n${draft}` : ""),
+    done: (id: number, due: string | null, kind?: DraftKind | null) =>
+      `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку` +
+      `${due ? `, исполнитель доработает до ${due}` : ""}.`,
   },
 
   link: {

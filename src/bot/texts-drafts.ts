@@ -2,6 +2,7 @@
 
 import type { DraftKind } from "../domain/incident.js";
 import type { DiffAttachment, DiffWords } from "../domain/text-diff.js";
+import { plural, t } from "./texts.js";
 
 /** «Проект …», «текст …»: what the draft is, in the genitive. */
 const DRAFT_OF: Record<DraftKind, string> = {
@@ -17,15 +18,6 @@ const DRAFT_WHAT: Record<DraftKind, string> = {
   final: "окончательный ответ",
   interim: "промежуточный ответ",
   clarification: "запрос автору",
-};
-
-const plural = (n: number, one: string, few: string, many: string) => {
-  const tens = n % 100;
-  const units = n % 10;
-  if (tens >= 11 && tens <= 14) return many;
-  if (units === 1) return one;
-  if (units >= 2 && units <= 4) return few;
-  return many;
 };
 
 const attachmentsCount = (n: number) => `${n} ${plural(n, "вложение", "вложения", "вложений")}`;
@@ -73,14 +65,13 @@ export const td = {
   notFound: (id: number) => `Сообщение № ${id} не найдено.`,
   notLead: (id: number) =>
     `Проект ответа по сообщению № ${id} готовит исполнитель органа, который взял его в работу.`,
-  wrongState: (id: number, state: string) =>
-    `Сейчас сообщение № ${id} ${state}: проект ответа сейчас не нужен.`,
+  wrongState: (id: number, state: string) => `Сообщение № ${id}: ${state}. Проект ответа сейчас не нужен.`,
   continuePrivately: "Продолжим в личном чате с ботом.",
   openPrivateFirst:
     "Проект ответа готовится в личном чате с ботом. Откройте его, нажмите «Запустить» и нажмите кнопку ещё раз.",
   startPrivately: (id: number, kind: DraftKind = "answer") =>
     `Сообщение № ${id}: подготовим проект ${DRAFT_OF[kind]} здесь. Нажмите «Начать».`,
-  dialogOver: "Этот шаг уже пройден. Нажмите «Подготовить ответ» на карточке сообщения заново.",
+  dialogOver: "Этот шаг уже пройден. Нажмите кнопку на карточке сообщения заново.",
 
   resumeOffer: (id: number, text: string | null, attachments: number) =>
     `По сообщению № ${id} есть начатый черновик: ` +
@@ -94,7 +85,7 @@ export const td = {
     ", или начать заново?",
   chooseAbove: "Выберите кнопкой выше: продолжить или начать заново. Отмена — /cancel.",
   repeatOf: (earlierId: number, links: string[], text: string | null) =>
-    `Это повторное сообщение — к № ${earlierId}. Ответ должен сказать, что сделано с прошлого раза.\n` +
+    `Это повторное сообщение — к № ${earlierId}. В ответе укажите, что сделано с прошлого раза.\n` +
     earlierAnswer(links, text),
   reworkComment: (comment: string) => `Куратор вернул проект на доработку: «${comment}»`,
 
@@ -143,7 +134,7 @@ export const td = {
         ? `\nКуратор рассмотрит его до ${due}.`
         : ""),
   notSubmitted: (id: number, state: string) =>
-    `Не отправлено: сообщение № ${id} сейчас ${state}. Черновик сохранён.`,
+    `Не отправлено. Сообщение № ${id}: ${state}. Черновик сохранён.`,
   notSubmittedRights: (id: number) =>
     `Не отправлено: вы больше не основной исполнитель сообщения № ${id}. Черновик сохранён.`,
   cancelled: (id: number, kept: boolean, button: string) =>
@@ -169,8 +160,8 @@ export const td = {
     /** To the admins: a draft was sent and no curator could be shown it. */
     unseen: (id: number, organization: string) =>
       `Проект ответа по сообщению № ${id} (${organization}) не удалось показать ни одному куратору: ` +
-      "ни в чате кураторов, ни лично. Проект ждёт согласования: назначьте куратора («Сотрудники») " +
-      "или проверьте, что бот может писать в чат кураторов.",
+      "ни в чате кураторов, ни лично. Проект ждёт согласования: пригласите куратора " +
+      `(/invite → «${t.invite.roleButton.curator}») или проверьте, что бот может писать в чат кураторов.`,
   },
 };
 

@@ -18,7 +18,9 @@ export type ListFilter = "registered" | "assigned" | "in_work" | "all";
 
 export const tr = {
   shortState: SHORT_STATE,
-  notFound: "Сообщение не найдено.",
+  notFound:
+    "Сообщение не найдено: проверьте номер или ссылку. Если сообщение ещё не зарегистрировано, " +
+    "куратор регистрирует его командой /new.",
   notFoundNumber: (id: number) => `Сообщение № ${id} не найдено.`,
   notYours: (id: number) => `Сообщение № ${id} не направлялось вашему органу.`,
   closed: (id: number) => `Сообщение № ${id} уже закрыто.`,
@@ -27,7 +29,7 @@ export const tr = {
 
   route: {
     notCurator: "Направлять сообщения может только куратор.",
-    wrongState: (id: number, state: string) => `Сообщение № ${id} уже ${state}: направить его заново нельзя.`,
+    wrongState: (id: number, state: string) => `Сообщение № ${id}: ${state}. Направить его заново нельзя.`,
     pick: (id: number, chosen: string[], search: string, empty: boolean) =>
       [
         `Сообщение № ${id}: кому направить? Нажмите на органы (можно несколько), затем «Готово».`,
@@ -76,7 +78,9 @@ export const tr = {
         `Сообщение № ${id} направлено.`,
         `Основной исполнитель: ${lead}`,
         coexecutors.length > 0
-          ? `Соисполнители ${inOrder ? "по очереди" : "по порядку"}: ${coexecutors.map((name, i) => `${i + 1}. ${name}`).join(", ")}`
+          ? inOrder
+            ? `Соисполнители по очереди: ${coexecutors.map((name, i) => `${i + 1}. ${name}`).join(", ")}`
+            : `Соисполнители: ${coexecutors.join(", ")}`
           : "",
         inOrder
           ? `Первым информацию готовит ${coexecutors[0]}; следующий получит сообщение, когда предыдущий пришлёт свою.`
@@ -102,8 +106,7 @@ export const tr = {
     turnNotCurator: "Передавать очередь соисполнителей может только куратор.",
     notYourTurn: (id: number) =>
       `Сообщение № ${id} соисполнители готовят по очереди, и ваша ещё не пришла: карточка придёт, когда предыдущий пришлёт информацию.`,
-    wrongState: (id: number, state: string) =>
-      `Сейчас сообщение № ${id} ${state}: это действие уже недоступно.`,
+    wrongState: (id: number, state: string) => `Сообщение № ${id}: ${state}. Это действие уже недоступно.`,
   },
 
   return: {
@@ -150,7 +153,7 @@ export const tr = {
     noApproval:
       "По этому регламенту информация соисполнителя идёт основному исполнителю сразу, без согласования куратором.",
     newerVersion: (id: number) =>
-      `Соисполнитель уже прислал новую версию этой информации по сообщению № ${id}: решите по ней, она в сообщении ниже.`,
+      `Соисполнитель уже прислал новую версию этой информации по сообщению № ${id}: решите по ней, она ниже.`,
     returnedAlready: (id: number) =>
       `Эта информация по сообщению № ${id} уже возвращена соисполнителю на доработку.`,
     returnAsk: (id: number, organization: string) =>
@@ -275,8 +278,9 @@ export const tr = {
   },
 
   list: {
+    /** Also the answer to /find and to a list's card buttons in a chat that may not show the card. */
     onlyHere:
-      "Список работает в личном чате с ботом, в чате кураторов и в рабочем чате органа. Напишите мне /list.",
+      "Сообщения и их список открываются в личном чате с ботом, в чате кураторов или в рабочем чате органа.",
     notAllowed: "Список сообщений доступен кураторам и исполнителям.",
     empty: "Открытых сообщений нет.",
     title: (filter: string, shown: number, total: number) =>

@@ -3,19 +3,12 @@
 import type { HeldIncidents, PersonOrganization } from "../app/people.js";
 import type { PersonRole } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
-import { ROLE_NAMES, t } from "./texts.js";
+import { plural, ROLE_NAMES, t } from "./texts.js";
 
 const numbers = (ids: number[]) => ids.map((id) => `№ ${id}`).join(", ");
 const orgLabel = (o: PersonOrganization) => o.shortName ?? o.name;
 const heldList = (held: HeldIncidents[]) =>
   held.map((h) => `«${h.organizationName}» — ${numbers(h.incidentIds)}`).join("; ");
-const plural = (n: number, one: string, few: string, many: string) => {
-  const tens = n % 100;
-  const units = n % 10;
-  if (tens >= 11 && tens <= 14) return many;
-  if (units === 1) return one;
-  return units >= 2 && units <= 4 ? few : many;
-};
 const heldTotal = (held: HeldIncidents[]) => held.reduce((sum, h) => sum + h.incidentIds.length, 0);
 const heldCount = (held: HeldIncidents[]) => {
   const n = heldTotal(held);
@@ -24,8 +17,8 @@ const heldCount = (held: HeldIncidents[]) => {
 /** Each organization carries its own posts on: one post is «его», several — «их». */
 const carryOn = (held: HeldIncidents[]) =>
   held.length > 1
-    ? "их нужно продолжить другим исполнителям"
-    : `${heldTotal(held) === 1 ? "его" : "их"} нужно продолжить другому исполнителю`;
+    ? "их нужно передать другим исполнителям"
+    : `${heldTotal(held) === 1 ? "его" : "их"} нужно передать другому исполнителю`;
 /** The organization's executors left, all of whom block the bot: one of them, or several. */
 const blockingExecutors = (blocking: string[]) =>
   blocking.length === 1
@@ -127,7 +120,7 @@ export const tp = {
     organizationTold: (held: HeldIncidents) =>
       `Органу «${held.organizationName}» сообщено, что ` +
       `${held.incidentIds.length > 1 ? "сообщения" : "сообщение"} ${numbers(held.incidentIds)} ` +
-      "нужно продолжить другому исполнителю.",
+      "нужно передать другому исполнителю.",
     /**
      * `blocking`: the executors left, every one of whom blocks the bot (none: nobody is left);
      * `curatorsTold`: whether the curators got the notice (their chat, or one of them privately).
@@ -167,7 +160,7 @@ export const tp = {
     notFound: "Такого сотрудника нет. Откройте список заново: /people.",
     notHeld: "Это уже сделано: доступ сотрудника изменился. Показываю, как сейчас.",
     lastAdmin:
-      "Вы единственный администратор. Сначала пригласите другого (/invite → администратор), " +
+      `Вы единственный администратор. Сначала пригласите другого (/invite → «${t.invite.roleButton.admin}»), ` +
       "потом снимайте с себя эту роль.",
     configuredAdmin:
       "Роль администратора задана в ADMIN_IDS и вернётся при следующем сообщении сотрудника. " +
@@ -200,15 +193,16 @@ export const tp = {
   /** What the organization hears: posts the person held need someone to carry them on. */
   organizationNotice: (name: string, organization: string, ids: number[]) =>
     `${name} больше не исполнитель органа «${organization}». Сообщения, которые были у этого сотрудника ` +
-    `в работе, нужно продолжить другому исполнителю органа: ${numbers(ids)}. Кнопки — на карточках ` +
+    `в работе, нужно передать другому исполнителю органа: ${numbers(ids)}. Кнопки — на карточках ` +
     "сообщений (найти карточку: /find номер).",
   /** `blocking`: the executors left, every one of whom blocks the bot (none: nobody is left). */
   curatorsNotice: (name: string, organization: string, ids: number[], blocking: string[] = []) => {
     if (blocking.length === 0) {
       return (
         `${name} больше не исполнитель органа «${organization}», а других исполнителей и рабочего чата у органа ` +
-        `нет. Сообщения, которые были у этого сотрудника в работе, некому продолжить: ${numbers(ids)}. ` +
-        "Перенаправьте их или попросите администратора пригласить исполнителя."
+        `нет. Сообщения, которые были у этого сотрудника в работе, некому передать: ${numbers(ids)}. ` +
+        `Направьте их другому органу кнопкой «${t.button.reroute}» на карточке или попросите администратора ` +
+        "пригласить исполнителя."
       );
     }
     const head =
@@ -216,8 +210,8 @@ export const tp = {
       `Рабочего чата у органа нет, а ${blockingExecutors(blocking)}. `;
     return blocking.length === 1
       ? `${head}Сообщения, которые были у этого сотрудника в работе, не переданы: ${numbers(ids)}. ` +
-          "Свяжитесь с исполнителем органа или перенаправьте сообщения."
+          `Свяжитесь с исполнителем органа или направьте сообщения другому органу кнопкой «${t.button.reroute}».`
       : `${head}Сообщения, которые были у этого сотрудника в работе, им не переданы: ${numbers(ids)}. ` +
-          "Свяжитесь с исполнителями органа или перенаправьте сообщения.";
+          `Свяжитесь с исполнителями органа или направьте сообщения другому органу кнопкой «${t.button.reroute}».`;
   },
 } as const;

@@ -58,13 +58,13 @@ function answerable(report: MonthlyReport, v: Violation): string {
 }
 
 function compare(label: string, now: Headline, then: Headline | null): string {
-  if (!then) return `к ${label}: нет данных`;
+  if (!then) return `по сравнению с ${label}: нет данных`;
   const diff = now.received - then.received;
   const sign = diff > 0 ? `+${diff}` : String(diff);
   const nowShare = percent(now.answeredOnTime, now.answered);
   const thenShare = percent(then.answeredOnTime, then.answered);
   const onTime = nowShare === null || thenShare === null ? "" : `, в срок ${nowShare}% (было ${thenShare}%)`;
-  return `к ${label}: поступило ${now.received} (было ${then.received}, ${sign})${onTime}`;
+  return `по сравнению с ${label}: поступило ${now.received} (было ${then.received}, ${sign})${onTime}`;
 }
 
 function ranked(title: string, items: { name: string; count: number }[]): string[] {
@@ -87,7 +87,7 @@ function fitLines(head: string[], items: string[], tail: string[] = []): string 
 }
 
 export const tr = {
-  usage: "Укажите месяц так: /report 10.2026\nНарушения регламента: /report violations 10.2026",
+  usage: "Укажите месяц так: /report 10.2026\nНарушения регламента: /report нарушения 10.2026",
   noData: (m: ReportMonth) => `За ${monthLabel(m)} данных нет: сообщений и событий по ним не было.`,
   futureMonth: (m: ReportMonth, example: ReportMonth) =>
     `Месяц ${monthLabel(m)} ещё не начался, отчёта за него нет. Укажите текущий или прошедший месяц, например: /report ${monthLabel(example)}`,

@@ -17,6 +17,15 @@ const UNREACHABLE_CHAT: Record<ChatPurpose | "unbound", string> = {
     "Чат не привязан ни к органу, ни к кураторам. Если он нужен для работы, верните бота в чат и привяжите его: /bind.",
 };
 
+/** The Russian noun form for a count: 1 сообщение, 2 сообщения, 5 сообщений (and 21, 22, 25, 111…). */
+export function plural(n: number, one: string, few: string, many: string): string {
+  const tens = n % 100;
+  const units = n % 10;
+  if (tens >= 11 && tens <= 14) return many;
+  if (units === 1) return one;
+  return units >= 2 && units <= 4 ? few : many;
+}
+
 export const ROLE_NAMES: Record<Role, string> = {
   admin: "администратор",
   curator: "куратор",
@@ -57,7 +66,7 @@ const ROLE_COMMANDS: Record<Role, string[]> = {
 export const t = {
   dialogOpen: "Этот вопрос уже задан выше: ответьте на него или отмените — /cancel.",
   dialogExpired:
-    "Вопрос бота ждал ответа дольше 30 минут и закрыт, поэтому это сообщение не принято как ответ на него. " +
+    "Вопрос бота ждал ответа дольше 30 минут и закрыт, поэтому ваш текст не принят как ответ на него. " +
     "Если вы отвечали на вопрос, нажмите кнопку на карточке ещё раз.",
   unknownPerson:
     "Здравствуйте! Это служебный бот для работы с сообщениями граждан из открытых источников.\n\n" +
@@ -90,13 +99,21 @@ export const t = {
   refusalInGroup: (action: string) => `Команда ${action} доступна только администратору бота.`,
   onlyPrivate: "Эта команда работает в личном чате с ботом.",
   onlyGroup: "Эта команда работает в групповом чате: добавьте бота в рабочий чат и отправьте её там.",
-  staleButton: "Эта кнопка устарела. Откройте список заново.",
+  staleButton:
+    "Эта кнопка устарела. Откройте сообщение заново (/find и его номер, например: /find 12) или повторите команду.",
   error: "Не получилось выполнить действие из-за внутренней ошибки. Попробуйте ещё раз через минуту.",
-  notUnderstood: "Не понял сообщение. Список команд — /help.",
+  notUnderstood: "Не удалось разобрать. Список команд — /help.",
   nothingToCancel: "Сейчас нечего отменять.",
 
   invite: {
     chooseRole: "Кого пригласить?",
+    /** The role buttons, capitalised like every other button. */
+    roleButton: {
+      admin: "Администратор",
+      curator: "Куратор",
+      executor: "Исполнитель",
+      head: "Руководитель",
+    } satisfies Record<Role, string>,
     chooseOrganization: "Выберите орган для исполнителя:",
     noOrganizations: "Сначала добавьте хотя бы один орган: /org_add или загрузите файл со списком.",
     created: (role: Role, organizationName: string | null, link: string, expires: string) =>
@@ -269,8 +286,8 @@ export const t = {
     clarify: "Запрос автору",
     approve: "Согласовать",
     rework: "На доработку",
-    published: "Опубликовано",
-    publishSelf: "Опубликую сам",
+    published: "Размещено",
+    publishSelf: "Размещу сам",
   },
 
   surge: (
@@ -281,7 +298,7 @@ export const t = {
     ids: number[],
     clause: string,
   ) =>
-    `⚠️ Всплеск: ${posts} сообщений за ${hours} ч ${field === "topic" ? "на тему" : "о месте"} «${value}» ` +
+    `⚠️ Всплеск: ${posts} ${plural(posts, "сообщение", "сообщения", "сообщений")} за ${hours} ч ${field === "topic" ? "на тему" : "о месте"} «${value}» ` +
     `(${clause} регламента): ${ids.map((id) => `№ ${id}`).join(", ")}.`,
 
   digest: {
@@ -313,7 +330,7 @@ export const t = {
       holder: string | null,
     ) =>
       `‼️ Нарушение регламента: сообщение № ${id}${holder ? ` (${holder})` : ""} — «${what}» ` +
-      `до ${deadline} (${clause}), ${late}. Требуется вмешательство.`,
+      `до ${deadline} (${clause} регламента), ${late}. Требуется вмешательство.`,
     digestTitle: "Сроки по сообщениям:",
     open: (id: number) => `Открыть № ${id}`,
     undelivered: (text: string) =>
@@ -363,8 +380,10 @@ export const t = {
       `${year.year} — ${year.status === "official" ? "официальный" : year.status === "draft" ? "проект" : "нет данных"}` +
       (year.source ? ` (${year.source})` : ""),
     howToLoad:
-      "Чтобы загрузить календарь нового года, пришлите сюда файл JSON в том же формате, что и встроенный " +
-      "(см. docs/working-time.md): годы с праздниками, рабочими выходными и сокращёнными днями.",
+      "Чтобы загрузить календарь нового года, пришлите сюда файл JSON в том же формате, что и встроенный: " +
+      '{"years": {"2028": {"status": "official", "source": "постановление …", "holidays": […], ' +
+      '"workingWeekends": […], "shortDays": […]}}} — праздники и перенесённые выходные, рабочие субботы ' +
+      "и воскресенья, сокращённые предпраздничные дни; даты в виде 2028-01-01.",
     loaded: (years: number[]) => `Календарь загружен: ${years.join(", ")}. Сроки уже считаются по нему.`,
     invalid: (reason: string) => `Календарь не загружен, ничего не изменено: ${reason}.`,
   },

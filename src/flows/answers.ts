@@ -400,13 +400,14 @@ export function reworkFlow(deps: AppDeps) {
       const { regulation, workingTime, timezone } = deps.sla;
       const at = stepDeadline(regulation, "rework", { reworkRequest: now }, workingTime);
       const due = at ? formatDeadline(at, timezone) : null;
-      const draft = latestDrafts(deps.db, incidentId, 1)[0]?.text ?? null;
-      await tell(deps, outer.api, result.incident, ta.rework.notice(incidentId, comment, due, draft), {
+      const returned = latestDrafts(deps.db, incidentId, 1)[0];
+      const notice = ta.rework.notice(incidentId, comment, due, returned?.text ?? null, returned?.kind);
+      await tell(deps, outer.api, result.incident, notice, {
         organization: true,
         holder: true,
         except: chatId,
       });
-      return ta.rework.done(incidentId, due);
+      return ta.rework.done(incidentId, due, returned?.kind);
     });
     await ctx.reply(outcome);
   };
@@ -499,7 +500,7 @@ function linkProblem(text: string, post: { network: Network; link: string }): st
 }
 
 /**
- * «Опубликовано» / «Опубликую сам» / «Промежуточный ответ» / «Запрос автору»: the link of what was
+ * «Размещено» / «Размещу сам» / «Промежуточный ответ» / «Запрос автору»: the link of what was
  * posted, in the post's own network, then the change; rights and state are checked again at that moment.
  */
 export function linkFlow(deps: AppDeps) {

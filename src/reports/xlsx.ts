@@ -134,7 +134,7 @@ const ANSWER_COLUMNS: Column[] = [
   { header: "Ответов", width: 10 },
   { header: "В срок", width: 10 },
   { header: "Доля в срок", width: 11, numFmt: PERCENT_FORMAT },
-  { header: "Ответов с опозданием", width: 12 },
+  { header: "Ответов с нарушением срока", width: 12 },
   { header: "Медиана опоздания, мин", width: 12 },
   { header: "Наибольшее опоздание, мин", width: 12 },
   { header: "Возвращено", width: 11 },

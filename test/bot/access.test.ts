@@ -70,7 +70,7 @@ describe("admins from ADMIN_IDS", () => {
 
 describe("invites", () => {
   it("a curator invite is redeemed once and tells the person what they can do", async () => {
-    const token = await inviteLink("куратор");
+    const token = await inviteLink("Куратор");
     const curator = h.user(3003, "Ольга", { username: "olga" });
     await curator.send(`/start ${token}`);
     expect(curator.lastText()).toMatch(/^Готово! Вы зарегистрированы как куратор\./);
@@ -87,7 +87,7 @@ describe("invites", () => {
 
   it("an executor invite is for one organization, chosen from a list", async () => {
     await addOrganization("Министерство здравоохранения", "Минздрав");
-    const token = await inviteLink("исполнитель", "Минздрав");
+    const token = await inviteLink("Исполнитель", "Минздрав");
     expect(h.user(ADMIN, "Анна").lastText()).toMatch(/в орган «Министерство здравоохранения»/);
     const executor = h.user(5005, "Мария");
     await executor.send(`/start ${token}`);
@@ -95,7 +95,7 @@ describe("invites", () => {
   });
 
   it("an expired invite is refused", async () => {
-    const token = await inviteLink("руководитель");
+    const token = await inviteLink("Руководитель");
     h.clock.advance(7 * 24 * 60 * 60 * 1000 + 1);
     const head = h.user(6006, "Губернатор");
     await head.send(`/start ${token}`);
@@ -103,7 +103,7 @@ describe("invites", () => {
   });
 
   it("a revoked invite is refused, and an unknown token too", async () => {
-    const token = await inviteLink("куратор");
+    const token = await inviteLink("Куратор");
     const admin = h.user(ADMIN, "Анна");
     expect(await admin.press("Отозвать")).toBe("Приглашение отозвано.");
     expect(await admin.press("Отозвать")).toMatch(/уже использовано, отозвано или истекло/);
@@ -115,14 +115,14 @@ describe("invites", () => {
   });
 
   it("lists open invites for the admin", async () => {
-    await inviteLink("куратор");
+    await inviteLink("Куратор");
     const admin = h.user(ADMIN, "Анна");
     await admin.send("/invites");
     expect(admin.lastText()).toMatch(/^Действующие приглашения:\n1\. куратор, до 30\.11\.2026 11:00$/);
   });
 
   it("every change is an audit event", async () => {
-    const token = await inviteLink("куратор");
+    const token = await inviteLink("Куратор");
     await h.user(3003, "Ольга").send(`/start ${token}`);
     const actions = h.db
       .select()

@@ -97,9 +97,9 @@ describe("approval", () => {
       expect(cardText(chatId, id)).toContain("Состояние: согласовано, ждёт размещения");
       // Approved 10:20; published within 30 working minutes (p.12), before the answer deadline (p.8).
       expect(cardText(chatId, id)).toContain("Срок: 24.11.2026 10:50 — разместить ответ (п. 12)");
-      expect(labels(chatId, id)).toEqual(["Опубликовано", "История"]);
+      expect(labels(chatId, id)).toEqual(["Размещено", "История"]);
       expect(h.lastText(chatId)).toBe(
-        "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Опубликовано».\n" +
+        "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
           "Разместить до 24.11.2026 10:50.",
       );
     }
@@ -174,7 +174,7 @@ describe("approval", () => {
     await curator().send("Укажите дату.", curatorsChat());
     await seedDraft(h, id, { text: "Снег вывезут до пятницы, 27.11." });
     const stale =
-      "Это прежняя версия проекта по сообщению № 1: исполнитель прислал новую. Решение примите по ней — она в сообщении ниже.";
+      "Это прежняя версия проекта по сообщению № 1: исполнитель прислал новую. Решение примите по ней — она ниже.";
 
     expect(await pressData(curator2(), OFFICE.curatorsChat, `inc.ok:${id}:${first}`)).toBe(stale);
     expect(await pressData(curator2(), OFFICE.curatorsChat, `inc.rework:${id}:${first}`)).toBe(stale);
@@ -234,10 +234,10 @@ describe("rework", () => {
 
     // 12:30 + 1 working hour (p.11) across the 13:00–14:00 lunch.
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Сообщение № 1 возвращено на доработку, исполнитель доработает до 24.11.2026 14:30.",
+      "Проект ответа по сообщению № 1 возвращён на доработку, исполнитель доработает до 24.11.2026 14:30.",
     );
     const notice =
-      "Сообщение № 1 возвращено на доработку: Укажите точную дату вывоза снега. Доработать до 24.11.2026 14:30.\n\n" +
+      "Проект ответа по сообщению № 1 возвращён на доработку: Укажите точную дату вывоза снега. Доработать до 24.11.2026 14:30.\n\n" +
       "Проект ответа:\nЗдравствуйте! Снег вывезут до пятницы.";
     expect(h.lastText(OFFICE.executor)).toBe(notice);
     expect(h.lastText(OFFICE.healthChat)).toBe(notice);
@@ -253,14 +253,14 @@ describe("rework", () => {
     await curator().send("https://vk.com/wall-1_999 жалоба на дороги", curatorsChat());
 
     expect(h.texts(OFFICE.curatorsChat)).toContain(
-      "Вопрос бота ждал ответа дольше 30 минут и закрыт, поэтому это сообщение не принято как ответ на него. " +
+      "Вопрос бота ждал ответа дольше 30 минут и закрыт, поэтому ваш текст не принят как ответ на него. " +
         "Если вы отвечали на вопрос, нажмите кнопку на карточке ещё раз.",
     );
     expect(state(id)).toBe("on_approval");
 
-    // The executor's «Опубликовано» left open: a colleague's link shared hours later is no answer.
+    // The executor's «Размещено» left open: a colleague's link shared hours later is no answer.
     await curator2().press("Согласовать", curatorsChat());
-    await executor().press("Опубликовано", healthChat());
+    await executor().press("Размещено", healthChat());
     h.clock.advance(3 * 60 * MINUTE);
     await executor().send("https://vk.com/wall-1_555", healthChat());
     expect(h.lastText(OFFICE.healthChat)).toMatch(/^Вопрос бота ждал ответа дольше 30 минут и закрыт/);
@@ -320,7 +320,7 @@ describe("publication", () => {
     await seedDraft(h, id, { approve: true });
     h.clock.advance(25 * MINUTE);
 
-    await executor().press("Опубликовано", healthChat());
+    await executor().press("Размещено", healthChat());
     expect(h.lastText(OFFICE.healthChat)).toBe(
       "Сообщение № 1: пришлите ссылку на размещённый ответ во ВКонтакте. Отмена — /cancel.",
     );
@@ -359,7 +359,7 @@ describe("publication", () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { approve: true });
     h.clock.set("2026-11-25T07:00:00Z"); // Wednesday 12:00, the answer was due at 11:00 (p.8)
-    await executor().press("Опубликовано");
+    await executor().press("Размещено");
     await executor().send("vk.com/wall-1_1?reply=90");
     expect(executor().lastText()).toBe("Ответ по сообщению № 1 размещён с опозданием. Спасибо!");
     expect(cardText(OFFICE.curatorsChat, id)).toContain(
@@ -372,12 +372,12 @@ describe("publication", () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     await seedDraft(h, id, { approve: true });
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
-      "Опубликую сам",
+      "Размещу сам",
       "Переназначить",
       "Важность, тема, место",
       "История",
     ]);
-    await curator().press("Опубликую сам", curatorsChat());
+    await curator().press("Размещу сам", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=5", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
     expect(state(id)).toBe("answered");
@@ -386,7 +386,7 @@ describe("publication", () => {
     );
   });
 
-  it("Orenburg: the curator has no «Опубликую сам», and a forged press is refused", async () => {
+  it("Orenburg: the curator has no «Размещу сам», and a forged press is refused", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { approve: true });
     expect(labels(OFFICE.curatorsChat, id)).toEqual(["Переназначить", "Важность, тема, место", "История"]);
@@ -429,13 +429,13 @@ describe("interim answer and clarification", () => {
     // The quality mark is the answer's: none is asked for an interim one.
     expect(h.texts(OFFICE.curator).length).toBe(privateBefore);
     expect(h.lastText(OFFICE.healthChat)).toBe(
-      "Промежуточный ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Опубликовано».\n" +
+      "Промежуточный ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
         "Разместить до 24.11.2026 10:30.",
     );
     expect(cardText(OFFICE.healthChat, id)).toContain(
       "Состояние: согласовано, ждёт размещения: промежуточный ответ",
     );
-    await executor().press("Опубликовано", healthChat());
+    await executor().press("Размещено", healthChat());
     expect(h.lastText(OFFICE.healthChat)).toBe(
       "Сообщение № 1: пришлите ссылку на промежуточный ответ во ВКонтакте. Отмена — /cancel.",
     );
@@ -479,10 +479,10 @@ describe("interim answer and clarification", () => {
     await curator().press("Согласовать", curatorsChat());
     // The final answer is held to its own clock, not to the first answer's p.8 deadline long past.
     expect(h.lastText(OFFICE.healthChat)).toBe(
-      "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Опубликовано».\n" +
+      "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
         "Разместить до 30.11.2026 10:30.",
     );
-    await executor().press("Опубликовано", healthChat());
+    await executor().press("Размещено", healthChat());
     await executor().send("https://vk.com/wall-1_1?reply=4", healthChat());
     expect(state(id)).toBe("answered");
     expect(cardText(OFFICE.curatorsChat, id)).toContain(
@@ -518,8 +518,8 @@ describe("interim answer and clarification", () => {
     expect(await pressData(curator(), OFFICE.curatorsChat, `inc.interim:${id}`)).toBe(
       "Проект ответа по сообщению № 1 готовит исполнитель органа, который взял его в работу.",
     );
-    expect(await pressData(executor(), OFFICE.healthChat, `inc.pub:${id}`)).toMatch(
-      /^Сейчас сообщение № 1 в работе/,
+    expect(await pressData(executor(), OFFICE.healthChat, `inc.pub:${id}`)).toBe(
+      "Сообщение № 1: в работе. Это действие уже недоступно.",
     );
     expect(state(id)).toBe("in_work");
   });
@@ -529,7 +529,7 @@ describe("interim answer and clarification", () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     h.clock.set("2026-11-25T07:00:00Z");
     await seedDraft(h, id, { purpose: "interim", approve: true });
-    await curator().press("Опубликую сам", curatorsChat());
+    await curator().press("Размещу сам", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
     // From the next day: 26, 27.11, 30.11, 1, 2, 3, 4.12 — to the end of Friday 04.12.2026.
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
@@ -550,7 +550,7 @@ describe("interim answer and clarification", () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     h.clock.set("2026-11-25T07:00:00Z");
     await seedDraft(h, id, { purpose: "interim", approve: true });
-    await curator().press("Опубликую сам", curatorsChat());
+    await curator().press("Размещу сам", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
 
     h.clock.set("2026-12-07T07:00:00Z"); // Monday 07.12 10:00, after 04.12 18:00
@@ -565,7 +565,7 @@ describe("interim answer and clarification", () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     h.clock.set("2026-11-25T07:00:00Z");
     await seedDraft(h, id, { purpose: "interim", approve: true });
-    await curator().press("Опубликую сам", curatorsChat());
+    await curator().press("Размещу сам", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
     h.clock.set("2026-12-02T07:00:00Z"); // the final draft on Wednesday 02.12, in time for 04.12 18:00
     await seedDraft(h, id, { text: "Снег вывезут." });
@@ -581,7 +581,7 @@ describe("interim answer and clarification", () => {
     await sweep(h.deps());
     expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("❗"))).toEqual([]);
 
-    await executor().press("Опубликовано", healthChat());
+    await executor().press("Размещено", healthChat());
     await executor().send("https://vk.com/wall-1_1?reply=12", healthChat());
     expect(h.lastText(OFFICE.healthChat)).toContain("в срок");
   });
@@ -597,10 +597,10 @@ describe("interim answer and clarification", () => {
       "Запрос автору по сообщению № 1 согласован.",
     );
     expect(h.lastText(OFFICE.healthChat)).toBe(
-      "Запрос автору по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Опубликовано».\n" +
+      "Запрос автору по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
         "Разместить до 24.11.2026 10:30.",
     );
-    await executor().press("Опубликовано");
+    await executor().press("Размещено");
     expect(executor().lastText()).toBe(
       "Сообщение № 1: пришлите ссылку на ваш вопрос автору во ВКонтакте. Отмена — /cancel.",
     );
@@ -638,7 +638,7 @@ describe("a repeat of a post whose answer is posted", () => {
     await showCards(h, second);
     expect(cardText(OFFICE.curatorsChat, second)).toContain(`Повторное к сообщению № ${first} — согласовано`);
     h.clock.advance(25 * MINUTE);
-    await executor().press("Опубликовано");
+    await executor().press("Размещено");
     await executor().send("https://vk.com/wall-1_1?reply=77");
     expect(state(first)).toBe("answered");
     expect(cardText(OFFICE.curatorsChat, second)).toContain(

@@ -35,7 +35,7 @@ async function leaveDraft(button: string, text: string): Promise<void> {
 /** An interim answer sent, approved and posted while the executor's answer waits unfinished. */
 async function interimPosted(id: number): Promise<void> {
   await seedDraft(h, id, { purpose: "interim", text: INTERIM, approve: true });
-  await executor.press("Опубликовано", healthChat());
+  await executor.press("Размещено", healthChat());
   await executor.send("https://vk.com/wall-1_1?reply=3", healthChat());
 }
 

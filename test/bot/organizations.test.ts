@@ -42,7 +42,7 @@ describe("organizations", () => {
     await admin().send("/help");
     expect(admin().lastText()).toMatch(/Ваши роли: администратор/);
     await admin().send("Министерство культуры");
-    expect(admin().lastText()).toBe("Не понял сообщение. Список команд — /help.");
+    expect(admin().lastText()).toBe("Не удалось разобрать. Список команд — /help.");
   });
 
   it("an admin renames, deactivates and re-activates from the list", async () => {

@@ -155,7 +155,7 @@ describe("a curator routes again a post the organization stalls on", () => {
     expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
     expect(h.fake.buttons(-300).map((b) => b.label)).toContain("Взять в работу");
     // The first organization's card no longer offers to post it.
-    expect(h.fake.buttons(OFFICE.healthChat).map((b) => b.label)).not.toContain("Опубликовано");
+    expect(h.fake.buttons(OFFICE.healthChat).map((b) => b.label)).not.toContain("Размещено");
   });
 });
 

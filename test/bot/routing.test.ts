@@ -163,7 +163,7 @@ describe("routing", () => {
       [
         "Сообщение № 1 направлено.",
         "Основной исполнитель: Министерство здравоохранения",
-        "Соисполнители по порядку: 1. Министерство образования, 2. Министерство строительства",
+        "Соисполнители: Министерство образования, Министерство строительства",
         "Срок ответа сокращён до 4 раб. ч.",
       ].join("\n"),
     );
@@ -586,7 +586,7 @@ describe("executors on the card", () => {
     for (const old of [passOn, `inc.passon:${id}:${part?.id}`]) {
       const unseen = await h.deliver(updates.callback(curator().tg, notice.message, old));
       expect(h.fake.callbackAnswer(unseen.callback_query?.id ?? "")?.text).toBe(
-        "Соисполнитель уже прислал новую версию этой информации по сообщению № 1: решите по ней, она в сообщении ниже.",
+        "Соисполнитель уже прислал новую версию этой информации по сообщению № 1: решите по ней, она ниже.",
       );
     }
     const resent = loadIncident(h.db, id)?.assignments.find((a) => a.id === part?.id);
@@ -750,10 +750,13 @@ describe("lists, search and history", () => {
     expect(
       h.fake.messages(HEALTH_EXECUTOR).filter((m) => m.text?.startsWith("Сообщение № 1 ·")),
     ).toHaveLength(3);
+    const notFound =
+      "Сообщение не найдено: проверьте номер или ссылку. Если сообщение ещё не зарегистрировано, " +
+      "куратор регистрирует его командой /new.";
     await healthExecutor().send("/find 99");
-    expect(healthExecutor().lastText()).toBe("Сообщение не найдено.");
+    expect(healthExecutor().lastText()).toBe(notFound);
     await healthExecutor().send("/find vk.com/wall-1_404");
-    expect(healthExecutor().lastText()).toBe("Сообщение не найдено.");
+    expect(healthExecutor().lastText()).toBe(notFound);
     await healthExecutor().send("/find abc");
     expect(healthExecutor().lastText()).toMatch(/^Пришлите номер сообщения или ссылку на пост/);
     await educationExecutor().send("/find 1");

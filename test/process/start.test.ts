@@ -110,7 +110,7 @@ describe("npm start", () => {
         timeoutMs: 10_000,
       },
     );
-    fake.clickButton(1001, "куратор", admin);
+    fake.clickButton(1001, "Куратор", admin);
     const invite = await fake.waitForCall("editMessageText", (c) => c.params.chat_id === 1001, {
       timeoutMs: 10_000,
     });

@@ -69,7 +69,7 @@ describe("the same update twice", () => {
     );
     expect(told(OFFICE.executor)).toHaveLength(1);
     expect(told(OFFICE.healthChat)).toHaveLength(1);
-    expect(h.fake.findButton(OFFICE.healthChat, "Опубликовано").callbackData).toBe(`inc.pub:${incidentId}`);
+    expect(h.fake.findButton(OFFICE.healthChat, "Размещено").callbackData).toBe(`inc.pub:${incidentId}`);
   });
 
   it("a routing dialogue's last press committed before a crash: handled again, it completes, not «changed meanwhile»", async () => {

@@ -259,7 +259,7 @@ const LINK_KINDS: Partial<Record<AnswerAction, LinkKind>> = {
 async function startDialog(ctx: BotContext, id: number, asked: AnswerAction, draftId?: number) {
   const incident = loadIncident(ctx.app.db, id);
   if (!incident) return popup(ctx, tr.notFoundNumber(id));
-  // «Опубликовано» posts whatever was approved: the answer, an interim answer or the question to the author.
+  // «Размещено» posts whatever was approved: the answer, an interim answer or the question to the author.
   const action = asked === "publish" ? publishAction(incident) : asked;
   const refusal = refusalText(ctx.app, incident, action, ctx.person);
   if (refusal) return popup(ctx, refusal);

@@ -7,14 +7,14 @@ import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { organizationPicker } from "../keyboards.js";
 import { requirePermission, requirePrivate } from "../refuse.js";
-import { ROLE_NAMES, t } from "../texts.js";
+import { t } from "../texts.js";
 
 export const invites = new Composer<BotContext>();
 const admin = requirePermission("manageInvites");
 
 invites.command("invite", requirePrivate, admin, async (ctx) => {
   const keyboard = new InlineKeyboard();
-  for (const role of ROLES) keyboard.text(ROLE_NAMES[role], cb("inv.role", role)).row();
+  for (const role of ROLES) keyboard.text(t.invite.roleButton[role], cb("inv.role", role)).row();
   await ctx.reply(t.invite.chooseRole, { reply_markup: keyboard });
 });
 

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { plural, t } from "../../src/bot/texts.js";
+import { ta } from "../../src/bot/texts-answers.js";
+import { td } from "../../src/bot/texts-drafts.js";
+import { tr } from "../../src/bot/texts-incidents.js";
+
+describe("counts agree with their noun", () => {
+  it.each([
+    [1, "сообщение"],
+    [2, "сообщения"],
+    [4, "сообщения"],
+    [5, "сообщений"],
+    [11, "сообщений"],
+    [12, "сообщений"],
+    [14, "сообщений"],
+    [21, "сообщение"],
+    [22, "сообщения"],
+    [25, "сообщений"],
+    [111, "сообщений"],
+    [122, "сообщения"],
+  ])("%i %s", (n, form) => {
+    expect(plural(n, "сообщение", "сообщения", "сообщений")).toBe(form);
+  });
+
+  it("a surge of 22 or 21 posts says so in good Russian", () => {
+    const ids = Array.from({ length: 22 }, (_, i) => i + 1);
+    expect(t.surge("topic", "снег", 22, 24, ids, "п. 21")).toMatch(
+      /^⚠️ Всплеск: 22 сообщения за 24 ч на тему «снег»/,
+    );
+    expect(t.surge("place", "Орск", 21, 24, ids.slice(0, 21), "п. 21")).toMatch(
+      /^⚠️ Всплеск: 21 сообщение за 24 ч о месте «Орск»/,
+    );
+  });
+});
+
+describe("an action no longer possible names the post's state as a clause of its own", () => {
+  it("after the answer is posted", () => {
+    const state = tr.shortState.answered;
+    expect(ta.wrongState(5, state)).toBe("Сообщение № 5: ответ размещён. Это действие уже недоступно.");
+    expect(tr.accept.wrongState(5, state)).toBe(
+      "Сообщение № 5: ответ размещён. Это действие уже недоступно.",
+    );
+    expect(tr.route.wrongState(5, state)).toBe("Сообщение № 5: ответ размещён. Направить его заново нельзя.");
+    expect(td.wrongState(5, state)).toBe("Сообщение № 5: ответ размещён. Проект ответа сейчас не нужен.");
+    expect(td.notSubmitted(5, state)).toBe(
+      "Не отправлено. Сообщение № 5: ответ размещён. Черновик сохранён.",
+    );
+  });
+
+  it.each(Object.entries(tr.shortState))("in state %s: «%s» stands after a colon", (_, state) => {
+    expect(ta.wrongState(7, state)).toBe(`Сообщение № 7: ${state}. Это действие уже недоступно.`);
+  });
+});
+
+describe("a draft returned for rework is named by its kind", () => {
+  it("an answer by default, an interim answer or a question to the author when so", () => {
+    expect(ta.rework.done(3, null)).toBe("Проект ответа по сообщению № 3 возвращён на доработку.");
+    expect(ta.rework.done(3, "24.11.2026 14:30", "interim")).toBe(
+      "Проект промежуточного ответа по сообщению № 3 возвращён на доработку, исполнитель доработает до 24.11.2026 14:30.",
+    );
+    expect(ta.rework.notice(3, "Уточните дату.", null, "Текст", "clarification")).toBe(
+      "Проект запроса автору по сообщению № 3 возвращён на доработку: Уточните дату.\n\nПроект запроса автору:\nТекст",
+    );
+  });
+});
