@@ -37,6 +37,23 @@ const POST_TEXT_FOR_REPORT = 3000;
 /** Registering posts: /new, forwarded posts and links, duplicates, repeats, toxic and threats. */
 export function intakeFeature(deps: AppDeps): Composer<BotContext> {
   const intake = new Composer<BotContext>();
+  const albums = new Albums();
+  // Before the dialogues: the other items of an album taken as a post are not answers to its questions.
+  intake.chatType("private").on("message", async (ctx, next) => {
+    const now = ctx.app.clock.now();
+    const album = albums.taken(ctx.chat.id, ctx.message, now);
+    if (!album) return next();
+    const post = recognise(ctx.message, now);
+    // The post's text came with a later item: that item stands for the post instead.
+    if (album.hasText || !post.text) return;
+    if (album.summaryId !== undefined) {
+      await ctx.api.deleteMessage(ctx.chat.id, album.summaryId).catch(() => undefined);
+    } else {
+      await ctx.conversation.exit("intake");
+    }
+    await takePost(ctx, post, albums);
+  });
+
   intake.use(createConversation(intakeFlow(deps), "intake"));
 
   intake.command("new", async (ctx) => {
@@ -51,45 +68,11 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
   });
 
   intake.chatType("private").on("message", async (ctx, next) => {
-    const curator = curatorOf(ctx);
     const post = recognise(ctx.message, ctx.app.clock.now());
-    if (!curator || commandOf(ctx.message) || (!post.forwarded && !post.link)) return next();
+    if (!curatorOf(ctx) || commandOf(ctx.message) || (!post.forwarded && !post.link)) return next();
     // A curator inside another dialogue (e.g. giving the link of a published answer) is answering it.
     if (Object.values(ctx.conversation.active()).some((count) => count > 0)) return next();
-    if (!post.link) {
-      await ctx.conversation.enter("intake", {
-        actorId: curator.id,
-        prefill: recognisedFields(post),
-        offer: true,
-        ...forwardedAt(post),
-      } satisfies IntakeArgs);
-      return;
-    }
-    const existing = registeredNumber(ctx.app.db, post.link);
-    if (existing !== undefined) {
-      await showDuplicate({ ...ctx.app, api: ctx.api }, existing, ctx.chat.id);
-      return;
-    }
-    // The recognised post is not stored anywhere: the summary replies to the curator's own message,
-    // and a button press re-reads that message (callback_query.message.reply_to_message). So a
-    // curator may forward ten posts in a row and register each from its own summary, and nothing is
-    // left behind for posts never registered. Callback data (64 bytes) could not hold the text.
-    const keyboard = new InlineKeyboard()
-      .text(ti.button.register, cb("int.reg"))
-      .row()
-      .text(ti.button.more, cb("int.more"));
-    const summary = ti.summary({
-      network: networkName(post.link),
-      link: post.link,
-      author: post.author ?? null,
-      postedAt: localTime(ctx.app, post.postedAt),
-      start: snippet(post.text),
-    });
-    await ctx.reply(summary, {
-      reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
-      reply_markup: keyboard,
-      link_preview_options: { is_disabled: true },
-    });
+    await takePost(ctx, post, albums);
   });
 
   intake.callbackQuery(["int.reg", "int.more"], async (ctx) => {
@@ -312,6 +295,95 @@ function postedAtOf(origin: MessageOrigin, now: Date): number | undefined {
   if (origin.type === "user" && origin.sender_user.is_bot) return undefined;
   const at = origin.date * 1000;
   return Number.isSafeInteger(at) && at > 0 && at <= now.getTime() ? at : undefined;
+}
+
+/**
+ * A post forwarded or pasted by a curator: without a link, the dialogue asks for it; a link already
+ * registered shows that card; otherwise a summary with «Зарегистрировать» and «Заполнить подробнее».
+ * An album's item taken so is remembered, so that the album's other items are not taken again.
+ */
+async function takePost(ctx: BotContext & { chat: { id: number } }, post: Recognised, albums: Albums) {
+  const curator = curatorOf(ctx);
+  const message = ctx.message;
+  if (!curator || !message) return;
+  const remember = (summaryId?: number) =>
+    albums.take(ctx.chat.id, message, post.text !== undefined, ctx.app.clock.now(), summaryId);
+  if (!post.link) {
+    remember();
+    await ctx.conversation.enter("intake", {
+      actorId: curator.id,
+      prefill: recognisedFields(post),
+      offer: true,
+      ...forwardedAt(post),
+    } satisfies IntakeArgs);
+    return;
+  }
+  const existing = registeredNumber(ctx.app.db, post.link);
+  if (existing !== undefined) {
+    remember();
+    await showDuplicate({ ...ctx.app, api: ctx.api }, existing, ctx.chat.id);
+    return;
+  }
+  // The recognised post is not stored anywhere: the summary replies to the curator's own message,
+  // and a button press re-reads that message (callback_query.message.reply_to_message). So a
+  // curator may forward ten posts in a row and register each from its own summary, and nothing is
+  // left behind for posts never registered. Callback data (64 bytes) could not hold the text.
+  const keyboard = new InlineKeyboard()
+    .text(ti.button.register, cb("int.reg"))
+    .row()
+    .text(ti.button.more, cb("int.more"));
+  const summary = ti.summary({
+    network: networkName(post.link),
+    link: post.link,
+    author: post.author ?? null,
+    postedAt: localTime(ctx.app, post.postedAt),
+    start: snippet(post.text),
+  });
+  const sent = await ctx.reply(summary, {
+    reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+    reply_markup: keyboard,
+    link_preview_options: { is_disabled: true },
+  });
+  remember(sent.message_id);
+}
+
+interface AlbumTaken {
+  at: number;
+  /** Whether the item taken carried the post's text. */
+  hasText: boolean;
+  /** The summary sent for it, if any (not for a post without a link, whose dialogue asks for it). */
+  summaryId?: number;
+}
+
+/**
+ * A post with several photos or videos comes as an album: one message per item sharing a
+ * media_group_id, the post's text in one caption (usually the first). The first item stands for
+ * the post and the others are taken in silence, unless the text comes with a later one, which then
+ * stands for it instead. Kept in memory for a few minutes: an album's items arrive together.
+ */
+class Albums {
+  static readonly KEEP_MS = 10 * 60_000;
+  readonly #taken = new Map<string, AlbumTaken>();
+
+  /** The album this item belongs to, if one of its items was taken as a post. */
+  taken(chatId: number, message: Message, now: Date): AlbumTaken | undefined {
+    const group = message.media_group_id;
+    const found = group === undefined ? undefined : this.#taken.get(`${chatId}:${group}`);
+    return found && now.getTime() - found.at < Albums.KEEP_MS ? found : undefined;
+  }
+
+  take(chatId: number, message: Message, hasText: boolean, now: Date, summaryId?: number): void {
+    const group = message.media_group_id;
+    if (group === undefined) return;
+    for (const [key, taken] of this.#taken) {
+      if (now.getTime() - taken.at >= Albums.KEEP_MS) this.#taken.delete(key);
+    }
+    this.#taken.set(`${chatId}:${group}`, {
+      at: now.getTime(),
+      hasText,
+      ...(summaryId !== undefined ? { summaryId } : {}),
+    });
+  }
 }
 
 function channelPostLink(origin: MessageOrigin): string | undefined {
