@@ -48,8 +48,8 @@ export const tr = {
     chooseLead: (id: number, chosen: string[]) =>
       `Сообщение № ${id}. Кто основной исполнитель? Остальные станут соисполнителями в порядке выбора:\n` +
       chosen.map((name, i) => `${i + 1}. ${name}`).join("\n"),
-    askShorten: (id: number, fullHours: number, clause: string) =>
-      `Сообщение № ${id} — важное. Сократить срок ответа (${clause})? Обычный срок — ${fullHours} раб. ч.`,
+    askShorten: (id: number, importance: string, fullHours: number, clause: string) =>
+      `Сообщение № ${id} — ${importance}. Сократить срок ответа (${clause})? Обычный срок — ${fullHours} раб. ч.`,
     shortenTo: (hours: number) => `${hours} раб. ч`,
     noShorten: "Без сокращения",
     changed: (id: number) =>
@@ -170,14 +170,38 @@ export const tr = {
   },
 
   edit: {
-    button: "Важность, тема, место",
-    menu: (id: number, importance: string, topic: string | null, place: string | null) =>
+    button: "Важность, тема, место, повтор",
+    menu: (
+      id: number,
+      importance: string,
+      topic: string | null,
+      place: string | null,
+      repeatOf: number | null = null,
+    ) =>
       [
         `Сообщение № ${id}: что изменить?`,
         `Важность: ${importance}`,
         `Тема: ${topic ?? "не указана"}`,
         `Место: ${place ?? "не указано"}`,
+        ...(repeatOf !== null ? [`Повторное к сообщению № ${repeatOf}`] : []),
       ].join("\n"),
+    repeat: {
+      button: "Повторное к …",
+      ask: (id: number) =>
+        `Сообщение № ${id}: какое более раннее сообщение оно повторяет? ` +
+        "Пришлите его номер (например, 12) или ссылку на тот пост. Отмена — /cancel.",
+      badAnswer: "Пришлите номер сообщения (например, 12) или ссылку на пост. Отмена — /cancel.",
+      noNumber: (id: number) => `Сообщения № ${id} нет. Проверьте номер и пришлите ещё раз.`,
+      noLink: "Пост с такой ссылкой не зарегистрирован. Пришлите номер сообщения или другую ссылку.",
+      notEarlier: (id: number, other: number) =>
+        other === id
+          ? "Это то же самое сообщение. Пришлите номер более раннего."
+          : `Сообщение № ${other} зарегистрировано позже № ${id}. Пришлите номер более раннего.`,
+      done: (id: number, earlier: number) =>
+        `Сообщение № ${id} отмечено как повторное к № ${earlier}: карточки показывают, как было рассмотрено то.`,
+      already: (id: number, earlier: number) =>
+        `Сообщение № ${id} уже отмечено как повторное к № ${earlier}.`,
+    },
     level: {
       normal: "Обычное",
       important: "Важное",

@@ -1,5 +1,5 @@
 /**
- * «Важность, тема, место» on the curators' card: a menu where a curator raises or lowers the post's
+ * «Важность, тема, место, повтор» on the curators' card: a menu where a curator raises or lowers the post's
  * importance with one tap and sets or corrects its topic and place in a short dialogue. Raised to
  * «социально значимое», the post goes to the heads at once, as one registered so does (Orenburg p.21,
  * Georgievsk p.24); a topic or place set counts toward a surge. Every button carries the version the
@@ -7,7 +7,13 @@
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import { changePostDetail, detailsEditable, type PostDetail, type Subject } from "../app/importance.js";
-import { type Incident, loadIncident, type TransitionRefusal } from "../app/incidents.js";
+import {
+  findByLinkKey,
+  type Incident,
+  loadIncident,
+  markRepeat,
+  type TransitionRefusal,
+} from "../app/incidents.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
@@ -16,6 +22,7 @@ import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Importance } from "../domain/incident.js";
+import { parseSourceLink } from "../domain/source-link.js";
 import { type Flow, waitForAnswer } from "./ask.js";
 import { tellHeads } from "./intake.js";
 
@@ -41,8 +48,11 @@ export function detailsMenu(incident: Incident): { text: string; keyboard: Inlin
   }
   for (const subject of ["topic", "place"] as const)
     keyboard.text(tr.edit.subject[subject], cb("imp.ask", id, subject, row.version));
+  // A repeat found later than at registration (Orenburg p.15; Georgievsk p.19): linked once.
+  if (row.repeatOfId === null) keyboard.row().text(tr.edit.repeat.button, cb("imp.rep", id, row.version));
   keyboard.row().text(tr.edit.close, cb("imp.close", id));
-  return { text: tr.edit.menu(id, t.importance[row.importance], row.topic, row.place), keyboard };
+  const text = tr.edit.menu(id, t.importance[row.importance], row.topic, row.place, row.repeatOfId);
+  return { text, keyboard };
 }
 
 /**
@@ -148,6 +158,75 @@ export function detailFlow(deps: AppDeps) {
       return result.refusal === "changed"
         ? tr.edit.changedWhileTyping(incidentId)
         : detailRefusal(deps, incidentId, result.refusal);
+    });
+    await ctx.reply(said);
+  };
+}
+
+/**
+ * The earlier post a curator names by its number («12», «№ 12») or its link, or why it cannot be
+ * the one this post repeats: unknown, not registered, or not earlier.
+ */
+function earlierPost(deps: AppDeps, incidentId: number, said: string): { id: number } | { problem: string } {
+  const number = /^(?:№\s*)?(\d{1,9})$/.exec(said);
+  let id: number | undefined;
+  if (number) {
+    id = Number(number[1]);
+    if (!loadIncident(deps.db, id)) return { problem: tr.edit.repeat.noNumber(id) };
+  } else {
+    const link = parseSourceLink(said);
+    if (!link.ok) return { problem: tr.edit.repeat.badAnswer };
+    id = findByLinkKey(deps.db, link.key)?.id;
+    if (id === undefined) return { problem: tr.edit.repeat.noLink };
+  }
+  return id < incidentId ? { id } : { problem: tr.edit.repeat.notEarlier(incidentId, id) };
+}
+
+/** «Повторное к …» in the menu: the number or link of the earlier post, then the link is made. */
+export function repeatFlow(deps: AppDeps) {
+  return async function postRepeatDialog(
+    conversation: Flow,
+    ctx: Context,
+    incidentId: number,
+    menu: MenuAt,
+  ): Promise<void> {
+    const prompt = await ctx.reply(tr.edit.repeat.ask(incidentId), {
+      reply_markup: new InlineKeyboard().text(tr.route.cancel, cb("dt.cancel")),
+    });
+    let earlier: number | undefined;
+    while (earlier === undefined) {
+      const reply = await waitForValue(conversation);
+      if (reply === "cancelled") {
+        await ctx.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id, {
+          reply_markup: new InlineKeyboard(),
+        });
+        await ctx.reply(tr.cancelled);
+        return;
+      }
+      const said = reply.value ?? "";
+      const found = await conversation.external(() => earlierPost(deps, incidentId, said));
+      if ("id" in found) earlier = found.id;
+      else await ctx.reply(found.problem);
+    }
+    await ctx.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id, {
+      reply_markup: new InlineKeyboard(),
+    });
+    const repeatOfId = earlier;
+    const said = await conversation.external(async (outer) => {
+      if (!outer.person) return tr.edit.notCurator;
+      const result = markRepeat(deps.db, {
+        incidentId,
+        repeatOfId,
+        actor: outer.person,
+        now: deps.clock.now(),
+      });
+      const incident = result.ok ? result.incident : loadIncident(deps.db, incidentId);
+      if (result.ok) await syncCards(cardDeps(deps, outer.api), result.incident);
+      await refreshMenu(outer.api, menu, incident);
+      if (result.ok) return tr.edit.repeat.done(incidentId, repeatOfId);
+      if (result.refusal === "wrong_state" && incident?.row.repeatOfId)
+        return tr.edit.repeat.already(incidentId, incident.row.repeatOfId);
+      return detailRefusal(deps, incidentId, result.refusal);
     });
     await ctx.reply(said);
   };

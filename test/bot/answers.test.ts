@@ -83,7 +83,7 @@ describe("approval", () => {
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
       "Согласовать",
       "На доработку",
-      "Важность, тема, место",
+      "Важность, тема, место, повтор",
       "История",
     ]);
 
@@ -92,7 +92,11 @@ describe("approval", () => {
 
     expect(state(id)).toBe("approved");
     expect(cardText(OFFICE.curatorsChat, id)).toContain("Состояние: согласовано, ждёт размещения");
-    expect(labels(OFFICE.curatorsChat, id)).toEqual(["Переназначить", "Важность, тема, место", "История"]);
+    expect(labels(OFFICE.curatorsChat, id)).toEqual([
+      "Переназначить",
+      "Важность, тема, место, повтор",
+      "История",
+    ]);
     for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
       expect(cardText(chatId, id)).toContain("Состояние: согласовано, ждёт размещения");
       // Approved 10:20; published within 30 working minutes (p.12), before the answer deadline (p.8).
@@ -374,7 +378,7 @@ describe("publication", () => {
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
       "Размещу сам",
       "Переназначить",
-      "Важность, тема, место",
+      "Важность, тема, место, повтор",
       "История",
     ]);
     await curator().press("Размещу сам", curatorsChat());
@@ -389,7 +393,11 @@ describe("publication", () => {
   it("Orenburg: the curator has no «Размещу сам», and a forged press is refused", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { approve: true });
-    expect(labels(OFFICE.curatorsChat, id)).toEqual(["Переназначить", "Важность, тема, место", "История"]);
+    expect(labels(OFFICE.curatorsChat, id)).toEqual([
+      "Переназначить",
+      "Важность, тема, место, повтор",
+      "История",
+    ]);
     expect(await pressData(curator(), OFFICE.curatorsChat, `inc.pubself:${id}`)).toBe(
       "По регламенту (п. 12) согласованный ответ размещает исполнитель, куратор — не размещает.",
     );

@@ -105,14 +105,14 @@ describe("cards", () => {
     expect(callsTo(OFFICE.healthChat)).toBe(calls);
   });
 
-  it("the curators' card offers «Важность, тема, место» while the post is open; the executors' does not", async () => {
+  it("the curators' card offers «Важность, тема, место, повтор» while the post is open; the executors' does not", async () => {
     const labels = (chatId: number) => h.fake.buttons(chatId).map((b) => b.label);
-    expect(labels(-200)).toContain("Важность, тема, место");
+    expect(labels(-200)).toContain("Важность, тема, место, повтор");
     route();
     accept();
     await sync();
-    expect(labels(-200)).toEqual(["Переназначить", "Важность, тема, место", "История"]);
-    expect(labels(OFFICE.healthChat)).not.toContain("Важность, тема, место");
+    expect(labels(-200)).toEqual(["Переназначить", "Важность, тема, место, повтор", "История"]);
+    expect(labels(OFFICE.healthChat)).not.toContain("Важность, тема, место, повтор");
   });
 
   it("an executor marked blocked gets private cards again once they unblock the bot", async () => {

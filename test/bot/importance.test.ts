@@ -1,5 +1,5 @@
 /**
- * «Важность, тема, место» on the curators' card: a post registered as ordinary (one tap, or over
+ * «Важность, тема, место, повтор» on the curators' card: a post registered as ordinary (one tap, or over
  * HTTP) is raised to «социально значимое» and the head hears at once (Orenburg p.21); a topic or
  * place set later counts toward a surge.
  */
@@ -203,5 +203,73 @@ describe("topic and place", () => {
       expect.stringContaining("Тема: Дороги"),
       expect.stringContaining("Тема: Дороги"),
     ]);
+  });
+});
+
+describe("a repeat found after registration (Orenburg p.15)", () => {
+  it("«Повторное к …» links the post to the earlier one named by its number; the cards show it; audited once", async () => {
+    const earlier = await register(1);
+    const id = await register(2);
+    await openMenu(curator, id);
+    await curator.press("Повторное к …", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 2: какое более раннее сообщение оно повторяет? Пришлите его номер (например, 12) или ссылку на тот пост. Отмена — /cancel.",
+    );
+    await curator.send("слово", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Пришлите номер сообщения (например, 12) или ссылку на пост. Отмена — /cancel.",
+    );
+    await curator.send("77", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Сообщения № 77 нет. Проверьте номер и пришлите ещё раз.");
+    await curator.send("№ 2", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Это то же самое сообщение. Пришлите номер более раннего.");
+    await curator.send(`№ ${earlier}`, curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 2 отмечено как повторное к № 1: карточки показывают, как было рассмотрено то.",
+    );
+    expect(loadIncident(h.db, id)?.row.repeatOfId).toBe(earlier);
+    expect(card(id)).toContain("Повторное к сообщению № 1");
+    expect(menus().at(-1)).toContain("Повторное к сообщению № 1");
+    // Linked once: the menu no longer offers it.
+    expect(h.fake.buttons(OFFICE.curatorsChat).map((b) => b.label)).not.toContain("Повторное к …");
+    const events = h.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "markRepeat"), eq(auditEvents.entityId, String(id))))
+      .all();
+    expect(events.map((e) => e.details?.repeatOfId)).toEqual([earlier]);
+  });
+
+  it("named by its link; a later post or an unknown link is refused; /cancel leaves it unlinked", async () => {
+    await register(1);
+    const id = await register(2);
+    await register(3);
+    await openMenu(curator, id);
+    await curator.press("Повторное к …", curatorsChat());
+    await curator.send("3", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 3 зарегистрировано позже № 2. Пришлите номер более раннего.",
+    );
+    await curator.send("https://vk.com/wall-1_99", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Пост с такой ссылкой не зарегистрирован. Пришлите номер сообщения или другую ссылку.",
+    );
+    await curator.send("/cancel", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Отменено.");
+    expect(loadIncident(h.db, id)?.row.repeatOfId).toBeNull();
+
+    await curator.press("Повторное к …", curatorsChat());
+    await curator.send("https://m.vk.com/wall-1_1", curatorsChat());
+    expect(loadIncident(h.db, id)?.row.repeatOfId).toBe(1);
+  });
+
+  it("an executor's forged press changes nothing", async () => {
+    await register(1);
+    const id = await register(2);
+    const executor = h.user(OFFICE.executor, "Иван");
+    await openMenu(curator, id);
+    const toast = await pressData(executor, `imp.rep:${id}:${loadIncident(h.db, id)?.row.version}`);
+    expect(toast).toBe("Менять важность, тему и место сообщения может только куратор.");
+    expect(loadIncident(h.db, id)?.row.repeatOfId).toBeNull();
   });
 });

@@ -38,6 +38,7 @@ import {
   LEVELS,
   type MenuAt,
   refreshMenu,
+  repeatFlow,
 } from "../../flows/importance.js";
 import { partFlow, returnFlow } from "../../flows/incident-answers.js";
 import { routeFlow } from "../../flows/routing.js";
@@ -75,6 +76,7 @@ export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
   composer.use(createConversation(returnFlow(deps), "incident.return"));
   composer.use(createConversation(partFlow(deps), "incident.part"));
   composer.use(createConversation(detailFlow(deps), "incident.detail"));
+  composer.use(createConversation(repeatFlow(deps), "incident.repeat"));
 
   composer.callbackQuery(onAction("inc.route", [ID]), (ctx) => startDialog(ctx, "route"));
   // An organization's buttons name it (`inc.accept:12:3`); cards sent before that do not (`inc.accept:12`).
@@ -86,6 +88,7 @@ export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(onAction("inc.edit", [ID]), openDetailsMenu);
   composer.callbackQuery(onAction("imp.set", [ID, LEVELS.join("|"), ID]), setImportance);
   composer.callbackQuery(onAction("imp.ask", [ID, "topic|place", ID]), askDetail);
+  composer.callbackQuery(onAction("imp.rep", [ID, ID]), askRepeat);
   composer.callbackQuery(onAction("imp.close", [ID]), closeDetailsMenu);
   composer.callbackQuery(onAction("inc.text", [ID]), fullText);
   composer.callbackQuery(onAction("inc.hist", [ID]), history);
@@ -188,7 +191,7 @@ function menuOf(ctx: BotContext): MenuAt | undefined {
   return message && { chatId: message.chat.id, messageId: message.message_id };
 }
 
-/** «Важность, тема, место» on the curators' card: the menu, under the card. */
+/** «Важность, тема, место, повтор» on the curators' card: the menu, under the card. */
 async function openDetailsMenu(ctx: BotContext) {
   const id = Number(arg(ctx));
   const incident = loadIncident(ctx.app.db, id);
@@ -250,6 +253,26 @@ async function askDetail(ctx: BotContext) {
     return popup(ctx, detailRefusal(ctx.app, id, refusal));
   }
   await openDialog(ctx, "incident.detail", id, subject, version, menu);
+}
+
+/** «Повторное к …» in the menu: a short dialogue, if the post is as the menu showed it and not linked yet. */
+async function askRepeat(ctx: BotContext) {
+  const id = Number(arg(ctx));
+  const version = Number(ctx.match?.[2]);
+  const incident = loadIncident(ctx.app.db, id);
+  const menu = menuOf(ctx);
+  if (!incident || !menu) return popup(ctx, tr.notFoundNumber(id));
+  if (!hasRole(ctx.person, "curator")) return popup(ctx, tr.edit.notCurator);
+  const refusal = !detailsEditable(incident)
+    ? "wrong_state"
+    : incident.row.version !== version || incident.row.repeatOfId !== null
+      ? "changed"
+      : null;
+  if (refusal) {
+    await refreshMenu(ctx.api, menu, incident);
+    return popup(ctx, detailRefusal(ctx.app, id, refusal));
+  }
+  await openDialog(ctx, "incident.repeat", id, menu);
 }
 
 async function closeDetailsMenu(ctx: BotContext) {
