@@ -22,7 +22,8 @@ import { type Flow, waitForAnswer } from "./ask.js";
 import { tellTurnCame } from "./incident-answers.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
-const SHORTEN_HOURS = [2, 4, 6];
+/** The shortened answer deadlines offered (Orenburg p.6 names none), in working hours. */
+const SHORTEN_HOURS = [1, 2, 3, 4, 6];
 
 interface Chosen {
   id: number;
@@ -230,7 +231,7 @@ async function pickShortening(
   await ctx.api.editMessageText(
     p.menu.chat.id,
     p.menu.message_id,
-    tr.route.askShorten(p.incidentId, fullMinutes / 60, rule.clause),
+    tr.route.askShorten(p.incidentId, t.importance[importance], fullMinutes / 60, rule.clause),
     { reply_markup: keyboard },
   );
   const cut = await choose(conversation, (data) => /^rt\.cut:(\d+)$/.exec(data)?.[1]);

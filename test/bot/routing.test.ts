@@ -123,7 +123,11 @@ describe("routing", () => {
     }
     const updated = cardIn(-200, id);
     expect(updated.message_id).toBe(curatorsCard.message_id);
-    expect(labels(-200, updated.message_id)).toEqual(["Переназначить", "Важность, тема, место", "История"]);
+    expect(labels(-200, updated.message_id)).toEqual([
+      "Переназначить",
+      "Важность, тема, место, повтор",
+      "История",
+    ]);
     expect(h.fake.messages(-300)).toHaveLength(0);
     expect(h.fake.messages(EDUCATION_EXECUTOR)).toHaveLength(0);
   });
@@ -153,6 +157,13 @@ describe("routing", () => {
     );
     await curator().press("Министерство здравоохранения", curatorsChat());
     expect(h.lastText(-200)).toMatch(/^Сообщение № 1 — важное\. Сократить срок ответа \(п\. 8\)\?/);
+    const question = h.fake.messages(-200).at(-1)?.message_id;
+    expect(
+      h.fake
+        .buttons(-200)
+        .filter((b) => b.message.message_id === question)
+        .map((b) => b.label),
+    ).toEqual(["1 раб. ч", "2 раб. ч", "3 раб. ч", "4 раб. ч", "6 раб. ч", "Без сокращения", "Отмена"]);
     await curator().press("4 раб. ч", curatorsChat());
     // Orenburg p.14: with two co-executors the curator says whether they go one after another.
     expect(h.lastText(-200)).toMatch(
@@ -295,6 +306,7 @@ describe("routing", () => {
     await route(normal, [/Минздрав/]);
     const significant = await register(2, { importance: "significant" });
     await route(significant, [/Минздрав/]);
+    expect(h.lastText(-200)).toMatch(/^Сообщение № 2 — социально значимое\. Сократить срок ответа/);
     await curator().press("Без сокращения", curatorsChat());
 
     for (const chatId of [-100, HEALTH_EXECUTOR]) {
