@@ -238,7 +238,7 @@ export const tr = {
   },
 
   view: {
-    sentPrivately: "Отправил вам в личные сообщения.",
+    sentPrivately: "Отправлено вам в личные сообщения.",
     noText: (id: number) => `В сообщении № ${id} нет текста поста.`,
     fullTextTitle: (id: number) => `Сообщение № ${id}, полный текст:`,
     historyTitle: (id: number) => `История сообщения № ${id}:`,

@@ -104,7 +104,7 @@ describe("registering a post with /new", () => {
     for (let i = 0; i < 3; i++) await curator.press("Пропустить");
     await curator.press("Обычное");
     await curator.send("31.02.2026 10:00");
-    expect(curator.lastText()).toMatch(/^Не понял дату/);
+    expect(curator.lastText()).toMatch(/^Не удалось разобрать дату/);
     await curator.send("24.11.2026 11:00");
     expect(curator.lastText()).toMatch(/^Это время ещё не наступило/);
     await curator.send("24.11.2026 09:15");

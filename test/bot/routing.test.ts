@@ -802,7 +802,7 @@ describe("lists, search and history", () => {
     await office();
     const long = `${"Очень длинный пост. ".repeat(300)}Конец.`;
     await register(1, { text: long });
-    expect(await curator().press("Весь текст", curatorsChat())).toBe("Отправил вам в личные сообщения.");
+    expect(await curator().press("Весь текст", curatorsChat())).toBe("Отправлено вам в личные сообщения.");
     const parts = curator().texts();
     expect(parts).toHaveLength(2);
     expect(parts.join("")).toContain("Конец.");
