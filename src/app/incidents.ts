@@ -828,12 +828,15 @@ function ownAssignment(
   return mine;
 }
 
+/** Incidents in these states (by default, open ones: neither answered nor closed), of these organizations. */
 export function openIncidents(
   db: Db,
   filter: { organizationIds?: number[]; states?: IncidentState[]; limit?: number },
 ): IncidentRow[] {
   const conditions = [
-    filter.states ? inArray(incidents.state, filter.states) : ne(incidents.state, "closed"),
+    filter.states
+      ? inArray(incidents.state, filter.states)
+      : notInArray(incidents.state, ["answered", "closed"]),
     filter.organizationIds
       ? inArray(
           incidents.id,

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { saveDraftWork } from "../../src/app/answers.js";
+import { publishAnswer, saveDraftWork } from "../../src/app/answers.js";
 import { findPerson } from "../../src/app/people.js";
+import type { Person } from "../../src/domain/access.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
 import { morningDigests } from "../../src/jobs/digest.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
 
 let h: Harness;
 afterEach(() => h.close());
@@ -35,6 +36,31 @@ describe("morning digest", () => {
         "С 24.11.2026 просрочены: № 1, № 2.",
       ].join("\n"),
     );
+  });
+
+  it("a post whose answer is out is not listed as open", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    const answered = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    await seedDraft(h, answered, { approve: true });
+    const executor = findPerson(h.db, OFFICE.executor) as Person;
+    const link = "https://vk.com/wall-1_1?reply=5";
+    const rules = { curatorMayPublish: false };
+    publishAnswer(h.db, {
+      incidentId: answered,
+      actor: executor,
+      now: h.clock.now(),
+      link,
+      onTime: true,
+      rules,
+    });
+
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    expect(await morningDigests(deps())).toBe(1);
+    const digest = h.lastText(OFFICE.healthChat);
+    expect(digest).toMatch(/^Доброе утро! 25\.11\.2026: открытых сообщений — 1\.\n№ 2 — /);
+    expect(digest).not.toContain("№ 1");
   });
 
   it("on Monday the digest still names what went overdue on Friday", async () => {
