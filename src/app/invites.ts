@@ -28,8 +28,13 @@ export function createInvite(
   db: Db,
   input: { actorId: number; role: Role; organizationId: number | null; ttlDays: number; now: Date },
 ): CreatedInvite {
-  if ((input.role === "executor") !== (input.organizationId !== null)) {
-    throw new Error("an executor invite needs an organization, other roles must not have one");
+  // An executor joins an organization; a head may head one (Orenburg p.19); admins and curators serve all.
+  const organization = input.role === "executor" ? "required" : input.role === "head" ? "optional" : "none";
+  if (
+    (organization === "required" && input.organizationId === null) ||
+    (organization === "none" && input.organizationId !== null)
+  ) {
+    throw new Error("an executor invite needs an organization, an admin's or a curator's must not have one");
   }
   const token = newToken();
   const expiresAt = new Date(input.now.getTime() + input.ttlDays * DAY_MS);
@@ -104,7 +109,10 @@ export type RedeemResult =
   | { ok: true; personId: number; role: Role; organizationName: string | null; alreadyHad: boolean }
   | { ok: false; reason: "unknown" | "used" | "expired" | "revoked" | "organization_inactive" };
 
-/** Uses a one-time invite: registers the person and grants the role, all in one transaction. */
+/**
+ * Uses a one-time invite: registers the person and grants the role, all in one transaction. A head
+ * invite for an organization makes a head of that organization (see defaultHeadSettings).
+ */
 export function redeemInvite(db: Db, token: string, profile: TelegramProfile, now: Date): RedeemResult {
   return db.transaction(
     (tx): RedeemResult => {
@@ -127,7 +135,8 @@ export function redeemInvite(db: Db, token: string, profile: TelegramProfile, no
       const granted =
         invite.role === "executor" && organization
           ? addMembership(tx, personId, organization.id, invite.createdBy, now)
-          : invite.role !== "executor" && grantRole(tx, personId, invite.role, invite.createdBy, now);
+          : invite.role !== "executor" &&
+            grantRole(tx, personId, invite.role, invite.createdBy, now, organization?.id ?? null);
       tx.update(invites).set({ usedAt: now, usedBy: personId }).where(eq(invites.id, invite.id)).run();
       audit(tx, now, {
         actorId: personId,

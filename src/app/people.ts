@@ -2,6 +2,8 @@ import { and, asc, count, eq, inArray, isNull, ne, notInArray, or, sql } from "d
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import {
   assignments,
+  HEAD_PURPOSES,
+  type HeadPurpose,
   incidents,
   memberships,
   organizations,
@@ -10,7 +12,8 @@ import {
   roleGrants,
 } from "../db/schema.js";
 import { can, displayName, type Person } from "../domain/access.js";
-import { audit } from "./audit.js";
+import { alreadyMadeByThisUpdate, audit } from "./audit.js";
+import { defaultHeadSettings, deleteHeadSettings, type Head, headOf, writeHeadSettings } from "./heads.js";
 import { pageWithin } from "./paging.js";
 
 export interface TelegramProfile {
@@ -94,13 +97,17 @@ export function upsertPerson(tx: Tx, profile: TelegramProfile, now: Date): numbe
   return created.id;
 }
 
-/** Grants a person-wide role; returns false if the person already had it. */
+/**
+ * Grants a person-wide role; returns false if the person already had it (a head keeps what they
+ * receive). A new head gets the settings of `headOrganizationId` (see defaultHeadSettings).
+ */
 export function grantRole(
   tx: Tx,
   personId: number,
   role: PersonRole,
   actorId: number | null,
   now: Date,
+  headOrganizationId: number | null = null,
 ): boolean {
   const inserted = tx
     .insert(roleGrants)
@@ -108,12 +115,14 @@ export function grantRole(
     .onConflictDoNothing()
     .run();
   if (inserted.changes === 0) return false;
+  const head = role === "head" ? defaultHeadSettings(headOrganizationId) : undefined;
+  if (head) writeHeadSettings(tx, personId, head, now);
   audit(tx, now, {
     actorId,
     entity: "person",
     entityId: personId,
     action: "role_granted",
-    details: { role },
+    details: { role, ...head },
   });
   return true;
 }
@@ -465,6 +474,8 @@ export function changeAccess(db: Db, input: AccessChangeInput & { now: Date }): 
       if (!planned.ok) return planned;
       const { plan } = planned;
       const personId = plan.person.id;
+      const head = plan.roles.includes("head") ? headOf(tx, personId) : undefined;
+      if (head) deleteHeadSettings(tx, personId);
       if (plan.roles.length > 0) {
         tx.delete(roleGrants)
           .where(and(eq(roleGrants.personId, personId), inArray(roleGrants.role, plan.roles)))
@@ -487,6 +498,7 @@ export function changeAccess(db: Db, input: AccessChangeInput & { now: Date }): 
           roles: plan.roles,
           organizationIds,
           ...(plan.keptAdmin ? { keptAdmin: true } : {}),
+          ...(head ? { headPurposes: head.purposes, headOrganizationId: head.organizationId } : {}),
           heldIncidents: plan.held.map((h) => ({
             organizationId: h.organizationId,
             incidentIds: h.incidentIds,
@@ -494,6 +506,57 @@ export function changeAccess(db: Db, input: AccessChangeInput & { now: Date }): 
         },
       });
       return { ok: true, plan, after: loadPerson(tx, personId) as PersonSummary };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+// ---- What a head receives (the admin's «Сотрудники») ----
+
+export type HeadPurposeRefusal = "forbidden" | "not_found" | "not_head";
+
+export type HeadPurposeResult =
+  /** `changed`: this press switched it (false: it was so already). */
+  { ok: true; changed: boolean; head: Head } | { ok: false; refusal: HeadPurposeRefusal };
+
+/**
+ * Switches one of a head's purposes on or off, in one transaction with its audit event, after
+ * checking on the database as it is now that the actor is an admin and the person still a head. The
+ * wanted state is named, not toggled: a press delivered twice, or a stale button, changes nothing more.
+ */
+export function setHeadPurpose(
+  db: Db,
+  input: { actorId: number; personId: number; purpose: HeadPurpose; enabled: boolean; now: Date },
+): HeadPurposeResult {
+  return db.transaction(
+    (tx): HeadPurposeResult => {
+      if (!can(loadPerson(tx, input.actorId), "managePeople")) return { ok: false, refusal: "forbidden" };
+      const person = loadPerson(tx, input.personId);
+      if (!person) return { ok: false, refusal: "not_found" };
+      const head = headOf(tx, person.id);
+      if (!head) return { ok: false, refusal: "not_head" };
+      const { purpose, enabled } = input;
+      if (head.purposes.includes(purpose) === enabled) {
+        // A press handled again after a crash made this change: it is told as made, not as «уже».
+        const event = { entity: "person", entityId: person.id, action: "head_purpose_set" } as const;
+        return { ok: true, changed: alreadyMadeByThisUpdate(tx, event), head };
+      }
+      const purposes = HEAD_PURPOSES.filter((p) => (p === purpose ? enabled : head.purposes.includes(p)));
+      writeHeadSettings(tx, person.id, { purposes, organizationId: head.organizationId }, input.now);
+      audit(tx, input.now, {
+        actorId: input.actorId,
+        entity: "person",
+        entityId: person.id,
+        action: "head_purpose_set",
+        details: {
+          purpose,
+          enabled,
+          before: head.purposes,
+          after: purposes,
+          organizationId: head.organizationId,
+        },
+      });
+      return { ok: true, changed: true, head: { ...head, purposes } };
     },
     { behavior: "immediate" },
   );

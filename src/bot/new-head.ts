@@ -1,9 +1,10 @@
 /**
  * A head added later (by an invite) missed the significant posts announced before: on gaining the
- * role they get one message with those still open, each as heads hear of it (Orenburg p.21,
- * Georgievsk p.24) and with its next deadline. With none open, nothing is said.
+ * role with «Срочные» they get one message with those still open, each as heads hear of it (Orenburg
+ * p.21, Georgievsk p.24) and with its next deadline. With none open, nothing is said; a head of an
+ * organization, who gets its violations only, is told of none.
  */
-import { openSignificantIncidents } from "../app/heads.js";
+import { headOf, openSignificantIncidents } from "../app/heads.js";
 import { nextDeadline } from "../domain/incident.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { networkName } from "../flows/intake.js";
@@ -13,7 +14,9 @@ import { stepLabel } from "./texts.js";
 import { ti } from "./texts-intake.js";
 import { tp } from "./texts-people.js";
 
-export async function briefNewHead(deps: CardDeps, telegramId: number): Promise<void> {
+export async function briefNewHead(deps: CardDeps, personId: number): Promise<void> {
+  const head = headOf(deps.db, personId);
+  if (!head?.purposes.includes("urgent")) return;
   const open = openSignificantIncidents(deps.db);
   if (open.length === 0) return;
   const { regulation, workingTime, timezone } = deps.sla;
@@ -24,5 +27,5 @@ export async function briefNewHead(deps: CardDeps, telegramId: number): Promise<
     if (!next) return post;
     return `${post}\n${tp.newHead.deadline(formatDeadline(next.at, timezone), stepLabel(regulation, next.step), next.clause)}`;
   });
-  await sendLong(deps, deps.api, telegramId, [tp.newHead.title(open.length), ...entries].join("\n\n"));
+  await sendLong(deps, deps.api, head.telegramId, [tp.newHead.title(open.length), ...entries].join("\n\n"));
 }

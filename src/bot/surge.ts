@@ -1,8 +1,8 @@
 import { reachableCuratorChats } from "../app/chats.js";
+import { headsWith, reachableHeads } from "../app/heads.js";
 import { postsOnSubject, type Subject, subjectKey } from "../app/importance.js";
 import type { Incident } from "../app/incidents.js";
 import { claimNotice, claimStaleNotice, noticeClaimedAt, releaseNotice } from "../app/notices.js";
-import { reachableWithRole } from "../app/people.js";
 import type { CardDeps } from "./cards.js";
 import { splitMessage } from "./delivery.js";
 import { chatRefused, failureOf } from "./refused-chats.js";
@@ -37,13 +37,14 @@ export async function announceSurge(deps: CardDeps, incident: Incident): Promise
 }
 
 /**
- * The curators (their chat, or each of them) and every head hear of a surge once; nobody who blocks
+ * The curators (their chat, or each of them) and the heads with «Срочные» (Orenburg p.21: «о
+ * повышенной социальной активности»; Georgievsk p.24) hear of a surge once; nobody who blocks
  * the bot is tried. Each is claimed in the ledger before the send and given back when the send failed
  * for now, so whoever missed it hears of it with the next post on the subject; a chat that refuses
  * for good, or a notice Telegram rejects as it is, is not tried again.
  */
 async function tellEachOnce(deps: CardDeps, surge: string, text: string): Promise<void> {
-  const recipients = [...reachableCuratorChats(deps.db), ...reachableWithRole(deps.db, "head")];
+  const recipients = [...reachableCuratorChats(deps.db), ...reachableHeads(headsWith(deps.db, "urgent"))];
   for (const chatId of recipients) {
     const key = `${surge}:to:${chatId}`;
     if (!claimNotice(deps.db, key, deps.clock.now())) continue;

@@ -1,8 +1,9 @@
 /** What the bot says about people and their access (the admin's /people), and to a new head. */
 
 import type { HeldIncidents, PersonOrganization } from "../app/people.js";
-import type { PersonRole } from "../db/schema.js";
+import { HEAD_PURPOSES, type HeadPurpose, type PersonRole } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
+import type { Regulation } from "../domain/regulation/index.js";
 import { plural, ROLE_NAMES, t } from "./texts.js";
 
 const numbers = (ids: number[]) => ids.map((id) => `№ ${id}`).join(", ");
@@ -26,10 +27,51 @@ const blockingExecutors = (blocking: string[]) =>
     : `остальным его исполнителям (${blocking.join(", ")}) бот писать не может: ` +
       "они заблокировали бота или удалили аккаунт";
 
+const PURPOSE_NAMES: Record<HeadPurpose, string> = {
+  urgent: "Срочные",
+  summary: "Сводка",
+  violations: "Нарушения",
+};
+/** What each purpose brings, as the admin and the head read it. */
+const PURPOSE_CONTENT: Record<HeadPurpose, string> = {
+  urgent: "социально значимые сообщения и всплески сообщений, сразу",
+  summary: "отчёт за месяц",
+  violations: "нарушения регламента за месяц и долгие просрочки",
+};
+/** The preset's clause for each purpose and whom it names, if anyone (Orenburg p.19–21, Georgievsk p.23–24). */
+function presetRecipient(
+  purpose: HeadPurpose,
+  reg: Regulation,
+): { clause: string; recipients: string | null } {
+  if (purpose === "urgent") {
+    const { clause, recipients } = reg.significantRecipients;
+    return { clause, recipients: recipients.join(", ") };
+  }
+  if (purpose === "summary") {
+    const { clause, recipient } = reg.monthlySummary;
+    return { clause, recipients: recipient ?? null };
+  }
+  const { clause, recipients } = reg.violationsReport;
+  return { clause, recipients: recipients.join(", ") };
+}
+/** «Сводка (п. 20): заместитель министра …»: the purpose named as the regulation names it. */
+const purposeLabel = (purpose: HeadPurpose, reg: Regulation) => {
+  const { clause, recipients } = presetRecipient(purpose, reg);
+  return `${PURPOSE_NAMES[purpose]} (${clause})${recipients ? `: ${recipients}` : ""}`;
+};
+const purposeShort = (purpose: HeadPurpose, reg: Regulation) =>
+  `${PURPOSE_NAMES[purpose]} (${presetRecipient(purpose, reg).clause})`;
+/** What a head gets, one line per purpose: the violations of their organization only, if they head one. */
+const receives = (purposes: HeadPurpose[], organization: string | null, reg: Regulation) =>
+  purposes.map((purpose) => {
+    const own = purpose === "violations" && organization ? ` — только органа «${organization}»` : "";
+    return `• ${PURPOSE_CONTENT[purpose]}${own} (${presetRecipient(purpose, reg).clause})`;
+  });
+
 export const tp = {
   listTitle: (page: number, pages: number) =>
     `Сотрудники с доступом к боту${pages > 1 ? ` (стр. ${page + 1} из ${pages})` : ""}. ` +
-    "Нажмите на имя, чтобы снять роль, исключить из органа или закрыть доступ:",
+    "Нажмите на имя, чтобы снять роль, исключить из органа, закрыть доступ или выбрать, что получает руководитель:",
   listEmpty: "Сотрудников с доступом пока нет. Пригласить — /invite.",
   listLine: (n: number, name: string, roles: Role[], organizations: PersonOrganization[]) =>
     `${n}. ${name} — ${roles
@@ -48,6 +90,8 @@ export const tp = {
     /** When the bot first found the person's private chat refusing, as `dd.MM.yyyy HH:mm`. */
     blockedSince: string | null;
     configuredAdmin: boolean;
+    /** What the person receives as a head (see heads.card); none when not a head. */
+    head?: string[];
   }) =>
     [
       input.name,
@@ -56,6 +100,7 @@ export const tp = {
       ...(input.organizations.length > 0
         ? [`Органы: ${input.organizations.map((o) => o.name).join("; ")}`]
         : []),
+      ...(input.head ?? []),
       ...(input.held.length > 0 ? [`В работе: ${heldList(input.held)}`] : []),
       ...(input.blockedSince
         ? [
@@ -180,6 +225,66 @@ export const tp = {
       roles.length > 0
         ? `Ваши роли теперь: ${roles.join(", ")}. Справка — /help.`
         : "Доступа к боту у вас больше нет. Если это ошибка, обратитесь к администратору.",
+  },
+
+  /** What each head receives (Orenburg p.19–21, Georgievsk p.23–24), in «Сотрудники» and invites. */
+  heads: {
+    /** The head's lines on their card in «Сотрудники». */
+    card: (purposes: HeadPurpose[], organization: string | null, reg: Regulation) => [
+      "Что получает как руководитель (кнопки ниже включают и выключают):",
+      ...HEAD_PURPOSES.map(
+        (purpose) =>
+          `${purposes.includes(purpose) ? "✅" : "⬜"} ${purposeLabel(purpose, reg)} — ${PURPOSE_CONTENT[purpose]}`,
+      ),
+      ...(organization
+        ? [`Руководитель органа «${organization}»: нарушения и просрочки — только этого органа.`]
+        : []),
+      ...(purposes.length === 0 ? ["Сейчас бот ничего не присылает этому руководителю."] : []),
+    ],
+    /** One tap switches the purpose: the mark shows whether it is on now. */
+    button: (purpose: HeadPurpose, on: boolean, reg: Regulation) =>
+      `${on ? "✅" : "⬜"} ${purposeShort(purpose, reg)}`,
+    switched: (purpose: HeadPurpose, on: boolean) =>
+      `${on ? "Включено" : "Выключено"}: ${PURPOSE_NAMES[purpose]}`,
+    /** A stale button or a second press: nothing to change. */
+    already: (purpose: HeadPurpose, on: boolean) =>
+      `Уже ${on ? "включено" : "выключено"}: ${PURPOSE_NAMES[purpose]}`,
+    notHead: "Сотрудник больше не руководитель. Показываю, как сейчас.",
+
+    /** A head of an organization whose organization broke no deadline in the month (`month`: «11.2026»). */
+    noViolations: (month: string, organization: string) =>
+      `Нарушения регламента за ${month}, ${organization}: 0\nВсе сроки этого месяца соблюдены.`,
+
+    /** The invite of a head of an organization. */
+    inviteButton: "Руководитель органа",
+    chooseOrganization:
+      "Выберите орган для руководителя. Он будет получать нарушения регламента этого органа и долгие просрочки его сообщений.",
+    /** Said under the link: what the invited head will receive. */
+    invited: (purposes: HeadPurpose[], organization: string | null, reg: Regulation) =>
+      [
+        organization
+          ? `Руководитель органа «${organization}» будет получать:`
+          : "Руководитель будет получать:",
+        ...receives(purposes, organization, reg),
+        "Изменить это можно в /people, когда руководитель откроет ссылку.",
+      ].join("\n"),
+    /** The head who opened the invite. */
+    welcome: (input: {
+      alreadyHad: boolean;
+      purposes: HeadPurpose[];
+      organization: string | null;
+      regulation: Regulation;
+    }) => {
+      const of = input.organization ? ` органа «${input.organization}»` : "";
+      const first = input.alreadyHad
+        ? `У вас уже есть роль «${ROLE_NAMES.head}»${of}.`
+        : `Готово! Вы зарегистрированы как ${ROLE_NAMES.head}${of}.`;
+      const what =
+        input.purposes.length > 0
+          ? ["Бот будет присылать вам:", ...receives(input.purposes, input.organization, input.regulation)]
+          : ["Сейчас бот ничего вам не присылает."];
+      return [first, ...what, "Что присылать, настраивает администратор.", "", "Справка — /help."].join("\n");
+    },
   },
 
   /** A head added later: the significant posts still open, each as heads hear of it. */

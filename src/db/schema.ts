@@ -451,3 +451,27 @@ export const inboxSyncs = sqliteTable("inbox_syncs", {
   id: integer("id").primaryKey(),
   count: integer("count").notNull(),
 });
+
+/**
+ * What a head receives: «urgent» — significant posts and surges at once (Orenburg p.21, Georgievsk
+ * p.24); «summary» — the monthly summary (Orenburg p.20); «violations» — the violations report and the
+ * escalations of long-overdue steps (Orenburg p.19, Georgievsk p.23).
+ */
+export const HEAD_PURPOSES = ["urgent", "summary", "violations"] as const;
+export type HeadPurpose = (typeof HEAD_PURPOSES)[number];
+
+/**
+ * Each head's purposes, and the organization a head of an organization heads (Orenburg p.19:
+ * «руководителям органов исполнительной власти»): such a head gets the violations and escalations of
+ * that organization only. One row per person with the head role, written when the role is granted.
+ */
+export const headSettings = sqliteTable("head_settings", {
+  personId: integer("person_id")
+    .primaryKey()
+    .references(() => people.id),
+  urgent: integer("urgent", { mode: "boolean" }).notNull().default(true),
+  summary: integer("summary", { mode: "boolean" }).notNull().default(true),
+  violations: integer("violations", { mode: "boolean" }).notNull().default(true),
+  organizationId: integer("organization_id").references(() => organizations.id),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});

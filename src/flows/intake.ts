@@ -2,6 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { reachableCuratorChats } from "../app/chats.js";
+import { headsWith, reachableHeads } from "../app/heads.js";
 import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
 import {
   cardMessageId,
@@ -11,7 +12,7 @@ import {
   significantNoticeKey,
 } from "../app/intake.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
-import { personName, reachableWithRole, telegramIdsWithRole } from "../app/people.js";
+import { personName } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
@@ -76,7 +77,7 @@ export async function showDuplicate(deps: AnnounceDeps, existingId: number, chat
 
 /**
  * Registers the post and tells whom it concerns: the card goes to the curator's chat and the
- * curators' chat; a significant post goes to every head at once, whatever the hour.
+ * curators' chat; a significant post goes to the heads with «Срочные» at once, whatever the hour.
  */
 export async function registerAndAnnounce(
   deps: AnnounceDeps,
@@ -96,7 +97,8 @@ export async function registerAndAnnounce(
 
 /**
  * A post just registered: its card goes to the curators' chat and `extra` chats (`silent`: without
- * sound), a significant post to every head at once, whatever the hour, and a surge is announced.
+ * sound), a significant post to the heads with «Срочные» at once, whatever the hour, and a surge is
+ * announced.
  */
 export async function announceRegistered(
   deps: CardDeps,
@@ -110,11 +112,12 @@ export async function announceRegistered(
 }
 
 /**
- * The heads hear of a significant post once, however many times it is announced (a crash, a retry
- * of the monitoring software) or raised to significant again: it is recorded once a head has it, so
- * a stop before that leaves it to the next announcement. Heads who block the bot are not tried, one
- * found refusing now is marked so; the registration (or the raise) has already happened. With heads
- * but none the bot can write to, the curators hear it in their stead (see tellCuratorsInsteadOfHeads).
+ * The heads with «Срочные» (Orenburg p.21, Georgievsk p.24) hear of a significant post once, however
+ * many times it is announced (a crash, a retry of the monitoring software) or raised to significant
+ * again: it is recorded once a head has it, so a stop before that leaves it to the next announcement.
+ * Heads who block the bot are not tried, one found refusing now is marked so; the registration (or
+ * the raise) has already happened. With such heads but none the bot can write to, the curators hear
+ * it in their stead (see tellCuratorsInsteadOfHeads).
  */
 export async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
   const key = significantNoticeKey(incident.id);
@@ -127,7 +130,7 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     snippet(row.text),
     deps.sla.regulation.significantRecipients.clause,
   );
-  for (const telegramId of reachableWithRole(deps.db, "head")) {
+  for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
     try {
       await deps.api.sendMessage(telegramId, text, { link_preview_options: { is_disabled: true } });
       claimNotice(deps.db, key, deps.clock.now());
@@ -138,18 +141,18 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     }
   }
   // A head who failed only for now is tried with the next announcement.
-  if (noticeClaimed(deps.db, key) || reachableWithRole(deps.db, "head").length > 0) return;
+  if (noticeClaimed(deps.db, key) || reachableHeads(headsWith(deps.db, "urgent")).length > 0) return;
   await tellCuratorsInsteadOfHeads(deps, key, text);
 }
 
 /**
- * Heads there are, but every one blocks the bot: a significant post must still reach someone who can
- * tell them another way, so the curators get the heads' notice, naming them (as the sweep's heads'
- * escalation does). It counts as told once a curators' chat has it. No heads at all, or no curator
- * the bot can write to either, is nothing to try again.
+ * Heads with «Срочные» there are, but every one blocks the bot: a significant post must still reach
+ * someone who can tell them another way, so the curators get the heads' notice, naming them (as the
+ * sweep's heads' escalation does). It counts as told once a curators' chat has it. No such heads at
+ * all, or no curator the bot can write to either, is nothing to try again.
  */
 async function tellCuratorsInsteadOfHeads(deps: CardDeps, key: string, text: string): Promise<void> {
-  const heads = telegramIdsWithRole(deps.db, "head");
+  const heads = headsWith(deps.db, "urgent").map((head) => head.telegramId);
   const curators = reachableCuratorChats(deps.db);
   if (heads.length > 0 && curators.length === 0)
     deps.log.error({ key, text }, "significant post told to nobody: every head and curator blocks the bot");

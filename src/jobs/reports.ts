@@ -1,25 +1,28 @@
 /**
  * Monthly reports sent by themselves, in working time, to each recipient once (claimed in
  * notices_sent per chat, see deliverOnce):
- * - the summary of last month to the heads and the curators' chat on the month's first working day
- *   (Orenburg p.20);
+ * - the summary of last month to the heads with «Сводка» and the curators' chat on the month's first
+ *   working day (Orenburg p.20);
  * - the violations on the preset's day (Georgievsk p.23: «не позднее 5 числа» — a day off moves it
- *   to the working day before); with no day (Orenburg p.19) together with the summary, and each
- *   organization concerned gets its own share in its work chat.
+ *   to the working day before) to the heads with «Нарушения» and the curators' chat; with no day
+ *   (Orenburg p.19) together with the summary, and each organization concerned gets its own share in
+ *   its work chat. A head of an organization gets that organization's share only.
  */
 import { TZDate } from "@date-fns/tz";
 import { chatOfOrganization, curatorChats, findBoundChat } from "../app/chats.js";
+import { type Head, headsWith } from "../app/heads.js";
 import { claimNotice, claimStaleNotice, noticeClaimed, releaseNotice } from "../app/notices.js";
 import { getOrganization } from "../app/organizations.js";
-import { findPerson, isBlocked, telegramIdsOfMembers, telegramIdsWithRole } from "../app/people.js";
+import { findPerson, isBlocked, telegramIdsOfMembers } from "../app/people.js";
 import { notifyAdmins } from "../bot/refused-chats.js";
+import { tp } from "../bot/texts-people.js";
 import { tr } from "../bot/texts-reports.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";
 import type { WorkingTime } from "../domain/calendar/index.js";
-import { deliverRendered, type SendOutcome, type SentParts } from "../reports/deliver.js";
-import { monthKey, monthOf, type ReportMonth, shiftMonth } from "../reports/month.js";
-import type { RenderedReport, RenderedReports } from "../reports/render.js";
+import { type Deliverable, deliverRendered, type SendOutcome, type SentParts } from "../reports/deliver.js";
+import { monthKey, monthLabel, monthOf, type ReportMonth, shiftMonth } from "../reports/month.js";
+import type { RenderedReports } from "../reports/render.js";
 import type { JobDeps, SweepDeps } from "./sweep.js";
 
 function isWorkingDay(year: number, month: number, day: number, wt: WorkingTime): boolean {
@@ -49,12 +52,12 @@ export function reportDay(year: number, month: number, day: number, wt: WorkingT
 }
 
 /**
- * Heads privately and the curators' chat (each curator privately when none is bound), those who
- * block the bot too: they are not sent the report, but the admins hear that they did not get it
+ * The curators' chat (each curator privately when none is bound) and these heads privately, those
+ * who block the bot too: they are not sent the report, but the admins hear that they did not get it
  * (see deliverOnce).
  */
-function leadershipChats(deps: SweepDeps): number[] {
-  return [...new Set([...curatorChats(deps.db), ...telegramIdsWithRole(deps.db, "head")])];
+function leadershipChats(deps: SweepDeps, heads: readonly Head[]): number[] {
+  return [...new Set([...curatorChats(deps.db), ...heads.map((head) => head.telegramId)])];
 }
 
 /** One automatic report for one chat. */
@@ -64,7 +67,7 @@ interface Recipient {
   /** The line of the report it gets, one rendering for several chats: Telegram rejecting it is told once. */
   report: string;
   chatId: number;
-  rendered: RenderedReport;
+  rendered: Deliverable;
   /** What the admins are told if the chat refuses: the report's name and how to ask for it by hand. */
   name: string;
   command: string;
@@ -79,22 +82,62 @@ interface Report {
 function addressed(
   key: string,
   chats: number[],
-  rendered: RenderedReport,
+  rendered: Deliverable,
   about: Pick<Recipient, "name" | "command">,
 ): Recipient[] {
   return chats.map((chatId) => ({ key: `${key}:to:${chatId}`, report: key, chatId, rendered, ...about }));
 }
 
+/** Where an organization's own violations go: its work chat, or its executors privately. */
+function organizationChats(deps: SweepDeps, organizationId: number): number[] {
+  const chat = chatOfOrganization(deps.db, organizationId);
+  return chat !== undefined ? [chat] : telegramIdsOfMembers(deps.db, [organizationId]);
+}
+
+function aboutShare(deps: SweepDeps, month: ReportMonth, organizationId: number) {
+  const name = getOrganization(deps.db, organizationId)?.name ?? "";
+  return { name: tr.reportName.ofOrganization(month, name), command: tr.reportCommand.violations(month) };
+}
+
 /** Each organization concerned gets its own violations in its work chat (Orenburg p.19). */
 function organizationShares(deps: SweepDeps, key: string, month: ReportMonth, rendered: RenderedReports) {
-  return rendered.byOrganization.flatMap(({ organizationId, rendered: share }) => {
-    const chat = chatOfOrganization(deps.db, organizationId);
-    const chats = chat !== undefined ? [chat] : telegramIdsOfMembers(deps.db, [organizationId]);
-    const name = getOrganization(deps.db, organizationId)?.name ?? "";
-    return addressed(`${key}:org:${organizationId}`, chats, share, {
-      name: tr.reportName.ofOrganization(month, name),
-      command: tr.reportCommand.violations(month),
-    });
+  return rendered.byOrganization.flatMap(({ organizationId, rendered: share }) =>
+    addressed(
+      `${key}:org:${organizationId}`,
+      organizationChats(deps, organizationId),
+      share,
+      aboutShare(deps, month, organizationId),
+    ),
+  );
+}
+
+/**
+ * A head of an organization gets that organization's violations only (Orenburg p.19: «руководителям
+ * органов исполнительной власти … для организации работы по устранению недостатков»). An
+ * organization without a violation that month still gets a short «нарушений нет»: the head expects
+ * the month's word on their staff, and silence could not be told from a report that never came. A
+ * head who gets the whole report anyway (also a curator without a curators' chat) is not sent the
+ * share; one who gets it as an executor of an organization without a work chat has the same line in
+ * the ledger, so it goes once.
+ */
+function headShares(
+  deps: SweepDeps,
+  key: string,
+  month: ReportMonth,
+  rendered: RenderedReports,
+  heads: readonly Head[],
+  served: ReadonlySet<number>,
+): Recipient[] {
+  return heads.flatMap(({ telegramId, organizationId }) => {
+    if (organizationId === null || served.has(telegramId)) return [];
+    const about = aboutShare(deps, month, organizationId);
+    const organization = getOrganization(deps.db, organizationId);
+    // Named as the report names organizations: the short name where there is one.
+    const name = organization?.shortName ?? organization?.name ?? "";
+    const share = rendered.byOrganization.find((own) => own.organizationId === organizationId)?.rendered ?? {
+      text: tp.heads.noViolations(monthLabel(month), name),
+    };
+    return addressed(`${key}:org:${organizationId}`, [telegramId], share, about);
   });
 }
 
@@ -240,13 +283,20 @@ export async function monthlyReports(deps: JobDeps): Promise<number> {
   const failed = failuresOf(db).get(key);
   if (failed && now.getTime() < failed.retryAt) return 0;
 
+  const summaryHeads = headsWith(db, "summary");
+  const violationsHeads = headsWith(db, "violations");
+  // The organizations' chats get their shares where the preset sends violations with no day of
+  // their own (Orenburg p.19); a head of an organization gets theirs under any preset.
+  const sharesToChats = violationsDay === null;
+  const byOrganization =
+    wantViolations && (sharesToChats || violationsHeads.some((head) => head.organizationId !== null));
   let rendered: RenderedReports;
   try {
     rendered = await deps.reports({
       month: reported,
       summary: wantSummary,
       violations: wantViolations,
-      byOrganization: wantViolations && violationsDay === null,
+      byOrganization,
       madeAt: now,
     });
   } catch (err) {
@@ -262,21 +312,26 @@ export async function monthlyReports(deps: JobDeps): Promise<number> {
   }
 
   // A month without data renders nothing: no recipients, so done and not rendered again.
-  const chats = leadershipChats(deps);
   const reports: Report[] = [];
   if (wantSummary) {
+    const chats = leadershipChats(deps, summaryHeads);
     const about = { name: tr.reportName.summary(reported), command: tr.reportCommand.summary(reported) };
     const summary = rendered.summary ? addressed(summaryKey, chats, rendered.summary, about) : [];
     reports.push({ key: summaryKey, recipients: summary });
   }
   if (wantViolations) {
+    const whole = violationsHeads.filter((head) => head.organizationId === null);
+    const chats = leadershipChats(deps, whole);
     const about = {
       name: tr.reportName.violations(reported),
       command: tr.reportCommand.violations(reported),
     };
     const violations = rendered.violations ? addressed(violationsKey, chats, rendered.violations, about) : [];
-    const shares = organizationShares(deps, violationsKey, reported, rendered);
-    reports.push({ key: violationsKey, recipients: [...violations, ...shares] });
+    const shares = sharesToChats ? organizationShares(deps, violationsKey, reported, rendered) : [];
+    const ofHeads = rendered.violations
+      ? headShares(deps, violationsKey, reported, rendered, violationsHeads, new Set(chats))
+      : [];
+    reports.push({ key: violationsKey, recipients: [...violations, ...shares, ...ofHeads] });
   }
 
   let sent = 0;

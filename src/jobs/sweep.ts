@@ -16,14 +16,9 @@ import {
   unsentAlerts,
 } from "../app/alerts.js";
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
+import { concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import {
-  loadPerson,
-  personName,
-  reachableWithRole,
-  telegramIdOfMember,
-  telegramIdsWithRole,
-} from "../app/people.js";
+import { loadPerson, personName, reachableWithRole, telegramIdOfMember } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
@@ -155,7 +150,7 @@ function currentAlerts(
   for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
     // Heads there are, but none the bot can write to: a violation that long must still reach someone.
     const { chats, insteadOf } =
-      alert.to === "heads" && directory.headsAllBlocked()
+      alert.to === "heads" && directory.headsAllBlocked(escalatedOrganization(incident, alert))
         ? { chats: directory.curators(), insteadOf: "heads" as const }
         : recipients(directory, incident, alert);
     for (const chatId of chats) {
@@ -243,16 +238,28 @@ class Directory {
     return this.#once("curators", () => reachableCuratorChats(this.db));
   }
 
-  heads(): number[] {
-    return this.#once("heads", () => reachableWithRole(this.db, "head"));
+  /** The heads with «Нарушения», blocked or not: read once a tick, however many incidents are due. */
+  #violationsHeads(): Head[] {
+    return this.#once("violationsHeads", () => headsWith(this.db, "violations"));
   }
 
-  /** There are heads, and every one of them blocks the bot. */
-  headsAllBlocked(): boolean {
-    return (
-      this.heads().length === 0 &&
-      this.#once("anyHead", () => telegramIdsWithRole(this.db, "head")).length > 0
+  /** The heads an escalation of this organization's step goes to, blocking the bot or not (see concerns). */
+  #headsOf(organizationId: number | null): Head[] {
+    return this.#once(`heads:${organizationId}`, () =>
+      this.#violationsHeads().filter((head) => concerns(head, organizationId)),
     );
+  }
+
+  /** Those of them the bot can write to. */
+  heads(organizationId: number | null): number[] {
+    return this.#once(`reachableHeads:${organizationId}`, () =>
+      reachableHeads(this.#headsOf(organizationId)),
+    );
+  }
+
+  /** There are heads for this organization's escalations, and every one of them blocks the bot. */
+  headsAllBlocked(organizationId: number | null): boolean {
+    return this.heads(organizationId).length === 0 && this.#headsOf(organizationId).length > 0;
   }
 
   organizationChat(organizationId: number): number | undefined {
@@ -284,7 +291,10 @@ function recipients(
   const add = (ids: (number | undefined)[]) => {
     for (const id of ids) if (id !== undefined) chats.add(id);
   };
-  if (alert.kind === "escalation") add(alert.to === "heads" ? directory.heads() : directory.curators());
+  if (alert.kind === "escalation")
+    add(
+      alert.to === "heads" ? directory.heads(escalatedOrganization(incident, alert)) : directory.curators(),
+    );
   else if (alert.actor === "curator") add(directory.curators());
   else {
     const part = alertedAssignment(incident, alert);
@@ -298,6 +308,17 @@ function recipients(
     if (alert.kind === "overdue" || deciding) add(directory.curators());
   }
   return { chats: [...chats] };
+}
+
+/**
+ * The organization whose step an escalation to the heads is about (its head hears of it, Orenburg
+ * p.19): the co-executor's named in the alert, else the lead's; null for the curators' own steps
+ * (routing, the decision, passing a part on) and a post not routed yet, which only heads without an
+ * organization hear of.
+ */
+function escalatedOrganization(incident: Incident, alert: DueAlert): number | null {
+  if (alert.actor === "curator") return null;
+  return alertedAssignment(incident, alert)?.organizationId ?? null;
 }
 
 /** Who holds the step an executors' alert is about: the lead's holder, or whoever took the co-executor's part. */
@@ -335,7 +356,8 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   // A co-executor's part holding up the next one in the curator's order (Orenburg p.14) says who waits.
   const next = alert.organizationId !== undefined ? nextTurn(incident) : undefined;
   const line = next ? t.alert.nextInTurn(alerted, next.organizationName) : alerted;
-  if (item.insteadOf === "heads") return t.alert.insteadOfHeads(line, headNames(deps.db));
+  if (item.insteadOf === "heads")
+    return t.alert.insteadOfHeads(line, headNames(deps.db, escalatedOrganization(incident, alert)));
   if (item.insteadOf === "executors") {
     const executor = executorOf(incident, alert);
     const name = executor ? loadPerson(deps.db, executor) : undefined;
@@ -344,9 +366,11 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   return line;
 }
 
-/** The heads by name, for the curators who hear an escalation the heads cannot be sent. */
-function headNames(db: Db): string[] {
-  return telegramIdsWithRole(db, "head").map((telegramId) => personName(db, telegramId));
+/** The heads of this escalation by name, for the curators who hear it because none can be sent it. */
+function headNames(db: Db, organizationId: number | null): string[] {
+  return headsWith(db, "violations")
+    .filter((head) => concerns(head, organizationId))
+    .map((head) => personName(db, head.telegramId));
 }
 
 /** A digest too long for one message goes as several, each recorded in the ledger as it is sent. */

@@ -14,11 +14,19 @@ interface Part {
   send(api: Api, chatId: number): Promise<unknown>;
 }
 
-function partsOf(rendered: RenderedReport): Part[] {
-  const parts: Part[] = splitMessage(rendered.text).map((text, i) => ({
+/**
+ * What an automatic report sends a chat: a rendered report, or a short text alone (a head of an
+ * organization told it had no violations: a workbook of no rows would tell nothing more).
+ */
+export type Deliverable = RenderedReport | { text: string };
+
+function partsOf(report: Deliverable): Part[] {
+  const parts: Part[] = splitMessage(report.text).map((text, i) => ({
     name: `text:${i}`,
     send: (api, chatId) => api.sendMessage(chatId, text),
   }));
+  if (!("workbook" in report)) return parts;
+  const rendered = report;
   const { chart } = rendered;
   if (chart) {
     parts.push({
@@ -76,7 +84,7 @@ export interface SentParts {
 export async function deliverRendered(
   deps: RefusalDeps,
   chatId: number,
-  rendered: RenderedReport,
+  rendered: Deliverable,
   sent: SentParts,
 ): Promise<SendOutcome> {
   try {

@@ -16,14 +16,14 @@ async function office(): Promise<void> {
   ({ health } = seedOffice(h));
 }
 
-/** The new head opens the invite an admin made for the role. */
-async function joinAsHead(): Promise<void> {
+/** The new head opens the invite an admin made for the role (for an organization, if given). */
+async function joinAsHead(organizationId: number | null = null): Promise<void> {
   const admin = findPerson(h.db, OFFICE.curator);
   if (!admin) throw new Error("no curator");
   const { token } = createInvite(h.db, {
     actorId: admin.id,
     role: "head",
-    organizationId: null,
+    organizationId,
     ttlDays: 7,
     now: h.clock.now(),
   });
@@ -65,5 +65,15 @@ describe("a head added later", () => {
     seedRegistered(h, { link: "https://vk.com/wall-1_1" });
     await joinAsHead();
     expect(h.texts(NEW_HEAD)).toHaveLength(1); // the welcome only
+  });
+
+  it("a head of an organization, who gets its violations only, hears of no significant post", async () => {
+    await office();
+    seedRegistered(h, { link: "https://vk.com/wall-1_1", importance: "significant" });
+    await joinAsHead(health);
+    expect(h.texts(NEW_HEAD)).toHaveLength(1); // the welcome only
+    expect(h.texts(NEW_HEAD)[0]).toMatch(
+      /^Готово! Вы зарегистрированы как руководитель органа «Министерство здравоохранения»\./,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { type Logger, pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
+import { findPerson, grantRole, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
 import { announceSurge } from "../../src/bot/surge.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -183,5 +184,38 @@ describe("surge", () => {
     const unreachable = h.texts(ADMIN).filter((text) => text.startsWith("Бот не может писать в чат"));
     expect(unreachable).toHaveLength(1);
     expect(unreachable[0]).toContain(String(OFFICE.curatorsChat));
+  });
+});
+
+describe("surge and what each head receives (Orenburg p.21)", () => {
+  const GOVERNOR = 6001;
+  const DEPUTY = 6002;
+  const HEALTH_HEAD = 6003;
+
+  /** A head as an invite makes one: of all (everything) or of an organization (its violations). */
+  function head(telegramId: number, name: string, organizationId: number | null = null): number {
+    const now = h.clock.now();
+    return h.db.transaction((tx) => {
+      const id = upsertPerson(tx, { id: telegramId, first_name: name }, now);
+      grantRole(tx, id, "head", null, now, organizationId);
+      return id;
+    });
+  }
+
+  it("the heads with «Срочные» hear of it; the deputy minister with «Сводка» only and a head of an organization do not", async () => {
+    h.seedPerson(ADMIN, "Анна", ["admin"]);
+    head(GOVERNOR, "Губернатор");
+    const deputy = head(DEPUTY, "Заместитель");
+    head(HEALTH_HEAD, "Министр", findPerson(h.db, OFFICE.executor)?.organizationIds[0] ?? null);
+    const actorId = findPerson(h.db, ADMIN)?.id ?? 0;
+    const now = h.clock.now();
+    for (const purpose of ["urgent", "violations"] as const)
+      setHeadPurpose(h.db, { actorId, personId: deputy, purpose, enabled: false, now });
+
+    for (let n = 1; n <= 5; n++) await post(n, "водоснабжение");
+    expect(surgeTexts(GOVERNOR)).toHaveLength(1);
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+    expect(sendsTo(DEPUTY)).toBe(0);
+    expect(sendsTo(HEALTH_HEAD)).toBe(0);
   });
 });

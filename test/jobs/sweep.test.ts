@@ -10,7 +10,7 @@ import {
   routeIncident,
   sendPart,
 } from "../../src/app/incidents.js";
-import { findPerson, markBlocked } from "../../src/app/people.js";
+import { findPerson, grantRole, markBlocked, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
 import { memberships, people } from "../../src/db/schema.js";
 import type { Importance } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
@@ -592,5 +592,49 @@ describe("heads and curators who blocked the bot", () => {
     ]);
     expect(sendsTo(OFFICE.curator2)).toBe(0);
     expect(h.texts(OFFICE.curator).filter((text) => text.startsWith("Не удалось доставить"))).toEqual([]);
+  });
+});
+
+describe("escalations to the heads of one organization (Orenburg p.19)", () => {
+  const HEALTH_HEAD = 5003;
+
+  /** The head of Минздрав, from an invite for it; the head of all with «Нарушения» switched off. */
+  async function healthHeadAlone(): Promise<{ health: number }> {
+    const arranged = await office();
+    const now = h.clock.now();
+    h.db.transaction((tx) => {
+      const id = upsertPerson(tx, { id: HEALTH_HEAD, first_name: "Министр" }, now);
+      grantRole(tx, id, "head", null, now, arranged.health);
+    });
+    const actorId = findPerson(h.db, ADMIN)?.id ?? 0;
+    const personId = findPerson(h.db, OFFICE.head)?.id ?? 0;
+    setHeadPurpose(h.db, { actorId, personId, purpose: "violations", enabled: false, now });
+    return arranged;
+  }
+
+  it("a step of Минздрав overdue a working day reaches its head; the curators' own step does not", async () => {
+    const { health } = await healthHeadAlone();
+    await seedIncidentInWork(h, health); // № 1: the draft due 16:00 (p.9)
+    register("normal", 2); // № 2: never routed (p.6, the curators' step)
+    at("2026-11-25T11:01:00Z"); // Wednesday 16:01: a working day late
+    await tick();
+    expect(alertsIn(HEALTH_HEAD)).toEqual([
+      expect.stringMatching(
+        /^‼️ Нарушение регламента: сообщение № 1 \(Министерство здравоохранения\) — «прислать проект ответа куратору»/,
+      ),
+    ]);
+    expect(alertsIn(OFFICE.head)).toEqual([]);
+  });
+
+  it("its only head blocks the bot: the curators get the escalation naming him, and no other head", async () => {
+    const { health } = await healthHeadAlone();
+    await blocks(HEALTH_HEAD, "Министр");
+    await seedIncidentInWork(h, health);
+    at("2026-11-25T11:01:00Z");
+    await tick();
+    expect(sendsTo(HEALTH_HEAD)).toBe(0);
+    expect(alertsIn(OFFICE.curatorsChat).join("\n\n")).toContain(
+      "Требуется вмешательство.\nРуководителю не доставлено: Министр — бот заблокирован или аккаунт удалён.",
+    );
   });
 });

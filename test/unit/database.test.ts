@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
 import { loadDraftWork } from "../../src/app/answers.js";
+import { headOf, headsWith } from "../../src/app/heads.js";
 import { applyMigrations, MigrationError, openDatabase } from "../../src/db/client.js";
 
 function tempDir(): string {
@@ -125,6 +126,49 @@ describe("database", () => {
     expect(loadDraftWork(upgraded.db, 1, 1, "interim")).toBeUndefined();
     upgraded.close();
     expect(tables(path)).toContain("incidents");
+  });
+
+  it("upgrading a database from before heads' purposes (0013), every head keeps receiving everything", () => {
+    const previous = join(tempDir(), "drizzle");
+    cpSync(new URL("../../drizzle", import.meta.url), previous, { recursive: true });
+    const journalPath = join(previous, "meta", "_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+    const upgrade = journal.entries.findIndex((e) => e.tag === "0013_head_settings");
+    expect(upgrade).toBeGreaterThan(0);
+    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upgrade) }));
+
+    const path = join(tempDir(), "bot.db");
+    const old = openDatabase(path);
+    applyMigrations(old.db, previous);
+    old.sqlite.exec(`
+      insert into people (telegram_id, first_name, created_at) values (5001, 'Губернатор', 0);
+      insert into people (telegram_id, first_name, created_at) values (5002, 'Заместитель', 0);
+      insert into people (telegram_id, first_name, created_at) values (2001, 'Ольга', 0);
+      insert into role_grants (person_id, role, created_at) values (1, 'head', 100);
+      insert into role_grants (person_id, role, created_at) values (2, 'head', 200);
+      insert into role_grants (person_id, role, created_at) values (3, 'curator', 300);
+    `);
+    old.close();
+
+    const upgraded = openDatabase(path);
+    applyMigrations(upgraded.db);
+    const everything = ["urgent", "summary", "violations"];
+    expect(headsWith(upgraded.db, "urgent").map((head) => head.telegramId)).toEqual([5001, 5002]);
+    for (const personId of [1, 2])
+      expect(headOf(upgraded.db, personId)).toMatchObject({ purposes: everything, organizationId: null });
+    expect(headOf(upgraded.db, 3)).toBeUndefined();
+    // Stored, not assumed: the admin's card and later changes start from these rows.
+    expect(
+      upgraded.sqlite
+        .prepare(
+          "select person_id as personId, urgent, summary, violations, organization_id as org from head_settings",
+        )
+        .all(),
+    ).toEqual([
+      { personId: 1, urgent: 1, summary: 1, violations: 1, org: null },
+      { personId: 2, urgent: 1, summary: 1, violations: 1, org: null },
+    ]);
+    upgraded.close();
   });
 
   it("stops with a clear message when a migration fails, leaving the database as it was", () => {

@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
+import { defaultHeadSettings } from "../../app/heads.js";
 import { createInvite, listOpenInvites, revokeInvite } from "../../app/invites.js";
 import { getOrganization } from "../../app/organizations.js";
 import { ROLES, type Role } from "../../db/schema.js";
@@ -8,6 +9,7 @@ import type { BotContext } from "../context.js";
 import { organizationPicker } from "../keyboards.js";
 import { requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
+import { tp } from "../texts-people.js";
 
 export const invites = new Composer<BotContext>();
 const admin = requirePermission("manageInvites");
@@ -15,6 +17,8 @@ const admin = requirePermission("manageInvites");
 invites.command("invite", requirePrivate, admin, async (ctx) => {
   const keyboard = new InlineKeyboard();
   for (const role of ROLES) keyboard.text(t.invite.roleButton[role], cb("inv.role", role)).row();
+  // A head of an organization gets that organization's violations (Orenburg p.19).
+  keyboard.text(tp.heads.inviteButton, cb("inv.hpage", 0)).row();
   await ctx.reply(t.invite.chooseRole, { reply_markup: keyboard });
 });
 
@@ -31,26 +35,40 @@ invites.callbackQuery(onAction("inv.page", [ID]), admin, (ctx) =>
   showOrganizations(ctx, Number(ctx.match[1])),
 );
 
-invites.callbackQuery(onAction("inv.org", [ID]), admin, async (ctx) => {
-  const organization = getOrganization(ctx.app.db, Number(ctx.match[1]));
-  if (!organization?.active) {
-    await ctx.answerCallbackQuery({ text: t.org.notFound, show_alert: true });
-    return;
-  }
-  await issue(ctx, "executor", organization.id);
-});
+invites.callbackQuery(onAction("inv.hpage", [ID]), admin, (ctx) =>
+  showOrganizations(ctx, Number(ctx.match[1]), "head"),
+);
 
-async function showOrganizations(ctx: BotContext, page: number): Promise<void> {
+/** An executor's organization (`inv.org`) or a head's (`inv.horg`): only one that is active now. */
+for (const [action, role] of [
+  ["inv.org", "executor"],
+  ["inv.horg", "head"],
+] as const) {
+  invites.callbackQuery(onAction(action, [ID]), admin, async (ctx) => {
+    const organization = getOrganization(ctx.app.db, Number(ctx.match[1]));
+    if (!organization?.active) {
+      await ctx.answerCallbackQuery({ text: t.org.notFound, show_alert: true });
+      return;
+    }
+    await issue(ctx, role, organization.id);
+  });
+}
+
+async function showOrganizations(
+  ctx: BotContext,
+  page: number,
+  role: "executor" | "head" = "executor",
+): Promise<void> {
+  const head = role === "head";
   const { keyboard, empty } = organizationPicker(ctx.app.db, {
     page,
-    pickAction: "inv.org",
-    pageAction: "inv.page",
+    pickAction: head ? "inv.horg" : "inv.org",
+    pageAction: head ? "inv.hpage" : "inv.page",
     activeOnly: true,
   });
+  const prompt = head ? tp.heads.chooseOrganization : t.invite.chooseOrganization;
   await ctx.answerCallbackQuery();
-  await ctx.editMessageText(empty ? t.invite.noOrganizations : t.invite.chooseOrganization, {
-    reply_markup: keyboard,
-  });
+  await ctx.editMessageText(empty ? t.invite.noOrganizations : prompt, { reply_markup: keyboard });
 }
 
 async function issue(ctx: BotContext, role: Role, organizationId: number | null): Promise<void> {
@@ -66,19 +84,20 @@ async function issue(ctx: BotContext, role: Role, organizationId: number | null)
   });
   const organization = organizationId === null ? undefined : getOrganization(db, organizationId);
   const link = `https://t.me/${ctx.me.username}?start=${invite.token}`;
-  await ctx.answerCallbackQuery();
-  await ctx.editMessageText(
-    t.invite.created(
-      role,
-      organization?.name ?? null,
-      link,
-      formatDeadline(invite.expiresAt, config.timezone),
-    ),
-    {
-      reply_markup: new InlineKeyboard().text(t.invite.revokeButton, cb("inv.rev", invite.id)),
-      link_preview_options: { is_disabled: true },
-    },
+  // A head's organization is named with what they will receive: they head it, they do not join it.
+  const created = t.invite.created(
+    role,
+    role === "head" ? null : (organization?.name ?? null),
+    link,
+    formatDeadline(invite.expiresAt, config.timezone),
   );
+  const { purposes } = defaultHeadSettings(organizationId);
+  const receives = tp.heads.invited(purposes, organization?.name ?? null, ctx.app.sla.regulation);
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(role === "head" ? `${created}\n\n${receives}` : created, {
+    reply_markup: new InlineKeyboard().text(t.invite.revokeButton, cb("inv.rev", invite.id)),
+    link_preview_options: { is_disabled: true },
+  });
 }
 
 invites.command("invites", requirePrivate, admin, async (ctx) => {

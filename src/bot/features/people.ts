@@ -1,10 +1,13 @@
 /**
  * The admin's «Сотрудники» (/people): who has access, and taking a role, an organization or all access
- * away. Every press re-reads the admin's rights and the person's access from the database; a change is
- * confirmed first and checked again inside its transaction.
+ * away; what each head receives, one tap per purpose. Every press re-reads the admin's rights and the
+ * person's access from the database; a change is confirmed first (a head's purpose needs none: one
+ * tap undoes it) and checked again inside its transaction.
  */
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../../app/chats.js";
+import { headOf } from "../../app/heads.js";
+import { getOrganization } from "../../app/organizations.js";
 import {
   type AccessChange,
   type AccessChangeInput,
@@ -20,9 +23,10 @@ import {
   personName,
   planAccessChange,
   reachableMembers,
+  setHeadPurpose,
   telegramIdsOfMembers,
 } from "../../app/people.js";
-import { PERSON_ROLES, type PersonRole } from "../../db/schema.js";
+import { HEAD_PURPOSES, type HeadPurpose, PERSON_ROLES, type PersonRole } from "../../db/schema.js";
 import { displayName, type Person, rolesOf } from "../../domain/access.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -92,9 +96,12 @@ people.callbackQuery(onAction("ppl.page", [ID]), admin, async (ctx) => {
 
 people.callbackQuery("ppl.noop", (ctx) => ctx.answerCallbackQuery());
 
-/** The person's card: who they are, what they hold, and a button for each thing that can be taken away. */
+/**
+ * The person's card: who they are, what they hold, what they receive as a head (a button per
+ * purpose), and a button for each thing that can be taken away.
+ */
 async function showPerson(ctx: BotContext, personId: number, toast?: string): Promise<void> {
-  const { db, config } = ctx.app;
+  const { db, config, sla } = ctx.app;
   const person = loadPerson(db, personId);
   if (!person) {
     await ctx.answerCallbackQuery({ text: tp.refusal.notFound, show_alert: true });
@@ -102,6 +109,14 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
   }
   const configuredAdmin = config.adminIds.includes(person.telegramId) && person.roles.has("admin");
   const keyboard = new InlineKeyboard();
+  const head = headOf(db, person.id);
+  if (head) {
+    for (const purpose of HEAD_PURPOSES) {
+      const on = head.purposes.includes(purpose);
+      const label = tp.heads.button(purpose, on, sla.regulation);
+      keyboard.text(label, cb("ppl.hp", person.id, purpose, on ? 0 : 1)).row();
+    }
+  }
   const ask = (change: AccessChange) => cb("ppl.ask", person.id, encodeChange(change));
   for (const role of PERSON_ROLES) {
     if (!person.roles.has(role) || (role === "admin" && configuredAdmin)) continue;
@@ -122,12 +137,46 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
     held: incidentsHeldBy(db, person.id, person.organizationIds),
     blockedSince: person.blockedAt && formatDeadline(person.blockedAt, ctx.app.sla.timezone),
     configuredAdmin,
+    ...(head && {
+      head: tp.heads.card(
+        head.purposes,
+        head.organizationId === null ? null : (getOrganization(db, head.organizationId)?.name ?? null),
+        sla.regulation,
+      ),
+    }),
   });
   await ctx.answerCallbackQuery(toast === undefined ? {} : { text: toast });
   await ctx.editMessageText(clip(card), { reply_markup: keyboard });
 }
 
 people.callbackQuery(onAction("ppl.open", [ID]), admin, (ctx) => showPerson(ctx, Number(ctx.match[1])));
+
+/**
+ * «ppl.hp:<person>:<purpose>:<0|1>»: one tap switches a head's purpose to the state the button names,
+ * so a press delivered twice or an old card's button changes nothing more. The admin's rights and
+ * the person's head role are checked again inside the change.
+ */
+people.callbackQuery(onAction("ppl.hp", [ID, HEAD_PURPOSES.join("|"), "[01]"]), admin, async (ctx) => {
+  if (!ctx.person) return await refuse(ctx);
+  const personId = Number(ctx.match[1]);
+  const purpose = ctx.match[2] as HeadPurpose;
+  const enabled = ctx.match[3] === "1";
+  const result = setHeadPurpose(ctx.app.db, {
+    actorId: ctx.person.id,
+    personId,
+    purpose,
+    enabled,
+    now: ctx.app.clock.now(),
+  });
+  if (!result.ok) {
+    if (result.refusal === "not_head") return await showPerson(ctx, personId, tp.heads.notHead);
+    const text = result.refusal === "forbidden" ? t.refusal : tp.refusal.notFound;
+    return await ctx.answerCallbackQuery({ text, show_alert: true });
+  }
+  ctx.log.info({ personId, purpose, enabled, changed: result.changed }, "head purpose set");
+  const toast = result.changed ? tp.heads.switched(purpose, enabled) : tp.heads.already(purpose, enabled);
+  await showPerson(ctx, personId, toast);
+});
 
 async function refuseChange(ctx: BotContext, personId: number, refusal: AccessRefusal): Promise<void> {
   if (refusal === "not_held") {

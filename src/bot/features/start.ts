@@ -1,5 +1,7 @@
 import { Composer } from "grammy";
+import { headOf } from "../../app/heads.js";
 import { redeemInvite } from "../../app/invites.js";
+import { getOrganization } from "../../app/organizations.js";
 import { findPerson } from "../../app/people.js";
 import { rolesOf } from "../../domain/access.js";
 import { setPersonCommands } from "../commands.js";
@@ -7,6 +9,7 @@ import type { BotContext } from "../context.js";
 import { cardDeps } from "../delivery.js";
 import { briefNewHead } from "../new-head.js";
 import { t } from "../texts.js";
+import { tp } from "../texts-people.js";
 
 export const start = new Composer<BotContext>();
 
@@ -28,13 +31,31 @@ privateChat.command("start", async (ctx) => {
     return;
   }
   ctx.log.info({ personId: result.personId, role: result.role }, "invite redeemed");
-  await ctx.reply(t.welcome(result.role, result.organizationName, result.alreadyHad));
+  const welcome =
+    result.role === "head"
+      ? headWelcome(ctx, result.personId, result.alreadyHad)
+      : t.welcome(result.role, result.organizationName, result.alreadyHad);
+  await ctx.reply(welcome);
   const person = findPerson(db, ctx.from.id);
   if (person) await setPersonCommands(ctx.api, person);
-  // The significant posts announced before this head came are still theirs to know of.
+  // The significant posts announced before this head came are still theirs to know of, if they get them.
   if (result.role === "head" && !result.alreadyHad)
-    await briefNewHead(cardDeps(ctx.app, ctx.api), ctx.from.id);
+    await briefNewHead(cardDeps(ctx.app, ctx.api), result.personId);
 });
+
+/** A head is told what the bot will send them: a head of an organization gets less than the head of all. */
+function headWelcome(ctx: BotContext, personId: number, alreadyHad: boolean): string {
+  const { db, sla } = ctx.app;
+  const head = headOf(db, personId);
+  const organizationId = head?.organizationId ?? null;
+  const organization = organizationId === null ? null : (getOrganization(db, organizationId)?.name ?? null);
+  return tp.heads.welcome({
+    alreadyHad,
+    purposes: head?.purposes ?? [],
+    organization,
+    regulation: sla.regulation,
+  });
+}
 
 start.command("help", async (ctx) => {
   await ctx.reply(t.help(ctx.person ? rolesOf(ctx.person) : []));

@@ -1,0 +1,224 @@
+/**
+ * Each head receives what the admin set for them (Orenburg p.19–21, Georgievsk p.23–24): the
+ * Governor the significant posts, the deputy minister the monthly summary, the head of an
+ * organization the violations and escalations of that organization only.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { acceptIncident, registerIncident, routeIncident } from "../../src/app/incidents.js";
+import { findPerson, grantRole, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
+import { HEAD_PURPOSES, type HeadPurpose } from "../../src/db/schema.js";
+import type { Person } from "../../src/domain/access.js";
+import { monthlyReports } from "../../src/jobs/reports.js";
+import { sweep } from "../../src/jobs/sweep.js";
+import { local, seedNovember } from "../reports/seed-month.js";
+import { Harness } from "../support/bot-harness.js";
+import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
+
+const ADMIN = 1001;
+const GOVERNOR = 6001;
+const DEPUTY = 6002;
+const HEALTH_HEAD = 6003;
+const EDUCATION_EXECUTOR = 3002;
+
+let h: Harness;
+afterEach(() => h.close());
+
+/** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
+const TUESDAY_10 = "2026-11-24T05:00:00Z";
+
+function person(telegramId: number): Person {
+  const found = findPerson(h.db, telegramId);
+  if (!found) throw new Error(`no person ${telegramId}`);
+  return found;
+}
+
+/**
+ * A head as an invite (with its organization, or none) and the admin's taps in «Сотрудники» leave
+ * them: with exactly these purposes.
+ */
+function seedHead(
+  telegramId: number,
+  name: string,
+  purposes: HeadPurpose[],
+  organizationId: number | null = null,
+): void {
+  const now = h.clock.now();
+  const personId = h.db.transaction((tx) => {
+    const id = upsertPerson(tx, { id: telegramId, first_name: name }, now);
+    grantRole(tx, id, "head", null, now, organizationId);
+    return id;
+  });
+  const actorId = person(ADMIN).id;
+  for (const purpose of HEAD_PURPOSES) {
+    const enabled = purposes.includes(purpose);
+    const result = setHeadPurpose(h.db, { actorId, personId, purpose, enabled, now });
+    if (!result.ok) throw new Error(`head not set: ${result.refusal}`);
+  }
+}
+
+/** The Orenburg office: the Governor (Срочные), the deputy minister (Сводка), the minister of health (Минздрав). */
+async function orenburg(now = TUESDAY_10): Promise<{ health: number; education: number }> {
+  h = await Harness.start({ now, adminIds: [ADMIN] });
+  h.seedPerson(ADMIN, "Анна", ["admin"]);
+  const { health } = seedOffice(h);
+  const education = h.seedOrganization("Министерство образования", "Минобр");
+  h.seedPerson(EDUCATION_EXECUTOR, "Мария", [], [education]);
+  seedHead(GOVERNOR, "Губернатор", ["urgent"]);
+  seedHead(DEPUTY, "Заместитель", ["summary"]);
+  seedHead(HEALTH_HEAD, "Министр", ["violations"], health);
+  return { health, education };
+}
+
+const kinds = (chatId: number) => h.fake.messages(chatId).map((m) => m.media?.type ?? m.text?.split("\n")[0]);
+
+describe("a significant post (Orenburg p.21)", () => {
+  it("goes to the Governor with «Срочные» at once; not to the deputy minister nor the head of Минздрав", async () => {
+    await orenburg();
+    const curator = h.user(OFFICE.curator, "Ольга");
+    await curator.send("/new");
+    await curator.send("https://vk.com/wall-1_2");
+    await curator.send("Пожар в школе");
+    await curator.press("Пропустить");
+    await curator.press("Пропустить");
+    await curator.press("Пропустить");
+    await curator.press("Социально значимое");
+    await curator.press("Сейчас");
+
+    const fire =
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»";
+    expect(h.texts(GOVERNOR)).toEqual([fire]);
+    expect(h.texts(OFFICE.head)).toEqual([fire]); // a head from before: everything
+    expect(h.texts(DEPUTY)).toEqual([]);
+    expect(h.texts(HEALTH_HEAD)).toEqual([]);
+  });
+});
+
+describe("monthly reports (Orenburg p.19, p.20)", () => {
+  /** November, with a post of Минобр routed on the 20th and never taken into work: its violations. */
+  async function november(): Promise<void> {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z", adminIds: [ADMIN] });
+    h.seedPerson(ADMIN, "Анна", ["admin"]);
+    const { health, curator } = seedNovember(h);
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    const culture = h.seedOrganization("Министерство культуры", "Минкульт");
+    h.clock.set(local("2026-11-20 10:00"));
+    const registered = registerIncident(h.db, {
+      link: "https://vk.com/wall-1_8",
+      linkKey: "vk.com/wall-1_8",
+      network: "vk",
+      text: "Сообщение 8",
+      author: "Автор 8",
+      topic: null,
+      place: null,
+      importance: "normal",
+      postedAt: null,
+      repeatOfId: null,
+      actorId: curator.id,
+      now: h.clock.now(),
+    });
+    if (!registered.ok) throw new Error("duplicate");
+    const routed = routeIncident(h.db, {
+      incidentId: registered.incident.id,
+      leadId: education,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    if (!routed.ok) throw new Error(routed.refusal);
+    seedHead(GOVERNOR, "Губернатор", ["urgent"]);
+    seedHead(DEPUTY, "Заместитель", ["summary"]);
+    seedHead(HEALTH_HEAD, "Министр", ["violations"], health);
+    seedHead(6004, "Министр культуры", ["violations"], culture);
+    h.clock.set("2026-12-01T05:00:00Z"); // Tuesday 01.12 10:00: the summary and, with it, the violations
+    await monthlyReports(h.deps());
+  }
+
+  const summary = ["Отчёт за 11.2026: сообщения из открытых источников", "photo", "document"];
+
+  it("the deputy minister with «Сводка» gets the summary only; the Governor with «Срочные» gets no report", async () => {
+    await november();
+    expect(kinds(DEPUTY)).toEqual(summary);
+    expect(kinds(GOVERNOR)).toEqual([]);
+    // A head from before the purposes: everything, the violations of every organization.
+    expect(kinds(OFFICE.head)).toEqual([...summary, "Нарушения регламента за 11.2026: 7", "document"]);
+  });
+
+  it("the head of Минздрав gets Минздрав's violations only, not Минобр's nor the curators'", async () => {
+    await november();
+    expect(kinds(HEALTH_HEAD)).toEqual(["Нарушения регламента за 11.2026, Минздрав: 3", "document"]);
+    const lines = h.texts(HEALTH_HEAD)[0]?.split("\n").slice(1) ?? [];
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).toMatch(/^№ 2 · Минздрав · Иван — /);
+    // The whole report has Минобр's line and the curators' ones.
+    expect(h.texts(OFFICE.head).find((text) => text.startsWith("Нарушения"))).toMatch(/^№ 8 · Минобр — /m);
+  });
+
+  it("the head of an organization without violations hears that all its deadlines were kept", async () => {
+    await november();
+    expect(h.texts(6004)).toEqual([
+      "Нарушения регламента за 11.2026, Минкульт: 0\nВсе сроки этого месяца соблюдены.",
+    ]);
+  });
+});
+
+describe("Georgievsk p.23: violations on the 5th", () => {
+  it("the head of Минздрав gets its share on the violations' day, though the organizations' chats get none", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z", regulation: "georgievsk", adminIds: [ADMIN] });
+    h.seedPerson(ADMIN, "Анна", ["admin"]);
+    const { health } = seedNovember(h);
+    seedHead(HEALTH_HEAD, "Глава управления", ["violations"], health);
+    h.clock.set("2026-12-01T07:00:00Z"); // the summary's day: nothing for him
+    await monthlyReports(h.deps());
+    expect(kinds(HEALTH_HEAD)).toEqual([]);
+    h.clock.set("2026-12-04T07:00:00Z"); // Friday: the 5th is a Saturday
+    await monthlyReports(h.deps());
+    expect(kinds(HEALTH_HEAD)).toEqual([
+      expect.stringMatching(/^Нарушения регламента за 11\.2026, Минздрав: \d+$/),
+      "document",
+    ]);
+    expect(kinds(OFFICE.healthChat).filter((kind) => kind?.startsWith("Нарушения"))).toEqual([]);
+  });
+});
+
+describe("escalations of long-overdue steps (Orenburg p.19)", () => {
+  /**
+   * № 1 in work at Минздрав, № 2 at Минобр, both routed at 10:00 Tuesday and taken into work with
+   * no draft by 16:00 (p.9); № 3 never routed (p.6, the curators' step). Wednesday 16:01 is a
+   * working day past the drafts' deadline: the heads' level.
+   */
+  async function overdueByADay(): Promise<void> {
+    const { health, education } = await orenburg();
+    const curator = person(OFFICE.curator);
+    const now = h.clock.now();
+    for (const [n, organizationId, executor] of [
+      [1, health, OFFICE.executor],
+      [2, education, EDUCATION_EXECUTOR],
+    ] as const) {
+      const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+      routeIncident(h.db, { incidentId: id, leadId: organizationId, coexecutorIds: [], actor: curator, now });
+      acceptIncident(h.db, { incidentId: id, actor: person(executor), now });
+    }
+    seedRegistered(h, { link: "https://vk.com/wall-1_3" });
+    h.clock.set("2026-11-25T11:01:00Z");
+    await sweep(h.deps());
+  }
+
+  const escalations = (chatId: number) =>
+    h
+      .texts(chatId)
+      .flatMap((text) => text.split("\n\n"))
+      .filter((line) => line.includes("‼️ Нарушение регламента"))
+      .map((line) => /сообщение № (\d+)/.exec(line)?.[1]);
+
+  it("the head of Минздрав hears of Минздрав's steps only; the head of all hears of every one", async () => {
+    await overdueByADay();
+    expect(escalations(HEALTH_HEAD)).toEqual(["1"]);
+    expect(escalations(OFFICE.head).sort()).toEqual(["1", "2", "3"]);
+  });
+
+  it("heads without «Нарушения» hear of none", async () => {
+    await overdueByADay();
+    expect(h.texts(GOVERNOR)).toEqual([]);
+    expect(h.texts(DEPUTY)).toEqual([]);
+  });
+});

@@ -1,0 +1,218 @@
+/**
+ * What each head receives, as the admin sets it: one tap per purpose in «Сотрудники», a head invite
+ * for an organization, and the head told what the bot will send them.
+ */
+import { and, eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { headOf } from "../../src/app/heads.js";
+import { findPerson } from "../../src/app/people.js";
+import { auditEvents } from "../../src/db/schema.js";
+import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
+import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
+
+const ADMIN = 1001;
+let h: Harness;
+let health: number;
+afterEach(() => h.close());
+
+const admin = () => h.user(ADMIN, "Анна");
+
+async function start(regulation: "orenburg" | "georgievsk" = "orenburg"): Promise<void> {
+  h = await Harness.start({ adminIds: [ADMIN], regulation });
+  ({ health } = seedOffice(h));
+}
+
+function headSettings(telegramId: number) {
+  const person = findPerson(h.db, telegramId);
+  const head = person && headOf(h.db, person.id);
+  return head && { purposes: head.purposes, organizationId: head.organizationId };
+}
+
+const purposeEvents = () =>
+  h.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entity, "person"), eq(auditEvents.action, "head_purpose_set")))
+    .all();
+
+/** Presses a button whose callback data the person typed by hand (never shown to them). */
+async function pressCrafted(
+  telegramId: number,
+  firstName: string,
+  data: string,
+): Promise<string | undefined> {
+  const user = h.user(telegramId, firstName);
+  await user.send("/help");
+  const message = h.fake.lastMessage(telegramId);
+  if (!message) throw new Error("no message to press on");
+  const update = await h.deliver(updates.callback(user.tg, message, data));
+  return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text as string | undefined;
+}
+
+/** The admin makes an invite through /invite and the person opens it. */
+async function invited(telegramId: number, name: string, ...presses: (string | RegExp)[]): Promise<void> {
+  await admin().send("/invite");
+  for (const label of presses) await admin().press(label);
+  const token = /https:\/\/t\.me\/\S+\?start=([\w-]+)/.exec(admin().lastText())?.[1];
+  if (!token) throw new Error(`no invite link in: ${admin().lastText()}`);
+  await h.user(telegramId, name).send(`/start ${token}`);
+}
+
+describe("«Сотрудники»: what a head receives", () => {
+  it("the card names each purpose as the regulation does; one tap switches it, audited", async () => {
+    await start();
+    await admin().send("/people");
+    await admin().press(/Глава/);
+    expect(admin().lastText()).toBe(
+      [
+        "Глава",
+        `Telegram id: ${OFFICE.head}`,
+        "Роли: руководитель",
+        "Что получает как руководитель (кнопки ниже включают и выключают):",
+        "✅ Срочные (п. 21): Губернатор Оренбургской области — социально значимые сообщения и всплески сообщений, сразу",
+        "✅ Сводка (п. 20): заместитель министра региональной и информационной политики Оренбургской области — отчёт за месяц",
+        "✅ Нарушения (п. 19): руководители органов исполнительной власти Оренбургской области — нарушения регламента за месяц и долгие просрочки",
+      ].join("\n"),
+    );
+
+    expect(await admin().press("✅ Сводка (п. 20)")).toBe("Выключено: Сводка");
+    expect(admin().lastText()).toMatch(/^⬜ Сводка \(п\. 20\): заместитель министра/m);
+    expect(headSettings(OFFICE.head)).toEqual({ purposes: ["urgent", "violations"], organizationId: null });
+    const admins = findPerson(h.db, ADMIN);
+    expect(purposeEvents()).toEqual([
+      expect.objectContaining({
+        actorId: admins?.id,
+        details: expect.objectContaining({
+          purpose: "summary",
+          enabled: false,
+          before: ["urgent", "summary", "violations"],
+          after: ["urgent", "violations"],
+        }),
+      }),
+    ]);
+
+    expect(await admin().press("⬜ Сводка (п. 20)")).toBe("Включено: Сводка");
+    expect(headSettings(OFFICE.head)?.purposes).toEqual(["urgent", "summary", "violations"]);
+    expect(purposeEvents()).toHaveLength(2);
+  });
+
+  it("Georgievsk: the purposes carry its clauses and the head of the district", async () => {
+    await start("georgievsk");
+    await admin().send("/people");
+    await admin().press(/Глава/);
+    expect(admin().lastText().split("\n").slice(4)).toEqual([
+      "✅ Срочные (п. 24): Глава Георгиевского городского округа — социально значимые сообщения и всплески сообщений, сразу",
+      "✅ Сводка (п. 23) — отчёт за месяц",
+      "✅ Нарушения (п. 23): Глава Георгиевского городского округа — нарушения регламента за месяц и долгие просрочки",
+    ]);
+  });
+
+  it("a press delivered twice, or an old card's button, changes nothing more", async () => {
+    await start();
+    const head = findPerson(h.db, OFFICE.head);
+    await admin().send("/people");
+    await admin().press(/Глава/);
+    await admin().press("✅ Срочные (п. 21)");
+    const popup = await pressCrafted(ADMIN, "Анна", `ppl.hp:${head?.id}:urgent:0`);
+    expect(popup).toBe("Уже выключено: Срочные");
+    expect(headSettings(OFFICE.head)?.purposes).toEqual(["summary", "violations"]);
+    expect(purposeEvents()).toHaveLength(1);
+  });
+
+  it("is the admin's alone: a curator's or a head's forged press changes nothing", async () => {
+    await start();
+    const head = findPerson(h.db, OFFICE.head);
+    for (const [telegramId, name] of [
+      [OFFICE.curator, "Ольга"],
+      [OFFICE.head, "Глава"],
+    ] as const) {
+      const popup = await pressCrafted(telegramId, name, `ppl.hp:${head?.id}:urgent:0`);
+      expect(popup).toBe("Это действие вам недоступно.");
+    }
+    expect(headSettings(OFFICE.head)?.purposes).toEqual(["urgent", "summary", "violations"]);
+    expect(purposeEvents()).toEqual([]);
+  });
+
+  it("a forged press for someone who is no head makes nobody a head", async () => {
+    await start();
+    const executor = findPerson(h.db, OFFICE.executor);
+    const popup = await pressCrafted(ADMIN, "Анна", `ppl.hp:${executor?.id}:urgent:1`);
+    expect(popup).toBe("Сотрудник больше не руководитель. Показываю, как сейчас.");
+    expect(headSettings(OFFICE.executor)).toBeUndefined();
+    expect(purposeEvents()).toEqual([]);
+  });
+
+  it("the head role taken away and given again by an invite starts from the invite's purposes", async () => {
+    await start();
+    await admin().send("/people");
+    await admin().press(/Глава/);
+    await admin().press("✅ Срочные (п. 21)");
+    await admin().press("Снять роль: руководитель");
+    await admin().press("Да, снять роль");
+    expect(headSettings(OFFICE.head)).toBeUndefined();
+    await invited(OFFICE.head, "Глава", "Руководитель");
+    expect(headSettings(OFFICE.head)).toEqual({
+      purposes: ["urgent", "summary", "violations"],
+      organizationId: null,
+    });
+  });
+});
+
+describe("a head invite", () => {
+  it("for an organization: its head gets that organization's violations only, and is told so", async () => {
+    await start();
+    seedRegistered(h, { importance: "significant" });
+    await invited(6003, "Министр", "Руководитель органа", /Минздрав/);
+    expect(admin().lastText()).toMatch(
+      /\n\nРуководитель органа «Министерство здравоохранения» будет получать:\n• нарушения регламента за месяц и долгие просрочки — только органа «Министерство здравоохранения» \(п\. 19\)\nИзменить это можно в \/people, когда руководитель откроет ссылку\.$/,
+    );
+    expect(headSettings(6003)).toEqual({ purposes: ["violations"], organizationId: health });
+    // The welcome, and no catch-up of the significant posts: those are not his.
+    expect(h.texts(6003)).toEqual([
+      [
+        "Готово! Вы зарегистрированы как руководитель органа «Министерство здравоохранения».",
+        "Бот будет присылать вам:",
+        "• нарушения регламента за месяц и долгие просрочки — только органа «Министерство здравоохранения» (п. 19)",
+        "Что присылать, настраивает администратор.",
+        "",
+        "Справка — /help.",
+      ].join("\n"),
+    ]);
+    const granted = h.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "role_granted"))
+      .all()
+      .at(-1);
+    expect(granted?.details).toMatchObject({
+      role: "head",
+      purposes: ["violations"],
+      organizationId: health,
+    });
+
+    await admin().send("/people");
+    await admin().press(/Министр/);
+    expect(admin().lastText()).toMatch(
+      /^⬜ Срочные \(п\. 21\)[^\n]*\n⬜ Сводка \(п\. 20\)[^\n]*\n✅ Нарушения \(п\. 19\)[^\n]*\nРуководитель органа «Министерство здравоохранения»: нарушения и просрочки — только этого органа\.$/m,
+    );
+  });
+
+  it("without an organization: everything, as before, and the significant posts still open", async () => {
+    await start();
+    seedRegistered(h, { importance: "significant" });
+    await invited(6001, "Губернатор", "Руководитель");
+    expect(headSettings(6001)).toEqual({
+      purposes: ["urgent", "summary", "violations"],
+      organizationId: null,
+    });
+    expect(h.texts(6001)[0]?.split("\n").slice(0, 5)).toEqual([
+      "Готово! Вы зарегистрированы как руководитель.",
+      "Бот будет присылать вам:",
+      "• социально значимые сообщения и всплески сообщений, сразу (п. 21)",
+      "• отчёт за месяц (п. 20)",
+      "• нарушения регламента за месяц и долгие просрочки (п. 19)",
+    ]);
+    expect(h.texts(6001)[1]).toMatch(/^Сейчас открыто социально значимых сообщений: 1\./);
+  });
+});
