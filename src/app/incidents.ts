@@ -31,6 +31,8 @@ export interface Incident extends IncidentView {
   assignments: (AssignmentView & {
     id: number;
     organizationName: string;
+    /** The organization's short name, for buttons: the full official one is often too long. */
+    organizationShortName: string | null;
     /** Who took the organization's part into work. */
     acceptedBy: number | null;
     returnReason: string | null;
@@ -46,7 +48,7 @@ const incidentQueries = preparedPerConnection((db) => {
   return {
     row: db.select().from(incidents).where(eq(incidents.id, id)).prepare(),
     parts: db
-      .select({ a: assignments, organizationName: organizations.name })
+      .select({ a: assignments, organizationName: organizations.name, shortName: organizations.shortName })
       .from(assignments)
       .innerJoin(organizations, eq(organizations.id, assignments.organizationId))
       .where(eq(assignments.incidentId, id))
@@ -91,10 +93,11 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
     shortenedAnswerMinutes: row.shortenedAnswerMinutes,
     holderId: row.holderId,
     row,
-    assignments: parts.map(({ a, organizationName }) => ({
+    assignments: parts.map(({ a, organizationName, shortName }) => ({
       id: a.id,
       organizationId: a.organizationId,
       organizationName,
+      organizationShortName: shortName,
       role: a.role,
       position: a.position,
       state: a.state,

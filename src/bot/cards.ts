@@ -7,6 +7,7 @@ import { isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { cards, incidents, memberships, people, roleGrants } from "../db/schema.js";
+import { displayName } from "../domain/access.js";
 import {
   type ActionRules,
   actionRules,
@@ -22,6 +23,7 @@ import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { OneAtATime } from "../one-at-a-time.js";
 import { cb } from "./callback-data.js";
+import { buttonLabel } from "./keyboards.js";
 import { chatRefused, isRefusal, type RefusalDeps } from "./refused-chats.js";
 import { stepLabel, t } from "./texts.js";
 import { tr } from "./texts-incidents.js";
@@ -39,6 +41,8 @@ export interface CardDeps extends RefusalDeps {
 
 const TEXT_LIMIT = 4096;
 const POST_TEXT_LIMIT = 1200;
+/** A return's reason or a rework comment on the card; the whole is in «История». */
+const NOTE_LIMIT = 500;
 
 function trimmed(text: string, limit: number): { text: string; cut: boolean } {
   return text.length <= limit ? { text, cut: false } : { text: `${text.slice(0, limit - 1)}…`, cut: true };
@@ -48,9 +52,14 @@ export function renderCard(
   incident: Incident,
   audience: Audience,
   deps: Pick<CardDeps, "sla" | "clock">,
-  /** The incident this one repeats, when it does: its card tells how that one went (Orenburg p.15). */
-  earlier?: Incident,
+  related: {
+    /** The incident this one repeats, when it does: its card tells how that one went (Orenburg p.15). */
+    earlier?: Incident | undefined;
+    /** The name of the executor who took the post into work. */
+    holder?: string | undefined;
+  } = {},
 ): { text: string; keyboard: InlineKeyboard } {
+  const { earlier } = related;
   const { row } = incident;
   const { sla } = deps;
   const now = deps.clock.now();
@@ -75,6 +84,7 @@ export function renderCard(
       .filter((a) => live.includes(a) && a.role === role)
       .map((a) => (a.state === "queued" ? t.card.queued(a.organizationName) : a.organizationName));
   if (names("lead").length > 0) lines.push(`${t.card.lead}: ${names("lead").join(", ")}`);
+  if (open && related.holder) lines.push(`${t.card.holder}: ${related.holder}`);
   if (names("coexecutor").length > 0) lines.push(`${t.card.coexecutors}: ${names("coexecutor").join(", ")}`);
   const rules = actionRules(sla.regulation);
   for (const part of incident.assignments) {
@@ -83,16 +93,22 @@ export function renderCard(
     else if (part.state === "part_sent" || part.state === "part_passed")
       lines.push(t.card.partReceived(part.organizationName));
     else if (part.state === "accepted" && part.partReturnComment && open)
-      lines.push(t.card.partReturned(part.organizationName, part.partReturnComment));
+      lines.push(
+        t.card.partReturned(part.organizationName, trimmed(part.partReturnComment, NOTE_LIMIT).text),
+      );
   }
   for (const returned of incident.assignments.filter((a) => a.state === "returned" && a.returnReason)) {
-    lines.push(t.card.returned(returned.organizationName, returned.returnReason ?? ""));
+    lines.push(
+      t.card.returned(returned.organizationName, trimmed(returned.returnReason ?? "", NOTE_LIMIT).text),
+    );
   }
   if (row.repeatOfId) lines.push(t.card.repeatOf(row.repeatOfId, earlier && earlierOutcome(earlier, sla)));
   for (const publication of incident.publications) {
     lines.push(t.card.publication(publication.kind, publication.link, publication.onTime));
   }
   if (incident.answer?.awaitingClarification) lines.push(t.card.awaitingClarification);
+  // The deadlines end the card and are never cut off: a long card loses the end of what is above them.
+  const deadlines: string[] = [];
   if (row.state !== "closed") {
     const next = nextDeadline(
       incident,
@@ -101,15 +117,17 @@ export function renderCard(
       audience.kind === "organization" ? audience.organizationIds[0] : undefined,
     );
     if (next) {
-      lines.push(
+      deadlines.push(
         `${t.card.deadline}: ${formatDeadline(next.at, sla.timezone)} — ${stepLabel(sla.regulation, next.step)} (${next.clause}), ${formatRemaining(wt, next.at, now)}`,
       );
     }
     const answer = answerDeadline(incident, sla.regulation, wt);
     if (answer && next?.at.getTime() !== answer.getTime())
-      lines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, sla.timezone)}`);
+      deadlines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, sla.timezone)}`);
   }
-  const text = trimmed(lines.join("\n"), TEXT_LIMIT).text;
+  const end = deadlines.join("\n");
+  const body = trimmed(lines.join("\n"), TEXT_LIMIT - (end ? end.length + 1 : 0)).text;
+  const text = end ? `${body}\n${end}` : body;
   return {
     text,
     keyboard: buttonsFor(incident, audience, Boolean(post?.cut), rules),
@@ -166,7 +184,10 @@ function buttonsFor(
     }
     // The order is the curator's (Orenburg p.14): he may stop waiting for the co-executor before.
     const next = nextTurn(incident);
-    if (next) keyboard.text(t.button.releaseTurn(next.organizationName), cb("inc.turn", id, next.id)).row();
+    if (next)
+      keyboard
+        .text(buttonLabel(t.button.releaseTurn(next.organizationName)), cb("inc.turn", id, next.id))
+        .row();
     if (state !== "registered" && openForRouting(state))
       keyboard.text(t.button.reroute, cb("inc.route", id)).row();
     if (detailsEditable(incident)) keyboard.text(tr.edit.button, cb("inc.edit", id)).row();
@@ -177,7 +198,9 @@ function buttonsFor(
     );
     // A person of two organizations on the incident gets each one's buttons, named.
     const named = (label: string, part: Incident["assignments"][number]) =>
-      parts.length > 1 ? `${label}: ${part.organizationName}` : label;
+      parts.length > 1
+        ? buttonLabel(`${label}: ${part.organizationShortName ?? part.organizationName}`)
+        : label;
     for (const mine of parts) {
       // The buttons name the organization: a person of two on one incident acts for this part.
       const org = mine.organizationId;
@@ -198,6 +221,10 @@ function buttonsFor(
           keyboard.text(t.button.published, cb("inc.pub", id)).row();
         }
       }
+      // Taken into work, the post may still turn out not to be the organization's (the rules allow
+      // the return while it is in work; after the return window it is a late one).
+      if (mine.state === "accepted" && state === "in_work")
+        keyboard.text(named(t.button.return, mine), cb("inc.return", id, org)).row();
     }
   }
   if (textCut) keyboard.text(t.button.fullText, cb("inc.text", id));
@@ -221,8 +248,8 @@ export function decisionButtons(incidentId: number, draftId: number | null | und
 export function partButtons(incidentId: number, part: Incident["assignments"][number]) {
   const args = [incidentId, part.id, partVersion(part) ?? 0];
   return [
-    InlineKeyboard.text(t.button.passOn(part.organizationName), cb("inc.passon", ...args)),
-    InlineKeyboard.text(t.button.partRework(part.organizationName), cb("inc.partrw", ...args)),
+    InlineKeyboard.text(buttonLabel(t.button.passOn(part.organizationName)), cb("inc.passon", ...args)),
+    InlineKeyboard.text(buttonLabel(t.button.partRework(part.organizationName)), cb("inc.partrw", ...args)),
   ];
 }
 
@@ -273,6 +300,11 @@ export function isCard(db: Db, incidentId: number, chatId: number, messageId: nu
 const cardQueries = preparedPerConnection((db) => {
   const p = sql.placeholder;
   return {
+    holder: db
+      .select({ firstName: people.firstName, lastName: people.lastName, username: people.username })
+      .from(people)
+      .where(eq(people.id, p("id")))
+      .prepare(),
     executors: db
       .select({ telegramId: people.telegramId })
       .from(people)
@@ -372,9 +404,12 @@ async function syncNow(
   // Telegram gives private chats the person's (positive) id.
   const reachable = targets.filter((target) => target.chatId < 0 || !isBlocked(db, target.chatId));
   const earlier = incident.row.repeatOfId ? loadIncident(db, incident.row.repeatOfId) : undefined;
+  const holder =
+    incident.row.holderId === null ? undefined : queries.holder.get({ id: incident.row.holderId });
+  const related = { earlier, holder: holder && displayName(holder) };
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target) => {
-    const card = renderCard(incident, target.audience, deps, earlier);
+    const card = renderCard(incident, target.audience, deps, related);
     const current = existing.find((c) => c.chatId === target.chatId);
     try {
       if (current && (await editCard(deps.api, current.chatId, current.messageId, card))) return;

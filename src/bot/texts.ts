@@ -239,6 +239,7 @@ export const t = {
     importance: "Важность",
     state: "Состояние",
     lead: "Исполнитель",
+    holder: "Ответственный",
     coexecutors: "Соисполнители",
     deadline: "Срок",
     answerDeadline: "Ответ разместить до",

@@ -630,6 +630,7 @@ describe("interim answer and clarification", () => {
       "Подготовить ответ",
       "Промежуточный ответ",
       "Запрос автору",
+      "Вернуть",
       "История",
     ]);
     expect(h.lastText(OFFICE.curatorsChat)).toBe(

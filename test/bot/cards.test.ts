@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { acceptIncident, loadIncident, routeIncident } from "../../src/app/incidents.js";
+import { acceptIncident, loadIncident, returnIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson, markBlocked } from "../../src/app/people.js";
 import { syncCards } from "../../src/bot/cards.js";
 import { cards } from "../../src/db/schema.js";
@@ -113,6 +113,65 @@ describe("cards", () => {
     await sync();
     expect(labels(-200)).toEqual(["Переназначить", "Важность, тема, место, повтор", "История"]);
     expect(labels(OFFICE.healthChat)).not.toContain("Важность, тема, место, повтор");
+  });
+
+  it("taken into work, the card names who holds it, and «Вернуть» stays: the post may still not be theirs", async () => {
+    route();
+    await sync();
+    expect(h.lastText(OFFICE.healthChat)).not.toContain("Ответственный");
+    accept();
+    await sync();
+    expect(h.lastText(OFFICE.healthChat)).toContain("\nОтветственный: Иван\n");
+    expect(h.lastText(-200)).toContain("\nОтветственный: Иван\n");
+    expect(h.fake.buttons(OFFICE.healthChat).map((b) => b.callbackData)).toContain(`inc.return:1:${health}`);
+  });
+
+  it("a card too long for Telegram loses the end of long reasons, never its deadlines", async () => {
+    const reason = "Очень длинная причина возврата. ".repeat(40);
+    for (let i = 0; i < 3; i++) {
+      route();
+      const returned = returnIncident(h.db, {
+        incidentId: 1,
+        actor: person(OFFICE.executor),
+        now: h.clock.now(),
+        reason,
+      });
+      if (!returned.ok) throw new Error(returned.refusal);
+    }
+    route();
+    await sync();
+    const card = h.lastText(-200);
+    expect(card.length).toBeLessThanOrEqual(4096);
+    expect(card).toMatch(/\nСрок: 24\.11\.2026 \d\d:\d\d — вернуть, если не ваша компетенция \(п\. 7\)/);
+    expect(card.match(/Возвращено \(Министерство здравоохранения\): /g)).toHaveLength(3);
+  });
+
+  it("an organization's long name is shortened on its buttons", async () => {
+    const east = h.seedOrganization(
+      `Министерство ${"очень ".repeat(12)}длинного названия — Восток`,
+      "Минвосток",
+    );
+    const west = h.seedOrganization(
+      `Министерство ${"очень ".repeat(12)}длинного названия — Запад`,
+      "Минзапад",
+    );
+    h.seedPerson(3300, "Пётр", [], [east, west]);
+    const routed = routeIncident(h.db, {
+      incidentId: 1,
+      leadId: east,
+      coexecutorIds: [west],
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+    });
+    if (!routed.ok) throw new Error(routed.refusal);
+    await sync();
+    expect(h.fake.buttons(3300).map((b) => b.label)).toEqual([
+      "Взять в работу: Минвосток",
+      "Вернуть: Минвосток",
+      "Взять в работу: Минзапад",
+      "Вернуть: Минзапад",
+      "История",
+    ]);
   });
 
   it("an executor marked blocked gets private cards again once they unblock the bot", async () => {

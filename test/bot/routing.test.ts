@@ -340,10 +340,12 @@ describe("executors on the card", () => {
     expect(after.message_id).toBe(before.message_id);
     expect(after.text).not.toBe(beforeText);
     expect(after.text).toContain("Состояние: в работе");
+    expect(after.text).toContain("Исполнитель: Министерство здравоохранения\nОтветственный: Иван");
     expect(labels(-100, after.message_id)).toEqual([
       "Подготовить ответ",
       "Промежуточный ответ",
       "Запрос автору",
+      "Вернуть",
       "История",
     ]);
     expect(cardIn(HEALTH_EXECUTOR, id).text).toContain("Состояние: в работе");
@@ -655,18 +657,16 @@ describe("executors on the card", () => {
     const cards = h.fake.messages(HEALTH_EXECUTOR_2).filter((m) => m.text?.startsWith("Сообщение № 1 · "));
     expect(cards).toHaveLength(1);
     expect(labels(HEALTH_EXECUTOR_2, cardIn(HEALTH_EXECUTOR_2, id).message_id)).toEqual([
-      "Взять в работу: Министерство здравоохранения",
-      "Вернуть: Министерство здравоохранения",
-      "Взять в работу: Министерство образования",
-      "Вернуть: Министерство образования",
+      "Взять в работу: Минздрав",
+      "Вернуть: Минздрав",
+      "Взять в работу: Минобр",
+      "Вернуть: Минобр",
       "История",
     ]);
-    expect(await healthExecutor2().press("Взять в работу: Министерство образования")).toBe(
-      "Вы взяли сообщение № 1 в работу.",
-    );
+    expect(await healthExecutor2().press("Взять в работу: Минобр")).toBe("Вы взяли сообщение № 1 в работу.");
     expect(loadIncident(h.db, id)?.assignments.map((a) => a.state)).toEqual(["assigned", "accepted"]);
     expect(labels(HEALTH_EXECUTOR_2, cardIn(HEALTH_EXECUTOR_2, id).message_id)).toContain(
-      "Отправить информацию: Министерство образования",
+      "Отправить информацию: Минобр",
     );
   });
 
