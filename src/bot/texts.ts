@@ -320,8 +320,10 @@ export const t = {
       `${text}\nЭтой информации ждёт следующий соисполнитель: ${organization}.`,
     reminder: (id: number, what: string, deadline: string, clause: string, left: string) =>
       `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${left}.`,
+    /** `late` «срок истёк» (less than a minute late) would repeat «истёк»: then it is left out. */
     overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>
-      `❗ Сообщение № ${id}: срок «${what}» истёк ${deadline} (${clause} регламента) — ${late}.`,
+      `❗ Сообщение № ${id}: срок «${what}» истёк ${deadline} (${clause} регламента)` +
+      (late.startsWith("просрочено") ? ` — ${late}.` : "."),
     escalation: (
       id: number,
       what: string,

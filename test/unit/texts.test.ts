@@ -63,3 +63,22 @@ describe("a draft returned for rework is named by its kind", () => {
     );
   });
 });
+
+describe("an overdue alert says that the deadline passed once", () => {
+  it("less than a minute late it does not add «срок истёк» to «истёк»; later it says by how much", () => {
+    expect(t.alert.overdue(1, "направить исполнителю", "24.11.2026 10:30", "п. 6", "срок истёк")).toBe(
+      "❗ Сообщение № 1: срок «направить исполнителю» истёк 24.11.2026 10:30 (п. 6 регламента).",
+    );
+    expect(
+      t.alert.overdue(
+        1,
+        "направить исполнителю",
+        "24.11.2026 10:30",
+        "п. 6",
+        "просрочено на 5 мин рабочего времени",
+      ),
+    ).toBe(
+      "❗ Сообщение № 1: срок «направить исполнителю» истёк 24.11.2026 10:30 (п. 6 регламента) — просрочено на 5 мин рабочего времени.",
+    );
+  });
+});
