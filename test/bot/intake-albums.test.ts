@@ -97,3 +97,37 @@ describe("a forwarded album is one post", () => {
     ).toEqual([["https://vk.com/wall-1_77", "Яма на Советской, третью неделю не заделывают."]]);
   });
 });
+
+describe("a post forwarded by someone who is not a curator", () => {
+  it("is not registered; they are told to give it to a curator, once for an album", async () => {
+    await start();
+    const executor = h.user(OFFICE.executor, "Иван");
+    await h.deliver(
+      updates.forwarded(executor.chat, executor.tg, "Яма на Советской.", {
+        type: "channel",
+        chat: channelChat(-1001234, "Новости Оренбурга", "orenburg_news"),
+        message_id: 70,
+      }),
+    );
+    const told =
+      "Регистрируют сообщения кураторы: перешлите этот пост куратору. " +
+      "Уже зарегистрированное сообщение можно найти по ссылке: /find и ссылка.";
+    expect(executor.texts()).toEqual([told]);
+    for (let i = 0; i < 3; i++) {
+      await h.deliver(
+        updates.photo(
+          executor.chat,
+          executor.tg,
+          photo(`e${i}`),
+          i === 0 ? "Фото ямы" : undefined,
+          "album-2",
+          {
+            forward_origin: channelPost(i),
+          },
+        ),
+      );
+    }
+    expect(executor.texts()).toEqual([told, told]);
+    expect(h.db.select().from(incidents).all()).toEqual([]);
+  });
+});

@@ -140,7 +140,10 @@ describe("registering a post with /new", () => {
       expect(person.lastText()).toBe("Регистрировать сообщения и помечать их могут только кураторы.");
       await person.send("https://vk.com/wall-1_2");
     }
-    expect(executor.lastText()).toBe("Не удалось разобрать. Список команд — /help.");
+    expect(executor.lastText()).toBe(
+      "Регистрируют сообщения кураторы: перешлите этот пост куратору. " +
+        "Уже зарегистрированное сообщение можно найти по ссылке: /find и ссылка.",
+    );
     expect(incidentCount()).toBe(0);
   });
 });

@@ -69,9 +69,15 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
 
   intake.chatType("private").on("message", async (ctx, next) => {
     const post = recognise(ctx.message, ctx.app.clock.now());
-    if (!curatorOf(ctx) || commandOf(ctx.message) || (!post.forwarded && !post.link)) return next();
-    // A curator inside another dialogue (e.g. giving the link of a published answer) is answering it.
+    if (!ctx.person || commandOf(ctx.message) || (!post.forwarded && !post.link)) return next();
+    // Inside another dialogue (e.g. giving the link of a published answer) the person is answering it.
     if (Object.values(ctx.conversation.active()).some((count) => count > 0)) return next();
+    // Someone who may not register posts is told whom to give it to, once per album.
+    if (!curatorOf(ctx)) {
+      if (albums.taken(ctx.chat.id, ctx.message, ctx.app.clock.now())) return;
+      albums.take(ctx.chat.id, ctx.message, true, ctx.app.clock.now());
+      return ctx.reply(ti.notCuratorPost);
+    }
     await takePost(ctx, post, albums);
   });
 
