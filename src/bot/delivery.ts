@@ -45,13 +45,16 @@ export async function sendLong(
   chatId: number,
   text: string,
   keyboard?: InlineKeyboard,
+  /** `ring`: with sound at night too (a significant post); otherwise quiet then (quietOutsideWorkingTime). */
+  options: { ring?: boolean } = {},
 ): Promise<boolean> {
   try {
     const parts = splitMessage(text);
+    const sound = options.ring ? { disable_notification: false } : {};
     for (const [i, part] of parts.entries()) {
       // The buttons go under the last part, where the reader ends.
       const last = i === parts.length - 1 && keyboard ? { reply_markup: keyboard } : {};
-      await api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true }, ...last });
+      await api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true }, ...sound, ...last });
     }
     return true;
   } catch (error) {

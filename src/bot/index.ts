@@ -23,7 +23,11 @@ import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
 import { identify } from "./middlewares/identify.js";
 import { t } from "./texts.js";
-import { tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits } from "./transformers.js";
+import {
+  quietOutsideWorkingTime,
+  tolerateStaleCallbackAnswers,
+  tolerateUnmodifiedEdits,
+} from "./transformers.js";
 
 export interface BotOptions {
   token: string;
@@ -56,13 +60,19 @@ const CONVERSATIONS_VERSION = 3;
 /** Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike. */
 const TOLERANT = [tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits];
 
+/** The transformers every API of the bot has, its conversations' too. */
+function ownTransformers(deps: AppDeps): Transformer[] {
+  const night = () => !deps.sla.workingTime.isWorking(deps.clock.now());
+  return [...TOLERANT, quietOutsideWorkingTime(night)];
+}
+
 export function createBot(options: BotOptions): Bot<BotContext> {
   const { deps } = options;
   const bot = new Bot<BotContext>(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: options.apiRoot ? { apiRoot: options.apiRoot } : {},
   });
-  const transformers = [...TOLERANT, ...(options.transformers ?? [])];
+  const transformers = [...ownTransformers(deps), ...(options.transformers ?? [])];
   for (const transformer of transformers) bot.api.config.use(transformer);
 
   // Each update is recorded on arrival, before it waits for its turn: Telegram counts it delivered
@@ -124,7 +134,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       },
       plugins: [
         async (ctx, next) => {
-          for (const transformer of [...TOLERANT, ...(options.conversationTransformers ?? [])])
+          for (const transformer of [...ownTransformers(deps), ...(options.conversationTransformers ?? [])])
             ctx.api.config.use(transformer);
           await next();
         },

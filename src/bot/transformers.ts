@@ -31,6 +31,33 @@ export const tolerateUnmodifiedEdits: Transformer = async (prev, method, payload
   return result;
 };
 
+/** The methods that put a new message in a chat: only these ring a phone. */
+const SENDING = new Set([
+  "sendMessage",
+  "sendPhoto",
+  "sendVideo",
+  "sendDocument",
+  "sendMediaGroup",
+  "sendAnimation",
+  "sendAudio",
+  "sendVoice",
+  "copyMessage",
+  "forwardMessage",
+]);
+
+/**
+ * Nobody is pinged at night (PRODUCT.md, "Alerts and reports"): while `quiet()` (outside working
+ * time) a message goes without sound, unless its sender decided (`disable_notification: false` for
+ * a significant post, its alerts and its cards).
+ */
+export function quietOutsideWorkingTime(quiet: () => boolean): Transformer {
+  return (prev, method, payload, signal) => {
+    const decided = (payload as { disable_notification?: boolean } | undefined)?.disable_notification;
+    if (!SENDING.has(method) || decided !== undefined || !quiet()) return prev(method, payload, signal);
+    return prev(method, { ...payload, disable_notification: true } as typeof payload, signal);
+  };
+}
+
 /**
  * Telegram counts the updates it gave as received once the bot asks for the next ones: their
  * arrivals are put on disk first, one sync for the batch (see app/inbox.ts).

@@ -132,7 +132,11 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
   );
   for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
     try {
-      await deps.api.sendMessage(telegramId, text, { link_preview_options: { is_disabled: true } });
+      // At once, whatever the hour: with sound at night too.
+      await deps.api.sendMessage(telegramId, text, {
+        link_preview_options: { is_disabled: true },
+        disable_notification: false,
+      });
       claimNotice(deps.db, key, deps.clock.now());
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
@@ -163,7 +167,8 @@ async function tellCuratorsInsteadOfHeads(deps: CardDeps, key: string, text: str
   const names = heads.map((telegramId) => personName(deps.db, telegramId));
   const notice = t.alert.insteadOfHeads(text, names);
   for (const chatId of curators)
-    if (await sendLong(deps, deps.api, chatId, notice)) claimNotice(deps.db, key, deps.clock.now());
+    if (await sendLong(deps, deps.api, chatId, notice, undefined, { ring: true }))
+      claimNotice(deps.db, key, deps.clock.now());
 }
 
 /** `dd.MM.yyyy HH:mm` in the deployment's time zone; undefined when it is no real moment. */

@@ -77,6 +77,38 @@ function auditActions(id: number): string[] {
 }
 
 describe("approval", () => {
+  it("approved at night, the notices go without sound; by day, with it", async () => {
+    const id = await officeWithIncident();
+    const organizationOfCard = () => loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0;
+    await seedDraft(h, id);
+    h.clock.set("2026-11-24T17:00:00Z"); // 22:00 in Yekaterinburg
+    await curator().press("Согласовать", curatorsChat());
+    const notices = () =>
+      h.fake
+        .callsOf("sendMessage")
+        .filter((c) => String(c.params.text).startsWith("Ответ по сообщению № 1 согласован. Разместите"));
+    expect(notices().map((c) => [Number(c.params.chat_id), c.params.disable_notification])).toEqual([
+      [OFFICE.healthChat, true],
+      [OFFICE.executor, true],
+    ]);
+
+    // By day the same notice rings.
+    const second = await seedIncidentInWork(h, organizationOfCard(), { link: "https://vk.com/wall-1_2" });
+    h.clock.set("2026-11-25T05:00:00Z"); // Wednesday 10:00
+    await seedDraft(h, second);
+    const button = h.fake
+      .buttons(OFFICE.curatorsChat)
+      .find((b) => b.callbackData?.startsWith(`inc.ok:${second}`));
+    if (!button?.callbackData) throw new Error("no approve button");
+    await h.deliver(updates.callback(curator().tg, button.message, button.callbackData));
+    const byDay = h.fake
+      .callsOf("sendMessage")
+      .filter((c) =>
+        String(c.params.text).startsWith(`Ответ по сообщению № ${second} согласован. Разместите`),
+      );
+    expect(byDay.map((c) => c.params.disable_notification)).toEqual([undefined, undefined]);
+  });
+
   it("a curator approves in one tap: cards change and the executor is told where and by when to publish", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);

@@ -409,6 +409,9 @@ describe("registering from a forwarded post or a link", () => {
     expect(h.lastText(HEAD)).toBe(
       "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»",
     );
+    // At 23:00 the head's phone rings: the regulation wants it known at once.
+    const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === HEAD);
+    expect(toHead.map((c) => c.params.disable_notification)).toEqual([false]);
     expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
   });
 });

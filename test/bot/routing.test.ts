@@ -311,7 +311,7 @@ describe("routing", () => {
 
     for (const chatId of [-100, HEALTH_EXECUTOR]) {
       expect(cardSent(chatId, normal)?.params.disable_notification).toBe(true);
-      expect(cardSent(chatId, significant)?.params.disable_notification).toBeUndefined();
+      expect(cardSent(chatId, significant)?.params.disable_notification).toBe(false);
     }
   });
 
