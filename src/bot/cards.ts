@@ -115,6 +115,7 @@ export function renderCard(
       sla.regulation,
       wt,
       audience.kind === "organization" ? audience.organizationIds[0] : undefined,
+      now,
     );
     if (next) {
       deadlines.push(
@@ -416,7 +417,8 @@ async function syncNow(
       const sent = await deps.api.sendMessage(target.chatId, card.text, {
         reply_markup: card.keyboard,
         link_preview_options: { is_disabled: true },
-        ...(options.silent ? { disable_notification: true } : {}),
+        // Not said: outside working time it goes without sound (see quietOutsideWorkingTime).
+        ...(options.silent !== undefined ? { disable_notification: options.silent } : {}),
       });
       queries.save.run({
         incidentId: incident.id,

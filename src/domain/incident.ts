@@ -502,12 +502,24 @@ export function nextDeadline(
   reg: Regulation,
   wt: WorkingTime,
   forOrganizationId?: number,
+  /** Given, a window already passed (see isWindow) is not the next deadline: the one after it is. */
+  now?: Date,
 ): NextDeadline | undefined {
   let best: NextDeadline | undefined;
   for (const { step, at, clause } of runningDeadlines(incident, reg, wt, forOrganizationId)) {
+    if (now && isWindow(step) && at <= now) continue;
     if (!best || at < best.at) best = { step, at, clause };
   }
   return best;
+}
+
+/**
+ * A window rather than a duty: an organization may return a post outside its competence within 30
+ * minutes (Orenburg p.7, Georgievsk p.10), and one that keeps it owes nothing when they are over —
+ * no overdue alert, no escalation, no violation in the report; the card shows the next deadline.
+ */
+export function isWindow(step: StepId): boolean {
+  return step === "return";
 }
 
 /** The answer deadline itself (Orenburg p.8, Georgievsk p.16), shown on every open card. */

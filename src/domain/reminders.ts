@@ -3,7 +3,13 @@
  * the working time and `now`, it says which alerts are due and when to look again.
  */
 import type { WorkingTime } from "./calendar/index.js";
-import { activeAssignments, type IncidentView, passOnDeadlines, runningDeadlines } from "./incident.js";
+import {
+  activeAssignments,
+  type IncidentView,
+  isWindow,
+  passOnDeadlines,
+  runningDeadlines,
+} from "./incident.js";
 import { type Actor, type Regulation, reminderMoments, type StepId } from "./regulation/index.js";
 
 export interface DueAlert {
@@ -22,6 +28,8 @@ export interface DueAlert {
 
 export interface AlertPlan {
   due: DueAlert[];
+  /** A window (see isWindow) is over: the cards' next deadline is another one now. */
+  windowOver?: boolean;
   /** When to look at the incident again; undefined when nothing is pending. */
   nextAt: Date | undefined;
 }
@@ -34,6 +42,7 @@ export interface AlertPlan {
 export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingTime, now: Date): AlertPlan {
   const due: DueAlert[] = [];
   let nextAt: Date | undefined;
+  let windowOver = false;
   const later = (at: Date) => {
     if (!nextAt || at < nextAt) nextAt = at;
   };
@@ -59,6 +68,10 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
       ...(organizationId !== undefined ? { organizationId } : {}),
     };
     if (running.at <= now) {
+      if (isWindow(running.step)) {
+        windowOver = true;
+        continue;
+      }
       due.push({ ...base, kind: "overdue", dueAt: running.at });
       const levels = reg.escalation.levels.map((level) => ({
         ...level,
@@ -74,10 +87,10 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
     if (passed) due.push({ ...base, kind: "reminder", dueAt: passed });
     later(points.find((p) => p > now) ?? running.at);
   }
-  if (due.length > 0 && !mayAlert(incident, wt, now)) {
+  if ((due.length > 0 || windowOver) && !mayAlert(incident, wt, now)) {
     return { due: [], nextAt: wt.nextWorkingMoment(now) };
   }
-  return { due, nextAt };
+  return { due, nextAt, ...(windowOver ? { windowOver } : {}) };
 }
 
 /** Nobody is pinged at night: alerts wait for working time unless the post is significant. */

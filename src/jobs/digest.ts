@@ -37,7 +37,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
       .filter((incident): incident is Incident => incident !== undefined)
       .map((incident) => ({
         incident,
-        next: nextDeadline(incident, sla.regulation, wt, chat.organizationId ?? undefined),
+        next: nextDeadline(incident, sla.regulation, wt, chat.organizationId ?? undefined, now),
       }))
       .sort((a, b) => (a.next?.at.getTime() ?? Infinity) - (b.next?.at.getTime() ?? Infinity));
     const lateIds = db

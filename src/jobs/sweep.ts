@@ -18,7 +18,13 @@ import {
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import { loadPerson, personName, reachableWithRole, telegramIdOfMember } from "../app/people.js";
+import {
+  loadPerson,
+  personName,
+  reachableMembers,
+  reachableWithRole,
+  telegramIdOfMember,
+} from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
@@ -84,20 +90,21 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const { db, clock } = deps;
   const now = clock.now();
   const outbox = new Map<number, Outgoing[]>();
-  const overdue = new Map<number, Incident>();
+  /** Incidents alerted now: their cards' «осталось …» or «просрочено на …» must say what the alert says. */
+  const alerted = new Map<number, Incident>();
   const ids = dueIncidentIds(db, now, BATCH);
   // Planning and claiming are one transaction: a tick's writes cost one commit, and a second
   // process's tick waits for this one's claims instead of racing them.
   db.transaction(() => {
     const directory = new Directory(db);
-    for (const id of ids) planIncident(deps, directory, id, now, outbox, overdue);
-    requeueUnsent(deps, directory, now, outbox, overdue);
+    for (const id of ids) planIncident(deps, directory, id, now, outbox, alerted);
+    requeueUnsent(deps, directory, now, outbox, alerted);
   });
   let sent = 0;
   for (const [chatId, items] of outbox)
     for (const part of digestParts(deps, items)) sent += await deliver(deps, chatId, part);
-  // The sweep changes no incident: the cards show the same incident, now «просрочено на …».
-  for (const incident of overdue.values()) await syncCards(deps, incident);
+  // The sweep changes no incident: the cards show the same incident, with the time left as of now.
+  for (const incident of alerted.values()) await syncCards(deps, incident);
   return { incidents: ids.length, sent };
 }
 
@@ -107,13 +114,13 @@ function planIncident(
   id: number,
   now: Date,
   outbox: Map<number, Outgoing[]>,
-  overdue: Map<number, Incident>,
+  alerted: Map<number, Incident>,
 ): void {
   const { db } = deps;
   const incident = loadIncident(db, id);
   if (!incident) return;
-  const { due, addressed, nextAt } = currentAlerts(deps, directory, incident, now);
-  if (due.some((alert) => alert.kind === "overdue")) overdue.set(id, incident);
+  const { due, addressed, nextAt, windowOver } = currentAlerts(deps, directory, incident, now);
+  if (due.length > 0 || windowOver) alerted.set(id, incident);
   for (const { chatId, alert, insteadOf } of addressed) {
     const key: AlertKey = {
       incidentId: id,
@@ -142,7 +149,7 @@ function currentAlerts(
   directory: Directory,
   incident: Incident,
   now: Date,
-): { due: DueAlert[]; addressed: Addressed[]; nextAt: Date | undefined } {
+): { due: DueAlert[]; addressed: Addressed[]; nextAt: Date | undefined; windowOver: boolean } {
   const plan = planAlerts(incident, deps.sla.regulation, deps.sla.workingTime, now);
   const addressed: Addressed[] = [];
   // An escalation says all an overdue alert would, louder: a chat that gets one skips the other.
@@ -160,7 +167,7 @@ function currentAlerts(
       addressed.push({ chatId, alert, ...(insteadOf ? { insteadOf } : {}) });
     }
   }
-  return { due: plan.due, addressed, nextAt: plan.nextAt };
+  return { due: plan.due, addressed, nextAt: plan.nextAt, windowOver: plan.windowOver === true };
 }
 
 function queue(outbox: Map<number, Outgoing[]>, chatId: number, item: Outgoing): void {
@@ -179,7 +186,7 @@ function requeueUnsent(
   directory: Directory,
   now: Date,
   outbox: Map<number, Outgoing[]>,
-  overdue: Map<number, Incident>,
+  alerted: Map<number, Incident>,
 ): void {
   const { db, sla } = deps;
   const owed = new Map<number, { incident: Incident; addressed: Addressed[] } | undefined>();
@@ -204,7 +211,7 @@ function requeueUnsent(
       alert: still.alert,
       ...(still.insteadOf ? { insteadOf: still.insteadOf } : {}),
     });
-    if (still.alert.kind !== "reminder") overdue.set(current.incident.id, current.incident);
+    alerted.set(current.incident.id, current.incident);
   }
 }
 
@@ -275,6 +282,11 @@ class Directory {
       telegramIdOfMember(this.db, personId, organizationId),
     );
   }
+
+  /** The organization's executors the bot can write to privately. */
+  members(organizationId: number): number[] {
+    return this.#once(`members:${organizationId}`, () => reachableMembers(this.db, [organizationId]));
+  }
 }
 
 /**
@@ -301,6 +313,8 @@ function recipients(
     if (part) add([directory.organizationChat(part.organizationId)]);
     const holder = executorOf(incident, alert);
     if (holder && part) add([directory.memberChat(holder, part.organizationId)]);
+    // Nobody has taken the post (or the part) yet: each of the organization's executors must act.
+    else if (part && !holder) add(directory.members(part.organizationId));
     // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
     if (chats.size === 0) return { chats: directory.curators(), ...(part ? { insteadOf: "executors" } : {}) };
     // While the draft waits for the curators' decision, the answer deadline is theirs to mind too.
@@ -400,9 +414,12 @@ async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Messag
     keyboard.text(t.alert.open(id), cb("inc.show", id)).row();
   const now = deps.clock.now();
   try {
+    // Only a significant post's alerts go out at night (see plan): they ring; others ring by day.
+    const ring = items.some((item) => item.incident.row.importance === "significant");
     await deps.api.sendMessage(chatId, text, {
       reply_markup: keyboard,
       link_preview_options: { is_disabled: true },
+      ...(ring ? { disable_notification: false } : {}),
     });
     deps.db.transaction(() => {
       for (const item of items) markAlertSent(deps.db, item.ledgerId, now);

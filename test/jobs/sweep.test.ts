@@ -16,7 +16,14 @@ import type { Importance } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
+import {
+  OFFICE,
+  seedDraft,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+  showCards,
+} from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -95,6 +102,51 @@ describe("deadline sweep", () => {
     expect(alertsIn(OFFICE.curatorsChat).slice(1)).toEqual([
       "❗ Сообщение № 1: срок «направить исполнителю» истёк 24.11.2026 10:30 (п. 6 регламента) — просрочено на 1 мин рабочего времени.",
     ]);
+  });
+
+  it("a reminder brings the card's time left up to date with it", async () => {
+    await office();
+    const id = register();
+    await showCards(h, id);
+    const card = () => h.texts(OFFICE.curatorsChat).find((text) => text.startsWith("Сообщение № 1 · ")) ?? "";
+    expect(card()).toContain("осталось 30 мин рабочего времени");
+    at("2026-11-24T05:20:00Z"); // 10:20: the reminder 10 minutes before 10:30 (p.6)
+    await tick();
+    expect(card()).toContain("— направить исполнителю (п. 6), осталось 10 мин рабочего времени");
+  });
+
+  it("before anyone takes the post, the return window's reminder reaches each executor privately too; its end is no overdue", async () => {
+    const { health } = await office();
+    h.seedPerson(3002, "Мария", [], [health]);
+    const id = register();
+    const routed = routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: findPerson(h.db, OFFICE.curator) as NonNullable<ReturnType<typeof findPerson>>,
+      now: h.clock.now(),
+    });
+    if (!routed.ok) throw new Error(routed.refusal);
+    await showCards(h, id);
+    at("2026-11-24T05:20:00Z"); // 10:20: ten minutes left to return it (p.7)
+    await tick();
+    const reminder =
+      "⏰ Сообщение № 1: вернуть, если не ваша компетенция до 24.11.2026 10:30 (п. 7 регламента) — осталось 10 мин рабочего времени.";
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor, 3002])
+      expect(alertsIn(chatId)).toEqual([reminder]);
+
+    // Keeping the post is no violation: no overdue alert, no escalation; the card shows the draft's deadline.
+    at("2026-11-24T05:31:00Z");
+    await tick();
+    at("2026-11-24T08:00:00Z"); // 13:00, long past the window
+    await tick();
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor, 3002, OFFICE.curatorsChat])
+      expect(alertsIn(chatId).filter((text) => text.includes("вернуть"))).toEqual(
+        chatId === OFFICE.curatorsChat ? [] : [reminder],
+      );
+    const card = h.texts(OFFICE.healthChat).find((text) => text.startsWith("Сообщение № 1 · ")) ?? "";
+    expect(card).toContain("— прислать проект ответа куратору (п. 9)");
+    expect(card).not.toContain("вернуть, если");
   });
 
   it("two overlapping ticks send each alert exactly once", async () => {

@@ -471,14 +471,14 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
     ...(scope.kind === "organizations" ? { organizationIds: scope.ids } : {}),
   });
   const { regulation, workingTime, timezone } = deps.sla;
+  const now = deps.clock.now();
   const listed: Listed[] = rows
     .map((row) => loadIncident(deps.db, row.id))
     .filter((incident) => incident !== undefined)
-    .map((incident) => ({ incident, next: nextDeadline(incident, regulation, workingTime) }));
+    .map((incident) => ({ incident, next: nextDeadline(incident, regulation, workingTime, undefined, now) }));
   const due = (item: Listed) => item.next?.at.getTime() ?? Number.POSITIVE_INFINITY;
   listed.sort((a, b) => due(a) - due(b) || a.incident.id - b.incident.id);
   const shown = listed.slice(0, LIST_LIMIT);
-  const now = deps.clock.now();
   const lines = shown.map(({ incident, next }) =>
     tr.list.line(
       incident.id,
