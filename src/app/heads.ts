@@ -6,7 +6,7 @@
  * of an organization, that organization. A head who joins later hears of the significant posts still
  * open.
  */
-import { and, asc, eq, notInArray } from "drizzle-orm";
+import { and, asc, eq, inArray, notInArray } from "drizzle-orm";
 import type { Tx } from "../db/client.js";
 import {
   HEAD_PURPOSES,
@@ -16,6 +16,7 @@ import {
   people,
   roleGrants,
 } from "../db/schema.js";
+import type { Importance } from "../domain/incident.js";
 import { type Incident, loadIncident } from "./incidents.js";
 
 export interface HeadSettings {
@@ -116,12 +117,12 @@ export function concerns(head: HeadSettings, organizationId: number | null): boo
   return head.organizationId === null || head.organizationId === organizationId;
 }
 
-/** Significant posts not yet answered or closed, oldest first. */
-export function openSignificantIncidents(db: Tx): Incident[] {
+/** Posts of these importance levels (those the heads hear of at once) not yet answered or closed, oldest first. */
+export function openSignificantIncidents(db: Tx, levels: Importance[]): Incident[] {
   return db
     .select({ id: incidents.id })
     .from(incidents)
-    .where(and(eq(incidents.importance, "significant"), notInArray(incidents.state, ["answered", "closed"])))
+    .where(and(inArray(incidents.importance, levels), notInArray(incidents.state, ["answered", "closed"])))
     .orderBy(asc(incidents.id))
     .all()
     .map((row) => loadIncident(db, row.id))

@@ -17,12 +17,13 @@ import { tp } from "./texts-people.js";
 export async function briefNewHead(deps: CardDeps, personId: number): Promise<void> {
   const head = headOf(deps.db, personId);
   if (!head?.purposes.includes("urgent")) return;
-  const open = openSignificantIncidents(deps.db);
+  const open = openSignificantIncidents(deps.db, deps.sla.regulation.significantRecipients.importance);
   if (open.length === 0) return;
   const { regulation, workingTime, timezone } = deps.sla;
   const entries = open.map((incident) => {
     const { id, link } = incident.row;
-    const post = ti.significant(id, networkName(link), link, null, regulation.significantRecipients.clause);
+    const { clause } = regulation.significantRecipients;
+    const post = ti.significant(id, networkName(link), link, null, clause, incident.row.importance);
     const next = nextDeadline(incident, regulation, workingTime, undefined, deps.clock.now());
     if (!next) return post;
     return `${post}\n${tp.newHead.deadline(formatDeadline(next.at, timezone), stepLabel(regulation, next.step), next.clause)}`;

@@ -84,9 +84,19 @@ export const ti = {
   postGone: "Исходное сообщение не найдено. Перешлите пост или пришлите ссылку ещё раз.",
   duplicate: (id: number) => `Это сообщение уже зарегистрировано: № ${id}.`,
 
-  significant: (id: number, network: string, link: string, start: string | null, clause: string) =>
+  /** What the heads hear at once: a socially significant post, or (Georgievsk p.24) one needing an urgent decision. */
+  significant: (
+    id: number,
+    network: string,
+    link: string,
+    start: string | null,
+    clause: string,
+    importance: Importance = "significant",
+  ) =>
     [
-      `Социально значимое сообщение № ${id} (${clause})`,
+      importance === "important"
+        ? `Сообщение № ${id} требует оперативного решения (${clause})`
+        : `Социально значимое сообщение № ${id} (${clause})`,
       `${network}: ${link}`,
       ...(start ? [`«${start}»`] : []),
     ].join("\n"),

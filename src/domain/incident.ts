@@ -514,6 +514,14 @@ export function nextDeadline(
 }
 
 /**
+ * Whether the heads hear of a post of this importance at once (Orenburg p.21: a socially significant
+ * one; Georgievsk p.24: also one needing an urgent decision, marked «Важное»).
+ */
+export function headsHearAtOnce(reg: Regulation, importance: Importance): boolean {
+  return importance !== "normal" && reg.significantRecipients.importance.includes(importance);
+}
+
+/**
  * A window rather than a duty: an organization may return a post outside its competence within 30
  * minutes (Orenburg p.7, Georgievsk p.10), and one that keeps it owes nothing when they are over —
  * no overdue alert, no escalation, no violation in the report; the card shows the next deadline.

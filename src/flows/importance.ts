@@ -21,7 +21,7 @@ import { cardDeps } from "../bot/delivery.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
-import type { Importance } from "../domain/incident.js";
+import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { type Flow, waitForAnswer } from "./ask.js";
 import { tellHeads } from "./intake.js";
@@ -94,7 +94,7 @@ export async function announceDetail(
   const card = cardDeps(deps, api);
   await syncCards(card, incident);
   if (field !== "importance") await announceSurge(card, incident);
-  else if (incident.row.importance === "significant") await tellHeads(card, incident);
+  else if (headsHearAtOnce(deps.sla.regulation, incident.row.importance)) await tellHeads(card, incident);
 }
 
 /** What the curator's answer to «Тема» or «Место» is: a text, «Убрать» (null), or nothing. */

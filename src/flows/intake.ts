@@ -21,7 +21,7 @@ import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
-import type { Importance } from "../domain/incident.js";
+import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, waitForAnswer } from "./ask.js";
@@ -107,7 +107,7 @@ export async function announceRegistered(
   options: { silent?: boolean } = {},
 ): Promise<void> {
   await syncCards(deps, incident, extra, options);
-  if (incident.row.importance === "significant") await tellHeads(deps, incident);
+  if (headsHearAtOnce(deps.sla.regulation, incident.row.importance)) await tellHeads(deps, incident);
   await announceSurge(deps, incident);
 }
 
@@ -129,6 +129,7 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     row.link,
     snippet(row.text),
     deps.sla.regulation.significantRecipients.clause,
+    row.importance,
   );
   for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
     try {

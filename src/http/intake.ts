@@ -32,6 +32,7 @@ import type { AppDeps } from "../bot/context.js";
 import { chatRefused, failureOf } from "../bot/refused-chats.js";
 import { ti } from "../bot/texts-intake.js";
 import { IMPORTANCES } from "../db/schema.js";
+import { headsHearAtOnce } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { announceRegistered, repeatOffers } from "../flows/intake.js";
 import { OneAtATime, settled } from "../one-at-a-time.js";
@@ -168,7 +169,8 @@ function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
     const incident = loadIncident(deps.db, id);
     if (!incident) return;
     const headsWait =
-      incident.row.importance === "significant" && !noticeClaimed(deps.db, significantNoticeKey(id));
+      headsHearAtOnce(deps.sla.regulation, incident.row.importance) &&
+      !noticeClaimed(deps.db, significantNoticeKey(id));
     if (!hasCards(deps.db, id) || headsWait) await announceArrival(deps, incident);
     await offerRepeat(deps, id);
   };

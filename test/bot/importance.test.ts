@@ -273,3 +273,26 @@ describe("a repeat found after registration (Orenburg p.15)", () => {
     expect(loadIncident(h.db, id)?.row.repeatOfId).toBeNull();
   });
 });
+
+describe("a post needing an urgent decision (Georgievsk p.24)", () => {
+  it("marked «Важное», it goes to the head at once under Georgievsk; under Orenburg «Важное» does not", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Важное", curatorsChat());
+    expect(h.texts(OFFICE.head)).toEqual([]);
+
+    await h.close();
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" });
+    seedOffice(h);
+    curator = h.user(OFFICE.curator, "Ольга");
+    const georgievsk = await register(1);
+    await openMenu(curator, georgievsk);
+    await curator.press("Важное", curatorsChat());
+    expect(h.texts(OFFICE.head)).toEqual([
+      "Сообщение № 1 требует оперативного решения (п. 24)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+    ]);
+    // Raised further, the head has heard of it already.
+    await curator.press("Социально значимое", curatorsChat());
+    expect(h.texts(OFFICE.head)).toHaveLength(1);
+  });
+});

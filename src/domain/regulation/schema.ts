@@ -165,7 +165,19 @@ export const regulationSchema = z.strictObject({
     clause,
     note,
   }),
-  significantRecipients: z.strictObject({ recipients: z.array(recipient).min(1), clause, note }),
+  significantRecipients: z.strictObject({
+    recipients: z.array(recipient).min(1),
+    /**
+     * The importance levels reported at once (Orenburg p.21: socially significant posts; Georgievsk
+     * p.24 also posts «по вопросам, требующим оперативного решения», which a curator marks «Важное»).
+     */
+    importance: z
+      .array(z.enum(["important", "significant"], oneOf(["important", "significant"])))
+      .min(1)
+      .default(["significant"]),
+    clause,
+    note,
+  }),
   monthlySummary: z.strictObject({ recipient: recipient.optional(), clause, note }),
   violationsReport: z.strictObject({
     recipients: z.array(recipient).min(1),

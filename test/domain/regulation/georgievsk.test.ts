@@ -60,6 +60,11 @@ describe("Georgievsk 132 preset", () => {
     expect(reg.curatorMayPublish.value).toBe(true);
   });
 
+  it("p.24: the head hears at once of socially significant posts and of those needing an urgent decision («Важное»)", () => {
+    expect(reg.significantRecipients.importance).toEqual(["significant", "important"]);
+    expect(loadRegulation("orenburg").significantRecipients.importance).toEqual(["significant"]);
+  });
+
   it("p.18: a co-executor who received the post at 11:30 sends its part by 14:30 (2 working hours)", () => {
     expect(show(stepDeadline(reg, "coexecutorPart", { receipt: at("2025-10-15 11:30") }, wt))).toBe(
       "2025-10-15 14:30",
