@@ -234,45 +234,46 @@ async function setImportance(ctx: BotContext) {
   await announceDetail(ctx.app, ctx.api, "importance", result.incident);
 }
 
-/** «Тема» / «Место» in the menu: a short dialogue, if the post is as the menu showed it. */
+/** «Тема» / «Место» in the menu: a short dialogue. */
 async function askDetail(ctx: BotContext) {
-  const id = Number(arg(ctx));
   const subject = ctx.match?.[2] as Subject;
   const version = Number(ctx.match?.[3]);
-  const incident = loadIncident(ctx.app.db, id);
-  const menu = menuOf(ctx);
-  if (!incident || !menu) return popup(ctx, tr.notFoundNumber(id));
-  if (!hasRole(ctx.person, "curator")) return popup(ctx, tr.edit.notCurator);
-  const refusal = !detailsEditable(incident)
-    ? "wrong_state"
-    : incident.row.version !== version
-      ? "changed"
-      : null;
-  if (refusal) {
-    await refreshMenu(ctx.api, menu, incident);
-    return popup(ctx, detailRefusal(ctx.app, id, refusal));
-  }
-  await openDialog(ctx, "incident.detail", id, subject, version, menu);
+  await openMenuDialog(ctx, version, "incident.detail", (menu) => [subject, version, menu]);
 }
 
-/** «Повторное к …» in the menu: a short dialogue, if the post is as the menu showed it and not linked yet. */
+/** «Повторное к …» in the menu: a short dialogue, while the post is not linked yet. */
 async function askRepeat(ctx: BotContext) {
-  const id = Number(arg(ctx));
   const version = Number(ctx.match?.[2]);
+  const unlinked = (incident: Incident) => incident.row.repeatOfId === null;
+  await openMenuDialog(ctx, version, "incident.repeat", (menu) => [menu], unlinked);
+}
+
+/**
+ * A menu button's dialogue, if the post is as the menu showed it (its `version`, and `still` holds);
+ * otherwise the menu is brought up to date and the curator told why.
+ */
+async function openMenuDialog(
+  ctx: BotContext,
+  version: number,
+  dialog: string,
+  args: (menu: MenuAt) => unknown[],
+  still: (incident: Incident) => boolean = () => true,
+) {
+  const id = Number(arg(ctx));
   const incident = loadIncident(ctx.app.db, id);
   const menu = menuOf(ctx);
   if (!incident || !menu) return popup(ctx, tr.notFoundNumber(id));
   if (!hasRole(ctx.person, "curator")) return popup(ctx, tr.edit.notCurator);
   const refusal = !detailsEditable(incident)
     ? "wrong_state"
-    : incident.row.version !== version || incident.row.repeatOfId !== null
+    : incident.row.version !== version || !still(incident)
       ? "changed"
       : null;
   if (refusal) {
     await refreshMenu(ctx.api, menu, incident);
     return popup(ctx, detailRefusal(ctx.app, id, refusal));
   }
-  await openDialog(ctx, "incident.repeat", id, menu);
+  await openDialog(ctx, dialog, id, ...args(menu));
 }
 
 async function closeDetailsMenu(ctx: BotContext) {
