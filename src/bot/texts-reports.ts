@@ -96,6 +96,8 @@ export const tr = {
   soFar: "Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли.",
   fileName: (kind: "otchet" | "narusheniya", key: string) => `${kind}-${key}.xlsx`,
   refusal: "Отчёты доступны кураторам и руководителям.",
+  summaryNotYours:
+    "Сводка по всем органам вам не направляется. Нарушения регламента вашего органа: /report нарушения.",
   renderFailed: (m: ReportMonth, attempts: number) =>
     `Ежемесячный отчёт за ${monthLabel(m)} не удалось подготовить (попыток: ${attempts}). Бот будет пробовать снова; причина — в журнале бота.`,
 

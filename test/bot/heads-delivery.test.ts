@@ -153,6 +153,32 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
     expect(h.texts(OFFICE.head).find((text) => text.startsWith("Нарушения"))).toMatch(/^№ 8 · Минобр — /m);
   });
 
+  it("/report by the head of Минздрав: its own violations; the office's summary is not theirs to ask for", async () => {
+    await november();
+    const minister = h.user(HEALTH_HEAD, "Министр");
+    const before = h.fake.messages(HEALTH_HEAD).length;
+    await minister.send("/report нарушения 11.2026");
+    const got = h.fake
+      .messages(HEALTH_HEAD)
+      .slice(before)
+      .map((m) => m.media?.type ?? m.text?.split("\n")[0]);
+    expect(got).toEqual(["Нарушения регламента за 11.2026, Минздрав: 3", "document"]);
+    await minister.send("/report 11.2026");
+    expect(minister.lastText()).toBe(
+      "Сводка по всем органам вам не направляется. Нарушения регламента вашего органа: /report нарушения.",
+    );
+    // A head of the whole office asks for all of it.
+    const head = h.user(OFFICE.head, "Глава");
+    const sent = h.fake.messages(OFFICE.head).length;
+    await head.send("/report нарушения 11.2026");
+    expect(
+      h.fake
+        .messages(OFFICE.head)
+        .slice(sent)
+        .map((m) => m.media?.type ?? m.text?.split("\n")[0]),
+    ).toEqual(["Нарушения регламента за 11.2026: 7", "document"]);
+  });
+
   it("the head of an organization without violations hears that all its deadlines were kept", async () => {
     await november();
     expect(h.texts(6004)).toEqual([

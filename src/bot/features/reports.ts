@@ -4,11 +4,21 @@
  * The current month is reported so far, as of now; a month not yet begun is refused.
  */
 import { Composer } from "grammy";
+import { headOf } from "../../app/heads.js";
+import { getOrganization } from "../../app/organizations.js";
 import { hasRole } from "../../domain/access.js";
 import { sendRendered } from "../../reports/deliver.js";
-import { monthKey, monthOf, parseMonth, type ReportMonth, shiftMonth } from "../../reports/month.js";
+import {
+  monthKey,
+  monthLabel,
+  monthOf,
+  parseMonth,
+  type ReportMonth,
+  shiftMonth,
+} from "../../reports/month.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { refuse } from "../refuse.js";
+import { tp } from "../texts-people.js";
 import { tr } from "../texts-reports.js";
 
 type Request = { kind: "summary" | "violations"; month: ReportMonth } | undefined;
@@ -44,16 +54,33 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(tr.futureMonth(request.month, lastMonth));
       return;
     }
-    await ctx.replyWithChatAction("upload_document");
+    // A head of an organization (Orenburg p.19) sees its violations, with its executors' names, not
+    // every organization's; the office's summary only if it is sent to them (their «Сводка»).
+    const head = hasRole(ctx.person, "curator") || !ctx.person ? undefined : headOf(deps.db, ctx.person.id);
+    const own = head?.organizationId ?? null;
     const summary = request.kind === "summary";
+    if (head && own !== null && summary && !head.purposes.includes("summary")) {
+      await ctx.reply(tr.summaryNotYours);
+      return;
+    }
+    const scoped = own !== null && !summary;
+    await ctx.replyWithChatAction("upload_document");
     const rendered = await deps.reports({
       month: request.month,
       summary,
       violations: !summary,
-      byOrganization: false,
+      byOrganization: scoped,
       madeAt: now,
       ...(when === 0 ? { asOf: now } : {}),
     });
+    if (scoped && own !== null) {
+      const share = rendered.byOrganization.find((one) => one.organizationId === own)?.rendered;
+      const organization = getOrganization(deps.db, own);
+      const name = organization?.shortName ?? organization?.name ?? "";
+      if (share) await sendRendered({ ...deps, api: ctx.api, log: ctx.log }, ctx.chat.id, share);
+      else await ctx.reply(tp.heads.noViolations(monthLabel(request.month), name));
+      return;
+    }
     const ready = rendered.summary ?? rendered.violations;
     if (!ready) {
       await ctx.reply(tr.noData(request.month));
