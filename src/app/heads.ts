@@ -98,6 +98,11 @@ export function headOf(db: Tx, personId: number): Head | undefined {
   return loadHeads(db, personId)[0];
 }
 
+/** Every head, blocked or not. */
+export function allHeads(db: Tx): Head[] {
+  return loadHeads(db);
+}
+
 /** Every head with this purpose, blocked or not, whatever their organization. */
 export function headsWith(db: Tx, purpose: HeadPurpose): Head[] {
   return loadHeads(db).filter((head) => head.purposes.includes(purpose));

@@ -290,7 +290,7 @@ export const tp = {
   /** A head added later: the significant posts still open, each as heads hear of it. */
   newHead: {
     title: (count: number) =>
-      `Сейчас открыто социально значимых сообщений: ${count}. О новых я сообщу сразу.`,
+      `Сейчас открыто сообщений, о которых вам сообщается сразу: ${count}. О новых — тоже сразу.`,
     /** As a card says it. */
     deadline: (at: string, step: string, clause: string) => `${t.card.deadline}: ${at} — ${step} (${clause})`,
   },

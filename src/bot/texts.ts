@@ -346,7 +346,9 @@ export const t = {
       `Не удалось доставить в чат кураторов (бот удалён или заблокирован):\n\n${text}`,
     /** A notice meant for the heads (an escalation, a significant post), who all block the bot, as the curators get it instead. */
     insteadOfHeads: (text: string, heads: string[]) =>
-      `${text}\n${heads.length > 1 ? "Руководителям" : "Руководителю"} не доставлено: ${heads.join(", ")} — бот заблокирован или аккаунт удалён.`,
+      heads.length === 0
+        ? `${text}\nНикому из руководителей это не направляется: ни у кого нет «Нарушения» этого органа (/people).`
+        : `${text}\n${heads.length > 1 ? "Руководителям" : "Руководителю"} не доставлено: ${heads.join(", ")} — бот заблокирован или аккаунт удалён.`,
     /**
      * `chat`: the bound chat as the admins know it (its title, whose it is, what it serves), if it is
      * bound; what the bot does instead depends on what it serves.

@@ -16,7 +16,7 @@ import {
   unsentAlerts,
 } from "../app/alerts.js";
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
-import { concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
+import { allHeads, concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import {
   loadPerson,
@@ -155,9 +155,9 @@ function currentAlerts(
   // An escalation says all an overdue alert would, louder: a chat that gets one skips the other.
   const escalated = new Set<string>();
   for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
-    // Heads there are, but none the bot can write to: a violation that long must still reach someone.
+    // Heads there are, but none the bot can write to hears of it: a violation that long must still reach someone.
     const { chats, insteadOf } =
-      alert.to === "heads" && directory.headsAllBlocked(escalatedOrganization(incident, alert))
+      alert.to === "heads" && directory.headsUnreachable(escalatedOrganization(incident, alert))
         ? { chats: directory.curators(), insteadOf: "heads" as const }
         : recipients(directory, incident, alert);
     for (const chatId of chats) {
@@ -264,9 +264,15 @@ class Directory {
     );
   }
 
-  /** There are heads for this organization's escalations, and every one of them blocks the bot. */
-  headsAllBlocked(organizationId: number | null): boolean {
-    return this.heads(organizationId).length === 0 && this.#headsOf(organizationId).length > 0;
+  /**
+   * The office has heads, but none the bot can write to hears of this organization's escalations:
+   * every one of them blocks the bot, or none has «Нарушения» of it. (An office with no head at all
+   * has no heads' level to escalate to.)
+   */
+  headsUnreachable(organizationId: number | null): boolean {
+    return (
+      this.heads(organizationId).length === 0 && this.#once("anyHead", () => allHeads(this.db).length > 0)
+    );
   }
 
   organizationChat(organizationId: number): number | undefined {

@@ -247,4 +247,43 @@ describe("escalations of long-overdue steps (Orenburg p.19)", () => {
     expect(h.texts(GOVERNOR)).toEqual([]);
     expect(h.texts(DEPUTY)).toEqual([]);
   });
+
+  it("an escalation no head receives goes to the curators, saying so", async () => {
+    await overdueByADay();
+    const curatorsEscalations = () =>
+      h
+        .texts(OFFICE.curatorsChat)
+        .flatMap((text) => text.split("\n\n"))
+        .filter(
+          (line) => line.includes("‼️ Нарушение регламента") && line.includes("Никому из руководителей"),
+        );
+    // The head of all hears of every one: the curators get none instead.
+    expect(curatorsEscalations()).toEqual([]);
+
+    // Without him, Минобр's step and the curators' own reach no head.
+    h.clock.set("2026-11-24T05:00:00Z");
+    await h.close();
+    const { health, education } = await orenburg();
+    const actorId = person(ADMIN).id;
+    const headId = person(OFFICE.head).id;
+    for (const purpose of ["urgent", "summary", "violations"] as const)
+      setHeadPurpose(h.db, { actorId, personId: headId, purpose, enabled: false, now: h.clock.now() });
+    const curator = person(OFFICE.curator);
+    const now = h.clock.now();
+    for (const [n, organizationId, executor] of [
+      [1, health, OFFICE.executor],
+      [2, education, EDUCATION_EXECUTOR],
+    ] as const) {
+      const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+      routeIncident(h.db, { incidentId: id, leadId: organizationId, coexecutorIds: [], actor: curator, now });
+      acceptIncident(h.db, { incidentId: id, actor: person(executor), now });
+    }
+    h.clock.set("2026-11-25T11:01:00Z");
+    await sweep(h.deps());
+    expect(escalations(HEALTH_HEAD)).toEqual(["1"]);
+    expect(curatorsEscalations().map((line) => /сообщение № (\d+)/.exec(line)?.[1])).toEqual(["2"]);
+    expect(curatorsEscalations()[0]).toContain(
+      "Никому из руководителей это не направляется: ни у кого нет «Нарушения» этого органа (/people).",
+    );
+  });
 });

@@ -196,6 +196,16 @@ describe("a head invite", () => {
     expect(admin().lastText()).toMatch(
       /^⬜ Срочные \(п\. 21\)[^\n]*\n⬜ Сводка \(п\. 20\)[^\n]*\n✅ Нарушения \(п\. 19\)[^\n]*\nРуководитель органа «Министерство здравоохранения»: нарушения и просрочки — только этого органа\.$/m,
     );
+
+    // «Срочные» switched on later: he hears of the significant post still open, as one who joins does.
+    await admin().press("⬜ Срочные (п. 21)");
+    expect(h.texts(6003).at(-1)).toMatch(
+      /^Сейчас открыто сообщений, о которых вам сообщается сразу: 1\.[^\n]*\n\nСоциально значимое сообщение № 1 /,
+    );
+    const briefs = h.texts(6003).length;
+    await admin().press("✅ Срочные (п. 21)");
+    await admin().press("⬜ Срочные (п. 21)");
+    expect(h.texts(6003)).toHaveLength(briefs + 1);
   });
 
   it("without an organization: everything, as before, and the significant posts still open", async () => {
@@ -213,6 +223,6 @@ describe("a head invite", () => {
       "• отчёт за месяц (п. 20)",
       "• нарушения регламента за месяц и долгие просрочки (п. 19)",
     ]);
-    expect(h.texts(6001)[1]).toMatch(/^Сейчас открыто социально значимых сообщений: 1\./);
+    expect(h.texts(6001)[1]).toMatch(/^Сейчас открыто сообщений, о которых вам сообщается сразу: 1\./);
   });
 });

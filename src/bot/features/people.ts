@@ -32,8 +32,9 @@ import { formatDeadline } from "../../domain/time-format.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { setPersonCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
-import { notifyCurators, notifyOrganization } from "../delivery.js";
+import { cardDeps, notifyCurators, notifyOrganization } from "../delivery.js";
 import { buttonLabel } from "../keyboards.js";
+import { briefNewHead } from "../new-head.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { chatRefused } from "../refused-chats.js";
 import { ROLE_NAMES, t } from "../texts.js";
@@ -176,6 +177,9 @@ people.callbackQuery(onAction("ppl.hp", [ID, HEAD_PURPOSES.join("|"), "[01]"]), 
   ctx.log.info({ personId, purpose, enabled, changed: result.changed }, "head purpose set");
   const toast = result.changed ? tp.heads.switched(purpose, enabled) : tp.heads.already(purpose, enabled);
   await showPerson(ctx, personId, toast);
+  // «Срочные» switched on: the head hears of the significant posts still open, as one who joins does.
+  if (result.changed && purpose === "urgent" && enabled)
+    await briefNewHead(cardDeps(ctx.app, ctx.api), personId);
 });
 
 async function refuseChange(ctx: BotContext, personId: number, refusal: AccessRefusal): Promise<void> {
