@@ -1,4 +1,4 @@
-import { and, eq, exists, gte, isNull, ne, notExists, or, sql } from "drizzle-orm";
+import { and, eq, exists, gte, inArray, isNull, ne, notExists, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { cards, incidents, noticesSent, people, repeatQuestions } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
@@ -105,7 +105,12 @@ export const notRepeatKey = (incidentId: number) => `${NOT_REPEAT}${incidentId}`
  * after a card that did go out, while nobody has answered it and the post is neither linked nor
  * closed (see repeatOfferKey).
  */
-export function unannouncedArrivals(db: Db, since: Date): number[] {
+export function unannouncedArrivals(
+  db: Db,
+  since: Date,
+  /** The importance levels the heads hear of at once (the preset's significantRecipients.importance). */
+  headsHear: Importance[] = ["significant"],
+): number[] {
   const unclaimed = (prefix: string) =>
     notExists(
       db
@@ -126,7 +131,7 @@ export function unannouncedArrivals(db: Db, since: Date): number[] {
         or(
           and(
             eq(incidents.state, "registered"),
-            or(notExists(carded()), and(eq(incidents.importance, "significant"), unclaimed(SIGNIFICANT))),
+            or(notExists(carded()), and(inArray(incidents.importance, headsHear), unclaimed(SIGNIFICANT))),
           ),
           and(
             ne(incidents.state, "closed"),

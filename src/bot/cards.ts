@@ -186,9 +186,7 @@ function buttonsFor(
     // The order is the curator's (Orenburg p.14): he may stop waiting for the co-executor before.
     const next = nextTurn(incident);
     if (next)
-      keyboard
-        .text(buttonLabel(t.button.releaseTurn(next.organizationName)), cb("inc.turn", id, next.id))
-        .row();
+      keyboard.text(buttonLabel(t.button.releaseTurn(shortNameOf(next))), cb("inc.turn", id, next.id)).row();
     if (state !== "registered" && openForRouting(state))
       keyboard.text(t.button.reroute, cb("inc.route", id)).row();
     if (detailsEditable(incident)) keyboard.text(tr.edit.button, cb("inc.edit", id)).row();
@@ -199,9 +197,7 @@ function buttonsFor(
     );
     // A person of two organizations on the incident gets each one's buttons, named.
     const named = (label: string, part: Incident["assignments"][number]) =>
-      parts.length > 1
-        ? buttonLabel(`${label}: ${part.organizationShortName ?? part.organizationName}`)
-        : label;
+      parts.length > 1 ? buttonLabel(`${label}: ${shortNameOf(part)}`) : label;
     for (const mine of parts) {
       // The buttons name the organization: a person of two on one incident acts for this part.
       const org = mine.organizationId;
@@ -233,6 +229,13 @@ function buttonsFor(
   return keyboard;
 }
 
+/** An organization as its buttons name it: the short name, the full official one is often too long. */
+function shortNameOf(
+  part: Pick<Incident["assignments"][number], "organizationShortName" | "organizationName">,
+) {
+  return part.organizationShortName ?? part.organizationName;
+}
+
 /**
  * «Согласовать» and «На доработку» for one draft: a button under an earlier draft, pressed after a
  * new one came, must not decide on the new one unseen.
@@ -249,8 +252,8 @@ export function decisionButtons(incidentId: number, draftId: number | null | und
 export function partButtons(incidentId: number, part: Incident["assignments"][number]) {
   const args = [incidentId, part.id, partVersion(part) ?? 0];
   return [
-    InlineKeyboard.text(buttonLabel(t.button.passOn(part.organizationName)), cb("inc.passon", ...args)),
-    InlineKeyboard.text(buttonLabel(t.button.partRework(part.organizationName)), cb("inc.partrw", ...args)),
+    InlineKeyboard.text(buttonLabel(t.button.passOn(shortNameOf(part))), cb("inc.passon", ...args)),
+    InlineKeyboard.text(buttonLabel(t.button.partRework(shortNameOf(part))), cb("inc.partrw", ...args)),
   ];
 }
 

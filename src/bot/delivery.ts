@@ -123,9 +123,12 @@ export async function notifyOrganization(
  * significant arrive without sound.
  */
 export function syncHandOver(deps: AppDeps, api: Api, incident: Incident): Promise<void> {
-  const quiet =
-    incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
-  return syncCards(cardDeps(deps, api), incident, [], { silent: quiet });
+  return syncCards(cardDeps(deps, api), incident, [], { silent: quietNow(deps, incident) });
+}
+
+/** Whether news of this post goes without sound now: outside working time, unless it is significant. */
+export function quietNow(deps: Pick<AppDeps, "sla" | "clock">, incident: Incident): boolean {
+  return incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
 }
 
 /** Which buttons a card shown in this chat to this person should carry. */

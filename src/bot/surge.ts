@@ -64,8 +64,12 @@ async function send(
   text: string,
 ): Promise<"sent" | "refused" | "rejected" | "failed"> {
   try {
+    // At once, whatever the hour (Orenburg p.21, Georgievsk p.24): with sound at night too.
     for (const part of splitMessage(text))
-      await deps.api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true } });
+      await deps.api.sendMessage(chatId, part, {
+        link_preview_options: { is_disabled: true },
+        disable_notification: false,
+      });
     return "sent";
   } catch (err) {
     const failure = failureOf(err);

@@ -315,7 +315,9 @@ export async function tell(
       : undefined;
   if (holder !== undefined) chats.add(holder);
   if (to.except !== undefined) chats.delete(to.except);
-  await Promise.all([...chats].map((chatId) => sendLong(deps, api, chatId, text)));
+  // A significant post's news rings at any hour; any other goes quietly at night (quietOutsideWorkingTime).
+  const ring = incident.row.importance === "significant";
+  await Promise.all([...chats].map((chatId) => sendLong(deps, api, chatId, text, undefined, { ring })));
 }
 
 function cancelKeyboard(): InlineKeyboard {

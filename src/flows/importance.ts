@@ -28,6 +28,7 @@ import { tellHeads } from "./intake.js";
 
 export const LEVELS: Importance[] = ["normal", "important", "significant"];
 const MAX_FIELD = 300;
+const MAX_LINK = 2000;
 
 /** Where the menu is, so the dialogue can bring it up to date. Plain JSON: it is a dialogue's argument. */
 export interface MenuAt {
@@ -98,7 +99,10 @@ export async function announceDetail(
 }
 
 /** What the curator's answer to «Тема» or «Место» is: a text, «Убрать» (null), or nothing. */
-async function waitForValue(conversation: Flow): Promise<{ value: string | null } | "cancelled"> {
+async function waitForValue(
+  conversation: Flow,
+  max = MAX_FIELD,
+): Promise<{ value: string | null } | "cancelled"> {
   for (;;) {
     const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
@@ -113,7 +117,7 @@ async function waitForValue(conversation: Flow): Promise<{ value: string | null 
     const text = answer.message?.text?.trim();
     if (text === "/cancel") return "cancelled";
     if (text?.startsWith("/")) await conversation.halt({ next: true });
-    if (text && text.length <= MAX_FIELD) return { value: text };
+    if (text && text.length <= max) return { value: text };
     if (answer.message) await answer.reply(tr.edit.badValue);
   }
 }
@@ -195,7 +199,8 @@ export function repeatFlow(deps: AppDeps) {
     });
     let earlier: number | undefined;
     while (earlier === undefined) {
-      const reply = await waitForValue(conversation);
+      // A link with its tracking parameters may be long: the parser drops them.
+      const reply = await waitForValue(conversation, MAX_LINK);
       if (reply === "cancelled") {
         await ctx.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id, {
           reply_markup: new InlineKeyboard(),

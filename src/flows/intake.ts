@@ -16,7 +16,7 @@ import { personName } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { sendLong } from "../bot/delivery.js";
+import { quietNow, sendLong } from "../bot/delivery.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
@@ -91,7 +91,9 @@ export async function registerAndAnnounce(
     return { ok: false, existingId: result.existingId };
   }
   deps.log.info({ incidentId: result.incident.id, importance: draft.importance }, "incident registered");
-  await announceRegistered(deps, result.incident, [{ chatId, audience: { kind: "curators" } }]);
+  await announceRegistered(deps, result.incident, [{ chatId, audience: { kind: "curators" } }], {
+    silent: quietNow(deps, result.incident),
+  });
   return { ok: true, id: result.incident.id };
 }
 

@@ -29,6 +29,7 @@ import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { cb } from "../bot/callback-data.js";
 import type { Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
+import { quietNow } from "../bot/delivery.js";
 import { chatRefused, failureOf } from "../bot/refused-chats.js";
 import { ti } from "../bot/texts-intake.js";
 import { IMPORTANCES } from "../db/schema.js";
@@ -112,7 +113,8 @@ export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoin
   const catchUp = async () => {
     try {
       const now = deps.clock.now().getTime();
-      const waiting = unannouncedArrivals(deps.db, new Date(now - CATCH_UP_WINDOW_MS));
+      const headsHear = deps.sla.regulation.significantRecipients.importance;
+      const waiting = unannouncedArrivals(deps.db, new Date(now - CATCH_UP_WINDOW_MS), headsHear);
       for (const id of retries.keys()) if (!waiting.includes(id)) retries.delete(id);
       for (const id of waiting) {
         const retry = retries.get(id) ?? { attempts: 0, nextAt: now };
@@ -182,11 +184,7 @@ function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
  * one at once). Without a curators' chat each curator gets it privately: someone must route it.
  */
 function announceArrival(deps: AnnounceDeps, incident: Incident): Promise<void> {
-  return announceRegistered(deps, incident, curatorTargets(deps), { silent: quiet(deps, incident) });
-}
-
-function quiet(deps: AnnounceDeps, incident: Incident): boolean {
-  return incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
+  return announceRegistered(deps, incident, curatorTargets(deps), { silent: quietNow(deps, incident) });
 }
 
 /**
@@ -232,7 +230,7 @@ async function offerRepeat(deps: AnnounceDeps, incidentId: number): Promise<void
         reply_markup: keyboard,
         reply_parameters: { message_id: card, allow_sending_without_reply: true },
         link_preview_options: { is_disabled: true },
-        ...(quiet(deps, incident) ? { disable_notification: true } : {}),
+        disable_notification: quietNow(deps, incident),
       });
       recordRepeatQuestion(db, { incidentId, chatId, messageId: sent.message_id, now: deps.clock.now() });
       // Answered in another chat while this copy was on its way: the answer did not see it.

@@ -34,7 +34,7 @@ import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";
-import { activeAssignments, leadAssignment, nextTurn } from "../domain/incident.js";
+import { activeAssignments, isWindow, leadAssignment, nextTurn } from "../domain/incident.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import type { RenderReports } from "../reports/render.js";
@@ -319,8 +319,9 @@ function recipients(
     if (part) add([directory.organizationChat(part.organizationId)]);
     const holder = executorOf(incident, alert);
     if (holder && part) add([directory.memberChat(holder, part.organizationId)]);
-    // Nobody has taken the post (or the part) yet: each of the organization's executors must act.
-    else if (part && !holder) add(directory.members(part.organizationId));
+    // Nobody has taken the post (or the part) yet: each of the organization's executors must act
+    // (the return window is a right, its reminder the work chat's).
+    else if (part && !holder && !isWindow(alert.step)) add(directory.members(part.organizationId));
     // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
     if (chats.size === 0) return { chats: directory.curators(), ...(part ? { insteadOf: "executors" } : {}) };
     // While the draft waits for the curators' decision, the answer deadline is theirs to mind too.

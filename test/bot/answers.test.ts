@@ -77,6 +77,19 @@ function auditActions(id: number): string[] {
 }
 
 describe("approval", () => {
+  it("a significant post's approval at night rings: its answer is awaited at once", async () => {
+    h = await Harness.start({ now: TUESDAY_10 });
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health, { importance: "significant" });
+    await seedDraft(h, id);
+    h.clock.set("2026-11-24T17:00:00Z"); // 22:00 in Yekaterinburg
+    await curator().press("Согласовать", curatorsChat());
+    const notices = h.fake
+      .callsOf("sendMessage")
+      .filter((c) => String(c.params.text).startsWith("Ответ по сообщению № 1 согласован. Разместите"));
+    expect(notices.map((c) => c.params.disable_notification)).toEqual([false, false]);
+  });
+
   it("approved at night, the notices go without sound; by day, with it", async () => {
     const id = await officeWithIncident();
     const organizationOfCard = () => loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0;

@@ -63,18 +63,44 @@ describe("a forwarded album is one post", () => {
     ).toEqual(["https://t.me/orenburg_news/60"]);
   });
 
-  it("the caption on a later photo still gives the post its text", async () => {
+  it("the caption on a later photo still gives the post its text, under the album's link", async () => {
     await start();
     await forwardAlbum(channelPost, 2);
     expect(summaries()).toHaveLength(1);
+    expect(summaries()[0]).toContain("https://t.me/orenburg_news/60");
     await curator.press("Зарегистрировать");
     expect(
       h.db
         .select()
         .from(incidents)
         .all()
-        .map((i) => i.text),
-    ).toEqual(["Яма на Советской, третью неделю не заделывают."]);
+        .map((i) => [i.link, i.text]),
+    ).toEqual([["https://t.me/orenburg_news/60", "Яма на Советской, третью неделю не заделывают."]]);
+  });
+
+  it("registered from the first photo before the caption came, the album is not offered again", async () => {
+    await start();
+    await h.deliver(
+      updates.photo(curator.chat, curator.tg, photo("p0"), undefined, "album-1", {
+        forward_origin: channelPost(0),
+      }),
+    );
+    await curator.press("Зарегистрировать");
+    await h.deliver(
+      updates.photo(curator.chat, curator.tg, photo("p1"), "Яма на Советской.", "album-1", {
+        forward_origin: channelPost(1),
+      }),
+    );
+    expect(
+      h.db
+        .select()
+        .from(incidents)
+        .all()
+        .map((i) => i.link),
+    ).toEqual(["https://t.me/orenburg_news/60"]);
+    // No second summary offers the album again under its captioned photo's link.
+    expect(curator.texts().filter((text) => text.includes("orenburg_news/61"))).toEqual([]);
+    expect(summaries()).toHaveLength(1);
   });
 
   it("a person's album without a link asks for the link once; given, the post is offered for one tap", async () => {
@@ -99,6 +125,18 @@ describe("a forwarded album is one post", () => {
 });
 
 describe("a post forwarded by someone who is not a curator", () => {
+  it("a forwarded file is not a post: it goes on to the admin's import", async () => {
+    await start();
+    h.seedPerson(1001, "Анна", ["admin"]);
+    const admin = h.user(1001, "Анна");
+    await h.deliver(
+      updates.document(admin.chat, admin.tg, photo("orgs"), "orgs.csv", "text/csv", undefined, {
+        forward_origin: { type: "hidden_user", sender_user_name: "Кто-то", date: 1_763_870_400 },
+      }),
+    );
+    expect(admin.texts().join("\n")).not.toContain("Регистрируют сообщения кураторы");
+  });
+
   it("is not registered; they are told to give it to a curator, once for an album", async () => {
     await start();
     const executor = h.user(OFFICE.executor, "Иван");

@@ -412,6 +412,12 @@ describe("registering from a forwarded post or a link", () => {
     // At 23:00 the head's phone rings: the regulation wants it known at once.
     const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === HEAD);
     expect(toHead.map((c) => c.params.disable_notification)).toEqual([false]);
+    // Its cards ring too: the curators must route it at once.
+    const cards = h.fake
+      .callsOf("sendMessage")
+      .filter((c) => String(c.params.text).startsWith("Сообщение № 1 · "));
+    expect(cards.length).toBeGreaterThan(0);
+    for (const card of cards) expect(card.params.disable_notification).toBe(false);
     expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
   });
 });

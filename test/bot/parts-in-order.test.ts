@@ -274,7 +274,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
   it("«Не ждать очереди»: the curator gives the next co-executor the post now; the one before still owes its part, which reaches the next when given", async () => {
     const id = await office();
     await routeToThree(id, "По очереди");
-    const label = "Не ждать очереди: Министерство строительства";
+    const label = "Не ждать очереди: Минстрой";
     const button = h.fake.buttons(-200).find((b) => b.label === label);
     const data = button?.callbackData;
     if (!button || !data) throw new Error("no button");

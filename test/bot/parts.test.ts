@@ -147,7 +147,7 @@ describe("a co-executor's part with photos", () => {
     ]);
     expect(shownFrom(-100, isPhoto)).toEqual([]);
 
-    await curator().press("Согласовать и передать: Министерство образования", curatorsChat());
+    await curator().press("Согласовать и передать: Минобр", curatorsChat());
     expect(shownFrom(-100, isPhoto)).toEqual([
       `photo ${yard.file_id}`,
       "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен, фото прилагаем",
@@ -160,7 +160,7 @@ describe("a co-executor's part with photos", () => {
   it("Georgievsk: a part returned for rework and sent again as text alone does not carry the earlier photo", async () => {
     const id = await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
     await sendPhoto(photo("двор.jpg"), "Двор очищен");
-    await curator().press("На доработку: Министерство образования", curatorsChat());
+    await curator().press("На доработку: Минобр", curatorsChat());
     await curator().send("Укажите, когда вывезут снег.", curatorsChat());
     h.clock.advance(10 * 60_000);
     await educationExecutor().press("Отправить информацию", educationChat());

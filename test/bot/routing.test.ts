@@ -538,10 +538,10 @@ describe("executors on the card", () => {
     const notice = onNotice(rework);
     if (!notice) throw new Error("no rework button on the notice");
     expect(labels(-200, notice.message.message_id)).toEqual([
-      "Согласовать и передать: Министерство образования",
-      "На доработку: Министерство образования",
+      "Согласовать и передать: Минобр",
+      "На доработку: Минобр",
     ]);
-    expect(labels(-200, cardIn(-200, id).message_id)).toContain("На доработку: Министерство образования");
+    expect(labels(-200, cardIn(-200, id).message_id)).toContain("На доработку: Минобр");
 
     // Callback data is not trusted: an executor cannot return it either.
     const forged = await h.deliver(updates.callback(healthExecutor().tg, notice.message, rework));
@@ -569,7 +569,7 @@ describe("executors on the card", () => {
     expect(h.texts(-100).some((text) => text.includes("Снег уберут"))).toBe(false);
     expect(onNotice(rework)).toBeUndefined();
     expect(onNotice(passOn)).toBeUndefined();
-    expect(labels(-200, cardIn(-200, id).message_id)).not.toContain("На доработку: Министерство образования");
+    expect(labels(-200, cardIn(-200, id).message_id)).not.toContain("На доработку: Минобр");
     const educationCard = cardIn(-300, id);
     expect(educationCard.text).toContain(
       "Информация соисполнителя на доработке (Министерство образования): Укажите, к какому дню уберут снег.",

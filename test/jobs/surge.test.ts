@@ -65,6 +65,18 @@ describe("surge", () => {
     expect(surgeTexts(OFFICE.head)).toHaveLength(1);
   });
 
+  it("at night a surge still rings: the head and the curators hear of it at once", async () => {
+    h.clock.set("2026-11-24T18:00:00Z"); // 23:00 in Yekaterinburg
+    await burst(["водоснабжение", "водоснабжение", "водоснабжение", "водоснабжение", "водоснабжение"]);
+    const surges = h.fake.callsOf("sendMessage").filter((c) => String(c.params.text).startsWith("⚠️ Всплеск"));
+    expect(surges.map((c) => [Number(c.params.chat_id), c.params.disable_notification]).sort()).toEqual(
+      [
+        [OFFICE.curatorsChat, false],
+        [OFFICE.head, false],
+      ].sort(),
+    );
+  });
+
   it("six posts arriving at once are one surge, told once, with all six", async () => {
     await burst(Array(6).fill("Снег"));
     const expected =

@@ -115,7 +115,7 @@ describe("deadline sweep", () => {
     expect(card()).toContain("— направить исполнителю (п. 6), осталось 10 мин рабочего времени");
   });
 
-  it("before anyone takes the post, the return window's reminder reaches each executor privately too; its end is no overdue", async () => {
+  it("before anyone takes the post, each executor is reminded privately of the draft; the return window is only the work chat's, and its end is no overdue", async () => {
     const { health } = await office();
     h.seedPerson(3002, "Мария", [], [health]);
     const id = register();
@@ -128,25 +128,31 @@ describe("deadline sweep", () => {
     });
     if (!routed.ok) throw new Error(routed.refusal);
     await showCards(h, id);
-    at("2026-11-24T05:20:00Z"); // 10:20: ten minutes left to return it (p.7)
+    at("2026-11-24T05:20:00Z"); // 10:20: ten minutes left to return it (p.7), a right
     await tick();
-    const reminder =
+    const windowReminder =
       "⏰ Сообщение № 1: вернуть, если не ваша компетенция до 24.11.2026 10:30 (п. 7 регламента) — осталось 10 мин рабочего времени.";
-    for (const chatId of [OFFICE.healthChat, OFFICE.executor, 3002])
-      expect(alertsIn(chatId)).toEqual([reminder]);
+    expect(alertsIn(OFFICE.healthChat)).toEqual([windowReminder]);
+    for (const chatId of [OFFICE.executor, 3002]) expect(alertsIn(chatId)).toEqual([]);
 
     // Keeping the post is no violation: no overdue alert, no escalation; the card shows the draft's deadline.
     at("2026-11-24T05:31:00Z");
     await tick();
-    at("2026-11-24T08:00:00Z"); // 13:00, long past the window
-    await tick();
-    for (const chatId of [OFFICE.healthChat, OFFICE.executor, 3002, OFFICE.curatorsChat])
-      expect(alertsIn(chatId).filter((text) => text.includes("вернуть"))).toEqual(
-        chatId === OFFICE.curatorsChat ? [] : [reminder],
-      );
     const card = h.texts(OFFICE.healthChat).find((text) => text.startsWith("Сообщение № 1 · ")) ?? "";
     expect(card).toContain("— прислать проект ответа куратору (п. 9)");
     expect(card).not.toContain("вернуть, если");
+
+    // The draft is a duty: still nobody has taken the post, so each executor hears of it privately.
+    at("2026-11-24T08:00:00Z"); // 13:00, long past the window
+    await tick();
+    at("2026-11-24T10:00:00Z"); // 15:00, an hour before the draft's deadline (16:00, p.9)
+    await tick();
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor, 3002, OFFICE.curatorsChat])
+      expect(alertsIn(chatId).filter((text) => text.includes("вернуть") && !text.startsWith("⏰"))).toEqual(
+        [],
+      );
+    for (const chatId of [OFFICE.executor, 3002])
+      expect(alertsIn(chatId).some((text) => text.includes("прислать проект ответа куратору"))).toBe(true);
   });
 
   it("two overlapping ticks send each alert exactly once", async () => {

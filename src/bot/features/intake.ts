@@ -44,14 +44,16 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
     const album = albums.taken(ctx.chat.id, ctx.message, now);
     if (!album) return next();
     const post = recognise(ctx.message, now);
-    // The post's text came with a later item: that item stands for the post instead.
+    // The post's text came with a later item: that item stands for the post instead, under the
+    // album's link — unless the post is registered already (from the first item's summary).
     if (album.hasText || !post.text) return;
+    if (album.link !== undefined && registeredNumber(ctx.app.db, album.link) !== undefined) return;
     if (album.summaryId !== undefined) {
       await ctx.api.deleteMessage(ctx.chat.id, album.summaryId).catch(() => undefined);
     } else {
       await ctx.conversation.exit("intake");
     }
-    await takePost(ctx, post, albums);
+    await takePost(ctx, album.link !== undefined ? { ...post, link: album.link } : post, albums);
   });
 
   intake.use(createConversation(intakeFlow(deps), "intake"));
@@ -70,6 +72,8 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
   intake.chatType("private").on("message", async (ctx, next) => {
     const post = recognise(ctx.message, ctx.app.clock.now());
     if (!ctx.person || commandOf(ctx.message) || (!post.forwarded && !post.link)) return next();
+    // A forwarded file without a post's link is an admin's import (files.ts), not a post.
+    if (ctx.message.document && !post.link) return next();
     // Inside another dialogue (e.g. giving the link of a published answer) the person is answering it.
     if (Object.values(ctx.conversation.active()).some((count) => count > 0)) return next();
     // Someone who may not register posts is told whom to give it to, once per album.
@@ -86,7 +90,11 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
     if (!curator) return refuse(ctx, ti.onlyCurators);
     const source = ctx.callbackQuery.message;
     const original = source && "reply_to_message" in source ? source.reply_to_message : undefined;
-    const post = original ? recognise(original, ctx.app.clock.now()) : undefined;
+    const now = ctx.app.clock.now();
+    const read = original ? recognise(original, now) : undefined;
+    // An album's summary under its captioned item registers the album's link (see Albums).
+    const albumLink = original && ctx.chat ? albums.taken(ctx.chat.id, original, now)?.link : undefined;
+    const post = read && albumLink ? { ...read, link: albumLink } : read;
     if (!post?.link) return ctx.answerCallbackQuery({ text: ti.postGone, show_alert: true });
     if (ctx.conversation.active("intake") > 0) {
       return ctx.answerCallbackQuery({ text: ti.finishFirst, show_alert: true });
@@ -313,7 +321,7 @@ async function takePost(ctx: BotContext & { chat: { id: number } }, post: Recogn
   const message = ctx.message;
   if (!curator || !message) return;
   const remember = (summaryId?: number) =>
-    albums.take(ctx.chat.id, message, post.text !== undefined, ctx.app.clock.now(), summaryId);
+    albums.take(ctx.chat.id, message, post.text !== undefined, ctx.app.clock.now(), summaryId, post.link);
   if (!post.link) {
     remember();
     await ctx.conversation.enter("intake", {
@@ -359,6 +367,8 @@ interface AlbumTaken {
   hasText: boolean;
   /** The summary sent for it, if any (not for a post without a link, whose dialogue asks for it). */
   summaryId?: number;
+  /** The post's link as the first item gave it: the album's, whichever item carries the text. */
+  link?: string;
 }
 
 /**
@@ -378,7 +388,14 @@ class Albums {
     return found && now.getTime() - found.at < Albums.KEEP_MS ? found : undefined;
   }
 
-  take(chatId: number, message: Message, hasText: boolean, now: Date, summaryId?: number): void {
+  take(
+    chatId: number,
+    message: Message,
+    hasText: boolean,
+    now: Date,
+    summaryId?: number,
+    link?: string,
+  ): void {
     const group = message.media_group_id;
     if (group === undefined) return;
     for (const [key, taken] of this.#taken) {
@@ -388,6 +405,7 @@ class Albums {
       at: now.getTime(),
       hasText,
       ...(summaryId !== undefined ? { summaryId } : {}),
+      ...(link !== undefined ? { link } : {}),
     });
   }
 }
