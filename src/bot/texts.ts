@@ -347,7 +347,7 @@ export const t = {
     /** A notice meant for the heads (an escalation, a significant post), who all block the bot, as the curators get it instead. */
     insteadOfHeads: (text: string, heads: string[]) =>
       heads.length === 0
-        ? `${text}\nНикому из руководителей это не направляется: ни у кого нет «Нарушения» этого органа (/people).`
+        ? `${text}\nНикому из руководителей это не направляется: ни у кого из них нет «Нарушения» по нему (/people).`
         : `${text}\n${heads.length > 1 ? "Руководителям" : "Руководителю"} не доставлено: ${heads.join(", ")} — бот заблокирован или аккаунт удалён.`,
     /**
      * `chat`: the bound chat as the admins know it (its title, whose it is, what it serves), if it is

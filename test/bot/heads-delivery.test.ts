@@ -212,8 +212,9 @@ describe("escalations of long-overdue steps (Orenburg p.19)", () => {
    * no draft by 16:00 (p.9); № 3 never routed (p.6, the curators' step). Wednesday 16:01 is a
    * working day past the drafts' deadline: the heads' level.
    */
-  async function overdueByADay(): Promise<void> {
+  async function overdueByADay(before?: () => void): Promise<void> {
     const { health, education } = await orenburg();
+    before?.();
     const curator = person(OFFICE.curator);
     const now = h.clock.now();
     for (const [n, organizationId, executor] of [
@@ -261,29 +262,17 @@ describe("escalations of long-overdue steps (Orenburg p.19)", () => {
     expect(curatorsEscalations()).toEqual([]);
 
     // Without him, Минобр's step and the curators' own reach no head.
-    h.clock.set("2026-11-24T05:00:00Z");
     await h.close();
-    const { health, education } = await orenburg();
-    const actorId = person(ADMIN).id;
-    const headId = person(OFFICE.head).id;
-    for (const purpose of ["urgent", "summary", "violations"] as const)
-      setHeadPurpose(h.db, { actorId, personId: headId, purpose, enabled: false, now: h.clock.now() });
-    const curator = person(OFFICE.curator);
-    const now = h.clock.now();
-    for (const [n, organizationId, executor] of [
-      [1, health, OFFICE.executor],
-      [2, education, EDUCATION_EXECUTOR],
-    ] as const) {
-      const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
-      routeIncident(h.db, { incidentId: id, leadId: organizationId, coexecutorIds: [], actor: curator, now });
-      acceptIncident(h.db, { incidentId: id, actor: person(executor), now });
-    }
-    h.clock.set("2026-11-25T11:01:00Z");
-    await sweep(h.deps());
+    await overdueByADay(() => {
+      const actorId = person(ADMIN).id;
+      const personId = person(OFFICE.head).id;
+      for (const purpose of ["urgent", "summary", "violations"] as const)
+        setHeadPurpose(h.db, { actorId, personId, purpose, enabled: false, now: h.clock.now() });
+    });
     expect(escalations(HEALTH_HEAD)).toEqual(["1"]);
-    expect(curatorsEscalations().map((line) => /сообщение № (\d+)/.exec(line)?.[1])).toEqual(["2"]);
+    expect(curatorsEscalations().map((line) => /сообщение № (\d+)/.exec(line)?.[1])).toEqual(["2", "3"]);
     expect(curatorsEscalations()[0]).toContain(
-      "Никому из руководителей это не направляется: ни у кого нет «Нарушения» этого органа (/people).",
+      "Никому из руководителей это не направляется: ни у кого из них нет «Нарушения» по нему (/people).",
     );
   });
 });
