@@ -44,6 +44,8 @@ const channelPost = (i: number): MessageOrigin => ({
   date: Date.parse("2026-11-23T04:00:00Z") / 1000,
 });
 
+/** The posts registered so far. */
+const registered = () => h.db.select().from(incidents).all();
 const summaries = () => curator.texts().filter((text) => text.startsWith("Распознано сообщение:"));
 
 describe("a forwarded album is one post", () => {
@@ -54,13 +56,7 @@ describe("a forwarded album is one post", () => {
     expect(summaries()[0]).toContain("https://t.me/orenburg_news/60");
     expect(summaries()[0]).toContain("Яма на Советской");
     await curator.press("Зарегистрировать");
-    expect(
-      h.db
-        .select()
-        .from(incidents)
-        .all()
-        .map((i) => i.link),
-    ).toEqual(["https://t.me/orenburg_news/60"]);
+    expect(registered().map((i) => i.link)).toEqual(["https://t.me/orenburg_news/60"]);
   });
 
   it("the caption on a later photo still gives the post its text, under the album's link", async () => {
@@ -69,13 +65,9 @@ describe("a forwarded album is one post", () => {
     expect(summaries()).toHaveLength(1);
     expect(summaries()[0]).toContain("https://t.me/orenburg_news/60");
     await curator.press("Зарегистрировать");
-    expect(
-      h.db
-        .select()
-        .from(incidents)
-        .all()
-        .map((i) => [i.link, i.text]),
-    ).toEqual([["https://t.me/orenburg_news/60", "Яма на Советской, третью неделю не заделывают."]]);
+    expect(registered().map((i) => [i.link, i.text])).toEqual([
+      ["https://t.me/orenburg_news/60", "Яма на Советской, третью неделю не заделывают."],
+    ]);
   });
 
   it("registered from the first photo before the caption came, the album is not offered again", async () => {
@@ -91,13 +83,7 @@ describe("a forwarded album is one post", () => {
         forward_origin: channelPost(1),
       }),
     );
-    expect(
-      h.db
-        .select()
-        .from(incidents)
-        .all()
-        .map((i) => i.link),
-    ).toEqual(["https://t.me/orenburg_news/60"]);
+    expect(registered().map((i) => i.link)).toEqual(["https://t.me/orenburg_news/60"]);
     // No second summary offers the album again under its captioned photo's link.
     expect(curator.texts().filter((text) => text.includes("orenburg_news/61"))).toEqual([]);
     expect(summaries()).toHaveLength(1);
@@ -114,13 +100,9 @@ describe("a forwarded album is one post", () => {
     expect(asked).toHaveLength(1);
     await curator.send("https://vk.com/wall-1_77");
     await curator.press("Зарегистрировать");
-    expect(
-      h.db
-        .select()
-        .from(incidents)
-        .all()
-        .map((i) => [i.link, i.text]),
-    ).toEqual([["https://vk.com/wall-1_77", "Яма на Советской, третью неделю не заделывают."]]);
+    expect(registered().map((i) => [i.link, i.text])).toEqual([
+      ["https://vk.com/wall-1_77", "Яма на Советской, третью неделю не заделывают."],
+    ]);
   });
 });
 
@@ -166,6 +148,6 @@ describe("a post forwarded by someone who is not a curator", () => {
       );
     }
     expect(executor.texts()).toEqual([told, told]);
-    expect(h.db.select().from(incidents).all()).toEqual([]);
+    expect(registered()).toEqual([]);
   });
 });
