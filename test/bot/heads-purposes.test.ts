@@ -8,8 +8,7 @@ import { headOf } from "../../src/app/heads.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
-import { updates } from "../support/updates.js";
-import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
+import { OFFICE, pressCrafted, seedOffice, seedRegistered } from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -35,20 +34,6 @@ const purposeEvents = () =>
     .from(auditEvents)
     .where(and(eq(auditEvents.entity, "person"), eq(auditEvents.action, "head_purpose_set")))
     .all();
-
-/** Presses a button whose callback data the person typed by hand (never shown to them). */
-async function pressCrafted(
-  telegramId: number,
-  firstName: string,
-  data: string,
-): Promise<string | undefined> {
-  const user = h.user(telegramId, firstName);
-  await user.send("/help");
-  const message = h.fake.lastMessage(telegramId);
-  if (!message) throw new Error("no message to press on");
-  const update = await h.deliver(updates.callback(user.tg, message, data));
-  return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text as string | undefined;
-}
 
 /** The admin makes an invite through /invite and the person opens it. */
 async function invited(telegramId: number, name: string, ...presses: (string | RegExp)[]): Promise<void> {
@@ -114,7 +99,7 @@ describe("«Сотрудники»: what a head receives", () => {
     await admin().send("/people");
     await admin().press(/Глава/);
     await admin().press("✅ Срочные (п. 21)");
-    const popup = await pressCrafted(ADMIN, "Анна", `ppl.hp:${head?.id}:urgent:0`);
+    const popup = await pressCrafted(h, ADMIN, "Анна", `ppl.hp:${head?.id}:urgent:0`);
     expect(popup).toBe("Уже выключено: Срочные");
     expect(headSettings(OFFICE.head)?.purposes).toEqual(["summary", "violations"]);
     expect(purposeEvents()).toHaveLength(1);
@@ -127,7 +112,7 @@ describe("«Сотрудники»: what a head receives", () => {
       [OFFICE.curator, "Ольга"],
       [OFFICE.head, "Глава"],
     ] as const) {
-      const popup = await pressCrafted(telegramId, name, `ppl.hp:${head?.id}:urgent:0`);
+      const popup = await pressCrafted(h, telegramId, name, `ppl.hp:${head?.id}:urgent:0`);
       expect(popup).toBe("Это действие вам недоступно.");
     }
     expect(headSettings(OFFICE.head)?.purposes).toEqual(["urgent", "summary", "violations"]);
@@ -137,7 +122,7 @@ describe("«Сотрудники»: what a head receives", () => {
   it("a forged press for someone who is no head makes nobody a head", async () => {
     await start();
     const executor = findPerson(h.db, OFFICE.executor);
-    const popup = await pressCrafted(ADMIN, "Анна", `ppl.hp:${executor?.id}:urgent:1`);
+    const popup = await pressCrafted(h, ADMIN, "Анна", `ppl.hp:${executor?.id}:urgent:1`);
     expect(popup).toBe("Сотрудник больше не руководитель. Показываю, как сейчас.");
     expect(headSettings(OFFICE.executor)).toBeUndefined();
     expect(purposeEvents()).toEqual([]);

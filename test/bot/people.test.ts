@@ -5,7 +5,14 @@ import { findPerson } from "../../src/app/people.js";
 import { auditEvents, people } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
+import {
+  OFFICE,
+  pressCrafted,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+  showCards,
+} from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -32,20 +39,6 @@ afterEach(() => h.close());
 async function openCard(as: ReturnType<typeof admin>, name: RegExp): Promise<void> {
   await as.send("/people");
   await as.press(name);
-}
-
-/** Presses a button whose callback data the person typed by hand (never shown to them). */
-async function pressCrafted(
-  telegramId: number,
-  firstName: string,
-  data: string,
-): Promise<string | undefined> {
-  const user = h.user(telegramId, firstName);
-  await user.send("/help");
-  const message = h.fake.lastMessage(telegramId);
-  if (!message) throw new Error("no message to press on");
-  const update = await h.deliver(updates.callback(user.tg, message, data));
-  return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text as string | undefined;
 }
 
 describe("/people: who has access", () => {
@@ -93,7 +86,7 @@ describe("/people: who has access", () => {
     await curator.send("/people");
     expect(curator.lastText()).toBe("Это действие вам недоступно.");
     const ivan = findPerson(h.db, OFFICE.executor)?.id;
-    const popup = await pressCrafted(OFFICE.curator, "Ольга", `ppl.do:${ivan}:a`);
+    const popup = await pressCrafted(h, OFFICE.curator, "Ольга", `ppl.do:${ivan}:a`);
     expect(popup).toBe("Это действие вам недоступно.");
     expect(organizationsOf(OFFICE.executor)).toEqual([health]);
   });
@@ -457,7 +450,7 @@ describe("admins", () => {
     expect(admin().lastText()).toMatch(/Роль администратора задана в настройках бота \(ADMIN_IDS\)/);
     expect(h.fake.buttons(ADMIN).map((b) => b.label)).not.toContain("Снять роль: администратор");
     const self = findPerson(h.db, ADMIN)?.id;
-    const popup = await pressCrafted(ADMIN, "Анна", `ppl.do:${self}:r:admin`);
+    const popup = await pressCrafted(h, ADMIN, "Анна", `ppl.do:${self}:r:admin`);
     expect(popup).toMatch(/^Роль администратора задана в ADMIN_IDS/);
     expect(roles(ADMIN)).toEqual(["admin"]);
   });

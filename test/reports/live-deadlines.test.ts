@@ -141,24 +141,30 @@ async function office(regulation: "orenburg" | "georgievsk") {
         rules,
       }),
     );
-  /** A co-executor's part sent, and under Georgievsk p.18 passed on to the lead by the curator. */
-  const part = (incidentId: number, actor: Person, sentAt: string, passedAt?: string) => {
-    must(sendPart(h.db, { incidentId, actor, now: at(sentAt), text: "Работы в плане на декабрь.", rules }));
-    if (!passedAt) return;
-    const organizationId = actor.organizationIds[0];
+  /**
+   * The curator's decision (Georgievsk p.18) on the part this organization sent, as the buttons on
+   * its notice name it: passed on to the lead, or returned for rework with a comment.
+   */
+  const decide = (incidentId: number, organizationId: number, time: string, rework?: string) => {
     const assignment = loadIncident(h.db, incidentId)?.assignments.find(
       (a) => a.organizationId === organizationId && a.state === "part_sent",
     );
+    const decision = {
+      incidentId,
+      assignmentId: assignment?.id ?? 0,
+      version: assignment && partVersion(assignment),
+      actor: people.curator,
+      now: at(time),
+      rules,
+    };
     must(
-      passOnPart(h.db, {
-        incidentId,
-        assignmentId: assignment?.id ?? 0,
-        version: assignment && partVersion(assignment),
-        actor: people.curator,
-        now: at(passedAt),
-        rules,
-      }),
+      rework === undefined ? passOnPart(h.db, decision) : returnPart(h.db, { ...decision, comment: rework }),
     );
+  };
+  /** A co-executor's part sent, and under Georgievsk p.18 passed on to the lead by the curator. */
+  const part = (incidentId: number, actor: Person, sentAt: string, passedAt?: string) => {
+    must(sendPart(h.db, { incidentId, actor, now: at(sentAt), text: "Работы в плане на декабрь.", rules }));
+    if (passedAt) decide(incidentId, actor.organizationIds[0] ?? 0, passedAt);
   };
   /** The month reported once it is over. */
   const november = (): MonthlyReport => {
@@ -191,6 +197,7 @@ async function office(regulation: "orenburg" | "georgievsk") {
     approve,
     publish,
     part,
+    decide,
     post,
     november,
   };
@@ -572,16 +579,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     o.route(id, health, "10:40", [culture, sport]);
     o.accept(id, ivan, "10:45");
     o.accept(id, maria, "10:45");
-    const waiting = loadIncident(h.db, id)?.assignments.find((a) => a.state === "part_sent");
-    must(
-      passOnPart(h.db, {
-        incidentId: id,
-        assignmentId: waiting?.id ?? 0,
-        actor: o.people.curator,
-        now: o.at("11:10"),
-        rules: actionRules(h.sla.regulation),
-      }),
-    );
+    o.decide(id, culture, "11:10");
     o.part(id, maria, "11:30", "11:35");
     o.submit(id, ivan, "12:00");
     o.approve(id, "12:10");
@@ -598,23 +596,13 @@ describe("co-executors one after another (Orenburg p.14)", () => {
   it("Georgievsk: a part in rework through a routing again is reworked by whoever took it, 30 minutes from the routing, not asked anew", async () => {
     const o = await office("georgievsk");
     const { health, culture, sport } = o;
-    const { ivan, anna, maria, curator } = o.people;
+    const { ivan, anna, maria } = o.people;
     const id = o.register("10:00");
     o.route(id, health, "10:00", [culture]);
     o.accept(id, ivan, "10:05");
     o.accept(id, anna, "10:05");
     o.part(id, anna, "10:30");
-    const sent = loadIncident(h.db, id)?.assignments.find((a) => a.state === "part_sent");
-    must(
-      returnPart(h.db, {
-        incidentId: id,
-        assignmentId: sent?.id ?? 0,
-        actor: curator,
-        now: o.at("10:40"), // rework due 11:10 (p.18)
-        comment: "Добавьте сроки.",
-        rules: actionRules(h.sla.regulation),
-      }),
-    );
+    o.decide(id, culture, "10:40", "Добавьте сроки."); // rework due 11:10 (p.18)
     o.route(id, health, "11:00", [culture, sport]); // the rework now due 11:30
     const reworking = loadIncident(h.db, id)?.assignments.find(
       (a) => a.organizationId === culture && a.state !== "withdrawn",
@@ -668,16 +656,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
         .at(-1)?.state;
     expect([stateOf(culture), stateOf(sport)]).toEqual(["part_sent", "queued"]);
     o.accept(id, ivan, "10:45");
-    const waiting = loadIncident(h.db, id)?.assignments.find((a) => a.state === "part_sent");
-    must(
-      passOnPart(h.db, {
-        incidentId: id,
-        assignmentId: waiting?.id ?? 0,
-        actor: curator,
-        now: o.at("10:50"),
-        rules: actionRules(h.sla.regulation),
-      }),
-    );
+    o.decide(id, culture, "10:50");
     expect(stateOf(sport)).toBe("assigned");
     o.accept(id, maria, "10:55");
     o.part(id, maria, "13:00", "13:05"); // due 12:50, two working hours from its turn

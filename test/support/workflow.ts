@@ -12,6 +12,7 @@ import { syncCards } from "../../src/bot/cards.js";
 import type { DraftPurpose, Importance } from "../../src/domain/incident.js";
 import { parseSourceLink } from "../../src/domain/source-link.js";
 import type { Harness } from "./bot-harness.js";
+import { updates } from "./updates.js";
 
 /**
  * A staffed office for workflow tests: a curators' chat, one organization with a work chat and an
@@ -130,4 +131,19 @@ export async function seedDraft(
   );
   if (opts.approve) must(approveDraft(h.db, { incidentId, actor: person(h, OFFICE.curator), now }));
   await showCards(h, incidentId);
+}
+
+/** Presses a button whose callback data the person typed by hand (never shown to them): its pop-up. */
+export async function pressCrafted(
+  h: Harness,
+  telegramId: number,
+  firstName: string,
+  data: string,
+): Promise<string | undefined> {
+  const user = h.user(telegramId, firstName);
+  await user.send("/help");
+  const message = h.fake.lastMessage(telegramId);
+  if (!message) throw new Error("no message to press on");
+  const update = await h.deliver(updates.callback(user.tg, message, data));
+  return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text as string | undefined;
 }
