@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Update } from "grammy/types";
-import { type Db, preparedPerConnection, writeWithoutSync } from "../db/client.js";
+import { type Db, preparedPerConnection, type Tx, writeWithoutSync } from "../db/client.js";
 import { inbox, inboxSyncs } from "../db/schema.js";
 
 /**
@@ -61,6 +61,14 @@ export function receiveUpdate(
 
 export function markUpdateDone(db: Db, updateId: number, now: Date): void {
   unsynced(db, () => inboxQueries(db).done.run({ updateId, at: now.getTime() }));
+}
+
+/**
+ * Marks the update handled in the caller's synced transaction, for a change that ends its handling
+ * and must not be made twice (a dialogue's step: db/conversation-storage.ts).
+ */
+export function markUpdateDoneWith(tx: Tx, updateId: number, now: Date): void {
+  inboxQueries(tx).done.run({ updateId, at: now.getTime() });
 }
 
 /** The connections with an inbox write not on the disk yet. */

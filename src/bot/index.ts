@@ -2,11 +2,11 @@ import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
-import { withinUpdate } from "../app/update-scope.js";
+import { markUpdateDone, markUpdateDoneWith, receiveUpdate } from "../app/inbox.js";
+import { currentUpdate, withinUpdate } from "../app/update-scope.js";
 import { sqliteConversationStorage } from "../db/conversation-storage.js";
 import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
-import { handleWithAnnouncements } from "./after-turn.js";
+import { announces, handleWithAnnouncements } from "./after-turn.js";
 import type { AppDeps, BotContext } from "./context.js";
 import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
@@ -128,7 +128,13 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       storage: {
         type: "key",
         version: CONVERSATIONS_VERSION,
-        adapter: sqliteConversationStorage(deps.db, deps.clock),
+        // A dialogue's step ends its update's handling, unless the update went on from a dialogue
+        // that ended to a handler announcing after its turn: that one marks it handled once done.
+        adapter: sqliteConversationStorage(deps.db, deps.clock, (tx) => {
+          const update = currentUpdate();
+          if (update && !announces(update.updateId))
+            markUpdateDoneWith(tx, update.updateId, deps.clock.now());
+        }),
         getStorageKey: (ctx) =>
           ctx.chatId === undefined ? undefined : `${ctx.chatId}:${ctx.from?.id ?? ""}`,
       },

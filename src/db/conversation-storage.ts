@@ -1,7 +1,7 @@
 import type { VersionedStateStorage } from "@grammyjs/conversations";
 import { eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
-import { type Db, preparedPerConnection } from "./client.js";
+import { type Db, preparedPerConnection, type Tx } from "./client.js";
 import { conversationStates } from "./schema.js";
 
 /** The conversations plugin reads the sender's state on every update. */
@@ -21,19 +21,38 @@ const stateQueries = preparedPerConnection((db) => {
   };
 });
 
-/** Keeps conversations in SQLite so a half-finished dialogue survives a restart. */
-export function sqliteConversationStorage<S>(db: Db, clock: Clock): VersionedStateStorage<string, S> {
+/**
+ * Keeps conversations in SQLite so a half-finished dialogue survives a restart.
+ *
+ * The plugin writes the state back after every update of the chat; a state that changed means a
+ * dialogue took the update (a step, a start or an end), and `stepTaken` runs in the same transaction:
+ * the update is marked handled there, so a crash right after the write cannot hand the same message
+ * to the dialogue again as the answer to its next question. An unchanged state is not written at all.
+ */
+export function sqliteConversationStorage<S>(
+  db: Db,
+  clock: Clock,
+  stepTaken: (tx: Tx) => void = () => {},
+): VersionedStateStorage<string, S> {
   const queries = stateQueries(db);
+  const change = (key: string, value: string | undefined) =>
+    db.transaction((tx) => {
+      const own = stateQueries(tx);
+      if (own.read.get({ key })?.value === value) return;
+      if (value === undefined) own.delete.run({ key });
+      else own.write.run({ key, value, updatedAt: clock.now() });
+      stepTaken(tx);
+    });
   return {
     read(key) {
       const row = queries.read.get({ key });
       return row ? JSON.parse(row.value) : undefined;
     },
     write(key, state) {
-      queries.write.run({ key, value: JSON.stringify(state), updatedAt: clock.now() });
+      change(key, JSON.stringify(state));
     },
     delete(key) {
-      queries.delete.run({ key });
+      change(key, undefined);
     },
   };
 }
