@@ -82,11 +82,23 @@ export function monitoringActor(db: Db, now: Date): number {
 }
 
 const SIGNIFICANT = "significant:";
+const URGENT_DECISION = "urgent-decision:";
 const REPEAT_OFFER = "repeat-offer:";
 const NOT_REPEAT = "not-repeat:";
 
-/** The notices-ledger key of the heads' notice of a significant post. */
-export const significantNoticeKey = (incidentId: number) => `${SIGNIFICANT}${incidentId}`;
+/**
+ * The notices-ledger key of the heads' notice of a post at this importance: a significant post's, or
+ * one «требует оперативного решения» (Georgievsk p.24's «Важное»), which is told again once raised
+ * to significant.
+ */
+export const headsNoticeKey = (incidentId: number, importance: Importance) =>
+  `${importance === "important" ? URGENT_DECISION : SIGNIFICANT}${incidentId}`;
+
+/** Whether the heads were told of the post at this importance or at a higher one. */
+export function headsTold(db: Db, incidentId: number, importance: Importance): boolean {
+  if (noticeClaimed(db, headsNoticeKey(incidentId, "significant"))) return true;
+  return importance === "important" && noticeClaimed(db, headsNoticeKey(incidentId, importance));
+}
 
 /**
  * The notices-ledger key of the repeat question about a post from monitoring software, claimed once
@@ -131,7 +143,14 @@ export function unannouncedArrivals(
         or(
           and(
             eq(incidents.state, "registered"),
-            or(notExists(carded()), and(inArray(incidents.importance, headsHear), unclaimed(SIGNIFICANT))),
+            or(
+              notExists(carded()),
+              and(
+                inArray(incidents.importance, headsHear),
+                unclaimed(SIGNIFICANT),
+                or(ne(incidents.importance, "important"), unclaimed(URGENT_DECISION)),
+              ),
+            ),
           ),
           and(
             ne(incidents.state, "closed"),

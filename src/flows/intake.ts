@@ -6,10 +6,11 @@ import { headsWith, reachableHeads } from "../app/heads.js";
 import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
 import {
   cardMessageId,
+  headsNoticeKey,
+  headsTold,
   type PostDraft,
   registeredNumber,
   registerPost,
-  significantNoticeKey,
 } from "../app/intake.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { personName } from "../app/people.js";
@@ -117,14 +118,16 @@ export async function announceRegistered(
  * The heads with «Срочные» (Orenburg p.21, Georgievsk p.24) hear of a significant post once, however
  * many times it is announced (a crash, a retry of the monitoring software) or raised to significant
  * again: it is recorded once a head has it, so a stop before that leaves it to the next announcement.
+ * A post they heard of as needing an urgent decision (Georgievsk «Важное») is told again once raised
+ * to significant; lowered, it is not.
  * Heads who block the bot are not tried, one found refusing now is marked so; the registration (or
  * the raise) has already happened. With such heads but none the bot can write to, the curators hear
  * it in their stead (see tellCuratorsInsteadOfHeads).
  */
 export async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
-  const key = significantNoticeKey(incident.id);
-  if (noticeClaimed(deps.db, key)) return;
   const { row } = incident;
+  if (headsTold(deps.db, incident.id, row.importance)) return;
+  const key = headsNoticeKey(incident.id, row.importance);
   const text = ti.significant(
     incident.id,
     networkName(row.link),

@@ -15,6 +15,7 @@ import { type Incident, loadIncident } from "../app/incidents.js";
 import {
   cardMessageId,
   hasCards,
+  headsTold,
   monitoringActor,
   type PostDraft,
   recordRepeatQuestion,
@@ -22,7 +23,6 @@ import {
   repeatOfferKey,
   repeatQuestionCopies,
   repeatQuestionOpen,
-  significantNoticeKey,
   unannouncedArrivals,
 } from "../app/intake.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
@@ -170,9 +170,8 @@ function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
   return async (deps) => {
     const incident = loadIncident(deps.db, id);
     if (!incident) return;
-    const headsWait =
-      headsHearAtOnce(deps.sla.regulation, incident.row.importance) &&
-      !noticeClaimed(deps.db, significantNoticeKey(id));
+    const { importance } = incident.row;
+    const headsWait = headsHearAtOnce(deps.sla.regulation, importance) && !headsTold(deps.db, id, importance);
     if (!hasCards(deps.db, id) || headsWait) await announceArrival(deps, incident);
     await offerRepeat(deps, id);
   };

@@ -291,8 +291,13 @@ describe("a post needing an urgent decision (Georgievsk p.24)", () => {
     expect(h.texts(OFFICE.head)).toEqual([
       "Сообщение № 1 требует оперативного решения (п. 24)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
     ]);
-    // Raised further, the head has heard of it already.
+    // Raised further, the head hears that it is significant; lowered again, nothing more.
     await curator.press("Социально значимое", curatorsChat());
-    expect(h.texts(OFFICE.head)).toHaveLength(1);
+    expect(h.texts(OFFICE.head).slice(1)).toEqual([
+      "Социально значимое сообщение № 1 (п. 24)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+    ]);
+    await curator.press("Важное", curatorsChat());
+    await curator.press("Социально значимое", curatorsChat());
+    expect(h.texts(OFFICE.head)).toHaveLength(2);
   });
 });

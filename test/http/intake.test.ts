@@ -20,8 +20,8 @@ afterEach(async () => {
 });
 
 /** Tuesday 10:00 in Yekaterinburg; `office: false` has only a curator, and no curators' chat. */
-async function start(office = true): Promise<void> {
-  h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+async function start(office = true, regulation: "orenburg" | "georgievsk" = "orenburg"): Promise<void> {
+  h = await Harness.start({ now: "2026-11-24T05:00:00Z", regulation });
   if (office) seedOffice(h);
   else h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
   intake = await serveIntake(h);
@@ -138,6 +138,21 @@ describe("POST /intake", () => {
     h.clock.advance(5 * 60_000);
     await intake.endpoint.catchUp();
     expect([cards().length, told()]).toEqual([1, 1]);
+  });
+
+  it("Georgievsk: a post needing an urgent decision whose head could not be told is told at the next catch-up, once", async () => {
+    await start(true, "georgievsk");
+    const down = { error_code: 500, description: "Internal Server Error" };
+    h.fake.failNext("sendMessage", down, { match: (params) => params.chat_id === OFFICE.head });
+    const told = () =>
+      h.texts(OFFICE.head).filter((text) => text.includes("требует оперативного решения")).length;
+    await post({ link: "https://vk.com/wall-1_16", importance: "important" });
+    expect(told()).toBe(0);
+    await intake.endpoint.catchUp();
+    expect(told()).toBe(1);
+    h.clock.advance(5 * 60_000);
+    await intake.endpoint.catchUp();
+    expect(told()).toBe(1);
   });
 
   it("a significant post while the head blocks the bot: the curators hear it in his stead, once; he is not tried, at catch-ups either", async () => {
