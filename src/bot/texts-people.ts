@@ -274,16 +274,32 @@ export const tp = {
       purposes: HeadPurpose[];
       organization: string | null;
       regulation: Regulation;
+      /** A head already, invited as a head of another scope: the invite's organization (null: all). */
+      invitedOtherwise?: { organization: string | null } | undefined;
     }) => {
       const of = input.organization ? ` органа «${input.organization}»` : "";
       const first = input.alreadyHad
         ? `У вас уже есть роль «${ROLE_NAMES.head}»${of}.`
         : `Готово! Вы зарегистрированы как ${ROLE_NAMES.head}${of}.`;
+      const invited = input.invitedOtherwise;
+      const unchanged = invited
+        ? [
+            `Приглашение было для руководителя ${invited.organization ? `органа «${invited.organization}»` : "(все органы)"}; ` +
+              "ваши настройки оно не изменило.",
+          ]
+        : [];
       const what =
         input.purposes.length > 0
           ? ["Бот будет присылать вам:", ...receives(input.purposes, input.organization, input.regulation)]
           : ["Сейчас бот ничего вам не присылает."];
-      return [first, ...what, "Что присылать, настраивает администратор.", "", "Справка — /help."].join("\n");
+      return [
+        first,
+        ...unchanged,
+        ...what,
+        "Что присылать, настраивает администратор.",
+        "",
+        "Справка — /help.",
+      ].join("\n");
     },
   },
 

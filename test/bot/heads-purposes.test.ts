@@ -193,6 +193,18 @@ describe("a head invite", () => {
     expect(h.texts(6003)).toHaveLength(briefs + 1);
   });
 
+  it("for an organization, opened by a head of all: his settings stay, and he is told so", async () => {
+    await start();
+    await invited(OFFICE.head, "Глава", "Руководитель органа", /Минздрав/);
+    expect(headSettings(OFFICE.head)).toEqual({
+      purposes: ["urgent", "summary", "violations"],
+      organizationId: null,
+    });
+    expect(h.texts(OFFICE.head).at(-1)).toMatch(
+      /^У вас уже есть роль «руководитель»\.\nПриглашение было для руководителя органа «Министерство здравоохранения»; ваши настройки оно не изменило\.\nБот будет присылать вам:\n/,
+    );
+  });
+
   it("without an organization: everything, as before, and the significant posts still open", async () => {
     await start();
     seedRegistered(h, { importance: "significant" });

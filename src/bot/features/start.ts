@@ -33,7 +33,7 @@ privateChat.command("start", async (ctx) => {
   ctx.log.info({ personId: result.personId, role: result.role }, "invite redeemed");
   const welcome =
     result.role === "head"
-      ? headWelcome(ctx, result.personId, result.alreadyHad)
+      ? headWelcome(ctx, result.personId, result.alreadyHad, result.organizationName)
       : t.welcome(result.role, result.organizationName, result.alreadyHad);
   await ctx.reply(welcome);
   const person = findPerson(db, ctx.from.id);
@@ -43,8 +43,16 @@ privateChat.command("start", async (ctx) => {
     await briefNewHead(cardDeps(ctx.app, ctx.api), result.personId);
 });
 
-/** A head is told what the bot will send them: a head of an organization gets less than the head of all. */
-function headWelcome(ctx: BotContext, personId: number, alreadyHad: boolean): string {
+/**
+ * A head is told what the bot will send them: a head of an organization gets less than the head of
+ * all. A head already, invited as a head of another scope, keeps their settings and is told so.
+ */
+function headWelcome(
+  ctx: BotContext,
+  personId: number,
+  alreadyHad: boolean,
+  invitedFor: string | null,
+): string {
   const { db, sla } = ctx.app;
   const head = headOf(db, personId);
   const organizationId = head?.organizationId ?? null;
@@ -54,6 +62,7 @@ function headWelcome(ctx: BotContext, personId: number, alreadyHad: boolean): st
     purposes: head?.purposes ?? [],
     organization,
     regulation: sla.regulation,
+    invitedOtherwise: alreadyHad && invitedFor !== organization ? { organization: invitedFor } : undefined,
   });
 }
 
