@@ -16,12 +16,13 @@ import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { personName } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
-import type { AppDeps } from "../bot/context.js";
+import type { AppDeps, BotContext } from "../bot/context.js";
 import { quietNow, sendLong } from "../bot/delivery.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
+import { hasRole } from "../domain/access.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
@@ -403,8 +404,12 @@ async function askRepeat(
   ctx: Context,
   deps: AppDeps,
   about: Pick<PostDraft, "link" | "author" | "topic" | "place">,
-): Promise<number | null> {
-  const candidates = await conversation.external(() => repeatOffers(deps, about, deps.clock.now()));
+  mayRegister: (outside: BotContext) => boolean,
+): Promise<number | null | "refused"> {
+  const candidates = await conversation.external((outside) =>
+    mayRegister(outside) ? repeatOffers(deps, about, deps.clock.now()) : "refused",
+  );
+  if (candidates === "refused") return candidates;
   if (candidates.length === 0) return null;
   const value = await askButton(conversation, ctx, {
     step: "rep",
@@ -425,12 +430,22 @@ export function intakeFlow(deps: AppDeps) {
     const chatId = ctx.chatId;
     if (chatId === undefined) return;
     const announce = (outside: { api: Api }) => ({ ...deps, api: outside.api });
+    // A curator's role taken away while a question waited ends the dialogue before it shows or
+    // changes anything: the person is the one the update names, read afresh.
+    const mayRegister = (outside: BotContext) =>
+      outside.person?.id === args.actorId && hasRole(outside.person, "curator");
+    const refuse = async () => {
+      await ctx.reply(ti.onlyCurators);
+    };
     // Through JSON, so the first run and every replay after a restart see the same fields.
     let draft: Partial<PostDraft> = JSON.parse(JSON.stringify(args.prefill));
 
     const link =
       draft.link ?? (await askLink(conversation, ctx, args.offer ? ti.askLinkForForward : ti.askLink));
-    const existing = await conversation.external(() => registeredNumber(deps.db, link));
+    const existing = await conversation.external((outside) =>
+      mayRegister(outside) ? registeredNumber(deps.db, link) : "refused",
+    );
+    if (existing === "refused") return await refuse();
     if (existing !== undefined) {
       await conversation.external((outside) => showDuplicate(announce(outside), existing, chatId));
       return;
@@ -469,12 +484,16 @@ export function intakeFlow(deps: AppDeps) {
     const repeatOfId =
       draft.repeatOfId !== undefined
         ? draft.repeatOfId
-        : await askRepeat(conversation, ctx, deps, { link, author, topic, place });
+        : await askRepeat(conversation, ctx, deps, { link, author, topic, place }, mayRegister);
+    if (repeatOfId === "refused") return await refuse();
 
     const complete: PostDraft = { link, text, author, topic, place, importance, postedAt, repeatOfId };
-    await conversation.external((outside) =>
-      registerAndAnnounce(announce(outside), complete, args.actorId, chatId),
-    );
+    const registered = await conversation.external(async (outside) => {
+      if (!mayRegister(outside)) return false;
+      await registerAndAnnounce(announce(outside), complete, args.actorId, chatId);
+      return true;
+    });
+    if (!registered) await refuse();
   };
 }
 

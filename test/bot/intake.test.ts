@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { inbox, incidents, people } from "../../src/db/schema.js";
+import { inbox, incidents, people, roleGrants } from "../../src/db/schema.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { tgUser, updates } from "../support/updates.js";
 
@@ -145,6 +145,36 @@ describe("registering a post with /new", () => {
         "Уже зарегистрированное сообщение можно найти по ссылке: /find и ссылка.",
     );
     expect(incidentCount()).toBe(0);
+  });
+
+  it("a curator whose role is taken away while the dialogue waits registers nothing and sees no other post", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_1");
+    const withoutRole = async () => {
+      const id = h.db.select().from(people).where(eq(people.telegramId, CURATOR)).get()?.id ?? 0;
+      h.db.delete(roleGrants).where(eq(roleGrants.personId, id)).run();
+    };
+    await curator.send("/new");
+    await curator.send("https://vk.com/wall-1_2");
+    await curator.send("Яма на дороге");
+    for (const step of ["Пропустить", "Пропустить", "Пропустить", "Обычное"]) await curator.press(step);
+    await withoutRole();
+    await curator.press("Сейчас");
+    expect(curator.lastText()).toBe("Регистрировать сообщения и помечать их могут только кураторы.");
+    expect(incidentCount()).toBe(1);
+
+    // Asked for the link, then the role gone: an existing post's card is not shown either.
+    h.seedPerson(CURATOR, "Ольга", ["curator"]);
+    await curator.send("/new");
+    await withoutRole();
+    const before = h.fake.callsOf("sendMessage").length;
+    await curator.send("https://vk.com/wall-1_1");
+    expect(
+      h.fake
+        .callsOf("sendMessage")
+        .slice(before)
+        .map((c) => c.params.text),
+    ).toEqual(["Регистрировать сообщения и помечать их могут только кураторы."]);
   });
 });
 
