@@ -5,7 +5,7 @@
 import { desc, eq } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { drafts, people } from "../db/schema.js";
-import { displayName, type Person } from "../domain/access.js";
+import { displayName, hasRole, type Person } from "../domain/access.js";
 import { audit } from "./audit.js";
 
 export interface Decision {
@@ -42,7 +42,7 @@ export type QualityResult = { ok: true } | { ok: false; refusal: "not_approved" 
 /**
  * The quality mark (1–5) the approving curator may give after «Согласовать»: stored on the latest
  * draft while it is the approved one; a second press changes the mark. Only the curator who
- * approved it may mark it.
+ * approved it may mark it, while a curator.
  */
 export function markQuality(
   db: Db,
@@ -57,7 +57,8 @@ export function markQuality(
         .orderBy(desc(drafts.id))
         .get();
       if (latest?.state !== "approved") return { ok: false, refusal: "not_approved" };
-      if (latest.decidedBy !== input.actor.id) return { ok: false, refusal: "not_decider" };
+      if (latest.decidedBy !== input.actor.id || !hasRole(input.actor, "curator"))
+        return { ok: false, refusal: "not_decider" };
       tx.update(drafts).set({ quality: input.quality }).where(eq(drafts.id, latest.id)).run();
       audit(tx, input.now, {
         actorId: input.actor.id,

@@ -2,8 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { invites, organizations, type Role } from "../db/schema.js";
+import { can } from "../domain/access.js";
 import { audit } from "./audit.js";
-import { addMembership, grantRole, type TelegramProfile, upsertPerson } from "./people.js";
+import { addMembership, grantRole, loadPerson, type TelegramProfile, upsertPerson } from "./people.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -111,7 +112,8 @@ export type RedeemResult =
 
 /**
  * Uses a one-time invite: registers the person and grants the role, all in one transaction. A head
- * invite for an organization makes a head of that organization (see defaultHeadSettings).
+ * invite for an organization makes a head of that organization (see defaultHeadSettings). The invite
+ * of an admin who has since lost the role counts as revoked.
  */
 export function redeemInvite(db: Db, token: string, profile: TelegramProfile, now: Date): RedeemResult {
   return db.transaction(
@@ -125,6 +127,8 @@ export function redeemInvite(db: Db, token: string, profile: TelegramProfile, no
       if (invite.usedAt) return { ok: false, reason: "used" };
       if (invite.revokedAt) return { ok: false, reason: "revoked" };
       if (invite.expiresAt <= now) return { ok: false, reason: "expired" };
+      // An invite is the admin's word: once they are no longer an admin, their links open nothing.
+      if (!can(loadPerson(tx, invite.createdBy), "manageInvites")) return { ok: false, reason: "revoked" };
       const organization =
         invite.organizationId === null
           ? undefined

@@ -166,7 +166,7 @@ async function tellCuratorsInsteadOfHeads(deps: CardDeps, key: string, text: str
   const heads = headsWith(deps.db, "urgent").map((head) => head.telegramId);
   const curators = reachableCuratorChats(deps.db);
   if (heads.length > 0 && curators.length === 0)
-    deps.log.error({ key, text }, "significant post told to nobody: every head and curator blocks the bot");
+    deps.log.error({ key }, "significant post told to nobody: every head and curator blocks the bot");
   if (heads.length === 0 || curators.length === 0) {
     claimNotice(deps.db, key, deps.clock.now());
     return;

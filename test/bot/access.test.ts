@@ -1,5 +1,6 @@
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditEvents } from "../../src/db/schema.js";
+import { auditEvents, people, roleGrants } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 
 const ADMIN = 1001;
@@ -112,6 +113,19 @@ describe("invites", () => {
     expect(late.lastText()).toMatch(/отозвана администратором/);
     await late.send("/start AAAAAAAAAAAAAAAAAAAAAA");
     expect(late.lastText()).toMatch(/недействительна/);
+  });
+
+  it("the invite of an admin who has since lost the role opens nothing", async () => {
+    const boris = h.seedPerson(1002, "Борис", ["admin"]);
+    await boris.send("/invite");
+    await boris.press("Администратор");
+    const token = /\?start=([\w-]+)/.exec(boris.lastText())?.[1];
+    const id = h.db.select().from(people).where(eq(people.telegramId, 1002)).get()?.id ?? 0;
+    h.db.delete(roleGrants).where(eq(roleGrants.personId, id)).run();
+    await boris.send(`/start ${token}`);
+    expect(boris.lastText()).toMatch(/отозвана администратором/);
+    await boris.send("/help");
+    expect(boris.lastText()).toMatch(/попросите у него ссылку-приглашение/);
   });
 
   it("lists open invites for the admin", async () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { unbindChat } from "../../src/app/chats.js";
 import { loadIncident } from "../../src/app/incidents.js";
 import { grantRole } from "../../src/app/people.js";
-import { auditEvents, drafts, people } from "../../src/db/schema.js";
+import { auditEvents, drafts, people, roleGrants } from "../../src/db/schema.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -261,6 +261,12 @@ describe("approval", () => {
     expect(curator().lastText()).toBe("Ответ по сообщению № 1 согласован.\nОценка качества: 4 из 5.");
     expect(h.db.select().from(drafts).where(eq(drafts.incidentId, id)).get()?.quality).toBe(4);
     expect(auditActions(id)).toContain("qualityMark");
+
+    // No longer a curator: the mark stays as it was.
+    const olga = h.db.select().from(people).where(eq(people.telegramId, OFFICE.curator)).get()?.id ?? 0;
+    h.db.delete(roleGrants).where(eq(roleGrants.personId, olga)).run();
+    await pressData(curator(), OFFICE.curatorsChat, `inc.q:${id}:1`);
+    expect(h.db.select().from(drafts).where(eq(drafts.incidentId, id)).get()?.quality).toBe(4);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { Api } from "grammy";
+import { Api, GrammyError } from "grammy";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log.js";
 
@@ -24,5 +24,26 @@ describe("logs", () => {
     expect(written).toContain("Network request for 'getMe' failed");
     expect(written).not.toContain("SECRETTOKEN");
     expect(written).toContain("[secret]");
+  });
+
+  it("carry a refused call's method and Telegram's answer, not what was sent (a post's text, names)", () => {
+    let written = "";
+    const out = new Writable({
+      write(chunk, _encoding, done) {
+        written += String(chunk);
+        done();
+      },
+    });
+    const log = createLogger("info", [], out);
+    const error = new GrammyError(
+      "Call to 'sendMessage' failed!",
+      { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" },
+      "sendMessage",
+      { chat_id: 5001, text: "Нарушения за ноябрь: Иванов Иван Иванович, Минздрав" },
+    );
+    log.error({ err: error }, "report not delivered");
+    expect(written).toContain("Forbidden: bot was blocked by the user");
+    expect(written).toContain("sendMessage");
+    expect(written).not.toContain("Иванов");
   });
 });
