@@ -1,4 +1,4 @@
-import type { Update } from "grammy/types";
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { BotContext } from "./context.js";
 
 /**
@@ -9,7 +9,14 @@ import type { BotContext } from "./context.js";
  * crash in the middle of it re-handles the update at start (update-scope.ts) and nothing is lost.
  * One incident's cards stay in order whatever runs beside them (cards.ts syncs them one at a time).
  */
-const announcements = new Map<number, Promise<void>[]>();
+interface Turn {
+  running: Promise<void>[];
+  /** Something was announced after the turn (it may still be running, or be over). */
+  announced: boolean;
+}
+
+/** The update being handled's announcements travel with its async context, as its audit scope does. */
+const turns = new AsyncLocalStorage<Turn>();
 
 /** Runs `announce` beside the chat's next updates; a failure is logged, not shown to anyone. */
 export function afterTurn(ctx: BotContext, what: string, announce: () => Promise<unknown>): void {
@@ -17,22 +24,22 @@ export function afterTurn(ctx: BotContext, what: string, announce: () => Promise
     () => undefined,
     (error: unknown) => ctx.log.error({ err: error }, `${what}: an announcement failed`),
   );
-  announcements.get(ctx.update.update_id)?.push(running);
+  const turn = turns.getStore();
+  turn?.running.push(running);
+  if (turn) turn.announced = true;
 }
 
-/** Whether the update has announced something after its turn (which may still be running). */
-export function announces(updateId: number): boolean {
-  return (announcements.get(updateId)?.length ?? 0) > 0;
+/** Whether the update being handled has announced something after its turn. */
+export function announcesAfterTurn(): boolean {
+  return turns.getStore()?.announced ?? false;
 }
 
 /** Handles an update, then waits for what it announces after its turn. */
-export async function handleWithAnnouncements(update: Update, handle: () => Promise<void>): Promise<void> {
-  const running: Promise<void>[] = [];
-  announcements.set(update.update_id, running);
+export async function handleWithAnnouncements(handle: () => Promise<void>): Promise<void> {
+  const turn: Turn = { running: [], announced: false };
   try {
-    await handle();
+    await turns.run(turn, handle);
   } finally {
-    while (running.length > 0) await Promise.all(running.splice(0));
-    announcements.delete(update.update_id);
+    while (turn.running.length > 0) await Promise.all(turn.running.splice(0));
   }
 }

@@ -6,7 +6,7 @@ import { markUpdateDone, markUpdateDoneWith, receiveUpdate } from "../app/inbox.
 import { currentUpdate, withinUpdate } from "../app/update-scope.js";
 import { sqliteConversationStorage } from "../db/conversation-storage.js";
 import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
-import { announces, handleWithAnnouncements } from "./after-turn.js";
+import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
 import type { AppDeps, BotContext } from "./context.js";
 import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
@@ -89,9 +89,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     const twin = handling.get(updateId);
     if (twin) return twin;
     const handled = withinUpdate({ updateId, again: received === "again" }, () =>
-      handleWithAnnouncements(ctx.update, next).finally(() =>
-        markUpdateDone(deps.db, updateId, deps.clock.now()),
-      ),
+      handleWithAnnouncements(next).finally(() => markUpdateDone(deps.db, updateId, deps.clock.now())),
     );
     handling.set(updateId, handled);
     try {
@@ -132,8 +130,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
         // that ended to a handler announcing after its turn: that one marks it handled once done.
         adapter: sqliteConversationStorage(deps.db, deps.clock, (tx) => {
           const update = currentUpdate();
-          if (update && !announces(update.updateId))
-            markUpdateDoneWith(tx, update.updateId, deps.clock.now());
+          if (update && !announcesAfterTurn()) markUpdateDoneWith(tx, update.updateId, deps.clock.now());
         }),
         getStorageKey: (ctx) =>
           ctx.chatId === undefined ? undefined : `${ctx.chatId}:${ctx.from?.id ?? ""}`,

@@ -193,9 +193,11 @@ describe("start-up self-check", () => {
     // Telegram is slow to answer: the stop comes while the notice is on its way and waits for it.
     fake.delayNext("sendMessage", 300);
     running = await startBot(cfg, { clock, log: silent });
+    // Behind the 2027 notice in the throttler's queue for that chat: a second or more on a busy machine.
     await fake.waitForCall(
       "sendMessage",
       (c) => c.params.chat_id === 1001 && /нет 2028 года/.test(String(c.params.text)),
+      { timeoutMs: 15_000 },
     );
     await running.stop();
     running = await startBot(cfg, { clock, log: silent });

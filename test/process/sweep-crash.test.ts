@@ -76,7 +76,8 @@ function start(fake: FakeBotApi, databasePath: string, options: { clockAheadMs?:
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(done: () => boolean, timeoutMs: number): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !done() && Date.now() < end; ) await sleep(100);
+  for (const end = Date.now() + timeoutMs; !done(); await sleep(100))
+    if (Date.now() > end) throw new Error(`not reached within ${timeoutMs} ms`);
 }
 
 /**
@@ -237,7 +238,7 @@ describe("kill -9 in the middle of a deadline sweep", () => {
     // 1. The sweep at start claims every alert, then sends the messages one by one: killed at a third.
     const killAt = Math.floor(reference.length / 3);
     const first = start(fake, databasePath);
-    await fake.waitForCall("sendMessage", () => alerts().length >= killAt, { timeoutMs: 20_000 });
+    await fake.waitForCall("sendMessage", () => alerts().length >= killAt, { timeoutMs: 60_000 });
     await stopBot(first, "SIGKILL");
     const beforeRestart = alerts();
     const sentBefore = new Map(ledger(databasePath).map((row) => [row.key, row.sent]));
@@ -249,7 +250,7 @@ describe("kill -9 in the middle of a deadline sweep", () => {
     // 2. Started again at once: the claims are seconds old, as another live process's would be.
     const restart = fake.mark();
     const second = start(fake, databasePath);
-    await fake.waitForCall("deleteWebhook", undefined, { since: restart, timeoutMs: 20_000 });
+    await fake.waitForCall("deleteWebhook", undefined, { since: restart, timeoutMs: 60_000 });
     await fake.waitForPolling(15_000);
     await sleep(500);
     expect(alerts(restart)).toEqual([]);
@@ -262,9 +263,9 @@ describe("kill -9 in the middle of a deadline sweep", () => {
     const delivered = () => count(alerts().flatMap(alertKeys));
     const missing = (got = delivered()) => [...expected].filter(([k, n]) => (got.get(k) ?? 0) < n);
     await fake
-      .waitForCall("sendMessage", () => missing().length === 0, { since: later, timeoutMs: 20_000 })
+      .waitForCall("sendMessage", () => missing().length === 0, { since: later, timeoutMs: 60_000 })
       .catch(() => expect(missing()).toEqual([]));
-    await until(() => ledger(databasePath).every((row) => row.sent), 5000);
+    await until(() => ledger(databasePath).every((row) => row.sent), 30_000);
     await sleep(300);
     await stopBot(third, "SIGKILL");
 
@@ -279,5 +280,5 @@ describe("kill -9 in the middle of a deadline sweep", () => {
       `${reference.length} messages (${reference.flatMap(alertKeys).length} alerts); killed after ` +
         `${beforeRestart.length}; delivered twice: ${twice.length} alert(s) of the message in flight`,
     );
-  }, 90_000);
+  }, 240_000);
 });
