@@ -1,6 +1,6 @@
 /** What the bot says about monthly reports and violations (Orenburg p.19–20, Georgievsk p.23). */
 
-import type { StepId } from "../domain/regulation/index.js";
+import type { Regulation, StepId } from "../domain/regulation/index.js";
 import { formatDeadline, formatWorkingDuration } from "../domain/time-format.js";
 import type { CuratorFigures, Figures, Headline, MonthlyReport, StepFigure } from "../reports/figures.js";
 import { percent } from "../reports/figures.js";
@@ -20,12 +20,20 @@ const share = (part: number, whole: number): string => {
 const late = (minutes: number | null, fullDay: number): string =>
   minutes === null ? "—" : formatWorkingDuration(minutes, fullDay) || "меньше минуты";
 
-/** The card's step names, but the answer's own deadline told apart from publishing an approved answer. */
-const stepName = (report: MonthlyReport, step: StepId): string =>
-  step === "answer" ? "ответ в целом (срок ответа)" : stepLabel(report.regulation, step);
+/**
+ * A step as the reports name it, in the text and in the workbook alike: the card's name, but where
+ * the preset has a step of publishing an approved answer (Orenburg p.12), it and the answer's own
+ * deadline (p.8), which the cards both call «разместить ответ», are told apart.
+ */
+function stepName(regulation: Pick<Regulation, "steps">, step: StepId): string {
+  if (regulation.steps.publication === undefined) return stepLabel(regulation, step);
+  if (step === "answer") return "ответ на сообщение";
+  if (step === "publication") return "разместить согласованный ответ";
+  return stepLabel(regulation, step);
+}
 
 function stepLine(report: MonthlyReport, figure: StepFigure): string {
-  return `• ${stepName(report, figure.step)}: ${figure.onTime} из ${figure.total} в срок${share(figure.onTime, figure.total)}`;
+  return `• ${stepName(report.regulation, figure.step)}: ${figure.onTime} из ${figure.total} в срок${share(figure.onTime, figure.total)}`;
 }
 
 function organizationLine(name: string, f: Figures): string {
@@ -193,14 +201,21 @@ export const tr = {
     );
   },
 
+  stepName,
+
+  /** A step not done that stopped being owed after its deadline (the post routed elsewhere, answered, closed…). */
+  withdrawn: (at: string) => `не выполнено, снято с исполнения ${at}`,
+
   violationLine(report: MonthlyReport, v: Violation): string {
     const done = v.completedAt
       ? `выполнено ${formatDeadline(v.completedAt, report.timezone)}`
-      : report.asOf
-        ? "пока не выполнено"
-        : "не выполнено к концу месяца";
+      : v.endedAt
+        ? tr.withdrawn(formatDeadline(v.endedAt, report.timezone))
+        : report.asOf
+          ? "пока не выполнено"
+          : "не выполнено к концу месяца";
     return (
-      `№ ${v.incidentId}${answerable(report, v)} — ${stepLabel(report.regulation, v.step)} (${v.clause}): срок ${formatDeadline(v.deadline, report.timezone)}, ` +
+      `№ ${v.incidentId}${answerable(report, v)} — ${stepName(report.regulation, v.step)} (${v.clause}): срок ${formatDeadline(v.deadline, report.timezone)}, ` +
       `${done}, опоздание ${late(v.lateMinutes, report.fullDayMinutes)}`
     );
   },

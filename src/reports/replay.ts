@@ -45,11 +45,20 @@ export interface StepInstance {
   /** Null when not done before the end of the replayed period. */
   completedAt: Date | null;
   /**
+   * When the step stopped being owed, not done: the post went to another organization, was
+   * answered or closed, its lead returned it; a co-executor's part withdrawn or its clock started
+   * over. Such a step is kept only if its deadline had passed by then (see `overdueAt`); null otherwise.
+   */
+  endedAt: Date | null;
+  /**
    * A curators' step (the preset's `actor: "curator"`: routing, the decision, passing a part on):
    * theirs, never an organization's (Orenburg p.19 is about the executors' failures).
    */
   curatorStep: boolean;
-  /** The organization that held an executor's step when it was done or the period ended; null for the curators'. */
+  /**
+   * The organization that held an executor's step when it was done, ended, or the period ended;
+   * null for the curators'.
+   */
   organizationId: number | null;
   /** Who held the step: the curator who did it, the executor who held the post then. */
   personId: number | null;
@@ -84,6 +93,15 @@ function isCuratorStep(reg: Regulation, step: StepId): boolean {
 }
 
 /**
+ * Whether a step ended at `at`, not done, was a violation: its deadline had passed by then. One not
+ * yet due simply no longer applies. The same step still owed at a month's end in between would
+ * have been late in that month: judged so, it is the same whichever month the report is of.
+ */
+function overdueAt(clock: Clock, at: Date): boolean {
+  return clock.deadline.getTime() < at.getTime();
+}
+
+/**
  * A step as reported, from its clock. Written out field by field: built with object rest and
  * spread (`{ personId, ...clock } = r`, `{ ...base, … }`), each of a month's half a million steps
  * went through V8's slow runtime copy, which made the replay four times slower (bench/report.ts).
@@ -95,6 +113,7 @@ function stepInstance(
   curatorStep: boolean,
   organizationId: number | null,
   personId: number | null,
+  endedAt: Date | null = null,
 ): StepInstance {
   return {
     incidentId,
@@ -103,6 +122,7 @@ function stepInstance(
     start: clock.start,
     deadline: clock.deadline,
     completedAt,
+    endedAt,
     curatorStep,
     organizationId,
     personId,
@@ -137,6 +157,12 @@ class CoexecutorParts {
   readonly #returnWindows = new Map<number, Part>();
   /** When each organization last sent its part for the curators' approval: kept through a routing again, it still waits. */
   readonly #sentForApproval = new Map<number, Date>();
+  /**
+   * The curators' passings on, already overdue, that the lead's return took off, by organization:
+   * judged not done at the return unless the routing after keeps the part waiting for them, when
+   * the same clock runs on (from the part's sending) and is judged once, as any.
+   */
+  readonly #passOnEnded = new Map<number, StepInstance>();
   /** The latest routing as the cards saw it, lead included: the parts released later are counted on it. */
   #routing: IncidentView | undefined;
 
@@ -154,14 +180,23 @@ class CoexecutorParts {
    * parts are owed to the lead from now. A part given before and kept (the event's `kept`) is owed
    * nothing: it reaches the lead with the routing; one kept waiting for the curators
    * (`keptForApproval`) still waits, on their clock from its sending; one kept in rework
-   * (`keptInRework`) is reworked on a clock from the routing, by whoever took it.
+   * (`keptInRework`) is reworked on a clock from the routing, by whoever took it. Returns the
+   * parts and passings on this routing ended already overdue (see `overdueAt`).
    */
-  route(e: IncidentEvent, routedAt: Date, lead: number | null): void {
-    this.withdraw();
+  route(e: IncidentEvent, routedAt: Date, lead: number | null): StepInstance[] {
     const numbers = (value: unknown) =>
       Array.isArray(value) ? value.filter((id): id is number => typeof id === "number") : [];
     const kept = new Set(numbers(e.details?.kept));
     const waiting = new Set(numbers(e.details?.keptForApproval));
+    const ended = this.#endParts(e.at);
+    for (const part of this.#passOn.values()) {
+      if (!waiting.has(part.organizationId) && overdueAt(part, e.at))
+        ended.push(this.#instance(part, null, null, e.at));
+    }
+    for (const [organizationId, step] of this.#passOnEnded)
+      if (!waiting.has(organizationId)) ended.push(step);
+    this.#passOnEnded.clear();
+    this.#reset();
     const reworking = numbers(e.details?.keptInRework);
     const all = numbers(e.details?.coexecutorIds);
     for (const organizationId of all)
@@ -175,7 +210,7 @@ class CoexecutorParts {
       (organizationId) =>
         !kept.has(organizationId) && !waiting.has(organizationId) && !reworking.includes(organizationId),
     );
-    if (coexecutors.length === 0) return;
+    if (coexecutors.length === 0) return ended;
     // Positions as the routing gave them: the lead's first.
     const first = lead === null ? 0 : 1;
     this.#routing = {
@@ -201,6 +236,7 @@ class CoexecutorParts {
       else receiving.push({ organizationId, position });
     }
     this.#receive(receiving, e.at);
+    return ended;
   }
 
   /**
@@ -337,22 +373,57 @@ class CoexecutorParts {
     });
   }
 
-  /** A co-executor returned the post: its part is no longer owed; the return is on time or late. */
-  returned(e: IncidentEvent): StepInstance | undefined {
+  /**
+   * A co-executor returned the post: its part is no longer owed (one already overdue is reported as
+   * not done); the return is on time or late.
+   */
+  returned(e: IncidentEvent): StepInstance[] {
+    const steps: StepInstance[] = [];
     const part = this.#concerned(e);
     if (part === "unknown") this.#running.clear();
-    else if (part) this.#running.delete(part.organizationId);
+    else if (part) {
+      this.#running.delete(part.organizationId);
+      if (overdueAt(part, e.at)) steps.push(this.#instance(part, null, part.personId, e.at));
+    }
     const organizationId = this.#owedBy(e);
     if (organizationId !== undefined) this.#reached.delete(organizationId);
     const named = e.details?.organizationId;
     const window = typeof named === "number" ? this.#returnWindows.get(named) : undefined;
-    if (!window) return undefined;
-    this.#returnWindows.delete(window.organizationId);
-    return this.#instance(window, e.at, e.actorId);
+    if (window) {
+      this.#returnWindows.delete(window.organizationId);
+      steps.push(this.#instance(window, e.at, e.actorId));
+    }
+    return steps;
   }
 
-  /** The co-executors were taken off (the lead returned the post, it was closed or answered). */
-  withdraw(): void {
+  /**
+   * The co-executors were taken off at `at` (the lead returned the post, it was closed or
+   * answered): the parts already overdue then, reported as not done. So are the curators'
+   * passings on overdue then, unless a routing after keeps the part waiting for them.
+   */
+  withdraw(at: Date): StepInstance[] {
+    const ended = this.#endParts(at);
+    for (const part of this.#passOn.values()) {
+      if (overdueAt(part, at))
+        this.#passOnEnded.set(part.organizationId, this.#instance(part, null, null, at));
+    }
+    this.#reset();
+    return ended;
+  }
+
+  /**
+   * The parts (or their rework) the co-executors still owed at `at`, when they were taken off:
+   * those already overdue are reported as not done, charged to the co-executor (see `overdueAt`);
+   * one not yet due no longer applies, nor does a window to return the post.
+   */
+  #endParts(at: Date): StepInstance[] {
+    const ended: StepInstance[] = [];
+    for (const part of this.#running.values())
+      if (overdueAt(part, at)) ended.push(this.#instance(part, null, part.personId, at));
+    return ended;
+  }
+
+  #reset(): void {
     this.#running.clear();
     this.#returnWindows.clear();
     this.#passOn.clear();
@@ -391,15 +462,23 @@ class CoexecutorParts {
     return undefined;
   }
 
-  /** Parts still owed at the end of the period, and parts still to pass on. */
+  /** Parts still owed at the end of the period, parts still to pass on, and passings on the lead's return ended. */
   owed(): StepInstance[] {
-    return [...this.#running.values(), ...this.#passOn.values()].map((r) =>
-      this.#instance(r, null, r.personId),
-    );
+    return [
+      ...[...this.#running.values(), ...this.#passOn.values()].map((r) =>
+        this.#instance(r, null, r.personId),
+      ),
+      ...this.#passOnEnded.values(),
+    ];
   }
 
   /** A part's step as reported: a curator's passing on is his, not the co-executor's organization's. */
-  #instance(part: Part, completedAt: Date | null, personId: number | null): StepInstance {
+  #instance(
+    part: Part,
+    completedAt: Date | null,
+    personId: number | null,
+    endedAt: Date | null = null,
+  ): StepInstance {
     const curatorStep = isCuratorStep(this.reg, part.step);
     return stepInstance(
       this.incident.id,
@@ -408,6 +487,7 @@ class CoexecutorParts {
       curatorStep,
       curatorStep ? null : part.organizationId,
       personId,
+      endedAt,
     );
   }
 
@@ -432,6 +512,8 @@ class CoexecutorParts {
  * An executor's step is charged to the organization and the person holding the post when it was
  * done, or when the period ended if it was not: a post returned and routed again carries its
  * clocks (the answer's above all) to the next organization, and whoever took it answers for them.
+ * A step an event ends before it is done (a routing again, the answer, closing the post, the lead's
+ * return) is reported only if its deadline had passed by then, charged as the post stood then.
  *
  * The deadlines are the ones the cards and alerts showed (domain/incident.ts): a returned post is
  * due for routing again counted from its return; a new routing after it restarts an answer clock
@@ -479,16 +561,50 @@ export function replayIncident(
     else delete anchors.partsReceived;
     open("draft");
   };
-  /** The step as it stands now: done by `actorId` at `completedAt`, or still owed. */
-  const instance = (r: Running, completedAt: Date | null, actorId: number | null): StepInstance =>
+  /** The step as it stands now: done by `actorId` at `completedAt`, ended not done at `endedAt`, or still owed. */
+  const instance = (
+    r: Running,
+    completedAt: Date | null,
+    actorId: number | null,
+    endedAt: Date | null = null,
+  ): StepInstance =>
     isCuratorStep(reg, r.step)
-      ? stepInstance(incident.id, r, completedAt, true, null, actorId)
-      : stepInstance(incident.id, r, completedAt, false, lead, holder ?? r.personId ?? actorId);
+      ? stepInstance(incident.id, r, completedAt, true, null, actorId, endedAt)
+      : stepInstance(incident.id, r, completedAt, false, lead, holder ?? r.personId ?? actorId, endedAt);
   const close = (step: StepId, at: Date, actorId: number | null) => {
     const r = running.get(step);
     if (!r) return;
     running.delete(step);
     steps.push(instance(r, at, actorId));
+  };
+  /**
+   * A step the event ends, not done (the post routed elsewhere, answered or closed, returned by its
+   * lead): reported only if already overdue then (see `overdueAt`), late up to that moment and
+   * charged to whoever held it then, as a step still owed at the period's end is. Called before the
+   * event changes who holds the post.
+   */
+  const end = (step: StepId, at: Date) => {
+    const r = running.get(step);
+    if (!r) return;
+    running.delete(step);
+    if (overdueAt(r, at)) steps.push(instance(r, null, null, at));
+  };
+  /** Every step still running ends; the window to return the post is a right, not a duty. */
+  const endAll = (at: Date) => {
+    running.delete("return");
+    for (const step of [...running.keys()]) end(step, at);
+  };
+  /**
+   * A clock counted anew (the answer's from a new routing, Georgievsk p.16): the old one ends as in
+   * `end`; one counted from what has not changed (Orenburg's, from detection) runs on as it was.
+   */
+  const restart = (step: StepId, at: Date) => {
+    const old = running.get(step);
+    running.delete(step);
+    open(step);
+    const renewed = running.get(step);
+    if (old && renewed?.deadline.getTime() !== old.deadline.getTime() && overdueAt(old, at))
+      steps.push(instance(old, null, null, at));
   };
 
   open("routing");
@@ -505,19 +621,17 @@ export function replayIncident(
         const nextLead: number | null = typeof e.details?.leadId === "number" ? e.details.leadId : lead;
         // The drafts of the organization that returned the post, or that it was taken from, were superseded.
         const newLead = e.fromState === "registered" || nextLead !== lead;
+        // Judged as the post stood, before it changes hands: a new draft is owed, so the one owed and
+        // the publication of an approved one end; so does the rework, taken to another organization.
+        end("draft", e.at);
+        end("publication", e.at);
+        if (newLead) end("rework", e.at);
+        running.delete("return");
+        if (anew && !interim) restart("answer", e.at);
         lead = nextLead;
         holder = null;
-        if (newLead) {
-          draftAuthor = null;
-          running.delete("rework");
-        }
-        running.delete("draft");
-        running.delete("return");
-        if (anew && !interim) {
-          running.delete("answer");
-          open("answer");
-        }
-        parts.route(e, anchors.routing ?? e.at, lead);
+        if (newLead) draftAuthor = null;
+        steps.push(...parts.route(e, anchors.routing ?? e.at, lead));
         // Routed again to the same lead with its draft in rework, the rework's clock runs on, as on its card.
         draftOwed = !interim && !running.has("rework");
         openDraft();
@@ -533,9 +647,9 @@ export function replayIncident(
         // The lead's return sends the post back to routing; a co-executor's drops only its part.
         if (e.toState === "registered") {
           close("return", e.at, e.actorId);
-          running.delete("draft");
-          running.delete("rework");
-          parts.withdraw();
+          end("draft", e.at);
+          end("rework", e.at);
+          steps.push(...parts.withdraw(e.at));
           draftOwed = false;
           lead = null;
           holder = null;
@@ -543,8 +657,7 @@ export function replayIncident(
           open("routing", null, { ...anchors, detection: e.at });
         } else {
           // A co-executor out of competence: the next one in turn receives the post now.
-          const returned = parts.returned(e);
-          if (returned) steps.push(returned);
+          steps.push(...parts.returned(e));
           parts.released(e);
           openDraft();
         }
@@ -576,8 +689,8 @@ export function replayIncident(
       case "markToxic":
       case "markThreat":
         close("routing", e.at, e.actorId);
-        running.clear();
-        parts.withdraw();
+        endAll(e.at);
+        steps.push(...parts.withdraw(e.at));
         finished = true;
         break;
       case "submitDraft":
@@ -614,14 +727,14 @@ export function replayIncident(
         interim = true;
         draftOwed = false;
         close("answer", e.at, e.actorId);
-        running.delete("draft");
+        end("draft", e.at);
         open("finalAfterInterim");
         break;
       case "publish":
         for (const step of ["publication", "answer", "finalAfterInterim"] as const)
           close(step, e.at, e.actorId);
-        running.clear();
-        parts.withdraw();
+        endAll(e.at);
+        steps.push(...parts.withdraw(e.at));
         finished = true;
         break;
     }

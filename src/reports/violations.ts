@@ -1,6 +1,8 @@
 /**
- * Violations of the regulation in a month: every step deadline missed — done late, or not done by
- * the month's end though already due. A late step belongs to the month its deadline passed in.
+ * Violations of the regulation in a month: every step deadline missed — done late, not done by
+ * the month's end though already due, or ended not done after its deadline (the post routed
+ * elsewhere, answered, closed or returned by its lead; a co-executor's part withdrawn). A late step
+ * belongs to the month its deadline passed in.
  * For a month still running the period ends at the moment it is reported as of: a step not yet
  * due then is no violation, and one overdue is late up to that moment.
  */
@@ -19,9 +21,11 @@ export interface Violation {
   personId: number | null;
   start: Date;
   deadline: Date;
-  /** Null when the step was still not done at the period's end. */
+  /** Null when the step was not done: still owed at the period's end, or ended (`endedAt`). */
   completedAt: Date | null;
-  /** Working minutes past the deadline (up to the period's end for a step not done). */
+  /** When a step not done stopped being owed (see StepInstance.endedAt); null if done or still owed. */
+  endedAt: Date | null;
+  /** Working minutes past the deadline (for a step not done, up to its end or the period's end). */
   lateMinutes: number;
 }
 
@@ -37,9 +41,10 @@ export function stepsOfMonth(steps: readonly StepInstance[], bounds: MonthBounds
 
 export function violationOf(step: StepInstance, bounds: MonthBounds, wt: WorkingTime): Violation | undefined {
   if (!isLate(step)) return undefined;
-  const until = step.completedAt && step.completedAt < bounds.end ? step.completedAt : bounds.end;
-  const lateMinutes = Math.max(0, wt.workingMinutesBetween(step.deadline, until));
   const completedAt = step.completedAt && step.completedAt < bounds.end ? step.completedAt : null;
+  const endedAt = step.endedAt && step.endedAt < bounds.end ? step.endedAt : null;
+  const until = completedAt ?? endedAt ?? bounds.end;
+  const lateMinutes = Math.max(0, wt.workingMinutesBetween(step.deadline, until));
   return {
     incidentId: step.incidentId,
     step: step.step,
@@ -50,6 +55,7 @@ export function violationOf(step: StepInstance, bounds: MonthBounds, wt: Working
     start: step.start,
     deadline: step.deadline,
     completedAt,
+    endedAt,
     lateMinutes,
   };
 }

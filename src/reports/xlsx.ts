@@ -7,7 +7,6 @@
 import { Writable } from "node:stream";
 import { tzOffset } from "@date-fns/tz";
 import type ExcelJS from "exceljs";
-import { stepLabel } from "../bot/texts.js";
 import { tr } from "../bot/texts-reports.js";
 import { formatDeadline } from "../domain/time-format.js";
 import type { CuratorFigures, Figures, MonthlyReport } from "./figures.js";
@@ -114,7 +113,7 @@ function summaryRows(report: MonthlyReport): unknown[][] {
     ["Нарушений регламента", o.violations],
   ];
   for (const step of o.steps) {
-    rows.push([`В срок: ${stepLabel(report.regulation, step.step)}`, ratio(step.onTime, step.total)]);
+    rows.push([`В срок: ${tr.stepName(report.regulation, step.step)}`, ratio(step.onTime, step.total)]);
   }
   for (const [label, h] of [
     ["Предыдущий месяц", report.previous],
@@ -203,11 +202,15 @@ function* violationRows(report: MonthlyReport, violations: Violation[]): Generat
           ? ""
           : (report.organizationNames.get(v.organizationId) ?? ""),
       v.personId === null ? "" : (report.personNames.get(v.personId) ?? ""),
-      stepLabel(report.regulation, v.step),
+      tr.stepName(report.regulation, v.step),
       v.clause,
       localDate(v.start, report.timezone),
       localDate(v.deadline, report.timezone),
-      v.completedAt ? localDate(v.completedAt, report.timezone) : "не выполнено",
+      v.completedAt
+        ? localDate(v.completedAt, report.timezone)
+        : v.endedAt
+          ? tr.withdrawn(formatDeadline(v.endedAt, report.timezone))
+          : "не выполнено",
       Math.round(v.lateMinutes),
     ];
   }

@@ -2,8 +2,10 @@
  * The monthly report judges each step against the deadline its card and alerts showed: a returned
  * post is due for routing again from its return; under Georgievsk a new routing after a return
  * restarts the answer clock (p.16), and with co-executors the lead's draft runs from the moment the
- * last part reached it (p.18). Arranged through the same use-cases the bot calls, on Monday
- * 09.11.2026 (working hours 09:00–18:00, lunch 13:00–14:00).
+ * last part reached it (p.18). A step that a routing again, the answer, closing the post or the
+ * lead's return ends before it is done was missed if its deadline had passed by then. Arranged
+ * through the same use-cases the bot calls, on Monday 09.11.2026 (working hours 09:00–18:00, lunch
+ * 13:00–14:00).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -16,6 +18,7 @@ import {
 } from "../../src/app/answers.js";
 import {
   acceptIncident,
+  closeAsToxic,
   loadIncident,
   passOnPart,
   registerIncident,
@@ -282,30 +285,33 @@ describe("Georgievsk p.16: a new routing after a return restarts the answer cloc
 });
 
 describe("a curator routes a post in rework to another organization", () => {
-  it("Orenburg: the rework of the first organization is owed by nobody; the new one drafts on its own clock", async () => {
+  it("Orenburg: the first organization's rework is no longer owed — its violation only if already overdue then; the new one drafts on its own clock", async () => {
     const o = await office("orenburg");
     const { health, roads } = o;
     const { ivan, petr, curator } = o.people;
-    const id = o.register("10:00");
-    o.route(id, health, "10:00");
-    o.accept(id, ivan, "10:05");
-    o.submit(id, ivan, "10:15");
-    must(requestRework(h.db, { incidentId: id, actor: curator, now: o.at("10:20"), comment: "Сроки?" }));
-    o.route(id, roads, "12:00"); // the rework was due 11:20: the curator took the post elsewhere
-    o.accept(id, petr, "12:05");
-    o.submit(id, petr, "12:30");
-    o.approve(id, "12:40");
-    o.publish(id, petr, "12:50");
+    // The rework is due 11:20 (p.11); the curator takes № 1 elsewhere at 11:00, № 2 at 12:00.
+    for (const rerouted of ["11:00", "12:00"]) {
+      const id = o.register("10:00");
+      o.route(id, health, "10:00");
+      o.accept(id, ivan, "10:05");
+      o.submit(id, ivan, "10:15");
+      must(requestRework(h.db, { incidentId: id, actor: curator, now: o.at("10:20"), comment: "Сроки?" }));
+      o.route(id, roads, rerouted);
+      o.accept(id, petr, "12:05");
+      o.submit(id, petr, "12:30");
+      o.approve(id, "12:40");
+      o.publish(id, petr, "12:50");
+    }
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 0",
-      "Все сроки этого месяца соблюдены.",
+      "Нарушения регламента за 11.2026: 1",
+      "№ 2 · Минздрав · Иван — доработать ответ (п. 11): срок 09.11.2026 11:20, не выполнено, снято с исполнения 09.11.2026 12:00, опоздание 40 мин",
     ]);
-    expect(stepScore(report, "rework")).toBeUndefined();
-    // The curator's decision stands: Иван's draft was returned for rework, though its rework is nobody's now.
-    expect(report.overall.reworked).toBe(1);
-    expect(report.executors.find((e) => e.name === "Иван")?.reworks).toBe(1);
+    expect(stepScore(report, "rework")).toBe("0/1");
+    // The curator's decisions stand: Иван's drafts were returned for rework, though their rework went with the post.
+    expect(report.overall.reworked).toBe(2);
+    expect(report.executors.find((e) => e.name === "Иван")?.reworks).toBe(2);
   });
 
   it("routed again to the same lead (a co-executor added), the rework's clock runs on: no second draft is owed", async () => {
@@ -694,5 +700,133 @@ describe("co-executors one after another (Orenburg p.14)", () => {
       organizationId: culture,
       state: "assigned",
     });
+  });
+});
+
+describe("a step ended before it was done: missed if its deadline had passed by then", () => {
+  it("Georgievsk p.11: re-routed after the draft was due, the first organization missed it, late up to the re-routing; re-routed before, nobody did", async () => {
+    const o = await office("georgievsk");
+    const { health, roads } = o;
+    const { ivan, petr } = o.people;
+    // Иван's draft is due 10:00, an hour from the receipt (p.11); roads gets № 1 at 11:30, № 2 at 09:50.
+    const one = o.register("09:00");
+    o.route(one, health, "09:00");
+    o.accept(one, ivan, "09:05");
+    o.route(one, roads, "11:30");
+    o.accept(one, petr, "11:35");
+    o.submit(one, petr, "12:00");
+    o.approve(one, "12:05");
+    o.publish(one, petr, "12:10");
+    const two = o.register("09:00");
+    o.route(two, health, "09:00");
+    o.accept(two, ivan, "09:05");
+    o.route(two, roads, "09:50");
+    o.accept(two, petr, "09:55");
+    o.submit(two, petr, "10:30");
+    o.approve(two, "10:35");
+    o.publish(two, petr, "10:40");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · Минздрав · Иван — прислать проект ответа куратору (п. 11): срок 09.11.2026 10:00, не выполнено, снято с исполнения 09.11.2026 11:30, опоздание 1 ч 30 мин",
+    ]);
+    expect(stepScore(report, "draft")).toBe("2/3");
+    expect(tr.summary(report)).toContain("• Минздрав: поступило 0, ответов 0, в срок 0, нарушений 1");
+  });
+
+  for (const [regulation, clause] of [
+    ["georgievsk", "п. 18"],
+    ["orenburg", "п. 14"],
+  ] as const) {
+    it(`${clause}: a co-executor's part never sent is its violation once the answer is out after the part was due; out before, nobody's`, async () => {
+      const o = await office(regulation);
+      const { health, culture } = o;
+      const { ivan, anna } = o.people;
+      // Анна's part is due 11:00, two working hours from the routing; № 1 is answered at 12:50, № 2 at 10:40.
+      for (const [submitted, approved, published] of [
+        ["12:00", "12:20", "12:50"],
+        ["10:00", "10:20", "10:40"],
+      ] as const) {
+        const id = o.register("09:00");
+        o.route(id, health, "09:00", [culture]);
+        o.accept(id, ivan, "09:05");
+        o.accept(id, anna, "09:10");
+        o.submit(id, ivan, submitted);
+        o.approve(id, approved);
+        o.publish(id, ivan, published);
+      }
+
+      const report = o.november();
+      expect(tr.violations(report).split("\n")).toEqual([
+        "Нарушения регламента за 11.2026: 1",
+        `№ 1 · Минкультуры · Анна — прислать информацию соисполнителя (${clause}): срок 09.11.2026 11:00, не выполнено, снято с исполнения 09.11.2026 12:50, опоздание 1 ч 50 мин`,
+      ]);
+      expect(stepScore(report, "coexecutorPart")).toBe("0/1");
+    });
+  }
+
+  it("Orenburg p.12: an approved answer the curator takes to another organization is no longer owed; overdue by then, the first organization missed it", async () => {
+    const o = await office("orenburg");
+    const { health, roads } = o;
+    const { ivan, petr } = o.people;
+    // Approved at 10:10, the answer is to be posted by 10:40; roads gets № 1 at 10:20, № 2 at 11:00.
+    for (const rerouted of ["10:20", "11:00"]) {
+      const id = o.register("09:00");
+      o.route(id, health, "09:00");
+      o.accept(id, ivan, "09:05");
+      o.submit(id, ivan, "10:00");
+      o.approve(id, "10:10");
+      o.route(id, roads, rerouted);
+      o.accept(id, petr, "11:05");
+    }
+
+    // The month so far, as a curator asking for it that morning sees it: Пётр owes no posting.
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER, o.at("11:30"));
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026 на 09.11.2026 11:30: 1",
+      tr.soFar,
+      "№ 2 · Минздрав · Иван — разместить согласованный ответ (п. 12): срок 09.11.2026 10:40, не выполнено, снято с исполнения 09.11.2026 11:00, опоздание 20 мин",
+    ]);
+    expect(report.organizations.find((org) => org.organizationId === roads)?.violations ?? 0).toBe(0);
+  });
+
+  it("Orenburg p.9: a lead that returns the post after its draft was due missed the draft as well as the return window", async () => {
+    const o = await office("orenburg");
+    const { health, roads } = o;
+    const { ivan, petr } = o.people;
+    // Detected 09:00: a return is due by 09:30 (p.7), the draft by 15:00 (p.9).
+    const id = o.register("09:00");
+    o.route(id, health, "09:00");
+    o.accept(id, ivan, "09:05");
+    o.giveBack(id, ivan, "15:30");
+    o.route(id, roads, "15:40");
+    o.accept(id, petr, "15:45");
+    o.submit(id, petr, "16:30");
+    o.approve(id, "16:40");
+    o.publish(id, petr, "16:50");
+
+    expect(tr.violations(o.november()).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 2",
+      "№ 1 · Минздрав · Иван — вернуть, если не ваша компетенция (п. 7): срок 09.11.2026 09:30, выполнено 09.11.2026 15:30, опоздание 5 ч",
+      "№ 1 · Минздрав · Иван — прислать проект ответа куратору (п. 9): срок 09.11.2026 15:00, не выполнено, снято с исполнения 09.11.2026 15:30, опоздание 30 мин",
+    ]);
+  });
+
+  it("Orenburg p.17: a post closed as offensive after its organization let the draft's deadline pass leaves that missed deadline; closed before, none", async () => {
+    const o = await office("orenburg");
+    const { health } = o;
+    const { curator } = o.people;
+    // Routed at 09:00 and never taken: the draft is due 15:00 (p.9).
+    for (const closed of ["15:30", "14:30"]) {
+      const id = o.register("09:00");
+      o.route(id, health, "09:00");
+      must(closeAsToxic(h.db, { incidentId: id, actor: curator, now: o.at(closed), threat: false }));
+    }
+
+    expect(tr.violations(o.november()).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · Минздрав — прислать проект ответа куратору (п. 9): срок 09.11.2026 15:00, не выполнено, снято с исполнения 09.11.2026 15:30, опоздание 30 мин",
+    ]);
   });
 });

@@ -72,7 +72,7 @@ describe("Orenburg p.14: co-executors in the curator's order, replayed", () => {
     ]);
   });
 
-  it("a co-executor's return out of competence hands the post to the next, whose part runs on into the next morning", () => {
+  it("a co-executor's return out of competence hands the post to the next, whose part runs on into the next morning; its own part, overdue by then, is not done", () => {
     const events = [
       routed(at("10:00"), { inOrder: true }),
       event(at("17:00"), CULTURE_EXECUTOR, "return", {
@@ -84,6 +84,7 @@ describe("Orenburg p.14: co-executors in the curator's order, replayed", () => {
     ];
     const { steps } = replayIncident(facts, events, orenburg, yekaterinburg);
     expect(parts(steps)).toMatchObject([
+      { organizationId: CULTURE, deadline: at("12:00"), completedAt: null, endedAt: at("17:00") },
       { organizationId: SPORT, start: at("17:00"), deadline: at("2026-11-10 10:00"), completedAt: null },
     ]);
   });

@@ -15,6 +15,7 @@ const CULTURE = 20;
 const CURATOR = 1;
 const TAKER = 7;
 const COLLEAGUE = 8;
+const LEAD_EXECUTOR = 5;
 
 /** Monday 09.11.2026 at a Moscow time. */
 const at = (time: string) => new Date(`2026-11-09T${time}:00+03:00`);
@@ -123,5 +124,59 @@ describe("Georgievsk: the final answer after an interim one, replayed", () => {
       { deadline: on("2026-11-19T18:00:00"), completedAt: on("2026-11-18T10:00:00"), personId: TAKER },
     ]);
     expect(steps.filter((s) => s.step === "publication")).toEqual([]);
+  });
+});
+
+describe("steps the lead's return ends, replayed", () => {
+  /** Culture's part sent at 10:30, to pass on by 11:00; the lead returns the post at 11:20, routed again at 11:30. */
+  const returnedWhileWaiting = (routedAgain: Record<string, unknown>): IncidentEvent[] => [
+    {
+      ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [CULTURE] }),
+      fromState: "registered",
+    },
+    { ...event("10:05", LEAD_EXECUTOR, "accept"), toState: "in_work" },
+    event("10:10", TAKER, "accept", { organizationId: CULTURE }),
+    event("10:30", TAKER, "sendPart", { organizationId: CULTURE, forApproval: true }),
+    { ...event("11:20", LEAD_EXECUTOR, "return"), fromState: "in_work", toState: "registered" },
+    { ...event("11:30", CURATOR, "route", { leadId: HEALTH, ...routedAgain }), fromState: "registered" },
+  ];
+  const passingsOn = (events: IncidentEvent[]) =>
+    replayIncident(facts, events, georgievsk, moscow).steps.filter((s) => s.step === "coexecutorPassOn");
+
+  it("a passing on overdue then is the curators' miss at the return; kept waiting through the routing after, it is judged once, when done", () => {
+    const dropped = returnedWhileWaiting({ coexecutorIds: [] });
+    expect(passingsOn(dropped)).toMatchObject([
+      { deadline: at("11:00"), completedAt: null, endedAt: at("11:20"), curatorStep: true },
+    ]);
+    const kept = [
+      ...returnedWhileWaiting({ coexecutorIds: [CULTURE], keptForApproval: [CULTURE] }),
+      event("11:40", CURATOR, "passOnPart", { organizationId: CULTURE }),
+    ];
+    expect(passingsOn(kept)).toMatchObject([
+      { deadline: at("11:00"), completedAt: at("11:40"), endedAt: null, personId: CURATOR },
+    ]);
+  });
+
+  it("Georgievsk p.16: the answer clock a routing after the return restarts was missed if already past, with nobody holding the post then", () => {
+    const events: IncidentEvent[] = [
+      { ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [] }), fromState: "registered" },
+      { ...event("10:05", LEAD_EXECUTOR, "accept"), toState: "in_work" },
+      { ...event("15:30", LEAD_EXECUTOR, "return"), fromState: "in_work", toState: "registered" },
+      {
+        ...event("15:40", CURATOR, "route", { leadId: CULTURE, coexecutorIds: [] }),
+        fromState: "registered",
+      },
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.filter((s) => s.step === "answer")).toMatchObject([
+      {
+        deadline: at("15:00"),
+        completedAt: null,
+        endedAt: at("15:40"),
+        organizationId: null,
+        personId: null,
+      },
+      { start: at("15:40"), completedAt: null, endedAt: null, organizationId: CULTURE },
+    ]);
   });
 });

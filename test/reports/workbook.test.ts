@@ -1,12 +1,18 @@
 /**
  * The report's spreadsheet says what its Telegram text says: a month still running is counted as of
- * a moment, and the curators' own steps have their row beside the organizations'. Orenburg preset
+ * a moment, the curators' own steps have their row beside the organizations', and steps are named
+ * and told done or not alike. Orenburg preset
  * (Asia/Yekaterinburg), arranged through the same use-cases the bot calls.
  */
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
-import { acceptIncident, routeIncident, type TransitionResult } from "../../src/app/incidents.js";
+import {
+  acceptIncident,
+  closeAsToxic,
+  routeIncident,
+  type TransitionResult,
+} from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
@@ -169,5 +175,82 @@ describe("the report's spreadsheet", () => {
         .every((cell) => cell === undefined),
     ).toBe(true);
     expect(byName.get("Всего")?.slice(-4)).toEqual([5, 3, 0.6, 2]);
+  });
+});
+
+describe("the spreadsheet and the text name the steps alike", () => {
+  it("the approved answer's posting (p.12) and the answer's own deadline (p.8) apart; a step ended not done after its deadline, when", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    const { health } = seedOffice(h);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const ivan = findPerson(h.db, OFFICE.executor) as Person;
+    const at = (time: string) => {
+      h.clock.set(local(time));
+      return h.clock.now();
+    };
+    const route = (incidentId: number) =>
+      must(
+        routeIncident(h.db, {
+          incidentId,
+          leadId: health,
+          coexecutorIds: [],
+          actor: curator,
+          now: at("2026-11-09 09:00"),
+        }),
+      );
+    // № 1, detected 09:00: the answer due 10.11 10:00 (p.8); approved at 15:00, to be posted by 15:30 (p.12).
+    at("2026-11-09 09:00");
+    const late = seedRegistered(h, { link: "https://vk.com/wall-1_1" });
+    route(late);
+    must(acceptIncident(h.db, { incidentId: late, actor: ivan, now: at("2026-11-09 09:05") }));
+    must(
+      submitDraft(h.db, {
+        incidentId: late,
+        actor: ivan,
+        now: at("2026-11-09 14:50"),
+        content: { text: "Здравствуйте! Снег вывезут до пятницы.", attachments: [] },
+      }),
+    );
+    must(approveDraft(h.db, { incidentId: late, actor: curator, now: at("2026-11-09 15:00") }));
+    must(
+      publishAnswer(h.db, {
+        incidentId: late,
+        actor: ivan,
+        now: at("2026-11-10 10:30"),
+        link: "https://vk.com/wall-1_1?reply=1",
+        onTime: false,
+        rules: { curatorMayPublish: false },
+      }),
+    );
+    // № 2, never taken: its draft was due 15:00 (p.9) when the curator closed it as offensive at 15:30.
+    at("2026-11-09 09:00");
+    const closed = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    route(closed);
+    must(
+      closeAsToxic(h.db, { incidentId: closed, actor: curator, now: at("2026-11-09 15:30"), threat: false }),
+    );
+
+    const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 11 });
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 3",
+      "№ 1 · Минздрав · Иван — разместить согласованный ответ (п. 12): срок 09.11.2026 15:30, выполнено 10.11.2026 10:30, опоздание 4 ч",
+      "№ 1 · Минздрав · Иван — ответ на сообщение (п. 8): срок 10.11.2026 10:00, выполнено 10.11.2026 10:30, опоздание 30 мин",
+      "№ 2 · Минздрав — прислать проект ответа куратору (п. 9): срок 09.11.2026 15:00, не выполнено, снято с исполнения 09.11.2026 15:30, опоздание 30 мин",
+    ]);
+    const workbook = await sheets(report);
+    const violations = rowsOf(workbook, "Нарушения").slice(1);
+    expect(violations.map((row) => [row[0], row[3], row[4], row[8]])).toEqual([
+      [1, "разместить согласованный ответ", "п. 12", 240],
+      [1, "ответ на сообщение", "п. 8", 30],
+      [2, "прислать проект ответа куратору", "п. 9", 30],
+    ]);
+    expect(violations[2]?.[7]).toBe("не выполнено, снято с исполнения 09.11.2026 15:30");
+    const onTime = rowsOf(workbook, "Сводка")
+      .map((row) => String(row[0]))
+      .filter((label) => label.startsWith("В срок:"));
+    expect(onTime).toEqual(
+      expect.arrayContaining(["В срок: разместить согласованный ответ", "В срок: ответ на сообщение"]),
+    );
+    expect(tr.summary(report)).toContain("• ответ на сообщение: 0 из 1 в срок (0%)");
   });
 });
