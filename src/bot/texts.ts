@@ -8,6 +8,9 @@ import { type ImportFileProblem, MAX_IMPORT_ROWS } from "../domain/organization-
 import type { Regulation, StepId } from "../domain/regulation/index.js";
 
 /** What happens while a chat refuses the bot, by what it serves (see the sweep's fallBackToCurators). */
+/** Ends a sentence: a text ending in an abbreviation's dot («2 раб. дн.») gets no second one. */
+const endSentence = (text: string) => (text.endsWith(".") ? text : `${text}.`);
+
 const UNREACHABLE_CHAT: Record<ChatPurpose | "unbound", string> = {
   organization: "Напоминания по нему идут кураторам. Верните бота в чат или привяжите новый: /bind.",
   curators:
@@ -319,11 +322,11 @@ export const t = {
     nextInTurn: (text: string, organization: string) =>
       `${text}\nЭтой информации ждёт следующий соисполнитель: ${organization}.`,
     reminder: (id: number, what: string, deadline: string, clause: string, left: string) =>
-      `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${left}.`,
+      `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${endSentence(left)}`,
     /** `late` «срок истёк» (less than a minute late) would repeat «истёк»: then it is left out. */
     overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>
       `❗ Сообщение № ${id}: срок «${what}» истёк ${deadline} (${clause} регламента)` +
-      (late.startsWith("просрочено") ? ` — ${late}.` : "."),
+      (late.startsWith("просрочено") ? ` — ${endSentence(late)}` : "."),
     escalation: (
       id: number,
       what: string,
@@ -333,7 +336,7 @@ export const t = {
       holder: string | null,
     ) =>
       `‼️ Нарушение регламента: сообщение № ${id}${holder ? ` (${holder})` : ""} — «${what}» ` +
-      `до ${deadline} (${clause} регламента), ${late}. Требуется вмешательство.`,
+      `до ${deadline} (${clause} регламента), ${endSentence(late)} Требуется вмешательство.`,
     digestTitle: "Сроки по сообщениям:",
     open: (id: number) => `Открыть № ${id}`,
     undelivered: (text: string) =>
