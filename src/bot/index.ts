@@ -53,9 +53,10 @@ export interface BotOptions {
 /**
  * Bump when a conversation's code changes in a way that makes stored replays invalid: stored
  * conversations of an older version are dropped instead of replayed wrongly. 2: a question closes
- * after 30 minutes (waitForAnswer reads the clock); 3: a draft names its kind.
+ * after 30 minutes (waitForAnswer reads the clock); 3: a draft names its kind; 4: registration asks
+ * about a repeat under the card, once the post is registered.
  */
-const CONVERSATIONS_VERSION = 3;
+const CONVERSATIONS_VERSION = 4;
 
 /** Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike. */
 const TOLERANT = [tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits];

@@ -46,10 +46,8 @@ export const ti = {
   badTime:
     "Не удалось разобрать дату. Пришлите её в виде 24.11.2026 09:15 (день.месяц.год часы:минуты) или нажмите «Сейчас».",
   futureTime: "Это время ещё не наступило. Пришлите время публикации поста или нажмите «Сейчас».",
-  askRepeat: (lines: string[]) =>
-    ["Похоже на повторное сообщение. Недавно уже были:", ...lines, "", "Это повторное?"].join("\n"),
   repeatLine: (id: number, about: string) => `№ ${id} — ${about}`,
-  /** After the card of a post that came from monitoring software, to the curators. */
+  /** After the card of a post just registered: to its curator, or for monitoring software's, the curators. */
   repeatOffer: (id: number, lines: string[]) =>
     [`Сообщение № ${id} похоже на повторное. Недавно уже были:`, ...lines, "", "Это повторное?"].join("\n"),
   repeatOfferStart: (id: number) => `Сообщение № ${id} похоже на повторное.`,

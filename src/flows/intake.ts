@@ -9,6 +9,7 @@ import {
   headsNoticeKey,
   headsTold,
   type PostDraft,
+  recordRepeatQuestion,
   registeredNumber,
   registerPost,
 } from "../app/intake.js";
@@ -398,28 +399,42 @@ export function repeatOffers(
     }));
 }
 
-/** Offers recent incidents the post may repeat (see repeatOffers). */
-async function askRepeat(
-  conversation: Flow,
-  ctx: Context,
-  deps: AppDeps,
-  about: Pick<PostDraft, "link" | "author" | "topic" | "place">,
-  mayRegister: (outside: BotContext) => boolean,
-): Promise<number | null | "refused"> {
-  const candidates = await conversation.external((outside) =>
-    mayRegister(outside) ? repeatOffers(deps, about, deps.clock.now()) : "refused",
+/** The repeat question under a post's card: its buttons (features/intake.ts) decide it whenever pressed. */
+export function repeatQuestion(
+  incidentId: number,
+  offers: RepeatOffer[],
+): { text: string; keyboard: InlineKeyboard } {
+  const text = ti.repeatOffer(
+    incidentId,
+    offers.map((offer) => ti.repeatLine(offer.id, offer.about)),
   );
-  if (candidates === "refused") return candidates;
-  if (candidates.length === 0) return null;
-  const value = await askButton(conversation, ctx, {
-    step: "rep",
-    prompt: ti.askRepeat(candidates.map((c) => ti.repeatLine(c.id, c.about))),
-    buttons: [
-      ...candidates.map((c) => [{ label: ti.button.repeatOf(c.id), value: String(c.id) }]),
-      [{ label: ti.button.notRepeat, value: "new" }],
-    ],
+  const keyboard = new InlineKeyboard();
+  for (const offer of offers)
+    keyboard.text(ti.button.repeatOf(offer.id), cb("int.rep", incidentId, offer.id)).row();
+  keyboard.text(ti.button.notRepeat, cb("int.new", incidentId));
+  return { text, keyboard };
+}
+
+/**
+ * After a curator registered a post: whether it repeats a recent one (Orenburg p.15; Georgievsk
+ * p.19) is asked under its card in the curator's chat, once it is registered — a question left
+ * unanswered loses no post, and the heads of a significant one are not kept waiting for it.
+ */
+async function askRepeatUnderCard(deps: AnnounceDeps, incidentId: number, chatId: number): Promise<void> {
+  const incident = loadIncident(deps.db, incidentId);
+  if (!incident) return;
+  const offers = repeatOffers(deps, incident.row, incident.row.detectedAt, incidentId);
+  if (offers.length === 0) return;
+  const { text, keyboard } = repeatQuestion(incidentId, offers);
+  const card = cardMessageId(deps.db, incidentId, chatId);
+  const sent = await deps.api.sendMessage(chatId, text, {
+    reply_markup: keyboard,
+    link_preview_options: { is_disabled: true },
+    ...(card === undefined
+      ? {}
+      : { reply_parameters: { message_id: card, allow_sending_without_reply: true } }),
   });
-  return value === "new" ? null : Number(value);
+  recordRepeatQuestion(deps.db, { incidentId, chatId, messageId: sent.message_id, now: deps.clock.now() });
 }
 
 // ---- the dialogue -----------------------------------------------------------------------------
@@ -481,16 +496,13 @@ export function intakeFlow(deps: AppDeps) {
       draft.postedAt !== undefined
         ? draft.postedAt
         : await askPostedAt(conversation, ctx, deps, args.forwardedAt);
-    const repeatOfId =
-      draft.repeatOfId !== undefined
-        ? draft.repeatOfId
-        : await askRepeat(conversation, ctx, deps, { link, author, topic, place }, mayRegister);
-    if (repeatOfId === "refused") return await refuse();
+    const repeatOfId = draft.repeatOfId ?? null;
 
     const complete: PostDraft = { link, text, author, topic, place, importance, postedAt, repeatOfId };
     const registered = await conversation.external(async (outside) => {
       if (!mayRegister(outside)) return false;
-      await registerAndAnnounce(announce(outside), complete, args.actorId, chatId);
+      const result = await registerAndAnnounce(announce(outside), complete, args.actorId, chatId);
+      if (result.ok && repeatOfId === null) await askRepeatUnderCard(announce(outside), result.id, chatId);
       return true;
     });
     if (!registered) await refuse();

@@ -8,7 +8,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Api, GrammyError, HttpError, InlineKeyboard } from "grammy";
+import { type Api, GrammyError, HttpError } from "grammy";
 import { z } from "zod";
 import { curatorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
@@ -26,16 +26,14 @@ import {
   unannouncedArrivals,
 } from "../app/intake.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
-import { cb } from "../bot/callback-data.js";
 import type { Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { quietNow } from "../bot/delivery.js";
 import { chatRefused, failureOf } from "../bot/refused-chats.js";
-import { ti } from "../bot/texts-intake.js";
 import { IMPORTANCES } from "../db/schema.js";
 import { headsHearAtOnce } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
-import { announceRegistered, repeatOffers } from "../flows/intake.js";
+import { announceRegistered, repeatOffers, repeatQuestion } from "../flows/intake.js";
 import { OneAtATime, settled } from "../one-at-a-time.js";
 
 type AnnounceDeps = AppDeps & { api: Api };
@@ -207,14 +205,7 @@ async function offerRepeat(deps: AnnounceDeps, incidentId: number): Promise<void
     claimNotice(db, key, deps.clock.now());
     return;
   }
-  const text = ti.repeatOffer(
-    row.id,
-    offers.map((offer) => ti.repeatLine(offer.id, offer.about)),
-  );
-  const keyboard = new InlineKeyboard();
-  for (const offer of offers)
-    keyboard.text(ti.button.repeatOf(offer.id), cb("int.rep", row.id, offer.id)).row();
-  keyboard.text(ti.button.notRepeat, cb("int.new", row.id));
+  const { text, keyboard } = repeatQuestion(row.id, offers);
   const asked = new Set(repeatQuestionCopies(db, row.id).map((copy) => copy.chatId));
   let carded = false;
   let later = false;

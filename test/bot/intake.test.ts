@@ -350,9 +350,9 @@ describe("registering from a forwarded post or a link", () => {
     );
     expect(curator.lastText()).toMatch(/^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-77_102\n/);
     await curator.press("Зарегистрировать");
-    expect(curator.lastText()).toMatch(/^Похоже на повторное сообщение\. Недавно уже были:\n№ 1 — /);
+    expect(curator.lastText()).toMatch(/^Сообщение № 2 похоже на повторное\. Недавно уже были:\n№ 1 — /);
     await curator.press("Нет, новое");
-    expect(curator.lastText()).toMatch(/^Сообщение № 2 · ВКонтакте\nhttps:\/\/vk\.com\/wall-77_102\n/);
+    expect(curator.texts().at(-2)).toMatch(/^Сообщение № 2 · ВКонтакте\nhttps:\/\/vk\.com\/wall-77_102\n/);
     expect(incidentCount()).toBe(2);
   });
 
@@ -408,16 +408,19 @@ describe("registering from a forwarded post or a link", () => {
     await start();
     await registerByNew("https://vk.com/wall-1_2", { topic: "дороги" });
     await registerByNew("https://vk.com/wall-1_9", { topic: "дороги", text: "Опять яма" });
+    // Registered at once (a question left unanswered loses no post); asked under its card.
+    expect(incidentCount()).toBe(2);
+    const card = (id: number) => curator.texts().find((text) => text.startsWith(`Сообщение № ${id} · `));
+    expect(curator.texts().at(-2)).toBe(card(2));
     expect(curator.lastText()).toMatch(
-      /^Похоже на повторное сообщение\. Недавно уже были:\n№ 1 — Яма на дороге/,
+      /^Сообщение № 2 похоже на повторное\. Недавно уже были:\n№ 1 — Яма на дороге/,
     );
-    await curator.press("Повторное к № 1");
-    expect(curator.lastText()).toMatch(/^Сообщение № 2 · ВКонтакте/);
+    expect(await curator.press("Повторное к № 1")).toBe("Отмечено: повторное к № 1.");
     // How the earlier post stands, as of this card's last update.
-    expect(curator.lastText()).toMatch(/\nПовторное к сообщению № 1 — зарегистрировано, ждёт направления\n/);
+    expect(card(2)).toMatch(/\nПовторное к сообщению № 1 — зарегистрировано, ждёт направления\n/);
     await registerByNew("https://vk.com/wall-1_10", { topic: "дороги" });
     await curator.press("Нет, новое");
-    expect(curator.lastText()).not.toMatch(/Повторное/);
+    expect(card(3)).not.toMatch(/Повторное/);
     expect(
       h.db
         .select()

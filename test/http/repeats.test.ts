@@ -314,7 +314,7 @@ describe("the repeat question after a post from monitoring software", () => {
     await olga.press("Пропустить");
     await olga.press("Обычное");
     await olga.press("Сейчас");
-    expect(olga.lastText()).toMatch(/^Похоже на повторное сообщение\./);
+    expect(olga.lastText()).toMatch(/^Сообщение № 2 похоже на повторное\./);
     const own = buttonsOf(h.fake.messages(olga.id).at(-1));
     await post({ link: "https://vk.com/wall-1_3", text: "И снова яма.", topic: "дороги" });
     const asked = buttonsOf(questions(CURATORS)[0]);
