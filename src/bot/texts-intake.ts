@@ -104,9 +104,14 @@ export const ti = {
   notFound: "Такого сообщения нет.",
   closedToxic: (id: number) => `Сообщение № ${id} закрыто без ответа как оскорбительное.`,
   closedThreat: (id: number) => `Сообщение № ${id} закрыто без ответа как угроза.`,
-  threatConfirm: (id: number) =>
-    `Закрыть сообщение № ${id} без ответа как угрозу? Оно будет сразу передано в компетентные органы.`,
-  threatYes: "Да, угроза — передать",
+  /** `sends`: the bot passes threats on to law enforcement itself. */
+  threatConfirm: (id: number, sends: boolean) =>
+    `Закрыть сообщение № ${id} без ответа как угрозу?` +
+    (sends ? " Оно будет сразу передано в компетентные органы." : " Отменить это будет нельзя."),
+  threatYes: (sends: boolean) => (sends ? "Да, угроза — передать" : "Да, угроза — закрыть"),
+  toxicConfirm: (id: number) =>
+    `Закрыть сообщение № ${id} без ответа как оскорбительное? Отменить это будет нельзя.`,
+  toxicYes: "Да, закрыть",
   threatNo: "Отмена",
   threatNotClosed: "Отменено, сообщение не закрыто.",
   threatSent: (id: number) => `Сообщение № ${id} закрыто и передано в компетентные органы.`,

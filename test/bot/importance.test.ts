@@ -139,6 +139,7 @@ describe("importance", () => {
     const id = await register(1);
     await openMenu(curator, id);
     await curator.press("Оскорбительное", curatorsChat());
+    await curator.press("Да, закрыть", curatorsChat());
     expect(h.fake.buttons(OFFICE.curatorsChat).map((b) => b.callbackData)).not.toContain(`inc.edit:${id}`);
     expect(await pressData(curator, `imp.set:${id}:significant:1`)).toBe("Сообщение № 1 уже закрыто.");
     expect(h.fake.buttons(OFFICE.curatorsChat).filter((b) => b.callbackData?.startsWith("imp."))).toEqual([]);

@@ -44,6 +44,8 @@ async function registerByNew(
 }
 
 const incidentCount = () => h.db.select().from(incidents).all().length;
+const cardIn = (chatId: number, id = 1) =>
+  h.texts(chatId).find((text) => text.startsWith(`Сообщение № ${id} · `));
 
 describe("registering a post with /new", () => {
   it("asks each field and shows the card in the curator's chat and the curators' chat", async () => {
@@ -523,15 +525,24 @@ describe("a significant post and heads who block the bot (Orenburg p.21)", () =>
 });
 
 describe("toxic posts and threats", () => {
-  it("«Оскорбительное» closes the post; a second press says it is closed", async () => {
+  it("«Оскорбительное» is confirmed, then closes the post; a second press says it is closed", async () => {
     await start();
     await registerByNew("https://vk.com/wall-1_2");
-    const toast = await curator.press("Оскорбительное", group());
+    await curator.press("Оскорбительное", group());
+    expect(h.lastText(CURATORS_CHAT)).toBe(
+      "Закрыть сообщение № 1 без ответа как оскорбительное? Отменить это будет нельзя.",
+    );
+    // A mistaken tap is taken back: nothing closed.
+    await curator.press("Отмена", group());
+    expect(h.lastText(CURATORS_CHAT)).toBe("Отменено, сообщение не закрыто.");
+    expect(h.db.select().from(incidents).all()[0]?.state).toBe("registered");
+    await curator.press("Оскорбительное", group());
+    const toast = await curator.press("Да, закрыть", group());
     expect(toast).toBe("Сообщение № 1 закрыто без ответа как оскорбительное.");
-    expect(h.lastText(CURATORS_CHAT)).toMatch(/Состояние: закрыто без ответа: оскорбительное \(п\. 17\)$/);
+    expect(cardIn(CURATORS_CHAT)).toMatch(/Состояние: закрыто без ответа: оскорбительное \(п\. 17\)$/);
     expect(curator.lastText()).toMatch(/Состояние: закрыто без ответа: оскорбительное \(п\. 17\)$/);
 
-    const card = h.fake.lastMessage(CURATORS_CHAT);
+    const card = h.fake.messages(CURATORS_CHAT).find((m) => m.text?.startsWith("Сообщение № 1 · "));
     if (!card) throw new Error("no card");
     const update = await h.deliver(updates.callback(curator.tg, card, "inc.toxic:1"));
     expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe("Уже закрыто.");
@@ -542,9 +553,8 @@ describe("toxic posts and threats", () => {
     await registerByNew("https://vk.com/wall-1_2");
     await curator.send("/new");
     await curator.send("https://vk.com/wall-1_3");
-    expect(await curator.press("Оскорбительное")).toBe(
-      "Сообщение № 1 закрыто без ответа как оскорбительное.",
-    );
+    await curator.press("Оскорбительное");
+    expect(await curator.press("Да, закрыть")).toBe("Сообщение № 1 закрыто без ответа как оскорбительное.");
     await curator.send("Текст второго");
     expect(curator.lastText()).toMatch(/^Кто автор\?/);
   });
@@ -577,6 +587,10 @@ describe("toxic posts and threats", () => {
     await registerByNew("https://vk.com/wall-1_2");
     await curator.press("Угроза");
     expect(curator.lastText()).toBe(
+      "Закрыть сообщение № 1 без ответа как угрозу? Отменить это будет нельзя.",
+    );
+    await curator.press("Да, угроза — закрыть");
+    expect(curator.lastText()).toBe(
       "Сообщение № 1 закрыто как угроза. Передайте его сами (п. 17): государственные органы в соответствии с компетенцией.",
     );
   });
@@ -584,11 +598,11 @@ describe("toxic posts and threats", () => {
   it("under the Georgievsk preset a threat is just closed", async () => {
     await start({ regulation: "georgievsk", lawEnforcementChatId: -500 });
     await registerByNew("https://vk.com/wall-1_2");
-    const toast = await curator.press("Угроза", group());
+    await curator.press("Угроза", group());
+    const toast = await curator.press("Да, угроза — закрыть", group());
     expect(toast).toBe("Сообщение № 1 закрыто без ответа как угроза.");
     expect(h.texts(-500)).toEqual([]);
-    expect(h.lastText(CURATORS_CHAT)).toMatch(/^Сообщение № 1/);
-    expect(h.lastText(CURATORS_CHAT)).toMatch(/Состояние: закрыто без ответа: угроза \(п\. 22\)$/);
+    expect(cardIn(CURATORS_CHAT)).toMatch(/Состояние: закрыто без ответа: угроза \(п\. 22\)$/);
     expect(h.db.select().from(incidents).all()[0]?.state).toBe("closed");
   });
 

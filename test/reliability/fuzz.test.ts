@@ -222,7 +222,7 @@ function incidentButtons(id: number, office: Office): string[] {
   );
   const buttons = [
     ...["inc.route", "inc.edit", "imp.close", "inc.text", "inc.hist", "inc.show", "inc.pub", "inc.pubself"],
-    ...["inc.draft", "inc.interim", "inc.clarify", "inc.toxic", "inc.threat", "int.threat"],
+    ...["inc.draft", "inc.interim", "inc.clarify", "inc.toxic", "inc.threat", "int.threat", "int.toxic"],
   ].map((action) => `${action}:${id}`);
   for (const action of ["inc.accept", "inc.return", "inc.part"]) {
     buttons.push(`${action}:${id}`, ...organizations.map((org) => `${action}:${id}:${org}`));
@@ -343,6 +343,7 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
     case "inc.toxic":
     case "inc.threat":
     case "int.threat":
+    case "int.toxic":
       return state === "registered" || state === "assigned";
     case "inc.edit":
       return editable;

@@ -118,33 +118,24 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
   );
   intake.callbackQuery(onAction("int.new", [ID]), (ctx) => markAsNew(ctx, Number(ctx.match[1])));
 
-  intake.callbackQuery(onAction("inc.toxic", [ID]), (ctx) => markToxic(ctx, Number(ctx.match[1]), false));
-
-  // A threat leaves the bot for law enforcement and cannot be called back, so when the bot itself
-  // sends it there the curator confirms with a second tap; otherwise (nothing is sent, or the
-  // preset just closes threats) one tap closes it, as for an insult.
-  intake.callbackQuery(onAction("inc.threat", [ID]), async (ctx) => {
-    const id = Number(ctx.match[1]);
-    if (!sendsThreats(ctx)) return markToxic(ctx, id, true);
-    const incident = loadIncident(ctx.app.db, id);
-    if (!incident) return ctx.answerCallbackQuery({ text: ti.notFound, show_alert: true });
-    const refusal = checkAction(incident, "markThreat", ctx.person);
-    if (refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
-    if (refusal === "wrong_state") return refuseState(ctx, incident);
-    await ctx.answerCallbackQuery();
-    await ctx.reply(ti.threatConfirm(id), {
-      reply_markup: new InlineKeyboard()
-        .text(ti.threatYes, cb("int.threat", id))
-        .row()
-        .text(ti.threatNo, cb("int.nothreat")),
+  // Closing without an answer cannot be undone (and a threat may leave the bot for law enforcement):
+  // the curator confirms with a second tap.
+  intake.callbackQuery(onAction("inc.toxic", [ID]), (ctx) =>
+    confirmClosing(ctx, Number(ctx.match[1]), false),
+  );
+  intake.callbackQuery(onAction("inc.threat", [ID]), (ctx) =>
+    confirmClosing(ctx, Number(ctx.match[1]), true),
+  );
+  for (const [action, threat] of [
+    ["int.toxic", false],
+    ["int.threat", true],
+  ] as const) {
+    intake.callbackQuery(onAction(action, [ID]), async (ctx) => {
+      if (!curatorOf(ctx)) return refuse(ctx, ti.onlyCurators);
+      await ctx.editMessageReplyMarkup();
+      await markToxic(ctx, Number(ctx.match[1]), threat);
     });
-  });
-
-  intake.callbackQuery(onAction("int.threat", [ID]), async (ctx) => {
-    if (!curatorOf(ctx)) return refuse(ctx, ti.onlyCurators);
-    await ctx.editMessageReplyMarkup();
-    await markToxic(ctx, Number(ctx.match[1]), true);
-  });
+  }
 
   intake.callbackQuery("int.nothreat", async (ctx) => {
     if (!curatorOf(ctx)) return refuse(ctx, ti.onlyCurators);
@@ -153,6 +144,26 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
   });
 
   return intake;
+}
+
+/** «Оскорбительное» / «Угроза» on a card: rights and state first, then the question to confirm. */
+async function confirmClosing(ctx: BotContext, id: number, threat: boolean): Promise<void> {
+  const incident = loadIncident(ctx.app.db, id);
+  if (!incident) {
+    await ctx.answerCallbackQuery({ text: ti.notFound, show_alert: true });
+    return;
+  }
+  const refusal = checkAction(incident, threat ? "markThreat" : "markToxic", ctx.person);
+  if (refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
+  if (refusal === "wrong_state") return refuseState(ctx, incident);
+  const sends = threat && sendsThreats(ctx);
+  await ctx.answerCallbackQuery();
+  await ctx.reply(threat ? ti.threatConfirm(id, sends) : ti.toxicConfirm(id), {
+    reply_markup: new InlineKeyboard()
+      .text(threat ? ti.threatYes(sends) : ti.toxicYes, cb(threat ? "int.threat" : "int.toxic", id))
+      .row()
+      .text(ti.threatNo, cb("int.nothreat")),
+  });
 }
 
 function curatorOf(ctx: BotContext): Person | undefined {
