@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, ne, notInArray, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { assignments, drafts, incidents, organizations, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
@@ -19,6 +19,7 @@ import {
   type Refusal,
   sameSending,
 } from "../domain/incident.js";
+import { nameKey } from "../domain/names.js";
 import type { Network } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 import { carryPartAttachments } from "./part-attachments.js";
@@ -219,7 +220,8 @@ export function registerIncident(
 /**
  * Earlier incidents that the new post may repeat (PRODUCT.md "repeat"): the same author, or the same
  * topic or place, detected within the preset's window. A post already registered names its number
- * (`beforeId`): only those registered before it.
+ * (`beforeId`): only those registered before it. Compared as a surge compares them (any case, ё = е:
+ * SQLite's lower() folds only ASCII, so the window's posts are folded here).
  */
 export function repeatCandidates(
   db: Db,
@@ -232,26 +234,30 @@ export function repeatCandidates(
     beforeId?: number;
   },
 ): IncidentRow[] {
-  const matches = [
-    input.author ? eq(incidents.author, input.author) : undefined,
-    input.topic ? eq(incidents.topic, input.topic) : undefined,
-    input.place ? eq(incidents.place, input.place) : undefined,
-  ].filter((m) => m !== undefined);
-  if (matches.length === 0) return [];
-  return db
-    .select()
+  const wanted = (value: string | null) => (value?.trim() ? nameKey(value) : undefined);
+  const author = wanted(input.author);
+  const topic = wanted(input.topic);
+  const place = wanted(input.place);
+  if (author === undefined && topic === undefined && place === undefined) return [];
+  const same = (value: string | null, key: string | undefined) =>
+    key !== undefined && value !== null && nameKey(value) === key;
+  const ids = db
+    .select({ id: incidents.id, author: incidents.author, topic: incidents.topic, place: incidents.place })
     .from(incidents)
     .where(
       and(
-        or(...matches),
         gte(incidents.detectedAt, input.since),
         ne(incidents.state, "closed"),
         input.beforeId !== undefined ? lt(incidents.id, input.beforeId) : undefined,
       ),
     )
     .orderBy(desc(incidents.id))
-    .limit(input.limit ?? 5)
-    .all();
+    .all()
+    .filter((row) => same(row.author, author) || same(row.topic, topic) || same(row.place, place))
+    .slice(0, input.limit ?? 5)
+    .map((row) => row.id);
+  if (ids.length === 0) return [];
+  return db.select().from(incidents).where(inArray(incidents.id, ids)).orderBy(desc(incidents.id)).all();
 }
 
 /** Open incidents marked as repeats of this one: their cards tell how it went. */

@@ -48,8 +48,10 @@ export const tr = {
     chooseLead: (id: number, chosen: string[]) =>
       `Сообщение № ${id}. Кто основной исполнитель? Остальные станут соисполнителями в порядке выбора:\n` +
       chosen.map((name, i) => `${i + 1}. ${name}`).join("\n"),
-    askShorten: (id: number, importance: string, fullHours: number, clause: string) =>
-      `Сообщение № ${id} — ${importance}. Сократить срок ответа (${clause})? Обычный срок — ${fullHours} раб. ч.`,
+    /** `clause`: the curator's right to shorten (Orenburg p.6); `answerClause`: the deadline's own. */
+    askShorten: (id: number, importance: string, fullHours: number, clause: string, answerClause: string) =>
+      `Сообщение № ${id} — ${importance}. Сократить срок ответа (${clause})? ` +
+      `Обычный срок (${answerClause}) — ${fullHours} раб. ч.`,
     shortenTo: (hours: number) => `${hours} раб. ч`,
     noShorten: "Без сокращения",
     changed: (id: number) =>

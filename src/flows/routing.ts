@@ -231,7 +231,14 @@ async function pickShortening(
   await ctx.api.editMessageText(
     p.menu.chat.id,
     p.menu.message_id,
-    tr.route.askShorten(p.incidentId, t.importance[importance], fullMinutes / 60, rule.clause),
+    tr.route.askShorten(
+      p.incidentId,
+      t.importance[importance],
+      fullMinutes / 60,
+      // The right to shorten comes with the routing (Orenburg p.6).
+      deps.sla.regulation.steps.routing.clause,
+      rule.clause,
+    ),
     { reply_markup: keyboard },
   );
   const cut = await choose(conversation, (data) => /^rt\.cut:(\d+)$/.exec(data)?.[1]);

@@ -7,6 +7,7 @@
  */
 import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
+import { nameKey } from "../domain/names.js";
 import { type Regulation, STEP_IDS, type StepId } from "../domain/regulation/index.js";
 import {
   answerPublications,
@@ -136,8 +137,9 @@ class Tally {
   violations = 0;
   readonly steps = new Map<StepId, StepFigure>();
   readonly overdueMinutes: number[] = [];
-  readonly topics = new Map<string, number>();
-  readonly places = new Map<string, number>();
+  /** By folded name (any case, ё = е, as a surge counts them): the name as first written, and how many. */
+  readonly topics = new Map<string, Ranked>();
+  readonly places = new Map<string, Ranked>();
 
   step(step: StepInstance): void {
     const figure = this.steps.get(step.step) ?? { step: step.step, total: 0, onTime: 0 };
@@ -184,15 +186,18 @@ function median(sorted: number[]): number | null {
   return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? 0) + upper) / 2;
 }
 
-function ranked(counts: Map<string, number>): Ranked[] {
-  return [...counts]
-    .map(([name, count]) => ({ name, count }))
+function ranked(counts: Map<string, Ranked>): Ranked[] {
+  return [...counts.values()]
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, "ru"))
     .slice(0, TOP);
 }
 
-function bump(map: Map<string, number>, key: string | null): void {
-  if (key) map.set(key, (map.get(key) ?? 0) + 1);
+function bump(map: Map<string, Ranked>, name: string | null): void {
+  if (!name?.trim()) return;
+  const key = nameKey(name);
+  const found = map.get(key);
+  if (found) found.count++;
+  else map.set(key, { name: name.trim(), count: 1 });
 }
 
 /**

@@ -432,6 +432,13 @@ describe("registering from a forwarded post or a link", () => {
     ).toEqual([null, 1, null]);
   });
 
+  it("a repeat is found whatever the case of the topic, as a surge counts it", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_2", { topic: "Отопление" });
+    await registerByNew("https://vk.com/wall-1_3", { topic: "отопление " });
+    expect(curator.lastText()).toMatch(/^Сообщение № 2 похоже на повторное\. Недавно уже были:\n№ 1 — /);
+  });
+
   it("a significant post is told to every head at once, at night too", async () => {
     await start({ now: "2026-11-24T18:00:00Z" });
     h.seedPerson(HEAD, "Глава", ["head"]);

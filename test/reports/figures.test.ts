@@ -144,6 +144,31 @@ describe("monthly figures", () => {
     expect(after.violations).toEqual(before.violations);
   });
 
+  it("counts a topic however it was written: «снег» is «Снег», as a surge counts them", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    const { curator } = seedNovember(h);
+    h.clock.set(local("2026-11-30 10:00"));
+    registerIncident(h.db, {
+      link: "https://vk.com/wall-1_99",
+      linkKey: "vk.com/wall-1_99",
+      network: "vk",
+      text: null,
+      author: null,
+      topic: "снег ",
+      place: null,
+      importance: "normal",
+      postedAt: null,
+      repeatOfId: null,
+      actorId: curator.id,
+      now: h.clock.now(),
+    });
+    h.clock.set("2026-12-15T06:00:00Z");
+    expect(buildMonthlyReport(h.db, h.sla, NOVEMBER).overall.topTopics[0]).toEqual({
+      name: "Снег",
+      count: 3,
+    });
+  });
+
   it("fits the summary in one message, in Russian", async () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
     seedNovember(h);
