@@ -96,7 +96,12 @@ function fitLines(head: string[], items: string[], tail: string[] = []): string 
 
 export const tr = {
   usage: "Укажите месяц так: /report 10.2026\nНарушения регламента: /report нарушения 10.2026",
-  noData: (m: ReportMonth) => `За ${monthLabel(m)} данных нет: сообщений и событий по ним не было.`,
+  /** `current`: the month running, offered when the month asked for had nothing. */
+  noData: (m: ReportMonth, current?: ReportMonth) =>
+    `За ${monthLabel(m)} данных нет: сообщений и событий по ним не было.` +
+    (current ? ` Отчёт за текущий месяц (пока неполный): /report ${monthLabel(current)}` : ""),
+  /** Reports name people and every organization's violations: not for an organization's work chat. */
+  onlyHere: "Отчёты присылаются в личном чате с ботом или в чате кураторов.",
   futureMonth: (m: ReportMonth, example: ReportMonth) =>
     `Месяц ${monthLabel(m)} ещё не начался, отчёта за него нет. Укажите текущий или прошедший месяц, например: /report ${monthLabel(example)}`,
   chartCaption: (report: MonthlyReport) => `Доля ответов в срок за ${periodLabel(report)} и за 12 месяцев`,

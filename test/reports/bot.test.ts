@@ -70,9 +70,25 @@ describe("/report", () => {
     await send(OFFICE.curator, "Ольга", "/report 13.2026");
     expect(h.lastText(OFFICE.curator)).toMatch(/^Укажите месяц так: \/report 10\.2026/);
     await send(OFFICE.curator, "Ольга", "/report 01.2025");
-    expect(h.lastText(OFFICE.curator)).toBe("За 01.2025 данных нет: сообщений и событий по ним не было.");
+    expect(h.lastText(OFFICE.curator)).toBe(
+      "За 01.2025 данных нет: сообщений и событий по ним не было. " +
+        "Отчёт за текущий месяц (пока неполный): /report 11.2026",
+    );
     await send(OFFICE.executor, "Иван", "/report 11.2026");
     expect(h.lastText(OFFICE.executor)).toBe("Отчёты доступны кураторам и руководителям.");
+  });
+
+  it("is sent in a private chat or the curators' chat, never in an organization's work chat", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    const work = h.group(OFFICE.healthChat, "Минздрав: обращения");
+    await h.user(OFFICE.curator, "Ольга").send("/report нарушения 11.2026", work);
+    expect(h.texts(OFFICE.healthChat).at(-1)).toBe(
+      "Отчёты присылаются в личном чате с ботом или в чате кураторов.",
+    );
+    expect(h.fake.callsOf("sendDocument")).toEqual([]);
+    await h.user(OFFICE.curator, "Ольга").send("/report 11.2026", h.group(OFFICE.curatorsChat, "Кураторы"));
+    expect(h.fake.messages(OFFICE.curatorsChat).some((m) => m.media?.type === "document")).toBe(true);
   });
 
   it("the current month is reported so far: only deadlines already past, late up to now; a month not begun is refused", async () => {

@@ -4,6 +4,7 @@
  * The current month is reported so far, as of now; a month not yet begun is refused.
  */
 import { Composer } from "grammy";
+import { findBoundChat } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { getOrganization } from "../../app/organizations.js";
 import { hasRole } from "../../domain/access.js";
@@ -38,6 +39,10 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
   composer.command("report", async (ctx) => {
     if (!hasRole(ctx.person, "curator") && !hasRole(ctx.person, "head")) {
       await refuse(ctx, tr.refusal);
+      return;
+    }
+    if (ctx.chat.type !== "private" && findBoundChat(deps.db, ctx.chat.id)?.purpose !== "curators") {
+      await ctx.reply(tr.onlyHere);
       return;
     }
     const now = deps.clock.now();
@@ -83,7 +88,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     }
     const ready = rendered.summary ?? rendered.violations;
     if (!ready) {
-      await ctx.reply(tr.noData(request.month));
+      await ctx.reply(tr.noData(request.month, when < 0 ? current : undefined));
       return;
     }
     const outcome = await sendRendered({ ...deps, api: ctx.api, log: ctx.log }, ctx.chat.id, ready);
