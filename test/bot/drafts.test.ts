@@ -122,6 +122,11 @@ describe("preparing a draft answer", () => {
     expect(popup).toBe("Продолжим в личном чате с ботом.");
     expect(h.texts(OFFICE.healthChat)).toEqual(before);
     expect(executor.lastText()).toBe(`Сообщение № ${id}: подготовим проект ответа здесь. Нажмите «Начать».`);
+    // Typed at once, before «Начать»: pointed to the button, not «не удалось разобрать».
+    await executor.send("Здравствуйте! Снег вывезут до пятницы.");
+    expect(executor.lastText()).toBe(
+      `Чтобы подготовить проект ответа по сообщению № ${id}, сначала нажмите «Начать», затем пришлите текст и фото.`,
+    );
     await executor.press("Начать");
     expect(executor.lastText()).toMatch(/^Сообщение № 1: пришлите текст ответа/);
   });

@@ -33,6 +33,34 @@ export function draftsFeature(deps: AppDeps): Composer<BotContext> {
   return composer;
 }
 
+/**
+ * The «Начать» each person was sent privately and has not pressed yet, by bot: a message typed
+ * meanwhile (people tend to type the answer at once) is pointed to the button instead of being
+ * «не удалось разобрать». In memory: after a restart the message gets the general hint.
+ */
+const awaitingStart = new WeakMap<AppDeps, Map<number, { id: number; purpose: DraftPurpose; at: number }>>();
+const AWAITING_MS = 30 * 60_000;
+
+function awaiting(deps: AppDeps): Map<number, { id: number; purpose: DraftPurpose; at: number }> {
+  let found = awaitingStart.get(deps);
+  if (!found) {
+    found = new Map();
+    awaitingStart.set(deps, found);
+  }
+  return found;
+}
+
+/** A private message while a «Начать» waits: the button again, with what to do. False if none waits. */
+export async function pointToDraftStart(ctx: BotContext): Promise<boolean> {
+  const from = ctx.from?.id;
+  const waiting = from === undefined ? undefined : awaiting(ctx.app).get(from);
+  if (!waiting || ctx.app.clock.now().getTime() - waiting.at > AWAITING_MS) return false;
+  await ctx.reply(td.pressStartFirst(waiting.id, waiting.purpose), {
+    reply_markup: new InlineKeyboard().text(td.button.start, cb(BUTTONS[waiting.purpose], waiting.id)),
+  });
+  return true;
+}
+
 /** Rights and state are checked first, so a stranger's press is a pop-up and nothing changes. */
 async function startDraft(ctx: BotContext, id: number, purpose: DraftPurpose) {
   const incident = loadIncident(ctx.app.db, id);
@@ -40,6 +68,7 @@ async function startDraft(ctx: BotContext, id: number, purpose: DraftPurpose) {
   const refusal = draftRefusal(incident, ctx.person, purpose);
   if (refusal) return popup(ctx, refusal);
   if (ctx.chat?.type !== "private") return moveToPrivateChat(ctx, id, purpose);
+  if (ctx.from) awaiting(ctx.app).delete(ctx.from.id);
   // An answer's dialogue keeps its old arguments, so a dialogue open at an upgrade replays alike.
   await openDialog(ctx, DRAFT_DIALOG, id, ...(purpose === "answer" ? [] : [purpose]));
 }
@@ -58,5 +87,6 @@ async function moveToPrivateChat(ctx: BotContext, id: number, purpose: DraftPurp
     if (!(error instanceof GrammyError)) throw error;
     return popup(ctx, td.openPrivateFirst);
   }
+  if (ctx.from) awaiting(ctx.app).set(ctx.from.id, { id, purpose, at: ctx.app.clock.now().getTime() });
   await ctx.answerCallbackQuery({ text: td.continuePrivately });
 }
