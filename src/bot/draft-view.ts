@@ -32,43 +32,56 @@ export function albumPlan(attachments: Attachment[]): Attachment[][] {
   return [...chunks(visual, ALBUM_LIMIT), ...chunks(documents, ALBUM_LIMIT), ...animations.map((a) => [a])];
 }
 
-async function sendSingle(api: Api, chatId: number, attachment: Attachment): Promise<void> {
+async function sendSingle(api: Api, chatId: number, attachment: Attachment, caption?: string): Promise<void> {
+  const other = caption ? { caption } : {};
   switch (attachment.type) {
     case "photo":
-      await api.sendPhoto(chatId, attachment.fileId);
+      await api.sendPhoto(chatId, attachment.fileId, other);
       return;
     case "video":
-      await api.sendVideo(chatId, attachment.fileId);
+      await api.sendVideo(chatId, attachment.fileId, other);
       return;
     case "animation":
-      await api.sendAnimation(chatId, attachment.fileId);
+      await api.sendAnimation(chatId, attachment.fileId, other);
       return;
     case "document":
-      await api.sendDocument(chatId, attachment.fileId);
+      await api.sendDocument(chatId, attachment.fileId, other);
       return;
   }
 }
 
-/** One album: documents only, or photos and videos (albumPlan never mixes them). */
-async function sendAlbum(api: Api, chatId: number, group: Attachment[]): Promise<void> {
+/** One album: documents only, or photos and videos (albumPlan never mixes them); the caption on its first. */
+async function sendAlbum(api: Api, chatId: number, group: Attachment[], caption?: string): Promise<void> {
+  const other = (index: number) => (caption && index === 0 ? { caption } : {});
   if (group[0]?.type === "document") {
     await api.sendMediaGroup(
       chatId,
-      group.map((a) => InputMediaBuilder.document(a.fileId)),
+      group.map((a, i) => InputMediaBuilder.document(a.fileId, other(i))),
     );
     return;
   }
   await api.sendMediaGroup(
     chatId,
-    group.map((a) =>
-      a.type === "video" ? InputMediaBuilder.video(a.fileId) : InputMediaBuilder.photo(a.fileId),
+    group.map((a, i) =>
+      a.type === "video"
+        ? InputMediaBuilder.video(a.fileId, other(i))
+        : InputMediaBuilder.photo(a.fileId, other(i)),
     ),
   );
 }
 
+/** What the attachments belong to: the first line of what follows them, within a caption's limit. */
+function captionOf(body: string): string | undefined {
+  const line = body.split("\n", 1)[0]?.trim();
+  if (!line) return undefined;
+  return line.length > CAPTION_LIMIT ? `${line.slice(0, CAPTION_LIMIT - 1)}…` : line;
+}
+
+const CAPTION_LIMIT = 200;
+
 /**
- * Sends the draft to a chat: album(s) first, then `header` and the text (split if long) with the
- * keyboard under the last part. Telegram's refusals are thrown: the caller knows whom it was for.
+ * Sends the draft to a chat: album(s) first, each captioned with the first line of what follows,
+ * then `header` and the text (split if long) with the keyboard under the last part. Telegram's refusals are thrown: the caller knows whom it was for.
  */
 export async function sendDraft(
   api: Api,
@@ -76,12 +89,14 @@ export async function sendDraft(
   draft: DraftView,
   opts: { header?: string; keyboard?: InlineKeyboard } = {},
 ): Promise<void> {
+  const body = [opts.header, draft.text].filter(Boolean).join("\n\n");
+  // Several drafts may arrive in one chat: each album says whose it is.
+  const caption = captionOf(body);
   for (const group of albumPlan(draft.attachments)) {
     const [first] = group;
-    if (group.length === 1 && first) await sendSingle(api, chatId, first);
-    else await sendAlbum(api, chatId, group);
+    if (group.length === 1 && first) await sendSingle(api, chatId, first, caption);
+    else await sendAlbum(api, chatId, group, caption);
   }
-  const body = [opts.header, draft.text].filter(Boolean).join("\n\n");
   const parts = splitMessage(body);
   for (const [index, part] of parts.entries()) {
     const last = index === parts.length - 1;

@@ -236,9 +236,18 @@ describe("attachments and albums", () => {
     expect(executor.lastText()).toContain("Документы придут отдельно от фото и видео");
     await executor.press("Отправить на согласование");
     expect(albumSizes(OFFICE.curatorsChat)).toEqual([2]);
-    expect(
-      h.fake.callsOf("sendPhoto").filter((c) => Number(c.params.chat_id) === OFFICE.curatorsChat),
-    ).toHaveLength(1);
+    const photos = h.fake
+      .callsOf("sendPhoto")
+      .filter((c) => Number(c.params.chat_id) === OFFICE.curatorsChat);
+    expect(photos).toHaveLength(1);
+    // Several drafts may come to the curators at once: the attachments say whose they are.
+    const header = h.fake
+      .callsOf("sendMessage")
+      .filter((c) => Number(c.params.chat_id) === OFFICE.curatorsChat)
+      .map((c) => String(c.params.text))
+      .find((text) => text.includes(ANSWER));
+    expect(photos[0]?.params.caption).toBe(header?.split("\n")[0]);
+    expect(photos[0]?.params.caption).toMatch(/№ 1/);
   });
 
   it("«Убрать вложения» drops them and asks for attachments again", async () => {
