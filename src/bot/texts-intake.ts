@@ -10,6 +10,10 @@ export const ti = {
   notCuratorPost:
     "Регистрируют сообщения кураторы: перешлите этот пост куратору. " +
     "Уже зарегистрированное сообщение можно найти по ссылке: /find и ссылка.",
+  /** A link from an executor whose organization's approved answers wait to be posted. */
+  answerLinkHere: (ids: number[]) =>
+    `Если это ссылка на размещённый ответ, нажмите кнопку${ids.length > 1 ? " нужного сообщения" : ""} ` +
+    "и пришлите ссылку ещё раз. Регистрируют новые сообщения кураторы: перешлите пост куратору.",
   newWhere: "Команда /new работает в личном чате с ботом или в чате кураторов.",
   cancelled: "Регистрация отменена.",
   useButtons: "Выберите ответ кнопкой под вопросом. Отмена — /cancel.",
@@ -146,6 +150,7 @@ export const ti = {
     now: "Сейчас",
     keepPostedAt: (when: string) => `Оставить ${when}`,
     repeatOf: (id: number) => `Повторное к № ${id}`,
+    postedAnswerOf: (id: number) => `Ответ на № ${id} размещён`,
     /** «Это повторное?» — no: both the curator's own registration and the question after a monitored post. */
     notRepeat: "Нет, новое",
     importance: {

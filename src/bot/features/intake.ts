@@ -2,7 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, HttpError, InlineKeyboard } from "grammy";
 import type { Message, MessageEntity, MessageOrigin } from "grammy/types";
 import { findBoundChat } from "../../app/chats.js";
-import { closeAsToxic, type Incident, loadIncident } from "../../app/incidents.js";
+import { closeAsToxic, type Incident, loadIncident, openIncidents } from "../../app/incidents.js";
 import {
   answerNotRepeat,
   answerRepeat,
@@ -13,7 +13,7 @@ import {
 } from "../../app/intake.js";
 import { noticeClaimed } from "../../app/notices.js";
 import { displayName, hasRole, type Person } from "../../domain/access.js";
-import { checkAction } from "../../domain/incident.js";
+import { checkAction, leadAssignment } from "../../domain/incident.js";
 import { findLinks, parseSourceLink } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import {
@@ -80,7 +80,12 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
     if (!curatorOf(ctx)) {
       if (albums.taken(ctx.chat.id, ctx.message, ctx.app.clock.now())) return;
       albums.take(ctx.chat.id, ctx.message, true, ctx.app.clock.now());
-      return ctx.reply(ti.notCuratorPost);
+      // An executor whose approved answer waits to be posted most likely sends that answer's link.
+      const waiting = post.forwarded ? [] : approvedAnswersOf(ctx.app, ctx.person);
+      if (waiting.length === 0) return ctx.reply(ti.notCuratorPost);
+      const keyboard = new InlineKeyboard();
+      for (const id of waiting) keyboard.text(ti.button.postedAnswerOf(id), cb("inc.pub", id)).row();
+      return ctx.reply(ti.answerLinkHere(waiting), { reply_markup: keyboard });
     }
     await takePost(ctx, post, albums);
   });
@@ -164,6 +169,19 @@ async function confirmClosing(ctx: BotContext, id: number, threat: boolean): Pro
       .row()
       .text(ti.threatNo, cb("int.nothreat")),
   });
+}
+
+/** The posts whose approved answer waits to be posted by this person's organization (its lead), at most three. */
+function approvedAnswersOf(deps: AppDeps, person: Person): number[] {
+  if (person.organizationIds.length === 0) return [];
+  return openIncidents(deps.db, { organizationIds: [...person.organizationIds], states: ["approved"] })
+    .map((row) => loadIncident(deps.db, row.id))
+    .filter((incident) => {
+      const lead = incident && leadAssignment(incident)?.organizationId;
+      return lead !== undefined && person.organizationIds.includes(lead);
+    })
+    .map((incident) => incident?.id ?? 0)
+    .slice(-3);
 }
 
 function curatorOf(ctx: BotContext): Person | undefined {
