@@ -13,11 +13,15 @@ import {
   actionRules,
   activeAssignments,
   answerDeadline,
-  nextDeadline,
+  earliestDeadline,
+  isWindow,
+  type NextDeadline,
   nextTurn,
   openForRouting,
   partVersion,
+  passOnDeadlines,
   receivedAssignments,
+  runningDeadlines,
 } from "../domain/incident.js";
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
@@ -55,15 +59,15 @@ export function renderCard(
   related: {
     /** The incident this one repeats, when it does: its card tells how that one went (Orenburg p.15). */
     earlier?: Incident | undefined;
-    /** The name of the executor who took the post into work. */
-    holder?: string | undefined;
+    /** The names of the people who took the post or a co-executor's part into work, by person id. */
+    holders?: ReadonlyMap<number, string> | undefined;
   } = {},
 ): { text: string; keyboard: InlineKeyboard } {
   const { earlier } = related;
   const { row } = incident;
   const { sla } = deps;
   const now = deps.clock.now();
-  const wt = sla.workingTime;
+  const rules = actionRules(sla.regulation);
   const lines = [t.card.title(incident.id, NETWORK_NAMES[row.network as Network] ?? row.network), row.link];
   const post = row.text ? trimmed(row.text, POST_TEXT_LIMIT) : undefined;
   if (post) lines.push("", `«${post.text}»`);
@@ -72,21 +76,15 @@ export function renderCard(
   if (row.topic) lines.push(`${t.card.topic}: ${row.topic}`);
   if (row.place) lines.push(`${t.card.place}: ${row.place}`);
   if (row.importance !== "normal") lines.push(`${t.card.importance}: ${t.importance[row.importance]}`);
-  lines.push(
-    `${t.card.state}: ${row.closedReason ? closedText(row.closedReason, sla) : stateText(incident)}`,
-  );
   const open = row.state !== "closed" && row.state !== "answered";
-  // A co-executor waiting for its turn (Orenburg p.14) is named as such: it has not got the post yet;
-  // once the answer is out, its turn will not come, and it is not listed.
-  const live = open ? activeAssignments(incident) : receivedAssignments(incident);
-  const names = (role: "lead" | "coexecutor") =>
-    incident.assignments
-      .filter((a) => live.includes(a) && a.role === role)
-      .map((a) => (a.state === "queued" ? t.card.queued(a.organizationName) : a.organizationName));
-  if (names("lead").length > 0) lines.push(`${t.card.lead}: ${names("lead").join(", ")}`);
-  if (open && related.holder) lines.push(`${t.card.holder}: ${related.holder}`);
-  if (names("coexecutor").length > 0) lines.push(`${t.card.coexecutors}: ${names("coexecutor").join(", ")}`);
-  const rules = actionRules(sla.regulation);
+  // A co-executor's audience sees its own part: its state, who holds it and its deadline, not the lead's;
+  // a person of the lead and a co-executor sees the lead's work and the part's holder and deadline.
+  const mine = audience.kind === "organization" ? audience.organizationIds : [];
+  const live = activeAssignments(incident).filter((a) => open && mine.includes(a.organizationId));
+  const ownCoexecutorParts = live.filter((a) => a.role === "coexecutor");
+  const seesLead = ownCoexecutorParts.length === 0 || live.some((a) => a.role === "lead");
+  lines.push(...stateLines(incident, seesLead ? [] : ownCoexecutorParts, sla, rules));
+  lines.push(...organizationLines(incident, audience, seesLead, ownCoexecutorParts, related.holders));
   for (const part of incident.assignments) {
     if (part.state === "part_sent" && rules.curatorPassesParts && open)
       lines.push(t.card.partForApproval(part.organizationName));
@@ -108,24 +106,7 @@ export function renderCard(
   }
   if (incident.answer?.awaitingClarification) lines.push(t.card.awaitingClarification);
   // The deadlines end the card and are never cut off: a long card loses the end of what is above them.
-  const deadlines: string[] = [];
-  if (row.state !== "closed") {
-    const next = nextDeadline(
-      incident,
-      sla.regulation,
-      wt,
-      audience.kind === "organization" ? audience.organizationIds[0] : undefined,
-      now,
-    );
-    if (next) {
-      deadlines.push(
-        `${t.card.deadline}: ${formatDeadline(next.at, sla.timezone)} — ${stepLabel(sla.regulation, next.step)} (${next.clause}), ${formatRemaining(wt, next.at, now)}`,
-      );
-    }
-    const answer = answerDeadline(incident, sla.regulation, wt);
-    if (answer && next?.at.getTime() !== answer.getTime())
-      deadlines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, sla.timezone)}`);
-  }
+  const deadlines = deadlineLines(incident, audience, ownCoexecutorParts, sla, now);
   const end = deadlines.join("\n");
   const body = trimmed(lines.join("\n"), TEXT_LIMIT - (end ? end.length + 1 : 0)).text;
   const text = end ? `${body}\n${end}` : body;
@@ -133,6 +114,108 @@ export function renderCard(
     text,
     keyboard: buttonsFor(incident, audience, Boolean(post?.cut), rules),
   };
+}
+
+type Part = Incident["assignments"][number];
+
+/**
+ * The state: the incident's, or, on the cards of a co-executor that is not also the lead, where its
+ * own part stands (each named when it is several organizations' parts).
+ */
+function stateLines(incident: Incident, ownParts: Part[], sla: SlaRuntime, rules: ActionRules): string[] {
+  const { closedReason } = incident.row;
+  if (closedReason) return [`${t.card.state}: ${closedText(closedReason, sla)}`];
+  if (ownParts.length === 0) return [`${t.card.state}: ${stateText(incident)}`];
+  if (ownParts.length === 1) return ownParts.map((part) => `${t.card.state}: ${partStateText(part, rules)}`);
+  return ownParts.map(
+    (part) => `${t.card.partStateOf(part.organizationName)}: ${partStateText(part, rules)}`,
+  );
+}
+
+/**
+ * The organizations and who holds what: the lead's holder for those who see the lead's work; a
+ * co-executor's own holder on its cards; each co-executor's, briefly, on the curators' card.
+ */
+function organizationLines(
+  incident: Incident,
+  audience: Audience,
+  seesLead: boolean,
+  ownParts: Part[],
+  holders: ReadonlyMap<number, string> | undefined,
+): string[] {
+  const { row } = incident;
+  const open = row.state !== "closed" && row.state !== "answered";
+  const holderOf = (personId: number | null) => (personId === null ? undefined : holders?.get(personId));
+  // A co-executor waiting for its turn (Orenburg p.14) is named as such: it has not got the post yet;
+  // once the answer is out, its turn will not come, and it is not listed.
+  const live = open ? activeAssignments(incident) : receivedAssignments(incident);
+  const coexecutorName = (a: Part) => {
+    if (a.state === "queued") return t.card.queued(a.organizationName);
+    if (audience.kind !== "curators" || !open) return a.organizationName;
+    if (a.state === "assigned") return t.card.notTaken(a.organizationName);
+    const holder = holderOf(a.acceptedBy);
+    return holder ? t.card.heldBy(a.organizationName, holder) : a.organizationName;
+  };
+  const leads = live.filter((a) => a.role === "lead").map((a) => a.organizationName);
+  const coexecutors = live.filter((a) => a.role === "coexecutor").map(coexecutorName);
+  const lines: string[] = [];
+  if (leads.length > 0) lines.push(`${t.card.lead}: ${leads.join(", ")}`);
+  const leadHolder = holderOf(row.holderId);
+  if (open && seesLead && leadHolder) lines.push(`${t.card.holder}: ${leadHolder}`);
+  if (coexecutors.length > 0) lines.push(`${t.card.coexecutors}: ${coexecutors.join(", ")}`);
+  for (const part of ownParts) {
+    const holder = holderOf(part.acceptedBy);
+    if (holder) lines.push(`${t.card.partHolder(part.organizationName)}: ${holder}`);
+  }
+  return lines;
+}
+
+/**
+ * The audience's nearest deadline, then its own duty when the nearest is another one (a co-executor's
+ * part behind its return window, Orenburg p.14, Georgievsk p.18; the curators' passing a part on to
+ * the lead, Georgievsk p.18), then the answer deadline.
+ */
+function deadlineLines(
+  incident: Incident,
+  audience: Audience,
+  ownParts: Part[],
+  sla: SlaRuntime,
+  now: Date,
+): string[] {
+  if (incident.row.state === "closed") return [];
+  const { regulation, workingTime: wt, timezone } = sla;
+  const line = (d: NextDeadline) =>
+    `${t.card.deadline}: ${formatDeadline(d.at, timezone)} — ${stepLabel(regulation, d.step)} (${d.clause}), ${formatRemaining(wt, d.at, now)}`;
+  const first = audience.kind === "organization" ? audience.organizationIds[0] : undefined;
+  const passOn = audience.kind === "curators" ? passOnDeadlines(incident, regulation, wt) : [];
+  const next = earliestDeadline([...runningDeadlines(incident, regulation, wt, first), ...passOn], now);
+  const lines = next ? [line(next)] : [];
+  const partDue = (part: Part) =>
+    runningDeadlines(incident, regulation, wt, part.organizationId).filter((d) => !isWindow(d.step));
+  const own = audience.kind === "curators" ? [passOn] : ownParts.map(partDue);
+  for (const duty of own.map((deadlines) => earliestDeadline(deadlines, now))) {
+    const shown = duty && next && duty.step === next.step && duty.at.getTime() === next.at.getTime();
+    if (duty && !shown) lines.push(line(duty));
+  }
+  const answer = answerDeadline(incident, regulation, wt);
+  if (answer && next?.at.getTime() !== answer.getTime())
+    lines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, timezone)}`);
+  return lines;
+}
+
+/** Where a co-executor's own part stands, for its cards (the incident's state is the lead's). */
+function partStateText(part: Part, rules: ActionRules): string {
+  const { partState } = t.card;
+  switch (part.state) {
+    case "assigned":
+      return partState.assigned;
+    case "accepted":
+      return part.partReturnedAt ? partState.rework : partState.accepted;
+    case "part_sent":
+      return rules.curatorPassesParts ? partState.forApproval : partState.passed;
+    default:
+      return partState.passed;
+  }
 }
 
 /** How the earlier incident went: its answer when posted, otherwise where it stands. */
@@ -408,9 +491,15 @@ async function syncNow(
   // Telegram gives private chats the person's (positive) id.
   const reachable = targets.filter((target) => target.chatId < 0 || !isBlocked(db, target.chatId));
   const earlier = incident.row.repeatOfId ? loadIncident(db, incident.row.repeatOfId) : undefined;
-  const holder =
-    incident.row.holderId === null ? undefined : queries.holder.get({ id: incident.row.holderId });
-  const related = { earlier, holder: holder && displayName(holder) };
+  // Who holds the post, and each co-executor's part (Orenburg p.14, Georgievsk p.18).
+  const holders = new Map<number, string>();
+  const holderIds = [incident.row.holderId, ...activeAssignments(incident).map((a) => a.acceptedBy)];
+  for (const id of holderIds) {
+    if (id === null || holders.has(id)) continue;
+    const holder = queries.holder.get({ id });
+    if (holder) holders.set(id, displayName(holder));
+  }
+  const related = { earlier, holders };
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target) => {
     const card = renderCard(incident, target.audience, deps, related);

@@ -351,7 +351,9 @@ function anchorsOf(incident: IncidentView, assignment: AssignmentView | undefine
   const answer = incident.answer;
   const anchors: Anchors = { detection: incident.detectedAt };
   if (incident.postedAt) anchors.postDate = incident.postedAt;
-  if (incident.routedAt) anchors.routing = incident.routedAt;
+  // Returned by its organization, the post is not routed now: a clock from the routing that was
+  // returned no longer applies, and the next routing starts it again (Georgievsk p.16).
+  if (incident.routedAt && incident.state !== "registered") anchors.routing = incident.routedAt;
   if (assignment) anchors.receipt = assignment.receivedAt;
   const parts = assignment?.role === "lead" ? partsReceived(incident, assignment) : undefined;
   if (parts) anchors.partsReceived = parts;
@@ -505,8 +507,13 @@ export function nextDeadline(
   /** Given, a window already passed (see isWindow) is not the next deadline: the one after it is. */
   now?: Date,
 ): NextDeadline | undefined {
+  return earliestDeadline(runningDeadlines(incident, reg, wt, forOrganizationId), now);
+}
+
+/** The first of these deadlines; given `now`, a window already passed (see isWindow) is skipped. */
+export function earliestDeadline(deadlines: NextDeadline[], now?: Date): NextDeadline | undefined {
   let best: NextDeadline | undefined;
-  for (const { step, at, clause } of runningDeadlines(incident, reg, wt, forOrganizationId)) {
+  for (const { step, at, clause } of deadlines) {
     if (now && isWindow(step) && at <= now) continue;
     if (!best || at < best.at) best = { step, at, clause };
   }

@@ -135,7 +135,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     // The building ministry has not got the post: no card, nothing to press.
     expect(h.fake.messages(-400)).toHaveLength(0);
     expect(cardIn(-200)).toContain(
-      "Соисполнители: Министерство образования, Министерство строительства (ждёт своей очереди)",
+      "Соисполнители: Министерство образования (ещё не взято в работу), Министерство строительства (ждёт своей очереди)",
     );
     expect(cardIn(-300)).toContain("Срок: 24.11.2026 10:30 — вернуть, если не ваша компетенция (п. 7)");
 
