@@ -21,13 +21,15 @@ export function cardDeps(deps: AppDeps, api: Api): CardDeps {
   return { api, db: deps.db, sla: deps.sla, clock: deps.clock, log: deps.log, config: deps.config };
 }
 
-/** Cuts a long text into Telegram-sized messages, at line breaks where it can. */
+/**
+ * Cuts a long text into Telegram-sized messages: at a line break where it can, else after a space,
+ * and never between the two halves of a character such as an emoji.
+ */
 export function splitMessage(text: string, limit = MESSAGE_LIMIT): string[] {
   const parts: string[] = [];
   let rest = text;
   while (rest.length > limit) {
-    const cut = rest.lastIndexOf("\n", limit);
-    const at = cut > limit / 2 ? cut : limit;
+    const at = cutAt(rest, limit);
     parts.push(rest.slice(0, at));
     rest = rest.slice(at).replace(/^\n/, "");
   }
@@ -35,21 +37,43 @@ export function splitMessage(text: string, limit = MESSAGE_LIMIT): string[] {
   return parts;
 }
 
+function cutAt(text: string, limit: number): number {
+  const line = text.lastIndexOf("\n", limit);
+  if (line > limit / 2) return line;
+  const space = text.lastIndexOf(" ", limit - 1);
+  if (space > limit / 2) return space + 1;
+  const high = text.charCodeAt(limit - 1);
+  return high >= 0xd800 && high <= 0xdbff ? limit - 1 : limit;
+}
+
 /**
- * Sends a text (split if long). A chat that refuses is logged and handled (a person who blocked the
- * bot is marked, a group's refusal told to the admins), never thrown: the change is already made.
+ * The messages of a text made of pieces kept whole where they can: one message, a line break
+ * between them, when it fits; otherwise each piece begins a message (so a text to copy, such as an
+ * approved answer, comes alone), and only a piece longer than a message is cut (see splitMessage).
+ */
+export function splitPieces(pieces: readonly string[], limit = MESSAGE_LIMIT): string[] {
+  const whole = pieces.join("\n");
+  if (whole.length <= limit) return whole.length > 0 ? [whole] : [];
+  return pieces.flatMap((piece) => splitMessage(piece, limit));
+}
+
+/**
+ * Sends a text (split if long: see splitMessage, splitPieces). A chat that refuses is logged and
+ * handled (a person who blocked the bot is marked, a group's refusal told to the admins), never
+ * thrown: the change is already made.
  */
 export async function sendLong(
   deps: Omit<RefusalDeps, "api">,
   api: Api,
   chatId: number,
-  text: string,
+  /** Pieces: kept whole where they can (see splitPieces). */
+  text: string | readonly string[],
   keyboard?: InlineKeyboard,
   /** `ring`: with sound at night too (a significant post); otherwise quiet then (quietOutsideWorkingTime). */
   options: { ring?: boolean } = {},
 ): Promise<boolean> {
   try {
-    const parts = splitMessage(text);
+    const parts = typeof text === "string" ? splitMessage(text) : splitPieces(text);
     const sound = options.ring ? { disable_notification: false } : {};
     for (const [i, part] of parts.entries()) {
       // The buttons go under the last part, where the reader ends.

@@ -54,9 +54,18 @@ export const ta = {
 
   approve: {
     done: (id: number, kind: DraftKind = "answer") => `${APPROVED[kind]} по сообщению № ${id} согласован.`,
-    notice: (id: number, kind: DraftKind, where: string, due: string | null) =>
-      `${APPROVED[kind]} по сообщению № ${id} согласован. Разместите его ${where} и нажмите «Размещено»` +
-      (due ? `.\nРазместить до ${due}.` : "."),
+    /** `passed`: the deadline is reached already; then it is to be posted at once. */
+    notice: (id: number, kind: DraftKind, where: string, due: string | null, passed = false) =>
+      passed && due
+        ? `${APPROVED[kind]} по сообщению № ${id} согласован. Срок размещения истёк ${due}: ` +
+          `разместите его ${where} сразу и нажмите «Размещено».`
+        : `${APPROVED[kind]} по сообщению № ${id} согласован. Разместите его ${where} и нажмите «Размещено»` +
+          (due ? `.\nРазместить до ${due}.` : "."),
+    /** The approved draft's photos, videos and files are not sent again: who has them. */
+    attachments: (count: number, author: string) =>
+      `Вложений к нему: ${count} — они у автора проекта (${author}).`,
+    /** Heads the approved text, for whoever posts it to copy (a colleague standing in, too). */
+    text: "Согласованный текст:",
     onlyCurators: "Согласовывать ответы и возвращать их на доработку может только куратор.",
     ownDraft: "Это ваш проект ответа: согласовать его или вернуть может другой куратор.",
     already: (who: string, at: string) => `Уже согласовано: ${who}, ${at}.`,
@@ -155,5 +164,16 @@ export const ta = {
     textFirst: "Сначала напишите текст информации: подписью к фото или отдельным сообщением.",
     tooMany: (max: number) => `Вложений не больше ${max}. Остальные не приложены.`,
     send: "Отправить",
+    /** To the executor holding the post, under a part that reached his organization: his deadline now. */
+    started: (what: string, due: string, clause: string) =>
+      `Информация всех соисполнителей у вас — срок пошёл: ${what} до ${due} (${clause} регламента).`,
+    deadline: (what: string, due: string, clause: string) =>
+      `Ваш срок: ${what} до ${due} (${clause} регламента).`,
+    deadlinePassed: (what: string, due: string, clause: string) =>
+      `Срок «${what}» истёк ${due} (${clause} регламента).`,
+    waiting: (organizations: string[]) => `Ещё ждём информацию соисполнителей: ${organizations.join(", ")}.`,
+    /** To the co-executor whose part the curators approved and passed on (Georgievsk p.18). */
+    passedOn: (id: number, organization: string, lead: string) =>
+      `Информация по сообщению № ${id} (${organization}) согласована куратором и передана основному исполнителю: ${lead}.`,
   },
 } as const;

@@ -243,7 +243,21 @@ export const t = {
     state: "Состояние",
     lead: "Исполнитель",
     holder: "Ответственный",
+    /** A co-executor's holder on its own cards, where the lead's is not shown. */
+    partHolder: (organization: string) => `Ответственный (${organization})`,
+    /** The state of a co-executor's own part, on its cards (several parts: each named). */
+    partStateOf: (organization: string) => `Состояние (${organization})`,
+    partState: {
+      assigned: "направлено, ждёт, кто возьмёт",
+      accepted: "в работе",
+      rework: "информация на доработке",
+      forApproval: "информация отправлена, у куратора на согласовании",
+      passed: "информация передана основному исполнителю",
+    },
     coexecutors: "Соисполнители",
+    /** A co-executor on the curators' card, with who holds its part, or that nobody does yet. */
+    heldBy: (organization: string, holder: string) => `${organization} (${holder})`,
+    notTaken: (organization: string) => `${organization} (ещё не взято в работу)`,
     deadline: "Срок",
     answerDeadline: "Ответ разместить до",
     closed: {
@@ -307,17 +321,30 @@ export const t = {
 
   digest: {
     title: (day: string, open: number) => `Доброе утро! ${day}: открытых сообщений — ${open}.`,
-    line: (id: number, what: string, deadline: string, left: string) =>
-      `№ ${id} — ${what} до ${deadline} (${left})`,
+    /** `notTaken`: none of the organization's executors has taken the post (or its part) yet. */
+    line: (id: number, what: string, deadline: string, left: string, notTaken = false) =>
+      `№ ${id} — ${notTaken ? "никто не взял в работу; " : ""}${what} до ${deadline} (${left})`,
     lineNoDeadline: (id: number, state: string) => `№ ${id} — ${state}`,
+    notTaken: "никто не взял в работу",
     more: (n: number) => `…и ещё ${n}: /list`,
-    overdueSince: (day: string, ids: number[]) =>
-      `С ${day} просрочены: ${ids.map((id) => `№ ${id}`).join(", ")}.`,
+    /** The deadlines missed since the previous working day began, of posts open or done since. */
+    missedSince: (day: string) => `С ${day} пропущены сроки:`,
+    missed: (id: number, steps: string[], outcome: string | null) =>
+      `№ ${id} — ${steps.join(", ")}${outcome ? ` (${outcome})` : ""}`,
+    outcome: {
+      onTime: "ответ размещён в срок",
+      late: "ответ размещён с опозданием",
+      answered: "ответ размещён",
+      closed: "закрыто",
+    },
   },
 
   alert: {
     /** A co-executor's step, with whose it is. */
     ofOrganization: (what: string, organization: string) => `${what}: ${organization}`,
+    /** None of the organization's executors has taken the post (or its part) into work yet. */
+    notTaken: (text: string, organization: string) =>
+      `${text}\nСообщение ещё никто не взял в работу (${organization}).`,
     /** Its part holds up the next co-executor in the curator's order (Orenburg p.14). */
     nextInTurn: (text: string, organization: string) =>
       `${text}\nЭтой информации ждёт следующий соисполнитель: ${organization}.`,

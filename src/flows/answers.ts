@@ -4,7 +4,7 @@
  * p.12, 16), an interim answer (Orenburg p.13, Georgievsk p.15) and a question to the author. Also the
  * helpers the answers feature shares with these dialogues: refusals in words, deadlines, notices.
  */
-import { type Api, type Context, InlineKeyboard } from "grammy";
+import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import { latestDecision, telegramIdOf } from "../app/answer-queries.js";
 import {
   firstDraft,
@@ -30,7 +30,9 @@ import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
-import { cardDeps, notifyOrganization, sendLong } from "../bot/delivery.js";
+import { cardDeps, notifyOrganization, organizationChats, sendLong } from "../bot/delivery.js";
+import { sendDraft } from "../bot/draft-view.js";
+import { chatRefused } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { type LinkKind, ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -42,6 +44,7 @@ import {
   answerDeadline,
   checkAction,
   type IncidentAction,
+  isWindow,
   leadAssignment,
   nextDeadline,
   partNamed,
@@ -169,14 +172,80 @@ export function partRefusalNow(
 
 /**
  * The lead organization gets a co-executor's part passed on to it, with its photos, videos and
- * files (Orenburg p.14; Georgievsk p.18).
+ * files (Orenburg p.14; Georgievsk p.18); the executor holding the post gets it privately too, with
+ * his deadline as it stands now (under Georgievsk p.11, 18 the draft's clock starts with the last part).
  */
 export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident, assignmentId: number) {
   const part = incident.assignments.find((a) => a.id === assignmentId);
   const lead = leadAssignment(incident);
   if (!part || !lead) return;
   const notice = tr.part.notice(incident.id, part.organizationName, part.partText ?? "");
-  await tellOrganizationOfPart(deps, api, lead.organizationId, notice, partAttachments(deps.db, part));
+  const attachments = partAttachments(deps.db, part);
+  await tellOrganizationOfPart(deps, api, lead.organizationId, notice, attachments);
+  // Without a work chat the organization's executors, he among them, got it privately already.
+  const holder =
+    incident.holderId !== null && chatOfOrganization(deps.db, lead.organizationId) !== undefined
+      ? telegramIdOfMember(deps.db, incident.holderId, lead.organizationId)
+      : undefined;
+  if (holder === undefined) return;
+  const text = [notice, ...leadDeadline(deps, incident)].join("\n\n");
+  try {
+    await sendDraft(api, holder, { text, attachments });
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
+    deps.log.warn({ chatId: holder, error: error.description }, "part not delivered to the holder");
+    await chatRefused({ ...deps, api }, holder, error);
+  }
+}
+
+/**
+ * The lead's deadline as a part reaches it: the draft's clock started, when it runs from the last
+ * part and that has come; else the nearest deadline, and the co-executors whose parts it still waits for.
+ */
+function leadDeadline(deps: AppDeps, incident: Incident): string[] {
+  const { regulation, workingTime, timezone } = deps.sla;
+  const now = deps.clock.now();
+  const waiting = activeAssignments(incident)
+    .filter((a) => a.role === "coexecutor" && a.state !== "part_passed")
+    .map((a) => a.organizationName);
+  // His own steps: not the curators' decision while a draft waits for it, nor a return window gone by.
+  const running = runningDeadlines(incident, regulation, workingTime).filter(
+    (d) => regulation.steps[d.step]?.actor !== "curator" && !(isWindow(d.step) && d.at <= now),
+  );
+  const draft = running.find((d) => d.step === "draft");
+  const fromParts = regulation.steps.draft?.anchor === "partsReceived";
+  const started = fromParts && waiting.length === 0 && draft !== undefined && draft.at > now;
+  const nearest = running.reduce<(typeof running)[number] | undefined>(
+    (first, d) => (first && first.at <= d.at ? first : d),
+    undefined,
+  );
+  const due = started ? draft : nearest;
+  const lines: string[] = [];
+  if (due) {
+    const what = stepLabel(regulation, due.step);
+    const at = formatDeadline(due.at, timezone);
+    const say = started ? ta.part.started : due.at <= now ? ta.part.deadlinePassed : ta.part.deadline;
+    lines.push(say(what, at, due.clause));
+  }
+  if (waiting.length > 0) lines.push(ta.part.waiting(waiting));
+  return lines;
+}
+
+/**
+ * Georgievsk p.18: the co-executor hears that the curators approved its part and passed it on, so
+ * it knows nothing more is asked of it (an edit of its card alone makes no sound).
+ */
+export async function tellCoexecutorPassedOn(
+  deps: AppDeps,
+  api: Api,
+  incident: Incident,
+  assignmentId: number,
+): Promise<void> {
+  const part = incident.assignments.find((a) => a.id === assignmentId);
+  const lead = leadAssignment(incident);
+  if (!part || !lead) return;
+  const text = ta.part.passedOn(incident.id, part.organizationName, lead.organizationName);
+  for (const chatId of organizationChats(deps, part.organizationId)) await sendLong(deps, api, chatId, text);
 }
 
 /**
@@ -295,7 +364,8 @@ export async function tell(
   deps: AppDeps,
   api: Api,
   incident: Incident,
-  text: string,
+  /** Pieces: kept whole where they can (see splitPieces). */
+  text: string | readonly string[],
   to: Listeners,
 ): Promise<void> {
   const { db } = deps;

@@ -30,6 +30,7 @@ import {
 } from "../domain/incident.js";
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
+import { tellLeadOfPart } from "./answers.js";
 import { type Flow, waitForAnswer } from "./ask.js";
 import { attachmentOf } from "./draft.js";
 
@@ -461,8 +462,7 @@ export function partFlow(deps: AppDeps) {
       }
       const notice = tr.part.notice(incidentId, mine.organizationName, text);
       await tellCuratorsOfPart(deps, outer.api, notice, attachments);
-      const leadNow = leadAssignment(result.incident);
-      if (leadNow) await tellOrganizationOfPart(deps, outer.api, leadNow.organizationId, notice, attachments);
+      await tellLeadOfPart(deps, outer.api, result.incident, mine.id);
       await tellTurnCame(deps, outer.api, result.incident);
       return true;
     });

@@ -1,17 +1,19 @@
 /**
  * Morning digest to each organization's work chat at the start of every working day: its open
- * incidents with the nearest deadlines and those that went overdue since the previous working day
- * began (on a Monday: Friday and the weekend). Once per chat per day.
+ * incidents with the nearest deadlines (saying so where nobody has taken one into work), and the
+ * deadlines missed since the previous working day began (on a Monday: Friday and the weekend), each
+ * with how its post ended if it has. Once per chat per day.
  */
 import { TZDate } from "@date-fns/tz";
 import { startOfDay } from "date-fns/startOfDay";
-import { and, eq, gte, inArray, lt } from "drizzle-orm";
+import { and, eq, gte, lt } from "drizzle-orm";
 import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
 import { claimNotice } from "../app/notices.js";
 import { sendLong } from "../bot/delivery.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { assignments, boundChats, notifications } from "../db/schema.js";
-import { nextDeadline } from "../domain/incident.js";
+import { activeAssignments, type NextDeadline, nextDeadline } from "../domain/incident.js";
+import type { StepId } from "../domain/regulation/index.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import type { SweepDeps } from "./sweep.js";
 
@@ -40,43 +42,103 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
         next: nextDeadline(incident, sla.regulation, wt, chat.organizationId ?? undefined, now),
       }))
       .sort((a, b) => (a.next?.at.getTime() ?? Infinity) - (b.next?.at.getTime() ?? Infinity));
-    const lateIds = db
-      .selectDistinct({ id: notifications.incidentId })
-      .from(notifications)
-      .innerJoin(assignments, eq(assignments.incidentId, notifications.incidentId))
-      .where(
-        and(
-          eq(notifications.kind, "overdue"),
-          eq(assignments.organizationId, chat.organizationId),
-          gte(notifications.claimedAt, new Date(since.getTime())),
-          lt(notifications.claimedAt, new Date(today.getTime())),
-          inArray(notifications.chatId, [chat.chatId]),
-        ),
-      )
-      .all()
-      .map((r) => r.id);
-    if (open.length === 0 && lateIds.length === 0) continue;
+    const missed = missedSteps(deps, chat.chatId, chat.organizationId, since, today);
+    if (open.length === 0 && missed.size === 0) continue;
+    const organizationId = chat.organizationId;
     const lines = open
       .slice(0, MAX_LINES)
-      .map(({ incident, next }) =>
-        next
-          ? t.digest.line(
-              incident.id,
-              stepLabel(sla.regulation, next.step),
-              formatDeadline(next.at, sla.timezone),
-              formatRemaining(wt, next.at, now),
-            )
-          : t.digest.lineNoDeadline(incident.id, t.state[incident.row.state]),
-      );
+      .map(({ incident, next }) => openLine(deps, incident, next, taken(incident, organizationId), now));
     const text = [
       t.digest.title(day, open.length),
       ...lines,
       ...(open.length > MAX_LINES ? [t.digest.more(open.length - MAX_LINES)] : []),
-      ...(lateIds.length > 0
-        ? ["", t.digest.overdueSince(formatDeadline(since, sla.timezone).slice(0, 10), lateIds)]
+      ...(missed.size > 0
+        ? [
+            "",
+            t.digest.missedSince(formatDeadline(since, sla.timezone).slice(0, 10)),
+            ...missedLines(deps, missed),
+          ]
         : []),
     ].join("\n");
     if (await sendLong(deps, deps.api, chat.chatId, text)) sent++;
   }
   return sent;
+}
+
+/** Whether one of the organization's executors has taken the post (its part, for a co-executor) into work. */
+function taken(incident: Incident, organizationId: number): boolean {
+  return activeAssignments(incident).find((a) => a.organizationId === organizationId)?.state !== "assigned";
+}
+
+function openLine(
+  deps: SweepDeps,
+  incident: Incident,
+  next: NextDeadline | undefined,
+  isTaken: boolean,
+  now: Date,
+): string {
+  const { sla } = deps;
+  if (!next)
+    return t.digest.lineNoDeadline(incident.id, isTaken ? t.state[incident.row.state] : t.digest.notTaken);
+  return t.digest.line(
+    incident.id,
+    stepLabel(sla.regulation, next.step),
+    formatDeadline(next.at, sla.timezone),
+    formatRemaining(sla.workingTime, next.at, now),
+    !isTaken,
+  );
+}
+
+/**
+ * The steps whose deadlines the chat was alerted of as missed in the window, by incident: what each
+ * missed, not whether it is late now (its answer may be out, on time, since).
+ */
+function missedSteps(
+  deps: SweepDeps,
+  chatId: number,
+  organizationId: number,
+  since: Date,
+  until: Date,
+): Map<number, StepId[]> {
+  const rows = deps.db
+    .selectDistinct({ id: notifications.incidentId, step: notifications.step })
+    .from(notifications)
+    .innerJoin(assignments, eq(assignments.incidentId, notifications.incidentId))
+    .where(
+      and(
+        eq(notifications.kind, "overdue"),
+        eq(assignments.organizationId, organizationId),
+        gte(notifications.claimedAt, new Date(since.getTime())),
+        lt(notifications.claimedAt, new Date(until.getTime())),
+        eq(notifications.chatId, chatId),
+      ),
+    )
+    .orderBy(notifications.incidentId)
+    .all();
+  const missed = new Map<number, StepId[]>();
+  for (const { id, step } of rows) {
+    const steps = missed.get(id) ?? [];
+    if (!steps.includes(step as StepId)) steps.push(step as StepId);
+    missed.set(id, steps);
+  }
+  return missed;
+}
+
+function missedLines(deps: SweepDeps, missed: Map<number, StepId[]>): string[] {
+  return [...missed].map(([id, steps]) => {
+    const incident = loadIncident(deps.db, id);
+    const labels = steps.map((step) => stepLabel(deps.sla.regulation, step));
+    return t.digest.missed(id, labels, incident ? outcome(incident) : null);
+  });
+}
+
+/** How a post that missed a step ended, once it has: its answer on time or late, or closed. */
+function outcome(incident: Incident): string | null {
+  const { state } = incident.row;
+  if (state !== "answered" && state !== "closed") return null;
+  const answer = incident.publications.filter((p) => p.kind === "answer").at(-1);
+  if (!answer) return state === "closed" ? t.digest.outcome.closed : null;
+  return answer.onTime === null
+    ? t.digest.outcome.answered
+    : t.digest.outcome[answer.onTime ? "onTime" : "late"];
 }

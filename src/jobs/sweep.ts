@@ -34,7 +34,7 @@ import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";
-import { activeAssignments, isWindow, leadAssignment, nextTurn } from "../domain/incident.js";
+import { activeAssignments, leadAssignment, nextTurn } from "../domain/incident.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import type { RenderReports } from "../reports/render.js";
@@ -319,9 +319,8 @@ function recipients(
     if (part) add([directory.organizationChat(part.organizationId)]);
     const holder = executorOf(incident, alert);
     if (holder && part) add([directory.memberChat(holder, part.organizationId)]);
-    // Nobody has taken the post (or the part) yet: each of the organization's executors must act
-    // (the return window is a right, its reminder the work chat's).
-    else if (part && !holder && !isWindow(alert.step)) add(directory.members(part.organizationId));
+    // Nobody has taken the post (or the part) yet: each of the organization's executors must act.
+    else if (part && !holder) add(directory.members(part.organizationId));
     // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
     if (chats.size === 0) return { chats: directory.curators(), ...(part ? { insteadOf: "executors" } : {}) };
     // While the draft waits for the curators' decision, the answer deadline is theirs to mind too.
@@ -376,7 +375,9 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
         : t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder);
   // A co-executor's part holding up the next one in the curator's order (Orenburg p.14) says who waits.
   const next = alert.organizationId !== undefined ? nextTurn(incident) : undefined;
-  const line = next ? t.alert.nextInTurn(alerted, next.organizationName) : alerted;
+  const inTurn = next ? t.alert.nextInTurn(alerted, next.organizationName) : alerted;
+  // Nobody at the organization has taken the post (or its part) yet: that, more than the step, is what to act on.
+  const line = notTaken(alert, part) ? t.alert.notTaken(inTurn, part?.organizationName ?? "") : inTurn;
   if (item.insteadOf === "heads")
     return t.alert.insteadOfHeads(line, headNames(deps.db, escalatedOrganization(incident, alert)));
   if (item.insteadOf === "executors") {
@@ -385,6 +386,11 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
     return t.alert.insteadOfExecutors(line, part?.organizationName ?? "", name ? displayName(name) : null);
   }
   return line;
+}
+
+/** An executors' alert about an organization's post or part that none of its executors has taken yet. */
+function notTaken(alert: DueAlert, part: Incident["assignments"][number] | undefined): boolean {
+  return alert.actor !== "curator" && part?.state === "assigned";
 }
 
 /** The heads of this escalation by name, for the curators who hear it because none can be sent it. */

@@ -1,9 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { submitDraft } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
 import { loadIncident } from "../../src/app/incidents.js";
-import { grantRole } from "../../src/app/people.js";
+import { findPerson, grantRole } from "../../src/app/people.js";
 import { auditEvents, drafts, people, roleGrants } from "../../src/db/schema.js";
+import type { Person } from "../../src/domain/access.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -149,10 +151,54 @@ describe("approval", () => {
       expect(labels(chatId, id)).toEqual(["Размещено", "История"]);
       expect(h.lastText(chatId)).toBe(
         "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
-          "Разместить до 24.11.2026 10:50.",
+          "Разместить до 24.11.2026 10:50.\n\n" +
+          "Согласованный текст:\n" +
+          "Здравствуйте! Снег вывезут до пятницы.",
       );
     }
     expect(auditActions(id)).toContain("approve");
+  });
+
+  it("approved when the answer deadline has passed: the notice says the deadline is over and to post it at once", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    h.clock.set("2026-11-25T06:10:00Z"); // Wednesday 11:10: the answer was due at 11:00 (p.8)
+    await curator().press("Согласовать", curatorsChat());
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
+      expect(h.lastText(chatId)).toBe(
+        "Ответ по сообщению № 1 согласован. Срок размещения истёк 25.11.2026 11:00: " +
+          "разместите его во ВКонтакте сразу и нажмите «Размещено».\n\n" +
+          "Согласованный текст:\n" +
+          "Здравствуйте! Снег вывезут до пятницы.",
+      );
+    }
+  });
+
+  it("a long approved text comes whole in a message of its own, for a colleague to copy; its files are only counted", async () => {
+    const id = await officeWithIncident();
+    // 4000 characters with no line break: with the notice they pass one message's 4096.
+    const text = `${"Снег во дворе вывезут до пятницы, дворник назначен. ".repeat(78)}Спасибо 🙏`.slice(
+      -4000,
+    );
+    const photo = { type: "photo" as const, fileId: "ph-1", fileUniqueId: "u-1" };
+    submitDraft(h.db, {
+      incidentId: id,
+      actor: findPerson(h.db, OFFICE.executor) as Person,
+      now: h.clock.now(),
+      content: { text, attachments: [photo] },
+    });
+    await showCards(h, id);
+    await curator().press("Согласовать", curatorsChat());
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
+      expect(h.texts(chatId).slice(-2)).toEqual([
+        "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
+          "Разместить до 24.11.2026 10:30.\n" +
+          "Вложений к нему: 1 — они у автора проекта (Иван).\n\n" +
+          "Согласованный текст:",
+        text,
+      ]);
+    }
+    expect(h.fake.callsOf("sendPhoto")).toEqual([]);
   });
 
   it("with no work chat the organization's executors are told privately, but not one who blocked the bot", async () => {
@@ -489,7 +535,9 @@ describe("interim answer and clarification", () => {
     expect(h.texts(OFFICE.curator).length).toBe(privateBefore);
     expect(h.lastText(OFFICE.healthChat)).toBe(
       "Промежуточный ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
-        "Разместить до 24.11.2026 10:30.",
+        "Разместить до 24.11.2026 10:30.\n\n" +
+        "Согласованный текст:\n" +
+        "Здравствуйте! Вопрос изучается, ответим до 03.12.",
     );
     expect(cardText(OFFICE.healthChat, id)).toContain(
       "Состояние: согласовано, ждёт размещения: промежуточный ответ",
@@ -539,7 +587,9 @@ describe("interim answer and clarification", () => {
     // The final answer is held to its own clock, not to the first answer's p.8 deadline long past.
     expect(h.lastText(OFFICE.healthChat)).toBe(
       "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
-        "Разместить до 30.11.2026 10:30.",
+        "Разместить до 30.11.2026 10:30.\n\n" +
+        "Согласованный текст:\n" +
+        "Снег вывезен 27.11.",
     );
     await executor().press("Размещено", healthChat());
     await executor().send("https://vk.com/wall-1_1?reply=4", healthChat());
@@ -657,7 +707,9 @@ describe("interim answer and clarification", () => {
     );
     expect(h.lastText(OFFICE.healthChat)).toBe(
       "Запрос автору по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
-        "Разместить до 24.11.2026 10:30.",
+        "Разместить до 24.11.2026 10:30.\n\n" +
+        "Согласованный текст:\n" +
+        "Уточните, пожалуйста, адрес.",
     );
     await executor().press("Размещено");
     expect(executor().lastText()).toBe(

@@ -318,7 +318,7 @@ describe("a bound work chat that refuses the cards", () => {
     await routeToHealth(id);
     expect(unreachableNotices()).toHaveLength(1);
 
-    h.clock.set("2026-11-24T05:25:00Z"); // 10:25: the 30 minutes to return the post are nearly out
+    h.clock.set("2026-11-24T10:30:00Z"); // 15:30: half an hour left for the draft (p.9)
     await sweep(h.deps());
     expect(
       h.texts(OFFICE.curatorsChat).some((text) => text.startsWith("Не удалось доставить в рабочий чат")),

@@ -174,6 +174,65 @@ describe("a co-executor's part with photos", () => {
   });
 });
 
+describe("a part reaching the lead: the executor holding the post and the co-executor are told", () => {
+  const healthExecutor = () => h.user(HEALTH_EXECUTOR, "Иван");
+  const partNotice = "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен.";
+
+  it("Georgievsk p.11, 18: passed on, the holder gets the part privately with his draft's clock now running; the co-executor's chat hears it went", async () => {
+    await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    await healthExecutor().press("Взять в работу", healthChat());
+    await educationExecutor().send("Двор очищен.", educationChat());
+    const heldBefore = h.texts(HEALTH_EXECUTOR).length;
+    h.clock.advance(10 * 60_000); // 10:10
+
+    await curator().press("Согласовать и передать: Минобр", curatorsChat());
+    expect(
+      h
+        .texts(HEALTH_EXECUTOR)
+        .slice(heldBefore)
+        .filter((text) => !text.startsWith("Сообщение № 1 · ")),
+    ).toEqual([
+      `${partNotice}\n\n` +
+        "Информация всех соисполнителей у вас — срок пошёл: прислать проект ответа куратору до 24.11.2026 11:10 (п. 11 регламента).",
+    ]);
+    expect(h.lastText(-100)).toBe(partNotice);
+    expect(h.lastText(-300)).toBe(
+      "Информация по сообщению № 1 (Министерство образования) согласована куратором и передана основному исполнителю: Министерство здравоохранения.",
+    );
+  });
+
+  it("Orenburg p.14: a part sent straight to the lead reaches its holder privately too, with his deadline", async () => {
+    await coexecutorAsked();
+    await healthExecutor().press("Взять в работу", healthChat());
+    const heldBefore = h.texts(HEALTH_EXECUTOR).length;
+    await educationExecutor().send("Двор очищен.", educationChat());
+    expect(
+      h
+        .texts(HEALTH_EXECUTOR)
+        .slice(heldBefore)
+        .filter((text) => !text.startsWith("Сообщение № 1 · ")),
+    ).toEqual([
+      `${partNotice}\n\nВаш срок: прислать проект ответа куратору до 24.11.2026 16:00 (п. 9 регламента).`,
+    ]);
+    expect(h.lastText(-100)).toBe(partNotice);
+  });
+
+  it("at night the holder's copy and the co-executor's notice come without sound", async () => {
+    await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    await healthExecutor().press("Взять в работу", healthChat());
+    await educationExecutor().send("Двор очищен.", educationChat());
+    h.clock.set("2026-11-24T17:00:00Z"); // 20:00 in Moscow
+    await curator().press("Согласовать и передать: Минобр", curatorsChat());
+    const sent = (chatId: number, start: string) =>
+      h.fake
+        .callsOf("sendMessage")
+        .filter((c) => c.params.chat_id === chatId && String(c.params.text).startsWith(start))
+        .map((c) => c.params.disable_notification);
+    expect(sent(HEALTH_EXECUTOR, "Информация соисполнителя")).toEqual([true]);
+    expect(sent(-300, "Информация по сообщению № 1 (Министерство образования) согласована")).toEqual([true]);
+  });
+});
+
 describe("a part for a lead organization without a work chat", () => {
   const sendsTo = (chatId: number) =>
     h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;

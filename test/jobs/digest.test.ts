@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { publishAnswer, saveDraftWork } from "../../src/app/answers.js";
+import { routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import type { Person } from "../../src/domain/access.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
 import { morningDigests } from "../../src/jobs/digest.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
 let h: Harness;
 afterEach(() => h.close());
@@ -33,7 +34,9 @@ describe("morning digest", () => {
         "№ 1 — прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
         "№ 2 — прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
         "",
-        "С 24.11.2026 просрочены: № 1, № 2.",
+        "С 24.11.2026 пропущены сроки:",
+        "№ 1 — прислать проект ответа куратору",
+        "№ 2 — прислать проект ответа куратору",
       ].join("\n"),
     );
   });
@@ -63,6 +66,53 @@ describe("morning digest", () => {
     expect(digest).not.toContain("№ 1");
   });
 
+  it("a post answered on time after its draft was late is named with the step it missed and how it ended, not as overdue", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-24T11:05:00Z"); // 16:05: the draft is overdue (p.9)
+    await sweep(deps());
+    await seedDraft(h, id, { approve: true });
+    const executor = findPerson(h.db, OFFICE.executor) as Person;
+    const link = "https://vk.com/wall-1_1?reply=5";
+    const rules = { curatorMayPublish: false };
+    publishAnswer(h.db, { incidentId: id, actor: executor, now: h.clock.now(), link, onTime: true, rules });
+
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    expect(await morningDigests(deps())).toBe(1);
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      [
+        "Доброе утро! 25.11.2026: открытых сообщений — 0.",
+        "",
+        "С 24.11.2026 пропущены сроки:",
+        "№ 1 — прислать проект ответа куратору (ответ размещён в срок)",
+      ].join("\n"),
+    );
+  });
+
+  it("a post nobody in the organization has taken into work says so in its line", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    const id = seedRegistered(h);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    h.clock.set("2026-11-24T11:05:00Z"); // 16:05: the draft is overdue (p.9), the post still not taken
+    await sweep(deps());
+
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    expect(await morningDigests(deps())).toBe(1);
+    expect(h.lastText(OFFICE.healthChat).split("\n").slice(0, 2)).toEqual([
+      "Доброе утро! 25.11.2026: открытых сообщений — 1.",
+      "№ 1 — никто не взял в работу; прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
+    ]);
+  });
+
   it("on Monday the digest still names what went overdue on Friday", async () => {
     h = await Harness.start({ now: "2026-11-27T05:00:00Z" }); // Friday 10:00 local
     const { health } = seedOffice(h);
@@ -72,7 +122,10 @@ describe("morning digest", () => {
 
     h.clock.set("2026-11-30T04:00:00Z"); // Monday 09:00
     expect(await morningDigests(deps())).toBe(1);
-    expect(h.lastText(OFFICE.healthChat).split("\n").at(-1)).toBe("С 27.11.2026 просрочены: № 1.");
+    expect(h.lastText(OFFICE.healthChat).split("\n").slice(-2)).toEqual([
+      "С 27.11.2026 пропущены сроки:",
+      "№ 1 — прислать проект ответа куратору",
+    ]);
   });
 
   it("after the May holidays the digest names what went overdue on the short day before them", async () => {
@@ -84,7 +137,10 @@ describe("morning digest", () => {
 
     h.clock.set("2026-05-04T04:00:00Z"); // Monday 04.05 09:00, after the holiday and the weekend
     expect(await morningDigests(deps())).toBe(1);
-    expect(h.lastText(OFFICE.healthChat).split("\n").at(-1)).toBe("С 30.04.2026 просрочены: № 1.");
+    expect(h.lastText(OFFICE.healthChat).split("\n").slice(-2)).toEqual([
+      "С 30.04.2026 пропущены сроки:",
+      "№ 1 — прислать проект ответа куратору",
+    ]);
   });
 });
 

@@ -115,7 +115,7 @@ describe("deadline sweep", () => {
     expect(card()).toContain("— направить исполнителю (п. 6), осталось 10 мин рабочего времени");
   });
 
-  it("before anyone takes the post, each executor is reminded privately of the draft; the return window is only the work chat's, and its end is no overdue", async () => {
+  it("before anyone takes the post, each executor is reminded privately of the draft; the return window, a right, is neither reminded nor overdue", async () => {
     const { health } = await office();
     h.seedPerson(3002, "Мария", [], [health]);
     const id = register();
@@ -128,12 +128,10 @@ describe("deadline sweep", () => {
     });
     if (!routed.ok) throw new Error(routed.refusal);
     await showCards(h, id);
-    at("2026-11-24T05:20:00Z"); // 10:20: ten minutes left to return it (p.7), a right
+    at("2026-11-24T05:20:00Z"); // 10:20: ten minutes left to return it (p.7), a right, not a task
     await tick();
-    const windowReminder =
-      "⏰ Сообщение № 1: вернуть, если не ваша компетенция до 24.11.2026 10:30 (п. 7 регламента) — осталось 10 мин рабочего времени.";
-    expect(alertsIn(OFFICE.healthChat)).toEqual([windowReminder]);
-    for (const chatId of [OFFICE.executor, 3002]) expect(alertsIn(chatId)).toEqual([]);
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor, 3002, OFFICE.curatorsChat])
+      expect(alertsIn(chatId)).toEqual([]);
 
     // Keeping the post is no violation: no overdue alert, no escalation; the card shows the draft's deadline.
     at("2026-11-24T05:31:00Z");
@@ -148,11 +146,75 @@ describe("deadline sweep", () => {
     at("2026-11-24T10:00:00Z"); // 15:00, an hour before the draft's deadline (16:00, p.9)
     await tick();
     for (const chatId of [OFFICE.healthChat, OFFICE.executor, 3002, OFFICE.curatorsChat])
-      expect(alertsIn(chatId).filter((text) => text.includes("вернуть") && !text.startsWith("⏰"))).toEqual(
-        [],
-      );
+      expect(alertsIn(chatId).filter((text) => text.includes("вернуть"))).toEqual([]);
     for (const chatId of [OFFICE.executor, 3002])
       expect(alertsIn(chatId).some((text) => text.includes("прислать проект ответа куратору"))).toBe(true);
+  });
+
+  it("a post nobody has taken into work: its reminders, overdue alerts and escalations say so, to the organization and the curators", async () => {
+    const { health } = await office();
+    const id = register();
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: findPerson(h.db, OFFICE.curator) as NonNullable<ReturnType<typeof findPerson>>,
+      now: h.clock.now(),
+    });
+    const notTaken = "Сообщение ещё никто не взял в работу (Министерство здравоохранения).";
+    at("2026-11-24T11:01:00Z"); // 16:01: the draft (p.9) is overdue, and still nobody has taken the post
+    await tick();
+    const overdue =
+      "❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк 24.11.2026 16:00 (п. 9 регламента) — просрочено на 1 мин рабочего времени.";
+    expect(alertsIn(OFFICE.curatorsChat)).toEqual([`${overdue}\n${notTaken}`]);
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor])
+      expect(alertsIn(chatId).at(-1)).toContain(`${overdue}\n${notTaken}`);
+
+    at("2026-11-25T04:01:00Z"); // Wednesday 09:01: 2 working hours late, the curators' escalation
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat).at(-1)).toMatch(
+      /^‼️ Нарушение регламента: сообщение № 1 \(Министерство здравоохранения\) — «прислать проект ответа куратору» .*Требуется вмешательство\.\nСообщение ещё никто не взял в работу \(Министерство здравоохранения\)\.$/s,
+    );
+
+    // Taken at last: the alerts that follow are about the step alone.
+    acceptIncident(h.db, {
+      incidentId: id,
+      actor: findPerson(h.db, OFFICE.executor) as NonNullable<ReturnType<typeof findPerson>>,
+      now: h.clock.now(),
+    });
+    at("2026-11-25T05:01:00Z"); // 10:01: the answer's last reminder (p.8, due 11:00)
+    await tick();
+    expect(alertsIn(OFFICE.healthChat).at(-1)).toMatch(/^⏰ Сообщение № 1: разместить ответ/);
+    expect(alertsIn(OFFICE.healthChat).at(-1)).not.toContain("никто не взял");
+  });
+
+  it("a co-executor's part nobody has taken: its overdue alert names that, not only the part", async () => {
+    const { health } = await office();
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    const EDUCATION_CHAT = -300;
+    h.seedChat(h.group(EDUCATION_CHAT, "Минобр: обращения"), education);
+    const id = register();
+    const curator = findPerson(h.db, OFFICE.curator) as NonNullable<ReturnType<typeof findPerson>>;
+    const now = h.clock.now();
+    routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [education], actor: curator, now });
+    acceptIncident(h.db, {
+      incidentId: id,
+      actor: findPerson(h.db, OFFICE.executor) as NonNullable<ReturnType<typeof findPerson>>,
+      now,
+    });
+    at("2026-11-24T07:01:00Z"); // 12:01: the part's 2 working hours (p.14) are over
+    await tick();
+    const partLines = (chatId: number) =>
+      alertsIn(chatId)
+        .flatMap((text) => text.split("\n\n• "))
+        .filter((line) => line.includes("прислать информацию"));
+    const expected =
+      "❗ Сообщение № 1: срок «прислать информацию соисполнителя: Министерство образования» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.\n" +
+      "Сообщение ещё никто не взял в работу (Министерство образования).";
+    expect(partLines(EDUCATION_CHAT)).toEqual([expected]);
+    expect(partLines(OFFICE.curatorsChat)).toEqual([expected]);
+    // The lead has taken the post: its own alerts say nothing of the kind.
+    expect(alertsIn(OFFICE.healthChat).join("\n")).not.toContain("никто не взял");
   });
 
   it("two overlapping ticks send each alert exactly once", async () => {

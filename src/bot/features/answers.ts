@@ -1,9 +1,11 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
-import { approveDraft } from "../../app/answers.js";
+import { approveDraft, latestDrafts } from "../../app/answers.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
-import { partNamed, publishAction } from "../../domain/incident.js";
+import { loadPerson } from "../../app/people.js";
+import { displayName } from "../../domain/access.js";
+import { type DraftKind, partNamed, publishAction } from "../../domain/incident.js";
 import type { Network } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import {
@@ -18,6 +20,7 @@ import {
   reworkFlow,
   rulesOf,
   tell,
+  tellCoexecutorPassedOn,
   tellLeadOfPart,
 } from "../../flows/answers.js";
 import { handTurnOn } from "../../flows/incident-answers.js";
@@ -122,15 +125,37 @@ async function announceApproval(ctx: BotContext, incident: Incident) {
     syncCards(cardDeps(app, ctx.api), incident),
     answer ? offerQualityMark(ctx, id) : undefined,
   ]);
-  const due = publicationDue(incident, app.sla);
-  const where = ta.inNetwork(incident.row.network as Network);
-  const notice = ta.approve.notice(id, kind, where, due ? formatDeadline(due, app.sla.timezone) : null);
-  await tell(app, ctx.api, incident, notice, { organization: true, holder: true });
+  await tell(app, ctx.api, incident, approvalNotice(app, incident, kind), {
+    organization: true,
+    holder: true,
+  });
   // The approval is made and announced: a failed side message is the operators' to see, not the curator's.
   for (const failed of first) {
     if (failed.status === "rejected")
       ctx.log.error({ err: failed.reason }, "approval: an announcement failed");
   }
+}
+
+/**
+ * What to post, where and by when (at once, when that moment is reached already), with the approved
+ * text itself: whoever posts it — a colleague standing in, too — copies it from here. The text comes
+ * as a message of its own when both would not fit in one.
+ */
+function approvalNotice(app: AppDeps, incident: Incident, kind: DraftKind): string[] {
+  const { id } = incident;
+  const due = publicationDue(incident, app.sla);
+  const passed = due !== undefined && due <= app.clock.now();
+  const where = ta.inNetwork(incident.row.network as Network);
+  const at = due ? formatDeadline(due, app.sla.timezone) : null;
+  const notice = ta.approve.notice(id, kind, where, at, passed);
+  const draft = latestDrafts(app.db, id, 1)[0];
+  if (!draft || draft.id !== incident.answer?.draftId) return [notice];
+  const author = loadPerson(app.db, draft.authorId);
+  const files =
+    draft.attachments.length > 0
+      ? [ta.approve.attachments(draft.attachments.length, author ? displayName(author) : "")]
+      : [];
+  return [[notice, ...files, "", ta.approve.text].join("\n"), draft.text];
 }
 
 /**
@@ -165,8 +190,9 @@ async function releaseTurnNow(ctx: BotContext, id: number, assignmentId: number)
 
 /**
  * «Согласовать и передать»: a curator passes a co-executor's part on to the lead organization
- * (Georgievsk p.18). The button names the part (its assignment), so a part sent again after a
- * re-routing needs its own tap. Of two curators pressing at once, one passes it; the other is told.
+ * (Georgievsk p.18): its chat and the executor holding the post get it, and the co-executor hears it
+ * went. The button names the part (its assignment), so a part sent again after a re-routing needs
+ * its own tap. Of two curators pressing at once, one passes it; the other is told.
  */
 async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton) {
   const { app } = ctx;
@@ -184,13 +210,15 @@ async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton
   const pressed = ctx.callbackQuery?.message;
   // The notice's button is spent; a card's buttons are the sync's to set.
   const onNotice = pressed && !isCard(app.db, id, pressed.chat.id, pressed.message_id);
+  // A part kept through a routing again is in a new assignment, with the same sending.
+  const part = partNamed(incident, assignmentId)?.id ?? assignmentId;
   afterTurn(ctx, "pass-on", async () => {
     const announced = await Promise.allSettled([
       ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
       onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
       handTurnOn(app, ctx.api, incident),
-      // A part kept through a routing again is in a new assignment, with the same sending.
-      tellLeadOfPart(app, ctx.api, incident, partNamed(incident, assignmentId)?.id ?? assignmentId),
+      tellLeadOfPart(app, ctx.api, incident, part),
+      tellCoexecutorPassedOn(app, ctx.api, incident, part),
     ]);
     for (const failed of announced) {
       if (failed.status === "rejected")

@@ -78,6 +78,14 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
       message: "a co-executor's part cannot reach the lead executor before the answer deadline",
     });
   }
+  const window = steps.return?.reminders;
+  if (window && window.fractions.length + window.beforeEndMinutes.length > 0) {
+    findings.push({
+      level: "warn",
+      message:
+        "steps.return has reminders: returning a post is a right, not a task, and a reminder would read as an order to return a post that is the organization's own; leave them out",
+    });
+  }
   if (steps.coexecutorPassOn && !steps.coexecutorRework) {
     findings.push({
       level: "warn",

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { splitMessage, splitPieces } from "../../src/bot/delivery.js";
+
+describe("splitting a long text into messages", () => {
+  it("cuts at a line break, else after a space, never inside a word", () => {
+    const words = "слово ".repeat(20).trim();
+    const parts = splitMessage(words, 40);
+    expect(parts.every((part) => part.length <= 40)).toBe(true);
+    expect(parts.join("")).toBe(words);
+    expect(parts.every((part) => /^слово( слово)* ?$/.test(part))).toBe(true);
+  });
+
+  it("never cuts an emoji in two", () => {
+    const text = `${"а".repeat(39)}🙏${"б".repeat(10)}`;
+    const parts = splitMessage(text, 40);
+    expect(parts).toEqual(["а".repeat(39), `🙏${"б".repeat(10)}`]);
+  });
+
+  it("keeps pieces in one message when they fit, else starts each in its own", () => {
+    expect(splitPieces(["Согласовано.\n\nСогласованный текст:", "Текст."], 100)).toEqual([
+      "Согласовано.\n\nСогласованный текст:\nТекст.",
+    ]);
+    const text = "т".repeat(90);
+    expect(splitPieces(["Согласовано.\n\nСогласованный текст:", text], 100)).toEqual([
+      "Согласовано.\n\nСогласованный текст:",
+      text,
+    ]);
+  });
+});
