@@ -323,8 +323,14 @@ function recipients(
     else if (part && !holder) add(directory.members(part.organizationId));
     // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
     if (chats.size === 0) return { chats: directory.curators(), ...(part ? { insteadOf: "executors" } : {}) };
-    // While the draft waits for the curators' decision, the answer deadline is theirs to mind too.
-    const deciding = alert.step === "answer" && incident.row.state === "on_approval";
+    // While the draft waits for the curators' decision, the answer deadline is theirs to mind too:
+    // its reminders from then on (one that came before the draft, the executors had).
+    const submitted = incident.answer?.draftSubmittedAt;
+    const deciding =
+      alert.step === "answer" &&
+      incident.row.state === "on_approval" &&
+      submitted != null &&
+      alert.dueAt.getTime() >= submitted.getTime();
     if (alert.kind === "overdue" || deciding) add(directory.curators());
   }
   return { chats: [...chats] };

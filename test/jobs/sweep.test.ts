@@ -316,6 +316,24 @@ describe("deadline sweep", () => {
     expect(alertsIn(OFFICE.curatorsChat).some((text) => text.includes("разместить ответ"))).toBe(true);
   });
 
+  it("a reminder the executors had before the draft went to the curators is not sent to the curators late", async () => {
+    const { health } = await office();
+    const id = await seedIncidentInWork(h, health);
+    at("2026-11-24T10:31:00Z"); // 15:31: the answer's 50 % point (15:30) has passed
+    await tick();
+    const aboutAnswer = (chatId: number) =>
+      alertsIn(chatId).filter((text) => text.includes("разместить ответ"));
+    expect(aboutAnswer(OFFICE.healthChat)).toHaveLength(1);
+    at("2026-11-24T10:40:00Z");
+    await seedDraft(h, id);
+    at("2026-11-24T10:41:00Z");
+    await tick();
+    expect(aboutAnswer(OFFICE.curatorsChat)).toEqual([]);
+    at("2026-11-25T04:13:00Z"); // the 80 % point, Wednesday 09:12: now theirs too
+    await tick();
+    expect(aboutAnswer(OFFICE.curatorsChat)).toHaveLength(1);
+  });
+
   it("a chat that refuses: the curators get the alert and the admins are told once", async () => {
     const { health } = await office();
     await seedIncidentInWork(h, health);
