@@ -138,6 +138,7 @@ function answerProgress(
     draftSubmittedAt: latest?.submittedAt ?? null,
     draftAuthorId: latest?.authorId ?? null,
     reworkRequestedAt: latest?.state === "rework" ? latest.decidedAt : null,
+    reworkComment: latest?.state === "rework" ? latest.reworkComment : null,
     approvedAt: latest?.state === "approved" ? latest.decidedAt : null,
     interimPublishedAt,
     finalDraftSubmittedAt: interimPublishedAt ? (firstFinalDraft()?.submittedAt ?? null) : null,

@@ -100,6 +100,8 @@ export function renderCard(
       t.card.returned(returned.organizationName, trimmed(returned.returnReason ?? "", NOTE_LIMIT).text),
     );
   }
+  const rework = incident.answer?.reworkComment;
+  if (rework && row.state === "in_work") lines.push(t.card.reworkComment(trimmed(rework, NOTE_LIMIT).text));
   if (row.repeatOfId) lines.push(t.card.repeatOf(row.repeatOfId, earlier && earlierOutcome(earlier, sla)));
   for (const publication of incident.publications) {
     lines.push(t.card.publication(publication.kind, publication.link, publication.onTime));

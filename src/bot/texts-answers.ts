@@ -2,6 +2,7 @@
 
 import type { DraftKind } from "../domain/incident.js";
 import type { Network } from "../domain/source-link.js";
+import { t } from "./texts.js";
 
 /** «Разместите его …»: where the answer goes, in the network's own words. */
 const IN_NETWORK: Record<Network, string> = {
@@ -17,6 +18,14 @@ const IN_NETWORK: Record<Network, string> = {
   x: "в X (Twitter)",
   tiktok: "в TikTok",
   other: "в том же источнике, что и сообщение",
+};
+
+/** The card's button that reopens a draft of this kind. */
+const REWORK_BUTTON: Record<DraftKind, string> = {
+  answer: t.button.draft,
+  final: t.button.draftFinal,
+  interim: t.button.interim,
+  clarification: t.button.clarify,
 };
 
 export type LinkKind = "publish" | "interim" | "clarify";
@@ -99,6 +108,7 @@ export const ta = {
     ) =>
       `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку: ${withoutFinalDot(comment)}.` +
       (due ? ` Доработать до ${due}.` : "") +
+      ` Доработать — кнопка «${REWORK_BUTTON[kind ?? "answer"]}» на карточке сообщения: прежний проект можно поправить.` +
       (draft ? `\n\nПроект ${DRAFT_OF[kind ?? "answer"]}:\n${draft}` : ""),
     done: (id: number, due: string | null, kind?: DraftKind | null) =>
       `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку` +

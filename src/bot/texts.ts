@@ -284,6 +284,8 @@ export const t = {
     returned: (organization: string, reason: string) => `Возвращено (${organization}): ${reason}`,
     partReturned: (organization: string, comment: string) =>
       `Информация соисполнителя на доработке (${organization}): ${comment}`,
+    /** The lead's draft returned by the curator: what to change. */
+    reworkComment: (comment: string) => `Проект ответа на доработке: ${comment}`,
   },
   button: {
     route: "Направить",

@@ -76,6 +76,8 @@ export interface AnswerProgress {
   draftSubmittedAt: Date | null;
   draftAuthorId: number | null;
   reworkRequestedAt: Date | null;
+  /** The curator's comment on the draft returned for rework (while it is the latest). */
+  reworkComment?: string | null;
   approvedAt: Date | null;
   interimPublishedAt: Date | null;
   /**
