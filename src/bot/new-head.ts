@@ -23,7 +23,15 @@ export async function briefNewHead(deps: CardDeps, personId: number): Promise<vo
   const entries = open.map((incident) => {
     const { id, link } = incident.row;
     const { clause } = regulation.significantRecipients;
-    const post = ti.significant(id, networkName(link), link, null, clause, incident.row.importance);
+    const post = ti.significant(
+      id,
+      networkName(link),
+      link,
+      null,
+      clause,
+      incident.row.importance,
+      incident.row,
+    );
     const next = nextDeadline(incident, regulation, workingTime, undefined, deps.clock.now());
     if (!next) return post;
     return `${post}\n${tp.newHead.deadline(formatDeadline(next.at, timezone), stepLabel(regulation, next.step), next.clause)}`;

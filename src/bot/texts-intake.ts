@@ -94,6 +94,8 @@ export const ti = {
     start: string | null,
     clause: string,
     importance: Importance = "significant",
+    /** What the curator said of it, if anything: the head decides at once, often from this alone. */
+    about: { topic?: string | null; place?: string | null } = {},
   ) =>
     [
       importance === "important"
@@ -101,6 +103,8 @@ export const ti = {
         : `Социально значимое сообщение № ${id} (${clause})`,
       `${network}: ${link}`,
       ...(start ? [`«${start}»`] : []),
+      ...(about.topic ? [`Тема: ${about.topic}`] : []),
+      ...(about.place ? [`Место: ${about.place}`] : []),
     ].join("\n"),
 
   alreadyClosed: "Уже закрыто.",

@@ -137,6 +137,7 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     snippet(row.text),
     deps.sla.regulation.significantRecipients.clause,
     row.importance,
+    row,
   );
   for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
     try {

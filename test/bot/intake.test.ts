@@ -439,6 +439,19 @@ describe("registering from a forwarded post or a link", () => {
     expect(curator.lastText()).toMatch(/^Сообщение № 2 похоже на повторное\. Недавно уже были:\n№ 1 — /);
   });
 
+  it("the head's notice carries the topic the curator gave", async () => {
+    await start();
+    h.seedPerson(HEAD, "Глава", ["head"]);
+    await registerByNew("https://vk.com/wall-1_2", {
+      importance: "Социально значимое",
+      text: "Пожар в школе",
+      topic: "пожары",
+    });
+    expect(h.lastText(HEAD)).toBe(
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»\nТема: пожары",
+    );
+  });
+
   it("a significant post is told to every head at once, at night too", async () => {
     await start({ now: "2026-11-24T18:00:00Z" });
     h.seedPerson(HEAD, "Глава", ["head"]);
