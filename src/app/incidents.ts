@@ -397,6 +397,11 @@ export function routeIncident(
         ...(kept.length > 0 ? { kept } : {}),
         ...(keptForApproval.length > 0 ? { keptForApproval } : {}),
         ...(keptInRework.length > 0 ? { keptInRework } : {}),
+        // The answer deadline's length from now on (Orenburg p.6), for a report of a past month.
+        shortenedAnswerMinutes:
+          input.shortenedAnswerMinutes !== undefined
+            ? input.shortenedAnswerMinutes
+            : incident.row.shortenedAnswerMinutes,
       };
     },
     change: (tx, incident) => {

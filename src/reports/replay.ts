@@ -529,9 +529,19 @@ export function replayIncident(
 ): Replay {
   const anchors: Anchors = { detection: incident.detectedAt };
   if (incident.postedAt) anchors.postDate = incident.postedAt;
-  const opts = incident.shortenedAnswerMinutes
+  // The shortened answer deadline (Orenburg p.6) as each routing set it; events older than that
+  // record give the incident's present one.
+  const opts: { shortenedAnswerMinutes?: number } = incident.shortenedAnswerMinutes
     ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }
     : {};
+  const shortenAs = (e: IncidentEvent): boolean => {
+    const cut = e.details?.shortenedAnswerMinutes;
+    if (cut !== null && typeof cut !== "number") return false;
+    const before = opts.shortenedAnswerMinutes ?? null;
+    if (cut) opts.shortenedAnswerMinutes = cut;
+    else delete opts.shortenedAnswerMinutes;
+    return (cut || null) !== before;
+  };
   const running = new Map<StepId, Running>();
   const steps: StepInstance[] = [];
   let lead: number | null = null;
@@ -627,7 +637,12 @@ export function replayIncident(
         end("publication", e.at);
         if (newLead) end("rework", e.at);
         running.delete("return");
-        if (anew && !interim) restart("answer", e.at);
+        const shortened = shortenAs(e);
+        // Shortened at the first routing: the clock has run from detection with that length all along.
+        if (shortened && e.fromState === "registered" && !interim) {
+          running.delete("answer");
+          open("answer");
+        } else if ((anew || shortened) && !interim) restart("answer", e.at);
         lead = nextLead;
         holder = null;
         if (newLead) draftAuthor = null;

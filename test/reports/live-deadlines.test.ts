@@ -830,3 +830,46 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     ]);
   });
 });
+
+describe("a shortened answer deadline (Orenburg p.6) as each routing set it", () => {
+  it("a later routing with the full deadline does not unmake the miss of the shortened one", async () => {
+    const o = await office("orenburg");
+    const { health, roads } = o;
+    const { petr, curator } = o.people;
+    const one = o.register("10:00");
+    // Routed with the answer cut to 2 working hours: due 12:00.
+    must(
+      routeIncident(h.db, {
+        incidentId: one,
+        leadId: health,
+        coexecutorIds: [],
+        actor: curator,
+        now: o.at("10:05"),
+        shortenedAnswerMinutes: 120,
+      }),
+    );
+    // Taken from Минздрав at 12:30, overdue, to Миндор with the full 9 hours (due 10.11 10:00).
+    must(
+      routeIncident(h.db, {
+        incidentId: one,
+        leadId: roads,
+        coexecutorIds: [],
+        actor: curator,
+        now: o.at("12:30"),
+        shortenedAnswerMinutes: null,
+      }),
+    );
+    o.accept(one, petr, "12:40");
+    o.submit(one, petr, "14:30");
+    o.approve(one, "14:40");
+    o.publish(one, petr, "15:00");
+    expect(
+      tr
+        .violations(o.november())
+        .split("\n")
+        .filter((line) => line.includes("ответ на сообщение")),
+    ).toEqual([
+      "№ 1 · Минздрав — ответ на сообщение (п. 8): срок 09.11.2026 12:00, не выполнено, снято с исполнения 09.11.2026 12:30, опоздание 30 мин",
+    ]);
+  });
+});
