@@ -37,7 +37,8 @@ export type Audience =
   | { kind: "curators" }
   /** An organization's work chat, or the private chat of an executor of one or more of them. */
   | { kind: "organization"; organizationIds: number[] }
-  | { kind: "observer" };
+  /** Anyone else; a work chat's organization named (one waiting for its turn, or that had the post). */
+  | { kind: "observer"; organizationId?: number };
 
 export interface CardDeps extends RefusalDeps {
   sla: SlaRuntime;
@@ -83,8 +84,14 @@ export function renderCard(
   const live = activeAssignments(incident).filter((a) => open && mine.includes(a.organizationId));
   const ownCoexecutorParts = live.filter((a) => a.role === "coexecutor");
   const seesLead = ownCoexecutorParts.length === 0 || live.some((a) => a.role === "lead");
-  lines.push(...stateLines(incident, seesLead ? [] : ownCoexecutorParts, sla, rules));
-  lines.push(...organizationLines(incident, audience, seesLead, ownCoexecutorParts, related.holders));
+  // An organization that returned the post (or had it taken to another) keeps its card, told where
+  // the post went: another organization's holder and deadlines are not its business.
+  const handedOver = open && lostIt(incident, audience);
+  if (handedOver) lines.push(`${t.card.state}: ${handedOverText(incident)}`);
+  else {
+    lines.push(...stateLines(incident, seesLead ? [] : ownCoexecutorParts, sla, rules));
+    lines.push(...organizationLines(incident, audience, seesLead, ownCoexecutorParts, related.holders));
+  }
   for (const part of incident.assignments) {
     if (part.state === "part_sent" && rules.curatorPassesParts && open)
       lines.push(t.card.partForApproval(part.organizationName));
@@ -108,7 +115,7 @@ export function renderCard(
   }
   if (incident.answer?.awaitingClarification) lines.push(t.card.awaitingClarification);
   // The deadlines end the card and are never cut off: a long card loses the end of what is above them.
-  const deadlines = deadlineLines(incident, audience, ownCoexecutorParts, sla, now);
+  const deadlines = handedOver ? [] : deadlineLines(incident, audience, ownCoexecutorParts, sla, now);
   const end = deadlines.join("\n");
   const body = trimmed(lines.join("\n"), TEXT_LIMIT - (end ? end.length + 1 : 0)).text;
   const text = end ? `${body}\n${end}` : body;
@@ -119,6 +126,24 @@ export function renderCard(
 }
 
 type Part = Incident["assignments"][number];
+
+/** The audience's organization had the post and no longer has it: it returned it, or it was taken away. */
+function lostIt(incident: Incident, audience: Audience): boolean {
+  const organizationIds =
+    audience.kind === "organization"
+      ? audience.organizationIds
+      : audience.kind === "observer" && audience.organizationId !== undefined
+        ? [audience.organizationId]
+        : [];
+  const theirs = incident.assignments.filter((a) => organizationIds.includes(a.organizationId));
+  return theirs.length > 0 && theirs.every((a) => a.state === "returned" || a.state === "withdrawn");
+}
+
+/** Where a post stands for an organization that no longer has it: back with the curators, or elsewhere. */
+function handedOverText(incident: Incident): string {
+  const lead = activeAssignments(incident).find((a) => a.role === "lead");
+  return lead ? t.card.handedOver(lead.organizationName) : t.card.backWithCurators;
+}
 
 /**
  * The state: the incident's, or, on the cards of a co-executor that is not also the lead, where its
@@ -549,7 +574,7 @@ function audienceOfOld(db: Db, incident: Incident, chatId: number): Audience | u
     const organizationId = bound?.organizationId;
     const involved =
       organizationId != null && incident.assignments.some((a) => a.organizationId === organizationId);
-    return involved ? { kind: "observer" } : undefined;
+    return involved ? { kind: "observer", organizationId } : undefined;
   }
   const curator = cardQueries(db).curator.get({ chatId });
   return curator ? { kind: "curators" } : { kind: "observer" };

@@ -170,7 +170,7 @@ export function audienceFor(
     const organizationId = bound.organizationId;
     return live.some((a) => a.organizationId === organizationId)
       ? { kind: "organization", organizationIds: [organizationId] }
-      : { kind: "observer" };
+      : { kind: "observer", organizationId };
   }
   if (chatId !== person?.telegramId) return { kind: "observer" };
   if (hasRole(person, "curator")) return { kind: "curators" };

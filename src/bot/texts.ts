@@ -284,6 +284,9 @@ export const t = {
     returned: (organization: string, reason: string) => `Возвращено (${organization}): ${reason}`,
     partReturned: (organization: string, comment: string) =>
       `Информация соисполнителя на доработке (${organization}): ${comment}`,
+    /** On the cards of an organization that no longer has the post (it returned it, or it was taken). */
+    handedOver: (lead: string) => `передано другому органу (${lead})`,
+    backWithCurators: "возвращено куратору, ждёт направления",
     /** The lead's draft returned by the curator: what to change. */
     reworkComment: (comment: string) => `Проект ответа на доработке: ${comment}`,
   },

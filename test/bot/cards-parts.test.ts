@@ -214,4 +214,22 @@ describe("a post returned by its organization", () => {
     await showCards(h, id);
     expect(ending(CURATORS_CHAT, 1)).toEqual(["Ответ разместить до: 25.11.2026 11:00"]);
   });
+
+  it("the organization that returned it is told where the post went, not another's holder and deadlines", async () => {
+    const id = await office();
+    await route(id, [/Минздрав/]);
+    await sergey().press("Взять в работу", leadChat());
+    h.clock.set(new Date("2026-11-24T05:20:00Z"));
+    returnedByLead(id);
+    await showCards(h, id);
+    expect(cardIn(LEAD_CHAT)).toContain("Состояние: возвращено куратору, ждёт направления\n");
+    expect(cardIn(LEAD_CHAT)).toContain("Возвращено (Министерство здравоохранения): Не наша компетенция.");
+    expect(cardIn(LEAD_CHAT)).not.toContain("Срок");
+
+    await route(id, [/Благоустройство/]);
+    await maria().press("Взять в работу", partChat());
+    expect(cardIn(LEAD_CHAT)).toContain("Состояние: передано другому органу (Благоустройство)\n");
+    expect(cardIn(LEAD_CHAT)).not.toMatch(/Ответственный|Срок|Ответ разместить до/);
+    expect(cardIn(PART_CHAT)).toContain("Ответственный: Мария");
+  });
 });
