@@ -54,7 +54,7 @@ import {
 import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/index.js";
 import { type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, waitForAnswer } from "./ask.js";
 import { handTurnOn, tellOrganizationOfPart } from "./incident-answers.js";
 
 export type AnswerAction = Extract<
@@ -413,7 +413,7 @@ async function waitForText(
     }
     if (data !== undefined) await conversation.skip({ next: true });
     const text = answer.message?.text?.trim();
-    if (text === "/cancel") return undefined;
+    if (isCancel(text)) return undefined;
     if (text?.startsWith("/")) await conversation.halt({ next: true });
     const problem = text === undefined ? hint : check(text);
     if (problem === undefined && text !== undefined) return text;

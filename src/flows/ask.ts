@@ -27,8 +27,22 @@ export async function waitForAnswer(conversation: Flow): Promise<Context> {
   return await conversation.halt({ next: true });
 }
 
+/** Words people type to stop a dialogue, besides /cancel: taken as it, never as the answer. */
+const CANCEL_WORDS = new Set(["/cancel", "отмена", "отменить", "отмени", "стоп", "cancel"]);
+
+/** Whether a typed answer means «stop»: /cancel, or «отмена» and the like, in any case. */
+export function isCancel(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  return CANCEL_WORDS.has(
+    text
+      .trim()
+      .toLowerCase()
+      .replace(/[.!]+$/, ""),
+  );
+}
+
 /**
- * Asks for a line of text. /cancel ends the flow; any other command ends it too and is then handled
+ * Asks for a line of text. /cancel (or «отмена») ends the flow; any other command ends it too and is then handled
  * as usual, so a person is never stuck inside a dialogue. A «Пропустить» button is offered when
  * the answer is optional. `check` returns an error text to ask again with.
  */
@@ -57,7 +71,7 @@ export async function askText(
       else await answer.reply(prompt, markup);
       continue;
     }
-    if (text === "/cancel") {
+    if (isCancel(text)) {
       await answer.reply(t.org.cancelled);
       await conversation.halt();
     }

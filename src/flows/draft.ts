@@ -31,7 +31,7 @@ import {
 } from "../domain/incident.js";
 import { describeChanges } from "../domain/text-diff.js";
 import { formatDeadline } from "../domain/time-format.js";
-import type { Flow } from "./ask.js";
+import { type Flow, isCancel } from "./ask.js";
 
 export const DRAFT_TEXT_LIMIT = 4096;
 const MAX_ATTACHMENTS = 30;
@@ -242,7 +242,7 @@ async function nextInput(conversation: Flow): Promise<Input> {
   const message = ctx.message;
   if (data !== undefined || !message) return await conversation.skip({ next: true });
   const text = message.text?.trim();
-  if (text === "/cancel") return { kind: "cancel", ctx };
+  if (isCancel(text)) return { kind: "cancel", ctx };
   if (text?.startsWith("/")) return await conversation.halt({ next: true });
   return { kind: "message", ctx, message };
 }

@@ -23,7 +23,7 @@ import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
-import { type Flow, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, waitForAnswer } from "./ask.js";
 import { tellHeads } from "./intake.js";
 
 export const LEVELS: Importance[] = ["normal", "important", "significant"];
@@ -115,7 +115,7 @@ async function waitForValue(
     // A forwarded post is a new post to register, not the answer.
     if (answer.message?.forward_origin) await conversation.halt({ next: true });
     const text = answer.message?.text?.trim();
-    if (text === "/cancel") return "cancelled";
+    if (isCancel(text)) return "cancelled";
     if (text?.startsWith("/")) await conversation.halt({ next: true });
     if (text && text.length <= max) return { value: text };
     if (answer.message) await answer.reply(tr.edit.badValue);

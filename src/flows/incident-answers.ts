@@ -31,7 +31,7 @@ import {
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfPart } from "./answers.js";
-import { type Flow, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, waitForAnswer } from "./ask.js";
 import { attachmentOf } from "./draft.js";
 
 /** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
@@ -127,7 +127,7 @@ async function waitForText(
       continue;
     }
     const text = answer.message?.text?.trim();
-    if (text === "/cancel") return { cancelled: true };
+    if (isCancel(text)) return { cancelled: true };
     if (text?.startsWith("/")) await conversation.halt({ next: true });
     if (text !== undefined && check(text)) return { text };
     if (answer.message) await answer.reply(hint);
@@ -282,7 +282,7 @@ async function collectPart(
     const message = answer.message;
     if (!message) continue;
     const typed = message.text?.trim();
-    if (typed === "/cancel") return await done("cancelled");
+    if (isCancel(typed)) return await done("cancelled");
     if (typed?.startsWith("/")) await conversation.halt({ next: true });
     const text = typed ?? message.caption?.trim() ?? "";
     const attachment = attachmentOf(message);

@@ -27,7 +27,7 @@ import { hasRole } from "../domain/access.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, waitForAnswer } from "./ask.js";
 
 /**
  * What the conversation starts with (plain JSON: it is stored with the conversation). A field that
@@ -267,7 +267,7 @@ async function ask<T>(
     const message = answer.message;
     if (!message) return await conversation.skip({ next: true });
     const command = commandOf(message);
-    if (command === "cancel") {
+    if (command === "cancel" || (command === undefined && isCancel(message.text))) {
       await answer.reply(ti.cancelled);
       return await conversation.halt();
     }

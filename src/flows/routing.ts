@@ -18,7 +18,7 @@ import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
 import { actionRules, type Importance } from "../domain/incident.js";
 import { tellLeadOfKeptParts } from "./answers.js";
-import { type Flow, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, waitForAnswer } from "./ask.js";
 import { tellTurnCame } from "./incident-answers.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
@@ -71,7 +71,7 @@ async function nextPress(
     if (data?.startsWith("rt.")) return { ctx, data };
     if (data !== undefined) await conversation.skip({ next: true });
     const text = ctx.message?.text?.trim();
-    if (text === "/cancel") return { ctx, data: "rt.cancel" };
+    if (isCancel(text)) return { ctx, data: "rt.cancel" };
     if (text?.startsWith("/")) await conversation.halt({ next: true });
     if (text !== undefined && acceptText(ctx)) return { ctx, text };
     await conversation.skip({ next: true });
