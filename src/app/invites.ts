@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { invites, organizations, type Role } from "../db/schema.js";
 import { can } from "../domain/access.js";
 import { audit } from "./audit.js";
@@ -91,6 +91,7 @@ export interface OpenInvite {
   expiresAt: Date;
 }
 
+/** The invites that would still open: not used, revoked or expired, made by someone still an admin. */
 export function listOpenInvites(db: Db, now: Date): OpenInvite[] {
   return db
     .select({
@@ -98,12 +99,20 @@ export function listOpenInvites(db: Db, now: Date): OpenInvite[] {
       role: invites.role,
       organizationName: organizations.name,
       expiresAt: invites.expiresAt,
+      createdBy: invites.createdBy,
     })
     .from(invites)
     .leftJoin(organizations, eq(organizations.id, invites.organizationId))
     .where(and(isNull(invites.usedAt), isNull(invites.revokedAt), gt(invites.expiresAt, now)))
     .orderBy(desc(invites.id))
-    .all();
+    .all()
+    .filter((invite) => creatorStillMay(db, invite.createdBy))
+    .map(({ createdBy: _createdBy, ...invite }) => invite);
+}
+
+/** An invite is the admin's word: once they are no longer an admin, their links open nothing. */
+function creatorStillMay(db: Tx, createdBy: number): boolean {
+  return can(loadPerson(db, createdBy), "manageInvites");
 }
 
 export type RedeemResult =
@@ -127,8 +136,7 @@ export function redeemInvite(db: Db, token: string, profile: TelegramProfile, no
       if (invite.usedAt) return { ok: false, reason: "used" };
       if (invite.revokedAt) return { ok: false, reason: "revoked" };
       if (invite.expiresAt <= now) return { ok: false, reason: "expired" };
-      // An invite is the admin's word: once they are no longer an admin, their links open nothing.
-      if (!can(loadPerson(tx, invite.createdBy), "manageInvites")) return { ok: false, reason: "revoked" };
+      if (!creatorStillMay(tx, invite.createdBy)) return { ok: false, reason: "revoked" };
       const organization =
         invite.organizationId === null
           ? undefined

@@ -122,6 +122,9 @@ describe("invites", () => {
     const token = /\?start=([\w-]+)/.exec(boris.lastText())?.[1];
     const id = h.db.select().from(people).where(eq(people.telegramId, 1002)).get()?.id ?? 0;
     h.db.delete(roleGrants).where(eq(roleGrants.personId, id)).run();
+    // The other admins' list does not offer his link as open either.
+    await h.user(ADMIN, "Анна").send("/invites");
+    expect(h.user(ADMIN, "Анна").lastText()).toBe("Действующих приглашений нет. Создать — /invite.");
     await boris.send(`/start ${token}`);
     expect(boris.lastText()).toMatch(/отозвана администратором/);
     await boris.send("/help");
