@@ -170,10 +170,10 @@ export const tp = {
      * `blocking`: the executors left, every one of whom blocks the bot (none: nobody is left);
      * `curatorsTold`: whether the curators got the notice (their chat, or one of them privately).
      */
-    nobodyLeft: (organization: string, blocking: string[], curatorsTold: boolean) => {
+    nobodyLeft: (organization: string, blocking: string[], curatorsTold: boolean, hasChat = false) => {
       if (blocking.length === 0) {
         return (
-          `В органе «${organization}» не осталось исполнителей и нет рабочего чата: ` +
+          `В органе «${organization}» не осталось исполнителей${hasChat ? " (в рабочем чате некому взять сообщения)" : " и нет рабочего чата"}: ` +
           (curatorsTold
             ? "об этом сообщено кураторам."
             : "кураторам сообщить не удалось (бот не может им писать), передайте им это сами.") +
@@ -317,11 +317,20 @@ export const tp = {
     `в работе, нужно передать другому исполнителю органа: ${numbers(ids)}. Кнопки — на карточках ` +
     "сообщений (найти карточку: /find номер).",
   /** `blocking`: the executors left, every one of whom blocks the bot (none: nobody is left). */
-  curatorsNotice: (name: string, organization: string, ids: number[], blocking: string[] = []) => {
+  curatorsNotice: (
+    name: string,
+    organization: string,
+    ids: number[],
+    blocking: string[] = [],
+    hasChat = false,
+  ) => {
     if (blocking.length === 0) {
       return (
-        `${name} больше не исполнитель органа «${organization}», а других исполнителей и рабочего чата у органа ` +
-        `нет. Сообщения, которые были у этого сотрудника в работе, некому передать: ${numbers(ids)}. ` +
+        `${name} больше не исполнитель органа «${organization}», а ` +
+        (hasChat
+          ? "других исполнителей у органа нет (в его рабочем чате некому взять эти сообщения). "
+          : "других исполнителей и рабочего чата у органа нет. ") +
+        `Сообщения, которые были у этого сотрудника в работе, некому передать: ${numbers(ids)}. ` +
         `Направьте их другому органу кнопкой «${t.button.reroute}» на карточке или попросите администратора ` +
         "пригласить исполнителя."
       );

@@ -173,6 +173,23 @@ describe("taking access away", () => {
     expect(admin().lastText()).not.toMatch(/Иван/);
   });
 
+  it("the organization's last executor taken out: its work chat has nobody to carry the post on, so the curators hear it", async () => {
+    const id = await seedIncidentInWork(h, health);
+    await openCard(admin(), /Иван/);
+    await admin().press("Исключить из: Минздрав");
+    await admin().press("Да, исключить");
+    expect(paragraphs()).toContain(
+      "В органе «Министерство здравоохранения» не осталось исполнителей (в рабочем чате некому взять сообщения): " +
+        "об этом сообщено кураторам. Пригласите исполнителя — /invite.",
+    );
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
+      new RegExp(
+        "^Иван больше не исполнитель органа «Министерство здравоохранения», а других исполнителей у органа нет " +
+          `\\(в его рабочем чате некому взять эти сообщения\\)\\. Сообщения, которые были у этого сотрудника в работе, некому передать: № ${id}\\.`,
+      ),
+    );
+  });
+
   it("the organization's work chat refusing the notice: the admin hears it was not told, and the curators get it", async () => {
     h.seedPerson(3002, "Пётр", [], [health]);
     await seedIncidentInWork(h, health);

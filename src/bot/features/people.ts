@@ -314,20 +314,24 @@ async function announceHeldOf(
 ): Promise<string | undefined> {
   const { db } = ctx.app;
   const { organizationId, organizationName: organization, incidentIds } = held;
+  // A work chat counts only with an executor left to read it: those left without access cannot act.
+  const members = telegramIdsOfMembers(db, [organizationId]);
   const reachable =
-    chatOfOrganization(db, organizationId) !== undefined || reachableMembers(db, [organizationId]).length > 0;
+    reachableMembers(db, [organizationId]).length > 0 ||
+    (members.length > 0 && chatOfOrganization(db, organizationId) !== undefined);
   if (reachable) {
     const notice = tp.organizationNotice(name, organization, incidentIds);
     const heard = await notifyOrganization(ctx.app, ctx.api, organizationId, notice);
     return heard === "organization" ? undefined : tp.done.notDelivered(organization, heard === "curators");
   }
-  const blocking = telegramIdsOfMembers(db, [organizationId]).map((telegramId) => personName(db, telegramId));
+  const blocking = members.map((telegramId) => personName(db, telegramId));
+  const hasChat = chatOfOrganization(db, organizationId) !== undefined;
   const told = await notifyCurators(
     ctx.app,
     ctx.api,
-    tp.curatorsNotice(name, organization, incidentIds, blocking),
+    tp.curatorsNotice(name, organization, incidentIds, blocking, hasChat),
   );
-  return tp.done.nobodyLeft(organization, blocking, told);
+  return tp.done.nobodyLeft(organization, blocking, told, hasChat);
 }
 
 /** The bot cannot take anyone out of a group chat: the admin is reminded of the ones that matter. */
