@@ -1,4 +1,4 @@
-import { and, asc, count, eq, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, ne, notInArray, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { assignments, incidents, organizations } from "../db/schema.js";
 import type { IncidentState } from "../domain/incident.js";
@@ -24,9 +24,28 @@ function findByName(db: Tx, name: string): Organization | undefined {
     .get();
 }
 
+/**
+ * Whether another organization than `exceptId` is called so, by its full or its short name: buttons
+ * and cards name organizations by short name, so a short name must be free as a full name is.
+ */
 export function organizationNameTaken(db: Tx, name: string, exceptId?: number): boolean {
-  const found = findByName(db, name);
-  return found !== undefined && found.id !== exceptId;
+  const key = nameKey(name);
+  const found = db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(
+      and(
+        or(eq(organizations.nameKey, key), eq(organizations.shortNameKey, key)),
+        exceptId === undefined ? undefined : ne(organizations.id, exceptId),
+      ),
+    )
+    .get();
+  return found !== undefined;
+}
+
+/** How many organizations are switched off: pickers of active ones say that these are not shown. */
+export function countInactiveOrganizations(db: Tx): number {
+  return db.select({ n: count() }).from(organizations).where(eq(organizations.active, false)).get()?.n ?? 0;
 }
 
 /**
@@ -62,7 +81,7 @@ export function listOrganizations(
 
 export type SaveResult =
   | { ok: true; organization: Organization }
-  | { ok: false; reason: "name_taken" | "not_found" };
+  | { ok: false; reason: "name_taken" | "short_name_taken" | "not_found" };
 
 export function createOrganization(
   db: Db,
@@ -70,6 +89,8 @@ export function createOrganization(
 ): SaveResult {
   return db.transaction((tx): SaveResult => {
     if (findByName(tx, input.name)) return { ok: false, reason: "name_taken" };
+    if (input.shortName && organizationNameTaken(tx, input.shortName))
+      return { ok: false, reason: "short_name_taken" };
     const organization = tx
       .insert(organizations)
       .values({
@@ -196,7 +217,8 @@ export interface ImportReport {
 
 /**
  * Applies parsed rows in one transaction: a row whose name (or short name) exists updates that
- * organization, others are created; parents may refer to rows of the same file.
+ * organization, others are created; parents may refer to rows of the same file. A row whose short
+ * name another organization bears already is refused.
  */
 export function importOrganizations(
   db: Db,
@@ -219,6 +241,10 @@ export function importOrganizations(
     };
     for (const row of accepted) {
       const existing = findByName(tx, row.name);
+      if (row.shortName && organizationNameTaken(tx, row.shortName, existing?.id)) {
+        report.rejected.push({ line: row.line, name: row.name, problem: "short_name_taken" });
+        continue;
+      }
       const values = {
         shortName: row.shortName,
         shortNameKey: row.shortName && nameKey(row.shortName),

@@ -64,6 +64,20 @@ const COLUMNS: Record<string, keyof Omit<OrganizationRow, "line">> = {
   контакты: "contact",
 };
 
+/**
+ * The text of a file as sent: UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's «Unicode
+ * text»), or else Windows-1251, which Excel in Russian locales writes for plain «CSV».
+ */
+export function decodeTextFile(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("windows-1251").decode(bytes);
+  }
+}
+
 export function parseOrganizationsFile(fileName: string, content: string): ParsedImport {
   const text = content.replace(/^\uFEFF/, "");
   const isJson = /\.json$/i.test(fileName) || /^\s*[[{]/.test(text);
@@ -164,10 +178,18 @@ function optionalText(value: unknown): string | null {
   return text === "" ? null : text;
 }
 
+/**
+ * Buttons and cards name an organization by its short name, so a short name must not be another row's
+ * name or short name: the later of two rows (or the row whose short name is another's name) is refused.
+ */
 function validate(records: RawRecord[]): ParsedImport {
   const rows: OrganizationRow[] = [];
   const problems: RowProblem[] = [];
   const seen = new Set<string>();
+  const names = new Set(
+    records.map(({ values }) => nameKey(typeof values.name === "string" ? values.name : "")),
+  );
+  const shortNames = new Set<string>();
   for (const { line, values } of records) {
     const name = typeof values.name === "string" ? values.name.trim() : "";
     if (name === "") {
@@ -189,10 +211,17 @@ function validate(records: RawRecord[]): ParsedImport {
       problems.push({ line, name, problem: "own_parent" });
       continue;
     }
+    const shortName = optionalText(values.shortName);
+    const shortKey = shortName && nameKey(shortName);
+    if (shortKey && shortKey !== key && (names.has(shortKey) || shortNames.has(shortKey))) {
+      problems.push({ line, name, problem: "short_name_in_file" });
+      continue;
+    }
+    if (shortKey) shortNames.add(shortKey);
     rows.push({
       line,
       name,
-      shortName: optionalText(values.shortName),
+      shortName,
       parent,
       contact: optionalText(values.contact),
     });

@@ -20,25 +20,33 @@ function stillAdmin(outer: BotContext, actorId: number): boolean {
 
 const checkLength = (text: string) => (text.length >= 2 && text.length <= 200 ? undefined : t.org.badName);
 
-/** A full name must be free; checked while asking, so the person can correct it at once. */
-function checkFreeName(conversation: Flow, deps: AppDeps, exceptId?: number) {
+/**
+ * A full or short name must be free; checked while asking, so the person can correct it at once. The
+ * database is asked only for a name of the right length, as before short names were checked: a
+ * dialogue begun then replays the same steps.
+ */
+function checkFreeName(conversation: Flow, deps: AppDeps, taken: string, exceptId?: number) {
   return async (text: string) =>
     checkLength(text) ??
-    ((await conversation.external(() => organizationNameTaken(deps.db, text, exceptId)))
-      ? t.org.nameTaken
-      : undefined);
+    ((await conversation.external(() => organizationNameTaken(deps.db, text, exceptId))) ? taken : undefined);
 }
+
+const FINAL_REFUSAL = {
+  name_taken: t.org.nameTakenFinal,
+  short_name_taken: t.org.shortNameTakenFinal,
+  not_found: t.org.notFound,
+} as const;
 
 /** «Добавить орган»: full name, then an optional short name. */
 export function addOrganizationFlow(deps: AppDeps) {
   return async function addOrganization(conversation: Flow, ctx: Context, actorId: number): Promise<void> {
     const name = await askText(conversation, ctx, t.org.askName, {
-      check: checkFreeName(conversation, deps),
+      check: checkFreeName(conversation, deps, t.org.nameTaken),
     });
     if (name === SKIP) return;
     const shortName = await askText(conversation, ctx, t.org.askShortName, {
       optional: true,
-      check: checkLength,
+      check: checkFreeName(conversation, deps, t.org.shortNameTaken),
     });
     const result = await conversation.external((outer) =>
       stillAdmin(outer, actorId)
@@ -51,7 +59,7 @@ export function addOrganizationFlow(deps: AppDeps) {
         : undefined,
     );
     if (!result) await ctx.reply(t.refusal);
-    else await ctx.reply(result.ok ? t.org.created(result.organization.name) : t.org.nameTakenFinal);
+    else await ctx.reply(result.ok ? t.org.created(result.organization.name) : FINAL_REFUSAL[result.reason]);
   };
 }
 
@@ -68,7 +76,7 @@ export function renameOrganizationFlow(deps: AppDeps) {
       await ctx.reply(t.org.notFound);
       return;
     }
-    const check = checkFreeName(conversation, deps, organizationId);
+    const check = checkFreeName(conversation, deps, t.org.nameTaken, organizationId);
     const name = await askText(conversation, ctx, t.org.askNewName(current), { check });
     if (name === SKIP) return;
     const result = await conversation.external((outer) =>
@@ -78,6 +86,6 @@ export function renameOrganizationFlow(deps: AppDeps) {
     );
     if (!result) await ctx.reply(t.refusal);
     else if (result.ok) await ctx.reply(t.org.renamed(result.organization.name));
-    else await ctx.reply(result.reason === "name_taken" ? t.org.nameTakenFinal : t.org.notFound);
+    else await ctx.reply(FINAL_REFUSAL[result.reason]);
   };
 }

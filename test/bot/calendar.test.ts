@@ -55,8 +55,35 @@ describe("production calendar", () => {
     const bad = { years: { "2028": { ...year2028.years["2028"], holidays: ["2028-02-30"] } } };
     await admin().upload(JSON.stringify(bad), "calendar-2028.json", "application/json");
     expect(admin().lastText()).toBe(
-      "Календарь не загружен, ничего не изменено: production calendar: years.2028.holidays.0: expected an existing calendar date yyyy-MM-dd.",
+      'Календарь не загружен, ничего не изменено: 2028 год, поле "holidays" — «2028-02-30»: такой даты в календаре нет. ' +
+        "Исправьте файл и пришлите его снова; образец — /calendar.",
     );
     expect(h.db.select().from(calendarYears).all()).toEqual([]);
+  });
+
+  it("says in Russian what to fix in a year's status or source", async () => {
+    const draftish = { years: { "2028": { ...year2028.years["2028"], status: "проект" } } };
+    await admin().upload(JSON.stringify(draftish), "calendar-2028.json", "application/json");
+    expect(admin().lastText()).toBe(
+      'Календарь не загружен, ничего не изменено: 2028 год, поле "status" — нужно "official" (календарь утверждён) ' +
+        'или "draft" (проект). Исправьте файл и пришлите его снова; образец — /calendar.',
+    );
+    const { source: _, ...noSource } = year2028.years["2028"];
+    await admin().upload(JSON.stringify({ years: { "2028": noSource } }), "c.json", "application/json");
+    expect(admin().lastText()).toMatch(
+      /^Календарь не загружен, ничего не изменено: 2028 год, поле "source" — укажите источник/,
+    );
+    expect(h.db.select().from(calendarYears).all()).toEqual([]);
+  });
+
+  it('takes a file of years without the "years" wrapper, or one year\'s block alone, as a calendar', async () => {
+    await admin().upload(JSON.stringify(year2028.years), "2028.json", "application/json");
+    expect(admin().lastText()).toBe("Календарь загружен: 2028. Сроки уже считаются по нему.");
+    const year2029 = { ...year2028.years["2028"], holidays: ["2029-01-01"] };
+    await admin().upload(JSON.stringify(year2029), "2029.json", "application/json");
+    expect(admin().lastText()).toBe("Календарь загружен: 2029. Сроки уже считаются по нему.");
+    const bad = { "2030": { ...year2029, status: "final" } };
+    await admin().upload(JSON.stringify(bad), "2030.json", "application/json");
+    expect(admin().lastText()).toMatch(/^Календарь не загружен, ничего не изменено: 2030 год, поле "status"/);
   });
 });

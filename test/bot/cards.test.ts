@@ -99,6 +99,7 @@ describe("cards", () => {
     const admin = h.seedPerson(9001, "Анна", ["admin"]);
     await admin.send("/bind", chat);
     await admin.press(/Минтранс/, chat);
+    await admin.press("Да, привязать", chat);
     const calls = callsTo(OFFICE.healthChat);
     accept();
     await sync();

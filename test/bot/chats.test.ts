@@ -68,7 +68,8 @@ describe("group chats", () => {
     await admin().send("/bind", workChat());
     const member = h.user(2002, "Пётр");
     const popup = await member.press(/Минздрав/, workChat());
-    expect(popup).toBe("Команда привязки чата доступна только администратору бота.");
+    // Someone with no access at all is told so, whatever the button.
+    expect(popup).toBe("У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.");
     expect(h.lastText(-100)).toMatch(/К какому органу привязать этот чат\?/);
     expect(h.db.select().from(boundChats).all()).toEqual([]);
   });
@@ -139,6 +140,7 @@ describe("group chats", () => {
     await admin().press(/Минздрав/, workChat());
     await admin().send("/bind", workChat());
     await admin().press(/Минтранс/, workChat());
+    await admin().press("Да, привязать", workChat());
     expect(h.lastText(-100)).toBe(
       "Этот чат привязан к органу «Министерство транспорта». Сюда будут приходить карточки сообщений.\n\n" +
         "У органа «Министерство здравоохранения» больше нет рабочего чата. Чтобы привязать ему чат, отправьте /bind в нужном чате.",
@@ -195,5 +197,60 @@ describe("group chats", () => {
         "отключите для себя «Анонимность» в правах администратора или напишите от своего аккаунта.",
     ]);
     expect(boundChatIds()).toEqual([]);
+  });
+
+  it("someone without rights is refused naming the command they sent; in private, the ordinary refusal", async () => {
+    const member = h.user(2002, "Пётр");
+    await member.send("/unbind", workChat());
+    expect([...h.texts(2002), ...h.texts(-100)]).toEqual([
+      "Команда /unbind доступна только администратору бота.",
+    ]);
+    await member.send("/chats");
+    expect(member.lastText()).toBe("Это действие вам недоступно.");
+  });
+
+  it("/bind in a bound chat says what it is now and changes the binding only on a confirming tap", async () => {
+    const curators = h.group(-200, "Кураторы");
+    await admin().send("/bind", curators);
+    await admin().press("Чат кураторов", curators);
+    await admin().send("/bind", curators);
+    expect(h.lastText(-200)).toBe(
+      "Сейчас этот чат: чат кураторов.\n\n" +
+        "К какому органу привязать этот чат? В него будут приходить карточки сообщений.",
+    );
+    await admin().press(/Минздрав/, curators);
+    expect(h.lastText(-200)).toBe(
+      "Сейчас этот чат: чат кураторов. Сделать его рабочим чатом органа «Министерство здравоохранения»?",
+    );
+    await admin().press("Отмена", curators);
+    expect(h.lastText(-200)).toBe("Привязка не изменена.");
+    expect(h.db.select().from(boundChats).all()).toEqual([
+      expect.objectContaining({ chatId: -200, purpose: "curators", organizationId: null }),
+    ]);
+
+    await admin().send("/bind", curators);
+    await admin().press(/Минздрав/, curators);
+    await admin().press("Да, привязать", curators);
+    expect(h.lastText(-200)).toMatch(/^Этот чат привязан к органу «Министерство здравоохранения»\./);
+    expect(h.db.select().from(boundChats).all()).toEqual([
+      expect.objectContaining({ chatId: -200, purpose: "organization" }),
+    ]);
+    await admin().send("/bind", curators);
+    expect(h.lastText(-200)).toMatch(/^Сейчас этот чат: рабочий чат органа «Министерство здравоохранения»\./);
+  });
+
+  it("the /bind picker says that switched-off organizations are not shown", async () => {
+    await admin().send("/bind", workChat());
+    expect(h.lastText(-100)).not.toMatch(/Отключённые/);
+    h.seedOrganization("Министерство культуры", "Минкульт");
+    await admin().send("/orgs");
+    await admin().press(/Минкульт/);
+    await admin().press("Отключить");
+    await admin().send("/bind", workChat());
+    expect(h.lastText(-100)).toBe(
+      "К какому органу привязать этот чат? В него будут приходить карточки сообщений.\n\n" +
+        "Отключённые органы не показаны — /orgs",
+    );
+    expect(() => h.fake.findButton(-100, /Минкульт/)).toThrow();
   });
 });

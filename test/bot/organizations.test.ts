@@ -167,8 +167,9 @@ describe("organizations", () => {
     await boris.send("/org_add");
     await boris.send("Министерство спорта");
     await demoteBoris();
-    await boris.press("Пропустить");
-    expect(boris.lastText()).toBe("Это действие вам недоступно.");
+    expect(await boris.press("Пропустить")).toBe(
+      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+    );
     expect(h.db.select().from(organizations).all()).toEqual([
       expect.objectContaining({ id: culture, name: "Министерство культуры" }),
     ]);
@@ -223,7 +224,9 @@ describe("organizations", () => {
     await admin().upload("title;phone\nОрган;1", "orgs.csv");
     expect(admin().lastText()).toMatch(/нет столбца «название»/);
     await admin().upload("name\nА", "orgs.xlsx", "application/vnd.ms-excel");
-    expect(admin().lastText()).toBe("Загрузить можно только файл .csv или .json со списком органов.");
+    expect(admin().lastText()).toBe(
+      "Загрузить можно только файл .csv или .json: список органов или производственный календарь (/calendar).",
+    );
     expect(h.db.select().from(organizations).all()).toHaveLength(0);
   });
 
@@ -233,4 +236,79 @@ describe("organizations", () => {
     expect(stranger.lastText()).toBe("Это действие вам недоступно.");
     expect(h.db.select().from(organizations).all()).toHaveLength(0);
   });
+
+  it("a short name another organization bears is asked again; buttons would not tell them apart", async () => {
+    h.seedOrganization("Министерство здравоохранения", "Минздрав");
+    await admin().send("/org_add");
+    await admin().send("Министерство здравоохранения и спорта");
+    await admin().send("МИНЗДРАВ");
+    expect(admin().lastText()).toBe(
+      "Это название уже носит другой орган, и на кнопках их не различить. Пришлите другое краткое название, " +
+        "нажмите «Пропустить» или /cancel.",
+    );
+    await admin().send("Министерство здравоохранения");
+    expect(admin().lastText()).toMatch(/^Это название уже носит другой орган/);
+    await admin().send("Минздравспорт");
+    expect(admin().lastText()).toBe(
+      "Орган «Министерство здравоохранения и спорта» добавлен. Пригласить исполнителя — /invite.",
+    );
+    expect(
+      h.db
+        .select()
+        .from(organizations)
+        .all()
+        .map((o) => o.shortName),
+    ).toEqual(["Минздрав", "Минздравспорт"]);
+  });
+
+  it("an import refuses a row whose short name another organization or row bears", async () => {
+    h.seedOrganization("Министерство здравоохранения", "Минздрав");
+    const json = [
+      { name: "Министерство транспорта", short_name: "Минтранс" },
+      { name: "Министерство транспорта и дорог", short_name: "минтранс" },
+      { name: "Министерство здоровья", short_name: "Минздрав" },
+    ];
+    await admin().upload(JSON.stringify(json), "orgs.json", "application/json");
+    expect(admin().lastText()).toBe(
+      [
+        "Загрузка «orgs.json»:",
+        "Создано: 1 — Министерство транспорта",
+        "Обновлено: 0",
+        "Без изменений: 0",
+        "Отклонено: 2",
+        "• строка 2 («Министерство транспорта и дорог»): краткое название совпадает с названием другой строки файла",
+        "• строка 3 («Министерство здоровья»): краткое название уже носит другой орган — на кнопках их не различить",
+      ].join("\n"),
+    );
+    expect(h.db.select().from(organizations).all()).toHaveLength(2);
+  });
+
+  it("reads a CSV that Excel saved in Windows-1251", async () => {
+    const csv = "Название;Краткое название\r\nМинистерство здравоохранения;Минздрав\r\nОтдел учёта;\r\n";
+    const file = h.fake.addFile(windows1251(csv), "orgs.csv");
+    await h.deliver(updates.document(admin().chat, admin().tg, file, "orgs.csv", "text/csv"));
+    expect(admin().lastText()).toBe(
+      [
+        "Загрузка «orgs.csv»:",
+        "Создано: 2 — Министерство здравоохранения, Отдел учёта",
+        "Обновлено: 0",
+        "Без изменений: 0",
+        "Отклонено: 0",
+      ].join("\n"),
+    );
+  });
 });
+
+/** Cyrillic and ASCII as Windows-1251 bytes (А–я are 0xC0–0xFF there, Ё 0xA8, ё 0xB8). */
+function windows1251(text: string): Buffer {
+  return Buffer.from(
+    [...text].map((ch) => {
+      const code = ch.charCodeAt(0);
+      if (code < 0x80) return code;
+      if (code >= 0x410 && code <= 0x44f) return code - 0x410 + 0xc0;
+      if (ch === "Ё") return 0xa8;
+      if (ch === "ё") return 0xb8;
+      throw new Error(`no Windows-1251 byte for ${ch}`);
+    }),
+  );
+}

@@ -275,6 +275,7 @@ const OTHER_BUTTONS = [
   ...["ppl.page:0", "ppl.open:1", "ppl.ask:1:r:curator", "ppl.ask:2:a", "ppl.do:3:o:1", "ppl.do:1:r:admin"],
   ...["inv.role:admin", "inv.role:curator", "inv.role:head", "inv.role:executor", "inv.page:0"],
   ...["inv.org:1", "inv.rev:1", "bind.page:0", "bind.org:1", "bind.cur"],
+  ...["bind.orgok:1", "bind.curok", "bind.no"],
   ...["inv.hpage:0", "inv.horg:1", "ppl.hp:1:urgent:0", "ppl.hp:5:violations:1"],
 ];
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ImportFileError, parseOrganizationsFile } from "../../src/domain/organization-import.js";
+import {
+  decodeTextFile,
+  ImportFileError,
+  parseOrganizationsFile,
+} from "../../src/domain/organization-import.js";
 
 function fileProblem(name: string, content: string): string {
   try {
@@ -67,5 +71,22 @@ describe("organizations file", () => {
     expect(fileProblem("x.csv", 'name\n"open quote\n')).toBe("unclosed_quote");
     expect(fileProblem("x.csv", "name\n")).toBe("empty");
     expect(fileProblem("x.csv", "")).toBe("empty");
+  });
+
+  it("refuses a row whose short name another row bears as its name or short name", () => {
+    const csv =
+      "name;short\nМинистерство транспорта;Минтранс\nДорожный отдел;МИНТРАНС\nМинздрав;Минобр\nМинобр;\nМинсвязь;минсвязь\n";
+    const { rows, problems } = parseOrganizationsFile("x.csv", csv);
+    expect(rows.map((r) => r.name)).toEqual(["Министерство транспорта", "Минобр", "Минсвязь"]);
+    expect(problems).toEqual([
+      { line: 3, name: "Дорожный отдел", problem: "short_name_in_file" },
+      { line: 4, name: "Минздрав", problem: "short_name_in_file" },
+    ]);
+  });
+
+  it("decodes UTF-8, UTF-16 with a BOM and, failing UTF-8, Windows-1251", () => {
+    expect(decodeTextFile(new TextEncoder().encode("Название"))).toBe("Название");
+    expect(decodeTextFile(Buffer.from("\uFEFFНазвание", "utf16le"))).toBe("Название");
+    expect(decodeTextFile(Buffer.from([0xcd, 0xe0, 0xe7, 0xe2, 0xe0, 0xed, 0xe8, 0xe5]))).toBe("Название");
   });
 });

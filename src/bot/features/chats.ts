@@ -1,4 +1,4 @@
-import { Composer, GrammyError, type InlineKeyboard, type NextFunction } from "grammy";
+import { Composer, GrammyError, InlineKeyboard, type NextFunction } from "grammy";
 import {
   type BoundChat,
   bindChat,
@@ -8,7 +8,7 @@ import {
   migrateChat,
   unbindChat,
 } from "../../app/chats.js";
-import { getOrganization } from "../../app/organizations.js";
+import { countInactiveOrganizations, getOrganization } from "../../app/organizations.js";
 import { markBlocked } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -19,9 +19,13 @@ import { notifyAdmins } from "../refused-chats.js";
 import { t } from "../texts.js";
 
 export const chats = new Composer<BotContext>();
-const admin = requirePermission("bindChats", (ctx) =>
-  t.refusalInGroup(ctx.callbackQuery ? "привязки чата" : "/bind"),
-);
+/** Refuses others, naming what they tried: a button of the binding, or the command they sent in a group. */
+const adminOnly = (command: string) =>
+  requirePermission("bindChats", (ctx) => {
+    if (ctx.callbackQuery) return t.refusalInGroup("привязки чата");
+    return ctx.chat?.type === "private" ? t.refusal : t.refusalInGroup(command);
+  });
+const admin = adminOnly("/bind");
 
 function pickerFor(ctx: BotContext, page: number): InlineKeyboard {
   const { keyboard } = organizationPicker(ctx.app.db, {
@@ -46,9 +50,25 @@ function notAnonymous(command: string) {
   };
 }
 
+/**
+ * The question says what the chat serves now, if anything (a tap would take it from that), and that
+ * switched-off organizations are not among the buttons.
+ */
 chats.command("bind", requireGroup, notAnonymous("/bind"), admin, async (ctx) => {
-  await ctx.reply(t.chat.chooseBinding, { reply_markup: pickerFor(ctx, 0) });
+  const { db } = ctx.app;
+  const current = findBoundChat(db, ctx.chat.id);
+  const lines = [current ? describeCurrent(current) : undefined, t.chat.chooseBinding];
+  if (countInactiveOrganizations(db) > 0) lines.push(t.org.inactiveHidden);
+  await ctx.reply(lines.filter((line) => line !== undefined).join("\n\n"), {
+    reply_markup: pickerFor(ctx, 0),
+  });
 });
+
+function describeCurrent(chat: BoundChat): string {
+  return chat.purpose === "curators"
+    ? t.chat.currentlyCurators
+    : t.chat.currentlyOrganization(chat.organizationName ?? "?");
+}
 
 chats.callbackQuery(onAction("bind.page", [ID]), admin, async (ctx) => {
   await ctx.answerCallbackQuery();
@@ -56,9 +76,43 @@ chats.callbackQuery(onAction("bind.page", [ID]), admin, async (ctx) => {
 });
 
 chats.callbackQuery(onAction("bind.org", [ID]), admin, (ctx) =>
+  bindOrConfirm(ctx, "organization", Number(ctx.match[1])),
+);
+chats.callbackQuery("bind.cur", admin, (ctx) => bindOrConfirm(ctx, "curators", null));
+chats.callbackQuery(onAction("bind.orgok", [ID]), admin, (ctx) =>
   bind(ctx, "organization", Number(ctx.match[1])),
 );
-chats.callbackQuery("bind.cur", admin, (ctx) => bind(ctx, "curators", null));
+chats.callbackQuery("bind.curok", admin, (ctx) => bind(ctx, "curators", null));
+chats.callbackQuery("bind.no", admin, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(t.chat.bindingKept);
+});
+
+/**
+ * A chat bound to something else changes its binding only after a second, confirming tap: one
+ * mis-tap in the picker would otherwise take the curators' (or an organization's) chat away.
+ */
+async function bindOrConfirm(
+  ctx: BotContext,
+  purpose: ChatPurpose,
+  organizationId: number | null,
+): Promise<void> {
+  const { db } = ctx.app;
+  const current = ctx.chat && findBoundChat(db, ctx.chat.id);
+  const same = current && current.purpose === purpose && current.organizationId === organizationId;
+  if (!current || same) return await bind(ctx, purpose, organizationId);
+  const name = organizationId === null ? undefined : getOrganization(db, organizationId)?.name;
+  if (organizationId !== null && name === undefined) {
+    await ctx.answerCallbackQuery({ text: t.org.notFound, show_alert: true });
+    return;
+  }
+  const question = name === undefined ? t.chat.confirmCurators : t.chat.confirmOrganization(name);
+  const keyboard = new InlineKeyboard()
+    .text(t.chat.confirmButton, organizationId === null ? cb("bind.curok") : cb("bind.orgok", organizationId))
+    .text(t.chat.cancelButton, cb("bind.no"));
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(`${describeCurrent(current)} ${question}`, { reply_markup: keyboard });
+}
 
 async function bind(ctx: BotContext, purpose: ChatPurpose, organizationId: number | null): Promise<void> {
   const chat = ctx.chat;
@@ -112,7 +166,7 @@ async function seesEveryMessage(ctx: BotContext, chatId: number): Promise<boolea
   }
 }
 
-chats.command("unbind", requireGroup, notAnonymous("/unbind"), admin, async (ctx) => {
+chats.command("unbind", requireGroup, notAnonymous("/unbind"), adminOnly("/unbind"), async (ctx) => {
   const { db, clock } = ctx.app;
   const bound = unbindChat(db, {
     chatId: ctx.chat.id,
@@ -123,7 +177,7 @@ chats.command("unbind", requireGroup, notAnonymous("/unbind"), admin, async (ctx
   await ctx.reply(bound ? t.chat.unbound : t.chat.notBound);
 });
 
-chats.command("chats", requirePrivate, admin, async (ctx) => {
+chats.command("chats", requirePrivate, adminOnly("/chats"), async (ctx) => {
   const list = listBoundChats(ctx.app.db);
   if (list.length === 0) {
     await ctx.reply(t.chat.listEmpty);

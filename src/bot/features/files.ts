@@ -2,8 +2,13 @@ import { Composer } from "grammy";
 import { importOrganizations } from "../../app/organizations.js";
 import { saveCalendarYears } from "../../app/sla.js";
 import type { Person } from "../../domain/access.js";
-import { CalendarError, mergeCalendars, parseProductionCalendar } from "../../domain/calendar/index.js";
-import { ImportFileError, parseOrganizationsFile } from "../../domain/organization-import.js";
+import {
+  asCalendarDocument,
+  CalendarError,
+  mergeCalendars,
+  parseProductionCalendar,
+} from "../../domain/calendar/index.js";
+import { decodeTextFile, ImportFileError, parseOrganizationsFile } from "../../domain/organization-import.js";
 import type { BotContext } from "../context.js";
 import { splitMessage } from "../delivery.js";
 import { requirePermission } from "../refuse.js";
@@ -11,7 +16,7 @@ import { IMPORT_FILE_PROBLEMS, t } from "../texts.js";
 
 /**
  * Files an admin sends privately: a list of organizations (CSV or JSON) or a production calendar
- * (JSON with "years"). Each is validated whole before anything changes.
+ * (JSON with "years", or the years alone). Each is validated whole before anything changes.
  */
 export const files = new Composer<BotContext>();
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -27,7 +32,7 @@ files.chatType("private").on("message:document", requirePermission("manageOrgani
     await ctx.reply(t.importReport.tooBig);
     return;
   }
-  const content = (await download(ctx, document.file_id)).replace(/^\uFEFF/, "");
+  const content = decodeTextFile(await download(ctx, document.file_id));
   const person = ctx.person as Person;
   const calendarJson = asCalendarJson(content);
   if (calendarJson !== undefined) await loadCalendar(ctx, person, calendarJson);
@@ -36,8 +41,7 @@ files.chatType("private").on("message:document", requirePermission("manageOrgani
 
 function asCalendarJson(content: string): unknown {
   try {
-    const json: unknown = JSON.parse(content);
-    return json && typeof json === "object" && "years" in json ? json : undefined;
+    return asCalendarDocument(JSON.parse(content));
   } catch {
     return undefined;
   }
@@ -50,7 +54,7 @@ async function loadCalendar(ctx: BotContext, person: Person, json: unknown): Pro
     calendar = parseProductionCalendar(json);
   } catch (error) {
     if (!(error instanceof CalendarError)) throw error;
-    await ctx.reply(t.calendar.invalid(error.message));
+    await ctx.reply(t.calendar.invalid(error.problem, error.place));
     return;
   }
   const years = saveCalendarYears(db, calendar, person.id, clock.now());
@@ -86,10 +90,10 @@ async function importOrganizationsFile(ctx: BotContext, person: Person, fileName
   for (const part of splitMessage(lines.join("\n"))) await ctx.reply(part);
 }
 
-async function download(ctx: BotContext, fileId: string): Promise<string> {
+async function download(ctx: BotContext, fileId: string): Promise<Uint8Array> {
   const file = await ctx.api.getFile(fileId);
   const root = ctx.api.options?.apiRoot ?? "https://api.telegram.org";
   const response = await fetch(`${root}/file/bot${ctx.api.token}/${file.file_path}`);
   if (!response.ok) throw new Error(`file download failed: HTTP ${response.status}`);
-  return await response.text();
+  return new Uint8Array(await response.arrayBuffer());
 }

@@ -1,6 +1,9 @@
 export {
+  asCalendarDocument,
   bundledCalendar,
   CalendarError,
+  type CalendarProblem,
+  type CalendarProblemPlace,
   type CalendarYear,
   loadCalendarFile,
   mergeCalendars,

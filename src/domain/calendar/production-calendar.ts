@@ -2,9 +2,41 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
-/** Thrown when a production calendar file does not match the expected format; the message names the field. */
+/** What is wrong with a calendar file, for a message in the admin's language (the bot words it). */
+export type CalendarProblem =
+  | "not_object"
+  | "no_years"
+  | "bad_year"
+  | "bad_year_block"
+  | "bad_status"
+  | "no_source"
+  | "not_date_list"
+  | "bad_date"
+  | "no_such_date"
+  | "date_not_in_year"
+  | "bad_norms"
+  | "invalid";
+
+/** Where the problem is: the year (as written in the file), its field and the bad value, when known. */
+export interface CalendarProblemPlace {
+  year?: string;
+  field?: string;
+  value?: unknown;
+}
+
+/**
+ * Thrown when a production calendar file does not match the expected format; the message (for logs)
+ * names the field, `problem` and `place` say the same for the admin who sent the file.
+ */
 export class CalendarError extends Error {
   override name = "CalendarError";
+  constructor(
+    message: string,
+    readonly problem: CalendarProblem = "invalid",
+    readonly place: CalendarProblemPlace = {},
+  ) {
+    super(message);
+  }
 }
 
 export type YearStatus = "official" | "draft" | "missing";
@@ -59,24 +91,78 @@ function formatIssue(issue: z.core.$ZodIssue): string {
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
+const DATE_LISTS: readonly string[] = ["holidays", "workingWeekends", "shortDays"];
+
+/** The problem of a schema issue, told by where it is: each field has one kind of mistake. */
+function problemOf(issue: z.core.$ZodIssue): CalendarProblem {
+  const [top, , field, index] = issue.path.map(String);
+  if (top === undefined) return "not_object";
+  if (top !== "years") return "invalid";
+  if (issue.code === "invalid_key") return "bad_year";
+  if (issue.path.length === 1) return "no_years";
+  if (field === undefined) return "bad_year_block";
+  if (field === "status") return "bad_status";
+  if (field === "source") return "no_source";
+  if (field === "norms") return "bad_norms";
+  if (!DATE_LISTS.includes(field)) return "invalid";
+  if (index === undefined) return "not_date_list";
+  return issue.code === "custom" ? "no_such_date" : "bad_date";
+}
+
+function placeOf(json: unknown, path: readonly PropertyKey[]): CalendarProblemPlace {
+  const [top, year, field] = path.map(String);
+  if (top !== "years" || year === undefined) return {};
+  let value: unknown = json;
+  for (const key of path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
+  return { year, ...(field === undefined ? {} : { field, value }) };
+}
+
 /** Validates a calendar in the JSON format of production-calendar-ru.json; throws CalendarError naming the bad field. */
 export function parseProductionCalendar(json: unknown): ProductionCalendar {
   const parsed = calendarSchema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new CalendarError(`production calendar: ${first ? formatIssue(first) : "invalid"}`);
+    if (!first) throw new CalendarError("production calendar: invalid");
+    throw new CalendarError(
+      `production calendar: ${formatIssue(first)}`,
+      problemOf(first),
+      placeOf(json, first.path),
+    );
   }
   const years: Record<number, CalendarYear> = {};
   for (const [key, year] of Object.entries(parsed.data.years)) {
     for (const field of ["holidays", "workingWeekends", "shortDays"] as const) {
       const index = year[field].findIndex((d) => !d.startsWith(`${key}-`));
       if (index >= 0) {
-        throw new CalendarError(`production calendar: years.${key}.${field}.${index}: date is not in ${key}`);
+        throw new CalendarError(
+          `production calendar: years.${key}.${field}.${index}: date is not in ${key}`,
+          "date_not_in_year",
+          { year: key, field, value: year[field][index] },
+        );
       }
     }
     years[Number(key)] = year;
   }
   return { years };
+}
+
+const YEAR_KEY = /^\d{4}$/;
+
+/**
+ * The calendar in a JSON file an admin sends, in the full format, or undefined when the file is not
+ * a calendar. Besides the full format ("years"), the years keyed without that wrapper are taken, and
+ * one year's block alone (copied out of a full file): its year is that of its first holiday.
+ */
+export function asCalendarDocument(json: unknown): unknown {
+  if (!json || typeof json !== "object" || Array.isArray(json)) return undefined;
+  if ("years" in json) return json;
+  const keys = Object.keys(json);
+  if (keys.length > 0 && keys.every((key) => YEAR_KEY.test(key))) return { years: json };
+  if (!("holidays" in json || "status" in json)) return undefined;
+  const { holidays } = json as { holidays?: unknown };
+  const first: unknown = Array.isArray(holidays) ? holidays[0] : undefined;
+  const year = typeof first === "string" ? first.slice(0, 4) : "";
+  return YEAR_KEY.test(year) ? { years: { [year]: json } } : json;
 }
 
 /** Reads and validates a calendar file (for example next year's calendar added by an admin). */
@@ -90,7 +176,8 @@ export function loadCalendarFile(path: string): ProductionCalendar {
   try {
     return parseProductionCalendar(json);
   } catch (error) {
-    throw new CalendarError(`${path}: ${(error as Error).message}`);
+    if (!(error instanceof CalendarError)) throw error;
+    throw new CalendarError(`${path}: ${error.message}`, error.problem, error.place);
   }
 }
 
