@@ -21,7 +21,7 @@ import { organizations } from "./features/organizations.js";
 import { people } from "./features/people.js";
 import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
-import { identify } from "./middlewares/identify.js";
+import { identify, refuseStrangersPresses } from "./middlewares/identify.js";
 import { t } from "./texts.js";
 import {
   quietOutsideWorkingTime,
@@ -121,7 +121,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       ctx.log.warn({ err: replyError }, "could not tell the person about the failure");
     }
   });
-  guarded.use(identify, reachable);
+  guarded.use(identify, reachable, refuseStrangersPresses);
   guarded.use(
     conversations<BotContext, Context>({
       storage: {

@@ -3,6 +3,7 @@
 import type { YearCoverage } from "../app/sla.js";
 import type { ChatPurpose } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
+import type { CalendarProblem, CalendarProblemPlace } from "../domain/calendar/index.js";
 import type { Importance, IncidentState } from "../domain/incident.js";
 import { type ImportFileProblem, MAX_IMPORT_ROWS } from "../domain/organization-import.js";
 import type { Regulation, StepId } from "../domain/regulation/index.js";
@@ -74,6 +75,8 @@ export const t = {
   unknownPerson:
     "Здравствуйте! Это служебный бот для работы с сообщениями граждан из открытых источников.\n\n" +
     "Доступ выдаёт администратор: попросите у него ссылку-приглашение и откройте её.",
+  /** A button pressed by someone with no access (never had it, or it was closed). */
+  noAccessPress: "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
   help(roles: Role[]): string {
     if (roles.length === 0) return t.unknownPerson;
     const lines = [`Ваши роли: ${roles.map((r) => ROLE_NAMES[r]).join(", ")}.`, ""];
@@ -155,6 +158,11 @@ export const t = {
     badName: "Название должно быть текстом от 2 до 200 символов. Пришлите ещё раз или /cancel.",
     nameTaken: "Орган с таким названием уже есть. Пришлите другое название или /cancel.",
     nameTakenFinal: "Орган с таким названием уже есть, ничего не изменено. Список — /orgs.",
+    shortNameTaken:
+      "Это название уже носит другой орган, и на кнопках их не различить. Пришлите другое краткое название, " +
+      "нажмите «Пропустить» или /cancel.",
+    shortNameTakenFinal: "Краткое название уже занято другим органом, ничего не изменено. Список — /orgs.",
+    inactiveHidden: "Отключённые органы не показаны — /orgs",
     created: (name: string) => `Орган «${name}» добавлен. Пригласить исполнителя — /invite.`,
     renamed: (name: string) => `Готово: орган теперь называется «${name}».`,
     deactivated: (name: string) => `Орган «${name}» отключён: новые сообщения ему не направляются.`,
@@ -191,7 +199,8 @@ export const t = {
       "Ожидается CSV (с заголовком: название; краткое название; родитель; контакт) или JSON — массив объектов " +
       "{name, short_name, parent, contact}.",
     tooBig: "Файл слишком большой: до 1 МБ. Разделите список на части.",
-    wrongType: "Загрузить можно только файл .csv или .json со списком органов.",
+    wrongType:
+      "Загрузить можно только файл .csv или .json: список органов или производственный календарь (/calendar).",
     title: (fileName: string) => `Загрузка «${fileName}»:`,
     created: (names: string[]) => `Создано: ${names.length}${names.length ? ` — ${names.join(", ")}` : ""}`,
     updated: (names: string[]) => `Обновлено: ${names.length}${names.length ? ` — ${names.join(", ")}` : ""}`,
@@ -425,11 +434,28 @@ export const t = {
       '"workingWeekends": […], "shortDays": […]}}} — праздники и перенесённые выходные, рабочие субботы ' +
       "и воскресенья, сокращённые предпраздничные дни; даты в виде 2028-01-01.",
     loaded: (years: number[]) => `Календарь загружен: ${years.join(", ")}. Сроки уже считаются по нему.`,
-    invalid: (reason: string) => `Календарь не загружен, ничего не изменено: ${reason}.`,
+    invalid: (problem: CalendarProblem, place: CalendarProblemPlace) => {
+      const where = [place.year && `${place.year} год`, place.field && `поле "${place.field}"`]
+        .filter(Boolean)
+        .join(", ");
+      const what = CALENDAR_PROBLEMS[problem](place);
+      return (
+        `Календарь не загружен, ничего не изменено: ${where ? `${where} — ` : ""}${what}. ` +
+        "Исправьте файл и пришлите его снова; образец — /calendar."
+      );
+    },
   },
 
   chat: {
     chooseBinding: "К какому органу привязать этот чат? В него будут приходить карточки сообщений.",
+    /** What a chat serves now, said before it is bound anew. */
+    currentlyCurators: "Сейчас этот чат: чат кураторов.",
+    currentlyOrganization: (name: string) => `Сейчас этот чат: рабочий чат органа «${name}».`,
+    confirmCurators: "Сделать его чатом кураторов?",
+    confirmOrganization: (name: string) => `Сделать его рабочим чатом органа «${name}»?`,
+    confirmButton: "Да, привязать",
+    cancelButton: "Отмена",
+    bindingKept: "Привязка не изменена.",
     curatorsChat: "Чат кураторов",
     boundOrganization: (name: string) =>
       `Этот чат привязан к органу «${name}». Сюда будут приходить карточки сообщений.`,
@@ -471,6 +497,8 @@ const IMPORT_PROBLEMS: Record<string, string> = {
   duplicate_in_file: "название повторяется в файле",
   own_parent: "орган указан родителем самого себя",
   parent_not_found: "вышестоящий орган не найден ни в файле, ни в справочнике",
+  short_name_in_file: "краткое название совпадает с названием другой строки файла",
+  short_name_taken: "краткое название уже носит другой орган — на кнопках их не различить",
 };
 
 export const IMPORT_FILE_PROBLEMS: Record<ImportFileProblem, string> = {
@@ -481,3 +509,24 @@ export const IMPORT_FILE_PROBLEMS: Record<ImportFileProblem, string> = {
   unclosed_quote: "не закрыта кавычка",
   too_many_rows: `больше ${MAX_IMPORT_ROWS} строк — разделите список на части`,
 };
+
+/** Calendar file problems, said so the admin knows what to fix; the value is the bad one, when known. */
+const CALENDAR_PROBLEMS: Record<CalendarProblem, (place: CalendarProblemPlace) => string> = {
+  not_object: () => 'ожидается объект JSON с годами: {"years": {"2028": {…}}}',
+  no_years: () => 'нет раздела "years" с годами: {"years": {"2028": {…}}}',
+  bad_year: () => 'год нужно написать четырьмя цифрами, например "2028"',
+  bad_year_block: () =>
+    'данные года должны быть объектом: {"status": …, "source": …, "holidays": […], "workingWeekends": […], "shortDays": […]}',
+  bad_status: () => 'нужно "official" (календарь утверждён) или "draft" (проект)',
+  no_source: () => "укажите источник — например, номер и дату постановления",
+  not_date_list: () => 'нужен список дат в квадратных скобках, например ["2028-01-01"]; пустой — []',
+  bad_date: ({ value }) => `${quoted(value)}дату нужно написать в виде 2028-01-01`,
+  no_such_date: ({ value }) => `${quoted(value)}такой даты в календаре нет`,
+  date_not_in_year: ({ value }) => `${quoted(value)}дата не из этого года`,
+  bad_norms: () =>
+    'поле необязательное; если оно есть: {"workingDays": число дней, "hours": число часов, "monthly": 12 пар [дни, часы]}',
+  invalid: () => "файл не похож на производственный календарь",
+};
+
+const quoted = (value: unknown) =>
+  typeof value === "string" || typeof value === "number" ? `«${value}»: ` : "";

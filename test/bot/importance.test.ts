@@ -112,8 +112,9 @@ describe("importance", () => {
       .delete(roleGrants)
       .where(and(eq(roleGrants.personId, svetlana), eq(roleGrants.role, "curator")))
       .run();
+    // Her only role gone, she has no access at all.
     expect(await curator2.press("Социально значимое", curatorsChat())).toBe(
-      "Менять важность, тему и место сообщения может только куратор.",
+      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
     );
     expect(loadIncident(h.db, id)?.row.importance).toBe("normal");
     expect(significantNotices()).toEqual([]);

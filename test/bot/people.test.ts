@@ -173,6 +173,19 @@ describe("taking access away", () => {
     expect(admin().lastText()).not.toMatch(/Иван/);
   });
 
+  it("someone whose access was closed is a stranger again: their old buttons and messages say how to get access", async () => {
+    await seedIncidentInWork(h, health);
+    await openCard(admin(), /Иван/);
+    await admin().press("Закрыть доступ полностью");
+    await admin().press("Да, закрыть доступ");
+    const ivan = h.user(OFFICE.executor, "Иван");
+    const popup = await ivan.press("Подготовить ответ");
+    expect(popup).toBe("У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.");
+    await ivan.send("Здравствуйте, вот ответ");
+    expect(ivan.lastText()).toMatch(/^Здравствуйте! Это служебный бот/);
+    expect(ivan.lastText()).toMatch(/попросите у него ссылку-приглашение/);
+  });
+
   it("the organization's last executor taken out: its work chat has nobody to carry the post on, so the curators hear it", async () => {
     const id = await seedIncidentInWork(h, health);
     await openCard(admin(), /Иван/);
@@ -500,7 +513,9 @@ describe("admins", () => {
     await admin().press("Снять роль: администратор");
     await admin().press("Да, снять роль");
 
-    expect(await boris.press("Да, снять роль")).toBe("Это действие вам недоступно.");
+    expect(await boris.press("Да, снять роль")).toBe(
+      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+    );
     expect(roles(OFFICE.curator)).toEqual(["curator"]);
   });
 });

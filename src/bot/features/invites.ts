@@ -1,7 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { defaultHeadSettings } from "../../app/heads.js";
 import { createInvite, listOpenInvites, revokeInvite } from "../../app/invites.js";
-import { getOrganization } from "../../app/organizations.js";
+import { countInactiveOrganizations, getOrganization } from "../../app/organizations.js";
 import { ROLES, type Role } from "../../db/schema.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -66,7 +66,9 @@ async function showOrganizations(
     pageAction: head ? "inv.hpage" : "inv.page",
     activeOnly: true,
   });
-  const prompt = head ? tp.heads.chooseOrganization : t.invite.chooseOrganization;
+  const chosen = head ? tp.heads.chooseOrganization : t.invite.chooseOrganization;
+  // Switched-off organizations are not offered: say so, or the admin looks for one in vain.
+  const prompt = countInactiveOrganizations(ctx.app.db) > 0 ? `${chosen}\n\n${t.org.inactiveHidden}` : chosen;
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(empty ? t.invite.noOrganizations : prompt, { reply_markup: keyboard });
 }

@@ -2,10 +2,12 @@ import type { NextFunction } from "grammy";
 import { ensureBootstrapAdmin, findPerson } from "../../app/people.js";
 import { hasRole } from "../../domain/access.js";
 import type { BotContext } from "../context.js";
+import { t } from "../texts.js";
 
 /**
  * Loads the sender from the database on every update, so rights are never cached between presses.
- * A person listed in ADMIN_IDS is registered as an admin the first time they write.
+ * A person listed in ADMIN_IDS is registered as an admin the first time they write; one with no role
+ * and no organization left is nobody to the bot.
  */
 export async function identify(ctx: BotContext, next: NextFunction): Promise<void> {
   const from = ctx.from;
@@ -16,6 +18,23 @@ export async function identify(ctx: BotContext, next: NextFunction): Promise<voi
       ensureBootstrapAdmin(db, from, clock.now());
       ctx.person = findPerson(db, from.id);
     }
+    // Someone whose access was taken away is a stranger again: told how to get access, not that a
+    // step is another executor's or that their message was not understood.
+    if (ctx.person && ctx.person.roles.size === 0 && ctx.person.organizationIds.length === 0)
+      ctx.person = undefined;
+  }
+  await next();
+}
+
+/**
+ * A button pressed by someone with no access (a stranger in a work chat, or a person whose access was
+ * closed, on an old card) is answered so, whatever the button: not with a step's refusal that reads
+ * as if they still worked here.
+ */
+export async function refuseStrangersPresses(ctx: BotContext, next: NextFunction): Promise<void> {
+  if (ctx.callbackQuery && !ctx.person) {
+    await ctx.answerCallbackQuery({ text: t.noAccessPress, show_alert: true });
+    return;
   }
   await next();
 }
