@@ -133,7 +133,7 @@ describe("a curator routes again a post the organization stalls on", () => {
     await curator.press("Готово", curatorsChat);
     expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
     // Its own return window first (p.7), then the final answer's deadline, unchanged.
-    expect(card(-300, id)).toContain("Срок: 24.11.2026 10:30 — вернуть, если не ваша компетенция (п. 7)");
+    expect(card(-300, id)).toContain("Срок: 24.11.2026 10:30 — возврат, если не ваша компетенция (п. 7)");
     expect(card(-300, id)).toContain("Ответ разместить до: 03.12.2026 18:00");
     expect(card(-300, id)).toContain("Промежуточный ответ: https://vk.com/wall-1_1?reply=3");
 
