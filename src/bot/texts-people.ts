@@ -69,16 +69,27 @@ const receives = (purposes: HeadPurpose[], organization: string | null, reg: Reg
   });
 
 export const tp = {
+  /** What a head receives, one line per purpose (for /help). */
+  headReceives: receives,
   listTitle: (page: number, pages: number) =>
     `Сотрудники с доступом к боту${pages > 1 ? ` (стр. ${page + 1} из ${pages})` : ""}. ` +
     "Нажмите на имя, чтобы снять роль, исключить из органа, закрыть доступ или выбрать, что получает руководитель:",
   listEmpty: "Сотрудников с доступом пока нет. Пригласить — /invite.",
-  listLine: (n: number, name: string, roles: Role[], organizations: PersonOrganization[]) =>
+  /** `headOf`: the organization a head of one heads (the heads of all and of one look alike otherwise). */
+  listLine: (
+    n: number,
+    name: string,
+    roles: Role[],
+    organizations: PersonOrganization[],
+    headOf: string | null = null,
+  ) =>
     `${n}. ${name} — ${roles
       .map((role) =>
         role === "executor"
           ? `${ROLE_NAMES[role]} (${organizations.map(orgLabel).join(", ")})`
-          : ROLE_NAMES[role],
+          : role === "head" && headOf
+            ? `${ROLE_NAMES[role]} органа (${headOf})`
+            : ROLE_NAMES[role],
       )
       .join(", ")}`,
   card: (input: {

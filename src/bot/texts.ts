@@ -77,10 +77,19 @@ export const t = {
     "Доступ выдаёт администратор: попросите у него ссылку-приглашение и откройте её.",
   /** A button pressed by someone with no access (never had it, or it was closed). */
   noAccessPress: "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
-  help(roles: Role[]): string {
+  /** `headGets`: what this head receives, as the admin set it (one line each), when a head. */
+  help(roles: Role[], headGets?: string[]): string {
     if (roles.length === 0) return t.unknownPerson;
     const lines = [`Ваши роли: ${roles.map((r) => ROLE_NAMES[r]).join(", ")}.`, ""];
-    for (const role of roles) lines.push(`Как ${ROLE_NAMES[role]} вы можете ${ROLE_ABILITIES[role]}.`);
+    for (const role of roles) {
+      if (role === "head" && headGets)
+        lines.push(
+          ...(headGets.length > 0
+            ? ["Как руководитель вы получаете:", ...headGets]
+            : ["Как руководитель вы сейчас ничего не получаете: что присылать, настраивает администратор."]),
+        );
+      else lines.push(`Как ${ROLE_NAMES[role]} вы можете ${ROLE_ABILITIES[role]}.`);
+    }
     const commands = roles.flatMap((r) => ROLE_COMMANDS[r]);
     if (commands.length > 0) lines.push("", "Команды:", ...commands);
     lines.push("", "/help — эта справка");

@@ -193,6 +193,17 @@ describe("a head invite", () => {
     expect(h.texts(6003)).toHaveLength(briefs + 1);
   });
 
+  it("for an organization: /help tells its head what he receives, not every head's purposes", async () => {
+    await start();
+    await invited(6003, "Министр", "Руководитель органа", /Минздрав/);
+    await admin().send("/people");
+    expect(admin().lastText()).toMatch(/\n\d+\. Министр — руководитель органа \(Минздрав\)(\n|$)/);
+    await h.user(6003, "Министр").send("/help");
+    expect(h.texts(6003).at(-1)).toMatch(
+      /^Ваши роли: руководитель\.\n\nКак руководитель вы получаете:\n• нарушения регламента за месяц и долгие просрочки — только органа «Министерство здравоохранения» \(п\. 19\)\n/,
+    );
+  });
+
   it("for an organization, opened by a head of all: his settings stay, and he is told so", async () => {
     await start();
     await invited(OFFICE.head, "Глава", "Руководитель органа", /Минздрав/);

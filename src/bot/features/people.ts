@@ -74,7 +74,10 @@ function listView(ctx: BotContext, requested: number): { text: string; keyboard:
     const n = page * PEOPLE_PAGE_SIZE + i + 1;
     const name = displayName(person);
     keyboard.text(buttonLabel(`${n}. ${name}`), cb("ppl.open", person.id)).row();
-    return clip(tp.listLine(n, name, rolesOf(person), person.organizations), LINE_LIMIT);
+    const headed = headOf(ctx.app.db, person.id)?.organizationId ?? null;
+    const organization = headed === null ? undefined : getOrganization(ctx.app.db, headed);
+    const heads = organization ? (organization.shortName ?? organization.name) : null;
+    return clip(tp.listLine(n, name, rolesOf(person), person.organizations, heads), LINE_LIMIT);
   });
   if (pages > 1) {
     if (page > 0) keyboard.text("◀", cb("ppl.page", page - 1));

@@ -18,7 +18,7 @@ const privateChat = start.chatType("private");
 privateChat.command("start", async (ctx) => {
   const token = ctx.match.trim();
   if (token === "") {
-    await ctx.reply(ctx.person ? t.help(rolesOf(ctx.person)) : t.unknownPerson);
+    await ctx.reply(ctx.person ? helpFor(ctx) : t.unknownPerson);
     if (ctx.person) await setPersonCommands(ctx.api, ctx.person);
     return;
   }
@@ -67,5 +67,18 @@ function headWelcome(
 }
 
 start.command("help", async (ctx) => {
-  await ctx.reply(t.help(ctx.person ? rolesOf(ctx.person) : []));
+  await ctx.reply(ctx.person ? helpFor(ctx) : t.help([]));
 });
+
+/** The help for this person: a head is told what they receive, as the admin set it. */
+function helpFor(ctx: BotContext): string {
+  const person = ctx.person;
+  if (!person) return t.help([]);
+  const head = headOf(ctx.app.db, person.id);
+  if (!head) return t.help(rolesOf(person));
+  const organization = head.organizationId === null ? null : getOrganization(ctx.app.db, head.organizationId);
+  return t.help(
+    rolesOf(person),
+    tp.headReceives(head.purposes, organization?.name ?? null, ctx.app.sla.regulation),
+  );
+}
