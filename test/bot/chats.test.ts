@@ -104,6 +104,18 @@ describe("group chats", () => {
     );
   });
 
+  it("the curators' chat the bot was removed from: the admins hear the curators are told privately meanwhile", async () => {
+    const curators = h.group(-400, "Кураторы");
+    await admin().send("/bind", curators);
+    await admin().press("Чат кураторов", curators);
+    await h.deliver(
+      updates.myChatMember(curators, h.user(2002, "Пётр").tg, "member", "kicked", h.fake.botUser),
+    );
+    expect(admin().lastText()).toMatch(
+      /Чат отвязан\. Пока чата кураторов нет, уведомления кураторам приходят каждому лично\. Привяжите новый чат кураторов/,
+    );
+  });
+
   it("binding a second curators' chat replaces the first, names it to the admin and is audited", async () => {
     const first = h.group(-200, "Кураторы");
     await admin().send("/bind", first);

@@ -231,7 +231,8 @@ chats.on("my_chat_member", async (ctx) => {
   const bound = unbindChat(db, { chatId: chat.id, actorId: null, reason: "bot_removed", now: clock.now() });
   if (!bound) return;
   ctx.log.warn({ chatId: chat.id }, "bot removed from a bound chat");
-  await notifyAdmins({ ...ctx.app, api: ctx.api }, t.chat.botRemoved(bound.title, describeBinding(bound)));
+  const text = t.chat.botRemoved(bound.title, describeBinding(bound), bound.purpose === "curators");
+  await notifyAdmins({ ...ctx.app, api: ctx.api }, text);
 });
 
 async function addedHint(ctx: BotContext, chatId: number, status: string): Promise<void> {
