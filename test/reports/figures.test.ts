@@ -13,6 +13,24 @@ afterEach(() => h.close());
 
 const NOVEMBER = { year: 2026, month: 11 };
 
+/** One more post, now, on this topic, besides the seeded month's. */
+function registerOneMore(actorId: number, topic: string): void {
+  registerIncident(h.db, {
+    link: "https://vk.com/wall-1_99",
+    linkKey: "vk.com/wall-1_99",
+    network: "vk",
+    text: null,
+    author: null,
+    topic,
+    place: null,
+    importance: "normal",
+    postedAt: null,
+    repeatOfId: null,
+    actorId,
+    now: h.clock.now(),
+  });
+}
+
 describe("monthly figures", () => {
   it("counts a month of known outcomes from the stored events", async () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
@@ -125,20 +143,7 @@ describe("monthly figures", () => {
     const { curator } = seedNovember(h);
     const before = buildMonthlyReport(h.db, h.sla, NOVEMBER);
     h.clock.set(local("2026-12-02 10:00"));
-    registerIncident(h.db, {
-      link: "https://vk.com/wall-1_99",
-      linkKey: "vk.com/wall-1_99",
-      network: "vk",
-      text: null,
-      author: null,
-      topic: "Снег",
-      place: null,
-      importance: "normal",
-      postedAt: null,
-      repeatOfId: null,
-      actorId: curator.id,
-      now: h.clock.now(),
-    });
+    registerOneMore(curator.id, "Снег");
     const after = buildMonthlyReport(h.db, h.sla, NOVEMBER);
     expect(after.overall).toEqual(before.overall);
     expect(after.violations).toEqual(before.violations);
@@ -148,20 +153,7 @@ describe("monthly figures", () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
     const { curator } = seedNovember(h);
     h.clock.set(local("2026-11-30 10:00"));
-    registerIncident(h.db, {
-      link: "https://vk.com/wall-1_99",
-      linkKey: "vk.com/wall-1_99",
-      network: "vk",
-      text: null,
-      author: null,
-      topic: "снег ",
-      place: null,
-      importance: "normal",
-      postedAt: null,
-      repeatOfId: null,
-      actorId: curator.id,
-      now: h.clock.now(),
-    });
+    registerOneMore(curator.id, "снег ");
     h.clock.set("2026-12-15T06:00:00Z");
     expect(buildMonthlyReport(h.db, h.sla, NOVEMBER).overall.topTopics[0]).toEqual({
       name: "Снег",

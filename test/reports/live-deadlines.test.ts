@@ -106,6 +106,8 @@ async function office(regulation: "orenburg" | "georgievsk") {
     time: string,
     coexecutorIds: number[] = [],
     inOrder = false,
+    /** The answer deadline's length set at this routing (Orenburg p.6); unchanged when absent. */
+    shortenedAnswerMinutes?: number | null,
   ) =>
     must(
       routeIncident(h.db, {
@@ -115,6 +117,7 @@ async function office(regulation: "orenburg" | "georgievsk") {
         inOrder,
         actor: people.curator,
         now: at(time),
+        ...(shortenedAnswerMinutes !== undefined ? { shortenedAnswerMinutes } : {}),
       }),
     );
   const accept = (incidentId: number, actor: Person, time: string) =>
@@ -835,30 +838,12 @@ describe("a shortened answer deadline (Orenburg p.6) as each routing set it", ()
   it("a later routing with the full deadline does not unmake the miss of the shortened one", async () => {
     const o = await office("orenburg");
     const { health, roads } = o;
-    const { petr, curator } = o.people;
+    const { petr } = o.people;
     const one = o.register("10:00");
     // Routed with the answer cut to 2 working hours: due 12:00.
-    must(
-      routeIncident(h.db, {
-        incidentId: one,
-        leadId: health,
-        coexecutorIds: [],
-        actor: curator,
-        now: o.at("10:05"),
-        shortenedAnswerMinutes: 120,
-      }),
-    );
+    o.route(one, health, "10:05", [], false, 120);
     // Taken from Минздрав at 12:30, overdue, to Миндор with the full 9 hours (due 10.11 10:00).
-    must(
-      routeIncident(h.db, {
-        incidentId: one,
-        leadId: roads,
-        coexecutorIds: [],
-        actor: curator,
-        now: o.at("12:30"),
-        shortenedAnswerMinutes: null,
-      }),
-    );
+    o.route(one, roads, "12:30", [], false, null);
     o.accept(one, petr, "12:40");
     o.submit(one, petr, "14:30");
     o.approve(one, "14:40");
