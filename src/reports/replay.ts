@@ -577,10 +577,19 @@ export function replayIncident(
     completedAt: Date | null,
     actorId: number | null,
     endedAt: Date | null = null,
+    organizationId: number | null = lead,
   ): StepInstance =>
     isCuratorStep(reg, r.step)
       ? stepInstance(incident.id, r, completedAt, true, null, actorId, endedAt)
-      : stepInstance(incident.id, r, completedAt, false, lead, holder ?? r.personId ?? actorId, endedAt);
+      : stepInstance(
+          incident.id,
+          r,
+          completedAt,
+          false,
+          organizationId,
+          holder ?? r.personId ?? actorId,
+          endedAt,
+        );
   const close = (step: StepId, at: Date, actorId: number | null) => {
     const r = running.get(step);
     if (!r) return;
@@ -613,9 +622,12 @@ export function replayIncident(
     running.delete(step);
     open(step);
     const renewed = running.get(step);
+    // Missed while the post was back with the curators: the organization that returned it had it then.
     if (old && renewed?.deadline.getTime() !== old.deadline.getTime() && overdueAt(old, at))
-      steps.push(instance(old, null, null, at));
+      steps.push(instance(old, null, null, at, lead ?? returnedBy));
   };
+  /** The lead that last returned the post: the old clocks judged at the next routing were its. */
+  let returnedBy: number | null = null;
 
   open("routing");
   open("answer");
@@ -624,7 +636,8 @@ export function replayIncident(
       case "route": {
         // Routed first, or again after the lead's return: the post starts over from this routing,
         // and so does an answer clock counted from it (Georgievsk p.16), as incidents.routed_at does.
-        const anew = anchors.routing === undefined || e.fromState === "registered";
+        const first = anchors.routing === undefined;
+        const anew = first || e.fromState === "registered";
         if (anew) anchors.routing = e.at;
         anchors.receipt = e.at;
         close("routing", e.at, e.actorId);
@@ -639,7 +652,7 @@ export function replayIncident(
         running.delete("return");
         const shortened = shortenAs(e);
         // Shortened at the first routing: the clock has run from detection with that length all along.
-        if (shortened && e.fromState === "registered" && !interim) {
+        if (shortened && first && !interim) {
           running.delete("answer");
           open("answer");
         } else if ((anew || shortened) && !interim) restart("answer", e.at);
@@ -664,8 +677,12 @@ export function replayIncident(
           close("return", e.at, e.actorId);
           end("draft", e.at);
           end("rework", e.at);
+          // An answer clock counted from routing (Georgievsk p.16) stops here and starts again with the
+          // next routing: judged now, as the returning lead's; one counted from detection runs on.
+          if (reg.steps.answer.anchor === "routing") end("answer", e.at);
           steps.push(...parts.withdraw(e.at));
           draftOwed = false;
+          returnedBy = lead;
           lead = null;
           holder = null;
           // Routed again on the routing step's clock, counted from the return (the card's lastReturn).

@@ -835,6 +835,29 @@ describe("a step ended before it was done: missed if its deadline had passed by 
 });
 
 describe("a shortened answer deadline (Orenburg p.6) as each routing set it", () => {
+  it("missed, then returned by the lead and routed again with the full deadline: still the lead's miss", async () => {
+    const o = await office("orenburg");
+    const { health, roads } = o;
+    const { ivan, petr } = o.people;
+    const one = o.register("10:00");
+    o.route(one, health, "10:05", [], false, 120); // due 12:00
+    o.accept(one, ivan, "10:10");
+    o.giveBack(one, ivan, "12:30");
+    o.route(one, roads, "12:40", [], false, null);
+    o.accept(one, petr, "12:45");
+    o.submit(one, petr, "14:30");
+    o.approve(one, "14:40");
+    o.publish(one, petr, "15:00");
+    expect(
+      tr
+        .violations(o.november())
+        .split("\n")
+        .filter((line) => line.includes("ответ на сообщение")),
+    ).toEqual([
+      "№ 1 · Минздрав — ответ на сообщение (п. 8): срок 09.11.2026 12:00, не выполнено, снято с исполнения 09.11.2026 12:40, опоздание 40 мин",
+    ]);
+  });
+
   it("a later routing with the full deadline does not unmake the miss of the shortened one", async () => {
     const o = await office("orenburg");
     const { health, roads } = o;

@@ -157,7 +157,7 @@ describe("steps the lead's return ends, replayed", () => {
     ]);
   });
 
-  it("Georgievsk p.16: the answer clock a routing after the return restarts was missed if already past, with nobody holding the post then", () => {
+  it("Georgievsk p.16: the lead's return stops the answer clock, missed if already past, as the lead's; the next routing starts it again", () => {
     const events: IncidentEvent[] = [
       { ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [] }), fromState: "registered" },
       { ...event("10:05", LEAD_EXECUTOR, "accept"), toState: "in_work" },
@@ -172,11 +172,26 @@ describe("steps the lead's return ends, replayed", () => {
       {
         deadline: at("15:00"),
         completedAt: null,
-        endedAt: at("15:40"),
-        organizationId: null,
-        personId: null,
+        endedAt: at("15:30"),
+        organizationId: HEALTH,
+        personId: LEAD_EXECUTOR,
       },
       { start: at("15:40"), completedAt: null, endedAt: null, organizationId: CULTURE },
+    ]);
+  });
+
+  it("Georgievsk p.16: returned before its answer deadline and routed again after it, nobody missed the answer", () => {
+    const events: IncidentEvent[] = [
+      { ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [] }), fromState: "registered" },
+      { ...event("10:20", LEAD_EXECUTOR, "return"), fromState: "assigned", toState: "registered" },
+      {
+        ...event("16:00", CURATOR, "route", { leadId: CULTURE, coexecutorIds: [] }),
+        fromState: "registered",
+      },
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.filter((s) => s.step === "answer")).toMatchObject([
+      { start: at("16:00"), completedAt: null, endedAt: null, organizationId: CULTURE },
     ]);
   });
 });
