@@ -172,6 +172,20 @@ async function office(regulation: "orenburg" | "georgievsk") {
     must(sendPart(h.db, { incidentId, actor, now: at(sentAt), text: "Работы в плане на декабрь.", rules }));
     if (passedAt) decide(incidentId, actor.organizationIds[0] ?? 0, passedAt);
   };
+  /** The answer's whole way, at these times: taken into work, drafted, approved, posted. */
+  const answer = (
+    incidentId: number,
+    actor: Person,
+    acceptedAt: string,
+    submittedAt: string,
+    approvedAt: string,
+    publishedAt: string,
+  ) => {
+    accept(incidentId, actor, acceptedAt);
+    submit(incidentId, actor, submittedAt);
+    approve(incidentId, approvedAt);
+    publish(incidentId, actor, publishedAt);
+  };
   /** The month reported once it is over. */
   const november = (): MonthlyReport => {
     h.clock.set("2026-12-02T07:00:00Z");
@@ -202,6 +216,7 @@ async function office(regulation: "orenburg" | "georgievsk") {
     submit,
     approve,
     publish,
+    answer,
     part,
     decide,
     post,
@@ -229,10 +244,7 @@ describe("a returned post routed again: the routing clock runs from the return",
     o.giveBack(two, ivan, "10:20"); // routing again due 10:50
     o.route(two, roads, "11:00");
     for (const id of [one, two]) {
-      o.accept(id, petr, "11:10");
-      o.submit(id, petr, "11:30");
-      o.approve(id, "11:40");
-      o.publish(id, petr, "11:50");
+      o.answer(id, petr, "11:10", "11:30", "11:40", "11:50");
     }
 
     const report = o.november();
@@ -300,10 +312,7 @@ describe("a curator routes a post in rework to another organization", () => {
       o.submit(id, ivan, "10:15");
       must(requestRework(h.db, { incidentId: id, actor: curator, now: o.at("10:20"), comment: "Сроки?" }));
       o.route(id, roads, rerouted);
-      o.accept(id, petr, "12:05");
-      o.submit(id, petr, "12:30");
-      o.approve(id, "12:40");
-      o.publish(id, petr, "12:50");
+      o.answer(id, petr, "12:05", "12:30", "12:40", "12:50");
     }
 
     const report = o.november();
@@ -716,18 +725,12 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     o.route(one, health, "09:00");
     o.accept(one, ivan, "09:05");
     o.route(one, roads, "11:30");
-    o.accept(one, petr, "11:35");
-    o.submit(one, petr, "12:00");
-    o.approve(one, "12:05");
-    o.publish(one, petr, "12:10");
+    o.answer(one, petr, "11:35", "12:00", "12:05", "12:10");
     const two = o.register("09:00");
     o.route(two, health, "09:00");
     o.accept(two, ivan, "09:05");
     o.route(two, roads, "09:50");
-    o.accept(two, petr, "09:55");
-    o.submit(two, petr, "10:30");
-    o.approve(two, "10:35");
-    o.publish(two, petr, "10:40");
+    o.answer(two, petr, "09:55", "10:30", "10:35", "10:40");
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
@@ -804,10 +807,7 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     o.accept(id, ivan, "09:05");
     o.giveBack(id, ivan, "15:30");
     o.route(id, roads, "15:40");
-    o.accept(id, petr, "15:45");
-    o.submit(id, petr, "16:30");
-    o.approve(id, "16:40");
-    o.publish(id, petr, "16:50");
+    o.answer(id, petr, "15:45", "16:30", "16:40", "16:50");
 
     expect(tr.violations(o.november()).split("\n")).toEqual([
       "Нарушения регламента за 11.2026: 2",
@@ -844,10 +844,7 @@ describe("a shortened answer deadline (Orenburg p.6) as each routing set it", ()
     o.accept(one, ivan, "10:10");
     o.giveBack(one, ivan, "12:30");
     o.route(one, roads, "12:40", [], false, null);
-    o.accept(one, petr, "12:45");
-    o.submit(one, petr, "14:30");
-    o.approve(one, "14:40");
-    o.publish(one, petr, "15:00");
+    o.answer(one, petr, "12:45", "14:30", "14:40", "15:00");
     expect(
       tr
         .violations(o.november())
@@ -867,10 +864,7 @@ describe("a shortened answer deadline (Orenburg p.6) as each routing set it", ()
     o.route(one, health, "10:05", [], false, 120);
     // Taken from Минздрав at 12:30, overdue, to Миндор with the full 9 hours (due 10.11 10:00).
     o.route(one, roads, "12:30", [], false, null);
-    o.accept(one, petr, "12:40");
-    o.submit(one, petr, "14:30");
-    o.approve(one, "14:40");
-    o.publish(one, petr, "15:00");
+    o.answer(one, petr, "12:40", "14:30", "14:40", "15:00");
     expect(
       tr
         .violations(o.november())
