@@ -43,8 +43,8 @@ import {
   activeAssignments,
   answerDeadline,
   checkAction,
+  earliestDeadline,
   type IncidentAction,
-  isWindow,
   leadAssignment,
   nextDeadline,
   partNamed,
@@ -208,18 +208,14 @@ function leadDeadline(deps: AppDeps, incident: Incident): string[] {
   const waiting = activeAssignments(incident)
     .filter((a) => a.role === "coexecutor" && a.state !== "part_passed")
     .map((a) => a.organizationName);
-  // His own steps: not the curators' decision while a draft waits for it, nor a return window gone by.
+  // His own steps: not the curators' decision while a draft waits for it (nor a return window gone by).
   const running = runningDeadlines(incident, regulation, workingTime).filter(
-    (d) => regulation.steps[d.step]?.actor !== "curator" && !(isWindow(d.step) && d.at <= now),
+    (d) => regulation.steps[d.step]?.actor !== "curator",
   );
   const draft = running.find((d) => d.step === "draft");
   const fromParts = regulation.steps.draft?.anchor === "partsReceived";
   const started = fromParts && waiting.length === 0 && draft !== undefined && draft.at > now;
-  const nearest = running.reduce<(typeof running)[number] | undefined>(
-    (first, d) => (first && first.at <= d.at ? first : d),
-    undefined,
-  );
-  const due = started ? draft : nearest;
+  const due = started ? draft : earliestDeadline(running, now);
   const lines: string[] = [];
   if (due) {
     const what = stepLabel(regulation, due.step);
