@@ -44,19 +44,28 @@ function rowsOf(workbook: ExcelJS.Workbook, name: string): unknown[][] {
   return rows;
 }
 
+/** The office on 09.11.2026: Ольга the curator, Иван of Минздрав, and the clock set by local time. */
+async function novemberOffice() {
+  h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+  const { health } = seedOffice(h);
+  const at = (time: string) => {
+    h.clock.set(local(time));
+    return h.clock.now();
+  };
+  return {
+    health,
+    curator: findPerson(h.db, OFFICE.curator) as Person,
+    ivan: findPerson(h.db, OFFICE.executor) as Person,
+    at,
+  };
+}
+
 /**
  * Ольга routes a post an hour late and decides on its draft an hour late; Иван's steps are on time.
  * The Telegram summary says «Кураторы: этапов в срок 0 из 2 (0%), нарушений 2».
  */
 async function lateCurator(): Promise<{ health: number }> {
-  h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
-  const { health } = seedOffice(h);
-  const curator = findPerson(h.db, OFFICE.curator) as Person;
-  const ivan = findPerson(h.db, OFFICE.executor) as Person;
-  const at = (time: string) => {
-    h.clock.set(local(time));
-    return h.clock.now();
-  };
+  const { health, curator, ivan, at } = await novemberOffice();
   at("2026-11-09 10:00");
   const incidentId = seedRegistered(h); // routing due 10:30 (p.6)
   must(
@@ -180,14 +189,7 @@ describe("the report's spreadsheet", () => {
 
 describe("the spreadsheet and the text name the steps alike", () => {
   it("the approved answer's posting (p.12) and the answer's own deadline (p.8) apart; a step ended not done after its deadline, when", async () => {
-    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
-    const { health } = seedOffice(h);
-    const curator = findPerson(h.db, OFFICE.curator) as Person;
-    const ivan = findPerson(h.db, OFFICE.executor) as Person;
-    const at = (time: string) => {
-      h.clock.set(local(time));
-      return h.clock.now();
-    };
+    const { health, curator, ivan, at } = await novemberOffice();
     const route = (incidentId: number) =>
       must(
         routeIncident(h.db, {
