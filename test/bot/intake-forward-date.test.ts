@@ -151,7 +151,8 @@ describe("a forwarded post's date is the post's (Orenburg p.13)", () => {
     expect(postedAt(1)).toBe("2026-11-20T15:00:00.000Z");
   });
 
-  it("a forward without a link: its date is on the summary once the link is given, and may be changed in «Заполнить подробнее»", async () => {
+  /** A post forwarded from a hidden account on Friday 20:00, its link sent after it. */
+  async function forwardWithoutLink(): Promise<void> {
     await start();
     await forward("Мусор не вывозят неделю", {
       type: "hidden_user",
@@ -159,6 +160,10 @@ describe("a forwarded post's date is the post's (Orenburg p.13)", () => {
       date: FRIDAY_20 / 1000,
     });
     await curator.send("https://vk.com/wall-3_4");
+  }
+
+  it("a forward without a link: its date is on the summary once the link is given, and may be changed in «Заполнить подробнее»", async () => {
+    await forwardWithoutLink();
     expect(curator.lastText()).toMatch(
       /^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-3_4\nАвтор: Мария К\.\nПост опубликован: 20\.11\.2026 20:00\n/,
     );
@@ -173,13 +178,7 @@ describe("a forwarded post's date is the post's (Orenburg p.13)", () => {
   });
 
   it("the same forward without a link, registered with one tap, keeps its date", async () => {
-    await start();
-    await forward("Мусор не вывозят неделю", {
-      type: "hidden_user",
-      sender_user_name: "Мария К.",
-      date: FRIDAY_20 / 1000,
-    });
-    await curator.send("https://vk.com/wall-3_4");
+    await forwardWithoutLink();
     await curator.press("Зарегистрировать");
     expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте\n/);
     expect(postedAt(1)).toBe("2026-11-20T15:00:00.000Z");
