@@ -15,7 +15,6 @@ import { setDefaultCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
 import { notifyAdmins } from "./bot/refused-chats.js";
 import { t } from "./bot/texts.js";
-import { syncInboxBeforeFetch } from "./bot/transformers.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { applyMigrations, type Db, openDatabase } from "./db/client.js";
@@ -160,7 +159,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       deps,
       // The throttler inside and auto-retry outside: a call retried after a 429 queues again
       // instead of jumping the per-chat queue (measured in bench/burst.ts).
-      transformers: [...(config.webhook ? [] : [syncInboxBeforeFetch(db)]), apiThrottler(), retry],
+      transformers: [apiThrottler(), retry],
       conversationTransformers: [retry],
       arrivals: config.webhook ? "synced" : "synced by the next fetch",
     });

@@ -1,27 +1,20 @@
 import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Update } from "grammy/types";
-import { type Db, preparedPerConnection, type Tx, writeWithoutSync } from "../db/client.js";
-import { inbox, inboxSyncs } from "../db/schema.js";
+import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
+import { inbox } from "../db/schema.js";
 
 /**
  * Every update passes through the inbox twice: on arrival and when its handling ends.
  *
- * Neither write need wait for the disk (synchronous=FULL is the database's rule, see db/client.ts).
  * An arrival must be on disk before Telegram is told the update was received: with getUpdates that
- * is the next fetch, before which syncInbox runs — one sync for a batch instead of one per update —
- * and any synced commit meanwhile (the update's own change) takes it there too, the WAL being
- * written in order. A handling's end lost at a power cut only means the update is handled again at
- * start, which finds its change made (update-scope.ts) and tells the people once more.
+ * is the next fetch, which, as every Bot API call, waits until the commits before it are synced
+ * (db/durability.ts) — one sync for a batch; a webhook's update waits for it before it is handled.
+ * A handling's end lost at a power cut only means the update is handled again at start, which finds
+ * its change made (update-scope.ts) and tells the people once more.
  */
 const inboxQueries = preparedPerConnection((db) => {
   const p = sql.placeholder;
   return {
-    /** A synced commit that changes a byte (one that changes none writes nothing), syncing all before it. */
-    sync: db
-      .insert(inboxSyncs)
-      .values({ id: 1, count: 1 })
-      .onConflictDoUpdate({ target: inboxSyncs.id, set: { count: sql`${inboxSyncs.count} + 1` } })
-      .prepare(),
     find: db
       .select({ doneAt: inbox.doneAt })
       .from(inbox)
@@ -44,47 +37,20 @@ const inboxQueries = preparedPerConnection((db) => {
  * Records an incoming update: "new"; "again" when it was received before but its handling never
  * finished (the process died); "done" when it was handled already (Telegram delivered it again).
  */
-export function receiveUpdate(
-  db: Db,
-  update: Update,
-  now: Date,
-  arrival: "synced" | "synced by the next fetch" = "synced by the next fetch",
-): "new" | "again" | "done" {
+export function receiveUpdate(db: Db, update: Update, now: Date): "new" | "again" | "done" {
   const queries = inboxQueries(db);
   const existing = queries.find.get({ updateId: update.update_id });
   if (existing) return existing.doneAt === null ? "again" : "done";
-  const record = () => queries.record.run({ updateId: update.update_id, update, receivedAt: now });
-  if (arrival === "synced") record();
-  else unsynced(db, record);
+  queries.record.run({ updateId: update.update_id, update, receivedAt: now });
   return "new";
 }
 
-export function markUpdateDone(db: Db, updateId: number, now: Date): void {
-  unsynced(db, () => inboxQueries(db).done.run({ updateId, at: now.getTime() }));
-}
-
 /**
- * Marks the update handled in the caller's synced transaction, for a change that ends its handling
- * and must not be made twice (a dialogue's step: db/conversation-storage.ts).
+ * Marks the update handled; in the transaction of a change that ends its handling and must not be
+ * made twice, when there is one (a dialogue's step: db/conversation-storage.ts).
  */
-export function markUpdateDoneWith(tx: Tx, updateId: number, now: Date): void {
-  inboxQueries(tx).done.run({ updateId, at: now.getTime() });
-}
-
-/** The connections with an inbox write not on the disk yet. */
-const unsyncedWrites = new WeakSet<object>();
-
-/** Before Telegram is told the updates were received: every inbox write on disk. True if one was not. */
-export function syncInbox(db: Db): boolean {
-  if (!unsyncedWrites.has(db.$client)) return false;
-  inboxQueries(db).sync.run();
-  unsyncedWrites.delete(db.$client);
-  return true;
-}
-
-function unsynced(db: Db, write: () => void): void {
-  writeWithoutSync(db, write);
-  unsyncedWrites.add(db.$client);
+export function markUpdateDone(db: Tx, updateId: number, now: Date): void {
+  inboxQueries(db).done.run({ updateId, at: now.getTime() });
 }
 
 /** Updates received but never fully handled: the process died in the middle. */

@@ -2,9 +2,10 @@ import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { markUpdateDone, markUpdateDoneWith, receiveUpdate } from "../app/inbox.js";
+import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
 import { currentUpdate, withinUpdate } from "../app/update-scope.js";
 import { sqliteConversationStorage } from "../db/conversation-storage.js";
+import { onDisk } from "../db/durability.js";
 import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
 import type { AppDeps, BotContext } from "./context.js";
@@ -24,6 +25,7 @@ import { start } from "./features/start.js";
 import { identify, refuseStrangersPresses } from "./middlewares/identify.js";
 import { t } from "./texts.js";
 import {
+  onlyWhatIsOnDisk,
   quietOutsideWorkingTime,
   tolerateStaleCallbackAnswers,
   tolerateUnmodifiedEdits,
@@ -44,8 +46,8 @@ export interface BotOptions {
    */
   conversationTransformers?: Transformer[];
   /**
-   * When an update's arrival reaches the disk: at once (a webhook's answer tells Telegram it was
-   * received), or by the next getUpdates, before which syncInboxBeforeFetch syncs the inbox.
+   * When an update's arrival reaches the disk: before it is handled (a webhook's answer, which may
+   * come before the handling ends, tells Telegram it was received), or by the next getUpdates.
    */
   arrivals?: "synced" | "synced by the next fetch";
 }
@@ -64,7 +66,7 @@ const TOLERANT = [tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits];
 /** The transformers every API of the bot has, its conversations' too. */
 function ownTransformers(deps: AppDeps): Transformer[] {
   const night = () => !deps.sla.workingTime.isWorking(deps.clock.now());
-  return [...TOLERANT, quietOutsideWorkingTime(night)];
+  return [onlyWhatIsOnDisk(deps.db), ...TOLERANT, quietOutsideWorkingTime(night)];
 }
 
 export function createBot(options: BotOptions): Bot<BotContext> {
@@ -85,13 +87,15 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   const handling = new Map<number, Promise<void>>();
   bot.use(async (ctx, next) => {
     const updateId = ctx.update.update_id;
-    const received = receiveUpdate(deps.db, ctx.update, deps.clock.now(), options.arrivals);
+    const received = receiveUpdate(deps.db, ctx.update, deps.clock.now());
     if (received === "done") return;
     const twin = handling.get(updateId);
     if (twin) return twin;
-    const handled = withinUpdate({ updateId, again: received === "again" }, () =>
-      handleWithAnnouncements(next).finally(() => markUpdateDone(deps.db, updateId, deps.clock.now())),
-    );
+    const handled = withinUpdate({ updateId, again: received === "again" }, async () => {
+      // A webhook is answered when the handling ends or after 10 s, whichever comes first.
+      if (options.arrivals === "synced") await onDisk(deps.db);
+      await handleWithAnnouncements(next).finally(() => markUpdateDone(deps.db, updateId, deps.clock.now()));
+    });
     handling.set(updateId, handled);
     try {
       await handled;
@@ -131,7 +135,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
         // that ended to a handler announcing after its turn: that one marks it handled once done.
         adapter: sqliteConversationStorage(deps.db, deps.clock, (tx) => {
           const update = currentUpdate();
-          if (update && !announcesAfterTurn()) markUpdateDoneWith(tx, update.updateId, deps.clock.now());
+          if (update && !announcesAfterTurn()) markUpdateDone(tx, update.updateId, deps.clock.now());
         }),
         getStorageKey: (ctx) =>
           ctx.chatId === undefined ? undefined : `${ctx.chatId}:${ctx.from?.id ?? ""}`,

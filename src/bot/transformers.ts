@@ -1,6 +1,6 @@
 import type { Transformer } from "grammy";
-import { syncInbox } from "../app/inbox.js";
 import type { Db } from "../db/client.js";
+import { onDisk } from "../db/durability.js";
 
 /** Telegram's "yes" to a call whose effect is already there. */
 const done = <R>(): R => ({ ok: true, result: true }) as unknown as R;
@@ -59,14 +59,13 @@ export function quietOutsideWorkingTime(quiet: () => boolean): Transformer {
 }
 
 /**
- * Telegram counts the updates it gave as received once the bot asks for the next ones: their
- * arrivals are put on disk first, one sync for the batch (see app/inbox.ts).
+ * A call goes out once every commit before it is on the disk (db/durability.ts): nobody hears of a
+ * change a power cut could undo, and the next getUpdates, which tells Telegram the last updates
+ * arrived, waits until their arrivals are safe.
  */
-export function syncInboxBeforeFetch(db: Db): Transformer {
+export function onlyWhatIsOnDisk(db: Db): Transformer {
   return async (prev, method, payload, signal) => {
-    // The runner hands a batch to the bot before fetching the next, and each update's arrival is
-    // recorded synchronously as it is handed over (bot/index.ts, the first middleware).
-    if (method === "getUpdates") syncInbox(db);
+    await onDisk(db);
     return prev(method, payload, signal);
   };
 }

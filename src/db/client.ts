@@ -43,44 +43,18 @@ const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../.
 /**
  * Opens the database with the settings this bot relies on:
  * - WAL, so report queries and the sweep read while an update writes;
- * - synchronous=FULL: every commit reaches the disk before the update is confirmed to Telegram, so
- *   a power cut or an OS crash loses no decision. (NORMAL syncs the WAL only at checkpoints: at an
- *   office's pace that can be hours of approvals, whose updates Telegram no longer holds.) A sync
- *   costs ≈ 0.4–0.6 ms on this project's VM. The inbox's own writes wait for the next synced
- *   commit, at the latest before the next getUpdates (app/inbox.ts): one sync per change made;
+ * - synchronous=NORMAL: a commit writes the WAL without waiting for the disk, and nothing leaves the
+ *   bot before the WAL is synced (db/durability.ts), so a power cut or an OS crash loses no decision
+ *   anyone was told of, and no update Telegram counts as received. (FULL would sync inside each
+ *   commit, with the event loop waiting, ≈ 0.6 ms on this project's VM.) A process killed loses
+ *   nothing either way: its writes are the kernel's already;
  * - foreign keys on, and a busy timeout so a second process on the same file waits instead of failing.
  */
-const SYNCHRONOUS = "FULL";
-
-const syncPragmas = new WeakMap<Database.Database, { off: Database.Statement; on: Database.Statement }>();
-
-/**
- * A write that need not wait for the disk (the caller knows why): committed under synchronous=NORMAL,
- * it reaches the disk with the next synced commit, the WAL being written in order.
- */
-export function writeWithoutSync(db: Db, write: () => void): void {
-  const sqlite = db.$client;
-  let pragma = syncPragmas.get(sqlite);
-  if (!pragma) {
-    pragma = {
-      off: sqlite.prepare("PRAGMA synchronous = NORMAL"),
-      on: sqlite.prepare(`PRAGMA synchronous = ${SYNCHRONOUS}`),
-    };
-    syncPragmas.set(sqlite, pragma);
-  }
-  pragma.off.run();
-  try {
-    write();
-  } finally {
-    pragma.on.run();
-  }
-}
-
 export function openDatabase(path: string): DatabaseHandle {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma(`synchronous = ${SYNCHRONOUS}`);
+  sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema });

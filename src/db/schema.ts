@@ -444,15 +444,6 @@ export const inbox = sqliteTable(
 );
 
 /**
- * One row, rewritten under a synced commit to put the inbox's unsynced writes on the disk before the
- * next getUpdates (app/inbox.ts): a commit that changes no byte writes nothing and syncs nothing.
- */
-export const inboxSyncs = sqliteTable("inbox_syncs", {
-  id: integer("id").primaryKey(),
-  count: integer("count").notNull(),
-});
-
-/**
  * What a head receives: «urgent» — significant posts and surges at once (Orenburg p.21, Georgievsk
  * p.24); «summary» — the monthly summary (Orenburg p.20); «violations» — the violations report and the
  * escalations of long-overdue steps (Orenburg p.19, Georgievsk p.23).

@@ -30,6 +30,7 @@ import type { Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { quietNow } from "../bot/delivery.js";
 import { chatRefused, failureOf } from "../bot/refused-chats.js";
+import { onDisk } from "../db/durability.js";
 import { IMPORTANCES } from "../db/schema.js";
 import { headsHearAtOnce } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
@@ -131,10 +132,16 @@ export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoin
   }, CATCH_UP_EVERY_MS);
   timer.unref();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const reply = await answer(deps, expected, announcements, req).catch((err: unknown): Reply => {
-      deps.log.error({ err }, "intake request failed");
-      return refused(500, "the post could not be registered; send it again later");
-    });
+    // A post counts as taken once it is on the disk (db/durability.ts).
+    const reply = await answer(deps, expected, announcements, req)
+      .then(async (reply) => {
+        await onDisk(deps.db);
+        return reply;
+      })
+      .catch((err: unknown): Reply => {
+        deps.log.error({ err }, "intake request failed");
+        return refused(500, "the post could not be registered; send it again later");
+      });
     if (reply.status >= 400 && reply.status < 500)
       deps.log.warn({ status: reply.status, error: reply.body.error }, "intake request refused");
     const body = JSON.stringify(reply.body);

@@ -7,9 +7,10 @@ import { createOrganization } from "../../src/app/organizations.js";
 import { addMembership, grantRole, upsertPerson } from "../../src/app/people.js";
 import { presetRuntime, type SlaRuntime } from "../../src/app/sla.js";
 import type { AppDeps, BotContext } from "../../src/bot/context.js";
-import { createBot } from "../../src/bot/index.js";
+import { type BotOptions, createBot } from "../../src/bot/index.js";
 import { ManualClock } from "../../src/clock.js";
 import { applyMigrations, type DatabaseHandle, openDatabase } from "../../src/db/client.js";
+import { type SyncFile, walSyncOf } from "../../src/db/durability.js";
 import { inbox, type PersonRole } from "../../src/db/schema.js";
 import type { JobDeps } from "../../src/jobs/sweep.js";
 import { renderHere } from "../../src/reports/render.js";
@@ -27,6 +28,10 @@ export interface HarnessOptions {
   reportsInChildProcess?: boolean;
   /** Outgoing-request transformers as production installs them (auto-retry, throttler); none by default. */
   transformers?: Transformer[];
+  /** When an update's arrival reaches the disk, as a webhook (before handling) or polling bot has it. */
+  arrivals?: BotOptions["arrivals"];
+  /** How the database file's WAL is synced (test/reliability/durability.test.ts holds it back). */
+  syncWal?: SyncFile;
 }
 
 /**
@@ -58,6 +63,7 @@ export class Harness {
     setUpdatesClock(clock);
     const fake = await FakeBotApi.start({ clock });
     const database = openDatabase(options.databasePath ?? ":memory:");
+    if (options.syncWal) walSyncOf(database.sqlite, options.syncWal);
     applyMigrations(database.db);
     const regulation = options.regulation ?? "orenburg";
     const sla = presetRuntime(database.db, regulation);
@@ -92,6 +98,7 @@ export class Harness {
       token: fake.token,
       apiRoot: fake.apiRoot,
       ...(options.transformers ? { transformers: options.transformers } : {}),
+      ...(options.arrivals ? { arrivals: options.arrivals } : {}),
       deps: app,
     });
     await bot.init();

@@ -150,11 +150,11 @@ function approvalNotice(app: AppDeps, incident: Incident, kind: DraftKind): stri
   const notice = ta.approve.notice(id, kind, where, at, passed);
   const draft = latestDrafts(app.db, id, 1)[0];
   if (!draft || draft.id !== incident.answer?.draftId) return [notice];
-  const author = loadPerson(app.db, draft.authorId);
-  const files =
-    draft.attachments.length > 0
-      ? [ta.approve.attachments(draft.attachments.length, author ? displayName(author) : "")]
-      : [];
+  const files: string[] = [];
+  if (draft.attachments.length > 0) {
+    const author = loadPerson(app.db, draft.authorId);
+    files.push(ta.approve.attachments(draft.attachments.length, author ? displayName(author) : ""));
+  }
   return [[notice, ...files, "", ta.approve.text].join("\n"), draft.text];
 }
 
