@@ -78,7 +78,7 @@ function counted(inside: boolean): { transformer: Transformer; made: () => numbe
 
 export async function runApproveBench(): Promise<BenchFigure[]> {
   const remoteApi = await startRemoteBotApi();
-  // A database file, as in production: each commit's fsync is part of the press.
+  // A database file, as in production: the press's calls wait for the WAL's sync (db/durability.ts).
   const dir = mkdtempSync(join(tmpdir(), "osm-approve-bench-"));
   const h = await Harness.start({ now: "2026-11-24T05:00:00Z", databasePath: join(dir, "bench.db") });
   const remote = { botInfo: h.fake.botInfo, client: { apiRoot: remoteApi.apiRoot } };

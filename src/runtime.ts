@@ -182,6 +182,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<unknown>>();
     if (config.webhook) {
       const { url, secret } = config.webhook;
+      // Answered after 10 s even if the handling goes on. The arrival's sync comes first (bot/index.ts);
+      // only a disk that takes longer than that to sync it could let the answer pass it.
       const handle = webhookCallback(bot, "http", { secretToken: secret, onTimeout: "return" });
       routes.set(new URL(url).pathname, (req, res) =>
         req.method === "POST" ? handle(req, res) : Promise.resolve(res.writeHead(405).end()),

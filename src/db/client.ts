@@ -53,7 +53,12 @@ const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../.
 export function openDatabase(path: string): DatabaseHandle {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
-  sqlite.pragma("journal_mode = WAL");
+  const mode = sqlite.pragma("journal_mode = WAL", { simple: true });
+  // Commits are synced by syncing the WAL (db/durability.ts): a file system without it is refused.
+  if (!sqlite.memory && mode !== "wal") {
+    sqlite.close();
+    throw new Error(`the database ${path} cannot run in WAL mode (journal_mode is ${String(mode)})`);
+  }
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");

@@ -1,5 +1,4 @@
 import { close, fdatasync, open } from "node:fs";
-import { resolve as absolute } from "node:path";
 import type Database from "better-sqlite3";
 import type { Db } from "./client.js";
 
@@ -25,8 +24,7 @@ export type SyncFile = (path: string) => Promise<void>;
 const syncFile: SyncFile = (path) =>
   new Promise((resolve, reject) => {
     open(path, "r", (openError, fd) => {
-      // No WAL file: the database is not in WAL mode (openDatabase always sets it).
-      if (openError) return openError.code === "ENOENT" ? resolve() : reject(openError);
+      if (openError) return reject(openError);
       fdatasync(fd, (syncError) =>
         close(fd, (closeError) => {
           const error = syncError ?? closeError;
@@ -38,29 +36,44 @@ const syncFile: SyncFile = (path) =>
   });
 
 /**
- * The syncs of one connection's WAL. Its commits are counted by SQLite's total_changes(); a sync
- * covers the count read when it started, and a caller that committed after that waits for the next
- * one, which serves everyone who came meanwhile.
+ * The syncs of one connection's WAL. Its changes are counted by SQLite's total_changes(); a sync
+ * covers the count read when it started, and a caller that changed something after that waits for
+ * the next one, which serves everyone who came meanwhile. The first call syncs whatever it finds:
+ * the WAL may hold commits of a process that was killed before its sync.
+ *
+ * Two things this relies on: a transaction never spans an await (better-sqlite3's are synchronous),
+ * so every counted change is committed by the time a sync starts; and nothing at run time changes
+ * the database without counting (DDL, PRAGMA writes — only migrations do, before any call).
  */
 export class WalSync {
   private readonly changes: () => number;
   private readonly walPath: string | undefined;
-  private synced: number;
+  private synced = -1;
   /** The sync under way and the count of changes it covers. */
   private running: { upTo: number; done: Promise<void> } | undefined;
   private next: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | undefined;
+  /**
+   * A failed sync fails every later one: after a write-back error Linux may mark the lost pages
+   * clean, and a sync that then succeeds would vouch for commits that never reached the disk.
+   */
+  private failure: Error | undefined;
 
   constructor(
-    sqlite: Database.Database,
+    private readonly sqlite: Database.Database,
     private readonly sync: SyncFile = syncFile,
   ) {
     const total = sqlite.prepare("SELECT total_changes()").pluck();
     this.changes = () => total.get() as number;
-    this.synced = this.changes();
-    this.walPath = sqlite.memory ? undefined : `${absolute(sqlite.name)}-wal`;
+    // Where SQLite keeps the file (a symlink resolved), not the path it was opened by.
+    const main = (sqlite.pragma("database_list") as { name: string; file: string }[]).find(
+      (d) => d.name === "main",
+    );
+    this.walPath = sqlite.memory || !main?.file ? undefined : `${main.file}-wal`;
   }
 
   settled(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.sqlite.inTransaction) throw new Error("a sync was awaited inside an open transaction");
     const changes = this.changes();
     if (this.walPath === undefined || changes <= this.synced) return Promise.resolve();
     if (this.running && changes <= this.running.upTo) return this.running.done;
@@ -80,13 +93,27 @@ export class WalSync {
     const waiting = this.next;
     if (!waiting) return;
     this.next = undefined;
+    if (this.failure) {
+      waiting.reject(this.failure);
+      return;
+    }
     const upTo = this.changes();
     this.running = { upTo, done: waiting.promise };
-    this.sync(walPath)
-      .then(() => {
-        this.synced = Math.max(this.synced, upTo);
-        waiting.resolve();
-      }, waiting.reject)
+    Promise.resolve()
+      .then(() => this.sync(walPath))
+      .then(
+        () => {
+          this.synced = Math.max(this.synced, upTo);
+          waiting.resolve();
+        },
+        (error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          this.failure = new Error(
+            `the database's WAL could not be synced to the disk (${reason}): nothing more is sent; restart the bot once the disk is sound`,
+          );
+          waiting.reject(this.failure);
+        },
+      )
       .finally(() => {
         this.running = undefined;
         this.start(walPath);

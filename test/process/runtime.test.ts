@@ -165,7 +165,8 @@ describe("intake for monitoring software", () => {
     // The absolute form a forward proxy sends reaches the same route.
     const viaProxy = await new Promise<string>((resolve) => {
       const body = JSON.stringify({ link: "https://ok.ru/group/1/topic/2" });
-      // Written, not ended: a client that half-closes before the answer gets none from Node's server.
+      // Written, not ended: Node's server drops the answer to a client that half-closes before it,
+      // and the answer waits for the disk (a resent post is answered «duplicate»).
       const socket = connect(port, "127.0.0.1", () =>
         socket.write(
           `POST http://bot.example/intake HTTP/1.1\r\nHost: bot.example\r\n` +

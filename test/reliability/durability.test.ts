@@ -130,12 +130,20 @@ describe("nothing leaves the bot before it is on the disk", () => {
     }
   });
 
-  it("a polling bot handles it at once: the next getUpdates waits for the arrival instead", async () => {
+  it("a polling bot handles it without waiting: the next getUpdates waits for the arrival instead", async () => {
     const syncs = await start();
-    void syncs.hold();
+    let asked = false;
+    const held = syncs.hold().then(() => {
+      asked = true;
+    });
     await h.bot.handleUpdate(
       h.fake.pushUpdate({ poll: { id: "1", question: "?", options: [], total_voter_count: 0 } } as never),
     );
+    expect(asked).toBe(false);
+    const fetching = h.bot.api.getUpdates({ offset: 0, timeout: 0 });
+    await Promise.race([held, fetching]);
+    expect(asked).toBe(true);
     syncs.release();
+    await fetching;
   });
 });
