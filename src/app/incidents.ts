@@ -275,6 +275,43 @@ export type TransitionRefusal = Refusal | "not_found" | "changed";
 
 export type TransitionResult = { ok: true; incident: Incident } | { ok: false; refusal: TransitionRefusal };
 
+type IncidentColumn = keyof typeof incidents.$inferSelect;
+
+function buildIncidentUpdate(tx: Tx, columns: IncidentColumn[]) {
+  // Placeholders wrapped in sql`` are bound as given: the values are mapped for the driver below.
+  const set = Object.fromEntries(columns.map((c) => [c, sql`${sql.placeholder(c)}`]));
+  return tx
+    .update(incidents)
+    .set(set)
+    .where(eq(incidents.id, sql.placeholder("id")))
+    .prepare();
+}
+
+/**
+ * A transition's UPDATE, prepared once per set of changed columns (a handful of them): building and
+ * preparing it anew cost more than the rest of the transaction's writes.
+ */
+const incidentUpdates = preparedPerConnection(
+  () => new Map<string, ReturnType<typeof buildIncidentUpdate>>(),
+);
+
+function writeIncident(tx: Tx, id: number, fields: Partial<IncidentRow>): void {
+  const columns = (Object.keys(fields) as IncidentColumn[]).filter((c) => fields[c] !== undefined).sort();
+  const updates = incidentUpdates(tx);
+  const key = columns.join();
+  let update = updates.get(key);
+  if (!update) {
+    update = buildIncidentUpdate(tx, columns);
+    updates.set(key, update);
+  }
+  const values: Record<string, unknown> = { id };
+  for (const c of columns) {
+    const value = fields[c];
+    values[c] = value === null ? null : incidents[c].mapToDriverValue(value as never);
+  }
+  update.run(values);
+}
+
 /**
  * The one door every change of an incident goes through: in one immediate transaction it reads the
  * incident, checks the action against the state machine and the actor's rights, applies `change`,
@@ -322,11 +359,13 @@ export function transition(
       if (refusal) return { ok: false, refusal };
       const details = typeof input.details === "function" ? input.details(before) : input.details;
       const fields = input.change(tx, before);
-      tx.update(incidents)
-        // The sweep re-plans the incident's reminders on its next tick.
-        .set({ ...fields, version: before.row.version + 1, updatedAt: input.now, nextActionAt: input.now })
-        .where(eq(incidents.id, before.id))
-        .run();
+      // The sweep re-plans the incident's reminders on its next tick.
+      writeIncident(tx, before.id, {
+        ...fields,
+        version: before.row.version + 1,
+        updatedAt: input.now,
+        nextActionAt: input.now,
+      });
       const after = loadIncident(tx, before.id) as Incident;
       audit(tx, input.now, {
         actorId: input.actor.id,
