@@ -17,6 +17,7 @@ import { notifyAdmins } from "./bot/refused-chats.js";
 import { t } from "./bot/texts.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
+import { type Checkpointer, startCheckpointer } from "./db/checkpointer.js";
 import { applyMigrations, type Db, openDatabase } from "./db/client.js";
 import { parseSchedule } from "./domain/calendar/index.js";
 import { loadRegulation, selfCheck } from "./domain/regulation/index.js";
@@ -106,9 +107,11 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
 
   const database = openDatabase(config.databasePath);
   let intake: IntakeEndpoint | undefined;
+  let checkpointer: Checkpointer | undefined;
   try {
     const { db } = database;
     applyMigrations(db);
+    checkpointer = startCheckpointer(database.sqlite, log);
     let api: Api | undefined;
     // The admins' notices of the start go out beside it; a stop waits for them a while before the
     // database closes. One nobody got (or cut short by the stop) is told again at the next start.
@@ -233,6 +236,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         await jobs.stop();
         if (httpServer) await closeServer(httpServer, db);
         await settled([...notices], SETTLE_MS);
+        await checkpointer?.stop();
         database.close();
         log.info("stopped");
       })();
@@ -241,6 +245,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     return { sla, httpServer, stop };
   } catch (error) {
     await intake?.close(0);
+    await checkpointer?.stop();
     database.close();
     throw error;
   }
