@@ -8,8 +8,8 @@
  * broken), it skips ahead by RESTORE_GAP. The old -wal and -shm files go: SQLite would replay the
  * replaced database's last changes onto the copy.
  */
-import { copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { readDotEnv } from "./config.js";
@@ -68,9 +68,22 @@ export function restoreDatabase(backup: string, target: string): RestoreResult {
     throw error;
   }
   db.close();
+  // On the disk before it takes the old one's place, and the place itself on the disk before the
+  // operator is told: a power cut must leave either database whole, not a half-written copy.
+  syncPath(copy);
   for (const suffix of ["-wal", "-shm"]) rmSync(`${target}${suffix}`, { force: true });
   renameSync(copy, target);
+  syncPath(dirname(target));
   return { numbering, replacedRead: replaced !== undefined };
+}
+
+function syncPath(path: string): void {
+  const fd = openSync(path, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function main(): void {
