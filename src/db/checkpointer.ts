@@ -32,6 +32,9 @@ export function startCheckpointer(
   if (!main?.file) return undefined;
   const worker = new Worker(WORKER, {
     eval: true,
+    // Plain JavaScript: none of the process's loaders (tsx), and a small heap.
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
     workerData: {
       driver: createRequire(import.meta.url).resolve("better-sqlite3"),
       path: main.file,
