@@ -37,12 +37,22 @@ const FINAL_REFUSAL = {
   not_found: t.org.notFound,
 } as const;
 
-/** «Добавить орган»: full name, then an optional short name. */
+/**
+ * «Добавить орган»: full name, then an optional short name. A name typed after the command
+ * (`/org_add Министерство …`) is taken as the full name; if it cannot be, the person is told why and
+ * asked for it.
+ */
 export function addOrganizationFlow(deps: AppDeps) {
-  return async function addOrganization(conversation: Flow, ctx: Context, actorId: number): Promise<void> {
-    const name = await askText(conversation, ctx, t.org.askName, {
-      check: checkFreeName(conversation, deps, t.org.nameTaken),
-    });
+  return async function addOrganization(
+    conversation: Flow,
+    ctx: Context,
+    actorId: number,
+    typed?: string,
+  ): Promise<void> {
+    const check = checkFreeName(conversation, deps, t.org.nameTaken);
+    const refusal = typed ? await check(typed) : undefined;
+    if (refusal) await ctx.reply(refusal);
+    const name = typed && !refusal ? typed : await askText(conversation, ctx, t.org.askName, { check });
     if (name === SKIP) return;
     const shortName = await askText(conversation, ctx, t.org.askShortName, {
       optional: true,

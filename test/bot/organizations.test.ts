@@ -37,6 +37,26 @@ describe("organizations", () => {
     expect(h.db.select().from(organizations).all()).toHaveLength(1);
   });
 
+  it("a name typed after /org_add is taken as the full name; a taken one is refused and asked for", async () => {
+    await admin().send("/org_add Министерство культуры");
+    expect(admin().lastText()).toMatch(/Пришлите краткое название/);
+    await admin().press("Пропустить");
+    expect(admin().lastText()).toBe(
+      "Орган «Министерство культуры» добавлен. Пригласить исполнителя — /invite.",
+    );
+
+    await admin().send("/org_add министерство КУЛЬТУРЫ");
+    const texts = admin().texts();
+    expect(texts.at(-2)).toMatch(/Орган с таким названием уже есть/);
+    expect(texts.at(-1)).toMatch(/Пришлите полное название органа/);
+    await admin().send("Министерство спорта");
+    await admin().press("Пропустить");
+    expect(h.db.select({ name: organizations.name }).from(organizations).all()).toEqual([
+      { name: "Министерство культуры" },
+      { name: "Министерство спорта" },
+    ]);
+  });
+
   it("a command in the middle of a dialogue leaves it and is handled", async () => {
     await admin().send("/org_add");
     await admin().send("/help");

@@ -116,5 +116,6 @@ organizations.callbackQuery(onAction("org.ren", [ID]), admin, async (ctx) => {
 
 organizations.command("org_add", requirePrivate, admin, async (ctx) => {
   await ctx.conversation.exitAll();
-  await ctx.conversation.enter("addOrganization", ctx.person?.id);
+  const typed = ctx.match.trim();
+  await ctx.conversation.enter("addOrganization", ctx.person?.id, ...(typed ? [typed] : []));
 });
