@@ -14,7 +14,7 @@ const SHORT_STATE: Record<IncidentState, string> = {
   closed: "закрыто",
 };
 
-export type ListFilter = "registered" | "assigned" | "in_work" | "all";
+export type ListFilter = "registered" | "assigned" | "in_work" | "on_approval" | "overdue" | "all";
 
 export const tr = {
   shortState: SHORT_STATE,
@@ -311,13 +311,21 @@ export const tr = {
     empty: "Открытых сообщений нет.",
     title: (filter: string, shown: number, total: number) =>
       `Открытые сообщения${filter ? ` (${filter})` : ""}: ${total}${shown < total ? `, показаны первые ${shown}` : ""}`,
-    line: (id: number, network: string, deadline: string | null, state: string) =>
-      `№ ${id} · ${network} · ${deadline ? `срок ${deadline}` : "без срока"} · ${state}`,
+    line: (
+      id: number,
+      network: string,
+      organization: string | null,
+      deadline: string | null,
+      state: string,
+    ) =>
+      `№ ${id} · ${network}${organization ? ` · ${organization}` : ""} · ${deadline ? `срок ${deadline}` : "без срока"} · ${state}`,
     deadline: (at: string, remaining: string) => `${at} (${remaining})`,
     filters: {
       registered: "Ждут направления",
       assigned: "Направлены",
       in_work: "В работе",
+      on_approval: "На согласовании",
+      overdue: "Просрочены",
       all: "Все",
     } satisfies Record<ListFilter, string>,
     cardButton: (id: number) => `№ ${id}`,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { closeAsToxic, loadIncident } from "../../src/app/incidents.js";
+import { submitDraft } from "../../src/app/answers.js";
+import { acceptIncident, closeAsToxic, loadIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents } from "../../src/db/schema.js";
 import { type Importance, partVersion } from "../../src/domain/incident.js";
@@ -751,6 +752,40 @@ describe("lists, search and history", () => {
     expect(curator().lastText()).toMatch(/^Открытые сообщения \(Ждут направления\): 1\n\n№ 2 · /);
     await curator().press("Направлены");
     expect(curator().lastText()).toMatch(/^Открытые сообщения \(Направлены\): 1\n\n№ 1 · /);
+  });
+
+  it("/list for a curator names who holds each post, and shows those awaiting approval and the overdue apart", async () => {
+    await office();
+    const first = await register(1);
+    await register(2);
+    await route(first, [/Минздрав/]);
+    await curator().send("/list");
+    expect(curator().lastText()).toMatch(/^№ 1 · ВКонтакте · Минздрав · срок /m);
+    expect(curator().lastText()).toMatch(/^№ 2 · ВКонтакте · срок /m);
+
+    // № 1 goes to the curators for approval; № 2 waits for routing past its deadline; № 3 has time.
+    const executor = findPerson(h.db, HEALTH_EXECUTOR);
+    if (!executor) throw new Error("no executor");
+    const now = h.clock.now();
+    acceptIncident(h.db, { incidentId: first, actor: executor, now });
+    submitDraft(h.db, {
+      incidentId: first,
+      actor: executor,
+      now,
+      content: { text: "Здравствуйте! Снег вывезут.", attachments: [] },
+    });
+    h.clock.advance(60 * 60_000);
+    await register(3);
+    await curator().send("/list");
+    await curator().press("На согласовании");
+    expect(curator().lastText()).toMatch(/^Открытые сообщения \(На согласовании\): 1\n\n№ 1 · /);
+    await curator().press("Просрочены");
+    const overdue = curator().lastText();
+    expect(overdue).toMatch(/^Открытые сообщения \(Просрочены\): 2\n/);
+    expect(overdue).toMatch(
+      /^№ 2 · ВКонтакте · срок 24\.11 10:30 \(просрочено на 30 мин рабочего времени\) · ждёт направления$/m,
+    );
+    expect(overdue).not.toMatch(/№ 3/);
   });
 
   it("/find by number and by link shows the card to whoever may see it", async () => {

@@ -25,6 +25,7 @@ import {
   type Importance,
   type IncidentAction,
   type IncidentState,
+  leadAssignment,
   type NextDeadline,
   nextDeadline,
 } from "../../domain/incident.js";
@@ -64,8 +65,11 @@ const FILTER_STATES: Record<ListFilter, IncidentState[]> = {
   registered: ["registered"],
   assigned: ["assigned"],
   in_work: ["in_work", "on_approval", "approved", "awaiting_final"],
+  on_approval: ["on_approval"],
+  overdue: OPEN_STATES,
   all: OPEN_STATES,
 };
+const FILTERS_PER_ROW = 3;
 const LIST_LIMIT = 30;
 const CARD_BUTTONS_PER_ROW = 4;
 
@@ -93,7 +97,7 @@ export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(onAction("inc.text", [ID]), fullText);
   composer.callbackQuery(onAction("inc.hist", [ID]), history);
   composer.callbackQuery(onAction("inc.show", [ID]), showFromList);
-  composer.callbackQuery(onAction("inc.list", ["registered|assigned|in_work|all"]), filterList);
+  composer.callbackQuery(onAction("inc.list", [Object.keys(FILTER_STATES).join("|")]), filterList);
   composer.command("list", list);
   composer.command("find", find);
   composer.callbackQuery(/^(rt|ans|dt)\./, (ctx) =>
@@ -473,17 +477,24 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
   });
   const { regulation, workingTime, timezone } = deps.sla;
   const now = deps.clock.now();
-  const listed: Listed[] = rows
+  const all: Listed[] = rows
     .map((row) => loadIncident(deps.db, row.id))
     .filter((incident) => incident !== undefined)
     .map((incident) => ({ incident, next: nextDeadline(incident, regulation, workingTime, undefined, now) }));
   const due = (item: Listed) => item.next?.at.getTime() ?? Number.POSITIVE_INFINITY;
+  const listed = filter === "overdue" ? all.filter((item) => due(item) <= now.getTime()) : all;
   listed.sort((a, b) => due(a) - due(b) || a.incident.id - b.incident.id);
   const shown = listed.slice(0, LIST_LIMIT);
+  // An organization's own list need not name it; the curators' and heads' name who holds each post.
+  const holder = (incident: Listed["incident"]) => {
+    const lead = scope.kind === "all" ? leadAssignment(incident) : undefined;
+    return lead ? (lead.organizationShortName ?? lead.organizationName) : null;
+  };
   const lines = shown.map(({ incident, next }) =>
     tr.list.line(
       incident.id,
       NETWORK_NAMES[incident.row.network as Network] ?? incident.row.network,
+      holder(incident),
       next
         ? tr.list.deadline(
             format(new TZDate(next.at.getTime(), timezone), "dd.MM HH:mm"),
@@ -499,11 +510,11 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
     if ((i + 1) % CARD_BUTTONS_PER_ROW === 0) keyboard.row();
   });
   if (scope.kind === "all") {
-    keyboard.row();
-    for (const key of Object.keys(FILTER_STATES) as ListFilter[]) {
+    (Object.keys(FILTER_STATES) as ListFilter[]).forEach((key, i) => {
+      if (i % FILTERS_PER_ROW === 0) keyboard.row();
       const label = tr.list.filters[key];
       keyboard.text(key === filter ? `• ${label}` : label, cb("inc.list", key));
-    }
+    });
   }
   const title = tr.list.title(
     scope.kind === "all" && filter !== "all" ? tr.list.filters[filter] : "",
