@@ -22,6 +22,7 @@ import { organizations } from "./features/organizations.js";
 import { people } from "./features/people.js";
 import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
+import { botApiFetch } from "./http-client.js";
 import { identify, refuseStrangersPresses } from "./middlewares/identify.js";
 import { t } from "./texts.js";
 import {
@@ -73,7 +74,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   const { deps } = options;
   const bot = new Bot<BotContext>(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    client: options.apiRoot ? { apiRoot: options.apiRoot } : {},
+    client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), fetch: botApiFetch() },
   });
   const transformers = [...ownTransformers(deps), ...(options.transformers ?? [])];
   for (const transformer of transformers) bot.api.config.use(transformer);
