@@ -59,7 +59,7 @@ export interface BotOptions {
  * after 30 minutes (waitForAnswer reads the clock); 3: a draft names its kind; 4: registration asks
  * about a repeat under the card, once the post is registered.
  */
-const CONVERSATIONS_VERSION = 4;
+const CONVERSATIONS_VERSION = 5;
 
 /** Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike. */
 const TOLERANT = [tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits];

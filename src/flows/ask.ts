@@ -65,10 +65,12 @@ export async function askText(
       await answer.answerCallbackQuery();
       return SKIP;
     }
+    // A button of another message (an organization's card, a post's «Согласовать») is handled as
+    // without the dialogue, which keeps waiting for its answer.
+    if (answer.callbackQuery) await conversation.skip({ next: true });
     const text = answer.message?.text?.trim();
     if (text === undefined) {
-      if (answer.callbackQuery) await answer.answerCallbackQuery();
-      else await answer.reply(prompt, markup);
+      await answer.reply(prompt, markup);
       continue;
     }
     if (isCancel(text)) {

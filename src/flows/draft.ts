@@ -177,9 +177,10 @@ async function sendToCurators(
         await sendDraft(api, chatId, draft, { header, keyboard });
         shown = true;
       } catch (error) {
-        if (!(error instanceof GrammyError)) throw error;
-        deps.log.warn({ chatId, incidentId: incident.id, error: error.description }, "draft not delivered");
-        await chatRefused({ ...deps, api }, chatId, error);
+        // The draft is committed: a chat that refuses, or a connection down beyond auto-retry's
+        // attempts, leaves it to the next chat and, with none, to the admins (never to silence).
+        deps.log.warn({ chatId, incidentId: incident.id, err: error }, "draft not delivered");
+        if (error instanceof GrammyError) await chatRefused({ ...deps, api }, chatId, error);
       }
     }
     return shown;

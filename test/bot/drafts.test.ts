@@ -463,6 +463,20 @@ describe("curators the draft cannot reach", () => {
     );
   });
 
+  it("the connection to the curators' chat dropping: each curator gets the draft privately, and the executor hears it was sent", async () => {
+    await office({ adminIds: [ADMIN] });
+    h.fake.dropNext("sendMessage", {
+      match: (params) => params.chat_id === OFFICE.curatorsChat && isDraft(params),
+    });
+    await writeDraft();
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft()).toEqual([]);
+    expect(curatorsDraft(OFFICE.curator)).toHaveLength(1);
+    expect(curatorsDraft(OFFICE.curator2)).toHaveLength(1);
+    expect(executor.lastText()).toMatch(/^Проект отправлен на согласование: сообщение № 1\. Спасибо!/);
+    expect(h.texts(ADMIN)).toEqual([]);
+  });
+
   it("no curator can be shown the draft: the executor is told so, and the admins that it waits unseen", async () => {
     await office({ adminIds: [ADMIN] });
     h.fake.failNext(

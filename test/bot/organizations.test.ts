@@ -65,6 +65,21 @@ describe("organizations", () => {
     expect(admin().lastText()).toBe("Не удалось разобрать. Список команд — /help.");
   });
 
+  it("buttons of other messages work while a dialogue waits for a name, and the name is still taken", async () => {
+    await admin().send("/org_add");
+    await admin().send("Министерство культуры");
+    await admin().press("Пропустить");
+    await admin().send("/orgs");
+    await admin().send("/org_add");
+    await admin().press("Министерство культуры");
+    const toast = await admin().press("Отключить");
+    expect(toast).toMatch(/^Орган «Министерство культуры» отключён/);
+    await admin().send("Министерство спорта");
+    await admin().press("Пропустить");
+    const names = h.db.select({ name: organizations.name }).from(organizations).all();
+    expect(names.map((o) => o.name).sort()).toEqual(["Министерство культуры", "Министерство спорта"]);
+  });
+
   it("an admin renames, deactivates and re-activates from the list", async () => {
     await admin().send("/org_add");
     await admin().send("Министерство культуры");
