@@ -15,6 +15,7 @@ import { showCardIn, syncHandOver } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
+import { ti } from "../bot/texts-intake.js";
 import type { Db } from "../db/client.js";
 import { actionRules, type Importance } from "../domain/incident.js";
 import { tellLeadOfKeptParts } from "./answers.js";
@@ -60,15 +61,24 @@ function pickerKeyboard(view: Page, chosen: Chosen[], query: string): InlineKeyb
 /**
  * The next press of one of this dialogue's buttons. A command leaves the dialogue (and is handled);
  * another card's button or group chatter passes by. Text is returned only when `acceptText` is set.
+ * The menu is one message: a routing button under another one (an earlier dialogue's menu, left
+ * when «Направить» of another post was pressed) gets a pop-up and does nothing, so a menu that says
+ * № 1 never routes № 2.
  */
 async function nextPress(
   conversation: Flow,
+  menu: Message,
   acceptText: (ctx: Context) => boolean,
 ): Promise<{ ctx: Context; data: string } | { ctx: Context; text: string }> {
   for (;;) {
     const ctx = await waitForAnswer(conversation);
     const data = ctx.callbackQuery?.data;
-    if (data?.startsWith("rt.")) return { ctx, data };
+    if (data?.startsWith("rt.")) {
+      const on = ctx.callbackQuery?.message;
+      if (on?.message_id === menu.message_id && on.chat.id === menu.chat.id) return { ctx, data };
+      await ctx.answerCallbackQuery({ text: ti.staleStep, show_alert: true });
+      continue;
+    }
     if (data !== undefined) await conversation.skip({ next: true });
     const text = ctx.message?.text?.trim();
     if (isCancel(text)) return { ctx, data: "rt.cancel" };
@@ -81,10 +91,11 @@ async function nextPress(
 /** Waits for one of the menu's buttons (`parse` knows which); «Отмена» or /cancel ends the dialogue. */
 async function choose<T>(
   conversation: Flow,
+  p: Picker,
   parse: (data: string) => T | undefined,
 ): Promise<{ value: T } | { cancelled: Context }> {
   for (;;) {
-    const press = await nextPress(conversation, () => false);
+    const press = await nextPress(conversation, p.menu, () => false);
     if (!("data" in press)) continue;
     if (press.data === "rt.cancel") return { cancelled: press.ctx };
     await press.ctx.answerCallbackQuery();
@@ -147,7 +158,7 @@ async function pickOrganizations(
 ): Promise<{ cancelled: Context } | undefined> {
   let searching = false;
   for (;;) {
-    const press = await nextPress(conversation, (at) => searching || at.chat?.type === "private");
+    const press = await nextPress(conversation, p.menu, (at) => searching || at.chat?.type === "private");
     if ("text" in press) {
       p.query = press.text.slice(0, 100);
       searching = false;
@@ -207,7 +218,7 @@ async function pickLead(
     ),
     { reply_markup: keyboard },
   );
-  return await choose(conversation, (data) => p.chosen.find((c) => cb("rt.lead", c.id) === data));
+  return await choose(conversation, p, (data) => p.chosen.find((c) => cb("rt.lead", c.id) === data));
 }
 
 /**
@@ -241,7 +252,7 @@ async function pickShortening(
     ),
     { reply_markup: keyboard },
   );
-  const cut = await choose(conversation, (data) => /^rt\.cut:(\d+)$/.exec(data)?.[1]);
+  const cut = await choose(conversation, p, (data) => /^rt\.cut:(\d+)$/.exec(data)?.[1]);
   return "cancelled" in cut ? cut : { value: Number(cut.value) || null };
 }
 
@@ -273,7 +284,7 @@ async function pickOrder(
     ),
     { reply_markup: keyboard },
   );
-  const order = await choose(conversation, (data) => /^rt\.order:([01])$/.exec(data)?.[1]);
+  const order = await choose(conversation, p, (data) => /^rt\.order:([01])$/.exec(data)?.[1]);
   return "cancelled" in order ? order : { value: order.value === "1" };
 }
 

@@ -193,6 +193,37 @@ describe("routing", () => {
     ]);
   });
 
+  it("the menu of an earlier routing dialogue, pressed while another post's is open, routes nothing", async () => {
+    await office();
+    const one = await register(1);
+    const two = await register(2);
+    await pressData(curator(), -200, `inc.route:${one}`);
+    const menuOne = h.fake.messages(-200).at(-1);
+    expect(menuOne?.text).toMatch(/^Сообщение № 1: кому направить\?/);
+    await pressData(curator(), -200, `inc.route:${two}`);
+    expect(h.lastText(-200)).toMatch(/^Сообщение № 2: кому направить\?/);
+
+    const onMenuOne = (label: RegExp) => {
+      const button = h.fake
+        .buttons(-200)
+        .find((b) => b.message.message_id === menuOne?.message_id && label.test(b.label));
+      if (!button?.callbackData) throw new Error(`no ${label} on the first menu`);
+      return h.deliver(updates.callback(curator().tg, button.message, button.callbackData));
+    };
+    const pressed = await onMenuOne(/Минобр/);
+    expect(h.fake.callbackAnswer(pressed.callback_query?.id ?? "")?.text).toBe(
+      "Эта кнопка относится к прошлому вопросу.",
+    );
+    await onMenuOne(/^Готово$/);
+    expect([state(one), state(two)]).toEqual(["registered", "registered"]);
+
+    // The open menu of № 2 still routes № 2.
+    await curator().press(/Минздрав/, curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    expect([state(one), state(two)]).toEqual(["registered", "assigned"]);
+    expect(cardIn(-100, two).text).toContain("Исполнитель: Министерство здравоохранения");
+  });
+
   it("a search by part of a name narrows the list", async () => {
     await office();
     for (let i = 1; i <= 9; i++) h.seedOrganization(`Администрация района № ${i}`);
