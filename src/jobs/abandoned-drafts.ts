@@ -1,14 +1,17 @@
 /**
  * A draft dialogue noticed only on the next update cannot time out by itself: this sweep reminds
  * the executor of a draft left unfinished (the partial draft is kept), once per pause, naming what
- * was left — the answer, the interim answer or the question — and the card's button that opens it.
+ * was left — the answer, the interim answer or the question — and the card's button that opens it;
+ * only to someone who may still send that draft.
  */
 import { eq, lt } from "drizzle-orm";
 import { loadIncident } from "../app/incidents.js";
 import { claimNotice } from "../app/notices.js";
+import { findPerson } from "../app/people.js";
 import { sendLong } from "../bot/delivery.js";
 import { td } from "../bot/texts-drafts.js";
 import { draftWork, people } from "../db/schema.js";
+import { checkDraft } from "../domain/incident.js";
 import { DRAFT_BUTTONS, draftKind } from "../flows/draft.js";
 import type { SweepDeps } from "./sweep.js";
 
@@ -28,6 +31,8 @@ export async function remindAbandonedDrafts(deps: SweepDeps): Promise<number> {
   for (const { work, telegramId } of stale) {
     const incident = loadIncident(db, work.incidentId);
     if (!incident || (incident.state !== "in_work" && incident.state !== "awaiting_final")) continue;
+    // Only someone who may still send it: not an executor of an organization the post was taken from.
+    if (checkDraft(incident, work.purpose, findPerson(db, telegramId))) continue;
     // The answer's key is the one used before purposes were kept: a reminder sent then is not repeated.
     const pause = `draft-work:${work.incidentId}:${work.personId}:${work.updatedAt.getTime()}`;
     if (!claimNotice(db, work.purpose === "answer" ? pause : `${pause}:${work.purpose}`, now)) continue;

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { acceptIncident, routeIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
@@ -115,6 +117,34 @@ describe("the reminder of a draft left unfinished", () => {
       `Вы начали готовить ответ по сообщению № ${id} и не закончили. Черновик сохранён: ` +
         "нажмите «Подготовить ответ» на карточке и выберите «Продолжить черновик».",
     ]);
+  });
+
+  it("is not sent to an executor whose organization the post was taken from", async () => {
+    const id = await office();
+    await leaveDraft("Подготовить ответ", ANSWER);
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    h.seedPerson(3002, "Мария", [], [education]);
+    const actor = (telegramId: number) => {
+      const found = findPerson(h.db, telegramId);
+      if (!found) throw new Error(`no person ${telegramId}`);
+      return found;
+    };
+    const now = h.clock.now();
+    expect(
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: education,
+        coexecutorIds: [],
+        actor: actor(OFFICE.curator),
+        now,
+      }).ok,
+    ).toBe(true);
+    expect(acceptIncident(h.db, { incidentId: id, actor: actor(3002), now }).ok).toBe(true);
+    const before = executor.texts().length;
+
+    h.clock.advance(35 * 60_000);
+    expect(await remindAbandonedDrafts(h.deps())).toBe(0);
+    expect(executor.texts().slice(before)).toEqual([]);
   });
 
   it("after an interim answer, names the final answer and its button", async () => {
