@@ -3,11 +3,11 @@ import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import { detailsEditable } from "../app/importance.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import { isBlocked } from "../app/people.js";
+import { findPerson, isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
-import { cards, incidents, memberships, people, roleGrants } from "../db/schema.js";
-import { displayName } from "../domain/access.js";
+import { cards, incidents, memberships, people } from "../db/schema.js";
+import { displayName, hasRole } from "../domain/access.js";
 import {
   type ActionRules,
   actionRules,
@@ -448,12 +448,6 @@ const cardQueries = preparedPerConnection((db) => {
         set: { messageId: sql`excluded.message_id`, updatedAt: sql`excluded.updated_at` },
       })
       .prepare(),
-    curator: db
-      .select({ id: people.id })
-      .from(people)
-      .innerJoin(roleGrants, eq(roleGrants.personId, people.id))
-      .where(and(eq(people.telegramId, p("chatId")), eq(roleGrants.role, "curator")))
-      .prepare(),
   };
 });
 
@@ -562,9 +556,11 @@ async function syncNow(
 
 /**
  * A chat that had the card but is no longer a target: a curator's private chat keeps the curators'
- * buttons; the work chat of an organization taken off the incident, or a person's private chat, keeps
- * the card without buttons. A group that no longer serves the incident (unbound, or bound to another
- * organization) gets nothing more: its card stays as it was, the post and its author are not sent there.
+ * buttons; the work chat of an organization taken off the incident, and the private chat of its
+ * executors, keep the card without buttons, told where the post went; a head's private chat follows
+ * the post. A group that no longer serves the incident (unbound, or bound to another organization), or
+ * a person who is none of these any more (removed from the organization), gets nothing more: the card
+ * stays as it was, the post and its author are not sent there.
  */
 function audienceOfOld(db: Db, incident: Incident, chatId: number): Audience | undefined {
   // Telegram gives groups negative ids and private chats the person's (positive) id.
@@ -576,8 +572,14 @@ function audienceOfOld(db: Db, incident: Incident, chatId: number): Audience | u
       organizationId != null && incident.assignments.some((a) => a.organizationId === organizationId);
     return involved ? { kind: "observer", organizationId } : undefined;
   }
-  const curator = cardQueries(db).curator.get({ chatId });
-  return curator ? { kind: "curators" } : { kind: "observer" };
+  const person = findPerson(db, chatId);
+  if (hasRole(person, "curator")) return { kind: "curators" };
+  // An executor of an organization that returned the post, or had it taken away, is told where it
+  // went, as in the work chat; not the next organization's holder and deadlines.
+  const had = incident.assignments.find((a) => person?.organizationIds.includes(a.organizationId));
+  if (had) return { kind: "observer", organizationId: had.organizationId };
+  // A head who looked it up follows it; someone who left the organization hears no more of it.
+  return hasRole(person, "head") ? { kind: "observer" } : undefined;
 }
 
 /**

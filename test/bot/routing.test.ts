@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { submitDraft } from "../../src/app/answers.js";
 import { acceptIncident, closeAsToxic, loadIncident } from "../../src/app/incidents.js";
-import { findPerson } from "../../src/app/people.js";
+import { changeAccess, findPerson } from "../../src/app/people.js";
 import { auditEvents } from "../../src/db/schema.js";
 import { type Importance, partVersion } from "../../src/domain/incident.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
@@ -461,6 +461,45 @@ describe("executors on the card", () => {
     await route(id, [/Минобр/]);
     expect(cardIn(-300, id).text).toContain("Исполнитель: Министерство образования");
     expect(labels(-300, cardIn(-300, id).message_id)).toContain("Взять в работу");
+  });
+
+  it("the private card of an executor whose organization returned the post says where it went, not the next one's holder and deadlines", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    await healthExecutor().press("Вернуть", healthChat());
+    await healthExecutor().press("Не наша компетенция", healthChat());
+    const privateCard = () => cardIn(HEALTH_EXECUTOR, id);
+    expect(privateCard().text).toContain("Состояние: возвращено куратору, ждёт направления");
+    expect(privateCard().text).not.toContain("Срок:");
+
+    await route(id, [/Минобр/]);
+    await educationExecutor().press("Взять в работу", educationChat());
+    expect(privateCard().text).toContain("Состояние: передано другому органу (Министерство образования)");
+    expect(privateCard().text).not.toMatch(/Мария|Срок:/);
+    expect(labels(HEALTH_EXECUTOR, privateCard().message_id)).toEqual(["История"]);
+  });
+
+  it("an executor removed from the organization hears no more of its post on his old card", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    await healthExecutor().press("Взять в работу", healthChat());
+    const before = cardIn(HEALTH_EXECUTOR, id).text;
+    h.seedPerson(1001, "Анна", ["admin"]);
+    const idOf = (telegramId: number) => findPerson(h.db, telegramId)?.id ?? 0;
+    const removed = changeAccess(h.db, {
+      actorId: idOf(1001),
+      personId: idOf(HEALTH_EXECUTOR),
+      change: { kind: "membership", organizationId: health },
+      configuredAdmins: [],
+      now: h.clock.now(),
+    });
+    expect(removed.ok).toBe(true);
+
+    await route(id, [/Минобр/]);
+    expect(cardIn(-100, id).text).toContain("передано другому органу");
+    expect(cardIn(HEALTH_EXECUTOR, id).text).toBe(before);
   });
 
   it("a late return is still allowed, in the executor's own words, and the curators see it was late", async () => {
