@@ -12,7 +12,7 @@ import type { AppDeps, BotContext } from "./context.js";
 import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
 import { chats, reachable } from "./features/chats.js";
-import { draftsFeature } from "./features/drafts.js";
+import { draftsFeature, pointToDraftStart } from "./features/drafts.js";
 import { fallback } from "./features/fallback.js";
 import { files } from "./features/files.js";
 import { incidentsFeature } from "./features/incidents.js";
@@ -126,7 +126,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       ctx.log.warn({ err: replyError }, "could not tell the person about the failure");
     }
   });
-  guarded.use(identify, reachable, refuseStrangersPresses);
+  guarded.use(identify, reachable, refuseStrangersPresses, pointToDraftStart);
   guarded.use(
     conversations<BotContext, Context>({
       storage: {

@@ -131,6 +131,23 @@ describe("preparing a draft answer", () => {
     expect(executor.lastText()).toMatch(/^Сообщение № 1: пришлите текст ответа/);
   });
 
+  it("a draft dialogue of another post left open does not take the text typed after «Подготовить ответ» in the work chat", async () => {
+    const one = await office();
+    await executor.press("Подготовить ответ");
+    expect(executor.lastText()).toMatch(/^Сообщение № 1: пришлите текст ответа/);
+    const two = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    await executor.press("Подготовить ответ", healthChat());
+    await executor.send(ANSWER);
+    expect(executor.lastText()).toBe(
+      `Чтобы подготовить проект ответа по сообщению № ${two}, сначала нажмите «Начать», затем пришлите текст и фото.`,
+    );
+    expect(loadDraftWork(h.db, one, person(OFFICE.executor).id, "answer")).toBeUndefined();
+    await executor.press("Начать");
+    await executor.send(ANSWER);
+    expect(loadDraftWork(h.db, two, person(OFFICE.executor).id, "answer")?.text).toBe(ANSWER);
+    expect(loadDraftWork(h.db, one, person(OFFICE.executor).id, "answer")).toBeUndefined();
+  });
+
   it("refuses someone who is not the lead executor, and nothing changes", async () => {
     const id = await office();
     const curator = h.user(OFFICE.curator, "Ольга");

@@ -50,8 +50,18 @@ function awaiting(deps: AppDeps): Map<number, { id: number; purpose: DraftPurpos
   return found;
 }
 
-/** A private message while a «Начать» waits: the button again, with what to do. False if none waits. */
-export async function pointToDraftStart(ctx: BotContext): Promise<boolean> {
+/**
+ * A private message (not a command) while a «Начать» waits gets the button again, with what to do,
+ * before any dialogue sees it: a draft dialogue of another post left open in the private chat must
+ * not take the text meant for the post whose «Подготовить ответ» was just pressed.
+ */
+export async function pointToDraftStart(ctx: BotContext, next: () => Promise<void>): Promise<void> {
+  const typed = ctx.chat?.type === "private" && ctx.message && !ctx.message.text?.startsWith("/");
+  if (!typed || !ctx.person || !(await pointedToStart(ctx))) await next();
+}
+
+/** The button again, with what to do; false if no «Начать» waits. */
+async function pointedToStart(ctx: BotContext): Promise<boolean> {
   const from = ctx.from?.id;
   const waiting = from === undefined ? undefined : awaiting(ctx.app).get(from);
   if (!waiting || ctx.app.clock.now().getTime() - waiting.at > AWAITING_MS) return false;

@@ -1,7 +1,6 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
 import { t } from "../texts.js";
-import { pointToDraftStart } from "./drafts.js";
 
 /** Whatever no feature took: a private message gets a hint; group chatter is none of the bot's business. */
 export const fallback = new Composer<BotContext>();
@@ -11,6 +10,5 @@ fallback.callbackQuery(/.*/, (ctx) => ctx.answerCallbackQuery({ text: t.staleBut
 fallback.command("cancel", (ctx) => ctx.reply(t.nothingToCancel));
 
 fallback.chatType("private").on("message", async (ctx) => {
-  if (ctx.person && (await pointToDraftStart(ctx))) return;
   await ctx.reply(ctx.person ? t.notUnderstood : t.unknownPerson);
 });
