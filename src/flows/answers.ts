@@ -54,7 +54,7 @@ import {
 import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/index.js";
 import { type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, isCancel, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, removeButtons, waitForAnswer } from "./ask.js";
 import { handTurnOn, tellOrganizationOfPart } from "./incident-answers.js";
 
 export type AnswerAction = Extract<
@@ -417,12 +417,6 @@ async function waitForText(
   }
 }
 
-async function closePrompt(ctx: Context, prompt: { chat: { id: number }; message_id: number }) {
-  await ctx.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id, {
-    reply_markup: new InlineKeyboard(),
-  });
-}
-
 const isComment = (text: string) => text.length >= 3 && text.length <= 1000;
 
 /** Asks for a comment of 3–1000 characters, with «Отмена»; undefined when the person cancels (and is told). */
@@ -437,7 +431,7 @@ async function askComment(
     (text) => (isComment(text) ? undefined : ta.rework.badComment),
     ta.rework.badComment,
   );
-  await closePrompt(ctx, prompt);
+  await removeButtons(ctx, prompt);
   if (comment === undefined) {
     await ctx.reply(ta.cancelled);
     return undefined;
@@ -590,7 +584,7 @@ export function linkFlow(deps: AppDeps) {
       reply_markup: cancelKeyboard(),
     });
     const text = await waitForText(conversation, (line) => linkProblem(line, post), ta.link.notLink);
-    await closePrompt(ctx, prompt);
+    await removeButtons(ctx, prompt);
     if (text === undefined) {
       await ctx.reply(ta.cancelled);
       return;

@@ -1,5 +1,5 @@
 import type { Conversation } from "@grammyjs/conversations";
-import { type Context, InlineKeyboard } from "grammy";
+import { type Context, GrammyError, InlineKeyboard } from "grammy";
 import { cb } from "../bot/callback-data.js";
 import type { BotContext } from "../bot/context.js";
 import { t } from "../bot/texts.js";
@@ -81,5 +81,22 @@ export async function askText(
     const problem = await opts.check?.(text);
     if (problem === undefined) return text;
     await answer.reply(problem, markup);
+  }
+}
+
+/**
+ * Takes the buttons off a dialogue's question once it is answered. A question deleted meanwhile (by
+ * the person, or a group's admin), or too old to edit, does not matter: the answer counts all the same.
+ */
+export async function removeButtons(
+  ctx: Context,
+  message: { chat: { id: number }; message_id: number },
+): Promise<void> {
+  try {
+    await ctx.api.editMessageReplyMarkup(message.chat.id, message.message_id, {
+      reply_markup: new InlineKeyboard(),
+    });
+  } catch (error) {
+    if (!(error instanceof GrammyError)) throw error;
   }
 }

@@ -31,7 +31,7 @@ import {
 } from "../domain/incident.js";
 import { describeChanges } from "../domain/text-diff.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, isCancel } from "./ask.js";
+import { type Flow, isCancel, removeButtons } from "./ask.js";
 
 export const DRAFT_TEXT_LIMIT = 4096;
 const MAX_ATTACHMENTS = 30;
@@ -252,19 +252,11 @@ async function nextInput(conversation: Flow): Promise<Input> {
  * Takes the buttons off a message of the dialogue so they cannot be pressed twice. A message that
  * can no longer be edited (deleted, too old) keeps them: a later press gets «этот шаг уже пройден».
  */
-async function clearKeyboard(ctx: Context, chatId: number, messageId: number): Promise<void> {
-  try {
-    await ctx.api.editMessageReplyMarkup(chatId, messageId, { reply_markup: new InlineKeyboard() });
-  } catch (error) {
-    if (!(error instanceof GrammyError)) throw error;
-  }
-}
-
 /** A button of this dialogue: answered, and its keyboard taken away. */
 async function pressed(input: Input & { kind: "button" }): Promise<void> {
   await input.ctx.answerCallbackQuery();
   const message = input.ctx.callbackQuery?.message;
-  if (message) await clearKeyboard(input.ctx, message.chat.id, message.message_id);
+  if (message) await removeButtons(input.ctx, message);
 }
 
 async function stale(input: Input & { kind: "button" }): Promise<void> {
@@ -475,7 +467,7 @@ async function collectAttachments(
       if (await editAlbumConfirmation(ctx, holder, td.albumReceived(album.count, total), keyboard()))
         continue;
     }
-    await clearKeyboard(ctx, holder.chat.id, holder.message_id);
+    await removeButtons(ctx, holder);
     const count = groupId !== undefined && album?.groupId === groupId ? album.count : 1;
     const text = groupId !== undefined ? td.albumReceived(count, total) : td.received(total);
     holder = await input.ctx.reply(text, { reply_markup: keyboard() });

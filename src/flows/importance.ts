@@ -23,7 +23,7 @@ import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
-import { type Flow, isCancel, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, removeButtons, waitForAnswer } from "./ask.js";
 import { tellHeads } from "./intake.js";
 
 export const LEVELS: Importance[] = ["normal", "important", "significant"];
@@ -140,9 +140,7 @@ export function detailFlow(deps: AppDeps) {
     keyboard.text(tr.route.cancel, cb("dt.cancel"));
     const prompt = await ctx.reply(tr.edit.ask[subject](incidentId, current), { reply_markup: keyboard });
     const reply = await waitForValue(conversation);
-    await ctx.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id, {
-      reply_markup: new InlineKeyboard(),
-    });
+    await removeButtons(ctx, prompt);
     if (reply === "cancelled") {
       await ctx.reply(tr.cancelled);
       return;
@@ -202,9 +200,7 @@ export function repeatFlow(deps: AppDeps) {
       // A link with its tracking parameters may be long: the parser drops them.
       const reply = await waitForValue(conversation, MAX_LINK);
       if (reply === "cancelled") {
-        await ctx.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id, {
-          reply_markup: new InlineKeyboard(),
-        });
+        await removeButtons(ctx, prompt);
         await ctx.reply(tr.cancelled);
         return;
       }
@@ -213,9 +209,7 @@ export function repeatFlow(deps: AppDeps) {
       if ("id" in found) earlier = found.id;
       else await ctx.reply(found.problem);
     }
-    await ctx.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id, {
-      reply_markup: new InlineKeyboard(),
-    });
+    await removeButtons(ctx, prompt);
     const repeatOfId = earlier;
     const said = await conversation.external(async (outer) => {
       if (!outer.person) return tr.edit.notCurator;

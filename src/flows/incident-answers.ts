@@ -31,7 +31,7 @@ import {
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfPart } from "./answers.js";
-import { type Flow, isCancel, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, removeButtons, waitForAnswer } from "./ask.js";
 import { attachmentOf } from "./draft.js";
 
 /** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
@@ -134,10 +134,6 @@ async function waitForText(
   }
 }
 
-async function closePrompt(ctx: Context, chatId: number, messageId: number): Promise<void> {
-  await ctx.api.editMessageReplyMarkup(chatId, messageId, { reply_markup: new InlineKeyboard() });
-}
-
 /** «Вернуть»: a reason from the common ones or in the executor's words, then the return itself. */
 export function returnFlow(deps: AppDeps) {
   return async function returnIncidentDialog(
@@ -160,7 +156,7 @@ export function returnFlow(deps: AppDeps) {
     const prompt = await ctx.reply(tr.return.ask(incidentId, late), { reply_markup: keyboard });
     const valid = (text: string) => text.length >= 3 && text.length <= 500;
     const reply = await waitForText(conversation, choices, buttons.cancel, valid, tr.return.badReason);
-    await closePrompt(ctx, prompt.chat.id, prompt.message_id);
+    await removeButtons(ctx, prompt);
     if ("cancelled" in reply) {
       await ctx.reply(tr.cancelled);
       return;
@@ -205,14 +201,6 @@ interface Confirmation {
   albumId: string | undefined;
 }
 
-async function clearButtons(ctx: Context, message: Message): Promise<void> {
-  try {
-    await closePrompt(ctx, message.chat.id, message.message_id);
-  } catch (error) {
-    if (!(error instanceof GrammyError)) throw error;
-  }
-}
-
 /**
  * Says how many files the part has so far, with «Отправить» once it has a text. The items of one
  * album share one confirmation, edited as they arrive; any other message gets a new one below.
@@ -239,7 +227,7 @@ async function confirm(
       if (!(error instanceof GrammyError)) throw error;
     }
   }
-  if (previous) await clearButtons(at, previous.message);
+  if (previous) await removeButtons(at, previous.message);
   return { message: await at.reply(text, { reply_markup: keyboard }), albumId };
 }
 
@@ -257,7 +245,7 @@ async function collectPart(
   const content: PartContent = { text: "", attachments: [] };
   let confirmation: Confirmation | undefined;
   const done = async <T>(result: T): Promise<T> => {
-    if (confirmation) await clearButtons(ctx, confirmation.message);
+    if (confirmation) await removeButtons(ctx, confirmation.message);
     return result;
   };
   for (;;) {
@@ -417,7 +405,7 @@ export function partFlow(deps: AppDeps) {
     const ask = rules.curatorPassesParts ? ta.part.askForApproval : ta.part.ask;
     const prompt = await ctx.reply(ask(incidentId, lead), { reply_markup: keyboard });
     const reply = await collectPart(conversation, ctx, buttons);
-    await closePrompt(ctx, prompt.chat.id, prompt.message_id);
+    await removeButtons(ctx, prompt);
     if (reply === "cancelled") {
       await ctx.reply(tr.cancelled);
       return;

@@ -261,6 +261,18 @@ describe("approval", () => {
     );
   });
 
+  it("a rework comment counts even when its question was deleted from the chat meanwhile", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    const question = h.fake.messages(OFFICE.curatorsChat).at(-1);
+    // A group admin tidies the chat up.
+    await h.bot.api.deleteMessage(OFFICE.curatorsChat, question?.message_id ?? 0);
+    await curator().send("Укажите дату вывоза.", curatorsChat());
+    expect(state(id)).toBe("in_work");
+    expect(loadIncident(h.db, id)?.answer?.reworkComment).toBe("Укажите дату вывоза.");
+  });
+
   it("a button under an earlier draft decides nothing once a new draft came: the curator is told to see it", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { text: "Снег вывезут." });
