@@ -42,7 +42,7 @@ const PURPOSE_CONTENT: Record<HeadPurpose, string> = {
 function presetRecipient(
   purpose: HeadPurpose,
   reg: Regulation,
-): { clause: string; recipients: string | null } {
+): { clause: string | undefined; recipients: string | null } {
   if (purpose === "urgent") {
     const { clause, recipients } = reg.significantRecipients;
     return { clause, recipients: recipients.join(", ") };
@@ -54,18 +54,23 @@ function presetRecipient(
   const { clause, recipients } = reg.violationsReport;
   return { clause, recipients: recipients.join(", ") };
 }
+/** « (п. 20)», or nothing for a report the regulation does not require (Georgievsk's summary). */
+const cited = (purpose: HeadPurpose, reg: Regulation) => {
+  const { clause } = presetRecipient(purpose, reg);
+  return clause ? ` (${clause})` : "";
+};
 /** «Сводка (п. 20): заместитель министра …»: the purpose named as the regulation names it. */
 const purposeLabel = (purpose: HeadPurpose, reg: Regulation) => {
-  const { clause, recipients } = presetRecipient(purpose, reg);
-  return `${PURPOSE_NAMES[purpose]} (${clause})${recipients ? `: ${recipients}` : ""}`;
+  const { recipients } = presetRecipient(purpose, reg);
+  return `${PURPOSE_NAMES[purpose]}${cited(purpose, reg)}${recipients ? `: ${recipients}` : ""}`;
 };
 const purposeShort = (purpose: HeadPurpose, reg: Regulation) =>
-  `${PURPOSE_NAMES[purpose]} (${presetRecipient(purpose, reg).clause})`;
+  `${PURPOSE_NAMES[purpose]}${cited(purpose, reg)}`;
 /** What a head gets, one line per purpose: the violations of their organization only, if they head one. */
 const receives = (purposes: HeadPurpose[], organization: string | null, reg: Regulation) =>
   purposes.map((purpose) => {
     const own = purpose === "violations" && organization ? ` — только органа «${organization}»` : "";
-    return `• ${PURPOSE_CONTENT[purpose]}${own} (${presetRecipient(purpose, reg).clause})`;
+    return `• ${PURPOSE_CONTENT[purpose]}${own}${cited(purpose, reg)}`;
   });
 
 export const tp = {

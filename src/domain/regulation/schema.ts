@@ -178,7 +178,8 @@ export const regulationSchema = z.strictObject({
     clause,
     note,
   }),
-  monthlySummary: z.strictObject({ recipient: recipient.optional(), clause, note }),
+  // Absent where the regulation asks for no summary (Georgievsk): the product's own report.
+  monthlySummary: z.strictObject({ recipient: recipient.optional(), clause: clause.optional(), note }),
   violationsReport: z.strictObject({
     recipients: z.array(recipient).min(1),
     day: z
