@@ -6,6 +6,7 @@
  * curator saw: a change made meanwhile (by another curator, say) is shown, not overwritten unseen.
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
 import { changePostDetail, detailsEditable, type PostDetail, type Subject } from "../app/importance.js";
 import {
   findByLinkKey,
@@ -21,6 +22,7 @@ import { cardDeps } from "../bot/delivery.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
+import { ti } from "../bot/texts-intake.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { type Flow, isCancel, removeButtons, waitForAnswer } from "./ask.js";
@@ -98,15 +100,24 @@ export async function announceDetail(
   else if (headsHearAtOnce(deps.sla.regulation, incident.row.importance)) await tellHeads(card, incident);
 }
 
-/** What the curator's answer to «Тема» or «Место» is: a text, «Убрать» (null), or nothing. */
+/**
+ * What the curator's answer to «Тема» or «Место» is: a text, «Убрать» (null), or nothing. «Убрать»
+ * and «Отмена» count only under this question: under an earlier one (the topic's, left when «Место»
+ * was chosen) they get a pop-up and do nothing.
+ */
 async function waitForValue(
   conversation: Flow,
+  prompt: Message,
   max = MAX_FIELD,
 ): Promise<{ value: string | null } | "cancelled"> {
   for (;;) {
     const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
     if (data === "dt.cancel" || data === "dt.clear") {
+      if (answer.callbackQuery?.message?.message_id !== prompt.message_id) {
+        await answer.answerCallbackQuery({ text: ti.staleStep, show_alert: true });
+        continue;
+      }
       await answer.answerCallbackQuery();
       return data === "dt.cancel" ? "cancelled" : { value: null };
     }
@@ -139,7 +150,7 @@ export function detailFlow(deps: AppDeps) {
     if (current) keyboard.text(tr.edit.clear[subject], cb("dt.clear")).row();
     keyboard.text(tr.route.cancel, cb("dt.cancel"));
     const prompt = await ctx.reply(tr.edit.ask[subject](incidentId, current), { reply_markup: keyboard });
-    const reply = await waitForValue(conversation);
+    const reply = await waitForValue(conversation, prompt);
     await removeButtons(ctx, prompt);
     if (reply === "cancelled") {
       await ctx.reply(tr.cancelled);
@@ -198,7 +209,7 @@ export function repeatFlow(deps: AppDeps) {
     let earlier: number | undefined;
     while (earlier === undefined) {
       // A link with its tracking parameters may be long: the parser drops them.
-      const reply = await waitForValue(conversation, MAX_LINK);
+      const reply = await waitForValue(conversation, prompt, MAX_LINK);
       if (reply === "cancelled") {
         await removeButtons(ctx, prompt);
         await ctx.reply(tr.cancelled);

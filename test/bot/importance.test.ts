@@ -188,6 +188,28 @@ describe("topic and place", () => {
     expect(h.fake.buttons(OFFICE.curatorsChat).filter((b) => b.callbackData?.startsWith("imp."))).toEqual([]);
   });
 
+  it("«Убрать тему» under the topic's question, pressed once «Место» is asked, removes nothing", async () => {
+    const id = await register(1, "ЖКХ");
+    await openMenu(curator, id);
+    await curator.press("Место", curatorsChat());
+    await curator.send("ул. Ленина, 5", curatorsChat());
+    await curator.press("Тема", curatorsChat());
+    const topicQuestion = h.fake.findButton(OFFICE.curatorsChat, "Убрать тему");
+    await curator.press("Место", curatorsChat());
+    const update = await h.deliver(
+      updates.callback(curator.tg, topicQuestion.message, topicQuestion.callbackData),
+    );
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      "Эта кнопка относится к прошлому вопросу.",
+    );
+    expect(card(id)).toContain("Тема: ЖКХ");
+    expect(card(id)).toContain("Место: ул. Ленина, 5");
+    // The open question still takes its answer.
+    await curator.press("Убрать место", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Сообщение № 1: место убрано.");
+    expect(loadIncident(h.db, id)?.row.topic).toBe("ЖКХ");
+  });
+
   it("a topic another curator set while this one was typing is not overwritten unseen", async () => {
     const id = await register(1);
     await openMenu(curator, id);
