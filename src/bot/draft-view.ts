@@ -3,6 +3,7 @@
  * then its text with the buttons under it, so the buttons are the last thing in the chat.
  */
 import { type Api, type InlineKeyboard, InputMediaBuilder } from "grammy";
+import type { Message } from "grammy/types";
 import type { Attachment } from "../db/schema.js";
 import { splitMessage } from "./delivery.js";
 
@@ -81,14 +82,15 @@ const CAPTION_LIMIT = 200;
 
 /**
  * Sends the draft to a chat: album(s) first, each captioned with the first line of what follows,
- * then `header` and the text (split if long) with the keyboard under the last part. Telegram's refusals are thrown: the caller knows whom it was for.
+ * then `header` and the text (split if long) with the keyboard under the last part, which is
+ * returned. Telegram's refusals are thrown: the caller knows whom it was for.
  */
 export async function sendDraft(
   api: Api,
   chatId: number,
   draft: DraftView,
   opts: { header?: string; keyboard?: InlineKeyboard } = {},
-): Promise<void> {
+): Promise<Message | undefined> {
   const body = [opts.header, draft.text].filter(Boolean).join("\n\n");
   // Several drafts may arrive in one chat: each album says whose it is.
   const caption = captionOf(body);
@@ -98,11 +100,13 @@ export async function sendDraft(
     else await sendAlbum(api, chatId, group, caption);
   }
   const parts = splitMessage(body);
+  let sent: Message | undefined;
   for (const [index, part] of parts.entries()) {
     const last = index === parts.length - 1;
-    await api.sendMessage(chatId, part, {
+    sent = await api.sendMessage(chatId, part, {
       link_preview_options: { is_disabled: true },
       ...(last && opts.keyboard ? { reply_markup: opts.keyboard } : {}),
     });
   }
+  return sent;
 }

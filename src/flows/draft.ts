@@ -510,7 +510,7 @@ async function preview(
   keyboard.text(td.button.editText, cb("dr.text", id));
   if (draft.attachments.length > 0) keyboard.text(td.button.removeAttachments, cb("dr.clear", id));
   keyboard.row().text(td.button.cancel, cb("dr.cancel", id));
-  await sendDraft(ctx.api, ctx.chat?.id ?? 0, draft, {
+  const shown = await sendDraft(ctx.api, ctx.chat?.id ?? 0, draft, {
     header: `${notes.join("\n")}\n\n${header}`,
     keyboard,
   });
@@ -527,7 +527,10 @@ async function preview(
       await input.ctx.reply(td.usePreviewButtons);
       continue;
     }
-    const choice = choices[input.data];
+    // Only this preview's buttons: «Отправить» under an earlier one (the answer's, left when
+    // «Промежуточный ответ» was opened) must not send the draft shown now.
+    const choice =
+      input.ctx.callbackQuery?.message?.message_id === shown?.message_id ? choices[input.data] : undefined;
     if (choice === undefined) {
       await stale(input);
       continue;

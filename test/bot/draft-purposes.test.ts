@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { latestDrafts } from "../../src/app/answers.js";
 import { acceptIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
 
 /** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
@@ -98,6 +100,30 @@ describe("a saved draft belongs to its purpose", () => {
     await executor.press("Готово");
     expect(executor.lastText()).toContain(`Проект окончательного ответа по сообщению № ${id}`);
     expect(executor.lastText()).toContain(ANSWER);
+  });
+});
+
+describe("a preview's buttons", () => {
+  it("«Отправить на согласование» under the answer's preview, pressed once the interim answer's is shown, sends nothing", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await executor.press("Готово");
+    const answerPreview = h.fake.findButton(OFFICE.executor, "Отправить на согласование");
+    await executor.press("Промежуточный ответ");
+    await executor.send(INTERIM);
+    await executor.press("Готово");
+
+    const update = await h.deliver(
+      updates.callback(executor.tg, answerPreview.message, answerPreview.callbackData),
+    );
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      "Этот шаг уже пройден. Нажмите кнопку на карточке сообщения заново.",
+    );
+    expect(latestDrafts(h.db, id, 1)).toEqual([]);
+    // The preview shown now sends its own draft.
+    await executor.press("Отправить на согласование");
+    expect(latestDrafts(h.db, id, 1).map((d) => [d.kind, d.text])).toEqual([["interim", INTERIM]]);
   });
 });
 
