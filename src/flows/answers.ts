@@ -5,6 +5,7 @@
  * helpers the answers feature shares with these dialogues: refusals in words, deadlines, notices.
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
 import { latestDecision, telegramIdOf } from "../app/answer-queries.js";
 import {
   firstDraft,
@@ -36,6 +37,7 @@ import { chatRefused } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { type LinkKind, ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
+import { ti } from "../bot/texts-intake.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
 import {
   type ActionRules,
@@ -397,6 +399,7 @@ function cancelKeyboard(): InlineKeyboard {
  */
 async function waitForText(
   conversation: Flow,
+  prompt: Message,
   check: (text: string) => string | undefined,
   hint: string,
 ): Promise<string | undefined> {
@@ -404,6 +407,11 @@ async function waitForText(
     const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
     if (data === CANCEL) {
+      // Only this question's «Отмена»: one left under an earlier question cancels nothing now.
+      if (answer.callbackQuery?.message?.message_id !== prompt.message_id) {
+        await answer.answerCallbackQuery({ text: ti.staleStep, show_alert: true });
+        continue;
+      }
       await answer.answerCallbackQuery();
       return undefined;
     }
@@ -428,6 +436,7 @@ async function askComment(
   const prompt = await ctx.reply(question, { reply_markup: cancelKeyboard() });
   const comment = await waitForText(
     conversation,
+    prompt,
     (text) => (isComment(text) ? undefined : ta.rework.badComment),
     ta.rework.badComment,
   );
@@ -583,7 +592,7 @@ export function linkFlow(deps: AppDeps) {
     const prompt = await ctx.reply(ta.link.ask(kind, incidentId, ta.inNetwork(post.network)), {
       reply_markup: cancelKeyboard(),
     });
-    const text = await waitForText(conversation, (line) => linkProblem(line, post), ta.link.notLink);
+    const text = await waitForText(conversation, prompt, (line) => linkProblem(line, post), ta.link.notLink);
     await removeButtons(ctx, prompt);
     if (text === undefined) {
       await ctx.reply(ta.cancelled);

@@ -261,6 +261,34 @@ describe("approval", () => {
     );
   });
 
+  it("«Отмена» under an earlier rework question cancels nothing of the question open now", async () => {
+    const one = await officeWithIncident();
+    await seedDraft(h, one);
+    const health = loadIncident(h.db, one)?.assignments[0]?.organizationId ?? 0;
+    const two = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    await seedDraft(h, two);
+    await pressData(
+      curator(),
+      OFFICE.curatorsChat,
+      `inc.rework:${one}:${loadIncident(h.db, one)?.answer?.draftId}`,
+    );
+    const firstQuestion = h.fake.findButton(OFFICE.curatorsChat, "Отмена");
+    await pressData(
+      curator(),
+      OFFICE.curatorsChat,
+      `inc.rework:${two}:${loadIncident(h.db, two)?.answer?.draftId}`,
+    );
+
+    const update = await h.deliver(
+      updates.callback(curator().tg, firstQuestion.message, firstQuestion.callbackData),
+    );
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      "Эта кнопка относится к прошлому вопросу.",
+    );
+    await curator().send("Укажите дату вывоза.", curatorsChat());
+    expect([state(one), state(two)]).toEqual(["on_approval", "in_work"]);
+  });
+
   it("a rework comment counts even when its question was deleted from the chat meanwhile", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);
