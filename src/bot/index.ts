@@ -57,7 +57,8 @@ export interface BotOptions {
  * Bump when a conversation's code changes in a way that makes stored replays invalid: stored
  * conversations of an older version are dropped instead of replayed wrongly. 2: a question closes
  * after 30 minutes (waitForAnswer reads the clock); 3: a draft names its kind; 4: registration asks
- * about a repeat under the card, once the post is registered.
+ * about a repeat under the card, once the post is registered; 5: a dialogue's buttons count only
+ * under its own question, and a typed-text question lets other buttons through.
  */
 const CONVERSATIONS_VERSION = 5;
 

@@ -37,7 +37,6 @@ import { chatRefused } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { type LinkKind, ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
-import { ti } from "../bot/texts-intake.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
 import {
   type ActionRules,
@@ -56,7 +55,7 @@ import {
 import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/index.js";
 import { type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, isCancel, removeButtons, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { handTurnOn, tellOrganizationOfPart } from "./incident-answers.js";
 
 export type AnswerAction = Extract<
@@ -408,8 +407,8 @@ async function waitForText(
     const data = answer.callbackQuery?.data;
     if (data === CANCEL) {
       // Only this question's «Отмена»: one left under an earlier question cancels nothing now.
-      if (answer.callbackQuery?.message?.message_id !== prompt.message_id) {
-        await answer.answerCallbackQuery({ text: ti.staleStep, show_alert: true });
+      if (!pressedOn(answer, prompt)) {
+        await staleStep(answer);
         continue;
       }
       await answer.answerCallbackQuery();

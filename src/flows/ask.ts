@@ -3,6 +3,7 @@ import { type Context, GrammyError, InlineKeyboard } from "grammy";
 import { cb } from "../bot/callback-data.js";
 import type { BotContext } from "../bot/context.js";
 import { t } from "../bot/texts.js";
+import { ti } from "../bot/texts-intake.js";
 
 export type Flow = Conversation<BotContext, Context>;
 
@@ -99,4 +100,17 @@ export async function removeButtons(
   } catch (error) {
     if (!(error instanceof GrammyError)) throw error;
   }
+}
+
+/**
+ * Whether a press is on this message (the question a dialogue waits under), not on a button left
+ * under an earlier question: such a press gets `staleStep` and does nothing.
+ */
+export function pressedOn(ctx: Context, message: { chat: { id: number }; message_id: number } | undefined) {
+  const on = ctx.callbackQuery?.message;
+  return on !== undefined && on.message_id === message?.message_id && on.chat.id === message.chat.id;
+}
+
+export async function staleStep(ctx: Context): Promise<void> {
+  await ctx.answerCallbackQuery({ text: ti.staleStep, show_alert: true });
 }

@@ -31,7 +31,7 @@ import {
 } from "../domain/incident.js";
 import { describeChanges } from "../domain/text-diff.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, isCancel, removeButtons } from "./ask.js";
+import { type Flow, isCancel, pressedOn, removeButtons } from "./ask.js";
 
 export const DRAFT_TEXT_LIMIT = 4096;
 const MAX_ATTACHMENTS = 30;
@@ -529,8 +529,7 @@ async function preview(
     }
     // Only this preview's buttons: «Отправить» under an earlier one (the answer's, left when
     // «Промежуточный ответ» was opened) must not send the draft shown now.
-    const choice =
-      input.ctx.callbackQuery?.message?.message_id === shown?.message_id ? choices[input.data] : undefined;
+    const choice = pressedOn(input.ctx, shown) ? choices[input.data] : undefined;
     if (choice === undefined) {
       await stale(input);
       continue;

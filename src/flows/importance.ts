@@ -22,10 +22,9 @@ import { cardDeps } from "../bot/delivery.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
-import { ti } from "../bot/texts-intake.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
-import { type Flow, isCancel, removeButtons, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { tellHeads } from "./intake.js";
 
 export const LEVELS: Importance[] = ["normal", "important", "significant"];
@@ -114,8 +113,8 @@ async function waitForValue(
     const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
     if (data === "dt.cancel" || data === "dt.clear") {
-      if (answer.callbackQuery?.message?.message_id !== prompt.message_id) {
-        await answer.answerCallbackQuery({ text: ti.staleStep, show_alert: true });
+      if (!pressedOn(answer, prompt)) {
+        await staleStep(answer);
         continue;
       }
       await answer.answerCallbackQuery();

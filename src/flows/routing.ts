@@ -15,11 +15,10 @@ import { showCardIn, syncHandOver } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
-import { ti } from "../bot/texts-intake.js";
 import type { Db } from "../db/client.js";
 import { actionRules, type Importance } from "../domain/incident.js";
 import { tellLeadOfKeptParts } from "./answers.js";
-import { type Flow, isCancel, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
 import { tellTurnCame } from "./incident-answers.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
@@ -74,9 +73,8 @@ async function nextPress(
     const ctx = await waitForAnswer(conversation);
     const data = ctx.callbackQuery?.data;
     if (data?.startsWith("rt.")) {
-      const on = ctx.callbackQuery?.message;
-      if (on?.message_id === menu.message_id && on.chat.id === menu.chat.id) return { ctx, data };
-      await ctx.answerCallbackQuery({ text: ti.staleStep, show_alert: true });
+      if (pressedOn(ctx, menu)) return { ctx, data };
+      await staleStep(ctx);
       continue;
     }
     if (data !== undefined) await conversation.skip({ next: true });
