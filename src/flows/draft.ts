@@ -249,10 +249,10 @@ async function nextInput(conversation: Flow): Promise<Input> {
 }
 
 /**
- * Takes the buttons off a message of the dialogue so they cannot be pressed twice. A message that
- * can no longer be edited (deleted, too old) keeps them: a later press gets «этот шаг уже пройден».
+ * A button of this dialogue: answered, and its keyboard taken away so it cannot be pressed twice. A
+ * message that can no longer be edited (deleted, too old) keeps them: a later press gets «этот шаг
+ * уже пройден».
  */
-/** A button of this dialogue: answered, and its keyboard taken away. */
 async function pressed(input: Input & { kind: "button" }): Promise<void> {
   await input.ctx.answerCallbackQuery();
   const message = input.ctx.callbackQuery?.message;
