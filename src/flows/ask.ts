@@ -111,6 +111,7 @@ export function pressedOn(ctx: Context, message: { chat: { id: number }; message
   return on !== undefined && on.message_id === message?.message_id && on.chat.id === message.chat.id;
 }
 
+/** A button of an earlier question: it says so, and nothing else happens. */
 export async function staleStep(ctx: Context): Promise<void> {
-  await ctx.answerCallbackQuery({ text: ti.staleStep, show_alert: true });
+  await ctx.answerCallbackQuery({ text: ti.staleStep });
 }

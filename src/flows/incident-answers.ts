@@ -17,7 +17,6 @@ import { sendDraft } from "../bot/draft-view.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
-import { ti } from "../bot/texts-intake.js";
 import type { Attachment } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import {
@@ -31,7 +30,7 @@ import {
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfPart } from "./answers.js";
-import { type Flow, isCancel, removeButtons, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { attachmentOf } from "./draft.js";
 
 /** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
@@ -96,7 +95,7 @@ function dialogueButtons(opening: Context, incidentId: number): DialogueButtons 
  */
 async function otherButton(conversation: Flow, answer: Context): Promise<void> {
   if (answer.callbackQuery?.data?.startsWith("ans.")) {
-    await answer.answerCallbackQuery({ text: ti.staleStep });
+    await staleStep(answer);
     return;
   }
   await conversation.skip({ next: true });

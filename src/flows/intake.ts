@@ -27,7 +27,7 @@ import { hasRole } from "../domain/access.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, isCancel, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, staleStep, waitForAnswer } from "./ask.js";
 
 /**
  * What the conversation starts with (plain JSON: it is stored with the conversation). A field that
@@ -252,7 +252,7 @@ async function ask<T>(
       const [action, step, value] = data.split(":");
       if (action !== "int.a") return await conversation.skip({ next: true });
       if (step !== q.step || value === undefined || !offered.has(value)) {
-        await answer.answerCallbackQuery({ text: ti.staleStep });
+        await staleStep(answer);
         continue;
       }
       await answer.answerCallbackQuery();
