@@ -14,6 +14,7 @@ import {
   activeAssignments,
   answerDeadline,
   earliestDeadline,
+  finalClockMet,
   isWindow,
   type NextDeadline,
   nextTurn,
@@ -227,6 +228,8 @@ function deadlineLines(
   const answer = answerDeadline(incident, regulation, wt);
   if (answer && next?.at.getTime() !== answer.getTime())
     lines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, timezone)}`);
+  const met = incident.row.state === "answered" ? undefined : finalClockMet(incident, regulation, wt);
+  if (met) lines.push(t.card.finalDraftSent(formatDeadline(met.at, timezone), met.onTime, met.clause));
   return lines;
 }
 

@@ -282,6 +282,9 @@ export const t = {
     notTaken: (organization: string) => `${organization} (ещё не взято в работу)`,
     deadline: "Срок",
     answerDeadline: "Ответ разместить до",
+    /** In place of a deadline once the final answer's clock is met by its draft (Georgievsk p.15). */
+    finalDraftSent: (at: string, onTime: boolean, clause: string) =>
+      `Проект окончательного ответа направлен ${at} — ${onTime ? "в срок" : "с опозданием"} (${clause})`,
     closed: {
       toxic: (clause: string) => `закрыто без ответа: оскорбительное (${clause})`,
       threat: (clause: string) => `закрыто без ответа: угроза (${clause})`,

@@ -584,3 +584,27 @@ function finalDraftSent(incident: IncidentView, reg: Regulation): boolean {
     submittedAt >= interimAt
   );
 }
+
+export interface FinalClockMet {
+  /** When the first final draft went to the curator. */
+  at: Date;
+  onTime: boolean;
+  clause: string;
+}
+
+/**
+ * The final answer's clock met by its first draft (Georgievsk p.15), once that draft is sent: no
+ * clause times what follows (approval and rework run on their own steps, the posting on none), so the
+ * cards say when the draft went instead of a deadline.
+ */
+export function finalClockMet(
+  incident: IncidentView,
+  reg: Regulation,
+  wt: WorkingTime,
+): FinalClockMet | undefined {
+  const rule = reg.steps.finalAfterInterim;
+  const at = incident.answer?.finalDraftSubmittedAt;
+  if (!rule || !at || !finalDraftSent(incident, reg)) return undefined;
+  const due = stepDeadline(reg, "finalAfterInterim", anchorsOf(incident, leadAssignment(incident)), wt);
+  return { at, onTime: !due || at <= due, clause: rule.clause };
+}

@@ -330,11 +330,15 @@ function answerMetAt(deps: AppDeps, incident: Incident, due: Due, now: Date): Da
   return firstDraft(deps.db, incident.id, "final")?.submittedAt ?? now;
 }
 
-/** When an approved answer must be posted: the publication step or the answer's own deadline, whichever is first. */
+/**
+ * When an approved answer must be posted: the publication step or the answer's own deadline, whichever
+ * is first. None for a final answer whose clock its draft met (Georgievsk p.15): no clause times it.
+ */
 export function publicationDue(incident: Incident, sla: SlaRuntime): Date | undefined {
   const { regulation, workingTime } = sla;
   if (!incident.answer?.interimPublishedAt) return nextDeadline(incident, regulation, workingTime)?.at;
-  const candidates = [answerDue(incident, sla)?.at];
+  const metByDraft = regulation.steps.finalAfterInterim?.metBy === "draftSubmission";
+  const candidates = metByDraft ? [] : [answerDue(incident, sla)?.at];
   const rule = regulation.steps.publication;
   const approvedAt = incident.answer.approvedAt;
   // A publication step tied to the first answer's deadline (Georgievsk p.12, 16) does not bind the final one.

@@ -732,6 +732,17 @@ describe("interim answer and clarification", () => {
     h.clock.set("2026-12-07T07:00:00Z"); // approved on Monday, after 04.12
     await curator2().press("Согласовать", curatorsChat());
     expect(cardText(OFFICE.healthChat, id)).not.toMatch(/истёк|просрочено/);
+    // P.15 was met by the draft and no clause times the posting: no deadline is promised, none is "passed".
+    expect(h.texts(OFFICE.healthChat)).toContain(
+      "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n\n" +
+        "Согласованный текст:\nСнег вывезен 02.12.",
+    );
+    expect(cardText(OFFICE.healthChat, id)).toContain(
+      "Проект окончательного ответа направлен 02.12.2026 10:00 — в срок (п. 15)",
+    );
+    expect(cardText(OFFICE.curatorsChat, id)).toContain(
+      "Проект окончательного ответа направлен 02.12.2026 10:00 — в срок (п. 15)",
+    );
     await sweep(h.deps());
     expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("❗"))).toEqual([]);
 

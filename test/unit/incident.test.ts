@@ -6,6 +6,7 @@ import {
   actionRules,
   assignmentFor,
   checkAction,
+  finalClockMet,
   type IncidentView,
   nextDeadline,
   nextInOrder,
@@ -374,6 +375,34 @@ describe("the card's next deadline", () => {
       ).map((d) => d.step);
     expect(steps(finalAt)).toEqual(["decision"]);
     expect(steps(null)).toEqual(["decision", "finalAfterInterim"]);
+  });
+
+  it("Georgievsk p.15: the cards say when the final draft went, on time or late; Orenburg's final clock is the answer's", () => {
+    const interimAt = new Date("2026-11-24T08:00:00Z"); // Tuesday: the 7th working day after is Thursday 03.12
+    const approved = (finalDraftSubmittedAt: Date | null) => ({
+      ...incident("approved", [{ organizationId: 10, state: "accepted" }]),
+      answer: {
+        draftId: 3,
+        draftKind: "final" as const,
+        draftSubmittedAt: finalDraftSubmittedAt,
+        draftAuthorId: 1,
+        reworkRequestedAt: null,
+        approvedAt: new Date("2026-12-07T08:00:00Z"),
+        interimPublishedAt: interimAt,
+        finalDraftSubmittedAt,
+        awaitingClarification: false,
+      },
+    });
+    const onTime = new Date("2026-12-03T14:00:00Z"); // 17:00 in Moscow
+    const late = new Date("2026-12-04T07:00:00Z");
+    expect(finalClockMet(approved(onTime), georgievsk, moscow)).toEqual({
+      at: onTime,
+      onTime: true,
+      clause: "п. 15",
+    });
+    expect(finalClockMet(approved(late), georgievsk, moscow)).toMatchObject({ onTime: false });
+    expect(finalClockMet(approved(null), georgievsk, moscow)).toBeUndefined();
+    expect(finalClockMet(approved(onTime), orenburg, yekaterinburg)).toBeUndefined();
   });
 
   it("Georgievsk: routing within 1 working hour; no answer clock before routing (p.9, p.16)", () => {
