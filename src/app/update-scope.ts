@@ -13,6 +13,8 @@ export interface UpdateScope {
   updateId: number;
   /** The update was received before and its handling never finished (the process died). */
   again: boolean;
+  /** Its button press has had its one answer (a pop-up, or none): another would be refused. */
+  pressAnswered?: boolean;
 }
 
 const scope = new AsyncLocalStorage<UpdateScope>();

@@ -26,6 +26,7 @@ import { botApiFetch } from "./http-client.js";
 import { identify, refuseStrangersPresses } from "./middlewares/identify.js";
 import { t } from "./texts.js";
 import {
+  notePressAnswered,
   onlyWhatIsOnDisk,
   quietOutsideWorkingTime,
   tolerateStaleCallbackAnswers,
@@ -62,8 +63,11 @@ export interface BotOptions {
  */
 const CONVERSATIONS_VERSION = 5;
 
-/** Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike. */
-const TOLERANT = [tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits];
+/**
+ * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;
+ * a press answered, or too old to answer, is noted after them.
+ */
+const TOLERANT = [tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits, notePressAnswered];
 
 /** The transformers every API of the bot has, its conversations' too. */
 function ownTransformers(deps: AppDeps): Transformer[] {
@@ -121,8 +125,16 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     const ctx = error.ctx;
     ctx.log.error({ err: error.error }, "update failed");
     try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t.error, show_alert: true });
-      else if (ctx.chat) await ctx.reply(t.error);
+      // A press already answered takes no second pop-up: the apology goes under the pressed message.
+      const pressed = ctx.callbackQuery;
+      if (pressed && !currentUpdate()?.pressAnswered)
+        await ctx.answerCallbackQuery({ text: t.error, show_alert: true });
+      else if (ctx.chat) {
+        const under = pressed?.message?.message_id;
+        await ctx.reply(t.error, {
+          ...(under ? { reply_parameters: { message_id: under, allow_sending_without_reply: true } } : {}),
+        });
+      }
     } catch (replyError) {
       ctx.log.warn({ err: replyError }, "could not tell the person about the failure");
     }

@@ -1,4 +1,5 @@
 import type { Transformer } from "grammy";
+import { currentUpdate } from "../app/update-scope.js";
 import type { Db } from "../db/client.js";
 import { onDisk } from "../db/durability.js";
 
@@ -16,6 +17,17 @@ const STALE_QUERY = /query is too old|query ID is invalid/i;
 export const tolerateStaleCallbackAnswers: Transformer = async (prev, method, payload, signal) => {
   const result = await prev(method, payload, signal);
   if (method === "answerCallbackQuery" && !result.ok && STALE_QUERY.test(result.description)) return done();
+  return result;
+};
+
+/**
+ * Notes in the update's scope that its press was answered (or, stale, can be answered no more), so
+ * that a failure after it is told in the chat rather than as a pop-up Telegram would not show.
+ */
+export const notePressAnswered: Transformer = async (prev, method, payload, signal) => {
+  const result = await prev(method, payload, signal);
+  const scope = currentUpdate();
+  if (method === "answerCallbackQuery" && result.ok && scope) scope.pressAnswered = true;
   return result;
 };
 
