@@ -97,7 +97,8 @@ export function submitDraft(
       tx.delete(draftWork)
         .where(and(eq(draftWork.incidentId, incident.id), eq(draftWork.purpose, purpose)))
         .run();
-      return { state: "on_approval" };
+      // Whoever sends the draft holds the post: the decision, a rework above all, is theirs to hear.
+      return { state: "on_approval", holderId: input.actor.id };
     },
   });
 }

@@ -356,7 +356,7 @@ export function incidentsHeldBy(
         inArray(assignments.state, ["accepted", "part_sent"]),
         notInArray(incidents.state, ["answered", "closed"]),
         or(
-          eq(assignments.acceptedBy, personId),
+          and(eq(assignments.role, "coexecutor"), eq(assignments.acceptedBy, personId)),
           and(eq(assignments.role, "lead"), eq(incidents.holderId, personId)),
         ),
       ),
@@ -489,6 +489,7 @@ export function changeAccess(db: Db, input: AccessChangeInput & { now: Date }): 
           )
           .run();
       }
+      for (const held of plan.held) releaseHeld(tx, personId, held, input.actorId, input.now);
       audit(tx, input.now, {
         actorId: input.actorId,
         entity: "person",
@@ -509,6 +510,44 @@ export function changeAccess(db: Db, input: AccessChangeInput & { now: Date }): 
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * The posts a person held for an organization they leave are held by nobody until a colleague takes
+ * them on (sending the draft, or the part): the cards and private notices stop naming the person.
+ * Each post's history records it.
+ */
+function releaseHeld(tx: Tx, personId: number, held: HeldIncidents, actorId: number, now: Date): void {
+  const { organizationId } = held;
+  for (const incidentId of held.incidentIds) {
+    const ofOrganization = and(
+      eq(assignments.incidentId, incidentId),
+      eq(assignments.organizationId, organizationId),
+      notInArray(assignments.state, ["returned", "withdrawn"]),
+    );
+    tx.update(assignments)
+      .set({ acceptedBy: null })
+      .where(and(ofOrganization, eq(assignments.acceptedBy, personId)))
+      .run();
+    const lead = tx
+      .select({ id: assignments.id })
+      .from(assignments)
+      .where(and(ofOrganization, eq(assignments.role, "lead")))
+      .get();
+    if (lead) {
+      tx.update(incidents)
+        .set({ holderId: null })
+        .where(and(eq(incidents.id, incidentId), eq(incidents.holderId, personId)))
+        .run();
+    }
+    audit(tx, now, {
+      actorId,
+      entity: "incident",
+      entityId: incidentId,
+      action: "holderRemoved",
+      details: { personId, organizationId },
+    });
+  }
 }
 
 // ---- What a head receives (the admin's «Сотрудники») ----

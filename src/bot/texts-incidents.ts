@@ -301,6 +301,9 @@ export const tr = {
     setTopic: (to: string | undefined) => (to ? `тема: «${to}»` : "тема убрана"),
     setPlace: (to: string | undefined) => (to ? `место: «${to}»` : "место убрано"),
     qualityMark: (mark: unknown) => `оценка качества ответа: ${typeof mark === "number" ? mark : "—"}`,
+    /** The actor is the admin; the one who held the post is not named (they left the organization). */
+    holderRemoved: (organization: string | undefined) =>
+      `ответственный исключён из органа${organization ? ` «${organization}»` : ""}: сообщение ждёт другого исполнителя`,
   },
 
   list: {

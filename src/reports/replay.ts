@@ -292,6 +292,12 @@ class CoexecutorParts {
     if (part && part !== "unknown" && part.personId === null) part.personId = e.actorId;
   }
 
+  /** The person who took the part left its organization: the part is nobody's until it is sent. */
+  unheld(e: IncidentEvent): void {
+    const part = this.#concerned(e);
+    if (part && part !== "unknown" && part.personId === e.details?.personId) part.personId = null;
+  }
+
   /**
    * The part came: its step is done, late or not. Where the curators pass parts on (Georgievsk
    * p.18), their clock for this one starts.
@@ -734,7 +740,14 @@ export function replayIncident(
         // The final answer's clock of Georgievsk p.15 is met by its draft, not by a question to the author's.
         if (reg.steps.finalAfterInterim?.metBy === "draftSubmission" && e.details?.kind === undefined)
           close("finalAfterInterim", e.at, e.actorId);
+        // Whoever sends the draft holds the post from then on, as incidents.holder_id says.
+        if (e.actorId !== null) holder = e.actorId;
         open("decision");
+        break;
+      case "holderRemoved":
+        // The person left the organization: what they held is nobody's until a colleague takes it on.
+        if (e.details?.organizationId === lead && holder === e.details?.personId) holder = null;
+        parts.unheld(e);
         break;
       case "approve":
         anchors.approval = e.at;

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { submitDraft } from "../../src/app/answers.js";
 import { acceptIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents, people } from "../../src/db/schema.js";
@@ -162,11 +163,41 @@ describe("taking access away", () => {
     expect(h.lastText(OFFICE.executor)).toMatch(
       /^Администратор исключил вас из органа «Министерство здравоохранения»/,
     );
-    // Another executor of the organization carries the post on.
+    // The cards no longer name him as holding the post; the post's history says he stopped.
+    const card = (chatId: number) => h.texts(chatId).find((text) => text.startsWith(`Сообщение № ${id} · `));
+    expect(card(OFFICE.healthChat)).not.toMatch(/Ответственный/);
+    expect(card(OFFICE.curatorsChat)).not.toMatch(/Ответственный/);
+    const released = h.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entity, "incident"), eq(auditEvents.action, "holderRemoved")))
+      .all();
+    expect(released).toMatchObject([
+      {
+        entityId: String(id),
+        details: { personId: findPerson(h.db, OFFICE.executor)?.id, organizationId: health },
+      },
+    ]);
+    const olga = h.user(OFFICE.curator, "Ольга");
+    await olga.press("История", h.group(OFFICE.curatorsChat, "Кураторы"));
+    expect(olga.lastText()).toMatch(
+      /Анна — ответственный исключён из органа «Министерство здравоохранения»: сообщение ждёт другого исполнителя/,
+    );
+    // Another executor of the organization carries the post on, and holds it once his draft is sent.
     const petr = h.user(3002, "Пётр");
     const popup = await petr.press("Подготовить ответ", h.group(OFFICE.healthChat, "Минздрав: обращения"));
     expect(popup ?? "").not.toMatch(/недоступ/);
     expect(h.lastText(3002)).toBe(`Сообщение № ${id}: подготовим проект ответа здесь. Нажмите «Начать».`);
+    const petrPerson = findPerson(h.db, 3002);
+    if (!petrPerson) throw new Error("no Пётр");
+    submitDraft(h.db, {
+      incidentId: id,
+      actor: petrPerson,
+      now: h.clock.now(),
+      content: { text: "Ответ.", attachments: [] },
+    });
+    await showCards(h, id);
+    expect(card(OFFICE.curatorsChat)).toMatch(/^Ответственный: Пётр$/m);
     // The people row stays for the history; the person is gone from the list.
     expect(h.db.select().from(people).where(eq(people.telegramId, OFFICE.executor)).get()).toBeDefined();
     await admin().send("/people");

@@ -195,3 +195,48 @@ describe("steps the lead's return ends, replayed", () => {
     ]);
   });
 });
+
+describe("a person leaving the organization, replayed", () => {
+  const routed: IncidentEvent[] = [
+    {
+      ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [CULTURE] }),
+      fromState: "registered",
+    },
+    { ...event("10:05", TAKER, "accept"), toState: "in_work" },
+    event("10:10", COLLEAGUE, "accept", { organizationId: CULTURE }),
+  ];
+
+  it("steps still owed are no longer charged to the one who left, but to whoever then does them", () => {
+    const events = [
+      ...routed,
+      event("10:20", CURATOR, "holderRemoved", { personId: TAKER, organizationId: HEALTH }),
+      event("10:20", CURATOR, "holderRemoved", { personId: COLLEAGUE, organizationId: CULTURE }),
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.find((s) => s.step === "coexecutorPart")).toMatchObject({
+      completedAt: null,
+      personId: null,
+    });
+    const late = [
+      ...events,
+      event("14:00", LEAD_EXECUTOR, "sendPart", { organizationId: CULTURE, forApproval: true }),
+    ];
+    expect(
+      replayIncident(facts, late, georgievsk, moscow).steps.find((s) => s.step === "coexecutorPart"),
+    ).toMatchObject({ completedAt: at("14:00"), personId: LEAD_EXECUTOR });
+  });
+
+  it("whoever sends the lead's draft holds the post: a late rework is theirs", () => {
+    const events = [
+      ...routed,
+      event("10:20", CURATOR, "holderRemoved", { personId: TAKER, organizationId: HEALTH }),
+      { ...event("10:30", LEAD_EXECUTOR, "submitDraft"), toState: "on_approval" },
+      { ...event("10:40", CURATOR, "requestRework", { comment: "Уточните." }), toState: "in_work" },
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.find((s) => s.step === "rework")).toMatchObject({
+      completedAt: null,
+      personId: LEAD_EXECUTOR,
+    });
+  });
+});

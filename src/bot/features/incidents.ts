@@ -433,6 +433,8 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>): string
       return tr.action.setPlace(text(details.to));
     case "qualityMark":
       return tr.action.qualityMark(details.quality);
+    case "holderRemoved":
+      return tr.action.holderRemoved(name(details.organizationId));
     default:
       return entry.action;
   }

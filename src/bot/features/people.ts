@@ -7,6 +7,7 @@
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
+import { loadIncident } from "../../app/incidents.js";
 import { getOrganization } from "../../app/organizations.js";
 import {
   type AccessChange,
@@ -30,6 +31,7 @@ import { HEAD_PURPOSES, type HeadPurpose, PERSON_ROLES, type PersonRole } from "
 import { displayName, type Person, rolesOf } from "../../domain/access.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import { cb, ID, onAction } from "../callback-data.js";
+import { syncCards } from "../cards.js";
 import { setPersonCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { cardDeps, notifyCurators, notifyOrganization } from "../delivery.js";
@@ -274,6 +276,7 @@ onAccessChange("ppl.do", async (ctx, request) => {
     ...(await announceHeld(ctx, name, plan)),
     ...groupChatsHint(ctx, plan),
   ];
+  await refreshHeldCards(ctx, plan);
   if (after.telegramId !== ctx.from?.id) {
     lines.push((await tellPerson(ctx, after, change, plan)) ? tp.done.told : tp.done.notTold);
   }
@@ -283,6 +286,17 @@ onAccessChange("ppl.do", async (ctx, request) => {
     .text(tp.button.back, cb("ppl.page", 0));
   await ctx.editMessageText(clip(lines.join("\n\n")), { reply_markup: keyboard });
 });
+
+/** The cards of the posts the person held stop naming them (their own private ones stop changing). */
+async function refreshHeldCards(ctx: BotContext, plan: AccessPlan): Promise<void> {
+  for (const id of new Set(plan.held.flatMap((held) => held.incidentIds))) {
+    const incident = loadIncident(ctx.app.db, id);
+    if (!incident) continue;
+    await syncCards(cardDeps(ctx.app, ctx.api), incident).catch((err: unknown) =>
+      ctx.log.error({ err, incident: id }, "access change: a card was not updated"),
+    );
+  }
+}
 
 /**
  * Posts the person held go on with someone else: their organization hears which (its chat, or its
