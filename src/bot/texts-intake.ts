@@ -108,7 +108,12 @@ export const ti = {
     ].join("\n"),
 
   alreadyClosed: "Уже закрыто.",
-  staleCard: "Сообщение уже в работе: пометить его так нельзя. Карточка обновлена.",
+  staleCard: (id: number, state: string) =>
+    `Сообщение № ${id}: ${state}. Пометить его так сейчас нельзя. Карточка обновлена.`,
+  /** To the organization that had the post when a curator closed it. */
+  closedNotice: (id: number, threat: boolean, clause: string) =>
+    `Сообщение № ${id} закрыто куратором без ответа: ${threat ? "угроза" : "оскорбительное"} (${clause}). ` +
+    "Готовить ответ не нужно.",
   notFound: "Такого сообщения нет.",
   closedToxic: (id: number) => `Сообщение № ${id} закрыто без ответа как оскорбительное.`,
   closedThreat: (id: number) => `Сообщение № ${id} закрыто без ответа как угроза.`,

@@ -269,8 +269,9 @@ function decide(
       return openForRouting(incident.state) ? undefined : "wrong_state";
     case "markToxic":
     case "markThreat":
+      // As routing: until a draft waits for the curator's decision or the answer is out.
       if (!curator) return "forbidden";
-      return incident.state === "registered" || incident.state === "assigned" ? undefined : "wrong_state";
+      return openForRouting(incident.state) ? undefined : "wrong_state";
     case "markRepeat":
       // A repeat is a fact about the post (Orenburg p.15; Georgievsk p.19), worth recording at any
       // step, answered too (the month's figures count it); a post closed without an answer has none.

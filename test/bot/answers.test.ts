@@ -141,6 +141,8 @@ describe("approval", () => {
     expect(cardText(OFFICE.curatorsChat, id)).toContain("Состояние: согласовано, ждёт размещения");
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
       "Переназначить",
+      "Оскорбительное",
+      "Угроза",
       "Важность, тема, место, повтор",
       "История",
     ]);
@@ -520,6 +522,8 @@ describe("publication", () => {
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
       "Размещу сам",
       "Переназначить",
+      "Оскорбительное",
+      "Угроза",
       "Важность, тема, место, повтор",
       "История",
     ]);
@@ -537,6 +541,8 @@ describe("publication", () => {
     await seedDraft(h, id, { approve: true });
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
       "Переназначить",
+      "Оскорбительное",
+      "Угроза",
       "Важность, тема, место, повтор",
       "История",
     ]);

@@ -112,7 +112,13 @@ describe("cards", () => {
     route();
     accept();
     await sync();
-    expect(labels(-200)).toEqual(["Переназначить", "Важность, тема, место, повтор", "История"]);
+    expect(labels(-200)).toEqual([
+      "Переназначить",
+      "Оскорбительное",
+      "Угроза",
+      "Важность, тема, место, повтор",
+      "История",
+    ]);
     expect(labels(OFFICE.healthChat)).not.toContain("Важность, тема, место, повтор");
   });
 

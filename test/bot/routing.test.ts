@@ -126,6 +126,8 @@ describe("routing", () => {
     expect(updated.message_id).toBe(curatorsCard.message_id);
     expect(labels(-200, updated.message_id)).toEqual([
       "Переназначить",
+      "Оскорбительное",
+      "Угроза",
       "Важность, тема, место, повтор",
       "История",
     ]);

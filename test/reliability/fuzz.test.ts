@@ -345,7 +345,7 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
     case "inc.threat":
     case "int.threat":
     case "int.toxic":
-      return state === "registered" || state === "assigned";
+      return OPEN_FOR_ROUTING.includes(state);
     case "inc.edit":
       return editable;
     case "imp.set":

@@ -13,7 +13,7 @@ import {
 } from "../../app/intake.js";
 import { noticeClaimed } from "../../app/notices.js";
 import { displayName, hasRole, type Person } from "../../domain/access.js";
-import { checkAction, leadAssignment } from "../../domain/incident.js";
+import { activeAssignments, checkAction, leadAssignment } from "../../domain/incident.js";
 import { findLinks, parseSourceLink } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import {
@@ -28,8 +28,9 @@ import {
 import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { cardDeps } from "../delivery.js";
+import { cardDeps, notifyOrganization } from "../delivery.js";
 import { refuse } from "../refuse.js";
+import { tr } from "../texts-incidents.js";
 import { ti } from "../texts-intake.js";
 
 const POST_TEXT_FOR_REPORT = 3000;
@@ -576,6 +577,7 @@ async function markToxic(ctx: BotContext, incidentId: number, threat: boolean): 
   const { db, clock } = ctx.app;
   const actor = curatorOf(ctx);
   if (!actor) return refuse(ctx, ti.onlyCurators);
+  const before = loadIncident(db, incidentId);
   const result = closeAsToxic(db, { incidentId, actor, now: clock.now(), threat });
   if (!result.ok) {
     if (result.refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
@@ -587,13 +589,18 @@ async function markToxic(ctx: BotContext, incidentId: number, threat: boolean): 
   ctx.log.info({ incidentId, threat }, "incident closed as toxic");
   await ctx.answerCallbackQuery({ text: threat ? ti.closedThreat(incidentId) : ti.closedToxic(incidentId) });
   await syncCards({ ...ctx.app, api: ctx.api }, result.incident);
+  // The organizations that had it (not one still waiting its turn) stop working on it.
+  const had = before ? activeAssignments(before).filter((a) => a.state !== "queued") : [];
+  const notice = ti.closedNotice(incidentId, threat, ctx.app.sla.regulation.toxic.clause);
+  for (const { organizationId } of had) await notifyOrganization(ctx.app, ctx.api, organizationId, notice);
   if (threat) await passOnThreat(ctx, result.incident);
 }
 
 /** A stale press: the card was closed or moved on; the pressed card is brought up to date. */
 async function refuseState(ctx: BotContext, incident: Incident): Promise<void> {
   const closed = incident.row.state === "closed";
-  await ctx.answerCallbackQuery({ text: closed ? ti.alreadyClosed : ti.staleCard, show_alert: true });
+  const text = closed ? ti.alreadyClosed : ti.staleCard(incident.id, tr.shortState[incident.row.state]);
+  await ctx.answerCallbackQuery({ text, show_alert: true });
   if (!closed) await syncCards({ ...ctx.app, api: ctx.api }, incident);
 }
 

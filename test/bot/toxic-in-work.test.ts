@@ -1,0 +1,65 @@
+/**
+ * A post found offensive or threatening after it was routed (Orenburg p.17; Georgievsk p.22): the
+ * curator closes it from the card at any step before a draft waits for him or the answer is out,
+ * and the organization that had it hears it need not answer.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { loadIncident } from "../../src/app/incidents.js";
+import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+
+let h: Harness;
+let health: number;
+afterEach(() => h.close());
+
+const curator = () => h.user(OFFICE.curator, "Ольга");
+const curatorsChat = () => h.group(OFFICE.curatorsChat, "Кураторы");
+const cardIn = (chatId: number, id: number) =>
+  h.fake.messages(chatId).find((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+const labelsOf = (chatId: number, id: number) => {
+  const card = cardIn(chatId, id);
+  return h.fake
+    .buttons(chatId)
+    .filter((b) => b.message.message_id === card?.message_id)
+    .map((b) => b.label);
+};
+
+async function office(): Promise<number> {
+  h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+  ({ health } = seedOffice(h));
+  return seedIncidentInWork(h, health);
+}
+
+describe("closing a post in work as toxic", () => {
+  it("the curator closes a post in work; the organization is told it need not answer, its cards close", async () => {
+    const id = await office();
+    expect(labelsOf(OFFICE.curatorsChat, id)).toEqual(expect.arrayContaining(["Оскорбительное", "Угроза"]));
+    await curator().press("Оскорбительное", curatorsChat());
+    expect(await curator().press("Да, закрыть", curatorsChat())).toBe(
+      `Сообщение № ${id} закрыто без ответа как оскорбительное.`,
+    );
+    expect(loadIncident(h.db, id)?.row.state).toBe("closed");
+    expect(cardIn(OFFICE.healthChat, id)?.text).toMatch(
+      /Состояние: закрыто без ответа: оскорбительное \(п\. 17\)$/,
+    );
+    expect(labelsOf(OFFICE.healthChat, id)).not.toContain("Подготовить ответ");
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      `Сообщение № ${id} закрыто куратором без ответа: оскорбительное (п. 17). Готовить ответ не нужно.`,
+    );
+  });
+
+  it("while a draft waits for the curator's decision the post is not closed: the card offers no such button", async () => {
+    const id = await office();
+    await seedDraft(h, id);
+    expect(labelsOf(OFFICE.curatorsChat, id)).not.toContain("Оскорбительное");
+    const card = cardIn(OFFICE.curatorsChat, id);
+    if (!card) throw new Error("no card");
+    // A press from before the draft came: the decision comes first.
+    const update = await h.deliver(updates.callback(curator().tg, card, `inc.toxic:${id}`));
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      `Сообщение № ${id}: на согласовании. Пометить его так сейчас нельзя. Карточка обновлена.`,
+    );
+    expect(loadIncident(h.db, id)?.row.state).toBe("on_approval");
+  });
+});
