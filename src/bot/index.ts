@@ -59,9 +59,10 @@ export interface BotOptions {
  * conversations of an older version are dropped instead of replayed wrongly. 2: a question closes
  * after 30 minutes (waitForAnswer reads the clock); 3: a draft names its kind; 4: registration asks
  * about a repeat under the card, once the post is registered; 5: a dialogue's buttons count only
- * under its own question, and a typed-text question lets other buttons through.
+ * under its own question, and a typed-text question lets other buttons through; 6: so do /new's
+ * answers and the draft's «Готово» and resume offer.
  */
-const CONVERSATIONS_VERSION = 5;
+const CONVERSATIONS_VERSION = 6;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -296,7 +296,7 @@ async function startingPoint(
   const offer = start.saved
     ? td.resumeOffer(id, base.text, base.attachments.length)
     : td.reworkOffer(id, base.attachments.length);
-  await ctx.reply(offer, { reply_markup: keyboard });
+  const offered = await ctx.reply(offer, { reply_markup: keyboard });
   for (;;) {
     const input = await nextInput(conversation);
     if (input.kind === "cancel") return "cancel";
@@ -304,7 +304,9 @@ async function startingPoint(
       await input.ctx.reply(td.chooseAbove);
       continue;
     }
-    if (input.data !== cb("dr.resume", id) && input.data !== cb("dr.restart", id)) {
+    // Only this offer's: an earlier dialogue's may have offered another base (a saved draft, not the returned one).
+    const choice = input.data === cb("dr.resume", id) || input.data === cb("dr.restart", id);
+    if (!choice || !pressedOn(input.ctx, offered)) {
       await stale(input);
       continue;
     }
@@ -437,7 +439,8 @@ async function collectAttachments(
     const input = await nextInput(conversation);
     if (input.kind === "cancel") return "cancel";
     if (input.kind === "button") {
-      if (input.data === cb("dr.done", id) || input.data === cb("dr.cancel", id)) {
+      const choice = input.data === cb("dr.done", id) || input.data === cb("dr.cancel", id);
+      if (choice && pressedOn(input.ctx, holder)) {
         await pressed(input);
         return input.data === cb("dr.done", id) ? "done" : "cancel";
       }

@@ -27,7 +27,7 @@ import { hasRole } from "../domain/access.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, isCancel, staleStep, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
 
 /**
  * What the conversation starts with (plain JSON: it is stored with the conversation). A field that
@@ -244,14 +244,17 @@ async function ask<T>(
     ? { reply_markup: keyboard, link_preview_options: { is_disabled: true } }
     : { link_preview_options: { is_disabled: true } };
   const offered = new Set((q.buttons ?? []).flat().map((b) => b.value));
-  await ctx.reply(q.prompt, markup);
+  // The question and each time it is asked again: its buttons under any of them answer it, and no
+  // other's (a question of the same step in an earlier /new left with its buttons).
+  const asked = [await ctx.reply(q.prompt, markup)];
   for (;;) {
     const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
     if (data !== undefined) {
       const [action, step, value] = data.split(":");
       if (action !== "int.a") return await conversation.skip({ next: true });
-      if (step !== q.step || value === undefined || !offered.has(value)) {
+      const ours = asked.some((message) => pressedOn(answer, message));
+      if (!ours || step !== q.step || value === undefined || !offered.has(value)) {
         await staleStep(answer);
         continue;
       }
@@ -279,12 +282,12 @@ async function ask<T>(
     }
     const text = (message.text ?? message.caption)?.trim();
     if (!q.parse || !text) {
-      await answer.reply(q.parse ? q.prompt : ti.useButtons, markup);
+      asked.push(await answer.reply(q.parse ? q.prompt : ti.useButtons, markup));
       continue;
     }
     const parsed = await q.parse(text);
     if (parsed.ok) return { value: parsed.value };
-    await answer.reply(parsed.problem, markup);
+    asked.push(await answer.reply(parsed.problem, markup));
   }
 }
 

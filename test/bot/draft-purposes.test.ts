@@ -186,3 +186,34 @@ describe("the reminder of a draft left unfinished", () => {
     );
   });
 });
+
+describe("buttons of an earlier draft dialogue", () => {
+  const STALE = "Этот шаг уже пройден. Нажмите кнопку на карточке сообщения заново.";
+  /** The newest message in the executor's chat with a button of this label. */
+  const withButton = (label: string) => h.fake.findButton(OFFICE.executor, label);
+  const pressOld = async (old: ReturnType<typeof withButton>) => {
+    const update = await h.deliver(updates.callback(executor.tg, old.message, old.callbackData));
+    return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text;
+  };
+
+  it("«Готово» and «Продолжить черновик» left by an earlier dialogue do nothing in the one open now", async () => {
+    const id = await office();
+    await leaveDraft("Подготовить ответ", ANSWER);
+    const oldDone = withButton("Готово");
+
+    await executor.press("Подготовить ответ");
+    const oldOffer = withButton("Продолжить черновик");
+    await executor.press("Продолжить черновик");
+    expect(await pressOld(oldDone)).toBe(STALE);
+    expect(executor.lastText()).not.toContain(`Проект ответа по сообщению № ${id}`);
+    await executor.send("/cancel");
+
+    await executor.press("Подготовить ответ");
+    expect(executor.lastText()).toBe(resumeOffer(id, ANSWER));
+    expect(await pressOld(oldOffer)).toBe(STALE);
+    expect(executor.lastText()).toBe(resumeOffer(id, ANSWER));
+    await executor.press("Продолжить черновик");
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
+  });
+});

@@ -182,6 +182,38 @@ describe("registering a post with /new", () => {
   });
 });
 
+describe("a question's buttons", () => {
+  it("a button of the same question left by an earlier /new answers nothing in this one", async () => {
+    await start();
+    await curator.send("/new");
+    await curator.send("https://vk.com/wall-1_2");
+    await curator.send("Яма на дороге");
+    await curator.press("Пропустить");
+    await curator.press("Пропустить");
+    await curator.press("Пропустить");
+    const earlier = h.fake.lastMessage(CURATOR);
+    if (!earlier) throw new Error("no question");
+    await curator.send("/cancel");
+    await curator.send("/new");
+    await curator.send("https://vk.com/wall-1_3");
+    await curator.send("Нет света");
+    await curator.press("Пропустить");
+    await curator.press("Пропустить");
+    await curator.press("Пропустить");
+    expect(curator.lastText()).toBe("Насколько это важно?");
+
+    const update = await h.deliver(updates.callback(curator.tg, earlier, "int.a:imp:significant"));
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      "Эта кнопка относится к прошлому вопросу.",
+    );
+    expect(curator.lastText()).toBe("Насколько это важно?");
+    await curator.press("Обычное");
+    await curator.press("Сейчас");
+    expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте\nhttps:\/\/vk.com\/wall-1_3/);
+    expect(h.db.select().from(incidents).all()[0]?.importance).toBe("normal");
+  });
+});
+
 describe("registering from a forwarded post or a link", () => {
   it("a forwarded post is recognised and registered with one tap", async () => {
     await start();
