@@ -104,6 +104,7 @@ export const td = {
   tooLong: (length: number) =>
     `Текст длиннее 4096 символов (сейчас ${length}). Сократите его и пришлите ещё раз.`,
   textNeeded: "Сначала пришлите текст ответа сообщением. Фото и документы — следующим шагом.",
+  keptBeforeText: "Вложения сохранены. Теперь пришлите текст ответа одним сообщением.",
 
   askAttachments: (count: number) =>
     (count > 0 ? `Сейчас ${attachmentsCount(count)}. ` : "") +

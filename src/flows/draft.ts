@@ -361,25 +361,27 @@ export function draftFlow(deps: AppDeps) {
     content.text = base.text;
     content.attachments = [...base.attachments];
 
+    // An album whose caption gave the text: its other items add to it at the attachments step.
+    let album: Album | undefined;
     if (content.text === null) {
-      const text = await askText(conversation, ctx, td.askText(id, start.kind));
-      if (text === undefined) return await leave();
-      content.text = text;
+      const written = await askText(conversation, ctx, td.askText(id, start.kind), content);
+      if (written === undefined) return await leave();
+      album = written.album;
       await save();
     }
     let collect = true;
     for (;;) {
-      if (collect && (await collectAttachments(conversation, ctx, id, content, save)) === "cancel")
+      if (collect && (await collectAttachments(conversation, ctx, id, content, save, album)) === "cancel")
         return await leave();
       collect = false;
+      album = undefined;
       const draft = { text: content.text ?? "", attachments: content.attachments };
       const choice = await preview(conversation, ctx, id, start.header, draft);
       if (choice === "cancel") return await leave();
       if (choice === "send") break;
       if (choice === "text") {
-        const text = await askText(conversation, ctx, td.askText(id, start.kind));
-        if (text === undefined) return await leave();
-        content.text = text;
+        if ((await askText(conversation, ctx, td.askText(id, start.kind), content)) === undefined)
+          return await leave();
       } else {
         content.attachments = [];
         await ctx.reply(td.attachmentsRemoved);
@@ -396,9 +398,24 @@ export function draftFlow(deps: AppDeps) {
   };
 }
 
-/** The answer's text: one message of at most 4096 characters; undefined when the executor cancels. */
-async function askText(conversation: Flow, ctx: Context, prompt: string): Promise<string | undefined> {
+interface Album {
+  groupId: string;
+  count: number;
+}
+
+/**
+ * The answer's text, into `content`: one message of at most 4096 characters, or a photo's or an
+ * album's caption. Photos and files sent before it are kept as attachments (one reply per album);
+ * undefined when the executor cancels, else the album the text came with, if any.
+ */
+async function askText(
+  conversation: Flow,
+  ctx: Context,
+  prompt: string,
+  content: Content,
+): Promise<{ album?: Album } | undefined> {
   await ctx.reply(prompt);
+  let album: Album | undefined;
   for (;;) {
     const input = await nextInput(conversation);
     if (input.kind === "cancel") return undefined;
@@ -406,17 +423,37 @@ async function askText(conversation: Flow, ctx: Context, prompt: string): Promis
       await stale(input);
       continue;
     }
-    const text = input.message.text?.trim();
+    const { message } = input;
+    const attachment = attachmentOf(message);
+    const groupId = message.media_group_id;
+    if (attachment && addAttachment(content, attachment)) {
+      album =
+        groupId === undefined
+          ? undefined
+          : { groupId, count: album?.groupId === groupId ? album.count + 1 : 1 };
+    }
+    const text = (message.text ?? message.caption)?.trim();
     if (!text) {
-      await input.ctx.reply(td.textNeeded);
+      // An album's items come one by one: it is answered once.
+      if (!attachment) await input.ctx.reply(td.textNeeded);
+      else if (groupId === undefined || album?.count === 1) await input.ctx.reply(td.keptBeforeText);
       continue;
     }
     if (text.length > DRAFT_TEXT_LIMIT) {
       await input.ctx.reply(td.tooLong(text.length));
       continue;
     }
-    return text;
+    content.text = text;
+    return album && album.groupId === groupId ? { album } : {};
   }
+}
+
+/** Adds an attachment not added yet, within the limit; whether it was added. */
+function addAttachment(content: Content, attachment: Attachment): boolean {
+  const known = content.attachments.some((a) => a.fileUniqueId === attachment.fileUniqueId);
+  if (known || content.attachments.length >= MAX_ATTACHMENTS) return false;
+  content.attachments.push(attachment);
+  return true;
 }
 
 /**
@@ -430,11 +467,13 @@ async function collectAttachments(
   id: number,
   content: Content,
   save: () => Promise<void>,
+  /** The album whose caption was the text: its next items confirm as the same album. */
+  captioned?: Album,
 ): Promise<Step> {
   const keyboard = () =>
     new InlineKeyboard().text(td.button.done, cb("dr.done", id)).text(td.button.cancel, cb("dr.cancel", id));
   let holder = await ctx.reply(td.askAttachments(content.attachments.length), { reply_markup: keyboard() });
-  let album: { groupId: string; count: number } | undefined;
+  let album = captioned && { ...captioned };
   for (;;) {
     const input = await nextInput(conversation);
     if (input.kind === "cancel") return "cancel";

@@ -221,6 +221,45 @@ describe("attachments and albums", () => {
     expect(messages[text]?.text).toContain(ANSWER);
   });
 
+  it("an album sent first with its caption: the caption is the text, every photo is kept, one reply", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    const mark = h.fake.mark();
+    await h.deliver(updates.photo(executor.chat, executor.tg, photoFile("a-1.jpg"), ANSWER, "album-c"));
+    await sendPhoto(executor, "a-2.jpg", "album-c");
+    await sendPhoto(executor, "a-3.jpg", "album-c");
+    const replies = h.fake.calls
+      .slice(mark)
+      .filter((call) => call.method === "sendMessage" || call.method === "editMessageText")
+      .map((call) => call.params.text);
+    expect(replies).toEqual([
+      "Сейчас 1 вложение. Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово».",
+      "Альбом получен: 2 вложения (всего 2). Ещё — или нажмите «Готово».",
+      "Альбом получен: 3 вложения (всего 3). Ещё — или нажмите «Готово».",
+    ]);
+    await executor.press("Готово");
+    expect(albumSizes(OFFICE.executor)).toEqual([3]);
+    expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
+    expect(executor.lastText()).toContain(ANSWER);
+  });
+
+  it("photos sent before the text are kept, with one reply per album asking for the text", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    const mark = h.fake.mark();
+    await sendAlbum(executor, 2, "album-d");
+    expect(
+      h.fake.calls
+        .slice(mark)
+        .filter((call) => call.method === "sendMessage")
+        .map((c) => c.params.text),
+    ).toEqual(["Вложения сохранены. Теперь пришлите текст ответа одним сообщением."]);
+    await executor.send(ANSWER);
+    await executor.press("Готово");
+    expect(albumSizes(OFFICE.executor)).toEqual([2]);
+    expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
+  });
+
   it("sends 12 photos as two albums, 10 and 2, and the preview says so", async () => {
     await office();
     await executor.press("Подготовить ответ");
