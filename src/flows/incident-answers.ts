@@ -152,7 +152,8 @@ export function returnFlow(deps: AppDeps) {
       choices[buttons.reason(i)] = reason;
     });
     keyboard.text(tr.route.cancel, buttons.cancel);
-    const prompt = await ctx.reply(tr.return.ask(incidentId, late), { reply_markup: keyboard });
+    const clause = deps.sla.regulation.steps.return?.clause ?? "";
+    const prompt = await ctx.reply(tr.return.ask(incidentId, late, clause), { reply_markup: keyboard });
     const valid = (text: string) => text.length >= 3 && text.length <= 500;
     const reply = await waitForText(conversation, choices, buttons.cancel, valid, tr.return.badReason);
     await removeButtons(ctx, prompt);

@@ -448,7 +448,17 @@ describe("executors on the card", () => {
     const id = await register(1);
     await route(id, [/Минздрав/]);
     await healthExecutor().press("Вернуть", healthChat());
-    expect(h.lastText(-100)).toMatch(/^Почему вы возвращаете сообщение № 1\?/);
+    expect(h.lastText(-100)).toBe(
+      "Почему вы возвращаете сообщение № 1? Выберите причину или напишите её. Отмена — /cancel.\n" +
+        "Вернуть можно сообщение не по компетенции органа (п. 7). Если не хватает сведений, не " +
+        "возвращайте: задайте вопрос автору кнопкой «Запрос автору» (она на карточке, когда сообщение " +
+        "взято в работу).",
+    );
+    expect(labels(-100, h.fake.lastMessage(-100)?.message_id ?? 0)).toEqual([
+      "Не наша компетенция",
+      "Нужна другая организация",
+      "Отмена",
+    ]);
     await healthExecutor().press("Не наша компетенция", healthChat());
     expect(h.lastText(-100)).toBe("Сообщение № 1 возвращено куратору.");
     expect(h.lastText(-200)).toBe(
