@@ -5,9 +5,11 @@ import { t } from "./texts.js";
 
 /**
  * Says "no" without noise: a button press gets a pop-up only the presser sees; a command in a group
- * gets a private message, or a short reply in the group if the person never opened the bot.
+ * gets a private message, or a short reply in the group if the person never opened the bot. Someone
+ * with no access hears that, whatever they tried.
  */
-export async function refuse(ctx: BotContext, text: string = t.refusal): Promise<void> {
+export async function refuse(ctx: BotContext, refusal: string = t.refusal): Promise<void> {
+  const text = ctx.person ? refusal : t.noAccess;
   if (ctx.callbackQuery) {
     await ctx.answerCallbackQuery({ text, show_alert: true });
     return;

@@ -79,8 +79,8 @@ export const t = {
   unknownPerson:
     "Здравствуйте! Это служебный бот для работы с сообщениями граждан из открытых источников.\n\n" +
     "Доступ выдаёт администратор: попросите у него ссылку-приглашение и откройте её.",
-  /** A button pressed by someone with no access (never had it, or it was closed). */
-  noAccessPress: "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+  /** To someone with no access (never had it, or it was closed) who presses a button or tries a command. */
+  noAccess: "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
   /** `headGets`: what this head receives, as the admin set it (one line each), when a head. */
   help(roles: Role[], headGets?: string[]): string {
     if (roles.length === 0) return t.unknownPerson;

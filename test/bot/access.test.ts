@@ -42,9 +42,13 @@ describe("a person without access", () => {
   it("cannot use admin commands", async () => {
     const stranger = h.user(2002, "Пётр");
     await stranger.send("/invite");
-    expect(stranger.lastText()).toBe("Это действие вам недоступно.");
+    expect(stranger.lastText()).toBe(
+      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+    );
     await stranger.send("/orgs");
-    expect(stranger.lastText()).toBe("Это действие вам недоступно.");
+    expect(stranger.lastText()).toBe(
+      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+    );
   });
 });
 

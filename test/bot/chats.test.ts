@@ -75,10 +75,17 @@ describe("group chats", () => {
   });
 
   it("someone without rights sending /bind in a group is refused briefly, nothing changes", async () => {
+    const curator = h.seedPerson(2003, "Ольга", ["curator"]);
+    await curator.send("/bind", workChat());
+    expect([...h.texts(2003), ...h.texts(-100)]).toEqual([
+      "Команда /bind доступна только администратору бота.",
+    ]);
+    // Someone with no access at all hears that instead.
     const member = h.user(2002, "Пётр");
     await member.send("/bind", workChat());
-    const refusal = [...h.texts(2002), ...h.texts(-100)];
-    expect(refusal).toEqual(["Команда /bind доступна только администратору бота."]);
+    expect([...h.texts(2002), ...h.texts(-100)]).toEqual([
+      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+    ]);
     expect(h.db.select().from(boundChats).all()).toEqual([]);
   });
 
@@ -211,14 +218,16 @@ describe("group chats", () => {
     expect(boundChatIds()).toEqual([]);
   });
 
-  it("someone without rights is refused naming the command they sent; in private, the ordinary refusal", async () => {
+  it("someone with no access sending an admin's command in a group, or in private, is told they have no access", async () => {
     const member = h.user(2002, "Пётр");
     await member.send("/unbind", workChat());
     expect([...h.texts(2002), ...h.texts(-100)]).toEqual([
-      "Команда /unbind доступна только администратору бота.",
+      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
     ]);
     await member.send("/chats");
-    expect(member.lastText()).toBe("Это действие вам недоступно.");
+    expect(member.lastText()).toBe(
+      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+    );
   });
 
   it("/bind in a bound chat says what it is now and changes the binding only on a confirming tap", async () => {

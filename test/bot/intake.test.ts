@@ -139,7 +139,11 @@ describe("registering a post with /new", () => {
     const stranger = h.user(5001, "Гость");
     for (const person of [executor, stranger]) {
       await person.send("/new");
-      expect(person.lastText()).toBe("Регистрировать сообщения и помечать их могут только кураторы.");
+      expect(person.lastText()).toBe(
+        person === executor
+          ? "Регистрировать сообщения и помечать их могут только кураторы."
+          : "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+      );
       await person.send("https://vk.com/wall-1_2");
     }
     expect(executor.lastText()).toBe(

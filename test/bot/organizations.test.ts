@@ -268,7 +268,9 @@ describe("organizations", () => {
   it("someone who is not an admin cannot import", async () => {
     const stranger = h.user(2002, "Пётр");
     await stranger.upload("name\nОрган", "orgs.csv");
-    expect(stranger.lastText()).toBe("Это действие вам недоступно.");
+    expect(stranger.lastText()).toBe(
+      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+    );
     expect(h.db.select().from(organizations).all()).toHaveLength(0);
   });
 

@@ -124,7 +124,9 @@ describe("taking access away", () => {
     ]);
     const olga = h.user(OFFICE.curator, "Ольга");
     await olga.send("/new");
-    expect(olga.lastText()).toBe("Регистрировать сообщения и помечать их могут только кураторы.");
+    expect(olga.lastText()).toBe(
+      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+    );
 
     const event = h.db
       .select()
@@ -215,6 +217,14 @@ describe("taking access away", () => {
     await ivan.send("Здравствуйте, вот ответ");
     expect(ivan.lastText()).toMatch(/^Здравствуйте! Это служебный бот/);
     expect(ivan.lastText()).toMatch(/попросите у него ссылку-приглашение/);
+    // Whatever they try, the same answer: not «только кураторам и исполнителям», nor «недоступно».
+    for (const command of ["/list", "/find 1", "/new", "/report"]) {
+      await ivan.send(command);
+      expect([command, ivan.lastText()]).toEqual([
+        command,
+        "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+      ]);
+    }
   });
 
   it("the organization's last executor taken out: its work chat has nobody to carry the post on, so the curators hear it", async () => {

@@ -893,7 +893,9 @@ describe("lists, search and history", () => {
     await educationExecutor().send("/find 1");
     expect(educationExecutor().lastText()).toBe("Сообщение № 1 не направлялось вашему органу.");
     await h.user(STRANGER, "Гость").send("/find 1");
-    expect(h.lastText(STRANGER)).toBe("Это действие вам недоступно.");
+    expect(h.lastText(STRANGER)).toBe(
+      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
+    );
   });
 
   it("«История» lists who did what and when, in local time", async () => {

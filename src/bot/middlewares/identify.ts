@@ -33,7 +33,7 @@ export async function identify(ctx: BotContext, next: NextFunction): Promise<voi
  */
 export async function refuseStrangersPresses(ctx: BotContext, next: NextFunction): Promise<void> {
   if (ctx.callbackQuery && !ctx.person) {
-    await ctx.answerCallbackQuery({ text: t.noAccessPress, show_alert: true });
+    await ctx.answerCallbackQuery({ text: t.noAccess, show_alert: true });
     return;
   }
   await next();
