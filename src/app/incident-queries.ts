@@ -4,15 +4,30 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { assignments, auditEvents, cards, organizations, people } from "../db/schema.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
+import { headOf } from "./heads.js";
 
 /**
- * Curators and heads see every incident; an executor only those where one of their organizations
- * has, or had, an assignment (a returned post stays visible to the organization that returned it).
+ * Whose posts the person sees: every one ("all") for curators and heads of the whole district; for
+ * a head of an organization, as for its executors, that organization's.
+ */
+export function visibleOrganizations(db: Tx, person: Person | undefined): "all" | number[] {
+  if (!person) return [];
+  if (hasRole(person, "curator")) return "all";
+  const head = hasRole(person, "head") ? headOf(db, person.id) : undefined;
+  if (head && head.organizationId === null) return "all";
+  const ids = new Set(person.organizationIds);
+  if (head?.organizationId != null) ids.add(head.organizationId);
+  return [...ids];
+}
+
+/**
+ * Whether the person sees the incident: with `visibleOrganizations` "all", every one; else those where
+ * one of their organizations has, or had, an assignment (a returned post stays visible to the
+ * organization that returned it).
  */
 export function mayViewIncident(db: Tx, incidentId: number, person: Person | undefined): boolean {
-  if (!person) return false;
-  if (hasRole(person, "curator") || hasRole(person, "head")) return true;
-  return organizationsInvolved(db, incidentId, person.organizationIds).length > 0;
+  const visible = visibleOrganizations(db, person);
+  return visible === "all" || organizationsInvolved(db, incidentId, visible).length > 0;
 }
 
 /** Which of these organizations has, or had, an assignment in the incident. */

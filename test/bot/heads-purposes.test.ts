@@ -8,7 +8,13 @@ import { headOf } from "../../src/app/heads.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE, pressCrafted, seedOffice, seedRegistered } from "../support/workflow.js";
+import {
+  OFFICE,
+  pressCrafted,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+} from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -206,6 +212,23 @@ describe("a head invite", () => {
     expect(h.texts(6003).at(-1)).toContain(
       "/list — открытые сообщения\n/find — найти по номеру или ссылке\n/report",
     );
+  });
+
+  it("for an organization: /list and /find show its head that organization's posts only", async () => {
+    await start();
+    const ours = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    const other = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    await invited(6003, "Министр", "Руководитель органа", /Минздрав/);
+    const minister = h.user(6003, "Министр");
+    await minister.send("/list");
+    expect(minister.lastText()).toMatch(new RegExp(`^Открытые сообщения: 1\n\n№ ${ours} · `));
+    await minister.send(`/find ${other}`);
+    expect(minister.lastText()).toBe(`Сообщение № ${other} не направлялось вашему органу.`);
+    await minister.send(`/find ${ours}`);
+    expect(minister.lastText()).toMatch(new RegExp(`^Сообщение № ${ours} · ВКонтакте`));
+    // A head of all sees every post.
+    await h.user(OFFICE.head, "Глава").send("/list");
+    expect(h.lastText(OFFICE.head)).toMatch(/^Открытые сообщения: 2\n/);
   });
 
   it("for an organization, opened by a head of all: his settings stay, and he is told so", async () => {

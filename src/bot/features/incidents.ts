@@ -11,6 +11,7 @@ import {
   mayViewIncident,
   organizationNames,
   organizationsInvolved,
+  visibleOrganizations,
 } from "../../app/incident-queries.js";
 import {
   acceptIncident,
@@ -449,19 +450,17 @@ function importanceName(value: unknown): string | undefined {
 type ListScope = { kind: "all" } | { kind: "organizations"; ids: number[] };
 
 function listScope(ctx: BotContext): ListScope | string {
-  const person = ctx.person;
-  const seesAll = hasRole(person, "curator") || hasRole(person, "head");
+  const visible = visibleOrganizations(ctx.app.db, ctx.person);
+  const seesAll = visible === "all";
   if (ctx.chat?.type === "private") {
     if (seesAll) return { kind: "all" };
-    if (person && person.organizationIds.length > 0)
-      return { kind: "organizations", ids: [...person.organizationIds] };
-    return tr.list.notAllowed;
+    return visible.length > 0 ? { kind: "organizations", ids: visible } : tr.list.notAllowed;
   }
   const bound = ctx.chat && findBoundChat(ctx.app.db, ctx.chat.id);
   if (bound?.purpose === "curators") return seesAll ? { kind: "all" } : tr.list.notAllowed;
   const organizationId = bound?.organizationId;
   if (organizationId == null) return tr.list.onlyHere;
-  return seesAll || person?.organizationIds.includes(organizationId)
+  return seesAll || visible.includes(organizationId)
     ? { kind: "organizations", ids: [organizationId] }
     : tr.list.notAllowed;
 }
