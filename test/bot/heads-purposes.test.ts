@@ -8,13 +8,7 @@ import { headOf } from "../../src/app/heads.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
-import {
-  OFFICE,
-  pressCrafted,
-  seedIncidentInWork,
-  seedOffice,
-  seedRegistered,
-} from "../support/workflow.js";
+import { OFFICE, pressCrafted, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
