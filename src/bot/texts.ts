@@ -355,6 +355,10 @@ export const t = {
     line: (id: number, what: string, deadline: string, left: string, notTaken = false) =>
       `№ ${id} — ${notTaken ? "никто не взял в работу; " : ""}${what} до ${deadline} (${left})`,
     lineNoDeadline: (id: number, state: string) => `№ ${id} — ${state}`,
+    forCurators: "Ждут кураторов:",
+    lateAtOrganizations: "Просрочено у органов:",
+    lateLine: (id: number, organization: string, what: string, deadline: string, left: string) =>
+      `№ ${id} · ${organization} — ${what} до ${deadline} (${left})`,
     notTaken: "никто не взял в работу",
     more: (n: number) => `…и ещё ${n}: /list`,
     /** The deadlines missed since the previous working day began, of posts open or done since. */

@@ -7,12 +7,21 @@
 import { TZDate } from "@date-fns/tz";
 import { startOfDay } from "date-fns/startOfDay";
 import { and, eq, gte, lt } from "drizzle-orm";
+import { findBoundChatByPurpose } from "../app/chats.js";
 import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
 import { claimNotice } from "../app/notices.js";
 import { sendLong } from "../bot/delivery.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { assignments, boundChats, notifications } from "../db/schema.js";
-import { activeAssignments, type NextDeadline, nextDeadline } from "../domain/incident.js";
+import {
+  activeAssignments,
+  earliestDeadline,
+  isWindow,
+  type NextDeadline,
+  nextDeadline,
+  passOnDeadlines,
+  runningDeadlines,
+} from "../domain/incident.js";
 import type { StepId } from "../domain/regulation/index.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import type { SweepDeps } from "./sweep.js";
@@ -63,6 +72,74 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
     if (await sendLong(deps, deps.api, chat.chatId, text)) sent++;
   }
   return sent;
+}
+
+/**
+ * Morning digest to the curators' chat at the start of every working day: the posts waiting for the
+ * curators (to route, to decide on a draft, to pass a part on), and those whose organization let a
+ * deadline pass, with the organization. None when there is neither. Once per day.
+ */
+export async function curatorsDigest(deps: SweepDeps): Promise<number> {
+  const { db, sla, clock } = deps;
+  const now = clock.now();
+  const { regulation: reg, workingTime: wt, timezone } = sla;
+  const chatId = findBoundChatByPurpose(db, "curators");
+  if (chatId === undefined || !wt.isWorking(now)) return 0;
+  const day = formatDeadline(now, timezone).slice(0, 10);
+  if (!claimNotice(db, `morning:${chatId}:${day}`, now)) return 0;
+  const open = openIncidents(db, {})
+    .map((row) => loadIncident(db, row.id))
+    .filter((incident): incident is Incident => incident !== undefined);
+  const ours: { id: number; due: NextDeadline }[] = [];
+  const late: { id: number; organization: string; due: NextDeadline }[] = [];
+  for (const incident of open) {
+    const curators = [...runningDeadlines(incident, reg, wt), ...passOnDeadlines(incident, reg, wt)].filter(
+      (d) => reg.steps[d.step]?.actor === "curator",
+    );
+    const due = earliestDeadline(curators);
+    if (due) ours.push({ id: incident.id, due });
+    for (const a of activeAssignments(incident)) {
+      if (a.state === "queued") continue;
+      const theirs = runningDeadlines(incident, reg, wt, a.organizationId).filter(
+        (d) => reg.steps[d.step]?.actor !== "curator" && !isWindow(d.step) && d.at <= now,
+      );
+      const missed = earliestDeadline(theirs);
+      if (missed)
+        late.push({
+          id: incident.id,
+          organization: a.organizationShortName ?? a.organizationName,
+          due: missed,
+        });
+    }
+  }
+  if (ours.length === 0 && late.length === 0) return 0;
+  const byDeadline = (a: { due: NextDeadline }, b: { due: NextDeadline }) =>
+    a.due.at.getTime() - b.due.at.getTime();
+  const when = (due: NextDeadline) =>
+    [stepLabel(reg, due.step), formatDeadline(due.at, timezone), formatRemaining(wt, due.at, now)] as const;
+  const section = (title: string, lines: string[]) =>
+    lines.length === 0
+      ? []
+      : [
+          title,
+          ...lines.slice(0, MAX_LINES),
+          ...(lines.length > MAX_LINES ? [t.digest.more(lines.length - MAX_LINES)] : []),
+        ];
+  const text = [
+    t.digest.title(day, open.length),
+    ...section(
+      t.digest.forCurators,
+      ours.sort(byDeadline).map(({ id, due }) => t.digest.line(id, ...when(due))),
+    ),
+    ...(ours.length > 0 && late.length > 0 ? [""] : []),
+    ...section(
+      t.digest.lateAtOrganizations,
+      late
+        .sort(byDeadline)
+        .map(({ id, organization, due }) => t.digest.lateLine(id, organization, ...when(due))),
+    ),
+  ].join("\n");
+  return (await sendLong(deps, deps.api, chatId, text)) ? 1 : 0;
 }
 
 /** Whether one of the organization's executors has taken the post (its part, for a co-executor) into work. */

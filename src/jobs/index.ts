@@ -1,7 +1,7 @@
 import { schedule } from "node-cron";
 import { pruneInbox } from "../app/inbox.js";
 import { remindAbandonedDrafts } from "./abandoned-drafts.js";
-import { morningDigests } from "./digest.js";
+import { curatorsDigest, morningDigests } from "./digest.js";
 import { monthlyReports } from "./reports.js";
 import { type JobDeps, sweep } from "./sweep.js";
 
@@ -27,6 +27,7 @@ export function startJobs(deps: JobDeps): Jobs {
       .then(async (report) => {
         if (report.incidents > 0) deps.log.debug(report, "sweep");
         await morningDigests(deps);
+        await curatorsDigest(deps);
         await remindAbandonedDrafts(deps);
         pruneInbox(deps.db, new Date(deps.clock.now().getTime() - INBOX_KEEP_MS));
       })

@@ -4,7 +4,7 @@ import { routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import type { Person } from "../../src/domain/access.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
-import { morningDigests } from "../../src/jobs/digest.js";
+import { curatorsDigest, morningDigests } from "../../src/jobs/digest.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
@@ -141,6 +141,43 @@ describe("morning digest", () => {
       "С 30.04.2026 пропущены сроки:",
       "№ 1 — прислать проект ответа куратору",
     ]);
+  });
+});
+
+describe("curators' morning digest", () => {
+  it("the curators' chat gets what waits for them and what the organizations let pass, once a working day", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    const onApproval = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_3" });
+    await seedDraft(h, onApproval);
+
+    expect(await curatorsDigest(deps())).toBe(1);
+    expect(await curatorsDigest(deps())).toBe(0);
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      [
+        "Доброе утро! 25.11.2026: открытых сообщений — 3.",
+        "Ждут кураторов:",
+        "№ 2 — направить исполнителю до 25.11.2026 09:30 (осталось 30 мин рабочего времени)",
+        "№ 3 — согласовать или вернуть на доработку до 25.11.2026 09:30 (осталось 30 мин рабочего времени)",
+        "",
+        "Просрочено у органов:",
+        "№ 1 · Минздрав — прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
+      ].join("\n"),
+    );
+  });
+
+  it("nothing waiting and nothing overdue: no digest; none at night", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-24T05:30:00Z");
+    expect(await curatorsDigest(deps())).toBe(0);
+    seedRegistered(h, { link: "https://vk.com/wall-1_9" });
+    h.clock.set("2026-11-24T18:00:00Z"); // 23:00
+    expect(await curatorsDigest(deps())).toBe(0);
   });
 });
 
