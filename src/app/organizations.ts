@@ -208,9 +208,12 @@ export function setOrganizationActive(
   });
 }
 
+/** What an import changed in an organization that was there already. */
+export type ImportedField = "shortName" | "contact" | "parent";
+
 export interface ImportReport {
   created: string[];
-  updated: string[];
+  updated: { name: string; fields: ImportedField[] }[];
   unchanged: string[];
   rejected: RowProblem[];
 }
@@ -218,7 +221,8 @@ export interface ImportReport {
 /**
  * Applies parsed rows in one transaction: a row whose name (or short name) exists updates that
  * organization, others are created; parents may refer to rows of the same file. A row whose short
- * name another organization bears already is refused.
+ * name another organization bears already is refused. Each organization created or changed gets an
+ * audit event naming what changed.
  */
 export function importOrganizations(
   db: Db,
@@ -234,11 +238,9 @@ export function importOrganizations(
       report.rejected.push({ line: row.line, name: row.name, problem: "parent_not_found" });
       return false;
     });
-    const saved = new Map<string, number>();
-    const remember = (row: OrganizationRow, id: number) => {
-      saved.set(nameKey(row.name), id);
-      if (row.shortName) saved.set(nameKey(row.shortName), id);
-    };
+    /** The rows taken, each with its organization and what it changed (null: created). */
+    const saved = new Map<string, { row: OrganizationRow; id: number; fields: ImportedField[] | null }>();
+    const byName = new Map<string, number>();
     for (const row of accepted) {
       const existing = findByName(tx, row.name);
       if (row.shortName && organizationNameTaken(tx, row.shortName, existing?.id)) {
@@ -251,37 +253,58 @@ export function importOrganizations(
         contact: row.contact,
       };
       let id: number;
+      let fields: ImportedField[] | null = null;
       if (!existing) {
         id = tx
           .insert(organizations)
           .values({ name: row.name, nameKey: nameKey(row.name), ...values, createdAt: input.now })
           .returning({ id: organizations.id })
           .get().id;
-        report.created.push(row.name);
-      } else if (existing.shortName !== row.shortName || existing.contact !== row.contact) {
-        id = existing.id;
-        tx.update(organizations).set(values).where(eq(organizations.id, id)).run();
-        report.updated.push(row.name);
       } else {
+        id = existing.id;
+        fields = [];
+        if (existing.shortName !== row.shortName) fields.push("shortName");
+        if (existing.contact !== row.contact) fields.push("contact");
+        if (fields.length > 0) tx.update(organizations).set(values).where(eq(organizations.id, id)).run();
+      }
+      saved.set(nameKey(row.name), { row, id, fields });
+      byName.set(nameKey(row.name), id);
+      if (row.shortName) byName.set(nameKey(row.shortName), id);
+    }
+    for (const entry of saved.values()) {
+      const { row, id } = entry;
+      const parentId = row.parent && (byName.get(nameKey(row.parent)) ?? findByName(tx, row.parent)?.id);
+      if (!parentId) continue;
+      const current = tx
+        .select({ parentId: organizations.parentId })
+        .from(organizations)
+        .where(eq(organizations.id, id))
+        .get();
+      if (current?.parentId === parentId) continue;
+      tx.update(organizations).set({ parentId }).where(eq(organizations.id, id)).run();
+      entry.fields?.push("parent");
+    }
+    for (const { row, id, fields } of saved.values()) {
+      if (fields === null) report.created.push(row.name);
+      else if (fields.length > 0) report.updated.push({ name: row.name, fields });
+      else {
         report.unchanged.push(row.name);
-        remember(row, existing.id);
         continue;
       }
-      remember(row, id);
       audit(tx, input.now, {
         actorId: input.actorId,
         entity: "organization",
         entityId: id,
-        action: existing ? "updated_by_import" : "created_by_import",
-        details: { name: row.name, shortName: row.shortName, contact: row.contact, fileName: input.fileName },
+        action: fields === null ? "created_by_import" : "updated_by_import",
+        details: {
+          name: row.name,
+          shortName: row.shortName,
+          contact: row.contact,
+          ...(row.parent ? { parent: row.parent } : {}),
+          ...(fields ? { fields } : {}),
+          fileName: input.fileName,
+        },
       });
-    }
-    for (const row of accepted) {
-      const id = saved.get(nameKey(row.name));
-      const parentId = row.parent && (saved.get(nameKey(row.parent)) ?? findByName(tx, row.parent)?.id);
-      if (id !== undefined && parentId) {
-        tx.update(organizations).set({ parentId }).where(eq(organizations.id, id)).run();
-      }
     }
     audit(tx, input.now, {
       actorId: input.actorId,
@@ -291,7 +314,7 @@ export function importOrganizations(
       details: {
         fileName: input.fileName,
         created: report.created,
-        updated: report.updated,
+        updated: report.updated.map((u) => u.name),
         rejected: report.rejected.map((r) => ({ line: r.line, problem: r.problem })),
       },
     });

@@ -1,5 +1,6 @@
 /** Every word the bot says, in one place so the wording can be reviewed. Plain, polite, short. */
 
+import type { ImportedField } from "../app/organizations.js";
 import type { YearCoverage } from "../app/sla.js";
 import type { ChatPurpose } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
@@ -216,7 +217,11 @@ export const t = {
       "Загрузить можно только файл .csv или .json: список органов или производственный календарь (/calendar).",
     title: (fileName: string) => `Загрузка «${fileName}»:`,
     created: (names: string[]) => `Создано: ${names.length}${names.length ? ` — ${names.join(", ")}` : ""}`,
-    updated: (names: string[]) => `Обновлено: ${names.length}${names.length ? ` — ${names.join(", ")}` : ""}`,
+    updated: (rows: { name: string; fields: ImportedField[] }[]) =>
+      `Обновлено: ${rows.length}` +
+      (rows.length
+        ? ` — ${rows.map((r) => `${r.name} (${r.fields.map((f) => IMPORTED_FIELDS[f]).join(", ")})`).join("; ")}`
+        : ""),
     unchanged: (n: number) => `Без изменений: ${n}`,
     rejectedTitle: (n: number) => `Отклонено: ${n}`,
     rejected: (line: number, name: string | null, problem: string) =>
@@ -514,6 +519,12 @@ export function stepLabel(regulation: Pick<Regulation, "steps">, step: StepId): 
   const byDraft = regulation.steps[step]?.metBy === "draftSubmission";
   return (byDraft && t.stepByDraft[step]) || t.step[step];
 }
+
+const IMPORTED_FIELDS: Record<ImportedField, string> = {
+  shortName: "краткое название",
+  contact: "контакт",
+  parent: "вышестоящий орган",
+};
 
 const IMPORT_PROBLEMS: Record<string, string> = {
   empty_name: "нет названия",

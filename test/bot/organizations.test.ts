@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { unbindChat } from "../../src/app/chats.js";
 import { closeAsToxic, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
-import { organizations } from "../../src/db/schema.js";
+import { auditEvents, organizations } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
@@ -238,19 +238,46 @@ describe("organizations", () => {
       [
         "Загрузка «список.csv»:",
         "Создано: 1 — Школа № 5",
-        "Обновлено: 1 — Министерство образования",
+        "Обновлено: 1 — Министерство образования (краткое название, контакт)",
         "Без изменений: 0",
         "Отклонено: 2",
         "• строка 5 («Школа № 7»): вышестоящий орган не найден ни в файле, ни в справочнике",
         "• строка 6 («Школа № 5»): название повторяется в файле",
       ].join("\n"),
     );
-    const school = h.db
+    const school = () =>
+      h.db
+        .select()
+        .from(organizations)
+        .all()
+        .find((o) => o.name === "Школа № 5");
+    expect(school()?.parentId).toBe(1);
+
+    // Only the parent changes: that is an update too, named and audited.
+    const moved = [
+      "Название;Краткое название;Родитель;Контакт",
+      "Министерство спорта;;;",
+      "Министерство образования;МО;;+7 3532 00-00-00",
+      "Школа № 5;;Министерство спорта;",
+    ].join("\n");
+    await admin().upload(moved, "перенос.csv");
+    expect(admin().lastText()).toBe(
+      [
+        "Загрузка «перенос.csv»:",
+        "Создано: 1 — Министерство спорта",
+        "Обновлено: 1 — Школа № 5 (вышестоящий орган)",
+        "Без изменений: 1",
+        "Отклонено: 0",
+      ].join("\n"),
+    );
+    expect(school()?.parentId).not.toBe(1);
+    const audited = h.db
       .select()
-      .from(organizations)
+      .from(auditEvents)
       .all()
-      .find((o) => o.name === "Школа № 5");
-    expect(school?.parentId).toBe(1);
+      .filter((e) => e.action === "updated_by_import")
+      .map((e) => e.details?.fields);
+    expect(audited).toEqual([["shortName", "contact"], ["parent"]]);
   });
 
   it("a malformed file changes nothing and says what is expected", async () => {
