@@ -78,6 +78,8 @@ export function renderCard(
   if (row.topic) lines.push(`${t.card.topic}: ${row.topic}`);
   if (row.place) lines.push(`${t.card.place}: ${row.place}`);
   if (row.importance !== "normal") lines.push(`${t.card.importance}: ${t.importance[row.importance]}`);
+  const missing = audience.kind === "curators" ? missingDetails(incident, sla.regulation) : undefined;
+  if (missing) lines.push(missing);
   const open = row.state !== "closed" && row.state !== "answered";
   // A co-executor's audience sees its own part: its state, who holds it and its deadline, not the lead's;
   // a person of the lead and a co-executor sees the lead's work and the part's holder and deadline.
@@ -127,6 +129,14 @@ export function renderCard(
 }
 
 type Part = Incident["assignments"][number];
+
+/** What the regulation has the curator name about the post that is still missing (Orenburg p.6), while it may be set. */
+function missingDetails(incident: Incident, regulation: SlaRuntime["regulation"]): string | undefined {
+  const rule = regulation.routingDetails;
+  if (!rule || !detailsEditable(incident)) return undefined;
+  const missing = rule.fields.filter((field) => !incident.row[field]);
+  return missing.length > 0 ? t.card.missingDetails(missing, rule.clause, tr.edit.button) : undefined;
+}
 
 /** The audience's organization had the post and no longer has it: it returned it, or it was taken away. */
 function lostIt(incident: Incident, audience: Audience): boolean {

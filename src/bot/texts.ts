@@ -287,6 +287,9 @@ export const t = {
     notTaken: (organization: string) => `${organization} (ещё не взято в работу)`,
     deadline: "Срок",
     answerDeadline: "Ответ разместить до",
+    /** What the curator is to name about the post (Orenburg p.6), and the button that does it. */
+    missingDetails: (fields: ("topic" | "place")[], clause: string, button: string) =>
+      `Укажите ${fields.map((f) => (f === "topic" ? "тему" : "место")).join(" и ")} (${clause}): «${button}».`,
     /** In place of a deadline once the final answer's clock is met by its draft (Georgievsk p.15). */
     finalDraftSent: (at: string, onTime: boolean, clause: string) =>
       `Проект окончательного ответа направлен ${at} — ${onTime ? "в срок" : "с опозданием"} (${clause})`,

@@ -56,7 +56,7 @@ const surges = (chatId: number) => h.texts(chatId).filter((text) => text.startsW
 describe("importance", () => {
   it("a curator raises an ordinary post to «социально значимое»: the card shows it, the head hears at once", async () => {
     const id = await register(1);
-    expect(card(id)).not.toContain("Важность");
+    expect(card(id)).not.toContain("Важность:");
     await openMenu(curator, id);
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "Сообщение № 1: что изменить?\nВажность: обычное\nТема: не указана\nМесто: не указано",
@@ -81,7 +81,7 @@ describe("importance", () => {
     await openMenu(curator, id);
     await curator.press("Социально значимое", curatorsChat());
     await curator.press("Обычное", curatorsChat());
-    expect(card(id)).not.toContain("Важность");
+    expect(card(id)).not.toContain("Важность:");
     await curator.press("Важное", curatorsChat());
     expect(card(id)).toContain("Важность: важное");
     await curator.press("Социально значимое", curatorsChat());
@@ -167,6 +167,19 @@ describe("topic and place", () => {
     expect(surges(OFFICE.curatorsChat)).toEqual([expected]);
     const events = h.db.select().from(auditEvents).where(eq(auditEvents.action, "setTopic")).all();
     expect(events.map((e) => e.details?.to)).toEqual(["снег"]);
+  });
+
+  it("Orenburg p.6: the curators' card asks for the topic and place until both are given; the executors' does not", async () => {
+    const id = await register(1);
+    const hint = "Укажите тему и место (п. 6): «Важность, тема, место, повтор».";
+    expect(card(id)).toContain(hint);
+    await openMenu(curator, id);
+    await curator.press("Тема", curatorsChat());
+    await curator.send("снег", curatorsChat());
+    expect(card(id)).toContain("Укажите место (п. 6): «Важность, тема, место, повтор».");
+    await curator.press("Место", curatorsChat());
+    await curator.send("ул. Ленина, 5", curatorsChat());
+    expect(card(id)).not.toContain("Укажите");
   });
 
   it("a place is corrected and then removed; /cancel changes nothing", async () => {

@@ -158,6 +158,17 @@ export const regulationSchema = z.strictObject({
   coexecutorsInOrder: z
     .strictObject({ value: z.boolean({ error: "expected true or false" }), clause, note })
     .optional(),
+  /**
+   * What the curator names about a post when routing it (Orenburg p.6: «указывает тему (группу тем),
+   * локацию»): the curators' card asks for what is still missing. Absent: nothing is asked.
+   */
+  routingDetails: z
+    .strictObject({
+      fields: z.array(z.enum(["topic", "place"], oneOf(["topic", "place"]))).min(1),
+      clause,
+      note,
+    })
+    .optional(),
   toxic: z.strictObject({
     noAnswer: z.boolean({ error: "expected true or false" }),
     forwardThreats: z.boolean({ error: "expected true or false" }),
