@@ -13,6 +13,7 @@ import {
   actionRules,
   activeAssignments,
   answerDeadline,
+  closableUnanswered,
   earliestDeadline,
   finalClockMet,
   isWindow,
@@ -310,11 +311,11 @@ function buttonsFor(
     const next = nextTurn(incident);
     if (next)
       keyboard.text(buttonLabel(t.button.releaseTurn(shortNameOf(next))), cb("inc.turn", id, next.id)).row();
-    if (state !== "registered" && openForRouting(state)) {
+    if (state !== "registered" && openForRouting(state))
       keyboard.text(t.button.reroute, cb("inc.route", id)).row();
-      // Found offensive only once in work (a reply thread, the executor's word): closed from here too.
+    // Found offensive only once in work (a reply thread, the executor's word): closed from here too.
+    if (state !== "registered" && closableUnanswered(incident))
       keyboard.text(t.button.toxic, cb("inc.toxic", id)).text(t.button.threat, cb("inc.threat", id)).row();
-    }
     if (detailsEditable(incident)) keyboard.text(tr.edit.button, cb("inc.edit", id)).row();
   }
   if (audience.kind === "organization") {

@@ -154,6 +154,17 @@ const OPEN_FOR_ROUTING: IncidentState[] = ["registered", "assigned", "in_work", 
 
 export const openForRouting = (state: IncidentState) => OPEN_FOR_ROUTING.includes(state);
 
+/**
+ * A toxic post or a threat is closed without an answer (Orenburg p.17; Georgievsk p.22) until the
+ * office has said anything in public or has a draft before the curator: registered, routed, or in
+ * work with no interim answer posted.
+ */
+export function closableUnanswered(incident: Pick<IncidentView, "state" | "answer">): boolean {
+  const early =
+    incident.state === "registered" || incident.state === "assigned" || incident.state === "in_work";
+  return early && !incident.answer?.interimPublishedAt;
+}
+
 /** Live assignments: those not returned or withdrawn. */
 export function activeAssignments<A extends AssignmentView>(incident: { assignments: A[] }): A[] {
   return incident.assignments.filter((a) => a.state !== "returned" && a.state !== "withdrawn");
@@ -269,9 +280,8 @@ function decide(
       return openForRouting(incident.state) ? undefined : "wrong_state";
     case "markToxic":
     case "markThreat":
-      // As routing: until a draft waits for the curator's decision or the answer is out.
       if (!curator) return "forbidden";
-      return openForRouting(incident.state) ? undefined : "wrong_state";
+      return closableUnanswered(incident) ? undefined : "wrong_state";
     case "markRepeat":
       // A repeat is a fact about the post (Orenburg p.15; Georgievsk p.19), worth recording at any
       // step, answered too (the month's figures count it); a post closed without an answer has none.

@@ -744,11 +744,18 @@ export function replayIncident(
         if (e.actorId !== null) holder = e.actorId;
         open("decision");
         break;
-      case "holderRemoved":
-        // The person left the organization: what they held is nobody's until a colleague takes it on.
-        if (e.details?.organizationId === lead && holder === e.details?.personId) holder = null;
+      case "holderRemoved": {
+        // The person left the organization: what they held is nobody's until a colleague takes it on,
+        // a rework or publication of their draft too.
+        const gone = e.details?.personId;
+        if (e.details?.organizationId === lead) {
+          if (holder === gone) holder = null;
+          if (draftAuthor === gone) draftAuthor = null;
+          for (const r of running.values()) if (r.personId === gone) r.personId = null;
+        }
         parts.unheld(e);
         break;
+      }
       case "approve":
         anchors.approval = e.at;
         close("decision", e.at, e.actorId);

@@ -141,8 +141,6 @@ describe("approval", () => {
     expect(cardText(OFFICE.curatorsChat, id)).toContain("Состояние: согласовано, ждёт размещения");
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
       "Переназначить",
-      "Оскорбительное",
-      "Угроза",
       "Важность, тема, место, повтор",
       "История",
     ]);
@@ -522,8 +520,6 @@ describe("publication", () => {
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
       "Размещу сам",
       "Переназначить",
-      "Оскорбительное",
-      "Угроза",
       "Важность, тема, место, повтор",
       "История",
     ]);
@@ -541,8 +537,6 @@ describe("publication", () => {
     await seedDraft(h, id, { approve: true });
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
       "Переназначить",
-      "Оскорбительное",
-      "Угроза",
       "Важность, тема, место, повтор",
       "История",
     ]);

@@ -49,6 +49,24 @@ describe("closing a post in work as toxic", () => {
     );
   });
 
+  it("a threat found in work is passed on (Orenburg p.17) and the organization is told", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z", lawEnforcementChatId: -500 });
+    ({ health } = seedOffice(h));
+    const id = await seedIncidentInWork(h, health);
+    await curator().press("Угроза", curatorsChat());
+    await curator().press("Да, угроза — передать", curatorsChat());
+    expect(h.lastText(-500)).toMatch(new RegExp(`^Сообщение с угрозой \\(п\\. 17 регламента\\), № ${id}`));
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      `Сообщение № ${id} закрыто куратором без ответа: угроза (п. 17). Готовить ответ не нужно.`,
+    );
+  });
+
+  it("once an answer is approved the post is not closed as toxic: the office has its answer", async () => {
+    const id = await office();
+    await seedDraft(h, id, { approve: true });
+    expect(labelsOf(OFFICE.curatorsChat, id)).not.toContain("Оскорбительное");
+  });
+
   it("while a draft waits for the curator's decision the post is not closed: the card offers no such button", async () => {
     const id = await office();
     await seedDraft(h, id);

@@ -345,7 +345,7 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
     case "inc.threat":
     case "int.threat":
     case "int.toxic":
-      return OPEN_FOR_ROUTING.includes(state);
+      return ["registered", "assigned", "in_work"].includes(state) && !incident.answer?.interimPublishedAt;
     case "inc.edit":
       return editable;
     case "imp.set":

@@ -240,3 +240,24 @@ describe("a person leaving the organization, replayed", () => {
     });
   });
 });
+
+describe("a person leaving after the rework was asked, replayed", () => {
+  it("a late rework of the draft of one who left is charged to the colleague who sends it", () => {
+    const events: IncidentEvent[] = [
+      {
+        ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [] }),
+        fromState: "registered",
+      },
+      { ...event("10:05", TAKER, "accept"), toState: "in_work" },
+      { ...event("10:30", TAKER, "submitDraft"), toState: "on_approval" },
+      { ...event("10:40", CURATOR, "requestRework", { comment: "Уточните." }), toState: "in_work" },
+      event("10:45", CURATOR, "holderRemoved", { personId: TAKER, organizationId: HEALTH }),
+      { ...event("12:00", LEAD_EXECUTOR, "submitDraft"), toState: "on_approval" },
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.find((s) => s.step === "rework")).toMatchObject({
+      completedAt: at("12:00"),
+      personId: LEAD_EXECUTOR,
+    });
+  });
+});

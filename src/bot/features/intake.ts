@@ -588,12 +588,18 @@ async function markToxic(ctx: BotContext, incidentId: number, threat: boolean): 
   }
   ctx.log.info({ incidentId, threat }, "incident closed as toxic");
   await ctx.answerCallbackQuery({ text: threat ? ti.closedThreat(incidentId) : ti.closedToxic(incidentId) });
+  // First what cannot be asked for again once the post is closed: the threat passed on (Orenburg p.17).
+  if (threat) await passOnThreat(ctx, result.incident);
   await syncCards({ ...ctx.app, api: ctx.api }, result.incident);
   // The organizations that had it (not one still waiting its turn) stop working on it.
   const had = before ? activeAssignments(before).filter((a) => a.state !== "queued") : [];
   const notice = ti.closedNotice(incidentId, threat, ctx.app.sla.regulation.toxic.clause);
-  for (const { organizationId } of had) await notifyOrganization(ctx.app, ctx.api, organizationId, notice);
-  if (threat) await passOnThreat(ctx, result.incident);
+  const told = await Promise.allSettled(
+    had.map(({ organizationId }) => notifyOrganization(ctx.app, ctx.api, organizationId, notice)),
+  );
+  for (const failed of told) {
+    if (failed.status === "rejected") ctx.log.error({ err: failed.reason }, "closing: a notice failed");
+  }
 }
 
 /** A stale press: the card was closed or moved on; the pressed card is brought up to date. */
