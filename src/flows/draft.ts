@@ -380,8 +380,11 @@ export function draftFlow(deps: AppDeps) {
       if (choice === "cancel") return await leave();
       if (choice === "send") break;
       if (choice === "text") {
-        if ((await askText(conversation, ctx, td.askText(id, start.kind), content)) === undefined)
-          return await leave();
+        const written = await askText(conversation, ctx, td.askText(id, start.kind), content);
+        if (written === undefined) return await leave();
+        // A captioned album: its other items are still to come, at the attachments step.
+        album = written.album;
+        collect = album !== undefined;
       } else {
         content.attachments = [];
         await ctx.reply(td.attachmentsRemoved);
@@ -426,7 +429,9 @@ async function askText(
     const { message } = input;
     const attachment = attachmentOf(message);
     const groupId = message.media_group_id;
-    if (attachment && addAttachment(content, attachment)) {
+    const refused = attachment && attachmentRefusal(content, attachment);
+    if (attachment && !refused) {
+      content.attachments.push(attachment);
       album =
         groupId === undefined
           ? undefined
@@ -436,6 +441,7 @@ async function askText(
     if (!text) {
       // An album's items come one by one: it is answered once.
       if (!attachment) await input.ctx.reply(td.textNeeded);
+      else if (refused) await input.ctx.reply(refused);
       else if (groupId === undefined || album?.count === 1) await input.ctx.reply(td.keptBeforeText);
       continue;
     }
@@ -448,12 +454,11 @@ async function askText(
   }
 }
 
-/** Adds an attachment not added yet, within the limit; whether it was added. */
-function addAttachment(content: Content, attachment: Attachment): boolean {
-  const known = content.attachments.some((a) => a.fileUniqueId === attachment.fileUniqueId);
-  if (known || content.attachments.length >= MAX_ATTACHMENTS) return false;
-  content.attachments.push(attachment);
-  return true;
+/** Why this attachment is not added (it is already, or the draft has as many as it may), if it is not. */
+function attachmentRefusal(content: Content, attachment: Attachment): string | undefined {
+  if (content.attachments.some((a) => a.fileUniqueId === attachment.fileUniqueId)) return td.duplicate;
+  if (content.attachments.length >= MAX_ATTACHMENTS) return td.tooMany(MAX_ATTACHMENTS);
+  return undefined;
 }
 
 /**
@@ -492,12 +497,9 @@ async function collectAttachments(
       await input.ctx.reply(message.text ? td.textAlreadyGiven : td.cannotAttach);
       continue;
     }
-    if (content.attachments.some((a) => a.fileUniqueId === attachment.fileUniqueId)) {
-      await input.ctx.reply(td.duplicate);
-      continue;
-    }
-    if (content.attachments.length >= MAX_ATTACHMENTS) {
-      await input.ctx.reply(td.tooMany(MAX_ATTACHMENTS));
+    const refused = attachmentRefusal(content, attachment);
+    if (refused) {
+      await input.ctx.reply(refused);
       continue;
     }
     content.attachments.push(attachment);

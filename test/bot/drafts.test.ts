@@ -254,10 +254,31 @@ describe("attachments and albums", () => {
         .filter((call) => call.method === "sendMessage")
         .map((c) => c.params.text),
     ).toEqual(["Вложения сохранены. Теперь пришлите текст ответа одним сообщением."]);
+    // The same photo again is not «сохранено» again.
+    const single = photoFile("single.jpg");
+    await h.deliver(updates.photo(executor.chat, executor.tg, single));
+    expect(executor.lastText()).toBe("Вложения сохранены. Теперь пришлите текст ответа одним сообщением.");
+    await h.deliver(updates.photo(executor.chat, executor.tg, single));
+    expect(executor.lastText()).toBe("Это вложение уже добавлено.");
     await executor.send(ANSWER);
     await executor.press("Готово");
-    expect(albumSizes(OFFICE.executor)).toEqual([2]);
+    expect(albumSizes(OFFICE.executor)).toEqual([3]);
     expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
+  });
+
+  it("«Изменить текст» answered with a captioned album: the caption is the new text, every photo is added", async () => {
+    const id = await office();
+    await writeDraft();
+    await executor.press("Изменить текст");
+    await h.deliver(
+      updates.photo(executor.chat, executor.tg, photoFile("b-1.jpg"), "Новый текст.", "album-e"),
+    );
+    await sendPhoto(executor, "b-2.jpg", "album-e");
+    await sendPhoto(executor, "b-3.jpg", "album-e");
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
+    expect(executor.lastText()).toContain("Новый текст.");
+    expect(albumSizes(OFFICE.executor).at(-1)).toBe(3);
   });
 
   it("sends 12 photos as two albums, 10 and 2, and the preview says so", async () => {
