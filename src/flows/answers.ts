@@ -337,7 +337,9 @@ function answerMetAt(deps: AppDeps, incident: Incident, due: Due, now: Date): Da
 export function publicationDue(incident: Incident, sla: SlaRuntime): Date | undefined {
   const { regulation, workingTime } = sla;
   if (!incident.answer?.interimPublishedAt) return nextDeadline(incident, regulation, workingTime)?.at;
-  const metByDraft = regulation.steps.finalAfterInterim?.metBy === "draftSubmission";
+  // The final answer whose draft met its clock; a question to the author meanwhile meets nothing.
+  const metByDraft =
+    regulation.steps.finalAfterInterim?.metBy === "draftSubmission" && incident.answer.draftKind === "final";
   const candidates = metByDraft ? [] : [answerDue(incident, sla)?.at];
   const rule = regulation.steps.publication;
   const approvedAt = incident.answer.approvedAt;

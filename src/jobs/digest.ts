@@ -99,7 +99,8 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
     const due = earliestDeadline(curators);
     if (due) ours.push({ id: incident.id, due });
     for (const a of activeAssignments(incident)) {
-      if (a.state === "queued") continue;
+      // A draft before the curators: the answer's clock runs on, but it is theirs to move.
+      if (a.state === "queued" || (a.role === "lead" && incident.row.state === "on_approval")) continue;
       const theirs = runningDeadlines(incident, reg, wt, a.organizationId).filter(
         (d) => reg.steps[d.step]?.actor !== "curator" && !isWindow(d.step) && d.at <= now,
       );

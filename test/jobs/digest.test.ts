@@ -169,6 +169,19 @@ describe("curators' morning digest", () => {
     );
   });
 
+  it("a draft before the curators past the answer deadline is theirs, not listed as the organization's", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-25T05:00:00Z"); // Wednesday 10:00: the draft, before the answer's 11:00
+    await seedDraft(h, id);
+    h.clock.set("2026-11-26T04:00:00Z"); // Thursday 09:00
+    expect(await curatorsDigest(deps())).toBe(1);
+    const digest = h.lastText(OFFICE.curatorsChat);
+    expect(digest).toMatch(/\nЖдут кураторов:\n№ 1 — /);
+    expect(digest).not.toContain("Просрочено у органов");
+  });
+
   it("nothing waiting and nothing overdue: no digest; none at night", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
     const { health } = seedOffice(h);
