@@ -2,8 +2,9 @@
 
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { assignments, auditEvents, cards, organizations, people } from "../db/schema.js";
+import { assignments, auditEvents, cards, incidents, organizations, people } from "../db/schema.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
+import type { Importance } from "../domain/incident.js";
 import { headOf } from "./heads.js";
 
 /**
@@ -23,11 +24,25 @@ export function visibleOrganizations(db: Tx, person: Person | undefined): "all" 
 /**
  * Whether the person sees the incident: with `visibleOrganizations` "all", every one; else those where
  * one of their organizations has, or had, an assignment (a returned post stays visible to the
- * organization that returned it).
+ * organization that returned it). A head of an organization told at once of posts of these
+ * importances («Срочные», `heardAtOnce`) sees those too: he was told of them to look.
  */
-export function mayViewIncident(db: Tx, incidentId: number, person: Person | undefined): boolean {
+export function mayViewIncident(
+  db: Tx,
+  incidentId: number,
+  person: Person | undefined,
+  heardAtOnce: readonly Importance[] = [],
+): boolean {
   const visible = visibleOrganizations(db, person);
-  return visible === "all" || organizationsInvolved(db, incidentId, visible).length > 0;
+  if (visible === "all" || organizationsInvolved(db, incidentId, visible).length > 0) return true;
+  const head = person && hasRole(person, "head") ? headOf(db, person.id) : undefined;
+  if (!head?.purposes.includes("urgent")) return false;
+  const row = db
+    .select({ importance: incidents.importance })
+    .from(incidents)
+    .where(eq(incidents.id, incidentId))
+    .get();
+  return row !== undefined && heardAtOnce.includes(row.importance);
 }
 
 /** Which of these organizations has, or had, an assignment in the incident. */

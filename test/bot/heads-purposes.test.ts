@@ -5,7 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { headOf } from "../../src/app/heads.js";
-import { findPerson } from "../../src/app/people.js";
+import { findPerson, setHeadPurpose } from "../../src/app/people.js";
 import { auditEvents } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, pressCrafted, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
@@ -223,6 +223,24 @@ describe("a head invite", () => {
     // A head of all sees every post.
     await h.user(OFFICE.head, "Глава").send("/list");
     expect(h.lastText(OFFICE.head)).toMatch(/^Открытые сообщения: 2\n/);
+
+    // Given «Срочные», he opens the significant posts he is told of, whoever's they are.
+    const significant = seedRegistered(h, { link: "https://vk.com/wall-1_3", importance: "significant" });
+    await minister.send(`/find ${significant}`);
+    expect(minister.lastText()).toBe(`Сообщение № ${significant} не направлялось вашему органу.`);
+    const ministerId = findPerson(h.db, 6003)?.id ?? 0;
+    const adminId = findPerson(h.db, ADMIN)?.id ?? 0;
+    setHeadPurpose(h.db, {
+      actorId: adminId,
+      personId: ministerId,
+      purpose: "urgent",
+      enabled: true,
+      now: h.clock.now(),
+    });
+    await minister.send(`/find ${significant}`);
+    expect(minister.lastText()).toMatch(new RegExp(`^Сообщение № ${significant} · ВКонтакте`));
+    await minister.send(`/find ${other}`);
+    expect(minister.lastText()).toBe(`Сообщение № ${other} не направлялось вашему органу.`);
   });
 
   it("for an organization, opened by a head of all: his settings stay, and he is told so", async () => {

@@ -318,6 +318,9 @@ async function sendToPresser(ctx: BotContext, text: string): Promise<void> {
   for (const part of parts) await ctx.reply(part, { link_preview_options: { is_disabled: true } });
 }
 
+/** The importances the heads with «Срочные» hear of at once (Orenburg p.21; Georgievsk p.24). */
+const heardAtOnce = (ctx: BotContext) => ctx.app.sla.regulation.significantRecipients.importance;
+
 async function viewable(ctx: BotContext): Promise<Incident | undefined> {
   const id = Number(arg(ctx));
   const incident = loadIncident(ctx.app.db, id);
@@ -325,7 +328,7 @@ async function viewable(ctx: BotContext): Promise<Incident | undefined> {
     await popup(ctx, tr.notFoundNumber(id));
     return undefined;
   }
-  if (!mayViewIncident(ctx.app.db, id, ctx.person)) {
+  if (!mayViewIncident(ctx.app.db, id, ctx.person, heardAtOnce(ctx))) {
     await popup(ctx, ctx.person ? tr.notYours(id) : t.refusal);
     return undefined;
   }
@@ -565,7 +568,7 @@ async function find(ctx: BotContext) {
     id = findByLinkKey(ctx.app.db, link.key)?.id;
   }
   if (id === undefined || !loadIncident(ctx.app.db, id)) return ctx.reply(tr.notFound);
-  if (!mayViewIncident(ctx.app.db, id, person)) return ctx.reply(tr.notYours(id));
+  if (!mayViewIncident(ctx.app.db, id, person, heardAtOnce(ctx))) return ctx.reply(tr.notYours(id));
   if (!ctx.chat || !chatMayShow(ctx, id)) return refuse(ctx, tr.list.onlyHere);
   await showCardIn(ctx.app, ctx.api, id, ctx.chat.id, person);
 }
