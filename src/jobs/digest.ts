@@ -7,7 +7,7 @@
 import { TZDate } from "@date-fns/tz";
 import { startOfDay } from "date-fns/startOfDay";
 import { and, eq, gte, lt } from "drizzle-orm";
-import { findBoundChatByPurpose } from "../app/chats.js";
+import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
 import { claimNotice } from "../app/notices.js";
 import { sendLong } from "../bot/delivery.js";
@@ -75,7 +75,8 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
 }
 
 /**
- * Morning digest to the curators' chat at the start of every working day: the posts waiting for the
+ * Morning digest to the curators' chat (each curator privately where there is none) at the start of
+ * every working day: the posts waiting for the
  * curators (to route, to decide on a draft, to pass a part on), and those whose organization let a
  * deadline pass, with the organization. None when there is neither. Once per day.
  */
@@ -83,10 +84,12 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   const { db, sla, clock } = deps;
   const now = clock.now();
   const { regulation: reg, workingTime: wt, timezone } = sla;
-  const chatId = findBoundChatByPurpose(db, "curators");
-  if (chatId === undefined || !wt.isWorking(now)) return 0;
+  // The curators' chat, or each curator privately where there is none.
+  const chats = reachableCuratorChats(db);
+  if (chats.length === 0 || !wt.isWorking(now)) return 0;
   const day = formatDeadline(now, timezone).slice(0, 10);
-  if (!claimNotice(db, `morning:${chatId}:${day}`, now)) return 0;
+  const unclaimed = chats.filter((chatId) => claimNotice(db, `morning:${chatId}:${day}`, now));
+  if (unclaimed.length === 0) return 0;
   const open = openIncidents(db, {})
     .map((row) => loadIncident(db, row.id))
     .filter((incident): incident is Incident => incident !== undefined);
@@ -140,7 +143,9 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
         .map(({ id, organization, due }) => t.digest.lateLine(id, organization, ...when(due))),
     ),
   ].join("\n");
-  return (await sendLong(deps, deps.api, chatId, text)) ? 1 : 0;
+  let sent = 0;
+  for (const chatId of unclaimed) if (await sendLong(deps, deps.api, chatId, text)) sent++;
+  return sent;
 }
 
 /** Whether one of the organization's executors has taken the post (its part, for a co-executor) into work. */

@@ -1,7 +1,9 @@
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { publishAnswer, saveDraftWork } from "../../src/app/answers.js";
 import { routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
+import { boundChats } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
 import { curatorsDigest, morningDigests } from "../../src/jobs/digest.js";
@@ -180,6 +182,19 @@ describe("curators' morning digest", () => {
     const digest = h.lastText(OFFICE.curatorsChat);
     expect(digest).toMatch(/\nЖдут кураторов:\n№ 1 — /);
     expect(digest).not.toContain("Просрочено у органов");
+  });
+
+  it("with no curators' chat bound, each curator gets it privately", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    seedOffice(h);
+    h.db.delete(boundChats).where(eq(boundChats.chatId, OFFICE.curatorsChat)).run();
+    seedRegistered(h);
+    expect(await curatorsDigest(deps())).toBe(2);
+    for (const curator of [OFFICE.curator, OFFICE.curator2])
+      expect(h.lastText(curator)).toMatch(
+        /^Доброе утро! 24\.11\.2026: открытых сообщений — 1\.\nЖдут кураторов:\n№ 1 — /,
+      );
+    expect(await curatorsDigest(deps())).toBe(0);
   });
 
   it("nothing waiting and nothing overdue: no digest; none at night", async () => {
