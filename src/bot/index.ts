@@ -132,7 +132,9 @@ export function createBot(options: BotOptions): Bot<BotContext> {
         await ctx.answerCallbackQuery({ text: t.error, show_alert: true });
       else if (ctx.chat) {
         const under = pressed?.message?.message_id;
-        await ctx.reply(t.error, {
+        // In a group, whose press it was: the others there did nothing wrong.
+        const name = ctx.chat.type !== "private" ? ctx.from?.first_name : undefined;
+        await ctx.reply(name ? t.errorFor(name) : t.error, {
           ...(under ? { reply_parameters: { message_id: under, allow_sending_without_reply: true } } : {}),
         });
       }

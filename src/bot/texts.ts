@@ -122,6 +122,8 @@ export const t = {
   staleButton:
     "Эта кнопка устарела. Откройте сообщение заново (/find и его номер, например: /find 12) или повторите команду.",
   error: "Не получилось выполнить действие из-за внутренней ошибки. Попробуйте ещё раз через минуту.",
+  /** The same, to one person in a group. */
+  errorFor: (name: string) => `${name}: ${t.error}`,
   notUnderstood: "Не удалось разобрать. Список команд — /help.",
   nothingToCancel: "Сейчас нечего отменять.",
 

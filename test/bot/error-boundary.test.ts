@@ -45,4 +45,18 @@ describe("error boundary", () => {
     expect(answers.at(-1)?.params).toMatchObject({ text: t.error, show_alert: true });
     expect(h.fake.calls.slice(mark).filter((call) => call.method === "sendMessage")).toEqual([]);
   });
+
+  it("in a group, the apology names whose press failed", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    seedOffice(h);
+    await showCards(h, seedRegistered(h));
+    const group = h.group(OFFICE.curatorsChat, "Кураторы");
+    await curator().send("/list", group);
+    h.fake.failNext("editMessageText", {
+      error_code: 400,
+      description: "Bad Request: message can't be edited",
+    });
+    await curator().press("Ждут направления", group);
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(`Ольга: ${t.error}`);
+  });
 });
