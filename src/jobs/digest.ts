@@ -76,9 +76,9 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
 
 /**
  * Morning digest to the curators' chat (each curator privately where there is none) at the start of
- * every working day: the posts waiting for the
- * curators (to route, to decide on a draft, to pass a part on), and those whose organization let a
- * deadline pass, with the organization. None when there is neither. Once per day.
+ * every working day: the posts waiting for the curators (to route, to decide on a draft, to pass a
+ * part on), and those whose organization let a deadline pass, with the organization. None when there
+ * is neither. Once per day.
  */
 export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   const { db, sla, clock } = deps;
