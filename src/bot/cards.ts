@@ -297,7 +297,6 @@ function buttonsFor(
   if (audience.kind === "curators") {
     if (state === "registered") {
       keyboard.text(t.button.route, cb("inc.route", id)).row();
-      keyboard.text(t.button.toxic, cb("inc.toxic", id)).text(t.button.threat, cb("inc.threat", id)).row();
     } else if (state === "on_approval") {
       keyboard.add(...decisionButtons(id, incident.answer?.draftId)).row();
     } else if (state === "approved" && rules.curatorMayPublish) {
@@ -313,8 +312,8 @@ function buttonsFor(
       keyboard.text(buttonLabel(t.button.releaseTurn(shortNameOf(next))), cb("inc.turn", id, next.id)).row();
     if (state !== "registered" && openForRouting(state))
       keyboard.text(t.button.reroute, cb("inc.route", id)).row();
-    // Found offensive only once in work (a reply thread, the executor's word): closed from here too.
-    if (state !== "registered" && closableUnanswered(incident))
+    // Also once routed: a post may turn out offensive in work (a reply thread, the executor's word).
+    if (closableUnanswered(incident))
       keyboard.text(t.button.toxic, cb("inc.toxic", id)).text(t.button.threat, cb("inc.threat", id)).row();
     if (detailsEditable(incident)) keyboard.text(tr.edit.button, cb("inc.edit", id)).row();
   }
