@@ -5,17 +5,22 @@ import type { Db, Tx } from "../db/client.js";
 import { assignments, auditEvents, cards, incidents, organizations, people } from "../db/schema.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
-import { headOf } from "./heads.js";
+import { type Head, headOf } from "./heads.js";
 
 /**
  * Whose posts the person sees: every one ("all") for curators and heads of the whole district; for
  * a head of an organization, as for its executors, that organization's.
  */
 export function visibleOrganizations(db: Tx, person: Person | undefined): "all" | number[] {
+  return visibleTo(person, headSettingsOf(db, person));
+}
+
+const headSettingsOf = (db: Tx, person: Person | undefined): Head | undefined =>
+  person && hasRole(person, "head") ? headOf(db, person.id) : undefined;
+
+function visibleTo(person: Person | undefined, head: Head | undefined): "all" | number[] {
   if (!person) return [];
-  if (hasRole(person, "curator")) return "all";
-  const head = hasRole(person, "head") ? headOf(db, person.id) : undefined;
-  if (head && head.organizationId === null) return "all";
+  if (hasRole(person, "curator") || (head && head.organizationId === null)) return "all";
   const ids = new Set(person.organizationIds);
   if (head?.organizationId != null) ids.add(head.organizationId);
   return [...ids];
@@ -33,9 +38,9 @@ export function mayViewIncident(
   person: Person | undefined,
   heardAtOnce: readonly Importance[] = [],
 ): boolean {
-  const visible = visibleOrganizations(db, person);
+  const head = headSettingsOf(db, person);
+  const visible = visibleTo(person, head);
   if (visible === "all" || organizationsInvolved(db, incidentId, visible).length > 0) return true;
-  const head = person && hasRole(person, "head") ? headOf(db, person.id) : undefined;
   if (!head?.purposes.includes("urgent")) return false;
   const row = db
     .select({ importance: incidents.importance })

@@ -2,7 +2,7 @@ import type { NextFunction } from "grammy";
 import { ensureBootstrapAdmin, findPerson } from "../../app/people.js";
 import { hasRole } from "../../domain/access.js";
 import type { BotContext } from "../context.js";
-import { t } from "../texts.js";
+import { refuse } from "../refuse.js";
 
 /**
  * Loads the sender from the database on every update, so rights are never cached between presses.
@@ -33,7 +33,7 @@ export async function identify(ctx: BotContext, next: NextFunction): Promise<voi
  */
 export async function refuseStrangersPresses(ctx: BotContext, next: NextFunction): Promise<void> {
   if (ctx.callbackQuery && !ctx.person) {
-    await ctx.answerCallbackQuery({ text: t.noAccess, show_alert: true });
+    await refuse(ctx);
     return;
   }
   await next();
