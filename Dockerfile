@@ -17,4 +17,4 @@ USER node
 VOLUME ["/data"]
 EXPOSE 8080
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "src/main.cjs"]

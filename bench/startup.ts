@@ -24,7 +24,7 @@ export async function runStartupBench(): Promise<BenchFigure[]> {
   database.close();
   const fake = await FakeBotApi.start({ token: "1:startup" });
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "main.ts")], {
+  const child = spawn(process.execPath, [join(ROOT, "src", "main.cjs")], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",

@@ -1,14 +1,12 @@
-/** The bot as `npm start` runs it (`node --import tsx src/main.ts`), as a real process for tests. */
+/** The bot as `npm start` runs it (`node src/main.cjs`), as a real process for tests. */
 import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const MAIN = join(ROOT, "src", "main.ts");
-/** tsx's loader by path, so the bot starts from any working directory. */
-const TSX_LOADER = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
+const MAIN = join(ROOT, "src", "main.cjs");
 
 /**
  * Starts the bot in a scratch working directory with only the environment given (and PATH).
@@ -19,7 +17,7 @@ export function spawnBot(
   options: { preload?: string[]; stdio?: StdioOptions } = {},
 ): ChildProcess {
   const preload = (options.preload ?? []).flatMap((module) => ["--import", module]);
-  return spawn(process.execPath, ["--import", TSX_LOADER, ...preload, MAIN], {
+  return spawn(process.execPath, [...preload, MAIN], {
     cwd: mkdtempSync(join(tmpdir(), "osm-bot-")),
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: options.stdio ?? "ignore",
