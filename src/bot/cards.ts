@@ -8,6 +8,7 @@ import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { cards, incidents, memberships, people } from "../db/schema.js";
 import { displayName, hasRole } from "../domain/access.js";
+import { clip } from "../domain/clip.js";
 import {
   type ActionRules,
   actionRules,
@@ -52,7 +53,7 @@ const POST_TEXT_LIMIT = 1200;
 const NOTE_LIMIT = 500;
 
 function trimmed(text: string, limit: number): { text: string; cut: boolean } {
-  return text.length <= limit ? { text, cut: false } : { text: `${text.slice(0, limit - 1)}…`, cut: true };
+  return { text: clip(text, limit), cut: text.length > limit };
 }
 
 export function renderCard(

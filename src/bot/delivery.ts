@@ -9,6 +9,7 @@ import { forgetCard, organizationNames } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { reachableMembers } from "../app/people.js";
 import { hasRole, type Person } from "../domain/access.js";
+import { cutBefore } from "../domain/clip.js";
 import { assignmentsOf, receivedAssignments } from "../domain/incident.js";
 import { type Audience, type CardDeps, syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
@@ -42,8 +43,7 @@ function cutAt(text: string, limit: number): number {
   if (line > limit / 2) return line;
   const space = text.lastIndexOf(" ", limit - 1);
   if (space > limit / 2) return space + 1;
-  const high = text.charCodeAt(limit - 1);
-  return high >= 0xd800 && high <= 0xdbff ? limit - 1 : limit;
+  return cutBefore(text, limit);
 }
 
 /**

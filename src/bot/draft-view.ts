@@ -2,9 +2,11 @@
  * A draft answer as the curator sees it: its attachments first (albums, as Telegram allows them),
  * then its text with the buttons under it, so the buttons are the last thing in the chat.
  */
+
 import { type Api, type InlineKeyboard, InputMediaBuilder } from "grammy";
 import type { Message } from "grammy/types";
 import type { Attachment } from "../db/schema.js";
+import { clip } from "../domain/clip.js";
 import { splitMessage } from "./delivery.js";
 
 export interface DraftView {
@@ -75,7 +77,7 @@ async function sendAlbum(api: Api, chatId: number, group: Attachment[], caption?
 function captionOf(body: string): string | undefined {
   const line = body.split("\n", 1)[0]?.trim();
   if (!line) return undefined;
-  return line.length > CAPTION_LIMIT ? `${line.slice(0, CAPTION_LIMIT - 1)}…` : line;
+  return clip(line, CAPTION_LIMIT);
 }
 
 const CAPTION_LIMIT = 200;

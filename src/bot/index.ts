@@ -26,6 +26,7 @@ import { botApiFetch } from "./http-client.js";
 import { identify, refuseStrangersPresses } from "./middlewares/identify.js";
 import { t } from "./texts.js";
 import {
+  fitPopUps,
   notePressAnswered,
   onlyWhatIsOnDisk,
   quietOutsideWorkingTime,
@@ -73,7 +74,7 @@ const TOLERANT = [tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits, notePre
 /** The transformers every API of the bot has, its conversations' too. */
 function ownTransformers(deps: AppDeps): Transformer[] {
   const night = () => !deps.sla.workingTime.isWorking(deps.clock.now());
-  return [onlyWhatIsOnDisk(deps.db), ...TOLERANT, quietOutsideWorkingTime(night)];
+  return [onlyWhatIsOnDisk(deps.db), ...TOLERANT, fitPopUps, quietOutsideWorkingTime(night)];
 }
 
 export function createBot(options: BotOptions): Bot<BotContext> {

@@ -1,11 +1,12 @@
 import { InlineKeyboard } from "grammy";
 import { listOrganizations, type Organization } from "../app/organizations.js";
 import type { Db } from "../db/client.js";
+import { clip } from "../domain/clip.js";
 import { cb } from "./callback-data.js";
 
 /** Telegram shows about 64 characters of a button; long official names are cut with «…». */
 export function buttonLabel(text: string, max = 48): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return clip(text, max);
 }
 
 export function organizationName(org: Pick<Organization, "name" | "shortName">): string {

@@ -2,6 +2,7 @@ import type { Transformer } from "grammy";
 import { currentUpdate } from "../app/update-scope.js";
 import type { Db } from "../db/client.js";
 import { onDisk } from "../db/durability.js";
+import { clip } from "../domain/clip.js";
 
 /** Telegram's "yes" to a call whose effect is already there. */
 const done = <R>(): R => ({ ok: true, result: true }) as unknown as R;
@@ -29,6 +30,20 @@ export const notePressAnswered: Transformer = async (prev, method, payload, sign
   const scope = currentUpdate();
   if (method === "answerCallbackQuery" && result.ok && scope) scope.pressAnswered = true;
   return result;
+};
+
+/** A press's pop-up holds at most 200 characters: Telegram refuses a longer one, and the press spins on. */
+const POP_UP_LIMIT = 200;
+
+/**
+ * A pop-up that names a long official name, say, is cut to Telegram's limit rather than refused:
+ * the person still hears what happened.
+ */
+export const fitPopUps: Transformer = (prev, method, payload, signal) => {
+  const text = (payload as { text?: string } | undefined)?.text;
+  if (method !== "answerCallbackQuery" || !text || text.length <= POP_UP_LIMIT)
+    return prev(method, payload, signal);
+  return prev(method, { ...payload, text: clip(text, POP_UP_LIMIT) } as typeof payload, signal);
 };
 
 /**

@@ -5,6 +5,7 @@
  * every step, so an abandoned or interrupted dialogue loses nothing; the answer, the interim answer
  * and the question each keep their own.
  */
+
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { type Draft, latestDrafts, loadDraftWork, saveDraftWork, submitDraft } from "../app/answers.js";
@@ -22,6 +23,7 @@ import { td } from "../bot/texts-drafts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Attachment } from "../db/schema.js";
 import { displayName, type Person } from "../domain/access.js";
+import { clip } from "../domain/clip.js";
 import {
   checkDraft,
   type DraftKind,
@@ -106,7 +108,7 @@ function earlierAnswer(deps: AppDeps, incident: Incident): EarlierAnswer | null 
   return {
     id: earlier.id,
     links: earlier.publications.filter((p) => p.kind === "answer").map((p) => p.link),
-    text: text && text.length > EARLIER_TEXT_CHARS ? `${text.slice(0, EARLIER_TEXT_CHARS - 1)}…` : text,
+    text: text && clip(text, EARLIER_TEXT_CHARS),
   };
 }
 

@@ -24,6 +24,7 @@ import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
 import { hasRole } from "../domain/access.js";
+import { clip } from "../domain/clip.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
@@ -56,7 +57,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function snippet(text: string | null | undefined, max = SNIPPET): string | null {
   if (!text) return null;
   const line = text.replace(/\s+/g, " ").trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+  return clip(line, max);
 }
 
 export function networkName(link: string): string {

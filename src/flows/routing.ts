@@ -4,6 +4,7 @@
  * p.14), and for an important post may shorten the answer deadline (Orenburg p.6). The incident is
  * routed only if nobody changed it meanwhile, and only to organizations still active then.
  */
+
 import type { Context } from "grammy";
 import { InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
@@ -16,6 +17,7 @@ import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
+import { cutBefore } from "../domain/clip.js";
 import { actionRules, type Importance } from "../domain/incident.js";
 import { tellLeadOfKeptParts } from "./answers.js";
 import { type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
@@ -158,7 +160,7 @@ async function pickOrganizations(
   for (;;) {
     const press = await nextPress(conversation, p.menu, (at) => searching || at.chat?.type === "private");
     if ("text" in press) {
-      p.query = press.text.slice(0, 100);
+      p.query = press.text.slice(0, cutBefore(press.text, 100));
       searching = false;
       p.view = await conversation.external(() => searchPage(deps.db, p.query, 0));
       await ctx.api.editMessageReplyMarkup(p.menu.chat.id, p.menu.message_id, {

@@ -32,6 +32,18 @@ const cardMessage = (chatId: number) =>
     .find((c) => c.chatId === chatId)?.messageId;
 
 describe("cards", () => {
+  it("a long post cut for the card keeps an emoji at the cut whole: Telegram would refuse the card", async () => {
+    // The card keeps the post's first 1199 characters: the emoji's two halves are the 1199th and 1200th.
+    const text = `${"а".repeat(1198)}😡 ${"и ещё ".repeat(100)}`;
+    seedRegistered(h, { text, author: null, link: "https://vk.com/wall-1_77" });
+    const incident = loadIncident(h.db, 2);
+    if (!incident) throw new Error("no incident");
+    await syncCards(h.deps(), incident);
+    const card = h.lastText(-200);
+    expect(card).toContain(`${"а".repeat(1198)}…`);
+    expect(card).toContain("№ 2");
+  });
+
   it("are edited in place: the deadline line moves with the clock, no new message", async () => {
     const before = h.fake.messages(-200);
     expect(before).toHaveLength(1);

@@ -1,8 +1,9 @@
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
 import { acceptIncident, loadIncident, type TransitionResult } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
-import { auditEvents } from "../../src/db/schema.js";
+import { auditEvents, organizations } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { tellTurnCame } from "../../src/flows/incident-answers.js";
 import { sweep } from "../../src/jobs/sweep.js";
@@ -305,6 +306,20 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(h.texts(CURATOR).at(-1)).toContain(
       "очередь соисполнителей передана дальше, не дожидаясь информации; сообщение получил следующий соисполнитель: Министерство строительства",
     );
+  });
+
+  it("a pop-up naming a long official name is cut to Telegram's 200 characters, not refused", async () => {
+    const id = await office();
+    const long = `Министерство строительства, жилищно-коммунального хозяйства, дорожного хозяйства и транспорта ${"области ".repeat(4)}`;
+    h.db.update(organizations).set({ name: long.trim() }).where(eq(organizations.id, building)).run();
+    await routeToThree(id, "По очереди");
+    const button = h.fake.buttons(-200).find((b) => b.label === "Не ждать очереди: Минстрой");
+    if (!button?.callbackData) throw new Error("no button");
+    const update = await h.deliver(updates.callback(curator().tg, button.message, button.callbackData));
+    const popUp = h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text ?? "";
+    expect(popUp).toMatch(/^Сообщение № 1 передано соисполнителю: Министерство строительства, .*…$/);
+    expect(popUp).toHaveLength(200);
+    expect(states(id)[building]).toBe("assigned");
   });
 
   it("only a curator may stop waiting", async () => {

@@ -205,6 +205,17 @@ const bad = (description: string, parameters?: ApiErrorSpec["parameters"]): ApiE
     description: `Bad Request: ${description}`,
     ...(parameters ? { parameters } : {}),
   });
+/** A press's pop-up (answerCallbackQuery's text) holds at most 200 characters. */
+const POP_UP_LIMIT = 200;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether every string in a request's parameters is whole: no half of a surrogate pair alone. */
+function wellFormed(value: unknown): boolean {
+  if (typeof value === "string") return !LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.every(wellFormed);
+  if (value && typeof value === "object") return Object.values(value).every(wellFormed);
+  return true;
+}
 const forbidden = (description: string): ApiError =>
   new ApiError({ error_code: 403, description: `Forbidden: ${description}` });
 
@@ -1227,6 +1238,8 @@ export class FakeBotApi {
   }
 
   #dispatch(method: string, p: Record<string, unknown>, files: UploadedFile[]): unknown {
+    // Telegram refuses a request with half a character (a text cut inside an emoji) anywhere in it.
+    if (!wellFormed(p)) throw bad("strings must be encoded in UTF-8");
     this.#assertNotBlocked(method, p);
     const media = SEND_MEDIA[method];
     if (media) return this.#sendMedia(method, media, p, files);
@@ -1297,6 +1310,7 @@ export class FakeBotApi {
         return true;
       }
       case "answerCallbackQuery": {
+        if (typeof p.text === "string" && p.text.length > POP_UP_LIMIT) throw bad("MESSAGE_TOO_LONG");
         const id = String(p.callback_query_id ?? "");
         if (this.#callbackQueries.get(id) !== null) {
           throw bad("query is too old and response timeout expired or query ID is invalid");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { splitMessage, splitPieces } from "../../src/bot/delivery.js";
+import { clip } from "../../src/domain/clip.js";
 
 describe("splitting a long text into messages", () => {
   it("cuts at a line break, else after a space, never inside a word", () => {
@@ -25,5 +26,12 @@ describe("splitting a long text into messages", () => {
       "Согласовано.\n\nСогласованный текст:",
       text,
     ]);
+  });
+
+  it("clips a text with «…» within its limit, never cutting an emoji in two", () => {
+    expect(clip("коротко", 10)).toBe("коротко");
+    expect(clip("а".repeat(12), 10)).toBe(`${"а".repeat(9)}…`);
+    expect(clip(`${"а".repeat(8)}🙏б`, 10)).toBe(`${"а".repeat(8)}…`);
+    expect(clip(`${"а".repeat(7)}🙏бв`, 10)).toBe(`${"а".repeat(7)}🙏…`);
   });
 });

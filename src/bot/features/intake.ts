@@ -13,6 +13,7 @@ import {
 } from "../../app/intake.js";
 import { noticeClaimed } from "../../app/notices.js";
 import { displayName, hasRole, type Person } from "../../domain/access.js";
+import { clip } from "../../domain/clip.js";
 import { activeAssignments, checkAction, leadAssignment } from "../../domain/incident.js";
 import { findLinks, parseSourceLink } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
@@ -629,10 +630,7 @@ async function passOnThreat(ctx: BotContext, incident: Incident): Promise<void> 
     network: networkName(row.link),
     link: row.link,
     author: row.author,
-    text:
-      row.text && row.text.length > POST_TEXT_FOR_REPORT
-        ? `${row.text.slice(0, POST_TEXT_FOR_REPORT)}…`
-        : row.text,
+    text: row.text && clip(row.text, POST_TEXT_FOR_REPORT),
     clause: toxic.clause,
     detectedAt: formatDeadline(row.detectedAt, ctx.app.sla.timezone),
   });

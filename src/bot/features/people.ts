@@ -4,6 +4,7 @@
  * person's access from the database; a change is confirmed first (a head's purpose needs none: one
  * tap undoes it) and checked again inside its transaction.
  */
+
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
@@ -29,6 +30,7 @@ import {
 } from "../../app/people.js";
 import { HEAD_PURPOSES, type HeadPurpose, PERSON_ROLES, type PersonRole } from "../../db/schema.js";
 import { displayName, type Person, rolesOf } from "../../domain/access.js";
+import { clip } from "../../domain/clip.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
@@ -50,10 +52,6 @@ const MESSAGE_LIMIT = 4096;
 const LINE_LIMIT = 480;
 /** `r:<role>`, `o:<organizationId>` or `a` (all access), after the person's id. */
 const CHANGE = `r:(?:${PERSON_ROLES.join("|")})|o:${ID}|a`;
-
-function clip(text: string, limit = MESSAGE_LIMIT): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
-}
 
 function encodeChange(change: AccessChange): string {
   if (change.kind === "role") return `r:${change.role}`;
@@ -152,7 +150,7 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
     }),
   });
   await ctx.answerCallbackQuery(toast === undefined ? {} : { text: toast });
-  await ctx.editMessageText(clip(card), { reply_markup: keyboard });
+  await ctx.editMessageText(clip(card, MESSAGE_LIMIT), { reply_markup: keyboard });
 }
 
 people.callbackQuery(onAction("ppl.open", [ID]), admin, (ctx) => showPerson(ctx, Number(ctx.match[1])));
@@ -254,7 +252,7 @@ onAccessChange("ppl.ask", async (ctx, request) => {
     .text(yes, cb("ppl.do", personId, encodeChange(change)))
     .text(tp.button.cancel, cb("ppl.open", personId));
   await ctx.answerCallbackQuery();
-  await ctx.editMessageText(clip(text), { reply_markup: keyboard });
+  await ctx.editMessageText(clip(text, MESSAGE_LIMIT), { reply_markup: keyboard });
 });
 
 /** The confirmed change: made, then the organization, the curators and the person are told. */
@@ -284,7 +282,7 @@ onAccessChange("ppl.do", async (ctx, request) => {
   const keyboard = new InlineKeyboard()
     .text(tp.button.toPerson, cb("ppl.open", personId))
     .text(tp.button.back, cb("ppl.page", 0));
-  await ctx.editMessageText(clip(lines.join("\n\n")), { reply_markup: keyboard });
+  await ctx.editMessageText(clip(lines.join("\n\n"), MESSAGE_LIMIT), { reply_markup: keyboard });
 });
 
 /** The cards of the posts the person held stop naming them (their own private ones stop changing). */
