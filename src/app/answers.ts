@@ -151,7 +151,8 @@ export function requestRework(
         quality: null,
         reworkComment: input.comment,
       });
-      return { state: "in_work" };
+      // A final answer returned after an interim one leaves the post waiting for it, not «в работе».
+      return { state: workState(incident) };
     },
   });
 }

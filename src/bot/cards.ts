@@ -113,7 +113,8 @@ export function renderCard(
     );
   }
   const rework = incident.answer?.reworkComment;
-  if (rework && row.state === "in_work") lines.push(t.card.reworkComment(trimmed(rework, NOTE_LIMIT).text));
+  if (rework && (row.state === "in_work" || row.state === "awaiting_final"))
+    lines.push(t.card.reworkComment(trimmed(rework, NOTE_LIMIT).text));
   if (row.repeatOfId) lines.push(t.card.repeatOf(row.repeatOfId, earlier && earlierOutcome(earlier, sla)));
   for (const publication of incident.publications) {
     lines.push(t.card.publication(publication.kind, publication.link, publication.onTime));

@@ -392,12 +392,14 @@ function inWorkSteps(incident: IncidentView): StepId[] {
   return answer?.draftKind === "clarification" && answer.approvedAt ? ["answer"] : ["draft", "answer"];
 }
 
-/** The steps that are running in each state (assigned and in work: the return window and inWorkSteps). */
+/**
+ * The steps that are running in each state (assigned, in work and awaiting the final answer: the
+ * return window and inWorkSteps).
+ */
 const RUNNING_STEPS: Partial<Record<IncidentState, StepId[]>> = {
   registered: ["routing", "answer"],
   on_approval: ["decision", "answer"],
   approved: ["publication", "answer"],
-  awaiting_final: ["finalAfterInterim"],
 };
 
 /**
@@ -437,7 +439,7 @@ export function runningDeadlines(
     ? coexecutorSteps(coexecutor, reg)
     : afterInterim(
         incident,
-        incident.state === "in_work"
+        incident.state === "in_work" || incident.state === "awaiting_final"
           ? inWorkSteps(incident)
           : incident.state === "assigned"
             ? ["return", ...inWorkSteps(incident)]

@@ -727,6 +727,10 @@ describe("interim answer and clarification", () => {
     await curator2().send("Укажите дату.", curatorsChat());
     expect(cardText(OFFICE.healthChat, id)).toContain("Срок: 02.12.2026 10:30 — доработать ответ (п. 14)");
     expect(cardText(OFFICE.healthChat, id)).not.toContain("окончательный ответ");
+    // Its interim answer is public: the post still waits for the final one, and cannot be returned.
+    expect(state(id)).toBe("awaiting_final");
+    expect(cardText(OFFICE.healthChat, id)).toContain("Проект ответа на доработке: Укажите дату.");
+    expect(labels(OFFICE.healthChat, id)).not.toContain("Вернуть");
 
     await seedDraft(h, id, { text: "Снег вывезен 02.12." });
     h.clock.set("2026-12-07T07:00:00Z"); // approved on Monday, after 04.12
