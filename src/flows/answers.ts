@@ -562,7 +562,7 @@ export function partReturnFlow(deps: AppDeps) {
 }
 
 /** What is wrong with a link given for this post, or undefined when it will do. */
-function linkProblem(text: string, post: { network: Network; link: string }): string | undefined {
+function linkProblem(text: string, post: { network: Network; linkKey: string }): string | undefined {
   const parsed = parseSourceLink(text);
   if (!parsed.ok) return ta.link.notLink;
   if (!sameNetwork(post.network, parsed.network)) {
@@ -571,7 +571,8 @@ function linkProblem(text: string, post: { network: Network; link: string }): st
       ? ta.link.notInSource(got)
       : ta.link.otherNetwork(got, ta.inNetwork(post.network));
   }
-  if (parsed.url === post.link) return ta.link.samePost;
+  // The post itself, however its address is written (the mobile site, a wall's «?w=»): not an answer.
+  if (parsed.key === post.linkKey) return ta.link.samePost;
   return undefined;
 }
 
@@ -588,7 +589,7 @@ export function linkFlow(deps: AppDeps) {
   ): Promise<void> {
     const post = await conversation.external(() => {
       const incident = loadIncident(deps.db, incidentId);
-      return incident && { network: incident.row.network as Network, link: incident.row.link };
+      return incident && { network: incident.row.network as Network, linkKey: incident.row.linkKey };
     });
     if (!post) {
       await ctx.reply(tr.notFoundNumber(incidentId));

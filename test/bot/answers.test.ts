@@ -478,6 +478,18 @@ describe("publication", () => {
     expect(h.lastText(OFFICE.healthChat)).toBe(
       "Это не похоже на ссылку. Пришлите ссылку вида https://… или нажмите «Отмена».",
     );
+    // The post itself, however its address is written, is not the answer.
+    for (const post of [
+      "https://vk.com/wall-1_1",
+      "https://m.vk.com/wall-1_1",
+      "https://vk.com/club1?w=wall-1_1",
+    ]) {
+      await executor().send(post, healthChat());
+      expect(h.lastText(OFFICE.healthChat)).toBe(
+        "Это ссылка на само сообщение автора. Пришлите ссылку на ваш ответ: комментарий или запись.",
+      );
+    }
+    expect(state(id)).toBe("approved");
     await executor().send("https://vk.com/wall-1_1?reply=77", healthChat());
 
     expect(h.lastText(OFFICE.healthChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
