@@ -882,7 +882,10 @@ function ownAssignment(
   return mine;
 }
 
-/** Incidents in these states (by default, open ones: neither answered nor closed), of these organizations. */
+/**
+ * Incidents in these states (by default, open ones: neither answered nor closed), of these
+ * organizations; all of them unless a limit is given, since a list or digest orders them by deadline.
+ */
 export function openIncidents(
   db: Db,
   filter: { organizationIds?: number[]; states?: IncidentState[]; limit?: number },
@@ -911,6 +914,6 @@ export function openIncidents(
     .from(incidents)
     .where(and(...conditions))
     .orderBy(incidents.id)
-    .limit(filter.limit ?? 200)
+    .limit(filter.limit ?? -1) // SQLite: a negative limit is none
     .all();
 }

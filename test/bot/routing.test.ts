@@ -823,6 +823,16 @@ describe("lists, search and history", () => {
     );
   });
 
+  it("/list counts and orders every open post, however many: the nearest deadline first", async () => {
+    await office();
+    for (let n = 1; n <= 200; n++) seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+    h.clock.advance(-10 * 60_000); // the 201st post was detected earlier: its routing is due first
+    seedRegistered(h, { link: "https://vk.com/wall-1_201" });
+    h.clock.set(TUESDAY_10);
+    await curator().send("/list");
+    expect(curator().lastText()).toMatch(/^Открытые сообщения: 201, показаны первые 30\n\n№ 201 · /);
+  });
+
   it("/list for a curator filters by state", async () => {
     await office();
     const first = await register(1);
