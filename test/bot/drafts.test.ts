@@ -148,6 +148,19 @@ describe("preparing a draft answer", () => {
     expect(loadDraftWork(h.db, one, person(OFFICE.executor).id, "answer")).toBeUndefined();
   });
 
+  it("a dialogue opened privately after «Начать» was offered takes its own answers: the offer is forgotten", async () => {
+    const one = await office();
+    await seedDraft(h, one, { approve: true });
+    const two = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    await executor.press("Подготовить ответ", healthChat());
+    expect(executor.lastText()).toBe(`Сообщение № ${two}: подготовим проект ответа здесь. Нажмите «Начать».`);
+    // The executor posts № 1's approved answer first, from its card in the private chat.
+    await executor.send(`/find ${one}`);
+    await executor.press("Размещено");
+    await executor.send("https://vk.com/wall-1_1?reply=5");
+    expect(executor.lastText()).toBe(`Ответ по сообщению № ${one} размещён в срок. Спасибо!`);
+  });
+
   it("refuses someone who is not the lead executor, and nothing changes", async () => {
     const id = await office();
     const curator = h.user(OFFICE.curator, "Ольга");

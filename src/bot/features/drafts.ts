@@ -5,7 +5,7 @@ import type { DraftPurpose } from "../../domain/incident.js";
 import { draftFlow, draftRefusal } from "../../flows/draft.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { openDialog } from "../dialogs.js";
+import { openDialog, startsAwaited } from "../dialogs.js";
 import { td } from "../texts-drafts.js";
 
 const DRAFT_DIALOG = "incident.draft";
@@ -34,21 +34,11 @@ export function draftsFeature(deps: AppDeps): Composer<BotContext> {
 }
 
 /**
- * The «Начать» each person was sent privately and has not pressed yet, by bot: a message typed
- * meanwhile (people tend to type the answer at once) is pointed to the button instead of being
- * «не удалось разобрать». In memory: after a restart the message gets the general hint.
+ * How long a «Начать» sent privately waits to be pressed: a message typed meanwhile (people tend to
+ * type the answer at once) is pointed to the button instead of being «не удалось разобрать». After a
+ * restart the message gets the general hint.
  */
-const awaitingStart = new WeakMap<AppDeps, Map<number, { id: number; purpose: DraftPurpose; at: number }>>();
 const AWAITING_MS = 30 * 60_000;
-
-function awaiting(deps: AppDeps): Map<number, { id: number; purpose: DraftPurpose; at: number }> {
-  let found = awaitingStart.get(deps);
-  if (!found) {
-    found = new Map();
-    awaitingStart.set(deps, found);
-  }
-  return found;
-}
 
 /**
  * A private message (not a command) while a «Начать» waits gets the button again, with what to do,
@@ -63,7 +53,7 @@ export async function pointToDraftStart(ctx: BotContext, next: () => Promise<voi
 /** The button again, with what to do; false if no «Начать» waits. */
 async function pointedToStart(ctx: BotContext): Promise<boolean> {
   const from = ctx.from?.id;
-  const waiting = from === undefined ? undefined : awaiting(ctx.app).get(from);
+  const waiting = from === undefined ? undefined : startsAwaited(ctx.app).get(from);
   if (!waiting || ctx.app.clock.now().getTime() - waiting.at > AWAITING_MS) return false;
   await ctx.reply(td.pressStartFirst(waiting.id, waiting.purpose), {
     reply_markup: new InlineKeyboard().text(td.button.start, cb(BUTTONS[waiting.purpose], waiting.id)),
@@ -78,7 +68,6 @@ async function startDraft(ctx: BotContext, id: number, purpose: DraftPurpose) {
   const refusal = draftRefusal(incident, ctx.person, purpose);
   if (refusal) return popup(ctx, refusal);
   if (ctx.chat?.type !== "private") return moveToPrivateChat(ctx, id, purpose);
-  if (ctx.from) awaiting(ctx.app).delete(ctx.from.id);
   // An answer's dialogue keeps its old arguments, so a dialogue open at an upgrade replays alike.
   await openDialog(ctx, DRAFT_DIALOG, id, ...(purpose === "answer" ? [] : [purpose]));
 }
@@ -97,6 +86,6 @@ async function moveToPrivateChat(ctx: BotContext, id: number, purpose: DraftPurp
     if (!(error instanceof GrammyError)) throw error;
     return popup(ctx, td.openPrivateFirst);
   }
-  if (ctx.from) awaiting(ctx.app).set(ctx.from.id, { id, purpose, at: ctx.app.clock.now().getTime() });
+  if (ctx.from) startsAwaited(ctx.app).set(ctx.from.id, { id, purpose, at: ctx.app.clock.now().getTime() });
   await ctx.answerCallbackQuery({ text: td.continuePrivately });
 }
