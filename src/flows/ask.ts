@@ -31,13 +31,17 @@ export async function waitForAnswer(conversation: Flow): Promise<Context> {
 /** Words people type to stop a dialogue, besides /cancel: taken as it, never as the answer. */
 const CANCEL_WORDS = new Set(["/cancel", "отмена", "отменить", "отмени", "стоп", "cancel"]);
 
-/** Whether a typed answer means «stop»: /cancel, or «отмена» and the like, in any case. */
+/**
+ * Whether a typed answer means «stop»: /cancel (in a group, tapped in the bot's question, it comes
+ * as /cancel@<bot>), or «отмена» and the like, in any case.
+ */
 export function isCancel(text: string | undefined): boolean {
   if (text === undefined) return false;
   return CANCEL_WORDS.has(
     text
       .trim()
       .toLowerCase()
+      .replace(/^(\/cancel)@\w+$/, "$1")
       .replace(/[.!]+$/, ""),
   );
 }

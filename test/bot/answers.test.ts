@@ -431,6 +431,11 @@ describe("rework", () => {
     await curator().press("Отмена", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Отменено.");
     expect(state(id)).toBe("on_approval");
+    // In a group, tapping «/cancel» in the bot's question sends it with the bot's name.
+    await curator().press("На доработку", curatorsChat());
+    await curator().send(`/cancel@${h.fake.botInfo.username}`, curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Отменено.");
+    expect(state(id)).toBe("on_approval");
   });
 
   it("a double tap on «На доработку» asks once; after «Отмена», or later, the button asks again", async () => {

@@ -13,7 +13,7 @@ afterEach(() => h?.close());
 
 describe("«отмена» typed in a dialogue", () => {
   it("is /cancel in any case and with a full stop; a word that merely contains it is an answer", () => {
-    for (const text of ["/cancel", "отмена", "Отмена.", "ОТМЕНИТЬ!", " стоп ", "Cancel"])
+    for (const text of ["/cancel", "/cancel@osm_bot", "отмена", "Отмена.", "ОТМЕНИТЬ!", " стоп ", "Cancel"])
       expect(isCancel(text)).toBe(true);
     for (const text of ["Отмена решения суда", "стопка", undefined]) expect(isCancel(text)).toBe(false);
   });
