@@ -69,7 +69,9 @@ export const ti = {
     network: string;
     link: string;
     author: string | null;
-    /** The forwarded post's own date, local time. */
+    topic: string | null;
+    place: string | null;
+    /** The post's own date, local time. */
     postedAt: string | null;
     start: string | null;
   }) =>
@@ -77,6 +79,8 @@ export const ti = {
       "Распознано сообщение:",
       `${p.network}: ${p.link}`,
       ...(p.author ? [`Автор: ${p.author}`] : []),
+      ...(p.topic ? [`Тема: ${p.topic}`] : []),
+      ...(p.place ? [`Место: ${p.place}`] : []),
       ...(p.postedAt ? [`Пост опубликован: ${p.postedAt}`] : []),
       ...(p.start ? [`«${p.start}»`] : []),
       "",

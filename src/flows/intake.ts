@@ -41,8 +41,9 @@ export interface IntakeArgs {
   /** A forwarded post without a link: once the link is given, offer the one-tap registration. */
   offer?: boolean;
   /**
-   * The forwarded post's own date (ms), already checked not to be in the future: one tap takes it as
-   * the post's date, the date question offers it.
+   * The post's own date (ms) as recognised — a forward's, or a monitoring notice's «Дата
+   * публикации:» — already checked not to be in the future: one tap takes it as the post's date, the
+   * date question offers it.
    */
   forwardedAt?: number;
 }
@@ -479,6 +480,8 @@ export function intakeFlow(deps: AppDeps) {
           network: networkName(link),
           link,
           author: draft.author ?? null,
+          topic: draft.topic ?? null,
+          place: draft.place ?? null,
           postedAt: localTime(deps, args.forwardedAt),
           start: snippet(draft.text),
         }),

@@ -396,6 +396,38 @@ describe("registering from a forwarded post or a link", () => {
     expect(incidentCount()).toBe(2);
   });
 
+  it("a monitoring notice's topic, address and publication date are the post's; its detection date is not", async () => {
+    await start();
+    const notice = [
+      "Новый инцидент",
+      "Ссылка на пост: https://vk.com/wall-77_101",
+      "Тема: Уборка снега",
+      "Адрес: ул. Ленина, 5",
+      "Дата публикации: 20.11.2026 09:15",
+      "Дата обнаружения: 24.11.2026 09:55",
+      "Текст: Во дворе не убирают снег",
+    ].join("\n");
+    await curator.send(notice);
+    expect(curator.lastText()).toBe(
+      [
+        "Распознано сообщение:",
+        "ВКонтакте: https://vk.com/wall-77_101",
+        "Тема: Уборка снега",
+        "Место: ул. Ленина, 5",
+        "Пост опубликован: 20.11.2026 09:15",
+        "«Во дворе не убирают снег»",
+        "",
+        "Зарегистрировать как обычное или заполнить подробнее (тема, место, важность, время)?",
+      ].join("\n"),
+    );
+    await curator.press("Зарегистрировать");
+    const [row] = h.db.select().from(incidents).all();
+    expect(row).toMatchObject({ topic: "Уборка снега", place: "ул. Ленина, 5" });
+    // 09:15 in Yekaterinburg (Orenburg preset): the final answer after an interim one counts from it (p.13).
+    expect(row?.postedAt?.toISOString()).toBe("2026-11-20T04:15:00.000Z");
+    expect(curator.lastText()).toMatch(/Тема: Уборка снега\nМесто: ул\. Ленина, 5/);
+  });
+
   it("a pasted notice that starts with the monitoring system's own page is registered under the post", async () => {
     await start();
     await curator.send(

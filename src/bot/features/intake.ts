@@ -23,6 +23,7 @@ import {
   localTime,
   networkName,
   oneTap,
+  parseLocalTime,
   showDuplicate,
   snippet,
 } from "../../flows/intake.js";
@@ -45,7 +46,7 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
     const now = ctx.app.clock.now();
     const album = albums.taken(ctx.chat.id, ctx.message, now);
     if (!album) return next();
-    const post = recognise(ctx.message, now);
+    const post = recognise(ctx.message, now, ctx.app.sla.timezone);
     // The post's text came with a later item: that item stands for the post instead, under the
     // album's link — unless the post is registered already (from the first item's summary).
     if (album.hasText || !post.text) return;
@@ -72,7 +73,7 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
   });
 
   intake.chatType("private").on("message", async (ctx, next) => {
-    const post = recognise(ctx.message, ctx.app.clock.now());
+    const post = recognise(ctx.message, ctx.app.clock.now(), ctx.app.sla.timezone);
     if (!ctx.person || commandOf(ctx.message) || (!post.forwarded && !post.link)) return next();
     // A forwarded file without a post's link is an admin's import (files.ts), not a post.
     if (ctx.message.document && !post.link) return next();
@@ -98,7 +99,7 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
     const source = ctx.callbackQuery.message;
     const original = source && "reply_to_message" in source ? source.reply_to_message : undefined;
     const now = ctx.app.clock.now();
-    const read = original ? recognise(original, now) : undefined;
+    const read = original ? recognise(original, now, ctx.app.sla.timezone) : undefined;
     // An album's summary under its captioned item registers the album's link (see Albums).
     const albumLink = original && ctx.chat ? albums.taken(ctx.chat.id, original, now)?.link : undefined;
     const post = read && albumLink ? { ...read, link: albumLink } : read;
@@ -206,7 +207,9 @@ interface Recognised {
   link?: string;
   text?: string;
   author?: string;
-  /** The forwarded post's own date (ms), when it can be taken: see postedAtOf. */
+  topic?: string;
+  place?: string;
+  /** The post's own date (ms): a notice's «Дата публикации:», or a forward's (see postedAtOf). */
   postedAt?: number;
 }
 
@@ -215,9 +218,11 @@ interface Recognised {
  * monitoring software («Инцидент Менеджмент»). The link is the best of the forwarded channel post's
  * own link, the links in the text and those hidden under words: see `postLinkOf`. The text is what
  * follows a notice's «Текст:»; otherwise a forward's text is the post's, and a paste's text is what
- * remains without its links. A notice's «Автор:» names the author. A forward's date is the post's.
+ * remains without its links. A notice's «Автор:» names the author, «Тема:» the topic, «Адрес:» or
+ * «Место:» the place, and «Дата публикации:» (local time, not in the future) the post's date;
+ * otherwise a forward's date is the post's.
  */
-function recognise(message: Message, now: Date): Recognised {
+function recognise(message: Message, now: Date, timezone: string): Recognised {
   const body = message.text ?? message.caption ?? "";
   const entities = message.entities ?? message.caption_entities ?? [];
   const origin = message.forward_origin;
@@ -232,12 +237,20 @@ function recognise(message: Message, now: Date): Recognised {
   const plain = origin ? body : inText.reduce((rest, { link: l }) => rest.replaceAll(l, ""), body);
   const text = (notice.text ?? plain).trim();
   const author = notice.author ?? (origin ? authorOf(origin) : undefined);
-  const postedAt = origin ? postedAtOf(origin, now) : undefined;
+  const published = notice.postedAt === undefined ? undefined : parseLocalTime(notice.postedAt, timezone);
+  const postedAt =
+    published !== undefined && published <= now.getTime()
+      ? published
+      : origin
+        ? postedAtOf(origin, now)
+        : undefined;
   return {
     forwarded: origin !== undefined,
     ...(link ? { link } : {}),
     ...(text ? { text } : {}),
     ...(author ? { author } : {}),
+    ...(notice.topic ? { topic: notice.topic } : {}),
+    ...(notice.place ? { place: notice.place } : {}),
     ...(postedAt !== undefined ? { postedAt } : {}),
   };
 }
@@ -255,13 +268,18 @@ const LINK_LINE = new RegExp(String.raw`^\s*${LINK_LABEL}\s*:`, "iu");
 const LINK_WORD = new RegExp(String.raw`^\s*${LINK_LABEL}\s*:?\s*$`, "iu");
 const TEXT_LINE = /^\s*текст(?:\s+(?:сообщения|поста|комментария|публикации))?\s*:\s*/iu;
 const AUTHOR_LINE = /^\s*автор\s*:\s*/iu;
+const TOPIC_LINE = /^\s*тема\s*:\s*/iu;
+const PLACE_LINE = /^\s*(?:адрес|место)\s*:\s*/iu;
+/** The post's own date; a notice's other dates (of its detection, say) are not the post's. */
+const POSTED_LINE =
+  /^\s*(?:дата(?:\s+и\s+время)?\s+(?:публикации|поста|сообщения)|время\s+публикации|опубликовано|дата)\s*:\s*/iu;
 /** The other fields of a notice; one of them ends the text after «Текст:». */
 const FIELD_LINE = new RegExp(
   String.raw`^\s*(?:${LINK_LABEL}|автор|категория|тема|рубрика|источник|соцсеть|социальная сеть|дата[\p{L} ]*|время[\p{L} ]*|регион|район|место|адрес|тональность|охват|просмотры|статус)\s*:`,
   "iu",
 );
-/** Longer than the dialogue takes for a typed author: a label's value so long is not an author. */
-const MAX_AUTHOR = 300;
+/** Longer than the dialogue takes for a typed field: a label's value so long is not the field's. */
+const MAX_FIELD = 300;
 
 function linksInText(body: string): FoundLink[] {
   const found: FoundLink[] = [];
@@ -298,21 +316,44 @@ function postLinkOf(found: FoundLink[]): string | undefined {
   return best?.link;
 }
 
-/** «Текст:» (to the next field of the notice) and «Автор:», if the message is such a notice. */
-function noticeFields(body: string): { text?: string; author?: string } {
+interface NoticeFields {
+  text?: string;
+  author?: string;
+  topic?: string;
+  place?: string;
+  /** As written: read in the deployment's time zone. */
+  postedAt?: string;
+}
+
+/**
+ * «Текст:» (to the next field of the notice), «Автор:», «Тема:», «Адрес:» or «Место:» and «Дата
+ * публикации:», if the message is such a notice.
+ */
+function noticeFields(body: string): NoticeFields {
   const lines = body.split("\n");
   const textAt = lines.findIndex((line) => TEXT_LINE.test(line));
-  const authorLine = lines.find((line) => AUTHOR_LINE.test(line));
-  const author = authorLine?.replace(AUTHOR_LINE, "").trim();
+  const field = (label: RegExp) => {
+    const value = lines
+      .find((line) => label.test(line))
+      ?.replace(label, "")
+      .trim();
+    return value && value.length <= MAX_FIELD ? value : undefined;
+  };
   let text: string | undefined;
   if (textAt >= 0) {
     const rest = lines.slice(textAt + 1);
     const end = rest.findIndex((line) => FIELD_LINE.test(line));
     text = [lines[textAt]?.replace(TEXT_LINE, ""), ...(end < 0 ? rest : rest.slice(0, end))].join("\n");
   }
+  const found = {
+    author: field(AUTHOR_LINE),
+    topic: field(TOPIC_LINE),
+    place: field(PLACE_LINE),
+    postedAt: field(POSTED_LINE),
+  };
   return {
     ...(text !== undefined ? { text } : {}),
-    ...(author && author.length <= MAX_AUTHOR ? { author } : {}),
+    ...Object.fromEntries(Object.entries(found).filter(([, value]) => value !== undefined)),
   };
 }
 
@@ -322,6 +363,8 @@ function recognisedFields(post: Recognised): Partial<PostDraft> {
     ...(post.link ? { link: post.link } : {}),
     ...(post.text ? { text: post.text } : {}),
     ...(post.author ? { author: post.author } : {}),
+    ...(post.topic ? { topic: post.topic } : {}),
+    ...(post.place ? { place: post.place } : {}),
   };
 }
 
@@ -381,6 +424,8 @@ async function takePost(ctx: BotContext & { chat: { id: number } }, post: Recogn
     network: networkName(post.link),
     link: post.link,
     author: post.author ?? null,
+    topic: post.topic ?? null,
+    place: post.place ?? null,
     postedAt: localTime(ctx.app, post.postedAt),
     start: snippet(post.text),
   });
