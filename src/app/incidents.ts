@@ -418,6 +418,14 @@ export function routeIncident(
     );
   }
   const inOrder = input.inOrder === true && input.coexecutorIds.length > 1;
+  // Routed again to the same lead organization that has taken it into work (say, a co-executor
+  // added): it goes on as it was — who took it, since when, the post's state — with no second
+  // «Взять в работу» and no new window to return it.
+  const keptLead = (incident: Incident) => {
+    const lead = leadAssignment(incident);
+    const same = incident.state !== "registered" && lead?.organizationId === input.leadId;
+    return same && lead.state === "accepted" ? lead : undefined;
+  };
   return transition(db, {
     incidentId: input.incidentId,
     action: "route",
@@ -432,6 +440,7 @@ export function routeIncident(
       return {
         leadId: input.leadId,
         coexecutorIds: input.coexecutorIds,
+        ...(keptLead(incident) ? { leadKept: true } : {}),
         ...(inOrder ? { inOrder } : {}),
         ...(kept.length > 0 ? { kept } : {}),
         ...(keptForApproval.length > 0 ? { keptForApproval } : {}),
@@ -449,7 +458,8 @@ export function routeIncident(
       // the new one's to rework.
       const newLead =
         incident.state === "registered" || leadAssignment(incident)?.organizationId !== input.leadId;
-      withdrawLiveAssignments(tx, incident.id);
+      const kept = keptLead(incident);
+      withdrawLiveAssignments(tx, incident.id, kept?.id);
       if (newLead) {
         tx.update(drafts)
           .set({ state: "superseded" })
@@ -465,6 +475,7 @@ export function routeIncident(
           if (!part.partPassedAt) owing++;
           continue;
         }
+        if (position === 0 && kept) continue;
         // In order, the first co-executor still owing its part gets the post now; the rest wait their turn.
         const waiting = inOrder && position > 0 && owing++ > 0;
         tx.insert(assignments)
@@ -479,8 +490,7 @@ export function routeIncident(
           .run();
       }
       return {
-        state: "assigned",
-        holderId: null,
+        ...(kept ? {} : { state: "assigned" as const, holderId: null }),
         // Routed anew after a return, the answer clock that runs from routing restarts (Georgievsk p.16).
         routedAt: incident.state === "registered" ? input.now : (incident.routedAt ?? input.now),
         ...(input.shortenedAnswerMinutes !== undefined
@@ -863,10 +873,16 @@ function releasedBy(incident: Incident): { released?: number } {
 }
 
 /** Takes every organization that still holds the incident off it (re-routing, the lead's return, closing). */
-function withdrawLiveAssignments(tx: Tx, incidentId: number): void {
+function withdrawLiveAssignments(tx: Tx, incidentId: number, keptId?: number): void {
   tx.update(assignments)
     .set({ state: "withdrawn" })
-    .where(and(eq(assignments.incidentId, incidentId), inArray(assignments.state, LIVE_ASSIGNMENT_STATES)))
+    .where(
+      and(
+        eq(assignments.incidentId, incidentId),
+        inArray(assignments.state, LIVE_ASSIGNMENT_STATES),
+        keptId === undefined ? undefined : ne(assignments.id, keptId),
+      ),
+    )
     .run();
 }
 

@@ -632,6 +632,19 @@ export function replayIncident(
     if (old && renewed?.deadline.getTime() !== old.deadline.getTime() && overdueAt(old, at))
       steps.push(instance(old, null, null, at, lead ?? returnedBy));
   };
+  /**
+   * The lead's draft clock counted anew after `change` (the parts it waits for changed, Georgievsk
+   * p.18): the old one ends as in `restart`, and only if its deadline moved.
+   */
+  const restartDraft = (at: Date, change: () => void) => {
+    const old = running.get("draft");
+    running.delete("draft");
+    change();
+    openDraft();
+    const renewed = running.get("draft");
+    if (old && renewed?.deadline.getTime() !== old.deadline.getTime() && overdueAt(old, at))
+      steps.push(instance(old, null, null, at));
+  };
   /** The lead that last returned the post: the old clocks judged at the next routing were its. */
   let returnedBy: number | null = null;
 
@@ -644,9 +657,16 @@ export function replayIncident(
         // and so does an answer clock counted from it (Georgievsk p.16), as incidents.routed_at does.
         const first = anchors.routing === undefined;
         const anew = first || e.fromState === "registered";
+        // The same lead, at work on it, goes on as it was (routeIncident): only the parts change.
+        const kept = e.details?.leadKept === true;
         if (anew) anchors.routing = e.at;
-        anchors.receipt = e.at;
+        if (!kept) anchors.receipt = e.at;
         close("routing", e.at, e.actorId);
+        if (kept) {
+          if (shortenAs(e) && !interim) restart("answer", e.at);
+          restartDraft(e.at, () => steps.push(...parts.route(e, anchors.routing ?? e.at, lead)));
+          break;
+        }
         const nextLead: number | null = typeof e.details?.leadId === "number" ? e.details.leadId : lead;
         // The drafts of the organization that returned the post, or that it was taken from, were superseded.
         const newLead = e.fromState === "registered" || nextLead !== lead;

@@ -192,6 +192,42 @@ describe("a curator routes a post in rework to another organization", () => {
 });
 
 describe("routing names each organization once", () => {
+  it("a co-executor added to a post in work: the lead's executor keeps it, with no second «Взять в работу»", async () => {
+    // Orenburg, Tuesday 24.11.2026 10:00 Yekaterinburg: detected, routed and taken by Иван at 10:00.
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    h.clock.advance(60 * MINUTE);
+    must(
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: health,
+        coexecutorIds: [roads],
+        actor: as(OFFICE.curator),
+        now: h.clock.now(),
+      }),
+    );
+    const incident = await showCards(h, id);
+    expect(incident.row).toMatchObject({ state: "in_work", holderId: as(OFFICE.executor).id });
+    const labels = h.fake
+      .buttons(OFFICE.healthChat)
+      .filter((b) => card(OFFICE.healthChat, id) === b.message.text)
+      .map((b) => b.label);
+    expect(labels).toContain("Подготовить ответ");
+    expect(labels).not.toContain("Взять в работу");
+    expect(card(OFFICE.healthChat, id)).toContain("Ответственный: Иван");
+    expect(card(OFFICE.healthChat, id)).not.toContain("возврат, если не ваша компетенция");
+    // The co-executor gets the post to take and its part to send.
+    expect(card(-300, id)).toContain("Срок: 24.11.2026 11:30 — возврат, если не ваша компетенция (п. 7)");
+    // Иван sends the draft as before.
+    must(
+      submitDraft(h.db, {
+        incidentId: id,
+        actor: as(OFFICE.executor),
+        now: h.clock.now(),
+        content: { text: "Снег уберут.", attachments: [] },
+      }),
+    );
+  });
+
   it("an organization twice among the lead and co-executors is a programming error, and nothing changes", async () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
     const before = loadIncident(h.db, id);

@@ -335,8 +335,7 @@ describe("a curator routes a post in rework to another organization", () => {
     o.accept(id, ivan, "10:05");
     o.submit(id, ivan, "10:15");
     must(requestRework(h.db, { incidentId: id, actor: curator, now: o.at("10:20"), comment: "Сроки?" }));
-    o.route(id, health, "10:30", [culture]);
-    o.accept(id, ivan, "10:35");
+    o.route(id, health, "10:30", [culture]); // Иван keeps it: no second «Взять в работу»
     o.submit(id, ivan, "11:30"); // the rework was due 11:20 (p.11)
     o.approve(id, "11:40");
     o.publish(id, ivan, "11:50");
@@ -572,7 +571,6 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     o.accept(id, anna, day("10:05"));
     o.part(id, anna, day("11:00"));
     o.route(id, health, day("11:30"), [culture, sport]); // sport's part due 14:30 (lunch between)
-    o.accept(id, ivan, day("11:35"));
     o.accept(id, maria, day("11:40"));
     o.part(id, maria, day("14:40"));
     o.submit(id, ivan, day("17:50"));
@@ -595,7 +593,6 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     o.accept(id, anna, "10:05");
     o.part(id, anna, "10:30"); // to pass on by 11:00 (p.18)
     o.route(id, health, "10:40", [culture, sport]);
-    o.accept(id, ivan, "10:45");
     o.accept(id, maria, "10:45");
     o.decide(id, culture, "11:10");
     o.part(id, maria, "11:30", "11:35");
@@ -630,7 +627,6 @@ describe("co-executors one after another (Orenburg p.14)", () => {
       acceptedBy: anna.id,
       partReturnComment: "Добавьте сроки.",
     });
-    o.accept(id, ivan, "11:05");
     o.accept(id, maria, "11:05");
     o.part(id, anna, "11:40", "11:45"); // 10 min late
     o.part(id, maria, "11:50", "11:55");
@@ -673,7 +669,6 @@ describe("co-executors one after another (Orenburg p.14)", () => {
         ?.assignments.filter((a) => a.organizationId === organizationId)
         .at(-1)?.state;
     expect([stateOf(culture), stateOf(sport)]).toEqual(["part_sent", "queued"]);
-    o.accept(id, ivan, "10:45");
     o.decide(id, culture, "10:50");
     expect(stateOf(sport)).toBe("assigned");
     o.accept(id, maria, "10:55");
