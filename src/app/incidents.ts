@@ -491,8 +491,9 @@ export function routeIncident(
       }
       return {
         ...(kept ? {} : { state: "assigned" as const, holderId: null }),
-        // Routed anew after a return, the answer clock that runs from routing restarts (Georgievsk p.16).
-        routedAt: incident.state === "registered" ? input.now : (incident.routedAt ?? input.now),
+        // Sent to a new lead (after a return, or taken from the old one), the answer clock that runs
+        // from the post's sending to its executor restarts (Georgievsk p.16); co-executors added do not.
+        routedAt: newLead ? input.now : (incident.routedAt ?? input.now),
         ...(input.shortenedAnswerMinutes !== undefined
           ? { shortenedAnswerMinutes: input.shortenedAnswerMinutes }
           : {}),

@@ -653,10 +653,12 @@ export function replayIncident(
   for (const e of events) {
     switch (e.action) {
       case "route": {
-        // Routed first, or again after the lead's return: the post starts over from this routing,
-        // and so does an answer clock counted from it (Georgievsk p.16), as incidents.routed_at does.
         const first = anchors.routing === undefined;
-        const anew = first || e.fromState === "registered";
+        const nextLead: number | null = typeof e.details?.leadId === "number" ? e.details.leadId : lead;
+        // The drafts of the organization that returned the post, or that it was taken from, were superseded.
+        const newLead = e.fromState === "registered" || nextLead !== lead;
+        // Sent to a new lead, the post starts over, as incidents.routed_at does (Georgievsk p.16).
+        const anew = first || newLead;
         // The same lead, at work on it, goes on as it was (routeIncident): only the parts change.
         const kept = e.details?.leadKept === true;
         if (anew) anchors.routing = e.at;
@@ -667,9 +669,6 @@ export function replayIncident(
           restartDraft(e.at, () => steps.push(...parts.route(e, anchors.routing ?? e.at, lead)));
           break;
         }
-        const nextLead: number | null = typeof e.details?.leadId === "number" ? e.details.leadId : lead;
-        // The drafts of the organization that returned the post, or that it was taken from, were superseded.
-        const newLead = e.fromState === "registered" || nextLead !== lead;
         // Judged as the post stood, before it changes hands: a new draft is owed, so the one owed and
         // the publication of an approved one end; so does the rework, taken to another organization.
         end("draft", e.at);

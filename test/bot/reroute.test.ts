@@ -8,6 +8,7 @@ import { publishInterim, requestRework, submitDraft } from "../../src/app/answer
 import { acceptIncident, loadIncident, returnIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import type { Person } from "../../src/domain/access.js";
+import { runningDeadlines } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, showCards } from "../support/workflow.js";
@@ -192,6 +193,27 @@ describe("a curator routes a post in rework to another organization", () => {
 });
 
 describe("routing names each organization once", () => {
+  it("Georgievsk p.16: taken from one organization and sent to another, the answer is due 4 working hours from then", async () => {
+    // Tuesday 24.11.2026 10:00 Moscow: routed to Минздрав and taken; the answer due 15:00.
+    const id = await office({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    h.clock.set("2026-11-24T11:45:00Z"); // 14:45
+    must(
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: roads,
+        coexecutorIds: [],
+        actor: as(OFFICE.curator),
+        now: h.clock.now(),
+      }),
+    );
+    const incident = await showCards(h, id);
+    const { regulation, workingTime } = h.deps().sla;
+    const answer = runningDeadlines(incident, regulation, workingTime).find((d) => d.step === "answer");
+    // 14:45 + 4 working hours: 3 h 15 min today, 45 min on Wednesday — not 15 minutes from now.
+    expect(answer?.at).toEqual(new Date("2026-11-25T06:45:00Z"));
+    expect(card(-300, id)).toContain("Срок: 24.11.2026 15:15 — возврат, если не ваша компетенция (п. 10)");
+  });
+
   it("a co-executor added to a post in work: the lead's executor keeps it, with no second «Взять в работу»", async () => {
     // Orenburg, Tuesday 24.11.2026 10:00 Yekaterinburg: detected, routed and taken by Иван at 10:00.
     const id = await office({ now: "2026-11-24T05:00:00Z" });

@@ -736,6 +736,32 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     expect(tr.summary(report)).toContain("• Минздрав: поступило 0, ответов 0, в срок 0, нарушений 1");
   });
 
+  it("Georgievsk p.16: taken to another organization, the answer is due 4 working hours from then; the first missed it only if it was due by then", async () => {
+    const o = await office("georgievsk");
+    const { health, roads } = o;
+    const { ivan, petr } = o.people;
+    // № 1: the answer due 13:00 (4 working hours from 09:00), taken from Минздрав at 14:30 (30
+    // working minutes late, lunch between) and answered by Миндор at 16:00, within its own 4 hours.
+    // № 2: taken from Минздрав at 12:00, before its answer was due.
+    const one = o.register("09:00");
+    o.route(one, health, "09:00");
+    o.accept(one, ivan, "09:05");
+    o.route(one, roads, "14:30");
+    o.answer(one, petr, "14:35", "15:00", "15:10", "16:00");
+    const two = o.register("09:00");
+    o.route(two, health, "09:00");
+    o.accept(two, ivan, "09:05");
+    o.route(two, roads, "12:00");
+    o.answer(two, petr, "12:05", "12:30", "12:40", "15:30");
+
+    const report = o.november();
+    const violations = tr.violations(report).split("\n");
+    expect(violations).toContain(
+      "№ 1 · Минздрав · Иван — разместить ответ (п. 16): срок 09.11.2026 13:00, не выполнено, снято с исполнения 09.11.2026 14:30, опоздание 30 мин",
+    );
+    expect(violations.filter((line) => line.includes("п. 16"))).toHaveLength(1);
+  });
+
   for (const [regulation, clause] of [
     ["georgievsk", "п. 18"],
     ["orenburg", "п. 14"],
