@@ -20,6 +20,13 @@ const IN_NETWORK: Record<Network, string> = {
   other: "в том же источнике, что и сообщение",
 };
 
+/**
+ * A part goes with its text, at once: its files come before the text or as a caption, never after
+ * it, when the part has already gone.
+ */
+const ATTACH_FIRST =
+  "Фото, видео или документы, если нужны, пришлите до текста или с подписью — информация уходит вместе с текстом. Отмена — /cancel.";
+
 /** The card's button that reopens a draft of this kind. */
 const REWORK_BUTTON: Record<DraftKind, string> = {
   answer: t.button.draft,
@@ -160,12 +167,10 @@ export const ta = {
   /** A co-executor's part with its photos, videos and files (Orenburg p.14, 16; Georgievsk p.18, 20). */
   part: {
     ask: (id: number, lead: string) =>
-      `Пришлите информацию по сообщению № ${id} для основного исполнителя (${lead}): текст, ` +
-      "при необходимости — с фото, видео или документами (подписью к ним или отдельным сообщением). Отмена — /cancel.",
+      `Пришлите информацию по сообщению № ${id} для основного исполнителя (${lead}) текстом. ${ATTACH_FIRST}`,
     askForApproval: (id: number, lead: string) =>
-      `Пришлите информацию по сообщению № ${id}: куратор согласует её и передаст основному исполнителю (${lead}). ` +
-      "К тексту можно приложить фото, видео или документы (подписью к ним или отдельным сообщением). Отмена — /cancel.",
-    needContent: "Пришлите информацию текстом; фото, видео или документ — с подписью или вместе с текстом.",
+      `Пришлите информацию по сообщению № ${id} текстом: куратор согласует её и передаст основному исполнителю (${lead}). ${ATTACH_FIRST}`,
+    needContent: "Пришлите информацию текстом; фото, видео или документ — с подписью или до текста.",
     received: (count: number, hasText: boolean) =>
       `Получено вложений: ${count}. ` +
       (hasText
