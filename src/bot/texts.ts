@@ -125,6 +125,8 @@ export const t = {
   /** The same, to one person in a group. */
   errorFor: (name: string) => `${name}: ${t.error}`,
   notUnderstood: "Не удалось разобрать. Список команд — /help.",
+  editNotSeen:
+    "Исправления в уже отправленных сообщениях бот не видит: пришлите исправленный текст новым сообщением.",
   nothingToCancel: "Сейчас нечего отменять.",
 
   invite: {

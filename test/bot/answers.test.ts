@@ -483,6 +483,16 @@ describe("publication", () => {
     expect(h.lastText(OFFICE.healthChat)).toBe(
       "Это не похоже на ссылку. Пришлите ссылку вида https://… или нажмите «Отмена».",
     );
+    // A message corrected in place (here in the private chat) is answered: the bot does not see edits.
+    const typo = await h.deliver(
+      updates.text(executor().chat, executor().tg, "htps://vk.com/wall-1_1?reply=77"),
+    );
+    if (!typo.message) throw new Error("no message");
+    await h.deliver(updates.edited(typo.message, "https://vk.com/wall-1_1?reply=77"));
+    expect(executor().lastText()).toBe(
+      "Исправления в уже отправленных сообщениях бот не видит: пришлите исправленный текст новым сообщением.",
+    );
+    expect(state(id)).toBe("approved");
     // The post itself, however its address is written, is not the answer.
     for (const post of [
       "https://vk.com/wall-1_1",

@@ -12,3 +12,8 @@ fallback.command("cancel", (ctx) => ctx.reply(t.nothingToCancel));
 fallback.chatType("private").on("message", async (ctx) => {
   await ctx.reply(ctx.person ? t.notUnderstood : t.unknownPerson);
 });
+
+// A correction typed over a sent message (a wrong link, a draft's typo) would otherwise go unheard.
+fallback.chatType("private").on("edited_message", async (ctx) => {
+  if (ctx.person) await ctx.reply(t.editNotSeen);
+});
