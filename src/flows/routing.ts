@@ -19,6 +19,7 @@ import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
 import { cutBefore } from "../domain/clip.js";
 import { actionRules, type Importance } from "../domain/incident.js";
+import { findLinks } from "../domain/source-link.js";
 import { tellLeadOfKeptParts } from "./answers.js";
 import { type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
 import { tellTurnCame } from "./incident-answers.js";
@@ -160,6 +161,11 @@ async function pickOrganizations(
   for (;;) {
     const press = await nextPress(conversation, p.menu, (at) => searching || at.chat?.type === "private");
     if ("text" in press) {
+      // A post's link or a forwarded post is not an organization's name: the routing is finished first.
+      if (press.ctx.message?.forward_origin || findLinks(press.text).length > 0) {
+        await press.ctx.reply(tr.route.finishFirst(p.incidentId));
+        continue;
+      }
       p.query = press.text.slice(0, cutBefore(press.text, 100));
       searching = false;
       p.view = await conversation.external(() => searchPage(deps.db, p.query, 0));

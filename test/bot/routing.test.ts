@@ -262,6 +262,12 @@ describe("routing", () => {
       "Этот выбор уже завершён. Нажмите кнопку на карточке сообщения заново.",
     );
     await curator().press("Направить");
+    // A new post's link pasted meanwhile is not searched for as a name, nor lost: it is asked again after.
+    await curator().send("https://vk.com/wall-1_555");
+    expect(curator().lastText()).toBe(
+      "Сначала закончите направление сообщения № 1: выберите органы и нажмите «Готово» или «Отмена». " +
+        "Затем пришлите ссылку или перешлите пост ещё раз.",
+    );
     await curator().send("обр");
     expect(labels(CURATOR, h.fake.lastMessage(CURATOR)?.message_id ?? 0)[0]).toBe(
       "Минобр — Министерство образования",
