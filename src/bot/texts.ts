@@ -128,6 +128,9 @@ export const t = {
   editNotSeen:
     "Исправления в уже отправленных сообщениях бот не видит: пришлите исправленный текст новым сообщением.",
   nothingToCancel: "Сейчас нечего отменять.",
+  /** A dialogue's button pressed in a group by someone whose dialogue it is not, or after it ended. */
+  othersDialog:
+    "Этот вопрос уже закрыт или его открыл другой сотрудник. Чтобы действовать самому, нажмите кнопку на карточке сообщения.",
 
   invite: {
     chooseRole: "Кого пригласить?",

@@ -95,6 +95,22 @@ function state(id: number) {
 }
 
 describe("routing", () => {
+  it("in the curators' chat, another curator's press in one's routing menu is told whose it is, and routes nothing", async () => {
+    await office();
+    const id = await register(1);
+    const svetlana = h.seedPerson(2002, "Светлана", ["curator"]);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    expect(await svetlana.press(/Минобр/, curatorsChat())).toBe(
+      "Этот вопрос уже закрыт или его открыл другой сотрудник. Чтобы действовать самому, нажмите кнопку на карточке сообщения.",
+    );
+    await curator().press(/Минздрав/, curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 направлено.\nОсновной исполнитель: Министерство здравоохранения",
+    );
+    expect(state(id)).toBe("assigned");
+  });
+
   it("routes to one organization: its work chat and executor get the card with the deadlines", async () => {
     await office();
     const id = await register(1);

@@ -31,6 +31,7 @@ import type { AppDeps, BotContext } from "../context.js";
 import { cardDeps } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
 import { refuse } from "../refuse.js";
+import { t } from "../texts.js";
 import { type LinkKind, ta } from "../texts-answers.js";
 import { tr } from "../texts-incidents.js";
 
@@ -74,7 +75,9 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(onAction("inc.turn", [ID, ID]), (ctx) =>
     releaseTurnNow(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
   );
-  composer.callbackQuery(/^aw\./, (ctx) => popup(ctx, ta.dialogOver));
+  composer.callbackQuery(/^aw\./, (ctx) =>
+    popup(ctx, ctx.chat?.type === "private" ? ta.dialogOver : t.othersDialog),
+  );
   return composer;
 }
 

@@ -102,7 +102,10 @@ export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
   composer.command("list", list);
   composer.command("find", find);
   composer.callbackQuery(/^(rt|ans|dt)\./, (ctx) =>
-    ctx.answerCallbackQuery({ text: tr.dialogOver, show_alert: true }),
+    ctx.answerCallbackQuery({
+      text: ctx.chat?.type === "private" ? tr.dialogOver : t.othersDialog,
+      show_alert: true,
+    }),
   );
   return composer;
 }
