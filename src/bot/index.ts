@@ -61,9 +61,10 @@ export interface BotOptions {
  * after 30 minutes (waitForAnswer reads the clock); 3: a draft names its kind; 4: registration asks
  * about a repeat under the card, once the post is registered; 5: a dialogue's buttons count only
  * under its own question, and a typed-text question lets other buttons through; 6: so do /new's
- * answers and the draft's «Готово» and resume offer.
+ * answers and the draft's «Готово» and resume offer; 7: the link dialogue compares the post by its
+ * duplicate key, and routing answers a pasted link instead of searching for it.
  */
-const CONVERSATIONS_VERSION = 6;
+const CONVERSATIONS_VERSION = 7;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;
