@@ -460,12 +460,7 @@ export function routeIncident(
         incident.state === "registered" || leadAssignment(incident)?.organizationId !== input.leadId;
       const kept = keptLead(incident);
       withdrawLiveAssignments(tx, incident.id, kept?.id);
-      if (newLead) {
-        tx.update(drafts)
-          .set({ state: "superseded" })
-          .where(and(eq(drafts.incidentId, incident.id), inArray(drafts.state, ["submitted", "rework"])))
-          .run();
-      }
+      if (newLead) supersedePendingDrafts(tx, incident.id);
       let owing = 0;
       for (const [position, organizationId] of orgIds.entries()) {
         const part = position > 0 ? given.get(organizationId) : undefined;
@@ -637,6 +632,7 @@ export function closeAsToxic(
     now: input.now,
     change: (tx, incident) => {
       withdrawLiveAssignments(tx, incident.id);
+      supersedePendingDrafts(tx, incident.id);
       return { state: "closed", closedReason: input.threat ? "threat" : "toxic" };
     },
   });
@@ -874,6 +870,14 @@ function releasedBy(incident: Incident): { released?: number } {
 }
 
 /** Takes every organization that still holds the incident off it (re-routing, the lead's return, closing). */
+/** A draft before the curator or in rework that nobody will decide on or rework any more. */
+function supersedePendingDrafts(tx: Tx, incidentId: number): void {
+  tx.update(drafts)
+    .set({ state: "superseded" })
+    .where(and(eq(drafts.incidentId, incidentId), inArray(drafts.state, ["submitted", "rework"])))
+    .run();
+}
+
 function withdrawLiveAssignments(tx: Tx, incidentId: number, keptId?: number): void {
   tx.update(assignments)
     .set({ state: "withdrawn" })

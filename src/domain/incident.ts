@@ -146,23 +146,31 @@ export function sameSending(part: AssignmentView, version: number | undefined): 
 }
 
 /**
- * A curator may route the post again until a draft waits for his decision or the answer is out: an
- * organization that stalls after approval, or while the final answer is due after an interim one,
- * is not a dead end.
+ * A curator may route the post again until the answer is out: an organization that stalls after
+ * approval, or while the final answer is due after an interim one, is not a dead end, and a draft
+ * before the curator that shows the post is another organization's need not be returned first (the
+ * new lead's drafting supersedes it; the same lead keeps it before the curator).
  */
-const OPEN_FOR_ROUTING: IncidentState[] = ["registered", "assigned", "in_work", "approved", "awaiting_final"];
+const OPEN_FOR_ROUTING: IncidentState[] = [
+  "registered",
+  "assigned",
+  "in_work",
+  "on_approval",
+  "approved",
+  "awaiting_final",
+];
 
 export const openForRouting = (state: IncidentState) => OPEN_FOR_ROUTING.includes(state);
 
 /**
  * A toxic post or a threat is closed without an answer (Orenburg p.17; Georgievsk p.22) until the
- * office has said anything in public or has a draft before the curator: registered, routed, or in
- * work with no interim answer posted.
+ * office has approved an answer or said anything in public: registered, routed, in work, or with a
+ * draft before the curator (who sees in it what the post is), and no interim answer posted.
  */
+const CLOSABLE_UNANSWERED: IncidentState[] = ["registered", "assigned", "in_work", "on_approval"];
+
 export function closableUnanswered(incident: Pick<IncidentView, "state" | "answer">): boolean {
-  const early =
-    incident.state === "registered" || incident.state === "assigned" || incident.state === "in_work";
-  return early && !incident.answer?.interimPublishedAt;
+  return CLOSABLE_UNANSWERED.includes(incident.state) && !incident.answer?.interimPublishedAt;
 }
 
 /** Live assignments: those not returned or withdrawn. */

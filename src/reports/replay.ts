@@ -664,6 +664,8 @@ export function replayIncident(
         if (anew) anchors.routing = e.at;
         if (!kept) anchors.receipt = e.at;
         close("routing", e.at, e.actorId);
+        // Taken from the lead whose draft was before the curator: routing it elsewhere is the decision.
+        if (!kept) close("decision", e.at, e.actorId);
         if (kept) {
           if (shortenAs(e) && !interim) restart("answer", e.at);
           restartDraft(e.at, () => steps.push(...parts.route(e, anchors.routing ?? e.at, lead)));

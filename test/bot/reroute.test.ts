@@ -7,10 +7,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { publishInterim, requestRework, submitDraft } from "../../src/app/answers.js";
 import { acceptIncident, loadIncident, returnIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
+import { drafts } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { runningDeadlines } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, showCards } from "../support/workflow.js";
 
 const MINUTE = 60_000;
@@ -212,6 +214,29 @@ describe("routing names each organization once", () => {
     // 14:45 + 4 working hours: 3 h 15 min today, 45 min on Wednesday — not 15 minutes from now.
     expect(answer?.at).toEqual(new Date("2026-11-25T06:45:00Z"));
     expect(card(-300, id)).toContain("Срок: 24.11.2026 15:15 — возврат, если не ваша компетенция (п. 10)");
+  });
+
+  it("a draft before the curator that shows the post is another organization's: routed there at once, no rework first", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    await seedDraft(h, id, { text: "Это вопрос дорожников." });
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
+    const approve = h.fake.findButton(OFFICE.curatorsChat, "Согласовать");
+    await curator.press("Переназначить", curatorsChat);
+    await curator.press(/Миндор/, curatorsChat);
+    await curator.press("Готово", curatorsChat);
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 1 направлено.\nОсновной исполнитель: Министерство дорожного хозяйства",
+    );
+    const incident = loadIncident(h.db, id);
+    expect(incident?.row.state).toBe("assigned");
+    expect(h.db.select({ state: drafts.state }).from(drafts).all()).toEqual([{ state: "superseded" }]);
+    expect(card(OFFICE.healthChat, id)).toContain("передано другому органу");
+    expect(card(-300, id)).toContain("Состояние: направлено исполнителю");
+    // «Согласовать» pressed on the card as it was decides nothing now.
+    const late = await h.deliver(updates.callback(curator.tg, approve.message, approve.callbackData));
+    expect(h.fake.callbackAnswer(late.callback_query?.id ?? "")?.text).toMatch(/^Сообщение № 1/);
+    expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
   });
 
   it("a co-executor added to a post in work: the lead's executor keeps it, with no second «Взять в работу»", async () => {

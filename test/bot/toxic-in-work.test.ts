@@ -1,10 +1,11 @@
 /**
  * A post found offensive or threatening after it was routed (Orenburg p.17; Georgievsk p.22): the
- * curator closes it from the card at any step before a draft waits for him or the answer is out,
- * and the organization that had it hears it need not answer.
+ * curator closes it from the card at any step until an answer is approved or out — a draft before
+ * him included — and the organization that had it hears it need not answer.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
+import { drafts } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
@@ -67,17 +68,25 @@ describe("closing a post in work as toxic", () => {
     expect(labelsOf(OFFICE.curatorsChat, id)).not.toContain("Оскорбительное");
   });
 
-  it("while a draft waits for the curator's decision the post is not closed: the card offers no such button", async () => {
+  it("a draft before the curator that shows the post is offensive: it is closed without deciding on the draft", async () => {
     const id = await office();
     await seedDraft(h, id);
-    expect(labelsOf(OFFICE.curatorsChat, id)).not.toContain("Оскорбительное");
+    expect(labelsOf(OFFICE.curatorsChat, id)).toEqual(
+      expect.arrayContaining(["Согласовать", "На доработку", "Оскорбительное", "Угроза"]),
+    );
+    await curator().press("Оскорбительное", curatorsChat());
+    await curator().press("Да, закрыть", curatorsChat());
+    expect(loadIncident(h.db, id)?.row.state).toBe("closed");
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      `Сообщение № ${id} закрыто куратором без ответа: оскорбительное (п. 17). Готовить ответ не нужно.`,
+    );
+    // «Согласовать» of the card as it was: nothing left to approve.
     const card = cardIn(OFFICE.curatorsChat, id);
     if (!card) throw new Error("no card");
-    // A press from before the draft came: the decision comes first.
-    const update = await h.deliver(updates.callback(curator().tg, card, `inc.toxic:${id}`));
-    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
-      `Сообщение № ${id}: на согласовании. Пометить его так сейчас нельзя. Карточка обновлена.`,
-    );
-    expect(loadIncident(h.db, id)?.row.state).toBe("on_approval");
+    const draftId = h.db.select({ id: drafts.id, state: drafts.state }).from(drafts).all();
+    expect(draftId).toEqual([{ id: draftId[0]?.id, state: "superseded" }]);
+    const update = await h.deliver(updates.callback(curator().tg, card, `inc.ok:${id}:${draftId[0]?.id}`));
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toMatch(/закрыто/);
+    expect(loadIncident(h.db, id)?.row.state).toBe("closed");
   });
 });

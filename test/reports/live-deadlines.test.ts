@@ -736,6 +736,23 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     expect(tr.summary(report)).toContain("• Минздрав: поступило 0, ответов 0, в срок 0, нарушений 1");
   });
 
+  it("a draft before the curator, routed to another organization instead: his decision is made then, the new lead drafts anew", async () => {
+    const o = await office("georgievsk");
+    const { health, roads } = o;
+    const { ivan, petr } = o.people;
+    const id = o.register("09:00");
+    o.route(id, health, "09:00");
+    o.accept(id, ivan, "09:05");
+    o.submit(id, ivan, "09:30"); // the curator's decision due 10:00 (p.12)
+    o.route(id, roads, "09:50");
+    o.answer(id, petr, "09:55", "10:40", "10:50", "11:00");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")[0]).toBe("Нарушения регламента за 11.2026: 0");
+    expect(stepScore(report, "decision")).toBe("2/2");
+    expect(stepScore(report, "draft")).toBe("2/2");
+  });
+
   it("Georgievsk p.16: taken to another organization, the answer is due 4 working hours from then; the first missed it only if it was due by then", async () => {
     const o = await office("georgievsk");
     const { health, roads } = o;
