@@ -418,13 +418,14 @@ export function routeIncident(
     );
   }
   const inOrder = input.inOrder === true && input.coexecutorIds.length > 1;
-  // Routed again to the same lead organization that has taken it into work (say, a co-executor
+  // Routed again to the same lead organization while it works on the answer (say, a co-executor
   // added): it goes on as it was — who took it, since when, the post's state — with no second
-  // «Взять в работу» and no new window to return it.
+  // «Взять в работу» and no new window to return it. A draft already before the curator or approved
+  // goes back to work as before: the new part is for a new draft.
   const keptLead = (incident: Incident) => {
     const lead = leadAssignment(incident);
-    const same = incident.state !== "registered" && lead?.organizationId === input.leadId;
-    return same && lead.state === "accepted" ? lead : undefined;
+    const working = incident.state === "in_work" || incident.state === "awaiting_final";
+    return working && lead?.organizationId === input.leadId && lead.state === "accepted" ? lead : undefined;
   };
   return transition(db, {
     incidentId: input.incidentId,

@@ -748,6 +748,8 @@ export function replayIncident(
       case "markToxic":
       case "markThreat":
         close("routing", e.at, e.actorId);
+        // Closed with a draft before the curator: closing it is the decision on it.
+        close("decision", e.at, e.actorId);
         endAll(e.at);
         steps.push(...parts.withdraw(e.at));
         finished = true;

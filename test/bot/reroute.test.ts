@@ -275,6 +275,30 @@ describe("routing names each organization once", () => {
     );
   });
 
+  it("a co-executor added once the answer is approved: the post goes back to its lead for a new draft", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    const route = () =>
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: health,
+        coexecutorIds: [roads],
+        actor: as(OFFICE.curator),
+        now: h.clock.now(),
+      });
+    expect(must(route()).incident.row.state).toBe("assigned");
+    must(acceptIncident(h.db, { incidentId: id, actor: as(OFFICE.executor), now: h.clock.now() }));
+    must(
+      submitDraft(h.db, {
+        incidentId: id,
+        actor: as(OFFICE.executor),
+        now: h.clock.now(),
+        content: { text: "С учётом информации дорожников.", attachments: [] },
+      }),
+    );
+    expect(loadIncident(h.db, id)?.row.state).toBe("on_approval");
+  });
+
   it("an organization twice among the lead and co-executors is a programming error, and nothing changes", async () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
     const before = loadIncident(h.db, id);

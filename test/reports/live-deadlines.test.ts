@@ -753,6 +753,19 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     expect(stepScore(report, "draft")).toBe("2/2");
   });
 
+  it("a draft before the curator, closed as toxic instead: closing it is his decision, made then", async () => {
+    const o = await office("georgievsk");
+    const { health } = o;
+    const { ivan, curator } = o.people;
+    const id = o.register("09:00");
+    o.route(id, health, "09:00");
+    o.accept(id, ivan, "09:05");
+    o.submit(id, ivan, "09:30"); // the curator's decision due 10:00 (p.12)
+    must(closeAsToxic(h.db, { incidentId: id, actor: curator, now: o.at("09:50"), threat: false }));
+
+    expect(stepScore(o.november(), "decision")).toBe("1/1");
+  });
+
   it("Georgievsk p.16: taken to another organization, the answer is due 4 working hours from then; the first missed it only if it was due by then", async () => {
     const o = await office("georgievsk");
     const { health, roads } = o;
