@@ -188,6 +188,9 @@ class CoexecutorParts {
       Array.isArray(value) ? value.filter((id): id is number => typeof id === "number") : [];
     const kept = new Set(numbers(e.details?.kept));
     const waiting = new Set(numbers(e.details?.keptForApproval));
+    // A lead kept through the routing (its `leadKept`) has had the kept parts since they reached it,
+    // as the card counts; a lead that gets the post now has them now.
+    const reachedBefore = e.details?.leadKept === true ? new Map(this.#reached) : undefined;
     const ended = this.#endParts(e.at);
     for (const part of this.#passOn.values()) {
       if (!waiting.has(part.organizationId) && overdueAt(part, e.at))
@@ -200,7 +203,10 @@ class CoexecutorParts {
     const reworking = numbers(e.details?.keptInRework);
     const all = numbers(e.details?.coexecutorIds);
     for (const organizationId of all)
-      this.#reached.set(organizationId, kept.has(organizationId) ? e.at : null);
+      this.#reached.set(
+        organizationId,
+        kept.has(organizationId) ? (reachedBefore?.get(organizationId) ?? e.at) : null,
+      );
     for (const organizationId of waiting) {
       const sentAt = this.#sentForApproval.get(organizationId);
       if (sentAt) this.#waitForCurators(organizationId, sentAt);
@@ -620,30 +626,18 @@ export function replayIncident(
     for (const step of [...running.keys()]) end(step, at);
   };
   /**
-   * A clock counted anew (the answer's from a new routing, Georgievsk p.16): the old one ends as in
-   * `end`; one counted from what has not changed (Orenburg's, from detection) runs on as it was.
+   * A clock counted anew (the answer's from a new routing, Georgievsk p.16; the lead's draft when
+   * the parts it waits for change, p.18) by `reopen`: the old one ends as in `end`; one counted from
+   * what has not changed (Orenburg's, from detection) runs on as it was.
    */
-  const restart = (step: StepId, at: Date) => {
+  const restart = (step: StepId, at: Date, reopen: () => void = () => open(step)) => {
     const old = running.get(step);
     running.delete(step);
-    open(step);
+    reopen();
     const renewed = running.get(step);
     // Missed while the post was back with the curators: the organization that returned it had it then.
     if (old && renewed?.deadline.getTime() !== old.deadline.getTime() && overdueAt(old, at))
       steps.push(instance(old, null, null, at, lead ?? returnedBy));
-  };
-  /**
-   * The lead's draft clock counted anew after `change` (the parts it waits for changed, Georgievsk
-   * p.18): the old one ends as in `restart`, and only if its deadline moved.
-   */
-  const restartDraft = (at: Date, change: () => void) => {
-    const old = running.get("draft");
-    running.delete("draft");
-    change();
-    openDraft();
-    const renewed = running.get("draft");
-    if (old && renewed?.deadline.getTime() !== old.deadline.getTime() && overdueAt(old, at))
-      steps.push(instance(old, null, null, at));
   };
   /** The lead that last returned the post: the old clocks judged at the next routing were its. */
   let returnedBy: number | null = null;
@@ -668,7 +662,11 @@ export function replayIncident(
         if (!kept) close("decision", e.at, e.actorId);
         if (kept) {
           if (shortenAs(e) && !interim) restart("answer", e.at);
-          restartDraft(e.at, () => steps.push(...parts.route(e, anchors.routing ?? e.at, lead)));
+          // The lead's draft clock counted anew: the parts it waits for changed (Georgievsk p.18).
+          restart("draft", e.at, () => {
+            steps.push(...parts.route(e, anchors.routing ?? e.at, lead));
+            openDraft();
+          });
           break;
         }
         // Judged as the post stood, before it changes hands: a new draft is owed, so the one owed and
