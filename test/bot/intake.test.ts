@@ -426,6 +426,12 @@ describe("registering from a forwarded post or a link", () => {
     // 09:15 in Yekaterinburg (Orenburg preset): the final answer after an interim one counts from it (p.13).
     expect(row?.postedAt?.toISOString()).toBe("2026-11-20T04:15:00.000Z");
     expect(curator.lastText()).toMatch(/Тема: Уборка снега\nМесто: ул\. Ленина, 5/);
+
+    // A citizen's own words «Место: … / Дата: …» in a pasted post are its text, not its details.
+    await curator.send("https://vk.com/wall-77_102\nМесто: двор дома 5\nДата: 14.11.2026 10:00");
+    expect(curator.lastText()).toMatch(
+      /^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-77_102\n«/,
+    );
   });
 
   it("a pasted notice that starts with the monitoring system's own page is registered under the post", async () => {

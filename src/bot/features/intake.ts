@@ -326,8 +326,8 @@ interface NoticeFields {
 }
 
 /**
- * «Текст:» (to the next field of the notice), «Автор:», «Тема:», «Адрес:» or «Место:» and «Дата
- * публикации:», if the message is such a notice.
+ * «Текст:» (to the next field of the notice) and «Автор:»; and, if the message is such a notice,
+ * «Тема:», «Адрес:» or «Место:» and «Дата публикации:».
  */
 function noticeFields(body: string): NoticeFields {
   const lines = body.split("\n");
@@ -345,11 +345,18 @@ function noticeFields(body: string): NoticeFields {
     const end = rest.findIndex((line) => FIELD_LINE.test(line));
     text = [lines[textAt]?.replace(TEXT_LINE, ""), ...(end < 0 ? rest : rest.slice(0, end))].join("\n");
   }
+  // A citizen's own post may say «Место: …» or «Дата: …» too: only a notice (its post's link or
+  // text labelled) gives the post's topic, place and date, and a link is no place.
+  const notice = textAt >= 0 || lines.some((line) => LINK_LINE.test(line));
+  const described = (label: RegExp) => {
+    const value = notice ? field(label) : undefined;
+    return value && findLinks(value).length === 0 ? value : undefined;
+  };
   const found = {
     author: field(AUTHOR_LINE),
-    topic: field(TOPIC_LINE),
-    place: field(PLACE_LINE),
-    postedAt: field(POSTED_LINE),
+    topic: described(TOPIC_LINE),
+    place: described(PLACE_LINE),
+    postedAt: described(POSTED_LINE),
   };
   return {
     ...(text !== undefined ? { text } : {}),
