@@ -8,6 +8,11 @@ export function cutBefore(text: string, at: number): number {
   return high >= 0xd800 && high <= 0xdbff ? at - 1 : at;
 }
 
+/** Where a text's tail may start at `at` without half a character: one unit later between two halves. */
+export function tailFrom(text: string, at: number): number {
+  return cutBefore(text, at) < at ? at + 1 : at;
+}
+
 /** The text within `max` characters, ending in «…» when cut. */
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, cutBefore(text, max - 1))}…`;

@@ -4,6 +4,8 @@
  * Pure; the words it is told in come from the caller (the bot's texts).
  */
 
+import { clip, cutBefore, tailFrom } from "./clip.js";
+
 export interface DiffAttachment {
   type: "photo" | "video" | "document" | "animation";
   fileUniqueId: string;
@@ -173,7 +175,7 @@ export function diffAttachments(
 function shortened(text: string, limit = FRAGMENT_CHARS): string {
   if (text.length <= limit) return text;
   const half = Math.floor((limit - 1) / 2);
-  return `${text.slice(0, half)}…${text.slice(text.length - half)}`;
+  return `${text.slice(0, cutBefore(text, half))}…${text.slice(tailFrom(text, text.length - half))}`;
 }
 
 function hunkLine(hunk: Hunk, words: DiffWords): string {
@@ -233,5 +235,5 @@ export function describeChanges(
     if (shown < text.hunks.length) lines.push(words.more(text.hunks.length - shown));
   }
   const result = [...lines, ...tail].join("\n");
-  return result.length <= limit ? result : `${result.slice(0, limit - 1)}…`;
+  return clip(result, limit);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { splitMessage, splitPieces } from "../../src/bot/delivery.js";
-import { clip } from "../../src/domain/clip.js";
+import { clip, tailFrom } from "../../src/domain/clip.js";
 
 describe("splitting a long text into messages", () => {
   it("cuts at a line break, else after a space, never inside a word", () => {
@@ -33,5 +33,8 @@ describe("splitting a long text into messages", () => {
     expect(clip("а".repeat(12), 10)).toBe(`${"а".repeat(9)}…`);
     expect(clip(`${"а".repeat(8)}🙏б`, 10)).toBe(`${"а".repeat(8)}…`);
     expect(clip(`${"а".repeat(7)}🙏бв`, 10)).toBe(`${"а".repeat(7)}🙏…`);
+    // A tail taken from between an emoji's halves starts after it.
+    expect(tailFrom("а🙏б", 2)).toBe(3);
+    expect(tailFrom("а🙏б", 1)).toBe(1);
   });
 });

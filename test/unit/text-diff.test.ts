@@ -71,6 +71,18 @@ describe("describeChanges", () => {
     expect(text).toBe("Изменено в тексте:\n…дворе вывезут до −«пятницы.» +«четверга.» Спасибо.…");
   });
 
+  it("cuts a long fragment without splitting an emoji at either end: Telegram refuses half a character", () => {
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    for (const at of [77, 78, 79, 80]) {
+      const added = `${"а".repeat(at)}🙏${"б".repeat(200 - at)}`;
+      const text = describeChanges(draft("Снег вывезут."), draft(`Снег вывезут. ${added}`), td.diff);
+      expect(text).toContain("…");
+      expect(lone.test(text)).toBe(false);
+      const tail = `${"б".repeat(200 - at)}🙏${"а".repeat(at)}`;
+      expect(lone.test(describeChanges(draft("Снег."), draft(`Снег. ${tail}`), td.diff))).toBe(false);
+    }
+  });
+
   it("lists attachments added and removed, counting equal ones", () => {
     const text = describeChanges(
       draft("Ответ.", [photo("a")]),
