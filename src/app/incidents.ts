@@ -18,6 +18,7 @@ import {
   partNamed,
   type Refusal,
   sameSending,
+  workState,
 } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import type { Network } from "../domain/source-link.js";
@@ -575,7 +576,8 @@ export function acceptIncident(
         .set({ state: "accepted", acceptedBy: input.actor.id, acceptedAt: input.now })
         .where(eq(assignments.id, mine.id))
         .run();
-      return mine.role === "lead" ? { state: "in_work", holderId: input.actor.id } : {};
+      // After a public interim answer, the post taken by a new lead still waits for the final one.
+      return mine.role === "lead" ? { state: workState(incident), holderId: input.actor.id } : {};
     },
   });
 }

@@ -693,7 +693,7 @@ export function replayIncident(
       }
       case "accept":
         // Only the lead's acceptance moves the incident into work; a co-executor's leaves the state.
-        if (e.toState === "in_work" && e.fromState !== "in_work" && e.actorId !== null) holder = e.actorId;
+        if (e.fromState === "assigned" && e.toState !== "assigned" && e.actorId !== null) holder = e.actorId;
         else parts.accept(e);
         break;
       case "return":

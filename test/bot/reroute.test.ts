@@ -145,6 +145,9 @@ describe("a curator routes again a post the organization stalls on", () => {
     const labels = h.fake.buttons(-300).map((b) => b.label);
     expect(labels).toContain("Подготовить окончательный ответ");
     expect(labels).not.toContain("Промежуточный ответ");
+    // Taken, the post still waits for the final answer: its interim one is public, so no «Вернуть».
+    expect(loadIncident(h.db, id)?.row.state).toBe("awaiting_final");
+    expect(labels).not.toContain("Вернуть");
   });
 
   it("after approval: the approved answer nobody posts can go to another organization", async () => {
