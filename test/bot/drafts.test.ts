@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadDraftWork, publishAnswer, requestRework } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
 import { routeIncident } from "../../src/app/incidents.js";
-import { findPerson, isBlocked } from "../../src/app/people.js";
+import { findPerson, grantRole, isBlocked } from "../../src/app/people.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { type FileRef, messageUpdate, updates } from "../support/updates.js";
 import {
@@ -159,6 +159,18 @@ describe("preparing a draft answer", () => {
     await executor.press("Размещено");
     await executor.send("https://vk.com/wall-1_1?reply=5");
     expect(executor.lastText()).toBe(`Ответ по сообщению № ${one} размещён в срок. Спасибо!`);
+  });
+
+  it("a command after «Начать» was offered forgets the offer: /new's dialogue takes the link typed next", async () => {
+    const id = await office();
+    grantRole(h.db, person(OFFICE.executor).id, "curator", null, h.clock.now());
+    await executor.press("Подготовить ответ", healthChat());
+    expect(executor.lastText()).toBe(`Сообщение № ${id}: подготовим проект ответа здесь. Нажмите «Начать».`);
+    await executor.send("/new");
+    await executor.send("https://vk.com/wall-1_9");
+    expect(executor.lastText()).toBe(
+      "Пришлите текст сообщения (можно скопировать из поста) или нажмите «Нет текста».",
+    );
   });
 
   it("refuses someone who is not the lead executor, and nothing changes", async () => {
