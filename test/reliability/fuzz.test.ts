@@ -293,7 +293,14 @@ type Sender =
   | { kind: "head"; tg: User };
 
 const VIEWS = new Set(["inc.text", "inc.hist", "inc.show"]);
-const OPEN_FOR_ROUTING: IncidentState[] = ["registered", "assigned", "in_work", "approved", "awaiting_final"];
+const OPEN_FOR_ROUTING: IncidentState[] = [
+  "registered",
+  "assigned",
+  "in_work",
+  "on_approval",
+  "approved",
+  "awaiting_final",
+];
 
 /**
  * Whether the sender could legitimately make this press (or it might be so): such presses are left
@@ -345,7 +352,10 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
     case "inc.threat":
     case "int.threat":
     case "int.toxic":
-      return ["registered", "assigned", "in_work"].includes(state) && !incident.answer?.interimPublishedAt;
+      return (
+        ["registered", "assigned", "in_work", "on_approval"].includes(state) &&
+        !incident.answer?.interimPublishedAt
+      );
     case "inc.edit":
       return editable;
     case "imp.set":
