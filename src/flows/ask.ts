@@ -22,6 +22,9 @@ export async function waitForAnswer(conversation: Flow): Promise<Context> {
   const now = () => conversation.external((outer: BotContext) => outer.app.clock.now().getTime());
   const asked = await now();
   const answer = await conversation.wait();
+  // A message corrected in place is no answer: it is told the bot does not see edits (fallback.ts),
+  // and the question keeps waiting.
+  if (answer.editedMessage) await conversation.skip({ next: true });
   if ((await now()) - asked <= ANSWER_WINDOW_MS) return answer;
   const text = answer.message?.text ?? answer.message?.caption;
   if (answer.message && !text?.startsWith("/")) await answer.reply(t.dialogExpired);

@@ -13,7 +13,8 @@ fallback.chatType("private").on("message", async (ctx) => {
   await ctx.reply(ctx.person ? t.notUnderstood : t.unknownPerson);
 });
 
-// A correction typed over a sent message (a wrong link, a draft's typo) would otherwise go unheard.
-fallback.chatType("private").on("edited_message", async (ctx) => {
+// A correction typed over a sent message (a wrong link, a draft's typo) would otherwise go unheard;
+// inside a dialogue too, which passes it on. A live location's moves are edits too, and say nothing.
+fallback.chatType("private").on(["edited_message:text", "edited_message:caption"], async (ctx) => {
   if (ctx.person) await ctx.reply(t.editNotSeen);
 });
