@@ -1,5 +1,32 @@
-import type { BotContext } from "./context.js";
+import type { DraftPurpose } from "../domain/incident.js";
+import type { AppDeps, BotContext } from "./context.js";
 import { t } from "./texts.js";
+
+/**
+ * A draft's «Начать», sent privately and not pressed yet, by person (features/drafts.ts points
+ * messages typed meanwhile to it). A dialogue the person opens, or a command, forgets it: they
+ * moved on. In memory, by bot.
+ */
+export interface AwaitedStart {
+  id: number;
+  purpose: DraftPurpose;
+  at: number;
+}
+const awaitedStarts = new WeakMap<AppDeps, Map<number, AwaitedStart>>();
+
+export function startsAwaited(deps: AppDeps): Map<number, AwaitedStart> {
+  let found = awaitedStarts.get(deps);
+  if (!found) {
+    found = new Map();
+    awaitedStarts.set(deps, found);
+  }
+  return found;
+}
+
+/** The person moved on in the private chat: a «Начать» offered no longer takes what they type. */
+export function forgetAwaitedStart(ctx: BotContext): void {
+  if (ctx.chat?.type === "private" && ctx.from) startsAwaited(ctx.app).delete(ctx.from.id);
+}
 
 /** The button that opened each person's latest dialogue, and when, by chat and person. */
 const openedBy = new Map<string, { button: string; at: number }>();
@@ -27,6 +54,7 @@ export async function openDialog(ctx: BotContext, name: string, ...args: unknown
     return;
   }
   await ctx.answerCallbackQuery();
+  forgetAwaitedStart(ctx);
   await ctx.conversation.exitAll();
   openedBy.set(key, { button, at: now });
   await ctx.conversation.enter(name, ...args);

@@ -137,6 +137,10 @@ describe("preparing a draft answer", () => {
     expect(executor.lastText()).toMatch(/^Сообщение № 1: пришлите текст ответа/);
     const two = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
     await executor.press("Подготовить ответ", healthChat());
+    // A look at a post's history privately meanwhile opens no dialogue: the offer still stands.
+    const shown = h.fake.lastMessage(OFFICE.executor);
+    if (!shown) throw new Error("no message");
+    await h.deliver(updates.callback(executor.tg, shown, `inc.hist:${one}`));
     await executor.send(ANSWER);
     expect(executor.lastText()).toBe(
       `Чтобы подготовить проект ответа по сообщению № ${two}, сначала нажмите «Начать», затем пришлите текст и фото.`,

@@ -5,7 +5,7 @@ import type { DraftPurpose } from "../../domain/incident.js";
 import { draftFlow, draftRefusal } from "../../flows/draft.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { openDialog } from "../dialogs.js";
+import { forgetAwaitedStart, openDialog, startsAwaited } from "../dialogs.js";
 import { td } from "../texts-drafts.js";
 
 const DRAFT_DIALOG = "incident.draft";
@@ -34,40 +34,30 @@ export function draftsFeature(deps: AppDeps): Composer<BotContext> {
 }
 
 /**
- * The «Начать» each person was sent privately and has not pressed yet, by bot: a message typed
- * meanwhile (people tend to type the answer at once) is pointed to the button instead of being
- * «не удалось разобрать». In memory: after a restart the message gets the general hint.
+ * How long a «Начать» sent privately waits to be pressed: a message typed meanwhile (people tend to
+ * type the answer at once) is pointed to the button instead of being «не удалось разобрать». After a
+ * restart the message gets the general hint.
  */
-const awaitingStart = new WeakMap<AppDeps, Map<number, { id: number; purpose: DraftPurpose; at: number }>>();
 const AWAITING_MS = 30 * 60_000;
-
-function awaiting(deps: AppDeps): Map<number, { id: number; purpose: DraftPurpose; at: number }> {
-  let found = awaitingStart.get(deps);
-  if (!found) {
-    found = new Map();
-    awaitingStart.set(deps, found);
-  }
-  return found;
-}
 
 /**
  * A private message (not a command) while a «Начать» waits gets the button again, with what to do,
  * before any dialogue sees it: a draft dialogue of another post left open in the private chat must
- * not take the text meant for the post whose «Подготовить ответ» was just pressed. A command or a
- * press in the private chat (say «Размещено» of another post, or «Начать» itself) means the person
- * moved on: the offer is forgotten, and the dialogue that opens takes its answers.
+ * not take the text meant for the post whose «Подготовить ответ» was just pressed. A command, or a
+ * dialogue opened privately (say «Размещено» of another post), forgets the offer: the person moved
+ * on (see forgetAwaitedStart).
  */
 export async function pointToDraftStart(ctx: BotContext, next: () => Promise<void>): Promise<void> {
-  if (ctx.chat?.type !== "private" || !ctx.from) return next();
   const command = ctx.message?.text?.startsWith("/");
-  if (ctx.callbackQuery || command) awaiting(ctx.app).delete(ctx.from.id);
-  if (!ctx.message || command || !ctx.person || !(await pointedToStart(ctx))) await next();
+  if (command) forgetAwaitedStart(ctx);
+  const typed = ctx.chat?.type === "private" && ctx.message && !command;
+  if (!typed || !ctx.person || !(await pointedToStart(ctx))) await next();
 }
 
 /** The button again, with what to do; false if no «Начать» waits. */
 async function pointedToStart(ctx: BotContext): Promise<boolean> {
   const from = ctx.from?.id;
-  const waiting = from === undefined ? undefined : awaiting(ctx.app).get(from);
+  const waiting = from === undefined ? undefined : startsAwaited(ctx.app).get(from);
   if (!waiting || ctx.app.clock.now().getTime() - waiting.at > AWAITING_MS) return false;
   await ctx.reply(td.pressStartFirst(waiting.id, waiting.purpose), {
     reply_markup: new InlineKeyboard().text(td.button.start, cb(BUTTONS[waiting.purpose], waiting.id)),
@@ -100,6 +90,6 @@ async function moveToPrivateChat(ctx: BotContext, id: number, purpose: DraftPurp
     if (!(error instanceof GrammyError)) throw error;
     return popup(ctx, td.openPrivateFirst);
   }
-  if (ctx.from) awaiting(ctx.app).set(ctx.from.id, { id, purpose, at: ctx.app.clock.now().getTime() });
+  if (ctx.from) startsAwaited(ctx.app).set(ctx.from.id, { id, purpose, at: ctx.app.clock.now().getTime() });
   await ctx.answerCallbackQuery({ text: td.continuePrivately });
 }

@@ -31,6 +31,7 @@ import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { cardDeps, notifyOrganization } from "../delivery.js";
+import { forgetAwaitedStart } from "../dialogs.js";
 import { refuse } from "../refuse.js";
 import { tr } from "../texts-incidents.js";
 import { ti } from "../texts-intake.js";
@@ -114,6 +115,7 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
       ctx.callbackQuery.data === "int.reg"
         ? { actorId: curator.id, prefill: oneTap(recognised, post.postedAt) }
         : { actorId: curator.id, prefill: recognised, ...forwardedAt(post) };
+    forgetAwaitedStart(ctx);
     await ctx.conversation.enter("intake", args);
   });
 

@@ -10,6 +10,7 @@ import { telegramIdsOfMembers } from "../../app/people.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { sendLong } from "../delivery.js";
+import { forgetAwaitedStart } from "../dialogs.js";
 import { organizationPicker } from "../keyboards.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
@@ -110,6 +111,7 @@ async function tellOfOpenWork(ctx: BotContext, organization: Organization, openW
 
 organizations.callbackQuery(onAction("org.ren", [ID]), admin, async (ctx) => {
   await ctx.answerCallbackQuery();
+  forgetAwaitedStart(ctx);
   await ctx.conversation.exitAll();
   await ctx.conversation.enter("renameOrganization", ctx.person?.id, Number(ctx.match[1]));
 });
