@@ -427,6 +427,14 @@ describe("registering from a forwarded post or a link", () => {
     expect(row?.postedAt?.toISOString()).toBe("2026-11-20T04:15:00.000Z");
     expect(curator.lastText()).toMatch(/Тема: Уборка снега\nМесто: ул\. Ленина, 5/);
 
+    // Unlabelled link and no «Текст:»: its fields still make it a notice.
+    await curator.send(
+      "Новый инцидент\nhttps://vk.com/wall-77_103\nТема: Освещение\nАдрес: ул. Мира, 2\nДата публикации: 21.11.2026 08:00",
+    );
+    expect(curator.lastText()).toMatch(
+      /\nТема: Освещение\nМесто: ул\. Мира, 2\nПост опубликован: 21\.11\.2026 08:00\n/,
+    );
+
     // A citizen's own words «Место: … / Дата: …» in a pasted post are its text, not its details.
     await curator.send("https://vk.com/wall-77_102\nМесто: двор дома 5\nДата: 14.11.2026 10:00");
     expect(curator.lastText()).toMatch(

@@ -280,6 +280,8 @@ const FIELD_LINE = new RegExp(
   String.raw`^\s*(?:${LINK_LABEL}|автор|категория|тема|рубрика|источник|соцсеть|социальная сеть|дата[\p{L} ]*|время[\p{L} ]*|регион|район|место|адрес|тональность|охват|просмотры|статус)\s*:`,
   "iu",
 );
+/** So many labelled lines make a notice even without «Текст:» or a labelled link. */
+const NOTICE_FIELDS = 3;
 /** Longer than the dialogue takes for a typed field: a label's value so long is not the field's. */
 const MAX_FIELD = 300;
 
@@ -348,8 +350,11 @@ function noticeFields(body: string): NoticeFields {
     text = [lines[textAt]?.replace(TEXT_LINE, ""), ...(end < 0 ? rest : rest.slice(0, end))].join("\n");
   }
   // A citizen's own post may say «Место: …» or «Дата: …» too: only a notice (its post's link or
-  // text labelled) gives the post's topic, place and date, and a link is no place.
-  const notice = textAt >= 0 || lines.some((line) => LINK_LINE.test(line));
+  // text labelled, or three of its fields) gives the post's topic, place and date; a link is no place.
+  const notice =
+    textAt >= 0 ||
+    lines.some((line) => LINK_LINE.test(line)) ||
+    lines.filter((line) => FIELD_LINE.test(line)).length >= NOTICE_FIELDS;
   const described = (label: RegExp) => {
     const value = notice ? field(label) : undefined;
     return value && findLinks(value).length === 0 ? value : undefined;
