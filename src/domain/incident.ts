@@ -149,7 +149,7 @@ export function sameSending(part: AssignmentView, version: number | undefined): 
  * A curator may route the post again until the answer is out: an organization that stalls after
  * approval, or while the final answer is due after an interim one, is not a dead end, and a draft
  * before the curator that shows the post is another organization's need not be returned first (the
- * new lead's drafting supersedes it; the same lead keeps it before the curator).
+ * new lead's drafting supersedes it; to the same lead the routing dialogue refuses, flows/routing.ts).
  */
 const OPEN_FOR_ROUTING: IncidentState[] = [
   "registered",

@@ -18,7 +18,7 @@ import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
 import { cutBefore } from "../domain/clip.js";
-import { actionRules, type Importance } from "../domain/incident.js";
+import { actionRules, type Importance, leadAssignment } from "../domain/incident.js";
 import { findLinks } from "../domain/source-link.js";
 import { tellLeadOfKeptParts } from "./answers.js";
 import { type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
@@ -299,7 +299,17 @@ function switchedOff(db: Db, chosen: Chosen[]): Chosen[] {
   return chosen.filter((c) => !getOrganization(db, c.id)?.active);
 }
 
-type Outcome = "routed" | "gone" | TransitionRefusal | { switchedOff: Chosen[] };
+type Outcome = "routed" | "gone" | "decideFirst" | TransitionRefusal | { switchedOff: Chosen[] };
+
+/**
+ * Routed again to the lead whose draft is before the curator (say, to add a co-executor): its new
+ * part would be for a draft not yet written. The curator decides on this one first — returned for
+ * rework, the post can then be routed to it again.
+ */
+function draftBeforeCurator(db: Db, incidentId: number, leadId: number): boolean {
+  const incident = loadIncident(db, incidentId);
+  return incident?.row.state === "on_approval" && leadAssignment(incident)?.organizationId === leadId;
+}
 
 function summary(
   incidentId: number,
@@ -320,6 +330,7 @@ function summary(
     );
   }
   if (outcome === "changed") return tr.route.changed(incidentId);
+  if (outcome === "decideFirst") return tr.route.decideFirst(incidentId, lead.name);
   if (outcome === "forbidden") return tr.route.notCurator;
   return tr.closed(incidentId);
 }
@@ -362,6 +373,7 @@ export function routeFlow(deps: AppDeps) {
         if (!outer.person) return "gone";
         const off = switchedOff(deps.db, p.chosen);
         if (off.length > 0) return { switchedOff: off };
+        if (draftBeforeCurator(deps.db, incidentId, lead.value.id)) return "decideFirst";
         const result = routeIncident(deps.db, {
           incidentId,
           expectedVersion: start.version,

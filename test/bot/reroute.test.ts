@@ -242,6 +242,24 @@ describe("routing names each organization once", () => {
     expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
   });
 
+  it("a co-executor added to the lead whose draft is before the curator: the curator decides on the draft first", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    await seedDraft(h, id);
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
+    await curator.press("Переназначить", curatorsChat);
+    await curator.press(/Минздрав/, curatorsChat);
+    await curator.press(/Миндор/, curatorsChat);
+    await curator.press("Готово", curatorsChat);
+    await curator.press(/Министерство здравоохранения/, curatorsChat);
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 1 не направлено: проект ответа основного исполнителя (Министерство здравоохранения) на согласовании. " +
+        "Чтобы добавить соисполнителей, сначала верните проект на доработку, затем направьте сообщение заново.",
+    );
+    expect(loadIncident(h.db, id)?.row.state).toBe("on_approval");
+    expect(h.db.select({ state: drafts.state }).from(drafts).all()).toEqual([{ state: "submitted" }]);
+  });
+
   it("a co-executor added to a post in work: the lead's executor keeps it, with no second «Взять в работу»", async () => {
     // Orenburg, Tuesday 24.11.2026 10:00 Yekaterinburg: detected, routed and taken by Иван at 10:00.
     const id = await office({ now: "2026-11-24T05:00:00Z" });
