@@ -2,7 +2,7 @@
  * The answer half of the workflow: drafts, the curator's decision, publication, interim answers and
  * questions to the author. Every change goes through `transition` (one transaction + audit event).
  */
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { type Attachment, drafts, draftWork, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
@@ -11,6 +11,7 @@ import {
   checkDraft,
   type DraftKind,
   type DraftPurpose,
+  leadAssignment,
   workState,
 } from "../domain/incident.js";
 import { type Incident, type TransitionResult, transition } from "./incidents.js";
@@ -72,10 +73,12 @@ export function submitDraft(
     change: (tx, incident) => {
       const kind: DraftKind =
         purpose !== "answer" ? purpose : incident.answer?.interimPublishedAt ? "final" : "answer";
+      // The round of this lead's drafts: one taken from an organization the post left is not its.
+      const since = leadAssignment(incident)?.receivedAt ?? new Date(0);
       const earlier = tx
         .select({ id: drafts.id })
         .from(drafts)
-        .where(and(eq(drafts.incidentId, incident.id), eq(drafts.kind, kind)))
+        .where(and(eq(drafts.incidentId, incident.id), eq(drafts.kind, kind), gte(drafts.submittedAt, since)))
         .all();
       tx.update(drafts)
         .set({ state: "superseded" })

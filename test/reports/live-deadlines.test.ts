@@ -767,6 +767,8 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     expect(tr.violations(report).split("\n")[0]).toBe("Нарушения регламента за 11.2026: 0");
     expect(stepScore(report, "decision")).toBe("2/2");
     expect(stepScore(report, "draft")).toBe("2/2");
+    // The new lead's draft was its first: approved the first time.
+    expect([report.overall.approvedFirstRound, report.overall.approved]).toEqual([1, 1]);
   });
 
   it("a draft before the curator, closed as toxic instead: closing it is his decision, made then", async () => {
