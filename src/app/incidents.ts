@@ -872,7 +872,6 @@ function releasedBy(incident: Incident): { released?: number } {
   return next ? { released: next.organizationId } : {};
 }
 
-/** Takes every organization that still holds the incident off it (re-routing, the lead's return, closing). */
 /** A draft before the curator or in rework that nobody will decide on or rework any more. */
 function supersedePendingDrafts(tx: Tx, incidentId: number): void {
   tx.update(drafts)
@@ -881,6 +880,10 @@ function supersedePendingDrafts(tx: Tx, incidentId: number): void {
     .run();
 }
 
+/**
+ * Takes every organization that still holds the incident off it (re-routing, the lead's return,
+ * closing), but a lead kept through a routing.
+ */
 function withdrawLiveAssignments(tx: Tx, incidentId: number, keptId?: number): void {
   tx.update(assignments)
     .set({ state: "withdrawn" })

@@ -658,8 +658,6 @@ export function replayIncident(
         if (anew) anchors.routing = e.at;
         if (!kept) anchors.receipt = e.at;
         close("routing", e.at, e.actorId);
-        // Taken from the lead whose draft was before the curator: routing it elsewhere is the decision.
-        if (!kept) close("decision", e.at, e.actorId);
         if (kept) {
           if (shortenAs(e) && !interim) restart("answer", e.at);
           // The lead's draft clock counted anew: the parts it waits for changed (Georgievsk p.18).
@@ -669,6 +667,8 @@ export function replayIncident(
           });
           break;
         }
+        // Taken from the lead whose draft was before the curator: routing it elsewhere is the decision.
+        close("decision", e.at, e.actorId);
         // Judged as the post stood, before it changes hands: a new draft is owed, so the one owed and
         // the publication of an approved one end; so does the rework, taken to another organization.
         end("draft", e.at);
