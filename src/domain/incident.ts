@@ -389,7 +389,8 @@ function anchorsOf(incident: IncidentView, assignment: AssignmentView | undefine
 /**
  * In work after a rework request, the rework clock runs instead of the first draft's. Once an
  * approved question to the author is out, a draft has been sent in time or not: the answer's clock
- * alone runs on (Orenburg p.9 counts the draft of a question as the executor's draft).
+ * alone runs on (Orenburg p.9 counts the draft of a question as the executor's draft) — the lead's
+ * own question, not one of an organization the post was taken from.
  */
 function inWorkSteps(incident: IncidentView): StepId[] {
   const answer = incident.answer;
@@ -397,7 +398,12 @@ function inWorkSteps(incident: IncidentView): StepId[] {
     answer?.reworkRequestedAt &&
     (!answer.draftSubmittedAt || answer.reworkRequestedAt >= answer.draftSubmittedAt);
   if (reworking) return ["rework", "answer"];
-  return answer?.draftKind === "clarification" && answer.approvedAt ? ["answer"] : ["draft", "answer"];
+  const since = leadAssignment(incident)?.receivedAt;
+  const asked =
+    answer?.draftKind === "clarification" &&
+    answer.approvedAt &&
+    (!since || !answer.draftSubmittedAt || answer.draftSubmittedAt >= since);
+  return asked ? ["answer"] : ["draft", "answer"];
 }
 
 /**

@@ -4,7 +4,7 @@
  * work is charged to the next one.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { publishInterim, requestRework, submitDraft } from "../../src/app/answers.js";
+import { publishInterim, recordClarification, requestRework, submitDraft } from "../../src/app/answers.js";
 import { acceptIncident, loadIncident, returnIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { drafts } from "../../src/db/schema.js";
@@ -148,6 +148,36 @@ describe("a curator routes again a post the organization stalls on", () => {
     // Taken, the post still waits for the final answer: its interim one is public, so no «Вернуть».
     expect(loadIncident(h.db, id)?.row.state).toBe("awaiting_final");
     expect(labels).not.toContain("Вернуть");
+  });
+
+  it("after a question to the author: the next organization owes its own draft, the question was the first one's", async () => {
+    // Georgievsk, Tuesday 24.11.2026 10:00 Moscow: Минздрав's question to the author is posted at once.
+    const id = await office({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { purpose: "clarification", approve: true });
+    must(
+      recordClarification(h.db, {
+        incidentId: id,
+        actor: as(OFFICE.executor),
+        now: h.clock.now(),
+        link: "https://vk.com/wall-1_1?reply=4",
+      }),
+    );
+    h.clock.set("2026-11-24T08:00:00Z"); // 11:00
+    must(
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: roads,
+        coexecutorIds: [],
+        actor: as(OFFICE.curator),
+        now: h.clock.now(),
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId: id, actor: as(ROADS_EXECUTOR), now: h.clock.now() }));
+    const incident = await showCards(h, id);
+    const { regulation, workingTime } = h.deps().sla;
+    const steps = runningDeadlines(incident, regulation, workingTime).map((d) => d.step);
+    expect(steps).toContain("draft");
+    expect(card(-300, id)).toContain("Срок: 24.11.2026 12:00 — прислать проект ответа куратору (п. 11)");
   });
 
   it("after approval: the approved answer nobody posts can go to another organization", async () => {
