@@ -28,17 +28,6 @@ export function latestDrafts(db: Tx, incidentId: number, limit = 2): Draft[] {
   return latestDraftsQuery(db).all({ incidentId, limit });
 }
 
-/** The first draft of a kind: the final answer's first one meets Georgievsk p.15. */
-export function firstDraft(db: Tx, incidentId: number, kind: Draft["kind"]): Draft | undefined {
-  return db
-    .select()
-    .from(drafts)
-    .where(and(eq(drafts.incidentId, incidentId), eq(drafts.kind, kind)))
-    .orderBy(drafts.id)
-    .limit(1)
-    .get();
-}
-
 /** Every decision on a draft reads it. */
 const latestDraftsQuery = preparedPerConnection((db) =>
   db

@@ -66,7 +66,13 @@ const incidentQueries = preparedPerConnection((db) => {
     firstFinalDraft: db
       .select({ submittedAt: drafts.submittedAt })
       .from(drafts)
-      .where(and(eq(drafts.incidentId, id), eq(drafts.kind, "final")))
+      .where(
+        and(
+          eq(drafts.incidentId, id),
+          eq(drafts.kind, "final"),
+          gte(drafts.submittedAt, sql.placeholder("since")),
+        ),
+      )
       .orderBy(drafts.id)
       .limit(1)
       .prepare(),
@@ -85,6 +91,9 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
   if (!row) return undefined;
   const parts = queries.parts.all({ id });
   const published = queries.publications.all({ id });
+  // The first final draft of this lead's: one of an organization the post was taken from is not its.
+  const lead = parts.find(({ a }) => a.role === "lead" && a.state !== "returned" && a.state !== "withdrawn");
+  const since = lead?.a.receivedAt.getTime() ?? 0;
   return {
     id: row.id,
     state: row.state,
@@ -114,7 +123,7 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
       partText: a.partText,
     })),
     answer: answerProgress(queries.latestDraft.get({ id }), published, row.state, () =>
-      queries.firstFinalDraft.get({ id }),
+      queries.firstFinalDraft.get({ id, since }),
     ),
     publications: published,
   };

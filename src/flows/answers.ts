@@ -8,7 +8,6 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { latestDecision, telegramIdOf } from "../app/answer-queries.js";
 import {
-  firstDraft,
   latestDrafts,
   publishAnswer,
   publishInterim,
@@ -327,7 +326,7 @@ export function answerDue(incident: Incident, sla: SlaRuntime): Due | undefined 
 function answerMetAt(deps: AppDeps, incident: Incident, due: Due, now: Date): Date {
   const metByDraft = deps.sla.regulation.steps.finalAfterInterim?.metBy === "draftSubmission";
   if (due.step !== "finalAfterInterim" || !metByDraft) return now;
-  return firstDraft(deps.db, incident.id, "final")?.submittedAt ?? now;
+  return incident.answer?.finalDraftSubmittedAt ?? now;
 }
 
 /**

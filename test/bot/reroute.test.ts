@@ -180,6 +180,40 @@ describe("a curator routes again a post the organization stalls on", () => {
     expect(card(-300, id)).toContain("Срок: 24.11.2026 12:00 — прислать проект ответа куратору (п. 11)");
   });
 
+  it("Georgievsk p.15: a final draft set aside by a routing elsewhere does not meet the clock for the new organization", async () => {
+    // Tuesday 24.11.2026 10:00 Moscow; the interim answer posted on Wednesday 25.11 10:00.
+    const id = await office({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    h.clock.set("2026-11-25T07:00:00Z");
+    await seedDraft(h, id, { purpose: "interim", approve: true });
+    must(
+      publishInterim(h.db, {
+        incidentId: id,
+        actor: as(OFFICE.executor),
+        now: h.clock.now(),
+        link: "https://vk.com/wall-1_1?reply=8",
+      }),
+    );
+    h.clock.set("2026-12-02T07:00:00Z");
+    await seedDraft(h, id, { text: "Окончательный ответ Минздрава." }); // on approval
+    h.clock.advance(30 * MINUTE);
+    must(
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: roads,
+        coexecutorIds: [],
+        actor: as(OFFICE.curator),
+        now: h.clock.now(),
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId: id, actor: as(ROADS_EXECUTOR), now: h.clock.now() }));
+    await showCards(h, id);
+    // 7 working days from 25.11 (p.15): 04.12 18:00, now Миндор's to meet.
+    expect(card(-300, id)).toContain(
+      "Срок: 04.12.2026 18:00 — прислать проект окончательного ответа куратору (п. 15)",
+    );
+    expect(card(-300, id)).not.toContain("Проект окончательного ответа направлен");
+  });
+
   it("after approval: the approved answer nobody posts can go to another organization", async () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
     await seedDraft(h, id, { approve: true });

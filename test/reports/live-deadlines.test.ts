@@ -476,6 +476,24 @@ describe("an interim answer and a question to the author are drafts approved bef
 });
 
 describe("Georgievsk p.15: the final answer after an interim one is owed as its draft", () => {
+  it("a final draft set aside by a routing elsewhere: the new lead owes its own, by the same deadline", async () => {
+    const o = await office("georgievsk");
+    const { ivan, petr } = o.people;
+    const id = o.register("10:00");
+    o.route(id, o.health, "10:00");
+    o.accept(id, ivan, "10:05");
+    o.submit(id, ivan, "10:30", "interim");
+    o.approve(id, "10:40");
+    o.post(id, ivan, "10:50", "interim"); // the final draft due 18.11 18:00
+    o.submit(id, ivan, "2026-11-10 10:00"); // in time, then taken elsewhere before a decision
+    o.route(id, o.roads, "2026-11-10 11:00");
+    o.accept(id, petr, "2026-11-10 11:05");
+
+    expect(tr.violations(o.november()).split("\n")).toContain(
+      "№ 1 · Миндор · Пётр — прислать проект окончательного ответа куратору (п. 15): срок 18.11.2026 18:00, не выполнено к концу месяца, опоздание 8 раб. дн.",
+    );
+  });
+
   it("a final draft sent late is reported as the draft owed to the curator, not as an answer", async () => {
     const o = await office("georgievsk");
     const { ivan } = o.people;
