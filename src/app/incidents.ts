@@ -91,9 +91,26 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
   if (!row) return undefined;
   const parts = queries.parts.all({ id });
   const published = queries.publications.all({ id });
+  const views = parts.map(({ a, organizationName, shortName }) => ({
+    id: a.id,
+    organizationId: a.organizationId,
+    organizationName,
+    organizationShortName: shortName,
+    role: a.role,
+    position: a.position,
+    state: a.state,
+    receivedAt: a.receivedAt,
+    partSentAt: a.partSentAt,
+    partReturnedAt: a.partReturnedAt,
+    partReturnComment: a.partReturnComment,
+    returnedAt: a.returnedAt,
+    partPassedAt: a.partPassedAt,
+    acceptedBy: a.acceptedBy,
+    returnReason: a.returnReason,
+    partText: a.partText,
+  }));
   // The first final draft of this lead's: one of an organization the post was taken from is not its.
-  const lead = parts.find(({ a }) => a.role === "lead" && a.state !== "returned" && a.state !== "withdrawn");
-  const since = lead?.a.receivedAt.getTime() ?? 0;
+  const since = leadAssignment({ assignments: views })?.receivedAt.getTime() ?? 0;
   return {
     id: row.id,
     state: row.state,
@@ -104,24 +121,7 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
     shortenedAnswerMinutes: row.shortenedAnswerMinutes,
     holderId: row.holderId,
     row,
-    assignments: parts.map(({ a, organizationName, shortName }) => ({
-      id: a.id,
-      organizationId: a.organizationId,
-      organizationName,
-      organizationShortName: shortName,
-      role: a.role,
-      position: a.position,
-      state: a.state,
-      receivedAt: a.receivedAt,
-      partSentAt: a.partSentAt,
-      partReturnedAt: a.partReturnedAt,
-      partReturnComment: a.partReturnComment,
-      returnedAt: a.returnedAt,
-      partPassedAt: a.partPassedAt,
-      acceptedBy: a.acceptedBy,
-      returnReason: a.returnReason,
-      partText: a.partText,
-    })),
+    assignments: views,
     answer: answerProgress(queries.latestDraft.get({ id }), published, row.state, () =>
       queries.firstFinalDraft.get({ id, since }),
     ),
