@@ -435,10 +435,14 @@ describe("registering from a forwarded post or a link", () => {
       /\nТема: Освещение\nМесто: ул\. Мира, 2\nПост опубликован: 21\.11\.2026 08:00\n/,
     );
 
-    // A citizen's own words «Место: … / Дата: …» in a pasted post are its text, not its details.
+    // A citizen's own words «Место: … / Дата: …» or «Автор: …» in a pasted post are its text, not its details.
     await curator.send("https://vk.com/wall-77_102\nМесто: двор дома 5\nДата: 14.11.2026 10:00");
     expect(curator.lastText()).toMatch(
       /^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-77_102\n«/,
+    );
+    await curator.send("https://vk.com/wall-77_104\nАвтор: сосед сверху, а сам молчит");
+    expect(curator.lastText()).toMatch(
+      /^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-77_104\n«Автор: сосед сверху/,
     );
   });
 

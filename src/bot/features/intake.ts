@@ -220,7 +220,7 @@ interface Recognised {
  * monitoring software («Инцидент Менеджмент»). The link is the best of the forwarded channel post's
  * own link, the links in the text and those hidden under words: see `postLinkOf`. The text is what
  * follows a notice's «Текст:»; otherwise a forward's text is the post's, and a paste's text is what
- * remains without its links. A notice's «Автор:» names the author, «Тема:» the topic, «Адрес:» or
+ * remains without its links. A notice's «Автор:» names the author (otherwise a forward's sender), «Тема:» the topic, «Адрес:» or
  * «Место:» the place, and «Дата публикации:» (local time, not in the future) the post's date;
  * otherwise a forward's date is the post's.
  */
@@ -330,7 +330,7 @@ interface NoticeFields {
 }
 
 /**
- * «Текст:» (to the next field of the notice) and «Автор:»; and, if the message is such a notice,
+ * «Текст:» (to the next field of the notice); and, if the message is such a notice, «Автор:»,
  * «Тема:», «Адрес:» or «Место:» and «Дата публикации:».
  */
 function noticeFields(body: string): NoticeFields {
@@ -349,8 +349,9 @@ function noticeFields(body: string): NoticeFields {
     const end = rest.findIndex((line) => FIELD_LINE.test(line));
     text = [lines[textAt]?.replace(TEXT_LINE, ""), ...(end < 0 ? rest : rest.slice(0, end))].join("\n");
   }
-  // A citizen's own post may say «Место: …» or «Дата: …» too: only a notice (its post's link or
-  // text labelled, or three of its fields) gives the post's topic, place and date; a link is no place.
+  // A citizen's own post may say «Автор: …», «Место: …» or «Дата: …» too: only a notice (its post's
+  // link or text labelled, or three of its fields) gives the post's author, topic, place and date; a
+  // link is no topic, place or date.
   const notice =
     textAt >= 0 ||
     lines.some((line) => LINK_LINE.test(line)) ||
@@ -360,7 +361,7 @@ function noticeFields(body: string): NoticeFields {
     return value && findLinks(value).length === 0 ? value : undefined;
   };
   const found = {
-    author: field(AUTHOR_LINE),
+    author: notice ? field(AUTHOR_LINE) : undefined,
     topic: described(TOPIC_LINE),
     place: described(PLACE_LINE),
     postedAt: described(POSTED_LINE),
