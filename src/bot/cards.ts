@@ -247,7 +247,7 @@ function deadlineLines(
 }
 
 /** Where a co-executor's own part stands, for its cards (the incident's state is the lead's). */
-function partStateText(part: Part, rules: ActionRules): string {
+export function partStateText(part: Part, rules: ActionRules): string {
   const { partState } = t.card;
   switch (part.state) {
     case "assigned":

@@ -539,6 +539,34 @@ export function nextDeadline(
   return earliestDeadline(runningDeadlines(incident, reg, wt, forOrganizationId), now);
 }
 
+/**
+ * The nearest deadline of a list's line: for curators and heads (`"all"`), of every step running —
+ * the lead's, each co-executor's part and the curators' passing parts on (Georgievsk p.18); for
+ * organizations, of what their cards show: the lead's work, or a co-executor's own part.
+ */
+export function listedDeadline(
+  incident: IncidentView,
+  reg: Regulation,
+  wt: WorkingTime,
+  organizationIds: number[] | "all",
+  now: Date,
+): NextDeadline | undefined {
+  const everyone = organizationIds === "all";
+  const live = activeAssignments(incident).filter(
+    (a) => a.state !== "queued" && (everyone || organizationIds.includes(a.organizationId)),
+  );
+  const parts = live.filter((a) => a.role === "coexecutor");
+  const seesLead = everyone || parts.length === 0 || live.some((a) => a.role === "lead");
+  return earliestDeadline(
+    [
+      ...(seesLead ? runningDeadlines(incident, reg, wt) : []),
+      ...(everyone ? passOnDeadlines(incident, reg, wt) : []),
+      ...parts.flatMap((a) => runningDeadlines(incident, reg, wt, a.organizationId)),
+    ],
+    now,
+  );
+}
+
 /** The first of these deadlines; given `now`, a window already passed (see isWindow) is skipped. */
 export function earliestDeadline(deadlines: NextDeadline[], now?: Date): NextDeadline | undefined {
   let best: NextDeadline | undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { submitDraft } from "../../src/app/answers.js";
-import { acceptIncident, closeAsToxic, loadIncident } from "../../src/app/incidents.js";
+import { acceptIncident, closeAsToxic, loadIncident, routeIncident } from "../../src/app/incidents.js";
 import { changeAccess, findPerson } from "../../src/app/people.js";
 import { auditEvents } from "../../src/db/schema.js";
 import { type Importance, partVersion } from "../../src/domain/incident.js";
@@ -834,14 +834,56 @@ describe("lists, search and history", () => {
       [
         "Открытые сообщения: 2",
         "",
-        "№ 2 · ВКонтакте · срок 24.11 10:35 (осталось 5 мин рабочего времени) · направлено",
-        "№ 1 · ВКонтакте · срок 24.11 10:50 (осталось 20 мин рабочего времени) · направлено",
+        "№ 2 · ВКонтакте · срок 24.11.2026 10:35 (осталось 5 мин рабочего времени) · направлено",
+        "№ 1 · ВКонтакте · срок 24.11.2026 10:50 (осталось 20 мин рабочего времени) · направлено",
       ].join("\n"),
     );
     await healthExecutor().press("№ 1");
     expect(healthExecutor().lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
     expect(labels(HEALTH_EXECUTOR, h.fake.lastMessage(HEALTH_EXECUTOR)?.message_id ?? 0)).toContain(
       "Взять в работу",
+    );
+  });
+
+  it("/list shows a co-executor its own part's deadline and state, and curators its lateness among the overdue", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await healthExecutor().press("Взять в работу", healthChat());
+    await educationExecutor().press("Взять в работу", educationChat());
+    await educationExecutor().send("/list", educationChat());
+    expect(h.lastText(-300)).toBe(
+      "Открытые сообщения: 1\n\n№ 1 · ВКонтакте · срок 24.11.2026 12:00 (осталось 2 ч рабочего времени) · в работе",
+    );
+    // The lead's draft is due later than the co-executor's part: the curators' overdue list has the post.
+    h.clock.advance(3 * 60 * 60_000);
+    await curator().send("/list", curatorsChat());
+    await curator().press("Просрочены", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      [
+        "Открытые сообщения (Просрочены): 1",
+        "",
+        "№ 1 · ВКонтакте · Минздрав · срок 24.11.2026 12:00 (просрочено на 1 ч рабочего времени) · в работе",
+      ].join("\n"),
+    );
+  });
+
+  it("/list of a busy office with long names fits in one message: the names are cut", async () => {
+    await office();
+    const ministry = h.seedOrganization(
+      "Министерство жилищно-коммунального хозяйства, энергетики и транспорта Оренбургской области",
+    );
+    const actor = findPerson(h.db, CURATOR);
+    if (!actor) throw new Error("no curator");
+    for (let n = 1; n <= 30; n++) {
+      const incidentId = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+      routeIncident(h.db, { incidentId, leadId: ministry, coexecutorIds: [], actor, now: h.clock.now() });
+    }
+    await curator().send("/list", curatorsChat());
+    const text = h.lastText(-200);
+    expect(text.length).toBeLessThanOrEqual(4096);
+    expect(text).toMatch(
+      /^Открытые сообщения: 30\n\n№ 1 · ВКонтакте · Министерство жилищно-коммунального хозя… · срок /,
     );
   });
 
@@ -897,7 +939,7 @@ describe("lists, search and history", () => {
     const overdue = curator().lastText();
     expect(overdue).toMatch(/^Открытые сообщения \(Просрочены\): 2\n/);
     expect(overdue).toMatch(
-      /^№ 2 · ВКонтакте · срок 24\.11 10:30 \(просрочено на 30 мин рабочего времени\) · ждёт направления$/m,
+      /^№ 2 · ВКонтакте · срок 24\.11\.2026 10:30 \(просрочено на 30 мин рабочего времени\) · ждёт направления$/m,
     );
     expect(overdue).not.toMatch(/№ 3/);
   });

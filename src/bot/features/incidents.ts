@@ -1,6 +1,4 @@
-import { TZDate } from "@date-fns/tz";
 import { createConversation } from "@grammyjs/conversations";
-import { format } from "date-fns/format";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { findBoundChat } from "../../app/chats.js";
 import { changePostDetail, detailsEditable, type Subject } from "../../app/importance.js";
@@ -21,14 +19,18 @@ import {
   openIncidents,
 } from "../../app/incidents.js";
 import { hasRole, type Person } from "../../domain/access.js";
+import { clip } from "../../domain/clip.js";
 import {
+  type ActionRules,
+  actionRules,
+  activeAssignments,
   checkAction,
   type Importance,
   type IncidentAction,
   type IncidentState,
   leadAssignment,
+  listedDeadline,
   type NextDeadline,
-  nextDeadline,
 } from "../../domain/incident.js";
 import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../../domain/time-format.js";
@@ -46,7 +48,7 @@ import { partFlow, returnFlow } from "../../flows/incident-answers.js";
 import { routeFlow } from "../../flows/routing.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
-import { syncCards } from "../cards.js";
+import { partStateText, syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { cardDeps, showCardIn, splitMessage } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
@@ -72,6 +74,9 @@ const FILTER_STATES: Record<ListFilter, IncidentState[]> = {
 };
 const FILTERS_PER_ROW = 3;
 const LIST_LIMIT = 30;
+/** A holder's name on a list's line, cut so: the lines must fit in one message. */
+const HOLDER_LIMIT = 40;
+const MESSAGE_LIMIT = 4096;
 const CARD_BUTTONS_PER_ROW = 4;
 
 /** Routing, executors' actions on cards, lists, search and history. */
@@ -476,7 +481,12 @@ interface Listed {
   next: NextDeadline | undefined;
 }
 
-/** Open incidents, the nearest deadline first; those without a running deadline at the end. */
+/**
+ * Open incidents, the nearest deadline first; those without a running deadline at the end. Each
+ * line's deadline and state are what the chat's cards show: an organization's own (a co-executor's
+ * part, not the lead's work), and for curators and heads the nearest of anyone's, so that
+ * «Просрочены» lists a co-executor's late part too. As many lines as one message holds.
+ */
 function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
   const rows = openIncidents(deps.db, {
     states: FILTER_STATES[filter],
@@ -484,35 +494,47 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
   });
   const { regulation, workingTime, timezone } = deps.sla;
   const now = deps.clock.now();
+  const whose = scope.kind === "all" ? "all" : scope.ids;
   const all: Listed[] = rows
     .map((row) => loadIncident(deps.db, row.id))
     .filter((incident) => incident !== undefined)
-    .map((incident) => ({ incident, next: nextDeadline(incident, regulation, workingTime, undefined, now) }));
+    .map((incident) => ({ incident, next: listedDeadline(incident, regulation, workingTime, whose, now) }));
   const due = (item: Listed) => item.next?.at.getTime() ?? Number.POSITIVE_INFINITY;
   const listed = filter === "overdue" ? all.filter((item) => due(item) <= now.getTime()) : all;
   listed.sort((a, b) => due(a) - due(b) || a.incident.id - b.incident.id);
-  const shown = listed.slice(0, LIST_LIMIT);
+  const rules = actionRules(regulation);
   // An organization's own list need not name it; the curators' and heads' name who holds each post.
-  const holder = (incident: Listed["incident"]) => {
+  const holder = (incident: Incident) => {
     const lead = scope.kind === "all" ? leadAssignment(incident) : undefined;
-    return lead ? (lead.organizationShortName ?? lead.organizationName) : null;
+    return lead ? clip(lead.organizationShortName ?? lead.organizationName, HOLDER_LIMIT) : null;
   };
-  const lines = shown.map(({ incident, next }) =>
-    tr.list.line(
-      incident.id,
-      NETWORK_NAMES[incident.row.network as Network] ?? incident.row.network,
-      holder(incident),
-      next
-        ? tr.list.deadline(
-            format(new TZDate(next.at.getTime(), timezone), "dd.MM HH:mm"),
-            formatRemaining(workingTime, next.at, now),
-          )
-        : null,
-      tr.shortState[incident.row.state],
-    ),
-  );
+  const lines = listed
+    .slice(0, LIST_LIMIT)
+    .map(({ incident, next }) =>
+      tr.list.line(
+        incident.id,
+        NETWORK_NAMES[incident.row.network as Network] ?? incident.row.network,
+        holder(incident),
+        next
+          ? tr.list.deadline(formatDeadline(next.at, timezone), formatRemaining(workingTime, next.at, now))
+          : null,
+        listedState(incident, scope, rules),
+      ),
+    );
+  const textOf = (count: number) => {
+    const title = tr.list.title(
+      scope.kind === "all" && filter !== "all" ? tr.list.filters[filter] : "",
+      count,
+      listed.length,
+    );
+    return listed.length === 0
+      ? `${title}\n${tr.list.empty}`
+      : [title, "", ...lines.slice(0, count)].join("\n");
+  };
+  let count = lines.length;
+  while (count > 1 && textOf(count).length > MESSAGE_LIMIT) count--;
   const keyboard = new InlineKeyboard();
-  shown.forEach(({ incident }, i) => {
+  listed.slice(0, count).forEach(({ incident }, i) => {
     keyboard.text(tr.list.cardButton(incident.id), cb("inc.show", incident.id));
     if ((i + 1) % CARD_BUTTONS_PER_ROW === 0) keyboard.row();
   });
@@ -523,13 +545,19 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
       keyboard.text(key === filter ? `• ${label}` : label, cb("inc.list", key));
     });
   }
-  const title = tr.list.title(
-    scope.kind === "all" && filter !== "all" ? tr.list.filters[filter] : "",
-    shown.length,
-    listed.length,
-  );
-  const text = listed.length === 0 ? `${title}\n${tr.list.empty}` : [title, "", ...lines].join("\n");
-  return { text, keyboard };
+  return { text: textOf(count), keyboard };
+}
+
+/** The state a list's line shows: the incident's, or a co-executor's own part's in its organization's list. */
+function listedState(incident: Incident, scope: ListScope, rules: ActionRules): string {
+  const own =
+    scope.kind === "organizations"
+      ? activeAssignments(incident).filter(
+          (a) => a.state !== "queued" && scope.ids.includes(a.organizationId),
+        )
+      : [];
+  const part = own.every((a) => a.role === "coexecutor") ? own[0] : undefined;
+  return part ? partStateText(part, rules) : tr.shortState[incident.row.state];
 }
 
 async function list(ctx: BotContext) {
