@@ -121,7 +121,9 @@ export async function announceRegistered(
 /**
  * The heads with «Срочные» (Orenburg p.21, Georgievsk p.24) hear of a significant post once, however
  * many times it is announced (a crash, a retry of the monitoring software) or raised to significant
- * again: it is recorded once a head has it, so a stop before that leaves it to the next announcement.
+ * again: each head's notice is recorded once he has it, and the post's once every head has it, so a
+ * head who failed only for now (or a stop before all were told) is tried with the next announcement
+ * (the monitoring software's posts: the intake's catch-up), the others not told twice.
  * A post they heard of as needing an urgent decision (Georgievsk «Важное») is told again once raised
  * to significant; lowered, it is not.
  * Heads who block the bot are not tried, one found refusing now is marked so; the registration (or
@@ -141,23 +143,26 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     row.importance,
     row,
   );
+  const toHead = (telegramId: number) => `${key}:to:${telegramId}`;
   for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
+    if (noticeClaimed(deps.db, toHead(telegramId))) continue;
     try {
       // At once, whatever the hour: with sound at night too.
       await deps.api.sendMessage(telegramId, text, {
         link_preview_options: { is_disabled: true },
         disable_notification: false,
       });
-      claimNotice(deps.db, key, deps.clock.now());
+      claimNotice(deps.db, toHead(telegramId), deps.clock.now());
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
       deps.log.warn({ telegramId, incidentId: incident.id, error: error.description }, "head not told");
       await chatRefused(deps, telegramId, error);
     }
   }
-  // A head who failed only for now is tried with the next announcement.
-  if (noticeClaimed(deps.db, key) || reachableHeads(headsWith(deps.db, "urgent")).length > 0) return;
-  await tellCuratorsInsteadOfHeads(deps, key, text);
+  const reachable = reachableHeads(headsWith(deps.db, "urgent"));
+  if (reachable.length === 0) await tellCuratorsInsteadOfHeads(deps, key, text);
+  else if (reachable.every((telegramId) => noticeClaimed(deps.db, toHead(telegramId))))
+    claimNotice(deps.db, key, deps.clock.now());
 }
 
 /**

@@ -140,6 +140,23 @@ describe("POST /intake", () => {
     expect([cards().length, told()]).toEqual([1, 1]);
   });
 
+  it("of two heads, the one who could not be told of a significant post is told at the next catch-up; the other is not told twice", async () => {
+    await start();
+    const deputy = 5002;
+    h.seedPerson(deputy, "Заместитель", ["head"]);
+    const down = { error_code: 502, description: "Bad Gateway" };
+    h.fake.failNext("sendMessage", down, { match: (params) => params.chat_id === OFFICE.head });
+    const told = (chatId: number) =>
+      h.texts(chatId).filter((text) => text.startsWith("Социально значимое")).length;
+    await post({ link: "https://vk.com/wall-1_17", importance: "significant" });
+    expect([told(OFFICE.head), told(deputy)]).toEqual([0, 1]);
+    await intake.endpoint.catchUp();
+    expect([told(OFFICE.head), told(deputy)]).toEqual([1, 1]);
+    h.clock.advance(5 * 60_000);
+    await intake.endpoint.catchUp();
+    expect([told(OFFICE.head), told(deputy)]).toEqual([1, 1]);
+  });
+
   it("Georgievsk: a post needing an urgent decision whose head could not be told is told at the next catch-up, once", async () => {
     await start(true, "georgievsk");
     const down = { error_code: 500, description: "Internal Server Error" };
