@@ -13,7 +13,7 @@ import { cutBefore } from "../domain/clip.js";
 import { assignmentsOf, receivedAssignments } from "../domain/incident.js";
 import { type Audience, type CardDeps, syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
-import { chatRefused, isRefusal, type RefusalDeps } from "./refused-chats.js";
+import { chatRefused, failureOf, type RefusalDeps, type SendFailure } from "./refused-chats.js";
 import { t } from "./texts.js";
 
 const MESSAGE_LIMIT = 4096;
@@ -60,7 +60,7 @@ export function splitPieces(pieces: readonly string[], limit = MESSAGE_LIMIT): s
 /**
  * Sends a text (split if long: see splitMessage, splitPieces). A chat that refuses is logged and
  * handled (a person who blocked the bot is marked, a group's refusal told to the admins), never
- * thrown: the change is already made.
+ * thrown: the change is already made. Telegram out of reach (no network) is thrown.
  */
 export async function sendLong(
   deps: Omit<RefusalDeps, "api">,
@@ -73,25 +73,64 @@ export async function sendLong(
   options: { ring?: boolean } = {},
 ): Promise<boolean> {
   try {
-    const parts = typeof text === "string" ? splitMessage(text) : splitPieces(text);
-    const sound = options.ring ? { disable_notification: false } : {};
-    for (const [i, part] of parts.entries()) {
-      // The buttons go under the last part, where the reader ends.
-      const last = i === parts.length - 1 && keyboard ? { reply_markup: keyboard } : {};
-      await api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true }, ...sound, ...last });
-    }
+    await sendParts(api, chatId, text, keyboard, options);
     return true;
   } catch (error) {
     if (!(error instanceof GrammyError)) throw error;
-    if (!isRefusal(error)) {
-      // Telegram rejects the message itself, or is down: nothing wrong with the chat to tell the admins.
-      deps.log.error({ chatId, error: error.description }, "notice not delivered");
-      return false;
-    }
-    deps.log.warn({ chatId, error: error.description }, "notice not delivered: the chat refuses");
-    await chatRefused({ ...deps, api }, chatId, error);
+    await sendFailed(deps, api, chatId, error);
     return false;
   }
+}
+
+/**
+ * Like sendLong, but never thrown: how it went — "sent", or the failure (see failureOf), so that a
+ * notice claimed once is given back when it failed only for now and tried again.
+ */
+export async function deliverLong(
+  deps: Omit<RefusalDeps, "api">,
+  api: Api,
+  chatId: number,
+  text: string,
+): Promise<"sent" | SendFailure> {
+  try {
+    await sendParts(api, chatId, text);
+    return "sent";
+  } catch (error) {
+    return sendFailed(deps, api, chatId, error);
+  }
+}
+
+async function sendParts(
+  api: Api,
+  chatId: number,
+  text: string | readonly string[],
+  keyboard?: InlineKeyboard,
+  options: { ring?: boolean } = {},
+): Promise<void> {
+  const parts = typeof text === "string" ? splitMessage(text) : splitPieces(text);
+  const sound = options.ring ? { disable_notification: false } : {};
+  for (const [i, part] of parts.entries()) {
+    // The buttons go under the last part, where the reader ends.
+    const last = i === parts.length - 1 && keyboard ? { reply_markup: keyboard } : {};
+    await api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true }, ...sound, ...last });
+  }
+}
+
+async function sendFailed(
+  deps: Omit<RefusalDeps, "api">,
+  api: Api,
+  chatId: number,
+  error: unknown,
+): Promise<SendFailure> {
+  const failure = failureOf(error);
+  if (failure === "refused") {
+    deps.log.warn({ chatId, err: error }, "notice not delivered: the chat refuses");
+    await chatRefused({ ...deps, api }, chatId, error);
+  } else {
+    // Telegram rejects the message itself, or is down: nothing wrong with the chat to tell the admins.
+    deps.log.error({ chatId, err: error }, "notice not delivered");
+  }
+  return failure;
 }
 
 /**

@@ -6,9 +6,9 @@
  */
 import { eq, lt } from "drizzle-orm";
 import { loadIncident } from "../app/incidents.js";
-import { claimNotice } from "../app/notices.js";
+import { claimNotice, releaseNotice } from "../app/notices.js";
 import { findPerson } from "../app/people.js";
-import { sendLong } from "../bot/delivery.js";
+import { deliverLong } from "../bot/delivery.js";
 import { td } from "../bot/texts-drafts.js";
 import { draftWork, people } from "../db/schema.js";
 import { checkDraft } from "../domain/incident.js";
@@ -35,10 +35,18 @@ export async function remindAbandonedDrafts(deps: SweepDeps): Promise<number> {
     if (checkDraft(incident, work.purpose, findPerson(db, telegramId))) continue;
     // The answer's key is the one used before purposes were kept: a reminder sent then is not repeated.
     const pause = `draft-work:${work.incidentId}:${work.personId}:${work.updatedAt.getTime()}`;
-    if (!claimNotice(db, work.purpose === "answer" ? pause : `${pause}:${work.purpose}`, now)) continue;
+    const key = work.purpose === "answer" ? pause : `${pause}:${work.purpose}`;
+    if (!claimNotice(db, key, now)) continue;
     const kind = draftKind(incident, work.purpose);
-    const text = td.abandoned(work.incidentId, kind, DRAFT_BUTTONS[kind]);
-    if (await sendLong(deps, deps.api, telegramId, text)) sent++;
+    const outcome = await deliverLong(
+      deps,
+      deps.api,
+      telegramId,
+      td.abandoned(work.incidentId, kind, DRAFT_BUTTONS[kind]),
+    );
+    // Failed only for now (Telegram down): the next tick reminds; a person who blocked the bot is not tried.
+    if (outcome === "failed") releaseNotice(db, key);
+    else if (outcome === "sent") sent++;
   }
   return sent;
 }

@@ -9,8 +9,8 @@ import { startOfDay } from "date-fns/startOfDay";
 import { and, eq, gte, lt } from "drizzle-orm";
 import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
-import { claimNotice } from "../app/notices.js";
-import { sendLong } from "../bot/delivery.js";
+import { claimNotice, releaseNotice } from "../app/notices.js";
+import { deliverLong } from "../bot/delivery.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { assignments, boundChats, notifications } from "../db/schema.js";
 import {
@@ -69,7 +69,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
           ]
         : []),
     ].join("\n");
-    if (await sendLong(deps, deps.api, chat.chatId, text)) sent++;
+    if (await sendOrRelease(deps, chat.chatId, text, `morning:${chat.chatId}:${day}`)) sent++;
   }
   return sent;
 }
@@ -144,8 +144,19 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
     ),
   ].join("\n");
   let sent = 0;
-  for (const chatId of unclaimed) if (await sendLong(deps, deps.api, chatId, text)) sent++;
+  for (const chatId of unclaimed)
+    if (await sendOrRelease(deps, chatId, text, `morning:${chatId}:${day}`)) sent++;
   return sent;
+}
+
+/**
+ * Sends a digest claimed in the ledger; one that failed only for now (Telegram down, a 429 given up
+ * on) is given back, so the next minute's tick sends it; a chat that refuses is not tried again.
+ */
+async function sendOrRelease(deps: SweepDeps, chatId: number, text: string, key: string): Promise<boolean> {
+  const outcome = await deliverLong(deps, deps.api, chatId, text);
+  if (outcome === "failed") releaseNotice(deps.db, key);
+  return outcome === "sent";
 }
 
 /** Whether one of the organization's executors has taken the post (its part, for a co-executor) into work. */

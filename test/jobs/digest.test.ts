@@ -197,6 +197,33 @@ describe("curators' morning digest", () => {
     expect(await curatorsDigest(deps())).toBe(0);
   });
 
+  it("a digest Telegram could not take for now goes out at the next tick; a chat that refuses is not tried again", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    seedRegistered(h, { link: "https://vk.com/wall-1_9" });
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    const down = { error_code: 502, description: "Bad Gateway" };
+    h.fake.failNext("sendMessage", down, { times: 2 });
+    expect([await morningDigests(deps()), await curatorsDigest(deps())]).toEqual([0, 0]);
+    h.clock.advance(60_000);
+    expect([await morningDigests(deps()), await curatorsDigest(deps())]).toEqual([1, 1]);
+    expect(h.lastText(OFFICE.healthChat)).toMatch(/^Доброе утро! 25\.11\.2026/);
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(/^Доброе утро! 25\.11\.2026/);
+    expect([await morningDigests(deps()), await curatorsDigest(deps())]).toEqual([0, 0]);
+
+    const kicked = { error_code: 403, description: "Forbidden: bot was kicked from the group chat" };
+    h.fake.failNext("sendMessage", kicked, { match: (params) => params.chat_id === OFFICE.healthChat });
+    h.clock.set("2026-11-26T04:00:00Z"); // Thursday 09:00
+    expect(await morningDigests(deps())).toBe(0);
+    const tries = () =>
+      h.fake.callsOf("sendMessage").filter((c) => c.params.chat_id === OFFICE.healthChat).length;
+    const tried = tries();
+    h.clock.advance(60_000);
+    expect(await morningDigests(deps())).toBe(0);
+    expect(tries()).toBe(tried);
+  });
+
   it("nothing waiting and nothing overdue: no digest; none at night", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
     const { health } = seedOffice(h);
@@ -230,5 +257,20 @@ describe("abandoned drafts", () => {
     expect(h.lastText(OFFICE.executor)).toMatch(
       /^Вы начали готовить ответ по сообщению № 1 и не закончили\. Черновик сохранён/,
     );
+  });
+
+  it("a reminder Telegram could not take for now is sent at the next tick", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    const personId = findPerson(h.db, OFFICE.executor)?.id ?? 0;
+    saveDraftWork(h.db, { incidentId: id, personId, purpose: "answer", content: {}, now: h.clock.now() });
+    h.clock.advance(35 * 60_000);
+    h.fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
+    expect(await remindAbandonedDrafts(deps())).toBe(0);
+    h.clock.advance(60_000);
+    expect(await remindAbandonedDrafts(deps())).toBe(1);
+    expect(await remindAbandonedDrafts(deps())).toBe(0);
+    expect(h.lastText(OFFICE.executor)).toMatch(/^Вы начали готовить ответ по сообщению № 1 и не закончили/);
   });
 });
