@@ -4,6 +4,7 @@
  * logged, never thrown: the change the notice is about has already been made.
  */
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
+import type { Logger } from "pino";
 import { chatOfOrganization, findBoundChat, reachableCuratorChats } from "../app/chats.js";
 import { forgetCard, organizationNames } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
@@ -131,6 +132,25 @@ async function sendFailed(
     deps.log.error({ chatId, err: error }, "notice not delivered");
   }
   return failure;
+}
+
+/**
+ * Announces a change already made, one step after another: a step that throws (Telegram out of reach
+ * once auto-retry gave up, say) is logged and the next still runs, so one chat's failure neither keeps
+ * the others from hearing nor shows the person an error for a change that was made.
+ */
+export async function announceEach(
+  log: Logger,
+  what: string,
+  ...steps: (() => Promise<unknown>)[]
+): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      log.error({ err }, `${what}: an announcement failed`);
+    }
+  }
 }
 
 /**

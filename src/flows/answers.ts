@@ -30,7 +30,7 @@ import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
-import { cardDeps, notifyOrganization, organizationChats, sendLong } from "../bot/delivery.js";
+import { announceEach, cardDeps, notifyOrganization, organizationChats, sendLong } from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
@@ -471,17 +471,22 @@ export function reworkFlow(deps: AppDeps) {
         actor && requestRework(deps.db, { incidentId, actor, now, comment, draftId: draftId ?? undefined });
       if (result?.ok === false && result.refusal === "changed") return ta.approve.stale(incidentId);
       if (!result?.ok) return refusalNow(deps, incidentId, "requestRework", actor);
-      await syncCards(cardDeps(deps, outer.api), result.incident);
       const { regulation, workingTime, timezone } = deps.sla;
       const at = stepDeadline(regulation, "rework", { reworkRequest: now }, workingTime);
       const due = at ? formatDeadline(at, timezone) : null;
       const returned = latestDrafts(deps.db, incidentId, 1)[0];
       const notice = ta.rework.notice(incidentId, comment, due, returned?.text ?? null, returned?.kind);
-      await tell(deps, outer.api, result.incident, notice, {
-        organization: true,
-        holder: true,
-        except: chatId,
-      });
+      await announceEach(
+        outer.log,
+        "rework",
+        () => syncCards(cardDeps(deps, outer.api), result.incident),
+        () =>
+          tell(deps, outer.api, result.incident, notice, {
+            organization: true,
+            holder: true,
+            except: chatId,
+          }),
+      );
       return ta.rework.done(incidentId, due, returned?.kind);
     });
     await ctx.reply(outcome);

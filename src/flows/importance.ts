@@ -18,7 +18,7 @@ import {
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { cardDeps } from "../bot/delivery.js";
+import { announceEach, cardDeps } from "../bot/delivery.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -164,8 +164,14 @@ export function detailFlow(deps: AppDeps) {
         now: deps.clock.now(),
         expectedVersion: version,
       });
-      if (result.ok && result.changed) await announceDetail(deps, outer.api, subject, result.incident);
-      await refreshMenu(outer.api, menu, result.ok ? result.incident : loadIncident(deps.db, incidentId));
+      await announceEach(
+        outer.log,
+        "post detail",
+        async () => {
+          if (result.ok && result.changed) await announceDetail(deps, outer.api, subject, result.incident);
+        },
+        () => refreshMenu(outer.api, menu, result.ok ? result.incident : loadIncident(deps.db, incidentId)),
+      );
       if (result.ok) return result.changed ? tr.edit.set[subject](incidentId, reply.value) : tr.edit.same;
       return result.refusal === "changed"
         ? tr.edit.changedWhileTyping(incidentId)
@@ -230,8 +236,14 @@ export function repeatFlow(deps: AppDeps) {
         now: deps.clock.now(),
       });
       const incident = result.ok ? result.incident : loadIncident(deps.db, incidentId);
-      if (result.ok) await syncCards(cardDeps(deps, outer.api), result.incident);
-      await refreshMenu(outer.api, menu, incident);
+      await announceEach(
+        outer.log,
+        "repeat",
+        async () => {
+          if (result.ok) await syncCards(cardDeps(deps, outer.api), result.incident);
+        },
+        () => refreshMenu(outer.api, menu, incident),
+      );
       if (result.ok) return tr.edit.repeat.done(incidentId, repeatOfId);
       if (result.refusal === "wrong_state" && incident?.row.repeatOfId)
         return tr.edit.repeat.already(incidentId, incident.row.repeatOfId);

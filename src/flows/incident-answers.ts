@@ -12,7 +12,13 @@ import { partAttachments, recordPartAttachments } from "../app/part-attachments.
 import { cb } from "../bot/callback-data.js";
 import { partButtons } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { notifyCurators, organizationChats, syncHandOver, tellCuratorsInsteadOf } from "../bot/delivery.js";
+import {
+  announceEach,
+  notifyCurators,
+  organizationChats,
+  syncHandOver,
+  tellCuratorsInsteadOf,
+} from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { ta } from "../bot/texts-answers.js";
@@ -173,14 +179,20 @@ export function returnFlow(deps: AppDeps) {
       });
       if (!result.ok) return false;
       const mine = returnedBy(result.incident, outer.person, organizationId);
-      await syncHandOver(deps, outer.api, result.incident);
       const organization = mine?.organizationName ?? "";
       const notice =
         mine?.role === "coexecutor"
           ? tr.return.noticeCoexecutor(incidentId, organization, reason, late !== null)
           : tr.return.noticeLead(incidentId, organization, reason, late !== null);
-      await notifyCurators(deps, outer.api, notice);
-      if (mine?.role === "coexecutor") await tellTurnCame(deps, outer.api, result.incident);
+      await announceEach(
+        outer.log,
+        "return",
+        () => syncHandOver(deps, outer.api, result.incident),
+        () => notifyCurators(deps, outer.api, notice),
+        async () => {
+          if (mine?.role === "coexecutor") await tellTurnCame(deps, outer.api, result.incident);
+        },
+      );
       return true;
     });
     await ctx.reply(done ? tr.return.done(incidentId) : tr.return.failed(incidentId));
@@ -436,22 +448,36 @@ export function partFlow(deps: AppDeps) {
         const actorId = outer.person.id;
         recordPartAttachments(deps.db, { part: mine, incidentId, actorId, attachments, now });
       }
-      await syncHandOver(deps, outer.api, result.incident);
-      if (!mine) return true;
+      const handOver = () => syncHandOver(deps, outer.api, result.incident);
+      if (!mine) {
+        await announceEach(outer.log, "part", handOver);
+        return true;
+      }
       if (forApproval) {
         // Georgievsk p.18: the curators approve the part and pass it on; the lead waits for them.
         // (Handled again after a crash, a part already passed on is not offered twice.)
-        if (mine.state === "part_sent") {
-          const decide = InlineKeyboard.from(partButtons(incidentId, mine).map((button) => [button]));
-          const notice = partForApproval(deps, result.incident, mine, text);
-          await tellCuratorsOfPart(deps, outer.api, notice, attachments, decide);
-        }
+        const decide = InlineKeyboard.from(partButtons(incidentId, mine).map((button) => [button]));
+        await announceEach(outer.log, "part", handOver, async () => {
+          if (mine.state === "part_sent")
+            await tellCuratorsOfPart(
+              deps,
+              outer.api,
+              partForApproval(deps, result.incident, mine, text),
+              attachments,
+              decide,
+            );
+        });
         return true;
       }
       const notice = tr.part.notice(incidentId, mine.organizationName, text);
-      await tellCuratorsOfPart(deps, outer.api, notice, attachments);
-      await tellLeadOfPart(deps, outer.api, result.incident, mine.id);
-      await tellTurnCame(deps, outer.api, result.incident);
+      await announceEach(
+        outer.log,
+        "part",
+        handOver,
+        () => tellCuratorsOfPart(deps, outer.api, notice, attachments),
+        () => tellLeadOfPart(deps, outer.api, result.incident, mine.id),
+        () => tellTurnCame(deps, outer.api, result.incident),
+      );
       return true;
     });
     const sent = forApproval ? tr.part.doneForApproval(incidentId) : tr.part.done(incidentId);

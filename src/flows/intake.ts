@@ -18,7 +18,7 @@ import { personName } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
-import { quietNow, sendLong } from "../bot/delivery.js";
+import { announceEach, quietNow, sendLong } from "../bot/delivery.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
@@ -113,9 +113,15 @@ export async function announceRegistered(
   extra: Target[],
   options: { silent?: boolean } = {},
 ): Promise<void> {
-  await syncCards(deps, incident, extra, options);
-  if (headsHearAtOnce(deps.sla.regulation, incident.row.importance)) await tellHeads(deps, incident);
-  await announceSurge(deps, incident);
+  await announceEach(
+    deps.log,
+    "registration",
+    () => syncCards(deps, incident, extra, options),
+    async () => {
+      if (headsHearAtOnce(deps.sla.regulation, incident.row.importance)) await tellHeads(deps, incident);
+    },
+    () => announceSurge(deps, incident),
+  );
 }
 
 /**

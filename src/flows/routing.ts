@@ -12,7 +12,7 @@ import { loadIncident, routeIncident, type TransitionRefusal } from "../app/inci
 import { getOrganization, listOrganizations } from "../app/organizations.js";
 import { cb } from "../bot/callback-data.js";
 import type { AppDeps } from "../bot/context.js";
-import { showCardIn, syncHandOver } from "../bot/delivery.js";
+import { announceEach, showCardIn, syncHandOver } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -386,11 +386,17 @@ export function routeFlow(deps: AppDeps) {
           ...(shortenedAnswerMinutes !== undefined ? { shortenedAnswerMinutes } : {}),
         });
         if (!result.ok) return result.refusal;
-        await syncHandOver(deps, outer.api, result.incident);
         // Parts given before and kept go to a lead that has not had them, and in order to the first
         // co-executor still owing its part.
-        await tellLeadOfKeptParts(deps, outer.api, result.incident);
-        if (inOrder) await tellTurnCame(deps, outer.api, result.incident, { atRouting: true });
+        await announceEach(
+          outer.log,
+          "routing",
+          () => syncHandOver(deps, outer.api, result.incident),
+          () => tellLeadOfKeptParts(deps, outer.api, result.incident),
+          async () => {
+            if (inOrder) await tellTurnCame(deps, outer.api, result.incident, { atRouting: true });
+          },
+        );
         return "routed";
       });
 

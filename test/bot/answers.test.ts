@@ -394,6 +394,22 @@ describe("rework", () => {
     expect(cardText(OFFICE.healthChat, id)).toContain("Срок: 24.11.2026 14:30 — доработать ответ (п. 11)");
   });
 
+  it("Telegram unreachable for one card's edit: the rework is still told to the executor and the curator", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    // The connection to Telegram drops on the curators' card: the rework is made, the rest still told.
+    h.fake.dropNext("editMessageText", { match: (params) => params.chat_id === OFFICE.curatorsChat });
+    await curator().send("Укажите точную дату вывоза снега.", curatorsChat());
+    expect(state(id)).toBe("in_work");
+    expect(h.lastText(OFFICE.executor)).toMatch(
+      /^Проект ответа по сообщению № 1 возвращён на доработку: Укажите/,
+    );
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
+      /^Проект ответа по сообщению № 1 возвращён на доработку, исполнитель/,
+    );
+  });
+
   it("a question left for over 30 minutes is closed: a message written later is not taken as its answer, and is told so", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);

@@ -93,6 +93,26 @@ describe("a significant post (Orenburg p.21)", () => {
   });
 });
 
+describe("a significant post while Telegram drops a card", () => {
+  it("the heads still hear of it at once", async () => {
+    await orenburg();
+    const curator = h.user(OFFICE.curator, "Ольга");
+    await curator.send("/new");
+    await curator.send("https://vk.com/wall-1_2");
+    await curator.send("Пожар в школе");
+    await curator.press("Пропустить");
+    await curator.press("Пропустить");
+    await curator.press("Пропустить");
+    await curator.press("Социально значимое");
+    // The card for the curators' chat is lost on the way: the connection drops.
+    h.fake.dropNext("sendMessage", { match: (params) => params.chat_id === OFFICE.curatorsChat });
+    await curator.press("Сейчас");
+    expect(h.texts(GOVERNOR)).toEqual([
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»",
+    ]);
+  });
+});
+
 describe("monthly reports (Orenburg p.19, p.20)", () => {
   /** November, with a post of Минобр routed on the 20th and never taken into work: its violations. */
   async function november(): Promise<void> {
