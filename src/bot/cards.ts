@@ -17,6 +17,7 @@ import {
   closableUnanswered,
   earliestDeadline,
   finalClockMet,
+  isOpen,
   isWindow,
   type NextDeadline,
   nextTurn,
@@ -347,8 +348,9 @@ function buttonsFor(
         }
       }
       // Taken into work, the post may still turn out not to be the organization's (the rules allow
-      // the return while it is in work; after the return window it is a late one).
-      if (mine.state === "accepted" && state === "in_work")
+      // the return while it is in work; a co-executor's while its part is; after the return window it
+      // is a late one).
+      if (mine.state === "accepted" && (mine.role === "coexecutor" ? isOpen(state) : state === "in_work"))
         keyboard.text(named(t.button.return, mine), cb("inc.return", id, org)).row();
     }
   }

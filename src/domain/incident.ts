@@ -162,6 +162,9 @@ const OPEN_FOR_ROUTING: IncidentState[] = [
 
 export const openForRouting = (state: IncidentState) => OPEN_FOR_ROUTING.includes(state);
 
+/** Neither answered nor closed. */
+export const isOpen = (state: IncidentState) => state !== "answered" && state !== "closed";
+
 /**
  * A toxic post or a threat is closed without an answer (Orenburg p.17; Georgievsk p.22) until the
  * office has approved an answer or said anything in public: registered, routed, in work, or with a
@@ -299,9 +302,12 @@ function decide(
       if (!assignment) return "forbidden";
       return assignment.state === "assigned" && incident.state !== "closed" ? undefined : "wrong_state";
     case "return":
+      // Taken into work, the post may still turn out not to be the organization's: the lead's while it
+      // is in work; a co-executor's part is its own, whatever the lead's work is at, while it is open.
       if (!assignment) return "forbidden";
       return assignment.state === "assigned" ||
-        (assignment.state === "accepted" && incident.state === "in_work")
+        (assignment.state === "accepted" &&
+          (assignment.role === "coexecutor" ? isOpen(incident.state) : incident.state === "in_work"))
         ? undefined
         : "wrong_state";
     case "sendPart":

@@ -739,6 +739,37 @@ describe("executors on the card", () => {
     expect(loadIncident(h.db, id)?.assignments.find((a) => a.id === part?.id)?.state).toBe("accepted");
   });
 
+  it("a co-executor that took its part may return it whatever the lead's work is at: before the lead takes the post, and while its draft is on approval", async () => {
+    await office();
+    const returnLabels = () =>
+      labels(-300, cardIn(-300, 1).message_id).filter((label) => label.startsWith("Вернуть"));
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationExecutor().press("Взять в работу", educationChat());
+    expect(state(id)).toBe("assigned");
+    expect(returnLabels()).toEqual(["Вернуть"]);
+    // The lead takes it and sends its draft: the co-executor's «Вернуть» stays.
+    const executor = findPerson(h.db, HEALTH_EXECUTOR);
+    if (!executor) throw new Error("no executor");
+    acceptIncident(h.db, { incidentId: id, actor: executor, now: h.clock.now() });
+    submitDraft(h.db, {
+      incidentId: id,
+      actor: executor,
+      now: h.clock.now(),
+      content: { text: "Здравствуйте! Снег вывезут.", attachments: [] },
+    });
+    await showCards(h, id);
+    expect(state(id)).toBe("on_approval");
+    expect(returnLabels()).toEqual(["Вернуть"]);
+    await educationExecutor().press("Вернуть", educationChat());
+    await educationExecutor().send("Это вопрос управляющей компании", educationChat());
+    expect(loadIncident(h.db, id)?.assignments.map((a) => [a.organizationName, a.state])).toEqual([
+      ["Министерство здравоохранения", "accepted"],
+      ["Министерство образования", "returned"],
+    ]);
+    expect(state(id)).toBe("on_approval");
+  });
+
   it("a person of both the lead and a co-executor returns from the co-executor's card only that part", async () => {
     const id = await routedToBothOfPetr();
     await healthExecutor2().press("Взять в работу", healthChat());
