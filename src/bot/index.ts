@@ -62,9 +62,10 @@ export interface BotOptions {
  * about a repeat under the card, once the post is registered; 5: a dialogue's buttons count only
  * under its own question, and a typed-text question lets other buttons through; 6: so do /new's
  * answers and the draft's «Готово» and resume offer; 7: the link dialogue compares the post by its
- * duplicate key, and routing answers a pasted link instead of searching for it.
+ * duplicate key, and routing answers a pasted link instead of searching for it; 8: a draft begun
+ * afresh first shows the co-executors' parts.
  */
-const CONVERSATIONS_VERSION = 7;
+const CONVERSATIONS_VERSION = 8;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -92,6 +92,9 @@ export const td = {
     `Это повторное сообщение — к № ${earlierId}. В ответе укажите, что сделано с прошлого раза.\n` +
     earlierAnswer(links, text),
   reworkComment: (comment: string) => `Куратор вернул проект на доработку: «${comment}»`,
+  partsToUse: (id: number, count: number) =>
+    `Сообщение № ${id}: ${count === 1 ? "информация соисполнителя — ниже" : "информация соисполнителей — ниже"}. ` +
+    "Учтите её в ответе.",
 
   askText: (id: number, kind: DraftKind) =>
     `Сообщение № ${id}: пришлите текст ${DRAFT_OF[kind]} одним сообщением ` +

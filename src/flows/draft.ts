@@ -11,6 +11,7 @@ import type { Message } from "grammy/types";
 import { type Draft, latestDrafts, loadDraftWork, saveDraftWork, submitDraft } from "../app/answers.js";
 import { findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
+import { partAttachments } from "../app/part-attachments.js";
 import { reachableWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { decisionButtons, syncCards } from "../bot/cards.js";
@@ -25,6 +26,8 @@ import type { Attachment } from "../db/schema.js";
 import { displayName, type Person } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
 import {
+  actionRules,
+  activeAssignments,
   checkDraft,
   type DraftKind,
   type DraftPurpose,
@@ -62,6 +65,32 @@ interface Opening {
   /** The draft the curator returned for rework, offered as the starting point. */
   returned: (Content & { comment: string | null }) | null;
   repeat: EarlierAnswer | null;
+  /** The co-executors' parts that reached the lead, for the common answer (not for a question). */
+  parts: ReceivedPart[];
+}
+
+interface ReceivedPart {
+  organization: string;
+  text: string;
+  attachments: Attachment[];
+}
+
+/**
+ * The co-executors' parts the lead has (Orenburg p.14: «с учетом информации, представленной другими
+ * исполнителями»; Georgievsk p.18: passed on by the curators), with their files.
+ */
+function receivedParts(deps: AppDeps, incident: Incident): ReceivedPart[] {
+  const passedAtOnce = !actionRules(deps.sla.regulation).curatorPassesParts;
+  return activeAssignments(incident)
+    .filter(
+      (a) =>
+        a.role === "coexecutor" && (a.state === "part_passed" || (a.state === "part_sent" && passedAtOnce)),
+    )
+    .map((a) => ({
+      organization: a.organizationName,
+      text: a.partText ?? "",
+      attachments: partAttachments(deps.db, a),
+    }));
 }
 
 /** Why this person may not prepare the incident's draft now, in words; undefined when they may. */
@@ -140,6 +169,7 @@ function opening(
         ? { text: latest.text, attachments: latest.attachments, comment: latest.reworkComment }
         : null,
     repeat: earlierAnswer(deps, incident),
+    parts: kind === "clarification" ? [] : receivedParts(deps, incident),
   };
 }
 
@@ -351,6 +381,21 @@ export function draftFlow(deps: AppDeps) {
       await ctx.reply(td.cancelled(id, kept, start.button));
     };
 
+    // A draft begun afresh starts from what the co-executors gave, however long ago it reached the
+    // organization's chat: each part with its files, as the chat had it.
+    if (!start.saved && !start.returned && start.parts.length > 0) {
+      const chatId = ctx.chat?.id;
+      await ctx.reply(td.partsToUse(id, start.parts.length));
+      await conversation.external(async (outer) => {
+        if (chatId === undefined) return;
+        for (const part of start.parts) {
+          const text = tr.part.notice(id, part.organization, part.text);
+          await sendDraft(outer.api, chatId, { text, attachments: part.attachments }).catch((err: unknown) =>
+            outer.log.warn({ err, incidentId: id }, "a co-executor's part not shown in the draft dialogue"),
+          );
+        }
+      });
+    }
     if (start.repeat) {
       const { repeat } = start;
       await ctx.reply(td.repeatOf(repeat.id, repeat.links, repeat.text), {

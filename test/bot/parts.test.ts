@@ -97,6 +97,26 @@ describe("a co-executor's part with photos", () => {
     }
   });
 
+  it("the lead's executor who takes the post after the part came starts his draft with it, its photo too (p.14)", async () => {
+    await coexecutorAsked();
+    const yard = photo("двор.jpg");
+    await sendPhoto(yard, "Двор очищен, фото прилагаем");
+    const executor = h.user(HEALTH_EXECUTOR, "Иван");
+    await executor.press("Взять в работу", healthChat());
+    const since = h.fake.messages(HEALTH_EXECUTOR).length;
+    await executor.press("Подготовить ответ");
+    const shown = h.fake
+      .messages(HEALTH_EXECUTOR)
+      .slice(since)
+      .map((m) => (m.media ? `${m.media.type} ${m.media.file_id}` : (m.text ?? "")));
+    expect(shown.slice(0, 3)).toEqual([
+      "Сообщение № 1: информация соисполнителя — ниже. Учтите её в ответе.",
+      `photo ${yard.file_id}`,
+      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен, фото прилагаем",
+    ]);
+    expect(shown.at(-1)).toMatch(/^Сообщение № 1: пришлите текст ответа/);
+  });
+
   it("an album waits for «Отправить», with one confirmation counting its items; then all goes as one album", async () => {
     const id = await coexecutorAsked();
     const files = [photo("1.jpg"), photo("2.jpg"), photo("3.jpg")];
