@@ -918,6 +918,16 @@ function ownAssignment(
   return mine;
 }
 
+/** The current version of each of these incidents (one that changed since it was read has moved on). */
+export function incidentVersions(db: Db, ids: number[]): Map<number, number> {
+  const rows = db
+    .select({ id: incidents.id, version: incidents.version })
+    .from(incidents)
+    .where(inArray(incidents.id, ids))
+    .all();
+  return new Map(rows.map((row) => [row.id, row.version]));
+}
+
 /**
  * Incidents in these states (by default, open ones: neither answered nor closed), of these
  * organizations; all of them unless a limit is given, since a list or digest orders them by deadline.

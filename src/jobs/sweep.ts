@@ -17,7 +17,7 @@ import {
 } from "../app/alerts.js";
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { allHeads, concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
-import { type Incident, loadIncident } from "../app/incidents.js";
+import { type Incident, incidentVersions, loadIncident } from "../app/incidents.js";
 import {
   loadPerson,
   personName,
@@ -101,8 +101,12 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     requeueUnsent(deps, directory, now, outbox, alerted);
   });
   let sent = 0;
-  for (const [chatId, items] of outbox)
+  for (const [chatId, planned] of outbox) {
+    // The sends before this chat's took their time (Telegram's limits, a 429 waited out): an alert
+    // its incident no longer owes by now (the draft came meanwhile) is settled, not sent.
+    const items = stillOwed(deps, chatId, planned, now);
     for (const part of digestParts(deps, items)) sent += await deliver(deps, chatId, part);
+  }
   // The sweep changes no incident: the cards show the same incident, with the time left as of now.
   for (const incident of alerted.values()) await syncCards(deps, incident);
   return { incidents: ids.length, sent };
@@ -217,14 +221,60 @@ function requeueUnsent(
 
 /** Whether a ledger row claims this alert to this chat: the ledger's key, field by field. */
 function isClaimOf(row: ReturnType<typeof unsentAlerts>[number], { chatId, alert }: Addressed): boolean {
+  return chatId === row.chatId && sameAlert(alert, { ...row, deadline: row.deadlineAt });
+}
+
+/** What tells one alert from another (the ledger's key, but the chat). */
+interface AlertIdentity {
+  step: string;
+  kind: DueAlert["kind"];
+  deadline: Date;
+  dueAt: Date;
+  organizationId?: number | null | undefined;
+}
+
+function sameAlert(a: AlertIdentity, b: AlertIdentity): boolean {
   return (
-    chatId === row.chatId &&
-    alert.step === row.step &&
-    (alert.organizationId ?? 0) === row.organizationId &&
-    alert.kind === row.kind &&
-    alert.deadline.getTime() === row.deadlineAt.getTime() &&
-    alert.dueAt.getTime() === row.dueAt.getTime()
+    a.step === b.step &&
+    (a.organizationId ?? 0) === (b.organizationId ?? 0) &&
+    a.kind === b.kind &&
+    a.deadline.getTime() === b.deadline.getTime() &&
+    a.dueAt.getTime() === b.dueAt.getTime()
   );
+}
+
+/**
+ * The planned alerts of a chat its incidents still owe: one whose incident changed since the plan
+ * (its version moved on) is checked again, and settled as no longer due when it is not.
+ */
+function stillOwed(deps: SweepDeps, chatId: number, planned: Outgoing[], now: Date): Outgoing[] {
+  const { db } = deps;
+  const ids = [...new Set(planned.map((item) => item.incident.id))];
+  const versions = incidentVersions(db, ids);
+  const changed = planned.filter((item) => versions.get(item.incident.id) !== item.incident.row.version);
+  if (changed.length === 0) return planned;
+  const directory = new Directory(db);
+  const current = new Map<number, { incident: Incident; addressed: Addressed[] } | undefined>();
+  const kept: Outgoing[] = [];
+  for (const item of planned) {
+    if (!changed.includes(item)) {
+      kept.push(item);
+      continue;
+    }
+    const id = item.incident.id;
+    if (!current.has(id)) {
+      const incident = loadIncident(db, id);
+      current.set(
+        id,
+        incident && { incident, addressed: currentAlerts(deps, directory, incident, now).addressed },
+      );
+    }
+    const fresh = current.get(id);
+    const still = fresh?.addressed.find((a) => a.chatId === chatId && sameAlert(a.alert, item.alert));
+    if (fresh && still) kept.push({ ...item, incident: fresh.incident });
+    else markAlertFailed(db, item.ledgerId, NO_LONGER_DUE, now);
+  }
+  return kept;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
+import { submitDraft } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
 import {
   acceptIncident,
@@ -446,6 +447,30 @@ describe("deadline sweep", () => {
     expect(alertsIn(OFFICE.healthChat)).toEqual([
       expect.stringMatching(/^⏰ Сообщение № 1: разместить ответ до 25\.11\.2026 11:00/),
     ]);
+  });
+
+  it("an alert waiting its turn to be sent is dropped when its step is done meanwhile", async () => {
+    const { health } = await office();
+    const id = await seedIncidentInWork(h, health);
+    at("2026-11-24T11:01:00Z"); // 16:01: the draft is overdue (p.9)
+    // The first chat's send takes a while (Telegram's limits); the executor sends the draft meanwhile.
+    const since = h.fake.mark();
+    h.fake.delayNext("sendMessage", 300);
+    const ticking = tick();
+    await h.fake.waitForCall("sendMessage", undefined, { since });
+    const executor = findPerson(h.db, OFFICE.executor);
+    if (!executor) throw new Error("no executor");
+    submitDraft(h.db, {
+      incidentId: id,
+      actor: executor,
+      now: h.clock.now(),
+      content: { text: "Здравствуйте! Снег вывезут до пятницы.", attachments: [] },
+    });
+    await ticking;
+    const late = [OFFICE.healthChat, OFFICE.executor, OFFICE.curatorsChat].filter((chatId) =>
+      alertsIn(chatId).some((text) => text.includes("прислать проект ответа куратору")),
+    );
+    expect(late).toHaveLength(1);
   });
 
   it("co-executors are reminded of their own part, and the curators hear of each one overdue by name", async () => {
