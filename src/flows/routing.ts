@@ -6,7 +6,7 @@
  */
 
 import type { Context } from "grammy";
-import { InlineKeyboard } from "grammy";
+import { GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { loadIncident, routeIncident, type TransitionRefusal } from "../app/incidents.js";
 import { getOrganization, listOrganizations } from "../app/organizations.js";
@@ -21,7 +21,7 @@ import { cutBefore } from "../domain/clip.js";
 import { actionRules, type Importance, leadAssignment } from "../domain/incident.js";
 import { findLinks } from "../domain/source-link.js";
 import { tellLeadOfKeptParts } from "./answers.js";
-import { type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
+import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { tellTurnCame } from "./incident-answers.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
@@ -134,7 +134,7 @@ async function refresh(ctx: Context, p: Picker): Promise<void> {
   const next = render(p);
   if (JSON.stringify(next) === JSON.stringify(p.shown)) return;
   p.shown = next;
-  await ctx.api.editMessageText(p.menu.chat.id, p.menu.message_id, p.shown.text, {
+  await editMenu(ctx, p, p.shown.text, {
     reply_markup: p.shown.keyboard,
   });
 }
@@ -145,8 +145,26 @@ async function showAnew(at: Context, p: Picker): Promise<void> {
   p.menu = await at.reply(p.shown.text, { reply_markup: p.shown.keyboard });
 }
 
+/**
+ * The menu says `text` now; one deleted from the chat meanwhile (a group's admin tidying up) is sent
+ * anew below instead, and the dialogue goes on under it.
+ */
+async function editMenu(
+  ctx: Context,
+  p: Picker,
+  text: string,
+  other?: { reply_markup: InlineKeyboard },
+): Promise<void> {
+  try {
+    await ctx.api.editMessageText(p.menu.chat.id, p.menu.message_id, text, other);
+  } catch (error) {
+    if (!(error instanceof GrammyError) || !/message to edit not found/i.test(error.description)) throw error;
+    p.menu = await ctx.reply(text, other);
+  }
+}
+
 async function cancel(ctx: Context, p: Picker, at: Context): Promise<void> {
-  await ctx.api.editMessageText(p.menu.chat.id, p.menu.message_id, tr.cancelled);
+  await editMenu(ctx, p, tr.cancelled);
   if (at.callbackQuery) await at.answerCallbackQuery();
 }
 
@@ -169,9 +187,7 @@ async function pickOrganizations(
       p.query = press.text.slice(0, cutBefore(press.text, 100));
       searching = false;
       p.view = await conversation.external(() => searchPage(deps.db, p.query, 0));
-      await ctx.api.editMessageReplyMarkup(p.menu.chat.id, p.menu.message_id, {
-        reply_markup: new InlineKeyboard(),
-      });
+      await removeButtons(ctx, p.menu);
       await showAnew(press.ctx, p);
       continue;
     }
@@ -215,9 +231,9 @@ async function pickLead(
   const keyboard = new InlineKeyboard();
   for (const c of p.chosen) keyboard.text(buttonLabel(c.name), cb("rt.lead", c.id)).row();
   keyboard.text(tr.route.cancel, cb("rt.cancel"));
-  await ctx.api.editMessageText(
-    p.menu.chat.id,
-    p.menu.message_id,
+  await editMenu(
+    ctx,
+    p,
     tr.route.chooseLead(
       p.incidentId,
       p.chosen.map((c) => c.name),
@@ -245,9 +261,9 @@ async function pickShortening(
   const keyboard = new InlineKeyboard();
   for (const hours of offered) keyboard.text(tr.route.shortenTo(hours), cb("rt.cut", hours * 60));
   keyboard.row().text(tr.route.noShorten, cb("rt.cut", 0)).row().text(tr.route.cancel, cb("rt.cancel"));
-  await ctx.api.editMessageText(
-    p.menu.chat.id,
-    p.menu.message_id,
+  await editMenu(
+    ctx,
+    p,
     tr.route.askShorten(
       p.incidentId,
       t.importance[importance],
@@ -280,9 +296,9 @@ async function pickOrder(
     .text(tr.route.atOnce, cb("rt.order", 0))
     .row()
     .text(tr.route.cancel, cb("rt.cancel"));
-  await ctx.api.editMessageText(
-    p.menu.chat.id,
-    p.menu.message_id,
+  await editMenu(
+    ctx,
+    p,
     tr.route.askOrder(
       p.incidentId,
       coexecutors.map((c) => c.name),
@@ -405,11 +421,7 @@ export function routeFlow(deps: AppDeps) {
         p.chosen = p.chosen.filter((c) => !off.some((o) => o.id === c.id));
         p.view = await conversation.external(() => searchPage(deps.db, p.query, p.view.page));
         const names = off.map((c) => c.name);
-        await ctx.api.editMessageText(
-          p.menu.chat.id,
-          p.menu.message_id,
-          t.org.switchedOffWhileRouting(names),
-        );
+        await editMenu(ctx, p, t.org.switchedOffWhileRouting(names));
         if (p.view.items.length === 0 && p.query === "") {
           await ctx.reply(tr.route.noOrganizations);
           return;
@@ -418,7 +430,7 @@ export function routeFlow(deps: AppDeps) {
         continue;
       }
       const text = summary(incidentId, outcome, lead.value, coexecutors, shortenedAnswerMinutes, inOrder);
-      await ctx.api.editMessageText(p.menu.chat.id, p.menu.message_id, text);
+      await editMenu(ctx, p, text);
       if (outcome === "changed") {
         await conversation.external((outer) =>
           showCardIn(deps, outer.api, incidentId, p.menu.chat.id, outer.person),

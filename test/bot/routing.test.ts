@@ -264,6 +264,24 @@ describe("routing", () => {
     expect(state(id)).toBe("assigned");
   });
 
+  it("a menu deleted from the chat meanwhile is sent anew, and the routing goes on under it", async () => {
+    await office();
+    const id = await register(1);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    const menu = h.fake.lastMessage(-200);
+    await curator().press(/Минздрав/, curatorsChat());
+    await curator().press("Найти по названию", curatorsChat());
+    // A group's admin tidies the chat up: the menu is gone.
+    await h.bot.api.deleteMessage(-200, menu?.message_id ?? 0);
+    await curator().send("ЗДРАВ", curatorsChat());
+    expect(h.lastText(-200)).toMatch(/Поиск: «ЗДРАВ»/);
+    await curator().press("Готово", curatorsChat());
+    expect(state(id)).toBe("assigned");
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 направлено.\nОсновной исполнитель: Министерство здравоохранения",
+    );
+  });
+
   it("in a private chat the curator just types part of a name; /cancel and other commands leave the dialogue", async () => {
     await office();
     const id = await register(1);
