@@ -648,35 +648,33 @@ async function recordLink(
         : recordClarification(deps.db, change);
   if (!result.ok) return refusalNow(deps, incidentId, LINK_ACTIONS[kind], actor);
   const incident = result.incident;
-  await syncCards(cardDeps(deps, outer.api), incident);
-  if (kind === "publish") await refreshRepeatCards(deps, outer.api, incidentId);
   const byHolder = incident.holderId === actor.id;
   const others: Listeners = { curators: true, organization: !byHolder, holder: !byHolder, except: chatId };
   const { timezone } = deps.sla;
+  const announce = (notice: string, to: Listeners) =>
+    announceEach(
+      outer.log,
+      kind,
+      () => syncCards(cardDeps(deps, outer.api), incident),
+      async () => {
+        if (kind === "publish") await refreshRepeatCards(deps, outer.api, incidentId);
+      },
+      () => tell(deps, outer.api, incident, notice, to),
+    );
   switch (kind) {
     case "publish":
-      await tell(
-        deps,
-        outer.api,
-        incident,
-        ta.publish.notice(incidentId, link, onTime, displayName(actor)),
-        others,
-      );
+      await announce(ta.publish.notice(incidentId, link, onTime, displayName(actor)), others);
       return ta.publish.done(incidentId, onTime);
     case "interim": {
       const final = answerDue(incident, deps.sla);
       const at = final ? formatDeadline(final.at, timezone) : null;
       const step = stepLabel(deps.sla.regulation, final?.step ?? "finalAfterInterim");
       const clause = final?.clause ?? "";
-      await tell(deps, outer.api, incident, ta.interim.notice(incidentId, link, at, step, clause), others);
+      await announce(ta.interim.notice(incidentId, link, at, step, clause), others);
       return ta.interim.done(incidentId, at, step, clause);
     }
-    case "clarify": {
-      await tell(deps, outer.api, incident, ta.clarify.notice(incidentId, link), {
-        curators: true,
-        except: chatId,
-      });
+    case "clarify":
+      await announce(ta.clarify.notice(incidentId, link), { curators: true, except: chatId });
       return ta.clarify.done(incidentId, due ? formatDeadline(due.at, timezone) : null);
-    }
   }
 }

@@ -485,6 +485,19 @@ describe("rework", () => {
 });
 
 describe("publication", () => {
+  it("Telegram unreachable for the curators' card: the publication is still told to them and thanked for", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id, { approve: true });
+    await executor().press("Размещено", healthChat());
+    h.fake.dropNext("editMessageText", { match: (params) => params.chat_id === OFFICE.curatorsChat });
+    await executor().send("https://vk.com/wall-1_1?reply=77", healthChat());
+    expect(state(id)).toBe("answered");
+    expect(h.lastText(OFFICE.healthChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=77\nРазместил(а): Иван",
+    );
+  });
+
   it("a link in another network is refused; the right one marks the answer published on time", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { approve: true });
