@@ -342,6 +342,15 @@ export function findLinks(text: string): string[] {
   return found;
 }
 
+/**
+ * Networks whose comments (replies) have links of their own, told apart from the post's: VK's
+ * `reply=`, Telegram's `comment=`, YouTube's `lc=`, a reply on X, a post of its own. Elsewhere
+ * (Одноклассники, Дзен…) a comment under the post may have no link but the post's.
+ */
+const COMMENT_LINKS: Network[] = ["vk", "telegram", "youtube", "x"];
+
+export const commentsHaveLinks = (network: Network) => COMMENT_LINKS.includes(network);
+
 /** Whether a link in network `b` (e.g. an answer's publication) is in the same network as `a` (the post). */
 export function sameNetwork(a: Network, b: Network): boolean {
   return a === b;

@@ -52,7 +52,7 @@ import {
   sameSending,
 } from "../domain/incident.js";
 import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/index.js";
-import { type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
+import { commentsHaveLinks, type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { handTurnOn, tellOrganizationOfPart } from "./incident-answers.js";
@@ -69,6 +69,7 @@ export const LINK_ACTIONS: Record<LinkKind, AnswerAction> = {
 };
 
 const CANCEL = cb("aw.cancel");
+const CONFIRM = cb("aw.confirm");
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 export function rulesOf(deps: AppDeps): ActionRules {
@@ -396,20 +397,39 @@ function cancelKeyboard(): InlineKeyboard {
   return new InlineKeyboard().text(ta.cancel, CANCEL);
 }
 
+/** A text `check` refuses that the person may still confirm with a button, told so by `offer`. */
+interface Confirmable {
+  applies: (text: string) => boolean;
+  offer: string;
+  button: string;
+}
+
 /**
  * Waits for a line of text in the dialogue's chat; undefined when the person cancels. `check` returns
- * what is wrong with the text, to ask again with. Another command leaves the dialogue and is handled
- * as usual; another card's button passes by.
+ * what is wrong with the text, to ask again with; a text `confirm` applies to is offered a button
+ * that takes it all the same (the last such offer's). Another command leaves the dialogue and is
+ * handled as usual; another card's button passes by.
  */
 async function waitForText(
   conversation: Flow,
   prompt: Message,
   check: (text: string) => string | undefined,
   hint: string,
+  confirm?: Confirmable,
 ): Promise<string | undefined> {
+  let offered: { message: Message; text: string } | undefined;
   for (;;) {
     const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
+    if (data === CONFIRM) {
+      if (!offered || !pressedOn(answer, offered.message)) {
+        await staleStep(answer);
+        continue;
+      }
+      await answer.answerCallbackQuery();
+      await removeButtons(answer, offered.message);
+      return offered.text;
+    }
     if (data === CANCEL) {
       // Only this question's «Отмена»: one left under an earlier question cancels nothing now.
       if (!pressedOn(answer, prompt)) {
@@ -425,7 +445,14 @@ async function waitForText(
     if (text?.startsWith("/")) await conversation.halt({ next: true });
     const problem = text === undefined ? hint : check(text);
     if (problem === undefined && text !== undefined) return text;
-    if (answer.message) await answer.reply(problem ?? hint, NO_PREVIEW);
+    if (!answer.message) continue;
+    if (text !== undefined && confirm?.applies(text)) {
+      const keyboard = new InlineKeyboard().text(confirm.button, CONFIRM);
+      offered = {
+        message: await answer.reply(confirm.offer, { ...NO_PREVIEW, reply_markup: keyboard }),
+        text,
+      };
+    } else await answer.reply(problem ?? hint, NO_PREVIEW);
   }
 }
 
@@ -602,7 +629,25 @@ export function linkFlow(deps: AppDeps) {
     const prompt = await ctx.reply(ta.link.ask(kind, incidentId, ta.inNetwork(post.network)), {
       reply_markup: cancelKeyboard(),
     });
-    const text = await waitForText(conversation, prompt, (line) => linkProblem(line, post), ta.link.notLink);
+    // Where a comment may have no link of its own, the post's link is taken once the person says
+    // the answer is a comment under it.
+    const underPost: Confirmable | undefined = commentsHaveLinks(post.network)
+      ? undefined
+      : {
+          applies: (line) => {
+            const parsed = parseSourceLink(line);
+            return parsed.ok && parsed.key === post.linkKey;
+          },
+          offer: ta.link.samePostUnder,
+          button: ta.link.underPost,
+        };
+    const text = await waitForText(
+      conversation,
+      prompt,
+      (line) => linkProblem(line, post),
+      ta.link.notLink,
+      underPost,
+    );
     await removeButtons(ctx, prompt);
     if (text === undefined) {
       await ctx.reply(ta.cancelled);

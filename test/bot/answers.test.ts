@@ -498,6 +498,25 @@ describe("publication", () => {
     );
   });
 
+  it("Одноклассники: an answer posted as a comment with no link of its own is recorded with the post's link once the executor says so", async () => {
+    h = await Harness.start({ now: TUESDAY_10 });
+    const { health } = seedOffice(h);
+    const post = "https://ok.ru/group/5/topic/77";
+    const id = await seedIncidentInWork(h, health, { link: post });
+    await seedDraft(h, id, { approve: true });
+    await executor().press("Размещено", healthChat());
+    await executor().send(post, healthChat());
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Это ссылка на само сообщение автора. Если ответ размещён комментарием под ним и своей ссылки у комментария нет, " +
+        "нажмите «Ответ — комментарий под сообщением». Иначе пришлите ссылку на ваш ответ.",
+    );
+    expect(state(id)).toBe("approved");
+    await executor().press("Ответ — комментарий под сообщением", healthChat());
+    expect(state(id)).toBe("answered");
+    expect(h.lastText(OFFICE.healthChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
+    expect(cardText(OFFICE.curatorsChat, id)).toContain(`Ответ размещён: ${post} (в срок)`);
+  });
+
   it("a link in another network is refused; the right one marks the answer published on time", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { approve: true });
