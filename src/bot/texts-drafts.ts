@@ -133,14 +133,24 @@ export const td = {
   usePreviewButtons:
     "Выберите кнопкой под предпросмотром: отправить, изменить текст, убрать вложения или отменить.",
 
-  submitted: (id: number, due: string | null, unseen?: { adminsTold: boolean }) =>
+  submitted: (
+    id: number,
+    due: string | null,
+    unseen?: { adminsTold: boolean },
+    alone?: { adminsTold: boolean },
+  ) =>
     `Проект отправлен на согласование: сообщение № ${id}. Спасибо!` +
     (unseen
       ? "\nНо показать его сейчас некому: ни одному куратору бот не смог его отправить. " +
         (unseen.adminsTold ? "Администратор извещён." : "Пожалуйста, сообщите об этом администратору.")
-      : due
-        ? `\nКуратор рассмотрит его до ${due}.`
-        : ""),
+      : alone
+        ? "\nНо согласовать свой проект куратор не может, а других кураторов нет. " +
+          (alone.adminsTold
+            ? "Администратор извещён: нужен ещё один куратор."
+            : "Пожалуйста, попросите администратора пригласить ещё одного куратора.")
+        : due
+          ? `\nКуратор рассмотрит его до ${due}.`
+          : ""),
   notSubmitted: (id: number, state: string) =>
     `Не отправлено. Сообщение № ${id}: ${state}. Черновик сохранён.`,
   notSubmittedRights: (id: number) =>
@@ -165,6 +175,10 @@ export const td = {
     repeatOf: (earlierId: number, links: string[], text: string | null) =>
       `Повторное к сообщению № ${earlierId}. ${earlierAnswer(links, text)}`,
     answerLabel: "Текст ответа:",
+    /** To the admins: the only curator sent a draft, which he may not approve himself. */
+    alone: (id: number, author: string) =>
+      `Проект ответа по сообщению № ${id} прислал(а) ${author} — единственный куратор, а свой проект куратор ` +
+      `согласовать не может. Пригласите ещё одного куратора (/invite → «${t.invite.roleButton.curator}»).`,
     /** To the admins: a draft was sent and no curator could be shown it. */
     unseen: (id: number, organization: string) =>
       `Проект ответа по сообщению № ${id} (${organization}) не удалось показать ни одному куратору: ` +

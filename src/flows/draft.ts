@@ -12,18 +12,18 @@ import { type Draft, latestDrafts, loadDraftWork, saveDraftWork, submitDraft } f
 import { findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { partAttachments } from "../app/part-attachments.js";
-import { reachableWithRole } from "../app/people.js";
+import { reachableWithRole, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { decisionButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { cardDeps } from "../bot/delivery.js";
+import { announceEach, cardDeps } from "../bot/delivery.js";
 import { ALBUM_LIMIT, albumPlan, type DraftView, sendDraft } from "../bot/draft-view.js";
 import { chatRefused, notifyAdmins } from "../bot/refused-chats.js";
 import { t } from "../bot/texts.js";
 import { td } from "../bot/texts-drafts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Attachment } from "../db/schema.js";
-import { displayName, type Person } from "../domain/access.js";
+import { displayName, hasRole, type Person } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
 import {
   actionRules,
@@ -227,9 +227,12 @@ async function sendToCurators(
   return { adminsTold: told > 0 };
 }
 
-/** `unseen` when no curator could be shown the draft (absent in what older dialogues stored). */
+/**
+ * `unseen` when no curator could be shown the draft; `alone` when its author is the only curator,
+ * who may not approve his own (both absent in what older dialogues stored).
+ */
 type Submitted =
-  | { ok: true; due: string | null; unseen?: { adminsTold: boolean } }
+  | { ok: true; due: string | null; unseen?: { adminsTold: boolean }; alone?: { adminsTold: boolean } }
   | { ok: false; text: string };
 
 async function submit(
@@ -250,12 +253,29 @@ async function submit(
       ? { ok: false, text: td.notSubmittedRights(incidentId) }
       : { ok: false, text: td.notSubmitted(incidentId, tr.shortState[now.row.state]) };
   }
-  await syncCards(cardDeps(deps, api), result.incident);
+  await announceEach(deps.log, "draft", () => syncCards(cardDeps(deps, api), result.incident));
   const unseen = await sendToCurators(deps, api, result.incident, person, draft);
+  const alone = await soleCuratorsDraft(deps, api, result.incident, person);
   const { regulation, workingTime, timezone } = deps.sla;
   const next = nextDeadline(result.incident, regulation, workingTime);
   const due = next?.step === "decision" ? formatDeadline(next.at, timezone) : null;
-  return { ok: true, due, ...(unseen ? { unseen } : {}) };
+  return { ok: true, due, ...(unseen ? { unseen } : {}), ...(alone ? { alone } : {}) };
+}
+
+/**
+ * Nobody decides on their own draft: one sent by the only curator there is would wait for nobody,
+ * so the admins are told to invite another curator.
+ */
+async function soleCuratorsDraft(
+  deps: AppDeps,
+  api: Api,
+  incident: Incident,
+  person: Person,
+): Promise<{ adminsTold: boolean } | undefined> {
+  const curators = telegramIdsWithRole(deps.db, "curator");
+  if (!hasRole(person, "curator") || curators.some((id) => id !== person.telegramId)) return undefined;
+  const told = await notifyAdmins({ ...deps, api }, td.curators.alone(incident.id, displayName(person)));
+  return { adminsTold: told > 0 };
 }
 
 type Input =
@@ -444,7 +464,7 @@ export function draftFlow(deps: AppDeps) {
     const outcome = await conversation.external((outer) =>
       submit(deps, outer.api, outer.person, incidentId, draft, purpose),
     );
-    await ctx.reply(outcome.ok ? td.submitted(id, outcome.due, outcome.unseen) : outcome.text);
+    await ctx.reply(outcome.ok ? td.submitted(id, outcome.due, outcome.unseen, outcome.alone) : outcome.text);
   };
 }
 

@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadDraftWork, publishAnswer, requestRework } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
 import { routeIncident } from "../../src/app/incidents.js";
 import { findPerson, grantRole, isBlocked } from "../../src/app/people.js";
+import { roleGrants } from "../../src/db/schema.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { type FileRef, messageUpdate, updates } from "../support/updates.js";
 import {
@@ -85,6 +87,26 @@ async function writeDraft(text = ANSWER): Promise<void> {
 }
 
 describe("preparing a draft answer", () => {
+  it("the only curator's own draft: he is told nobody can approve it, and the admins to invite a curator", async () => {
+    const id = await office({ adminIds: [1001] });
+    h.seedPerson(1001, "Анна", ["admin"]);
+    // The executor is the office's only curator now.
+    h.db.delete(roleGrants).where(eq(roleGrants.role, "curator")).run();
+    h.seedPerson(OFFICE.executor, "Иван", ["curator"], [health]);
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+    expect(executor.lastText()).toBe(
+      `Проект отправлен на согласование: сообщение № ${id}. Спасибо!\n` +
+        "Но согласовать свой проект куратор не может, а других кураторов нет. Администратор извещён: нужен ещё один куратор.",
+    );
+    expect(h.lastText(1001)).toBe(
+      `Проект ответа по сообщению № ${id} прислал(а) Иван — единственный куратор, а свой проект куратор согласовать ` +
+        "не может. Пригласите ещё одного куратора (/invite → «Куратор»).",
+    );
+  });
+
   it("sends a text-only draft from the private chat to the curators' chat with the decision buttons", async () => {
     const id = await office();
     await executor.press("Подготовить ответ");
