@@ -331,8 +331,10 @@ export const tr = {
       deadline: string | null,
       state: string,
     ) =>
-      `№ ${id} · ${network}${organization ? ` · ${organization}` : ""} · ${deadline ? `срок ${deadline}` : "без срока"} · ${state}`,
-    deadline: (at: string, remaining: string) => `${at} (${remaining})`,
+      `№ ${id} · ${network}${organization ? ` · ${organization}` : ""} · ${deadline ?? "без срока"} · ${state}`,
+    /** `part`: on the curators' list, the deadline is a co-executor's part's (or theirs to pass it on). */
+    deadline: (at: string, remaining: string, part?: "coexecutor" | "passOn") =>
+      `${part === "coexecutor" ? "срок информации соисполнителя" : part === "passOn" ? "срок передачи информации соисполнителя" : "срок"} ${at} (${remaining})`,
     filters: {
       registered: "Ждут направления",
       assigned: "Направлены",

@@ -32,6 +32,7 @@ import {
   listedDeadline,
   type NextDeadline,
 } from "../../domain/incident.js";
+import type { StepId } from "../../domain/regulation/index.js";
 import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../../domain/time-format.js";
 import {
@@ -516,7 +517,11 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
         NETWORK_NAMES[incident.row.network as Network] ?? incident.row.network,
         holder(incident),
         next
-          ? tr.list.deadline(formatDeadline(next.at, timezone), formatRemaining(workingTime, next.at, now))
+          ? tr.list.deadline(
+              formatDeadline(next.at, timezone),
+              formatRemaining(workingTime, next.at, now),
+              scope.kind === "all" ? partStep(next.step) : undefined,
+            )
           : null,
         listedState(incident, scope, rules),
       ),
@@ -546,6 +551,12 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
     });
   }
   return { text: textOf(count), keyboard };
+}
+
+/** Whether a deadline is of a co-executor's part, or the curators' passing it on; undefined for the lead's. */
+function partStep(step: StepId): "coexecutor" | "passOn" | undefined {
+  if (step === "coexecutorPassOn") return "passOn";
+  return step === "coexecutorPart" || step === "coexecutorRework" ? "coexecutor" : undefined;
 }
 
 /** The state a list's line shows: the incident's, or a co-executor's own part's in its organization's list. */
