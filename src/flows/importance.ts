@@ -94,9 +94,15 @@ export async function announceDetail(
   incident: Incident,
 ): Promise<void> {
   const card = cardDeps(deps, api);
-  await syncCards(card, incident);
-  if (field !== "importance") await announceSurge(card, incident);
-  else if (headsHearAtOnce(deps.sla.regulation, incident.row.importance)) await tellHeads(card, incident);
+  await announceEach(
+    deps.log,
+    "post detail",
+    () => syncCards(card, incident),
+    async () => {
+      if (field !== "importance") await announceSurge(card, incident);
+      else if (headsHearAtOnce(deps.sla.regulation, incident.row.importance)) await tellHeads(card, incident);
+    },
+  );
 }
 
 /**

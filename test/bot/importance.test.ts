@@ -76,6 +76,14 @@ describe("importance", () => {
     );
   });
 
+  it("raised while Telegram drops the card's edit: the head still hears at once", async () => {
+    await register(1);
+    await openMenu(curator, 1);
+    h.fake.dropNext("editMessageText");
+    await curator.press("Социально значимое", curatorsChat());
+    expect(significantNotices()).toHaveLength(1);
+  });
+
   it("lowering tells nobody, and raising again does not tell the head twice", async () => {
     const id = await register(1);
     await openMenu(curator, id);

@@ -51,7 +51,7 @@ import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { partStateText, syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { cardDeps, showCardIn, splitMessage } from "../delivery.js";
+import { announceEach, cardDeps, showCardIn, splitMessage } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
 import { refuse } from "../refuse.js";
 import { t } from "../texts.js";
@@ -244,8 +244,14 @@ async function setImportance(ctx: BotContext) {
     text: result.changed ? tr.edit.levelSet(id, name) : tr.edit.sameLevel(name),
   });
   if (!result.changed) return;
-  if (menu) await refreshMenu(ctx.api, menu, result.incident);
-  await announceDetail(ctx.app, ctx.api, "importance", result.incident);
+  await announceEach(
+    ctx.log,
+    "importance",
+    async () => {
+      if (menu) await refreshMenu(ctx.api, menu, result.incident);
+    },
+    () => announceDetail(ctx.app, ctx.api, "importance", result.incident),
+  );
 }
 
 /** «Тема» / «Место» in the menu: a short dialogue. */
