@@ -30,7 +30,7 @@ import {
 import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { cardDeps, notifyOrganization } from "../delivery.js";
+import { announceEach, cardDeps, notifyOrganization } from "../delivery.js";
 import { forgetAwaitedStart } from "../dialogs.js";
 import { refuse } from "../refuse.js";
 import { tr } from "../texts-incidents.js";
@@ -650,17 +650,22 @@ async function markToxic(ctx: BotContext, incidentId: number, threat: boolean): 
   ctx.log.info({ incidentId, threat }, "incident closed as toxic");
   await ctx.answerCallbackQuery({ text: threat ? ti.closedThreat(incidentId) : ti.closedToxic(incidentId) });
   // First what cannot be asked for again once the post is closed: the threat passed on (Orenburg p.17).
-  if (threat) await passOnThreat(ctx, result.incident);
-  await syncCards({ ...ctx.app, api: ctx.api }, result.incident);
   // The organizations that had it (not one still waiting its turn) stop working on it.
   const had = before ? activeAssignments(before).filter((a) => a.state !== "queued") : [];
   const notice = ti.closedNotice(incidentId, threat, ctx.app.sla.regulation.toxic.clause);
-  const told = await Promise.allSettled(
-    had.map(({ organizationId }) => notifyOrganization(ctx.app, ctx.api, organizationId, notice)),
+  await announceEach(
+    ctx.log,
+    "closing",
+    async () => {
+      if (threat) await passOnThreat(ctx, result.incident);
+    },
+    () => syncCards({ ...ctx.app, api: ctx.api }, result.incident),
+    ...had.map(
+      ({ organizationId }) =>
+        () =>
+          notifyOrganization(ctx.app, ctx.api, organizationId, notice),
+    ),
   );
-  for (const failed of told) {
-    if (failed.status === "rejected") ctx.log.error({ err: failed.reason }, "closing: a notice failed");
-  }
 }
 
 /** A stale press: the card was closed or moved on; the pressed card is brought up to date. */
