@@ -11,6 +11,7 @@ import type { Message } from "grammy/types";
 import { type Draft, latestDrafts, loadDraftWork, saveDraftWork, submitDraft } from "../app/answers.js";
 import { findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
+import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments } from "../app/part-attachments.js";
 import { reachableWithRole, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
@@ -264,7 +265,8 @@ async function submit(
 
 /**
  * Nobody decides on their own draft: one sent by the only curator there is would wait for nobody,
- * so the admins are told to invite another curator.
+ * so the admins are told to invite another curator — once per post (a rework round's draft is not
+ * news to them); Telegram out of reach leaves them untold, and the author is asked to tell them.
  */
 async function soleCuratorsDraft(
   deps: AppDeps,
@@ -274,7 +276,16 @@ async function soleCuratorsDraft(
 ): Promise<{ adminsTold: boolean } | undefined> {
   const curators = telegramIdsWithRole(deps.db, "curator");
   if (!hasRole(person, "curator") || curators.some((id) => id !== person.telegramId)) return undefined;
-  const told = await notifyAdmins({ ...deps, api }, td.curators.alone(incident.id, displayName(person)));
+  const key = `sole-curator:${incident.id}`;
+  if (noticeClaimed(deps.db, key)) return { adminsTold: true };
+  const told = await notifyAdmins(
+    { ...deps, api },
+    td.curators.alone(incident.id, displayName(person)),
+  ).catch((err: unknown) => {
+    deps.log.warn({ err, incidentId: incident.id }, "admins not told of the sole curator's draft");
+    return 0;
+  });
+  if (told > 0) claimNotice(deps.db, key, deps.clock.now());
   return { adminsTold: told > 0 };
 }
 
