@@ -444,7 +444,10 @@ async function waitForText(
     if (isCancel(text)) return undefined;
     if (text?.startsWith("/")) await conversation.halt({ next: true });
     const problem = text === undefined ? hint : check(text);
-    if (problem === undefined && text !== undefined) return text;
+    if (problem === undefined && text !== undefined) {
+      if (offered) await removeButtons(answer, offered.message);
+      return text;
+    }
     if (!answer.message) continue;
     if (text !== undefined && confirm?.applies(text)) {
       const keyboard = new InlineKeyboard().text(confirm.button, CONFIRM);

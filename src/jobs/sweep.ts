@@ -271,7 +271,13 @@ function stillOwed(deps: SweepDeps, chatId: number, planned: Outgoing[], now: Da
     }
     const fresh = current.get(id);
     const still = fresh?.addressed.find((a) => a.chatId === chatId && sameAlert(a.alert, item.alert));
-    if (fresh && still) kept.push({ ...item, incident: fresh.incident });
+    if (fresh && still)
+      kept.push({
+        ledgerId: item.ledgerId,
+        incident: fresh.incident,
+        alert: still.alert,
+        ...(still.insteadOf ? { insteadOf: still.insteadOf } : {}),
+      });
     else markAlertFailed(db, item.ledgerId, NO_LONGER_DUE, now);
   }
   return kept;

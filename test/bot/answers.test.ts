@@ -507,11 +507,11 @@ describe("publication", () => {
     await executor().press("Размещено", healthChat());
     await executor().send(post, healthChat());
     expect(h.lastText(OFFICE.healthChat)).toBe(
-      "Это ссылка на само сообщение автора. Если ответ размещён комментарием под ним и своей ссылки у комментария нет, " +
-        "нажмите «Ответ — комментарий под сообщением». Иначе пришлите ссылку на ваш ответ.",
+      "Это ссылка на само сообщение автора. Если вы разместили комментарий под ним и своей ссылки у комментария нет, " +
+        "нажмите «Размещено комментарием под сообщением». Иначе пришлите ссылку на комментарий или запись.",
     );
     expect(state(id)).toBe("approved");
-    await executor().press("Ответ — комментарий под сообщением", healthChat());
+    await executor().press("Размещено комментарием под сообщением", healthChat());
     expect(state(id)).toBe("answered");
     expect(h.lastText(OFFICE.healthChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
     expect(cardText(OFFICE.curatorsChat, id)).toContain(`Ответ размещён: ${post} (в срок)`);
