@@ -11,7 +11,7 @@ import type { Person } from "../../src/domain/access.js";
 import { monthlyReports } from "../../src/jobs/reports.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { local, seedNovember } from "../reports/seed-month.js";
-import { Harness } from "../support/bot-harness.js";
+import { Harness, type TestUser } from "../support/bot-harness.js";
 import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
 
 const ADMIN = 1001;
@@ -71,17 +71,21 @@ async function orenburg(now = TUESDAY_10): Promise<{ health: number; education: 
 
 const kinds = (chatId: number) => h.fake.messages(chatId).map((m) => m.media?.type ?? m.text?.split("\n")[0]);
 
+/** The curator registers «Пожар в школе» as socially significant, up to the question of its time. */
+async function registerFireUpToTime(curator: TestUser): Promise<void> {
+  await curator.send("/new");
+  await curator.send("https://vk.com/wall-1_2");
+  await curator.send("Пожар в школе");
+  // No author, topic or place.
+  for (let i = 0; i < 3; i++) await curator.press("Пропустить");
+  await curator.press("Социально значимое");
+}
+
 describe("a significant post (Orenburg p.21)", () => {
   it("goes to the Governor with «Срочные» at once; not to the deputy minister nor the head of Минздрав", async () => {
     await orenburg();
     const curator = h.user(OFFICE.curator, "Ольга");
-    await curator.send("/new");
-    await curator.send("https://vk.com/wall-1_2");
-    await curator.send("Пожар в школе");
-    await curator.press("Пропустить");
-    await curator.press("Пропустить");
-    await curator.press("Пропустить");
-    await curator.press("Социально значимое");
+    await registerFireUpToTime(curator);
     await curator.press("Сейчас");
 
     const fire =
@@ -97,13 +101,7 @@ describe("a significant post while Telegram drops a card", () => {
   it("the heads still hear of it at once", async () => {
     await orenburg();
     const curator = h.user(OFFICE.curator, "Ольга");
-    await curator.send("/new");
-    await curator.send("https://vk.com/wall-1_2");
-    await curator.send("Пожар в школе");
-    await curator.press("Пропустить");
-    await curator.press("Пропустить");
-    await curator.press("Пропустить");
-    await curator.press("Социально значимое");
+    await registerFireUpToTime(curator);
     // The card for the curators' chat is lost on the way: the connection drops.
     h.fake.dropNext("sendMessage", { match: (params) => params.chat_id === OFFICE.curatorsChat });
     await curator.press("Сейчас");
