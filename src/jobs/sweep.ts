@@ -193,30 +193,47 @@ function requeueUnsent(
   alerted: Map<number, Incident>,
 ): void {
   const { db, sla } = deps;
-  const owed = new Map<number, { incident: Incident; addressed: Addressed[] } | undefined>();
+  const owed = owedAlerts(deps, directory, now);
   for (const row of unsentAlerts(db, new Date(now.getTime() - STALE_CLAIM_MS))) {
-    if (!owed.has(row.incidentId)) {
-      const incident = loadIncident(db, row.incidentId);
-      owed.set(
-        row.incidentId,
-        incident && { incident, addressed: currentAlerts(deps, directory, incident, now).addressed },
-      );
-    }
-    const current = owed.get(row.incidentId);
+    const current = owed(row.incidentId);
     if (current && !mayAlert(current.incident, sla.workingTime, now)) continue;
     const still = current?.addressed.find((addressed) => isClaimOf(row, addressed));
     if (!current || !still) {
       markAlertFailed(db, row.id, NO_LONGER_DUE, now);
       continue;
     }
-    queue(outbox, row.chatId, {
-      ledgerId: row.id,
-      incident: current.incident,
-      alert: still.alert,
-      ...(still.insteadOf ? { insteadOf: still.insteadOf } : {}),
-    });
+    queue(outbox, row.chatId, outgoingOf(row.id, current.incident, still));
     alerted.set(current.incident.id, current.incident);
   }
+}
+
+interface Owed {
+  incident: Incident;
+  addressed: Addressed[];
+}
+
+/** Each incident's alerts as of now, read once however many claims ask; undefined for one gone. */
+function owedAlerts(
+  deps: SweepDeps,
+  directory: Directory,
+  now: Date,
+): (incidentId: number) => Owed | undefined {
+  const memo = new Map<number, Owed | undefined>();
+  return (incidentId) => {
+    if (!memo.has(incidentId)) {
+      const incident = loadIncident(deps.db, incidentId);
+      memo.set(
+        incidentId,
+        incident && { incident, addressed: currentAlerts(deps, directory, incident, now).addressed },
+      );
+    }
+    return memo.get(incidentId);
+  };
+}
+
+/** A claim that still holds, sent with the incident and the addressee as they are now. */
+function outgoingOf(ledgerId: number, incident: Incident, { alert, insteadOf }: Addressed): Outgoing {
+  return { ledgerId, incident, alert, ...(insteadOf ? { insteadOf } : {}) };
 }
 
 /** Whether a ledger row claims this alert to this chat: the ledger's key, field by field. */
@@ -248,39 +265,18 @@ function sameAlert(a: AlertIdentity, b: AlertIdentity): boolean {
  * (its version moved on) is checked again, and settled as no longer due when it is not.
  */
 function stillOwed(deps: SweepDeps, chatId: number, planned: Outgoing[], now: Date): Outgoing[] {
-  const { db } = deps;
-  const ids = [...new Set(planned.map((item) => item.incident.id))];
-  const versions = incidentVersions(db, ids);
-  const changed = planned.filter((item) => versions.get(item.incident.id) !== item.incident.row.version);
-  if (changed.length === 0) return planned;
-  const directory = new Directory(db);
-  const current = new Map<number, { incident: Incident; addressed: Addressed[] } | undefined>();
-  const kept: Outgoing[] = [];
-  for (const item of planned) {
-    if (!changed.includes(item)) {
-      kept.push(item);
-      continue;
-    }
-    const id = item.incident.id;
-    if (!current.has(id)) {
-      const incident = loadIncident(db, id);
-      current.set(
-        id,
-        incident && { incident, addressed: currentAlerts(deps, directory, incident, now).addressed },
-      );
-    }
-    const fresh = current.get(id);
-    const still = fresh?.addressed.find((a) => a.chatId === chatId && sameAlert(a.alert, item.alert));
-    if (fresh && still)
-      kept.push({
-        ledgerId: item.ledgerId,
-        incident: fresh.incident,
-        alert: still.alert,
-        ...(still.insteadOf ? { insteadOf: still.insteadOf } : {}),
-      });
-    else markAlertFailed(db, item.ledgerId, NO_LONGER_DUE, now);
-  }
-  return kept;
+  const versions = incidentVersions(deps.db, [...new Set(planned.map((item) => item.incident.id))]);
+  const unchanged = (item: Outgoing) => versions.get(item.incident.id) === item.incident.row.version;
+  if (planned.every(unchanged)) return planned;
+  const owed = owedAlerts(deps, new Directory(deps.db), now);
+  return planned.flatMap((item) => {
+    if (unchanged(item)) return [item];
+    const current = owed(item.incident.id);
+    const still = current?.addressed.find((a) => a.chatId === chatId && sameAlert(a.alert, item.alert));
+    if (current && still) return [outgoingOf(item.ledgerId, current.incident, still)];
+    markAlertFailed(deps.db, item.ledgerId, NO_LONGER_DUE, now);
+    return [];
+  });
 }
 
 /**
