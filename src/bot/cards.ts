@@ -619,9 +619,15 @@ async function editCard(
     });
     return true;
   } catch (error) {
-    if (!(error instanceof GrammyError)) throw error;
-    if (/message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i.test(error.description))
-      return false;
+    if (messageGone(error)) return false;
     throw error;
   }
+}
+
+/** Telegram's answer to an edit of a message deleted from the chat, or too old to edit: send anew. */
+export function messageGone(error: unknown): boolean {
+  return (
+    error instanceof GrammyError &&
+    /message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i.test(error.description)
+  );
 }

@@ -6,11 +6,12 @@
  */
 
 import type { Context } from "grammy";
-import { GrammyError, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { loadIncident, routeIncident, type TransitionRefusal } from "../app/incidents.js";
 import { getOrganization, listOrganizations } from "../app/organizations.js";
 import { cb } from "../bot/callback-data.js";
+import { messageGone } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { announceEach, showCardIn, syncHandOver } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
@@ -146,8 +147,8 @@ async function showAnew(at: Context, p: Picker): Promise<void> {
 }
 
 /**
- * The menu says `text` now; one deleted from the chat meanwhile (a group's admin tidying up) is sent
- * anew below instead, and the dialogue goes on under it.
+ * The menu says `text` now; one deleted from the chat meanwhile (a group's admin tidying up) or too
+ * old to edit is sent anew below instead, and the dialogue goes on under it.
  */
 async function editMenu(
   ctx: Context,
@@ -158,7 +159,7 @@ async function editMenu(
   try {
     await ctx.api.editMessageText(p.menu.chat.id, p.menu.message_id, text, other);
   } catch (error) {
-    if (!(error instanceof GrammyError) || !/message to edit not found/i.test(error.description)) throw error;
+    if (!messageGone(error)) throw error;
     p.menu = await ctx.reply(text, other);
   }
 }
