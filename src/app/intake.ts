@@ -110,26 +110,21 @@ export const repeatOfferKey = (incidentId: number) => `${REPEAT_OFFER}${incident
 /** The notices-ledger key of «Нет, новое», the curators' answer that the post repeats none. */
 export const notRepeatKey = (incidentId: number) => `${NOT_REPEAT}${incidentId}`;
 
+const unclaimed = (db: Db, prefix: string) =>
+  notExists(
+    db
+      .select({ key: noticesSent.key })
+      .from(noticesSent)
+      .where(eq(noticesSent.key, sql`${prefix} || ${incidents.id}`)),
+  );
+
 /**
  * Posts of monitoring software registered since `since` that still wait for something to go out
  * (Telegram was unreachable or refused, or the process stopped first): a card that never went out
- * while the post waits to be routed; the heads' notice of a significant post; the repeat question
- * after a card that did go out, while nobody has answered it and the post is neither linked nor
- * closed (see repeatOfferKey).
+ * while the post waits to be routed; the repeat question after a card that did go out, while nobody
+ * has answered it and the post is neither linked nor closed (see repeatOfferKey).
  */
-export function unannouncedArrivals(
-  db: Db,
-  since: Date,
-  /** The importance levels the heads hear of at once (the preset's significantRecipients.importance). */
-  headsHear: Importance[] = ["significant"],
-): number[] {
-  const unclaimed = (prefix: string) =>
-    notExists(
-      db
-        .select({ key: noticesSent.key })
-        .from(noticesSent)
-        .where(eq(noticesSent.key, sql`${prefix} || ${incidents.id}`)),
-    );
+export function unannouncedArrivals(db: Db, since: Date): number[] {
   const carded = () =>
     db.select({ id: cards.incidentId }).from(cards).where(eq(cards.incidentId, incidents.id));
   return db
@@ -141,25 +136,37 @@ export function unannouncedArrivals(
         eq(people.telegramId, MONITORING.id),
         gte(incidents.detectedAt, since),
         or(
-          and(
-            eq(incidents.state, "registered"),
-            or(
-              notExists(carded()),
-              and(
-                inArray(incidents.importance, headsHear),
-                unclaimed(SIGNIFICANT),
-                or(ne(incidents.importance, "important"), unclaimed(URGENT_DECISION)),
-              ),
-            ),
-          ),
+          and(eq(incidents.state, "registered"), notExists(carded())),
           and(
             ne(incidents.state, "closed"),
             isNull(incidents.repeatOfId),
             exists(carded()),
-            unclaimed(REPEAT_OFFER),
-            unclaimed(NOT_REPEAT),
+            unclaimed(db, REPEAT_OFFER),
+            unclaimed(db, NOT_REPEAT),
           ),
         ),
+      ),
+    )
+    .all()
+    .map((row) => row.id);
+}
+
+/**
+ * Open posts changed since `since` whose heads have not all been told of them at their importance
+ * (`headsHear`: the preset's significantRecipients.importance; see headsTold): Telegram could not
+ * take a head's notice for now, or the process stopped first.
+ */
+export function headsOwed(db: Db, since: Date, headsHear: Importance[]): number[] {
+  return db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(
+      and(
+        ne(incidents.state, "closed"),
+        gte(incidents.updatedAt, since),
+        inArray(incidents.importance, headsHear),
+        unclaimed(db, SIGNIFICANT),
+        or(ne(incidents.importance, "important"), unclaimed(db, URGENT_DECISION)),
       ),
     )
     .all()

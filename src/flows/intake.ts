@@ -28,6 +28,7 @@ import { clip } from "../domain/clip.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
+import { OneAtATime } from "../one-at-a-time.js";
 import { type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
 
 /**
@@ -128,15 +129,29 @@ export async function announceRegistered(
  * The heads with «Срочные» (Orenburg p.21, Georgievsk p.24) hear of a significant post once, however
  * many times it is announced (a crash, a retry of the monitoring software) or raised to significant
  * again: each head's notice is recorded once he has it, and the post's once every head has it, so a
- * head who failed only for now (or a stop before all were told) is tried with the next announcement
- * (the monitoring software's posts: the intake's catch-up), the others not told twice.
+ * head who failed only for now (or a stop before all were told) is tried again by the sweep
+ * (jobs/heads.ts), the others not told twice.
  * A post they heard of as needing an urgent decision (Georgievsk «Важное») is told again once raised
  * to significant; lowered, it is not.
  * Heads who block the bot are not tried, one found refusing now is marked so; the registration (or
  * the raise) has already happened. With such heads but none the bot can write to, the curators hear
  * it in their stead (see tellCuratorsInsteadOfHeads).
  */
-export async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
+export function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
+  // One post's heads are told one telling at a time (an announcement and the sweep's retry may cross):
+  // the second sees the first's records and tells nobody twice.
+  let tellings = headsTellings.get(deps.db.$client);
+  if (!tellings) {
+    tellings = new OneAtATime();
+    headsTellings.set(deps.db.$client, tellings);
+  }
+  return tellings.run(incident.id, () => tellHeadsNow(deps, incident));
+}
+
+/** Per database: each post's heads' tellings, one at a time. */
+const headsTellings = new WeakMap<object, OneAtATime<number>>();
+
+async function tellHeadsNow(deps: CardDeps, incident: Incident): Promise<void> {
   const { row } = incident;
   if (headsTold(deps.db, incident.id, row.importance)) return;
   const key = headsNoticeKey(incident.id, row.importance);

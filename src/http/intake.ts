@@ -15,7 +15,6 @@ import { type Incident, loadIncident } from "../app/incidents.js";
 import {
   cardMessageId,
   hasCards,
-  headsTold,
   monitoringActor,
   type PostDraft,
   recordRepeatQuestion,
@@ -26,13 +25,13 @@ import {
   unannouncedArrivals,
 } from "../app/intake.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
+import { Backoff } from "../backoff.js";
 import type { Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { quietNow } from "../bot/delivery.js";
 import { chatRefused, failureOf } from "../bot/refused-chats.js";
 import { onDisk } from "../db/durability.js";
 import { IMPORTANCES } from "../db/schema.js";
-import { headsHearAtOnce } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { announceRegistered, repeatOffers, repeatQuestion } from "../flows/intake.js";
 import { OneAtATime, settled } from "../one-at-a-time.js";
@@ -100,27 +99,20 @@ const CATCH_UP_EVERY_MS = 60_000;
  * The endpoint; `token` is the deployment's INTAKE_TOKEN. The caller is answered as soon as the post
  * is registered: the card and the heads' notice go out after, so an unreachable Telegram (which the
  * bot's API waits out) never holds the caller or a shutdown. A post whose card did not go out, or
- * whose heads were not told, or whose repeat question is owed (Telegram was unreachable or refused,
- * the process stopped), is announced again at start and then at growing intervals, for a day.
+ * whose repeat question is owed (Telegram was unreachable or refused, the process stopped), is
+ * announced again at start and then at growing intervals, for a day; heads not told are the sweep's
+ * (jobs/heads.ts), as for any post.
  */
 export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoint {
   const expected = digest(token);
   const announcements = new Announcements(deps);
-  // A post tried again and again (the bot was removed from the curators' chat, say) is tried after
-  // 1, 2, 4… minutes, at most hourly, not every minute.
-  const retries = new Map<number, { attempts: number; nextAt: number }>();
+  const retries = new Backoff<number>();
   const catchUp = async () => {
     try {
       const now = deps.clock.now().getTime();
-      const headsHear = deps.sla.regulation.significantRecipients.importance;
-      const waiting = unannouncedArrivals(deps.db, new Date(now - CATCH_UP_WINDOW_MS), headsHear);
-      for (const id of retries.keys()) if (!waiting.includes(id)) retries.delete(id);
-      for (const id of waiting) {
-        const retry = retries.get(id) ?? { attempts: 0, nextAt: now };
-        if (announcements.pending(id) || retry.nextAt > now) continue;
-        retries.set(id, { attempts: retry.attempts + 1, nextAt: now + backoffMs(retry.attempts) });
+      const waiting = unannouncedArrivals(deps.db, new Date(now - CATCH_UP_WINDOW_MS));
+      for (const id of retries.due(waiting, now, (id) => announcements.pending(id)))
         announcements.add(id, announceUnlessOut(id));
-      }
       await announcements.settle(CATCH_UP_EVERY_MS);
     } catch (err) {
       deps.log.error({ err }, "intake: catching up on unannounced posts failed");
@@ -164,20 +156,16 @@ export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoin
   };
 }
 
-const backoffMs = (attempts: number) => Math.min(2 ** attempts, 60) * 60_000;
-
 /**
- * The announcement of a post whose card has not gone out, or whose heads were not told, if that is
- * still so when its turn comes (the card is then brought up to date in place, not sent twice); and
- * the repeat question, in the chats that have not had it yet.
+ * The announcement of a post whose card has not gone out, if that is still so when its turn comes
+ * (the card is then brought up to date in place, not sent twice); and the repeat question, in the
+ * chats that have not had it yet.
  */
 function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
   return async (deps) => {
     const incident = loadIncident(deps.db, id);
     if (!incident) return;
-    const { importance } = incident.row;
-    const headsWait = headsHearAtOnce(deps.sla.regulation, importance) && !headsTold(deps.db, id, importance);
-    if (!hasCards(deps.db, id) || headsWait) await announceArrival(deps, incident);
+    if (!hasCards(deps.db, id)) await announceArrival(deps, incident);
     await offerRepeat(deps, id);
   };
 }

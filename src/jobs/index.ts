@@ -2,6 +2,7 @@ import { schedule } from "node-cron";
 import { pruneInbox } from "../app/inbox.js";
 import { remindAbandonedDrafts } from "./abandoned-drafts.js";
 import { curatorsDigest, morningDigests } from "./digest.js";
+import { headsRetry } from "./heads.js";
 import { monthlyReports } from "./reports.js";
 import { type JobDeps, sweep } from "./sweep.js";
 
@@ -22,10 +23,12 @@ export function startJobs(deps: JobDeps): Jobs {
   // Monthly reports take seconds to render (in a child process): they run beside the sweeps,
   // which go on every minute meanwhile.
   let reporting: Promise<void> | undefined;
+  const tellHeadsAgain = headsRetry();
   const tick = () => {
     running ??= sweep(deps)
       .then(async (report) => {
         if (report.incidents > 0) deps.log.debug(report, "sweep");
+        await tellHeadsAgain(deps);
         await morningDigests(deps);
         await curatorsDigest(deps);
         await remindAbandonedDrafts(deps);

@@ -8,11 +8,12 @@ import { acceptIncident, registerIncident, routeIncident } from "../../src/app/i
 import { findPerson, grantRole, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
 import { HEAD_PURPOSES, type HeadPurpose } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
+import { headsRetry } from "../../src/jobs/heads.js";
 import { monthlyReports } from "../../src/jobs/reports.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { local, seedNovember } from "../reports/seed-month.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
-import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
+import { OFFICE, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
 
 const ADMIN = 1001;
 const GOVERNOR = 6001;
@@ -108,6 +109,73 @@ describe("a significant post while Telegram drops a card", () => {
     expect(h.texts(GOVERNOR)).toEqual([
       "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»",
     ]);
+  });
+});
+
+describe("a significant post while Telegram cannot reach a head for now", () => {
+  const fire =
+    "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»";
+
+  it("the sweep tells him at once, then tries again after 1, 2, 4… minutes; the Governor, told already, is not told twice", async () => {
+    await orenburg();
+    const retry = headsRetry();
+    const curator = h.user(OFFICE.curator, "Ольга");
+    await registerFireUpToTime(curator);
+    const down = { error_code: 502, description: "Bad Gateway" };
+    const head = (params: Record<string, unknown>) => params.chat_id === OFFICE.head;
+    h.fake.failNext("sendMessage", down, { match: head, times: 3 });
+    await curator.press("Сейчас");
+    expect([h.texts(GOVERNOR), h.texts(OFFICE.head)]).toEqual([[fire], []]);
+
+    const tries = () => h.fake.callsOf("sendMessage").filter((call) => head(call.params)).length;
+    const counted: number[] = [];
+    for (const minutes of [0, 1, 1, 1, 1]) {
+      h.clock.advance(minutes * 60_000);
+      await retry(h.deps());
+      counted.push(tries());
+    }
+    // Registration, the sweep at once, a minute later, two minutes after that (told).
+    expect(counted).toEqual([2, 3, 3, 4, 4]);
+    expect([h.texts(GOVERNOR), h.texts(OFFICE.head)]).toEqual([[fire], [fire]]);
+    h.clock.advance(60 * 60_000);
+    await retry(h.deps());
+    expect([tries(), h.texts(GOVERNOR).length]).toEqual([4, 1]);
+  });
+
+  it("two sweeps at once (two processes) tell him once", async () => {
+    await orenburg();
+    const curator = h.user(OFFICE.curator, "Ольга");
+    await registerFireUpToTime(curator);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 502, description: "Bad Gateway" },
+      {
+        match: (params) => params.chat_id === OFFICE.head,
+      },
+    );
+    await curator.press("Сейчас");
+    await Promise.all([headsRetry()(h.deps()), headsRetry()(h.deps())]);
+    expect([h.texts(GOVERNOR), h.texts(OFFICE.head)]).toEqual([[fire], [fire]]);
+  });
+
+  it("raised to significant from the card: the head missed is told by the sweep, once", async () => {
+    await orenburg();
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const chat = h.group(OFFICE.curatorsChat, "Кураторы");
+    await showCards(h, seedRegistered(h, { link: "https://vk.com/wall-1_2", text: "Пожар в школе" }));
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 500, description: "Internal Server Error" },
+      {
+        match: (params) => params.chat_id === GOVERNOR,
+      },
+    );
+    await curator.press("Важность, тема, место, повтор", chat);
+    await curator.press("Социально значимое", chat);
+    expect([h.texts(GOVERNOR), h.texts(OFFICE.head)]).toEqual([[], [fire]]);
+    await headsRetry()(h.deps());
+    await headsRetry()(h.deps());
+    expect([h.texts(GOVERNOR), h.texts(OFFICE.head)]).toEqual([[fire], [fire]]);
   });
 });
 

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
 import { intakeEndpoint } from "../../src/http/intake.js";
+import { headsRetry } from "../../src/jobs/heads.js";
 import { Harness } from "../support/bot-harness.js";
 import { INTAKE_TOKEN, type IntakeServer, serveIntake } from "../support/intake-server.js";
 import { updates } from "../support/updates.js";
@@ -126,22 +127,24 @@ describe("POST /intake", () => {
     expect(counted).toEqual([2, 2, 3, 3, 4, 4, 4]);
   });
 
-  it("heads who could not be told of a significant post are told at the next catch-up, once", async () => {
+  it("heads who could not be told of a significant post are told by the next sweep, once", async () => {
     await start();
+    const tellHeadsAgain = headsRetry();
     const down = { error_code: 500, description: "Internal Server Error" };
     h.fake.failNext("sendMessage", down, { match: (params) => params.chat_id === OFFICE.head });
     const told = () => h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое")).length;
     await post({ link: "https://vk.com/wall-1_15", importance: "significant" });
     expect([cards().length, told()]).toEqual([1, 0]);
-    await intake.endpoint.catchUp();
+    await tellHeadsAgain(h.deps());
     expect([cards().length, told()]).toEqual([1, 1]);
     h.clock.advance(5 * 60_000);
-    await intake.endpoint.catchUp();
+    await tellHeadsAgain(h.deps());
     expect([cards().length, told()]).toEqual([1, 1]);
   });
 
-  it("of two heads, the one who could not be told of a significant post is told at the next catch-up; the other is not told twice", async () => {
+  it("of two heads, the one who could not be told of a significant post is told by the next sweep; the other is not told twice", async () => {
     await start();
+    const tellHeadsAgain = headsRetry();
     const deputy = 5002;
     h.seedPerson(deputy, "Заместитель", ["head"]);
     const down = { error_code: 502, description: "Bad Gateway" };
@@ -150,25 +153,26 @@ describe("POST /intake", () => {
       h.texts(chatId).filter((text) => text.startsWith("Социально значимое")).length;
     await post({ link: "https://vk.com/wall-1_17", importance: "significant" });
     expect([told(OFFICE.head), told(deputy)]).toEqual([0, 1]);
-    await intake.endpoint.catchUp();
+    await tellHeadsAgain(h.deps());
     expect([told(OFFICE.head), told(deputy)]).toEqual([1, 1]);
     h.clock.advance(5 * 60_000);
-    await intake.endpoint.catchUp();
+    await tellHeadsAgain(h.deps());
     expect([told(OFFICE.head), told(deputy)]).toEqual([1, 1]);
   });
 
-  it("Georgievsk: a post needing an urgent decision whose head could not be told is told at the next catch-up, once", async () => {
+  it("Georgievsk: a post needing an urgent decision whose head could not be told is told by the next sweep, once", async () => {
     await start(true, "georgievsk");
+    const tellHeadsAgain = headsRetry();
     const down = { error_code: 500, description: "Internal Server Error" };
     h.fake.failNext("sendMessage", down, { match: (params) => params.chat_id === OFFICE.head });
     const told = () =>
       h.texts(OFFICE.head).filter((text) => text.includes("требует оперативного решения")).length;
     await post({ link: "https://vk.com/wall-1_16", importance: "important" });
     expect(told()).toBe(0);
-    await intake.endpoint.catchUp();
+    await tellHeadsAgain(h.deps());
     expect(told()).toBe(1);
     h.clock.advance(5 * 60_000);
-    await intake.endpoint.catchUp();
+    await tellHeadsAgain(h.deps());
     expect(told()).toBe(1);
   });
 

@@ -1,0 +1,27 @@
+/**
+ * The heads with «Срочные» must hear of a significant post at once (Orenburg p.21, Georgievsk p.24):
+ * a head Telegram could not reach for now when the post was registered or raised (no network, 5xx),
+ * or a stop before all were told, is told by the sweep — at once, then after 1, 2, 4… minutes, at
+ * most hourly, for a day after the post's last change. Nobody is told twice (see tellHeads).
+ */
+import { loadIncident } from "../app/incidents.js";
+import { headsOwed } from "../app/intake.js";
+import { Backoff } from "../backoff.js";
+import { tellHeads } from "../flows/intake.js";
+import type { SweepDeps } from "./sweep.js";
+
+const WINDOW_MS = 24 * 60 * 60_000;
+
+/** The retry of the heads' notices; one per process, as it remembers how often each post was tried. */
+export function headsRetry(): (deps: SweepDeps) => Promise<void> {
+  const retries = new Backoff<number>();
+  return async (deps) => {
+    const { db, clock, sla } = deps;
+    const now = clock.now().getTime();
+    const owed = headsOwed(db, new Date(now - WINDOW_MS), sla.regulation.significantRecipients.importance);
+    for (const id of retries.due(owed, now)) {
+      const incident = loadIncident(db, id);
+      if (incident) await tellHeads(deps, incident);
+    }
+  };
+}
