@@ -230,7 +230,11 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const stop = () => {
       stopping ??= (async () => {
         log.info("stopping: finishing updates in flight");
-        if (runner?.isRunning()) await runner.stop();
+        if (runner?.isRunning()) {
+          await runner.stop();
+          // The runner stops fetching at once; the updates it took are still being handled.
+          await updatesHandled(db);
+        }
         // A report still rendering is dropped; an automatic one is tried again after the restart.
         renderer?.close();
         await jobs.stop();
@@ -250,6 +254,12 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     throw error;
   }
 
+  /** Waits, at most SETTLE_MS, for the updates being handled; one cut short is handled again at start. */
+  async function updatesHandled(db: Db): Promise<void> {
+    if (!(await allUpdatesHandled(db, SETTLE_MS)))
+      log.warn("stopping with updates still being handled: they are handled again at start");
+  }
+
   /**
    * No new requests; then, side by side and for at most SETTLE_MS: webhook updates still being handled
    * (grammY answered Telegram after 10 s while the handling went on; one cut short is handled again at
@@ -259,13 +269,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   async function closeServer(server: Server, db: Db): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await Promise.all([
-      config.webhook &&
-        allUpdatesHandled(db, SETTLE_MS).then((all) => {
-          if (!all) log.warn("stopping with updates still being handled: they are handled again at start");
-        }),
-      intake?.close(SETTLE_MS),
-    ]);
+    await Promise.all([config.webhook && updatesHandled(db), intake?.close(SETTLE_MS)]);
     server.closeAllConnections();
     await closed;
   }

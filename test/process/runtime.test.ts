@@ -135,6 +135,26 @@ describe("webhook mode", () => {
   });
 });
 
+describe("long polling", () => {
+  it("a stop waits for the update in flight: its reply goes out and it is marked handled", async () => {
+    // The reply to /start is answered half a second late: the update is still being handled at the stop.
+    fake = await FakeBotApi.start({ token: "123:abc", answerDelayMs: { sendMessage: 500 } });
+    const cfg = config();
+    running = await startBot(cfg, { clock: new ManualClock("2026-11-23T06:00:00Z"), log: silent });
+    await fake.waitForPolling();
+    const stranger = tgUser(2002, "Пётр");
+    fake.pushUpdate(updates.text(privateChat(stranger), stranger, "/start"));
+    await fake.waitForCall("sendMessage", (c) => c.params.chat_id === 2002);
+    await running.stop();
+    running = undefined;
+
+    const database = openDatabase(cfg.databasePath);
+    const rows = database.db.select().from(inboxTable).all();
+    database.close();
+    expect(rows.map((row) => row.doneAt !== null)).toEqual([true]);
+  });
+});
+
 describe("intake for monitoring software", () => {
   it("in long polling too, POST /intake on PORT registers a post; the token never reaches the log", async () => {
     fake = await FakeBotApi.start({ token: "123:abc" });
