@@ -23,21 +23,33 @@ export function startJobs(deps: JobDeps): Jobs {
   // Monthly reports take seconds to render (in a child process): they run beside the sweeps,
   // which go on every minute meanwhile.
   let reporting: Promise<void> | undefined;
-  const tellHeadsAgain = headsRetry();
-  const tick = () => {
-    running ??= sweep(deps)
-      .then(async (report) => {
+  const minuteJobs: [string, (deps: JobDeps) => unknown][] = [
+    [
+      "sweep",
+      async () => {
+        const report = await sweep(deps);
         if (report.incidents > 0) deps.log.debug(report, "sweep");
-        await tellHeadsAgain(deps);
-        await morningDigests(deps);
-        await curatorsDigest(deps);
-        await remindAbandonedDrafts(deps);
-        pruneInbox(deps.db, new Date(deps.clock.now().getTime() - INBOX_KEEP_MS));
-      })
-      .catch((err) => deps.log.error({ err }, "sweep failed"))
-      .finally(() => {
-        running = undefined;
-      });
+      },
+    ],
+    ["heads' notices", headsRetry()],
+    ["morning digests", morningDigests],
+    ["curators' digest", curatorsDigest],
+    ["unfinished drafts' reminders", remindAbandonedDrafts],
+    ["inbox pruning", () => pruneInbox(deps.db, new Date(deps.clock.now().getTime() - INBOX_KEEP_MS))],
+  ];
+  const tick = () => {
+    running ??= (async () => {
+      // Each job on its own: one failing (Telegram down for one chat's digest, say) stops no other.
+      for (const [name, job] of minuteJobs) {
+        try {
+          await job(deps);
+        } catch (err) {
+          deps.log.error({ err }, `${name} failed`);
+        }
+      }
+    })().finally(() => {
+      running = undefined;
+    });
     reporting ??= monthlyReports(deps)
       .then(() => {})
       .catch((err) => deps.log.error({ err }, "monthly reports failed"))

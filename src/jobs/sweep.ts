@@ -105,7 +105,14 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     // The sends before this chat's took their time (Telegram's limits, a 429 waited out): an alert
     // its incident no longer owes by now (the draft came meanwhile) is settled, not sent.
     const items = stillOwed(deps, chatId, planned, now);
-    for (const part of digestParts(deps, items)) sent += await deliver(deps, chatId, part);
+    try {
+      for (const part of digestParts(deps, items)) sent += await deliver(deps, chatId, part);
+    } catch (error) {
+      // One chat's flood wait or a 5xx past the retries: its claims wait for a later tick, the other
+      // chats still get theirs. No network at all (HttpError) is everyone's: the tick ends.
+      if (!(error instanceof GrammyError)) throw error;
+      deps.log.warn({ chatId, error: error.description }, "alert not delivered for now; tried again later");
+    }
   }
   // The sweep changes no incident: the cards show the same incident, with the time left as of now.
   for (const incident of alerted.values()) await syncCards(deps, incident);

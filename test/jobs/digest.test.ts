@@ -7,6 +7,7 @@ import { boundChats } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
 import { curatorsDigest, morningDigests } from "../../src/jobs/digest.js";
+import { startJobs } from "../../src/jobs/index.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
@@ -41,6 +42,18 @@ describe("morning digest", () => {
         "№ 2 — прислать проект ответа куратору",
       ].join("\n"),
     );
+  });
+
+  it("comes though the sweep before it in the same tick fails (Telegram's connection dropped)", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00: the draft is overdue, the digest is due
+    h.fake.dropNext("sendMessage");
+    const jobs = startJobs(deps());
+    await jobs.tick();
+    await jobs.stop();
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("Доброе утро!"))).toHaveLength(1);
   });
 
   it("a post whose answer is out is not listed as open", async () => {
