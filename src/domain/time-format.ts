@@ -47,8 +47,9 @@ function formatLocal(at: Date, timezone: string): string {
 export function formatWorkingDuration(minutes: number, fullDayMinutes: number): string {
   const whole = Math.floor(minutes);
   const days = Math.floor(whole / fullDayMinutes);
-  const hours = Math.floor((whole % fullDayMinutes) / 60);
-  const rest = whole % 60;
+  const withinDay = whole % fullDayMinutes;
+  const hours = Math.floor(withinDay / 60);
+  const rest = withinDay % 60;
   const parts = [
     days > 0 ? `${days} раб. дн.` : "",
     hours > 0 ? `${hours} ч` : "",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDeadline, formatRemaining } from "../../src/domain/time-format.js";
+import { formatDeadline, formatRemaining, formatWorkingDuration } from "../../src/domain/time-format.js";
 import { local, MOSCOW, moscow, YEKATERINBURG } from "./calendar/helpers.js";
 
 const at = (text: string) => local(text, MOSCOW);
@@ -48,5 +48,13 @@ describe("formatRemaining (working time)", () => {
     ).toBe("осталось меньше минуты рабочего времени");
     expect(formatRemaining(moscow, at("2025-10-13 10:00"), at("2025-10-13 10:00"))).toBe("срок истёк");
     expect(formatRemaining(moscow, at("2025-10-13 18:00"), at("2025-10-13 21:00"))).toBe("срок истёк");
+  });
+});
+
+describe("formatWorkingDuration", () => {
+  it("a day that is not whole hours (lunch of 45 min: 8 h 15 min): the minutes are what is left after the days", () => {
+    expect(formatWorkingDuration(560, 495)).toBe("1 раб. дн. 1 ч 5 мин");
+    expect(formatWorkingDuration(495, 495)).toBe("1 раб. дн.");
+    expect(formatWorkingDuration(65, 495)).toBe("1 ч 5 мин");
   });
 });
