@@ -540,6 +540,12 @@ function releaseHeld(tx: Tx, personId: number, held: HeldIncidents, actorId: num
         .where(and(eq(incidents.id, incidentId), eq(incidents.holderId, personId)))
         .run();
     }
+    // A change of the incident like any other: a card sync or an alert planned from the incident as it
+    // was (naming the person) sees it is stale, and the sweep plans its reminders anew.
+    tx.update(incidents)
+      .set({ version: sql`${incidents.version} + 1`, updatedAt: now, nextActionAt: now })
+      .where(eq(incidents.id, incidentId))
+      .run();
     audit(tx, now, {
       actorId,
       entity: "incident",

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { submitDraft } from "../../src/app/answers.js";
-import { acceptIncident, closeAsToxic, loadIncident, routeIncident } from "../../src/app/incidents.js";
+import {
+  acceptIncident,
+  closeAsToxic,
+  type Incident,
+  loadIncident,
+  routeIncident,
+} from "../../src/app/incidents.js";
 import { changeAccess, findPerson } from "../../src/app/people.js";
+import { syncCards } from "../../src/bot/cards.js";
 import { auditEvents } from "../../src/db/schema.js";
 import { type Importance, partVersion } from "../../src/domain/incident.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
@@ -552,6 +559,28 @@ describe("executors on the card", () => {
     await route(id, [/Минобр/]);
     expect(cardIn(-100, id).text).toContain("передано другому органу");
     expect(cardIn(HEALTH_EXECUTOR, id).text).toBe(before);
+  });
+
+  it("a card sync queued from before an executor's removal does not name him again as the holder", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    await healthExecutor().press("Взять в работу", healthChat());
+    const asItWas = loadIncident(h.db, id) as Incident;
+    expect(cardIn(-100, id).text).toContain("Ответственный: ");
+    h.seedPerson(1001, "Анна", ["admin"]);
+    const idOf = (telegramId: number) => findPerson(h.db, telegramId)?.id ?? 0;
+    const removed = changeAccess(h.db, {
+      actorId: idOf(1001),
+      personId: idOf(HEALTH_EXECUTOR),
+      change: { kind: "membership", organizationId: health },
+      configuredAdmins: [],
+      now: h.clock.now(),
+    });
+    expect(removed.ok).toBe(true);
+    // An announcement from before the removal (an accept's, the sweep's) comes to its turn now.
+    await syncCards(h.deps(), asItWas);
+    expect(cardIn(-100, id).text).not.toContain("Ответственный: ");
   });
 
   it("a late return is still allowed, in the executor's own words, and the curators see it was late", async () => {
