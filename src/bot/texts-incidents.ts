@@ -138,6 +138,9 @@ export const tr = {
       `Сообщение № ${id} возвращено${late ? " с опозданием" : ""}: ${organization} — «${reason}». Его нужно направить заново.`,
     noticeCoexecutor: (id: number, organization: string, reason: string, late: boolean) =>
       `Соисполнитель ${organization} вернул${late ? " с опозданием" : ""} сообщение № ${id}: «${reason}».`,
+    /** To the lead organization: the part it waited for will not come. */
+    toLead: (id: number, organization: string) =>
+      `Соисполнитель ${organization} вернул сообщение № ${id} куратору: его информации не будет.`,
     failed: (id: number) => `Сообщение № ${id} уже нельзя вернуть: его состояние изменилось.`,
   },
 

@@ -509,16 +509,19 @@ export function passOnDeadlines(
 
 /**
  * When the lead has what it needs to draft the common answer (Georgievsk p.18: «дальнейшая работа …
- * в порядке пунктов 11–16»): its receipt with no co-executors, else when the last live part reached it;
+ * в порядке пунктов 11–16»): its receipt with no co-executors, else when the last live part reached it
+ * or the last co-executor owing one returned the post (the lead waited for it till then);
  * undefined while a part is still owed.
  */
 function partsReceived(incident: IncidentView, lead: AssignmentView): Date | undefined {
   let last = lead.receivedAt;
-  for (const a of activeAssignments(incident)) {
+  for (const a of incident.assignments) {
     if (a.role !== "coexecutor") continue;
-    if (a.state !== "part_passed") return undefined;
-    const at = a.partPassedAt ?? a.partSentAt ?? lead.receivedAt;
-    if (at > last) last = at;
+    let at: Date | null | undefined;
+    if (a.state === "returned") at = a.partPassedAt ?? a.returnedAt;
+    else if (a.state === "part_passed") at = a.partPassedAt ?? a.partSentAt;
+    else if (a.state !== "withdrawn") return undefined;
+    if (at && at > last) last = at;
   }
   return last;
 }

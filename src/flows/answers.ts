@@ -45,6 +45,7 @@ import {
   checkAction,
   earliestDeadline,
   type IncidentAction,
+  isOpen,
   leadAssignment,
   nextDeadline,
   partNamed,
@@ -181,15 +182,17 @@ export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident
   const lead = leadAssignment(incident);
   if (!part || !lead) return;
   const notice = tr.part.notice(incident.id, part.organizationName, part.partText ?? "");
+  const text = [notice, ...leadDeadline(deps, incident)].join("\n\n");
   const attachments = partAttachments(deps.db, part);
-  await tellOrganizationOfPart(deps, api, lead.organizationId, notice, attachments);
-  // Without a work chat the organization's executors, he among them, got it privately already.
+  // Without a work chat the organization's executors, he among them, get it privately, deadline and all.
+  const chat = chatOfOrganization(deps.db, lead.organizationId);
+  const forOrganization = chat === undefined ? text : notice;
+  await tellOrganizationOfPart(deps, api, lead.organizationId, forOrganization, attachments, notice);
   const holder =
-    incident.holderId !== null && chatOfOrganization(deps.db, lead.organizationId) !== undefined
+    incident.holderId !== null && chat !== undefined
       ? telegramIdOfMember(deps.db, incident.holderId, lead.organizationId)
       : undefined;
   if (holder === undefined) return;
-  const text = [notice, ...leadDeadline(deps, incident)].join("\n\n");
   try {
     await sendDraft(api, holder, { text, attachments });
   } catch (error) {
@@ -197,6 +200,18 @@ export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident
     deps.log.warn({ chatId: holder, error: error.description }, "part not delivered to the holder");
     await chatRefused({ ...deps, api }, holder, error);
   }
+}
+
+/**
+ * A co-executor returned the post: the lead organization waits for its part no longer, and hears it
+ * with its deadline as it stands (under Georgievsk p.11, 18 the draft's clock may start now). In its
+ * work chat, or to its executors privately; the curators have the return already.
+ */
+export async function tellLeadOfReturn(deps: AppDeps, api: Api, incident: Incident, organization: string) {
+  const lead = leadAssignment(incident);
+  if (!lead || !isOpen(incident.state)) return;
+  const text = [tr.return.toLead(incident.id, organization), ...leadDeadline(deps, incident)].join("\n\n");
+  for (const chatId of organizationChats(deps, lead.organizationId)) await sendLong(deps, api, chatId, text);
 }
 
 /**

@@ -35,7 +35,7 @@ import {
 } from "../domain/incident.js";
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { tellLeadOfPart } from "./answers.js";
+import { tellLeadOfPart, tellLeadOfReturn } from "./answers.js";
 import { type Flow, isCancel, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { attachmentOf } from "./draft.js";
 
@@ -48,10 +48,13 @@ function lateReturn(
 ): string | null {
   const incident = loadIncident(deps.db, incidentId);
   const mine = incident && assignmentFor(incident, "return", person, undefined, organizationId);
-  if (!mine) return null;
-  const { regulation, workingTime, timezone } = deps.sla;
-  const due = stepDeadline(regulation, "return", { receipt: mine.receivedAt }, workingTime);
-  return due && due < deps.clock.now() ? formatDeadline(due, timezone) : null;
+  const due = mine && returnDue(deps, mine.receivedAt);
+  return due && due < deps.clock.now() ? formatDeadline(due, deps.sla.timezone) : null;
+}
+
+/** The return step's deadline for a post received then (Orenburg p.7, Georgievsk p.10). */
+function returnDue(deps: AppDeps, receivedAt: Date): Date | undefined {
+  return stepDeadline(deps.sla.regulation, "return", { receipt: receivedAt }, deps.sla.workingTime);
 }
 
 /**
@@ -180,17 +183,23 @@ export function returnFlow(deps: AppDeps) {
       if (!result.ok) return false;
       const mine = returnedBy(result.incident, outer.person, organizationId);
       const organization = mine?.organizationName ?? "";
-      const notice =
-        mine?.role === "coexecutor"
-          ? tr.return.noticeCoexecutor(incidentId, organization, reason, late !== null)
-          : tr.return.noticeLead(incidentId, organization, reason, late !== null);
+      // Late as of the return itself, however long the reason took to type.
+      const due = mine && returnDue(deps, mine.receivedAt);
+      const wasLate = due !== undefined && mine?.returnedAt != null && due < mine.returnedAt;
+      const coexecutor = mine?.role === "coexecutor";
+      const notice = coexecutor
+        ? tr.return.noticeCoexecutor(incidentId, organization, reason, wasLate)
+        : tr.return.noticeLead(incidentId, organization, reason, wasLate);
       await announceEach(
         outer.log,
         "return",
         () => syncHandOver(deps, outer.api, result.incident),
         () => notifyCurators(deps, outer.api, notice),
         async () => {
-          if (mine?.role === "coexecutor") await tellTurnCame(deps, outer.api, result.incident);
+          if (coexecutor) await tellTurnCame(deps, outer.api, result.incident);
+        },
+        async () => {
+          if (coexecutor) await tellLeadOfReturn(deps, outer.api, result.incident, organization);
         },
       );
       return true;
@@ -347,10 +356,12 @@ export async function tellOrganizationOfPart(
   organizationId: number,
   notice: string,
   attachments: Attachment[],
+  /** What the curators are told the organization did not get, if not the notice itself. */
+  missed = notice,
 ): Promise<void> {
   const shown = await sendPartTo(deps, api, organizationChats(deps, organizationId), notice, attachments);
   // The curators have the part already: they hear that its organization did not get it.
-  if (!shown) await tellCuratorsInsteadOf(deps, api, organizationId, notice);
+  if (!shown) await tellCuratorsInsteadOf(deps, api, organizationId, missed);
 }
 
 /** The cards after a co-executor's turn may have come, then the parts it is to take into account. */

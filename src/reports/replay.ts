@@ -397,8 +397,8 @@ class CoexecutorParts {
       this.#running.delete(part.organizationId);
       if (overdueAt(part, e.at)) steps.push(this.#instance(part, null, part.personId, e.at));
     }
-    const organizationId = this.#owedBy(e);
-    if (organizationId !== undefined) this.#reached.delete(organizationId);
+    // The lead waited for the part till now: its draft's clock runs from here (see partsReceived).
+    this.#reach(e);
     const named = e.details?.organizationId;
     const window = typeof named === "number" ? this.#returnWindows.get(named) : undefined;
     if (window) {
@@ -446,7 +446,7 @@ class CoexecutorParts {
 
   /**
    * When the lead had every part still owed to it, counting from its own receipt (the domain's
-   * partsReceived: a part a co-executor returned is not waited for); undefined while one is owed.
+   * partsReceived: a part a co-executor returned is waited for no longer); undefined while one is owed.
    */
   partsReceived(receipt: Date): Date | undefined {
     let last = receipt;

@@ -3,6 +3,7 @@ import { unbindChat } from "../../src/app/chats.js";
 import { loadIncident } from "../../src/app/incidents.js";
 import { isBlocked } from "../../src/app/people.js";
 import { partVersion } from "../../src/domain/incident.js";
+import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { type FileRef, updates } from "../support/updates.js";
 import { seedRegistered, showCards } from "../support/workflow.js";
@@ -20,6 +21,8 @@ const healthChat = () => h.group(-100, "Минздрав: обращения");
 const educationChat = () => h.group(-300, "Минобр: обращения");
 const curator = () => h.user(CURATOR, "Ольга");
 const educationExecutor = () => h.user(EDUCATION_EXECUTOR, "Мария");
+const healthExecutor = () => h.user(HEALTH_EXECUTOR, "Иван");
+const partNotice = "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен.";
 
 /** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
 const TUESDAY_10 = "2026-11-24T05:00:00Z";
@@ -200,9 +203,6 @@ describe("a co-executor's part with photos", () => {
 });
 
 describe("a part reaching the lead: the executor holding the post and the co-executor are told", () => {
-  const healthExecutor = () => h.user(HEALTH_EXECUTOR, "Иван");
-  const partNotice = "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен.";
-
   it("Georgievsk p.11, 18: passed on, the holder gets the part privately with his draft's clock now running; the co-executor's chat hears it went", async () => {
     await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
     await healthExecutor().press("Взять в работу", healthChat());
@@ -262,6 +262,19 @@ describe("a part for a lead organization without a work chat", () => {
   const sendsTo = (chatId: number) =>
     h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
 
+  it("Georgievsk p.11, 18: its executors get the part privately with the draft's clock now running", async () => {
+    await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    unbindChat(h.db, { chatId: -100, actorId: null, reason: "admin", now: h.clock.now() });
+    await healthExecutor().press("Взять в работу", healthChat());
+    await educationExecutor().send("Двор очищен.", educationChat());
+    h.clock.advance(10 * 60_000); // 10:10
+    await curator().press("Согласовать и передать: Минобр", curatorsChat());
+    expect(h.lastText(HEALTH_EXECUTOR)).toBe(
+      `${partNotice}\n\n` +
+        "Информация всех соисполнителей у вас — срок пошёл: прислать проект ответа куратору до 24.11.2026 11:10 (п. 11 регламента).",
+    );
+  });
+
   it("its executor known to block the bot is not sent the part; one whose account is deleted is marked; the curators hear the lead did not get it", async () => {
     await coexecutorAsked();
     unbindChat(h.db, { chatId: -100, actorId: null, reason: "admin", now: h.clock.now() });
@@ -286,6 +299,29 @@ describe("a part for a lead organization without a work chat", () => {
     ]);
     expect(isBlocked(h.db, HEALTH_EXECUTOR)).toBe(true);
     expect(sendsTo(3005)).toBe(tried);
+  });
+});
+
+describe("a co-executor that returns the post (Georgievsk p.10, 18)", () => {
+  it("the lead hears its part will not come, with its draft's hour running from now; no overdue alert from before", async () => {
+    await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    await educationExecutor().press("Отмена", educationChat());
+    await healthExecutor().press("Взять в работу", healthChat());
+    h.clock.set("2026-11-24T07:25:00Z"); // 10:25
+    await educationExecutor().press("Вернуть", educationChat());
+    h.clock.set("2026-11-24T07:50:00Z"); // 10:50: the reason typed at last
+    await educationExecutor().send("Это вопрос управляющей компании", educationChat());
+    expect(h.lastText(-100)).toBe(
+      "Соисполнитель Министерство образования вернул сообщение № 1 куратору: его информации не будет.\n\n" +
+        "Информация всех соисполнителей у вас — срок пошёл: прислать проект ответа куратору до 24.11.2026 11:50 (п. 11 регламента).",
+    );
+    // Returned after its 30 minutes (p.10), as the report counts it: late.
+    expect(h.texts(-200)).toContain(
+      "Соисполнитель Министерство образования вернул с опозданием сообщение № 1: «Это вопрос управляющей компании».",
+    );
+    h.clock.set("2026-11-24T08:10:00Z"); // 11:10: an hour after the lead's receipt, not after the return
+    await sweep(h.deps());
+    expect(h.texts(-100).filter((text) => text.includes("истёк"))).toEqual([]);
   });
 });
 

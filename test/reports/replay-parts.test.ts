@@ -98,6 +98,24 @@ describe("Georgievsk p.18: the lead's draft after the parts, replayed", () => {
   });
 });
 
+describe("Georgievsk p.18: a co-executor returns the post, replayed", () => {
+  it("the lead's hour for the draft runs from the return, as its card counted: not a violation from before", () => {
+    const events: IncidentEvent[] = [
+      {
+        ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [CULTURE] }),
+        fromState: "registered",
+      },
+      { ...event("10:05", TAKER, "accept"), toState: "in_work" },
+      event("10:10", COLLEAGUE, "accept", { organizationId: CULTURE }),
+      event("11:50", COLLEAGUE, "return", { organizationId: CULTURE, role: "coexecutor", reason: "Не наше" }),
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.filter((s) => s.step === "draft")).toMatchObject([
+      { start: at("11:50"), deadline: at("12:50"), completedAt: null },
+    ]);
+  });
+});
+
 describe("Georgievsk: the final answer after an interim one, replayed", () => {
   const on = (iso: string) => new Date(`${iso}+03:00`);
   const step = (iso: string, actorId: number, action: string): IncidentEvent => ({

@@ -282,6 +282,18 @@ describe("the card's next deadline", () => {
     ]);
   });
 
+  it("Georgievsk p.18: a co-executor that returns the post owes nothing more: the lead's hour runs from the return, not from before", () => {
+    const returnedAt = new Date(detected.getTime() + 3 * 60 * 60_000);
+    const dropped = incident("in_work", [
+      { organizationId: 10, role: "lead", state: "accepted" },
+      { organizationId: 20, role: "coexecutor", state: "returned", returnedAt },
+    ]);
+    expect(nextDeadline(dropped, georgievsk, moscow, 10)).toMatchObject({ step: "draft", clause: "п. 11" });
+    expect(nextDeadline(dropped, georgievsk, moscow, 10)?.at.getTime()).toBe(
+      moscow.addWorkingMinutes(returnedAt, 60).getTime(),
+    );
+  });
+
   it("an interim answer changes the lead's clocks, not a co-executor's: it still owes its part", () => {
     const interim = {
       ...incident("in_work", [
