@@ -1,5 +1,6 @@
+import { and, gt, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { calendarYears } from "../db/schema.js";
+import { calendarYears, incidents } from "../db/schema.js";
 import {
   bundledCalendar,
   type CalendarYear,
@@ -93,6 +94,12 @@ export function saveCalendarYears(
         details: { status: data.status, source: data.source },
       });
     }
+    // Days off moved: every deadline still ahead may have moved, so the sweep plans each post's
+    // reminders anew at its next tick.
+    tx.update(incidents)
+      .set({ nextActionAt: now })
+      .where(and(isNotNull(incidents.nextActionAt), gt(incidents.nextActionAt, now)))
+      .run();
     return years;
   });
 }

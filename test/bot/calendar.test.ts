@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { setNextAction } from "../../src/app/alerts.js";
+import { loadIncident } from "../../src/app/incidents.js";
 import { calendarYears } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
+import { seedOffice, seedRegistered } from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -49,6 +52,15 @@ describe("production calendar", () => {
     await admin().send("/calendar");
     expect(admin().lastText()).toMatch(/2028 — официальный \(Decree of the Government/);
     expect(h.sla.workingTime.addWorkingMinutes(saturday, 60).toISOString()).toBe("2028-01-10T05:00:00.000Z");
+  });
+
+  it("loaded, it has the sweep plan anew the reminders of every open post (their deadlines may have moved)", async () => {
+    seedOffice(h);
+    const id = seedRegistered(h);
+    const later = new Date(h.clock.now().getTime() + 24 * 60 * 60_000);
+    setNextAction(h.db, id, later);
+    await admin().upload(JSON.stringify(year2028), "calendar-2028.json", "application/json");
+    expect(loadIncident(h.db, id)?.row.nextActionAt?.getTime()).toBe(h.clock.now().getTime());
   });
 
   it("a calendar file with a bad field changes nothing and names the field", async () => {
