@@ -536,7 +536,12 @@ export function intakeFlow(deps: AppDeps) {
     const registered = await conversation.external(async (outside) => {
       if (!mayRegister(outside)) return false;
       const result = await registerAndAnnounce(announce(outside), complete, args.actorId, chatId);
-      if (result.ok && repeatOfId === null) await askRepeatUnderCard(announce(outside), result.id, chatId);
+      // The post is registered and its card shown: a question Telegram did not take is logged, not
+      // shown as an error (the card's «Важность, тема, место, повтор» links a repeat all the same).
+      if (result.ok && repeatOfId === null)
+        await announceEach(deps.log, "repeat question", () =>
+          askRepeatUnderCard(announce(outside), result.id, chatId),
+        );
       return true;
     });
     if (!registered) await refuse();

@@ -520,6 +520,23 @@ describe("registering from a forwarded post or a link", () => {
     ).toEqual([null, 1, null]);
   });
 
+  it("a repeat question Telegram does not take: the post is registered and the curator sees no error", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_2", { topic: "дороги" });
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 502, description: "Bad Gateway" },
+      {
+        match: (params) => String(params.text).includes("похоже на повторное"),
+        times: 10,
+      },
+    );
+    await registerByNew("https://vk.com/wall-1_9", { topic: "дороги", text: "Опять яма" });
+    expect(incidentCount()).toBe(2);
+    expect(curator.lastText()).toMatch(/^Сообщение № 2 · /);
+    expect(curator.texts().filter((text) => text.includes("ошибк"))).toEqual([]);
+  });
+
   it("a repeat is found whatever the case of the topic, as a surge counts it", async () => {
     await start();
     await registerByNew("https://vk.com/wall-1_2", { topic: "Отопление" });
