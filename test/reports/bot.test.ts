@@ -64,6 +64,18 @@ describe("/report", () => {
     );
   });
 
+  it("a report Telegram cannot take for now (a 5xx past the retries): the asker is told to ask again in a few minutes", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    h.clock.set("2026-12-03T06:00:00Z");
+    h.fake.failNext("sendDocument", { error_code: 502, description: "Bad Gateway" }, { times: 10 });
+    await send(OFFICE.curator, "Ольга", "/report 11.2026");
+    expect(h.lastText(OFFICE.curator)).toBe(
+      "Не удалось отправить отчёт целиком: Telegram сейчас не принимает сообщения. " +
+        "Запросите отчёт ещё раз через несколько минут.",
+    );
+  });
+
   it("a bad month, a month without data and a person without the right get a clear answer", async () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
     seedNovember(h);

@@ -8,7 +8,7 @@ import { findBoundChat } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { getOrganization } from "../../app/organizations.js";
 import { hasRole } from "../../domain/access.js";
-import { sendRendered } from "../../reports/deliver.js";
+import { type SendOutcome, sendRendered } from "../../reports/deliver.js";
 import {
   monthKey,
   monthLabel,
@@ -70,6 +70,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     }
     const scoped = own !== null && !summary;
     await ctx.replyWithChatAction("upload_document");
+    const sendDeps = { ...deps, api: ctx.api, log: ctx.log };
     const rendered = await deps.reports({
       month: request.month,
       summary,
@@ -82,7 +83,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       const share = rendered.byOrganization.find((one) => one.organizationId === own)?.rendered;
       const organization = getOrganization(deps.db, own);
       const name = organization?.shortName ?? organization?.name ?? "";
-      if (share) await sendRendered({ ...deps, api: ctx.api, log: ctx.log }, ctx.chat.id, share);
+      if (share) await sayIfNotSent(ctx, await sendRendered(sendDeps, ctx.chat.id, share));
       else await ctx.reply(tp.heads.noViolations(monthLabel(request.month), name));
       return;
     }
@@ -91,9 +92,16 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(tr.noData(request.month, when < 0 ? current : undefined));
       return;
     }
-    const outcome = await sendRendered({ ...deps, api: ctx.api, log: ctx.log }, ctx.chat.id, ready);
-    // Telegram would reject it again however often it is asked for: the fault is the bot's to fix.
-    if (outcome === "rejected") await ctx.reply(tr.rejectedToAsker);
+    await sayIfNotSent(ctx, await sendRendered(sendDeps, ctx.chat.id, ready));
   });
   return composer;
+}
+
+/**
+ * The asker hears a report that did not (all) go out: one Telegram would reject again however often
+ * it is asked for is the bot's fault to fix; one it could not take for now may be asked for again.
+ */
+async function sayIfNotSent(ctx: BotContext, outcome: SendOutcome): Promise<void> {
+  if (outcome === "rejected") await ctx.reply(tr.rejectedToAsker);
+  else if (outcome === "failed") await ctx.reply(tr.failedToAsker);
 }
