@@ -70,9 +70,14 @@ export function failureOf(error: unknown): SendFailure {
   return error.error_code === 400 ? "rejected" : "failed";
 }
 
-/** The admins hear once, across restarts and processes, that a chat does not take the bot's messages. */
+const unreachableKey = (chatId: number) => `chat-unreachable:${chatId}`;
+
+/**
+ * The admins hear once, across restarts and processes, that a chat does not take the bot's messages
+ * — once until the chat takes them again (see chatWritableAgain).
+ */
 export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: number): Promise<void> {
-  const key = `chat-unreachable:${chatId}`;
+  const key = unreachableKey(chatId);
   if (!claimNotice(deps.db, key, deps.clock.now())) return;
   const bound = findBoundChat(deps.db, chatId);
   const chat = bound && { title: bound.title, organization: bound.organizationName, purpose: bound.purpose };
@@ -87,6 +92,14 @@ export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: numbe
     deps.log.warn({ err, chatId }, "could not tell the admins that a chat refuses the bot");
     releaseNotice(deps.db, key);
   }
+}
+
+/**
+ * The bot may write in the group again (its rights given back, the group bound anew): a refusal later
+ * is told to the admins again.
+ */
+export function chatWritableAgain(db: Db, chatId: number): void {
+  releaseNotice(db, unreachableKey(chatId));
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, boundChats } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
-import { tgUser, updates } from "../support/updates.js";
+import { type MemberStatus, tgUser, updates } from "../support/updates.js";
 import { OFFICE, seedRegistered, showCards } from "../support/workflow.js";
 
 const ADMIN = 1001;
@@ -109,6 +109,22 @@ describe("group chats", () => {
       "Бота удалили из чата «Минздрав: обращения» («Министерство здравоохранения»). Чат отвязан. " +
         "Привяжите новый рабочий чат: добавьте бота и отправьте в нём /bind.",
     );
+  });
+
+  it("a bound chat that takes the bot's right to write: the admins hear at once, and again each time after the right came back", async () => {
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    const told = () =>
+      admin()
+        .texts()
+        .filter((text) => text.startsWith("Бот не может писать в чат")).length;
+    const change = (from: MemberStatus, to: MemberStatus) =>
+      h.deliver(updates.myChatMember(workChat(), admin().tg, from, to, h.fake.botUser));
+    await change("administrator", "restricted");
+    expect(told()).toBe(1);
+    await change("restricted", "administrator");
+    await change("administrator", "restricted");
+    expect(told()).toBe(2);
   });
 
   it("the curators' chat the bot was removed from: the admins hear the curators are told privately meanwhile", async () => {

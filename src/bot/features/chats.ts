@@ -15,7 +15,7 @@ import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { organizationPicker } from "../keyboards.js";
 import { requireGroup, requirePermission, requirePrivate } from "../refuse.js";
-import { notifyAdmins } from "../refused-chats.js";
+import { chatWritableAgain, notifyAdmins, tellAdminsChatUnreachable } from "../refused-chats.js";
 import { t } from "../texts.js";
 
 export const chats = new Composer<BotContext>();
@@ -131,6 +131,7 @@ async function bind(ctx: BotContext, purpose: ChatPurpose, organizationId: numbe
     return;
   }
   ctx.log.info({ chatId: chat.id, purpose, organizationId }, "chat bound");
+  chatWritableAgain(db, chat.id);
   const name = organizationId === null ? undefined : getOrganization(db, organizationId)?.name;
   const lines: string[] = [name ? t.chat.boundOrganization(name) : t.chat.boundCurators];
   for (const old of result.replaced)
@@ -225,6 +226,10 @@ chats.on("my_chat_member", async (ctx) => {
     return;
   }
   if (!gone) {
+    // Restricted so that it may not write: the chat refuses as a send would find; else it writes again.
+    if (member.status === "restricted" && !member.can_send_messages) {
+      if (findBoundChat(db, chat.id)) await tellAdminsChatUnreachable({ ...ctx.app, api: ctx.api }, chat.id);
+    } else chatWritableAgain(db, chat.id);
     if (isGone(before.status) && !findBoundChat(db, chat.id)) await addedHint(ctx, chat.id, member.status);
     return;
   }
