@@ -17,7 +17,7 @@ import type { AppDeps } from "./context.js";
 import { chatRefused, failureOf, type RefusalDeps, type SendFailure } from "./refused-chats.js";
 import { t } from "./texts.js";
 
-const MESSAGE_LIMIT = 4096;
+export const MESSAGE_LIMIT = 4096;
 
 export function cardDeps(deps: AppDeps, api: Api): CardDeps {
   return { api, db: deps.db, sla: deps.sla, clock: deps.clock, log: deps.log, config: deps.config };

@@ -1,5 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createInvite } from "../../src/app/invites.js";
+import { findPerson } from "../../src/app/people.js";
 import { auditEvents, people, roleGrants } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 
@@ -140,6 +142,30 @@ describe("invites", () => {
     const admin = h.user(ADMIN, "Анна");
     await admin.send("/invites");
     expect(admin.lastText()).toMatch(/^Действующие приглашения:\n1\. куратор, до 30\.11\.2026 11:00$/);
+  });
+
+  it("a whole office invited at once: the list comes in messages Telegram takes, every invite numbered with its revoke button", async () => {
+    const long =
+      `Министерство ${"строительства, жилищно-коммунального хозяйства и дорожного ".repeat(3)}`.slice(0, 200);
+    const organizationId = h.seedOrganization(long, "Минстрой");
+    const admin = h.user(ADMIN, "Анна");
+    await admin.send("/invites"); // none yet
+    const actorId = findPerson(h.db, ADMIN)?.id ?? 0;
+    for (let i = 0; i < 45; i++)
+      createInvite(h.db, { actorId, role: "executor", organizationId, ttlDays: 7, now: h.clock.now() });
+    const toAdmin = () => h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === ADMIN);
+    const before = toAdmin().length;
+    await admin.send("/invites");
+    const sent = toAdmin().slice(before);
+    expect(sent.length).toBeGreaterThan(1);
+    for (const call of sent) {
+      expect(String(call.params.text).length).toBeLessThanOrEqual(4096);
+      const rows = (call.params.reply_markup as { inline_keyboard: unknown[][] }).inline_keyboard;
+      expect(rows.flat().length).toBeLessThanOrEqual(100);
+    }
+    const text = sent.map((call) => String(call.params.text)).join("\n");
+    expect(text.match(/^\d+\. исполнитель/gm)).toHaveLength(45);
+    expect(admin.texts().filter((t) => t.includes("внутренней ошибки"))).toEqual([]);
   });
 
   it("every change is an audit event", async () => {

@@ -43,6 +43,20 @@ describe("group chats", () => {
     );
   });
 
+  it("/chats with many chats of long titles: every one listed, in messages Telegram takes", async () => {
+    for (let i = 1; i <= 40; i++) {
+      const organizationId = h.seedOrganization(`Организация ${i}`, `Орг ${i}`);
+      h.seedChat(
+        h.group(-1000 - i, `Рабочий чат ${i}: ${"обращения граждан ".repeat(6)}`.slice(0, 128)),
+        organizationId,
+      );
+    }
+    await admin().send("/chats");
+    const sent = admin().texts().slice(-3);
+    for (const text of sent) expect(text.length).toBeLessThanOrEqual(4096);
+    expect(sent.join("\n").match(/^• Рабочий чат/gm)).toHaveLength(40);
+  });
+
   it("binds the curators' chat and unbinds on request", async () => {
     const curators = h.group(-200, "Кураторы");
     await admin().send("/bind", curators);

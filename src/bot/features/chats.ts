@@ -13,6 +13,7 @@ import { markBlocked } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { splitMessage } from "../delivery.js";
 import { organizationPicker } from "../keyboards.js";
 import { requireGroup, requirePermission, requirePrivate } from "../refuse.js";
 import { chatWritableAgain, notifyAdmins, tellAdminsChatUnreachable } from "../refused-chats.js";
@@ -185,7 +186,7 @@ chats.command("chats", requirePrivate, adminOnly("/chats"), async (ctx) => {
     return;
   }
   const lines = list.map((c) => `• ${t.chat.listItem(c.title, describeBinding(c))}`);
-  await ctx.reply([t.chat.listTitle, ...lines].join("\n"));
+  for (const part of splitMessage([t.chat.listTitle, ...lines].join("\n"))) await ctx.reply(part);
 });
 
 function describeBinding(chat: { purpose: ChatPurpose; organizationName: string | null }): string {

@@ -6,6 +6,7 @@ import { ROLES, type Role } from "../../db/schema.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { MESSAGE_LIMIT } from "../delivery.js";
 import { organizationPicker } from "../keyboards.js";
 import { requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
@@ -109,13 +110,27 @@ invites.command("invites", requirePrivate, admin, async (ctx) => {
     await ctx.reply(t.invite.listEmpty);
     return;
   }
-  const keyboard = new InlineKeyboard();
-  const lines = open.map((invite, i) => {
+  // However many are open (a whole office invited at once): each message within Telegram's 4096
+  // characters, its revoke buttons under it.
+  let lines: string[] = [t.invite.listTitle];
+  let keyboard = new InlineKeyboard();
+  let buttons = 0;
+  for (const [i, invite] of open.entries()) {
+    const expires = formatDeadline(invite.expiresAt, config.timezone);
+    const line = `${i + 1}. ${t.invite.listItem(invite.role, invite.organizationName, expires)}`;
+    if (buttons === INVITES_PER_MESSAGE || [...lines, line].join("\n").length > MESSAGE_LIMIT) {
+      await ctx.reply(lines.join("\n"), { reply_markup: keyboard });
+      [lines, keyboard, buttons] = [[], new InlineKeyboard(), 0];
+    }
+    lines.push(line);
     keyboard.text(`${t.invite.revokeButton} № ${i + 1}`, cb("inv.rev", invite.id)).row();
-    return `${i + 1}. ${t.invite.listItem(invite.role, invite.organizationName, formatDeadline(invite.expiresAt, config.timezone))}`;
-  });
-  await ctx.reply([t.invite.listTitle, ...lines].join("\n"), { reply_markup: keyboard });
+    buttons++;
+  }
+  await ctx.reply(lines.join("\n"), { reply_markup: keyboard });
 });
+
+/** Revoke buttons under one message: well within Telegram's 100 a keyboard. */
+const INVITES_PER_MESSAGE = 20;
 
 invites.callbackQuery(onAction("inv.rev", [ID]), admin, async (ctx) => {
   const { db, clock } = ctx.app;
