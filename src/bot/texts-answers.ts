@@ -162,9 +162,9 @@ export const ta = {
   },
 
   clarify: {
-    done: (id: number, due: string | null) =>
+    done: (id: number, due: { what: string; at: string } | null) =>
       `Запрос автору по сообщению № ${id} записан. Срок на время ожидания не останавливается` +
-      (due ? `: ответ разместить до ${due}.` : "."),
+      (due ? `: ${due.what} до ${due.at}.` : "."),
     notice: (id: number, link: string) =>
       `По сообщению № ${id} автору задан вопрос: ${link}\nЖдём уточнения; срок ответа не останавливается.`,
   },

@@ -352,10 +352,10 @@ function answerMetAt(deps: AppDeps, incident: Incident, due: Due, now: Date): Da
 export function publicationDue(incident: Incident, sla: SlaRuntime): Date | undefined {
   const { regulation, workingTime } = sla;
   if (!incident.answer?.interimPublishedAt) return nextDeadline(incident, regulation, workingTime)?.at;
-  // The final answer whose draft met its clock; a question to the author meanwhile meets nothing.
-  const metByDraft =
-    regulation.steps.finalAfterInterim?.metBy === "draftSubmission" && incident.answer.draftKind === "final";
-  const candidates = metByDraft ? [] : [answerDue(incident, sla)?.at];
+  // Where the final answer's clock is its draft's (Georgievsk p.15), it times no posting: neither of
+  // the final answer nor of a question to the author meanwhile.
+  const draftsClock = regulation.steps.finalAfterInterim?.metBy === "draftSubmission";
+  const candidates = draftsClock ? [] : [answerDue(incident, sla)?.at];
   const rule = regulation.steps.publication;
   const approvedAt = incident.answer.approvedAt;
   // A publication step tied to the first answer's deadline (Georgievsk p.12, 16) does not bind the final one.
@@ -736,8 +736,16 @@ async function recordLink(
       await announce(ta.interim.notice(incidentId, link, at, step, clause), others);
       return ta.interim.done(incidentId, at, step, clause);
     }
-    case "clarify":
+    case "clarify": {
       await announce(ta.clarify.notice(incidentId, link), { curators: true, except: chatId });
-      return ta.clarify.done(incidentId, due ? formatDeadline(due.at, timezone) : null);
+      // The clock that runs on: the answer's, or after an interim answer the final one's (Georgievsk
+      // p.15: its draft's, which says nothing once that draft went to the curator).
+      const runs = due && answerMetAt(deps, before, due, now).getTime() === now.getTime();
+      const what = due && stepLabel(deps.sla.regulation, due.step);
+      return ta.clarify.done(
+        incidentId,
+        runs && what ? { what, at: formatDeadline(due.at, timezone) } : null,
+      );
+    }
   }
 }

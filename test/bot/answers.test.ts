@@ -833,6 +833,27 @@ describe("interim answer and clarification", () => {
     expect(h.lastText(OFFICE.healthChat)).toContain("в срок");
   });
 
+  it("Georgievsk: a question to the author after the interim answer promises no posting time: p.15 times the final draft", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    h.clock.set("2026-11-25T07:00:00Z");
+    await seedDraft(h, id, { purpose: "interim", approve: true });
+    await curator().press("Размещу сам", curatorsChat());
+    await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
+    h.clock.set("2026-11-26T07:00:00Z");
+    await seedDraft(h, id, { purpose: "clarification", text: "Уточните адрес." });
+    await curator2().press("Согласовать", curatorsChat());
+    expect(h.texts(OFFICE.healthChat)).toContain(
+      "Запрос автору по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n\n" +
+        "Согласованный текст:\nУточните адрес.",
+    );
+    await curator().press("Размещу сам", curatorsChat());
+    await curator().send("https://vk.com/wall-1_1?reply=9", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Запрос автору по сообщению № 1 записан. Срок на время ожидания не останавливается: " +
+        "прислать проект окончательного ответа куратору до 04.12.2026 18:00.",
+    );
+  });
+
   it("a question to the author is drafted, approved and posted (Orenburg p.9–12); the clock does not stop", async () => {
     const id = await officeWithIncident();
     await draftInDialogue("Запрос автору", "Уточните, пожалуйста, адрес.");
@@ -859,7 +880,7 @@ describe("interim answer and clarification", () => {
     );
     await executor().send("https://vk.com/wall-1_1?reply=2");
     expect(executor().lastText()).toBe(
-      "Запрос автору по сообщению № 1 записан. Срок на время ожидания не останавливается: ответ разместить до 25.11.2026 11:00.",
+      "Запрос автору по сообщению № 1 записан. Срок на время ожидания не останавливается: разместить ответ до 25.11.2026 11:00.",
     );
     const card = cardText(OFFICE.healthChat, id);
     expect(card).toContain("Запрос автору: https://vk.com/wall-1_1?reply=2");
