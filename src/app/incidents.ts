@@ -397,7 +397,8 @@ export function transition(
  * co-executor routed again whose part had reached the lead keeps it (audit `kept`), and one whose
  * part waited for the curators (Georgievsk p.18) keeps it waiting (`keptForApproval`), and one whose
  * part they returned for rework goes on with the rework (`keptInRework`): it is not asked for the
- * same information twice (the routing flow tells a lead that has not had it).
+ * same information twice (the routing flow tells a lead that has not had it). One that has the post
+ * and owes its part goes on as it was (`keptWorking`, see workingParts).
  */
 export function routeIncident(
   db: Db,
@@ -448,6 +449,7 @@ export function routeIncident(
       const ids = (status: GivenStatus) =>
         given.filter((a) => givenStatus(a) === status).map((a) => a.organizationId);
       const [kept, keptForApproval, keptInRework] = [ids("passed"), ids("waiting"), ids("rework")];
+      const keptWorking = [...workingParts(incident, input.coexecutorIds).keys()];
       return {
         leadId: input.leadId,
         coexecutorIds: input.coexecutorIds,
@@ -456,6 +458,7 @@ export function routeIncident(
         ...(kept.length > 0 ? { kept } : {}),
         ...(keptForApproval.length > 0 ? { keptForApproval } : {}),
         ...(keptInRework.length > 0 ? { keptInRework } : {}),
+        ...(keptWorking.length > 0 ? { keptWorking } : {}),
         // The answer deadline's length from now on (Orenburg p.6), for a report of a past month.
         shortenedAnswerMinutes:
           input.shortenedAnswerMinutes !== undefined
@@ -470,7 +473,9 @@ export function routeIncident(
       const newLead =
         incident.state === "registered" || leadAssignment(incident)?.organizationId !== input.leadId;
       const kept = keptLead(incident);
-      withdrawLiveAssignments(tx, incident.id, kept?.id);
+      const working = workingParts(incident, input.coexecutorIds);
+      const stay = [...working.values()].map((a) => a.id);
+      withdrawLiveAssignments(tx, incident.id, kept ? [kept.id, ...stay] : stay);
       if (newLead) supersedePendingDrafts(tx, incident.id);
       let owing = 0;
       for (const [position, organizationId] of orgIds.entries()) {
@@ -479,6 +484,13 @@ export function routeIncident(
           carryPart(tx, part, position, input.now);
           // A part still waiting for the curators, or in rework, holds its turn until it reaches the lead.
           if (!part.partPassedAt) owing++;
+          continue;
+        }
+        // A co-executor working on its part goes on as it was, its clocks from its own receipt.
+        const goingOn = position > 0 ? working.get(organizationId) : undefined;
+        if (goingOn) {
+          tx.update(assignments).set({ position }).where(eq(assignments.id, goingOn.id)).run();
+          owing++;
           continue;
         }
         if (position === 0 && kept) continue;
@@ -532,6 +544,25 @@ function givenParts(
     if (status === "passed" || (status !== undefined && curatorsDecide)) given.set(organizationId, a);
   }
   return given;
+}
+
+/**
+ * The co-executors named again that have the post and owe their part, not yet sent (assigned, or
+ * taken into work): they go on as they were — who took it, since when, their return window and
+ * their part's clock (audit `keptWorking`).
+ */
+function workingParts(
+  incident: Incident,
+  coexecutorIds: number[],
+): Map<number, Incident["assignments"][number]> {
+  const named = new Set(coexecutorIds);
+  const working = new Map<number, Incident["assignments"][number]>();
+  for (const a of incident.assignments) {
+    const live = a.state === "assigned" || a.state === "accepted";
+    if (a.role === "coexecutor" && live && !a.partSentAt && named.has(a.organizationId))
+      working.set(a.organizationId, a);
+  }
+  return working;
 }
 
 type GivenStatus = "passed" | "waiting" | "rework";
@@ -893,14 +924,14 @@ function supersedePendingDrafts(tx: Tx, incidentId: number): void {
  * Takes every organization that still holds the incident off it (re-routing, the lead's return,
  * closing), but a lead kept through a routing.
  */
-function withdrawLiveAssignments(tx: Tx, incidentId: number, keptId?: number): void {
+function withdrawLiveAssignments(tx: Tx, incidentId: number, keptIds: number[] = []): void {
   tx.update(assignments)
     .set({ state: "withdrawn" })
     .where(
       and(
         eq(assignments.incidentId, incidentId),
         inArray(assignments.state, LIVE_ASSIGNMENT_STATES),
-        keptId === undefined ? undefined : ne(assignments.id, keptId),
+        keptIds.length === 0 ? undefined : notInArray(assignments.id, keptIds),
       ),
     )
     .run();

@@ -180,7 +180,8 @@ class CoexecutorParts {
    * parts are owed to the lead from now. A part given before and kept (the event's `kept`) is owed
    * nothing: it reaches the lead with the routing; one kept waiting for the curators
    * (`keptForApproval`) still waits, on their clock from its sending; one kept in rework
-   * (`keptInRework`) is reworked on a clock from the routing, by whoever took it. Returns the
+   * (`keptInRework`) is reworked on a clock from the routing, by whoever took it; one working on its
+   * part, not yet sent (`keptWorking`), goes on with its clocks from its own receipt. Returns the
    * parts and passings on this routing ended already overdue (see `overdueAt`).
    */
   route(e: IncidentEvent, routedAt: Date, lead: number | null): StepInstance[] {
@@ -191,7 +192,14 @@ class CoexecutorParts {
     // A lead kept through the routing (its `leadKept`) has had the kept parts since they reached it,
     // as the card counts; a lead that gets the post now has them now.
     const reachedBefore = e.details?.leadKept === true ? new Map(this.#reached) : undefined;
-    const ended = this.#endParts(e.at);
+    // A co-executor working on its part goes on as it was (`keptWorking`): its clocks run on.
+    const working = new Set(numbers(e.details?.keptWorking));
+    const goingOn = [...working].map((organizationId) => ({
+      organizationId,
+      part: this.#running.get(organizationId),
+      window: this.#returnWindows.get(organizationId),
+    }));
+    const ended = this.#endParts(e.at, working);
     for (const part of this.#passOn.values()) {
       if (!waiting.has(part.organizationId) && overdueAt(part, e.at))
         ended.push(this.#instance(part, null, null, e.at));
@@ -200,6 +208,10 @@ class CoexecutorParts {
       if (!waiting.has(organizationId)) ended.push(step);
     this.#passOnEnded.clear();
     this.#reset();
+    for (const { organizationId, part, window } of goingOn) {
+      if (part) this.#running.set(organizationId, part);
+      if (window) this.#returnWindows.set(organizationId, window);
+    }
     const reworking = numbers(e.details?.keptInRework);
     const all = numbers(e.details?.coexecutorIds);
     for (const organizationId of all)
@@ -214,7 +226,10 @@ class CoexecutorParts {
     for (const organizationId of reworking) this.#rework(organizationId, e.at);
     const coexecutors = all.filter(
       (organizationId) =>
-        !kept.has(organizationId) && !waiting.has(organizationId) && !reworking.includes(organizationId),
+        !kept.has(organizationId) &&
+        !waiting.has(organizationId) &&
+        !reworking.includes(organizationId) &&
+        !working.has(organizationId),
     );
     if (coexecutors.length === 0) return ended;
     // Positions as the routing gave them: the lead's first.
@@ -236,7 +251,8 @@ class CoexecutorParts {
     for (const [i, organizationId] of all.entries()) {
       if (kept.has(organizationId)) continue;
       const holds = owing++ === 0;
-      if (waiting.has(organizationId) || reworking.includes(organizationId)) continue;
+      if (waiting.has(organizationId) || reworking.includes(organizationId) || working.has(organizationId))
+        continue;
       const position = first + i;
       if (inOrder && !holds) this.#queued.set(organizationId, position);
       else receiving.push({ organizationId, position });
@@ -428,10 +444,11 @@ class CoexecutorParts {
    * those already overdue are reported as not done, charged to the co-executor (see `overdueAt`);
    * one not yet due no longer applies, nor does a window to return the post.
    */
-  #endParts(at: Date): StepInstance[] {
+  #endParts(at: Date, goingOn: ReadonlySet<number> = new Set()): StepInstance[] {
     const ended: StepInstance[] = [];
     for (const part of this.#running.values())
-      if (overdueAt(part, at)) ended.push(this.#instance(part, null, part.personId, at));
+      if (!goingOn.has(part.organizationId) && overdueAt(part, at))
+        ended.push(this.#instance(part, null, part.personId, at));
     return ended;
   }
 

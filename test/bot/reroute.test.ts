@@ -360,6 +360,37 @@ describe("routing names each organization once", () => {
     );
   });
 
+  it("another co-executor added: the one working on its part keeps it — who took it, its deadline — with no second «Взять в работу»", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
+    h.seedPerson(3007, "Анна", [], [culture]);
+    h.seedChat(h.group(-400, "Минкультуры: обращения"), culture);
+    const route = (coexecutorIds: number[]) =>
+      must(
+        routeIncident(h.db, {
+          incidentId: id,
+          leadId: health,
+          coexecutorIds,
+          actor: as(OFFICE.curator),
+          now: h.clock.now(),
+        }),
+      );
+    route([roads]); // 10:00: the part due 12:00 (p.14)
+    must(acceptIncident(h.db, { incidentId: id, actor: as(ROADS_EXECUTOR), now: h.clock.now() }));
+    h.clock.advance(60 * MINUTE); // 11:00
+    route([roads, culture]);
+    await showCards(h, id);
+    expect(card(-300, id)).toContain("Ответственный (Министерство дорожного хозяйства): Пётр");
+    expect(card(-300, id)).toContain("Срок: 24.11.2026 12:00 — прислать информацию соисполнителя (п. 14)");
+    const labels = h.fake
+      .buttons(-300)
+      .filter((b) => card(-300, id) === b.message.text)
+      .map((b) => b.label);
+    expect(labels).toContain("Отправить информацию");
+    expect(labels).not.toContain("Взять в работу");
+    expect(card(-400, id)).toContain("Срок: 24.11.2026 11:30 — возврат, если не ваша компетенция (п. 7)");
+  });
+
   it("a co-executor added once the answer is approved: the post goes back to its lead for a new draft", async () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
     await seedDraft(h, id, { approve: true });

@@ -601,6 +601,27 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     ]);
     expect(stepScore(report, "coexecutorPart")).toBe("1/2");
   });
+  it("a co-executor added while another works on its part: that one goes on as it was, its part due from its own receipt", async () => {
+    const o = await office("orenburg");
+    const { health, culture, sport } = o;
+    const { ivan, anna, maria } = o.people;
+    const id = o.register("10:00");
+    o.route(id, health, "10:00", [culture]); // culture's part due 12:00 (p.14)
+    o.accept(id, ivan, "10:05");
+    o.accept(id, anna, "10:05");
+    o.route(id, health, "11:30", [culture, sport]); // sport's due 14:30 (lunch between)
+    o.accept(id, maria, "11:40");
+    o.part(id, anna, "12:10");
+    o.part(id, maria, "14:00");
+    o.submit(id, ivan, "15:00");
+    o.approve(id, "15:10");
+    o.publish(id, ivan, "15:20");
+
+    expect(tr.violations(o.november()).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · Минкультуры · Анна — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:00, выполнено 09.11.2026 12:10, опоздание 10 мин",
+    ]);
+  });
   it("Georgievsk p.18: a co-executor dropped while the lead works, the lead's draft is due an hour after the part it had", async () => {
     const o = await office("georgievsk");
     const { health, culture, sport } = o;
