@@ -35,7 +35,7 @@ const insertEvent = preparedPerConnection((db) => {
 const madeBy = preparedPerConnection((db) => {
   const p = sql.placeholder;
   return db
-    .select({ id: auditEvents.id })
+    .select({ id: auditEvents.id, details: auditEvents.details })
     .from(auditEvents)
     .where(
       and(
@@ -57,15 +57,23 @@ export function alreadyMadeByThisUpdate(
   tx: Tx,
   event: Pick<AuditEvent, "entity" | "entityId" | "action">,
 ): boolean {
+  return madeByThisUpdate(tx, event) !== undefined;
+}
+
+/** The details of the change this update, handled again, already made (see alreadyMadeByThisUpdate). */
+export function madeByThisUpdate(
+  tx: Tx,
+  event: Pick<AuditEvent, "entity" | "entityId" | "action">,
+): Record<string, unknown> | undefined {
   const update = currentUpdate();
-  if (!update?.again) return false;
+  if (!update?.again) return undefined;
   const row = madeBy(tx).get({
     entity: event.entity,
     entityId: String(event.entityId),
     action: event.action,
     updateId: update.updateId,
   });
-  return row !== undefined;
+  return row && (row.details ?? {});
 }
 
 /**

@@ -3,7 +3,7 @@ import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { invites, organizations, type Role } from "../db/schema.js";
 import { can } from "../domain/access.js";
-import { audit } from "./audit.js";
+import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 import { addMembership, grantRole, loadPerson, type TelegramProfile, upsertPerson } from "./people.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -133,14 +133,21 @@ export function redeemInvite(db: Db, token: string, profile: TelegramProfile, no
         .where(eq(invites.tokenHash, hashToken(token)))
         .get();
       if (!invite) return { ok: false, reason: "unknown" };
-      if (invite.usedAt) return { ok: false, reason: "used" };
-      if (invite.revokedAt) return { ok: false, reason: "revoked" };
-      if (invite.expiresAt <= now) return { ok: false, reason: "expired" };
-      if (!creatorStillMay(tx, invite.createdBy)) return { ok: false, reason: "revoked" };
       const organization =
         invite.organizationId === null
           ? undefined
           : tx.select().from(organizations).where(eq(organizations.id, invite.organizationId)).get();
+      if (invite.usedAt) {
+        // The «/start» handled again after a crash used it: the welcome is told as at first.
+        const used = { entity: "invite", entityId: invite.id, action: "used" } as const;
+        if (invite.usedBy === null || !alreadyMadeByThisUpdate(tx, used))
+          return { ok: false, reason: "used" };
+        const organizationName = organization?.name ?? null;
+        return { ok: true, personId: invite.usedBy, role: invite.role, organizationName, alreadyHad: false };
+      }
+      if (invite.revokedAt) return { ok: false, reason: "revoked" };
+      if (invite.expiresAt <= now) return { ok: false, reason: "expired" };
+      if (!creatorStillMay(tx, invite.createdBy)) return { ok: false, reason: "revoked" };
       if (organization && !organization.active) return { ok: false, reason: "organization_inactive" };
 
       const personId = upsertPerson(tx, profile, now);

@@ -4,7 +4,7 @@ import { assignments, incidents, organizations } from "../db/schema.js";
 import type { IncidentState } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import type { OrganizationRow, RowProblem } from "../domain/organization-import.js";
-import { audit } from "./audit.js";
+import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 import { pageWithin } from "./paging.js";
 
 export type Organization = typeof organizations.$inferSelect;
@@ -186,8 +186,13 @@ export function setOrganizationActive(
   return db.transaction((tx): SwitchResult => {
     const current = getOrganization(tx, input.id);
     if (!current) return { ok: false, reason: "not_found" };
-    if (current.active === input.active)
-      return { ok: true, organization: current, changed: false, openWork: [] };
+    if (current.active === input.active) {
+      // The press handled again after a crash made this switch: told as made, its open work again.
+      const action = input.active ? "activated" : "deactivated";
+      const again = alreadyMadeByThisUpdate(tx, { entity: "organization", entityId: input.id, action });
+      const openWork = again && !input.active ? openWorkOf(tx, input.id) : [];
+      return { ok: true, organization: current, changed: again, openWork };
+    }
     const organization = tx
       .update(organizations)
       .set({ active: input.active })

@@ -12,7 +12,7 @@ import {
   roleGrants,
 } from "../db/schema.js";
 import { can, displayName, type Person } from "../domain/access.js";
-import { alreadyMadeByThisUpdate, audit } from "./audit.js";
+import { alreadyMadeByThisUpdate, audit, madeByThisUpdate } from "./audit.js";
 import { defaultHeadSettings, deleteHeadSettings, type Head, headOf, writeHeadSettings } from "./heads.js";
 import { pageWithin } from "./paging.js";
 
@@ -470,6 +470,9 @@ const CHANGE_ACTIONS = { role: "role_revoked", membership: "membership_removed",
 export function changeAccess(db: Db, input: AccessChangeInput & { now: Date }): AccessChangeResult {
   return db.transaction(
     (tx): AccessChangeResult => {
+      const action = CHANGE_ACTIONS[input.change.kind];
+      const made = madeByThisUpdate(tx, { entity: "person", entityId: input.personId, action });
+      if (made) return changeMade(tx, input.personId, made);
       const planned = planAccessChange(tx, input);
       if (!planned.ok) return planned;
       const { plan } = planned;
@@ -510,6 +513,39 @@ export function changeAccess(db: Db, input: AccessChangeInput & { now: Date }): 
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * The change this update, handled again after a crash, already made, as its audit event recorded
+ * it: told as made, so that the organization, the curators and the person hear of it after all.
+ */
+function changeMade(tx: Tx, personId: number, made: Record<string, unknown>): AccessChangeResult {
+  const after = loadPerson(tx, personId) as PersonSummary;
+  const numbers = (value: unknown) =>
+    Array.isArray(value) ? value.filter((n) => typeof n === "number") : [];
+  const named = (ids: number[]) =>
+    ids.length === 0
+      ? []
+      : tx
+          .select({ id: organizations.id, name: organizations.name, shortName: organizations.shortName })
+          .from(organizations)
+          .where(inArray(organizations.id, ids))
+          .all();
+  const organizationsTaken = named(numbers(made.organizationIds));
+  const heldRecorded = Array.isArray(made.heldIncidents)
+    ? (made.heldIncidents as { organizationId: number; incidentIds: number[] }[])
+    : [];
+  const names = new Map(named(heldRecorded.map((held) => held.organizationId)).map((o) => [o.id, o.name]));
+  const held = heldRecorded.map((h) => ({ ...h, organizationName: names.get(h.organizationId) ?? "" }));
+  const roles = (Array.isArray(made.roles) ? made.roles : []) as PersonRole[];
+  const plan = {
+    person: after,
+    roles,
+    organizations: organizationsTaken,
+    keptAdmin: made.keptAdmin === true,
+    held,
+  };
+  return { ok: true, plan, after };
 }
 
 /**

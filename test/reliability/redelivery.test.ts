@@ -3,8 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { approveDraft } from "../../src/app/answers.js";
 import { receiveUpdate } from "../../src/app/inbox.js";
 import { registerIncident } from "../../src/app/incidents.js";
-import { findPerson } from "../../src/app/people.js";
+import { createInvite, redeemInvite } from "../../src/app/invites.js";
+import { setOrganizationActive } from "../../src/app/organizations.js";
+import { changeAccess, findPerson } from "../../src/app/people.js";
 import { withinUpdate } from "../../src/app/update-scope.js";
+import { cb } from "../../src/bot/callback-data.js";
 import { auditEvents, conversationStates, inbox } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -159,5 +162,81 @@ describe("the same update twice", () => {
     expect(approvals()).toHaveLength(1);
     const answers = [first, second].map((u) => h.fake.callbackAnswer(u.callback_query?.id ?? "")?.text);
     expect(answers.filter((text) => String(text).startsWith("Уже согласовано"))).toHaveLength(1);
+  });
+});
+
+describe("an admin's change committed just before a crash, handled again at start", () => {
+  const ADMIN = 1001;
+
+  /** The first handling of `update` died right after `change` committed: nobody was told. */
+  function madeThenCrashed(update: ReturnType<typeof h.fake.pushUpdate>, change: () => unknown): void {
+    receiveUpdate(h.db, update, h.clock.now());
+    withinUpdate({ updateId: update.update_id, again: false }, change);
+  }
+
+  it("access taken away: reported done, and the curators hear of the post he held (nobody is left there)", async () => {
+    const admin = h.seedPerson(ADMIN, "Анна", ["admin"]);
+    await admin.send("/help");
+    const executor = findPerson(h.db, OFFICE.executor);
+    const health = executor?.organizationIds[0];
+    if (!executor || health === undefined) throw new Error("no executor");
+    const message = h.fake.lastMessage(ADMIN);
+    if (!message) throw new Error("no message");
+    const update = h.fake.pushUpdate(
+      updates.callback(admin.tg, message, cb("ppl.do", executor.id, `o:${health}`)),
+    );
+    madeThenCrashed(update, () =>
+      changeAccess(h.db, {
+        actorId: findPerson(h.db, ADMIN)?.id ?? 0,
+        personId: executor.id,
+        change: { kind: "membership", organizationId: health },
+        configuredAdmins: [],
+        now: h.clock.now(),
+      }),
+    );
+    const before = h.texts(OFFICE.curatorsChat).length;
+    await h.bot.handleUpdate(update);
+    expect(h.lastText(ADMIN)).toMatch(
+      /^Готово\. Иван больше не исполнитель органа «Министерство здравоохранения»/,
+    );
+    expect(h.texts(OFFICE.curatorsChat).slice(before).join("\n")).toContain(`№ ${incidentId}`);
+  });
+
+  it("an organization switched off: reported, and the curators get its open posts to route anew", async () => {
+    const admin = h.seedPerson(ADMIN, "Анна", ["admin"]);
+    await admin.send("/help");
+    const health = findPerson(h.db, OFFICE.executor)?.organizationIds[0] ?? 0;
+    const message = h.fake.lastMessage(ADMIN);
+    if (!message) throw new Error("no message");
+    const update = h.fake.pushUpdate(updates.callback(admin.tg, message, cb("org.off", health)));
+    madeThenCrashed(update, () =>
+      setOrganizationActive(h.db, {
+        id: health,
+        active: false,
+        actorId: findPerson(h.db, ADMIN)?.id ?? 0,
+        now: h.clock.now(),
+      }),
+    );
+    await h.bot.handleUpdate(update);
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
+      /^Орган «Министерство здравоохранения» отключён администратором, но ему ещё направлены открытые сообщения \(1\)/,
+    );
+  });
+
+  it("an invite used: the newcomer gets the welcome, not «already used»", async () => {
+    h.seedPerson(ADMIN, "Анна", ["admin"]);
+    const invite = createInvite(h.db, {
+      actorId: findPerson(h.db, ADMIN)?.id ?? 0,
+      role: "curator",
+      organizationId: null,
+      ttlDays: 7,
+      now: h.clock.now(),
+    });
+    const newcomer = h.user(7007, "Семён");
+    const update = h.fake.pushUpdate(updates.text(newcomer.chat, newcomer.tg, `/start ${invite.token}`));
+    madeThenCrashed(update, () => redeemInvite(h.db, invite.token, newcomer.tg, h.clock.now()));
+    await h.bot.handleUpdate(update);
+    expect(newcomer.lastText()).not.toMatch(/уже использована|уже зарегистрированы/);
+    expect(newcomer.lastText()).toMatch(/куратор/i);
   });
 });
