@@ -10,10 +10,12 @@ import { and, eq, gte, lt } from "drizzle-orm";
 import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
 import { claimNotice, releaseNotice } from "../app/notices.js";
+import { partStateText } from "../bot/cards.js";
 import { deliverLong } from "../bot/delivery.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { assignments, boundChats, notifications } from "../db/schema.js";
 import {
+  actionRules,
   activeAssignments,
   earliestDeadline,
   isWindow,
@@ -56,7 +58,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
     const organizationId = chat.organizationId;
     const lines = open
       .slice(0, MAX_LINES)
-      .map(({ incident, next }) => openLine(deps, incident, next, taken(incident, organizationId), now));
+      .map(({ incident, next }) => openLine(deps, incident, organizationId, next, now));
     const text = [
       t.digest.title(day, open.length),
       ...lines,
@@ -167,13 +169,20 @@ function taken(incident: Incident, organizationId: number): boolean {
 function openLine(
   deps: SweepDeps,
   incident: Incident,
+  organizationId: number,
   next: NextDeadline | undefined,
-  isTaken: boolean,
   now: Date,
 ): string {
+  const isTaken = taken(incident, organizationId);
   const { sla } = deps;
-  if (!next)
-    return t.digest.lineNoDeadline(incident.id, isTaken ? t.state[incident.row.state] : t.digest.notTaken);
+  if (!next) {
+    // A co-executor's line says where its own part stands, not the lead's work.
+    const part = activeAssignments(incident).find(
+      (a) => a.organizationId === organizationId && a.role === "coexecutor",
+    );
+    const state = part ? partStateText(part, actionRules(sla.regulation)) : t.state[incident.row.state];
+    return t.digest.lineNoDeadline(incident.id, isTaken ? state : t.digest.notTaken);
+  }
   return t.digest.line(
     incident.id,
     stepLabel(sla.regulation, next.step),

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { publishAnswer, saveDraftWork } from "../../src/app/answers.js";
-import { routeIncident } from "../../src/app/incidents.js";
+import { acceptIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { boundChats } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
@@ -54,6 +54,26 @@ describe("morning digest", () => {
     await jobs.tick();
     await jobs.stop();
     expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("Доброе утро!"))).toHaveLength(1);
+  });
+
+  it("a co-executor's chat sees where its own part stands, not the lead's work", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
+    h.seedChat(h.group(-400, "Минкультуры: обращения"), culture);
+    h.seedPerson(3007, "Анна", [], [culture]);
+    const anna = findPerson(h.db, 3007) as Person;
+    const id = seedRegistered(h);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const now = h.clock.now();
+    routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [culture], actor: curator, now });
+    acceptIncident(h.db, { incidentId: id, actor: anna, now });
+    sendPart(h.db, { incidentId: id, actor: anna, now, text: "Сцену уберут." });
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    await morningDigests(deps());
+    expect(h.lastText(-400).split("\n").slice(1)).toEqual([
+      `№ ${id} — информация передана основному исполнителю`,
+    ]);
   });
 
   it("a post whose answer is out is not listed as open", async () => {
