@@ -6,7 +6,7 @@
  */
 import { type Api, GrammyError } from "grammy";
 import type { Logger } from "pino";
-import { findBoundChat } from "../app/chats.js";
+import { findBoundChat, migrateChat } from "../app/chats.js";
 import { claimNotice, releaseNotice } from "../app/notices.js";
 import { isBlocked, markBlocked, telegramIdsWithRole } from "../app/people.js";
 import type { Clock } from "../clock.js";
@@ -110,12 +110,33 @@ export function chatWritableAgain(db: Db, chatId: number): void {
  */
 export async function chatRefused(deps: RefusalDeps, chatId: number, error: unknown): Promise<void> {
   if (failureOf(error) !== "refused") return;
+  // A group upgraded to a supergroup, Telegram's service message not handled yet: no refusal, a move.
+  const to = error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
+  if (to !== undefined) {
+    await followMigration(deps, chatId, to);
+    return;
+  }
   // Telegram gives private chats the person's (positive) id and groups negative ones.
   if (chatId > 0) {
     markBlocked(deps.db, chatId, deps.clock.now());
     return;
   }
   await tellAdminsChatUnreachable(deps, chatId);
+}
+
+/**
+ * A group became a supergroup under a new id (said by Telegram's service message, or by a send to
+ * the old id refused with the new one): the binding follows, and the admins hear so, once.
+ */
+export async function followMigration(
+  deps: RefusalDeps,
+  fromChatId: number,
+  toChatId: number,
+): Promise<void> {
+  if (!migrateChat(deps.db, { fromChatId, toChatId, now: deps.clock.now() })) return;
+  deps.log.info({ fromChatId, toChatId }, "bound chat migrated to a supergroup");
+  const title = findBoundChat(deps.db, toChatId)?.title ?? String(toChatId);
+  await notifyAdmins({ ...deps, config: deps.config ?? { adminIds: [] } }, t.chat.migrated(title));
 }
 
 /**

@@ -1,6 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { routeIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
 import { auditEvents, boundChats } from "../../src/db/schema.js";
+import type { Person } from "../../src/domain/access.js";
 import { Harness } from "../support/bot-harness.js";
 import { type MemberStatus, tgUser, updates } from "../support/updates.js";
 import { OFFICE, seedRegistered, showCards } from "../support/workflow.js";
@@ -111,6 +114,32 @@ describe("group chats", () => {
     const supergroup = { id: -1001234567890, type: "supergroup" as const, title: "Минздрав: обращения" };
     await h.deliver(updates.migrateFromChat(supergroup, admin().tg, -100));
     expect(boundChatIds()).toEqual([-1001234567890]);
+  });
+
+  it("a send refused because the group became a supergroup moves the binding; the admins hear of the move, not of a refusal", async () => {
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    // Telegram's service message has not reached the bot yet: a card goes to the old id first.
+    h.fake.pushUpdate(updates.migrateToChat(workChat(), admin().tg, -1001234567890));
+    h.seedPerson(2001, "Ольга", ["curator"]);
+    const id = seedRegistered(h);
+    const health = h.db.select().from(boundChats).all()[0]?.organizationId ?? 0;
+    const curator = findPerson(h.db, 2001) as Person;
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    await showCards(h, id);
+    expect(boundChatIds()).toEqual([-1001234567890]);
+    expect(
+      admin()
+        .texts()
+        .filter((text) => text.startsWith("Бот не может писать")),
+    ).toEqual([]);
+    expect(admin().lastText()).toBe("Чат «Минздрав: обращения» стал супергруппой; привязка сохранена.");
   });
 
   it("unbinds a chat the bot was removed from and tells the admins", async () => {

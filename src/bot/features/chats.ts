@@ -5,7 +5,6 @@ import {
   findBoundChat,
   listBoundChats,
   markReachable,
-  migrateChat,
   unbindChat,
 } from "../../app/chats.js";
 import { countInactiveOrganizations, getOrganization } from "../../app/organizations.js";
@@ -16,7 +15,12 @@ import type { BotContext } from "../context.js";
 import { splitMessage } from "../delivery.js";
 import { organizationPicker } from "../keyboards.js";
 import { requireGroup, requirePermission, requirePrivate } from "../refuse.js";
-import { chatWritableAgain, notifyAdmins, tellAdminsChatUnreachable } from "../refused-chats.js";
+import {
+  chatWritableAgain,
+  followMigration,
+  notifyAdmins,
+  tellAdminsChatUnreachable,
+} from "../refused-chats.js";
 import { t } from "../texts.js";
 
 export const chats = new Composer<BotContext>();
@@ -253,11 +257,5 @@ async function addedHint(ctx: BotContext, chatId: number, status: string): Promi
  */
 chats.on(["message:migrate_to_chat_id", "message:migrate_from_chat_id"], async (ctx) => {
   const { migrate_to_chat_id: to, migrate_from_chat_id: from } = ctx.message;
-  const fromChatId = from ?? ctx.chat.id;
-  const toChatId = to ?? ctx.chat.id;
-  if (migrateChat(ctx.app.db, { fromChatId, toChatId, now: ctx.app.clock.now() })) {
-    ctx.log.info({ fromChatId, toChatId }, "bound chat migrated to a supergroup");
-    const title = findBoundChat(ctx.app.db, toChatId)?.title ?? String(toChatId);
-    await notifyAdmins({ ...ctx.app, api: ctx.api }, t.chat.migrated(title));
-  }
+  await followMigration({ ...ctx.app, api: ctx.api }, from ?? ctx.chat.id, to ?? ctx.chat.id);
 });
