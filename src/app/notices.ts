@@ -38,3 +38,27 @@ export function claimStaleNotice(db: Db, key: string, staleBefore: Date, now: Da
     .run();
   return claimNotice(db, key, now);
 }
+
+const sending = (key: string) => `${key}:sending`;
+
+/**
+ * A notice sent once, yet not lost to a stop between its claim and its send: the send holds a lease
+ * (`<key>:sending`), taken over once older than `leaseMs` (the process stopped; only a message then
+ * in flight may arrive twice). False when the notice is out already or another send holds it. The
+ * holder ends it with settleNotice (out, or never to be) or giveBackNotice (to be tried again).
+ */
+export function leaseNotice(db: Db, key: string, leaseMs: number, now: Date): boolean {
+  if (noticeClaimed(db, key)) return false;
+  return claimStaleNotice(db, sending(key), new Date(now.getTime() - leaseMs), now);
+}
+
+export function settleNotice(db: Db, key: string, now: Date): void {
+  db.transaction(() => {
+    claimNotice(db, key, now);
+    releaseNotice(db, sending(key));
+  });
+}
+
+export function giveBackNotice(db: Db, key: string): void {
+  releaseNotice(db, sending(key));
+}

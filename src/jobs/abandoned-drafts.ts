@@ -6,7 +6,7 @@
  */
 import { eq, lt } from "drizzle-orm";
 import { loadIncident } from "../app/incidents.js";
-import { claimNotice, releaseNotice } from "../app/notices.js";
+import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
 import { findPerson } from "../app/people.js";
 import { deliverLong } from "../bot/delivery.js";
 import { td } from "../bot/texts-drafts.js";
@@ -16,6 +16,8 @@ import { DRAFT_BUTTONS, draftKind } from "../flows/draft.js";
 import type { SweepDeps } from "./sweep.js";
 
 export const ABANDONED_AFTER_MS = 30 * 60_000;
+/** A reminder's send left by a stopped process is taken over after this long. */
+const LEASE_MS = 10 * 60_000;
 
 export async function remindAbandonedDrafts(deps: SweepDeps): Promise<number> {
   const { db, clock, sla } = deps;
@@ -36,7 +38,7 @@ export async function remindAbandonedDrafts(deps: SweepDeps): Promise<number> {
     // The answer's key is the one used before purposes were kept: a reminder sent then is not repeated.
     const pause = `draft-work:${work.incidentId}:${work.personId}:${work.updatedAt.getTime()}`;
     const key = work.purpose === "answer" ? pause : `${pause}:${work.purpose}`;
-    if (!claimNotice(db, key, now)) continue;
+    if (!leaseNotice(db, key, LEASE_MS, now)) continue;
     const kind = draftKind(incident, work.purpose);
     const outcome = await deliverLong(
       deps,
@@ -44,9 +46,11 @@ export async function remindAbandonedDrafts(deps: SweepDeps): Promise<number> {
       telegramId,
       td.abandoned(work.incidentId, kind, DRAFT_BUTTONS[kind]),
     );
-    // Failed only for now (Telegram down): the next tick reminds; a person who blocked the bot is not tried.
-    if (outcome === "failed") releaseNotice(db, key);
-    else if (outcome === "sent") sent++;
+    // Failed only for now (Telegram down): the next tick reminds; a person who blocked the bot is not
+    // tried. A stop before the end leaves it to a tick after the lease.
+    if (outcome === "failed") giveBackNotice(db, key);
+    else settleNotice(db, key, clock.now());
+    if (outcome === "sent") sent++;
   }
   return sent;
 }

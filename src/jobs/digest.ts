@@ -9,7 +9,7 @@ import { startOfDay } from "date-fns/startOfDay";
 import { and, eq, gte, lt } from "drizzle-orm";
 import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
-import { claimNotice, releaseNotice } from "../app/notices.js";
+import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
 import { partStateText } from "../bot/cards.js";
 import { deliverLong } from "../bot/delivery.js";
 import { stepLabel, t } from "../bot/texts.js";
@@ -29,6 +29,8 @@ import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import type { SweepDeps } from "./sweep.js";
 
 const MAX_LINES = 30;
+/** A digest's send left by a stopped process is taken over after this long. */
+const LEASE_MS = 10 * 60_000;
 
 export async function morningDigests(deps: SweepDeps): Promise<number> {
   const { db, sla, clock } = deps;
@@ -44,7 +46,8 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
   let sent = 0;
   const chats = db.select().from(boundChats).where(eq(boundChats.purpose, "organization")).all();
   for (const chat of chats) {
-    if (chat.organizationId === null || !claimNotice(db, `morning:${chat.chatId}:${day}`, now)) continue;
+    const key = `morning:${chat.chatId}:${day}`;
+    if (chat.organizationId === null || !leaseNotice(db, key, LEASE_MS, now)) continue;
     const open = openIncidents(db, { organizationIds: [chat.organizationId] })
       .map((row) => loadIncident(db, row.id))
       .filter((incident): incident is Incident => incident !== undefined)
@@ -54,7 +57,10 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
       }))
       .sort((a, b) => (a.next?.at.getTime() ?? Infinity) - (b.next?.at.getTime() ?? Infinity));
     const missed = missedSteps(deps, chat.chatId, chat.organizationId, since, today);
-    if (open.length === 0 && missed.size === 0) continue;
+    if (open.length === 0 && missed.size === 0) {
+      settleNotice(db, key, now);
+      continue;
+    }
     const organizationId = chat.organizationId;
     const lines = open
       .slice(0, MAX_LINES)
@@ -90,7 +96,8 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   const chats = reachableCuratorChats(db);
   if (chats.length === 0 || !wt.isWorking(now)) return 0;
   const day = formatDeadline(now, timezone).slice(0, 10);
-  const unclaimed = chats.filter((chatId) => claimNotice(db, `morning:${chatId}:${day}`, now));
+  const keyOf = (chatId: number) => `morning:${chatId}:${day}`;
+  const unclaimed = chats.filter((chatId) => leaseNotice(db, keyOf(chatId), LEASE_MS, now));
   if (unclaimed.length === 0) return 0;
   const open = openIncidents(db, {})
     .map((row) => loadIncident(db, row.id))
@@ -118,7 +125,10 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
         });
     }
   }
-  if (ours.length === 0 && late.length === 0) return 0;
+  if (ours.length === 0 && late.length === 0) {
+    for (const chatId of unclaimed) settleNotice(db, keyOf(chatId), now);
+    return 0;
+  }
   const byDeadline = (a: { due: NextDeadline }, b: { due: NextDeadline }) =>
     a.due.at.getTime() - b.due.at.getTime();
   const when = (due: NextDeadline) =>
@@ -152,12 +162,14 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
 }
 
 /**
- * Sends a digest claimed in the ledger; one that failed only for now (Telegram down, a 429 given up
- * on) is given back, so the next minute's tick sends it; a chat that refuses is not tried again.
+ * Sends a digest leased in the ledger (see leaseNotice: a stop in the middle leaves it to a tick
+ * after the lease); one that failed only for now (Telegram down, a 429 given up on) is given back,
+ * so the next minute's tick sends it; a chat that refuses is not tried again.
  */
 async function sendOrRelease(deps: SweepDeps, chatId: number, text: string, key: string): Promise<boolean> {
   const outcome = await deliverLong(deps, deps.api, chatId, text);
-  if (outcome === "failed") releaseNotice(deps.db, key);
+  if (outcome === "failed") giveBackNotice(deps.db, key);
+  else settleNotice(deps.db, key, deps.clock.now());
   return outcome === "sent";
 }
 

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { publishAnswer, saveDraftWork } from "../../src/app/answers.js";
 import { acceptIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
+import { claimNotice } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
 import { boundChats } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
@@ -74,6 +75,20 @@ describe("morning digest", () => {
     expect(h.lastText(-400).split("\n").slice(1)).toEqual([
       `№ ${id} — информация передана основному исполнителю`,
     ]);
+  });
+
+  it("one a stop cut short between its claim and its send goes out after the lease, once", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00: the process claims, then stops
+    claimNotice(h.db, `morning:${OFFICE.healthChat}:25.11.2026:sending`, h.clock.now());
+    h.clock.set("2026-11-25T04:05:00Z");
+    expect(await morningDigests(deps())).toBe(0); // perhaps still sending: not doubled
+    h.clock.set("2026-11-25T04:11:00Z");
+    expect(await morningDigests(deps())).toBe(1);
+    expect(await morningDigests(deps())).toBe(0);
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("Доброе утро!"))).toHaveLength(1);
   });
 
   it("a post whose answer is out is not listed as open", async () => {
