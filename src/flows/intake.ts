@@ -13,7 +13,7 @@ import {
   registeredNumber,
   registerPost,
 } from "../app/intake.js";
-import { claimNotice, noticeClaimed } from "../app/notices.js";
+import { claimNotice, giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
 import { personName } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
@@ -28,7 +28,6 @@ import { clip } from "../domain/clip.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { OneAtATime } from "../one-at-a-time.js";
 import { type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
 
 /**
@@ -125,6 +124,9 @@ export async function announceRegistered(
   );
 }
 
+/** A head's notice whose send a stopped process left is taken over after this long. */
+const HEAD_LEASE_MS = 5 * 60_000;
+
 /**
  * The heads with «Срочные» (Orenburg p.21, Georgievsk p.24) hear of a significant post once, however
  * many times it is announced (a crash, a retry of the monitoring software) or raised to significant
@@ -137,21 +139,7 @@ export async function announceRegistered(
  * the raise) has already happened. With such heads but none the bot can write to, the curators hear
  * it in their stead (see tellCuratorsInsteadOfHeads).
  */
-export function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
-  // One post's heads are told one telling at a time (an announcement and the sweep's retry may cross):
-  // the second sees the first's records and tells nobody twice.
-  let tellings = headsTellings.get(deps.db.$client);
-  if (!tellings) {
-    tellings = new OneAtATime();
-    headsTellings.set(deps.db.$client, tellings);
-  }
-  return tellings.run(incident.id, () => tellHeadsNow(deps, incident));
-}
-
-/** Per database: each post's heads' tellings, one at a time. */
-const headsTellings = new WeakMap<object, OneAtATime<number>>();
-
-async function tellHeadsNow(deps: CardDeps, incident: Incident): Promise<void> {
+export async function tellHeads(deps: CardDeps, incident: Incident): Promise<void> {
   const { row } = incident;
   if (headsTold(deps.db, incident.id, row.importance)) return;
   const key = headsNoticeKey(incident.id, row.importance);
@@ -166,15 +154,18 @@ async function tellHeadsNow(deps: CardDeps, incident: Incident): Promise<void> {
   );
   const toHead = (telegramId: number) => `${key}:to:${telegramId}`;
   for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
-    if (noticeClaimed(deps.db, toHead(telegramId))) continue;
+    // Leased before the send: two tellings at once (an announcement and the sweep's retry, two
+    // processes) tell him once; a stop in the middle leaves him to the sweep after the lease.
+    if (!leaseNotice(deps.db, toHead(telegramId), HEAD_LEASE_MS, deps.clock.now())) continue;
     try {
       // At once, whatever the hour: with sound at night too.
       await deps.api.sendMessage(telegramId, text, {
         link_preview_options: { is_disabled: true },
         disable_notification: false,
       });
-      claimNotice(deps.db, toHead(telegramId), deps.clock.now());
+      settleNotice(deps.db, toHead(telegramId), deps.clock.now());
     } catch (error) {
+      giveBackNotice(deps.db, toHead(telegramId));
       if (!(error instanceof GrammyError)) throw error;
       deps.log.warn({ telegramId, incidentId: incident.id, error: error.description }, "head not told");
       await chatRefused(deps, telegramId, error);

@@ -21,7 +21,11 @@ export function headsRetry(): (deps: SweepDeps) => Promise<void> {
     const owed = headsOwed(db, new Date(now - WINDOW_MS), sla.regulation.significantRecipients.importance);
     for (const id of retries.due(owed, now)) {
       const incident = loadIncident(db, id);
-      if (incident) await tellHeads(deps, incident);
+      // No network for one is likely none for the next, but each is tried as counted.
+      if (incident)
+        await tellHeads(deps, incident).catch((err: unknown) =>
+          deps.log.warn({ err, incidentId: id }, "heads not told for now"),
+        );
     }
   };
 }
