@@ -518,7 +518,7 @@ function partsReceived(incident: IncidentView, lead: AssignmentView): Date | und
   for (const a of incident.assignments) {
     if (a.role !== "coexecutor") continue;
     let at: Date | null | undefined;
-    if (a.state === "returned") at = a.partPassedAt ?? a.returnedAt;
+    if (a.state === "returned") at = a.returnedAt;
     else if (a.state === "part_passed") at = a.partPassedAt ?? a.partSentAt;
     else if (a.state !== "withdrawn") return undefined;
     if (at && at > last) last = at;

@@ -155,6 +155,12 @@ class CoexecutorParts {
    * p.10), from its receipt: a return after it is late; keeping the post is no violation.
    */
   readonly #returnWindows = new Map<number, Part>();
+  /**
+   * When co-executors owing a part returned the post: the lead waited for each till then. Kept while
+   * the lead is (a routing again that keeps it), forgotten with a new lead, as the domain's
+   * partsReceived counts returns after the lead's receipt.
+   */
+  readonly #returns = new Map<number, Date>();
   /** When each organization last sent its part for the curators' approval: kept through a routing again, it still waits. */
   readonly #sentForApproval = new Map<number, Date>();
   /**
@@ -192,13 +198,14 @@ class CoexecutorParts {
     // A lead kept through the routing (its `leadKept`) has had the kept parts since they reached it,
     // as the card counts; a lead that gets the post now has them now.
     const reachedBefore = e.details?.leadKept === true ? new Map(this.#reached) : undefined;
-    // A co-executor working on its part goes on as it was (`keptWorking`): its clocks run on.
+    if (!reachedBefore) this.#returns.clear();
+    // A co-executor working on its part goes on as it was (`keptWorking`): its clocks run on. Every
+    // part carried keeps its receipt, so its window to return the post runs on too.
     const working = new Set(numbers(e.details?.keptWorking));
-    const goingOn = [...working].map((organizationId) => ({
-      organizationId,
-      part: this.#running.get(organizationId),
-      window: this.#returnWindows.get(organizationId),
-    }));
+    const reworking = numbers(e.details?.keptInRework);
+    const carried = [...kept, ...waiting, ...reworking, ...working];
+    const windows = carried.flatMap((organizationId) => this.#returnWindows.get(organizationId) ?? []);
+    const goingOn = [...working].flatMap((organizationId) => this.#running.get(organizationId) ?? []);
     const ended = this.#endParts(e.at, working);
     for (const part of this.#passOn.values()) {
       if (!waiting.has(part.organizationId) && overdueAt(part, e.at))
@@ -208,11 +215,8 @@ class CoexecutorParts {
       if (!waiting.has(organizationId)) ended.push(step);
     this.#passOnEnded.clear();
     this.#reset();
-    for (const { organizationId, part, window } of goingOn) {
-      if (part) this.#running.set(organizationId, part);
-      if (window) this.#returnWindows.set(organizationId, window);
-    }
-    const reworking = numbers(e.details?.keptInRework);
+    for (const part of goingOn) this.#running.set(part.organizationId, part);
+    for (const window of windows) this.#returnWindows.set(window.organizationId, window);
     const all = numbers(e.details?.coexecutorIds);
     for (const organizationId of all)
       this.#reached.set(
@@ -414,7 +418,11 @@ class CoexecutorParts {
       if (overdueAt(part, e.at)) steps.push(this.#instance(part, null, part.personId, e.at));
     }
     // The lead waited for the part till now: its draft's clock runs from here (see partsReceived).
-    this.#reach(e);
+    const owed = this.#owedBy(e);
+    if (owed !== undefined) {
+      this.#reached.delete(owed);
+      this.#returns.set(owed, e.at);
+    }
     const named = e.details?.organizationId;
     const window = typeof named === "number" ? this.#returnWindows.get(named) : undefined;
     if (window) {
@@ -467,7 +475,7 @@ class CoexecutorParts {
    */
   partsReceived(receipt: Date): Date | undefined {
     let last = receipt;
-    for (const at of this.#reached.values()) {
+    for (const at of [...this.#reached.values(), ...this.#returns.values()]) {
       if (at === null) return undefined;
       if (at.getTime() > last.getTime()) last = at;
     }

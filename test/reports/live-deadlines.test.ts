@@ -622,6 +622,27 @@ describe("co-executors one after another (Orenburg p.14)", () => {
       "№ 1 · Минкультуры · Анна — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:00, выполнено 09.11.2026 12:10, опоздание 10 мин",
     ]);
   });
+  it("Georgievsk p.18: a co-executor returned the post, then routed again to the same lead: its draft is due an hour after that return, as its card said", async () => {
+    const o = await office("georgievsk");
+    const { health, culture } = o;
+    const { ivan, anna } = o.people;
+    const id = o.register("09:00");
+    o.route(id, health, "09:00", [culture]);
+    o.accept(id, ivan, "09:05");
+    o.accept(id, anna, "09:05");
+    o.giveBack(id, anna, "09:50"); // the lead's draft now due 10:50
+    o.route(id, health, "10:00", []);
+    o.submit(id, ivan, "10:30");
+    o.approve(id, "10:40");
+    o.publish(id, ivan, "10:50");
+
+    expect(
+      tr
+        .violations(o.november())
+        .split("\n")
+        .filter((line) => line.includes("проект ответа")),
+    ).toEqual([]);
+  });
   it("Georgievsk p.18: a co-executor dropped while the lead works, the lead's draft is due an hour after the part it had", async () => {
     const o = await office("georgievsk");
     const { health, culture, sport } = o;
