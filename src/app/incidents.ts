@@ -922,7 +922,8 @@ function supersedePendingDrafts(tx: Tx, incidentId: number): void {
 
 /**
  * Takes every organization that still holds the incident off it (re-routing, the lead's return,
- * closing), but a lead kept through a routing.
+ * closing), but those a routing keeps (`keptIds`: the lead working on the answer, co-executors
+ * working on their parts).
  */
 function withdrawLiveAssignments(tx: Tx, incidentId: number, keptIds: number[] = []): void {
   tx.update(assignments)
