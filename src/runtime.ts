@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import { allUpdatesHandled, pendingUpdates } from "./app/inbox.js";
 import { claimNotice, releaseNotice } from "./app/notices.js";
 import { telegramIdsWithRole } from "./app/people.js";
-import { calendarCoverage, effectiveCalendar, SlaRuntime } from "./app/sla.js";
+import { calendarCoverage, effectiveCalendar, replanOnChangedSettings, SlaRuntime } from "./app/sla.js";
 import { setDefaultCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
 import { notifyAdmins } from "./bot/refused-chats.js";
@@ -170,6 +170,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     api = bot.api;
     await setDefaultCommands(bot.api);
     reportSelfCheck(sla, clock.now(), log, tellOnce);
+    if (replanOnChangedSettings(db, sla, clock.now()))
+      log.info({ regulation: regulation.id }, "deadline settings in force: reminders planned anew");
     if (config.adminIds.length === 0 && telegramIdsWithRole(db, "admin").length === 0)
       log.warn(
         "no admin: nobody can invite people or bind chats; set ADMIN_IDS to your Telegram id and restart",

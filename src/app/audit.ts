@@ -5,7 +5,7 @@ import { currentUpdate } from "./update-scope.js";
 
 export interface AuditEvent {
   actorId: number | null;
-  entity: "person" | "organization" | "chat" | "invite" | "calendar" | "incident" | "assignment";
+  entity: "person" | "organization" | "chat" | "invite" | "calendar" | "settings" | "incident" | "assignment";
   entityId: string | number;
   action: string;
   fromState?: string | null;

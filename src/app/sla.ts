@@ -1,6 +1,7 @@
-import { and, gt, isNotNull } from "drizzle-orm";
-import type { Db } from "../db/client.js";
-import { calendarYears, incidents } from "../db/schema.js";
+import { createHash } from "node:crypto";
+import { and, desc, eq, gt, isNotNull } from "drizzle-orm";
+import type { Db, Tx } from "../db/client.js";
+import { auditEvents, calendarYears, incidents } from "../db/schema.js";
 import {
   bundledCalendar,
   type CalendarYear,
@@ -94,14 +95,56 @@ export function saveCalendarYears(
         details: { status: data.status, source: data.source },
       });
     }
-    // Days off moved: every deadline still ahead may have moved, so the sweep plans each post's
-    // reminders anew at its next tick.
-    tx.update(incidents)
-      .set({ nextActionAt: now })
-      .where(and(isNotNull(incidents.nextActionAt), gt(incidents.nextActionAt, now)))
-      .run();
+    // Days off moved: every deadline still ahead may have moved.
+    replanAll(tx, now);
     return years;
   });
+}
+
+/**
+ * Deadlines are counted by the regulation, the time zone and the schedule in force. When a start
+ * brings others than the last one (an admin changed WORK_HOURS or REGULATION and restarted), every
+ * reminder planned ahead was planned by the old ones: the sweep plans each post anew at its next tick.
+ * Returns whether the settings changed; each change is an audit event with what was and what is.
+ */
+export function replanOnChangedSettings(db: Db, sla: SlaRuntime, now: Date): boolean {
+  const settings = {
+    regulation: sla.regulation.id,
+    timezone: sla.timezone,
+    schedule: sla.schedule,
+    fingerprint: createHash("sha256")
+      .update(JSON.stringify([sla.regulation, sla.timezone, sla.schedule]))
+      .digest("hex")
+      .slice(0, 16),
+  };
+  return db.transaction((tx) => {
+    const last = tx
+      .select({ details: auditEvents.details })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entity, "settings"), eq(auditEvents.action, "in_force")))
+      .orderBy(desc(auditEvents.id))
+      .limit(1)
+      .get();
+    if (last?.details?.fingerprint === settings.fingerprint) return false;
+    replanAll(tx, now);
+    const { before: _, ...previous } = last?.details ?? {};
+    audit(tx, now, {
+      actorId: null,
+      entity: "settings",
+      entityId: "sla",
+      action: "in_force",
+      details: { ...settings, before: last ? previous : null },
+    });
+    return true;
+  });
+}
+
+/** Every reminder planned ahead is planned anew by the sweep at its next tick. */
+function replanAll(tx: Tx, now: Date): void {
+  tx.update(incidents)
+    .set({ nextActionAt: now })
+    .where(and(isNotNull(incidents.nextActionAt), gt(incidents.nextActionAt, now)))
+    .run();
 }
 
 export interface YearCoverage {

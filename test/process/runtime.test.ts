@@ -12,7 +12,7 @@ import { findPerson } from "../../src/app/people.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
 import { applyMigrations, openDatabase } from "../../src/db/client.js";
-import { auditEvents, inbox as inboxTable } from "../../src/db/schema.js";
+import { auditEvents, inbox as inboxTable, incidents as incidentsTable } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { type Running, startBot } from "../../src/runtime.js";
 import { Harness } from "../support/bot-harness.js";
@@ -325,6 +325,62 @@ describe("a change of regulation", () => {
     expect(incident?.assignments.find((a) => a.organizationId === education)?.state).toBe("part_passed");
     expect(events).toMatchObject([
       { actorId: null, details: { organizationId: education, reason: "regulation" } },
+    ]);
+  });
+});
+
+describe("a change of working hours", () => {
+  it("plans the reminders anew at the first start under the new hours, and only then", async () => {
+    const databasePath = join(mkdtempSync(join(tmpdir(), "osm-rt-")), "bot.db");
+    // Monday 08:30 in Georgievsk: on 09:00–18:00 the post must be routed by 10:00 (p.9, one working hour).
+    const before = await Harness.start({
+      now: "2026-11-23T05:30:00Z",
+      regulation: "georgievsk",
+      databasePath,
+    });
+    seedOffice(before);
+    seedRegistered(before);
+    await before.close();
+
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const start = async (at: string, extra: Record<string, string> = {}) => {
+      const cfg = { ...config({ REGULATION: "georgievsk", ...extra }), databasePath };
+      running = await startBot(cfg, { clock: new ManualClock(at), log: silent });
+      await running.stop();
+      running = undefined;
+    };
+    const plannedAt = () => {
+      const database = openDatabase(databasePath);
+      const row = database.db.select().from(incidentsTable).get();
+      database.close();
+      return row?.nextActionAt?.toISOString();
+    };
+    await start("2026-11-23T05:31:00Z");
+    expect(plannedAt()).toBe("2026-11-23T06:30:00.000Z"); // half the hour gone at 09:30
+    await start("2026-11-23T05:32:00Z");
+    expect(plannedAt()).toBe("2026-11-23T06:30:00.000Z");
+
+    // The office now works 08:00–17:00: the hour ends at 09:30, and half of it is gone at 09:00.
+    await start("2026-11-23T06:00:00Z", { WORK_HOURS: "08:00-17:00" });
+    expect(
+      fake
+        .callsOf("sendMessage")
+        .filter((c) => c.params.chat_id === OFFICE.curatorsChat && /^⏰/.test(String(c.params.text)))
+        .map((c) => c.params.text),
+    ).toEqual([
+      "⏰ Сообщение № 1: направить исполнителю до 23.11.2026 09:30 (п. 9 регламента) — осталось 30 мин рабочего времени.",
+    ]);
+    const database = openDatabase(databasePath);
+    const changes = database.db.select().from(auditEvents).where(eq(auditEvents.entity, "settings")).all();
+    database.close();
+    expect(
+      changes.map((e) => [e.details?.schedule, (e.details?.before as { schedule?: unknown })?.schedule]),
+    ).toEqual([
+      [{ workDays: [1, 2, 3, 4, 5], start: 540, end: 1080, lunch: { start: 780, end: 840 } }, undefined],
+      [
+        { workDays: [1, 2, 3, 4, 5], start: 480, end: 1020, lunch: { start: 780, end: 840 } },
+        { workDays: [1, 2, 3, 4, 5], start: 540, end: 1080, lunch: { start: 780, end: 840 } },
+      ],
     ]);
   });
 });
