@@ -2,13 +2,21 @@ import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
 import { postsOnSubject, type Subject, subjectKey } from "../app/importance.js";
 import type { Incident } from "../app/incidents.js";
-import { claimNotice, claimStaleNotice, noticeClaimedAt, releaseNotice } from "../app/notices.js";
+import {
+  claimStaleNotice,
+  giveBackNotice,
+  leaseNotice,
+  noticeClaimedAt,
+  settleNotice,
+} from "../app/notices.js";
 import type { CardDeps } from "./cards.js";
 import { splitMessage } from "./delivery.js";
 import { chatRefused, failureOf } from "./refused-chats.js";
 import { t } from "./texts.js";
 
 const HOUR_MS = 3_600_000;
+/** A send to one chat that has not ended within this long was cut short by a stop: tried again. */
+const LEASE_MS = 5 * 60_000;
 
 /**
  * Checks the incident's topic and place for a surge, when it is registered or one of them is set.
@@ -39,16 +47,17 @@ export async function announceSurge(deps: CardDeps, incident: Incident): Promise
 /**
  * The curators (their chat, or each of them) and the heads with «Срочные» (Orenburg p.21: «о
  * повышенной социальной активности»; Georgievsk p.24) hear of a surge once; nobody who blocks
- * the bot is tried. Each is claimed in the ledger before the send and given back when the send failed
- * for now, so whoever missed it hears of it with the next post on the subject; a chat that refuses
- * for good, or a notice Telegram rejects as it is, is not tried again.
+ * the bot is tried. Each send is leased in the ledger and given back when it failed for now (or
+ * was cut short by a stop), so whoever missed it hears of it with the next post on the subject; a
+ * chat that refuses for good, or a notice Telegram rejects as it is, is not tried again.
  */
 async function tellEachOnce(deps: CardDeps, surge: string, text: string): Promise<void> {
   const recipients = [...reachableCuratorChats(deps.db), ...reachableHeads(headsWith(deps.db, "urgent"))];
   for (const chatId of recipients) {
     const key = `${surge}:to:${chatId}`;
-    if (!claimNotice(deps.db, key, deps.clock.now())) continue;
-    if ((await send(deps, chatId, text)) === "failed") releaseNotice(deps.db, key);
+    if (!leaseNotice(deps.db, key, LEASE_MS, deps.clock.now())) continue;
+    if ((await send(deps, chatId, text)) === "failed") giveBackNotice(deps.db, key);
+    else settleNotice(deps.db, key, deps.clock.now());
   }
 }
 

@@ -1,6 +1,8 @@
 import { type Logger, pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { subjectKey } from "../../src/app/importance.js";
 import { loadIncident } from "../../src/app/incidents.js";
+import { claimNotice } from "../../src/app/notices.js";
 import { findPerson, grantRole, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
 import { announceSurge } from "../../src/bot/surge.js";
 import { Harness } from "../support/bot-harness.js";
@@ -135,6 +137,26 @@ describe("surge", () => {
     expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
     await post(7, "снег");
     expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+  });
+
+  it("a notice a stop cut short between its claim and its send goes out with a post after the lease, once", async () => {
+    for (let n = 1; n <= 4; n++) await post(n, "снег");
+    register(5, "снег");
+    // The process starting the surge claimed it and the head's send, then stopped.
+    const surge = `surge:topic:${subjectKey("снег")}`;
+    claimNotice(h.db, surge, h.clock.now());
+    claimNotice(h.db, `${surge}:${h.clock.now().getTime()}:to:${OFFICE.head}:sending`, h.clock.now());
+    h.clock.advance(60_000);
+    await post(6, "снег");
+    expect(surgeTexts(OFFICE.head)).toEqual([]); // perhaps still sending: not doubled
+    expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
+    h.clock.advance(5 * 60_000);
+    await post(7, "снег");
+    await post(8, "снег");
+    expect(surgeTexts(OFFICE.head)).toEqual([
+      "⚠️ Всплеск: 7 сообщений за 24 ч на тему «снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5, № 6, № 7.",
+    ]);
+    expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
   });
 
   it("a head down for now is tried with the next post; one who blocked the bot is not", async () => {
