@@ -186,17 +186,27 @@ export async function tellCuratorsInsteadOf(
   return notifyCurators(deps, api, t.alert.insteadOfOrganization(text, name));
 }
 
-/** An organization's notice (see organizationChats, tellCuratorsInsteadOf): who heard it. */
+/** A notice to the organization (see organizationChats): whether anyone there got it. */
+export async function tellOrganization(
+  deps: AppDeps,
+  api: Api,
+  organizationId: number,
+  text: string,
+): Promise<boolean> {
+  let told = false;
+  for (const chatId of organizationChats(deps, organizationId))
+    if (await sendLong(deps, api, chatId, text)) told = true;
+  return told;
+}
+
+/** An organization's notice, the curators told instead when nobody there got it: who heard it. */
 export async function notifyOrganization(
   deps: AppDeps,
   api: Api,
   organizationId: number,
   text: string,
 ): Promise<"organization" | "curators" | "nobody"> {
-  let told = false;
-  for (const chatId of organizationChats(deps, organizationId))
-    if (await sendLong(deps, api, chatId, text)) told = true;
-  if (told) return "organization";
+  if (await tellOrganization(deps, api, organizationId, text)) return "organization";
   return (await tellCuratorsInsteadOf(deps, api, organizationId, text)) ? "curators" : "nobody";
 }
 

@@ -30,7 +30,7 @@ import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
-import { announceEach, cardDeps, notifyOrganization, organizationChats, sendLong } from "../bot/delivery.js";
+import { announceEach, cardDeps, notifyOrganization, sendLong, tellOrganization } from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
@@ -211,7 +211,7 @@ export async function tellLeadOfReturn(deps: AppDeps, api: Api, incident: Incide
   const lead = leadAssignment(incident);
   if (!lead || !isOpen(incident.state)) return;
   const text = [tr.return.toLead(incident.id, organization), ...leadDeadline(deps, incident)].join("\n\n");
-  for (const chatId of organizationChats(deps, lead.organizationId)) await sendLong(deps, api, chatId, text);
+  await tellOrganization(deps, api, lead.organizationId, text);
 }
 
 /**
@@ -257,7 +257,7 @@ export async function tellCoexecutorPassedOn(
   const lead = leadAssignment(incident);
   if (!part || !lead) return;
   const text = ta.part.passedOn(incident.id, part.organizationName, lead.organizationName);
-  for (const chatId of organizationChats(deps, part.organizationId)) await sendLong(deps, api, chatId, text);
+  await tellOrganization(deps, api, part.organizationId, text);
 }
 
 /**
