@@ -279,3 +279,22 @@ describe("a person leaving after the rework was asked, replayed", () => {
     });
   });
 });
+
+describe("Georgievsk p.10: a part in rework carried through a routing again, replayed", () => {
+  it("keeps its window to return the post from its first receipt: a return after it is late", () => {
+    const events: IncidentEvent[] = [
+      ...returned,
+      event("11:20", CURATOR, "route", {
+        leadId: HEALTH,
+        coexecutorIds: [CULTURE],
+        leadKept: true,
+        keptInRework: [CULTURE],
+      }),
+      event("11:25", TAKER, "return", { organizationId: CULTURE, role: "coexecutor", reason: "Не наше" }),
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.filter((s) => s.step === "return")).toMatchObject([
+      { start: at("10:00"), deadline: at("10:30"), completedAt: at("11:25"), organizationId: CULTURE },
+    ]);
+  });
+});
