@@ -239,10 +239,12 @@ function deadlineLines(
     const shown = duty && next && duty.step === next.step && duty.at.getTime() === next.at.getTime();
     if (duty && !shown) lines.push(line(duty));
   }
+  // Once the answer is out, its deadline is no longer one to meet: the card says when it was posted.
+  if (incident.row.state === "answered") return lines;
   const answer = answerDeadline(incident, regulation, wt);
   if (answer && next?.at.getTime() !== answer.getTime())
     lines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, timezone)}`);
-  const met = incident.row.state === "answered" ? undefined : finalClockMet(incident, regulation, wt);
+  const met = finalClockMet(incident, regulation, wt);
   if (met) lines.push(t.card.finalDraftSent(formatDeadline(met.at, timezone), met.onTime, met.clause));
   return lines;
 }
@@ -330,7 +332,7 @@ function buttonsFor(
     for (const mine of parts) {
       // The buttons name the organization: a person of two on one incident acts for this part.
       const org = mine.organizationId;
-      if (mine.state === "assigned") {
+      if (mine.state === "assigned" && isOpen(state)) {
         keyboard
           .text(named(t.button.accept, mine), cb("inc.accept", id, org))
           .text(named(t.button.return, mine), cb("inc.return", id, org));

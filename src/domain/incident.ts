@@ -299,15 +299,17 @@ function decide(
       if (!curator) return "forbidden";
       return incident.state === "closed" ? "wrong_state" : undefined;
     case "accept":
+      // Once the answer is out, a part not yet taken has nobody left to serve.
       if (!assignment) return "forbidden";
-      return assignment.state === "assigned" && incident.state !== "closed" ? undefined : "wrong_state";
+      return assignment.state === "assigned" && isOpen(incident.state) ? undefined : "wrong_state";
     case "return":
       // Taken into work, the post may still turn out not to be the organization's: the lead's while it
       // is in work; a co-executor's part is its own, whatever the lead's work is at, while it is open.
       if (!assignment) return "forbidden";
+      if (!isOpen(incident.state)) return "wrong_state";
       return assignment.state === "assigned" ||
         (assignment.state === "accepted" &&
-          (assignment.role === "coexecutor" ? isOpen(incident.state) : incident.state === "in_work"))
+          (assignment.role === "coexecutor" || incident.state === "in_work"))
         ? undefined
         : "wrong_state";
     case "sendPart":

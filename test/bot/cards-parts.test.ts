@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
 import { returnIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import type { Person } from "../../src/domain/access.js";
@@ -231,5 +232,45 @@ describe("a post returned by its organization", () => {
     expect(cardIn(LEAD_CHAT)).toContain("Состояние: передано другому органу (Благоустройство)\n");
     expect(cardIn(LEAD_CHAT)).not.toMatch(/Ответственный|Срок|Ответ разместить до/);
     expect(cardIn(PART_CHAT)).toContain("Ответственный: Мария");
+  });
+});
+
+describe("once the answer is out", () => {
+  it("a co-executor that never took the post has no buttons left, and an old «Вернуть» changes nothing", async () => {
+    const id = await office();
+    await routeWithPart(id);
+    await sergey().press("Взять в работу", leadChat());
+    const stale = h.fake.buttons(PART_CHAT).find((b) => b.callbackData?.startsWith("inc.return:"));
+    if (!stale?.callbackData) throw new Error("no «Вернуть» on the co-executor's card");
+    const now = h.clock.now();
+    const as = (telegramId: number) => findPerson(h.db, telegramId) as Person;
+    const content = { text: "Здравствуйте! Двор очистят до пятницы.", attachments: [] };
+    for (const done of [
+      submitDraft(h.db, { incidentId: id, actor: as(LEAD_EXECUTOR), now, content }),
+      approveDraft(h.db, { incidentId: id, actor: as(CURATOR), now }),
+      publishAnswer(h.db, {
+        incidentId: id,
+        actor: as(LEAD_EXECUTOR),
+        now,
+        link: "https://vk.com/wall-1_1?reply=2",
+        onTime: true,
+        rules: { curatorMayPublish: true },
+      }),
+    ])
+      if (!done.ok) throw new Error(done.refusal);
+    await showCards(h, id);
+    expect(cardIn(PART_CHAT)).toContain("Состояние: ответ размещён");
+    const actions = h.fake.buttons(PART_CHAT).map((b) => b.callbackData?.split(":")[0]);
+    expect(actions).toEqual(["inc.hist"]);
+    expect(cardIn(PART_CHAT)).not.toContain("Ответ разместить до");
+    expect(cardIn(CURATORS_CHAT)).not.toContain("Ответ разместить до");
+
+    const curatorsSaid = h.texts(CURATORS_CHAT).length;
+    const press = updates.callback(maria().tg, stale.message, stale.callbackData);
+    await h.deliver(press);
+    expect(h.fake.callbackAnswer(press.callback_query?.id ?? "")?.text).toBe(
+      "Сообщение № 1: ответ размещён. Это действие уже недоступно.",
+    );
+    expect(h.texts(CURATORS_CHAT)).toHaveLength(curatorsSaid);
   });
 });
