@@ -61,6 +61,15 @@ const DRAFT_OF: Record<DraftKind, string> = {
 
 const withoutFinalDot = (text: string) => text.trim().replace(/\.+$/, "");
 
+/** The answer's deadline, when it comes before the rework's. */
+export interface AnswerSooner {
+  at: string;
+  clause: string;
+}
+
+const answerStillDue = ({ at, clause }: AnswerSooner) =>
+  `Ответ нужно разместить до ${at} (${clause} регламента): доработка этот срок не продлевает.`;
+
 export const ta = {
   inNetwork: (network: Network) => IN_NETWORK[network],
   cancel: "Отмена",
@@ -105,21 +114,27 @@ export const ta = {
       `Сообщение № ${id}: что нужно доработать? Напишите комментарий для исполнителя ` +
       "(от 3 до 1000 символов). Отмена — /cancel.",
     badComment: "Комментарий — текст от 3 до 1000 символов. Напишите ещё раз или нажмите «Отмена».",
-    /** `kind`: the returned draft's kind, when known (none: an answer). */
+    /**
+     * `kind`: the returned draft's kind, when known (none: an answer). `answerSooner`: the answer's
+     * deadline, when it comes before the rework's.
+     */
     notice: (
       id: number,
       comment: string,
       due: string | null,
       draft: string | null,
       kind?: DraftKind | null,
+      answerSooner?: AnswerSooner | null,
     ) =>
       `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку: ${withoutFinalDot(comment)}.` +
       (due ? ` Доработать до ${due}.` : "") +
+      (answerSooner ? ` ${answerStillDue(answerSooner)}` : "") +
       ` Доработать — кнопка «${REWORK_BUTTON[kind ?? "answer"]}» на карточке сообщения: прежний проект можно поправить.` +
       (draft ? `\n\nПроект ${DRAFT_OF[kind ?? "answer"]}:\n${draft}` : ""),
-    done: (id: number, due: string | null, kind?: DraftKind | null) =>
+    done: (id: number, due: string | null, kind?: DraftKind | null, answerSooner?: AnswerSooner | null) =>
       `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку` +
-      `${due ? `, исполнитель доработает до ${due}` : ""}.`,
+      `${due ? `, исполнитель доработает до ${due}` : ""}.` +
+      (answerSooner ? ` ${answerStillDue(answerSooner)}` : ""),
   },
 
   link: {

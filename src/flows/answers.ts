@@ -44,6 +44,7 @@ import {
   answerDeadline,
   checkAction,
   earliestDeadline,
+  finalClockMet,
   type IncidentAction,
   isOpen,
   leadAssignment,
@@ -519,8 +520,22 @@ export function reworkFlow(deps: AppDeps) {
       const { regulation, workingTime, timezone } = deps.sla;
       const at = stepDeadline(regulation, "rework", { reworkRequest: now }, workingTime);
       const due = at ? formatDeadline(at, timezone) : null;
+      // Rework does not move the answer's deadline (Orenburg p.8, Georgievsk p.16): one that comes
+      // first is said beside it.
+      const answer = answerDue(result.incident, deps.sla);
+      const sooner =
+        answer && at && answer.at < at && !finalClockMet(result.incident, regulation, workingTime)
+          ? { at: formatDeadline(answer.at, timezone), clause: answer.clause }
+          : null;
       const returned = latestDrafts(deps.db, incidentId, 1)[0];
-      const notice = ta.rework.notice(incidentId, comment, due, returned?.text ?? null, returned?.kind);
+      const notice = ta.rework.notice(
+        incidentId,
+        comment,
+        due,
+        returned?.text ?? null,
+        returned?.kind,
+        sooner,
+      );
       await announceEach(
         outer.log,
         "rework",
@@ -532,7 +547,7 @@ export function reworkFlow(deps: AppDeps) {
             except: chatId,
           }),
       );
-      return ta.rework.done(incidentId, due, returned?.kind);
+      return ta.rework.done(incidentId, due, returned?.kind, sooner);
     });
     await ctx.reply(outcome);
   };

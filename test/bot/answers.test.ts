@@ -394,6 +394,22 @@ describe("rework", () => {
     expect(cardText(OFFICE.healthChat, id)).toContain("Срок: 24.11.2026 14:30 — доработать ответ (п. 11)");
   });
 
+  it("an answer due before the rework is said beside it: rework does not move it (p.8)", async () => {
+    const id = await officeWithIncident();
+    h.clock.set("2026-11-25T05:30:00Z"); // Wednesday 10:30: the answer is due at 11:00
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    await curator().send("Укажите точную дату вывоза снега.", curatorsChat());
+    const sooner =
+      "Ответ нужно разместить до 25.11.2026 11:00 (п. 8 регламента): доработка этот срок не продлевает.";
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      `Проект ответа по сообщению № 1 возвращён на доработку, исполнитель доработает до 25.11.2026 11:30. ${sooner}`,
+    );
+    expect(h.lastText(OFFICE.executor)).toContain(
+      `Доработать до 25.11.2026 11:30. ${sooner} Доработать — кнопка`,
+    );
+  });
+
   it("Telegram unreachable for one card's edit: the rework is still told to the executor and the curator", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);
