@@ -75,6 +75,11 @@ export const tr = {
       ].join("\n"),
     inOrder: "По очереди",
     atOnce: "Одновременно",
+    /** The organizations routed to that have neither a work chat nor an executor the bot can write to. */
+    nobodyThere: (names: string[]) =>
+      `⚠️ ${names.length === 1 ? `В органе «${names[0]}»` : `В органах ${names.map((n) => `«${n}»`).join(", ")}`} ` +
+      "некому получить сообщение: нет ни рабочего чата, ни исполнителей в боте. Попросите администратора " +
+      "пригласить исполнителя (/invite) или привязать рабочий чат (/bind) — или направьте сообщение другому органу.",
     routed: (
       id: number,
       lead: string,

@@ -13,7 +13,7 @@ import { getOrganization, listOrganizations } from "../app/organizations.js";
 import { cb } from "../bot/callback-data.js";
 import { messageGone } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { announceEach, showCardIn, syncHandOver } from "../bot/delivery.js";
+import { announceEach, organizationChats, showCardIn, syncHandOver } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -430,8 +430,20 @@ export function routeFlow(deps: AppDeps) {
         await showAnew(ctx, p);
         continue;
       }
+      // An organization nobody of which the bot can reach (invites not used yet, no work chat) would
+      // leave the post unseen until the first reminder: the curator hears it now.
+      const nobodyThere =
+        outcome === "routed"
+          ? await conversation.external(() =>
+              p.chosen.filter((c) => organizationChats(deps, c.id).length === 0).map((c) => c.name),
+            )
+          : [];
       const text = summary(incidentId, outcome, lead.value, coexecutors, shortenedAnswerMinutes, inOrder);
-      await editMenu(ctx, p, text);
+      await editMenu(
+        ctx,
+        p,
+        nobodyThere.length > 0 ? `${text}\n\n${tr.route.nobodyThere(nobodyThere)}` : text,
+      );
       if (outcome === "changed") {
         await conversation.external((outer) =>
           showCardIn(deps, outer.api, incidentId, p.menu.chat.id, outer.person),

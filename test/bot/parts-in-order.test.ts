@@ -243,15 +243,22 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(card?.params.disable_notification).toBe(true);
   });
 
-  it("once the answer is out, nobody's turn comes: a late return passes nothing on, and the card no longer lists the one waiting", async () => {
+  it("once the answer is out, nobody's turn comes: a return is too late to pass anything on, and the card no longer lists the one waiting", async () => {
     const id = await office();
     await routeToThree(id, "По очереди");
+    const button = h.fake.buttons(-300).find((b) => b.label === "Вернуть");
+    if (!button?.callbackData) throw new Error("no «Вернуть» on the card");
     leadAnswers(id);
-    await educationExecutor().press("Вернуть", educationChat());
-    await educationExecutor().send("Не наша компетенция", educationChat());
+    await showCards(h, id);
+    const update = await h.deliver(
+      updates.callback(educationExecutor().tg, button.message, button.callbackData),
+    );
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      "Сообщение № 1: ответ размещён. Это действие уже недоступно.",
+    );
     expect(states(id)[building]).toBe("queued");
     expect(h.fake.messages(-400)).toHaveLength(0);
-    expect(cardIn(-200)).toContain("Возвращено (Министерство образования): Не наша компетенция");
+    expect(cardIn(-200)).not.toContain("Возвращено");
     expect(cardIn(-200)).not.toContain("Министерство строительства");
   });
 
