@@ -14,6 +14,7 @@ import { calendarCoverage, effectiveCalendar, replanOnChangedSettings, SlaRuntim
 import { setDefaultCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
 import { notifyAdmins } from "./bot/refused-chats.js";
+import { replayAwareRetry } from "./bot/replay-aware-retry.js";
 import { t } from "./bot/texts.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
@@ -50,7 +51,7 @@ const SETTLE_MS = 10_000;
  * Telegram's 429 is waited out (up to a minute), a 5xx is retried up to 5 times and a network error
  * (a proxy's HTML page, a reset connection) until it passes, backing off from 3 s; tests install the same.
  */
-export const AUTO_RETRY: Partial<AutoRetryOptions> = { maxRetryAttempts: 5, maxDelaySeconds: 60 };
+export const AUTO_RETRY = { maxRetryAttempts: 5, maxDelaySeconds: 60 } satisfies Partial<AutoRetryOptions>;
 
 /** The bot cannot reach Telegram, or Telegram refuses its token: one line for the person starting it. */
 export class TelegramUnavailableError extends Error {
@@ -163,7 +164,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       // The throttler inside and auto-retry outside: a call retried after a 429 queues again
       // instead of jumping the per-chat queue (measured in bench/burst.ts).
       transformers: [apiThrottler(), retry],
-      conversationTransformers: [retry],
+      conversationTransformers: [replayAwareRetry(AUTO_RETRY)],
       arrivals: config.webhook ? "synced" : "synced by the next fetch",
     });
     await bot.init();

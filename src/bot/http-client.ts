@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import { request } from "undici";
+import { networkCalls } from "./replay-aware-retry.js";
 
 /**
  * What grammY's client hands its `fetch`: a JSON text, or a multipart stream for a file upload.
@@ -22,6 +23,8 @@ interface BotApiRequest {
  */
 export function botApiFetch(): typeof fetch {
   const call = async (url: string, init: BotApiRequest = {}) => {
+    const reached = networkCalls.getStore();
+    if (reached) reached.reached = true;
     const response = await request(url, {
       method: (init.method ?? "GET") as "GET" | "POST",
       ...(init.headers ? { headers: init.headers } : {}),

@@ -8,6 +8,7 @@
  */
 import { autoRetry } from "@grammyjs/auto-retry";
 import { describe, expect, it } from "vitest";
+import { replayAwareRetry } from "../../src/bot/replay-aware-retry.js";
 import { auditEvents } from "../../src/db/schema.js";
 import { AUTO_RETRY } from "../../src/runtime.js";
 import { Harness } from "../support/bot-harness.js";
@@ -112,6 +113,35 @@ describe("a 429 storm during an approval's fan-out", () => {
         expect(retry, `${failed.method} to ${String(failed.params.chat_id)} retried`).toBeDefined();
         expect((retry?.at ?? 0) - failed.at).toBeGreaterThanOrEqual(RETRY_AFTER * 1000 - 5);
       }
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("a 429 in the middle of a dialogue", () => {
+  it("is waited out once: the dialogue's next steps, which replay it, answer at once", async () => {
+    const admin = 1001;
+    const h = await Harness.start({
+      adminIds: [admin],
+      conversationTransformers: [replayAwareRetry(AUTO_RETRY)],
+    });
+    try {
+      const anna = h.user(admin, "Анна");
+      const step = async (text: string) => {
+        const started = Date.now();
+        await anna.send(text);
+        return Date.now() - started;
+      };
+      h.fake.failNext("sendMessage", TOO_MANY, { times: 1 });
+      expect(await step("/org_add")).toBeGreaterThanOrEqual(1000);
+      expect(await step("Х")).toBeLessThan(500);
+      expect(await step("Министерство здравоохранения")).toBeLessThan(500);
+      expect(anna.texts()).toEqual([
+        "Пришлите полное название органа (например: «Министерство здравоохранения»). Отмена — /cancel.",
+        "Название должно быть текстом от 2 до 200 символов. Пришлите ещё раз или /cancel.",
+        "Пришлите краткое название (например: «Минздрав») или нажмите «Пропустить».",
+      ]);
     } finally {
       await h.close();
     }

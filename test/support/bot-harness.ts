@@ -28,6 +28,8 @@ export interface HarnessOptions {
   reportsInChildProcess?: boolean;
   /** Outgoing-request transformers as production installs them (auto-retry, throttler); none by default. */
   transformers?: Transformer[];
+  /** Those of its conversations' APIs, as production installs them (replayAwareRetry); none by default. */
+  conversationTransformers?: Transformer[];
   /** When an update's arrival reaches the disk, as a webhook (before handling) or polling bot has it. */
   arrivals?: BotOptions["arrivals"];
   /** How the database file's WAL is synced (test/reliability/durability.test.ts holds it back). */
@@ -98,6 +100,9 @@ export class Harness {
       token: fake.token,
       apiRoot: fake.apiRoot,
       ...(options.transformers ? { transformers: options.transformers } : {}),
+      ...(options.conversationTransformers
+        ? { conversationTransformers: options.conversationTransformers }
+        : {}),
       ...(options.arrivals ? { arrivals: options.arrivals } : {}),
       deps: app,
     });
