@@ -9,7 +9,10 @@ import { type JobDeps, sweep } from "./sweep.js";
 const INBOX_KEEP_MS = 2 * 24 * 60 * 60_000;
 
 export interface Jobs {
-  /** Runs one sweep now (at start, and in tests); a sweep already running is waited for, not doubled. */
+  /**
+   * Runs the minute's jobs now (at start, and in tests); those already running are waited for, not
+   * doubled. The monthly reports start beside them, not waited for (see `stop`).
+   */
   tick(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -20,8 +23,8 @@ export interface Jobs {
  */
 export function startJobs(deps: JobDeps): Jobs {
   let running: Promise<void> | undefined;
-  // Monthly reports take seconds to render (in a child process): they run beside the sweeps,
-  // which go on every minute meanwhile.
+  // Monthly reports take seconds to render (in a child process) and may wait on Telegram for long
+  // when they are delivered: they run beside the sweeps, which go on every minute meanwhile.
   let reporting: Promise<void> | undefined;
   const minuteJobs: [string, (deps: JobDeps) => unknown][] = [
     [
@@ -56,8 +59,10 @@ export function startJobs(deps: JobDeps): Jobs {
       .finally(() => {
         reporting = undefined;
       });
-    return Promise.all([running, reporting]).then(() => {});
+    return running;
   };
+  // The schedule waits for the minute's jobs only (noOverlap): a report still rendering or being
+  // delivered holds back no reminder.
   const task = schedule("* * * * *", tick, { noOverlap: true, name: "deadline-sweep" });
   void tick();
   return {
