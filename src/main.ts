@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   secrets.push(...secretsOf(config));
   const running = await startBot(config, { clock: systemClock });
+  void running.failed.then(() => process.exit(1));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       running.stop().then(

@@ -35,6 +35,11 @@ export interface Running {
   /** The HTTP server of the webhook and of `POST /intake`, when either is configured. */
   httpServer: Server | undefined;
   stop(): Promise<void>;
+  /**
+   * Settles once long polling ended by itself (Telegram refused the token, or another process polls
+   * with it) and the bot stopped: with the reason, for the caller to exit non-zero. Never otherwise.
+   */
+  failed: Promise<Error>;
 }
 
 export interface StartOptions {
@@ -249,7 +254,16 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       })();
       return stopping;
     };
-    return { sla, httpServer, stop };
+    // Telegram ends long polling for good on 401 (the token revoked) and 409 (another process polls
+    // with the token, or a webhook was set): the bot stops as on SIGTERM and says why.
+    const failed = new Promise<Error>((resolve) => {
+      runner?.task()?.catch((err: unknown) => {
+        const error = err instanceof Error ? err : new Error(String(err));
+        log.fatal({ err: error }, "long polling ended: BOT_TOKEN refused, or another process polls with it");
+        void stop().finally(() => resolve(error));
+      });
+    });
+    return { sla, httpServer, stop, failed };
   } catch (error) {
     await intake?.close(0);
     await checkpointer?.stop();

@@ -202,6 +202,30 @@ describe("intake for monitoring software", () => {
   });
 });
 
+describe("long polling ended by Telegram", () => {
+  it("another process polling with the token (409): the bot stops cleanly and says why", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const cfg = config();
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const conflict = {
+      error_code: 409,
+      description:
+        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+    };
+    fake.failNext("getUpdates", conflict, { times: 1 });
+    running = await startBot(cfg, { clock: new ManualClock("2026-11-24T05:00:00Z"), log });
+    const error = await Promise.race([
+      running.failed,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5000)),
+    ]);
+    running = undefined;
+    expect(error?.message).toMatch(/Conflict/);
+    expect(lines.some((line) => /long polling ended/.test(line))).toBe(true);
+    expect(lines.some((line) => /"msg":"stopped"/.test(line))).toBe(true);
+  });
+});
+
 describe("start-up self-check", () => {
   it("tells admins once, not at every start, that next year's calendar is missing", async () => {
     fake = await FakeBotApi.start({ token: "123:abc" });
