@@ -172,12 +172,13 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   guarded.use(createConversation(addOrganizationFlow(deps), "addOrganization"));
   guarded.use(createConversation(renameOrganizationFlow(deps), "renameOrganization"));
 
+  const intake = intakeFeature(deps);
   guarded.use(
     start,
     invites,
     organizations,
     people,
-    intakeFeature(deps),
+    intake.feature,
     incidentsFeature(deps),
     answersFeature(deps),
     draftsFeature(deps),
@@ -185,6 +186,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     calendar,
     chats,
     reportsFeature(deps),
+    intake.afterDialogues,
     fallback,
   );
 

@@ -336,6 +336,20 @@ describe("routing", () => {
     expect(state(id)).toBe("assigned");
   });
 
+  it("a post's link pasted after the routing question expired is offered for registration, not lost", async () => {
+    await office();
+    await register(1);
+    await curator().send("/find 1");
+    await curator().press("Направить");
+    h.clock.advance(31 * 60_000);
+    const before = curator().texts().length;
+    await curator().send("https://vk.com/wall-1_555");
+    const said = curator().texts().slice(before);
+    expect(said[0]).toMatch(/^Вопрос бота ждал ответа дольше 30 минут/);
+    expect(said[1]).toMatch(/^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-1_555\n/);
+    expect(said).toHaveLength(2);
+  });
+
   it("a routing that someone else overtook changes nothing and shows the card as it is", async () => {
     await office();
     h.seedPerson(2002, "Сергей", ["curator"]);

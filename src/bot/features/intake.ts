@@ -1,5 +1,13 @@
 import { createConversation } from "@grammyjs/conversations";
-import { Composer, GrammyError, HttpError, InlineKeyboard } from "grammy";
+import {
+  type ChatTypeContext,
+  Composer,
+  type Filter,
+  GrammyError,
+  HttpError,
+  InlineKeyboard,
+  type NextFunction,
+} from "grammy";
 import type { Message, MessageEntity, MessageOrigin } from "grammy/types";
 import { findBoundChat } from "../../app/chats.js";
 import { closeAsToxic, type Incident, loadIncident, openIncidents } from "../../app/incidents.js";
@@ -38,8 +46,14 @@ import { ti } from "../texts-intake.js";
 
 const POST_TEXT_FOR_REPORT = 3000;
 
-/** Registering posts: /new, forwarded posts and links, duplicates, repeats, toxic and threats. */
-export function intakeFeature(deps: AppDeps): Composer<BotContext> {
+/**
+ * Registering posts: /new, forwarded posts and links, duplicates, repeats, toxic and threats. The
+ * feature goes before the dialogues, `afterDialogues` after them (see there).
+ */
+export function intakeFeature(deps: AppDeps): {
+  feature: Composer<BotContext>;
+  afterDialogues: Composer<BotContext>;
+} {
   const intake = new Composer<BotContext>();
   const albums = new Albums();
   // Before the dialogues: the other items of an album taken as a post are not answers to its questions.
@@ -73,13 +87,14 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.conversation.enter("intake", { actorId: curator.id, prefill: {} } satisfies IntakeArgs);
   });
 
-  intake.chatType("private").on("message", async (ctx, next) => {
+  const onPost = async (ctx: PrivateMessageContext, next: NextFunction, afterDialogues: boolean) => {
     const post = recognise(ctx.message, ctx.app.clock.now(), ctx.app.sla.timezone);
     if (!ctx.person || commandOf(ctx.message) || (!post.forwarded && !post.link)) return next();
     // A forwarded file without a post's link is an admin's import (files.ts), not a post.
     if (ctx.message.document && !post.link) return next();
-    // Inside another dialogue (e.g. giving the link of a published answer) the person is answering it.
-    if (Object.values(ctx.conversation.active()).some((count) => count > 0)) return next();
+    // Inside another dialogue (e.g. giving the link of a published answer) the person is answering it;
+    // one that did not take it (its question expired) passes it back here, after the dialogues.
+    if (!afterDialogues && Object.values(ctx.conversation.active()).some((count) => count > 0)) return next();
     // Someone who may not register posts is told whom to give it to, once per album.
     if (!curatorOf(ctx)) {
       if (albums.taken(ctx.chat.id, ctx.message, ctx.app.clock.now())) return;
@@ -92,7 +107,8 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
       return ctx.reply(ti.answerLinkHere(waiting), { reply_markup: keyboard });
     }
     await takePost(ctx, post, albums);
-  });
+  };
+  intake.chatType("private").on("message", (ctx, next) => onPost(ctx, next, false));
 
   intake.callbackQuery(["int.reg", "int.more"], async (ctx) => {
     const curator = curatorOf(ctx);
@@ -153,8 +169,13 @@ export function intakeFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.editMessageText(ti.threatNotClosed);
   });
 
-  return intake;
+  // A post a dialogue passed on without taking it (its question expired) is registered here, after them.
+  const afterDialogues = new Composer<BotContext>();
+  afterDialogues.chatType("private").on("message", (ctx, next) => onPost(ctx, next, true));
+  return { feature: intake, afterDialogues };
 }
+
+type PrivateMessageContext = Filter<ChatTypeContext<BotContext, "private">, "message">;
 
 /** «Оскорбительное» / «Угроза» on a card: rights and state first, then the question to confirm. */
 async function confirmClosing(ctx: BotContext, id: number, threat: boolean): Promise<void> {
