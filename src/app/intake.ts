@@ -34,6 +34,16 @@ export interface PostDraft {
 }
 
 /**
+ * How far back a post's own date may lie: a year before its registration. One older is a mistake (a
+ * typo, monitoring software's «0001-01-01» for «no date»), and counted from it the deadlines would run
+ * through decades of calendars.
+ */
+const OLDEST_POST_MS = 366 * 24 * 60 * 60_000;
+
+export const postDateTooOld = (postedAt: number, now: Date): boolean =>
+  postedAt < now.getTime() - OLDEST_POST_MS;
+
+/**
  * The number of an already registered post with the same link (by duplicate key), if any. A post
  * registered by the very update being handled again after a crash is no duplicate: its
  * registration goes on to be announced.

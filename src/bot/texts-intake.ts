@@ -50,6 +50,7 @@ export const ti = {
   badTime:
     "Не удалось разобрать дату. Пришлите её в виде 24.11.2026 09:15 (день.месяц.год часы:минуты) или нажмите «Сейчас».",
   futureTime: "Это время ещё не наступило. Пришлите время публикации поста или нажмите «Сейчас».",
+  tooOldTime: "Это больше года назад — проверьте год. Пришлите время публикации поста или нажмите «Сейчас».",
   repeatLine: (id: number, about: string) => `№ ${id} — ${about}`,
   /** After the card of a post just registered: to its curator, or for monitoring software's, the curators. */
   repeatOffer: (id: number, lines: string[]) =>

@@ -9,6 +9,7 @@ import {
   headsNoticeKey,
   headsTold,
   type PostDraft,
+  postDateTooOld,
   recordRepeatQuestion,
   registeredNumber,
   registerPost,
@@ -387,7 +388,8 @@ async function askPostedAt(
       const at = parseLocalTime(text, deps.sla.timezone);
       if (at === undefined) return { ok: false, problem: ti.badTime };
       const now = await conversation.external(() => deps.clock.now().getTime());
-      return at > now ? { ok: false, problem: ti.futureTime } : ok(at);
+      if (at > now) return { ok: false, problem: ti.futureTime };
+      return postDateTooOld(at, new Date(now)) ? { ok: false, problem: ti.tooOldTime } : ok(at);
     },
   });
   if ("value" in reply) return reply.value;

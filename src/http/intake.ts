@@ -17,6 +17,7 @@ import {
   hasCards,
   monitoringActor,
   type PostDraft,
+  postDateTooOld,
   recordRepeatQuestion,
   registerPost,
   repeatOfferKey,
@@ -272,6 +273,8 @@ async function answer(
   const now = deps.clock.now();
   if (post.postedAt !== null && post.postedAt > now.getTime() + CLOCK_SKEW_MS)
     return refused(400, "postedAt: expected a time that has come, not one in the future");
+  if (post.postedAt !== null && postDateTooOld(post.postedAt, now))
+    return refused(400, "postedAt: expected a time within a year before now; leave it out if unknown");
   const draft: PostDraft = { ...post, link: link.url, repeatOfId: null };
   const result = registerPost(deps.db, draft, monitoringActor(deps.db, now), now);
   if (result.ok) {

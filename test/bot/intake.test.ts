@@ -98,7 +98,7 @@ describe("registering a post with /new", () => {
     expect(curator.lastText()).toMatch(/Важность: важное/);
   });
 
-  it("takes the post's own time in local time and refuses a wrong or future one", async () => {
+  it("takes the post's own time in local time and refuses a wrong, future or long past one", async () => {
     await start();
     await curator.send("/new");
     await curator.send("https://vk.com/wall-1_3");
@@ -109,6 +109,8 @@ describe("registering a post with /new", () => {
     expect(curator.lastText()).toMatch(/^Не удалось разобрать дату/);
     await curator.send("24.11.2026 11:00");
     expect(curator.lastText()).toMatch(/^Это время ещё не наступило/);
+    await curator.send("24.11.1926 09:15");
+    expect(curator.lastText()).toMatch(/^Это больше года назад — проверьте год/);
     await curator.send("24.11.2026 09:15");
     expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
     const [row] = h.db.select().from(incidents).all();
@@ -434,6 +436,11 @@ describe("registering from a forwarded post or a link", () => {
     expect(curator.lastText()).toMatch(
       /\nТема: Освещение\nМесто: ул\. Мира, 2\nПост опубликован: 21\.11\.2026 08:00\n/,
     );
+    // A publication date more than a year back is a mistake (or the system's «no date»): left out.
+    await curator.send(
+      "Новый инцидент\nhttps://vk.com/wall-77_105\nТема: Освещение\nАдрес: ул. Мира, 3\nДата публикации: 01.01.1990 00:00",
+    );
+    expect(curator.lastText()).toMatch(/\nТема: Освещение\nМесто: ул\. Мира, 3\n«/);
 
     // A citizen's own words «Место: … / Дата: …» or «Автор: …» in a pasted post are its text, not its details.
     await curator.send("https://vk.com/wall-77_102\nМесто: двор дома 5\nДата: 14.11.2026 10:00");

@@ -249,6 +249,10 @@ describe("POST /intake", () => {
     expect((await post({ link, postedAt: "2026-11-25T10:00:00+05:00" })).body.error).toBe(
       "postedAt: expected a time that has come, not one in the future",
     );
+    // Monitoring software's «no date» is no date of the post: the deadlines would run from year 1.
+    expect((await post({ link, postedAt: "0001-01-01T00:00:00+00:00" })).body.error).toBe(
+      "postedAt: expected a time within a year before now; leave it out if unknown",
+    );
     expect((await post({ link: 5 })).body.error).toBe("link: expected a string");
     expect((await post({ link, author: "А".repeat(301) })).body.error).toBe(
       "author: expected at most 300 characters",

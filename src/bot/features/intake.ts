@@ -16,6 +16,7 @@ import {
   answerRepeat,
   notRepeatKey,
   type PostDraft,
+  postDateTooOld,
   registeredNumber,
   repeatQuestionCopies,
 } from "../../app/intake.js";
@@ -261,12 +262,9 @@ function recognise(message: Message, now: Date, timezone: string): Recognised {
   const text = (notice.text ?? plain).trim();
   const author = notice.author ?? (origin ? authorOf(origin) : undefined);
   const published = notice.postedAt === undefined ? undefined : parseLocalTime(notice.postedAt, timezone);
-  const postedAt =
-    published !== undefined && published <= now.getTime()
-      ? published
-      : origin
-        ? postedAtOf(origin, now)
-        : undefined;
+  const plausible = (at: number | undefined) =>
+    at !== undefined && at <= now.getTime() && !postDateTooOld(at, now) ? at : undefined;
+  const postedAt = plausible(published) ?? (origin ? plausible(postedAtOf(origin, now)) : undefined);
   return {
     forwarded: origin !== undefined,
     ...(link ? { link } : {}),
