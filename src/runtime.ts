@@ -8,12 +8,12 @@ import { Api, GrammyError, HttpError, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
 import { allUpdatesHandled, pendingUpdates } from "./app/inbox.js";
-import { claimNotice, releaseNotice } from "./app/notices.js";
+import { giveBackNotice, leaseNotice, settleNotice } from "./app/notices.js";
 import { telegramIdsWithRole } from "./app/people.js";
 import { calendarCoverage, effectiveCalendar, replanOnChangedSettings, SlaRuntime } from "./app/sla.js";
 import { setDefaultCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
-import { notifyAdmins } from "./bot/refused-chats.js";
+import { ADMIN_NOTICE_LEASE_MS, notifyAdmins } from "./bot/refused-chats.js";
 import { replayAwareRetry } from "./bot/replay-aware-retry.js";
 import { t } from "./bot/texts.js";
 import type { Clock } from "./clock.js";
@@ -123,17 +123,18 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     // database closes. One nobody got (or cut short by the stop) is told again at the next start.
     const notices = new Set<Promise<void>>();
     const tellOnce = (key: string, text: string) => {
-      if (!api || !claimNotice(db, key, clock.now())) return;
-      const release = () => {
-        if (database.sqlite.open) releaseNotice(db, key);
-      };
+      if (!api || !leaseNotice(db, key, ADMIN_NOTICE_LEASE_MS, clock.now())) return;
+      // Settled once out; given back when nobody could be told. One a stop cut short (the database
+      // closed meanwhile) is told at a start after the lease.
       const told: Promise<void> = notifyAdmins({ api, db, log, clock, config }, text)
         .then((delivered) => {
-          if (delivered === 0) release();
+          if (!database.sqlite.open) return;
+          if (delivered === 0) giveBackNotice(db, key);
+          else settleNotice(db, key, clock.now());
         })
         .catch((err: unknown) => {
           log.warn({ err }, "could not tell the admins");
-          release();
+          if (database.sqlite.open) giveBackNotice(db, key);
         })
         .finally(() => notices.delete(told));
       notices.add(told);

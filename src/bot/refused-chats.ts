@@ -7,7 +7,7 @@
 import { type Api, GrammyError } from "grammy";
 import type { Logger } from "pino";
 import { findBoundChat, migrateChat } from "../app/chats.js";
-import { claimNotice, releaseNotice } from "../app/notices.js";
+import { giveBackNotice, leaseNotice, releaseNotice, settleNotice } from "../app/notices.js";
 import { isBlocked, markBlocked, telegramIdsWithRole } from "../app/people.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
@@ -78,7 +78,8 @@ const unreachableKey = (chatId: number) => `chat-unreachable:${chatId}`;
  */
 export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: number): Promise<void> {
   const key = unreachableKey(chatId);
-  if (!claimNotice(deps.db, key, deps.clock.now())) return;
+  // Leased, not claimed, before the send: one a stop cut short is told at a refusal after the lease.
+  if (!leaseNotice(deps.db, key, ADMIN_NOTICE_LEASE_MS, deps.clock.now())) return;
   const bound = findBoundChat(deps.db, chatId);
   const chat = bound && { title: bound.title, organization: bound.organizationName, purpose: bound.purpose };
   try {
@@ -86,13 +87,17 @@ export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: numbe
       { ...deps, config: deps.config ?? { adminIds: [] } },
       t.alert.chatUnreachable(chatId, chat),
     );
+    settleNotice(deps.db, key, deps.clock.now());
   } catch (err) {
     // Telegram out of reach: told at the next refusal. Never thrown: the caller's other recipients
     // still get theirs.
     deps.log.warn({ err, chatId }, "could not tell the admins that a chat refuses the bot");
-    releaseNotice(deps.db, key);
+    giveBackNotice(deps.db, key);
   }
 }
+
+/** A notice to the admins not settled within this long was cut short by a stop: told again. */
+export const ADMIN_NOTICE_LEASE_MS = 5 * 60_000;
 
 /**
  * The bot may write in the group again (its rights given back, the group bound anew): a refusal later

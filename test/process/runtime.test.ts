@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { receiveUpdate } from "../../src/app/inbox.js";
 import { acceptIncident, loadIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
+import { claimNotice } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
@@ -253,6 +254,32 @@ describe("start-up self-check", () => {
     expect(String(told()[0]?.params.text)).toMatch(
       /^В производственном календаре нет 2028 года: сроки в нём считаются без праздников/,
     );
+  });
+});
+
+describe("an admins' notice a stop cut short", () => {
+  it("is told at a start after its 5-minute lease, once; not while it may still be on its way", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const cfg = config();
+    const told = () =>
+      fake
+        .callsOf("sendMessage")
+        .filter((c) => c.params.chat_id === 1001 && /нет 2028 года/.test(String(c.params.text)));
+    // The process before leased the notice at 09:00 and stopped before its send ended.
+    const database = openDatabase(cfg.databasePath);
+    applyMigrations(database.db);
+    claimNotice(database.db, "calendar-missing:2028:sending", new Date("2027-03-01T06:00:00Z"));
+    database.close();
+    const startAt = async (at: string) => {
+      running = await startBot(cfg, { clock: new ManualClock(at), log: silent });
+      await running.stop();
+      running = undefined;
+    };
+    await startAt("2027-03-01T06:02:00Z");
+    expect(told()).toHaveLength(0);
+    await startAt("2027-03-01T06:06:00Z");
+    await startAt("2027-03-01T06:12:00Z");
+    expect(told()).toHaveLength(1);
   });
 });
 
