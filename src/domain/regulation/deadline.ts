@@ -54,9 +54,16 @@ function durationOf(rule: StepRule, opts: DeadlineOptions): number {
 }
 
 /**
+ * The working minutes a step timed before another gets when that one is due already at its start: a
+ * draft's hour, as Georgievsk p.11 gives it, and as Orenburg p.11 gives its rework.
+ */
+const AFTER_TARGET_GONE_MINUTES = 60;
+
+/**
  * When `step` is due, given the incident's events so far; undefined when the preset has no such step or
  * the event its clock starts from has not happened. "N hours before another step's deadline" steps
- * (Orenburg p.9) falling at or before their own start are due halfway from it to the target instead.
+ * (Orenburg p.9) falling at or before their own start are due halfway from it to the target instead,
+ * or an hour after it when the target is gone already.
  */
 export function stepDeadline(
   reg: Regulation,
@@ -75,10 +82,12 @@ export function stepDeadline(
     const minutes = rule.before.duration * (rule.before.unit === "workingHours" ? 60 : 1);
     deadline = minutes === 0 ? target : wt.addWorkingMinutes(target, -minutes);
     // A target too close for the rule (an answer shortened below it, Orenburg p.6) leaves the step
-    // half of the working time from its start to the target, rather than none.
+    // half of the working time from its start to the target, rather than none. A target already gone
+    // at the start (the post came to this organization after its answer was due) leaves it an hour:
+    // it is not late the moment it gets the post.
     if (start && deadline <= start) {
       const left = wt.workingMinutesBetween(start, target);
-      deadline = left > 0 ? wt.addWorkingMinutes(start, left / 2) : start;
+      deadline = wt.addWorkingMinutes(start, left > 0 ? left / 2 : AFTER_TARGET_GONE_MINUTES);
     }
   } else {
     if (!start) return undefined;

@@ -58,6 +58,13 @@ describe("Orenburg 156-ук preset", () => {
     );
   });
 
+  it("p.9: a post received after its answer was due (returned and routed again late) gives the draft an hour, not none", () => {
+    // Answer due Tuesday 11:00; the next organization gets the post at 11:30 → its draft by 12:30.
+    const anchors = { detection: at("2025-10-13 10:00"), receipt: at("2025-10-14 11:30") };
+    expect(show(stepDeadline(reg, "answer", anchors, wt))).toBe("2025-10-14 11:00");
+    expect(show(stepDeadline(reg, "draft", anchors, wt))).toBe("2025-10-14 12:30");
+  });
+
   it("p.6: a 'shortened' deadline longer than 9 h is ignored", () => {
     const anchors = { detection: at("2025-10-13 10:00") };
     expect(show(stepDeadline(reg, "answer", anchors, wt, { shortenedAnswerMinutes: 900 }))).toBe(
