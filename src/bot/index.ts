@@ -1,6 +1,6 @@
 import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type Context, type Transformer } from "grammy";
+import { type Api, Bot, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
 import { currentUpdate, withinUpdate } from "../app/update-scope.js";
@@ -24,9 +24,11 @@ import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
 import { botApiFetch } from "./http-client.js";
 import { identify, refuseStrangersPresses } from "./middlewares/identify.js";
+import { followMigration } from "./refused-chats.js";
 import { t } from "./texts.js";
 import {
   fitPopUps,
+  followMigratedChats,
   notePressAnswered,
   onlyWhatIsOnDisk,
   quietOutsideWorkingTime,
@@ -74,9 +76,16 @@ const CONVERSATIONS_VERSION = 8;
 const TOLERANT = [tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits, notePressAnswered];
 
 /** The transformers every API of the bot has, its conversations' too. */
-function ownTransformers(deps: AppDeps): Transformer[] {
+function ownTransformers(deps: AppDeps, api: Api): Transformer[] {
   const night = () => !deps.sla.workingTime.isWorking(deps.clock.now());
-  return [onlyWhatIsOnDisk(deps.db), ...TOLERANT, fitPopUps, quietOutsideWorkingTime(night)];
+  const moved = (from: number, to: number) => followMigration({ ...deps, api }, from, to);
+  return [
+    onlyWhatIsOnDisk(deps.db),
+    followMigratedChats(moved),
+    ...TOLERANT,
+    fitPopUps,
+    quietOutsideWorkingTime(night),
+  ];
 }
 
 export function createBot(options: BotOptions): Bot<BotContext> {
@@ -85,7 +94,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), fetch: botApiFetch() },
   });
-  const transformers = [...ownTransformers(deps), ...(options.transformers ?? [])];
+  const transformers = [...ownTransformers(deps, bot.api), ...(options.transformers ?? [])];
   for (const transformer of transformers) bot.api.config.use(transformer);
 
   // Each update is recorded on arrival, before it waits for its turn: Telegram counts it delivered
@@ -162,7 +171,10 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       },
       plugins: [
         async (ctx, next) => {
-          for (const transformer of [...ownTransformers(deps), ...(options.conversationTransformers ?? [])])
+          for (const transformer of [
+            ...ownTransformers(deps, bot.api),
+            ...(options.conversationTransformers ?? []),
+          ])
             ctx.api.config.use(transformer);
           await next();
         },

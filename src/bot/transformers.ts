@@ -96,3 +96,20 @@ export function onlyWhatIsOnDisk(db: Db): Transformer {
     return prev(method, payload, signal);
   };
 }
+
+/**
+ * A group upgraded to a supergroup: Telegram refuses a call to its old id with the new one
+ * (`migrate_to_chat_id`). `moved` follows it (the binding, the admins told) and the call is made
+ * again to the new id at once, so the card, alert or report reaches the chat rather than being
+ * counted as refused.
+ */
+export function followMigratedChats(moved: (from: number, to: number) => Promise<void>): Transformer {
+  return async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    const to = result.ok ? undefined : result.parameters?.migrate_to_chat_id;
+    const from = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+    if (to === undefined || typeof from !== "number" || from === to) return result;
+    await moved(from, to);
+    return prev(method, { ...payload, chat_id: to } as typeof payload, signal);
+  };
+}

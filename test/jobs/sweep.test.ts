@@ -351,6 +351,28 @@ describe("deadline sweep", () => {
     expect(h.texts(ADMIN).filter((text) => text.includes(String(OFFICE.healthChat)))).toHaveLength(1);
   });
 
+  it("a work chat upgraded to a supergroup before the bot heard of it: the alert reaches the new chat on the same tick", async () => {
+    const { health } = await office();
+    await seedIncidentInWork(h, health);
+    const supergroup = -1001234567890;
+    // Telegram moved the group; its service message has not reached the bot yet.
+    h.fake.pushUpdate(
+      updates.migrateToChat(
+        h.group(OFFICE.healthChat, "Минздрав: обращения"),
+        h.user(ADMIN, "Анна").tg,
+        supergroup,
+      ),
+    );
+    at("2026-11-24T11:01:00Z");
+    await tick();
+    expect(alertsIn(supergroup).join("\n")).toMatch(
+      /❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк/,
+    );
+    expect(fallbacks()).toEqual([]);
+    expect(h.texts(ADMIN).filter((text) => text.includes(String(OFFICE.healthChat)))).toEqual([]);
+    expect(h.texts(ADMIN).filter((text) => /супергрупп/.test(text))).toHaveLength(1);
+  });
+
   it("escalates by the preset's ladder: the curators after 2 working hours late, the head after a working day", async () => {
     await office();
     register();
