@@ -1,7 +1,7 @@
 import { and, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { boundChats, type ChatPurpose, organizations, people } from "../db/schema.js";
-import { audit } from "./audit.js";
+import { audit, madeByThisUpdate } from "./audit.js";
 import { reachableWithRole, telegramIdsWithRole } from "./people.js";
 
 export type BoundChat = typeof boundChats.$inferSelect & { organizationName: string | null };
@@ -144,7 +144,9 @@ type UnbindReason = "admin" | "bot_removed" | "replaced";
 /** Takes a chat's binding away, with the audit event of why and what it served. */
 function dropBinding(
   tx: Tx,
-  chat: Pick<BoundChat, "chatId" | "purpose" | "organizationId" | "title">,
+  chat: Pick<BoundChat, "chatId" | "purpose" | "organizationId" | "title"> & {
+    organizationName?: string | null;
+  },
   input: { actorId: number | null; now: Date; reason: UnbindReason; replacedBy?: number },
 ): void {
   tx.delete(boundChats).where(eq(boundChats.chatId, chat.chatId)).run();
@@ -158,20 +160,33 @@ function dropBinding(
     details: {
       reason: input.reason,
       title: chat.title,
+      purpose: chat.purpose,
+      organizationName: chat.organizationName ?? null,
       ...(input.replacedBy !== undefined ? { replacedBy: input.replacedBy } : {}),
     },
   });
 }
 
-/** Unbinds a chat (by an admin, or because the bot was removed); returns what it was bound to. */
+/**
+ * Unbinds a chat (by an admin, or because the bot was removed); returns what it was bound to. The
+ * update handled again after a crash that had unbound it gets the same answer, from its audit event,
+ * so whoever it tells is told still.
+ */
 export function unbindChat(
   db: Db,
   input: { chatId: number; actorId: number | null; reason: Exclude<UnbindReason, "replaced">; now: Date },
-): BoundChat | undefined {
+): Pick<BoundChat, "title" | "purpose" | "organizationName"> | undefined {
   return db.transaction((tx) => {
     const bound = findBoundChat(tx, input.chatId);
-    if (bound) dropBinding(tx, bound, input);
-    return bound;
+    if (bound) {
+      dropBinding(tx, bound, input);
+      return bound;
+    }
+    const made = madeByThisUpdate(tx, { entity: "chat", entityId: input.chatId, action: "unbound" });
+    if (!made) return undefined;
+    const { title, purpose, organizationName } = made as Record<string, string | null | undefined>;
+    if (purpose !== "curators" && purpose !== "organization") return undefined;
+    return { title: title ?? String(input.chatId), purpose, organizationName: organizationName ?? null };
   });
 }
 
@@ -183,7 +198,11 @@ export function migrateChat(db: Db, input: { fromChatId: number; toChatId: numbe
       .set({ chatId: input.toChatId })
       .where(eq(boundChats.chatId, input.fromChatId))
       .run();
-    if (moved.changes === 0) return false;
+    // Handled again after a crash, the update that moved it says so still.
+    if (moved.changes === 0)
+      return (
+        madeByThisUpdate(tx, { entity: "chat", entityId: input.toChatId, action: "migrated" }) !== undefined
+      );
     audit(tx, input.now, {
       actorId: null,
       entity: "chat",

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
-import { auditEvents, boundChats } from "../../src/db/schema.js";
+import { auditEvents, boundChats, inbox } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { Harness } from "../support/bot-harness.js";
 import { type MemberStatus, tgUser, updates } from "../support/updates.js";
@@ -154,6 +154,42 @@ describe("group chats", () => {
       "Бота удалили из чата «Минздрав: обращения» («Министерство здравоохранения»). Чат отвязан. " +
         "Привяжите новый рабочий чат: добавьте бота и отправьте в нём /bind.",
     );
+  });
+
+  it("the removal handled again after a crash before the admins were told: they are told then", async () => {
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    const kicker = h.user(2002, "Пётр");
+    // The process died after the unbinding's commit, before the admins' notice went out.
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 502, description: "Bad Gateway" },
+      { match: (p) => p.chat_id === ADMIN },
+    );
+    const removal = await h.deliver(
+      updates.myChatMember(workChat(), kicker.tg, "member", "kicked", h.fake.botUser),
+    );
+    h.db.update(inbox).set({ doneAt: null }).where(eq(inbox.updateId, removal.update_id)).run();
+    await h.bot.handleUpdate(removal);
+    expect(admin().lastText()).toMatch(
+      /^Бота удалили из чата «Минздрав: обращения» \(«Министерство здравоохранения»\)/,
+    );
+    const unbound = h.db.select().from(auditEvents).where(eq(auditEvents.action, "unbound")).all();
+    expect(unbound).toHaveLength(1);
+  });
+
+  it("/unbind handled again after a crash before its reply says the chat is unbound, not that it never was", async () => {
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 502, description: "Bad Gateway" },
+      { match: (p) => p.chat_id === -100 },
+    );
+    const unbind = await h.deliver(updates.text(workChat(), admin().tg, "/unbind"));
+    h.db.update(inbox).set({ doneAt: null }).where(eq(inbox.updateId, unbind.update_id)).run();
+    await h.bot.handleUpdate(unbind);
+    expect(h.lastText(-100)).toBe("Чат отвязан: карточки сюда больше не приходят.");
   });
 
   it("a bound chat that takes the bot's right to write: the admins hear at once, and again each time after the right came back", async () => {
