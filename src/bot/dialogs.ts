@@ -59,3 +59,20 @@ export async function openDialog(ctx: BotContext, name: string, ...args: unknown
   openedBy.set(key, { button, at: now });
   await ctx.conversation.enter(name, ...args);
 }
+
+/**
+ * A command to the bot ends the person's open dialogue in that chat before any feature handles it —
+ * as each dialogue would itself, were it reached: the features before them answer /list, /find or
+ * /help, and a message written after would otherwise be taken as the old question's answer.
+ * /cancel is left to the dialogue, which says it is cancelled; a command to another bot is no concern.
+ */
+export async function endDialogueOnCommand(ctx: BotContext, next: () => Promise<void>): Promise<void> {
+  const message = ctx.message;
+  const first = message?.entities?.[0];
+  if (message?.text && first?.type === "bot_command" && first.offset === 0) {
+    const [name, to] = message.text.slice(1, first.length).toLowerCase().split("@");
+    const ours = to === undefined || to === ctx.me.username.toLowerCase();
+    if (ours && name !== "cancel") await ctx.conversation.exitAll();
+  }
+  await next();
+}

@@ -9,6 +9,7 @@ import { onDisk } from "../db/durability.js";
 import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
 import type { AppDeps, BotContext } from "./context.js";
+import { endDialogueOnCommand } from "./dialogs.js";
 import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
 import { chats, reachable } from "./features/chats.js";
@@ -181,6 +182,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       ],
     }),
   );
+  guarded.use(endDialogueOnCommand);
   guarded.use(createConversation(addOrganizationFlow(deps), "addOrganization"));
   guarded.use(createConversation(renameOrganizationFlow(deps), "renameOrganization"));
 

@@ -394,6 +394,18 @@ describe("rework", () => {
     expect(cardText(OFFICE.healthChat, id)).toContain("Срок: 24.11.2026 14:30 — доработать ответ (п. 11)");
   });
 
+  it("a command typed while the comment is asked ends the question: a remark written after is not the comment", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    const onApproval = state(id);
+    await curator().press("На доработку", curatorsChat());
+    await curator().send("/list", curatorsChat());
+    await curator().send("Коллеги, кто возьмёт № 2?", curatorsChat());
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.includes("возвращён на доработку"))).toEqual([]);
+    expect(state(id)).toBe(onApproval);
+    expect(loadIncident(h.db, id)?.answer?.reworkComment ?? null).toBeNull();
+  });
+
   it("an answer due before the rework is said beside it: rework does not move it (p.8)", async () => {
     const id = await officeWithIncident();
     h.clock.set("2026-11-25T05:30:00Z"); // Wednesday 10:30: the answer is due at 11:00
