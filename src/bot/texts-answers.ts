@@ -59,7 +59,11 @@ const DRAFT_OF: Record<DraftKind, string> = {
   clarification: "запроса автору",
 };
 
-const withoutFinalDot = (text: string) => text.trim().replace(/\.+$/, "");
+/** The text as a sentence: a dot added unless it ends as one already («?», «!», «…»). */
+const asSentence = (text: string) => {
+  const trimmed = text.trim();
+  return /[.?!…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+};
 
 /** The answer's deadline, when it comes before the rework's. */
 export interface AnswerSooner {
@@ -126,7 +130,7 @@ export const ta = {
       kind?: DraftKind | null,
       answerSooner?: AnswerSooner | null,
     ) =>
-      `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку: ${withoutFinalDot(comment)}.` +
+      `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку: ${asSentence(comment)}` +
       (due ? ` Доработать до ${due}.` : "") +
       (answerSooner ? ` ${answerStillDue(answerSooner)}` : "") +
       ` Доработать — кнопка «${REWORK_BUTTON[kind ?? "answer"]}» на карточке сообщения: прежний проект можно поправить.` +

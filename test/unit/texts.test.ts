@@ -64,6 +64,13 @@ describe("a draft returned for rework is named by its kind", () => {
         "Проект запроса автору:\nТекст",
     );
   });
+
+  it("a comment ending in «?» or «!» gets no dot after it; one without an end gets one", () => {
+    expect(ta.rework.notice(3, "Когда точно заделают?", null, null)).toMatch(
+      /на доработку: Когда точно заделают\? Доработать —/,
+    );
+    expect(ta.rework.notice(3, "Нужна дата", null, null)).toMatch(/на доработку: Нужна дата\. Доработать —/);
+  });
 });
 
 describe("a duration ending in «дн.» ends the sentence with one full stop", () => {
