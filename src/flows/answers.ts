@@ -377,6 +377,8 @@ export interface Listeners {
   /** The executor who holds the incident, privately. */
   holder?: boolean;
   except?: number | undefined;
+  /** Buttons under the notice (its last message). */
+  keyboard?: InlineKeyboard;
 }
 
 export async function tell(
@@ -406,7 +408,7 @@ export async function tell(
   if (to.except !== undefined) chats.delete(to.except);
   // A significant post's news rings at any hour; any other goes quietly at night (quietOutsideWorkingTime).
   const ring = incident.row.importance === "significant";
-  await Promise.all([...chats].map((chatId) => sendLong(deps, api, chatId, text, undefined, { ring })));
+  await Promise.all([...chats].map((chatId) => sendLong(deps, api, chatId, text, to.keyboard, { ring })));
 }
 
 function cancelKeyboard(): InlineKeyboard {

@@ -158,6 +158,14 @@ describe("approval", () => {
           "Согласованный текст:\n" +
           "Здравствуйте! Снег вывезут до пятницы.",
       );
+      // «Размещено» right under the text to copy, as on the card, which may be far up the chat.
+      const notice = h.fake.lastMessage(chatId);
+      expect(
+        h.fake
+          .buttons(chatId)
+          .filter((b) => b.message.message_id === notice?.message_id)
+          .map((b) => [b.label, b.callbackData]),
+      ).toEqual([["Размещено", `inc.pub:${id}`]]);
     }
     expect(auditActions(id)).toContain("approve");
   });

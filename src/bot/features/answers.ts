@@ -128,9 +128,11 @@ async function announceApproval(ctx: BotContext, incident: Incident) {
     syncCards(cardDeps(app, ctx.api), incident),
     answer ? offerQualityMark(ctx, id) : undefined,
   ]);
+  // «Размещено» under the text to copy: the card may be far up a busy chat.
   await tell(app, ctx.api, incident, approvalNotice(app, incident, kind), {
     organization: true,
     holder: true,
+    keyboard: new InlineKeyboard().text(t.button.published, cb("inc.pub", id)),
   });
   // The approval is made and announced: a failed side message is the operators' to see, not the curator's.
   for (const failed of first) {
