@@ -27,7 +27,12 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
     { command: "list", description: "Сообщения органа" },
     { command: "find", description: "Найти по номеру или ссылке" },
   ],
-  head: [{ command: "report", description: "Отчёт за месяц" }],
+  // As /help lists them for a head.
+  head: [
+    { command: "list", description: "Открытые сообщения" },
+    { command: "find", description: "Найти по номеру или ссылке" },
+    { command: "report", description: "Отчёт за месяц" },
+  ],
 };
 
 const GROUP: BotCommand[] = [
