@@ -124,7 +124,19 @@ export const t = {
   error: "Не получилось выполнить действие из-за внутренней ошибки. Попробуйте ещё раз через минуту.",
   /** The same, to one person in a group. */
   errorFor: (name: string) => `${name}: ${t.error}`,
-  notUnderstood: "Не удалось разобрать. Список команд — /help.",
+  /** What the person can do instead, by the roles they hold: registering posts, or the cards. */
+  notUnderstood: (roles: Role[]) =>
+    [
+      "Не удалось разобрать.",
+      ...(roles.includes("curator")
+        ? ["Чтобы зарегистрировать сообщение, пришлите ссылку на пост или перешлите его (или /new)."]
+        : roles.includes("executor")
+          ? [
+              "С сообщениями работают кнопками на карточках. Открыть карточку — /find и номер (например, /find 12), список — /list.",
+            ]
+          : []),
+      "Список команд — /help.",
+    ].join(" "),
   editNotSeen:
     "Исправления в уже отправленных сообщениях бот не видит: пришлите исправленный текст новым сообщением.",
   nothingToCancel: "Сейчас нечего отменять.",

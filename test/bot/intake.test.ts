@@ -221,6 +221,22 @@ describe("a question's buttons", () => {
 });
 
 describe("registering from a forwarded post or a link", () => {
+  it("a message that is no post and no answer: the curator and the executor are told what they can do instead", async () => {
+    await start();
+    await curator.send("Посмотрите, пожалуйста, что там с дорогой");
+    expect(curator.lastText()).toBe(
+      "Не удалось разобрать. Чтобы зарегистрировать сообщение, пришлите ссылку на пост или перешлите его " +
+        "(или /new). Список команд — /help.",
+    );
+    const organization = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+    const executor = h.seedPerson(EXECUTOR, "Иван", [], [organization]);
+    await executor.send("Готово");
+    expect(executor.lastText()).toBe(
+      "Не удалось разобрать. С сообщениями работают кнопками на карточках. Открыть карточку — /find и " +
+        "номер (например, /find 12), список — /list. Список команд — /help.",
+    );
+  });
+
   it("a forwarded post is recognised and registered with one tap", async () => {
     await start();
     await h.deliver(

@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { rolesOf } from "../../domain/access.js";
 import type { BotContext } from "../context.js";
 import { t } from "../texts.js";
 
@@ -10,7 +11,7 @@ fallback.callbackQuery(/.*/, (ctx) => ctx.answerCallbackQuery({ text: t.staleBut
 fallback.command("cancel", (ctx) => ctx.reply(t.nothingToCancel));
 
 fallback.chatType("private").on("message", async (ctx) => {
-  await ctx.reply(ctx.person ? t.notUnderstood : t.unknownPerson);
+  await ctx.reply(ctx.person ? t.notUnderstood(rolesOf(ctx.person)) : t.unknownPerson);
 });
 
 // A correction typed over a sent message (a wrong link, a draft's typo) would otherwise go unheard;
