@@ -55,11 +55,12 @@ const CANDIDATES = `
  * incidents in rowid order and reads each one's events through audit_events_entity, as a query per
  * incident would, but without running a statement per incident (≈ 0.1–0.2 s of a month of 100 000).
  * Only the details the replay reads are fetched: those that name organizations (routing, and a
- * co-executor's acceptance, part, the curator's decision on it, return, and turn) and a draft's kind.
+ * co-executor's acceptance, part, the curator's decision on it, return, and turn), a draft's kind, and
+ * who left the organization (`holderRemoved`: what they held is no longer theirs).
  */
 const EVENTS = `
   select i.id, e.at, e.actor_id, e.action, e.from_state, e.to_state,
-    case when e.action in ('route', 'accept', 'sendPart', 'passOnPart', 'returnPart', 'return', 'releaseTurn', 'submitDraft')
+    case when e.action in ('route', 'accept', 'sendPart', 'passOnPart', 'returnPart', 'return', 'releaseTurn', 'submitDraft', 'holderRemoved')
       then e.details end
   from incidents i
   join audit_events e on e.entity = 'incident' and e.entity_id = cast(i.id as text) and e.at < :end

@@ -14,7 +14,7 @@ import {
   routeIncident,
   type TransitionResult,
 } from "../../src/app/incidents.js";
-import { findPerson } from "../../src/app/people.js";
+import { changeAccess, findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
 import { monthlyReports } from "../../src/jobs/reports.js";
@@ -150,6 +150,34 @@ describe("whose a violation is", () => {
     const violationsOf = (id: number) =>
       report.organizations.find((org) => org.organizationId === id)?.violations;
     expect([violationsOf(o.health), violationsOf(o.roads)]).toEqual([0, 2]);
+  });
+
+  it("a person who left the organization is not charged with the draft a colleague sent late after him", async () => {
+    const o = await office();
+    const semyon = h.seedPerson(3005, "Семён", [], [o.health]);
+    const one = o.register("2026-11-09 10:00"); // the draft due 16:00 (p.9)
+    o.route(one, o.health, "2026-11-09 10:05");
+    o.accept(one, o.ivan, "2026-11-09 10:10");
+    h.seedPerson(1001, "Анна", ["admin"]);
+    const admin = findPerson(h.db, 1001) as Person;
+    const left = changeAccess(h.db, {
+      actorId: admin.id,
+      personId: o.ivan.id,
+      change: { kind: "membership", organizationId: o.health },
+      configuredAdmins: [],
+      now: o.at("2026-11-09 11:00"),
+    });
+    expect(left.ok).toBe(true);
+    o.submit(one, findPerson(h.db, semyon.tg.id) as Person, "2026-11-10 10:00");
+
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    const draft = tr
+      .violations(report)
+      .split("\n")
+      .filter((line) => line.includes("прислать проект"));
+    expect(draft).toEqual([
+      "№ 1 · Минздрав · Семён — прислать проект ответа куратору (п. 9): срок 09.11.2026 16:00, выполнено 10.11.2026 10:00, опоздание 3 ч",
+    ]);
   });
 
   it("an answer still owed at the month's end is the organization's and the executor's holding the post then", async () => {
