@@ -86,6 +86,12 @@ function periodRows(report: MonthlyReport): unknown[][] {
   ];
 }
 
+/**
+ * The summary's rows that hold a share (see ratio): «Доля …», «В срок: <этап>» and the history's
+ * «<месяц>: доля …». Anchored, so a topic or a place that says «доля» stays a count.
+ */
+const SHARE_ROW = /^(Доля |В срок: |[^:]+: доля )/;
+
 function summaryRows(report: MonthlyReport): unknown[][] {
   const o = report.overall;
   const rows: unknown[][] = [
@@ -272,7 +278,7 @@ export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
     summaryRows(report),
     {
       decorate: (row) => {
-        if (/Доля|В срок:/.test(String(row.getCell(1).value))) row.getCell(2).numFmt = PERCENT_FORMAT;
+        if (SHARE_ROW.test(String(row.getCell(1).value))) row.getCell(2).numFmt = PERCENT_FORMAT;
       },
     },
   );

@@ -127,6 +127,28 @@ describe("the report's spreadsheet", () => {
     ]);
   });
 
+  it("«Сводка» shows every share as a percentage, the history's too; a topic that says «доля» stays a count", async () => {
+    h = await Harness.start({ now: "2026-12-01T04:00:00Z" });
+    seedOffice(h);
+    h.clock.set(local("2026-12-01 10:00"));
+    seedRegistered(h, { topic: "Доля собственников" });
+    const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 12 }, local("2027-01-10 10:00"));
+    const formats = new Map<string, string | undefined>();
+    (await sheets(report)).getWorksheet("Сводка")?.eachRow((row) => {
+      formats.set(String(row.getCell(1).value), row.getCell(2).numFmt);
+    });
+    const percent = [...formats].filter(([, format]) => format?.includes("%")).map(([label]) => label);
+    expect(percent).toEqual(
+      expect.arrayContaining([
+        "Доля ответов в срок",
+        "Предыдущий месяц: доля ответов в срок",
+        "Тот же месяц прошлого года: доля ответов в срок",
+      ]),
+    );
+    expect(percent.filter((label) => label.startsWith("Тема:"))).toEqual([]);
+    expect(formats.has("Тема: Доля собственников")).toBe(true);
+  });
+
   it("of the violations alone, printed by itself, says above its header the month and the moment it is counted as of", async () => {
     h = await Harness.start({ now: "2026-12-01T04:00:00Z" });
     seedOffice(h);
