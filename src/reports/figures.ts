@@ -295,7 +295,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
         if (onTime) tally.finalsOnTime++;
       }
     }
-    const person = executor(publication.publishedBy);
+    const person = executor(publication.answeredBy);
     person.answered++;
     if (onTime) person.onTime++;
   }

@@ -148,21 +148,30 @@ export interface AnswerPublication {
   publishedAt: number;
   /** Whether it was on time, fixed at publication. */
   onTime: boolean | null;
-  publishedBy: number;
+  /**
+   * Whose answer it is: the author of the approved draft it posts (a curator posting it, Georgievsk
+   * p.12, does not make it theirs); whoever posted it when no such draft is found.
+   */
+  answeredBy: number;
 }
 
 /** Answers published in a period. */
 export function* answerPublications(db: Db, from: Date, to: Date): Generator<AnswerPublication> {
   const rows = sqliteOf(db)
     .prepare(
-      `select incident_id, published_at, on_time, published_by from publications
-       where kind = 'answer' and published_at >= ? and published_at < ?`,
+      `select p.incident_id, p.published_at, p.on_time,
+         coalesce((select d.author_id from drafts d
+                   where d.incident_id = p.incident_id and d.kind in ('answer', 'final')
+                     and d.state = 'approved' and d.decided_at <= p.published_at
+                   order by d.id desc limit 1), p.published_by)
+       from publications p
+       where p.kind = 'answer' and p.published_at >= ? and p.published_at < ?`,
     )
     .raw(true)
     .iterate(from.getTime(), to.getTime());
   for (const row of rows) {
-    const [incidentId, publishedAt, onTime, publishedBy] = row as [number, number, number | null, number];
-    yield { incidentId, publishedAt, onTime: onTime === null ? null : onTime === 1, publishedBy };
+    const [incidentId, publishedAt, onTime, answeredBy] = row as [number, number, number | null, number];
+    yield { incidentId, publishedAt, onTime: onTime === null ? null : onTime === 1, answeredBy };
   }
 }
 

@@ -152,6 +152,27 @@ describe("whose a violation is", () => {
     expect([violationsOf(o.health), violationsOf(o.roads)]).toEqual([0, 2]);
   });
 
+  it("an answer a curator posted is its author's in «По исполнителям», not the curator's (Georgievsk p.12)", async () => {
+    const o = await office();
+    const one = o.register("2026-11-09 10:00");
+    o.route(one, o.health, "2026-11-09 10:05");
+    o.accept(one, o.ivan, "2026-11-09 10:10");
+    o.submit(one, o.ivan, "2026-11-09 11:00");
+    o.approve(one, "2026-11-09 11:10");
+    must(
+      publishAnswer(h.db, {
+        incidentId: one,
+        actor: o.curator,
+        now: o.at("2026-11-09 11:20"),
+        link: "https://vk.com/wall-1_1?reply=9",
+        onTime: true,
+        rules: { curatorMayPublish: true },
+      }),
+    );
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(report.executors.map((e) => [e.name, e.answered, e.onTime])).toEqual([["Иван", 1, 1]]);
+  });
+
   it("a person who left the organization is not charged with the draft a colleague sent late after him", async () => {
     const o = await office();
     const semyon = h.seedPerson(3005, "Семён", [], [o.health]);
