@@ -566,11 +566,14 @@ export function replayIncident(
 ): Replay {
   const anchors: Anchors = { detection: incident.detectedAt };
   if (incident.postedAt) anchors.postDate = incident.postedAt;
-  // The shortened answer deadline (Orenburg p.6) as each routing set it; events older than that
-  // record give the incident's present one.
-  const opts: { shortenedAnswerMinutes?: number } = incident.shortenedAnswerMinutes
-    ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }
-    : {};
+  // The shortened answer deadline (Orenburg p.6) as each routing set it, none before the first (a
+  // report of a month before it, made after, sees no routing yet). Routings older than that record
+  // give the incident's present one.
+  const legacy = events.some((e) => e.action === "route" && e.details?.shortenedAnswerMinutes === undefined);
+  const opts: { shortenedAnswerMinutes?: number } =
+    incident.shortenedAnswerMinutes && legacy
+      ? { shortenedAnswerMinutes: incident.shortenedAnswerMinutes }
+      : {};
   const shortenAs = (e: IncidentEvent): boolean => {
     const cut = e.details?.shortenedAnswerMinutes;
     if (cut !== null && typeof cut !== "number") return false;

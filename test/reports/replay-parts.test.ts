@@ -298,3 +298,20 @@ describe("Georgievsk p.10: a part in rework carried through a routing again, rep
     ]);
   });
 });
+
+describe("Orenburg p.6: a shortened answer deadline, replayed for a month before the routing that set it", () => {
+  it("is not applied: the month saw no routing, and its cards the full 9 hours", () => {
+    const orenburg = loadRegulation("orenburg");
+    const yekaterinburg = createWorkingTime({ timezone: "Asia/Yekaterinburg" });
+    // Detected Monday 09.11 10:00; routed (and shortened to 2 h) only after the month's end.
+    const shortened = {
+      ...facts,
+      detectedAt: new Date("2026-11-09T10:00:00+05:00"),
+      shortenedAnswerMinutes: 120,
+    };
+    const { steps } = replayIncident(shortened, [], orenburg, yekaterinburg);
+    expect(steps.filter((s) => s.step === "answer").map((s) => s.deadline)).toEqual([
+      new Date("2026-11-10T11:00:00+05:00"),
+    ]);
+  });
+});
