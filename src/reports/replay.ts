@@ -164,7 +164,7 @@ class CoexecutorParts {
   /** When each organization last sent its part for the curators' approval: kept through a routing again, it still waits. */
   readonly #sentForApproval = new Map<number, Date>();
   /**
-   * The curators' passings on, already overdue, that the lead's return took off, by organization:
+   * The curators' passings on, already overdue, that the lead's return or a routing took off, by organization:
    * judged not done at the return unless the routing after keeps the part waiting for them, when
    * the same clock runs on (from the part's sending) and is judged once, as any.
    */
@@ -207,13 +207,15 @@ class CoexecutorParts {
     const windows = carried.flatMap((organizationId) => this.#returnWindows.get(organizationId) ?? []);
     const goingOn = [...working].flatMap((organizationId) => this.#running.get(organizationId) ?? []);
     const ended = this.#endParts(e.at, working);
-    for (const part of this.#passOn.values()) {
-      if (!waiting.has(part.organizationId) && overdueAt(part, e.at))
-        ended.push(this.#instance(part, null, null, e.at));
-    }
     for (const [organizationId, step] of this.#passOnEnded)
       if (!waiting.has(organizationId)) ended.push(step);
     this.#passOnEnded.clear();
+    // A passing on already overdue that this routing takes off is held aside, as at the lead's
+    // return: a routing after that keeps the part waiting runs the same clock on, judged once.
+    for (const part of this.#passOn.values()) {
+      if (!waiting.has(part.organizationId) && overdueAt(part, e.at))
+        this.#passOnEnded.set(part.organizationId, this.#instance(part, null, null, e.at));
+    }
     this.#reset();
     for (const part of goingOn) this.#running.set(part.organizationId, part);
     for (const window of windows) this.#returnWindows.set(window.organizationId, window);

@@ -315,3 +315,44 @@ describe("Orenburg p.6: a shortened answer deadline, replayed for a month before
     ]);
   });
 });
+
+describe("Georgievsk p.18: a part waiting for the curators, dropped and named again, replayed", () => {
+  it("its passing on is judged once, when done, as the card and the alerts had it", () => {
+    const events: IncidentEvent[] = [
+      {
+        ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [CULTURE] }),
+        fromState: "registered",
+      },
+      event("10:05", TAKER, "accept"),
+      event("10:30", COLLEAGUE, "sendPart", { organizationId: CULTURE, forApproval: true }),
+      event("11:30", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [], leadKept: true }),
+      event("11:40", CURATOR, "route", {
+        leadId: HEALTH,
+        coexecutorIds: [CULTURE],
+        leadKept: true,
+        keptForApproval: [CULTURE],
+      }),
+      event("12:00", CURATOR, "passOnPart", { organizationId: CULTURE }),
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.filter((s) => s.step === "coexecutorPassOn")).toMatchObject([
+      { deadline: at("11:00"), completedAt: at("12:00"), endedAt: null },
+    ]);
+  });
+
+  it("dropped for good, it is the curators' miss at the drop", () => {
+    const events: IncidentEvent[] = [
+      {
+        ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [CULTURE] }),
+        fromState: "registered",
+      },
+      event("10:05", TAKER, "accept"),
+      event("10:30", COLLEAGUE, "sendPart", { organizationId: CULTURE, forApproval: true }),
+      event("11:30", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [], leadKept: true }),
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.filter((s) => s.step === "coexecutorPassOn")).toMatchObject([
+      { deadline: at("11:00"), completedAt: null, endedAt: at("11:30") },
+    ]);
+  });
+});
