@@ -161,6 +161,12 @@ class CoexecutorParts {
    * partsReceived counts returns after the lead's receipt.
    */
   readonly #returns = new Map<number, Date>();
+  /**
+   * When each organization's part last reached a lead, kept through every routing: a part dropped by
+   * one routing and kept by the next (`kept`) reached the lead then, as the card counts
+   * (partPassedAt), not at that routing.
+   */
+  readonly #passedAt = new Map<number, Date>();
   /** When each organization last sent its part for the curators' approval: kept through a routing again, it still waits. */
   readonly #sentForApproval = new Map<number, Date>();
   /**
@@ -223,7 +229,9 @@ class CoexecutorParts {
     for (const organizationId of all)
       this.#reached.set(
         organizationId,
-        kept.has(organizationId) ? (reachedBefore?.get(organizationId) ?? e.at) : null,
+        kept.has(organizationId)
+          ? (reachedBefore?.get(organizationId) ?? this.#passedAt.get(organizationId) ?? e.at)
+          : null,
       );
     for (const organizationId of waiting) {
       const sentAt = this.#sentForApproval.get(organizationId);
@@ -487,7 +495,9 @@ class CoexecutorParts {
   /** The part the event concerns reached the lead now. */
   #reach(e: IncidentEvent): void {
     const organizationId = this.#owedBy(e);
-    if (organizationId !== undefined) this.#reached.set(organizationId, e.at);
+    if (organizationId === undefined) return;
+    this.#reached.set(organizationId, e.at);
+    this.#passedAt.set(organizationId, e.at);
   }
 
   /**

@@ -356,3 +356,30 @@ describe("Georgievsk p.18: a part waiting for the curators, dropped and named ag
     ]);
   });
 });
+
+describe("Georgievsk p.18: a part passed on, dropped by a routing and kept by the next, replayed", () => {
+  it("reached the lead when it was passed on: the lead's hour runs from then, as its card counted", () => {
+    const events: IncidentEvent[] = [
+      {
+        ...event("10:05", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [CULTURE] }),
+        fromState: "registered",
+      },
+      { ...event("10:10", TAKER, "accept"), toState: "in_work" },
+      event("10:15", COLLEAGUE, "accept", { organizationId: CULTURE }),
+      event("10:30", COLLEAGUE, "sendPart", { organizationId: CULTURE, forApproval: true }),
+      event("10:40", CURATOR, "passOnPart", { organizationId: CULTURE }),
+      event("10:50", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [], leadKept: true }),
+      event("10:55", CURATOR, "route", {
+        leadId: HEALTH,
+        coexecutorIds: [CULTURE],
+        leadKept: true,
+        kept: [CULTURE],
+      }),
+      event("11:50", TAKER, "submitDraft"),
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.filter((s) => s.step === "draft")).toMatchObject([
+      { start: at("10:40"), deadline: at("11:40"), completedAt: at("11:50") },
+    ]);
+  });
+});
