@@ -670,14 +670,25 @@ export function replayIncident(
    * the parts it waits for change, p.18) by `reopen`: the old one ends as in `end`; one counted from
    * what has not changed (Orenburg's, from detection) runs on as it was.
    */
+  /**
+   * Clocks a routing again ended already overdue, by step, held aside until the next routing: one
+   * that sets the same deadline again (Orenburg p.6, a shortening undone and made again) runs on
+   * and is judged once.
+   */
+  const endedByRouting = new Map<StepId, StepInstance>();
   const restart = (step: StepId, at: Date, reopen: () => void = () => open(step)) => {
     const old = running.get(step);
     running.delete(step);
     reopen();
     const renewed = running.get(step);
+    const held = endedByRouting.get(step);
+    if (held) {
+      endedByRouting.delete(step);
+      if (renewed?.deadline.getTime() !== held.deadline.getTime()) steps.push(held);
+    }
     // Missed while the post was back with the curators: the organization that returned it had it then.
     if (old && renewed?.deadline.getTime() !== old.deadline.getTime() && overdueAt(old, at))
-      steps.push(instance(old, null, null, at, lead ?? returnedBy));
+      endedByRouting.set(step, instance(old, null, null, at, lead ?? returnedBy));
   };
   /** The lead that last returned the post: the old clocks judged at the next routing were its. */
   let returnedBy: number | null = null;
@@ -856,6 +867,7 @@ export function replayIncident(
         break;
     }
   }
+  steps.push(...endedByRouting.values());
   // Returning is optional: an executor who kept the post has not missed the return window.
   running.delete("return");
   for (const r of running.values()) steps.push(instance(r, null, null));

@@ -383,3 +383,40 @@ describe("Georgievsk p.18: a part passed on, dropped by a routing and kept by th
     ]);
   });
 });
+
+describe("Orenburg p.6: a shortening undone by one routing and made again by the next, replayed", () => {
+  it("the answer's one deadline is judged once", () => {
+    const orenburg = loadRegulation("orenburg");
+    const yekaterinburg = createWorkingTime({ timezone: "Asia/Yekaterinburg" });
+    const local = (time: string) => new Date(`2026-11-09T${time}:00+05:00`);
+    const step = (time: string, actorId: number, action: string, details: Record<string, unknown> = {}) => ({
+      at: local(time),
+      actorId,
+      action,
+      fromState: "in_work",
+      toState: "in_work",
+      details,
+    });
+    const ROADS = 30;
+    const events: IncidentEvent[] = [
+      {
+        ...step("10:05", CURATOR, "route", {
+          leadId: HEALTH,
+          coexecutorIds: [],
+          shortenedAnswerMinutes: 120,
+        }),
+        fromState: "registered",
+      },
+      step("10:10", TAKER, "accept"),
+      step("12:30", CURATOR, "route", { leadId: ROADS, coexecutorIds: [], shortenedAnswerMinutes: null }),
+      step("13:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [], shortenedAnswerMinutes: 120 }),
+      step("13:05", TAKER, "accept"),
+      step("14:30", TAKER, "publish"),
+    ];
+    const important = { ...facts, importance: "important" as const, detectedAt: local("10:00") };
+    const { steps } = replayIncident(important, events, orenburg, yekaterinburg);
+    expect(steps.filter((s) => s.step === "answer")).toMatchObject([
+      { deadline: local("12:00"), completedAt: local("14:30") },
+    ]);
+  });
+});
