@@ -1,5 +1,5 @@
 import type { Api } from "grammy";
-import type { BotCommand } from "grammy/types";
+import type { BotCommand, Message } from "grammy/types";
 import { type Person, type Role, rolesOf } from "../domain/access.js";
 
 const COMMON: BotCommand[] = [
@@ -59,4 +59,12 @@ export async function setPersonCommands(api: Api, person: Person): Promise<void>
   await api.setMyCommands(commandsFor(rolesOf(person)), {
     scope: { type: "chat", chat_id: person.telegramId },
   });
+}
+
+/** The bot command a message opens with: its name in lower case and, if named, the bot it is for. */
+export function leadingCommand(message: Message | undefined): { name: string; to?: string } | undefined {
+  const first = message?.entities?.[0];
+  if (!message?.text || first?.type !== "bot_command" || first.offset !== 0) return undefined;
+  const [name = "", to] = message.text.slice(1, first.length).toLowerCase().split("@");
+  return to === undefined ? { name } : { name, to };
 }

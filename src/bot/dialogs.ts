@@ -1,4 +1,5 @@
 import type { DraftPurpose } from "../domain/incident.js";
+import { leadingCommand } from "./commands.js";
 import type { AppDeps, BotContext } from "./context.js";
 import { t } from "./texts.js";
 
@@ -67,12 +68,8 @@ export async function openDialog(ctx: BotContext, name: string, ...args: unknown
  * /cancel is left to the dialogue, which says it is cancelled; a command to another bot is no concern.
  */
 export async function endDialogueOnCommand(ctx: BotContext, next: () => Promise<void>): Promise<void> {
-  const message = ctx.message;
-  const first = message?.entities?.[0];
-  if (message?.text && first?.type === "bot_command" && first.offset === 0) {
-    const [name, to] = message.text.slice(1, first.length).toLowerCase().split("@");
-    const ours = to === undefined || to === ctx.me.username.toLowerCase();
-    if (ours && name !== "cancel") await ctx.conversation.exitAll();
-  }
+  const command = leadingCommand(ctx.message);
+  const ours = command?.to === undefined || command.to === ctx.me.username.toLowerCase();
+  if (command && ours && command.name !== "cancel") await ctx.conversation.exitAll();
   await next();
 }

@@ -1,6 +1,5 @@
 import { TZDate } from "@date-fns/tz";
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
-import type { Message } from "grammy/types";
 import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
 import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
@@ -18,6 +17,7 @@ import { claimNotice, giveBackNotice, leaseNotice, noticeClaimed, settleNotice }
 import { personName } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
+import { leadingCommand } from "../bot/commands.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
 import { announceEach, quietNow, sendLong } from "../bot/delivery.js";
 import { chatRefused } from "../bot/refused-chats.js";
@@ -239,12 +239,6 @@ interface Question<T> {
   onForward?: "answer" | "leave";
 }
 
-function commandOf(message: Message): string | undefined {
-  const first = message.entities?.[0];
-  if (first?.type !== "bot_command" || first.offset !== 0 || !message.text) return undefined;
-  return message.text.slice(1, first.length).split("@")[0]?.toLowerCase();
-}
-
 /**
  * Asks one question and waits for a button of this question or a text that `parse` accepts. /cancel
  * ends the dialogue; another command ends it and is handled as usual. Buttons of cards and other
@@ -289,7 +283,7 @@ async function ask<T>(
     }
     const message = answer.message;
     if (!message) return await conversation.skip({ next: true });
-    const command = commandOf(message);
+    const command = leadingCommand(message)?.name;
     if (command === "cancel" || (command === undefined && isCancel(message.text))) {
       await answer.reply(ti.cancelled);
       return await conversation.halt();

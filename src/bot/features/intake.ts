@@ -38,6 +38,7 @@ import {
 } from "../../flows/intake.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
+import { leadingCommand } from "../commands.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { announceEach, cardDeps, notifyOrganization } from "../delivery.js";
 import { forgetAwaitedStart } from "../dialogs.js";
@@ -90,7 +91,7 @@ export function intakeFeature(deps: AppDeps): {
 
   const onPost = async (ctx: PrivateMessageContext, next: NextFunction, afterDialogues: boolean) => {
     const post = recognise(ctx.message, ctx.app.clock.now(), ctx.app.sla.timezone);
-    if (!ctx.person || commandOf(ctx.message) || (!post.forwarded && !post.link)) return next();
+    if (!ctx.person || leadingCommand(ctx.message) || (!post.forwarded && !post.link)) return next();
     // A forwarded file without a post's link is an admin's import (files.ts), not a post.
     if (ctx.message.document && !post.link) return next();
     // Inside another dialogue (e.g. giving the link of a published answer) the person is answering it;
@@ -213,11 +214,6 @@ function approvedAnswersOf(deps: AppDeps, person: Person): number[] {
 
 function curatorOf(ctx: BotContext): Person | undefined {
   return hasRole(ctx.person, "curator") ? ctx.person : undefined;
-}
-
-function commandOf(message: Message): boolean {
-  const first = message.entities?.[0];
-  return first?.type === "bot_command" && first.offset === 0;
 }
 
 function sendsThreats(ctx: BotContext): boolean {
