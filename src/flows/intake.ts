@@ -136,6 +136,7 @@ const HEAD_LEASE_MS = 5 * 60_000;
  * (jobs/heads.ts), the others not told twice.
  * A post they heard of as needing an urgent decision (Georgievsk «Важное») is told again once raised
  * to significant; lowered, it is not.
+ * The notice opens the post's card with one tap («Открыть № …»).
  * Heads who block the bot are not tried, one found refusing now is marked so; the registration (or
  * the raise) has already happened. With such heads but none the bot can write to, the curators hear
  * it in their stead (see tellCuratorsInsteadOfHeads).
@@ -163,6 +164,7 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
       await deps.api.sendMessage(telegramId, text, {
         link_preview_options: { is_disabled: true },
         disable_notification: false,
+        reply_markup: new InlineKeyboard().text(t.alert.open(incident.id), cb("inc.show", incident.id)),
       });
       settleNotice(deps.db, toHead(telegramId), deps.clock.now());
     } catch (error) {

@@ -96,6 +96,19 @@ describe("a significant post (Orenburg p.21)", () => {
     expect(h.texts(DEPUTY)).toEqual([]);
     expect(h.texts(HEALTH_HEAD)).toEqual([]);
   });
+
+  it("the Governor opens its card from the notice with one tap", async () => {
+    await orenburg();
+    const curator = h.user(OFFICE.curator, "Ольга");
+    await registerFireUpToTime(curator);
+    await curator.press("Сейчас");
+
+    await h.user(GOVERNOR, "Губернатор").press("Открыть № 1");
+    const card = h.texts(GOVERNOR).at(-1);
+    expect(card).toContain("№ 1");
+    expect(card).toContain("Пожар в школе");
+    expect(h.texts(GOVERNOR)).toHaveLength(2);
+  });
 });
 
 describe("a significant post while Telegram drops a card", () => {
