@@ -106,8 +106,10 @@ export const td = {
         : ""),
   tooLong: (length: number) =>
     `Текст длиннее 4096 символов (сейчас ${length}). Сократите его и пришлите ещё раз.`,
-  textNeeded: "Сначала пришлите текст ответа сообщением. Фото и документы — следующим шагом.",
-  keptBeforeText: "Вложения сохранены. Теперь пришлите текст ответа одним сообщением.",
+  textNeeded: (kind: DraftKind) =>
+    `Сначала пришлите текст ${DRAFT_OF[kind]} сообщением. Фото и документы — следующим шагом.`,
+  keptBeforeText: (kind: DraftKind) =>
+    `Вложения сохранены. Теперь пришлите текст ${DRAFT_OF[kind]} одним сообщением.`,
 
   askAttachments: (count: number) =>
     (count > 0 ? `Сейчас ${attachmentsCount(count)}. ` : "") +
@@ -118,10 +120,10 @@ export const td = {
   duplicate: "Это вложение уже добавлено.",
   tooMany: (max: number) => `Больше ${max} вложений приложить нельзя. Нажмите «Готово».`,
   cannotAttach:
-    "Это нельзя приложить к ответу. Можно: фото, видео, GIF-анимации и документы. " +
+    "Это нельзя приложить к проекту. Можно: фото, видео, GIF-анимации и документы. " +
     "Стикеры, голосовые, видеосообщения, геопозицию и контакты — нельзя.",
-  textAlreadyGiven:
-    "Текст ответа уже есть. Пришлите фото, видео или документы или нажмите «Готово» — " +
+  textAlreadyGiven: (kind: DraftKind) =>
+    `Текст ${DRAFT_OF[kind]} уже есть. Пришлите фото, видео или документы или нажмите «Готово» — ` +
     "текст можно изменить в предпросмотре.",
 
   previewTitle: "Предпросмотр: так проект увидят кураторы.",
@@ -167,21 +169,21 @@ export const td = {
 
   curators: {
     header: (id: number, kind: DraftKind, author: string, organization: string) =>
-      `Проект ${DRAFT_OF[kind]} по сообщению № ${id} (от ${author}, ${organization})`,
+      `Проект ${DRAFT_OF[kind]} по сообщению № ${id} (исполнитель: ${author}, ${organization})`,
     reworked: (round: number, comment: string | null) =>
       [`Доработанный проект, версия ${round}.`, comment ? `Комментарий куратора: «${comment}»` : ""]
         .filter(Boolean)
         .join(" "),
     repeatOf: (earlierId: number, links: string[], text: string | null) =>
       `Повторное к сообщению № ${earlierId}. ${earlierAnswer(links, text)}`,
-    answerLabel: "Текст ответа:",
+    textLabel: (kind: DraftKind) => `Текст ${DRAFT_OF[kind]}:`,
     /** To the admins: the only curator sent a draft, which he may not approve himself. */
     alone: (id: number, author: string) =>
       `Проект по сообщению № ${id} прислал(а) ${author} — единственный куратор. Согласовать собственный ` +
       `проект нельзя: пригласите ещё одного куратора (/invite → «${t.invite.roleButton.curator}»).`,
     /** To the admins: a draft was sent and no curator could be shown it. */
-    unseen: (id: number, organization: string) =>
-      `Проект ответа по сообщению № ${id} (${organization}) не удалось показать ни одному куратору: ` +
+    unseen: (id: number, kind: DraftKind, organization: string) =>
+      `Проект ${DRAFT_OF[kind]} по сообщению № ${id} (${organization}) не удалось показать ни одному куратору: ` +
       "ни в чате кураторов, ни лично. Проект ждёт согласования: пригласите куратора " +
       `(/invite → «${t.invite.roleButton.curator}») или проверьте, что бот может писать в чат кураторов.`,
   },

@@ -184,7 +184,7 @@ function curatorsHeader(deps: AppDeps, incident: Incident, person: Person): stri
   }
   const repeat = earlierAnswer(deps, incident);
   if (repeat) blocks.push(td.curators.repeatOf(repeat.id, repeat.links, repeat.text));
-  if (blocks.length > 1) blocks.push(td.curators.answerLabel);
+  if (blocks.length > 1) blocks.push(td.curators.textLabel(current.kind));
   return blocks.join("\n\n");
 }
 
@@ -200,6 +200,7 @@ async function sendToCurators(
   incident: Incident,
   person: Person,
   draft: DraftView,
+  purpose: DraftPurpose,
 ): Promise<{ adminsTold: boolean } | undefined> {
   const header = curatorsHeader(deps, incident, person);
   const keyboard = InlineKeyboard.from([decisionButtons(incident.id, incident.answer?.draftId)]);
@@ -224,7 +225,10 @@ async function sendToCurators(
       (await showTo(reachableWithRole(deps.db, "curator"))));
   if (shown) return undefined;
   const organization = leadAssignment(incident)?.organizationName ?? "—";
-  const told = await notifyAdmins({ ...deps, api }, td.curators.unseen(incident.id, organization));
+  const told = await notifyAdmins(
+    { ...deps, api },
+    td.curators.unseen(incident.id, draftKind(incident, purpose), organization),
+  );
   return { adminsTold: told > 0 };
 }
 
@@ -255,7 +259,7 @@ async function submit(
       : { ok: false, text: td.notSubmitted(incidentId, tr.shortState[now.row.state]) };
   }
   await announceEach(deps.log, "draft", () => syncCards(cardDeps(deps, api), result.incident));
-  const unseen = await sendToCurators(deps, api, result.incident, person, draft);
+  const unseen = await sendToCurators(deps, api, result.incident, person, draft, purpose);
   const alone = await soleCuratorsDraft(deps, api, result.incident, person);
   const { regulation, workingTime, timezone } = deps.sla;
   const next = nextDeadline(result.incident, regulation, workingTime);
@@ -442,14 +446,17 @@ export function draftFlow(deps: AppDeps) {
     // An album whose caption gave the text: its other items add to it at the attachments step.
     let album: Album | undefined;
     if (content.text === null) {
-      const written = await askText(conversation, ctx, td.askText(id, start.kind), content);
+      const written = await askText(conversation, ctx, id, start.kind, content);
       if (written === undefined) return await leave();
       album = written.album;
       await save();
     }
     let collect = true;
     for (;;) {
-      if (collect && (await collectAttachments(conversation, ctx, id, content, save, album)) === "cancel")
+      if (
+        collect &&
+        (await collectAttachments(conversation, ctx, id, start.kind, content, save, album)) === "cancel"
+      )
         return await leave();
       collect = false;
       album = undefined;
@@ -458,7 +465,7 @@ export function draftFlow(deps: AppDeps) {
       if (choice === "cancel") return await leave();
       if (choice === "send") break;
       if (choice === "text") {
-        const written = await askText(conversation, ctx, td.askText(id, start.kind), content);
+        const written = await askText(conversation, ctx, id, start.kind, content);
         if (written === undefined) return await leave();
         // A captioned album: its other items are still to come, at the attachments step.
         album = written.album;
@@ -492,10 +499,11 @@ interface Album {
 async function askText(
   conversation: Flow,
   ctx: Context,
-  prompt: string,
+  id: number,
+  kind: DraftKind,
   content: Content,
 ): Promise<{ album?: Album } | undefined> {
-  await ctx.reply(prompt);
+  await ctx.reply(td.askText(id, kind));
   let album: Album | undefined;
   for (;;) {
     const input = await nextInput(conversation);
@@ -518,9 +526,9 @@ async function askText(
     const text = (message.text ?? message.caption)?.trim();
     if (!text) {
       // An album's items come one by one: it is answered once.
-      if (!attachment) await input.ctx.reply(td.textNeeded);
+      if (!attachment) await input.ctx.reply(td.textNeeded(kind));
       else if (refused) await input.ctx.reply(refused);
-      else if (groupId === undefined || album?.count === 1) await input.ctx.reply(td.keptBeforeText);
+      else if (groupId === undefined || album?.count === 1) await input.ctx.reply(td.keptBeforeText(kind));
       continue;
     }
     if (text.length > DRAFT_TEXT_LIMIT) {
@@ -548,6 +556,7 @@ async function collectAttachments(
   conversation: Flow,
   ctx: Context,
   id: number,
+  kind: DraftKind,
   content: Content,
   save: () => Promise<void>,
   /** The album whose caption was the text: its next items confirm as the same album. */
@@ -572,7 +581,7 @@ async function collectAttachments(
     const { message } = input;
     const attachment = attachmentOf(message);
     if (!attachment) {
-      await input.ctx.reply(message.text ? td.textAlreadyGiven : td.cannotAttach);
+      await input.ctx.reply(message.text ? td.textAlreadyGiven(kind) : td.cannotAttach);
       continue;
     }
     const refused = attachmentRefusal(content, attachment);

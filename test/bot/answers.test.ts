@@ -680,7 +680,7 @@ describe("interim answer and clarification", () => {
     await executor().press("Готово");
     await executor().press("Отправить на согласование");
     expect(h.texts(OFFICE.curatorsChat)).toContain(
-      "Проект промежуточного ответа по сообщению № 1 (от Иван, Министерство здравоохранения)\n\n" +
+      "Проект промежуточного ответа по сообщению № 1 (исполнитель: Иван, Министерство здравоохранения)\n\n" +
         "Здравствуйте! Вопрос изучается, ответим до 03.12.",
     );
     expect(cardText(OFFICE.curatorsChat, id)).toContain("Состояние: на согласовании: промежуточный ответ");
@@ -739,7 +739,7 @@ describe("interim answer and clarification", () => {
     h.clock.set("2026-11-30T05:00:00Z"); // Monday 30.11 10:00, after the first answer deadline
     await draftInDialogue("Подготовить окончательный ответ", "Снег вывезен 27.11.");
     expect(h.texts(OFFICE.curatorsChat)).toContain(
-      "Проект окончательного ответа по сообщению № 1 (от Иван, Министерство здравоохранения)\n\n" +
+      "Проект окончательного ответа по сообщению № 1 (исполнитель: Иван, Министерство здравоохранения)\n\n" +
         "Снег вывезен 27.11.",
     );
     await curator().press("Согласовать", curatorsChat());
@@ -776,7 +776,7 @@ describe("interim answer and clarification", () => {
     await executor().press("Готово");
     await executor().press("Отправить на согласование");
     expect(h.texts(OFFICE.curatorsChat).at(-1)).toMatch(
-      /^Проект промежуточного ответа по сообщению № 1 \(от Иван, Министерство здравоохранения\)\nДоработанный проект, версия 2\./,
+      /^Проект промежуточного ответа по сообщению № 1 \(исполнитель: Иван, Министерство здравоохранения\)\nДоработанный проект, версия 2\./,
     );
   });
 
@@ -894,7 +894,7 @@ describe("interim answer and clarification", () => {
     const id = await officeWithIncident();
     await draftInDialogue("Запрос автору", "Уточните, пожалуйста, адрес.");
     expect(h.texts(OFFICE.curatorsChat)).toContain(
-      "Проект запроса (уточнения) автору по сообщению № 1 (от Иван, Министерство здравоохранения)\n\n" +
+      "Проект запроса (уточнения) автору по сообщению № 1 (исполнитель: Иван, Министерство здравоохранения)\n\n" +
         "Уточните, пожалуйста, адрес.",
     );
     expect(await curator().press("Согласовать", curatorsChat())).toBe(

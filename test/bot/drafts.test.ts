@@ -118,7 +118,7 @@ describe("preparing a draft answer", () => {
       "Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово».",
     );
     await executor.press("Готово");
-    const header = `Проект ответа по сообщению № ${id} (от Иван, Министерство здравоохранения)`;
+    const header = `Проект ответа по сообщению № ${id} (исполнитель: Иван, Министерство здравоохранения)`;
     expect(executor.lastText()).toBe(`Предпросмотр: так проект увидят кураторы.\n\n${header}\n\n${ANSWER}`);
     await executor.press("Отправить на согласование");
 
@@ -237,7 +237,7 @@ describe("preparing a draft answer", () => {
       } as never),
     );
     const explanation =
-      "Это нельзя приложить к ответу. Можно: фото, видео, GIF-анимации и документы. " +
+      "Это нельзя приложить к проекту. Можно: фото, видео, GIF-анимации и документы. " +
       "Стикеры, голосовые, видеосообщения, геопозицию и контакты — нельзя.";
     expect(executor.lastText()).toBe(explanation);
     await h.deliver(
@@ -315,6 +315,21 @@ describe("attachments and albums", () => {
     await executor.press("Готово");
     expect(albumSizes(OFFICE.executor)).toEqual([3]);
     expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
+  });
+
+  it("a question to the author: each prompt of its dialogue speaks of the question, not of an answer", async () => {
+    await office();
+    await executor.press("Запрос автору");
+    await sendPhoto(executor, "map.jpg");
+    expect(executor.lastText()).toBe(
+      "Вложения сохранены. Теперь пришлите текст запроса (уточнения) автору одним сообщением.",
+    );
+    await executor.send("Уточните, пожалуйста, адрес.");
+    await executor.send("И номер дома.");
+    expect(executor.lastText()).toBe(
+      "Текст запроса (уточнения) автору уже есть. Пришлите фото, видео или документы или нажмите «Готово» — " +
+        "текст можно изменить в предпросмотре.",
+    );
   });
 
   it("«Изменить текст» answered with a captioned album: the caption is the new text, every photo is added", async () => {
@@ -455,7 +470,7 @@ describe("an interrupted draft", () => {
       await executor.press("Отправить на согласование");
       expect(executor.lastText()).toMatch(/^Проект отправлен на согласование/);
       expect(curatorsDraft()[0]?.text).toBe(
-        `Проект ответа по сообщению № ${id} (от Иван, Министерство здравоохранения)\n\n${ANSWER}`,
+        `Проект ответа по сообщению № ${id} (исполнитель: Иван, Министерство здравоохранения)\n\n${ANSWER}`,
       );
     } finally {
       await h.close();
@@ -493,7 +508,7 @@ describe("a reworked draft and a repeat", () => {
     const [draft] = curatorsDraft();
     expect(draft?.text).toBe(
       [
-        `Проект ответа по сообщению № ${id} (от Иван, Министерство здравоохранения)`,
+        `Проект ответа по сообщению № ${id} (исполнитель: Иван, Министерство здравоохранения)`,
         "Доработанный проект, версия 2. Комментарий куратора: «Укажите точную дату»",
         "",
         "Изменено в тексте:",
@@ -553,7 +568,7 @@ describe("a reworked draft and a repeat", () => {
     await executor.press("Отправить на согласование");
     expect(curatorsDraft()[0]?.text).toBe(
       [
-        `Проект ответа по сообщению № ${second} (от Иван, Министерство здравоохранения)`,
+        `Проект ответа по сообщению № ${second} (исполнитель: Иван, Министерство здравоохранения)`,
         "",
         `Повторное к сообщению № ${first}. ${earlier}`,
         "",
