@@ -426,7 +426,8 @@ interface Confirmable {
  * Waits for a line of text in the dialogue's chat; undefined when the person cancels. `check` returns
  * what is wrong with the text, to ask again with; a text `confirm` applies to is offered a button
  * that takes it all the same (the last such offer's). Another command leaves the dialogue and is
- * handled as usual; another card's button passes by.
+ * handled as usual; another card's button passes by, except one `endsIt` names: that ends the
+ * dialogue (the question loses its buttons) and is then handled as usual.
  */
 async function waitForText(
   conversation: Flow,
@@ -434,6 +435,7 @@ async function waitForText(
   check: (text: string) => string | undefined,
   hint: string,
   confirm?: Confirmable,
+  endsIt?: (data: string) => boolean,
 ): Promise<string | undefined> {
   let offered: { message: Message; text: string } | undefined;
   for (;;) {
@@ -457,7 +459,13 @@ async function waitForText(
       await answer.answerCallbackQuery();
       return undefined;
     }
-    if (data !== undefined) await conversation.skip({ next: true });
+    if (data !== undefined) {
+      if (endsIt?.(data)) {
+        await removeButtons(answer, prompt);
+        await conversation.halt({ next: true });
+      }
+      await conversation.skip({ next: true });
+    }
     const text = answer.message?.text?.trim();
     if (isCancel(text)) return undefined;
     if (text?.startsWith("/")) await conversation.halt({ next: true });
@@ -479,11 +487,24 @@ async function waitForText(
 
 const isComment = (text: string) => text.length >= 3 && text.length <= 1000;
 
-/** Asks for a comment of 3–1000 characters, with «Отмена»; undefined when the person cancels (and is told). */
+/** A press of the button `cb(action, ...args, …)`: of this post (and part), whatever version it names. */
+const pressOf =
+  (action: string, ...args: number[]) =>
+  (data: string): boolean => {
+    const prefix = cb(action, ...args);
+    return data === prefix || data.startsWith(`${prefix}:`);
+  };
+
+/**
+ * Asks for a comment of 3–1000 characters, with «Отмена»; undefined when the person cancels (and is
+ * told). The opposite decision pressed instead (`decidedBy`: «Согласовать» after «На доработку») ends
+ * the question: the comment is no longer wanted, and the next remark in the chat is not taken for it.
+ */
 async function askComment(
   conversation: Flow,
   ctx: Context,
   question: string,
+  decidedBy: (data: string) => boolean,
 ): Promise<{ comment: string; chatId: number } | undefined> {
   const prompt = await ctx.reply(question, { reply_markup: cancelKeyboard() });
   const comment = await waitForText(
@@ -491,6 +512,8 @@ async function askComment(
     prompt,
     (text) => (isComment(text) ? undefined : ta.rework.badComment),
     ta.rework.badComment,
+    undefined,
+    decidedBy,
   );
   await removeButtons(ctx, prompt);
   if (comment === undefined) {
@@ -509,7 +532,12 @@ export function reworkFlow(deps: AppDeps) {
     /** The draft the curator saw; null for a button sent before drafts were named. */
     draftId: number | null = null,
   ): Promise<void> {
-    const asked = await askComment(conversation, ctx, ta.rework.ask(incidentId));
+    const asked = await askComment(
+      conversation,
+      ctx,
+      ta.rework.ask(incidentId),
+      pressOf("inc.ok", incidentId),
+    );
     if (!asked) return;
     const { comment, chatId } = asked;
     const outcome = await conversation.external(async (outer: BotContext) => {
@@ -580,7 +608,12 @@ export function partReturnFlow(deps: AppDeps) {
         loadIncident(deps.db, incidentId)?.assignments.find((a) => a.id === assignmentId)?.organizationName ??
         "",
     );
-    const asked = await askComment(conversation, ctx, tr.part.returnAsk(incidentId, organization));
+    const asked = await askComment(
+      conversation,
+      ctx,
+      tr.part.returnAsk(incidentId, organization),
+      pressOf("inc.passon", incidentId, assignmentId),
+    );
     if (!asked) return;
     const { comment } = asked;
     const outcome = await conversation.external(async (outer: BotContext) => {

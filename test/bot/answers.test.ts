@@ -414,6 +414,22 @@ describe("rework", () => {
     expect(loadIncident(h.db, id)?.answer?.reworkComment ?? null).toBeNull();
   });
 
+  it("«Согласовать» pressed after «На доработку» ends the comment question: the next remark is not the comment", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    const question = h.fake.messages(OFFICE.curatorsChat).at(-1);
+    expect(await curator().press("Согласовать", curatorsChat())).toBe("Ответ по сообщению № 1 согласован.");
+    const mark = h.fake.mark();
+    await curator().send("Коллеги, кто возьмёт № 2?", curatorsChat());
+    expect(h.fake.calls.slice(mark).filter((call) => call.method === "sendMessage")).toEqual([]);
+    expect(state(id)).toBe("approved");
+    // The question's «Отмена» is gone: nothing is asked any more.
+    expect(
+      h.fake.messages(OFFICE.curatorsChat).find((m) => m.message_id === question?.message_id)?.reply_markup,
+    ).toBeUndefined();
+  });
+
   it("an answer due before the rework is said beside it: rework does not move it (p.8)", async () => {
     const id = await officeWithIncident();
     h.clock.set("2026-11-25T05:30:00Z"); // Wednesday 10:30: the answer is due at 11:00

@@ -202,6 +202,21 @@ describe("a co-executor's part with photos", () => {
   });
 });
 
+describe("the curator changing his mind on a part", () => {
+  it("Georgievsk: «Согласовать и передать» after «На доработку» ends the comment question; the next remark is not the comment", async () => {
+    const id = await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    await educationExecutor().send("Двор очищен.", educationChat());
+    await curator().press("На доработку: Минобр", curatorsChat());
+    await curator().press("Согласовать и передать: Минобр", curatorsChat());
+    const mark = h.fake.mark();
+    await curator().send("Коллеги, кто возьмёт № 2?", curatorsChat());
+    expect(h.fake.calls.slice(mark).filter((call) => call.method === "sendMessage")).toEqual([]);
+    expect(loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === education)?.state).toBe(
+      "part_passed",
+    );
+  });
+});
+
 describe("a part reaching the lead: the executor holding the post and the co-executor are told", () => {
   it("Georgievsk p.11, 18: passed on, the holder gets the part privately with his draft's clock now running; the co-executor's chat hears it went", async () => {
     await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
