@@ -111,9 +111,12 @@ export const td = {
   keptBeforeText: (kind: DraftKind) =>
     `Вложения сохранены. Теперь пришлите текст ${DRAFT_OF[kind]} одним сообщением.`,
 
-  askAttachments: (count: number) =>
+  askAttachments: (count: number, textKept: boolean) =>
     (count > 0 ? `Сейчас ${attachmentsCount(count)}. ` : "") +
-    "Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово».",
+    "Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово»." +
+    (textKept ? " Чтобы заменить текст, пришлите новый одним сообщением." : ""),
+  textReplaced: (kind: DraftKind) =>
+    `Текст ${DRAFT_OF[kind]} заменён. Пришлите фото, видео или документы или нажмите «Готово».`,
   received: (count: number) => `Получено, всего ${attachmentsCount(count)}. Ещё — или нажмите «Готово».`,
   albumReceived: (inAlbum: number, count: number) =>
     `Альбом получен: ${attachmentsCount(inAlbum)} (всего ${count}). Ещё — или нажмите «Готово».`,

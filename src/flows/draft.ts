@@ -442,6 +442,8 @@ export function draftFlow(deps: AppDeps) {
     if (base === "cancel") return await leave();
     content.text = base.text;
     content.attachments = [...base.attachments];
+    // Text from a saved or returned draft: one typed at the attachments step replaces it.
+    let textKept = content.text !== null;
 
     // An album whose caption gave the text: its other items add to it at the attachments step.
     let album: Album | undefined;
@@ -455,7 +457,8 @@ export function draftFlow(deps: AppDeps) {
     for (;;) {
       if (
         collect &&
-        (await collectAttachments(conversation, ctx, id, start.kind, content, save, album)) === "cancel"
+        (await collectAttachments(conversation, ctx, id, start.kind, content, save, textKept, album)) ===
+          "cancel"
       )
         return await leave();
       collect = false;
@@ -467,6 +470,7 @@ export function draftFlow(deps: AppDeps) {
       if (choice === "text") {
         const written = await askText(conversation, ctx, id, start.kind, content);
         if (written === undefined) return await leave();
+        textKept = false;
         // A captioned album: its other items are still to come, at the attachments step.
         album = written.album;
         collect = album !== undefined;
@@ -550,7 +554,9 @@ function attachmentRefusal(content: Content, attachment: Attachment): string | u
 /**
  * Photos, videos, documents and GIFs until «Готово». An album comes as several messages with one
  * media_group_id: it is confirmed by one message, edited as its items arrive. Only the latest
- * confirmation keeps the «Готово» button.
+ * confirmation keeps the «Готово» button. A text taken from a saved or returned draft (`textKept`)
+ * is replaced by one typed here, as an executor reworking his draft expects; a text typed in this
+ * dialogue is not (a second message is more likely a slip), and the preview offers «Изменить текст».
  */
 async function collectAttachments(
   conversation: Flow,
@@ -559,12 +565,15 @@ async function collectAttachments(
   kind: DraftKind,
   content: Content,
   save: () => Promise<void>,
+  textKept: boolean,
   /** The album whose caption was the text: its next items confirm as the same album. */
   captioned?: Album,
 ): Promise<Step> {
   const keyboard = () =>
     new InlineKeyboard().text(td.button.done, cb("dr.done", id)).text(td.button.cancel, cb("dr.cancel", id));
-  let holder = await ctx.reply(td.askAttachments(content.attachments.length), { reply_markup: keyboard() });
+  let holder = await ctx.reply(td.askAttachments(content.attachments.length, textKept), {
+    reply_markup: keyboard(),
+  });
   let album = captioned && { ...captioned };
   for (;;) {
     const input = await nextInput(conversation);
@@ -580,8 +589,20 @@ async function collectAttachments(
     }
     const { message } = input;
     const attachment = attachmentOf(message);
+    const text = message.text?.trim();
+    if (!attachment && text && textKept) {
+      if (text.length > DRAFT_TEXT_LIMIT) await input.ctx.reply(td.tooLong(text.length));
+      else {
+        content.text = text;
+        await save();
+        await removeButtons(ctx, holder);
+        holder = await input.ctx.reply(td.textReplaced(kind), { reply_markup: keyboard() });
+        album = undefined;
+      }
+      continue;
+    }
     if (!attachment) {
-      await input.ctx.reply(message.text ? td.textAlreadyGiven(kind) : td.cannotAttach);
+      await input.ctx.reply(text ? td.textAlreadyGiven(kind) : td.cannotAttach);
       continue;
     }
     const refused = attachmentRefusal(content, attachment);
@@ -600,8 +621,8 @@ async function collectAttachments(
     }
     await removeButtons(ctx, holder);
     const count = groupId !== undefined && album?.groupId === groupId ? album.count : 1;
-    const text = groupId !== undefined ? td.albumReceived(count, total) : td.received(total);
-    holder = await input.ctx.reply(text, { reply_markup: keyboard() });
+    const confirmation = groupId !== undefined ? td.albumReceived(count, total) : td.received(total);
+    holder = await input.ctx.reply(confirmation, { reply_markup: keyboard() });
     album = groupId !== undefined ? { groupId, count } : undefined;
   }
 }

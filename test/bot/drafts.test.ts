@@ -442,7 +442,8 @@ describe("an interrupted draft", () => {
     );
     await executor.press("Продолжить черновик");
     expect(executor.lastText()).toBe(
-      "Сейчас 1 вложение. Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово».",
+      "Сейчас 1 вложение. Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово». " +
+        "Чтобы заменить текст, пришлите новый одним сообщением.",
     );
     await executor.press("Готово");
     expect(executor.lastText()).toContain(ANSWER);
@@ -520,6 +521,39 @@ describe("a reworked draft and a repeat", () => {
         ANSWER.replace("до пятницы.", "до 27.11.2026."),
       ].join("\n"),
     );
+  });
+
+  it("after «Доработать прежний проект» a text typed instead of attachments is the new text; the next is not", async () => {
+    const id = await office();
+    await seedDraft(h, id, { text: ANSWER });
+    requestRework(h.db, {
+      incidentId: id,
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+      comment: "Дата?",
+    });
+    await showCards(h, id);
+    await executor.press("Подготовить ответ");
+    await executor.press("Доработать прежний проект");
+    expect(executor.lastText()).toBe(
+      "Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово». " +
+        "Чтобы заменить текст, пришлите новый одним сообщением.",
+    );
+    await executor.send("Снег вывезут до 27.11.2026.");
+    expect(executor.lastText()).toBe(
+      "Текст ответа заменён. Пришлите фото, видео или документы или нажмите «Готово».",
+    );
+    await sendPhoto(executor, "yard.jpg");
+    await executor.press("Готово");
+    await executor.press("Изменить текст");
+    await executor.send("Снег вывезут до 28.11.2026.");
+    // Typed in this dialogue: a second text is not taken over it.
+    await executor.press("Убрать вложения");
+    await executor.send("Лишнее.");
+    expect(executor.lastText()).toMatch(/^Текст ответа уже есть/);
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft()[0]?.text).toMatch(/\n\nСнег вывезут до 28\.11\.2026\.$/);
   });
 
   it("shows the earlier incident's answer for a repeat, to the executor and to the curators", async () => {
