@@ -191,9 +191,9 @@ export const ta = {
   /** A co-executor's part with its photos, videos and files (Orenburg p.14, 16; Georgievsk p.18, 20). */
   part: {
     ask: (id: number, lead: string) =>
-      `Пришлите информацию по сообщению № ${id} для основного исполнителя (${lead}) текстом. ${ATTACH_FIRST}`,
+      `Пришлите информацию по сообщению № ${id} для основного исполнителя (${lead}) текстом, одним сообщением. ${ATTACH_FIRST}`,
     askForApproval: (id: number, lead: string) =>
-      `Пришлите информацию по сообщению № ${id} текстом: куратор согласует её и передаст основному исполнителю (${lead}). ${ATTACH_FIRST}`,
+      `Пришлите информацию по сообщению № ${id} текстом, одним сообщением: куратор согласует её и передаст основному исполнителю (${lead}). ${ATTACH_FIRST}`,
     needContent: "Пришлите информацию текстом; фото, видео или документ — с подписью или до текста.",
     received: (count: number, hasText: boolean) =>
       `Получено вложений: ${count}. ` +

@@ -87,7 +87,7 @@ describe("a co-executor's part with photos", () => {
   it("Orenburg: a photo with a caption is the part; the curators and the lead's chat get the photo with it (p.14, 16)", async () => {
     await coexecutorAsked();
     expect(h.lastText(-300)).toMatch(
-      /для основного исполнителя \(Министерство здравоохранения\) текстом\. Фото, видео или документы/,
+      /для основного исполнителя \(Министерство здравоохранения\) текстом, одним сообщением\. Фото, видео или документы/,
     );
     const yard = photo("двор.jpg");
     await sendPhoto(yard, "Двор очищен, фото прилагаем");
@@ -147,7 +147,7 @@ describe("a co-executor's part with photos", () => {
     await coexecutorAsked();
     // The question says so: a file after the text would come when the part has gone.
     expect(h.lastText(-300)).toBe(
-      "Пришлите информацию по сообщению № 1 для основного исполнителя (Министерство здравоохранения) текстом. " +
+      "Пришлите информацию по сообщению № 1 для основного исполнителя (Министерство здравоохранения) текстом, одним сообщением. " +
         "Фото, видео или документы, если нужны, пришлите до текста или с подписью — информация уходит вместе с текстом. Отмена — /cancel.",
     );
     const gate = photo("ворота.jpg");
