@@ -115,7 +115,7 @@ export function renderCard(
   }
   const rework = incident.answer?.reworkComment;
   if (rework && (row.state === "in_work" || row.state === "awaiting_final"))
-    lines.push(t.card.reworkComment(trimmed(rework, NOTE_LIMIT).text));
+    lines.push(t.card.reworkComment(trimmed(rework, NOTE_LIMIT).text, incident.answer?.draftKind));
   if (row.repeatOfId) lines.push(t.card.repeatOf(row.repeatOfId, earlier && earlierOutcome(earlier, sla)));
   for (const publication of incident.publications) {
     lines.push(t.card.publication(publication.kind, publication.link, publication.onTime));
@@ -227,7 +227,7 @@ function deadlineLines(
   if (incident.row.state === "closed") return [];
   const { regulation, workingTime: wt, timezone } = sla;
   const line = (d: NextDeadline) =>
-    `${t.card.deadline}: ${formatDeadline(d.at, timezone)} — ${stepLabel(regulation, d.step)} (${d.clause}), ${formatRemaining(wt, d.at, now)}`;
+    `${t.card.deadline}: ${formatDeadline(d.at, timezone)} — ${stepLabel(regulation, d.step, incident.answer?.draftKind)} (${d.clause}), ${formatRemaining(wt, d.at, now)}`;
   const first = audience.kind === "organization" ? audience.organizationIds[0] : undefined;
   const passOn = audience.kind === "curators" ? passOnDeadlines(incident, regulation, wt) : [];
   const next = earliestDeadline([...runningDeadlines(incident, regulation, wt, first), ...passOn], now);

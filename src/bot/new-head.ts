@@ -34,7 +34,7 @@ export async function briefNewHead(deps: CardDeps, personId: number): Promise<vo
     );
     const next = nextDeadline(incident, regulation, workingTime, undefined, deps.clock.now());
     if (!next) return post;
-    return `${post}\n${tp.newHead.deadline(formatDeadline(next.at, timezone), stepLabel(regulation, next.step), next.clause)}`;
+    return `${post}\n${tp.newHead.deadline(formatDeadline(next.at, timezone), stepLabel(regulation, next.step, incident.answer?.draftKind), next.clause)}`;
   });
   await sendLong(deps, deps.api, head.telegramId, [tp.newHead.title(open.length), ...entries].join("\n\n"));
 }

@@ -303,8 +303,9 @@ export const tr = {
         : kind === "clarification"
           ? "запрос автору согласован"
           : "ответ согласован",
-    requestRework: (comment: string | undefined) =>
-      `ответ возвращён на доработку${comment ? `: «${comment}»` : ""}`,
+    requestRework: (comment: string | undefined, kind: unknown) =>
+      `${kind === "interim" ? "промежуточный ответ" : kind === "clarification" ? "запрос автору" : "ответ"} ` +
+      `возвращён на доработку${comment ? `: «${comment}»` : ""}`,
     publish: (link: string | undefined) => `ответ размещён${link ? `: ${link}` : ""}`,
     publishInterim: (link: string | undefined) => `размещён промежуточный ответ${link ? `: ${link}` : ""}`,
     askClarification: (link: string | undefined) =>

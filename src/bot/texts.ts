@@ -5,7 +5,7 @@ import type { YearCoverage } from "../app/sla.js";
 import type { ChatPurpose } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
 import type { CalendarProblem, CalendarProblemPlace } from "../domain/calendar/index.js";
-import type { Importance, IncidentState } from "../domain/incident.js";
+import type { DraftKind, Importance, IncidentState } from "../domain/incident.js";
 import { type ImportFileProblem, MAX_IMPORT_ROWS } from "../domain/organization-import.js";
 import type { Regulation, StepId } from "../domain/regulation/index.js";
 
@@ -275,6 +275,11 @@ export const t = {
     coexecutorRework: "доработать информацию соисполнителя",
     finalAfterInterim: "дать окончательный ответ",
   } satisfies Record<StepId, string>,
+  /** The rework and the posting of an interim answer or a question to the author: read through `stepLabel`. */
+  stepOfDraft: {
+    rework: { interim: "доработать промежуточный ответ", clarification: "доработать запрос автору" },
+    publication: { interim: "разместить промежуточный ответ", clarification: "разместить запрос автору" },
+  } as Partial<Record<StepId, Partial<Record<DraftKind, string>>>>,
   /** A step met by its draft reaching the curator, not by a publication: read through `stepLabel`. */
   stepByDraft: {
     // Georgievsk p.15: «проект окончательного ответа … направляется ответственному специалисту».
@@ -340,7 +345,8 @@ export const t = {
     handedOver: (lead: string) => `передано другому органу (${lead})`,
     backWithCurators: "возвращено куратору, ждёт направления",
     /** The lead's draft returned by the curator: what to change. */
-    reworkComment: (comment: string) => `Проект ответа на доработке: ${comment}`,
+    reworkComment: (comment: string, kind: DraftKind | null | undefined) =>
+      `Проект ${kind === "interim" ? "промежуточного ответа" : kind === "clarification" ? "запроса автору" : "ответа"} на доработке: ${comment}`,
   },
   button: {
     route: "Направить",
@@ -536,10 +542,18 @@ export const t = {
   },
 } as const;
 
-/** A step's name as the preset meets it: by its draft sent to the curator, or by a publication. */
-export function stepLabel(regulation: Pick<Regulation, "steps">, step: StepId): string {
+/**
+ * A step's name as the preset meets it: by its draft sent to the curator, or by a publication; the
+ * rework and the posting named for the draft they are about (`draft`, the latest draft's kind).
+ */
+export function stepLabel(
+  regulation: Pick<Regulation, "steps">,
+  step: StepId,
+  draft?: DraftKind | null,
+): string {
+  const ofDraft = draft ? t.stepOfDraft[step]?.[draft] : undefined;
   const byDraft = regulation.steps[step]?.metBy === "draftSubmission";
-  return (byDraft && t.stepByDraft[step]) || t.step[step];
+  return ofDraft ?? ((byDraft && t.stepByDraft[step]) || t.step[step]);
 }
 
 const IMPORTED_FIELDS: Record<ImportedField, string> = {

@@ -17,6 +17,7 @@ import { assignments, boundChats, notifications } from "../db/schema.js";
 import {
   actionRules,
   activeAssignments,
+  type DraftKind,
   earliestDeadline,
   isWindow,
   type NextDeadline,
@@ -102,14 +103,15 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   const open = openIncidents(db, {})
     .map((row) => loadIncident(db, row.id))
     .filter((incident): incident is Incident => incident !== undefined);
-  const ours: { id: number; due: NextDeadline }[] = [];
-  const late: { id: number; organization: string; due: NextDeadline }[] = [];
+  const ours: { id: number; due: NextDeadline; kind: DraftKind | null }[] = [];
+  const late: { id: number; organization: string; due: NextDeadline; kind: DraftKind | null }[] = [];
   for (const incident of open) {
     const curators = [...runningDeadlines(incident, reg, wt), ...passOnDeadlines(incident, reg, wt)].filter(
       (d) => reg.steps[d.step]?.actor === "curator",
     );
     const due = earliestDeadline(curators);
-    if (due) ours.push({ id: incident.id, due });
+    const kind = incident.answer?.draftKind ?? null;
+    if (due) ours.push({ id: incident.id, due, kind });
     for (const a of activeAssignments(incident)) {
       // A draft before the curators: the answer's clock runs on, but it is theirs to move.
       if (a.state === "queued" || (a.role === "lead" && incident.row.state === "on_approval")) continue;
@@ -122,6 +124,7 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
           id: incident.id,
           organization: a.organizationShortName ?? a.organizationName,
           due: missed,
+          kind,
         });
     }
   }
@@ -131,8 +134,12 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   }
   const byDeadline = (a: { due: NextDeadline }, b: { due: NextDeadline }) =>
     a.due.at.getTime() - b.due.at.getTime();
-  const when = (due: NextDeadline) =>
-    [stepLabel(reg, due.step), formatDeadline(due.at, timezone), formatRemaining(wt, due.at, now)] as const;
+  const when = (due: NextDeadline, kind: DraftKind | null) =>
+    [
+      stepLabel(reg, due.step, kind),
+      formatDeadline(due.at, timezone),
+      formatRemaining(wt, due.at, now),
+    ] as const;
   const section = (title: string, lines: string[]) =>
     lines.length === 0
       ? []
@@ -145,14 +152,14 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
     t.digest.title(day, open.length),
     ...section(
       t.digest.forCurators,
-      ours.sort(byDeadline).map(({ id, due }) => t.digest.line(id, ...when(due))),
+      ours.sort(byDeadline).map(({ id, due, kind }) => t.digest.line(id, ...when(due, kind))),
     ),
     ...(ours.length > 0 && late.length > 0 ? [""] : []),
     ...section(
       t.digest.lateAtOrganizations,
       late
         .sort(byDeadline)
-        .map(({ id, organization, due }) => t.digest.lateLine(id, organization, ...when(due))),
+        .map(({ id, organization, due, kind }) => t.digest.lateLine(id, organization, ...when(due, kind))),
     ),
   ].join("\n");
   let sent = 0;
@@ -197,7 +204,7 @@ function openLine(
   }
   return t.digest.line(
     incident.id,
-    stepLabel(sla.regulation, next.step),
+    stepLabel(sla.regulation, next.step, incident.answer?.draftKind),
     formatDeadline(next.at, sla.timezone),
     formatRemaining(sla.workingTime, next.at, now),
     !isTaken,

@@ -427,7 +427,7 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   const left = formatRemaining(sla.workingTime, alert.deadline, clock.now());
   const part = alertedAssignment(incident, alert);
   // A co-executor's step names the organization: the curators may hear of several at once.
-  const step = stepLabel(sla.regulation, alert.step);
+  const step = stepLabel(sla.regulation, alert.step, incident.answer?.draftKind);
   const what =
     alert.organizationId === undefined ? step : t.alert.ofOrganization(step, part?.organizationName ?? "");
   // Whose incident it is: a curator's step (passing a part on, too) is about the lead's.

@@ -906,6 +906,22 @@ describe("interim answer and clarification", () => {
     );
   });
 
+  it("a question to the author returned and approved: the card, «История» and its deadlines name the question, not an answer", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id, { purpose: "clarification", text: "Уточните адрес." });
+    await curator().press("На доработку", curatorsChat());
+    await curator().send("Спросите и номер дома.", curatorsChat());
+    const returned = cardText(OFFICE.healthChat, id);
+    expect(returned).toContain("Проект запроса автору на доработке: Спросите и номер дома.");
+    expect(returned).toMatch(/— доработать запрос автору \(п\. 11\)/);
+    await executor().press("История", healthChat());
+    expect(executor().lastText()).toContain("запрос автору возвращён на доработку: «Спросите и номер дома.»");
+
+    await seedDraft(h, id, { purpose: "clarification", text: "Уточните адрес и номер дома." });
+    await curator().press("Согласовать", curatorsChat());
+    expect(cardText(OFFICE.healthChat, id)).toMatch(/— разместить запрос автору \(п\. 12\)/);
+  });
+
   it("a question to the author is drafted, approved and posted (Orenburg p.9–12); the clock does not stop", async () => {
     const id = await officeWithIncident();
     await draftInDialogue("Запрос автору", "Уточните, пожалуйста, адрес.");

@@ -437,7 +437,7 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>): string
     case "approve":
       return tr.action.approve(details.kind);
     case "requestRework":
-      return tr.action.requestRework(text(details.comment));
+      return tr.action.requestRework(text(details.comment), details.kind);
     case "publish":
       return tr.action.publish(text(details.link));
     case "publishInterim":
