@@ -15,6 +15,8 @@ import {
   activeAssignments,
   answerDeadline,
   closableUnanswered,
+  type DraftKind,
+  type DraftPurpose,
   earliestDeadline,
   finalClockMet,
   isOpen,
@@ -34,6 +36,7 @@ import { cb } from "./callback-data.js";
 import { buttonLabel } from "./keyboards.js";
 import { chatRefused, isRefusal, type RefusalDeps } from "./refused-chats.js";
 import { stepLabel, t } from "./texts.js";
+import { DRAFT_BUTTON } from "./texts-answers.js";
 import { tr } from "./texts-incidents.js";
 
 /** Who looks at a card decides its buttons: the actions that audience may take now. */
@@ -372,6 +375,19 @@ function shortNameOf(
  * «Согласовать» and «На доработку» for one draft: a button under an earlier draft, pressed after a
  * new one came, must not decide on the new one unseen.
  */
+/** The card's button for each purpose: the same dialogue prepares each, for the curator's approval. */
+export const DRAFT_ACTIONS: Record<DraftPurpose, string> = {
+  answer: "inc.draft",
+  interim: "inc.interim",
+  clarification: "inc.clarify",
+};
+
+/** The button that opens (or reopens, after rework) a draft of this kind, as the card has it. */
+export function draftButton(incidentId: number, kind: DraftKind): InlineKeyboard {
+  const purpose = kind === "final" ? "answer" : kind;
+  return new InlineKeyboard().text(DRAFT_BUTTON[kind], cb(DRAFT_ACTIONS[purpose], incidentId));
+}
+
 export function decisionButtons(incidentId: number, draftId: number | null | undefined) {
   const args = draftId ? [incidentId, draftId] : [incidentId];
   return [

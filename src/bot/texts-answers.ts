@@ -27,8 +27,8 @@ const IN_NETWORK: Record<Network, string> = {
 const ATTACH_FIRST =
   "Фото, видео или документы, если нужны, пришлите до текста или с подписью — информация уходит вместе с текстом. Отмена — /cancel.";
 
-/** The card's button that reopens a draft of this kind. */
-const REWORK_BUTTON: Record<DraftKind, string> = {
+/** The card's button that opens the dialogue of each kind (reopens a draft returned for rework). */
+export const DRAFT_BUTTON: Record<DraftKind, string> = {
   answer: t.button.draft,
   final: t.button.draftFinal,
   interim: t.button.interim,
@@ -133,7 +133,7 @@ export const ta = {
       `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку: ${asSentence(comment)}` +
       (due ? ` Доработать до ${due}.` : "") +
       (answerSooner ? ` ${answerStillDue(answerSooner)}` : "") +
-      ` Доработать — кнопка «${REWORK_BUTTON[kind ?? "answer"]}» на карточке сообщения: прежний проект можно поправить.` +
+      ` Доработать — кнопка «${DRAFT_BUTTON[kind ?? "answer"]}» ниже или на карточке сообщения: прежний проект можно поправить.` +
       (draft ? `\n\nПроект ${DRAFT_OF[kind ?? "answer"]}:\n${draft}` : ""),
     done: (id: number, due: string | null, kind?: DraftKind | null, answerSooner?: AnswerSooner | null) =>
       `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку` +

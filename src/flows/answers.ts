@@ -28,7 +28,7 @@ import { partAttachments } from "../app/part-attachments.js";
 import { reachableMembers, telegramIdOfMember } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
-import { syncCards } from "../bot/cards.js";
+import { draftButton, syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
 import { announceEach, cardDeps, notifyOrganization, sendLong, tellOrganization } from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
@@ -575,6 +575,7 @@ export function reworkFlow(deps: AppDeps) {
             organization: true,
             holder: true,
             except: chatId,
+            keyboard: draftButton(incidentId, returned?.kind ?? "answer"),
           }),
       );
       return ta.rework.done(incidentId, due, returned?.kind, sooner);

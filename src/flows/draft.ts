@@ -21,6 +21,7 @@ import { announceEach, cardDeps } from "../bot/delivery.js";
 import { ALBUM_LIMIT, albumPlan, type DraftView, sendDraft } from "../bot/draft-view.js";
 import { chatRefused, notifyAdmins } from "../bot/refused-chats.js";
 import { t } from "../bot/texts.js";
+import { DRAFT_BUTTON } from "../bot/texts-answers.js";
 import { td } from "../bot/texts-drafts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Attachment } from "../db/schema.js";
@@ -114,14 +115,6 @@ export function draftKind(incident: Incident, purpose: DraftPurpose): DraftKind 
   return incident.answer?.interimPublishedAt ? "final" : "answer";
 }
 
-/** The card's button that opens the dialogue of each kind. */
-export const DRAFT_BUTTONS: Record<DraftKind, string> = {
-  answer: t.button.draft,
-  final: t.button.draftFinal,
-  interim: t.button.interim,
-  clarification: t.button.clarify,
-};
-
 function titleLine(incident: Incident, person: Person, kind: DraftKind): string {
   const lead = leadAssignment(incident);
   const organization = incident.assignments.find((a) => a === lead)?.organizationName ?? "";
@@ -158,7 +151,7 @@ function opening(
   return {
     personId: person.id,
     kind,
-    button: DRAFT_BUTTONS[kind],
+    button: DRAFT_BUTTON[kind],
     header: titleLine(incident, person, kind),
     saved:
       work && (work.text || work.attachments.length > 0)

@@ -9,10 +9,11 @@ import { loadIncident } from "../app/incidents.js";
 import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
 import { findPerson } from "../app/people.js";
 import { deliverLong } from "../bot/delivery.js";
+import { DRAFT_BUTTON } from "../bot/texts-answers.js";
 import { td } from "../bot/texts-drafts.js";
 import { draftWork, people } from "../db/schema.js";
 import { checkDraft } from "../domain/incident.js";
-import { DRAFT_BUTTONS, draftKind } from "../flows/draft.js";
+import { draftKind } from "../flows/draft.js";
 import type { SweepDeps } from "./sweep.js";
 
 export const ABANDONED_AFTER_MS = 30 * 60_000;
@@ -44,7 +45,7 @@ export async function remindAbandonedDrafts(deps: SweepDeps): Promise<number> {
       deps,
       deps.api,
       telegramId,
-      td.abandoned(work.incidentId, kind, DRAFT_BUTTONS[kind]),
+      td.abandoned(work.incidentId, kind, DRAFT_BUTTON[kind]),
     );
     // Failed only for now (Telegram down): the next tick reminds; a person who blocked the bot is not
     // tried. A stop before the end leaves it to a tick after the lease.

@@ -390,11 +390,14 @@ describe("rework", () => {
     );
     const notice =
       "Проект ответа по сообщению № 1 возвращён на доработку: Укажите точную дату вывоза снега. Доработать до 24.11.2026 14:30. " +
-      "Доработать — кнопка «Подготовить ответ» на карточке сообщения: прежний проект можно поправить.\n\n" +
+      "Доработать — кнопка «Подготовить ответ» ниже или на карточке сообщения: прежний проект можно поправить.\n\n" +
       "Проект ответа:\nЗдравствуйте! Снег вывезут до пятницы.";
     expect(h.lastText(OFFICE.executor)).toBe(notice);
     expect(h.lastText(OFFICE.healthChat)).toBe(notice);
     expect(state(id)).toBe("in_work");
+    // The notice carries the button that reopens the draft: the card may be far up the chat.
+    const under = h.fake.buttons(OFFICE.executor).filter((b) => b.message.text === notice);
+    expect(under.map((b) => `${b.label}=${b.callbackData}`)).toEqual([`Подготовить ответ=inc.draft:${id}`]);
     // The card says it too, until a new draft comes.
     expect(h.texts(OFFICE.healthChat).find((text) => text.startsWith("Сообщение № 1 · "))).toContain(
       "Проект ответа на доработке: Укажите точную дату вывоза снега.",

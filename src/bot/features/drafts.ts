@@ -4,6 +4,7 @@ import { loadIncident } from "../../app/incidents.js";
 import type { DraftPurpose } from "../../domain/incident.js";
 import { draftFlow, draftRefusal } from "../../flows/draft.js";
 import { cb, ID, onAction } from "../callback-data.js";
+import { DRAFT_ACTIONS } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { forgetAwaitedStart, openDialog, startsAwaited } from "../dialogs.js";
 import { td } from "../texts-drafts.js";
@@ -12,13 +13,6 @@ const DRAFT_DIALOG = "incident.draft";
 
 const popup = (ctx: BotContext, text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
 
-/** The card's button for each purpose: the same dialogue prepares each, for the curator's approval. */
-const BUTTONS: Record<DraftPurpose, string> = {
-  answer: "inc.draft",
-  interim: "inc.interim",
-  clarification: "inc.clarify",
-};
-
 /**
  * «Подготовить ответ», «Промежуточный ответ», «Запрос автору» on the lead executor's card: the draft
  * is collected in the private chat and goes to the curators (Orenburg p.9; Georgievsk p.11).
@@ -26,7 +20,7 @@ const BUTTONS: Record<DraftPurpose, string> = {
 export function draftsFeature(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.use(createConversation(draftFlow(deps), DRAFT_DIALOG));
-  for (const [purpose, action] of Object.entries(BUTTONS) as [DraftPurpose, string][]) {
+  for (const [purpose, action] of Object.entries(DRAFT_ACTIONS) as [DraftPurpose, string][]) {
     composer.callbackQuery(onAction(action, [ID]), (ctx) => startDraft(ctx, Number(ctx.match[1]), purpose));
   }
   composer.callbackQuery(/^dr\./, (ctx) => popup(ctx, td.dialogOver));
@@ -60,7 +54,7 @@ async function pointedToStart(ctx: BotContext): Promise<boolean> {
   const waiting = from === undefined ? undefined : startsAwaited(ctx.app).get(from);
   if (!waiting || ctx.app.clock.now().getTime() - waiting.at > AWAITING_MS) return false;
   await ctx.reply(td.pressStartFirst(waiting.id, waiting.purpose), {
-    reply_markup: new InlineKeyboard().text(td.button.start, cb(BUTTONS[waiting.purpose], waiting.id)),
+    reply_markup: new InlineKeyboard().text(td.button.start, cb(DRAFT_ACTIONS[waiting.purpose], waiting.id)),
   });
   return true;
 }
@@ -81,7 +75,7 @@ async function startDraft(ctx: BotContext, id: number, purpose: DraftPurpose) {
  * executor gets a private message whose button starts it there.
  */
 async function moveToPrivateChat(ctx: BotContext, id: number, purpose: DraftPurpose) {
-  const keyboard = new InlineKeyboard().text(td.button.start, cb(BUTTONS[purpose], id));
+  const keyboard = new InlineKeyboard().text(td.button.start, cb(DRAFT_ACTIONS[purpose], id));
   try {
     await ctx.api.sendMessage(ctx.callbackQuery?.from.id ?? 0, td.startPrivately(id, purpose), {
       reply_markup: keyboard,
