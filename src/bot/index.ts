@@ -66,8 +66,8 @@ export interface BotOptions {
  * under its own question, and a typed-text question lets other buttons through; 6: so do /new's
  * answers and the draft's «Готово» and resume offer; 7: the link dialogue compares the post by its
  * duplicate key, and routing answers a pasted link instead of searching for it; 8: a draft begun
- * afresh first shows the co-executors' parts, and a link dialogue may offer to take the post's own link; 9: a text typed at the attachments step
- * replaces one taken from a saved or returned draft.
+ * afresh first shows the co-executors' parts, and a link dialogue may offer to take the post's own
+ * link; 9: a text typed at the attachments step replaces one taken from a saved or returned draft.
  */
 const CONVERSATIONS_VERSION = 9;
 
