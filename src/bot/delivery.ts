@@ -192,21 +192,26 @@ export async function tellOrganization(
   api: Api,
   organizationId: number,
   text: string,
+  keyboard?: InlineKeyboard,
 ): Promise<boolean> {
   let told = false;
   for (const chatId of organizationChats(deps, organizationId))
-    if (await sendLong(deps, api, chatId, text)) told = true;
+    if (await sendLong(deps, api, chatId, text, keyboard)) told = true;
   return told;
 }
 
-/** An organization's notice, the curators told instead when nobody there got it: who heard it. */
+/**
+ * An organization's notice, the curators told instead when nobody there got it: who heard it. The
+ * keyboard is the organization's to act on: the curators get the notice without it.
+ */
 export async function notifyOrganization(
   deps: AppDeps,
   api: Api,
   organizationId: number,
   text: string,
+  keyboard?: InlineKeyboard,
 ): Promise<"organization" | "curators" | "nobody"> {
-  if (await tellOrganization(deps, api, organizationId, text)) return "organization";
+  if (await tellOrganization(deps, api, organizationId, text, keyboard)) return "organization";
   return (await tellCuratorsInsteadOf(deps, api, organizationId, text)) ? "curators" : "nobody";
 }
 

@@ -176,7 +176,7 @@ export const tr = {
       "Напишите комментарий (от 3 до 1000 символов). Отмена — /cancel.",
     returnNotice: (id: number, organization: string, comment: string, due: string | null, clause: string) =>
       `Информация соисполнителя по сообщению № ${id} (${organization}) возвращена куратором на доработку: ${comment}\n\n` +
-      `Пришлите исправленную информацию${due ? ` до ${due}` : ""}${clause ? ` (${clause} регламента)` : ""} кнопкой «Отправить информацию» на карточке.`,
+      `Пришлите исправленную информацию${due ? ` до ${due}` : ""}${clause ? ` (${clause} регламента)` : ""} кнопкой «Отправить информацию».`,
     returned: (id: number, organization: string, due: string | null) =>
       `Информация по сообщению № ${id} возвращена на доработку: ${organization}${due ? `, срок — ${due}` : ""}.`,
     notCoexecutor: (id: number) =>

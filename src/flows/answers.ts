@@ -642,13 +642,17 @@ export function partReturnFlow(deps: AppDeps) {
       const clause = regulation.steps.coexecutorRework?.clause ?? "";
       const told = tr.part.returnNotice(incidentId, part.organizationName, comment, due, clause);
       const taker = part.acceptedBy !== null ? telegramIdOf(deps.db, part.acceptedBy) : undefined;
+      const resend = new InlineKeyboard().text(
+        t.button.sendPart,
+        cb("inc.part", incidentId, part.organizationId),
+      );
       const announced = await Promise.allSettled([
         syncCards(cardDeps(deps, outer.api), result.incident),
         notice && outer.api.editMessageReplyMarkup(notice.chatId, notice.messageId),
-        notifyOrganization(deps, outer.api, part.organizationId, told),
+        notifyOrganization(deps, outer.api, part.organizationId, told, resend),
         // Whoever took the part hears it himself, as the holder of a returned draft does.
         taker !== undefined && chatOfOrganization(deps.db, part.organizationId) !== undefined
-          ? sendLong(deps, outer.api, taker, told)
+          ? sendLong(deps, outer.api, taker, told, resend)
           : undefined,
       ]);
       for (const failed of announced) {

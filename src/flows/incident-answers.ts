@@ -21,6 +21,7 @@ import {
 } from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
 import { chatRefused } from "../bot/refused-chats.js";
+import { t } from "../bot/texts.js";
 import { ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Attachment } from "../db/schema.js";
@@ -194,7 +195,14 @@ export function returnFlow(deps: AppDeps) {
         outer.log,
         "return",
         () => syncHandOver(deps, outer.api, result.incident),
-        () => notifyCurators(deps, outer.api, notice),
+        // The lead's return leaves the post with nobody: the curators route it again from here.
+        () =>
+          notifyCurators(
+            deps,
+            outer.api,
+            notice,
+            coexecutor ? undefined : new InlineKeyboard().text(t.button.route, cb("inc.route", incidentId)),
+          ),
         async () => {
           if (coexecutor) await tellTurnCame(deps, outer.api, result.incident);
         },

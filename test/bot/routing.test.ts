@@ -545,7 +545,12 @@ describe("executors on the card", () => {
     expect(labels(-200, curatorsCard.message_id)).toContain("Направить");
     expect(labels(-100, cardIn(-100, id).message_id)).toEqual(["История"]);
 
-    await route(id, [/Минобр/]);
+    // The notice itself carries the button: the curator routes again from where he read it.
+    const notice = h.fake.lastMessage(-200);
+    if (!notice) throw new Error("no return notice");
+    expect(labels(-200, notice.message_id)).toEqual(["Направить"]);
+    await h.deliver(updates.callback(curator().tg, notice, `inc.route:${id}`));
+    for (const org of [/Минобр/, "Готово"]) await curator().press(org, curatorsChat());
     expect(cardIn(-300, id).text).toContain("Исполнитель: Министерство образования");
     expect(labels(-300, cardIn(-300, id).message_id)).toContain("Взять в работу");
   });
@@ -745,8 +750,11 @@ describe("executors on the card", () => {
     expect(h.lastText(-300)).toBe(
       "Информация соисполнителя по сообщению № 1 (Министерство образования) возвращена куратором на доработку: " +
         "Укажите, к какому дню уберут снег.\n\n" +
-        "Пришлите исправленную информацию до 24.11.2026 10:35 (п. 14, 18 регламента) кнопкой «Отправить информацию» на карточке.",
+        "Пришлите исправленную информацию до 24.11.2026 10:35 (п. 14, 18 регламента) кнопкой «Отправить информацию».",
     );
+    const returnNotice = h.fake.lastMessage(-300);
+    if (!returnNotice) throw new Error("no part return notice");
+    expect(labels(-300, returnNotice.message_id)).toEqual(["Отправить информацию"]);
     // The lead never saw the returned part; the notice's buttons are spent, the card's are gone.
     expect(h.texts(-100).some((text) => text.includes("Снег уберут"))).toBe(false);
     expect(onNotice(rework)).toBeUndefined();
@@ -769,7 +777,7 @@ describe("executors on the card", () => {
 
     // The reworked part goes to the curators again, with a new 30-minute clock, and on to the lead.
     h.clock.advance(20 * 60_000);
-    await educationExecutor().press("Отправить информацию", educationChat());
+    await h.deliver(updates.callback(educationExecutor().tg, returnNotice, `inc.part:${id}:${education}`));
     await educationExecutor().send("Снег уберут до пятницы.", educationChat());
     expect(h.lastText(-200)).toBe(
       "Информация соисполнителя по сообщению № 1 — Министерство образования — на согласование:\n\n" +
