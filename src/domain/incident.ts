@@ -553,14 +553,15 @@ export function nextDeadline(
 /**
  * The nearest deadline of a list's line: for curators and heads (`"all"`), of every step running —
  * the lead's, each co-executor's part and the curators' passing parts on (Georgievsk p.18); for
- * organizations, of what their cards show: the lead's work, or a co-executor's own part.
+ * organizations, of what their cards show: the lead's work, or a co-executor's own part. Never a
+ * window (see isWindow): the line names no step, and a return nobody has to make is no post's
+ * deadline to sort by or to be late with.
  */
 export function listedDeadline(
   incident: IncidentView,
   reg: Regulation,
   wt: WorkingTime,
   organizationIds: number[] | "all",
-  now: Date,
 ): NextDeadline | undefined {
   const everyone = organizationIds === "all";
   const live = activeAssignments(incident).filter(
@@ -568,14 +569,12 @@ export function listedDeadline(
   );
   const parts = live.filter((a) => a.role === "coexecutor");
   const seesLead = everyone || parts.length === 0 || live.some((a) => a.role === "lead");
-  return earliestDeadline(
-    [
-      ...(seesLead ? runningDeadlines(incident, reg, wt) : []),
-      ...(everyone ? passOnDeadlines(incident, reg, wt) : []),
-      ...parts.flatMap((a) => runningDeadlines(incident, reg, wt, a.organizationId)),
-    ],
-    now,
-  );
+  const deadlines = [
+    ...(seesLead ? runningDeadlines(incident, reg, wt) : []),
+    ...(everyone ? passOnDeadlines(incident, reg, wt) : []),
+    ...parts.flatMap((a) => runningDeadlines(incident, reg, wt, a.organizationId)),
+  ];
+  return earliestDeadline(deadlines.filter((d) => !isWindow(d.step)));
 }
 
 /** The first of these deadlines; given `now`, a window already passed (see isWindow) is skipped. */

@@ -505,7 +505,7 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
   const all: Listed[] = rows
     .map((row) => loadIncident(deps.db, row.id))
     .filter((incident) => incident !== undefined)
-    .map((incident) => ({ incident, next: listedDeadline(incident, regulation, workingTime, whose, now) }));
+    .map((incident) => ({ incident, next: listedDeadline(incident, regulation, workingTime, whose) }));
   const due = (item: Listed) => item.next?.at.getTime() ?? Number.POSITIVE_INFINITY;
   const listed = filter === "overdue" ? all.filter((item) => due(item) <= now.getTime()) : all;
   listed.sort((a, b) => due(a) - due(b) || a.incident.id - b.incident.id);
