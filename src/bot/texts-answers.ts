@@ -74,6 +74,14 @@ export interface AnswerSooner {
 const answerStillDue = ({ at, clause }: AnswerSooner) =>
   `Ответ нужно разместить до ${at} (${clause} регламента): доработка этот срок не продлевает.`;
 
+/** Whether an answer was posted in time: its own deadline, and the posting's after approval (p.12). */
+const postedVerdict = (onTime: boolean, postedLate: string | null) => {
+  if (!onTime) return "с опозданием";
+  return postedLate
+    ? `в срок ответа, но позже срока размещения после согласования по ${postedLate}`
+    : "в срок";
+};
+
 export const ta = {
   inNetwork: (network: Network) => IN_NETWORK[network],
   cancel: "Отмена",
@@ -159,10 +167,11 @@ export const ta = {
   },
 
   publish: {
-    done: (id: number, onTime: boolean) =>
-      `Ответ по сообщению № ${id} размещён ${onTime ? "в срок" : "с опозданием"}. Спасибо!`,
-    notice: (id: number, link: string, onTime: boolean, who: string) =>
-      `Ответ по сообщению № ${id} размещён (${onTime ? "в срок" : "с опозданием"}): ${link}\nРазместил(а): ${who}`,
+    /** `postedLate`: the clause of the posting's own deadline (Orenburg p.12), when it was missed. */
+    done: (id: number, onTime: boolean, postedLate: string | null) =>
+      `Ответ по сообщению № ${id} размещён ${postedVerdict(onTime, postedLate)}. Спасибо!`,
+    notice: (id: number, link: string, onTime: boolean, postedLate: string | null, who: string) =>
+      `Ответ по сообщению № ${id} размещён (${postedVerdict(onTime, postedLate)}): ${link}\nРазместил(а): ${who}`,
     notAllowed: "Разместить согласованный ответ может исполнитель, который ведёт сообщение.",
     curatorMayNot: (clause: string) =>
       `По регламенту (${clause}) согласованный ответ размещает исполнитель, куратор — не размещает.`,

@@ -757,6 +757,11 @@ async function recordLink(
   const now = deps.clock.now();
   const due = answerDue(before, deps.sla);
   const onTime = !due || answerMetAt(deps, before, due, now).getTime() <= due.at.getTime();
+  // Orenburg p.12: posting the approved answer has a deadline of its own, reported when missed even
+  // where the answer's is met; the person hears both, not a plain «в срок».
+  const { regulation, workingTime } = deps.sla;
+  const posting = runningDeadlines(before, regulation, workingTime).find((d) => d.step === "publication");
+  const postedLate = posting && posting.at < now ? posting.clause : null;
   const change = { incidentId, actor, now, link, rules: rulesOf(deps) };
   const result: TransitionResult =
     kind === "publish"
@@ -781,8 +786,8 @@ async function recordLink(
     );
   switch (kind) {
     case "publish":
-      await announce(ta.publish.notice(incidentId, link, onTime, displayName(actor)), others);
-      return ta.publish.done(incidentId, onTime);
+      await announce(ta.publish.notice(incidentId, link, onTime, postedLate, displayName(actor)), others);
+      return ta.publish.done(incidentId, onTime, postedLate);
     case "interim": {
       const final = answerDue(incident, deps.sla);
       const at = final ? formatDeadline(final.at, timezone) : null;

@@ -646,6 +646,21 @@ describe("publication", () => {
     );
   });
 
+  it("Orenburg: an answer posted in its deadline but over 30 minutes after approval is told it was posted late after approval (p.12)", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id, { approve: true });
+    h.clock.advance(40 * MINUTE);
+    await executor().press("Размещено", healthChat());
+    await executor().send("https://vk.com/wall-1_1?reply=77", healthChat());
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Ответ по сообщению № 1 размещён в срок ответа, но позже срока размещения после согласования по п. 12. Спасибо!",
+    );
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Ответ по сообщению № 1 размещён (в срок ответа, но позже срока размещения после согласования по п. 12): " +
+        "https://vk.com/wall-1_1?reply=77\nРазместил(а): Иван",
+    );
+  });
+
   it("Georgievsk: the curator may publish the approved answer himself (p.12)", async () => {
     // Tuesday 24.11.2026 10:00 in Moscow.
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
