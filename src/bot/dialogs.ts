@@ -40,7 +40,7 @@ const DOUBLE_TAP_MS = 30_000;
  * question would stand beside the first: the person is told to answer the one above. Any other
  * button, or the same one later, closes the dialogue that waits and opens its own.
  */
-export async function openDialog(ctx: BotContext, name: string, ...args: unknown[]): Promise<void> {
+export async function openDialog(ctx: BotContext, name: string, ...args: unknown[]): Promise<boolean> {
   const key = `${ctx.chatId ?? ""}:${ctx.from?.id ?? ""}`;
   const button = `${name}|${ctx.callbackQuery?.data ?? ""}`;
   const last = openedBy.get(key);
@@ -52,13 +52,14 @@ export async function openDialog(ctx: BotContext, name: string, ...args: unknown
     ctx.conversation.active(name) > 0
   ) {
     await ctx.answerCallbackQuery({ text: t.dialogOpen });
-    return;
+    return false;
   }
   await ctx.answerCallbackQuery();
   forgetAwaitedStart(ctx);
   await ctx.conversation.exitAll();
   openedBy.set(key, { button, at: now });
   await ctx.conversation.enter(name, ...args);
+  return true;
 }
 
 /**

@@ -176,6 +176,12 @@ export const ta = {
     curatorMayNot: (clause: string) =>
       `По регламенту (${clause}) согласованный ответ размещает исполнитель, куратор — не размещает.`,
     already: (id: number, link: string) => `Ответ по сообщению № ${id} уже размещён: ${link}`,
+    /** To the executors when a curator takes the posting on himself (Georgievsk p.12). */
+    curatorPosts: (id: number, who: string) =>
+      `Куратор ${who} размещает согласованный ответ по сообщению № ${id} сам(а). ` +
+      "Не размещайте его, чтобы ответ не появился дважды: когда он будет размещён, вам придёт ссылка.",
+    curatorGaveUp: (id: number, who: string) =>
+      `Куратор ${who} не стал(а) размещать ответ по сообщению № ${id}: разместите его и нажмите «Размещено» на карточке.`,
   },
 
   interim: {

@@ -690,6 +690,8 @@ export function linkFlow(deps: AppDeps) {
     ctx: Context,
     incidentId: number,
     kind: LinkKind,
+    /** Opened by «Размещу сам»: the executors were told the curator posts it (features/answers.ts). */
+    curatorPosts?: boolean,
   ): Promise<void> {
     const post = await conversation.external(() => {
       const incident = loadIncident(deps.db, incidentId);
@@ -724,6 +726,8 @@ export function linkFlow(deps: AppDeps) {
     await removeButtons(ctx, prompt);
     if (text === undefined) {
       await ctx.reply(ta.cancelled);
+      if (curatorPosts)
+        await conversation.external((outer: BotContext) => curatorGaveUp(deps, outer, incidentId));
       return;
     }
     const parsed = parseSourceLink(text);
@@ -734,6 +738,20 @@ export function linkFlow(deps: AppDeps) {
     );
     await ctx.reply(outcome, NO_PREVIEW);
   };
+}
+
+/** A curator cancelled «Размещу сам»: the executors, told he posts the answer, are to post it after all. */
+async function curatorGaveUp(deps: AppDeps, outer: BotContext, incidentId: number): Promise<void> {
+  const incident = loadIncident(deps.db, incidentId);
+  const who = outer.person && displayName(outer.person);
+  if (incident?.row.state !== "approved" || !who) return;
+  await announceEach(outer.log, "curator gave up posting", () =>
+    tell(deps, outer.api, incident, ta.publish.curatorGaveUp(incidentId, who), {
+      organization: true,
+      holder: true,
+      except: outer.chat?.id,
+    }),
+  );
 }
 
 /** The cards of open repeats of an incident whose answer was just posted now show that answer. */

@@ -672,6 +672,19 @@ describe("publication", () => {
       "История",
     ]);
     await curator().press("Размещу сам", curatorsChat());
+    // The executors hear it at once, so that the answer does not appear twice.
+    const posting =
+      "Куратор Ольга размещает согласованный ответ по сообщению № 1 сам(а). " +
+      "Не размещайте его, чтобы ответ не появился дважды: когда он будет размещён, вам придёт ссылка.";
+    expect(h.lastText(OFFICE.healthChat)).toBe(posting);
+    expect(h.lastText(OFFICE.executor)).toBe(posting);
+    // Given up, they are told to post it after all; pressed again, told again.
+    await curator().press("Отмена", curatorsChat());
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Куратор Ольга не стал(а) размещать ответ по сообщению № 1: разместите его и нажмите «Размещено» на карточке.",
+    );
+    await curator().press("Размещу сам", curatorsChat());
+    expect(h.lastText(OFFICE.healthChat)).toBe(posting);
     await curator().send("https://vk.com/wall-1_1?reply=5", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
     expect(state(id)).toBe("answered");

@@ -59,9 +59,7 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(onAction("inc.pub", [ID]), (ctx) =>
     startDialog(ctx, Number(ctx.match[1]), "publish"),
   );
-  composer.callbackQuery(onAction("inc.pubself", [ID]), (ctx) =>
-    startDialog(ctx, Number(ctx.match[1]), "publish"),
-  );
+  composer.callbackQuery(onAction("inc.pubself", [ID]), (ctx) => postSelf(ctx, Number(ctx.match[1])));
   // Buttons sent before parts could be returned do not name the version.
   for (const args of [
     [ID, ID, ID],
@@ -289,15 +287,41 @@ const LINK_KINDS: Partial<Record<AnswerAction, LinkKind>> = {
 };
 
 /** The buttons that open a dialogue: rights and state are checked first, so a refusal is a pop-up. */
-async function startDialog(ctx: BotContext, id: number, asked: AnswerAction, draftId?: number) {
+/** Whether the dialogue was opened (not refused, not a double tap). */
+async function startDialog(
+  ctx: BotContext,
+  id: number,
+  asked: AnswerAction,
+  draftId?: number,
+  curatorPosts = false,
+): Promise<boolean> {
   const incident = loadIncident(ctx.app.db, id);
-  if (!incident) return popup(ctx, tr.notFoundNumber(id));
+  const refused = (text: string) => popup(ctx, text).then(() => false);
+  if (!incident) return refused(tr.notFoundNumber(id));
   // «Размещено» posts whatever was approved: the answer, an interim answer or the question to the author.
   const action = asked === "publish" ? publishAction(incident) : asked;
   const refusal = refusalText(ctx.app, incident, action, ctx.person);
-  if (refusal) return popup(ctx, refusal);
-  if (draftId !== undefined && incident.answer?.draftId !== draftId) return popup(ctx, ta.approve.stale(id));
+  if (refusal) return refused(refusal);
+  if (draftId !== undefined && incident.answer?.draftId !== draftId) return refused(ta.approve.stale(id));
   const kind = LINK_KINDS[action];
-  if (kind) await openDialog(ctx, DIALOGS.link, id, kind);
-  else await openDialog(ctx, DIALOGS.rework, id, draftId ?? null);
+  if (kind) return openDialog(ctx, DIALOGS.link, id, kind, curatorPosts);
+  return openDialog(ctx, DIALOGS.rework, id, draftId ?? null);
+}
+
+/**
+ * «Размещу сам» (Georgievsk p.12): the link dialogue, and the executors hear that the curator posts
+ * the answer, so that it does not appear twice; told again if he gives it up (linkFlow).
+ */
+async function postSelf(ctx: BotContext, id: number) {
+  if (!(await startDialog(ctx, id, "publish", undefined, true))) return;
+  const incident = loadIncident(ctx.app.db, id);
+  const who = ctx.person && displayName(ctx.person);
+  if (!incident || !who) return;
+  afterTurn(ctx, "curator posts", () =>
+    tell(ctx.app, ctx.api, incident, ta.publish.curatorPosts(id, who), {
+      organization: true,
+      holder: true,
+      except: ctx.chat?.id,
+    }),
+  );
 }
