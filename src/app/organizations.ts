@@ -139,6 +139,33 @@ export function renameOrganization(
   });
 }
 
+/** A new short name for the buttons and cards, or none (they show the full name then). */
+export function setShortName(
+  db: Db,
+  input: { id: number; shortName: string | null; actorId: number; now: Date },
+): SaveResult {
+  return db.transaction((tx): SaveResult => {
+    const current = getOrganization(tx, input.id);
+    if (!current) return { ok: false, reason: "not_found" };
+    if (input.shortName && organizationNameTaken(tx, input.shortName, input.id))
+      return { ok: false, reason: "short_name_taken" };
+    const organization = tx
+      .update(organizations)
+      .set({ shortName: input.shortName, shortNameKey: input.shortName && nameKey(input.shortName) })
+      .where(eq(organizations.id, input.id))
+      .returning()
+      .get();
+    audit(tx, input.now, {
+      actorId: input.actorId,
+      entity: "organization",
+      entityId: input.id,
+      action: "shortNameSet",
+      details: { from: current.shortName, to: input.shortName },
+    });
+    return { ok: true, organization };
+  });
+}
+
 /** An incident still routed to an organization and not yet answered or closed: its part is owed. */
 export interface OpenWork {
   incidentId: number;

@@ -6,7 +6,7 @@ import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
 import { currentUpdate, withinUpdate } from "../app/update-scope.js";
 import { sqliteConversationStorage } from "../db/conversation-storage.js";
 import { onDisk } from "../db/durability.js";
-import { addOrganizationFlow, renameOrganizationFlow } from "../flows/organization.js";
+import { addOrganizationFlow, renameOrganizationFlow, shortNameFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
 import type { AppDeps, BotContext } from "./context.js";
 import { endDialogueOnCommand } from "./dialogs.js";
@@ -186,6 +186,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   guarded.use(endDialogueOnCommand);
   guarded.use(createConversation(addOrganizationFlow(deps), "addOrganization"));
   guarded.use(createConversation(renameOrganizationFlow(deps), "renameOrganization"));
+  guarded.use(createConversation(shortNameFlow(deps), "organizationShortName"));
 
   const intake = intakeFeature(deps);
   guarded.use(

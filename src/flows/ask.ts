@@ -60,11 +60,13 @@ export async function askText(
   prompt: string,
   opts: {
     optional?: boolean;
+    /** The skip button's label, if not «Пропустить». */
+    skipLabel?: string;
     check?: (text: string) => string | undefined | Promise<string | undefined>;
   } = {},
 ): Promise<string | typeof SKIP> {
   const markup = opts.optional
-    ? { reply_markup: new InlineKeyboard().text(t.org.skip, cb("flow.skip")) }
+    ? { reply_markup: new InlineKeyboard().text(opts.skipLabel ?? t.org.skip, cb("flow.skip")) }
     : {};
   await ctx.reply(prompt, markup);
   for (;;) {

@@ -4,6 +4,7 @@ import {
   getOrganization,
   organizationNameTaken,
   renameOrganization,
+  setShortName,
 } from "../app/organizations.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
 import { t } from "../bot/texts.js";
@@ -97,5 +98,47 @@ export function renameOrganizationFlow(deps: AppDeps) {
     if (!result) await ctx.reply(t.refusal);
     else if (result.ok) await ctx.reply(t.org.renamed(result.organization.name));
     else await ctx.reply(FINAL_REFUSAL[result.reason]);
+  };
+}
+
+/** «Краткое название»: a new one, checked free as it is typed; one there may be removed instead. */
+export function shortNameFlow(deps: AppDeps) {
+  return async function shortNameDialog(
+    conversation: Flow,
+    ctx: Context,
+    actorId: number,
+    organizationId: number,
+  ): Promise<void> {
+    const current = await conversation.external(() => {
+      const organization = getOrganization(deps.db, organizationId);
+      return organization && { name: organization.name, shortName: organization.shortName };
+    });
+    if (current === undefined) {
+      await ctx.reply(t.org.notFound);
+      return;
+    }
+    const shortName = await askText(
+      conversation,
+      ctx,
+      t.org.askNewShortName(current.name, current.shortName),
+      {
+        optional: current.shortName !== null,
+        skipLabel: t.org.removeShortName,
+        check: checkFreeName(conversation, deps, t.org.newShortNameTaken, organizationId),
+      },
+    );
+    const result = await conversation.external((outer) =>
+      stillAdmin(outer, actorId)
+        ? setShortName(deps.db, {
+            id: organizationId,
+            shortName: shortName === SKIP ? null : shortName,
+            actorId,
+            now: deps.clock.now(),
+          })
+        : undefined,
+    );
+    if (!result) await ctx.reply(t.refusal);
+    else if (!result.ok) await ctx.reply(FINAL_REFUSAL[result.reason]);
+    else await ctx.reply(t.org.shortNameSet(result.organization.name, result.organization.shortName));
   };
 }

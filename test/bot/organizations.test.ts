@@ -104,6 +104,50 @@ describe("organizations", () => {
     expect(admin().lastText()).toMatch(/Действует/);
   });
 
+  it("an admin gives a short name, is refused one another organization bears, and removes it", async () => {
+    h.seedOrganization("Министерство здравоохранения", "Минздрав");
+    await admin().send("/org_add");
+    await admin().send("Министерство культуры");
+    await admin().press("Пропустить");
+    await admin().send("/orgs");
+    await admin().press("Министерство культуры");
+    await admin().press("Краткое название");
+    expect(admin().lastText()).toBe(
+      "Пришлите краткое название для «Министерство культуры» (например: «Минздрав»): его показывают кнопки и карточки. Отмена — /cancel.",
+    );
+    await admin().send("минздрав");
+    expect(admin().lastText()).toBe(
+      "Это название уже носит другой орган, и на кнопках их не различить. Пришлите другое или /cancel.",
+    );
+    await admin().send("Минкульт");
+    expect(admin().lastText()).toBe("Готово: краткое название «Министерство культуры» — «Минкульт».");
+    await admin().send("/orgs");
+    await admin().press("Минкульт — Министерство культуры");
+    expect(admin().lastText()).toMatch(/^«Министерство культуры» \(Минкульт\)\n/);
+    await admin().press("Краткое название");
+    expect(admin().lastText()).toMatch(/Сейчас — «Минкульт»; убрать его можно кнопкой ниже\./);
+    await admin().press("Убрать краткое название");
+    expect(admin().lastText()).toBe(
+      "Готово: у «Министерство культуры» больше нет краткого названия, кнопки и карточки показывают полное.",
+    );
+    const culture = h.db
+      .select()
+      .from(organizations)
+      .all()
+      .find((o) => o.name === "Министерство культуры");
+    expect(culture?.shortName).toBeNull();
+    const changes = h.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .filter((e) => e.action === "shortNameSet")
+      .map((e) => e.details);
+    expect(changes).toEqual([
+      expect.objectContaining({ from: null, to: "Минкульт" }),
+      expect.objectContaining({ from: "Минкульт", to: null }),
+    ]);
+  });
+
   it("switching off an organization with open incidents tells the admin which, and the curators which to route anew", async () => {
     const { health } = seedOffice(h);
     const education = h.seedOrganization("Министерство образования", "Минобр");

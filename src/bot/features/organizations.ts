@@ -53,6 +53,8 @@ async function showCard(ctx: BotContext, organizationId: number, toast?: string)
   const members = telegramIdsOfMembers(db, [org.id]).length;
   const keyboard = new InlineKeyboard()
     .text(t.org.buttonRename, cb("org.ren", org.id))
+    .text(t.org.buttonShortName, cb("org.short", org.id))
+    .row()
     .text(
       org.active ? t.org.buttonDeactivate : t.org.buttonActivate,
       cb(org.active ? "org.off" : "org.on", org.id),
@@ -109,12 +111,17 @@ async function tellOfOpenWork(ctx: BotContext, organization: Organization, openW
   await ctx.reply(t.org.leftOpen(organization.name, ids, told));
 }
 
-organizations.callbackQuery(onAction("org.ren", [ID]), admin, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  forgetAwaitedStart(ctx);
-  await ctx.conversation.exitAll();
-  await ctx.conversation.enter("renameOrganization", ctx.person?.id, Number(ctx.match[1]));
-});
+for (const [action, dialogue] of [
+  ["org.ren", "renameOrganization"],
+  ["org.short", "organizationShortName"],
+] as const) {
+  organizations.callbackQuery(onAction(action, [ID]), admin, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    forgetAwaitedStart(ctx);
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter(dialogue, ctx.person?.id, Number(ctx.match[1]));
+  });
+}
 
 organizations.command("org_add", requirePrivate, admin, async (ctx) => {
   await ctx.conversation.exitAll();
