@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
+import { decidedDraftMessages, forgetDraftMessage } from "../app/draft-messages.js";
 import { detailsEditable } from "../app/importance.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { findPerson, isBlocked } from "../app/people.js";
@@ -522,7 +523,30 @@ export function syncCards(
     syncs = new OneAtATime();
     cardSyncs.set(deps.db.$client, syncs);
   }
-  return syncs.run(incident.id, () => syncNow(deps, current(deps.db, incident), extra, options));
+  return syncs.run(incident.id, async () => {
+    await syncNow(deps, current(deps.db, incident), extra, options);
+    await retireDecidedDrafts(deps, incident.id);
+  });
+}
+
+/**
+ * A draft decided (approved, returned for rework) or set aside (the post routed anew, closed) loses
+ * its «Согласовать» and «На доработку» wherever the curators were shown it; a press on a button
+ * still there (the edit failed) is answered as ever. A message gone, or a chat that refuses, is
+ * forgotten; a network failure leaves it to the incident's next sync.
+ */
+async function retireDecidedDrafts(deps: CardDeps, incidentId: number): Promise<void> {
+  for (const shown of decidedDraftMessages(deps.db, incidentId)) {
+    try {
+      await deps.api.editMessageReplyMarkup(shown.chatId, shown.messageId);
+    } catch (error) {
+      if (!(error instanceof GrammyError)) {
+        deps.log.warn({ ...shown, incidentId, err: error }, "draft buttons not removed");
+        continue;
+      }
+    }
+    forgetDraftMessage(deps.db, shown);
+  }
 }
 
 /** The incident as it is now: the snapshot given, unless a transition has been made since. */

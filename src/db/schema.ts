@@ -341,6 +341,28 @@ export const drafts = sqliteTable(
   (t) => [index("drafts_incident").on(t.incidentId, t.id)],
 );
 
+/**
+ * Where a draft was shown to the curators with «Согласовать» and «На доработку» (the message the
+ * buttons are under): once the draft is decided, or set aside, the buttons come off (cards.ts).
+ */
+export const draftMessages = sqliteTable(
+  "draft_messages",
+  {
+    draftId: integer("draft_id")
+      .notNull()
+      .references(() => drafts.id),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    chatId: integer("chat_id").notNull(),
+    messageId: integer("message_id").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chatId, t.messageId] }),
+    index("draft_messages_incident").on(t.incidentId),
+  ],
+);
+
 export const PUBLICATION_KINDS = ["answer", "interim", "clarification"] as const;
 
 /** Links of what was posted in the network: the answer, an interim answer, a question to the author. */

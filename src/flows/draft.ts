@@ -10,6 +10,7 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { type Draft, latestDrafts, loadDraftWork, saveDraftWork, submitDraft } from "../app/answers.js";
 import { findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
+import { recordDraftMessage } from "../app/draft-messages.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments } from "../app/part-attachments.js";
@@ -201,7 +202,15 @@ async function sendToCurators(
     let shown = false;
     for (const chatId of chatIds) {
       try {
-        await sendDraft(api, chatId, draft, { header, keyboard });
+        const sent = await sendDraft(api, chatId, draft, { header, keyboard });
+        const draftId = incident.answer?.draftId;
+        if (sent && draftId)
+          recordDraftMessage(deps.db, {
+            draftId,
+            incidentId: incident.id,
+            chatId,
+            messageId: sent.message_id,
+          });
         shown = true;
       } catch (error) {
         // The draft is committed: a chat that refuses, or a connection down beyond auto-retry's

@@ -332,6 +332,36 @@ describe("approval", () => {
     expect(approved.map((d) => d.text)).toEqual(["Снег вывезут до пятницы, 27.11."]);
   });
 
+  it("a decided draft loses its buttons where the curators were shown it; the next one has them", async () => {
+    const id = await officeWithIncident();
+    const onDrafts = () =>
+      h.fake
+        .buttons(OFFICE.curatorsChat)
+        .filter((b) => b.message.text?.startsWith("Проект ответа"))
+        .map((b) => ({ message: b.message, label: b.label, data: b.callbackData }));
+    await draftInDialogue("Подготовить ответ", "Снег вывезут.");
+    const first = onDrafts();
+    expect(first.map((b) => b.label)).toEqual(["Согласовать", "На доработку"]);
+    const rework = first[1];
+    if (!rework) throw new Error("no rework button");
+    await h.deliver(updates.callback(curator().tg, rework.message, rework.data ?? ""));
+    await curator().send("Укажите дату.", curatorsChat());
+    expect(state(id)).toBe("in_work");
+    expect(onDrafts()).toEqual([]);
+
+    await executor().press("Подготовить ответ");
+    await executor().press("Начать заново");
+    await executor().send("Снег вывезут до пятницы, 27.11.");
+    await executor().press("Готово");
+    await executor().press("Отправить на согласование");
+    const second = onDrafts();
+    expect(second.map((b) => b.label)).toEqual(["Согласовать", "На доработку"]);
+    expect(second[0]?.message.message_id).not.toBe(rework.message.message_id);
+    await curator().press("Согласовать", curatorsChat());
+    expect(state(id)).toBe("approved");
+    expect(onDrafts()).toEqual([]);
+  });
+
   it("a draft sent again while a curator writes his rework comment is not returned with that comment", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { text: "Снег вывезут." });
