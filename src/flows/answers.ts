@@ -692,6 +692,8 @@ export function linkFlow(deps: AppDeps) {
     kind: LinkKind,
     /** Opened by «Размещу сам»: the executors were told the curator posts it (features/answers.ts). */
     curatorPosts?: boolean,
+    /** A link the person gave before the question: taken if it will do, else asked for as ever. */
+    offered?: string | null,
   ): Promise<void> {
     const post = await conversation.external(() => {
       const incident = loadIncident(deps.db, incidentId);
@@ -700,6 +702,14 @@ export function linkFlow(deps: AppDeps) {
     if (!post) {
       await ctx.reply(tr.notFoundNumber(incidentId));
       return;
+    }
+    const chatId = ctx.chat?.id ?? 0;
+    // Stored with the dialogue, an absent link comes back as null.
+    if (offered) {
+      const problem = linkProblem(offered, post);
+      if (problem === undefined)
+        return recordGiven(conversation, ctx, deps, { incidentId, kind, chatId }, offered);
+      await ctx.reply(problem);
     }
     const prompt = await ctx.reply(ta.link.ask(kind, incidentId, ta.inNetwork(post.network)), {
       reply_markup: cancelKeyboard(),
@@ -730,14 +740,24 @@ export function linkFlow(deps: AppDeps) {
         await conversation.external((outer: BotContext) => curatorGaveUp(deps, outer, incidentId));
       return;
     }
-    const parsed = parseSourceLink(text);
-    const link = parsed.ok ? parsed.url : text;
-    const chatId = prompt.chat.id;
-    const outcome = await conversation.external((outer: BotContext) =>
-      recordLink(deps, outer, { incidentId, kind, link, chatId }),
-    );
-    await ctx.reply(outcome, NO_PREVIEW);
+    await recordGiven(conversation, ctx, deps, { incidentId, kind, chatId }, text);
   };
+}
+
+/** Records the link given (its normal form), then tells the person how it went. */
+async function recordGiven(
+  conversation: Flow,
+  ctx: Context,
+  deps: AppDeps,
+  input: { incidentId: number; kind: LinkKind; chatId: number },
+  text: string,
+): Promise<void> {
+  const parsed = parseSourceLink(text);
+  const link = parsed.ok ? parsed.url : text;
+  const outcome = await conversation.external((outer: BotContext) =>
+    recordLink(deps, outer, { ...input, link }),
+  );
+  await ctx.reply(outcome, NO_PREVIEW);
 }
 
 /** A curator cancelled «Размещу сам»: the executors, told he posts the answer, are to post it after all. */

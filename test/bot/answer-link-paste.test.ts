@@ -11,7 +11,7 @@ let h: Harness;
 afterEach(() => h.close());
 
 describe("a link sent privately by an executor", () => {
-  it("with an approved answer waiting: offered as that answer's link, and recorded once sent again", async () => {
+  it("with an approved answer waiting: offered as that answer's link, and recorded with one tap", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
     const { health } = seedOffice(h);
     const id = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
@@ -26,11 +26,31 @@ describe("a link sent privately by an executor", () => {
     await h.user(OFFICE.curator, "Ольга").press("Согласовать", h.group(OFFICE.curatorsChat, "Кураторы"));
     await executor.send(link);
     expect(executor.lastText()).toBe(
-      "Если это ссылка на размещённый ответ, нажмите кнопку и пришлите ссылку ещё раз. " +
+      "Если это ссылка на размещённый ответ, нажмите кнопку: ссылка будет записана. " +
         "Регистрируют новые сообщения кураторы: перешлите пост куратору.",
     );
     await executor.press("Ответ на № 1 размещён");
-    await executor.send(link);
+    expect(executor.lastText()).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
+    expect(loadIncident(h.db, id)?.row.state).toBe("answered");
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      `Ответ по сообщению № 1 размещён (в срок): ${link}\nРазместил(а): Иван`,
+    );
+  });
+
+  it("a link of the wrong network is not taken: the person is told why and asked for the right one", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    await seedDraft(h, id, { approve: true });
+    const executor = h.user(OFFICE.executor, "Иван");
+    await executor.send("https://t.me/minzdrav/15");
+    await executor.press("Ответ на № 1 размещён");
+    expect(h.texts(OFFICE.executor).slice(-2)).toEqual([
+      "Это ссылка в Telegram, а сообщение размещено во ВКонтакте. Отвечают в той же сети: пришлите ссылку во ВКонтакте.",
+      "Сообщение № 1: пришлите ссылку на размещённый ответ во ВКонтакте. Отмена — /cancel.",
+    ]);
+    expect(loadIncident(h.db, id)?.row.state).toBe("approved");
+    await executor.send("https://vk.com/wall-1_1?reply=77");
     expect(loadIncident(h.db, id)?.row.state).toBe("answered");
   });
 });

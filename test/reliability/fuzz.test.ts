@@ -221,7 +221,17 @@ function incidentButtons(id: number, office: Office): string[] {
     }),
   );
   const buttons = [
-    ...["inc.route", "inc.edit", "imp.close", "inc.text", "inc.hist", "inc.show", "inc.pub", "inc.pubself"],
+    ...[
+      "inc.route",
+      "inc.edit",
+      "imp.close",
+      "inc.text",
+      "inc.hist",
+      "inc.show",
+      "inc.pub",
+      "inc.pubself",
+      "inc.publink",
+    ],
     ...["inc.draft", "inc.interim", "inc.clarify", "inc.toxic", "inc.threat", "int.threat", "int.toxic"],
   ].map((action) => `${action}:${id}`);
   for (const action of ["inc.accept", "inc.return", "inc.part"]) {
@@ -346,7 +356,11 @@ function mayPress(sender: Sender, data: string, office: Office): boolean {
       const leads = incident.assignments.some(
         (a) => a.organizationId === org && a.role === "lead" && a.state === "accepted",
       );
-      return ["inc.draft", "inc.interim", "inc.clarify", "inc.pub", "inc.pubself"].includes(action) && leads;
+      return (
+        ["inc.draft", "inc.interim", "inc.clarify", "inc.pub", "inc.pubself", "inc.publink"].includes(
+          action,
+        ) && leads
+      );
     }
     case "curator":
       return curatorMay(action, args, incident, office);
@@ -388,6 +402,7 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
       );
     case "inc.pub":
     case "inc.pubself":
+    case "inc.publink":
       return state === "approved";
     case "inc.passon":
     case "inc.partrw": {

@@ -6,7 +6,7 @@ import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/
 import { loadPerson } from "../../app/people.js";
 import { displayName } from "../../domain/access.js";
 import { type DraftKind, partNamed, publishAction } from "../../domain/incident.js";
-import type { Network } from "../../domain/source-link.js";
+import { findLinks, type Network } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import {
   type AnswerAction,
@@ -60,6 +60,10 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
     startDialog(ctx, Number(ctx.match[1]), "publish"),
   );
   composer.callbackQuery(onAction("inc.pubself", [ID]), (ctx) => postSelf(ctx, Number(ctx.match[1])));
+  // «Ответ на № N размещён» under a link an executor sent unasked (intake.ts): that link is the answer's.
+  composer.callbackQuery(onAction("inc.publink", [ID]), (ctx) =>
+    startDialog(ctx, Number(ctx.match[1]), "publish", undefined, false, linkAnswered(ctx)),
+  );
   // Buttons sent before parts could be returned do not name the version.
   for (const args of [
     [ID, ID, ID],
@@ -287,13 +291,24 @@ const LINK_KINDS: Partial<Record<AnswerAction, LinkKind>> = {
 };
 
 /** The buttons that open a dialogue: rights and state are checked first, so a refusal is a pop-up. */
-/** Whether the dialogue was opened (not refused, not a double tap). */
+/** The link in the message the pressed one answers, if it has one. */
+function linkAnswered(ctx: BotContext): string | undefined {
+  const message = ctx.callbackQuery?.message;
+  const original = message && "reply_to_message" in message ? message.reply_to_message : undefined;
+  return findLinks(original?.text ?? original?.caption ?? "")[0];
+}
+
+/**
+ * Whether the dialogue was opened (not refused, not a double tap). `offered`: a link the person gave
+ * already, taken without asking when it will do.
+ */
 async function startDialog(
   ctx: BotContext,
   id: number,
   asked: AnswerAction,
   draftId?: number,
   curatorPosts = false,
+  offered?: string,
 ): Promise<boolean> {
   const incident = loadIncident(ctx.app.db, id);
   const refused = (text: string) => popup(ctx, text).then(() => false);
@@ -304,7 +319,7 @@ async function startDialog(
   if (refusal) return refused(refusal);
   if (draftId !== undefined && incident.answer?.draftId !== draftId) return refused(ta.approve.stale(id));
   const kind = LINK_KINDS[action];
-  if (kind) return openDialog(ctx, DIALOGS.link, id, kind, curatorPosts);
+  if (kind) return openDialog(ctx, DIALOGS.link, id, kind, curatorPosts, offered);
   return openDialog(ctx, DIALOGS.rework, id, draftId ?? null);
 }
 

@@ -105,8 +105,12 @@ export function intakeFeature(deps: AppDeps): {
       const waiting = post.forwarded ? [] : approvedAnswersOf(ctx.app, ctx.person);
       if (waiting.length === 0) return ctx.reply(ti.notCuratorPost);
       const keyboard = new InlineKeyboard();
-      for (const id of waiting) keyboard.text(ti.button.postedAnswerOf(id), cb("inc.pub", id)).row();
-      return ctx.reply(ti.answerLinkHere(waiting), { reply_markup: keyboard });
+      // The button's dialogue takes the link from the message it answers (features/answers.ts).
+      for (const id of waiting) keyboard.text(ti.button.postedAnswerOf(id), cb("inc.publink", id)).row();
+      return ctx.reply(ti.answerLinkHere(waiting), {
+        reply_markup: keyboard,
+        reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
+      });
     }
     await takePost(ctx, post, albums);
   };
