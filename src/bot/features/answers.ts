@@ -50,7 +50,7 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
   for (const args of [[ID, ID], [ID]]) {
     composer.callbackQuery(onAction("inc.ok", args), (ctx) => approve(ctx, ...draftButton(ctx.match)));
     composer.callbackQuery(onAction("inc.rework", args), (ctx) =>
-      startDialog(ctx, Number(ctx.match[1]), "requestRework", draftButton(ctx.match)[1]),
+      startDialog(ctx, Number(ctx.match[1]), "requestRework", { draftId: draftButton(ctx.match)[1] }),
     );
   }
   composer.callbackQuery(onAction("inc.q", [ID, "[1-5]"]), (ctx) =>
@@ -62,7 +62,7 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(onAction("inc.pubself", [ID]), (ctx) => postSelf(ctx, Number(ctx.match[1])));
   // «Ответ на № N размещён» under a link an executor sent unasked (intake.ts): that link is the answer's.
   composer.callbackQuery(onAction("inc.publink", [ID]), (ctx) =>
-    startDialog(ctx, Number(ctx.match[1]), "publish", undefined, false, linkAnswered(ctx)),
+    startDialog(ctx, Number(ctx.match[1]), "publish", { offered: linkAnswered(ctx) }),
   );
   // Buttons sent before parts could be returned do not name the version.
   for (const args of [
@@ -298,17 +298,21 @@ function linkAnswered(ctx: BotContext): string | undefined {
   return findLinks(original?.text ?? original?.caption ?? "")[0];
 }
 
-/**
- * Whether the dialogue was opened (not refused, not a double tap). `offered`: a link the person gave
- * already, taken without asking when it will do.
- */
+interface DialogOptions {
+  /** The draft a decision's button names. */
+  draftId?: number | undefined;
+  /** «Размещу сам»: see postSelf. */
+  curatorPosts?: boolean;
+  /** A link the person gave already, taken without asking when it will do. */
+  offered?: string | undefined;
+}
+
+/** Whether the dialogue was opened (not refused, not a double tap). */
 async function startDialog(
   ctx: BotContext,
   id: number,
   asked: AnswerAction,
-  draftId?: number,
-  curatorPosts = false,
-  offered?: string,
+  { draftId, curatorPosts = false, offered }: DialogOptions = {},
 ): Promise<boolean> {
   const incident = loadIncident(ctx.app.db, id);
   const refused = (text: string) => popup(ctx, text).then(() => false);
@@ -328,7 +332,7 @@ async function startDialog(
  * the answer, so that it does not appear twice; told again if he gives it up (linkFlow).
  */
 async function postSelf(ctx: BotContext, id: number) {
-  if (!(await startDialog(ctx, id, "publish", undefined, true))) return;
+  if (!(await startDialog(ctx, id, "publish", { curatorPosts: true }))) return;
   const incident = loadIncident(ctx.app.db, id);
   const who = ctx.person && displayName(ctx.person);
   if (!incident || !who) return;
