@@ -92,9 +92,10 @@ export async function deliverLong(
   api: Api,
   chatId: number,
   text: string,
+  keyboard?: InlineKeyboard,
 ): Promise<"sent" | SendFailure> {
   try {
-    await sendParts(api, chatId, text);
+    await sendParts(api, chatId, text, keyboard);
     return "sent";
   } catch (error) {
     return sendFailed(deps, api, chatId, error);

@@ -9,6 +9,19 @@ export function buttonLabel(text: string, max = 48): string {
   return clip(text, max);
 }
 
+const CARD_BUTTONS_PER_ROW = 4;
+/** Telegram takes at most 100 buttons; a longer list is in the text, the first cards one tap away. */
+const CARD_BUTTONS = 32;
+
+/** «№ 12» buttons that show each post's card in the chat (a list, a digest), four to a row. */
+export function cardButtons(ids: readonly number[], keyboard = new InlineKeyboard()): InlineKeyboard {
+  ids.slice(0, CARD_BUTTONS).forEach((id, i) => {
+    keyboard.text(`№ ${id}`, cb("inc.show", id));
+    if ((i + 1) % CARD_BUTTONS_PER_ROW === 0) keyboard.row();
+  });
+  return keyboard;
+}
+
 export function organizationName(org: Pick<Organization, "name" | "shortName">): string {
   return org.shortName ? `${org.shortName} — ${org.name}` : org.name;
 }

@@ -347,7 +347,6 @@ export const tr = {
       overdue: "Просрочены",
       all: "Все",
     } satisfies Record<ListFilter, string>,
-    cardButton: (id: number) => `№ ${id}`,
   },
 
   find: {

@@ -7,11 +7,13 @@
 import { TZDate } from "@date-fns/tz";
 import { startOfDay } from "date-fns/startOfDay";
 import { and, eq, gte, lt } from "drizzle-orm";
+import type { InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
 import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
 import { partStateText } from "../bot/cards.js";
 import { deliverLong } from "../bot/delivery.js";
+import { cardButtons } from "../bot/keyboards.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { assignments, boundChats, notifications } from "../db/schema.js";
 import {
@@ -78,7 +80,8 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
           ]
         : []),
     ].join("\n");
-    if (await sendOrRelease(deps, chat.chatId, text, `morning:${chat.chatId}:${day}`)) sent++;
+    const shown = cardButtons(open.slice(0, MAX_LINES).map(({ incident }) => incident.id));
+    if (await sendOrRelease(deps, chat.chatId, text, `morning:${chat.chatId}:${day}`, shown)) sent++;
   }
   return sent;
 }
@@ -162,9 +165,12 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
         .map(({ id, organization, due, kind }) => t.digest.lateLine(id, organization, ...when(due, kind))),
     ),
   ].join("\n");
+  // A post in both sections is one button.
+  const listed = [...ours.slice(0, MAX_LINES), ...late.slice(0, MAX_LINES)].map(({ id }) => id);
+  const shown = cardButtons([...new Set(listed)]);
   let sent = 0;
   for (const chatId of unclaimed)
-    if (await sendOrRelease(deps, chatId, text, `morning:${chatId}:${day}`)) sent++;
+    if (await sendOrRelease(deps, chatId, text, `morning:${chatId}:${day}`, shown)) sent++;
   return sent;
 }
 
@@ -173,8 +179,15 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
  * after the lease); one that failed only for now (Telegram down, a 429 given up on) is given back,
  * so the next minute's tick sends it; a chat that refuses is not tried again.
  */
-async function sendOrRelease(deps: SweepDeps, chatId: number, text: string, key: string): Promise<boolean> {
-  const outcome = await deliverLong(deps, deps.api, chatId, text);
+async function sendOrRelease(
+  deps: SweepDeps,
+  chatId: number,
+  text: string,
+  key: string,
+  /** The listed posts' cards, one tap away. */
+  keyboard: InlineKeyboard,
+): Promise<boolean> {
+  const outcome = await deliverLong(deps, deps.api, chatId, text, keyboard);
   if (outcome === "failed") giveBackNotice(deps.db, key);
   else settleNotice(deps.db, key, deps.clock.now());
   return outcome === "sent";

@@ -43,6 +43,15 @@ describe("morning digest", () => {
         "№ 2 — прислать проект ответа куратору",
       ].join("\n"),
     );
+    // Each listed post's card is one tap away.
+    const digest = h.fake.lastMessage(OFFICE.healthChat)?.message_id;
+    const buttons = h.fake.buttons(OFFICE.healthChat).filter((b) => b.message.message_id === digest);
+    expect(buttons.map((b) => [b.label, b.callbackData])).toEqual([
+      ["№ 1", "inc.show:1"],
+      ["№ 2", "inc.show:2"],
+    ]);
+    await h.user(OFFICE.executor, "Иван").press("№ 2", h.group(OFFICE.healthChat, "Минздрав"));
+    expect(h.lastText(OFFICE.healthChat)).toMatch(/^Сообщение № 2 · ВКонтакте/);
   });
 
   it("comes though the sweep before it in the same tick fails (Telegram's connection dropped)", async () => {
@@ -217,6 +226,12 @@ describe("curators' morning digest", () => {
         "№ 1 · Минздрав — прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
       ].join("\n"),
     );
+    const digest = h.fake.lastMessage(OFFICE.curatorsChat)?.message_id;
+    const labels = h.fake
+      .buttons(OFFICE.curatorsChat)
+      .filter((b) => b.message.message_id === digest)
+      .map((b) => b.label);
+    expect(labels).toEqual(["№ 2", "№ 3", "№ 1"]);
   });
 
   it("a draft before the curators past the answer deadline is theirs, not listed as the organization's", async () => {

@@ -53,6 +53,7 @@ import { partStateText, syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { announceEach, cardDeps, showCardIn, splitMessage } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
+import { cardButtons } from "../keyboards.js";
 import { refuse } from "../refuse.js";
 import { t } from "../texts.js";
 import { type ListFilter, tr } from "../texts-incidents.js";
@@ -78,7 +79,6 @@ const LIST_LIMIT = 30;
 /** A holder's name on a list's line, cut so: the lines must fit in one message. */
 const HOLDER_LIMIT = 40;
 const MESSAGE_LIMIT = 4096;
-const CARD_BUTTONS_PER_ROW = 4;
 
 /** Routing, executors' actions on cards, lists, search and history. */
 export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
@@ -544,11 +544,7 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
   };
   let count = lines.length;
   while (count > 1 && textOf(count).length > MESSAGE_LIMIT) count--;
-  const keyboard = new InlineKeyboard();
-  listed.slice(0, count).forEach(({ incident }, i) => {
-    keyboard.text(tr.list.cardButton(incident.id), cb("inc.show", incident.id));
-    if ((i + 1) % CARD_BUTTONS_PER_ROW === 0) keyboard.row();
-  });
+  const keyboard = cardButtons(listed.slice(0, count).map(({ incident }) => incident.id));
   if (scope.kind === "all") {
     (Object.keys(FILTER_STATES) as ListFilter[]).forEach((key, i) => {
       if (i % FILTERS_PER_ROW === 0) keyboard.row();

@@ -11,7 +11,7 @@ import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { sendLong } from "../delivery.js";
 import { forgetAwaitedStart } from "../dialogs.js";
-import { organizationPicker } from "../keyboards.js";
+import { cardButtons, organizationPicker } from "../keyboards.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
 import { tr } from "../texts-incidents.js";
@@ -86,10 +86,6 @@ organizations.callbackQuery(onAction("org.(on|off)", [ID]), admin, async (ctx) =
     await tellOfOpenWork(ctx, result.organization, result.openWork);
 });
 
-const CARD_BUTTONS_PER_ROW = 4;
-/** Telegram takes at most 100 buttons; a longer list is in the text, the first cards one tap away. */
-const CARD_BUTTONS = 32;
-
 /**
  * Switched off with incidents still routed to it: they stay with it until a curator routes them
  * anew, so the curators get the list, with a button to open each card, and the admin is told so
@@ -97,11 +93,7 @@ const CARD_BUTTONS = 32;
  */
 async function tellOfOpenWork(ctx: BotContext, organization: Organization, openWork: OpenWork[]) {
   const lines = openWork.map((w) => t.org.openWorkLine(w.incidentId, w.lead, tr.shortState[w.state]));
-  const keyboard = new InlineKeyboard();
-  openWork.slice(0, CARD_BUTTONS).forEach((w, i) => {
-    keyboard.text(tr.list.cardButton(w.incidentId), cb("inc.show", w.incidentId));
-    if ((i + 1) % CARD_BUTTONS_PER_ROW === 0) keyboard.row();
-  });
+  const keyboard = cardButtons(openWork.map((w) => w.incidentId));
   const text = t.org.leftOpenForCurators(organization.name, lines);
   let told = false;
   for (const chatId of reachableCuratorChats(ctx.app.db)) {
