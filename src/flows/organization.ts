@@ -1,12 +1,17 @@
 import type { Context } from "grammy";
+import { loadIncident } from "../app/incidents.js";
 import {
   createOrganization,
   getOrganization,
+  openWorkOf,
   organizationNameTaken,
   renameOrganization,
   setShortName,
 } from "../app/organizations.js";
+import { afterTurn } from "../bot/after-turn.js";
+import { syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
+import { cardDeps } from "../bot/delivery.js";
 import { t } from "../bot/texts.js";
 import { can } from "../domain/access.js";
 import { askText, type Flow, SKIP } from "./ask.js";
@@ -98,7 +103,18 @@ export function renameOrganizationFlow(deps: AppDeps) {
     if (!result) await ctx.reply(t.refusal);
     else if (result.ok) await ctx.reply(t.org.renamed(result.organization.name));
     else await ctx.reply(FINAL_REFUSAL[result.reason]);
+    if (result?.ok) await conversation.external((outer) => refreshCardsOf(deps, outer, organizationId));
   };
+}
+
+/** The cards of the organization's open posts, which name it, show its new name (after the reply). */
+function refreshCardsOf(deps: AppDeps, outer: BotContext, organizationId: number): void {
+  afterTurn(outer, "organization's cards", async () => {
+    for (const { incidentId } of openWorkOf(deps.db, organizationId)) {
+      const incident = loadIncident(deps.db, incidentId);
+      if (incident) await syncCards(cardDeps(deps, outer.api), incident);
+    }
+  });
 }
 
 /** «Краткое название»: a new one, checked free as it is typed; one there may be removed instead. */
@@ -140,5 +156,6 @@ export function shortNameFlow(deps: AppDeps) {
     if (!result) await ctx.reply(t.refusal);
     else if (!result.ok) await ctx.reply(FINAL_REFUSAL[result.reason]);
     else await ctx.reply(t.org.shortNameSet(result.organization.name, result.organization.shortName));
+    if (result?.ok) await conversation.external((outer) => refreshCardsOf(deps, outer, organizationId));
   };
 }

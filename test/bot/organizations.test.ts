@@ -148,6 +148,19 @@ describe("organizations", () => {
     ]);
   });
 
+  it("renamed, or given a new short name, an organization is named so on its open posts' cards at once", async () => {
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    const card = () =>
+      h.fake.messages(OFFICE.curatorsChat).find((m) => m.text?.startsWith(`Сообщение № ${id} · `))?.text;
+    expect(card()).toContain("Исполнитель: Министерство здравоохранения\n");
+    await admin().send("/orgs");
+    await admin().press(/Министерство здравоохранения/);
+    await admin().press("Переименовать");
+    await admin().send("Министерство здравоохранения края");
+    expect(card()).toContain("Исполнитель: Министерство здравоохранения края\n");
+  });
+
   it("switching off an organization with open incidents tells the admin which, and the curators which to route anew", async () => {
     const { health } = seedOffice(h);
     const education = h.seedOrganization("Министерство образования", "Минобр");
