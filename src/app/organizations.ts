@@ -118,25 +118,7 @@ export function renameOrganization(
   db: Db,
   input: { id: number; name: string; actorId: number; now: Date },
 ): SaveResult {
-  return db.transaction((tx): SaveResult => {
-    const current = getOrganization(tx, input.id);
-    if (!current) return { ok: false, reason: "not_found" };
-    if (organizationNameTaken(tx, input.name, input.id)) return { ok: false, reason: "name_taken" };
-    const organization = tx
-      .update(organizations)
-      .set({ name: input.name, nameKey: nameKey(input.name) })
-      .where(eq(organizations.id, input.id))
-      .returning()
-      .get();
-    audit(tx, input.now, {
-      actorId: input.actorId,
-      entity: "organization",
-      entityId: input.id,
-      action: "renamed",
-      details: { from: current.name, to: input.name },
-    });
-    return { ok: true, organization };
-  });
+  return changeName(db, input, { field: "name", to: input.name });
 }
 
 /** A new short name for the buttons and cards, or none (they show the full name then). */
@@ -144,14 +126,29 @@ export function setShortName(
   db: Db,
   input: { id: number; shortName: string | null; actorId: number; now: Date },
 ): SaveResult {
+  return changeName(db, input, { field: "shortName", to: input.shortName });
+}
+
+type NameChange = { field: "name"; to: string } | { field: "shortName"; to: string | null };
+
+function changeName(
+  db: Db,
+  input: { id: number; actorId: number; now: Date },
+  change: NameChange,
+): SaveResult {
   return db.transaction((tx): SaveResult => {
     const current = getOrganization(tx, input.id);
     if (!current) return { ok: false, reason: "not_found" };
-    if (input.shortName && organizationNameTaken(tx, input.shortName, input.id))
-      return { ok: false, reason: "short_name_taken" };
+    const full = change.field === "name";
+    if (change.to && organizationNameTaken(tx, change.to, input.id))
+      return { ok: false, reason: full ? "name_taken" : "short_name_taken" };
     const organization = tx
       .update(organizations)
-      .set({ shortName: input.shortName, shortNameKey: input.shortName && nameKey(input.shortName) })
+      .set(
+        change.field === "name"
+          ? { name: change.to, nameKey: nameKey(change.to) }
+          : { shortName: change.to, shortNameKey: change.to && nameKey(change.to) },
+      )
       .where(eq(organizations.id, input.id))
       .returning()
       .get();
@@ -159,8 +156,8 @@ export function setShortName(
       actorId: input.actorId,
       entity: "organization",
       entityId: input.id,
-      action: "shortNameSet",
-      details: { from: current.shortName, to: input.shortName },
+      action: full ? "renamed" : "shortNameSet",
+      details: { from: current[change.field], to: change.to },
     });
     return { ok: true, organization };
   });
