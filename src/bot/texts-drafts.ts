@@ -195,5 +195,5 @@ export const td = {
 function earlierAnswer(links: string[], text: string | null): string {
   if (links.length === 0 && !text) return "Ответа по прежнему сообщению не было.";
   const where = links.length > 0 ? `Прежний ответ: ${links.join(", ")}` : "Прежний ответ";
-  return text ? `${where}\n«${text}»` : `${where}.`;
+  return text ? `${where}${links.length > 0 ? "" : ":"}\n«${text}»` : `${where}.`;
 }

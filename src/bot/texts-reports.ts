@@ -128,11 +128,11 @@ export const tr = {
   unknownChat: (chatId: number) => `чат ${chatId}`,
   /** A recipient that refuses for good: told to the admins once per report. */
   reportRefused: (name: string, who: string, command: string) =>
-    `Отчёт «${name}» не доставлен: ${who} — бот заблокирован или удалён из чата. Повторно бот его не отправит. ` +
+    `Не доставлено: «${name}» — ${who}: бот заблокирован или удалён из чата. Повторно бот это не отправит. ` +
     `Попросите разблокировать бота или верните его в чат; затем отчёт можно запросить командой ${command}.`,
   /** A report Telegram would not take as rendered (a caption or a file too big): told once, no chat to blame. */
   reportRejected: (name: string) =>
-    `Отчёт «${name}» не удалось доставить целиком: Telegram не принял его из-за ошибки в самом отчёте, а не в чате. ` +
+    `«${name}» не удалось доставить целиком: Telegram не принял отчёт из-за ошибки в нём самом, а не в чате. ` +
     "Повторно бот его не отправит. Подробности — в журнале бота; передайте их разработчику.",
   /** The same, to whoever asked for the report by hand (/report). */
   failedToAsker:

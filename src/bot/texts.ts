@@ -188,7 +188,7 @@ export const t = {
     askShortName: "Пришлите краткое название (например: «Минздрав») или нажмите «Пропустить».",
     askNewName: (name: string) => `Пришлите новое название для «${name}». Отмена — /cancel.`,
     askNewShortName: (name: string, shortName: string | null) =>
-      `Пришлите краткое название для «${name}» (например: «Минздрав»): его показывают кнопки и карточки. ` +
+      `Пришлите краткое название для органа «${name}» (например: «Минздрав»): его показывают кнопки и карточки. ` +
       (shortName ? `Сейчас — «${shortName}»; убрать его можно кнопкой ниже. ` : "") +
       "Отмена — /cancel.",
     removeShortName: "Убрать краткое название",
@@ -196,8 +196,8 @@ export const t = {
       "Это название уже носит другой орган, и на кнопках их не различить. Пришлите другое или /cancel.",
     shortNameSet: (name: string, shortName: string | null) =>
       shortName
-        ? `Готово: краткое название «${name}» — «${shortName}».`
-        : `Готово: у «${name}» больше нет краткого названия, кнопки и карточки показывают полное.`,
+        ? `Готово: краткое название органа «${name}» — «${shortName}».`
+        : `Готово: у органа «${name}» больше нет краткого названия, кнопки и карточки показывают полное.`,
     skip: "Пропустить",
     badName: "Название должно быть текстом от 2 до 200 символов. Пришлите ещё раз или /cancel.",
     nameTaken: "Орган с таким названием уже есть. Пришлите другое название или /cancel.",
@@ -206,7 +206,7 @@ export const t = {
       "Это название уже носит другой орган, и на кнопках их не различить. Пришлите другое краткое название, " +
       "нажмите «Пропустить» или /cancel.",
     shortNameTakenFinal: "Краткое название уже занято другим органом, ничего не изменено. Список — /orgs.",
-    inactiveHidden: "Отключённые органы не показаны — /orgs",
+    inactiveHidden: "Отключённые органы не показаны; список — /orgs.",
     created: (name: string) => `Орган «${name}» добавлен. Пригласить исполнителя — /invite.`,
     renamed: (name: string) => `Готово: орган теперь называется «${name}».`,
     deactivated: (name: string) => `Орган «${name}» отключён: новые сообщения ему не направляются.`,
@@ -276,7 +276,7 @@ export const t = {
   } satisfies Record<Importance, string>,
   step: {
     routing: "направить исполнителю",
-    return: "возврат, если не ваша компетенция",
+    return: "возврат не по компетенции",
     draft: "прислать проект ответа куратору",
     decision: "согласовать или вернуть на доработку",
     rework: "доработать ответ",
@@ -311,7 +311,7 @@ export const t = {
     /** The state of a co-executor's own part, on its cards (several parts: each named). */
     partStateOf: (organization: string) => `Состояние (${organization})`,
     partState: {
-      assigned: "направлено, ждёт, кто возьмёт",
+      assigned: "направлено, ещё не взято в работу",
       accepted: "в работе",
       rework: "информация на доработке",
       forApproval: "информация отправлена, у куратора на согласовании",
@@ -420,7 +420,8 @@ export const t = {
 
   alert: {
     /** A co-executor's step, with whose it is. */
-    ofOrganization: (what: string, organization: string) => `${what}: ${organization}`,
+    ofOrganization: (what: string, organization: string) =>
+      organization ? `${what} (${organization})` : what,
     /** None of the organization's executors has taken the post (or its part) into work yet. */
     notTaken: (text: string, organization: string) =>
       `${text}\nСообщение ещё никто не взял в работу (${organization}).`,
@@ -456,7 +457,7 @@ export const t = {
     /** A notice meant for the heads (an escalation, a significant post), who all block the bot, as the curators get it instead. */
     insteadOfHeads: (text: string, heads: string[]) =>
       heads.length === 0
-        ? `${text}\nНикому из руководителей это не направляется: ни у кого из них нет «Нарушения» по нему (/people).`
+        ? `${text}\nНикому из руководителей это не направляется: ни у кого из них не включена рассылка «Нарушения» (/people).`
         : `${text}\n${heads.length > 1 ? "Руководителям" : "Руководителю"} не доставлено: ${heads.join(", ")} — бот заблокирован или аккаунт удалён.`,
     /**
      * `chat`: the bound chat as the admins know it (its title, whose it is, what it serves), if it is
@@ -464,7 +465,7 @@ export const t = {
      */
     /** An executors' alert the curators get because neither a work chat nor the executor holding the post can be written to. */
     insteadOfExecutors: (text: string, organization: string, executor: string | null) =>
-      `${text}\nИсполнителю не доставлено: у «${organization}» нет рабочего чата` +
+      `${text}\nИсполнителю не доставлено: у органа «${organization}» нет рабочего чата` +
       (executor ? `, а лично (${executor}) бот написать не может.` : "."),
     /** A notice for an organization that neither its work chat nor any of its executors could get. */
     insteadOfOrganization: (text: string, organization: string) =>

@@ -107,7 +107,7 @@ describe("a co-executor's own part on its cards", () => {
     await routeWithPart(id);
     await sergey().press("Взять в работу", leadChat());
     expect(cardIn(LEAD_CHAT)).toContain("Состояние: в работе\n");
-    expect(cardIn(PART_CHAT)).toContain("Состояние: направлено, ждёт, кто возьмёт\n");
+    expect(cardIn(PART_CHAT)).toContain("Состояние: направлено, ещё не взято в работу\n");
     expect(cardIn(PART_CHAT)).not.toContain("Ответственный");
 
     await maria().press("Взять в работу", partChat());
@@ -121,7 +121,7 @@ describe("a co-executor's own part on its cards", () => {
     const id = await office(GEORGIEVSK);
     await routeWithPart(id);
     await sergey().press("Взять в работу", leadChat());
-    expect(cardIn(PART_CHAT)).toContain("Состояние: направлено, ждёт, кто возьмёт\n");
+    expect(cardIn(PART_CHAT)).toContain("Состояние: направлено, ещё не взято в работу\n");
     await maria().press("Взять в работу", partChat());
     await maria().press("Отправить информацию", partChat());
     await maria().send("Двор очистят до пятницы.", partChat());
@@ -134,7 +134,7 @@ describe("a co-executor's own part on its cards", () => {
     const id = await office();
     await routeWithPart(id);
     expect(ending(PART_CHAT, 3)).toEqual([
-      "Срок: 24.11.2026 10:30 — возврат, если не ваша компетенция (п. 7), осталось 30 мин рабочего времени",
+      "Срок: 24.11.2026 10:30 — возврат не по компетенции (п. 7), осталось 30 мин рабочего времени",
       "Срок: 24.11.2026 12:00 — прислать информацию соисполнителя (п. 14), осталось 2 ч рабочего времени",
       "Ответ разместить до: 25.11.2026 11:00",
     ]);
@@ -149,7 +149,7 @@ describe("a co-executor's own part on its cards", () => {
     const id = await office(GEORGIEVSK);
     await routeWithPart(id);
     expect(ending(PART_EXECUTOR, 3)).toEqual([
-      "Срок: 24.11.2026 10:30 — возврат, если не ваша компетенция (п. 10), осталось 30 мин рабочего времени",
+      "Срок: 24.11.2026 10:30 — возврат не по компетенции (п. 10), осталось 30 мин рабочего времени",
       "Срок: 24.11.2026 12:00 — прислать информацию соисполнителя (п. 18), осталось 2 ч рабочего времени",
       "Ответ разместить до: 24.11.2026 15:00",
     ]);

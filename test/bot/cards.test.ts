@@ -161,7 +161,7 @@ describe("cards", () => {
     await sync();
     const card = h.lastText(-200);
     expect(card.length).toBeLessThanOrEqual(4096);
-    expect(card).toMatch(/\nСрок: 24\.11\.2026 \d\d:\d\d — возврат, если не ваша компетенция \(п\. 7\)/);
+    expect(card).toMatch(/\nСрок: 24\.11\.2026 \d\d:\d\d — возврат не по компетенции \(п\. 7\)/);
     expect(card.match(/Возвращено \(Министерство здравоохранения\): /g)).toHaveLength(3);
   });
 

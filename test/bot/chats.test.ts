@@ -367,7 +367,7 @@ describe("group chats", () => {
     await admin().send("/bind", workChat());
     expect(h.lastText(-100)).toBe(
       "К какому органу привязать этот чат? В него будут приходить карточки сообщений.\n\n" +
-        "Отключённые органы не показаны — /orgs",
+        "Отключённые органы не показаны; список — /orgs.",
     );
     expect(() => h.fake.findButton(-100, /Минкульт/)).toThrow();
   });

@@ -371,7 +371,7 @@ describe("escalations of long-overdue steps (Orenburg p.19)", () => {
     expect(escalations(HEALTH_HEAD)).toEqual(["1"]);
     expect(curatorsEscalations().map((line) => /сообщение № (\d+)/.exec(line)?.[1])).toEqual(["2", "3"]);
     expect(curatorsEscalations()[0]).toContain(
-      "Никому из руководителей это не направляется: ни у кого из них нет «Нарушения» по нему (/people).",
+      "Никому из руководителей это не направляется: ни у кого из них не включена рассылка «Нарушения» (/people).",
     );
   });
 });

@@ -270,7 +270,7 @@ describe("a repeat found after registration (Orenburg p.15)", () => {
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Это то же самое сообщение. Пришлите номер более раннего.");
     await curator.send(`№ ${earlier}`, curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Сообщение № 2 отмечено как повторное к № 1: карточки показывают, как было рассмотрено то.",
+      "Сообщение № 2 отмечено как повторное к № 1: на карточках видно, как было рассмотрено сообщение № 1.",
     );
     expect(loadIncident(h.db, id)?.row.repeatOfId).toBe(earlier);
     expect(card(id)).toContain("Повторное к сообщению № 1");

@@ -138,7 +138,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(cardIn(-200)).toContain(
       "Соисполнители: Министерство образования (ещё не взято в работу), Министерство строительства (ждёт своей очереди)",
     );
-    expect(cardIn(-300)).toContain("Срок: 24.11.2026 10:30 — возврат, если не ваша компетенция (п. 7)");
+    expect(cardIn(-300)).toContain("Срок: 24.11.2026 10:30 — возврат не по компетенции (п. 7)");
 
     // The education ministry takes it and, at 11:30, gives its part.
     await educationExecutor().press("Взять в работу", educationChat());
@@ -151,7 +151,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(buildingCard).toContain("Соисполнители: Министерство образования, Министерство строительства\n");
     // Its clocks run from 11:30, not from the routing at 10:00: 30 minutes to return the post (p.7),
     // then 2 working hours for its part (p.14), with the lunch break between.
-    expect(buildingCard).toContain("Срок: 24.11.2026 12:00 — возврат, если не ваша компетенция (п. 7)");
+    expect(buildingCard).toContain("Срок: 24.11.2026 12:00 — возврат не по компетенции (п. 7)");
     expect(h.fake.buttons(-400).map((b) => b.label)).toEqual(["Взять в работу", "Вернуть", "История"]);
     expect(h.texts(-400).at(-1)).toBe(
       "Сообщение № 1: до вас информацию прислал соисполнитель Министерство образования. Учтите её в своей:\n\n" +
@@ -193,7 +193,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(h.texts(-400)).toHaveLength(1);
     const card = cardIn(-400);
     expect(card).toContain("Возвращено (Министерство образования): Не наша компетенция");
-    expect(card).toContain("Срок: 24.11.2026 10:45 — возврат, если не ваша компетенция (п. 7)");
+    expect(card).toContain("Срок: 24.11.2026 10:45 — возврат не по компетенции (п. 7)");
     const returned = h.db
       .select()
       .from(auditEvents)
@@ -206,7 +206,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     const id = await office();
     await routeToThree(id, "Одновременно");
     expect(states(id)).toEqual({ [health]: "assigned", [education]: "assigned", [building]: "assigned" });
-    expect(cardIn(-400)).toContain("Срок: 24.11.2026 10:30 — возврат, если не ваша компетенция (п. 7)");
+    expect(cardIn(-400)).toContain("Срок: 24.11.2026 10:30 — возврат не по компетенции (п. 7)");
     expect(h.fake.messages(-400)).toHaveLength(1);
   });
 
@@ -274,7 +274,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
       updates.callback(h.user(BUILDING_EXECUTOR, "Пётр").tg, stale, `inc.accept:${id}:${building}`),
     );
     expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
-      "Сообщение № 1 соисполнители готовят по очереди, и ваша ещё не пришла: карточка придёт, когда предыдущий пришлёт информацию.",
+      "Сообщение № 1 соисполнители готовят по очереди, и ваша очередь ещё не наступила: карточка придёт, когда предыдущий пришлёт информацию.",
     );
     expect(states(id)[building]).toBe("queued");
   });
@@ -292,7 +292,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
       "Сообщение № 1 передано соисполнителю: Министерство строительства. Предыдущий по-прежнему должен прислать свою информацию.",
     );
     expect(states(id)).toMatchObject({ [education]: "assigned", [building]: "assigned" });
-    expect(cardIn(-400)).toContain("Срок: 24.11.2026 11:00 — возврат, если не ваша компетенция (п. 7)");
+    expect(cardIn(-400)).toContain("Срок: 24.11.2026 11:00 — возврат не по компетенции (п. 7)");
     expect(h.fake.buttons(-200).some((b) => b.label === label)).toBe(false);
 
     // A second curator's press on the old button: nothing more to pass on.
@@ -351,7 +351,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     h.clock.set(new Date("2026-11-24T07:01:00Z")); // 12:01: the part was due at 12:00
     await sweep(h.deps());
     expect(h.texts(-300).at(-1)).toBe(
-      "❗ Сообщение № 1: срок «прислать информацию соисполнителя: Министерство образования» истёк 24.11.2026 12:00 " +
+      "❗ Сообщение № 1: срок «прислать информацию соисполнителя (Министерство образования)» истёк 24.11.2026 12:00 " +
         "(п. 14 регламента) — просрочено на 1 мин рабочего времени.\n" +
         "Этой информации ждёт следующий соисполнитель: Министерство строительства.",
     );
@@ -370,7 +370,7 @@ describe("a routing again keeps the parts given", () => {
     expect(states(id)).toEqual({ [health]: "assigned", [education]: "part_passed", [building]: "assigned" });
     expect(cardIn(-300)).toContain("Информация соисполнителя получена: Министерство образования");
     expect(h.fake.buttons(-300).map((b) => b.label)).toEqual(["История"]);
-    expect(cardIn(-400)).toContain("Срок: 24.11.2026 10:40 — возврат, если не ваша компетенция (п. 7)");
+    expect(cardIn(-400)).toContain("Срок: 24.11.2026 10:40 — возврат не по компетенции (п. 7)");
     // In order, the building ministry is next after the education ministry: it gets its part.
     expect(h.texts(-400).at(-1)).toBe(
       "Сообщение № 1: до вас информацию прислал соисполнитель Министерство образования. Учтите её в своей:\n\n" +

@@ -290,7 +290,7 @@ describe("taking access away", () => {
     await admin().press("Да, закрыть доступ");
     // The admin also hears that the curators' chat refuses the bot (once per chat).
     expect(admin().texts().join("\n")).toMatch(
-      /В органе «Министерство образования» не осталось исполнителей и нет рабочего чата: кураторам сообщить не удалось \(бот не может им писать\), передайте им это сами\./,
+      /В органе «Министерство образования» не осталось исполнителей и нет рабочего чата: кураторам сообщить не удалось \(бот не может им писать\) — передайте им это сами\./,
     );
   });
 
@@ -465,7 +465,7 @@ describe("people who block the bot, told of an access change", () => {
     expect(paragraphs()).toContain(
       "У органа «Министерство образования» нет рабочего чата, а остальным его исполнителям (Мария, Олег) бот " +
         "писать не может: они заблокировали бота или удалили аккаунт. Кураторам сообщить не удалось (бот не " +
-        "может им писать), передайте им это сами.",
+        "может им писать) — передайте им это сами.",
     );
     const toCurators = h.fake.callsOf("sendMessage").filter((c) => c.params.chat_id === OFFICE.curatorsChat);
     expect(toCurators.at(-1)?.params.text).toBe(

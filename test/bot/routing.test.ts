@@ -140,7 +140,7 @@ describe("routing", () => {
       expect(card.text).toContain("Состояние: направлено исполнителю");
       // Received 10:10; return within 30 working minutes (p.7); answer 9 working hours from detection (p.8).
       expect(card.text).toContain(
-        "Срок: 24.11.2026 10:40 — возврат, если не ваша компетенция (п. 7), осталось 30 мин рабочего времени",
+        "Срок: 24.11.2026 10:40 — возврат не по компетенции (п. 7), осталось 30 мин рабочего времени",
       );
       expect(card.text).toContain("Ответ разместить до: 25.11.2026 11:00");
       expect(labels(chatId, card.message_id)).toEqual(["Взять в работу", "Вернуть", "История"]);
@@ -177,7 +177,7 @@ describe("routing", () => {
     await route(id, [/Минздрав/]);
     const card = cardIn(-100, id).text ?? "";
     expect(card).toContain(
-      "Срок: 27.11.2026 17:00 — возврат, если не ваша компетенция (п. 10), осталось 30 мин рабочего времени",
+      "Срок: 27.11.2026 17:00 — возврат не по компетенции (п. 10), осталось 30 мин рабочего времени",
     );
     expect(card).toContain("Ответ разместить до: 30.11.2026 11:30");
   });
@@ -977,7 +977,7 @@ describe("lists, search and history", () => {
     await curator().press("Просрочены", curatorsChat());
     expect(h.lastText(-200)).toBe(
       [
-        "Открытые сообщения (Просрочены): 1",
+        "Открытые сообщения (просрочены): 1",
         "",
         "№ 1 · ВКонтакте · Минздрав · срок информации соисполнителя 24.11.2026 12:00 (просрочено на 1 ч рабочего времени) · в работе",
       ].join("\n"),
@@ -1021,9 +1021,9 @@ describe("lists, search and history", () => {
     await curator().send("/list");
     expect(curator().lastText()).toMatch(/^Открытые сообщения: 2\n/);
     await curator().press("Ждут направления");
-    expect(curator().lastText()).toMatch(/^Открытые сообщения \(Ждут направления\): 1\n\n№ 2 · /);
+    expect(curator().lastText()).toMatch(/^Открытые сообщения \(ждут направления\): 1\n\n№ 2 · /);
     await curator().press("Направлены");
-    expect(curator().lastText()).toMatch(/^Открытые сообщения \(Направлены\): 1\n\n№ 1 · /);
+    expect(curator().lastText()).toMatch(/^Открытые сообщения \(направлены\): 1\n\n№ 1 · /);
   });
 
   it("/list for a curator names who holds each post, and shows those awaiting approval and the overdue apart", async () => {
@@ -1050,10 +1050,10 @@ describe("lists, search and history", () => {
     await register(3);
     await curator().send("/list");
     await curator().press("На согласовании");
-    expect(curator().lastText()).toMatch(/^Открытые сообщения \(На согласовании\): 1\n\n№ 1 · /);
+    expect(curator().lastText()).toMatch(/^Открытые сообщения \(на согласовании\): 1\n\n№ 1 · /);
     await curator().press("Просрочены");
     const overdue = curator().lastText();
-    expect(overdue).toMatch(/^Открытые сообщения \(Просрочены\): 2\n/);
+    expect(overdue).toMatch(/^Открытые сообщения \(просрочены\): 2\n/);
     expect(overdue).toMatch(
       /^№ 2 · ВКонтакте · срок 24\.11\.2026 10:30 \(просрочено на 30 мин рабочего времени\) · ждёт направления$/m,
     );

@@ -117,8 +117,8 @@ describe("automatic reports when Telegram fails", () => {
     );
     expect(await monthlyReports(h.deps())).toBe(1);
     expect(h.texts(ADMIN)).toEqual([
-      "Отчёт «Нарушения регламента за 11.2026» не доставлен: Глава — бот заблокирован или удалён из чата. " +
-        "Повторно бот его не отправит. Попросите разблокировать бота или верните его в чат; затем отчёт " +
+      "Не доставлено: «Нарушения регламента за 11.2026» — Глава: бот заблокирован или удалён из чата. " +
+        "Повторно бот это не отправит. Попросите разблокировать бота или верните его в чат; затем отчёт " +
         "можно запросить командой /report нарушения 11.2026.",
     ]);
     const tried = callsTo(OFFICE.head);
@@ -143,7 +143,7 @@ describe("automatic reports when Telegram fails", () => {
       await monthlyReports(h.deps());
       expect(blocked(OFFICE.head)).toBe(true);
       expect(h.texts(ADMIN)).toEqual([
-        expect.stringMatching(/^Отчёт «Нарушения регламента за 11\.2026» не доставлен: Глава/),
+        expect.stringMatching(/^Не доставлено: «Нарушения регламента за 11\.2026» — Глава:/),
       ]);
     },
   );
@@ -159,8 +159,8 @@ describe("automatic reports when Telegram fails", () => {
     expect(callsTo(OFFICE.head)).toBe(tried);
     expect(violationsIn(OFFICE.curatorsChat)).toEqual([expect.stringMatching(VIOLATIONS), "document"]);
     expect(h.texts(ADMIN)).toEqual([
-      "Отчёт «Нарушения регламента за 11.2026» не доставлен: Глава — бот заблокирован или удалён из чата. " +
-        "Повторно бот его не отправит. Попросите разблокировать бота или верните его в чат; затем отчёт " +
+      "Не доставлено: «Нарушения регламента за 11.2026» — Глава: бот заблокирован или удалён из чата. " +
+        "Повторно бот это не отправит. Попросите разблокировать бота или верните его в чат; затем отчёт " +
         "можно запросить командой /report нарушения 11.2026.",
     ]);
   });
@@ -176,8 +176,8 @@ describe("automatic reports when Telegram fails", () => {
     expect(violationsIn(OFFICE.head)).toEqual([expect.stringMatching(VIOLATIONS)]);
     expect(violationsIn(OFFICE.curatorsChat)).toEqual([expect.stringMatching(VIOLATIONS)]);
     expect(h.texts(ADMIN)).toEqual([
-      "Отчёт «Нарушения регламента за 11.2026» не удалось доставить целиком: Telegram не принял его из-за " +
-        "ошибки в самом отчёте, а не в чате. Повторно бот его не отправит. Подробности — в журнале бота; " +
+      "«Нарушения регламента за 11.2026» не удалось доставить целиком: Telegram не принял отчёт из-за " +
+        "ошибки в нём самом, а не в чате. Повторно бот его не отправит. Подробности — в журнале бота; " +
         "передайте их разработчику.",
     ]);
 
