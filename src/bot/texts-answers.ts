@@ -216,7 +216,7 @@ export const ta = {
         ? "Всё приложено? Нажмите «Отправить»."
         : "Теперь напишите текст информации — с ним всё будет отправлено."),
     textFirst: "Сначала напишите текст информации: подписью к фото или отдельным сообщением.",
-    tooMany: (max: number) => `Вложений не больше ${max}. Остальные не приложены.`,
+    tooMany: (max: number) => `Можно приложить не больше ${max} вложений: остальные не приложены.`,
     send: "Отправить",
     /** To the executor holding the post, under a part that reached his organization: his deadline now. */
     started: (what: string, due: string, clause: string) =>

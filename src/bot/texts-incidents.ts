@@ -224,7 +224,7 @@ export const tr = {
     } satisfies Record<Importance, string>,
     current: (label: string) => `✓ ${label}`,
     subject: { topic: "Тема", place: "Место" } satisfies Record<Subject, string>,
-    close: "Закрыть",
+    close: "Закрыть меню",
     notCurator: "Менять важность, тему и место сообщения может только куратор.",
     answered: (id: number) =>
       `Ответ на сообщение № ${id} уже размещён: менять важность, тему и место поздно.`,

@@ -166,7 +166,7 @@ export const tr = {
       `Промежуточных ответов: ${o.interim}; окончательных после них: ${o.finals}, в срок: ${o.finalsOnTime}`,
       `Ответов с нарушением срока: ${o.overdue.count}` +
         (o.overdue.count > 0
-          ? ` — медиана ${late(o.overdue.medianMinutes, fullDay)}, наибольшее ${late(o.overdue.worstMinutes, fullDay)} рабочего времени`
+          ? ` — опоздание в рабочем времени: медиана ${late(o.overdue.medianMinutes, fullDay)}, наибольшее — ${late(o.overdue.worstMinutes, fullDay)}`
           : ""),
       `Возвращено исполнителями: ${o.returned}; на доработку: ${o.reworked}`,
       `Согласовано с первого раза: ${o.approvedFirstRound} из ${o.approved}${share(o.approvedFirstRound, o.approved)}${quality}`,

@@ -85,7 +85,10 @@ export const t = {
   /** `headGets`: what this head receives, as the admin set it (one line each), when a head. */
   help(roles: Role[], headGets?: string[]): string {
     if (roles.length === 0) return t.unknownPerson;
-    const lines = [`Ваши роли: ${roles.map((r) => ROLE_NAMES[r]).join(", ")}.`, ""];
+    const lines = [
+      `${roles.length > 1 ? "Ваши роли" : "Ваша роль"}: ${roles.map((r) => ROLE_NAMES[r]).join(", ")}.`,
+      "",
+    ];
     for (const role of roles) {
       if (role === "head" && headGets)
         lines.push(

@@ -58,7 +58,7 @@ describe("admins from ADMIN_IDS", () => {
   it("are registered as admins on first contact and see their commands", async () => {
     const admin = h.user(ADMIN, "Анна");
     await admin.send("/start");
-    expect(admin.lastText()).toMatch(/Ваши роли: администратор/);
+    expect(admin.lastText()).toMatch(/Ваша роль: администратор/);
     expect(admin.lastText()).toMatch(/\/invite — пригласить сотрудника/);
     const menu = h.fake.commands({ type: "chat", chat_id: ADMIN });
     expect(menu?.map((c) => c.command)).toEqual([
@@ -83,7 +83,7 @@ describe("invites", () => {
     expect(curator.lastText()).toMatch(/^Готово! Вы зарегистрированы как куратор\./);
     expect(curator.lastText()).toMatch(/регистрировать сообщения/);
     await curator.send("/help");
-    expect(curator.lastText()).toMatch(/Ваши роли: куратор/);
+    expect(curator.lastText()).toMatch(/Ваша роль: куратор/);
 
     const other = h.user(4004, "Иван");
     await other.send(`/start ${token}`);

@@ -205,7 +205,7 @@ describe("topic and place", () => {
     await curator.press("Убрать место", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Сообщение № 1: место убрано.");
     expect(card(id)).not.toContain("Место:");
-    await curator.press("Закрыть", curatorsChat());
+    await curator.press("Закрыть меню", curatorsChat());
     expect(h.fake.buttons(OFFICE.curatorsChat).filter((b) => b.callbackData?.startsWith("imp."))).toEqual([]);
   });
 

@@ -60,7 +60,7 @@ describe("organizations", () => {
   it("a command in the middle of a dialogue leaves it and is handled", async () => {
     await admin().send("/org_add");
     await admin().send("/help");
-    expect(admin().lastText()).toMatch(/Ваши роли: администратор/);
+    expect(admin().lastText()).toMatch(/Ваша роль: администратор/);
     await admin().send("Министерство культуры");
     expect(admin().lastText()).toBe("Не удалось разобрать. Список команд — /help.");
   });
