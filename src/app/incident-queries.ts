@@ -75,7 +75,10 @@ export function acceptedByOf(
 ): { person: string; organization: string } | undefined {
   if (organizationIds.length === 0) return undefined;
   const row = db
-    .select({ person: people, organization: organizations.name })
+    .select({
+      person: people,
+      organization: sql<string>`coalesce(${organizations.shortName}, ${organizations.name})`,
+    })
     .from(assignments)
     .innerJoin(people, eq(people.id, assignments.acceptedBy))
     .innerJoin(organizations, eq(organizations.id, assignments.organizationId))

@@ -289,7 +289,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     h.clock.set(new Date("2026-11-24T05:30:00Z"));
     const update = await h.deliver(updates.callback(curator().tg, button.message, data));
     expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
-      "Сообщение № 1 передано соисполнителю: Министерство строительства. Предыдущий по-прежнему должен прислать свою информацию.",
+      "Сообщение № 1 передано соисполнителю: Минстрой. Предыдущий по-прежнему должен прислать свою информацию.",
     );
     expect(states(id)).toMatchObject({ [education]: "assigned", [building]: "assigned" });
     expect(cardIn(-400)).toContain("Срок: 24.11.2026 11:00 — возврат не по компетенции (п. 7)");
@@ -315,12 +315,16 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     );
   });
 
-  it("a pop-up naming a long official name is cut to Telegram's 200 characters, not refused", async () => {
+  it("a pop-up naming a long official name with no short name is cut to Telegram's 200 characters, not refused", async () => {
     const id = await office();
     const long = `Министерство строительства, жилищно-коммунального хозяйства, дорожного хозяйства и транспорта ${"области ".repeat(4)}`;
-    h.db.update(organizations).set({ name: long.trim() }).where(eq(organizations.id, building)).run();
     await routeToThree(id, "По очереди");
     const button = h.fake.buttons(-200).find((b) => b.label === "Не ждать очереди: Минстрой");
+    h.db
+      .update(organizations)
+      .set({ name: long.trim(), shortName: null })
+      .where(eq(organizations.id, building))
+      .run();
     if (!button?.callbackData) throw new Error("no button");
     const update = await h.deliver(updates.callback(curator().tg, button.message, button.callbackData));
     const popUp = h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text ?? "";

@@ -491,7 +491,7 @@ describe("executors on the card", () => {
     await healthExecutor().press("Взять в работу", healthChat());
     const update = await h.deliver(updates.callback(healthExecutor().tg, stale.message, stale.callbackData));
     expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
-      "Сообщение уже взято в работу: Иван, Министерство здравоохранения.",
+      "Сообщение уже взято в работу: Иван, Минздрав.",
     );
   });
 
@@ -508,7 +508,7 @@ describe("executors on the card", () => {
     const answers = [a, b].map((u) => h.fake.callbackAnswer(u.callback_query?.id ?? "")?.text);
     expect(answers.filter((text) => text === "Вы взяли сообщение № 1 в работу.")).toHaveLength(1);
     expect(
-      answers.filter((text) => /^Сообщение уже взято в работу: (Иван|Пётр), Министерство/.test(String(text))),
+      answers.filter((text) => /^Сообщение уже взято в работу: (Иван|Пётр), Минздрав\.$/.test(String(text))),
     ).toHaveLength(1);
     const accepts = h.db
       .select()

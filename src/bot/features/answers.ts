@@ -186,7 +186,9 @@ async function releaseTurnNow(ctx: BotContext, id: number, assignmentId: number)
   const turn = incident.assignments.find((a) => a.id === assignmentId);
   afterTurn(ctx, "release-turn", async () => {
     const announced = await Promise.allSettled([
-      ctx.answerCallbackQuery({ text: tr.accept.turnReleased(id, turn?.organizationName ?? "") }),
+      ctx.answerCallbackQuery({
+        text: tr.accept.turnReleased(id, turn ? (turn.organizationShortName ?? turn.organizationName) : ""),
+      }),
       handTurnOn(app, ctx.api, incident),
     ]);
     for (const failed of announced) {

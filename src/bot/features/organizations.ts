@@ -80,8 +80,10 @@ organizations.callbackQuery(onAction("org.(on|off)", [ID]), admin, async (ctx) =
     await ctx.answerCallbackQuery({ text: t.org.notFound, show_alert: true });
     return;
   }
-  const { name } = result.organization;
-  await showCard(ctx, id, active ? t.org.activated(name) : t.org.deactivated(name));
+  // The card below gives the full name; the pop-up, cut at 200 characters, the short one.
+  const { name, shortName } = result.organization;
+  const called = shortName ?? name;
+  await showCard(ctx, id, active ? t.org.activated(called) : t.org.deactivated(called));
   if (result.changed && result.openWork.length > 0)
     await tellOfOpenWork(ctx, result.organization, result.openWork);
 });
