@@ -41,16 +41,19 @@ import { type Flow, isCancel, removeButtons, staleStep, waitForAnswer } from "./
 import { attachmentOf } from "./draft.js";
 
 /** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
-function lateReturn(
+function returnAsked(
   deps: AppDeps,
   incidentId: number,
   person: Person | undefined,
   organizationId: number | undefined,
-): string | null {
+): { late: string | null; lead: string | null } {
   const incident = loadIncident(deps.db, incidentId);
   const mine = incident && assignmentFor(incident, "return", person, undefined, organizationId);
   const due = mine && returnDue(deps, mine.receivedAt);
-  return due && due < deps.clock.now() ? formatDeadline(due, deps.sla.timezone) : null;
+  const late = due && due < deps.clock.now() ? formatDeadline(due, deps.sla.timezone) : null;
+  // A co-executor is told which organization asks the author (the lead's «Запрос автору»).
+  const lead = mine?.role === "coexecutor" && incident ? leadAssignment(incident) : undefined;
+  return { late, lead: lead ? (lead.organizationShortName ?? lead.organizationName) : null };
 }
 
 /** The return step's deadline for a post received then (Orenburg p.7, Georgievsk p.10). */
@@ -151,8 +154,8 @@ export function returnFlow(deps: AppDeps) {
     incidentId: number,
     organizationId?: number,
   ): Promise<void> {
-    const late = await conversation.external((outer) =>
-      lateReturn(deps, incidentId, outer.person, organizationId),
+    const { late, lead } = await conversation.external((outer) =>
+      returnAsked(deps, incidentId, outer.person, organizationId),
     );
     const buttons = dialogueButtons(ctx, incidentId);
     const keyboard = new InlineKeyboard();
@@ -163,7 +166,7 @@ export function returnFlow(deps: AppDeps) {
     });
     keyboard.text(tr.route.cancel, buttons.cancel);
     const clause = deps.sla.regulation.steps.return?.clause ?? "";
-    const prompt = await ctx.reply(tr.return.ask(incidentId, late, clause), { reply_markup: keyboard });
+    const prompt = await ctx.reply(tr.return.ask(incidentId, late, clause, lead), { reply_markup: keyboard });
     const valid = (text: string) => text.length >= 3 && text.length <= 500;
     const reply = await waitForText(conversation, choices, buttons.cancel, valid, tr.return.badReason);
     await removeButtons(ctx, prompt);

@@ -324,6 +324,10 @@ describe("a co-executor that returns the post (Georgievsk p.10, 18)", () => {
     await healthExecutor().press("Взять в работу", healthChat());
     h.clock.set("2026-11-24T07:25:00Z"); // 10:25
     await educationExecutor().press("Вернуть", educationChat());
+    // «Запрос автору» is on the lead's card only: the co-executor is told who asks the author.
+    expect(h.lastText(-300)).toMatch(
+      /Если не хватает сведений, не возвращайте: вопрос автору задаёт ответственный исполнитель \(Минздрав\) — сообщите ему, что нужно уточнить\.$/,
+    );
     h.clock.set("2026-11-24T07:50:00Z"); // 10:50: the reason typed at last
     await educationExecutor().send("Это вопрос управляющей компании", educationChat());
     expect(h.lastText(-100)).toBe(
