@@ -185,10 +185,13 @@ export const ta = {
   },
 
   interim: {
-    done: (id: number, due: string | null, step: string, clause: string) =>
+    /** `drafts`: the presser is the lead's executor; a curator is told the executor drafts the final answer. */
+    done: (id: number, due: string | null, step: string, clause: string, drafts: boolean) =>
       `Промежуточный ответ по сообщению № ${id} записан.` +
       (due ? `\nСрок: ${due} — ${step} (${clause}).` : "") +
-      "\nОкончательный ответ готовят кнопкой «Подготовить окончательный ответ» на карточке.",
+      (drafts
+        ? "\nОкончательный ответ готовят кнопкой «Подготовить окончательный ответ» на карточке."
+        : "\nОкончательный ответ готовит исполнитель, ведущий сообщение: ему сообщено."),
     notice: (id: number, link: string, due: string | null, step: string, clause: string) =>
       `По сообщению № ${id} дан промежуточный ответ: ${link}` +
       (due ? `\nСрок: ${due} — ${step} (${clause}).` : ""),

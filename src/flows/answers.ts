@@ -832,7 +832,10 @@ async function recordLink(
       const step = stepLabel(deps.sla.regulation, final?.step ?? "finalAfterInterim");
       const clause = final?.clause ?? "";
       await announce(ta.interim.notice(incidentId, link, at, step, clause), others);
-      return ta.interim.done(incidentId, at, step, clause);
+      // A curator who posted it himself (Georgievsk p.12) has no «Подготовить окончательный ответ».
+      const lead = leadAssignment(incident);
+      const drafts = !!lead && actor.organizationIds.includes(lead.organizationId);
+      return ta.interim.done(incidentId, at, step, clause, drafts);
     }
     case "clarify": {
       await announce(ta.clarify.notice(incidentId, link), { curators: true, except: chatId });
