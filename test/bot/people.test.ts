@@ -22,6 +22,12 @@ let health: number;
 const admin = () => h.user(ADMIN, "Анна");
 const roles = (telegramId: number) => [...(findPerson(h.db, telegramId)?.roles ?? [])].sort();
 const organizationsOf = (telegramId: number) => findPerson(h.db, telegramId)?.organizationIds ?? [];
+/** The buttons under the bot's newest message in the chat. */
+const lastLabels = (chatId: number) =>
+  h.fake
+    .buttons(chatId)
+    .filter((b) => b.message.message_id === h.fake.lastMessage(chatId)?.message_id)
+    .map((b) => b.label);
 /** The admin's last message of /people, as the paragraphs it is made of (other notices may follow it). */
 const paragraphs = () =>
   (
@@ -159,9 +165,10 @@ describe("taking access away", () => {
     expect(organizationsOf(OFFICE.executor)).toEqual([]);
     expect(h.lastText(OFFICE.healthChat)).toBe(
       "Иван больше не исполнитель органа «Министерство здравоохранения». Сообщения, которые были у этого " +
-        `сотрудника в работе, нужно передать другому исполнителю органа: № ${id}. Кнопки — на карточках ` +
-        "сообщений (найти карточку: /find номер).",
+        `сотрудника в работе, нужно передать другому исполнителю органа: № ${id}. Карточки — кнопками ниже: ` +
+        "кто пришлёт следующий проект ответа, станет ответственным.",
     );
+    expect(lastLabels(OFFICE.healthChat)).toEqual([`№ ${id}`]);
     expect(h.lastText(OFFICE.executor)).toMatch(
       /^Администратор исключил вас из органа «Министерство здравоохранения»/,
     );
@@ -331,9 +338,13 @@ describe("taking access away", () => {
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "Пётр больше не исполнитель органа «Министерство образования», а других исполнителей и рабочего чата " +
         "у органа нет. Сообщения, которые были у этого сотрудника в работе, некому передать: " +
-        `№ ${second}. Направьте их другому органу кнопкой «Переназначить» на карточке или попросите ` +
-        "администратора пригласить исполнителя.",
+        `№ ${second}. Направьте их другому органу кнопкой «Переназначить» на карточке (карточки — кнопками ` +
+        "ниже) или попросите администратора пригласить исполнителя.",
     );
+    // The card, one tap away, carries «Переназначить».
+    await h.user(OFFICE.curator, "Ольга").press(`№ ${second}`, h.group(OFFICE.curatorsChat, "Кураторы"));
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(new RegExp(`^Сообщение № ${second} · `));
+    expect(lastLabels(OFFICE.curatorsChat)).toContain("Переназначить");
     expect(h.lastText(3003)).toBe(
       "Администратор закрыл ваш доступ к боту. Если это ошибка, обратитесь к администратору.",
     );
@@ -441,7 +452,7 @@ describe("people who block the bot, told of an access change", () => {
       "Пётр больше не исполнитель органа «Министерство образования». Рабочего чата у органа нет, а оставшемуся " +
         "исполнителю (Мария) бот писать не может: исполнитель заблокировал бота или удалил аккаунт. Сообщения, " +
         `которые были у этого сотрудника в работе, не переданы: № ${id}. Свяжитесь с исполнителем органа ` +
-        "или направьте сообщения другому органу кнопкой «Переназначить».",
+        "или направьте сообщения другому органу кнопкой «Переназначить» на карточке (карточки — кнопками ниже).",
     );
     expect(sendsTo(3004)).toBe(tried);
   });
@@ -472,7 +483,8 @@ describe("people who block the bot, told of an access change", () => {
       "Пётр больше не исполнитель органа «Министерство образования». Рабочего чата у органа нет, а остальным " +
         "его исполнителям (Мария, Олег) бот писать не может: они заблокировали бота или удалили аккаунт. " +
         `Сообщения, которые были у этого сотрудника в работе, им не переданы: № ${id}. Свяжитесь с ` +
-        "исполнителями органа или направьте сообщения другому органу кнопкой «Переназначить».",
+        "исполнителями органа или направьте сообщения другому органу кнопкой «Переназначить» на карточке " +
+        "(карточки — кнопками ниже).",
     );
   });
 

@@ -37,7 +37,7 @@ import { syncCards } from "../cards.js";
 import { setPersonCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { cardDeps, notifyCurators, notifyOrganization } from "../delivery.js";
-import { buttonLabel } from "../keyboards.js";
+import { buttonLabel, cardButtons } from "../keyboards.js";
 import { briefNewHead } from "../new-head.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { chatRefused } from "../refused-chats.js";
@@ -334,9 +334,11 @@ async function announceHeldOf(
   const reachable =
     reachableMembers(db, [organizationId]).length > 0 ||
     (members.length > 0 && chatOfOrganization(db, organizationId) !== undefined);
+  // Each post's card one tap away: there the organization passes it on, the curators reroute it.
+  const cards = cardButtons(incidentIds);
   if (reachable) {
     const notice = tp.organizationNotice(name, organization, incidentIds);
-    const heard = await notifyOrganization(ctx.app, ctx.api, organizationId, notice);
+    const heard = await notifyOrganization(ctx.app, ctx.api, organizationId, notice, cards);
     return heard === "organization" ? undefined : tp.done.notDelivered(organization, heard === "curators");
   }
   const blocking = members.map((telegramId) => personName(db, telegramId));
@@ -345,6 +347,7 @@ async function announceHeldOf(
     ctx.app,
     ctx.api,
     tp.curatorsNotice(name, organization, incidentIds, blocking, hasChat),
+    cards,
   );
   return tp.done.nobodyLeft(organization, blocking, told, hasChat);
 }
