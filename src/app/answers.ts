@@ -14,7 +14,8 @@ import {
   leadAssignment,
   workState,
 } from "../domain/incident.js";
-import { type Incident, type TransitionResult, transition } from "./incidents.js";
+import { audit } from "./audit.js";
+import { type Incident, loadIncident, type TransitionResult, transition } from "./incidents.js";
 
 export type Draft = typeof drafts.$inferSelect;
 
@@ -121,6 +122,31 @@ export function approveDraft(
       return { state: "approved" };
     },
   });
+}
+
+/**
+ * «Размещу сам» (Georgievsk p.12) and its cancellation: no state changes, but the executors were told
+ * not to post, so the claim is audited (`curatorPosts`, `curatorGaveUp`) and a claim left without a
+ * link is found by the sweep (jobs/curator-posting.ts). Recorded only while the approved text waits.
+ */
+export function recordCuratorPosting(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; posting: boolean },
+): boolean {
+  return db.transaction(
+    (tx) => {
+      const incident = loadIncident(tx, input.incidentId);
+      if (incident?.state !== "approved") return false;
+      audit(tx, input.now, {
+        actorId: input.actor.id,
+        entity: "incident",
+        entityId: input.incidentId,
+        action: input.posting ? "curatorPosts" : "curatorGaveUp",
+      });
+      return true;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** «На доработку» with the curator's comment: the rework clock starts. */

@@ -12,6 +12,7 @@ import {
   publishAnswer,
   publishInterim,
   recordClarification,
+  recordCuratorPosting,
   requestRework,
 } from "../app/answers.js";
 import { chatOfOrganization, reachableCuratorChats } from "../app/chats.js";
@@ -32,7 +33,7 @@ import { draftButton, syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
 import { announceEach, cardDeps, notifyOrganization, sendLong, tellOrganization } from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
-import { chatRefused } from "../bot/refused-chats.js";
+import { chatRefused, type RefusalDeps } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { type LinkKind, ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -382,7 +383,7 @@ export interface Listeners {
 }
 
 export async function tell(
-  deps: AppDeps,
+  deps: Omit<RefusalDeps, "api">,
   api: Api,
   incident: Incident,
   /** Pieces: kept whole where they can (see splitPieces). */
@@ -762,9 +763,12 @@ async function recordGiven(
 
 /** A curator cancelled «Размещу сам»: the executors, told he posts the answer, are to post it after all. */
 async function curatorGaveUp(deps: AppDeps, outer: BotContext, incidentId: number): Promise<void> {
+  const curator = outer.person;
+  const now = deps.clock.now();
+  if (!curator || !recordCuratorPosting(deps.db, { incidentId, actor: curator, now, posting: false })) return;
   const incident = loadIncident(deps.db, incidentId);
-  const who = outer.person && displayName(outer.person);
-  if (incident?.row.state !== "approved" || !who) return;
+  if (!incident) return;
+  const who = displayName(curator);
   await announceEach(outer.log, "curator gave up posting", () =>
     tell(deps, outer.api, incident, ta.publish.curatorGaveUp(incidentId, who), {
       organization: true,

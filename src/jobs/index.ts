@@ -1,6 +1,7 @@
 import { schedule } from "node-cron";
 import { pruneInbox } from "../app/inbox.js";
 import { remindAbandonedDrafts } from "./abandoned-drafts.js";
+import { remindUnpostedClaims } from "./curator-posting.js";
 import { curatorsDigest, morningDigests } from "./digest.js";
 import { headsRetry } from "./heads.js";
 import { monthlyReports } from "./reports.js";
@@ -38,6 +39,7 @@ export function startJobs(deps: JobDeps): Jobs {
     ["morning digests", morningDigests],
     ["curators' digest", curatorsDigest],
     ["unfinished drafts' reminders", remindAbandonedDrafts],
+    ["«Размещу сам» left without a link", remindUnpostedClaims],
     ["inbox pruning", () => pruneInbox(deps.db, new Date(deps.clock.now().getTime() - INBOX_KEEP_MS))],
   ];
   const tick = () => {

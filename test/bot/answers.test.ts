@@ -6,6 +6,7 @@ import { loadIncident } from "../../src/app/incidents.js";
 import { findPerson, grantRole } from "../../src/app/people.js";
 import { auditEvents, drafts, people, roleGrants } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
+import { remindUnpostedClaims } from "../../src/jobs/curator-posting.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -721,6 +722,40 @@ describe("publication", () => {
     expect(h.lastText(OFFICE.executor)).toBe(
       "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=5\nРазместил(а): Ольга",
     );
+  });
+
+  it("Georgievsk: «Размещу сам» ended without a link — the question closes, the executors are told once to post it after all", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    await curator().press("Размещу сам", curatorsChat());
+    // Another command ends the link question; the executors still hold off.
+    await curator().send("/list", curatorsChat());
+    h.clock.set("2026-11-24T07:29:00Z");
+    expect(await remindUnpostedClaims(h.deps())).toBe(0);
+    h.clock.set("2026-11-24T07:31:00Z"); // the question has closed (30 minutes)
+    expect(await remindUnpostedClaims(h.deps())).toBe(1);
+    const silent =
+      "Куратор Ольга собирался(ась) разместить ответ по сообщению № 1 сам(а), но ссылку на него не прислал(а). " +
+      "Если ответ ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку.";
+    expect(h.lastText(OFFICE.healthChat)).toBe(silent);
+    expect(h.lastText(OFFICE.executor)).toBe(silent);
+    expect(await remindUnpostedClaims(h.deps())).toBe(0);
+    await curator().press("История", curatorsChat());
+    expect(curator().lastText()).toContain("«Размещу сам»: согласованный ответ размещает куратор");
+  });
+
+  it("Georgievsk: «Размещу сам» cancelled or done brings no later reminder", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    await curator().press("Размещу сам", curatorsChat());
+    await curator().press("Отмена", curatorsChat());
+    h.clock.set("2026-11-24T08:00:00Z");
+    expect(await remindUnpostedClaims(h.deps())).toBe(0);
+    await curator().press("Размещу сам", curatorsChat());
+    await curator().send("https://vk.com/wall-1_1?reply=5", curatorsChat());
+    h.clock.set("2026-11-24T09:00:00Z");
+    expect(await remindUnpostedClaims(h.deps())).toBe(0);
+    expect(state(id)).toBe("answered");
   });
 
   it("Orenburg: the curator has no «Размещу сам», and a forged press is refused", async () => {

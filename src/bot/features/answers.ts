@@ -1,7 +1,7 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
-import { approveDraft, latestDrafts } from "../../app/answers.js";
+import { approveDraft, latestDrafts, recordCuratorPosting } from "../../app/answers.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
 import { loadPerson } from "../../app/people.js";
 import { displayName } from "../../domain/access.js";
@@ -335,9 +335,12 @@ async function startDialog(
  */
 async function postSelf(ctx: BotContext, id: number) {
   if (!(await startDialog(ctx, id, "publish", { curatorPosts: true }))) return;
-  const incident = loadIncident(ctx.app.db, id);
-  const who = ctx.person && displayName(ctx.person);
-  if (!incident || !who) return;
+  const { db, clock } = ctx.app;
+  const incident = loadIncident(db, id);
+  const curator = ctx.person;
+  if (!incident || !curator) return;
+  if (!recordCuratorPosting(db, { incidentId: id, actor: curator, now: clock.now(), posting: true })) return;
+  const who = displayName(curator);
   afterTurn(ctx, "curator posts", () =>
     tell(ctx.app, ctx.api, incident, ta.publish.curatorPosts(id, who), {
       organization: true,

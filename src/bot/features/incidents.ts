@@ -454,6 +454,10 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>): string
       return tr.action.qualityMark(details.quality);
     case "holderRemoved":
       return tr.action.holderRemoved(name(details.organizationId));
+    case "curatorPosts":
+      return tr.action.curatorPosts;
+    case "curatorGaveUp":
+      return tr.action.curatorGaveUp;
     default:
       return entry.action;
   }
