@@ -40,7 +40,7 @@ export type LinkKind = "publish" | "interim" | "clarify";
 const LINK_WHAT: Record<LinkKind, string> = {
   publish: "размещённый ответ",
   interim: "промежуточный ответ",
-  clarify: "ваш вопрос автору",
+  clarify: "размещённый запрос автору",
 };
 
 /** What was approved, as the sentence's subject: «Ответ …», «Промежуточный ответ …», «Запрос автору …». */

@@ -9,7 +9,7 @@ const DRAFT_OF: Record<DraftKind, string> = {
   answer: "ответа",
   final: "окончательного ответа",
   interim: "промежуточного ответа",
-  clarification: "запроса (уточнения) автору",
+  clarification: "запроса автору",
 };
 
 /** «Вы начали готовить …»: what the draft is, in the accusative. */

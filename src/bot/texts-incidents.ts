@@ -310,9 +310,8 @@ export const tr = {
       `${kind === "interim" ? "промежуточный ответ" : kind === "clarification" ? "запрос автору" : "ответ"} ` +
       `возвращён на доработку${comment ? `: «${comment}»` : ""}`,
     publish: (link: string | undefined) => `ответ размещён${link ? `: ${link}` : ""}`,
-    publishInterim: (link: string | undefined) => `размещён промежуточный ответ${link ? `: ${link}` : ""}`,
-    askClarification: (link: string | undefined) =>
-      `автору задан уточняющий вопрос${link ? `: ${link}` : ""}`,
+    publishInterim: (link: string | undefined) => `промежуточный ответ размещён${link ? `: ${link}` : ""}`,
+    askClarification: (link: string | undefined) => `запрос автору размещён${link ? `: ${link}` : ""}`,
     setImportance: (from: string | undefined, to: string | undefined) =>
       `важность: ${from ?? "—"} → ${to ?? "—"}`,
     setTopic: (to: string | undefined) => (to ? `тема: «${to}»` : "тема убрана"),

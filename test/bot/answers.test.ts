@@ -1022,7 +1022,7 @@ describe("interim answer and clarification", () => {
     const id = await officeWithIncident();
     await draftInDialogue("Запрос автору", "Уточните, пожалуйста, адрес.");
     expect(h.texts(OFFICE.curatorsChat)).toContain(
-      "Проект запроса (уточнения) автору по сообщению № 1 (исполнитель: Иван, Министерство здравоохранения)\n\n" +
+      "Проект запроса автору по сообщению № 1 (исполнитель: Иван, Министерство здравоохранения)\n\n" +
         "Уточните, пожалуйста, адрес.",
     );
     expect(await curator().press("Согласовать", curatorsChat())).toBe(
@@ -1036,7 +1036,7 @@ describe("interim answer and clarification", () => {
     );
     await executor().press("Размещено");
     expect(executor().lastText()).toBe(
-      "Сообщение № 1: пришлите ссылку на ваш вопрос автору во ВКонтакте. Отмена — /cancel.",
+      "Сообщение № 1: пришлите ссылку на размещённый запрос автору во ВКонтакте. Отмена — /cancel.",
     );
     await executor().send("https://vk.com/wall-1_1");
     expect(executor().lastText()).toBe(
@@ -1062,6 +1062,8 @@ describe("interim answer and clarification", () => {
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "По сообщению № 1 автору задан вопрос: https://vk.com/wall-1_1?reply=2\nЖдём уточнения; срок ответа не останавливается.",
     );
+    await executor().press("История", healthChat());
+    expect(executor().lastText()).toContain("запрос автору размещён: https://vk.com/wall-1_1?reply=2");
   });
 });
 
