@@ -125,7 +125,7 @@ export function approveDraft(
 }
 
 /**
- * «Размещу сам» (Georgievsk p.12) and its cancellation: no state changes, but the executors were told
+ * «Размещу лично» (Georgievsk p.12) and its cancellation: no state changes, but the executors were told
  * not to post, so the claim is audited (`curatorPosts`, `curatorGaveUp`) and a claim left without a
  * link is found by the sweep (jobs/curator-posting.ts). Recorded only while the approved text waits.
  */

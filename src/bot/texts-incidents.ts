@@ -317,8 +317,8 @@ export const tr = {
     setTopic: (to: string | undefined) => (to ? `тема: «${to}»` : "тема убрана"),
     setPlace: (to: string | undefined) => (to ? `место: «${to}»` : "место убрано"),
     qualityMark: (mark: unknown) => `оценка качества ответа: ${typeof mark === "number" ? mark : "—"}`,
-    curatorPosts: "«Размещу сам»: согласованный ответ размещает куратор",
-    curatorGaveUp: "«Размещу сам» отменено: согласованный ответ размещает исполнитель",
+    curatorPosts: "«Размещу лично»: согласованный ответ размещает куратор",
+    curatorGaveUp: "«Размещу лично» отменено: согласованный ответ размещает исполнитель",
     /** The actor is the admin; the one who held the post is not named (they left the organization). */
     holderRemoved: (organization: string | undefined) =>
       `ответственный исключён из органа${organization ? ` «${organization}»` : ""}: сообщение ждёт другого исполнителя`,

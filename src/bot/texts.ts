@@ -383,7 +383,7 @@ export const t = {
     approve: "Согласовать",
     rework: "На доработку",
     published: "Размещено",
-    publishSelf: "Размещу сам",
+    publishSelf: "Размещу лично",
   },
 
   surge: (

@@ -682,7 +682,7 @@ function linkProblem(text: string, post: { network: Network; linkKey: string }):
 }
 
 /**
- * «Размещено» / «Размещу сам» / «Промежуточный ответ» / «Запрос автору»: the link of what was
+ * «Размещено» / «Размещу лично» / «Промежуточный ответ» / «Запрос автору»: the link of what was
  * posted, in the post's own network, then the change; rights and state are checked again at that moment.
  */
 export function linkFlow(deps: AppDeps) {
@@ -691,7 +691,7 @@ export function linkFlow(deps: AppDeps) {
     ctx: Context,
     incidentId: number,
     kind: LinkKind,
-    /** Opened by «Размещу сам»: the executors were told the curator posts it (features/answers.ts). */
+    /** Opened by «Размещу лично»: the executors were told the curator posts it (features/answers.ts). */
     curatorPosts?: boolean,
     /** A link the person gave before the question: taken if it will do, else asked for as ever. */
     offered?: string | null,
@@ -761,7 +761,7 @@ async function recordGiven(
   await ctx.reply(outcome, NO_PREVIEW);
 }
 
-/** A curator cancelled «Размещу сам»: the executors, told he posts the answer, are to post it after all. */
+/** A curator cancelled «Размещу лично»: the executors, told he posts the answer, are to post it after all. */
 async function curatorGaveUp(deps: AppDeps, outer: BotContext, incidentId: number): Promise<void> {
   const curator = outer.person;
   const now = deps.clock.now();

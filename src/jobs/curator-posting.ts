@@ -1,5 +1,5 @@
 /**
- * «Размещу сам» (Georgievsk p.12) tells the executors not to post the approved answer. A curator who
+ * «Размещу лично» (Georgievsk p.12) tells the executors not to post the approved answer. A curator who
  * then sends no link — the question timed out, another command ended it — would leave it unposted
  * with nobody to do it: once the question has closed, this sweep tells the lead organization and the
  * holder to post it (or give its link) after all, once per claim, in working time.

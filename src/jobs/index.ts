@@ -39,7 +39,7 @@ export function startJobs(deps: JobDeps): Jobs {
     ["morning digests", morningDigests],
     ["curators' digest", curatorsDigest],
     ["unfinished drafts' reminders", remindAbandonedDrafts],
-    ["«Размещу сам» left without a link", remindUnpostedClaims],
+    ["«Размещу лично» left without a link", remindUnpostedClaims],
     ["inbox pruning", () => pruneInbox(deps.db, new Date(deps.clock.now().getTime() - INBOX_KEEP_MS))],
   ];
   const tick = () => {

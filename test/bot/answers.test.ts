@@ -697,12 +697,12 @@ describe("publication", () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     await seedDraft(h, id, { approve: true });
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
-      "Размещу сам",
+      "Размещу лично",
       "Переназначить",
       "Важность, тема, место, повтор",
       "История",
     ]);
-    await curator().press("Размещу сам", curatorsChat());
+    await curator().press("Размещу лично", curatorsChat());
     // The executors hear it at once, so that the answer does not appear twice.
     const posting =
       "Куратор Ольга размещает согласованный ответ по сообщению № 1 сам(а). " +
@@ -714,7 +714,7 @@ describe("publication", () => {
     expect(h.lastText(OFFICE.healthChat)).toBe(
       "Куратор Ольга не стал(а) размещать ответ по сообщению № 1: разместите его и нажмите «Размещено» на карточке.",
     );
-    await curator().press("Размещу сам", curatorsChat());
+    await curator().press("Размещу лично", curatorsChat());
     expect(h.lastText(OFFICE.healthChat)).toBe(posting);
     await curator().send("https://vk.com/wall-1_1?reply=5", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
@@ -724,10 +724,10 @@ describe("publication", () => {
     );
   });
 
-  it("Georgievsk: «Размещу сам» ended without a link — the question closes, the executors are told once to post it after all", async () => {
+  it("Georgievsk: «Размещу лично» ended without a link — the question closes, the executors are told once to post it after all", async () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     await seedDraft(h, id, { approve: true });
-    await curator().press("Размещу сам", curatorsChat());
+    await curator().press("Размещу лично", curatorsChat());
     // Another command ends the link question; the executors still hold off.
     await curator().send("/list", curatorsChat());
     h.clock.set("2026-11-24T07:29:00Z");
@@ -741,24 +741,24 @@ describe("publication", () => {
     expect(h.lastText(OFFICE.executor)).toBe(silent);
     expect(await remindUnpostedClaims(h.deps())).toBe(0);
     await curator().press("История", curatorsChat());
-    expect(curator().lastText()).toContain("«Размещу сам»: согласованный ответ размещает куратор");
+    expect(curator().lastText()).toContain("«Размещу лично»: согласованный ответ размещает куратор");
   });
 
-  it("Georgievsk: «Размещу сам» cancelled or done brings no later reminder", async () => {
+  it("Georgievsk: «Размещу лично» cancelled or done brings no later reminder", async () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     await seedDraft(h, id, { approve: true });
-    await curator().press("Размещу сам", curatorsChat());
+    await curator().press("Размещу лично", curatorsChat());
     await curator().press("Отмена", curatorsChat());
     h.clock.set("2026-11-24T08:00:00Z");
     expect(await remindUnpostedClaims(h.deps())).toBe(0);
-    await curator().press("Размещу сам", curatorsChat());
+    await curator().press("Размещу лично", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=5", curatorsChat());
     h.clock.set("2026-11-24T09:00:00Z");
     expect(await remindUnpostedClaims(h.deps())).toBe(0);
     expect(state(id)).toBe("answered");
   });
 
-  it("Orenburg: the curator has no «Размещу сам», and a forged press is refused", async () => {
+  it("Orenburg: the curator has no «Размещу лично», and a forged press is refused", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { approve: true });
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
@@ -909,7 +909,7 @@ describe("interim answer and clarification", () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     h.clock.set("2026-11-25T07:00:00Z");
     await seedDraft(h, id, { purpose: "interim", approve: true });
-    await curator().press("Размещу сам", curatorsChat());
+    await curator().press("Размещу лично", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
     // From the next day: 26, 27.11, 30.11, 1, 2, 3, 4.12 — to the end of Friday 04.12.2026.
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
@@ -930,7 +930,7 @@ describe("interim answer and clarification", () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     h.clock.set("2026-11-25T07:00:00Z");
     await seedDraft(h, id, { purpose: "interim", approve: true });
-    await curator().press("Размещу сам", curatorsChat());
+    await curator().press("Размещу лично", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
 
     h.clock.set("2026-12-07T07:00:00Z"); // Monday 07.12 10:00, after 04.12 18:00
@@ -945,7 +945,7 @@ describe("interim answer and clarification", () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     h.clock.set("2026-11-25T07:00:00Z");
     await seedDraft(h, id, { purpose: "interim", approve: true });
-    await curator().press("Размещу сам", curatorsChat());
+    await curator().press("Размещу лично", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
     h.clock.set("2026-12-02T07:00:00Z"); // the final draft on Wednesday 02.12, in time for 04.12 18:00
     await seedDraft(h, id, { text: "Снег вывезут." });
@@ -985,7 +985,7 @@ describe("interim answer and clarification", () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     h.clock.set("2026-11-25T07:00:00Z");
     await seedDraft(h, id, { purpose: "interim", approve: true });
-    await curator().press("Размещу сам", curatorsChat());
+    await curator().press("Размещу лично", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
     h.clock.set("2026-11-26T07:00:00Z");
     await seedDraft(h, id, { purpose: "clarification", text: "Уточните адрес." });
@@ -994,7 +994,7 @@ describe("interim answer and clarification", () => {
       "Запрос автору по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n\n" +
         "Согласованный текст:\nУточните адрес.",
     );
-    await curator().press("Размещу сам", curatorsChat());
+    await curator().press("Размещу лично", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=9", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "Запрос автору по сообщению № 1 записан. Срок на время ожидания не останавливается: " +

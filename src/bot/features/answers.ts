@@ -303,7 +303,7 @@ function linkAnswered(ctx: BotContext): string | undefined {
 interface DialogOptions {
   /** The draft a decision's button names. */
   draftId?: number | undefined;
-  /** «Размещу сам»: see postSelf. */
+  /** «Размещу лично»: see postSelf. */
   curatorPosts?: boolean;
   /** A link the person gave already, taken without asking when it will do. */
   offered?: string | undefined;
@@ -330,7 +330,7 @@ async function startDialog(
 }
 
 /**
- * «Размещу сам» (Georgievsk p.12): the link dialogue, and the executors hear that the curator posts
+ * «Размещу лично» (Georgievsk p.12): the link dialogue, and the executors hear that the curator posts
  * the answer, so that it does not appear twice; told again if he gives it up (linkFlow).
  */
 async function postSelf(ctx: BotContext, id: number) {
