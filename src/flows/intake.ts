@@ -160,10 +160,11 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     // processes) tell him once; a stop in the middle leaves him to the sweep after the lease.
     if (!leaseNotice(deps.db, toHead(telegramId), HEAD_LEASE_MS, deps.clock.now())) continue;
     try {
-      // At once, whatever the hour: with sound at night too.
+      // At once, whatever the hour; at night with sound only when significant (an urgent one comes
+      // without sound then, as every other news does).
       await deps.api.sendMessage(telegramId, text, {
         link_preview_options: { is_disabled: true },
-        disable_notification: false,
+        disable_notification: quietNow(deps, incident),
         reply_markup: new InlineKeyboard().text(t.alert.open(incident.id), cb("inc.show", incident.id)),
       });
       settleNotice(deps.db, toHead(telegramId), deps.clock.now());

@@ -345,4 +345,20 @@ describe("a post needing an urgent decision (Georgievsk p.24)", () => {
     await curator.press("Социально значимое", curatorsChat());
     expect(h.texts(OFFICE.head)).toHaveLength(2);
   });
+
+  it("at night an urgent post reaches the head without sound; a significant one rings", async () => {
+    await h.close();
+    h = await Harness.start({ now: "2026-11-24T20:00:00Z", regulation: "georgievsk" }); // 23:00 in Moscow
+    seedOffice(h);
+    curator = h.user(OFFICE.curator, "Ольга");
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Важное", curatorsChat());
+    await curator.press("Социально значимое", curatorsChat());
+    const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head);
+    expect(toHead.map((c) => [String(c.params.text).split(" ")[0], c.params.disable_notification])).toEqual([
+      ["Сообщение", true],
+      ["Социально", false],
+    ]);
+  });
 });
