@@ -22,6 +22,7 @@ import {
   finalClockMet,
   isOpen,
   isWindow,
+  leadAssignment,
   type NextDeadline,
   nextTurn,
   openForRouting,
@@ -96,8 +97,9 @@ export function renderCard(
   const seesLead = ownCoexecutorParts.length === 0 || live.some((a) => a.role === "lead");
   // An organization that returned the post (or had it taken to another) keeps its card, told where
   // the post went: another organization's holder and deadlines are not its business.
-  const handedOver = open && lostIt(incident, audience);
-  if (handedOver) lines.push(`${t.card.state}: ${handedOverText(incident)}`);
+  const lost = open ? lostParts(incident, audience) : [];
+  const handedOver = lost.length > 0;
+  if (handedOver) lines.push(`${t.card.state}: ${handedOverText(incident, lost)}`);
   else {
     lines.push(...stateLines(incident, seesLead ? [] : ownCoexecutorParts, sla, rules));
     lines.push(...organizationLines(incident, audience, seesLead, ownCoexecutorParts, related.holders));
@@ -146,8 +148,11 @@ function missingDetails(incident: Incident, regulation: SlaRuntime["regulation"]
   return missing.length > 0 ? t.card.missingDetails(missing, rule.clause, tr.edit.button) : undefined;
 }
 
-/** The audience's organization had the post and no longer has it: it returned it, or it was taken away. */
-function lostIt(incident: Incident, audience: Audience): boolean {
+/**
+ * The audience's organization had the post and no longer has it (it returned it, or it was taken
+ * away): its parts; none when it still has the post or never had it.
+ */
+function lostParts(incident: Incident, audience: Audience): Incident["assignments"] {
   const organizationIds =
     audience.kind === "organization"
       ? audience.organizationIds
@@ -155,13 +160,20 @@ function lostIt(incident: Incident, audience: Audience): boolean {
         ? [audience.organizationId]
         : [];
   const theirs = incident.assignments.filter((a) => organizationIds.includes(a.organizationId));
-  return theirs.length > 0 && theirs.every((a) => a.state === "returned" || a.state === "withdrawn");
+  return theirs.every((a) => a.state === "returned" || a.state === "withdrawn") ? theirs : [];
 }
 
-/** Where a post stands for an organization that no longer has it: back with the curators, or elsewhere. */
-function handedOverText(incident: Incident): string {
-  const lead = activeAssignments(incident).find((a) => a.role === "lead");
-  return lead ? t.card.handedOver(lead.organizationName) : t.card.backWithCurators;
+/**
+ * Where a post stands for an organization that no longer has it: back with the curators, elsewhere,
+ * or, for a co-executor dropped while the lead stays, with that lead.
+ */
+function handedOverText(incident: Incident, lost: Incident["assignments"]): string {
+  const lead = leadAssignment(incident);
+  if (!lead) return t.card.backWithCurators;
+  const last = lost.reduce((a, b) => (b.id > a.id ? b : a));
+  return last.role === "coexecutor" && last.state === "withdrawn"
+    ? t.card.droppedCoexecutor(lead.organizationName)
+    : t.card.handedOver(lead.organizationName);
 }
 
 /**

@@ -122,6 +122,21 @@ export const tr = {
     wrongState: (id: number, state: string) => `Сообщение № ${id}: ${state}. Это действие уже недоступно.`,
   },
 
+  /** To an organization the post was taken from (flows/withdrawn.ts). */
+  withdrawn: {
+    /** `to`: the new lead's name; none when the post went back to the curators. */
+    lead: (id: number, to: string | null, approved: boolean) =>
+      (to
+        ? `Сообщение № ${id} передано другому органу (${to}): готовить ответ по нему больше не нужно.`
+        : `Сообщение № ${id} больше не направлено вашему органу: готовить ответ по нему не нужно.`) +
+      (approved ? " Согласованный ответ не размещайте." : ""),
+    coexecutor: (id: number) =>
+      `Сообщение № ${id}: ваш орган больше не соисполнитель, информацию по нему присылать не нужно.`,
+    leadReturned: (id: number) =>
+      `Сообщение № ${id} ответственный исполнитель вернул куратору: информацию по нему присылать не нужно, ` +
+      "пока куратор не направит его заново.",
+  },
+
   return: {
     /** Both regulations allow a return only outside the organization's competence (Orenburg p.7, Georgievsk p.10). */
     reasons: ["Не наша компетенция", "Нужна другая организация"],

@@ -16,6 +16,7 @@ import {
   requestRework,
 } from "../app/answers.js";
 import { chatOfOrganization, reachableCuratorChats } from "../app/chats.js";
+import { organizationsInvolved } from "../app/incident-queries.js";
 import {
   type Incident,
   loadIncident,
@@ -43,6 +44,7 @@ import {
   actionRules,
   activeAssignments,
   answerDeadline,
+  assignmentsOf,
   checkAction,
   earliestDeadline,
   finalClockMet,
@@ -91,6 +93,14 @@ export function refusalText(
   if (refusal === undefined) return undefined;
   const id = incident.id;
   if (!person) return t.refusal;
+  // An executor whose organization the post was taken from (routed elsewhere): said so, not "may not".
+  if (
+    refusal === "forbidden" &&
+    !hasRole(person, "curator") &&
+    assignmentsOf(incident, person).length === 0
+  ) {
+    if (organizationsInvolved(deps.db, id, person.organizationIds).length > 0) return tr.accept.withdrawn(id);
+  }
   if (refusal === "forbidden") {
     switch (action) {
       case "approve":

@@ -39,6 +39,7 @@ import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfPart, tellLeadOfReturn } from "./answers.js";
 import { type Flow, isCancel, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { attachmentOf } from "./draft.js";
+import { tellTakenFrom } from "./withdrawn.js";
 
 /** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
 function returnAsked(
@@ -177,6 +178,7 @@ export function returnFlow(deps: AppDeps) {
     const reason = reply.text;
     const done = await conversation.external(async (outer) => {
       if (!outer.person) return false;
+      const before = loadIncident(deps.db, incidentId);
       const result = returnIncident(deps.db, {
         incidentId,
         organizationId,
@@ -211,6 +213,10 @@ export function returnFlow(deps: AppDeps) {
         },
         async () => {
           if (coexecutor) await tellLeadOfReturn(deps, outer.api, result.incident, organization);
+        },
+        // The lead's return takes the post from its co-executors too.
+        async () => {
+          if (before) await tellTakenFrom(deps, outer.api, before, result.incident);
         },
       );
       return true;

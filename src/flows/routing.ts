@@ -24,6 +24,7 @@ import { findLinks } from "../domain/source-link.js";
 import { tellLeadOfKeptParts } from "./answers.js";
 import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { tellTurnCame } from "./incident-answers.js";
+import { tellTakenFrom } from "./withdrawn.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
 /** The shortened answer deadlines offered (Orenburg p.6 names none), in working hours. */
@@ -391,6 +392,7 @@ export function routeFlow(deps: AppDeps) {
         const off = switchedOff(deps.db, p.chosen);
         if (off.length > 0) return { switchedOff: off };
         if (draftBeforeCurator(deps.db, incidentId, lead.value.id)) return "decideFirst";
+        const before = loadIncident(deps.db, incidentId);
         const result = routeIncident(deps.db, {
           incidentId,
           expectedVersion: start.version,
@@ -412,6 +414,10 @@ export function routeFlow(deps: AppDeps) {
           () => tellLeadOfKeptParts(deps, outer.api, result.incident),
           async () => {
             if (inOrder) await tellTurnCame(deps, outer.api, result.incident, { atRouting: true });
+          },
+          // `before`: the post as this routing found it (nothing runs between the two).
+          async () => {
+            if (before) await tellTakenFrom(deps, outer.api, before, result.incident);
           },
         );
         return "routed";

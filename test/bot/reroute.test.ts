@@ -224,8 +224,22 @@ describe("a curator routes again a post the organization stalls on", () => {
     await curator.press("Готово", curatorsChat);
     expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
     expect(h.fake.buttons(-300).map((b) => b.label)).toContain("Взять в работу");
-    // The first organization's card no longer offers to post it.
+    // The first organization's card no longer offers to post it, and it hears so, as does its holder.
     expect(h.fake.buttons(OFFICE.healthChat).map((b) => b.label)).not.toContain("Размещено");
+    const taken =
+      "Сообщение № 1 передано другому органу (Миндор): готовить ответ по нему больше не нужно. " +
+      "Согласованный ответ не размещайте.";
+    expect(h.lastText(OFFICE.healthChat)).toBe(taken);
+    expect(h.lastText(OFFICE.executor)).toBe(taken);
+    expect(h.texts(-300)).not.toContain(taken);
+    // «Размещено» pressed on a card as it was says where the post went, not who may post.
+    const executor = h.user(OFFICE.executor, "Иван");
+    const stale = h.fake.messages(OFFICE.healthChat).find((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+    if (!stale) throw new Error("no card");
+    const press = await h.deliver(updates.callback(executor.tg, stale, `inc.pub:${id}`));
+    expect(h.fake.callbackAnswer(press.callback_query?.id ?? "")?.text).toBe(
+      "Сообщение № 1 больше не направлено вашему органу.",
+    );
   });
 });
 

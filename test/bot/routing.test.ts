@@ -518,6 +518,38 @@ describe("executors on the card", () => {
     expect(accepts).toHaveLength(1);
   });
 
+  it("a co-executor dropped at a new routing hears it owes nothing; the lead kept hears nothing of it", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationExecutor().press("Взять в работу", educationChat());
+    const healthBefore = h.texts(-100).length;
+    await route(id, [/Минздрав/]);
+    const dropped =
+      "Сообщение № 1: ваш орган больше не соисполнитель, информацию по нему присылать не нужно.";
+    expect(h.lastText(-300)).toBe(dropped);
+    // Мария took it into work: she hears it privately too.
+    expect(h.lastText(EDUCATION_EXECUTOR)).toBe(dropped);
+    expect(h.texts(-100).slice(healthBefore)).not.toContain(dropped);
+    // Its card says the lead stays, not that the post went elsewhere.
+    expect(cardIn(-300, id).text).toContain(
+      "Состояние: ваш орган больше не соисполнитель; ответ готовит Министерство здравоохранения",
+    );
+  });
+
+  it("the lead's return takes the post from its co-executors too: they hear it", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await healthExecutor().press("Вернуть", healthChat());
+    await healthExecutor().press("Не наша компетенция", healthChat());
+    expect(state(id)).toBe("registered");
+    expect(h.lastText(-300)).toBe(
+      "Сообщение № 1 ответственный исполнитель вернул куратору: информацию по нему присылать не нужно, " +
+        "пока куратор не направит его заново.",
+    );
+  });
+
   it("the lead returns with a reason; the curators see it and route again", async () => {
     await office();
     const id = await register(1);

@@ -1,0 +1,52 @@
+/**
+ * An organization a post was taken from — routed to another lead, dropped as a co-executor, or a
+ * co-executor whose lead returned the post — hears it, and so does whoever of it took the post into
+ * work: otherwise only its card changes, silently, and it may go on preparing, or post an approved
+ * answer, for a post no longer its.
+ */
+import type { Api } from "grammy";
+import type { Incident } from "../app/incidents.js";
+import { telegramIdOfMember } from "../app/people.js";
+import type { AppDeps } from "../bot/context.js";
+import { organizationChats, sendLong } from "../bot/delivery.js";
+import { tr } from "../bot/texts-incidents.js";
+import { leadAssignment, receivedAssignments } from "../domain/incident.js";
+
+type Assignment = Incident["assignments"][number];
+
+/**
+ * The parts the change took from organizations left without the post: the lead's, and a
+ * co-executor's still owed (one already given has nothing more to do).
+ */
+export function takenFrom(before: Incident, after: Incident): Assignment[] {
+  const keeping = new Set(receivedAssignments(after).map((a) => a.organizationId));
+  return receivedAssignments(before).filter(
+    (a) =>
+      after.assignments.find((b) => b.id === a.id)?.state === "withdrawn" &&
+      !keeping.has(a.organizationId) &&
+      (a.role === "lead" || a.state === "assigned" || a.state === "accepted"),
+  );
+}
+
+export async function tellTakenFrom(
+  deps: AppDeps,
+  api: Api,
+  before: Incident,
+  after: Incident,
+): Promise<void> {
+  const lead = leadAssignment(after);
+  const newLead = lead ? (lead.organizationShortName ?? lead.organizationName) : null;
+  for (const part of takenFrom(before, after)) {
+    const text =
+      part.role === "lead"
+        ? tr.withdrawn.lead(before.id, newLead, before.state === "approved")
+        : newLead
+          ? tr.withdrawn.coexecutor(before.id)
+          : tr.withdrawn.leadReturned(before.id);
+    const chats = organizationChats(deps, part.organizationId);
+    const taker = part.role === "lead" ? before.holderId : part.acceptedBy;
+    const privately = taker === null ? undefined : telegramIdOfMember(deps.db, taker, part.organizationId);
+    if (privately !== undefined && !chats.includes(privately)) chats.push(privately);
+    await Promise.all(chats.map((chatId) => sendLong(deps, api, chatId, text)));
+  }
+}
