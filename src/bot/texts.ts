@@ -438,6 +438,8 @@ export const t = {
     overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>
       `❗ Сообщение № ${id}: срок «${what}» истёк ${deadline} (${clause} регламента)` +
       (late.startsWith("просрочено") ? ` — ${endSentence(late)}` : "."),
+    /** An escalation's holder while the answer waits for the curators' decision. */
+    withCurators: "проект ответа у кураторов на согласовании",
     escalation: (
       id: number,
       what: string,

@@ -372,7 +372,7 @@ function recipients(
     add(
       alert.to === "heads" ? directory.heads(escalatedOrganization(incident, alert)) : directory.curators(),
     );
-  else if (alert.actor === "curator") add(directory.curators());
+  else if (alert.actor === "curator" || awaitsDecision(incident, alert)) add(directory.curators());
   else {
     const part = alertedAssignment(incident, alert);
     if (part) add([directory.organizationChat(part.organizationId)]);
@@ -382,27 +382,35 @@ function recipients(
     else if (part && !holder) add(directory.members(part.organizationId));
     // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
     if (chats.size === 0) return { chats: directory.curators(), ...(part ? { insteadOf: "executors" } : {}) };
-    // While the draft waits for the curators' decision, the answer deadline is theirs to mind too:
-    // its reminders from then on (one that came before the draft, the executors had).
-    const submitted = incident.answer?.draftSubmittedAt;
-    const deciding =
-      alert.step === "answer" &&
-      incident.row.state === "on_approval" &&
-      submitted != null &&
-      alert.dueAt.getTime() >= submitted.getTime();
-    if (alert.kind === "overdue" || deciding) add(directory.curators());
+    if (alert.kind === "overdue") add(directory.curators());
   }
   return { chats: [...chats] };
 }
 
 /**
+ * The answer deadline while the draft waits for the curators' decision is theirs alone: the executors
+ * can do nothing until it is decided, and the approval tells them when to post. Its reminders and
+ * alerts from then on go to the curators, and its escalation to the heads of no organization (one
+ * that came before the draft, the executors had).
+ */
+function awaitsDecision(incident: Incident, alert: DueAlert): boolean {
+  const submitted = incident.answer?.draftSubmittedAt;
+  return (
+    alert.step === "answer" &&
+    incident.row.state === "on_approval" &&
+    submitted != null &&
+    alert.dueAt.getTime() >= submitted.getTime()
+  );
+}
+
+/**
  * The organization whose step an escalation to the heads is about (its head hears of it, Orenburg
  * p.19): the co-executor's named in the alert, else the lead's; null for the curators' own steps
- * (routing, the decision, passing a part on) and a post not routed yet, which only heads without an
- * organization hear of.
+ * (routing, the decision, passing a part on, the answer while its draft waits for the decision) and a
+ * post not routed yet, which only heads without an organization hear of.
  */
 function escalatedOrganization(incident: Incident, alert: DueAlert): number | null {
-  if (alert.actor === "curator") return null;
+  if (alert.actor === "curator" || awaitsDecision(incident, alert)) return null;
   return alertedAssignment(incident, alert)?.organizationId ?? null;
 }
 
@@ -430,8 +438,11 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   const step = stepLabel(sla.regulation, alert.step, incident.answer?.draftKind);
   const what =
     alert.organizationId === undefined ? step : t.alert.ofOrganization(step, part?.organizationName ?? "");
-  // Whose incident it is: a curator's step (passing a part on, too) is about the lead's.
-  const holder = (alert.actor === "curator" ? leadAssignment(incident) : part)?.organizationName ?? null;
+  // Whose incident it is: a curator's step (passing a part on, too) is about the lead's; an answer
+  // waiting for the decision says the curators hold it.
+  const holder = awaitsDecision(incident, alert)
+    ? t.alert.withCurators
+    : ((alert.actor === "curator" ? leadAssignment(incident) : part)?.organizationName ?? null);
   const alerted =
     alert.kind === "reminder"
       ? t.alert.reminder(incident.id, what, deadline, alert.clause, left)

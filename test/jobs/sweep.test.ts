@@ -672,11 +672,13 @@ describe("an executor who blocked the bot", () => {
     h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
     await seedDraft(h, id); // the card shown to him anew is refused: that is how the bot learns it
     expect(blocked(OFFICE.executor)).toBe(true);
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" }); // № 2, his too: its draft is his step
     const tried = sendsTo(OFFICE.executor);
 
     at("2026-11-25T04:13:00Z"); // Wednesday 09:13: past 80 % of the answer's 9 working hours (p.8)
     await tick();
-    expect(alertsIn(OFFICE.healthChat).some((text) => text.includes("разместить ответ"))).toBe(true);
+    expect(alertsIn(OFFICE.healthChat).some((text) => text.includes("№ 2"))).toBe(true);
+    // № 1's draft waits for the decision: its answer deadline is the curators'.
     expect(alertsIn(OFFICE.curatorsChat).some((text) => text.includes("разместить ответ"))).toBe(true);
     expect(sendsTo(OFFICE.executor)).toBe(tried);
     expect(fallbacks()).toEqual([]);
@@ -811,6 +813,27 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
       ),
     ]);
     expect(alertsIn(OFFICE.head)).toEqual([]);
+  });
+
+  it("an answer late while its draft waits for the decision is the curators': neither the organization nor its head hears of it", async () => {
+    const { health } = await healthHeadAlone();
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id); // before the curators at 10:00; the answer is due Wednesday 11:00 (p.8)
+    const aboutAnswer = (chatId: number) =>
+      alertsIn(chatId).filter((text) => text.includes("«разместить ответ»"));
+    at("2026-11-25T06:01:00Z"); // Wednesday 11:01
+    await tick();
+    expect(aboutAnswer(OFFICE.curatorsChat).join("\n")).toContain(
+      "❗ Сообщение № 1: срок «разместить ответ» истёк 25.11.2026 11:00",
+    );
+    at("2026-11-26T06:01:00Z"); // Thursday 11:01: a working day late
+    await tick();
+    expect(aboutAnswer(OFFICE.curatorsChat).at(-1)).toContain(
+      "‼️ Нарушение регламента: сообщение № 1 (проект ответа у кураторов на согласовании) — «разместить ответ»",
+    );
+    expect(alertsIn(HEALTH_HEAD)).toEqual([]);
+    expect(aboutAnswer(OFFICE.healthChat)).toEqual([]);
+    expect(aboutAnswer(OFFICE.executor)).toEqual([]);
   });
 
   it("its only head blocks the bot: the curators get the escalation naming him, and no other head", async () => {
