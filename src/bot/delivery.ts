@@ -248,11 +248,13 @@ export function audienceFor(
       : { kind: "observer", organizationId };
   }
   if (chatId !== person?.telegramId) return { kind: "observer" };
-  if (hasRole(person, "curator")) return { kind: "curators" };
+  // A curator who is also an executor of an organization that has the post sees, privately, the
+  // executor's card, as the card kept in that chat (cardTargets) shows it: the curator's is in theirs.
   const mine = assignmentsOf(incident, person)
     .filter((a) => live.includes(a))
     .map((a) => a.organizationId);
-  return mine.length > 0 ? { kind: "organization", organizationIds: mine } : { kind: "observer" };
+  if (mine.length > 0) return { kind: "organization", organizationIds: mine };
+  return hasRole(person, "curator") ? { kind: "curators" } : { kind: "observer" };
 }
 
 /**

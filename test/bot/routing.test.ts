@@ -1120,6 +1120,21 @@ describe("lists, search and history", () => {
     );
   });
 
+  it("a curator who is also the organization's executor gets, privately, the executor's card and can take the post", async () => {
+    await office();
+    const MARINA = 3009;
+    h.seedPerson(MARINA, "Марина", ["curator"], [health]);
+    const marina = h.user(MARINA, "Марина");
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    await marina.send("/find 1");
+    const card = h.fake.lastMessage(MARINA);
+    expect(card?.text).toMatch(/^Сообщение № 1 · ВКонтакте/);
+    expect(labels(MARINA, card?.message_id ?? 0)).toContain("Взять в работу");
+    await marina.press("Взять в работу");
+    expect(state(id)).toBe("in_work");
+  });
+
   it("«История» lists who did what and when, in local time", async () => {
     await office();
     const id = await register(1);
