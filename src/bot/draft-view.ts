@@ -95,12 +95,7 @@ export async function sendDraft(
 ): Promise<Message | undefined> {
   const body = [opts.header, draft.text].filter(Boolean).join("\n\n");
   // Several drafts may arrive in one chat: each album says whose it is.
-  const caption = captionOf(body);
-  for (const group of albumPlan(draft.attachments)) {
-    const [first] = group;
-    if (group.length === 1 && first) await sendSingle(api, chatId, first, caption);
-    else await sendAlbum(api, chatId, group, caption);
-  }
+  await sendAttachments(api, chatId, draft.attachments, captionOf(body));
   const parts = splitMessage(body);
   let sent: Message | undefined;
   for (const [index, part] of parts.entries()) {
@@ -111,4 +106,18 @@ export async function sendDraft(
     });
   }
   return sent;
+}
+
+/** The attachments alone, in albums as albumPlan makes them, each captioned. */
+export async function sendAttachments(
+  api: Api,
+  chatId: number,
+  attachments: Attachment[],
+  caption?: string,
+): Promise<void> {
+  for (const group of albumPlan(attachments)) {
+    const [first] = group;
+    if (group.length === 1 && first) await sendSingle(api, chatId, first, caption);
+    else await sendAlbum(api, chatId, group, caption);
+  }
 }

@@ -37,6 +37,8 @@ export const DRAFT_BUTTON: Record<DraftKind, string> = {
 
 export type LinkKind = "publish" | "interim" | "clarify";
 
+const BUTTON_FILES = "Вложения";
+
 const LINK_WHAT: Record<LinkKind, string> = {
   publish: "размещённый ответ",
   interim: "промежуточный ответ",
@@ -98,9 +100,16 @@ export const ta = {
           `разместите его ${where} сразу и нажмите «Размещено».`
         : `${APPROVED[kind]} по сообщению № ${id} согласован. Разместите его ${where} и нажмите «Размещено»` +
           (due ? `.\nРазместить до ${due}.` : "."),
-    /** The approved draft's photos, videos and files are not sent again: who has them. */
-    attachments: (count: number, author: string) =>
-      `Вложений к нему: ${count} — они у автора проекта (${author}).`,
+    /** The approved draft's photos, videos and files are not sent with it: a button brings them. */
+    attachments: (count: number) => `Вложений к нему: ${count} — кнопка «${BUTTON_FILES}» пришлёт их сюда.`,
+    filesButton: (count: number) => `${BUTTON_FILES} (${count})`,
+    /** The caption of the approved draft's albums sent on request. */
+    filesCaption: (id: number) => `Вложения согласованного ответа по сообщению № ${id}`,
+    filesSent: "Вложения отправлены в этот чат.",
+    filesNotYours: (id: number) =>
+      `Вложения ответа по сообщению № ${id} получают кураторы и исполнители органа, которому оно направлено.`,
+    noFiles: (id: number) =>
+      `У согласованного проекта по сообщению № ${id} нет вложений, или он уже не действует.`,
     /** Heads the approved text, for whoever posts it to copy (a colleague standing in, too). */
     text: "Согласованный текст:",
     onlyCurators: "Согласовывать ответы и возвращать их на доработку может только куратор.",

@@ -186,7 +186,7 @@ describe("approval", () => {
     }
   });
 
-  it("a long approved text comes whole in a message of its own, for a colleague to copy; its files are only counted", async () => {
+  it("a long approved text comes whole in a message of its own, for a colleague to copy; its files come on request", async () => {
     const id = await officeWithIncident();
     // 4000 characters with no line break: with the notice they pass one message's 4096.
     const text = `${"Снег во дворе вывезут до пятницы, дворник назначен. ".repeat(78)}Спасибо 🙏`.slice(
@@ -205,12 +205,30 @@ describe("approval", () => {
       expect(h.texts(chatId).slice(-2)).toEqual([
         "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
           "Разместить до 24.11.2026 10:30.\n" +
-          "Вложений к нему: 1 — они у автора проекта (Иван).\n\n" +
+          "Вложений к нему: 1 — кнопка «Вложения» пришлёт их сюда.\n\n" +
           "Согласованный текст:",
         text,
       ]);
     }
     expect(h.fake.callsOf("sendPhoto")).toEqual([]);
+    // A colleague standing in asks for them in the work chat; someone of another organization may not.
+    const colleague = h.seedPerson(
+      3002,
+      "Мария",
+      [],
+      [loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0],
+    );
+    expect(await colleague.press("Вложения (1)", healthChat())).toBe("Вложения отправлены в этот чат.");
+    expect(
+      h.fake.callsOf("sendPhoto").map((c) => [c.params.chat_id, c.params.photo, c.params.caption]),
+    ).toEqual([[OFFICE.healthChat, "ph-1", "Вложения согласованного ответа по сообщению № 1"]]);
+    const other = h.seedPerson(3003, "Олег", [], [h.seedOrganization("Министерство культуры", "Минкульт")]);
+    const button = h.fake.findButton(OFFICE.healthChat, "Вложения (1)");
+    const refused = await h.deliver(updates.callback(other.tg, button.message, button.callbackData));
+    expect(h.fake.callbackAnswer(refused.callback_query?.id ?? "")?.text).toBe(
+      "Вложения ответа по сообщению № 1 получают кураторы и исполнители органа, которому оно направлено.",
+    );
+    expect(h.fake.callsOf("sendPhoto")).toHaveLength(1);
   });
 
   it("with no work chat the organization's executors are told privately, but not one who blocked the bot", async () => {

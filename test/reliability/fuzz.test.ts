@@ -231,6 +231,7 @@ function incidentButtons(id: number, office: Office): string[] {
       "inc.pub",
       "inc.pubself",
       "inc.publink",
+      "inc.files",
     ],
     ...["inc.draft", "inc.interim", "inc.clarify", "inc.toxic", "inc.threat", "int.threat", "int.toxic"],
   ].map((action) => `${action}:${id}`);

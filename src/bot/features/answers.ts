@@ -1,11 +1,10 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
-import { approveDraft, latestDrafts, recordCuratorPosting } from "../../app/answers.js";
+import { approveDraft, type Draft, latestDrafts, recordCuratorPosting } from "../../app/answers.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
-import { loadPerson } from "../../app/people.js";
-import { displayName } from "../../domain/access.js";
-import { type DraftKind, partNamed, publishAction } from "../../domain/incident.js";
+import { displayName, hasRole } from "../../domain/access.js";
+import { assignmentsOf, type DraftKind, partNamed, publishAction } from "../../domain/incident.js";
 import { findLinks, type Network } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import {
@@ -30,6 +29,7 @@ import { isCard, syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { cardDeps } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
+import { sendAttachments } from "../draft-view.js";
 import { refuse } from "../refuse.js";
 import { t } from "../texts.js";
 import { type LinkKind, ta } from "../texts-answers.js";
@@ -60,6 +60,7 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
     startDialog(ctx, Number(ctx.match[1]), "publish"),
   );
   composer.callbackQuery(onAction("inc.pubself", [ID]), (ctx) => postSelf(ctx, Number(ctx.match[1])));
+  composer.callbackQuery(onAction("inc.files", [ID]), (ctx) => sendApprovedFiles(ctx, Number(ctx.match[1])));
   // «Ответ на № N размещён» under a link an executor sent unasked (intake.ts): that link is the answer's.
   composer.callbackQuery(onAction("inc.publink", [ID]), (ctx) =>
     startDialog(ctx, Number(ctx.match[1]), "publish", { offered: linkAnswered(ctx) }),
@@ -130,11 +131,16 @@ async function announceApproval(ctx: BotContext, incident: Incident) {
     syncCards(cardDeps(app, ctx.api), incident),
     answer ? offerQualityMark(ctx, id) : undefined,
   ]);
-  // «Размещено» under the text to copy: the card may be far up a busy chat.
-  await tell(app, ctx.api, incident, approvalNotice(app, incident, kind), {
+  // «Размещено» under the text to copy: the card may be far up a busy chat; the draft's files come
+  // on request («Вложения»), so an approval costs no uploads and a colleague standing in has them.
+  const draft = approvedDraft(app, incident);
+  const keyboard = new InlineKeyboard().text(t.button.published, cb("inc.pub", id));
+  const files = draft?.attachments.length ?? 0;
+  if (files > 0) keyboard.text(ta.approve.filesButton(files), cb("inc.files", id));
+  await tell(app, ctx.api, incident, approvalNotice(app, incident, kind, draft), {
     organization: true,
     holder: true,
-    keyboard: new InlineKeyboard().text(t.button.published, cb("inc.pub", id)),
+    keyboard,
   });
   // The approval is made and announced: a failed side message is the operators' to see, not the curator's.
   for (const failed of first) {
@@ -143,26 +149,53 @@ async function announceApproval(ctx: BotContext, incident: Incident) {
   }
 }
 
+/** The draft the post's answer was approved with, while it waits to be posted. */
+function approvedDraft(app: AppDeps, incident: Incident): Draft | undefined {
+  if (incident.row.state !== "approved") return undefined;
+  const draft = latestDrafts(app.db, incident.id, 1)[0];
+  return draft && draft.id === incident.answer?.draftId ? draft : undefined;
+}
+
 /**
  * What to post, where and by when (at once, when that moment is reached already), with the approved
  * text itself: whoever posts it — a colleague standing in, too — copies it from here. The text comes
  * as a message of its own when both would not fit in one.
  */
-function approvalNotice(app: AppDeps, incident: Incident, kind: DraftKind): string[] {
+function approvalNotice(
+  app: AppDeps,
+  incident: Incident,
+  kind: DraftKind,
+  draft: Draft | undefined,
+): string[] {
   const { id } = incident;
   const due = publicationDue(incident, app.sla);
   const passed = due !== undefined && due <= app.clock.now();
   const where = ta.inNetwork(incident.row.network as Network);
   const at = due ? formatDeadline(due, app.sla.timezone) : null;
   const notice = ta.approve.notice(id, kind, where, at, passed);
-  const draft = latestDrafts(app.db, id, 1)[0];
-  if (!draft || draft.id !== incident.answer?.draftId) return [notice];
-  const files: string[] = [];
-  if (draft.attachments.length > 0) {
-    const author = loadPerson(app.db, draft.authorId);
-    files.push(ta.approve.attachments(draft.attachments.length, author ? displayName(author) : ""));
-  }
+  if (!draft) return [notice];
+  const files = draft.attachments.length > 0 ? [ta.approve.attachments(draft.attachments.length)] : [];
   return [[notice, ...files, "", ta.approve.text].join("\n"), draft.text];
+}
+
+/**
+ * «Вложения» under the approval notice: the approved draft's photos, videos and files, sent to the
+ * chat it was pressed in, for whoever posts the answer. Curators and the executors of an
+ * organization that has the post may ask; only while the answer waits to be posted.
+ */
+async function sendApprovedFiles(ctx: BotContext, id: number) {
+  const incident = loadIncident(ctx.app.db, id);
+  const person = ctx.person;
+  if (!person) return refuse(ctx);
+  if (!incident) return popup(ctx, tr.notFoundNumber(id));
+  if (!hasRole(person, "curator") && assignmentsOf(incident, person).length === 0)
+    return popup(ctx, ta.approve.filesNotYours(id));
+  const draft = approvedDraft(ctx.app, incident);
+  const chatId = ctx.chat?.id;
+  if (!draft || draft.attachments.length === 0 || chatId === undefined)
+    return popup(ctx, ta.approve.noFiles(id));
+  await ctx.answerCallbackQuery({ text: ta.approve.filesSent });
+  await sendAttachments(ctx.api, chatId, draft.attachments, ta.approve.filesCaption(id));
 }
 
 /**
