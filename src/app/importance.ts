@@ -17,13 +17,16 @@ export type Subject = "topic" | "place";
 
 export type PostDetail =
   | { field: "importance"; value: Importance }
-  | { field: Subject; value: string | null };
+  | { field: Subject; value: string | null }
+  /** The post's own publication time (Orenburg p.13 counts the final answer from it). */
+  | { field: "postedAt"; value: Date };
 
 /** The audit event's action for each field, as «История» names it. */
 export const DETAIL_ACTIONS = {
   importance: "setImportance",
   topic: "setTopic",
   place: "setPlace",
+  postedAt: "setPostedAt",
 } as const;
 
 export type DetailResult =
@@ -58,7 +61,9 @@ export function changePostDetail(
       if (input.expectedVersion !== undefined && before.row.version !== input.expectedVersion)
         return { ok: false, refusal: "changed" };
       const from = before.row[field];
-      if (from === value) return { ok: true, incident: before, changed: false };
+      const same =
+        from instanceof Date && value instanceof Date ? from.getTime() === value.getTime() : from === value;
+      if (same) return { ok: true, incident: before, changed: false };
       tx.update(incidents)
         // The sweep re-plans the reminders: a significant post is pinged at night too.
         .set({
@@ -84,8 +89,10 @@ export function changePostDetail(
   );
 }
 
-function columnOf(detail: PostDetail): Partial<Pick<IncidentRow, "importance" | Subject>> {
+function columnOf(detail: PostDetail): Partial<Pick<IncidentRow, "importance" | Subject | "postedAt">> {
   switch (detail.field) {
+    case "postedAt":
+      return { postedAt: detail.value };
     case "importance":
       return { importance: detail.value };
     case "topic":

@@ -210,14 +210,28 @@ export const tr = {
       topic: string | null,
       place: string | null,
       repeatOf: number | null = null,
+      postedAt: string | null = null,
     ) =>
       [
         `Сообщение № ${id}: что изменить?`,
         `Важность: ${importance}`,
         `Тема: ${topic ?? "не указана"}`,
         `Место: ${place ?? "не указано"}`,
+        `Дата поста: ${postedAt ?? "не указана"}`,
         ...(repeatOf !== null ? [`Повторное к сообщению № ${repeatOf}`] : []),
       ].join("\n"),
+    postedAt: {
+      button: "Дата поста",
+      ask: (id: number, current: string | null) =>
+        `Сообщение № ${id}: когда опубликован сам пост? Напишите дату и время, например 23.11.2026 14:30.` +
+        `${current ? ` Сейчас: ${current}.` : ""} Отмена — /cancel.`,
+      badValue: "Напишите дату и время поста так: 23.11.2026 14:30. Отмена — /cancel.",
+      afterDetection: (detected: string) =>
+        `Пост не может быть опубликован позже, чем его обнаружили (${detected}). Проверьте дату и пришлите ещё раз.`,
+      tooOld: "Это больше года назад. Проверьте дату и пришлите ещё раз.",
+      set: (id: number, at: string) =>
+        `Сообщение № ${id}: пост опубликован ${at}. Сроки, которые считаются от даты поста, пересчитаны.`,
+    },
     repeat: {
       button: "Повторное к …",
       ask: (id: number) =>
@@ -331,6 +345,7 @@ export const tr = {
       `важность: ${from ?? "—"} → ${to ?? "—"}`,
     setTopic: (to: string | undefined) => (to ? `тема: «${to}»` : "тема убрана"),
     setPlace: (to: string | undefined) => (to ? `место: «${to}»` : "место убрано"),
+    setPostedAt: (to: string | undefined) => `дата поста: ${to ?? "—"}`,
     qualityMark: (mark: unknown) => `оценка качества ответа: ${typeof mark === "number" ? mark : "—"}`,
     curatorPosts: "«Размещу лично»: согласованный ответ размещает куратор",
     curatorGaveUp: "«Размещу лично» отменено: согласованный ответ размещает исполнитель",

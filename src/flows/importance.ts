@@ -15,6 +15,7 @@ import {
   markRepeat,
   type TransitionRefusal,
 } from "../app/incidents.js";
+import { postDateTooOld } from "../app/intake.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
@@ -24,8 +25,9 @@ import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
+import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
-import { tellHeads } from "./intake.js";
+import { parseLocalTime, tellHeads } from "./intake.js";
 
 export const LEVELS: Importance[] = ["normal", "important", "significant"];
 const MAX_FIELD = 300;
@@ -37,7 +39,10 @@ export interface MenuAt {
   messageId: number;
 }
 
-export function detailsMenu(incident: Incident): { text: string; keyboard: InlineKeyboard } {
+export function detailsMenu(
+  incident: Incident,
+  timezone: string,
+): { text: string; keyboard: InlineKeyboard } {
   const { id, row } = incident;
   const keyboard = new InlineKeyboard();
   for (const level of LEVELS) {
@@ -50,10 +55,12 @@ export function detailsMenu(incident: Incident): { text: string; keyboard: Inlin
   }
   for (const subject of ["topic", "place"] as const)
     keyboard.text(tr.edit.subject[subject], cb("imp.ask", id, subject, row.version));
+  keyboard.text(tr.edit.postedAt.button, cb("imp.date", id, row.version));
   // A repeat found later than at registration (Orenburg p.15; Georgievsk p.19): linked once.
   if (row.repeatOfId === null) keyboard.row().text(tr.edit.repeat.button, cb("imp.rep", id, row.version));
   keyboard.row().text(tr.edit.close, cb("imp.close", id));
-  const text = tr.edit.menu(id, t.importance[row.importance], row.topic, row.place, row.repeatOfId);
+  const posted = row.postedAt ? formatDeadline(row.postedAt, timezone) : null;
+  const text = tr.edit.menu(id, t.importance[row.importance], row.topic, row.place, row.repeatOfId, posted);
   return { text, keyboard };
 }
 
@@ -61,9 +68,14 @@ export function detailsMenu(incident: Incident): { text: string; keyboard: Inlin
  * Shows the menu as the incident is now (without buttons once it can no longer be changed). A menu
  * Telegram no longer lets edit is left as it is: its stale buttons are refused when pressed.
  */
-export async function refreshMenu(api: Api, menu: MenuAt, incident: Incident | undefined): Promise<void> {
+export async function refreshMenu(
+  api: Api,
+  timezone: string,
+  menu: MenuAt,
+  incident: Incident | undefined,
+): Promise<void> {
   if (!incident) return;
-  const { text, keyboard } = detailsMenu(incident);
+  const { text, keyboard } = detailsMenu(incident, timezone);
   try {
     await api.editMessageText(menu.chatId, menu.messageId, text, {
       reply_markup: detailsEditable(incident) ? keyboard : new InlineKeyboard(),
@@ -176,7 +188,13 @@ export function detailFlow(deps: AppDeps) {
         async () => {
           if (result.ok && result.changed) await announceDetail(deps, outer.api, subject, result.incident);
         },
-        () => refreshMenu(outer.api, menu, result.ok ? result.incident : loadIncident(deps.db, incidentId)),
+        () =>
+          refreshMenu(
+            outer.api,
+            deps.sla.timezone,
+            menu,
+            result.ok ? result.incident : loadIncident(deps.db, incidentId),
+          ),
       );
       if (result.ok) return result.changed ? tr.edit.set[subject](incidentId, reply.value) : tr.edit.same;
       return result.refusal === "changed"
@@ -248,12 +266,93 @@ export function repeatFlow(deps: AppDeps) {
         async () => {
           if (result.ok) await syncCards(cardDeps(deps, outer.api), result.incident);
         },
-        () => refreshMenu(outer.api, menu, incident),
+        () => refreshMenu(outer.api, deps.sla.timezone, menu, incident),
       );
       if (result.ok) return tr.edit.repeat.done(incidentId, repeatOfId);
       if (result.refusal === "wrong_state" && incident?.row.repeatOfId)
         return tr.edit.repeat.already(incidentId, incident.row.repeatOfId);
       return detailRefusal(deps, incidentId, result.refusal);
+    });
+    await ctx.reply(said);
+  };
+}
+
+/**
+ * The post's own publication time, read from the curator's «дд.мм.гггг чч:мм»; or why not: it must
+ * have come, be within a year, and not after the post was detected.
+ */
+function postTime(deps: AppDeps, incidentId: number, said: string): { at: Date } | { problem: string } {
+  const at = parseLocalTime(said, deps.sla.timezone);
+  if (at === undefined) return { problem: tr.edit.postedAt.badValue };
+  const detected = loadIncident(deps.db, incidentId)?.row.detectedAt;
+  if (detected && at > detected.getTime())
+    return { problem: tr.edit.postedAt.afterDetection(formatDeadline(detected, deps.sla.timezone)) };
+  if (postDateTooOld(at, deps.clock.now())) return { problem: tr.edit.postedAt.tooOld };
+  return { at: new Date(at) };
+}
+
+/** «Дата поста» in the menu: when the post itself was published, which Orenburg p.13 counts from. */
+export function postDateFlow(deps: AppDeps) {
+  return async function postDateDialog(
+    conversation: Flow,
+    ctx: Context,
+    incidentId: number,
+    version: number,
+    menu: MenuAt,
+  ): Promise<void> {
+    const current = await conversation.external(() => {
+      const at = loadIncident(deps.db, incidentId)?.row.postedAt;
+      return at ? formatDeadline(at, deps.sla.timezone) : null;
+    });
+    const prompt = await ctx.reply(tr.edit.postedAt.ask(incidentId, current), {
+      reply_markup: new InlineKeyboard().text(tr.route.cancel, cb("dt.cancel")),
+    });
+    let at: Date | undefined;
+    while (at === undefined) {
+      const reply = await waitForValue(conversation, prompt);
+      if (reply === "cancelled") {
+        await removeButtons(ctx, prompt);
+        await ctx.reply(tr.cancelled);
+        return;
+      }
+      const said = reply.value ?? "";
+      const found = await conversation.external(() => {
+        const parsed = postTime(deps, incidentId, said);
+        return "at" in parsed ? { ms: parsed.at.getTime() } : parsed;
+      });
+      if ("ms" in found) at = new Date(found.ms);
+      else await ctx.reply(found.problem);
+    }
+    await removeButtons(ctx, prompt);
+    const postedAt = at;
+    const said = await conversation.external(async (outer) => {
+      if (!outer.person) return tr.edit.notCurator;
+      const result = changePostDetail(deps.db, {
+        incidentId,
+        detail: { field: "postedAt", value: postedAt },
+        actor: outer.person,
+        now: deps.clock.now(),
+        expectedVersion: version,
+      });
+      await announceEach(
+        outer.log,
+        "post date",
+        async () => {
+          if (result.ok && result.changed) await syncCards(cardDeps(deps, outer.api), result.incident);
+        },
+        () =>
+          refreshMenu(
+            outer.api,
+            deps.sla.timezone,
+            menu,
+            result.ok ? result.incident : loadIncident(deps.db, incidentId),
+          ),
+      );
+      const shown = formatDeadline(postedAt, deps.sla.timezone);
+      if (result.ok) return result.changed ? tr.edit.postedAt.set(incidentId, shown) : tr.edit.same;
+      return result.refusal === "changed"
+        ? tr.edit.changedWhileTyping(incidentId)
+        : detailRefusal(deps, incidentId, result.refusal);
     });
     await ctx.reply(said);
   };

@@ -59,7 +59,7 @@ describe("importance", () => {
     expect(card(id)).not.toContain("Важность:");
     await openMenu(curator, id);
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Сообщение № 1: что изменить?\nВажность: обычное\nТема: не указана\nМесто: не указано",
+      "Сообщение № 1: что изменить?\nВажность: обычное\nТема: не указана\nМесто: не указано\nДата поста: не указана",
     );
     const toast = await curator.press("Социально значимое", curatorsChat());
     expect(toast).toBe("Сообщение № 1: важность — социально значимое.");
@@ -316,6 +316,34 @@ describe("a repeat found after registration (Orenburg p.15)", () => {
     const toast = await pressData(executor, `imp.rep:${id}:${loadIncident(h.db, id)?.row.version}`);
     expect(toast).toBe("Менять важность, тему и место сообщения может только куратор.");
     expect(loadIncident(h.db, id)?.row.repeatOfId).toBeNull();
+  });
+});
+
+describe("the post's own date (Orenburg p.13 counts the final answer from it)", () => {
+  it("a curator sets it in the menu: checked, stored, shown and in «История»", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    expect(menus().at(-1)).toContain("Дата поста: не указана");
+    await curator.press("Дата поста", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 1: когда опубликован сам пост? Напишите дату и время, например 23.11.2026 14:30. Отмена — /cancel.",
+    );
+    await curator.send("вчера", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Напишите дату и время поста так: 23.11.2026 14:30. Отмена — /cancel.",
+    );
+    await curator.send("25.11.2026 09:00", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Пост не может быть опубликован позже, чем его обнаружили (24.11.2026 10:00). Проверьте дату и пришлите ещё раз.",
+    );
+    await curator.send("20.11.2026 17:45", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 1: пост опубликован 20.11.2026 17:45. Сроки, которые считаются от даты поста, пересчитаны.",
+    );
+    expect(loadIncident(h.db, id)?.row.postedAt?.toISOString()).toBe("2026-11-20T12:45:00.000Z");
+    expect(menus().at(-1)).toContain("Дата поста: 20.11.2026 17:45");
+    await curator.press("История", curatorsChat());
+    expect(curator.lastText()).toContain("дата поста: 20.11.2026 17:45");
   });
 });
 

@@ -42,6 +42,7 @@ import {
   detailsMenu,
   LEVELS,
   type MenuAt,
+  postDateFlow,
   refreshMenu,
   repeatFlow,
 } from "../../flows/importance.js";
@@ -88,6 +89,7 @@ export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
   composer.use(createConversation(partFlow(deps), "incident.part"));
   composer.use(createConversation(detailFlow(deps), "incident.detail"));
   composer.use(createConversation(repeatFlow(deps), "incident.repeat"));
+  composer.use(createConversation(postDateFlow(deps), "incident.postDate"));
 
   composer.callbackQuery(onAction("inc.route", [ID]), (ctx) => startDialog(ctx, "route"));
   // An organization's buttons name it (`inc.accept:12:3`); cards sent before that do not (`inc.accept:12`).
@@ -100,6 +102,7 @@ export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(onAction("imp.set", [ID, LEVELS.join("|"), ID]), setImportance);
   composer.callbackQuery(onAction("imp.ask", [ID, "topic|place", ID]), askDetail);
   composer.callbackQuery(onAction("imp.rep", [ID, ID]), askRepeat);
+  composer.callbackQuery(onAction("imp.date", [ID, ID]), askPostDate);
   composer.callbackQuery(onAction("imp.close", [ID]), closeDetailsMenu);
   composer.callbackQuery(onAction("inc.text", [ID]), fullText);
   composer.callbackQuery(onAction("inc.hist", [ID]), history);
@@ -213,7 +216,7 @@ async function openDetailsMenu(ctx: BotContext) {
   if (!hasRole(ctx.person, "curator")) return popup(ctx, tr.edit.notCurator);
   if (!detailsEditable(incident)) return popup(ctx, detailRefusal(ctx.app, id, "wrong_state"));
   await ctx.answerCallbackQuery();
-  const { text, keyboard } = detailsMenu(incident);
+  const { text, keyboard } = detailsMenu(incident, ctx.app.sla.timezone);
   const card = ctx.callbackQuery?.message?.message_id;
   await ctx.reply(text, {
     reply_markup: keyboard,
@@ -236,7 +239,8 @@ async function setImportance(ctx: BotContext) {
     expectedVersion: Number(ctx.match?.[3]),
   });
   if (!result.ok) {
-    if (result.refusal !== "forbidden" && menu) await refreshMenu(ctx.api, menu, loadIncident(db, id));
+    if (result.refusal !== "forbidden" && menu)
+      await refreshMenu(ctx.api, ctx.app.sla.timezone, menu, loadIncident(db, id));
     return popup(ctx, detailRefusal(ctx.app, id, result.refusal));
   }
   const name = t.importance[level];
@@ -248,7 +252,7 @@ async function setImportance(ctx: BotContext) {
     ctx.log,
     "importance",
     async () => {
-      if (menu) await refreshMenu(ctx.api, menu, result.incident);
+      if (menu) await refreshMenu(ctx.api, ctx.app.sla.timezone, menu, result.incident);
     },
     () => announceDetail(ctx.app, ctx.api, "importance", result.incident),
   );
@@ -266,6 +270,11 @@ async function askRepeat(ctx: BotContext) {
   const version = Number(ctx.match?.[2]);
   const unlinked = (incident: Incident) => incident.row.repeatOfId === null;
   await openMenuDialog(ctx, version, "incident.repeat", (menu) => [menu], unlinked);
+}
+
+async function askPostDate(ctx: BotContext) {
+  const version = Number(ctx.match?.[2]);
+  await openMenuDialog(ctx, version, "incident.postDate", (menu) => [version, menu]);
 }
 
 /**
@@ -290,7 +299,7 @@ async function openMenuDialog(
       ? "changed"
       : null;
   if (refusal) {
-    await refreshMenu(ctx.api, menu, incident);
+    await refreshMenu(ctx.api, ctx.app.sla.timezone, menu, incident);
     return popup(ctx, detailRefusal(ctx.app, id, refusal));
   }
   await openDialog(ctx, dialog, id, ...args(menu));
@@ -373,7 +382,7 @@ async function history(ctx: BotContext) {
     tr.view.historyLine(
       formatDeadline(e.at, tz),
       e.actor ?? tr.view.system,
-      describeEvent(e, names),
+      describeEvent(e, names, tz),
       stateName(e.fromState),
       stateName(e.toState),
     ),
@@ -386,15 +395,15 @@ function stateName(state: string | null): string | null {
 }
 
 /** What the event did, and whose turn it brought when it passed the post on to the next co-executor (Orenburg p.14). */
-function describeEvent(entry: HistoryEntry, names: Map<number, string>): string {
-  const what = describeAction(entry, names);
+function describeEvent(entry: HistoryEntry, names: Map<number, string>, timezone: string): string {
+  const what = describeAction(entry, names, timezone);
   const released = entry.details?.released;
   return typeof released === "number"
     ? tr.action.turnCame(what, names.get(released) ?? `№ ${released}`)
     : what;
 }
 
-function describeAction(entry: HistoryEntry, names: Map<number, string>): string {
+function describeAction(entry: HistoryEntry, names: Map<number, string>, timezone: string): string {
   const details = entry.details ?? {};
   const name = (id: unknown) => (typeof id === "number" ? (names.get(id) ?? `№ ${id}`) : undefined);
   const text = (value: unknown) => (typeof value === "string" ? value : undefined);
@@ -450,6 +459,10 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>): string
       return tr.action.setTopic(text(details.to));
     case "setPlace":
       return tr.action.setPlace(text(details.to));
+    case "setPostedAt": {
+      const to = text(details.to);
+      return tr.action.setPostedAt(to && formatDeadline(new Date(to), timezone));
+    }
     case "qualityMark":
       return tr.action.qualityMark(details.quality);
     case "holderRemoved":
