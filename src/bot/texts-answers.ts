@@ -53,6 +53,9 @@ const APPROVED: Record<DraftKind, string> = {
   clarification: "Запрос автору",
 };
 
+/** What is posted, in the accusative: «ответ», «промежуточный ответ», «запрос автору». */
+const posted = (kind: DraftKind) => APPROVED[kind].toLowerCase();
+
 /** «Проект …»: what the draft returned for rework is, in the genitive. */
 const DRAFT_OF: Record<DraftKind, string> = {
   answer: "ответа",
@@ -185,16 +188,16 @@ export const ta = {
     curatorMayNot: (clause: string) =>
       `По регламенту (${clause}) согласованный ответ размещает исполнитель, куратор — не размещает.`,
     already: (id: number, link: string) => `Ответ по сообщению № ${id} уже размещён: ${link}`,
-    /** To the executors when a curator takes the posting on himself (Georgievsk p.12). */
-    curatorPosts: (id: number, who: string) =>
-      `Куратор ${who} размещает согласованный ответ по сообщению № ${id} сам(а). ` +
-      "Не размещайте его, чтобы ответ не появился дважды: когда он будет размещён, вам придёт ссылка.",
+    /** To the executors when a curator takes the posting of the approved `kind` on himself (Georgievsk p.12). */
+    curatorPosts: (id: number, who: string, kind: DraftKind) =>
+      `Куратор ${who} размещает согласованный ${posted(kind)} по сообщению № ${id} сам(а). ` +
+      "Не размещайте его, чтобы он не появился дважды: когда он будет размещён, вам придёт ссылка.",
     /** The curator's link question closed without a link (jobs/curator-posting.ts). */
-    curatorSilent: (id: number, who: string) =>
-      `Куратор ${who} собирался(ась) разместить ответ по сообщению № ${id} сам(а), но ссылку на него не прислал(а). ` +
-      "Если ответ ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку.",
-    curatorGaveUp: (id: number, who: string) =>
-      `Куратор ${who} не стал(а) размещать ответ по сообщению № ${id}: разместите его и нажмите «Размещено» на карточке.`,
+    curatorSilent: (id: number, who: string, kind: DraftKind) =>
+      `Куратор ${who} собирался(ась) разместить ${posted(kind)} по сообщению № ${id} сам(а), но ссылку на него не прислал(а). ` +
+      "Если он ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку.",
+    curatorGaveUp: (id: number, who: string, kind: DraftKind) =>
+      `Куратор ${who} не стал(а) размещать ${posted(kind)} по сообщению № ${id}: разместите его и нажмите «Размещено» на карточке.`,
   },
 
   interim: {

@@ -780,11 +780,17 @@ async function curatorGaveUp(deps: AppDeps, outer: BotContext, incidentId: numbe
   if (!incident) return;
   const who = displayName(curator);
   await announceEach(outer.log, "curator gave up posting", () =>
-    tell(deps, outer.api, incident, ta.publish.curatorGaveUp(incidentId, who), {
-      organization: true,
-      holder: true,
-      except: outer.chat?.id,
-    }),
+    tell(
+      deps,
+      outer.api,
+      incident,
+      ta.publish.curatorGaveUp(incidentId, who, incident.answer?.draftKind ?? "answer"),
+      {
+        organization: true,
+        holder: true,
+        except: outer.chat?.id,
+      },
+    ),
   );
 }
 

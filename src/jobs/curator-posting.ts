@@ -54,10 +54,16 @@ export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
       continue;
     }
     const who = claim.curator ? displayName(claim.curator) : "";
-    await tell(deps, deps.api, incident, ta.publish.curatorSilent(id, who), {
-      organization: true,
-      holder: true,
-    });
+    await tell(
+      deps,
+      deps.api,
+      incident,
+      ta.publish.curatorSilent(id, who, incident.answer?.draftKind ?? "answer"),
+      {
+        organization: true,
+        holder: true,
+      },
+    );
     settleNotice(db, key, clock.now());
     told++;
   }

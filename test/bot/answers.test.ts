@@ -724,7 +724,7 @@ describe("publication", () => {
     // The executors hear it at once, so that the answer does not appear twice.
     const posting =
       "Куратор Ольга размещает согласованный ответ по сообщению № 1 сам(а). " +
-      "Не размещайте его, чтобы ответ не появился дважды: когда он будет размещён, вам придёт ссылка.";
+      "Не размещайте его, чтобы он не появился дважды: когда он будет размещён, вам придёт ссылка.";
     expect(h.lastText(OFFICE.healthChat)).toBe(posting);
     expect(h.lastText(OFFICE.executor)).toBe(posting);
     // Given up, they are told to post it after all; pressed again, told again.
@@ -754,7 +754,7 @@ describe("publication", () => {
     expect(await remindUnpostedClaims(h.deps())).toBe(1);
     const silent =
       "Куратор Ольга собирался(ась) разместить ответ по сообщению № 1 сам(а), но ссылку на него не прислал(а). " +
-      "Если ответ ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку.";
+      "Если он ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку.";
     expect(h.lastText(OFFICE.healthChat)).toBe(silent);
     expect(h.lastText(OFFICE.executor)).toBe(silent);
     expect(await remindUnpostedClaims(h.deps())).toBe(0);
@@ -928,6 +928,9 @@ describe("interim answer and clarification", () => {
     h.clock.set("2026-11-25T07:00:00Z");
     await seedDraft(h, id, { purpose: "interim", approve: true });
     await curator().press("Размещу лично", curatorsChat());
+    expect(h.lastText(OFFICE.healthChat)).toMatch(
+      /^Куратор Ольга размещает согласованный промежуточный ответ по сообщению № 1 сам\(а\)\./,
+    );
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
     // From the next day: 26, 27.11, 30.11, 1, 2, 3, 4.12 — to the end of Friday 04.12.2026.
     expect(h.lastText(OFFICE.curatorsChat)).toBe(

@@ -375,10 +375,16 @@ async function postSelf(ctx: BotContext, id: number) {
   if (!recordCuratorPosting(db, { incidentId: id, actor: curator, now: clock.now(), posting: true })) return;
   const who = displayName(curator);
   afterTurn(ctx, "curator posts", () =>
-    tell(ctx.app, ctx.api, incident, ta.publish.curatorPosts(id, who), {
-      organization: true,
-      holder: true,
-      except: ctx.chat?.id,
-    }),
+    tell(
+      ctx.app,
+      ctx.api,
+      incident,
+      ta.publish.curatorPosts(id, who, incident.answer?.draftKind ?? "answer"),
+      {
+        organization: true,
+        holder: true,
+        except: ctx.chat?.id,
+      },
+    ),
   );
 }
