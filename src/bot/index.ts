@@ -68,9 +68,10 @@ export interface BotOptions {
  * duplicate key, and routing answers a pasted link instead of searching for it; 8: a draft begun
  * afresh first shows the co-executors' parts, and a link dialogue may offer to take the post's own
  * link; 9: a text typed at the attachments step replaces one taken from a saved or returned draft;
- * 10: the return dialogue tells a co-executor that its lead, not it, asks the author.
+ * 10: the return dialogue tells a co-executor that its lead, not it, asks the author; 11: a reason
+ * picked from its buttons is followed by whose competence it is.
  */
-const CONVERSATIONS_VERSION = 10;
+const CONVERSATIONS_VERSION = 11;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -156,6 +156,12 @@ export const tr = {
         .filter(Boolean)
         .join("\n"),
     badReason: "Напишите причину текстом, от 3 до 500 символов, или выберите её кнопкой.",
+    /** After a reason picked from the buttons: whose competence it is, optionally. */
+    whose: (reason: string) =>
+      `«${reason}». Уточните, к чьей компетенции относится сообщение (например: «управляющая компания», ` +
+      "«Минстрой»), — так куратор быстрее направит его. Или нажмите «Вернуть без уточнения».",
+    asIs: "Вернуть без уточнения",
+    badWhose: "Напишите одним сообщением, до 300 символов, или нажмите «Вернуть без уточнения».",
     done: (id: number) => `Сообщение № ${id} возвращено куратору.`,
     noticeLead: (id: number, organization: string, reason: string, late: boolean) =>
       `Сообщение № ${id} возвращено${late ? " с опозданием" : ""}: ${organization} — «${reason}». Его нужно направить заново.`,

@@ -175,7 +175,31 @@ export function returnFlow(deps: AppDeps) {
       await ctx.reply(tr.cancelled);
       return;
     }
-    const reason = reply.text;
+    let reason = reply.text;
+    // A reason picked from the buttons says little (Georgievsk p.10 wants the return justified):
+    // whose competence it is, if the executor knows, helps the curator route it at once.
+    if (tr.return.reasons.includes(reason)) {
+      const whose = await ctx.reply(tr.return.whose(reason), {
+        reply_markup: new InlineKeyboard()
+          .text(tr.return.asIs, buttons.send)
+          .row()
+          .text(tr.route.cancel, buttons.cancel),
+      });
+      const short = (text: string) => text.length >= 2 && text.length <= 300;
+      const more = await waitForText(
+        conversation,
+        { [buttons.send]: "" },
+        buttons.cancel,
+        short,
+        tr.return.badWhose,
+      );
+      await removeButtons(ctx, whose);
+      if ("cancelled" in more) {
+        await ctx.reply(tr.cancelled);
+        return;
+      }
+      if (more.text) reason = `${reason}: ${more.text}`;
+    }
     const done = await conversation.external(async (outer) => {
       if (!outer.person) return false;
       const before = loadIncident(deps.db, incidentId);

@@ -107,6 +107,8 @@ describe("a dialogue's buttons act only in their own dialogue", () => {
     expect([state(first), state(second)]).toEqual(["assigned", "assigned"]);
 
     await pressOn(OFFICE.executor, OFFICE.healthChat, secondQuestion, "Не наша компетенция");
+    const whose = message(OFFICE.healthChat, "«Не наша компетенция». Уточните");
+    await pressOn(OFFICE.executor, OFFICE.healthChat, whose, "Вернуть без уточнения");
     expect(h.lastText(OFFICE.healthChat)).toBe("Сообщение № 2 возвращено куратору.");
     expect([state(first), state(second)]).toEqual(["assigned", "registered"]);
   });

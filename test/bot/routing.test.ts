@@ -543,6 +543,7 @@ describe("executors on the card", () => {
     await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
     await healthExecutor().press("Вернуть", healthChat());
     await healthExecutor().press("Не наша компетенция", healthChat());
+    await healthExecutor().press("Вернуть без уточнения", healthChat());
     expect(state(id)).toBe("registered");
     expect(h.lastText(-300)).toBe(
       "Сообщение № 1 ответственный исполнитель вернул куратору: информацию по нему присылать не нужно, " +
@@ -567,9 +568,15 @@ describe("executors on the card", () => {
       "Отмена",
     ]);
     await healthExecutor().press("Не наша компетенция", healthChat());
+    // Whose competence it is, if the executor knows: the curator routes it at once.
+    expect(h.lastText(-100)).toBe(
+      "«Не наша компетенция». Уточните, к чьей компетенции относится сообщение (например: «управляющая " +
+        "компания», «Минстрой»), — так куратор быстрее направит его. Или нажмите «Вернуть без уточнения».",
+    );
+    await healthExecutor().send("Минстрой", healthChat());
     expect(h.lastText(-100)).toBe("Сообщение № 1 возвращено куратору.");
     expect(h.lastText(-200)).toBe(
-      "Сообщение № 1 возвращено: Министерство здравоохранения — «Не наша компетенция». Его нужно направить заново.",
+      "Сообщение № 1 возвращено: Министерство здравоохранения — «Не наша компетенция: Минстрой». Его нужно направить заново.",
     );
     expect(state(id)).toBe("registered");
     const curatorsCard = cardIn(-200, id);
@@ -593,6 +600,7 @@ describe("executors on the card", () => {
     await route(id, [/Минздрав/]);
     await healthExecutor().press("Вернуть", healthChat());
     await healthExecutor().press("Не наша компетенция", healthChat());
+    await healthExecutor().press("Вернуть без уточнения", healthChat());
     const privateCard = () => cardIn(HEALTH_EXECUTOR, id);
     expect(privateCard().text).toContain("Состояние: возвращено куратору, ждёт направления");
     expect(privateCard().text).not.toContain("Срок:");
@@ -890,6 +898,7 @@ describe("executors on the card", () => {
     await healthExecutor2().press("Взять в работу", healthChat());
     await healthExecutor2().press("Вернуть", educationChat());
     await healthExecutor2().press("Не наша компетенция", educationChat());
+    await healthExecutor2().press("Вернуть без уточнения", educationChat());
     expect(state(id)).toBe("in_work");
     expect(loadIncident(h.db, id)?.assignments.map((a) => [a.organizationName, a.state])).toEqual([
       ["Министерство здравоохранения", "accepted"],
@@ -899,6 +908,7 @@ describe("executors on the card", () => {
     // of the lead's return.
     await h.deliver(updates.callback(healthExecutor2().tg, cardIn(-100, id), `inc.return:${id}:${health}`));
     await healthExecutor2().press("Не наша компетенция", healthChat());
+    await healthExecutor2().press("Вернуть без уточнения", healthChat());
     expect(state(id)).toBe("registered");
     expect(h.lastText(-200)).toBe(
       "Сообщение № 1 возвращено: Министерство здравоохранения — «Не наша компетенция». Его нужно направить заново.",
