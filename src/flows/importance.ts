@@ -150,6 +150,34 @@ async function waitForValue(
   }
 }
 
+/**
+ * Asks again until `check` takes the answer (a number: a post's number, a time); each refusal says
+ * why. Undefined once the curator cancels. The question loses its buttons either way.
+ */
+async function askUntilValid(
+  conversation: Flow,
+  ctx: Context,
+  prompt: Message,
+  max: number,
+  check: (said: string) => { value: number } | { problem: string },
+): Promise<number | undefined> {
+  for (;;) {
+    const reply = await waitForValue(conversation, prompt, max);
+    if (reply === "cancelled") {
+      await removeButtons(ctx, prompt);
+      await ctx.reply(tr.cancelled);
+      return undefined;
+    }
+    const said = reply.value ?? "";
+    const found = await conversation.external(() => check(said));
+    if ("value" in found) {
+      await removeButtons(ctx, prompt);
+      return found.value;
+    }
+    await ctx.reply(found.problem);
+  }
+}
+
 /** «Тема» / «Место» in the menu: the new value, or «Убрать». */
 export function detailFlow(deps: AppDeps) {
   return async function postDetailDialog(
@@ -209,7 +237,11 @@ export function detailFlow(deps: AppDeps) {
  * The earlier post a curator names by its number («12», «№ 12») or its link, or why it cannot be
  * the one this post repeats: unknown, not registered, or not earlier.
  */
-function earlierPost(deps: AppDeps, incidentId: number, said: string): { id: number } | { problem: string } {
+function earlierPost(
+  deps: AppDeps,
+  incidentId: number,
+  said: string,
+): { value: number } | { problem: string } {
   const number = /^(?:№\s*)?(\d{1,9})$/.exec(said);
   let id: number | undefined;
   if (number) {
@@ -221,7 +253,7 @@ function earlierPost(deps: AppDeps, incidentId: number, said: string): { id: num
     id = findByLinkKey(deps.db, link.key)?.id;
     if (id === undefined) return { problem: tr.edit.repeat.noLink };
   }
-  return id < incidentId ? { id } : { problem: tr.edit.repeat.notEarlier(incidentId, id) };
+  return id < incidentId ? { value: id } : { problem: tr.edit.repeat.notEarlier(incidentId, id) };
 }
 
 /** «Повторное к …» in the menu: the number or link of the earlier post, then the link is made. */
@@ -235,22 +267,11 @@ export function repeatFlow(deps: AppDeps) {
     const prompt = await ctx.reply(tr.edit.repeat.ask(incidentId), {
       reply_markup: new InlineKeyboard().text(tr.route.cancel, cb("dt.cancel")),
     });
-    let earlier: number | undefined;
-    while (earlier === undefined) {
-      // A link with its tracking parameters may be long: the parser drops them.
-      const reply = await waitForValue(conversation, prompt, MAX_LINK);
-      if (reply === "cancelled") {
-        await removeButtons(ctx, prompt);
-        await ctx.reply(tr.cancelled);
-        return;
-      }
-      const said = reply.value ?? "";
-      const found = await conversation.external(() => earlierPost(deps, incidentId, said));
-      if ("id" in found) earlier = found.id;
-      else await ctx.reply(found.problem);
-    }
-    await removeButtons(ctx, prompt);
-    const repeatOfId = earlier;
+    // A link with its tracking parameters may be long: the parser drops them.
+    const repeatOfId = await askUntilValid(conversation, ctx, prompt, MAX_LINK, (said) =>
+      earlierPost(deps, incidentId, said),
+    );
+    if (repeatOfId === undefined) return;
     const said = await conversation.external(async (outer) => {
       if (!outer.person) return tr.edit.notCurator;
       const result = markRepeat(deps.db, {
@@ -281,14 +302,14 @@ export function repeatFlow(deps: AppDeps) {
  * The post's own publication time, read from the curator's «дд.мм.гггг чч:мм»; or why not: it must
  * have come, be within a year, and not after the post was detected.
  */
-function postTime(deps: AppDeps, incidentId: number, said: string): { at: Date } | { problem: string } {
+function postTime(deps: AppDeps, incidentId: number, said: string): { value: number } | { problem: string } {
   const at = parseLocalTime(said, deps.sla.timezone);
   if (at === undefined) return { problem: tr.edit.postedAt.badValue };
   const detected = loadIncident(deps.db, incidentId)?.row.detectedAt;
   if (detected && at > detected.getTime())
     return { problem: tr.edit.postedAt.afterDetection(formatDeadline(detected, deps.sla.timezone)) };
   if (postDateTooOld(at, deps.clock.now())) return { problem: tr.edit.postedAt.tooOld };
-  return { at: new Date(at) };
+  return { value: at };
 }
 
 /** «Дата поста» in the menu: when the post itself was published, which Orenburg p.13 counts from. */
@@ -307,24 +328,11 @@ export function postDateFlow(deps: AppDeps) {
     const prompt = await ctx.reply(tr.edit.postedAt.ask(incidentId, current), {
       reply_markup: new InlineKeyboard().text(tr.route.cancel, cb("dt.cancel")),
     });
-    let at: Date | undefined;
-    while (at === undefined) {
-      const reply = await waitForValue(conversation, prompt);
-      if (reply === "cancelled") {
-        await removeButtons(ctx, prompt);
-        await ctx.reply(tr.cancelled);
-        return;
-      }
-      const said = reply.value ?? "";
-      const found = await conversation.external(() => {
-        const parsed = postTime(deps, incidentId, said);
-        return "at" in parsed ? { ms: parsed.at.getTime() } : parsed;
-      });
-      if ("ms" in found) at = new Date(found.ms);
-      else await ctx.reply(found.problem);
-    }
-    await removeButtons(ctx, prompt);
-    const postedAt = at;
+    const ms = await askUntilValid(conversation, ctx, prompt, MAX_FIELD, (said) =>
+      postTime(deps, incidentId, said),
+    );
+    if (ms === undefined) return;
+    const postedAt = new Date(ms);
     const said = await conversation.external(async (outer) => {
       if (!outer.person) return tr.edit.notCurator;
       const result = changePostDetail(deps.db, {
