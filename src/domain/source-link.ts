@@ -183,8 +183,9 @@ function youtubeParts({ host, path, params }: KeyParts): KeyParts {
   return { host: "youtube.com", path: "/watch", params: [...video, ...comment] };
 }
 
+/** Telegram's channel names ignore case (`t.me/GeorgievskAdm/1` is `t.me/georgievskadm/1`); `/s/` is its web preview. */
 function telegramParts(parts: KeyParts): KeyParts {
-  return parts.host === "t.me" ? { ...parts, path: parts.path.replace(/^\/s\//, "/") } : parts;
+  return parts.host === "t.me" ? { ...parts, path: parts.path.replace(/^\/s\//, "/").toLowerCase() } : parts;
 }
 
 const VK_WALL_POST = /^wall-?\d+_\d+$/;

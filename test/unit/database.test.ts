@@ -171,6 +171,47 @@ describe("database", () => {
     upgraded.close();
   });
 
+  it("upgrading to case-blind Telegram keys (0016): a post's key is lower-cased unless another post has it", () => {
+    const previous = join(tempDir(), "drizzle");
+    cpSync(new URL("../../drizzle", import.meta.url), previous, { recursive: true });
+    const journalPath = join(previous, "meta", "_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+    const upgrade = journal.entries.findIndex((e) => e.tag === "0016_telegram_link_keys");
+    expect(upgrade).toBeGreaterThan(0);
+    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upgrade) }));
+
+    const path = join(tempDir(), "bot.db");
+    const old = openDatabase(path);
+    applyMigrations(old.db, previous);
+    old.sqlite.exec("insert into people (telegram_id, first_name, created_at) values (2001, 'Ольга', 0)");
+    const insert = old.sqlite.prepare(
+      "insert into incidents (link, link_key, network, state, detected_at, registered_by, created_at, updated_at) " +
+        "values (?, ?, ?, 'registered', 0, 1, 0, 0)",
+    );
+    for (const key of [
+      "t.me/GeorgievskAdm/1", // alone: lower-cased
+      "t.me/Osm/2", // two differing in case: the earlier one is
+      "t.me/OSM/2",
+      "t.me/Adm/3", // its lower-cased key is another post's already
+      "t.me/adm/3",
+      "vk.com/Wall-1_1", // another network: as it was
+    ])
+      insert.run(`https://${key}`, key, key.startsWith("t.me") ? "telegram" : "vk");
+    old.close();
+
+    const upgraded = openDatabase(path);
+    applyMigrations(upgraded.db);
+    expect(upgraded.sqlite.prepare("select link_key from incidents order by id").pluck().all()).toEqual([
+      "t.me/georgievskadm/1",
+      "t.me/osm/2",
+      "t.me/OSM/2",
+      "t.me/Adm/3",
+      "t.me/adm/3",
+      "vk.com/Wall-1_1",
+    ]);
+    upgraded.close();
+  });
+
   it("stops with a clear message when a migration fails, leaving the database as it was", () => {
     const folder = join(tempDir(), "drizzle");
     cpSync(new URL("../../drizzle", import.meta.url), folder, { recursive: true });

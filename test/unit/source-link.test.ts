@@ -233,6 +233,13 @@ describe("parseSourceLink: duplicate key", () => {
     expect(keyOf("https://telegram.me/channel/15?single")).toBe("t.me/channel/15");
   });
 
+  it("a Telegram channel's name in any case is one post (usernames ignore case)", () => {
+    expect(keyOf("https://t.me/GeorgievskAdm/123")).toBe("t.me/georgievskadm/123");
+    expect(keyOf("t.me/georgievskadm/123")).toBe(keyOf("https://t.me/s/GEORGIEVSKADM/123"));
+    // The link itself is kept as given.
+    expect(parsed("https://t.me/GeorgievskAdm/123").url).toBe("https://t.me/GeorgievskAdm/123");
+  });
+
   it("folds twitter.com into x.com and drops its share parameters", () => {
     expect(keyOf("https://twitter.com/user/status/1?s=20&t=abc")).toBe("x.com/user/status/1");
   });
