@@ -523,6 +523,8 @@ export const t = {
     /** What a chat serves now, said before it is bound anew. */
     currentlyCurators: "Сейчас этот чат: чат кураторов.",
     currentlyOrganization: (name: string) => `Сейчас этот чат: рабочий чат органа «${name}».`,
+    /** Another chat serves the chosen purpose now: binding this one unbinds it. */
+    servedBy: (title: string) => `Сейчас для этого привязан чат «${title}» — он будет отвязан.`,
     confirmCurators: "Сделать его чатом кураторов?",
     confirmOrganization: (name: string) => `Сделать его рабочим чатом органа «${name}»?`,
     confirmButton: "Да, привязать",

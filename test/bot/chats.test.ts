@@ -79,6 +79,13 @@ describe("group chats", () => {
     const newChat = h.group(-300, "Минздрав: новый чат");
     await admin().send("/bind", newChat);
     await admin().press(/Минздрав/, newChat);
+    // One tap would take the organization's chat away: a second one confirms.
+    expect(h.lastText(-300)).toBe(
+      "Сейчас для этого привязан чат «Минздрав: обращения» — он будет отвязан. " +
+        "Сделать его рабочим чатом органа «Министерство здравоохранения»?",
+    );
+    expect(boundChatIds()).toEqual([-100]);
+    await admin().press("Да, привязать", newChat);
     expect(h.lastText(-100)).toBe("Чат отвязан: карточки сюда больше не приходят.");
     expect(boundChatIds()).toEqual([-300]);
   });
@@ -227,6 +234,14 @@ describe("group chats", () => {
     const second = h.group(-5, "Кураторы (новый)");
     await admin().send("/bind", second);
     await admin().press("Чат кураторов", second);
+    expect(h.lastText(-5)).toBe(
+      "Сейчас для этого привязан чат «Кураторы» — он будет отвязан. Сделать его чатом кураторов?",
+    );
+    await admin().press("Отмена", second);
+    expect(boundChatIds()).toEqual([-200]);
+    await admin().send("/bind", second);
+    await admin().press("Чат кураторов", second);
+    await admin().press("Да, привязать", second);
     expect(h.lastText(-5)).toBe(
       "Этот чат привязан как чат кураторов.\n\nПрежний чат кураторов («Кураторы») отвязан.",
     );

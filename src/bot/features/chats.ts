@@ -2,7 +2,9 @@ import { Composer, GrammyError, InlineKeyboard, type NextFunction } from "grammy
 import {
   type BoundChat,
   bindChat,
+  chatOfOrganization,
   findBoundChat,
+  findBoundChatByPurpose,
   listBoundChats,
   markReachable,
   unbindChat,
@@ -94,8 +96,9 @@ chats.callbackQuery("bind.no", admin, async (ctx) => {
 });
 
 /**
- * A chat bound to something else changes its binding only after a second, confirming tap: one
- * mis-tap in the picker would otherwise take the curators' (or an organization's) chat away.
+ * A chat bound to something else changes its binding only after a second, confirming tap, and so
+ * does a purpose another chat serves now: one mis-tap in the picker would otherwise take the
+ * curators' (or an organization's) chat away.
  */
 async function bindOrConfirm(
   ctx: BotContext,
@@ -105,18 +108,29 @@ async function bindOrConfirm(
   const { db } = ctx.app;
   const current = ctx.chat && findBoundChat(db, ctx.chat.id);
   const same = current && current.purpose === purpose && current.organizationId === organizationId;
-  if (!current || same) return await bind(ctx, purpose, organizationId);
+  // The chat that serves this purpose now, elsewhere: taking it away also wants a second tap.
+  const servingId =
+    organizationId === null ? findBoundChatByPurpose(db, "curators") : chatOfOrganization(db, organizationId);
+  const serving =
+    servingId !== undefined && servingId !== ctx.chat?.id ? findBoundChat(db, servingId) : undefined;
+  if ((!current || same) && !serving) return await bind(ctx, purpose, organizationId);
   const name = organizationId === null ? undefined : getOrganization(db, organizationId)?.name;
   if (organizationId !== null && name === undefined) {
     await ctx.answerCallbackQuery({ text: t.org.notFound, show_alert: true });
     return;
   }
-  const question = name === undefined ? t.chat.confirmCurators : t.chat.confirmOrganization(name);
+  const question = [
+    current && !same ? describeCurrent(current) : "",
+    serving ? t.chat.servedBy(serving.title) : "",
+    name === undefined ? t.chat.confirmCurators : t.chat.confirmOrganization(name),
+  ]
+    .filter(Boolean)
+    .join(" ");
   const keyboard = new InlineKeyboard()
     .text(t.chat.confirmButton, organizationId === null ? cb("bind.curok") : cb("bind.orgok", organizationId))
     .text(t.chat.cancelButton, cb("bind.no"));
   await ctx.answerCallbackQuery();
-  await ctx.editMessageText(`${describeCurrent(current)} ${question}`, { reply_markup: keyboard });
+  await ctx.editMessageText(question, { reply_markup: keyboard });
 }
 
 async function bind(ctx: BotContext, purpose: ChatPurpose, organizationId: number | null): Promise<void> {
