@@ -668,15 +668,27 @@ export function closeAsToxic(
   db: Db,
   input: { incidentId: number; actor: Person; now: Date; threat: boolean },
 ): TransitionResult {
+  return closeUnanswered(db, { ...input, reason: input.threat ? "threat" : "toxic" });
+}
+
+export type ClosedReason = NonNullable<IncidentRow["closedReason"]>;
+
+const CLOSING_ACTIONS = { toxic: "markToxic", threat: "markThreat", void: "markVoid" } as const;
+
+/** Closes the post without an answer: toxic, a threat, or (`void`) deleted or registered by mistake. */
+export function closeUnanswered(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; reason: ClosedReason },
+): TransitionResult {
   return transition(db, {
     incidentId: input.incidentId,
-    action: input.threat ? "markThreat" : "markToxic",
+    action: CLOSING_ACTIONS[input.reason],
     actor: input.actor,
     now: input.now,
     change: (tx, incident) => {
       withdrawLiveAssignments(tx, incident.id);
       supersedePendingDrafts(tx, incident.id);
-      return { state: "closed", closedReason: input.threat ? "threat" : "toxic" };
+      return { state: "closed", closedReason: input.reason };
     },
   });
 }

@@ -3,7 +3,7 @@ import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import { decidedDraftMessages, forgetDraftMessage } from "../app/draft-messages.js";
 import { detailsEditable } from "../app/importance.js";
-import { type Incident, loadIncident } from "../app/incidents.js";
+import { type ClosedReason, type Incident, loadIncident } from "../app/incidents.js";
 import { findPerson, isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
@@ -288,8 +288,9 @@ function earlierOutcome(earlier: Incident, sla: SlaRuntime): string {
 }
 
 /** Whether a threat is passed on depends on the regulation (Orenburg p.17 does, Georgievsk p.22 does not). */
-function closedText(reason: "toxic" | "threat", sla: SlaRuntime): string {
+function closedText(reason: ClosedReason, sla: SlaRuntime): string {
   const { toxic } = sla.regulation;
+  if (reason === "void") return t.card.closed.void;
   if (reason === "toxic") return t.card.closed.toxic(toxic.clause);
   return toxic.forwardThreats
     ? t.card.closed.threatForwarded(toxic.clause)

@@ -264,6 +264,7 @@ export const tr = {
     current: (label: string) => `✓ ${label}`,
     subject: { topic: "Тема", place: "Место" } satisfies Record<Subject, string>,
     close: "Закрыть меню",
+    void: "Закрыть: ошибка или пост удалён",
     notCurator: "Менять важность, тему и место сообщения может только куратор.",
     answered: (id: number) =>
       `Ответ на сообщение № ${id} уже размещён: менять важность, тему и место поздно.`,
@@ -320,6 +321,7 @@ export const tr = {
     accept: "взято в работу",
     return: (reason: string | undefined) => `возвращено${reason ? `: «${reason}»` : ""}`,
     markToxic: "закрыто как оскорбительное",
+    markVoid: "закрыто без ответа: пост удалён или зарегистрирован ошибочно",
     markThreat: "закрыто как угроза",
     markRepeat: (earlier: unknown) =>
       typeof earlier === "number" ? `отмечено как повторное к № ${earlier}` : "отмечено как повторное",

@@ -116,12 +116,20 @@ export const ti = {
   staleCard: (id: number, state: string) =>
     `Сообщение № ${id}: ${state}. Пометить его так сейчас нельзя. Карточка обновлена.`,
   /** To the organization that had the post when a curator closed it. */
-  closedNotice: (id: number, threat: boolean, clause: string) =>
-    `Сообщение № ${id} закрыто куратором без ответа: ${threat ? "угроза" : "оскорбительное"} (${clause}). ` +
+  closedNotice: (id: number, reason: "toxic" | "threat" | "void", clause: string) =>
+    `Сообщение № ${id} закрыто куратором без ответа: ` +
+    (reason === "void"
+      ? "пост удалён или зарегистрирован ошибочно. "
+      : `${reason === "threat" ? "угроза" : "оскорбительное"} (${clause}). `) +
     "Готовить ответ не нужно.",
   notFound: "Такого сообщения нет.",
   closedToxic: (id: number) => `Сообщение № ${id} закрыто без ответа как оскорбительное.`,
   closedThreat: (id: number) => `Сообщение № ${id} закрыто без ответа как угроза.`,
+  closedVoid: (id: number) =>
+    `Сообщение № ${id} закрыто без ответа: пост удалён или зарегистрирован ошибочно.`,
+  voidConfirm: (id: number) =>
+    `Закрыть сообщение № ${id} без ответа: пост удалён автором или зарегистрирован ошибочно (не тот пост, ` +
+    "дубль под другой ссылкой)? Сроки по нему остановятся, в месячный отчёт оно не войдёт. Отменить это будет нельзя.",
   /** `sends`: the bot passes threats on to law enforcement itself. */
   threatConfirm: (id: number, sends: boolean) =>
     `Закрыть сообщение № ${id} без ответа как угрозу?` +

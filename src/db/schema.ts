@@ -196,7 +196,8 @@ export const incidents = sqliteTable(
     /** Orenburg p.6: the answer deadline the curator shortened, in working minutes. */
     shortenedAnswerMinutes: integer("shortened_answer_minutes"),
     repeatOfId: integer("repeat_of_id").references((): AnySQLiteColumn => incidents.id),
-    closedReason: text("closed_reason", { enum: ["toxic", "threat"] }),
+    /** `void`: the post was deleted, or registered by mistake; the monthly report leaves it out. */
+    closedReason: text("closed_reason", { enum: ["toxic", "threat", "void"] }),
     /** Bumped by every transition: a stale button or a concurrent press loses. */
     version: integer("version").notNull().default(1),
     /**

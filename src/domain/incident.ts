@@ -94,6 +94,8 @@ export type IncidentAction =
   | "return"
   | "markToxic"
   | "markThreat"
+  /** Closed without an answer: the post was deleted, or registered by mistake. */
+  | "markVoid"
   | "sendPart"
   | "passOnPart"
   | "returnPart"
@@ -291,6 +293,7 @@ function decide(
       return openForRouting(incident.state) ? undefined : "wrong_state";
     case "markToxic":
     case "markThreat":
+    case "markVoid":
       if (!curator) return "forbidden";
       return closableUnanswered(incident) ? undefined : "wrong_state";
     case "markRepeat":

@@ -41,7 +41,9 @@ export interface MonthActivity {
  * only they can have a step decided in the month. Later changes add candidates but no events
  * before the month's end, so the figures stay the same.
  */
-const CANDIDATE = "i.updated_at >= :start or i.state not in ('answered', 'closed')";
+/** A post closed as deleted or registered by mistake (`void`) is in no report. */
+const CANDIDATE =
+  "(i.updated_at >= :start or i.state not in ('answered', 'closed')) and i.closed_reason is not 'void'";
 
 const CANDIDATES = `
   select id, detected_at, posted_at, shortened_answer_minutes, importance, topic, place, repeat_of_id

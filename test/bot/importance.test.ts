@@ -347,6 +347,31 @@ describe("the post's own date (Orenburg p.13 counts the final answer from it)", 
   });
 });
 
+describe("a post deleted by its author or registered by mistake", () => {
+  it("the curator closes it from the menu after a second tap; the organization stops, the card says why", async () => {
+    const id = await register(1);
+    await pressData(curator, `inc.route:${id}`);
+    await curator.press(/Минздрав/, curatorsChat());
+    await curator.press("Готово", curatorsChat());
+    await openMenu(curator, id);
+    await curator.press("Закрыть: ошибка или пост удалён", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
+      /^Закрыть сообщение № 1 без ответа: пост удалён автором или зарегистрирован ошибочно/,
+    );
+    expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
+    expect(await curator.press("Да, закрыть", curatorsChat())).toBe(
+      "Сообщение № 1 закрыто без ответа: пост удалён или зарегистрирован ошибочно.",
+    );
+    expect(loadIncident(h.db, id)?.row).toMatchObject({ state: "closed", closedReason: "void" });
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Сообщение № 1 закрыто куратором без ответа: пост удалён или зарегистрирован ошибочно. Готовить ответ не нужно.",
+    );
+    expect(card(id)).toContain("Состояние: закрыто без ответа: пост удалён или зарегистрирован ошибочно");
+    await curator.press("История", curatorsChat());
+    expect(curator.lastText()).toContain("закрыто без ответа: пост удалён или зарегистрирован ошибочно");
+  });
+});
+
 describe("a post needing an urgent decision (Georgievsk p.24)", () => {
   it("marked «Важное», it goes to the head at once under Georgievsk; under Orenburg «Важное» does not", async () => {
     const id = await register(1);

@@ -233,7 +233,17 @@ function incidentButtons(id: number, office: Office): string[] {
       "inc.publink",
       "inc.files",
     ],
-    ...["inc.draft", "inc.interim", "inc.clarify", "inc.toxic", "inc.threat", "int.threat", "int.toxic"],
+    ...[
+      "inc.draft",
+      "inc.interim",
+      "inc.clarify",
+      "inc.toxic",
+      "inc.threat",
+      "inc.void",
+      "int.threat",
+      "int.toxic",
+      "int.void",
+    ],
   ].map((action) => `${action}:${id}`);
   for (const action of ["inc.accept", "inc.return", "inc.part"]) {
     buttons.push(`${action}:${id}`, ...organizations.map((org) => `${action}:${id}:${org}`));
@@ -383,8 +393,10 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
       return OPEN_FOR_ROUTING.includes(state);
     case "inc.toxic":
     case "inc.threat":
+    case "inc.void":
     case "int.threat":
     case "int.toxic":
+    case "int.void":
       return (
         ["registered", "assigned", "in_work", "on_approval"].includes(state) &&
         !incident.answer?.interimPublishedAt

@@ -1,11 +1,16 @@
+import { eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
-import { registerIncident } from "../../src/app/incidents.js";
+import { closeUnanswered, registerIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
+import { incidents } from "../../src/db/schema.js";
+import type { Person } from "../../src/domain/access.js";
 import { reportChart } from "../../src/reports/chart.js";
 import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { reportWorkbook } from "../../src/reports/xlsx.js";
 import { Harness } from "../support/bot-harness.js";
+import { OFFICE } from "../support/workflow.js";
 import { local, seedNovember } from "./seed-month.js";
 
 let h: Harness;
@@ -108,6 +113,34 @@ describe("monthly figures", () => {
     expect(report.lastYear).toBeNull();
     expect(report.trend).toHaveLength(12);
     expect(report.trend.at(-1)).toMatchObject({ received: 7, answered: 5, answeredOnTime: 4 });
+  });
+
+  it("a post closed as deleted or registered by mistake is in no figure and no violation", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const before = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    registerOneMore(curator.id, "Снег");
+    h.clock.set("2026-11-30T10:00:00Z"); // its routing long overdue
+    const counted = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(counted.overall.received).toBe(before.overall.received + 1);
+    expect(counted.violations.length).toBeGreaterThan(before.violations.length);
+    const voided = h.db
+      .select({ id: incidents.id })
+      .from(incidents)
+      .where(eq(incidents.linkKey, "vk.com/wall-1_99"))
+      .get();
+    expect(
+      closeUnanswered(h.db, {
+        incidentId: voided?.id ?? 0,
+        actor: curator,
+        now: h.clock.now(),
+        reason: "void",
+      }).ok,
+    ).toBe(true);
+    const after = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(after.overall).toEqual(before.overall);
+    expect(after.violations).toEqual(before.violations);
   });
 
   it("lists every missed step deadline with who held it and how late, in working time", async () => {

@@ -429,6 +429,8 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>, timezon
       return tr.action.markToxic;
     case "markThreat":
       return tr.action.markThreat;
+    case "markVoid":
+      return tr.action.markVoid;
     case "markRepeat":
       return tr.action.markRepeat(details.repeatOfId);
     case "markNotRepeat":

@@ -10,7 +10,13 @@ import {
 } from "grammy";
 import type { Message, MessageEntity, MessageOrigin } from "grammy/types";
 import { findBoundChat } from "../../app/chats.js";
-import { closeAsToxic, type Incident, loadIncident, openIncidents } from "../../app/incidents.js";
+import {
+  type ClosedReason,
+  closeUnanswered,
+  type Incident,
+  loadIncident,
+  openIncidents,
+} from "../../app/incidents.js";
 import {
   answerNotRepeat,
   answerRepeat,
@@ -153,19 +159,24 @@ export function intakeFeature(deps: AppDeps): {
   // Closing without an answer cannot be undone (and a threat may leave the bot for law enforcement):
   // the curator confirms with a second tap.
   intake.callbackQuery(onAction("inc.toxic", [ID]), (ctx) =>
-    confirmClosing(ctx, Number(ctx.match[1]), false),
+    confirmClosing(ctx, Number(ctx.match[1]), "toxic"),
   );
   intake.callbackQuery(onAction("inc.threat", [ID]), (ctx) =>
-    confirmClosing(ctx, Number(ctx.match[1]), true),
+    confirmClosing(ctx, Number(ctx.match[1]), "threat"),
   );
-  for (const [action, threat] of [
-    ["int.toxic", false],
-    ["int.threat", true],
+  // «Закрыть: ошибка или пост удалён» in the details menu: the same second tap.
+  intake.callbackQuery(onAction("inc.void", [ID]), (ctx) =>
+    confirmClosing(ctx, Number(ctx.match[1]), "void"),
+  );
+  for (const [action, reason] of [
+    ["int.toxic", "toxic"],
+    ["int.threat", "threat"],
+    ["int.void", "void"],
   ] as const) {
     intake.callbackQuery(onAction(action, [ID]), async (ctx) => {
       if (!curatorOf(ctx)) return refuse(ctx, ti.onlyCurators);
       await ctx.editMessageReplyMarkup();
-      await markToxic(ctx, Number(ctx.match[1]), threat);
+      await closePost(ctx, Number(ctx.match[1]), reason);
     });
   }
 
@@ -183,25 +194,34 @@ export function intakeFeature(deps: AppDeps): {
 
 type PrivateMessageContext = Filter<ChatTypeContext<BotContext, "private">, "message">;
 
-/** «Оскорбительное» / «Угроза» on a card: rights and state first, then the question to confirm. */
-async function confirmClosing(ctx: BotContext, id: number, threat: boolean): Promise<void> {
+/**
+ * «Оскорбительное» / «Угроза» on a card, «Закрыть: ошибка или пост удалён» in its menu: rights and
+ * state first, then the question to confirm.
+ */
+async function confirmClosing(ctx: BotContext, id: number, reason: ClosedReason): Promise<void> {
   const incident = loadIncident(ctx.app.db, id);
   if (!incident) {
     await ctx.answerCallbackQuery({ text: ti.notFound, show_alert: true });
     return;
   }
-  const refusal = checkAction(incident, threat ? "markThreat" : "markToxic", ctx.person);
+  const refusal = checkAction(incident, CLOSING[reason], ctx.person);
   if (refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
   if (refusal === "wrong_state") return refuseState(ctx, incident);
-  const sends = threat && sendsThreats(ctx);
+  const sends = reason === "threat" && sendsThreats(ctx);
+  const [question, yes] =
+    reason === "threat"
+      ? [ti.threatConfirm(id, sends), ti.threatYes(sends)]
+      : [reason === "void" ? ti.voidConfirm(id) : ti.toxicConfirm(id), ti.toxicYes];
   await ctx.answerCallbackQuery();
-  await ctx.reply(threat ? ti.threatConfirm(id, sends) : ti.toxicConfirm(id), {
+  await ctx.reply(question, {
     reply_markup: new InlineKeyboard()
-      .text(threat ? ti.threatYes(sends) : ti.toxicYes, cb(threat ? "int.threat" : "int.toxic", id))
+      .text(yes, cb(`int.${reason}`, id))
       .row()
       .text(ti.threatNo, cb("int.nothreat")),
   });
 }
+
+const CLOSING = { toxic: "markToxic", threat: "markThreat", void: "markVoid" } as const;
 
 /** The posts whose approved answer waits to be posted by this person's organization (its lead), at most three. */
 function approvedAnswersOf(deps: AppDeps, person: Person): number[] {
@@ -652,13 +672,17 @@ async function settleOffer(ctx: BotContext, incidentId: number, decided?: string
 
 // ---- toxic posts and threats -------------------------------------------------------------------
 
-/** «Оскорбительное» / «Угроза»: closes without an answer (Orenburg p.17; Georgievsk p.22). */
-async function markToxic(ctx: BotContext, incidentId: number, threat: boolean): Promise<void> {
+/**
+ * «Оскорбительное» / «Угроза»: closes without an answer (Orenburg p.17; Georgievsk p.22); so does a
+ * post deleted or registered by mistake (`void`).
+ */
+async function closePost(ctx: BotContext, incidentId: number, reason: ClosedReason): Promise<void> {
   const { db, clock } = ctx.app;
   const actor = curatorOf(ctx);
   if (!actor) return refuse(ctx, ti.onlyCurators);
+  const threat = reason === "threat";
   const before = loadIncident(db, incidentId);
-  const result = closeAsToxic(db, { incidentId, actor, now: clock.now(), threat });
+  const result = closeUnanswered(db, { incidentId, actor, now: clock.now(), reason });
   if (!result.ok) {
     if (result.refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
     const incident = loadIncident(db, incidentId);
@@ -666,12 +690,13 @@ async function markToxic(ctx: BotContext, incidentId: number, threat: boolean): 
     await ctx.answerCallbackQuery({ text: ti.notFound, show_alert: true });
     return;
   }
-  ctx.log.info({ incidentId, threat }, "incident closed as toxic");
-  await ctx.answerCallbackQuery({ text: threat ? ti.closedThreat(incidentId) : ti.closedToxic(incidentId) });
+  ctx.log.info({ incidentId, reason }, "incident closed without an answer");
+  const closed = { toxic: ti.closedToxic, threat: ti.closedThreat, void: ti.closedVoid }[reason];
+  await ctx.answerCallbackQuery({ text: closed(incidentId) });
   // First what cannot be asked for again once the post is closed: the threat passed on (Orenburg p.17).
   // The organizations that had it (not one still waiting its turn) stop working on it.
   const had = before ? activeAssignments(before).filter((a) => a.state !== "queued") : [];
-  const notice = ti.closedNotice(incidentId, threat, ctx.app.sla.regulation.toxic.clause);
+  const notice = ti.closedNotice(incidentId, reason, ctx.app.sla.regulation.toxic.clause);
   await announceEach(
     ctx.log,
     "closing",
