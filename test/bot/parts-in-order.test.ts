@@ -189,6 +189,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     h.clock.set(new Date("2026-11-24T05:15:00Z"));
     await educationExecutor().press("Вернуть", educationChat());
     await educationExecutor().send("Не наша компетенция", educationChat());
+    await educationExecutor().press("Вернуть без уточнения", educationChat());
     expect(states(id)).toMatchObject({ [education]: "returned", [building]: "assigned" });
     expect(h.texts(-400)).toHaveLength(1);
     const card = cardIn(-400);
@@ -432,6 +433,8 @@ describe("a routing again keeps the parts given", () => {
     expect(h.texts(-100).filter(notice)).toHaveLength(1);
     await h.user(HEALTH_EXECUTOR, "Иван").press("Вернуть", healthChat());
     await h.user(HEALTH_EXECUTOR, "Иван").send("Нужна другая организация", healthChat());
+    await h.user(HEALTH_EXECUTOR, "Иван").press("Вернуть без уточнения", healthChat());
+    expect(loadIncident(h.db, id)?.row.state).toBe("registered");
     later();
     await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
     expect(states(id)[education]).toBe("part_passed");
