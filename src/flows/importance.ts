@@ -18,7 +18,7 @@ import {
 import { postDateTooOld } from "../app/intake.js";
 import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
-import type { AppDeps } from "../bot/context.js";
+import type { AppDeps, BotContext } from "../bot/context.js";
 import { announceEach, cardDeps } from "../bot/delivery.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
@@ -113,8 +113,9 @@ export async function announceDetail(
     "post detail",
     () => syncCards(card, incident),
     async () => {
-      if (field !== "importance") await announceSurge(card, incident);
-      else if (headsHearAtOnce(deps.sla.regulation, incident.row.importance)) await tellHeads(card, incident);
+      if (field === "topic" || field === "place") await announceSurge(card, incident);
+      else if (field === "importance" && headsHearAtOnce(deps.sla.regulation, incident.row.importance))
+        await tellHeads(card, incident);
     },
   );
 }
@@ -180,6 +181,40 @@ async function askUntilValid(
   }
 }
 
+/**
+ * A value typed in the menu's dialogue, applied as of the version the menu showed: every card shows
+ * it (see announceDetail) and the menu is brought up to date. Returns what the curator is told.
+ */
+async function applyDetail(
+  deps: AppDeps,
+  outer: BotContext,
+  input: { incidentId: number; detail: PostDetail; version: number; menu: MenuAt },
+  done: string,
+): Promise<string> {
+  const { incidentId, detail, version, menu } = input;
+  if (!outer.person) return tr.edit.notCurator;
+  const result = changePostDetail(deps.db, {
+    incidentId,
+    detail,
+    actor: outer.person,
+    now: deps.clock.now(),
+    expectedVersion: version,
+  });
+  const incident = result.ok ? result.incident : loadIncident(deps.db, incidentId);
+  await announceEach(
+    outer.log,
+    "post detail",
+    async () => {
+      if (result.ok && result.changed) await announceDetail(deps, outer.api, detail.field, result.incident);
+    },
+    () => refreshMenu(outer.api, deps.sla.timezone, menu, incident),
+  );
+  if (result.ok) return result.changed ? done : tr.edit.same;
+  return result.refusal === "changed"
+    ? tr.edit.changedWhileTyping(incidentId)
+    : detailRefusal(deps, incidentId, result.refusal);
+}
+
 /** «Тема» / «Место» in the menu: the new value, or «Убрать». */
 export function detailFlow(deps: AppDeps) {
   return async function postDetailDialog(
@@ -203,34 +238,15 @@ export function detailFlow(deps: AppDeps) {
       await ctx.reply(tr.cancelled);
       return;
     }
-    const said = await conversation.external(async (outer) => {
-      if (!outer.person) return tr.edit.notCurator;
-      const result = changePostDetail(deps.db, {
-        incidentId,
-        detail: { field: subject, value: reply.value },
-        actor: outer.person,
-        now: deps.clock.now(),
-        expectedVersion: version,
-      });
-      await announceEach(
-        outer.log,
-        "post detail",
-        async () => {
-          if (result.ok && result.changed) await announceDetail(deps, outer.api, subject, result.incident);
-        },
-        () =>
-          refreshMenu(
-            outer.api,
-            deps.sla.timezone,
-            menu,
-            result.ok ? result.incident : loadIncident(deps.db, incidentId),
-          ),
-      );
-      if (result.ok) return result.changed ? tr.edit.set[subject](incidentId, reply.value) : tr.edit.same;
-      return result.refusal === "changed"
-        ? tr.edit.changedWhileTyping(incidentId)
-        : detailRefusal(deps, incidentId, result.refusal);
-    });
+    const detail = { field: subject, value: reply.value };
+    const said = await conversation.external((outer) =>
+      applyDetail(
+        deps,
+        outer,
+        { incidentId, detail, version, menu },
+        tr.edit.set[subject](incidentId, reply.value),
+      ),
+    );
     await ctx.reply(said);
   };
 }
@@ -335,35 +351,11 @@ export function postDateFlow(deps: AppDeps) {
     );
     if (ms === undefined) return;
     const postedAt = new Date(ms);
-    const said = await conversation.external(async (outer) => {
-      if (!outer.person) return tr.edit.notCurator;
-      const result = changePostDetail(deps.db, {
-        incidentId,
-        detail: { field: "postedAt", value: postedAt },
-        actor: outer.person,
-        now: deps.clock.now(),
-        expectedVersion: version,
-      });
-      await announceEach(
-        outer.log,
-        "post date",
-        async () => {
-          if (result.ok && result.changed) await syncCards(cardDeps(deps, outer.api), result.incident);
-        },
-        () =>
-          refreshMenu(
-            outer.api,
-            deps.sla.timezone,
-            menu,
-            result.ok ? result.incident : loadIncident(deps.db, incidentId),
-          ),
-      );
-      const shown = formatDeadline(postedAt, deps.sla.timezone);
-      if (result.ok) return result.changed ? tr.edit.postedAt.set(incidentId, shown) : tr.edit.same;
-      return result.refusal === "changed"
-        ? tr.edit.changedWhileTyping(incidentId)
-        : detailRefusal(deps, incidentId, result.refusal);
-    });
+    const detail = { field: "postedAt", value: postedAt } as const;
+    const done = tr.edit.postedAt.set(incidentId, formatDeadline(postedAt, deps.sla.timezone));
+    const said = await conversation.external((outer) =>
+      applyDetail(deps, outer, { incidentId, detail, version, menu }, done),
+    );
     await ctx.reply(said);
   };
 }
