@@ -673,7 +673,8 @@ export function closeAsToxic(
 
 export type ClosedReason = NonNullable<IncidentRow["closedReason"]>;
 
-const CLOSING_ACTIONS = { toxic: "markToxic", threat: "markThreat", void: "markVoid" } as const;
+/** The audited action of each way to close a post without an answer. */
+export const CLOSING_ACTIONS = { toxic: "markToxic", threat: "markThreat", void: "markVoid" } as const;
 
 /** Closes the post without an answer: toxic, a threat, or (`void`) deleted or registered by mistake. */
 export function closeUnanswered(

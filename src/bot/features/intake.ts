@@ -11,6 +11,7 @@ import {
 import type { Message, MessageEntity, MessageOrigin } from "grammy/types";
 import { findBoundChat } from "../../app/chats.js";
 import {
+  CLOSING_ACTIONS,
   type ClosedReason,
   closeUnanswered,
   type Incident,
@@ -204,7 +205,7 @@ async function confirmClosing(ctx: BotContext, id: number, reason: ClosedReason)
     await ctx.answerCallbackQuery({ text: ti.notFound, show_alert: true });
     return;
   }
-  const refusal = checkAction(incident, CLOSING[reason], ctx.person);
+  const refusal = checkAction(incident, CLOSING_ACTIONS[reason], ctx.person);
   if (refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
   if (refusal === "wrong_state") return refuseState(ctx, incident);
   const sends = reason === "threat" && sendsThreats(ctx);
@@ -220,8 +221,6 @@ async function confirmClosing(ctx: BotContext, id: number, reason: ClosedReason)
       .text(ti.threatNo, cb("int.nothreat")),
   });
 }
-
-const CLOSING = { toxic: "markToxic", threat: "markThreat", void: "markVoid" } as const;
 
 /** The posts whose approved answer waits to be posted by this person's organization (its lead), at most three. */
 function approvedAnswersOf(deps: AppDeps, person: Person): number[] {
