@@ -88,6 +88,13 @@ interface Part extends Running {
   organizationId: number;
 }
 
+/** The states in which the post waits for the curators: to be routed, or its draft decided on. */
+const CURATORS_STATES = new Set(["registered", "on_approval"]);
+/** The executors' clocks the curators answer for when they ran out while the curators held the post. */
+const HELD_BY_CURATORS = new Set<StepId>(["answer", "publication", "finalAfterInterim"]);
+/** A «Размещу лично» claim holds until its link question closes (flows/ask.ts ANSWER_WINDOW_MS). */
+const CLAIM_MS = 30 * 60_000;
+
 function isCuratorStep(reg: Regulation, step: StepId): boolean {
   return reg.steps[step]?.actor === "curator";
 }
@@ -559,7 +566,8 @@ class CoexecutorParts {
  * is returned with completedAt null; the caller decides whether its deadline has passed.
  *
  * An executor's step is charged to the organization and the person holding the post when it was
- * done, or when the period ended if it was not: a post returned and routed again carries its
+ * done, or when the period ended if it was not (but an answer clock that ran out while the curators
+ * held the post is theirs, see `curatorSpans`): a post returned and routed again carries its
  * clocks (the answer's above all) to the next organization, and whoever took it answers for them.
  * A step an event ends before it is done (a routing again, the answer, closing the post, the lead's
  * return) is reported only if its deadline had passed by then, charged as the post stood then.
@@ -623,6 +631,19 @@ export function replayIncident(
     else delete anchors.partsReceived;
     open("draft");
   };
+  /**
+   * When the curators held the post: to route it (not routed yet, or returned), to decide on its
+   * draft, or to post it themselves after «Размещу лично» (until they gave it up, or the question
+   * closed and the executors were told to post it). An answer clock that ran out then is theirs.
+   */
+  const curatorSpans: { from: Date; to: Date | null }[] = [];
+  const curatorsHold = (at: Date, held: boolean, until: Date | null = null) => {
+    const last = curatorSpans.at(-1);
+    const open = last !== undefined && (last.to === null || last.to > at);
+    if (held && !open) curatorSpans.push({ from: at, to: until });
+    else if (!held && open) last.to = at;
+  };
+  const curatorsHeld = (at: Date) => curatorSpans.some((s) => s.from <= at && (s.to === null || at < s.to));
   /** The step as it stands now: done by `actorId` at `completedAt`, ended not done at `endedAt`, or still owed. */
   const instance = (
     r: Running,
@@ -633,15 +654,17 @@ export function replayIncident(
   ): StepInstance =>
     isCuratorStep(reg, r.step)
       ? stepInstance(incident.id, r, completedAt, true, null, actorId, endedAt)
-      : stepInstance(
-          incident.id,
-          r,
-          completedAt,
-          false,
-          organizationId,
-          holder ?? r.personId ?? actorId,
-          endedAt,
-        );
+      : HELD_BY_CURATORS.has(r.step) && curatorsHeld(r.deadline)
+        ? stepInstance(incident.id, r, completedAt, true, null, null, endedAt)
+        : stepInstance(
+            incident.id,
+            r,
+            completedAt,
+            false,
+            organizationId,
+            holder ?? r.personId ?? actorId,
+            endedAt,
+          );
   const close = (step: StepId, at: Date, actorId: number | null) => {
     const r = running.get(step);
     if (!r) return;
@@ -696,6 +719,9 @@ export function replayIncident(
   open("routing");
   open("answer");
   for (const e of events) {
+    if (e.toState !== null && e.toState !== e.fromState) curatorsHold(e.at, CURATORS_STATES.has(e.toState));
+    if (e.action === "curatorPosts") curatorsHold(e.at, true, new Date(e.at.getTime() + CLAIM_MS));
+    else if (e.action === "curatorGaveUp") curatorsHold(e.at, false);
     switch (e.action) {
       case "route": {
         const first = anchors.routing === undefined;

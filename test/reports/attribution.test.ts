@@ -122,6 +122,50 @@ describe("whose a violation is", () => {
     expect(summary).toContain("Кураторы: этапов в срок 0 из 2 (0%), нарушений 2");
   });
 
+  it("an answer deadline that ran out while the curators held the post is theirs: routing late, deciding late", async () => {
+    const o = await office();
+    // № 1: routed the next day, after its answer was due (10.11 11:00, p.8): the curators'.
+    const one = o.register("2026-11-09 10:00");
+    o.route(one, o.health, "2026-11-10 12:00");
+    o.accept(one, o.ivan, "2026-11-10 12:05");
+    o.submit(one, o.ivan, "2026-11-10 12:30");
+    o.approve(one, "2026-11-10 12:40");
+    o.publish(one, o.ivan, "2026-11-10 12:50", false);
+    // № 2: its draft before the curators from 10:00 to 10.11 16:00, over its answer deadline (10.11 11:00).
+    const two = registerIncident(h.db, {
+      link: "https://vk.com/wall-1_2",
+      linkKey: "vk.com/wall-1_2",
+      network: "vk",
+      text: "Нет света.",
+      author: null,
+      topic: null,
+      place: null,
+      importance: "normal",
+      postedAt: null,
+      repeatOfId: null,
+      actorId: o.curator.id,
+      now: o.at("2026-11-11 10:00"),
+    });
+    if (!two.ok) throw new Error("duplicate");
+    const id = two.incident.id;
+    o.route(id, o.health, "2026-11-11 10:05");
+    o.accept(id, o.ivan, "2026-11-11 10:10");
+    o.submit(id, o.ivan, "2026-11-11 11:00");
+    o.approve(id, "2026-11-12 16:00");
+    o.publish(id, o.ivan, "2026-11-12 16:10", false);
+
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    const answers = tr
+      .violations(report)
+      .split("\n")
+      .filter((line) => line.includes("ответ на сообщение (п. 8)"));
+    expect(answers).toEqual([
+      expect.stringMatching(/^№ 1 · кураторы — ответ на сообщение \(п\. 8\): срок 10\.11\.2026 11:00/),
+      expect.stringMatching(/^№ 2 · кураторы — ответ на сообщение \(п\. 8\): срок 12\.11\.2026 11:00/),
+    ]);
+    expect(report.organizations.find((org) => org.organizationId === o.health)?.violations).toBe(0);
+  });
+
   it("a late answer after the post was returned and routed again is the one who then held it", async () => {
     const o = await office();
     const one = o.register("2026-11-09 10:00"); // answer due 10.11 11:00 (p.8)
