@@ -51,10 +51,10 @@ async function office() {
     h.clock.set(local(time));
     return h.clock.now();
   };
-  const register = (time: string): number => {
+  const register = (time: string, n = 1): number => {
     const result = registerIncident(h.db, {
-      link: "https://vk.com/wall-1_1",
-      linkKey: "vk.com/wall-1_1",
+      link: `https://vk.com/wall-1_${n}`,
+      linkKey: `vk.com/wall-1_${n}`,
       network: "vk",
       text: "Яма на дороге.",
       author: null,
@@ -131,23 +131,8 @@ describe("whose a violation is", () => {
     o.submit(one, o.ivan, "2026-11-10 12:30");
     o.approve(one, "2026-11-10 12:40");
     o.publish(one, o.ivan, "2026-11-10 12:50", false);
-    // № 2: its draft before the curators from 10:00 to 10.11 16:00, over its answer deadline (10.11 11:00).
-    const two = registerIncident(h.db, {
-      link: "https://vk.com/wall-1_2",
-      linkKey: "vk.com/wall-1_2",
-      network: "vk",
-      text: "Нет света.",
-      author: null,
-      topic: null,
-      place: null,
-      importance: "normal",
-      postedAt: null,
-      repeatOfId: null,
-      actorId: o.curator.id,
-      now: o.at("2026-11-11 10:00"),
-    });
-    if (!two.ok) throw new Error("duplicate");
-    const id = two.incident.id;
+    // № 2: its draft before the curators from 11.11 11:00 to 12.11 16:00, over its answer deadline (12.11 11:00).
+    const id = o.register("2026-11-11 10:00", 2);
     o.route(id, o.health, "2026-11-11 10:05");
     o.accept(id, o.ivan, "2026-11-11 10:10");
     o.submit(id, o.ivan, "2026-11-11 11:00");
