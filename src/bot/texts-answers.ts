@@ -109,6 +109,7 @@ export const ta = {
     /** The caption of the approved draft's albums sent on request. */
     filesCaption: (id: number) => `Вложения согласованного ответа по сообщению № ${id}`,
     filesSent: "Вложения отправлены в этот чат.",
+    filesJustSent: "Вложения только что отправлены — они выше.",
     filesNotYours: (id: number) =>
       `Вложения ответа по сообщению № ${id} получают кураторы и исполнители органа, которому оно направлено.`,
     noFiles: (id: number) =>

@@ -219,6 +219,10 @@ describe("approval", () => {
       [loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0],
     );
     expect(await colleague.press("Вложения (1)", healthChat())).toBe("Вложения отправлены в этот чат.");
+    // A double tap sends them once.
+    expect(await colleague.press("Вложения (1)", healthChat())).toBe(
+      "Вложения только что отправлены — они выше.",
+    );
     expect(
       h.fake.callsOf("sendPhoto").map((c) => [c.params.chat_id, c.params.photo, c.params.caption]),
     ).toEqual([[OFFICE.healthChat, "ph-1", "Вложения согласованного ответа по сообщению № 1"]]);

@@ -194,9 +194,21 @@ async function sendApprovedFiles(ctx: BotContext, id: number) {
   const chatId = ctx.chat?.id;
   if (!draft || draft.attachments.length === 0 || chatId === undefined)
     return popup(ctx, ta.approve.noFiles(id));
+  // A double tap (or two colleagues at once) sends them once; asked again later, they come again.
+  const now = ctx.app.clock.now().getTime();
+  const filesSent = filesSentBy.get(ctx.app) ?? new Map<string, number>();
+  filesSentBy.set(ctx.app, filesSent);
+  for (const [key, at] of filesSent) if (now - at >= FILES_AGAIN_MS) filesSent.delete(key);
+  const key = `${chatId}:${id}`;
+  if (filesSent.has(key)) return ctx.answerCallbackQuery({ text: ta.approve.filesJustSent });
+  filesSent.set(key, now);
   await ctx.answerCallbackQuery({ text: ta.approve.filesSent });
   await sendAttachments(ctx.api, chatId, draft.attachments, ta.approve.filesCaption(id));
 }
+
+/** When each chat was last sent a post's approved files (see sendApprovedFiles), by bot. */
+const filesSentBy = new WeakMap<AppDeps, Map<string, number>>();
+const FILES_AGAIN_MS = 30_000;
 
 /**
  * «Не ждать очереди: <организация>»: a curator gives the post to the next co-executor now (Orenburg
