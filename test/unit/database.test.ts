@@ -21,6 +21,21 @@ function tables(path: string): string[] {
   return names;
 }
 
+/** A database migrated up to, not including, the migration `tag`: the schema an upgrade starts from. */
+function databaseBefore(tag: string): { path: string; old: ReturnType<typeof openDatabase> } {
+  const previous = join(tempDir(), "drizzle");
+  cpSync(new URL("../../drizzle", import.meta.url), previous, { recursive: true });
+  const journalPath = join(previous, "meta", "_journal.json");
+  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+  const upgrade = journal.entries.findIndex((e) => e.tag === tag);
+  expect(upgrade).toBeGreaterThan(0);
+  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upgrade) }));
+  const path = join(tempDir(), "bot.db");
+  const old = openDatabase(path);
+  applyMigrations(old.db, previous);
+  return { path, old };
+}
+
 describe("database", () => {
   it("creates the folder and migrates an empty database, then starts again on the up-to-date one", () => {
     const path = join(tempDir(), "nested", "bot.db");
@@ -55,17 +70,7 @@ describe("database", () => {
   });
 
   it("upgrades a database of an earlier schema version (before 0009), keeping its data", () => {
-    const previous = join(tempDir(), "drizzle");
-    cpSync(new URL("../../drizzle", import.meta.url), previous, { recursive: true });
-    const journalPath = join(previous, "meta", "_journal.json");
-    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
-    const upgrade = journal.entries.findIndex((e) => e.tag === "0009_part_passed_at");
-    expect(upgrade).toBeGreaterThan(0);
-    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upgrade) }));
-
-    const path = join(tempDir(), "bot.db");
-    const old = openDatabase(path);
-    applyMigrations(old.db, previous);
+    const { path, old } = databaseBefore("0009_part_passed_at");
     old.sqlite.exec(`
       insert into organizations (name, name_key, created_at) values ('Минздрав', 'минздрав', 0);
       insert into people (telegram_id, first_name, created_at) values (2001, 'Ольга', 0);
@@ -129,17 +134,7 @@ describe("database", () => {
   });
 
   it("upgrading a database from before heads' purposes (0013), every head keeps receiving everything", () => {
-    const previous = join(tempDir(), "drizzle");
-    cpSync(new URL("../../drizzle", import.meta.url), previous, { recursive: true });
-    const journalPath = join(previous, "meta", "_journal.json");
-    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
-    const upgrade = journal.entries.findIndex((e) => e.tag === "0013_head_settings");
-    expect(upgrade).toBeGreaterThan(0);
-    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upgrade) }));
-
-    const path = join(tempDir(), "bot.db");
-    const old = openDatabase(path);
-    applyMigrations(old.db, previous);
+    const { path, old } = databaseBefore("0013_head_settings");
     old.sqlite.exec(`
       insert into people (telegram_id, first_name, created_at) values (5001, 'Губернатор', 0);
       insert into people (telegram_id, first_name, created_at) values (5002, 'Заместитель', 0);
@@ -172,17 +167,7 @@ describe("database", () => {
   });
 
   it("upgrading to case-blind Telegram keys (0016): a post's key is lower-cased unless another post has it", () => {
-    const previous = join(tempDir(), "drizzle");
-    cpSync(new URL("../../drizzle", import.meta.url), previous, { recursive: true });
-    const journalPath = join(previous, "meta", "_journal.json");
-    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
-    const upgrade = journal.entries.findIndex((e) => e.tag === "0016_telegram_link_keys");
-    expect(upgrade).toBeGreaterThan(0);
-    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upgrade) }));
-
-    const path = join(tempDir(), "bot.db");
-    const old = openDatabase(path);
-    applyMigrations(old.db, previous);
+    const { path, old } = databaseBefore("0016_telegram_link_keys");
     old.sqlite.exec("insert into people (telegram_id, first_name, created_at) values (2001, 'Ольга', 0)");
     const insert = old.sqlite.prepare(
       "insert into incidents (link, link_key, network, state, detected_at, registered_by, created_at, updated_at) " +
