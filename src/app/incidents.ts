@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, ne, notInArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { assignments, drafts, incidents, organizations, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
@@ -164,6 +164,46 @@ export function findByLinkKey(db: Tx, linkKey: string): IncidentRow | undefined 
   return db.select().from(incidents).where(eq(incidents.linkKey, linkKey)).get();
 }
 
+/**
+ * Where a comment has no link of its own (Одноклассники, Дзен…), another comment under a post
+ * already registered is registered at the same link: its key is the post's key and «#2», «#3»…
+ * (a parsed key never has «#»: a link's fragment is not part of it).
+ */
+const COMMENT_ORDINAL = /#(\d+)$/;
+
+/** The key of the link an incident was registered at (see COMMENT_ORDINAL). */
+export const postKeyOf = (linkKey: string): string => linkKey.replace(COMMENT_ORDINAL, "");
+
+/** The first incident registered at the link of another comment registered there after it. */
+export function firstAtLink(db: Tx, row: Pick<IncidentRow, "id" | "linkKey">): number | undefined {
+  if (!COMMENT_ORDINAL.test(row.linkKey)) return undefined;
+  const first = incidentsAtLink(db, postKeyOf(row.linkKey))[0];
+  return first && first.id !== row.id ? first.id : undefined;
+}
+
+/** Every incident registered at a link (its duplicate key), earliest first. */
+export function incidentsAtLink(db: Tx, postKey: string): IncidentRow[] {
+  return db
+    .select()
+    .from(incidents)
+    .where(
+      or(
+        eq(incidents.linkKey, postKey),
+        // Keys from «key#» up to «key$»: exactly those with «#» after the key.
+        and(gte(incidents.linkKey, `${postKey}#`), lt(incidents.linkKey, `${postKey}$`)),
+      ),
+    )
+    .orderBy(incidents.id)
+    .all();
+}
+
+/** The key of one more comment registered at a link where these incidents are. */
+function nextCommentKey(postKey: string, atLink: IncidentRow[]): string {
+  if (atLink.length === 0) return postKey;
+  const ordinals = atLink.map((row) => Number(COMMENT_ORDINAL.exec(row.linkKey)?.[1] ?? 1));
+  return `${postKey}#${Math.max(...ordinals) + 1}`;
+}
+
 export interface NewIncident {
   link: string;
   linkKey: string;
@@ -175,6 +215,11 @@ export interface NewIncident {
   importance: Importance;
   postedAt: Date | null;
   repeatOfId: number | null;
+  /**
+   * Another comment under a post whose link is registered already, in a network where a comment
+   * has no link of its own: registered at the same link (see COMMENT_ORDINAL), not refused.
+   */
+  anotherComment?: boolean;
 }
 
 export type RegisterResult =
@@ -188,18 +233,21 @@ export function registerIncident(
 ): RegisterResult {
   return db.transaction(
     (tx): RegisterResult => {
-      const existing = findByLinkKey(tx, input.linkKey);
-      if (existing) {
-        const again = { entity: "incident", entityId: existing.id, action: "registered" } as const;
-        return alreadyMadeByThisUpdate(tx, again)
-          ? { ok: true, incident: loadIncident(tx, existing.id) as Incident }
-          : { ok: false, reason: "duplicate", existingId: existing.id };
-      }
-      const { actorId, now, ...fields } = input;
+      const atLink = input.anotherComment
+        ? incidentsAtLink(tx, input.linkKey)
+        : [findByLinkKey(tx, input.linkKey)].filter((row) => row !== undefined);
+      const mine = atLink.find((row) =>
+        alreadyMadeByThisUpdate(tx, { entity: "incident", entityId: row.id, action: "registered" }),
+      );
+      if (mine) return { ok: true, incident: loadIncident(tx, mine.id) as Incident };
+      const first = atLink[0];
+      if (first && !input.anotherComment) return { ok: false, reason: "duplicate", existingId: first.id };
+      const { actorId, now, anotherComment, ...fields } = input;
       const row = tx
         .insert(incidents)
         .values({
           ...fields,
+          linkKey: nextCommentKey(input.linkKey, atLink),
           state: "registered",
           detectedAt: now,
           nextActionAt: now,
@@ -220,6 +268,7 @@ export function registerIncident(
           network: input.network,
           importance: input.importance,
           repeatOfId: input.repeatOfId,
+          ...(first ? { sameLinkAs: first.id } : {}),
         },
       });
       return { ok: true, incident: loadIncident(tx, row.id) as Incident };

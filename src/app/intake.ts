@@ -3,11 +3,12 @@ import type { Db } from "../db/client.js";
 import { cards, incidents, noticesSent, people, repeatQuestions } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
-import { parseSourceLink } from "../domain/source-link.js";
+import { commentsHaveLinks, type Network, parseSourceLink } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 import {
-  findByLinkKey,
   type Incident,
+  type IncidentRow,
+  incidentsAtLink,
   loadIncident,
   markRepeat,
   type RegisterResult,
@@ -31,6 +32,8 @@ export interface PostDraft {
   /** The post's own publication time, if the curator gave it. */
   postedAt: number | null;
   repeatOfId: number | null;
+  /** Another comment under a post registered at the same link (see NewIncident.anotherComment). */
+  anotherComment?: boolean;
 }
 
 /**
@@ -44,16 +47,55 @@ export const postDateTooOld = (postedAt: number, now: Date): boolean =>
   postedAt < now.getTime() - OLDEST_POST_MS;
 
 /**
- * The number of an already registered post with the same link (by duplicate key), if any. A post
- * registered by the very update being handled again after a crash is no duplicate: its
+ * The incidents already registered at the post's link (by duplicate key), earliest first. A post
+ * registered by the very update being handled again after a crash is not among them: its
  * registration goes on to be announced.
  */
-export function registeredNumber(db: Db, link: string): number | undefined {
+export function registeredAtLink(db: Db, link: string): IncidentRow[] {
   const parsed = parseSourceLink(link);
-  const found = parsed.ok ? findByLinkKey(db, parsed.key) : undefined;
-  if (!found) return undefined;
-  const again = { entity: "incident", entityId: found.id, action: "registered" } as const;
-  return alreadyMadeByThisUpdate(db, again) ? undefined : found.id;
+  if (!parsed.ok) return [];
+  return incidentsAtLink(db, parsed.key).filter(
+    (row) => !alreadyMadeByThisUpdate(db, { entity: "incident", entityId: row.id, action: "registered" }),
+  );
+}
+
+const folded = (value: string | null) => value?.replace(/\s+/g, " ").trim().toLowerCase() || null;
+
+/**
+ * The incident at the post's link that the post may be, sent again: where comments have links of
+ * their own, the one at the link; elsewhere (Одноклассники, Дзен…, where a comment has the post's
+ * link) one whose text and author do not differ from the post's (an absent one tells nothing).
+ */
+export function sameAs(
+  network: Network,
+  atLink: IncidentRow[],
+  post: Pick<PostDraft, "text" | "author">,
+): IncidentRow | undefined {
+  if (commentsHaveLinks(network)) return atLink[0];
+  const differ = (a: string | null, b: string | null) => {
+    const [x, y] = [folded(a), folded(b)];
+    return x !== null && y !== null && x !== y;
+  };
+  return atLink.find((row) => !differ(row.text, post.text) && !differ(row.author, post.author));
+}
+
+/**
+ * What is registered at the link of a post a curator registers: the post itself (`same`), or,
+ * where a comment has no link of its own and no text there is the post's, the incidents it may be
+ * another comment beside (`beside`, for the curator to tell), or nothing.
+ */
+export function registeredBefore(
+  db: Db,
+  link: string,
+  text: string | null,
+): { same: number } | { beside: number[] } | undefined {
+  const parsed = parseSourceLink(link);
+  const atLink = registeredAtLink(db, link);
+  const first = atLink[0];
+  if (!parsed.ok || !first) return undefined;
+  if (commentsHaveLinks(parsed.network)) return { same: first.id };
+  const same = text === null ? undefined : atLink.find((row) => folded(row.text) === folded(text));
+  return same ? { same: same.id } : { beside: atLink.map((row) => row.id) };
 }
 
 /** Registers the draft; the link was validated while asking, so a bad one here is a programming error. */
@@ -71,9 +113,25 @@ export function registerPost(db: Db, draft: PostDraft, actorId: number, now: Dat
     importance: draft.importance,
     postedAt: draft.postedAt === null ? null : new Date(draft.postedAt),
     repeatOfId: draft.repeatOfId,
+    ...(draft.anotherComment ? { anotherComment: true } : {}),
     actorId,
     now,
   });
+}
+
+/**
+ * Registers a post of monitoring software, which may send one again (a retry after a timeout): a
+ * post that may be one at its link (see sameAs) is that one's duplicate; any other at a registered
+ * link is another comment under that post, registered too.
+ */
+export function registerArrival(db: Db, draft: PostDraft, actorId: number, now: Date): RegisterResult {
+  const parsed = parseSourceLink(draft.link);
+  if (!parsed.ok) throw new Error(`registerArrival got an invalid link: ${parsed.problem}`);
+  // Read and written with no await between: no other registration comes in between.
+  const atLink = incidentsAtLink(db, parsed.key);
+  const same = sameAs(parsed.network, atLink, draft);
+  if (same) return { ok: false, reason: "duplicate", existingId: same.id };
+  return registerPost(db, { ...draft, anotherComment: atLink.length > 0 }, actorId, now);
 }
 
 /** Whether the incident's card has gone out to any chat yet. */

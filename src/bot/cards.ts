@@ -3,7 +3,7 @@ import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import { decidedDraftMessages, forgetDraftMessage } from "../app/draft-messages.js";
 import { detailsEditable } from "../app/importance.js";
-import { type ClosedReason, type Incident, loadIncident } from "../app/incidents.js";
+import { type ClosedReason, firstAtLink, type Incident, loadIncident } from "../app/incidents.js";
 import { findPerson, isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
@@ -71,6 +71,8 @@ export function renderCard(
     earlier?: Incident | undefined;
     /** The names of the people who took the post or a co-executor's part into work, by person id. */
     holders?: ReadonlyMap<number, string> | undefined;
+    /** Another comment registered at its post's link: the first incident there (see firstAtLink). */
+    sameLinkAs?: number | undefined;
   } = {},
 ): { text: string; keyboard: InlineKeyboard } {
   const { earlier } = related;
@@ -79,6 +81,7 @@ export function renderCard(
   const now = deps.clock.now();
   const rules = actionRules(sla.regulation);
   const lines = [t.card.title(incident.id, NETWORK_NAMES[row.network as Network] ?? row.network), row.link];
+  if (related.sameLinkAs !== undefined) lines.push(t.card.sameLinkAs(related.sameLinkAs));
   const post = row.text ? trimmed(row.text, POST_TEXT_LIMIT) : undefined;
   if (post) lines.push("", `«${post.text}»`);
   lines.push("");
@@ -595,7 +598,7 @@ async function syncNow(
     const holder = queries.holder.get({ id });
     if (holder) holders.set(id, displayName(holder));
   }
-  const related = { earlier, holders };
+  const related = { earlier, holders, sameLinkAs: firstAtLink(db, incident.row) };
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target) => {
     const card = renderCard(incident, target.audience, deps, related);

@@ -69,9 +69,10 @@ export interface BotOptions {
  * afresh first shows the co-executors' parts, and a link dialogue may offer to take the post's own
  * link; 9: a text typed at the attachments step replaces one taken from a saved or returned draft;
  * 10: the return dialogue tells a co-executor that its lead, not it, asks the author; 11: a reason
- * picked from its buttons is followed by whose competence it is.
+ * picked from its buttons is followed by whose competence it is; 12: registration tells another
+ * comment at a registered link (Одноклассники, Дзен…) from the one registered there.
  */
-const CONVERSATIONS_VERSION = 11;
+const CONVERSATIONS_VERSION = 12;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -90,6 +90,13 @@ export const ti = {
   registeredNote: (id: number) => `Зарегистрировано: № ${id}.`,
   postGone: "Исходное сообщение не найдено. Перешлите пост или пришлите ссылку ещё раз.",
   duplicate: (id: number) => `Это сообщение уже зарегистрировано: № ${id}.`,
+  /** A link of a network where a comment has no link of its own (its post's), registered already. */
+  sameLink: (ids: number[]) =>
+    [
+      `По этой ссылке уже зарегистрировано: ${ids.map((id) => `№ ${id}`).join(", ")}.`,
+      "Где у комментария нет своей ссылки (Одноклассники, Дзен и другие), комментарии под одним постом регистрируются по ссылке на пост.",
+      "Это другой комментарий под тем же постом?",
+    ].join("\n"),
 
   /** What the heads hear at once: a socially significant post, or (Georgievsk p.24) one needing an urgent decision. */
   significant: (
@@ -166,6 +173,8 @@ export const ti = {
 
   button: {
     register: "Зарегистрировать",
+    anotherComment: "Да, другой комментарий",
+    sameComment: "Нет, уже зарегистрировано",
     more: "Заполнить подробнее",
     noText: "Нет текста",
     skip: "Пропустить",

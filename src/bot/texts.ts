@@ -339,6 +339,8 @@ export const t = {
       threatForwarded: (clause: string) =>
         `закрыто без ответа: угроза, передаётся в компетентные органы (${clause})`,
     },
+    /** Another comment under one post, registered at the post's link (Одноклассники, Дзен…). */
+    sameLinkAs: (id: number) => `Другой комментарий под тем же постом, что и № ${id}`,
     repeatOf: (id: number, outcome: string | undefined) =>
       `Повторное к сообщению № ${id}${outcome ? ` — ${outcome}` : ""}`,
     earlierAnswered: (at: string, link: string) => `ответ размещён ${at}: ${link}`,

@@ -22,6 +22,7 @@ import {
   loadIncident,
   openRepeatsOf,
   passOnStrandedParts,
+  postKeyOf,
   returnPart,
   type TransitionResult,
 } from "../app/incidents.js";
@@ -708,7 +709,10 @@ export function linkFlow(deps: AppDeps) {
   ): Promise<void> {
     const post = await conversation.external(() => {
       const incident = loadIncident(deps.db, incidentId);
-      return incident && { network: incident.row.network as Network, linkKey: incident.row.linkKey };
+      // Another comment registered at its post's link has that link's key and an ordinal.
+      return (
+        incident && { network: incident.row.network as Network, linkKey: postKeyOf(incident.row.linkKey) }
+      );
     });
     if (!post) {
       await ctx.reply(tr.notFoundNumber(incidentId));

@@ -9,8 +9,8 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { changePostDetail, detailsEditable, type PostDetail, type Subject } from "../app/importance.js";
 import {
-  findByLinkKey,
   type Incident,
+  incidentsAtLink,
   loadIncident,
   markRepeat,
   type TransitionRefusal,
@@ -268,7 +268,11 @@ function earlierPost(
   } else {
     const link = parseSourceLink(said);
     if (!link.ok) return { problem: tr.edit.repeat.badAnswer };
-    id = findByLinkKey(deps.db, link.key)?.id;
+    // Comments under one post registered at its link (Одноклассники, Дзен…): which one, by number.
+    const all = incidentsAtLink(deps.db, link.key);
+    const atLink = all.length > 1 ? all.filter((row) => row.id !== incidentId) : all;
+    if (atLink.length > 1) return { problem: tr.edit.repeat.severalAtLink(atLink.map((row) => row.id)) };
+    id = atLink[0]?.id;
     if (id === undefined) return { problem: tr.edit.repeat.noLink };
   }
   return id < incidentId ? { value: id } : { problem: tr.edit.repeat.notEarlier(incidentId, id) };

@@ -10,7 +10,7 @@ import {
   type PostDraft,
   postDateTooOld,
   recordRepeatQuestion,
-  registeredNumber,
+  registeredBefore,
   registerPost,
 } from "../app/intake.js";
 import { claimNotice, giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
@@ -401,24 +401,23 @@ export interface RepeatOffer {
 
 /**
  * Recent incidents on the same author, topic or place (PRODUCT.md "repeat"), detected within the
- * preset's window before `at`: never the post itself, which is there already when its registration
- * is handled again after a crash, nor (`beforeId`, a post already registered) those after it.
+ * preset's window before `at`, registered before the post (`beforeId`, its number): never the post
+ * itself. Another comment at the same link (Одноклассники, Дзен…) may repeat one registered there.
  */
 export function repeatOffers(
   deps: Pick<AppDeps, "db" | "sla">,
-  post: Pick<PostDraft, "link" | "author" | "topic" | "place">,
+  post: Pick<PostDraft, "author" | "topic" | "place">,
   at: Date,
-  beforeId?: number,
+  beforeId: number,
 ): RepeatOffer[] {
   const since = new Date(at.getTime() - deps.sla.regulation.repeatWindow.days * DAY_MS);
-  const self = parseSourceLink(post.link);
   const { author, topic, place } = post;
-  return repeatCandidates(deps.db, { author, topic, place, since, limit: MAX_REPEAT_OFFERS, beforeId })
-    .filter((row) => !self.ok || row.linkKey !== self.key)
-    .map((row) => ({
+  return repeatCandidates(deps.db, { author, topic, place, since, limit: MAX_REPEAT_OFFERS, beforeId }).map(
+    (row) => ({
       id: row.id,
       about: snippet(row.text, 80) ?? [row.author, row.topic, row.place].filter(Boolean).join(", "),
-    }));
+    }),
+  );
 }
 
 /** The repeat question under a post's card: its buttons (features/intake.ts) decide it whenever pressed. */
@@ -479,13 +478,25 @@ export function intakeFlow(deps: AppDeps) {
 
     const link =
       draft.link ?? (await askLink(conversation, ctx, args.offer ? ti.askLinkForForward : ti.askLink));
-    const existing = await conversation.external((outside) =>
-      mayRegister(outside) ? registeredNumber(deps.db, link) : "refused",
+    const before = await conversation.external((outside) =>
+      mayRegister(outside) ? registeredBefore(deps.db, link, draft.text ?? null) : "refused",
     );
-    if (existing === "refused") return await refuse();
-    if (existing !== undefined) {
-      await conversation.external((outside) => showDuplicate(announce(outside), existing, chatId));
-      return;
+    if (before === "refused") return await refuse();
+    const duplicate = (id: number) =>
+      conversation.external((outside) => showDuplicate(announce(outside), id, chatId));
+    if (before && "same" in before) return await duplicate(before.same);
+    if (before) {
+      // Одноклассники, Дзен…: a comment has its post's link, so the curator tells which it is.
+      const choice = await askButton(conversation, ctx, {
+        step: "comment",
+        prompt: ti.sameLink(before.beside),
+        buttons: [
+          [{ label: ti.button.anotherComment, value: "comment" }],
+          [{ label: ti.button.sameComment, value: "same" }],
+        ],
+      });
+      if (choice !== "comment") return await duplicate(before.beside.at(-1) ?? 0);
+      draft.anotherComment = true;
     }
     draft.link = link;
 
@@ -522,7 +533,17 @@ export function intakeFlow(deps: AppDeps) {
         : await askPostedAt(conversation, ctx, deps, args.forwardedAt);
     const repeatOfId = draft.repeatOfId ?? null;
 
-    const complete: PostDraft = { link, text, author, topic, place, importance, postedAt, repeatOfId };
+    const complete: PostDraft = {
+      link,
+      text,
+      author,
+      topic,
+      place,
+      importance,
+      postedAt,
+      repeatOfId,
+      ...(draft.anotherComment ? { anotherComment: true } : {}),
+    };
     const registered = await conversation.external(async (outside) => {
       if (!mayRegister(outside)) return false;
       const result = await registerAndAnnounce(announce(outside), complete, args.actorId, chatId);

@@ -19,7 +19,7 @@ import {
   type PostDraft,
   postDateTooOld,
   recordRepeatQuestion,
-  registerPost,
+  registerArrival,
   repeatOfferKey,
   repeatQuestionCopies,
   repeatQuestionOpen,
@@ -276,7 +276,7 @@ async function answer(
   if (post.postedAt !== null && postDateTooOld(post.postedAt, now))
     return refused(400, "postedAt: expected a time within a year before now; leave it out if unknown");
   const draft: PostDraft = { ...post, link: link.url, repeatOfId: null };
-  const result = registerPost(deps.db, draft, monitoringActor(deps.db, now), now);
+  const result = registerArrival(deps.db, draft, monitoringActor(deps.db, now), now);
   if (result.ok) {
     deps.log.info(
       { incidentId: result.incident.id, importance: post.importance },

@@ -625,6 +625,23 @@ describe("publication", () => {
     expect(cardText(OFFICE.curatorsChat, id)).toContain(`Ответ размещён: ${post} (в срок)`);
   });
 
+  it("Одноклассники: the answer to another comment registered at the post's link may be posted under that post too", async () => {
+    h = await Harness.start({ now: TUESDAY_10 });
+    const { health } = seedOffice(h);
+    const post = "https://ok.ru/group/5/topic/77";
+    seedRegistered(h, { link: post, text: "Первый комментарий" });
+    const id = await seedIncidentInWork(h, health, { link: post, text: "Второй", anotherComment: true });
+    await seedDraft(h, id, { approve: true });
+    await executor().press("Размещено", healthChat());
+    await executor().send("https://m.ok.ru/group/5/topic/77", healthChat());
+    expect(h.lastText(OFFICE.healthChat)).toMatch(/^Это ссылка на само сообщение автора. Если вы разместили/);
+    await executor().press("Размещено комментарием под сообщением", healthChat());
+    expect(state(id)).toBe("answered");
+    expect(cardText(OFFICE.curatorsChat, id)).toContain(
+      "Ответ размещён: https://m.ok.ru/group/5/topic/77 (в срок)",
+    );
+  });
+
   it("a link in another network is refused; the right one marks the answer published on time", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { approve: true });

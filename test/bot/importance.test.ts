@@ -308,6 +308,22 @@ describe("a repeat found after registration (Orenburg p.15)", () => {
     expect(loadIncident(h.db, id)?.row.repeatOfId).toBe(1);
   });
 
+  it("named by a link where several comments under one post are registered (Одноклассники): asked by number", async () => {
+    const ok = "https://ok.ru/group/1/topic/2";
+    seedRegistered(h, { link: ok, text: "Первый" });
+    seedRegistered(h, { link: ok, text: "Второй", anotherComment: true });
+    const id = seedRegistered(h, { link: ok, text: "Третий", anotherComment: true });
+    await showCards(h, id);
+    await openMenu(curator, id);
+    await curator.press("Повторное к …", curatorsChat());
+    await curator.send(ok, curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "По этой ссылке зарегистрировано несколько комментариев: № 1, № 2. Пришлите номер нужного.",
+    );
+    await curator.send("2", curatorsChat());
+    expect(loadIncident(h.db, id)?.row.repeatOfId).toBe(2);
+  });
+
   it("an executor's forged press changes nothing", async () => {
     await register(1);
     const id = await register(2);

@@ -359,6 +359,41 @@ describe("registering from a forwarded post or a link", () => {
     expect(incidentCount()).toBe(3);
   });
 
+  it("where a comment has no link of its own, the curator tells another comment under the post from the same one", async () => {
+    await start();
+    await registerByNew("https://ok.ru/group/1/topic/2", { text: "Когда починят дорогу?" });
+    // The same text at the link: the comment registered.
+    await curator.send("https://m.ok.ru/group/1/topic/2\nкогда починят  дорогу?");
+    expect(curator.lastText()).toBe("Это сообщение уже зарегистрировано: № 1.");
+
+    await curator.send("https://ok.ru/group/1/topic/2\nА у нас третий день нет света");
+    await curator.press("Зарегистрировать");
+    expect(curator.lastText()).toBe(
+      "По этой ссылке уже зарегистрировано: № 1.\n" +
+        "Где у комментария нет своей ссылки (Одноклассники, Дзен и другие), комментарии под одним постом регистрируются по ссылке на пост.\n" +
+        "Это другой комментарий под тем же постом?",
+    );
+    await curator.press("Да, другой комментарий");
+    expect(curator.lastText()).toMatch(
+      /^Сообщение № 2 · Одноклассники\nhttps:\/\/ok\.ru\/group\/1\/topic\/2\nДругой комментарий под тем же постом, что и № 1\n\n«А у нас третий день нет света»/,
+    );
+
+    // A bare link tells nothing: the curator is asked, and «Нет» shows the latest card there.
+    await curator.send("/new");
+    await curator.send("ok.ru/group/1/topic/2");
+    expect(curator.lastText()).toMatch(/^По этой ссылке уже зарегистрировано: № 1, № 2\./);
+    await curator.press("Нет, уже зарегистрировано");
+    expect(curator.lastText()).toBe("Это сообщение уже зарегистрировано: № 2.");
+    expect(incidentCount()).toBe(2);
+
+    await curator.send("/find https://ok.ru/group/1/topic/2");
+    const found = h.fake
+      .messages(CURATOR)
+      .slice(-2)
+      .map((m) => m.text?.split("\n")[0]);
+    expect(found).toEqual(["Сообщение № 1 · Одноклассники", "Сообщение № 2 · Одноклассники"]);
+  });
+
   it("a monitoring notice is registered under the post's link, with the text after «Текст:» and the author", async () => {
     await start();
     const monitoring = {

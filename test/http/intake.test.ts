@@ -65,6 +65,36 @@ describe("POST /intake", () => {
     expect(cards()).toHaveLength(1);
   });
 
+  it("where a comment has no link of its own, another comment at a registered link is registered; a resent one is not", async () => {
+    await start();
+    const ivan = { link: "https://ok.ru/group/1/topic/2", text: "Когда починят дорогу?", author: "Иван" };
+    const maria = { link: "https://m.ok.ru/group/1/topic/2", text: "А у нас нет света", author: "Мария" };
+    expect((await post(ivan)).body).toEqual({ ok: true, id: 1, duplicate: false });
+    expect(await post(maria)).toEqual({ status: 201, body: { ok: true, id: 2, duplicate: false } });
+    // Sent again (a retry): the same text and author, written differently, is the same comment.
+    expect((await post({ ...ivan, text: "  когда починят   дорогу? " })).body).toEqual({
+      ok: true,
+      id: 1,
+      duplicate: true,
+    });
+    expect((await post(maria)).body).toEqual({ ok: true, id: 2, duplicate: true });
+    // Nothing to tell it apart (no text): the post already there.
+    expect((await post({ link: ivan.link })).body).toEqual({ ok: true, id: 1, duplicate: true });
+    expect(cards().map((card) => card.text?.split("\n")[0])).toEqual([
+      "Сообщение № 1 · Одноклассники",
+      "Сообщение № 2 · Одноклассники",
+    ]);
+    expect(cards()[1]?.text).toContain("Другой комментарий под тем же постом, что и № 1");
+    expect(cards()[0]?.text).not.toContain("Другой комментарий");
+    // Where a comment has a link of its own (VK's «?reply=»), the post's link is the post itself.
+    await post({ link: "https://vk.com/wall-1_2", text: "Пост" });
+    expect((await post({ link: "https://vk.com/wall-1_2", text: "Другой текст" })).body).toEqual({
+      ok: true,
+      id: 3,
+      duplicate: true,
+    });
+  });
+
   it("two identical posts at once are one incident with one card", async () => {
     await start();
     const both = await Promise.all([

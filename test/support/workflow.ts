@@ -64,6 +64,8 @@ export interface PostOptions {
   topic?: string | null;
   importance?: Importance;
   repeatOfId?: number;
+  /** Another comment at a link registered already (Одноклассники, Дзен…). */
+  anotherComment?: boolean;
 }
 
 /** Registers a post as the curator's intake does (its own UI is tested in intake.test.ts). */
@@ -81,6 +83,7 @@ export function seedRegistered(h: Harness, opts: PostOptions = {}): number {
     importance: opts.importance ?? "normal",
     postedAt: null,
     repeatOfId: opts.repeatOfId ?? null,
+    ...(opts.anotherComment ? { anotherComment: true } : {}),
     actorId: person(h, OFFICE.curator).id,
     now: h.clock.now(),
   });

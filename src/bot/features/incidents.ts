@@ -13,8 +13,8 @@ import {
 } from "../../app/incident-queries.js";
 import {
   acceptIncident,
-  findByLinkKey,
   type Incident,
+  incidentsAtLink,
   loadIncident,
   openIncidents,
 } from "../../app/incidents.js";
@@ -616,22 +616,31 @@ async function showFromList(ctx: BotContext) {
   await showCardIn(ctx.app, ctx.api, incident.id, ctx.chat.id, ctx.person);
 }
 
-/** /find 12, /find №12 or /find <link>: the card, if this person may see it. */
+/** Comments under one post registered at its link (Одноклассники, Дзен…) shown by /find at most. */
+const FOUND_AT_LINK = 5;
+
+/**
+ * /find 12, /find №12 or /find <link>: the card, if this person may see it; at a link where several
+ * comments under one post are registered, each of them this person may see.
+ */
 async function find(ctx: BotContext) {
   const person = ctx.person;
   if (!person || !(hasRole(person, "curator") || hasRole(person, "head") || hasRole(person, "executor")))
     return refuse(ctx);
   const query = arg(ctx).trim();
   const number = /^№?\s*(\d{1,12})$/.exec(query)?.[1];
-  let id: number | undefined;
-  if (number !== undefined) id = Number(number);
+  let ids: number[];
+  if (number !== undefined) ids = [Number(number)];
   else {
     const link = query ? parseSourceLink(query) : undefined;
     if (!link?.ok) return ctx.reply(tr.find.usage);
-    id = findByLinkKey(ctx.app.db, link.key)?.id;
+    ids = incidentsAtLink(ctx.app.db, link.key).map((row) => row.id);
   }
-  if (id === undefined || !loadIncident(ctx.app.db, id)) return ctx.reply(tr.notFound);
-  if (!mayViewIncident(ctx.app.db, id, person, heardAtOnce(ctx))) return ctx.reply(tr.notYours(id));
-  if (!ctx.chat || !chatMayShow(ctx, id)) return refuse(ctx, tr.list.onlyHere);
-  await showCardIn(ctx.app, ctx.api, id, ctx.chat.id, person);
+  const first = ids[0];
+  if (first === undefined || !loadIncident(ctx.app.db, first)) return ctx.reply(tr.notFound);
+  const visible = ids.filter((id) => mayViewIncident(ctx.app.db, id, person, heardAtOnce(ctx)));
+  if (visible.length === 0) return ctx.reply(tr.notYours(first));
+  const here = visible.filter((id) => chatMayShow(ctx, id));
+  if (!ctx.chat || here.length === 0) return refuse(ctx, tr.list.onlyHere);
+  for (const id of here.slice(-FOUND_AT_LINK)) await showCardIn(ctx.app, ctx.api, id, ctx.chat.id, person);
 }

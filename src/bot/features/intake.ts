@@ -24,7 +24,8 @@ import {
   notRepeatKey,
   type PostDraft,
   postDateTooOld,
-  registeredNumber,
+  registeredAtLink,
+  registeredBefore,
   repeatQuestionCopies,
 } from "../../app/intake.js";
 import { noticeClaimed } from "../../app/notices.js";
@@ -74,7 +75,7 @@ export function intakeFeature(deps: AppDeps): {
     // The post's text came with a later item: that item stands for the post instead, under the
     // album's link — unless the post is registered already (from the first item's summary).
     if (album.hasText || !post.text) return;
-    if (album.link !== undefined && registeredNumber(ctx.app.db, album.link) !== undefined) return;
+    if (album.link !== undefined && registeredAtLink(ctx.app.db, album.link).length > 0) return;
     if (album.summaryId !== undefined) {
       await ctx.api.deleteMessage(ctx.chat.id, album.summaryId).catch(() => undefined);
     } else {
@@ -439,7 +440,7 @@ function postedAtOf(origin: MessageOrigin, now: Date): number | undefined {
 }
 
 /**
- * A post forwarded or pasted by a curator: without a link, the dialogue asks for it; a link already
+ * A post forwarded or pasted by a curator: without a link, the dialogue asks for it; a post already
  * registered shows that card; otherwise a summary with «Зарегистрировать» and «Заполнить подробнее».
  * An album's item taken so is remembered, so that the album's other items are not taken again.
  */
@@ -459,10 +460,11 @@ async function takePost(ctx: BotContext & { chat: { id: number } }, post: Recogn
     } satisfies IntakeArgs);
     return;
   }
-  const existing = registeredNumber(ctx.app.db, post.link);
-  if (existing !== undefined) {
+  // Another comment at a registered link (Одноклассники, Дзен…) is told apart in the dialogue.
+  const before = registeredBefore(ctx.app.db, post.link, post.text ?? null);
+  if (before && "same" in before) {
     remember();
-    await showDuplicate({ ...ctx.app, api: ctx.api }, existing, ctx.chat.id);
+    await showDuplicate({ ...ctx.app, api: ctx.api }, before.same, ctx.chat.id);
     return;
   }
   // The recognised post is not stored anywhere: the summary replies to the curator's own message,
