@@ -216,6 +216,8 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
   const byOrganization = new Map<number, Tally>();
   const leadOf = new Map<number, number | null>();
   const interimIncidents = new Set<number>();
+  /** Incidents whose answer clock (by its step) ran out while the curators held the post. */
+  const heldByCurators = new Map<number, Set<StepId>>();
   const violations: Violation[] = [];
   const overallOnly = [overall];
   const scopesOf = new Map<number, Tally[]>();
@@ -235,6 +237,11 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     const lead = replay.leadOrganizationId;
     leadOf.set(incident.id, lead);
     if (replay.steps.some((s) => s.step === "finalAfterInterim")) interimIncidents.add(incident.id);
+    for (const s of replay.steps) {
+      if (!s.curatorStep || (s.step !== "answer" && s.step !== "finalAfterInterim")) continue;
+      const held = heldByCurators.get(incident.id) ?? new Set<StepId>();
+      heldByCurators.set(incident.id, held.add(s.step));
+    }
     if (incident.detectedAt >= bounds.start) {
       for (const tally of scopes(lead)) {
         tally.received++;
@@ -295,9 +302,12 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
         if (onTime) tally.finalsOnTime++;
       }
     }
+    // A late answer whose clock ran out while the curators held the post is theirs («кураторы» in
+    // the violations), not the executor's who posted it.
+    const step: StepId = final ? "finalAfterInterim" : "answer";
     const person = executor(publication.answeredBy);
     person.answered++;
-    if (onTime) person.onTime++;
+    if (onTime || heldByCurators.get(publication.incidentId)?.has(step)) person.onTime++;
   }
   for (const draft of decidedDrafts(db, period)) {
     for (const tally of scopes(leadOf.get(draft.incidentId))) {

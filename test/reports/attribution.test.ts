@@ -149,6 +149,8 @@ describe("whose a violation is", () => {
       expect.stringMatching(/^№ 2 · кураторы — ответ на сообщение \(п\. 8\): срок 12\.11\.2026 11:00/),
     ]);
     expect(report.organizations.find((org) => org.organizationId === o.health)?.violations).toBe(0);
+    // «По исполнителям»: posted late, but through no fault of the executor's.
+    expect(report.executors.map((e) => [e.name, e.answered, e.onTime])).toEqual([["Иван", 2, 2]]);
   });
 
   it("a late answer after the post was returned and routed again is the one who then held it", async () => {
@@ -179,6 +181,7 @@ describe("whose a violation is", () => {
     const violationsOf = (id: number) =>
       report.organizations.find((org) => org.organizationId === id)?.violations;
     expect([violationsOf(o.health), violationsOf(o.roads)]).toEqual([0, 2]);
+    expect(report.executors.map((e) => [e.name, e.answered, e.onTime])).toEqual([["Пётр", 1, 0]]);
   });
 
   it("an answer a curator posted is its author's in «По исполнителям», not the curator's (Georgievsk p.12)", async () => {
