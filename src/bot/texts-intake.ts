@@ -90,6 +90,9 @@ export const ti = {
   registeredNote: (id: number) => `Зарегистрировано: № ${id}.`,
   postGone: "Исходное сообщение не найдено. Перешлите пост или пришлите ссылку ещё раз.",
   duplicate: (id: number) => `Это сообщение уже зарегистрировано: № ${id}.`,
+  /** A curator who is also an executor forwarded a post while writing an answer or a part. */
+  notInDraft:
+    "Пересланный пост не добавлен в проект ответа — ниже его можно зарегистрировать. Проект остаётся открытым: продолжайте, когда будете готовы.",
   /** A link of a network where a comment has no link of its own (its post's), registered already. */
   sameLink: (ids: number[]) =>
     [

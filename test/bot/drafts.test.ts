@@ -137,6 +137,49 @@ describe("preparing a draft answer", () => {
     expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")).toBeUndefined();
   });
 
+  it("a curator writing his own answer who forwards a channel's post gets it to register, not in the draft", async () => {
+    const id = await office();
+    grantRole(h.db, person(OFFICE.executor).id, "curator", null, h.clock.now());
+    await executor.press("Подготовить ответ");
+    await h.deliver(
+      updates.forwarded(executor.chat, executor.tg, "В парке сломаны качели", {
+        type: "channel",
+        chat: { id: -1009, type: "channel", title: "Город", username: "city_news" },
+        message_id: 77,
+      }),
+    );
+    const said = h.texts(OFFICE.executor).slice(-2);
+    expect(said[0]).toBe(
+      "Пересланный пост не добавлен в проект ответа — ниже его можно зарегистрировать. Проект остаётся открытым: продолжайте, когда будете готовы.",
+    );
+    expect(said[1]).toMatch(/^Распознано сообщение:\nTelegram: https:\/\/t\.me\/city_news\/77\n/);
+    await executor.press("Зарегистрировать");
+    expect(executor.lastText()).toMatch(/^Сообщение № 2 · Telegram/);
+    // The draft goes on where it was: the text is still asked for.
+    await executor.send(ANSWER);
+    expect(executor.lastText()).toBe(
+      "Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово».",
+    );
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain(ANSWER);
+    expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
+  });
+
+  it("an executor who is no curator forwarding a channel's post into his draft has it taken as ever", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await h.deliver(
+      updates.forwarded(executor.chat, executor.tg, ANSWER, {
+        type: "channel",
+        chat: { id: -1009, type: "channel", title: "Минздрав", username: "minzdrav" },
+        message_id: 5,
+      }),
+    );
+    expect(executor.lastText()).toBe(
+      "Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово».",
+    );
+  });
+
   it("moves the dialogue to the private chat when the button is pressed in the work chat", async () => {
     const id = await office();
     const before = h.texts(OFFICE.healthChat);

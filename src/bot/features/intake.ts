@@ -84,7 +84,10 @@ export function intakeFeature(deps: AppDeps): {
     await takePost(ctx, album.link !== undefined ? { ...post, link: album.link } : post, albums);
   });
 
-  intake.use(createConversation(intakeFlow(deps), "intake"));
+  // Parallel: a curator may register a post from a summary while another dialogue of his waits (his
+  // own draft answer, say), which goes on after; installed before the others, it takes the messages
+  // while it asks.
+  intake.use(createConversation(intakeFlow(deps), { id: "intake", parallel: true }));
 
   intake.command("new", async (ctx) => {
     const curator = curatorOf(ctx);
@@ -103,8 +106,14 @@ export function intakeFeature(deps: AppDeps): {
     // A forwarded file without a post's link is an admin's import (files.ts), not a post.
     if (ctx.message.document && !post.link) return next();
     // Inside another dialogue (e.g. giving the link of a published answer) the person is answering it;
-    // one that did not take it (its question expired) passes it back here, after the dialogues.
-    if (!afterDialogues && Object.values(ctx.conversation.active()).some((count) => count > 0)) return next();
+    // one that did not take it (its question expired) passes it back here, after the dialogues. But
+    // a curator writing his own answer or part who forwards a post means to register it.
+    const active = Object.entries(ctx.conversation.active()).filter(([, count]) => count > 0);
+    if (!afterDialogues && active.length > 0) {
+      if (!(forwardedPost(post) && curatorOf(ctx) && active.every(([name]) => WRITING.has(name))))
+        return next();
+      await ctx.reply(ti.notInDraft);
+    }
     // Someone who may not register posts is told whom to give it to, once per album.
     if (!curatorOf(ctx)) {
       if (albums.taken(ctx.chat.id, ctx.message, ctx.app.clock.now())) return;
@@ -245,6 +254,15 @@ function sendsThreats(ctx: BotContext): boolean {
 }
 
 // ---- recognising a forwarded post or a pasted link ---------------------------------------------
+
+/** The dialogues of a draft answer and of a co-executor's part (features/drafts.ts, incidents.ts). */
+const WRITING = new Set(["incident.draft", "incident.part"]);
+
+/** A post forwarded from where it was published, with its own link (a channel's post), not a file. */
+function forwardedPost(post: Recognised): boolean {
+  const link = post.forwarded && post.link ? parseSourceLink(post.link) : undefined;
+  return link?.ok === true && link.post;
+}
 
 interface Recognised {
   forwarded: boolean;
