@@ -164,7 +164,8 @@ export const tr = {
       `Оскорбительных: ${o.toxic}, с угрозами: ${o.threats} — закрыты без ответа`,
       `Ответов размещено: ${o.answered}, в срок: ${o.answeredOnTime}${share(o.answeredOnTime, o.answered)}`,
       `Промежуточных ответов: ${o.interim}; окончательных после них: ${o.finals}, в срок: ${o.finalsOnTime}`,
-      `Ответов с нарушением срока: ${o.overdue.count}` +
+      `Сроков ответа нарушено: ${o.overdue.count}` +
+        (o.overdue.notDone > 0 ? `, из них ответ не дан: ${o.overdue.notDone}` : "") +
         (o.overdue.count > 0
           ? ` — опоздание в рабочем времени: медиана ${late(o.overdue.medianMinutes, fullDay)}, наибольшее — ${late(o.overdue.worstMinutes, fullDay)}`
           : ""),

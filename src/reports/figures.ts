@@ -39,7 +39,11 @@ export interface Figures {
   answeredOnTime: number;
   steps: StepFigure[];
   /** Answers (and finals after an interim) past their deadline, and by how much in working minutes. */
-  overdue: { count: number; medianMinutes: number | null; worstMinutes: number | null };
+  /**
+   * The answer deadlines missed (the answer, the final one after an interim answer, its draft where
+   * that is the clock), `notDone` of them with no answer by the end or the period's end.
+   */
+  overdue: { count: number; notDone: number; medianMinutes: number | null; worstMinutes: number | null };
   returned: number;
   reworked: number;
   approved: number;
@@ -137,6 +141,7 @@ class Tally {
   violations = 0;
   readonly steps = new Map<StepId, StepFigure>();
   readonly overdueMinutes: number[] = [];
+  overdueNotDone = 0;
   /** By folded name (any case, ё = е, as a surge counts them): the name as first written, and how many. */
   readonly topics = new Map<string, Ranked>();
   readonly places = new Map<string, Ranked>();
@@ -157,6 +162,7 @@ class Tally {
       steps: STEP_IDS.flatMap((id) => this.steps.get(id) ?? []),
       overdue: {
         count: sorted.length,
+        notDone: this.overdueNotDone,
         medianMinutes: median(sorted),
         worstMinutes: sorted.at(-1) ?? null,
       },
@@ -276,7 +282,9 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       if (step.curatorStep) curators.violations++;
       for (const tally of tallies) {
         tally.violations++;
-        if (ANSWER_STEPS.includes(step.step)) tally.overdueMinutes.push(violation.lateMinutes);
+        if (!ANSWER_STEPS.includes(step.step)) continue;
+        tally.overdueMinutes.push(violation.lateMinutes);
+        if (violation.completedAt === null) tally.overdueNotDone++;
       }
     }
   };

@@ -79,7 +79,11 @@ describe("monthly figures", () => {
       significant: 1,
       violations: 5,
     });
-    expect(o.overdue).toEqual({ count: 2, medianMinutes: 15, worstMinutes: 30 });
+    // One answer posted late, one not posted by the month's end: the summary tells them apart.
+    expect(o.overdue).toEqual({ count: 2, notDone: 1, medianMinutes: 15, worstMinutes: 30 });
+    expect(tr.summary(report).split("\n")).toContain(
+      "Сроков ответа нарушено: 2, из них ответ не дан: 1 — опоздание в рабочем времени: медиана 15 мин, наибольшее — 30 мин",
+    );
     expect(Object.fromEntries(o.steps.map((s) => [s.step, `${s.onTime}/${s.total}`]))).toEqual({
       // № 4 routed twice: again 10 minutes after its return (p.6, counted from the return).
       routing: "7/8",
