@@ -178,6 +178,15 @@ export function closableUnanswered(incident: Pick<IncidentView, "state" | "answe
   return CLOSABLE_UNANSWERED.includes(incident.state) && !incident.answer?.interimPublishedAt;
 }
 
+/**
+ * A post deleted by its author, or registered by mistake, is closed without an answer at any step
+ * before its answer is out: also once an answer is approved but cannot be posted any more, or after
+ * an interim answer, when the final one has nowhere to go.
+ */
+export function voidable(incident: Pick<IncidentView, "state">): boolean {
+  return incident.state !== "answered" && incident.state !== "closed";
+}
+
 /** Live assignments: those not returned or withdrawn. */
 export function activeAssignments<A extends AssignmentView>(incident: { assignments: A[] }): A[] {
   return incident.assignments.filter((a) => a.state !== "returned" && a.state !== "withdrawn");
@@ -293,9 +302,11 @@ function decide(
       return openForRouting(incident.state) ? undefined : "wrong_state";
     case "markToxic":
     case "markThreat":
-    case "markVoid":
       if (!curator) return "forbidden";
       return closableUnanswered(incident) ? undefined : "wrong_state";
+    case "markVoid":
+      if (!curator) return "forbidden";
+      return voidable(incident) ? undefined : "wrong_state";
     case "markRepeat":
       // A repeat is a fact about the post (Orenburg p.15; Georgievsk p.19), worth recording at any
       // step, answered too (the month's figures count it); a post closed without an answer has none.

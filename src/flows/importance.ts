@@ -23,7 +23,7 @@ import { announceEach, cardDeps } from "../bot/delivery.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
-import { closableUnanswered, headsHearAtOnce, type Importance } from "../domain/incident.js";
+import { headsHearAtOnce, type Importance, voidable } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
@@ -59,7 +59,7 @@ export function detailsMenu(
   // A repeat found later than at registration (Orenburg p.15; Georgievsk p.19): linked once.
   if (row.repeatOfId === null) keyboard.row().text(tr.edit.repeat.button, cb("imp.rep", id, row.version));
   // Deleted by its author, or registered by mistake: closed without an answer, out of the report.
-  if (closableUnanswered(incident)) keyboard.row().text(tr.edit.void, cb("inc.void", id));
+  if (voidable(incident)) keyboard.row().text(tr.edit.void, cb("inc.void", id));
   keyboard.row().text(tr.edit.close, cb("imp.close", id));
   const posted = row.postedAt ? formatDeadline(row.postedAt, timezone) : null;
   const text = tr.edit.menu(id, t.importance[row.importance], row.topic, row.place, row.repeatOfId, posted);

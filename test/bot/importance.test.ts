@@ -5,21 +5,30 @@
  */
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { publishAnswer } from "../../src/app/answers.js";
 import { loadIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents, roleGrants } from "../../src/db/schema.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
+import {
+  OFFICE,
+  seedDraft,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+  showCards,
+} from "../support/workflow.js";
 
 let h: Harness;
 let curator: TestUser;
 let curator2: TestUser;
+let healthId: number;
 
 /** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
 beforeEach(async () => {
   h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
-  seedOffice(h);
+  healthId = seedOffice(h).health;
   curator = h.user(OFFICE.curator, "Ольга");
   curator2 = h.user(OFFICE.curator2, "Светлана");
 });
@@ -385,6 +394,35 @@ describe("a post deleted by its author or registered by mistake", () => {
     expect(card(id)).toContain("Состояние: закрыто без ответа: пост удалён или зарегистрирован ошибочно");
     await curator.press("История", curatorsChat());
     expect(curator.lastText()).toContain("закрыто без ответа: пост удалён или зарегистрирован ошибочно");
+  });
+
+  it("also once its answer is approved and cannot be posted: the deleted post's clocks stop", async () => {
+    const id = await seedIncidentInWork(h, healthId, { link: "https://vk.com/wall-1_5" });
+    await seedDraft(h, id, { approve: true });
+    await openMenu(curator, id);
+    await curator.press("Закрыть: ошибка или пост удалён", curatorsChat());
+    await curator.press("Да, закрыть", curatorsChat());
+    expect(loadIncident(h.db, id)?.row).toMatchObject({ state: "closed", closedReason: "void" });
+    expect(h.lastText(OFFICE.healthChat)).toMatch(/^Сообщение № 1 закрыто куратором без ответа/);
+  });
+
+  it("but not once the answer is out: the menu has no such button", async () => {
+    const id = await seedIncidentInWork(h, healthId, { link: "https://vk.com/wall-1_5" });
+    await seedDraft(h, id, { approve: true });
+    const executor = findPerson(h.db, OFFICE.executor);
+    if (!executor) throw new Error("no executor");
+    publishAnswer(h.db, {
+      incidentId: id,
+      actor: executor,
+      now: h.clock.now(),
+      link: "https://vk.com/wall-1_5?reply=9",
+      onTime: true,
+      rules: { curatorMayPublish: false },
+    });
+    await showCards(h, id);
+    expect(h.fake.buttons(OFFICE.curatorsChat).map((b) => b.label)).not.toContain(
+      "Закрыть: ошибка или пост удалён",
+    );
   });
 });
 
