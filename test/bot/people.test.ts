@@ -530,12 +530,28 @@ describe("admins", () => {
   it("an admin from ADMIN_IDS keeps the admin role, and is told why", async () => {
     await start();
     await openCard(admin(), /Анна/);
-    expect(admin().lastText()).toMatch(/Роль администратора задана в настройках бота \(ADMIN_IDS\)/);
+    expect(admin().lastText()).toMatch(
+      /Роль администратора задана в настройках бота \(ADMIN_IDS\): здесь её не снять, она возвращается при каждом сообщении сотрудника\. Чтобы снять, уберите id из ADMIN_IDS, перезапустите бота и снимите роль здесь\./,
+    );
     expect(h.fake.buttons(ADMIN).map((b) => b.label)).not.toContain("Снять роль: администратор");
     const self = findPerson(h.db, ADMIN)?.id;
     const popup = await pressCrafted(h, ADMIN, "Анна", `ppl.do:${self}:r:admin`);
     expect(popup).toMatch(/^Роль администратора задана в ADMIN_IDS/);
     expect(roles(ADMIN)).toEqual(["admin"]);
+  });
+
+  it("removed from ADMIN_IDS and restarted, the admin keeps the role until another admin takes it in /people", async () => {
+    await start();
+    await admin().send("/people");
+    const boris = h.seedPerson(1002, "Борис", ["admin"]);
+    // The bot restarted with ADMIN_IDS cleared: the grant stays, as the texts say.
+    h.app.config.adminIds = [];
+    await admin().send("/help");
+    expect(roles(ADMIN)).toEqual(["admin"]);
+    await openCard(boris, /Анна/);
+    await boris.press("Снять роль: администратор");
+    await boris.press("Да, снять роль");
+    expect(roles(ADMIN)).toEqual([]);
   });
 
   it("the last admin cannot take their own admin role away; with another admin they can", async () => {
