@@ -245,11 +245,14 @@ export interface ImportReport {
   updated: { name: string; fields: ImportedField[] }[];
   unchanged: string[];
   rejected: RowProblem[];
+  /** The organizations whose short name changed: their open posts' cards name them anew. */
+  shortNameChanged: number[];
 }
 
 /**
  * Applies parsed rows in one transaction: a row whose name (or short name) exists updates that
- * organization, others are created; parents may refer to rows of the same file. A row whose short
+ * organization (an empty short name, contact or parent leaves it as it is), others are created;
+ * parents may refer to rows of the same file. A row whose short
  * name another organization bears already is refused. Each organization created or changed gets an
  * audit event naming what changed.
  */
@@ -258,7 +261,13 @@ export function importOrganizations(
   input: { rows: OrganizationRow[]; problems: RowProblem[]; actorId: number; now: Date; fileName: string },
 ): ImportReport {
   return db.transaction((tx) => {
-    const report: ImportReport = { created: [], updated: [], unchanged: [], rejected: [...input.problems] };
+    const report: ImportReport = {
+      created: [],
+      updated: [],
+      unchanged: [],
+      rejected: [...input.problems],
+      shortNameChanged: [],
+    };
     const inFile = new Set(
       input.rows.flatMap((row) => [nameKey(row.name), ...(row.shortName ? [nameKey(row.shortName)] : [])]),
     );
@@ -276,25 +285,32 @@ export function importOrganizations(
         report.rejected.push({ line: row.line, name: row.name, problem: "short_name_taken" });
         continue;
       }
-      const values = {
-        shortName: row.shortName,
-        shortNameKey: row.shortName && nameKey(row.shortName),
-        contact: row.contact,
-      };
+      // An empty cell (or no such column) leaves what the organization has, as for the parent: a
+      // list of names alone does not wipe the short names and contacts set in /orgs.
+      const short =
+        row.shortName === null ? {} : { shortName: row.shortName, shortNameKey: nameKey(row.shortName) };
+      const contact = row.contact === null ? {} : { contact: row.contact };
       let id: number;
       let fields: ImportedField[] | null = null;
       if (!existing) {
         id = tx
           .insert(organizations)
-          .values({ name: row.name, nameKey: nameKey(row.name), ...values, createdAt: input.now })
+          .values({ name: row.name, nameKey: nameKey(row.name), ...short, ...contact, createdAt: input.now })
           .returning({ id: organizations.id })
           .get().id;
       } else {
         id = existing.id;
         fields = [];
-        if (existing.shortName !== row.shortName) fields.push("shortName");
-        if (existing.contact !== row.contact) fields.push("contact");
-        if (fields.length > 0) tx.update(organizations).set(values).where(eq(organizations.id, id)).run();
+        if (row.shortName !== null && existing.shortName !== row.shortName) {
+          fields.push("shortName");
+          report.shortNameChanged.push(id);
+        }
+        if (row.contact !== null && existing.contact !== row.contact) fields.push("contact");
+        if (fields.length > 0)
+          tx.update(organizations)
+            .set({ ...short, ...contact })
+            .where(eq(organizations.id, id))
+            .run();
       }
       saved.set(nameKey(row.name), { row, id, fields });
       byName.set(nameKey(row.name), id);

@@ -108,7 +108,7 @@ export function renameOrganizationFlow(deps: AppDeps) {
 }
 
 /** The cards of the organization's open posts, which name it, show its new name (after the reply). */
-function refreshCardsOf(deps: AppDeps, outer: BotContext, organizationId: number): void {
+export function refreshCardsOf(deps: AppDeps, outer: BotContext, organizationId: number): void {
   afterTurn(outer, "organization's cards", async () => {
     for (const { incidentId } of openWorkOf(deps.db, organizationId)) {
       const incident = loadIncident(deps.db, incidentId);

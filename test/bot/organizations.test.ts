@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { unbindChat } from "../../src/app/chats.js";
 import { closeAsToxic, routeIncident } from "../../src/app/incidents.js";
@@ -337,6 +338,26 @@ describe("organizations", () => {
     expect(audited).toEqual([["shortName", "contact"], ["parent"]]);
   });
 
+  it("a list of names alone keeps the short names and contacts; a new short name renames the open posts' cards", async () => {
+    const health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+    h.db.update(organizations).set({ contact: "+7 000" }).where(eq(organizations.id, health)).run();
+    await admin().upload("Название\nМинистерство здравоохранения", "имена.csv");
+    expect(admin().lastText()).toMatch(/Без изменений: 1/);
+    const row = () => h.db.select().from(organizations).where(eq(organizations.id, health)).get();
+    expect(row()).toMatchObject({ shortName: "Минздрав", contact: "+7 000" });
+
+    await admin().upload("Название;Краткое название\nМинистерство здравоохранения;МЗ", "краткие.csv");
+    expect(admin().lastText()).toMatch(/Обновлено: 1 — Министерство здравоохранения \(краткое название\)/);
+    expect(row()).toMatchObject({ shortName: "МЗ", contact: "+7 000" });
+  });
+
+  it("an executor's file outside a dialogue gets the hint for his role, not a refusal", async () => {
+    const health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+    const ivan = h.seedPerson(3001, "Иван", [], [health]);
+    await ivan.upload("name\nОрган", "orgs.csv");
+    expect(ivan.lastText()).toMatch(/^Не удалось разобрать\. С сообщениями работают кнопками на карточках/);
+  });
+
   it("a malformed file changes nothing and says what is expected", async () => {
     await admin().upload('[{"name": "Орган А"}, oops', "orgs.json", "application/json");
     expect(admin().lastText()).toMatch(/^Файл не загружен, ничего не изменено: это не JSON\./);
@@ -352,9 +373,8 @@ describe("organizations", () => {
   it("someone who is not an admin cannot import", async () => {
     const stranger = h.user(2002, "Пётр");
     await stranger.upload("name\nОрган", "orgs.csv");
-    expect(stranger.lastText()).toBe(
-      "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
-    );
+    // As any message from a stranger: how to get access.
+    expect(stranger.lastText()).toMatch(/^Здравствуйте! Это служебный бот.*\n\nДоступ выдаёт администратор/s);
     expect(h.db.select().from(organizations).all()).toHaveLength(0);
   });
 

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { importOrganizations } from "../../app/organizations.js";
 import { saveCalendarYears } from "../../app/sla.js";
-import type { Person } from "../../domain/access.js";
+import { can, type Person } from "../../domain/access.js";
 import {
   asCalendarDocument,
   CalendarError,
@@ -9,9 +9,9 @@ import {
   parseProductionCalendar,
 } from "../../domain/calendar/index.js";
 import { decodeTextFile, ImportFileError, parseOrganizationsFile } from "../../domain/organization-import.js";
+import { refreshCardsOf } from "../../flows/organization.js";
 import type { BotContext } from "../context.js";
 import { splitMessage } from "../delivery.js";
-import { requirePermission } from "../refuse.js";
 import { IMPORT_FILE_PROBLEMS, t } from "../texts.js";
 
 /**
@@ -21,23 +21,29 @@ import { IMPORT_FILE_PROBLEMS, t } from "../texts.js";
 export const files = new Composer<BotContext>();
 const MAX_FILE_BYTES = 1024 * 1024;
 
-files.chatType("private").on("message:document", requirePermission("manageOrganizations"), async (ctx) => {
-  const document = ctx.message.document;
-  const fileName = document.file_name ?? "file";
-  if (!/\.(csv|json|txt)$/i.test(fileName)) {
-    await ctx.reply(t.importReport.wrongType);
-    return;
-  }
-  if ((document.file_size ?? 0) > MAX_FILE_BYTES) {
-    await ctx.reply(t.importReport.tooBig);
-    return;
-  }
-  const content = decodeTextFile(await download(ctx, document.file_id));
-  const person = ctx.person as Person;
-  const calendarJson = asCalendarJson(content);
-  if (calendarJson !== undefined) await loadCalendar(ctx, person, calendarJson);
-  else await importOrganizationsFile(ctx, person, fileName, content);
-});
+// Anyone else's file (outside a dialogue) gets the hint for their role, as any message the bot cannot take.
+const admin = (ctx: BotContext) => can(ctx.person, "manageOrganizations");
+
+files
+  .chatType("private")
+  .on("message:document")
+  .filter(admin, async (ctx) => {
+    const document = ctx.message.document;
+    const fileName = document.file_name ?? "file";
+    if (!/\.(csv|json|txt)$/i.test(fileName)) {
+      await ctx.reply(t.importReport.wrongType);
+      return;
+    }
+    if ((document.file_size ?? 0) > MAX_FILE_BYTES) {
+      await ctx.reply(t.importReport.tooBig);
+      return;
+    }
+    const content = decodeTextFile(await download(ctx, document.file_id));
+    const person = ctx.person as Person;
+    const calendarJson = asCalendarJson(content);
+    if (calendarJson !== undefined) await loadCalendar(ctx, person, calendarJson);
+    else await importOrganizationsFile(ctx, person, fileName, content);
+  });
 
 function asCalendarJson(content: string): unknown {
   try {
@@ -88,6 +94,7 @@ async function importOrganizationsFile(ctx: BotContext, person: Person, fileName
     ...report.rejected.map((r) => `• ${t.importReport.rejected(r.line, r.name, r.problem)}`),
   ];
   for (const part of splitMessage(lines.join("\n"))) await ctx.reply(part);
+  for (const id of report.shortNameChanged) refreshCardsOf(ctx.app, ctx, id);
 }
 
 async function download(ctx: BotContext, fileId: string): Promise<Uint8Array> {
