@@ -338,7 +338,7 @@ describe("organizations", () => {
     expect(audited).toEqual([["shortName", "contact"], ["parent"]]);
   });
 
-  it("a list of names alone keeps the short names and contacts; a new short name renames the open posts' cards", async () => {
+  it("a list of names alone keeps the short names and contacts; a new short name in the file is taken", async () => {
     const health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
     h.db.update(organizations).set({ contact: "+7 000" }).where(eq(organizations.id, health)).run();
     await admin().upload("Название\nМинистерство здравоохранения", "имена.csv");
