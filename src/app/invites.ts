@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { invites, organizations, type Role } from "../db/schema.js";
+import { invites, organizations, people, type Role } from "../db/schema.js";
 import { can } from "../domain/access.js";
 import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 import { addMembership, grantRole, loadPerson, type TelegramProfile, upsertPerson } from "./people.js";
@@ -117,7 +117,9 @@ function creatorStillMay(db: Tx, createdBy: number): boolean {
 
 export type RedeemResult =
   | { ok: true; personId: number; role: Role; organizationName: string | null; alreadyHad: boolean }
-  | { ok: false; reason: "unknown" | "used" | "expired" | "revoked" | "organization_inactive" };
+  | { ok: false; reason: "unknown" | "expired" | "revoked" | "organization_inactive" }
+  /** `byThisPerson`: the link was used by whoever opens it now (a second tap on it). */
+  | { ok: false; reason: "used"; byThisPerson: boolean };
 
 /**
  * Uses a one-time invite: registers the person and grants the role, all in one transaction. A head
@@ -140,8 +142,14 @@ export function redeemInvite(db: Db, token: string, profile: TelegramProfile, no
       if (invite.usedAt) {
         // The «/start» handled again after a crash used it: the welcome is told as at first.
         const used = { entity: "invite", entityId: invite.id, action: "used" } as const;
-        if (invite.usedBy === null || !alreadyMadeByThisUpdate(tx, used))
-          return { ok: false, reason: "used" };
+        if (invite.usedBy === null || !alreadyMadeByThisUpdate(tx, used)) {
+          const user = tx
+            .select({ telegramId: people.telegramId })
+            .from(people)
+            .where(eq(people.id, invite.usedBy ?? -1))
+            .get();
+          return { ok: false, reason: "used", byThisPerson: user?.telegramId === profile.id };
+        }
         const organizationName = organization?.name ?? null;
         return { ok: true, personId: invite.usedBy, role: invite.role, organizationName, alreadyHad: false };
       }

@@ -90,6 +90,16 @@ describe("invites", () => {
     expect(other.lastText()).toMatch(/уже использована/);
     await other.send("/help");
     expect(other.lastText()).toMatch(/ссылку-приглашение/);
+
+    // Opened again by its owner: already registered. By someone else with access of his own: the
+    // link is used (and to tell the admin), not «Вы уже зарегистрированы» as if it were his.
+    await curator.send(`/start ${token}`);
+    expect(curator.lastText()).toBe("Вы уже зарегистрированы. Справка — /help.");
+    const admin = h.user(ADMIN, "Анна");
+    await admin.send(`/start ${token}`);
+    expect(admin.lastText()).toBe(
+      "Эта ссылка-приглашение уже использована. Если это были не вы, сообщите администратору и попросите новую.",
+    );
   });
 
   it("an executor invite is for one organization, chosen from a list", async () => {

@@ -25,9 +25,9 @@ privateChat.command("start", async (ctx) => {
   const { db, clock } = ctx.app;
   const result = redeemInvite(db, token, ctx.from, clock.now());
   if (!result.ok) {
-    await ctx.reply(
-      ctx.person && result.reason === "used" ? t.alreadyRegistered : t.inviteRejected[result.reason],
-    );
+    // A second tap on one's own link; anyone else is told it is used (and to tell the admin).
+    const again = result.reason === "used" && result.byThisPerson && ctx.person;
+    await ctx.reply(again ? t.alreadyRegistered : t.inviteRejected[result.reason]);
     return;
   }
   ctx.log.info({ personId: result.personId, role: result.role }, "invite redeemed");
