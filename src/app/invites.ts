@@ -88,16 +88,22 @@ export interface OpenInvite {
   id: number;
   role: Role;
   organizationName: string | null;
+  /** The organization is switched off: the link opens nothing until it is switched on again. */
+  organizationInactive: boolean;
   expiresAt: Date;
 }
 
-/** The invites that would still open: not used, revoked or expired, made by someone still an admin. */
+/**
+ * The invites that would still open: not used, revoked or expired, made by someone still an admin
+ * (an executor's or a head's of an organization switched off opens once it is switched on again).
+ */
 export function listOpenInvites(db: Db, now: Date): OpenInvite[] {
   return db
     .select({
       id: invites.id,
       role: invites.role,
       organizationName: organizations.name,
+      organizationActive: organizations.active,
       expiresAt: invites.expiresAt,
       createdBy: invites.createdBy,
     })
@@ -107,7 +113,10 @@ export function listOpenInvites(db: Db, now: Date): OpenInvite[] {
     .orderBy(desc(invites.id))
     .all()
     .filter((invite) => creatorStillMay(db, invite.createdBy))
-    .map(({ createdBy: _createdBy, ...invite }) => invite);
+    .map(({ createdBy: _createdBy, organizationActive, ...invite }) => ({
+      ...invite,
+      organizationInactive: organizationActive === false,
+    }));
 }
 
 /** An invite is the admin's word: once they are no longer an admin, their links open nothing. */

@@ -166,8 +166,9 @@ export const t = {
     alreadyClosed: "Это приглашение уже использовано, отозвано или истекло.",
     listEmpty: "Действующих приглашений нет. Создать — /invite.",
     listTitle: "Действующие приглашения:",
-    listItem: (role: Role, organizationName: string | null, expires: string) =>
-      `${ROLE_NAMES[role]}${organizationName ? ` — ${organizationName}` : ""}, до ${expires}`,
+    listItem: (role: Role, organizationName: string | null, expires: string, inactive = false) =>
+      `${ROLE_NAMES[role]}${organizationName ? ` — ${organizationName}` : ""}, до ${expires}` +
+      (inactive ? " (орган отключён: ссылка не откроется, пока его не включат)" : ""),
   },
 
   org: {
@@ -215,6 +216,9 @@ export const t = {
     deactivated: (name: string) => `Орган «${name}» отключён: новые сообщения ему не направляются.`,
     activated: (name: string) => `Орган «${name}» снова действует.`,
     notFound: "Такого органа нет. Откройте список заново: /orgs.",
+    /** A picker's organization switched off since it was shown (a pop-up: the short name). */
+    switchedOff: (name: string) =>
+      `Орган «${name}» отключён. Включить его можно в /orgs (в личном чате с ботом).`,
     cancelled: "Отменено.",
     buttonRename: "Переименовать",
     buttonShortName: "Краткое название",

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createInvite } from "../../src/app/invites.js";
 import { findPerson } from "../../src/app/people.js";
-import { auditEvents, people, roleGrants } from "../../src/db/schema.js";
+import { auditEvents, organizations, people, roleGrants } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 
 const ADMIN = 1001;
@@ -102,6 +102,18 @@ describe("invites", () => {
     );
   });
 
+  it("an organization switched off after the invite's picker was shown is named so", async () => {
+    await addOrganization("Министерство здравоохранения", "Минздрав");
+    const admin = h.user(ADMIN, "Анна");
+    await admin.send("/invite");
+    await admin.press("Исполнитель");
+    h.db.update(organizations).set({ active: false }).run();
+    expect(await admin.press(/Минздрав/)).toBe(
+      "Орган «Минздрав» отключён. Включить его можно в /orgs (в личном чате с ботом).",
+    );
+    expect(admin.lastText()).not.toMatch(/start=/);
+  });
+
   it("an executor invite is for one organization, chosen from a list", async () => {
     await addOrganization("Министерство здравоохранения", "Минздрав");
     const token = await inviteLink("Исполнитель", "Минздрав");
@@ -152,6 +164,18 @@ describe("invites", () => {
     const admin = h.user(ADMIN, "Анна");
     await admin.send("/invites");
     expect(admin.lastText()).toMatch(/^Действующие приглашения:\n1\. куратор, до 30\.11\.2026 11:00$/);
+  });
+
+  it("an executor's invite of an organization switched off is listed so", async () => {
+    await addOrganization("Министерство здравоохранения", "Минздрав");
+    await inviteLink("Исполнитель", "Минздрав");
+    h.db.update(organizations).set({ active: false }).run();
+    const admin = h.user(ADMIN, "Анна");
+    await admin.send("/invites");
+    expect(admin.lastText()).toBe(
+      "Действующие приглашения:\n1. исполнитель — Министерство здравоохранения, до 30.11.2026 11:00 " +
+        "(орган отключён: ссылка не откроется, пока его не включат)",
+    );
   });
 
   it("a whole office invited at once: the list comes in messages Telegram takes, every invite numbered with its revoke button", async () => {

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
-import { auditEvents, boundChats, inbox } from "../../src/db/schema.js";
+import { auditEvents, boundChats, inbox, organizations } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { Harness } from "../support/bot-harness.js";
 import { type MemberStatus, tgUser, updates } from "../support/updates.js";
@@ -44,6 +44,15 @@ describe("group chats", () => {
     expect(admin().lastText()).toBe(
       "Привязанные чаты:\n• Минздрав: обращения — «Министерство здравоохранения»",
     );
+  });
+
+  it("an organization switched off after the picker was shown is named so, not «Такого органа нет»", async () => {
+    await admin().send("/bind", workChat());
+    h.db.update(organizations).set({ active: false }).run();
+    expect(await admin().press(/Минздрав/, workChat())).toBe(
+      "Орган «Минздрав» отключён. Включить его можно в /orgs (в личном чате с ботом).",
+    );
+    expect(boundChatIds()).toEqual([]);
   });
 
   it("/chats with many chats of long titles: every one listed, in messages Telegram takes", async () => {

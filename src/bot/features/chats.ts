@@ -146,7 +146,12 @@ async function bind(ctx: BotContext, purpose: ChatPurpose, organizationId: numbe
     now: clock.now(),
   });
   if (!result.ok) {
-    await ctx.answerCallbackQuery({ text: t.org.notFound, show_alert: true });
+    const organization = organizationId === null ? undefined : getOrganization(db, organizationId);
+    const text =
+      result.reason === "organization_inactive" && organization
+        ? t.org.switchedOff(organization.shortName ?? organization.name)
+        : t.org.notFound;
+    await ctx.answerCallbackQuery({ text, show_alert: true });
     return;
   }
   ctx.log.info({ chatId: chat.id, purpose, organizationId }, "chat bound");

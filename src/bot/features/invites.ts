@@ -48,7 +48,10 @@ for (const [action, role] of [
   invites.callbackQuery(onAction(action, [ID]), admin, async (ctx) => {
     const organization = getOrganization(ctx.app.db, Number(ctx.match[1]));
     if (!organization?.active) {
-      await ctx.answerCallbackQuery({ text: t.org.notFound, show_alert: true });
+      const text = organization
+        ? t.org.switchedOff(organization.shortName ?? organization.name)
+        : t.org.notFound;
+      await ctx.answerCallbackQuery({ text, show_alert: true });
       return;
     }
     await issue(ctx, role, organization.id);
@@ -117,7 +120,7 @@ invites.command("invites", requirePrivate, admin, async (ctx) => {
   let buttons = 0;
   for (const [i, invite] of open.entries()) {
     const expires = formatDeadline(invite.expiresAt, config.timezone);
-    const line = `${i + 1}. ${t.invite.listItem(invite.role, invite.organizationName, expires)}`;
+    const line = `${i + 1}. ${t.invite.listItem(invite.role, invite.organizationName, expires, invite.organizationInactive)}`;
     if (buttons === INVITES_PER_MESSAGE || [...lines, line].join("\n").length > MESSAGE_LIMIT) {
       await ctx.reply(lines.join("\n"), { reply_markup: keyboard });
       [lines, keyboard, buttons] = [[], new InlineKeyboard(), 0];
