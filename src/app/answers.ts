@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
-import { type Attachment, drafts, draftWork, publications } from "../db/schema.js";
+import { type Attachment, auditEvents, drafts, draftWork, people, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import {
   type ActionRules,
@@ -147,6 +147,30 @@ export function recordCuratorPosting(
     },
     { behavior: "immediate" },
   );
+}
+
+/** What ends a «Размещу лично» claim: the claim itself, its cancellation, or a new approval (a new text). */
+const CLAIM_EVENTS = ["curatorPosts", "curatorGaveUp", "approve"];
+
+/**
+ * The latest event that starts or ends a curator's «Размещу лично» claim on the post, with the
+ * curator: the claim holds while it is a `curatorPosts` whose link question is still open.
+ */
+export function latestClaimEvent(db: Tx, incidentId: number) {
+  return db
+    .select({ event: auditEvents, curator: people })
+    .from(auditEvents)
+    .leftJoin(people, eq(people.id, auditEvents.actorId))
+    .where(
+      and(
+        eq(auditEvents.entity, "incident"),
+        eq(auditEvents.entityId, String(incidentId)),
+        inArray(auditEvents.action, CLAIM_EVENTS),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .limit(1)
+    .get();
 }
 
 /** «На доработку» with the curator's comment: the rework clock starts. */

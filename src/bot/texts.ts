@@ -446,7 +446,11 @@ export const t = {
       `❗ Сообщение № ${id}: срок «${what}» истёк ${deadline} (${clause} регламента)` +
       (late.startsWith("просрочено") ? ` — ${endSentence(late)}` : "."),
     /** An escalation's holder while the answer waits for the curators' decision. */
-    withCurators: "проект ответа у кураторов на согласовании",
+    /** Who holds an answer escalated to the heads of no organization (jobs/sweep.ts curatorsHold). */
+    withCurators: {
+      decision: "проект ответа у кураторов на согласовании",
+      posting: "ответ размещает куратор лично",
+    },
     escalation: (
       id: number,
       what: string,

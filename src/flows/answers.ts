@@ -8,6 +8,7 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { latestDecision, telegramIdOf } from "../app/answer-queries.js";
 import {
+  latestClaimEvent,
   latestDrafts,
   publishAnswer,
   publishInterim,
@@ -39,6 +40,7 @@ import { chatRefused, type RefusalDeps } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { type LinkKind, ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
+import type { Db } from "../db/client.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
 import {
   type ActionRules,
@@ -401,7 +403,17 @@ export async function tell(
   text: string | readonly string[],
   to: Listeners,
 ): Promise<void> {
-  const { db } = deps;
+  // A significant post's news rings at any hour; any other goes quietly at night (quietOutsideWorkingTime).
+  const ring = incident.row.importance === "significant";
+  await Promise.all(
+    listenersOf(deps.db, incident, to).map((chatId) =>
+      sendLong(deps, api, chatId, text, to.keyboard, { ring }),
+    ),
+  );
+}
+
+/** The chats `to` names for the incident, each once. */
+export function listenersOf(db: Db, incident: Incident, to: Listeners): number[] {
   const chats = new Set<number>();
   const add = (ids: number[]) => {
     for (const id of ids) chats.add(id);
@@ -418,9 +430,7 @@ export async function tell(
       : undefined;
   if (holder !== undefined) chats.add(holder);
   if (to.except !== undefined) chats.delete(to.except);
-  // A significant post's news rings at any hour; any other goes quietly at night (quietOutsideWorkingTime).
-  const ring = incident.row.importance === "significant";
-  await Promise.all([...chats].map((chatId) => sendLong(deps, api, chatId, text, to.keyboard, { ring })));
+  return [...chats];
 }
 
 function cancelKeyboard(): InlineKeyboard {
@@ -448,10 +458,12 @@ async function waitForText(
   hint: string,
   confirm?: Confirmable,
   endsIt?: (data: string) => boolean,
+  /** When the window of every answer starts (see waitForAnswer); by default each question's own. */
+  since?: number,
 ): Promise<string | undefined> {
   let offered: { message: Message; text: string } | undefined;
   for (;;) {
-    const answer = await waitForAnswer(conversation);
+    const answer = await waitForAnswer(conversation, since);
     const data = answer.callbackQuery?.data;
     if (data === CONFIRM) {
       if (!offered || !pressedOn(answer, offered.message)) {
@@ -741,12 +753,22 @@ export function linkFlow(deps: AppDeps) {
           offer: ta.link.samePostUnder,
           button: ta.link.underPost,
         };
+    // A curator's «Размещу лично» holds for one window from the claim, however often the link is asked
+    // again: the executors hear after it that it is theirs to post (jobs/curator-posting.ts).
+    const since = curatorPosts
+      ? await conversation.external((outer: BotContext) => {
+          const claim = latestClaimEvent(deps.db, incidentId)?.event;
+          return (claim?.action === "curatorPosts" ? claim.at : outer.app.clock.now()).getTime();
+        })
+      : undefined;
     const text = await waitForText(
       conversation,
       prompt,
       (line) => linkProblem(line, post),
       ta.link.notLink,
       underPost,
+      undefined,
+      since,
     );
     await removeButtons(ctx, prompt);
     if (text === undefined) {

@@ -14,13 +14,14 @@ export const ANSWER_WINDOW_MS = 30 * 60_000;
 
 /**
  * The next update of a dialogue that asked something. Once the question has waited longer than
- * ANSWER_WINDOW_MS the dialogue is over: a message is told it was not taken as the answer, and the
+ * ANSWER_WINDOW_MS (since `since`, when given) the dialogue is over: a message is told it was not taken as the answer, and the
  * update is handled as if no dialogue were open — a post link pasted hours later is registered, not
  * taken for an old question's answer. Time is the bot's clock, read outside the replay.
  */
-export async function waitForAnswer(conversation: Flow): Promise<Context> {
+export async function waitForAnswer(conversation: Flow, since?: number): Promise<Context> {
   const now = () => conversation.external((outer: BotContext) => outer.app.clock.now().getTime());
-  const asked = await now();
+  // A question asked again (its answer refused) waits anew, unless the dialogue's window is fixed.
+  const asked = since ?? (await now());
   const answer = await conversation.wait();
   // A message corrected in place is no answer: it is told the bot does not see edits (fallback.ts),
   // and the question keeps waiting.

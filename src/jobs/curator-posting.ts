@@ -4,21 +4,22 @@
  * with nobody to do it: once the question has closed, this sweep tells the lead organization and the
  * holder to post it (or give its link) after all, once per claim, in working time.
  */
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
+import { latestClaimEvent } from "../app/answers.js";
 import { loadIncident } from "../app/incidents.js";
-import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
+import { giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
+import { deliverLong } from "../bot/delivery.js";
 import { ta } from "../bot/texts-answers.js";
-import { auditEvents, incidents, people } from "../db/schema.js";
+import { incidents } from "../db/schema.js";
 import { displayName } from "../domain/access.js";
-import { tell } from "../flows/answers.js";
+import { listenersOf } from "../flows/answers.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
 import type { SweepDeps } from "./sweep.js";
 
 /** A reminder's send left by a stopped process is taken over after this long. */
 const LEASE_MS = 10 * 60_000;
-/** What ends a claim: the claim itself, its cancellation, or a new approval (a new text to post). */
-const CLAIM_EVENTS = ["curatorPosts", "curatorGaveUp", "approve"];
 
+/** Tells the executors of each claim left without a link; returns how many posts they were told of. */
 export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
   const { db, clock, sla } = deps;
   const now = clock.now();
@@ -31,41 +32,25 @@ export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
     .all();
   let told = 0;
   for (const { id } of waiting) {
-    const claim = db
-      .select({ event: auditEvents, curator: people })
-      .from(auditEvents)
-      .leftJoin(people, eq(people.id, auditEvents.actorId))
-      .where(
-        and(
-          eq(auditEvents.entity, "incident"),
-          eq(auditEvents.entityId, String(id)),
-          inArray(auditEvents.action, CLAIM_EVENTS),
-        ),
-      )
-      .orderBy(desc(auditEvents.id))
-      .limit(1)
-      .get();
+    const claim = latestClaimEvent(db, id);
     if (claim?.event.action !== "curatorPosts" || !(claim.event.at < closedBefore)) continue;
-    const key = `curator-posting:${claim.event.id}`;
-    if (!leaseNotice(db, key, LEASE_MS, now)) continue;
+    // Told under one key for all its chats before each chat had its own.
+    if (noticeClaimed(db, `curator-posting:${claim.event.id}`)) continue;
     const incident = loadIncident(db, id);
-    if (incident?.state !== "approved") {
-      giveBackNotice(db, key);
-      continue;
-    }
+    if (incident?.state !== "approved") continue;
     const who = claim.curator ? displayName(claim.curator) : "";
-    await tell(
-      deps,
-      deps.api,
-      incident,
-      ta.publish.curatorSilent(id, who, incident.answer?.draftKind ?? "answer"),
-      {
-        organization: true,
-        holder: true,
-      },
-    );
-    settleNotice(db, key, clock.now());
-    told++;
+    const text = ta.publish.curatorSilent(id, who, incident.answer?.draftKind ?? "answer");
+    // Each chat once: one Telegram refused for now (5xx, a 429 given up on) is tried at the next tick.
+    let sent = false;
+    for (const chatId of listenersOf(db, incident, { organization: true, holder: true })) {
+      const key = `curator-posting:${claim.event.id}:${chatId}`;
+      if (!leaseNotice(db, key, LEASE_MS, now)) continue;
+      const outcome = await deliverLong(deps, deps.api, chatId, text);
+      if (outcome === "failed") giveBackNotice(db, key);
+      else settleNotice(db, key, clock.now());
+      sent ||= outcome === "sent";
+    }
+    if (sent) told++;
   }
   return told;
 }

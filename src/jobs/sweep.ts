@@ -15,6 +15,7 @@ import {
   setNextAction,
   unsentAlerts,
 } from "../app/alerts.js";
+import { latestClaimEvent } from "../app/answers.js";
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { allHeads, concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
 import { type Incident, incidentVersions, loadIncident } from "../app/incidents.js";
@@ -37,6 +38,7 @@ import { displayName } from "../domain/access.js";
 import { activeAssignments, leadAssignment, nextTurn } from "../domain/incident.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
+import { ANSWER_WINDOW_MS } from "../flows/ask.js";
 import type { RenderReports } from "../reports/render.js";
 
 export interface SweepDeps {
@@ -167,10 +169,11 @@ function currentAlerts(
   const escalated = new Set<string>();
   for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
     // Heads there are, but none the bot can write to hears of it: a violation that long must still reach someone.
+    const hold = curatorsHold(deps.db, now, incident, alert);
     const { chats, insteadOf } =
-      alert.to === "heads" && directory.headsUnreachable(escalatedOrganization(incident, alert))
+      alert.to === "heads" && directory.headsUnreachable(escalatedOrganization(incident, alert, hold))
         ? { chats: directory.curators(), insteadOf: "heads" as const }
-        : recipients(directory, incident, alert);
+        : recipients(directory, incident, alert, hold);
     for (const chatId of chats) {
       const once = `${chatId}:${alert.step}:${alert.organizationId ?? 0}`;
       if (alert.kind === "escalation") escalated.add(once);
@@ -363,6 +366,7 @@ function recipients(
   directory: Directory,
   incident: Incident,
   alert: DueAlert,
+  hold: CuratorsHold,
 ): { chats: number[]; insteadOf?: InsteadOf } {
   const chats = new Set<number>();
   const add = (ids: (number | undefined)[]) => {
@@ -370,9 +374,11 @@ function recipients(
   };
   if (alert.kind === "escalation")
     add(
-      alert.to === "heads" ? directory.heads(escalatedOrganization(incident, alert)) : directory.curators(),
+      alert.to === "heads"
+        ? directory.heads(escalatedOrganization(incident, alert, hold))
+        : directory.curators(),
     );
-  else if (alert.actor === "curator" || awaitsDecision(incident, alert)) add(directory.curators());
+  else if (alert.actor === "curator" || hold) add(directory.curators());
   else {
     const part = alertedAssignment(incident, alert);
     if (part) add([directory.organizationChat(part.organizationId)]);
@@ -388,29 +394,42 @@ function recipients(
 }
 
 /**
- * The answer deadline while the draft waits for the curators' decision is theirs alone: the executors
- * can do nothing until it is decided, and the approval tells them when to post. Its reminders and
- * alerts from then on go to the curators, and its escalation to the heads of no organization (one
- * that came before the draft, the executors had).
+ * Whether the curators hold the answer an alert is about, so that its reminders and alerts from then
+ * on are theirs alone and its escalation goes to the heads of no organization (one that came before,
+ * the executors had):
+ * - `decision`: the draft waits for their decision; the executors can do nothing until it is made,
+ *   and the approval tells them when to post;
+ * - `posting`: a curator said «Размещу лично» and the executors were told not to post the approved
+ *   text, while the claim's link question is open (jobs/curator-posting.ts tells them after it).
  */
-function awaitsDecision(incident: Incident, alert: DueAlert): boolean {
+type CuratorsHold = "decision" | "posting" | undefined;
+
+const CLAIMED_STEPS: ReadonlySet<string> = new Set(["answer", "publication", "finalAfterInterim"]);
+
+function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAlert): CuratorsHold {
   const submitted = incident.answer?.draftSubmittedAt;
-  return (
+  if (
     alert.step === "answer" &&
     incident.row.state === "on_approval" &&
     submitted != null &&
     alert.dueAt.getTime() >= submitted.getTime()
-  );
+  )
+    return "decision";
+  if (incident.row.state !== "approved" || !CLAIMED_STEPS.has(alert.step)) return undefined;
+  const claim = latestClaimEvent(db, incident.id)?.event;
+  return claim?.action === "curatorPosts" && now.getTime() - claim.at.getTime() <= ANSWER_WINDOW_MS
+    ? "posting"
+    : undefined;
 }
 
 /**
  * The organization whose step an escalation to the heads is about (its head hears of it, Orenburg
  * p.19): the co-executor's named in the alert, else the lead's; null for the curators' own steps
- * (routing, the decision, passing a part on, the answer while its draft waits for the decision) and a
- * post not routed yet, which only heads without an organization hear of.
+ * (routing, the decision, passing a part on, the answer while they hold it) and a post not routed
+ * yet, which only heads without an organization hear of.
  */
-function escalatedOrganization(incident: Incident, alert: DueAlert): number | null {
-  if (alert.actor === "curator" || awaitsDecision(incident, alert)) return null;
+function escalatedOrganization(incident: Incident, alert: DueAlert, hold: CuratorsHold): number | null {
+  if (alert.actor === "curator" || hold) return null;
   return alertedAssignment(incident, alert)?.organizationId ?? null;
 }
 
@@ -439,9 +458,10 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   const what =
     alert.organizationId === undefined ? step : t.alert.ofOrganization(step, part?.organizationName ?? "");
   // Whose incident it is: a curator's step (passing a part on, too) is about the lead's; an answer
-  // waiting for the decision says the curators hold it.
-  const holder = awaitsDecision(incident, alert)
-    ? t.alert.withCurators
+  // the curators hold says so.
+  const hold = curatorsHold(deps.db, clock.now(), incident, alert);
+  const holder = hold
+    ? t.alert.withCurators[hold]
     : ((alert.actor === "curator" ? leadAssignment(incident) : part)?.organizationName ?? null);
   const alerted =
     alert.kind === "reminder"
@@ -455,7 +475,7 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   // Nobody at the organization has taken the post (or its part) yet: that, more than the step, is what to act on.
   const line = notTaken(alert, part) ? t.alert.notTaken(inTurn, part?.organizationName ?? "") : inTurn;
   if (item.insteadOf === "heads")
-    return t.alert.insteadOfHeads(line, headNames(deps.db, escalatedOrganization(incident, alert)));
+    return t.alert.insteadOfHeads(line, headNames(deps.db, escalatedOrganization(incident, alert, hold)));
   if (item.insteadOf === "executors") {
     const executor = executorOf(incident, alert);
     const name = executor ? loadPerson(deps.db, executor) : undefined;

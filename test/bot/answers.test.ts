@@ -783,6 +783,65 @@ describe("publication", () => {
     expect(curator().lastText()).toContain("«Размещу лично»: согласованный ответ размещает куратор");
   });
 
+  it("Georgievsk: while a curator's «Размещу лично» holds, the answer's reminders are the curators' alone", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true }); // the answer is due 15:00 (p.16, 4 working hours)
+    const reminders = (chatId: number) => h.texts(chatId).filter((text) => /^(⏰|❗|‼️)/.test(text));
+    for (const at of ["2026-11-24T09:01:00Z", "2026-11-24T11:13:00Z"]) {
+      h.clock.set(at); // 12:01 and 14:13: half and 80% of the time gone
+      await sweep(h.deps());
+    }
+    expect(reminders(OFFICE.healthChat)).toHaveLength(2);
+    h.clock.set("2026-11-24T11:25:00Z"); // 14:25
+    await curator().press("Размещу лично", curatorsChat());
+    for (const at of ["2026-11-24T11:31:00Z", "2026-11-24T11:51:00Z"]) {
+      h.clock.set(at); // 14:31 and 14:51: 30 and 10 minutes left, during the claim
+      await sweep(h.deps());
+    }
+    expect(reminders(OFFICE.healthChat)).toHaveLength(2);
+    expect(reminders(OFFICE.executor)).toHaveLength(2);
+    expect(reminders(OFFICE.curatorsChat)).toEqual([
+      "⏰ Сообщение № 1: разместить ответ до 24.11.2026 15:00 (п. 16 регламента) — осталось 29 мин рабочего времени.",
+      "⏰ Сообщение № 1: разместить ответ до 24.11.2026 15:00 (п. 16 регламента) — осталось 9 мин рабочего времени.",
+    ]);
+    // The claim's question closed at 14:55 without a link: the answer is the executors' again.
+    h.clock.set("2026-11-24T12:01:00Z"); // 15:01
+    await remindUnpostedClaims(h.deps());
+    await sweep(h.deps());
+    expect(reminders(OFFICE.healthChat).at(-1)).toMatch(/^❗ Сообщение № 1: срок «разместить ответ» истёк/);
+  });
+
+  it("Georgievsk: the link asked again after «Размещу лично» does not hold the claim past its 30 minutes", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    await curator().press("Размещу лично", curatorsChat());
+    h.clock.set("2026-11-24T07:25:00Z");
+    await curator().send("https://vk.com/wall-1_1", curatorsChat()); // the post itself: asked again
+    h.clock.set("2026-11-24T07:31:00Z");
+    expect(await remindUnpostedClaims(h.deps())).toBe(1);
+    await curator().send("https://vk.com/wall-1_1?reply=5", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(/^Вопрос бота ждал ответа дольше 30 минут и закрыт/);
+    expect(state(id)).toBe("approved");
+  });
+
+  it("Georgievsk: the executors' notice after a claim left without a link is sent again where Telegram failed for now", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    await curator().press("Размещу лично", curatorsChat());
+    await curator().send("/list", curatorsChat());
+    h.clock.set("2026-11-24T07:31:00Z");
+    h.fake.httpErrorNext("sendMessage", { status: 502 });
+    await remindUnpostedClaims(h.deps());
+    const silent = (chatId: number) =>
+      h.texts(chatId).filter((text) => text.includes("ссылку на него не прислал"));
+    expect(silent(OFFICE.healthChat).length + silent(OFFICE.executor).length).toBe(1);
+    h.clock.set("2026-11-24T07:32:00Z");
+    await remindUnpostedClaims(h.deps());
+    expect([silent(OFFICE.healthChat).length, silent(OFFICE.executor).length]).toEqual([1, 1]);
+    await remindUnpostedClaims(h.deps());
+    expect([silent(OFFICE.healthChat).length, silent(OFFICE.executor).length]).toEqual([1, 1]);
+  });
+
   it("Georgievsk: «Размещу лично» cancelled or done brings no later reminder", async () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     await seedDraft(h, id, { approve: true });
