@@ -391,12 +391,14 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
       return true;
     case "inc.route":
       return OPEN_FOR_ROUTING.includes(state);
+    // A deleted post closes at any step before the answer is out.
+    case "inc.void":
+    case "int.void":
+      return editable;
     case "inc.toxic":
     case "inc.threat":
-    case "inc.void":
     case "int.threat":
     case "int.toxic":
-    case "int.void":
       return (
         ["registered", "assigned", "in_work", "on_approval"].includes(state) &&
         !incident.answer?.interimPublishedAt
