@@ -472,9 +472,17 @@ export const t = {
     undeliveredToCuratorsChat: (text: string) =>
       `Не удалось доставить в чат кураторов (бот удалён или заблокирован):\n\n${text}`,
     /** A notice meant for the heads (an escalation, a significant post), who all block the bot, as the curators get it instead. */
-    insteadOfHeads: (text: string, heads: string[]) =>
+    /**
+     * An escalation no head the bot can write to hears: `heads`, those it concerns (all blocking the
+     * bot); `organization`, the organization it is about (null: the curators' own step or post, which
+     * only the heads of all organizations hear of).
+     */
+    insteadOfHeads: (text: string, heads: string[], organization: string | null) =>
       heads.length === 0
-        ? `${text}\nНикому из руководителей это не направляется: ни у кого из них не включена рассылка «Нарушения» (/people).`
+        ? `${text}\nНикому из руководителей это не направляется: ` +
+          (organization === null
+            ? "ни у одного руководителя всех органов не включена рассылка «Нарушения» (/people)."
+            : `ни у руководителей всех органов, ни у руководителя органа «${organization}» не включена рассылка «Нарушения» (/people).`)
         : `${text}\n${heads.length > 1 ? "Руководителям" : "Руководителю"} не доставлено: ${heads.join(", ")} — бот заблокирован или аккаунт удалён.`,
     /**
      * `chat`: the bound chat as the admins know it (its title, whose it is, what it serves), if it is

@@ -197,7 +197,7 @@ async function tellCuratorsInsteadOfHeads(deps: CardDeps, key: string, text: str
     return;
   }
   const names = heads.map((telegramId) => personName(deps.db, telegramId));
-  const notice = t.alert.insteadOfHeads(text, names);
+  const notice = t.alert.insteadOfHeads(text, names, null);
   for (const chatId of curators)
     if (await sendLong(deps, deps.api, chatId, notice, undefined, { ring: true }))
       claimNotice(deps.db, key, deps.clock.now());

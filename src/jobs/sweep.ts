@@ -474,8 +474,11 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   const inTurn = next ? t.alert.nextInTurn(alerted, next.organizationName) : alerted;
   // Nobody at the organization has taken the post (or its part) yet: that, more than the step, is what to act on.
   const line = notTaken(alert, part) ? t.alert.notTaken(inTurn, part?.organizationName ?? "") : inTurn;
-  if (item.insteadOf === "heads")
-    return t.alert.insteadOfHeads(line, headNames(deps.db, escalatedOrganization(incident, alert, hold)));
+  if (item.insteadOf === "heads") {
+    const organizationId = escalatedOrganization(incident, alert, hold);
+    const organization = organizationId === null ? null : (part?.organizationName ?? "");
+    return t.alert.insteadOfHeads(line, headNames(deps.db, organizationId), organization);
+  }
   if (item.insteadOf === "executors") {
     const executor = executorOf(incident, alert);
     const name = executor ? loadPerson(deps.db, executor) : undefined;
@@ -522,9 +525,9 @@ async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Messag
   for (const id of new Set(items.map((i) => i.incident.id)))
     keyboard.text(t.alert.open(id), cb("inc.show", id)).row();
   const now = deps.clock.now();
+  // Only a significant post's alerts go out at night (see plan): they ring; others ring by day.
+  const ring = items.some((item) => item.incident.row.importance === "significant");
   try {
-    // Only a significant post's alerts go out at night (see plan): they ring; others ring by day.
-    const ring = items.some((item) => item.incident.row.importance === "significant");
     await deps.api.sendMessage(chatId, text, {
       reply_markup: keyboard,
       link_preview_options: { is_disabled: true },
@@ -539,7 +542,7 @@ async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Messag
     if (isRefusal(error)) {
       for (const item of items) markAlertFailed(deps.db, item.ledgerId, error.description, now);
       deps.log.warn({ chatId, error: error.description }, "alert not delivered; the curators get it instead");
-      await fallBackToCurators(deps, chatId, text, error);
+      await fallBackToCurators(deps, chatId, text, error, ring);
       return 0;
     }
     // Any other Bad Request rejects this message, not the chat: sent again it would fail again, and
@@ -562,6 +565,8 @@ async function fallBackToCurators(
   chatId: number,
   text: string,
   error: GrammyError,
+  /** A significant post's alert: it rings at night too, wherever it goes. */
+  ring: boolean,
 ): Promise<void> {
   const curatorsChat = chatId === findBoundChatByPurpose(deps.db, "curators");
   const targets = curatorsChat
@@ -576,6 +581,8 @@ async function fallBackToCurators(
   // A person's preamble holds their name: of any length, unlike the work chat's (see DIGEST_LIMIT).
   for (const target of targets)
     for (const part of splitMessage(fallback))
-      await deps.api.sendMessage(target, part).catch((err) => deps.log.warn({ err }, "fallback failed"));
+      await deps.api
+        .sendMessage(target, part, ring ? { disable_notification: false } : {})
+        .catch((err) => deps.log.warn({ err }, "fallback failed"));
   await chatRefused(deps, chatId, error);
 }

@@ -351,6 +351,26 @@ describe("deadline sweep", () => {
     expect(h.texts(ADMIN).filter((text) => text.includes(String(OFFICE.healthChat)))).toHaveLength(1);
   });
 
+  it("a significant post's alert that the work chat refuses rings for the curators too (at night as well)", async () => {
+    const { health } = await office();
+    await seedIncidentInWork(h, health, { importance: "significant" });
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the group chat" },
+      { match: (params) => params.chat_id === OFFICE.healthChat, times: 5 },
+    );
+    at("2026-11-24T11:01:00Z");
+    await tick();
+    const fallback = h.fake
+      .callsOf("sendMessage")
+      .find(
+        (call) =>
+          call.params.chat_id === OFFICE.curatorsChat &&
+          String(call.params.text).startsWith("Не удалось доставить"),
+      );
+    expect(fallback?.params.disable_notification).toBe(false);
+  });
+
   it("a work chat upgraded to a supergroup before the bot heard of it: the alert reaches the new chat on the same tick", async () => {
     const { health } = await office();
     await seedIncidentInWork(h, health);
