@@ -262,7 +262,11 @@ function missedSteps(
 function missedLines(deps: SweepDeps, missed: Map<number, StepId[]>): string[] {
   return [...missed].map(([id, steps]) => {
     const incident = loadIncident(deps.db, id);
-    const labels = steps.map((step) => stepLabel(deps.sla.regulation, step));
+    // The draft a step was about, as its alert named it: the ledger keeps no kind, so the post's
+    // current draft while it is open (an answered or closed post's last one was its answer).
+    const open = incident && incident.row.state !== "answered" && incident.row.state !== "closed";
+    const kind = open ? incident.answer?.draftKind : undefined;
+    const labels = steps.map((step) => stepLabel(deps.sla.regulation, step, kind));
     return t.digest.missed(id, labels, incident ? outcome(incident) : null);
   });
 }

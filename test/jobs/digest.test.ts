@@ -172,6 +172,22 @@ describe("morning digest", () => {
     ]);
   });
 
+  it("a missed step of a question to the author is named as that draft's, as its alert was", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id, { approve: true, purpose: "clarification" }); // to be posted by 10:30 (p.12)
+    h.clock.set("2026-11-24T05:35:00Z");
+    await sweep(deps());
+    expect(h.texts(OFFICE.healthChat).join("\n")).toContain("«разместить запрос автору» истёк");
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    expect(await morningDigests(deps())).toBe(1);
+    expect(h.lastText(OFFICE.healthChat).split("\n").slice(-2)).toEqual([
+      "С 24.11.2026 пропущены сроки:",
+      "№ 1 — разместить запрос автору",
+    ]);
+  });
+
   it("on Monday the digest still names what went overdue on Friday", async () => {
     h = await Harness.start({ now: "2026-11-27T05:00:00Z" }); // Friday 10:00 local
     const { health } = seedOffice(h);
