@@ -14,6 +14,7 @@ import {
 import { can, displayName, type Person } from "../domain/access.js";
 import { alreadyMadeByThisUpdate, audit, madeByThisUpdate } from "./audit.js";
 import { defaultHeadSettings, deleteHeadSettings, type Head, headOf, writeHeadSettings } from "./heads.js";
+import { openWorkOf } from "./organizations.js";
 import { pageWithin } from "./paging.js";
 
 export interface TelegramProfile {
@@ -396,6 +397,13 @@ export interface AccessPlan {
   /** "all" leaves the admin role of a person listed in ADMIN_IDS. */
   keptAdmin: boolean;
   held: HeldIncidents[];
+  /**
+   * Organizations the person is the last executor of, with their open posts and parts other than
+   * those held (nobody has taken them yet, or a colleague who left did): nobody left to act on them.
+   */
+  orphaned: HeldIncidents[];
+  /** The curator role goes from the only curator: nobody would route posts or decide on drafts. */
+  lastCurator: boolean;
 }
 
 export type AccessPlanResult = { ok: true; plan: AccessPlan } | { ok: false; refusal: AccessRefusal };
@@ -443,7 +451,26 @@ export function planAccessChange(db: Tx, input: AccessChangeInput): AccessPlanRe
     person.id,
     orgs.map((o) => o.id),
   );
-  return { ok: true, plan: { person, roles, organizations: orgs, keptAdmin, held } };
+  const heldIds = new Set(held.flatMap((h) => h.incidentIds));
+  const orphaned = orgs.flatMap((o) => {
+    if (telegramIdsOfMembers(db, [o.id]).some((id) => id !== person.telegramId)) return [];
+    const incidentIds = [...new Set(openWorkOf(db, o.id).map((work) => work.incidentId))].filter(
+      (id) => !heldIds.has(id),
+    );
+    return incidentIds.length > 0 ? [{ organizationId: o.id, organizationName: o.name, incidentIds }] : [];
+  });
+  const lastCurator = roles.includes("curator") && !otherWithRole(db, person.id, "curator");
+  return { ok: true, plan: { person, roles, organizations: orgs, keptAdmin, held, orphaned, lastCurator } };
+}
+
+function otherWithRole(db: Tx, personId: number, role: PersonRole): boolean {
+  return (
+    db
+      .select({ id: roleGrants.personId })
+      .from(roleGrants)
+      .where(and(eq(roleGrants.role, role), ne(roleGrants.personId, personId)))
+      .get() !== undefined
+  );
 }
 
 function otherAdminExists(db: Tx, person: Person, configuredAdmins: readonly number[]): boolean {
@@ -507,6 +534,14 @@ export function changeAccess(db: Db, input: AccessChangeInput & { now: Date }): 
             organizationId: h.organizationId,
             incidentIds: h.incidentIds,
           })),
+          ...(plan.orphaned.length > 0
+            ? {
+                orphanedIncidents: plan.orphaned.map((o) => ({
+                  organizationId: o.organizationId,
+                  incidentIds: o.incidentIds,
+                })),
+              }
+            : {}),
         },
       });
       return { ok: true, plan, after: loadPerson(tx, personId) as PersonSummary };
@@ -532,18 +567,20 @@ function changeMade(tx: Tx, personId: number, made: Record<string, unknown>): Ac
           .where(inArray(organizations.id, ids))
           .all();
   const organizationsTaken = named(numbers(made.organizationIds));
-  const heldRecorded = Array.isArray(made.heldIncidents)
-    ? (made.heldIncidents as { organizationId: number; incidentIds: number[] }[])
-    : [];
-  const names = new Map(named(heldRecorded.map((held) => held.organizationId)).map((o) => [o.id, o.name]));
-  const held = heldRecorded.map((h) => ({ ...h, organizationName: names.get(h.organizationId) ?? "" }));
+  const recorded = (value: unknown): HeldIncidents[] => {
+    const list = Array.isArray(value) ? (value as { organizationId: number; incidentIds: number[] }[]) : [];
+    const names = new Map(named(list.map((one) => one.organizationId)).map((o) => [o.id, o.name]));
+    return list.map((one) => ({ ...one, organizationName: names.get(one.organizationId) ?? "" }));
+  };
   const roles = (Array.isArray(made.roles) ? made.roles : []) as PersonRole[];
   const plan = {
     person: after,
     roles,
     organizations: organizationsTaken,
     keptAdmin: made.keptAdmin === true,
-    held,
+    held: recorded(made.heldIncidents),
+    orphaned: recorded(made.orphanedIncidents),
+    lastCurator: false,
   };
   return { ok: true, plan, after };
 }

@@ -160,6 +160,19 @@ export const tp = {
     held: (held: HeldIncidents[]) =>
       `Сейчас в работе у сотрудника ${heldCount(held)}: ${heldList(held)}. ` +
       `${held.length > 1 ? "Органам" : "Органу"} сообщим, что ${carryOn(held)}.`,
+    /** Organizations the person is the last executor of, with open posts nobody holds. */
+    orphaned: (orphaned: HeldIncidents[]) =>
+      orphaned
+        .map(
+          (o) =>
+            `В органе «${o.organizationName}» не останется исполнителей, а у него ` +
+            `${o.incidentIds.length > 1 ? "открыты сообщения" : "открыто сообщение"} ${numbers(o.incidentIds)}: взять в работу будет некому.`,
+        )
+        .join("\n") +
+      " Кураторам сообщим, чтобы направили их другому органу; или пригласите исполнителя — /invite.",
+    lastCurator:
+      "Это единственный куратор: без него направлять сообщения и согласовывать ответы будет некому. " +
+      `Пригласите другого куратора — /invite → «${t.invite.roleButton.curator}».`,
     keptAdmin:
       "Роль администратора останется: она задана в настройках бота (ADMIN_IDS). Чтобы снять её, " +
       "уберите id сотрудника из ADMIN_IDS, перезапустите бота и снимите роль здесь, в /people.",
@@ -178,6 +191,13 @@ export const tp = {
     held: (held: HeldIncidents[], organizationsTold: boolean) =>
       `В работе у сотрудника было ${heldCount(held)}: ${heldList(held)}.` +
       (organizationsTold ? ` ${held.length > 1 ? "Органам" : "Органу"} сообщено, что ${carryOn(held)}.` : ""),
+    /** The curators told (or not) of an organization's open posts nobody is left to take. */
+    orphaned: (o: HeldIncidents, curatorsTold: boolean) =>
+      `В органе «${o.organizationName}» не осталось исполнителей, а открыты ${numbers(o.incidentIds)}: ` +
+      (curatorsTold
+        ? "об этом сообщено кураторам."
+        : "кураторам сообщить не удалось (бот не может им писать) — передайте им это сами.") +
+      " Пригласите исполнителя — /invite.",
     /** One organization told of its posts, when another could not be. */
     organizationTold: (held: HeldIncidents) =>
       `Органу «${held.organizationName}» сообщено, что ` +
@@ -333,6 +353,12 @@ export const tp = {
     `${name} больше не исполнитель органа «${organization}». Сообщения, которые были у этого сотрудника ` +
     `в работе, нужно передать другому исполнителю органа: ${numbers(ids)}. Карточки — кнопками ниже: ` +
     "кто пришлёт следующий проект ответа, станет ответственным.",
+  /** To the curators: an organization's open posts nobody is left to take (its last executor left). */
+  orphanedNotice: (name: string, organization: string, ids: number[]) =>
+    `${name} больше не исполнитель органа «${organization}», других исполнителей у органа нет. ` +
+    `Открытые сообщения органа некому взять в работу: ${numbers(ids)}. ` +
+    `Направьте их другому органу кнопкой «${t.button.reroute}» на карточке (карточки — кнопками ниже) ` +
+    "или попросите администратора пригласить исполнителя.",
   /** `blocking`: the executors left, every one of whom blocks the bot (none: nobody is left). */
   curatorsNotice: (
     name: string,

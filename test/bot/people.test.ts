@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { submitDraft } from "../../src/app/answers.js";
 import { acceptIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
-import { auditEvents, people } from "../../src/db/schema.js";
+import { auditEvents, people, roleGrants } from "../../src/db/schema.js";
+import type { Person } from "../../src/domain/access.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import {
@@ -248,6 +249,46 @@ describe("taking access away", () => {
         "^Иван больше не исполнитель органа «Министерство здравоохранения», а других исполнителей у органа нет " +
           `\\(в его рабочем чате некому взять эти сообщения\\)\\. Сообщения, которые были у этого сотрудника в работе, некому передать: № ${id}\\.`,
       ),
+    );
+  });
+
+  it("the last executor taken out while a post waits to be taken: the admin is warned and the curators told", async () => {
+    const waiting = seedRegistered(h, { link: "https://vk.com/wall-1_7" });
+    routeIncident(h.db, {
+      incidentId: waiting,
+      leadId: health,
+      coexecutorIds: [],
+      actor: findPerson(h.db, OFFICE.curator) as Person,
+      now: h.clock.now(),
+    });
+    await openCard(admin(), /Иван/);
+    await admin().press("Исключить из: Минздрав");
+    expect(admin().lastText()).toContain(
+      `В органе «Министерство здравоохранения» не останется исполнителей, а у него открыто сообщение № ${waiting}: взять в работу будет некому.`,
+    );
+    await admin().press("Да, исключить");
+    expect(paragraphs()).toContain(
+      `В органе «Министерство здравоохранения» не осталось исполнителей, а открыты № ${waiting}: ` +
+        "об этом сообщено кураторам. Пригласите исполнителя — /invite.",
+    );
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Иван больше не исполнитель органа «Министерство здравоохранения», других исполнителей у органа нет. " +
+        `Открытые сообщения органа некому взять в работу: № ${waiting}. Направьте их другому органу кнопкой ` +
+        "«Переназначить» на карточке (карточки — кнопками ниже) или попросите администратора пригласить исполнителя.",
+    );
+    expect(lastLabels(OFFICE.curatorsChat)).toEqual([`№ ${waiting}`]);
+  });
+
+  it("the only curator's role taken: the admin is warned that nobody will route or approve", async () => {
+    h.db
+      .delete(roleGrants)
+      .where(eq(roleGrants.personId, findPerson(h.db, OFFICE.curator2)?.id ?? 0))
+      .run();
+    await openCard(admin(), /Ольга/);
+    await admin().press("Снять роль: куратор");
+    expect(admin().lastText()).toBe(
+      "Ольга: снять роль «куратор»?\n\nЭто единственный куратор: без него направлять сообщения и согласовывать " +
+        "ответы будет некому. Пригласите другого куратора — /invite → «Куратор».",
     );
   });
 

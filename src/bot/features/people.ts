@@ -241,6 +241,8 @@ onAccessChange("ppl.ask", async (ctx, request) => {
     question,
     ...(plan.keptAdmin ? [tp.confirm.keptAdmin] : []),
     ...(plan.held.length > 0 ? [tp.confirm.held(plan.held)] : []),
+    ...(plan.orphaned.length > 0 ? [tp.confirm.orphaned(plan.orphaned)] : []),
+    ...(plan.lastCurator ? [tp.confirm.lastCurator] : []),
   ].join("\n\n");
   const yes =
     change.kind === "role"
@@ -272,6 +274,8 @@ onAccessChange("ppl.do", async (ctx, request) => {
     ...(plan.keptAdmin ? [tp.confirm.keptAdmin] : []),
     tp.done.nowRoles(roleNames(after)),
     ...(await announceHeld(ctx, name, plan)),
+    ...(await announceOrphaned(ctx, name, plan)),
+    ...(plan.lastCurator ? [tp.confirm.lastCurator] : []),
     ...groupChatsHint(ctx, plan),
   ];
   await refreshHeldCards(ctx, plan);
@@ -350,6 +354,20 @@ async function announceHeldOf(
     cards,
   );
   return tp.done.nobodyLeft(organization, blocking, told, hasChat);
+}
+
+/**
+ * An organization left with no executor: its open posts nobody holds have nobody to take them, and
+ * its work chat nobody with access to read it. The curators hear which, to route them elsewhere.
+ */
+async function announceOrphaned(ctx: BotContext, name: string, plan: AccessPlan): Promise<string[]> {
+  const lines: string[] = [];
+  for (const o of plan.orphaned) {
+    const notice = tp.orphanedNotice(name, o.organizationName, o.incidentIds);
+    const told = await notifyCurators(ctx.app, ctx.api, notice, cardButtons(o.incidentIds));
+    lines.push(tp.done.orphaned(o, told));
+  }
+  return lines;
 }
 
 /** The bot cannot take anyone out of a group chat: the admin is reminded of the ones that matter. */
