@@ -184,8 +184,8 @@ export interface MonthCounts {
 }
 
 /**
- * Posts received, answers published and answers on time in consecutive months, counted by SQLite
- * in one scan of each table: `starts` are the months' first instants, `end` the last one's end. A
+ * Posts received (not voided, see CANDIDATE), answers published and answers on time in consecutive
+ * months, counted by SQLite in one scan of each table: `starts` are the months' first instants, `end` the last one's end. A
  * row's month is the number of later months' starts it has passed.
  */
 export function monthCounts(db: Db, starts: number[], end: number): MonthCounts[] {
@@ -198,7 +198,7 @@ export function monthCounts(db: Db, starts: number[], end: number): MonthCounts[
   const received = sqlite
     .prepare(
       `select ${monthOf("detected_at")} as month, count(*) from incidents
-       where detected_at >= :s0 and detected_at < :end group by month`,
+       where detected_at >= :s0 and detected_at < :end and closed_reason is not 'void' group by month`,
     )
     .raw(true)
     .all(params) as [number, number][];
@@ -233,14 +233,16 @@ export interface DecidedDraft {
 /**
  * Drafts the curators decided on in the month. A decided draft superseded since was returned for
  * rework (an approved one never is): the post taken to another lead drops the rework, not the
- * curator's decision.
+ * curator's decision. A voided post's drafts are in no report, as the post is not (see CANDIDATE).
  */
 export function* decidedDrafts(db: Db, bounds: MonthBounds): Generator<DecidedDraft> {
   const rows = sqliteOf(db)
     .prepare(
-      `select incident_id, round, case state when 'superseded' then 'rework' else state end, quality, author_id
-       from drafts
-       where decided_at >= ? and decided_at < ? and state in ('approved', 'rework', 'superseded')`,
+      `select d.incident_id, d.round, case d.state when 'superseded' then 'rework' else d.state end,
+              d.quality, d.author_id
+       from drafts d join incidents i on i.id = d.incident_id
+       where d.decided_at >= ? and d.decided_at < ? and d.state in ('approved', 'rework', 'superseded')
+         and i.closed_reason is not 'void'`,
     )
     .raw(true)
     .iterate(bounds.start.getTime(), bounds.end.getTime());

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
-import { closeUnanswered, registerIncident } from "../../src/app/incidents.js";
+import { approveDraft, submitDraft } from "../../src/app/answers.js";
+import { acceptIncident, closeUnanswered, registerIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import { incidents } from "../../src/db/schema.js";
@@ -121,22 +122,31 @@ describe("monthly figures", () => {
 
   it("a post closed as deleted or registered by mistake is in no figure and no violation", async () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
-    seedNovember(h);
+    const { health } = seedNovember(h);
     const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const executor = findPerson(h.db, OFFICE.executor) as Person;
     const before = buildMonthlyReport(h.db, h.sla, NOVEMBER);
     registerOneMore(curator.id, "Снег");
-    h.clock.set("2026-11-30T10:00:00Z"); // its routing long overdue
-    const counted = buildMonthlyReport(h.db, h.sla, NOVEMBER);
-    expect(counted.overall.received).toBe(before.overall.received + 1);
-    expect(counted.violations.length).toBeGreaterThan(before.violations.length);
     const voided = h.db
       .select({ id: incidents.id })
       .from(incidents)
       .where(eq(incidents.linkKey, "vk.com/wall-1_99"))
       .get();
+    const incidentId = voided?.id ?? 0;
+    // Routed late, drafted and approved: then the author deleted the post before it was answered.
+    h.clock.set("2026-11-30T10:00:00Z");
+    const now = h.clock.now();
+    routeIncident(h.db, { incidentId, leadId: health, coexecutorIds: [], actor: curator, now });
+    acceptIncident(h.db, { incidentId, actor: executor, now });
+    submitDraft(h.db, { incidentId, actor: executor, now, content: { text: "Ответ", attachments: [] } });
+    approveDraft(h.db, { incidentId, actor: curator, now });
+    const counted = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(counted.overall.received).toBe(before.overall.received + 1);
+    expect(counted.overall.approved).toBe(before.overall.approved + 1);
+    expect(counted.violations.length).toBeGreaterThan(before.violations.length);
     expect(
       closeUnanswered(h.db, {
-        incidentId: voided?.id ?? 0,
+        incidentId,
         actor: curator,
         now: h.clock.now(),
         reason: "void",
@@ -145,6 +155,8 @@ describe("monthly figures", () => {
     const after = buildMonthlyReport(h.db, h.sla, NOVEMBER);
     expect(after.overall).toEqual(before.overall);
     expect(after.violations).toEqual(before.violations);
+    expect(after.executors).toEqual(before.executors);
+    expect(after.trend).toEqual(before.trend);
   });
 
   it("lists every missed step deadline with who held it and how late, in working time", async () => {
@@ -184,6 +196,8 @@ describe("monthly figures", () => {
     const after = buildMonthlyReport(h.db, h.sla, NOVEMBER);
     expect(after.overall).toEqual(before.overall);
     expect(after.violations).toEqual(before.violations);
+    expect(after.executors).toEqual(before.executors);
+    expect(after.trend).toEqual(before.trend);
   });
 
   it("counts a topic however it was written: «снег» is «Снег», as a surge counts them", async () => {
