@@ -12,7 +12,7 @@ import { reachableMembers } from "../app/people.js";
 import { hasRole, type Person } from "../domain/access.js";
 import { cutBefore } from "../domain/clip.js";
 import { assignmentsOf, receivedAssignments } from "../domain/incident.js";
-import { type Audience, type CardDeps, syncCards } from "./cards.js";
+import { type Audience, type CardDeps, cardTargets, syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
 import { chatRefused, failureOf, type RefusalDeps, type SendFailure } from "./refused-chats.js";
 import { t } from "./texts.js";
@@ -219,10 +219,35 @@ export async function notifyOrganization(
 /**
  * The cards after an action that may hand the post to a chat that had none (routing, a co-executor's
  * turn). Nobody is pinged at night: outside working time the new cards of a post that is not
- * significant arrive without sound.
+ * significant arrive without sound. An organization that gains the post again (it returned it, or
+ * it was taken from it, `before`) gets its card anew, below, where its people see and hear it: an
+ * edit of the card it kept far up the chat would make no sound; that one loses its buttons.
  */
-export function syncHandOver(deps: AppDeps, api: Api, incident: Incident): Promise<void> {
-  return syncCards(cardDeps(deps, api), incident, [], { silent: quietNow(deps, incident) });
+export async function syncHandOver(
+  deps: AppDeps,
+  api: Api,
+  incident: Incident,
+  before?: Incident,
+): Promise<void> {
+  if (before) {
+    const had = new Set(receivedAssignments(before).map((a) => a.organizationId));
+    const gained = receivedAssignments(incident)
+      .map((a) => a.organizationId)
+      .filter((id) => !had.has(id));
+    for (const target of cardTargets(deps.db, incident)) {
+      const { audience } = target;
+      if (audience.kind !== "organization" || !audience.organizationIds.some((id) => gained.includes(id)))
+        continue;
+      const old = forgetCard(deps.db, incident.id, target.chatId);
+      if (old === undefined) continue;
+      await api
+        .editMessageReplyMarkup(target.chatId, old, { reply_markup: new InlineKeyboard() })
+        .catch((error: unknown) => {
+          if (!(error instanceof GrammyError)) throw error;
+        });
+    }
+  }
+  await syncCards(cardDeps(deps, api), incident, [], { silent: quietNow(deps, incident) });
 }
 
 /** Whether news of this post goes without sound now: outside working time, unless it is significant. */

@@ -410,7 +410,7 @@ export function routeFlow(deps: AppDeps) {
         await announceEach(
           outer.log,
           "routing",
-          () => syncHandOver(deps, outer.api, result.incident),
+          () => syncHandOver(deps, outer.api, result.incident, before),
           () => tellLeadOfKeptParts(deps, outer.api, result.incident),
           async () => {
             if (inOrder) await tellTurnCame(deps, outer.api, result.incident, { atRouting: true });

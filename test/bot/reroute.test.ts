@@ -243,6 +243,35 @@ describe("a curator routes again a post the organization stalls on", () => {
   });
 });
 
+describe("a post routed back to an organization that had it", () => {
+  it("its chat gets the card anew, below, with «Взять в работу»; the old one far up loses its buttons", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
+    await curator.press("Переназначить", curatorsChat);
+    await curator.press(/Миндор/, curatorsChat);
+    await curator.press("Готово", curatorsChat);
+    const cardsIn = (chatId: number) =>
+      h.fake.messages(chatId).filter((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+    expect(cardsIn(OFFICE.healthChat)).toHaveLength(1);
+
+    await curator.press("Переназначить", curatorsChat);
+    await curator.press(/Минздрав/, curatorsChat);
+    await curator.press("Готово", curatorsChat);
+    const [old, renewed] = cardsIn(OFFICE.healthChat);
+    expect(renewed?.text).toContain("Состояние: направлено исполнителю");
+    const labelsOf = (messageId: number | undefined) =>
+      h.fake
+        .buttons(OFFICE.healthChat)
+        .filter((b) => b.message.message_id === messageId)
+        .map((b) => b.label);
+    expect(labelsOf(renewed?.message_id)).toContain("Взять в работу");
+    expect(labelsOf(old?.message_id)).toEqual([]);
+    // The executor's private card too.
+    expect(cardsIn(OFFICE.executor)).toHaveLength(2);
+  });
+});
+
 describe("a curator routes a post in rework to another organization", () => {
   it("the new organization drafts on its own clock: the old rework is not inherited", async () => {
     // Orenburg, Tuesday 24.11.2026 10:00 Yekaterinburg.
