@@ -90,6 +90,10 @@ export const ti = {
   registeredNote: (id: number) => `Зарегистрировано: № ${id}.`,
   postGone: "Исходное сообщение не найдено. Перешлите пост или пришлите ссылку ещё раз.",
   duplicate: (id: number) => `Это сообщение уже зарегистрировано: № ${id}.`,
+  /** A curator forwarded a post while a comment or a reason was asked: that question is closed. */
+  questionClosed:
+    "Пересланный пост не принят как комментарий: вопрос бота закрыт, ниже пост можно зарегистрировать. " +
+    "Чтобы вернуться к вопросу, нажмите кнопку на карточке ещё раз.",
   /** A curator who is also an executor forwarded a post while writing an answer or a part. */
   notInDraft:
     "Пересланный пост не добавлен в проект ответа — ниже его можно зарегистрировать. Проект остаётся открытым: продолжайте, когда будете готовы.",

@@ -323,6 +323,31 @@ describe("approval", () => {
     expect([state(one), state(two)]).toEqual(["on_approval", "in_work"]);
   });
 
+  it("a post a curator forwards while his rework comment is asked is not the comment: it is offered to register", async () => {
+    const id = await officeWithIncident();
+    unbindChat(h.db, { chatId: OFFICE.curatorsChat, actorId: null, reason: "admin", now: h.clock.now() });
+    await seedDraft(h, id); // without a curators' chat, each curator decides privately
+    await curator().send(`/find ${id}`);
+    await curator().press("На доработку");
+    await h.deliver(
+      updates.forwarded(curator().chat, curator().tg, "Во дворе прорвало трубу", {
+        type: "channel",
+        chat: { id: -1009, type: "channel", title: "Город", username: "city_news" },
+        message_id: 42,
+      }),
+    );
+    const said = h.texts(OFFICE.curator).slice(-2);
+    expect(said[0]).toBe(
+      "Пересланный пост не принят как комментарий: вопрос бота закрыт, ниже пост можно зарегистрировать. " +
+        "Чтобы вернуться к вопросу, нажмите кнопку на карточке ещё раз.",
+    );
+    expect(said[1]).toMatch(/^Распознано сообщение:\nTelegram: https:\/\/t\.me\/city_news\/42/);
+    expect(state(id)).toBe("on_approval");
+    // The comment typed after is not taken either: the question was closed.
+    await curator().send("Укажите дату вывоза.");
+    expect(state(id)).toBe("on_approval");
+  });
+
   it("a rework comment counts even when its question was deleted from the chat meanwhile", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);

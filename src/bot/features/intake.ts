@@ -107,12 +107,17 @@ export function intakeFeature(deps: AppDeps): {
     if (ctx.message.document && !post.link) return next();
     // Inside another dialogue (e.g. giving the link of a published answer) the person is answering it;
     // one that did not take it (its question expired) passes it back here, after the dialogues. But
-    // a curator writing his own answer or part who forwards a post means to register it.
+    // a curator who forwards a channel's post while writing his own answer or part, or while asked
+    // for a comment or a reason, means to register it.
     const active = Object.entries(ctx.conversation.active()).filter(([, count]) => count > 0);
     if (!afterDialogues && active.length > 0) {
-      if (!(forwardedPost(post) && curatorOf(ctx) && active.every(([name]) => WRITING.has(name))))
-        return next();
-      await ctx.reply(ti.notInDraft);
+      const taken = forwardedPost(post) && curatorOf(ctx) !== undefined;
+      if (taken && active.every(([name]) => WRITING.has(name))) await ctx.reply(ti.notInDraft);
+      else if (taken && active.every(([name]) => COMMENTS.has(name))) {
+        // A rework comment or a return reason is not a citizen's post: that question is closed.
+        await ctx.conversation.exitAll();
+        await ctx.reply(ti.questionClosed);
+      } else return next();
     }
     // Someone who may not register posts is told whom to give it to, once per album.
     if (!curatorOf(ctx)) {
@@ -257,6 +262,8 @@ function sendsThreats(ctx: BotContext): boolean {
 
 /** The dialogues of a draft answer and of a co-executor's part (features/drafts.ts, incidents.ts). */
 const WRITING = new Set(["incident.draft", "incident.part"]);
+/** The questions for a comment or a reason (a rework, a part's return, the post's return). */
+const COMMENTS = new Set(["answer.rework", "part.return", "incident.return"]);
 
 /** A post forwarded from where it was published, with its own link (a channel's post), not a file. */
 function forwardedPost(post: Recognised): boolean {
