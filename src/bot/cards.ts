@@ -168,15 +168,17 @@ function lostParts(incident: Incident, audience: Audience): Incident["assignment
 
 /**
  * Where a post stands for an organization that no longer has it: back with the curators, elsewhere,
- * or, for a co-executor dropped while the lead stays, with that lead.
+ * or, for a co-executor dropped or that returned it while a lead has it, with that lead.
  */
 function handedOverText(incident: Incident, lost: Incident["assignments"]): string {
   const lead = leadAssignment(incident);
   if (!lead) return t.card.backWithCurators;
   const last = lost.reduce((a, b) => (b.id > a.id ? b : a));
-  return last.role === "coexecutor" && last.state === "withdrawn"
-    ? t.card.droppedCoexecutor(lead.organizationName)
-    : t.card.handedOver(lead.organizationName);
+  if (last.role === "coexecutor")
+    return last.state === "withdrawn"
+      ? t.card.droppedCoexecutor(lead.organizationName)
+      : t.card.coexecutorReturned(lead.organizationName);
+  return t.card.handedOver(lead.organizationName);
 }
 
 /**

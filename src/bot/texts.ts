@@ -366,6 +366,7 @@ export const t = {
     /** On the cards of an organization that no longer has the post (it returned it, or it was taken). */
     handedOver: (lead: string) => `передано другому органу (${lead})`,
     droppedCoexecutor: (lead: string) => `ваш орган больше не соисполнитель; ответ готовит ${lead}`,
+    coexecutorReturned: (lead: string) => `ваш орган вернул сообщение как не своё; ответ готовит ${lead}`,
     backWithCurators: "возвращено куратору, ждёт направления",
     /** The lead's draft returned by the curator: what to change. */
     reworkComment: (comment: string, kind: DraftKind | null | undefined) =>

@@ -341,6 +341,11 @@ describe("a co-executor that returns the post (Georgievsk p.10, 18)", () => {
     h.clock.set("2026-11-24T08:10:00Z"); // 11:10: an hour after the lead's receipt, not after the return
     await sweep(h.deps());
     expect(h.texts(-100).filter((text) => text.includes("истёк"))).toEqual([]);
+    // Its own card says it returned the post, not that the post went elsewhere.
+    const card = h.texts(-300).find((text) => text.startsWith("Сообщение № 1 · "));
+    expect(card).toContain(
+      "Состояние: ваш орган вернул сообщение как не своё; ответ готовит Министерство здравоохранения",
+    );
   });
 });
 
