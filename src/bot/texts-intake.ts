@@ -42,9 +42,12 @@ export const ti = {
   askPostedAt:
     "Когда опубликован пост? Пришлите дату и время в виде 24.11.2026 09:15 (местное время) " +
     "или нажмите «Сейчас», если только что.",
-  /** The date question of a forwarded post, which offers the date Telegram gives for it. */
+  /**
+   * The date question of a post whose date was recognised: Telegram's for a forward, or a
+   * monitoring notice's «Дата публикации:».
+   */
   askPostedAtForwarded: (when: string) =>
-    `Когда опубликован пост? По данным Telegram — ${when} (местное время). ` +
+    `Когда опубликован пост? Распознано: ${when} (местное время). ` +
     "Нажмите «Оставить», если это так, или пришлите другие дату и время в виде 24.11.2026 09:15.",
   tooLong: (max: number) => `Слишком длинно: не больше ${max} символов. Пришлите короче или /cancel.`,
   badTime:

@@ -143,7 +143,7 @@ describe("a forwarded post's date is the post's (Orenburg p.13)", () => {
     await curator.press("Пропустить");
     await curator.press("Важное");
     expect(curator.lastText()).toBe(
-      "Когда опубликован пост? По данным Telegram — 20.11.2026 20:00 (местное время). " +
+      "Когда опубликован пост? Распознано: 20.11.2026 20:00 (местное время). " +
         "Нажмите «Оставить», если это так, или пришлите другие дату и время в виде 24.11.2026 09:15.",
     );
     await curator.press("Оставить 20.11.2026 20:00");
@@ -171,7 +171,7 @@ describe("a forwarded post's date is the post's (Orenburg p.13)", () => {
     await curator.send("вывоз мусора");
     await curator.press("Пропустить");
     await curator.press("Обычное");
-    expect(curator.lastText()).toMatch(/^Когда опубликован пост\? По данным Telegram — 20\.11\.2026 20:00/);
+    expect(curator.lastText()).toMatch(/^Когда опубликован пост\? Распознано: 20\.11\.2026 20:00/);
     await curator.send("21.11.2026 08:30");
     expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте\n/);
     expect(postedAt(1)).toBe("2026-11-21T03:30:00.000Z");
