@@ -12,6 +12,7 @@ import {
   recordRepeatQuestion,
   registeredBefore,
   registerPost,
+  repeatOfferKey,
 } from "../app/intake.js";
 import { claimNotice, giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
 import { personName } from "../app/people.js";
@@ -444,6 +445,8 @@ export function repeatQuestion(
 async function askRepeatUnderCard(deps: AnnounceDeps, incidentId: number, chatId: number): Promise<void> {
   const incident = loadIncident(deps.db, incidentId);
   if (!incident) return;
+  // Asked here once: the same post sent again by monitoring software does not ask the curators' chat.
+  claimNotice(deps.db, repeatOfferKey(incidentId), deps.clock.now());
   const offers = repeatOffers(deps, incident.row, incident.row.detectedAt, incidentId);
   if (offers.length === 0) return;
   const { text, keyboard } = repeatQuestion(incidentId, offers);

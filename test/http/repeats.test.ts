@@ -322,6 +322,21 @@ describe("the repeat question after a post from monitoring software", () => {
     expect(asked.at(-1)).toBe(own.at(-1));
   });
 
+  it("a post a curator registered, sent again by monitoring software, brings no second question to the curators' chat", async () => {
+    await start();
+    await post({ link: "https://vk.com/wall-1_1", text: "Яма на дороге.", topic: "дороги" });
+    const olga = h.user(OFFICE.curator, "Ольга");
+    for (const step of ["/new", "https://vk.com/wall-1_2", "Опять яма"]) await olga.send(step);
+    await olga.press("Пропустить");
+    await olga.send("дороги");
+    await olga.press("Пропустить");
+    await olga.press("Обычное");
+    await olga.press("Сейчас");
+    expect(olga.lastText()).toMatch(/^Сообщение № 2 похоже на повторное\./);
+    expect((await post({ link: "https://vk.com/wall-1_2", text: "Опять яма" })).body.duplicate).toBe(true);
+    expect(questions(CURATORS)).toEqual([]);
+  });
+
   it("a question Telegram could not take for now goes out at the next catch-up, only where it is missing", async () => {
     await start(false);
     await post({ link: "https://vk.com/wall-1_1", ...ivan });
