@@ -450,7 +450,7 @@ export function draftFlow(deps: AppDeps) {
     // An album whose caption gave the text: its other items add to it at the attachments step.
     let album: Album | undefined;
     if (content.text === null) {
-      const written = await askText(conversation, ctx, id, start.kind, content);
+      const written = await askText(conversation, ctx, id, start.kind, content, save);
       if (written === undefined) return await leave();
       album = written.album;
       await save();
@@ -470,7 +470,7 @@ export function draftFlow(deps: AppDeps) {
       if (choice === "cancel") return await leave();
       if (choice === "send") break;
       if (choice === "text") {
-        const written = await askText(conversation, ctx, id, start.kind, content);
+        const written = await askText(conversation, ctx, id, start.kind, content, save);
         if (written === undefined) return await leave();
         textKept = false;
         // A captioned album: its other items are still to come, at the attachments step.
@@ -508,6 +508,8 @@ async function askText(
   id: number,
   kind: DraftKind,
   content: Content,
+  /** Keeps what was sent so far: files sent before the text are not lost with the dialogue. */
+  save: () => Promise<void>,
 ): Promise<{ album?: Album } | undefined> {
   await ctx.reply(td.askText(id, kind));
   let album: Album | undefined;
@@ -522,14 +524,16 @@ async function askText(
     const attachment = attachmentOf(message);
     const groupId = message.media_group_id;
     const refused = attachment && attachmentRefusal(content, attachment);
+    const text = (message.text ?? message.caption)?.trim();
     if (attachment && !refused) {
       content.attachments.push(attachment);
       album =
         groupId === undefined
           ? undefined
           : { groupId, count: album?.groupId === groupId ? album.count + 1 : 1 };
+      // With its caption the text comes too, and the caller saves both.
+      if (!text) await save();
     }
-    const text = (message.text ?? message.caption)?.trim();
     if (!text) {
       // An album's items come one by one: it is answered once.
       if (!attachment) await input.ctx.reply(td.textNeeded(kind));

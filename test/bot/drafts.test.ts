@@ -497,6 +497,26 @@ describe("an interrupted draft", () => {
     );
   });
 
+  it("photos sent before the text are kept when the dialogue is left before the text", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    await sendPhoto(executor, "yard.jpg");
+    await executor.send("/cancel");
+    expect(executor.lastText()).toBe(
+      `Отменено. Черновик сохранён: чтобы продолжить, нажмите «Подготовить ответ» на карточке сообщения № ${id}.`,
+    );
+    await executor.press("Подготовить ответ");
+    expect(executor.lastText()).toMatch(/1 вложение/);
+    await executor.press("Продолжить черновик");
+    await executor.send(ANSWER);
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain(ANSWER);
+    await executor.press("Отправить на согласование");
+    expect(h.fake.callsOf("sendPhoto").some((c) => Number(c.params.chat_id) === OFFICE.curatorsChat)).toBe(
+      true,
+    );
+  });
+
   it("goes on after a restart of the bot in the middle of the dialogue", async () => {
     const dir = mkdtempSync(join(tmpdir(), "drafts-"));
     const databasePath = join(dir, "bot.db");
