@@ -137,6 +137,10 @@ export function recordCuratorPosting(
     (tx) => {
       const incident = loadIncident(tx, input.incidentId);
       if (incident?.state !== "approved") return false;
+      // Only the claim's own curator gives it up: another's cancel leaves it standing.
+      const claim = latestClaimEvent(tx, input.incidentId)?.event;
+      if (!input.posting && (claim?.action !== "curatorPosts" || claim.actorId !== input.actor.id))
+        return false;
       audit(tx, input.now, {
         actorId: input.actor.id,
         entity: "incident",

@@ -867,6 +867,22 @@ describe("publication", () => {
     expect([silent(OFFICE.healthChat).length, silent(OFFICE.executor).length]).toEqual([1, 1]);
   });
 
+  it("Georgievsk: «Размещу лично» by a second curator while the first one's holds is refused, naming him", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    await curator().press("Размещу лично", curatorsChat());
+    const posting = (chatId: number) => h.texts(chatId).filter((text) => text.includes("Не размещайте его"));
+    const svetlana = h.user(OFFICE.curator2, "Светлана");
+    expect(await svetlana.press("Размещу лично", curatorsChat())).toBe(
+      "Ответ по сообщению № 1 уже размещает куратор Ольга: дождитесь ссылки от него.",
+    );
+    expect(posting(OFFICE.healthChat)).toHaveLength(1);
+    // Her own claim after his has closed is hers.
+    h.clock.set("2026-11-24T07:31:00Z");
+    await svetlana.press("Размещу лично", curatorsChat());
+    expect(posting(OFFICE.healthChat)).toHaveLength(2);
+  });
+
   it("Georgievsk: «Размещу лично» cancelled or done brings no later reminder", async () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     await seedDraft(h, id, { approve: true });

@@ -1,7 +1,13 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
-import { approveDraft, type Draft, latestDrafts, recordCuratorPosting } from "../../app/answers.js";
+import {
+  approveDraft,
+  type Draft,
+  latestClaimEvent,
+  latestDrafts,
+  recordCuratorPosting,
+} from "../../app/answers.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
 import { displayName, hasRole } from "../../domain/access.js";
 import { assignmentsOf, type DraftKind, partNamed, publishAction } from "../../domain/incident.js";
@@ -22,6 +28,7 @@ import {
   tellCoexecutorPassedOn,
   tellLeadOfPart,
 } from "../../flows/answers.js";
+import { ANSWER_WINDOW_MS } from "../../flows/ask.js";
 import { handTurnOn } from "../../flows/incident-answers.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -379,8 +386,15 @@ async function startDialog(
  * the answer, so that it does not appear twice; told again if he gives it up (linkFlow).
  */
 async function postSelf(ctx: BotContext, id: number) {
-  if (!(await startDialog(ctx, id, "publish", { curatorPosts: true }))) return;
   const { db, clock } = ctx.app;
+  // One curator posts it: another's claim still open is told, not doubled (two answers in public).
+  const claim = latestClaimEvent(db, id);
+  const open =
+    claim?.event.action === "curatorPosts" &&
+    clock.now().getTime() - claim.event.at.getTime() <= ANSWER_WINDOW_MS;
+  if (open && claim.event.actorId !== ctx.person?.id)
+    return popup(ctx, ta.publish.otherCuratorPosts(id, claim.curator ? displayName(claim.curator) : ""));
+  if (!(await startDialog(ctx, id, "publish", { curatorPosts: true }))) return;
   const incident = loadIncident(db, id);
   const curator = ctx.person;
   if (!incident || !curator) return;
