@@ -884,7 +884,8 @@ async function recordLink(
       return ta.interim.done(incidentId, at, step, clause, drafts);
     }
     case "clarify": {
-      await announce(ta.clarify.notice(incidentId, link), { curators: true, except: chatId });
+      // The executors were told a curator posting it would send them its link (features/answers.ts).
+      await announce(ta.clarify.notice(incidentId, link), others);
       // The clock that runs on: the answer's, or after an interim answer the final one's (Georgievsk
       // p.15: its draft's, which says nothing once that draft went to the curator).
       const runs = due && answerMetAt(deps, before, due, now).getTime() === now.getTime();

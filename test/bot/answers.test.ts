@@ -883,6 +883,18 @@ describe("publication", () => {
     expect(posting(OFFICE.healthChat)).toHaveLength(2);
   });
 
+  it("Georgievsk: a question to the author a curator posts himself: the executors get its link, as promised", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true, purpose: "clarification" });
+    await curator().press("Размещу лично", curatorsChat());
+    expect(h.lastText(OFFICE.healthChat)).toMatch(/когда он будет размещён, вам придёт ссылка/);
+    await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
+    const told =
+      "По сообщению № 1 автору задан вопрос: https://vk.com/wall-1_1?reply=8\nЖдём уточнения; срок ответа не останавливается.";
+    expect(h.lastText(OFFICE.healthChat)).toBe(told);
+    expect(h.lastText(OFFICE.executor)).toBe(told);
+  });
+
   it("Georgievsk: «Размещу лично» cancelled or done brings no later reminder", async () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     await seedDraft(h, id, { approve: true });
