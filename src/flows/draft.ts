@@ -122,12 +122,15 @@ function titleLine(incident: Incident, person: Person, kind: DraftKind): string 
   return td.curators.header(incident.id, kind, displayName(person), organization);
 }
 
-/** For a repeat: the earlier incident's published answer(s) and its last approved draft. */
+/** For a repeat: the earlier incident's published answer(s) and its last approved answer's draft. */
 function earlierAnswer(deps: AppDeps, incident: Incident): EarlierAnswer | null {
   const earlierId = incident.row.repeatOfId;
   const earlier = earlierId ? loadIncident(deps.db, earlierId) : undefined;
   if (!earlier) return null;
-  const approved = latestDrafts(deps.db, earlier.id, 50).find((d) => d.state === "approved");
+  // Its answer, not a question to its author or an interim answer.
+  const approved = latestDrafts(deps.db, earlier.id, 50).find(
+    (d) => d.state === "approved" && (d.kind === "answer" || d.kind === "final"),
+  );
   const text = approved?.text ?? null;
   return {
     id: earlier.id,

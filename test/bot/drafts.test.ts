@@ -619,6 +619,31 @@ describe("a reworked draft and a repeat", () => {
     expect(curatorsDraft()[0]?.text).toMatch(/\n\nСнег вывезут до 28\.11\.2026\.$/);
   });
 
+  it("a question to the earlier post's author is not shown as its answer", async () => {
+    const first = await office();
+    await seedDraft(h, first, { text: "Уточните номер дома.", approve: true, purpose: "clarification" });
+    const second = seedRegistered(h, {
+      link: "https://vk.com/wall-1_2",
+      text: "Снова не убирают снег на Ленина, 5.",
+      repeatOfId: first,
+    });
+    routeIncident(h.db, {
+      incidentId: second,
+      leadId: health,
+      coexecutorIds: [],
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+    });
+    await showCards(h, second);
+    const card = h.fake
+      .messages(OFFICE.executor)
+      .findLast((m) => m.text?.startsWith(`Сообщение № ${second} `));
+    if (!card) throw new Error("no card");
+    await h.deliver(updates.callback(executor.tg, card, `inc.accept:${second}`));
+    await executor.press("Подготовить ответ");
+    expect(executor.texts().join("\n")).not.toContain("Уточните номер дома.");
+  });
+
   it("shows the earlier incident's answer for a repeat, to the executor and to the curators", async () => {
     const first = await office();
     await seedDraft(h, first, { text: "Снег вывезли 20.11.", approve: true });
