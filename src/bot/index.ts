@@ -159,7 +159,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       ctx.log.warn({ err: replyError }, "could not tell the person about the failure");
     }
   });
-  guarded.use(identify, reachable, refuseStrangersPresses, pointToDraftStart);
+  guarded.use(identify, reachable, refuseStrangersPresses);
   guarded.use(
     conversations<BotContext, Context>({
       storage: {
@@ -186,6 +186,8 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       ],
     }),
   );
+  // After the conversations plugin (it reads which dialogues are open), before any dialogue.
+  guarded.use(pointToDraftStart);
   guarded.use(endDialogueOnCommand);
   guarded.use(createConversation(addOrganizationFlow(deps), "addOrganization"));
   guarded.use(createConversation(renameOrganizationFlow(deps), "renameOrganization"));

@@ -196,6 +196,26 @@ describe("preparing a draft answer", () => {
     expect(executor.lastText()).toMatch(/^Сообщение № 1: пришлите текст ответа/);
   });
 
+  it("a link question open privately takes its link though «Начать» of another post waits", async () => {
+    const one = await office();
+    await seedDraft(h, one, { approve: true });
+    const two = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    const firstCard = h.fake
+      .messages(OFFICE.executor)
+      .find((m) => m.text?.startsWith(`Сообщение № ${one} · `));
+    if (!firstCard) throw new Error("no card");
+    await h.deliver(updates.callback(executor.tg, firstCard, `inc.pub:${one}`));
+    expect(executor.lastText()).toMatch(/пришлите ссылку на размещённый ответ/);
+    const secondCard = h.fake
+      .messages(OFFICE.healthChat)
+      .find((m) => m.text?.startsWith(`Сообщение № ${two} · `));
+    if (!secondCard) throw new Error("no card");
+    await h.deliver(updates.callback(executor.tg, secondCard, `inc.draft:${two}`));
+    expect(executor.lastText()).toMatch(/Нажмите «Начать»\.$/);
+    await executor.send("https://vk.com/wall-1_1?reply=9");
+    expect(executor.lastText()).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
+  });
+
   it("a draft dialogue of another post left open does not take the text typed after «Подготовить ответ» in the work chat", async () => {
     const one = await office();
     await executor.press("Подготовить ответ");

@@ -37,7 +37,8 @@ const AWAITING_MS = 30 * 60_000;
 /**
  * A private message (not a command) while a «Начать» waits gets the button again, with what to do,
  * before any dialogue sees it: a draft dialogue of another post left open in the private chat must
- * not take the text meant for the post whose «Подготовить ответ» was just pressed. A command, or a
+ * not take the text meant for the post whose «Подготовить ответ» was just pressed (another dialogue's
+ * open question takes its answer, see otherQuestionOpen). A command, or a
  * dialogue opened privately (say «Размещено» of another post), forgets the offer: the person moved
  * on (see forgetAwaitedStart).
  */
@@ -45,7 +46,17 @@ export async function pointToDraftStart(ctx: BotContext, next: () => Promise<voi
   const command = ctx.message?.text?.startsWith("/");
   if (command) forgetAwaitedStart(ctx);
   const typed = ctx.chat?.type === "private" && ctx.message && !command;
-  if (!typed || !ctx.person || !(await pointedToStart(ctx))) await next();
+  if (!typed || !ctx.person || otherQuestionOpen(ctx) || !(await pointedToStart(ctx))) await next();
+}
+
+/**
+ * A question of another dialogue open in the chat (a link after «Размещено», a comment): the message
+ * answers it, as it would without the offer. Only a draft dialogue of another post is passed by.
+ */
+function otherQuestionOpen(ctx: BotContext): boolean {
+  return Object.entries(ctx.conversation.active()).some(
+    ([name, count]) => count > 0 && name !== DRAFT_DIALOG,
+  );
 }
 
 /** The button again, with what to do; false if no «Начать» waits. */
