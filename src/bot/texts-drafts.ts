@@ -121,6 +121,10 @@ export const td = {
   albumReceived: (inAlbum: number, count: number) =>
     `Альбом получен: ${attachmentsCount(inAlbum)} (всего ${count}). Ещё — или нажмите «Готово».`,
   duplicate: "Это вложение уже добавлено.",
+  /** A link alone sent where a new text would replace the kept one. */
+  linkNotText: (kind: DraftKind) =>
+    `Это ссылка, а не текст ${DRAFT_OF[kind]}: текст не заменён. Если это ссылка на размещённый ответ по ` +
+    "другому сообщению, нажмите «Размещено» на его карточке. Чтобы заменить текст, пришлите новый.",
   tooMany: (max: number) => `Больше ${max} вложений приложить нельзя. Нажмите «Готово».`,
   cannotAttach:
     "Это нельзя приложить к проекту. Можно: фото, видео, GIF-анимации и документы. " +

@@ -37,6 +37,7 @@ import {
   leadAssignment,
   nextDeadline,
 } from "../domain/incident.js";
+import { parseSourceLink } from "../domain/source-link.js";
 import { describeChanges } from "../domain/text-diff.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, isCancel, pressedOn, removeButtons } from "./ask.js";
@@ -601,6 +602,8 @@ async function collectAttachments(
     const text = message.text?.trim();
     if (!attachment && text && textKept) {
       if (text.length > DRAFT_TEXT_LIMIT) await input.ctx.reply(td.tooLong(text.length));
+      // A post's link alone is no answer's text: most likely another answer's link, pasted here.
+      else if (parseSourceLink(text).ok && !/\s/.test(text)) await input.ctx.reply(td.linkNotText(kind));
       else {
         content.text = text;
         await save();

@@ -517,6 +517,23 @@ describe("an interrupted draft", () => {
     );
   });
 
+  it("a link alone sent at the attachments step of a resumed draft does not replace its text", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await executor.send("/cancel");
+    await executor.press("Подготовить ответ");
+    await executor.press("Продолжить черновик");
+    await executor.send("https://vk.com/wall-1_7?reply=3");
+    expect(executor.lastText()).toBe(
+      "Это ссылка, а не текст ответа: текст не заменён. Если это ссылка на размещённый ответ по другому " +
+        "сообщению, нажмите «Размещено» на его карточке. Чтобы заменить текст, пришлите новый.",
+    );
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain(ANSWER);
+    expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
+  });
+
   it("photos sent before the text are kept when the dialogue is left before the text", async () => {
     const id = await office();
     await executor.press("Подготовить ответ");
