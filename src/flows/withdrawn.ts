@@ -15,17 +15,19 @@ import { leadAssignment, receivedAssignments } from "../domain/incident.js";
 type Assignment = Incident["assignments"][number];
 
 /**
- * The parts the change took from organizations left without the post: the lead's, and a
- * co-executor's still owed (one already given has nothing more to do).
+ * The parts the change took from organizations left without the post: the lead's (also when it stays
+ * as a co-executor of another lead), and a co-executor's still owed (one already given has nothing
+ * more to do).
  */
 export function takenFrom(before: Incident, after: Incident): Assignment[] {
   const keeping = new Set(receivedAssignments(after).map((a) => a.organizationId));
-  return receivedAssignments(before).filter(
-    (a) =>
-      after.assignments.find((b) => b.id === a.id)?.state === "withdrawn" &&
-      !keeping.has(a.organizationId) &&
-      (a.role === "lead" || a.state === "assigned" || a.state === "accepted"),
-  );
+  const newLead = leadAssignment(after)?.organizationId;
+  return receivedAssignments(before).filter((a) => {
+    if (after.assignments.find((b) => b.id === a.id)?.state !== "withdrawn") return false;
+    // A lead kept as a co-executor of another lead is no longer to prepare (or post) the answer.
+    if (a.role === "lead") return newLead !== a.organizationId;
+    return !keeping.has(a.organizationId) && (a.state === "assigned" || a.state === "accepted");
+  });
 }
 
 export async function tellTakenFrom(
@@ -36,10 +38,14 @@ export async function tellTakenFrom(
 ): Promise<void> {
   const lead = leadAssignment(after);
   const newLead = lead ? (lead.organizationShortName ?? lead.organizationName) : null;
+  const keeping = new Set(receivedAssignments(after).map((a) => a.organizationId));
   for (const part of takenFrom(before, after)) {
+    const approved = before.state === "approved";
     const text =
       part.role === "lead"
-        ? tr.withdrawn.lead(before.id, newLead, before.state === "approved")
+        ? newLead && keeping.has(part.organizationId)
+          ? tr.withdrawn.leadToCoexecutor(before.id, newLead, approved)
+          : tr.withdrawn.lead(before.id, newLead, approved)
         : newLead
           ? tr.withdrawn.coexecutor(before.id)
           : tr.withdrawn.leadReturned(before.id);

@@ -243,6 +243,29 @@ describe("a curator routes again a post the organization stalls on", () => {
   });
 });
 
+describe("the lead made a co-executor of another lead", () => {
+  it("after approval: it hears the answer is the new lead's now and not to post the approved one", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
+    await curator.press("Переназначить", curatorsChat);
+    await curator.press(/Миндор/, curatorsChat);
+    await curator.press(/Минздрав/, curatorsChat);
+    await curator.press("Готово", curatorsChat);
+    await curator.press(/дорожного/, curatorsChat); // the lead
+    const lead = loadIncident(h.db, id)?.assignments.find(
+      (a) => a.role === "lead" && a.state !== "withdrawn",
+    );
+    expect(lead?.organizationId).toBe(roads);
+    const told =
+      "Сообщение № 1: ответ теперь готовит Миндор, ваш орган — соисполнитель: пришлите информацию " +
+      "основному исполнителю кнопкой на карточке. Согласованный ответ не размещайте.";
+    expect(h.texts(OFFICE.healthChat)).toContain(told);
+    expect(h.texts(OFFICE.executor)).toContain(told);
+  });
+});
+
 describe("a post routed back to an organization that had it", () => {
   it("its chat gets the card anew, below, with «Взять в работу»; the old one far up loses its buttons", async () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
