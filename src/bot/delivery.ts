@@ -279,7 +279,14 @@ export function audienceFor(
     .filter((a) => live.includes(a))
     .map((a) => a.organizationId);
   if (mine.length > 0) return { kind: "organization", organizationIds: mine };
-  return hasRole(person, "curator") ? { kind: "curators" } : { kind: "observer" };
+  if (hasRole(person, "curator")) return { kind: "curators" };
+  // An executor of an organization the post was taken from (or that returned it) sees, here too,
+  // only where it went, as that organization's cards show it.
+  const had =
+    assignmentsOf(incident, person).length === 0
+      ? incident.assignments.find((a) => person.organizationIds.includes(a.organizationId))
+      : undefined;
+  return had ? { kind: "observer", organizationId: had.organizationId } : { kind: "observer" };
 }
 
 /**

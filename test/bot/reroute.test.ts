@@ -243,6 +243,23 @@ describe("a curator routes again a post the organization stalls on", () => {
   });
 });
 
+describe("an executor of an organization the post was taken from", () => {
+  it("asking for its card privately sees only where it went, not the new organization's work", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
+    await curator.press("Переназначить", curatorsChat);
+    await curator.press(/Миндор/, curatorsChat);
+    await curator.press("Готово", curatorsChat);
+    const ivan = h.user(OFFICE.executor, "Иван");
+    await ivan.send(`/find ${id}`);
+    expect(ivan.lastText()).toContain(
+      "Состояние: передано другому органу (Министерство дорожного хозяйства)",
+    );
+    expect(ivan.lastText()).not.toMatch(/Срок|Исполнитель:/);
+  });
+});
+
 describe("the lead made a co-executor of another lead", () => {
   it("after approval: it hears the answer is the new lead's now and not to post the approved one", async () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
