@@ -129,6 +129,11 @@ export const td = {
   cannotAttach:
     "Это нельзя приложить к проекту. Можно: фото, видео, GIF-анимации и документы. " +
     "Стикеры, голосовые, видеосообщения, геопозицию и контакты — нельзя.",
+  /** A file's caption at the attachments step: it replaced the kept text, or it was not taken. */
+  captionReplaced: (kind: DraftKind) =>
+    `Подпись к файлу стала текстом ${DRAFT_OF[kind]}: прежний текст заменён.`,
+  captionNotTaken: (kind: DraftKind) =>
+    `Подпись к файлу не добавлена: текст ${DRAFT_OF[kind]} уже есть — его можно изменить в предпросмотре.`,
   textAlreadyGiven: (kind: DraftKind) =>
     `Текст ${DRAFT_OF[kind]} уже есть. Пришлите фото, видео или документы или нажмите «Готово» — ` +
     "текст можно изменить в предпросмотре.",

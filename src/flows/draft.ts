@@ -623,7 +623,12 @@ async function collectAttachments(
       continue;
     }
     content.attachments.push(attachment);
+    // A caption is a text too: it replaces a kept one, as a typed text does; never dropped unsaid.
+    const caption = message.caption?.trim();
+    const replaces = !!caption && textKept && caption.length <= DRAFT_TEXT_LIMIT;
+    if (replaces) content.text = caption;
     await save();
+    if (caption) await input.ctx.reply(replaces ? td.captionReplaced(kind) : td.captionNotTaken(kind));
     const total = content.attachments.length;
     const groupId = message.media_group_id;
     if (groupId !== undefined && album?.groupId === groupId) {

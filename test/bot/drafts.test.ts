@@ -534,6 +534,30 @@ describe("an interrupted draft", () => {
     expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
   });
 
+  it("a captioned photo at the attachments step: its caption replaces a kept text, or is said not taken", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await executor.send("/cancel");
+    await executor.press("Подготовить ответ");
+    await executor.press("Продолжить черновик");
+    await h.deliver(updates.photo(executor.chat, executor.tg, photoFile("a.jpg"), "Снег вывезен 25.11."));
+    expect(executor.texts().at(-2)).toBe("Подпись к файлу стала текстом ответа: прежний текст заменён.");
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain("Снег вывезен 25.11.");
+    expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
+
+    // A text typed in this dialogue is not replaced by a caption: that is said, not dropped unsaid.
+    await executor.send("/cancel");
+    await executor.press("Подготовить ответ");
+    await executor.press("Начать заново");
+    await executor.send(ANSWER);
+    await h.deliver(updates.photo(executor.chat, executor.tg, photoFile("b.jpg"), "Ещё подпись"));
+    expect(executor.texts().at(-2)).toBe(
+      "Подпись к файлу не добавлена: текст ответа уже есть — его можно изменить в предпросмотре.",
+    );
+  });
+
   it("photos sent before the text are kept when the dialogue is left before the text", async () => {
     const id = await office();
     await executor.press("Подготовить ответ");
