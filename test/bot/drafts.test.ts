@@ -680,9 +680,8 @@ describe("a reworked draft and a repeat", () => {
     expect(curatorsDraft()[0]?.text).toMatch(/\n\nСнег вывезут до 28\.11\.2026\.$/);
   });
 
-  it("a question to the earlier post's author is not shown as its answer", async () => {
-    const first = await office();
-    await seedDraft(h, first, { text: "Уточните номер дома.", approve: true, purpose: "clarification" });
+  /** A repeat of `first`, routed to Минздрав, its cards shown. */
+  async function repeatRoutedToHealth(first: number): Promise<number> {
     const second = seedRegistered(h, {
       link: "https://vk.com/wall-1_2",
       text: "Снова не убирают снег на Ленина, 5.",
@@ -696,6 +695,13 @@ describe("a reworked draft and a repeat", () => {
       now: h.clock.now(),
     });
     await showCards(h, second);
+    return second;
+  }
+
+  it("a question to the earlier post's author is not shown as its answer", async () => {
+    const first = await office();
+    await seedDraft(h, first, { text: "Уточните номер дома.", approve: true, purpose: "clarification" });
+    const second = await repeatRoutedToHealth(first);
     const card = h.fake
       .messages(OFFICE.executor)
       .findLast((m) => m.text?.startsWith(`Сообщение № ${second} `));
@@ -717,19 +723,7 @@ describe("a reworked draft and a repeat", () => {
       rules: { curatorMayPublish: false },
     });
     expect(published.ok).toBe(true);
-    const second = seedRegistered(h, {
-      link: "https://vk.com/wall-1_2",
-      text: "Снова не убирают снег на Ленина, 5.",
-      repeatOfId: first,
-    });
-    routeIncident(h.db, {
-      incidentId: second,
-      leadId: health,
-      coexecutorIds: [],
-      actor: person(OFFICE.curator),
-      now: h.clock.now(),
-    });
-    await showCards(h, second);
+    const second = await repeatRoutedToHealth(first);
     // Every card of the repeat tells how the earlier post went (Orenburg p.15).
     const repeatCard = h.fake
       .messages(OFFICE.curatorsChat)

@@ -243,14 +243,19 @@ describe("a curator routes again a post the organization stalls on", () => {
   });
 });
 
+/** Ольга presses «Переназначить» on the curators' card, picks these organizations and «Готово». */
+async function reroute(...picks: RegExp[]): Promise<void> {
+  const curator = h.user(OFFICE.curator, "Ольга");
+  const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
+  await curator.press("Переназначить", curatorsChat);
+  for (const pick of picks) await curator.press(pick, curatorsChat);
+  await curator.press("Готово", curatorsChat);
+}
+
 describe("an executor of an organization the post was taken from", () => {
   it("asking for its card privately sees only where it went, not the new organization's work", async () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
-    const curator = h.user(OFFICE.curator, "Ольга");
-    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
-    await curator.press("Переназначить", curatorsChat);
-    await curator.press(/Миндор/, curatorsChat);
-    await curator.press("Готово", curatorsChat);
+    await reroute(/Миндор/);
     const ivan = h.user(OFFICE.executor, "Иван");
     await ivan.send(`/find ${id}`);
     expect(ivan.lastText()).toContain(
@@ -264,13 +269,8 @@ describe("the lead made a co-executor of another lead", () => {
   it("after approval: it hears the answer is the new lead's now and not to post the approved one", async () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
     await seedDraft(h, id, { approve: true });
-    const curator = h.user(OFFICE.curator, "Ольга");
-    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
-    await curator.press("Переназначить", curatorsChat);
-    await curator.press(/Миндор/, curatorsChat);
-    await curator.press(/Минздрав/, curatorsChat);
-    await curator.press("Готово", curatorsChat);
-    await curator.press(/дорожного/, curatorsChat); // the lead
+    await reroute(/Миндор/, /Минздрав/);
+    await h.user(OFFICE.curator, "Ольга").press(/дорожного/, h.group(OFFICE.curatorsChat, "Кураторы")); // the lead
     const lead = loadIncident(h.db, id)?.assignments.find(
       (a) => a.role === "lead" && a.state !== "withdrawn",
     );
@@ -286,18 +286,12 @@ describe("the lead made a co-executor of another lead", () => {
 describe("a post routed back to an organization that had it", () => {
   it("its chat gets the card anew, below, with «Взять в работу»; the old one far up loses its buttons", async () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
-    const curator = h.user(OFFICE.curator, "Ольга");
-    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
-    await curator.press("Переназначить", curatorsChat);
-    await curator.press(/Миндор/, curatorsChat);
-    await curator.press("Готово", curatorsChat);
+    await reroute(/Миндор/);
     const cardsIn = (chatId: number) =>
       h.fake.messages(chatId).filter((m) => m.text?.startsWith(`Сообщение № ${id} · `));
     expect(cardsIn(OFFICE.healthChat)).toHaveLength(1);
 
-    await curator.press("Переназначить", curatorsChat);
-    await curator.press(/Минздрав/, curatorsChat);
-    await curator.press("Готово", curatorsChat);
+    await reroute(/Минздрав/);
     const [old, renewed] = cardsIn(OFFICE.healthChat);
     expect(renewed?.text).toContain("Состояние: направлено исполнителю");
     const labelsOf = (messageId: number | undefined) =>

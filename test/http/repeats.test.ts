@@ -77,6 +77,18 @@ const stateOf = (id: number) => ({
     .all(),
 });
 
+/** Ольга registers with /new a post on the first post's topic: she is asked whether it repeats it. */
+async function olgaRegistersARepeat() {
+  const olga = h.user(OFFICE.curator, "Ольга");
+  for (const step of ["/new", "https://vk.com/wall-1_2", "Опять яма"]) await olga.send(step);
+  await olga.press("Пропустить");
+  await olga.send("дороги");
+  await olga.press("Пропустить");
+  await olga.press("Обычное");
+  await olga.press("Сейчас");
+  return olga;
+}
+
 /** Presses `data` on the message as it is now (a forged press, or a second tap on a stale copy). */
 async function pressData(telegramId: number, message: StoredMessage, data: string) {
   const update = await h.deliver(updates.callback(h.user(telegramId, "Кто-то").tg, message, data));
@@ -307,13 +319,7 @@ describe("the repeat question after a post from monitoring software", () => {
   it("«Нет, новое» reads the same in a curator's own registration and in the question after a monitored post", async () => {
     await start();
     await post({ link: "https://vk.com/wall-1_1", text: "Яма на дороге.", topic: "дороги" });
-    const olga = h.user(OFFICE.curator, "Ольга");
-    for (const step of ["/new", "https://vk.com/wall-1_2", "Опять яма"]) await olga.send(step);
-    await olga.press("Пропустить");
-    await olga.send("дороги");
-    await olga.press("Пропустить");
-    await olga.press("Обычное");
-    await olga.press("Сейчас");
+    const olga = await olgaRegistersARepeat();
     expect(olga.lastText()).toMatch(/^Сообщение № 2 похоже на повторное\./);
     const own = buttonsOf(h.fake.messages(olga.id).at(-1));
     await post({ link: "https://vk.com/wall-1_3", text: "И снова яма.", topic: "дороги" });
@@ -325,13 +331,7 @@ describe("the repeat question after a post from monitoring software", () => {
   it("a post a curator registered, sent again by monitoring software, brings no second question to the curators' chat", async () => {
     await start();
     await post({ link: "https://vk.com/wall-1_1", text: "Яма на дороге.", topic: "дороги" });
-    const olga = h.user(OFFICE.curator, "Ольга");
-    for (const step of ["/new", "https://vk.com/wall-1_2", "Опять яма"]) await olga.send(step);
-    await olga.press("Пропустить");
-    await olga.send("дороги");
-    await olga.press("Пропустить");
-    await olga.press("Обычное");
-    await olga.press("Сейчас");
+    const olga = await olgaRegistersARepeat();
     expect(olga.lastText()).toMatch(/^Сообщение № 2 похоже на повторное\./);
     expect((await post({ link: "https://vk.com/wall-1_2", text: "Опять яма" })).body.duplicate).toBe(true);
     expect(questions(CURATORS)).toEqual([]);
