@@ -517,13 +517,19 @@ describe("an interrupted draft", () => {
     );
   });
 
-  it("a link alone sent at the attachments step of a resumed draft does not replace its text", async () => {
+  /** A draft with its text, left with /cancel and resumed: at the attachments step, its text kept. */
+  async function resumedDraft(): Promise<number> {
     const id = await office();
     await executor.press("Подготовить ответ");
     await executor.send(ANSWER);
     await executor.send("/cancel");
     await executor.press("Подготовить ответ");
     await executor.press("Продолжить черновик");
+    return id;
+  }
+
+  it("a link alone sent at the attachments step of a resumed draft does not replace its text", async () => {
+    const id = await resumedDraft();
     await executor.send("https://vk.com/wall-1_7?reply=3");
     expect(executor.lastText()).toBe(
       "Это ссылка, а не текст ответа: текст не заменён. Если это ссылка на размещённый ответ по другому " +
@@ -535,12 +541,7 @@ describe("an interrupted draft", () => {
   });
 
   it("a captioned photo at the attachments step: its caption replaces a kept text, or is said not taken", async () => {
-    const id = await office();
-    await executor.press("Подготовить ответ");
-    await executor.send(ANSWER);
-    await executor.send("/cancel");
-    await executor.press("Подготовить ответ");
-    await executor.press("Продолжить черновик");
+    const id = await resumedDraft();
     await h.deliver(updates.photo(executor.chat, executor.tg, photoFile("a.jpg"), "Снег вывезен 25.11."));
     expect(executor.texts().at(-2)).toBe("Подпись к файлу стала текстом ответа: прежний текст заменён.");
     await executor.press("Готово");
