@@ -109,6 +109,10 @@ export const tr = {
   soFar: "Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли.",
   fileName: (kind: "otchet" | "narusheniya", key: string) => `${kind}-${key}.xlsx`,
   refusal: "Отчёты доступны кураторам и руководителям.",
+  /** Under the summary's text to a head of one organization: the workbook names every organization's people. */
+  summaryTextOnly:
+    "Таблица отчёта (исполнители и нарушения всех органов) направляется кураторам и руководителям всех органов. " +
+    "Нарушения регламента вашего органа: /report нарушения.",
   summaryNotYours:
     "Сводка по всем органам вам не направляется. Нарушения регламента вашего органа: /report нарушения.",
   renderFailed: (m: ReportMonth, attempts: number) =>

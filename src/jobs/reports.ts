@@ -20,7 +20,13 @@ import { tr } from "../bot/texts-reports.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";
 import type { WorkingTime } from "../domain/calendar/index.js";
-import { type Deliverable, deliverRendered, type SendOutcome, type SentParts } from "../reports/deliver.js";
+import {
+  type Deliverable,
+  deliverRendered,
+  type SendOutcome,
+  type SentParts,
+  summaryForOrganizationHead,
+} from "../reports/deliver.js";
 import { monthKey, monthLabel, monthOf, type ReportMonth, shiftMonth } from "../reports/month.js";
 import type { RenderedReports } from "../reports/render.js";
 import type { JobDeps, SweepDeps } from "./sweep.js";
@@ -314,9 +320,22 @@ export async function monthlyReports(deps: JobDeps): Promise<number> {
   // A month without data renders nothing: no recipients, so done and not rendered again.
   const reports: Report[] = [];
   if (wantSummary) {
-    const chats = leadershipChats(deps, summaryHeads);
+    const whole = leadershipChats(
+      deps,
+      summaryHeads.filter((head) => head.organizationId === null),
+    );
+    // A head of one organization gets the summary's text: the workbook names everyone's people.
+    const ofOne = summaryHeads
+      .filter((head) => head.organizationId !== null)
+      .map((head) => head.telegramId)
+      .filter((id) => !whole.includes(id));
     const about = { name: tr.reportName.summary(reported), command: tr.reportCommand.summary(reported) };
-    const summary = rendered.summary ? addressed(summaryKey, chats, rendered.summary, about) : [];
+    const summary = rendered.summary
+      ? [
+          ...addressed(summaryKey, whole, rendered.summary, about),
+          ...addressed(summaryKey, ofOne, summaryForOrganizationHead(rendered.summary), about),
+        ]
+      : [];
     reports.push({ key: summaryKey, recipients: summary });
   }
   if (wantViolations) {

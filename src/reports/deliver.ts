@@ -6,6 +6,7 @@
 import { type Api, GrammyError, InputFile } from "grammy";
 import { splitMessage } from "../bot/delivery.js";
 import { chatRefused, failureOf, type RefusalDeps, type SendFailure } from "../bot/refused-chats.js";
+import { tr } from "../bot/texts-reports.js";
 import type { RenderedReport } from "./render.js";
 
 /** One message of a report: "text:0", "text:1"… (a long text is split), "chart", "workbook". */
@@ -19,6 +20,15 @@ interface Part {
  * organization told it had no violations: a workbook of no rows would tell nothing more).
  */
 export type Deliverable = RenderedReport | { text: string };
+
+/**
+ * The summary as a head of one organization gets it: its text, with the figures by organization,
+ * not the workbook, which names every organization's executors and violations (their own come with
+ * «Нарушения»).
+ */
+export function summaryForOrganizationHead(rendered: RenderedReport): Deliverable {
+  return { text: `${rendered.text}\n\n${tr.summaryTextOnly}` };
+}
 
 function partsOf(report: Deliverable): Part[] {
   const parts: Part[] = splitMessage(report.text).map((text, i) => ({
@@ -50,7 +60,7 @@ function partsOf(report: Deliverable): Part[] {
 export async function sendRendered(
   deps: RefusalDeps,
   chatId: number,
-  rendered: RenderedReport,
+  rendered: Deliverable,
 ): Promise<SendOutcome> {
   try {
     for (const part of partsOf(rendered)) await part.send(deps.api, chatId);

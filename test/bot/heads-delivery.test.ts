@@ -3,10 +3,11 @@
  * Governor the significant posts, the deputy minister the monthly summary, the head of an
  * organization the violations and escalations of that organization only.
  */
+import { like } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { acceptIncident, registerIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson, grantRole, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
-import { HEAD_PURPOSES, type HeadPurpose } from "../../src/db/schema.js";
+import { HEAD_PURPOSES, type HeadPurpose, noticesSent } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { headsRetry } from "../../src/jobs/heads.js";
 import { monthlyReports } from "../../src/jobs/reports.js";
@@ -276,6 +277,32 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
         .slice(sent)
         .map((m) => m.media?.type ?? m.text?.split("\n")[0]),
     ).toEqual(["Нарушения регламента за 11.2026: 7", "document"]);
+  });
+
+  it("a head of one organization with «Сводка» gets the summary's text, not the workbook naming everyone's people", async () => {
+    await november();
+    // Минкульт's minister switched «Сводка» on: the automatic summary and /report alike.
+    const actorId = findPerson(h.db, ADMIN)?.id ?? 0;
+    const personId = findPerson(h.db, 6004)?.id ?? 0;
+    setHeadPurpose(h.db, { actorId, personId, purpose: "summary", enabled: true, now: h.clock.now() });
+    const minister = h.user(6004, "Министр культуры");
+    await minister.send("/report 11.2026");
+    const got = h.fake.messages(6004).map((m) => m.media?.type ?? m.text?.split("\n")[0]);
+    expect(got.at(-1)).toBe("Отчёт за 11.2026: сообщения из открытых источников");
+    expect(got).not.toContain("document");
+    expect(minister.lastText()).toMatch(
+      /Таблица отчёта \(исполнители и нарушения всех органов\) направляется кураторам и руководителям всех органов\. Нарушения регламента вашего органа: \/report нарушения\.$/,
+    );
+    // The automatic summary, sent again as if for the first time: the same, for him alone.
+    h.db.delete(noticesSent).where(like(noticesSent.key, "report:summary:%")).run();
+    const before = h.fake.messages(6004).length;
+    await monthlyReports(h.deps());
+    const sent = h.fake
+      .messages(6004)
+      .slice(before)
+      .map((m) => m.media?.type ?? m.text?.split("\n")[0]);
+    expect(sent).toEqual(["Отчёт за 11.2026: сообщения из открытых источников"]);
+    expect(kinds(DEPUTY).filter((kind) => kind === "document").length).toBeGreaterThan(0);
   });
 
   it("the head of an organization without violations hears that all its deadlines were kept", async () => {

@@ -8,7 +8,7 @@ import { findBoundChat } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { getOrganization } from "../../app/organizations.js";
 import { hasRole } from "../../domain/access.js";
-import { type SendOutcome, sendRendered } from "../../reports/deliver.js";
+import { type SendOutcome, sendRendered, summaryForOrganizationHead } from "../../reports/deliver.js";
 import {
   monthKey,
   monthLabel,
@@ -92,7 +92,10 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(tr.noData(request.month, when < 0 ? current : undefined));
       return;
     }
-    await sayIfNotSent(ctx, await sendRendered(sendDeps, ctx.chat.id, ready));
+    await sayIfNotSent(
+      ctx,
+      await sendRendered(sendDeps, ctx.chat.id, own !== null ? summaryForOrganizationHead(ready) : ready),
+    );
   });
   return composer;
 }
