@@ -289,8 +289,11 @@ export const tp = {
     notHead: "Сотрудник больше не руководитель. Показываю, как сейчас.",
 
     /** A head of an organization whose organization broke no deadline in the month (`month`: «11.2026»). */
-    noViolations: (month: string, organization: string) =>
-      `Нарушения регламента за ${month}, ${organization}: 0\nВсе сроки этого месяца соблюдены.`,
+    /** `soFar`: the month still runs, as of that moment — only the deadlines passed so far count. */
+    noViolations: (month: string, organization: string, soFar?: string) =>
+      soFar
+        ? `Нарушения регламента за ${month} на ${soFar}, ${organization}: 0\nИстёкшие сроки соблюдены.`
+        : `Нарушения регламента за ${month}, ${organization}: 0\nВсе сроки этого месяца соблюдены.`,
 
     /** The invite of a head of an organization. */
     inviteButton: "Руководитель органа",

@@ -305,6 +305,18 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
     expect(kinds(DEPUTY).filter((kind) => kind === "document").length).toBeGreaterThan(0);
   });
 
+  it("/report нарушения by a head of one organization: a month still running or one with no data is said so", async () => {
+    await november();
+    h.clock.set(local("2026-11-25 10:00")); // November still running
+    const minister = h.user(6004, "Министр культуры");
+    await minister.send("/report нарушения 11.2026");
+    expect(minister.lastText()).toBe(
+      "Нарушения регламента за 11.2026 на 25.11.2026 10:00, Минкульт: 0\nИстёкшие сроки соблюдены.",
+    );
+    await minister.send("/report нарушения 01.2020");
+    expect(minister.lastText()).toMatch(/^За 01\.2020 данных нет/);
+  });
+
   it("the head of an organization without violations hears that all its deadlines were kept", async () => {
     await november();
     expect(h.texts(6004)).toEqual([

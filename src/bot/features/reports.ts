@@ -8,6 +8,7 @@ import { findBoundChat } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { getOrganization } from "../../app/organizations.js";
 import { hasRole } from "../../domain/access.js";
+import { formatDeadline } from "../../domain/time-format.js";
 import { type SendOutcome, sendRendered, summaryForOrganizationHead } from "../../reports/deliver.js";
 import {
   monthKey,
@@ -84,7 +85,13 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       const organization = getOrganization(deps.db, own);
       const name = organization?.shortName ?? organization?.name ?? "";
       if (share) await sayIfNotSent(ctx, await sendRendered(sendDeps, ctx.chat.id, share));
-      else await ctx.reply(tp.heads.noViolations(monthLabel(request.month), name));
+      // A month with no data at all is said so, as to anyone; one running counts the deadlines passed.
+      else if (!rendered.violations)
+        await ctx.reply(tr.noData(request.month, when < 0 ? current : undefined));
+      else {
+        const soFar = when === 0 ? formatDeadline(now, deps.sla.timezone) : undefined;
+        await ctx.reply(tp.heads.noViolations(monthLabel(request.month), name, soFar));
+      }
       return;
     }
     const ready = rendered.summary ?? rendered.violations;
