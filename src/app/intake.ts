@@ -162,6 +162,10 @@ const NOT_REPEAT = "not-repeat:";
 export const headsNoticeKey = (incidentId: number, importance: Importance) =>
   `${importance === "important" ? URGENT_DECISION : SIGNIFICANT}${incidentId}`;
 
+/** The ledger key of one head's copy of that notice (see headsNoticeKey). */
+export const headNoticeKey = (incidentId: number, importance: Importance, telegramId: number) =>
+  `${headsNoticeKey(incidentId, importance)}:to:${telegramId}`;
+
 /** Whether the heads were told of the post at this importance or at a higher one. */
 export function headsTold(db: Db, incidentId: number, importance: Importance): boolean {
   if (noticeClaimed(db, headsNoticeKey(incidentId, "significant"))) return true;

@@ -5,6 +5,8 @@
  * organization, who gets its violations only, is told of none.
  */
 import { headOf, openSignificantIncidents } from "../app/heads.js";
+import { headNoticeKey } from "../app/intake.js";
+import { claimNotice } from "../app/notices.js";
 import { nextDeadline } from "../domain/incident.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { networkName } from "../flows/intake.js";
@@ -36,5 +38,18 @@ export async function briefNewHead(deps: CardDeps, personId: number): Promise<vo
     if (!next) return post;
     return `${post}\n${tp.newHead.deadline(formatDeadline(next.at, timezone), stepLabel(regulation, next.step, incident.answer?.draftKind), next.clause)}`;
   });
-  await sendLong(deps, deps.api, head.telegramId, [tp.newHead.title(open.length), ...entries].join("\n\n"));
+  const told = await sendLong(
+    deps,
+    deps.api,
+    head.telegramId,
+    [tp.newHead.title(open.length), ...entries].join("\n\n"),
+  );
+  // Told of them here: the heads' retry of a notice another head missed does not tell him again.
+  if (told)
+    for (const incident of open)
+      claimNotice(
+        deps.db,
+        headNoticeKey(incident.id, incident.row.importance, head.telegramId),
+        deps.clock.now(),
+      );
 }

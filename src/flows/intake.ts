@@ -5,6 +5,7 @@ import { headsWith, reachableHeads } from "../app/heads.js";
 import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
 import {
   cardMessageId,
+  headNoticeKey,
   headsNoticeKey,
   headsTold,
   type PostDraft,
@@ -155,7 +156,7 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     row.importance,
     row,
   );
-  const toHead = (telegramId: number) => `${key}:to:${telegramId}`;
+  const toHead = (telegramId: number) => headNoticeKey(incident.id, row.importance, telegramId);
   for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
     // Leased before the send: two tellings at once (an announcement and the sweep's retry, two
     // processes) tell him once; a stop in the middle leaves him to the sweep after the lease.

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { closeAsToxic } from "../../src/app/incidents.js";
 import { createInvite } from "../../src/app/invites.js";
 import { findPerson } from "../../src/app/people.js";
+import { headsRetry } from "../../src/jobs/heads.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
@@ -61,6 +62,16 @@ describe("a head added later", () => {
         "Срок: 24.11.2026 16:15 — прислать проект ответа куратору (п. 9)",
       ].join("\n"),
     ]);
+  });
+
+  it("told of a post in the briefing, is not told of it again when the heads' notice of it is retried", async () => {
+    await office();
+    seedRegistered(h, { link: "https://vk.com/wall-1_1", importance: "significant" }); // no head told yet
+    await joinAsHead();
+    const briefed = h.texts(NEW_HEAD).length;
+    await headsRetry()(h.deps());
+    expect(h.texts(OFFICE.head).join("\n")).toMatch(/^Социально значимое сообщение № 1/m);
+    expect(h.texts(NEW_HEAD)).toHaveLength(briefed);
   });
 
   it("hears nothing when no significant post is open", async () => {
