@@ -127,6 +127,9 @@ export const tr = {
   reportCommand: {
     summary: (m: ReportMonth) => `/report ${monthLabel(m)}`,
     violations: (m: ReportMonth) => `/report нарушения ${monthLabel(m)}`,
+    /** An organization's share: a curator asks for the report privately and passes its lines on. */
+    share: (m: ReportMonth) =>
+      `/report нарушения ${monthLabel(m)} — её отправляет куратор в личном чате с ботом и пересылает органу его строки`,
   },
   recipientChat: (title: string) => `чат «${title}»`,
   unknownChat: (chatId: number) => `чат ${chatId}`,

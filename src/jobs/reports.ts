@@ -102,7 +102,7 @@ function organizationChats(deps: SweepDeps, organizationId: number): number[] {
 
 function aboutShare(deps: SweepDeps, month: ReportMonth, organizationId: number) {
   const name = getOrganization(deps.db, organizationId)?.name ?? "";
-  return { name: tr.reportName.ofOrganization(month, name), command: tr.reportCommand.violations(month) };
+  return { name: tr.reportName.ofOrganization(month, name), command: tr.reportCommand.share(month) };
 }
 
 /** Each organization concerned gets its own violations in its work chat (Orenburg p.19). */

@@ -148,6 +148,22 @@ describe("automatic reports when Telegram fails", () => {
     },
   );
 
+  it("Orenburg: an organization's work chat refusing its share: the admins hear a curator asks for it and passes it on", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z", adminIds: [ADMIN] });
+    seedNovember(h);
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the group chat" },
+      { match: (params) => params.chat_id === OFFICE.healthChat },
+    );
+    h.clock.set("2026-12-01T05:00:00Z"); // Tuesday 01.12 10:00: the summary and the violations (p.19, 20)
+    await monthlyReports(h.deps());
+    expect(h.texts(ADMIN).join("\n")).toContain(
+      "затем отчёт можно запросить командой /report нарушения 11.2026 — её отправляет куратор в личном " +
+        "чате с ботом и пересылает органу его строки.",
+    );
+  });
+
   it("a head known to block the bot is not sent the report; the admins hear that he did not get it", async () => {
     await summaryDelivered();
     const head = h.user(OFFICE.head, "Глава");
