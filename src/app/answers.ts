@@ -177,6 +177,17 @@ export function latestClaimEvent(db: Tx, incidentId: number) {
     .get();
 }
 
+/**
+ * The «Размещу лично» claim still holding at `now`, with its curator: the latest claim event is the
+ * claim, and its link question (open `windowMs`, flows/ask.ts ANSWER_WINDOW_MS) has not closed.
+ */
+export function openClaim(db: Tx, incidentId: number, now: Date, windowMs: number) {
+  const claim = latestClaimEvent(db, incidentId);
+  return claim?.event.action === "curatorPosts" && now.getTime() - claim.event.at.getTime() <= windowMs
+    ? claim
+    : undefined;
+}
+
 /** «На доработку» with the curator's comment: the rework clock starts. */
 export function requestRework(
   db: Db,

@@ -15,7 +15,7 @@ import {
   setNextAction,
   unsentAlerts,
 } from "../app/alerts.js";
-import { latestClaimEvent } from "../app/answers.js";
+import { openClaim } from "../app/answers.js";
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { allHeads, concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
 import { type Incident, incidentVersions, loadIncident } from "../app/incidents.js";
@@ -74,6 +74,8 @@ interface Outgoing {
   incident: Incident;
   alert: DueAlert;
   insteadOf?: InsteadOf;
+  /** Whether the curators hold the answer it is about, as decided when it was addressed. */
+  hold: CuratorsHold;
 }
 
 /**
@@ -134,7 +136,7 @@ function planIncident(
   if (!incident) return;
   const { due, addressed, nextAt, windowOver } = currentAlerts(deps, directory, incident, now);
   if (due.length > 0 || windowOver) alerted.set(id, incident);
-  for (const { chatId, alert, insteadOf } of addressed) {
+  for (const { chatId, alert, insteadOf, hold } of addressed) {
     const key: AlertKey = {
       incidentId: id,
       step: alert.step,
@@ -145,7 +147,7 @@ function planIncident(
       chatId,
     };
     const ledgerId = claimAlert(db, key, now);
-    if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert, insteadOf });
+    if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert, insteadOf, hold });
   }
   setNextAction(db, id, nextAt ?? null);
 }
@@ -154,6 +156,7 @@ interface Addressed {
   chatId: number;
   alert: DueAlert;
   insteadOf?: InsteadOf;
+  hold: CuratorsHold;
 }
 
 /** The alerts an incident owes now, each with its chat: the one rule for fresh and retried alerts. */
@@ -178,7 +181,7 @@ function currentAlerts(
       const once = `${chatId}:${alert.step}:${alert.organizationId ?? 0}`;
       if (alert.kind === "escalation") escalated.add(once);
       else if (alert.kind === "overdue" && escalated.has(once)) continue;
-      addressed.push({ chatId, alert, ...(insteadOf ? { insteadOf } : {}) });
+      addressed.push({ chatId, alert, hold, ...(insteadOf ? { insteadOf } : {}) });
     }
   }
   return { due: plan.due, addressed, nextAt: plan.nextAt, windowOver: plan.windowOver === true };
@@ -242,8 +245,8 @@ function owedAlerts(
 }
 
 /** A claim that still holds, sent with the incident and the addressee as they are now. */
-function outgoingOf(ledgerId: number, incident: Incident, { alert, insteadOf }: Addressed): Outgoing {
-  return { ledgerId, incident, alert, ...(insteadOf ? { insteadOf } : {}) };
+function outgoingOf(ledgerId: number, incident: Incident, { alert, insteadOf, hold }: Addressed): Outgoing {
+  return { ledgerId, incident, alert, hold, ...(insteadOf ? { insteadOf } : {}) };
 }
 
 /** Whether a ledger row claims this alert to this chat: the ledger's key, field by field. */
@@ -416,10 +419,7 @@ function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAlert): C
   )
     return "decision";
   if (incident.row.state !== "approved" || !CLAIMED_STEPS.has(alert.step)) return undefined;
-  const claim = latestClaimEvent(db, incident.id)?.event;
-  return claim?.action === "curatorPosts" && now.getTime() - claim.at.getTime() <= ANSWER_WINDOW_MS
-    ? "posting"
-    : undefined;
+  return openClaim(db, incident.id, now, ANSWER_WINDOW_MS) ? "posting" : undefined;
 }
 
 /**
@@ -449,7 +449,7 @@ function alertedAssignment(incident: Incident, alert: DueAlert): Incident["assig
 
 function alertLine(deps: SweepDeps, item: Outgoing): string {
   const { sla, clock } = deps;
-  const { alert, incident } = item;
+  const { alert, incident, hold } = item;
   const deadline = formatDeadline(alert.deadline, sla.timezone);
   const left = formatRemaining(sla.workingTime, alert.deadline, clock.now());
   const part = alertedAssignment(incident, alert);
@@ -459,7 +459,6 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
     alert.organizationId === undefined ? step : t.alert.ofOrganization(step, part?.organizationName ?? "");
   // Whose incident it is: a curator's step (passing a part on, too) is about the lead's; an answer
   // the curators hold says so.
-  const hold = curatorsHold(deps.db, clock.now(), incident, alert);
   const holder = hold
     ? t.alert.withCurators[hold]
     : ((alert.actor === "curator" ? leadAssignment(incident) : part)?.organizationName ?? null);

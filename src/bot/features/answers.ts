@@ -4,8 +4,8 @@ import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
 import {
   approveDraft,
   type Draft,
-  latestClaimEvent,
   latestDrafts,
+  openClaim,
   recordCuratorPosting,
 } from "../../app/answers.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
@@ -388,11 +388,8 @@ async function startDialog(
 async function postSelf(ctx: BotContext, id: number) {
   const { db, clock } = ctx.app;
   // One curator posts it: another's claim still open is told, not doubled (two answers in public).
-  const claim = latestClaimEvent(db, id);
-  const open =
-    claim?.event.action === "curatorPosts" &&
-    clock.now().getTime() - claim.event.at.getTime() <= ANSWER_WINDOW_MS;
-  if (open && claim.event.actorId !== ctx.person?.id)
+  const claim = openClaim(db, id, clock.now(), ANSWER_WINDOW_MS);
+  if (claim && claim.event.actorId !== ctx.person?.id)
     return popup(ctx, ta.publish.otherCuratorPosts(id, claim.curator ? displayName(claim.curator) : ""));
   if (!(await startDialog(ctx, id, "publish", { curatorPosts: true }))) return;
   const incident = loadIncident(db, id);
