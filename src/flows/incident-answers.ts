@@ -223,7 +223,7 @@ export function returnFlow(deps: AppDeps) {
       await announceEach(
         outer.log,
         "return",
-        () => syncHandOver(deps, outer.api, result.incident),
+        () => syncHandOver(deps, outer.api, result.incident, before),
         // The lead's return leaves the post with nobody: the curators route it again from here.
         () =>
           notifyCurators(
@@ -405,9 +405,17 @@ export async function tellOrganizationOfPart(
   if (!shown) await tellCuratorsInsteadOf(deps, api, organizationId, missed);
 }
 
-/** The cards after a co-executor's turn may have come, then the parts it is to take into account. */
-export async function handTurnOn(deps: AppDeps, api: Api, incident: Incident): Promise<void> {
-  await syncHandOver(deps, api, incident);
+/**
+ * The cards after a co-executor's turn may have come (one that had the post before, `before`, gets
+ * its card anew below), then the parts it is to take into account.
+ */
+export async function handTurnOn(
+  deps: AppDeps,
+  api: Api,
+  incident: Incident,
+  before?: Incident,
+): Promise<void> {
+  await syncHandOver(deps, api, incident, before);
   await tellTurnCame(deps, api, incident);
 }
 
@@ -479,6 +487,7 @@ export function partFlow(deps: AppDeps) {
     const done = await conversation.external(async (outer) => {
       if (!outer.person) return false;
       const now = deps.clock.now();
+      const before = loadIncident(deps.db, incidentId);
       const result = sendPart(deps.db, {
         incidentId,
         organizationId,
@@ -500,7 +509,7 @@ export function partFlow(deps: AppDeps) {
         const actorId = outer.person.id;
         recordPartAttachments(deps.db, { part: mine, incidentId, actorId, attachments, now });
       }
-      const handOver = () => syncHandOver(deps, outer.api, result.incident);
+      const handOver = () => syncHandOver(deps, outer.api, result.incident, before);
       if (!mine) {
         await announceEach(outer.log, "part", handOver);
         return true;

@@ -399,6 +399,27 @@ describe("a routing again keeps the parts given", () => {
     );
   });
 
+  it("a co-executor that had the post before gets its card anew, below, when its turn comes", async () => {
+    const id = await office();
+    await routeTo(id, [/Минстрой/], /Министерство строительства/);
+    await routeToThree(id, "По очереди");
+    expect(states(id)[building]).toBe("queued");
+    const cardsIn = (chatId: number) =>
+      h.fake.messages(chatId).filter((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+    expect(cardsIn(-400)).toHaveLength(1);
+
+    await educationGives();
+    const [old, renewed] = cardsIn(-400);
+    expect(renewed?.text).toContain("Срок: 24.11.2026 10:35 — возврат не по компетенции (п. 7)");
+    const labelsOf = (messageId: number | undefined) =>
+      h.fake
+        .buttons(-400)
+        .filter((b) => b.message.message_id === messageId)
+        .map((b) => b.label);
+    expect(labelsOf(renewed?.message_id)).toEqual(["Взять в работу", "Вернуть", "История"]);
+    expect(labelsOf(old?.message_id)).toEqual([]);
+  });
+
   it("a new lead gets the parts given to the one before", async () => {
     const id = await office();
     await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);

@@ -224,6 +224,7 @@ const FILES_AGAIN_MS = 30_000;
 async function releaseTurnNow(ctx: BotContext, id: number, assignmentId: number) {
   const { app } = ctx;
   if (!ctx.person) return refuse(ctx);
+  const before = loadIncident(app.db, id);
   const result = releaseTurn(app.db, {
     incidentId: id,
     assignmentId,
@@ -241,7 +242,7 @@ async function releaseTurnNow(ctx: BotContext, id: number, assignmentId: number)
       ctx.answerCallbackQuery({
         text: tr.accept.turnReleased(id, turn ? (turn.organizationShortName ?? turn.organizationName) : ""),
       }),
-      handTurnOn(app, ctx.api, incident),
+      handTurnOn(app, ctx.api, incident, before),
     ]);
     for (const failed of announced) {
       if (failed.status === "rejected") ctx.log.error({ err: failed.reason }, "turn: an announcement failed");
@@ -258,6 +259,7 @@ async function releaseTurnNow(ctx: BotContext, id: number, assignmentId: number)
 async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton) {
   const { app } = ctx;
   if (!ctx.person) return refuse(ctx);
+  const before = loadIncident(app.db, id);
   const result = passOnPart(app.db, {
     incidentId: id,
     assignmentId,
@@ -277,7 +279,7 @@ async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton
     const announced = await Promise.allSettled([
       ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
       onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
-      handTurnOn(app, ctx.api, incident),
+      handTurnOn(app, ctx.api, incident, before),
       tellLeadOfPart(app, ctx.api, incident, part),
       tellCoexecutorPassedOn(app, ctx.api, incident, part),
     ]);
