@@ -1,4 +1,4 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, like, lt } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { noticesSent } from "../db/schema.js";
 
@@ -20,6 +20,16 @@ export function noticeClaimed(db: Db, key: string): boolean {
 export function noticeClaimedAt(db: Db, key: string): Date | undefined {
   return db.select({ sentAt: noticesSent.sentAt }).from(noticesSent).where(eq(noticesSent.key, key)).get()
     ?.sentAt;
+}
+
+/** The claimed keys that begin so (a prefix of letters, digits, ':' and '-'). */
+export function noticesStartingWith(db: Db, prefix: string): string[] {
+  return db
+    .select({ key: noticesSent.key })
+    .from(noticesSent)
+    .where(like(noticesSent.key, `${prefix}%`))
+    .all()
+    .map((row) => row.key);
 }
 
 /** Gives a claim back when nobody could be told, so the notice is tried again later. */

@@ -74,6 +74,28 @@ describe("a head added later", () => {
     expect(h.texts(NEW_HEAD)).toHaveLength(briefed);
   });
 
+  it("a briefing Telegram could not take for now is sent by the heads' retry, once", async () => {
+    await office();
+    seedRegistered(h, { link: "https://vk.com/wall-1_1", importance: "significant" });
+    await headsRetry()(h.deps()); // the heads there are told of it
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 502, description: "Bad Gateway" },
+      { match: (p) => p.chat_id === NEW_HEAD && String(p.text).startsWith("Сейчас открыто") },
+    );
+    await joinAsHead();
+    expect(h.texts(NEW_HEAD)).toHaveLength(1); // the welcome only
+    const retry = headsRetry();
+    await retry(h.deps());
+    const briefings = () => h.texts(NEW_HEAD).filter((text) => text.startsWith("Сейчас открыто"));
+    expect(briefings()).toHaveLength(1);
+    expect(briefings()[0]).toContain("Социально значимое сообщение № 1 (п. 21)");
+    h.clock.advance(60 * 60_000);
+    await retry(h.deps());
+    await headsRetry()(h.deps());
+    expect(briefings()).toHaveLength(1);
+  });
+
   it("hears nothing when no significant post is open", async () => {
     await office();
     seedRegistered(h, { link: "https://vk.com/wall-1_1" });
