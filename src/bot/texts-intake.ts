@@ -100,6 +100,10 @@ export const ti = {
   /** A curator who is also an executor forwarded a post while writing an answer or a part. */
   notInDraft:
     "Пересланный пост не добавлен в проект ответа — ниже его можно зарегистрировать. Проект остаётся открытым: продолжайте, когда будете готовы.",
+  /** A curator asked for the link of a posted answer forwarded a channel's post. */
+  notAsLink:
+    "Пересланный пост не принят как ссылка на ответ — ниже его можно зарегистрировать. " +
+    "Вопрос о ссылке остаётся открытым: пришлите её, когда ответ будет размещён.",
   /** A link of a network where a comment has no link of its own (its post's), registered already. */
   sameLink: (ids: number[]) =>
     [

@@ -165,6 +165,28 @@ describe("preparing a draft answer", () => {
     expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
   });
 
+  it("a curator asked for the answer's link who forwards a channel's post gets it to register; the question stays", async () => {
+    const id = await office();
+    grantRole(h.db, person(OFFICE.executor).id, "curator", null, h.clock.now());
+    await seedDraft(h, id, { approve: true });
+    await executor.press("Размещено");
+    await h.deliver(
+      updates.forwarded(executor.chat, executor.tg, "В парке сломаны качели", {
+        type: "channel",
+        chat: { id: -1009, type: "channel", title: "Город", username: "city_news" },
+        message_id: 77,
+      }),
+    );
+    const said = h.texts(OFFICE.executor).slice(-2);
+    expect(said[0]).toBe(
+      "Пересланный пост не принят как ссылка на ответ — ниже его можно зарегистрировать. " +
+        "Вопрос о ссылке остаётся открытым: пришлите её, когда ответ будет размещён.",
+    );
+    expect(said[1]).toMatch(/^Распознано сообщение:\nTelegram: https:\/\/t\.me\/city_news\/77\n/);
+    await executor.send("https://vk.com/wall-1_1?reply=5");
+    expect(executor.lastText()).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
+  });
+
   it("an executor who is no curator forwarding a channel's post into his draft has it taken as ever", async () => {
     await office();
     await executor.press("Подготовить ответ");

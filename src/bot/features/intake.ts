@@ -107,12 +107,13 @@ export function intakeFeature(deps: AppDeps): {
     if (ctx.message.document && !post.link) return next();
     // Inside another dialogue (e.g. giving the link of a published answer) the person is answering it;
     // one that did not take it (its question expired) passes it back here, after the dialogues. But
-    // a curator who forwards a channel's post while writing his own answer or part, or while asked
-    // for a comment or a reason, means to register it.
+    // a curator who forwards a channel's post while writing his own answer or part, asked for the
+    // link of a posted answer, or for a comment or a reason, means to register it.
     const active = Object.entries(ctx.conversation.active()).filter(([, count]) => count > 0);
     if (!afterDialogues && active.length > 0) {
       const taken = forwardedPost(post) && curatorOf(ctx) !== undefined;
       if (taken && active.every(([name]) => WRITING.has(name))) await ctx.reply(ti.notInDraft);
+      else if (taken && active.every(([name]) => name === LINK)) await ctx.reply(ti.notAsLink);
       else if (taken && active.every(([name]) => COMMENTS.has(name))) {
         // A rework comment or a return reason is not a citizen's post: that question is closed.
         await ctx.conversation.exitAll();
@@ -262,6 +263,8 @@ function sendsThreats(ctx: BotContext): boolean {
 
 /** The dialogues of a draft answer and of a co-executor's part (features/drafts.ts, incidents.ts). */
 const WRITING = new Set(["incident.draft", "incident.part"]);
+/** The question for the link of a posted answer (features/answers.ts): a forward is no answer's link. */
+const LINK = "answer.link";
 /** The questions for a comment or a reason (a rework, a part's return, the post's return). */
 const COMMENTS = new Set(["answer.rework", "part.return", "incident.return"]);
 
