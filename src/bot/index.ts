@@ -72,7 +72,7 @@ export interface BotOptions {
  * picked from its buttons is followed by whose competence it is; 12: registration tells another
  * comment at a registered link (Одноклассники, Дзен…) from the one registered there.
  */
-const CONVERSATIONS_VERSION = 12;
+const CONVERSATIONS_VERSION = 13;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

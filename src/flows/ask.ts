@@ -24,12 +24,43 @@ export async function waitForAnswer(conversation: Flow, since?: number): Promise
   const asked = since ?? (await now());
   const answer = await conversation.wait();
   // A message corrected in place is no answer: it is told the bot does not see edits (fallback.ts),
-  // and the question keeps waiting.
-  if (answer.editedMessage) await conversation.skip({ next: true });
+  // and the question keeps waiting. What happens to the chat is handled as without the dialogue.
+  if (answer.editedMessage || aboutTheChat(answer)) await conversation.skip({ next: true });
   if ((await now()) - asked <= ANSWER_WINDOW_MS) return answer;
   const text = answer.message?.text ?? answer.message?.caption;
   if (answer.message && !text?.startsWith("/")) await answer.reply(t.dialogExpired);
   return await conversation.halt({ next: true });
+}
+
+/** Service messages: what happened in a chat, said by Telegram, not by the person asked. */
+const SERVICE: readonly string[] = [
+  "new_chat_members",
+  "left_chat_member",
+  "new_chat_title",
+  "new_chat_photo",
+  "delete_chat_photo",
+  "group_chat_created",
+  "supergroup_chat_created",
+  "migrate_to_chat_id",
+  "migrate_from_chat_id",
+  "pinned_message",
+  "message_auto_delete_timer_changed",
+  "write_access_allowed",
+  "video_chat_started",
+  "video_chat_ended",
+  "video_chat_scheduled",
+  "video_chat_participants_invited",
+];
+
+/**
+ * Whether an update is about the chat, not an answer: the bot's or a member's status changed (the
+ * bot removed, blocked, made an administrator), a service message (the group upgraded to a
+ * supergroup, someone joined), a reaction. Such an update goes on to its own handler.
+ */
+export function aboutTheChat(ctx: Context): boolean {
+  const { message } = ctx;
+  if (message) return SERVICE.some((field) => field in message);
+  return ctx.callbackQuery === undefined && ctx.editedMessage === undefined;
 }
 
 /** Words people type to stop a dialogue, besides /cancel: taken as it, never as the answer. */

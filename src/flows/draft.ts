@@ -40,7 +40,7 @@ import {
 import { parseSourceLink } from "../domain/source-link.js";
 import { describeChanges } from "../domain/text-diff.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, isCancel, pressedOn, removeButtons } from "./ask.js";
+import { aboutTheChat, type Flow, isCancel, pressedOn, removeButtons } from "./ask.js";
 
 export const DRAFT_TEXT_LIMIT = 4096;
 const MAX_ATTACHMENTS = 30;
@@ -314,7 +314,7 @@ async function nextInput(conversation: Flow): Promise<Input> {
   const data = ctx.callbackQuery?.data;
   if (data?.startsWith("dr.")) return { kind: "button", ctx, data };
   const message = ctx.message;
-  if (data !== undefined || !message) return await conversation.skip({ next: true });
+  if (data !== undefined || !message || aboutTheChat(ctx)) return await conversation.skip({ next: true });
   const text = message.text?.trim();
   if (isCancel(text)) return { kind: "cancel", ctx };
   if (text?.startsWith("/")) return await conversation.halt({ next: true });
