@@ -100,10 +100,16 @@ export async function askText(
   const markup = opts.optional
     ? { reply_markup: new InlineKeyboard().text(opts.skipLabel ?? t.org.skip, cb("flow.skip")) }
     : {};
-  await ctx.reply(prompt, markup);
+  // Where this question's «Пропустить» is: one under an earlier question (of another organization,
+  // say) skips nothing here.
+  const asked = [await ctx.reply(prompt, markup)];
   for (;;) {
     const answer = await waitForAnswer(conversation);
     if (opts.optional && answer.callbackQuery?.data === "flow.skip") {
+      if (!asked.some((message) => pressedOn(answer, message))) {
+        await staleStep(answer);
+        continue;
+      }
       await answer.answerCallbackQuery();
       return SKIP;
     }
@@ -112,7 +118,7 @@ export async function askText(
     if (answer.callbackQuery) await conversation.skip({ next: true });
     const text = answer.message?.text?.trim();
     if (text === undefined) {
-      await answer.reply(prompt, markup);
+      asked.push(await answer.reply(prompt, markup));
       continue;
     }
     if (isCancel(text)) {
@@ -122,7 +128,7 @@ export async function askText(
     if (text.startsWith("/")) await conversation.halt({ next: true });
     const problem = await opts.check?.(text);
     if (problem === undefined) return text;
-    await answer.reply(problem, markup);
+    asked.push(await answer.reply(problem, markup));
   }
 }
 

@@ -149,6 +149,37 @@ describe("organizations", () => {
     ]);
   });
 
+  it("a «Убрать краткое название» or «Пропустить» left under an earlier question removes and skips nothing now", async () => {
+    h.seedOrganization("Министерство здравоохранения", "Минздрав");
+    h.seedOrganization("Министерство культуры", "Минкульт");
+    const shortNames = () => h.db.select({ short: organizations.shortName }).from(organizations).all();
+    const pressUnder = async (button: ReturnType<typeof h.fake.findButton>) => {
+      const update = await h.deliver(updates.callback(admin().tg, button.message, button.callbackData));
+      return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text;
+    };
+
+    await admin().send("/org_add");
+    await admin().send("Министерство спорта");
+    const skipOfAdding = h.fake.findButton(ADMIN, "Пропустить");
+    await admin().send("/orgs");
+    await admin().press(/Министерство здравоохранения/);
+    await admin().press("Краткое название");
+    const removeHealths = h.fake.findButton(ADMIN, "Убрать краткое название");
+    await admin().send("/orgs");
+    await admin().press(/Министерство культуры/);
+    await admin().press("Краткое название");
+    expect(admin().lastText()).toMatch(/органа «Министерство культуры»/);
+
+    expect(await pressUnder(removeHealths)).toBe("Эта кнопка относится к прошлому вопросу.");
+    expect(await pressUnder(skipOfAdding)).toBe("Эта кнопка относится к прошлому вопросу.");
+    expect(shortNames()).toEqual([{ short: "Минздрав" }, { short: "Минкульт" }]);
+    expect(h.db.select().from(organizations).all()).toHaveLength(2);
+
+    await admin().press("Убрать краткое название");
+    expect(admin().lastText()).toMatch(/у органа «Министерство культуры» больше нет краткого названия/);
+    expect(shortNames()).toEqual([{ short: "Минздрав" }, { short: null }]);
+  });
+
   it("renamed, or given a new short name, an organization is named so on its open posts' cards at once", async () => {
     const { health } = seedOffice(h);
     const id = await seedIncidentInWork(h, health);
