@@ -407,18 +407,19 @@ function recipients(
  */
 type CuratorsHold = "decision" | "posting" | undefined;
 
-const CLAIMED_STEPS: ReadonlySet<string> = new Set(["answer", "publication", "finalAfterInterim"]);
+/** The executors' answer clocks the curators can hold (the final answer's after an interim one too, p.13), as reports/replay.ts. */
+const HELD_STEPS: ReadonlySet<string> = new Set(["answer", "publication", "finalAfterInterim"]);
 
 function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAlert): CuratorsHold {
+  if (!HELD_STEPS.has(alert.step)) return undefined;
   const submitted = incident.answer?.draftSubmittedAt;
   if (
-    alert.step === "answer" &&
     incident.row.state === "on_approval" &&
     submitted != null &&
     alert.dueAt.getTime() >= submitted.getTime()
   )
     return "decision";
-  if (incident.row.state !== "approved" || !CLAIMED_STEPS.has(alert.step)) return undefined;
+  if (incident.row.state !== "approved") return undefined;
   return openClaim(db, incident.id, now, ANSWER_WINDOW_MS) ? "posting" : undefined;
 }
 

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
-import { submitDraft } from "../../src/app/answers.js";
+import { publishInterim, submitDraft } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
 import {
   acceptIncident,
@@ -854,6 +854,32 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
     expect(alertsIn(HEALTH_HEAD)).toEqual([]);
     expect(aboutAnswer(OFFICE.healthChat)).toEqual([]);
     expect(aboutAnswer(OFFICE.executor)).toEqual([]);
+  });
+
+  it("after an interim answer, the final answer late while its draft waits for the decision is the curators' too (p.13)", async () => {
+    const { health } = await healthHeadAlone();
+    const id = await seedIncidentInWork(h, health); // posted Tuesday 24.11: the final answer due 03.12 18:00
+    await seedDraft(h, id, { purpose: "interim", approve: true });
+    const executor = findPerson(h.db, OFFICE.executor);
+    if (!executor) throw new Error("no executor");
+    publishInterim(h.db, {
+      incidentId: id,
+      actor: executor,
+      now: h.clock.now(),
+      link: "https://vk.com/wall-1_1?reply=2",
+    });
+    at("2026-12-03T05:00:00Z"); // Thursday 03.12 10:00
+    await seedDraft(h, id); // the final answer, before the curators
+    const aboutFinal = (chatId: number) =>
+      alertsIn(chatId).filter((text) => text.includes("«дать окончательный ответ»"));
+    at("2026-12-04T06:01:00Z"); // Friday 11:01: three working hours late
+    await tick();
+    expect(aboutFinal(OFFICE.curatorsChat).at(-1)).toContain("(проект ответа у кураторов на согласовании)");
+    at("2026-12-07T04:01:00Z"); // Monday 09:01: a working day late
+    await tick();
+    expect(aboutFinal(OFFICE.healthChat)).toEqual([]);
+    expect(aboutFinal(OFFICE.executor)).toEqual([]);
+    expect(alertsIn(HEALTH_HEAD)).toEqual([]);
   });
 
   it("its only head blocks the bot: the curators get the escalation naming him, and no other head", async () => {
