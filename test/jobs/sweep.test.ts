@@ -276,6 +276,17 @@ describe("deadline sweep", () => {
     expect(alertsIn(OFFICE.curatorsChat)).toHaveLength(2);
   });
 
+  it("a significant post's reminder due as work begins comes in the morning, not as the day ends", async () => {
+    await office("2026-11-24T12:40:00Z"); // 17:40 local: the routing due Wednesday 09:10
+    register("significant");
+    at("2026-11-24T13:01:00Z"); // 18:01
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat)).toEqual([]);
+    at("2026-11-25T04:01:00Z"); // Wednesday 09:01
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat)).toEqual([expect.stringMatching(/^⏰ .*до 25\.11\.2026 09:10/)]);
+  });
+
   it("an executor's step goes to the organization's chat and the executor; overdue also to the curators", async () => {
     const { health } = await office();
     await seedIncidentInWork(h, health);

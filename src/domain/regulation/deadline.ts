@@ -99,7 +99,8 @@ export function stepDeadline(
 
 /**
  * Reminder instants of a step, in working time: each fraction of the step's working time after `start`,
- * and each "minutes before the end"; only those strictly between the clock's start and the deadline.
+ * and each "minutes before the end"; only those strictly between the clock's start and the deadline,
+ * each in working time (one that falls on a working interval's end moves to the next one's start).
  */
 export function reminderMoments(
   reg: Regulation,
@@ -119,7 +120,9 @@ export function reminderMoments(
       .filter((m) => m < total)
       .map((m) => wt.addWorkingMinutes(deadline, -m)),
   ]
-    .map((d) => d.getTime())
+    // A point on the end of a working interval (18:00, or the lunch's start) is the same working
+    // moment as the next interval's start: it is due then, not a night or a lunch early.
+    .map((d) => wt.nextWorkingMoment(d).getTime())
     .filter((t) => t > clockStart && t < deadline.getTime());
   return [...new Set(moments)].sort((a, b) => a - b).map((t) => new Date(t));
 }

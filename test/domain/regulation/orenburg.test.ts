@@ -138,4 +138,25 @@ describe("Orenburg 156-ук preset", () => {
       "2025-10-14 10:00",
     ]);
   });
+
+  it("a reminder an hour before a deadline at 10:00 comes at 09:00 that morning, not at 18:00 the evening before", () => {
+    const start = at("2025-10-13 09:00");
+    const deadline = stepDeadline(reg, "answer", { detection: start }, wt);
+    expect(deadline && show(deadline)).toBe("2025-10-14 10:00");
+    if (!deadline) throw new Error("no deadline");
+    // 270 min → Monday 14:30 (after the lunch); 432 min → Monday 17:12.
+    expect(reminderMoments(reg, "answer", start, deadline, wt).map(show)).toEqual([
+      "2025-10-13 14:30",
+      "2025-10-13 17:12",
+      "2025-10-14 09:00",
+    ]);
+  });
+
+  it("a reminder that falls on the lunch's start comes when the lunch ends", () => {
+    const start = at("2025-10-13 12:40");
+    const deadline = stepDeadline(reg, "routing", { detection: start }, wt);
+    expect(deadline && show(deadline)).toBe("2025-10-13 14:10");
+    if (!deadline) throw new Error("no deadline");
+    expect(reminderMoments(reg, "routing", start, deadline, wt).map(show)).toEqual(["2025-10-13 14:00"]);
+  });
 });
