@@ -22,8 +22,8 @@ import {
   type DraftKind,
   earliestDeadline,
   isWindow,
+  listedDeadline,
   type NextDeadline,
-  nextDeadline,
   passOnDeadlines,
   runningDeadlines,
 } from "../domain/incident.js";
@@ -50,21 +50,22 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
   const chats = db.select().from(boundChats).where(eq(boundChats.purpose, "organization")).all();
   for (const chat of chats) {
     const key = `morning:${chat.chatId}:${day}`;
-    if (chat.organizationId === null || !leaseNotice(db, key, LEASE_MS, now)) continue;
-    const open = openIncidents(db, { organizationIds: [chat.organizationId] })
+    const organizationId = chat.organizationId;
+    if (organizationId === null || !leaseNotice(db, key, LEASE_MS, now)) continue;
+    const open = openIncidents(db, { organizationIds: [organizationId] })
       .map((row) => loadIncident(db, row.id))
       .filter((incident): incident is Incident => incident !== undefined)
       .map((incident) => ({
         incident,
-        next: nextDeadline(incident, sla.regulation, wt, chat.organizationId ?? undefined, now),
+        // As /list: what the chat's cards owe, never the return window (a right, not a task).
+        next: listedDeadline(incident, sla.regulation, wt, [organizationId]),
       }))
       .sort((a, b) => (a.next?.at.getTime() ?? Infinity) - (b.next?.at.getTime() ?? Infinity));
-    const missed = missedSteps(deps, chat.chatId, chat.organizationId, since, today);
+    const missed = missedSteps(deps, chat.chatId, organizationId, since, today);
     if (open.length === 0 && missed.size === 0) {
       settleNotice(db, key, now);
       continue;
     }
-    const organizationId = chat.organizationId;
     const lines = open
       .slice(0, MAX_LINES)
       .map(({ incident, next }) => openLine(deps, incident, organizationId, next, now));

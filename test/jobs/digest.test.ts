@@ -66,6 +66,25 @@ describe("morning digest", () => {
     expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("Доброе утро!"))).toHaveLength(1);
   });
 
+  it("a post whose return window is still open is listed by what it owes, as /list: the window is a right, not a task", async () => {
+    h = await Harness.start({ now: "2026-11-24T12:50:00Z" }); // Tuesday 17:50 local: may return it till 09:20
+    const { health } = seedOffice(h);
+    const id = seedRegistered(h);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    await morningDigests(deps());
+    expect(h.lastText(OFFICE.healthChat).split("\n").slice(1)).toEqual([
+      "№ 1 — никто не взял в работу; прислать проект ответа куратору до 25.11.2026 14:50 (осталось 4 ч 50 мин рабочего времени)",
+    ]);
+  });
+
   it("a co-executor's chat sees where its own part stands, not the lead's work", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);
