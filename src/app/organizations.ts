@@ -1,7 +1,7 @@
 import { and, asc, count, eq, ne, notInArray, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { assignments, incidents, organizations } from "../db/schema.js";
-import type { IncidentState } from "../domain/incident.js";
+import type { AssignmentState, IncidentState } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import type { OrganizationRow, RowProblem } from "../domain/organization-import.js";
 import { alreadyMadeByThisUpdate, audit } from "./audit.js";
@@ -170,8 +170,14 @@ export interface OpenWork {
   state: IncidentState;
 }
 
-/** The organization's open work: live assignments (not returned or withdrawn) of unfinished incidents. */
-export function openWorkOf(db: Tx, organizationId: number): OpenWork[] {
+/**
+ * The organization's open work: live assignments (not returned or withdrawn) of unfinished incidents,
+ * each of which names it on the cards; `owed`, only those it still has to do (a co-executor's part
+ * already given is not, unless it comes back for rework).
+ */
+export function openWorkOf(db: Tx, organizationId: number, which: "routed" | "owed" = "routed"): OpenWork[] {
+  const done: AssignmentState[] =
+    which === "owed" ? ["returned", "withdrawn", "part_sent", "part_passed"] : ["returned", "withdrawn"];
   return db
     .selectDistinct({ incidentId: incidents.id, role: assignments.role, state: incidents.state })
     .from(assignments)
@@ -179,7 +185,7 @@ export function openWorkOf(db: Tx, organizationId: number): OpenWork[] {
     .where(
       and(
         eq(assignments.organizationId, organizationId),
-        notInArray(assignments.state, ["returned", "withdrawn"]),
+        notInArray(assignments.state, done),
         notInArray(incidents.state, ["answered", "closed"]),
       ),
     )
@@ -214,7 +220,7 @@ export function setOrganizationActive(
       // The press handled again after a crash made this switch: told as made, its open work again.
       const action = input.active ? "activated" : "deactivated";
       const again = alreadyMadeByThisUpdate(tx, { entity: "organization", entityId: input.id, action });
-      const openWork = again && !input.active ? openWorkOf(tx, input.id) : [];
+      const openWork = again && !input.active ? openWorkOf(tx, input.id, "owed") : [];
       return { ok: true, organization: current, changed: again, openWork };
     }
     const organization = tx
@@ -223,7 +229,7 @@ export function setOrganizationActive(
       .where(eq(organizations.id, input.id))
       .returning()
       .get();
-    const openWork = input.active ? [] : openWorkOf(tx, input.id);
+    const openWork = input.active ? [] : openWorkOf(tx, input.id, "owed");
     audit(tx, input.now, {
       actorId: input.actorId,
       entity: "organization",

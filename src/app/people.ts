@@ -454,7 +454,7 @@ export function planAccessChange(db: Tx, input: AccessChangeInput): AccessPlanRe
   const heldIds = new Set(held.flatMap((h) => h.incidentIds));
   const orphaned = orgs.flatMap((o) => {
     if (telegramIdsOfMembers(db, [o.id]).some((id) => id !== person.telegramId)) return [];
-    const incidentIds = [...new Set(openWorkOf(db, o.id).map((work) => work.incidentId))].filter(
+    const incidentIds = [...new Set(openWorkOf(db, o.id, "owed").map((work) => work.incidentId))].filter(
       (id) => !heldIds.has(id),
     );
     return incidentIds.length > 0 ? [{ organizationId: o.id, organizationName: o.name, incidentIds }] : [];

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { unbindChat } from "../../src/app/chats.js";
-import { closeAsToxic, routeIncident } from "../../src/app/incidents.js";
+import { acceptIncident, closeAsToxic, routeIncident, sendPart } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents, organizations } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
@@ -208,6 +208,18 @@ describe("organizations", () => {
       actor: curator,
       now,
     });
+    const partGiven = seedRegistered(h, { link: "https://vk.com/wall-1_4" });
+    routeIncident(h.db, {
+      incidentId: partGiven,
+      leadId: education,
+      coexecutorIds: [health],
+      actor: curator,
+      now,
+    });
+    const executor = findPerson(h.db, OFFICE.executor);
+    if (!executor) throw new Error("no executor");
+    acceptIncident(h.db, { incidentId: partGiven, actor: executor, now, organizationId: health });
+    sendPart(h.db, { incidentId: partGiven, actor: executor, now, text: "Врач принимает по вторникам." });
     const closed = seedRegistered(h, { link: "https://vk.com/wall-1_3" });
     routeIncident(h.db, { incidentId: closed, leadId: health, coexecutorIds: [], actor: curator, now });
     expect(closeAsToxic(h.db, { incidentId: closed, actor: curator, now, threat: false }).ok).toBe(true);

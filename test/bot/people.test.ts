@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { submitDraft } from "../../src/app/answers.js";
-import { acceptIncident, routeIncident } from "../../src/app/incidents.js";
+import { acceptIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents, people, roleGrants } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
@@ -277,6 +277,29 @@ describe("taking access away", () => {
         "«Переназначить» на карточке (карточки — кнопками ниже) или попросите администратора пригласить исполнителя.",
     );
     expect(lastLabels(OFFICE.curatorsChat)).toEqual([`№ ${waiting}`]);
+  });
+
+  it("the last executor taken out after giving the organization's part: nothing is left to do, nobody is warned", async () => {
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    const given = seedRegistered(h, { link: "https://vk.com/wall-1_7" });
+    const now = h.clock.now();
+    const ivan = findPerson(h.db, OFFICE.executor) as Person;
+    routeIncident(h.db, {
+      incidentId: given,
+      leadId: education,
+      coexecutorIds: [health],
+      actor: findPerson(h.db, OFFICE.curator) as Person,
+      now,
+    });
+    acceptIncident(h.db, { incidentId: given, actor: ivan, now, organizationId: health });
+    sendPart(h.db, { incidentId: given, actor: ivan, now, text: "Врач принимает по вторникам." });
+    const curatorsTold = h.texts(OFFICE.curatorsChat).length;
+    await openCard(admin(), /Иван/);
+    await admin().press("Исключить из: Минздрав");
+    expect(admin().lastText()).not.toContain("не останется исполнителей");
+    await admin().press("Да, исключить");
+    expect(paragraphs().join("\n")).not.toContain("не осталось исполнителей");
+    expect(h.texts(OFFICE.curatorsChat)).toHaveLength(curatorsTold);
   });
 
   it("the only curator's role taken: the admin is warned that nobody will route or approve", async () => {
