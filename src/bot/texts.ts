@@ -158,6 +158,7 @@ export const t = {
     } satisfies Record<Role, string>,
     chooseOrganization: "Выберите орган для исполнителя:",
     noOrganizations: "Сначала добавьте хотя бы один орган: /org_add или загрузите файл со списком.",
+    allInactive: "Все органы отключены. Включите нужный в /orgs или добавьте новый: /org_add.",
     created: (role: Role, organizationName: string | null, link: string, expires: string) =>
       `Приглашение для роли «${ROLE_NAMES[role]}»${organizationName ? ` в орган «${organizationName}»` : ""}.\n\n` +
       `Перешлите эту ссылку сотруднику. Она одноразовая и действует до ${expires}:\n${link}`,

@@ -114,6 +114,17 @@ describe("invites", () => {
     expect(admin.lastText()).not.toMatch(/start=/);
   });
 
+  it("with every organization switched off, the invite's picker says so, not to add one", async () => {
+    await addOrganization("Министерство здравоохранения", "Минздрав");
+    h.db.update(organizations).set({ active: false }).run();
+    const admin = h.user(ADMIN, "Анна");
+    await admin.send("/invite");
+    await admin.press("Исполнитель");
+    expect(admin.lastText()).toBe(
+      "Все органы отключены. Включите нужный в /orgs или добавьте новый: /org_add.",
+    );
+  });
+
   it("an executor invite is for one organization, chosen from a list", async () => {
     await addOrganization("Министерство здравоохранения", "Минздрав");
     const token = await inviteLink("Исполнитель", "Минздрав");

@@ -72,9 +72,16 @@ async function showOrganizations(
   });
   const chosen = head ? tp.heads.chooseOrganization : t.invite.chooseOrganization;
   // Switched-off organizations are not offered: say so, or the admin looks for one in vain.
-  const prompt = countInactiveOrganizations(ctx.app.db) > 0 ? `${chosen}\n\n${t.org.inactiveHidden}` : chosen;
+  const someInactive = countInactiveOrganizations(ctx.app.db) > 0;
+  const prompt = empty
+    ? someInactive
+      ? t.invite.allInactive
+      : t.invite.noOrganizations
+    : someInactive
+      ? `${chosen}\n\n${t.org.inactiveHidden}`
+      : chosen;
   await ctx.answerCallbackQuery();
-  await ctx.editMessageText(empty ? t.invite.noOrganizations : prompt, { reply_markup: keyboard });
+  await ctx.editMessageText(prompt, { reply_markup: keyboard });
 }
 
 async function issue(ctx: BotContext, role: Role, organizationId: number | null): Promise<void> {
