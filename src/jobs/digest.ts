@@ -226,7 +226,7 @@ function openLine(
 }
 
 /**
- * The steps whose deadlines the chat was alerted of as missed in the window, by incident: what each
+ * The steps whose deadlines, passed in the window, the chat was alerted of as missed, by incident: what each
  * missed, not whether it is late now (its answer may be out, on time, since).
  */
 function missedSteps(
@@ -244,8 +244,9 @@ function missedSteps(
       and(
         eq(notifications.kind, "overdue"),
         eq(assignments.organizationId, organizationId),
-        gte(notifications.claimedAt, new Date(since.getTime())),
-        lt(notifications.claimedAt, new Date(until.getTime())),
+        // By the deadline, not the alert: one missed at 18:00 is alerted only as work resumes.
+        gte(notifications.deadlineAt, new Date(since.getTime())),
+        lt(notifications.deadlineAt, new Date(until.getTime())),
         eq(notifications.chatId, chatId),
       ),
     )

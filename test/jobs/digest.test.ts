@@ -85,6 +85,23 @@ describe("morning digest", () => {
     ]);
   });
 
+  it("a deadline missed as the day ended, alerted only in the morning, is in that morning's digest", async () => {
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z" }); // Tuesday 12:00 local: the draft due 18:00
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-24T13:01:00Z"); // 18:01: no alert at night
+    await sweep(deps());
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00: the overdue alert, then the digest
+    const jobs = startJobs(deps());
+    await jobs.tick();
+    await jobs.stop();
+    const digest = h.texts(OFFICE.healthChat).find((text) => text.startsWith("Доброе утро!"));
+    expect(digest?.split("\n").slice(-2)).toEqual([
+      "С 24.11.2026 пропущены сроки:",
+      "№ 1 — прислать проект ответа куратору",
+    ]);
+  });
+
   it("a co-executor's chat sees where its own part stands, not the lead's work", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);
