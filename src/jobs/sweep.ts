@@ -101,7 +101,19 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   // process's tick waits for this one's claims instead of racing them.
   db.transaction(() => {
     const directory = new Directory(db);
-    for (const id of ids) planIncident(deps, directory, id, now, outbox, alerted);
+    for (const id of ids) {
+      // Each incident in a savepoint: one that cannot be planned (a bug, a damaged row) undoes its
+      // own claims and is logged; every other post's alerts still go out.
+      try {
+        db.transaction(() => planIncident(deps, directory, id, now, outbox, alerted));
+      } catch (error) {
+        unqueue(outbox, alerted, id);
+        deps.log.error(
+          { incidentId: id, err: error },
+          "incident's alerts not planned; tried again next tick",
+        );
+      }
+    }
     requeueUnsent(deps, directory, now, outbox, alerted);
   });
   let sent = 0;
@@ -121,6 +133,16 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   // The sweep changes no incident: the cards show the same incident, with the time left as of now.
   for (const incident of alerted.values()) await syncCards(deps, incident);
   return { incidents: ids.length, sent };
+}
+
+/** Takes back what a failed planning of the incident queued (its claims were rolled back). */
+function unqueue(outbox: Map<number, Outgoing[]>, alerted: Map<number, Incident>, id: number): void {
+  alerted.delete(id);
+  for (const [chatId, items] of outbox) {
+    const kept = items.filter((item) => item.incident.id !== id);
+    if (kept.length > 0) outbox.set(chatId, kept);
+    else outbox.delete(chatId);
+  }
 }
 
 function planIncident(
@@ -208,7 +230,16 @@ function requeueUnsent(
   const { db, sla } = deps;
   const owed = owedAlerts(deps, directory, now);
   for (const row of unsentAlerts(db, new Date(now.getTime() - STALE_CLAIM_MS))) {
-    const current = owed(row.incidentId);
+    let current: Owed | undefined;
+    try {
+      current = owed(row.incidentId);
+    } catch (error) {
+      deps.log.error(
+        { incidentId: row.incidentId, err: error },
+        "unsent alert not retried; tried again next tick",
+      );
+      continue;
+    }
     if (current && !mayAlert(current.incident, sla.workingTime, now)) continue;
     const still = current?.addressed.find((addressed) => isClaimOf(row, addressed));
     if (!current || !still) {

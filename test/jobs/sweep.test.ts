@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
 import { publishInterim, submitDraft } from "../../src/app/answers.js";
@@ -216,6 +216,23 @@ describe("deadline sweep", () => {
     expect(partLines(OFFICE.curatorsChat)).toEqual([expected]);
     // The lead has taken the post: its own alerts say nothing of the kind.
     expect(alertsIn(OFFICE.healthChat).join("\n")).not.toContain("никто не взял");
+  });
+
+  it("a post that cannot be planned (a damaged row) holds back no other post's alert, and is tried again", async () => {
+    const { health } = await office();
+    const damaged = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    await seedDraft(h, damaged);
+    const sound = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    h.db.run(sql`update drafts set attachments = '[{' where incident_id = ${damaged}`);
+    at("2026-11-24T11:01:00Z"); // 16:01: № 2's draft is overdue (p.9)
+    await tick();
+    expect(alertsIn(OFFICE.healthChat)).toEqual([expect.stringContaining(`❗ Сообщение № ${sound}: срок`)]);
+    h.db.run(sql`update drafts set attachments = '[]' where incident_id = ${damaged}`);
+    at("2026-11-25T06:01:00Z"); // Wednesday 11:01: № 1's answer, repaired, is overdue
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat).join("\n")).toContain(
+      `❗ Сообщение № ${damaged}: срок «разместить ответ» истёк`,
+    );
   });
 
   it("two overlapping ticks send each alert exactly once", async () => {
