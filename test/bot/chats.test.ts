@@ -82,6 +82,35 @@ describe("group chats", () => {
     expect(h.lastText(-200)).toBe("Этот чат ни к чему не привязан.");
   });
 
+  it("a work chat bound while the organization has open posts gets their list, each card a tap away", async () => {
+    const health = h.db.select().from(organizations).get()?.id ?? 0;
+    h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
+    const id = seedRegistered(h);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    expect(h.texts(-100).slice(-2)).toEqual([
+      "Этот чат привязан к органу «Министерство здравоохранения». Сюда будут приходить карточки сообщений.",
+      expect.stringMatching(new RegExp(`^Открытые сообщения: 1\\n\\n№ ${id} `)),
+    ]);
+    h.seedPerson(OFFICE.executor, "Иван", [], [health]);
+    await h.user(OFFICE.executor, "Иван").press(`№ ${id}`, workChat());
+    expect(h.lastText(-100)).toMatch(new RegExp(`^Сообщение № ${id} · `));
+
+    // The curators' chat gets every open post, each naming its organization.
+    const curatorsChat = h.group(-200, "Кураторы");
+    await admin().send("/bind", curatorsChat);
+    await admin().press("Чат кураторов", curatorsChat);
+    expect(h.texts(-200).at(-1)).toMatch(new RegExp(`^Открытые сообщения: 1\\n\\n№ ${id} .*Минздрав`));
+  });
+
   it("binding another chat to the same organization moves the binding and tells the old chat", async () => {
     await admin().send("/bind", workChat());
     await admin().press(/Минздрав/, workChat());

@@ -24,6 +24,7 @@ import {
   tellAdminsChatUnreachable,
 } from "../refused-chats.js";
 import { t } from "../texts.js";
+import { showOpenPosts } from "./incidents.js";
 
 export const chats = new Composer<BotContext>();
 /** Refuses others, naming what they tried: a button of the binding, or the command they sent in a group. */
@@ -165,6 +166,10 @@ async function bind(ctx: BotContext, purpose: ChatPurpose, organizationId: numbe
   if (!(await seesEveryMessage(ctx, chat.id))) lines.push(t.chat.makeAdmin);
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(lines.join("\n\n"));
+  await showOpenPosts(ctx, organizationId).catch((error) => {
+    if (!(error instanceof GrammyError)) throw error;
+    ctx.log.warn({ chatId: chat.id, error: error.description }, "open posts not shown in the chat bound");
+  });
   for (const old of result.replaced)
     await ctx.api.sendMessage(old.chatId, t.chat.unbound).catch(() => undefined);
 }

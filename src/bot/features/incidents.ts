@@ -571,7 +571,7 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
       keyboard.text(key === filter ? `• ${label}` : label, cb("inc.list", key));
     });
   }
-  return { text: textOf(count), keyboard };
+  return { text: textOf(count), keyboard, total: listed.length };
 }
 
 /** Whether a deadline is of a co-executor's part, or the curators' passing it on; undefined for the lead's. */
@@ -590,6 +590,18 @@ function listedState(incident: Incident, scope: ListScope, rules: ActionRules): 
       : [];
   const part = own.every((a) => a.role === "coexecutor") ? own[0] : undefined;
   return part ? partStateText(part, rules) : tr.shortState[incident.row.state];
+}
+
+/**
+ * A chat just bound to an organization (`null`: the curators) gets its open posts as `/list` shows
+ * them there, each card a tap away: it starts with what is owed, not with an empty chat.
+ */
+export async function showOpenPosts(ctx: BotContext, organizationId: number | null): Promise<void> {
+  const scope: ListScope =
+    organizationId === null ? { kind: "all" } : { kind: "organizations", ids: [organizationId] };
+  const { text, keyboard, total } = renderList(ctx.app, scope, "all");
+  if (total > 0)
+    await ctx.reply(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
 }
 
 async function list(ctx: BotContext) {
