@@ -253,6 +253,19 @@ describe("group chats", () => {
     expect(told()).toBe(2);
   });
 
+  it("a bound chat that takes the bot's administrator rights: the chat and the admins hear it no longer sees reasons typed there", async () => {
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    await h.deliver(updates.myChatMember(workChat(), admin().tg, "administrator", "member", h.fake.botUser));
+    expect(h.lastText(-100)).toBe(
+      "Бот больше не администратор этого чата и не видит обычных сообщений: причины и комментарии, " +
+        "написанные здесь, до него не дойдут. Сделайте бота снова администратором чата.",
+    );
+    expect(admin().lastText()).toMatch(
+      /^В чате «Минздрав: обращения» \(«Министерство здравоохранения»\) бот больше не администратор/,
+    );
+  });
+
   it("the curators' chat the bot was removed from: the admins hear the curators are told privately meanwhile", async () => {
     const curators = h.group(-400, "Кураторы");
     await admin().send("/bind", curators);

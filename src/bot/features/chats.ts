@@ -258,7 +258,10 @@ chats.on("my_chat_member", async (ctx) => {
     // Restricted so that it may not write: the chat refuses as a send would find; else it writes again.
     if (member.status === "restricted" && !member.can_send_messages) {
       if (findBoundChat(db, chat.id)) await tellAdminsChatUnreachable({ ...ctx.app, api: ctx.api }, chat.id);
-    } else chatWritableAgain(db, chat.id);
+    } else {
+      chatWritableAgain(db, chat.id);
+      if (isAdministrator(before.status) && !isAdministrator(member.status)) await demoted(ctx, chat.id);
+    }
     if (isGone(before.status) && !findBoundChat(db, chat.id)) await addedHint(ctx, chat.id, member.status);
     return;
   }
@@ -268,6 +271,18 @@ chats.on("my_chat_member", async (ctx) => {
   const text = t.chat.botRemoved(bound.title, describeBinding(bound), bound.purpose === "curators");
   await notifyAdmins({ ...ctx.app, api: ctx.api }, text);
 });
+
+/**
+ * The bot no longer an administrator of a bound chat: without privacy mode off it sees commands
+ * only, so a reason or comment typed there would never reach it. The chat and the admins hear so.
+ */
+async function demoted(ctx: BotContext, chatId: number): Promise<void> {
+  const bound = findBoundChat(ctx.app.db, chatId);
+  if (!bound || ctx.me.can_read_all_group_messages) return;
+  ctx.log.warn({ chatId }, "bot no longer an administrator of a bound chat");
+  await ctx.api.sendMessage(chatId, t.chat.demoted).catch(() => undefined);
+  await notifyAdmins({ ...ctx.app, api: ctx.api }, t.chat.demotedAdmins(bound.title, describeBinding(bound)));
+}
 
 async function addedHint(ctx: BotContext, chatId: number, status: string): Promise<void> {
   const lines: string[] = [t.chat.addedHint];
