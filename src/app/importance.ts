@@ -4,7 +4,7 @@
  * like any other: one transaction that checks it, bumps the version and writes the audit event.
  * Also the query a surge counts (Orenburg p.21, Georgievsk p.24): posts on one topic or place.
  */
-import { and, asc, eq, gte, isNotNull } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull, isNull, ne, or } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { incidents } from "../db/schema.js";
 import { hasRole, type Person } from "../domain/access.js";
@@ -106,7 +106,8 @@ function columnOf(detail: PostDetail): Partial<Pick<IncidentRow, "importance" | 
 export const subjectKey = nameKey;
 
 /**
- * The posts detected since `since` whose topic (or place) is `key` once folded, oldest first.
+ * The posts detected since `since` whose topic (or place) is `key` once folded, oldest first; one
+ * voided (deleted, or registered by mistake) is no citizen's post and counts toward no surge.
  * SQLite's lower() folds only ASCII, so the fold is done here, over the window's posts.
  */
 export function postsOnSubject(db: Db, subject: Subject, key: string, since: Date): number[] {
@@ -114,7 +115,13 @@ export function postsOnSubject(db: Db, subject: Subject, key: string, since: Dat
   return db
     .select({ id: incidents.id, value: column })
     .from(incidents)
-    .where(and(isNotNull(column), gte(incidents.detectedAt, since)))
+    .where(
+      and(
+        isNotNull(column),
+        gte(incidents.detectedAt, since),
+        or(isNull(incidents.closedReason), ne(incidents.closedReason, "void")),
+      ),
+    )
     .orderBy(asc(incidents.id))
     .all()
     .filter((row) => row.value !== null && subjectKey(row.value) === key)

@@ -1,7 +1,7 @@
 import { type Logger, pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { subjectKey } from "../../src/app/importance.js";
-import { loadIncident } from "../../src/app/incidents.js";
+import { closeUnanswered, loadIncident } from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson, grantRole, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
 import { announceSurge } from "../../src/bot/surge.js";
@@ -121,6 +121,19 @@ describe("surge", () => {
       h.clock.advance(7 * 60 * 60_000);
     }
     expect(surgeTexts(OFFICE.head)).toEqual([]);
+  });
+
+  it("a post closed as deleted or registered by mistake counts toward no surge", async () => {
+    const mistaken = register(1, "дороги");
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    closeUnanswered(h.db, { incidentId: mistaken, actor: curator, now: h.clock.now(), reason: "void" });
+    for (let n = 2; n <= 5; n++) await post(n, "дороги");
+    expect(surgeTexts(OFFICE.head)).toEqual([]);
+    await post(6, "дороги");
+    expect(surgeTexts(OFFICE.head)).toEqual([
+      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «дороги» (п. 21 регламента): № 2, № 3, № 4, № 5, № 6.",
+    ]);
   });
 
   it("a head the notice could not reach for now hears of the surge with the next post; nobody hears twice", async () => {
