@@ -896,7 +896,9 @@ export function replayIncident(
   steps.push(...endedByRouting.values());
   // Returning is optional: an executor who kept the post has not missed the return window.
   running.delete("return");
-  for (const r of running.values()) steps.push(instance(r, null, null));
+  // Still owed after a return, not routed again: the organization that returned it had it, as at a
+  // routing (restart); one whose deadline fell while the curators held the post is theirs.
+  for (const r of running.values()) steps.push(instance(r, null, null, null, lead ?? returnedBy));
   steps.push(...parts.owed());
   return { steps, leadOrganizationId: lead };
 }

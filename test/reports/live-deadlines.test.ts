@@ -984,6 +984,22 @@ describe("a shortened answer deadline (Orenburg p.6) as each routing set it", ()
     ]);
   });
 
+  it("missed, then returned by the lead and not routed again by the month's end: still the lead's miss", async () => {
+    const o = await office("orenburg");
+    const one = o.register("10:00");
+    o.route(one, o.health, "10:05", [], false, 120); // due 12:00
+    o.accept(one, o.people.ivan, "10:10");
+    o.giveBack(one, o.people.ivan, "12:30");
+    expect(
+      tr
+        .violations(o.november())
+        .split("\n")
+        .filter((line) => line.includes("ответ на сообщение")),
+    ).toEqual([
+      "№ 1 · Минздрав — ответ на сообщение (п. 8): срок 09.11.2026 12:00, не выполнено к концу месяца, опоздание 15 раб. дн. 5 ч",
+    ]);
+  });
+
   it("a later routing with the full deadline does not unmake the miss of the shortened one", async () => {
     const o = await office("orenburg");
     const { health, roads } = o;
