@@ -473,7 +473,9 @@ export const t = {
     /** The curators' own chat refused the alert: each curator gets it privately. */
     undeliveredToCuratorsChat: (text: string) =>
       `Не удалось доставить в чат кураторов (бот удалён или заблокирован):\n\n${text}`,
-    /** A notice meant for the heads (an escalation, a significant post), who all block the bot, as the curators get it instead. */
+    /** A significant post no head hears of: none has «Срочные» on, so the curators know they must tell them. */
+    significantToNoHead: (text: string) =>
+      `${text}\nНикому из руководителей это не направляется: ни у одного руководителя не включена рассылка «Срочные» (/people).`,
     /**
      * An escalation no head the bot can write to hears: `heads`, those it concerns (all blocking the
      * bot); `organization`, the organization it is about (null: the curators' own step or post, which

@@ -184,22 +184,22 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
 }
 
 /**
- * Heads with «Срочные» there are, but every one blocks the bot: a significant post must still reach
- * someone who can tell them another way, so the curators get the heads' notice, naming them (as the
- * sweep's heads' escalation does). It counts as told once a curators' chat has it. No such heads at
- * all, or no curator the bot can write to either, is nothing to try again.
+ * No head the bot can write to has «Срочные»: a significant post must still reach someone who can
+ * tell them another way, so the curators get the heads' notice, naming the heads who block the bot
+ * (as the sweep's heads' escalation does), or saying that no head has «Срочные» on. It counts as told
+ * once a curators' chat has it; with no curator the bot can write to either, nothing is tried again.
  */
 async function tellCuratorsInsteadOfHeads(deps: CardDeps, key: string, text: string): Promise<void> {
   const heads = headsWith(deps.db, "urgent").map((head) => head.telegramId);
   const curators = reachableCuratorChats(deps.db);
-  if (heads.length > 0 && curators.length === 0)
-    deps.log.error({ key }, "significant post told to nobody: every head and curator blocks the bot");
-  if (heads.length === 0 || curators.length === 0) {
+  if (curators.length === 0) {
+    deps.log.error({ key }, "significant post told to nobody: no head and no curator the bot can reach");
     claimNotice(deps.db, key, deps.clock.now());
     return;
   }
   const names = heads.map((telegramId) => personName(deps.db, telegramId));
-  const notice = t.alert.insteadOfHeads(text, names, null);
+  const notice =
+    heads.length === 0 ? t.alert.significantToNoHead(text) : t.alert.insteadOfHeads(text, names, null);
   for (const chatId of curators)
     if (await sendLong(deps, deps.api, chatId, notice, undefined, { ring: true }))
       claimNotice(deps.db, key, deps.clock.now());

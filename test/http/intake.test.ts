@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { loadIncident } from "../../src/app/incidents.js";
+import { findPerson, setHeadPurpose } from "../../src/app/people.js";
 import { intakeEndpoint } from "../../src/http/intake.js";
 import { headsRetry } from "../../src/jobs/heads.js";
 import { Harness } from "../support/bot-harness.js";
@@ -226,6 +227,31 @@ describe("POST /intake", () => {
     }
     expect(insteadOfHead()).toHaveLength(1);
     expect(h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === OFFICE.head)).toEqual([]);
+  });
+
+  it("a significant post while no head has «Срочные» on: the curators hear nobody senior is told, once", async () => {
+    await start();
+    h.seedPerson(1001, "Анна", ["admin"]);
+    const admin = findPerson(h.db, 1001)?.id ?? 0;
+    const head = findPerson(h.db, OFFICE.head)?.id ?? 0;
+    setHeadPurpose(h.db, {
+      actorId: admin,
+      personId: head,
+      purpose: "urgent",
+      enabled: false,
+      now: h.clock.now(),
+    });
+    const noHead = () =>
+      h.texts(OFFICE.curatorsChat).filter((text) => text.includes("Никому из руководителей"));
+
+    await post({ link: "https://vk.com/wall-1_16", text: "Пожар в школе", importance: "significant" });
+    expect(noHead()).toEqual([
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_16\n«Пожар в школе»\n" +
+        "Никому из руководителей это не направляется: ни у одного руководителя не включена рассылка «Срочные» (/people).",
+    ]);
+    h.clock.advance(60_000);
+    await intake.endpoint.catchUp();
+    expect(noHead()).toHaveLength(1);
   });
 
   it("at night the card of an ordinary post comes without sound; a significant one rings", async () => {
