@@ -344,6 +344,15 @@ export function findLinks(text: string): string[] {
 }
 
 /**
+ * The post's link in a message that holds more than a link («вот пост: https://vk.com/wall-1_2»):
+ * the first link to a post of a known network, else the first link; undefined with none.
+ */
+export function postLinkIn(text: string): ParsedLink | undefined {
+  const parsed = findLinks(text).map(parseSourceLink);
+  return parsed.find((link) => link.ok && link.post) ?? parsed[0];
+}
+
+/**
  * Networks whose comments (replies) have links of their own, told apart from the post's: VK's
  * `reply=`, Telegram's `comment=`, YouTube's `lc=`, a reply on X, a post of its own. Elsewhere
  * (Одноклассники, Дзен…) a comment under the post may have no link but the post's.

@@ -29,7 +29,7 @@ import { ti } from "../bot/texts-intake.js";
 import { hasRole } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
-import { NETWORK_NAMES, parseSourceLink } from "../domain/source-link.js";
+import { NETWORK_NAMES, parseSourceLink, postLinkIn } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
 
@@ -329,7 +329,8 @@ async function askLink(conversation: Flow, ctx: Context, prompt: string): Promis
     prompt,
     onForward: "leave",
     parse: (text) => {
-      const parsed = parseSourceLink(text);
+      const whole = parseSourceLink(text);
+      const parsed = whole.ok ? whole : (postLinkIn(text) ?? whole);
       return parsed.ok ? ok(parsed.url) : { ok: false, problem: ti.badLink[parsed.problem] };
     },
   });

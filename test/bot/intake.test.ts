@@ -98,6 +98,20 @@ describe("registering a post with /new", () => {
     expect(curator.lastText()).toMatch(/Важность: важное/);
   });
 
+  it("takes the post's link out of a message that says more, preferring the post to the author's page", async () => {
+    await start();
+    await curator.send("/new");
+    await curator.send("Автор https://vk.com/id5 пишет вот здесь: https://vk.com/wall-1_5, про яму.");
+    expect(curator.lastText()).toBe(
+      "Пришлите текст сообщения (можно скопировать из поста) или нажмите «Нет текста».",
+    );
+    await curator.press("Нет текста");
+    for (let i = 0; i < 3; i++) await curator.press("Пропустить");
+    await curator.press("Обычное");
+    await curator.press("Сейчас");
+    expect(curator.lastText()).toMatch(/^Сообщение № 1 · ВКонтакте\nhttps:\/\/vk\.com\/wall-1_5\n/);
+  });
+
   it("takes the post's own time in local time and refuses a wrong, future or long past one", async () => {
     await start();
     await curator.send("/new");
