@@ -281,7 +281,8 @@ export function registerIncident(
  * Earlier incidents that the new post may repeat (PRODUCT.md "repeat"): the same author, or the same
  * topic or place, detected within the preset's window. A post already registered names its number
  * (`beforeId`): only those registered before it. Compared as a surge compares them (any case, ё = е:
- * SQLite's lower() folds only ASCII, so the window's posts are folded here).
+ * SQLite's lower() folds only ASCII, so the window's posts are folded here). The likeliest first:
+ * the same author, then more of the three alike, then the newest.
  */
 export function repeatCandidates(
   db: Db,
@@ -301,6 +302,9 @@ export function repeatCandidates(
   if (author === undefined && topic === undefined && place === undefined) return [];
   const same = (value: string | null, key: string | undefined) =>
     key !== undefined && value !== null && nameKey(value) === key;
+  // The same author counts most: on a busy topic, his own earlier post is still offered first.
+  const likeness = (row: Pick<IncidentRow, "author" | "topic" | "place">) =>
+    (same(row.author, author) ? 2 : 0) + (same(row.topic, topic) ? 1 : 0) + (same(row.place, place) ? 1 : 0);
   const ids = db
     .select({ id: incidents.id, author: incidents.author, topic: incidents.topic, place: incidents.place })
     .from(incidents)
@@ -313,11 +317,14 @@ export function repeatCandidates(
     )
     .orderBy(desc(incidents.id))
     .all()
-    .filter((row) => same(row.author, author) || same(row.topic, topic) || same(row.place, place))
+    .map((row) => ({ id: row.id, likeness: likeness(row) }))
+    .filter((row) => row.likeness > 0)
+    .sort((a, b) => b.likeness - a.likeness || b.id - a.id)
     .slice(0, input.limit ?? 5)
     .map((row) => row.id);
   if (ids.length === 0) return [];
-  return db.select().from(incidents).where(inArray(incidents.id, ids)).orderBy(desc(incidents.id)).all();
+  const rows = db.select().from(incidents).where(inArray(incidents.id, ids)).all();
+  return ids.flatMap((id) => rows.filter((row) => row.id === id));
 }
 
 /** Open incidents marked as repeats of this one: their cards tell how it went. */

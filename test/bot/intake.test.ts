@@ -29,13 +29,20 @@ afterEach(() => h?.close());
 /** /new with the link and text; author, topic and place skipped unless given; importance; «Сейчас». */
 async function registerByNew(
   link: string,
-  opts: { text?: string; topic?: string; importance?: string; chat?: ReturnType<typeof group> } = {},
+  opts: {
+    text?: string;
+    author?: string;
+    topic?: string;
+    importance?: string;
+    chat?: ReturnType<typeof group>;
+  } = {},
 ): Promise<void> {
   const chat = opts.chat ?? curator.chat;
   await curator.send("/new", chat);
   await curator.send(link, chat);
   await curator.send(opts.text ?? "Яма на дороге", chat);
-  await curator.press("Пропустить", chat);
+  if (opts.author) await curator.send(opts.author, chat);
+  else await curator.press("Пропустить", chat);
   if (opts.topic) await curator.send(opts.topic, chat);
   else await curator.press("Пропустить", chat);
   await curator.press("Пропустить", chat);
@@ -607,6 +614,19 @@ describe("registering from a forwarded post or a link", () => {
     expect(incidentCount()).toBe(2);
     expect(curator.lastText()).toMatch(/^Сообщение № 2 · /);
     expect(curator.texts().filter((text) => text.includes("ошибк"))).toEqual([]);
+  });
+
+  it("on a busy topic the same author's earlier post is offered first, however many came since", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_2", { topic: "дороги", author: "Иван Петров" });
+    for (const n of [3, 4, 5]) {
+      await registerByNew(`https://vk.com/wall-1_${n}`, { topic: "дороги", text: `Яма № ${n}` });
+      await curator.press("Нет, новое");
+    }
+    await registerByNew("https://vk.com/wall-1_6", { topic: "дороги", author: "иван петров" });
+    expect(curator.lastText()).toBe(
+      "Сообщение № 5 похоже на повторное. Недавно уже были:\n№ 1 — Яма на дороге\n№ 4 — Яма № 5\n№ 3 — Яма № 4\n\nЭто повторное?",
+    );
   });
 
   it("a repeat is found whatever the case of the topic, as a surge counts it", async () => {
