@@ -93,6 +93,8 @@ export const ti = {
   registeredNote: (id: number) => `Зарегистрировано: № ${id}.`,
   postGone: "Исходное сообщение не найдено. Перешлите пост или пришлите ссылку ещё раз.",
   duplicate: (id: number) => `Это сообщение уже зарегистрировано: № ${id}.`,
+  /** The duplicate's importance raised to the one this curator chose. */
+  duplicateRaised: (id: number, importance: string) => `Важность № ${id} повышена: ${importance}.`,
   /** A curator forwarded a post while a comment or a reason was asked: that question is closed. */
   questionClosed:
     "Пересланный пост не принят как комментарий: вопрос бота закрыт, ниже пост можно зарегистрировать. " +

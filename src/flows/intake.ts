@@ -2,6 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
+import { changePostDetail } from "../app/importance.js";
 import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
 import {
   cardMessageId,
@@ -16,7 +17,7 @@ import {
   repeatOfferKey,
 } from "../app/intake.js";
 import { claimNotice, giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
-import { personName } from "../app/people.js";
+import { loadPerson, personName } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
 import { leadingCommand } from "../bot/commands.js";
@@ -26,6 +27,7 @@ import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
+import { IMPORTANCES } from "../db/schema.js";
 import { hasRole } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
@@ -95,7 +97,10 @@ export async function registerAndAnnounce(
 ): Promise<{ ok: true; id: number } | { ok: false; existingId: number }> {
   const result = registerPost(deps.db, draft, actorId, deps.clock.now());
   if (!result.ok) {
+    const raised = await keepHigherImportance(deps, result.existingId, draft.importance, actorId);
     await showDuplicate(deps, result.existingId, chatId);
+    if (raised)
+      await deps.api.sendMessage(chatId, ti.duplicateRaised(result.existingId, t.importance[raised]));
     return { ok: false, existingId: result.existingId };
   }
   deps.log.info({ incidentId: result.incident.id, importance: draft.importance }, "incident registered");
@@ -103,6 +108,36 @@ export async function registerAndAnnounce(
     silent: quietNow(deps, result.incident),
   });
   return { ok: true, id: result.incident.id };
+}
+
+/**
+ * The same post registered by another curator while this one answered /new's questions, with a
+ * lower importance than this one chose: the higher stands (a change like the card's «Важность»,
+ * audited; every card shows it, the heads hear of a significant post). Returns the importance set.
+ */
+async function keepHigherImportance(
+  deps: AnnounceDeps,
+  incidentId: number,
+  importance: Importance,
+  actorId: number,
+): Promise<Importance | undefined> {
+  const existing = loadIncident(deps.db, incidentId);
+  const actor = loadPerson(deps.db, actorId);
+  const rank = (level: Importance) => IMPORTANCES.indexOf(level);
+  if (!existing || !actor || rank(importance) <= rank(existing.row.importance)) return undefined;
+  const detail = { field: "importance", value: importance } as const;
+  const result = changePostDetail(deps.db, { incidentId, detail, actor, now: deps.clock.now() });
+  if (!result.ok || !result.changed) return undefined;
+  const { incident } = result;
+  await announceEach(
+    deps.log,
+    "importance of a duplicate",
+    () => syncCards(deps, incident),
+    async () => {
+      if (headsHearAtOnce(deps.sla.regulation, importance)) await tellHeads(deps, incident);
+    },
+  );
+  return importance;
 }
 
 /**

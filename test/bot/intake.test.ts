@@ -356,6 +356,30 @@ describe("registering from a forwarded post or a link", () => {
     expect(incidentCount()).toBe(1);
   });
 
+  it("registered by another curator meanwhile as ordinary, chosen here as significant: the significance stands and the heads hear", async () => {
+    await start();
+    h.seedPerson(HEAD, "Глава", ["head"]);
+    const other = h.seedPerson(2002, "Светлана", ["curator"]);
+    await curator.send("/new");
+    await curator.send("https://vk.com/wall-1_2");
+    await curator.send("Пожар в школе");
+    for (let i = 0; i < 3; i++) await curator.press("Пропустить");
+    await other.send("https://vk.com/wall-1_2");
+    await other.press("Зарегистрировать");
+    expect(h.texts(HEAD)).toEqual([]);
+    await curator.press("Социально значимое");
+    await curator.press("Сейчас");
+    expect(curator.texts().slice(-2)).toEqual([
+      "Это сообщение уже зарегистрировано: № 1.",
+      "Важность № 1 повышена: социально значимое.",
+    ]);
+    expect(incidentCount()).toBe(1);
+    expect(h.texts(HEAD)).toEqual([
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2",
+    ]);
+    expect(h.lastText(CURATORS_CHAT)).toMatch(/Важность: социально значимое/);
+  });
+
   it("another comment under the same post is a new post; the same comment written differently is not", async () => {
     await start();
     await registerByNew("https://t.me/chan/1234?comment=5678", { text: "Когда дадут воду?" });
