@@ -273,8 +273,8 @@ interface Question<T> {
   /** How a text answer is read; without it only the buttons answer. */
   parse?: (text: string) => Parsed<T> | Promise<Parsed<T>>;
   /**
-   * A forwarded message: "answer" takes its text; "leave" ends this dialogue and lets the forward be
-   * recognised as a new post; by default the person is asked to finish first.
+   * A forwarded message: "answer" takes its text; "leave" ends this dialogue, saying so, and lets the
+   * forward be recognised as a new post; by default the person is asked to finish first.
    */
   onForward?: "answer" | "leave";
 }
@@ -330,7 +330,10 @@ async function ask<T>(
     }
     if (command !== undefined) return await conversation.halt({ next: true });
     if (message.forward_origin && q.onForward !== "answer") {
-      if (q.onForward === "leave") return await conversation.halt({ next: true });
+      if (q.onForward === "leave") {
+        await answer.reply(ti.leftForForward);
+        return await conversation.halt({ next: true });
+      }
       await answer.reply(ti.finishFirst);
       continue;
     }

@@ -343,6 +343,30 @@ describe("registering from a forwarded post or a link", () => {
     expect(curator.lastText()).toMatch(/«Мусор не вывозят неделю»/);
   });
 
+  it("another post forwarded while a link is asked: the curator hears the first one is left unregistered, and the new one is taken", async () => {
+    await start();
+    const forward = (text: string) =>
+      h.deliver(
+        updates.forwarded(curator.chat, curator.tg, text, {
+          type: "hidden_user",
+          sender_user_name: "Мария К.",
+        }),
+      );
+    await forward("Мусор не вывозят неделю");
+    expect(curator.lastText()).toMatch(/^В пересланном сообщении нет ссылки на пост/);
+    await forward("Во дворе нет света");
+    expect(curator.texts().slice(-2)).toEqual([
+      "Начатая регистрация прервана: ссылку на то сообщение бот так и не получил, оно не зарегистрировано. " +
+        "Теперь — пересланное сообщение.",
+      curator.lastText(),
+    ]);
+    expect(curator.lastText()).toMatch(/^В пересланном сообщении нет ссылки на пост/);
+    await curator.send("https://t.me/city_chat/124");
+    await curator.press("Зарегистрировать");
+    expect(curator.lastText()).toMatch(/«Во дворе нет света»/);
+    expect(incidentCount()).toBe(1);
+  });
+
   it("the same link again is not registered twice: the earlier number and card are shown", async () => {
     await start();
     await registerByNew("https://vk.com/wall-1_2");
