@@ -70,9 +70,11 @@ export interface BotOptions {
  * link; 9: a text typed at the attachments step replaces one taken from a saved or returned draft;
  * 10: the return dialogue tells a co-executor that its lead, not it, asks the author; 11: a reason
  * picked from its buttons is followed by whose competence it is; 12: registration tells another
- * comment at a registered link (Одноклассники, Дзен…) from the one registered there.
+ * comment at a registered link (Одноклассники, Дзен…) from the one registered there; 13: what
+ * happens to a chat is no answer to a dialogue; 14: /new's link question finds the link among
+ * words, and a post forwarded while it is asked says the first one is left.
  */
-const CONVERSATIONS_VERSION = 13;
+const CONVERSATIONS_VERSION = 14;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;
