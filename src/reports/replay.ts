@@ -905,10 +905,12 @@ export function replayIncident(
 
 /**
  * When a step's outcome became known: its completion if on time, otherwise its deadline. A step
- * belongs to the month of this instant, so each is counted once, in one month.
+ * belongs to the month of this instant, so each is counted once, in one month. A return (p.7) is
+ * owed by nobody who keeps the post: one made late is known only when made, in that month.
  */
 export function decidedAt(step: StepInstance): Date {
   const { completedAt, deadline } = step;
+  if (step.step === "return" && completedAt) return completedAt;
   return completedAt && completedAt.getTime() <= deadline.getTime() ? completedAt : deadline;
 }
 

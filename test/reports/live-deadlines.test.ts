@@ -945,6 +945,21 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     ]);
   });
 
+  it("Orenburg p.7: a late return made in the next month is that month's violation, not lost between the two", async () => {
+    const o = await office("orenburg");
+    const id = o.register("2026-11-30 17:00");
+    o.route(id, o.health, "2026-11-30 17:00"); // a return is due by 17:30 (p.7)
+    o.accept(id, o.people.ivan, "2026-11-30 17:05");
+    o.at("2026-12-01 00:05");
+    const novemberSoFar = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(tr.violations(novemberSoFar)).not.toMatch(/возврат/);
+    o.giveBack(id, o.people.ivan, "2026-12-01 10:00");
+    o.at("2027-01-11 10:00");
+    expect(tr.violations(buildMonthlyReport(h.db, h.sla, { year: 2026, month: 12 })).split("\n")).toContain(
+      "№ 1 · Минздрав · Иван — возврат не по компетенции (п. 7): срок 30.11.2026 17:30, выполнено 01.12.2026 10:00, опоздание 1 ч 30 мин",
+    );
+  });
+
   it("Orenburg p.17: a post closed as offensive after its organization let the draft's deadline pass leaves that missed deadline; closed before, none", async () => {
     const o = await office("orenburg");
     const { health } = o;
