@@ -19,7 +19,7 @@ import {
   personNames,
 } from "./load.js";
 import { type MonthBounds, monthBounds, type ReportMonth, shiftMonth } from "./month.js";
-import { isLate, type StepInstance } from "./replay.js";
+import { isLate, leadAt, type Replay, type StepInstance } from "./replay.js";
 import { sortViolations, stepsOfMonth, type Violation, violationOf } from "./violations.js";
 
 export interface StepFigure {
@@ -221,6 +221,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
   const curators: CuratorFigures = { total: 0, onTime: 0, violations: 0 };
   const byOrganization = new Map<number, Tally>();
   const leadOf = new Map<number, number | null>();
+  const leadsOf = new Map<number, Replay["leads"]>();
   const interimIncidents = new Set<number>();
   /** Incidents whose answer clock (by its step) ran out while the curators held the post. */
   const heldByCurators = new Map<number, Set<StepId>>();
@@ -242,6 +243,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
   const visit = ({ incident, replay, events }: MonthActivity) => {
     const lead = replay.leadOrganizationId;
     leadOf.set(incident.id, lead);
+    leadsOf.set(incident.id, replay.leads);
     if (replay.steps.some((s) => s.step === "finalAfterInterim")) interimIncidents.add(incident.id);
     for (const s of replay.steps) {
       if (!s.curatorStep || (s.step !== "answer" && s.step !== "finalAfterInterim")) continue;
@@ -258,7 +260,9 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       }
     }
     for (const event of events) {
-      for (const tally of scopes(lead)) {
+      // An interim answer is the organization's that held the post then; the closings, the post's.
+      const owner = event.action === "publishInterim" ? leadAt(replay.leads, event.at) : lead;
+      for (const tally of scopes(owner)) {
         if (event.action === "markToxic") tally.toxic++;
         else if (event.action === "markThreat") tally.threats++;
         else if (event.action === "publishInterim") tally.interim++;
@@ -318,7 +322,8 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     if (onTime || heldByCurators.get(publication.incidentId)?.has(step)) person.onTime++;
   }
   for (const draft of decidedDrafts(db, period)) {
-    for (const tally of scopes(leadOf.get(draft.incidentId))) {
+    // The organization whose draft it was: the lead when it was decided, not the month's last one.
+    for (const tally of scopes(leadAt(leadsOf.get(draft.incidentId) ?? [], draft.decidedAt))) {
       if (draft.state === "rework") tally.reworked++;
       else {
         tally.approved++;

@@ -228,6 +228,7 @@ export interface DecidedDraft {
   state: string;
   quality: number | null;
   authorId: number;
+  decidedAt: Date;
 }
 
 /**
@@ -239,7 +240,7 @@ export function* decidedDrafts(db: Db, bounds: MonthBounds): Generator<DecidedDr
   const rows = sqliteOf(db)
     .prepare(
       `select d.incident_id, d.round, case d.state when 'superseded' then 'rework' else d.state end,
-              d.quality, d.author_id
+              d.quality, d.author_id, d.decided_at
        from drafts d join incidents i on i.id = d.incident_id
        where d.decided_at >= ? and d.decided_at < ? and d.state in ('approved', 'rework', 'superseded')
          and i.closed_reason is not 'void'`,
@@ -247,14 +248,15 @@ export function* decidedDrafts(db: Db, bounds: MonthBounds): Generator<DecidedDr
     .raw(true)
     .iterate(bounds.start.getTime(), bounds.end.getTime());
   for (const row of rows) {
-    const [incidentId, round, state, quality, authorId] = row as [
+    const [incidentId, round, state, quality, authorId, decidedAt] = row as [
       number,
       number,
       string,
       number | null,
       number,
+      number,
     ];
-    yield { incidentId, round, state, quality, authorId };
+    yield { incidentId, round, state, quality, authorId, decidedAt: new Date(decidedAt) };
   }
 }
 

@@ -68,6 +68,18 @@ export interface Replay {
   steps: StepInstance[];
   /** The lead organization at the end of the period. */
   leadOrganizationId: number | null;
+  /** Each change of the lead organization, in order (null: back with the curators); none before the first routing. */
+  leads: { at: Date; organizationId: number | null }[];
+}
+
+/** The lead organization at an instant: whose a draft decided then, or an interim answer posted then, was. */
+export function leadAt(leads: Replay["leads"], at: Date): number | null {
+  let lead: number | null = null;
+  for (const change of leads) {
+    if (change.at.getTime() > at.getTime()) break;
+    lead = change.organizationId;
+  }
+  return lead;
 }
 
 /** A step's clock while it runs. */
@@ -605,6 +617,7 @@ export function replayIncident(
   const running = new Map<StepId, Running>();
   const steps: StepInstance[] = [];
   let lead: number | null = null;
+  const leads: Replay["leads"] = [];
   let holder: number | null = null;
   let draftAuthor: number | null = null;
   let interim = false;
@@ -762,6 +775,7 @@ export function replayIncident(
           running.delete("answer");
           open("answer");
         } else if ((anew || shortened) && !interim) restart("answer", e.at);
+        if (nextLead !== lead) leads.push({ at: e.at, organizationId: nextLead });
         lead = nextLead;
         holder = null;
         if (newLead) draftAuthor = null;
@@ -790,6 +804,7 @@ export function replayIncident(
           draftOwed = false;
           returnedBy = lead;
           lead = null;
+          leads.push({ at: e.at, organizationId: null });
           holder = null;
           // Routed again on the routing step's clock, counted from the return (the card's lastReturn).
           open("routing", null, { ...anchors, detection: e.at });
@@ -900,7 +915,7 @@ export function replayIncident(
   // routing (restart); one whose deadline fell while the curators held the post is theirs.
   for (const r of running.values()) steps.push(instance(r, null, null, null, lead ?? returnedBy));
   steps.push(...parts.owed());
-  return { steps, leadOrganizationId: lead };
+  return { steps, leadOrganizationId: lead, leads };
 }
 
 /**

@@ -324,6 +324,10 @@ describe("a curator routes a post in rework to another organization", () => {
     // The curator's decisions stand: Иван's drafts were returned for rework, though their rework went with the post.
     expect(report.overall.reworked).toBe(2);
     expect(report.executors.find((e) => e.name === "Иван")?.reworks).toBe(2);
+    // The drafts returned were Минздрав's, the lead then; Миндор's were approved.
+    const org = (id: number) => report.organizations.find((figures) => figures.organizationId === id);
+    expect([org(health)?.reworked, org(health)?.approved]).toEqual([2, 0]);
+    expect([org(roads)?.reworked, org(roads)?.approved]).toEqual([0, 2]);
   });
 
   it("routed again to the same lead (a co-executor added), the rework's clock runs on: no second draft is owed", async () => {
