@@ -174,15 +174,22 @@ async function adminsTold(deps: JobDeps, recipient: Recipient): Promise<boolean>
  * Tells the admins, once per report however many chats it went to, that Telegram rejected it as it
  * is: no chat is to blame, and asking for it by hand would fail alike. False as adminsTold.
  */
-async function adminsToldOfRejection(deps: JobDeps, recipient: Recipient): Promise<boolean> {
-  const notice = `report-rejected:${recipient.report}`;
+function adminsToldOfRejection(deps: JobDeps, recipient: Recipient): Promise<boolean> {
+  return tellAdminsOnce(deps, `report-rejected:${recipient.report}`, tr.reportRejected(recipient.name));
+}
+
+/**
+ * Tells the admins once (the notice's claim in the ledger); a try Telegram could not be reached for
+ * gives the claim back, so the next try tells them. False then.
+ */
+async function tellAdminsOnce(deps: JobDeps, notice: string, text: string): Promise<boolean> {
   if (!claimNotice(deps.db, notice, deps.clock.now())) return true;
   try {
-    await notifyAdmins(deps, tr.reportRejected(recipient.name));
+    await notifyAdmins(deps, text);
     return true;
   } catch (err) {
     releaseNotice(deps.db, notice);
-    deps.log.warn({ err }, "could not tell the admins of a rejected report; it will be tried again");
+    deps.log.warn({ err, notice }, "could not tell the admins; it will be tried again");
     return false;
   }
 }
@@ -312,8 +319,8 @@ export async function monthlyReports(deps: JobDeps): Promise<number> {
       { err, month: key, count: renders },
       "monthly report not rendered; it will be tried again",
     );
-    if (renders >= FAILURES_TOLD && claimNotice(db, `report-failed:${key}`, now))
-      await notifyAdmins(deps, tr.renderFailed(reported, renders));
+    if (renders >= FAILURES_TOLD)
+      await tellAdminsOnce(deps, `report-failed:${key}`, tr.renderFailed(reported, renders));
     return 0;
   }
 

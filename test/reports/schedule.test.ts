@@ -89,6 +89,26 @@ describe("monthly reports job", () => {
     expect(kinds(OFFICE.head)).toHaveLength(5);
   });
 
+  it("the admins' notice of a report not rendered that cannot reach Telegram is sent with the next failure", async () => {
+    const ADMIN = 9001;
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z", adminIds: [ADMIN] });
+    seedNovember(h);
+    const failing = { ...deps(), reports: () => Promise.reject(new Error("out of memory")) };
+    for (const at of ["2026-12-01T05:00:00Z", "2026-12-01T05:15:00Z"]) {
+      h.clock.set(at);
+      await monthlyReports(failing);
+    }
+    h.fake.dropNext("sendMessage", { match: (params) => params.chat_id === ADMIN });
+    h.clock.set("2026-12-01T05:45:00Z");
+    expect(await monthlyReports(failing)).toBe(0);
+    expect(h.fake.messages(ADMIN)).toEqual([]);
+    h.clock.set("2026-12-01T06:45:00Z");
+    expect(await monthlyReports(failing)).toBe(0);
+    expect(h.texts(ADMIN)).toEqual([
+      "Ежемесячный отчёт за 11.2026 не удалось подготовить (попыток: 4). Бот будет пробовать снова; причина — в журнале бота.",
+    ]);
+  });
+
   it("Georgievsk: the summary on the first working day, the violations on the 5th or the working day before", async () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z", regulation: "georgievsk" });
     seedNovember(h);
