@@ -102,10 +102,11 @@ export function saveCalendarYears(
 }
 
 /**
- * Deadlines are counted by the regulation, the time zone and the schedule in force. When a start
- * brings others than the last one (an admin changed WORK_HOURS or REGULATION and restarted), every
- * reminder planned ahead was planned by the old ones: the sweep plans each post anew at its next tick.
- * Returns whether the settings changed; each change is an audit event with what was and what is.
+ * Deadlines are counted by the regulation, the time zone, the schedule and the production calendar
+ * in force. When a start brings others than the last one (an admin changed WORK_HOURS or REGULATION
+ * and restarted, or an upgrade brought a calendar with days off moved), every reminder planned ahead
+ * was planned by the old ones: the sweep plans each post anew at its next tick. Returns whether the
+ * settings changed; each change is an audit event with what was and what is.
  */
 export function replanOnChangedSettings(db: Db, sla: SlaRuntime, now: Date): boolean {
   const settings = {
@@ -113,7 +114,7 @@ export function replanOnChangedSettings(db: Db, sla: SlaRuntime, now: Date): boo
     timezone: sla.timezone,
     schedule: sla.schedule,
     fingerprint: createHash("sha256")
-      .update(JSON.stringify([sla.regulation, sla.timezone, sla.schedule]))
+      .update(JSON.stringify([sla.regulation, sla.timezone, sla.schedule, sla.calendar]))
       .digest("hex")
       .slice(0, 16),
   };

@@ -1,0 +1,55 @@
+/**
+ * Reminders planned ahead are planned anew when a start brings other settings than the last one:
+ * a new production calendar (an upgrade moved days off) as much as other working hours.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { replanOnChangedSettings, SlaRuntime } from "../../src/app/sla.js";
+import { incidents } from "../../src/db/schema.js";
+import {
+  DEFAULT_SCHEDULE,
+  mergeCalendars,
+  parseProductionCalendar,
+} from "../../src/domain/calendar/index.js";
+import { Harness } from "../support/bot-harness.js";
+import { seedOffice, seedRegistered } from "../support/workflow.js";
+
+let h: Harness;
+beforeEach(async () => {
+  h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+  seedOffice(h);
+});
+afterEach(() => h.close());
+
+const later = new Date("2026-11-24T08:00:00Z");
+const planAhead = () => h.db.update(incidents).set({ nextActionAt: later }).run();
+const planned = () => h.db.select().from(incidents).get()?.nextActionAt?.toISOString();
+
+describe("settings in force at a start", () => {
+  it("a calendar with another day off plans the reminders anew; the same settings again do not", () => {
+    seedRegistered(h);
+    const now = h.clock.now();
+    replanOnChangedSettings(h.db, h.sla, now);
+    planAhead();
+    expect(replanOnChangedSettings(h.db, h.sla, now)).toBe(false);
+    expect(planned()).toBe(later.toISOString());
+
+    const moved = mergeCalendars(
+      h.sla.calendar,
+      parseProductionCalendar({
+        years: {
+          "2026": {
+            status: "official",
+            source: "test",
+            holidays: ["2026-12-31"],
+            workingWeekends: [],
+            shortDays: [],
+          },
+        },
+      }),
+    );
+    const { regulation, timezone } = h.sla;
+    const upgraded = new SlaRuntime(regulation, timezone, DEFAULT_SCHEDULE, moved, () => {});
+    expect(replanOnChangedSettings(h.db, upgraded, now)).toBe(true);
+    expect(planned()).toBe(now.toISOString());
+  });
+});
