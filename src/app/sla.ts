@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq, gt, isNotNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, notInArray, or } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { auditEvents, calendarYears, incidents } from "../db/schema.js";
 import {
@@ -140,11 +140,19 @@ export function replanOnChangedSettings(db: Db, sla: SlaRuntime, now: Date): boo
   });
 }
 
-/** Every reminder planned ahead is planned anew by the sweep at its next tick. */
+/**
+ * Every reminder planned ahead is planned anew by the sweep at its next tick; so is every open post
+ * with none left (its deadlines all past, alerts sent), whose deadline new hours may move ahead again.
+ */
 function replanAll(tx: Tx, now: Date): void {
   tx.update(incidents)
     .set({ nextActionAt: now })
-    .where(and(isNotNull(incidents.nextActionAt), gt(incidents.nextActionAt, now)))
+    .where(
+      or(
+        gt(incidents.nextActionAt, now),
+        and(isNull(incidents.nextActionAt), notInArray(incidents.state, ["answered", "closed"])),
+      ),
+    )
     .run();
 }
 
