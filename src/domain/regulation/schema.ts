@@ -210,12 +210,15 @@ export const regulationSchema = z.strictObject({
    */
   escalation: z
     .strictObject({
-      levels: z.array(
-        z.strictObject({
-          afterWorkingMinutes: positive,
-          to: z.enum(["curators", "heads"], { error: "expected curators or heads" }),
-        }),
-      ),
+      // Kept in order of delay, however a preset lists them: the sweep takes the last one reached.
+      levels: z
+        .array(
+          z.strictObject({
+            afterWorkingMinutes: positive,
+            to: z.enum(["curators", "heads"], { error: "expected curators or heads" }),
+          }),
+        )
+        .transform((levels) => [...levels].sort((a, b) => a.afterWorkingMinutes - b.afterWorkingMinutes)),
       clause,
       note,
     })

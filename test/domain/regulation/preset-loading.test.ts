@@ -70,6 +70,21 @@ describe("loading presets", () => {
     expect(stepDeadline(reg, "draft", { receipt: at("2025-10-17 15:00") }, wt)).toBeUndefined();
   });
 
+  it("keeps escalation levels in order of delay, however the preset lists them", () => {
+    const preset = {
+      ...thirdRegion(),
+      escalation: {
+        levels: [
+          { afterWorkingMinutes: 240, to: "heads" },
+          { afterWorkingMinutes: 60, to: "curators" },
+        ],
+        clause: "п. 9",
+      },
+    };
+    const reg = loadRegulation(writePreset("levels.json", preset), { cwd: dir });
+    expect(reg.escalation.levels.map((level) => level.to)).toEqual(["curators", "heads"]);
+  });
+
   it("names the bad field: steps.answer.duration", () => {
     const preset = thirdRegion();
     preset.steps.answer = {
