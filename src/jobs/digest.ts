@@ -52,15 +52,11 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
     const key = `morning:${chat.chatId}:${day}`;
     const organizationId = chat.organizationId;
     if (organizationId === null || !leaseNotice(db, key, LEASE_MS, now)) continue;
-    const open = openIncidents(db, { organizationIds: [organizationId] })
-      .map((row) => loadIncident(db, row.id))
-      .filter((incident): incident is Incident => incident !== undefined)
-      .map((incident) => ({
-        incident,
-        // As /list: what the chat's cards owe, never the return window (a right, not a task).
-        next: listedDeadline(incident, sla.regulation, wt, [organizationId]),
-      }))
-      .sort((a, b) => (a.next?.at.getTime() ?? Infinity) - (b.next?.at.getTime() ?? Infinity));
+    const open = eachPost(deps, openIncidents(db, { organizationIds: [organizationId] }), (incident) => ({
+      incident,
+      // As /list: what the chat's cards owe, never the return window (a right, not a task).
+      next: listedDeadline(incident, sla.regulation, wt, [organizationId]),
+    })).sort((a, b) => (a.next?.at.getTime() ?? Infinity) - (b.next?.at.getTime() ?? Infinity));
     const missed = missedSteps(deps, chat.chatId, organizationId, since, today);
     if (open.length === 0 && missed.size === 0) {
       settleNotice(db, key, now);
@@ -104,18 +100,14 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   const keyOf = (chatId: number) => `morning:${chatId}:${day}`;
   const unclaimed = chats.filter((chatId) => leaseNotice(db, keyOf(chatId), LEASE_MS, now));
   if (unclaimed.length === 0) return 0;
-  const open = openIncidents(db, {})
-    .map((row) => loadIncident(db, row.id))
-    .filter((incident): incident is Incident => incident !== undefined);
-  const ours: { id: number; due: NextDeadline; kind: DraftKind | null }[] = [];
-  const late: { id: number; organization: string; due: NextDeadline; kind: DraftKind | null }[] = [];
-  for (const incident of open) {
+  type Line = { id: number; due: NextDeadline; kind: DraftKind | null };
+  const open = eachPost(deps, openIncidents(db, {}), (incident) => {
     const curators = [...runningDeadlines(incident, reg, wt), ...passOnDeadlines(incident, reg, wt)].filter(
       (d) => reg.steps[d.step]?.actor === "curator",
     );
     const due = earliestDeadline(curators);
     const kind = incident.answer?.draftKind ?? null;
-    if (due) ours.push({ id: incident.id, due, kind });
+    const late: (Line & { organization: string })[] = [];
     for (const a of activeAssignments(incident)) {
       // A draft before the curators: the answer's clock runs on, but it is theirs to move.
       if (a.state === "queued" || (a.role === "lead" && incident.row.state === "on_approval")) continue;
@@ -131,7 +123,10 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
           kind,
         });
     }
-  }
+    return { ours: due ? [{ id: incident.id, due, kind }] : [], late };
+  });
+  const ours = open.flatMap((post) => post.ours);
+  const late = open.flatMap((post) => post.late);
   if (ours.length === 0 && late.length === 0) {
     for (const chatId of unclaimed) settleNotice(db, keyOf(chatId), now);
     return 0;
@@ -173,6 +168,23 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   for (const chatId of unclaimed)
     if (await sendOrRelease(deps, chatId, text, `morning:${chatId}:${day}`, shown)) sent++;
   return sent;
+}
+
+/**
+ * Reads each post for a digest: one that cannot be read (a bug, a damaged row) is logged and left
+ * out, and the digest goes out with every other post.
+ */
+function eachPost<T>(deps: SweepDeps, rows: { id: number }[], read: (incident: Incident) => T): T[] {
+  const posts: T[] = [];
+  for (const { id } of rows) {
+    try {
+      const incident = loadIncident(deps.db, id);
+      if (incident) posts.push(read(incident));
+    } catch (err) {
+      deps.log.error({ incidentId: id, err }, "post left out of a digest");
+    }
+  }
+  return posts;
 }
 
 /**

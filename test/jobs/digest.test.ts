@@ -1,4 +1,5 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { publishAnswer, saveDraftWork } from "../../src/app/answers.js";
 import { acceptIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
@@ -284,6 +285,31 @@ describe("curators' morning digest", () => {
       .filter((b) => b.message.message_id === digest)
       .map((b) => b.label);
     expect(labels).toEqual(["№ 2", "№ 3", "№ 1"]);
+  });
+
+  it("a post that cannot be read (a damaged row) is left out of the digests and logged; every other post is in them", async () => {
+    h = await Harness.start({ now: "2026-11-25T04:00:00Z" }); // Wednesday 09:00 local
+    const { health } = seedOffice(h);
+    const damaged = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    await seedDraft(h, damaged);
+    h.db.run(sql`update drafts set attachments = '[{' where incident_id = ${damaged}`);
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    seedRegistered(h, { link: "https://vk.com/wall-1_3" });
+    const errors: unknown[] = [];
+    const log = pino({ level: "error" }, { write: (line: string) => void errors.push(JSON.parse(line)) });
+
+    expect(await curatorsDigest({ ...deps(), log })).toBe(1);
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
+      /^Доброе утро! 25\.11\.2026: открытых сообщений — 2\.\nЖдут кураторов:\n№ 3 — направить исполнителю/,
+    );
+    expect(await morningDigests({ ...deps(), log })).toBe(1);
+    expect(h.lastText(OFFICE.healthChat)).toMatch(
+      /^Доброе утро! 25\.11\.2026: открытых сообщений — 1\.\n№ 2 — /,
+    );
+    expect(errors).toMatchObject([
+      { incidentId: damaged, msg: "post left out of a digest" },
+      { incidentId: damaged, msg: "post left out of a digest" },
+    ]);
   });
 
   it("a draft before the curators past the answer deadline is theirs, not listed as the organization's", async () => {
