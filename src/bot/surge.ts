@@ -1,12 +1,14 @@
 import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
 import { postsOnSubject, type Subject, subjectKey } from "../app/importance.js";
-import type { Incident } from "../app/incidents.js";
+import { type Incident, loadIncident } from "../app/incidents.js";
 import {
   claimStaleNotice,
   giveBackNotice,
   leaseNotice,
+  noticeClaimed,
   noticeClaimedAt,
+  noticesStartingWith,
   settleNotice,
 } from "../app/notices.js";
 import type { CardDeps } from "./cards.js";
@@ -42,6 +44,50 @@ export async function announceSurge(deps: CardDeps, incident: Incident): Promise
     const text = t.surge(subject, value, recent.length, windowHours, recent, clause);
     await tellEachOnce(deps, `${surge}:${startedAt.getTime()}`, text);
   }
+}
+
+/** A recipient's key of a surge notice (`<surge>:<start>:to:<chat>`), or its send's lease. */
+const RECIPIENT_KEY = /:\d+:to:-?\d+(?::sending)?$/;
+
+/**
+ * The surges still within their window whose notice someone missed for now (Telegram down when it
+ * started, a stop in the middle) are told to them again, with the list as it stands — so a surge
+ * reaches everyone though no more posts come on its subject. Returns the surges tried.
+ */
+export async function retrySurges(deps: CardDeps, due: (surges: string[]) => string[]): Promise<number> {
+  const { posts, windowHours } = deps.sla.regulation.surge;
+  const now = deps.clock.now();
+  const since = new Date(now.getTime() - windowHours * HOUR_MS);
+  const recipients = () => [
+    ...reachableCuratorChats(deps.db),
+    ...reachableHeads(headsWith(deps.db, "urgent")),
+  ];
+  const owed = noticesStartingWith(deps.db, "surge:").filter((surge) => {
+    if (RECIPIENT_KEY.test(surge)) return false;
+    const startedAt = noticeClaimedAt(deps.db, surge);
+    if (!startedAt || startedAt < since) return false;
+    const told = `${surge}:${startedAt.getTime()}:to:`;
+    return recipients().some((chatId) => !noticeClaimed(deps.db, `${told}${chatId}`));
+  });
+  const tried = due(owed);
+  for (const surge of tried) {
+    const [, subject, ...rest] = surge.split(":") as [string, Subject, ...string[]];
+    const recent = postsOnSubject(deps.db, subject, rest.join(":"), since);
+    const latest = recent.at(-1);
+    const value = latest === undefined ? undefined : loadIncident(deps.db, latest)?.row[subject];
+    if (recent.length < posts || !value) continue;
+    const startedAt = noticeClaimedAt(deps.db, surge) as Date;
+    const text = t.surge(
+      subject,
+      value,
+      recent.length,
+      windowHours,
+      recent,
+      deps.sla.regulation.surge.clause,
+    );
+    await tellEachOnce(deps, `${surge}:${startedAt.getTime()}`, text);
+  }
+  return tried.length;
 }
 
 /**

@@ -9,6 +9,7 @@ import { loadIncident } from "../app/incidents.js";
 import { headsOwed } from "../app/intake.js";
 import { Backoff } from "../backoff.js";
 import { brief, briefingsOwed } from "../bot/new-head.js";
+import { retrySurges } from "../bot/surge.js";
 import { tellHeads } from "../flows/intake.js";
 import type { SweepDeps } from "./sweep.js";
 
@@ -35,4 +36,13 @@ export function headsRetry(): (deps: SweepDeps) => Promise<void> {
         deps.log.warn({ err, personId }, "a new head's briefing not sent for now"),
       );
   };
+}
+
+/**
+ * The retry of surge notices someone missed for now (see retrySurges), after 1, 2, 4… minutes, at
+ * most hourly, while the surge's window lasts; one per process, as headsRetry.
+ */
+export function surgeRetry(): (deps: SweepDeps) => Promise<number> {
+  const retries = new Backoff<string>();
+  return (deps) => retrySurges(deps, (owed) => retries.due(owed, deps.clock.now().getTime()));
 }

@@ -3,7 +3,7 @@ import { pruneInbox } from "../app/inbox.js";
 import { remindAbandonedDrafts } from "./abandoned-drafts.js";
 import { remindUnpostedClaims } from "./curator-posting.js";
 import { curatorsDigest, morningDigests } from "./digest.js";
-import { headsRetry } from "./heads.js";
+import { headsRetry, surgeRetry } from "./heads.js";
 import { monthlyReports } from "./reports.js";
 import { type JobDeps, sweep } from "./sweep.js";
 
@@ -36,6 +36,7 @@ export function startJobs(deps: JobDeps): Jobs {
       },
     ],
     ["heads' notices", headsRetry()],
+    ["surge notices", surgeRetry()],
     ["morning digests", morningDigests],
     ["curators' digest", curatorsDigest],
     ["unfinished drafts' reminders", remindAbandonedDrafts],

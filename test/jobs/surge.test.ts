@@ -5,6 +5,7 @@ import { closeUnanswered, loadIncident } from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson, grantRole, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
 import { announceSurge } from "../../src/bot/surge.js";
+import { surgeRetry } from "../../src/jobs/heads.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
@@ -149,6 +150,24 @@ describe("surge", () => {
     ]);
     expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
     await post(7, "снег");
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+  });
+
+  it("a head the notice could not reach hears of the surge from the retry though no more posts come; once, and nobody twice", async () => {
+    const retry = surgeRetry();
+    const down = { error_code: 500, description: "Internal Server Error" };
+    h.fake.failNext("sendMessage", down, { match: (params) => params.chat_id === OFFICE.head });
+    for (let n = 1; n <= 5; n++) await post(n, "Снег");
+    expect(surgeTexts(OFFICE.head)).toEqual([]);
+
+    h.clock.advance(60_000);
+    expect(await retry(h.deps())).toBe(1);
+    expect(surgeTexts(OFFICE.head)).toEqual([
+      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
+    ]);
+    expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
+    h.clock.advance(60 * 60_000);
+    expect(await retry(h.deps())).toBe(0);
     expect(surgeTexts(OFFICE.head)).toHaveLength(1);
   });
 
