@@ -1,4 +1,4 @@
-import { and, eq, like, lt } from "drizzle-orm";
+import { and, eq, gte, lt } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { noticesSent } from "../db/schema.js";
 
@@ -22,12 +22,16 @@ export function noticeClaimedAt(db: Db, key: string): Date | undefined {
     ?.sentAt;
 }
 
-/** The claimed keys that begin so (a prefix of letters, digits, ':' and '-'). */
+/**
+ * The claimed keys that begin so. A range of the key's index, not LIKE (which SQLite cannot serve
+ * from a case-sensitive index): minute jobs ask it of a ledger that grows with every notice.
+ */
 export function noticesStartingWith(db: Db, prefix: string): string[] {
+  const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
   return db
     .select({ key: noticesSent.key })
     .from(noticesSent)
-    .where(like(noticesSent.key, `${prefix}%`))
+    .where(and(gte(noticesSent.key, prefix), lt(noticesSent.key, next)))
     .all()
     .map((row) => row.key);
 }
