@@ -121,6 +121,10 @@ export const td = {
   albumReceived: (inAlbum: number, count: number) =>
     `Альбом получен: ${attachmentsCount(inAlbum)} (всего ${count}). Ещё — или нажмите «Готово».`,
   duplicate: "Это вложение уже добавлено.",
+  /** A link alone sent where the text is asked. */
+  linkAsText: (kind: DraftKind) =>
+    `Это ссылка, а не текст ${DRAFT_OF[kind]}. Если это ссылка на размещённый ответ по другому сообщению, ` +
+    `нажмите «Размещено» на его карточке. Пришлите текст ${DRAFT_OF[kind]}.`,
   /** A link alone sent where a new text would replace the kept one. */
   linkNotText: (kind: DraftKind) =>
     `Это ссылка, а не текст ${DRAFT_OF[kind]}: текст не заменён. Если это ссылка на размещённый ответ по ` +

@@ -549,10 +549,17 @@ async function askText(
       await input.ctx.reply(td.tooLong(text.length));
       continue;
     }
+    // A post's link alone is no answer's text: most likely another answer's link, pasted here.
+    if (!attachment && isLinkAlone(text)) {
+      await input.ctx.reply(td.linkAsText(kind));
+      continue;
+    }
     content.text = text;
     return album && album.groupId === groupId ? { album } : {};
   }
 }
+
+const isLinkAlone = (text: string) => !/\s/.test(text) && parseSourceLink(text).ok;
 
 /** Why this attachment is not added (it is already, or the draft has as many as it may), if it is not. */
 function attachmentRefusal(content: Content, attachment: Attachment): string | undefined {
@@ -603,7 +610,7 @@ async function collectAttachments(
     if (!attachment && text && textKept) {
       if (text.length > DRAFT_TEXT_LIMIT) await input.ctx.reply(td.tooLong(text.length));
       // A post's link alone is no answer's text: most likely another answer's link, pasted here.
-      else if (parseSourceLink(text).ok && !/\s/.test(text)) await input.ctx.reply(td.linkNotText(kind));
+      else if (isLinkAlone(text)) await input.ctx.reply(td.linkNotText(kind));
       else {
         content.text = text;
         await save();

@@ -562,6 +562,18 @@ describe("an interrupted draft", () => {
     expect(executor.lastText()).toContain(`Проект ответа по сообщению № ${id}`);
   });
 
+  it("a link alone sent where the text is asked is not taken as the text: the text is asked again", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await executor.send("https://vk.com/wall-1_7?reply=3");
+    expect(executor.lastText()).toBe(
+      "Это ссылка, а не текст ответа. Если это ссылка на размещённый ответ по другому сообщению, " +
+        "нажмите «Размещено» на его карточке. Пришлите текст ответа.",
+    );
+    await executor.send(ANSWER);
+    expect(executor.lastText()).toMatch(/^Пришлите фото, видео или документы/);
+  });
+
   it("a captioned photo at the attachments step: its caption replaces a kept text, or is said not taken", async () => {
     const id = await resumedDraft();
     await h.deliver(updates.photo(executor.chat, executor.tg, photoFile("a.jpg"), "Снег вывезен 25.11."));
