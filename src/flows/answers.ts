@@ -8,8 +8,8 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { latestDecision, telegramIdOf } from "../app/answer-queries.js";
 import {
-  latestClaimEvent,
   latestDrafts,
+  openClaim,
   publishAnswer,
   publishInterim,
   recordClarification,
@@ -62,7 +62,15 @@ import {
 import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/index.js";
 import { commentsHaveLinks, type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
+import {
+  ANSWER_WINDOW_MS,
+  type Flow,
+  isCancel,
+  pressedOn,
+  removeButtons,
+  staleStep,
+  waitForAnswer,
+} from "./ask.js";
 import { handTurnOn, tellOrganizationOfPart } from "./incident-answers.js";
 
 export type AnswerAction = Extract<
@@ -754,11 +762,12 @@ export function linkFlow(deps: AppDeps) {
           button: ta.link.underPost,
         };
     // A curator's «Размещу лично» holds for one window from the claim, however often the link is asked
-    // again: the executors hear after it that it is theirs to post (jobs/curator-posting.ts).
+    // again: the executors hear after it that it is theirs to post (jobs/curator-posting.ts). A claim
+    // whose window is over is no more: pressed again, the new claim (recorded after this) starts now.
     const since = curatorPosts
       ? await conversation.external((outer: BotContext) => {
-          const claim = latestClaimEvent(deps.db, incidentId)?.event;
-          return (claim?.action === "curatorPosts" ? claim.at : outer.app.clock.now()).getTime();
+          const now = outer.app.clock.now();
+          return (openClaim(deps.db, incidentId, now, ANSWER_WINDOW_MS)?.event.at ?? now).getTime();
         })
       : undefined;
     const text = await waitForText(

@@ -877,10 +877,13 @@ describe("publication", () => {
       "Ответ по сообщению № 1 уже размещает куратор Ольга: дождитесь ссылки от него.",
     );
     expect(posting(OFFICE.healthChat)).toHaveLength(1);
-    // Her own claim after his has closed is hers.
+    // Her own claim after his has closed is hers, with its own window for the link.
     h.clock.set("2026-11-24T07:31:00Z");
     await svetlana.press("Размещу лично", curatorsChat());
     expect(posting(OFFICE.healthChat)).toHaveLength(2);
+    await svetlana.send("https://vk.com/wall-1_1?reply=5", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(/^Ответ по сообщению № 1 размещён/);
+    expect(loadIncident(h.db, id)?.row.state).toBe("answered");
   });
 
   it("Georgievsk: a question to the author a curator posts himself: the executors get its link, as promised", async () => {
