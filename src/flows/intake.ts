@@ -213,7 +213,7 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     }
   }
   const reachable = reachableHeads(headsWith(deps.db, "urgent"));
-  if (reachable.length === 0) await tellCuratorsInsteadOfHeads(deps, key, text);
+  if (reachable.length === 0) await tellCuratorsInsteadOfHeads(deps, key, text, !quietNow(deps, incident));
   else if (reachable.every((telegramId) => noticeClaimed(deps.db, toHead(telegramId))))
     claimNotice(deps.db, key, deps.clock.now());
 }
@@ -224,7 +224,13 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
  * (as the sweep's heads' escalation does), or saying that no head has «Срочные» on. It counts as told
  * once a curators' chat has it; with no curator the bot can write to either, nothing is tried again.
  */
-async function tellCuratorsInsteadOfHeads(deps: CardDeps, key: string, text: string): Promise<void> {
+async function tellCuratorsInsteadOfHeads(
+  deps: CardDeps,
+  key: string,
+  text: string,
+  /** With sound, as the heads would have had it: at night only for a significant post. */
+  ring: boolean,
+): Promise<void> {
   const heads = headsWith(deps.db, "urgent").map((head) => head.telegramId);
   const curators = reachableCuratorChats(deps.db);
   if (curators.length === 0) {
@@ -236,7 +242,7 @@ async function tellCuratorsInsteadOfHeads(deps: CardDeps, key: string, text: str
   const notice =
     heads.length === 0 ? t.alert.significantToNoHead(text) : t.alert.insteadOfHeads(text, names, null);
   for (const chatId of curators)
-    if (await sendLong(deps, deps.api, chatId, notice, undefined, { ring: true }))
+    if (await sendLong(deps, deps.api, chatId, notice, undefined, { ring }))
       claimNotice(deps.db, key, deps.clock.now());
 }
 

@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { publishAnswer } from "../../src/app/answers.js";
 import { loadIncident } from "../../src/app/incidents.js";
-import { findPerson } from "../../src/app/people.js";
+import { findPerson, markBlocked } from "../../src/app/people.js";
 import { auditEvents, roleGrants } from "../../src/db/schema.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -451,6 +451,30 @@ describe("a post needing an urgent decision (Georgievsk p.24)", () => {
     await curator.press("Важное", curatorsChat());
     await curator.press("Социально значимое", curatorsChat());
     expect(h.texts(OFFICE.head)).toHaveLength(2);
+  });
+
+  it("at night an urgent post the head cannot get (he blocks the bot) reaches the curators without sound; a significant one rings", async () => {
+    await h.close();
+    h = await Harness.start({ now: "2026-11-24T20:00:00Z", regulation: "georgievsk" }); // 23:00 in Moscow
+    seedOffice(h);
+    markBlocked(h.db, OFFICE.head, h.clock.now());
+    curator = h.user(OFFICE.curator, "Ольга");
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Важное", curatorsChat());
+    await curator.press("Социально значимое", curatorsChat());
+    const insteadOfHead = h.fake
+      .callsOf("sendMessage")
+      .filter((c) => String(c.params.text).includes("Руководителю не доставлено"));
+    expect(
+      insteadOfHead.map((c) => [
+        String(c.params.text).split(" ")[0],
+        c.params.disable_notification === false,
+      ]),
+    ).toEqual([
+      ["Сообщение", false],
+      ["Социально", true],
+    ]);
   });
 
   it("at night an urgent post reaches the head without sound; a significant one rings", async () => {
