@@ -5,7 +5,6 @@
  * only to someone who may still send that draft.
  */
 import { eq, lt } from "drizzle-orm";
-import { loadIncident } from "../app/incidents.js";
 import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
 import { findPerson } from "../app/people.js";
 import { deliverLong } from "../bot/delivery.js";
@@ -14,6 +13,7 @@ import { td } from "../bot/texts-drafts.js";
 import { draftWork, people } from "../db/schema.js";
 import { checkDraft } from "../domain/incident.js";
 import { draftKind } from "../flows/draft.js";
+import { readPost } from "./posts.js";
 import type { SweepDeps } from "./sweep.js";
 
 export const ABANDONED_AFTER_MS = 30 * 60_000;
@@ -32,7 +32,7 @@ export async function remindAbandonedDrafts(deps: SweepDeps): Promise<number> {
     .all();
   let sent = 0;
   for (const { work, telegramId } of stale) {
-    const incident = loadIncident(db, work.incidentId);
+    const incident = readPost(deps, work.incidentId, "the unfinished drafts' reminders");
     if (!incident || (incident.state !== "in_work" && incident.state !== "awaiting_final")) continue;
     // Only someone who may still send it: not an executor of an organization the post was taken from.
     if (checkDraft(incident, work.purpose, findPerson(db, telegramId))) continue;

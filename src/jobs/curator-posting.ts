@@ -6,7 +6,6 @@
  */
 import { eq } from "drizzle-orm";
 import { latestClaimEvent } from "../app/answers.js";
-import { loadIncident } from "../app/incidents.js";
 import { giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
 import { deliverLong } from "../bot/delivery.js";
 import { ta } from "../bot/texts-answers.js";
@@ -14,6 +13,7 @@ import { incidents } from "../db/schema.js";
 import { displayName } from "../domain/access.js";
 import { listenersOf } from "../flows/answers.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
+import { readPost } from "./posts.js";
 import type { SweepDeps } from "./sweep.js";
 
 /** A reminder's send left by a stopped process is taken over after this long. */
@@ -36,7 +36,7 @@ export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
     if (claim?.event.action !== "curatorPosts" || !(claim.event.at < closedBefore)) continue;
     // Told under one key for all its chats before each chat had its own.
     if (noticeClaimed(db, `curator-posting:${claim.event.id}`)) continue;
-    const incident = loadIncident(db, id);
+    const incident = readPost(deps, id, "the reminders of «Размещу лично»");
     if (incident?.state !== "approved") continue;
     const who = claim.curator ? displayName(claim.curator) : "";
     const text = ta.publish.curatorSilent(id, who, incident.answer?.draftKind ?? "answer");

@@ -9,7 +9,7 @@ import { startOfDay } from "date-fns/startOfDay";
 import { and, eq, gte, lt } from "drizzle-orm";
 import type { InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
-import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
+import { type Incident, openIncidents } from "../app/incidents.js";
 import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
 import { partStateText } from "../bot/cards.js";
 import { deliverLong } from "../bot/delivery.js";
@@ -29,6 +29,7 @@ import {
 } from "../domain/incident.js";
 import type { StepId } from "../domain/regulation/index.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
+import { readPost } from "./posts.js";
 import type { SweepDeps } from "./sweep.js";
 
 const MAX_LINES = 30;
@@ -177,8 +178,8 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
 function eachPost<T>(deps: SweepDeps, rows: { id: number }[], read: (incident: Incident) => T): T[] {
   const posts: T[] = [];
   for (const { id } of rows) {
+    const incident = readPost(deps, id, "a digest");
     try {
-      const incident = loadIncident(deps.db, id);
       if (incident) posts.push(read(incident));
     } catch (err) {
       deps.log.error({ incidentId: id, err }, "post left out of a digest");
@@ -275,7 +276,7 @@ function missedSteps(
 
 function missedLines(deps: SweepDeps, missed: Map<number, StepId[]>): string[] {
   return [...missed].map(([id, steps]) => {
-    const incident = loadIncident(deps.db, id);
+    const incident = readPost(deps, id, "a digest");
     // The draft a step was about, as its alert named it: the ledger keeps no kind, so the post's
     // current draft while it is open (an answered or closed post's last one was its answer).
     const open = incident && incident.row.state !== "answered" && incident.row.state !== "closed";

@@ -5,12 +5,13 @@
  * most hourly, for a day after the post's last change. Nobody is told twice (see tellHeads). A new
  * head's briefing of the posts still open that Telegram could not take is sent the same way.
  */
-import { loadIncident } from "../app/incidents.js";
+
 import { headsOwed } from "../app/intake.js";
 import { Backoff } from "../backoff.js";
 import { brief, briefingsOwed } from "../bot/new-head.js";
 import { retrySurges } from "../bot/surge.js";
 import { tellHeads } from "../flows/intake.js";
+import { readPost } from "./posts.js";
 import type { SweepDeps } from "./sweep.js";
 
 const WINDOW_MS = 24 * 60 * 60_000;
@@ -24,7 +25,7 @@ export function headsRetry(): (deps: SweepDeps) => Promise<void> {
     const now = clock.now().getTime();
     const owed = headsOwed(db, new Date(now - WINDOW_MS), sla.regulation.significantRecipients.importance);
     for (const id of retries.due(owed, now)) {
-      const incident = loadIncident(db, id);
+      const incident = readPost(deps, id, "the heads' notices");
       // No network for one is likely none for the next, but each is tried as counted.
       if (incident)
         await tellHeads(deps, incident).catch((err: unknown) =>

@@ -400,6 +400,21 @@ describe("abandoned drafts", () => {
     );
   });
 
+  it("a post that cannot be read (a damaged row) holds back no other unfinished draft's reminder", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    const { health } = seedOffice(h);
+    const damaged = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    await seedDraft(h, damaged);
+    const other = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    const personId = findPerson(h.db, OFFICE.executor)?.id ?? 0;
+    for (const incidentId of [damaged, other])
+      saveDraftWork(h.db, { incidentId, personId, purpose: "answer", content: {}, now: h.clock.now() });
+    h.db.run(sql`update drafts set attachments = '[{' where incident_id = ${damaged}`);
+    h.clock.advance(35 * 60_000);
+    expect(await remindAbandonedDrafts({ ...deps(), log: pino({ level: "silent" }) })).toBe(1);
+    expect(h.lastText(OFFICE.executor)).toMatch(/^Вы начали готовить ответ по сообщению № 2 и не закончили/);
+  });
+
   it("a reminder Telegram could not take for now is sent at the next tick", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
     const { health } = seedOffice(h);
