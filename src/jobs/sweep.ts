@@ -66,6 +66,8 @@ const KIND_ORDER: Record<DueAlert["kind"], number> = { escalation: 0, overdue: 1
 const STALE_CLAIM_MS = 2 * 60_000;
 /** The ledger's mark of a retried alert the incident no longer owes: settled, never sent. */
 const NO_LONGER_DUE = "no longer due";
+/** The ledger's mark of an overdue alert a chat got the escalation of instead: settled, never sent. */
+const SAID_BY_ESCALATION = "said by the escalation";
 /** Telegram's 4096 characters, less the preamble the curators get when a chat refuses the alert. */
 const DIGEST_LIMIT = 4096 - t.alert.undelivered("").length;
 
@@ -156,22 +158,31 @@ function planIncident(
   const { db } = deps;
   const incident = loadIncident(db, id);
   if (!incident) return;
-  const { due, addressed, nextAt, windowOver } = currentAlerts(deps, directory, incident, now);
+  const { due, addressed, superseded, nextAt, windowOver } = currentAlerts(deps, directory, incident, now);
   if (due.length > 0 || windowOver) alerted.set(id, incident);
   for (const { chatId, alert, insteadOf, hold } of addressed) {
-    const key: AlertKey = {
-      incidentId: id,
-      step: alert.step,
-      organizationId: alert.organizationId ?? 0,
-      kind: alert.kind,
-      deadlineAt: alert.deadline,
-      dueAt: alert.dueAt,
-      chatId,
-    };
-    const ledgerId = claimAlert(db, key, now);
+    const ledgerId = claimAlert(db, alertKey(id, alert, chatId), now);
     if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert, insteadOf, hold });
   }
+  // Said by the escalation that chat gets now, so never sent later on its own (say, once the next
+  // level's escalation goes to others): the ledger keeps it settled.
+  for (const { chatId, alert } of superseded) {
+    const ledgerId = claimAlert(db, alertKey(id, alert, chatId), now);
+    if (ledgerId !== undefined) markAlertFailed(db, ledgerId, SAID_BY_ESCALATION, now);
+  }
   setNextAction(db, id, nextAt ?? null);
+}
+
+function alertKey(incidentId: number, alert: DueAlert, chatId: number): AlertKey {
+  return {
+    incidentId,
+    step: alert.step,
+    organizationId: alert.organizationId ?? 0,
+    kind: alert.kind,
+    deadlineAt: alert.deadline,
+    dueAt: alert.dueAt,
+    chatId,
+  };
 }
 
 interface Addressed {
@@ -187,9 +198,17 @@ function currentAlerts(
   directory: Directory,
   incident: Incident,
   now: Date,
-): { due: DueAlert[]; addressed: Addressed[]; nextAt: Date | undefined; windowOver: boolean } {
+): {
+  due: DueAlert[];
+  addressed: Addressed[];
+  /** Overdue alerts a chat does not get because it gets the step's escalation now. */
+  superseded: Addressed[];
+  nextAt: Date | undefined;
+  windowOver: boolean;
+} {
   const plan = planAlerts(incident, deps.sla.regulation, deps.sla.workingTime, now);
   const addressed: Addressed[] = [];
+  const superseded: Addressed[] = [];
   // An escalation says all an overdue alert would, louder: a chat that gets one skips the other.
   const escalated = new Set<string>();
   for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
@@ -201,12 +220,16 @@ function currentAlerts(
         : recipients(directory, incident, alert, hold);
     for (const chatId of chats) {
       const once = `${chatId}:${alert.step}:${alert.organizationId ?? 0}`;
+      const item = { chatId, alert, hold, ...(insteadOf ? { insteadOf } : {}) };
       if (alert.kind === "escalation") escalated.add(once);
-      else if (alert.kind === "overdue" && escalated.has(once)) continue;
-      addressed.push({ chatId, alert, hold, ...(insteadOf ? { insteadOf } : {}) });
+      else if (alert.kind === "overdue" && escalated.has(once)) {
+        superseded.push(item);
+        continue;
+      }
+      addressed.push(item);
     }
   }
-  return { due: plan.due, addressed, nextAt: plan.nextAt, windowOver: plan.windowOver === true };
+  return { due: plan.due, addressed, superseded, nextAt: plan.nextAt, windowOver: plan.windowOver === true };
 }
 
 function queue(outbox: Map<number, Outgoing[]>, chatId: number, item: Outgoing): void {

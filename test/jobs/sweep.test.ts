@@ -440,6 +440,22 @@ describe("deadline sweep", () => {
     );
   });
 
+  it("after the bot was down past the curators' escalation, the overdue alert it said is never sent on its own later", async () => {
+    await office();
+    register();
+    at("2026-11-24T05:00:00Z");
+    await tick();
+    at("2026-11-24T07:40:00Z"); // down 10:00–12:40: the overdue (10:30) and the curators' level (12:30) at once
+    await tick();
+    const overdue = () => alertsIn(OFFICE.curatorsChat).filter((text) => text.includes("❗ Сообщение № 1"));
+    expect(overdue()).toEqual([]);
+    expect(alertsIn(OFFICE.curatorsChat).at(-1)).toMatch(/^‼️ Нарушение регламента: сообщение № 1 /);
+    at("2026-11-25T05:31:00Z"); // Wednesday 10:31: the heads' level
+    await tick();
+    expect(alertsIn(OFFICE.head)).toHaveLength(1);
+    expect(overdue()).toEqual([]);
+  });
+
   it("an alert claimed by a process that died before sending goes out on a later tick", async () => {
     await office();
     const id = register();
