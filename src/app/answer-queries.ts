@@ -41,12 +41,13 @@ export type QualityResult = { ok: true } | { ok: false; refusal: "not_approved" 
 
 /**
  * The quality mark (1–5) the approving curator may give after «Согласовать»: stored on the latest
- * draft while it is the approved one; a second press changes the mark. Only the curator who
- * approved it may mark it, while a curator.
+ * draft while it is the approved one (`draftId`, the one the buttons were offered for, when they
+ * name it: a mark pressed late never lands on a newer draft); a second press changes the mark. Only
+ * the curator who approved it may mark it, while a curator.
  */
 export function markQuality(
   db: Db,
-  input: { incidentId: number; actor: Person; now: Date; quality: number },
+  input: { incidentId: number; actor: Person; now: Date; quality: number; draftId?: number | undefined },
 ): QualityResult {
   return db.transaction(
     (tx): QualityResult => {
@@ -56,7 +57,8 @@ export function markQuality(
         .where(eq(drafts.incidentId, input.incidentId))
         .orderBy(desc(drafts.id))
         .get();
-      if (latest?.state !== "approved") return { ok: false, refusal: "not_approved" };
+      if (latest?.state !== "approved" || (input.draftId !== undefined && latest.id !== input.draftId))
+        return { ok: false, refusal: "not_approved" };
       if (latest.decidedBy !== input.actor.id || !hasRole(input.actor, "curator"))
         return { ok: false, refusal: "not_decider" };
       tx.update(drafts).set({ quality: input.quality }).where(eq(drafts.id, latest.id)).run();

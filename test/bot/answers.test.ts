@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { submitDraft } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
-import { loadIncident } from "../../src/app/incidents.js";
+import { acceptIncident, loadIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson, grantRole } from "../../src/app/people.js";
 import { auditEvents, drafts, people, roleGrants } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
@@ -442,6 +442,49 @@ describe("approval", () => {
     h.db.delete(roleGrants).where(eq(roleGrants.personId, olga)).run();
     await pressData(curator(), OFFICE.curatorsChat, `inc.q:${id}:1`);
     expect(h.db.select().from(drafts).where(eq(drafts.incidentId, id)).get()?.quality).toBe(4);
+  });
+});
+
+describe("the quality mark pressed late", () => {
+  it("marks the draft it was offered for, never a newer one approved since (the post taken to another organization)", async () => {
+    const id = await officeWithIncident();
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    h.seedPerson(3002, "Пётр", [], [education]);
+    await seedDraft(h, id, { text: "Ответ Минздрава" });
+    await curator().press("Согласовать", curatorsChat());
+    const firstMark = h.fake.buttons(OFFICE.curator).find((b) => b.label === "1");
+    if (!firstMark?.callbackData) throw new Error("no mark offered");
+
+    const olga = findPerson(h.db, OFFICE.curator) as Person;
+    const petr = findPerson(h.db, 3002) as Person;
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: education,
+      coexecutorIds: [],
+      actor: olga,
+      now: h.clock.now(),
+    });
+    acceptIncident(h.db, { incidentId: id, actor: petr, now: h.clock.now() });
+    submitDraft(h.db, {
+      incidentId: id,
+      actor: petr,
+      now: h.clock.now(),
+      content: { text: "Ответ Минобра", attachments: [] },
+    });
+    await showCards(h, id);
+    await curator().press("Согласовать", curatorsChat());
+
+    const pressed = await h.deliver(
+      updates.callback(curator().tg, firstMark.message, firstMark.callbackData),
+    );
+    expect(h.fake.callbackAnswer(pressed.callback_query?.id ?? "")?.text).toBe(
+      "Этот ответ уже не ждёт оценки: по сообщению есть новый проект.",
+    );
+    const marks = h.db.select().from(drafts).where(eq(drafts.incidentId, id)).all();
+    expect(marks.map((d) => [d.text, d.quality])).toEqual([
+      ["Ответ Минздрава", null],
+      ["Ответ Минобра", null],
+    ]);
   });
 });
 

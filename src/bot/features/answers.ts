@@ -60,6 +60,10 @@ export function answersFeature(deps: AppDeps): Composer<BotContext> {
       startDialog(ctx, Number(ctx.match[1]), "requestRework", { draftId: draftButton(ctx.match)[1] }),
     );
   }
+  composer.callbackQuery(onAction("inc.q", [ID, ID, "[1-5]"]), (ctx) =>
+    quality(ctx, Number(ctx.match[1]), Number(ctx.match[3]), Number(ctx.match[2])),
+  );
+  // Sent before the marks named their draft: the latest approved one.
   composer.callbackQuery(onAction("inc.q", [ID, "[1-5]"]), (ctx) =>
     quality(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
   );
@@ -132,11 +136,11 @@ async function announceApproval(ctx: BotContext, incident: Incident) {
   // The chats are told side by side; the notice comes after the card so it is the newest message.
   // None of the first three may keep the executor from hearing that the answer is approved.
   // The quality mark is the answer's: an interim answer or a question to the author is not marked.
-  const answer = kind === "answer" || kind === "final";
+  const marked = kind === "answer" || kind === "final" ? incident.answer?.draftId : undefined;
   const first = await Promise.allSettled([
     ctx.answerCallbackQuery({ text: ta.approve.done(id, kind) }),
     syncCards(cardDeps(app, ctx.api), incident),
-    answer ? offerQualityMark(ctx, id) : undefined,
+    marked ? offerQualityMark(ctx, id, marked) : undefined,
   ]);
   // «Размещено» under the text to copy: the card may be far up a busy chat; the draft's files come
   // on request («Вложения»), so an approval costs no uploads and a colleague standing in has them.
@@ -309,9 +313,9 @@ async function startPartReturn(ctx: BotContext, { id, assignmentId, version }: P
 }
 
 /** The optional mark goes to the curator privately, so the curators' chat stays readable. */
-async function offerQualityMark(ctx: BotContext, id: number) {
+async function offerQualityMark(ctx: BotContext, id: number, draftId: number) {
   const keyboard = new InlineKeyboard();
-  for (const mark of QUALITY_MARKS) keyboard.text(String(mark), cb("inc.q", id, mark));
+  for (const mark of QUALITY_MARKS) keyboard.text(String(mark), cb("inc.q", id, draftId, mark));
   const text = ta.quality.ask(id);
   const from = ctx.from;
   if (from && ctx.chat?.type !== "private") {
@@ -325,7 +329,7 @@ async function offerQualityMark(ctx: BotContext, id: number) {
   await ctx.reply(text, { reply_markup: keyboard });
 }
 
-async function quality(ctx: BotContext, id: number, mark: number) {
+async function quality(ctx: BotContext, id: number, mark: number, draftId?: number) {
   const { app } = ctx;
   if (!ctx.person) return refuse(ctx);
   const result = markQuality(app.db, {
@@ -333,6 +337,7 @@ async function quality(ctx: BotContext, id: number, mark: number) {
     actor: ctx.person,
     now: app.clock.now(),
     quality: mark,
+    draftId,
   });
   if (!result.ok)
     return popup(ctx, result.refusal === "not_decider" ? ta.quality.notDecider : ta.quality.notApproved);
