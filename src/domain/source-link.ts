@@ -361,6 +361,25 @@ const COMMENT_LINKS: Network[] = ["vk", "telegram", "youtube", "x"];
 
 export const commentsHaveLinks = (network: Network) => COMMENT_LINKS.includes(network);
 
+/** The parameters of a key that name a comment under the post the rest of the key names. */
+const COMMENT_PARAMS = new Set(["reply", "comment", "lc"]);
+
+/**
+ * The key of the post a comment's link is under (VK's `reply=`, Telegram's `comment=`, YouTube's
+ * `lc=`); a post's own key for any other link. Two links in one thread have the same.
+ */
+export function threadKeyOf(key: string): string {
+  const at = key.indexOf("?");
+  if (at < 0) return key;
+  const kept = new URLSearchParams(key.slice(at + 1));
+  for (const name of COMMENT_PARAMS) kept.delete(name);
+  const query = kept.toString();
+  return `${key.slice(0, at)}${query === "" ? "" : `?${query}`}`;
+}
+
+/** Whether a key names a comment under a post (see threadKeyOf). */
+export const isCommentKey = (key: string) => threadKeyOf(key) !== key;
+
 /** Whether a link in network `b` (e.g. an answer's publication) is in the same network as `a` (the post). */
 export function sameNetwork(a: Network, b: Network): boolean {
   return a === b;

@@ -60,7 +60,14 @@ import {
   sameSending,
 } from "../domain/incident.js";
 import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/index.js";
-import { commentsHaveLinks, type Network, parseSourceLink, sameNetwork } from "../domain/source-link.js";
+import {
+  commentsHaveLinks,
+  isCommentKey,
+  type Network,
+  parseSourceLink,
+  sameNetwork,
+  threadKeyOf,
+} from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import {
   ANSWER_WINDOW_MS,
@@ -709,6 +716,9 @@ function linkProblem(text: string, post: { network: Network; linkKey: string }):
   }
   // The post itself, however its address is written (the mobile site, a wall's «?w=»): not an answer.
   if (parsed.key === post.linkKey) return ta.link.samePost;
+  // A comment under another post: most likely another post's answer, given here by mistake.
+  if (isCommentKey(parsed.key) && threadKeyOf(parsed.key) !== threadKeyOf(post.linkKey))
+    return ta.link.otherThread;
   return undefined;
 }
 

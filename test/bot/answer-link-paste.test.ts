@@ -53,4 +53,29 @@ describe("a link sent privately by an executor", () => {
     await executor.send("https://vk.com/wall-1_1?reply=77");
     expect(loadIncident(h.db, id)?.row.state).toBe("answered");
   });
+
+  it("with four answers waiting: the post the link is a comment under is offered first, then the longest waiting; another post's comment is refused", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    const { health } = seedOffice(h);
+    for (let n = 1; n <= 4; n++) {
+      const id = await seedIncidentInWork(h, health, { link: `https://vk.com/wall-1_${n}` });
+      await seedDraft(h, id, { approve: true });
+    }
+    const executor = h.user(OFFICE.executor, "Иван");
+    await executor.send("https://vk.com/wall-1_4?reply=99");
+    const offered = h.fake.buttons(OFFICE.executor).filter((b) => b.label.startsWith("Ответ на № "));
+    expect(offered.map((b) => b.label)).toEqual([
+      "Ответ на № 4 размещён",
+      "Ответ на № 1 размещён",
+      "Ответ на № 2 размещён",
+    ]);
+    await executor.press("Ответ на № 1 размещён");
+    expect(h.texts(OFFICE.executor).at(-2)).toBe(
+      "Это комментарий под другим постом, не под этим сообщением: похоже, ссылка на ответ по другому " +
+        "сообщению. Пришлите ссылку на ваш ответ под этим сообщением (или на отдельную запись).",
+    );
+    expect(loadIncident(h.db, 1)?.row.state).toBe("approved");
+    await executor.send("https://vk.com/wall-1_1?reply=100");
+    expect(loadIncident(h.db, 1)?.row.state).toBe("answered");
+  });
 });

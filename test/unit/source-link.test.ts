@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
   findLinks,
+  isCommentKey,
   MAX_LINK_LENGTH,
   NETWORK_NAMES,
   type Network,
   type ParsedLink,
   parseSourceLink,
   sameNetwork,
+  threadKeyOf,
 } from "../../src/domain/source-link.js";
 
 function parsed(input: string): Extract<ParsedLink, { ok: true }> {
@@ -415,5 +417,20 @@ describe("sameNetwork and names", () => {
     expect(NETWORK_NAMES.x).toBe("X (Twitter)");
     expect(NETWORK_NAMES.other).toBe("другой источник");
     expect(Object.keys(NETWORK_NAMES)).toHaveLength(12);
+  });
+});
+
+describe("the post a comment's link is under", () => {
+  const thread = (link: string) => {
+    const parsed = parseSourceLink(link);
+    if (!parsed.ok) throw new Error(link);
+    return [threadKeyOf(parsed.key), isCommentKey(parsed.key)];
+  };
+  it("is named by VK's reply=, Telegram's comment= and YouTube's lc=; a post is its own", () => {
+    expect(thread("https://vk.com/wall-1_2?reply=9&thread=5")).toEqual(["vk.com/wall-1_2", true]);
+    expect(thread("https://t.me/chan/12?comment=34")).toEqual(["t.me/chan/12", true]);
+    expect(thread("https://youtu.be/abc?lc=UgB")).toEqual(["youtube.com/watch?v=abc", true]);
+    expect(thread("https://vk.com/wall-1_2")).toEqual(["vk.com/wall-1_2", false]);
+    expect(thread("https://x.com/user/status/15")).toEqual(["x.com/user/status/15", false]);
   });
 });

@@ -32,7 +32,7 @@ import { noticeClaimed } from "../../app/notices.js";
 import { displayName, hasRole, type Person } from "../../domain/access.js";
 import { clip } from "../../domain/clip.js";
 import { activeAssignments, checkAction, leadAssignment } from "../../domain/incident.js";
-import { findLinks, parseSourceLink } from "../../domain/source-link.js";
+import { findLinks, isCommentKey, parseSourceLink, threadKeyOf } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import {
   type IntakeArgs,
@@ -125,7 +125,7 @@ export function intakeFeature(deps: AppDeps): {
       if (albums.taken(ctx.chat.id, ctx.message, ctx.app.clock.now())) return;
       albums.take(ctx.chat.id, ctx.message, true, ctx.app.clock.now());
       // An executor whose approved answer waits to be posted most likely sends that answer's link.
-      const waiting = post.forwarded ? [] : approvedAnswersOf(ctx.app, ctx.person);
+      const waiting = post.forwarded ? [] : approvedAnswersOf(ctx.app, ctx.person, post.link);
       if (waiting.length === 0) return ctx.reply(ti.notCuratorPost);
       const keyboard = new InlineKeyboard();
       // The button's dialogue takes the link from the message it answers (features/answers.ts).
@@ -238,17 +238,24 @@ async function confirmClosing(ctx: BotContext, id: number, reason: ClosedReason)
   });
 }
 
-/** The posts whose approved answer waits to be posted by this person's organization (its lead), at most three. */
-function approvedAnswersOf(deps: AppDeps, person: Person): number[] {
+/**
+ * The posts whose approved answer waits to be posted by this person's organization (its lead), at
+ * most three: the one the link is a comment under first, then the longest waiting.
+ */
+function approvedAnswersOf(deps: AppDeps, person: Person, link: string | undefined): number[] {
   if (person.organizationIds.length === 0) return [];
+  const parsed = link === undefined ? undefined : parseSourceLink(link);
+  const thread = parsed?.ok && isCommentKey(parsed.key) ? threadKeyOf(parsed.key) : undefined;
   return openIncidents(deps.db, { organizationIds: [...person.organizationIds], states: ["approved"] })
     .map((row) => loadIncident(deps.db, row.id))
-    .filter((incident) => {
+    .filter((incident): incident is Incident => {
       const lead = incident && leadAssignment(incident)?.organizationId;
       return lead !== undefined && person.organizationIds.includes(lead);
     })
-    .map((incident) => incident?.id ?? 0)
-    .slice(-3);
+    .map((incident) => ({ id: incident.id, under: threadKeyOf(incident.row.linkKey) === thread }))
+    .sort((a, b) => Number(b.under) - Number(a.under) || a.id - b.id)
+    .slice(0, 3)
+    .map(({ id }) => id);
 }
 
 function curatorOf(ctx: BotContext): Person | undefined {
