@@ -72,7 +72,9 @@ export interface BotOptions {
  * picked from its buttons is followed by whose competence it is; 12: registration tells another
  * comment at a registered link (Одноклассники, Дзен…) from the one registered there; 13: what
  * happens to a chat is no answer to a dialogue; 14: /new's link question finds the link among
- * words, and a post forwarded while it is asked says the first one is left.
+ * words, and a post forwarded while it is asked says the first one is left; a draft's text refuses
+ * a link alone; an answer's link refuses another post's comment; a new «Размещу лично» claim's
+ * window starts at its press.
  */
 const CONVERSATIONS_VERSION = 14;
 
