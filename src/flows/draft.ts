@@ -151,8 +151,8 @@ function opening(
   const refusal = draftRefusal(incident, person, purpose);
   if (refusal !== undefined || !person) return refusal ?? t.refusal;
   const work = loadDraftWork(deps.db, incidentId, person.id, purpose);
-  const latest = latestDrafts(deps.db, incidentId, 1)[0];
   const kind = draftKind(incident, purpose);
+  const latest = latestOfFamily(latestDrafts(deps.db, incidentId, FAMILY_LOOKBACK), kind);
   return {
     personId: person.id,
     kind,
@@ -162,9 +162,10 @@ function opening(
       work && (work.text || work.attachments.length > 0)
         ? { text: work.text, attachments: work.attachments }
         : null,
-    // The draft returned for rework is offered back to a draft of the same kind only.
+    // The draft returned for rework is offered back to a draft of its family only, though a question
+    // to the author or an interim answer came between.
     returned:
-      latest?.state === "rework" && latest.kind === kind
+      latest?.state === "rework"
         ? { text: latest.text, attachments: latest.attachments, comment: latest.reworkComment }
         : null,
     repeat: earlierAnswer(deps, incident),
@@ -172,11 +173,23 @@ function opening(
   };
 }
 
+/** How many of a post's latest drafts are looked through for the last one of a family. */
+const FAMILY_LOOKBACK = 20;
+
+/** The answer and the final answer after an interim one are one family; the others, each its own. */
+const familyOf = (kind: DraftKind) => (kind === "final" ? "answer" : kind);
+
+/** The latest of these drafts (newest first) of `kind`'s family. */
+function latestOfFamily(drafts: readonly Draft[], kind: DraftKind): Draft | undefined {
+  return drafts.find((draft) => familyOf(draft.kind) === familyOf(kind));
+}
+
 /** The curators' header: who sent it and, for a reworked draft or a repeat, what they should know. */
 function curatorsHeader(deps: AppDeps, incident: Incident, person: Person): string {
-  const [current, previous] = latestDrafts(deps.db, incident.id, 2) as [Draft, Draft | undefined];
+  const [current, ...earlier] = latestDrafts(deps.db, incident.id, FAMILY_LOOKBACK) as [Draft, ...Draft[]];
+  const previous = latestOfFamily(earlier, current.kind);
   const blocks = [titleLine(incident, person, current.kind)];
-  if (previous?.state === "rework" && previous.kind === current.kind) {
+  if (previous?.state === "rework") {
     blocks[0] += `\n${td.curators.reworked(current.round, previous.reworkComment)}`;
     blocks.push(describeChanges(previous, current, td.diff));
   }

@@ -682,6 +682,35 @@ describe("a reworked draft and a repeat", () => {
     );
   });
 
+  it("an answer returned for rework, then a question to the author posted: the returned answer is still offered back, and the curators see what changed", async () => {
+    const id = await office();
+    await seedDraft(h, id, { text: ANSWER });
+    requestRework(h.db, {
+      incidentId: id,
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+      comment: "Уточните дом",
+    });
+    await seedDraft(h, id, { purpose: "clarification", text: "Уточните номер дома.", approve: true });
+    await showCards(h, id);
+    await executor.press("Размещено");
+    await executor.send("https://vk.com/wall-1_1?reply=2");
+
+    await executor.press("Подготовить ответ");
+    expect(executor.texts().slice(-2)).toEqual([
+      "Куратор вернул проект на доработку: «Уточните дом»",
+      `Сообщение № ${id}: взять за основу проект, который вернули на доработку, или начать заново?`,
+    ]);
+    await executor.press("Доработать прежний проект");
+    await executor.press("Готово");
+    await executor.press("Изменить текст");
+    await executor.send(`${ANSWER} Дом 5.`);
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft()[0]?.text).toMatch(
+      /^Проект ответа по сообщению № \d+ \(исполнитель: Иван, Министерство здравоохранения\)\nДоработанный проект, версия 2\. Комментарий куратора: «Уточните дом»/,
+    );
+  });
+
   it("after «Доработать прежний проект» a text typed instead of attachments is the new text; the next is not", async () => {
     const id = await office();
     await seedDraft(h, id, { text: ANSWER });
