@@ -1,6 +1,6 @@
 /** Every word of the curator's intake: /new, forwarded posts and links, duplicates, repeats, toxic posts. */
 
-import type { Importance } from "../domain/incident.js";
+import type { DraftKind, Importance } from "../domain/incident.js";
 import type { LinkProblem } from "../domain/source-link.js";
 
 const LINK_EXAMPLE = "https://vk.com/wall-12345_678";
@@ -11,8 +11,8 @@ export const ti = {
     "Регистрируют сообщения кураторы: перешлите этот пост куратору. " +
     "Уже зарегистрированное сообщение можно найти по ссылке: /find и ссылка.",
   /** A link from an executor whose organization's approved answers wait to be posted. */
-  answerLinkHere: (ids: number[]) =>
-    `Если это ссылка на размещённый ответ, нажмите кнопку${ids.length > 1 ? " нужного сообщения" : ""}: ` +
+  answerLinkHere: (offered: number) =>
+    `Если это ссылка на размещённый ответ, нажмите кнопку${offered > 1 ? " нужного сообщения" : ""}: ` +
     "ссылка будет записана. Регистрируют новые сообщения кураторы: перешлите пост куратору.",
   newWhere: "Команда /new работает в личном чате с ботом или в чате кураторов.",
   cancelled: "Регистрация отменена.",
@@ -200,7 +200,13 @@ export const ti = {
     now: "Сейчас",
     keepPostedAt: (when: string) => `Оставить ${when}`,
     repeatOf: (id: number) => `Повторное к № ${id}`,
-    postedAnswerOf: (id: number) => `Ответ на № ${id} размещён`,
+    /** An approved draft of this kind posted: an interim answer or a question to the author said so. */
+    postedAnswerOf: (id: number, kind: DraftKind = "answer") =>
+      kind === "interim"
+        ? `Промежуточный ответ на № ${id} размещён`
+        : kind === "clarification"
+          ? `Вопрос автору № ${id} размещён`
+          : `Ответ на № ${id} размещён`,
     /** «Это повторное?» — no: both the curator's own registration and the question after a monitored post. */
     notRepeat: "Нет, новое",
     importance: {

@@ -78,4 +78,16 @@ describe("a link sent privately by an executor", () => {
     await executor.send("https://vk.com/wall-1_1?reply=100");
     expect(loadIncident(h.db, 1)?.row.state).toBe("answered");
   });
+
+  it("with an approved interim answer waiting: the button says it is the interim answer, and records it so", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    await seedDraft(h, id, { approve: true, purpose: "interim" });
+    const executor = h.user(OFFICE.executor, "Иван");
+    await executor.send("https://vk.com/wall-1_1?reply=99");
+    await executor.press("Промежуточный ответ на № 1 размещён");
+    expect(executor.lastText()).toMatch(/^Промежуточный ответ по сообщению № 1 записан\./);
+    expect(loadIncident(h.db, id)?.row.state).toBe("awaiting_final");
+  });
 });

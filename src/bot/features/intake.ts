@@ -31,7 +31,7 @@ import {
 import { noticeClaimed } from "../../app/notices.js";
 import { displayName, hasRole, type Person } from "../../domain/access.js";
 import { clip } from "../../domain/clip.js";
-import { activeAssignments, checkAction, leadAssignment } from "../../domain/incident.js";
+import { activeAssignments, checkAction, type DraftKind, leadAssignment } from "../../domain/incident.js";
 import { findLinks, isCommentKey, parseSourceLink, threadKeyOf } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import {
@@ -129,8 +129,9 @@ export function intakeFeature(deps: AppDeps): {
       if (waiting.length === 0) return ctx.reply(ti.notCuratorPost);
       const keyboard = new InlineKeyboard();
       // The button's dialogue takes the link from the message it answers (features/answers.ts).
-      for (const id of waiting) keyboard.text(ti.button.postedAnswerOf(id), cb("inc.publink", id)).row();
-      return ctx.reply(ti.answerLinkHere(waiting), {
+      for (const { id, kind } of waiting)
+        keyboard.text(ti.button.postedAnswerOf(id, kind), cb("inc.publink", id)).row();
+      return ctx.reply(ti.answerLinkHere(waiting.length), {
         reply_markup: keyboard,
         reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
       });
@@ -242,7 +243,11 @@ async function confirmClosing(ctx: BotContext, id: number, reason: ClosedReason)
  * The posts whose approved answer waits to be posted by this person's organization (its lead), at
  * most three: the one the link is a comment under first, then the longest waiting.
  */
-function approvedAnswersOf(deps: AppDeps, person: Person, link: string | undefined): number[] {
+function approvedAnswersOf(
+  deps: AppDeps,
+  person: Person,
+  link: string | undefined,
+): { id: number; kind: DraftKind | undefined }[] {
   if (person.organizationIds.length === 0) return [];
   const parsed = link === undefined ? undefined : parseSourceLink(link);
   const thread = parsed?.ok && isCommentKey(parsed.key) ? threadKeyOf(parsed.key) : undefined;
@@ -252,10 +257,14 @@ function approvedAnswersOf(deps: AppDeps, person: Person, link: string | undefin
       const lead = incident && leadAssignment(incident)?.organizationId;
       return lead !== undefined && person.organizationIds.includes(lead);
     })
-    .map((incident) => ({ id: incident.id, under: threadKeyOf(incident.row.linkKey) === thread }))
+    .map((incident) => ({
+      id: incident.id,
+      kind: incident.answer?.draftKind ?? undefined,
+      under: threadKeyOf(incident.row.linkKey) === thread,
+    }))
     .sort((a, b) => Number(b.under) - Number(a.under) || a.id - b.id)
     .slice(0, 3)
-    .map(({ id }) => id);
+    .map(({ id, kind }) => ({ id, kind }));
 }
 
 function curatorOf(ctx: BotContext): Person | undefined {
