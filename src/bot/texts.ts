@@ -221,6 +221,9 @@ export const t = {
     switchedOff: (name: string) =>
       `Орган «${name}» отключён. Включить его можно в /orgs (в личном чате с ботом).`,
     cancelled: "Отменено.",
+    /** A forward, a link or a file sent where a name was asked: the question ends, the message is handled as without it. */
+    leftForMessage:
+      "Вопрос о названии закрыт: пересланное сообщение, ссылка или файл — не название. Ничего не изменено.",
     buttonRename: "Переименовать",
     buttonShortName: "Краткое название",
     buttonDeactivate: "Отключить",

@@ -4,6 +4,7 @@ import { cb } from "../bot/callback-data.js";
 import type { BotContext } from "../bot/context.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
+import { findLinks } from "../domain/source-link.js";
 
 export type Flow = Conversation<BotContext, Context>;
 
@@ -116,7 +117,14 @@ export async function askText(
     // A button of another message (an organization's card, a post's «Согласовать») is handled as
     // without the dialogue, which keeps waiting for its answer.
     if (answer.callbackQuery) await conversation.skip({ next: true });
-    const text = answer.message?.text?.trim();
+    // A post forwarded or pasted, or a file sent, is no answer: it is most likely work of its own
+    // (a post to register, a list to import), handled as without the dialogue, which ends.
+    const message = answer.message;
+    if (message && (message.forward_origin || message.document || findLinks(message.text ?? "").length > 0)) {
+      await answer.reply(t.org.leftForMessage);
+      await conversation.halt({ next: true });
+    }
+    const text = message?.text?.trim();
     if (text === undefined) {
       asked.push(await answer.reply(prompt, markup));
       continue;

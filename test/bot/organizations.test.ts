@@ -19,6 +19,36 @@ afterEach(() => h.close());
 const admin = () => h.user(ADMIN, "Анна");
 
 describe("organizations", () => {
+  it("a post forwarded, or a link pasted, where a name is asked is not taken as the name: the question ends, nothing renamed", async () => {
+    await admin().send("/org_add");
+    await admin().send("Министерство культуры");
+    await admin().press("Пропустить");
+    await admin().send("/orgs");
+    await admin().press("Министерство культуры");
+    await admin().press("Переименовать");
+    await h.deliver(
+      updates.forwarded(admin().chat, admin().tg, "Мусор не вывозят неделю", {
+        type: "hidden_user",
+        sender_user_name: "Мария К.",
+      }),
+    );
+    expect(admin().texts()).toContain(
+      "Вопрос о названии закрыт: пересланное сообщение, ссылка или файл — не название. Ничего не изменено.",
+    );
+    await admin().send("/org_add");
+    await admin().send("https://vk.com/wall-1_555");
+    expect(admin().texts().at(-2)).toBe(
+      "Вопрос о названии закрыт: пересланное сообщение, ссылка или файл — не название. Ничего не изменено.",
+    );
+    expect(
+      h.db
+        .select()
+        .from(organizations)
+        .all()
+        .map((o) => o.name),
+    ).toEqual(["Министерство культуры"]);
+  });
+
   it("an admin adds one in a short dialogue, and a taken name is asked again", async () => {
     await admin().send("/org_add");
     expect(admin().lastText()).toMatch(/Пришлите полное название органа/);
