@@ -618,6 +618,8 @@ const IMPORTED_FIELDS: Record<ImportedField, string> = {
 const IMPORT_PROBLEMS: Record<string, string> = {
   empty_name: "нет названия",
   name_too_long: "название длиннее 200 символов",
+  name_too_short: "название короче 2 символов",
+  bad_short_name: "краткое название должно быть от 2 до 200 символов",
   duplicate_in_file: "название повторяется в файле",
   own_parent: "орган указан родителем самого себя",
   parent_not_found: "вышестоящий орган не найден ни в файле, ни в справочнике",

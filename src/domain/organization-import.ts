@@ -45,6 +45,7 @@ export class ImportFileError extends Error {
 
 export const MAX_IMPORT_ROWS = 2000;
 const MAX_NAME = 200;
+const MIN_NAME = 2;
 
 /** Column names accepted in a header, in English or Russian, case-insensitive. */
 const COLUMNS: Record<string, keyof Omit<OrganizationRow, "line">> = {
@@ -55,6 +56,11 @@ const COLUMNS: Record<string, keyof Omit<OrganizationRow, "line">> = {
   shortname: "shortName",
   short: "shortName",
   "краткое название": "shortName",
+  "краткое наименование": "shortName",
+  "сокращённое название": "shortName",
+  "сокращенное название": "shortName",
+  "сокращённое наименование": "shortName",
+  "сокращенное наименование": "shortName",
   краткое: "shortName",
   parent: "parent",
   родитель: "parent",
@@ -200,6 +206,11 @@ function validate(records: RawRecord[]): ParsedImport {
       problems.push({ line, name: name.slice(0, 40), problem: "name_too_long" });
       continue;
     }
+    // As /org_add asks: a name of one letter is a mistake in the file, not an organization.
+    if (name.length < MIN_NAME) {
+      problems.push({ line, name, problem: "name_too_short" });
+      continue;
+    }
     const key = nameKey(name);
     if (seen.has(key)) {
       problems.push({ line, name, problem: "duplicate_in_file" });
@@ -212,6 +223,10 @@ function validate(records: RawRecord[]): ParsedImport {
       continue;
     }
     const shortName = optionalText(values.shortName);
+    if (shortName !== null && (shortName.length < MIN_NAME || shortName.length > MAX_NAME)) {
+      problems.push({ line, name, problem: "bad_short_name" });
+      continue;
+    }
     const shortKey = shortName && nameKey(shortName);
     if (shortKey && shortKey !== key && (names.has(shortKey) || shortNames.has(shortKey))) {
       problems.push({ line, name, problem: "short_name_in_file" });

@@ -50,12 +50,23 @@ describe("organizations file", () => {
   });
 
   it("reports each bad row with its line and keeps the good ones", () => {
-    const csv = "name,parent\nА,\n,\nБ,Б\nА,\nВ,А\n";
+    const csv = "name,parent\nАа,\n,\nБб,Бб\nАа,\nВв,Аа\n";
     const { rows, problems } = parseOrganizationsFile("x.csv", csv);
-    expect(rows.map((r) => r.name)).toEqual(["А", "В"]);
+    expect(rows.map((r) => r.name)).toEqual(["Аа", "Вв"]);
     expect(problems).toEqual([
-      { line: 4, name: "Б", problem: "own_parent" },
-      { line: 5, name: "А", problem: "duplicate_in_file" },
+      { line: 4, name: "Бб", problem: "own_parent" },
+      { line: 5, name: "Аа", problem: "duplicate_in_file" },
+    ]);
+  });
+
+  it("reads «Наименование; Краткое наименование» headers and refuses names /org_add would refuse", () => {
+    const csv =
+      "Наименование;Сокращённое наименование\nМинистерство культуры;Минкультуры\nА;\nМинистерство спорта;С\n";
+    const { rows, problems } = parseOrganizationsFile("x.csv", csv);
+    expect(rows.map((r) => [r.name, r.shortName])).toEqual([["Министерство культуры", "Минкультуры"]]);
+    expect(problems).toEqual([
+      { line: 3, name: "А", problem: "name_too_short" },
+      { line: 4, name: "Министерство спорта", problem: "bad_short_name" },
     ]);
   });
 
