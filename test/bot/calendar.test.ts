@@ -73,6 +73,15 @@ describe("production calendar", () => {
     expect(h.db.select().from(calendarYears).all()).toEqual([]);
   });
 
+  it("a calendar file without a single year changes nothing and says so", async () => {
+    await admin().upload(JSON.stringify({ years: {} }), "calendar.json", "application/json");
+    expect(admin().lastText()).toBe(
+      'Календарь не загружен, ничего не изменено: нет раздела "years" с годами: {"years": {"2028": {…}}}. ' +
+        "Исправьте файл и пришлите его снова; образец — /calendar.",
+    );
+    expect(h.db.select().from(calendarYears).all()).toEqual([]);
+  });
+
   it("says in Russian what to fix in a year's status or source", async () => {
     const draftish = { years: { "2028": { ...year2028.years["2028"], status: "проект" } } };
     await admin().upload(JSON.stringify(draftish), "calendar-2028.json", "application/json");

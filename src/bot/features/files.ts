@@ -63,6 +63,11 @@ async function loadCalendar(ctx: BotContext, person: Person, json: unknown): Pro
     await ctx.reply(t.calendar.invalid(error.problem, error.place));
     return;
   }
+  // A file without a single year changes nothing: said so, not «загружен».
+  if (Object.keys(calendar.years).length === 0) {
+    await ctx.reply(t.calendar.invalid("no_years", {}));
+    return;
+  }
   const years = saveCalendarYears(db, calendar, person.id, clock.now());
   sla.replaceCalendar(mergeCalendars(sla.calendar, calendar));
   log.info({ years }, "production calendar loaded");
