@@ -190,6 +190,29 @@ export function unbindChat(
   });
 }
 
+/**
+ * A bound chat renamed in Telegram: the binding takes its new title, so that /chats, the
+ * organizations' cards and the admins' notices name the chat as its members see it.
+ */
+export function renameChat(
+  db: Db,
+  input: { chatId: number; title: string; actorId: number | null; now: Date },
+): boolean {
+  return db.transaction((tx) => {
+    const bound = findBoundChat(tx, input.chatId);
+    if (!bound || bound.title === input.title) return false;
+    tx.update(boundChats).set({ title: input.title }).where(eq(boundChats.chatId, input.chatId)).run();
+    audit(tx, input.now, {
+      actorId: input.actorId,
+      entity: "chat",
+      entityId: input.chatId,
+      action: "renamed",
+      details: { from: bound.title, to: input.title },
+    });
+    return true;
+  });
+}
+
 /** A group upgraded to a supergroup gets a new id; the binding follows it. */
 export function migrateChat(db: Db, input: { fromChatId: number; toChatId: number; now: Date }): boolean {
   return db.transaction((tx) => {

@@ -189,6 +189,21 @@ describe("group chats", () => {
     expect(admin().lastText()).toBe("Чат «Минздрав: обращения» стал супергруппой; привязка сохранена.");
   });
 
+  it("a bound chat renamed in Telegram is listed under its new title", async () => {
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    await h.deliver(updates.newChatTitle(workChat(), admin().tg, "Минздрав: сообщения граждан"));
+    expect(
+      h.db
+        .select()
+        .from(boundChats)
+        .all()
+        .map((c) => c.title),
+    ).toEqual(["Минздрав: сообщения граждан"]);
+    await admin().send("/chats");
+    expect(admin().lastText()).toContain("Минздрав: сообщения граждан");
+  });
+
   it("unbinds a chat the bot was removed from and tells the admins", async () => {
     await admin().send("/bind", workChat());
     await admin().press(/Минздрав/, workChat());

@@ -319,6 +319,11 @@ export const updates = {
   },
 
   /** Service message in the old group: it became a supergroup. */
+  /** Service message: a member renamed the group. */
+  newChatTitle(group: Chat, from: User, title: string): MessageUpdate {
+    return messageUpdate({ ...group, title } as Chat, from, { new_chat_title: title });
+  },
+
   migrateToChat(group: Chat, from: User, newSupergroupId: number): MessageUpdate {
     return messageUpdate(group, from, { migrate_to_chat_id: newSupergroupId });
   },

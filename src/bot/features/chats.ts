@@ -7,6 +7,7 @@ import {
   findBoundChatByPurpose,
   listBoundChats,
   markReachable,
+  renameChat,
   unbindChat,
 } from "../../app/chats.js";
 import { countInactiveOrganizations, getOrganization } from "../../app/organizations.js";
@@ -294,6 +295,15 @@ async function addedHint(ctx: BotContext, chatId: number, status: string): Promi
  * A group became a supergroup: Telegram gives it a new id and says so in both chats (either
  * service message may come first), and the binding follows; the admins hear that it did.
  */
+chats.on("message:new_chat_title", (ctx) => {
+  renameChat(ctx.app.db, {
+    chatId: ctx.chat.id,
+    title: ctx.message.new_chat_title,
+    actorId: ctx.person?.id ?? null,
+    now: ctx.app.clock.now(),
+  });
+});
+
 chats.on(["message:migrate_to_chat_id", "message:migrate_from_chat_id"], async (ctx) => {
   const { migrate_to_chat_id: to, migrate_from_chat_id: from } = ctx.message;
   await followMigration({ ...ctx.app, api: ctx.api }, from ?? ctx.chat.id, to ?? ctx.chat.id);
