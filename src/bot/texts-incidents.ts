@@ -29,6 +29,8 @@ export const tr = {
 
   route: {
     notCurator: "Направлять сообщения может только куратор.",
+    alreadyRouted: (id: number, lead: string) =>
+      `Сообщение № ${id} уже направлено: ${lead}. Передать его другому органу — «Переназначить» на карточке.`,
     wrongState: (id: number, state: string) => `Сообщение № ${id}: ${state}. Направить его заново нельзя.`,
     pick: (id: number, chosen: string[], search: string, empty: boolean) =>
       [

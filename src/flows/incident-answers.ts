@@ -230,7 +230,9 @@ export function returnFlow(deps: AppDeps) {
             deps,
             outer.api,
             notice,
-            coexecutor ? undefined : new InlineKeyboard().text(t.button.route, cb("inc.route", incidentId)),
+            coexecutor
+              ? undefined
+              : new InlineKeyboard().text(t.button.route, cb("inc.routenew", incidentId)),
           ),
         async () => {
           if (coexecutor) await tellTurnCame(deps, outer.api, result.incident);

@@ -592,10 +592,16 @@ describe("executors on the card", () => {
     const notice = h.fake.lastMessage(-200);
     if (!notice) throw new Error("no return notice");
     expect(labels(-200, notice.message_id)).toEqual(["Направить"]);
-    await h.deliver(updates.callback(curator().tg, notice, `inc.route:${id}`));
+    await h.deliver(updates.callback(curator().tg, notice, `inc.routenew:${id}`));
     for (const org of [/Минобр/, "Готово"]) await curator().press(org, curatorsChat());
     expect(cardIn(-300, id).text).toContain("Исполнитель: Министерство образования");
     expect(labels(-300, cardIn(-300, id).message_id)).toContain("Взять в работу");
+
+    // The notice's «Направить» pressed again later routes nothing anew: the curator is told where it went.
+    const late = await h.deliver(updates.callback(curator().tg, notice, `inc.routenew:${id}`));
+    expect(h.fake.callbackAnswer(late.callback_query?.id ?? "")?.text).toBe(
+      "Сообщение № 1 уже направлено: Минобр. Передать его другому органу — «Переназначить» на карточке.",
+    );
   });
 
   it("the private card of an executor whose organization returned the post says where it went, not the next one's holder and deadlines", async () => {

@@ -223,6 +223,7 @@ function incidentButtons(id: number, office: Office): string[] {
   const buttons = [
     ...[
       "inc.route",
+      "inc.routenew",
       "inc.edit",
       "imp.close",
       "inc.text",
@@ -391,6 +392,9 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
       return true;
     case "inc.route":
       return OPEN_FOR_ROUTING.includes(state);
+    // «Направить» of a post waiting to be routed: refused once it is.
+    case "inc.routenew":
+      return state === "registered";
     // A deleted post closes at any step before the answer is out.
     case "inc.void":
     case "int.void":

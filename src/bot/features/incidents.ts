@@ -92,6 +92,16 @@ export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
   composer.use(createConversation(postDateFlow(deps), "incident.postDate"));
 
   composer.callbackQuery(onAction("inc.route", [ID]), (ctx) => startDialog(ctx, "route"));
+  // «Направить» (a post waiting to be routed): pressed once a colleague routed it, it routes nothing
+  // anew; taking the post elsewhere is «Переназначить», said so.
+  composer.callbackQuery(onAction("inc.routenew", [ID]), (ctx) => {
+    const id = Number(arg(ctx));
+    const incident = loadIncident(ctx.app.db, id);
+    const lead = incident && leadAssignment(incident);
+    if (incident && incident.state !== "registered" && lead && hasRole(ctx.person, "curator"))
+      return popup(ctx, tr.route.alreadyRouted(id, lead.organizationShortName ?? lead.organizationName));
+    return startDialog(ctx, "route");
+  });
   // An organization's buttons name it (`inc.accept:12:3`); cards sent before that do not (`inc.accept:12`).
   for (const args of [[ID], [ID, ID]]) {
     composer.callbackQuery(onAction("inc.return", args), (ctx) => startDialog(ctx, "return"));
