@@ -39,6 +39,13 @@ export async function tellTakenFrom(
   const lead = leadAssignment(after);
   const newLead = lead ? (lead.organizationShortName ?? lead.organizationName) : null;
   const keeping = new Set(receivedAssignments(after).map((a) => a.organizationId));
+  const anew = leadAnew(before, after);
+  if (anew) {
+    const text = tr.withdrawn.leadAnew(before.id, before.state === "approved");
+    await Promise.all(
+      recipients(deps, anew, before.holderId).map((chatId) => sendLong(deps, api, chatId, text)),
+    );
+  }
   for (const part of takenFrom(before, after)) {
     const approved = before.state === "approved";
     const text =
@@ -49,10 +56,27 @@ export async function tellTakenFrom(
         : newLead
           ? tr.withdrawn.coexecutor(before.id)
           : tr.withdrawn.leadReturned(before.id);
-    const chats = organizationChats(deps, part.organizationId);
     const taker = part.role === "lead" ? before.holderId : part.acceptedBy;
-    const privately = taker === null ? undefined : telegramIdOfMember(deps.db, taker, part.organizationId);
-    if (privately !== undefined && !chats.includes(privately)) chats.push(privately);
-    await Promise.all(chats.map((chatId) => sendLong(deps, api, chatId, text)));
+    await Promise.all(recipients(deps, part, taker).map((chatId) => sendLong(deps, api, chatId, text)));
   }
+}
+
+/** The organization's chats, and privately whoever of it had taken the post. */
+function recipients(deps: AppDeps, part: Assignment, taker: number | null): number[] {
+  const chats = organizationChats(deps, part.organizationId);
+  const privately = taker === null ? undefined : telegramIdOfMember(deps.db, taker, part.organizationId);
+  if (privately !== undefined && !chats.includes(privately)) chats.push(privately);
+  return chats;
+}
+
+/**
+ * The lead routed anew to itself (co-executors added) while its draft was before the curators or
+ * approved: its part starts again, to be taken into work for a new draft — the approved answer is
+ * not to be posted. Its old part, which it must hear of; none otherwise.
+ */
+function leadAnew(before: Incident, after: Incident): Assignment | undefined {
+  if (before.state !== "approved" && before.state !== "on_approval") return undefined;
+  const was = leadAssignment(before);
+  const now = leadAssignment(after);
+  return was && now && was.organizationId === now.organizationId && was.id !== now.id ? was : undefined;
 }

@@ -401,6 +401,21 @@ describe("routing names each organization once", () => {
     expect(h.db.select({ state: drafts.state }).from(drafts).all()).toEqual([{ state: "submitted" }]);
   });
 
+  it("a co-executor added once the answer is approved: the lead hears not to post it, and to take the post into work for a new draft", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    await reroute(/Минздрав/, /Миндор/);
+    await h
+      .user(OFFICE.curator, "Ольга")
+      .press(/Министерство здравоохранения/, h.group(OFFICE.curatorsChat, "Кураторы"));
+    const told =
+      "Сообщение № 1 направлено вашему органу заново, с соисполнителями: согласованный ответ не размещайте — " +
+      "возьмите сообщение в работу и подготовьте новый проект с учётом их информации.";
+    expect(h.texts(OFFICE.healthChat)).toContain(told);
+    expect(h.texts(OFFICE.executor)).toContain(told);
+    expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
+  });
+
   it("a co-executor added to a post in work: the lead's executor keeps it, with no second «Взять в работу»", async () => {
     // Orenburg, Tuesday 24.11.2026 10:00 Yekaterinburg: detected, routed and taken by Иван at 10:00.
     const id = await office({ now: "2026-11-24T05:00:00Z" });
