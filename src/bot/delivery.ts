@@ -11,7 +11,7 @@ import { type Incident, loadIncident } from "../app/incidents.js";
 import { reachableMembers } from "../app/people.js";
 import { hasRole, type Person } from "../domain/access.js";
 import { cutBefore } from "../domain/clip.js";
-import { assignmentsOf, receivedAssignments } from "../domain/incident.js";
+import { assignmentsOf, leadAssignment, receivedAssignments } from "../domain/incident.js";
 import { type Audience, type CardDeps, cardTargets, syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
 import { chatRefused, failureOf, type RefusalDeps, type SendFailure } from "./refused-chats.js";
@@ -220,7 +220,7 @@ export async function notifyOrganization(
  * The cards after an action that may hand the post to a chat that had none (routing, a co-executor's
  * turn). Nobody is pinged at night: outside working time the new cards of a post that is not
  * significant arrive without sound. An organization that gains the post again (it returned it, or
- * it was taken from it, `before`) gets its card anew, below, where its people see and hear it: an
+ * it was taken from it, `before`), or a co-executor made the lead, gets its card anew, below, where its people see and hear it: an
  * edit of the card it kept far up the chat would make no sound; that one loses its buttons.
  */
 export async function syncHandOver(
@@ -231,9 +231,12 @@ export async function syncHandOver(
 ): Promise<void> {
   if (before) {
     const had = new Set(receivedAssignments(before).map((a) => a.organizationId));
+    // A co-executor made the lead gains the answer, with its return window and clocks: heard too.
+    const lead = leadAssignment(incident)?.organizationId;
+    const promoted = lead !== undefined && had.has(lead) && leadAssignment(before)?.organizationId !== lead;
     const gained = receivedAssignments(incident)
       .map((a) => a.organizationId)
-      .filter((id) => !had.has(id));
+      .filter((id) => !had.has(id) || (promoted && id === lead));
     for (const target of cardTargets(deps.db, incident)) {
       const { audience } = target;
       if (audience.kind !== "organization" || !audience.organizationIds.some((id) => gained.includes(id)))

@@ -416,6 +416,26 @@ describe("routing names each organization once", () => {
     expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
   });
 
+  it("a co-executor made the lead gets the post's card anew, below, not only a silent edit far up its chat", async () => {
+    await office({ now: "2026-11-24T05:00:00Z" });
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
+    await reroute(/Минздрав/, /Миндор/);
+    await curator.press(/Министерство здравоохранения/, curatorsChat);
+    const cardsSent = () =>
+      h.fake
+        .callsOf("sendMessage")
+        .filter((c) => c.params.chat_id === -300 && String(c.params.text).startsWith("Сообщение № 1 · "))
+        .length;
+    expect(cardsSent()).toBe(1);
+    await reroute(/Минздрав/, /Миндор/);
+    await curator.press(/Министерство дорожного хозяйства/, curatorsChat);
+    expect(cardsSent()).toBe(2);
+    expect(h.fake.lastMessage(-300)?.text).toMatch(
+      /^Сообщение № 1 · [\s\S]*Исполнитель: Министерство дорожного хозяйства/,
+    );
+  });
+
   it("a co-executor added to a post in work: the lead's executor keeps it, with no second «Взять в работу»", async () => {
     // Orenburg, Tuesday 24.11.2026 10:00 Yekaterinburg: detected, routed and taken by Иван at 10:00.
     const id = await office({ now: "2026-11-24T05:00:00Z" });
