@@ -74,7 +74,8 @@ export interface BotOptions {
  * happens to a chat is no answer to a dialogue; 14: /new's link question finds the link among
  * words, and a post forwarded while it is asked says the first one is left; a draft's text refuses
  * a link alone; an answer's link refuses another post's comment; a new «Размещу лично» claim's
- * window starts at its press; a returned answer is offered back after a question to the author.
+ * window starts at its press; a returned answer is offered back after a question to the author; an
+ * organization's name question ends on a forward, a link or a file.
  */
 const CONVERSATIONS_VERSION = 14;
 
