@@ -700,7 +700,7 @@ export function returnIncident(
     organizationId: input.organizationId,
     details: (incident) => {
       const mine = ownAssignment(incident, "return", input.actor, input.organizationId);
-      const next = mine.role === "coexecutor" ? releasedBy(incident) : {};
+      const next = mine.role === "coexecutor" ? releasedBy(incident, mine.id) : {};
       return { reason: input.reason, organizationId: mine.organizationId, role: mine.role, ...next };
     },
     change: (tx, incident) => {
@@ -710,7 +710,7 @@ export function returnIncident(
         .where(eq(assignments.id, mine.id))
         .run();
       if (mine.role !== "lead") {
-        releaseNext(tx, incident, input.now);
+        releaseNext(tx, incident, input.now, mine.id);
         return {};
       }
       withdrawLiveAssignments(tx, incident.id);
@@ -802,11 +802,14 @@ export function sendPart(
     actor: input.actor,
     now: input.now,
     organizationId: input.organizationId,
-    details: (incident) => ({
-      length: input.text.length,
-      organizationId: ownAssignment(incident, "sendPart", input.actor, input.organizationId).organizationId,
-      ...(input.rules?.curatorPassesParts ? { forApproval: true } : releasedBy(incident)),
-    }),
+    details: (incident) => {
+      const mine = ownAssignment(incident, "sendPart", input.actor, input.organizationId);
+      return {
+        length: input.text.length,
+        organizationId: mine.organizationId,
+        ...(input.rules?.curatorPassesParts ? { forApproval: true } : releasedBy(incident, mine.id)),
+      };
+    },
     change: (tx, incident) => {
       const mine = ownAssignment(incident, "sendPart", input.actor, input.organizationId);
       tx.update(assignments)
@@ -820,7 +823,7 @@ export function sendPart(
         })
         .where(eq(assignments.id, mine.id))
         .run();
-      if (!input.rules?.curatorPassesParts) releaseNext(tx, incident, input.now);
+      if (!input.rules?.curatorPassesParts) releaseNext(tx, incident, input.now, mine.id);
       return {};
     },
   });
@@ -841,9 +844,9 @@ export function releaseTurn(
     actor: input.actor,
     now: input.now,
     check: (incident) => (nextTurn(incident)?.id === input.assignmentId ? undefined : "wrong_state"),
-    details: releasedBy,
+    details: (incident) => releasedBy(incident, "force"),
     change: (tx, incident) => {
-      releaseNext(tx, incident, input.now);
+      releaseNext(tx, incident, input.now, "force");
       return {};
     },
   });
@@ -966,18 +969,29 @@ const HELD_ASSIGNMENT_STATES: AssignmentState[] = ["assigned", "accepted", "part
 const LIVE_ASSIGNMENT_STATES: AssignmentState[] = ["queued", ...HELD_ASSIGNMENT_STATES];
 
 /**
- * The next co-executor waiting for its turn (Orenburg p.14) gets the post now: the one before it
- * gave its part to the lead or returned the post. Its clocks run from now.
+ * The co-executor whose turn comes (Orenburg p.14) as `finished` gives its part to the lead or
+ * returns the post: the next waiting, unless another still owes its part — one the curator let go
+ * ahead («Не ждать очереди»), whose turn this is until it is done. "force": the curator's release.
  */
-function releaseNext(tx: Tx, incident: Incident, now: Date): void {
+function turnComing(incident: Incident, finished: number | "force" | undefined) {
   const next = nextTurn(incident);
+  if (!next || finished === "force") return next;
+  const owing = incident.assignments.some(
+    (a) => a.role === "coexecutor" && a.id !== finished && (a.state === "assigned" || a.state === "accepted"),
+  );
+  return owing ? undefined : next;
+}
+
+/** The co-executor whose turn comes (see turnComing) gets the post now; its clocks run from now. */
+function releaseNext(tx: Tx, incident: Incident, now: Date, finished?: number | "force"): void {
+  const next = turnComing(incident, finished);
   if (!next) return;
   tx.update(assignments).set({ state: "assigned", receivedAt: now }).where(eq(assignments.id, next.id)).run();
 }
 
 /** The audit detail of the action that releases the next co-executor: whose turn came, for the report. */
-function releasedBy(incident: Incident): { released?: number } {
-  const next = nextTurn(incident);
+function releasedBy(incident: Incident, finished?: number | "force"): { released?: number } {
+  const next = turnComing(incident, finished);
   return next ? { released: next.organizationId } : {};
 }
 

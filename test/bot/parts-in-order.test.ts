@@ -316,6 +316,29 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     );
   });
 
+  it("after «Не ждать очереди» the one let go ahead holds the turn: the one before giving its part does not release the next yet", async () => {
+    const id = await office();
+    const transport = h.seedOrganization("Министерство транспорта", "Минтранс");
+    h.seedChat(h.group(-500, "Минтранс: обращения"), transport);
+    await routeTo(
+      id,
+      [/Минздрав/, /Минобр/, /Минстрой/, /Минтранс/],
+      /Министерство здравоохранения/,
+      "По очереди",
+    );
+    const button = h.fake.buttons(-200).find((b) => b.label === "Не ждать очереди: Минстрой");
+    if (!button?.callbackData) throw new Error("no button");
+    await h.deliver(updates.callback(curator().tg, button.message, button.callbackData));
+    later();
+    await educationGives();
+    expect(states(id)).toMatchObject({ [building]: "assigned", [transport]: "queued" });
+    const builder = h.user(BUILDING_EXECUTOR, "Пётр");
+    await builder.press("Взять в работу", buildingChat());
+    await builder.press("Отправить информацию", buildingChat());
+    await builder.send("Стройка закончится в декабре.", buildingChat());
+    expect(states(id)).toMatchObject({ [transport]: "assigned" });
+  });
+
   it("a pop-up naming a long official name with no short name is cut to Telegram's 200 characters, not refused", async () => {
     const id = await office();
     const long = `Министерство строительства, жилищно-коммунального хозяйства, дорожного хозяйства и транспорта ${"области ".repeat(4)}`;
