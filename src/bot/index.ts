@@ -75,7 +75,8 @@ export interface BotOptions {
  * words, and a post forwarded while it is asked says the first one is left; a draft's text refuses
  * a link alone; an answer's link refuses another post's comment; a new «Размещу лично» claim's
  * window starts at its press; a returned answer is offered back after a question to the author; an
- * organization's name question ends on a forward, a link or a file.
+ * organization's name question ends on a forward, a link or a file; the routing summary reads whose
+ * turn it is.
  */
 const CONVERSATIONS_VERSION = 14;
 

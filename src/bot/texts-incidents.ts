@@ -88,6 +88,8 @@ export const tr = {
       coexecutors: string[],
       shortenedHours: number | null,
       inOrder = false,
+      /** In order: the co-executor that holds the turn now (one that gave its part before is passed). */
+      first: string | null = coexecutors[0] ?? null,
     ) =>
       [
         `Сообщение № ${id} направлено.`,
@@ -97,8 +99,8 @@ export const tr = {
             ? `Соисполнители по очереди: ${coexecutors.map((name, i) => `${i + 1}. ${name}`).join(", ")}`
             : `Соисполнители: ${coexecutors.join(", ")}`
           : "",
-        inOrder
-          ? `Первым информацию готовит ${coexecutors[0]}; следующий получит сообщение, когда предыдущий пришлёт свою.`
+        inOrder && first
+          ? `Первым информацию готовит ${first}; следующий получит сообщение, когда предыдущий пришлёт свою.`
           : "",
         shortenedHours ? `Срок ответа сокращён до ${shortenedHours} раб. ч.` : "",
       ]

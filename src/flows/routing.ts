@@ -336,15 +336,18 @@ function summary(
   coexecutors: Chosen[],
   shortenedAnswerMinutes: number | null | undefined,
   inOrder: boolean,
+  firstInTurn: number | null,
 ): string {
   if (outcome === "routed") {
     const hours = shortenedAnswerMinutes ? shortenedAnswerMinutes / 60 : null;
+    const first = coexecutors.find((c) => c.id === firstInTurn)?.name ?? null;
     return tr.route.routed(
       incidentId,
       lead.name,
       coexecutors.map((c) => c.name),
       hours,
       inOrder,
+      first,
     );
   }
   if (outcome === "changed") return tr.route.changed(incidentId);
@@ -444,7 +447,26 @@ export function routeFlow(deps: AppDeps) {
               p.chosen.filter((c) => organizationChats(deps, c.id).length === 0).map((c) => c.name),
             )
           : [];
-      const text = summary(incidentId, outcome, lead.value, coexecutors, shortenedAnswerMinutes, inOrder);
+      // In order, the co-executor holding the turn now: one that gave its part before is passed over.
+      const firstInTurn =
+        outcome === "routed" && inOrder
+          ? await conversation.external(() => {
+              const routed = loadIncident(deps.db, incidentId);
+              const holding = routed?.assignments
+                .filter((a) => a.role === "coexecutor" && (a.state === "assigned" || a.state === "accepted"))
+                .sort((a, b) => a.position - b.position)[0];
+              return holding?.organizationId ?? null;
+            })
+          : null;
+      const text = summary(
+        incidentId,
+        outcome,
+        lead.value,
+        coexecutors,
+        shortenedAnswerMinutes,
+        inOrder,
+        firstInTurn,
+      );
       await editMenu(
         ctx,
         p,

@@ -339,6 +339,20 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(states(id)).toMatchObject({ [transport]: "assigned" });
   });
 
+  it("routed again in order after the first co-executor gave its part: the summary names the one whose turn it is now", async () => {
+    const id = await office();
+    await routeToThree(id, "По очереди");
+    later();
+    await educationGives();
+    await routeToThree(id, "По очереди");
+    expect(
+      h
+        .texts(-200)
+        .filter((text) => text.includes("Первым информацию готовит"))
+        .at(-1),
+    ).toContain("Первым информацию готовит Министерство строительства;");
+  });
+
   it("a pop-up naming a long official name with no short name is cut to Telegram's 200 characters, not refused", async () => {
     const id = await office();
     const long = `Министерство строительства, жилищно-коммунального хозяйства, дорожного хозяйства и транспорта ${"области ".repeat(4)}`;
