@@ -247,8 +247,11 @@ function deadlineLines(
 ): string[] {
   if (incident.row.state === "closed") return [];
   const { regulation, workingTime: wt, timezone } = sla;
-  const line = (d: NextDeadline) =>
-    `${t.card.deadline}: ${formatDeadline(d.at, timezone)} — ${stepLabel(regulation, d.step, incident.answer?.draftKind)} (${d.clause}), ${formatRemaining(wt, d.at, now)}`;
+  const line = (d: NextDeadline, organization?: string) => {
+    const step = stepLabel(regulation, d.step, incident.answer?.draftKind);
+    const what = organization === undefined ? step : t.alert.ofOrganization(step, organization);
+    return `${t.card.deadline}: ${formatDeadline(d.at, timezone)} — ${what} (${d.clause}), ${formatRemaining(wt, d.at, now)}`;
+  };
   const first = audience.kind === "organization" ? audience.organizationIds[0] : undefined;
   const passOn = audience.kind === "curators" ? passOnDeadlines(incident, regulation, wt) : [];
   const next = earliestDeadline([...runningDeadlines(incident, regulation, wt, first), ...passOn], now);
@@ -260,6 +263,15 @@ function deadlineLines(
     const shown = duty && next && duty.step === next.step && duty.at.getTime() === next.at.getTime();
     if (duty && !shown) lines.push(line(duty));
   }
+  // The curators see a co-executor's part gone overdue, as their alert says it, naming whose it is.
+  if (audience.kind === "curators")
+    for (const part of activeAssignments(incident).filter((a) => a.role === "coexecutor")) {
+      const missed = earliestDeadline(
+        partDue(part).filter((d) => d.at <= now),
+        now,
+      );
+      if (missed) lines.push(line(missed, part.organizationShortName ?? part.organizationName));
+    }
   // Once the answer is out, its deadline is no longer one to meet: the card says when it was posted.
   if (incident.row.state === "answered") return lines;
   const answer = answerDeadline(incident, regulation, wt);

@@ -353,6 +353,17 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     ).toContain("Первым информацию готовит Министерство строительства;");
   });
 
+  it("the curators' card shows a co-executor's part gone overdue, naming whose it is, as their alert does", async () => {
+    const id = await office();
+    await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationExecutor().press("Взять в работу", educationChat());
+    h.clock.set(new Date("2026-11-24T07:05:00Z")); // 12:05: the part was due at 12:00
+    await sweep(h.deps());
+    expect(cardIn(-200)).toContain(
+      "Срок: 24.11.2026 12:00 — прислать информацию соисполнителя (Минобр) (п. 14), просрочено на 5 мин рабочего времени",
+    );
+  });
+
   it("a pop-up naming a long official name with no short name is cut to Telegram's 200 characters, not refused", async () => {
     const id = await office();
     const long = `Министерство строительства, жилищно-коммунального хозяйства, дорожного хозяйства и транспорта ${"области ".repeat(4)}`;
