@@ -160,6 +160,11 @@ export const tp = {
     held: (held: HeldIncidents[]) =>
       `Сейчас в работе у сотрудника ${heldCount(held)}: ${heldList(held)}. ` +
       `${held.length > 1 ? "Органам" : "Органу"} сообщим, что ${carryOn(held)}.`,
+    /** An organization the person is the last executor of, with posts the person holds. */
+    heldAlone: (held: HeldIncidents) =>
+      `В органе «${held.organizationName}» не останется исполнителей, а у сотрудника в работе ` +
+      `${numbers(held.incidentIds)}: сообщим кураторам, чтобы направили ${held.incidentIds.length > 1 ? "их" : "его"} заново. ` +
+      "Пригласите исполнителя — /invite.",
     /** Organizations the person is the last executor of, with open posts nobody holds. */
     orphaned: (orphaned: HeldIncidents[]) =>
       orphaned

@@ -252,6 +252,17 @@ describe("taking access away", () => {
     );
   });
 
+  it("the last executor taken out while holding a post: the admin is told before confirming that the curators, not the organization, will get it", async () => {
+    const id = await seedIncidentInWork(h, health);
+    await openCard(admin(), /Иван/);
+    await admin().press("Исключить из: Минздрав");
+    expect(admin().lastText()).toBe(
+      "Иван: исключить из органа «Министерство здравоохранения»? Сообщения органа ему станут недоступны.\n\n" +
+        `В органе «Министерство здравоохранения» не останется исполнителей, а у сотрудника в работе № ${id}: ` +
+        "сообщим кураторам, чтобы направили его заново. Пригласите исполнителя — /invite.",
+    );
+  });
+
   it("the last executor taken out while a post waits to be taken: the admin is warned and the curators told", async () => {
     const waiting = seedRegistered(h, { link: "https://vk.com/wall-1_7" });
     routeIncident(h.db, {

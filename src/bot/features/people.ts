@@ -240,7 +240,7 @@ onAccessChange("ppl.ask", async (ctx, request) => {
   const text = [
     question,
     ...(plan.keptAdmin ? [tp.confirm.keptAdmin] : []),
-    ...(plan.held.length > 0 ? [tp.confirm.held(plan.held)] : []),
+    ...heldLines(ctx, plan),
     ...(plan.orphaned.length > 0 ? [tp.confirm.orphaned(plan.orphaned)] : []),
     ...(plan.lastCurator ? [tp.confirm.lastCurator] : []),
   ].join("\n\n");
@@ -298,6 +298,20 @@ async function refreshHeldCards(ctx: BotContext, plan: AccessPlan): Promise<void
       ctx.log.error({ err, incident: id }, "access change: a card was not updated"),
     );
   }
+}
+
+/**
+ * What the admin is told before confirming of the posts the person holds: an organization keeping
+ * other executors hears to pass them on; one left with nobody, the curators route them again.
+ */
+function heldLines(ctx: BotContext, plan: AccessPlan): string[] {
+  const alone = (held: HeldIncidents) =>
+    telegramIdsOfMembers(ctx.app.db, [held.organizationId]).every((id) => id === plan.person.telegramId);
+  const passed = plan.held.filter((held) => !alone(held));
+  return [
+    ...(passed.length > 0 ? [tp.confirm.held(passed)] : []),
+    ...plan.held.filter(alone).map((held) => tp.confirm.heldAlone(held)),
+  ];
 }
 
 /**
