@@ -41,10 +41,13 @@ type AnnounceDeps = AppDeps & { api: Api };
 
 export const INTAKE_PATH = "/intake";
 
-/** A post is a few kilobytes; anything much larger is not one. */
-const MAX_BODY_BYTES = 64 * 1024;
 const MAX_FIELD = 300;
 const MAX_TEXT = 20_000;
+/**
+ * A post is a few kilobytes; anything much larger is not one. The bound holds a text of MAX_TEXT
+ * letters as Python's or PHP's JSON writes Cyrillic by default: `\uXXXX`, 6 bytes a letter.
+ */
+const MAX_BODY_BYTES = 6 * MAX_TEXT + 8 * 1024;
 /** A monitoring server's clock a little ahead of ours does not make its post one from the future. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -336,7 +339,10 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
     if (size > MAX_BODY_BYTES) return undefined;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  // A body written with a byte order mark (some Windows writers do) is JSON all the same.
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
 }
 
 /** Tokens are compared as digests, in constant time, whatever their lengths. */

@@ -229,6 +229,18 @@ describe("POST /intake", () => {
     expect(h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === OFFICE.head)).toEqual([]);
   });
 
+  it("a long Cyrillic post as Python or PHP write JSON (\\uXXXX escapes), or a body with a byte order mark, is registered", async () => {
+    await start();
+    const escaped = (text: string) =>
+      text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    const long = "я".repeat(12_000);
+    const body = `{"link": "https://vk.com/wall-1_31", "text": "${escaped(long)}"}`;
+    expect(body.length).toBeGreaterThan(64 * 1024);
+    expect((await post(body)).status).toBe(201);
+    expect(loadIncident(h.db, 1)?.row.text).toBe(long);
+    expect((await post(`\uFEFF{"link": "https://vk.com/wall-1_32"}`)).status).toBe(201);
+  });
+
   it("a significant post while no head has «Срочные» on: the curators hear nobody senior is told, once", async () => {
     await start();
     h.seedPerson(1001, "Анна", ["admin"]);
