@@ -90,7 +90,7 @@ function periodRows(report: MonthlyReport): unknown[][] {
  * The summary's rows that hold a share (see ratio): «Доля …», «В срок: <этап>» and the history's
  * «<месяц>: доля …». Anchored, so a topic or a place that says «доля» stays a count.
  */
-const SHARE_ROW = /^(Доля |В срок: |[^:]+: доля )/;
+const SHARE_ROW = /^(Доля |В срок: |(Предыдущий месяц|Тот же месяц прошлого года): доля )/;
 
 function summaryRows(report: MonthlyReport): unknown[][] {
   const o = report.overall;

@@ -132,6 +132,7 @@ describe("the report's spreadsheet", () => {
     seedOffice(h);
     h.clock.set(local("2026-12-01 10:00"));
     seedRegistered(h, { topic: "Доля собственников" });
+    seedRegistered(h, { link: "https://vk.com/wall-1_2", topic: "доля в праве собственности" });
     const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 12 }, local("2027-01-10 10:00"));
     const formats = new Map<string, string | undefined>();
     (await sheets(report)).getWorksheet("Сводка")?.eachRow((row) => {
@@ -147,6 +148,7 @@ describe("the report's spreadsheet", () => {
     );
     expect(percent.filter((label) => label.startsWith("Тема:"))).toEqual([]);
     expect(formats.has("Тема: Доля собственников")).toBe(true);
+    expect(formats.has("Тема: доля в праве собственности")).toBe(true);
   });
 
   it("of the violations alone, printed by itself, says above its header the month and the moment it is counted as of", async () => {
