@@ -44,7 +44,8 @@ export function violationOf(step: StepInstance, bounds: MonthBounds, wt: Working
   const completedAt = step.completedAt && step.completedAt < bounds.end ? step.completedAt : null;
   const endedAt = step.endedAt && step.endedAt < bounds.end ? step.endedAt : null;
   const until = completedAt ?? endedAt ?? bounds.end;
-  const lateMinutes = Math.max(0, wt.workingMinutesBetween(step.deadline, until));
+  // Whole minutes, as the text says them: the workbook's figures and sheets then agree with it.
+  const lateMinutes = Math.floor(Math.max(0, wt.workingMinutesBetween(step.deadline, until)));
   return {
     incidentId: step.incidentId,
     step: step.step,

@@ -220,7 +220,7 @@ function* violationRows(report: MonthlyReport, violations: Violation[]): Generat
         : v.endedAt
           ? tr.withdrawn(formatDeadline(v.endedAt, report.timezone))
           : "не выполнено",
-      Math.round(v.lateMinutes),
+      v.lateMinutes,
     ];
   }
 }

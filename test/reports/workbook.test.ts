@@ -151,6 +151,23 @@ describe("the report's spreadsheet", () => {
     expect(formats.has("Тема: доля в праве собственности")).toBe(true);
   });
 
+  it("lateness is whole minutes everywhere, as the text says it, though the actions and the moment counted as of have seconds", async () => {
+    h = await Harness.start({ now: "2026-12-01T04:00:00Z" });
+    seedOffice(h);
+    h.clock.set(new Date(local("2026-12-01 10:00").getTime() + 17_000));
+    seedRegistered(h); // never routed: due 01.12 10:30:17
+    const asOf = new Date(local("2026-12-03 10:20").getTime() + 41_000);
+    const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 12 }, asOf);
+    const worst = report.overall.overdue.worstMinutes;
+    expect(Number.isInteger(worst)).toBe(true);
+    expect(report.violations.every((v) => Number.isInteger(v.lateMinutes))).toBe(true);
+    const summary = new Map<string, unknown>();
+    (await sheets(report)).getWorksheet("Сводка")?.eachRow((row) => {
+      summary.set(String(row.getCell(1).value), row.getCell(2).value);
+    });
+    expect(summary.get("Наибольшее опоздание, мин рабочего времени")).toBe(worst);
+  });
+
   it("of the violations alone, printed by itself, says above its header the month and the moment it is counted as of", async () => {
     h = await Harness.start({ now: "2026-12-01T04:00:00Z" });
     seedOffice(h);
