@@ -66,6 +66,8 @@ export interface CuratorFigures {
   total: number;
   onTime: number;
   violations: number;
+  /** The answer deadlines missed while the curators held the post, as an organization's are counted. */
+  overdue: Figures["overdue"];
 }
 
 export interface OrganizationFigures extends Figures {
@@ -154,18 +156,12 @@ class Tally {
   }
 
   figures(): Figures {
-    const sorted = [...this.overdueMinutes].sort((a, b) => a - b);
     return {
       received: this.received,
       answered: this.answered,
       answeredOnTime: this.answeredOnTime,
       steps: STEP_IDS.flatMap((id) => this.steps.get(id) ?? []),
-      overdue: {
-        count: sorted.length,
-        notDone: this.overdueNotDone,
-        medianMinutes: median(sorted),
-        worstMinutes: sorted.at(-1) ?? null,
-      },
+      overdue: overdueOf(this.overdueMinutes, this.overdueNotDone),
       returned: this.returned,
       reworked: this.reworked,
       approved: this.approved,
@@ -183,6 +179,17 @@ class Tally {
       topPlaces: ranked(this.places),
     };
   }
+}
+
+/** Missed answer deadlines: how many, how many never answered, and how late in working minutes. */
+function overdueOf(minutes: readonly number[], notDone: number): Figures["overdue"] {
+  const sorted = [...minutes].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    notDone,
+    medianMinutes: median(sorted),
+    worstMinutes: sorted.at(-1) ?? null,
+  };
 }
 
 function median(sorted: number[]): number | null {
@@ -218,7 +225,9 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     ? { start: bounds.start, end: new Date(Math.max(asOf.getTime(), bounds.start.getTime())) }
     : bounds;
   const overall = new Tally();
-  const curators: CuratorFigures = { total: 0, onTime: 0, violations: 0 };
+  const curators = { total: 0, onTime: 0, violations: 0 };
+  const curatorsOverdue: number[] = [];
+  let curatorsNotDone = 0;
   const byOrganization = new Map<number, Tally>();
   const leadOf = new Map<number, number | null>();
   const leadsOf = new Map<number, Replay["leads"]>();
@@ -284,6 +293,10 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       if (!violation) continue;
       violations.push(violation);
       if (step.curatorStep) curators.violations++;
+      if (step.curatorStep && ANSWER_STEPS.includes(step.step)) {
+        curatorsOverdue.push(violation.lateMinutes);
+        if (violation.completedAt === null) curatorsNotDone++;
+      }
       for (const tally of tallies) {
         tally.violations++;
         if (!ANSWER_STEPS.includes(step.step)) continue;
@@ -357,7 +370,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
         ...tally.figures(),
       }))
       .sort((a, b) => a.name.localeCompare(b.name, "ru")),
-    curators,
+    curators: { ...curators, overdue: overdueOf(curatorsOverdue, curatorsNotDone) },
     executors: [...executors.values()]
       .map((e) => ({ ...e, name: people.get(e.personId) ?? `№ ${e.personId}` }))
       .sort((a, b) => a.name.localeCompare(b.name, "ru")),

@@ -197,7 +197,18 @@ function organizationRow(name: string, f: Figures): unknown[] {
  */
 function curatorsRows(c: CuratorFigures): unknown[][] {
   if (c.total === 0) return [];
-  return [["Кураторы", ...ANSWER_COLUMNS.map(() => null), ...stepCells(c.total, c.onTime, c.violations)]];
+  // Their answer deadlines missed (the clock ran out while they held the post) under the same
+  // columns as an organization's, so that the total's add up.
+  const { count, notDone, medianMinutes, worstMinutes } = c.overdue;
+  const answers = [
+    null,
+    null,
+    null,
+    null,
+    ...(count > 0 ? [count, notDone, medianMinutes, worstMinutes] : []),
+  ];
+  const rest = ANSWER_COLUMNS.slice(answers.length).map(() => null);
+  return [["Кураторы", ...answers, ...rest, ...stepCells(c.total, c.onTime, c.violations)]];
 }
 
 /** One row at a time: a month may have thousands. */

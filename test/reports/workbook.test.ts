@@ -228,6 +228,22 @@ describe("the report's spreadsheet", () => {
   });
 });
 
+describe("the curators' missed answer deadlines in «По органам»", () => {
+  it("posts never routed: the answers missed are in the curators' row, so the total's add up", async () => {
+    h = await Harness.start({ now: "2026-12-01T04:00:00Z" });
+    seedOffice(h);
+    h.clock.set(local("2026-12-01 10:00"));
+    seedRegistered(h);
+    seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 12 }, local("2026-12-03 10:20"));
+    const rows = rowsOf(await sheets(report), "По органам");
+    const column = rows[0]?.indexOf("Сроков ответа нарушено") ?? -1;
+    const byName = new Map(rows.slice(1).map((row) => [row[0], row]));
+    expect(byName.get("Кураторы")?.slice(column, column + 2)).toEqual([2, 2]);
+    expect(byName.get("Всего")?.slice(column, column + 2)).toEqual([2, 2]);
+  });
+});
+
 describe("the spreadsheet and the text name the steps alike", () => {
   it("the approved answer's posting (p.12) and the answer's own deadline (p.8) apart; a step ended not done after its deadline, when", async () => {
     const { health, curator, ivan, at } = await novemberOffice();
