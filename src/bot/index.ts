@@ -76,7 +76,7 @@ export interface BotOptions {
  * a link alone; an answer's link refuses another post's comment; a new «Размещу лично» claim's
  * window starts at its press; a returned answer is offered back after a question to the author; an
  * organization's name question ends on a forward, a link or a file; the routing summary reads whose
- * turn it is.
+ * turn it is; a post's detail question says it closed on a forward.
  */
 const CONVERSATIONS_VERSION = 14;
 

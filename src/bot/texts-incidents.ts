@@ -296,6 +296,10 @@ export const tr = {
     } satisfies Record<Subject, unknown>,
     clear: { topic: "Убрать тему", place: "Убрать место" } satisfies Record<Subject, string>,
     badValue: "Напишите одним сообщением, текстом до 300 символов. Отмена — /cancel.",
+    /** A post forwarded where a topic, a place, a number or a time was asked. */
+    closedByForward:
+      "Пересланный пост не принят как ответ: вопрос бота закрыт, ниже пост можно зарегистрировать. " +
+      "Чтобы вернуться к вопросу, нажмите кнопку ещё раз.",
     set: {
       topic: (id: number, value: string | null) =>
         value ? `Сообщение № ${id}: тема — «${value}».` : `Сообщение № ${id}: тема убрана.`,

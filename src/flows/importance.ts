@@ -143,8 +143,11 @@ async function waitForValue(
     }
     // Another card's button, or the menu's, is handled as usual.
     if (data !== undefined) await conversation.skip({ next: true });
-    // A forwarded post is a new post to register, not the answer.
-    if (answer.message?.forward_origin) await conversation.halt({ next: true });
+    // A forwarded post is a new post to register, not the answer: the question closes, saying so.
+    if (answer.message?.forward_origin) {
+      await answer.reply(tr.edit.closedByForward);
+      await conversation.halt({ next: true });
+    }
     const text = answer.message?.text?.trim();
     if (isCancel(text)) return "cancelled";
     if (text?.startsWith("/")) await conversation.halt({ next: true });

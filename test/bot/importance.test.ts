@@ -166,6 +166,23 @@ describe("importance", () => {
 });
 
 describe("topic and place", () => {
+  it("a post forwarded where the topic is asked closes the question, saying so, and sets no topic", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Тема", curatorsChat());
+    await h.deliver(
+      updates.forwarded(curatorsChat(), curator.tg, "Во дворе нет света", {
+        type: "hidden_user",
+        sender_user_name: "Мария К.",
+      }),
+    );
+    expect(h.texts(OFFICE.curatorsChat)).toContain(
+      "Пересланный пост не принят как ответ: вопрос бота закрыт, ниже пост можно зарегистрировать. " +
+        "Чтобы вернуться к вопросу, нажмите кнопку ещё раз.",
+    );
+    expect(loadIncident(h.db, id)?.row.topic).toBeNull();
+  });
+
   it("a topic set later is shown on the card, recorded, and completes a surge", async () => {
     for (let n = 1; n <= 4; n++) await register(n, "Снег");
     const id = await register(5);
