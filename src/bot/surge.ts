@@ -58,16 +58,15 @@ export async function retrySurges(deps: CardDeps, due: (surges: string[]) => str
   const { posts, windowHours } = deps.sla.regulation.surge;
   const now = deps.clock.now();
   const since = new Date(now.getTime() - windowHours * HOUR_MS);
-  const recipients = () => [
-    ...reachableCuratorChats(deps.db),
-    ...reachableHeads(headsWith(deps.db, "urgent")),
-  ];
-  const owed = noticesStartingWith(deps.db, "surge:").filter((surge) => {
-    if (RECIPIENT_KEY.test(surge)) return false;
-    const startedAt = noticeClaimedAt(deps.db, surge);
-    if (!startedAt || startedAt < since) return false;
-    const told = `${surge}:${startedAt.getTime()}:to:`;
-    return recipients().some((chatId) => !noticeClaimed(deps.db, `${told}${chatId}`));
+  const started = noticesStartingWith(deps.db, "surge:").filter((surge) => {
+    const startedAt = RECIPIENT_KEY.test(surge) ? undefined : noticeClaimedAt(deps.db, surge);
+    return startedAt !== undefined && startedAt >= since;
+  });
+  if (started.length === 0) return 0;
+  const recipients = [...reachableCuratorChats(deps.db), ...reachableHeads(headsWith(deps.db, "urgent"))];
+  const owed = started.filter((surge) => {
+    const told = `${surge}:${noticeClaimedAt(deps.db, surge)?.getTime()}:to:`;
+    return recipients.some((chatId) => !noticeClaimed(deps.db, `${told}${chatId}`));
   });
   const tried = due(owed);
   for (const surge of tried) {
