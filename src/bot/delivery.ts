@@ -220,8 +220,9 @@ export async function notifyOrganization(
  * The cards after an action that may hand the post to a chat that had none (routing, a co-executor's
  * turn). Nobody is pinged at night: outside working time the new cards of a post that is not
  * significant arrive without sound. An organization that gains the post again (it returned it, or
- * it was taken from it, `before`), or a co-executor made the lead, gets its card anew, below, where its people see and hear it: an
- * edit of the card it kept far up the chat would make no sound; that one loses its buttons.
+ * it was taken from it, `before`), or a co-executor made the lead, gets its card anew, below, where
+ * its people see and hear it: an edit of the card it kept far up the chat would make no sound; that
+ * one loses its buttons.
  */
 export async function syncHandOver(
   deps: AppDeps,

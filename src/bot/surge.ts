@@ -58,33 +58,27 @@ export async function retrySurges(deps: CardDeps, due: (surges: string[]) => str
   const { posts, windowHours } = deps.sla.regulation.surge;
   const now = deps.clock.now();
   const since = new Date(now.getTime() - windowHours * HOUR_MS);
-  const started = noticesStartingWith(deps.db, "surge:").filter((surge) => {
+  // Each surge within its window, by the key its recipients' notices are filed under.
+  const started = new Map<string, string>();
+  for (const surge of noticesStartingWith(deps.db, "surge:")) {
     const startedAt = RECIPIENT_KEY.test(surge) ? undefined : noticeClaimedAt(deps.db, surge);
-    return startedAt !== undefined && startedAt >= since;
-  });
-  if (started.length === 0) return 0;
+    if (startedAt && startedAt >= since) started.set(surge, `${surge}:${startedAt.getTime()}`);
+  }
+  if (started.size === 0) return 0;
   const recipients = [...reachableCuratorChats(deps.db), ...reachableHeads(headsWith(deps.db, "urgent"))];
-  const owed = started.filter((surge) => {
-    const told = `${surge}:${noticeClaimedAt(deps.db, surge)?.getTime()}:to:`;
-    return recipients.some((chatId) => !noticeClaimed(deps.db, `${told}${chatId}`));
-  });
-  const tried = due(owed);
+  const owed = [...started].filter(([, told]) =>
+    recipients.some((chatId) => !noticeClaimed(deps.db, `${told}:to:${chatId}`)),
+  );
+  const tried = due(owed.map(([surge]) => surge));
   for (const surge of tried) {
     const [, subject, ...rest] = surge.split(":") as [string, Subject, ...string[]];
     const recent = postsOnSubject(deps.db, subject, rest.join(":"), since);
     const latest = recent.at(-1);
     const value = latest === undefined ? undefined : loadIncident(deps.db, latest)?.row[subject];
     if (recent.length < posts || !value) continue;
-    const startedAt = noticeClaimedAt(deps.db, surge) as Date;
-    const text = t.surge(
-      subject,
-      value,
-      recent.length,
-      windowHours,
-      recent,
-      deps.sla.regulation.surge.clause,
-    );
-    await tellEachOnce(deps, `${surge}:${startedAt.getTime()}`, text);
+    const { clause } = deps.sla.regulation.surge;
+    const text = t.surge(subject, value, recent.length, windowHours, recent, clause);
+    await tellEachOnce(deps, started.get(surge) as string, text);
   }
   return tried.length;
 }

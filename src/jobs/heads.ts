@@ -5,7 +5,6 @@
  * most hourly, for a day after the post's last change. Nobody is told twice (see tellHeads). A new
  * head's briefing of the posts still open that Telegram could not take is sent the same way.
  */
-
 import { headsOwed } from "../app/intake.js";
 import { Backoff } from "../backoff.js";
 import { brief, briefingsOwed } from "../bot/new-head.js";

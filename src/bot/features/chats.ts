@@ -291,10 +291,7 @@ async function addedHint(ctx: BotContext, chatId: number, status: string): Promi
   await ctx.api.sendMessage(chatId, lines.join("\n\n")).catch(() => undefined);
 }
 
-/**
- * A group became a supergroup: Telegram gives it a new id and says so in both chats (either
- * service message may come first), and the binding follows; the admins hear that it did.
- */
+/** A bound chat renamed in Telegram is renamed in its binding too (see renameChat). */
 chats.on("message:new_chat_title", (ctx) => {
   renameChat(ctx.app.db, {
     chatId: ctx.chat.id,
@@ -304,6 +301,10 @@ chats.on("message:new_chat_title", (ctx) => {
   });
 });
 
+/**
+ * A group became a supergroup: Telegram gives it a new id and says so in both chats (either
+ * service message may come first), and the binding follows; the admins hear that it did.
+ */
 chats.on(["message:migrate_to_chat_id", "message:migrate_from_chat_id"], async (ctx) => {
   const { migrate_to_chat_id: to, migrate_from_chat_id: from } = ctx.message;
   await followMigration({ ...ctx.app, api: ctx.api }, from ?? ctx.chat.id, to ?? ctx.chat.id);
