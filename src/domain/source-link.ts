@@ -81,6 +81,7 @@ const NETWORK_DOMAINS: ReadonlyArray<readonly [string, Network]> = [
 /** Hosts that show the same pages as another host (after `www.`/`m.` are removed). */
 const HOST_ALIASES: Readonly<Record<string, string>> = {
   "vk.ru": "vk.com",
+  "vkvideo.ru": "vk.com",
   "odnoklassniki.ru": "ok.ru",
   "telegram.me": "t.me",
   "zen.yandex.ru": "dzen.ru",
@@ -111,6 +112,7 @@ const TRACKING_PARAMS = new Set([
   "feature",
   "share",
   "share_id",
+  "share_to",
   "igshid",
   "igsh",
   "mibextid",
@@ -127,6 +129,7 @@ const TRACKING_PARAMS = new Set([
  */
 const KEY_IGNORED_PARAMS: Partial<Record<Network, ReadonlySet<string>>> = {
   telegram: new Set(["single", "embed", "t"]),
+  rutube: new Set(["r"]),
   x: new Set(["s", "t"]),
   tiktok: new Set(["_t", "_r", "lang"]),
 };
@@ -252,12 +255,26 @@ const POST_PAGE: Record<Network, (parts: KeyParts) => boolean> = {
   other: () => false,
 };
 
+const TRAILING_PUNCTUATION = /[.,;:!?…'’)\]}»]$/u;
+
+function trimTrailing(link: string): string {
+  let result = link;
+  while (TRAILING_PUNCTUATION.test(result)) {
+    const last = result.at(-1);
+    const open = last === ")" ? "(" : last === "]" ? "[" : last === "}" ? "{" : undefined;
+    if (open !== undefined && result.split(open).length >= result.split(last ?? "").length) break;
+    result = result.slice(0, -1);
+  }
+  return result;
+}
+
 /**
- * Reads a link as a person pasted it: with or without a scheme, in angle brackets or quotes.
- * Only http(s) links to a host with a dot are accepted; the result is always https.
+ * Reads a link as a person pasted it: with or without a scheme, in angle brackets or quotes, with
+ * the full stop or comma of a sentence after it. Only http(s) links to a host with a dot are
+ * accepted; the result is always https.
  */
 export function parseSourceLink(input: string): ParsedLink {
-  const text = input.replace(WRAPPERS, "");
+  const text = trimTrailing(input.replace(WRAPPERS, "")).replace(WRAPPERS, "");
   if (text === "") return { ok: false, problem: "empty" };
   if (text.length > MAX_LINK_LENGTH) return { ok: false, problem: "too_long" };
 
@@ -315,19 +332,6 @@ const LINK_IN_TEXT = new RegExp(
   `https?:\\/\\/[^\\s<>"«»“”]+|(?<![\\p{L}\\p{N}_.@/:-])(?:[a-z\\d-]+\\.)*(?:${KNOWN_BARE_DOMAIN})\\/[^\\s<>"«»“”]*`,
   "giu",
 );
-
-const TRAILING_PUNCTUATION = /[.,;:!?…'’)\]}»]$/u;
-
-function trimTrailing(link: string): string {
-  let result = link;
-  while (TRAILING_PUNCTUATION.test(result)) {
-    const last = result.at(-1);
-    const open = last === ")" ? "(" : last === "]" ? "[" : last === "}" ? "{" : undefined;
-    if (open !== undefined && result.split(open).length >= result.split(last ?? "").length) break;
-    result = result.slice(0, -1);
-  }
-  return result;
-}
 
 /**
  * Links found in free text (e.g. a forwarded post), in order of appearance, each once,

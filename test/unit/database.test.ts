@@ -197,6 +197,43 @@ describe("database", () => {
     upgraded.close();
   });
 
+  it("upgrading to share-blind keys (0017): VK Video's host is VK's, Dzen's and RuTube's share parameter goes", () => {
+    const { path, old } = databaseBefore("0017_share_link_keys");
+    old.sqlite.exec("insert into people (telegram_id, first_name, created_at) values (2001, 'Ольга', 0)");
+    const insert = old.sqlite.prepare(
+      "insert into incidents (link, link_key, network, state, detected_at, registered_by, created_at, updated_at) " +
+        "values (?, ?, 'other', 'registered', 0, 1, 0, 0)",
+    );
+    for (const key of [
+      "vkvideo.ru/video-1_2", // VK's host
+      "dzen.ru/a/X?share_to=link", // the share parameter alone
+      "dzen.ru/a/X?share_to=link#2", // a comment's ordinal stays
+      "dzen.ru/a/Z?share_to=link", // two that become one: the earlier takes it
+      "dzen.ru/a/Z?share_to=telegram",
+      "rutube.ru/video/abc?r=wd", // its plain key is another post's already: as it was
+      "rutube.ru/video/abc",
+      "dzen.ru/a/Y?other=1&share_to=link", // not alone: as it was
+      "vk.com/video-1_3?r=wd", // another network's `r`: as it was
+    ])
+      insert.run(`https://${key}`, key);
+    old.close();
+
+    const upgraded = openDatabase(path);
+    applyMigrations(upgraded.db);
+    expect(upgraded.sqlite.prepare("select link_key from incidents order by id").pluck().all()).toEqual([
+      "vk.com/video-1_2",
+      "dzen.ru/a/X",
+      "dzen.ru/a/X#2",
+      "dzen.ru/a/Z",
+      "dzen.ru/a/Z?share_to=telegram",
+      "rutube.ru/video/abc?r=wd",
+      "rutube.ru/video/abc",
+      "dzen.ru/a/Y?other=1&share_to=link",
+      "vk.com/video-1_3?r=wd",
+    ]);
+    upgraded.close();
+  });
+
   it("stops with a clear message when a migration fails, leaving the database as it was", () => {
     const folder = join(tempDir(), "drizzle");
     cpSync(new URL("../../drizzle", import.meta.url), folder, { recursive: true });

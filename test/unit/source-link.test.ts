@@ -182,6 +182,27 @@ describe("parseSourceLink: duplicate key", () => {
     expect(keyOf("http://www.vk.ru/wall-1_2")).toBe(keyOf("https://vk.com/wall-1_2"));
   });
 
+  it("folds VK Video's own host into VK's: one video", () => {
+    expect(keyOf("https://vkvideo.ru/video-1_2")).toBe(keyOf("https://vk.com/video-1_2"));
+  });
+
+  it("leaves out what the share buttons of Dzen and RuTube add", () => {
+    expect(keyOf("https://dzen.ru/a/ZxYzAbC?share_to=link")).toBe(keyOf("https://dzen.ru/a/ZxYzAbC"));
+    expect(keyOf("https://rutube.ru/video/cfdd6f62bb1bc0d0/?r=wd")).toBe(
+      keyOf("https://rutube.ru/video/cfdd6f62bb1bc0d0/"),
+    );
+  });
+
+  it("reads a whole pasted link without the sentence's full stop or comma after it", () => {
+    const link = parseSourceLink("https://vk.com/wall-1_2.");
+    expect(link.ok && link.url).toBe("https://vk.com/wall-1_2");
+    expect(link.ok && link.post).toBe(true);
+    expect(keyOf("«https://t.me/chan/15»,")).toBe(keyOf("https://t.me/chan/15"));
+    expect(keyOf("https://ru.wikipedia.org/wiki/Орск_(город)")).toBe(
+      "ru.wikipedia.org/wiki/%D0%9E%D1%80%D1%81%D0%BA_(%D0%B3%D0%BE%D1%80%D0%BE%D0%B4)",
+    );
+  });
+
   it("takes a VK wall post opened over a community, profile or feed as the post itself", () => {
     expect(keyOf("https://vk.com/club1?w=wall-1_2")).toBe(keyOf("https://vk.com/wall-1_2"));
     expect(keyOf("https://vk.com/public1?w=wall-1_2")).toBe(keyOf("https://vk.com/wall-1_2"));
