@@ -5,8 +5,8 @@
  * Also the query a surge counts (Orenburg p.21, Georgievsk p.24): posts on one topic or place.
  */
 import { and, asc, eq, gte, isNotNull, isNull, ne, or } from "drizzle-orm";
-import type { Db } from "../db/client.js";
-import { incidents } from "../db/schema.js";
+import type { Db, Tx } from "../db/client.js";
+import { IMPORTANCES, incidents } from "../db/schema.js";
 import { hasRole, type Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
@@ -64,29 +64,55 @@ export function changePostDetail(
       const same =
         from instanceof Date && value instanceof Date ? from.getTime() === value.getTime() : from === value;
       if (same) return { ok: true, incident: before, changed: false };
-      tx.update(incidents)
-        // The sweep re-plans the reminders: a significant post is pinged at night too.
-        .set({
-          ...columnOf(input.detail),
-          version: before.row.version + 1,
-          updatedAt: input.now,
-          nextActionAt: input.now,
-        })
-        .where(eq(incidents.id, before.id))
-        .run();
-      audit(tx, input.now, {
-        actorId: input.actor.id,
-        entity: "incident",
-        entityId: before.id,
-        action,
-        fromState: before.state,
-        toState: before.state,
-        details: { from, to: value },
-      });
-      return { ok: true, incident: loadIncident(tx, before.id) as Incident, changed: true };
+      return {
+        ok: true,
+        incident: writeDetail(tx, before, input.detail, input.actor.id, input.now),
+        changed: true,
+      };
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * A post registered again — by another curator while this one answered /new's questions, or sent
+ * again by monitoring software — with a higher importance than it has: the higher stands, a change
+ * like the card's «Важность» by the one who registered it (whose right to register was checked).
+ * Returns the incident when it was raised.
+ */
+export function keepHigherImportance(
+  db: Db,
+  input: { incidentId: number; importance: Importance; actorId: number; now: Date },
+): Incident | undefined {
+  const rank = (level: Importance) => IMPORTANCES.indexOf(level);
+  return db.transaction(
+    (tx) => {
+      const before = loadIncident(tx, input.incidentId);
+      if (!before || !detailsEditable(before) || rank(input.importance) <= rank(before.row.importance))
+        return undefined;
+      const detail = { field: "importance", value: input.importance } as const;
+      return writeDetail(tx, before, detail, input.actorId, input.now);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Writes the change with its audit event; the sweep re-plans the reminders (a significant post is pinged at night too). */
+function writeDetail(tx: Tx, before: Incident, detail: PostDetail, actorId: number, now: Date): Incident {
+  tx.update(incidents)
+    .set({ ...columnOf(detail), version: before.row.version + 1, updatedAt: now, nextActionAt: now })
+    .where(eq(incidents.id, before.id))
+    .run();
+  audit(tx, now, {
+    actorId,
+    entity: "incident",
+    entityId: before.id,
+    action: DETAIL_ACTIONS[detail.field],
+    fromState: before.state,
+    toState: before.state,
+    details: { from: before.row[detail.field], to: detail.value },
+  });
+  return loadIncident(tx, before.id) as Incident;
 }
 
 function columnOf(detail: PostDetail): Partial<Pick<IncidentRow, "importance" | Subject | "postedAt">> {

@@ -20,14 +20,13 @@ import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
 import { announceEach, cardDeps } from "../bot/delivery.js";
-import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
-import { headsHearAtOnce, type Importance, voidable } from "../domain/incident.js";
+import { type Importance, voidable } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
-import { parseLocalTime, tellHeads } from "./intake.js";
+import { announceDetail, parseLocalTime } from "./intake.js";
 
 export const LEVELS: Importance[] = ["normal", "important", "significant"];
 const MAX_FIELD = 300;
@@ -94,30 +93,6 @@ export function detailRefusal(deps: AppDeps, incidentId: number, refusal: Transi
   const state = loadIncident(deps.db, incidentId)?.row.state;
   if (state === undefined) return tr.notFoundNumber(incidentId);
   return state === "answered" ? tr.edit.answered(incidentId) : tr.closed(incidentId);
-}
-
-/**
- * After a change: every card shows it; a post raised to «социально значимое» goes to the heads
- * (once: the notices ledger of registration remembers them told); a topic or place set may complete
- * a surge. Lowering the importance tells nobody.
- */
-export async function announceDetail(
-  deps: AppDeps,
-  api: Api,
-  field: PostDetail["field"],
-  incident: Incident,
-): Promise<void> {
-  const card = cardDeps(deps, api);
-  await announceEach(
-    deps.log,
-    "post detail",
-    () => syncCards(card, incident),
-    async () => {
-      if (field === "topic" || field === "place") await announceSurge(card, incident);
-      else if (field === "importance" && headsHearAtOnce(deps.sla.regulation, incident.row.importance))
-        await tellHeads(card, incident);
-    },
-  );
 }
 
 /**
@@ -208,7 +183,8 @@ async function applyDetail(
     outer.log,
     "post detail",
     async () => {
-      if (result.ok && result.changed) await announceDetail(deps, outer.api, detail.field, result.incident);
+      if (result.ok && result.changed)
+        await announceDetail(cardDeps(deps, outer.api), detail.field, result.incident);
     },
     () => refreshMenu(outer.api, deps.sla.timezone, menu, incident),
   );

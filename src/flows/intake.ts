@@ -2,7 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
-import { changePostDetail } from "../app/importance.js";
+import { keepHigherImportance, type PostDetail } from "../app/importance.js";
 import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
 import {
   cardMessageId,
@@ -17,7 +17,7 @@ import {
   repeatOfferKey,
 } from "../app/intake.js";
 import { claimNotice, giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
-import { loadPerson, personName } from "../app/people.js";
+import { personName } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
 import { leadingCommand } from "../bot/commands.js";
@@ -27,7 +27,6 @@ import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
-import { IMPORTANCES } from "../db/schema.js";
 import { hasRole } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
@@ -97,11 +96,20 @@ export async function registerAndAnnounce(
 ): Promise<{ ok: true; id: number } | { ok: false; existingId: number }> {
   const result = registerPost(deps.db, draft, actorId, deps.clock.now());
   if (!result.ok) {
-    const raised = await keepHigherImportance(deps, result.existingId, draft.importance, actorId);
-    await showDuplicate(deps, result.existingId, chatId);
+    // Registered by another curator meanwhile with a lower importance than this one chose.
+    const { existingId } = result;
+    const now = deps.clock.now();
+    const raised = keepHigherImportance(deps.db, {
+      incidentId: existingId,
+      importance: draft.importance,
+      actorId,
+      now,
+    });
+    if (raised) await announceDetail(deps, "importance", raised);
+    await showDuplicate(deps, existingId, chatId);
     if (raised)
-      await deps.api.sendMessage(chatId, ti.duplicateRaised(result.existingId, t.importance[raised]));
-    return { ok: false, existingId: result.existingId };
+      await deps.api.sendMessage(chatId, ti.duplicateRaised(existingId, t.importance[draft.importance]));
+    return { ok: false, existingId };
   }
   deps.log.info({ incidentId: result.incident.id, importance: draft.importance }, "incident registered");
   await announceRegistered(deps, result.incident, [{ chatId, audience: { kind: "curators" } }], {
@@ -111,33 +119,25 @@ export async function registerAndAnnounce(
 }
 
 /**
- * The same post registered by another curator while this one answered /new's questions, with a
- * lower importance than this one chose: the higher stands (a change like the card's «Важность»,
- * audited; every card shows it, the heads hear of a significant post). Returns the importance set.
+ * After a change of the post's importance, topic or place: every card shows it; a post raised to
+ * «социально значимое» goes to the heads (once: the notices ledger of registration remembers them
+ * told); a topic or place set may complete a surge. Lowering the importance tells nobody.
  */
-async function keepHigherImportance(
-  deps: AnnounceDeps,
-  incidentId: number,
-  importance: Importance,
-  actorId: number,
-): Promise<Importance | undefined> {
-  const existing = loadIncident(deps.db, incidentId);
-  const actor = loadPerson(deps.db, actorId);
-  const rank = (level: Importance) => IMPORTANCES.indexOf(level);
-  if (!existing || !actor || rank(importance) <= rank(existing.row.importance)) return undefined;
-  const detail = { field: "importance", value: importance } as const;
-  const result = changePostDetail(deps.db, { incidentId, detail, actor, now: deps.clock.now() });
-  if (!result.ok || !result.changed) return undefined;
-  const { incident } = result;
+export async function announceDetail(
+  deps: CardDeps,
+  field: PostDetail["field"],
+  incident: Incident,
+): Promise<void> {
   await announceEach(
     deps.log,
-    "importance of a duplicate",
+    "post detail",
     () => syncCards(deps, incident),
     async () => {
-      if (headsHearAtOnce(deps.sla.regulation, importance)) await tellHeads(deps, incident);
+      if (field === "topic" || field === "place") await announceSurge(deps, incident);
+      else if (field === "importance" && headsHearAtOnce(deps.sla.regulation, incident.row.importance))
+        await tellHeads(deps, incident);
     },
   );
-  return importance;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Api, GrammyError, HttpError } from "grammy";
 import { z } from "zod";
 import { curatorChats } from "../app/chats.js";
+import { keepHigherImportance } from "../app/importance.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import {
   cardMessageId,
@@ -34,7 +35,7 @@ import { chatRefused, failureOf } from "../bot/refused-chats.js";
 import { onDisk } from "../db/durability.js";
 import { IMPORTANCES } from "../db/schema.js";
 import { parseSourceLink } from "../domain/source-link.js";
-import { announceRegistered, repeatOffers, repeatQuestion } from "../flows/intake.js";
+import { announceDetail, announceRegistered, repeatOffers, repeatQuestion } from "../flows/intake.js";
 import { OneAtATime, settled } from "../one-at-a-time.js";
 
 type AnnounceDeps = AppDeps & { api: Api };
@@ -279,7 +280,8 @@ async function answer(
   if (post.postedAt !== null && postDateTooOld(post.postedAt, now))
     return refused(400, "postedAt: expected a time within a year before now; leave it out if unknown");
   const draft: PostDraft = { ...post, link: link.url, repeatOfId: null };
-  const result = registerArrival(deps.db, draft, monitoringActor(deps.db, now), now);
+  const actorId = monitoringActor(deps.db, now);
+  const result = registerArrival(deps.db, draft, actorId, now);
   if (result.ok) {
     deps.log.info(
       { incidentId: result.incident.id, importance: post.importance },
@@ -292,9 +294,15 @@ async function answer(
     return { status: 201, body: { ok: true, id: result.incident.id, duplicate: false } };
   }
   // Sent again, perhaps because the first answer was lost: a card that did not go out goes out now
-  // (after the first announcement, in turn: one card, not two).
+  // (after the first announcement, in turn: one card, not two). Sent with a higher importance than
+  // it has (a curator registered it first with one tap, «обычное»), the higher stands.
   const id = result.existingId;
-  announcements.add(id, announceUnlessOut(id));
+  const raised = keepHigherImportance(deps.db, { incidentId: id, importance: post.importance, actorId, now });
+  announcements.add(id, async (deps) => {
+    const incident = loadIncident(deps.db, id);
+    if (raised && incident && hasCards(deps.db, id)) await announceDetail(deps, "importance", incident);
+    await announceUnlessOut(id)(deps);
+  });
   return { status: 200, body: { ok: true, id, duplicate: true } };
 }
 

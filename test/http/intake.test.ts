@@ -117,6 +117,27 @@ describe("POST /intake", () => {
     expect(cards()).toHaveLength(1);
   });
 
+  it("sent again as significant after a curator registered it with one tap: the higher stands, the heads hear", async () => {
+    await start();
+    const link = "https://vk.com/wall-1_5";
+    expect((await post({ link, importance: "normal" })).status).toBe(201);
+    expect(await post({ link, importance: "significant" })).toEqual({
+      status: 200,
+      body: { ok: true, id: 1, duplicate: true },
+    });
+    expect(loadIncident(h.db, 1)?.row.importance).toBe("significant");
+    expect(h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое"))).toHaveLength(1);
+    expect(cards()[0]?.text).toContain("Важность: социально значимое");
+    // Sent a third time, as ordinary: the higher still stands, and nobody hears twice.
+    await post({ link, importance: "normal" });
+    expect(loadIncident(h.db, 1)?.row.importance).toBe("significant");
+    expect(h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое"))).toHaveLength(1);
+    await h.user(OFFICE.curator, "Ольга").press("История", h.group(OFFICE.curatorsChat, "Кураторы"));
+    expect(h.lastText(OFFICE.curator)).toMatch(
+      /Система мониторинга — важность: обычное → социально значимое/,
+    );
+  });
+
   it("a card that did not go out goes out on the next catch-up, and after a restart; the head hears once", async () => {
     await start();
     h.fake.httpErrorNext("sendMessage", { status: 502 });

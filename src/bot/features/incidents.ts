@@ -36,7 +36,6 @@ import type { StepId } from "../../domain/regulation/index.js";
 import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../../domain/time-format.js";
 import {
-  announceDetail,
   detailFlow,
   detailRefusal,
   detailsMenu,
@@ -47,6 +46,7 @@ import {
   repeatFlow,
 } from "../../flows/importance.js";
 import { partFlow, returnFlow } from "../../flows/incident-answers.js";
+import { announceDetail } from "../../flows/intake.js";
 import { routeFlow } from "../../flows/routing.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -264,7 +264,7 @@ async function setImportance(ctx: BotContext) {
     async () => {
       if (menu) await refreshMenu(ctx.api, ctx.app.sla.timezone, menu, result.incident);
     },
-    () => announceDetail(ctx.app, ctx.api, "importance", result.incident),
+    () => announceDetail(cardDeps(ctx.app, ctx.api), "importance", result.incident),
   );
 }
 
