@@ -296,9 +296,13 @@ export const tr = {
     } satisfies Record<Subject, unknown>,
     clear: { topic: "Убрать тему", place: "Убрать место" } satisfies Record<Subject, string>,
     badValue: "Напишите одним сообщением, текстом до 300 символов. Отмена — /cancel.",
-    /** A post forwarded where a topic, a place, a number or a time was asked. */
-    closedByForward:
-      "Пересланный пост не принят как ответ: вопрос бота закрыт, ниже пост можно зарегистрировать. " +
+    /**
+     * A post forwarded, or its link pasted, where a topic, a place, a number or a time was asked.
+     * Posts are registered in the private chat with the bot, not in a group.
+     */
+    closedByPost: (what: "forward" | "link", inPrivate: boolean) =>
+      `${what === "forward" ? "Пересланный пост" : "Ссылка на пост"} не принят${what === "forward" ? "" : "а"} как ответ: вопрос бота закрыт, ` +
+      `${inPrivate ? "ниже пост можно зарегистрировать" : "зарегистрировать пост можно, переслав его боту в личный чат"}. ` +
       "Чтобы вернуться к вопросу, нажмите кнопку ещё раз.",
     set: {
       topic: (id: number, value: string | null) =>

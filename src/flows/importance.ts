@@ -23,7 +23,7 @@ import { announceEach, cardDeps } from "../bot/delivery.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import { type Importance, voidable } from "../domain/incident.js";
-import { parseSourceLink } from "../domain/source-link.js";
+import { findLinks, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { announceDetail, parseLocalTime } from "./intake.js";
@@ -98,12 +98,14 @@ export function detailRefusal(deps: AppDeps, incidentId: number, refusal: Transi
 /**
  * What the curator's answer to «Тема» or «Место» is: a text, «Убрать» (null), or nothing. «Убрать»
  * and «Отмена» count only under this question: under an earlier one (the topic's, left when «Место»
- * was chosen) they get a pop-up and do nothing.
+ * was chosen) they get a pop-up and do nothing. A post forwarded, or its link pasted where no link
+ * is asked (`takesLinks` false), is a new post to register: the question closes, saying so.
  */
 async function waitForValue(
   conversation: Flow,
   prompt: Message,
   max = MAX_FIELD,
+  takesLinks = false,
 ): Promise<{ value: string | null } | "cancelled"> {
   for (;;) {
     const answer = await waitForAnswer(conversation);
@@ -118,12 +120,16 @@ async function waitForValue(
     }
     // Another card's button, or the menu's, is handled as usual.
     if (data !== undefined) await conversation.skip({ next: true });
-    // A forwarded post is a new post to register, not the answer: the question closes, saying so.
-    if (answer.message?.forward_origin) {
-      await answer.reply(tr.edit.closedByForward);
+    const text = answer.message?.text?.trim();
+    const newPost = answer.message?.forward_origin
+      ? "forward"
+      : !takesLinks && findLinks(text ?? "").length > 0
+        ? "link"
+        : undefined;
+    if (newPost) {
+      await answer.reply(tr.edit.closedByPost(newPost, answer.chat?.type === "private"));
       await conversation.halt({ next: true });
     }
-    const text = answer.message?.text?.trim();
     if (isCancel(text)) return "cancelled";
     if (text?.startsWith("/")) await conversation.halt({ next: true });
     if (text && text.length <= max) return { value: text };
@@ -141,9 +147,10 @@ async function askUntilValid(
   prompt: Message,
   max: number,
   check: (said: string) => { value: number } | { problem: string },
+  takesLinks = false,
 ): Promise<number | undefined> {
   for (;;) {
-    const reply = await waitForValue(conversation, prompt, max);
+    const reply = await waitForValue(conversation, prompt, max, takesLinks);
     if (reply === "cancelled") {
       await removeButtons(ctx, prompt);
       await ctx.reply(tr.cancelled);
@@ -269,8 +276,13 @@ export function repeatFlow(deps: AppDeps) {
       reply_markup: new InlineKeyboard().text(tr.route.cancel, cb("dt.cancel")),
     });
     // A link with its tracking parameters may be long: the parser drops them.
-    const repeatOfId = await askUntilValid(conversation, ctx, prompt, MAX_LINK, (said) =>
-      earlierPost(deps, incidentId, said),
+    const repeatOfId = await askUntilValid(
+      conversation,
+      ctx,
+      prompt,
+      MAX_LINK,
+      (said) => earlierPost(deps, incidentId, said),
+      true,
     );
     if (repeatOfId === undefined) return;
     const said = await conversation.external(async (outer) => {

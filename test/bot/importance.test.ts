@@ -177,9 +177,37 @@ describe("topic and place", () => {
       }),
     );
     expect(h.texts(OFFICE.curatorsChat)).toContain(
-      "Пересланный пост не принят как ответ: вопрос бота закрыт, ниже пост можно зарегистрировать. " +
+      "Пересланный пост не принят как ответ: вопрос бота закрыт, зарегистрировать пост можно, переслав его боту в личный чат. " +
         "Чтобы вернуться к вопросу, нажмите кнопку ещё раз.",
     );
+    expect(loadIncident(h.db, id)?.row.topic).toBeNull();
+  });
+
+  it("a post's link pasted where the place is asked closes the question and sets no place; in the group, the bot says where posts are registered", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Место", curatorsChat());
+    await curator.send("https://vk.com/wall-1_99", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Ссылка на пост не принята как ответ: вопрос бота закрыт, зарегистрировать пост можно, переслав его боту в личный чат. " +
+        "Чтобы вернуться к вопросу, нажмите кнопку ещё раз.",
+    );
+    expect(loadIncident(h.db, id)?.row.place).toBeNull();
+  });
+
+  it("a post's link pasted where the topic is asked in the private chat: the question closes and the post is offered for registration", async () => {
+    const id = await register(1);
+    await curator.send(`/find ${id}`);
+    await curator.press("Важность, тема, место, повтор");
+    await curator.press("Тема");
+    await curator.send("https://vk.com/wall-1_99");
+    const said = curator.texts();
+    const closed = said.indexOf(
+      "Ссылка на пост не принята как ответ: вопрос бота закрыт, ниже пост можно зарегистрировать. " +
+        "Чтобы вернуться к вопросу, нажмите кнопку ещё раз.",
+    );
+    expect(closed).toBeGreaterThan(0);
+    expect(said[closed + 1]).toMatch(/^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-1_99\n/);
     expect(loadIncident(h.db, id)?.row.topic).toBeNull();
   });
 
