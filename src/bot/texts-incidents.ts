@@ -57,11 +57,25 @@ export const tr = {
       `Сообщение № ${id}. Кто основной исполнитель? Остальные станут соисполнителями в порядке выбора:\n` +
       chosen.map((name, i) => `${i + 1}. ${name}`).join("\n"),
     /** `clause`: the curator's right to shorten (Orenburg p.6); `answerClause`: the deadline's own. */
-    askShorten: (id: number, importance: string, fullHours: number, clause: string, answerClause: string) =>
-      `Сообщение № ${id} — ${importance}. Сократить срок ответа (${clause})? ` +
+    askShorten: (
+      id: number,
+      importance: string,
+      fullHours: number,
+      clause: string,
+      answerClause: string,
+      /** The shortening set at an earlier routing. */
+      currentHours: number | null,
+    ) =>
+      `Сообщение № ${id} — ${importance}. ` +
+      (currentHours
+        ? `Срок ответа сейчас сокращён до ${currentHours} раб. ч (${clause}). `
+        : `Сократить срок ответа (${clause})? `) +
       `Обычный срок (${answerClause}) — ${fullHours} раб. ч.`,
     shortenTo: (hours: number) => `${hours} раб. ч`,
+    keepShortened: (hours: number) => `Оставить ${hours} раб. ч`,
     noShorten: "Без сокращения",
+    unshorten: "Снять сокращение",
+    unshortened: "Сокращение срока ответа снято: обычный срок.",
     changed: (id: number) =>
       `Пока вы выбирали, сообщение № ${id} изменилось (его направили, взяли в работу, прислали ` +
       "информацию или поменяли важность, тему, повтор). Ничего не направлено. Вот карточка в нынешнем виде — проверьте и направьте заново:",
@@ -288,6 +302,9 @@ export const tr = {
       `Сообщение № ${id} изменилось, пока было открыто это меню. Меню обновлено: посмотрите и выберите ещё раз.`,
     sameLevel: (level: string) => `Важность уже такая: ${level}.`,
     levelSet: (id: number, level: string) => `Сообщение № ${id}: важность — ${level}.`,
+    /** Made «обычное» with its answer deadline shortened (Orenburg p.6): the shortening is the routing's. */
+    stillShortened: (hours: number) =>
+      ` Срок ответа по-прежнему сокращён до ${hours} раб. ч: снять сокращение можно, направив сообщение заново («Переназначить»).`,
     ask: {
       topic: (id: number, current: string | null) =>
         `Сообщение № ${id}: напишите тему (до 300 символов).${current ? ` Сейчас: «${current}».` : ""} Отмена — /cancel.`,

@@ -247,32 +247,48 @@ async function pickLead(
 
 /**
  * For an important post, a shortened answer deadline in minutes (null: not shortened) where the
- * regulation lets the curator shorten it (Orenburg p.6); undefined where it is not asked.
+ * regulation lets the curator shorten it (Orenburg p.6); undefined where it is not asked. Routed
+ * again, the question says what the deadline is shortened to now; a post shortened and then made
+ * «обычное» is asked only whether to keep that shortening.
  */
 async function pickShortening(
   conversation: Flow,
   deps: AppDeps,
   ctx: Context,
   p: Picker,
-  importance: Importance,
+  post: { importance: Importance; shortenedAnswerMinutes: number | null },
 ): Promise<{ value: number | null | undefined } | { cancelled: Context }> {
   const rule = deps.sla.regulation.steps.answer;
   const fullMinutes = rule.unit === "workingHours" ? (rule.duration ?? 0) * 60 : (rule.duration ?? 0);
-  const offered = SHORTEN_HOURS.filter((hours) => hours * 60 < fullMinutes);
-  if (!rule.curatorMayShorten || importance === "normal" || offered.length === 0) return { value: undefined };
+  const current = post.shortenedAnswerMinutes;
+  const offered =
+    post.importance === "normal"
+      ? current
+        ? [current / 60]
+        : []
+      : SHORTEN_HOURS.filter((hours) => hours * 60 < fullMinutes);
+  if (!rule.curatorMayShorten || offered.length === 0) return { value: undefined };
   const keyboard = new InlineKeyboard();
-  for (const hours of offered) keyboard.text(tr.route.shortenTo(hours), cb("rt.cut", hours * 60));
-  keyboard.row().text(tr.route.noShorten, cb("rt.cut", 0)).row().text(tr.route.cancel, cb("rt.cancel"));
+  for (const hours of offered) {
+    const label = hours * 60 === current ? tr.route.keepShortened(hours) : tr.route.shortenTo(hours);
+    keyboard.text(label, cb("rt.cut", hours * 60));
+  }
+  keyboard
+    .row()
+    .text(current ? tr.route.unshorten : tr.route.noShorten, cb("rt.cut", 0))
+    .row()
+    .text(tr.route.cancel, cb("rt.cancel"));
   await editMenu(
     ctx,
     p,
     tr.route.askShorten(
       p.incidentId,
-      t.importance[importance],
+      t.importance[post.importance],
       fullMinutes / 60,
       // The right to shorten comes with the routing (Orenburg p.6).
       deps.sla.regulation.steps.routing.clause,
       rule.clause,
+      current ? current / 60 : null,
     ),
     { reply_markup: keyboard },
   );
@@ -337,11 +353,12 @@ function summary(
   shortenedAnswerMinutes: number | null | undefined,
   inOrder: boolean,
   firstInTurn: number | null,
+  unshortened: boolean,
 ): string {
   if (outcome === "routed") {
     const hours = shortenedAnswerMinutes ? shortenedAnswerMinutes / 60 : null;
     const first = coexecutors.find((c) => c.id === firstInTurn)?.name ?? null;
-    return tr.route.routed(
+    const routed = tr.route.routed(
       incidentId,
       lead.name,
       coexecutors.map((c) => c.name),
@@ -349,6 +366,7 @@ function summary(
       inOrder,
       first,
     );
+    return unshortened ? `${routed}\n${tr.route.unshortened}` : routed;
   }
   if (outcome === "changed") return tr.route.changed(incidentId);
   if (outcome === "decideFirst") return tr.route.decideFirst(incidentId, lead.name);
@@ -360,7 +378,13 @@ export function routeFlow(deps: AppDeps) {
   return async function routeIncidentDialog(conversation: Flow, ctx: Context, incidentId: number) {
     const start = await conversation.external(() => {
       const incident = loadIncident(deps.db, incidentId);
-      return incident && { version: incident.row.version, importance: incident.row.importance };
+      return (
+        incident && {
+          version: incident.row.version,
+          importance: incident.row.importance,
+          shortenedAnswerMinutes: incident.row.shortenedAnswerMinutes,
+        }
+      );
     });
     if (!start) {
       await ctx.reply(tr.notFoundNumber(incidentId));
@@ -382,7 +406,12 @@ export function routeFlow(deps: AppDeps) {
       if (picked) return await cancel(ctx, p, picked.cancelled);
       const lead = await pickLead(conversation, ctx, p);
       if ("cancelled" in lead) return await cancel(ctx, p, lead.cancelled);
-      const cut = await pickShortening(conversation, deps, ctx, p, start.importance);
+      // Stored by an earlier version of this dialogue without the shortening: none.
+      const post = {
+        importance: start.importance,
+        shortenedAnswerMinutes: start.shortenedAnswerMinutes ?? null,
+      };
+      const cut = await pickShortening(conversation, deps, ctx, p, post);
       if ("cancelled" in cut) return await cancel(ctx, p, cut.cancelled);
       const shortenedAnswerMinutes = cut.value;
       const coexecutors = p.chosen.filter((c) => c.id !== lead.value.id);
@@ -458,6 +487,7 @@ export function routeFlow(deps: AppDeps) {
               return holding?.organizationId ?? null;
             })
           : null;
+      const unshortened = post.shortenedAnswerMinutes !== null && shortenedAnswerMinutes === null;
       const text = summary(
         incidentId,
         outcome,
@@ -466,6 +496,7 @@ export function routeFlow(deps: AppDeps) {
         shortenedAnswerMinutes,
         inOrder,
         firstInTurn,
+        unshortened,
       );
       await editMenu(
         ctx,

@@ -407,6 +407,55 @@ describe("routing", () => {
     expect(h.fake.messages(-300)).toHaveLength(0);
   });
 
+  it("routed again, the shortening question says what the deadline is cut to now; «Снять сокращение» restores it, and the summary says so", async () => {
+    await office();
+    const id = await register(1, { importance: "important" });
+    await route(id, [/Минздрав/]);
+    await curator().press("2 раб. ч", curatorsChat());
+    expect(cardIn(-200, id).text).toContain("Ответ разместить до: 24.11.2026 12:00");
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 — важное. Срок ответа сейчас сокращён до 2 раб. ч (п. 6). Обычный срок (п. 8) — 9 раб. ч.",
+    );
+    const question = h.fake.messages(-200).at(-1)?.message_id ?? 0;
+    expect(labels(-200, question)).toEqual([
+      "1 раб. ч",
+      "Оставить 2 раб. ч",
+      "3 раб. ч",
+      "4 раб. ч",
+      "6 раб. ч",
+      "Снять сокращение",
+      "Отмена",
+    ]);
+    await curator().press("Снять сокращение", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 направлено.\nОсновной исполнитель: Министерство здравоохранения\n" +
+        "Соисполнители: Министерство образования\nСокращение срока ответа снято: обычный срок.",
+    );
+    expect(loadIncident(h.db, id)?.row.shortenedAnswerMinutes).toBeNull();
+    expect(cardIn(-200, id).text).not.toContain("24.11.2026 12:00");
+  });
+
+  it("a post shortened and then made «обычное»: routed again, the curator is asked only to keep or lift the shortening", async () => {
+    await office();
+    const id = await register(1, { importance: "important" });
+    await route(id, [/Минздрав/]);
+    await curator().press("2 раб. ч", curatorsChat());
+    await pressData(curator(), -200, `inc.edit:${id}`);
+    const version = loadIncident(h.db, id)?.row.version;
+    expect(await pressData(curator(), -200, `imp.set:${id}:normal:${version}`)).toBe(
+      "Сообщение № 1: важность — обычное. Срок ответа по-прежнему сокращён до 2 раб. ч: " +
+        "снять сокращение можно, направив сообщение заново («Переназначить»).",
+    );
+    await route(id, [/Минздрав/]);
+    expect(h.lastText(-200)).toMatch(/^Сообщение № 1 — обычное\. Срок ответа сейчас сокращён до 2 раб\. ч/);
+    const question = h.fake.messages(-200).at(-1)?.message_id ?? 0;
+    expect(labels(-200, question)).toEqual(["Оставить 2 раб. ч", "Снять сокращение", "Отмена"]);
+    await curator().press("Оставить 2 раб. ч", curatorsChat());
+    expect(h.lastText(-200)).toContain("Срок ответа сокращён до 2 раб. ч.");
+    expect(loadIncident(h.db, id)?.row.shortenedAnswerMinutes).toBe(120);
+  });
+
   it("routed at night, the new cards arrive without sound; those of a significant post ring", async () => {
     await office({ now: "2026-11-24T18:00:00Z" }); // Tuesday 23:00 in Yekaterinburg
     const cardSent = (chatId: number, id: number) =>

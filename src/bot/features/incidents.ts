@@ -254,8 +254,10 @@ async function setImportance(ctx: BotContext) {
     return popup(ctx, detailRefusal(ctx.app, id, result.refusal));
   }
   const name = t.importance[level];
+  const cut = result.incident.row.shortenedAnswerMinutes;
+  const still = level === "normal" && cut ? tr.edit.stillShortened(cut / 60) : "";
   await ctx.answerCallbackQuery({
-    text: result.changed ? tr.edit.levelSet(id, name) : tr.edit.sameLevel(name),
+    text: result.changed ? tr.edit.levelSet(id, name) + still : tr.edit.sameLevel(name),
   });
   if (!result.changed) return;
   await announceEach(
