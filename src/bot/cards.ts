@@ -102,8 +102,13 @@ export function renderCard(
   // the post went: another organization's holder and deadlines are not its business.
   const lost = open ? lostParts(incident, audience) : [];
   const handedOver = lost.length > 0;
+  // One kept on it as a co-executor waiting for its turn has no deadline yet: the lead's are not its.
+  const waiting = open && waitsForTurn(incident, audience);
   if (handedOver) lines.push(`${t.card.state}: ${handedOverText(incident, lost)}`);
-  else {
+  else if (waiting) {
+    lines.push(`${t.card.state}: ${t.card.waitingTurn}`);
+    lines.push(...organizationLines(incident, audience, false, [], related.holders));
+  } else {
     lines.push(...stateLines(incident, seesLead ? [] : ownCoexecutorParts, sla, rules));
     lines.push(...organizationLines(incident, audience, seesLead, ownCoexecutorParts, related.holders));
   }
@@ -131,7 +136,8 @@ export function renderCard(
   }
   if (incident.answer?.awaitingClarification) lines.push(t.card.awaitingClarification);
   // The deadlines end the card and are never cut off: a long card loses the end of what is above them.
-  const deadlines = handedOver ? [] : deadlineLines(incident, audience, ownCoexecutorParts, sla, now);
+  const deadlines =
+    handedOver || waiting ? [] : deadlineLines(incident, audience, ownCoexecutorParts, sla, now);
   const end = deadlines.join("\n");
   const body = trimmed(lines.join("\n"), TEXT_LIMIT - (end ? end.length + 1 : 0)).text;
   const text = end ? `${body}\n${end}` : body;
@@ -164,6 +170,13 @@ function lostParts(incident: Incident, audience: Audience): Incident["assignment
         : [];
   const theirs = incident.assignments.filter((a) => organizationIds.includes(a.organizationId));
   return theirs.every((a) => a.state === "returned" || a.state === "withdrawn") ? theirs : [];
+}
+
+/** The old card of an organization whose every live part waits for its turn (it had the post before). */
+function waitsForTurn(incident: Incident, audience: Audience): boolean {
+  if (audience.kind !== "observer" || audience.organizationId === undefined) return false;
+  const theirs = activeAssignments(incident).filter((a) => a.organizationId === audience.organizationId);
+  return theirs.length > 0 && theirs.every((a) => a.state === "queued");
 }
 
 /**

@@ -153,13 +153,20 @@ export const tr = {
       `Сообщение № ${id}: ответ теперь готовит ${to}, ваш орган — соисполнитель: пришлите информацию ` +
       "основному исполнителю кнопкой на карточке." +
       (approved ? " Согласованный ответ не размещайте." : ""),
+    /** The lead kept as a co-executor of the new lead `to` whose turn has not come (Orenburg p.14). */
+    leadToQueued: (id: number, to: string, approved: boolean) =>
+      `Сообщение № ${id}: ответ теперь готовит ${to}, ваш орган — соисполнитель по очереди. ` +
+      "Готовить ответ не нужно: когда наступит ваша очередь, придёт карточка — тогда пришлите информацию." +
+      (approved ? " Согласованный ответ не размещайте." : ""),
     coexecutor: (id: number) =>
       `Сообщение № ${id}: ваш орган больше не соисполнитель, информацию по нему присылать не нужно.`,
-    /** The lead routed anew to itself, with co-executors added, after its draft went to the curators. */
-    leadAnew: (id: number, approved: boolean) =>
-      `Сообщение № ${id} направлено вашему органу заново, с соисполнителями: ` +
+    /** The lead routed anew to itself after its draft went to the curators; `coexecutors`: those it has now. */
+    leadAnew: (id: number, approved: boolean, coexecutors: string[]) =>
+      `Сообщение № ${id} направлено вашему органу заново` +
+      (coexecutors.length > 0 ? `, с соисполнителями (${coexecutors.join(", ")}): ` : ": ") +
       (approved ? "согласованный ответ не размещайте — " : "проект на согласовании снят — ") +
-      "возьмите сообщение в работу и подготовьте новый проект с учётом их информации.",
+      "возьмите сообщение в работу и подготовьте новый проект" +
+      (coexecutors.length > 0 ? " с учётом их информации." : "."),
     leadReturned: (id: number) =>
       `Сообщение № ${id} ответственный исполнитель вернул куратору: информацию по нему присылать не нужно, ` +
       "пока куратор не направит его заново.",

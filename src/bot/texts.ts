@@ -362,6 +362,8 @@ export const t = {
     draftOf: { interim: "промежуточный ответ", clarification: "запрос автору" },
     partReceived: (organization: string) => `Информация соисполнителя получена: ${organization}`,
     queued: (organization: string) => `${organization} (ждёт своей очереди)`,
+    /** On the cards of an organization kept on the post as a co-executor whose turn has not come (Orenburg p.14). */
+    waitingTurn: "ваш орган — соисполнитель, ждёт своей очереди: когда она наступит, придёт новая карточка",
     partForApproval: (organization: string) =>
       `Информация соисполнителя у куратора на согласовании: ${organization}`,
     returned: (organization: string, reason: string) => `Возвращено (${organization}): ${reason}`,

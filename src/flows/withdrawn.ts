@@ -10,7 +10,7 @@ import { telegramIdOfMember } from "../app/people.js";
 import type { AppDeps } from "../bot/context.js";
 import { organizationChats, sendLong } from "../bot/delivery.js";
 import { tr } from "../bot/texts-incidents.js";
-import { leadAssignment, receivedAssignments } from "../domain/incident.js";
+import { activeAssignments, leadAssignment, receivedAssignments } from "../domain/incident.js";
 
 type Assignment = Incident["assignments"][number];
 
@@ -19,7 +19,7 @@ type Assignment = Incident["assignments"][number];
  * as a co-executor of another lead), and a co-executor's still owed (one already given has nothing
  * more to do).
  */
-export function takenFrom(before: Incident, after: Incident): Assignment[] {
+function takenFrom(before: Incident, after: Incident): Assignment[] {
   const keeping = new Set(receivedAssignments(after).map((a) => a.organizationId));
   const newLead = leadAssignment(after)?.organizationId;
   return receivedAssignments(before).filter((a) => {
@@ -39,9 +39,17 @@ export async function tellTakenFrom(
   const lead = leadAssignment(after);
   const newLead = lead ? (lead.organizationShortName ?? lead.organizationName) : null;
   const keeping = new Set(receivedAssignments(after).map((a) => a.organizationId));
+  const waiting = new Set(
+    activeAssignments(after)
+      .filter((a) => a.state === "queued")
+      .map((a) => a.organizationId),
+  );
   const anew = leadAnew(before, after);
   if (anew) {
-    const text = tr.withdrawn.leadAnew(before.id, before.state === "approved");
+    const coexecutors = activeAssignments(after)
+      .filter((a) => a.role === "coexecutor")
+      .map((a) => a.organizationShortName ?? a.organizationName);
+    const text = tr.withdrawn.leadAnew(before.id, before.state === "approved", coexecutors);
     await Promise.all(
       recipients(deps, anew, before.holderId).map((chatId) => sendLong(deps, api, chatId, text)),
     );
@@ -52,7 +60,9 @@ export async function tellTakenFrom(
       part.role === "lead"
         ? newLead && keeping.has(part.organizationId)
           ? tr.withdrawn.leadToCoexecutor(before.id, newLead, approved)
-          : tr.withdrawn.lead(before.id, newLead, approved)
+          : newLead && waiting.has(part.organizationId)
+            ? tr.withdrawn.leadToQueued(before.id, newLead, approved)
+            : tr.withdrawn.lead(before.id, newLead, approved)
         : newLead
           ? tr.withdrawn.coexecutor(before.id)
           : tr.withdrawn.leadReturned(before.id);
@@ -70,7 +80,7 @@ function recipients(deps: AppDeps, part: Assignment, taker: number | null): numb
 }
 
 /**
- * The lead routed anew to itself (co-executors added) while its draft was before the curators or
+ * The lead routed anew to itself (co-executors added or dropped) while its draft was before the curators or
  * approved: its part starts again, to be taken into work for a new draft — the approved answer is
  * not to be posted. Its old part, which it must hear of; none otherwise.
  */

@@ -409,11 +409,51 @@ describe("routing names each organization once", () => {
       .user(OFFICE.curator, "Ольга")
       .press(/Министерство здравоохранения/, h.group(OFFICE.curatorsChat, "Кураторы"));
     const told =
-      "Сообщение № 1 направлено вашему органу заново, с соисполнителями: согласованный ответ не размещайте — " +
+      "Сообщение № 1 направлено вашему органу заново, с соисполнителями (Миндор): согласованный ответ не размещайте — " +
       "возьмите сообщение в работу и подготовьте новый проект с учётом их информации.";
     expect(h.texts(OFFICE.healthChat)).toContain(told);
     expect(h.texts(OFFICE.executor)).toContain(told);
     expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
+  });
+
+  it("its co-executor dropped once the answer is approved: the lead hears to draft anew, not to wait for co-executors it no longer has", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    await reroute(/Минздрав/, /Миндор/);
+    await h
+      .user(OFFICE.curator, "Ольга")
+      .press(/Министерство здравоохранения/, h.group(OFFICE.curatorsChat, "Кураторы"));
+    await seedDraft(h, id, { approve: true });
+    await reroute(/Минздрав/);
+    const told =
+      "Сообщение № 1 направлено вашему органу заново: согласованный ответ не размещайте — " +
+      "возьмите сообщение в работу и подготовьте новый проект.";
+    expect(h.texts(OFFICE.healthChat)).toContain(told);
+    expect(h.texts(OFFICE.executor)).toContain(told);
+  });
+
+  it("the lead kept as a co-executor whose turn has not come (p.14): told its turn will come, and its card has no deadline of another's", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    h.seedChat(h.group(-400, "Минобр: обращения"), education);
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
+    await reroute(/Миндор/, /Минобр/, /Минздрав/);
+    await curator.press(/Министерство дорожного хозяйства/, curatorsChat);
+    await curator.press("По очереди", curatorsChat);
+    const health = loadIncident(h.db, id)?.assignments.find(
+      (a) => a.organizationId !== roads && a.organizationId !== education && a.state !== "withdrawn",
+    );
+    expect(health?.state).toBe("queued");
+    const told =
+      "Сообщение № 1: ответ теперь готовит Миндор, ваш орган — соисполнитель по очереди. " +
+      "Готовить ответ не нужно: когда наступит ваша очередь, придёт карточка — тогда пришлите информацию.";
+    expect(h.lastText(OFFICE.healthChat)).toBe(told);
+    expect(h.lastText(OFFICE.executor)).toBe(told);
+    const old = card(OFFICE.healthChat, id);
+    expect(old).toContain(
+      "Состояние: ваш орган — соисполнитель, ждёт своей очереди: когда она наступит, придёт новая карточка",
+    );
+    expect(old).not.toMatch(/Срок:|Ответ разместить до/);
   });
 
   it("a co-executor made the lead gets the post's card anew, below, not only a silent edit far up its chat", async () => {
