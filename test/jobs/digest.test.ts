@@ -87,7 +87,7 @@ describe("morning digest", () => {
   });
 
   it("a deadline missed as the day ended, alerted only in the morning, is in that morning's digest", async () => {
-    h = await Harness.start({ now: "2026-11-24T07:00:00Z" }); // Tuesday 12:00 local: the draft due 18:00
+    h = await Harness.start({ now: "2026-11-24T06:59:00Z" }); // Tuesday 11:59 local: the draft due 17:59
     const { health } = seedOffice(h);
     await seedIncidentInWork(h, health);
     h.clock.set("2026-11-24T13:01:00Z"); // 18:01: no alert at night

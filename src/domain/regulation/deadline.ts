@@ -80,7 +80,9 @@ export function stepDeadline(
     const target = stepDeadline(reg, rule.before.step, anchors, wt, opts);
     if (!target) return undefined;
     const minutes = rule.before.duration * (rule.before.unit === "workingHours" ? 60 : 1);
-    deadline = minutes === 0 ? target : wt.addWorkingMinutes(target, -minutes);
+    // The latest moment that still leaves them: counted back onto a break or a night, the step is
+    // due when work resumes (14:00 after lunch, 09:00 the next morning), not when it stopped.
+    deadline = minutes === 0 ? target : wt.nextWorkingMoment(wt.addWorkingMinutes(target, -minutes));
     // A target too close for the rule (an answer shortened below it, Orenburg p.6) leaves the step
     // half of the working time from its start to the target, rather than none. A target already gone
     // at the start (the post came to this organization after its answer was due) leaves it an hour:

@@ -39,6 +39,17 @@ describe("Orenburg 156-ук preset", () => {
     expect(show(stepDeadline(reg, "draft", anchors, wt))).toBe("2025-10-13 16:00");
   });
 
+  it("p.9: 4 working hours before an answer due at 18:00 is 14:00, after lunch; before one due at 13:00, 09:00 that morning", () => {
+    // Detection Monday 17:00 → answer Tuesday 18:00: the draft leaves 14:00–18:00, not 13:00.
+    const evening = { detection: at("2025-10-13 17:00"), receipt: at("2025-10-13 17:05") };
+    expect(show(stepDeadline(reg, "answer", evening, wt))).toBe("2025-10-14 18:00");
+    expect(show(stepDeadline(reg, "draft", evening, wt))).toBe("2025-10-14 14:00");
+    // Detection Monday 12:00 → answer Tuesday 13:00: the draft by 09:00 Tuesday, not 18:00 Monday.
+    const noon = { detection: at("2025-10-13 12:00"), receipt: at("2025-10-13 12:05") };
+    expect(show(stepDeadline(reg, "answer", noon, wt))).toBe("2025-10-14 13:00");
+    expect(show(stepDeadline(reg, "draft", noon, wt))).toBe("2025-10-14 09:00");
+  });
+
   it("p.6 + p.9: a curator's shortened 6 h answer (Monday 17:00) moves the draft to 12:00", () => {
     const anchors = { detection: at("2025-10-13 10:00"), receipt: at("2025-10-13 10:20") };
     const opts = { shortenedAnswerMinutes: 360 };
