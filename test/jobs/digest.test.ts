@@ -225,6 +225,25 @@ describe("morning digest", () => {
     ]);
   });
 
+  it("a post that missed the posting of its approved answer (p.12) and the answer (p.8) names both by clause", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00: the answer due Wednesday 11:00
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-25T05:00:00Z"); // Wednesday 10:00: approved, to be posted by 10:30 (p.12)
+    await seedDraft(h, id, { approve: true });
+    for (const at of ["2026-11-25T05:31:00Z", "2026-11-25T06:01:00Z"]) {
+      h.clock.set(at);
+      await sweep(deps());
+    }
+    h.clock.set("2026-11-26T04:00:00Z"); // Thursday 09:00
+    await sweep(deps());
+    await morningDigests(deps());
+    expect(h.lastText(OFFICE.healthChat).split("\n").slice(-2)).toEqual([
+      "С 25.11.2026 пропущены сроки:",
+      "№ 1 — разместить ответ (п. 8), разместить ответ (п. 12)",
+    ]);
+  });
+
   it("on Monday the digest still names what went overdue on Friday", async () => {
     h = await Harness.start({ now: "2026-11-27T05:00:00Z" }); // Friday 10:00 local
     const { health } = seedOffice(h);
