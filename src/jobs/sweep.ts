@@ -15,7 +15,7 @@ import {
   setNextAction,
   unsentAlerts,
 } from "../app/alerts.js";
-import { openClaim } from "../app/answers.js";
+import { latestClaimEvent, openClaim } from "../app/answers.js";
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { allHeads, concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
 import { type Incident, incidentVersions, loadIncident } from "../app/incidents.js";
@@ -464,17 +464,27 @@ type CuratorsHold = "decision" | "posting" | undefined;
 /** The executors' answer clocks the curators can hold (the final answer's after an interim one too, p.13), as reports/replay.ts. */
 const HELD_STEPS: ReadonlySet<string> = new Set(["answer", "publication", "finalAfterInterim"]);
 
+/**
+ * Judged as the post stood when the alert came due (and, for a claim, now too): one due while the
+ * draft waited for the decision, or while a curator's claim to post was open, stays the curators'
+ * after they decide or the claim ends — its escalation never reaches the organization's head a
+ * minute later.
+ */
 function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAlert): CuratorsHold {
   if (!HELD_STEPS.has(alert.step)) return undefined;
-  const submitted = incident.answer?.draftSubmittedAt;
-  if (
-    incident.row.state === "on_approval" &&
-    submitted != null &&
-    alert.dueAt.getTime() >= submitted.getTime()
-  )
-    return "decision";
+  const due = alert.dueAt.getTime();
+  const answer = incident.answer;
+  const submitted = answer?.draftSubmittedAt;
+  const decided = answer?.approvedAt ?? answer?.reworkRequestedAt;
+  const undecidedThen = incident.row.state === "on_approval" || (decided != null && due < decided.getTime());
+  if (submitted != null && due >= submitted.getTime() && undecidedThen) return "decision";
   if (incident.row.state !== "approved") return undefined;
-  return openClaim(db, incident.id, now, ANSWER_WINDOW_MS) ? "posting" : undefined;
+  const claim = latestClaimEvent(db, incident.id)?.event;
+  const claimedThen =
+    claim?.action === "curatorPosts" &&
+    due >= claim.at.getTime() &&
+    due - claim.at.getTime() <= ANSWER_WINDOW_MS;
+  return claimedThen || openClaim(db, incident.id, now, ANSWER_WINDOW_MS) ? "posting" : undefined;
 }
 
 /**

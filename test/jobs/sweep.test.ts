@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
-import { publishInterim, submitDraft } from "../../src/app/answers.js";
+import { approveDraft, publishInterim, submitDraft } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
 import {
   acceptIncident,
@@ -895,6 +895,24 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
     expect(aboutAnswer(OFFICE.curatorsChat).at(-1)).toContain(
       "‼️ Нарушение регламента: сообщение № 1 (проект ответа у кураторов на согласовании) — «разместить ответ»",
     );
+    expect(alertsIn(HEALTH_HEAD)).toEqual([]);
+    expect(aboutAnswer(OFFICE.healthChat)).toEqual([]);
+    expect(aboutAnswer(OFFICE.executor)).toEqual([]);
+  });
+
+  it("an answer late while its draft waited for the decision stays the curators' once they decide: no late alert to the organization or its head", async () => {
+    const { health } = await healthHeadAlone();
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id); // the answer is due Wednesday 11:00 (p.8)
+    const aboutAnswer = (chatId: number) =>
+      alertsIn(chatId).filter((text) => text.includes("«разместить ответ»"));
+    at("2026-11-26T06:01:00Z"); // Thursday 11:01: a working day late, still undecided
+    await tick();
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    at("2026-11-26T06:10:00Z"); // Thursday 11:10: approved at last
+    approveDraft(h.db, { incidentId: id, actor: curator, now: h.clock.now() });
+    await tick();
     expect(alertsIn(HEALTH_HEAD)).toEqual([]);
     expect(aboutAnswer(OFFICE.healthChat)).toEqual([]);
     expect(aboutAnswer(OFFICE.executor)).toEqual([]);
