@@ -457,6 +457,7 @@ export const t = {
     withCurators: {
       decision: "проект ответа у кураторов на согласовании",
       posting: "ответ размещает куратор лично",
+      routedLate: "срок истёк до того, как сообщение получил основной исполнитель",
     },
     escalation: (
       id: number,

@@ -457,9 +457,12 @@ function recipients(
  * - `decision`: the draft waits for their decision; the executors can do nothing until it is made,
  *   and the approval tells them when to post;
  * - `posting`: a curator said «Размещу лично» and the executors were told not to post the approved
- *   text, while the claim's link question is open (jobs/curator-posting.ts tells them after it).
+ *   text, while the claim's link question is open (jobs/curator-posting.ts tells them after it);
+ * - `routedLate`: the deadline (Orenburg p.8 counts from detection) ran out before the lead
+ *   organization first had the post — routed, or routed again, after it: not that organization's
+ *   violation, so its head is not told of it the minute it gets the post.
  */
-type CuratorsHold = "decision" | "posting" | undefined;
+type CuratorsHold = "decision" | "posting" | "routedLate" | undefined;
 
 /** The executors' answer clocks the curators can hold (the final answer's after an interim one too, p.13), as reports/replay.ts. */
 const HELD_STEPS: ReadonlySet<string> = new Set(["answer", "publication", "finalAfterInterim"]);
@@ -471,6 +474,13 @@ const HELD_STEPS: ReadonlySet<string> = new Set(["answer", "publication", "final
  * minute later.
  */
 function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAlert): CuratorsHold {
+  const lead = leadAssignment(incident)?.organizationId;
+  if (lead !== undefined && alert.actor !== "curator" && alert.organizationId === undefined) {
+    const received = incident.assignments
+      .filter((a) => a.organizationId === lead)
+      .reduce<number>((first, a) => Math.min(first, a.receivedAt.getTime()), Number.POSITIVE_INFINITY);
+    if (alert.deadline.getTime() < received) return "routedLate";
+  }
   if (!HELD_STEPS.has(alert.step)) return undefined;
   const due = alert.dueAt.getTime();
   const answer = incident.answer;

@@ -944,6 +944,61 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
     expect(alertsIn(HEALTH_HEAD)).toEqual([]);
   });
 
+  it("routed by the curators after the answer was due (p.8 counts from detection): the organization's head hears nothing, the curators hear whose it is", async () => {
+    const { health } = await healthHeadAlone();
+    const id = register(); // detected Tuesday 10:00: the answer due Wednesday 11:00
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    at("2026-11-26T06:30:00Z"); // Thursday 11:30: routed at last
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    await tick();
+    expect(alertsIn(HEALTH_HEAD)).toEqual([]);
+    const aboutAnswer = (chatId: number) =>
+      alertsIn(chatId).filter((text) => text.includes("«разместить ответ»"));
+    expect(aboutAnswer(OFFICE.healthChat)).toEqual([]);
+    expect(aboutAnswer(OFFICE.curatorsChat).at(-1)).toContain(
+      "‼️ Нарушение регламента: сообщение № 1 (срок истёк до того, как сообщение получил основной исполнитель) — «разместить ответ»",
+    );
+  });
+
+  it("taken from one organization and routed to another after the answer was due: the new one's head hears nothing of it", async () => {
+    const { health } = await healthHeadAlone();
+    const id = await seedIncidentInWork(h, health); // the answer due Wednesday 11:00
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    h.seedChat(h.group(-400, "Минобр: обращения"), education);
+    const EDUCATION_HEAD = 5004;
+    h.db.transaction((tx) => {
+      const person = upsertPerson(
+        tx,
+        { id: EDUCATION_HEAD, first_name: "Министр образования" },
+        h.clock.now(),
+      );
+      grantRole(tx, person, "head", null, h.clock.now(), education);
+    });
+    at("2026-11-26T06:01:00Z"); // Thursday 11:01: Минздрав's head hears of its day's delay
+    await tick();
+    expect(alertsIn(HEALTH_HEAD)).toHaveLength(1);
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    at("2026-11-26T06:30:00Z"); // Thursday 11:30: handed to Минобр
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: education,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    await tick();
+    expect(alertsIn(EDUCATION_HEAD)).toEqual([]);
+    expect(alertsIn(-400)).toEqual([]);
+  });
+
   it("its only head blocks the bot: the curators get the escalation naming him, and no other head", async () => {
     const { health } = await healthHeadAlone();
     await blocks(HEALTH_HEAD, "Министр");
