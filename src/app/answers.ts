@@ -326,7 +326,7 @@ function recordLink(
 
 /**
  * Keeps what an executor has sent so far for a draft of this purpose, so an abandoned dialogue loses
- * nothing; absent fields stay.
+ * nothing: the whole of it, replacing what was kept (a text dropped by «Начать заново» is gone).
  */
 export function saveDraftWork(
   db: Db,
@@ -334,28 +334,23 @@ export function saveDraftWork(
     incidentId: number;
     personId: number;
     purpose: DraftPurpose;
-    content: Partial<DraftContent>;
+    content: { text: string | null; attachments: Attachment[] };
     now: Date;
   },
 ): void {
   const { text, attachments } = input.content;
-  const changed = {
-    ...(text !== undefined ? { text } : {}),
-    ...(attachments !== undefined ? { attachments } : {}),
-    updatedAt: input.now,
-  };
   db.insert(draftWork)
     .values({
       incidentId: input.incidentId,
       personId: input.personId,
       purpose: input.purpose,
-      text: text ?? null,
-      attachments: attachments ?? [],
+      text,
+      attachments,
       updatedAt: input.now,
     })
     .onConflictDoUpdate({
       target: [draftWork.incidentId, draftWork.personId, draftWork.purpose],
-      set: changed,
+      set: { text, attachments, updatedAt: input.now },
     })
     .run();
 }

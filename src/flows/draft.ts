@@ -420,7 +420,7 @@ export function draftFlow(deps: AppDeps) {
     let kept = start.saved !== null;
     const save = async () => {
       kept = true;
-      const saved = { attachments: content.attachments, ...(content.text ? { text: content.text } : {}) };
+      const saved = { attachments: content.attachments, text: content.text };
       await conversation.external(() =>
         saveDraftWork(deps.db, {
           incidentId,

@@ -593,6 +593,21 @@ describe("an interrupted draft", () => {
     );
   });
 
+  it("«Начать заново» drops the saved text: a photo sent, then /cancel, keeps the photo without the old text", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await executor.send("/cancel");
+    await executor.press("Подготовить ответ");
+    await executor.press("Начать заново");
+    await sendPhoto(executor, "new.jpg");
+    await executor.send("/cancel");
+    expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")).toMatchObject({ text: null });
+    await executor.press("Подготовить ответ");
+    expect(executor.lastText()).toMatch(/1 вложение/);
+    expect(executor.lastText()).not.toContain(ANSWER);
+  });
+
   it("photos sent before the text are kept when the dialogue is left before the text", async () => {
     const id = await office();
     await executor.press("Подготовить ответ");

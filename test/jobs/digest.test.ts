@@ -406,7 +406,7 @@ describe("abandoned drafts", () => {
       incidentId: id,
       personId,
       purpose: "answer",
-      content: { text: "Здравствуйте! Снег" },
+      content: { text: "Здравствуйте! Снег", attachments: [] },
       now: h.clock.now(),
     });
     h.clock.advance(20 * 60_000);
@@ -427,7 +427,13 @@ describe("abandoned drafts", () => {
     const other = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
     const personId = findPerson(h.db, OFFICE.executor)?.id ?? 0;
     for (const incidentId of [damaged, other])
-      saveDraftWork(h.db, { incidentId, personId, purpose: "answer", content: {}, now: h.clock.now() });
+      saveDraftWork(h.db, {
+        incidentId,
+        personId,
+        purpose: "answer",
+        content: { text: null, attachments: [] },
+        now: h.clock.now(),
+      });
     h.db.run(sql`update drafts set attachments = '[{' where incident_id = ${damaged}`);
     h.clock.advance(35 * 60_000);
     expect(await remindAbandonedDrafts({ ...deps(), log: pino({ level: "silent" }) })).toBe(1);
@@ -439,7 +445,13 @@ describe("abandoned drafts", () => {
     const { health } = seedOffice(h);
     const id = await seedIncidentInWork(h, health);
     const personId = findPerson(h.db, OFFICE.executor)?.id ?? 0;
-    saveDraftWork(h.db, { incidentId: id, personId, purpose: "answer", content: {}, now: h.clock.now() });
+    saveDraftWork(h.db, {
+      incidentId: id,
+      personId,
+      purpose: "answer",
+      content: { text: null, attachments: [] },
+      now: h.clock.now(),
+    });
     h.clock.advance(35 * 60_000);
     h.fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
     expect(await remindAbandonedDrafts(deps())).toBe(0);
