@@ -64,11 +64,19 @@ export function submitDraft(
       const kind: DraftKind =
         purpose !== "answer" ? purpose : incident.answer?.interimPublishedAt ? "final" : "answer";
       // The round of this lead's drafts: one taken from an organization the post left is not its.
+      // The final answer after an interim one goes on the answer's rounds (one family, flows/draft.ts).
       const since = leadAssignment(incident)?.receivedAt ?? new Date(0);
+      const family: DraftKind[] = kind === "final" || kind === "answer" ? ["answer", "final"] : [kind];
       const earlier = tx
         .select({ id: drafts.id })
         .from(drafts)
-        .where(and(eq(drafts.incidentId, incident.id), eq(drafts.kind, kind), gte(drafts.submittedAt, since)))
+        .where(
+          and(
+            eq(drafts.incidentId, incident.id),
+            inArray(drafts.kind, family),
+            gte(drafts.submittedAt, since),
+          ),
+        )
         .all();
       tx.update(drafts)
         .set({ state: "superseded" })

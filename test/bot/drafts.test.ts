@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadDraftWork, publishAnswer, requestRework } from "../../src/app/answers.js";
+import { latestDrafts, loadDraftWork, publishAnswer, requestRework } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
 import { routeIncident } from "../../src/app/incidents.js";
 import { findPerson, grantRole, isBlocked } from "../../src/app/people.js";
@@ -606,6 +606,27 @@ describe("an interrupted draft", () => {
     await executor.press("Подготовить ответ");
     expect(executor.lastText()).toMatch(/1 вложение/);
     expect(executor.lastText()).not.toContain(ANSWER);
+  });
+
+  it("the final answer built on an answer returned for rework, after an interim one, is the answer's next version", async () => {
+    const id = await office();
+    await seedDraft(h, id, { text: ANSWER });
+    requestRework(h.db, {
+      incidentId: id,
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+      comment: "Укажите дату",
+    });
+    await seedDraft(h, id, { purpose: "interim", text: "Разбираемся, ответим до 01.12.", approve: true });
+    await executor.press("Размещено");
+    await executor.send("https://vk.com/wall-1_1?reply=2");
+    await executor.press("Подготовить окончательный ответ");
+    await executor.press("Доработать прежний проект");
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft().at(-1)?.text).toContain("Доработанный проект, версия 2.");
+    const [final] = latestDrafts(h.db, id, 1);
+    expect([final?.kind, final?.round]).toEqual(["final", 2]);
   });
 
   it("photos sent before the text are kept when the dialogue is left before the text", async () => {
