@@ -62,6 +62,7 @@ import {
 import { type Anchors, type StepId, stepDeadline } from "../domain/regulation/index.js";
 import {
   commentsHaveLinks,
+  findLinks,
   isCommentKey,
   type Network,
   parseSourceLink,
@@ -704,9 +705,16 @@ export function partReturnFlow(deps: AppDeps) {
   };
 }
 
+/** The link a message gives: the whole of it, or the one link among its words («Разместил: https://…»). */
+function givenLink(text: string): string {
+  if (parseSourceLink(text).ok) return text;
+  const found = findLinks(text);
+  return found.length === 1 && found[0] !== undefined ? found[0] : text;
+}
+
 /** What is wrong with a link given for this post, or undefined when it will do. */
 function linkProblem(text: string, post: { network: Network; linkKey: string }): string | undefined {
-  const parsed = parseSourceLink(text);
+  const parsed = parseSourceLink(givenLink(text));
   if (!parsed.ok) return ta.link.notLink;
   if (!sameNetwork(post.network, parsed.network)) {
     const got = parsed.network === "other" ? ta.link.elsewhere : ta.inNetwork(parsed.network);
@@ -765,7 +773,7 @@ export function linkFlow(deps: AppDeps) {
       ? undefined
       : {
           applies: (line) => {
-            const parsed = parseSourceLink(line);
+            const parsed = parseSourceLink(givenLink(line));
             return parsed.ok && parsed.key === post.linkKey;
           },
           offer: ta.link.samePostUnder,
@@ -808,7 +816,7 @@ async function recordGiven(
   input: { incidentId: number; kind: LinkKind; chatId: number },
   text: string,
 ): Promise<void> {
-  const parsed = parseSourceLink(text);
+  const parsed = parseSourceLink(givenLink(text));
   const link = parsed.ok ? parsed.url : text;
   const outcome = await conversation.external((outer: BotContext) =>
     recordLink(deps, outer, { ...input, link }),

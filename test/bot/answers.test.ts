@@ -674,6 +674,17 @@ describe("publication", () => {
     );
   });
 
+  it("the link given with words around it («Разместил: …») is taken, and recorded alone", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id, { approve: true });
+    await executor().press("Размещено", healthChat());
+    await executor().send("Разместил: https://vk.com/wall-1_1?reply=77.", healthChat());
+    expect(state(id)).toBe("answered");
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=77\nРазместил(а): Иван",
+    );
+  });
+
   it("Одноклассники: an answer posted as a comment with no link of its own is recorded with the post's link once the executor says so", async () => {
     h = await Harness.start({ now: TUESDAY_10 });
     const { health } = seedOffice(h);
