@@ -72,6 +72,7 @@ export const td = {
   startPrivately: (id: number, kind: DraftKind = "answer") =>
     `Сообщение № ${id}: подготовим проект ${DRAFT_OF[kind]} здесь. Нажмите «Начать».`,
   dialogOver: "Этот шаг уже пройден. Нажмите кнопку на карточке сообщения заново.",
+  alreadySent: (id: number) => `Проект по сообщению № ${id} уже отправлен на согласование.`,
   /** A message typed before «Начать» was pressed. */
   pressStartFirst: (id: number, kind: DraftKind = "answer") =>
     `Чтобы подготовить проект ${DRAFT_OF[kind]} по сообщению № ${id}, сначала нажмите «Начать», ` +

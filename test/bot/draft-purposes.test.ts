@@ -187,6 +187,22 @@ describe("the reminder of a draft left unfinished", () => {
   });
 });
 
+describe("«Отправить на согласование» pressed twice", () => {
+  it("the second press says the draft is sent already, in a short pop-up, and sends nothing more", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await executor.press("Готово");
+    const send = h.fake.findButton(OFFICE.executor, "Отправить на согласование");
+    await executor.press("Отправить на согласование");
+    const again = await h.deliver(updates.callback(executor.tg, send.message, send.callbackData));
+    const answer = h.fake.callbackAnswer(again.callback_query?.id ?? "");
+    expect(answer?.text).toBe(`Проект по сообщению № ${id} уже отправлен на согласование.`);
+    expect(answer?.show_alert).toBeFalsy();
+    expect(latestDrafts(h.db, id, 5)).toHaveLength(1);
+  });
+});
+
 describe("buttons of an earlier draft dialogue", () => {
   const STALE = "Этот шаг уже пройден. Нажмите кнопку на карточке сообщения заново.";
   /** The newest message in the executor's chat with a button of this label. */

@@ -23,8 +23,23 @@ export function draftsFeature(deps: AppDeps): Composer<BotContext> {
   for (const [purpose, action] of Object.entries(DRAFT_ACTIONS) as [DraftPurpose, string][]) {
     composer.callbackQuery(onAction(action, [ID]), (ctx) => startDraft(ctx, Number(ctx.match[1]), purpose));
   }
-  composer.callbackQuery(/^dr\./, (ctx) => popup(ctx, td.dialogOver));
+  composer.callbackQuery(/^dr\./, async (ctx) => {
+    const sent = /^dr\.send:(\d+)$/.exec(ctx.callbackQuery.data)?.[1];
+    if (sent !== undefined && sentForApproval(ctx, Number(sent)))
+      return ctx.answerCallbackQuery({ text: td.alreadySent(Number(sent)) });
+    return popup(ctx, td.dialogOver);
+  });
   return composer;
+}
+
+/** «Отправить на согласование» pressed twice: the first press sent this person's draft, which waits for the curators. */
+function sentForApproval(ctx: BotContext, incidentId: number): boolean {
+  const incident = loadIncident(ctx.app.db, incidentId);
+  return (
+    ctx.person !== undefined &&
+    incident?.row.state === "on_approval" &&
+    incident.answer?.draftAuthorId === ctx.person.id
+  );
 }
 
 /**
