@@ -170,8 +170,12 @@ export const td = {
         : due
           ? `\nКуратор рассмотрит его до ${due}.`
           : ""),
-  notSubmitted: (id: number, state: string) =>
-    `Не отправлено. Сообщение № ${id}: ${state}. Черновик сохранён.`,
+  /** `kept`: the draft's work is still saved; `by`: the colleague whose draft waits for the curators. */
+  notSubmitted: (id: number, state: string, kept: boolean, by?: string) =>
+    `Не отправлено. Сообщение № ${id}: ${state}${by ? ` — проект прислал(а) ${by}` : ""}. ` +
+    (kept
+      ? "Черновик сохранён."
+      : "Ваш текст не сохранён: скопируйте его из предпросмотра выше, если он нужен."),
   notSubmittedRights: (id: number) =>
     `Не отправлено: вы больше не основной исполнитель сообщения № ${id}. Черновик сохранён.`,
   cancelled: (id: number, kept: boolean, button: string) =>

@@ -14,7 +14,7 @@ import { recordDraftMessage } from "../app/draft-messages.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments } from "../app/part-attachments.js";
-import { reachableWithRole, telegramIdsWithRole } from "../app/people.js";
+import { loadPerson, reachableWithRole, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { decisionButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
@@ -273,9 +273,13 @@ async function submit(
   if (!result.ok) {
     const now = loadIncident(deps.db, incidentId);
     if (!now) return { ok: false, text: td.notFound(incidentId) };
-    return result.refusal === "forbidden"
-      ? { ok: false, text: td.notSubmittedRights(incidentId) }
-      : { ok: false, text: td.notSubmitted(incidentId, tr.shortState[now.row.state]) };
+    if (result.refusal === "forbidden") return { ok: false, text: td.notSubmittedRights(incidentId) };
+    // A colleague's draft sent meanwhile cleared this purpose's work, this person's too.
+    const kept = loadDraftWork(deps.db, incidentId, person.id, purpose) !== undefined;
+    const authorId = now.row.state === "on_approval" ? now.answer?.draftAuthorId : undefined;
+    const author = authorId != null && authorId !== person.id ? loadPerson(deps.db, authorId) : undefined;
+    const state = tr.shortState[now.row.state];
+    return { ok: false, text: td.notSubmitted(incidentId, state, kept, author && displayName(author)) };
   }
   await announceEach(deps.log, "draft", () => syncCards(cardDeps(deps, api), result.incident));
   const unseen = await sendToCurators(deps, api, result.incident, person, draft, purpose);

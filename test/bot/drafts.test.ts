@@ -629,6 +629,22 @@ describe("an interrupted draft", () => {
     expect([final?.kind, final?.round]).toEqual(["final", 2]);
   });
 
+  it("a colleague's draft sent first: «Отправить» says whose draft waits and that this text was not kept", async () => {
+    const id = await office();
+    h.seedPerson(3002, "Пётр", [], [health]);
+    const petr = h.user(3002, "Пётр");
+    await petr.press("Подготовить ответ", healthChat());
+    await petr.press("Начать");
+    await petr.send("Снег вывезут в среду.");
+    await petr.press("Готово");
+    await seedDraft(h, id, { text: "Ответ Ивана." });
+    await petr.press("Отправить на согласование");
+    expect(petr.lastText()).toBe(
+      `Не отправлено. Сообщение № ${id}: на согласовании — проект прислал(а) Иван. ` +
+        "Ваш текст не сохранён: скопируйте его из предпросмотра выше, если он нужен.",
+    );
+  });
+
   it("photos sent before the text are kept when the dialogue is left before the text", async () => {
     const id = await office();
     await executor.press("Подготовить ответ");

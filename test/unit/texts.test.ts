@@ -42,7 +42,7 @@ describe("an action no longer possible names the post's state as a clause of its
     );
     expect(tr.route.wrongState(5, state)).toBe("Сообщение № 5: ответ размещён. Направить его заново нельзя.");
     expect(td.wrongState(5, state)).toBe("Сообщение № 5: ответ размещён. Проект ответа сейчас не нужен.");
-    expect(td.notSubmitted(5, state)).toBe(
+    expect(td.notSubmitted(5, state, true)).toBe(
       "Не отправлено. Сообщение № 5: ответ размещён. Черновик сохранён.",
     );
   });
