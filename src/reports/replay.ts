@@ -667,7 +667,11 @@ export function replayIncident(
   ): StepInstance =>
     isCuratorStep(reg, r.step)
       ? stepInstance(incident.id, r, completedAt, true, null, actorId, endedAt)
-      : HELD_BY_CURATORS.has(r.step) && curatorsHeld(r.deadline)
+      : // Late, and the curators held the post when its time ran out: theirs. One met in time is the
+        // organization's, though the draft that met it opened their hold (Georgievsk p.15).
+        HELD_BY_CURATORS.has(r.step) &&
+          (completedAt === null || completedAt > r.deadline) &&
+          curatorsHeld(r.deadline)
         ? stepInstance(incident.id, r, completedAt, true, null, null, endedAt)
         : stepInstance(
             incident.id,

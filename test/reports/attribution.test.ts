@@ -6,7 +6,7 @@
  * same use-cases the bot calls.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
+import { approveDraft, publishAnswer, publishInterim, submitDraft } from "../../src/app/answers.js";
 import {
   acceptIncident,
   registerIncident,
@@ -151,6 +151,86 @@ describe("whose a violation is", () => {
     expect(report.organizations.find((org) => org.organizationId === o.health)?.violations).toBe(0);
     // «По исполнителям»: posted late, but through no fault of the executor's.
     expect(report.executors.map((e) => [e.name, e.answered, e.onTime])).toEqual([["Иван", 2, 2]]);
+  });
+
+  it("Georgievsk p.15: a final draft sent in time is the organization's step, though sending it puts the post with the curators", async () => {
+    h = await Harness.start({ now: "2026-11-09T07:00:00Z", regulation: "georgievsk" });
+    const { health } = seedOffice(h);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const ivan = findPerson(h.db, OFFICE.executor) as Person;
+    const at = (moscow: string) => {
+      h.clock.set(new Date(`${moscow.replace(" ", "T")}:00+03:00`));
+      return h.clock.now();
+    };
+    const content = { text: "Здравствуйте! Разбираемся.", attachments: [] };
+    const rules = { curatorMayPublish: true };
+    const id = registerIncident(h.db, {
+      link: "https://vk.com/wall-1_1",
+      linkKey: "vk.com/wall-1_1",
+      network: "vk",
+      text: "Яма на дороге.",
+      author: null,
+      topic: null,
+      place: null,
+      importance: "normal",
+      postedAt: null,
+      repeatOfId: null,
+      actorId: curator.id,
+      now: at("2026-11-09 10:00"),
+    });
+    if (!id.ok) throw new Error("not registered");
+    const incidentId = id.incident.id;
+    must(
+      routeIncident(h.db, {
+        incidentId,
+        leadId: health,
+        coexecutorIds: [],
+        actor: curator,
+        now: at("2026-11-09 10:05"),
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId, actor: ivan, now: at("2026-11-09 10:10") }));
+    must(
+      submitDraft(h.db, {
+        incidentId,
+        actor: ivan,
+        now: at("2026-11-09 10:30"),
+        content,
+        purpose: "interim",
+      }),
+    );
+    must(approveDraft(h.db, { incidentId, actor: curator, now: at("2026-11-09 10:40") }));
+    must(
+      publishInterim(h.db, {
+        incidentId,
+        actor: ivan,
+        now: at("2026-11-09 10:50"),
+        link: "https://vk.com/wall-1_1?reply=1",
+        rules,
+      }),
+    );
+    // The final draft three days later, well within the 7 working days of p.15.
+    must(submitDraft(h.db, { incidentId, actor: ivan, now: at("2026-11-12 11:00"), content }));
+    must(approveDraft(h.db, { incidentId, actor: curator, now: at("2026-11-12 11:10") }));
+    must(
+      publishAnswer(h.db, {
+        incidentId,
+        actor: ivan,
+        now: at("2026-11-12 11:20"),
+        link: "https://vk.com/wall-1_1?reply=2",
+        onTime: true,
+        rules,
+      }),
+    );
+
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    const organization = report.organizations.find((o) => o.organizationId === health);
+    expect(organization?.steps.find((s) => s.step === "finalAfterInterim")).toEqual({
+      step: "finalAfterInterim",
+      total: 1,
+      onTime: 1,
+    });
+    expect(report.curators.total).toBe(3); // the routing and the two decisions
   });
 
   it("a late answer after the post was returned and routed again is the one who then held it", async () => {
