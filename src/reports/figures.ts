@@ -319,20 +319,23 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
   for (const publication of answerPublications(db, period.start, period.end)) {
     const onTime = publication.onTime === true;
     const final = interimIncidents.has(publication.incidentId);
+    // A late answer whose clock ran out while the curators held the post is theirs («кураторы» in
+    // the violations), not the organization's or the executor's who posted it; the whole office's
+    // share keeps it late.
+    const step: StepId = final ? "finalAfterInterim" : "answer";
+    const theirs = onTime || heldByCurators.get(publication.incidentId)?.has(step) === true;
     for (const tally of scopes(leadOf.get(publication.incidentId))) {
+      const inTime = tally === overall ? onTime : theirs;
       tally.answered++;
-      if (onTime) tally.answeredOnTime++;
+      if (inTime) tally.answeredOnTime++;
       if (final) {
         tally.finals++;
-        if (onTime) tally.finalsOnTime++;
+        if (inTime) tally.finalsOnTime++;
       }
     }
-    // A late answer whose clock ran out while the curators held the post is theirs («кураторы» in
-    // the violations), not the executor's who posted it.
-    const step: StepId = final ? "finalAfterInterim" : "answer";
     const person = executor(publication.answeredBy);
     person.answered++;
-    if (onTime || heldByCurators.get(publication.incidentId)?.has(step)) person.onTime++;
+    if (theirs) person.onTime++;
   }
   for (const draft of decidedDrafts(db, period)) {
     // The organization whose draft it was: the lead when it was decided, not the month's last one.

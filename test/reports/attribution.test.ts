@@ -148,7 +148,11 @@ describe("whose a violation is", () => {
       expect.stringMatching(/^№ 1 · кураторы — ответ на сообщение \(п\. 8\): срок 10\.11\.2026 11:00/),
       expect.stringMatching(/^№ 2 · кураторы — ответ на сообщение \(п\. 8\): срок 12\.11\.2026 11:00/),
     ]);
-    expect(report.organizations.find((org) => org.organizationId === o.health)?.violations).toBe(0);
+    const health = report.organizations.find((org) => org.organizationId === o.health);
+    expect(health?.violations).toBe(0);
+    // Nor is the organization's share of answers in time cut for them; the whole office's is.
+    expect([health?.answered, health?.answeredOnTime]).toEqual([2, 2]);
+    expect([report.overall.answered, report.overall.answeredOnTime]).toEqual([2, 0]);
     // «По исполнителям»: posted late, but through no fault of the executor's.
     expect(report.executors.map((e) => [e.name, e.answered, e.onTime])).toEqual([["Иван", 2, 2]]);
   });
