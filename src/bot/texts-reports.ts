@@ -192,6 +192,9 @@ export const tr = {
       "По органам:",
     ];
     const organizations = report.organizations.map((org) => organizationLine(org.name, org));
+    // With the organizations' lines, those no organization had add up to «Поступило».
+    const unrouted = report.curators.received;
+    if (unrouted > 0) organizations.push(`• не направлено органам: поступило ${unrouted}`);
     const curators = curatorsLine(report.curators);
     const none = organizations.length === 0 && curators.length === 0 ? ["• нет данных"] : [];
     return fitLines(head, [...organizations, ...none], curators);

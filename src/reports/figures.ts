@@ -68,6 +68,11 @@ export interface CuratorFigures {
   violations: number;
   /** The answer deadlines missed while the curators held the post, as an organization's are counted. */
   overdue: Figures["overdue"];
+  /**
+   * The posts received in the month that no organization had at its end (not routed yet, returned,
+   * closed before routing): with the organizations' they add up to the month's «Поступило».
+   */
+  received: number;
 }
 
 export interface OrganizationFigures extends Figures {
@@ -225,7 +230,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     ? { start: bounds.start, end: new Date(Math.max(asOf.getTime(), bounds.start.getTime())) }
     : bounds;
   const overall = new Tally();
-  const curators = { total: 0, onTime: 0, violations: 0 };
+  const curators = { total: 0, onTime: 0, violations: 0, received: 0 };
   const curatorsOverdue: number[] = [];
   let curatorsNotDone = 0;
   const byOrganization = new Map<number, Tally>();
@@ -260,6 +265,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       heldByCurators.set(incident.id, held.add(s.step));
     }
     if (incident.detectedAt >= bounds.start) {
+      if (lead === null) curators.received++;
       for (const tally of scopes(lead)) {
         tally.received++;
         if (incident.importance === "significant") tally.significant++;

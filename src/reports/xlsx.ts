@@ -196,12 +196,13 @@ function organizationRow(name: string, f: Figures): unknown[] {
  * counts, as the text's «Кураторы» line has them; no row when they had none.
  */
 function curatorsRows(c: CuratorFigures): unknown[][] {
-  if (c.total === 0) return [];
-  // Their answer deadlines missed (the clock ran out while they held the post) under the same
-  // columns as an organization's, so that the total's add up.
+  if (c.total === 0 && c.received === 0) return [];
+  // The posts no organization had at the month's end, and their answer deadlines missed (the clock
+  // ran out while they held the post), under the same columns as an organization's, so that the
+  // total's add up.
   const { count, notDone, medianMinutes, worstMinutes } = c.overdue;
   const answers = [
-    null,
+    c.received > 0 ? c.received : null,
     null,
     null,
     null,

@@ -242,6 +242,31 @@ describe("the curators' missed answer deadlines in «По органам»", () 
     expect(byName.get("Кураторы")?.slice(column, column + 2)).toEqual([2, 2]);
     expect(byName.get("Всего")?.slice(column, column + 2)).toEqual([2, 2]);
   });
+
+  it("posts no organization had at the month's end are received in the curators' row, and in the text's list, so «Поступило» adds up", async () => {
+    h = await Harness.start({ now: "2026-12-01T04:00:00Z" });
+    const { health } = seedOffice(h);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    h.clock.set(local("2026-12-01 10:00"));
+    const routed = seedRegistered(h);
+    must(
+      routeIncident(h.db, {
+        incidentId: routed,
+        leadId: health,
+        coexecutorIds: [],
+        actor: curator,
+        now: h.clock.now(),
+      }),
+    );
+    seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    seedRegistered(h, { link: "https://vk.com/wall-1_3" });
+    const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 12 }, local("2026-12-03 10:20"));
+    const rows = rowsOf(await sheets(report), "По органам");
+    const column = rows[0]?.indexOf("Поступило") ?? -1;
+    const received = new Map(rows.slice(1).map((row) => [row[0], row[column]]));
+    expect([received.get("Минздрав"), received.get("Кураторы"), received.get("Всего")]).toEqual([1, 2, 3]);
+    expect(tr.summary(report)).toContain("• не направлено органам: поступило 2");
+  });
 });
 
 describe("the spreadsheet and the text name the steps alike", () => {
