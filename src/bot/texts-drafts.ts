@@ -58,6 +58,8 @@ export const td = {
     done: "Готово",
     send: "Отправить на согласование",
     editText: "Изменить текст",
+    replaceText: "Заменить текст",
+    appendText: "Дописать к тексту",
     removeAttachments: "Убрать вложения",
     cancel: "Отмена",
   },
@@ -139,9 +141,12 @@ export const td = {
     `Подпись к файлу стала текстом ${DRAFT_OF[kind]}: прежний текст заменён.`,
   captionNotTaken: (kind: DraftKind) =>
     `Подпись к файлу не добавлена: текст ${DRAFT_OF[kind]} уже есть — его можно изменить в предпросмотре.`,
-  textAlreadyGiven: (kind: DraftKind) =>
-    `Текст ${DRAFT_OF[kind]} уже есть. Пришлите фото, видео или документы или нажмите «Готово» — ` +
-    "текст можно изменить в предпросмотре.",
+  /** Another text after the one typed in this dialogue: a correction, the rest of a long one, or a slip. */
+  secondText: (kind: DraftKind) =>
+    `Текст ${DRAFT_OF[kind]} уже есть. Это сообщение заменит его или дополнит? ` +
+    "Если оно попало сюда случайно, просто пришлите фото, видео или документы или нажмите «Готово».",
+  textAppended: (kind: DraftKind) =>
+    `Текст ${DRAFT_OF[kind]} дополнен. Пришлите фото, видео или документы или нажмите «Готово».`,
 
   previewTitle: "Предпросмотр: так проект увидят кураторы.",
   severalAlbums: (sizes: number[]) =>

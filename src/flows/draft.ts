@@ -589,8 +589,10 @@ function attachmentRefusal(content: Content, attachment: Attachment): string | u
  * Photos, videos, documents and GIFs until «Готово». An album comes as several messages with one
  * media_group_id: it is confirmed by one message, edited as its items arrive. Only the latest
  * confirmation keeps the «Готово» button. A text taken from a saved or returned draft (`textKept`)
- * is replaced by one typed here, as an executor reworking his draft expects; a text typed in this
- * dialogue is not (a second message is more likely a slip), and the preview offers «Изменить текст».
+ * is replaced by one typed here, as an executor reworking his draft expects. Another text after one
+ * typed in this dialogue may be a correction (Telegram's edits are not seen: the bot asks for the
+ * corrected text anew), the rest of a text the app split over 4096 characters, or a slip: the
+ * executor chooses «Заменить текст» or «Дописать к тексту»; ignored, it changes nothing.
  */
 async function collectAttachments(
   conversation: Flow,
@@ -609,6 +611,15 @@ async function collectAttachments(
     reply_markup: keyboard(),
   });
   let album = captioned && { ...captioned };
+  /** Another text after the one typed here, waiting for «Заменить текст» or «Дописать к тексту». */
+  let offered: { message: Message; text: string } | undefined;
+  const setText = async (text: string, said: string) => {
+    content.text = text;
+    await save();
+    await removeButtons(ctx, holder);
+    holder = await ctx.reply(said, { reply_markup: keyboard() });
+    album = undefined;
+  };
   for (;;) {
     const input = await nextInput(conversation);
     if (input.kind === "cancel") return "cancel";
@@ -618,27 +629,42 @@ async function collectAttachments(
         await pressed(input);
         return input.data === cb("dr.done", id) ? "done" : "cancel";
       }
+      const use =
+        input.data === cb("dr.replace", id)
+          ? "replace"
+          : input.data === cb("dr.append", id)
+            ? "append"
+            : undefined;
+      if (use && offered && pressedOn(input.ctx, offered.message)) {
+        await pressed(input);
+        const text = use === "append" ? `${content.text ?? ""}\n${offered.text}` : offered.text;
+        offered = undefined;
+        if (text.length > DRAFT_TEXT_LIMIT) await ctx.reply(td.tooLong(text.length));
+        else await setText(text, use === "append" ? td.textAppended(kind) : td.textReplaced(kind));
+        continue;
+      }
       await stale(input);
       continue;
     }
     const { message } = input;
     const attachment = attachmentOf(message);
     const text = message.text?.trim();
-    if (!attachment && text && textKept) {
+    if (!attachment && text) {
       if (text.length > DRAFT_TEXT_LIMIT) await input.ctx.reply(td.tooLong(text.length));
       // A post's link alone is no answer's text: most likely another answer's link, pasted here.
       else if (isLinkAlone(text)) await input.ctx.reply(td.linkNotText(kind));
+      else if (textKept) await setText(text, td.textReplaced(kind));
       else {
-        content.text = text;
-        await save();
-        await removeButtons(ctx, holder);
-        holder = await input.ctx.reply(td.textReplaced(kind), { reply_markup: keyboard() });
-        album = undefined;
+        if (offered) await removeButtons(ctx, offered.message);
+        const choose = new InlineKeyboard()
+          .text(td.button.replaceText, cb("dr.replace", id))
+          .text(td.button.appendText, cb("dr.append", id));
+        offered = { message: await input.ctx.reply(td.secondText(kind), { reply_markup: choose }), text };
       }
       continue;
     }
     if (!attachment) {
-      await input.ctx.reply(text ? td.textAlreadyGiven(kind) : td.cannotAttach);
+      await input.ctx.reply(td.cannotAttach);
       continue;
     }
     const refused = attachmentRefusal(content, attachment);

@@ -412,9 +412,32 @@ describe("attachments and albums", () => {
     await executor.send("Уточните, пожалуйста, адрес.");
     await executor.send("И номер дома.");
     expect(executor.lastText()).toBe(
-      "Текст запроса автору уже есть. Пришлите фото, видео или документы или нажмите «Готово» — " +
-        "текст можно изменить в предпросмотре.",
+      "Текст запроса автору уже есть. Это сообщение заменит его или дополнит? " +
+        "Если оно попало сюда случайно, просто пришлите фото, видео или документы или нажмите «Готово».",
     );
+    await executor.press("Дописать к тексту");
+    expect(executor.lastText()).toBe(
+      "Текст запроса автору дополнен. Пришлите фото, видео или документы или нажмите «Готово».",
+    );
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain("Уточните, пожалуйста, адрес.\nИ номер дома.");
+  });
+
+  it("a text corrected after the bot said it does not see edits: «Заменить текст» takes the new one; ignored, the first stands", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await executor.send("Здравствуйте! Снег вывезут до пятницы.");
+    await executor.send("Здравствуйте! Снег вывезут до среды.");
+    await executor.press("Заменить текст");
+    expect(executor.lastText()).toBe(
+      "Текст ответа заменён. Пришлите фото, видео или документы или нажмите «Готово».",
+    );
+    await executor.send("Спасибо за обращение.");
+    await executor.press("Готово");
+    const shown = executor.lastText();
+    expect(shown).toContain("Здравствуйте! Снег вывезут до среды.");
+    expect(shown).not.toContain("до пятницы");
+    expect(shown).not.toContain("Спасибо за обращение.");
   });
 
   it("«Изменить текст» answered with a captioned album: the caption is the new text, every photo is added", async () => {
