@@ -76,9 +76,12 @@ export interface BotOptions {
  * a link alone; an answer's link refuses another post's comment; a new «Размещу лично» claim's
  * window starts at its press; a returned answer is offered back after a question to the author; an
  * organization's name question ends on a forward, a link or a file; the routing summary reads whose
- * turn it is; a post's detail question says it closed on a forward.
+ * turn it is; a post's detail question says it closed on a forward; 15: a post's detail question
+ * closes on a pasted link; routing again asks about the shortening in force; a link among words is
+ * taken as a published answer's; another text at the draft's attachments step offers to replace or
+ * append; a refused draft says whose went first.
  */
-const CONVERSATIONS_VERSION = 14;
+const CONVERSATIONS_VERSION = 15;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;
