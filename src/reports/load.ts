@@ -45,8 +45,27 @@ export interface MonthActivity {
 const CANDIDATE =
   "(i.updated_at >= :start or i.state not in ('answered', 'closed')) and i.closed_reason is not 'void'";
 
+/**
+ * A post's importance, topic or place as it stood at the period's end: changed since (a curator
+ * corrects an old post in the next month), the value the first later change started from — so a
+ * month's figures are the same whenever they are computed. Only posts changed since are looked up.
+ */
+const atEnd = (column: string, action: string) => {
+  const later = `from audit_events e where e.entity = 'incident' and e.entity_id = cast(i.id as text)
+    and e.action = '${action}' and e.at >= :end`;
+  return `case when i.updated_at >= :end and exists (select 1 ${later})
+    then (select json_extract(e.details, '$.from') ${later} order by e.at, e.id limit 1)
+    else i.${column} end`;
+};
+
+/** A repeat linked after the period's end (once per post) was not one then. */
+const REPEAT_AT_END = `case when i.updated_at >= :end and exists (select 1 from audit_events e
+    where e.entity = 'incident' and e.entity_id = cast(i.id as text) and e.action = 'markRepeat' and e.at >= :end)
+  then null else i.repeat_of_id end`;
+
 const CANDIDATES = `
-  select id, detected_at, posted_at, shortened_answer_minutes, importance, topic, place, repeat_of_id
+  select id, detected_at, posted_at, shortened_answer_minutes, ${atEnd("importance", "setImportance")},
+    ${atEnd("topic", "setTopic")}, ${atEnd("place", "setPlace")}, ${REPEAT_AT_END}
   from incidents i
   where ${CANDIDATE}
   order by id`;
@@ -101,7 +120,7 @@ export function forEachMonthActivity(
   const rows = sqlite.prepare(EVENTS).raw(true).iterate({ start, end }) as IterableIterator<EventRow>;
   try {
     let row = rows.next();
-    for (const raw of sqlite.prepare(CANDIDATES).raw(true).iterate({ start })) {
+    for (const raw of sqlite.prepare(CANDIDATES).raw(true).iterate({ start, end })) {
       const incident = incidentRecord(raw as CandidateRow);
       const events: IncidentEvent[] = [];
       while (!row.done && row.value[0] <= incident.id) {

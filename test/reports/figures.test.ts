@@ -2,7 +2,14 @@ import { eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, submitDraft } from "../../src/app/answers.js";
-import { acceptIncident, closeUnanswered, registerIncident, routeIncident } from "../../src/app/incidents.js";
+import { changePostDetail } from "../../src/app/importance.js";
+import {
+  acceptIncident,
+  closeUnanswered,
+  markRepeat,
+  registerIncident,
+  routeIncident,
+} from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import { incidents } from "../../src/db/schema.js";
@@ -193,6 +200,17 @@ describe("monthly figures", () => {
     const before = buildMonthlyReport(h.db, h.sla, NOVEMBER);
     h.clock.set(local("2026-12-02 10:00"));
     registerOneMore(curator.id, "Снег");
+    // The month's posts corrected since: № 2 found to repeat № 1; № 7 (open) made significant, on «Снег»,
+    // in a place; the figures are as the month ended.
+    const person = findPerson(h.db, OFFICE.curator) as Person;
+    const now = h.clock.now();
+    expect(markRepeat(h.db, { incidentId: 2, repeatOfId: 1, actor: person, now }).ok).toBe(true);
+    for (const detail of [
+      { field: "importance", value: "significant" },
+      { field: "topic", value: "Снег" },
+      { field: "place", value: "ул. Ленина" },
+    ] as const)
+      expect(changePostDetail(h.db, { incidentId: 7, detail, actor: person, now }).ok).toBe(true);
     const after = buildMonthlyReport(h.db, h.sla, NOVEMBER);
     expect(after.overall).toEqual(before.overall);
     expect(after.violations).toEqual(before.violations);
