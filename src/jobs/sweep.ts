@@ -477,7 +477,7 @@ function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAlert): C
   const lead = leadAssignment(incident)?.organizationId;
   if (lead !== undefined && alert.actor !== "curator" && alert.organizationId === undefined) {
     const received = incident.assignments
-      .filter((a) => a.organizationId === lead)
+      .filter((a) => a.organizationId === lead && a.role === "lead")
       .reduce<number>((first, a) => Math.min(first, a.receivedAt.getTime()), Number.POSITIVE_INFINITY);
     if (alert.deadline.getTime() < received) return "routedLate";
   }

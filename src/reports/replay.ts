@@ -657,6 +657,11 @@ export function replayIncident(
     else if (!held && open) last.to = at;
   };
   const curatorsHeld = (at: Date) => curatorSpans.some((s) => s.from <= at && (s.to === null || at < s.to));
+  /** Whether the step's time ran out before the organization first became the lead. */
+  const ranOutBefore = (r: Running, organizationId: number | null): boolean => {
+    const since = leads.find((change) => change.organizationId === organizationId)?.at;
+    return organizationId !== null && since !== undefined && r.deadline < since;
+  };
   /** The step as it stands now: done by `actorId` at `completedAt`, ended not done at `endedAt`, or still owed. */
   const instance = (
     r: Running,
@@ -673,15 +678,19 @@ export function replayIncident(
           (completedAt === null || completedAt > r.deadline) &&
           curatorsHeld(r.deadline)
         ? stepInstance(incident.id, r, completedAt, true, null, null, endedAt)
-        : stepInstance(
-            incident.id,
-            r,
-            completedAt,
-            false,
-            organizationId,
-            holder ?? r.personId ?? actorId,
-            endedAt,
-          );
+        : ranOutBefore(r, organizationId)
+          ? // Its time ran out before this lead first had the post (Orenburg p.8 counts from
+            // detection): the organization that had it then missed it, as the alerts said then.
+            stepInstance(incident.id, r, completedAt, false, leadAt(leads, r.deadline), null, endedAt)
+          : stepInstance(
+              incident.id,
+              r,
+              completedAt,
+              false,
+              organizationId,
+              holder ?? r.personId ?? actorId,
+              endedAt,
+            );
   const close = (step: StepId, at: Date, actorId: number | null) => {
     const r = running.get(step);
     if (!r) return;

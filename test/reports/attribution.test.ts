@@ -237,6 +237,31 @@ describe("whose a violation is", () => {
     expect(report.curators.total).toBe(3); // the routing and the two decisions
   });
 
+  it("an answer deadline that ran out before the post was taken to another organization is the first one's, as its alerts said", async () => {
+    const o = await office();
+    const one = o.register("2026-11-09 10:00"); // answer due 10.11 11:00 (p.8)
+    o.route(one, o.health, "2026-11-09 10:10");
+    o.accept(one, o.ivan, "2026-11-09 10:15");
+    o.route(one, o.roads, "2026-11-10 12:00"); // taken from Минздрав an hour after the answer was due
+    o.accept(one, o.petr, "2026-11-10 12:05");
+    o.submit(one, o.petr, "2026-11-10 12:30");
+    o.approve(one, "2026-11-10 12:40");
+    o.publish(one, o.petr, "2026-11-10 12:50", false);
+
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    const answers = tr
+      .violations(report)
+      .split("\n")
+      .filter((line) => line.includes("ответ на сообщение (п. 8)"));
+    expect(answers).toEqual([
+      expect.stringMatching(/^№ 1 · Минздрав — ответ на сообщение \(п\. 8\): срок 10\.11\.2026 11:00/),
+    ]);
+    const violationsOf = (id: number) =>
+      report.organizations.find((org) => org.organizationId === id)?.violations;
+    // Минздрав's own draft (p.9) was late too.
+    expect([violationsOf(o.health), violationsOf(o.roads)]).toEqual([2, 0]);
+  });
+
   it("a late answer after the post was returned and routed again is the one who then held it", async () => {
     const o = await office();
     const one = o.register("2026-11-09 10:00"); // answer due 10.11 11:00 (p.8)
