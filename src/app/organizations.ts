@@ -83,10 +83,14 @@ export type SaveResult =
   | { ok: true; organization: Organization }
   | { ok: false; reason: "name_taken" | "short_name_taken" | "not_found" };
 
+/** A name as stored: pasted from a document, its line breaks and runs of spaces are one space. */
+const tidy = (name: string): string => name.replace(/\s+/g, " ").trim();
+
 export function createOrganization(
   db: Db,
-  input: { name: string; shortName: string | null; actorId: number | null; now: Date },
+  given: { name: string; shortName: string | null; actorId: number | null; now: Date },
 ): SaveResult {
+  const input = { ...given, name: tidy(given.name), shortName: given.shortName && tidy(given.shortName) };
   return db.transaction((tx): SaveResult => {
     if (findByName(tx, input.name)) return { ok: false, reason: "name_taken" };
     if (input.shortName && organizationNameTaken(tx, input.shortName))
@@ -134,8 +138,12 @@ type NameChange = { field: "name"; to: string } | { field: "shortName"; to: stri
 function changeName(
   db: Db,
   input: { id: number; actorId: number; now: Date },
-  change: NameChange,
+  given: NameChange,
 ): SaveResult {
+  const change: NameChange =
+    given.field === "name"
+      ? { field: "name", to: tidy(given.to) }
+      : { field: "shortName", to: given.to && tidy(given.to) };
   return db.transaction((tx): SaveResult => {
     const current = getOrganization(tx, input.id);
     if (!current) return { ok: false, reason: "not_found" };

@@ -1,12 +1,19 @@
 import { InlineKeyboard } from "grammy";
 import { listOrganizations, type Organization } from "../app/organizations.js";
 import type { Db } from "../db/client.js";
-import { clip } from "../domain/clip.js";
 import { cb } from "./callback-data.js";
 
-/** Telegram shows about 64 characters of a button; long official names are cut with «…». */
+/**
+ * Telegram shows about 64 characters of a button; a long official name is cut in the middle, «…»
+ * standing for what is left out, so that names alike in their beginning («Муниципальное бюджетное
+ * общеобразовательное учреждение … № 1», «… № 2») keep what tells them apart.
+ */
 export function buttonLabel(text: string, max = 48): string {
-  return clip(text, max);
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const tail = Math.floor((max - 1) * 0.45);
+  const head = max - 1 - tail;
+  return `${chars.slice(0, head).join("").trimEnd()}…${chars.slice(-tail).join("").trimStart()}`;
 }
 
 const CARD_BUTTONS_PER_ROW = 4;

@@ -49,6 +49,26 @@ describe("organizations", () => {
     ).toEqual(["Министерство культуры"]);
   });
 
+  it("long official names alike in their beginning keep on their buttons what tells them apart", async () => {
+    const school = (n: number) =>
+      `Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № ${n}» г. Георгиевска`;
+    h.seedOrganization(school(1));
+    h.seedOrganization(school(2));
+    await admin().send("/orgs");
+    const shown = h.fake.lastMessage(ADMIN)?.message_id;
+    const labels = h.fake
+      .buttons(ADMIN)
+      .filter((b) => b.message.message_id === shown && b.label.startsWith("Муниципальное"))
+      .map((b) => b.label);
+    expect(labels).toHaveLength(2);
+    expect(labels[0]).not.toBe(labels[1]);
+    expect(labels.every((label) => [...label].length <= 48 && label.includes("…"))).toBe(true);
+    expect(labels.map((label) => label.slice(label.indexOf("…")))).toEqual([
+      "…а № 1» г. Георгиевска",
+      "…а № 2» г. Георгиевска",
+    ]);
+  });
+
   it("an admin adds one in a short dialogue, and a taken name is asked again", async () => {
     await admin().send("/org_add");
     expect(admin().lastText()).toMatch(/Пришлите полное название органа/);
@@ -66,6 +86,18 @@ describe("organizations", () => {
     await admin().send("/cancel");
     expect(admin().lastText()).toBe("Отменено.");
     expect(h.db.select().from(organizations).all()).toHaveLength(1);
+  });
+
+  it("a name pasted with line breaks is kept on one line, as the buttons, lists and cards show it", async () => {
+    await admin().send("/org_add");
+    await admin().send("Министерство социального развития\n  Оренбургской области");
+    await admin().send("Минсоц\n");
+    expect(admin().lastText()).toBe(
+      "Орган «Министерство социального развития Оренбургской области» добавлен. Пригласить исполнителя — /invite.",
+    );
+    expect(
+      h.db.select({ name: organizations.name, shortName: organizations.shortName }).from(organizations).all(),
+    ).toEqual([{ name: "Министерство социального развития Оренбургской области", shortName: "Минсоц" }]);
   });
 
   it("a name typed after /org_add is taken as the full name; a taken one is refused and asked for", async () => {
