@@ -237,6 +237,26 @@ export function receivedAssignments<A extends AssignmentView>(incident: { assign
   return activeAssignments(incident).filter((a) => a.state !== "queued");
 }
 
+/**
+ * The lead organization that had the post at an instant: each lead assignment from its receipt
+ * until it returned the post or the next lead got it; undefined while none had it (not routed yet,
+ * or back with the curators).
+ */
+export function leadOrganizationAt(
+  incident: { assignments: AssignmentView[] },
+  at: Date,
+): number | undefined {
+  const leads = incident.assignments
+    .filter((a) => a.role === "lead")
+    .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+  let found: number | undefined;
+  leads.forEach((a, i) => {
+    const end = a.returnedAt ?? leads[i + 1]?.receivedAt;
+    if (a.receivedAt <= at && (end == null || at < end)) found = a.organizationId;
+  });
+  return found;
+}
+
 export function leadAssignment<A extends AssignmentView>(incident: { assignments: A[] }): A | undefined {
   return activeAssignments(incident).find((a) => a.role === "lead");
 }

@@ -35,7 +35,7 @@ import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";
-import { activeAssignments, leadAssignment, nextTurn } from "../domain/incident.js";
+import { activeAssignments, leadAssignment, leadOrganizationAt, nextTurn } from "../domain/incident.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
@@ -458,9 +458,10 @@ function recipients(
  *   and the approval tells them when to post;
  * - `posting`: a curator said «Размещу лично» and the executors were told not to post the approved
  *   text, while the claim's link question is open (jobs/curator-posting.ts tells them after it);
- * - `routedLate`: the deadline (Orenburg p.8 counts from detection) ran out before the lead
- *   organization first had the post — routed, or routed again, after it: not that organization's
- *   violation, so its head is not told of it the minute it gets the post.
+ * - `routedLate`: the deadline (Orenburg p.8 counts from detection) ran out while the lead
+ *   organization did not have the post — routed late, taken from another organization or returned
+ *   and routed back after it: not its violation now (the report charges whoever had the post then,
+ *   the curators when nobody did), so its head is not told of it the minute it gets the post.
  */
 type CuratorsHold = "decision" | "posting" | "routedLate" | undefined;
 
@@ -475,12 +476,9 @@ const HELD_STEPS: ReadonlySet<string> = new Set(["answer", "publication", "final
  */
 function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAlert): CuratorsHold {
   const lead = leadAssignment(incident)?.organizationId;
-  if (lead !== undefined && alert.actor !== "curator" && alert.organizationId === undefined) {
-    const received = incident.assignments
-      .filter((a) => a.organizationId === lead && a.role === "lead")
-      .reduce<number>((first, a) => Math.min(first, a.receivedAt.getTime()), Number.POSITIVE_INFINITY);
-    if (alert.deadline.getTime() < received) return "routedLate";
-  }
+  const leadsStep = alert.actor !== "curator" && alert.organizationId === undefined;
+  if (lead !== undefined && leadsStep && leadOrganizationAt(incident, alert.deadline) !== lead)
+    return "routedLate";
   if (!HELD_STEPS.has(alert.step)) return undefined;
   const due = alert.dueAt.getTime();
   const answer = incident.answer;

@@ -7,6 +7,7 @@ import {
   acceptIncident,
   loadIncident,
   passOnPart,
+  returnIncident,
   returnPart,
   routeIncident,
   sendPart,
@@ -997,6 +998,29 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
     await tick();
     expect(alertsIn(EDUCATION_HEAD)).toEqual([]);
     expect(alertsIn(-400)).toEqual([]);
+  });
+
+  it("returned, and routed back to the same organization after the answer was due: its head hears nothing of the time the curators had it", async () => {
+    const { health } = await healthHeadAlone();
+    const id = await seedIncidentInWork(h, health); // the answer due Wednesday 11:00
+    const executor = findPerson(h.db, OFFICE.executor);
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!executor || !curator) throw new Error("no people");
+    at("2026-11-24T05:10:00Z"); // Tuesday 10:10: returned
+    expect(
+      returnIncident(h.db, { incidentId: id, actor: executor, now: h.clock.now(), reason: "Не наше." }).ok,
+    ).toBe(true);
+    at("2026-11-26T06:30:00Z"); // Thursday 11:30: routed back to Минздрав
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    at("2026-11-26T07:01:00Z");
+    await tick();
+    expect(alertsIn(HEALTH_HEAD)).toEqual([]);
   });
 
   it("its only head blocks the bot: the curators get the escalation naming him, and no other head", async () => {
