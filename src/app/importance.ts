@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, gte, isNotNull, isNull, ne, or } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { IMPORTANCES, incidents } from "../db/schema.js";
+import { auditEvents, IMPORTANCES, incidents } from "../db/schema.js";
 import { hasRole, type Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
@@ -77,8 +77,9 @@ export function changePostDetail(
 /**
  * A post registered again — by another curator while this one answered /new's questions, or sent
  * again by monitoring software — with a higher importance than it has: the higher stands, a change
- * like the card's «Важность» by the one who registered it (whose right to register was checked).
- * Returns the incident when it was raised.
+ * like the card's «Важность» by the one who registered it (whose right to register was checked),
+ * unless a curator has set its importance since it was registered: that decision stands (a retry
+ * of the monitoring software does not undo a curator's «обычное»). Returns the incident when raised.
  */
 export function keepHigherImportance(
   db: Db,
@@ -90,11 +91,29 @@ export function keepHigherImportance(
       const before = loadIncident(tx, input.incidentId);
       if (!before || !detailsEditable(before) || rank(input.importance) <= rank(before.row.importance))
         return undefined;
+      if (importanceSetByOthers(tx, before.id, input.actorId)) return undefined;
       const detail = { field: "importance", value: input.importance } as const;
       return writeDetail(tx, before, detail, input.actorId, input.now);
     },
     { behavior: "immediate" },
   );
+}
+
+/** Whether someone else has set the post's importance since its registration (the card's «Важность»). */
+function importanceSetByOthers(tx: Tx, incidentId: number, actorId: number): boolean {
+  const event = tx
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.entity, "incident"),
+        eq(auditEvents.entityId, String(incidentId)),
+        eq(auditEvents.action, DETAIL_ACTIONS.importance),
+        ne(auditEvents.actorId, actorId),
+      ),
+    )
+    .get();
+  return event !== undefined;
 }
 
 /** Writes the change with its audit event; the sweep re-plans the reminders (a significant post is pinged at night too). */

@@ -4,6 +4,7 @@
  * fetch, as the monitoring software would.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { changePostDetail } from "../../src/app/importance.js";
 import { loadIncident } from "../../src/app/incidents.js";
 import { findPerson, setHeadPurpose } from "../../src/app/people.js";
 import { intakeEndpoint } from "../../src/http/intake.js";
@@ -136,6 +137,24 @@ describe("POST /intake", () => {
     expect(h.lastText(OFFICE.curator)).toMatch(
       /Система мониторинга — важность: обычное → социально значимое/,
     );
+  });
+
+  it("sent again as significant after a curator made it «обычное»: the curator's decision stands", async () => {
+    await start();
+    const link = "https://vk.com/wall-1_6";
+    await post({ link, importance: "significant" });
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    const detail = { field: "importance", value: "normal" } as const;
+    expect(changePostDetail(h.db, { incidentId: 1, detail, actor: curator, now: h.clock.now() }).ok).toBe(
+      true,
+    );
+    expect((await post({ link, importance: "significant" })).body).toEqual({
+      ok: true,
+      id: 1,
+      duplicate: true,
+    });
+    expect(loadIncident(h.db, 1)?.row.importance).toBe("normal");
   });
 
   it("a card that did not go out goes out on the next catch-up, and after a restart; the head hears once", async () => {
