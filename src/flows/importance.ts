@@ -101,6 +101,12 @@ export function detailRefusal(deps: AppDeps, incidentId: number, refusal: Transi
  * was chosen) they get a pop-up and do nothing. A post forwarded, or its link pasted where no link
  * is asked (`takesLinks` false), is a new post to register: the question closes, saying so.
  */
+/** A link to a post, video or comment in a network, not to a map or a site. */
+function isPostLink(link: string): boolean {
+  const parsed = parseSourceLink(link);
+  return parsed.ok && parsed.post;
+}
+
 async function waitForValue(
   conversation: Flow,
   prompt: Message,
@@ -123,7 +129,7 @@ async function waitForValue(
     const text = answer.message?.text?.trim();
     const newPost = answer.message?.forward_origin
       ? "forward"
-      : !takesLinks && findLinks(text ?? "").length > 0
+      : !takesLinks && findLinks(text ?? "").some((link) => isPostLink(link))
         ? "link"
         : undefined;
     if (newPost) {

@@ -189,10 +189,18 @@ describe("topic and place", () => {
     await curator.press("Место", curatorsChat());
     await curator.send("https://vk.com/wall-1_99", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Ссылка на пост не принята как ответ: вопрос бота закрыт, зарегистрировать пост можно, переслав его боту в личный чат. " +
+      "Ссылка на пост не принята как ответ: вопрос бота закрыт, зарегистрировать пост можно, прислав ссылку боту в личный чат. " +
         "Чтобы вернуться к вопросу, нажмите кнопку ещё раз.",
     );
     expect(loadIncident(h.db, id)?.row.place).toBeNull();
+  });
+
+  it("a place given with a map's link is the place: only a post's link closes the question", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Место", curatorsChat());
+    await curator.send("ул. Ленина, 5 (https://yandex.ru/maps/-/CDabc)", curatorsChat());
+    expect(loadIncident(h.db, id)?.row.place).toBe("ул. Ленина, 5 (https://yandex.ru/maps/-/CDabc)");
   });
 
   it("a post's link pasted where the topic is asked in the private chat: the question closes and the post is offered for registration", async () => {
