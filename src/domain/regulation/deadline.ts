@@ -84,10 +84,11 @@ export function stepDeadline(
     // due when work resumes (14:00 after lunch, 09:00 the next morning), not when it stopped.
     deadline = minutes === 0 ? target : wt.nextWorkingMoment(wt.addWorkingMinutes(target, -minutes));
     // A target too close for the rule (an answer shortened below it, Orenburg p.6) leaves the step
-    // half of the working time from its start to the target, rather than none. A target already gone
+    // half of the working time from its start to the target, rather than none (also when it arrives in
+    // the break before the moment work resumes: no working time before it). A target already gone
     // at the start (the post came to this organization after its answer was due) leaves it an hour:
     // it is not late the moment it gets the post.
-    if (start && deadline <= start) {
+    if (start && wt.workingMinutesBetween(start, deadline) <= 0) {
       const left = wt.workingMinutesBetween(start, target);
       deadline = wt.addWorkingMinutes(start, left > 0 ? left / 2 : AFTER_TARGET_GONE_MINUTES);
     }

@@ -50,6 +50,15 @@ describe("Orenburg 156-ук preset", () => {
     expect(show(stepDeadline(reg, "draft", noon, wt))).toBe("2025-10-14 09:00");
   });
 
+  it("p.9: received in the lunch break or at night before such a draft deadline, the executor still gets half the time left", () => {
+    // Answer due Tuesday 18:00, received Tuesday 13:30: «14:00» would leave no working time; half of 14:00–18:00.
+    const lunch = { detection: at("2025-10-13 17:00"), receipt: at("2025-10-14 13:30") };
+    expect(show(stepDeadline(reg, "draft", lunch, wt))).toBe("2025-10-14 16:00");
+    // Answer due Tuesday 13:00, received Monday 18:30: half of 09:00–13:00.
+    const night = { detection: at("2025-10-13 12:00"), receipt: at("2025-10-13 18:30") };
+    expect(show(stepDeadline(reg, "draft", night, wt))).toBe("2025-10-14 11:00");
+  });
+
   it("p.6 + p.9: a curator's shortened 6 h answer (Monday 17:00) moves the draft to 12:00", () => {
     const anchors = { detection: at("2025-10-13 10:00"), receipt: at("2025-10-13 10:20") };
     const opts = { shortenedAnswerMinutes: 360 };
