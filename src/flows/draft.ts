@@ -591,8 +591,9 @@ function attachmentRefusal(content: Content, attachment: Attachment): string | u
  * confirmation keeps the «Готово» button. A text taken from a saved or returned draft (`textKept`)
  * is replaced by one typed here, as an executor reworking his draft expects. Another text after one
  * typed in this dialogue may be a correction (Telegram's edits are not seen: the bot asks for the
- * corrected text anew), the rest of a text the app split over 4096 characters, or a slip: the
- * executor chooses «Заменить текст» or «Дописать к тексту»; ignored, it changes nothing.
+ * corrected text anew), the text's next part sent apart, or a slip: the executor chooses «Заменить
+ * текст» or «Дописать к тексту» (a joined text over 4096 characters is refused as too long);
+ * ignored, it changes nothing.
  */
 async function collectAttachments(
   conversation: Flow,
