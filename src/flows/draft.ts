@@ -465,6 +465,11 @@ export function draftFlow(deps: AppDeps) {
     if (base === "cancel") return await leave();
     content.text = base.text;
     content.attachments = [...base.attachments];
+    // «Начать заново» over a saved draft drops it at once: left now, nothing of it is kept.
+    if (start.saved && base.text === null && base.attachments.length === 0) {
+      await save();
+      kept = false;
+    }
     // Text from a saved or returned draft: one typed at the attachments step replaces it.
     let textKept = content.text !== null;
 

@@ -629,6 +629,13 @@ describe("an interrupted draft", () => {
     await executor.press("Подготовить ответ");
     expect(executor.lastText()).toMatch(/1 вложение/);
     expect(executor.lastText()).not.toContain(ANSWER);
+
+    // Left at once after «Начать заново»: nothing is kept, and nothing is said to be.
+    await executor.press("Начать заново");
+    await executor.send("/cancel");
+    expect(executor.lastText()).toBe("Отменено.");
+    await executor.press("Подготовить ответ");
+    expect(executor.lastText()).not.toMatch(/Продолжить черновик|вложение/);
   });
 
   it("the final answer built on an answer returned for rework, after an interim one, is the answer's next version", async () => {
