@@ -112,7 +112,6 @@ const TRACKING_PARAMS = new Set([
   "feature",
   "share",
   "share_id",
-  "share_to",
   "igshid",
   "igsh",
   "mibextid",
@@ -129,6 +128,7 @@ const TRACKING_PARAMS = new Set([
  */
 const KEY_IGNORED_PARAMS: Partial<Record<Network, ReadonlySet<string>>> = {
   telegram: new Set(["single", "embed", "t"]),
+  dzen: new Set(["share_to"]),
   rutube: new Set(["r"]),
   x: new Set(["s", "t"]),
   tiktok: new Set(["_t", "_r", "lang"]),

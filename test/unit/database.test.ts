@@ -207,12 +207,15 @@ describe("database", () => {
     for (const key of [
       "vkvideo.ru/video-1_2", // VK's host
       "dzen.ru/a/X?share_to=link", // the share parameter alone
-      "dzen.ru/a/X?share_to=link#2", // a comment's ordinal stays
+      "dzen.ru/a/X?share_to=link#2", // a comment under it moves with it
       "dzen.ru/a/Z?share_to=link", // two that become one: the earlier takes it
       "dzen.ru/a/Z?share_to=telegram",
       "rutube.ru/video/abc?r=wd", // its plain key is another post's already: as it was
       "rutube.ru/video/abc",
-      "dzen.ru/a/Y?other=1&share_to=link", // not alone: as it was
+      "dzen.ru/a/Y?rid=7&share_to=link", // among others: only it goes
+      "rutube.ru/video/def?r=wd&t=30",
+      "dzen.ru/a/W?share_to=link", // the plain key has comments under it already: as it was
+      "dzen.ru/a/W#2",
       "vk.com/video-1_3?r=wd", // another network's `r`: as it was
     ])
       insert.run(`https://${key}`, key);
@@ -228,7 +231,10 @@ describe("database", () => {
       "dzen.ru/a/Z?share_to=telegram",
       "rutube.ru/video/abc?r=wd",
       "rutube.ru/video/abc",
-      "dzen.ru/a/Y?other=1&share_to=link",
+      "dzen.ru/a/Y?rid=7",
+      "rutube.ru/video/def?t=30",
+      "dzen.ru/a/W?share_to=link",
+      "dzen.ru/a/W#2",
       "vk.com/video-1_3?r=wd",
     ]);
     upgraded.close();

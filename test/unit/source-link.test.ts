@@ -188,6 +188,8 @@ describe("parseSourceLink: duplicate key", () => {
 
   it("leaves out what the share buttons of Dzen and RuTube add", () => {
     expect(keyOf("https://dzen.ru/a/ZxYzAbC?share_to=link")).toBe(keyOf("https://dzen.ru/a/ZxYzAbC"));
+    expect(keyOf("https://dzen.ru/a/Y?share_to=link&rid=7")).toBe("dzen.ru/a/Y?rid=7");
+    expect(keyOf("https://rutube.ru/video/def/?r=wd&t=30")).toBe("rutube.ru/video/def?t=30");
     expect(keyOf("https://rutube.ru/video/cfdd6f62bb1bc0d0/?r=wd")).toBe(
       keyOf("https://rutube.ru/video/cfdd6f62bb1bc0d0/"),
     );
