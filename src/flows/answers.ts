@@ -53,6 +53,7 @@ import {
   finalClockMet,
   type IncidentAction,
   isOpen,
+  isWindow,
   leadAssignment,
   nextDeadline,
   partNamed,
@@ -255,9 +256,10 @@ function leadDeadline(deps: AppDeps, incident: Incident): string[] {
   const waiting = activeAssignments(incident)
     .filter((a) => a.role === "coexecutor" && a.state !== "part_passed")
     .map((a) => a.organizationName);
-  // His own steps: not the curators' decision while a draft waits for it (nor a return window gone by).
+  // His own duties: not the curators' decision while a draft waits for it, nor the window to return
+  // the post, which is a right (isWindow).
   const running = runningDeadlines(incident, regulation, workingTime).filter(
-    (d) => regulation.steps[d.step]?.actor !== "curator",
+    (d) => regulation.steps[d.step]?.actor !== "curator" && !isWindow(d.step),
   );
   const draft = running.find((d) => d.step === "draft");
   const fromParts = regulation.steps.draft?.anchor === "partsReceived";

@@ -317,6 +317,20 @@ describe("a part for a lead organization without a work chat", () => {
   });
 });
 
+describe("a co-executor that returns the post while the lead has not taken it", () => {
+  it("Orenburg: the lead's chat is told its deadline to meet, not its window to return the post (a right)", async () => {
+    await coexecutorAsked();
+    await educationExecutor().press("Отмена", educationChat());
+    h.clock.set("2026-11-24T05:05:00Z"); // 10:05: the lead's own window to return runs to 10:30
+    await educationExecutor().press("Вернуть", educationChat());
+    await educationExecutor().send("Школы тут ни при чём", educationChat());
+    const told = h.lastText(-100);
+    expect(told).toMatch(/^Соисполнитель Министерство образования вернул сообщение № 1 куратору/);
+    expect(told).not.toContain("возврат не по компетенции");
+    expect(told).toContain("прислать проект ответа куратору до 24.11.2026 16:00 (п. 9 регламента)");
+  });
+});
+
 describe("a co-executor that returns the post (Georgievsk p.10, 18)", () => {
   it("the lead hears its part will not come, with its draft's hour running from now; no overdue alert from before", async () => {
     await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
