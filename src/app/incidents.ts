@@ -970,14 +970,20 @@ const LIVE_ASSIGNMENT_STATES: AssignmentState[] = ["queued", ...HELD_ASSIGNMENT_
 
 /**
  * The co-executor whose turn comes (Orenburg p.14) as `finished` gives its part to the lead or
- * returns the post: the next waiting, unless another still owes its part — one the curator let go
- * ahead («Не ждать очереди»), whose turn this is until it is done. "force": the curator's release.
+ * returns the post: the next waiting, unless another before it in the order still owes its part —
+ * one the curator let go ahead («Не ждать очереди»), whose turn this is until it is done. One after
+ * it (working since an earlier routing, put later in the order) holds no turn. "force": the
+ * curator's release.
  */
 function turnComing(incident: Incident, finished: number | "force" | undefined) {
   const next = nextTurn(incident);
   if (!next || finished === "force") return next;
   const owing = incident.assignments.some(
-    (a) => a.role === "coexecutor" && a.id !== finished && (a.state === "assigned" || a.state === "accepted"),
+    (a) =>
+      a.role === "coexecutor" &&
+      a.id !== finished &&
+      a.position < next.position &&
+      (a.state === "assigned" || a.state === "accepted"),
   );
   return owing ? undefined : next;
 }

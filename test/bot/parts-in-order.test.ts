@@ -339,6 +339,24 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(states(id)).toMatchObject({ [transport]: "assigned" });
   });
 
+  it("routed again in order with a new co-executor before one already working: the new one's turn comes when the one before it gives its part", async () => {
+    const id = await office();
+    const transport = h.seedOrganization("Министерство транспорта", "Минтранс");
+    h.seedChat(h.group(-500, "Минтранс: обращения"), transport);
+    await routeToThree(id, "Одновременно");
+    await h.user(BUILDING_EXECUTOR, "Пётр").press("Взять в работу", buildingChat());
+    later();
+    await routeTo(
+      id,
+      [/Минздрав/, /Минобр/, /Минтранс/, /Минстрой/],
+      /Министерство здравоохранения/,
+      "По очереди",
+    );
+    expect(states(id)).toMatchObject({ [transport]: "queued", [building]: "accepted" });
+    await educationGives();
+    expect(states(id)).toMatchObject({ [transport]: "assigned", [building]: "accepted" });
+  });
+
   it("routed again in order after the first co-executor gave its part: the summary names the one whose turn it is now", async () => {
     const id = await office();
     await routeToThree(id, "По очереди");
