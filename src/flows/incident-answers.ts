@@ -6,7 +6,7 @@
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { reachableCuratorChats } from "../app/chats.js";
-import { type Incident, loadIncident, returnIncident, sendPart } from "../app/incidents.js";
+import { type Incident, loadIncident, returnIncident, routedInOrder, sendPart } from "../app/incidents.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments, recordPartAttachments } from "../app/part-attachments.js";
 import { cb } from "../bot/callback-data.js";
@@ -425,7 +425,8 @@ export async function handTurnOn(
  * Orenburg p.14: a co-executor whose turn came after others (it got the post later than the lead;
  * `atRouting`, routed in order with parts kept from before, the one getting it now) gets the parts
  * given before it, as the lead got them; its card came with the cards' sync. Each part once,
- * however often the releasing action is handled (a twin update, again after a crash).
+ * however often the releasing action is handled (a twin update, again after a crash). Co-executors
+ * routed all at once (and under Georgievsk, which sets no order) have no turns: parts go to the lead.
  */
 export async function tellTurnCame(
   deps: AppDeps,
@@ -434,7 +435,7 @@ export async function tellTurnCame(
   options: { atRouting?: boolean } = {},
 ): Promise<void> {
   const lead = leadAssignment(incident);
-  if (!lead) return;
+  if (!lead || (!options.atRouting && !routedInOrder(deps.db, incident.id))) return;
   const live = activeAssignments(incident);
   const given = live.filter((a) => a.role === "coexecutor" && a.state === "part_passed");
   const turns = live.filter(

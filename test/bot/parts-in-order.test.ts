@@ -211,6 +211,20 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(h.fake.messages(-400)).toHaveLength(1);
   });
 
+  it("«Одновременно», a co-executor added after the lead took the post is not sent another's part as «до вас»: parts go to the lead", async () => {
+    const id = await office();
+    await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await h.user(HEALTH_EXECUTOR, "Иван").press("Взять в работу", healthChat());
+    later();
+    await routeToThree(id, "Одновременно");
+    later();
+    await educationGives();
+    expect(h.texts(-400).filter((text) => text.includes("до вас информацию прислал"))).toEqual([]);
+    expect(h.texts(-100).some((text) => text.startsWith("Информация соисполнителя по сообщению № 1"))).toBe(
+      true,
+    );
+  });
+
   it("Georgievsk sets no order: the curator is not asked and all co-executors get the post", async () => {
     const id = await office({ regulation: "georgievsk", now: TUESDAY_10_MOSCOW });
     await routeToThree(id);
