@@ -104,6 +104,7 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
     partReturnedAt: a.partReturnedAt,
     partReturnComment: a.partReturnComment,
     returnedAt: a.returnedAt,
+    withdrawnAt: a.withdrawnAt,
     partPassedAt: a.partPassedAt,
     acceptedBy: a.acceptedBy,
     returnReason: a.returnReason,
@@ -531,7 +532,7 @@ export function routeIncident(
       const kept = keptLead(incident);
       const working = workingParts(incident, input.coexecutorIds);
       const stay = [...working.values()].map((a) => a.id);
-      withdrawLiveAssignments(tx, incident.id, kept ? [kept.id, ...stay] : stay);
+      withdrawLiveAssignments(tx, incident.id, input.now, kept ? [kept.id, ...stay] : stay);
       if (newLead) supersedePendingDrafts(tx, incident.id);
       let owing = 0;
       for (const [position, organizationId] of orgIds.entries()) {
@@ -713,7 +714,7 @@ export function returnIncident(
         releaseNext(tx, incident, input.now, mine.id);
         return {};
       }
-      withdrawLiveAssignments(tx, incident.id);
+      withdrawLiveAssignments(tx, incident.id, input.now);
       return { state: "registered", holderId: null };
     },
   });
@@ -743,7 +744,7 @@ export function closeUnanswered(
     actor: input.actor,
     now: input.now,
     change: (tx, incident) => {
-      withdrawLiveAssignments(tx, incident.id);
+      withdrawLiveAssignments(tx, incident.id, input.now);
       supersedePendingDrafts(tx, incident.id);
       return { state: "closed", closedReason: input.reason };
     },
@@ -1032,9 +1033,9 @@ function supersedePendingDrafts(tx: Tx, incidentId: number): void {
  * closing), but those a routing keeps (`keptIds`: the lead working on the answer, co-executors
  * working on their parts).
  */
-function withdrawLiveAssignments(tx: Tx, incidentId: number, keptIds: number[] = []): void {
+function withdrawLiveAssignments(tx: Tx, incidentId: number, now: Date, keptIds: number[] = []): void {
   tx.update(assignments)
-    .set({ state: "withdrawn" })
+    .set({ state: "withdrawn", withdrawnAt: now })
     .where(
       and(
         eq(assignments.incidentId, incidentId),

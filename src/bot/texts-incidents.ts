@@ -167,6 +167,9 @@ export const tr = {
       (approved ? "согласованный ответ не размещайте — " : "проект на согласовании снят — ") +
       "возьмите сообщение в работу и подготовьте новый проект" +
       (coexecutors.length > 0 ? " с учётом их информации." : "."),
+    /** To the lead kept on the post: a co-executor still owing its part was dropped by the curator. */
+    toLead: (id: number, organization: string) =>
+      `Куратор снял соисполнителя ${organization} с сообщения № ${id}: его информации не будет.`,
     leadReturned: (id: number) =>
       `Сообщение № ${id} ответственный исполнитель вернул куратору: информацию по нему присылать не нужно, ` +
       "пока куратор не направит его заново.",

@@ -259,6 +259,8 @@ export const assignments = sqliteTable(
     /** When a curator last returned the part for rework (Georgievsk p.18), and why. */
     partReturnedAt: integer("part_returned_at", { mode: "timestamp_ms" }),
     partReturnComment: text("part_return_comment"),
+    /** When a routing (or closing) took the part away: a co-executor dropped while owing its part no longer holds up the lead's draft. */
+    withdrawnAt: integer("withdrawn_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     index("assignments_incident").on(t.incidentId),

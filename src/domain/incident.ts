@@ -41,6 +41,8 @@ export interface AssignmentView {
   partReturnedAt?: Date | null;
   /** When the organization returned the post to the curators (Orenburg p.7; Georgievsk p.10). */
   returnedAt?: Date | null;
+  /** When a routing (or closing) took the part away. */
+  withdrawnAt?: Date | null;
   /** When a co-executor's part reached the lead (sent, or passed on by a curator). */
   partPassedAt?: Date | null;
 }
@@ -546,8 +548,8 @@ export function passOnDeadlines(
 /**
  * When the lead has what it needs to draft the common answer (Georgievsk p.18: «дальнейшая работа …
  * в порядке пунктов 11–16»): its receipt with no co-executors, else when the last live part reached it
- * or the last co-executor owing one returned the post (the lead waited for it till then);
- * undefined while a part is still owed.
+ * or the last co-executor owing one returned the post, or was dropped by a routing that kept the lead
+ * (the lead waited for it till then); undefined while a part is still owed.
  */
 function partsReceived(incident: IncidentView, lead: AssignmentView): Date | undefined {
   let last = lead.receivedAt;
@@ -556,7 +558,8 @@ function partsReceived(incident: IncidentView, lead: AssignmentView): Date | und
     let at: Date | null | undefined;
     if (a.state === "returned") at = a.returnedAt;
     else if (a.state === "part_passed") at = a.partPassedAt ?? a.partSentAt;
-    else if (a.state !== "withdrawn") return undefined;
+    else if (a.state === "withdrawn") at = a.partPassedAt ? null : a.withdrawnAt;
+    else return undefined;
     if (at && at > last) last = at;
   }
   return last;

@@ -239,10 +239,20 @@ export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident
  * with its deadline as it stands (under Georgievsk p.11, 18 the draft's clock may start now). In its
  * work chat, or to its executors privately; the curators have the return already.
  */
-export async function tellLeadOfReturn(deps: AppDeps, api: Api, incident: Incident, organization: string) {
+export async function tellLeadOfReturn(
+  deps: AppDeps,
+  api: Api,
+  incident: Incident,
+  organization: string,
+  /** Dropped by the curator's routing again, rather than returned by the co-executor. */
+  dropped = false,
+) {
   const lead = leadAssignment(incident);
   if (!lead || !isOpen(incident.state)) return;
-  const text = [tr.return.toLead(incident.id, organization), ...leadDeadline(deps, incident)].join("\n\n");
+  const told = dropped
+    ? tr.withdrawn.toLead(incident.id, organization)
+    : tr.return.toLead(incident.id, organization);
+  const text = [told, ...leadDeadline(deps, incident)].join("\n\n");
   await tellOrganization(deps, api, lead.organizationId, text);
 }
 

@@ -11,6 +11,7 @@ import type { AppDeps } from "../bot/context.js";
 import { organizationChats, sendLong } from "../bot/delivery.js";
 import { tr } from "../bot/texts-incidents.js";
 import { activeAssignments, leadAssignment, receivedAssignments } from "../domain/incident.js";
+import { tellLeadOfReturn } from "./answers.js";
 
 type Assignment = Incident["assignments"][number];
 
@@ -68,6 +69,9 @@ export async function tellTakenFrom(
           : tr.withdrawn.leadReturned(before.id);
     const taker = part.role === "lead" ? before.holderId : part.acceptedBy;
     await Promise.all(recipients(deps, part, taker).map((chatId) => sendLong(deps, api, chatId, text)));
+    // The lead kept on the post waited for that part: it will not come, and its draft's clock may run now.
+    if (part.role === "coexecutor" && lead && lead.organizationId === leadAssignment(before)?.organizationId)
+      await tellLeadOfReturn(deps, api, after, part.organizationName, true);
   }
 }
 

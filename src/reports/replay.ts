@@ -224,6 +224,10 @@ class CoexecutorParts {
     // as the card counts; a lead that gets the post now has them now.
     const reachedBefore = e.details?.leadKept === true ? new Map(this.#reached) : undefined;
     if (!reachedBefore) this.#returns.clear();
+    // One still owing its part and dropped now: the kept lead waited for it till now, as for a return.
+    const all = numbers(e.details?.coexecutorIds);
+    for (const [organizationId, reached] of reachedBefore ?? [])
+      if (reached === null && !all.includes(organizationId)) this.#returns.set(organizationId, e.at);
     // A co-executor working on its part goes on as it was (`keptWorking`): its clocks run on. Every
     // part carried keeps its receipt, so its window to return the post runs on too.
     const working = new Set(numbers(e.details?.keptWorking));
@@ -244,7 +248,6 @@ class CoexecutorParts {
     this.#reset();
     for (const part of goingOn) this.#running.set(part.organizationId, part);
     for (const window of windows) this.#returnWindows.set(window.organizationId, window);
-    const all = numbers(e.details?.coexecutorIds);
     for (const organizationId of all)
       this.#reached.set(
         organizationId,

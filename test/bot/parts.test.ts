@@ -4,6 +4,7 @@ import { loadIncident } from "../../src/app/incidents.js";
 import { isBlocked } from "../../src/app/people.js";
 import { partVersion } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
+import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { type FileRef, updates } from "../support/updates.js";
 import { seedRegistered, showCards } from "../support/workflow.js";
@@ -328,6 +329,35 @@ describe("a co-executor that returns the post while the lead has not taken it", 
     expect(told).toMatch(/^Соисполнитель Министерство образования вернул сообщение № 1 куратору/);
     expect(told).not.toContain("возврат не по компетенции");
     expect(told).toContain("прислать проект ответа куратору до 24.11.2026 16:00 (п. 9 регламента)");
+  });
+});
+
+describe("a co-executor dropped while it owes its part (Georgievsk p.11, 18)", () => {
+  it("the lead's draft hour runs from the routing that dropped it, as from a return: no overdue at once, none in the report", async () => {
+    const id = await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    await educationExecutor().press("Отмена", educationChat());
+    await healthExecutor().press("Взять в работу", healthChat());
+    h.clock.set("2026-11-24T09:30:00Z"); // 12:30: the curator stops waiting for the education ministry
+    await pressData(-200, `inc.route:${id}`);
+    await curator().press(/Минздрав/, curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    expect(
+      loadIncident(h.db, id)
+        ?.assignments.filter((a) => a.state !== "withdrawn")
+        .map((a) => a.role),
+    ).toEqual(["lead"]);
+    const card = h.texts(-100).find((text) => text.startsWith("Сообщение № 1 · ")) ?? "";
+    expect(card).toContain("Срок: 24.11.2026 14:30 — прислать проект ответа куратору (п. 11)");
+    expect(h.texts(-100)).toContain(
+      "Куратор снял соисполнителя Министерство образования с сообщения № 1: его информации не будет.\n\n" +
+        "Информация всех соисполнителей у вас — срок пошёл: прислать проект ответа куратору до 24.11.2026 14:30 (п. 11 регламента).",
+    );
+    h.clock.set("2026-11-24T09:31:00Z");
+    await sweep(h.deps());
+    expect(h.texts(-100).filter((text) => text.includes("истёк"))).toEqual([]);
+    h.clock.set("2026-11-24T11:00:00Z"); // 14:00: the draft sent in its hour
+    const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 11 }, h.clock.now());
+    expect(report.violations.filter((v) => v.step === "draft")).toEqual([]);
   });
 });
 
