@@ -301,6 +301,8 @@ const OTHER_BUTTONS = [
     "dr.cancel:1",
     "dr.send:1",
     "dr.text:1",
+    "dr.replace:1",
+    "dr.append:1",
   ],
   ...[
     "dr.clear:1",
