@@ -72,6 +72,17 @@ const ROLE_COMMANDS: Record<Role, string[]> = {
   ],
 };
 
+/** A head of one organization: its posts, and the office's summary only if it is sent to them. */
+function headOfOrganizationCommands(summary: boolean): string[] {
+  return [
+    "/list — сообщения вашего органа",
+    "/find — найти по номеру или ссылке",
+    summary
+      ? "/report [месяц] — отчёт за месяц; /report нарушения [месяц] — нарушения регламента вашего органа"
+      : "/report нарушения [месяц] — нарушения регламента вашего органа",
+  ];
+}
+
 export const t = {
   dialogOpen: "Этот вопрос уже задан выше: ответьте на него или отмените — /cancel.",
   dialogExpired:
@@ -82,23 +93,37 @@ export const t = {
     "Доступ выдаёт администратор: попросите у него ссылку-приглашение и откройте её.",
   /** To someone with no access (never had it, or it was closed) who presses a button or tries a command. */
   noAccess: "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
-  /** `headGets`: what this head receives, as the admin set it (one line each), when a head. */
-  help(roles: Role[], headGets?: string[]): string {
+  /**
+   * `head`, when a head: what they receive, as the admin set it (one line each); a head of one
+   * organization sees its posts and, without «Сводка», only its violations' report.
+   */
+  help(roles: Role[], head?: { gets: string[]; ofOrganization: boolean; summary: boolean }): string {
     if (roles.length === 0) return t.unknownPerson;
     const lines = [
       `${roles.length > 1 ? "Ваши роли" : "Ваша роль"}: ${roles.map((r) => ROLE_NAMES[r]).join(", ")}.`,
       "",
     ];
     for (const role of roles) {
-      if (role === "head" && headGets)
+      if (role === "head" && head)
         lines.push(
-          ...(headGets.length > 0
-            ? ["Как руководитель вы получаете:", ...headGets]
+          ...(head.gets.length > 0
+            ? ["Как руководитель вы получаете:", ...head.gets]
             : ["Как руководитель вы сейчас ничего не получаете: что присылать, настраивает администратор."]),
         );
       else lines.push(`Как ${ROLE_NAMES[role]} вы можете ${ROLE_ABILITIES[role]}.`);
     }
-    const commands = roles.flatMap((r) => ROLE_COMMANDS[r]);
+    const ofRole = (role: Role) =>
+      role === "head" && head?.ofOrganization
+        ? headOfOrganizationCommands(head.summary)
+        : ROLE_COMMANDS[role];
+    // Each command once, as the first of the person's roles has it (a curator's /list is all posts).
+    const seen = new Set<string>();
+    const commands = roles.flatMap(ofRole).filter((line) => {
+      const command = line.split(" ")[0] ?? line;
+      if (seen.has(command)) return false;
+      seen.add(command);
+      return true;
+    });
     if (commands.length > 0) lines.push("", "Команды:", ...commands);
     lines.push("", "/help — эта справка");
     return lines.join("\n");

@@ -7,10 +7,25 @@ describe("each role's command menu", () => {
   it("offers every command its /help lists", () => {
     for (const role of ["admin", "curator", "executor", "head"] as const satisfies Role[]) {
       const menu = new Set(commandsFor([role]).map((c) => `/${c.command}`));
-      const helped = [...t.help([role], []).matchAll(/^(\/[a-z_]+) /gm)].map((m) => m[1] as string);
+      const head = { gets: [], ofOrganization: false, summary: true };
+      const helped = [...t.help([role], head).matchAll(/^(\/[a-z_]+) /gm)].map((m) => m[1] as string);
       expect(
         helped.filter((command) => !menu.has(command) && command !== "/bind" && command !== "/unbind"),
       ).toEqual([]);
     }
+  });
+
+  it("/help names each command once, as the person's first role has it", () => {
+    const commands = [...t.help(["curator", "executor", "head"]).matchAll(/^(\/[a-z_]+) — (.*)$/gm)];
+    const names = commands.map((m) => m[1]);
+    expect(names).toEqual([...new Set(names)]);
+    expect(commands.find((m) => m[1] === "/list")?.[2]).toBe("открытые сообщения");
+  });
+
+  it("a head of one organization is offered its own posts, and without «Сводка» only its violations' report", () => {
+    const help = t.help(["head"], { gets: [], ofOrganization: true, summary: false });
+    expect(help).toContain("/list — сообщения вашего органа");
+    expect(help).toContain("/report нарушения [месяц] — нарушения регламента вашего органа");
+    expect(help).not.toContain("/report [месяц] — отчёт за месяц");
   });
 });

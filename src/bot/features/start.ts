@@ -77,8 +77,9 @@ function helpFor(ctx: BotContext): string {
   const head = headOf(ctx.app.db, person.id);
   if (!head) return t.help(rolesOf(person));
   const organization = head.organizationId === null ? null : getOrganization(ctx.app.db, head.organizationId);
-  return t.help(
-    rolesOf(person),
-    tp.headReceives(head.purposes, organization?.name ?? null, ctx.app.sla.regulation),
-  );
+  return t.help(rolesOf(person), {
+    gets: tp.headReceives(head.purposes, organization?.name ?? null, ctx.app.sla.regulation),
+    ofOrganization: head.organizationId !== null,
+    summary: head.purposes.includes("summary"),
+  });
 }
