@@ -1062,6 +1062,21 @@ describe("lists, search and history", () => {
     );
   });
 
+  it("/list of an executor in two organizations names which of his has each post", async () => {
+    await office();
+    h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health, education]);
+    const first = await register(1);
+    const second = await register(2);
+    await route(first, [/Минздрав/]);
+    await route(second, [/Минобр/]);
+    await healthExecutor2().send("/list");
+    const lines = healthExecutor2().lastText().split("\n").slice(2);
+    expect(lines.map((line) => line.split(" · ").slice(0, 3).join(" · "))).toEqual([
+      "№ 1 · ВКонтакте · Минздрав",
+      "№ 2 · ВКонтакте · Минобр",
+    ]);
+  });
+
   it("/list shows a co-executor its own part's deadline and state, and curators its lateness among the overdue", async () => {
     await office();
     const id = await register(1);

@@ -541,10 +541,18 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
   const listed = filter === "overdue" ? all.filter((item) => due(item) <= now.getTime()) : all;
   listed.sort((a, b) => due(a) - due(b) || a.incident.id - b.incident.id);
   const rules = actionRules(regulation);
-  // An organization's own list need not name it; the curators' and heads' name who holds each post.
+  // An organization's own list need not name it; the curators' and heads' name who holds each post,
+  // and the list of someone in several organizations names which of theirs has it.
   const holder = (incident: Incident) => {
-    const lead = scope.kind === "all" ? leadAssignment(incident) : undefined;
-    return lead ? clip(lead.organizationShortName ?? lead.organizationName, HOLDER_LIMIT) : null;
+    const named =
+      scope.kind === "all"
+        ? leadAssignment(incident)
+        : scope.ids.length > 1
+          ? activeAssignments(incident)
+              .filter((a) => scope.ids.includes(a.organizationId))
+              .sort((a, b) => a.position - b.position)[0]
+          : undefined;
+    return named ? clip(named.organizationShortName ?? named.organizationName, HOLDER_LIMIT) : null;
   };
   const lines = listed
     .slice(0, LIST_LIMIT)
