@@ -424,6 +424,11 @@ export const tr = {
     onlyHere:
       "Сообщения и их список открываются в личном чате с ботом, в чате кураторов или в рабочем чате органа.",
     notAllowed: "Список сообщений доступен кураторам, руководителям и исполнителям.",
+    /** In an organization's work chat: a post that is not its, or a list asked by someone not of it. */
+    otherOrganization: (id: number) =>
+      `Сообщение № ${id} не направлялось органу этого чата: откройте его в личном чате с ботом или в чате кураторов.`,
+    notThisOrganization:
+      "Список этого чата — сообщения его органа, для его исполнителей. Свой список откройте в личном чате с ботом: /list.",
     empty: "Открытых сообщений нет.",
     title: (filter: string, shown: number, total: number) =>
       `Открытые сообщения${filter ? ` (${filter.toLowerCase()})` : ""}: ${total}${shown < total ? `, показаны первые ${shown}` : ""}`,

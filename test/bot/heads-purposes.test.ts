@@ -202,9 +202,10 @@ describe("a head invite", () => {
     expect(h.texts(6003).at(-1)).toMatch(
       /^Ваша роль: руководитель\.\n\nКак руководитель вы получаете:\n• нарушения регламента за месяц и долгие просрочки — только органа «Министерство здравоохранения» \(п\. 19\)\n/,
     );
-    // The commands a head may use, /list and /find among them.
+    // The commands a head of one organization may use: its posts, and without «Сводка» its violations.
     expect(h.texts(6003).at(-1)).toContain(
-      "/list — открытые сообщения\n/find — найти по номеру или ссылке\n/report",
+      "/list — сообщения вашего органа\n/find — найти по номеру или ссылке\n" +
+        "/report нарушения [месяц] — нарушения регламента вашего органа",
     );
   });
 

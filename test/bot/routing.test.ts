@@ -1176,6 +1176,20 @@ describe("lists, search and history", () => {
     expect(overdue).not.toMatch(/№ 3/);
   });
 
+  it("in an organization's work chat, /find of another's post and /list by someone not of it say so, and where to look instead", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минобр/]);
+    await curator().send("/find 1", healthChat());
+    expect(curator().lastText()).toBe(
+      "Сообщение № 1 не направлялось органу этого чата: откройте его в личном чате с ботом или в чате кураторов.",
+    );
+    await educationExecutor().send("/list", healthChat());
+    expect(educationExecutor().lastText()).toBe(
+      "Список этого чата — сообщения его органа, для его исполнителей. Свой список откройте в личном чате с ботом: /list.",
+    );
+  });
+
   it("/find by number and by link shows the card to whoever may see it", async () => {
     await office();
     const id = await register(1);

@@ -336,6 +336,12 @@ function chatMayShow(ctx: BotContext, incidentId: number): boolean {
   );
 }
 
+/** Why the card is not shown in this chat: an organization's work chat shows only its own posts. */
+function notShownHere(ctx: BotContext, incidentId: number): string {
+  const bound = ctx.chat && ctx.chat.type !== "private" ? findBoundChat(ctx.app.db, ctx.chat.id) : undefined;
+  return bound?.organizationId != null ? tr.list.otherOrganization(incidentId) : tr.list.onlyHere;
+}
+
 /** Long answers to a press in a group go to the presser privately, so the work chat stays readable. */
 async function sendToPresser(ctx: BotContext, text: string): Promise<void> {
   const parts = splitMessage(text);
@@ -509,9 +515,8 @@ function listScope(ctx: BotContext): ListScope | string {
   if (bound?.purpose === "curators") return seesAll ? { kind: "all" } : tr.list.notAllowed;
   const organizationId = bound?.organizationId;
   if (organizationId == null) return tr.list.onlyHere;
-  return seesAll || visible.includes(organizationId)
-    ? { kind: "organizations", ids: [organizationId] }
-    : tr.list.notAllowed;
+  if (seesAll || visible.includes(organizationId)) return { kind: "organizations", ids: [organizationId] };
+  return visible.length > 0 ? tr.list.notThisOrganization : tr.list.notAllowed;
 }
 
 interface Listed {
@@ -643,7 +648,7 @@ async function filterList(ctx: BotContext) {
 async function showFromList(ctx: BotContext) {
   const incident = await viewable(ctx);
   if (!incident || !ctx.chat) return;
-  if (!chatMayShow(ctx, incident.id)) return popup(ctx, tr.list.onlyHere);
+  if (!chatMayShow(ctx, incident.id)) return popup(ctx, notShownHere(ctx, incident.id));
   await ctx.answerCallbackQuery();
   await showCardIn(ctx.app, ctx.api, incident.id, ctx.chat.id, ctx.person);
 }
@@ -673,6 +678,6 @@ async function find(ctx: BotContext) {
   const visible = ids.filter((id) => mayViewIncident(ctx.app.db, id, person, heardAtOnce(ctx)));
   if (visible.length === 0) return ctx.reply(tr.notYours(first));
   const here = visible.filter((id) => chatMayShow(ctx, id));
-  if (!ctx.chat || here.length === 0) return refuse(ctx, tr.list.onlyHere);
+  if (!ctx.chat || here.length === 0) return refuse(ctx, notShownHere(ctx, first));
   for (const id of here.slice(-FOUND_AT_LINK)) await showCardIn(ctx.app, ctx.api, id, ctx.chat.id, person);
 }
