@@ -4,13 +4,22 @@
  */
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
-import { type Attachment, auditEvents, drafts, draftWork, people, publications } from "../db/schema.js";
+import {
+  type Attachment,
+  auditEvents,
+  DRAFT_KINDS,
+  drafts,
+  draftWork,
+  people,
+  publications,
+} from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import {
   type ActionRules,
   checkDraft,
   type DraftKind,
   type DraftPurpose,
+  familyOf,
   leadAssignment,
   workState,
 } from "../domain/incident.js";
@@ -66,7 +75,7 @@ export function submitDraft(
       // The round of this lead's drafts: one taken from an organization the post left is not its.
       // The final answer after an interim one goes on the answer's rounds (one family, flows/draft.ts).
       const since = leadAssignment(incident)?.receivedAt ?? new Date(0);
-      const family: DraftKind[] = kind === "final" || kind === "answer" ? ["answer", "final"] : [kind];
+      const family = DRAFT_KINDS.filter((other) => familyOf(other) === familyOf(kind));
       const earlier = tx
         .select({ id: drafts.id })
         .from(drafts)

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { preparedPerConnection, type Tx } from "../db/client.js";
 import { auditEvents } from "../db/schema.js";
 import { currentUpdate } from "./update-scope.js";
@@ -48,6 +48,22 @@ const madeBy = preparedPerConnection((db) => {
     .limit(1)
     .prepare();
 });
+
+/** An incident's audit events of one action, newest first: who made each and what it recorded. */
+export function incidentEvents(tx: Tx, incidentId: number, action: string) {
+  return tx
+    .select({ actorId: auditEvents.actorId, details: auditEvents.details })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.entity, "incident"),
+        eq(auditEvents.entityId, String(incidentId)),
+        eq(auditEvents.action, action),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .all();
+}
 
 /**
  * True when the update being handled again (its first handling died) already made this change: the

@@ -6,11 +6,11 @@
  */
 import { and, asc, eq, gte, isNotNull, isNull, ne, or } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { auditEvents, IMPORTANCES, incidents } from "../db/schema.js";
+import { IMPORTANCES, incidents } from "../db/schema.js";
 import { hasRole, type Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
-import { alreadyMadeByThisUpdate, audit } from "./audit.js";
+import { alreadyMadeByThisUpdate, audit, incidentEvents } from "./audit.js";
 import { type Incident, type IncidentRow, loadIncident, type TransitionRefusal } from "./incidents.js";
 
 export type Subject = "topic" | "place";
@@ -101,19 +101,7 @@ export function keepHigherImportance(
 
 /** Whether someone else has set the post's importance since its registration (the card's «Важность»). */
 function importanceSetByOthers(tx: Tx, incidentId: number, actorId: number): boolean {
-  const event = tx
-    .select({ id: auditEvents.id })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.entity, "incident"),
-        eq(auditEvents.entityId, String(incidentId)),
-        eq(auditEvents.action, DETAIL_ACTIONS.importance),
-        ne(auditEvents.actorId, actorId),
-      ),
-    )
-    .get();
-  return event !== undefined;
+  return incidentEvents(tx, incidentId, DETAIL_ACTIONS.importance).some((event) => event.actorId !== actorId);
 }
 
 /** Writes the change with its audit event; the sweep re-plans the reminders (a significant post is pinged at night too). */

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
-import { assignments, auditEvents, drafts, incidents, organizations, publications } from "../db/schema.js";
+import { assignments, drafts, incidents, organizations, publications } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import {
   type ActionRules,
@@ -22,7 +22,7 @@ import {
 } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import type { Network } from "../domain/source-link.js";
-import { alreadyMadeByThisUpdate, audit } from "./audit.js";
+import { alreadyMadeByThisUpdate, audit, incidentEvents } from "./audit.js";
 import { carryPartAttachments } from "./part-attachments.js";
 
 export type IncidentRow = typeof incidents.$inferSelect;
@@ -991,20 +991,7 @@ function turnComing(incident: Incident, finished: number | "force" | undefined) 
 
 /** Whether the post's latest routing sent its co-executors one after another (Orenburg p.14). */
 export function routedInOrder(db: Tx, incidentId: number): boolean {
-  const route = db
-    .select({ details: auditEvents.details })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.entity, "incident"),
-        eq(auditEvents.entityId, String(incidentId)),
-        eq(auditEvents.action, "route"),
-      ),
-    )
-    .orderBy(desc(auditEvents.id))
-    .limit(1)
-    .get();
-  return route?.details?.inOrder === true;
+  return incidentEvents(db, incidentId, "route")[0]?.details?.inOrder === true;
 }
 
 /** The co-executor whose turn comes (see turnComing) gets the post now; its clocks run from now. */

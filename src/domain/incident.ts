@@ -68,6 +68,9 @@ export interface IncidentView {
  */
 export type DraftKind = "answer" | "final" | "interim" | "clarification";
 
+/** The answer and the final answer after an interim one are one family (one run of versions); the others, each its own. */
+export const familyOf = (kind: DraftKind): DraftKind => (kind === "final" ? "answer" : kind);
+
 /** What the executor sets out to prepare; an "answer" after an interim one is the final answer. */
 export type DraftPurpose = "answer" | "interim" | "clarification";
 

@@ -34,6 +34,7 @@ import {
   checkDraft,
   type DraftKind,
   type DraftPurpose,
+  familyOf,
   leadAssignment,
   nextDeadline,
 } from "../domain/incident.js";
@@ -175,9 +176,6 @@ function opening(
 
 /** How many of a post's latest drafts are looked through for the last one of a family. */
 const FAMILY_LOOKBACK = 20;
-
-/** The answer and the final answer after an interim one are one family; the others, each its own. */
-const familyOf = (kind: DraftKind) => (kind === "final" ? "answer" : kind);
 
 /** The latest of these drafts (newest first) of `kind`'s family. */
 function latestOfFamily(drafts: readonly Draft[], kind: DraftKind): Draft | undefined {

@@ -406,12 +406,7 @@ export function routeFlow(deps: AppDeps) {
       if (picked) return await cancel(ctx, p, picked.cancelled);
       const lead = await pickLead(conversation, ctx, p);
       if ("cancelled" in lead) return await cancel(ctx, p, lead.cancelled);
-      // Stored by an earlier version of this dialogue without the shortening: none.
-      const post = {
-        importance: start.importance,
-        shortenedAnswerMinutes: start.shortenedAnswerMinutes ?? null,
-      };
-      const cut = await pickShortening(conversation, deps, ctx, p, post);
+      const cut = await pickShortening(conversation, deps, ctx, p, start);
       if ("cancelled" in cut) return await cancel(ctx, p, cut.cancelled);
       const shortenedAnswerMinutes = cut.value;
       const coexecutors = p.chosen.filter((c) => c.id !== lead.value.id);
@@ -487,7 +482,7 @@ export function routeFlow(deps: AppDeps) {
               return holding?.organizationId ?? null;
             })
           : null;
-      const unshortened = post.shortenedAnswerMinutes !== null && shortenedAnswerMinutes === null;
+      const unshortened = start.shortenedAnswerMinutes !== null && shortenedAnswerMinutes === null;
       const text = summary(
         incidentId,
         outcome,
