@@ -15,7 +15,7 @@ import {
   setNextAction,
   unsentAlerts,
 } from "../app/alerts.js";
-import { latestClaimEvent, openClaim } from "../app/answers.js";
+import { latestClaimEvent } from "../app/answers.js";
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { allHeads, concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
 import { type Incident, incidentVersions, loadIncident } from "../app/incidents.js";
@@ -488,11 +488,11 @@ function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAlert): C
   if (submitted != null && due >= submitted.getTime() && undecidedThen) return "decision";
   if (incident.row.state !== "approved") return undefined;
   const claim = latestClaimEvent(db, incident.id)?.event;
-  const claimedThen =
+  const claimedAt = (at: number) =>
     claim?.action === "curatorPosts" &&
-    due >= claim.at.getTime() &&
-    due - claim.at.getTime() <= ANSWER_WINDOW_MS;
-  return claimedThen || openClaim(db, incident.id, now, ANSWER_WINDOW_MS) ? "posting" : undefined;
+    at >= claim.at.getTime() &&
+    at - claim.at.getTime() <= ANSWER_WINDOW_MS;
+  return claimedAt(due) || claimedAt(now.getTime()) ? "posting" : undefined;
 }
 
 /**
