@@ -17,8 +17,8 @@ type Assignment = Incident["assignments"][number];
 
 /**
  * The parts the change took from organizations left without the post: the lead's (also when it stays
- * as a co-executor of another lead), and a co-executor's still owed (one already given has nothing
- * more to do).
+ * as a co-executor of another lead), and a co-executor's still owed, or sent and waiting for the
+ * curators (one that reached the lead has nothing more to do).
  */
 function takenFrom(before: Incident, after: Incident): Assignment[] {
   const keeping = new Set(receivedAssignments(after).map((a) => a.organizationId));
@@ -27,7 +27,10 @@ function takenFrom(before: Incident, after: Incident): Assignment[] {
     if (after.assignments.find((b) => b.id === a.id)?.state !== "withdrawn") return false;
     // A lead kept as a co-executor of another lead is no longer to prepare (or post) the answer.
     if (a.role === "lead") return newLead !== a.organizationId;
-    return !keeping.has(a.organizationId) && (a.state === "assigned" || a.state === "accepted");
+    return (
+      !keeping.has(a.organizationId) &&
+      (a.state === "assigned" || a.state === "accepted" || a.state === "part_sent")
+    );
   });
 }
 

@@ -361,6 +361,24 @@ describe("a co-executor dropped while it owes its part (Georgievsk p.11, 18)", (
   });
 });
 
+describe("a co-executor dropped while its part waits for the curators (Georgievsk p.18)", () => {
+  it("is told its part is no longer wanted, and the lead that it will not come", async () => {
+    const id = await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    await healthExecutor().press("Взять в работу", healthChat());
+    await educationExecutor().send("Школа № 5 отремонтирована.", educationChat());
+    expect(loadIncident(h.db, id)?.assignments.find((a) => a.role === "coexecutor")?.state).toBe("part_sent");
+    await pressData(-200, `inc.route:${id}`);
+    await curator().press(/Минздрав/, curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    expect(h.texts(-300)).toContain(
+      "Сообщение № 1: ваш орган больше не соисполнитель, информацию по нему присылать не нужно.",
+    );
+    expect(
+      h.texts(-100).some((text) => text.startsWith("Куратор снял соисполнителя Министерство образования")),
+    ).toBe(true);
+  });
+});
+
 describe("a co-executor that returns the post (Georgievsk p.10, 18)", () => {
   it("the lead hears its part will not come, with its draft's hour running from now; no overdue alert from before", async () => {
     await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
