@@ -1,3 +1,4 @@
+import type { InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
 import { postsOnSubject, type Subject, subjectKey } from "../app/importance.js";
@@ -13,6 +14,7 @@ import {
 } from "../app/notices.js";
 import type { CardDeps } from "./cards.js";
 import { splitMessage } from "./delivery.js";
+import { cardButtons } from "./keyboards.js";
 import { chatRefused, failureOf } from "./refused-chats.js";
 import { t } from "./texts.js";
 
@@ -42,7 +44,7 @@ export async function announceSurge(deps: CardDeps, incident: Incident): Promise
     const startedAt = started ? now : noticeClaimedAt(deps.db, surge);
     if (!startedAt) continue;
     const text = t.surge(subject, value, recent.length, windowHours, recent, clause);
-    await tellEachOnce(deps, `${surge}:${startedAt.getTime()}`, text);
+    await tellEachOnce(deps, `${surge}:${startedAt.getTime()}`, text, recent);
   }
 }
 
@@ -78,7 +80,7 @@ export async function retrySurges(deps: CardDeps, due: (surges: string[]) => str
     if (recent.length < posts || !value) continue;
     const { clause } = deps.sla.regulation.surge;
     const text = t.surge(subject, value, recent.length, windowHours, recent, clause);
-    await tellEachOnce(deps, started.get(surge) as string, text);
+    await tellEachOnce(deps, started.get(surge) as string, text, recent);
   }
   return tried.length;
 }
@@ -90,12 +92,19 @@ export async function retrySurges(deps: CardDeps, due: (surges: string[]) => str
  * was cut short by a stop), so whoever missed it hears of it with the next post on the subject; a
  * chat that refuses for good, or a notice Telegram rejects as it is, is not tried again.
  */
-async function tellEachOnce(deps: CardDeps, surge: string, text: string): Promise<void> {
-  const recipients = [...reachableCuratorChats(deps.db), ...reachableHeads(headsWith(deps.db, "urgent"))];
-  for (const chatId of recipients) {
+async function tellEachOnce(deps: CardDeps, surge: string, text: string, ids: number[]): Promise<void> {
+  const curators = reachableCuratorChats(deps.db);
+  const heads = headsWith(deps.db, "urgent");
+  // «№ N» under it for whoever may open every post: the curators and the heads of no one organization.
+  const openAll = new Set([
+    ...curators,
+    ...reachableHeads(heads.filter((head) => head.organizationId === null)),
+  ]);
+  for (const chatId of [...curators, ...reachableHeads(heads)]) {
     const key = `${surge}:to:${chatId}`;
     if (!leaseNotice(deps.db, key, LEASE_MS, deps.clock.now())) continue;
-    if ((await send(deps, chatId, text)) === "failed") giveBackNotice(deps.db, key);
+    const buttons = openAll.has(chatId) ? cardButtons(ids) : undefined;
+    if ((await send(deps, chatId, text, buttons)) === "failed") giveBackNotice(deps.db, key);
     else settleNotice(deps.db, key, deps.clock.now());
   }
 }
@@ -110,13 +119,16 @@ async function send(
   deps: CardDeps,
   chatId: number,
   text: string,
+  buttons?: InlineKeyboard,
 ): Promise<"sent" | "refused" | "rejected" | "failed"> {
   try {
     // At once, whatever the hour (Orenburg p.21, Georgievsk p.24): with sound at night too.
-    for (const part of splitMessage(text))
+    const parts = splitMessage(text);
+    for (const [i, part] of parts.entries())
       await deps.api.sendMessage(chatId, part, {
         link_preview_options: { is_disabled: true },
         disable_notification: false,
+        ...(buttons && i === parts.length - 1 ? { reply_markup: buttons } : {}),
       });
     return "sent";
   } catch (err) {

@@ -284,4 +284,33 @@ describe("surge and what each head receives (Orenburg p.21)", () => {
     expect(sendsTo(DEPUTY)).toBe(0);
     expect(sendsTo(HEALTH_HEAD)).toBe(0);
   });
+
+  it("under the notice, «№ N» opens each post for the curators and the heads of no one organization; a head of one is given none", async () => {
+    h.seedPerson(ADMIN, "Анна", ["admin"]);
+    const actorId = findPerson(h.db, ADMIN)?.id ?? 0;
+    const health = findPerson(h.db, OFFICE.executor)?.organizationIds[0] ?? null;
+    const minister = head(HEALTH_HEAD, "Министр", health);
+    setHeadPurpose(h.db, {
+      actorId,
+      personId: minister,
+      purpose: "urgent",
+      enabled: true,
+      now: h.clock.now(),
+    });
+    for (let n = 1; n <= 5; n++) await post(n, "водоснабжение");
+    const labels = (chatId: number) => {
+      const notice = h.fake.messages(chatId).find((m) => m.text?.startsWith("⚠️ Всплеск"));
+      return h.fake
+        .buttons(chatId)
+        .filter((b) => b.message.message_id === notice?.message_id)
+        .map((b) => b.label);
+    };
+    const all = ["№ 1", "№ 2", "№ 3", "№ 4", "№ 5"];
+    expect(labels(OFFICE.curatorsChat)).toEqual(all);
+    expect(labels(OFFICE.head)).toEqual(all);
+    expect(surgeTexts(HEALTH_HEAD)).toHaveLength(1);
+    expect(labels(HEALTH_HEAD)).toEqual([]);
+    await h.user(OFFICE.head, "Глава").press("№ 3");
+    expect(h.lastText(OFFICE.head)).toMatch(/^Сообщение № 3 · /);
+  });
 });
