@@ -372,6 +372,19 @@ export function saveDraftWork(
     .run();
 }
 
+/** «Начать заново»: what this person kept for a draft of this purpose is dropped. */
+export function dropDraftWork(db: Db, incidentId: number, personId: number, purpose: DraftPurpose): void {
+  db.delete(draftWork)
+    .where(
+      and(
+        eq(draftWork.incidentId, incidentId),
+        eq(draftWork.personId, personId),
+        eq(draftWork.purpose, purpose),
+      ),
+    )
+    .run();
+}
+
 /** What this person has sent so far for a draft of this purpose, to be offered back. */
 export function loadDraftWork(
   db: Db,

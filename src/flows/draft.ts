@@ -8,7 +8,14 @@
 
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { type Draft, latestDrafts, loadDraftWork, saveDraftWork, submitDraft } from "../app/answers.js";
+import {
+  type Draft,
+  dropDraftWork,
+  latestDrafts,
+  loadDraftWork,
+  saveDraftWork,
+  submitDraft,
+} from "../app/answers.js";
 import { findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { recordDraftMessage } from "../app/draft-messages.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
@@ -465,7 +472,7 @@ export function draftFlow(deps: AppDeps) {
     content.attachments = [...base.attachments];
     // «Начать заново» over a saved draft drops it at once: left now, nothing of it is kept.
     if (start.saved && base.text === null && base.attachments.length === 0) {
-      await save();
+      await conversation.external(() => dropDraftWork(deps.db, incidentId, start.personId, purpose));
       kept = false;
     }
     // Text from a saved or returned draft: one typed at the attachments step replaces it.

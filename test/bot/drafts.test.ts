@@ -634,6 +634,7 @@ describe("an interrupted draft", () => {
     await executor.press("Начать заново");
     await executor.send("/cancel");
     expect(executor.lastText()).toBe("Отменено.");
+    expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")).toBeUndefined();
     await executor.press("Подготовить ответ");
     expect(executor.lastText()).not.toMatch(/Продолжить черновик|вложение/);
   });
