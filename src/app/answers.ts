@@ -372,16 +372,14 @@ export function saveDraftWork(
     .run();
 }
 
+/** This person's kept work for a draft of this purpose (one row: the table's key). */
+const workOf = (incidentId: number, personId: number, purpose: DraftPurpose) =>
+  and(eq(draftWork.incidentId, incidentId), eq(draftWork.personId, personId), eq(draftWork.purpose, purpose));
+
 /** «Начать заново»: what this person kept for a draft of this purpose is dropped. */
 export function dropDraftWork(db: Db, incidentId: number, personId: number, purpose: DraftPurpose): void {
   db.delete(draftWork)
-    .where(
-      and(
-        eq(draftWork.incidentId, incidentId),
-        eq(draftWork.personId, personId),
-        eq(draftWork.purpose, purpose),
-      ),
-    )
+    .where(workOf(incidentId, personId, purpose))
     .run();
 }
 
@@ -395,12 +393,6 @@ export function loadDraftWork(
   return db
     .select()
     .from(draftWork)
-    .where(
-      and(
-        eq(draftWork.incidentId, incidentId),
-        eq(draftWork.personId, personId),
-        eq(draftWork.purpose, purpose),
-      ),
-    )
+    .where(workOf(incidentId, personId, purpose))
     .get();
 }

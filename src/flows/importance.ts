@@ -95,18 +95,18 @@ export function detailRefusal(deps: AppDeps, incidentId: number, refusal: Transi
   return state === "answered" ? tr.edit.answered(incidentId) : tr.closed(incidentId);
 }
 
-/**
- * What the curator's answer to «Тема» or «Место» is: a text, «Убрать» (null), or nothing. «Убрать»
- * and «Отмена» count only under this question: under an earlier one (the topic's, left when «Место»
- * was chosen) they get a pop-up and do nothing. A post forwarded, or its link pasted where no link
- * is asked (`takesLinks` false), is a new post to register: the question closes, saying so.
- */
 /** A link to a post, video or comment in a network, not to a map or a site. */
 function isPostLink(link: string): boolean {
   const parsed = parseSourceLink(link);
   return parsed.ok && parsed.post;
 }
 
+/**
+ * What the curator's answer to «Тема» or «Место» is: a text, «Убрать» (null), or nothing. «Убрать»
+ * and «Отмена» count only under this question: under an earlier one (the topic's, left when «Место»
+ * was chosen) they get a pop-up and do nothing. A post forwarded, or its link pasted where no link
+ * is asked (`takesLinks` false), is a new post to register: the question closes, saying so.
+ */
 async function waitForValue(
   conversation: Flow,
   prompt: Message,
