@@ -79,6 +79,18 @@ export function listOrganizations(
   return { items, page, pages };
 }
 
+/** The page of the whole list (/orgs) that holds the organization: «К списку» on its card goes back there. */
+export function pageOfOrganization(db: Db, id: number): number {
+  const org = getOrganization(db, id);
+  if (!org) return 0;
+  const before = db
+    .select({ n: count() })
+    .from(organizations)
+    .where(sql`${organizations.nameKey} < ${org.nameKey}`)
+    .get();
+  return Math.floor((before?.n ?? 0) / PAGE_SIZE);
+}
+
 export type SaveResult =
   | { ok: true; organization: Organization }
   | { ok: false; reason: "name_taken" | "short_name_taken" | "not_found" };

@@ -299,6 +299,17 @@ export function loadPerson(db: Tx, personId: number): PersonSummary | undefined 
   return row && summaries(db, [row])[0];
 }
 
+/** Who appears in /people: someone with a role or an organization. */
+function hasAccess(db: Tx) {
+  return or(
+    inArray(people.id, db.select({ id: roleGrants.personId }).from(roleGrants)),
+    inArray(people.id, db.select({ id: memberships.personId }).from(memberships)),
+  );
+}
+
+/** /people's order, by name; the list's page of a person is counted by the same key. */
+const LIST_ORDER = [people.firstName, sql`coalesce(${people.lastName}, '')`, people.id];
+
 /**
  * One page of the people who have access (a role or an organization), by name. Someone whose access
  * was taken away keeps their row for the audit history but leaves this list.
@@ -307,21 +318,33 @@ export function listPeople(
   db: Db,
   opts: { page: number },
 ): { items: PersonSummary[]; page: number; pages: number } {
-  const withAccess = or(
-    inArray(people.id, db.select({ id: roleGrants.personId }).from(roleGrants)),
-    inArray(people.id, db.select({ id: memberships.personId }).from(memberships)),
-  );
-  const total = db.select({ n: count() }).from(people).where(withAccess).get()?.n ?? 0;
+  const total = db.select({ n: count() }).from(people).where(hasAccess(db)).get()?.n ?? 0;
   const { page, pages } = pageWithin(total, PEOPLE_PAGE_SIZE, opts.page);
   const rows = db
     .select()
     .from(people)
-    .where(withAccess)
-    .orderBy(asc(people.firstName), asc(people.lastName), asc(people.id))
+    .where(hasAccess(db))
+    .orderBy(...LIST_ORDER.map((key) => asc(key)))
     .limit(PEOPLE_PAGE_SIZE)
     .offset(page * PEOPLE_PAGE_SIZE)
     .all();
   return { items: summaries(db, rows), page, pages };
+}
+
+/**
+ * The page of /people that holds the person, or would hold them by name once their access is gone:
+ * «К списку» on their card goes back where the admin came from.
+ */
+export function pageOfPerson(db: Db, personId: number): number {
+  const person = db.select().from(people).where(eq(people.id, personId)).get();
+  if (!person) return 0;
+  const key = sql`(${person.firstName}, ${person.lastName ?? ""}, ${person.id})`;
+  const before = db
+    .select({ n: count() })
+    .from(people)
+    .where(and(hasAccess(db), sql`(${sql.join(LIST_ORDER, sql`, `)}) < ${key}`))
+    .get();
+  return Math.floor((before?.n ?? 0) / PEOPLE_PAGE_SIZE);
 }
 
 /** The posts of one organization a person holds in work. */

@@ -382,6 +382,8 @@ describe("organizations", () => {
     expect(admin().lastText()).toBe("Органы и организации (стр. 2 из 2):");
     await admin().press("Орган 12");
     expect(admin().lastText()).toMatch(/^«Орган 12»/);
+    await admin().press("К списку");
+    expect(admin().lastText()).toBe("Органы и организации (стр. 2 из 2):");
   });
 
   it("imports a file with a per-row report; bad rows are rejected with the reason", async () => {

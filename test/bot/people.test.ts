@@ -87,6 +87,14 @@ describe("/people: who has access", () => {
     await admin().press(/^9\. Сотрудник/);
     expect(admin().lastText()).toMatch(/^Сотрудник \d\d\nTelegram id/);
     expect(admin().lastText().length).toBeLessThanOrEqual(4096);
+    await admin().press("К списку");
+    expect(admin().lastText()).toMatch(/\(стр\. 2 из 3\)/);
+    // After taking their access away the list goes back to where they stood.
+    await admin().press(/^9\. Сотрудник/);
+    await admin().press("Закрыть доступ полностью");
+    await admin().press("Да, закрыть доступ");
+    await admin().press("К списку");
+    expect(admin().lastText()).toMatch(/\(стр\. 2 из 2\)/);
   });
 
   it("is the admin's alone", async () => {

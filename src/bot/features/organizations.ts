@@ -4,6 +4,7 @@ import {
   getOrganization,
   type OpenWork,
   type Organization,
+  pageOfOrganization,
   setOrganizationActive,
 } from "../../app/organizations.js";
 import { telegramIdsOfMembers } from "../../app/people.js";
@@ -29,15 +30,21 @@ organizations.command("orgs", requirePrivate, admin, async (ctx) => {
   else await ctx.reply(t.org.listTitle(0, pages), { reply_markup: keyboard });
 });
 
-organizations.callbackQuery(onAction("org.page", [ID]), admin, async (ctx) => {
+async function showList(ctx: BotContext, requested: number): Promise<void> {
   const { keyboard, page, pages } = organizationPicker(ctx.app.db, {
-    page: Number(ctx.match[1]),
+    page: requested,
     pickAction: "org.open",
     pageAction: "org.page",
   });
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(t.org.listTitle(page, pages), { reply_markup: keyboard });
-});
+}
+
+organizations.callbackQuery(onAction("org.page", [ID]), admin, (ctx) => showList(ctx, Number(ctx.match[1])));
+
+organizations.callbackQuery(onAction("org.back", [ID]), admin, (ctx) =>
+  showList(ctx, pageOfOrganization(ctx.app.db, Number(ctx.match[1]))),
+);
 
 organizations.callbackQuery("noop", (ctx) => ctx.answerCallbackQuery());
 
@@ -60,7 +67,7 @@ async function showCard(ctx: BotContext, organizationId: number, toast?: string)
       cb(org.active ? "org.off" : "org.on", org.id),
     )
     .row()
-    .text(t.org.buttonBack, cb("org.page", 0));
+    .text(t.org.buttonBack, cb("org.back", org.id));
   await ctx.answerCallbackQuery(toast === undefined ? {} : { text: toast });
   await ctx.editMessageText(t.org.card(org.name, org.shortName, org.active, chatTitle, members), {
     reply_markup: keyboard,

@@ -22,6 +22,7 @@ import {
   loadPerson,
   PEOPLE_PAGE_SIZE,
   type PersonSummary,
+  pageOfPerson,
   personName,
   planAccessChange,
   reachableMembers,
@@ -98,6 +99,12 @@ people.callbackQuery(onAction("ppl.page", [ID]), admin, async (ctx) => {
   await ctx.editMessageText(text, { reply_markup: keyboard });
 });
 
+people.callbackQuery(onAction("ppl.back", [ID]), admin, async (ctx) => {
+  const { text, keyboard } = listView(ctx, pageOfPerson(ctx.app.db, Number(ctx.match[1])));
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(text, { reply_markup: keyboard });
+});
+
 people.callbackQuery("ppl.noop", (ctx) => ctx.answerCallbackQuery());
 
 /**
@@ -132,7 +139,7 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
   }
   const removable = person.organizations.length > 0 || person.roles.size > (configuredAdmin ? 1 : 0);
   if (removable) keyboard.text(tp.button.removeAll, ask({ kind: "all" })).row();
-  keyboard.text(tp.button.back, cb("ppl.page", 0));
+  keyboard.text(tp.button.back, cb("ppl.back", person.id));
   const card = tp.card({
     name: displayName(person),
     telegramId: person.telegramId,
@@ -285,7 +292,7 @@ onAccessChange("ppl.do", async (ctx, request) => {
   await updateMenu(ctx, after);
   const keyboard = new InlineKeyboard()
     .text(tp.button.toPerson, cb("ppl.open", personId))
-    .text(tp.button.back, cb("ppl.page", 0));
+    .text(tp.button.back, cb("ppl.back", personId));
   await ctx.editMessageText(clip(lines.join("\n\n"), MESSAGE_LIMIT), { reply_markup: keyboard });
 });
 
