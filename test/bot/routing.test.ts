@@ -906,6 +906,35 @@ describe("executors on the card", () => {
     ]);
   });
 
+  it("Georgievsk: a co-executor dropped while reworking its part is told so by the rework notice's button", async () => {
+    await office({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" });
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationExecutor().press("Взять в работу", educationChat());
+    await educationExecutor().press("Отправить информацию", educationChat());
+    await educationExecutor().send("Снег уберут.", educationChat());
+    const part = loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === education);
+    await pressData(curator(), -200, `inc.partrw:${id}:${part?.id}:${part && partVersion(part)}`);
+    await curator().send("Укажите, к какому дню уберут снег.", curatorsChat());
+    const returnNotice = h.fake.lastMessage(-300);
+    if (!returnNotice) throw new Error("no part return notice");
+    const curatorPerson = findPerson(h.db, CURATOR);
+    if (!curatorPerson) throw new Error("no curator");
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curatorPerson,
+      now: h.clock.now(),
+    });
+    const press = await h.deliver(
+      updates.callback(educationExecutor().tg, returnNotice, `inc.part:${id}:${education}`),
+    );
+    expect(h.fake.callbackAnswer(press.callback_query?.id ?? "")?.text).toBe(
+      "Сообщение № 1 больше не направлено вашему органу.",
+    );
+  });
+
   it("Orenburg: nobody returns a co-executor's part, which goes to the lead at once (p.14)", async () => {
     await office();
     const id = await register(1);

@@ -166,7 +166,11 @@ function refusalText(
     organizationId === undefined ? own : own.includes(organizationId) ? [organizationId] : [];
   if (refusal === "forbidden") {
     if (action === "route") return tr.route.notCurator;
-    if (action === "sendPart") return tr.part.notCoexecutor(id);
+    if (action === "sendPart") {
+      const mine = (a: { organizationId: number }) => organizations.includes(a.organizationId);
+      const dropped = incident.assignments.some(mine) && !activeAssignments(incident).some(mine);
+      return dropped ? tr.accept.withdrawn(id) : tr.part.notCoexecutor(id);
+    }
     if (own.length === 0) return tr.accept.executorsOnly(id);
     const involved = organizations.length > 0 ? organizationsInvolved(db, id, organizations) : [];
     return involved.length > 0 ? tr.accept.withdrawn(id) : tr.accept.notAssigned(id);
