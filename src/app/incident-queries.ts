@@ -2,7 +2,15 @@
 
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { assignments, auditEvents, cards, incidents, organizations, people } from "../db/schema.js";
+import {
+  assignments,
+  auditEvents,
+  cards,
+  incidents,
+  noticesSent,
+  organizations,
+  people,
+} from "../db/schema.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { type Head, headOf } from "./heads.js";
@@ -27,10 +35,18 @@ function visibleTo(person: Person | undefined, head: Head | undefined): "all" | 
 }
 
 /**
+ * The notices-ledger key saying a surge notice listed the post to this head of an organization
+ * (claimed before the notice goes out), who may then open it though it is another organization's.
+ */
+export const surgeListedKey = (incidentId: number, telegramId: number) =>
+  `surge-listed:${incidentId}:to:${telegramId}`;
+
+/**
  * Whether the person sees the incident: with `visibleOrganizations` "all", every one; else those where
  * one of their organizations has, or had, an assignment (a returned post stays visible to the
  * organization that returned it). A head of an organization told at once of posts of these
- * importances («Срочные», `heardAtOnce`) sees those too: he was told of them to look.
+ * importances («Срочные», `heardAtOnce`), or of a surge listing the post, sees those too: he was
+ * told of them to look.
  */
 export function mayViewIncident(
   db: Tx,
@@ -41,13 +57,16 @@ export function mayViewIncident(
   const head = headSettingsOf(db, person);
   const visible = visibleTo(person, head);
   if (visible === "all" || organizationsInvolved(db, incidentId, visible).length > 0) return true;
-  if (!head?.purposes.includes("urgent")) return false;
+  if (!head?.purposes.includes("urgent") || !person) return false;
   const row = db
     .select({ importance: incidents.importance })
     .from(incidents)
     .where(eq(incidents.id, incidentId))
     .get();
-  return row !== undefined && heardAtOnce.includes(row.importance);
+  if (row === undefined) return false;
+  if (heardAtOnce.includes(row.importance)) return true;
+  const listed = surgeListedKey(incidentId, person.telegramId);
+  return db.select().from(noticesSent).where(eq(noticesSent.key, listed)).get() !== undefined;
 }
 
 /** Which of these organizations has, or had, an assignment in the incident. */

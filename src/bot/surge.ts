@@ -2,8 +2,10 @@ import type { InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
 import { postsOnSubject, type Subject, subjectKey } from "../app/importance.js";
+import { surgeListedKey } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import {
+  claimNotice,
   claimStaleNotice,
   giveBackNotice,
   leaseNotice,
@@ -93,18 +95,15 @@ export async function retrySurges(deps: CardDeps, due: (surges: string[]) => str
  * chat that refuses for good, or a notice Telegram rejects as it is, is not tried again.
  */
 async function tellEachOnce(deps: CardDeps, surge: string, text: string, ids: number[]): Promise<void> {
-  const curators = reachableCuratorChats(deps.db);
   const heads = headsWith(deps.db, "urgent");
-  // «№ N» under it for whoever may open every post: the curators and the heads of no one organization.
-  const openAll = new Set([
-    ...curators,
-    ...reachableHeads(heads.filter((head) => head.organizationId === null)),
-  ]);
-  for (const chatId of [...curators, ...reachableHeads(heads)]) {
+  // A head of one organization may open the posts listed to him, as the «№ N» buttons offer.
+  const ofOne = new Set(reachableHeads(heads.filter((head) => head.organizationId !== null)));
+  for (const chatId of [...reachableCuratorChats(deps.db), ...reachableHeads(heads)]) {
     const key = `${surge}:to:${chatId}`;
-    if (!leaseNotice(deps.db, key, LEASE_MS, deps.clock.now())) continue;
-    const buttons = openAll.has(chatId) ? cardButtons(ids) : undefined;
-    if ((await send(deps, chatId, text, buttons)) === "failed") giveBackNotice(deps.db, key);
+    const now = deps.clock.now();
+    if (!leaseNotice(deps.db, key, LEASE_MS, now)) continue;
+    if (ofOne.has(chatId)) for (const id of ids) claimNotice(deps.db, surgeListedKey(id, chatId), now);
+    if ((await send(deps, chatId, text, cardButtons(ids))) === "failed") giveBackNotice(deps.db, key);
     else settleNotice(deps.db, key, deps.clock.now());
   }
 }

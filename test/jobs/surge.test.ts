@@ -285,7 +285,7 @@ describe("surge and what each head receives (Orenburg p.21)", () => {
     expect(sendsTo(HEALTH_HEAD)).toBe(0);
   });
 
-  it("under the notice, «№ N» opens each post for the curators and the heads of no one organization; a head of one is given none", async () => {
+  it("under the notice, «№ N» opens each post for the curators and every head told, a head of one organization too", async () => {
     h.seedPerson(ADMIN, "Анна", ["admin"]);
     const actorId = findPerson(h.db, ADMIN)?.id ?? 0;
     const health = findPerson(h.db, OFFICE.executor)?.organizationIds[0] ?? null;
@@ -309,8 +309,18 @@ describe("surge and what each head receives (Orenburg p.21)", () => {
     expect(labels(OFFICE.curatorsChat)).toEqual(all);
     expect(labels(OFFICE.head)).toEqual(all);
     expect(surgeTexts(HEALTH_HEAD)).toHaveLength(1);
-    expect(labels(HEALTH_HEAD)).toEqual([]);
+    expect(labels(HEALTH_HEAD)).toEqual(all);
     await h.user(OFFICE.head, "Глава").press("№ 3");
     expect(h.lastText(OFFICE.head)).toMatch(/^Сообщение № 3 · /);
+    // The minister heads another organization than the one the posts wait for: told of them to look,
+    // he may open them (and find them), but not a post the notice did not list.
+    const ministerUser = h.user(HEALTH_HEAD, "Министр");
+    await ministerUser.press("№ 3");
+    expect(h.lastText(HEALTH_HEAD)).toMatch(/^Сообщение № 3 · /);
+    await ministerUser.send("/find 5");
+    expect(h.lastText(HEALTH_HEAD)).toMatch(/^Сообщение № 5 · /);
+    const other = seedRegistered(h, { link: "https://vk.com/wall-1_99" });
+    await ministerUser.send(`/find ${other}`);
+    expect(h.lastText(HEALTH_HEAD)).toBe(`Сообщение № ${other} не направлялось вашему органу.`);
   });
 });
