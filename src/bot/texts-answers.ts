@@ -193,6 +193,9 @@ export const ta = {
     notice: (id: number, link: string, onTime: boolean, postedLate: string | null, who: string) =>
       `Ответ по сообщению № ${id} размещён (${postedVerdict(onTime, postedLate)}): ${link}\nРазместил(а): ${who}`,
     notAllowed: "Разместить согласованный ответ может исполнитель, который ведёт сообщение.",
+    /** «Размещу лично» pressed by someone who is not a curator. */
+    selfCuratorsOnly:
+      "«Размещу лично» — кнопка куратора. Исполнитель размещает согласованный ответ и нажимает «Размещено».",
     curatorMayNot: (clause: string) =>
       `По регламенту (${clause}) согласованный ответ размещает исполнитель, куратор — не размещает.`,
     already: (id: number, link: string) => `Ответ по сообщению № ${id} уже размещён: ${link}`,

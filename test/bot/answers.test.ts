@@ -977,7 +977,26 @@ describe("publication", () => {
     expect(await pressData(curator(), OFFICE.curatorsChat, `inc.pubself:${id}`)).toBe(
       "По регламенту (п. 12) согласованный ответ размещает исполнитель, куратор — не размещает.",
     );
+    // Nor does the lead's executor claim it with crafted data.
+    const card = h.fake.messages(OFFICE.executor).find((m) => m.text?.startsWith("Сообщение № "));
+    if (!card) throw new Error("no card");
+    const forged = await h.deliver(updates.callback(executor().tg, card, `inc.pubself:${id}`));
+    expect(h.fake.callbackAnswer(forged.callback_query?.id ?? "")?.text).toBe(
+      "«Размещу лично» — кнопка куратора. Исполнитель размещает согласованный ответ и нажимает «Размещено».",
+    );
     expect(state(id)).toBe("approved");
+    expect(h.texts(OFFICE.healthChat).some((text) => text.includes("Не размещайте его"))).toBe(false);
+  });
+
+  it("Georgievsk: an executor in the curators' chat pressing «Размещу лично» is refused; his organization still hears the reminders", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    expect(await executor().press("Размещу лично", curatorsChat())).toBe(
+      "«Размещу лично» — кнопка куратора. Исполнитель размещает согласованный ответ и нажимает «Размещено».",
+    );
+    expect(h.texts(OFFICE.healthChat).some((text) => text.includes("Не размещайте его"))).toBe(false);
+    const claims = h.db.select().from(auditEvents).where(eq(auditEvents.action, "curatorPosts")).all();
+    expect(claims).toEqual([]);
   });
 });
 

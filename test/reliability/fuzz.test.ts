@@ -308,13 +308,22 @@ const OTHER_BUTTONS = [
     "dr.clear:1",
     "flow.skip",
     "org.page:0",
+    "org.back:1",
     "org.open:1",
     "org.on:2",
     "org.off:1",
     "org.ren:1",
     "org.short:1",
   ],
-  ...["ppl.page:0", "ppl.open:1", "ppl.ask:1:r:curator", "ppl.ask:2:a", "ppl.do:3:o:1", "ppl.do:1:r:admin"],
+  ...[
+    "ppl.page:0",
+    "ppl.back:2",
+    "ppl.open:1",
+    "ppl.ask:1:r:curator",
+    "ppl.ask:2:a",
+    "ppl.do:3:o:1",
+    "ppl.do:1:r:admin",
+  ],
   ...["inv.role:admin", "inv.role:curator", "inv.role:head", "inv.role:executor", "inv.page:0"],
   ...["inv.org:1", "inv.rev:1", "bind.page:0", "bind.org:1", "bind.cur"],
   ...["bind.orgok:1", "bind.curok", "bind.no"],
@@ -370,11 +379,7 @@ function mayPress(sender: Sender, data: string, office: Office): boolean {
       const leads = incident.assignments.some(
         (a) => a.organizationId === org && a.role === "lead" && a.state === "accepted",
       );
-      return (
-        ["inc.draft", "inc.interim", "inc.clarify", "inc.pub", "inc.pubself", "inc.publink"].includes(
-          action,
-        ) && leads
-      );
+      return ["inc.draft", "inc.interim", "inc.clarify", "inc.pub", "inc.publink"].includes(action) && leads;
     }
     case "curator":
       return curatorMay(action, args, incident, office);

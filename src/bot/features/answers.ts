@@ -393,7 +393,12 @@ async function startDialog(
  * the answer, so that it does not appear twice; told again if he gives it up (linkFlow).
  */
 async function postSelf(ctx: BotContext, id: number) {
-  const { db, clock } = ctx.app;
+  const { db, clock, sla } = ctx.app;
+  // The claim keeps the executors from posting and makes the answer's alerts the curators': a
+  // curator's alone, where the preset lets curators post (callback data is not trusted).
+  if (!hasRole(ctx.person, "curator")) return popup(ctx, ta.publish.selfCuratorsOnly);
+  if (!sla.regulation.curatorMayPublish.value)
+    return popup(ctx, ta.publish.curatorMayNot(sla.regulation.curatorMayPublish.clause));
   // One curator posts it: another's claim still open is told, not doubled (two answers in public).
   const claim = openClaim(db, id, clock.now(), ANSWER_WINDOW_MS);
   if (claim && claim.event.actorId !== ctx.person?.id)
