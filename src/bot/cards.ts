@@ -112,7 +112,9 @@ export function renderCard(
     lines.push(...stateLines(incident, seesLead ? [] : ownCoexecutorParts, sla, rules));
     lines.push(...organizationLines(incident, audience, seesLead, ownCoexecutorParts, related.holders));
   }
-  for (const part of incident.assignments) {
+  // Where the post went is all a card handed over says of the work after it: no other's parts,
+  // rework or awaited clarification, which its executors could read as theirs.
+  for (const part of handedOver ? [] : incident.assignments) {
     if (part.state === "part_sent" && rules.curatorPassesParts && open)
       lines.push(t.card.partForApproval(part.organizationName));
     else if (part.state === "part_sent" || part.state === "part_passed")
@@ -127,14 +129,14 @@ export function renderCard(
       t.card.returned(returned.organizationName, trimmed(returned.returnReason ?? "", NOTE_LIMIT).text),
     );
   }
-  const rework = incident.answer?.reworkComment;
+  const rework = handedOver ? undefined : incident.answer?.reworkComment;
   if (rework && (row.state === "in_work" || row.state === "awaiting_final"))
     lines.push(t.card.reworkComment(trimmed(rework, NOTE_LIMIT).text, incident.answer?.draftKind));
   if (row.repeatOfId) lines.push(t.card.repeatOf(row.repeatOfId, earlier && earlierOutcome(earlier, sla)));
   for (const publication of incident.publications) {
     lines.push(t.card.publication(publication.kind, publication.link, publication.onTime));
   }
-  if (incident.answer?.awaitingClarification) lines.push(t.card.awaitingClarification);
+  if (incident.answer?.awaitingClarification && !handedOver) lines.push(t.card.awaitingClarification);
   // The deadlines end the card and are never cut off: a long card loses the end of what is above them.
   const deadlines =
     handedOver || waiting ? [] : deadlineLines(incident, audience, ownCoexecutorParts, sla, now);

@@ -263,6 +263,31 @@ describe("an executor of an organization the post was taken from", () => {
     );
     expect(ivan.lastText()).not.toMatch(/Срок|Исполнитель:/);
   });
+
+  it("its old card shows none of the new lead's work: not the rework comment on its draft", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    const now = h.clock.now();
+    must(
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: roads,
+        coexecutorIds: [],
+        actor: as(OFFICE.curator),
+        now,
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId: id, actor: as(ROADS_EXECUTOR), now }));
+    const content = { text: "Ответ Миндора.", attachments: [] };
+    must(submitDraft(h.db, { incidentId: id, actor: as(ROADS_EXECUTOR), now, content }));
+    const comment = "Уберите из ответа фамилию заявителя.";
+    must(requestRework(h.db, { incidentId: id, actor: as(OFFICE.curator), now, comment }));
+    await showCards(h, id);
+    expect(card(-300, id)).toContain(comment);
+    for (const chat of [OFFICE.healthChat, OFFICE.executor]) {
+      expect(card(chat, id)).toContain("передано другому органу (Министерство дорожного хозяйства)");
+      expect(card(chat, id)).not.toContain(comment);
+    }
+  });
 });
 
 describe("the lead made a co-executor of another lead", () => {
