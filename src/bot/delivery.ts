@@ -5,10 +5,16 @@
  */
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import type { Logger } from "pino";
-import { chatOfOrganization, findBoundChat, reachableCuratorChats } from "../app/chats.js";
+import {
+  chatOfOrganization,
+  findBoundChat,
+  findBoundChatByPurpose,
+  reachableCuratorChats,
+} from "../app/chats.js";
 import { forgetCard, organizationNames } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
-import { reachableMembers } from "../app/people.js";
+import { reachableMembers, reachableWithRole } from "../app/people.js";
+import type { Db } from "../db/client.js";
 import { hasRole, type Person } from "../domain/access.js";
 import { cutBefore } from "../domain/clip.js";
 import { assignmentsOf, leadAssignment, receivedAssignments } from "../domain/incident.js";
@@ -164,10 +170,22 @@ export async function notifyCurators(
   text: string,
   keyboard?: InlineKeyboard,
 ): Promise<boolean> {
-  let told = false;
-  for (const chatId of reachableCuratorChats(deps.db))
-    if (await sendLong(deps, api, chatId, text, keyboard)) told = true;
-  return told;
+  return reachCurators(deps.db, async (chats) => {
+    let told = false;
+    for (const chatId of chats) if (await sendLong(deps, api, chatId, text, keyboard)) told = true;
+    return told;
+  });
+}
+
+/**
+ * Shows something to the curators: in their chat, or each of them privately when none is bound, or
+ * when the bound chat did not take it (the bot removed before Telegram said so). Whether any got it.
+ */
+export async function reachCurators(db: Db, show: (chatIds: number[]) => Promise<boolean>): Promise<boolean> {
+  if (await show(reachableCuratorChats(db))) return true;
+  return (
+    findBoundChatByPurpose(db, "curators") !== undefined && (await show(reachableWithRole(db, "curator")))
+  );
 }
 
 /** Where an organization hears unasked: its work chat, or its executors privately when it has none (not those who block the bot). */
@@ -178,7 +196,7 @@ export function organizationChats(deps: Pick<AppDeps, "db">, organizationId: num
 
 /** A notice nobody at the organization could get goes to the curators, saying whose it was. Whether they got it. */
 export async function tellCuratorsInsteadOf(
-  deps: AppDeps,
+  deps: Omit<RefusalDeps, "api">,
   api: Api,
   organizationId: number,
   text: string,

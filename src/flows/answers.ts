@@ -34,7 +34,14 @@ import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { draftButton, syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
-import { announceEach, cardDeps, notifyOrganization, sendLong, tellOrganization } from "../bot/delivery.js";
+import {
+  announceEach,
+  cardDeps,
+  notifyOrganization,
+  sendLong,
+  tellCuratorsInsteadOf,
+  tellOrganization,
+} from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
 import { chatRefused, type RefusalDeps } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
@@ -433,32 +440,51 @@ export async function tell(
 ): Promise<void> {
   // A significant post's news rings at any hour; any other goes quietly at night (quietOutsideWorkingTime).
   const ring = incident.row.importance === "significant";
+  const told = new Set<number>();
   await Promise.all(
-    listenersOf(deps.db, incident, to).map((chatId) =>
-      sendLong(deps, api, chatId, text, to.keyboard, { ring }),
-    ),
+    listenersOf(deps.db, incident, to).map(async (chatId) => {
+      if (await sendLong(deps, api, chatId, text, to.keyboard, { ring })) told.add(chatId);
+    }),
   );
+  // The organization's news nobody there got (its chat refuses, every executor blocks the bot) goes
+  // to the curators, saying whose it was: an approved answer must still be posted in time.
+  const lead = leadAssignment(incident);
+  if (!to.organization || !lead) return;
+  const ours = organizationListeners(deps.db, incident, to);
+  if (!ours.some((chatId) => told.has(chatId) || chatId === to.except))
+    await tellCuratorsInsteadOf(
+      deps,
+      api,
+      lead.organizationId,
+      typeof text === "string" ? text : text.join("\n"),
+    );
 }
 
 /** The chats `to` names for the incident, each once. */
 export function listenersOf(db: Db, incident: Incident, to: Listeners): number[] {
-  const chats = new Set<number>();
-  const add = (ids: number[]) => {
-    for (const id of ids) chats.add(id);
-  };
-  if (to.curators) add(reachableCuratorChats(db));
-  const lead = leadAssignment(incident);
-  if (to.organization && lead) {
-    const chat = chatOfOrganization(db, lead.organizationId);
-    add(chat !== undefined ? [chat] : reachableMembers(db, [lead.organizationId]));
-  }
-  const holder =
-    to.holder && incident.holderId !== null && lead
-      ? telegramIdOfMember(db, incident.holderId, lead.organizationId)
-      : undefined;
-  if (holder !== undefined) chats.add(holder);
+  const chats = new Set([
+    ...(to.curators ? reachableCuratorChats(db) : []),
+    ...organizationListeners(db, incident, to),
+  ]);
   if (to.except !== undefined) chats.delete(to.except);
   return [...chats];
+}
+
+/** The lead organization's chats `to` names: its work chat (or its executors) and the holder. */
+function organizationListeners(db: Db, incident: Incident, to: Listeners): number[] {
+  const lead = leadAssignment(incident);
+  if (!lead) return [];
+  const chats: number[] = [];
+  if (to.organization) {
+    const chat = chatOfOrganization(db, lead.organizationId);
+    chats.push(...(chat !== undefined ? [chat] : reachableMembers(db, [lead.organizationId])));
+  }
+  const holder =
+    to.holder && incident.holderId !== null
+      ? telegramIdOfMember(db, incident.holderId, lead.organizationId)
+      : undefined;
+  if (holder !== undefined) chats.push(holder);
+  return chats;
 }
 
 function cancelKeyboard(): InlineKeyboard {

@@ -16,16 +16,15 @@ import {
   saveDraftWork,
   submitDraft,
 } from "../app/answers.js";
-import { findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { recordDraftMessage } from "../app/draft-messages.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments } from "../app/part-attachments.js";
-import { loadPerson, reachableWithRole, telegramIdsWithRole } from "../app/people.js";
+import { loadPerson, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { decisionButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { announceEach, cardDeps } from "../bot/delivery.js";
+import { announceEach, cardDeps, reachCurators } from "../bot/delivery.js";
 import { ALBUM_LIMIT, albumPlan, type DraftView, sendDraft } from "../bot/draft-view.js";
 import { chatRefused, notifyAdmins } from "../bot/refused-chats.js";
 import { t } from "../bot/texts.js";
@@ -243,11 +242,7 @@ async function sendToCurators(
     }
     return shown;
   };
-  const shown =
-    (await showTo(reachableCuratorChats(deps.db))) ||
-    (findBoundChatByPurpose(deps.db, "curators") !== undefined &&
-      (await showTo(reachableWithRole(deps.db, "curator"))));
-  if (shown) return undefined;
+  if (await reachCurators(deps.db, showTo)) return undefined;
   const organization = leadAssignment(incident)?.organizationName ?? "—";
   const told = await notifyAdmins(
     { ...deps, api },

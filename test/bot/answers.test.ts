@@ -250,6 +250,34 @@ describe("approval", () => {
     expect(h.fake.calls.filter((call) => call.params.chat_id === MARIA)).toEqual([]);
   });
 
+  it("nobody at the organization can get the approval: the curators hear it, saying whose it was", async () => {
+    const id = await officeWithIncident();
+    unbindChat(h.db, { chatId: OFFICE.healthChat, actorId: null, reason: "admin", now: h.clock.now() });
+    await seedDraft(h, id);
+    // The only executor blocks the bot after sending his draft: nobody there hears the approval.
+    h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
+    const undelivered =
+      "Органу «Министерство здравоохранения» не доставлено: бот не смог написать ни в его рабочий чат, ни его исполнителям.";
+    expect(await curator().press("Согласовать", curatorsChat())).toBe("Ответ по сообщению № 1 согласован.");
+    const approval = h.texts(OFFICE.curatorsChat).find((text) => text.endsWith(undelivered));
+    expect(approval).toMatch(/^Ответ по сообщению № 1 согласован\. Разместите его во ВКонтакте/);
+    expect(approval).toContain("Разместить до 24.11.2026 10:30.");
+  });
+
+  it("the rework nobody at the organization can get goes to the curators too", async () => {
+    const id = await officeWithIncident();
+    unbindChat(h.db, { chatId: OFFICE.healthChat, actorId: null, reason: "admin", now: h.clock.now() });
+    await seedDraft(h, id);
+    h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
+    await curator().press("На доработку", curatorsChat());
+    await curator().send("Уточните сроки вывоза.", curatorsChat());
+    expect(h.texts(OFFICE.curatorsChat).filter((text) => text.includes("не доставлено"))).toEqual([
+      expect.stringMatching(
+        /^Проект ответа по сообщению № 1 возвращён на доработку: Уточните сроки вывоза\./,
+      ),
+    ]);
+  });
+
   it("an executor cannot approve, and neither can a curator his own draft", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);

@@ -85,4 +85,18 @@ describe("Telegram's errors", () => {
     expect(h.texts(OFFICE.healthChat)).toEqual([]);
     expect(h.lastText(OFFICE.curatorsChat)).toMatch(/^Сообщение № 1/);
   });
+
+  it("the curators' chat refusing (the bot removed unseen): a returned post reaches each curator privately", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    h.fake.setChatMember(OFFICE.curatorsChat, h.bot.botInfo.id, "kicked");
+    const executor = h.user(OFFICE.executor, "Иван");
+    const chat = h.group(OFFICE.healthChat, "Минздрав: обращения");
+    await executor.press("Вернуть", chat);
+    await executor.press("Не наша компетенция", chat);
+    await executor.press("Вернуть без уточнения", chat);
+    for (const curator of [OFFICE.curator, OFFICE.curator2])
+      expect(h.texts(curator).some((text) => /^Сообщение № 1 возвращено/.test(text))).toBe(true);
+  });
 });
