@@ -2,7 +2,9 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import { decidedDraftMessages, forgetDraftMessage } from "../app/draft-messages.js";
+import { headOf } from "../app/heads.js";
 import { detailsEditable } from "../app/importance.js";
+import { mayViewIncident } from "../app/incident-queries.js";
 import { type ClosedReason, firstAtLink, type Incident, loadIncident } from "../app/incidents.js";
 import { findPerson, isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
@@ -613,7 +615,7 @@ async function syncNow(
   const existing = queries.ofIncident.all({ incidentId: incident.id });
   for (const old of existing) {
     if (targets.some((target) => target.chatId === old.chatId)) continue;
-    const audience = audienceOfOld(db, incident, old.chatId);
+    const audience = audienceOfOld(db, incident, old.chatId, deps.sla.regulation);
     if (audience) targets.push({ chatId: old.chatId, audience });
   }
   // Telegram gives private chats the person's (positive) id.
@@ -669,7 +671,12 @@ async function syncNow(
  * a person who is none of these any more (removed from the organization), gets nothing more: the card
  * stays as it was, the post and its author are not sent there.
  */
-function audienceOfOld(db: Db, incident: Incident, chatId: number): Audience | undefined {
+function audienceOfOld(
+  db: Db,
+  incident: Incident,
+  chatId: number,
+  regulation: SlaRuntime["regulation"],
+): Audience | undefined {
   // Telegram gives groups negative ids and private chats the person's (positive) id.
   if (chatId < 0) {
     const bound = findBoundChat(db, chatId);
@@ -685,8 +692,14 @@ function audienceOfOld(db: Db, incident: Incident, chatId: number): Audience | u
   // went, as in the work chat; not the next organization's holder and deadlines.
   const had = incident.assignments.find((a) => person?.organizationIds.includes(a.organizationId));
   if (had) return { kind: "observer", organizationId: had.organizationId };
-  // A head who looked it up follows it; someone who left the organization hears no more of it.
-  return hasRole(person, "head") ? { kind: "observer" } : undefined;
+  // A head who looked it up follows it while he may see it (not once made head of another
+  // organization only); someone who left the organization hears no more of it.
+  const heardAtOnce = regulation.significantRecipients.importance;
+  if (!person || !hasRole(person, "head") || !mayViewIncident(db, incident.id, person, heardAtOnce))
+    return undefined;
+  const headed = headOf(db, person.id)?.organizationId ?? undefined;
+  const ours = headed !== undefined && incident.assignments.some((a) => a.organizationId === headed);
+  return ours ? { kind: "observer", organizationId: headed } : { kind: "observer" };
 }
 
 /**

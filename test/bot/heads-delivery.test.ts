@@ -6,7 +6,7 @@
 import { like } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { acceptIncident, registerIncident, routeIncident } from "../../src/app/incidents.js";
-import { findPerson, grantRole, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
+import { changeAccess, findPerson, grantRole, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
 import { HEAD_PURPOSES, type HeadPurpose, noticesSent } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { headsRetry } from "../../src/jobs/heads.js";
@@ -109,6 +109,44 @@ describe("a significant post (Orenburg p.21)", () => {
     expect(card).toContain("№ 1");
     expect(card).toContain("Пожар в школе");
     expect(h.texts(GOVERNOR)).toHaveLength(2);
+  });
+});
+
+describe("a head's card of a post he looked up", () => {
+  it("follows the post while he may see it, and stops once he heads one other organization only", async () => {
+    const { health, education } = await orenburg();
+    const id = seedRegistered(h, { author: "Иван Петров" });
+    await showCards(h, id);
+    await h.user(GOVERNOR, "Губернатор").send(`/find ${id}`);
+    const card = () =>
+      h.fake.messages(GOVERNOR).find((m) => m.text?.startsWith(`Сообщение № ${id} · `))?.text;
+    const curator = person(OFFICE.curator);
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    await showCards(h, id);
+    expect(card()).toContain("Исполнитель: Министерство здравоохранения");
+    // Made head of Минобр only (the role taken away, then invited again for the organization).
+    const governor = person(GOVERNOR).id;
+    const now = h.clock.now();
+    const taken = changeAccess(h.db, {
+      actorId: person(ADMIN).id,
+      personId: governor,
+      change: { kind: "role", role: "head" },
+      configuredAdmins: [],
+      now,
+    });
+    expect(taken.ok).toBe(true);
+    h.db.transaction((tx) => grantRole(tx, governor, "head", null, now, education));
+    const before = card();
+    acceptIncident(h.db, { incidentId: id, actor: person(OFFICE.executor), now });
+    await showCards(h, id);
+    expect(card()).toBe(before);
+    expect(card()).not.toContain("взято в работу");
   });
 });
 
