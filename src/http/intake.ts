@@ -49,6 +49,12 @@ const MAX_TEXT = 20_000;
  * letters as Python's or PHP's JSON writes Cyrillic by default: `\uXXXX`, 6 bytes a letter.
  */
 const MAX_BODY_BYTES = 6 * MAX_TEXT + 8 * 1024;
+/**
+ * A body over MAX_BODY_BYTES is still read (and dropped) up to this, so that the 413 leaves its
+ * kept-alive connection ready for the caller's next post; a larger one is answered at once and its
+ * connection closed.
+ */
+const MAX_DRAINED_BYTES = 1024 * 1024;
 /** A monitoring server's clock a little ahead of ours does not make its post one from the future. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -82,7 +88,8 @@ const postSchema = z.strictObject({
     .transform((value) => (value ? Date.parse(value) : null)),
 });
 
-type Reply = { status: number; body: Record<string, unknown> };
+/** `close`: the request's body was left unread, so its connection cannot carry another request. */
+type Reply = { status: number; body: Record<string, unknown>; close?: boolean };
 
 const refused = (status: number, error: string): Reply => ({ status, body: { ok: false, error } });
 
@@ -148,6 +155,7 @@ export function intakeEndpoint(deps: AnnounceDeps, token: string): IntakeEndpoin
     };
     if (reply.status === 405) headers.allow = "POST";
     if (reply.status === 401) headers["www-authenticate"] = "Bearer";
+    if (reply.close) headers.connection = "close";
     res.writeHead(reply.status, headers).end(body);
   };
   return {
@@ -257,8 +265,14 @@ async function answer(
     return refused(401, "expected the header Authorization: Bearer <INTAKE_TOKEN>");
   if (!/^application\/json\b/i.test(req.headers["content-type"] ?? ""))
     return refused(415, "expected Content-Type: application/json");
-  const raw = await readBody(req);
-  if (raw === undefined) return refused(413, `expected a body of at most ${MAX_BODY_BYTES} bytes`);
+  const body = await readBody(req);
+  if (body === "too large" || body === "too large, unread")
+    return {
+      ...refused(413, `expected a body of at most ${MAX_BODY_BYTES} bytes`),
+      close: body === "too large, unread",
+    };
+  // A body written with a byte order mark (some Windows writers do) is JSON all the same.
+  const raw = body.toString("utf8").replace(/^\uFEFF/, "");
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -338,19 +352,20 @@ class Announcements {
   }
 }
 
-/** The body as text, or undefined when it is larger than a post can be. */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
+/**
+ * The body's bytes, or "too large" when it is larger than a post can be: then it is read to its end
+ * all the same, so that the connection can carry the caller's next request, unless it runs past
+ * MAX_DRAINED_BYTES ("too large, unread").
+ */
+async function readBody(req: IncomingMessage): Promise<Buffer | "too large" | "too large, unread"> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size > MAX_DRAINED_BYTES) return "too large, unread";
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  // A body written with a byte order mark (some Windows writers do) is JSON all the same.
-  return Buffer.concat(chunks)
-    .toString("utf8")
-    .replace(/^\uFEFF/, "");
+  return size > MAX_BODY_BYTES ? "too large" : Buffer.concat(chunks);
 }
 
 /** Tokens are compared as digests, in constant time, whatever their lengths. */

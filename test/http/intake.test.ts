@@ -3,6 +3,7 @@
  * one of them had forwarded the post. The handler is served on a real local port and called with
  * fetch, as the monitoring software would.
  */
+import { Agent, request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { changePostDetail } from "../../src/app/importance.js";
 import { loadIncident } from "../../src/app/incidents.js";
@@ -279,6 +280,47 @@ describe("POST /intake", () => {
     expect((await post(body)).status).toBe(201);
     expect(loadIncident(h.db, 1)?.row.text).toBe(long);
     expect((await post(`\uFEFF{"link": "https://vk.com/wall-1_32"}`)).status).toBe(201);
+  });
+
+  it("a body too large is refused alone: the caller's next post on the same kept-alive connection is registered", async () => {
+    await start();
+    // node:http's pooled connections, as most HTTP clients of monitoring software keep them.
+    const agent = new Agent({ keepAlive: true });
+    const send = (post: unknown) =>
+      new Promise<{ status?: number; reused: boolean }>((resolve, reject) => {
+        const body = JSON.stringify(post);
+        const req = request(intake.url, {
+          method: "POST",
+          agent,
+          headers: {
+            authorization: `Bearer ${INTAKE_TOKEN}`,
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+          },
+        });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode, reused: req.reusedSocket }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    try {
+      const tooLarge = { link: "https://vk.com/wall-1_1", text: "я".repeat(100_000) }; // ≈ 200 KB
+      expect(await send(tooLarge)).toEqual({ status: 413, reused: false });
+      expect(await send({ link: "https://vk.com/wall-1_2" })).toEqual({ status: 201, reused: true });
+      // Over 1 MB the body is not read to its end: its connection is closed, the next post takes a new one.
+      const huge = { link: "https://vk.com/wall-1_3", text: "я".repeat(600_000) };
+      expect(await send(huge)).toEqual({ status: 413, reused: true });
+      expect(await send({ link: "https://vk.com/wall-1_4" })).toEqual({ status: 201, reused: false });
+    } finally {
+      agent.destroy();
+    }
+    await intake.endpoint.settle(5_000);
+    expect(cards().map((card) => card.text?.split("\n")[1])).toEqual([
+      "https://vk.com/wall-1_2",
+      "https://vk.com/wall-1_4",
+    ]);
   });
 
   it("a significant post while no head has «Срочные» on: the curators hear nobody senior is told, once", async () => {
