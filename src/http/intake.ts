@@ -8,6 +8,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { TextDecoder } from "node:util";
 import { type Api, GrammyError, HttpError } from "grammy";
 import { z } from "zod";
 import { curatorChats } from "../app/chats.js";
@@ -263,16 +264,29 @@ async function answer(
   const given = /^bearer +(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
   if (given === undefined || !timingSafeEqual(digest(given), expected))
     return refused(401, "expected the header Authorization: Bearer <INTAKE_TOKEN>");
-  if (!/^application\/json\b/i.test(req.headers["content-type"] ?? ""))
+  const contentType = req.headers["content-type"] ?? "";
+  if (!/^application\/json\b/i.test(contentType))
     return refused(415, "expected Content-Type: application/json");
+  const decoder = decoderOf(contentType);
+  if (typeof decoder === "string")
+    return refused(415, `expected UTF-8 or a charset such as windows-1251 or koi8-r, not "${decoder}"`);
   const body = await readBody(req);
   if (body === "too large" || body === "too large, unread")
     return {
       ...refused(413, `expected a body of at most ${MAX_BODY_BYTES} bytes`),
       close: body === "too large, unread",
     };
-  // A body written with a byte order mark (some Windows writers do) is JSON all the same.
-  const raw = body.toString("utf8").replace(/^\uFEFF/, "");
+  let raw: string;
+  try {
+    raw = decoder.decode(body);
+  } catch {
+    return refused(
+      400,
+      decoder.encoding === "utf-8"
+        ? "expected UTF-8 text: send the body in UTF-8 or name its charset, e.g. Content-Type: application/json; charset=windows-1251"
+        : `expected ${decoder.encoding} text, as Content-Type says`,
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -349,6 +363,21 @@ class Announcements {
 
   settle(ms: number): Promise<void> {
     return settled(this.#running, ms);
+  }
+}
+
+/**
+ * The decoder of the charset Content-Type names (a Windows client may well write windows-1251), or
+ * that name when Node knows no such charset. Without one the body is UTF-8, as JSON is (RFC 8259);
+ * bytes that are not text in the charset are refused rather than registered as «����». A byte order
+ * mark (some Windows writers put one) is dropped.
+ */
+function decoderOf(contentType: string): TextDecoder | string {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1] ?? "utf-8";
+  try {
+    return new TextDecoder(charset, { fatal: true });
+  } catch {
+    return charset;
   }
 }
 

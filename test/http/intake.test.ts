@@ -282,6 +282,54 @@ describe("POST /intake", () => {
     expect((await post(`\uFEFF{"link": "https://vk.com/wall-1_32"}`)).status).toBe(201);
   });
 
+  it("a body in windows-1251 or koi8-r, as its Content-Type says, is registered in Russian; one not in UTF-8 naming no charset, or in an unknown charset, is refused", async () => {
+    await start();
+    // As a Windows client writes Russian in windows-1251: А…я are the bytes 0xC0…0xFF.
+    const cp1251 = (text: string) =>
+      Buffer.from(
+        [...text].map((c) => (c >= "А" && c <= "я" ? c.charCodeAt(0) - 0x410 + 0xc0 : c.charCodeAt(0))),
+      );
+    const body = cp1251(
+      '{"link": "https://vk.com/wall-1_77", "text": "Во дворе не убран снег", "author": "Иван"}',
+    );
+    const charset = (name?: string) => ({
+      "content-type": name ? `application/json; charset=${name}` : "application/json",
+    });
+    expect(await post(body)).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error:
+          "expected UTF-8 text: send the body in UTF-8 or name its charset, e.g. Content-Type: application/json; charset=windows-1251",
+      },
+    });
+    expect(await post(body, charset("x-klingon"))).toEqual({
+      status: 415,
+      body: {
+        ok: false,
+        error: 'expected UTF-8 or a charset such as windows-1251 or koi8-r, not "x-klingon"',
+      },
+    });
+    expect(cards()).toEqual([]);
+
+    expect((await post(body, charset("windows-1251"))).status).toBe(201);
+    expect(loadIncident(h.db, 1)?.row.text).toBe("Во дворе не убран снег");
+    expect(cards()[0]?.text).toContain("«Во дворе не убран снег»");
+    expect(cards()[0]?.text).toContain("Автор: Иван");
+    // «Снег» in koi8-r; UTF-8 named, in quotes and capitals as some clients write it.
+    const koi8 = Buffer.concat([
+      Buffer.from('{"link": "https://vk.com/wall-1_78", "text": "'),
+      Buffer.from([0xf3, 0xce, 0xc5, 0xc7]),
+      Buffer.from('"}'),
+    ]);
+    expect((await post(koi8, charset("koi8-r"))).status).toBe(201);
+    expect(loadIncident(h.db, 2)?.row.text).toBe("Снег");
+    expect((await post({ link: "https://vk.com/wall-1_79", text: "Лёд" }, charset('"UTF-8"'))).status).toBe(
+      201,
+    );
+    expect(loadIncident(h.db, 3)?.row.text).toBe("Лёд");
+  });
+
   it("a body too large is refused alone: the caller's next post on the same kept-alive connection is registered", async () => {
     await start();
     // node:http's pooled connections, as most HTTP clients of monitoring software keep them.

@@ -12,7 +12,10 @@ export const INTAKE_TOKEN = "monitoring-token-0123456789";
 export interface IntakeServer {
   url: string;
   endpoint: IntakeEndpoint;
-  /** Posts as the monitoring software would; the answer comes first, the announcements are then awaited. */
+  /**
+   * Posts as the monitoring software would (a string or bytes as they are, anything else as JSON);
+   * the answer comes first, the announcements are then awaited.
+   */
   post(
     body: unknown,
     headers?: Record<string, string>,
@@ -32,7 +35,7 @@ export async function serveIntake(h: Harness): Promise<IntakeServer> {
       const response = await fetch(url, {
         method: "POST",
         headers: { authorization: `Bearer ${INTAKE_TOKEN}`, "content-type": "application/json", ...headers },
-        body: typeof body === "string" ? body : JSON.stringify(body),
+        body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
       });
       const answer = { status: response.status, body: (await response.json()) as Record<string, unknown> };
       await endpoint.settle(5_000);
