@@ -1,6 +1,13 @@
-import { and, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, like, ne, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
-import { boundChats, type ChatPurpose, organizations, people } from "../db/schema.js";
+import {
+  boundChats,
+  type ChatPurpose,
+  noticesSent,
+  notifications,
+  organizations,
+  people,
+} from "../db/schema.js";
 import { audit, madeByThisUpdate } from "./audit.js";
 import { reachableWithRole, telegramIdsWithRole } from "./people.js";
 
@@ -213,7 +220,10 @@ export function renameChat(
   });
 }
 
-/** A group upgraded to a supergroup gets a new id; the binding follows it. */
+/**
+ * A group upgraded to a supergroup gets a new id; the binding follows it, and so does what the chat
+ * was already sent (see carryLedgersToChat).
+ */
 export function migrateChat(db: Db, input: { fromChatId: number; toChatId: number; now: Date }): boolean {
   return db.transaction((tx) => {
     const moved = tx
@@ -226,6 +236,7 @@ export function migrateChat(db: Db, input: { fromChatId: number; toChatId: numbe
       return (
         madeByThisUpdate(tx, { entity: "chat", entityId: input.toChatId, action: "migrated" }) !== undefined
       );
+    carryLedgersToChat(tx, input.fromChatId, input.toChatId);
     audit(tx, input.now, {
       actorId: null,
       entity: "chat",
@@ -235,6 +246,50 @@ export function migrateChat(db: Db, input: { fromChatId: number; toChatId: numbe
     });
     return true;
   });
+}
+
+/**
+ * The keys of the notices ledger (notices_sent) that name a chat, each with its lease
+ * (`<key>:sending`) and a report's parts (`<key>:sent:<n>`): the chat id is the second group.
+ * Every builder of such a key is here; one that names a new chat must be added.
+ */
+const CHAT_IN_NOTICE_KEY = [
+  // The morning digests (jobs/digest.ts): `morning:<chat>:<day>`.
+  /^(morning:)(-?\d+)(:.*)$/,
+  // The reminders of «Размещу лично» (jobs/curator-posting.ts): `curator-posting:<event>:<chat>`.
+  /^(curator-posting:\d+:)(-?\d+)(:sending)?$/,
+  // The admins told that a chat refuses the bot (bot/refused-chats.ts): `chat-unreachable:<chat>`.
+  /^(chat-unreachable:)(-?\d+)(:sending)?$/,
+  // One recipient's copy: the monthly reports (jobs/reports.ts), the surges (bot/surge.ts), the
+  // heads' notices and lists (app/intake.ts, app/incident-queries.ts): `<notice>:to:<chat>`.
+  /^(.*:to:)(-?\d+)(:.*)?$/,
+];
+
+/**
+ * The chat moved to a new id (migrateChat) takes along what it was already sent, so that nothing goes
+ * to it twice: its lines of the notices ledger (today's digest, a surge, a month's report; see
+ * CHAT_IN_NOTICE_KEY) and of the alerts' ledger (notifications: the reminders, overdue alerts and
+ * escalations it had, and the digest's «missed» list built from them). A line the new id has already
+ * is kept as it is.
+ */
+function carryLedgersToChat(tx: Tx, fromChatId: number, toChatId: number): void {
+  tx.run(sql`UPDATE OR IGNORE ${notifications} SET chat_id = ${toChatId} WHERE chat_id = ${fromChatId}`);
+  const lines = tx
+    .select()
+    .from(noticesSent)
+    .where(like(noticesSent.key, `%${fromChatId}%`))
+    .all();
+  for (const line of lines) {
+    const key = CHAT_IN_NOTICE_KEY.map((shape) => shape.exec(line.key)).find(
+      (match) => match !== null && Number(match[2]) === fromChatId,
+    );
+    if (!key) continue;
+    tx.insert(noticesSent)
+      .values({ key: `${key[1]}${toChatId}${key[3] ?? ""}`, sentAt: line.sentAt })
+      .onConflictDoNothing()
+      .run();
+    tx.delete(noticesSent).where(eq(noticesSent.key, line.key)).run();
+  }
 }
 
 export function listBoundChats(db: Db): BoundChat[] {

@@ -1,8 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { routeIncident } from "../../src/app/incidents.js";
+import { claimNotice } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
-import { auditEvents, boundChats, inbox, organizations } from "../../src/db/schema.js";
+import { auditEvents, boundChats, inbox, noticesSent, organizations } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { Harness } from "../support/bot-harness.js";
 import { type MemberStatus, tgUser, updates } from "../support/updates.js";
@@ -161,6 +162,32 @@ describe("group chats", () => {
     const supergroup = { id: -1001234567890, type: "supergroup" as const, title: "Минздрав: обращения" };
     await h.deliver(updates.migrateFromChat(supergroup, admin().tg, -100));
     expect(boundChatIds()).toEqual([-1001234567890]);
+  });
+
+  it("a group upgraded to a supergroup takes along its lines of the notices ledger, of every kind that names a chat", async () => {
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    const lines = [
+      "morning:-100:25.11.2026",
+      "morning:-100:26.11.2026:sending",
+      "curator-posting:7:-100",
+      "chat-unreachable:-100",
+      "report:violations:2026-10:to:-100",
+      "report:violations:2026-10:to:-100:sent:0",
+      "surge:topic:снег:1764000000000:to:-100",
+    ];
+    // Not the chat's: another chat whose id begins alike, and the notices of no chat.
+    const others = ["morning:-1001:25.11.2026", "report:violations:2026-10", "surge:topic:снег"];
+    for (const key of [...lines, ...others]) claimNotice(h.db, key, h.clock.now());
+    await h.deliver(updates.migrateToChat(workChat(), admin().tg, -1001234567890));
+    const keys = h.db
+      .select()
+      .from(noticesSent)
+      .all()
+      .map((row) => row.key);
+    expect(keys.sort()).toEqual(
+      [...lines.map((key) => key.replace(/(^|:)-100(?=:|$)/, "$1-1001234567890")), ...others].sort(),
+    );
   });
 
   it("a send refused because the group became a supergroup moves the binding; the admins hear of the move, not of a refusal", async () => {

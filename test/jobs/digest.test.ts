@@ -12,6 +12,7 @@ import { curatorsDigest, morningDigests } from "../../src/jobs/digest.js";
 import { startJobs } from "../../src/jobs/index.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
 let h: Harness;
@@ -135,6 +136,31 @@ describe("morning digest", () => {
     expect(await morningDigests(deps())).toBe(1);
     expect(await morningDigests(deps())).toBe(0);
     expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("Доброе утро!"))).toHaveLength(1);
+  });
+
+  it("a chat upgraded to a supergroup after the day's digest gets no second one under its new id; the next day's comes", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00: the draft is overdue
+    expect(await morningDigests(deps())).toBe(1);
+    expect(await curatorsDigest(deps())).toBe(1);
+    // An hour later both groups become supergroups: Telegram gives each a new id.
+    h.clock.set("2026-11-25T05:00:00Z");
+    const executor = h.user(OFFICE.executor, "Иван").tg;
+    await h.deliver(
+      updates.migrateToChat(h.group(OFFICE.healthChat, "Минздрав: обращения"), executor, -1001),
+    );
+    await h.deliver(updates.migrateToChat(h.group(OFFICE.curatorsChat, "Кураторы"), executor, -1002));
+
+    expect(await morningDigests(deps())).toBe(0);
+    expect(await curatorsDigest(deps())).toBe(0);
+    expect([...h.texts(-1001), ...h.texts(-1002)]).toEqual([]);
+    h.clock.set("2026-11-26T04:00:00Z"); // Thursday 09:00
+    expect(await morningDigests(deps())).toBe(1);
+    expect(await curatorsDigest(deps())).toBe(1);
+    expect(h.texts(-1001).filter((text) => text.startsWith("Доброе утро! 26.11.2026"))).toHaveLength(1);
+    expect(h.texts(-1002).filter((text) => text.startsWith("Доброе утро! 26.11.2026"))).toHaveLength(1);
   });
 
   it("a post whose answer is out is not listed as open", async () => {

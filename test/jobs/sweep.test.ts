@@ -422,6 +422,30 @@ describe("deadline sweep", () => {
     expect(h.texts(ADMIN).filter((text) => /супергрупп/.test(text))).toHaveLength(1);
   });
 
+  it("a work chat upgraded to a supergroup is not alerted again under its new id of what it was alerted of; what comes later reaches it", async () => {
+    const { health } = await office();
+    await seedIncidentInWork(h, health);
+    at("2026-11-24T11:01:00Z"); // 16:01: the draft (p.9) is overdue, the answer (p.8) is near
+    await tick();
+    expect(alertsIn(OFFICE.healthChat)).toHaveLength(1);
+    const supergroup = -1001234567890;
+    await h.deliver(
+      updates.migrateToChat(
+        h.group(OFFICE.healthChat, "Минздрав: обращения"),
+        h.user(ADMIN, "Анна").tg,
+        supergroup,
+      ),
+    );
+    at("2026-11-25T04:01:00Z"); // Wednesday 09:01: the curators are told the draft is 2 h late
+    await tick();
+    expect(alertsIn(supergroup)).toEqual([]);
+    at("2026-11-25T06:01:00Z"); // 11:01: the answer's deadline has passed
+    await tick();
+    expect(alertsIn(supergroup)).toEqual([
+      "❗ Сообщение № 1: срок «разместить ответ» истёк 25.11.2026 11:00 (п. 8 регламента) — просрочено на 1 мин рабочего времени.",
+    ]);
+  });
+
   it("escalates by the preset's ladder: the curators after 2 working hours late, the head after a working day", async () => {
     await office();
     register();
