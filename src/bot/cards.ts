@@ -644,7 +644,9 @@ async function syncNow(
       });
       queries.save.run({
         incidentId: incident.id,
-        chatId: target.chatId,
+        // Where it went: a group that became a supergroup meanwhile has it under its new id (see
+        // followMigratedChats), and the next change edits it there.
+        chatId: sent.chat.id,
         messageId: sent.message_id,
         at: deps.clock.now(),
       });

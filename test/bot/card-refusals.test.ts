@@ -327,6 +327,27 @@ describe("a bound work chat that refuses the cards", () => {
   });
 });
 
+describe("a work chat that becomes a supergroup as its card is sent", () => {
+  it("the card the new id got is the one edited at the next change: one card there, up to date", async () => {
+    await office();
+    const id = await register(1);
+    const supergroup = -1001234567890;
+    // Telegram's service message has not reached the bot yet: the routing's card goes to the old id.
+    h.fake.pushUpdate(
+      updates.migrateToChat(h.group(OFFICE.healthChat, "Минздрав: обращения"), admin().tg, supergroup),
+    );
+    await routeToHealth(id);
+    expect(cardIn(supergroup, id)).toMatch(/Состояние: направлено/);
+
+    await h.user(OFFICE.executor, "Иван").press("Взять в работу", h.group(supergroup, "Минздрав: обращения"));
+    expect(stateOf(id)).toBe("in_work");
+    const cards = h.texts(supergroup).filter((text) => text.startsWith(`Сообщение № ${id} · `));
+    expect(cards).toHaveLength(1);
+    expect(cards[0]).toMatch(/Состояние: в работе/);
+    expect(h.fake.buttons(supergroup).map((b) => b.label)).not.toContain("Взять в работу");
+  });
+});
+
 describe("a message Telegram rejects for what it is, not for the chat (a bug on the bot's side)", () => {
   const rejections = [
     { error_code: 400, description: "Bad Request: message is too long" },
