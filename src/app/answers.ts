@@ -55,7 +55,15 @@ const latestDraftsQuery = preparedPerConnection((db) =>
  */
 export function submitDraft(
   db: Db,
-  input: { incidentId: number; actor: Person; now: Date; content: DraftContent; purpose?: DraftPurpose },
+  input: {
+    incidentId: number;
+    actor: Person;
+    now: Date;
+    content: DraftContent;
+    purpose?: DraftPurpose;
+    /** The preset's: without a final answer's clock no interim answer is drafted (checkDraft). */
+    rules?: ActionRules;
+  },
 ): TransitionResult {
   const purpose = input.purpose ?? "answer";
   return transition(db, {
@@ -63,7 +71,7 @@ export function submitDraft(
     action: "submitDraft",
     actor: input.actor,
     now: input.now,
-    check: (incident) => checkDraft(incident, purpose, input.actor),
+    check: (incident) => checkDraft(incident, purpose, input.actor, input.rules),
     details: {
       length: input.content.text.length,
       attachments: input.content.attachments.length,

@@ -394,7 +394,9 @@ function buttonsFor(
         if (state === "in_work" || state === "awaiting_final") {
           const draft = incident.answer?.interimPublishedAt ? t.button.draftFinal : t.button.draft;
           keyboard.text(draft, cb("inc.draft", id)).row();
-          if (!incident.answer?.interimPublishedAt) keyboard.text(t.button.interim, cb("inc.interim", id));
+          // Only where the preset times the final answer after it: nothing would be due otherwise.
+          if (rules.interimAnswer && !incident.answer?.interimPublishedAt)
+            keyboard.text(t.button.interim, cb("inc.interim", id));
           keyboard.text(t.button.clarify, cb("inc.clarify", id)).row();
         } else if (state === "approved") {
           keyboard.text(t.button.published, cb("inc.pub", id)).row();

@@ -192,6 +192,8 @@ export const td = {
     `нажмите «${button}» на карточке и выберите «${td.button.resume}».`,
   interimGiven: (id: number) =>
     `По сообщению № ${id} промежуточный ответ уже дан: теперь готовят окончательный ответ.`,
+  noInterim: (id: number) =>
+    `Регламент не предусматривает промежуточного ответа: подготовьте ответ на сообщение № ${id}.`,
 
   curators: {
     header: (id: number, kind: DraftKind, author: string, organization: string) =>

@@ -123,6 +123,11 @@ export interface ActionRules {
   curatorPassesParts?: boolean;
   /** The curator may have co-executors get the post one after another (Orenburg p.14). */
   coexecutorsInOrder?: boolean;
+  /**
+   * The preset times the final answer after an interim one (`finalAfterInterim`); false: no interim
+   * answer is offered, since nothing would be due after it. Unset (rules not given): offered.
+   */
+  interimAnswer?: boolean;
 }
 
 export function actionRules(reg: Regulation): ActionRules {
@@ -130,6 +135,7 @@ export function actionRules(reg: Regulation): ActionRules {
     curatorMayPublish: reg.curatorMayPublish.value,
     curatorPassesParts: reg.steps.coexecutorPassOn !== undefined,
     coexecutorsInOrder: reg.coexecutorsInOrder?.value === true,
+    interimAnswer: reg.steps.finalAfterInterim !== undefined,
   };
 }
 
@@ -392,16 +398,19 @@ export function publishAction(incident: IncidentView): "publish" | "publishInter
 
 /**
  * May the lead executor start a draft of this purpose now? As any draft (submitDraft), and an interim
- * answer only once: after it, the final answer is due.
+ * answer only where the preset times the final one after it, and only once: after it, the final
+ * answer is due.
  */
 export function checkDraft(
   incident: IncidentView,
   purpose: DraftPurpose,
   person: Person | undefined,
+  rules?: ActionRules,
 ): Refusal | undefined {
   const refusal = checkAction(incident, "submitDraft", person);
   if (refusal) return refusal;
-  return purpose === "interim" && incident.answer?.interimPublishedAt ? "wrong_state" : undefined;
+  if (purpose !== "interim") return undefined;
+  return rules?.interimAnswer === false || incident.answer?.interimPublishedAt ? "wrong_state" : undefined;
 }
 
 /** The state a post returns to once a question to its author is out: waiting for the (final) answer. */

@@ -35,6 +35,7 @@ import type { Attachment } from "../db/schema.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
 import {
+  type ActionRules,
   actionRules,
   activeAssignments,
   checkDraft,
@@ -108,12 +109,14 @@ function receivedParts(deps: AppDeps, incident: Incident): ReceivedPart[] {
 export function draftRefusal(
   incident: Incident,
   person: Person | undefined,
-  purpose: DraftPurpose = "answer",
+  purpose: DraftPurpose,
+  rules: ActionRules,
 ): string | undefined {
-  const refusal = checkDraft(incident, purpose, person);
+  const refusal = checkDraft(incident, purpose, person, rules);
   if (refusal === undefined) return undefined;
   if (refusal === "forbidden") return td.notLead(incident.id);
   if (incident.row.state === "closed") return tr.closed(incident.id);
+  if (purpose === "interim" && !rules.interimAnswer) return td.noInterim(incident.id);
   if (purpose === "interim" && incident.answer?.interimPublishedAt) return td.interimGiven(incident.id);
   return td.wrongState(incident.id, tr.shortState[incident.row.state]);
 }
@@ -155,7 +158,7 @@ function opening(
 ): Opening | string {
   const incident = loadIncident(deps.db, incidentId);
   if (!incident) return td.notFound(incidentId);
-  const refusal = draftRefusal(incident, person, purpose);
+  const refusal = draftRefusal(incident, person, purpose, actionRules(deps.sla.regulation));
   if (refusal !== undefined || !person) return refusal ?? t.refusal;
   const work = loadDraftWork(deps.db, incidentId, person.id, purpose);
   const kind = draftKind(incident, purpose);
@@ -269,7 +272,8 @@ async function submit(
 ): Promise<Submitted> {
   if (!person) return { ok: false, text: td.notSubmittedRights(incidentId) };
   const now = deps.clock.now();
-  const result = submitDraft(deps.db, { incidentId, actor: person, now, content: draft, purpose });
+  const rules = actionRules(deps.sla.regulation);
+  const result = submitDraft(deps.db, { incidentId, actor: person, now, content: draft, purpose, rules });
   if (!result.ok) {
     const now = loadIncident(deps.db, incidentId);
     if (!now) return { ok: false, text: td.notFound(incidentId) };

@@ -11,7 +11,7 @@ import { deliverLong } from "../bot/delivery.js";
 import { DRAFT_BUTTON } from "../bot/texts-answers.js";
 import { td } from "../bot/texts-drafts.js";
 import { draftWork, people } from "../db/schema.js";
-import { checkDraft } from "../domain/incident.js";
+import { actionRules, checkDraft } from "../domain/incident.js";
 import { draftKind } from "../flows/draft.js";
 import { readPost } from "./posts.js";
 import type { SweepDeps } from "./sweep.js";
@@ -30,12 +30,13 @@ export async function remindAbandonedDrafts(deps: SweepDeps): Promise<number> {
     .innerJoin(people, eq(people.id, draftWork.personId))
     .where(lt(draftWork.updatedAt, new Date(now.getTime() - ABANDONED_AFTER_MS)))
     .all();
+  const rules = actionRules(sla.regulation);
   let sent = 0;
   for (const { work, telegramId } of stale) {
     const incident = readPost(deps, work.incidentId, "the unfinished drafts' reminders");
     if (!incident || (incident.state !== "in_work" && incident.state !== "awaiting_final")) continue;
     // Only someone who may still send it: not an executor of an organization the post was taken from.
-    if (checkDraft(incident, work.purpose, findPerson(db, telegramId))) continue;
+    if (checkDraft(incident, work.purpose, findPerson(db, telegramId), rules)) continue;
     // The answer's key is the one used before purposes were kept: a reminder sent then is not repeated.
     const pause = `draft-work:${work.incidentId}:${work.personId}:${work.updatedAt.getTime()}`;
     const key = work.purpose === "answer" ? pause : `${pause}:${work.purpose}`;

@@ -5,7 +5,7 @@ import { findPerson } from "../../src/app/people.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+import { OFFICE, pressCrafted, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
 
 /** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
 const TUESDAY_10 = "2026-11-24T05:00:00Z";
@@ -100,6 +100,31 @@ describe("a saved draft belongs to its purpose", () => {
     await executor.press("Готово");
     expect(executor.lastText()).toContain(`Проект окончательного ответа по сообщению № ${id}`);
     expect(executor.lastText()).toContain(ANSWER);
+  });
+});
+
+describe("a preset that times no final answer after an interim one", () => {
+  it("offers no interim answer: no «Промежуточный ответ» on the card, and a press of one is refused", async () => {
+    h = await Harness.start({ now: TUESDAY_10 });
+    // A region's preset without finalAfterInterim (only routing and answer are required).
+    delete h.sla.regulation.steps.finalAfterInterim;
+    const { health } = seedOffice(h);
+    executor = h.user(OFFICE.executor, "Иван");
+    const id = await seedIncidentInWork(h, health);
+
+    for (const chat of [OFFICE.executor, OFFICE.healthChat]) {
+      const labels = h.fake.buttons(chat).map((b) => b.label);
+      expect(labels).toContain("Подготовить ответ");
+      expect(labels).toContain("Запрос автору");
+      expect(labels).not.toContain("Промежуточный ответ");
+    }
+    // A button left from before (or typed by hand) opens no draft of one: nothing would be due after it.
+    expect(await pressCrafted(h, OFFICE.executor, "Иван", `inc.interim:${id}`)).toBe(
+      `Регламент не предусматривает промежуточного ответа: подготовьте ответ на сообщение № ${id}.`,
+    );
+    expect(executor.lastText()).not.toMatch(/промежуточного ответа/);
+    await executor.press("Подготовить ответ");
+    expect(executor.lastText()).toMatch(new RegExp(`^Сообщение № ${id}: пришлите текст ответа`));
   });
 });
 

@@ -1,7 +1,7 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { loadIncident } from "../../app/incidents.js";
-import type { DraftPurpose } from "../../domain/incident.js";
+import { actionRules, type DraftPurpose } from "../../domain/incident.js";
 import { draftFlow, draftRefusal } from "../../flows/draft.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { DRAFT_ACTIONS } from "../cards.js";
@@ -89,7 +89,7 @@ async function pointedToStart(ctx: BotContext): Promise<boolean> {
 async function startDraft(ctx: BotContext, id: number, purpose: DraftPurpose) {
   const incident = loadIncident(ctx.app.db, id);
   if (!incident) return popup(ctx, td.notFound(id));
-  const refusal = draftRefusal(incident, ctx.person, purpose);
+  const refusal = draftRefusal(incident, ctx.person, purpose, actionRules(ctx.app.sla.regulation));
   if (refusal) return popup(ctx, refusal);
   if (ctx.chat?.type !== "private") return moveToPrivateChat(ctx, id, purpose);
   // An answer's dialogue keeps its old arguments, so a dialogue open at an upgrade replays alike.

@@ -2,12 +2,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Person } from "../../../src/domain/access.js";
 import {
   bundledCalendar,
   createWorkingTime,
   mergeCalendars,
   parseProductionCalendar,
 } from "../../../src/domain/calendar/index.js";
+import { actionRules, checkDraft, type IncidentView } from "../../../src/domain/incident.js";
 import {
   loadRegulation,
   RegulationError,
@@ -132,6 +134,43 @@ describe("loading presets", () => {
     expect(() => loadRegulation("moscow")).toThrow(
       "REGULATION: expected orenburg or georgievsk or a path to a .json preset",
     );
+  });
+});
+
+describe("a preset without finalAfterInterim", () => {
+  const at = new Date("2025-10-17T02:00:00Z");
+  const executor: Person = {
+    id: 1,
+    telegramId: 1,
+    firstName: "Иван",
+    lastName: null,
+    username: null,
+    roles: new Set(),
+    organizationIds: [10],
+  };
+  const inWork: IncidentView = {
+    id: 1,
+    state: "in_work",
+    importance: "normal",
+    detectedAt: at,
+    postedAt: null,
+    routedAt: at,
+    shortenedAnswerMinutes: null,
+    holderId: 1,
+    assignments: [{ organizationId: 10, role: "lead", position: 0, state: "accepted", receivedAt: at }],
+  };
+
+  it("offers no interim answer: nothing would be due after it, while the answer and a question are drafted", () => {
+    const preset = thirdRegion();
+    delete preset.steps.finalAfterInterim;
+    const rules = actionRules(loadRegulation(writePreset("no-final.json", preset), { cwd: dir }));
+    expect(checkDraft(inWork, "interim", executor, rules)).toBe("wrong_state");
+    expect(checkDraft(inWork, "answer", executor, rules)).toBeUndefined();
+    expect(checkDraft(inWork, "clarification", executor, rules)).toBeUndefined();
+    for (const name of ["orenburg", "georgievsk", writePreset("final.json", thirdRegion())]) {
+      const reg = loadRegulation(name, { cwd: dir });
+      expect(checkDraft(inWork, "interim", executor, actionRules(reg))).toBeUndefined();
+    }
   });
 });
 
