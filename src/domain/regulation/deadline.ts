@@ -7,8 +7,6 @@ import type { Anchor, Regulation, StepId, StepRule } from "./schema.js";
 export interface DeadlineOptions {
   /** A shorter deadline set by the curator (Orenburg p.6), in working minutes; only for steps with curatorMayShorten. */
   shortenedAnswerMinutes?: number;
-  /** Working minutes spent waiting for the author's clarification; only for steps with pausesForClarification. */
-  pausedWorkingMinutes?: number;
 }
 
 export type Anchors = Partial<Record<Anchor, Date>>;
@@ -96,8 +94,7 @@ export function stepDeadline(
     if (!start) return undefined;
     deadline = addDuration(wt, start, rule, durationOf(rule, opts));
   }
-  const paused = rule.pausesForClarification ? (opts.pausedWorkingMinutes ?? 0) : 0;
-  return paused > 0 ? wt.addWorkingMinutes(deadline, paused) : deadline;
+  return deadline;
 }
 
 /**

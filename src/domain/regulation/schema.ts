@@ -91,7 +91,15 @@ const stepRule = z
       .enum(["publication", "draftSubmission"], oneOf(["publication", "draftSubmission"]))
       .default("publication"),
     curatorMayShorten: z.boolean({ error: "expected true or false" }).default(false),
-    pausesForClarification: z.boolean({ error: "expected true or false" }).default(false),
+    /**
+     * Stopping the clock while the author is asked is not supported yet (neither regulation does it):
+     * a preset asking for it is refused at start rather than silently not paused.
+     */
+    pausesForClarification: z
+      .literal(false, {
+        error: "pausing a deadline while the author is asked is not supported yet; leave it out",
+      })
+      .optional(),
     reminders: reminders.default({ fractions: [], beforeEndMinutes: [] }),
     clause,
     note,

@@ -110,6 +110,10 @@ describe("loading presets", () => {
       { before: { step: "answer", duration: 1, unit: "workingHours" } },
       "steps.routing.before: expected either before or duration + unit",
     ],
+    [
+      { pausesForClarification: true },
+      "steps.routing.pausesForClarification: pausing a deadline while the author is asked is not supported yet; leave it out",
+    ],
   ])("rejects a bad step %o", (patch, message) => {
     const preset = thirdRegion();
     preset.steps.routing = { ...(preset.steps.routing as object), ...patch };
