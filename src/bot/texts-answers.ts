@@ -74,10 +74,13 @@ const asSentence = (text: string) => {
 export interface AnswerSooner {
   at: string;
   clause: string;
+  /** The final answer's clock is met by its draft reaching the curator (Georgievsk p.15), not by a posting. */
+  byFinalDraft?: boolean;
 }
 
-const answerStillDue = ({ at, clause }: AnswerSooner) =>
-  `Ответ нужно разместить до ${at} (${clause} регламента): доработка этот срок не продлевает.`;
+const answerStillDue = ({ at, clause, byFinalDraft }: AnswerSooner) =>
+  `${byFinalDraft ? "Проект окончательного ответа нужно прислать куратору" : "Ответ нужно разместить"} до ${at} ` +
+  `(${clause} регламента): доработка этот срок не продлевает.`;
 
 /** Whether an answer was posted in time: its own deadline, and the posting's after approval (p.12). */
 const postedVerdict = (onTime: boolean, postedLate: string | null) => {

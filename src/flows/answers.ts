@@ -633,7 +633,13 @@ export function reworkFlow(deps: AppDeps) {
       const answer = answerDue(result.incident, deps.sla);
       const sooner =
         answer && at && answer.at < at && !finalClockMet(result.incident, regulation, workingTime)
-          ? { at: formatDeadline(answer.at, timezone), clause: answer.clause }
+          ? {
+              at: formatDeadline(answer.at, timezone),
+              clause: answer.clause,
+              byFinalDraft:
+                answer.step === "finalAfterInterim" &&
+                regulation.steps.finalAfterInterim?.metBy === "draftSubmission",
+            }
           : null;
       const returned = latestDrafts(deps.db, incidentId, 1)[0];
       const notice = ta.rework.notice(

@@ -968,6 +968,26 @@ describe("publication", () => {
     expect(loadIncident(h.db, id)?.row.state).toBe("answered");
   });
 
+  it("Georgievsk p.15: a question to the author returned late after the interim answer names the final draft's deadline, not a posting", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    h.clock.set("2026-11-25T07:00:00Z");
+    await seedDraft(h, id, { purpose: "interim", approve: true });
+    await curator().press("Размещу лично", curatorsChat());
+    await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
+    // Friday 04.12 17:45: 15 minutes of p.15's 7 working days left.
+    h.clock.set("2026-12-04T14:45:00Z");
+    await seedDraft(h, id, { purpose: "clarification", text: "Уточните адрес." });
+    await curator().press("На доработку", curatorsChat());
+    await curator().send("Спросите и номер дома.", curatorsChat());
+    const notice = h
+      .texts(OFFICE.healthChat)
+      .find((text) => text.startsWith("Проект запроса автору по сообщению № 1 возвращён"));
+    expect(notice).toContain(
+      "Проект окончательного ответа нужно прислать куратору до 04.12.2026 18:00 (п. 15 регламента): доработка этот срок не продлевает.",
+    );
+    expect(notice).not.toContain("Ответ нужно разместить");
+  });
+
   it("Georgievsk: a question to the author a curator posts himself: the executors get its link, as promised", async () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     await seedDraft(h, id, { approve: true, purpose: "clarification" });
