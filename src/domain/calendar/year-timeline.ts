@@ -40,14 +40,22 @@ export function dayRanges(
     short = calendarYear.shortDays.includes(iso);
   }
   if (!working) return [];
-  const end = short ? schedule.end - SHORT_DAY_MINUTES : schedule.end;
-  const lunch = schedule.lunch;
+  const { start, end, lunch } = schedule;
   const ranges: [number, number][] = lunch
     ? [
-        [schedule.start, Math.min(lunch.start, end)],
+        [start, lunch.start],
         [lunch.end, end],
       ]
-    : [[schedule.start, end]];
+    : [[start, end]];
+  // A short day is one working hour shorter: its end moves earlier until an hour of work is gone,
+  // past the lunch break when the break lies within the last hour (09:00-14:30, lunch 13:00-14:00 → 12:30).
+  let cut = short ? SHORT_DAY_MINUTES : 0;
+  for (let i = ranges.length - 1; i >= 0 && cut > 0; i--) {
+    const range = ranges[i] as [number, number];
+    const taken = Math.min(cut, range[1] - range[0]);
+    range[1] -= taken;
+    cut -= taken;
+  }
   return ranges.filter(([from, to]) => to > from);
 }
 

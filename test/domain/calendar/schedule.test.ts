@@ -53,4 +53,22 @@ describe("parseSchedule", () => {
       wt.workingMinutesBetween(local("2026-04-30 00:00", MOSCOW), local("2026-05-01 00:00", MOSCOW)),
     ).toBe(480);
   });
+
+  // 03.11.2026 is a pre-holiday short day (04.11 is a holiday); Monday 02.11 is a full one.
+  it.each([
+    ["09:00-14:30", "13:00-14:00", "12:30"],
+    ["08:00-17:00", "15:45-16:30", "15:15"],
+    ["09:00-18:00", "17:30-17:45", "16:45"],
+  ])("WORK_HOURS=%s, LUNCH=%s: a short day has one working hour less, ending at %s", (hours, lunch, end) => {
+    const wt = createWorkingTime({
+      timezone: MOSCOW,
+      schedule: parseSchedule({ WORK_HOURS: hours, LUNCH: lunch }),
+    });
+    const worked = (day: string) =>
+      wt.workingMinutesBetween(local(`${day} 00:00`, MOSCOW), local(`${day} 23:59`, MOSCOW));
+    expect(worked("2026-11-03")).toBe(worked("2026-11-02") - 60);
+    expect(wall(wt.addWorkingMinutes(local("2026-11-03 00:00", MOSCOW), worked("2026-11-03")), MOSCOW)).toBe(
+      `2026-11-03 ${end}`,
+    );
+  });
 });
