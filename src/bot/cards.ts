@@ -5,7 +5,13 @@ import { decidedDraftMessages, forgetDraftMessage } from "../app/draft-messages.
 import { headOf } from "../app/heads.js";
 import { detailsEditable } from "../app/importance.js";
 import { mayViewIncident } from "../app/incident-queries.js";
-import { type ClosedReason, firstAtLink, type Incident, loadIncident } from "../app/incidents.js";
+import {
+  type ClosedReason,
+  firstAtLink,
+  type Incident,
+  loadIncident,
+  openIncidents,
+} from "../app/incidents.js";
 import { findPerson, isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
@@ -576,6 +582,55 @@ export function syncCards(
     await syncNow(deps, current(deps.db, incident), extra, options);
     await retireDecidedDrafts(deps, incident.id);
   });
+}
+
+/**
+ * Every open post's cards brought up to date after its deadlines moved under it (a production
+ * calendar loaded, other working hours or a new calendar at a start), those `moved` picks (by default
+ * all); nobody needs to touch a post for its cards to show the new deadlines. One post after another,
+ * however many are open: the chats' other messages go out between them. A post whose cards fail is
+ * logged and the next one goes on; the database closed (the bot stopping), the rest wait for their
+ * posts' next change.
+ */
+export async function refreshOpenCards(
+  deps: CardDeps,
+  moved: (incident: Incident) => boolean = () => true,
+): Promise<void> {
+  let refreshed = 0;
+  for (const { id } of openIncidents(deps.db, {})) {
+    if (!deps.db.$client.open) return;
+    try {
+      const incident = loadIncident(deps.db, id);
+      if (!incident || !isOpen(incident.row.state) || !moved(incident)) continue;
+      await syncCards(deps, incident);
+      refreshed++;
+    } catch (error) {
+      if (deps.db.$client.open) deps.log.error({ incidentId: id, err: error }, "cards not refreshed");
+    }
+  }
+  if (refreshed > 0) deps.log.info({ posts: refreshed }, "cards show the deadlines moved");
+}
+
+/**
+ * Whether the post's cards read otherwise on `after`'s working time than on `before`'s (a deadline
+ * moved, or the working time left to it) as of `now`: for the curators, the organizations on it and a
+ * head following it.
+ */
+export function cardsDiffer(incident: Incident, before: SlaRuntime, after: SlaRuntime, now: Date): boolean {
+  const clock = { now: () => now };
+  const audiences: Audience[] = [
+    { kind: "curators" },
+    { kind: "observer" },
+    ...incident.assignments.map((a) => ({
+      kind: "organization" as const,
+      organizationIds: [a.organizationId],
+    })),
+  ];
+  return audiences.some(
+    (audience) =>
+      renderCard(incident, audience, { sla: before, clock }).text !==
+      renderCard(incident, audience, { sla: after, clock }).text,
+  );
 }
 
 /**

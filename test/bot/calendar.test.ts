@@ -3,7 +3,7 @@ import { setNextAction } from "../../src/app/alerts.js";
 import { loadIncident } from "../../src/app/incidents.js";
 import { calendarYears } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
-import { seedOffice, seedRegistered } from "../support/workflow.js";
+import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -61,6 +61,33 @@ describe("production calendar", () => {
     setNextAction(h.db, id, later);
     await admin().upload(JSON.stringify(year2028), "calendar-2028.json", "application/json");
     expect(loadIncident(h.db, id)?.row.nextActionAt?.getTime()).toBe(h.clock.now().getTime());
+  });
+
+  it("loaded, it has the open posts' cards show the deadlines moved, untouched the cards of posts it moves none of", async () => {
+    // Thursday 30.12.2027 16:00 in Yekaterinburg; 31.12 is a day off and 2028 is not in the calendar yet.
+    h.clock.set("2027-12-30T11:00:00Z");
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    const card = () => h.texts(OFFICE.healthChat).find((text) => text.startsWith(`Сообщение № ${id}`));
+    expect(card()).toContain("Ответ разместить до: 03.01.2028 17:00");
+    await admin().upload(JSON.stringify(year2028), "calendar-2028.json", "application/json");
+    expect(admin().lastText()).toBe("Календарь загружен: 2028. Сроки уже считаются по нему.");
+    // Nobody touched the post: 2 h on 30.12, then 7 h on Monday 10.01.2028 (3–7 January off).
+    expect(card()).toContain("Ответ разместить до: 10.01.2028 17:00");
+    expect(h.texts(OFFICE.curatorsChat).find((text) => text.startsWith(`Сообщение № ${id}`))).toContain(
+      "Ответ разместить до: 10.01.2028 17:00",
+    );
+
+    const edits = () => h.fake.callsOf("editMessageText").length;
+    const before = edits();
+    const year2029 = { ...year2028.years["2028"], holidays: ["2029-01-01"] };
+    await admin().upload(
+      JSON.stringify({ years: { "2029": year2029 } }),
+      "calendar-2029.json",
+      "application/json",
+    );
+    expect(admin().lastText()).toBe("Календарь загружен: 2029. Сроки уже считаются по нему.");
+    expect(edits()).toBe(before);
   });
 
   it("a calendar file with a bad field changes nothing and names the field", async () => {
