@@ -11,7 +11,9 @@ import { allUpdatesHandled, pendingUpdates } from "./app/inbox.js";
 import { giveBackNotice, leaseNotice, settleNotice } from "./app/notices.js";
 import { telegramIdsWithRole } from "./app/people.js";
 import { calendarCoverage, effectiveCalendar, replanOnChangedSettings, SlaRuntime } from "./app/sla.js";
+import { refreshOpenCards } from "./bot/cards.js";
 import { setDefaultCommands } from "./bot/commands.js";
+import { cardDeps } from "./bot/delivery.js";
 import { createBot } from "./bot/index.js";
 import { ADMIN_NOTICE_LEASE_MS, notifyAdmins } from "./bot/refused-chats.js";
 import { replayAwareRetry } from "./bot/replay-aware-retry.js";
@@ -177,8 +179,13 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     api = bot.api;
     await setDefaultCommands(bot.api);
     reportSelfCheck(sla, clock.now(), log, tellOnce);
-    if (replanOnChangedSettings(db, sla, clock.now()))
+    if (replanOnChangedSettings(db, sla, clock.now())) {
       log.info({ regulation: regulation.id }, "deadline settings in force: reminders planned anew");
+      // The open posts' cards show the new deadlines: in the background, beside the updates.
+      void refreshOpenCards(cardDeps(deps, bot.api)).catch((err: unknown) =>
+        log.error({ err }, "cards not refreshed on the settings in force"),
+      );
+    }
     if (config.adminIds.length === 0 && telegramIdsWithRole(db, "admin").length === 0)
       log.warn(
         "no admin: nobody can invite people or bind chats; set ADMIN_IDS to your Telegram id and restart",

@@ -13,13 +13,19 @@ import { findPerson } from "../../src/app/people.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
 import { applyMigrations, openDatabase } from "../../src/db/client.js";
-import { auditEvents, inbox as inboxTable, incidents as incidentsTable } from "../../src/db/schema.js";
+import {
+  auditEvents,
+  calendarYears,
+  cards as cardsTable,
+  inbox as inboxTable,
+  incidents as incidentsTable,
+} from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { type Running, startBot } from "../../src/runtime.js";
 import { Harness } from "../support/bot-harness.js";
 import { FakeBotApi } from "../support/fake-bot-api.js";
 import { privateChat, tgUser, updates } from "../support/updates.js";
-import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
+import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
 const silent = pino({ level: "silent" });
 let fake: FakeBotApi;
@@ -433,5 +439,74 @@ describe("a change of working hours", () => {
         { workDays: [1, 2, 3, 4, 5], start: 540, end: 1080, lunch: { start: 780, end: 840 } },
       ],
     ]);
+  });
+});
+
+describe("settings changed at a start", () => {
+  it("the open posts' cards show the deadlines moved, nobody touching the posts; a card that reads the same is left as it is", async () => {
+    const databasePath = join(mkdtempSync(join(tmpdir(), "osm-rt-")), "bot.db");
+    // Monday 23.11.2026 10:00 in Yekaterinburg: the post is taken into work.
+    const before = await Harness.start({ now: "2026-11-23T05:00:00Z", databasePath });
+    const { health } = seedOffice(before);
+    const id = await seedIncidentInWork(before, health);
+    // This Bot API has none of the harness's messages: the first start sends the cards anew.
+    before.db.delete(cardsTable).run();
+    await before.close();
+
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const start = async (at: string, extra: Record<string, string> = {}) => {
+      const cfg = { ...config(extra), databasePath };
+      running = await startBot(cfg, { clock: new ManualClock(at), log });
+    };
+    const stop = async () => {
+      await running?.stop();
+      running = undefined;
+    };
+    const card = () =>
+      fake
+        .messages(OFFICE.healthChat)
+        .map((m) => m.text ?? "")
+        .filter((text) => text.startsWith(`Сообщение № ${id}`));
+    const answerBy = (at: string) => (c: { params: Record<string, unknown> }) =>
+      c.params.chat_id === OFFICE.healthChat && String(c.params.text).includes(`Ответ разместить до: ${at}`);
+
+    // The first start records the settings in force (the cards go out to this Bot API, which lacks them).
+    await start("2026-11-23T05:10:00Z");
+    await fake.waitForCall("sendMessage", answerBy("24.11.2026 11:00"));
+    await stop();
+
+    // The office now works until 17:00: 6 h on Monday, 3 h on Tuesday from 09:00.
+    await start("2026-11-23T05:20:00Z", { WORK_HOURS: "09:00-17:00" });
+    await fake.waitForCall("editMessageText", answerBy("24.11.2026 12:00"));
+    expect(card()).toHaveLength(1);
+    expect(card()[0]).toContain("Ответ разместить до: 24.11.2026 12:00");
+    await stop();
+
+    // A year far ahead loaded meanwhile: the settings changed, the card reads the same.
+    const database = openDatabase(databasePath);
+    const year2030 = {
+      status: "official",
+      source: "test",
+      holidays: ["2030-01-01"],
+      workingWeekends: [],
+      shortDays: [],
+    };
+    database.db
+      .insert(calendarYears)
+      .values({ year: 2030, data: year2030, loadedBy: null, loadedAt: new Date() })
+      .run();
+    database.close();
+    const sent = fake.callsOf("sendMessage").length;
+    const since = fake.calls.length;
+    await start("2026-11-23T05:20:00Z", { WORK_HOURS: "09:00-17:00" });
+    const unmodified = await fake.waitForCall("editMessageText", answerBy("24.11.2026 12:00"), { since });
+    expect(unmodified.response.ok).toBe(false);
+    await stop();
+    expect(card()).toHaveLength(1);
+    expect(fake.callsOf("sendMessage").slice(sent).filter(answerBy("24.11.2026 12:00"))).toEqual([]);
+    const problems = lines.map((line) => JSON.parse(line)).filter((line) => line.level >= 40);
+    expect(problems.filter((line) => /card/i.test(line.msg))).toEqual([]);
   });
 });
