@@ -30,7 +30,7 @@ import {
 import type { StepId } from "../domain/regulation/index.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { readPost } from "./posts.js";
-import type { SweepDeps } from "./sweep.js";
+import { curatorsHold, type SweepDeps } from "./sweep.js";
 
 const MAX_LINES = 30;
 /** A digest's send left by a stopped process is taken over after this long. */
@@ -115,7 +115,15 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
       const theirs = runningDeadlines(incident, reg, wt, a.organizationId).filter(
         (d) => reg.steps[d.step]?.actor !== "curator" && !isWindow(d.step) && d.at <= now,
       );
-      const missed = earliestDeadline(theirs);
+      // Not the organization's lateness when the curators held the post then (see curatorsHold):
+      // routed after the deadline, or the draft waiting for their decision.
+      const part = a.role === "lead" ? {} : { organizationId: a.organizationId };
+      const theirsAlone = theirs.filter((d) => {
+        const actor = reg.steps[d.step]?.actor ?? "executor";
+        const alert = { ...d, ...part, kind: "overdue" as const, dueAt: d.at, deadline: d.at, actor };
+        return curatorsHold(db, now, incident, alert) === undefined;
+      });
+      const missed = earliestDeadline(theirsAlone);
       if (missed)
         late.push({
           id: incident.id,

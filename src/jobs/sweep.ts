@@ -474,7 +474,7 @@ const HELD_STEPS: ReadonlySet<string> = new Set(["answer", "publication", "final
  * after they decide or the claim ends — its escalation never reaches the organization's head a
  * minute later.
  */
-function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAlert): CuratorsHold {
+export function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAlert): CuratorsHold {
   const lead = leadAssignment(incident)?.organizationId;
   const leadsStep = alert.actor !== "curator" && alert.organizationId === undefined;
   if (lead !== undefined && leadsStep && leadOrganizationAt(incident, alert.deadline) !== lead)

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { publishAnswer, saveDraftWork } from "../../src/app/answers.js";
+import { approveDraft, publishAnswer, saveDraftWork } from "../../src/app/answers.js";
 import { acceptIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
@@ -368,6 +368,28 @@ describe("curators' morning digest", () => {
     const digest = h.lastText(OFFICE.curatorsChat);
     expect(digest).toMatch(/\nЖдут кураторов:\n№ 1 — /);
     expect(digest).not.toContain("Просрочено у органов");
+  });
+
+  it("an answer deadline the curators let pass (routed after it, or approved after it) is not listed as the organization's", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00: the answer due Wednesday 11:00 (p.8)
+    const { health } = seedOffice(h);
+    const routedLate = seedRegistered(h, { link: "https://vk.com/wall-1_1" });
+    const approvedLate = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    h.clock.set("2026-11-25T05:00:00Z"); // Wednesday 10:00: № 2's draft before its deadline
+    await seedDraft(h, approvedLate);
+    h.clock.set("2026-11-25T06:30:00Z"); // Wednesday 11:30: № 1 routed and taken only now
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const now = h.clock.now();
+    routeIncident(h.db, { incidentId: routedLate, leadId: health, coexecutorIds: [], actor: curator, now });
+    acceptIncident(h.db, { incidentId: routedLate, actor: findPerson(h.db, OFFICE.executor) as Person, now });
+    h.clock.set("2026-11-25T07:00:00Z"); // Wednesday 12:00: № 1's draft, in its own time (p.9)
+    await seedDraft(h, routedLate);
+    h.clock.set("2026-11-25T12:50:00Z"); // Wednesday 17:50: both approved, to be posted by Thursday 09:20
+    for (const incidentId of [routedLate, approvedLate])
+      approveDraft(h.db, { incidentId, actor: curator, now: h.clock.now() });
+    h.clock.set("2026-11-26T04:00:00Z"); // Thursday 09:00: nothing the organization let pass, nothing waits
+    expect(await curatorsDigest(deps())).toBe(0);
+    expect(h.texts(OFFICE.curatorsChat).filter((text) => text.includes("Просрочено у органов"))).toEqual([]);
   });
 
   it("with no curators' chat bound, each curator gets it privately", async () => {
