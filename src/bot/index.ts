@@ -79,9 +79,10 @@ export interface BotOptions {
  * turn it is; a post's detail question says it closed on a forward; 15: a post's detail question
  * closes on a pasted link; routing again asks about the shortening in force; a link among words is
  * taken as a published answer's; another text at the draft's attachments step offers to replace or
- * append; a refused draft says whose went first.
+ * append; a refused draft says whose went first; 16: routing offers only the shortenings whose
+ * deadline is still ahead, each with its deadline.
  */
-const CONVERSATIONS_VERSION = 15;
+const CONVERSATIONS_VERSION = 16;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

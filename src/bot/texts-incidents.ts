@@ -16,6 +16,9 @@ const SHORT_STATE: Record<IncidentState, string> = {
 
 export type ListFilter = "registered" | "assigned" | "in_work" | "on_approval" | "overdue" | "all";
 
+/** « — до 24.11 11:00»: a deadline on a button, its year left out. */
+const untilShort = (due: string | null) => (due ? ` — до ${due.slice(0, 5)} ${due.slice(11)}` : "");
+
 export const tr = {
   shortState: SHORT_STATE,
   notFound:
@@ -71,8 +74,9 @@ export const tr = {
         ? `Срок ответа сейчас сокращён до ${currentHours} раб. ч (${clause}). `
         : `Сократить срок ответа (${clause})? `) +
       `Обычный срок (${answerClause}) — ${fullHours} раб. ч.`,
-    shortenTo: (hours: number) => `${hours} раб. ч`,
-    keepShortened: (hours: number) => `Оставить ${hours} раб. ч`,
+    /** `due`: the answer's deadline it gives («24.11.2026 11:00»), shown without the year. */
+    shortenTo: (hours: number, due: string | null = null) => `${hours} раб. ч${untilShort(due)}`,
+    keepShortened: (hours: number, due: string | null = null) => `Оставить ${hours} раб. ч${untilShort(due)}`,
     noShorten: "Без сокращения",
     unshorten: "Снять сокращение",
     unshortened: "Сокращение срока ответа снято: обычный срок.",

@@ -19,8 +19,9 @@ import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
 import { cutBefore } from "../domain/clip.js";
-import { actionRules, type Importance, leadAssignment } from "../domain/incident.js";
+import { actionRules, answerDeadline, type Importance, leadAssignment } from "../domain/incident.js";
 import { findLinks } from "../domain/source-link.js";
+import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfKeptParts } from "./answers.js";
 import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { tellTurnCame } from "./incident-answers.js";
@@ -268,13 +269,20 @@ async function pickShortening(
         : []
       : SHORTEN_HOURS.filter((hours) => hours * 60 < fullMinutes);
   if (!rule.curatorMayShorten || offered.length === 0) return { value: undefined };
+  // Each shortening with the deadline it gives: the clock runs from detection (p.8), so one already
+  // over is not offered (the post would reach its organization overdue); the one in force is.
+  const dues = await conversation.external(() => shortenedDues(deps, p.incidentId, offered));
+  const kept = offered.filter((hours) => hours * 60 === current || (dues.at[hours] ?? Infinity) > dues.now);
+  if (kept.length === 0) return { value: undefined };
   const keyboard = new InlineKeyboard();
-  for (const hours of offered) {
-    const label = hours * 60 === current ? tr.route.keepShortened(hours) : tr.route.shortenTo(hours);
-    keyboard.text(label, cb("rt.cut", hours * 60));
+  for (const hours of kept) {
+    const at = dues.at[hours];
+    const due = at == null ? null : formatDeadline(new Date(at), deps.sla.timezone);
+    const label =
+      hours * 60 === current ? tr.route.keepShortened(hours, due) : tr.route.shortenTo(hours, due);
+    keyboard.text(label, cb("rt.cut", hours * 60)).row();
   }
   keyboard
-    .row()
     .text(current ? tr.route.unshorten : tr.route.noShorten, cb("rt.cut", 0))
     .row()
     .text(tr.route.cancel, cb("rt.cancel"));
@@ -294,6 +302,22 @@ async function pickShortening(
   );
   const cut = await choose(conversation, p, (data) => /^rt\.cut:(\d+)$/.exec(data)?.[1]);
   return "cancelled" in cut ? cut : { value: Number(cut.value) || null };
+}
+
+/** The answer's deadline (ms) under each shortening in hours, null where it cannot be told yet; and now. */
+function shortenedDues(
+  deps: AppDeps,
+  incidentId: number,
+  hours: number[],
+): { now: number; at: Record<number, number | null> } {
+  const incident = loadIncident(deps.db, incidentId);
+  const { regulation, workingTime } = deps.sla;
+  const at: Record<number, number | null> = {};
+  for (const h of hours) {
+    const view = incident && { ...incident, shortenedAnswerMinutes: h * 60 };
+    at[h] = (view && answerDeadline(view, regulation, workingTime)?.getTime()) ?? null;
+  }
+  return { now: deps.clock.now().getTime(), at };
 }
 
 /**

@@ -204,8 +204,16 @@ describe("routing", () => {
         .buttons(-200)
         .filter((b) => b.message.message_id === question)
         .map((b) => b.label),
-    ).toEqual(["1 раб. ч", "2 раб. ч", "3 раб. ч", "4 раб. ч", "6 раб. ч", "Без сокращения", "Отмена"]);
-    await curator().press("4 раб. ч", curatorsChat());
+    ).toEqual([
+      "1 раб. ч — до 24.11 11:00",
+      "2 раб. ч — до 24.11 12:00",
+      "3 раб. ч — до 24.11 13:00",
+      "4 раб. ч — до 24.11 15:00",
+      "6 раб. ч — до 24.11 17:00",
+      "Без сокращения",
+      "Отмена",
+    ]);
+    await curator().press(/^4 раб\. ч/, curatorsChat());
     // Orenburg p.14: with two co-executors the curator says whether they go one after another.
     expect(h.lastText(-200)).toMatch(
       /^Сообщение № 1\. Как соисполнителям готовить информацию \(п\. 14 регламента\)\?\n1\. Министерство образования\n2\. Министерство строительства\n/,
@@ -411,7 +419,7 @@ describe("routing", () => {
     await office();
     const id = await register(1, { importance: "important" });
     await route(id, [/Минздрав/]);
-    await curator().press("2 раб. ч", curatorsChat());
+    await curator().press(/^2 раб\. ч/, curatorsChat());
     expect(cardIn(-200, id).text).toContain("Ответ разместить до: 24.11.2026 12:00");
     await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
     expect(h.lastText(-200)).toBe(
@@ -419,11 +427,11 @@ describe("routing", () => {
     );
     const question = h.fake.messages(-200).at(-1)?.message_id ?? 0;
     expect(labels(-200, question)).toEqual([
-      "1 раб. ч",
-      "Оставить 2 раб. ч",
-      "3 раб. ч",
-      "4 раб. ч",
-      "6 раб. ч",
+      "1 раб. ч — до 24.11 11:00",
+      "Оставить 2 раб. ч — до 24.11 12:00",
+      "3 раб. ч — до 24.11 13:00",
+      "4 раб. ч — до 24.11 15:00",
+      "6 раб. ч — до 24.11 17:00",
       "Снять сокращение",
       "Отмена",
     ]);
@@ -440,7 +448,7 @@ describe("routing", () => {
     await office();
     const id = await register(1, { importance: "important" });
     await route(id, [/Минздрав/]);
-    await curator().press("2 раб. ч", curatorsChat());
+    await curator().press(/^2 раб\. ч/, curatorsChat());
     await pressData(curator(), -200, `inc.edit:${id}`);
     const version = loadIncident(h.db, id)?.row.version;
     expect(await pressData(curator(), -200, `imp.set:${id}:normal:${version}`)).toBe(
@@ -450,10 +458,38 @@ describe("routing", () => {
     await route(id, [/Минздрав/]);
     expect(h.lastText(-200)).toMatch(/^Сообщение № 1 — обычное\. Срок ответа сейчас сокращён до 2 раб\. ч/);
     const question = h.fake.messages(-200).at(-1)?.message_id ?? 0;
-    expect(labels(-200, question)).toEqual(["Оставить 2 раб. ч", "Снять сокращение", "Отмена"]);
-    await curator().press("Оставить 2 раб. ч", curatorsChat());
+    expect(labels(-200, question)).toEqual([
+      "Оставить 2 раб. ч — до 24.11 12:00",
+      "Снять сокращение",
+      "Отмена",
+    ]);
+    await curator().press(/^Оставить 2 раб\. ч/, curatorsChat());
     expect(h.lastText(-200)).toContain("Срок ответа сокращён до 2 раб. ч.");
     expect(loadIncident(h.db, id)?.row.shortenedAnswerMinutes).toBe(120);
+  });
+
+  it("a shortening whose deadline is already over is not offered: the post would reach its organization overdue", async () => {
+    await office();
+    const early = await register(1, { importance: "important" });
+    const overnight = await register(2, { importance: "important" });
+    h.clock.set("2026-11-24T07:30:00Z"); // 12:30: one and two hours from detection (10:00) are over
+    await route(early, [/Минздрав/]);
+    const question = h.fake.messages(-200).at(-1)?.message_id ?? 0;
+    expect(labels(-200, question)).toEqual([
+      "3 раб. ч — до 24.11 13:00",
+      "4 раб. ч — до 24.11 15:00",
+      "6 раб. ч — до 24.11 17:00",
+      "Без сокращения",
+      "Отмена",
+    ]);
+    await curator().press("Без сокращения", curatorsChat());
+    // Wednesday 10:05: every shortening would be over; the question is not asked.
+    h.clock.set("2026-11-25T05:05:00Z");
+    await route(overnight, [/Минздрав/]);
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 2 направлено.\nОсновной исполнитель: Министерство здравоохранения",
+    );
+    expect(loadIncident(h.db, overnight)?.row.shortenedAnswerMinutes).toBeNull();
   });
 
   it("routed at night, the new cards arrive without sound; those of a significant post ring", async () => {
