@@ -83,11 +83,12 @@ export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: numbe
   const bound = findBoundChat(deps.db, chatId);
   const chat = bound && { title: bound.title, organization: bound.organizationName, purpose: bound.purpose };
   try {
-    await notifyAdmins(
-      { ...deps, config: deps.config ?? { adminIds: [] } },
-      t.alert.chatUnreachable(chatId, chat),
-    );
-    settleNotice(deps.db, key, deps.clock.now());
+    const config = deps.config ?? { adminIds: [] };
+    const told = await notifyAdmins({ ...deps, config }, t.alert.chatUnreachable(chatId, chat));
+    // Nobody told though someone could be (Telegram's 5xx, a 429 given up on): told at the next refusal.
+    const reachable = adminChats(deps.db, config).some((telegramId) => !isBlocked(deps.db, telegramId));
+    if (told === 0 && reachable) giveBackNotice(deps.db, key);
+    else settleNotice(deps.db, key, deps.clock.now());
   } catch (err) {
     // Telegram out of reach: told at the next refusal. Never thrown: the caller's other recipients
     // still get theirs.
@@ -151,12 +152,17 @@ export async function followMigration(
  * with the text. Never throws on Telegram's refusals: a notice must not break the caller. Returns how
  * many got it.
  */
+/** The admins' private chats: the registered admins and those of ADMIN_IDS who may not have written yet. */
+const adminChats = (db: Db, config: { adminIds: number[] }) => [
+  ...new Set([...telegramIdsWithRole(db, "admin"), ...config.adminIds]),
+];
+
 export async function notifyAdmins(
   deps: { api: Api; db: Db; log: Logger; clock: Clock; config: { adminIds: number[] } },
   text: string,
 ): Promise<number> {
   let delivered = 0;
-  const admins = [...new Set([...telegramIdsWithRole(deps.db, "admin"), ...deps.config.adminIds])];
+  const admins = adminChats(deps.db, deps.config);
   for (const telegramId of admins) {
     if (isBlocked(deps.db, telegramId)) continue;
     try {

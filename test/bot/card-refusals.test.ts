@@ -195,6 +195,26 @@ describe("the admins, told of a chat that refuses", () => {
     expect(callsTo(SECOND_ADMIN)).toBe(0);
   });
 
+  it("a notice Telegram could not take for now (502) is told at the chat's next refusal, once", async () => {
+    await office();
+    const id = await register(1);
+    h.fake.setChatMember(OFFICE.healthChat, h.bot.botInfo.id, "kicked");
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 502, description: "Bad Gateway" },
+      { match: (params) => params.chat_id === ADMIN },
+    );
+    await routeToHealth(id);
+    expect(unreachableNotices()).toEqual([]);
+    for (const at of ["2026-11-24T05:10:00Z", "2026-11-24T05:20:00Z"]) {
+      h.clock.set(at);
+      const incident = loadIncident(h.db, id);
+      if (!incident) throw new Error("no incident");
+      await syncCards(h.deps(), incident);
+    }
+    expect(unreachableNotices()).toHaveLength(1);
+  });
+
   it("with every admin blocking the bot nobody is tried, and the notice is logged as an error", async () => {
     await office();
     h.fake.setChatMember(ADMIN, h.bot.botInfo.id, "kicked");
