@@ -96,10 +96,27 @@ export const tr = {
     inOrder: "По очереди",
     atOnce: "Одновременно",
     /** The organizations routed to that have neither a work chat nor an executor the bot can write to. */
-    nobodyThere: (names: string[]) =>
-      `⚠️ ${names.length === 1 ? `В органе «${names[0]}»` : `В органах ${names.map((n) => `«${n}»`).join(", ")}`} ` +
-      "некому получить сообщение: нет ни рабочего чата, ни исполнителей в боте. Попросите администратора " +
-      "пригласить исполнителя (/invite) или привязать рабочий чат (/bind) — или направьте сообщение другому органу.",
+    /** Organizations with neither a work chat nor an executor the bot can write to; `blocking`: those who block it. */
+    nobodyThere: (organizations: { name: string; blocking: string[] }[]) => {
+      const absent = organizations.filter((o) => o.blocking.length === 0).map((o) => o.name);
+      const lines = organizations
+        .filter((o) => o.blocking.length > 0)
+        .map(
+          ({ name, blocking }) =>
+            `⚠️ В органе «${name}» некому получить сообщение: рабочего чата нет, а ` +
+            (blocking.length === 1
+              ? `исполнитель (${blocking[0]}) заблокировал бота. Попросите его открыть чат с ботом и нажать «Старт»`
+              : `исполнители (${blocking.join(", ")}) заблокировали бота. Попросите их открыть чат с ботом и нажать «Старт»`) +
+            " или администратора — привязать рабочий чат (/bind); либо направьте сообщение другому органу.",
+        );
+      if (absent.length > 0)
+        lines.unshift(
+          `⚠️ ${absent.length === 1 ? `В органе «${absent[0]}»` : `В органах ${absent.map((n) => `«${n}»`).join(", ")}`} ` +
+            "некому получить сообщение: нет ни рабочего чата, ни исполнителей в боте. Попросите администратора " +
+            "пригласить исполнителя (/invite) или привязать рабочий чат (/bind) — или направьте сообщение другому органу.",
+        );
+      return lines.join("\n");
+    },
     routed: (
       id: number,
       lead: string,

@@ -10,6 +10,7 @@ import { InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { loadIncident, routeIncident, type TransitionRefusal } from "../app/incidents.js";
 import { getOrganization, listOrganizations } from "../app/organizations.js";
+import { personName, telegramIdsOfMembers } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { messageGone } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
@@ -492,7 +493,13 @@ export function routeFlow(deps: AppDeps) {
       const nobodyThere =
         outcome === "routed"
           ? await conversation.external(() =>
-              p.chosen.filter((c) => organizationChats(deps, c.id).length === 0).map((c) => c.name),
+              p.chosen
+                .filter((c) => organizationChats(deps, c.id).length === 0)
+                .map((c) => ({
+                  name: c.name,
+                  // Its executors are there but block the bot: they are the ones to act.
+                  blocking: telegramIdsOfMembers(deps.db, [c.id]).map((id) => personName(deps.db, id)),
+                })),
             )
           : [];
       // In order, the co-executor holding the turn now: one that gave its part before is passed over.

@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { submitDraft } from "../../src/app/answers.js";
 import {
@@ -9,7 +10,7 @@ import {
 } from "../../src/app/incidents.js";
 import { changeAccess, findPerson } from "../../src/app/people.js";
 import { syncCards } from "../../src/bot/cards.js";
-import { auditEvents } from "../../src/db/schema.js";
+import { auditEvents, people } from "../../src/db/schema.js";
 import { type Importance, partVersion } from "../../src/domain/incident.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -168,6 +169,20 @@ describe("routing", () => {
         "⚠️ В органе «Министерство строительства» некому получить сообщение: нет ни рабочего чата, ни " +
         "исполнителей в боте. Попросите администратора пригласить исполнителя (/invite) или привязать " +
         "рабочий чат (/bind) — или направьте сообщение другому органу.",
+    );
+  });
+
+  it("an organization whose only executor blocks the bot (no work chat): the curator is told whom to ask", async () => {
+    await office();
+    const BUILDER = 3009;
+    h.seedPerson(BUILDER, "Олег", [], [building]);
+    h.db.update(people).set({ blockedAt: h.clock.now() }).where(eq(people.telegramId, BUILDER)).run();
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минстрой/], /Министерство здравоохранения/);
+    expect(h.lastText(-200).split("\n\n")[1]).toBe(
+      "⚠️ В органе «Министерство строительства» некому получить сообщение: рабочего чата нет, а исполнитель " +
+        "(Олег) заблокировал бота. Попросите его открыть чат с ботом и нажать «Старт» или администратора — " +
+        "привязать рабочий чат (/bind); либо направьте сообщение другому органу.",
     );
   });
 
