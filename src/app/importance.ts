@@ -40,7 +40,9 @@ export function detailsEditable(incident: Pick<Incident, "state">): boolean {
 
 /**
  * Sets the post's importance, topic or place. Curators only; `expectedVersion` is the version the
- * curator saw: if another change came first (another curator's, say), nothing is done ("changed").
+ * curator saw: if the same detail was set since (another curator's change, say), nothing is done
+ * ("changed"). The workflow moving on meanwhile (routed, taken into work), or another detail set, is
+ * no conflict: the curator overwrites nothing he did not see.
  */
 export function changePostDetail(
   db: Db,
@@ -58,7 +60,8 @@ export function changePostDetail(
       // Rights first (a stranger learns nothing), then what no second look would change.
       if (!hasRole(input.actor, "curator")) return { ok: false, refusal: "forbidden" };
       if (!detailsEditable(before)) return { ok: false, refusal: "wrong_state" };
-      if (input.expectedVersion !== undefined && before.row.version !== input.expectedVersion)
+      const seen = input.expectedVersion;
+      if (seen !== undefined && before.row.version !== seen && detailSetSince(tx, before.id, action, seen))
         return { ok: false, refusal: "changed" };
       const from = before.row[field];
       const same =
@@ -104,6 +107,17 @@ function importanceSetByOthers(tx: Tx, incidentId: number, actorId: number): boo
   return incidentEvents(tx, incidentId, DETAIL_ACTIONS.importance).some((event) => event.actorId !== actorId);
 }
 
+/**
+ * Whether the detail was set after the incident's version `seen`: its audit events record the
+ * version they made (those written before they did are older than any menu still pressed).
+ */
+function detailSetSince(tx: Tx, incidentId: number, action: string, seen: number): boolean {
+  return incidentEvents(tx, incidentId, action).some((event) => {
+    const made = event.details?.version;
+    return typeof made === "number" && made > seen;
+  });
+}
+
 /** Writes the change with its audit event; the sweep re-plans the reminders (a significant post is pinged at night too). */
 function writeDetail(tx: Tx, before: Incident, detail: PostDetail, actorId: number, now: Date): Incident {
   tx.update(incidents)
@@ -117,7 +131,7 @@ function writeDetail(tx: Tx, before: Incident, detail: PostDetail, actorId: numb
     action: DETAIL_ACTIONS[detail.field],
     fromState: before.state,
     toState: before.state,
-    details: { from: before.row[detail.field], to: detail.value },
+    details: { from: before.row[detail.field], to: detail.value, version: before.row.version + 1 },
   });
   return loadIncident(tx, before.id) as Incident;
 }

@@ -80,7 +80,8 @@ export interface BotOptions {
  * closes on a pasted link; routing again asks about the shortening in force; a link among words is
  * taken as a published answer's; another text at the draft's attachments step offers to replace or
  * append; a refused draft says whose went first; 16: routing offers only the shortenings whose
- * deadline is still ahead, each with its deadline, and names the executors who block the bot.
+ * deadline is still ahead, each with its deadline, and names the executors who block the bot; a
+ * post's detail refused as changed names the button that asked it.
  */
 const CONVERSATIONS_VERSION = 16;
 

@@ -364,9 +364,10 @@ export const tr = {
         value ? `Сообщение № ${id}: место — «${value}».` : `Сообщение № ${id}: место убрано.`,
     } satisfies Record<Subject, unknown>,
     same: "Так уже записано: ничего не изменено.",
-    changedWhileTyping: (id: number) =>
+    /** `button`: the menu's button that asked it («Тема», «Место», «Дата поста»). */
+    changedWhileTyping: (id: number, button: string) =>
       `Пока вы писали, сообщение № ${id} изменилось, поэтому ничего не записано. ` +
-      "Меню выше обновлено: посмотрите и нажмите «Тема» или «Место» ещё раз.",
+      `Меню выше обновлено: посмотрите и нажмите «${button}» ещё раз.`,
   },
 
   view: {

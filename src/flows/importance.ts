@@ -203,7 +203,14 @@ async function applyDetail(
   );
   if (result.ok) return result.changed ? done : tr.edit.same;
   return result.refusal === "changed"
-    ? tr.edit.changedWhileTyping(incidentId)
+    ? tr.edit.changedWhileTyping(
+        incidentId,
+        detail.field === "postedAt"
+          ? tr.edit.postedAt.button
+          : detail.field === "importance"
+            ? tr.edit.button
+            : tr.edit.subject[detail.field],
+      )
     : detailRefusal(deps, incidentId, result.refusal);
 }
 

@@ -6,7 +6,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { publishAnswer } from "../../src/app/answers.js";
-import { loadIncident } from "../../src/app/incidents.js";
+import { acceptIncident, loadIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson, markBlocked } from "../../src/app/people.js";
 import { auditEvents, roleGrants } from "../../src/db/schema.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
@@ -33,6 +33,11 @@ beforeEach(async () => {
   curator2 = h.user(OFFICE.curator2, "Светлана");
 });
 afterEach(() => h.close());
+
+function must<T extends { ok: boolean }>(result: T): T {
+  if (!result.ok) throw new Error(`refused: ${JSON.stringify(result)}`);
+  return result;
+}
 
 const curatorsChat = () => h.group(OFFICE.curatorsChat, "Кураторы");
 
@@ -303,13 +308,39 @@ describe("topic and place", () => {
     await curator.send("Снег", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "Пока вы писали, сообщение № 1 изменилось, поэтому ничего не записано. " +
-        "Меню выше обновлено: посмотрите и нажмите «Тема» или «Место» ещё раз.",
+        "Меню выше обновлено: посмотрите и нажмите «Тема» ещё раз.",
     );
     expect(loadIncident(h.db, id)?.row.topic).toBe("Дороги");
     expect(menus()).toEqual([
       expect.stringContaining("Тема: Дороги"),
       expect.stringContaining("Тема: Дороги"),
     ]);
+  });
+
+  it("the post moving on meanwhile (routed, taken into work), or another detail set, refuses nothing", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Тема", curatorsChat());
+    // The curator raises it in the same menu, and the organization takes it, while he types the topic.
+    await curator.press("Социально значимое", curatorsChat());
+    const olga = findPerson(h.db, OFFICE.curator);
+    const ivan = findPerson(h.db, OFFICE.executor);
+    if (!olga || !ivan) throw new Error("not seeded");
+    must(
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: healthId,
+        coexecutorIds: [],
+        actor: olga,
+        now: h.clock.now(),
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId: id, actor: ivan, now: h.clock.now() }));
+    await curator.send("Дороги", curatorsChat());
+    expect(loadIncident(h.db, id)?.row.topic).toBe("Дороги");
+    // A tap in the menu shown before the routing is taken too.
+    expect(await curator.press("Важное", curatorsChat())).toBe("Сообщение № 1: важность — важное.");
+    expect(loadIncident(h.db, id)?.row).toMatchObject({ importance: "important", topic: "Дороги" });
   });
 });
 
