@@ -46,7 +46,7 @@ const CANDIDATE =
   "(i.updated_at >= :start or i.state not in ('answered', 'closed')) and i.closed_reason is not 'void'";
 
 /**
- * A post's importance, topic or place as it stood at the period's end: changed since (a curator
+ * A post's importance, topic, place or date as it stood at the period's end: changed since (a curator
  * corrects an old post in the next month), the value the first later change started from — so a
  * month's figures are the same whenever they are computed. Only posts changed since are looked up.
  */
@@ -64,7 +64,8 @@ const REPEAT_AT_END = `case when i.updated_at >= :end and exists (select 1 from 
   then null else i.repeat_of_id end`;
 
 const CANDIDATES = `
-  select id, detected_at, posted_at, shortened_answer_minutes, ${atEnd("importance", "setImportance")},
+  select id, detected_at, ${atEnd("posted_at", "setPostedAt")}, shortened_answer_minutes,
+    ${atEnd("importance", "setImportance")},
     ${atEnd("topic", "setTopic")}, ${atEnd("place", "setPlace")}, ${REPEAT_AT_END}
   from incidents i
   where ${CANDIDATE}
@@ -91,7 +92,8 @@ const EVENTS = `
 type CandidateRow = [
   number,
   number,
-  number | null,
+  /** Milliseconds, or the ISO text an audit event recorded it as. */
+  number | string | null,
   number | null,
   Importance,
   string | null,

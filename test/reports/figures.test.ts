@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
-import { approveDraft, submitDraft } from "../../src/app/answers.js";
+import { approveDraft, publishInterim, submitDraft } from "../../src/app/answers.js";
 import { changePostDetail } from "../../src/app/importance.js";
 import {
   acceptIncident,
@@ -216,6 +216,65 @@ describe("monthly figures", () => {
     expect(after.violations).toEqual(before.violations);
     expect(after.executors).toEqual(before.executors);
     expect(after.trend).toEqual(before.trend);
+  });
+
+  it("a post's own date corrected after the month leaves its final answer's clock (p.13) as the month knew it", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    const health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+    const curator = findPerson(h.db, h.seedPerson(OFFICE.curator, "Ольга", ["curator"]).id) as Person;
+    const executor = findPerson(h.db, h.seedPerson(OFFICE.executor, "Иван", [], [health]).id) as Person;
+    const at = (time: string) => {
+      h.clock.set(local(time));
+      return h.clock.now();
+    };
+    const registered = registerIncident(h.db, {
+      link: "https://vk.com/wall-1_1",
+      linkKey: "vk.com/wall-1_1",
+      network: "vk",
+      text: null,
+      author: null,
+      topic: null,
+      place: null,
+      importance: "normal",
+      postedAt: null,
+      repeatOfId: null,
+      actorId: curator.id,
+      now: at("2026-11-24 10:00"),
+    });
+    if (!registered.ok) throw new Error("not registered");
+    const id = registered.incident.id;
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curator,
+      now: at("2026-11-24 10:05"),
+    });
+    acceptIncident(h.db, { incidentId: id, actor: executor, now: at("2026-11-24 10:10") });
+    const content = { text: "Вопрос изучается.", attachments: [] };
+    submitDraft(h.db, {
+      incidentId: id,
+      actor: executor,
+      now: at("2026-11-24 10:30"),
+      content,
+      purpose: "interim",
+    });
+    approveDraft(h.db, { incidentId: id, actor: curator, now: at("2026-11-24 10:40") });
+    const link = "https://vk.com/wall-1_1?reply=1";
+    expect(
+      publishInterim(h.db, { incidentId: id, actor: executor, now: at("2026-11-24 10:50"), link }).ok,
+    ).toBe(true);
+    at("2026-12-02 10:00");
+    const before = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    // In December the curator finds the post was published on 13.11: its p.13 clock moves, but the
+    // November the heads were sent knew nothing of it.
+    const detail = { field: "postedAt", value: local("2026-11-13 09:00") } as const;
+    expect(changePostDetail(h.db, { incidentId: id, detail, actor: curator, now: h.clock.now() }).ok).toBe(
+      true,
+    );
+    const after = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(after.violations).toEqual(before.violations);
+    expect(after.overall).toEqual(before.overall);
   });
 
   it("counts a topic however it was written: «снег» is «Снег», as a surge counts them", async () => {
