@@ -192,7 +192,13 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     row,
   );
   const toHead = (telegramId: number) => headNoticeKey(incident.id, row.importance, telegramId);
+  // A head who has the post as significant already needs no «Важное» of it (lowered since).
+  const told = (telegramId: number) =>
+    noticeClaimed(deps.db, toHead(telegramId)) ||
+    (row.importance === "important" &&
+      noticeClaimed(deps.db, headNoticeKey(incident.id, "significant", telegramId)));
   for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
+    if (told(telegramId)) continue;
     // Leased before the send: two tellings at once (an announcement and the sweep's retry, two
     // processes) tell him once; a stop in the middle leaves him to the sweep after the lease.
     if (!leaseNotice(deps.db, toHead(telegramId), HEAD_LEASE_MS, deps.clock.now())) continue;
@@ -214,8 +220,7 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
   }
   const reachable = reachableHeads(headsWith(deps.db, "urgent"));
   if (reachable.length === 0) await tellCuratorsInsteadOfHeads(deps, key, text, !quietNow(deps, incident));
-  else if (reachable.every((telegramId) => noticeClaimed(deps.db, toHead(telegramId))))
-    claimNotice(deps.db, key, deps.clock.now());
+  else if (reachable.every(told)) claimNotice(deps.db, key, deps.clock.now());
 }
 
 /**

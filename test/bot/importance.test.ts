@@ -537,6 +537,28 @@ describe("a post needing an urgent decision (Georgievsk p.24)", () => {
     expect(h.texts(OFFICE.head)).toHaveLength(2);
   });
 
+  it("lowered to «Важное» while another head's notice is still owed: the head told it is significant hears nothing more", async () => {
+    await h.close();
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" });
+    seedOffice(h);
+    curator = h.user(OFFICE.curator, "Ольга");
+    const DEPUTY = 5002;
+    h.seedPerson(DEPUTY, "Заместитель", ["head"]);
+    const id = await register(1);
+    await openMenu(curator, id);
+    // The deputy's phone is out of reach for now (Telegram's 5xx).
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 502, description: "Bad Gateway" },
+      { times: 10, match: (params) => Number(params.chat_id) === DEPUTY },
+    );
+    await curator.press("Социально значимое", curatorsChat());
+    await curator.press("Важное", curatorsChat());
+    expect(h.texts(OFFICE.head)).toEqual([
+      "Социально значимое сообщение № 1 (п. 24)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+    ]);
+  });
+
   it("at night an urgent post the head cannot get (he blocks the bot) reaches the curators without sound; a significant one rings", async () => {
     await h.close();
     h = await Harness.start({ now: "2026-11-24T20:00:00Z", regulation: "georgievsk" }); // 23:00 in Moscow
