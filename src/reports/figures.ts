@@ -197,11 +197,12 @@ function overdueOf(minutes: readonly number[], notDone: number): Figures["overdu
   };
 }
 
+/** In whole minutes, as every lateness is said: of two middle values, their mean rounded down. */
 function median(sorted: number[]): number | null {
   if (sorted.length === 0) return null;
   const mid = Math.floor(sorted.length / 2);
   const upper = sorted[mid] ?? 0;
-  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? 0) + upper) / 2;
+  return sorted.length % 2 === 1 ? upper : Math.floor(((sorted[mid - 1] ?? 0) + upper) / 2);
 }
 
 function ranked(counts: Map<string, Ranked>): Ranked[] {
@@ -407,9 +408,12 @@ export function headlines(db: Db, timezone: string, first: ReportMonth, count: n
   }));
 }
 
-/** A share as a whole percent, or null with nothing to divide. */
+/**
+ * A share as a whole percent, rounded down (199 of 200 on time is 99%, never a perfect 100%), or
+ * null with nothing to divide.
+ */
 export function percent(part: number, whole: number): number | null {
-  return whole > 0 ? Math.round((part / whole) * 100) : null;
+  return whole > 0 ? Math.floor((part * 100) / whole) : null;
 }
 
 export function hasData(report: MonthlyReport): boolean {

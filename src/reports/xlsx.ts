@@ -9,7 +9,7 @@ import { tzOffset } from "@date-fns/tz";
 import type ExcelJS from "exceljs";
 import { tr } from "../bot/texts-reports.js";
 import { formatDeadline } from "../domain/time-format.js";
-import type { CuratorFigures, Figures, MonthlyReport } from "./figures.js";
+import { type CuratorFigures, type Figures, type MonthlyReport, percent } from "./figures.js";
 import { monthLabel } from "./month.js";
 import type { Violation } from "./violations.js";
 
@@ -66,7 +66,11 @@ function addSheet(
   sheet.commit();
 }
 
-const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+/** A share as the text says it (see percent): whole percents, rounded down. */
+const ratio = (part: number, whole: number): number | null => {
+  const share = percent(part, whole);
+  return share === null ? null : share / 100;
+};
 
 /**
  * The month and, for a month still running, the moment it is counted as of (as texts-reports

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
-import { approveDraft, publishInterim, submitDraft } from "../../src/app/answers.js";
+import { approveDraft, publishAnswer, publishInterim, submitDraft } from "../../src/app/answers.js";
 import { changePostDetail } from "../../src/app/importance.js";
 import {
   acceptIncident,
@@ -15,10 +15,10 @@ import { tr } from "../../src/bot/texts-reports.js";
 import { incidents } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { reportChart } from "../../src/reports/chart.js";
-import { buildMonthlyReport } from "../../src/reports/figures.js";
+import { buildMonthlyReport, percent } from "../../src/reports/figures.js";
 import { reportWorkbook } from "../../src/reports/xlsx.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE } from "../support/workflow.js";
+import { OFFICE, seedRegistered } from "../support/workflow.js";
 import { local, seedNovember } from "./seed-month.js";
 
 let h: Harness;
@@ -298,6 +298,56 @@ describe("monthly figures", () => {
     expect(text).toContain("Ответов размещено: 5, в срок: 4 (80%)");
     expect(text).toContain("Согласовано с первого раза: 5 из 6 (83%); средняя оценка качества: 4,0");
     expect(text).toContain("• Минздрав: поступило 5, ответов 5, в срок 4 (80%), нарушений 3");
+  });
+});
+
+describe("shares and lateness as the reports say them", () => {
+  it("a share is a whole percent rounded down: one answer late of 200 is not a perfect 100%", () => {
+    expect([percent(199, 200), percent(200, 200), percent(1, 3), percent(0, 0)]).toEqual([99, 100, 33, null]);
+  });
+
+  it("the median lateness of an even count is whole minutes in the workbook, as in the text", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    const health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+    const curator = findPerson(h.db, h.seedPerson(OFFICE.curator, "Ольга", ["curator"]).id) as Person;
+    const ivan = findPerson(h.db, h.seedPerson(OFFICE.executor, "Иван", [], [health]).id) as Person;
+    const at = (time: string) => {
+      h.clock.set(local(time));
+      return h.clock.now();
+    };
+    const content = { text: "Ответ", attachments: [] };
+    // Both due 10.11 10:00 (p.8), posted 15 and 30 minutes late.
+    for (const [n, posted] of [
+      [1, "2026-11-10 10:15"],
+      [2, "2026-11-10 10:30"],
+    ] as const) {
+      at("2026-11-09 09:00");
+      const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: health,
+        coexecutorIds: [],
+        actor: curator,
+        now: at("2026-11-09 09:05"),
+      });
+      acceptIncident(h.db, { incidentId: id, actor: ivan, now: at("2026-11-09 09:10") });
+      submitDraft(h.db, { incidentId: id, actor: ivan, now: at("2026-11-09 11:00"), content });
+      approveDraft(h.db, { incidentId: id, actor: curator, now: at("2026-11-10 10:05") });
+      const link = `https://vk.com/wall-1_${n}?reply=1`;
+      const rules = { curatorMayPublish: false };
+      expect(
+        publishAnswer(h.db, { incidentId: id, actor: ivan, now: at(posted), link, onTime: false, rules }).ok,
+      ).toBe(true);
+    }
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(tr.summary(report)).toContain("медиана 22 мин");
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await reportWorkbook(report)) as unknown as ArrayBuffer);
+    const medians: unknown[] = [];
+    book.getWorksheet("Сводка")?.eachRow((row) => {
+      if (String(row.getCell(1).value).startsWith("Медиана опоздания")) medians.push(row.getCell(2).value);
+    });
+    expect(medians).toEqual([22]);
   });
 });
 
