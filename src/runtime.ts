@@ -136,7 +136,12 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         })
         .catch((err: unknown) => {
           log.warn({ err }, "could not tell the admins");
-          if (database.sqlite.open) giveBackNotice(db, key);
+          try {
+            if (database.sqlite.open) giveBackNotice(db, key);
+          } catch (error) {
+            // The database refuses writes (the disk full): the lease lapses; told at a later start.
+            log.error({ err: error }, "an admins' notice could not be given back");
+          }
         })
         .finally(() => notices.delete(told));
       notices.add(told);

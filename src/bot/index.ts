@@ -5,7 +5,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
 import { currentUpdate, withinUpdate } from "../app/update-scope.js";
 import { sqliteConversationStorage } from "../db/conversation-storage.js";
-import { onDisk } from "../db/durability.js";
+import { onDisk, walSyncOf } from "../db/durability.js";
 import { addOrganizationFlow, renameOrganizationFlow, shortNameFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
 import type { AppDeps, BotContext } from "./context.js";
@@ -122,7 +122,16 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   const handling = new Map<number, Promise<void>>();
   bot.use(async (ctx, next) => {
     const updateId = ctx.update.update_id;
-    const received = receiveUpdate(deps.db, ctx.update, deps.clock.now());
+    let received: ReturnType<typeof receiveUpdate>;
+    try {
+      received = receiveUpdate(deps.db, ctx.update, deps.clock.now());
+    } catch (error) {
+      // Not recorded, the update must not be confirmed to Telegram: it is delivered again after a restart.
+      const reason = `update ${updateId} could not be written to the database (${String(error)})`;
+      walSyncOf(deps.db.$client).fail(reason);
+      deps.log.fatal({ err: error, updateId }, "an update could not be recorded: the bot stops sending");
+      throw error;
+    }
     if (received === "done") return;
     const twin = handling.get(updateId);
     if (twin) return twin;

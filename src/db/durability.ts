@@ -71,7 +71,25 @@ export class WalSync {
     this.walPath = sqlite.memory || !main?.file ? undefined : `${main.file}-wal`;
   }
 
+  /**
+   * A write that failed (the disk full, the file read-only) stops every later call as a failed sync
+   * does: in long polling the next getUpdates would tell Telegram that the update the bot could not
+   * record arrived, and it would be lost.
+   */
+  fail(reason: string): void {
+    this.failure ??= new Error(
+      `${reason}: nothing more is sent, nor updates confirmed to Telegram; restart the bot once the disk is sound`,
+    );
+  }
+
   settled(): Promise<void> {
+    // A write failing while the sync was under way fails those who waited for it too.
+    return this.whenSynced().then(() => {
+      if (this.failure) throw this.failure;
+    });
+  }
+
+  private whenSynced(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.sqlite.inTransaction) throw new Error("a sync was awaited inside an open transaction");
     const changes = this.changes();

@@ -146,4 +146,22 @@ describe("nothing leaves the bot before it is on the disk", () => {
     syncs.release();
     await fetching;
   });
+
+  it("an update the database cannot record (the disk full) is not confirmed by the next getUpdates, and nothing more is sent", async () => {
+    await start();
+    seedOffice(h);
+    // SQLite refuses every write, as with the disk full.
+    h.db.$client.pragma("query_only = ON");
+    const before = h.fake.calls.length;
+    const curator = h.user(OFFICE.curator, "Ольга");
+    await h.bot
+      .handleUpdate(h.fake.pushUpdate(updates.text(curator.chat, curator.tg, "/list")))
+      .catch(() => {});
+    h.db.$client.pragma("query_only = OFF");
+    await expect(h.bot.api.getUpdates({ offset: 0, timeout: 0 })).rejects.toThrow(
+      /could not be written to the database.*restart the bot once the disk is sound/,
+    );
+    await expect(h.bot.api.sendMessage(OFFICE.curator, "…")).rejects.toThrow(/nothing more is sent/);
+    expect(h.fake.calls.slice(before)).toEqual([]);
+  });
 });
