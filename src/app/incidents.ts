@@ -85,6 +85,26 @@ const incidentQueries = preparedPerConnection((db) => {
   };
 });
 
+/**
+ * Since when the lead organization has had the post without a break (ms; 0 with none): routed again
+ * to it (a co-executor added once its answer was approved), it keeps its time; one that returned the
+ * post, or had it taken to another, starts anew when it gets it back.
+ */
+function leadSince(views: Incident["assignments"]): number {
+  const current = leadAssignment({ assignments: views });
+  if (!current) return 0;
+  const leads = views
+    .filter((a) => a.role === "lead")
+    .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+  let since = current.receivedAt;
+  for (let i = leads.indexOf(current) - 1; i >= 0; i--) {
+    const earlier = leads[i];
+    if (!earlier || earlier.organizationId !== current.organizationId || earlier.returnedAt) break;
+    since = earlier.receivedAt;
+  }
+  return since.getTime();
+}
+
 export function loadIncident(db: Tx, id: number): Incident | undefined {
   const queries = incidentQueries(db);
   const row = queries.row.get({ id });
@@ -111,7 +131,7 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
     partText: a.partText,
   }));
   // The first final draft of this lead's: one of an organization the post was taken from is not its.
-  const since = leadAssignment({ assignments: views })?.receivedAt.getTime() ?? 0;
+  const since = leadSince(views);
   return {
     id: row.id,
     state: row.state,

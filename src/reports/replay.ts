@@ -780,10 +780,12 @@ export function replayIncident(
         end("draft", e.at);
         end("publication", e.at);
         if (newLead) end("rework", e.at);
-        // The final draft Georgievsk p.15 times is owed again by the lead the post is routed to now: one
+        // The final draft Georgievsk p.15 times is owed again by a new lead the post is routed to: one
         // sent before its receipt met the clock under the routing it was sent in, as the card counts.
+        // Routed again to the same lead (a co-executor added), the one it sent still meets it.
         const finalMetByDraft = reg.steps.finalAfterInterim?.metBy === "draftSubmission";
-        if (interim && finalMetByDraft && !running.has("finalAfterInterim")) open("finalAfterInterim");
+        if (interim && finalMetByDraft && newLead && !running.has("finalAfterInterim"))
+          open("finalAfterInterim");
         running.delete("return");
         const shortened = shortenAs(e);
         // Shortened at the first routing: the clock has run from detection with that length all along.

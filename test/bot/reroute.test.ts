@@ -11,6 +11,7 @@ import { drafts } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { runningDeadlines } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
+import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, showCards } from "../support/workflow.js";
@@ -178,6 +179,37 @@ describe("a curator routes again a post the organization stalls on", () => {
     const steps = runningDeadlines(incident, regulation, workingTime).map((d) => d.step);
     expect(steps).toContain("draft");
     expect(card(-300, id)).toContain("Срок: 24.11.2026 12:00 — прислать проект ответа куратору (п. 11)");
+  });
+
+  it("Georgievsk p.15: the same lead routed again once its final answer was approved keeps its final draft sent in time", async () => {
+    // Tuesday 24.11.2026 10:00 Moscow; the interim answer posted on Wednesday 25.11 10:00.
+    const id = await office({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    h.clock.set("2026-11-25T07:00:00Z");
+    await seedDraft(h, id, { purpose: "interim", approve: true });
+    const link = "https://vk.com/wall-1_1?reply=8";
+    must(publishInterim(h.db, { incidentId: id, actor: as(OFFICE.executor), now: h.clock.now(), link }));
+    // The final draft on 02.12, in time for 04.12 18:00 (p.15), approved.
+    h.clock.set("2026-12-02T07:00:00Z");
+    await seedDraft(h, id, { text: "Снег вывезут.", approve: true });
+    // Monday 07.12: a co-executor added, the same lead; it takes the post again for a new draft.
+    h.clock.set("2026-12-07T07:00:00Z");
+    const now = h.clock.now();
+    must(
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: health,
+        coexecutorIds: [roads],
+        actor: as(OFFICE.curator),
+        now,
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId: id, organizationId: health, actor: as(OFFICE.executor), now }));
+    await showCards(h, id);
+    await sweep(h.deps());
+    expect(card(OFFICE.healthChat, id)).not.toContain("прислать проект окончательного ответа куратору");
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("❗"))).toEqual([]);
+    const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 12 });
+    expect(report.violations.filter((v) => v.step === "finalAfterInterim")).toEqual([]);
   });
 
   it("Georgievsk p.15: a final draft set aside by a routing elsewhere does not meet the clock for the new organization", async () => {
