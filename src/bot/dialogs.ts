@@ -68,6 +68,17 @@ export async function openDialog(ctx: BotContext, name: string, ...args: unknown
  * /help, and a message written after would otherwise be taken as the old question's answer.
  * /cancel is left to the dialogue, which says it is cancelled; a command to another bot is no concern.
  */
+/**
+ * Someone whose access was closed in the middle of a dialogue (a draft, a link) is a stranger again:
+ * the dialogue ends, and what he sends is answered as a stranger's (how to get access), not taken
+ * as its next step.
+ */
+export async function endStrangersDialogues(ctx: BotContext, next: () => Promise<void>): Promise<void> {
+  const stranger = ctx.from !== undefined && !ctx.from.is_bot && !ctx.person;
+  if (stranger && Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+  await next();
+}
+
 export async function endDialogueOnCommand(ctx: BotContext, next: () => Promise<void>): Promise<void> {
   const command = leadingCommand(ctx.message);
   const ours = command?.to === undefined || command.to === ctx.me.username.toLowerCase();

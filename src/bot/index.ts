@@ -9,7 +9,7 @@ import { onDisk, walSyncOf } from "../db/durability.js";
 import { addOrganizationFlow, renameOrganizationFlow, shortNameFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
 import type { AppDeps, BotContext } from "./context.js";
-import { endDialogueOnCommand } from "./dialogs.js";
+import { endDialogueOnCommand, endStrangersDialogues } from "./dialogs.js";
 import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
 import { chats, reachable } from "./features/chats.js";
@@ -207,6 +207,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     }),
   );
   // After the conversations plugin (it reads which dialogues are open), before any dialogue.
+  guarded.use(endStrangersDialogues);
   guarded.use(pointToDraftStart);
   guarded.use(endDialogueOnCommand);
   guarded.use(createConversation(addOrganizationFlow(deps), "addOrganization"));

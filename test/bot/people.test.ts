@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { submitDraft } from "../../src/app/answers.js";
 import { acceptIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
-import { auditEvents, people, roleGrants } from "../../src/db/schema.js";
+import { auditEvents, drafts, people, roleGrants } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -112,6 +112,18 @@ describe("/people: who has access", () => {
 
 describe("taking access away", () => {
   beforeEach(() => start());
+
+  it("closed in the middle of a draft: what the person sends next is answered as a stranger's, not taken as the draft", async () => {
+    await seedIncidentInWork(h, health);
+    const ivan = h.user(OFFICE.executor, "Иван");
+    await ivan.press("Подготовить ответ");
+    await openCard(admin(), /Иван/);
+    await admin().press("Закрыть доступ полностью");
+    await admin().press("Да, закрыть доступ");
+    await ivan.send("Здравствуйте! Снег вывезут до пятницы.");
+    expect(ivan.lastText()).toMatch(/ссылку-приглашение/);
+    expect(h.db.select().from(drafts).all()).toEqual([]);
+  });
 
   it("a role goes after a confirmation; the person is told and their menu follows", async () => {
     await openCard(admin(), /Ольга/);
