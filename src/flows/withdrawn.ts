@@ -8,7 +8,7 @@ import type { Api } from "grammy";
 import type { Incident } from "../app/incidents.js";
 import { telegramIdOfMember } from "../app/people.js";
 import type { AppDeps } from "../bot/context.js";
-import { organizationChats, sendLong } from "../bot/delivery.js";
+import { organizationChats, sendLong, tellCuratorsInsteadOf } from "../bot/delivery.js";
 import { tr } from "../bot/texts-incidents.js";
 import { activeAssignments, leadAssignment, receivedAssignments } from "../domain/incident.js";
 import { tellLeadOfReturn } from "./answers.js";
@@ -54,9 +54,11 @@ export async function tellTakenFrom(
       .filter((a) => a.role === "coexecutor")
       .map((a) => a.organizationShortName ?? a.organizationName);
     const text = tr.withdrawn.leadAnew(before.id, before.state === "approved", coexecutors);
-    await Promise.all(
+    const told = await Promise.all(
       recipients(deps, anew, before.holderId).map((chatId) => sendLong(deps, api, chatId, text)),
     );
+    // It must take the post again for a new draft: nobody there could hear it, the curators do.
+    if (!told.includes(true)) await tellCuratorsInsteadOf(deps, api, anew.organizationId, text);
   }
   for (const part of takenFrom(before, after)) {
     const approved = before.state === "approved";

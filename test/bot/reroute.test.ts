@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { publishInterim, recordClarification, requestRework, submitDraft } from "../../src/app/answers.js";
+import { unbindChat } from "../../src/app/chats.js";
 import { acceptIncident, loadIncident, returnIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { drafts } from "../../src/db/schema.js";
@@ -471,6 +472,22 @@ describe("routing names each organization once", () => {
     expect(h.texts(OFFICE.healthChat)).toContain(told);
     expect(h.texts(OFFICE.executor)).toContain(told);
     expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
+  });
+
+  it("that notice nobody at the lead can get (no work chat, its executor blocks the bot) goes to the curators", async () => {
+    const id = await office({ now: "2026-11-24T05:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    unbindChat(h.db, { chatId: OFFICE.healthChat, actorId: null, reason: "admin", now: h.clock.now() });
+    h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
+    await reroute(/Минздрав/, /Миндор/);
+    await h
+      .user(OFFICE.curator, "Ольга")
+      .press(/Министерство здравоохранения/, h.group(OFFICE.curatorsChat, "Кураторы"));
+    expect(h.texts(OFFICE.curatorsChat)).toContain(
+      "Сообщение № 1 направлено вашему органу заново, с соисполнителями (Миндор): согласованный ответ не размещайте — " +
+        "возьмите сообщение в работу и подготовьте новый проект с учётом их информации.\n" +
+        "Органу «Министерство здравоохранения» не доставлено: бот не смог написать ни в его рабочий чат, ни его исполнителям.",
+    );
   });
 
   it("its co-executor dropped once the answer is approved: the lead hears to draft anew, not to wait for co-executors it no longer has", async () => {
