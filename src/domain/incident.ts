@@ -645,6 +645,18 @@ export function headsHearAtOnce(reg: Regulation, importance: Importance): boolea
 }
 
 /**
+ * The executors' answer clocks the curators answer for when they ran out while the curators held
+ * the post (the draft before them, their claim to post it, routed after the deadline): the answer's,
+ * its posting's and the final answer's after an interim one (p.13, 15). The sweep's alerts and the
+ * report's replay judge them alike.
+ */
+export const HELD_BY_CURATORS: ReadonlySet<StepId> = new Set<StepId>([
+  "answer",
+  "publication",
+  "finalAfterInterim",
+]);
+
+/**
  * A window rather than a duty: an organization may return a post outside its competence within 30
  * minutes (Orenburg p.7, Georgievsk p.10), and one that keeps it owes nothing when they are over —
  * no overdue alert, no escalation, no violation in the report; the card shows the next deadline.

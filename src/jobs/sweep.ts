@@ -35,7 +35,13 @@ import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";
-import { activeAssignments, leadAssignment, leadOrganizationAt, nextTurn } from "../domain/incident.js";
+import {
+  activeAssignments,
+  HELD_BY_CURATORS,
+  leadAssignment,
+  leadOrganizationAt,
+  nextTurn,
+} from "../domain/incident.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
@@ -465,9 +471,6 @@ function recipients(
  */
 type CuratorsHold = "decision" | "posting" | "routedLate" | undefined;
 
-/** The executors' answer clocks the curators can hold (the final answer's after an interim one too, p.13), as reports/replay.ts. */
-const HELD_STEPS: ReadonlySet<string> = new Set(["answer", "publication", "finalAfterInterim"]);
-
 /**
  * Judged as the post stood when the alert came due (and, for a claim, now too): one due while the
  * draft waited for the decision, or while a curator's claim to post was open, stays the curators'
@@ -479,7 +482,7 @@ export function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAl
   const leadsStep = alert.actor !== "curator" && alert.organizationId === undefined;
   if (lead !== undefined && leadsStep && leadOrganizationAt(incident, alert.deadline) !== lead)
     return "routedLate";
-  if (!HELD_STEPS.has(alert.step)) return undefined;
+  if (!HELD_BY_CURATORS.has(alert.step)) return undefined;
   const due = alert.dueAt.getTime();
   const answer = incident.answer;
   const submitted = answer?.draftSubmittedAt;

@@ -6,6 +6,7 @@
 import type { WorkingTime } from "../domain/calendar/index.js";
 import {
   type AssignmentView,
+  HELD_BY_CURATORS,
   type Importance,
   type IncidentView,
   runningDeadlines,
@@ -102,8 +103,6 @@ interface Part extends Running {
 
 /** The states in which the post waits for the curators: to be routed, or its draft decided on. */
 const CURATORS_STATES = new Set(["registered", "on_approval"]);
-/** The executors' clocks the curators answer for when they ran out while the curators held the post. */
-const HELD_BY_CURATORS = new Set<StepId>(["answer", "publication", "finalAfterInterim"]);
 /** A «Размещу лично» claim holds until its link question closes (flows/ask.ts ANSWER_WINDOW_MS). */
 const CLAIM_MS = 30 * 60_000;
 
