@@ -251,9 +251,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const stop = () => {
       stopping ??= (async () => {
         log.info("stopping: finishing updates in flight");
-        if (runner?.isRunning()) {
-          await runner.stop();
-          // The runner stops fetching at once; the updates it took are still being handled.
+        if (runner) {
+          // The runner stops fetching at once (or Telegram ended long polling already); the updates
+          // it took are still being handled either way.
+          if (runner.isRunning()) await runner.stop();
           await updatesHandled(db);
         }
         // A report still rendering is dropped; an automatic one is tried again after the restart.

@@ -231,6 +231,33 @@ describe("long polling ended by Telegram", () => {
     expect(lines.some((line) => /long polling ended/.test(line))).toBe(true);
     expect(lines.some((line) => /"msg":"stopped"/.test(line))).toBe(true);
   });
+
+  it("while an update is being handled: it is finished before the stop, so the next start does not reply again", async () => {
+    // The reply to /start is answered half a second late: Telegram ends polling (409) meanwhile.
+    fake = await FakeBotApi.start({ token: "123:abc", answerDelayMs: { sendMessage: 500 } });
+    const cfg = config();
+    running = await startBot(cfg, { clock: new ManualClock("2026-11-24T05:00:00Z"), log: silent });
+    await fake.waitForPolling();
+    fake.failNext("getUpdates", {
+      error_code: 409,
+      description:
+        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+    });
+    const stranger = tgUser(2002, "Пётр");
+    fake.pushUpdate(updates.text(privateChat(stranger), stranger, "/start"));
+    await running.failed;
+    running = undefined;
+
+    const database = openDatabase(cfg.databasePath);
+    const rows = database.db.select().from(inboxTable).all();
+    database.close();
+    // The other process stopped; this one is started again and has nothing left to handle.
+    running = await startBot(cfg, { clock: new ManualClock("2026-11-24T05:01:00Z"), log: silent });
+    await running.stop();
+    running = undefined;
+    expect(fake.callsOf("sendMessage").filter((c) => c.params.chat_id === 2002)).toHaveLength(1);
+    expect(rows.map((row) => row.doneAt !== null)).toEqual([true]);
+  });
 });
 
 describe("start-up self-check", () => {
