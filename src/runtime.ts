@@ -10,7 +10,14 @@ import type { Logger } from "pino";
 import { allUpdatesHandled, pendingUpdates } from "./app/inbox.js";
 import { giveBackNotice, leaseNotice, settleNotice } from "./app/notices.js";
 import { telegramIdsWithRole } from "./app/people.js";
-import { calendarCoverage, effectiveCalendar, replanOnChangedSettings, SlaRuntime } from "./app/sla.js";
+import {
+  calendarCoverage,
+  cardsRefreshed,
+  cardsRefreshOwed,
+  effectiveCalendar,
+  replanOnChangedSettings,
+  SlaRuntime,
+} from "./app/sla.js";
 import { refreshOpenCards } from "./bot/cards.js";
 import { setDefaultCommands } from "./bot/commands.js";
 import { cardDeps } from "./bot/delivery.js";
@@ -184,12 +191,16 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     api = bot.api;
     await setDefaultCommands(bot.api);
     reportSelfCheck(sla, clock.now(), log, tellOnce);
-    if (replanOnChangedSettings(db, sla, clock.now())) {
+    if (replanOnChangedSettings(db, sla, clock.now()))
       log.info({ regulation: regulation.id }, "deadline settings in force: reminders planned anew");
-      // The open posts' cards show the new deadlines: in the background, beside the updates.
-      void refreshOpenCards(cardDeps(deps, bot.api)).catch((err: unknown) =>
-        log.error({ err }, "cards not refreshed on the settings in force"),
-      );
+    if (cardsRefreshOwed(db)) {
+      // The open posts' cards show the new deadlines: in the background, beside the updates. A stop
+      // cuts it short; the next start runs it again (an edit that changes nothing is harmless).
+      void refreshOpenCards(cardDeps(deps, bot.api))
+        .then((done) => {
+          if (done && database.sqlite.open) cardsRefreshed(db);
+        })
+        .catch((err: unknown) => log.error({ err }, "cards not refreshed on the settings in force"));
     }
     if (config.adminIds.length === 0 && telegramIdsWithRole(db, "admin").length === 0)
       log.warn(

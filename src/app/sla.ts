@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, desc, eq, gt, isNull, notInArray, or } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { auditEvents, calendarYears, incidents } from "../db/schema.js";
+import { auditEvents, calendarYears, incidents, noticesSent } from "../db/schema.js";
 import {
   bundledCalendar,
   type CalendarYear,
@@ -17,6 +17,7 @@ import {
 } from "../domain/calendar/index.js";
 import { loadRegulation, type Regulation } from "../domain/regulation/index.js";
 import { audit } from "./audit.js";
+import { noticeClaimed, releaseNotice } from "./notices.js";
 
 /**
  * The deployment's regulation and working time. The calendar can be replaced while the bot runs
@@ -105,8 +106,9 @@ export function saveCalendarYears(
  * Deadlines are counted by the regulation, the time zone, the schedule and the production calendar
  * in force. When a start brings others than the last one (an admin changed WORK_HOURS or REGULATION
  * and restarted, or an upgrade brought a calendar with days off moved), every reminder planned ahead
- * was planned by the old ones: the sweep plans each post anew at its next tick. Returns whether the
- * settings changed; each change is an audit event with what was and what is.
+ * was planned by the old ones: the sweep plans each post anew at its next tick, and the open posts'
+ * cards are owed a refresh (cardsRefreshOwed) until one runs to the end. Returns whether the settings
+ * changed; each change is an audit event with what was and what is.
  */
 export function replanOnChangedSettings(db: Db, sla: SlaRuntime, now: Date): boolean {
   const settings = {
@@ -136,8 +138,25 @@ export function replanOnChangedSettings(db: Db, sla: SlaRuntime, now: Date): boo
       action: "in_force",
       details: { ...settings, before: last ? previous : null },
     });
+    tx.insert(noticesSent).values({ key: CARDS_REFRESH_OWED, sentAt: now }).onConflictDoNothing().run();
     return true;
   });
+}
+
+/** The notices ledger's line of a refresh of the open posts' cards the settings in force still owe. */
+const CARDS_REFRESH_OWED = "settings:cards-refresh-owed";
+
+/**
+ * Whether the open posts' cards still owe the settings in force a refresh: set with the settings,
+ * kept through a stop that cuts the refresh short (every start runs one still owed, from the beginning).
+ */
+export function cardsRefreshOwed(db: Db): boolean {
+  return noticeClaimed(db, CARDS_REFRESH_OWED);
+}
+
+/** A refresh went through every open post: the settings in force are owed none. */
+export function cardsRefreshed(db: Db): void {
+  releaseNotice(db, CARDS_REFRESH_OWED);
 }
 
 /**

@@ -590,15 +590,16 @@ export function syncCards(
  * all); nobody needs to touch a post for its cards to show the new deadlines. One post after another,
  * however many are open: the chats' other messages go out between them. A post whose cards fail is
  * logged and the next one goes on; the database closed (the bot stopping), the rest wait for their
- * posts' next change.
+ * posts' next change, or for the next start when the settings in force owe them the refresh. True
+ * once every open post was gone through.
  */
 export async function refreshOpenCards(
   deps: CardDeps,
   moved: (incident: Incident) => boolean = () => true,
-): Promise<void> {
+): Promise<boolean> {
   let refreshed = 0;
   for (const { id } of openIncidents(deps.db, {})) {
-    if (!deps.db.$client.open) return;
+    if (!deps.db.$client.open) return false;
     try {
       const incident = loadIncident(deps.db, id);
       if (!incident || !isOpen(incident.row.state) || !moved(incident)) continue;
@@ -608,7 +609,9 @@ export async function refreshOpenCards(
       if (deps.db.$client.open) deps.log.error({ incidentId: id, err: error }, "cards not refreshed");
     }
   }
+  if (!deps.db.$client.open) return false;
   if (refreshed > 0) deps.log.info({ posts: refreshed }, "cards show the deadlines moved");
+  return true;
 }
 
 /**

@@ -536,4 +536,65 @@ describe("settings changed at a start", () => {
     const problems = lines.map((line) => JSON.parse(line)).filter((line) => line.level >= 40);
     expect(problems.filter((line) => /card/i.test(line.msg))).toEqual([]);
   });
+
+  it("a stop in the middle of the cards' refresh: the next start, under the same settings, refreshes the rest", async () => {
+    const databasePath = join(mkdtempSync(join(tmpdir(), "osm-rt-")), "bot.db");
+    const before = await Harness.start({ now: "2026-11-23T05:00:00Z", databasePath });
+    const { health } = seedOffice(before);
+    const ids: number[] = [];
+    for (const n of [1, 2, 3])
+      ids.push(await seedIncidentInWork(before, health, { link: `https://vk.com/wall-1_${n}` }));
+    before.db.delete(cardsTable).run();
+    await before.close();
+
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    let refreshed = () => {};
+    const firstRefresh = new Promise<void>((resolve) => {
+      refreshed = resolve;
+    });
+    const log = pino(
+      { level: "info" },
+      { write: (line: string) => /"msg":"cards show the deadlines moved"/.test(line) && refreshed() },
+    );
+    const start = async (at: string, extra: Record<string, string> = {}) => {
+      const cfg = { ...config(extra), databasePath };
+      running = await startBot(cfg, { clock: new ManualClock(at), log });
+    };
+    const stop = async () => {
+      await running?.stop();
+      running = undefined;
+    };
+    // Each post's card in the organization's chat: the answer's deadline it shows.
+    const deadlines = (id: number) =>
+      fake
+        .messages(OFFICE.healthChat)
+        .map((m) => m.text ?? "")
+        .filter((text) => text.startsWith(`Сообщение № ${id} `))
+        .map((text) => /Ответ разместить до: (.+)/.exec(text)?.[1]);
+
+    // The first start records the settings in force and sends the cards to this Bot API, which lacks them.
+    await start("2026-11-23T05:10:00Z");
+    await firstRefresh;
+    await stop();
+    expect(ids.map(deadlines)).toEqual(ids.map(() => ["24.11.2026 11:00"]));
+
+    // The office now works until 17:00. Telegram holds the refresh's first edit while the bot is
+    // stopped again (a reboot, a supervisor): the posts after the first are not reached.
+    fake.delayNext("editMessageText", 3000);
+    await start("2026-11-23T05:20:00Z", { WORK_HOURS: "09:00-17:00" });
+    await stop();
+    expect(deadlines(ids[2] as number)).toEqual(["24.11.2026 11:00"]);
+
+    // The same settings at the next start: the refresh still owed runs again, to the last post.
+    const since = fake.mark();
+    await start("2026-11-23T05:25:00Z", { WORK_HOURS: "09:00-17:00" });
+    await fake.waitForCall(
+      "editMessageText",
+      (c) =>
+        c.params.chat_id === OFFICE.healthChat && String(c.params.text).startsWith(`Сообщение № ${ids[2]} `),
+      { since, timeoutMs: 10_000 },
+    );
+    await stop();
+    expect(ids.map(deadlines)).toEqual(ids.map(() => ["24.11.2026 12:00"]));
+  }, 30_000);
 });

@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { replanOnChangedSettings, SlaRuntime } from "../../src/app/sla.js";
+import { cardsRefreshed, cardsRefreshOwed, replanOnChangedSettings, SlaRuntime } from "../../src/app/sla.js";
 import { incidents } from "../../src/db/schema.js";
 import {
   DEFAULT_SCHEDULE,
@@ -67,5 +67,18 @@ describe("settings in force at a start", () => {
     const plannedOf = (id: number) =>
       h.db.select().from(incidents).where(eq(incidents.id, id)).get()?.nextActionAt?.toISOString();
     expect([plannedOf(open), plannedOf(closed)]).toEqual([now.toISOString(), undefined]);
+  });
+
+  it("a change owes the open posts' cards a refresh until one runs to the end, through starts under the same settings", () => {
+    const now = h.clock.now();
+    replanOnChangedSettings(h.db, h.sla, now);
+    cardsRefreshed(h.db);
+    expect(cardsRefreshOwed(h.db)).toBe(false);
+
+    replanOnChangedSettings(h.db, upgraded(), now);
+    // A stop cut the refresh short: the next start, under the same settings, still owes it.
+    expect([replanOnChangedSettings(h.db, upgraded(), now), cardsRefreshOwed(h.db)]).toEqual([false, true]);
+    cardsRefreshed(h.db);
+    expect([replanOnChangedSettings(h.db, upgraded(), now), cardsRefreshOwed(h.db)]).toEqual([false, false]);
   });
 });
