@@ -150,7 +150,12 @@ export const tr = {
     "Повторный запрос не поможет. Сообщите администраторам: причина записана в журнал бота, " +
     "её нужно передать разработчику.",
 
-  summary(report: MonthlyReport): string {
+  /**
+   * `whole`: every organization's line, for a recipient who gets no workbook (a head of one
+   * organization), the text split over several messages when sent; otherwise the lists are cut to
+   * one message, the rest left to the workbook.
+   */
+  summary(report: MonthlyReport, whole = false): string {
     const o = report.overall;
     const fullDay = report.fullDayMinutes;
     const current = report.trend.at(-1) ?? {
@@ -197,7 +202,8 @@ export const tr = {
     if (unrouted > 0) organizations.push(`• не направлено органам: поступило ${unrouted}`);
     const curators = curatorsLine(report.curators);
     const none = organizations.length === 0 && curators.length === 0 ? ["• нет данных"] : [];
-    return fitLines(head, [...organizations, ...none], curators);
+    const items = [...organizations, ...none];
+    return whole ? [...head, ...items, ...curators].join("\n") : fitLines(head, items, curators);
   },
 
   violations(report: MonthlyReport, violations: Violation[] = report.violations, title?: string): string {

@@ -7,7 +7,7 @@ import { type Api, GrammyError, InputFile } from "grammy";
 import { splitMessage } from "../bot/delivery.js";
 import { chatRefused, failureOf, type RefusalDeps, type SendFailure } from "../bot/refused-chats.js";
 import { tr } from "../bot/texts-reports.js";
-import type { RenderedReport } from "./render.js";
+import type { RenderedReport, RenderedSummary } from "./render.js";
 
 /** One message of a report: "text:0", "text:1"… (a long text is split), "chart", "workbook". */
 interface Part {
@@ -24,10 +24,11 @@ export type Deliverable = RenderedReport | { text: string };
 /**
  * The summary as a head of one organization gets it: its text, with the figures by organization,
  * not the workbook, which names every organization's executors and violations (their own come with
- * «Нарушения»).
+ * «Нарушения»). So every organization's line is there, over several messages if need be: none is
+ * left to a workbook they do not get.
  */
-export function summaryForOrganizationHead(rendered: RenderedReport): Deliverable {
-  return { text: `${rendered.text}\n\n${tr.summaryTextOnly}` };
+export function summaryForOrganizationHead(rendered: RenderedSummary): Deliverable {
+  return { text: `${rendered.wholeText}\n\n${tr.summaryTextOnly}` };
 }
 
 function partsOf(report: Deliverable): Part[] {

@@ -23,6 +23,12 @@ export interface RenderedReport {
   caption: string;
 }
 
+/** The summary also as a recipient without its workbook gets it: see summaryForOrganizationHead. */
+export interface RenderedSummary extends RenderedReport {
+  /** Every line, not cut to one message (the cut ones point to the workbook). */
+  wholeText: string;
+}
+
 export interface ReportJob {
   month: ReportMonth;
   summary: boolean;
@@ -37,7 +43,7 @@ export interface ReportJob {
 
 /** All null and empty when the month has nothing to report. */
 export interface RenderedReports {
-  summary: RenderedReport | null;
+  summary: RenderedSummary | null;
   violations: RenderedReport | null;
   byOrganization: { organizationId: number; rendered: RenderedReport }[];
 }
@@ -65,7 +71,7 @@ export function renderHere(db: Db, sla: SlaRuntime, log: Logger): RenderReports 
   return (job) => renderReports(db, sla, job, log);
 }
 
-async function renderMonthlyReport(report: MonthlyReport, log: Logger): Promise<RenderedReport> {
+async function renderMonthlyReport(report: MonthlyReport, log: Logger): Promise<RenderedSummary> {
   const key = monthKey(report.month);
   let chart: Buffer | null = null;
   try {
@@ -76,6 +82,7 @@ async function renderMonthlyReport(report: MonthlyReport, log: Logger): Promise<
   }
   return {
     text: tr.summary(report),
+    wholeText: tr.summary(report, true),
     chart,
     chartName: `grafik-${key}.png`,
     workbook: await reportWorkbook(report),

@@ -343,6 +343,69 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
     expect(kinds(DEPUTY).filter((kind) => kind === "document").length).toBeGreaterThan(0);
   });
 
+  it("a head of one organization with «Сводка» gets every organization's line, over several messages: none is left to a workbook he does not get", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z", adminIds: [ADMIN] });
+    h.seedPerson(ADMIN, "Анна", ["admin"]);
+    seedOffice(h);
+    const curator = person(OFFICE.curator);
+    h.clock.set(local("2026-11-10 10:00"));
+    // 45 schools, a post each: their lines do not fit one message.
+    const schools: number[] = [];
+    for (let n = 1; n <= 45; n++) {
+      const school = h.seedOrganization(
+        `Муниципальное бюджетное общеобразовательное учреждение № ${n}`,
+        `МБОУ СОШ № ${String(n).padStart(2, "0")} г. Георгиевска`,
+      );
+      schools.push(school);
+      const registered = registerIncident(h.db, {
+        link: `https://vk.com/wall-1_${n}`,
+        linkKey: `vk.com/wall-1_${n}`,
+        network: "vk",
+        text: `Сообщение ${n}`,
+        author: null,
+        topic: null,
+        place: null,
+        importance: "normal",
+        postedAt: null,
+        repeatOfId: null,
+        actorId: curator.id,
+        now: h.clock.now(),
+      });
+      if (!registered.ok) throw new Error("duplicate");
+      const incidentId = registered.incident.id;
+      const routed = routeIncident(h.db, {
+        incidentId,
+        leadId: school,
+        coexecutorIds: [],
+        actor: curator,
+        now: h.clock.now(),
+      });
+      if (!routed.ok) throw new Error(routed.refusal);
+    }
+    // The head of the school last by name, and the deputy minister with the workbook.
+    seedHead(6005, "Директор", ["summary"], schools.at(-1) ?? null);
+    seedHead(DEPUTY, "Заместитель", ["summary"]);
+    h.clock.set("2026-12-01T05:00:00Z"); // Tuesday 01.12 10:00
+    await monthlyReports(h.deps());
+
+    const own = "• МБОУ СОШ № 45 г. Георгиевска: поступило 1";
+    const director = h.fake.messages(6005);
+    expect(director.length).toBeGreaterThan(1);
+    expect(director.every((m) => m.media === undefined)).toBe(true);
+    const text = director.map((m) => m.text ?? "").join("\n");
+    expect(text).toMatch(/^Отчёт за 11\.2026: сообщения из открытых источников/);
+    expect(text).toContain(own);
+    expect(text).not.toContain("в таблице");
+    expect(text).toMatch(/Таблица отчёта \(исполнители и нарушения всех органов\) направляется/);
+    // Asked for with /report: the same.
+    await h.user(6005, "Директор").send("/report 11.2026");
+    expect(h.texts(6005).slice(director.length)).toEqual(director.map((m) => m.text));
+    // The deputy minister's text is one message; the workbook has the rest.
+    expect(kinds(DEPUTY)).toEqual(summary);
+    expect(h.texts(DEPUTY)[0]).not.toContain(own);
+    expect(h.texts(DEPUTY)[0]).toMatch(/^… и ещё \d+ — в таблице$/m);
+  });
+
   it("/report нарушения by a head of one organization: a month still running or one with no data is said so", async () => {
     await november();
     h.clock.set(local("2026-11-25 10:00")); // November still running

@@ -99,10 +99,9 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(tr.noData(request.month, when < 0 ? current : undefined));
       return;
     }
-    await sayIfNotSent(
-      ctx,
-      await sendRendered(sendDeps, ctx.chat.id, own !== null ? summaryForOrganizationHead(ready) : ready),
-    );
+    const deliverable =
+      own !== null && rendered.summary ? summaryForOrganizationHead(rendered.summary) : ready;
+    await sayIfNotSent(ctx, await sendRendered(sendDeps, ctx.chat.id, deliverable));
   });
   return composer;
 }
