@@ -55,8 +55,7 @@ function partsOf(report: Deliverable): Part[] {
 
 /**
  * Sends a report asked for by hand into the chat it was asked in; says what happened, as
- * deliverRendered does. An error that is no answer of Telegram's (no network) is thrown to the
- * update's error boundary.
+ * deliverRendered does. An error that is no answer of Telegram's (no network) is thrown.
  */
 export async function sendRendered(
   deps: RefusalDeps,

@@ -103,6 +103,61 @@ describe("/report", () => {
     expect(h.fake.messages(OFFICE.curatorsChat).some((m) => m.media?.type === "document")).toBe(true);
   });
 
+  it("/report in the curators' chat does not hold it: another curator's /list there is answered while the month renders", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    h.clock.set("2026-12-03T06:00:00Z");
+    // A big month: the render is held until the test lets it go.
+    const real = h.app.reports;
+    let started = () => {};
+    const rendering = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    h.app.reports = async (job) => {
+      started();
+      await held;
+      return real(job);
+    };
+    const curators = h.group(OFFICE.curatorsChat, "Кураторы");
+    const before = h.fake.messages(OFFICE.curatorsChat).length;
+    const report = h.user(OFFICE.curator, "Ольга").send("/report 11.2026", curators);
+    await rendering;
+    const since = h.fake.mark();
+    const list = h.user(OFFICE.curator2, "Светлана").send("/list", curators);
+    try {
+      // Answered while the report is still rendering (without the fix, only after it: not in time).
+      await h.fake.waitForCall("sendMessage", (c) => c.params.chat_id === OFFICE.curatorsChat, { since });
+    } finally {
+      release();
+    }
+    await Promise.all([list, report]);
+    const kinds = h.fake
+      .messages(OFFICE.curatorsChat)
+      .slice(before)
+      .map((m) => m.media?.type ?? m.text?.split("\n")[0]);
+    expect(kinds).toEqual([
+      "Открытые сообщения: 1",
+      "Отчёт за 11.2026: сообщения из открытых источников",
+      "photo",
+      "document",
+    ]);
+  });
+
+  it("a report that fails to render: the curator who asked in the curators' chat is told", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    h.clock.set("2026-12-03T06:00:00Z");
+    h.app.reports = () => Promise.reject(new Error("report not rendered: the report process ended"));
+    await h.user(OFFICE.curator, "Ольга").send("/report 11.2026", h.group(OFFICE.curatorsChat, "Кураторы"));
+    expect(h.texts(OFFICE.curatorsChat).at(-1)).toBe(
+      "Ольга: Не получилось выполнить действие из-за внутренней ошибки. Попробуйте ещё раз через минуту.",
+    );
+  });
+
   it("the current month is reported so far: only deadlines already past, late up to now; a month not begun is refused", async () => {
     h = await Harness.start({ now: "2026-12-01T04:00:00Z" });
     const { health } = seedOffice(h);

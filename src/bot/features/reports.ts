@@ -18,8 +18,10 @@ import {
   type ReportMonth,
   shiftMonth,
 } from "../../reports/month.js";
+import { afterTurn } from "../after-turn.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { refuse } from "../refuse.js";
+import { t } from "../texts.js";
 import { tp } from "../texts-people.js";
 import { tr } from "../texts-reports.js";
 
@@ -69,41 +71,72 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(tr.summaryNotYours);
       return;
     }
-    const scoped = own !== null && !summary;
+    // The month renders and its files upload after the chat's turn (seconds for a big month): in
+    // the curators' chat, the other curators' commands are answered meanwhile.
     await ctx.replyWithChatAction("upload_document");
-    const sendDeps = { ...deps, api: ctx.api, log: ctx.log };
-    const rendered = await deps.reports({
-      month: request.month,
-      summary,
-      violations: !summary,
-      byOrganization: scoped,
-      madeAt: now,
-      ...(when === 0 ? { asOf: now } : {}),
-    });
-    if (scoped && own !== null) {
-      const share = rendered.byOrganization.find((one) => one.organizationId === own)?.rendered;
-      const organization = getOrganization(deps.db, own);
-      const name = organization?.shortName ?? organization?.name ?? "";
-      if (share) await sayIfNotSent(ctx, await sendRendered(sendDeps, ctx.chat.id, share));
-      // A month with no data at all is said so, as to anyone; one running counts the deadlines passed.
-      else if (!rendered.violations)
-        await ctx.reply(tr.noData(request.month, when < 0 ? current : undefined));
-      else {
-        const soFar = when === 0 ? formatDeadline(now, deps.sla.timezone) : undefined;
-        await ctx.reply(tp.heads.noViolations(monthLabel(request.month), name, soFar));
+    const asked = { chatId: ctx.chat.id, month: request.month, summary, now, current, when, own };
+    afterTurn(ctx, "report", async () => {
+      try {
+        await renderAndSend(ctx, deps, asked);
+      } catch (error) {
+        ctx.log.error({ err: error }, "report failed");
+        // In a group, whose report it was: the others there did nothing wrong.
+        const name = ctx.chat?.type !== "private" ? ctx.from?.first_name : undefined;
+        await ctx.reply(name ? t.errorFor(name) : t.error);
       }
-      return;
-    }
-    const ready = rendered.summary ?? rendered.violations;
-    if (!ready) {
-      await ctx.reply(tr.noData(request.month, when < 0 ? current : undefined));
-      return;
-    }
-    const deliverable =
-      own !== null && rendered.summary ? summaryForOrganizationHead(rendered.summary) : ready;
-    await sayIfNotSent(ctx, await sendRendered(sendDeps, ctx.chat.id, deliverable));
+    });
   });
   return composer;
+}
+
+/** A report asked for, in which chat, when; `own`: the asker's organization if a head of one. */
+interface Asked {
+  chatId: number;
+  month: ReportMonth;
+  summary: boolean;
+  now: Date;
+  current: ReportMonth;
+  /** The month asked for against the current one: below 0 a month past, 0 the month running. */
+  when: number;
+  own: number | null;
+}
+
+/**
+ * Renders the report and sends it into the chat it was asked in. A failure that is no answer of
+ * Telegram's (the render failed, no network) is thrown.
+ */
+async function renderAndSend(ctx: BotContext, deps: AppDeps, asked: Asked): Promise<void> {
+  const { chatId, month, summary, now, current, when, own } = asked;
+  const scoped = own !== null && !summary;
+  const sendDeps = { ...deps, api: ctx.api, log: ctx.log };
+  const rendered = await deps.reports({
+    month,
+    summary,
+    violations: !summary,
+    byOrganization: scoped,
+    madeAt: now,
+    ...(when === 0 ? { asOf: now } : {}),
+  });
+  if (scoped && own !== null) {
+    const share = rendered.byOrganization.find((one) => one.organizationId === own)?.rendered;
+    const organization = getOrganization(deps.db, own);
+    const name = organization?.shortName ?? organization?.name ?? "";
+    if (share) await sayIfNotSent(ctx, await sendRendered(sendDeps, chatId, share));
+    // A month with no data at all is said so, as to anyone; one running counts the deadlines passed.
+    else if (!rendered.violations) await ctx.reply(tr.noData(month, when < 0 ? current : undefined));
+    else {
+      const soFar = when === 0 ? formatDeadline(now, deps.sla.timezone) : undefined;
+      await ctx.reply(tp.heads.noViolations(monthLabel(month), name, soFar));
+    }
+    return;
+  }
+  const ready = rendered.summary ?? rendered.violations;
+  if (!ready) {
+    await ctx.reply(tr.noData(month, when < 0 ? current : undefined));
+    return;
+  }
+  const deliverable = own !== null && rendered.summary ? summaryForOrganizationHead(rendered.summary) : ready;
+  await sayIfNotSent(ctx, await sendRendered(sendDeps, chatId, deliverable));
 }
 
 /**
