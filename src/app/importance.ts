@@ -60,8 +60,7 @@ export function changePostDetail(
       // Rights first (a stranger learns nothing), then what no second look would change.
       if (!hasRole(input.actor, "curator")) return { ok: false, refusal: "forbidden" };
       if (!detailsEditable(before)) return { ok: false, refusal: "wrong_state" };
-      const seen = input.expectedVersion;
-      if (seen !== undefined && before.row.version !== seen && detailSetSince(tx, before.id, action, seen))
+      if (input.expectedVersion !== undefined && staleFor(tx, before, action, input.expectedVersion))
         return { ok: false, refusal: "changed" };
       const from = before.row[field];
       const same =
@@ -108,11 +107,14 @@ function importanceSetByOthers(tx: Tx, incidentId: number, actorId: number): boo
 }
 
 /**
- * Whether the detail was set after the incident's version `seen`: its audit events record the
- * version they made (those written before they did are older than any menu still pressed).
+ * Whether a menu shown at the incident's version `seen` is out of date for the detail its audit
+ * `action` sets: the detail set since (its events record the version they made; those written
+ * before they did are older than any menu still pressed), or a version the post never had (forged).
  */
-function detailSetSince(tx: Tx, incidentId: number, action: string, seen: number): boolean {
-  return incidentEvents(tx, incidentId, action).some((event) => {
+export function staleFor(tx: Tx, incident: Incident, action: string, seen: number): boolean {
+  if (seen === incident.row.version) return false;
+  if (seen > incident.row.version) return true;
+  return incidentEvents(tx, incident.id, action).some((event) => {
     const made = event.details?.version;
     return typeof made === "number" && made > seen;
   });

@@ -6,7 +6,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { publishAnswer } from "../../src/app/answers.js";
-import { acceptIncident, loadIncident, routeIncident } from "../../src/app/incidents.js";
+import { acceptIncident, loadIncident, returnIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson, markBlocked } from "../../src/app/people.js";
 import { auditEvents, roleGrants } from "../../src/db/schema.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
@@ -341,6 +341,30 @@ describe("topic and place", () => {
     // A tap in the menu shown before the routing is taken too.
     expect(await curator.press("Важное", curatorsChat())).toBe("Сообщение № 1: важность — важное.");
     expect(loadIncident(h.db, id)?.row).toMatchObject({ importance: "important", topic: "Дороги" });
+    // So does «Место» on a menu shown before the post moved on.
+    const version = loadIncident(h.db, id)?.row.version ?? 0;
+    must(
+      returnIncident(h.db, {
+        incidentId: id,
+        actor: ivan,
+        now: h.clock.now(),
+        reason: "Не наша компетенция.",
+      }),
+    );
+    const menu = h.fake.messages(OFFICE.curatorsChat).findLast((m) => m.text?.includes(": что изменить?"));
+    if (!menu) throw new Error("no menu");
+    const press = async (data: string) => {
+      const update = await h.deliver(updates.callback(curator.tg, menu, data));
+      return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text;
+    };
+    await press(`imp.ask:${id}:place:${version}`);
+    await curator.send("ул. Ленина, 5", curatorsChat());
+    expect(loadIncident(h.db, id)?.row.place).toBe("ул. Ленина, 5");
+    // A version the post never had is forged: refused.
+    expect(await press(`imp.set:${id}:normal:${version + 100}`)).toBe(
+      "Сообщение № 1 изменилось, пока было открыто это меню. Меню обновлено: посмотрите и выберите ещё раз.",
+    );
+    expect(loadIncident(h.db, id)?.row.importance).toBe("important");
   });
 });
 

@@ -416,13 +416,15 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
       );
     case "inc.edit":
       return editable;
+    // A menu of an earlier version still sets a detail nobody set since (only a version the post
+    // never had is sure to be refused).
     case "imp.set":
     case "imp.ask":
-      return editable && Number(args[2]) === incident.row.version;
+      return editable && Number(args[2]) <= incident.row.version;
     case "imp.rep":
-      return editable && Number(args[1]) === incident.row.version && incident.row.repeatOfId === null;
+      return editable && Number(args[1]) <= incident.row.version && incident.row.repeatOfId === null;
     case "imp.date":
-      return editable && Number(args[1]) === incident.row.version;
+      return editable && Number(args[1]) <= incident.row.version;
     case "inc.ok":
     case "inc.rework":
       return (

@@ -1,7 +1,13 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import { findBoundChat } from "../../app/chats.js";
-import { changePostDetail, detailsEditable, type Subject } from "../../app/importance.js";
+import {
+  changePostDetail,
+  DETAIL_ACTIONS,
+  detailsEditable,
+  type Subject,
+  staleFor,
+} from "../../app/importance.js";
 import {
   acceptedByOf,
   type HistoryEntry,
@@ -278,28 +284,32 @@ async function setImportance(ctx: BotContext) {
 async function askDetail(ctx: BotContext) {
   const subject = ctx.match?.[2] as Subject;
   const version = Number(ctx.match?.[3]);
-  await openMenuDialog(ctx, version, "incident.detail", (menu) => [subject, version, menu]);
+  const action = DETAIL_ACTIONS[subject];
+  await openMenuDialog(ctx, version, action, "incident.detail", (menu) => [subject, version, menu]);
 }
 
 /** «Повторное к …» in the menu: a short dialogue, while the post is not linked yet. */
 async function askRepeat(ctx: BotContext) {
   const version = Number(ctx.match?.[2]);
   const unlinked = (incident: Incident) => incident.row.repeatOfId === null;
-  await openMenuDialog(ctx, version, "incident.repeat", (menu) => [menu], unlinked);
+  await openMenuDialog(ctx, version, "markRepeat", "incident.repeat", (menu) => [menu], unlinked);
 }
 
 async function askPostDate(ctx: BotContext) {
   const version = Number(ctx.match?.[2]);
-  await openMenuDialog(ctx, version, "incident.postDate", (menu) => [version, menu]);
+  const action = DETAIL_ACTIONS.postedAt;
+  await openMenuDialog(ctx, version, action, "incident.postDate", (menu) => [version, menu]);
 }
 
 /**
- * A menu button's dialogue, if the post is as the menu showed it (its `version`, and `still` holds);
- * otherwise the menu is brought up to date and the curator told why.
+ * A menu button's dialogue, if the detail is as the menu showed it (not set since its `version`: see
+ * staleFor; `action` is the detail's audit action) and `still` holds; otherwise the menu is brought
+ * up to date and the curator told why.
  */
 async function openMenuDialog(
   ctx: BotContext,
   version: number,
+  action: string,
   dialog: string,
   args: (menu: MenuAt) => unknown[],
   still: (incident: Incident) => boolean = () => true,
@@ -311,7 +321,7 @@ async function openMenuDialog(
   if (!hasRole(ctx.person, "curator")) return popup(ctx, tr.edit.notCurator);
   const refusal = !detailsEditable(incident)
     ? "wrong_state"
-    : incident.row.version !== version || !still(incident)
+    : staleFor(ctx.app.db, incident, action, version) || !still(incident)
       ? "changed"
       : null;
   if (refusal) {
