@@ -7,6 +7,11 @@
  * higher of the backup's and the replaced database's; when the latter cannot be read (lost or
  * broken), it skips ahead by RESTORE_GAP. The old -wal and -shm files go: SQLite would replay the
  * replaced database's last changes onto the copy.
+ *
+ * A bot still running on the file would go on in the replaced (deleted) one, and everything it did
+ * since, with the numbers it gave, would be gone at its next start. So the restore holds the replaced
+ * database locked until the swap, and refuses while another process has it open: in WAL mode every
+ * open connection holds a shared lock on the file, which the kernel drops with a process killed.
  */
 import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -31,50 +36,80 @@ function sequencesOf(db: Database.Database): Sequences {
   return new Map(rows.map((r) => [r.name, r.seq]));
 }
 
-function readReplaced(target: string): Sequences | undefined {
-  if (!existsSync(target)) return undefined;
+interface Replaced {
+  /** Undefined when there is no replaced database, or it cannot be read. */
+  sequences: Sequences | undefined;
+  /** Lets other processes open the file again. */
+  release(): void;
+}
+
+/**
+ * Opens the replaced database alone: the exclusive locking mode takes the whole file at the first
+ * read, which fails at once while any other connection (the bot, a backup, a `sqlite3` shell) is open.
+ */
+function lockReplaced(target: string): Replaced {
+  if (!existsSync(target)) return { sequences: undefined, release: () => {} };
+  let db: Database.Database | undefined;
   try {
-    const db = new Database(target, { readonly: true, fileMustExist: true });
+    db = new Database(target, { fileMustExist: true, timeout: 0 });
+    db.pragma("locking_mode = EXCLUSIVE");
+    const sequences = sequencesOf(db);
+    const held = db;
+    return { sequences, release: () => held.close() };
+  } catch (error) {
+    db?.close();
+    if (String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY")) {
+      throw new Error(
+        `${target} is in use by another process (is the bot still running?): stop it and restore again`,
+      );
+    }
+    return { sequences: undefined, release: () => {} };
+  }
+}
+
+/** The backup copied beside the target, checked, its numbering set to go on; what it goes on from. */
+function prepareCopy(backup: string, copy: string, replaced: Sequences | undefined): Record<string, number> {
+  copyFileSync(backup, copy);
+  try {
+    const db = new Database(copy, { fileMustExist: true });
     try {
-      return sequencesOf(db);
+      const check = db.pragma("integrity_check", { simple: true });
+      if (check !== "ok") throw new Error(`the backup is damaged: ${String(check)}`);
+      const update = db.prepare("update sqlite_sequence set seq = ? where name = ?");
+      const numbering: Record<string, number> = {};
+      db.transaction(() => {
+        for (const [name, seq] of sequencesOf(db)) {
+          const next = replaced ? Math.max(seq, replaced.get(name) ?? 0) : seq + RESTORE_GAP;
+          update.run(next, name);
+          numbering[name] = next;
+        }
+      })();
+      return numbering;
     } finally {
       db.close();
     }
-  } catch {
-    return undefined;
+  } catch (error) {
+    rmSync(copy, { force: true });
+    throw error;
   }
 }
 
 export function restoreDatabase(backup: string, target: string): RestoreResult {
+  const replaced = lockReplaced(target);
   const copy = `${target}.restoring`;
-  copyFileSync(backup, copy);
-  const replaced = readReplaced(target);
-  const db = new Database(copy, { fileMustExist: true });
-  const numbering: Record<string, number> = {};
+  let numbering: Record<string, number>;
   try {
-    const check = db.pragma("integrity_check", { simple: true });
-    if (check !== "ok") throw new Error(`the backup is damaged: ${String(check)}`);
-    const update = db.prepare("update sqlite_sequence set seq = ? where name = ?");
-    db.transaction(() => {
-      for (const [name, seq] of sequencesOf(db)) {
-        const next = replaced ? Math.max(seq, replaced.get(name) ?? 0) : seq + RESTORE_GAP;
-        update.run(next, name);
-        numbering[name] = next;
-      }
-    })();
-  } catch (error) {
-    db.close();
-    rmSync(copy, { force: true });
-    throw error;
+    numbering = prepareCopy(backup, copy, replaced.sequences);
+    // On the disk before it takes the old one's place, and the place itself on the disk before the
+    // operator is told: a power cut must leave either database whole, not a half-written copy.
+    syncPath(copy);
+  } finally {
+    replaced.release();
   }
-  db.close();
-  // On the disk before it takes the old one's place, and the place itself on the disk before the
-  // operator is told: a power cut must leave either database whole, not a half-written copy.
-  syncPath(copy);
   for (const suffix of ["-wal", "-shm"]) rmSync(`${target}${suffix}`, { force: true });
   renameSync(copy, target);
   syncPath(dirname(target));
-  return { numbering, replacedRead: replaced !== undefined };
+  return { numbering, replacedRead: replaced.sequences !== undefined };
 }
 
 function syncPath(path: string): void {

@@ -3,7 +3,7 @@
  * registers posts, then the restore steps followed as written, then the restored bot at work.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -45,7 +45,7 @@ async function freePort(): Promise<number> {
 }
 
 /** The head and a month of earlier posts, arranged through the use-cases. */
-function seedOffice(databasePath: string): void {
+function seedOffice(databasePath: string, earlierPosts = EARLIER_POSTS): void {
   const database = openDatabase(databasePath);
   const { db } = database;
   applyMigrations(db);
@@ -55,7 +55,7 @@ function seedOffice(databasePath: string): void {
   });
   const head = findPerson(db, HEAD.id);
   if (!head) throw new Error("seed failed");
-  for (let n = 1; n <= EARLIER_POSTS; n++) {
+  for (let n = 1; n <= earlierPosts; n++) {
     const link = parseSourceLink(`https://vk.com/wall-2_${n}`);
     if (!link.ok) throw new Error("seed failed");
     registerIncident(db, {
@@ -242,4 +242,40 @@ describe("backup and restore as README says", () => {
         `(${ended - started} ms); the copy holds ${copied.length}; ${lost} taken after it are lost by the restore`,
     );
   }, 90_000);
+
+  it("`npm run restore` while the bot runs is refused in one line and the bot works on; once the bot is killed (kill -9), it goes through", async () => {
+    const telegram = await FakeBotApi.start({ token: "123:abc" });
+    fake = telegram;
+    const databasePath = join(mkdtempSync(join(tmpdir(), "osm-backup-")), "data", "bot.db");
+    seedOffice(databasePath, 3);
+    const backupPath = join(dirname(databasePath), "backups", "bot-copy.db");
+    expect((await npmRun(databasePath, "backup", "--", backupPath)).code).toBe(0);
+    const port = await freePort();
+    const bot = spawnBot({
+      BOT_TOKEN: telegram.token,
+      BOT_API_ROOT: telegram.apiRoot,
+      DATABASE_PATH: databasePath,
+      LOG_LEVEL: "silent",
+      INTAKE_TOKEN,
+      PORT: String(port),
+    });
+    children.push(bot);
+    await telegram.waitForPolling(15_000);
+
+    // The admin forgot `systemctl stop osm-bot`.
+    const refused = await npmRun(databasePath, "restore", "--", backupPath);
+    expect(refused.code).toBe(1);
+    expect(refused.output.split("\n")).toContain(
+      `Restore failed: ${databasePath} is in use by another process (is the bot still running?): stop it and restore again`,
+    );
+    expect((await post(port, "https://vk.com/wall-1_1")).id).toBe(4);
+
+    // The bot killed leaves its -wal and -shm behind, and no lock.
+    await stopBot(bot, "SIGKILL");
+    expect([existsSync(`${databasePath}-wal`), existsSync(`${databasePath}-shm`)]).toEqual([true, true]);
+    const restoring = await npmRun(databasePath, "restore", "--", backupPath);
+    expect(restoring.code, restoring.output).toBe(0);
+    expect(restoring.output).toContain("Incident numbers go on after 4, where the replaced database stood.");
+    expect(inspect(databasePath).posts.map((p) => p.id)).toEqual([1, 2, 3]);
+  }, 60_000);
 });

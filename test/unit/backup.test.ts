@@ -125,6 +125,19 @@ describe("restore", () => {
     restored.close();
   });
 
+  it("refuses while the bot still has the database open, which goes on numbering as before", async () => {
+    const { dir, path, live } = await lostAfterBackup();
+    expect(() => restoreDatabase(join(dir, "copy.db"), path)).toThrow(
+      `${path} is in use by another process (is the bot still running?): stop it and restore again`,
+    );
+    expect(register(live.db, 6)).toBe(6);
+    live.close();
+
+    const kept = openDatabase(path);
+    expect(numbers(kept.db)).toEqual([1, 2, 3, 4, 5, 6]);
+    kept.close();
+  });
+
   it("refuses a damaged backup and leaves the database as it was", async () => {
     const { dir, path, live } = await lostAfterBackup();
     live.close();
