@@ -13,7 +13,18 @@
  * database locked until the swap, and refuses while another process has it open: in WAL mode every
  * open connection holds a shared lock on the file, which the kernel drops with a process killed.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
@@ -27,6 +38,8 @@ export interface RestoreResult {
   numbering: Record<string, number>;
   /** False when the replaced database could not be read and the numbering skipped ahead. */
   replacedRead: boolean;
+  /** Set when the copy could not take the replaced database's owner: what the operator must do. */
+  ownerNotKept?: string;
 }
 
 type Sequences = Map<string, number>;
@@ -94,12 +107,33 @@ function prepareCopy(backup: string, copy: string, replaced: Sequences | undefin
   }
 }
 
+/**
+ * The copy takes the owner, group and mode of the file it replaces (with none, the folder's owner):
+ * the restore is typed as root, and the bot, running as its own user, must write the database.
+ */
+function takeOwnership(copy: string, target: string): string | undefined {
+  const replaced = statSync(target, { throwIfNoEntry: false });
+  if (replaced) chmodSync(copy, replaced.mode & 0o7777);
+  const owner = replaced ?? statSync(dirname(target));
+  const own = statSync(copy);
+  if (own.uid === owner.uid && own.gid === owner.gid) return undefined;
+  try {
+    chownSync(copy, owner.uid, owner.gid);
+    return undefined;
+  } catch {
+    const whose = replaced ? "the database it replaced" : "its folder";
+    return `the restored database belongs to ${own.uid}:${own.gid}, not to ${owner.uid}:${owner.gid} like ${whose}: \`chown ${owner.uid}:${owner.gid} ${target}\` (or restore as root) before starting the bot`;
+  }
+}
+
 export function restoreDatabase(backup: string, target: string): RestoreResult {
   const replaced = lockReplaced(target);
   const copy = `${target}.restoring`;
   let numbering: Record<string, number>;
+  let ownerNotKept: string | undefined;
   try {
     numbering = prepareCopy(backup, copy, replaced.sequences);
+    ownerNotKept = takeOwnership(copy, target);
     // On the disk before it takes the old one's place, and the place itself on the disk before the
     // operator is told: a power cut must leave either database whole, not a half-written copy.
     syncPath(copy);
@@ -109,7 +143,7 @@ export function restoreDatabase(backup: string, target: string): RestoreResult {
   for (const suffix of ["-wal", "-shm"]) rmSync(`${target}${suffix}`, { force: true });
   renameSync(copy, target);
   syncPath(dirname(target));
-  return { numbering, replacedRead: replaced.sequences !== undefined };
+  return { numbering, replacedRead: replaced.sequences !== undefined, ownerNotKept };
 }
 
 function syncPath(path: string): void {
@@ -127,13 +161,14 @@ function main(): void {
   if (!backup) throw new Error("name the backup file: npm run restore -- data/backups/bot-….db");
   if (!existsSync(backup)) throw new Error(`${backup}: no such file`);
   const target = resolve(process.env.DATABASE_PATH || "./data/bot.db");
-  const { numbering, replacedRead } = restoreDatabase(backup, target);
+  const { numbering, replacedRead, ownerNotKept } = restoreDatabase(backup, target);
   console.log(`Restored ${backup} to ${target}.`);
   console.log(
     replacedRead
       ? `Incident numbers go on after ${numbering.incidents ?? 0}, where the replaced database stood.`
       : `The replaced database could not be read: incident numbers skip ahead to after ${numbering.incidents ?? 0}, so no old card's button points to a new post.`,
   );
+  if (ownerNotKept) console.warn(`Warning: ${ownerNotKept}.`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -3,7 +3,7 @@
  * registers posts, then the restore steps followed as written, then the restored bot at work.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -78,10 +78,21 @@ function seedOffice(databasePath: string, earlierPosts = EARLIER_POSTS): void {
 
 /** `npm run backup` or `npm run restore -- <file>` as README gives them, run from the bot's folder. */
 function npmRun(databasePath: string, ...args: string[]): Promise<{ code: number | null; output: string }> {
+  return npmRunAs(undefined, databasePath, ...args);
+}
+
+/** The same typed by another user (the tests then run as root), with the database's folder for home. */
+function npmRunAs(
+  uid: number | undefined,
+  databasePath: string,
+  ...args: string[]
+): Promise<{ code: number | null; output: string }> {
+  const home = uid === undefined ? (process.env.HOME ?? tmpdir()) : dirname(databasePath);
   const child = spawn("npm", ["run", ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), DATABASE_PATH: databasePath },
+    env: { PATH: process.env.PATH ?? "", HOME: home, DATABASE_PATH: databasePath },
     stdio: "pipe",
+    ...(uid === undefined ? {} : { uid, gid: uid }),
   });
   let output = "";
   const collect = (chunk: Buffer) => {
@@ -278,4 +289,25 @@ describe("backup and restore as README says", () => {
     expect(restoring.output).toContain("Incident numbers go on after 4, where the replaced database stood.");
     expect(inspect(databasePath).posts.map((p) => p.id)).toEqual([1, 2, 3]);
   }, 60_000);
+
+  it.skipIf(process.getuid?.() !== 0)(
+    "`npm run restore` by a user who cannot give the database back to its owner says so, and how",
+    async () => {
+      const admin = 65534; // may write the bot's folder and database, but chown nothing
+      const dir = mkdtempSync(join(tmpdir(), "osm-backup-"));
+      const databasePath = join(dir, "bot.db");
+      seedOffice(databasePath, 3);
+      const backupPath = join(dir, "bot-copy.db");
+      expect((await npmRun(databasePath, "backup", "--", backupPath)).code).toBe(0);
+      chmodSync(databasePath, 0o666);
+      chownSync(dir, admin, admin);
+
+      const restoring = await npmRunAs(admin, databasePath, "restore", "--", backupPath);
+      expect(restoring.code, restoring.output).toBe(0);
+      expect(restoring.output.split("\n")).toContain(
+        `Warning: the restored database belongs to ${admin}:${admin}, not to 0:0 like the database it replaced: \`chown 0:0 ${databasePath}\` (or restore as root) before starting the bot.`,
+      );
+    },
+    60_000,
+  );
 });

@@ -1,4 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -137,6 +146,33 @@ describe("restore", () => {
     expect(numbers(kept.db)).toEqual([1, 2, 3, 4, 5, 6]);
     kept.close();
   });
+
+  it("the restored database keeps the replaced one's mode", async () => {
+    const { dir, path, live } = await lostAfterBackup();
+    live.close();
+    chmodSync(path, 0o600);
+    chmodSync(join(dir, "copy.db"), 0o644);
+    restoreDatabase(join(dir, "copy.db"), path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  // The service runs as its own user (README's `User=osm-bot`); the admin restores as root.
+  it.skipIf(process.getuid?.() !== 0)(
+    "run as root, the restored database keeps the replaced one's owner, or with none its folder's",
+    async () => {
+      const service = 65534;
+      const { dir, path, live } = await lostAfterBackup();
+      live.close();
+      chownSync(path, service, service);
+      expect(restoreDatabase(join(dir, "copy.db"), path).ownerNotKept).toBeUndefined();
+      expect([statSync(path).uid, statSync(path).gid]).toEqual([service, service]);
+
+      rmSync(path);
+      chownSync(dir, service, service);
+      restoreDatabase(join(dir, "copy.db"), path);
+      expect([statSync(path).uid, statSync(path).gid]).toEqual([service, service]);
+    },
+  );
 
   it("refuses a damaged backup and leaves the database as it was", async () => {
     const { dir, path, live } = await lostAfterBackup();
