@@ -16,7 +16,7 @@ import {
   recordCuratorPosting,
   requestRework,
 } from "../app/answers.js";
-import { chatOfOrganization, reachableCuratorChats } from "../app/chats.js";
+import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { organizationsInvolved } from "../app/incident-queries.js";
 import {
   type Incident,
@@ -29,7 +29,7 @@ import {
 } from "../app/incidents.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments } from "../app/part-attachments.js";
-import { reachableMembers, telegramIdOfMember } from "../app/people.js";
+import { reachableMembers, reachableWithRole, telegramIdOfMember } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { draftButton, syncCards } from "../bot/cards.js";
@@ -441,15 +441,24 @@ export async function tell(
   // A significant post's news rings at any hour; any other goes quietly at night (quietOutsideWorkingTime).
   const ring = incident.row.importance === "significant";
   const told = new Set<number>();
-  await Promise.all(
-    listenersOf(deps.db, incident, to).map(async (chatId) => {
-      if (await sendLong(deps, api, chatId, text, to.keyboard, { ring })) told.add(chatId);
-    }),
-  );
+  const send = async (chatId: number) => {
+    if (await sendLong(deps, api, chatId, text, to.keyboard, { ring })) told.add(chatId);
+  };
+  const listeners = listenersOf(deps.db, incident, to);
+  await Promise.all(listeners.map(send));
+  // The curators' chat refusing (the bot removed unseen): each curator privately.
+  const theirs = findBoundChatByPurpose(deps.db, "curators");
+  if (to.curators && theirs !== undefined && listeners.includes(theirs) && !told.has(theirs))
+    await Promise.all(
+      reachableWithRole(deps.db, "curator")
+        .filter((id) => id !== to.except)
+        .map(send),
+    );
   // The organization's news nobody there got (its chat refuses, every executor blocks the bot) goes
-  // to the curators, saying whose it was: an approved answer must still be posted in time.
+  // to the curators, saying whose it was (unless they were told it anyway): an approved answer must
+  // still be posted in time.
   const lead = leadAssignment(incident);
-  if (!to.organization || !lead) return;
+  if (!to.organization || to.curators || !lead) return;
   const ours = organizationListeners(deps.db, incident, to);
   if (!ours.some((chatId) => told.has(chatId) || chatId === to.except))
     await tellCuratorsInsteadOf(

@@ -5,7 +5,6 @@
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, loadIncident, returnIncident, routedInOrder, sendPart } from "../app/incidents.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments, recordPartAttachments } from "../app/part-attachments.js";
@@ -16,6 +15,7 @@ import {
   announceEach,
   notifyCurators,
   organizationChats,
+  reachCurators,
   syncHandOver,
   tellCuratorsInsteadOf,
 } from "../bot/delivery.js";
@@ -389,7 +389,8 @@ async function tellCuratorsOfPart(
   attachments: Attachment[],
   keyboard?: InlineKeyboard,
 ): Promise<void> {
-  await sendPartTo(deps, api, reachableCuratorChats(deps.db), notice, attachments, keyboard);
+  // Their chat refusing, each curator privately: they have 30 minutes to pass it on (Georgievsk p.18).
+  await reachCurators(deps.db, (chats) => sendPartTo(deps, api, chats, notice, attachments, keyboard));
 }
 
 /** A part for an organization (see organizationChats); when nobody there gets it, the curators hear so. */

@@ -273,6 +273,8 @@ async function pickShortening(
   // Each shortening with the deadline it gives: the clock runs from detection (p.8), so one already
   // over is not offered (the post would reach its organization overdue); the one in force is.
   const dues = await conversation.external(() => shortenedDues(deps, p.incidentId, offered));
+  // After an interim answer the final answer's clock runs (p.13): a shortening of p.8's changes nothing.
+  if (dues.interim) return { value: undefined };
   const kept = offered.filter((hours) => hours * 60 === current || (dues.at[hours] ?? Infinity) > dues.now);
   if (kept.length === 0) return { value: undefined };
   const keyboard = new InlineKeyboard();
@@ -305,20 +307,24 @@ async function pickShortening(
   return "cancelled" in cut ? cut : { value: Number(cut.value) || null };
 }
 
-/** The answer's deadline (ms) under each shortening in hours, null where it cannot be told yet; and now. */
+/**
+ * The answer's deadline (ms) under each shortening in hours, null where it cannot be told yet; now;
+ * and whether an interim answer is out (the first answer's deadline no longer applies).
+ */
 function shortenedDues(
   deps: AppDeps,
   incidentId: number,
   hours: number[],
-): { now: number; at: Record<number, number | null> } {
+): { now: number; at: Record<number, number | null>; interim: boolean } {
   const incident = loadIncident(deps.db, incidentId);
+  const interim = Boolean(incident?.answer?.interimPublishedAt);
   const { regulation, workingTime } = deps.sla;
   const at: Record<number, number | null> = {};
   for (const h of hours) {
     const view = incident && { ...incident, shortenedAnswerMinutes: h * 60 };
     at[h] = (view && answerDeadline(view, regulation, workingTime)?.getTime()) ?? null;
   }
-  return { now: deps.clock.now().getTime(), at };
+  return { now: deps.clock.now().getTime(), at, interim };
 }
 
 /**

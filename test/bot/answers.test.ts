@@ -264,6 +264,19 @@ describe("approval", () => {
     expect(approval).toContain("Разместить до 24.11.2026 10:30.");
   });
 
+  it("news the curators get anyway is not sent them twice: a curator posting himself, the organization unreachable", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    await curator().press("Размещу лично", curatorsChat());
+    h.fake.setChatMember(OFFICE.healthChat, h.bot.botInfo.id, "kicked");
+    h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
+    const mark = h.texts(OFFICE.curatorsChat).length;
+    await curator().send("https://vk.com/wall-1_1?reply=5", curatorsChat());
+    const after = h.texts(OFFICE.curatorsChat).slice(mark);
+    expect(after.filter((text) => text.startsWith("Ответ по сообщению № 1 размещён"))).toHaveLength(1);
+    expect(after.filter((text) => text.includes("не доставлено"))).toEqual([]);
+  });
+
   it("the rework nobody at the organization can get goes to the curators too", async () => {
     const id = await officeWithIncident();
     unbindChat(h.db, { chatId: OFFICE.healthChat, actorId: null, reason: "admin", now: h.clock.now() });

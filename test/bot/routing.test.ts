@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { submitDraft } from "../../src/app/answers.js";
+import { approveDraft, publishInterim, submitDraft } from "../../src/app/answers.js";
 import {
   acceptIncident,
   closeAsToxic,
@@ -505,6 +505,27 @@ describe("routing", () => {
       "Сообщение № 2 направлено.\nОсновной исполнитель: Министерство здравоохранения",
     );
     expect(loadIncident(h.db, overnight)?.row.shortenedAnswerMinutes).toBeNull();
+  });
+
+  it("after an interim answer the shortening is not asked: the final answer's clock runs (p.13), not p.8's", async () => {
+    await office();
+    const id = await register(1, { importance: "important" });
+    await route(id, [/Минздрав/]);
+    await curator().press("Без сокращения", curatorsChat());
+    const ivan = findPerson(h.db, HEALTH_EXECUTOR);
+    const olga = findPerson(h.db, CURATOR);
+    if (!ivan || !olga) throw new Error("not seeded");
+    const now = h.clock.now();
+    acceptIncident(h.db, { incidentId: id, actor: ivan, now });
+    const content = { text: "Вопрос изучается.", attachments: [] };
+    submitDraft(h.db, { incidentId: id, actor: ivan, now, content, purpose: "interim" });
+    approveDraft(h.db, { incidentId: id, actor: olga, now });
+    publishInterim(h.db, { incidentId: id, actor: ivan, now, link: "https://vk.com/wall-1_1?reply=3" });
+    await showCards(h, id);
+    await route(id, [/Минобр/]);
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 направлено.\nОсновной исполнитель: Министерство образования",
+    );
   });
 
   it("routed at night, the new cards arrive without sound; those of a significant post ring", async () => {

@@ -1,9 +1,12 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { afterEach, describe, expect, it } from "vitest";
+import { acceptIncident, routeIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import type { Person } from "../../src/domain/access.js";
 import { AUTO_RETRY } from "../../src/runtime.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, showCards } from "../support/workflow.js";
 
 let h: Harness;
 afterEach(() => h.close());
@@ -98,5 +101,27 @@ describe("Telegram's errors", () => {
     await executor.press("Вернуть без уточнения", chat);
     for (const curator of [OFFICE.curator, OFFICE.curator2])
       expect(h.texts(curator).some((text) => /^Сообщение № 1 возвращено/.test(text))).toBe(true);
+  });
+
+  it("so does, under Georgievsk, a co-executor's part for approval (p.18): each curator gets it privately", async () => {
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" });
+    const { health } = seedOffice(h);
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    const EDUCATION_EXECUTOR = 3009;
+    h.seedPerson(EDUCATION_EXECUTOR, "Мария", [], [education]);
+    const id = await seedIncidentInWork(h, health);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const maria = findPerson(h.db, EDUCATION_EXECUTOR) as Person;
+    const now = h.clock.now();
+    routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [education], actor: curator, now });
+    acceptIncident(h.db, { incidentId: id, organizationId: education, actor: maria, now });
+    await showCards(h, id);
+    h.fake.setChatMember(OFFICE.curatorsChat, h.bot.botInfo.id, "kicked");
+    const mariaUser = h.user(EDUCATION_EXECUTOR, "Мария");
+    await mariaUser.send(`/find ${id}`);
+    await mariaUser.press("Отправить информацию");
+    await mariaUser.send("Двор очищен.");
+    const privately = [...h.texts(OFFICE.curator), ...h.texts(OFFICE.curator2)];
+    expect(privately.filter((text) => text.includes("на согласование"))).toHaveLength(2);
   });
 });
