@@ -9,6 +9,7 @@ import {
   people,
 } from "../db/schema.js";
 import { audit, madeByThisUpdate } from "./audit.js";
+import { movedLeaseKey } from "./notices.js";
 import { reachableWithRole, telegramIdsWithRole } from "./people.js";
 
 export type BoundChat = typeof boundChats.$inferSelect & { organizationName: string | null };
@@ -284,11 +285,15 @@ function carryLedgersToChat(tx: Tx, fromChatId: number, toChatId: number): void 
       (match) => match !== null && Number(match[2]) === fromChatId,
     );
     if (!key) continue;
-    tx.insert(noticesSent)
-      .values({ key: `${key[1]}${toChatId}${key[3] ?? ""}`, sentAt: line.sentAt })
-      .onConflictDoNothing()
-      .run();
+    const moved = `${key[1]}${toChatId}${key[3] ?? ""}`;
+    tx.insert(noticesSent).values({ key: moved, sentAt: line.sentAt }).onConflictDoNothing().run();
     tx.delete(noticesSent).where(eq(noticesSent.key, line.key)).run();
+    // A send under way (followed to the new id) is ended by its sender under the old key: the moved
+    // lease ends with it rather than lapsing into a second send (see notices.ts).
+    if (line.key.endsWith(":sending")) {
+      const lease = movedLeaseKey(line.key.slice(0, -":sending".length), moved.slice(0, -":sending".length));
+      tx.insert(noticesSent).values({ key: lease, sentAt: line.sentAt }).onConflictDoNothing().run();
+    }
   }
 }
 

@@ -70,9 +70,31 @@ export function settleNotice(db: Db, key: string, now: Date): void {
   db.transaction(() => {
     claimNotice(db, key, now);
     releaseNotice(db, sending(key));
+    for (const moved of movedAway(db, key)) settleNotice(db, moved, now);
   });
 }
 
 export function giveBackNotice(db: Db, key: string): void {
-  releaseNotice(db, sending(key));
+  db.transaction(() => {
+    releaseNotice(db, sending(key));
+    for (const moved of movedAway(db, key)) giveBackNotice(db, moved);
+  });
+}
+
+const MOVED = "moved:";
+
+/**
+ * The ledger key recording a lease moved to another key while its send was under way (the chat became a supergroup and the
+ * send was followed to its new id: app/chats.ts): the sender ends it under the key it knows, and
+ * the moved one ends with it instead of lapsing into a second send.
+ */
+export const movedLeaseKey = (from: string, to: string) => `${MOVED}${from}>${to}`;
+
+/** The keys the lease of `key` was moved to (see recordMovedLease), forgotten as they are read. */
+function movedAway(db: Db, key: string): string[] {
+  const prefix = `${MOVED}${key}>`;
+  return noticesStartingWith(db, prefix).map((alias) => {
+    releaseNotice(db, alias);
+    return alias.slice(prefix.length);
+  });
 }

@@ -185,8 +185,10 @@ describe("group chats", () => {
       .from(noticesSent)
       .all()
       .map((row) => row.key);
+    // A send under way keeps a note of where its lease went, to end it there (notices.ts).
+    const moved = "moved:morning:-100:26.11.2026>morning:-1001234567890:26.11.2026";
     expect(keys.sort()).toEqual(
-      [...lines.map((key) => key.replace(/(^|:)-100(?=:|$)/, "$1-1001234567890")), ...others].sort(),
+      [...lines.map((key) => key.replace(/(^|:)-100(?=:|$)/, "$1-1001234567890")), ...others, moved].sort(),
     );
   });
 

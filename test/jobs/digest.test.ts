@@ -163,6 +163,22 @@ describe("morning digest", () => {
     expect(h.texts(-1002).filter((text) => text.startsWith("Доброе утро! 26.11.2026"))).toHaveLength(1);
   });
 
+  it("a chat that became a supergroup unseen, the digest's send followed to its new id: no second digest once the lease lapses", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    // Overnight the work chat became a supergroup; Telegram's service message is not handled yet.
+    const executor = h.user(OFFICE.executor, "Иван").tg;
+    h.fake.pushUpdate(
+      updates.migrateToChat(h.group(OFFICE.healthChat, "Минздрав: обращения"), executor, -1001),
+    );
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    expect(await morningDigests(deps())).toBe(1);
+    h.clock.set("2026-11-25T04:15:00Z"); // 09:15, past the 10-minute lease
+    await morningDigests(deps());
+    expect(h.texts(-1001).filter((text) => text.startsWith("Доброе утро!"))).toHaveLength(1);
+  });
+
   it("a post whose answer is out is not listed as open", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);
