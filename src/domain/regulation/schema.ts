@@ -99,7 +99,8 @@ const stepRule = z
       .literal(false, {
         error: "pausing a deadline while the author is asked is not supported yet; leave it out",
       })
-      .optional(),
+      // Kept in the parsed preset as before: the settings' fingerprint (app/sla.ts) does not change.
+      .default(false),
     reminders: reminders.default({ fractions: [], beforeEndMinutes: [] }),
     clause,
     note,
