@@ -474,8 +474,9 @@ export function draftFlow(deps: AppDeps) {
       await conversation.external(() => dropDraftWork(deps.db, incidentId, start.personId, purpose));
       kept = false;
     }
-    // Text from a saved or returned draft: one typed at the attachments step replaces it.
-    let textKept = content.text !== null;
+    // Text from a saved or returned draft: one typed at the attachments step replaces it, once; after
+    // that the text is this dialogue's own (see collectAttachments).
+    const textKept = { value: content.text !== null };
 
     // An album whose caption gave the text: its other items add to it at the attachments step.
     let album: Album | undefined;
@@ -502,7 +503,7 @@ export function draftFlow(deps: AppDeps) {
       if (choice === "text") {
         const written = await askText(conversation, ctx, id, start.kind, content, save);
         if (written === undefined) return await leave();
-        textKept = false;
+        textKept.value = false;
         // A captioned album: its other items are still to come, at the attachments step.
         album = written.album;
         collect = album !== undefined;
@@ -552,6 +553,11 @@ async function askText(
     }
     const { message } = input;
     const attachment = attachmentOf(message);
+    // A voice note or an audio file with a caption: neither is attached, and its caption is no text.
+    if (!attachment && message.text === undefined && message.caption !== undefined) {
+      await input.ctx.reply(`${td.cannotAttach} ${td.textNeeded(kind)}`);
+      continue;
+    }
     const groupId = message.media_group_id;
     const refused = attachment && attachmentRefusal(content, attachment);
     const text = (message.text ?? message.caption)?.trim();
@@ -611,13 +617,14 @@ async function collectAttachments(
   kind: DraftKind,
   content: Content,
   save: () => Promise<void>,
-  textKept: boolean,
+  /** Whether the text is a saved or returned draft's, not yet replaced: cleared once it is. */
+  textKept: { value: boolean },
   /** The album whose caption was the text: its next items confirm as the same album. */
   captioned?: Album,
 ): Promise<Step> {
   const keyboard = () =>
     new InlineKeyboard().text(td.button.done, cb("dr.done", id)).text(td.button.cancel, cb("dr.cancel", id));
-  let holder = await ctx.reply(td.askAttachments(content.attachments.length, textKept), {
+  let holder = await ctx.reply(td.askAttachments(content.attachments.length, textKept.value), {
     reply_markup: keyboard(),
   });
   let album = captioned && { ...captioned };
@@ -625,6 +632,7 @@ async function collectAttachments(
   let offered: { message: Message; text: string } | undefined;
   const setText = async (text: string, said: string) => {
     content.text = text;
+    textKept.value = false;
     await save();
     await removeButtons(ctx, holder);
     holder = await ctx.reply(said, { reply_markup: keyboard() });
@@ -663,7 +671,7 @@ async function collectAttachments(
       if (text.length > DRAFT_TEXT_LIMIT) await input.ctx.reply(td.tooLong(text.length));
       // A post's link alone is no answer's text: most likely another answer's link, pasted here.
       else if (isLinkAlone(text)) await input.ctx.reply(td.linkNotText(kind));
-      else if (textKept) await setText(text, td.textReplaced(kind));
+      else if (textKept.value) await setText(text, td.textReplaced(kind));
       else {
         if (offered) await removeButtons(ctx, offered.message);
         const choose = new InlineKeyboard()
@@ -685,8 +693,11 @@ async function collectAttachments(
     content.attachments.push(attachment);
     // A caption is a text too: it replaces a kept one, as a typed text does; never dropped unsaid.
     const caption = message.caption?.trim();
-    const replaces = !!caption && textKept && caption.length <= DRAFT_TEXT_LIMIT;
-    if (replaces) content.text = caption;
+    const replaces = !!caption && textKept.value && caption.length <= DRAFT_TEXT_LIMIT;
+    if (replaces) {
+      content.text = caption;
+      textKept.value = false;
+    }
     await save();
     if (caption) await input.ctx.reply(replaces ? td.captionReplaced(kind) : td.captionNotTaken(kind));
     const total = content.attachments.length;

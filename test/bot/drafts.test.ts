@@ -827,6 +827,43 @@ describe("a reworked draft and a repeat", () => {
     expect(curatorsDraft()[0]?.text).toMatch(/\n\nСнег вывезут до 28\.11\.2026\.$/);
   });
 
+  it("reworking, the new text typed in two messages or followed by a captioned photo: the typed text is not lost", async () => {
+    const id = await office();
+    await seedDraft(h, id, { text: ANSWER });
+    requestRework(h.db, {
+      incidentId: id,
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+      comment: "Дата?",
+    });
+    await showCards(h, id);
+    await executor.press("Подготовить ответ");
+    await executor.press("Доработать прежний проект");
+    await executor.send("Снег вывезут до 27.11.2026.");
+    expect(executor.lastText()).toMatch(/^Текст ответа заменён/);
+    await executor.send("Приносим извинения за задержку.");
+    expect(executor.lastText()).toMatch(/^Текст ответа уже есть/);
+    await h.deliver(updates.photo(executor.chat, executor.tg, photoFile("yard.jpg"), "Двор после уборки"));
+    expect(executor.texts().some((text) => text.startsWith("Подпись к файлу не добавлена"))).toBe(true);
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft()[0]?.text).toMatch(/\n\nСнег вывезут до 27\.11\.2026\.$/);
+  });
+
+  it("a voice note with a caption where the text is asked: told it cannot be attached, its caption not taken as the text", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    const voice = {
+      voice: { file_id: "AwACvoice", file_unique_id: "v1", duration: 3 },
+      caption: "Ответ надиктовал",
+    };
+    await h.deliver(messageUpdate(executor.chat, executor.tg, voice as never));
+    expect(executor.lastText()).toMatch(
+      /^Это нельзя приложить к проекту\..*Сначала пришлите текст ответа сообщением/,
+    );
+    expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")?.text ?? null).toBeNull();
+  });
+
   /** A repeat of `first`, routed to Минздрав, its cards shown. */
   async function repeatRoutedToHealth(first: number): Promise<number> {
     const second = seedRegistered(h, {
