@@ -12,6 +12,8 @@ export interface AwaitedStart {
   id: number;
   purpose: DraftPurpose;
   at: number;
+  /** The album already answered: its other items come one by one and are not answered again. */
+  album?: string;
 }
 const awaitedStarts = new WeakMap<AppDeps, Map<number, AwaitedStart>>();
 

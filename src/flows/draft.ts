@@ -330,6 +330,18 @@ type Input =
  * /cancel. Another command leaves the dialogue (and is handled as usual); another card's button
  * passes by to its own handler.
  */
+/**
+ * Whether a message is to be answered at a step that takes no messages: an album's items come one by
+ * one and it is answered once (`albums`: those this step answered already).
+ */
+function answerOnce(albums: Set<string>, message: Message): boolean {
+  const album = message.media_group_id;
+  if (album === undefined) return true;
+  if (albums.has(album)) return false;
+  albums.add(album);
+  return true;
+}
+
 async function nextInput(conversation: Flow): Promise<Input> {
   const ctx = await conversation.wait();
   const data = ctx.callbackQuery?.data;
@@ -391,11 +403,12 @@ async function startingPoint(
     ? td.resumeOffer(id, base.text, base.attachments.length)
     : td.reworkOffer(id, base.attachments.length);
   const offered = await ctx.reply(offer, { reply_markup: keyboard });
+  const albums = new Set<string>();
   for (;;) {
     const input = await nextInput(conversation);
     if (input.kind === "cancel") return "cancel";
     if (input.kind === "message") {
-      await input.ctx.reply(td.chooseAbove);
+      if (answerOnce(albums, input.message)) await input.ctx.reply(td.chooseAbove);
       continue;
     }
     // Only this offer's: an earlier dialogue's may have offered another base (a saved draft, not the returned one).
@@ -760,11 +773,12 @@ async function preview(
     [cb("dr.clear", id)]: "clear",
     [cb("dr.cancel", id)]: "cancel",
   };
+  const albums = new Set<string>();
   for (;;) {
     const input = await nextInput(conversation);
     if (input.kind === "cancel") return "cancel";
     if (input.kind === "message") {
-      await input.ctx.reply(td.usePreviewButtons);
+      if (answerOnce(albums, input.message)) await input.ctx.reply(td.usePreviewButtons);
       continue;
     }
     // Only this preview's buttons: «Отправить» under an earlier one (the answer's, left when

@@ -864,6 +864,20 @@ describe("a reworked draft and a repeat", () => {
     expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")?.text ?? null).toBeNull();
   });
 
+  it("an album sent where no message is taken (before «Начать», at the preview) is answered once, not per photo", async () => {
+    await office();
+    await executor.press("Подготовить ответ", healthChat());
+    await sendAlbum(executor, 5, "early");
+    expect(executor.texts().filter((text) => text.startsWith("Чтобы подготовить проект"))).toHaveLength(1);
+    await executor.press("Начать");
+    await executor.send(ANSWER);
+    await executor.press("Готово");
+    await sendAlbum(executor, 6, "late");
+    expect(
+      executor.texts().filter((text) => text.startsWith("Выберите кнопкой под предпросмотром")),
+    ).toHaveLength(1);
+  });
+
   /** A repeat of `first`, routed to Минздрав, its cards shown. */
   async function repeatRoutedToHealth(first: number): Promise<number> {
     const second = seedRegistered(h, {

@@ -79,6 +79,9 @@ async function pointedToStart(ctx: BotContext): Promise<boolean> {
   const from = ctx.from?.id;
   const waiting = from === undefined ? undefined : startsAwaited(ctx.app).get(from);
   if (!waiting || ctx.app.clock.now().getTime() - waiting.at > AWAITING_MS) return false;
+  const album = ctx.message?.media_group_id;
+  if (album !== undefined && waiting.album === album) return true;
+  waiting.album = album;
   await ctx.reply(td.pressStartFirst(waiting.id, waiting.purpose), {
     reply_markup: new InlineKeyboard().text(td.button.start, cb(DRAFT_ACTIONS[waiting.purpose], waiting.id)),
   });
