@@ -16,7 +16,7 @@ import { findPerson, isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { cards, incidents, memberships, people } from "../db/schema.js";
-import { displayName, hasRole } from "../domain/access.js";
+import { displayName, hasRole, type Person } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
 import {
   type ActionRules,
@@ -749,17 +749,29 @@ function audienceOfOld(
     return involved ? { kind: "observer", organizationId } : undefined;
   }
   const person = findPerson(db, chatId);
+  if (!person) return undefined;
   if (hasRole(person, "curator")) return { kind: "curators" };
-  // An executor of an organization that returned the post, or had it taken away, is told where it
-  // went, as in the work chat; not the next organization's holder and deadlines.
-  const had = incident.assignments.find((a) => person?.organizationIds.includes(a.organizationId));
-  if (had) return { kind: "observer", organizationId: had.organizationId };
-  // A head who looked it up follows it while he may see it (not once made head of another
-  // organization only); someone who left the organization hears no more of it.
+  // An executor of an organization that had the post follows it; a head who looked it up, while he
+  // may see it (not once made head of another organization only); someone who left the
+  // organization hears no more of it.
+  const involved = incident.assignments.some((a) => person.organizationIds.includes(a.organizationId));
   const heardAtOnce = regulation.significantRecipients.importance;
-  if (!person || !hasRole(person, "head") || !mayViewIncident(db, incident.id, person, heardAtOnce))
+  if (!involved && !(hasRole(person, "head") && mayViewIncident(db, incident.id, person, heardAtOnce)))
     return undefined;
-  const headed = headOf(db, person.id)?.organizationId ?? undefined;
+  return onlookerAudience(db, incident, person);
+}
+
+/**
+ * How a person not working on the post sees it privately: an executor of an organization that
+ * returned it, had it taken away or waits for its turn — or the head of such an organization — sees
+ * what that organization's cards show (where it went, or that its turn will come), not the next
+ * organization's holder and deadlines; anyone else looks on. The same whether the card is asked for
+ * (`/find`, a list's button) or kept up to date.
+ */
+export function onlookerAudience(db: Db, incident: Incident, person: Person): Audience {
+  const had = incident.assignments.find((a) => person.organizationIds.includes(a.organizationId));
+  if (had) return { kind: "observer", organizationId: had.organizationId };
+  const headed = hasRole(person, "head") ? (headOf(db, person.id)?.organizationId ?? undefined) : undefined;
   const ours = headed !== undefined && incident.assignments.some((a) => a.organizationId === headed);
   return ours ? { kind: "observer", organizationId: headed } : { kind: "observer" };
 }

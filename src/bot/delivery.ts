@@ -18,7 +18,7 @@ import type { Db } from "../db/client.js";
 import { hasRole, type Person } from "../domain/access.js";
 import { cutBefore } from "../domain/clip.js";
 import { assignmentsOf, leadAssignment, receivedAssignments } from "../domain/incident.js";
-import { type Audience, type CardDeps, cardTargets, syncCards } from "./cards.js";
+import { type Audience, type CardDeps, cardTargets, onlookerAudience, syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
 import { chatRefused, failureOf, type RefusalDeps, type SendFailure } from "./refused-chats.js";
 import { t } from "./texts.js";
@@ -302,13 +302,7 @@ export function audienceFor(
     .map((a) => a.organizationId);
   if (mine.length > 0) return { kind: "organization", organizationIds: mine };
   if (hasRole(person, "curator")) return { kind: "curators" };
-  // An executor of an organization the post was taken from (or that returned it) sees, here too,
-  // only where it went, as that organization's cards show it.
-  const had =
-    assignmentsOf(incident, person).length === 0
-      ? incident.assignments.find((a) => person.organizationIds.includes(a.organizationId))
-      : undefined;
-  return had ? { kind: "observer", organizationId: had.organizationId } : { kind: "observer" };
+  return onlookerAudience(deps.db, incident, person);
 }
 
 /**
