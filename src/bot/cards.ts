@@ -277,8 +277,18 @@ function deadlineLines(
   };
   const first = audience.kind === "organization" ? audience.organizationIds[0] : undefined;
   const passOn = audience.kind === "curators" ? passOnDeadlines(incident, regulation, wt) : [];
-  const next = earliestDeadline([...runningDeadlines(incident, regulation, wt, first), ...passOn], now);
+  const running = runningDeadlines(incident, regulation, wt, first);
+  const next = earliestDeadline([...running, ...passOn], now);
   const lines = next ? [line(next)] : [];
+  // The window to return the post is a right, not a duty (as /list reads it): the duty running
+  // behind it is shown too — the lead's draft — as a co-executor's part is below.
+  if (next && isWindow(next.step) && ownParts.length === 0) {
+    const duty = earliestDeadline(
+      running.filter((d) => !isWindow(d.step)),
+      now,
+    );
+    if (duty) lines.push(line(duty));
+  }
   const partDue = (part: Part) =>
     runningDeadlines(incident, regulation, wt, part.organizationId).filter((d) => !isWindow(d.step));
   const own = audience.kind === "curators" ? [passOn] : ownParts.map(partDue);

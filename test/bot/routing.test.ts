@@ -194,6 +194,8 @@ describe("routing", () => {
     expect(card).toContain(
       "Срок: 27.11.2026 17:00 — возврат не по компетенции (п. 10), осталось 30 мин рабочего времени",
     );
+    // The window is a right; the draft's hour runs behind it, as /list shows it (p.11).
+    expect(card).toContain("Срок: 27.11.2026 17:30 — прислать проект ответа куратору (п. 11)");
     expect(card).toContain("Ответ разместить до: 30.11.2026 11:30");
   });
 
