@@ -81,7 +81,8 @@ export interface BotOptions {
  * taken as a published answer's; another text at the draft's attachments step offers to replace or
  * append; a refused draft says whose went first; 16: routing offers only the shortenings whose
  * deadline is still ahead, each with its deadline, and names the executors who block the bot; a
- * post's detail refused as changed names the button that asked it.
+ * post's detail refused as changed names the button that asked it; a file sent at a draft's preview
+ * is added, and a text kept from a saved draft is replaced once.
  */
 const CONVERSATIONS_VERSION = 16;
 

@@ -156,6 +156,9 @@ export const td = {
   attachmentsRemoved: "Вложения убраны.",
   usePreviewButtons:
     "Выберите кнопкой под предпросмотром: отправить, изменить текст, убрать вложения или отменить.",
+  /** A text sent at the preview (Telegram's edits are not seen). */
+  previewTextHint:
+    "Текст не изменён. Чтобы заменить его, нажмите «Изменить текст» под предпросмотром и пришлите новый.",
 
   submitted: (
     id: number,

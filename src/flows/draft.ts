@@ -500,17 +500,34 @@ export function draftFlow(deps: AppDeps) {
       await save();
     }
     let collect = true;
+    /** A file sent at the preview: the attachments step begins with it. */
+    let first: MessageInput | undefined;
     for (;;) {
       if (
         collect &&
-        (await collectAttachments(conversation, ctx, id, start.kind, content, save, textKept, album)) ===
-          "cancel"
+        (await collectAttachments(
+          conversation,
+          ctx,
+          id,
+          start.kind,
+          content,
+          save,
+          textKept,
+          album,
+          first,
+        )) === "cancel"
       )
         return await leave();
       collect = false;
       album = undefined;
+      first = undefined;
       const draft = { text: content.text ?? "", attachments: content.attachments };
       const choice = await preview(conversation, ctx, id, start.header, draft);
+      if (typeof choice !== "string") {
+        first = choice.attach;
+        collect = true;
+        continue;
+      }
       if (choice === "cancel") return await leave();
       if (choice === "send") break;
       if (choice === "text") {
@@ -634,6 +651,8 @@ async function collectAttachments(
   textKept: { value: boolean },
   /** The album whose caption was the text: its next items confirm as the same album. */
   captioned?: Album,
+  /** A file sent at the preview: taken as the first message here. */
+  first?: MessageInput,
 ): Promise<Step> {
   const keyboard = () =>
     new InlineKeyboard().text(td.button.done, cb("dr.done", id)).text(td.button.cancel, cb("dr.cancel", id));
@@ -652,7 +671,8 @@ async function collectAttachments(
     album = undefined;
   };
   for (;;) {
-    const input = await nextInput(conversation);
+    const input = first ?? (await nextInput(conversation));
+    first = undefined;
     if (input.kind === "cancel") return "cancel";
     if (input.kind === "button") {
       const choice = input.data === cb("dr.done", id) || input.data === cb("dr.cancel", id);
@@ -745,6 +765,7 @@ async function editAlbumConfirmation(
 }
 
 type Choice = "send" | "text" | "clear" | "cancel";
+type MessageInput = Input & { kind: "message" };
 
 /** The draft exactly as the curators will get it, with what to do next under it. */
 async function preview(
@@ -753,7 +774,7 @@ async function preview(
   id: number,
   header: string,
   draft: DraftView,
-): Promise<Choice> {
+): Promise<Choice | { attach: MessageInput }> {
   const plan = albumPlan(draft.attachments);
   const notes = [td.previewTitle];
   if (draft.attachments.length > ALBUM_LIMIT) notes.push(td.severalAlbums(plan.map((group) => group.length)));
@@ -778,7 +799,11 @@ async function preview(
     const input = await nextInput(conversation);
     if (input.kind === "cancel") return "cancel";
     if (input.kind === "message") {
-      if (answerOnce(albums, input.message)) await input.ctx.reply(td.usePreviewButtons);
+      // A file forgotten till now is added, as at the attachments step, which takes over from here.
+      if (attachmentOf(input.message)) return { attach: input };
+      const typed = input.message.text !== undefined;
+      if (answerOnce(albums, input.message))
+        await input.ctx.reply(typed ? td.previewTextHint : td.usePreviewButtons);
       continue;
     }
     // Only this preview's buttons: «Отправить» under an earlier one (the answer's, left when

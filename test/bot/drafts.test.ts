@@ -864,18 +864,27 @@ describe("a reworked draft and a repeat", () => {
     expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")?.text ?? null).toBeNull();
   });
 
-  it("an album sent where no message is taken (before «Начать», at the preview) is answered once, not per photo", async () => {
+  it("an album sent before «Начать» is answered once, not per photo", async () => {
     await office();
     await executor.press("Подготовить ответ", healthChat());
     await sendAlbum(executor, 5, "early");
     expect(executor.texts().filter((text) => text.startsWith("Чтобы подготовить проект"))).toHaveLength(1);
-    await executor.press("Начать");
+  });
+
+  it("at the preview, photos forgotten till then are added; a text says how to change the text", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
     await executor.send(ANSWER);
     await executor.press("Готово");
-    await sendAlbum(executor, 6, "late");
-    expect(
-      executor.texts().filter((text) => text.startsWith("Выберите кнопкой под предпросмотром")),
-    ).toHaveLength(1);
+    await executor.send("Снег вывезут до 28.11.2026.");
+    expect(executor.lastText()).toBe(
+      "Текст не изменён. Чтобы заменить его, нажмите «Изменить текст» под предпросмотром и пришлите новый.",
+    );
+    await sendAlbum(executor, 3, "late");
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+    expect(albumSizes(OFFICE.curatorsChat)).toEqual([3]);
+    expect(curatorsDraft()[0]?.text).toContain(ANSWER);
   });
 
   /** A repeat of `first`, routed to Минздрав, its cards shown. */
