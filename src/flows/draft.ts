@@ -320,16 +320,6 @@ async function soleCuratorsDraft(
   return { adminsTold: told > 0 };
 }
 
-type Input =
-  | { kind: "button"; ctx: Context; data: string }
-  | { kind: "message"; ctx: Context; message: Message }
-  | { kind: "cancel"; ctx: Context };
-
-/**
- * The next thing the executor does in the dialogue: a press of one of its buttons, a message, or
- * /cancel. Another command leaves the dialogue (and is handled as usual); another card's button
- * passes by to its own handler.
- */
 /**
  * Whether a message is to be answered at a step that takes no messages: an album's items come one by
  * one and it is answered once (`albums`: those this step answered already).
@@ -342,6 +332,16 @@ function answerOnce(albums: Set<string>, message: Message): boolean {
   return true;
 }
 
+type Input =
+  | { kind: "button"; ctx: Context; data: string }
+  | { kind: "message"; ctx: Context; message: Message }
+  | { kind: "cancel"; ctx: Context };
+
+/**
+ * The next thing the executor does in the dialogue: a press of one of its buttons, a message, or
+ * /cancel. Another command leaves the dialogue (and is handled as usual); another card's button
+ * passes by to its own handler.
+ */
 async function nextInput(conversation: Flow): Promise<Input> {
   const ctx = await conversation.wait();
   const data = ctx.callbackQuery?.data;
