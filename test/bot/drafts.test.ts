@@ -86,6 +86,17 @@ async function writeDraft(text = ANSWER): Promise<void> {
   await executor.press("Готово");
 }
 
+/** The executor's draft of the answer, sent and returned by the curator with this comment. */
+function returnedForRework(id: number, comment: string): void {
+  const returned = requestRework(h.db, {
+    incidentId: id,
+    actor: person(OFFICE.curator),
+    now: h.clock.now(),
+    comment,
+  });
+  if (!returned.ok) throw new Error(`not returned: ${returned.refusal}`);
+}
+
 describe("preparing a draft answer", () => {
   it("the only curator's own draft: he is told nobody can approve it, and the admins to invite a curator", async () => {
     const id = await office({ adminIds: [1001] });
@@ -642,12 +653,7 @@ describe("an interrupted draft", () => {
   it("the final answer built on an answer returned for rework, after an interim one, is the answer's next version", async () => {
     const id = await office();
     await seedDraft(h, id, { text: ANSWER });
-    requestRework(h.db, {
-      incidentId: id,
-      actor: person(OFFICE.curator),
-      now: h.clock.now(),
-      comment: "Укажите дату",
-    });
+    returnedForRework(id, "Укажите дату");
     await seedDraft(h, id, { purpose: "interim", text: "Разбираемся, ответим до 01.12.", approve: true });
     await executor.press("Размещено");
     await executor.send("https://vk.com/wall-1_1?reply=2");
@@ -727,13 +733,7 @@ describe("a reworked draft and a repeat", () => {
   it("shows the curators what changed since the returned version and the earlier comment", async () => {
     const id = await office();
     await seedDraft(h, id, { text: ANSWER });
-    const returned = requestRework(h.db, {
-      incidentId: id,
-      actor: person(OFFICE.curator),
-      now: h.clock.now(),
-      comment: "Укажите точную дату",
-    });
-    expect(returned.ok).toBe(true);
+    returnedForRework(id, "Укажите точную дату");
     await showCards(h, id);
 
     await executor.press("Подготовить ответ");
@@ -768,12 +768,7 @@ describe("a reworked draft and a repeat", () => {
   it("an answer returned for rework, then a question to the author posted: the returned answer is still offered back, and the curators see what changed", async () => {
     const id = await office();
     await seedDraft(h, id, { text: ANSWER });
-    requestRework(h.db, {
-      incidentId: id,
-      actor: person(OFFICE.curator),
-      now: h.clock.now(),
-      comment: "Уточните дом",
-    });
+    returnedForRework(id, "Уточните дом");
     await seedDraft(h, id, { purpose: "clarification", text: "Уточните номер дома.", approve: true });
     await showCards(h, id);
     await executor.press("Размещено");
@@ -797,12 +792,7 @@ describe("a reworked draft and a repeat", () => {
   it("after «Доработать прежний проект» a text typed instead of attachments is the new text; the next is not", async () => {
     const id = await office();
     await seedDraft(h, id, { text: ANSWER });
-    requestRework(h.db, {
-      incidentId: id,
-      actor: person(OFFICE.curator),
-      now: h.clock.now(),
-      comment: "Дата?",
-    });
+    returnedForRework(id, "Дата?");
     await showCards(h, id);
     await executor.press("Подготовить ответ");
     await executor.press("Доработать прежний проект");
@@ -830,12 +820,7 @@ describe("a reworked draft and a repeat", () => {
   it("reworking, the new text typed in two messages or followed by a captioned photo: the typed text is not lost", async () => {
     const id = await office();
     await seedDraft(h, id, { text: ANSWER });
-    requestRework(h.db, {
-      incidentId: id,
-      actor: person(OFFICE.curator),
-      now: h.clock.now(),
-      comment: "Дата?",
-    });
+    returnedForRework(id, "Дата?");
     await showCards(h, id);
     await executor.press("Подготовить ответ");
     await executor.press("Доработать прежний проект");
