@@ -25,6 +25,7 @@ import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
 import { botApiFetch } from "./http-client.js";
 import { identify, refuseStrangersPresses } from "./middlewares/identify.js";
+import { failedText } from "./refuse.js";
 import { followMigration } from "./refused-chats.js";
 import { t } from "./texts.js";
 import {
@@ -170,9 +171,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
         await ctx.answerCallbackQuery({ text: t.error, show_alert: true });
       else if (ctx.chat) {
         const under = pressed?.message?.message_id;
-        // In a group, whose press it was: the others there did nothing wrong.
-        const name = ctx.chat.type !== "private" ? ctx.from?.first_name : undefined;
-        await ctx.reply(name ? t.errorFor(name) : t.error, {
+        await ctx.reply(failedText(ctx), {
           ...(under ? { reply_parameters: { message_id: under, allow_sending_without_reply: true } } : {}),
         });
       }

@@ -3,6 +3,12 @@ import { can, type Permission } from "../domain/access.js";
 import type { BotContext } from "./context.js";
 import { t } from "./texts.js";
 
+/** «Не получилось…»: in a group, naming whose action failed (the others there did nothing wrong). */
+export function failedText(ctx: BotContext): string {
+  const name = ctx.chat && ctx.chat.type !== "private" ? ctx.from?.first_name : undefined;
+  return name ? t.errorFor(name) : t.error;
+}
+
 /**
  * Says "no" without noise: a button press gets a pop-up only the presser sees; a command in a group
  * gets a private message, or a short reply in the group if the person never opened the bot. Someone

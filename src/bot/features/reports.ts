@@ -20,8 +20,7 @@ import {
 } from "../../reports/month.js";
 import { afterTurn } from "../after-turn.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { refuse } from "../refuse.js";
-import { t } from "../texts.js";
+import { failedText, refuse } from "../refuse.js";
 import { tp } from "../texts-people.js";
 import { tr } from "../texts-reports.js";
 
@@ -80,9 +79,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
         await renderAndSend(ctx, deps, asked);
       } catch (error) {
         ctx.log.error({ err: error }, "report failed");
-        // In a group, whose report it was: the others there did nothing wrong.
-        const name = ctx.chat?.type !== "private" ? ctx.from?.first_name : undefined;
-        await ctx.reply(name ? t.errorFor(name) : t.error);
+        await ctx.reply(failedText(ctx));
       }
     });
   });
