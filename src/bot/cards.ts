@@ -70,19 +70,38 @@ function trimmed(text: string, limit: number): { text: string; cut: boolean } {
   return { text: clip(text, limit), cut: text.length > limit };
 }
 
+interface Related {
+  /** The incident this one repeats, when it does: its card tells how that one went (Orenburg p.15). */
+  earlier?: Incident | undefined;
+  /** The names of the people who took the post or a co-executor's part into work, by person id. */
+  holders?: ReadonlyMap<number, string> | undefined;
+  /** Another comment registered at its post's link: the first incident there (see firstAtLink). */
+  sameLinkAs?: number | undefined;
+}
+
 export function renderCard(
   incident: Incident,
   audience: Audience,
   deps: Pick<CardDeps, "sla" | "clock">,
-  related: {
-    /** The incident this one repeats, when it does: its card tells how that one went (Orenburg p.15). */
-    earlier?: Incident | undefined;
-    /** The names of the people who took the post or a co-executor's part into work, by person id. */
-    holders?: ReadonlyMap<number, string> | undefined;
-    /** Another comment registered at its post's link: the first incident there (see firstAtLink). */
-    sameLinkAs?: number | undefined;
-  } = {},
+  related: Related = {},
 ): { text: string; keyboard: InlineKeyboard } {
+  const card = composeCard(incident, audience, deps, related);
+  if (!card.cut) return card;
+  // Organizations are named in full; a card too long for Telegram (many co-executors of long official
+  // names, such as schools) names them by their short names rather than lose its last lines.
+  const brief = {
+    ...incident,
+    assignments: incident.assignments.map((a) => ({ ...a, organizationName: shortNameOf(a) })),
+  };
+  return composeCard(brief, audience, deps, related);
+}
+
+function composeCard(
+  incident: Incident,
+  audience: Audience,
+  deps: Pick<CardDeps, "sla" | "clock">,
+  related: Related,
+): { text: string; keyboard: InlineKeyboard; cut: boolean } {
   const { earlier } = related;
   const { row } = incident;
   const { sla } = deps;
@@ -149,11 +168,11 @@ export function renderCard(
   const deadlines =
     handedOver || waiting ? [] : deadlineLines(incident, audience, ownCoexecutorParts, sla, now);
   const end = deadlines.join("\n");
-  const body = trimmed(lines.join("\n"), TEXT_LIMIT - (end ? end.length + 1 : 0)).text;
-  const text = end ? `${body}\n${end}` : body;
+  const body = trimmed(lines.join("\n"), TEXT_LIMIT - (end ? end.length + 1 : 0));
   return {
-    text,
+    text: end ? `${body.text}\n${end}` : body.text,
     keyboard: buttonsFor(incident, audience, Boolean(post?.cut), rules),
+    cut: body.cut,
   };
 }
 

@@ -165,6 +165,51 @@ describe("cards", () => {
     expect(card.match(/Возвращено \(Министерство здравоохранения\): /g)).toHaveLength(3);
   });
 
+  it("a card too long with organizations' full names names them by their short names, losing no line", async () => {
+    const school = (n: number) =>
+      h.seedOrganization(
+        `Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № ${n} ` +
+          `с углублённым изучением отдельных предметов имени Героя Советского Союза ${"И".repeat(20)}» города`,
+        `Школа № ${n}`,
+      );
+    const returning = school(100);
+    h.seedPerson(3301, "Анна", [], [returning]);
+    const taken = routeIncident(h.db, {
+      incidentId: 1,
+      leadId: returning,
+      coexecutorIds: [],
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+    });
+    if (!taken.ok) throw new Error(taken.refusal);
+    const returned = returnIncident(h.db, {
+      incidentId: 1,
+      actor: person(3301),
+      now: h.clock.now(),
+      reason: "Не наша",
+    });
+    if (!returned.ok) throw new Error(returned.refusal);
+    await sync();
+    // A card that fits names organizations in full.
+    expect(h.lastText(OFFICE.curatorsChat)).toContain(
+      "Возвращено (Муниципальное бюджетное общеобразовательное",
+    );
+    const routed = routeIncident(h.db, {
+      incidentId: 1,
+      leadId: health,
+      coexecutorIds: Array.from({ length: 16 }, (_, i) => school(i + 1)),
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+    });
+    if (!routed.ok) throw new Error(routed.refusal);
+    await sync();
+    const card = h.lastText(OFFICE.curatorsChat);
+    expect(card.length).toBeLessThanOrEqual(4096);
+    expect(card).toContain("Соисполнители: Школа № 1 (ещё не взято в работу), Школа № 2");
+    expect(card).toContain("Школа № 16 (ещё не взято в работу)");
+    expect(card).toContain("Возвращено (Школа № 100): Не наша");
+  });
+
   it("an organization's long name is shortened on its buttons", async () => {
     const east = h.seedOrganization(
       `Министерство ${"очень ".repeat(12)}длинного названия — Восток`,
