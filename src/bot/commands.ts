@@ -68,3 +68,20 @@ export function leadingCommand(message: Message | undefined): { name: string; to
   const [name = "", to] = message.text.slice(1, first.length).toLowerCase().split("@");
   return to === undefined ? { name } : { name, to };
 }
+
+/** Every command the bot answers: those its menus offer, and /cancel, which each dialogue takes. */
+const OWN = new Set(
+  [...COMMON, ...GROUP, ...Object.values(BY_ROLE).flat()].map((c) => c.command).concat("cancel"),
+);
+
+/**
+ * The command of this bot's a message opens with (in a group, one named for another bot is not), as
+ * it would be typed: `/list`.
+ */
+export function ownCommand(message: Message | undefined, botUsername: string): string | undefined {
+  const command = leadingCommand(message);
+  if (!command || !OWN.has(command.name)) return undefined;
+  return command.to === undefined || command.to === botUsername.toLowerCase()
+    ? `/${command.name}`
+    : undefined;
+}

@@ -4,7 +4,7 @@ import { type Api, Bot, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
 import { currentUpdate, withinUpdate } from "../app/update-scope.js";
-import { sqliteConversationStorage } from "../db/conversation-storage.js";
+import { dialogueKey, sqliteConversationStorage } from "../db/conversation-storage.js";
 import { onDisk, walSyncOf } from "../db/durability.js";
 import { addOrganizationFlow, renameOrganizationFlow, shortNameFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
@@ -24,7 +24,7 @@ import { people } from "./features/people.js";
 import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
 import { botApiFetch } from "./http-client.js";
-import { identify, refuseStrangersPresses } from "./middlewares/identify.js";
+import { answerAnonymousSenders, identify, refuseStrangersPresses } from "./middlewares/identify.js";
 import { failedText } from "./refuse.js";
 import { followMigration } from "./refused-chats.js";
 import { t } from "./texts.js";
@@ -179,7 +179,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       ctx.log.warn({ err: replyError }, "could not tell the person about the failure");
     }
   });
-  guarded.use(identify, reachable, refuseStrangersPresses);
+  guarded.use(identify, reachable, refuseStrangersPresses, answerAnonymousSenders);
   guarded.use(
     conversations<BotContext, Context>({
       storage: {
@@ -192,7 +192,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
           if (update && !announcesAfterTurn()) markUpdateDone(tx, update.updateId, deps.clock.now());
         }),
         getStorageKey: (ctx) =>
-          ctx.chatId === undefined ? undefined : `${ctx.chatId}:${ctx.from?.id ?? ""}`,
+          ctx.chatId === undefined ? undefined : dialogueKey(ctx.chatId, ctx.from?.id),
       },
       plugins: [
         async (ctx, next) => {

@@ -604,9 +604,15 @@ export const t = {
     demotedAdmins: (title: string, what: string) =>
       `В чате «${title}» (${what}) бот больше не администратор и не видит обычных сообщений: причины и ` +
       "комментарии, написанные там, до него не дойдут. Сделайте бота снова администратором чата.",
-    anonymousAdmin: (command: string) =>
-      `Бот не может узнать, кто из администраторов пишет анонимно. Чтобы отправить ${command}, ` +
-      "отключите для себя «Анонимность» в правах администратора или напишите от своего аккаунта.",
+    /** Written by an anonymous administrator, or `asChannel`: a command, or a message (none). */
+    anonymousSender: (asChannel: boolean, command?: string) =>
+      (asChannel
+        ? "Бот не может узнать, кто пишет от имени канала. "
+        : "Бот не может узнать, кто из администраторов пишет анонимно. ") +
+      (command ? `Чтобы отправить ${command}, ` : "Чтобы бот принял сообщение, ") +
+      (asChannel
+        ? "напишите от своего аккаунта."
+        : "отключите для себя «Анонимность» в правах администратора или напишите от своего аккаунта."),
     unbound: "Чат отвязан: карточки сюда больше не приходят.",
     notBound: "Этот чат ни к чему не привязан.",
     /** `curators`: it was the curators' chat, whose cards now go to each curator privately. */

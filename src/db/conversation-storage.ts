@@ -1,5 +1,5 @@
 import type { VersionedStateStorage } from "@grammyjs/conversations";
-import { eq, sql } from "drizzle-orm";
+import { eq, like, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import { type Db, preparedPerConnection, type Tx } from "./client.js";
 import { conversationStates } from "./schema.js";
@@ -18,8 +18,23 @@ const stateQueries = preparedPerConnection((db) => {
       })
       .prepare(),
     delete: db.delete(conversationStates).where(eq(conversationStates.key, key)).prepare(),
+    ofChat: db
+      .select({ key: conversationStates.key })
+      .from(conversationStates)
+      .where(like(conversationStates.key, sql.placeholder("pattern")))
+      .limit(1)
+      .prepare(),
   };
 });
+
+/** Whose dialogues a state is: each person's own in each chat (a group's members each have theirs). */
+export const dialogueKey = (chatId: number, personId: number | undefined): string =>
+  `${chatId}:${personId ?? ""}`;
+
+/** Whether anyone's dialogue is open in the chat: a question of the bot there may wait for its answer. */
+export function dialogueOpenIn(db: Db, chatId: number): boolean {
+  return stateQueries(db).ofChat.get({ pattern: `${dialogueKey(chatId, undefined)}%` }) !== undefined;
+}
 
 /**
  * Keeps conversations in SQLite so a half-finished dialogue survives a restart.

@@ -9,7 +9,7 @@ import type { Person } from "../../src/domain/access.js";
 import { remindUnpostedClaims } from "../../src/jobs/curator-posting.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
-import { updates } from "../support/updates.js";
+import { tgUser, updates } from "../support/updates.js";
 import {
   OFFICE,
   seedDraft,
@@ -593,6 +593,22 @@ describe("rework", () => {
     expect(
       h.fake.messages(OFFICE.curatorsChat).find((m) => m.message_id === question?.message_id)?.reply_markup,
     ).toBeUndefined();
+  });
+
+  it("a comment written anonymously (as the group) is told the bot cannot tell who wrote it; the curator's own is taken", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    const anonymous = tgUser(1087968824, "Group", { is_bot: true, username: "GroupAnonymousBot" });
+    await h.deliver(
+      updates.text(curatorsChat(), anonymous, "Уточните сроки вывоза.", { sender_chat: curatorsChat() }),
+    );
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Бот не может узнать, кто из администраторов пишет анонимно. Чтобы бот принял сообщение, " +
+        "отключите для себя «Анонимность» в правах администратора или напишите от своего аккаунта.",
+    );
+    await curator().send("Уточните сроки вывоза.", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(/^Проект ответа по сообщению № 1 возвращён на доработку/);
   });
 
   it("an answer due before the rework is said beside it: rework does not move it (p.8)", async () => {

@@ -425,6 +425,28 @@ describe("group chats", () => {
     expect(boundChatIds()).toEqual([]);
   });
 
+  it("an anonymous administrator's or a channel's command is told the bot cannot tell who writes, not that they have no access; their chatter is left alone", async () => {
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    const anonymous = tgUser(1087968824, "Group", { is_bot: true, username: "GroupAnonymousBot" });
+    const asGroup = { sender_chat: workChat() };
+    const mark = h.texts(-100).length;
+    await h.deliver(updates.text(workChat(), anonymous, "/list", asGroup));
+    await h.deliver(updates.text(workChat(), anonymous, "/find@osm_test_bot 1", asGroup));
+    await h.deliver(updates.text(workChat(), anonymous, "Коллеги, добрый день!", asGroup));
+    await h.deliver(updates.text(workChat(), anonymous, "/list@other_bot", asGroup));
+    const channel = { id: -1009, type: "channel" as const, title: "Новости Минздрава" };
+    const channelBot = tgUser(136817688, "Channel", { is_bot: true, username: "Channel_Bot" });
+    await h.deliver(updates.text(workChat(), channelBot, "/list", { sender_chat: channel }));
+    expect(h.texts(-100).slice(mark)).toEqual([
+      "Бот не может узнать, кто из администраторов пишет анонимно. Чтобы отправить /list, " +
+        "отключите для себя «Анонимность» в правах администратора или напишите от своего аккаунта.",
+      "Бот не может узнать, кто из администраторов пишет анонимно. Чтобы отправить /find, " +
+        "отключите для себя «Анонимность» в правах администратора или напишите от своего аккаунта.",
+      "Бот не может узнать, кто пишет от имени канала. Чтобы отправить /list, напишите от своего аккаунта.",
+    ]);
+  });
+
   it("someone with no access sending an admin's command in a group, or in private, is told they have no access", async () => {
     const member = h.user(2002, "Пётр");
     await member.send("/unbind", workChat());

@@ -46,24 +46,11 @@ function pickerFor(ctx: BotContext, page: number): InlineKeyboard {
   return keyboard.row().text(t.chat.curatorsChat, cb("bind.cur"));
 }
 
-/** Telegram's stand-in for an anonymous group administrator: who is behind it, the bot cannot know. */
-const ANONYMOUS_ADMIN_ID = 1087968824;
-
-function notAnonymous(command: string) {
-  return async (ctx: BotContext, next: NextFunction): Promise<void> => {
-    const senderChat = ctx.msg?.sender_chat;
-    const anonymous =
-      ctx.from?.id === ANONYMOUS_ADMIN_ID || (senderChat !== undefined && senderChat.id === ctx.chat?.id);
-    if (anonymous) await ctx.reply(t.chat.anonymousAdmin(command));
-    else await next();
-  };
-}
-
 /**
  * The question says what the chat serves now, if anything (a tap would take it from that), and that
  * switched-off organizations are not among the buttons.
  */
-chats.command("bind", requireGroup, notAnonymous("/bind"), admin, async (ctx) => {
+chats.command("bind", requireGroup, admin, async (ctx) => {
   const { db } = ctx.app;
   const current = findBoundChat(db, ctx.chat.id);
   const lines = [current ? describeCurrent(current) : undefined, t.chat.chooseBinding];
@@ -197,7 +184,7 @@ async function seesEveryMessage(ctx: BotContext, chatId: number): Promise<boolea
   }
 }
 
-chats.command("unbind", requireGroup, notAnonymous("/unbind"), adminOnly("/unbind"), async (ctx) => {
+chats.command("unbind", requireGroup, adminOnly("/unbind"), async (ctx) => {
   const { db, clock } = ctx.app;
   const bound = unbindChat(db, {
     chatId: ctx.chat.id,

@@ -1,8 +1,11 @@
 import type { NextFunction } from "grammy";
 import { ensureBootstrapAdmin, findPerson } from "../../app/people.js";
+import { dialogueOpenIn } from "../../db/conversation-storage.js";
 import { hasRole } from "../../domain/access.js";
+import { ownCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { refuse } from "../refuse.js";
+import { t } from "../texts.js";
 
 /**
  * Loads the sender from the database on every update, so rights are never cached between presses.
@@ -37,4 +40,23 @@ export async function refuseStrangersPresses(ctx: BotContext, next: NextFunction
     return;
   }
   await next();
+}
+
+/**
+ * A message in a group written as the group (an anonymous administrator) or as a channel: who wrote
+ * it, the bot cannot tell, so it can neither refuse it as a stranger's nor take it as a person's
+ * answer. A command of the bot's, or any message while a question of the bot waits there (a rework
+ * comment, a reason), is told how to write as oneself; other chatter is none of the bot's business,
+ * and a channel's post forwarded to its discussion group is no one's writing.
+ */
+export async function answerAnonymousSenders(ctx: BotContext, next: NextFunction): Promise<void> {
+  const message = ctx.message;
+  const sender = message?.sender_chat;
+  if (!message || !sender || message.is_automatic_forward || message.chat.type === "private") return next();
+  const command = ownCommand(message, ctx.me.username);
+  const written = ctx.has(["message:text", "message:file"]);
+  if (command === undefined && !(written && dialogueOpenIn(ctx.app.db, message.chat.id))) return next();
+  await ctx.reply(t.chat.anonymousSender(sender.id !== message.chat.id, command), {
+    reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+  });
 }
