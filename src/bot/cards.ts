@@ -493,6 +493,8 @@ export function partButtons(incidentId: number, part: Incident["assignments"][nu
 export interface Target {
   chatId: number;
   audience: Audience;
+  /** The forum topic a card sent afresh goes to (the one it was asked for in); otherwise the main one. */
+  threadId?: number | undefined;
 }
 
 /**
@@ -523,7 +525,11 @@ export function cardTargets(db: Db, incident: Incident, extra: Target[] = []): T
     for (const [person, organizationIds] of privately)
       targets.set(person, { chatId: person, audience: { kind: "organization", organizationIds } });
   }
-  return [...targets.values()];
+  // A chat's card asked for in a forum topic goes there, whatever buttons it carries.
+  return [...targets.values()].map((target) => {
+    const threadId = extra.find((asked) => asked.chatId === target.chatId)?.threadId;
+    return threadId === undefined ? target : { ...target, threadId };
+  });
 }
 
 /** Whether a message is the incident's card in its chat (rather than a notice about it). */
@@ -726,6 +732,7 @@ async function syncNow(
     try {
       if (current && (await editCard(deps.api, current.chatId, current.messageId, card))) return;
       const sent = await deps.api.sendMessage(target.chatId, card.text, {
+        ...(target.threadId !== undefined ? { message_thread_id: target.threadId } : {}),
         reply_markup: card.keyboard,
         link_preview_options: { is_disabled: true },
         // Not said: outside working time it goes without sound (see quietOutsideWorkingTime).

@@ -306,8 +306,9 @@ export function audienceFor(
 }
 
 /**
- * Shows the incident's card at the bottom of a chat: the older card there loses its buttons and the
- * new one is the one kept up to date from now on.
+ * Shows the incident's card at the bottom of a chat (of its forum topic `threadId`, where it was
+ * asked for): the older card there loses its buttons and the new one is the one kept up to date from
+ * now on.
  */
 export async function showCardIn(
   deps: AppDeps,
@@ -315,6 +316,7 @@ export async function showCardIn(
   incidentId: number,
   chatId: number,
   person: Person | undefined,
+  threadId?: number,
 ): Promise<void> {
   const incident = loadIncident(deps.db, incidentId);
   if (!incident) return;
@@ -327,6 +329,6 @@ export async function showCardIn(
     }
   }
   await syncCards(cardDeps(deps, api), incident, [
-    { chatId, audience: audienceFor(deps, incident, person, chatId) },
+    { chatId, audience: audienceFor(deps, incident, person, chatId), threadId },
   ]);
 }

@@ -260,6 +260,45 @@ describe("cards", () => {
   });
 });
 
+describe("cards in a forum group's topics", () => {
+  const forum = (id: number, title: string) => ({
+    id,
+    type: "supergroup" as const,
+    title,
+    is_forum: true as const,
+  });
+  const inTopic = (thread: number) => ({ message_thread_id: thread, is_topic_message: true });
+  /** The topic each message of the bot's in the chat went to, with what it is (a card, a list). */
+  const topics = (chatId: number) =>
+    h.fake
+      .messages(chatId)
+      .map((m) => `${m.message.message_thread_id ?? "main"}: ${m.text?.split(/ ·|:/)[0]}`);
+
+  it("a card asked for in a topic goes to that topic and is the chat's card from then on", async () => {
+    const curators = forum(OFFICE.curatorsChat, "Кураторы");
+    const curator = h.user(OFFICE.curator, "Ольга");
+    await h.deliver(updates.text(curators, curator.tg, "/list", inTopic(7)));
+    await curator.press("№ 1", curators);
+    expect(topics(OFFICE.curatorsChat)).toEqual([
+      "main: Сообщение № 1",
+      "7: Открытые сообщения",
+      "7: Сообщение № 1",
+    ]);
+    // The card in the main topic lost its buttons; the one in the topic is kept up to date there.
+    expect(h.fake.messages(OFFICE.curatorsChat)[0]?.reply_markup).toBeUndefined();
+    h.clock.advance(40 * 60_000);
+    await sync();
+    expect(cardMessage(OFFICE.curatorsChat)).toBe(h.fake.messages(OFFICE.curatorsChat)[2]?.message_id);
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(/просрочено на 10 мин рабочего времени$/m);
+
+    // An organization's work chat: /find typed in another topic.
+    route();
+    const work = forum(OFFICE.healthChat, "Минздрав: обращения");
+    await h.deliver(updates.text(work, h.user(OFFICE.executor, "Иван").tg, "/find 1", inTopic(9)));
+    expect(topics(OFFICE.healthChat)).toEqual(["9: Сообщение № 1"]);
+  });
+});
+
 describe("one incident's cards, synced twice at once", () => {
   it("show the latest state, even when the older sync's edits are slower", async () => {
     const before = snapshot();

@@ -1447,7 +1447,11 @@ export class FakeBotApi {
       chat: state.chat,
       date: this.#clock(),
     };
-    if (p.message_thread_id !== undefined) msg.message_thread_id = p.message_thread_id;
+    if (p.message_thread_id !== undefined) {
+      msg.message_thread_id = p.message_thread_id;
+      // As Telegram marks a message in a forum's topic (a button pressed under it tells its topic so).
+      if ("is_forum" in state.chat && state.chat.is_forum) msg.is_topic_message = true;
+    }
     const reply = this.#replyTarget(state, p);
     if (reply) msg.reply_to_message = reply;
     Object.assign(msg, content);

@@ -664,7 +664,12 @@ async function showFromList(ctx: BotContext) {
   if (!incident || !ctx.chat) return;
   if (!chatMayShow(ctx, incident.id)) return popup(ctx, notShownHere(ctx, incident.id));
   await ctx.answerCallbackQuery();
-  await showCardIn(ctx.app, ctx.api, incident.id, ctx.chat.id, ctx.person);
+  await showCardIn(ctx.app, ctx.api, incident.id, ctx.chat.id, ctx.person, topicOf(ctx));
+}
+
+/** The forum topic a command was sent in, or a button pressed in: the card goes there, as replies do. */
+function topicOf(ctx: BotContext): number | undefined {
+  return ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
 }
 
 /** Comments under one post registered at its link (Одноклассники, Дзен…) shown by /find at most. */
@@ -693,5 +698,6 @@ async function find(ctx: BotContext) {
   if (visible.length === 0) return ctx.reply(tr.notYours(first));
   const here = visible.filter((id) => chatMayShow(ctx, id));
   if (!ctx.chat || here.length === 0) return refuse(ctx, notShownHere(ctx, first));
-  for (const id of here.slice(-FOUND_AT_LINK)) await showCardIn(ctx.app, ctx.api, id, ctx.chat.id, person);
+  for (const id of here.slice(-FOUND_AT_LINK))
+    await showCardIn(ctx.app, ctx.api, id, ctx.chat.id, person, topicOf(ctx));
 }
