@@ -777,9 +777,11 @@ async function preview(
 ): Promise<Choice | { attach: MessageInput }> {
   const plan = albumPlan(draft.attachments);
   const notes = [td.previewTitle];
-  if (draft.attachments.length > ALBUM_LIMIT) notes.push(td.severalAlbums(plan.map((group) => group.length)));
-  const visual = draft.attachments.some((a) => a.type === "photo" || a.type === "video");
-  if (visual && draft.attachments.some((a) => a.type === "document")) notes.push(td.documentsApart);
+  const visual = draft.attachments.filter((a) => a.type === "photo" || a.type === "video").length;
+  const documents = draft.attachments.filter((a) => a.type === "document").length;
+  if (visual > ALBUM_LIMIT || documents > ALBUM_LIMIT)
+    notes.push(td.severalAlbums(plan.map((group) => group.length)));
+  if (visual > 0 && documents > 0) notes.push(td.documentsApart);
   const keyboard = new InlineKeyboard().text(td.button.send, cb("dr.send", id)).row();
   keyboard.text(td.button.editText, cb("dr.text", id));
   if (draft.attachments.length > 0) keyboard.text(td.button.removeAttachments, cb("dr.clear", id));

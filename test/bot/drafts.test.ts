@@ -484,6 +484,20 @@ describe("attachments and albums", () => {
     expect(albumSizes(OFFICE.curatorsChat)).toEqual([10, 2]);
   });
 
+  it("6 photos and 6 documents: the preview says documents come apart, not that there are over 10", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await sendAlbum(executor, 6);
+    for (let i = 1; i <= 6; i++) {
+      const file = h.fake.addFile("%PDF", `акт-${i}.pdf`);
+      await h.deliver(updates.document(executor.chat, executor.tg, file, `акт-${i}.pdf`, "application/pdf"));
+    }
+    await executor.press("Готово");
+    expect(executor.lastText()).toContain("Документы придут отдельно от фото и видео");
+    expect(executor.lastText()).not.toContain("Вложений больше 10");
+  });
+
   it("sends documents apart from photos, and a single photo as a photo", async () => {
     await office();
     await executor.press("Подготовить ответ");
