@@ -35,7 +35,7 @@ const insertEvent = preparedPerConnection((db) => {
 const madeBy = preparedPerConnection((db) => {
   const p = sql.placeholder;
   return db
-    .select({ id: auditEvents.id, details: auditEvents.details })
+    .select({ at: auditEvents.at, fromState: auditEvents.fromState, details: auditEvents.details })
     .from(auditEvents)
     .where(
       and(
@@ -81,6 +81,14 @@ export function madeByThisUpdate(
   tx: Tx,
   event: Pick<AuditEvent, "entity" | "entityId" | "action">,
 ): Record<string, unknown> | undefined {
+  return eventMadeByThisUpdate(tx, event)?.details;
+}
+
+/** The audit event of the change this update, handled again, already made: when, from which state, what. */
+export function eventMadeByThisUpdate(
+  tx: Tx,
+  event: Pick<AuditEvent, "entity" | "entityId" | "action">,
+): { at: Date; fromState: string | null; details: Record<string, unknown> } | undefined {
   const update = currentUpdate();
   if (!update?.again) return undefined;
   const row = madeBy(tx).get({
@@ -89,7 +97,7 @@ export function madeByThisUpdate(
     action: event.action,
     updateId: update.updateId,
   });
-  return row && (row.details ?? {});
+  return row && { at: row.at, fromState: row.fromState, details: row.details ?? {} };
 }
 
 /**

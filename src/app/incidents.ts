@@ -22,7 +22,7 @@ import {
 } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import type { Network } from "../domain/source-link.js";
-import { alreadyMadeByThisUpdate, audit, incidentEvents } from "./audit.js";
+import { alreadyMadeByThisUpdate, audit, eventMadeByThisUpdate, incidentEvents } from "./audit.js";
 import { carryPartAttachments } from "./part-attachments.js";
 
 export type IncidentRow = typeof incidents.$inferSelect;
@@ -360,7 +360,18 @@ export function openRepeatsOf(db: Tx, incidentId: number): number[] {
 
 export type TransitionRefusal = Refusal | "not_found" | "changed";
 
-export type TransitionResult = { ok: true; incident: Incident } | { ok: false; refusal: TransitionRefusal };
+export type TransitionResult =
+  | {
+      ok: true;
+      incident: Incident;
+      /**
+       * The incident as the change found it, and when the change was made: what to tell whom is
+       * told from these, so an update handled again after a crash tells what its change did then.
+       */
+      before: Incident;
+      at: Date;
+    }
+  | { ok: false; refusal: TransitionRefusal };
 
 type IncidentColumn = keyof typeof incidents.$inferSelect;
 
@@ -436,7 +447,8 @@ export function transition(
       // The same update made this change before a crash cut its handling short: done, not refused
       // (nor "changed": the version the actor saw is the one this very change moved on).
       const again = { entity: "incident", entityId: before.id, action: input.action } as const;
-      if (alreadyMadeByThisUpdate(tx, again)) return { ok: true, incident: before };
+      const made = eventMadeByThisUpdate(tx, again);
+      if (made) return { ok: true, incident: before, before: asFound(before, made), at: made.at };
       if (input.expectedVersion !== undefined && before.row.version !== input.expectedVersion) {
         return { ok: false, refusal: "changed" };
       }
@@ -454,6 +466,8 @@ export function transition(
         nextActionAt: input.now,
       });
       const after = loadIncident(tx, before.id) as Incident;
+      const found = altered(before, after);
+      const recorded = { ...details, ...(found ? { before: found } : {}) };
       audit(tx, input.now, {
         actorId: input.actor.id,
         entity: "incident",
@@ -461,12 +475,65 @@ export function transition(
         action: input.action,
         fromState: before.state,
         toState: after.state,
-        ...(details && Object.keys(details).length > 0 ? { details } : {}),
+        ...(Object.keys(recorded).length > 0 ? { details: recorded } : {}),
       });
-      return { ok: true, incident: after };
+      return { ok: true, incident: after, before, at: input.now };
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * What a change altered besides the state its audit event names (as `before`): the holder it
+ * replaced, and each assignment's state before it — null for one it added. An update handled again
+ * after a crash reads it back (asFound) to tell the people what its change did.
+ */
+interface Altered {
+  holderId?: number | null;
+  assignments?: Record<string, AssignmentState | null>;
+}
+
+function altered(before: Incident, after: Incident): Altered | undefined {
+  const assignments: Record<string, AssignmentState | null> = {};
+  for (const a of after.assignments) {
+    const was = before.assignments.find((b) => b.id === a.id);
+    if (was?.state !== a.state) assignments[a.id] = was ? was.state : null;
+  }
+  const found: Altered = {
+    ...(before.holderId !== after.holderId ? { holderId: before.holderId } : {}),
+    ...(Object.keys(assignments).length > 0 ? { assignments } : {}),
+  };
+  return Object.keys(found).length > 0 ? found : undefined;
+}
+
+/**
+ * The incident as the change of this audit event found it, from the incident now: its state, holder
+ * and assignments as they were (see altered). An event written before `before` was recorded gives
+ * the incident as it is now, but for its state.
+ */
+function asFound(
+  now: Incident,
+  made: { fromState: string | null; details: Record<string, unknown> },
+): Incident {
+  const found = (made.details.before ?? {}) as Altered;
+  const states = new Map(Object.entries(found.assignments ?? {}));
+  const assignments = now.assignments.flatMap((a) => {
+    const state = states.get(String(a.id));
+    if (state === undefined) return [a];
+    // Added by the change; otherwise not yet returned or withdrawn by it.
+    if (state === null) return [];
+    return [
+      {
+        ...a,
+        state,
+        returnedAt: state === "returned" ? a.returnedAt : null,
+        withdrawnAt: state === "withdrawn" ? a.withdrawnAt : null,
+      },
+    ];
+  });
+  const state = (made.fromState ?? now.state) as IncidentState;
+  const holderId = found.holderId !== undefined ? found.holderId : now.holderId;
+  return { ...now, state, holderId, row: { ...now.row, state, holderId }, assignments };
 }
 
 /**

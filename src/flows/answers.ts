@@ -908,6 +908,19 @@ async function refreshRepeatCards(deps: AppDeps, api: Api, incidentId: number): 
   }
 }
 
+/**
+ * Whether an answer posted at `now` met the answer's deadline; and Orenburg p.12: posting the approved
+ * answer has a deadline of its own, reported (its clause) when missed even where the answer's is met:
+ * the person hears both, not a plain «в срок».
+ */
+function timeliness(deps: AppDeps, before: Incident, now: Date) {
+  const due = answerDue(before, deps.sla);
+  const onTime = !due || answerMetAt(deps, before, due, now).getTime() <= due.at.getTime();
+  const { regulation, workingTime } = deps.sla;
+  const posting = runningDeadlines(before, regulation, workingTime).find((d) => d.step === "publication");
+  return { due, onTime, postedLate: posting && posting.at < now ? posting.clause : null };
+}
+
 /** Makes the change a link stands for and tells whom it concerns; returns the presser's confirmation. */
 async function recordLink(
   deps: AppDeps,
@@ -916,24 +929,20 @@ async function recordLink(
 ): Promise<string> {
   const { incidentId, kind, link, chatId } = input;
   const actor = outer.person;
-  const before = loadIncident(deps.db, incidentId);
-  if (!actor || !before) return refusalNow(deps, incidentId, LINK_ACTIONS[kind], actor);
+  const found = loadIncident(deps.db, incidentId);
+  if (!actor || !found) return refusalNow(deps, incidentId, LINK_ACTIONS[kind], actor);
   const now = deps.clock.now();
-  const due = answerDue(before, deps.sla);
-  const onTime = !due || answerMetAt(deps, before, due, now).getTime() <= due.at.getTime();
-  // Orenburg p.12: posting the approved answer has a deadline of its own, reported when missed even
-  // where the answer's is met; the person hears both, not a plain «в срок».
-  const { regulation, workingTime } = deps.sla;
-  const posting = runningDeadlines(before, regulation, workingTime).find((d) => d.step === "publication");
-  const postedLate = posting && posting.at < now ? posting.clause : null;
   const change = { incidentId, actor, now, link, rules: rulesOf(deps) };
   const result: TransitionResult =
     kind === "publish"
-      ? publishAnswer(deps.db, { ...change, onTime })
+      ? publishAnswer(deps.db, { ...change, onTime: timeliness(deps, found, now).onTime })
       : kind === "interim"
         ? publishInterim(deps.db, change)
         : recordClarification(deps.db, change);
   if (!result.ok) return refusalNow(deps, incidentId, LINK_ACTIONS[kind], actor);
+  // Handled again after a crash, the link was recorded then: it is told as it was then.
+  const { before, at } = result;
+  const { due, onTime, postedLate } = timeliness(deps, before, at);
   const incident = result.incident;
   const byHolder = incident.holderId === actor.id;
   const others: Listeners = { curators: true, organization: !byHolder, holder: !byHolder, except: chatId };
@@ -968,7 +977,7 @@ async function recordLink(
       await announce(ta.clarify.notice(incidentId, link), others);
       // The clock that runs on: the answer's, or after an interim answer the final one's (Georgievsk
       // p.15: its draft's, which says nothing once that draft went to the curator).
-      const runs = due && answerMetAt(deps, before, due, now).getTime() === now.getTime();
+      const runs = due && answerMetAt(deps, before, due, at).getTime() === at.getTime();
       const what = due && stepLabel(deps.sla.regulation, due.step);
       return ta.clarify.done(
         incidentId,

@@ -202,7 +202,6 @@ export function returnFlow(deps: AppDeps) {
     }
     const done = await conversation.external(async (outer) => {
       if (!outer.person) return false;
-      const before = loadIncident(deps.db, incidentId);
       const result = returnIncident(deps.db, {
         incidentId,
         organizationId,
@@ -211,6 +210,8 @@ export function returnFlow(deps: AppDeps) {
         reason,
       });
       if (!result.ok) return false;
+      // The post as the return found it: handled again after a crash, as it was then.
+      const { before } = result;
       const mine = returnedBy(result.incident, outer.person, organizationId);
       const organization = mine?.organizationName ?? "";
       // Late as of the return itself, however long the reason took to type.
@@ -241,9 +242,7 @@ export function returnFlow(deps: AppDeps) {
           if (coexecutor) await tellLeadOfReturn(deps, outer.api, result.incident, organization);
         },
         // The lead's return takes the post from its co-executors too.
-        async () => {
-          if (before) await tellTakenFrom(deps, outer.api, before, result.incident);
-        },
+        () => tellTakenFrom(deps, outer.api, before, result.incident),
       );
       return true;
     });
@@ -491,7 +490,6 @@ export function partFlow(deps: AppDeps) {
     const done = await conversation.external(async (outer) => {
       if (!outer.person) return false;
       const now = deps.clock.now();
-      const before = loadIncident(deps.db, incidentId);
       const result = sendPart(deps.db, {
         incidentId,
         organizationId,
@@ -513,7 +511,7 @@ export function partFlow(deps: AppDeps) {
         const actorId = outer.person.id;
         recordPartAttachments(deps.db, { part: mine, incidentId, actorId, attachments, now });
       }
-      const handOver = () => syncHandOver(deps, outer.api, result.incident, before);
+      const handOver = () => syncHandOver(deps, outer.api, result.incident, result.before);
       if (!mine) {
         await announceEach(outer.log, "part", handOver);
         return true;

@@ -450,7 +450,6 @@ export function routeFlow(deps: AppDeps) {
         const off = switchedOff(deps.db, p.chosen);
         if (off.length > 0) return { switchedOff: off };
         if (draftBeforeCurator(deps.db, incidentId, lead.value.id)) return "decideFirst";
-        const before = loadIncident(deps.db, incidentId);
         const result = routeIncident(deps.db, {
           incidentId,
           expectedVersion: start.version,
@@ -464,7 +463,9 @@ export function routeFlow(deps: AppDeps) {
         });
         if (!result.ok) return result.refusal;
         // Parts given before and kept go to a lead that has not had them, and in order to the first
-        // co-executor still owing its part.
+        // co-executor still owing its part. `before`: the post as this routing found it (handled
+        // again after a crash, as it was then).
+        const { before } = result;
         await announceEach(
           outer.log,
           "routing",
@@ -473,10 +474,7 @@ export function routeFlow(deps: AppDeps) {
           async () => {
             if (inOrder) await tellTurnCame(deps, outer.api, result.incident, { atRouting: true });
           },
-          // `before`: the post as this routing found it (nothing runs between the two).
-          async () => {
-            if (before) await tellTakenFrom(deps, outer.api, before, result.incident);
-          },
+          () => tellTakenFrom(deps, outer.api, before, result.incident),
         );
         return "routed";
       });

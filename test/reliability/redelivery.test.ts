@@ -1,8 +1,9 @@
 import { and, eq } from "drizzle-orm";
+import type { Update } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { approveDraft } from "../../src/app/answers.js";
 import { receiveUpdate } from "../../src/app/inbox.js";
-import { registerIncident } from "../../src/app/incidents.js";
+import { registerIncident, routeIncident } from "../../src/app/incidents.js";
 import { createInvite, redeemInvite } from "../../src/app/invites.js";
 import { setOrganizationActive } from "../../src/app/organizations.js";
 import { changeAccess, findPerson } from "../../src/app/people.js";
@@ -162,6 +163,113 @@ describe("the same update twice", () => {
     expect(approvals()).toHaveLength(1);
     const answers = [first, second].map((u) => h.fake.callbackAnswer(u.callback_query?.id ?? "")?.text);
     expect(answers.filter((text) => String(text).startsWith("Уже согласовано"))).toHaveLength(1);
+  });
+});
+
+describe("a change committed just before a crash, handled again: the people hear what it did then", () => {
+  const ROADS_CHAT = -300;
+
+  /**
+   * Delivers the press or message that makes a change; the process dies right after its commit,
+   * before its step is recorded: the dialogue and the inbox are as before it, and what the bot sent
+   * is taken as lost with the process.
+   */
+  async function committedThenCrashed(step: Omit<Update, "update_id">): Promise<Update> {
+    const dialogue = h.db.select().from(conversationStates).all();
+    const update = await h.deliver(step);
+    h.db.delete(conversationStates).run();
+    for (const row of dialogue) h.db.insert(conversationStates).values(row).run();
+    h.db.update(inbox).set({ doneAt: null }).where(eq(inbox.updateId, update.update_id)).run();
+    return update;
+  }
+
+  /** The update handled again at start: the messages it sends, each as «chat: text». */
+  async function handledAgain(update: Update): Promise<string[]> {
+    const since = h.fake.mark();
+    await h.bot.handleUpdate(update);
+    return h.fake.calls
+      .slice(since)
+      .filter((c) => c.method === "sendMessage")
+      .map((c) => `${c.params.chat_id}: ${c.params.text}`);
+  }
+
+  function press(telegramId: number, chatId: number, label: string | RegExp) {
+    const { message, callbackData } = h.fake.findButton(chatId, label);
+    return updates.callback(h.user(telegramId, "").tg, message, callbackData);
+  }
+
+  it("an approved answer routed to another organization: the first one is told not to post it", async () => {
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    approveDraft(h.db, { incidentId, actor: curator, now: h.clock.now() });
+    await showCards(h, incidentId);
+    const roads = h.seedOrganization("Министерство дорожного хозяйства", "Миндор");
+    h.seedChat(h.group(ROADS_CHAT, "Миндор: обращения"), roads);
+    const olga = h.user(OFFICE.curator, "Ольга");
+    const curators = h.group(OFFICE.curatorsChat, "Кураторы");
+    await olga.press("Переназначить", curators);
+    await olga.press(/Миндор/, curators);
+    const update = await committedThenCrashed(press(OFFICE.curator, OFFICE.curatorsChat, "Готово"));
+    const taken =
+      "Сообщение № 1 передано другому органу (Миндор): готовить ответ по нему больше не нужно. " +
+      "Согласованный ответ не размещайте.";
+    expect(await handledAgain(update)).toEqual(
+      expect.arrayContaining([`${OFFICE.healthChat}: ${taken}`, `${OFFICE.executor}: ${taken}`]),
+    );
+  });
+
+  it("a post in work closed as offensive: its organization hears it need not answer", async () => {
+    await h.user(OFFICE.curator, "Ольга").press("Оскорбительное", h.group(OFFICE.curatorsChat, "Кураторы"));
+    const update = await committedThenCrashed(press(OFFICE.curator, OFFICE.curatorsChat, "Да, закрыть"));
+    expect(await handledAgain(update)).toContain(
+      `${OFFICE.healthChat}: Сообщение № 1 закрыто куратором без ответа: оскорбительное (п. 17). Готовить ответ не нужно.`,
+    );
+  });
+
+  it("an answer's link given after the time to post it: told late, as it was given", async () => {
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    approveDraft(h.db, { incidentId, actor: curator, now: h.clock.now() }); // to be posted by 10:30 (p.12)
+    await showCards(h, incidentId);
+    h.clock.advance(45 * 60_000);
+    const ivan = h.user(OFFICE.executor, "Иван");
+    const healthChat = h.group(OFFICE.healthChat, "Минздрав: обращения");
+    await ivan.press("Размещено", healthChat);
+    const link = updates.text(healthChat, ivan.tg, "https://vk.com/wall-1_1?reply=5");
+    const update = await committedThenCrashed(link);
+    const late = "в срок ответа, но позже срока размещения после согласования по п. 12";
+    expect(await handledAgain(update)).toEqual([
+      `${OFFICE.curatorsChat}: Ответ по сообщению № 1 размещён (${late}): https://vk.com/wall-1_1?reply=5\nРазместил(а): Иван`,
+      `${OFFICE.healthChat}: Ответ по сообщению № 1 размещён ${late}. Спасибо!`,
+    ]);
+  });
+
+  it("the lead's return: its co-executor hears the post is no longer to be worked on", async () => {
+    const roads = h.seedOrganization("Министерство дорожного хозяйства", "Миндор");
+    h.seedChat(h.group(ROADS_CHAT, "Миндор: обращения"), roads);
+    const health = findPerson(h.db, OFFICE.executor)?.organizationIds[0] ?? 0;
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    const id = seedRegistered(h, { link: "https://vk.com/wall-1_9" });
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [roads],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    await showCards(h, id);
+    const healthChat = h.group(OFFICE.healthChat, "Минздрав: обращения");
+    const ivan = h.user(OFFICE.executor, "Иван");
+    await ivan.press("Вернуть", healthChat);
+    await ivan.press("Не наша компетенция", healthChat);
+    const update = await committedThenCrashed(
+      press(OFFICE.executor, OFFICE.healthChat, "Вернуть без уточнения"),
+    );
+    expect(await handledAgain(update)).toContain(
+      `${ROADS_CHAT}: Сообщение № ${id} ответственный исполнитель вернул куратору: информацию по нему ` +
+        "присылать не нужно, пока куратор не направит его заново.",
+    );
   });
 });
 

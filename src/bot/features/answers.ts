@@ -228,7 +228,6 @@ const FILES_AGAIN_MS = 30_000;
 async function releaseTurnNow(ctx: BotContext, id: number, assignmentId: number) {
   const { app } = ctx;
   if (!ctx.person) return refuse(ctx);
-  const before = loadIncident(app.db, id);
   const result = releaseTurn(app.db, {
     incidentId: id,
     assignmentId,
@@ -246,7 +245,7 @@ async function releaseTurnNow(ctx: BotContext, id: number, assignmentId: number)
       ctx.answerCallbackQuery({
         text: tr.accept.turnReleased(id, turn ? (turn.organizationShortName ?? turn.organizationName) : ""),
       }),
-      handTurnOn(app, ctx.api, incident, before),
+      handTurnOn(app, ctx.api, incident, result.before),
     ]);
     for (const failed of announced) {
       if (failed.status === "rejected") ctx.log.error({ err: failed.reason }, "turn: an announcement failed");
@@ -263,7 +262,6 @@ async function releaseTurnNow(ctx: BotContext, id: number, assignmentId: number)
 async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton) {
   const { app } = ctx;
   if (!ctx.person) return refuse(ctx);
-  const before = loadIncident(app.db, id);
   const result = passOnPart(app.db, {
     incidentId: id,
     assignmentId,
@@ -283,7 +281,7 @@ async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton
     const announced = await Promise.allSettled([
       ctx.answerCallbackQuery({ text: tr.part.passedOn(id) }),
       onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
-      handTurnOn(app, ctx.api, incident, before),
+      handTurnOn(app, ctx.api, incident, result.before),
       tellLeadOfPart(app, ctx.api, incident, part),
       tellCoexecutorPassedOn(app, ctx.api, incident, part),
     ]);

@@ -726,7 +726,6 @@ async function closePost(ctx: BotContext, incidentId: number, reason: ClosedReas
   const actor = curatorOf(ctx);
   if (!actor) return refuse(ctx, ti.onlyCurators);
   const threat = reason === "threat";
-  const before = loadIncident(db, incidentId);
   const result = closeUnanswered(db, { incidentId, actor, now: clock.now(), reason });
   if (!result.ok) {
     if (result.refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
@@ -739,8 +738,9 @@ async function closePost(ctx: BotContext, incidentId: number, reason: ClosedReas
   const closed = { toxic: ti.closedToxic, threat: ti.closedThreat, void: ti.closedVoid }[reason];
   await ctx.answerCallbackQuery({ text: closed(incidentId) });
   // First what cannot be asked for again once the post is closed: the threat passed on (Orenburg p.17).
-  // The organizations that had it (not one still waiting its turn) stop working on it.
-  const had = before ? activeAssignments(before).filter((a) => a.state !== "queued") : [];
+  // The organizations that had it (not one still waiting its turn) stop working on it; handled again
+  // after a crash, those it had then.
+  const had = activeAssignments(result.before).filter((a) => a.state !== "queued");
   const notice = ti.closedNotice(incidentId, reason, ctx.app.sla.regulation.toxic.clause);
   await announceEach(
     ctx.log,
