@@ -17,7 +17,9 @@ export const ANSWER_WINDOW_MS = 30 * 60_000;
  * The next update of a dialogue that asked something. Once the question has waited longer than
  * ANSWER_WINDOW_MS (since `since`, when given) the dialogue is over: a message is told it was not taken as the answer, and the
  * update is handled as if no dialogue were open — a post link pasted hours later is registered, not
- * taken for an old question's answer. Time is the bot's clock, read outside the replay.
+ * taken for an old question's answer. Time is the bot's clock, read outside the replay; a message
+ * counts when it was written (its date, never later than now), so one typed in time and received
+ * late — the bot stopped meanwhile, or it is handled again at start — still answers.
  */
 export async function waitForAnswer(conversation: Flow, since?: number): Promise<Context> {
   const now = () => conversation.external((outer: BotContext) => outer.app.clock.now().getTime());
@@ -27,7 +29,9 @@ export async function waitForAnswer(conversation: Flow, since?: number): Promise
   // A message corrected in place is no answer: it is told the bot does not see edits (fallback.ts),
   // and the question keeps waiting. What happens to the chat is handled as without the dialogue.
   if (answer.editedMessage || aboutTheChat(answer)) await conversation.skip({ next: true });
-  if ((await now()) - asked <= ANSWER_WINDOW_MS) return answer;
+  const at = await now();
+  const written = answer.message ? Math.min(at, answer.message.date * 1000) : at;
+  if (written - asked <= ANSWER_WINDOW_MS) return answer;
   const text = answer.message?.text ?? answer.message?.caption;
   if (answer.message && !text?.startsWith("/")) await answer.reply(t.dialogExpired);
   return await conversation.halt({ next: true });

@@ -665,6 +665,20 @@ describe("rework", () => {
     expect(state(id)).toBe("approved");
   });
 
+  it("a comment written within the 30 minutes is taken, though the bot gets it an hour later (it was stopped meanwhile)", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    h.clock.advance(5 * MINUTE);
+    const typed = updates.text(curatorsChat(), curator().tg, "Укажите точную дату вывоза снега.");
+    h.clock.advance(60 * MINUTE);
+    await h.deliver(typed);
+    expect(state(id)).toBe("in_work");
+    expect(h.lastText(OFFICE.executor)).toMatch(
+      /^Проект ответа по сообщению № 1 возвращён на доработку: Укажите точную дату вывоза снега\./,
+    );
+  });
+
   it("within 30 minutes the comment is taken; the clock restarts at each question", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);
