@@ -1,34 +1,53 @@
+import { claimNotice, noticeClaimedAt, noticesStartingWith, releaseNotice } from "../app/notices.js";
+import type { Db } from "../db/client.js";
+import { DRAFT_PURPOSES } from "../db/schema.js";
 import type { DraftPurpose } from "../domain/incident.js";
 import { leadingCommand } from "./commands.js";
-import type { AppDeps, BotContext } from "./context.js";
+import type { BotContext } from "./context.js";
 import { t } from "./texts.js";
 
 /**
  * A draft's «Начать», sent privately and not pressed yet, by person (features/drafts.ts points
  * messages typed meanwhile to it). A dialogue the person opens, or a command, forgets it: they
- * moved on. In memory, by bot.
+ * moved on. Kept in the notices ledger — `draft-start:<person>:<post>:<purpose>`, when it was sent —
+ * so that a restart keeps it too.
  */
 export interface AwaitedStart {
   id: number;
   purpose: DraftPurpose;
   at: number;
-  /** The album already answered: its other items come one by one and are not answered again. */
-  album?: string;
 }
-const awaitedStarts = new WeakMap<AppDeps, Map<number, AwaitedStart>>();
 
-export function startsAwaited(deps: AppDeps): Map<number, AwaitedStart> {
-  let found = awaitedStarts.get(deps);
-  if (!found) {
-    found = new Map();
-    awaitedStarts.set(deps, found);
-  }
-  return found;
+const startsOf = (telegramId: number) => `draft-start:${telegramId}:`;
+
+/** The person's «Начать» just sent: it replaces one sent before. */
+export function awaitStart(db: Db, telegramId: number, start: AwaitedStart): void {
+  db.transaction(() => {
+    for (const key of noticesStartingWith(db, startsOf(telegramId))) releaseNotice(db, key);
+    claimNotice(db, `${startsOf(telegramId)}${start.id}:${start.purpose}`, new Date(start.at));
+  });
+}
+
+/** The person's «Начать» not pressed yet, if any. */
+export function awaitedStart(db: Db, telegramId: number): AwaitedStart | undefined {
+  const key = noticesStartingWith(db, startsOf(telegramId))[0];
+  const at = key === undefined ? undefined : noticeClaimedAt(db, key);
+  if (key === undefined || at === undefined) return undefined;
+  const [id, named] = key.slice(startsOf(telegramId).length).split(":");
+  const purpose = DRAFT_PURPOSES.find((p) => p === named);
+  return purpose && { id: Number(id), purpose, at: at.getTime() };
 }
 
 /** The person moved on in the private chat: a «Начать» offered no longer takes what they type. */
 export function forgetAwaitedStart(ctx: BotContext): void {
-  if (ctx.chat?.type === "private" && ctx.from) startsAwaited(ctx.app).delete(ctx.from.id);
+  if (ctx.chat?.type !== "private" || !ctx.from) return;
+  const { db } = ctx.app;
+  // Read first: most commands and dialogues come with no offer waiting, and need no write.
+  const keys = noticesStartingWith(db, startsOf(ctx.from.id));
+  if (keys.length === 0) return;
+  db.transaction(() => {
+    for (const key of keys) releaseNotice(db, key);
+  });
 }
 
 /** The button that opened each person's latest dialogue, and when, by chat and person. */

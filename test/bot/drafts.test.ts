@@ -270,6 +270,34 @@ describe("preparing a draft answer", () => {
     expect(loadDraftWork(h.db, one, person(OFFICE.executor).id, "answer")).toBeUndefined();
   });
 
+  it("a restart keeps the «Начать» offered: the text typed after it is not taken by another post's draft left open", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "drafts-"));
+    const databasePath = join(dir, "bot.db");
+    try {
+      const one = await office({ databasePath });
+      await executor.press("Подготовить ответ");
+      const two = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+      await executor.press("Подготовить ответ", healthChat());
+      expect(executor.lastText()).toMatch(/Нажмите «Начать»\.$/);
+      await h.close();
+
+      h = await Harness.start({ now: TUESDAY_10, databasePath });
+      executor = h.user(OFFICE.executor, "Иван");
+      await executor.send(ANSWER);
+      expect(executor.lastText()).toBe(
+        `Чтобы подготовить проект ответа по сообщению № ${two}, сначала нажмите «Начать», затем пришлите текст и фото.`,
+      );
+      expect(loadDraftWork(h.db, one, person(OFFICE.executor).id, "answer")).toBeUndefined();
+      await executor.press("Начать");
+      await executor.send(ANSWER);
+      expect(loadDraftWork(h.db, two, person(OFFICE.executor).id, "answer")?.text).toBe(ANSWER);
+    } finally {
+      await h.close();
+      h = undefined as unknown as Harness;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a dialogue opened privately after «Начать» was offered takes its own answers: the offer is forgotten", async () => {
     const one = await office();
     await seedDraft(h, one, { approve: true });

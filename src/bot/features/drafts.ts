@@ -6,7 +6,7 @@ import { draftFlow, draftRefusal } from "../../flows/draft.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { DRAFT_ACTIONS } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { forgetAwaitedStart, openDialog, startsAwaited } from "../dialogs.js";
+import { awaitedStart, awaitStart, forgetAwaitedStart, openDialog } from "../dialogs.js";
 import { td } from "../texts-drafts.js";
 
 const DRAFT_DIALOG = "incident.draft";
@@ -44,10 +44,12 @@ function sentForApproval(ctx: BotContext, incidentId: number): boolean {
 
 /**
  * How long a «Начать» sent privately waits to be pressed: a message typed meanwhile (people tend to
- * type the answer at once) is pointed to the button instead of being «не удалось разобрать». After a
- * restart the message gets the general hint.
+ * type the answer at once) is pointed to the button instead of being «не удалось разобрать».
  */
 const AWAITING_MS = 30 * 60_000;
+
+/** The album already answered, by person: its other items come one by one and are not answered again. */
+const albumsAnswered = new WeakMap<AppDeps, Map<number, string | undefined>>();
 
 /**
  * A private message (not a command) while a «Начать» waits gets the button again, with what to do,
@@ -77,11 +79,14 @@ function otherQuestionOpen(ctx: BotContext): boolean {
 /** The button again, with what to do; false if no «Начать» waits. */
 async function pointedToStart(ctx: BotContext): Promise<boolean> {
   const from = ctx.from?.id;
-  const waiting = from === undefined ? undefined : startsAwaited(ctx.app).get(from);
-  if (!waiting || ctx.app.clock.now().getTime() - waiting.at > AWAITING_MS) return false;
+  const waiting = from === undefined ? undefined : awaitedStart(ctx.app.db, from);
+  if (from === undefined || !waiting || ctx.app.clock.now().getTime() - waiting.at > AWAITING_MS)
+    return false;
+  const albums = albumsAnswered.get(ctx.app) ?? new Map<number, string | undefined>();
+  albumsAnswered.set(ctx.app, albums);
   const album = ctx.message?.media_group_id;
-  if (album !== undefined && waiting.album === album) return true;
-  waiting.album = album;
+  if (album !== undefined && albums.get(from) === album) return true;
+  albums.set(from, album);
   await ctx.reply(td.pressStartFirst(waiting.id, waiting.purpose), {
     reply_markup: new InlineKeyboard().text(td.button.start, cb(DRAFT_ACTIONS[waiting.purpose], waiting.id)),
   });
@@ -113,6 +118,6 @@ async function moveToPrivateChat(ctx: BotContext, id: number, purpose: DraftPurp
     if (!(error instanceof GrammyError)) throw error;
     return popup(ctx, td.openPrivateFirst);
   }
-  if (ctx.from) startsAwaited(ctx.app).set(ctx.from.id, { id, purpose, at: ctx.app.clock.now().getTime() });
+  if (ctx.from) awaitStart(ctx.app.db, ctx.from.id, { id, purpose, at: ctx.app.clock.now().getTime() });
   await ctx.answerCallbackQuery({ text: td.continuePrivately });
 }
