@@ -32,12 +32,16 @@ const PURPOSE_NAMES: Record<HeadPurpose, string> = {
   summary: "Сводка",
   violations: "Нарушения",
 };
-/** What each purpose brings, as the admin and the head read it. */
-const PURPOSE_CONTENT: Record<HeadPurpose, string> = {
-  urgent: "социально значимые сообщения и всплески сообщений, сразу",
-  summary: "отчёт за месяц",
-  violations: "нарушения регламента за месяц и долгие просрочки",
-};
+/**
+ * What each purpose brings, as the admin and the head read it. «Срочные» names the importance levels
+ * the preset reports at once (Georgievsk p.24 adds «Важное»: «…требующим оперативного решения»).
+ */
+function purposeContent(purpose: HeadPurpose, reg: Regulation): string {
+  if (purpose === "summary") return "отчёт за месяц";
+  if (purpose === "violations") return "нарушения регламента за месяц и долгие просрочки";
+  const important = reg.significantRecipients.importance.includes("important") ? " и важные" : "";
+  return `социально значимые${important} сообщения и всплески сообщений, сразу`;
+}
 /** The preset's clause for each purpose and whom it names, if anyone (Orenburg p.19–21, Georgievsk p.23–24). */
 function presetRecipient(
   purpose: HeadPurpose,
@@ -70,7 +74,7 @@ const purposeShort = (purpose: HeadPurpose, reg: Regulation) =>
 const receives = (purposes: HeadPurpose[], organization: string | null, reg: Regulation) =>
   purposes.map((purpose) => {
     const own = purpose === "violations" && organization ? ` — только органа «${organization}»` : "";
-    return `• ${PURPOSE_CONTENT[purpose]}${own}${cited(purpose, reg)}`;
+    return `• ${purposeContent(purpose, reg)}${own}${cited(purpose, reg)}`;
   });
 
 export const tp = {
@@ -276,7 +280,7 @@ export const tp = {
       "Что получает как руководитель (кнопки ниже включают и выключают):",
       ...HEAD_PURPOSES.map(
         (purpose) =>
-          `${purposes.includes(purpose) ? "✅" : "⬜"} ${purposeLabel(purpose, reg)} — ${PURPOSE_CONTENT[purpose]}`,
+          `${purposes.includes(purpose) ? "✅" : "⬜"} ${purposeLabel(purpose, reg)} — ${purposeContent(purpose, reg)}`,
       ),
       ...(organization
         ? [`Руководитель органа «${organization}»: нарушения и просрочки — только этого органа.`]

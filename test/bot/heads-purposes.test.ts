@@ -87,10 +87,20 @@ describe("«Сотрудники»: what a head receives", () => {
     await admin().send("/people");
     await admin().press(/Глава/);
     expect(admin().lastText().split("\n").slice(4)).toEqual([
-      "✅ Срочные (п. 24): Глава Георгиевского городского округа — социально значимые сообщения и всплески сообщений, сразу",
+      "✅ Срочные (п. 24): Глава Георгиевского городского округа — социально значимые и важные сообщения и всплески сообщений, сразу",
       "✅ Сводка — отчёт за месяц",
       "✅ Нарушения (п. 23): Глава Георгиевского городского округа — нарушения регламента за месяц и долгие просрочки",
     ]);
+  });
+
+  it("Georgievsk: a head is told that «Срочные» brings the «Важное» posts too (p.24), on joining and in /help", async () => {
+    await start("georgievsk");
+    await invited(6001, "Заместитель", "Руководитель");
+    const urgent = "• социально значимые и важные сообщения и всплески сообщений, сразу (п. 24)";
+    expect(admin().lastText()).toContain(`\n${urgent}\n`);
+    expect(h.texts(6001)[0]?.split("\n")[2]).toBe(urgent);
+    await h.user(6001, "Заместитель").send("/help");
+    expect(h.texts(6001).at(-1)).toContain(`Как руководитель вы получаете:\n${urgent}\n`);
   });
 
   it("a press delivered twice, or an old card's button, changes nothing more", async () => {
