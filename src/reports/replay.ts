@@ -94,6 +94,11 @@ interface Clock {
 /** The lead's step: `personId` is who answers for it when nobody holds the post (a rework: the draft's author). */
 interface Running extends Clock {
   personId: number | null;
+  /**
+   * When a clock owed anew by a new lead, on the deadline it had (Georgievsk p.15's final draft, see
+   * "route"), came to be owed: after its start, so that one the organization then met is not its.
+   */
+  owedSince?: Date;
 }
 
 /** A co-executor's part, or a curators' clock for passing one on, by the organization it concerns. */
@@ -664,6 +669,8 @@ export function replayIncident(
     const since = leads.find((change) => change.organizationId === organizationId)?.at;
     return organizationId !== null && since !== undefined && r.deadline < since;
   };
+  /** Whether nobody owed the step when its time ran out: it came to be owed only after its deadline. */
+  const owedOnlyAfter = (r: Running): boolean => r.owedSince !== undefined && r.deadline < r.owedSince;
   /** The step as it stands now: done by `actorId` at `completedAt`, ended not done at `endedAt`, or still owed. */
   const instance = (
     r: Running,
@@ -675,10 +682,12 @@ export function replayIncident(
     isCuratorStep(reg, r.step)
       ? stepInstance(incident.id, r, completedAt, true, null, actorId, endedAt)
       : // Late, and the curators held the post when its time ran out: theirs. One met in time is the
-        // organization's, though the draft that met it opened their hold (Georgievsk p.15).
+        // organization's, though the draft that met it opened their hold (Georgievsk p.15). So is
+        // one nobody owed then: Georgievsk p.15 owed anew by a lead routed to after its deadline,
+        // which the organization that had the post then had met (the alerts were the curators').
         HELD_BY_CURATORS.has(r.step) &&
           (completedAt === null || completedAt > r.deadline) &&
-          curatorsHeld(r.deadline)
+          (curatorsHeld(r.deadline) || owedOnlyAfter(r))
         ? stepInstance(incident.id, r, completedAt, true, null, null, endedAt)
         : ranOutBefore(r, organizationId)
           ? // Its time ran out before this lead first had the post (Orenburg p.8 counts from
@@ -783,8 +792,11 @@ export function replayIncident(
         // sent before its receipt met the clock under the routing it was sent in, as the card counts.
         // Routed again to the same lead (a co-executor added), the one it sent still meets it.
         const finalMetByDraft = reg.steps.finalAfterInterim?.metBy === "draftSubmission";
-        if (interim && finalMetByDraft && newLead && !running.has("finalAfterInterim"))
+        if (interim && finalMetByDraft && newLead && !running.has("finalAfterInterim")) {
           open("finalAfterInterim");
+          const owedAnew = running.get("finalAfterInterim");
+          if (owedAnew) owedAnew.owedSince = e.at;
+        }
         running.delete("return");
         const shortened = shortenAs(e);
         // Shortened at the first routing: the clock has run from detection with that length all along.

@@ -33,6 +33,7 @@ import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
 import { actionRules, type DraftPurpose, partVersion } from "../../src/domain/incident.js";
+import { sweep } from "../../src/jobs/sweep.js";
 import { buildMonthlyReport, type MonthlyReport } from "../../src/reports/figures.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedOffice } from "../support/workflow.js";
@@ -496,6 +497,38 @@ describe("Georgievsk p.15: the final answer after an interim one is owed as its 
     expect(tr.violations(o.november()).split("\n")).toContain(
       "№ 1 · Миндор · Пётр — прислать проект окончательного ответа куратору (п. 15): срок 18.11.2026 18:00, не выполнено к концу месяца, опоздание 8 раб. дн.",
     );
+  });
+
+  it("a final draft sent in time stays met: routed elsewhere after the deadline, the new lead's draft is the curators' to answer for, as the alerts had it", async () => {
+    const o = await office("georgievsk");
+    const { ivan, petr } = o.people;
+    const id = o.register("10:00");
+    o.route(id, o.health, "10:00");
+    o.accept(id, ivan, "10:05");
+    o.submit(id, ivan, "10:30", "interim");
+    o.approve(id, "10:40");
+    o.post(id, ivan, "10:50", "interim"); // the final draft due 18.11 18:00
+    o.submit(id, ivan, "2026-11-12 10:00"); // in time; approved, never posted
+    o.approve(id, "2026-11-12 10:10");
+    o.route(id, o.roads, "2026-11-20 10:00"); // taken to Миндор after p.15's deadline
+    await sweep(h.deps());
+    o.accept(id, petr, "2026-11-20 10:05");
+    o.submit(id, petr, "2026-11-20 11:00");
+    o.approve(id, "2026-11-20 11:10");
+
+    const overdue =
+      /^❗ Сообщение № 1: срок «прислать проект окончательного ответа куратору» истёк 18\.11\.2026 18:00/;
+    expect(h.texts(OFFICE.curatorsChat)).toContainEqual(expect.stringMatching(overdue));
+    expect([...h.texts(OFFICE.healthChat), ...h.texts(ROADS_EXECUTOR)]).not.toContainEqual(
+      expect.stringMatching(overdue),
+    );
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      "№ 1 · кураторы — прислать проект окончательного ответа куратору (п. 15): срок 18.11.2026 18:00, " +
+        "выполнено 20.11.2026 11:00, опоздание 1 раб. дн. 2 ч",
+    ]);
+    expect(report.organizations.find((org) => org.organizationId === o.health)?.violations).toBe(0);
   });
 
   it("a final draft sent late is reported as the draft owed to the curator, not as an answer", async () => {
