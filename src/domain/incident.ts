@@ -443,12 +443,20 @@ function anchorsOf(incident: IncidentView, assignment: AssignmentView | undefine
 }
 
 /**
- * In work after a rework request, the rework clock runs instead of the first draft's. Once an
- * approved question to the author is out, a draft has been sent in time or not: the answer's clock
- * alone runs on (Orenburg p.9 counts the draft of a question as the executor's draft) — the lead's
- * own question, not one of an organization the post was taken from.
+ * Whether the draft of a question to the author meets the executor's draft step: under Orenburg p.9
+ * («проект ответа … или запрос (уточнение)») it does; Georgievsk p.11 names only the answer's draft.
  */
-function inWorkSteps(incident: IncidentView): StepId[] {
+export function questionMeetsDraft(reg: Regulation): boolean {
+  return reg.steps.draft?.metByQuestion !== false;
+}
+
+/**
+ * In work after a rework request, the rework clock runs instead of the first draft's. Once an
+ * approved question to the author is out, where its draft meets the draft step (questionMeetsDraft),
+ * a draft has been sent in time or not: the answer's clock alone runs on — the lead's own question,
+ * not one of an organization the post was taken from.
+ */
+function inWorkSteps(incident: IncidentView, reg: Regulation): StepId[] {
   const answer = incident.answer;
   const reworking =
     answer?.reworkRequestedAt &&
@@ -456,6 +464,7 @@ function inWorkSteps(incident: IncidentView): StepId[] {
   if (reworking) return ["rework", "answer"];
   const since = leadAssignment(incident)?.receivedAt;
   const asked =
+    questionMeetsDraft(reg) &&
     answer?.draftKind === "clarification" &&
     answer.approvedAt &&
     (!since || !answer.draftSubmittedAt || answer.draftSubmittedAt >= since);
@@ -510,9 +519,9 @@ export function runningDeadlines(
     : afterInterim(
         incident,
         incident.state === "in_work" || incident.state === "awaiting_final"
-          ? inWorkSteps(incident)
+          ? inWorkSteps(incident, reg)
           : incident.state === "assigned"
-            ? ["return", ...inWorkSteps(incident)]
+            ? ["return", ...inWorkSteps(incident, reg)]
             : (RUNNING_STEPS[incident.state] ?? []),
         reg,
       );

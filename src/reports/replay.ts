@@ -9,6 +9,7 @@ import {
   HELD_BY_CURATORS,
   type Importance,
   type IncidentView,
+  questionMeetsDraft,
   runningDeadlines,
 } from "../domain/incident.js";
 import {
@@ -880,8 +881,12 @@ export function replayIncident(
       case "submitDraft":
         anchors.draftSubmission = e.at;
         draftAuthor = e.actorId;
-        draftOwed = false;
-        close("draft", e.at, e.actorId);
+        // A question to the author's draft meets the draft step only where the preset says so
+        // (Orenburg p.9, not Georgievsk p.11): otherwise the answer's draft is still owed.
+        if (e.details?.kind !== "clarification" || questionMeetsDraft(reg)) {
+          draftOwed = false;
+          close("draft", e.at, e.actorId);
+        }
         close("rework", e.at, e.actorId);
         // The final answer's clock of Georgievsk p.15 is met by its draft, not by a question to the author's.
         if (reg.steps.finalAfterInterim?.metBy === "draftSubmission" && e.details?.kind === undefined)

@@ -4,10 +4,12 @@ import { submitDraft } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
 import { acceptIncident, loadIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson, grantRole } from "../../src/app/people.js";
+import { tr } from "../../src/bot/texts-reports.js";
 import { auditEvents, drafts, people, roleGrants } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { remindUnpostedClaims } from "../../src/jobs/curator-posting.js";
 import { sweep } from "../../src/jobs/sweep.js";
+import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { tgUser, updates } from "../support/updates.js";
 import {
@@ -1385,6 +1387,35 @@ describe("interim answer and clarification", () => {
     );
     await executor().press("История", healthChat());
     expect(executor().lastText()).toContain("запрос автору размещён: https://vk.com/wall-1_1?reply=2");
+  });
+
+  it("Georgievsk p.11: a question to the author posted is no draft of the answer, which stays due within the hour (card, alerts, report)", async () => {
+    // Tuesday 24.11.2026 10:00 Moscow: taken into work; the answer's draft due 11:00 (p.11).
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    h.clock.set("2026-11-24T07:20:00Z");
+    await seedDraft(h, id, { purpose: "clarification", text: "Уточните номер дома.", approve: true });
+    await executor().press("Размещено");
+    await executor().send("https://vk.com/wall-1_1?reply=2");
+    const card = cardText(OFFICE.healthChat, id);
+    expect(card).toContain("Ожидает уточнения от автора");
+    expect(card).toContain("Срок: 24.11.2026 11:00 — прислать проект ответа куратору (п. 11)");
+
+    h.clock.set("2026-11-24T08:30:00Z"); // 11:30: no draft of the answer yet
+    await sweep(h.deps());
+    expect(h.texts(OFFICE.healthChat)).toContainEqual(
+      expect.stringMatching(
+        /^❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк 24\.11\.2026 11:00 \(п\. 11/,
+      ),
+    );
+
+    h.clock.set("2026-11-24T09:30:00Z"); // 12:30: the answer's draft comes
+    await seedDraft(h, id, { text: "Снег вывезут завтра.", approve: true });
+    h.clock.set("2026-12-01T07:00:00Z");
+    const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 11 });
+    expect(tr.violations(report).split("\n")).toContain(
+      "№ 1 · Минздрав · Иван — прислать проект ответа куратору (п. 11): срок 24.11.2026 11:00, " +
+        "выполнено 24.11.2026 12:30, опоздание 1 ч 30 мин",
+    );
   });
 });
 

@@ -446,9 +446,10 @@ describe("an interim answer and a question to the author are drafts approved bef
       o.approve(id, "2026-11-30 10:40");
       o.post(id, ivan, "2026-11-30 10:50", what);
     }
-    o.submit(two, ivan, "2026-11-30 14:00");
-    o.approve(two, "2026-11-30 14:10");
-    o.publish(two, ivan, "2026-11-30 14:20");
+    // The question is no draft of the answer (p.11): that one is still due by 11:00.
+    o.submit(two, ivan, "2026-11-30 10:55");
+    o.approve(two, "2026-11-30 11:05");
+    o.publish(two, ivan, "2026-11-30 11:15");
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([

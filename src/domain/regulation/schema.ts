@@ -90,6 +90,14 @@ const stepRule = z
     metBy: z
       .enum(["publication", "draftSubmission"], oneOf(["publication", "draftSubmission"]))
       .default("publication"),
+    /**
+     * Whether the draft of a question to the author meets the step, as the answer's draft does
+     * (Orenburg p.9: «проект ответа … или запрос (уточнение)»). False where the regulation names only
+     * the answer's draft (Georgievsk p.11): once the question is out, the answer's draft is still due.
+     * Absent, it meets it; left out of the parsed preset, so that the settings' fingerprint (app/sla.ts)
+     * of a preset without it does not change.
+     */
+    metByQuestion: z.boolean({ error: "expected true or false" }).optional(),
     curatorMayShorten: z.boolean({ error: "expected true or false" }).default(false),
     /**
      * Stopping the clock while the author is asked is not supported yet (neither regulation does it):
