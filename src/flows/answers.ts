@@ -977,11 +977,14 @@ async function recordLink(
       await announce(ta.clarify.notice(incidentId, link), others);
       // The clock that runs on: the answer's, or after an interim answer the final one's (Georgievsk
       // p.15: its draft's, which says nothing once that draft went to the curator).
+      // Where a question is no draft of the answer (Georgievsk p.11), the answer's draft is still owed first.
+      const { regulation, workingTime } = deps.sla;
+      const draft = runningDeadlines(incident, regulation, workingTime).find((d) => d.step === "draft");
       const runs = due && answerMetAt(deps, before, due, at).getTime() === at.getTime();
-      const what = due && stepLabel(deps.sla.regulation, due.step);
+      const next = draft ?? (runs ? due : undefined);
       return ta.clarify.done(
         incidentId,
-        runs && what ? { what, at: formatDeadline(due.at, timezone) } : null,
+        next ? { what: stepLabel(regulation, next.step), at: formatDeadline(next.at, timezone) } : null,
       );
     }
   }

@@ -1396,6 +1396,10 @@ describe("interim answer and clarification", () => {
     await seedDraft(h, id, { purpose: "clarification", text: "Уточните номер дома.", approve: true });
     await executor().press("Размещено");
     await executor().send("https://vk.com/wall-1_1?reply=2");
+    expect(executor().lastText()).toBe(
+      "Запрос автору по сообщению № 1 записан. Срок на время ожидания не останавливается: " +
+        "прислать проект ответа куратору до 24.11.2026 11:00.",
+    );
     const card = cardText(OFFICE.healthChat, id);
     expect(card).toContain("Ожидает уточнения от автора");
     expect(card).toContain("Срок: 24.11.2026 11:00 — прислать проект ответа куратору (п. 11)");
