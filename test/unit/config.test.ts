@@ -1,7 +1,45 @@
+import { readFileSync } from "node:fs";
+import { posix } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 
 const valid = { BOT_TOKEN: "123456:ABC-def_1" };
+
+/**
+ * The image as README's `docker run --env-file .env -v osm-data:/data osm-bot` starts it: the
+ * Dockerfile's last stage (its working directory, ENV, volume and links), with each `KEY=VALUE` line of
+ * the env file set over the image's ENV — an empty `KEY=` too, as Docker does.
+ */
+function dockerRun(envFile: string) {
+  const lines = readFileSync(new URL("../../Dockerfile", import.meta.url), "utf8").split("\n");
+  const image = lines.slice(lines.findLastIndex((line) => line.startsWith("FROM ")));
+  const argsOf = (instruction: string) =>
+    image
+      .filter((line) => line.startsWith(`${instruction} `))
+      .map((line) => line.slice(instruction.length + 1));
+  const env: Record<string, string> = {};
+  for (const pair of argsOf("ENV").flatMap((args) => args.trim().split(/\s+/))) {
+    const [key = "", value = ""] = pair.split("=");
+    env[key] = value;
+  }
+  for (const line of readFileSync(new URL(`../../${envFile}`, import.meta.url), "utf8").split("\n")) {
+    const at = line.indexOf("=");
+    if (at > 0 && !line.trimStart().startsWith("#")) env[line.slice(0, at)] = line.slice(at + 1);
+  }
+  const workdir = argsOf("WORKDIR").at(-1) ?? "/";
+  const links = argsOf("RUN").flatMap((run) =>
+    [...run.matchAll(/ln -s (\S+) (\S+)/g)].map(([, to, at]) => ({ to, at })),
+  );
+  const volumes = argsOf("VOLUME").flatMap((args) => JSON.parse(args) as string[]);
+  /** Where a path in the container ends up, through the image's links. */
+  const where = (path: string) => {
+    let full = posix.resolve(workdir, path);
+    for (const { to = "", at = "" } of links)
+      if (full.startsWith(`${at}/`)) full = to + full.slice(at.length);
+    return full;
+  };
+  return { env, volumes, where };
+}
 
 function errorOf(env: Record<string, string>): string {
   try {
@@ -42,6 +80,14 @@ describe("configuration", () => {
 
   it("treats empty variables as unset, as in a copied .env.example", () => {
     expect(loadConfig({ ...valid, BOT_API_ROOT: "", TIMEZONE: "" }).botApiRoot).toBeUndefined();
+  });
+
+  it("in Docker, with a copied .env.example's empty DATABASE_PATH=, keeps the database in the /data volume", () => {
+    const container = dockerRun(".env.example");
+    expect(container.env.DATABASE_PATH).toBe("");
+    const config = loadConfig({ ...container.env, ...valid });
+    expect(container.volumes).toEqual(["/data"]);
+    expect(container.where(config.databasePath)).toBe("/data/bot.db");
   });
 
   it("rejects bad values with one line naming the variable", () => {
