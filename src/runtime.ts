@@ -26,9 +26,9 @@ import { ADMIN_NOTICE_LEASE_MS, notifyAdmins } from "./bot/refused-chats.js";
 import { replayAwareRetry } from "./bot/replay-aware-retry.js";
 import { t } from "./bot/texts.js";
 import type { Clock } from "./clock.js";
-import type { Config } from "./config.js";
+import { type Config, ConfigError } from "./config.js";
 import { type Checkpointer, startCheckpointer } from "./db/checkpointer.js";
-import { applyMigrations, type Db, openDatabase } from "./db/client.js";
+import { applyMigrations, type DatabaseHandle, type Db, openDatabase } from "./db/client.js";
 import { parseSchedule } from "./domain/calendar/index.js";
 import { loadRegulation, selfCheck } from "./domain/regulation/index.js";
 import { passOnStrandedPartsAtStart } from "./flows/answers.js";
@@ -109,6 +109,16 @@ function startFailure(error: unknown, where: string): unknown {
   return error;
 }
 
+/** A DATABASE_PATH the bot cannot open (a folder, no rights, not a database) is a setting to fix. */
+function openConfiguredDatabase(path: string): DatabaseHandle {
+  try {
+    return openDatabase(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`DATABASE_PATH: cannot open the database ${resolve(path)}: ${reason}`);
+  }
+}
+
 /**
  * Start order: regulation and schedule (pure, fail fast) → database (migrate) → bot → updates.
  * Any error before the bot runs closes what was opened and propagates to main().
@@ -120,7 +130,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   const schedule = parseSchedule(config.schedule);
   const timezone = config.timezone ?? regulation.timezone;
 
-  const database = openDatabase(config.databasePath);
+  const database = openConfiguredDatabase(config.databasePath);
   let intake: IntakeEndpoint | undefined;
   let checkpointer: Checkpointer | undefined;
   try {

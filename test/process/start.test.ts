@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -47,6 +47,16 @@ describe("npm start", () => {
     const lines = bot.output().trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^Cannot start: REGULATION/);
+  });
+
+  it("with a DATABASE_PATH it cannot open exits non-zero with one line naming DATABASE_PATH", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "osm-db-")), "bot.db");
+    mkdirSync(folder);
+    const bot = startBot({ BOT_TOKEN: "123:abc", BOT_API_ROOT: "http://127.0.0.1:9", DATABASE_PATH: folder });
+    expect(await bot.exited).toBe(1);
+    expect(bot.output().trim().split("\n")).toEqual([
+      `Cannot start: DATABASE_PATH: cannot open the database ${folder}: unable to open database file`,
+    ]);
   });
 
   it("with the Bot API unreachable exits non-zero at once with one line, not after minutes of retries", async () => {
