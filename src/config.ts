@@ -41,7 +41,7 @@ const envSchema = z.object({
   LUNCH: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   WEBHOOK_URL: z
-    .url({ protocol: /^https?$/, error: "expected an https URL of this bot's webhook" })
+    .url({ protocol: /^https$/, error: "expected an https URL of this bot's webhook" })
     .optional(),
   WEBHOOK_SECRET: z
     .string()

@@ -99,7 +99,10 @@ describe("configuration", () => {
     expect(errorOf({ ...valid, INVITE_TTL_DAYS: "0" })).toMatch(/^INVITE_TTL_DAYS: expected at least 1 day/);
   });
 
-  it("requires a webhook secret in webhook mode", () => {
+  it("requires an https URL and a webhook secret in webhook mode", () => {
+    expect(errorOf({ ...valid, WEBHOOK_URL: "http://bot.example.ru/tg" })).toMatch(
+      /^WEBHOOK_URL: expected an https URL/,
+    );
     expect(errorOf({ ...valid, WEBHOOK_URL: "https://bot.example.ru/tg" })).toMatch(
       /^WEBHOOK_SECRET: is required/,
     );
