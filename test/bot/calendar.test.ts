@@ -19,7 +19,7 @@ const year2028 = {
   years: {
     "2028": {
       status: "official",
-      source: "Decree of the Government of the Russian Federation (test)",
+      source: "постановление Правительства РФ (тест)",
       holidays: ["2028-01-03", "2028-01-04", "2028-01-05", "2028-01-06", "2028-01-07"],
       workingWeekends: [],
       shortDays: [],
@@ -28,10 +28,10 @@ const year2028 = {
 };
 
 describe("production calendar", () => {
-  it("/calendar shows the coverage of this year and the next", async () => {
+  it("/calendar shows the coverage of this year and the next, with each year's source in Russian", async () => {
     await admin().send("/calendar");
     expect(admin().lastText()).toMatch(
-      /^Производственный календарь:\n2027 — проект \(.+\)\n2028 — нет данных\n/,
+      /^Производственный календарь:\n2027 — проект \(проект Минтруда России о переносе выходных дней в 2027 году; постановление Правительства ещё не принято\)\n2028 — нет данных\n/,
     );
   });
 
@@ -50,7 +50,7 @@ describe("production calendar", () => {
         .map((r) => r.year),
     ).toEqual([2028]);
     await admin().send("/calendar");
-    expect(admin().lastText()).toMatch(/2028 — официальный \(Decree of the Government/);
+    expect(admin().lastText()).toMatch(/2028 — официальный \(постановление Правительства РФ \(тест\)\)/);
     expect(h.sla.workingTime.addWorkingMinutes(saturday, 60).toISOString()).toBe("2028-01-10T05:00:00.000Z");
   });
 
