@@ -338,11 +338,11 @@ function reportSelfCheck(
   tellOnce: (key: string, text: string) => void,
 ): void {
   const findings = selfCheck(sla.regulation, sla.workingTime, sla.calendar, now);
-  for (const finding of findings) {
-    log[finding.level]({ finding: finding.message }, "self-check");
-    // Calendar coverage is told below in the admins' words; the rest are preset inconsistencies.
-    if (!finding.message.startsWith("production calendar")) {
-      tellOnce(`self-check:${finding.message}`, t.calendar.presetProblem(finding.message));
+  for (const { level, message, problem } of findings) {
+    log[level]({ finding: message }, "self-check");
+    // Calendar coverage is told below in the admins' words; the rest are the settings' and the preset's.
+    if (problem.kind !== "calendarMissing" && problem.kind !== "calendarDraft") {
+      tellOnce(`self-check:${message}`, t.calendar.selfCheck(problem));
     }
   }
   for (const year of calendarCoverage(sla.calendar, now, sla.timezone)) {

@@ -7,7 +7,7 @@ import type { Role } from "../domain/access.js";
 import type { CalendarProblem, CalendarProblemPlace } from "../domain/calendar/index.js";
 import type { DraftKind, Importance, IncidentState } from "../domain/incident.js";
 import { type ImportFileProblem, MAX_IMPORT_ROWS } from "../domain/organization-import.js";
-import type { Regulation, StepId } from "../domain/regulation/index.js";
+import type { Regulation, SelfCheckProblem, StepId } from "../domain/regulation/index.js";
 
 /** What happens while a chat refuses the bot, by what it serves (see the sweep's fallBackToCurators). */
 /** Ends a sentence: a text ending in an abbreviation's dot («2 раб. дн.») gets no second one. */
@@ -548,8 +548,13 @@ export const t = {
     missingYearMet: (year: number) =>
       `Срок пришёлся на ${year} год, которого нет в производственном календаре: праздники этого года не учтены. ` +
       "Загрузите календарь года: /calendar.",
-    presetProblem: (message: string) =>
-      `Проверка регламента при запуске: ${message}. Проверьте файл регламента.`,
+    /** A start's self-check finding other than the calendar's coverage (told by `coverage`). */
+    selfCheck: (problem: SettingsProblem) =>
+      problem.kind === "timezone"
+        ? `Проверка настроек при запуске: часовой пояс бота (TIMEZONE) — ${problem.timezone}, ` +
+          `а регламент рассчитан на ${problem.expected}. Сроки считаются по ${problem.timezone}. ` +
+          "Если это ошибка, исправьте TIMEZONE в настройках бота (файл .env) и перезапустите его."
+        : `Проверка регламента при запуске: ${presetProblem(problem)}. Проверьте файл регламента.`,
     title: "Производственный календарь:",
     line: (year: YearCoverage) =>
       `${year.year} — ${year.status === "official" ? "официальный" : year.status === "draft" ? "проект" : "нет данных"}` +
@@ -687,6 +692,45 @@ const CALENDAR_PROBLEMS: Record<CalendarProblem, (place: CalendarProblemPlace) =
     'поле необязательное; если оно есть: {"workingDays": число дней, "hours": число часов, "monthly": 12 пар [дни, часы]}',
   invalid: () => "файл не похож на производственный календарь",
 };
+
+/** A self-check finding the admins are told as such: the calendar's coverage is told in its own words. */
+export type SettingsProblem = Exclude<SelfCheckProblem, { kind: "calendarMissing" | "calendarDraft" }>;
+
+const stepNamed = (step: StepId) => `steps.${step} («${t.step[step]}»)`;
+
+/** A preset's inconsistency, said so whoever edits the preset file knows what to fix. */
+function presetProblem(problem: Exclude<SettingsProblem, { kind: "timezone" }>): string {
+  switch (problem.kind) {
+    case "beforeStepWithoutDuration":
+      return `срок шага ${stepNamed(problem.step)} отсчитан от срока steps.${problem.target}, у которого нет своей длительности`;
+    case "dueWithStep":
+      return (
+        `срок шага ${stepNamed(problem.step)} совпадает со сроком steps.${problem.target}: об одном сроке ` +
+        `напомнят, предупредят и отчитаются дважды; уберите steps.${problem.step}`
+      );
+    case "beforeLongerThanStep":
+      return (
+        `срок шага ${stepNamed(problem.step)} — за ${problem.gap} мин до срока steps.${problem.target}, ` +
+        `а весь шаг steps.${problem.target} длится ${problem.targetMinutes} мин`
+      );
+    case "noTimeAfterDraft":
+      return `на согласование, одну доработку и размещение нужно ${problem.need} мин, а после срока проекта ответа остаётся ${problem.left} мин`;
+    case "noTimeForAnswer":
+      return `на проект ответа, согласование, одну доработку и размещение нужно ${problem.need} мин, а срок ответа — ${problem.answer} мин`;
+    case "partLate":
+      return "информация соисполнителя не успевает дойти до основного исполнителя к сроку ответа";
+    case "returnReminded":
+      return (
+        `у шага ${stepNamed("return")} есть напоминания: вернуть сообщение — право органа, а не задача, ` +
+        "и напоминание читалось бы как указание его вернуть; уберите их"
+      );
+    case "partReworkUntimed":
+      return (
+        "кураторы передают информацию соисполнителей (steps.coexecutorPassOn), но у информации, " +
+        "возвращённой ими на доработку, нет срока (steps.coexecutorRework)"
+      );
+  }
+}
 
 const quoted = (value: unknown) =>
   typeof value === "string" || typeof value === "number" ? `«${value}»: ` : "";

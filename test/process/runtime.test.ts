@@ -261,6 +261,32 @@ describe("long polling ended by Telegram", () => {
 });
 
 describe("start-up self-check", () => {
+  it("tells admins in Russian that next year's calendar is a draft, and that TIMEZONE is not the preset's zone", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const cfg = config({ TIMEZONE: "Europe/Moscow" });
+    running = await startBot(cfg, { clock: new ManualClock("2026-11-24T05:01:00Z"), log: silent });
+    const told = (pattern: RegExp) =>
+      fake.waitForCall(
+        "sendMessage",
+        (c) => c.params.chat_id === 1001 && pattern.test(String(c.params.text)),
+        {
+          timeoutMs: 15_000,
+        },
+      );
+    const draft = await told(/2027/);
+    const timezone = await told(/TIMEZONE/);
+    expect(draft.params.text).toBe(
+      "Производственный календарь на 2027 год — проект (проект Минтруда России о переносе выходных дней " +
+        "в 2027 году; постановление Правительства ещё не принято). Когда выйдет постановление, загрузите " +
+        "окончательный: /calendar.",
+    );
+    expect(timezone.params.text).toBe(
+      "Проверка настроек при запуске: часовой пояс бота (TIMEZONE) — Europe/Moscow, а регламент рассчитан " +
+        "на Asia/Yekaterinburg. Сроки считаются по Europe/Moscow. Если это ошибка, исправьте TIMEZONE " +
+        "в настройках бота (файл .env) и перезапустите его.",
+    );
+  });
+
   it("tells admins once, not at every start, that next year's calendar is missing", async () => {
     fake = await FakeBotApi.start({ token: "123:abc" });
     const cfg = config();

@@ -3,6 +3,8 @@ import { plural, t } from "../../src/bot/texts.js";
 import { ta } from "../../src/bot/texts-answers.js";
 import { td } from "../../src/bot/texts-drafts.js";
 import { tr } from "../../src/bot/texts-incidents.js";
+import { bundledCalendar, createWorkingTime } from "../../src/domain/calendar/index.js";
+import { loadRegulation, type StepRule, selfCheck } from "../../src/domain/regulation/index.js";
 
 describe("counts agree with their noun", () => {
   it.each([
@@ -100,6 +102,30 @@ describe("an overdue alert says that the deadline passed once", () => {
       ),
     ).toBe(
       "❗ Сообщение № 1: срок «направить исполнителю» истёк 24.11.2026 10:30 (п. 6 регламента) — просрочено на 5 мин рабочего времени.",
+    );
+  });
+});
+
+describe("a preset's inconsistency found at start is told to admins in Russian", () => {
+  it("naming the step in the preset file and what it is", () => {
+    const reg = loadRegulation("orenburg");
+    const broken = {
+      ...reg,
+      steps: {
+        ...reg.steps,
+        draft: {
+          ...(reg.steps.draft as StepRule),
+          before: { step: "answer" as const, duration: 10, unit: "workingHours" as const },
+        },
+      },
+    };
+    const calendar = bundledCalendar();
+    const wt = createWorkingTime({ timezone: reg.timezone, calendar });
+    const [finding] = selfCheck(broken, wt, calendar, new Date("2025-06-01T06:00:00Z"));
+    if (finding?.problem.kind !== "beforeLongerThanStep") throw new Error("expected the draft's step found");
+    expect(t.calendar.selfCheck(finding.problem)).toBe(
+      "Проверка регламента при запуске: срок шага steps.draft («прислать проект ответа куратору») — " +
+        "за 600 мин до срока steps.answer, а весь шаг steps.answer длится 540 мин. Проверьте файл регламента.",
     );
   });
 });

@@ -12,4 +12,4 @@ export {
   type StepId,
   type StepRule,
 } from "./schema.js";
-export { type SelfCheckFinding, selfCheck } from "./self-check.js";
+export { type SelfCheckFinding, type SelfCheckProblem, selfCheck } from "./self-check.js";

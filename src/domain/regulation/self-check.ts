@@ -1,10 +1,26 @@
 import { localYear, type ProductionCalendar, type WorkingTime } from "../calendar/index.js";
-import type { Regulation, StepRule } from "./schema.js";
+import type { Regulation, StepId, StepRule } from "./schema.js";
 import { STEP_IDS } from "./schema.js";
+
+/** What a finding is about, with its figures: the admins are told it in their own words. */
+export type SelfCheckProblem =
+  | { kind: "beforeStepWithoutDuration"; step: StepId; target: StepId }
+  | { kind: "dueWithStep"; step: StepId; target: StepId }
+  | { kind: "beforeLongerThanStep"; step: StepId; target: StepId; gap: number; targetMinutes: number }
+  | { kind: "noTimeAfterDraft"; need: number; left: number }
+  | { kind: "noTimeForAnswer"; need: number; answer: number }
+  | { kind: "partLate" }
+  | { kind: "returnReminded" }
+  | { kind: "partReworkUntimed" }
+  | { kind: "timezone"; timezone: string; expected: string }
+  | { kind: "calendarMissing"; year: number }
+  | { kind: "calendarDraft"; year: number; source: string };
 
 export interface SelfCheckFinding {
   level: "warn" | "error";
+  /** For the log. */
   message: string;
+  problem: SelfCheckProblem;
 }
 
 /** A step's length in working minutes, or undefined if it is relative or counted in days / calendar time. */
@@ -26,6 +42,7 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
       findings.push({
         level: "error",
         message: `steps.${id}: "before" refers to ${before.step}, which has no own duration`,
+        problem: { kind: "beforeStepWithoutDuration", step: id, target: before.step },
       });
       continue;
     }
@@ -34,6 +51,7 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
       findings.push({
         level: "warn",
         message: `steps.${id} is due when ${before.step} is: the same deadline would be reminded, alerted and reported twice; leave steps.${id} out`,
+        problem: { kind: "dueWithStep", step: id, target: before.step },
       });
     }
     const targetMinutes = workingMinutes(target);
@@ -41,6 +59,7 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
       findings.push({
         level: "error",
         message: `steps.${id} is due ${gap} min before ${before.step}, which itself lasts only ${targetMinutes} min`,
+        problem: { kind: "beforeLongerThanStep", step: id, target: before.step, gap, targetMinutes },
       });
     }
   }
@@ -55,6 +74,7 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
       findings.push({
         level: "warn",
         message: `approval, one rework and publication need ${afterDraft} min, more than the ${gap} min left after the draft deadline`,
+        problem: { kind: "noTimeAfterDraft", need: afterDraft, left: gap },
       });
     }
   } else if (answer !== undefined) {
@@ -64,6 +84,7 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
       findings.push({
         level: "warn",
         message: `draft, approval, one rework and publication need ${chain} min, more than the ${answer} min answer deadline`,
+        problem: { kind: "noTimeForAnswer", need: chain, answer },
       });
     }
   }
@@ -76,6 +97,7 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
     findings.push({
       level: "warn",
       message: "a co-executor's part cannot reach the lead executor before the answer deadline",
+      problem: { kind: "partLate" },
     });
   }
   const window = steps.return?.reminders;
@@ -84,6 +106,7 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
       level: "warn",
       message:
         "steps.return has reminders: returning a post is a right, not a task, and a reminder would read as an order to return a post that is the organization's own; leave them out",
+      problem: { kind: "returnReminded" },
     });
   }
   if (steps.coexecutorPassOn && !steps.coexecutorRework) {
@@ -91,6 +114,7 @@ function stepChecks(reg: Regulation): SelfCheckFinding[] {
       level: "warn",
       message:
         "curators approve co-executors' parts (coexecutorPassOn), but a part they return has no deadline (coexecutorRework)",
+      problem: { kind: "partReworkUntimed" },
     });
   }
   return findings;
@@ -103,6 +127,7 @@ function calendarChecks(calendar: ProductionCalendar, year: number): SelfCheckFi
       {
         level: "warn",
         message: `production calendar has no ${year}: only weekends are days off, holidays are ignored; add the year's calendar file`,
+        problem: { kind: "calendarMissing", year },
       },
     ];
   }
@@ -111,6 +136,7 @@ function calendarChecks(calendar: ProductionCalendar, year: number): SelfCheckFi
       {
         level: "warn",
         message: `production calendar for ${year} is a draft (${entry.source}); replace it when the decree appears`,
+        problem: { kind: "calendarDraft", year, source: entry.source },
       },
     ];
   }
@@ -129,6 +155,7 @@ export function selfCheck(
     findings.push({
       level: "warn",
       message: `TIMEZONE is ${wt.timezone} but the regulation ${reg.id} expects ${reg.timezone}`,
+      problem: { kind: "timezone", timezone: wt.timezone, expected: reg.timezone },
     });
   }
   const year = localYear(now, wt.timezone);

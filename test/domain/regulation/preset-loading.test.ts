@@ -194,7 +194,13 @@ describe("selfCheck", () => {
     const reg = loadRegulation("orenburg");
     const wt = createWorkingTime({ timezone: reg.timezone, calendar });
     const in2026 = selfCheck(reg, wt, calendar, new Date("2026-06-01T06:00:00Z"));
-    expect(in2026).toEqual([{ level: "warn", message: expect.stringContaining("2027 is a draft") }]);
+    expect(in2026).toEqual([
+      {
+        level: "warn",
+        message: expect.stringContaining("2027 is a draft"),
+        problem: { kind: "calendarDraft", year: 2027, source: expect.stringMatching(/^проект Минтруда/) },
+      },
+    ]);
     const in2027 = selfCheck(reg, wt, calendar, new Date("2027-06-01T06:00:00Z")).map((f) => f.message);
     expect(in2027).toEqual([
       expect.stringContaining("2027 is a draft"),
@@ -232,10 +238,18 @@ describe("selfCheck", () => {
     expect(findings).toContainEqual({
       level: "error",
       message: "steps.draft is due 600 min before answer, which itself lasts only 540 min",
+      problem: {
+        kind: "beforeLongerThanStep",
+        step: "draft",
+        target: "answer",
+        gap: 600,
+        targetMinutes: 540,
+      },
     });
     expect(findings).toContainEqual({
       level: "warn",
       message: "TIMEZONE is Europe/Moscow but the regulation orenburg expects Asia/Yekaterinburg",
+      problem: { kind: "timezone", timezone: "Europe/Moscow", expected: "Asia/Yekaterinburg" },
     });
   });
 
@@ -251,6 +265,7 @@ describe("selfCheck", () => {
         level: "warn",
         message:
           "draft, approval, one rework and publication need 270 min, more than the 240 min answer deadline",
+        problem: { kind: "noTimeForAnswer", need: 270, answer: 240 },
       },
     ]);
   });
@@ -276,6 +291,7 @@ describe("selfCheck", () => {
         level: "warn",
         message:
           "steps.publication is due when answer is: the same deadline would be reminded, alerted and reported twice; leave steps.publication out",
+        problem: { kind: "dueWithStep", step: "publication", target: "answer" },
       },
     ]);
   });

@@ -27,6 +27,7 @@ describe("the return window is a right, not a task", () => {
         level: "warn",
         message:
           "steps.return has reminders: returning a post is a right, not a task, and a reminder would read as an order to return a post that is the organization's own; leave them out",
+        problem: { kind: "returnReminded" },
       },
     ]);
   });
