@@ -6,7 +6,7 @@ import { findPerson } from "../../src/app/people.js";
 import { auditEvents, boundChats, inbox, noticesSent, organizations } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { Harness } from "../support/bot-harness.js";
-import { type MemberStatus, tgUser, updates } from "../support/updates.js";
+import { channelChat, type MemberStatus, tgUser, updates } from "../support/updates.js";
 import { OFFICE, seedRegistered, showCards } from "../support/workflow.js";
 
 const ADMIN = 1001;
@@ -398,6 +398,12 @@ describe("group chats", () => {
     expect(h.lastText(-300)).toBe(
       "Здравствуйте! Администратор может привязать этот чат к органу командой /bind.",
     );
+  });
+
+  it("the bot added to a channel posts no bind hint to its subscribers", async () => {
+    const channel = channelChat(-100777, "Администрация города — официально", "gorod_official");
+    await h.deliver(updates.myChatMember(channel, admin().tg, "left", "administrator", h.fake.botUser));
+    expect(h.texts(channel.id)).toEqual([]);
   });
 
   it("a group upgraded to a supergroup keeps its binding: no bind hint there, the admins are told", async () => {

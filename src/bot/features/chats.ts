@@ -228,7 +228,8 @@ const isAdministrator = (status: string) => status === "administrator" || status
 
 /**
  * The bot's membership changed. Blocked in private: the person is marked so. Added to a group: a hint
- * how to bind it, unless it is bound already (a group upgraded to a supergroup keeps its binding).
+ * how to bind it, unless it is bound already (a group upgraded to a supergroup keeps its binding); none
+ * in a channel.
  * Removed from a group: unbind and tell the admins at once.
  */
 chats.on("my_chat_member", async (ctx) => {
@@ -250,7 +251,9 @@ chats.on("my_chat_member", async (ctx) => {
       chatWritableAgain(db, chat.id);
       if (isAdministrator(before.status) && !isAdministrator(member.status)) await demoted(ctx, chat.id);
     }
-    if (isGone(before.status) && !findBoundChat(db, chat.id)) await addedHint(ctx, chat.id, member.status);
+    // A channel is never bound (/bind is a group's): the hint would only reach its subscribers.
+    if (chat.type !== "channel" && isGone(before.status) && !findBoundChat(db, chat.id))
+      await addedHint(ctx, chat.id, member.status);
     return;
   }
   const bound = unbindChat(db, { chatId: chat.id, actorId: null, reason: "bot_removed", now: clock.now() });
