@@ -2,7 +2,7 @@ import { and, asc, count, eq, ne, notInArray, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { assignments, incidents, organizations } from "../db/schema.js";
 import type { AssignmentState, IncidentState } from "../domain/incident.js";
-import { nameKey } from "../domain/names.js";
+import { nameKey, tidyName } from "../domain/names.js";
 import type { OrganizationRow, RowProblem } from "../domain/organization-import.js";
 import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 import { pageWithin } from "./paging.js";
@@ -95,14 +95,15 @@ export type SaveResult =
   | { ok: true; organization: Organization }
   | { ok: false; reason: "name_taken" | "short_name_taken" | "not_found" };
 
-/** A name as stored: pasted from a document, its line breaks and runs of spaces are one space. */
-const tidy = (name: string): string => name.replace(/\s+/g, " ").trim();
-
 export function createOrganization(
   db: Db,
   given: { name: string; shortName: string | null; actorId: number | null; now: Date },
 ): SaveResult {
-  const input = { ...given, name: tidy(given.name), shortName: given.shortName && tidy(given.shortName) };
+  const input = {
+    ...given,
+    name: tidyName(given.name),
+    shortName: given.shortName && tidyName(given.shortName),
+  };
   return db.transaction((tx): SaveResult => {
     if (findByName(tx, input.name)) return { ok: false, reason: "name_taken" };
     if (input.shortName && organizationNameTaken(tx, input.shortName))
@@ -154,8 +155,8 @@ function changeName(
 ): SaveResult {
   const change: NameChange =
     given.field === "name"
-      ? { field: "name", to: tidy(given.to) }
-      : { field: "shortName", to: given.to && tidy(given.to) };
+      ? { field: "name", to: tidyName(given.to) }
+      : { field: "shortName", to: given.to && tidyName(given.to) };
   return db.transaction((tx): SaveResult => {
     const current = getOrganization(tx, input.id);
     if (!current) return { ok: false, reason: "not_found" };

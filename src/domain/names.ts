@@ -7,3 +7,8 @@
 export function nameKey(name: string): string {
   return name.trim().replace(/\s+/g, " ").toLowerCase().replaceAll("ё", "е");
 }
+
+/** A name as stored: pasted from a document, its line breaks and runs of spaces are one space. */
+export function tidyName(name: string): string {
+  return name.replace(/\s+/g, " ").trim();
+}

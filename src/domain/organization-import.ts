@@ -4,7 +4,7 @@
  * is a FileError (nothing is applied); a bad row is reported and skipped.
  */
 
-import { nameKey } from "./names.js";
+import { nameKey, tidyName } from "./names.js";
 
 export interface OrganizationRow {
   line: number;
@@ -184,6 +184,12 @@ function optionalText(value: unknown): string | null {
   return text === "" ? null : text;
 }
 
+/** A name as /org_add stores it: a cell of Excel's Alt+Enter or doubled spaces is one line. */
+function optionalName(value: unknown): string | null {
+  const text = optionalText(value);
+  return text === null ? null : tidyName(text);
+}
+
 /**
  * Buttons and cards name an organization by its short name, so a short name must not be another row's
  * name or short name: the later of two rows (or the row whose short name is another's name) is refused.
@@ -197,7 +203,7 @@ function validate(records: RawRecord[]): ParsedImport {
   );
   const shortNames = new Set<string>();
   for (const { line, values } of records) {
-    const name = typeof values.name === "string" ? values.name.trim() : "";
+    const name = typeof values.name === "string" ? tidyName(values.name) : "";
     if (name === "") {
       problems.push({ line, name: null, problem: "empty_name" });
       continue;
@@ -222,7 +228,7 @@ function validate(records: RawRecord[]): ParsedImport {
       problems.push({ line, name, problem: "own_parent" });
       continue;
     }
-    const shortName = optionalText(values.shortName);
+    const shortName = optionalName(values.shortName);
     if (shortName !== null && (shortName.length < MIN_NAME || shortName.length > MAX_NAME)) {
       problems.push({ line, name, problem: "bad_short_name" });
       continue;

@@ -100,6 +100,32 @@ describe("organizations", () => {
     ).toEqual([{ name: "Министерство социального развития Оренбургской области", shortName: "Минсоц" }]);
   });
 
+  it("an imported name with line breaks (Excel's Alt+Enter) or doubled spaces is stored on one line, as /org_add stores it", async () => {
+    h.seedOrganization("Министерство культуры");
+    const csv =
+      "Название;Краткое название\n" +
+      '"Муниципальное бюджетное учреждение\nСОШ № 1";"СОШ\n№ 1"\n' +
+      "Министерство  культуры ;Минкульт\n" +
+      "Муниципальное бюджетное  учреждение СОШ № 1;;\n";
+    await admin().upload(csv, "orgs.csv");
+    expect(admin().lastText()).toBe(
+      [
+        "Загрузка «orgs.csv»:",
+        "Создано: 1 — Муниципальное бюджетное учреждение СОШ № 1",
+        "Обновлено: 1 — Министерство культуры (краткое название)",
+        "Без изменений: 0",
+        "Отклонено: 1",
+        "• строка 6 («Муниципальное бюджетное учреждение СОШ № 1»): название повторяется в файле",
+      ].join("\n"),
+    );
+    expect(
+      h.db.select({ name: organizations.name, shortName: organizations.shortName }).from(organizations).all(),
+    ).toEqual([
+      { name: "Министерство культуры", shortName: "Минкульт" },
+      { name: "Муниципальное бюджетное учреждение СОШ № 1", shortName: "СОШ № 1" },
+    ]);
+  });
+
   it("a name typed after /org_add is taken as the full name; a taken one is refused and asked for", async () => {
     await admin().send("/org_add Министерство культуры");
     expect(admin().lastText()).toMatch(/Пришлите краткое название/);

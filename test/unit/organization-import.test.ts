@@ -16,7 +16,7 @@ function fileProblem(name: string, content: string): string {
 }
 
 describe("organizations file", () => {
-  it("reads a Russian Excel CSV: BOM, semicolons, quoted names with quotes and line breaks", () => {
+  it("reads a Russian Excel CSV: BOM, semicolons, quoted names with quotes and line breaks (kept on one line)", () => {
     const csv =
       "\uFEFFНазвание;Краткое название;Родитель;Контакт\r\n" +
       'Министерство здравоохранения;Минздрав;;"+7 (3532) 77-77-77"\r\n' +
@@ -33,7 +33,7 @@ describe("organizations file", () => {
         contact: "+7 (3532) 77-77-77",
       },
       { line: 3, name: 'ГБУЗ "Городская больница № 1"', shortName: "ГБ1", parent: "Минздрав", contact: null },
-      { line: 4, name: "Отдел\nсвязи", shortName: null, parent: null, contact: null },
+      { line: 4, name: "Отдел связи", shortName: null, parent: null, contact: null },
     ]);
   });
 
