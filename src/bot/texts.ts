@@ -579,6 +579,13 @@ export const t = {
 
   chat: {
     chooseBinding: "К какому органу привязать этот чат? В него будут приходить карточки сообщений.",
+    /** /bind with no organization to offer: the chat can be the curators' only, until one is added. */
+    noOrganizations:
+      "Органов пока нет, поэтому этот чат можно сделать только чатом кураторов. Чтобы привязать его к органу, " +
+      "добавьте орган в личном чате с ботом (/org_add или файл со списком) и отправьте здесь /bind снова.",
+    allOrganizationsInactive:
+      "Все органы отключены, поэтому этот чат можно сделать только чатом кураторов. Чтобы привязать его к органу, " +
+      "включите нужный в личном чате с ботом (/orgs) или добавьте новый (/org_add) и отправьте здесь /bind снова.",
     /** What a chat serves now, said before it is bound anew. */
     currentlyCurators: "Сейчас этот чат: чат кураторов.",
     currentlyOrganization: (name: string) => `Сейчас этот чат: рабочий чат органа «${name}».`,

@@ -47,6 +47,28 @@ describe("group chats", () => {
     );
   });
 
+  it("/bind with no organization to offer says how to add one, and still offers «Чат кураторов»", async () => {
+    // A new office: no organization yet.
+    h.db.delete(organizations).run();
+    await admin().send("/bind", workChat());
+    expect(h.lastText(-100)).toBe(
+      "Органов пока нет, поэтому этот чат можно сделать только чатом кураторов. Чтобы привязать его к органу, " +
+        "добавьте орган в личном чате с ботом (/org_add или файл со списком) и отправьте здесь /bind снова.",
+    );
+    expect(h.fake.buttons(-100).map((b) => b.label)).toEqual(["Чат кураторов"]);
+    await admin().press("Чат кураторов", workChat());
+    expect(h.lastText(-100)).toBe("Этот чат привязан как чат кураторов.");
+
+    // Only switched-off ones: said so, with where to switch one on.
+    h.seedOrganization("Министерство культуры");
+    h.db.update(organizations).set({ active: false }).run();
+    await admin().send("/bind", h.group(-300, "Минкульт: обращения"));
+    expect(h.lastText(-300)).toBe(
+      "Все органы отключены, поэтому этот чат можно сделать только чатом кураторов. Чтобы привязать его к органу, " +
+        "включите нужный в личном чате с ботом (/orgs) или добавьте новый (/org_add) и отправьте здесь /bind снова.",
+    );
+  });
+
   it("an organization switched off after the picker was shown is named so, not «Такого органа нет»", async () => {
     await admin().send("/bind", workChat());
     h.db.update(organizations).set({ active: false }).run();

@@ -10,7 +10,7 @@ import {
   renameChat,
   unbindChat,
 } from "../../app/chats.js";
-import { countInactiveOrganizations, getOrganization } from "../../app/organizations.js";
+import { countInactiveOrganizations, getOrganization, listOrganizations } from "../../app/organizations.js";
 import { markBlocked } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -48,13 +48,21 @@ function pickerFor(ctx: BotContext, page: number): InlineKeyboard {
 
 /**
  * The question says what the chat serves now, if anything (a tap would take it from that), and that
- * switched-off organizations are not among the buttons.
+ * switched-off organizations are not among the buttons. With none to offer, only «Чат кураторов» is:
+ * the admin hears how to get an organization on the list.
  */
 chats.command("bind", requireGroup, admin, async (ctx) => {
   const { db } = ctx.app;
   const current = findBoundChat(db, ctx.chat.id);
-  const lines = [current ? describeCurrent(current) : undefined, t.chat.chooseBinding];
-  if (countInactiveOrganizations(db) > 0) lines.push(t.org.inactiveHidden);
+  const offered = listOrganizations(db, { page: 0, activeOnly: true }).items.length > 0;
+  const inactive = countInactiveOrganizations(db) > 0;
+  const question = offered
+    ? t.chat.chooseBinding
+    : inactive
+      ? t.chat.allOrganizationsInactive
+      : t.chat.noOrganizations;
+  const lines = [current ? describeCurrent(current) : undefined, question];
+  if (offered && inactive) lines.push(t.org.inactiveHidden);
   await ctx.reply(lines.filter((line) => line !== undefined).join("\n\n"), {
     reply_markup: pickerFor(ctx, 0),
   });
