@@ -1,5 +1,5 @@
 import type { Api } from "grammy";
-import type { BotCommand, Message } from "grammy/types";
+import type { BotCommand, Message, UserFromGetMe } from "grammy/types";
 import { type Person, type Role, rolesOf } from "../domain/access.js";
 
 const COMMON: BotCommand[] = [
@@ -84,4 +84,13 @@ export function ownCommand(message: Message | undefined, botUsername: string): s
   return command.to === undefined || command.to === botUsername.toLowerCase()
     ? `/${command.name}`
     : undefined;
+}
+
+/**
+ * Whether a message is a command addressed to another bot of the group (`/poll@other_bot`): no
+ * concern of this bot, nor of a dialogue open with it.
+ */
+export function toAnotherBot(message: Message | undefined, me: UserFromGetMe): boolean {
+  const to = leadingCommand(message)?.to;
+  return to !== undefined && to !== me.username.toLowerCase();
 }

@@ -2,7 +2,7 @@ import { claimNotice, noticeClaimedAt, noticesStartingWith, releaseNotice } from
 import type { Db } from "../db/client.js";
 import { DRAFT_PURPOSES } from "../db/schema.js";
 import type { DraftPurpose } from "../domain/incident.js";
-import { leadingCommand } from "./commands.js";
+import { leadingCommand, toAnotherBot } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { t } from "./texts.js";
 
@@ -102,7 +102,7 @@ export async function endStrangersDialogues(ctx: BotContext, next: () => Promise
 
 export async function endDialogueOnCommand(ctx: BotContext, next: () => Promise<void>): Promise<void> {
   const command = leadingCommand(ctx.message);
-  const ours = command?.to === undefined || command.to === ctx.me.username.toLowerCase();
-  if (command && ours && command.name !== "cancel") await ctx.conversation.exitAll();
+  if (command && !toAnotherBot(ctx.message, ctx.me) && command.name !== "cancel")
+    await ctx.conversation.exitAll();
   await next();
 }

@@ -1,6 +1,7 @@
 import type { Conversation } from "@grammyjs/conversations";
 import { type Context, GrammyError, InlineKeyboard } from "grammy";
 import { cb } from "../bot/callback-data.js";
+import { toAnotherBot } from "../bot/commands.js";
 import type { BotContext } from "../bot/context.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
@@ -27,8 +28,10 @@ export async function waitForAnswer(conversation: Flow, since?: number): Promise
   const asked = since ?? (await now());
   const answer = await conversation.wait();
   // A message corrected in place is no answer: it is told the bot does not see edits (fallback.ts),
-  // and the question keeps waiting. What happens to the chat is handled as without the dialogue.
-  if (answer.editedMessage || aboutTheChat(answer)) await conversation.skip({ next: true });
+  // and the question keeps waiting. What happens to the chat, or a command to another bot of the
+  // group, is handled as without the dialogue.
+  if (answer.editedMessage || aboutTheChat(answer) || toAnotherBot(answer.message, answer.me))
+    await conversation.skip({ next: true });
   const at = await now();
   const written = answer.message ? Math.min(at, answer.message.date * 1000) : at;
   if (written - asked <= ANSWER_WINDOW_MS) return answer;

@@ -23,6 +23,7 @@ import { partAttachments } from "../app/part-attachments.js";
 import { loadPerson, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { decisionButtons, syncCards } from "../bot/cards.js";
+import { toAnotherBot } from "../bot/commands.js";
 import type { AppDeps } from "../bot/context.js";
 import { announceEach, cardDeps, reachCurators } from "../bot/delivery.js";
 import { ALBUM_LIMIT, albumPlan, type DraftView, sendDraft } from "../bot/draft-view.js";
@@ -339,15 +340,16 @@ type Input =
 
 /**
  * The next thing the executor does in the dialogue: a press of one of its buttons, a message, or
- * /cancel. Another command leaves the dialogue (and is handled as usual); another card's button
- * passes by to its own handler.
+ * /cancel. Another command leaves the dialogue (and is handled as usual); another card's button,
+ * or a command to another bot, passes by to its own handler.
  */
 async function nextInput(conversation: Flow): Promise<Input> {
   const ctx = await conversation.wait();
   const data = ctx.callbackQuery?.data;
   if (data?.startsWith("dr.")) return { kind: "button", ctx, data };
   const message = ctx.message;
-  if (data !== undefined || !message || aboutTheChat(ctx)) return await conversation.skip({ next: true });
+  if (data !== undefined || !message || aboutTheChat(ctx) || toAnotherBot(message, ctx.me))
+    return await conversation.skip({ next: true });
   const text = message.text?.trim();
   if (isCancel(text)) return { kind: "cancel", ctx };
   if (text?.startsWith("/")) return await conversation.halt({ next: true });

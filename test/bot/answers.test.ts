@@ -581,6 +581,21 @@ describe("rework", () => {
     expect(loadIncident(h.db, id)?.answer?.reworkComment ?? null).toBeNull();
   });
 
+  it("a command to another bot of the group leaves the comment question open and is not answered", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    const mark = h.fake.mark();
+    await curator().send("/poll@other_bot", curatorsChat());
+    await curator().send("/cancel@other_bot", curatorsChat());
+    expect(h.fake.calls.slice(mark).filter((call) => call.method === "sendMessage")).toEqual([]);
+    await curator().send("Укажите точную дату вывоза снега.", curatorsChat());
+    expect(state(id)).toBe("in_work");
+    expect(h.lastText(OFFICE.healthChat)).toMatch(
+      /^Проект ответа по сообщению № 1 возвращён на доработку: Укажите точную дату вывоза снега\./,
+    );
+  });
+
   it("«Согласовать» pressed after «На доработку» ends the comment question: the next remark is not the comment", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);
