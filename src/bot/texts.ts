@@ -171,6 +171,12 @@ export const t = {
   /** A dialogue's button pressed in a group by someone whose dialogue it is not, or after it ended. */
   othersDialog:
     "Этот вопрос уже закрыт или его открыл другой сотрудник. Чтобы действовать самому, нажмите кнопку на карточке сообщения.",
+  /**
+   * A dialogue's question in a group chat, addressed to whom it is asked of: «Иван Петров, почему вы
+   * возвращаете…». The question's first word loses its capital, unless it is an abbreviation.
+   */
+  askedOf: (name: string, question: string) =>
+    `${name}, ${/^\p{Lu}\p{Ll}/u.test(question) ? question.charAt(0).toLowerCase() + question.slice(1) : question}`,
 
   invite: {
     chooseRole: "Кого пригласить?",

@@ -24,8 +24,13 @@ export function rolesOf(person: Person): Role[] {
   return order.filter((role) => hasRole(person, role));
 }
 
+/** The person's name as they gave it to Telegram: first and last. */
+export function fullName(person: Pick<Person, "firstName" | "lastName">): string {
+  return [person.firstName, person.lastName].filter(Boolean).join(" ");
+}
+
 export function displayName(person: Pick<Person, "firstName" | "lastName" | "username">): string {
-  const name = [person.firstName, person.lastName].filter(Boolean).join(" ");
+  const name = fullName(person);
   return person.username ? `${name} (@${person.username})` : name;
 }
 

@@ -80,6 +80,7 @@ import {
 import { formatDeadline } from "../domain/time-format.js";
 import {
   ANSWER_WINDOW_MS,
+  askOf,
   type Flow,
   isCancel,
   pressedOn,
@@ -593,7 +594,7 @@ async function askComment(
   question: string,
   decidedBy: (data: string) => boolean,
 ): Promise<{ comment: string; chatId: number } | undefined> {
-  const prompt = await ctx.reply(question, { reply_markup: cancelKeyboard() });
+  const prompt = await askOf(conversation, ctx, question, { reply_markup: cancelKeyboard() });
   const comment = await waitForText(
     conversation,
     prompt,
@@ -817,7 +818,7 @@ export function linkFlow(deps: AppDeps) {
         return recordGiven(conversation, ctx, deps, { incidentId, kind, chatId }, offered);
       await ctx.reply(problem);
     }
-    const prompt = await ctx.reply(ta.link.ask(kind, incidentId, ta.inNetwork(post.network)), {
+    const prompt = await askOf(conversation, ctx, ta.link.ask(kind, incidentId, ta.inNetwork(post.network)), {
       reply_markup: cancelKeyboard(),
     });
     // Where a comment may have no link of its own, the post's link is taken once the person says

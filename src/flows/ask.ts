@@ -1,10 +1,12 @@
 import type { Conversation } from "@grammyjs/conversations";
 import { type Context, GrammyError, InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
 import { cb } from "../bot/callback-data.js";
 import { toAnotherBot } from "../bot/commands.js";
 import type { BotContext } from "../bot/context.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
+import { fullName } from "../domain/access.js";
 import { findLinks } from "../domain/source-link.js";
 
 export type Flow = Conversation<BotContext, Context>;
@@ -38,6 +40,38 @@ export async function waitForAnswer(conversation: Flow, since?: number): Promise
   const text = answer.message?.text ?? answer.message?.caption;
   if (answer.message && !text?.startsWith("/")) await answer.reply(t.dialogExpired);
   return await conversation.halt({ next: true });
+}
+
+/**
+ * Sends a dialogue's question. In a group, where colleagues talk around it, it is addressed to the
+ * person it is asked of, by the name the bot knows (a mention, so Telegram knows whom it is for
+ * too); a step without buttons of its own opens that person's reply to it (a message carries one
+ * markup: a step's buttons stay). In a private chat it is sent as it is.
+ */
+export async function askOf(
+  conversation: Flow,
+  ctx: Context,
+  question: string,
+  other: Parameters<Context["reply"]>[1] = {},
+): Promise<Message> {
+  const from = ctx.from;
+  if (ctx.chat?.type === "private" || !from) return await ctx.reply(question, other);
+  const name = await conversation.external((outer: BotContext) =>
+    outer.person ? fullName(outer.person) : from.first_name,
+  );
+  const text = t.askedOf(name, question);
+  return await ctx.reply(text, {
+    ...other,
+    entities: [
+      {
+        type: "text_mention",
+        offset: text.indexOf(name),
+        length: name.length,
+        user: { id: from.id, is_bot: false, first_name: from.first_name },
+      },
+    ],
+    reply_markup: other.reply_markup ?? { force_reply: true, selective: true },
+  });
 }
 
 /** Service messages: what happened in a chat, said by Telegram, not by the person asked. */

@@ -25,7 +25,7 @@ import { tr } from "../bot/texts-incidents.js";
 import { type Importance, voidable } from "../domain/incident.js";
 import { findLinks, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
+import { askOf, type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { announceDetail, parseLocalTime } from "./intake.js";
 
 export const LEVELS: Importance[] = ["normal", "important", "significant"];
@@ -230,7 +230,9 @@ export function detailFlow(deps: AppDeps) {
     const keyboard = new InlineKeyboard();
     if (current) keyboard.text(tr.edit.clear[subject], cb("dt.clear")).row();
     keyboard.text(tr.route.cancel, cb("dt.cancel"));
-    const prompt = await ctx.reply(tr.edit.ask[subject](incidentId, current), { reply_markup: keyboard });
+    const prompt = await askOf(conversation, ctx, tr.edit.ask[subject](incidentId, current), {
+      reply_markup: keyboard,
+    });
     const reply = await waitForValue(conversation, prompt);
     await removeButtons(ctx, prompt);
     if (reply === "cancelled") {
@@ -285,7 +287,7 @@ export function repeatFlow(deps: AppDeps) {
     incidentId: number,
     menu: MenuAt,
   ): Promise<void> {
-    const prompt = await ctx.reply(tr.edit.repeat.ask(incidentId), {
+    const prompt = await askOf(conversation, ctx, tr.edit.repeat.ask(incidentId), {
       reply_markup: new InlineKeyboard().text(tr.route.cancel, cb("dt.cancel")),
     });
     // A link with its tracking parameters may be long: the parser drops them.
@@ -351,7 +353,7 @@ export function postDateFlow(deps: AppDeps) {
       const at = loadIncident(deps.db, incidentId)?.row.postedAt;
       return at ? formatDeadline(at, deps.sla.timezone) : null;
     });
-    const prompt = await ctx.reply(tr.edit.postedAt.ask(incidentId, current), {
+    const prompt = await askOf(conversation, ctx, tr.edit.postedAt.ask(incidentId, current), {
       reply_markup: new InlineKeyboard().text(tr.route.cancel, cb("dt.cancel")),
     });
     const ms = await askUntilValid(conversation, ctx, prompt, MAX_FIELD, (said) =>

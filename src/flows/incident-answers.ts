@@ -37,7 +37,7 @@ import {
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfPart, tellLeadOfReturn } from "./answers.js";
-import { type Flow, isCancel, removeButtons, staleStep, waitForAnswer } from "./ask.js";
+import { askOf, type Flow, isCancel, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { attachmentOf } from "./draft.js";
 import { tellTakenFrom } from "./withdrawn.js";
 
@@ -167,7 +167,9 @@ export function returnFlow(deps: AppDeps) {
     });
     keyboard.text(tr.route.cancel, buttons.cancel);
     const clause = deps.sla.regulation.steps.return?.clause ?? "";
-    const prompt = await ctx.reply(tr.return.ask(incidentId, late, clause, lead), { reply_markup: keyboard });
+    const prompt = await askOf(conversation, ctx, tr.return.ask(incidentId, late, clause, lead), {
+      reply_markup: keyboard,
+    });
     const valid = (text: string) => text.length >= 3 && text.length <= 500;
     const reply = await waitForText(conversation, choices, buttons.cancel, valid, tr.return.badReason);
     await removeButtons(ctx, prompt);
@@ -179,7 +181,7 @@ export function returnFlow(deps: AppDeps) {
     // A reason picked from the buttons says little (Georgievsk p.10 wants the return justified):
     // whose competence it is, if the executor knows, helps the curator route it at once.
     if (tr.return.reasons.includes(reason)) {
-      const whose = await ctx.reply(tr.return.whose(reason), {
+      const whose = await askOf(conversation, ctx, tr.return.whose(reason), {
         reply_markup: new InlineKeyboard()
           .text(tr.return.asIs, buttons.send)
           .row()
@@ -478,7 +480,7 @@ export function partFlow(deps: AppDeps) {
     const buttons = dialogueButtons(ctx, incidentId);
     const keyboard = new InlineKeyboard().text(tr.route.cancel, buttons.cancel);
     const ask = rules.curatorPassesParts ? ta.part.askForApproval : ta.part.ask;
-    const prompt = await ctx.reply(ask(incidentId, lead), { reply_markup: keyboard });
+    const prompt = await askOf(conversation, ctx, ask(incidentId, lead), { reply_markup: keyboard });
     const reply = await collectPart(conversation, ctx, buttons);
     await removeButtons(ctx, prompt);
     if (reply === "cancelled") {

@@ -32,7 +32,7 @@ import { clip } from "../domain/clip.js";
 import { headsHearAtOnce, type Importance } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink, postLinkIn } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
+import { askOf, type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
 
 /**
  * What the conversation starts with (plain JSON: it is stored with the conversation). A field that
@@ -311,7 +311,7 @@ async function ask<T>(
   const offered = new Set((q.buttons ?? []).flat().map((b) => b.value));
   // The question and each time it is asked again: its buttons under any of them answer it, and no
   // other's (a question of the same step in an earlier /new left with its buttons).
-  const asked = [await ctx.reply(q.prompt, markup)];
+  const asked = [await askOf(conversation, ctx, q.prompt, markup)];
   for (;;) {
     const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;

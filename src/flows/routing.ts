@@ -24,7 +24,7 @@ import { actionRules, answerDeadline, type Importance, leadAssignment } from "..
 import { findLinks } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfKeptParts } from "./answers.js";
-import { type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
+import { askOf, type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { tellTurnCame } from "./incident-answers.js";
 import { tellTakenFrom } from "./withdrawn.js";
 
@@ -207,7 +207,7 @@ async function pickOrganizations(
     const n = Number(arg);
     if (action === "rt.find") {
       searching = true;
-      await at.reply(tr.route.askSearch);
+      await askOf(conversation, at, tr.route.askSearch);
       continue;
     }
     if (action === "rt.t") {

@@ -539,9 +539,23 @@ describe("rework", () => {
 
     await curator().press("На доработку", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Сообщение № 1: что нужно доработать? Напишите комментарий для исполнителя (от 3 до 1000 символов). " +
+      "Ольга, сообщение № 1: что нужно доработать? Напишите комментарий для исполнителя (от 3 до 1000 символов). " +
         "Отмена — /cancel.",
     );
+    // In the curators' chat it names whom it asks (a mention), and keeps its «Отмена».
+    const question = h.fake.lastMessage(OFFICE.curatorsChat);
+    expect(question?.entities?.[0]).toMatchObject({
+      type: "text_mention",
+      offset: 0,
+      length: 5,
+      user: { id: OFFICE.curator },
+    });
+    expect(
+      h.fake
+        .buttons(OFFICE.curatorsChat)
+        .filter((b) => b.message.message_id === question?.message_id)
+        .map((b) => b.label),
+    ).toEqual(["Отмена"]);
     await curator().send("ну", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "Комментарий — текст от 3 до 1000 символов. Напишите ещё раз или нажмите «Отмена».",
@@ -816,7 +830,7 @@ describe("publication", () => {
 
     await executor().press("Размещено", healthChat());
     expect(h.lastText(OFFICE.healthChat)).toBe(
-      "Сообщение № 1: пришлите ссылку на размещённый ответ во ВКонтакте. Отмена — /cancel.",
+      "Иван, сообщение № 1: пришлите ссылку на размещённый ответ во ВКонтакте. Отмена — /cancel.",
     );
     await executor().send("https://t.me/minzdrav/15", healthChat());
     expect(h.lastText(OFFICE.healthChat)).toBe(
@@ -1150,7 +1164,7 @@ describe("interim answer and clarification", () => {
     );
     await executor().press("Размещено", healthChat());
     expect(h.lastText(OFFICE.healthChat)).toBe(
-      "Сообщение № 1: пришлите ссылку на промежуточный ответ во ВКонтакте. Отмена — /cancel.",
+      "Иван, сообщение № 1: пришлите ссылку на промежуточный ответ во ВКонтакте. Отмена — /cancel.",
     );
     await executor().send("https://ok.ru/group/1/topic/2", healthChat());
     expect(h.lastText(OFFICE.healthChat)).toMatch(

@@ -97,9 +97,9 @@ describe("a dialogue's buttons act only in their own dialogue", () => {
     const first = await routed(1);
     const second = await routed(2);
     await pressOn(OFFICE.executor, OFFICE.healthChat, card(OFFICE.healthChat, first), "Вернуть");
-    const firstQuestion = message(OFFICE.healthChat, "Почему вы возвращаете сообщение № 1?");
+    const firstQuestion = message(OFFICE.healthChat, "Иван, почему вы возвращаете сообщение № 1?");
     await pressOn(OFFICE.executor, OFFICE.healthChat, card(OFFICE.healthChat, second), "Вернуть");
-    const secondQuestion = message(OFFICE.healthChat, "Почему вы возвращаете сообщение № 2?");
+    const secondQuestion = message(OFFICE.healthChat, "Иван, почему вы возвращаете сообщение № 2?");
 
     expect(await pressOn(OFFICE.executor, OFFICE.healthChat, firstQuestion, "Не наша компетенция")).toBe(
       STALE,
@@ -107,7 +107,7 @@ describe("a dialogue's buttons act only in their own dialogue", () => {
     expect([state(first), state(second)]).toEqual(["assigned", "assigned"]);
 
     await pressOn(OFFICE.executor, OFFICE.healthChat, secondQuestion, "Не наша компетенция");
-    const whose = message(OFFICE.healthChat, "«Не наша компетенция». Уточните");
+    const whose = message(OFFICE.healthChat, "Иван, «Не наша компетенция». Уточните");
     await pressOn(OFFICE.executor, OFFICE.healthChat, whose, "Вернуть без уточнения");
     expect(h.lastText(OFFICE.healthChat)).toBe("Сообщение № 2 возвращено куратору.");
     expect([state(first), state(second)]).toEqual(["assigned", "registered"]);
@@ -119,7 +119,7 @@ describe("a dialogue's buttons act only in their own dialogue", () => {
     await routed(2, { coexecutor: true });
     const chat = educationChat();
     await pressOn(EDUCATION_EXECUTOR, chat.id, card(chat.id, first), "Отправить информацию");
-    const firstPrompt = message(chat.id, "Пришлите информацию по сообщению № 1");
+    const firstPrompt = message(chat.id, "Мария, пришлите информацию по сообщению № 1");
     await pressOn(EDUCATION_EXECUTOR, chat.id, card(chat.id, 2), "Отправить информацию");
 
     expect(await pressOn(EDUCATION_EXECUTOR, chat.id, firstPrompt, "Отмена")).toBe(STALE);
@@ -133,7 +133,7 @@ describe("a dialogue's buttons act only in their own dialogue", () => {
     await office();
     const id = await routed(1, { coexecutor: true });
     await pressOn(OFFICE.executor, OFFICE.healthChat, card(OFFICE.healthChat, id), "Вернуть");
-    const question = message(OFFICE.healthChat, "Почему вы возвращаете сообщение № 1?");
+    const question = message(OFFICE.healthChat, "Иван, почему вы возвращаете сообщение № 1?");
     expect(await pressData(OFFICE.executor, question, "ans.reason:0")).toBe(STALE);
     expect(await pressData(OFFICE.executor, question, "ans.cancel")).toBe(STALE);
     expect(state(id)).toBe("assigned");
@@ -141,7 +141,7 @@ describe("a dialogue's buttons act only in their own dialogue", () => {
 
     const chat = educationChat();
     await pressOn(EDUCATION_EXECUTOR, chat.id, card(chat.id, id), "Отправить информацию");
-    const prompt = message(chat.id, "Пришлите информацию по сообщению № 1");
+    const prompt = message(chat.id, "Мария, пришлите информацию по сообщению № 1");
     expect(await pressData(EDUCATION_EXECUTOR, prompt, "ans.cancel")).toBe(STALE);
     await educationExecutor().send("Снег во дворе школы уберут до пятницы.", chat);
     expect(h.lastText(chat.id)).toBe(

@@ -230,7 +230,7 @@ describe("topic and place", () => {
     await openMenu(curator, id);
     await curator.press("Тема", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Сообщение № 5: напишите тему (до 300 символов). Отмена — /cancel.",
+      "Ольга, сообщение № 5: напишите тему (до 300 символов). Отмена — /cancel.",
     );
     await curator.send(" снег ", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Сообщение № 5: тема — «снег».");
@@ -375,7 +375,7 @@ describe("a repeat found after registration (Orenburg p.15)", () => {
     await openMenu(curator, id);
     await curator.press("Повторное к …", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Сообщение № 2: какое более раннее сообщение оно повторяет? Пришлите его номер (например, 12) или ссылку на тот пост. Отмена — /cancel.",
+      "Ольга, сообщение № 2: какое более раннее сообщение оно повторяет? Пришлите его номер (например, 12) или ссылку на тот пост. Отмена — /cancel.",
     );
     await curator.send("слово", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
@@ -459,7 +459,7 @@ describe("the post's own date (Orenburg p.13 counts the final answer from it)", 
     expect(menus().at(-1)).toContain("Дата поста: не указана");
     await curator.press("Дата поста", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Сообщение № 1: когда опубликован сам пост? Напишите дату и время, например 23.11.2026 14:30. Отмена — /cancel.",
+      "Ольга, сообщение № 1: когда опубликован сам пост? Напишите дату и время, например 23.11.2026 14:30. Отмена — /cancel.",
     );
     await curator.send("вчера", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe(

@@ -571,7 +571,7 @@ describe("a routing again keeps the parts given", () => {
     if (!rework?.callbackData) throw new Error("no rework button");
     await h.deliver(updates.callback(curator().tg, rework.message, rework.callbackData));
     expect(h.texts(-200).at(-1)).toMatch(
-      /^Сообщение № 1: что доработать в информации соисполнителя \(Министерство образования\)\?/,
+      /^Ольга, сообщение № 1: что доработать в информации соисполнителя \(Министерство образования\)\?/,
     );
     await curator().send("/cancel", curatorsChat());
 

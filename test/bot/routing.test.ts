@@ -295,7 +295,18 @@ describe("routing", () => {
     await pressData(curator(), -200, `inc.route:${id}`);
     expect(h.fake.buttons(-200).map((b) => b.label)).toContain("▶");
     await curator().press("Найти по названию", curatorsChat());
-    expect(h.lastText(-200)).toBe("Напишите часть названия органа.");
+    expect(h.lastText(-200)).toBe("Ольга, напишите часть названия органа.");
+    // Addressed to her by a mention Telegram knows; having no buttons, it opens her reply to it.
+    const asked = h.fake.lastMessage(-200);
+    expect(asked?.entities).toContainEqual(
+      expect.objectContaining({
+        type: "text_mention",
+        offset: 0,
+        length: 5,
+        user: expect.objectContaining({ id: CURATOR }),
+      }),
+    );
+    expect(asked?.reply_markup).toEqual({ force_reply: true, selective: true });
     await curator().send("ЗДРАВ", curatorsChat());
     const picker = h.fake.lastMessage(-200);
     expect(picker?.text).toMatch(/Поиск: «ЗДРАВ»/);
@@ -683,7 +694,7 @@ describe("executors on the card", () => {
     await route(id, [/Минздрав/]);
     await healthExecutor().press("Вернуть", healthChat());
     expect(h.lastText(-100)).toBe(
-      "Почему вы возвращаете сообщение № 1? Выберите причину или напишите её. Отмена — /cancel.\n" +
+      "Иван, почему вы возвращаете сообщение № 1? Выберите причину или напишите её. Отмена — /cancel.\n" +
         "Вернуть можно сообщение не по компетенции органа (п. 7). Если не хватает сведений, не " +
         "возвращайте: задайте вопрос автору кнопкой «Запрос автору» (она на карточке, когда сообщение " +
         "взято в работу).",
@@ -696,7 +707,7 @@ describe("executors on the card", () => {
     await healthExecutor().press("Не наша компетенция", healthChat());
     // Whose competence it is, if the executor knows: the curator routes it at once.
     expect(h.lastText(-100)).toBe(
-      "«Не наша компетенция». Уточните, к чьей компетенции относится сообщение (например: «управляющая " +
+      "Иван, «Не наша компетенция». Уточните, к чьей компетенции относится сообщение (например: «управляющая " +
         "компания», «Минстрой»), — так куратор быстрее направит его. Или нажмите «Вернуть без уточнения». " +
         "Сообщение вернётся куратору после вашего ответа.",
     );
@@ -912,7 +923,7 @@ describe("executors on the card", () => {
     h.clock.advance(5 * 60_000);
     await h.deliver(updates.callback(curator().tg, notice.message, rework));
     expect(h.lastText(-200)).toMatch(
-      /^Сообщение № 1: что доработать в информации соисполнителя \(Министерство образования\)\?/,
+      /^Ольга, сообщение № 1: что доработать в информации соисполнителя \(Министерство образования\)\?/,
     );
     await curator().send("ок", curatorsChat());
     expect(h.lastText(-200)).toMatch(/от 3 до 1000 символов/);
