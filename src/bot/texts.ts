@@ -171,6 +171,10 @@ export const t = {
   /** A dialogue's button pressed in a group by someone whose dialogue it is not, or after it ended. */
   othersDialog:
     "Этот вопрос уже закрыт или его открыл другой сотрудник. Чтобы действовать самому, нажмите кнопку на карточке сообщения.",
+  /** A message replying to someone else's in a group, while the bot's question waits for the answer. */
+  answerAsReply:
+    "Бот не принял это за ответ на свой вопрос: это ответ на другое сообщение. Ответьте на вопрос бота " +
+    "или напишите, не отвечая ни на чьё сообщение.",
   /**
    * A dialogue's question in a group chat, addressed to whom it is asked of: «Иван Петров, почему вы
    * возвращаете…». The question's first word loses its capital, unless it is an abbreviation.

@@ -2,7 +2,7 @@ import type { Conversation } from "@grammyjs/conversations";
 import { type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { cb } from "../bot/callback-data.js";
-import { toAnotherBot } from "../bot/commands.js";
+import { leadingCommand, toAnotherBot } from "../bot/commands.js";
 import type { BotContext } from "../bot/context.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
@@ -22,9 +22,17 @@ export const ANSWER_WINDOW_MS = 30 * 60_000;
  * update is handled as if no dialogue were open — a post link pasted hours later is registered, not
  * taken for an old question's answer. Time is the bot's clock, read outside the replay; a message
  * counts when it was written (its date, never later than now), so one typed in time and received
- * late — the bot stopped meanwhile, or it is handled again at start — still answers.
+ * late — the bot stopped meanwhile, or it is handled again at start — still answers. In a group,
+ * a message replying to someone else's is no answer (skipSaidToSomeone).
  */
-export async function waitForAnswer(conversation: Flow, since?: number): Promise<Context> {
+export async function waitForAnswer(
+  conversation: Flow,
+  since?: number,
+  options: {
+    /** A menu waiting for presses: what a group says around it passes by, replies to others too. */
+    chatterPasses?: boolean;
+  } = {},
+): Promise<Context> {
   const now = () => conversation.external((outer: BotContext) => outer.app.clock.now().getTime());
   // A question asked again (its answer refused) waits anew, unless the dialogue's window is fixed.
   const asked = since ?? (await now());
@@ -36,10 +44,34 @@ export async function waitForAnswer(conversation: Flow, since?: number): Promise
     await conversation.skip({ next: true });
   const at = await now();
   const written = answer.message ? Math.min(at, answer.message.date * 1000) : at;
-  if (written - asked <= ANSWER_WINDOW_MS) return answer;
+  if (written - asked <= ANSWER_WINDOW_MS) {
+    if (!options.chatterPasses) await skipSaidToSomeone(conversation, answer);
+    return answer;
+  }
   const text = answer.message?.text ?? answer.message?.caption;
   if (answer.message && !text?.startsWith("/")) await answer.reply(t.dialogExpired);
   return await conversation.halt({ next: true });
+}
+
+/**
+ * In a group, a message that replies to someone's message, not the bot's (a colleague's, one's
+ * own), is said to them, not to the bot: it is no answer. The person is told how to answer, and
+ * the question waits on. A command is the bot's all the same.
+ */
+export async function skipSaidToSomeone(conversation: Flow, answer: Context): Promise<void> {
+  const message = answer.message;
+  const to = message?.reply_to_message;
+  if (!message || !to || answer.chat?.type === "private" || leadingCommand(message)) return;
+  // A forum topic's messages reply to its first one by themselves.
+  if (
+    to.from?.id === answer.me.id ||
+    (message.is_topic_message && to.message_id === message.message_thread_id)
+  )
+    return;
+  await answer.reply(t.answerAsReply, {
+    reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+  });
+  await conversation.skip({ next: false });
 }
 
 /**

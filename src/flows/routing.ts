@@ -24,7 +24,16 @@ import { actionRules, answerDeadline, type Importance, leadAssignment } from "..
 import { findLinks } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfKeptParts } from "./answers.js";
-import { askOf, type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
+import {
+  askOf,
+  type Flow,
+  isCancel,
+  pressedOn,
+  removeButtons,
+  skipSaidToSomeone,
+  staleStep,
+  waitForAnswer,
+} from "./ask.js";
 import { tellTurnCame } from "./incident-answers.js";
 import { tellTakenFrom } from "./withdrawn.js";
 
@@ -77,7 +86,7 @@ async function nextPress(
   acceptText: (ctx: Context) => boolean,
 ): Promise<{ ctx: Context; data: string } | { ctx: Context; text: string }> {
   for (;;) {
-    const ctx = await waitForAnswer(conversation);
+    const ctx = await waitForAnswer(conversation, undefined, { chatterPasses: true });
     const data = ctx.callbackQuery?.data;
     if (data?.startsWith("rt.")) {
       if (pressedOn(ctx, menu)) return { ctx, data };
@@ -88,7 +97,10 @@ async function nextPress(
     const text = ctx.message?.text?.trim();
     if (isCancel(text)) return { ctx, data: "rt.cancel" };
     if (text?.startsWith("/")) await conversation.halt({ next: true });
-    if (text !== undefined && acceptText(ctx)) return { ctx, text };
+    if (text !== undefined && acceptText(ctx)) {
+      await skipSaidToSomeone(conversation, ctx);
+      return { ctx, text };
+    }
     await conversation.skip({ next: true });
   }
 }

@@ -321,6 +321,24 @@ describe("routing", () => {
     expect(state(id)).toBe("assigned");
   });
 
+  it("the routing menu lets the curators' chat talk; a reply to a colleague is not the search the curator was asked for", async () => {
+    await office();
+    const id = await register(1);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    const colleague = await h.deliver(
+      updates.text(curatorsChat(), h.user(2002, "Светлана").tg, "Оля, это Минздрав."),
+    );
+    if (!colleague.message) throw new Error("no colleague's message");
+    const mark = h.fake.mark();
+    await h.deliver(updates.replyTo(curatorsChat(), curator().tg, "Спасибо!", colleague.message));
+    expect(h.fake.calls.slice(mark).filter((call) => call.method === "sendMessage")).toEqual([]);
+    await curator().press("Найти по названию", curatorsChat());
+    await h.deliver(updates.replyTo(curatorsChat(), curator().tg, "Минздрав, да?", colleague.message));
+    expect(h.lastText(-200)).toMatch(/^Бот не принял это за ответ на свой вопрос/);
+    await curator().send("здрав", curatorsChat());
+    expect(h.lastText(-200)).toMatch(/Поиск: «здрав»/);
+  });
+
   it("a menu deleted from the chat meanwhile is sent anew, and the routing goes on under it", async () => {
     await office();
     const id = await register(1);
@@ -735,6 +753,35 @@ describe("executors on the card", () => {
     const late = await h.deliver(updates.callback(curator().tg, notice, `inc.routenew:${id}`));
     expect(h.fake.callbackAnswer(late.callback_query?.id ?? "")?.text).toBe(
       "Сообщение № 1 уже направлено: Минобр. Передать его другому органу — «Переназначить» на карточке.",
+    );
+  });
+
+  it("in the work chat, the executor's remark replying to a colleague is not the reason: he is told to answer the question", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    await healthExecutor().press("Вернуть", healthChat());
+    const question = h.fake.lastMessage(-100);
+    if (!question) throw new Error("no question");
+    const colleague = await h.deliver(
+      updates.text(healthChat(), healthExecutor2().tg, "Не возвращай, это наше — я возьму."),
+    );
+    if (!colleague.message) throw new Error("no colleague's message");
+    await h.deliver(
+      updates.replyTo(healthChat(), healthExecutor().tg, "Ок, тогда оставляю", colleague.message),
+    );
+    expect(h.lastText(-100)).toBe(
+      "Бот не принял это за ответ на свой вопрос: это ответ на другое сообщение. Ответьте на вопрос бота " +
+        "или напишите, не отвечая ни на чьё сообщение.",
+    );
+    expect(state(id)).toBe("assigned");
+    // The question stays open: a reply to it is the reason.
+    await h.deliver(
+      updates.replyTo(healthChat(), healthExecutor().tg, "Это вопрос управляющей компании", question),
+    );
+    expect(state(id)).toBe("registered");
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 возвращено: Министерство здравоохранения — «Это вопрос управляющей компании». Его нужно направить заново.",
     );
   });
 

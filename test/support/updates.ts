@@ -217,6 +217,14 @@ export const updates = {
     return messageUpdate(chat, from, { text, ...(entities ? { entities } : {}), ...extra });
   },
 
+  /** A text sent as a reply to a message (the bot's or a person's), which Telegram quotes one level deep. */
+  replyTo(chat: Chat, from: User, text: string, to: StoredMessage | Message): MessageUpdate {
+    const { reply_to_message: _, ...quoted } = toCallbackMessage(to);
+    return updates.text(chat, from, text, {
+      reply_to_message: quoted as NonNullable<Message["reply_to_message"]>,
+    });
+  },
+
   document(
     chat: Chat,
     from: User,
