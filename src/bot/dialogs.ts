@@ -2,6 +2,7 @@ import { claimNotice, noticeClaimedAt, noticesStartingWith, releaseNotice } from
 import type { Db } from "../db/client.js";
 import { DRAFT_PURPOSES } from "../db/schema.js";
 import type { DraftPurpose } from "../domain/incident.js";
+import { askedOf } from "../flows/ask.js";
 import { leadingCommand, toAnotherBot } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { t } from "./texts.js";
@@ -105,4 +106,20 @@ export async function endDialogueOnCommand(ctx: BotContext, next: () => Promise<
   if (command && !toAnotherBot(ctx.message, ctx.me) && command.name !== "cancel")
     await ctx.conversation.exitAll();
   await next();
+}
+
+/**
+ * In a group, a reply to the bot's question asked of someone else (askOf names whom) is not theirs
+ * to answer, nor an answer to a question of the one who replies: before any dialogue sees it, it is
+ * told whose question it is, and nothing changes. A command is handled as usual.
+ */
+export async function answerOnlyWhomAsked(ctx: BotContext, next: () => Promise<void>): Promise<void> {
+  const message = ctx.message;
+  const asked = askedOf(message?.reply_to_message, ctx.me);
+  const from = ctx.from;
+  if (!message || !asked || !from || from.is_bot || asked.id === from.id || leadingCommand(message))
+    return await next();
+  await ctx.reply(t.askedSomeoneElse(asked.name), {
+    reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+  });
 }

@@ -9,7 +9,7 @@ import { onDisk, walSyncOf } from "../db/durability.js";
 import { addOrganizationFlow, renameOrganizationFlow, shortNameFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
 import type { AppDeps, BotContext } from "./context.js";
-import { endDialogueOnCommand, endStrangersDialogues } from "./dialogs.js";
+import { answerOnlyWhomAsked, endDialogueOnCommand, endStrangersDialogues } from "./dialogs.js";
 import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
 import { chats, reachable } from "./features/chats.js";
@@ -210,6 +210,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   guarded.use(endStrangersDialogues);
   guarded.use(pointToDraftStart);
   guarded.use(endDialogueOnCommand);
+  guarded.use(answerOnlyWhomAsked);
   guarded.use(createConversation(addOrganizationFlow(deps), "addOrganization"));
   guarded.use(createConversation(renameOrganizationFlow(deps), "renameOrganization"));
   guarded.use(createConversation(shortNameFlow(deps), "organizationShortName"));

@@ -171,6 +171,9 @@ export const t = {
   /** A dialogue's button pressed in a group by someone whose dialogue it is not, or after it ended. */
   othersDialog:
     "Этот вопрос уже закрыт или его открыл другой сотрудник. Чтобы действовать самому, нажмите кнопку на карточке сообщения.",
+  /** A reply in a group to the bot's question asked of `name`, by someone else. */
+  askedSomeoneElse: (name: string) =>
+    `Извините, этот вопрос бот задал не вам: ответить на него может только ${name}.`,
   /** A message replying to someone else's in a group, while the bot's question waits for the answer. */
   answerAsReply:
     "Бот не принял это за ответ на свой вопрос: это ответ на другое сообщение. Ответьте на вопрос бота " +

@@ -1,6 +1,6 @@
 import type { Conversation } from "@grammyjs/conversations";
 import { type Context, GrammyError, InlineKeyboard } from "grammy";
-import type { Message } from "grammy/types";
+import type { Message, UserFromGetMe } from "grammy/types";
 import { cb } from "../bot/callback-data.js";
 import { leadingCommand, toAnotherBot } from "../bot/commands.js";
 import type { BotContext } from "../bot/context.js";
@@ -104,6 +104,17 @@ export async function askOf(
     ],
     reply_markup: other.reply_markup ?? { force_reply: true, selective: true },
   });
+}
+
+/** Whom a question of the bot (askOf) is asked of in a group: the person it is addressed to. */
+export function askedOf(
+  message: Message | undefined,
+  me: UserFromGetMe,
+): { id: number; name: string } | undefined {
+  if (message?.from?.id !== me.id || message.text === undefined) return undefined;
+  const mention = message.entities?.find((e) => e.type === "text_mention" && e.offset === 0);
+  if (mention?.type !== "text_mention") return undefined;
+  return { id: mention.user.id, name: message.text.slice(0, mention.length) };
 }
 
 /** Service messages: what happened in a chat, said by Telegram, not by the person asked. */

@@ -610,6 +610,35 @@ describe("rework", () => {
     );
   });
 
+  it("in the curators' chat only the curator asked gives the comment: a colleague's reply to her question is told so", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    const health = loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0;
+    const other = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    await seedDraft(h, other);
+    const rework = (n: number) => `inc.rework:${n}:${loadIncident(h.db, n)?.answer?.draftId}`;
+    await pressData(curator(), OFFICE.curatorsChat, rework(id));
+    const question = h.fake.lastMessage(OFFICE.curatorsChat);
+    if (!question) throw new Error("no question");
+    // Светлана, with a rework question of her own open, replies to Ольга's.
+    await pressData(curator2(), OFFICE.curatorsChat, rework(other));
+    const reply = await h.deliver(
+      updates.replyTo(curatorsChat(), curator2().tg, "Укажите дату вывоза снега.", question),
+    );
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Извините, этот вопрос бот задал не вам: ответить на него может только Ольга.",
+    );
+    expect([state(id), state(other)]).toEqual(["on_approval", "on_approval"]);
+    // Ольга thanks her colleague: that is not the comment either.
+    if (!reply.message) throw new Error("no reply");
+    await h.deliver(updates.replyTo(curatorsChat(), curator().tg, "Светлана, спасибо!", reply.message));
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(/^Бот не принял это за ответ на свой вопрос/);
+    expect(state(id)).toBe("on_approval");
+    await h.deliver(updates.replyTo(curatorsChat(), curator().tg, "Укажите дату вывоза снега.", question));
+    expect(state(id)).toBe("in_work");
+    expect(state(other)).toBe("on_approval");
+  });
+
   it("«Согласовать» pressed after «На доработку» ends the comment question: the next remark is not the comment", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);

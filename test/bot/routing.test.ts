@@ -785,6 +785,28 @@ describe("executors on the card", () => {
     );
   });
 
+  it("in the work chat, a colleague's reply to the return question asked of the executor is told whose it is; nothing changes", async () => {
+    await office();
+    h.seedPerson(HEALTH_EXECUTOR_2, "Пётр", [], [health]);
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    await healthExecutor().press("Вернуть", healthChat());
+    const question = h.fake.lastMessage(-100);
+    if (!question) throw new Error("no question");
+    await h.deliver(
+      updates.replyTo(healthChat(), healthExecutor2().tg, "Не возвращай, это наше — я возьму.", question),
+    );
+    expect(h.lastText(-100)).toBe(
+      "Извините, этот вопрос бот задал не вам: ответить на него может только Иван.",
+    );
+    expect(state(id)).toBe("assigned");
+    // Иван's question is still his to answer.
+    await h.deliver(
+      updates.replyTo(healthChat(), healthExecutor().tg, "Это вопрос управляющей компании", question),
+    );
+    expect(state(id)).toBe("registered");
+  });
+
   it("the private card of an executor whose organization returned the post says where it went, not the next one's holder and deadlines", async () => {
     await office();
     const id = await register(1);
