@@ -83,9 +83,12 @@ export interface BotOptions {
  * append; a refused draft says whose went first; 16: routing offers only the shortenings whose
  * deadline is still ahead, each with its deadline, and names the executors who block the bot; a
  * post's detail refused as changed names the button that asked it; a file sent at a draft's preview
- * is added, and a text kept from a saved draft is replaced once.
+ * is added, and a text kept from a saved draft is replaced once; 17: in a group, a question names
+ * whom it asks and a reply to someone else's message is no answer; a command to another bot passes
+ * a dialogue by; an answer counts when it was written; the draft preview's album note; a question's
+ * confirmation names the answer's draft still owed (Georgievsk p.11).
  */
-const CONVERSATIONS_VERSION = 16;
+const CONVERSATIONS_VERSION = 17;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;
