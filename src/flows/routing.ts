@@ -547,7 +547,14 @@ export function routeFlow(deps: AppDeps) {
       );
       if (outcome === "changed") {
         await conversation.external((outer) =>
-          showCardIn(deps, outer.api, incidentId, p.menu.chat.id, outer.person),
+          showCardIn(
+            deps,
+            outer.api,
+            incidentId,
+            p.menu.chat.id,
+            outer.person,
+            p.menu.is_topic_message ? p.menu.message_thread_id : undefined,
+          ),
         );
       }
       return;

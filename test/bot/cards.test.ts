@@ -297,6 +297,20 @@ describe("cards in a forum group's topics", () => {
     await h.deliver(updates.text(work, h.user(OFFICE.executor, "Иван").tg, "/find 1", inTopic(9)));
     expect(topics(OFFICE.healthChat)).toEqual(["9: Сообщение № 1"]);
   });
+
+  it("a routing begun in a topic and overtaken meanwhile shows the card as it is in that topic", async () => {
+    const curators = forum(OFFICE.curatorsChat, "Кураторы");
+    const curator = h.user(OFFICE.curator, "Ольга");
+    await h.deliver(updates.text(curators, curator.tg, "/find 1", inTopic(7)));
+    await curator.press("Направить", curators);
+    await curator.press(/Минздрав/, curators);
+    route();
+    await curator.press("Готово", curators);
+    expect(topics(OFFICE.curatorsChat).slice(-2)).toEqual([
+      "7: Пока вы выбирали, сообщение № 1 изменилось (его направили, взяли в работу, прислали информацию или поменяли важность, тему, повтор). Ничего не направлено. Вот карточка в нынешнем виде — проверьте и направьте заново",
+      "7: Сообщение № 1",
+    ]);
+  });
 });
 
 describe("one incident's cards, synced twice at once", () => {
