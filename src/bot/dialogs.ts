@@ -1,8 +1,9 @@
 import { claimNotice, noticeClaimedAt, noticesStartingWith, releaseNotice } from "../app/notices.js";
 import type { Db } from "../db/client.js";
+import { dialogueOpenIn } from "../db/conversation-storage.js";
 import { DRAFT_PURPOSES } from "../db/schema.js";
 import type { DraftPurpose } from "../domain/incident.js";
-import { askedOf } from "../flows/ask.js";
+import { ANSWER_WINDOW_MS, askedOf } from "../flows/ask.js";
 import { leadingCommand, toAnotherBot } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { t } from "./texts.js";
@@ -109,6 +110,15 @@ export async function endDialogueOnCommand(ctx: BotContext, next: () => Promise<
 }
 
 /**
+ * Whether a question of the bot may wait for its answer in the chat (anyone's, or the person's
+ * given): a dialogue there took a step within the answer window (see waitForAnswer).
+ */
+export function questionWaits(ctx: BotContext, chatId: number, telegramId?: number): boolean {
+  const since = new Date(ctx.app.clock.now().getTime() - ANSWER_WINDOW_MS);
+  return dialogueOpenIn(ctx.app.db, chatId, since, telegramId);
+}
+
+/**
  * In a group, a reply to the bot's question asked of someone else (askOf names whom) is not theirs
  * to answer, nor an answer to a question of the one who replies: before any dialogue sees it, it is
  * told whose question it is, and nothing changes. A command is handled as usual.
@@ -119,6 +129,8 @@ export async function answerOnlyWhomAsked(ctx: BotContext, next: () => Promise<v
   const from = ctx.from;
   if (!message || !asked || !from || from.is_bot || asked.id === from.id || leadingCommand(message))
     return await next();
+  // A question answered, or left unanswered past its window, is anyone's to talk about.
+  if (!questionWaits(ctx, message.chat.id, asked.id)) return await next();
   await ctx.reply(t.askedSomeoneElse(asked.name), {
     reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
   });

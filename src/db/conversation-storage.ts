@@ -1,5 +1,5 @@
 import type { VersionedStateStorage } from "@grammyjs/conversations";
-import { eq, like, sql } from "drizzle-orm";
+import { and, eq, gte, like, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import { type Db, preparedPerConnection, type Tx } from "./client.js";
 import { conversationStates } from "./schema.js";
@@ -21,7 +21,12 @@ const stateQueries = preparedPerConnection((db) => {
     ofChat: db
       .select({ key: conversationStates.key })
       .from(conversationStates)
-      .where(like(conversationStates.key, sql.placeholder("pattern")))
+      .where(
+        and(
+          like(conversationStates.key, sql.placeholder("pattern")),
+          gte(conversationStates.updatedAt, sql.placeholder("since")),
+        ),
+      )
       .limit(1)
       .prepare(),
   };
@@ -31,9 +36,15 @@ const stateQueries = preparedPerConnection((db) => {
 export const dialogueKey = (chatId: number, personId: number | undefined): string =>
   `${chatId}:${personId ?? ""}`;
 
-/** Whether anyone's dialogue is open in the chat: a question of the bot there may wait for its answer. */
-export function dialogueOpenIn(db: Db, chatId: number): boolean {
-  return stateQueries(db).ofChat.get({ pattern: `${dialogueKey(chatId, undefined)}%` }) !== undefined;
+/**
+ * Whether a dialogue is open in the chat (anyone's, or the person's given) that took a step since
+ * `since`: a question of the bot there may wait for its answer. One left unanswered longer is over,
+ * though its state stays until its owner writes again.
+ */
+export function dialogueOpenIn(db: Db, chatId: number, since: Date, personId?: number): boolean {
+  const pattern =
+    personId === undefined ? `${dialogueKey(chatId, undefined)}%` : dialogueKey(chatId, personId);
+  return stateQueries(db).ofChat.get({ pattern, since: since.getTime() }) !== undefined;
 }
 
 /**

@@ -639,6 +639,32 @@ describe("rework", () => {
     expect(state(other)).toBe("on_approval");
   });
 
+  it("a colleague's reply to a question already answered is left alone: nobody can answer it any more", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    const question = h.fake.lastMessage(OFFICE.curatorsChat);
+    if (!question) throw new Error("no question");
+    await curator().send("Укажите точную дату вывоза снега.", curatorsChat());
+    expect(state(id)).toBe("in_work");
+    const mark = h.fake.mark();
+    await h.deliver(updates.replyTo(curatorsChat(), curator2().tg, "Ольга, они уже ответили?", question));
+    expect(h.fake.calls.slice(mark).filter((call) => call.method === "sendMessage")).toEqual([]);
+  });
+
+  it("an anonymous administrator's chatter long after a question went unanswered is left alone", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    h.clock.advance(3 * 60 * 60_000);
+    const anonymous = tgUser(1087968824, "Group", { is_bot: true, username: "GroupAnonymousBot" });
+    const mark = h.fake.mark();
+    await h.deliver(
+      updates.text(curatorsChat(), anonymous, "Коллеги, планёрка в 15:00.", { sender_chat: curatorsChat() }),
+    );
+    expect(h.fake.calls.slice(mark).filter((call) => call.method === "sendMessage")).toEqual([]);
+  });
+
   it("«Согласовать» pressed after «На доработку» ends the comment question: the next remark is not the comment", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);

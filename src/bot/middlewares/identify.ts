@@ -1,9 +1,9 @@
 import type { NextFunction } from "grammy";
 import { ensureBootstrapAdmin, findPerson } from "../../app/people.js";
-import { dialogueOpenIn } from "../../db/conversation-storage.js";
 import { hasRole } from "../../domain/access.js";
 import { ownCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
+import { questionWaits } from "../dialogs.js";
 import { refuse } from "../refuse.js";
 import { t } from "../texts.js";
 
@@ -55,7 +55,7 @@ export async function answerAnonymousSenders(ctx: BotContext, next: NextFunction
   if (!message || !sender || message.is_automatic_forward || message.chat.type === "private") return next();
   const command = ownCommand(message, ctx.me.username);
   const written = ctx.has(["message:text", "message:file"]);
-  if (command === undefined && !(written && dialogueOpenIn(ctx.app.db, message.chat.id))) return next();
+  if (command === undefined && !(written && questionWaits(ctx, message.chat.id))) return next();
   await ctx.reply(t.chat.anonymousSender(sender.id !== message.chat.id, command), {
     reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
   });
