@@ -229,9 +229,10 @@ export const ta = {
   },
 
   clarify: {
-    done: (id: number, due: { what: string; at: string } | null) =>
+    /** `due.passed`: that deadline ran out before the question was posted (Georgievsk p.11's hour). */
+    done: (id: number, due: { what: string; at: string; passed: boolean } | null) =>
       `Запрос автору по сообщению № ${id} записан. Срок на время ожидания не останавливается` +
-      (due ? `: ${due.what} до ${due.at}.` : "."),
+      (!due ? "." : due.passed ? `: «${due.what}» — срок истёк ${due.at}.` : `: ${due.what} до ${due.at}.`),
     notice: (id: number, link: string) =>
       `По сообщению № ${id} автору задан вопрос: ${link}\nЖдём уточнения; срок ответа не останавливается.`,
   },

@@ -985,7 +985,13 @@ async function recordLink(
       const next = draft ?? (runs ? due : undefined);
       return ta.clarify.done(
         incidentId,
-        next ? { what: stepLabel(regulation, next.step), at: formatDeadline(next.at, timezone) } : null,
+        next
+          ? {
+              what: stepLabel(regulation, next.step),
+              at: formatDeadline(next.at, timezone),
+              passed: next.at.getTime() < at.getTime(),
+            }
+          : null,
       );
     }
   }

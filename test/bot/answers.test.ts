@@ -1487,6 +1487,15 @@ describe("interim answer and clarification", () => {
     const card = cardText(OFFICE.healthChat, id);
     expect(card).toContain("Ожидает уточнения от автора");
     expect(card).toContain("Срок: 24.11.2026 11:00 — прислать проект ответа куратору (п. 11)");
+    // A question posted after that hour is told the deadline ran out, not «до» a time past.
+    h.clock.set("2026-11-24T08:10:00Z");
+    await seedDraft(h, id, { purpose: "clarification", text: "Уточните подъезд.", approve: true });
+    await executor().press("Размещено");
+    await executor().send("https://vk.com/wall-1_1?reply=3");
+    expect(executor().lastText()).toBe(
+      "Запрос автору по сообщению № 1 записан. Срок на время ожидания не останавливается: " +
+        "«прислать проект ответа куратору» — срок истёк 24.11.2026 11:00.",
+    );
 
     h.clock.set("2026-11-24T08:30:00Z"); // 11:30: no draft of the answer yet
     await sweep(h.deps());
