@@ -922,6 +922,18 @@ function timeliness(deps: AppDeps, before: Incident, now: Date) {
   return { due, onTime, postedLate: posting && posting.at < now ? posting.clause : null };
 }
 
+/**
+ * When the link was given: its message's date, not when the bot got it — a link sent in time while
+ * the bot was stopped (an upgrade) is on time. Never before the post's last change, so its history
+ * stays in order; never after now.
+ */
+function sentAt(outer: BotContext, incident: Incident, now: Date): Date {
+  const written = outer.message?.date;
+  if (written === undefined) return now;
+  const earliest = Math.max(written * 1000, incident.row.updatedAt.getTime());
+  return new Date(Math.min(now.getTime(), earliest));
+}
+
 /** Makes the change a link stands for and tells whom it concerns; returns the presser's confirmation. */
 async function recordLink(
   deps: AppDeps,
@@ -932,7 +944,7 @@ async function recordLink(
   const actor = outer.person;
   const found = loadIncident(deps.db, incidentId);
   if (!actor || !found) return refusalNow(deps, incidentId, LINK_ACTIONS[kind], actor);
-  const now = deps.clock.now();
+  const now = sentAt(outer, found, deps.clock.now());
   const change = { incidentId, actor, now, link, rules: rulesOf(deps) };
   const result: TransitionResult =
     kind === "publish"

@@ -967,6 +967,18 @@ describe("publication", () => {
     );
   });
 
+  it("a link sent in time while the bot was stopped counts when it was sent (p.12), not when the bot got it", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id, { approve: true }); // 10:00: to be posted by 10:30 (p.12)
+    h.clock.advance(20 * MINUTE);
+    await executor().press("Размещено", healthChat());
+    h.clock.advance(5 * MINUTE);
+    const sent = updates.text(healthChat(), executor().tg, "https://vk.com/wall-1_1?reply=77"); // 10:25
+    h.clock.advance(15 * MINUTE); // the bot, stopped for an upgrade, gets it at 10:40
+    await h.deliver(sent);
+    expect(h.lastText(OFFICE.healthChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
+  });
+
   it("Georgievsk: the curator may publish the approved answer himself (p.12)", async () => {
     // Tuesday 24.11.2026 10:00 in Moscow.
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
