@@ -585,8 +585,8 @@ async function askText(
     }
     const { message } = input;
     const attachment = attachmentOf(message);
-    // A voice note or an audio file with a caption: neither is attached, and its caption is no text.
-    if (!attachment && message.text === undefined && message.caption !== undefined) {
+    // A voice note, a sticker, a location…: nothing to attach (at any step), and a caption is no text.
+    if (!attachment && message.text === undefined) {
       await input.ctx.reply(`${td.cannotAttach} ${td.textNeeded(kind)}`);
       continue;
     }

@@ -891,6 +891,16 @@ describe("a reworked draft and a repeat", () => {
     expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")?.text ?? null).toBeNull();
   });
 
+  it("a voice note without a caption where the text is asked: told it cannot be attached at any step", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    const voice = { voice: { file_id: "AwACvoice", file_unique_id: "v1", duration: 3 } };
+    await h.deliver(messageUpdate(executor.chat, executor.tg, voice as never));
+    expect(executor.lastText()).toMatch(
+      /^Это нельзя приложить к проекту\..*Сначала пришлите текст ответа сообщением/,
+    );
+  });
+
   it("an album sent before «Начать» is answered once, not per photo", async () => {
     await office();
     await executor.press("Подготовить ответ", healthChat());
