@@ -165,6 +165,10 @@ export const ta = {
       (answerSooner ? ` ${answerStillDue(answerSooner)}` : ""),
   },
 
+  /** A photo or a file with a caption where a text is asked (a comment, a link): the caption is not read. */
+  captionNotRead:
+    "Подпись к фото или файлу здесь не читается: пришлите текст отдельным сообщением, без вложения.",
+
   link: {
     ask: (kind: LinkKind, id: number, where: string) =>
       `Сообщение № ${id}: пришлите ссылку на ${LINK_WHAT[kind]} ${where}. Отмена — /cancel.`,

@@ -557,7 +557,9 @@ async function waitForText(
     const text = answer.message?.text?.trim();
     if (isCancel(text)) return undefined;
     if (text?.startsWith("/")) await conversation.halt({ next: true });
-    const problem = text === undefined ? hint : check(text);
+    // A screenshot captioned with the link, a photo with the comment: the person meant the caption.
+    const captioned = text === undefined && answer.message?.caption !== undefined;
+    const problem = text === undefined ? (captioned ? ta.captionNotRead : hint) : check(text);
     if (problem === undefined && text !== undefined) {
       if (offered) await removeButtons(answer, offered.message);
       return text;

@@ -967,6 +967,19 @@ describe("publication", () => {
     );
   });
 
+  it("a screenshot captioned with the link is told to send the link as a text, not «Это не похоже на ссылку»", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id, { approve: true });
+    await executor().press("Размещено");
+    const file = h.fake.addFile("jpeg", "shot.jpg", { kind: "photo" });
+    await h.deliver(updates.photo(executor().chat, executor().tg, file, "https://vk.com/wall-1_1?reply=77"));
+    expect(executor().lastText()).toBe(
+      "Подпись к фото или файлу здесь не читается: пришлите текст отдельным сообщением, без вложения.",
+    );
+    await executor().send("https://vk.com/wall-1_1?reply=77");
+    expect(state(id)).toBe("answered");
+  });
+
   it("a link sent in time while the bot was stopped counts when it was sent (p.12), not when the bot got it", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { approve: true }); // 10:00: to be posted by 10:30 (p.12)
