@@ -85,8 +85,10 @@ export interface BotOptions {
  * post's detail refused as changed names the button that asked it; a file sent at a draft's preview
  * is added, and a text kept from a saved draft is replaced once; 17: in a group, a question names
  * whom it asks and a reply to someone else's message is no answer; a command to another bot passes
- * a dialogue by; an answer counts when it was written; the draft preview's album note; a question's
- * confirmation names the answer's draft still owed (Georgievsk p.11).
+ * a dialogue by; an answer counts when it was written, a published answer's link too; the draft
+ * preview's album note; a question's confirmation names the answer's draft still owed (Georgievsk
+ * p.11); a caption where a text is asked is not read; a voice note where a draft's text is asked
+ * cannot be attached.
  */
 const CONVERSATIONS_VERSION = 17;
 
