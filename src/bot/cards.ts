@@ -589,6 +589,15 @@ function executorsOf(db: Db, organizationId: number): number[] {
 /** Per database: each incident's card syncs, one at a time. */
 const cardSyncs = new WeakMap<object, OneAtATime<number>>();
 
+function syncsOf(db: Db): OneAtATime<number> {
+  let syncs = cardSyncs.get(db.$client);
+  if (!syncs) {
+    syncs = new OneAtATime();
+    cardSyncs.set(db.$client, syncs);
+  }
+  return syncs;
+}
+
 /**
  * Brings every card of the incident up to date in every chat it belongs in (`extra` chats too):
  * edits the message where one exists, sends a new card where none does (or the old one can no longer
@@ -608,15 +617,19 @@ export function syncCards(
   extra: Target[] = [],
   options: { silent?: boolean } = {},
 ): Promise<void> {
-  let syncs = cardSyncs.get(deps.db.$client);
-  if (!syncs) {
-    syncs = new OneAtATime();
-    cardSyncs.set(deps.db.$client, syncs);
-  }
-  return syncs.run(incident.id, async () => {
+  return syncsOf(deps.db).run(incident.id, async () => {
     await syncNow(deps, current(deps.db, incident), extra, options);
     await retireDecidedDrafts(deps, incident.id);
   });
+}
+
+/**
+ * The «Согласовать» and «На доработку» of the incident's drafts decided or set aside come off now, in
+ * turn with its card syncs: a draft's message recorded only once sent (an album first, a 429 waited
+ * out) may come after the decision taken from the card, whose sync found nothing yet to retire.
+ */
+export function retireDraftButtons(deps: CardDeps, incidentId: number): Promise<void> {
+  return syncsOf(deps.db).run(incidentId, () => retireDecidedDrafts(deps, incidentId));
 }
 
 /**

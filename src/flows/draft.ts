@@ -22,7 +22,7 @@ import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments } from "../app/part-attachments.js";
 import { loadPerson, telegramIdsWithRole } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
-import { decisionButtons, syncCards } from "../bot/cards.js";
+import { decisionButtons, retireDraftButtons, syncCards } from "../bot/cards.js";
 import { toAnotherBot } from "../bot/commands.js";
 import type { AppDeps } from "../bot/context.js";
 import { announceEach, cardDeps, reachCurators } from "../bot/delivery.js";
@@ -244,6 +244,8 @@ async function sendToCurators(
         if (error instanceof GrammyError) await chatRefused({ ...deps, api }, chatId, error);
       }
     }
+    // Decided from the card while its message was on its way: the card's sync found it unrecorded.
+    if (shown) await retireDraftButtons(cardDeps(deps, api), incident.id);
     return shown;
   };
   if (await reachCurators(deps.db, showTo)) return undefined;

@@ -453,6 +453,32 @@ describe("approval", () => {
     expect(onDrafts()).toEqual([]);
   });
 
+  it("a draft approved from the card while its message was on its way arrives without the buttons", async () => {
+    const id = await officeWithIncident();
+    await executor().press("Подготовить ответ");
+    await executor().send("Снег вывезут до пятницы.");
+    await executor().press("Готово");
+    // The draft's message to the curators' chat is slow (a busy chat, a 429 waited out).
+    h.fake.delayNext("sendMessage", 500, {
+      match: (p) => p.chat_id === OFFICE.curatorsChat && String(p.text).startsWith("Проект ответа"),
+    });
+    const offered = h.fake.waitForCall(
+      "editMessageText",
+      (c) => c.params.chat_id === OFFICE.curatorsChat && JSON.stringify(c.params).includes("Согласовать"),
+    );
+    const sending = executor().press("Отправить на согласование");
+    // The card offers the decision first: a curator takes it from there.
+    await offered;
+    expect(await curator().press("Согласовать", curatorsChat())).toBe("Ответ по сообщению № 1 согласован.");
+    await sending;
+    expect(state(id)).toBe("approved");
+    const onDrafts = h.fake
+      .buttons(OFFICE.curatorsChat)
+      .filter((b) => b.message.text?.startsWith("Проект ответа"));
+    expect(h.fake.messages(OFFICE.curatorsChat).some((m) => m.text?.startsWith("Проект ответа"))).toBe(true);
+    expect(onDrafts.map((b) => b.label)).toEqual([]);
+  });
+
   it("a draft sent again while a curator writes his rework comment is not returned with that comment", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { text: "Снег вывезут." });
