@@ -20,8 +20,11 @@ import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
 import { announceEach, cardDeps } from "../bot/delivery.js";
+import { settleRepeatQuestion } from "../bot/repeat-questions.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
+import { ti } from "../bot/texts-intake.js";
+import { displayName } from "../domain/access.js";
 import { type Importance, voidable } from "../domain/incident.js";
 import { findLinks, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
@@ -316,6 +319,12 @@ export function repeatFlow(deps: AppDeps) {
           if (result.ok) await syncCards(cardDeps(deps, outer.api), result.incident);
         },
         () => refreshMenu(outer.api, deps.sla.timezone, menu, incident),
+        // The registration's question, answered or not, says so now: nobody answers it twice.
+        async () => {
+          if (!result.ok || !outer.person) return;
+          const decided = ti.repeatDecided(incidentId, repeatOfId, displayName(outer.person));
+          await settleRepeatQuestion({ api: outer.api, db: deps.db, log: outer.log }, incidentId, decided);
+        },
       );
       if (result.ok) return tr.edit.repeat.done(incidentId, repeatOfId);
       if (result.refusal === "wrong_state" && incident?.row.repeatOfId)

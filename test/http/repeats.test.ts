@@ -316,6 +316,34 @@ describe("the repeat question after a post from monitoring software", () => {
     expect(repeatOf(2)).toBe(1);
   });
 
+  it("linked from the card's «Повторное к …», every copy of the question says so and loses its buttons", async () => {
+    await start(false);
+    await twoPostsByOneAuthor();
+    const olga = h.user(OFFICE.curator, "Ольга");
+    const svetlana = h.user(OFFICE.curator2, "Светлана");
+    await pressData(OFFICE.curator, card(OFFICE.curator, 2) as StoredMessage, "inc.edit:2");
+    await olga.press("Повторное к …");
+    await olga.send("1");
+    expect(repeatOf(2)).toBe(1);
+    for (const curator of [olga, svetlana]) {
+      const [question] = questions(curator.id);
+      expect(question?.text).toBe("Сообщение № 2 отмечено как повторное к № 1 (Ольга).");
+      expect(buttonsOf(question)).toEqual([]);
+    }
+  });
+
+  it("«Нет, новое», then linked from the card after all: the question no longer says «новое»", async () => {
+    await start();
+    await twoPostsByOneAuthor();
+    const olga = h.user(OFFICE.curator, "Ольга");
+    await olga.press("Нет, новое", curatorsChat());
+    await pressData(OFFICE.curator, card(CURATORS, 2) as StoredMessage, "inc.edit:2");
+    await olga.press("Повторное к …", curatorsChat());
+    await olga.send("1", curatorsChat());
+    expect(repeatOf(2)).toBe(1);
+    expect(questions(CURATORS)[0]?.text).toBe("Сообщение № 2 отмечено как повторное к № 1 (Ольга).");
+  });
+
   it("«Нет, новое» reads the same in a curator's own registration and in the question after a monitored post", async () => {
     await start();
     await post({ link: "https://vk.com/wall-1_1", text: "Яма на дороге.", topic: "дороги" });

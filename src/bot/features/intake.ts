@@ -4,7 +4,6 @@ import {
   Composer,
   type Filter,
   GrammyError,
-  HttpError,
   InlineKeyboard,
   type NextFunction,
 } from "grammy";
@@ -51,6 +50,7 @@ import type { AppDeps, BotContext } from "../context.js";
 import { announceEach, cardDeps, notifyOrganization } from "../delivery.js";
 import { forgetAwaitedStart } from "../dialogs.js";
 import { refuse } from "../refuse.js";
+import { settleRepeatQuestion } from "../repeat-questions.js";
 import { tr } from "../texts-incidents.js";
 import { ti } from "../texts-intake.js";
 
@@ -688,15 +688,7 @@ async function settleQuestion(ctx: BotContext, incidentId: number, decided: stri
     (copy) => copy.chatId === pressed?.chat.id && copy.messageId === pressed.message_id,
   );
   if (!recorded) await settleOffer(ctx, incidentId, decided);
-  for (const { chatId, messageId } of copies) {
-    try {
-      await ctx.api.editMessageText(chatId, messageId, decided);
-    } catch (error) {
-      // The decision stands; a copy left with its buttons hears it when pressed.
-      if (!(error instanceof GrammyError) && !(error instanceof HttpError)) throw error;
-      ctx.log.warn({ chatId, messageId, incidentId, error: error.message }, "repeat question not settled");
-    }
-  }
+  await settleRepeatQuestion({ api: ctx.api, db: ctx.app.db, log: ctx.log }, incidentId, decided);
 }
 
 /**
