@@ -344,6 +344,17 @@ describe("the repeat question after a post from monitoring software", () => {
     expect(questions(CURATORS)[0]?.text).toBe("Сообщение № 2 отмечено как повторное к № 1 (Ольга).");
   });
 
+  it("the post closed as offensive: the question left unanswered loses its buttons", async () => {
+    await start();
+    await twoPostsByOneAuthor();
+    const olga = h.user(OFFICE.curator, "Ольга");
+    await olga.press("Оскорбительное", curatorsChat());
+    await olga.press(/Да/, curatorsChat());
+    expect(loadIncident(h.db, 2)?.row.state).toBe("closed");
+    expect(questions(CURATORS)).toHaveLength(1);
+    expect(buttonsOf(questions(CURATORS)[0])).toEqual([]);
+  });
+
   it("«Нет, новое» reads the same in a curator's own registration and in the question after a monitored post", async () => {
     await start();
     await post({ link: "https://vk.com/wall-1_1", text: "Яма на дороге.", topic: "дороги" });

@@ -734,6 +734,8 @@ async function closePost(ctx: BotContext, incidentId: number, reason: ClosedReas
   // after a crash, those it had then.
   const had = activeAssignments(result.before).filter((a) => a.state !== "queued");
   const notice = ti.closedNotice(incidentId, reason, ctx.app.sla.regulation.toxic.clause);
+  // A repeat question still waiting is not to be answered any more: it loses its buttons.
+  const questionOpen = result.before.row.repeatOfId === null && !noticeClaimed(db, notRepeatKey(incidentId));
   await announceEach(
     ctx.log,
     "closing",
@@ -741,6 +743,9 @@ async function closePost(ctx: BotContext, incidentId: number, reason: ClosedReas
       if (threat) await passOnThreat(ctx, result.incident);
     },
     () => syncCards({ ...ctx.app, api: ctx.api }, result.incident),
+    async () => {
+      if (questionOpen) await settleRepeatQuestion({ api: ctx.api, db, log: ctx.log }, incidentId);
+    },
     ...had.map(
       ({ organizationId }) =>
         () =>
