@@ -19,6 +19,9 @@ export type ListFilter = "registered" | "assigned" | "in_work" | "on_approval" |
 /** « — до 24.11 11:00»: a deadline on a button, its year left out. */
 const untilShort = (due: string | null) => (due ? ` — до ${due.slice(0, 5)} ${due.slice(11)}` : "");
 
+/** The details menu's first line: how its message is known (see closePost). */
+const menuTitle = (id: number) => `Сообщение № ${id}: что изменить?`;
+
 export const tr = {
   shortState: SHORT_STATE,
   notFound:
@@ -270,6 +273,7 @@ export const tr = {
 
   edit: {
     button: "Важность, тема, место, повтор",
+    menuTitle,
     menu: (
       id: number,
       importance: string,
@@ -279,7 +283,7 @@ export const tr = {
       postedAt: string | null = null,
     ) =>
       [
-        `Сообщение № ${id}: что изменить?`,
+        menuTitle(id),
         `Важность: ${importance}`,
         `Тема: ${topic ?? "не указана"}`,
         `Место: ${place ?? "не указано"}`,

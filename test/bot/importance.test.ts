@@ -504,6 +504,20 @@ describe("a post deleted by its author or registered by mistake", () => {
     expect(curator.lastText()).toContain("закрыто без ответа: пост удалён или зарегистрирован ошибочно");
   });
 
+  it("closed from the menu, the menu shows it as it is now, without buttons", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    const menu = h.fake.lastMessage(OFFICE.curatorsChat);
+    await curator.press("Закрыть: ошибка или пост удалён", curatorsChat());
+    await curator.press("Да, закрыть", curatorsChat());
+    expect(loadIncident(h.db, id)?.row.state).toBe("closed");
+    const now = h.fake.messages(OFFICE.curatorsChat).find((m) => m.message_id === menu?.message_id);
+    expect(now?.text).toMatch(/^Сообщение № 1: что изменить\?/);
+    expect(
+      h.fake.buttons(OFFICE.curatorsChat).filter((b) => b.message.message_id === menu?.message_id),
+    ).toEqual([]);
+  });
+
   it("also once its answer is approved and cannot be posted: the deleted post's clocks stop", async () => {
     const id = await seedIncidentInWork(h, healthId, { link: "https://vk.com/wall-1_5" });
     await seedDraft(h, id, { approve: true });

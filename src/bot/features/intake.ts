@@ -33,6 +33,7 @@ import { clip } from "../../domain/clip.js";
 import { activeAssignments, checkAction, type DraftKind, leadAssignment } from "../../domain/incident.js";
 import { findLinks, isCommentKey, parseSourceLink, threadKeyOf } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
+import { refreshMenu } from "../../flows/importance.js";
 import {
   type IntakeArgs,
   intakeFlow,
@@ -195,6 +196,7 @@ export function intakeFeature(deps: AppDeps): {
       if (!curatorOf(ctx)) return refuse(ctx, ti.onlyCurators);
       await ctx.editMessageReplyMarkup();
       await closePost(ctx, Number(ctx.match[1]), reason);
+      await refreshMenuAsked(ctx, Number(ctx.match[1]));
     });
   }
 
@@ -231,12 +233,29 @@ async function confirmClosing(ctx: BotContext, id: number, reason: ClosedReason)
       ? [ti.threatConfirm(id, sends), ti.threatYes(sends)]
       : [reason === "void" ? ti.voidConfirm(id) : ti.toxicConfirm(id), ti.toxicYes];
   await ctx.answerCallbackQuery();
+  // Asked from the details menu, the question replies to it: the menu is brought up to date after.
+  const menu = reason === "void" ? ctx.callbackQuery?.message?.message_id : undefined;
   await ctx.reply(question, {
     reply_markup: new InlineKeyboard()
       .text(yes, cb(`int.${reason}`, id))
       .row()
       .text(ti.threatNo, cb("int.nothreat")),
+    ...(menu !== undefined
+      ? { reply_parameters: { message_id: menu, allow_sending_without_reply: true } }
+      : {}),
   });
+}
+
+/**
+ * The details menu the confirmed question replied to, shown as the post is now: closed, without
+ * buttons. Only the bot's menu of this post is touched: forged data may come from any message.
+ */
+async function refreshMenuAsked(ctx: BotContext, incidentId: number): Promise<void> {
+  const question = ctx.callbackQuery?.message;
+  const menu = question && "reply_to_message" in question ? question.reply_to_message : undefined;
+  if (!menu || menu.from?.id !== ctx.me.id || !menu.text?.startsWith(tr.edit.menuTitle(incidentId))) return;
+  const at = { chatId: menu.chat.id, messageId: menu.message_id };
+  await refreshMenu(ctx.api, ctx.app.sla.timezone, at, loadIncident(ctx.app.db, incidentId));
 }
 
 /**
