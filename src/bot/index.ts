@@ -6,6 +6,7 @@ import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
 import { currentUpdate, withinUpdate } from "../app/update-scope.js";
 import { dialogueKey, sqliteConversationStorage } from "../db/conversation-storage.js";
 import { onDisk, walSyncOf } from "../db/durability.js";
+import { dialoguePlugin } from "../flows/ask.js";
 import { addOrganizationFlow, renameOrganizationFlow, shortNameFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
 import type { AppDeps, BotContext } from "./context.js";
@@ -199,7 +200,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
         getStorageKey: (ctx) =>
           ctx.chatId === undefined ? undefined : dialogueKey(ctx.chatId, ctx.from?.id),
       },
-      plugins: [
+      plugins: (conversation) => [
         async (ctx, next) => {
           for (const transformer of [
             ...ownTransformers(deps, bot.api),
@@ -208,6 +209,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
             ctx.api.config.use(transformer);
           await next();
         },
+        dialoguePlugin(conversation),
       ],
     }),
   );

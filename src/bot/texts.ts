@@ -179,6 +179,13 @@ export const t = {
     "Бот не принял это за ответ на свой вопрос: это ответ на другое сообщение. Ответьте на вопрос бота " +
     "или напишите, не отвечая ни на чьё сообщение.",
   /**
+   * A message replying to a message of the bot other than the open dialogue's question (another
+   * post's card, an earlier question), while that question waits; `id`: its post, where known.
+   */
+  answerTheQuestion: (id?: number) =>
+    `Бот не принял это за ответ: сейчас он ждёт ответа на свой вопрос${id === undefined ? "" : ` по сообщению № ${id}`}. ` +
+    "Ответьте на этот вопрос или напишите, не отвечая ни на чьё сообщение.",
+  /**
    * A dialogue's question in a group chat, addressed to whom it is asked of: «Иван Петров, почему вы
    * возвращаете…». The question's first word loses its capital, unless it is an abbreviation.
    */

@@ -80,6 +80,7 @@ import {
 import { formatDeadline } from "../domain/time-format.js";
 import {
   ANSWER_WINDOW_MS,
+  aboutPost,
   askOf,
   type Flow,
   isCancel,
@@ -88,6 +89,7 @@ import {
   staleStep,
   waitForAnswer,
 } from "./ask.js";
+
 import { handTurnOn, tellOrganizationOfPart } from "./incident-answers.js";
 
 export type AnswerAction = Extract<
@@ -622,6 +624,7 @@ export function reworkFlow(deps: AppDeps) {
     /** The draft the curator saw; null for a button sent before drafts were named. */
     draftId: number | null = null,
   ): Promise<void> {
+    aboutPost(conversation, incidentId);
     const asked = await askComment(
       conversation,
       ctx,
@@ -700,6 +703,7 @@ export function partReturnFlow(deps: AppDeps) {
     version: number | null,
     notice?: MessageRef,
   ): Promise<void> {
+    aboutPost(conversation, incidentId);
     const organization = await conversation.external(
       () =>
         loadIncident(deps.db, incidentId)?.assignments.find((a) => a.id === assignmentId)?.organizationName ??
@@ -801,6 +805,7 @@ export function linkFlow(deps: AppDeps) {
     /** A link the person gave before the question: taken if it will do, else asked for as ever. */
     offered?: string | null,
   ): Promise<void> {
+    aboutPost(conversation, incidentId);
     const post = await conversation.external(() => {
       const incident = loadIncident(deps.db, incidentId);
       // Another comment registered at its post's link has that link's key and an ordinal.

@@ -1,5 +1,5 @@
 import type { Conversation } from "@grammyjs/conversations";
-import { type Context, GrammyError, InlineKeyboard } from "grammy";
+import { type Context, GrammyError, InlineKeyboard, type Middleware } from "grammy";
 import type { Message, UserFromGetMe } from "grammy/types";
 import { cb } from "../bot/callback-data.js";
 import { leadingCommand, toAnotherBot } from "../bot/commands.js";
@@ -22,8 +22,9 @@ export const ANSWER_WINDOW_MS = 30 * 60_000;
  * update is handled as if no dialogue were open — a post link pasted hours later is registered, not
  * taken for an old question's answer. Time is the bot's clock, read outside the replay; a message
  * counts when it was written (its date, never later than now), so one typed in time and received
- * late — the bot stopped meanwhile, or it is handled again at start — still answers. In a group,
- * a message replying to someone else's is no answer (skipSaidToSomeone).
+ * late — the bot stopped meanwhile, or it is handled again at start — still answers. A message
+ * replying to someone else's in a group, or to a message of the bot this dialogue did not send, is
+ * no answer (skipSaidToSomeone).
  */
 export async function waitForAnswer(
   conversation: Flow,
@@ -54,24 +55,64 @@ export async function waitForAnswer(
 }
 
 /**
- * In a group, a message that replies to someone's message, not the bot's (a colleague's, one's
- * own), is said to them, not to the bot: it is no answer. The person is told how to answer, and
- * the question waits on. A command is the bot's all the same.
+ * A message that replies to something other than the dialogue's question is no answer: in a group,
+ * one replying to someone's message, not the bot's (a colleague's, one's own), is said to them; in
+ * any chat, one replying to a message of the bot that this dialogue did not send (another post's
+ * card or draft, an earlier dialogue's question) is about that message. The person is told which
+ * question waits (its post, where the dialogue knows it: `aboutPost`) and how to answer it, and the
+ * question waits on. A command is the bot's all the same.
  */
 export async function skipSaidToSomeone(conversation: Flow, answer: Context): Promise<void> {
   const message = answer.message;
   const to = message?.reply_to_message;
-  if (!message || !to || answer.chat?.type === "private" || leadingCommand(message)) return;
+  if (!message || !to || leadingCommand(message)) return;
   // A forum topic's messages reply to its first one by themselves.
-  if (
-    to.from?.id === answer.me.id ||
-    (message.is_topic_message && to.message_id === message.message_thread_id)
-  )
-    return;
-  await answer.reply(t.answerAsReply, {
-    reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
-  });
-  await conversation.skip({ next: false });
+  if (message.is_topic_message && to.message_id === message.message_thread_id) return;
+  const refuse = async (text: string) => {
+    await answer.reply(text, {
+      reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+    });
+    await conversation.skip({ next: false });
+  };
+  if (to.from?.id === answer.me.id) {
+    if (said.get(conversation)?.has(messageKey(to))) return;
+    await refuse(t.answerTheQuestion(posts.get(conversation)));
+  }
+  if (answer.chat?.type === "private") return;
+  await refuse(t.answerAsReply);
+}
+
+/** What each dialogue sent, by chat and message (`chat:message`): rebuilt on each replay. */
+const said = new WeakMap<Flow, Set<string>>();
+/** The post each dialogue is about, where it is about one. */
+const posts = new WeakMap<Flow, number>();
+const messageKey = (message: { chat: { id: number }; message_id: number }) =>
+  `${message.chat.id}:${message.message_id}`;
+
+/** The dialogue is about this post: a message that is no answer is told the question is № `id`'s. */
+export function aboutPost(conversation: Flow, id: number): void {
+  posts.set(conversation, id);
+}
+
+/**
+ * The conversations plugin's part of every dialogue: it notes each message the dialogue
+ * sends (its questions, a question asked again, a confirmation), so that a reply to any of them is
+ * an answer and a reply to another message of the bot is not.
+ */
+export function dialoguePlugin(conversation: Flow): Middleware<Context> {
+  const sent = said.get(conversation) ?? new Set<string>();
+  said.set(conversation, sent);
+  return async (ctx, next) => {
+    ctx.api.config.use(async (prev, method, payload, signal) => {
+      const response = await prev(method, payload, signal);
+      if (response.ok)
+        for (const result of [response.result].flat())
+          if (typeof result === "object" && result !== null && "message_id" in result && "chat" in result)
+            sent.add(messageKey(result as Message));
+      return response;
+    });
+    await next();
+  };
 }
 
 /**

@@ -28,7 +28,16 @@ import { displayName } from "../domain/access.js";
 import { type Importance, voidable } from "../domain/incident.js";
 import { findLinks, parseSourceLink } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { askOf, type Flow, isCancel, pressedOn, removeButtons, staleStep, waitForAnswer } from "./ask.js";
+import {
+  aboutPost,
+  askOf,
+  type Flow,
+  isCancel,
+  pressedOn,
+  removeButtons,
+  staleStep,
+  waitForAnswer,
+} from "./ask.js";
 import { announceDetail, parseLocalTime } from "./intake.js";
 
 export const LEVELS: Importance[] = ["normal", "important", "significant"];
@@ -227,6 +236,7 @@ export function detailFlow(deps: AppDeps) {
     version: number,
     menu: MenuAt,
   ): Promise<void> {
+    aboutPost(conversation, incidentId);
     const current = await conversation.external(
       () => loadIncident(deps.db, incidentId)?.row[subject] ?? null,
     );
@@ -290,6 +300,7 @@ export function repeatFlow(deps: AppDeps) {
     incidentId: number,
     menu: MenuAt,
   ): Promise<void> {
+    aboutPost(conversation, incidentId);
     const prompt = await askOf(conversation, ctx, tr.edit.repeat.ask(incidentId), {
       reply_markup: new InlineKeyboard().text(tr.route.cancel, cb("dt.cancel")),
     });
@@ -358,6 +369,7 @@ export function postDateFlow(deps: AppDeps) {
     version: number,
     menu: MenuAt,
   ): Promise<void> {
+    aboutPost(conversation, incidentId);
     const current = await conversation.external(() => {
       const at = loadIncident(deps.db, incidentId)?.row.postedAt;
       return at ? formatDeadline(at, deps.sla.timezone) : null;

@@ -37,7 +37,7 @@ import {
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfPart, tellLeadOfReturn } from "./answers.js";
-import { askOf, type Flow, isCancel, removeButtons, staleStep, waitForAnswer } from "./ask.js";
+import { aboutPost, askOf, type Flow, isCancel, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { attachmentOf } from "./draft.js";
 import { tellTakenFrom } from "./withdrawn.js";
 
@@ -155,6 +155,7 @@ export function returnFlow(deps: AppDeps) {
     incidentId: number,
     organizationId?: number,
   ): Promise<void> {
+    aboutPost(conversation, incidentId);
     const { late, lead } = await conversation.external((outer) =>
       returnAsked(deps, incidentId, outer.person, organizationId),
     );
@@ -472,6 +473,7 @@ export function partFlow(deps: AppDeps) {
     incidentId: number,
     organizationId?: number,
   ): Promise<void> {
+    aboutPost(conversation, incidentId);
     const rules = actionRules(deps.sla.regulation);
     const lead = await conversation.external(() => {
       const incident = loadIncident(deps.db, incidentId);

@@ -25,6 +25,7 @@ import { findLinks } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfKeptParts } from "./answers.js";
 import {
+  aboutPost,
   askOf,
   type Flow,
   isCancel,
@@ -34,6 +35,7 @@ import {
   staleStep,
   waitForAnswer,
 } from "./ask.js";
+
 import { tellTurnCame } from "./incident-answers.js";
 import { tellTakenFrom } from "./withdrawn.js";
 
@@ -419,6 +421,7 @@ function summary(
 
 export function routeFlow(deps: AppDeps) {
   return async function routeIncidentDialog(conversation: Flow, ctx: Context, incidentId: number) {
+    aboutPost(conversation, incidentId);
     const start = await conversation.external(() => {
       const incident = loadIncident(deps.db, incidentId);
       return (

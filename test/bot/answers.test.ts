@@ -691,6 +691,78 @@ describe("rework", () => {
     expect(h.fake.calls.slice(mark).filter((call) => call.method === "sendMessage")).toEqual([]);
   });
 
+  it("a reply under another post's card is not the comment: she is told which question waits, and it stays open", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    const health = loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0;
+    const other = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    // № 2's draft comes to the curators' chat from Иван's dialogue.
+    const privateCard = h.fake
+      .messages(OFFICE.executor)
+      .findLast((m) => m.text?.startsWith(`Сообщение № ${other} · `));
+    if (!privateCard) throw new Error("no private card of № 2");
+    await h.deliver(updates.callback(executor().tg, privateCard, `inc.draft:${other}`));
+    await executor().send("Яму заделают.");
+    await executor().press("Готово");
+    await executor().press("Отправить на согласование");
+    await pressData(
+      curator(),
+      OFFICE.curatorsChat,
+      `inc.rework:${id}:${loadIncident(h.db, id)?.answer?.draftId}`,
+    );
+    // A remark about № 2, replying to its card, as one does in a busy group.
+    await h.deliver(
+      updates.replyTo(
+        curatorsChat(),
+        curator().tg,
+        "Светлана, этот согласуй ты",
+        cardIn(OFFICE.curatorsChat, other),
+      ),
+    );
+    const told =
+      "Бот не принял это за ответ: сейчас он ждёт ответа на свой вопрос по сообщению № 1. " +
+      "Ответьте на этот вопрос или напишите, не отвечая ни на чьё сообщение.";
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(told);
+    // Nor is a reply under № 2's draft.
+    const draft = h.fake
+      .messages(OFFICE.curatorsChat)
+      .findLast((m) => m.text?.startsWith(`Проект ответа по сообщению № ${other}`));
+    if (!draft) throw new Error("no draft of № 2");
+    await h.deliver(updates.replyTo(curatorsChat(), curator().tg, "Укажите, когда заделают яму.", draft));
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(told);
+    expect([state(id), state(other)]).toEqual(["on_approval", "on_approval"]);
+    // A reply to what the question itself said again counts, as a message replying to nobody would.
+    await curator().send("ну", curatorsChat());
+    const hint = h.fake.lastMessage(OFFICE.curatorsChat);
+    if (!hint) throw new Error("no hint");
+    await h.deliver(updates.replyTo(curatorsChat(), curator().tg, "Укажите дату вывоза снега.", hint));
+    expect([state(id), state(other)]).toEqual(["in_work", "on_approval"]);
+    expect(loadIncident(h.db, id)?.answer?.reworkComment).toBe("Укажите дату вывоза снега.");
+  });
+
+  it("in a private chat, a reply under another post's card is not the reason asked for either", async () => {
+    const id = await officeWithIncident();
+    const health = loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0;
+    const other = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    const privateCard = (n: number) => {
+      const card = h.fake
+        .messages(OFFICE.executor)
+        .findLast((m) => m.text?.startsWith(`Сообщение № ${n} · `));
+      if (!card) throw new Error(`no private card of № ${n}`);
+      return card;
+    };
+    await h.deliver(updates.callback(executor().tg, privateCard(id), `inc.return:${id}`));
+    expect(h.lastText(OFFICE.executor)).toMatch(/сообщение № 1\?/);
+    await h.deliver(
+      updates.replyTo(executor().chat, executor().tg, "Это вопрос управляющей компании", privateCard(other)),
+    );
+    expect(h.lastText(OFFICE.executor)).toBe(
+      "Бот не принял это за ответ: сейчас он ждёт ответа на свой вопрос по сообщению № 1. " +
+        "Ответьте на этот вопрос или напишите, не отвечая ни на чьё сообщение.",
+    );
+    expect([state(id), state(other)]).toEqual(["in_work", "in_work"]);
+  });
+
   it("«Согласовать» pressed after «На доработку» ends the comment question: the next remark is not the comment", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);
