@@ -3,7 +3,7 @@ import type { Db } from "../db/client.js";
 import { dialogueOpenIn } from "../db/conversation-storage.js";
 import { DRAFT_PURPOSES } from "../db/schema.js";
 import type { DraftPurpose } from "../domain/incident.js";
-import { ANSWER_WINDOW_MS, askedOf } from "../flows/ask.js";
+import { ANSWER_WINDOW_MS, askedOf, closeLatestQuestion } from "../flows/ask.js";
 import { leadingCommand, toAnotherBot } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { t } from "./texts.js";
@@ -61,7 +61,8 @@ const DOUBLE_TAP_MS = 30_000;
  * Opens a dialogue from a button press (rights and state already checked). The same button pressed
  * again at once while its dialogue still waits — a double tap — does not open a second one whose
  * question would stand beside the first: the person is told to answer the one above. Any other
- * button, or the same one later, closes the dialogue that waits and opens its own.
+ * button, or the same one later, closes the dialogue that waits (its latest question loses its
+ * buttons) and opens its own.
  */
 export async function openDialog(ctx: BotContext, name: string, ...args: unknown[]): Promise<boolean> {
   const key = `${ctx.chatId ?? ""}:${ctx.from?.id ?? ""}`;
@@ -79,6 +80,8 @@ export async function openDialog(ctx: BotContext, name: string, ...args: unknown
   }
   await ctx.answerCallbackQuery();
   forgetAwaitedStart(ctx);
+  // The question of the dialogue it replaces loses its buttons: it no longer looks open.
+  if (Object.keys(ctx.conversation.active()).length > 0) await closeLatestQuestion(ctx, ctx.app);
   await ctx.conversation.exitAll();
   openedBy.set(key, { button, at: now });
   await ctx.conversation.enter(name, ...args);

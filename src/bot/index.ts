@@ -209,7 +209,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
             ctx.api.config.use(transformer);
           await next();
         },
-        dialoguePlugin(conversation),
+        dialoguePlugin(conversation, deps),
       ],
     }),
   );

@@ -86,6 +86,11 @@ export async function skipSaidToSomeone(conversation: Flow, answer: Context): Pr
 const said = new WeakMap<Flow, Set<string>>();
 /** The post each dialogue is about, where it is about one. */
 const posts = new WeakMap<Flow, number>();
+/** Each bot's latest dialogue questions (askOf) with buttons, by chat and person (`chat:person`). */
+const questions = new WeakMap<object, Map<string, { chat: { id: number }; message_id: number }>>();
+/** The bot (its deps) each dialogue belongs to, told by `dialoguePlugin`. */
+const bots = new WeakMap<Flow, object>();
+
 const messageKey = (message: { chat: { id: number }; message_id: number }) =>
   `${message.chat.id}:${message.message_id}`;
 
@@ -95,13 +100,15 @@ export function aboutPost(conversation: Flow, id: number): void {
 }
 
 /**
- * The conversations plugin's part of every dialogue: it notes each message the dialogue
- * sends (its questions, a question asked again, a confirmation), so that a reply to any of them is
- * an answer and a reply to another message of the bot is not.
+ * The conversations plugin's part of every dialogue of `bot` (its deps): it notes each message
+ * the dialogue sends (its questions, a question asked again, a confirmation), so that a reply to
+ * any of them is an answer and a reply to another message of the bot is not; and it tells askOf
+ * where to note the latest question, whose buttons `closeLatestQuestion` takes off.
  */
-export function dialoguePlugin(conversation: Flow): Middleware<Context> {
+export function dialoguePlugin(conversation: Flow, bot: object): Middleware<Context> {
   const sent = said.get(conversation) ?? new Set<string>();
   said.set(conversation, sent);
+  bots.set(conversation, bot);
   return async (ctx, next) => {
     ctx.api.config.use(async (prev, method, payload, signal) => {
       const response = await prev(method, payload, signal);
@@ -113,6 +120,28 @@ export function dialoguePlugin(conversation: Flow): Middleware<Context> {
     });
     await next();
   };
+}
+
+/**
+ * Takes the buttons off the person's latest dialogue question in this chat, once another dialogue
+ * replaces the one that asked it: its «Отмена» no longer looks live. Only the bot's memory knows it:
+ * after a restart, such a button says it belongs to an earlier question.
+ */
+export async function closeLatestQuestion(ctx: Context, bot: object): Promise<void> {
+  const key = `${ctx.chatId ?? ""}:${ctx.from?.id ?? ""}`;
+  const question = questions.get(bot)?.get(key);
+  if (!question) return;
+  questions.get(bot)?.delete(key);
+  await removeButtons(ctx, question);
+}
+
+/** Notes the question just asked, if it has buttons: `closeLatestQuestion` takes them off. */
+function noteQuestion(conversation: Flow, ctx: Context, question: Message): void {
+  const bot = bots.get(conversation);
+  if (!bot || !ctx.from || !question.reply_markup?.inline_keyboard.length) return;
+  const open = questions.get(bot) ?? new Map();
+  questions.set(bot, open);
+  open.set(`${question.chat.id}:${ctx.from.id}`, question);
 }
 
 /**
@@ -128,12 +157,16 @@ export async function askOf(
   other: Parameters<Context["reply"]>[1] = {},
 ): Promise<Message> {
   const from = ctx.from;
-  if (ctx.chat?.type === "private" || !from) return await ctx.reply(question, other);
+  if (ctx.chat?.type === "private" || !from) {
+    const asked = await ctx.reply(question, other);
+    noteQuestion(conversation, ctx, asked);
+    return asked;
+  }
   const name = await conversation.external((outer: BotContext) =>
     outer.person ? fullName(outer.person) : from.first_name,
   );
   const text = t.askedOf(name, question);
-  return await ctx.reply(text, {
+  const asked = await ctx.reply(text, {
     ...other,
     entities: [
       {
@@ -145,6 +178,8 @@ export async function askOf(
     ],
     reply_markup: other.reply_markup ?? { force_reply: true, selective: true },
   });
+  noteQuestion(conversation, ctx, asked);
+  return asked;
 }
 
 /** Whom a question of the bot (askOf) is asked of in a group: the person it is addressed to. */

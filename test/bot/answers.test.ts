@@ -740,6 +740,38 @@ describe("rework", () => {
     expect(loadIncident(h.db, id)?.answer?.reworkComment).toBe("Укажите дату вывоза снега.");
   });
 
+  it("a question replaced by another post's loses its «Отмена», and a reply to it is not the new one's comment", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    const health = loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0;
+    const other = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    await seedDraft(h, other, { text: "Яму заделают." });
+    const rework = (n: number) => `inc.rework:${n}:${loadIncident(h.db, n)?.answer?.draftId}`;
+    await pressData(curator(), OFFICE.curatorsChat, rework(id));
+    const first = h.fake.lastMessage(OFFICE.curatorsChat);
+    if (!first) throw new Error("no question");
+    await pressData(curator(), OFFICE.curatorsChat, rework(other));
+    const second = h.fake.lastMessage(OFFICE.curatorsChat);
+    if (!second) throw new Error("no question");
+    expect(second.text).toMatch(/^Ольга, сообщение № 2: что нужно доработать/);
+    const under = (m: { message_id: number }) =>
+      h.fake
+        .buttons(OFFICE.curatorsChat)
+        .filter((b) => b.message.message_id === m.message_id)
+        .map((b) => b.label);
+    expect([under(first), under(second)]).toEqual([[], ["Отмена"]]);
+
+    // She answers № 1's question, replying to it: № 2 does not get the comment.
+    await h.deliver(updates.replyTo(curatorsChat(), curator().tg, "Укажите дату вывоза снега.", first));
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Бот не принял это за ответ: сейчас он ждёт ответа на свой вопрос по сообщению № 2. " +
+        "Ответьте на этот вопрос или напишите, не отвечая ни на чьё сообщение.",
+    );
+    expect([state(id), state(other)]).toEqual(["on_approval", "on_approval"]);
+    await h.deliver(updates.replyTo(curatorsChat(), curator().tg, "Укажите, когда заделают яму.", second));
+    expect([state(id), state(other)]).toEqual(["on_approval", "in_work"]);
+  });
+
   it("in a private chat, a reply under another post's card is not the reason asked for either", async () => {
     const id = await officeWithIncident();
     const health = loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0;
