@@ -166,7 +166,7 @@ function composeCard(
   if (incident.answer?.awaitingClarification && !handedOver) lines.push(t.card.awaitingClarification);
   // The deadlines end the card and are never cut off: a long card loses the end of what is above them.
   const deadlines =
-    handedOver || waiting ? [] : deadlineLines(incident, audience, ownCoexecutorParts, sla, now);
+    handedOver || waiting ? [] : deadlineLines(incident, audience, seesLead, ownCoexecutorParts, sla, now);
   const end = deadlines.join("\n");
   const body = trimmed(lines.join("\n"), TEXT_LIMIT - (end ? end.length + 1 : 0));
   return {
@@ -276,13 +276,15 @@ function organizationLines(
 }
 
 /**
- * The audience's nearest deadline, then its own duty when the nearest is another one (a co-executor's
- * part behind its return window, Orenburg p.14, Georgievsk p.18; the curators' passing a part on to
- * the lead, Georgievsk p.18), then the answer deadline.
+ * The audience's nearest deadline, then its own duty when the nearest is another one (the lead's
+ * draft and a co-executor's part behind their return window, Orenburg p.9, 14, Georgievsk p.11, 18;
+ * the curators' passing a part on to the lead, Georgievsk p.18), then the answer deadline. One who
+ * sees the lead's work (`seesLead`) has the lead's clocks, and any own co-executor's part's besides.
  */
 function deadlineLines(
   incident: Incident,
   audience: Audience,
+  seesLead: boolean,
   ownParts: Part[],
   sla: SlaRuntime,
   now: Date,
@@ -296,12 +298,12 @@ function deadlineLines(
   };
   const first = audience.kind === "organization" ? audience.organizationIds[0] : undefined;
   const passOn = audience.kind === "curators" ? passOnDeadlines(incident, regulation, wt) : [];
-  const running = runningDeadlines(incident, regulation, wt, first);
+  const running = runningDeadlines(incident, regulation, wt, seesLead ? undefined : first);
   const next = earliestDeadline([...running, ...passOn], now);
   const lines = next ? [line(next)] : [];
   // The window to return the post is a right, not a duty (as /list reads it): the duty running
   // behind it is shown too — the lead's draft — as a co-executor's part is below.
-  if (next && isWindow(next.step) && ownParts.length === 0) {
+  if (next && isWindow(next.step) && seesLead) {
     const duty = earliestDeadline(
       running.filter((d) => !isWindow(d.step)),
       now,

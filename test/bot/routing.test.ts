@@ -1175,6 +1175,19 @@ describe("executors on the card", () => {
     );
   });
 
+  it("a person of both the lead and a co-executor sees the lead's draft deadline and the part's behind the return window", async () => {
+    const id = await routedToBothOfPetr();
+    const deadlines = (chatId: number) =>
+      (cardIn(chatId, id).text ?? "").split("\n").filter((line) => line.startsWith("Срок: "));
+    // The lead's work chat has the draft's deadline beside the window; his own card has it too, and his part's.
+    expect(deadlines(-100).join("\n")).toContain("— прислать проект ответа куратору (п. 9)");
+    expect(deadlines(HEALTH_EXECUTOR_2).map((line) => line.split(" — ")[1]?.split(",")[0])).toEqual([
+      "возврат не по компетенции (п. 7)",
+      "прислать проект ответа куратору (п. 9)",
+      "прислать информацию соисполнителя (п. 14)",
+    ]);
+  });
+
   it("a button names its organization: a forged one is refused; a card sent before buttons named it acts for its chat's", async () => {
     const id = await routedToBothOfPetr();
     const forged = await h.deliver(
