@@ -466,7 +466,7 @@ export const tr = {
       state: string,
     ) =>
       `№ ${id} · ${network}${organization ? ` · ${organization}` : ""} · ${deadline ?? "без срока"} · ${state}`,
-    /** `part`: on the curators' list, the deadline is a co-executor's part's (or theirs to pass it on). */
+    /** `part`: on the curators' list (or of someone in several organizations), the deadline is a co-executor's part's (or theirs to pass it on). */
     deadline: (at: string, remaining: string, part?: "coexecutor" | "passOn") =>
       `${part === "coexecutor" ? "срок информации соисполнителя" : part === "passOn" ? "срок передачи информации соисполнителя" : "срок"} ${at} (${remaining})`,
     filters: {

@@ -1273,6 +1273,22 @@ describe("lists, search and history", () => {
     ]);
   });
 
+  it("/list of a person of both the lead and a co-executor names the one whose deadline the line has", async () => {
+    await routedToBothOfPetr();
+    await healthExecutor2().send("/list");
+    // The co-executor's part is due first (p.14), not the lead's draft (16:00): the line says whose it is.
+    expect(healthExecutor2().lastText().split("\n")[2]).toBe(
+      "№ 1 · ВКонтакте · Минобр · срок информации соисполнителя 24.11.2026 12:00 (осталось 2 ч рабочего времени) · направлено, ещё не взято в работу",
+    );
+    await healthExecutor2().press("Взять в работу: Минобр");
+    await healthExecutor2().press("Отправить информацию: Минобр");
+    await healthExecutor2().send("Снег во дворе школы № 5 уберут до пятницы.");
+    await healthExecutor2().send("/list");
+    expect(healthExecutor2().lastText().split("\n")[2]).toBe(
+      "№ 1 · ВКонтакте · Минздрав · срок 24.11.2026 16:00 (осталось 5 ч рабочего времени) · направлено",
+    );
+  });
+
   it("/list shows a co-executor its own part's deadline and state, and curators its lateness among the overdue", async () => {
     await office();
     const id = await register(1);

@@ -37,6 +37,7 @@ import {
   leadAssignment,
   listedDeadline,
   type NextDeadline,
+  runningDeadlines,
 } from "../../domain/incident.js";
 import type { StepId } from "../../domain/regulation/index.js";
 import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
@@ -561,35 +562,41 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
   listed.sort((a, b) => due(a) - due(b) || a.incident.id - b.incident.id);
   const rules = actionRules(regulation);
   // An organization's own list need not name it; the curators' and heads' name who holds each post,
-  // and the list of someone in several organizations names which of theirs has it.
-  const holder = (incident: Incident) => {
-    const named =
-      scope.kind === "all"
-        ? leadAssignment(incident)
-        : scope.ids.length > 1
-          ? activeAssignments(incident)
-              .filter((a) => scope.ids.includes(a.organizationId))
-              .sort((a, b) => a.position - b.position)[0]
-          : undefined;
-    return named ? clip(named.organizationShortName ?? named.organizationName, HOLDER_LIMIT) : null;
+  // and the list of someone in several organizations names which of theirs has it: the one whose
+  // deadline and state the line has (of both the lead and a co-executor, the co-executor when its
+  // part is due first, the deadline said to be the part's as on the curators' list).
+  const named = (incident: Incident, next: NextDeadline | undefined) => {
+    if (scope.kind === "all") return leadAssignment(incident);
+    if (scope.ids.length < 2) return undefined;
+    const mine = activeAssignments(incident)
+      .filter((a) => scope.ids.includes(a.organizationId))
+      .sort((a, b) => a.position - b.position);
+    const dueFirst = (a: Incident["assignments"][number]) =>
+      next !== undefined &&
+      a.role === "coexecutor" &&
+      runningDeadlines(incident, regulation, workingTime, a.organizationId).some(
+        (d) => d.step === next.step && d.at.getTime() === next.at.getTime(),
+      );
+    const part = next && partStep(next.step) === "coexecutor" ? mine.find(dueFirst) : undefined;
+    return part ?? mine.find((a) => a.role === "lead") ?? mine[0];
   };
-  const lines = listed
-    .slice(0, LIST_LIMIT)
-    .map(({ incident, next }) =>
-      tr.list.line(
-        incident.id,
-        NETWORK_NAMES[incident.row.network as Network] ?? incident.row.network,
-        holder(incident),
-        next
-          ? tr.list.deadline(
-              formatDeadline(next.at, timezone),
-              formatRemaining(workingTime, next.at, now),
-              scope.kind === "all" ? partStep(next.step) : undefined,
-            )
-          : null,
-        listedState(incident, scope, rules),
-      ),
+  const lines = listed.slice(0, LIST_LIMIT).map(({ incident, next }) => {
+    const holder = named(incident, next);
+    const part = scope.kind === "organizations" && holder?.role === "coexecutor" ? holder : undefined;
+    return tr.list.line(
+      incident.id,
+      NETWORK_NAMES[incident.row.network as Network] ?? incident.row.network,
+      holder ? clip(holder.organizationShortName ?? holder.organizationName, HOLDER_LIMIT) : null,
+      next
+        ? tr.list.deadline(
+            formatDeadline(next.at, timezone),
+            formatRemaining(workingTime, next.at, now),
+            scope.kind === "all" || scope.ids.length > 1 ? partStep(next.step) : undefined,
+          )
+        : null,
+      part && part.state !== "queued" ? partStateText(part, rules) : listedState(incident, scope, rules),
     );
+  });
   const textOf = (count: number) => {
     const title = tr.list.title(
       scope.kind === "all" && filter !== "all" ? tr.list.filters[filter] : "",
