@@ -6,6 +6,7 @@ import { leadingCommand, toAnotherBot } from "../bot/commands.js";
 import type { BotContext } from "../bot/context.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
+import { dialogueKey } from "../db/conversation-storage.js";
 import { fullName } from "../domain/access.js";
 import { findLinks } from "../domain/source-link.js";
 
@@ -128,7 +129,8 @@ export function dialoguePlugin(conversation: Flow, bot: object): Middleware<Cont
  * after a restart, such a button says it belongs to an earlier question.
  */
 export async function closeLatestQuestion(ctx: Context, bot: object): Promise<void> {
-  const key = `${ctx.chatId ?? ""}:${ctx.from?.id ?? ""}`;
+  if (ctx.chatId === undefined) return;
+  const key = dialogueKey(ctx.chatId, ctx.from?.id);
   const question = questions.get(bot)?.get(key);
   if (!question) return;
   questions.get(bot)?.delete(key);
@@ -141,7 +143,7 @@ function noteQuestion(conversation: Flow, ctx: Context, question: Message): void
   if (!bot || !ctx.from || !question.reply_markup?.inline_keyboard.length) return;
   const open = questions.get(bot) ?? new Map();
   questions.set(bot, open);
-  open.set(`${question.chat.id}:${ctx.from.id}`, question);
+  open.set(dialogueKey(question.chat.id, ctx.from.id), question);
 }
 
 /**
