@@ -80,12 +80,21 @@ export async function openDialog(ctx: BotContext, name: string, ...args: unknown
   }
   await ctx.answerCallbackQuery();
   forgetAwaitedStart(ctx);
-  // The question of the dialogue it replaces loses its buttons: it no longer looks open.
-  if (Object.keys(ctx.conversation.active()).length > 0) await closeLatestQuestion(ctx, ctx.app);
-  await ctx.conversation.exitAll();
+  await endDialogues(ctx);
   openedBy.set(key, { button, at: now });
   await ctx.conversation.enter(name, ...args);
   return true;
+}
+
+/**
+ * Someone whose access was closed in the middle of a dialogue (a draft, a link) is a stranger again:
+ * the dialogue ends, and what he sends is answered as a stranger's (how to get access), not taken
+ * as its next step.
+ */
+export async function endStrangersDialogues(ctx: BotContext, next: () => Promise<void>): Promise<void> {
+  const stranger = ctx.from !== undefined && !ctx.from.is_bot && !ctx.person;
+  if (stranger) await endDialogues(ctx);
+  await next();
 }
 
 /**
@@ -94,22 +103,17 @@ export async function openDialog(ctx: BotContext, name: string, ...args: unknown
  * /help, and a message written after would otherwise be taken as the old question's answer.
  * /cancel is left to the dialogue, which says it is cancelled; a command to another bot is no concern.
  */
-/**
- * Someone whose access was closed in the middle of a dialogue (a draft, a link) is a stranger again:
- * the dialogue ends, and what he sends is answered as a stranger's (how to get access), not taken
- * as its next step.
- */
-export async function endStrangersDialogues(ctx: BotContext, next: () => Promise<void>): Promise<void> {
-  const stranger = ctx.from !== undefined && !ctx.from.is_bot && !ctx.person;
-  if (stranger && Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+export async function endDialogueOnCommand(ctx: BotContext, next: () => Promise<void>): Promise<void> {
+  const command = leadingCommand(ctx.message);
+  if (command && !toAnotherBot(ctx.message, ctx.me) && command.name !== "cancel") await endDialogues(ctx);
   await next();
 }
 
-export async function endDialogueOnCommand(ctx: BotContext, next: () => Promise<void>): Promise<void> {
-  const command = leadingCommand(ctx.message);
-  if (command && !toAnotherBot(ctx.message, ctx.me) && command.name !== "cancel")
-    await ctx.conversation.exitAll();
-  await next();
+/** Ends the person's open dialogues in the chat: the latest question loses its buttons, no longer looking open. */
+async function endDialogues(ctx: BotContext): Promise<void> {
+  if (Object.keys(ctx.conversation.active()).length === 0) return;
+  await closeLatestQuestion(ctx, ctx.app);
+  await ctx.conversation.exitAll();
 }
 
 /**

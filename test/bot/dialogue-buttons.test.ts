@@ -149,6 +149,16 @@ describe("a dialogue's buttons act only in their own dialogue", () => {
     );
   });
 
+  it("a command that ends a dialogue takes its question's buttons off", async () => {
+    await office();
+    const id = await routed(1);
+    await pressOn(OFFICE.executor, OFFICE.healthChat, card(OFFICE.healthChat, id), "Вернуть");
+    const question = message(OFFICE.healthChat, "Иван, почему вы возвращаете сообщение № 1?");
+    await executor().send("/list", healthChat());
+    expect(buttonsOn(OFFICE.healthChat, question)).toEqual([]);
+    expect(state(id)).toBe("assigned");
+  });
+
   it("buttons of the older kind, which named no dialogue, do nothing in an open one", async () => {
     await office();
     const id = await routed(1, { coexecutor: true });
