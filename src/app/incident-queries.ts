@@ -6,6 +6,7 @@ import {
   assignments,
   auditEvents,
   cards,
+  draftMessages,
   incidents,
   noticesSent,
   organizations,
@@ -158,4 +159,15 @@ export function forgetCard(db: Db, incidentId: number, chatId: number): number |
     .returning({ messageId: cards.messageId })
     .get();
   return old?.messageId;
+}
+
+/** The post a message of the bot in a chat shows, as its card or a draft of its answer; undefined for any other. */
+export function postShownIn(db: Db, chatId: number, messageId: number): number | undefined {
+  const at = (table: typeof cards | typeof draftMessages) =>
+    db
+      .select({ incidentId: table.incidentId })
+      .from(table)
+      .where(and(eq(table.chatId, chatId), eq(table.messageId, messageId)))
+      .get()?.incidentId;
+  return at(cards) ?? at(draftMessages);
 }

@@ -1,6 +1,7 @@
 import type { Conversation } from "@grammyjs/conversations";
 import { type Context, GrammyError, InlineKeyboard, type Middleware } from "grammy";
 import type { Message, UserFromGetMe } from "grammy/types";
+import { postShownIn } from "../app/incident-queries.js";
 import { cb } from "../bot/callback-data.js";
 import { leadingCommand, toAnotherBot } from "../bot/commands.js";
 import type { BotContext } from "../bot/context.js";
@@ -77,6 +78,12 @@ export async function skipSaidToSomeone(conversation: Flow, answer: Context): Pr
   };
   if (to.from?.id === answer.me.id) {
     if (said.get(conversation)?.has(messageKey(to))) return;
+    // Its post's card or draft: a reply there is about the question's post too.
+    const post = posts.get(conversation);
+    const shown = await conversation.external((outer: BotContext) =>
+      postShownIn(outer.app.db, to.chat.id, to.message_id),
+    );
+    if (post !== undefined && shown === post) return;
     await refuse(t.answerTheQuestion(posts.get(conversation)));
   }
   if (answer.chat?.type === "private") return;

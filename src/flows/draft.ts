@@ -49,7 +49,15 @@ import {
 import { parseSourceLink } from "../domain/source-link.js";
 import { describeChanges } from "../domain/text-diff.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { aboutTheChat, type Flow, isCancel, pressedOn, removeButtons } from "./ask.js";
+import {
+  aboutPost,
+  aboutTheChat,
+  type Flow,
+  isCancel,
+  pressedOn,
+  removeButtons,
+  skipSaidToSomeone,
+} from "./ask.js";
 
 export const DRAFT_TEXT_LIMIT = 4096;
 const MAX_ATTACHMENTS = 30;
@@ -355,6 +363,8 @@ async function nextInput(conversation: Flow): Promise<Input> {
   const text = message.text?.trim();
   if (isCancel(text)) return { kind: "cancel", ctx };
   if (text?.startsWith("/")) return await conversation.halt({ next: true });
+  // A reply under another post's card is about that post: it is not this draft's.
+  await skipSaidToSomeone(conversation, ctx);
   return { kind: "message", ctx, message };
 }
 
@@ -441,6 +451,7 @@ export function draftFlow(deps: AppDeps) {
       return;
     }
     const id = incidentId;
+    aboutPost(conversation, id);
     const content: Content = { text: null, attachments: [] };
     let kept = start.saved !== null;
     const save = async () => {

@@ -772,6 +772,22 @@ describe("rework", () => {
     expect([state(id), state(other)]).toEqual(["on_approval", "in_work"]);
   });
 
+  it("a reply under the card of the post asked about is the comment", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    await curator().press("На доработку", curatorsChat());
+    await h.deliver(
+      updates.replyTo(
+        curatorsChat(),
+        curator().tg,
+        "Укажите дату вывоза снега.",
+        cardIn(OFFICE.curatorsChat, id),
+      ),
+    );
+    expect(state(id)).toBe("in_work");
+    expect(loadIncident(h.db, id)?.answer?.reworkComment).toBe("Укажите дату вывоза снега.");
+  });
+
   it("in a private chat, a reply under another post's card is not the reason asked for either", async () => {
     const id = await officeWithIncident();
     const health = loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0;

@@ -901,6 +901,28 @@ describe("a reworked draft and a repeat", () => {
     );
   });
 
+  it("a text replying under another post's card is not this draft's text: told which post's draft waits", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    const other = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    const cardOf = (n: number) => {
+      const card = h.fake
+        .messages(OFFICE.executor)
+        .findLast((m) => m.text?.startsWith(`Сообщение № ${n} · `));
+      if (!card) throw new Error(`no private card of № ${n}`);
+      return card;
+    };
+    await h.deliver(updates.replyTo(executor.chat, executor.tg, "Яму заделают завтра.", cardOf(other)));
+    expect(executor.lastText()).toBe(
+      `Бот не принял это за ответ: сейчас он ждёт ответа на свой вопрос по сообщению № ${id}. ` +
+        "Ответьте на этот вопрос или напишите, не отвечая ни на чьё сообщение.",
+    );
+    expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")?.text ?? null).toBeNull();
+    // A reply under the card of the post drafted is its text.
+    await h.deliver(updates.replyTo(executor.chat, executor.tg, ANSWER, cardOf(id)));
+    expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")?.text).toBe(ANSWER);
+  });
+
   it("an album sent before «Начать» is answered once, not per photo", async () => {
     await office();
     await executor.press("Подготовить ответ", healthChat());
