@@ -89,7 +89,8 @@ export interface BotOptions {
  * a dialogue by; an answer counts when it was written, a published answer's link too; the draft
  * preview's album note; a question's confirmation names the answer's draft still owed (Georgievsk
  * p.11); a caption where a text is asked is not read; a voice note where a draft's text is asked
- * cannot be attached.
+ * cannot be attached; a reply to a message of the bot the dialogue did not send (but its post's card
+ * or draft) is no answer, each dialogue noting what it sent (dialoguePlugin).
  */
 const CONVERSATIONS_VERSION = 17;
 
