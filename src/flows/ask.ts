@@ -80,11 +80,14 @@ export async function skipSaidToSomeone(conversation: Flow, answer: Context): Pr
     if (said.get(conversation)?.has(messageKey(to))) return;
     // Its post's card or draft: a reply there is about the question's post too.
     const post = posts.get(conversation);
-    const shown = await conversation.external((outer: BotContext) =>
-      postShownIn(outer.app.db, to.chat.id, to.message_id),
-    );
+    const shown =
+      post === undefined
+        ? undefined
+        : await conversation.external((outer: BotContext) =>
+            postShownIn(outer.app.db, to.chat.id, to.message_id),
+          );
     if (post !== undefined && shown === post) return;
-    await refuse(t.answerTheQuestion(posts.get(conversation)));
+    await refuse(t.answerTheQuestion(post));
   }
   if (answer.chat?.type === "private") return;
   await refuse(t.answerAsReply);
