@@ -4,6 +4,7 @@
  * logged, never thrown: the change the notice is about has already been made.
  */
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
 import type { Logger } from "pino";
 import {
   chatOfOrganization,
@@ -310,6 +311,13 @@ export function audienceFor(
  * asked for): the older card there loses its buttons and the new one is the one kept up to date from
  * now on.
  */
+/** The forum topic a message is in (one sent there, or the message under a pressed button): a card asked for there goes there. */
+export function topicOf(
+  message: Pick<Message, "is_topic_message" | "message_thread_id"> | undefined,
+): number | undefined {
+  return message?.is_topic_message ? message.message_thread_id : undefined;
+}
+
 export async function showCardIn(
   deps: AppDeps,
   api: Api,

@@ -14,7 +14,7 @@ import { personName, telegramIdsOfMembers } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { messageGone } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { announceEach, organizationChats, showCardIn, syncHandOver } from "../bot/delivery.js";
+import { announceEach, organizationChats, showCardIn, syncHandOver, topicOf } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -550,14 +550,7 @@ export function routeFlow(deps: AppDeps) {
       );
       if (outcome === "changed") {
         await conversation.external((outer) =>
-          showCardIn(
-            deps,
-            outer.api,
-            incidentId,
-            p.menu.chat.id,
-            outer.person,
-            p.menu.is_topic_message ? p.menu.message_thread_id : undefined,
-          ),
+          showCardIn(deps, outer.api, incidentId, p.menu.chat.id, outer.person, topicOf(p.menu)),
         );
       }
       return;

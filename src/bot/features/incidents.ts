@@ -59,7 +59,7 @@ import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { partStateText, syncCards } from "../cards.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { announceEach, cardDeps, showCardIn, splitMessage } from "../delivery.js";
+import { announceEach, cardDeps, showCardIn, splitMessage, topicOf } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
 import { cardButtons } from "../keyboards.js";
 import { refuse } from "../refuse.js";
@@ -671,12 +671,7 @@ async function showFromList(ctx: BotContext) {
   if (!incident || !ctx.chat) return;
   if (!chatMayShow(ctx, incident.id)) return popup(ctx, notShownHere(ctx, incident.id));
   await ctx.answerCallbackQuery();
-  await showCardIn(ctx.app, ctx.api, incident.id, ctx.chat.id, ctx.person, topicOf(ctx));
-}
-
-/** The forum topic a command was sent in, or a button pressed in: the card goes there, as replies do. */
-function topicOf(ctx: BotContext): number | undefined {
-  return ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+  await showCardIn(ctx.app, ctx.api, incident.id, ctx.chat.id, ctx.person, topicOf(ctx.msg));
 }
 
 /** Comments under one post registered at its link (Одноклассники, Дзен…) shown by /find at most. */
@@ -706,5 +701,5 @@ async function find(ctx: BotContext) {
   const here = visible.filter((id) => chatMayShow(ctx, id));
   if (!ctx.chat || here.length === 0) return refuse(ctx, notShownHere(ctx, first));
   for (const id of here.slice(-FOUND_AT_LINK))
-    await showCardIn(ctx.app, ctx.api, id, ctx.chat.id, person, topicOf(ctx));
+    await showCardIn(ctx.app, ctx.api, id, ctx.chat.id, person, topicOf(ctx.msg));
 }
