@@ -205,7 +205,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       log.info({ regulation: regulation.id }, "deadline settings in force: reminders planned anew");
     if (cardsRefreshOwed(db)) {
       // The open posts' cards show the new deadlines: in the background, beside the updates. A stop
-      // cuts it short; the next start runs it again (an edit that changes nothing is harmless).
+      // cuts it short; the next start runs it again (a card that reads the same is not edited).
       void refreshOpenCards(cardDeps(deps, bot.api))
         .then((done) => {
           if (done && database.sqlite.open) cardsRefreshed(db);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
@@ -573,11 +574,28 @@ const cardQueries = preparedPerConnection((db) => {
         chatId: p("chatId"),
         messageId: p("messageId"),
         updatedAt: p("at"),
+        shown: p("shown"),
       })
       .onConflictDoUpdate({
         target: [cards.incidentId, cards.chatId],
-        set: { messageId: sql`excluded.message_id`, updatedAt: sql`excluded.updated_at` },
+        set: {
+          messageId: sql`excluded.message_id`,
+          updatedAt: sql`excluded.updated_at`,
+          shown: sql`excluded.shown`,
+        },
       })
+      .prepare(),
+    // Only the message edited: a card forgotten or sent anew meanwhile keeps its own.
+    edited: db
+      .update(cards)
+      .set({ shown: sql`${p("shown")}` })
+      .where(
+        and(
+          eq(cards.incidentId, p("incidentId")),
+          eq(cards.chatId, p("chatId")),
+          eq(cards.messageId, p("messageId")),
+        ),
+      )
       .prepare(),
   };
 });
@@ -611,17 +629,18 @@ function syncsOf(db: Db): OneAtATime<number> {
  *
  * One incident's syncs run one after another, each from the incident as it is when its turn comes:
  * two changes announced side by side (two chats, a press and the sweep) cannot leave a card showing
- * the older one, nor send a chat two cards.
+ * the older one, nor send a chat two cards. Resolves to the number of cards edited or sent.
  */
 export function syncCards(
   deps: CardDeps,
   incident: Incident,
   extra: Target[] = [],
   options: { silent?: boolean } = {},
-): Promise<void> {
+): Promise<number> {
   return syncsOf(deps.db).run(incident.id, async () => {
-    await syncNow(deps, current(deps.db, incident), extra, options);
+    const changed = await syncNow(deps, current(deps.db, incident), extra, options);
     await retireDecidedDrafts(deps, incident.id);
+    return changed;
   });
 }
 
@@ -635,55 +654,29 @@ export function retireDraftButtons(deps: CardDeps, incidentId: number): Promise<
 }
 
 /**
- * Every open post's cards brought up to date after its deadlines moved under it (a production
- * calendar loaded, other working hours or a new calendar at a start), those `moved` picks (by default
- * all); nobody needs to touch a post for its cards to show the new deadlines. One post after another,
- * however many are open: the chats' other messages go out between them. A post whose cards fail is
- * logged and the next one goes on; the database closed (the bot stopping), the rest wait for their
- * posts' next change, or for the next start when the settings in force owe them the refresh. True
- * once every open post was gone through.
+ * Every open post's cards brought up to date after its deadlines may have moved under it (a
+ * production calendar loaded, other working hours or a new calendar at a start): nobody needs to
+ * touch a post for its cards to show the new deadlines, and a card that reads the same is not
+ * touched. One post after another, however many are open: the chats' other messages go out between
+ * them. A post whose cards fail is logged and the next one goes on; the database closed (the bot
+ * stopping), the rest wait for their posts' next change, or for the next start when the settings in
+ * force owe them the refresh. True once every open post was gone through.
  */
-export async function refreshOpenCards(
-  deps: CardDeps,
-  moved: (incident: Incident) => boolean = () => true,
-): Promise<boolean> {
-  let refreshed = 0;
+export async function refreshOpenCards(deps: CardDeps): Promise<boolean> {
+  let changed = 0;
   for (const { id } of openIncidents(deps.db, {})) {
     if (!deps.db.$client.open) return false;
     try {
       const incident = loadIncident(deps.db, id);
-      if (!incident || !isOpen(incident.row.state) || !moved(incident)) continue;
-      await syncCards(deps, incident);
-      refreshed++;
+      if (!incident || !isOpen(incident.row.state)) continue;
+      if ((await syncCards(deps, incident)) > 0) changed++;
     } catch (error) {
       if (deps.db.$client.open) deps.log.error({ incidentId: id, err: error }, "cards not refreshed");
     }
   }
   if (!deps.db.$client.open) return false;
-  if (refreshed > 0) deps.log.info({ posts: refreshed }, "cards show the deadlines moved");
+  deps.log.info({ changed }, "open posts' cards refreshed");
   return true;
-}
-
-/**
- * Whether the post's cards read otherwise on `after`'s working time than on `before`'s (a deadline
- * moved, or the working time left to it) as of `now`: for the curators, the organizations on it and a
- * head following it.
- */
-export function cardsDiffer(incident: Incident, before: SlaRuntime, after: SlaRuntime, now: Date): boolean {
-  const clock = { now: () => now };
-  const audiences: Audience[] = [
-    { kind: "curators" },
-    { kind: "observer" },
-    ...incident.assignments.map((a) => ({
-      kind: "organization" as const,
-      organizationIds: [a.organizationId],
-    })),
-  ];
-  return audiences.some(
-    (audience) =>
-      renderCard(incident, audience, { sla: before, clock }).text !==
-      renderCard(incident, audience, { sla: after, clock }).text,
-  );
 }
 
 /**
@@ -718,7 +711,7 @@ async function syncNow(
   incident: Incident,
   extra: Target[],
   options: { silent?: boolean },
-): Promise<void> {
+): Promise<number> {
   const { db } = deps;
   const targets = cardTargets(db, incident, extra);
   const queries = cardQueries(db);
@@ -741,11 +734,18 @@ async function syncNow(
   }
   const related = { earlier, holders, sameLinkAs: firstAtLink(db, incident.row) };
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
-  const syncOne = async (target: Target) => {
+  const syncOne = async (target: Target): Promise<boolean> => {
     const card = renderCard(incident, target.audience, deps, related);
     const current = existing.find((c) => c.chatId === target.chatId);
+    const shown = digestOf(card);
+    // Already showing it: no call (a refresh of every open post after a settings change, a sync
+    // of chats whose card the change leaves as it was).
+    if (current?.shown === shown) return false;
     try {
-      if (current && (await editCard(deps.api, current.chatId, current.messageId, card))) return;
+      if (current && (await editCard(deps.api, current.chatId, current.messageId, card))) {
+        queries.edited.run({ ...current, shown });
+        return true;
+      }
       const sent = await deps.api.sendMessage(target.chatId, card.text, {
         ...(target.threadId !== undefined ? { message_thread_id: target.threadId } : {}),
         reply_markup: card.keyboard,
@@ -760,7 +760,9 @@ async function syncNow(
         chatId: sent.chat.id,
         messageId: sent.message_id,
         at: deps.clock.now(),
+        shown,
       });
+      return true;
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
       const about = { chatId: target.chatId, incidentId: incident.id, error: error.description };
@@ -771,9 +773,11 @@ async function syncNow(
         // The card itself is wrong (too long, a bad button): a bug to fix, not a chat to rebind.
         deps.log.error(about, "card rejected by Telegram");
       } else deps.log.warn(about, "card not delivered");
+      return false;
     }
   };
-  await Promise.all(reachable.map(syncOne));
+  const changed = await Promise.all(reachable.map(syncOne));
+  return changed.filter(Boolean).length;
 }
 
 /**
@@ -825,6 +829,15 @@ export function onlookerAudience(db: Db, incident: Incident, person: Person): Au
   const headed = hasRole(person, "head") ? (headOf(db, person.id)?.organizationId ?? undefined) : undefined;
   const ours = headed !== undefined && incident.assignments.some((a) => a.organizationId === headed);
   return ours ? { kind: "observer", organizationId: headed } : { kind: "observer" };
+}
+
+/** What a card shows, to tell whether its message already shows it. */
+function digestOf(card: { text: string; keyboard: InlineKeyboard }): string {
+  return createHash("sha256")
+    .update(card.text)
+    .update(JSON.stringify(card.keyboard.inline_keyboard))
+    .digest("base64url")
+    .slice(0, 22);
 }
 
 /**

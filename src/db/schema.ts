@@ -278,6 +278,11 @@ export const cards = sqliteTable(
     chatId: integer("chat_id").notNull(),
     messageId: integer("message_id").notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    /**
+     * A digest of the text and buttons the message was last sent or edited with: a sync that would
+     * show the same makes no call (null: unknown, edited as ever).
+     */
+    shown: text("shown"),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.chatId] })],
 );

@@ -108,7 +108,8 @@ describe("a person marked as blocking the bot: their cards are left alone until 
     const id = await seedIncidentInWork(h, health);
     expect(cardIn(OFFICE.executor, id)).toMatch(/Состояние: в работе/);
     h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
-    await showCards(h, id); // 10:00: the edit of his card is refused, so the bot learns it
+    h.clock.set("2026-11-24T05:01:00Z");
+    await showCards(h, id); // 10:01: the edit of his card (its time left) is refused, so the bot learns it
     expect(blocked(OFFICE.executor)).toBe(true);
     const tried = callsTo(OFFICE.executor);
 
@@ -120,7 +121,7 @@ describe("a person marked as blocking the bot: their cards are left alone until 
     expect(callsTo(OFFICE.executor)).toBe(tried);
     await admin().send("/people");
     await admin().press(/Иван/);
-    expect(admin().lastText()).toMatch(/^С 24\.11\.2026 10:00 бот не может писать сотруднику/m);
+    expect(admin().lastText()).toMatch(/^С 24\.11\.2026 10:01 бот не может писать сотруднику/m);
   });
 
   it("once he unblocks the bot his card is brought up to date again", async () => {
@@ -417,6 +418,7 @@ describe("a message Telegram rejects for what it is, not for the chat (a bug on 
     const incident = loadIncident(h.db, id);
     if (!incident) throw new Error("no incident");
 
+    h.clock.advance(5 * 60_000); // the cards' time left is edited
     await syncCards({ ...h.deps(), log }, incident);
     const logged = lines.map((line) => JSON.parse(line));
     expect(logged.filter((entry) => entry.level === 50)).toEqual([

@@ -68,7 +68,20 @@ describe("cards", () => {
     expect(h.lastText(-200)).toMatch(/осталось 25 мин рабочего времени$/m);
   });
 
+  it("a card that would read as it does is not edited: no call to Telegram; the next change is", async () => {
+    const edits = () => h.fake.callsOf("editMessageText").filter((c) => c.params.chat_id === -200).length;
+    await sync();
+    await sync();
+    expect(edits()).toBe(0);
+    h.clock.advance(5 * 60_000);
+    await sync();
+    expect(edits()).toBe(1);
+    expect(h.lastText(-200)).toMatch(/осталось 25 мин рабочего времени$/m);
+  });
+
   it("«message is not modified» is not an error and sends nothing new", async () => {
+    // A card recorded before the bot kept what its message shows is edited as ever.
+    h.db.update(cards).set({ shown: null }).run();
     h.fake.failNext("editMessageText", {
       error_code: 400,
       description:
@@ -77,6 +90,10 @@ describe("cards", () => {
     await sync();
     expect(h.fake.messages(-200)).toHaveLength(1);
     expect(h.fake.callsOf("sendMessage").filter((c) => c.params.chat_id === -200)).toHaveLength(1);
+    // Taken as shown: the next sync that changes nothing makes no call.
+    const edits = h.fake.callsOf("editMessageText").length;
+    await sync();
+    expect(h.fake.callsOf("editMessageText")).toHaveLength(edits);
   });
 
   it("a chat that refuses (the bot was kicked) is logged, not thrown: the change is already made", async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { inbox, incidents, people, roleGrants } from "../../src/db/schema.js";
+import { cards, inbox, incidents, people, roleGrants } from "../../src/db/schema.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { tgUser, updates } from "../support/updates.js";
 
@@ -297,8 +297,10 @@ describe("registering from a forwarded post or a link", () => {
     );
     const { message, callbackData } = h.fake.findButton(CURATOR, "Зарегистрировать");
     const press = await h.deliver(updates.callback(curator.tg, message, callbackData));
-    // The process died after the registration's commit, before the press was marked handled.
+    // The process died after the registration's commit, before its cards were sent and the press
+    // was marked handled.
     h.db.update(inbox).set({ doneAt: null }).where(eq(inbox.updateId, press.update_id)).run();
+    h.db.delete(cards).run();
     const since = h.fake.mark();
 
     await h.bot.handleUpdate(press);

@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import { importOrganizations } from "../../app/organizations.js";
-import { SlaRuntime, saveCalendarYears } from "../../app/sla.js";
+import { saveCalendarYears } from "../../app/sla.js";
 import { can, type Person } from "../../domain/access.js";
 import {
   asCalendarDocument,
@@ -11,7 +11,7 @@ import {
 import { decodeTextFile, ImportFileError, parseOrganizationsFile } from "../../domain/organization-import.js";
 import { refreshCardsOf } from "../../flows/organization.js";
 import { afterTurn } from "../after-turn.js";
-import { cardsDiffer, refreshOpenCards } from "../cards.js";
+import { refreshOpenCards } from "../cards.js";
 import type { BotContext } from "../context.js";
 import { cardDeps, splitMessage } from "../delivery.js";
 import { IMPORT_FILE_PROBLEMS, t } from "../texts.js";
@@ -70,16 +70,12 @@ async function loadCalendar(ctx: BotContext, person: Person, json: unknown): Pro
     await ctx.reply(t.calendar.invalid("no_years", {}));
     return;
   }
-  const before = new SlaRuntime(sla.regulation, sla.timezone, sla.schedule, sla.calendar, () => {});
-  const now = clock.now();
-  const years = saveCalendarYears(db, calendar, person.id, now);
+  const years = saveCalendarYears(db, calendar, person.id, clock.now());
   sla.replaceCalendar(mergeCalendars(sla.calendar, calendar));
   log.info({ years }, "production calendar loaded");
   await ctx.reply(t.calendar.loaded(years));
   // The cards of the open posts whose deadlines moved show the new ones, after the reply.
-  afterTurn(ctx, "cards on the new calendar", () =>
-    refreshOpenCards(cardDeps(ctx.app, ctx.api), (incident) => cardsDiffer(incident, before, sla, now)),
-  );
+  afterTurn(ctx, "cards on the new calendar", () => refreshOpenCards(cardDeps(ctx.app, ctx.api)));
 }
 
 async function importOrganizationsFile(ctx: BotContext, person: Person, fileName: string, content: string) {
