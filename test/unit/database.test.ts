@@ -240,6 +240,26 @@ describe("database", () => {
     upgraded.close();
   });
 
+  it("upgrading to cards that keep what they show (0019): the cards stay where they are, to be edited once", () => {
+    const { path, old } = databaseBefore("0019_card_shown");
+    old.sqlite.exec("insert into people (telegram_id, first_name, created_at) values (2001, 'Ольга', 0)");
+    old.sqlite.exec(
+      "insert into incidents (link, link_key, network, state, detected_at, registered_by, created_at, updated_at) " +
+        "values ('https://vk.com/wall-1_2', 'vk.com/wall-1_2', 'vk', 'registered', 0, 1, 0, 0)",
+    );
+    old.sqlite.exec(
+      "insert into cards (incident_id, chat_id, message_id, updated_at) values (1, -100, 7, 0)",
+    );
+    old.close();
+
+    const upgraded = openDatabase(path);
+    applyMigrations(upgraded.db);
+    expect(upgraded.sqlite.prepare("select chat_id, message_id, shown from cards").all()).toEqual([
+      { chat_id: -100, message_id: 7, shown: null },
+    ]);
+    upgraded.close();
+  });
+
   it("stops with a clear message when a migration fails, leaving the database as it was", () => {
     const folder = join(tempDir(), "drizzle");
     cpSync(new URL("../../drizzle", import.meta.url), folder, { recursive: true });
