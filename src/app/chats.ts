@@ -23,6 +23,7 @@ function selectBoundChats(db: Tx) {
       title: boundChats.title,
       boundBy: boundChats.boundBy,
       boundAt: boundChats.boundAt,
+      threadId: boundChats.threadId,
       organizationName: organizations.name,
     })
     .from(boundChats)
@@ -47,7 +48,40 @@ const chatQueries = preparedPerConnection((db) => ({
     // Older versions let a second curators' chat be bound beside the first: the newest one serves.
     .orderBy(desc(boundChats.boundAt))
     .prepare(),
+  topic: db
+    .select({ threadId: boundChats.threadId })
+    .from(boundChats)
+    .where(eq(boundChats.chatId, sql.placeholder("chatId")))
+    .prepare(),
 }));
+
+/** The forum topic a chat was bound in, where what the bot sends there of itself goes; none for the whole chat. */
+export function boundTopic(db: Tx, chatId: number): number | undefined {
+  return chatQueries(db).topic.get({ chatId })?.threadId ?? undefined;
+}
+
+/**
+ * The topic a chat was bound in is gone (deleted, closed to the bot, topics switched off): the chat
+ * is served in its general topic from now on. False when it was so already (another call found out).
+ */
+export function forgetBoundTopic(db: Db, input: { chatId: number; threadId: number; now: Date }): boolean {
+  return db.transaction((tx) => {
+    const forgotten = tx
+      .update(boundChats)
+      .set({ threadId: null })
+      .where(and(eq(boundChats.chatId, input.chatId), eq(boundChats.threadId, input.threadId)))
+      .run();
+    if (forgotten.changes === 0) return false;
+    audit(tx, input.now, {
+      actorId: null,
+      entity: "chat",
+      entityId: input.chatId,
+      action: "topic_lost",
+      details: { threadId: input.threadId },
+    });
+    return true;
+  });
+}
 
 export function chatOfOrganization(db: Tx, organizationId: number): number | undefined {
   return chatQueries(db).ofOrganization.get({ organizationId })?.chatId;
@@ -74,6 +108,8 @@ export function bindChat(
     title: string;
     purpose: ChatPurpose;
     organizationId: number | null;
+    /** The forum topic it is bound in (the bot writes there), or none: the whole chat. */
+    threadId?: number | null;
     actorId: number | null;
     now: Date;
   },
@@ -113,6 +149,7 @@ export function bindChat(
         title: input.title,
         boundBy: input.actorId,
         boundAt: input.now,
+        threadId: input.threadId ?? null,
       })
       .onConflictDoUpdate({
         target: boundChats.chatId,
@@ -122,6 +159,7 @@ export function bindChat(
           title: input.title,
           boundBy: input.actorId,
           boundAt: input.now,
+          threadId: input.threadId ?? null,
         },
       })
       .run();
@@ -132,7 +170,11 @@ export function bindChat(
       action: "bound",
       fromState: previous ? describe(previous) : "unbound",
       toState: describe(input),
-      details: { title: input.title, replacedChatIds: replaced.map((old) => old.chatId) },
+      details: {
+        title: input.title,
+        replacedChatIds: replaced.map((old) => old.chatId),
+        ...(input.threadId != null ? { threadId: input.threadId } : {}),
+      },
     });
     return {
       ok: true,

@@ -306,11 +306,6 @@ export function audienceFor(
   return onlookerAudience(deps.db, incident, person);
 }
 
-/**
- * Shows the incident's card at the bottom of a chat (of its forum topic `threadId`, where it was
- * asked for): the older card there loses its buttons and the new one is the one kept up to date from
- * now on.
- */
 /** The forum topic a message is in (one sent there, or the message under a pressed button): a card asked for there goes there. */
 export function topicOf(
   message: Pick<Message, "is_topic_message" | "message_thread_id"> | undefined,
@@ -318,6 +313,11 @@ export function topicOf(
   return message?.is_topic_message ? message.message_thread_id : undefined;
 }
 
+/**
+ * Shows the incident's card at the bottom of a chat (of its forum topic `threadId`, where it was
+ * asked for): the older card there loses its buttons and the new one is the one kept up to date from
+ * now on.
+ */
 export async function showCardIn(
   deps: AppDeps,
   api: Api,

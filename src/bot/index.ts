@@ -2,6 +2,7 @@ import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { type Api, Bot, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { boundTopic } from "../app/chats.js";
 import { markUpdateDone, receiveUpdate } from "../app/inbox.js";
 import { currentUpdate, withinUpdate } from "../app/update-scope.js";
 import { dialogueKey, sqliteConversationStorage } from "../db/conversation-storage.js";
@@ -27,11 +28,12 @@ import { start } from "./features/start.js";
 import { botApiFetch } from "./http-client.js";
 import { answerAnonymousSenders, identify, refuseStrangersPresses } from "./middlewares/identify.js";
 import { failedText } from "./refuse.js";
-import { followMigration } from "./refused-chats.js";
+import { followMigration, topicLost } from "./refused-chats.js";
 import { t } from "./texts.js";
 import {
   fitPopUps,
   followMigratedChats,
+  intoBoundTopics,
   notePressAnswered,
   onlyWhatIsOnDisk,
   quietOutsideWorkingTime,
@@ -104,8 +106,10 @@ const TOLERANT = [tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits, notePre
 function ownTransformers(deps: AppDeps, api: Api): Transformer[] {
   const night = () => !deps.sla.workingTime.isWorking(deps.clock.now());
   const moved = (from: number, to: number) => followMigration({ ...deps, api }, from, to);
+  const lost = (chatId: number, threadId: number) => topicLost({ ...deps, api }, chatId, threadId);
   return [
     onlyWhatIsOnDisk(deps.db),
+    intoBoundTopics((chatId) => boundTopic(deps.db, chatId), lost),
     followMigratedChats(moved),
     ...TOLERANT,
     fitPopUps,

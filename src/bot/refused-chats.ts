@@ -6,7 +6,7 @@
  */
 import { type Api, GrammyError } from "grammy";
 import type { Logger } from "pino";
-import { findBoundChat, migrateChat } from "../app/chats.js";
+import { findBoundChat, forgetBoundTopic, migrateChat } from "../app/chats.js";
 import { giveBackNotice, leaseNotice, releaseNotice, settleNotice } from "../app/notices.js";
 import { isBlocked, markBlocked, telegramIdsWithRole } from "../app/people.js";
 import type { Clock } from "../clock.js";
@@ -146,17 +146,29 @@ export async function followMigration(
 }
 
 /**
+ * The forum topic a chat was bound in is gone or closed to the bot: the chat is served in its general
+ * topic from now on, and the admins are told once, to bind it in another topic if they wish.
+ */
+export async function topicLost(deps: RefusalDeps, chatId: number, threadId: number): Promise<void> {
+  if (!forgetBoundTopic(deps.db, { chatId, threadId, now: deps.clock.now() })) return;
+  deps.log.warn({ chatId, threadId }, "bound chat's topic gone: the bot writes to its general topic");
+  const bound = findBoundChat(deps.db, chatId);
+  if (!bound) return;
+  await notifyAdmins({ ...deps, config: deps.config ?? { adminIds: [] } }, t.chat.topicLost(bound.title));
+}
+
+/** The admins' private chats: the registered admins and those of ADMIN_IDS who may not have written yet. */
+const adminChats = (db: Db, config: { adminIds: number[] }) => [
+  ...new Set([...telegramIdsWithRole(db, "admin"), ...config.adminIds]),
+];
+
+/**
  * Tells every admin privately (registered ones and those of ADMIN_IDS who may not have written
  * yet). An admin who blocks the bot is skipped, one found refusing now is marked so; the others still
  * get the message. With every admin blocking the bot nobody can be told: that is logged as an error,
  * with the text. Never throws on Telegram's refusals: a notice must not break the caller. Returns how
  * many got it.
  */
-/** The admins' private chats: the registered admins and those of ADMIN_IDS who may not have written yet. */
-const adminChats = (db: Db, config: { adminIds: number[] }) => [
-  ...new Set([...telegramIdsWithRole(db, "admin"), ...config.adminIds]),
-];
-
 export async function notifyAdmins(
   deps: { api: Api; db: Db; log: Logger; clock: Clock; config: { adminIds: number[] } },
   text: string,

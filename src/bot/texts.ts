@@ -620,6 +620,11 @@ export const t = {
     boundOrganization: (name: string) =>
       `Этот чат привязан к органу «${name}». Сюда будут приходить карточки сообщений.`,
     boundCurators: "Этот чат привязан как чат кураторов.",
+    /** Bound in a forum topic: what the bot sends of itself goes there. */
+    boundInTopic: "Карточки, уведомления и напоминания бот будет присылать в эту тему.",
+    topicLost: (title: string) =>
+      `В чате «${title}» тема, в которой его привязали, удалена или закрыта для бота: бот пишет в общую тему. ` +
+      "Чтобы бот писал в другую тему, отправьте /bind в ней.",
     movedFrom: (title: string) => `Прежний рабочий чат органа («${title}») отвязан.`,
     curatorsMovedFrom: (title: string) => `Прежний чат кураторов («${title}») отвязан.`,
     organizationLeft: (name: string) =>

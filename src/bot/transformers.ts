@@ -72,6 +72,38 @@ const SENDING = new Set([
   "forwardMessage",
 ]);
 
+/** Telegram's refusal of a forum topic that is no more, or closed to the bot. */
+const TOPIC_GONE = /thread not found|TOPIC_CLOSED|TOPIC_DELETED|TOPIC_ID_INVALID/i;
+
+/**
+ * What the bot sends of itself to a chat bound in a forum topic goes to that topic (`topicOf`):
+ * cards, notices, alerts. A message given its own topic, or a reply (which goes where its message
+ * is), is left as it is. A topic Telegram no longer takes (`lost`) is forgotten and the message goes
+ * to the chat's general topic instead, as every later one does.
+ */
+export function intoBoundTopics(
+  topicOf: (chatId: number) => number | undefined,
+  lost: (chatId: number, threadId: number) => Promise<void>,
+): Transformer {
+  return async (prev, method, payload, signal) => {
+    const call = payload as { chat_id?: unknown; message_thread_id?: unknown; reply_parameters?: unknown };
+    const chatId = call?.chat_id;
+    // Telegram gives groups negative ids.
+    const own =
+      SENDING.has(method) &&
+      typeof chatId === "number" &&
+      chatId < 0 &&
+      call.message_thread_id === undefined &&
+      call.reply_parameters === undefined;
+    const threadId = own ? topicOf(chatId as number) : undefined;
+    if (threadId === undefined) return prev(method, payload, signal);
+    const result = await prev(method, { ...payload, message_thread_id: threadId } as typeof payload, signal);
+    if (result.ok || !TOPIC_GONE.test(result.description)) return result;
+    await lost(chatId as number, threadId);
+    return prev(method, payload, signal);
+  };
+}
+
 /**
  * Nobody is pinged at night (PRODUCT.md, "Alerts and reports"): while `quiet()` (outside working
  * time) a message goes without sound, unless its sender decided (`disable_notification: false` for

@@ -91,6 +91,8 @@ export const boundChats = sqliteTable(
     title: text("title").notNull(),
     boundBy: integer("bound_by").references(() => people.id),
     boundAt: createdAt(),
+    /** The forum topic it was bound in: what the bot sends there of itself goes to that topic. */
+    threadId: integer("thread_id"),
   },
   (t) => [uniqueIndex("bound_chats_organization_unique").on(t.organizationId)],
 );

@@ -517,6 +517,65 @@ describe("group chats", () => {
     expect(h.lastText(-200)).toMatch(/^Сейчас этот чат: рабочий чат органа «Министерство здравоохранения»\./);
   });
 
+  it("bound in a forum topic: what the bot sends there of itself goes to that topic; a topic gone, to the general one, the admins told once", async () => {
+    const forum = {
+      id: -100,
+      type: "supergroup" as const,
+      title: "Минздрав: обращения",
+      is_forum: true as const,
+    };
+    await h.deliver(
+      updates.text(forum, admin().tg, "/bind", { message_thread_id: 5, is_topic_message: true }),
+    );
+    await admin().press(/Минздрав/, forum);
+    expect(h.lastText(-100)).toBe(
+      "Этот чат привязан к органу «Министерство здравоохранения». Сюда будут приходить карточки сообщений.\n\n" +
+        "Карточки, уведомления и напоминания бот будет присылать в эту тему.",
+    );
+    const health = h.db.select().from(organizations).get()?.id ?? 0;
+    h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const routed = async (n: number) => {
+      const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: health,
+        coexecutorIds: [],
+        actor: curator,
+        now: h.clock.now(),
+      });
+      await showCards(h, id);
+      return id;
+    };
+    const topicOf = (id: number) =>
+      h.fake.messages(-100).find((m) => m.text?.startsWith(`Сообщение № ${id} `))?.message.message_thread_id;
+
+    expect(topicOf(await routed(1))).toBe(5);
+
+    // The topic deleted in Telegram: the card goes to the general topic, the admins hear it once.
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: message thread not found" },
+      { match: (params) => params.chat_id === -100 && params.message_thread_id === 5 },
+    );
+    const second = await routed(2);
+    expect(h.fake.messages(-100).some((m) => m.text?.startsWith(`Сообщение № ${second} `))).toBe(true);
+    expect(topicOf(second)).toBeUndefined();
+    const told = admin()
+      .texts()
+      .filter((text) => text.includes("тема, в которой его привязали, удалена или закрыта"));
+    expect(told).toEqual([
+      "В чате «Минздрав: обращения» тема, в которой его привязали, удалена или закрыта для бота: бот пишет в общую тему. " +
+        "Чтобы бот писал в другую тему, отправьте /bind в ней.",
+    ]);
+    const lost = h.db.select().from(auditEvents).where(eq(auditEvents.action, "topic_lost")).all();
+    expect(lost.map((e) => e.details)).toEqual([{ threadId: 5 }]);
+    const tries = h.fake.callsOf("sendMessage").filter((c) => c.params.chat_id === -100).length;
+    const third = await routed(3);
+    expect(topicOf(third)).toBeUndefined();
+    expect(h.fake.callsOf("sendMessage").filter((c) => c.params.chat_id === -100)).toHaveLength(tries + 1);
+  });
+
   it("the /bind picker says that switched-off organizations are not shown", async () => {
     await admin().send("/bind", workChat());
     expect(h.lastText(-100)).not.toMatch(/Отключённые/);

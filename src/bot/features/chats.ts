@@ -15,7 +15,7 @@ import { markBlocked } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import type { BotContext } from "../context.js";
-import { splitMessage } from "../delivery.js";
+import { splitMessage, topicOf } from "../delivery.js";
 import { organizationPicker } from "../keyboards.js";
 import { requireGroup, requirePermission, requirePrivate } from "../refuse.js";
 import {
@@ -139,6 +139,7 @@ async function bind(ctx: BotContext, purpose: ChatPurpose, organizationId: numbe
     title: chat.title,
     purpose,
     organizationId,
+    threadId: topicOf(ctx.callbackQuery?.message) ?? null,
     actorId: ctx.person.id,
     now: clock.now(),
   });
@@ -155,6 +156,7 @@ async function bind(ctx: BotContext, purpose: ChatPurpose, organizationId: numbe
   chatWritableAgain(db, chat.id);
   const name = organizationId === null ? undefined : getOrganization(db, organizationId)?.name;
   const lines: string[] = [name ? t.chat.boundOrganization(name) : t.chat.boundCurators];
+  if (topicOf(ctx.callbackQuery?.message) !== undefined) lines.push(t.chat.boundInTopic);
   for (const old of result.replaced)
     lines.push(purpose === "curators" ? t.chat.curatorsMovedFrom(old.title) : t.chat.movedFrom(old.title));
   const left = leftWithoutChat(result.previous, organizationId);

@@ -1,0 +1,1 @@
+ALTER TABLE `bound_chats` ADD `thread_id` integer;
