@@ -15,6 +15,9 @@ export interface UpdateScope {
   again: boolean;
   /** Its button press has had its one answer (a pop-up, or none): another would be refused. */
   pressAnswered?: boolean;
+  /** The chat it came from, and the forum topic there (none: the chat's general topic). */
+  chatId?: number;
+  threadId?: number;
 }
 
 const scope = new AsyncLocalStorage<UpdateScope>();

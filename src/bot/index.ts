@@ -11,6 +11,7 @@ import { dialoguePlugin } from "../flows/ask.js";
 import { addOrganizationFlow, renameOrganizationFlow, shortNameFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
 import type { AppDeps, BotContext } from "./context.js";
+import { topicOf } from "./delivery.js";
 import { answerOnlyWhomAsked, endDialogueOnCommand, endStrangersDialogues } from "./dialogs.js";
 import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
@@ -148,7 +149,13 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     if (received === "done") return;
     const twin = handling.get(updateId);
     if (twin) return twin;
-    const handled = withinUpdate({ updateId, again: received === "again" }, async () => {
+    const scope = {
+      updateId,
+      again: received === "again",
+      ...(ctx.chatId !== undefined ? { chatId: ctx.chatId } : {}),
+      ...(topicOf(ctx.msg) !== undefined ? { threadId: topicOf(ctx.msg) } : {}),
+    };
+    const handled = withinUpdate(scope, async () => {
       // A webhook is answered when the handling ends or after 10 s, whichever comes first.
       if (options.arrivals === "synced") await onDisk(deps.db);
       await handleWithAnnouncements(next).finally(() => markUpdateDone(deps.db, updateId, deps.clock.now()));

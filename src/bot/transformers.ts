@@ -77,9 +77,10 @@ const TOPIC_GONE = /thread not found|TOPIC_CLOSED|TOPIC_DELETED|TOPIC_ID_INVALID
 
 /**
  * What the bot sends of itself to a chat bound in a forum topic goes to that topic (`topicOf`):
- * cards, notices, alerts. A message given its own topic, or a reply (which goes where its message
- * is), is left as it is. A topic Telegram no longer takes (`lost`) is forgotten and the message goes
- * to the chat's general topic instead, as every later one does.
+ * cards, notices, alerts. What it sends to the chat an update came from goes where the person wrote
+ * (its topic, or the general one). A message given its own topic, or a reply (which goes where its
+ * message is), is left as it is. A bound topic Telegram no longer takes (`lost`) is forgotten and the
+ * message goes to the chat's general topic instead, as every later one does.
  */
 export function intoBoundTopics(
   topicOf: (chatId: number) => number | undefined,
@@ -95,10 +96,12 @@ export function intoBoundTopics(
       chatId < 0 &&
       call.message_thread_id === undefined &&
       call.reply_parameters === undefined;
-    const threadId = own ? topicOf(chatId as number) : undefined;
+    const from = currentUpdate();
+    const here = own && from?.chatId === chatId;
+    const threadId = !own ? undefined : here ? from?.threadId : topicOf(chatId as number);
     if (threadId === undefined) return prev(method, payload, signal);
     const result = await prev(method, { ...payload, message_thread_id: threadId } as typeof payload, signal);
-    if (result.ok || !TOPIC_GONE.test(result.description)) return result;
+    if (here || result.ok || !TOPIC_GONE.test(result.description)) return result;
     await lost(chatId as number, threadId);
     return prev(method, payload, signal);
   };

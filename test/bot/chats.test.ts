@@ -551,6 +551,10 @@ describe("group chats", () => {
       h.fake.messages(-100).find((m) => m.text?.startsWith(`Сообщение № ${id} `))?.message.message_thread_id;
 
     expect(topicOf(await routed(1))).toBe(5);
+    // Written to in the general topic, the bot answers there.
+    await h.deliver(updates.text(forum, admin().tg, "/bind"));
+    expect(h.fake.lastMessage(-100)?.text).toMatch(/^Сейчас этот чат: рабочий чат органа/);
+    expect(h.fake.lastMessage(-100)?.message.message_thread_id).toBeUndefined();
 
     // The topic deleted in Telegram: the card goes to the general topic, the admins hear it once.
     h.fake.failNext(
