@@ -1,6 +1,6 @@
 /** Read-only questions about incidents the bot asks besides the transitions: rights to see, history, search. */
 
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import {
   assignments,
@@ -146,6 +146,26 @@ export function organizationNames(db: Tx, ids: readonly number[]): Map<number, s
     .where(inArray(organizations.id, [...ids]))
     .all();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** The state the incident was in at `at`, as its transitions recorded it (none before its first). */
+export function incidentStateAt(db: Tx, incidentId: number, at: Date): string | undefined {
+  return (
+    db
+      .select({ state: auditEvents.toState })
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.entity, "incident"),
+          eq(auditEvents.entityId, String(incidentId)),
+          lte(auditEvents.at, at),
+          isNotNull(auditEvents.toState),
+        ),
+      )
+      .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+      .limit(1)
+      .get()?.state ?? undefined
+  );
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 import { latestClaimEvent } from "../app/answers.js";
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { allHeads, concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
+import { incidentStateAt } from "../app/incident-queries.js";
 import { type Incident, incidentVersions, loadIncident } from "../app/incidents.js";
 import {
   loadPerson,
@@ -484,11 +485,8 @@ export function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAl
     return "routedLate";
   if (!HELD_BY_CURATORS.has(alert.step)) return undefined;
   const due = alert.dueAt.getTime();
-  const answer = incident.answer;
-  const submitted = answer?.draftSubmittedAt;
-  const decided = answer?.approvedAt ?? answer?.reworkRequestedAt;
-  const undecidedThen = incident.row.state === "on_approval" || (decided != null && due < decided.getTime());
-  if (submitted != null && due >= submitted.getTime() && undecidedThen) return "decision";
+  // A draft on approval then: this one, or an earlier one returned for rework since.
+  if (incidentStateAt(db, incident.id, alert.dueAt) === "on_approval") return "decision";
   if (incident.row.state !== "approved") return undefined;
   const claim = latestClaimEvent(db, incident.id)?.event;
   const claimedAt = (at: number) =>

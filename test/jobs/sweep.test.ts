@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
-import { approveDraft, publishInterim, submitDraft } from "../../src/app/answers.js";
+import { approveDraft, publishInterim, requestRework, submitDraft } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
 import {
   acceptIncident,
@@ -941,6 +941,37 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
     expect(alertsIn(HEALTH_HEAD)).toEqual([]);
     expect(aboutAnswer(OFFICE.healthChat)).toEqual([]);
     expect(aboutAnswer(OFFICE.executor)).toEqual([]);
+  });
+
+  it("an answer late while its first draft waited for the decision stays the curators' after a rework and a new draft: the executors are not told of it then", async () => {
+    const { health } = await healthHeadAlone();
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id); // the answer is due Wednesday 11:00 (p.8)
+    const aboutAnswer = (chatId: number) =>
+      alertsIn(chatId).filter((text) => text.includes("«разместить ответ»"));
+    const person = (telegramId: number) => {
+      const found = findPerson(h.db, telegramId);
+      if (!found) throw new Error("no person");
+      return found;
+    };
+    at("2026-11-25T06:01:00Z"); // Wednesday 11:01: late, the draft still undecided
+    await tick();
+    at("2026-11-25T06:10:00Z");
+    requestRework(h.db, {
+      incidentId: id,
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+      comment: "Уточните дату.",
+    });
+    await tick();
+    at("2026-11-25T06:30:00Z"); // the reworked draft before the curators again
+    const content = { text: "Снег вывезут 27.11.", attachments: [] };
+    submitDraft(h.db, { incidentId: id, actor: person(OFFICE.executor), now: h.clock.now(), content });
+    at("2026-11-25T06:31:00Z");
+    await tick();
+    expect(aboutAnswer(OFFICE.healthChat)).toEqual([]);
+    expect(aboutAnswer(OFFICE.executor)).toEqual([]);
+    expect(alertsIn(HEALTH_HEAD)).toEqual([]);
   });
 
   it("after an interim answer, the final answer late while its draft waits for the decision is the curators' too (p.13)", async () => {
