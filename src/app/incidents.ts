@@ -298,12 +298,18 @@ export function registerIncident(
   );
 }
 
+/** An author with this many posts in the repeat window is where posts come from, not who asks again. */
+const SOURCE_POSTS = 3;
+
 /**
- * Earlier incidents that the new post may repeat (PRODUCT.md "repeat"): the same author, or the same
- * topic or place, detected within the preset's window. A post already registered names its number
- * (`beforeId`): only those registered before it. Compared as a surge compares them (any case, ё = е:
- * SQLite's lower() folds only ASCII, so the window's posts are folded here). The likeliest first:
- * the same author, then more of the three alike, then the newest.
+ * Earlier incidents that the new post may repeat (PRODUCT.md "repeat": a post on an issue handled
+ * before): the same place, author or topic, detected within the preset's window. A post already
+ * registered names its number (`beforeId`): only those registered before it. Compared as a surge
+ * compares them (any case, ё = е: SQLite's lower() folds only ASCII, so the window's posts are folded
+ * here). The likeliest first: the same place (the issue's surest sign), then the same author, then
+ * the topic, then the newest. An author is no sign where the places differ (another issue), nor when
+ * it wrote several posts of the window (a channel or a community the posts are forwarded from, not a
+ * citizen asking again).
  */
 export function repeatCandidates(
   db: Db,
@@ -323,10 +329,7 @@ export function repeatCandidates(
   if (author === undefined && topic === undefined && place === undefined) return [];
   const same = (value: string | null, key: string | undefined) =>
     key !== undefined && value !== null && nameKey(value) === key;
-  // The same author counts most: on a busy topic, his own earlier post is still offered first.
-  const likeness = (row: Pick<IncidentRow, "author" | "topic" | "place">) =>
-    (same(row.author, author) ? 2 : 0) + (same(row.topic, topic) ? 1 : 0) + (same(row.place, place) ? 1 : 0);
-  const ids = db
+  const recent = db
     .select({ id: incidents.id, author: incidents.author, topic: incidents.topic, place: incidents.place })
     .from(incidents)
     .where(
@@ -337,15 +340,26 @@ export function repeatCandidates(
       ),
     )
     .orderBy(desc(incidents.id))
-    .all()
+    .all();
+  const byAuthor = recent.filter((row) => same(row.author, author)).length;
+  const authorTells = byAuthor < SOURCE_POSTS;
+  const likeness = (row: (typeof recent)[number]) => {
+    const otherPlace = place !== undefined && wanted(row.place) !== undefined && !same(row.place, place);
+    return (
+      (same(row.place, place) ? 3 : 0) +
+      (authorTells && !otherPlace && same(row.author, author) ? 2 : 0) +
+      (same(row.topic, topic) ? 1 : 0)
+    );
+  };
+  const ids = recent
     .map((row) => ({ id: row.id, likeness: likeness(row) }))
     .filter((row) => row.likeness > 0)
     .sort((a, b) => b.likeness - a.likeness || b.id - a.id)
     .slice(0, input.limit ?? 5)
     .map((row) => row.id);
   if (ids.length === 0) return [];
-  const rows = db.select().from(incidents).where(inArray(incidents.id, ids)).all();
-  return ids.flatMap((id) => rows.filter((row) => row.id === id));
+  const found = db.select().from(incidents).where(inArray(incidents.id, ids)).all();
+  return ids.flatMap((id) => found.filter((row) => row.id === id));
 }
 
 /** Open incidents marked as repeats of this one: their cards tell how it went. */

@@ -33,6 +33,7 @@ async function registerByNew(
     text?: string;
     author?: string;
     topic?: string;
+    place?: string;
     importance?: string;
     chat?: ReturnType<typeof group>;
   } = {},
@@ -45,7 +46,8 @@ async function registerByNew(
   else await curator.press("Пропустить", chat);
   if (opts.topic) await curator.send(opts.topic, chat);
   else await curator.press("Пропустить", chat);
-  await curator.press("Пропустить", chat);
+  if (opts.place) await curator.send(opts.place, chat);
+  else await curator.press("Пропустить", chat);
   await curator.press(opts.importance ?? "Обычное", chat);
   await curator.press("Сейчас", chat);
 }
@@ -677,6 +679,42 @@ describe("registering from a forwarded post or a link", () => {
     expect(curator.lastText()).toBe(
       "Сообщение № 5 похоже на повторное. Недавно уже были:\n№ 1 — Яма на дороге\n№ 4 — Яма № 5\n№ 3 — Яма № 4\n\nЭто повторное?",
     );
+  });
+
+  it("a channel that many posts come from is no sign of a repeat: the same place is offered first; the same author at another place is another issue", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_2", {
+      text: "Нет горячей воды",
+      author: "Подслушано Георгиевск",
+      place: "ул. Ленина, 12",
+    });
+    await registerByNew("https://vk.com/wall-1_3", {
+      text: "Яма во дворе",
+      author: "Иван Петров",
+      place: "ул. Мира, 1",
+    });
+    for (const n of [4, 5, 6]) {
+      await registerByNew(`https://t.me/georgievsk_online/${n}`, {
+        text: `Новость ${n}`,
+        author: "Георгиевск онлайн",
+      });
+      if (/похоже на повторное/.test(curator.lastText())) await curator.press("Нет, новое");
+    }
+    await registerByNew("https://t.me/georgievsk_online/7", {
+      text: "Пятый день нет горячей воды",
+      author: "Георгиевск онлайн",
+      place: "ул. Ленина, 12",
+    });
+    expect(curator.lastText()).toBe(
+      "Сообщение № 6 похоже на повторное. Недавно уже были:\n№ 1 — Нет горячей воды\n\nЭто повторное?",
+    );
+    // The same citizen about another place: another issue, no question.
+    await registerByNew("https://vk.com/wall-1_8", {
+      text: "Нет света",
+      author: "Иван Петров",
+      place: "ул. Ленина, 40",
+    });
+    expect(curator.lastText()).not.toMatch(/похоже на повторное/);
   });
 
   it("a repeat is found whatever the case of the topic, as a surge counts it", async () => {
