@@ -741,5 +741,5 @@ export function finalClockMet(
   const at = incident.answer?.finalDraftSubmittedAt;
   if (!rule || !at || !finalDraftSent(incident, reg)) return undefined;
   const due = stepDeadline(reg, "finalAfterInterim", anchorsOf(incident, leadAssignment(incident)), wt);
-  return { at, onTime: !due || at <= due, clause: rule.clause };
+  return { at, onTime: !due || wt.meets(due, at), clause: rule.clause };
 }

@@ -923,10 +923,10 @@ async function refreshRepeatCards(deps: AppDeps, api: Api, incidentId: number): 
  */
 function timeliness(deps: AppDeps, before: Incident, now: Date) {
   const due = answerDue(before, deps.sla);
-  const onTime = !due || answerMetAt(deps, before, due, now).getTime() <= due.at.getTime();
   const { regulation, workingTime } = deps.sla;
+  const onTime = !due || workingTime.meets(due.at, answerMetAt(deps, before, due, now));
   const posting = runningDeadlines(before, regulation, workingTime).find((d) => d.step === "publication");
-  return { due, onTime, postedLate: posting && posting.at < now ? posting.clause : null };
+  return { due, onTime, postedLate: posting && !workingTime.meets(posting.at, now) ? posting.clause : null };
 }
 
 /**

@@ -51,7 +51,8 @@ function returnAsked(
   const incident = loadIncident(deps.db, incidentId);
   const mine = incident && assignmentFor(incident, "return", person, undefined, organizationId);
   const due = mine && returnDue(deps, mine.receivedAt);
-  const late = due && due < deps.clock.now() ? formatDeadline(due, deps.sla.timezone) : null;
+  const late =
+    due && !deps.sla.workingTime.meets(due, deps.clock.now()) ? formatDeadline(due, deps.sla.timezone) : null;
   // A co-executor is told which organization asks the author (the lead's «Запрос автору»).
   const lead = mine?.role === "coexecutor" && incident ? leadAssignment(incident) : undefined;
   return { late, lead: lead ? (lead.organizationShortName ?? lead.organizationName) : null };

@@ -47,6 +47,11 @@ export interface StepInstance {
   /** Null when not done before the end of the replayed period. */
   completedAt: Date | null;
   /**
+   * Not done, or done after working time passed beyond the deadline: one done at the weekend after a
+   * deadline that ran out at Friday's close is on time (WorkingTime.meets).
+   */
+  late: boolean;
+  /**
    * When the step stopped being owed, not done: the post went to another organization, was
    * answered or closed, its lead returned it; a co-executor's part withdrawn or its clock started
    * over. Such a step is kept only if its deadline had passed by then (see `overdueAt`); null otherwise.
@@ -131,6 +136,7 @@ function overdueAt(clock: Clock, at: Date): boolean {
  * went through V8's slow runtime copy, which made the replay four times slower (bench/report.ts).
  */
 function stepInstance(
+  wt: WorkingTime,
   incidentId: number,
   clock: Clock,
   completedAt: Date | null,
@@ -146,6 +152,7 @@ function stepInstance(
     start: clock.start,
     deadline: clock.deadline,
     completedAt,
+    late: completedAt === null || !wt.meets(clock.deadline, completedAt),
     endedAt,
     curatorStep,
     organizationId,
@@ -557,6 +564,7 @@ class CoexecutorParts {
   ): StepInstance {
     const curatorStep = isCuratorStep(this.reg, part.step);
     return stepInstance(
+      this.wt,
       this.incident.id,
       part,
       completedAt,
@@ -681,20 +689,21 @@ export function replayIncident(
     organizationId: number | null = lead,
   ): StepInstance =>
     isCuratorStep(reg, r.step)
-      ? stepInstance(incident.id, r, completedAt, true, null, actorId, endedAt)
+      ? stepInstance(wt, incident.id, r, completedAt, true, null, actorId, endedAt)
       : // Late, and the curators held the post when its time ran out: theirs. One met in time is the
         // organization's, though the draft that met it opened their hold (Georgievsk p.15). So is
         // one nobody owed then: Georgievsk p.15 owed anew by a lead routed to after its deadline,
         // which the organization that had the post then had met (the alerts were the curators').
         HELD_BY_CURATORS.has(r.step) &&
-          (completedAt === null || completedAt > r.deadline) &&
+          (completedAt === null || !wt.meets(r.deadline, completedAt)) &&
           (curatorsHeld(r.deadline) || owedOnlyAfter(r))
-        ? stepInstance(incident.id, r, completedAt, true, null, null, endedAt)
+        ? stepInstance(wt, incident.id, r, completedAt, true, null, null, endedAt)
         : ranOutBefore(r, organizationId)
           ? // Its time ran out before this lead first had the post (Orenburg p.8 counts from
             // detection): the organization that had it then missed it, as the alerts said then.
-            stepInstance(incident.id, r, completedAt, false, leadAt(leads, r.deadline), null, endedAt)
+            stepInstance(wt, incident.id, r, completedAt, false, leadAt(leads, r.deadline), null, endedAt)
           : stepInstance(
+              wt,
               incident.id,
               r,
               completedAt,
@@ -960,11 +969,10 @@ export function replayIncident(
 export function decidedAt(step: StepInstance): Date {
   const { completedAt, deadline } = step;
   if (step.step === "return" && completedAt) return completedAt;
-  return completedAt && completedAt.getTime() <= deadline.getTime() ? completedAt : deadline;
+  return completedAt && !step.late ? completedAt : deadline;
 }
 
-// Instants are compared as numbers: comparing Dates with `>` converts each through valueOf, which
-// over a month's hundreds of thousands of steps costs a tenth of a second.
+/** Judged once, when the step is built (see StepInstance.late). */
 export function isLate(step: StepInstance): boolean {
-  return step.completedAt === null || step.completedAt.getTime() > step.deadline.getTime();
+  return step.late;
 }

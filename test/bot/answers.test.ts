@@ -1098,6 +1098,19 @@ describe("publication", () => {
     );
   });
 
+  it("posted at the weekend after a deadline that ran out at Friday's close: in time, not a working minute went by", async () => {
+    const id = await officeWithIncident({ now: "2026-11-27T11:00:00Z" }); // Friday 16:00
+    h.clock.set("2026-11-27T12:30:00Z"); // 17:30: approved, to be posted by 18:00 (p.12)
+    await seedDraft(h, id, { approve: true });
+    h.clock.set("2026-11-28T05:00:00Z"); // Saturday 10:00
+    await executor().press("Размещено", healthChat());
+    await executor().send("https://vk.com/wall-1_1?reply=77", healthChat());
+    expect(h.lastText(OFFICE.healthChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
+    expect(cardText(OFFICE.curatorsChat, id)).toContain(
+      "Ответ размещён: https://vk.com/wall-1_1?reply=77 (в срок)",
+    );
+  });
+
   it("Orenburg: an answer posted in its deadline but over 30 minutes after approval is told it was posted late after approval (p.12)", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { approve: true });

@@ -1073,3 +1073,25 @@ describe("a shortened answer deadline (Orenburg p.6) as each routing set it", ()
     ]);
   });
 });
+
+describe("work done at the weekend", () => {
+  it("after a deadline that ran out at Friday's close is on time: not a working minute went by; after one that ran out earlier, late by the working time missed", async () => {
+    const o = await office("orenburg");
+    const { health } = o;
+    const { ivan } = o.people;
+    // Friday 13.11: both approved in the afternoon, posted on Saturday morning (p.12: 30 minutes).
+    const closing = o.register("2026-11-13 16:00");
+    o.route(closing, health, "2026-11-13 16:05");
+    o.answer(closing, ivan, "2026-11-13 16:10", "2026-11-13 17:20", "2026-11-13 17:30", "2026-11-14 10:00");
+    const earlier = o.register("2026-11-13 16:00");
+    o.route(earlier, health, "2026-11-13 16:05");
+    o.answer(earlier, ivan, "2026-11-13 16:10", "2026-11-13 16:50", "2026-11-13 17:00", "2026-11-14 10:00");
+
+    const report = o.november();
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за 11.2026: 1",
+      `№ ${earlier} · Минздрав · Иван — разместить согласованный ответ (п. 12): срок 13.11.2026 17:30, выполнено 14.11.2026 10:00, опоздание 30 мин`,
+    ]);
+    expect(stepScore(report, "publication")).toBe("1/2");
+  });
+});

@@ -137,6 +137,15 @@ export class WorkingTime {
     return new Date(tl.ivEnd[(tl.wdFirstIv[k + 1] as number) - 1] as number);
   }
 
+  /**
+   * Whether something done at `at` meets a deadline: no working time passed after it. Done at the
+   * weekend after a deadline that ran out at Friday's close (or during the lunch break after one at
+   * 13:00), it is on time: not a working minute went by, as the clock that set the deadline counts.
+   */
+  meets(deadline: Date, at: Date): boolean {
+    return at.getTime() <= deadline.getTime() || this.workingMinutesBetween(deadline, at) <= 0;
+  }
+
   /** Working minutes from a to b (may be fractional when the instants have seconds); negative if b < a. */
   workingMinutesBetween(a: Date, b: Date): number {
     const ta = a.getTime();
