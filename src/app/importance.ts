@@ -1,6 +1,7 @@
 /**
  * What a curator learns about a post after registering it: its importance (a post registered with
- * one tap is always «обычное»), its topic and its place. Each correction is a change of the incident
+ * one tap is always «обычное»), its topic and its place; and what he corrects: the post's text and
+ * author (words of his own pasted with the link, say). Each correction is a change of the incident
  * like any other: one transaction that checks it, bumps the version and writes the audit event.
  * Also the query a surge counts (Orenburg p.21, Georgievsk p.24): posts on one topic or place.
  */
@@ -14,10 +15,12 @@ import { alreadyMadeByThisUpdate, audit, incidentEvents } from "./audit.js";
 import { type Incident, type IncidentRow, loadIncident, type TransitionRefusal } from "./incidents.js";
 
 export type Subject = "topic" | "place";
+/** A detail the curator types in the menu's dialogue: the topic and place, the post's text and author. */
+export type TypedDetail = Subject | "text" | "author";
 
 export type PostDetail =
   | { field: "importance"; value: Importance }
-  | { field: Subject; value: string | null }
+  | { field: TypedDetail; value: string | null }
   /** The post's own publication time (Orenburg p.13 counts the final answer from it). */
   | { field: "postedAt"; value: Date };
 
@@ -26,6 +29,8 @@ export const DETAIL_ACTIONS = {
   importance: "setImportance",
   topic: "setTopic",
   place: "setPlace",
+  text: "setText",
+  author: "setAuthor",
   postedAt: "setPostedAt",
 } as const;
 
@@ -39,7 +44,7 @@ export function detailsEditable(incident: Pick<Incident, "state">): boolean {
 }
 
 /**
- * Sets the post's importance, topic or place. Curators only; `expectedVersion` is the version the
+ * Sets the post's importance, topic, place, text, author or date. Curators only; `expectedVersion` is the version the
  * curator saw: if the same detail was set since (another curator's change, say), nothing is done
  * ("changed"). The workflow moving on meanwhile (routed, taken into work), or another detail set, is
  * no conflict: the curator overwrites nothing he did not see.
@@ -138,7 +143,7 @@ function writeDetail(tx: Tx, before: Incident, detail: PostDetail, actorId: numb
   return loadIncident(tx, before.id) as Incident;
 }
 
-function columnOf(detail: PostDetail): Partial<Pick<IncidentRow, "importance" | Subject | "postedAt">> {
+function columnOf(detail: PostDetail): Partial<Pick<IncidentRow, "importance" | TypedDetail | "postedAt">> {
   switch (detail.field) {
     case "postedAt":
       return { postedAt: detail.value };
@@ -148,6 +153,10 @@ function columnOf(detail: PostDetail): Partial<Pick<IncidentRow, "importance" | 
       return { topic: detail.value };
     case "place":
       return { place: detail.value };
+    case "text":
+      return { text: detail.value };
+    case "author":
+      return { author: detail.value };
   }
 }
 

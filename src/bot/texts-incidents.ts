@@ -1,6 +1,6 @@
 /** Every word of routing, executors' actions on cards, lists, search and history. Plain, polite, short. */
 
-import type { Subject } from "../app/importance.js";
+import type { TypedDetail } from "../app/importance.js";
 import type { Importance, IncidentState } from "../domain/incident.js";
 
 const SHORT_STATE: Record<IncidentState, string> = {
@@ -327,7 +327,12 @@ export const tr = {
       significant: "Социально значимое",
     } satisfies Record<Importance, string>,
     current: (label: string) => `✓ ${label}`,
-    subject: { topic: "Тема", place: "Место" } satisfies Record<Subject, string>,
+    subject: {
+      topic: "Тема",
+      place: "Место",
+      text: "Текст поста",
+      author: "Автор",
+    } satisfies Record<TypedDetail, string>,
     close: "Закрыть меню",
     void: "Закрыть: ошибка или пост удалён",
     notCurator: "Менять важность, тему и место сообщения может только куратор.",
@@ -345,9 +350,20 @@ export const tr = {
         `Сообщение № ${id}: напишите тему (до 300 символов).${current ? ` Сейчас: «${current}».` : ""} Отмена — /cancel.`,
       place: (id: number, current: string | null) =>
         `Сообщение № ${id}: напишите место — населённый пункт, улицу, адрес (до 300 символов).${current ? ` Сейчас: «${current}».` : ""} Отмена — /cancel.`,
-    } satisfies Record<Subject, unknown>,
-    clear: { topic: "Убрать тему", place: "Убрать место" } satisfies Record<Subject, string>,
+      /** `current`: the start of the text the cards quote now. */
+      text: (id: number, current: string | null) =>
+        `Сообщение № ${id}: пришлите текст поста — скопируйте его из поста, карточки будут цитировать его.${current ? ` Сейчас: «${current}».` : ""} Отмена — /cancel.`,
+      author: (id: number, current: string | null) =>
+        `Сообщение № ${id}: кто автор поста? Напишите имя или ссылку на страницу автора (до 300 символов).${current ? ` Сейчас: «${current}».` : ""} Отмена — /cancel.`,
+    } satisfies Record<TypedDetail, unknown>,
+    clear: {
+      topic: "Убрать тему",
+      place: "Убрать место",
+      text: "Убрать текст",
+      author: "Убрать автора",
+    } satisfies Record<TypedDetail, string>,
     badValue: "Напишите одним сообщением, текстом до 300 символов. Отмена — /cancel.",
+    badText: "Пришлите текст поста одним сообщением. Отмена — /cancel.",
     /**
      * A post forwarded, or its link pasted, where a topic, a place, a number or a time was asked.
      * Posts are registered in the private chat with the bot, not in a group.
@@ -366,9 +382,13 @@ export const tr = {
         value ? `Сообщение № ${id}: тема — «${value}».` : `Сообщение № ${id}: тема убрана.`,
       place: (id: number, value: string | null) =>
         value ? `Сообщение № ${id}: место — «${value}».` : `Сообщение № ${id}: место убрано.`,
-    } satisfies Record<Subject, unknown>,
+      text: (id: number, value: string | null) =>
+        value ? `Сообщение № ${id}: текст поста изменён.` : `Сообщение № ${id}: текст поста убран.`,
+      author: (id: number, value: string | null) =>
+        value ? `Сообщение № ${id}: автор — «${value}».` : `Сообщение № ${id}: автор убран.`,
+    } satisfies Record<TypedDetail, unknown>,
     same: "Так уже записано: ничего не изменено.",
-    /** `button`: the menu's button that asked it («Тема», «Место», «Дата поста»). */
+    /** `button`: the menu's button that asked it («Тема», «Место», «Текст поста», «Дата поста»). */
     changedWhileTyping: (id: number, button: string) =>
       `Пока вы писали, сообщение № ${id} изменилось, поэтому ничего не записано. ` +
       `Меню выше обновлено: посмотрите и нажмите «${button}» ещё раз.`,
@@ -436,6 +456,9 @@ export const tr = {
       `важность: ${from ?? "—"} → ${to ?? "—"}`,
     setTopic: (to: string | undefined) => (to ? `тема: «${to}»` : "тема убрана"),
     setPlace: (to: string | undefined) => (to ? `место: «${to}»` : "место убрано"),
+    /** `to`: the start of the new text. */
+    setText: (to: string | undefined) => (to ? `текст поста: «${to}»` : "текст поста убран"),
+    setAuthor: (to: string | undefined) => (to ? `автор: «${to}»` : "автор убран"),
     setPostedAt: (to: string | undefined) => `дата поста: ${to ?? "—"}`,
     qualityMark: (mark: unknown) => `оценка качества ответа: ${typeof mark === "number" ? mark : "—"}`,
     curatorPosts: "«Размещу лично»: согласованный ответ размещает куратор",

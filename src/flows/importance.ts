@@ -1,13 +1,14 @@
 /**
  * «Важность, тема, место, повтор» on the curators' card: a menu where a curator raises or lowers the post's
- * importance with one tap and sets or corrects its topic and place in a short dialogue. Raised to
+ * importance with one tap and sets or corrects its topic and place, or the post's text and author (the
+ * cards quote them to the executors), in a short dialogue. Raised to
  * «социально значимое», the post goes to the heads at once, as one registered so does (Orenburg p.21,
  * Georgievsk p.24); a topic or place set counts toward a surge. Every button carries the version the
  * curator saw: a change made meanwhile (by another curator, say) is shown, not overwritten unseen.
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { changePostDetail, detailsEditable, type PostDetail, type Subject } from "../app/importance.js";
+import { changePostDetail, detailsEditable, type PostDetail, type TypedDetail } from "../app/importance.js";
 import {
   type Incident,
   incidentsAtLink,
@@ -38,11 +39,13 @@ import {
   staleStep,
   waitForAnswer,
 } from "./ask.js";
-import { announceDetail, parseLocalTime } from "./intake.js";
+import { announceDetail, parseLocalTime, snippet } from "./intake.js";
 
 export const LEVELS: Importance[] = ["normal", "important", "significant"];
 const MAX_FIELD = 300;
 const MAX_LINK = 2000;
+/** A post's text: as long as one message carries. */
+const MAX_TEXT = 4096;
 
 /** Where the menu is, so the dialogue can bring it up to date. Plain JSON: it is a dialogue's argument. */
 export interface MenuAt {
@@ -67,6 +70,9 @@ export function detailsMenu(
   for (const subject of ["topic", "place"] as const)
     keyboard.text(tr.edit.subject[subject], cb("imp.ask", id, subject, row.version));
   keyboard.text(tr.edit.postedAt.button, cb("imp.date", id, row.version));
+  keyboard.row();
+  for (const subject of ["text", "author"] as const)
+    keyboard.text(tr.edit.subject[subject], cb("imp.ask", id, subject, row.version));
   // A repeat found later than at registration (Orenburg p.15; Georgievsk p.19): linked once.
   if (row.repeatOfId === null) keyboard.row().text(tr.edit.repeat.button, cb("imp.rep", id, row.version));
   // Deleted by its author, or registered by mistake: closed without an answer, out of the report.
@@ -114,7 +120,7 @@ function isPostLink(link: string): boolean {
 }
 
 /**
- * What the curator's answer to «Тема» or «Место» is: a text, «Убрать» (null), or nothing. «Убрать»
+ * What the curator's answer to «Тема», «Место» and the like is: a text, «Убрать» (null), or nothing. «Убрать»
  * and «Отмена» count only under this question: under an earlier one (the topic's, left when «Место»
  * was chosen) they get a pop-up and do nothing. A post forwarded, or its link pasted where no link
  * is asked (`takesLinks` false), is a new post to register: the question closes, saying so.
@@ -124,6 +130,7 @@ async function waitForValue(
   prompt: Message,
   max = MAX_FIELD,
   takesLinks = false,
+  bad: string = tr.edit.badValue,
 ): Promise<{ value: string | null } | "cancelled"> {
   for (;;) {
     const answer = await waitForAnswer(conversation);
@@ -151,7 +158,7 @@ async function waitForValue(
     if (isCancel(text)) return "cancelled";
     if (text?.startsWith("/")) await conversation.halt({ next: true });
     if (text && text.length <= max) return { value: text };
-    if (answer.message) await answer.reply(tr.edit.badValue);
+    if (answer.message) await answer.reply(bad);
   }
 }
 
@@ -226,27 +233,34 @@ async function applyDetail(
     : detailRefusal(deps, incidentId, result.refusal);
 }
 
-/** «Тема» / «Место» in the menu: the new value, or «Убрать». */
+/**
+ * «Тема», «Место», «Текст поста» or «Автор» in the menu: the new value, or «Убрать». The post's text
+ * is the citizen's, copied from the post: it may be long and carry links.
+ */
 export function detailFlow(deps: AppDeps) {
   return async function postDetailDialog(
     conversation: Flow,
     ctx: Context,
     incidentId: number,
-    subject: Subject,
+    subject: TypedDetail,
     version: number,
     menu: MenuAt,
   ): Promise<void> {
     aboutPost(conversation, incidentId);
-    const current = await conversation.external(
-      () => loadIncident(deps.db, incidentId)?.row[subject] ?? null,
-    );
+    const current = await conversation.external(() => {
+      const value = loadIncident(deps.db, incidentId)?.row[subject] ?? null;
+      return subject === "text" ? snippet(value) : value;
+    });
     const keyboard = new InlineKeyboard();
     if (current) keyboard.text(tr.edit.clear[subject], cb("dt.clear")).row();
     keyboard.text(tr.route.cancel, cb("dt.cancel"));
     const prompt = await askOf(conversation, ctx, tr.edit.ask[subject](incidentId, current), {
       reply_markup: keyboard,
     });
-    const reply = await waitForValue(conversation, prompt);
+    const isText = subject === "text";
+    const reply = await (isText
+      ? waitForValue(conversation, prompt, MAX_TEXT, true, tr.edit.badText)
+      : waitForValue(conversation, prompt));
     await removeButtons(ctx, prompt);
     if (reply === "cancelled") {
       await ctx.reply(tr.cancelled);

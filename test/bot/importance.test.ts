@@ -368,6 +368,65 @@ describe("topic and place", () => {
   });
 });
 
+describe("the post's text and author", () => {
+  it("a curator's note registered as the post's text is corrected from the menu: every card quotes the citizen's words, audited", async () => {
+    const id = seedRegistered(h, {
+      link: "https://vk.com/wall-123456_789",
+      text: "Вот пост про яму и сломанную ливнёвку:",
+      author: null,
+    });
+    await showCards(h, id);
+    await pressData(curator, `inc.route:${id}`);
+    await curator.press(/Минздрав/, curatorsChat());
+    await curator.press("Готово", curatorsChat());
+    const executorsCard = () =>
+      h.texts(OFFICE.healthChat).find((text) => text.startsWith(`Сообщение № ${id} · `)) ?? "";
+    expect(executorsCard()).toContain("«Вот пост про яму и сломанную ливнёвку:»");
+
+    await openMenu(curator, id);
+    await curator.press("Текст поста", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Ольга, сообщение № 1: пришлите текст поста — скопируйте его из поста, карточки будут цитировать его. " +
+        "Сейчас: «Вот пост про яму и сломанную ливнёвку:». Отмена — /cancel.",
+    );
+    const citizen = "На ул. Мира, 5 яма, ливнёвка сломана, двор затопило. Фото: https://vk.com/photo-1_2";
+    await curator.send(citizen, curatorsChat());
+    for (const shown of [card(id), executorsCard()]) {
+      expect(shown).toContain(`«${citizen}»`);
+      expect(shown).not.toContain("Вот пост про яму");
+    }
+    expect(loadIncident(h.db, id)?.row.text).toBe(citizen);
+
+    await curator.press("Автор", curatorsChat());
+    await curator.send("Ирина Смирнова", curatorsChat());
+    expect(card(id)).toContain("Автор: Ирина Смирнова");
+    expect(executorsCard()).toContain("Автор: Ирина Смирнова");
+
+    await curator.press("История", curatorsChat());
+    expect(curator.lastText()).toMatch(/— Ольга — текст поста: «На ул\. Мира, 5 яма/);
+    expect(curator.lastText()).toMatch(/— Ольга — автор: «Ирина Смирнова»$/m);
+    const events = h.db.select().from(auditEvents).where(eq(auditEvents.action, "setText")).all();
+    expect(events.map((e) => [e.details?.from, e.details?.to])).toEqual([
+      ["Вот пост про яму и сломанную ливнёвку:", citizen],
+    ]);
+  });
+
+  it("a text another curator corrected while this one was typing is not overwritten unseen", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Текст поста", curatorsChat());
+    await openMenu(curator2, id);
+    await curator2.press("Текст поста", curatorsChat());
+    await curator2.send("Горит школа № 3", curatorsChat());
+    await curator.send("Пожар в школе № 3", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Пока вы писали, сообщение № 1 изменилось, поэтому ничего не записано. " +
+        "Меню выше обновлено: посмотрите и нажмите «Текст поста» ещё раз.",
+    );
+    expect(loadIncident(h.db, id)?.row.text).toBe("Горит школа № 3");
+  });
+});
+
 describe("a repeat found after registration (Orenburg p.15)", () => {
   it("«Повторное к …» links the post to the earlier one named by its number; the cards show it; audited once", async () => {
     const earlier = await register(1);

@@ -5,8 +5,8 @@ import {
   changePostDetail,
   DETAIL_ACTIONS,
   detailsEditable,
-  type Subject,
   staleFor,
+  type TypedDetail,
 } from "../../app/importance.js";
 import {
   acceptedByOf,
@@ -87,6 +87,8 @@ const LIST_LIMIT = 30;
 /** A holder's name on a list's line, cut so: the lines must fit in one message. */
 const HOLDER_LIMIT = 40;
 const MESSAGE_LIMIT = 4096;
+/** A post's text as «История» quotes a correction of it: its start. */
+const HISTORY_TEXT = 100;
 
 /** Routing, executors' actions on cards, lists, search and history. */
 export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
@@ -117,7 +119,7 @@ export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
   }
   composer.callbackQuery(onAction("inc.edit", [ID]), openDetailsMenu);
   composer.callbackQuery(onAction("imp.set", [ID, LEVELS.join("|"), ID]), setImportance);
-  composer.callbackQuery(onAction("imp.ask", [ID, "topic|place", ID]), askDetail);
+  composer.callbackQuery(onAction("imp.ask", [ID, "topic|place|text|author", ID]), askDetail);
   composer.callbackQuery(onAction("imp.rep", [ID, ID]), askRepeat);
   composer.callbackQuery(onAction("imp.date", [ID, ID]), askPostDate);
   composer.callbackQuery(onAction("imp.close", [ID]), closeDetailsMenu);
@@ -281,9 +283,9 @@ async function setImportance(ctx: BotContext) {
   );
 }
 
-/** «Тема» / «Место» in the menu: a short dialogue. */
+/** «Тема», «Место», «Текст поста», «Автор» in the menu: a short dialogue. */
 async function askDetail(ctx: BotContext) {
-  const subject = ctx.match?.[2] as Subject;
+  const subject = ctx.match?.[2] as TypedDetail;
   const version = Number(ctx.match?.[3]);
   const action = DETAIL_ACTIONS[subject];
   await openMenuDialog(ctx, version, action, "incident.detail", (menu) => [subject, version, menu]);
@@ -494,6 +496,12 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>, timezon
       return tr.action.setTopic(text(details.to));
     case "setPlace":
       return tr.action.setPlace(text(details.to));
+    case "setText": {
+      const to = text(details.to);
+      return tr.action.setText(to && clip(to.replace(/\s+/g, " "), HISTORY_TEXT));
+    }
+    case "setAuthor":
+      return tr.action.setAuthor(text(details.to));
     case "setPostedAt": {
       const to = text(details.to);
       return tr.action.setPostedAt(to && formatDeadline(new Date(to), timezone));
