@@ -50,6 +50,8 @@ export interface IntakeArgs {
    * date question offers it.
    */
   forwardedAt?: number;
+  /** The words sent with a pasted link: the text question offers them to keep («Оставить»). */
+  typedText?: string;
 }
 
 type AnnounceDeps = AppDeps & { api: Api };
@@ -386,6 +388,23 @@ async function askLink(conversation: Flow, ctx: Context, prompt: string): Promis
   return "value" in reply ? reply.value : "";
 }
 
+/**
+ * The post's text: «Нет текста» gives null. Words sent with the post's link (`typed`) are offered to
+ * keep, since they may be the curator's own note rather than the post's.
+ */
+async function askText(conversation: Flow, ctx: Context, typed: string | undefined): Promise<string | null> {
+  if (typed === undefined) return askOptional(conversation, ctx, "text", ti.askText, ti.button.noText, ok);
+  const reply = await ask(conversation, ctx, {
+    step: "text",
+    prompt: ti.askTypedText(snippet(typed) ?? typed),
+    buttons: [[{ label: ti.button.keepText, value: "keep" }], [{ label: ti.button.noText, value: "skip" }]],
+    parse: ok,
+    onForward: "answer",
+  });
+  if ("value" in reply) return reply.value;
+  return reply.button === "keep" ? typed : null;
+}
+
 /** The post's text, or an optional field: «Пропустить» / «Нет текста» give null. */
 async function askOptional(
   conversation: Flow,
@@ -571,10 +590,7 @@ export function intakeFlow(deps: AppDeps) {
       if (choice === "reg") draft = oneTap(draft, args.forwardedAt);
     }
 
-    const text =
-      draft.text !== undefined
-        ? draft.text
-        : await askOptional(conversation, ctx, "text", ti.askText, ti.button.noText, ok);
+    const text = draft.text !== undefined ? draft.text : await askText(conversation, ctx, args.typedText);
     const field = (step: string, prompt: string) =>
       askOptional(conversation, ctx, step, prompt, ti.button.skip, limited);
     const author = draft.author !== undefined ? draft.author : await field("author", ti.askAuthor);

@@ -312,11 +312,16 @@ describe("registering from a forwarded post or a link", () => {
     expect(incidentCount()).toBe(1);
   });
 
-  it("a link pasted with words: «Заполнить подробнее» asks only what is missing", async () => {
+  it("a link pasted with words: «Заполнить подробнее» offers them as the text, then asks only what is missing", async () => {
     await start();
     await curator.send("жалоба на освещение https://ok.ru/group/1/topic/2");
     expect(curator.lastText()).toMatch(/^Распознано сообщение:\nОдноклассники: https:\/\/ok\.ru/);
     await curator.press("Заполнить подробнее");
+    expect(curator.lastText()).toBe(
+      "Вместе со ссылкой вы прислали: «жалоба на освещение». Если это текст поста, нажмите «Оставить». " +
+        "Если нет — пришлите текст поста (можно скопировать из поста) или нажмите «Нет текста».",
+    );
+    await curator.press("Оставить");
     expect(curator.lastText()).toMatch(/^Кто автор\?/);
     await curator.press("Пропустить");
     await curator.send("освещение");
@@ -327,6 +332,34 @@ describe("registering from a forwarded post or a link", () => {
     expect(card).toMatch(/^Сообщение № 1 · Одноклассники/);
     expect(card).toMatch(/«жалоба на освещение»/);
     expect(card).toMatch(/Тема: освещение\nВажность: социально значимое/);
+  });
+
+  it("a curator's note pasted with a link: the summary says it becomes the post's text, and «Заполнить подробнее» takes the citizen's instead", async () => {
+    await start();
+    await curator.send("Вот пост про яму и сломанную ливнёвку: https://vk.com/wall-123456_789");
+    expect(curator.lastText()).toBe(
+      [
+        "Распознано сообщение:",
+        "ВКонтакте: https://vk.com/wall-123456_789",
+        "Текстом поста станут слова, присланные со ссылкой: «Вот пост про яму и сломанную ливнёвку:»",
+        "",
+        "Зарегистрировать как обычное или заполнить подробнее (текст, тема, место, важность, время)? " +
+          "Если эти слова — не текст поста, нажмите «Заполнить подробнее».",
+      ].join("\n"),
+    );
+    await curator.press("Заполнить подробнее");
+    const citizen = "Во дворе дома 5 на ул. Мира яма, ливнёвка сломана, всё затопило.";
+    await curator.send(citizen);
+    await curator.send("Ирина Смирнова");
+    await curator.press("Пропустить");
+    await curator.press("Пропустить");
+    await curator.press("Обычное");
+    await curator.press("Сейчас");
+    for (const card of [cardIn(CURATOR), cardIn(CURATORS_CHAT)]) {
+      expect(card).toContain(`«${citizen}»`);
+      expect(card).not.toContain("Вот пост про яму");
+    }
+    expect(h.db.select().from(incidents).all()[0]).toMatchObject({ text: citizen, author: "Ирина Смирнова" });
   });
 
   it("a forwarded post without a link: the link is asked, then the same choice", async () => {
@@ -564,16 +597,18 @@ describe("registering from a forwarded post or a link", () => {
     await curator.send(
       "Новый инцидент\nhttps://vk.com/wall-77_105\nТема: Освещение\nАдрес: ул. Мира, 3\nДата публикации: 01.01.1990 00:00",
     );
-    expect(curator.lastText()).toMatch(/\nТема: Освещение\nМесто: ул\. Мира, 3\n«/);
+    expect(curator.lastText()).toMatch(
+      /\nТема: Освещение\nМесто: ул\. Мира, 3\nТекстом поста станут слова, присланные со ссылкой: «/,
+    );
 
     // A citizen's own words «Место: … / Дата: …» or «Автор: …» in a pasted post are its text, not its details.
     await curator.send("https://vk.com/wall-77_102\nМесто: двор дома 5\nДата: 14.11.2026 10:00");
     expect(curator.lastText()).toMatch(
-      /^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-77_102\n«/,
+      /^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-77_102\nТекстом поста станут слова, присланные со ссылкой: «Место: двор/,
     );
     await curator.send("https://vk.com/wall-77_104\nАвтор: сосед сверху, а сам молчит");
     expect(curator.lastText()).toMatch(
-      /^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-77_104\n«Автор: сосед сверху/,
+      /^Распознано сообщение:\nВКонтакте: https:\/\/vk\.com\/wall-77_104\nТекстом поста станут слова, присланные со ссылкой: «Автор: сосед сверху/,
     );
   });
 
@@ -621,7 +656,7 @@ describe("registering from a forwarded post or a link", () => {
     await start();
     await curator.send("Жалоба на сайте администрации example.org https://example.org/feedback/5");
     expect(curator.lastText()).toMatch(
-      /^Распознано сообщение:\nдругой источник: https:\/\/example\.org\/feedback\/5\n«Жалоба на сайте администрации example\.org»/,
+      /^Распознано сообщение:\nдругой источник: https:\/\/example\.org\/feedback\/5\nТекстом поста станут слова, присланные со ссылкой: «Жалоба на сайте администрации example\.org»/,
     );
   });
 

@@ -157,11 +157,10 @@ export function intakeFeature(deps: AppDeps): {
     }
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup();
-    const recognised = recognisedFields(post);
     const args: IntakeArgs =
       ctx.callbackQuery.data === "int.reg"
-        ? { actorId: curator.id, prefill: oneTap(recognised, post.postedAt) }
-        : { actorId: curator.id, prefill: recognised, ...forwardedAt(post) };
+        ? { actorId: curator.id, prefill: oneTap(recognisedFields(post), post.postedAt) }
+        : fillIn(curator.id, post);
     forgetAwaitedStart(ctx);
     await ctx.conversation.enter("intake", args);
   });
@@ -313,6 +312,12 @@ interface Recognised {
   forwarded: boolean;
   link?: string;
   text?: string;
+  /**
+   * The text is the words sent with a pasted link, not a forward's nor a notice's «Текст:»: maybe
+   * the post's, copied with its link, maybe the curator's own note. The summary says it becomes the
+   * post's text, and «Заполнить подробнее» asks.
+   */
+  typed?: boolean;
   author?: string;
   topic?: string;
   place?: string;
@@ -343,6 +348,7 @@ function recognise(message: Message, now: Date, timezone: string): Recognised {
   const notice = noticeFields(body);
   const plain = origin ? body : inText.reduce((rest, { link: l }) => rest.replaceAll(l, ""), body);
   const text = (notice.text ?? plain).trim();
+  const typed = !origin && notice.text === undefined && text !== "";
   const author = notice.author ?? (origin ? authorOf(origin) : undefined);
   const published = notice.postedAt === undefined ? undefined : parseLocalTime(notice.postedAt, timezone);
   const plausible = (at: number | undefined) =>
@@ -352,6 +358,7 @@ function recognise(message: Message, now: Date, timezone: string): Recognised {
     forwarded: origin !== undefined,
     ...(link ? { link } : {}),
     ...(text ? { text } : {}),
+    ...(typed ? { typed } : {}),
     ...(author ? { author } : {}),
     ...(notice.topic ? { topic: notice.topic } : {}),
     ...(notice.place ? { place: notice.place } : {}),
@@ -485,6 +492,18 @@ function recognisedFields(post: Recognised): Partial<PostDraft> {
   };
 }
 
+/**
+ * The dialogue of «Заполнить подробнее»: the recognised fields, and what it offers to keep — the
+ * forward's date, the words sent with a pasted link (asked as the text, not taken as it).
+ */
+function fillIn(curatorId: number, post: Recognised): IntakeArgs {
+  const prefill = recognisedFields(post);
+  const args = { actorId: curatorId, ...forwardedAt(post) };
+  if (!post.typed || typeof prefill.text !== "string") return { ...args, prefill };
+  const { text, ...rest } = prefill;
+  return { ...args, prefill: rest, typedText: text };
+}
+
 /** What the dialogue is told of the forwarded post's date, if there is one to offer. */
 function forwardedAt(post: Recognised): Pick<IntakeArgs, "forwardedAt"> {
   return post.postedAt !== undefined ? { forwardedAt: post.postedAt } : {};
@@ -546,6 +565,7 @@ async function takePost(ctx: BotContext & { chat: { id: number } }, post: Recogn
     place: post.place ?? null,
     postedAt: localTime(ctx.app, post.postedAt),
     start: snippet(post.text),
+    typed: post.typed === true,
   });
   const sent = await ctx.reply(summary, {
     reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
