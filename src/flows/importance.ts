@@ -120,7 +120,8 @@ function isPostLink(link: string): boolean {
 }
 
 /**
- * What the curator's answer to «Тема», «Место» and the like is: a text, «Убрать» (null), or nothing. «Убрать»
+ * What the curator's answer to «Тема», «Место» and the like is: a text, «Убрать» (null), or nothing;
+ * `refused` once an answer was refused in between (see tellDone). «Убрать»
  * and «Отмена» count only under this question: under an earlier one (the topic's, left when «Место»
  * was chosen) they get a pop-up and do nothing. A post forwarded, or its link pasted where no link
  * is asked (`takesLinks` false), is a new post to register: the question closes, saying so.
@@ -131,7 +132,8 @@ async function waitForValue(
   max = MAX_FIELD,
   takesLinks = false,
   bad: string = tr.edit.badValue,
-): Promise<{ value: string | null } | "cancelled"> {
+): Promise<{ value: string | null; refused: boolean } | "cancelled"> {
+  let refused = false;
   for (;;) {
     const answer = await waitForAnswer(conversation);
     const data = answer.callbackQuery?.data;
@@ -141,7 +143,7 @@ async function waitForValue(
         continue;
       }
       await answer.answerCallbackQuery();
-      return data === "dt.cancel" ? "cancelled" : { value: null };
+      return data === "dt.cancel" ? "cancelled" : { value: null, refused };
     }
     // Another card's button, or the menu's, is handled as usual.
     if (data !== undefined) await conversation.skip({ next: true });
@@ -157,14 +159,18 @@ async function waitForValue(
     }
     if (isCancel(text)) return "cancelled";
     if (text?.startsWith("/")) await conversation.halt({ next: true });
-    if (text && text.length <= max) return { value: text };
-    if (answer.message) await answer.reply(bad);
+    if (text && text.length <= max) return { value: text, refused };
+    if (answer.message) {
+      await answer.reply(bad);
+      refused = true;
+    }
   }
 }
 
 /**
  * Asks again until `check` takes the answer (a number: a post's number, a time); each refusal says
- * why. Undefined once the curator cancels. The question loses its buttons either way.
+ * why (`refused`, see tellDone). Undefined once the curator cancels. The question loses its buttons
+ * either way.
  */
 async function askUntilValid(
   conversation: Flow,
@@ -173,7 +179,8 @@ async function askUntilValid(
   max: number,
   check: (said: string) => { value: number } | { problem: string },
   takesLinks = false,
-): Promise<number | undefined> {
+): Promise<{ value: number; refused: boolean } | undefined> {
+  let refused = false;
   for (;;) {
     const reply = await waitForValue(conversation, prompt, max, takesLinks);
     if (reply === "cancelled") {
@@ -185,24 +192,26 @@ async function askUntilValid(
     const found = await conversation.external(() => check(said));
     if ("value" in found) {
       await removeButtons(ctx, prompt);
-      return found.value;
+      return { value: found.value, refused: refused || reply.refused };
     }
     await ctx.reply(found.problem);
+    refused = true;
   }
 }
 
 /**
  * A value typed in the menu's dialogue, applied as of the version the menu showed: every card shows
- * it (see announceDetail) and the menu is brought up to date. Returns what the curator is told.
+ * it (see announceDetail) and the menu is brought up to date. Returns what the curator is told, and
+ * whether it was done (written, or so already) rather than refused.
  */
 async function applyDetail(
   deps: AppDeps,
   outer: BotContext,
   input: { incidentId: number; detail: PostDetail; version: number; menu: MenuAt },
   done: string,
-): Promise<string> {
+): Promise<{ said: string; done: boolean }> {
   const { incidentId, detail, version, menu } = input;
-  if (!outer.person) return tr.edit.notCurator;
+  if (!outer.person) return { said: tr.edit.notCurator, done: false };
   const result = changePostDetail(deps.db, {
     incidentId,
     detail,
@@ -220,17 +229,38 @@ async function applyDetail(
     },
     () => refreshMenu(outer.api, deps.sla.timezone, menu, incident),
   );
-  if (result.ok) return result.changed ? done : tr.edit.same;
-  return result.refusal === "changed"
-    ? tr.edit.changedWhileTyping(
-        incidentId,
-        detail.field === "postedAt"
-          ? tr.edit.postedAt.button
-          : detail.field === "importance"
-            ? tr.edit.button
-            : tr.edit.subject[detail.field],
-      )
-    : detailRefusal(deps, incidentId, result.refusal);
+  if (result.ok) return { said: result.changed ? done : tr.edit.same, done: true };
+  const said =
+    result.refusal === "changed"
+      ? tr.edit.changedWhileTyping(
+          incidentId,
+          detail.field === "postedAt"
+            ? tr.edit.postedAt.button
+            : detail.field === "importance"
+              ? tr.edit.button
+              : tr.edit.subject[detail.field],
+        )
+      : detailRefusal(deps, incidentId, result.refusal);
+  return { said, done: false };
+}
+
+/**
+ * What was done, told where the curator looks. A question answered at once becomes its own
+ * confirmation, edited in place (without sound, as the menu above and the cards are): a group gets
+ * no message more for each detail set. After a refused answer the question is no longer the last
+ * word, and a refusal of the change must be seen: those are a message of their own, as is a
+ * confirmation Telegram would not edit in (the question deleted, say).
+ */
+async function tellDone(ctx: Context, prompt: Message, said: string, inQuestion: boolean): Promise<void> {
+  if (inQuestion) {
+    try {
+      await ctx.api.editMessageText(prompt.chat.id, prompt.message_id, said);
+      return;
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+    }
+  }
+  await ctx.reply(said);
 }
 
 /**
@@ -267,7 +297,7 @@ export function detailFlow(deps: AppDeps) {
       return;
     }
     const detail = { field: subject, value: reply.value };
-    const said = await conversation.external((outer) =>
+    const { said, done } = await conversation.external((outer) =>
       applyDetail(
         deps,
         outer,
@@ -275,7 +305,7 @@ export function detailFlow(deps: AppDeps) {
         tr.edit.set[subject](incidentId, reply.value),
       ),
     );
-    await ctx.reply(said);
+    await tellDone(ctx, prompt, said, done && !reply.refused);
   };
 }
 
@@ -319,7 +349,7 @@ export function repeatFlow(deps: AppDeps) {
       reply_markup: new InlineKeyboard().text(tr.route.cancel, cb("dt.cancel")),
     });
     // A link with its tracking parameters may be long: the parser drops them.
-    const repeatOfId = await askUntilValid(
+    const earlier = await askUntilValid(
       conversation,
       ctx,
       prompt,
@@ -327,9 +357,10 @@ export function repeatFlow(deps: AppDeps) {
       (said) => earlierPost(deps, incidentId, said),
       true,
     );
-    if (repeatOfId === undefined) return;
-    const said = await conversation.external(async (outer) => {
-      if (!outer.person) return tr.edit.notCurator;
+    if (earlier === undefined) return;
+    const repeatOfId = earlier.value;
+    const { said, done } = await conversation.external(async (outer) => {
+      if (!outer.person) return { said: tr.edit.notCurator, done: false };
       const result = markRepeat(deps.db, {
         incidentId,
         repeatOfId,
@@ -351,12 +382,13 @@ export function repeatFlow(deps: AppDeps) {
           await settleRepeatQuestion({ api: outer.api, db: deps.db, log: outer.log }, incidentId, decided);
         },
       );
-      if (result.ok) return tr.edit.repeat.done(incidentId, repeatOfId);
-      if (result.refusal === "wrong_state" && incident?.row.repeatOfId)
-        return tr.edit.repeat.already(incidentId, incident.row.repeatOfId);
-      return detailRefusal(deps, incidentId, result.refusal);
+      if (result.ok) return { said: tr.edit.repeat.done(incidentId, repeatOfId), done: true };
+      const linked = incident?.row.repeatOfId;
+      if (result.refusal === "wrong_state" && linked)
+        return { said: tr.edit.repeat.already(incidentId, linked), done: false };
+      return { said: detailRefusal(deps, incidentId, result.refusal), done: false };
     });
-    await ctx.reply(said);
+    await tellDone(ctx, prompt, said, done && !earlier.refused);
   };
 }
 
@@ -391,16 +423,16 @@ export function postDateFlow(deps: AppDeps) {
     const prompt = await askOf(conversation, ctx, tr.edit.postedAt.ask(incidentId, current), {
       reply_markup: new InlineKeyboard().text(tr.route.cancel, cb("dt.cancel")),
     });
-    const ms = await askUntilValid(conversation, ctx, prompt, MAX_FIELD, (said) =>
+    const time = await askUntilValid(conversation, ctx, prompt, MAX_FIELD, (said) =>
       postTime(deps, incidentId, said),
     );
-    if (ms === undefined) return;
-    const postedAt = new Date(ms);
+    if (time === undefined) return;
+    const postedAt = new Date(time.value);
     const detail = { field: "postedAt", value: postedAt } as const;
-    const done = tr.edit.postedAt.set(incidentId, formatDeadline(postedAt, deps.sla.timezone));
-    const said = await conversation.external((outer) =>
-      applyDetail(deps, outer, { incidentId, detail, version, menu }, done),
+    const told = tr.edit.postedAt.set(incidentId, formatDeadline(postedAt, deps.sla.timezone));
+    const { said, done } = await conversation.external((outer) =>
+      applyDetail(deps, outer, { incidentId, detail, version, menu }, told),
     );
-    await ctx.reply(said);
+    await tellDone(ctx, prompt, said, done && !time.refused);
   };
 }

@@ -232,8 +232,12 @@ describe("topic and place", () => {
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "Ольга, сообщение № 5: напишите тему (до 300 символов). Отмена — /cancel.",
     );
+    const question = h.fake.lastMessage(OFFICE.curatorsChat);
     await curator.send(" снег ", curatorsChat());
-    expect(h.lastText(OFFICE.curatorsChat)).toBe("Сообщение № 5: тема — «снег».");
+    // The question says what was done.
+    expect(
+      h.fake.messages(OFFICE.curatorsChat).find((m) => m.message_id === question?.message_id)?.text,
+    ).toBe("Сообщение № 5: тема — «снег».");
     expect(card(id)).toContain("Тема: снег");
     expect(menus().at(-1)).toContain("Тема: снег");
     const expected =
@@ -255,6 +259,49 @@ describe("topic and place", () => {
     await curator.press("Место", curatorsChat());
     await curator.send("ул. Ленина, 5", curatorsChat());
     expect(card(id)).not.toContain("Укажите");
+  });
+
+  it("the topic and the place take no message more than their questions: each question becomes its confirmation", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    const before = h.texts(OFFICE.curatorsChat).length;
+    await curator.press("Тема", curatorsChat());
+    await curator.send("дороги", curatorsChat());
+    await curator.press("Место", curatorsChat());
+    await curator.send("ул. Ленина, 5", curatorsChat());
+    expect(h.texts(OFFICE.curatorsChat).slice(before)).toEqual([
+      "Сообщение № 1: тема — «дороги».",
+      "Сообщение № 1: место — «ул. Ленина, 5».",
+    ]);
+    expect(menus().at(-1)).toContain("Тема: дороги\nМесто: ул. Ленина, 5");
+    expect(card(id)).not.toContain("Укажите");
+    expect(h.fake.buttons(OFFICE.curatorsChat).map((b) => b.callbackData)).not.toContain("dt.cancel");
+  });
+
+  it("a question Telegram no longer lets edit, or one answered after a refusal: the confirmation comes as a message", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Тема", curatorsChat());
+    const question = h.fake.lastMessage(OFFICE.curatorsChat);
+    h.fake.failNext(
+      "editMessageText",
+      { error_code: 400, description: "Bad Request: message to edit not found" },
+      { match: (params) => params.message_id === question?.message_id },
+    );
+    await curator.send("дороги", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Сообщение № 1: тема — «дороги».");
+
+    await curator.press("Место", curatorsChat());
+    await curator.send("д".repeat(301), curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Напишите одним сообщением, текстом до 300 символов. Отмена — /cancel.",
+    );
+    await curator.send("ул. Ленина, 5", curatorsChat());
+    expect(h.texts(OFFICE.curatorsChat).slice(-2)).toEqual([
+      "Напишите одним сообщением, текстом до 300 символов. Отмена — /cancel.",
+      "Сообщение № 1: место — «ул. Ленина, 5».",
+    ]);
+    expect(loadIncident(h.db, id)?.row).toMatchObject({ topic: "дороги", place: "ул. Ленина, 5" });
   });
 
   it("a place is corrected and then removed; /cancel changes nothing", async () => {
