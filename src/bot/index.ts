@@ -93,9 +93,11 @@ export interface BotOptions {
  * preview's album note; a question's confirmation names the answer's draft still owed (Georgievsk
  * p.11); a caption where a text is asked is not read; a voice note where a draft's text is asked
  * cannot be attached; a reply to a message of the bot the dialogue did not send (but its post's card
- * or draft) is no answer, each dialogue noting what it sent (dialoguePlugin).
+ * or draft) is no answer, each dialogue noting what it sent (dialoguePlugin); 18: a post's details
+ * correct its text and author, and a detail's question is edited into its confirmation; the intake
+ * asks the text when words came with a pasted link.
  */
-const CONVERSATIONS_VERSION = 17;
+const CONVERSATIONS_VERSION = 18;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;
