@@ -330,8 +330,10 @@ function deadlineLines(
   // Once the answer is out, its deadline is no longer one to meet: the card says when it was posted.
   if (incident.row.state === "answered") return lines;
   const answer = answerDeadline(incident, regulation, wt);
+  // Once passed, it says so, as a «Срок:» line would: the card may show another step's deadline first.
+  const missed = answer && answer <= now ? `, ${formatRemaining(wt, answer, now)}` : "";
   if (answer && next?.at.getTime() !== answer.getTime())
-    lines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, timezone)}`);
+    lines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, timezone)}${missed}`);
   const met = finalClockMet(incident, regulation, wt);
   if (met) lines.push(t.card.finalDraftSent(formatDeadline(met.at, timezone), met.onTime, met.clause));
   return lines;

@@ -277,6 +277,41 @@ describe("cards", () => {
   });
 });
 
+describe("a card's deadlines", () => {
+  /** The card's deadline lines in a chat, as the bot last left them. */
+  const deadlines = (chatId: number) =>
+    h
+      .lastText(chatId)
+      .split("\n")
+      .filter((line) => /^(Срок|Ответ разместить до):/.test(line));
+
+  it("the answer deadline passed says so, beside a step overdue before it (Orenburg)", async () => {
+    route();
+    accept();
+    h.clock.set("2026-11-25T06:30:00Z"); // Wednesday 11:30: the answer was due at 11:00 (p.8)
+    await sync();
+    expect(deadlines(OFFICE.healthChat)).toEqual([
+      "Срок: 24.11.2026 16:00 — прислать проект ответа куратору (п. 9), просрочено на 4 ч 30 мин рабочего времени",
+      "Ответ разместить до: 25.11.2026 11:00, просрочено на 30 мин рабочего времени",
+    ]);
+  });
+
+  it("the answer deadline passed says so, beside a step overdue before it (Georgievsk)", async () => {
+    await h.close();
+    h = await Harness.start({ regulation: "georgievsk", now: "2026-11-24T08:40:00Z" }); // 11:40, Moscow
+    ({ health } = seedOffice(h));
+    seedRegistered(h);
+    route();
+    accept();
+    h.clock.set("2026-11-25T10:40:00Z"); // next day 13:40
+    await sync();
+    expect(deadlines(OFFICE.healthChat)).toEqual([
+      "Срок: 24.11.2026 12:40 — прислать проект ответа куратору (п. 11), просрочено на 1 раб. дн. 20 мин",
+      "Ответ разместить до: 24.11.2026 16:40, просрочено на 5 ч 20 мин рабочего времени",
+    ]);
+  });
+});
+
 describe("cards in a forum group's topics", () => {
   const forum = (id: number, title: string) => ({
     id,
