@@ -25,6 +25,7 @@ import {
   activeAssignments,
   answerDeadline,
   closableUnanswered,
+  currentDeadline,
   type DraftKind,
   type DraftPurpose,
   earliestDeadline,
@@ -277,10 +278,11 @@ function organizationLines(
 }
 
 /**
- * The audience's nearest deadline, then its own duty when the nearest is another one (the lead's
- * draft and a co-executor's part behind their return window, Orenburg p.9, 14, Georgievsk p.11, 18;
- * the curators' passing a part on to the lead, Georgievsk p.18), then the answer deadline. One who
- * sees the lead's work (`seesLead`) has the lead's clocks, and any own co-executor's part's besides.
+ * The audience's current deadline (see currentDeadline: the nearest still ahead), then its own duty
+ * when that is another one (the lead's draft and a co-executor's part behind their return window,
+ * Orenburg p.9, 14, Georgievsk p.11, 18; a step overdue; the curators' passing a part on to the
+ * lead, Georgievsk p.18), then the answer deadline. One who sees the lead's work (`seesLead`) has
+ * the lead's clocks, and any own co-executor's part's besides.
  */
 function deadlineLines(
   incident: Incident,
@@ -300,24 +302,35 @@ function deadlineLines(
   const first = audience.kind === "organization" ? audience.organizationIds[0] : undefined;
   const passOn = audience.kind === "curators" ? passOnDeadlines(incident, regulation, wt) : [];
   const running = runningDeadlines(incident, regulation, wt, seesLead ? undefined : first);
-  const next = earliestDeadline([...running, ...passOn], now);
-  const lines = next ? [line(next)] : [];
+  // Once the answer is out, its deadline is no longer one to meet: the card says when it was posted.
+  const answer = incident.row.state === "answered" ? undefined : answerDeadline(incident, regulation, wt);
+  const next = currentDeadline([...running, ...passOn], now, answer);
+  const lines: string[] = [];
+  const shown: NextDeadline[] = [];
+  const show = (d: NextDeadline | undefined) => {
+    if (!d || shown.some((s) => s.step === d.step && s.at.getTime() === d.at.getTime())) return;
+    shown.push(d);
+    lines.push(line(d));
+  };
+  show(next);
   // The window to return the post is a right, not a duty (as /list reads it): the duty running
   // behind it is shown too — the lead's draft — as a co-executor's part is below.
-  if (next && isWindow(next.step) && seesLead) {
-    const duty = earliestDeadline(
-      running.filter((d) => !isWindow(d.step)),
-      now,
+  if (next && isWindow(next.step) && seesLead)
+    show(
+      currentDeadline(
+        running.filter((d) => !isWindow(d.step)),
+        now,
+        answer,
+      ),
     );
-    if (duty) lines.push(line(duty));
-  }
+  // A step whose deadline has passed while another's is still ahead stays on the card, «просрочено
+  // на …», as its alert said it (the answer deadline says so on its own line).
+  for (const d of running)
+    if (!isWindow(d.step) && d.at <= now && d.at.getTime() !== answer?.getTime()) show(d);
   const partDue = (part: Part) =>
     runningDeadlines(incident, regulation, wt, part.organizationId).filter((d) => !isWindow(d.step));
   const own = audience.kind === "curators" ? [passOn] : ownParts.map(partDue);
-  for (const duty of own.map((deadlines) => earliestDeadline(deadlines, now))) {
-    const shown = duty && next && duty.step === next.step && duty.at.getTime() === next.at.getTime();
-    if (duty && !shown) lines.push(line(duty));
-  }
+  for (const deadlines of own) show(earliestDeadline(deadlines, now));
   // The curators see a co-executor's part gone overdue, as their alert says it, naming whose it is.
   if (audience.kind === "curators")
     for (const part of activeAssignments(incident).filter((a) => a.role === "coexecutor")) {
@@ -327,9 +340,7 @@ function deadlineLines(
       );
       if (missed) lines.push(line(missed, part.organizationShortName ?? part.organizationName));
     }
-  // Once the answer is out, its deadline is no longer one to meet: the card says when it was posted.
   if (incident.row.state === "answered") return lines;
-  const answer = answerDeadline(incident, regulation, wt);
   // Once passed, it says so, as a «Срок:» line would: the card may show another step's deadline first.
   const missed = answer && answer <= now ? `, ${formatRemaining(wt, answer, now)}` : "";
   if (answer && next?.at.getTime() !== answer.getTime())

@@ -596,16 +596,17 @@ function lastReturn(incident: IncidentView): Date | undefined {
   return last;
 }
 
-/** The deadline that comes first among the steps running now, for the card's «срок» line. */
+/** The deadline that comes first among the steps running now. */
 export function nextDeadline(
   incident: IncidentView,
   reg: Regulation,
   wt: WorkingTime,
   forOrganizationId?: number,
-  /** Given, a window already passed (see isWindow) is not the next deadline: the one after it is. */
+  /** Given, the deadline the card's «Срок:» line shows then (see currentDeadline). */
   now?: Date,
 ): NextDeadline | undefined {
-  return earliestDeadline(runningDeadlines(incident, reg, wt, forOrganizationId), now);
+  const running = runningDeadlines(incident, reg, wt, forOrganizationId);
+  return now ? currentDeadline(running, now, answerDeadline(incident, reg, wt)) : earliestDeadline(running);
 }
 
 /**
@@ -643,6 +644,23 @@ export function earliestDeadline(deadlines: NextDeadline[], now?: Date): NextDea
     if (!best || at < best.at) best = { step, at, clause };
   }
   return best;
+}
+
+/**
+ * The deadline a card's «Срок:» line shows as of `now`: the nearest one still ahead, which the
+ * people can still meet and the sweep reminds them of; once every one has passed, the first of the
+ * steps' own, for the answer deadline (`answerAt`, Orenburg p.8, Georgievsk p.16) has its own line.
+ * A window already passed (see isWindow) is none of them.
+ */
+export function currentDeadline(
+  deadlines: NextDeadline[],
+  now: Date,
+  answerAt?: Date,
+): NextDeadline | undefined {
+  const live = deadlines.filter((d) => !isWindow(d.step) || d.at > now);
+  const ahead = live.filter((d) => d.at > now);
+  const steps = live.filter((d) => d.at.getTime() !== answerAt?.getTime());
+  return earliestDeadline(ahead.length > 0 ? ahead : steps.length > 0 ? steps : live);
 }
 
 /**

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { approveDraft, submitDraft } from "../../src/app/answers.js";
 import { acceptIncident, loadIncident, returnIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson, markBlocked } from "../../src/app/people.js";
 import { syncCards } from "../../src/bot/cards.js";
 import { cards } from "../../src/db/schema.js";
+import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
@@ -280,10 +282,10 @@ describe("cards", () => {
 describe("a card's deadlines", () => {
   /** The card's deadline lines in a chat, as the bot last left them. */
   const deadlines = (chatId: number) =>
-    h
-      .lastText(chatId)
+    (h.texts(chatId).find((text) => text.startsWith("Сообщение № 1 · ")) ?? "")
       .split("\n")
       .filter((line) => /^(Срок|Ответ разместить до):/.test(line));
+  const executor = () => h.user(OFFICE.executor, "Иван");
 
   it("the answer deadline passed says so, beside a step overdue before it (Orenburg)", async () => {
     route();
@@ -293,6 +295,73 @@ describe("a card's deadlines", () => {
     expect(deadlines(OFFICE.healthChat)).toEqual([
       "Срок: 24.11.2026 16:00 — прислать проект ответа куратору (п. 9), просрочено на 4 ч 30 мин рабочего времени",
       "Ответ разместить до: 25.11.2026 11:00, просрочено на 30 мин рабочего времени",
+    ]);
+  });
+
+  it("once the answer deadline has passed, the card shows the step still ahead, the one reminded of (Orenburg)", async () => {
+    route();
+    accept();
+    h.clock.set("2026-11-25T04:12:00Z"); // Wednesday 09:12: the draft was due at 16:00 yesterday (p.9)
+    await sync();
+    expect(deadlines(OFFICE.healthChat)).toEqual([
+      "Срок: 25.11.2026 11:00 — разместить ответ (п. 8), осталось 1 ч 48 мин рабочего времени",
+      "Срок: 24.11.2026 16:00 — прислать проект ответа куратору (п. 9), просрочено на 2 ч 12 мин рабочего времени",
+    ]);
+
+    h.clock.set("2026-11-25T06:30:00Z"); // 11:30: the answer was due at 11:00 (p.8); the draft comes
+    submitDraft(h.db, {
+      incidentId: 1,
+      actor: person(OFFICE.executor),
+      now: h.clock.now(),
+      content: { text: "Здравствуйте! Свет починят сегодня.", attachments: [] },
+    });
+    await sweep(h.deps()); // the missed deadlines' alerts
+    h.clock.set("2026-11-25T06:50:00Z"); // 11:50
+    await sweep(h.deps());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "⏰ Сообщение № 1: согласовать или вернуть на доработку до 25.11.2026 12:00 (п. 10 регламента) — осталось 10 мин рабочего времени.",
+    );
+    expect(deadlines(OFFICE.curatorsChat)).toEqual([
+      "Срок: 25.11.2026 12:00 — согласовать или вернуть на доработку (п. 10), осталось 10 мин рабочего времени",
+      "Ответ разместить до: 25.11.2026 11:00, просрочено на 50 мин рабочего времени",
+    ]);
+
+    approveDraft(h.db, { incidentId: 1, actor: person(OFFICE.curator), now: h.clock.now() });
+    h.clock.set("2026-11-25T07:10:00Z"); // 12:10: posting is due at 12:20 (p.12)
+    await sweep(h.deps());
+    expect(executor().lastText()).toBe(
+      "⏰ Сообщение № 1: разместить ответ до 25.11.2026 12:20 (п. 12 регламента) — осталось 10 мин рабочего времени.",
+    );
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor, OFFICE.curatorsChat])
+      expect(deadlines(chatId)).toEqual([
+        "Срок: 25.11.2026 12:20 — разместить ответ (п. 12), осталось 10 мин рабочего времени",
+        "Ответ разместить до: 25.11.2026 11:00, просрочено на 1 ч 10 мин рабочего времени",
+      ]);
+  });
+
+  it("once the answer deadline has passed, the card shows the decision still ahead, the one reminded of (Georgievsk)", async () => {
+    await h.close();
+    h = await Harness.start({ regulation: "georgievsk", now: "2026-11-24T08:40:00Z" }); // 11:40, Moscow
+    ({ health } = seedOffice(h));
+    seedRegistered(h);
+    route();
+    accept();
+    h.clock.set("2026-11-24T13:50:00Z"); // 16:50: the answer was due at 16:40 (p.16); the draft comes
+    submitDraft(h.db, {
+      incidentId: 1,
+      actor: person(OFFICE.executor),
+      now: h.clock.now(),
+      content: { text: "Здравствуйте! Свет починят сегодня.", attachments: [] },
+    });
+    await sweep(h.deps()); // the missed deadlines' alerts
+    h.clock.set("2026-11-24T14:10:00Z"); // 17:10
+    await sweep(h.deps());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "⏰ Сообщение № 1: согласовать или вернуть на доработку до 24.11.2026 17:20 (п. 12, 13 регламента) — осталось 10 мин рабочего времени.",
+    );
+    expect(deadlines(OFFICE.curatorsChat)).toEqual([
+      "Срок: 24.11.2026 17:20 — согласовать или вернуть на доработку (п. 12, 13), осталось 10 мин рабочего времени",
+      "Ответ разместить до: 24.11.2026 16:40, просрочено на 30 мин рабочего времени",
     ]);
   });
 
