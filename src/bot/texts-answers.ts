@@ -99,13 +99,25 @@ export const ta = {
 
   approve: {
     done: (id: number, kind: DraftKind = "answer") => `${APPROVED[kind]} по сообщению № ${id} согласован.`,
-    /** `passed`: the deadline is reached already; then it is to be posted at once. */
-    notice: (id: number, kind: DraftKind, where: string, due: string | null, passed = false) =>
-      passed && due
-        ? `${APPROVED[kind]} по сообщению № ${id} согласован. Срок размещения истёк ${due}: ` +
-          `разместите его ${where} сразу и нажмите «Размещено».`
-        : `${APPROVED[kind]} по сообщению № ${id} согласован. Разместите его ${where} и нажмите «Размещено»` +
-          (due ? `.\nРазместить до ${due}.` : "."),
+    /**
+     * `passed`: the deadline is reached already; `answerMissed`: the answer's own deadline is, while
+     * the posting's (`due`) still runs. Either way it is to be posted at once.
+     */
+    notice: (
+      id: number,
+      kind: DraftKind,
+      where: string,
+      due: string | null,
+      passed = false,
+      answerMissed: string | null = null,
+    ) => {
+      const approved = `${APPROVED[kind]} по сообщению № ${id} согласован.`;
+      const atOnce = `разместите его ${where} сразу и нажмите «Размещено».`;
+      if (passed && due) return `${approved} Срок размещения истёк ${due}: ${atOnce}`;
+      if (answerMissed && due)
+        return `${approved} Срок ответа истёк ${answerMissed}: ${atOnce}\nРазместить до ${due}.`;
+      return `${approved} Разместите его ${where} и нажмите «Размещено»${due ? `.\nРазместить до ${due}.` : "."}`;
+    },
     /** The approved draft's photos, videos and files are not sent with it: a button brings them. */
     attachments: (count: number) => `Вложений к нему: ${count} — кнопка «${BUTTON_FILES}» пришлёт их сюда.`,
     filesButton: (count: number) => `${BUTTON_FILES} (${count})`,

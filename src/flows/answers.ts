@@ -398,24 +398,41 @@ function answerMetAt(deps: AppDeps, incident: Incident, due: Due, now: Date): Da
   return incident.answer?.finalDraftSubmittedAt ?? now;
 }
 
+/** When an approved answer must be posted, and the answer's own deadline when it is missed already. */
+export interface PublicationDue {
+  at: Date;
+  /** The answer deadline (Orenburg p.8), passed while the posting's own (p.12) still runs. */
+  answerMissed?: Date;
+}
+
 /**
- * When an approved answer must be posted: the publication step or the answer's own deadline, whichever
- * is first. None for a final answer whose clock its draft met (Georgievsk p.15): no clause times it.
+ * When an approved answer must be posted: of the publication step and the answer's own deadline, the
+ * nearest still ahead (as the card's «Срок:» line), else the first. None for a final answer whose
+ * clock its draft met (Georgievsk p.15): no clause times it.
  */
-export function publicationDue(incident: Incident, sla: SlaRuntime): Date | undefined {
+export function publicationDue(incident: Incident, sla: SlaRuntime, now: Date): PublicationDue | undefined {
   const { regulation, workingTime } = sla;
-  if (!incident.answer?.interimPublishedAt) return nextDeadline(incident, regulation, workingTime)?.at;
+  if (!incident.answer?.interimPublishedAt) {
+    const due = nextDeadline(incident, regulation, workingTime, undefined, now);
+    return due && withMissedAnswer(due.at, answerDeadline(incident, regulation, workingTime), now);
+  }
   // Where the final answer's clock is its draft's (Georgievsk p.15), it times no posting: neither of
   // the final answer nor of a question to the author meanwhile.
   const draftsClock = regulation.steps.finalAfterInterim?.metBy === "draftSubmission";
-  const candidates = draftsClock ? [] : [answerDue(incident, sla)?.at];
+  const answer = draftsClock ? undefined : answerDue(incident, sla)?.at;
+  const candidates = [answer];
   const rule = regulation.steps.publication;
   const approvedAt = incident.answer.approvedAt;
   // A publication step tied to the first answer's deadline (Georgievsk p.12, 16) does not bind the final one.
   if (rule && !rule.before && approvedAt)
     candidates.push(stepDeadline(regulation, "publication", { approval: approvedAt }, workingTime));
   const dates = candidates.filter((d) => d !== undefined).sort((a, b) => a.getTime() - b.getTime());
-  return dates[0];
+  const at = dates.find((d) => d > now) ?? dates[0];
+  return at && withMissedAnswer(at, answer, now);
+}
+
+function withMissedAnswer(at: Date, answer: Date | undefined, now: Date): PublicationDue {
+  return answer && answer <= now && at > now ? { at, answerMissed: answer } : { at };
 }
 
 /**

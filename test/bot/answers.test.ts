@@ -173,19 +173,32 @@ describe("approval", () => {
     expect(auditActions(id)).toContain("approve");
   });
 
-  it("approved when the answer deadline has passed: the notice says the deadline is over and to post it at once", async () => {
+  it("approved when the answer deadline has passed: the notice says so, to post it at once, and the posting's deadline still running", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);
     h.clock.set("2026-11-25T06:10:00Z"); // Wednesday 11:10: the answer was due at 11:00 (p.8)
     await curator().press("Согласовать", curatorsChat());
     for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
+      // Posting within 30 working minutes of the approval (p.12), as the card and the reminders say.
       expect(h.lastText(chatId)).toBe(
-        "Ответ по сообщению № 1 согласован. Срок размещения истёк 25.11.2026 11:00: " +
-          "разместите его во ВКонтакте сразу и нажмите «Размещено».\n\n" +
+        "Ответ по сообщению № 1 согласован. Срок ответа истёк 25.11.2026 11:00: " +
+          "разместите его во ВКонтакте сразу и нажмите «Размещено».\n" +
+          "Разместить до 25.11.2026 11:40.\n\n" +
           "Согласованный текст:\n" +
           "Здравствуйте! Снег вывезут до пятницы.",
       );
+      expect(cardText(chatId, id)).toContain("Срок: 25.11.2026 11:40 — разместить ответ (п. 12)");
     }
+  });
+
+  it("approved after the answer deadline under Georgievsk, which times the posting by it (p.12, 16): the notice says the deadline is over", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id);
+    h.clock.set("2026-11-24T12:10:00Z"); // 15:10: the answer was due at 15:00, 4 working hours from routing
+    await curator().press("Согласовать", curatorsChat());
+    expect(h.lastText(OFFICE.healthChat)).toMatch(
+      /^Ответ по сообщению № 1 согласован\. Срок размещения истёк 24\.11\.2026 15:00: разместите его во ВКонтакте сразу и нажмите «Размещено»\.\n\n/,
+    );
   });
 
   it("a long approved text comes whole in a message of its own, for a colleague to copy; its files come on request", async () => {

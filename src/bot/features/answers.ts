@@ -168,7 +168,8 @@ function approvedDraft(app: AppDeps, incident: Incident): Draft | undefined {
 }
 
 /**
- * What to post, where and by when (at once, when that moment is reached already), with the approved
+ * What to post, where and by when (at once, when that moment or the answer deadline is reached
+ * already: the posting's own, Orenburg p.12, may still run after it), with the approved
  * text itself: whoever posts it — a colleague standing in, too — copies it from here. The text comes
  * as a message of its own when both would not fit in one.
  */
@@ -179,11 +180,12 @@ function approvalNotice(
   draft: Draft | undefined,
 ): string[] {
   const { id } = incident;
-  const due = publicationDue(incident, app.sla);
-  const passed = due !== undefined && due <= app.clock.now();
+  const now = app.clock.now();
+  const due = publicationDue(incident, app.sla, now);
+  const passed = due !== undefined && due.at <= now;
   const where = ta.inNetwork(incident.row.network as Network);
-  const at = due ? formatDeadline(due, app.sla.timezone) : null;
-  const notice = ta.approve.notice(id, kind, where, at, passed);
+  const shown = (at: Date | undefined) => (at ? formatDeadline(at, app.sla.timezone) : null);
+  const notice = ta.approve.notice(id, kind, where, shown(due?.at), passed, shown(due?.answerMissed));
   if (!draft) return [notice];
   const files = draft.attachments.length > 0 ? [ta.approve.attachments(draft.attachments.length)] : [];
   return [[notice, ...files, "", ta.approve.text].join("\n"), draft.text];
