@@ -165,6 +165,8 @@ export const td = {
     due: string | null,
     unseen?: { adminsTold: boolean },
     alone?: { adminsTold: boolean },
+    /** The answer deadline, passed already: the approved draft is to be posted at once. */
+    answerMissed?: string,
   ) =>
     `Проект отправлен на согласование: сообщение № ${id}. Спасибо!` +
     (unseen
@@ -176,7 +178,10 @@ export const td = {
             ? "Администратор извещён: нужен ещё один куратор."
             : "Пожалуйста, попросите администратора пригласить ещё одного куратора.")
         : due
-          ? `\nКуратор рассмотрит его до ${due}.`
+          ? `\nКуратор рассмотрит его до ${due}.` +
+            (answerMissed
+              ? ` Срок ответа истёк ${answerMissed}: после согласования разместите его сразу.`
+              : "")
           : ""),
   /** `kept`: the draft's work is still saved; `by`: the colleague whose draft waits for the curators. */
   notSubmitted: (id: number, state: string, kept: boolean, by?: string) =>

@@ -39,6 +39,7 @@ import {
   type ActionRules,
   actionRules,
   activeAssignments,
+  answerDeadline,
   checkDraft,
   type DraftKind,
   type DraftPurpose,
@@ -267,10 +268,18 @@ async function sendToCurators(
 
 /**
  * `unseen` when no curator could be shown the draft; `alone` when its author is the only curator,
- * who may not approve his own (both absent in what older dialogues stored).
+ * who may not approve his own (both absent in what older dialogues stored); `due`, the curators'
+ * decision when it is the deadline next.
  */
 type Submitted =
-  | { ok: true; due: string | null; unseen?: { adminsTold: boolean }; alone?: { adminsTold: boolean } }
+  | {
+      ok: true;
+      due: string | null;
+      unseen?: { adminsTold: boolean };
+      alone?: { adminsTold: boolean };
+      /** The answer deadline, passed already when the decision is still due (absent in older dialogues). */
+      answerMissed?: string;
+    }
   | { ok: false; text: string };
 
 async function submit(
@@ -300,9 +309,12 @@ async function submit(
   const unseen = await sendToCurators(deps, api, result.incident, person, draft, purpose);
   const alone = await soleCuratorsDraft(deps, api, result.incident, person);
   const { regulation, workingTime, timezone } = deps.sla;
-  const next = nextDeadline(result.incident, regulation, workingTime);
+  // As the card's «Срок:» line: the decision, even once the answer deadline has passed (then said too).
+  const next = nextDeadline(result.incident, regulation, workingTime, undefined, now);
   const due = next?.step === "decision" ? formatDeadline(next.at, timezone) : null;
-  return { ok: true, due, ...(unseen ? { unseen } : {}), ...(alone ? { alone } : {}) };
+  const answer = answerDeadline(result.incident, regulation, workingTime);
+  const missed = due && answer && answer <= now ? { answerMissed: formatDeadline(answer, timezone) } : {};
+  return { ok: true, due, ...(unseen ? { unseen } : {}), ...(alone ? { alone } : {}), ...missed };
 }
 
 /**
@@ -564,7 +576,11 @@ export function draftFlow(deps: AppDeps) {
     const outcome = await conversation.external((outer) =>
       submit(deps, outer.api, outer.person, incidentId, draft, purpose),
     );
-    await ctx.reply(outcome.ok ? td.submitted(id, outcome.due, outcome.unseen, outcome.alone) : outcome.text);
+    await ctx.reply(
+      outcome.ok
+        ? td.submitted(id, outcome.due, outcome.unseen, outcome.alone, outcome.answerMissed)
+        : outcome.text,
+    );
   };
 }
 

@@ -118,6 +118,25 @@ describe("preparing a draft answer", () => {
     );
   });
 
+  it("a draft sent after the answer deadline: the executor is told when the curator decides, and that the answer is late", async () => {
+    for (const [regulation, start, late, decided, missed] of [
+      // Orenburg: the answer 9 working hours from detection (p.8), the decision in 30 minutes (p.10).
+      ["orenburg", TUESDAY_10, "2026-11-25T06:30:00Z", "25.11.2026 12:00", "25.11.2026 11:00"],
+      // Georgievsk: the answer 4 working hours from routing (p.16), the decision in 30 minutes (p.12, 13).
+      ["georgievsk", "2026-11-24T07:00:00Z", "2026-11-24T12:30:00Z", "24.11.2026 16:00", "24.11.2026 15:00"],
+    ] as const) {
+      if (regulation === "georgievsk") await h.close();
+      const id = await office({ regulation, now: start });
+      h.clock.set(late);
+      await writeDraft();
+      await executor.press("Отправить на согласование");
+      expect(executor.lastText()).toBe(
+        `Проект отправлен на согласование: сообщение № ${id}. Спасибо!\n` +
+          `Куратор рассмотрит его до ${decided}. Срок ответа истёк ${missed}: после согласования разместите его сразу.`,
+      );
+    }
+  });
+
   it("sends a text-only draft from the private chat to the curators' chat with the decision buttons", async () => {
     const id = await office();
     await executor.press("Подготовить ответ");
