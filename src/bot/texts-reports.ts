@@ -22,13 +22,11 @@ const late = (minutes: number | null, fullDay: number): string =>
 
 /**
  * A step as the reports name it, in the text and in the workbook alike: the card's name, but where
- * the preset has a step of publishing an approved answer (Orenburg p.12), it and the answer's own
- * deadline (p.8), which the cards both call «разместить ответ», are told apart.
+ * the preset has a step of publishing an approved answer (Orenburg p.12), the answer's own deadline
+ * (p.8) is the whole answer's.
  */
 function stepName(regulation: Pick<Regulation, "steps">, step: StepId): string {
-  if (regulation.steps.publication === undefined) return stepLabel(regulation, step);
-  if (step === "answer") return "ответ на сообщение";
-  if (step === "publication") return "разместить согласованный ответ";
+  if (regulation.steps.publication !== undefined && step === "answer") return "ответ на сообщение";
   return stepLabel(regulation, step);
 }
 

@@ -336,7 +336,9 @@ export const t = {
     draft: "прислать проект ответа куратору",
     decision: "согласовать или вернуть на доработку",
     rework: "доработать ответ",
-    publication: "разместить ответ",
+    // Told apart from the answer's own deadline (Orenburg p.8) wherever both run: reminders of
+    // both may come in one message.
+    publication: "разместить согласованный ответ",
     answer: "разместить ответ",
     coexecutorPart: "прислать информацию соисполнителя",
     coexecutorPassOn: "передать основному исполнителю информацию соисполнителя",

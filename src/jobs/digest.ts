@@ -289,14 +289,7 @@ function missedLines(deps: SweepDeps, missed: Map<number, StepId[]>): string[] {
     // current draft while it is open (an answered or closed post's last one was its answer).
     const open = incident && incident.row.state !== "answered" && incident.row.state !== "closed";
     const kind = open ? incident.answer?.draftKind : undefined;
-    const { regulation } = deps.sla;
-    const labels = steps.map((step) => stepLabel(regulation, step, kind));
-    // Two steps of one name (Orenburg's posting of an approved answer, p.12, and the answer, p.8)
-    // are told apart by their clauses.
-    const named = labels.map((label, i) => {
-      const clause = regulation.steps[steps[i] as StepId]?.clause;
-      return labels.indexOf(label) !== labels.lastIndexOf(label) && clause ? `${label} (${clause})` : label;
-    });
+    const named = steps.map((step) => stepLabel(deps.sla.regulation, step, kind));
     return t.digest.missed(id, named, incident ? outcome(incident) : null);
   });
 }

@@ -153,7 +153,9 @@ describe("approval", () => {
     for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
       expect(cardText(chatId, id)).toContain("Состояние: согласовано, ждёт размещения");
       // Approved 10:20; published within 30 working minutes (p.12), before the answer deadline (p.8).
-      expect(cardText(chatId, id)).toContain("Срок: 24.11.2026 10:50 — разместить ответ (п. 12)");
+      expect(cardText(chatId, id)).toContain(
+        "Срок: 24.11.2026 10:50 — разместить согласованный ответ (п. 12)",
+      );
       expect(labels(chatId, id)).toEqual(["Размещено", "История"]);
       expect(h.lastText(chatId)).toBe(
         "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
@@ -187,7 +189,9 @@ describe("approval", () => {
           "Согласованный текст:\n" +
           "Здравствуйте! Снег вывезут до пятницы.",
       );
-      expect(cardText(chatId, id)).toContain("Срок: 25.11.2026 11:40 — разместить ответ (п. 12)");
+      expect(cardText(chatId, id)).toContain(
+        "Срок: 25.11.2026 11:40 — разместить согласованный ответ (п. 12)",
+      );
     }
   });
 

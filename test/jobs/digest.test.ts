@@ -267,7 +267,7 @@ describe("morning digest", () => {
     ]);
   });
 
-  it("a post that missed the posting of its approved answer (p.12) and the answer (p.8) names both by clause", async () => {
+  it("a post that missed the posting of its approved answer (p.12) and the answer (p.8) names both, each by its own name", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00: the answer due Wednesday 11:00
     const { health } = seedOffice(h);
     const id = await seedIncidentInWork(h, health);
@@ -282,7 +282,7 @@ describe("morning digest", () => {
     await morningDigests(deps());
     expect(h.lastText(OFFICE.healthChat).split("\n").slice(-2)).toEqual([
       "С 25.11.2026 пропущены сроки:",
-      "№ 1 — разместить ответ (п. 8), разместить ответ (п. 12)",
+      "№ 1 — разместить ответ, разместить согласованный ответ",
     ]);
   });
 
