@@ -487,9 +487,9 @@ export const t = {
     /** A co-executor's step, with whose it is. */
     ofOrganization: (what: string, organization: string) =>
       organization ? `${what} (${organization})` : what,
-    /** None of the organization's executors has taken the post (or its part) into work yet. */
+    /** None of the organization's executors has taken the post (or its part) into work yet; unnamed in its own chat. */
     notTaken: (text: string, organization: string) =>
-      `${text}\nСообщение ещё никто не взял в работу (${organization}).`,
+      `${text}\nСообщение ещё никто не взял в работу${organization ? ` (${organization})` : ""}.`,
     /** Its part holds up the next co-executor in the curator's order (Orenburg p.14). */
     nextInTurn: (text: string, organization: string) =>
       `${text}\nЭтой информации ждёт следующий соисполнитель: ${organization}.`,

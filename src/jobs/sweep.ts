@@ -85,6 +85,7 @@ interface Outgoing {
   insteadOf?: InsteadOf;
   /** Whether the curators hold the answer it is about, as decided when it was addressed. */
   hold: CuratorsHold;
+  reader?: Reader;
 }
 
 /**
@@ -92,6 +93,19 @@ interface Outgoing {
  * when their organization has no work chat and the one holding the post cannot be written to.
  */
 type InsteadOf = "heads" | "executors";
+
+/**
+ * Who reads an alert about a co-executor's step, where that changes its words: the co-executor
+ * itself (its work chat, its executors), not named to itself.
+ */
+type Reader = "coexecutor";
+
+/** A chat an alert goes to, and how it reads there. */
+interface Recipient {
+  chatId: number;
+  insteadOf?: InsteadOf;
+  reader?: Reader;
+}
 
 /** The alerts of one message to a chat, with their lines of text. */
 interface Message {
@@ -167,9 +181,9 @@ function planIncident(
   if (!incident) return;
   const { due, addressed, superseded, nextAt, windowOver } = currentAlerts(deps, directory, incident, now);
   if (due.length > 0 || windowOver) alerted.set(id, incident);
-  for (const { chatId, alert, insteadOf, hold } of addressed) {
-    const ledgerId = claimAlert(db, alertKey(id, alert, chatId), now);
-    if (ledgerId !== undefined) queue(outbox, chatId, { ledgerId, incident, alert, insteadOf, hold });
+  for (const item of addressed) {
+    const ledgerId = claimAlert(db, alertKey(id, item.alert, item.chatId), now);
+    if (ledgerId !== undefined) queue(outbox, item.chatId, outgoingOf(ledgerId, incident, item));
   }
   // Said by the escalation that chat gets now, so never sent later on its own (say, once the next
   // level's escalation goes to others): the ledger keeps it settled.
@@ -192,10 +206,8 @@ function alertKey(incidentId: number, alert: DueAlert, chatId: number): AlertKey
   };
 }
 
-interface Addressed {
-  chatId: number;
+interface Addressed extends Recipient {
   alert: DueAlert;
-  insteadOf?: InsteadOf;
   hold: CuratorsHold;
 }
 
@@ -221,13 +233,13 @@ function currentAlerts(
   for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
     // Heads there are, but none the bot can write to hears of it: a violation that long must still reach someone.
     const hold = curatorsHold(deps.db, now, incident, alert);
-    const { chats, insteadOf } =
+    const addressees =
       alert.to === "heads" && directory.headsUnreachable(escalatedOrganization(incident, alert, hold))
-        ? { chats: directory.curators(), insteadOf: "heads" as const }
+        ? plain(directory.curators(), "heads")
         : recipients(directory, incident, alert, hold);
-    for (const chatId of chats) {
-      const once = `${chatId}:${alert.step}:${alert.organizationId ?? 0}`;
-      const item = { chatId, alert, hold, ...(insteadOf ? { insteadOf } : {}) };
+    for (const recipient of addressees) {
+      const once = `${recipient.chatId}:${alert.step}:${alert.organizationId ?? 0}`;
+      const item = { ...recipient, alert, hold };
       if (alert.kind === "escalation") escalated.add(once);
       else if (alert.kind === "overdue" && escalated.has(once)) {
         superseded.push(item);
@@ -306,8 +318,19 @@ function owedAlerts(
 }
 
 /** A claim that still holds, sent with the incident and the addressee as they are now. */
-function outgoingOf(ledgerId: number, incident: Incident, { alert, insteadOf, hold }: Addressed): Outgoing {
-  return { ledgerId, incident, alert, hold, ...(insteadOf ? { insteadOf } : {}) };
+function outgoingOf(
+  ledgerId: number,
+  incident: Incident,
+  { alert, insteadOf, hold, reader }: Addressed,
+): Outgoing {
+  return {
+    ledgerId,
+    incident,
+    alert,
+    hold,
+    ...(insteadOf ? { insteadOf } : {}),
+    ...(reader ? { reader } : {}),
+  };
 }
 
 /** Whether a ledger row claims this alert to this chat: the ledger's key, field by field. */
@@ -431,30 +454,67 @@ function recipients(
   incident: Incident,
   alert: DueAlert,
   hold: CuratorsHold,
-): { chats: number[]; insteadOf?: InsteadOf } {
-  const chats = new Set<number>();
-  const add = (ids: (number | undefined)[]) => {
-    for (const id of ids) if (id !== undefined) chats.add(id);
-  };
+): Recipient[] {
   if (alert.kind === "escalation")
-    add(
+    return plain(
       alert.to === "heads"
         ? directory.heads(escalatedOrganization(incident, alert, hold))
         : directory.curators(),
     );
-  else if (alert.actor === "curator" || hold) add(directory.curators());
-  else {
-    const part = alertedAssignment(incident, alert);
-    if (part) add([directory.organizationChat(part.organizationId)]);
-    const holder = executorOf(incident, alert);
-    if (holder && part) add([directory.memberChat(holder, part.organizationId)]);
-    // Nobody has taken the post (or the part) yet: each of the organization's executors must act.
-    else if (part && !holder) add(directory.members(part.organizationId));
-    // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
-    if (chats.size === 0) return { chats: directory.curators(), ...(part ? { insteadOf: "executors" } : {}) };
-    if (alert.kind === "overdue") add(directory.curators());
-  }
-  return { chats: [...chats] };
+  if (alert.actor === "curator" || hold) return plain(directory.curators());
+  const part = alertedAssignment(incident, alert);
+  const own = part ? organizationChats(directory, part.organizationId, executorOf(incident, alert)) : [];
+  // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
+  if (own.length === 0) return plain(directory.curators(), part ? "executors" : undefined);
+  const chats = new Map<number, Recipient>();
+  const add = (chatIds: number[], reader?: (chatId: number) => Reader | undefined) => {
+    for (const chatId of chatIds) {
+      const read = reader?.(chatId);
+      if (!chats.has(chatId)) chats.set(chatId, { chatId, ...(read ? { reader: read } : {}) });
+    }
+  };
+  const coexecutor = part && alert.organizationId !== undefined ? part : undefined;
+  // Its own chat reads it unnamed; the private chat of one also in another organization of the post, named.
+  add(own, (chatId) =>
+    coexecutor && !inAnotherOrganization(directory, incident, coexecutor, chatId) ? "coexecutor" : undefined,
+  );
+  if (alert.kind === "overdue") add(directory.curators());
+  return [...chats.values()];
+}
+
+function plain(chatIds: number[], insteadOf?: InsteadOf): Recipient[] {
+  return chatIds.map((chatId) => ({ chatId, ...(insteadOf ? { insteadOf } : {}) }));
+}
+
+/**
+ * An organization's chats for its step: its work chat and the executor holding the step (while still
+ * its member), or, before anyone has taken it, each of its executors.
+ */
+function organizationChats(
+  directory: Directory,
+  organizationId: number,
+  holder: number | null | undefined,
+): number[] {
+  const chats = [
+    directory.organizationChat(organizationId),
+    ...(holder ? [directory.memberChat(holder, organizationId)] : directory.members(organizationId)),
+  ];
+  return chats.filter((chatId) => chatId !== undefined);
+}
+
+/** Whether a private chat is also of another organization on the post: there the co-executor is named. */
+function inAnotherOrganization(
+  directory: Directory,
+  incident: Incident,
+  part: Incident["assignments"][number],
+  chatId: number,
+): boolean {
+  return (
+    chatId > 0 &&
+    activeAssignments(incident).some(
+      (a) => a.organizationId !== part.organizationId && directory.members(a.organizationId).includes(chatId),
+    )
+  );
 }
 
 /**
@@ -527,15 +587,26 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   const deadline = formatDeadline(alert.deadline, sla.timezone);
   const left = formatRemaining(sla.workingTime, alert.deadline, clock.now());
   const part = alertedAssignment(incident, alert);
-  // A co-executor's step names the organization: the curators may hear of several at once.
+  const ofCoexecutor = alert.organizationId !== undefined;
+  // A co-executor's step names the organization, by its short name: the curators may hear of several
+  // at once. Its own chat and executors know whose it is.
+  const named =
+    item.reader === "coexecutor" || !part
+      ? ""
+      : ofCoexecutor
+        ? (part.organizationShortName ?? part.organizationName)
+        : part.organizationName;
   const step = stepLabel(sla.regulation, alert.step, incident.answer?.draftKind);
-  const what =
-    alert.organizationId === undefined ? step : t.alert.ofOrganization(step, part?.organizationName ?? "");
+  const what = ofCoexecutor ? t.alert.ofOrganization(step, named) : step;
   // Whose incident it is: a curator's step (passing a part on, too) is about the lead's; an answer
-  // the curators hold says so.
+  // the curators hold says so; a co-executor's own step names it already.
   const holder = hold
     ? t.alert.withCurators[hold]
-    : ((alert.actor === "curator" ? leadAssignment(incident) : part)?.organizationName ?? null);
+    : alert.actor === "curator"
+      ? (leadAssignment(incident)?.organizationName ?? null)
+      : ofCoexecutor
+        ? null
+        : (part?.organizationName ?? null);
   const alerted =
     alert.kind === "reminder"
       ? t.alert.reminder(incident.id, what, deadline, alert.clause, left)
@@ -544,9 +615,11 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
         : t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder);
   // A co-executor's part holding up the next one in the curator's order (Orenburg p.14) says who waits.
   const next = alert.organizationId !== undefined ? nextTurn(incident) : undefined;
-  const inTurn = next ? t.alert.nextInTurn(alerted, next.organizationName) : alerted;
+  const inTurn = next
+    ? t.alert.nextInTurn(alerted, next.organizationShortName ?? next.organizationName)
+    : alerted;
   // Nobody at the organization has taken the post (or its part) yet: that, more than the step, is what to act on.
-  const line = notTaken(alert, part) ? t.alert.notTaken(inTurn, part?.organizationName ?? "") : inTurn;
+  const line = notTaken(alert, part) ? t.alert.notTaken(inTurn, named) : inTurn;
   if (item.insteadOf === "heads") {
     const organizationId = escalatedOrganization(incident, alert, hold);
     const organization = organizationId === null ? null : (part?.organizationName ?? "");

@@ -190,9 +190,9 @@ describe("deadline sweep", () => {
     expect(alertsIn(OFFICE.healthChat).at(-1)).not.toContain("никто не взял");
   });
 
-  it("a co-executor's part nobody has taken: its overdue alert names that, not only the part", async () => {
+  it("a co-executor's part nobody has taken: its overdue alert names that, not only the part, by its short name and not in its own chat", async () => {
     const { health } = await office();
-    const education = h.seedOrganization("Министерство образования", "Минобр");
+    const education = h.seedOrganization("Министерство образования Оренбургской области", "Минобр");
     const EDUCATION_CHAT = -300;
     h.seedChat(h.group(EDUCATION_CHAT, "Минобр: обращения"), education);
     const id = register();
@@ -209,14 +209,27 @@ describe("deadline sweep", () => {
     const partLines = (chatId: number) =>
       alertsIn(chatId)
         .flatMap((text) => text.split("\n\n• "))
-        .filter((line) => line.includes("прислать информацию"));
-    const expected =
-      "❗ Сообщение № 1: срок «прислать информацию соисполнителя (Министерство образования)» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.\n" +
-      "Сообщение ещё никто не взял в работу (Министерство образования).";
-    expect(partLines(EDUCATION_CHAT)).toEqual([expected]);
-    expect(partLines(OFFICE.curatorsChat)).toEqual([expected]);
+        .filter((line) => line.includes("информацию соисполнителя"));
+    const overdue = (organization: string) =>
+      `❗ Сообщение № 1: срок «прислать информацию соисполнителя${organization}» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.\n` +
+      `Сообщение ещё никто не взял в работу${organization}.`;
+    expect(partLines(OFFICE.curatorsChat)).toEqual([overdue(" (Минобр)")]);
+    // Its own chat knows whose part it is.
+    expect(partLines(EDUCATION_CHAT)).toEqual([overdue("")]);
     // The lead has taken the post: its own alerts say nothing of the kind.
-    expect(alertsIn(OFFICE.healthChat).join("\n")).not.toContain("никто не взял");
+    expect(
+      alertsIn(OFFICE.healthChat)
+        .filter((text) => !text.includes("(Минобр)"))
+        .join("\n"),
+    ).not.toContain("никто не взял");
+
+    at("2026-11-24T10:01:00Z"); // 15:01: 2 working hours late (the lunch between), the curators' escalation
+    await tick();
+    expect(partLines(OFFICE.curatorsChat).at(-1)).toBe(
+      "‼️ Нарушение регламента: сообщение № 1 — «прислать информацию соисполнителя (Минобр)» до 24.11.2026 12:00 " +
+        "(п. 14 регламента), просрочено на 2 ч 1 мин рабочего времени. Требуется вмешательство.\n" +
+        "Сообщение ещё никто не взял в работу (Минобр).",
+    );
   });
 
   it("a post that cannot be planned (a damaged row) holds back no other post's alert, and is tried again", async () => {
@@ -616,8 +629,9 @@ describe("deadline sweep", () => {
 
     at("2026-11-24T06:00:00Z"); // 11:00: half of the 2 working hours (p.14)
     await tick();
+    // Its own chat and executor know whose part it is.
     const reminder =
-      "⏰ Сообщение № 1: прислать информацию соисполнителя (Министерство образования) до 24.11.2026 12:00 (п. 14 регламента) — осталось 1 ч рабочего времени.";
+      "⏰ Сообщение № 1: прислать информацию соисполнителя до 24.11.2026 12:00 (п. 14 регламента) — осталось 1 ч рабочего времени.";
     expect(coexecutorLines(EDUCATION_CHAT)).toEqual([reminder]);
     expect(coexecutorLines(MARIA)).toEqual([reminder]);
     expect(coexecutorLines(OFFICE.healthChat)).toEqual([]);
@@ -625,13 +639,11 @@ describe("deadline sweep", () => {
     at("2026-11-24T07:01:00Z"); // 12:01
     await tick();
     const overdue = (organization: string) =>
-      `срок «прислать информацию соисполнителя (${organization})» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.`;
-    expect(coexecutorLines(EDUCATION_CHAT).at(-1)).toBe(
-      `❗ Сообщение № 1: ${overdue("Министерство образования")}`,
-    );
+      `срок «прислать информацию соисполнителя${organization}» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.`;
+    expect(coexecutorLines(EDUCATION_CHAT).at(-1)).toBe(`❗ Сообщение № 1: ${overdue("")}`);
     const curators = alertsIn(OFFICE.curatorsChat).join("\n");
-    expect(curators).toContain(overdue("Министерство образования"));
-    expect(curators).toContain(overdue("Министерство строительства"));
+    expect(curators).toContain(overdue(" (Минобр)"));
+    expect(curators).toContain(overdue(" (Минстрой)"));
 
     // The part is sent: its clock stops.
     sendPart(h.db, { incidentId: id, actor: person(MARIA), now: h.clock.now(), text: "Уберут до пятницы." });
@@ -669,12 +681,12 @@ describe("deadline sweep", () => {
     at("2026-11-24T07:20:00Z"); // 10:20: ten minutes left of the 30
     await tick();
     expect(passOnLines()).toEqual([
-      "⏰ Сообщение № 1: передать основному исполнителю информацию соисполнителя (Министерство образования) до 24.11.2026 10:30 (п. 18 регламента) — осталось 10 мин рабочего времени.",
+      "⏰ Сообщение № 1: передать основному исполнителю информацию соисполнителя (Минобр) до 24.11.2026 10:30 (п. 18 регламента) — осталось 10 мин рабочего времени.",
     ]);
     at("2026-11-24T07:31:00Z");
     await tick();
     expect(passOnLines().at(-1)).toContain(
-      "❗ Сообщение № 1: срок «передать основному исполнителю информацию соисполнителя (Министерство образования)» истёк 24.11.2026 10:30",
+      "❗ Сообщение № 1: срок «передать основному исполнителю информацию соисполнителя (Минобр)» истёк 24.11.2026 10:30",
     );
 
     passOnPart(h.db, {
@@ -723,14 +735,14 @@ describe("deadline sweep", () => {
     at("2026-11-24T07:25:00Z"); // 10:25: ten minutes left of the 30 from the return
     await tick();
     expect(reworkLines(maria.tg.id)).toEqual([
-      "⏰ Сообщение № 1: доработать информацию соисполнителя (Министерство образования) до 24.11.2026 10:35 (п. 14, 18 регламента) — осталось 10 мин рабочего времени.",
+      "⏰ Сообщение № 1: доработать информацию соисполнителя до 24.11.2026 10:35 (п. 14, 18 регламента) — осталось 10 мин рабочего времени.",
     ]);
     at("2026-11-24T07:36:00Z");
     await tick();
-    const overdue =
-      "❗ Сообщение № 1: срок «доработать информацию соисполнителя (Министерство образования)» истёк 24.11.2026 10:35";
-    expect(reworkLines(maria.tg.id).at(-1)).toContain(overdue);
-    expect(reworkLines(OFFICE.curatorsChat).at(-1)).toContain(overdue);
+    const overdue = (organization: string) =>
+      `❗ Сообщение № 1: срок «доработать информацию соисполнителя${organization}» истёк 24.11.2026 10:35`;
+    expect(reworkLines(maria.tg.id).at(-1)).toContain(overdue(""));
+    expect(reworkLines(OFFICE.curatorsChat).at(-1)).toContain(overdue(" (Минобр)"));
     // The curators decided in time: their pass-on deadline (10:30) raises nothing.
     expect(alertsIn(OFFICE.curatorsChat).some((t) => t.includes("передать основному исполнителю"))).toBe(
       false,
