@@ -493,6 +493,8 @@ export const t = {
     /** Its part holds up the next co-executor in the curator's order (Orenburg p.14). */
     nextInTurn: (text: string, organization: string) =>
       `${text}\nЭтой информации ждёт следующий соисполнитель: ${organization}.`,
+    /** To the lead organization, of a co-executor's part gone overdue (Orenburg p.14, Georgievsk p.18). */
+    leadWaits: (text: string) => `${text}\nЭта информация нужна вашему органу для общего ответа.`,
     reminder: (id: number, what: string, deadline: string, clause: string, left: string) =>
       `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${endSentence(left)}`,
     /** `late` «срок истёк» (less than a minute late) would repeat «истёк»: then it is left out. */

@@ -6,7 +6,7 @@
  */
 import { TZDate } from "@date-fns/tz";
 import { startOfDay } from "date-fns/startOfDay";
-import { and, eq, gte, lt } from "drizzle-orm";
+import { and, eq, gte, inArray, lt } from "drizzle-orm";
 import type { InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, openIncidents } from "../app/incidents.js";
@@ -269,6 +269,8 @@ function missedSteps(
         gte(notifications.deadlineAt, new Date(since.getTime())),
         lt(notifications.deadlineAt, new Date(until.getTime())),
         eq(notifications.chatId, chatId),
+        // Its own steps: the lead is told of a co-executor's late part, which is not its deadline.
+        inArray(notifications.organizationId, [0, organizationId]),
       ),
     )
     .orderBy(notifications.incidentId)

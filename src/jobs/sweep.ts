@@ -96,9 +96,10 @@ type InsteadOf = "heads" | "executors";
 
 /**
  * Who reads an alert about a co-executor's step, where that changes its words: the co-executor
- * itself (its work chat, its executors), not named to itself.
+ * itself (its work chat, its executors), not named to itself; or the lead organization, which waits
+ * for the part to write the common answer (Orenburg p.14, Georgievsk p.18).
  */
-type Reader = "coexecutor";
+type Reader = "coexecutor" | "lead";
 
 /** A chat an alert goes to, and how it reads there. */
 interface Recipient {
@@ -447,7 +448,8 @@ class Directory {
 /**
  * Who must hear: curators' steps go to the curators' chat; executors' steps to the organization's
  * chat and the executor holding the post (a co-executor's: its own chat and whoever took its part);
- * an overdue alert also to the curators.
+ * an overdue alert also to the curators, and a co-executor's overdue part to the lead organization
+ * too, which waits for it (its chat and its executor holding the post): once, not each reminder.
  */
 function recipients(
   directory: Directory,
@@ -464,21 +466,23 @@ function recipients(
   if (alert.actor === "curator" || hold) return plain(directory.curators());
   const part = alertedAssignment(incident, alert);
   const own = part ? organizationChats(directory, part.organizationId, executorOf(incident, alert)) : [];
-  // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
-  if (own.length === 0) return plain(directory.curators(), part ? "executors" : undefined);
   const chats = new Map<number, Recipient>();
-  const add = (chatIds: number[], reader?: (chatId: number) => Reader | undefined) => {
-    for (const chatId of chatIds) {
-      const read = reader?.(chatId);
-      if (!chats.has(chatId)) chats.set(chatId, { chatId, ...(read ? { reader: read } : {}) });
-    }
+  const add = (chatIds: number[], how: (chatId: number) => Omit<Recipient, "chatId"> = () => ({})) => {
+    for (const chatId of chatIds) if (!chats.has(chatId)) chats.set(chatId, { chatId, ...how(chatId) });
   };
   const coexecutor = part && alert.organizationId !== undefined ? part : undefined;
   // Its own chat reads it unnamed; the private chat of one also in another organization of the post, named.
   add(own, (chatId) =>
-    coexecutor && !inAnotherOrganization(directory, incident, coexecutor, chatId) ? "coexecutor" : undefined,
+    coexecutor && !inAnotherOrganization(directory, incident, coexecutor, chatId)
+      ? { reader: "coexecutor" }
+      : {},
   );
-  if (alert.kind === "overdue") add(directory.curators());
+  // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
+  if (own.length === 0) add(directory.curators(), () => (part ? { insteadOf: "executors" } : {}));
+  else if (alert.kind === "overdue") add(directory.curators());
+  const lead = leadAssignment(incident);
+  if (alert.kind === "overdue" && coexecutor && lead)
+    add(organizationChats(directory, lead.organizationId, incident.row.holderId), () => ({ reader: "lead" }));
   return [...chats.values()];
 }
 
@@ -619,7 +623,8 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
     ? t.alert.nextInTurn(alerted, next.organizationShortName ?? next.organizationName)
     : alerted;
   // Nobody at the organization has taken the post (or its part) yet: that, more than the step, is what to act on.
-  const line = notTaken(alert, part) ? t.alert.notTaken(inTurn, named) : inTurn;
+  const taken = notTaken(alert, part) ? t.alert.notTaken(inTurn, named) : inTurn;
+  const line = item.reader === "lead" ? t.alert.leadWaits(taken) : taken;
   if (item.insteadOf === "heads") {
     const organizationId = escalatedOrganization(incident, alert, hold);
     const organization = organizationId === null ? null : (part?.organizationName ?? "");

@@ -124,6 +124,28 @@ describe("morning digest", () => {
     ]);
   });
 
+  it("the lead's chat, told of a co-executor's late part, does not list it among its own missed deadlines", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
+    h.seedChat(h.group(-400, "Минкультуры: обращения"), culture);
+    const id = seedRegistered(h);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const now = h.clock.now();
+    routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [culture], actor: curator, now });
+    acceptIncident(h.db, { incidentId: id, actor: findPerson(h.db, OFFICE.executor) as Person, now });
+    h.clock.set("2026-11-24T07:01:00Z"); // 12:01: the part (p.14) is overdue; the lead's chat hears it
+    await sweep(deps());
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("❗"))).toHaveLength(1);
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    await morningDigests(deps());
+    expect(h.lastText(OFFICE.healthChat)).not.toContain("пропущены сроки");
+    expect(h.lastText(-400).split("\n").slice(-2)).toEqual([
+      "С 24.11.2026 пропущены сроки:",
+      `№ ${id} — прислать информацию соисполнителя`,
+    ]);
+  });
+
   it("one a stop cut short between its claim and its send goes out after the lease, once", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);

@@ -232,6 +232,53 @@ describe("deadline sweep", () => {
     );
   });
 
+  it("a co-executor's part gone overdue reaches the lead organization that waits for it, once: its chat and the executor holding the post", async () => {
+    const { health } = await office();
+    const building = h.seedOrganization(
+      "Министерство строительства, жилищно-коммунального, дорожного хозяйства и транспорта",
+      "Минстрой",
+    );
+    const BUILDING_CHAT = -300;
+    h.seedChat(h.group(BUILDING_CHAT, "Минстрой: обращения"), building);
+    h.seedPerson(3002, "Пётр", [], [building]);
+    const id = register();
+    const now = h.clock.now();
+    const person = (telegramId: number) =>
+      findPerson(h.db, telegramId) as NonNullable<ReturnType<typeof findPerson>>;
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [building],
+      actor: person(OFFICE.curator),
+      now,
+    });
+    acceptIncident(h.db, { incidentId: id, actor: person(OFFICE.executor), now });
+    const partLines = (chatId: number) =>
+      alertsIn(chatId)
+        .flatMap((text) => text.split("\n\n• "))
+        .filter((line) => line.includes("информацию соисполнителя"));
+
+    at("2026-11-24T06:00:00Z"); // 11:00: the part's reminder is the co-executor's alone
+    await tick();
+    expect(partLines(BUILDING_CHAT)).toHaveLength(1);
+    expect(partLines(OFFICE.healthChat)).toEqual([]);
+
+    at("2026-11-24T07:01:00Z"); // 12:01: the part (p.14) is overdue
+    await tick();
+    const told =
+      "❗ Сообщение № 1: срок «прислать информацию соисполнителя (Минстрой)» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.\n" +
+      "Сообщение ещё никто не взял в работу (Минстрой).\n" +
+      "Эта информация нужна вашему органу для общего ответа.";
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) expect(partLines(chatId)).toEqual([told]);
+
+    // The escalations that follow are the curators' and the heads': the lead has heard it once.
+    for (const time of ["2026-11-24T10:01:00Z", "2026-11-25T07:01:00Z"]) {
+      at(time);
+      await tick();
+    }
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) expect(partLines(chatId)).toEqual([told]);
+  });
+
   it("a post that cannot be planned (a damaged row) holds back no other post's alert, and is tried again", async () => {
     const { health } = await office();
     const damaged = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
@@ -737,12 +784,18 @@ describe("deadline sweep", () => {
     expect(reworkLines(maria.tg.id)).toEqual([
       "⏰ Сообщение № 1: доработать информацию соисполнителя до 24.11.2026 10:35 (п. 14, 18 регламента) — осталось 10 мин рабочего времени.",
     ]);
+    expect(reworkLines(OFFICE.healthChat)).toEqual([]);
     at("2026-11-24T07:36:00Z");
     await tick();
     const overdue = (organization: string) =>
       `❗ Сообщение № 1: срок «доработать информацию соисполнителя${organization}» истёк 24.11.2026 10:35`;
     expect(reworkLines(maria.tg.id).at(-1)).toContain(overdue(""));
     expect(reworkLines(OFFICE.curatorsChat).at(-1)).toContain(overdue(" (Минобр)"));
+    // The lead, whose draft clock waits for the part (p.18), hears it is late.
+    expect(reworkLines(OFFICE.healthChat)).toEqual([
+      `${overdue(" (Минобр)")} (п. 14, 18 регламента) — просрочено на 1 мин рабочего времени.\n` +
+        "Эта информация нужна вашему органу для общего ответа.",
+    ]);
     // The curators decided in time: their pass-on deadline (10:30) raises nothing.
     expect(alertsIn(OFFICE.curatorsChat).some((t) => t.includes("передать основному исполнителю"))).toBe(
       false,
