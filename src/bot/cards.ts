@@ -36,6 +36,7 @@ import {
   type NextDeadline,
   nextTurn,
   openForRouting,
+  partOverdueSince,
   partVersion,
   passOnDeadlines,
   receivedAssignments,
@@ -136,10 +137,10 @@ function composeCard(
   if (handedOver) lines.push(`${t.card.state}: ${handedOverText(incident, lost)}`);
   else if (waiting) {
     lines.push(`${t.card.state}: ${t.card.waitingTurn}`);
-    lines.push(...organizationLines(incident, audience, false, [], related.holders));
+    lines.push(...organizationLines(incident, audience, false, [], related.holders, deps));
   } else {
     lines.push(...stateLines(incident, seesLead ? [] : ownCoexecutorParts, sla, rules));
-    lines.push(...organizationLines(incident, audience, seesLead, ownCoexecutorParts, related.holders));
+    lines.push(...organizationLines(incident, audience, seesLead, ownCoexecutorParts, related.holders, deps));
   }
   // Where the post went is all a card handed over says of the work after it: no other's parts,
   // rework or awaited clarification, which its executors could read as theirs.
@@ -241,7 +242,8 @@ function stateLines(incident: Incident, ownParts: Part[], sla: SlaRuntime, rules
 
 /**
  * The organizations and who holds what: the lead's holder for those who see the lead's work; a
- * co-executor's own holder on its cards; each co-executor's, briefly, on the curators' card.
+ * co-executor's own holder on its cards; each co-executor's, briefly, on the curators' card and the
+ * lead's, which also says which part it waits for is overdue (Orenburg p.14, Georgievsk p.18).
  */
 function organizationLines(
   incident: Incident,
@@ -249,19 +251,33 @@ function organizationLines(
   seesLead: boolean,
   ownParts: Part[],
   holders: ReadonlyMap<number, string> | undefined,
+  deps: Pick<CardDeps, "sla" | "clock">,
 ): string[] {
   const { row } = incident;
+  const { regulation, workingTime, timezone } = deps.sla;
   const open = row.state !== "closed" && row.state !== "answered";
   const holderOf = (personId: number | null) => (personId === null ? undefined : holders?.get(personId));
   // A co-executor waiting for its turn (Orenburg p.14) is named as such: it has not got the post yet;
   // once the answer is out, its turn will not come, and it is not listed.
   const live = open ? activeAssignments(incident) : receivedAssignments(incident);
+  // The lead organization waits for the parts: its cards say where each stands, and which is late.
+  const lead = live.find((a) => a.role === "lead");
+  const forLead =
+    audience.kind === "organization" &&
+    lead !== undefined &&
+    audience.organizationIds.includes(lead.organizationId);
   const coexecutorName = (a: Part) => {
     if (a.state === "queued") return t.card.queued(a.organizationName);
-    if (audience.kind !== "curators" || !open) return a.organizationName;
-    if (a.state === "assigned") return t.card.notTaken(a.organizationName);
-    const holder = holderOf(a.acceptedBy);
-    return holder ? t.card.heldBy(a.organizationName, holder) : a.organizationName;
+    if ((audience.kind !== "curators" && !forLead) || !open) return a.organizationName;
+    const holder = a.state === "assigned" ? t.card.notTaken : holderOf(a.acceptedBy);
+    const late = forLead
+      ? partOverdueSince(incident, regulation, workingTime, a.organizationId, deps.clock.now())
+      : undefined;
+    const notes = [holder, late && t.card.partLate(formatDeadline(late, timezone))];
+    return t.card.coexecutor(
+      a.organizationName,
+      notes.filter((note) => note !== undefined),
+    );
   };
   const leads = live.filter((a) => a.role === "lead").map((a) => a.organizationName);
   const coexecutors = live.filter((a) => a.role === "coexecutor").map(coexecutorName);

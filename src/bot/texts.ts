@@ -376,9 +376,14 @@ export const t = {
       passed: "информация передана основному исполнителю",
     },
     coexecutors: "Соисполнители",
-    /** A co-executor on the curators' card, with who holds its part, or that nobody does yet. */
-    heldBy: (organization: string, holder: string) => `${organization} (${holder})`,
-    notTaken: (organization: string) => `${organization} (ещё не взято в работу)`,
+    /**
+     * A co-executor on the curators' and the lead's cards, with where its part stands: who holds it,
+     * or that nobody does yet; on the lead's, its deadline gone by (the lead waits for the part).
+     */
+    coexecutor: (organization: string, notes: string[]) =>
+      notes.length > 0 ? `${organization} (${notes.join("; ")})` : organization,
+    notTaken: "ещё не взято в работу",
+    partLate: (at: string) => `срок информации истёк ${at}`,
     deadline: "Срок",
     answerDeadline: "Ответ разместить до",
     /** What the curator is to name about the post (Orenburg p.6), and the button that does it. */

@@ -567,6 +567,23 @@ export function passOnDeadlines(
 }
 
 /**
+ * When a co-executor's own duty (its part, or the rework of it) fell due, once that has passed: the
+ * lead organization still waits for the part. Never its window to return the post (a right).
+ */
+export function partOverdueSince(
+  incident: IncidentView,
+  reg: Regulation,
+  wt: WorkingTime,
+  organizationId: number,
+  now: Date,
+): Date | undefined {
+  const missed = runningDeadlines(incident, reg, wt, organizationId)
+    .filter((d) => !isWindow(d.step) && d.at <= now)
+    .map((d) => d.at.getTime());
+  return missed.length > 0 ? new Date(Math.min(...missed)) : undefined;
+}
+
+/**
  * When the lead has what it needs to draft the common answer (Georgievsk p.18: «дальнейшая работа …
  * в порядке пунктов 11–16»): its receipt with no co-executors, else when the last live part reached it
  * or the last co-executor owing one returned the post, or was dropped by a routing that kept the lead

@@ -3,6 +3,7 @@ import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.
 import { returnIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import type { Person } from "../../src/domain/access.js";
+import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { seedRegistered, showCards } from "../support/workflow.js";
@@ -76,7 +77,7 @@ const ending = (chatId: number, lines: number) => cardIn(chatId).split("\n").sli
 afterEach(() => h.close());
 
 describe("who holds each organization's part", () => {
-  it("a co-executor's chat and its executor see their own holder, not the lead's; the curators see both", async () => {
+  it("a co-executor's chat and its executor see their own holder, not the lead's; the curators and the lead see both", async () => {
     const id = await office();
     await routeWithPart(id);
     await sergey().press("Взять в работу", leadChat());
@@ -96,8 +97,54 @@ describe("who holds each organization's part", () => {
       "Исполнитель: Министерство здравоохранения\nОтветственный: Сергей\nСоисполнители: Благоустройство (Мария)\n",
     );
     for (const chatId of [LEAD_CHAT, LEAD_EXECUTOR]) {
-      expect(cardIn(chatId)).toContain("Ответственный: Сергей\nСоисполнители: Благоустройство\n");
+      expect(cardIn(chatId)).toContain("Ответственный: Сергей\nСоисполнители: Благоустройство (Мария)\n");
     }
+  });
+});
+
+describe("the parts the lead waits for, on its cards", () => {
+  it("Orenburg: the lead's chat and executor see where each co-executor's part stands, and when it is overdue (p.14)", async () => {
+    const id = await office();
+    await routeWithPart(id);
+    await sergey().press("Взять в работу", leadChat());
+    for (const chatId of [LEAD_CHAT, LEAD_EXECUTOR])
+      expect(cardIn(chatId)).toContain("Соисполнители: Благоустройство (ещё не взято в работу)\n");
+
+    h.clock.set(new Date("2026-11-24T07:01:00Z")); // 12:01: the part (2 working hours) is overdue
+    await sweep(h.deps());
+    for (const chatId of [LEAD_CHAT, LEAD_EXECUTOR])
+      expect(cardIn(chatId)).toContain(
+        "Соисполнители: Благоустройство (ещё не взято в работу; срок информации истёк 24.11.2026 12:00)\n",
+      );
+    await maria().press("Взять в работу", partChat());
+    expect(cardIn(LEAD_CHAT)).toContain(
+      "Соисполнители: Благоустройство (Мария; срок информации истёк 24.11.2026 12:00)\n",
+    );
+    // Its own cards say it in their deadline line: no note beside its name.
+    expect(cardIn(PART_CHAT)).toContain("Соисполнители: Благоустройство\n");
+
+    await maria().press("Отправить информацию", partChat());
+    await maria().send("Двор очистят до пятницы.", partChat());
+    expect(cardIn(LEAD_CHAT)).toContain(
+      "Соисполнители: Благоустройство (Мария)\nИнформация соисполнителя получена: Благоустройство\n",
+    );
+  });
+
+  it("Georgievsk: the lead's card says the part is late, then that the curators have it (p.18)", async () => {
+    const id = await office(GEORGIEVSK);
+    await routeWithPart(id);
+    await sergey().press("Взять в работу", leadChat());
+    await maria().press("Взять в работу", partChat());
+    h.clock.set(new Date("2026-11-24T09:01:00Z")); // 12:01 in Moscow: the part is overdue
+    await sweep(h.deps());
+    expect(cardIn(LEAD_CHAT)).toContain(
+      "Соисполнители: Благоустройство (Мария; срок информации истёк 24.11.2026 12:00)\n",
+    );
+    await maria().press("Отправить информацию", partChat());
+    await maria().send("Двор очистят до пятницы.", partChat());
+    expect(cardIn(LEAD_CHAT)).toContain(
+      "Соисполнители: Благоустройство (Мария)\nИнформация соисполнителя у куратора на согласовании: Благоустройство\n",
+    );
   });
 });
 
