@@ -99,6 +99,18 @@ export const td = {
     `Сообщение № ${id}: ${count === 1 ? "информация соисполнителя — ниже" : "информация соисполнителей — ниже"}. ` +
     "Учтите её в ответе.",
 
+  /** The co-executors' parts not come yet, said as the lead is asked for the text (Orenburg p.14, Georgievsk p.18). */
+  partsAwaited: (parts: string[]) =>
+    `Ещё не пришла информация ${parts.length === 1 ? "соисполнителя" : "соисполнителей"}: ${parts.join(", ")}.`,
+  awaitedPart: (organization: string, where: string, late: string | undefined) =>
+    `${organization} (${late ? `${where}; ${late}` : where})`,
+  partAwaited: {
+    queued: "ждёт своей очереди",
+    assigned: "ещё не взято в работу",
+    accepted: "в работе",
+    rework: "на доработке",
+    forApproval: "у куратора на согласовании",
+  },
   askText: (id: number, kind: DraftKind) =>
     `Сообщение № ${id}: пришлите текст ${DRAFT_OF[kind]} одним сообщением ` +
     "(до 4096 символов). Отмена — /cancel." +

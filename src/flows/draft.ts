@@ -37,6 +37,7 @@ import { displayName, hasRole, type Person } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
 import {
   type ActionRules,
+  type AssignmentView,
   actionRules,
   activeAssignments,
   answerDeadline,
@@ -46,6 +47,7 @@ import {
   familyOf,
   leadAssignment,
   nextDeadline,
+  partOverdueSince,
 } from "../domain/incident.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { describeChanges } from "../domain/text-diff.js";
@@ -89,6 +91,8 @@ interface Opening {
   repeat: EarlierAnswer | null;
   /** The co-executors' parts that reached the lead, for the common answer (not for a question). */
   parts: ReceivedPart[];
+  /** The parts it still waits for, each with where it stands; absent from a dialogue begun before. */
+  awaited?: string[];
 }
 
 interface ReceivedPart {
@@ -102,17 +106,45 @@ interface ReceivedPart {
  * исполнителями»; Georgievsk p.18: passed on by the curators), with their files.
  */
 function receivedParts(deps: AppDeps, incident: Incident): ReceivedPart[] {
-  const passedAtOnce = !actionRules(deps.sla.regulation).curatorPassesParts;
+  const rules = actionRules(deps.sla.regulation);
   return activeAssignments(incident)
-    .filter(
-      (a) =>
-        a.role === "coexecutor" && (a.state === "part_passed" || (a.state === "part_sent" && passedAtOnce)),
-    )
+    .filter((a) => a.role === "coexecutor" && reachedLead(a, rules))
     .map((a) => ({
       organization: a.organizationName,
       text: a.partText ?? "",
       attachments: partAttachments(deps.db, a),
     }));
+}
+
+/** Whether a part is the lead's: sent straight to it, or passed on by the curators (Georgievsk p.18). */
+function reachedLead(part: AssignmentView, rules: ActionRules): boolean {
+  return part.state === "part_passed" || (part.state === "part_sent" && !rules.curatorPassesParts);
+}
+
+/**
+ * The parts the lead still waits for, each with where it stands and its deadline if gone by: the
+ * common answer is written with them (Orenburg p.14, Georgievsk p.18), so the lead knows what is missing.
+ */
+function awaitedParts(deps: AppDeps, incident: Incident): string[] {
+  const { regulation, workingTime, timezone } = deps.sla;
+  const rules = actionRules(regulation);
+  const now = deps.clock.now();
+  return activeAssignments(incident)
+    .filter((a) => a.role === "coexecutor" && !reachedLead(a, rules))
+    .map((a) => {
+      const late = partOverdueSince(incident, regulation, workingTime, a.organizationId, now);
+      const where = td.partAwaited[awaitedStanding(a)];
+      return td.awaitedPart(
+        a.organizationName,
+        where,
+        late && t.card.partLate(formatDeadline(late, timezone)),
+      );
+    });
+}
+
+function awaitedStanding(part: AssignmentView): keyof typeof td.partAwaited {
+  if (part.state === "accepted") return part.partReturnedAt ? "rework" : "accepted";
+  return part.state === "part_sent" ? "forApproval" : part.state === "queued" ? "queued" : "assigned";
 }
 
 /** Why this person may not prepare the incident's draft now, in words; undefined when they may. */
@@ -190,6 +222,7 @@ function opening(
         : null,
     repeat: earlierAnswer(deps, incident),
     parts: kind === "clarification" ? [] : receivedParts(deps, incident),
+    awaited: kind === "clarification" ? [] : awaitedParts(deps, incident),
   };
 }
 
@@ -521,7 +554,7 @@ export function draftFlow(deps: AppDeps) {
     // An album whose caption gave the text: its other items add to it at the attachments step.
     let album: Album | undefined;
     if (content.text === null) {
-      const written = await askText(conversation, ctx, id, start.kind, content, save);
+      const written = await askText(conversation, ctx, id, start.kind, content, save, start.awaited);
       if (written === undefined) return await leave();
       album = written.album;
       await save();
@@ -602,8 +635,11 @@ async function askText(
   content: Content,
   /** Keeps what was sent so far: files sent before the text are not lost with the dialogue. */
   save: () => Promise<void>,
+  /** The co-executors' parts not come yet, said with the question. */
+  awaited: string[] = [],
 ): Promise<{ album?: Album } | undefined> {
-  await ctx.reply(td.askText(id, kind));
+  const ask = td.askText(id, kind);
+  await ctx.reply(awaited.length > 0 ? `${ask}\n${td.partsAwaited(awaited)}` : ask);
   let album: Album | undefined;
   for (;;) {
     const input = await nextInput(conversation);

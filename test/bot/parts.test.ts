@@ -121,6 +121,29 @@ describe("a co-executor's part with photos", () => {
     expect(shown.at(-1)).toMatch(/^Сообщение № 1: пришлите текст ответа/);
   });
 
+  it("the lead's executor asked for his draft's text is told which parts have not come, and where they stand (p.14)", async () => {
+    await coexecutorAsked();
+    const executor = healthExecutor();
+    await executor.press("Взять в работу", healthChat());
+    h.clock.set(new Date("2026-11-24T07:01:00Z")); // 12:01: the part (2 working hours) is overdue
+    await executor.press("Подготовить ответ");
+    expect(h.lastText(HEALTH_EXECUTOR)).toBe(
+      "Сообщение № 1: пришлите текст ответа одним сообщением (до 4096 символов). Отмена — /cancel.\n" +
+        "Ещё не пришла информация соисполнителя: Министерство образования (в работе; срок информации истёк 24.11.2026 12:00).",
+    );
+  });
+
+  it("Georgievsk: a part waiting for the curators has not come either (p.18)", async () => {
+    await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    await educationExecutor().send("Двор очищен.", educationChat());
+    const executor = healthExecutor();
+    await executor.press("Взять в работу", healthChat());
+    await executor.press("Подготовить ответ");
+    expect(h.lastText(HEALTH_EXECUTOR).split("\n").at(-1)).toBe(
+      "Ещё не пришла информация соисполнителя: Министерство образования (у куратора на согласовании).",
+    );
+  });
+
   it("an album waits for «Отправить», with one confirmation counting its items; then all goes as one album", async () => {
     const id = await coexecutorAsked();
     const files = [photo("1.jpg"), photo("2.jpg"), photo("3.jpg")];
