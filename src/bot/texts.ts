@@ -466,9 +466,13 @@ export const t = {
 
   digest: {
     title: (day: string, open: number) => `Доброе утро! ${day}: открытых сообщений — ${open}.`,
-    /** `notTaken`: none of the organization's executors has taken the post (or its part) yet. */
-    line: (id: number, what: string, deadline: string, left: string, notTaken = false) =>
-      `№ ${id} — ${notTaken ? "никто не взял в работу; " : ""}${what} до ${deadline} (${left})`,
+    /**
+     * `notTaken`: none of the organization's executors has taken the post (or its part) yet;
+     * `curators`: the step is the curators' (the draft's decision): nothing the organization owes.
+     */
+    line: (id: number, what: string, deadline: string, left: string, whose?: "notTaken" | "curators") =>
+      `№ ${id} — ${whose === "notTaken" ? "никто не взял в работу; " : whose === "curators" ? "у кураторов: " : ""}` +
+      `${what} до ${deadline} (${left})`,
     lineNoDeadline: (id: number, state: string) => `№ ${id} — ${state}`,
     forCurators: "Ждут кураторов:",
     lateAtOrganizations: "Просрочено у органов:",

@@ -237,12 +237,13 @@ function openLine(
     const state = part ? partStateText(part, actionRules(sla.regulation)) : t.state[incident.row.state];
     return t.digest.lineNoDeadline(incident.id, isTaken ? state : t.digest.notTaken);
   }
+  const curators = sla.regulation.steps[next.step]?.actor === "curator";
   return t.digest.line(
     incident.id,
     stepLabel(sla.regulation, next.step, incident.answer?.draftKind),
     formatDeadline(next.at, sla.timezone),
     formatRemaining(sla.workingTime, next.at, now),
-    !isTaken,
+    curators ? "curators" : isTaken ? undefined : "notTaken",
   );
 }
 

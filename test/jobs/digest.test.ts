@@ -395,6 +395,19 @@ describe("curators' morning digest", () => {
     ]);
   });
 
+  it("a draft before the curators: the organization's line says the step is theirs, not the organization's", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-24T12:45:00Z"); // 17:45: the draft, to be decided by 09:15 tomorrow (p.10)
+    await seedDraft(h, id);
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    await morningDigests(deps());
+    expect(h.lastText(OFFICE.healthChat).split("\n").slice(1)).toEqual([
+      "№ 1 — у кураторов: согласовать или вернуть на доработку до 25.11.2026 09:15 (осталось 15 мин рабочего времени)",
+    ]);
+  });
+
   it("a draft before the curators past the answer deadline is theirs, not listed as the organization's", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);
