@@ -220,7 +220,8 @@ export function returnFlow(deps: AppDeps) {
       const organization = mine?.organizationName ?? "";
       // Late as of the return itself, however long the reason took to type.
       const due = mine && returnDue(deps, mine.receivedAt);
-      const wasLate = due !== undefined && mine?.returnedAt != null && due < mine.returnedAt;
+      const wasLate =
+        due !== undefined && mine?.returnedAt != null && !deps.sla.workingTime.meets(due, mine.returnedAt);
       const coexecutor = mine?.role === "coexecutor";
       const notice = coexecutor
         ? tr.return.noticeCoexecutor(incidentId, organization, reason, wasLate)

@@ -884,6 +884,19 @@ describe("executors on the card", () => {
     );
   });
 
+  it("a return at the weekend after a window that ran out at Friday's close is not late: no working minute went by", async () => {
+    await office({ now: "2026-11-27T12:30:00Z" }); // Friday 17:30: 30 minutes to return it (p.7)
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    h.clock.set("2026-11-28T05:00:00Z"); // Saturday 10:00
+    await healthExecutor().press("Вернуть", healthChat());
+    expect(h.lastText(-100)).not.toMatch(/Срок возврата истёк/);
+    await healthExecutor().send("Это вопрос управляющей компании", healthChat());
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 возвращено: Министерство здравоохранения — «Это вопрос управляющей компании». Его нужно направить заново.",
+    );
+  });
+
   it("a co-executor sends its part: the curators and the lead organization get it", async () => {
     await office();
     const id = await register(1);
