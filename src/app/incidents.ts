@@ -346,7 +346,7 @@ export function repeatCandidates(
   const likeness = (row: (typeof recent)[number]) => {
     const otherPlace = place !== undefined && wanted(row.place) !== undefined && !same(row.place, place);
     return (
-      (same(row.place, place) ? 3 : 0) +
+      (same(row.place, place) ? 4 : 0) +
       (authorTells && !otherPlace && same(row.author, author) ? 2 : 0) +
       (same(row.topic, topic) ? 1 : 0)
     );

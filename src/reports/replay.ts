@@ -122,12 +122,13 @@ function isCuratorStep(reg: Regulation, step: StepId): boolean {
 }
 
 /**
- * Whether a step ended at `at`, not done, was a violation: its deadline had passed by then. One not
- * yet due simply no longer applies. The same step still owed at a month's end in between would
- * have been late in that month: judged so, it is the same whichever month the report is of.
+ * Whether a step ended at `at`, not done, was a violation: working time had passed beyond its deadline
+ * by then (ended on Saturday after a deadline at Friday's close, it was not; see WorkingTime.meets).
+ * One not yet due simply no longer applies. The same step still owed at a month's end in between
+ * would have been late in that month: judged so, it is the same whichever month the report is of.
  */
-function overdueAt(clock: Clock, at: Date): boolean {
-  return clock.deadline.getTime() < at.getTime();
+function overdueAt(wt: WorkingTime, clock: Clock, at: Date): boolean {
+  return !wt.meets(clock.deadline, at);
 }
 
 /**
@@ -254,7 +255,7 @@ class CoexecutorParts {
     // A passing on already overdue that this routing takes off is held aside, as at the lead's
     // return: a routing after that keeps the part waiting runs the same clock on, judged once.
     for (const part of this.#passOn.values()) {
-      if (!waiting.has(part.organizationId) && overdueAt(part, e.at))
+      if (!waiting.has(part.organizationId) && overdueAt(this.wt, part, e.at))
         this.#passOnEnded.set(part.organizationId, this.#instance(part, null, null, e.at));
     }
     this.#reset();
@@ -459,7 +460,7 @@ class CoexecutorParts {
     if (part === "unknown") this.#running.clear();
     else if (part) {
       this.#running.delete(part.organizationId);
-      if (overdueAt(part, e.at)) steps.push(this.#instance(part, null, part.personId, e.at));
+      if (overdueAt(this.wt, part, e.at)) steps.push(this.#instance(part, null, part.personId, e.at));
     }
     // The lead waited for the part till now: its draft's clock runs from here (see partsReceived).
     const owed = this.#owedBy(e);
@@ -484,7 +485,7 @@ class CoexecutorParts {
   withdraw(at: Date): StepInstance[] {
     const ended = this.#endParts(at);
     for (const part of this.#passOn.values()) {
-      if (overdueAt(part, at))
+      if (overdueAt(this.wt, part, at))
         this.#passOnEnded.set(part.organizationId, this.#instance(part, null, null, at));
     }
     this.#reset();
@@ -499,7 +500,7 @@ class CoexecutorParts {
   #endParts(at: Date, goingOn: ReadonlySet<number> = new Set()): StepInstance[] {
     const ended: StepInstance[] = [];
     for (const part of this.#running.values())
-      if (!goingOn.has(part.organizationId) && overdueAt(part, at))
+      if (!goingOn.has(part.organizationId) && overdueAt(this.wt, part, at))
         ended.push(this.#instance(part, null, part.personId, at));
     return ended;
   }
@@ -728,7 +729,7 @@ export function replayIncident(
     const r = running.get(step);
     if (!r) return;
     running.delete(step);
-    if (overdueAt(r, at)) steps.push(instance(r, null, null, at));
+    if (overdueAt(wt, r, at)) steps.push(instance(r, null, null, at));
   };
   /** Every step still running ends; the window to return the post is a right, not a duty. */
   const endAll = (at: Date) => {
@@ -757,7 +758,7 @@ export function replayIncident(
       if (renewed?.deadline.getTime() !== held.deadline.getTime()) steps.push(held);
     }
     // Missed while the post was back with the curators: the organization that returned it had it then.
-    if (old && renewed?.deadline.getTime() !== old.deadline.getTime() && overdueAt(old, at))
+    if (old && renewed?.deadline.getTime() !== old.deadline.getTime() && overdueAt(wt, old, at))
       endedByRouting.set(step, instance(old, null, null, at, lead ?? returnedBy));
   };
   /** The lead that last returned the post: the old clocks judged at the next routing were its. */

@@ -752,6 +752,27 @@ describe("registering from a forwarded post or a link", () => {
     expect(curator.lastText()).not.toMatch(/похоже на повторное/);
   });
 
+  it("the same place is offered before a newer post of the same author and topic", async () => {
+    await start();
+    await registerByNew("https://vk.com/wall-1_2", {
+      text: "Нет света",
+      author: "Пётр Сидоров",
+      topic: "свет",
+      place: "ул. Ленина, 5",
+    });
+    await registerByNew("https://vk.com/wall-1_3", { text: "Яма", author: "Иван Петров", topic: "дороги" });
+    if (/похоже на повторное/.test(curator.lastText())) await curator.press("Нет, новое");
+    await registerByNew("https://vk.com/wall-1_4", {
+      text: "Опять яма",
+      author: "Иван Петров",
+      topic: "дороги",
+      place: "ул. Ленина, 5",
+    });
+    expect(curator.lastText()).toBe(
+      "Сообщение № 3 похоже на повторное. Недавно уже были:\n№ 1 — Нет света\n№ 2 — Яма\n\nЭто повторное?",
+    );
+  });
+
   it("a repeat is found whatever the case of the topic, as a surge counts it", async () => {
     await start();
     await registerByNew("https://vk.com/wall-1_2", { topic: "Отопление" });

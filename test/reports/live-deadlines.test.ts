@@ -1094,4 +1094,17 @@ describe("work done at the weekend", () => {
     ]);
     expect(stepScore(report, "publication")).toBe("1/2");
   });
+
+  it("a step ended undone at the weekend after a deadline at Friday's close (the post returned) is no violation either", async () => {
+    const o = await office("georgievsk");
+    const { health } = o;
+    const { ivan } = o.people;
+    // Friday 13.11 17:00 Moscow: the draft is due at 18:00 (p.11, a working hour from receipt).
+    const id = o.register("2026-11-13 16:55");
+    o.route(id, health, "2026-11-13 17:00");
+    o.accept(id, ivan, "2026-11-13 17:05");
+    o.giveBack(id, ivan, "2026-11-14 10:00"); // Saturday: not a working minute after it
+    const lines = tr.violations(o.november()).split("\n");
+    expect(lines.filter((line) => line.includes("прислать проект ответа куратору"))).toEqual([]);
+  });
 });
