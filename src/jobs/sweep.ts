@@ -480,11 +480,16 @@ function recipients(
   // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
   if (own.length === 0) add(directory.curators(), () => (part ? { insteadOf: "executors" } : {}));
   else if (alert.kind === "overdue") add(directory.curators());
+  // The lead hears of it while it still writes the common answer: not once its draft is before the
+  // curators or approved (the answer goes without the part; a part that comes after is told as ever).
   const lead = leadAssignment(incident);
-  if (alert.kind === "overdue" && coexecutor && lead)
+  if (alert.kind === "overdue" && coexecutor && lead && LEAD_DRAFTS.has(incident.row.state))
     add(organizationChats(directory, lead.organizationId, incident.row.holderId), () => ({ reader: "lead" }));
   return [...chats.values()];
 }
+
+/** The states in which the lead organization still writes the answer a co-executor's part is for. */
+const LEAD_DRAFTS: ReadonlySet<string> = new Set(["assigned", "in_work", "awaiting_final"]);
 
 function plain(chatIds: number[], insteadOf?: InsteadOf): Recipient[] {
   return chatIds.map((chatId) => ({ chatId, ...(insteadOf ? { insteadOf } : {}) }));

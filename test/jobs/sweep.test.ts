@@ -279,6 +279,34 @@ describe("deadline sweep", () => {
     for (const chatId of [OFFICE.healthChat, OFFICE.executor]) expect(partLines(chatId)).toEqual([told]);
   });
 
+  it("a co-executor's part overdue once the lead's draft is before the curators is not told to the lead: its answer goes without it", async () => {
+    const { health } = await office();
+    const building = h.seedOrganization("Министерство строительства", "Минстрой");
+    const BUILDING_CHAT = -300;
+    h.seedChat(h.group(BUILDING_CHAT, "Минстрой: обращения"), building);
+    const id = register();
+    const person = (telegramId: number) =>
+      findPerson(h.db, telegramId) as NonNullable<ReturnType<typeof findPerson>>;
+    const now = h.clock.now();
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [building],
+      actor: person(OFFICE.curator),
+      now,
+    });
+    acceptIncident(h.db, { incidentId: id, actor: person(OFFICE.executor), now });
+    at("2026-11-24T06:30:00Z"); // 11:30: the lead's draft goes to the curators without the part
+    await seedDraft(h, id);
+    at("2026-11-24T07:01:00Z"); // 12:01: the part (p.14) is overdue
+    await tick();
+    const aboutPart = (chatId: number) =>
+      alertsIn(chatId).filter((text) => text.includes("информацию соисполнителя"));
+    expect(aboutPart(BUILDING_CHAT)).toHaveLength(1);
+    expect(aboutPart(OFFICE.healthChat)).toEqual([]);
+    expect(aboutPart(OFFICE.executor)).toEqual([]);
+  });
+
   it("a post that cannot be planned (a damaged row) holds back no other post's alert, and is tried again", async () => {
     const { health } = await office();
     const damaged = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" });
