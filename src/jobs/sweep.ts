@@ -542,10 +542,12 @@ function inAnotherOrganization(
 type CuratorsHold = "decision" | "posting" | "routedLate" | undefined;
 
 /**
- * Judged as the post stood when the alert came due (and, for a claim, now too): one due while the
- * draft waited for the decision, or while a curator's claim to post was open, stays the curators'
- * after they decide or the claim ends — its escalation never reaches the organization's head a
- * minute later.
+ * Judged as the post stood when the alert came due — its deadline, for an overdue alert or an
+ * escalation — (and, for a claim, now too): one due while the draft waited for the decision, or while
+ * a curator's claim to post was open, stays the curators' after they decide or the claim ends — its
+ * escalation never reaches the organization's head a minute later; one that ran out while the
+ * organization had it stays the organization's, though its draft is before the curators when the
+ * escalation comes.
  */
 export function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAlert): CuratorsHold {
   const lead = leadAssignment(incident)?.organizationId;
@@ -554,8 +556,11 @@ export function curatorsHold(db: Db, now: Date, incident: Incident, alert: DueAl
     return "routedLate";
   if (!HELD_BY_CURATORS.has(alert.step)) return undefined;
   const due = alert.dueAt.getTime();
-  // A draft on approval then: this one, or an earlier one returned for rework since.
-  if (incidentStateAt(db, incident.id, alert.dueAt) === "on_approval") return "decision";
+  // A draft on approval then — this one, or an earlier one returned for rework since: for a reminder,
+  // when it comes (who must act now); for the deadline's overdue alert and escalation, when it ran out
+  // (whose it is, as the report charges it), not when the escalation comes a day later.
+  const then = alert.kind === "reminder" ? alert.dueAt : alert.deadline;
+  if (incidentStateAt(db, incident.id, then) === "on_approval") return "decision";
   if (incident.row.state !== "approved") return undefined;
   const claim = latestClaimEvent(db, incident.id)?.event;
   const claimedAt = (at: number) =>

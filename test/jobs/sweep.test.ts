@@ -1018,6 +1018,23 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
     expect(aboutAnswer(OFFICE.executor)).toEqual([]);
   });
 
+  it("an answer that ran out while the organization had it is escalated to its head, though its draft is before the curators when the escalation comes", async () => {
+    const { health } = await healthHeadAlone();
+    const id = await seedIncidentInWork(h, health); // the answer is due Wednesday 11:00 (p.8)
+    at("2026-11-25T06:01:00Z"); // Wednesday 11:01: late, no draft yet
+    await tick();
+    at("2026-11-26T05:30:00Z"); // Thursday 10:30: the draft at last, before the curators
+    await seedDraft(h, id);
+    at("2026-11-26T06:01:00Z"); // Thursday 11:01: a working day late
+    await tick();
+    const aboutAnswer = alertsIn(HEALTH_HEAD).filter((text) => text.includes("«разместить ответ»"));
+    expect(aboutAnswer).toEqual([
+      expect.stringMatching(
+        /^‼️ Нарушение регламента: сообщение № 1 \(Министерство здравоохранения\) — «разместить ответ»/,
+      ),
+    ]);
+  });
+
   it("an answer late while its draft waited for the decision stays the curators' once they decide: no late alert to the organization or its head", async () => {
     const { health } = await healthHeadAlone();
     const id = await seedIncidentInWork(h, health);
