@@ -230,10 +230,7 @@ export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident
   const chat = chatOfOrganization(deps.db, lead.organizationId);
   const forOrganization = chat === undefined ? text : notice;
   await tellOrganizationOfPart(deps, api, lead.organizationId, forOrganization, attachments, notice);
-  const holder =
-    incident.holderId !== null && chat !== undefined
-      ? telegramIdOfMember(deps.db, incident.holderId, lead.organizationId)
-      : undefined;
+  const holder = holderBesideChat(deps, incident, lead.organizationId);
   if (holder === undefined) return;
   try {
     await sendDraft(api, holder, { text, attachments });
@@ -245,9 +242,20 @@ export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident
 }
 
 /**
- * A co-executor returned the post: the lead organization waits for its part no longer, and hears it
- * with its deadline as it stands (under Georgievsk p.11, 18 the draft's clock may start now). In its
- * work chat, or to its executors privately; the curators have the return already.
+ * The executor holding the post for the lead, to be told privately beside its work chat: none
+ * without a work chat (its executors, he among them, are told privately then) or while nobody holds it.
+ */
+function holderBesideChat(deps: AppDeps, incident: Incident, organizationId: number): number | undefined {
+  if (incident.holderId === null || chatOfOrganization(deps.db, organizationId) === undefined)
+    return undefined;
+  return telegramIdOfMember(deps.db, incident.holderId, organizationId);
+}
+
+/**
+ * A co-executor returned the post, or the curator dropped it: the lead organization waits for its
+ * part no longer, and hears it with its deadline as it stands (under Georgievsk p.11, 18 the draft's
+ * clock may start now). In its work chat, or to its executors privately; the executor holding the
+ * post privately too, as with a part; the curators have the return already.
  */
 export async function tellLeadOfReturn(
   deps: AppDeps,
@@ -264,6 +272,8 @@ export async function tellLeadOfReturn(
     : tr.return.toLead(incident.id, organization);
   const text = [told, ...leadDeadline(deps, incident)].join("\n\n");
   await tellOrganization(deps, api, lead.organizationId, text);
+  const holder = holderBesideChat(deps, incident, lead.organizationId);
+  if (holder !== undefined) await sendLong(deps, api, holder, text);
 }
 
 /**

@@ -371,10 +371,12 @@ describe("a co-executor dropped while it owes its part (Georgievsk p.11, 18)", (
     ).toEqual(["lead"]);
     const card = h.texts(-100).find((text) => text.startsWith("Сообщение № 1 · ")) ?? "";
     expect(card).toContain("Срок: 24.11.2026 14:30 — прислать проект ответа куратору (п. 11)");
-    expect(h.texts(-100)).toContain(
+    const dropped =
       "Куратор снял соисполнителя Министерство образования с сообщения № 1: его информации не будет.\n\n" +
-        "Информация всех соисполнителей у вас — срок пошёл: прислать проект ответа куратору до 24.11.2026 14:30 (п. 11 регламента).",
-    );
+      "Информация всех соисполнителей у вас — срок пошёл: прислать проект ответа куратору до 24.11.2026 14:30 (п. 11 регламента).";
+    expect(h.texts(-100)).toContain(dropped);
+    // The executor holding the post hears it privately too.
+    expect(h.texts(HEALTH_EXECUTOR)).toContain(dropped);
     h.clock.set("2026-11-24T09:31:00Z");
     await sweep(h.deps());
     expect(h.texts(-100).filter((text) => text.includes("истёк"))).toEqual([]);
@@ -415,10 +417,12 @@ describe("a co-executor that returns the post (Georgievsk p.10, 18)", () => {
     );
     h.clock.set("2026-11-24T07:50:00Z"); // 10:50: the reason typed at last
     await educationExecutor().send("Это вопрос управляющей компании", educationChat());
-    expect(h.lastText(-100)).toBe(
+    const returned =
       "Соисполнитель Министерство образования вернул сообщение № 1 куратору: его информации не будет.\n\n" +
-        "Информация всех соисполнителей у вас — срок пошёл: прислать проект ответа куратору до 24.11.2026 11:50 (п. 11 регламента).",
-    );
+      "Информация всех соисполнителей у вас — срок пошёл: прислать проект ответа куратору до 24.11.2026 11:50 (п. 11 регламента).";
+    expect(h.lastText(-100)).toBe(returned);
+    // The executor holding the post hears it privately too, as he would the part.
+    expect(h.lastText(HEALTH_EXECUTOR)).toBe(returned);
     // Returned after its 30 minutes (p.10), as the report counts it: late.
     expect(h.texts(-200)).toContain(
       "Соисполнитель Министерство образования вернул с опозданием сообщение № 1: «Это вопрос управляющей компании».",
