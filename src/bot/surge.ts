@@ -24,16 +24,26 @@ const HOUR_MS = 3_600_000;
 /** A send to one chat that has not ended within this long was cut short by a stop: tried again. */
 const LEASE_MS = 5 * 60_000;
 
+/** A surge to tell: its recipients' notices are filed under `told` (`<surge>:<start>`). */
+interface Surge {
+  told: string;
+  subject: Subject;
+  value: string;
+  recent: number[];
+}
+
 /**
  * Checks the incident's topic and place for a surge, when it is registered or one of them is set.
  * Posts arriving together (the monitoring software sends a burst) may each see the threshold passed:
  * the notices ledger lets one of them, in whichever process, start the surge. The claim lapses with
- * the window, so the same topic surging again a window later is a new surge, announced again.
+ * the window, so the same topic surging again a window later is a new surge, announced again. A
+ * topic's and a place's surge the same post brings are told in one message, each claimed on its own.
  */
 export async function announceSurge(deps: CardDeps, incident: Incident): Promise<void> {
-  const { posts, windowHours, clause } = deps.sla.regulation.surge;
+  const { posts, windowHours } = deps.sla.regulation.surge;
   const now = deps.clock.now();
   const since = new Date(now.getTime() - windowHours * HOUR_MS);
+  const surges: Surge[] = [];
   for (const subject of ["topic", "place"] as const satisfies Subject[]) {
     const value = incident.row[subject]?.trim();
     if (!value) continue;
@@ -44,10 +54,9 @@ export async function announceSurge(deps: CardDeps, incident: Incident): Promise
     const started = claimStaleNotice(deps.db, surge, since, now);
     if (started) deps.log.warn({ subject, value, incidents: recent.length }, "surge");
     const startedAt = started ? now : noticeClaimedAt(deps.db, surge);
-    if (!startedAt) continue;
-    const text = t.surge(subject, value, recent.length, windowHours, recent, clause);
-    await tellEachOnce(deps, `${surge}:${startedAt.getTime()}`, text, recent);
+    if (startedAt) surges.push({ told: `${surge}:${startedAt.getTime()}`, subject, value, recent });
   }
+  await tellEachOnce(deps, surges);
 }
 
 /** A recipient's key of a surge notice (`<surge>:<start>:to:<chat>`), or its send's lease. */
@@ -74,16 +83,16 @@ export async function retrySurges(deps: CardDeps, due: (surges: string[]) => str
     recipients.some((chatId) => !noticeClaimed(deps.db, `${told}:to:${chatId}`)),
   );
   const tried = due(owed.map(([surge]) => surge));
+  const surges: Surge[] = [];
   for (const surge of tried) {
     const [, subject, ...rest] = surge.split(":") as [string, Subject, ...string[]];
     const recent = postsOnSubject(deps.db, subject, rest.join(":"), since);
     const latest = recent.at(-1);
     const value = latest === undefined ? undefined : loadIncident(deps.db, latest)?.row[subject];
     if (recent.length < posts || !value) continue;
-    const { clause } = deps.sla.regulation.surge;
-    const text = t.surge(subject, value, recent.length, windowHours, recent, clause);
-    await tellEachOnce(deps, started.get(surge) as string, text, recent);
+    surges.push({ told: started.get(surge) as string, subject, value, recent });
   }
+  await tellEachOnce(deps, surges);
   return tried.length;
 }
 
@@ -92,20 +101,47 @@ export async function retrySurges(deps: CardDeps, due: (surges: string[]) => str
  * повышенной социальной активности»; Georgievsk p.24) hear of a surge once; nobody who blocks
  * the bot is tried. Each send is leased in the ledger and given back when it failed for now (or
  * was cut short by a stop), so whoever missed it hears of it with the next post on the subject; a
- * chat that refuses for good, or a notice Telegram rejects as it is, is not tried again.
+ * chat that refuses for good, or a notice Telegram rejects as it is, is not tried again. The surges
+ * owed to one recipient go in one message (see surgeText), each leased and ended with it.
  */
-async function tellEachOnce(deps: CardDeps, surge: string, text: string, ids: number[]): Promise<void> {
+async function tellEachOnce(deps: CardDeps, surges: Surge[]): Promise<void> {
+  if (surges.length === 0) return;
   const heads = headsWith(deps.db, "urgent");
   // A head of one organization may open the posts listed to him, as the «№ N» buttons offer.
   const ofOne = new Set(reachableHeads(heads.filter((head) => head.organizationId !== null)));
   for (const chatId of [...reachableCuratorChats(deps.db), ...reachableHeads(heads)]) {
-    const key = `${surge}:to:${chatId}`;
     const now = deps.clock.now();
-    if (!leaseNotice(deps.db, key, LEASE_MS, now)) continue;
+    const keys = new Map(surges.map((surge) => [surge, `${surge.told}:to:${chatId}`]));
+    const owed = surges.filter((surge) => leaseNotice(deps.db, keys.get(surge) as string, LEASE_MS, now));
+    if (owed.length === 0) continue;
+    const ids = [...new Set(owed.flatMap((surge) => surge.recent))].sort((a, b) => a - b);
     if (ofOne.has(chatId)) for (const id of ids) claimNotice(deps.db, surgeListedKey(id, chatId), now);
-    if ((await send(deps, chatId, text, cardButtons(ids))) === "failed") giveBackNotice(deps.db, key);
-    else settleNotice(deps.db, key, deps.clock.now());
+    const failed = (await send(deps, chatId, surgeText(deps, owed), cardButtons(ids))) === "failed";
+    for (const surge of owed) {
+      const key = keys.get(surge) as string;
+      if (failed) giveBackNotice(deps.db, key);
+      else settleNotice(deps.db, key, deps.clock.now());
+    }
   }
+}
+
+/** The surges over the same posts in one line («на тему «…» и о месте «…»»), others each in a line of its own. */
+function surgeText(deps: CardDeps, surges: Surge[]): string {
+  const { windowHours, clause } = deps.sla.regulation.surge;
+  const lines = new Map<string, Surge[]>();
+  // The topic first, then the place.
+  for (const surge of surges.toSorted((a, b) =>
+    a.subject === b.subject ? 0 : a.subject === "topic" ? -1 : 1,
+  )) {
+    const list = surge.recent.join(",");
+    lines.set(list, [...(lines.get(list) ?? []), surge]);
+  }
+  return [...lines.values()]
+    .map((same) => {
+      const { recent } = same[0] as Surge;
+      return t.surge(same, recent.length, windowHours, recent, clause);
+    })
+    .join("\n");
 }
 
 /**

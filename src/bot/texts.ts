@@ -453,15 +453,16 @@ export const t = {
     publishSelf: "Размещу лично",
   },
 
+  /** One surge, or a topic's and a place's surges over the same posts said at once. */
   surge: (
-    field: "topic" | "place",
-    value: string,
+    subjects: readonly { subject: "topic" | "place"; value: string }[],
     posts: number,
     hours: number,
     ids: number[],
     clause: string,
   ) =>
-    `⚠️ Всплеск: ${posts} ${plural(posts, "сообщение", "сообщения", "сообщений")} за ${hours} ч ${field === "topic" ? "на тему" : "о месте"} «${value}» ` +
+    `⚠️ Всплеск: ${posts} ${plural(posts, "сообщение", "сообщения", "сообщений")} за ${hours} ч ` +
+    `${subjects.map(({ subject, value }) => `${subject === "topic" ? "на тему" : "о месте"} «${value}»`).join(" и ")} ` +
     `(${clause} регламента): ${ids.map((id) => `№ ${id}`).join(", ")}.`,
 
   digest: {

@@ -18,12 +18,13 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 /** Registers a post the way intake does (its surge check follows: see announce). */
-function register(n: number, topic: string): number {
+function register(n: number, topic: string | null, place: string | null = null): number {
   return seedRegistered(h, {
     link: `https://vk.com/wall-1_${n}`,
     text: "Снова нет воды.",
     author: null,
     topic,
+    place,
   });
 }
 
@@ -34,8 +35,13 @@ async function announce(id: number, log?: Logger): Promise<void> {
 }
 
 /** A post registered and announced, as a curator's registration is. */
-async function post(n: number, topic: string, log?: Logger): Promise<void> {
-  await announce(register(n, topic), log);
+async function post(
+  n: number,
+  topic: string | null,
+  log?: Logger,
+  place: string | null = null,
+): Promise<void> {
+  await announce(register(n, topic, place), log);
 }
 
 /**
@@ -114,6 +120,53 @@ describe("surge", () => {
       "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
       "⚠️ Всплеск: 6 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 6, № 7, № 8, № 9, № 10, № 11.",
     ]);
+  });
+
+  it("a post bringing a topic's and a place's surge at once tells each recipient once, naming both", async () => {
+    const ids = Array.from({ length: 5 }, (_, i) => register(i + 1, "Отопление", "Орск"));
+    for (const id of ids) await announce(id);
+    const expected =
+      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Отопление» и о месте «Орск» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.";
+    expect(surgeTexts(OFFICE.head)).toEqual([expected]);
+    expect(surgeTexts(OFFICE.curatorsChat)).toEqual([expected]);
+    await post(6, "отопление", undefined, "орск");
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+  });
+
+  it("a topic's and a place's surge over different posts come in one message, a line each; a later surge alone as before", async () => {
+    await post(1, "Дороги", undefined, "Орск");
+    await post(2, "Отопление");
+    for (let n = 3; n <= 5; n++) await post(n, "Отопление", undefined, "Орск");
+    expect(surgeTexts(OFFICE.head)).toEqual([]);
+    await post(6, "Отопление", undefined, "Орск");
+    const expected =
+      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Отопление» (п. 21 регламента): № 2, № 3, № 4, № 5, № 6.\n" +
+      "⚠️ Всплеск: 5 сообщений за 24 ч о месте «Орск» (п. 21 регламента): № 1, № 3, № 4, № 5, № 6.";
+    expect(surgeTexts(OFFICE.head)).toEqual([expected]);
+    expect(surgeTexts(OFFICE.curatorsChat)).toEqual([expected]);
+
+    for (let n = 7; n <= 9; n++) await post(n, "Дороги", undefined, "Новотроицк");
+    await post(10, "Дороги", undefined, "Орск");
+    expect(surgeTexts(OFFICE.head)).toEqual([
+      expected,
+      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Дороги» (п. 21 регламента): № 1, № 7, № 8, № 9, № 10.",
+    ]);
+  });
+
+  it("a head both surges missed for now hears of them from the retry in one message", async () => {
+    const retry = surgeRetry();
+    const down = { error_code: 500, description: "Internal Server Error" };
+    h.fake.failNext("sendMessage", down, { match: (params) => params.chat_id === OFFICE.head });
+    for (let n = 1; n <= 5; n++) await post(n, "Отопление", undefined, "Орск");
+    expect(surgeTexts(OFFICE.head)).toEqual([]);
+    expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
+
+    h.clock.advance(60_000);
+    expect(await retry(h.deps())).toBe(2);
+    expect(surgeTexts(OFFICE.head)).toEqual([
+      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Отопление» и о месте «Орск» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
+    ]);
+    expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
   });
 
   it("posts spread over more than the window are no surge", async () => {

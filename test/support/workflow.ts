@@ -62,6 +62,7 @@ export interface PostOptions {
   text?: string | null;
   author?: string | null;
   topic?: string | null;
+  place?: string | null;
   importance?: Importance;
   repeatOfId?: number;
   /** Another comment at a link registered already (Одноклассники, Дзен…). */
@@ -79,7 +80,7 @@ export function seedRegistered(h: Harness, opts: PostOptions = {}): number {
     text: opts.text === undefined ? "Во дворе на Ленина, 5 третью неделю не убирают снег." : opts.text,
     author: opts.author === undefined ? "Иван Петров" : opts.author,
     topic: opts.topic ?? null,
-    place: null,
+    place: opts.place ?? null,
     importance: opts.importance ?? "normal",
     postedAt: null,
     repeatOfId: opts.repeatOfId ?? null,

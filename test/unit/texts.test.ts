@@ -26,10 +26,10 @@ describe("counts agree with their noun", () => {
 
   it("a surge of 22 or 21 posts says so in good Russian", () => {
     const ids = Array.from({ length: 22 }, (_, i) => i + 1);
-    expect(t.surge("topic", "снег", 22, 24, ids, "п. 21")).toMatch(
+    expect(t.surge([{ subject: "topic", value: "снег" }], 22, 24, ids, "п. 21")).toMatch(
       /^⚠️ Всплеск: 22 сообщения за 24 ч на тему «снег»/,
     );
-    expect(t.surge("place", "Орск", 21, 24, ids.slice(0, 21), "п. 21")).toMatch(
+    expect(t.surge([{ subject: "place", value: "Орск" }], 21, 24, ids.slice(0, 21), "п. 21")).toMatch(
       /^⚠️ Всплеск: 21 сообщение за 24 ч о месте «Орск»/,
     );
   });
