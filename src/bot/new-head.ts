@@ -32,30 +32,44 @@ export function briefingsOwed(deps: Pick<CardDeps, "db">): number[] {
   return noticesStartingWith(deps.db, OWED).map((key) => Number(key.slice(OWED.length)));
 }
 
-/** The person just gained the role or «Срочные»: the briefing is owed until it is out. */
-export async function briefNewHead(deps: CardDeps, personId: number): Promise<void> {
+/**
+ * The person just gained the role or «Срочные»: the briefing is owed until it is out. `lead`, said
+ * first in the same message (or alone, with nothing open), is what the admin changed: one message a press.
+ * A retry later sends the briefing without it.
+ */
+export async function briefNewHead(deps: CardDeps, personId: number, lead?: string): Promise<void> {
   claimNotice(deps.db, `${OWED}${personId}`, deps.clock.now());
-  await brief(deps, personId);
+  await brief(deps, personId, lead);
 }
 
 /** Sends an owed briefing, if nobody else is sending it; once sent or never to be, none is owed. */
-export async function brief(deps: CardDeps, personId: number): Promise<void> {
+export async function brief(deps: CardDeps, personId: number, lead?: string): Promise<void> {
   const owed = `${OWED}${personId}`;
   const lease = `head-briefing:${personId}`;
-  if (!leaseNotice(deps.db, lease, BRIEFING_LEASE_MS, deps.clock.now())) return;
+  if (!leaseNotice(deps.db, lease, BRIEFING_LEASE_MS, deps.clock.now())) {
+    // Another sends the briefing now: the change is told on its own.
+    const telegramId = headOf(deps.db, personId)?.telegramId;
+    if (lead !== undefined && telegramId !== undefined) await deliverLong(deps, deps.api, telegramId, lead);
+    return;
+  }
   try {
-    if (await sendBriefing(deps, personId)) releaseNotice(deps.db, owed);
+    if (await sendBriefing(deps, personId, lead)) releaseNotice(deps.db, owed);
   } finally {
     giveBackNotice(deps.db, lease);
   }
 }
 
 /** False when Telegram could not take it for now: to be tried again. */
-async function sendBriefing(deps: CardDeps, personId: number): Promise<boolean> {
+async function sendBriefing(deps: CardDeps, personId: number, lead?: string): Promise<boolean> {
   const head = headOf(deps.db, personId);
-  if (!head?.purposes.includes("urgent")) return true;
-  const open = openSignificantIncidents(deps.db, deps.sla.regulation.significantRecipients.importance);
-  if (open.length === 0) return true;
+  if (!head) return true;
+  const open = head.purposes.includes("urgent")
+    ? openSignificantIncidents(deps.db, deps.sla.regulation.significantRecipients.importance)
+    : [];
+  if (open.length === 0) {
+    if (lead === undefined) return true;
+    return (await deliverLong(deps, deps.api, head.telegramId, lead)) !== "failed";
+  }
   const { regulation, workingTime, timezone } = deps.sla;
   const entries = open.map((incident) => {
     const { id, link } = incident.row;
@@ -77,7 +91,7 @@ async function sendBriefing(deps: CardDeps, personId: number): Promise<boolean> 
     deps,
     deps.api,
     head.telegramId,
-    [tp.newHead.title(open.length), ...entries].join("\n\n"),
+    [...(lead === undefined ? [] : [lead]), tp.newHead.title(open.length), ...entries].join("\n\n"),
   );
   // Told of them here: the heads' retry of a notice another head missed does not tell him again.
   if (told === "sent")

@@ -71,11 +71,12 @@ const purposeLabel = (purpose: HeadPurpose, reg: Regulation) => {
 const purposeShort = (purpose: HeadPurpose, reg: Regulation) =>
   `${PURPOSE_NAMES[purpose]}${cited(purpose, reg)}`;
 /** What a head gets, one line per purpose: the violations of their organization only, if they head one. */
+const received = (purpose: HeadPurpose, organization: string | null, reg: Regulation) => {
+  const own = purpose === "violations" && organization ? ` — только органа «${organization}»` : "";
+  return `${purposeContent(purpose, reg)}${own}${cited(purpose, reg)}`;
+};
 const receives = (purposes: HeadPurpose[], organization: string | null, reg: Regulation) =>
-  purposes.map((purpose) => {
-    const own = purpose === "violations" && organization ? ` — только органа «${organization}»` : "";
-    return `• ${purposeContent(purpose, reg)}${own}${cited(purpose, reg)}`;
-  });
+  purposes.map((purpose) => `• ${received(purpose, organization, reg)}`);
 
 export const tp = {
   /** What a head receives, one line per purpose (for /help). */
@@ -296,6 +297,25 @@ export const tp = {
     already: (purpose: HeadPurpose, on: boolean) =>
       `Уже ${on ? "включено" : "выключено"}: ${PURPOSE_NAMES[purpose]}`,
     notHead: "Сотрудник больше не руководитель. Показываю, как сейчас.",
+    /** Told to the head privately when the admin switches one of his purposes: what changed, what he gets now. */
+    changed: (input: {
+      purpose: HeadPurpose;
+      enabled: boolean;
+      purposes: HeadPurpose[];
+      organization: string | null;
+      regulation: Regulation;
+    }) => {
+      const { purpose, enabled, purposes, organization, regulation } = input;
+      const what = received(purpose, organization, regulation);
+      return [
+        enabled
+          ? `Администратор изменил рассылку: бот будет присылать вам также ${what}.`
+          : `Администратор изменил рассылку: бот больше не будет присылать вам ${what}.`,
+        ...(purposes.length > 0
+          ? ["Теперь бот присылает вам:", ...receives(purposes, organization, regulation)]
+          : ["Теперь бот ничего вам не присылает."]),
+      ].join("\n");
+    },
 
     /** A head of an organization whose organization broke no deadline in the month (`month`: «11.2026»). */
     /** `soFar`: the month still runs, as of that moment — only the deadlines passed so far count. */

@@ -115,6 +115,44 @@ describe("«Сотрудники»: what a head receives", () => {
     expect(purposeEvents()).toHaveLength(1);
   });
 
+  it("the head is told privately of each change and what he receives now; a press that changes nothing tells nothing", async () => {
+    await start();
+    await invited(6001, "Губернатор", "Руководитель");
+    const governor = findPerson(h.db, 6001);
+    await admin().send("/people");
+    await admin().press(/Губернатор/);
+    await admin().press("✅ Сводка (п. 20)");
+    await admin().press("✅ Нарушения (п. 19)");
+    expect(h.texts(6001).slice(1)).toEqual([
+      [
+        "Администратор изменил рассылку: бот больше не будет присылать вам отчёт за месяц (п. 20).",
+        "Теперь бот присылает вам:",
+        "• социально значимые сообщения и всплески сообщений, сразу (п. 21)",
+        "• нарушения регламента за месяц и долгие просрочки (п. 19)",
+      ].join("\n"),
+      [
+        "Администратор изменил рассылку: бот больше не будет присылать вам нарушения регламента за месяц и долгие просрочки (п. 19).",
+        "Теперь бот присылает вам:",
+        "• социально значимые сообщения и всплески сообщений, сразу (п. 21)",
+      ].join("\n"),
+    ]);
+    // A second press, or another admin's old card: nothing changed, nothing told.
+    await pressCrafted(h, ADMIN, "Анна", `ppl.hp:${governor?.id}:violations:0`);
+    expect(h.texts(6001)).toHaveLength(3);
+
+    // A head who blocks the bot: the change is made, the admin sees it, the head shows as blocked.
+    await admin().press("✅ Срочные (п. 21)");
+    expect(h.texts(6001).at(-1)).toBe(
+      "Администратор изменил рассылку: бот больше не будет присылать вам социально значимые сообщения и всплески сообщений, сразу (п. 21).\nТеперь бот ничего вам не присылает.",
+    );
+    h.fake.setChatMember(6001, h.bot.botInfo.id, "kicked");
+    expect(await admin().press("⬜ Сводка (п. 20)")).toBe("Включено: Сводка");
+    expect(headSettings(6001)?.purposes).toEqual(["summary"]);
+    await admin().send("/people");
+    await admin().press(/Губернатор/);
+    expect(admin().lastText()).toMatch(/бот не может писать сотруднику: бот заблокирован/);
+  });
+
   it("is the admin's alone: a curator's or a head's forged press changes nothing", async () => {
     await start();
     const head = findPerson(h.db, OFFICE.head);
@@ -192,15 +230,16 @@ describe("a head invite", () => {
       /^⬜ Срочные \(п\. 21\)[^\n]*\n⬜ Сводка \(п\. 20\)[^\n]*\n✅ Нарушения \(п\. 19\)[^\n]*\nРуководитель органа «Министерство здравоохранения»: нарушения и просрочки — только этого органа\.$/m,
     );
 
-    // «Срочные» switched on later: he hears of the significant post still open, as one who joins does.
+    // «Срочные» switched on later: in one message, the change and the significant post still open,
+    // as one who joins hears of it.
     await admin().press("⬜ Срочные (п. 21)");
+    expect(h.texts(6003)).toHaveLength(2);
     expect(h.texts(6003).at(-1)).toMatch(
-      /^Сейчас открыто сообщений, о которых вам сообщается сразу: 1\.[^\n]*\n\nСоциально значимое сообщение № 1 /,
+      /^Администратор изменил рассылку: бот будет присылать вам также социально значимые сообщения и всплески сообщений, сразу \(п\. 21\)\.\nТеперь бот присылает вам:\n• социально значимые[^\n]*\n• нарушения[^\n]*\n\nСейчас открыто сообщений, о которых вам сообщается сразу: 1\.[^\n]*\n\nСоциально значимое сообщение № 1 /,
     );
-    const briefs = h.texts(6003).length;
     await admin().press("✅ Срочные (п. 21)");
     await admin().press("⬜ Срочные (п. 21)");
-    expect(h.texts(6003)).toHaveLength(briefs + 1);
+    expect(h.texts(6003)).toHaveLength(4);
   });
 
   it("for an organization: /help tells its head what he receives, not every head's purposes", async () => {

@@ -37,7 +37,7 @@ import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
 import { setPersonCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
-import { cardDeps, notifyCurators, notifyOrganization } from "../delivery.js";
+import { cardDeps, deliverLong, notifyCurators, notifyOrganization } from "../delivery.js";
 import { buttonLabel, cardButtons } from "../keyboards.js";
 import { briefNewHead } from "../new-head.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
@@ -187,9 +187,22 @@ people.callbackQuery(onAction("ppl.hp", [ID, HEAD_PURPOSES.join("|"), "[01]"]), 
   ctx.log.info({ personId, purpose, enabled, changed: result.changed }, "head purpose set");
   const toast = result.changed ? tp.heads.switched(purpose, enabled) : tp.heads.already(purpose, enabled);
   await showPerson(ctx, personId, toast);
-  // «Срочные» switched on: the head hears of the significant posts still open, as one who joins does.
-  if (result.changed && purpose === "urgent" && enabled)
-    await briefNewHead(cardDeps(ctx.app, ctx.api), personId);
+  if (!result.changed) return;
+  // The head is told what changed and what he receives now; «Срочные» switched on adds, in the same
+  // message, the significant posts still open, as one who joins hears of them.
+  const { head } = result;
+  const organization =
+    head.organizationId === null ? null : (getOrganization(ctx.app.db, head.organizationId)?.name ?? null);
+  const notice = tp.heads.changed({
+    purpose,
+    enabled,
+    purposes: head.purposes,
+    organization,
+    regulation: ctx.app.sla.regulation,
+  });
+  const deps = cardDeps(ctx.app, ctx.api);
+  if (purpose === "urgent" && enabled) await briefNewHead(deps, personId, notice);
+  else await deliverLong(deps, ctx.api, head.telegramId, notice);
 });
 
 async function refuseChange(ctx: BotContext, personId: number, refusal: AccessRefusal): Promise<void> {
