@@ -34,6 +34,9 @@ export interface AlertPlan {
   nextAt: Date | undefined;
 }
 
+/** The steps whose deadline is the whole answer's, which the other steps of the post lead up to. */
+const UMBRELLA: ReadonlySet<StepId> = new Set<StepId>(["answer", "finalAfterInterim"]);
+
 /**
  * For each running step, only the latest point that has passed is due: after a night, a weekend or
  * a restart, one current alert per step goes out instead of every missed one. Outside working time
@@ -87,10 +90,18 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
     if (passed) due.push({ ...base, kind: "reminder", dueAt: passed });
     later(points.find((p) => p > now) ?? running.at);
   }
-  if ((due.length > 0 || windowOver) && !mayAlert(incident, wt, now)) {
+  // The whole answer's reminder (Orenburg p.8, Georgievsk p.16; the final answer's) waits while a
+  // step of the post due before it is still ahead: the draft, the decision, the posting are what to
+  // act on, as the cards' «Срок:» says, and one message does not carry two «осталось».
+  const nearer = (deadline: Date) =>
+    runningSteps.some(
+      (r) => r.organizationId === undefined && !isWindow(r.step) && r.at > now && r.at < deadline,
+    );
+  const told = due.filter((a) => a.kind !== "reminder" || !UMBRELLA.has(a.step) || !nearer(a.deadline));
+  if ((told.length > 0 || windowOver) && !mayAlert(incident, wt, now)) {
     return { due: [], nextAt: wt.nextWorkingMoment(now) };
   }
-  return { due, nextAt, ...(windowOver ? { windowOver } : {}) };
+  return { due: told, nextAt, ...(windowOver ? { windowOver } : {}) };
 }
 
 /** Nobody is pinged at night: alerts wait for working time unless the post is significant. */

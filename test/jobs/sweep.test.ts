@@ -434,14 +434,16 @@ describe("deadline sweep", () => {
     expect(alertsIn(OFFICE.curatorsChat).some((text) => text.includes("разместить ответ"))).toBe(true);
   });
 
-  it("a reminder the executors had before the draft went to the curators is not sent to the curators late", async () => {
+  it("the answer's reminder waits while the draft's deadline is nearer, and is not sent to the curators late once the draft is theirs", async () => {
     const { health } = await office();
     const id = await seedIncidentInWork(h, health);
-    at("2026-11-24T10:31:00Z"); // 15:31: the answer's 50 % point (15:30) has passed
-    await tick();
+    // The draft's deadline (16:00) is nearer than the answer's: its reminder stands for both.
     const aboutAnswer = (chatId: number) =>
       alertsIn(chatId).filter((text) => text.includes("разместить ответ"));
-    expect(aboutAnswer(OFFICE.healthChat)).toHaveLength(1);
+    at("2026-11-24T10:31:00Z"); // 15:31: the answer's 50 % point (15:30) has passed, beside the draft's
+    await tick();
+    expect(aboutAnswer(OFFICE.healthChat)).toEqual([]);
+    expect(alertsIn(OFFICE.healthChat).at(-1)).toMatch(/^⏰ Сообщение № 1: прислать проект ответа куратору/);
     at("2026-11-24T10:40:00Z");
     await seedDraft(h, id);
     at("2026-11-24T10:41:00Z");
@@ -644,10 +646,8 @@ describe("deadline sweep", () => {
     expect(
       alertsIn(OFFICE.healthChat).filter((text) => text.includes("прислать проект ответа куратору")),
     ).toEqual([]);
-    // The answer's reminder lost with it still holds: it comes now.
-    expect(alertsIn(OFFICE.healthChat)).toEqual([
-      expect.stringMatching(/^⏰ Сообщение № 1: разместить ответ до 25\.11\.2026 11:00/),
-    ]);
+    // Nor the answer's reminder lost with it: the curators' decision is due before the answer.
+    expect(alertsIn(OFFICE.healthChat)).toEqual([]);
   });
 
   it("an alert waiting its turn to be sent is dropped when its step is done meanwhile", async () => {
