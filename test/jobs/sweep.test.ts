@@ -232,13 +232,15 @@ describe("deadline sweep", () => {
     );
   });
 
-  it("a co-executor's part gone overdue reaches the lead organization that waits for it, once: its chat and the executor holding the post", async () => {
+  const BUILDING_CHAT = -300;
+
+  /** № 1 routed to Минздрав (taken by its executor) with Минстрой, of a long official name, for a part. */
+  async function leadWaitingForPart(): Promise<number> {
     const { health } = await office();
     const building = h.seedOrganization(
       "Министерство строительства, жилищно-коммунального, дорожного хозяйства и транспорта",
       "Минстрой",
     );
-    const BUILDING_CHAT = -300;
     h.seedChat(h.group(BUILDING_CHAT, "Минстрой: обращения"), building);
     h.seedPerson(3002, "Пётр", [], [building]);
     const id = register();
@@ -253,6 +255,11 @@ describe("deadline sweep", () => {
       now,
     });
     acceptIncident(h.db, { incidentId: id, actor: person(OFFICE.executor), now });
+    return id;
+  }
+
+  it("a co-executor's part gone overdue reaches the lead organization that waits for it, once: its chat and the executor holding the post", async () => {
+    await leadWaitingForPart();
     const partLines = (chatId: number) =>
       alertsIn(chatId)
         .flatMap((text) => text.split("\n\n• "))
@@ -280,22 +287,7 @@ describe("deadline sweep", () => {
   });
 
   it("a co-executor's part overdue once the lead's draft is before the curators is not told to the lead: its answer goes without it", async () => {
-    const { health } = await office();
-    const building = h.seedOrganization("Министерство строительства", "Минстрой");
-    const BUILDING_CHAT = -300;
-    h.seedChat(h.group(BUILDING_CHAT, "Минстрой: обращения"), building);
-    const id = register();
-    const person = (telegramId: number) =>
-      findPerson(h.db, telegramId) as NonNullable<ReturnType<typeof findPerson>>;
-    const now = h.clock.now();
-    routeIncident(h.db, {
-      incidentId: id,
-      leadId: health,
-      coexecutorIds: [building],
-      actor: person(OFFICE.curator),
-      now,
-    });
-    acceptIncident(h.db, { incidentId: id, actor: person(OFFICE.executor), now });
+    const id = await leadWaitingForPart();
     at("2026-11-24T06:30:00Z"); // 11:30: the lead's draft goes to the curators without the part
     await seedDraft(h, id);
     at("2026-11-24T07:01:00Z"); // 12:01: the part (p.14) is overdue
