@@ -151,11 +151,12 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     if (received === "done") return;
     const twin = handling.get(updateId);
     if (twin) return twin;
+    const threadId = topicOf(ctx.msg);
     const scope = {
       updateId,
       again: received === "again",
       ...(ctx.chatId !== undefined ? { chatId: ctx.chatId } : {}),
-      ...(topicOf(ctx.msg) !== undefined ? { threadId: topicOf(ctx.msg) } : {}),
+      ...(threadId !== undefined ? { threadId } : {}),
     };
     const handled = withinUpdate(scope, async () => {
       // A webhook is answered when the handling ends or after 10 s, whichever comes first.
