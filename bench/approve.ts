@@ -8,7 +8,8 @@
  * after another, but a press holds its chat only while it commits (src/bot/after-turn.ts): its
  * announcements run beside the next presses, and each press's time here runs until the last of them.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -69,6 +70,26 @@ interface Run {
   stall: number;
 }
 
+/**
+ * With PROFILE=file, a CPU profile of the measured presses at full rate is written there (open it in
+ * Chrome's DevTools): where the bot's thread spends a press.
+ */
+async function profiled(): Promise<{ stop: () => Promise<void> }> {
+  const file = process.env.PROFILE;
+  if (!file) return { stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    stop: async () => {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const p99 = (xs: number[]) => xs[Math.floor(xs.length * 0.99)] ?? Number.NaN;
 
@@ -124,7 +145,9 @@ export async function runApproveBench(): Promise<BenchFigure[]> {
   // A running bot has its code compiled: the first presses, slower while V8 compiles it, are not measured.
   await drive((update) => bot.handleUpdate(update), press, WARM_UP);
   const before = calls.made();
+  const profile = await profiled();
   const { times: full, busy: fullBusy, stall } = await drive((update) => bot.handleUpdate(update), press);
+  await profile.stop();
   const callsPerPress = Math.round((calls.made() - before) / PRESSES);
   const alone: number[] = [];
   for (let i = 0; i < ALONE; i++) {
