@@ -4,8 +4,6 @@
  * deadlines missed since the previous working day began (on a Monday: Friday and the weekend), each
  * with how its post ended if it has. Once per chat per day.
  */
-import { TZDate } from "@date-fns/tz";
-import { startOfDay } from "date-fns/startOfDay";
 import { and, eq, gte, inArray, lt } from "drizzle-orm";
 import type { InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
@@ -29,6 +27,7 @@ import {
 } from "../domain/incident.js";
 import type { StepId } from "../domain/regulation/index.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
+import { digestKey, morningOf } from "./morning.js";
 import { readPost } from "./posts.js";
 import { curatorsHold, type SweepDeps } from "./sweep.js";
 
@@ -41,16 +40,11 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
   const now = clock.now();
   const wt = sla.workingTime;
   if (!wt.isWorking(now)) return 0;
-  const today = startOfDay(new TZDate(now.getTime(), sla.timezone));
-  // The previous digest's window ended where this one begins: the last working day and the days off
-  // after it are all covered, so nothing that went overdue on a Friday or before a holiday is lost.
-  const previousWorkingDay = wt.addWorkingDays(wt.nextWorkingMoment(today), -1);
-  const since = startOfDay(new TZDate(previousWorkingDay.getTime(), sla.timezone));
-  const day = formatDeadline(now, sla.timezone).slice(0, 10);
+  const { day, since, today } = morningOf(sla, now);
   let sent = 0;
   const chats = db.select().from(boundChats).where(eq(boundChats.purpose, "organization")).all();
   for (const chat of chats) {
-    const key = `morning:${chat.chatId}:${day}`;
+    const key = digestKey(chat.chatId, day);
     const organizationId = chat.organizationId;
     if (organizationId === null || !leaseNotice(db, key, LEASE_MS, now)) continue;
     const open = eachPost(deps, openIncidents(db, { organizationIds: [organizationId] }), (incident) => ({
@@ -79,7 +73,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
         : []),
     ].join("\n");
     const shown = cardButtons(open.slice(0, MAX_LINES).map(({ incident }) => incident.id));
-    if (await sendOrRelease(deps, chat.chatId, text, `morning:${chat.chatId}:${day}`, shown)) sent++;
+    if (await sendOrRelease(deps, chat.chatId, text, key, shown)) sent++;
   }
   return sent;
 }
@@ -97,8 +91,8 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   // The curators' chat, or each curator privately where there is none.
   const chats = reachableCuratorChats(db);
   if (chats.length === 0 || !wt.isWorking(now)) return 0;
-  const day = formatDeadline(now, timezone).slice(0, 10);
-  const keyOf = (chatId: number) => `morning:${chatId}:${day}`;
+  const { day } = morningOf(deps.sla, now);
+  const keyOf = (chatId: number) => digestKey(chatId, day);
   const unclaimed = chats.filter((chatId) => leaseNotice(db, keyOf(chatId), LEASE_MS, now));
   if (unclaimed.length === 0) return 0;
   type Line = { id: number; due: NextDeadline; kind: DraftKind | null };
@@ -174,8 +168,7 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   const listed = [...ours.slice(0, MAX_LINES), ...late.slice(0, MAX_LINES)].map(({ id }) => id);
   const shown = cardButtons([...new Set(listed)]);
   let sent = 0;
-  for (const chatId of unclaimed)
-    if (await sendOrRelease(deps, chatId, text, `morning:${chatId}:${day}`, shown)) sent++;
+  for (const chatId of unclaimed) if (await sendOrRelease(deps, chatId, text, keyOf(chatId), shown)) sent++;
   return sent;
 }
 

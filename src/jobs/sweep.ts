@@ -47,6 +47,7 @@ import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
 import type { RenderReports } from "../reports/render.js";
+import { saidByMorningDigest } from "./morning.js";
 
 export interface SweepDeps {
   db: Db;
@@ -75,6 +76,8 @@ const STALE_CLAIM_MS = 2 * 60_000;
 const NO_LONGER_DUE = "no longer due";
 /** The ledger's mark of an overdue alert a chat got the escalation of instead: settled, never sent. */
 const SAID_BY_ESCALATION = "said by the escalation";
+/** The ledger's mark of an overdue alert its chat's morning digest says instead: settled, never sent. */
+const SAID_BY_MORNING_DIGEST = "said by the morning digest";
 /** Telegram's 4096 characters, less the preamble the curators get when a chat refuses the alert. */
 const DIGEST_LIMIT = 4096 - t.alert.undelivered("").length;
 
@@ -184,7 +187,10 @@ function planIncident(
   if (due.length > 0 || windowOver) alerted.set(id, incident);
   for (const item of addressed) {
     const ledgerId = claimAlert(db, alertKey(id, item.alert, item.chatId), now);
-    if (ledgerId !== undefined) queue(outbox, item.chatId, outgoingOf(ledgerId, incident, item));
+    if (ledgerId === undefined) continue;
+    if (saidByDigest(deps, directory, incident, item, now))
+      markAlertFailed(db, ledgerId, SAID_BY_MORNING_DIGEST, now);
+    else queue(outbox, item.chatId, outgoingOf(ledgerId, incident, item));
   }
   // Said by the escalation that chat gets now, so never sent later on its own (say, once the next
   // level's escalation goes to others): the ledger keeps it settled.
@@ -193,6 +199,26 @@ function planIncident(
     if (ledgerId !== undefined) markAlertFailed(db, ledgerId, SAID_BY_ESCALATION, now);
   }
   setNextAction(db, id, nextAt ?? null);
+}
+
+/**
+ * An overdue alert held over the night or the weekend, said by its chat's morning digest coming in
+ * this tick: an organization's own step in its work chat («пропущены сроки»), an organization's step
+ * in the curators' chat («Просрочено у органов»). The chat hears it once at the start of the day, not
+ * twice in the same minute. (The executor holding the post still hears it privately.)
+ */
+function saidByDigest(
+  deps: SweepDeps,
+  directory: Directory,
+  incident: Incident,
+  { chatId, alert, hold, insteadOf }: Addressed,
+  now: Date,
+): boolean {
+  if (alert.kind !== "overdue" || insteadOf) return false;
+  if (!saidByMorningDigest(deps.db, deps.sla, now, chatId, alert.deadline)) return false;
+  if (directory.curators().includes(chatId)) return !hold && alert.actor !== "curator";
+  const part = alertedAssignment(incident, alert);
+  return part !== undefined && directory.organizationChat(part.organizationId) === chatId;
 }
 
 function alertKey(incidentId: number, alert: DueAlert, chatId: number): AlertKey {

@@ -8,6 +8,7 @@ import { tr } from "../../src/bot/texts-reports.js";
 import { auditEvents, drafts, people, roleGrants } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { remindUnpostedClaims } from "../../src/jobs/curator-posting.js";
+import { morningDigests } from "../../src/jobs/digest.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
@@ -1541,7 +1542,9 @@ describe("interim answer and clarification", () => {
     await curator().press("Размещу лично", curatorsChat());
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
 
-    h.clock.set("2026-12-07T07:00:00Z"); // Monday 07.12 10:00, after 04.12 18:00
+    h.clock.set("2026-12-07T06:00:00Z"); // Monday 07.12 09:00 (Moscow): the morning's digests go out
+    await morningDigests(h.deps());
+    h.clock.set("2026-12-07T07:00:00Z"); // 10:00, after 04.12 18:00
     await sweep(h.deps());
     expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("❗"))).toEqual([
       "❗ Сообщение № 1: срок «прислать проект окончательного ответа куратору» истёк 04.12.2026 18:00 " +

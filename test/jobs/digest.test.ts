@@ -104,6 +104,33 @@ describe("morning digest", () => {
     ]);
   });
 
+  it("a deadline missed overnight rings once in the morning: the work chat and the curators' chat hear it in their digests, not in an alert beside them", async () => {
+    h = await Harness.start({ now: "2026-11-24T06:59:00Z" }); // Tuesday 11:59 local: the draft due 17:59
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-24T13:01:00Z"); // 18:01: no alert at night
+    await sweep(deps());
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    const jobs = startJobs(deps());
+    await jobs.tick();
+    await jobs.stop();
+    const overdue = (chatId: number) => h.texts(chatId).filter((text) => text.includes("❗ Сообщение"));
+    expect(h.texts(OFFICE.healthChat).at(-1)).toMatch(/^Доброе утро![\s\S]*пропущены сроки:\n№ 1 — /);
+    expect(overdue(OFFICE.healthChat)).toEqual([]);
+    expect(h.texts(OFFICE.curatorsChat).at(-1)).toMatch(
+      /^Доброе утро![\s\S]*Просрочено у органов:\n№ 1 · Минздрав — /,
+    );
+    expect(overdue(OFFICE.curatorsChat)).toEqual([]);
+    // The executor holding the post gets no digest: he hears it as before.
+    expect(overdue(OFFICE.executor)).toHaveLength(1);
+
+    // A deadline missed during the day is alerted at once, as ever.
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    h.clock.set("2026-11-25T11:01:00Z"); // 16:01: № 2's draft, due 15:00, is overdue
+    await sweep(deps());
+    expect(overdue(OFFICE.healthChat)).toEqual([expect.stringMatching(/❗ Сообщение № 2: /)]);
+  });
+
   it("a co-executor's chat sees where its own part stands, not the lead's work", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);

@@ -8,10 +8,10 @@ afterEach(() => h.close());
 
 describe("the minute's jobs", () => {
   it("go on while the month's report is still being made: its alerts are not held back", async () => {
-    h = await Harness.start({ now: "2026-11-30T05:00:00Z" }); // Monday 10:00 local
+    h = await Harness.start({ now: "2026-12-01T04:00:00Z" }); // Tuesday 09:00 local
     const { health } = seedOffice(h);
     await seedIncidentInWork(h, health);
-    h.clock.set("2026-12-01T05:00:00Z"); // Tuesday 10:00: the draft is overdue, November's report due
+    h.clock.set("2026-12-01T11:05:00Z"); // 16:05: the draft is overdue, November's report due
     let giveUp: (reason: Error) => void = () => {};
     const rendering = new Promise<never>((_, reject) => {
       giveUp = reject;

@@ -1,0 +1,51 @@
+/**
+ * The morning's digests and the overdue alerts they say for the sweep: one rule for both of when a
+ * digest is due and what its «пропущены сроки» covers.
+ */
+import { TZDate } from "@date-fns/tz";
+import { startOfDay } from "date-fns/startOfDay";
+import { noticeClaimed } from "../app/notices.js";
+import type { SlaRuntime } from "../app/sla.js";
+import type { Db } from "../db/client.js";
+import { formatDeadline } from "../domain/time-format.js";
+
+/** A working day's morning: its date as the digests show it, and the deadlines their «пропущены сроки» cover. */
+export interface Morning {
+  day: string;
+  /** The start of the previous working day: on a Monday, Friday's (and the weekend after it). */
+  since: Date;
+  /** The start of today: a deadline before it passed while the office was away. */
+  today: Date;
+}
+
+export function morningOf(sla: SlaRuntime, now: Date): Morning {
+  const wt = sla.workingTime;
+  const today = startOfDay(new TZDate(now.getTime(), sla.timezone));
+  // The previous digest's window ended where this one begins: the last working day and the days off
+  // after it are all covered, so nothing that went overdue on a Friday or before a holiday is lost.
+  const previousWorkingDay = wt.addWorkingDays(wt.nextWorkingMoment(today), -1);
+  const since = startOfDay(new TZDate(previousWorkingDay.getTime(), sla.timezone));
+  return { day: formatDeadline(now, sla.timezone).slice(0, 10), since, today };
+}
+
+/** The ledger's key of a chat's morning digest of a day. */
+export function digestKey(chatId: number, day: string): string {
+  return `morning:${chatId}:${day}`;
+}
+
+/**
+ * Whether a deadline missed before today's work began is said by a chat's morning digest still to
+ * come in this tick (the digests run right after the sweep): the overdue alert held over the night
+ * or the weekend is not sent on its own in the same minute.
+ */
+export function saidByMorningDigest(
+  db: Db,
+  sla: SlaRuntime,
+  now: Date,
+  chatId: number,
+  deadline: Date,
+): boolean {
+  if (!sla.workingTime.isWorking(now)) return false;
+  const { day, since, today } = morningOf(sla, now);
+  return deadline >= since && deadline < today && !noticeClaimed(db, digestKey(chatId, day));
+}
