@@ -2,6 +2,7 @@
 
 import type { TypedDetail } from "../app/importance.js";
 import type { Importance, IncidentState } from "../domain/incident.js";
+import { t } from "./texts.js";
 
 const SHORT_STATE: Record<IncidentState, string> = {
   registered: "ждёт направления",
@@ -489,9 +490,13 @@ export const tr = {
       state: string,
     ) =>
       `№ ${id} · ${network}${organization ? ` · ${organization}` : ""} · ${deadline ?? "без срока"} · ${state}`,
-    /** `part`: on the curators' list (or of someone in several organizations), the deadline is a co-executor's part's (or theirs to pass it on). */
-    deadline: (at: string, remaining: string, part?: "coexecutor" | "passOn") =>
-      `${part === "coexecutor" ? "срок информации соисполнителя" : part === "passOn" ? "срок передачи информации соисполнителя" : "срок"} ${at} (${remaining})`,
+    /**
+     * `part`: on the curators' list (or of someone in several organizations), the deadline is a
+     * co-executor's part's (or theirs to pass it on); `missed`: steps missed while it is still ahead.
+     */
+    deadline: (at: string, remaining: string, part?: "coexecutor" | "passOn", missed: string[] = []) =>
+      `${part === "coexecutor" ? "срок информации соисполнителя" : part === "passOn" ? "срок передачи информации соисполнителя" : "срок"} ${at} (${remaining})` +
+      (missed.length > 0 ? ` · ${t.stepsMissed(missed)}` : ""),
     filters: {
       registered: "Ждут направления",
       assigned: "Направлены",

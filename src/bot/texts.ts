@@ -22,6 +22,12 @@ const UNREACHABLE_CHAT: Record<ChatPurpose | "unbound", string> = {
     "Чат не привязан ни к органу, ни к кураторам. Если он нужен для работы, верните бота в чат и привяжите его: /bind.",
 };
 
+/** Steps whose deadlines passed while a list's line has another still ahead, named as the alerts name them. */
+function stepsMissed(steps: string[]): string {
+  const named = [...new Set(steps)].map((step) => `«${step}»`);
+  return `${named.length === 1 ? "пропущен срок" : "пропущены сроки"} ${named.join(", ")}`;
+}
+
 /** The Russian noun form for a count: 1 сообщение, 2 сообщения, 5 сообщений (and 21, 22, 25, 111…). */
 export function plural(n: number, one: string, few: string, many: string): string {
   const tens = n % 100;
@@ -355,6 +361,7 @@ export const t = {
     // Georgievsk p.15: «проект окончательного ответа … направляется ответственному специалисту».
     finalAfterInterim: "прислать проект окончательного ответа куратору",
   } as Partial<Record<StepId, string>>,
+  stepsMissed,
   card: {
     title: (id: number, network: string) => `Сообщение № ${id} · ${network}`,
     author: "Автор",
@@ -471,9 +478,17 @@ export const t = {
      * `notTaken`: none of the organization's executors has taken the post (or its part) yet;
      * `curators`: the step is the curators' (the draft's decision): nothing the organization owes.
      */
-    line: (id: number, what: string, deadline: string, left: string, whose?: "notTaken" | "curators") =>
+    line: (
+      id: number,
+      what: string,
+      deadline: string,
+      left: string,
+      whose?: "notTaken" | "curators",
+      /** Steps missed while this one is still ahead (see t.stepsMissed). */
+      missed: string[] = [],
+    ) =>
       `№ ${id} — ${whose === "notTaken" ? "никто не взял в работу; " : whose === "curators" ? "у кураторов: " : ""}` +
-      `${what} до ${deadline} (${left})`,
+      `${what} до ${deadline} (${left})${missed.length > 0 ? `; ${stepsMissed(missed)}` : ""}`,
     lineNoDeadline: (id: number, state: string) => `№ ${id} — ${state}`,
     forCurators: "Ждут кураторов:",
     lateAtOrganizations: "Просрочено у органов:",

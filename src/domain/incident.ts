@@ -626,31 +626,55 @@ export function nextDeadline(
   return now ? currentDeadline(running, now, answerDeadline(incident, reg, wt)) : earliestDeadline(running);
 }
 
+/** A list's line of a post (see listedDeadline). */
+export interface ListedDeadline {
+  /** What the line shows, as the card's «Срок:» (see currentDeadline): the nearest still ahead, else the first. */
+  shown: NextDeadline;
+  /** The first of them, passed or not: the list is ordered by it, and the post is overdue once it has passed. */
+  first: NextDeadline;
+  /**
+   * Those passed while `shown` is still ahead, first first, as the card keeps them below its «Срок:»;
+   * for curators and heads, a co-executor's (or the curators' passing it on) with its organization.
+   */
+  missed: (NextDeadline & { organizationId?: number })[];
+}
+
 /**
- * The nearest deadline of a list's line: for curators and heads (`"all"`), of every step running —
- * the lead's, each co-executor's part and the curators' passing parts on (Georgievsk p.18); for
- * organizations, of what their cards show: the lead's work, or a co-executor's own part. Never a
- * window (see isWindow): the line names no step, and a return nobody has to make is no post's
- * deadline to sort by or to be late with.
+ * The deadlines of a list's line as of `now`: for curators and heads (`"all"`), of every step
+ * running — the lead's, each co-executor's part and the curators' passing parts on (Georgievsk
+ * p.18); for organizations, of what their cards show: the lead's work, or a co-executor's own part.
+ * Never a window (see isWindow): the line names no step, and a return nobody has to make is no
+ * post's deadline to sort by or to be late with.
  */
 export function listedDeadline(
   incident: IncidentView,
   reg: Regulation,
   wt: WorkingTime,
   organizationIds: number[] | "all",
-): NextDeadline | undefined {
+  now: Date,
+): ListedDeadline | undefined {
   const everyone = organizationIds === "all";
   const live = activeAssignments(incident).filter(
     (a) => a.state !== "queued" && (everyone || organizationIds.includes(a.organizationId)),
   );
   const parts = live.filter((a) => a.role === "coexecutor");
   const seesLead = everyone || parts.length === 0 || live.some((a) => a.role === "lead");
+  const ofPart = (organizationId: number) => (d: NextDeadline) => (everyone ? { ...d, organizationId } : d);
   const deadlines = [
     ...(seesLead ? runningDeadlines(incident, reg, wt) : []),
     ...(everyone ? passOnDeadlines(incident, reg, wt) : []),
-    ...parts.flatMap((a) => runningDeadlines(incident, reg, wt, a.organizationId)),
-  ];
-  return earliestDeadline(deadlines.filter((d) => !isWindow(d.step)));
+    ...parts.flatMap((a) =>
+      runningDeadlines(incident, reg, wt, a.organizationId).map(ofPart(a.organizationId)),
+    ),
+  ].filter((d) => !isWindow(d.step));
+  const first = earliestDeadline(deadlines);
+  const shown = currentDeadline(deadlines, now);
+  if (!first || !shown) return undefined;
+  const missed =
+    shown.at > now
+      ? deadlines.filter((d) => d.at <= now).sort((a, b) => a.at.getTime() - b.at.getTime())
+      : [];
+  return { shown, first, missed };
 }
 
 /** The first of these deadlines; given `now`, a window already passed (see isWindow) is skipped. */

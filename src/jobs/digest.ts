@@ -20,6 +20,7 @@ import {
   type DraftKind,
   earliestDeadline,
   isWindow,
+  type ListedDeadline,
   listedDeadline,
   type NextDeadline,
   passOnDeadlines,
@@ -49,9 +50,10 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
     if (organizationId === null || !leaseNotice(db, key, LEASE_MS, now)) continue;
     const open = eachPost(deps, openIncidents(db, { organizationIds: [organizationId] }), (incident) => ({
       incident,
-      // As /list: what the chat's cards owe, never the return window (a right, not a task).
-      next: listedDeadline(incident, sla.regulation, wt, [organizationId]),
-    })).sort((a, b) => (a.next?.at.getTime() ?? Infinity) - (b.next?.at.getTime() ?? Infinity));
+      // As /list: what the chat's cards owe, never the return window (a right, not a task); the
+      // overdue first, a post with a step missed among them though its next deadline is ahead.
+      next: listedDeadline(incident, sla.regulation, wt, [organizationId], now),
+    })).sort((a, b) => (a.next?.first.at.getTime() ?? Infinity) - (b.next?.first.at.getTime() ?? Infinity));
     const missed = missedSteps(deps, chat.chatId, organizationId, since, today);
     if (open.length === 0 && missed.size === 0) {
       settleNotice(db, key, now);
@@ -217,12 +219,12 @@ function openLine(
   deps: SweepDeps,
   incident: Incident,
   organizationId: number,
-  next: NextDeadline | undefined,
+  listed: ListedDeadline | undefined,
   now: Date,
 ): string {
   const isTaken = taken(incident, organizationId);
   const { sla } = deps;
-  if (!next) {
+  if (!listed) {
     // A co-executor's line says where its own part stands, not the lead's work.
     const part = activeAssignments(incident).find(
       (a) => a.organizationId === organizationId && a.role === "coexecutor",
@@ -230,13 +232,17 @@ function openLine(
     const state = part ? partStateText(part, actionRules(sla.regulation)) : t.state[incident.row.state];
     return t.digest.lineNoDeadline(incident.id, isTaken ? state : t.digest.notTaken);
   }
-  const curators = sla.regulation.steps[next.step]?.actor === "curator";
+  // The card's «Срок:», the nearest still ahead, and the steps missed before it, as the card keeps them.
+  const { shown, missed } = listed;
+  const kind = incident.answer?.draftKind;
+  const curators = sla.regulation.steps[shown.step]?.actor === "curator";
   return t.digest.line(
     incident.id,
-    stepLabel(sla.regulation, next.step, incident.answer?.draftKind),
-    formatDeadline(next.at, sla.timezone),
-    formatRemaining(sla.workingTime, next.at, now),
+    stepLabel(sla.regulation, shown.step, kind),
+    formatDeadline(shown.at, sla.timezone),
+    formatRemaining(sla.workingTime, shown.at, now),
     curators ? "curators" : isTaken ? undefined : "notTaken",
+    missed.map((d) => stepLabel(sla.regulation, d.step, kind)),
   );
 }
 

@@ -1312,7 +1312,8 @@ describe("lists, search and history", () => {
     expect(h.lastText(-300)).toBe(
       "Открытые сообщения: 1\n\n№ 1 · ВКонтакте · срок 24.11.2026 12:00 (осталось 2 ч рабочего времени) · в работе",
     );
-    // The lead's draft is due later than the co-executor's part: the curators' overdue list has the post.
+    // The lead's draft is due later than the co-executor's part: the curators' overdue list has the
+    // post, with the draft's deadline ahead as their card's «Срок:», and the part's missed one, whose.
     h.clock.advance(3 * 60 * 60_000);
     await curator().send("/list", curatorsChat());
     await curator().press("Просрочены", curatorsChat());
@@ -1320,7 +1321,7 @@ describe("lists, search and history", () => {
       [
         "Открытые сообщения (просрочены): 1",
         "",
-        "№ 1 · ВКонтакте · Минздрав · срок информации соисполнителя 24.11.2026 12:00 (просрочено на 1 ч рабочего времени) · в работе",
+        "№ 1 · ВКонтакте · Минздрав · срок 24.11.2026 16:00 (осталось 2 ч рабочего времени) · пропущен срок «прислать информацию соисполнителя (Минобр)» · в работе",
       ].join("\n"),
     );
   });
@@ -1395,8 +1396,9 @@ describe("lists, search and history", () => {
     await curator().press("Просрочены");
     const overdue = curator().lastText();
     expect(overdue).toMatch(/^Открытые сообщения \(просрочены\): 2\n/);
+    // Its routing (p.6) missed, the answer (p.8) is still ahead: the line has both, as its card.
     expect(overdue).toMatch(
-      /^№ 2 · ВКонтакте · срок 24\.11\.2026 10:30 \(просрочено на 30 мин рабочего времени\) · ждёт направления$/m,
+      /^№ 2 · ВКонтакте · срок 25\.11\.2026 11:00 \(осталось 1 раб\. дн\.\) · пропущен срок «направить исполнителю» · ждёт направления$/m,
     );
     expect(overdue).not.toMatch(/№ 3/);
   });

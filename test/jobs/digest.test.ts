@@ -13,7 +13,14 @@ import { startJobs } from "../../src/jobs/index.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
+import {
+  OFFICE,
+  seedDraft,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+  showCards,
+} from "../support/workflow.js";
 
 let h: Harness;
 afterEach(() => h.close());
@@ -37,8 +44,9 @@ describe("morning digest", () => {
     expect(h.lastText(OFFICE.healthChat)).toBe(
       [
         "Доброе утро! 25.11.2026: открытых сообщений — 2.",
-        "№ 1 — прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
-        "№ 2 — прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
+        // The answer (p.8) is still ahead: the card's «Срок:», the draft's missed one said after it.
+        "№ 1 — разместить ответ до 25.11.2026 11:00 (осталось 2 ч рабочего времени); пропущен срок «прислать проект ответа куратору»",
+        "№ 2 — разместить ответ до 25.11.2026 11:00 (осталось 2 ч рабочего времени); пропущен срок «прислать проект ответа куратору»",
         "",
         "С 24.11.2026 пропущены сроки:",
         "№ 1 — прислать проект ответа куратору",
@@ -296,7 +304,7 @@ describe("morning digest", () => {
     expect(await morningDigests(deps())).toBe(1);
     expect(h.lastText(OFFICE.healthChat).split("\n").slice(0, 2)).toEqual([
       "Доброе утро! 25.11.2026: открытых сообщений — 1.",
-      "№ 1 — никто не взял в работу; прислать проект ответа куратору до 24.11.2026 16:00 (просрочено на 2 ч рабочего времени)",
+      "№ 1 — никто не взял в работу; разместить ответ до 25.11.2026 11:00 (осталось 2 ч рабочего времени); пропущен срок «прислать проект ответа куратору»",
     ]);
   });
 
@@ -362,6 +370,86 @@ describe("morning digest", () => {
     expect(h.lastText(OFFICE.healthChat).split("\n").slice(-2)).toEqual([
       "С 30.04.2026 пропущены сроки:",
       "№ 1 — прислать проект ответа куратору",
+    ]);
+  });
+});
+
+describe("a post whose draft deadline was missed while its answer's is still ahead", () => {
+  const healthChat = () => h.group(OFFICE.healthChat, "Минздрав: обращения");
+  const curatorsChat = () => h.group(OFFICE.curatorsChat, "Кураторы");
+
+  /** The post's card «Срок:» lines in its organization's chat, its digest line there and its /list line. */
+  async function seen(id: number) {
+    await showCards(h, id);
+    const card = h.texts(OFFICE.healthChat).filter((text) => text.startsWith(`Сообщение № ${id} ·`));
+    expect(await morningDigests(deps())).toBe(1);
+    const digest = h.lastText(OFFICE.healthChat).split("\n")[1];
+    await h.user(OFFICE.executor, "Иван").send("/list", healthChat());
+    const list = h.lastText(OFFICE.healthChat).split("\n")[2];
+    const deadlines = (card.at(-1) ?? "").split("\n").filter((line) => line.startsWith("Срок"));
+    return { deadlines, digest, list };
+  }
+
+  /** The curators' /list, «Просрочены» first, then «Все»: the lines after the title. */
+  async function curatorsLists(): Promise<{ overdue: string[]; all: string[] }> {
+    const curator = h.user(OFFICE.curator, "Ольга");
+    await curator.send("/list", curatorsChat());
+    await curator.press("Просрочены", curatorsChat());
+    const overdue = h.lastText(OFFICE.curatorsChat).split("\n").slice(2);
+    await curator.press("Все", curatorsChat());
+    return { overdue, all: h.lastText(OFFICE.curatorsChat).split("\n").slice(2) };
+  }
+
+  it("Orenburg: the digest and /list show the answer's deadline (p.8), as the card's «Срок:», and that the draft's (p.9) was missed", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health); // the draft due 16:00, the answer Wednesday 11:00
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    const other = seedRegistered(h, { link: "https://vk.com/wall-1_2" }); // to route by 09:30 (p.6)
+    expect(await seen(id)).toEqual({
+      deadlines: [
+        "Срок: 25.11.2026 11:00 — разместить ответ (п. 8), осталось 2 ч рабочего времени",
+        "Срок: 24.11.2026 16:00 — прислать проект ответа куратору (п. 9), просрочено на 2 ч рабочего времени",
+      ],
+      digest:
+        "№ 1 — разместить ответ до 25.11.2026 11:00 (осталось 2 ч рабочего времени); пропущен срок «прислать проект ответа куратору»",
+      list: "№ 1 · ВКонтакте · срок 25.11.2026 11:00 (осталось 2 ч рабочего времени) · пропущен срок «прислать проект ответа куратору» · в работе",
+    });
+    // Still overdue: «Просрочены» has it, and it comes before a post due sooner that missed nothing.
+    const line =
+      "№ 1 · ВКонтакте · Минздрав · срок 25.11.2026 11:00 (осталось 2 ч рабочего времени) · пропущен срок «прислать проект ответа куратору» · в работе";
+    expect(await curatorsLists()).toEqual({
+      overdue: [line],
+      all: [
+        line,
+        `№ ${other} · ВКонтакте · срок 25.11.2026 09:30 (осталось 30 мин рабочего времени) · ждёт направления`,
+      ],
+    });
+
+    // The answer's deadline passed too: the line is the first missed, as before.
+    h.clock.set("2026-11-25T06:30:00Z"); // 11:30
+    await h.user(OFFICE.executor, "Иван").send("/list", healthChat());
+    expect(h.lastText(OFFICE.healthChat).split("\n")[2]).toBe(
+      "№ 1 · ВКонтакте · срок 24.11.2026 16:00 (просрочено на 4 ч 30 мин рабочего времени) · в работе",
+    );
+  });
+
+  it("Georgievsk: the digest and /list show the answer's deadline (p.16), as the card's «Срок:», and that the draft's (p.11) was missed", async () => {
+    h = await Harness.start({ now: "2026-11-24T13:30:00Z", regulation: "georgievsk" }); // Tuesday 16:30 MSK
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health); // the draft due in an hour (p.11), the answer in 4 (p.16)
+    h.clock.set("2026-11-25T06:00:00Z"); // Wednesday 09:00 MSK
+    expect(await seen(id)).toEqual({
+      deadlines: [
+        "Срок: 25.11.2026 11:30 — разместить ответ (п. 16), осталось 2 ч 30 мин рабочего времени",
+        "Срок: 24.11.2026 17:30 — прислать проект ответа куратору (п. 11), просрочено на 30 мин рабочего времени",
+      ],
+      digest:
+        "№ 1 — разместить ответ до 25.11.2026 11:30 (осталось 2 ч 30 мин рабочего времени); пропущен срок «прислать проект ответа куратору»",
+      list: "№ 1 · ВКонтакте · срок 25.11.2026 11:30 (осталось 2 ч 30 мин рабочего времени) · пропущен срок «прислать проект ответа куратору» · в работе",
+    });
+    expect((await curatorsLists()).overdue).toEqual([
+      "№ 1 · ВКонтакте · Минздрав · срок 25.11.2026 11:30 (осталось 2 ч 30 мин рабочего времени) · пропущен срок «прислать проект ответа куратору» · в работе",
     ]);
   });
 });

@@ -34,6 +34,7 @@ import {
   type Importance,
   type IncidentAction,
   type IncidentState,
+  type ListedDeadline,
   leadAssignment,
   listedDeadline,
   type NextDeadline,
@@ -63,7 +64,7 @@ import { announceEach, cardDeps, showCardIn, splitMessage, topicOf } from "../de
 import { openDialog } from "../dialogs.js";
 import { cardButtons } from "../keyboards.js";
 import { refuse } from "../refuse.js";
-import { t } from "../texts.js";
+import { stepLabel, t } from "../texts.js";
 import { type ListFilter, tr } from "../texts-incidents.js";
 
 const OPEN_STATES: IncidentState[] = [
@@ -544,14 +545,16 @@ function listScope(ctx: BotContext): ListScope | string {
 
 interface Listed {
   incident: Incident;
-  next: NextDeadline | undefined;
+  next: ListedDeadline | undefined;
 }
 
 /**
- * Open incidents, the nearest deadline first; those without a running deadline at the end. Each
- * line's deadline and state are what the chat's cards show: an organization's own (a co-executor's
- * part, not the lead's work), and for curators and heads the nearest of anyone's, so that
- * «Просрочены» lists a co-executor's late part too. As many lines as one message holds.
+ * Open incidents, the overdue first, then the nearest deadline first; those without a running
+ * deadline at the end. Each line's deadline and state are what the chat's cards show: an
+ * organization's own (a co-executor's part, not the lead's work), and for curators and heads the
+ * nearest of anyone's, so that «Просрочены» lists a co-executor's late part too. The deadline is
+ * the card's «Срок:», the nearest still ahead, and the line names a step missed before it: the post
+ * is overdue all the same. As many lines as one message holds.
  */
 function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
   const rows = openIncidents(deps.db, {
@@ -564,8 +567,8 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
   const all: Listed[] = rows
     .map((row) => loadIncident(deps.db, row.id))
     .filter((incident) => incident !== undefined)
-    .map((incident) => ({ incident, next: listedDeadline(incident, regulation, workingTime, whose) }));
-  const due = (item: Listed) => item.next?.at.getTime() ?? Number.POSITIVE_INFINITY;
+    .map((incident) => ({ incident, next: listedDeadline(incident, regulation, workingTime, whose, now) }));
+  const due = (item: Listed) => item.next?.first.at.getTime() ?? Number.POSITIVE_INFINITY;
   const listed = filter === "overdue" ? all.filter((item) => due(item) <= now.getTime()) : all;
   listed.sort((a, b) => due(a) - due(b) || a.incident.id - b.incident.id);
   const rules = actionRules(regulation);
@@ -588,7 +591,14 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
     const part = next && partStep(next.step) === "coexecutor" ? mine.find(dueFirst) : undefined;
     return part ?? mine.find((a) => a.role === "lead") ?? mine[0];
   };
-  const lines = listed.slice(0, LIST_LIMIT).map(({ incident, next }) => {
+  // A co-executor's missed step on the curators' list says whose it is, as their card does.
+  const missedStep = (incident: Incident, d: ListedDeadline["missed"][number]) => {
+    const step = stepLabel(regulation, d.step, incident.answer?.draftKind);
+    const part = activeAssignments(incident).find((a) => a.organizationId === d.organizationId);
+    return part ? t.alert.ofOrganization(step, part.organizationShortName ?? part.organizationName) : step;
+  };
+  const lines = listed.slice(0, LIST_LIMIT).map(({ incident, next: listedNext }) => {
+    const next = listedNext?.shown;
     const holder = named(incident, next);
     const part = scope.kind === "organizations" && holder?.role === "coexecutor" ? holder : undefined;
     return tr.list.line(
@@ -600,6 +610,7 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
             formatDeadline(next.at, timezone),
             formatRemaining(workingTime, next.at, now),
             scope.kind === "all" || scope.ids.length > 1 ? partStep(next.step) : undefined,
+            listedNext?.missed.map((d) => missedStep(incident, d)),
           )
         : null,
       part && part.state !== "queued" ? partStateText(part, rules) : listedState(incident, scope, rules),
