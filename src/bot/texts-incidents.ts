@@ -99,6 +99,11 @@ export const tr = {
       ].join("\n"),
     inOrder: "По очереди",
     atOnce: "Одновременно",
+    /** In order (Orenburg p.14): the parts that may come after the lead's draft is due (`clause`, p.9). */
+    partsPastDraft: (draft: string, clause: string, parts: { name: string; at: string }[]) =>
+      `⚠️ Проект ответа основной исполнитель должен прислать до ${draft} (${clause} регламента), а по очереди ` +
+      `информация соисполнителей может прийти позже: ${parts.map((p) => `${p.name} — до ${p.at}`).join(", ")}. ` +
+      "Регламент срок проекта не переносит. Если ждать нельзя, нажмите на карточке «Переназначить» и выберите «Одновременно».",
     /** The organizations routed to that have neither a work chat nor an executor the bot can write to. */
     /** Organizations with neither a work chat nor an executor the bot can write to; `blocking`: those who block it. */
     nobodyThere: (organizations: { name: string; blocking: string[] }[]) => {

@@ -584,6 +584,42 @@ export function partOverdueSince(
 }
 
 /**
+ * Co-executors taking turns (Orenburg p.14) whose part may come after the lead's draft is due (p.9:
+ * 4 hours before the answer deadline, which no clause moves for the parts): each one holding the
+ * turn by its own deadline, each one waiting by its 2 hours counted from the latest deadline of those
+ * before it (or the curators' passing that part on, where they do) — the latest the turn may reach it.
+ * Empty when the lead's draft clock waits for the parts anyway (Georgievsk p.18) or is not running.
+ */
+export function partsPastDraft<A extends AssignmentView>(
+  incident: IncidentView & { assignments: A[] },
+  reg: Regulation,
+  wt: WorkingTime,
+): { draft: NextDeadline; parts: { part: A; at: Date }[] } | undefined {
+  const draft = runningDeadlines(incident, reg, wt).find((d) => d.step === "draft" || d.step === "rework");
+  if (!draft) return undefined;
+  const owing = activeAssignments(incident)
+    .filter(
+      (a) =>
+        a.role === "coexecutor" && (a.state === "assigned" || a.state === "accepted" || a.state === "queued"),
+    )
+    .sort((a, b) => a.position - b.position);
+  const parts: { part: A; at: Date }[] = [];
+  let turnAt: Date | undefined;
+  for (const part of owing) {
+    const own = runningDeadlines(incident, reg, wt, part.organizationId).filter((d) => !isWindow(d.step));
+    const at =
+      part.state === "queued"
+        ? turnAt && stepDeadline(reg, "coexecutorPart", { receipt: turnAt }, wt)
+        : own.at(-1)?.at;
+    if (!at) continue;
+    if (at > draft.at) parts.push({ part, at });
+    const passedOn = stepDeadline(reg, "coexecutorPassOn", { partSubmission: at }, wt) ?? at;
+    if (!turnAt || passedOn > turnAt) turnAt = passedOn;
+  }
+  return parts.length > 0 ? { draft, parts } : undefined;
+}
+
+/**
  * When the lead has what it needs to draft the common answer (Georgievsk p.18: «дальнейшая работа …
  * в порядке пунктов 11–16»): its receipt with no co-executors, else when the last live part reached it
  * or the last co-executor owing one returned the post, or was dropped by a routing that kept the lead

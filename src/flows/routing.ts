@@ -20,7 +20,13 @@ import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
 import { cutBefore } from "../domain/clip.js";
-import { actionRules, answerDeadline, type Importance, leadAssignment } from "../domain/incident.js";
+import {
+  actionRules,
+  answerDeadline,
+  type Importance,
+  leadAssignment,
+  partsPastDraft,
+} from "../domain/incident.js";
 import { findLinks } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfKeptParts } from "./answers.js";
@@ -419,6 +425,25 @@ function summary(
   return tr.closed(incidentId);
 }
 
+/**
+ * The co-executors whose part, given in turn (Orenburg p.14), may come after the lead's draft is due
+ * (p.9), said to the curator who routed the post; null when none.
+ */
+function pastDraftWarning(deps: AppDeps, incidentId: number, coexecutors: Chosen[]): string | null {
+  const incident = loadIncident(deps.db, incidentId);
+  const { regulation, workingTime, timezone } = deps.sla;
+  const late = incident && partsPastDraft(incident, regulation, workingTime);
+  if (!late) return null;
+  return tr.route.partsPastDraft(
+    formatDeadline(late.draft.at, timezone),
+    late.draft.clause,
+    late.parts.map(({ part, at }) => ({
+      name: coexecutors.find((c) => c.id === part.organizationId)?.name ?? part.organizationName,
+      at: formatDeadline(at, timezone),
+    })),
+  );
+}
+
 export function routeFlow(deps: AppDeps) {
   return async function routeIncidentDialog(conversation: Flow, ctx: Context, incidentId: number) {
     aboutPost(conversation, incidentId);
@@ -532,6 +557,12 @@ export function routeFlow(deps: AppDeps) {
               return holding?.organizationId ?? null;
             })
           : null;
+      // In order, a later part may be due after the lead's draft (p.9 does not move for it): the
+      // curator hears so now, and may route again «Одновременно» or let it be.
+      const pastDraft =
+        outcome === "routed" && inOrder
+          ? await conversation.external(() => pastDraftWarning(deps, incidentId, coexecutors))
+          : null;
       const unshortened = start.shortenedAnswerMinutes !== null && shortenedAnswerMinutes === null;
       const text = summary(
         incidentId,
@@ -543,11 +574,8 @@ export function routeFlow(deps: AppDeps) {
         firstInTurn,
         unshortened,
       );
-      await editMenu(
-        ctx,
-        p,
-        nobodyThere.length > 0 ? `${text}\n\n${tr.route.nobodyThere(nobodyThere)}` : text,
-      );
+      const warnings = [pastDraft, nobodyThere.length > 0 ? tr.route.nobodyThere(nobodyThere) : null];
+      await editMenu(ctx, p, [text, ...warnings].filter(Boolean).join("\n\n"));
       if (outcome === "changed") {
         await conversation.external((outer) =>
           showCardIn(deps, outer.api, incidentId, p.menu.chat.id, outer.person, topicOf(p.menu)),

@@ -203,6 +203,36 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(returned?.details).toMatchObject({ organizationId: education, released: building });
   });
 
+  it("routed in order late in the day, the curator is told which part may come after the lead's draft is due; at once, nothing is said", async () => {
+    const id = await office();
+    // Routed at 12:00 the post detected at 10:00: the lead's draft is due at 16:00 (p.9: 4 hours
+    // before the answer's 11:00 next day); education owes its part by 15:00, building then by 17:00.
+    h.clock.set(new Date("2026-11-24T07:00:00Z"));
+    await routeToThree(id, "По очереди");
+    const warning =
+      "⚠️ Проект ответа основной исполнитель должен прислать до 24.11.2026 16:00 (п. 9 регламента), а по очереди " +
+      "информация соисполнителей может прийти позже: Министерство строительства — до 24.11.2026 17:00. " +
+      "Регламент срок проекта не переносит. Если ждать нельзя, нажмите на карточке «Переназначить» и выберите «Одновременно».";
+    expect(h.lastText(-200)).toBe(
+      [
+        "Сообщение № 1 направлено.",
+        "Основной исполнитель: Министерство здравоохранения",
+        "Соисполнители по очереди: 1. Министерство образования, 2. Министерство строительства",
+        "Первым информацию готовит Министерство образования; следующий получит сообщение, когда предыдущий пришлёт свою.",
+        "",
+        warning,
+      ].join("\n"),
+    );
+    // Nothing is blocked: the post is routed in order as chosen.
+    expect(states(id)).toEqual({ [health]: "assigned", [education]: "assigned", [building]: "queued" });
+
+    // The curator routes it again at once: both parts are due by 15:05, before the draft.
+    later();
+    await routeToThree(id, "Одновременно");
+    expect(h.lastText(-200)).not.toContain("⚠️");
+    expect(states(id)).toMatchObject({ [education]: "assigned", [building]: "assigned" });
+  });
+
   it("«Одновременно»: both co-executors get the post at once, as before", async () => {
     const id = await office();
     await routeToThree(id, "Одновременно");
