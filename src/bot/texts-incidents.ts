@@ -248,6 +248,16 @@ export const tr = {
       `Информация по сообщению № ${id} отправлена куратору на согласование; он передаст её основному исполнителю.`,
     notice: (id: number, organization: string, text: string) =>
       `Информация соисполнителя по сообщению № ${id} — ${organization}:\n\n${text}`,
+    /** A part reaching the lead after its answer was approved (`approved`: when): the bot has no supplement. */
+    afterApprovalLead: (approved: string) =>
+      `⚠️ Эта информация пришла после того, как ответ был согласован (${approved}): в согласованном тексте её нет. ` +
+      "Дополнения к согласованному ответу в боте нет. Если информацию нужно учесть, попросите куратора направить " +
+      "сообщение вашему органу заново («Переназначить») и подготовьте новый проект; если нет — разместите согласованный ответ.",
+    /** The same, to the curators; `lead`: the lead organization. */
+    afterApprovalCurators: (approved: string, lead: string) =>
+      `⚠️ Эта информация пришла после того, как ответ был согласован (${approved}): в согласованном тексте её нет. ` +
+      "Дополнения к согласованному ответу в боте нет. Если информацию нужно учесть, нажмите на карточке «Переназначить» " +
+      `и направьте сообщение тому же основному исполнителю (${lead}): он подготовит новый проект.`,
     /** To a co-executor whose turn came (Orenburg p.14): a part given before it, to take into account. */
     before: (id: number, organization: string, text: string) =>
       `Сообщение № ${id}: до вас информацию прислал соисполнитель ${organization}. Учтите её в своей:\n\n${text}`,

@@ -64,6 +64,7 @@ import {
   leadAssignment,
   nextDeadline,
   partNamed,
+  publishAction,
   runningDeadlines,
   sameSending,
 } from "../domain/incident.js";
@@ -224,11 +225,13 @@ export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident
   const lead = leadAssignment(incident);
   if (!part || !lead) return;
   const notice = tr.part.notice(incident.id, part.organizationName, part.partText ?? "");
-  const text = [notice, ...leadDeadline(deps, incident)].join("\n\n");
+  const late = partAfterApproval(deps, incident, "lead");
+  const forLead = [notice, ...late].join("\n\n");
+  const text = [forLead, ...leadDeadline(deps, incident)].join("\n\n");
   const attachments = partAttachments(deps.db, part);
   // Without a work chat the organization's executors, he among them, get it privately, deadline and all.
   const chat = chatOfOrganization(deps.db, lead.organizationId);
-  const forOrganization = chat === undefined ? text : notice;
+  const forOrganization = chat === undefined ? text : forLead;
   await tellOrganizationOfPart(deps, api, lead.organizationId, forOrganization, attachments, notice);
   const holder = holderBesideChat(deps, incident, lead.organizationId);
   if (holder === undefined) return;
@@ -239,6 +242,21 @@ export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident
     deps.log.warn({ chatId: holder, error: error.description }, "part not delivered to the holder");
     await chatRefused({ ...deps, api }, holder, error);
   }
+}
+
+/**
+ * A part reaching the lead once the answer's draft is approved (not yet posted) is not in the
+ * approved text, and the bot has no supplement to an answer: the lead (`"lead"`) and the curators
+ * are told so, with the way to take it into account — the curator routes the post to the same lead
+ * again, which then drafts anew. None before the approval, nor after an approved interim answer or
+ * question to the author (the answer itself is still to be written).
+ */
+export function partAfterApproval(deps: AppDeps, incident: Incident, to: "lead" | "curators"): string[] {
+  const approvedAt = incident.answer?.approvedAt;
+  if (incident.state !== "approved" || !approvedAt || publishAction(incident) !== "publish") return [];
+  const at = formatDeadline(approvedAt, deps.sla.timezone);
+  const lead = leadAssignment(incident)?.organizationName ?? "";
+  return [to === "lead" ? tr.part.afterApprovalLead(at) : tr.part.afterApprovalCurators(at, lead)];
 }
 
 /**

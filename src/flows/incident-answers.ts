@@ -36,7 +36,7 @@ import {
 } from "../domain/incident.js";
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { tellLeadOfPart, tellLeadOfReturn } from "./answers.js";
+import { partAfterApproval, tellLeadOfPart, tellLeadOfReturn } from "./answers.js";
 import { aboutPost, askOf, type Flow, isCancel, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { attachmentOf } from "./draft.js";
 import { tellTakenFrom } from "./withdrawn.js";
@@ -538,7 +538,10 @@ export function partFlow(deps: AppDeps) {
         });
         return true;
       }
-      const notice = tr.part.notice(incidentId, mine.organizationName, text);
+      const notice = [
+        tr.part.notice(incidentId, mine.organizationName, text),
+        ...partAfterApproval(deps, result.incident, "curators"),
+      ].join("\n\n");
       await announceEach(
         outer.log,
         "part",
@@ -566,11 +569,12 @@ function partForApproval(
     (d) => d.organizationId === part.organizationId,
   );
   const clause = regulation.steps.coexecutorPassOn?.clause ?? "";
-  return tr.part.forApproval(
+  const notice = tr.part.forApproval(
     incident.id,
     part.organizationName,
     text,
     due ? formatDeadline(due.at, timezone) : null,
     clause,
   );
+  return [notice, ...partAfterApproval(deps, incident, "curators")].join("\n\n");
 }

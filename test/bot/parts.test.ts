@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { approveDraft, submitDraft } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
-import { loadIncident } from "../../src/app/incidents.js";
-import { isBlocked } from "../../src/app/people.js";
+import { acceptIncident, loadIncident, type TransitionResult } from "../../src/app/incidents.js";
+import { findPerson, isBlocked } from "../../src/app/people.js";
+import type { Person } from "../../src/domain/access.js";
 import { partVersion } from "../../src/domain/incident.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { buildMonthlyReport } from "../../src/reports/figures.js";
@@ -452,5 +454,92 @@ describe("a part for the curators without a curators' chat", () => {
       "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен.",
     );
     expect(h.fake.calls.filter((call) => call.params.chat_id === 2002)).toHaveLength(tried);
+  });
+});
+
+describe("a part coming after the lead's answer was approved", () => {
+  const ANSWER = { text: "Здравствуйте! Двор очистят до пятницы.", attachments: [] };
+
+  /** At 10:05 the lead's executor takes the post and drafts its answer; the curator approves it. */
+  function leadAnswerApproved(id: number, purpose?: "interim"): void {
+    h.clock.set(new Date(h.clock.now().getTime() + 5 * 60_000));
+    const ivan = findPerson(h.db, HEALTH_EXECUTOR) as Person;
+    const olga = findPerson(h.db, CURATOR) as Person;
+    const now = h.clock.now();
+    const must = (result: TransitionResult) => {
+      if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
+    };
+    must(acceptIncident(h.db, { incidentId: id, actor: ivan, now }));
+    must(
+      submitDraft(h.db, {
+        incidentId: id,
+        actor: ivan,
+        now,
+        content: ANSWER,
+        ...(purpose ? { purpose } : {}),
+      }),
+    );
+    must(approveDraft(h.db, { incidentId: id, actor: olga, now }));
+  }
+
+  const leadWarning =
+    "⚠️ Эта информация пришла после того, как ответ был согласован (24.11.2026 10:05): в согласованном тексте её нет. " +
+    "Дополнения к согласованному ответу в боте нет. Если информацию нужно учесть, попросите куратора направить " +
+    "сообщение вашему органу заново («Переназначить») и подготовьте новый проект; если нет — разместите согласованный ответ.";
+  const curatorsWarning =
+    "⚠️ Эта информация пришла после того, как ответ был согласован (24.11.2026 10:05): в согласованном тексте её нет. " +
+    "Дополнения к согласованному ответу в боте нет. Если информацию нужно учесть, нажмите на карточке «Переназначить» " +
+    "и направьте сообщение тому же основному исполнителю (Министерство здравоохранения): он подготовит новый проект.";
+
+  it("Orenburg p.14: the lead, its holder and the curators are told the approved answer lacks it; routed again, the lead drafts anew", async () => {
+    const id = await coexecutorAsked();
+    leadAnswerApproved(id);
+    h.clock.set(new Date(h.clock.now().getTime() + 5 * 60_000)); // 10:10
+    await showCards(h, id);
+    const heldBefore = h.texts(HEALTH_EXECUTOR).length;
+
+    await educationExecutor().send("Двор очищен.", educationChat());
+    expect(h.lastText(-100)).toBe(`${partNotice}\n\n${leadWarning}`);
+    expect(h.lastText(-200)).toBe(`${partNotice}\n\n${curatorsWarning}`);
+    expect(
+      h
+        .texts(HEALTH_EXECUTOR)
+        .slice(heldBefore)
+        .filter((text) => !text.startsWith("Сообщение № 1 · ")),
+    ).toEqual([
+      `${partNotice}\n\n${leadWarning}\n\n` +
+        "Ваш срок: разместить согласованный ответ до 24.11.2026 10:35 (п. 12 регламента).",
+    ]);
+
+    // The curator takes the advice: the post goes back to the same lead, which drafts anew.
+    await pressData(-200, `inc.route:${id}`);
+    await curator().press(/Минздрав/, curatorsChat());
+    await curator().press(/Минобр/, curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    await curator().press(/Министерство здравоохранения/, curatorsChat());
+    expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
+    expect(h.texts(-100).join("\n")).toContain(
+      "согласованный ответ не размещайте — возьмите сообщение в работу",
+    );
+  });
+
+  it("an approved interim answer is no answer to supplement: the part goes to the lead as usual", async () => {
+    const id = await coexecutorAsked();
+    leadAnswerApproved(id, "interim");
+    await educationExecutor().send("Двор очищен.", educationChat());
+    expect(h.lastText(-100)).toBe(partNotice);
+    expect(h.lastText(-200)).toBe(partNotice);
+  });
+
+  it("Georgievsk p.18: the curators see it on the part to pass on, and the lead when they pass it on", async () => {
+    const id = await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    leadAnswerApproved(id);
+    await educationExecutor().send("Двор очищен.", educationChat());
+    expect(h.lastText(-200)).toBe(
+      "Информация соисполнителя по сообщению № 1 — Министерство образования — на согласование:\n\nДвор очищен.\n\n" +
+        `Согласуйте и передайте основному исполнителю до 24.11.2026 10:35 (п. 18 регламента).\n\n${curatorsWarning}`,
+    );
+    await curator().press("Согласовать и передать: Минобр", curatorsChat());
+    expect(h.lastText(-100)).toBe(`${partNotice}\n\n${leadWarning}`);
   });
 });
