@@ -7,7 +7,7 @@
  * It travels with the async context rather than through every use-case's parameters: the update is
  * a fact about the whole handling, like the logger's update id, not an input of any one decision.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
+import { asyncSlot } from "../async-scope.js";
 
 export interface UpdateScope {
   updateId: number;
@@ -20,7 +20,7 @@ export interface UpdateScope {
   threadId?: number;
 }
 
-const scope = new AsyncLocalStorage<UpdateScope>();
+const scope = asyncSlot<UpdateScope>("update");
 
 export function withinUpdate<T>(update: UpdateScope, handle: () => T): T {
   return scope.run(update, handle);

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { asyncSlot } from "../async-scope.js";
 import type { BotContext } from "./context.js";
 
 /**
@@ -16,7 +16,7 @@ interface Turn {
 }
 
 /** The update being handled's announcements travel with its async context, as its audit scope does. */
-const turns = new AsyncLocalStorage<Turn>();
+const turns = asyncSlot<Turn>("turn");
 
 /** Runs `announce` beside the chat's next updates; a failure is logged, not shown to anyone. */
 export function afterTurn(ctx: BotContext, what: string, announce: () => Promise<unknown>): void {

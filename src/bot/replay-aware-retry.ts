@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { AutoRetryOptions } from "@grammyjs/auto-retry";
 import { HttpError, type Transformer } from "grammy";
+import { asyncSlot } from "../async-scope.js";
 
 /** Marked by the bot's fetch (http-client.ts) when a call of the one running reaches the network. */
-export const networkCalls = new AsyncLocalStorage<{ reached: boolean }>();
+export const networkCalls = asyncSlot<{ reached: boolean }>("network call");
 
 /** auto-retry's first backoff and its cap, in seconds. */
 const FIRST_BACKOFF = 3;
