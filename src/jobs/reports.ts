@@ -48,13 +48,29 @@ export function firstWorkingDay(year: number, month: number, wt: WorkingTime): n
 
 /**
  * The day of the month a report due «не позднее `day` числа» is sent: that day if it is worked,
- * otherwise the working day before it; if the month has none before it (January's holidays), the
- * month's first working day, since last month's report cannot go before last month is over.
+ * otherwise the working day before it; if the month has none before it (January's holidays), that
+ * day itself, holiday though it is: last month's report cannot go before last month is over, and the
+ * regulation's date is kept (see reportDue).
  */
 export function reportDay(year: number, month: number, day: number, wt: WorkingTime): number {
-  for (let d = Math.min(day, daysIn(year, month)); d >= 1; d--)
-    if (isWorkingDay(year, month, d, wt)) return d;
-  return firstWorkingDay(year, month, wt);
+  const last = Math.min(day, daysIn(year, month));
+  for (let d = last; d >= 1; d--) if (isWorkingDay(year, month, d, wt)) return d;
+  return last;
+}
+
+/**
+ * Whether a report due «не позднее `day` числа» of this month is due now: in working time from its
+ * report day on; on a report day that is not worked (January), from the start of the working hours
+ * that day, and sent then though nobody works (quietly, as everything outside working time).
+ */
+function reportDue(year: number, month: number, day: number, wt: WorkingTime, now: Date): boolean {
+  const due = reportDay(year, month, day, wt);
+  if (isWorkingDay(year, month, due, wt)) {
+    const today = new TZDate(now.getTime(), wt.timezone).getDate();
+    return wt.isWorking(now) && today >= due;
+  }
+  const from = new TZDate(year, month - 1, due, 0, wt.schedule.start, wt.timezone);
+  return now.getTime() >= from.getTime();
 }
 
 /**
@@ -278,7 +294,6 @@ export async function monthlyReports(deps: JobDeps): Promise<number> {
   const { db, sla, clock } = deps;
   const now = clock.now();
   const wt = sla.workingTime;
-  if (!wt.isWorking(now)) return 0;
   const local = new TZDate(now.getTime(), sla.timezone);
   const current = monthOf(now, sla.timezone);
   const reported = shiftMonth(current, -1);
@@ -287,9 +302,9 @@ export async function monthlyReports(deps: JobDeps): Promise<number> {
   const violationsKey = `report:violations:${key}`;
   const today = local.getDate();
   const violationsDay = sla.regulation.violationsReport.day;
-  const summaryDue = today >= firstWorkingDay(current.year, current.month, wt);
+  const summaryDue = wt.isWorking(now) && today >= firstWorkingDay(current.year, current.month, wt);
   const violationsDue =
-    violationsDay === null ? summaryDue : today >= reportDay(current.year, current.month, violationsDay, wt);
+    violationsDay === null ? summaryDue : reportDue(current.year, current.month, violationsDay, wt, now);
   const wantSummary = summaryDue && !noticeClaimed(db, summaryKey);
   const wantViolations = violationsDue && !noticeClaimed(db, violationsKey);
   if (!wantSummary && !wantViolations) return 0;

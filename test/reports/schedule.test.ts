@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { firstWorkingDay, monthlyReports, reportDay } from "../../src/jobs/reports.js";
 import type { ReportJob } from "../../src/reports/render.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedIncidentInWork, seedOffice } from "../support/workflow.js";
 import { seedNovember } from "./seed-month.js";
 
 let h: Harness;
@@ -21,11 +21,11 @@ describe("the violations report's day", () => {
     expect(reportDay(2026, 12, 5, wt)).toBe(4); // Saturday → Friday
   });
 
-  it("when every day up to it is a holiday (January), is the month's first working day", async () => {
+  it("when every day up to it is a holiday (January), is that day itself: the regulation's date is kept", async () => {
     h = await Harness.start({ regulation: "georgievsk" });
     const wt = h.sla.workingTime;
-    expect(reportDay(2026, 1, 5, wt)).toBe(12); // 1–9 January holidays, 10–11 the weekend
-    expect(firstWorkingDay(2026, 1, wt)).toBe(12);
+    expect(reportDay(2026, 1, 5, wt)).toBe(5); // 1–9 January holidays
+    expect(firstWorkingDay(2026, 1, wt)).toBe(12); // 10–11 the weekend
     expect(firstWorkingDay(2026, 2, wt)).toBe(2);
   });
 });
@@ -122,5 +122,28 @@ describe("monthly reports job", () => {
     expect(kinds(OFFICE.head).slice(3, 4)[0]).toMatch(/^Нарушения регламента за 11\.2026: \d+$/);
     expect(kinds(OFFICE.healthChat)).toEqual([]);
     expect(await monthlyReports(deps())).toBe(0);
+  });
+
+  it("Georgievsk: in January, with no working day up to the 5th, December's violations reach the head on the 5th, quietly; the summary waits for the first working day", async () => {
+    h = await Harness.start({ now: "2026-12-29T07:00:00Z", regulation: "georgievsk" }); // Tuesday 10:00 Moscow
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health); // its draft (p.11) and answer (p.16) left to go overdue in December
+    h.clock.set("2027-01-04T07:00:00Z"); // Monday 04.01, a holiday
+    expect(await monthlyReports(deps())).toBe(0);
+    h.clock.set("2027-01-05T05:59:00Z"); // 05.01, 08:59
+    expect(await monthlyReports(deps())).toBe(0);
+    h.clock.set("2027-01-05T06:00:00Z"); // 09:00, a holiday still
+    expect(await monthlyReports(deps())).toBe(2);
+    expect(kinds(OFFICE.head)).toEqual(["Нарушения регламента за 12.2026: 2", "document"]);
+    const toHead = h.fake.calls.filter((c) => Number(c.params.chat_id) === OFFICE.head);
+    expect(toHead.map((c) => c.params.disable_notification)).toEqual([true, true]);
+    expect(await monthlyReports(deps())).toBe(0);
+    h.clock.set("2027-01-11T06:00:00Z"); // Monday 11.01, the first working day: the summary
+    expect(await monthlyReports(deps())).toBe(2);
+    expect(kinds(OFFICE.head).slice(2)).toEqual([
+      "Отчёт за 12.2026: сообщения из открытых источников",
+      "photo",
+      "document",
+    ]);
   });
 });
