@@ -34,11 +34,17 @@ function stepLine(report: MonthlyReport, figure: StepFigure): string {
   return `• ${stepName(report.regulation, figure.step)}: ${figure.onTime} из ${figure.total} в срок${share(figure.onTime, figure.total)}`;
 }
 
+/**
+ * An organization's answers in time are of its answer deadlines of the month, not of the answers
+ * it posted: one due and not posted, or posted late, is a deadline missed.
+ */
 function organizationLine(name: string, f: Figures): string {
-  return (
-    `• ${name}: поступило ${f.received}, ответов ${f.answered}, в срок ${f.answeredOnTime}` +
-    `${share(f.answeredOnTime, f.answered)}, нарушений ${f.violations}`
-  );
+  const { total, onTime } = f.answerDeadlines;
+  const deadlines =
+    total > 0
+      ? `сроков ответа соблюдено ${onTime} из ${total}${share(onTime, total)}`
+      : "сроков ответа не было";
+  return `• ${name}: поступило ${f.received}, ответов ${f.answered}, ${deadlines}, нарушений ${f.violations}`;
 }
 
 function curatorsLine(c: CuratorFigures): string[] {

@@ -30,9 +30,14 @@ function fontFiles(): string[] {
 }
 
 export function chartSpec(report: MonthlyReport): TopLevelSpec {
+  // Of the answer deadlines of the month, as the text's «сроков ответа соблюдено»: an organization
+  // that let its answers' deadlines pass without posting any has its bar, at 0%.
   const organizations = report.organizations
-    .filter((org) => org.answered > 0)
-    .map((org) => ({ name: org.name, share: percent(org.answeredOnTime, org.answered) }));
+    .filter((org) => org.answerDeadlines.total > 0)
+    .map((org) => ({
+      name: org.name,
+      share: percent(org.answerDeadlines.onTime, org.answerDeadlines.total),
+    }));
   const trend = report.trend.map((h) => ({
     month: monthLabel(h.month),
     share: percent(h.answeredOnTime, h.answered),
@@ -44,14 +49,16 @@ export function chartSpec(report: MonthlyReport): TopLevelSpec {
     config: { font: FONT_FAMILY, title: { fontSize: 15 }, axis: { labelFontSize: 11, titleFontSize: 12 } },
     vconcat: [
       {
-        title: `Ответы в срок по органам, ${monthLabel(report.month)}`,
+        title: `Сроки ответа соблюдены по органам, ${monthLabel(report.month)}`,
         width: 560,
         height: { step: 24 },
-        data: { values: organizations.length > 0 ? organizations : [{ name: "нет ответов", share: 0 }] },
+        data: {
+          values: organizations.length > 0 ? organizations : [{ name: "нет сроков ответа", share: 0 }],
+        },
         mark: { type: "bar", color: "#2f6fb0" },
         encoding: {
           y: { field: "name", type: "nominal", sort: "-x", title: null, axis: { labelLimit: 220 } },
-          x: { field: "share", type: "quantitative", title: "% в срок", scale: { domain: [0, 100] } },
+          x: { field: "share", type: "quantitative", title: "% сроков ответа", scale: { domain: [0, 100] } },
         },
       },
       {

@@ -28,6 +28,12 @@ export interface StepFigure {
   onTime: number;
 }
 
+/** Deadlines with how many of them were met in time. */
+export interface Met {
+  total: number;
+  onTime: number;
+}
+
 export interface Ranked {
   name: string;
   count: number;
@@ -38,7 +44,13 @@ export interface Figures {
   answered: number;
   answeredOnTime: number;
   steps: StepFigure[];
-  /** Answers (and finals after an interim) past their deadline, and by how much in working minutes. */
+  /**
+   * The month's answer deadlines (the answer, the final one after an interim answer, its draft where
+   * that is the clock), met in time or not — an answer posted late or not at all is one missed: an
+   * organization's share of answers in time is of these (Orenburg p.20, Georgievsk p.23), and those
+   * missed are `overdue`.
+   */
+  answerDeadlines: Met;
   /**
    * The answer deadlines missed (the answer, the final one after an interim answer, its draft where
    * that is the clock), `notDone` of them with no answer by the end or the period's end.
@@ -66,6 +78,8 @@ export interface CuratorFigures {
   total: number;
   onTime: number;
   violations: number;
+  /** The answer deadlines that were theirs: run out while they held the post. */
+  answerDeadlines: Met;
   /** The answer deadlines missed while the curators held the post, as an organization's are counted. */
   overdue: Figures["overdue"];
   /**
@@ -160,12 +174,22 @@ class Tally {
     this.steps.set(step.step, figure);
   }
 
+  answerDeadlines(): Met {
+    const met = { total: 0, onTime: 0 };
+    for (const id of ANSWER_STEPS) {
+      met.total += this.steps.get(id)?.total ?? 0;
+      met.onTime += this.steps.get(id)?.onTime ?? 0;
+    }
+    return met;
+  }
+
   figures(): Figures {
     return {
       received: this.received,
       answered: this.answered,
       answeredOnTime: this.answeredOnTime,
       steps: STEP_IDS.flatMap((id) => this.steps.get(id) ?? []),
+      answerDeadlines: this.answerDeadlines(),
       overdue: overdueOf(this.overdueMinutes, this.overdueNotDone),
       returned: this.returned,
       reworked: this.reworked,
@@ -231,7 +255,13 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     ? { start: bounds.start, end: new Date(Math.max(asOf.getTime(), bounds.start.getTime())) }
     : bounds;
   const overall = new Tally();
-  const curators = { total: 0, onTime: 0, violations: 0, received: 0 };
+  const curators = {
+    total: 0,
+    onTime: 0,
+    violations: 0,
+    received: 0,
+    answerDeadlines: { total: 0, onTime: 0 },
+  };
   const curatorsOverdue: number[] = [];
   let curatorsNotDone = 0;
   const byOrganization = new Map<number, Tally>();
@@ -295,6 +325,10 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       if (step.curatorStep) {
         curators.total++;
         if (!isLate(step)) curators.onTime++;
+        if (ANSWER_STEPS.includes(step.step)) {
+          curators.answerDeadlines.total++;
+          if (!isLate(step)) curators.answerDeadlines.onTime++;
+        }
       }
       const violation = violationOf(step, period, wt);
       if (!violation) continue;

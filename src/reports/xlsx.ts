@@ -9,7 +9,7 @@ import { tzOffset } from "@date-fns/tz";
 import type ExcelJS from "exceljs";
 import { tr } from "../bot/texts-reports.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type CuratorFigures, type Figures, type MonthlyReport, percent } from "./figures.js";
+import { type CuratorFigures, type Figures, type Met, type MonthlyReport, percent } from "./figures.js";
 import { monthLabel } from "./month.js";
 import type { Violation } from "./violations.js";
 
@@ -138,11 +138,15 @@ function summaryRows(report: MonthlyReport): unknown[][] {
   return rows;
 }
 
-/** An organization's answers, after its name (the curators' row leaves them blank: they answer none). */
+/**
+ * An organization's answers, after its name (the curators' row has only the posts and the answer
+ * deadlines that were theirs: they answer none).
+ */
 const ANSWER_COLUMNS: Column[] = [
   { header: "Поступило", width: 11 },
   { header: "Ответов", width: 10 },
-  { header: "В срок", width: 10 },
+  { header: "Сроков ответа", width: 10 },
+  { header: "Сроков ответа соблюдено", width: 12 },
   { header: "Доля в срок", width: 11, numFmt: PERCENT_FORMAT },
   { header: "Сроков ответа нарушено", width: 12 },
   { header: "Из них ответ не дан", width: 11 },
@@ -163,12 +167,16 @@ const STEP_COLUMNS: Column[] = [
   { header: "Нарушений", width: 11 },
 ];
 
+/** The answer deadlines of the month, those met and their share, as the text's «сроков ответа соблюдено». */
+function deadlineCells({ total, onTime }: Met): unknown[] {
+  return [total, onTime, ratio(onTime, total)];
+}
+
 function answerCells(f: Figures): unknown[] {
   return [
     f.received,
     f.answered,
-    f.answeredOnTime,
-    ratio(f.answeredOnTime, f.answered),
+    ...deadlineCells(f.answerDeadlines),
     f.overdue.count,
     f.overdue.notDone,
     f.overdue.medianMinutes,
@@ -201,15 +209,15 @@ function organizationRow(name: string, f: Figures): unknown[] {
  */
 function curatorsRows(c: CuratorFigures): unknown[][] {
   if (c.total === 0 && c.received === 0) return [];
-  // The posts no organization had at the month's end, and their answer deadlines missed (the clock
-  // ran out while they held the post), under the same columns as an organization's, so that the
+  // The posts no organization had at the month's end, and the answer deadlines that ran out while
+  // they held the post (all missed), under the same columns as an organization's, so that the
   // total's add up.
   const { count, notDone, medianMinutes, worstMinutes } = c.overdue;
+  const deadlines = c.answerDeadlines.total > 0 ? deadlineCells(c.answerDeadlines) : [null, null, null];
   const answers = [
     c.received > 0 ? c.received : null,
     null,
-    null,
-    null,
+    ...deadlines,
     ...(count > 0 ? [count, notDone, medianMinutes, worstMinutes] : []),
   ];
   const rest = ANSWER_COLUMNS.slice(answers.length).map(() => null);

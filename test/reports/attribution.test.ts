@@ -5,6 +5,7 @@
  * the Orenburg preset (Asia/Yekaterinburg, 09:00–18:00, lunch 13:00–14:00), arranged through the
  * same use-cases the bot calls.
  */
+import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, publishInterim, submitDraft } from "../../src/app/answers.js";
 import {
@@ -18,6 +19,7 @@ import { changeAccess, findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
 import { monthlyReports } from "../../src/jobs/reports.js";
+import { chartSpec } from "../../src/reports/chart.js";
 import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedOffice } from "../support/workflow.js";
@@ -118,7 +120,9 @@ describe("whose a violation is", () => {
     ]);
     expect(kinds(OFFICE.healthChat)).toEqual([]);
     const summary = h.texts(OFFICE.curatorsChat)[0] ?? "";
-    expect(summary).toContain("• Минздрав: поступило 1, ответов 1, в срок 1 (100%), нарушений 0");
+    expect(summary).toContain(
+      "• Минздрав: поступило 1, ответов 1, сроков ответа соблюдено 1 из 1 (100%), нарушений 0",
+    );
     expect(summary).toContain("Кураторы: этапов в срок 0 из 2 (0%), нарушений 2");
   });
 
@@ -356,6 +360,62 @@ describe("whose a violation is", () => {
       "№ 1 · Минздрав · Иван — ответ на сообщение (п. 8): срок 30.11.2026 11:00, не выполнено к концу месяца, опоздание 6 ч",
     ]);
     const summary = h.texts(OFFICE.curatorsChat)[0] ?? "";
-    expect(summary).toContain("• Минздрав: поступило 1, ответов 0, в срок 0, нарушений 2");
+    expect(summary).toContain(
+      "• Минздрав: поступило 1, ответов 0, сроков ответа соблюдено 0 из 1 (0%), нарушений 2",
+    );
+  });
+});
+
+describe("an organization's answers in time are of its answer deadlines of the month", () => {
+  it("an answer due and not posted is not in time: the text, the chart and the workbook show it, an organization that posted none at 0%", async () => {
+    const o = await office();
+    // Both due Tuesday 10.11 11:00 (p.8: 9 working hours from detection).
+    const answered = o.register("2026-11-09 10:00", 1);
+    const forgotten = o.register("2026-11-09 10:00", 2);
+    const roads = o.register("2026-11-09 10:00", 3);
+    o.route(answered, o.health, "2026-11-09 10:05");
+    o.route(forgotten, o.health, "2026-11-09 10:05");
+    o.route(roads, o.roads, "2026-11-09 10:05");
+    o.accept(answered, o.ivan, "2026-11-09 10:10");
+    o.accept(forgotten, o.ivan, "2026-11-09 10:10");
+    o.accept(roads, o.petr, "2026-11-09 10:10");
+    o.submit(answered, o.ivan, "2026-11-09 11:00");
+    o.approve(answered, "2026-11-09 11:10");
+    o.publish(answered, o.ivan, "2026-11-09 11:20", true);
+
+    h.clock.set(local("2026-12-01 10:00"));
+    await monthlyReports(h.deps());
+    const [summary, , workbook] = h.fake.messages(OFFICE.curatorsChat);
+    const lines = summary?.text?.split("\n") ?? [];
+    expect(lines).toContain(
+      "• Миндор: поступило 1, ответов 0, сроков ответа соблюдено 0 из 1 (0%), нарушений 2",
+    );
+    expect(lines).toContain(
+      "• Минздрав: поступило 2, ответов 1, сроков ответа соблюдено 1 из 2 (50%), нарушений 2",
+    );
+
+    const sheets = new ExcelJS.Workbook();
+    await sheets.xlsx.load(h.fake.file(workbook?.media?.file_id ?? "")?.data as unknown as ArrayBuffer);
+    const rows: unknown[][] = [];
+    sheets.getWorksheet("По органам")?.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    const column = rows[0]?.indexOf("Сроков ответа") ?? -1;
+    expect(rows[0]?.slice(column, column + 3)).toEqual([
+      "Сроков ответа",
+      "Сроков ответа соблюдено",
+      "Доля в срок",
+    ]);
+    const deadlines = new Map(rows.slice(1).map((row) => [row[0], row.slice(column, column + 3)]));
+    expect(deadlines.get("Миндор")).toEqual([1, 0, 0]);
+    expect(deadlines.get("Минздрав")).toEqual([2, 1, 0.5]);
+    expect(deadlines.get("Всего")).toEqual([3, 1, 0.33]);
+
+    // The chart has the bar of the organization that posted no answer, at 0%.
+    const spec = chartSpec(buildMonthlyReport(h.db, h.sla, NOVEMBER)) as {
+      vconcat: { data: { values: unknown } }[];
+    };
+    expect(spec.vconcat[0]?.data.values).toEqual([
+      { name: "Миндор", share: 0 },
+      { name: "Минздрав", share: 50 },
+    ]);
   });
 });
