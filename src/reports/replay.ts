@@ -636,6 +636,21 @@ export function replayIncident(
   let lead: number | null = null;
   const leads: Replay["leads"] = [];
   let holder: number | null = null;
+  /** Each change of who holds the post, in order: for who held a step when its time ran out. */
+  const holders: { at: Date; personId: number | null }[] = [];
+  const hold = (at: Date, personId: number | null) => {
+    holder = personId;
+    holders.push({ at, personId });
+  };
+  /** Who held the post at an instant; null when nobody did (not taken yet, or the holder had left). */
+  const heldAt = (at: Date): number | null => {
+    let personId: number | null = null;
+    for (const change of holders) {
+      if (change.at.getTime() > at.getTime()) break;
+      personId = change.personId;
+    }
+    return personId;
+  };
   let draftAuthor: number | null = null;
   let interim = false;
   let finished = false;
@@ -681,38 +696,45 @@ export function replayIncident(
   };
   /** Whether nobody owed the step when its time ran out: it came to be owed only after its deadline. */
   const owedOnlyAfter = (r: Running): boolean => r.owedSince !== undefined && r.deadline < r.owedSince;
-  /** The step as it stands now: done by `actorId` at `completedAt`, ended not done at `endedAt`, or still owed. */
+  /**
+   * The step as it stands now: done by `actorId` at `completedAt`, ended not done at `endedAt`, or
+   * still owed. A late one is charged to whoever held the post when its time ran out (Orenburg p.19:
+   * «лиц, допустивших нарушения»), not to a colleague who took it on after (the holder left, the
+   * post went to another organization); one nobody held then, to whoever holds or did it.
+   */
   const instance = (
     r: Running,
     completedAt: Date | null,
     actorId: number | null,
     endedAt: Date | null = null,
     organizationId: number | null = lead,
-  ): StepInstance =>
-    isCuratorStep(reg, r.step)
-      ? stepInstance(wt, incident.id, r, completedAt, true, null, actorId, endedAt)
-      : // Late, and the curators held the post when its time ran out: theirs. One met in time is the
-        // organization's, though the draft that met it opened their hold (Georgievsk p.15). So is
-        // one nobody owed then: Georgievsk p.15 owed anew by a lead routed to after its deadline,
-        // which the organization that had the post then had met (the alerts were the curators').
-        HELD_BY_CURATORS.has(r.step) &&
-          (completedAt === null || !wt.meets(r.deadline, completedAt)) &&
-          (curatorsHeld(r.deadline) || owedOnlyAfter(r))
-        ? stepInstance(wt, incident.id, r, completedAt, true, null, null, endedAt)
-        : ranOutBefore(r, organizationId)
-          ? // Its time ran out before this lead first had the post (Orenburg p.8 counts from
-            // detection): the organization that had it then missed it, as the alerts said then.
-            stepInstance(wt, incident.id, r, completedAt, false, leadAt(leads, r.deadline), null, endedAt)
-          : stepInstance(
-              wt,
-              incident.id,
-              r,
-              completedAt,
-              false,
-              organizationId,
-              holder ?? r.personId ?? actorId,
-              endedAt,
-            );
+  ): StepInstance => {
+    if (isCuratorStep(reg, r.step))
+      return stepInstance(wt, incident.id, r, completedAt, true, null, actorId, endedAt);
+    const late = completedAt === null || !wt.meets(r.deadline, completedAt);
+    // Late, and the curators held the post when its time ran out: theirs. One met in time is the
+    // organization's, though the draft that met it opened their hold (Georgievsk p.15). So is
+    // one nobody owed then: Georgievsk p.15 owed anew by a lead routed to after its deadline,
+    // which the organization that had the post then had met (the alerts were the curators').
+    if (late && HELD_BY_CURATORS.has(r.step) && (curatorsHeld(r.deadline) || owedOnlyAfter(r)))
+      return stepInstance(wt, incident.id, r, completedAt, true, null, null, endedAt);
+    const ranOutWith = late ? heldAt(r.deadline) : null;
+    // Its time ran out before this lead first had the post (Orenburg p.8 counts from detection): the
+    // organization that had it then missed it, as the alerts said then, and its executor holding it.
+    if (ranOutBefore(r, organizationId))
+      return stepInstance(
+        wt,
+        incident.id,
+        r,
+        completedAt,
+        false,
+        leadAt(leads, r.deadline),
+        ranOutWith,
+        endedAt,
+      );
+    const personId = ranOutWith ?? holder ?? r.personId ?? actorId;
+    return stepInstance(wt, incident.id, r, completedAt, false, organizationId, personId, endedAt);
+  };
   const close = (step: StepId, at: Date, actorId: number | null) => {
     const r = running.get(step);
     if (!r) return;
@@ -817,7 +839,7 @@ export function replayIncident(
         } else if ((anew || shortened) && !interim) restart("answer", e.at);
         if (nextLead !== lead) leads.push({ at: e.at, organizationId: nextLead });
         lead = nextLead;
-        holder = null;
+        hold(e.at, null);
         if (newLead) draftAuthor = null;
         steps.push(...parts.route(e, anchors.routing ?? e.at, lead));
         // Routed again to the same lead with its draft in rework, the rework's clock runs on, as on its card.
@@ -828,7 +850,8 @@ export function replayIncident(
       }
       case "accept":
         // Only the lead's acceptance moves the incident into work; a co-executor's leaves the state.
-        if (e.fromState === "assigned" && e.toState !== "assigned" && e.actorId !== null) holder = e.actorId;
+        if (e.fromState === "assigned" && e.toState !== "assigned" && e.actorId !== null)
+          hold(e.at, e.actorId);
         else parts.accept(e);
         break;
       case "return":
@@ -845,7 +868,7 @@ export function replayIncident(
           returnedBy = lead;
           lead = null;
           leads.push({ at: e.at, organizationId: null });
-          holder = null;
+          hold(e.at, null);
           // Routed again on the routing step's clock, counted from the return (the card's lastReturn).
           open("routing", null, { ...anchors, detection: e.at });
         } else {
@@ -902,15 +925,16 @@ export function replayIncident(
         if (reg.steps.finalAfterInterim?.metBy === "draftSubmission" && e.details?.kind === undefined)
           close("finalAfterInterim", e.at, e.actorId);
         // Whoever sends the draft holds the post from then on, as incidents.holder_id says.
-        if (e.actorId !== null) holder = e.actorId;
+        if (e.actorId !== null) hold(e.at, e.actorId);
         open("decision");
         break;
       case "holderRemoved": {
         // The person left the organization: what they held is nobody's until a colleague takes it on,
-        // a rework or publication of their draft too.
+        // a rework or publication of their draft too; a step whose time ran out while they held the
+        // post stays theirs (see `instance`).
         const gone = e.details?.personId;
         if (e.details?.organizationId === lead) {
-          if (holder === gone) holder = null;
+          if (holder === gone) hold(e.at, null);
           if (draftAuthor === gone) draftAuthor = null;
           for (const r of running.values()) if (r.personId === gone) r.personId = null;
         }

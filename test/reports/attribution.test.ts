@@ -241,7 +241,7 @@ describe("whose a violation is", () => {
     expect(report.curators.total).toBe(3); // the routing and the two decisions
   });
 
-  it("an answer deadline that ran out before the post was taken to another organization is the first one's, as its alerts said", async () => {
+  it("an answer deadline that ran out before the post was taken to another organization is the first one's and its executor's, as its alerts said", async () => {
     const o = await office();
     const one = o.register("2026-11-09 10:00"); // answer due 10.11 11:00 (p.8)
     o.route(one, o.health, "2026-11-09 10:10");
@@ -258,7 +258,7 @@ describe("whose a violation is", () => {
       .split("\n")
       .filter((line) => line.includes("ответ на сообщение (п. 8)"));
     expect(answers).toEqual([
-      expect.stringMatching(/^№ 1 · Минздрав — ответ на сообщение \(п\. 8\): срок 10\.11\.2026 11:00/),
+      expect.stringMatching(/^№ 1 · Минздрав · Иван — ответ на сообщение \(п\. 8\): срок 10\.11\.2026 11:00/),
     ]);
     const violationsOf = (id: number) =>
       report.organizations.find((org) => org.organizationId === id)?.violations;
@@ -343,6 +343,34 @@ describe("whose a violation is", () => {
       .filter((line) => line.includes("прислать проект"));
     expect(draft).toEqual([
       "№ 1 · Минздрав · Семён — прислать проект ответа куратору (п. 9): срок 09.11.2026 16:00, выполнено 10.11.2026 10:00, опоздание 3 ч",
+    ]);
+  });
+
+  it("a draft whose time ran out while an executor held the post is his, though a colleague sent it after he left", async () => {
+    const o = await office();
+    const semyon = h.seedPerson(3005, "Семён", [], [o.health]);
+    const one = o.register("2026-11-09 10:00"); // the draft due 16:00 (p.9)
+    o.route(one, o.health, "2026-11-09 10:05");
+    o.accept(one, o.ivan, "2026-11-09 10:10");
+    h.seedPerson(1001, "Анна", ["admin"]);
+    const admin = findPerson(h.db, 1001) as Person;
+    const left = changeAccess(h.db, {
+      actorId: admin.id,
+      personId: o.ivan.id,
+      change: { kind: "membership", organizationId: o.health },
+      configuredAdmins: [],
+      now: o.at("2026-11-09 17:00"), // an hour after the draft was due
+    });
+    expect(left.ok).toBe(true);
+    o.submit(one, findPerson(h.db, semyon.tg.id) as Person, "2026-11-10 10:00");
+
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    const draft = tr
+      .violations(report)
+      .split("\n")
+      .filter((line) => line.includes("прислать проект"));
+    expect(draft).toEqual([
+      "№ 1 · Минздрав · Иван — прислать проект ответа куратору (п. 9): срок 09.11.2026 16:00, выполнено 10.11.2026 10:00, опоздание 3 ч",
     ]);
   });
 
