@@ -1,5 +1,5 @@
 /**
- * «Важность, тема, место, повтор» on the curators' card: a menu where a curator raises or lowers the post's
+ * «Изменить сведения» on the curators' card: a menu where a curator raises or lowers the post's
  * importance with one tap and sets or corrects its topic and place, or the post's text and author (the
  * cards quote them to the executors), in a short dialogue. Raised to
  * «социально значимое», the post goes to the heads at once, as one registered so does (Orenburg p.21,

@@ -618,7 +618,7 @@ export function intakeFlow(deps: AppDeps) {
       if (!mayRegister(outside)) return false;
       const result = await registerAndAnnounce(announce(outside), complete, args.actorId, chatId);
       // The post is registered and its card shown: a question Telegram did not take is logged, not
-      // shown as an error (the card's «Важность, тема, место, повтор» links a repeat all the same).
+      // shown as an error (the card's «Изменить сведения» links a repeat all the same).
       if (result.ok && repeatOfId === null)
         await announceEach(deps.log, "repeat question", () =>
           askRepeatUnderCard(announce(outside), result.id, chatId),

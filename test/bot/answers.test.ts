@@ -137,7 +137,7 @@ describe("approval", () => {
       "Переназначить",
       "Оскорбительное",
       "Угроза",
-      "Важность, тема, место, повтор",
+      "Изменить сведения",
       "История",
     ]);
 
@@ -146,11 +146,7 @@ describe("approval", () => {
 
     expect(state(id)).toBe("approved");
     expect(cardText(OFFICE.curatorsChat, id)).toContain("Состояние: согласовано, ждёт размещения");
-    expect(labels(OFFICE.curatorsChat, id)).toEqual([
-      "Переназначить",
-      "Важность, тема, место, повтор",
-      "История",
-    ]);
+    expect(labels(OFFICE.curatorsChat, id)).toEqual(["Переназначить", "Изменить сведения", "История"]);
     for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
       expect(cardText(chatId, id)).toContain("Состояние: согласовано, ждёт размещения");
       // Approved 10:20; published within 30 working minutes (p.12), before the answer deadline (p.8).
@@ -1176,7 +1172,7 @@ describe("publication", () => {
     expect(labels(OFFICE.curatorsChat, id)).toEqual([
       "Размещу лично",
       "Переназначить",
-      "Важность, тема, место, повтор",
+      "Изменить сведения",
       "История",
     ]);
     await curator().press("Размещу лично", curatorsChat());
@@ -1348,11 +1344,7 @@ describe("publication", () => {
   it("Orenburg: the curator has no «Размещу лично», and a forged press is refused", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id, { approve: true });
-    expect(labels(OFFICE.curatorsChat, id)).toEqual([
-      "Переназначить",
-      "Важность, тема, место, повтор",
-      "История",
-    ]);
+    expect(labels(OFFICE.curatorsChat, id)).toEqual(["Переназначить", "Изменить сведения", "История"]);
     expect(await pressData(curator(), OFFICE.curatorsChat, `inc.pubself:${id}`)).toBe(
       "По регламенту (п. 12) согласованный ответ размещает исполнитель, куратор — не размещает.",
     );

@@ -137,9 +137,9 @@ describe("cards", () => {
     expect(callsTo(OFFICE.healthChat)).toBe(calls);
   });
 
-  it("the curators' card offers «Важность, тема, место, повтор» while the post is open; the executors' does not", async () => {
+  it("the curators' card offers «Изменить сведения» while the post is open; the executors' does not", async () => {
     const labels = (chatId: number) => h.fake.buttons(chatId).map((b) => b.label);
-    expect(labels(-200)).toContain("Важность, тема, место, повтор");
+    expect(labels(-200)).toContain("Изменить сведения");
     route();
     accept();
     await sync();
@@ -147,10 +147,10 @@ describe("cards", () => {
       "Переназначить",
       "Оскорбительное",
       "Угроза",
-      "Важность, тема, место, повтор",
+      "Изменить сведения",
       "История",
     ]);
-    expect(labels(OFFICE.healthChat)).not.toContain("Важность, тема, место, повтор");
+    expect(labels(OFFICE.healthChat)).not.toContain("Изменить сведения");
   });
 
   it("taken into work, the card names who holds it, and «Вернуть» stays: the post may still not be theirs", async () => {

@@ -222,7 +222,7 @@ describe("a significant post while Telegram cannot reach a head for now", () => 
         match: (params) => params.chat_id === GOVERNOR,
       },
     );
-    await curator.press("Важность, тема, место, повтор", chat);
+    await curator.press("Изменить сведения", chat);
     await curator.press("Социально значимое", chat);
     expect([h.texts(GOVERNOR), h.texts(OFFICE.head)]).toEqual([[], [fire]]);
     await headsRetry()(h.deps());

@@ -1,5 +1,5 @@
 /**
- * «Важность, тема, место, повтор» on the curators' card: a post registered as ordinary (one tap, or over
+ * «Изменить сведения» on the curators' card: a post registered as ordinary (one tap, or over
  * HTTP) is raised to «социально значимое» and the head hears at once (Orenburg p.21); a topic or
  * place set later counts toward a surge.
  */
@@ -122,12 +122,10 @@ describe("importance", () => {
   it("only curators change it, their rights read afresh at every press", async () => {
     const id = await register(1);
     const executor = h.user(OFFICE.executor, "Иван");
-    expect(await openMenu(executor, id)).toBe(
-      "Менять важность, тему и место сообщения может только куратор.",
-    );
+    expect(await openMenu(executor, id)).toBe("Менять сведения о сообщении может только куратор.");
     await openMenu(curator2, id);
     expect(await executor.press("Социально значимое", curatorsChat())).toBe(
-      "Менять важность, тему и место сообщения может только куратор.",
+      "Менять сведения о сообщении может только куратор.",
     );
     const svetlana = findPerson(h.db, OFFICE.curator2)?.id ?? 0;
     h.db
@@ -211,7 +209,7 @@ describe("topic and place", () => {
   it("a post's link pasted where the topic is asked in the private chat: the question closes and the post is offered for registration", async () => {
     const id = await register(1);
     await curator.send(`/find ${id}`);
-    await curator.press("Важность, тема, место, повтор");
+    await curator.press("Изменить сведения");
     await curator.press("Тема");
     await curator.send("https://vk.com/wall-1_99");
     const said = curator.texts();
@@ -250,12 +248,12 @@ describe("topic and place", () => {
 
   it("Orenburg p.6: the curators' card asks for the topic and place until both are given; the executors' does not", async () => {
     const id = await register(1);
-    const hint = "Укажите тему и место (п. 6): «Важность, тема, место, повтор».";
+    const hint = "Укажите тему и место (п. 6): «Изменить сведения».";
     expect(card(id)).toContain(hint);
     await openMenu(curator, id);
     await curator.press("Тема", curatorsChat());
     await curator.send("снег", curatorsChat());
-    expect(card(id)).toContain("Укажите место (п. 6): «Важность, тема, место, повтор».");
+    expect(card(id)).toContain("Укажите место (п. 6): «Изменить сведения».");
     await curator.press("Место", curatorsChat());
     await curator.send("ул. Ленина, 5", curatorsChat());
     expect(card(id)).not.toContain("Укажите");
@@ -553,7 +551,7 @@ describe("a repeat found after registration (Orenburg p.15)", () => {
     const executor = h.user(OFFICE.executor, "Иван");
     await openMenu(curator, id);
     const toast = await pressData(executor, `imp.rep:${id}:${loadIncident(h.db, id)?.row.version}`);
-    expect(toast).toBe("Менять важность, тему и место сообщения может только куратор.");
+    expect(toast).toBe("Менять сведения о сообщении может только куратор.");
     expect(loadIncident(h.db, id)?.row.repeatOfId).toBeNull();
   });
 });
@@ -637,6 +635,7 @@ describe("a post deleted by its author or registered by mistake", () => {
   it("but not once the answer is out: the menu has no such button", async () => {
     const id = await seedIncidentInWork(h, healthId, { link: "https://vk.com/wall-1_5" });
     await seedDraft(h, id, { approve: true });
+    await openMenu(curator, id);
     const executor = findPerson(h.db, OFFICE.executor);
     if (!executor) throw new Error("no executor");
     publishAnswer(h.db, {
@@ -647,6 +646,10 @@ describe("a post deleted by its author or registered by mistake", () => {
       onTime: true,
       rules: { curatorMayPublish: false },
     });
+    // The menu opened before: its buttons say why nothing changes now, naming it as the card does.
+    expect(await curator.press("Важное", curatorsChat())).toBe(
+      "Ответ на сообщение № 1 уже размещён: менять сведения о нём поздно.",
+    );
     await showCards(h, id);
     expect(h.fake.buttons(OFFICE.curatorsChat).map((b) => b.label)).not.toContain(
       "Закрыть: ошибка или пост удалён",

@@ -232,7 +232,7 @@ function menuOf(ctx: BotContext): MenuAt | undefined {
   return message && { chatId: message.chat.id, messageId: message.message_id };
 }
 
-/** «Важность, тема, место, повтор» on the curators' card: the menu, under the card. */
+/** «Изменить сведения» on the curators' card: the menu, under the card. */
 async function openDetailsMenu(ctx: BotContext) {
   const id = Number(arg(ctx));
   const incident = loadIncident(ctx.app.db, id);
