@@ -15,7 +15,7 @@ import {
   registerIncident,
   type TransitionResult,
 } from "./incidents.js";
-import { claimNotice, noticeClaimed } from "./notices.js";
+import { claimNotice, noticeClaimed, noticesStartingWith } from "./notices.js";
 import { upsertPerson } from "./people.js";
 
 /**
@@ -165,6 +165,16 @@ export const headsNoticeKey = (incidentId: number, importance: Importance) =>
 /** The ledger key of one head's copy of that notice (see headsNoticeKey). */
 export const headNoticeKey = (incidentId: number, importance: Importance, telegramId: number) =>
   `${headsNoticeKey(incidentId, importance)}:to:${telegramId}`;
+
+/** The heads (their Telegram ids) who have a heads' notice of the post, at either importance. */
+export function headsToldOf(db: Db, incidentId: number): number[] {
+  const told = (["significant", "important"] as const).flatMap((importance) => {
+    const prefix = `${headsNoticeKey(incidentId, importance)}:to:`;
+    // A send's lease (`…:to:<id>:sending`) is no notice had.
+    return noticesStartingWith(db, prefix).map((key) => Number(key.slice(prefix.length)));
+  });
+  return [...new Set(told.filter(Number.isSafeInteger))];
+}
 
 /** Whether the heads were told of the post at this importance or at a higher one. */
 export function headsTold(db: Db, incidentId: number, importance: Importance): boolean {

@@ -149,6 +149,12 @@ export const ti = {
       ...(about.place ? [`Место: ${about.place}`] : []),
     ].join("\n"),
 
+  /** To a head told of the post: the text his notice quoted, corrected by a curator since. */
+  textCorrected: (id: number, start: string | null) =>
+    start
+      ? `Текст сообщения № ${id} уточнён куратором:\n«${start}»`
+      : `Сообщение № ${id}: текст, процитированный в уведомлении, убран куратором — это был не текст поста.`,
+
   alreadyClosed: "Уже закрыто.",
   staleCard: (id: number, state: string) =>
     `Сообщение № ${id}: ${state}. Пометить его так сейчас нельзя. Карточка обновлена.`,

@@ -9,6 +9,7 @@ import {
   headNoticeKey,
   headsNoticeKey,
   headsTold,
+  headsToldOf,
   type PostDraft,
   postDateTooOld,
   recordRepeatQuestion,
@@ -121,9 +122,10 @@ export async function registerAndAnnounce(
 }
 
 /**
- * After a change of the post's importance, topic or place: every card shows it; a post raised to
+ * After a change of the post's importance, topic, place or text: every card shows it; a post raised to
  * «социально значимое» goes to the heads (once: the notices ledger of registration remembers them
- * told); a topic or place set may complete a surge. Lowering the importance tells nobody.
+ * told); a topic or place set may complete a surge; a text corrected goes to the heads who were told
+ * of the post (see tellHeadsTextCorrected). Lowering the importance tells nobody.
  */
 export async function announceDetail(
   deps: CardDeps,
@@ -138,8 +140,39 @@ export async function announceDetail(
       if (field === "topic" || field === "place") await announceSurge(deps, incident);
       else if (field === "importance" && headsHearAtOnce(deps.sla.regulation, incident.row.importance))
         await tellHeads(deps, incident);
+      else if (field === "text") await tellHeadsTextCorrected(deps, incident);
     },
   );
+}
+
+/**
+ * The heads' notice of a post quoted the start of its text: corrected by a curator since (a
+ * curator's note registered as the text, say), each head who has that notice gets the citizen's
+ * words in a short note of its own, without sound (nothing to do at once), with «Открыть № …» as the
+ * notice has. The bot keeps no id of the notice to edit it. The author is in no heads' notice: its
+ * correction tells them nothing; the card they open shows it.
+ */
+async function tellHeadsTextCorrected(deps: CardDeps, incident: Incident): Promise<void> {
+  const told = new Set(headsToldOf(deps.db, incident.id));
+  if (told.size === 0) return;
+  const text = ti.textCorrected(incident.id, snippet(incident.row.text));
+  for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
+    if (!told.has(telegramId)) continue;
+    try {
+      await deps.api.sendMessage(telegramId, text, {
+        link_preview_options: { is_disabled: true },
+        disable_notification: true,
+        reply_markup: new InlineKeyboard().text(t.alert.open(incident.id), cb("inc.show", incident.id)),
+      });
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      deps.log.warn(
+        { telegramId, incidentId: incident.id, error: error.description },
+        "head not told of text",
+      );
+      await chatRefused(deps, telegramId, error);
+    }
+  }
 }
 
 /**

@@ -456,6 +456,41 @@ describe("the post's text and author", () => {
     ]);
   });
 
+  it("the heads told of a significant post hear its corrected text in a note of its own; its author changes nothing there", async () => {
+    const id = await register(1);
+    const other = await register(2);
+    await openMenu(curator, id);
+    await curator.press("Социально значимое", curatorsChat());
+    expect(h.texts(OFFICE.head)).toEqual([
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+    ]);
+    await curator.press("Текст поста", curatorsChat());
+    await curator.send("В школе № 3 на Мира горит спортзал, дети эвакуированы", curatorsChat());
+    expect(h.texts(OFFICE.head).slice(1)).toEqual([
+      "Текст сообщения № 1 уточнён куратором:\n«В школе № 3 на Мира горит спортзал, дети эвакуированы»",
+    ]);
+    // Without sound: nothing to do at once, the card it opens shows the rest.
+    const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head);
+    expect(toHead.at(-1)?.params.disable_notification).toBe(true);
+    const note = h.fake.lastMessage(OFFICE.head);
+    expect(h.fake.buttons(OFFICE.head).filter((b) => b.message.message_id === note?.message_id)).toEqual([
+      expect.objectContaining({ label: "Открыть № 1" }),
+    ]);
+    await curator.press("Автор", curatorsChat());
+    await curator.send("Ирина Смирнова", curatorsChat());
+    await curator.press("Текст поста", curatorsChat());
+    await curator.press("Убрать текст", curatorsChat());
+    expect(h.texts(OFFICE.head).slice(2)).toEqual([
+      "Сообщение № 1: текст, процитированный в уведомлении, убран куратором — это был не текст поста.",
+    ]);
+
+    // A post the heads were not told of: its text is the curators' and executors' business alone.
+    await openMenu(curator, other);
+    await curator.press("Текст поста", curatorsChat());
+    await curator.send("Горит школа № 5", curatorsChat());
+    expect(h.texts(OFFICE.head)).toHaveLength(3);
+  });
+
   it("a text another curator corrected while this one was typing is not overwritten unseen", async () => {
     const id = await register(1);
     await openMenu(curator, id);
