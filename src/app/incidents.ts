@@ -309,7 +309,9 @@ const SOURCE_POSTS = 3;
  * here). The likeliest first: the same place (the issue's surest sign), then the same author, then
  * the topic, then the newest. An author is no sign where the places differ (another issue), nor when
  * it wrote several posts of the window (a channel or a community the posts are forwarded from, not a
- * citizen asking again).
+ * citizen asking again). A topic or place the post is in a surge on (`surging`: that surge's posts,
+ * see bot/surge.ts) is no sign between the surge's posts: the same news at once, not an issue handled
+ * before; they may still share another sign (the same citizen writing again).
  */
 export function repeatCandidates(
   db: Db,
@@ -320,6 +322,7 @@ export function repeatCandidates(
     since: Date;
     limit?: number;
     beforeId?: number;
+    surging?: { topic?: ReadonlySet<number>; place?: ReadonlySet<number> };
   },
 ): IncidentRow[] {
   const wanted = (value: string | null) => (value?.trim() ? nameKey(value) : undefined);
@@ -345,10 +348,12 @@ export function repeatCandidates(
   const authorTells = byAuthor < SOURCE_POSTS;
   const likeness = (row: (typeof recent)[number]) => {
     const otherPlace = place !== undefined && wanted(row.place) !== undefined && !same(row.place, place);
+    const sign = (subject: "topic" | "place", key: string | undefined) =>
+      same(row[subject], key) && !input.surging?.[subject]?.has(row.id);
     return (
-      (same(row.place, place) ? 4 : 0) +
+      (sign("place", place) ? 4 : 0) +
       (authorTells && !otherPlace && same(row.author, author) ? 2 : 0) +
-      (same(row.topic, topic) ? 1 : 0)
+      (sign("topic", topic) ? 1 : 0)
     );
   };
   const ids = recent

@@ -3,7 +3,7 @@ import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
 import { postsOnSubject, type Subject, subjectKey } from "../app/importance.js";
 import { surgeListedKey } from "../app/incident-queries.js";
-import { type Incident, loadIncident } from "../app/incidents.js";
+import { type Incident, type IncidentRow, loadIncident } from "../app/incidents.js";
 import {
   claimNotice,
   claimStaleNotice,
@@ -57,6 +57,30 @@ export async function announceSurge(deps: CardDeps, incident: Incident): Promise
     if (startedAt) surges.push({ told: `${surge}:${startedAt.getTime()}`, subject, value, recent });
   }
   await tellEachOnce(deps, surges);
+}
+
+/**
+ * The posts of the surges under way on the post's topic and on its place (announced, within the
+ * window, the post among them): the same news arriving at once, told together in the surge's notice
+ * — not an issue handled before that the post repeats (PRODUCT.md "repeat"), so that subject is no
+ * sign of a repeat between them (see repeatCandidates).
+ */
+export function surgeMates(
+  deps: Pick<CardDeps, "db" | "sla" | "clock">,
+  post: Pick<IncidentRow, "id" | "topic" | "place">,
+): Partial<Record<Subject, ReadonlySet<number>>> {
+  const since = new Date(deps.clock.now().getTime() - deps.sla.regulation.surge.windowHours * HOUR_MS);
+  const mates: Partial<Record<Subject, ReadonlySet<number>>> = {};
+  for (const subject of ["topic", "place"] as const satisfies Subject[]) {
+    const value = post[subject]?.trim();
+    if (!value) continue;
+    const key = subjectKey(value);
+    const startedAt = noticeClaimedAt(deps.db, `surge:${subject}:${key}`);
+    if (!startedAt || startedAt < since) continue;
+    const recent = postsOnSubject(deps.db, subject, key, since);
+    if (recent.includes(post.id)) mates[subject] = new Set(recent);
+  }
+  return mates;
 }
 
 /** A recipient's key of a surge notice (`<surge>:<start>:to:<chat>`), or its send's lease. */

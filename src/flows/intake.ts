@@ -3,7 +3,7 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
 import { keepHigherImportance, type PostDetail } from "../app/importance.js";
-import { type Incident, loadIncident, repeatCandidates } from "../app/incidents.js";
+import { type Incident, type IncidentRow, loadIncident, repeatCandidates } from "../app/incidents.js";
 import {
   cardMessageId,
   headNoticeKey,
@@ -25,7 +25,7 @@ import { leadingCommand } from "../bot/commands.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
 import { announceEach, quietNow, sendLong } from "../bot/delivery.js";
 import { chatRefused } from "../bot/refused-chats.js";
-import { announceSurge } from "../bot/surge.js";
+import { announceSurge, surgeMates } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
 import { hasRole } from "../domain/access.js";
@@ -505,23 +505,26 @@ export interface RepeatOffer {
 
 /**
  * Recent incidents on the same author, topic or place (PRODUCT.md "repeat"), detected within the
- * preset's window before `at`, registered before the post (`beforeId`, its number): never the post
- * itself. Another comment at the same link (Одноклассники, Дзен…) may repeat one registered there.
+ * preset's window before the post, registered before it: never the post itself. The posts of a surge
+ * it is part of are not offered for the surge's topic or place alone (see surgeMates: the same news
+ * at once, listed together in the surge's notice). Another comment at the same link (Одноклассники,
+ * Дзен…) may repeat one registered there.
  */
-export function repeatOffers(
-  deps: Pick<AppDeps, "db" | "sla">,
-  post: Pick<PostDraft, "author" | "topic" | "place">,
-  at: Date,
-  beforeId: number,
-): RepeatOffer[] {
-  const since = new Date(at.getTime() - deps.sla.regulation.repeatWindow.days * DAY_MS);
+export function repeatOffers(deps: Pick<AppDeps, "db" | "sla" | "clock">, post: IncidentRow): RepeatOffer[] {
+  const since = new Date(post.detectedAt.getTime() - deps.sla.regulation.repeatWindow.days * DAY_MS);
   const { author, topic, place } = post;
-  return repeatCandidates(deps.db, { author, topic, place, since, limit: MAX_REPEAT_OFFERS, beforeId }).map(
-    (row) => ({
-      id: row.id,
-      about: snippet(row.text, 80) ?? [row.author, row.topic, row.place].filter(Boolean).join(", "),
-    }),
-  );
+  return repeatCandidates(deps.db, {
+    author,
+    topic,
+    place,
+    since,
+    limit: MAX_REPEAT_OFFERS,
+    beforeId: post.id,
+    surging: surgeMates(deps, post),
+  }).map((row) => ({
+    id: row.id,
+    about: snippet(row.text, 80) ?? [row.author, row.topic, row.place].filter(Boolean).join(", "),
+  }));
 }
 
 /** The repeat question under a post's card: its buttons (features/intake.ts) decide it whenever pressed. */
@@ -550,7 +553,7 @@ async function askRepeatUnderCard(deps: AnnounceDeps, incidentId: number, chatId
   if (!incident) return;
   // Asked here once: the same post sent again by monitoring software does not ask the curators' chat.
   claimNotice(deps.db, repeatOfferKey(incidentId), deps.clock.now());
-  const offers = repeatOffers(deps, incident.row, incident.row.detectedAt, incidentId);
+  const offers = repeatOffers(deps, incident.row);
   if (offers.length === 0) return;
   const { text, keyboard } = repeatQuestion(incidentId, offers);
   const card = cardMessageId(deps.db, incidentId, chatId);

@@ -209,7 +209,7 @@ async function offerRepeat(deps: AnnounceDeps, incidentId: number): Promise<void
   const incident = loadIncident(db, incidentId);
   if (!incident || noticeClaimed(db, key) || !repeatQuestionOpen(db, incidentId)) return;
   const { row } = incident;
-  const offers = repeatOffers(deps, row, row.detectedAt, row.id);
+  const offers = repeatOffers(deps, row);
   if (offers.length === 0) {
     claimNotice(db, key, deps.clock.now());
     return;

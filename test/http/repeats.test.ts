@@ -397,6 +397,54 @@ describe("the repeat question after a post from monitoring software", () => {
     expect(questions(OFFICE.curator2)).toHaveLength(1);
   });
 
+  it("a surge on a place asks no post of it about the others, only about a post on the place before it", async () => {
+    await start();
+    h.clock.set("2026-11-14T05:00:00Z");
+    await post({ link: "https://vk.com/wall-1_1", text: "Мост размыло.", place: "с. Ивановка" });
+    h.clock.set("2026-11-24T05:00:00Z");
+    // Monitoring software sends the flood's posts one by one, a few minutes apart.
+    const flood = async (n: number) => {
+      h.clock.advance(5 * 60_000);
+      await post({
+        link: `https://vk.com/wall-1_${n}`,
+        text: `Затопило дома, пост ${n}.`,
+        place: "с. Ивановка",
+      });
+    };
+    for (let n = 2; n <= 5; n++) await flood(n);
+    // Not a surge yet: each may repeat an earlier post on the place.
+    expect(questions(CURATORS).map((q) => q.text?.split("\n")[0])).toEqual([
+      "Сообщение № 2 похоже на повторное. Недавно уже были:",
+      "Сообщение № 3 похоже на повторное. Недавно уже были:",
+      "Сообщение № 4 похоже на повторное. Недавно уже были:",
+      "Сообщение № 5 похоже на повторное. Недавно уже были:",
+    ]);
+    for (let n = 6; n <= 8; n++) await flood(n);
+    expect(h.texts(CURATORS).filter((text) => text.startsWith("⚠️ Всплеск"))).toEqual([
+      "⚠️ Всплеск: 5 сообщений за 24 ч о месте «с. Ивановка» (п. 21 регламента): № 2, № 3, № 4, № 5, № 6.",
+    ]);
+    // The surge's posts are the same news told at once: none is offered as another's repeat.
+    const asked = questions(CURATORS).slice(4);
+    expect(asked.map((q) => q.text)).toEqual(
+      [6, 7, 8].map(
+        (n) =>
+          `Сообщение № ${n} похоже на повторное. Недавно уже были:\n№ 1 — Мост размыло.\n\nЭто повторное?`,
+      ),
+    );
+    expect(asked.map(buttonsOf)).toEqual(Array(3).fill(["Повторное к № 1", "Нет, новое"]));
+  });
+
+  it("a surge with no post on its place before it asks nothing once recognized", async () => {
+    await start();
+    for (let n = 1; n <= 7; n++)
+      await post({ link: `https://vk.com/wall-1_${n}`, text: `Нет света, пост ${n}.`, place: "ул. Мира" });
+    expect(questions(CURATORS).map((q) => q.text?.split("\n")[0])).toEqual([
+      "Сообщение № 2 похоже на повторное. Недавно уже были:",
+      "Сообщение № 3 похоже на повторное. Недавно уже были:",
+      "Сообщение № 4 похоже на повторное. Недавно уже были:",
+    ]);
+  });
+
   it("a question lost to a network error goes out at the next catch-up, once", async () => {
     await start();
     await post({ link: "https://vk.com/wall-1_1", ...ivan });
