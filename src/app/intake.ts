@@ -1,8 +1,8 @@
-import { and, eq, exists, gte, inArray, isNull, ne, notExists, or, sql } from "drizzle-orm";
+import { and, eq, exists, gte, inArray, isNull, ne, notExists, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { cards, incidents, noticesSent, people, repeatQuestions } from "../db/schema.js";
 import type { Person } from "../domain/access.js";
-import type { Importance } from "../domain/incident.js";
+import type { Importance, IncidentState } from "../domain/incident.js";
 import { commentsHaveLinks, type Network, parseSourceLink } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 import {
@@ -204,7 +204,7 @@ const unclaimed = (db: Db, prefix: string) =>
  * Posts of monitoring software registered since `since` that still wait for something to go out
  * (Telegram was unreachable or refused, or the process stopped first): a card that never went out
  * while the post waits to be routed; the repeat question after a card that did go out, while nobody
- * has answered it and the post is neither linked nor closed (see repeatOfferKey).
+ * has answered it and the post is neither linked nor over (see repeatOfferKey, REPEAT_QUESTION_OVER).
  */
 export function unannouncedArrivals(db: Db, since: Date): number[] {
   const carded = () =>
@@ -220,7 +220,7 @@ export function unannouncedArrivals(db: Db, since: Date): number[] {
         or(
           and(eq(incidents.state, "registered"), notExists(carded())),
           and(
-            ne(incidents.state, "closed"),
+            notInArray(incidents.state, REPEAT_QUESTION_OVER),
             isNull(incidents.repeatOfId),
             exists(carded()),
             unclaimed(db, REPEAT_OFFER),
@@ -292,30 +292,50 @@ export function recordRepeatQuestion(
     .run();
 }
 
+/**
+ * The states in which the repeat question is over unanswered: the post closed without an answer, or
+ * its answer out — a link could no longer tell the answer what was done since (Orenburg p.15), and
+ * the details menu no longer offers «Повторное к …» either.
+ */
+const REPEAT_QUESTION_OVER: IncidentState[] = ["closed", "answered"];
+
+const questionOver = (state: IncidentState) => REPEAT_QUESTION_OVER.includes(state);
+
 /** Whether the repeat question about the post still waits for an answer. */
 export function repeatQuestionOpen(db: Db, incidentId: number): boolean {
   const incident = loadIncident(db, incidentId);
   return (
     incident !== undefined &&
     incident.row.repeatOfId === null &&
-    incident.row.state !== "closed" &&
+    !questionOver(incident.row.state) &&
     !noticeClaimed(db, notRepeatKey(incidentId))
   );
 }
 
+const repeatEvent = (incidentId: number) =>
+  ({ entity: "incident", entityId: incidentId, action: "markRepeat" }) as const;
+
 /**
  * «Повторное к № N» to the repeat question: links the post (see markRepeat) unless a curator has
- * answered «Нет, новое». One transaction, so of two answers given at once, in any process, one stands.
+ * answered «Нет, новое», or the answer is out (see REPEAT_QUESTION_OVER; markRepeat refuses a closed
+ * post). One transaction, so of two answers given at once, in any process, one stands.
  */
 export function answerRepeat(
   db: Db,
   input: { incidentId: number; repeatOfId: number; actor: Person; now: Date },
 ): TransitionResult | { ok: false; refusal: "not_repeat" } {
   return db.transaction(
-    () =>
-      noticeClaimed(db, notRepeatKey(input.incidentId))
-        ? { ok: false as const, refusal: "not_repeat" as const }
-        : markRepeat(db, input),
+    (): TransitionResult | { ok: false; refusal: "not_repeat" } => {
+      if (noticeClaimed(db, notRepeatKey(input.incidentId))) return { ok: false, refusal: "not_repeat" };
+      const state = loadIncident(db, input.incidentId)?.row.state;
+      if (
+        state !== undefined &&
+        questionOver(state) &&
+        !alreadyMadeByThisUpdate(db, repeatEvent(input.incidentId))
+      )
+        return { ok: false, refusal: "wrong_state" };
+      return markRepeat(db, input);
+    },
     { behavior: "immediate" },
   );
 }
@@ -335,7 +355,7 @@ export function answerNotRepeat(
     (tx) => {
       if (alreadyMadeByThisUpdate(tx, event)) return { ok: true as const };
       const incident = loadIncident(tx, incidentId);
-      if (!incident || incident.row.repeatOfId !== null || incident.row.state === "closed")
+      if (!incident || incident.row.repeatOfId !== null || questionOver(incident.row.state))
         return { ok: false as const, incident };
       if (!claimNotice(db, notRepeatKey(incidentId), now)) return { ok: false as const, incident };
       audit(tx, now, { actorId: actor.id, ...event });

@@ -73,6 +73,8 @@ export const ti = {
   alreadyRepeat: (of: number) => `Уже отмечено: повторное к № ${of}.`,
   markedNew: "Отмечено как новое.",
   alreadyNew: "Уже отмечено как новое.",
+  /** The repeat question pressed once the post's answer is out: nothing is linked. */
+  repeatTooLate: (id: number) => `Ответ на сообщение № ${id} уже размещён: отмечать повторное поздно.`,
   notEarlier: (of: number) =>
     `Сообщение № ${of} не подходит: повторное отмечают только к более раннему сообщению.`,
 

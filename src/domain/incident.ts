@@ -341,6 +341,7 @@ function decide(
     case "markRepeat":
       // A repeat is a fact about the post (Orenburg p.15; Georgievsk p.19), worth recording at any
       // step, answered too (the month's figures count it); a post closed without an answer has none.
+      // The curators link one only before the answer is out (the card's menu, the repeat question).
       if (!curator) return "forbidden";
       return incident.state === "closed" ? "wrong_state" : undefined;
     case "accept":

@@ -5,8 +5,15 @@
  */
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { publishAnswer } from "../../src/app/answers.js";
 import { receiveUpdate } from "../../src/app/inbox.js";
-import { closeAsToxic, loadIncident, markRepeat } from "../../src/app/incidents.js";
+import {
+  acceptIncident,
+  closeAsToxic,
+  loadIncident,
+  markRepeat,
+  routeIncident,
+} from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { withinUpdate } from "../../src/app/update-scope.js";
 import { auditEvents } from "../../src/db/schema.js";
@@ -14,10 +21,12 @@ import { Harness } from "../support/bot-harness.js";
 import type { StoredMessage } from "../support/fake-bot-api.js";
 import { type IntakeServer, serveIntake } from "../support/intake-server.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedDraft, seedOffice } from "../support/workflow.js";
 
 let h: Harness;
 let intake: IntakeServer;
+/** Минздрав of seedOffice. */
+let healthId = 0;
 
 afterEach(async () => {
   await intake.close();
@@ -27,7 +36,7 @@ afterEach(async () => {
 /** Tuesday 10:00 in Yekaterinburg; `office: false` has two curators and no curators' chat. */
 async function start(office = true): Promise<void> {
   h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
-  if (office) seedOffice(h);
+  if (office) healthId = seedOffice(h).health;
   else {
     h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
     h.seedPerson(OFFICE.curator2, "Светлана", ["curator"]);
@@ -194,6 +203,48 @@ describe("the repeat question after a post from monitoring software", () => {
     expect((await pressData(OFFICE.curator, question, "int.rep:2:1"))?.text).toBe("Уже закрыто.");
     expect(repeatOf(2)).toBeNull();
     expect(marks(2)).toEqual([]);
+  });
+
+  it("pressed once the post's answer is out, the question links nothing and says why; its buttons go", async () => {
+    await start();
+    await twoPostsByOneAuthor();
+    const question = questions(CURATORS)[0] as StoredMessage;
+    const person = (telegramId: number) => {
+      const found = findPerson(h.db, telegramId);
+      if (!found) throw new Error(`no person ${telegramId}`);
+      return found;
+    };
+    const now = h.clock.now();
+    for (const step of [
+      routeIncident(h.db, {
+        incidentId: 2,
+        leadId: healthId,
+        coexecutorIds: [],
+        actor: person(OFFICE.curator),
+        now,
+      }),
+      acceptIncident(h.db, { incidentId: 2, actor: person(OFFICE.executor), now }),
+    ])
+      expect(step.ok).toBe(true);
+    await seedDraft(h, 2, { approve: true });
+    const published = publishAnswer(h.db, {
+      incidentId: 2,
+      actor: person(OFFICE.executor),
+      now,
+      link: "https://vk.com/wall-1_2?reply=5",
+      onTime: true,
+      rules: { curatorMayPublish: false },
+    });
+    expect(published.ok).toBe(true);
+    const before = stateOf(2);
+    for (const data of ["int.rep:2:1", "int.new:2"])
+      expect(await pressData(OFFICE.curator, question, data)).toMatchObject({
+        text: "Ответ на сообщение № 2 уже размещён: отмечать повторное поздно.",
+        show_alert: true,
+      });
+    expect(stateOf(2)).toEqual(before);
+    expect(repeatOf(2)).toBeNull();
+    expect(buttonsOf(questions(CURATORS)[0])).toEqual([]);
   });
 
   it("«Нет, новое» takes the buttons away and says so; the post stays unlinked", async () => {

@@ -692,8 +692,8 @@ async function markAsNew(ctx: BotContext, incidentId: number): Promise<void> {
 }
 
 /**
- * A post already linked, called new, or closed is refused with what was decided, and the question it
- * was pressed on loses its buttons; otherwise `otherwise` goes on.
+ * A post already linked, called new, closed or answered is refused with what was decided (or that it
+ * is too late), and the question it was pressed on loses its buttons; otherwise `otherwise` goes on.
  */
 async function unlessDecided(ctx: BotContext, incident: Incident, otherwise: () => Promise<void>) {
   const linked = incident.row.repeatOfId;
@@ -704,6 +704,11 @@ async function unlessDecided(ctx: BotContext, incident: Incident, otherwise: () 
   }
   if (incident.row.state === "closed") {
     await refuse(ctx, ti.alreadyClosed);
+    await settleOffer(ctx, incident.id);
+    return;
+  }
+  if (incident.row.state === "answered") {
+    await refuse(ctx, ti.repeatTooLate(incident.id));
     await settleOffer(ctx, incident.id);
     return;
   }
