@@ -95,9 +95,10 @@ export interface BotOptions {
  * cannot be attached; a reply to a message of the bot the dialogue did not send (but its post's card
  * or draft) is no answer, each dialogue noting what it sent (dialoguePlugin); 18: a post's details
  * correct its text and author, and a detail's question is edited into its confirmation; the intake
- * asks the text when words came with a pasted link.
+ * asks the text when words came with a pasted link; 19: routing «По очереди» warns of parts due
+ * after the lead's draft, the intake's repeat offers leave a surge's topic and place out.
  */
-const CONVERSATIONS_VERSION = 18;
+const CONVERSATIONS_VERSION = 19;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;
