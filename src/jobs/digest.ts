@@ -232,10 +232,14 @@ function openLine(
     const state = part ? partStateText(part, actionRules(sla.regulation)) : t.state[incident.row.state];
     return t.digest.lineNoDeadline(incident.id, isTaken ? state : t.digest.notTaken);
   }
-  // The card's «Срок:», the nearest still ahead, and the steps missed before it, as the card keeps them.
-  const { shown, missed } = listed;
+  // The card's «Срок:», the nearest still ahead, and the steps missed before it, as the card keeps
+  // them; but a draft whose decision the curators let pass is theirs to move: that is the line.
+  const curatorsStep = (d: NextDeadline) => sla.regulation.steps[d.step]?.actor === "curator";
+  const held = listed.missed.find(curatorsStep);
+  const shown = held ?? listed.shown;
+  const missed = listed.missed.filter((d) => d !== held);
   const kind = incident.answer?.draftKind;
-  const curators = sla.regulation.steps[shown.step]?.actor === "curator";
+  const curators = curatorsStep(shown);
   return t.digest.line(
     incident.id,
     stepLabel(sla.regulation, shown.step, kind),

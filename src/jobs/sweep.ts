@@ -203,20 +203,20 @@ function planIncident(
 
 /**
  * An overdue alert held over the night or the weekend, said by its chat's morning digest coming in
- * this tick: an organization's own step in its work chat («пропущены сроки»), an organization's step
- * in the curators' chat («Просрочено у органов»). The chat hears it once at the start of the day, not
- * twice in the same minute. (The executor holding the post still hears it privately.)
+ * this tick: an organization's own step in its work chat, whose «пропущены сроки» lists every one
+ * alerted. The chat hears it once at the start of the day, not twice in the same minute. (The
+ * executor holding the post still hears it privately; the curators' digest lists only each
+ * organization's first missed step of a post as it stands now, so the curators get the alert.)
  */
 function saidByDigest(
   deps: SweepDeps,
   directory: Directory,
   incident: Incident,
-  { chatId, alert, hold, insteadOf }: Addressed,
+  { chatId, alert, insteadOf }: Addressed,
   now: Date,
 ): boolean {
   if (alert.kind !== "overdue" || insteadOf) return false;
   if (!saidByMorningDigest(deps.db, deps.sla, now, chatId, alert.deadline)) return false;
-  if (directory.curators().includes(chatId)) return !hold && alert.actor !== "curator";
   const part = alertedAssignment(incident, alert);
   return part !== undefined && directory.organizationChat(part.organizationId) === chatId;
 }
