@@ -32,6 +32,11 @@ export interface AlertPlan {
   windowOver?: boolean;
   /** When to look at the incident again; undefined when nothing is pending. */
   nextAt: Date | undefined;
+  /**
+   * Only while alerts are held for working time: the latest deadline (or window end) already past,
+   * which the cards show passed at once, silently, though nobody is told of it until then.
+   */
+  lastPassed?: Date;
 }
 
 /** The steps whose deadline is the whole answer's, which the other steps of the post lead up to. */
@@ -49,6 +54,9 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
   const later = (at: Date) => {
     if (!nextAt || at < nextAt) nextAt = at;
   };
+  // The deadlines on either side of now: while alerts are held, the cards still change as one passes.
+  let lastPassed: Date | undefined;
+  let nextDeadline: Date | undefined;
   // The incident's steps, then each co-executor's own, counted from its own receipt, then the
   // curators' passing on of the parts that came.
   const coexecutors = activeAssignments(incident).filter((a) => a.role === "coexecutor");
@@ -71,6 +79,7 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
       ...(organizationId !== undefined ? { organizationId } : {}),
     };
     if (running.at <= now) {
+      if (!lastPassed || running.at > lastPassed) lastPassed = running.at;
       if (isWindow(running.step)) {
         windowOver = true;
         continue;
@@ -86,6 +95,7 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
       if (next) later(next.at);
       continue;
     }
+    if (!nextDeadline || running.at < nextDeadline) nextDeadline = running.at;
     const passed = points.filter((p) => p <= now).at(-1);
     if (passed) due.push({ ...base, kind: "reminder", dueAt: passed });
     later(points.find((p) => p > now) ?? running.at);
@@ -99,7 +109,10 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
     );
   const told = due.filter((a) => a.kind !== "reminder" || !UMBRELLA.has(a.step) || !nearer(a.deadline));
   if ((told.length > 0 || windowOver) && !mayAlert(incident, wt, now)) {
-    return { due: [], nextAt: wt.nextWorkingMoment(now) };
+    // Looked at again in the morning, or as the next deadline passes meanwhile (its cards then change).
+    const morning = wt.nextWorkingMoment(now);
+    const next = nextDeadline && nextDeadline < morning ? nextDeadline : morning;
+    return { due: [], nextAt: next, ...(lastPassed ? { lastPassed } : {}) };
   }
   return { due: told, nextAt, ...(windowOver ? { windowOver } : {}) };
 }

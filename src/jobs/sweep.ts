@@ -121,7 +121,10 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const { db, clock } = deps;
   const now = clock.now();
   const outbox = new Map<number, Outgoing[]>();
-  /** Incidents alerted now: their cards' «осталось …» or «просрочено на …» must say what the alert says. */
+  /**
+   * Incidents alerted now, or whose deadline passed while the alert waits for working time: their
+   * cards' «осталось …» or «просрочено на …» must say what the alert says, or will.
+   */
   const alerted = new Map<number, Incident>();
   const ids = dueIncidentIds(db, now, BATCH);
   // Planning and claiming are one transaction: a tick's writes cost one commit, and a second
@@ -183,8 +186,16 @@ function planIncident(
   const { db } = deps;
   const incident = loadIncident(db, id);
   if (!incident) return;
-  const { due, addressed, superseded, nextAt, windowOver } = currentAlerts(deps, directory, incident, now);
-  if (due.length > 0 || windowOver) alerted.set(id, incident);
+  const { due, addressed, superseded, nextAt, windowOver, lastPassed } = currentAlerts(
+    deps,
+    directory,
+    incident,
+    now,
+  );
+  // A deadline passed since the last look while its alert waits for working time (a night, the
+  // holidays): the cards say so at once, an edit without a sound.
+  const passedUnseen = lastPassed !== undefined && lastPassed >= (incident.row.nextActionAt ?? now);
+  if (due.length > 0 || windowOver || passedUnseen) alerted.set(id, incident);
   for (const item of addressed) {
     const ledgerId = claimAlert(db, alertKey(id, item.alert, item.chatId), now);
     if (ledgerId === undefined) continue;
@@ -251,6 +262,7 @@ function currentAlerts(
   superseded: Addressed[];
   nextAt: Date | undefined;
   windowOver: boolean;
+  lastPassed: Date | undefined;
 } {
   const plan = planAlerts(incident, deps.sla.regulation, deps.sla.workingTime, now);
   const addressed: Addressed[] = [];
@@ -275,7 +287,14 @@ function currentAlerts(
       addressed.push(item);
     }
   }
-  return { due: plan.due, addressed, superseded, nextAt: plan.nextAt, windowOver: plan.windowOver === true };
+  return {
+    due: plan.due,
+    addressed,
+    superseded,
+    nextAt: plan.nextAt,
+    windowOver: plan.windowOver === true,
+    lastPassed: plan.lastPassed,
+  };
 }
 
 function queue(outbox: Map<number, Outgoing[]>, chatId: number, item: Outgoing): void {

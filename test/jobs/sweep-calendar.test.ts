@@ -1,4 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { loadIncident } from "../../src/app/incidents.js";
+import { SlaRuntime } from "../../src/app/sla.js";
+import { syncCards } from "../../src/bot/cards.js";
+import { DEFAULT_SCHEDULE } from "../../src/domain/calendar/index.js";
+import { loadRegulation } from "../../src/domain/regulation/load.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
@@ -45,5 +50,34 @@ describe("reminders on the working-time calendar", () => {
     expect(await tickAt("2026-05-04T04:05:00Z")).toEqual([
       "⏰ Сообщение № 1: направить исполнителю до 04.05.2026 09:15 (п. 6 регламента) — осталось 10 мин рабочего времени.",
     ]);
+  });
+
+  it("a preset counting the answer in calendar hours: a deadline passing in the night shows on the cards at once, after another already waits for the morning", async () => {
+    // Orenburg, but the answer due 9 calendar hours after detection: a post at 17:30 must be routed
+    // by 18:00 (working time), answered by 02:30.
+    const orenburg = loadRegulation("orenburg");
+    const answer = orenburg.steps.answer;
+    if (!answer) throw new Error("no answer step");
+    h = await Harness.start({ now: "2026-11-24T12:30:00Z" });
+    const sla = new SlaRuntime(
+      { ...orenburg, steps: { ...orenburg.steps, answer: { ...answer, unit: "calendarHours" } } },
+      h.sla.timezone,
+      DEFAULT_SCHEDULE,
+      h.sla.calendar,
+      () => {},
+    );
+    const deps = { ...h.deps(), sla };
+    seedOffice(h);
+    const id = seedRegistered(h, { text: "Нет света в подъезде.", author: null });
+    const incident = loadIncident(h.db, id);
+    if (incident) await syncCards(deps, incident);
+    const card = () => h.texts(OFFICE.curatorsChat).find((text) => text.startsWith("Сообщение № 1 · ")) ?? "";
+    h.clock.set("2026-11-24T13:01:00Z"); // 18:01: the routing passed, its alert waits for the morning
+    await sweep(deps);
+    expect(card()).toContain("Срок: 24.11.2026 18:00 — направить исполнителю (п. 6), срок истёк");
+    h.clock.set("2026-11-24T21:31:00Z"); // 02:31
+    await sweep(deps);
+    expect(card()).toContain("Ответ разместить до: 25.11.2026 02:30, срок истёк");
+    expect(h.texts(OFFICE.curatorsChat).filter((text) => /^(⏰|❗|‼️)/.test(text))).toEqual([]);
   });
 });

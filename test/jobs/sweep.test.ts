@@ -349,6 +349,64 @@ describe("deadline sweep", () => {
     ]);
   });
 
+  it.each([
+    // Registered Tuesday 17:00: the answer (9 working hours, p.8) is due Wednesday 18:00, as work ends.
+    {
+      night: "a working day's night",
+      start: "2026-11-24T12:00:00Z",
+      ends: "25.11.2026 18:00",
+      morning: "2026-11-26T04:00:00Z",
+    },
+    // 31.12–10.01 are holidays: the alert waits for Monday 11.01 09:00, 11 days later.
+    {
+      night: "the New Year holidays",
+      start: "2026-12-29T12:00:00Z",
+      ends: "30.12.2026 18:00",
+      morning: "2027-01-11T04:00:00Z",
+    },
+  ])(
+    "an answer due as work ends, over $night: the cards say at once that it passed, its alert comes once in the morning",
+    async ({ start, ends, morning }) => {
+      const { health } = await office(start);
+      await seedIncidentInWork(h, health);
+      const deadline = new Date(start).getTime() + 25 * 3600_000; // the next day, 18:00 local
+      const past = (minutes: number) => at(new Date(deadline + minutes * 60_000).toISOString());
+      const cards = () =>
+        [OFFICE.healthChat, OFFICE.executor, OFFICE.curatorsChat].map(
+          (chatId) => h.texts(chatId).find((text) => text.startsWith("Сообщение № 1 · ")) ?? "",
+        );
+      const answerAlerts = () =>
+        alertsIn(OFFICE.executor).filter((text) => text.includes(`«разместить ответ» истёк ${ends}`));
+      past(-60); // the reminder an hour before brings the cards up to date
+      await tick();
+      for (const card of cards())
+        expect(card).toContain(`Срок: ${ends} — разместить ответ (п. 8), осталось 1 ч рабочего времени`);
+
+      const sends = h.fake.callsOf("sendMessage").length;
+      past(1); // 18:01: nobody is told yet, the cards say it all the same (an edit, without a sound)
+      await tick();
+      expect(h.fake.callsOf("sendMessage")).toHaveLength(sends);
+      for (const card of cards()) {
+        expect(card).toContain(`Ответ разместить до: ${ends}, срок истёк`);
+        expect(card).not.toContain("осталось");
+      }
+      expect(answerAlerts()).toEqual([]);
+
+      // Through the night (the holidays) to the last minute before work, nothing is sent or edited.
+      const calls = h.fake.calls.length;
+      for (const later of [60, 360, (new Date(morning).getTime() - deadline) / 60_000 - 1]) {
+        past(later);
+        await tick();
+      }
+      expect(h.fake.calls.length).toBe(calls);
+
+      at(morning);
+      await tick();
+      await tick();
+      expect(answerAlerts()).toHaveLength(1);
+    },
+  );
+
   it("a digest too long for one message goes as several, each alert once and none lost", async () => {
     await office();
     const posts = 60;
