@@ -28,7 +28,7 @@ import {
 } from "../domain/incident.js";
 import type { StepId } from "../domain/regulation/index.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
-import { digestKey, morningOf } from "./morning.js";
+import { digestKey, missedSince, morningOf } from "./morning.js";
 import { readPost } from "./posts.js";
 import { curatorsHold, type SweepDeps } from "./sweep.js";
 
@@ -41,7 +41,8 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
   const now = clock.now();
   const wt = sla.workingTime;
   if (!wt.isWorking(now)) return 0;
-  const { day, since, today } = morningOf(sla, now);
+  const morning = morningOf(sla, now);
+  const { day, today } = morning;
   let sent = 0;
   const chats = db.select().from(boundChats).where(eq(boundChats.purpose, "organization")).all();
   for (const chat of chats) {
@@ -54,6 +55,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
       // overdue first, a post with a step missed among them though its next deadline is ahead.
       next: listedDeadline(incident, sla.regulation, wt, [organizationId], now),
     })).sort((a, b) => (a.next?.first.at.getTime() ?? Infinity) - (b.next?.first.at.getTime() ?? Infinity));
+    const since = missedSince(db, sla, chat.chatId, morning);
     const missed = missedSteps(deps, chat.chatId, organizationId, since, today);
     if (open.length === 0 && missed.size === 0) {
       settleNotice(db, key, now);

@@ -28,6 +28,25 @@ export function morningOf(sla: SlaRuntime, now: Date): Morning {
   return { day: formatDeadline(now, sla.timezone).slice(0, 10), since, today };
 }
 
+/** How many working days back a chat's «пропущены сроки» reaches over days its digest did not go out. */
+const CATCH_UP_DAYS = 10;
+
+/**
+ * Where a chat's «пропущены сроки» begins: at the start of the last working day its digest went out
+ * (that one's window ended there), so that a day without one — Telegram down all day, the bot stopped
+ * — is said the next morning, an overdue alert the sweep left to it too; the morning's `since` when
+ * the digest went out the day before, or when the chat had none lately (a chat bound since).
+ */
+export function missedSince(db: Db, sla: SlaRuntime, chatId: number, morning: Morning): Date {
+  const wt = sla.workingTime;
+  let day = morning.since;
+  for (let i = 0; i < CATCH_UP_DAYS; i++) {
+    if (noticeClaimed(db, digestKey(chatId, formatDeadline(day, sla.timezone).slice(0, 10)))) return day;
+    day = startOfDay(new TZDate(wt.addWorkingDays(wt.nextWorkingMoment(day), -1).getTime(), sla.timezone));
+  }
+  return morning.since;
+}
+
 /** The ledger's key of a chat's morning digest of a day. */
 export function digestKey(chatId: number, day: string): string {
   return `morning:${chatId}:${day}`;

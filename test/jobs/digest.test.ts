@@ -150,6 +150,25 @@ describe("morning digest", () => {
     expect(overdue(OFFICE.healthChat)).toEqual([expect.stringMatching(/❗ Сообщение № 2: /)]);
   });
 
+  it("a day its digest did not go out (the bot stopped after the morning's sweep) is said the next morning, the alert the sweep left to it too", async () => {
+    h = await Harness.start({ now: "2026-11-24T04:00:00Z" }); // Tuesday 09:00 local
+    const { health } = seedOffice(h);
+    await morningDigests(deps()); // Tuesday's went out
+    h.clock.set("2026-11-24T06:59:00Z"); // 11:59: the draft due 17:59
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-24T13:01:00Z"); // 18:01
+    await sweep(deps());
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00: the sweep, and the bot stops before the digest
+    await sweep(deps());
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.includes("❗ Сообщение"))).toEqual([]);
+    h.clock.set("2026-11-26T04:00:00Z"); // Thursday 09:00
+    await morningDigests(deps());
+    expect(h.lastText(OFFICE.healthChat).split("\n").slice(-2)).toEqual([
+      "С 24.11.2026 пропущены сроки:",
+      "№ 1 — прислать проект ответа куратору",
+    ]);
+  });
+
   it("a co-executor's chat sees where its own part stands, not the lead's work", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);
