@@ -170,10 +170,11 @@ export async function notifyCurators(
   api: Api,
   text: string,
   keyboard?: InlineKeyboard,
+  options: { ring?: boolean } = {},
 ): Promise<boolean> {
   return reachCurators(deps.db, async (chats) => {
     let told = false;
-    for (const chatId of chats) if (await sendLong(deps, api, chatId, text, keyboard)) told = true;
+    for (const chatId of chats) if (await sendLong(deps, api, chatId, text, keyboard, options)) told = true;
     return told;
   });
 }
@@ -201,9 +202,10 @@ export async function tellCuratorsInsteadOf(
   api: Api,
   organizationId: number,
   text: string,
+  options: { ring?: boolean } = {},
 ): Promise<boolean> {
   const name = organizationNames(deps.db, [organizationId]).get(organizationId) ?? "";
-  return notifyCurators(deps, api, t.alert.insteadOfOrganization(text, name));
+  return notifyCurators(deps, api, t.alert.insteadOfOrganization(text, name), undefined, options);
 }
 
 /** A notice to the organization (see organizationChats): whether anyone there got it. */
@@ -213,10 +215,11 @@ export async function tellOrganization(
   organizationId: number,
   text: string,
   keyboard?: InlineKeyboard,
+  options: { ring?: boolean } = {},
 ): Promise<boolean> {
   let told = false;
   for (const chatId of organizationChats(deps, organizationId))
-    if (await sendLong(deps, api, chatId, text, keyboard)) told = true;
+    if (await sendLong(deps, api, chatId, text, keyboard, options)) told = true;
   return told;
 }
 
@@ -230,9 +233,10 @@ export async function notifyOrganization(
   organizationId: number,
   text: string,
   keyboard?: InlineKeyboard,
+  options: { ring?: boolean } = {},
 ): Promise<"organization" | "curators" | "nobody"> {
-  if (await tellOrganization(deps, api, organizationId, text, keyboard)) return "organization";
-  return (await tellCuratorsInsteadOf(deps, api, organizationId, text)) ? "curators" : "nobody";
+  if (await tellOrganization(deps, api, organizationId, text, keyboard, options)) return "organization";
+  return (await tellCuratorsInsteadOf(deps, api, organizationId, text, options)) ? "curators" : "nobody";
 }
 
 /**
@@ -275,7 +279,16 @@ export async function syncHandOver(
 
 /** Whether news of this post goes without sound now: outside working time, unless it is significant. */
 export function quietNow(deps: Pick<AppDeps, "sla" | "clock">, incident: Incident): boolean {
-  return incident.row.importance !== "significant" && !deps.sla.workingTime.isWorking(deps.clock.now());
+  return !ringFor(incident).ring && !deps.sla.workingTime.isWorking(deps.clock.now());
+}
+
+/**
+ * How news of this post sounds (the `options` of sendLong, sendDraft and the like): a significant
+ * post's rings at any hour, its answer awaited at once; any other goes quietly at night
+ * (quietOutsideWorkingTime).
+ */
+export function ringFor(incident: Incident): { ring: boolean } {
+  return { ring: incident.row.importance === "significant" };
 }
 
 /** Which buttons a card shown in this chat to this person should carry. */

@@ -35,8 +35,21 @@ export function albumPlan(attachments: Attachment[]): Attachment[][] {
   return [...chunks(visual, ALBUM_LIMIT), ...chunks(documents, ALBUM_LIMIT), ...animations.map((a) => [a])];
 }
 
-async function sendSingle(api: Api, chatId: number, attachment: Attachment, caption?: string): Promise<void> {
-  const other = caption ? { caption } : {};
+/** `disable_notification: false` rings at any hour (a significant post); unset, quiet at night. */
+type Sound = { disable_notification?: false };
+
+function soundOf(options: { ring?: boolean }): Sound {
+  return options.ring ? { disable_notification: false } : {};
+}
+
+async function sendSingle(
+  api: Api,
+  chatId: number,
+  attachment: Attachment,
+  caption: string | undefined,
+  sound: Sound,
+): Promise<void> {
+  const other = { ...(caption ? { caption } : {}), ...sound };
   switch (attachment.type) {
     case "photo":
       await api.sendPhoto(chatId, attachment.fileId, other);
@@ -54,12 +67,19 @@ async function sendSingle(api: Api, chatId: number, attachment: Attachment, capt
 }
 
 /** One album: documents only, or photos and videos (albumPlan never mixes them); the caption on its first. */
-async function sendAlbum(api: Api, chatId: number, group: Attachment[], caption?: string): Promise<void> {
+async function sendAlbum(
+  api: Api,
+  chatId: number,
+  group: Attachment[],
+  caption: string | undefined,
+  sound: Sound,
+): Promise<void> {
   const other = (index: number) => (caption && index === 0 ? { caption } : {});
   if (group[0]?.type === "document") {
     await api.sendMediaGroup(
       chatId,
       group.map((a, i) => InputMediaBuilder.document(a.fileId, other(i))),
+      sound,
     );
     return;
   }
@@ -70,6 +90,7 @@ async function sendAlbum(api: Api, chatId: number, group: Attachment[], caption?
         ? InputMediaBuilder.video(a.fileId, other(i))
         : InputMediaBuilder.photo(a.fileId, other(i)),
     ),
+    sound,
   );
 }
 
@@ -85,39 +106,43 @@ const CAPTION_LIMIT = 200;
 /**
  * Sends the draft to a chat: album(s) first, each captioned with the first line of what follows,
  * then `header` and the text (split if long) with the keyboard under the last part, which is
- * returned. Telegram's refusals are thrown: the caller knows whom it was for.
+ * returned. `ring`: with sound at night too (a significant post's, see ringFor); otherwise quiet
+ * then. Telegram's refusals are thrown: the caller knows whom it was for.
  */
 export async function sendDraft(
   api: Api,
   chatId: number,
   draft: DraftView,
-  opts: { header?: string; keyboard?: InlineKeyboard } = {},
+  opts: { header?: string; keyboard?: InlineKeyboard; ring?: boolean } = {},
 ): Promise<Message | undefined> {
   const body = [opts.header, draft.text].filter(Boolean).join("\n\n");
   // Several drafts may arrive in one chat: each album says whose it is.
-  await sendAttachments(api, chatId, draft.attachments, captionOf(body));
+  await sendAttachments(api, chatId, draft.attachments, captionOf(body), opts);
   const parts = splitMessage(body);
   let sent: Message | undefined;
   for (const [index, part] of parts.entries()) {
     const last = index === parts.length - 1;
     sent = await api.sendMessage(chatId, part, {
       link_preview_options: { is_disabled: true },
+      ...soundOf(opts),
       ...(last && opts.keyboard ? { reply_markup: opts.keyboard } : {}),
     });
   }
   return sent;
 }
 
-/** The attachments alone, in albums as albumPlan makes them, each captioned. */
+/** The attachments alone, in albums as albumPlan makes them, each captioned (`ring`: as sendDraft). */
 export async function sendAttachments(
   api: Api,
   chatId: number,
   attachments: Attachment[],
   caption?: string,
+  options: { ring?: boolean } = {},
 ): Promise<void> {
+  const sound = soundOf(options);
   for (const group of albumPlan(attachments)) {
     const [first] = group;
-    if (group.length === 1 && first) await sendSingle(api, chatId, first, caption);
-    else await sendAlbum(api, chatId, group, caption);
+    if (group.length === 1 && first) await sendSingle(api, chatId, first, caption, sound);
+    else await sendAlbum(api, chatId, group, caption, sound);
   }
 }

@@ -38,6 +38,7 @@ import {
   announceEach,
   cardDeps,
   notifyOrganization,
+  ringFor,
   sendLong,
   tellCuratorsInsteadOf,
   tellOrganization,
@@ -232,11 +233,19 @@ export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident
   // Without a work chat the organization's executors, he among them, get it privately, deadline and all.
   const chat = chatOfOrganization(deps.db, lead.organizationId);
   const forOrganization = chat === undefined ? text : forLead;
-  await tellOrganizationOfPart(deps, api, lead.organizationId, forOrganization, attachments, notice);
+  await tellOrganizationOfPart(
+    deps,
+    api,
+    incident,
+    lead.organizationId,
+    forOrganization,
+    attachments,
+    notice,
+  );
   const holder = holderBesideChat(deps, incident, lead.organizationId);
   if (holder === undefined) return;
   try {
-    await sendDraft(api, holder, { text, attachments });
+    await sendDraft(api, holder, { text, attachments }, ringFor(incident));
   } catch (error) {
     if (!(error instanceof GrammyError)) throw error;
     deps.log.warn({ chatId: holder, error: error.description }, "part not delivered to the holder");
@@ -289,9 +298,11 @@ export async function tellLeadOfReturn(
     ? tr.withdrawn.toLead(incident.id, organization)
     : tr.return.toLead(incident.id, organization);
   const text = [told, ...leadDeadline(deps, incident)].join("\n\n");
-  await tellOrganization(deps, api, lead.organizationId, text);
+  // Its draft may be due now: a significant post's rings at any hour.
+  const sound = ringFor(incident);
+  await tellOrganization(deps, api, lead.organizationId, text, undefined, sound);
   const holder = holderBesideChat(deps, incident, lead.organizationId);
-  if (holder !== undefined) await sendLong(deps, api, holder, text);
+  if (holder !== undefined) await sendLong(deps, api, holder, text, undefined, sound);
 }
 
 /**
@@ -338,7 +349,7 @@ export async function tellCoexecutorPassedOn(
   const lead = leadAssignment(incident);
   if (!part || !lead) return;
   const text = ta.part.passedOn(incident.id, part.organizationName, lead.organizationName);
-  await tellOrganization(deps, api, part.organizationId, text);
+  await tellOrganization(deps, api, part.organizationId, text, undefined, ringFor(incident));
 }
 
 /**
@@ -486,8 +497,7 @@ export async function tell(
   text: string | readonly string[],
   to: Listeners,
 ): Promise<void> {
-  // A significant post's news rings at any hour; any other goes quietly at night (quietOutsideWorkingTime).
-  const ring = incident.row.importance === "significant";
+  const { ring } = ringFor(incident);
   const told = new Set<number>();
   const send = async (chatId: number) => {
     if (await sendLong(deps, api, chatId, text, to.keyboard, { ring })) told.add(chatId);
@@ -514,6 +524,7 @@ export async function tell(
       api,
       lead.organizationId,
       typeof text === "string" ? text : text.join("\n"),
+      { ring },
     );
 }
 
@@ -794,10 +805,10 @@ export function partReturnFlow(deps: AppDeps) {
       const announced = await Promise.allSettled([
         syncCards(cardDeps(deps, outer.api), result.incident),
         notice && outer.api.editMessageReplyMarkup(notice.chatId, notice.messageId),
-        notifyOrganization(deps, outer.api, part.organizationId, told, resend),
+        notifyOrganization(deps, outer.api, part.organizationId, told, resend, ringFor(result.incident)),
         // Whoever took the part hears it himself, as the holder of a returned draft does.
         taker !== undefined && chatOfOrganization(deps.db, part.organizationId) !== undefined
-          ? sendLong(deps, outer.api, taker, told, resend)
+          ? sendLong(deps, outer.api, taker, told, resend, ringFor(result.incident))
           : undefined,
       ]);
       for (const failed of announced) {

@@ -25,7 +25,7 @@ import { cb } from "../bot/callback-data.js";
 import { decisionButtons, retireDraftButtons, syncCards } from "../bot/cards.js";
 import { toAnotherBot } from "../bot/commands.js";
 import type { AppDeps } from "../bot/context.js";
-import { announceEach, cardDeps, reachCurators } from "../bot/delivery.js";
+import { announceEach, cardDeps, reachCurators, ringFor } from "../bot/delivery.js";
 import { ALBUM_LIMIT, albumPlan, type DraftView, sendDraft } from "../bot/draft-view.js";
 import { chatRefused, notifyAdmins } from "../bot/refused-chats.js";
 import { t } from "../bot/texts.js";
@@ -265,11 +265,13 @@ async function sendToCurators(
 ): Promise<{ adminsTold: boolean } | undefined> {
   const header = curatorsHeader(deps, incident, person);
   const keyboard = InlineKeyboard.from([decisionButtons(incident.id, incident.answer?.draftId)]);
+  // A significant post's draft rings at any hour: its answer is awaited at once.
+  const { ring } = ringFor(incident);
   const showTo = async (chatIds: number[]) => {
     let shown = false;
     for (const chatId of chatIds) {
       try {
-        const sent = await sendDraft(api, chatId, draft, { header, keyboard });
+        const sent = await sendDraft(api, chatId, draft, { header, keyboard, ring });
         const draftId = incident.answer?.draftId;
         if (sent && draftId)
           recordDraftMessage(deps.db, {

@@ -16,6 +16,7 @@ import {
   notifyCurators,
   organizationChats,
   reachCurators,
+  ringFor,
   syncHandOver,
   tellCuratorsInsteadOf,
 } from "../bot/delivery.js";
@@ -239,6 +240,7 @@ export function returnFlow(deps: AppDeps) {
             coexecutor
               ? undefined
               : new InlineKeyboard().text(t.button.route, cb("inc.routenew", incidentId)),
+            ringFor(result.incident),
           ),
         async () => {
           if (coexecutor) await tellTurnCame(deps, outer.api, result.incident);
@@ -360,21 +362,29 @@ async function collectPart(
 }
 
 /**
- * The part as its recipients see it: its photos, videos and files first, then the notice. A chat that
- * refuses is handled as any refusal (a person marked as blocking the bot, a group told to the admins).
+ * The part as its recipients see it: its photos, videos and files first, then the notice; a
+ * significant post's rings at any hour (it is to be passed on or used at once). A chat that refuses
+ * is handled as any refusal (a person marked as blocking the bot, a group told to the admins).
  */
 async function sendPartTo(
   deps: AppDeps,
   api: Api,
+  incident: Incident,
   chatIds: number[],
   notice: string,
   attachments: Attachment[],
   keyboard?: InlineKeyboard,
 ): Promise<boolean> {
   let shown = false;
+  const { ring } = ringFor(incident);
   for (const chatId of chatIds) {
     try {
-      await sendDraft(api, chatId, { text: notice, attachments }, keyboard ? { keyboard } : {});
+      await sendDraft(
+        api,
+        chatId,
+        { text: notice, attachments },
+        { ring, ...(keyboard ? { keyboard } : {}) },
+      );
       shown = true;
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
@@ -389,27 +399,32 @@ async function sendPartTo(
 async function tellCuratorsOfPart(
   deps: AppDeps,
   api: Api,
+  incident: Incident,
   notice: string,
   attachments: Attachment[],
   keyboard?: InlineKeyboard,
 ): Promise<void> {
   // Their chat refusing, each curator privately: they have 30 minutes to pass it on (Georgievsk p.18).
-  await reachCurators(deps.db, (chats) => sendPartTo(deps, api, chats, notice, attachments, keyboard));
+  await reachCurators(deps.db, (chats) =>
+    sendPartTo(deps, api, incident, chats, notice, attachments, keyboard),
+  );
 }
 
 /** A part for an organization (see organizationChats); when nobody there gets it, the curators hear so. */
 export async function tellOrganizationOfPart(
   deps: AppDeps,
   api: Api,
+  incident: Incident,
   organizationId: number,
   notice: string,
   attachments: Attachment[],
   /** What the curators are told the organization did not get, if not the notice itself. */
   missed = notice,
 ): Promise<void> {
-  const shown = await sendPartTo(deps, api, organizationChats(deps, organizationId), notice, attachments);
+  const chats = organizationChats(deps, organizationId);
+  const shown = await sendPartTo(deps, api, incident, chats, notice, attachments);
   // The curators have the part already: they hear that its organization did not get it.
-  if (!shown) await tellCuratorsInsteadOf(deps, api, organizationId, missed);
+  if (!shown) await tellCuratorsInsteadOf(deps, api, organizationId, missed, ringFor(incident));
 }
 
 /**
@@ -456,7 +471,8 @@ export async function tellTurnCame(
       const key = `turn:${incident.id}:${turn.organizationId}:${part.organizationId}:${part.partSentAt?.getTime()}`;
       if (noticeClaimed(deps.db, key)) continue;
       const notice = tr.part.before(incident.id, part.organizationName, part.partText ?? "");
-      await tellOrganizationOfPart(deps, api, turn.organizationId, notice, partAttachments(deps.db, part));
+      const attachments = partAttachments(deps.db, part);
+      await tellOrganizationOfPart(deps, api, incident, turn.organizationId, notice, attachments);
       claimNotice(deps.db, key, deps.clock.now());
     }
   }
@@ -531,6 +547,7 @@ export function partFlow(deps: AppDeps) {
             await tellCuratorsOfPart(
               deps,
               outer.api,
+              result.incident,
               partForApproval(deps, result.incident, mine, text),
               attachments,
               decide,
@@ -546,7 +563,7 @@ export function partFlow(deps: AppDeps) {
         outer.log,
         "part",
         handOver,
-        () => tellCuratorsOfPart(deps, outer.api, notice, attachments),
+        () => tellCuratorsOfPart(deps, outer.api, result.incident, notice, attachments),
         () => tellLeadOfPart(deps, outer.api, result.incident, mine.id),
         () => tellTurnCame(deps, outer.api, result.incident),
       );

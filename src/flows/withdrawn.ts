@@ -8,7 +8,7 @@ import type { Api } from "grammy";
 import type { Incident } from "../app/incidents.js";
 import { telegramIdOfMember } from "../app/people.js";
 import type { AppDeps } from "../bot/context.js";
-import { organizationChats, sendLong, tellCuratorsInsteadOf } from "../bot/delivery.js";
+import { organizationChats, ringFor, sendLong, tellCuratorsInsteadOf } from "../bot/delivery.js";
 import { tr } from "../bot/texts-incidents.js";
 import { activeAssignments, leadAssignment, receivedAssignments } from "../domain/incident.js";
 import { tellLeadOfReturn } from "./answers.js";
@@ -49,16 +49,20 @@ export async function tellTakenFrom(
       .map((a) => a.organizationId),
   );
   const anew = leadAnew(before, after);
+  // A significant post's are heard at any hour: its new draft is awaited, its approved answer not to be posted.
+  const sound = ringFor(after);
   if (anew) {
     const coexecutors = activeAssignments(after)
       .filter((a) => a.role === "coexecutor")
       .map((a) => a.organizationShortName ?? a.organizationName);
     const text = tr.withdrawn.leadAnew(before.id, before.state === "approved", coexecutors);
     const told = await Promise.all(
-      recipients(deps, anew, before.holderId).map((chatId) => sendLong(deps, api, chatId, text)),
+      recipients(deps, anew, before.holderId).map((chatId) =>
+        sendLong(deps, api, chatId, text, undefined, sound),
+      ),
     );
     // It must take the post again for a new draft: nobody there could hear it, the curators do.
-    if (!told.includes(true)) await tellCuratorsInsteadOf(deps, api, anew.organizationId, text);
+    if (!told.includes(true)) await tellCuratorsInsteadOf(deps, api, anew.organizationId, text, sound);
   }
   for (const part of takenFrom(before, after)) {
     const approved = before.state === "approved";
@@ -73,7 +77,9 @@ export async function tellTakenFrom(
           ? tr.withdrawn.coexecutor(before.id)
           : tr.withdrawn.leadReturned(before.id);
     const taker = part.role === "lead" ? before.holderId : part.acceptedBy;
-    await Promise.all(recipients(deps, part, taker).map((chatId) => sendLong(deps, api, chatId, text)));
+    await Promise.all(
+      recipients(deps, part, taker).map((chatId) => sendLong(deps, api, chatId, text, undefined, sound)),
+    );
     // The lead kept on the post waited for that part: it will not come, and its draft's clock may run now.
     if (part.role === "coexecutor" && lead && lead.organizationId === leadAssignment(before)?.organizationId)
       await tellLeadOfReturn(deps, api, after, part.organizationName, true);

@@ -167,6 +167,38 @@ describe("preparing a draft answer", () => {
     expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")).toBeUndefined();
   });
 
+  it("a significant post's draft sent on a holiday rings for the curators; another post's comes quietly", async () => {
+    // Saturday 02.01.2027 10:00 in Yekaterinburg: the New Year holidays.
+    const HOLIDAY = "2027-01-02T05:00:00Z";
+    const sound = (id: number) =>
+      [...h.fake.callsOf("sendPhoto"), ...h.fake.callsOf("sendMessage")]
+        .filter((c) => Number(c.params.chat_id) === OFFICE.curatorsChat)
+        .filter((c) =>
+          String(c.params.text ?? c.params.caption).startsWith(`Проект ответа по сообщению № ${id}`),
+        )
+        .map((c) => c.params.disable_notification);
+
+    await h?.close();
+    h = await Harness.start({ now: HOLIDAY });
+    ({ health } = seedOffice(h));
+    executor = h.user(OFFICE.executor, "Иван");
+    const significant = await seedIncidentInWork(h, health, { importance: "significant" });
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await sendPhoto(executor, "hospital.jpg");
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+    // The photo with its caption, then the draft with «Согласовать | На доработку».
+    expect(sound(significant)).toEqual([false, false]);
+
+    const normal = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+    expect(sound(normal)).toEqual([true]);
+  });
+
   it("a curator writing his own answer who forwards a channel's post gets it to register, not in the draft", async () => {
     const id = await office();
     grantRole(h.db, person(OFFICE.executor).id, "curator", null, h.clock.now());

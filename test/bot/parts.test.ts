@@ -9,7 +9,7 @@ import { sweep } from "../../src/jobs/sweep.js";
 import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { type FileRef, updates } from "../support/updates.js";
-import { seedRegistered, showCards } from "../support/workflow.js";
+import { type PostOptions, seedRegistered, showCards } from "../support/workflow.js";
 
 const CURATOR = 2001;
 const HEALTH_EXECUTOR = 3001;
@@ -36,7 +36,10 @@ const TUESDAY_10_MOSCOW = "2026-11-24T07:00:00Z";
  * № 1 routed to the health ministry (the lead) and the education ministry (a co-executor), whose
  * executor has taken it and opened «Отправить информацию».
  */
-async function coexecutorAsked(options: HarnessOptions = { now: TUESDAY_10 }): Promise<number> {
+async function coexecutorAsked(
+  options: HarnessOptions = { now: TUESDAY_10 },
+  post: PostOptions = {},
+): Promise<number> {
   h = await Harness.start(options);
   health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
   education = h.seedOrganization("Министерство образования", "Минобр");
@@ -46,13 +49,16 @@ async function coexecutorAsked(options: HarnessOptions = { now: TUESDAY_10 }): P
   h.seedPerson(CURATOR, "Ольга", ["curator"]);
   h.seedPerson(HEALTH_EXECUTOR, "Иван", [], [health]);
   h.seedPerson(EDUCATION_EXECUTOR, "Мария", [], [education]);
-  const id = seedRegistered(h, { link: "https://vk.com/wall-1_1" });
+  const id = seedRegistered(h, { link: "https://vk.com/wall-1_1", ...post });
   await showCards(h, id);
   await pressData(-200, `inc.route:${id}`);
   await curator().press(/Минздрав/, curatorsChat());
   await curator().press(/Минобр/, curatorsChat());
   await curator().press("Готово", curatorsChat());
   await curator().press(/Министерство здравоохранения/, curatorsChat());
+  // Orenburg p.6: a significant post's answer may be shortened; not here.
+  if (h.fake.buttons(-200).some((b) => b.label === "Без сокращения"))
+    await curator().press("Без сокращения", curatorsChat());
   await educationExecutor().press("Взять в работу", educationChat());
   await educationExecutor().press("Отправить информацию", educationChat());
   return id;
@@ -296,6 +302,87 @@ describe("a part reaching the lead: the executor holding the post and the co-exe
         .map((c) => c.params.disable_notification);
     expect(sent(HEALTH_EXECUTOR, "Информация соисполнителя")).toEqual([true]);
     expect(sent(-300, "Информация по сообщению № 1 (Министерство образования) согласована")).toEqual([true]);
+  });
+
+  /** How each message sent to the chat since `mark` sounds: `false` rings at any hour, `true` is quiet. */
+  function soundsIn(chatId: number, mark: number): [string, unknown][] {
+    return h.fake.calls
+      .slice(mark)
+      .filter((c) => c.method.startsWith("send") && Number(c.params.chat_id) === chatId)
+      .map((c) => [String(c.params.text ?? c.method).split("\n")[0] ?? "", c.params.disable_notification]);
+  }
+
+  it("Orenburg: a significant post's part sent on a holiday rings for the curators, the lead's chat and its holder", async () => {
+    // Saturday 02.01.2027 10:00 in Yekaterinburg: the New Year holidays.
+    await coexecutorAsked({ now: "2027-01-02T05:00:00Z" }, { importance: "significant" });
+    await healthExecutor().press("Взять в работу", healthChat());
+    const mark = h.fake.mark();
+    await sendPhoto(photo("больница.jpg"), "Отопление включат сегодня к 18:00");
+    const part = ["sendPhoto", false];
+    const notice = ["Информация соисполнителя по сообщению № 1 — Министерство образования:", false];
+    expect(soundsIn(-200, mark)).toEqual([part, notice]);
+    expect(soundsIn(-100, mark)).toEqual([part, notice]);
+    expect(soundsIn(HEALTH_EXECUTOR, mark)).toEqual([part, notice]);
+  });
+
+  it("Georgievsk: a significant post's part on a holiday rings for the curators to pass on, then for the lead", async () => {
+    // Saturday 02.01.2027 10:00 in Moscow.
+    await coexecutorAsked(
+      { now: "2027-01-02T07:00:00Z", regulation: "georgievsk" },
+      { importance: "significant" },
+    );
+    await healthExecutor().press("Взять в работу", healthChat());
+    let mark = h.fake.mark();
+    await educationExecutor().send("Отопление включат сегодня к 18:00.", educationChat());
+    expect(soundsIn(-200, mark)).toEqual([
+      ["Информация соисполнителя по сообщению № 1 — Министерство образования — на согласование:", false],
+    ]);
+
+    mark = h.fake.mark();
+    await curator().press("Согласовать и передать: Минобр", curatorsChat());
+    const notice = ["Информация соисполнителя по сообщению № 1 — Министерство образования:", false];
+    expect(soundsIn(-100, mark)).toEqual([notice]);
+    expect(
+      soundsIn(HEALTH_EXECUTOR, mark).filter(([text]) => !String(text).startsWith("Сообщение № 1 · ")),
+    ).toEqual([notice]);
+    expect(soundsIn(-300, mark).filter(([text]) => !String(text).startsWith("Сообщение № 1 · "))).toEqual([
+      [expect.stringMatching(/^Информация по сообщению № 1 \(Министерство образования\) согласована/), false],
+    ]);
+  });
+
+  it("Georgievsk: a significant post's part returned for rework, then the post returned by the co-executor, ring on a holiday", async () => {
+    await coexecutorAsked(
+      { now: "2027-01-02T07:00:00Z", regulation: "georgievsk" },
+      { importance: "significant" },
+    );
+    await healthExecutor().press("Взять в работу", healthChat());
+    await educationExecutor().send("Отопление включат.", educationChat());
+    let mark = h.fake.mark();
+    await curator().press("На доработку: Минобр", curatorsChat());
+    await curator().send("Укажите, когда включат отопление.", curatorsChat());
+    const notMessages = ([text]: [string, unknown]) => !text.startsWith("Сообщение № 1 · ");
+    expect(soundsIn(-300, mark).filter(notMessages)).toEqual([
+      [
+        expect.stringMatching(
+          /^Информация соисполнителя по сообщению № 1 .* возвращена куратором на доработку/,
+        ),
+        false,
+      ],
+    ]);
+
+    mark = h.fake.mark();
+    await educationExecutor().press("Вернуть", educationChat());
+    await educationExecutor().send("Отопление больниц не наше", educationChat());
+    expect(soundsIn(-200, mark).filter(notMessages)).toEqual([
+      [expect.stringMatching(/^Соисполнитель Министерство образования вернул сообщение № 1/), false],
+    ]);
+    // The lead's draft may be due now: its chat and the executor holding the post hear it.
+    const leadTold = [
+      expect.stringMatching(/^Соисполнитель Министерство образования вернул сообщение № 1/),
+      false,
+    ];
+    expect(soundsIn(-100, mark).filter(notMessages)).toEqual([leadTold]);
+    expect(soundsIn(HEALTH_EXECUTOR, mark).filter(notMessages)).toEqual([leadTold]);
   });
 });
 

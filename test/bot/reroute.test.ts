@@ -15,7 +15,14 @@ import { sweep } from "../../src/jobs/sweep.js";
 import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, showCards } from "../support/workflow.js";
+import {
+  OFFICE,
+  type PostOptions,
+  seedDraft,
+  seedIncidentInWork,
+  seedOffice,
+  showCards,
+} from "../support/workflow.js";
 
 const MINUTE = 60_000;
 const ROADS_EXECUTOR = 3005;
@@ -26,13 +33,13 @@ let roads: number;
 
 afterEach(() => h.close());
 
-async function office(options: HarnessOptions): Promise<number> {
+async function office(options: HarnessOptions, post: PostOptions = {}): Promise<number> {
   h = await Harness.start(options);
   health = seedOffice(h).health;
   roads = h.seedOrganization("Министерство дорожного хозяйства", "Миндор");
   h.seedChat(h.group(-300, "Миндор: обращения"), roads);
   h.seedPerson(ROADS_EXECUTOR, "Пётр", [], [roads]);
-  return seedIncidentInWork(h, health);
+  return seedIncidentInWork(h, health, post);
 }
 
 const as = (telegramId: number) => findPerson(h.db, telegramId) as Person;
@@ -471,6 +478,29 @@ describe("routing names each organization once", () => {
       "возьмите сообщение в работу и подготовьте новый проект с учётом их информации.";
     expect(h.texts(OFFICE.healthChat)).toContain(told);
     expect(h.texts(OFFICE.executor)).toContain(told);
+    expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
+  });
+
+  it("a significant post's, on a holiday: the lead hears it with sound", async () => {
+    // Saturday 02.01.2027 10:00 in Yekaterinburg: the New Year holidays.
+    const id = await office({ now: "2027-01-02T05:00:00Z" }, { importance: "significant" });
+    await seedDraft(h, id, { approve: true });
+    const mark = h.fake.mark();
+    await reroute(/Минздрав/, /Миндор/);
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
+    await curator.press(/Министерство здравоохранения/, curatorsChat);
+    // Orenburg p.6: a significant post's answer may be shortened; not here.
+    await curator.press("Без сокращения", curatorsChat);
+    const sounds = (start: string) =>
+      h.fake.calls
+        .slice(mark)
+        .filter((c) => c.method === "sendMessage" && String(c.params.text).startsWith(start))
+        .map((c) => [Number(c.params.chat_id), c.params.disable_notification]);
+    expect(sounds(`Сообщение № ${id} направлено вашему органу заново`)).toEqual([
+      [OFFICE.healthChat, false],
+      [OFFICE.executor, false],
+    ]);
     expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
   });
 
