@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { listOrganizations, type Organization } from "../app/organizations.js";
 import type { Db } from "../db/client.js";
 import { cb } from "./callback-data.js";
+import { t } from "./texts.js";
 
 /**
  * Telegram shows about 64 characters of a button; a long official name is cut in the middle, «…»
@@ -27,6 +28,11 @@ export function cardButtons(ids: readonly number[], keyboard = new InlineKeyboar
     if ((i + 1) % CARD_BUTTONS_PER_ROW === 0) keyboard.row();
   });
   return keyboard;
+}
+
+/** «Открыть № 12»: shows the post's card at the bottom of the chat (under an alert, a reminder). */
+export function openCardButton(id: number, keyboard = new InlineKeyboard()): InlineKeyboard {
+  return keyboard.text(t.alert.open(id), cb("inc.show", id));
 }
 
 export function organizationName(org: Pick<Organization, "name" | "shortName">): string {

@@ -209,7 +209,7 @@ export const td = {
       : "Отменено.",
   abandoned: (id: number, kind: DraftKind, button: string) =>
     `Вы начали готовить ${DRAFT_WHAT[kind]} по сообщению № ${id} и не закончили. Черновик сохранён: ` +
-    `нажмите «${button}» на карточке и выберите «${td.button.resume}».`,
+    `откройте карточку кнопкой «${t.alert.open(id)}», нажмите «${button}» и выберите «${td.button.resume}».`,
   interimGiven: (id: number) =>
     `По сообщению № ${id} промежуточный ответ уже дан: теперь готовят окончательный ответ.`,
   noInterim: (id: number) =>

@@ -24,6 +24,7 @@ import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
 import { leadingCommand } from "../bot/commands.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
 import { announceEach, quietNow, sendLong } from "../bot/delivery.js";
+import { openCardButton } from "../bot/keyboards.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge, surgeMates } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
@@ -243,7 +244,7 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
       await deps.api.sendMessage(telegramId, text, {
         link_preview_options: { is_disabled: true },
         disable_notification: quietNow(deps, incident),
-        reply_markup: new InlineKeyboard().text(t.alert.open(incident.id), cb("inc.show", incident.id)),
+        reply_markup: openCardButton(incident.id),
       });
       settleNotice(deps.db, toHead(telegramId), deps.clock.now());
     } catch (error) {

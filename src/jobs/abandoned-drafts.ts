@@ -8,6 +8,7 @@ import { eq, lt } from "drizzle-orm";
 import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
 import { findPerson } from "../app/people.js";
 import { deliverLong } from "../bot/delivery.js";
+import { openCardButton } from "../bot/keyboards.js";
 import { DRAFT_BUTTON } from "../bot/texts-answers.js";
 import { td } from "../bot/texts-drafts.js";
 import { draftWork, people } from "../db/schema.js";
@@ -42,11 +43,13 @@ export async function remindAbandonedDrafts(deps: SweepDeps): Promise<number> {
     const key = work.purpose === "answer" ? pause : `${pause}:${work.purpose}`;
     if (!leaseNotice(db, key, LEASE_MS, now)) continue;
     const kind = draftKind(incident, work.purpose);
+    // After a weekend the card is far up the chat: the reminder shows it again at the bottom.
     const outcome = await deliverLong(
       deps,
       deps.api,
       telegramId,
       td.abandoned(work.incidentId, kind, DRAFT_BUTTON[kind]),
+      openCardButton(work.incidentId),
     );
     // Failed only for now (Telegram down): the next tick reminds; a person who blocked the bot is not
     // tried. A stop before the end leaves it to a tick after the lease.

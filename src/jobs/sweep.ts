@@ -28,9 +28,9 @@ import {
   telegramIdOfMember,
 } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
-import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import { splitMessage } from "../bot/delivery.js";
+import { openCardButton } from "../bot/keyboards.js";
 import { chatRefused, isRefusal } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
@@ -728,8 +728,7 @@ async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Messag
   const text =
     items.length === 1 ? (lines[0] ?? "") : [t.alert.digestTitle, ...lines.map((l) => `• ${l}`)].join("\n\n");
   const keyboard = new InlineKeyboard();
-  for (const id of new Set(items.map((i) => i.incident.id)))
-    keyboard.text(t.alert.open(id), cb("inc.show", id)).row();
+  for (const id of new Set(items.map((i) => i.incident.id))) openCardButton(id, keyboard).row();
   const now = deps.clock.now();
   // Only a significant post's alerts go out at night (see plan): they ring; others ring by day.
   const ring = items.some((item) => item.incident.row.importance === "significant");

@@ -164,10 +164,45 @@ describe("the reminder of a draft left unfinished", () => {
     expect(await remindAbandonedDrafts(h.deps())).toBe(0);
     expect(executor.texts().slice(before).sort()).toEqual([
       `Вы начали готовить запрос автору по сообщению № ${id} и не закончили. Черновик сохранён: ` +
-        "нажмите «Запрос автору» на карточке и выберите «Продолжить черновик».",
+        "откройте карточку кнопкой «Открыть № 1», нажмите «Запрос автору» и выберите «Продолжить черновик».",
       `Вы начали готовить ответ по сообщению № ${id} и не закончили. Черновик сохранён: ` +
-        "нажмите «Подготовить ответ» на карточке и выберите «Продолжить черновик».",
+        "откройте карточку кнопкой «Открыть № 1», нажмите «Подготовить ответ» и выберите «Продолжить черновик».",
     ]);
+  });
+
+  it("left on a Friday evening: Monday's reminder has «Открыть № N», which shows the card below with the way to continue", async () => {
+    h = await Harness.start({ now: "2026-11-27T12:40:00Z" }); // Friday 27.11.2026 17:40
+    const { health } = seedOffice(h);
+    executor = h.user(OFFICE.executor, "Иван");
+    const id = await seedIncidentInWork(h, health);
+    await leaveDraft("Подготовить ответ", ANSWER);
+    // Other posts' cards come over the weekend: this one is far up the chat.
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+
+    h.clock.set("2026-11-30T04:00:00Z"); // Monday 09:00
+    expect(await remindAbandonedDrafts(h.deps())).toBe(1);
+    const reminder = h.fake.messages(OFFICE.executor).at(-1);
+    expect(reminder?.text).toMatch(/^Вы начали готовить ответ по сообщению № 1 и не закончили/);
+    expect(
+      h.fake
+        .buttons(OFFICE.executor)
+        .filter((b) => b.message === reminder)
+        .map((b) => b.label),
+    ).toEqual([`Открыть № ${id}`]);
+
+    await executor.press(`Открыть № ${id}`);
+    const card = h.fake.messages(OFFICE.executor).at(-1);
+    expect(card?.text).toMatch(new RegExp(`^Сообщение № ${id} · `));
+    expect(
+      h.fake
+        .buttons(OFFICE.executor)
+        .filter((b) => b.message === card)
+        .map((b) => b.label),
+    ).toContain("Подготовить ответ");
+    await executor.press("Подготовить ответ");
+    expect(executor.lastText()).toBe(resumeOffer(id, ANSWER));
+    await executor.press("Продолжить черновик");
+    expect(executor.lastText()).toMatch(/^Пришлите фото, видео или документы/);
   });
 
   it("is not sent to an executor whose organization the post was taken from", async () => {
@@ -207,7 +242,7 @@ describe("the reminder of a draft left unfinished", () => {
     expect(await remindAbandonedDrafts(h.deps())).toBe(1);
     expect(executor.lastText()).toBe(
       `Вы начали готовить окончательный ответ по сообщению № ${id} и не закончили. Черновик сохранён: ` +
-        "нажмите «Подготовить окончательный ответ» на карточке и выберите «Продолжить черновик».",
+        "откройте карточку кнопкой «Открыть № 1», нажмите «Подготовить окончательный ответ» и выберите «Продолжить черновик».",
     );
   });
 });
