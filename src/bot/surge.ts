@@ -1,3 +1,4 @@
+import { and, inArray } from "drizzle-orm";
 import type { InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
@@ -14,6 +15,7 @@ import {
   noticesStartingWith,
   settleNotice,
 } from "../app/notices.js";
+import { incidents } from "../db/schema.js";
 import type { CardDeps } from "./cards.js";
 import { splitMessage } from "./delivery.js";
 import { cardButtons } from "./keyboards.js";
@@ -63,7 +65,8 @@ export async function announceSurge(deps: CardDeps, incident: Incident): Promise
  * The posts of the surges under way on the post's topic and on its place (announced, within the
  * window, the post among them): the same news arriving at once, told together in the surge's notice
  * — not an issue handled before that the post repeats (PRODUCT.md "repeat"), so that subject is no
- * sign of a repeat between them (see repeatCandidates).
+ * sign of a repeat between them (see repeatCandidates). A post of the window already answered or
+ * closed is no mate: it is that issue handled.
  */
 export function surgeMates(
   deps: Pick<CardDeps, "db" | "sla" | "clock">,
@@ -78,7 +81,17 @@ export function surgeMates(
     const startedAt = noticeClaimedAt(deps.db, `surge:${subject}:${key}`);
     if (!startedAt || startedAt < since) continue;
     const recent = postsOnSubject(deps.db, subject, key, since);
-    if (recent.includes(post.id)) mates[subject] = new Set(recent);
+    if (!recent.includes(post.id)) continue;
+    // One answered or closed already is an issue handled: a later post on it is its repeat.
+    const handled = new Set(
+      deps.db
+        .select({ id: incidents.id })
+        .from(incidents)
+        .where(and(inArray(incidents.id, recent), inArray(incidents.state, ["answered", "closed"])))
+        .all()
+        .map((row) => row.id),
+    );
+    mates[subject] = new Set(recent.filter((id) => !handled.has(id)));
   }
   return mates;
 }

@@ -16,7 +16,7 @@ import {
 } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { withinUpdate } from "../../src/app/update-scope.js";
-import { auditEvents } from "../../src/db/schema.js";
+import { auditEvents, incidents } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import type { StoredMessage } from "../support/fake-bot-api.js";
 import { type IntakeServer, serveIntake } from "../support/intake-server.js";
@@ -483,6 +483,35 @@ describe("the repeat question after a post from monitoring software", () => {
       ),
     );
     expect(asked.map(buttonsOf)).toEqual(Array(3).fill(["Повторное к № 1", "Нет, новое"]));
+  });
+
+  it("a post on the place answered the day before stays offered to a surge counting it: that issue was handled", async () => {
+    await start();
+    await post({ link: "https://vk.com/wall-1_1", text: "Мост размыло.", place: "с. Ивановка" });
+    h.db.update(incidents).set({ state: "answered" }).where(eq(incidents.id, 1)).run();
+    h.clock.set("2026-11-25T03:00:00Z"); // Wednesday 08:00, 22 hours later: the flood
+    for (let n = 2; n <= 7; n++) {
+      h.clock.advance(5 * 60_000);
+      await post({
+        link: `https://vk.com/wall-1_${n}`,
+        text: `Мост не починили, пост ${n}.`,
+        place: "с. Ивановка",
+      });
+    }
+    expect(h.texts(CURATORS).filter((text) => text.startsWith("⚠️ Всплеск"))).toEqual([
+      "⚠️ Всплеск: 5 сообщений за 24 ч о месте «с. Ивановка» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
+    ]);
+    // Once the surge is told, its unanswered posts are no repeat of each other, but № 1 is still offered.
+    expect(
+      questions(CURATORS)
+        .slice(-3)
+        .map((q) => q.text),
+    ).toEqual(
+      [5, 6, 7].map(
+        (n) =>
+          `Сообщение № ${n} похоже на повторное. Недавно уже были:\n№ 1 — Мост размыло.\n\nЭто повторное?`,
+      ),
+    );
   });
 
   it("a surge with no post on its place before it asks nothing once recognized", async () => {
