@@ -1,5 +1,5 @@
 /** The ledger of deadline alerts and the sweep's index of incidents to look at. */
-import { and, asc, eq, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { incidents, notifications } from "../db/schema.js";
 
@@ -76,6 +76,24 @@ export function markAlertSent(db: Db, id: number, now: Date): void {
 
 export function markAlertFailed(db: Db, id: number, failure: string, now: Date): void {
   db.update(notifications).set({ failure, sentAt: now }).where(eq(notifications.id, id)).run();
+}
+
+/**
+ * Takes a chat's alerts settled as `failure`, of deadlines in [since, until), back to claims never
+ * sent: the sweep sends them as such (see unsentAlerts).
+ */
+export function reopenAlerts(db: Db, chatId: number, failure: string, since: Date, until: Date): void {
+  db.update(notifications)
+    .set({ failure: null, sentAt: null })
+    .where(
+      and(
+        eq(notifications.chatId, chatId),
+        eq(notifications.failure, failure),
+        gte(notifications.deadlineAt, since),
+        lt(notifications.deadlineAt, until),
+      ),
+    )
+    .run();
 }
 
 /**

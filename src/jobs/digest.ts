@@ -6,12 +6,14 @@
  */
 import { and, eq, gte, inArray, lt } from "drizzle-orm";
 import type { InlineKeyboard } from "grammy";
+import { reopenAlerts } from "../app/alerts.js";
 import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, openIncidents } from "../app/incidents.js";
 import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
 import { partStateText } from "../bot/cards.js";
 import { deliverLong } from "../bot/delivery.js";
 import { cardButtons } from "../bot/keyboards.js";
+import type { SendFailure } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { assignments, boundChats, notifications } from "../db/schema.js";
 import {
@@ -28,7 +30,7 @@ import {
 } from "../domain/incident.js";
 import type { StepId } from "../domain/regulation/index.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
-import { digestKey, missedSince, morningOf } from "./morning.js";
+import { digestKey, missedSince, morningOf, SAID_BY_MORNING_DIGEST } from "./morning.js";
 import { readPost } from "./posts.js";
 import { curatorsHold, type SweepDeps } from "./sweep.js";
 
@@ -77,7 +79,11 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
         : []),
     ].join("\n");
     const shown = cardButtons(open.slice(0, MAX_LINES).map(({ incident }) => incident.id));
-    if (await sendOrRelease(deps, chat.chatId, text, key, shown)) sent++;
+    const outcome = await sendOrRelease(deps, chat.chatId, text, key, shown);
+    if (outcome === "sent") sent++;
+    // Refused or rejected for good, it said none of the alerts folded into it: they are claims never
+    // sent again, and the sweep sends them on their own (the chat refusing, to the curators instead).
+    else if (outcome !== "failed") reopenAlerts(db, chat.chatId, SAID_BY_MORNING_DIGEST, since, today);
   }
   return sent;
 }
@@ -172,7 +178,8 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   const listed = [...ours.slice(0, MAX_LINES), ...late.slice(0, MAX_LINES)].map(({ id }) => id);
   const shown = cardButtons([...new Set(listed)]);
   let sent = 0;
-  for (const chatId of unclaimed) if (await sendOrRelease(deps, chatId, text, keyOf(chatId), shown)) sent++;
+  for (const chatId of unclaimed)
+    if ((await sendOrRelease(deps, chatId, text, keyOf(chatId), shown)) === "sent") sent++;
   return sent;
 }
 
@@ -196,7 +203,7 @@ function eachPost<T>(deps: SweepDeps, rows: { id: number }[], read: (incident: I
 /**
  * Sends a digest leased in the ledger (see leaseNotice: a stop in the middle leaves it to a tick
  * after the lease); one that failed only for now (Telegram down, a 429 given up on) is given back,
- * so the next minute's tick sends it; a chat that refuses is not tried again.
+ * so the next minute's tick sends it; a chat that refuses is not tried again. How it went.
  */
 async function sendOrRelease(
   deps: SweepDeps,
@@ -205,11 +212,11 @@ async function sendOrRelease(
   key: string,
   /** The listed posts' cards, one tap away. */
   keyboard: InlineKeyboard,
-): Promise<boolean> {
+): Promise<"sent" | SendFailure> {
   const outcome = await deliverLong(deps, deps.api, chatId, text, keyboard);
   if (outcome === "failed") giveBackNotice(deps.db, key);
   else settleNotice(deps.db, key, deps.clock.now());
-  return outcome === "sent";
+  return outcome;
 }
 
 /** Whether one of the organization's executors has taken the post (its part, for a co-executor) into work. */

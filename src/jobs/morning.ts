@@ -52,10 +52,14 @@ export function digestKey(chatId: number, day: string): string {
   return `morning:${chatId}:${day}`;
 }
 
+/** The ledger's mark of an overdue alert its chat's morning digest says instead: settled, never sent. */
+export const SAID_BY_MORNING_DIGEST = "said by the morning digest";
+
 /**
  * Whether a deadline missed before today's work began is said by a chat's morning digest still to
  * come in this tick (the digests run right after the sweep): the overdue alert held over the night
- * or the weekend is not sent on its own in the same minute.
+ * or the weekend is not sent on its own in the same minute. A digest the chat refuses (or Telegram
+ * rejects) says nothing: its alerts are given back to the sweep (see morningDigests).
  */
 export function saidByMorningDigest(
   db: Db,

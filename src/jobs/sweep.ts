@@ -47,7 +47,7 @@ import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
 import type { RenderReports } from "../reports/render.js";
-import { saidByMorningDigest } from "./morning.js";
+import { SAID_BY_MORNING_DIGEST, saidByMorningDigest } from "./morning.js";
 
 export interface SweepDeps {
   db: Db;
@@ -76,8 +76,6 @@ const STALE_CLAIM_MS = 2 * 60_000;
 const NO_LONGER_DUE = "no longer due";
 /** The ledger's mark of an overdue alert a chat got the escalation of instead: settled, never sent. */
 const SAID_BY_ESCALATION = "said by the escalation";
-/** The ledger's mark of an overdue alert its chat's morning digest says instead: settled, never sent. */
-const SAID_BY_MORNING_DIGEST = "said by the morning digest";
 /** Telegram's 4096 characters, less the preamble the curators get when a chat refuses the alert. */
 const DIGEST_LIMIT = 4096 - t.alert.undelivered("").length;
 

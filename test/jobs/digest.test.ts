@@ -26,6 +26,7 @@ let h: Harness;
 afterEach(() => h.close());
 
 const deps = () => h.deps();
+const ADMIN = 1001;
 
 describe("morning digest", () => {
   it("at the start of the working day each organization's chat gets its open posts and those overdue since the previous working day, once", async () => {
@@ -148,6 +149,56 @@ describe("morning digest", () => {
     h.clock.set("2026-11-25T11:01:00Z"); // 16:01: № 2's draft, due 15:00, is overdue
     await sweep(deps());
     expect(overdue(OFFICE.healthChat)).toEqual([expect.stringMatching(/❗ Сообщение № 2: /)]);
+  });
+
+  it("a work chat that refuses its morning digest: the overdue alert folded into it reaches the curators as «не удалось доставить», once", async () => {
+    h = await Harness.start({ now: "2026-11-24T06:59:00Z", adminIds: [ADMIN] }); // Tuesday 11:59 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-24T13:01:00Z"); // 18:01: no alert at night
+    await sweep(deps());
+    // The bot was removed from the work chat overnight, and the update saying so never reached it.
+    h.fake.setChatMember(OFFICE.healthChat, h.bot.botInfo.id, "kicked");
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00: the sweep folds the alert into the digest
+    const jobs = startJobs(deps());
+    await jobs.tick();
+    for (const at of ["2026-11-25T04:03:00Z", "2026-11-25T04:04:00Z", "2026-11-26T04:00:00Z"]) {
+      h.clock.set(at);
+      await jobs.tick();
+    }
+    await jobs.stop();
+    const undelivered = h
+      .texts(OFFICE.curatorsChat)
+      .filter((text) => text.startsWith("Не удалось доставить в рабочий чат") && text.includes("❗"));
+    expect(undelivered).toEqual([
+      expect.stringMatching(/^[^\n]+\n\n❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк/),
+    ]);
+    expect(h.texts(ADMIN).filter((text) => text.includes(String(OFFICE.healthChat)))).toHaveLength(1);
+  });
+
+  it("a morning digest Telegram rejects (not the chat's fault): the overdue alert folded into it goes to the work chat on its own", async () => {
+    h = await Harness.start({ now: "2026-11-24T06:59:00Z" }); // Tuesday 11:59 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-24T13:01:00Z"); // 18:01
+    await sweep(deps());
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: reply markup is too long" },
+      {
+        match: (params) =>
+          params.chat_id === OFFICE.healthChat && String(params.text).startsWith("Доброе утро!"),
+      },
+    );
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    const jobs = startJobs(deps());
+    await jobs.tick();
+    h.clock.set("2026-11-25T04:03:00Z"); // the sweep retries a claim left unsent after two minutes
+    await jobs.tick();
+    await jobs.stop();
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.includes("❗ Сообщение"))).toEqual([
+      expect.stringMatching(/^❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк/),
+    ]);
   });
 
   it("a day its digest did not go out (the bot stopped after the morning's sweep) is said the next morning, the alert the sweep left to it too", async () => {
