@@ -312,6 +312,22 @@ export function repeatQuestionOpen(db: Db, incidentId: number): boolean {
   );
 }
 
+/**
+ * Whether the post went past its repeat question unanswered: answered or closed while nobody linked
+ * it or called it new. Its copies are then to say so (see forgetRepeatQuestion).
+ */
+export function repeatQuestionLeftOver(
+  db: Db,
+  row: Pick<IncidentRow, "id" | "state" | "repeatOfId">,
+): boolean {
+  return row.repeatOfId === null && questionOver(row.state) && !noticeClaimed(db, notRepeatKey(row.id));
+}
+
+/** The question's copies, once they say it is over: a later change of the post leaves them be. */
+export function forgetRepeatQuestion(db: Db, incidentId: number): void {
+  db.delete(repeatQuestions).where(eq(repeatQuestions.incidentId, incidentId)).run();
+}
+
 const repeatEvent = (incidentId: number) =>
   ({ entity: "incident", entityId: incidentId, action: "markRepeat" }) as const;
 

@@ -48,6 +48,7 @@ import { OneAtATime } from "../one-at-a-time.js";
 import { cb } from "./callback-data.js";
 import { buttonLabel } from "./keyboards.js";
 import { chatRefused, isRefusal, type RefusalDeps } from "./refused-chats.js";
+import { retireRepeatQuestion } from "./repeat-questions.js";
 import { stepLabel, t } from "./texts.js";
 import { DRAFT_BUTTON } from "./texts-answers.js";
 import { tr } from "./texts-incidents.js";
@@ -651,10 +652,11 @@ function syncsOf(db: Db): OneAtATime<number> {
  * Brings every card of the incident up to date in every chat it belongs in (`extra` chats too):
  * edits the message where one exists, sends a new card where none does (or the old one can no longer
  * be edited; `silent` when asked: no sound on the phones, as at night), and strips the buttons of
- * cards in chats that are no longer concerned. Telegram's refusals are never thrown: the transition
- * has already happened and must not look failed. A person who blocked the bot is marked so, and the
- * admins hear once of a group that refuses (see refused-chats.ts). A person marked so is left alone,
- * old cards too, until they write or unblock: Telegram would refuse every edit.
+ * cards in chats that are no longer concerned, of drafts decided and of a repeat question the post
+ * went past unanswered. Telegram's refusals are never thrown: the transition has already happened
+ * and must not look failed. A person who blocked the bot is marked so, and the admins hear once of a
+ * group that refuses (see refused-chats.ts). A person marked so is left alone, old cards too, until
+ * they write or unblock: Telegram would refuse every edit.
  *
  * One incident's syncs run one after another, each from the incident as it is when its turn comes:
  * two changes announced side by side (two chats, a press and the sweep) cannot leave a card showing
@@ -667,8 +669,10 @@ export function syncCards(
   options: { silent?: boolean } = {},
 ): Promise<number> {
   return syncsOf(deps.db).run(incident.id, async () => {
-    const changed = await syncNow(deps, current(deps.db, incident), extra, options);
+    const latest = current(deps.db, incident);
+    const changed = await syncNow(deps, latest, extra, options);
     await retireDecidedDrafts(deps, incident.id);
+    await retireRepeatQuestion(deps, latest.row);
     return changed;
   });
 }

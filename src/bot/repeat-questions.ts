@@ -1,12 +1,14 @@
 /**
  * The repeat question's copies (one in the curators' chat, or one for each curator; see
  * repeatQuestionCopies) once the post's question is decided, wherever it was decided: its own buttons,
- * the card's «Повторное к …», the post closed.
+ * the card's «Повторное к …», the post answered or closed.
  */
 import { type Api, GrammyError, HttpError } from "grammy";
 import type { Logger } from "pino";
-import { repeatQuestionCopies } from "../app/intake.js";
+import type { IncidentRow } from "../app/incidents.js";
+import { forgetRepeatQuestion, repeatQuestionCopies, repeatQuestionLeftOver } from "../app/intake.js";
 import type { Db } from "../db/client.js";
+import { ti } from "./texts-intake.js";
 
 /**
  * Every copy says what was decided and by whom (without `decided`, keeps its text) and loses its
@@ -27,4 +29,21 @@ export async function settleRepeatQuestion(
       deps.log.warn({ chatId, messageId, incidentId, error: error.message }, "repeat question not settled");
     }
   }
+}
+
+/**
+ * A question nobody answered before the post's answer was out or the post was closed says which, and
+ * loses its buttons, once: its copies are forgotten then, and the post's later syncs (cards.ts) pass
+ * it by. A press on a copy Telegram did not let edit is refused with why (features/intake.ts).
+ */
+export async function retireRepeatQuestion(
+  deps: { api: Api; db: Db; log: Logger },
+  row: IncidentRow,
+): Promise<void> {
+  if (!repeatQuestionLeftOver(deps.db, row)) return;
+  const { id, state, closedReason } = row;
+  const over =
+    state === "answered" ? ti.repeatTooLate(id) : closedReason ? ti.closed[closedReason](id) : undefined;
+  await settleRepeatQuestion(deps, id, over);
+  forgetRepeatQuestion(deps.db, id);
 }

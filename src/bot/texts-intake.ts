@@ -73,7 +73,7 @@ export const ti = {
   alreadyRepeat: (of: number) => `Уже отмечено: повторное к № ${of}.`,
   markedNew: "Отмечено как новое.",
   alreadyNew: "Уже отмечено как новое.",
-  /** The repeat question pressed once the post's answer is out: nothing is linked. */
+  /** The repeat question pressed once the post's answer is out (nothing is linked), or left till then. */
   repeatTooLate: (id: number) => `Ответ на сообщение № ${id} уже размещён: отмечать повторное поздно.`,
   notEarlier: (of: number) =>
     `Сообщение № ${of} не подходит: повторное отмечают только к более раннему сообщению.`,
@@ -168,10 +168,12 @@ export const ti = {
       : `${reason === "threat" ? "угроза" : "оскорбительное"} (${clause}). `) +
     "Готовить ответ не нужно.",
   notFound: "Такого сообщения нет.",
-  closedToxic: (id: number) => `Сообщение № ${id} закрыто без ответа как оскорбительное.`,
-  closedThreat: (id: number) => `Сообщение № ${id} закрыто без ответа как угроза.`,
-  closedVoid: (id: number) =>
-    `Сообщение № ${id} закрыто без ответа: пост удалён или зарегистрирован ошибочно.`,
+  /** To the curator who closed the post, and on its repeat question left unanswered. */
+  closed: {
+    toxic: (id: number) => `Сообщение № ${id} закрыто без ответа как оскорбительное.`,
+    threat: (id: number) => `Сообщение № ${id} закрыто без ответа как угроза.`,
+    void: (id: number) => `Сообщение № ${id} закрыто без ответа: пост удалён или зарегистрирован ошибочно.`,
+  },
   voidConfirm: (id: number) =>
     `Закрыть сообщение № ${id} без ответа: пост удалён автором или зарегистрирован ошибочно (не тот пост, ` +
     "дубль под другой ссылкой)? Сроки по нему остановятся, в месячный отчёт оно не войдёт. Отменить это будет нельзя.",

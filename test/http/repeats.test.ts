@@ -98,6 +98,16 @@ async function olgaRegistersARepeat() {
   return olga;
 }
 
+function person(telegramId: number) {
+  const found = findPerson(h.db, telegramId);
+  if (!found) throw new Error(`no person ${telegramId}`);
+  return found;
+}
+
+/** The bot's message as it reads now, edits and all. */
+const asNow = (message: StoredMessage) =>
+  h.fake.messages(message.chat_id).find((m) => m.message_id === message.message_id);
+
 /** Presses `data` on the message as it is now (a forged press, or a second tap on a stale copy). */
 async function pressData(telegramId: number, message: StoredMessage, data: string) {
   const update = await h.deliver(updates.callback(h.user(telegramId, "Кто-то").tg, message, data));
@@ -209,11 +219,6 @@ describe("the repeat question after a post from monitoring software", () => {
     await start();
     await twoPostsByOneAuthor();
     const question = questions(CURATORS)[0] as StoredMessage;
-    const person = (telegramId: number) => {
-      const found = findPerson(h.db, telegramId);
-      if (!found) throw new Error(`no person ${telegramId}`);
-      return found;
-    };
     const now = h.clock.now();
     for (const step of [
       routeIncident(h.db, {
@@ -395,15 +400,63 @@ describe("the repeat question after a post from monitoring software", () => {
     expect(questions(CURATORS)[0]?.text).toBe("Сообщение № 2 отмечено как повторное к № 1 (Ольга).");
   });
 
-  it("the post closed as offensive: the question left unanswered loses its buttons", async () => {
+  it("the post closed as offensive: the question left unanswered says so and loses its buttons", async () => {
     await start();
     await twoPostsByOneAuthor();
+    const question = questions(CURATORS)[0] as StoredMessage;
     const olga = h.user(OFFICE.curator, "Ольга");
     await olga.press("Оскорбительное", curatorsChat());
     await olga.press(/Да/, curatorsChat());
     expect(loadIncident(h.db, 2)?.row.state).toBe("closed");
-    expect(questions(CURATORS)).toHaveLength(1);
-    expect(buttonsOf(questions(CURATORS)[0])).toEqual([]);
+    expect(asNow(question)?.text).toBe("Сообщение № 2 закрыто без ответа как оскорбительное.");
+    expect(buttonsOf(asNow(question))).toEqual([]);
+    expect(await pressData(OFFICE.curator, question, "int.rep:2:1")).toMatchObject({ text: "Уже закрыто." });
+    expect(repeatOf(2)).toBeNull();
+  });
+
+  it("the post's answer published while nobody answered the question: every copy says so and loses its buttons", async () => {
+    await start(false);
+    const health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+    const healthChat = h.group(OFFICE.healthChat, "Минздрав: обращения");
+    h.seedChat(healthChat, health);
+    h.seedPerson(OFFICE.executor, "Иван", [], [health]);
+    await twoPostsByOneAuthor();
+    const copies = [OFFICE.curator, OFFICE.curator2].map((id) => questions(id)[0] as StoredMessage);
+    const svetlanas = copies[1] as StoredMessage;
+    for (const copy of copies) expect(buttonsOf(copy)).toEqual(["Повторное к № 1", "Нет, новое"]);
+    const now = h.clock.now();
+    for (const step of [
+      routeIncident(h.db, {
+        incidentId: 2,
+        leadId: health,
+        coexecutorIds: [],
+        actor: person(OFFICE.curator),
+        now,
+      }),
+      acceptIncident(h.db, { incidentId: 2, actor: person(OFFICE.executor), now }),
+    ])
+      expect(step.ok).toBe(true);
+    await seedDraft(h, 2, { approve: true });
+
+    const executor = h.user(OFFICE.executor, "Иван");
+    await executor.press("Размещено", healthChat);
+    await executor.send("https://vk.com/wall-1_2?reply=5", healthChat);
+    expect(loadIncident(h.db, 2)?.row.state).toBe("answered");
+    for (const copy of copies) {
+      expect(asNow(copy)?.text).toBe("Ответ на сообщение № 2 уже размещён: отмечать повторное поздно.");
+      expect(buttonsOf(asNow(copy))).toEqual([]);
+    }
+
+    // A tap on a copy as it was on a phone not yet refreshed: told why, and nothing is linked.
+    const before = stateOf(2);
+    for (const data of ["int.rep:2:1", "int.new:2"])
+      expect(await pressData(OFFICE.curator2, svetlanas, data)).toMatchObject({
+        text: "Ответ на сообщение № 2 уже размещён: отмечать повторное поздно.",
+        show_alert: true,
+      });
+    expect(stateOf(2)).toEqual(before);
+    expect(repeatOf(2)).toBeNull();
+    expect(asNow(svetlanas)?.text).toBe("Ответ на сообщение № 2 уже размещён: отмечать повторное поздно.");
   });
 
   it("«Нет, новое» reads the same in a curator's own registration and in the question after a monitored post", async () => {

@@ -771,25 +771,20 @@ async function closePost(ctx: BotContext, incidentId: number, reason: ClosedReas
     return;
   }
   ctx.log.info({ incidentId, reason }, "incident closed without an answer");
-  const closed = { toxic: ti.closedToxic, threat: ti.closedThreat, void: ti.closedVoid }[reason];
-  await ctx.answerCallbackQuery({ text: closed(incidentId) });
+  await ctx.answerCallbackQuery({ text: ti.closed[reason](incidentId) });
   // First what cannot be asked for again once the post is closed: the threat passed on (Orenburg p.17).
   // The organizations that had it (not one still waiting its turn) stop working on it; handled again
   // after a crash, those it had then.
   const had = activeAssignments(result.before).filter((a) => a.state !== "queued");
   const notice = ti.closedNotice(incidentId, reason, ctx.app.sla.regulation.toxic.clause);
-  // A repeat question still waiting is not to be answered any more: it loses its buttons.
-  const questionOpen = result.before.row.repeatOfId === null && !noticeClaimed(db, notRepeatKey(incidentId));
   await announceEach(
     ctx.log,
     "closing",
     async () => {
       if (threat) await passOnThreat(ctx, result.incident);
     },
+    // The cards, and a repeat question still waiting: it says the post is closed.
     () => syncCards({ ...ctx.app, api: ctx.api }, result.incident),
-    async () => {
-      if (questionOpen) await settleRepeatQuestion({ api: ctx.api, db, log: ctx.log }, incidentId);
-    },
     ...had.map(
       ({ organizationId }) =>
         () =>
