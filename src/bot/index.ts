@@ -96,9 +96,10 @@ export interface BotOptions {
  * or draft) is no answer, each dialogue noting what it sent (dialoguePlugin); 18: a post's details
  * correct its text and author, and a detail's question is edited into its confirmation; the intake
  * asks the text when words came with a pasted link; 19: routing «По очереди» warns of parts due
- * after the lead's draft, the intake's repeat offers leave a surge's topic and place out.
+ * after the lead's draft, the intake's repeat offers leave a surge's topic and place out; 20: a
+ * co-executor's part sent while the lead's answer draft is on approval says so to the curators.
  */
-const CONVERSATIONS_VERSION = 19;
+const CONVERSATIONS_VERSION = 20;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

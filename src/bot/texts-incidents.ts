@@ -258,6 +258,14 @@ export const tr = {
       `⚠️ Эта информация пришла после того, как ответ был согласован (${approved}): в согласованном тексте её нет. ` +
       "Дополнения к согласованному ответу в боте нет. Если информацию нужно учесть, нажмите на карточке «Переназначить» " +
       `и направьте сообщение тому же основному исполнителю (${lead}): он подготовит новый проект.`,
+    /** A part reaching the lead while its answer's draft (`submitted`: when sent) waits for the curators. */
+    onApprovalLead: (submitted: string) =>
+      `⚠️ Эта информация пришла, когда ваш проект ответа уже был на согласовании (отправлен ${submitted}): в нём её нет. ` +
+      "Куратор об этом знает: если информацию нужно учесть, попросите его вернуть проект на доработку.",
+    /** The same, to the curators; `lead`: the lead organization. */
+    onApprovalCurators: (submitted: string, lead: string) =>
+      `⚠️ Проект ответа, ждущий вашего решения, основной исполнитель (${lead}) отправил ${submitted} — до этой информации: в нём её нет. ` +
+      "Если информацию нужно учесть, верните проект кнопкой «На доработку».",
     /** To a co-executor whose turn came (Orenburg p.14): a part given before it, to take into account. */
     before: (id: number, organization: string, text: string) =>
       `Сообщение № ${id}: до вас информацию прислал соисполнитель ${organization}. Учтите её в своей:\n\n${text}`,

@@ -37,6 +37,7 @@ import type { AppDeps, BotContext } from "../bot/context.js";
 import {
   announceEach,
   cardDeps,
+  notifyCurators,
   notifyOrganization,
   ringFor,
   sendLong,
@@ -226,7 +227,7 @@ export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident
   const lead = leadAssignment(incident);
   if (!part || !lead) return;
   const notice = tr.part.notice(incident.id, part.organizationName, part.partText ?? "");
-  const late = partAfterApproval(deps, incident, "lead");
+  const late = [...partOnApproval(deps, incident, "lead"), ...partAfterApproval(deps, incident, "lead")];
   const forLead = [notice, ...late].join("\n\n");
   const text = [forLead, ...leadDeadline(deps, incident)].join("\n\n");
   const attachments = partAttachments(deps.db, part);
@@ -266,6 +267,39 @@ export function partAfterApproval(deps: AppDeps, incident: Incident, to: "lead" 
   const at = formatDeadline(approvedAt, deps.sla.timezone);
   const lead = leadAssignment(incident)?.organizationName ?? "";
   return [to === "lead" ? tr.part.afterApprovalLead(at) : tr.part.afterApprovalCurators(at, lead)];
+}
+
+/**
+ * A part reaching the lead while its answer's draft waits for the curators' decision is not in that
+ * draft: the lead (`"lead"`) and the curators are told so, with when the draft was sent, and the
+ * curators that «На доработку» has the lead take the part into account. None for a draft of an
+ * interim answer or a question to the author (the answer itself is still to be written).
+ */
+export function partOnApproval(deps: AppDeps, incident: Incident, to: "lead" | "curators"): string[] {
+  const submittedAt = incident.answer?.draftSubmittedAt;
+  if (incident.state !== "on_approval" || !submittedAt || publishAction(incident) !== "publish") return [];
+  const at = formatDeadline(submittedAt, deps.sla.timezone);
+  const lead = leadAssignment(incident)?.organizationName ?? "";
+  return [to === "lead" ? tr.part.onApprovalLead(at) : tr.part.onApprovalCurators(at, lead)];
+}
+
+/**
+ * A part the curators pass on (Georgievsk p.18) while the lead's answer draft waits for their
+ * decision: their chat hears the draft lacks it, as under Orenburg with the part itself (the
+ * curator who passed it on may not be the one to decide on the draft).
+ */
+export async function tellCuratorsOfPartOnApproval(
+  deps: AppDeps,
+  api: Api,
+  incident: Incident,
+  assignmentId: number,
+): Promise<void> {
+  const part = incident.assignments.find((a) => a.id === assignmentId);
+  const lead = leadAssignment(incident);
+  const lacking = partOnApproval(deps, incident, "curators");
+  if (!part || !lead || lacking.length === 0) return;
+  const passed = ta.part.passedOn(incident.id, part.organizationName, lead.organizationName);
+  await notifyCurators(deps, api, [passed, ...lacking].join("\n\n"), undefined, ringFor(incident));
 }
 
 /**
@@ -394,6 +428,7 @@ export async function passOnStrandedPartsAtStart(deps: AppDeps, api: Api): Promi
     const told = await Promise.allSettled([
       handTurnOn(deps, api, incident),
       ...assignmentIds.map((id) => tellLeadOfPart(deps, api, incident, id)),
+      ...assignmentIds.map((id) => tellCuratorsOfPartOnApproval(deps, api, incident, id)),
     ]);
     for (const failed of told) {
       if (failed.status === "rejected")

@@ -37,7 +37,7 @@ import {
 } from "../domain/incident.js";
 import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { partAfterApproval, tellLeadOfPart, tellLeadOfReturn } from "./answers.js";
+import { partAfterApproval, partOnApproval, tellLeadOfPart, tellLeadOfReturn } from "./answers.js";
 import { aboutPost, askOf, type Flow, isCancel, removeButtons, staleStep, waitForAnswer } from "./ask.js";
 import { attachmentOf } from "./draft.js";
 import { tellTakenFrom } from "./withdrawn.js";
@@ -557,6 +557,7 @@ export function partFlow(deps: AppDeps) {
       }
       const notice = [
         tr.part.notice(incidentId, mine.organizationName, text),
+        ...partOnApproval(deps, result.incident, "curators"),
         ...partAfterApproval(deps, result.incident, "curators"),
       ].join("\n\n");
       await announceEach(

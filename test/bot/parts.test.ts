@@ -14,6 +14,7 @@ import { type PostOptions, seedRegistered, showCards } from "../support/workflow
 const CURATOR = 2001;
 const HEALTH_EXECUTOR = 3001;
 const EDUCATION_EXECUTOR = 3002;
+const BUILDING_EXECUTOR = 3003;
 
 let h: Harness;
 let health: number;
@@ -22,9 +23,11 @@ let education: number;
 const curatorsChat = () => h.group(-200, "Кураторы");
 const healthChat = () => h.group(-100, "Минздрав: обращения");
 const educationChat = () => h.group(-300, "Минобр: обращения");
+const buildingChat = () => h.group(-400, "Минстрой: обращения");
 const curator = () => h.user(CURATOR, "Ольга");
 const educationExecutor = () => h.user(EDUCATION_EXECUTOR, "Мария");
 const healthExecutor = () => h.user(HEALTH_EXECUTOR, "Иван");
+const buildingExecutor = () => h.user(BUILDING_EXECUTOR, "Пётр");
 const partNotice = "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nДвор очищен.";
 
 /** Tuesday 24.11.2026 10:00 in Yekaterinburg (Orenburg preset). */
@@ -34,11 +37,13 @@ const TUESDAY_10_MOSCOW = "2026-11-24T07:00:00Z";
 
 /**
  * № 1 routed to the health ministry (the lead) and the education ministry (a co-executor), whose
- * executor has taken it and opened «Отправить информацию».
+ * executor has taken it and opened «Отправить информацию»; `withBuilding`: the construction ministry
+ * too, a second co-executor, its executor having taken it.
  */
 async function coexecutorAsked(
   options: HarnessOptions = { now: TUESDAY_10 },
   post: PostOptions = {},
+  withBuilding = false,
 ): Promise<number> {
   h = await Harness.start(options);
   health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
@@ -49,16 +54,23 @@ async function coexecutorAsked(
   h.seedPerson(CURATOR, "Ольга", ["curator"]);
   h.seedPerson(HEALTH_EXECUTOR, "Иван", [], [health]);
   h.seedPerson(EDUCATION_EXECUTOR, "Мария", [], [education]);
+  if (withBuilding) {
+    const building = h.seedOrganization("Министерство строительства", "Минстрой");
+    h.seedChat(buildingChat(), building);
+    h.seedPerson(BUILDING_EXECUTOR, "Пётр", [], [building]);
+  }
   const id = seedRegistered(h, { link: "https://vk.com/wall-1_1", ...post });
   await showCards(h, id);
   await pressData(-200, `inc.route:${id}`);
   await curator().press(/Минздрав/, curatorsChat());
   await curator().press(/Минобр/, curatorsChat());
+  if (withBuilding) await curator().press(/Минстрой/, curatorsChat());
   await curator().press("Готово", curatorsChat());
   await curator().press(/Министерство здравоохранения/, curatorsChat());
   // Orenburg p.6: a significant post's answer may be shortened; not here.
   if (h.fake.buttons(-200).some((b) => b.label === "Без сокращения"))
     await curator().press("Без сокращения", curatorsChat());
+  if (withBuilding) await buildingExecutor().press("Взять в работу", buildingChat());
   await educationExecutor().press("Взять в работу", educationChat());
   await educationExecutor().press("Отправить информацию", educationChat());
   return id;
@@ -544,29 +556,29 @@ describe("a part for the curators without a curators' chat", () => {
   });
 });
 
-describe("a part coming after the lead's answer was approved", () => {
-  const ANSWER = { text: "Здравствуйте! Двор очистят до пятницы.", attachments: [] };
+const ANSWER = { text: "Здравствуйте! Двор очистят до пятницы.", attachments: [] };
 
+function must(result: TransitionResult): void {
+  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
+}
+
+/** 5 minutes on (10:05), the lead's executor takes the post and sends its draft to the curators. */
+function leadDraftSent(id: number, purpose?: "interim"): void {
+  h.clock.set(new Date(h.clock.now().getTime() + 5 * 60_000));
+  const ivan = findPerson(h.db, HEALTH_EXECUTOR) as Person;
+  const now = h.clock.now();
+  must(acceptIncident(h.db, { incidentId: id, actor: ivan, now }));
+  must(
+    submitDraft(h.db, { incidentId: id, actor: ivan, now, content: ANSWER, ...(purpose ? { purpose } : {}) }),
+  );
+}
+
+describe("a part coming after the lead's answer was approved", () => {
   /** At 10:05 the lead's executor takes the post and drafts its answer; the curator approves it. */
   function leadAnswerApproved(id: number, purpose?: "interim"): void {
-    h.clock.set(new Date(h.clock.now().getTime() + 5 * 60_000));
-    const ivan = findPerson(h.db, HEALTH_EXECUTOR) as Person;
+    leadDraftSent(id, purpose);
     const olga = findPerson(h.db, CURATOR) as Person;
-    const now = h.clock.now();
-    const must = (result: TransitionResult) => {
-      if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
-    };
-    must(acceptIncident(h.db, { incidentId: id, actor: ivan, now }));
-    must(
-      submitDraft(h.db, {
-        incidentId: id,
-        actor: ivan,
-        now,
-        content: ANSWER,
-        ...(purpose ? { purpose } : {}),
-      }),
-    );
-    must(approveDraft(h.db, { incidentId: id, actor: olga, now }));
+    must(approveDraft(h.db, { incidentId: id, actor: olga, now: h.clock.now() }));
   }
 
   const leadWarning =
@@ -628,5 +640,59 @@ describe("a part coming after the lead's answer was approved", () => {
     );
     await curator().press("Согласовать и передать: Минобр", curatorsChat());
     expect(h.lastText(-100)).toBe(`${partNotice}\n\n${leadWarning}`);
+  });
+});
+
+describe("a part coming while the lead's answer draft waits for the curators' decision", () => {
+  const leadWarning =
+    "⚠️ Эта информация пришла, когда ваш проект ответа уже был на согласовании (отправлен 24.11.2026 10:05): в нём её нет. " +
+    "Куратор об этом знает: если информацию нужно учесть, попросите его вернуть проект на доработку.";
+  const curatorsWarning =
+    "⚠️ Проект ответа, ждущий вашего решения, основной исполнитель (Министерство здравоохранения) отправил 24.11.2026 10:05 — " +
+    "до этой информации: в нём её нет. Если информацию нужно учесть, верните проект кнопкой «На доработку».";
+
+  it("Orenburg p.14: the curators hear the draft lacks it and may return it; the lead's chat and holder, that the curators know", async () => {
+    const id = await coexecutorAsked();
+    leadDraftSent(id);
+    h.clock.set(new Date(h.clock.now().getTime() + 5 * 60_000)); // 10:10
+    await showCards(h, id);
+    const heldBefore = h.texts(HEALTH_EXECUTOR).length;
+
+    await educationExecutor().send("Двор очищен.", educationChat());
+    expect(h.lastText(-200)).toBe(`${partNotice}\n\n${curatorsWarning}`);
+    expect(h.fake.buttons(-200).map((b) => b.label)).toContain("На доработку");
+    expect(h.lastText(-100)).toBe(`${partNotice}\n\n${leadWarning}`);
+    expect(
+      h
+        .texts(HEALTH_EXECUTOR)
+        .slice(heldBefore)
+        .filter((text) => !text.startsWith("Сообщение № 1 · ")),
+    ).toEqual([
+      `${partNotice}\n\n${leadWarning}\n\nВаш срок: разместить ответ до 25.11.2026 11:00 (п. 8 регламента).`,
+    ]);
+  });
+
+  it("Georgievsk p.18: a part passed on before the draft goes plain; one passed on while the draft waits is flagged to the curators and the lead", async () => {
+    const id = await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" }, {}, true);
+
+    // Before any draft: the part reaches the lead as ever, and the curators hear nothing more.
+    await educationExecutor().send("Двор очищен.", educationChat());
+    await curator().press("Согласовать и передать: Минобр", curatorsChat());
+    expect(h.lastText(-100)).toBe(partNotice);
+    expect(h.texts(-200).some((text) => text.includes("⚠️"))).toBe(false);
+
+    leadDraftSent(id);
+    await buildingExecutor().press("Отправить информацию", buildingChat());
+    await buildingExecutor().send("Подрядчик вывезет снег до пятницы.", buildingChat());
+    h.clock.set(new Date(h.clock.now().getTime() + 5 * 60_000)); // 10:10
+    await curator().press("Согласовать и передать: Минстрой", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      "Информация по сообщению № 1 (Министерство строительства) согласована куратором и передана основному исполнителю: " +
+        `Министерство здравоохранения.\n\n${curatorsWarning}`,
+    );
+    expect(h.lastText(-100)).toBe(
+      "Информация соисполнителя по сообщению № 1 — Министерство строительства:\n\n" +
+        `Подрядчик вывезет снег до пятницы.\n\n${leadWarning}`,
+    );
   });
 });

@@ -26,6 +26,7 @@ import {
   rulesOf,
   tell,
   tellCoexecutorPassedOn,
+  tellCuratorsOfPartOnApproval,
   tellLeadOfPart,
 } from "../../flows/answers.js";
 import { ANSWER_WINDOW_MS } from "../../flows/ask.js";
@@ -258,8 +259,9 @@ async function releaseTurnNow(ctx: BotContext, id: number, assignmentId: number)
 /**
  * «Согласовать и передать»: a curator passes a co-executor's part on to the lead organization
  * (Georgievsk p.18): its chat and the executor holding the post get it, and the co-executor hears it
- * went. The button names the part (its assignment), so a part sent again after a re-routing needs
- * its own tap. Of two curators pressing at once, one passes it; the other is told.
+ * went; with the answer's draft waiting for the curators, they and the lead hear it lacks the part.
+ * The button names the part (its assignment), so a part sent again after a re-routing needs its own
+ * tap. Of two curators pressing at once, one passes it; the other is told.
  */
 async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton) {
   const { app } = ctx;
@@ -285,6 +287,7 @@ async function passOn(ctx: BotContext, { id, assignmentId, version }: PartButton
       onNotice ? ctx.editMessageReplyMarkup() : Promise.resolve(),
       handTurnOn(app, ctx.api, incident, result.before),
       tellLeadOfPart(app, ctx.api, incident, part),
+      tellCuratorsOfPartOnApproval(app, ctx.api, incident, part),
       tellCoexecutorPassedOn(app, ctx.api, incident, part),
     ]);
     for (const failed of announced) {
