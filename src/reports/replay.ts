@@ -121,6 +121,19 @@ function isCuratorStep(reg: Regulation, step: StepId): boolean {
   return reg.steps[step]?.actor === "curator";
 }
 
+/** Each change of who holds the post, or an organization's part, in order (null: nobody). */
+type Holders = { at: Date; personId: number | null }[];
+
+/** Who held at an instant; null when nobody did (not taken yet, or the holder had left). */
+function heldAt(holders: Holders, at: Date): number | null {
+  let personId: number | null = null;
+  for (const change of holders) {
+    if (change.at.getTime() > at.getTime()) break;
+    personId = change.personId;
+  }
+  return personId;
+}
+
 /**
  * Whether a step ended at `at`, not done, was a violation: working time had passed beyond its deadline
  * by then (ended on Saturday after a deadline at Friday's close, it was not; see WorkingTime.meets).
@@ -170,8 +183,12 @@ class CoexecutorParts {
   readonly #running = new Map<number, Part>();
   /** Parts waiting for a curator to pass them on, by organization. */
   readonly #passOn = new Map<number, Part>();
-  /** Who took each organization's part (or, unknown, sent it): he answers for its rework. */
-  readonly #takenBy = new Map<number, number | null>();
+  /**
+   * Who held each organization's part, over time: who took it (or, nobody holding it, sent it); nobody
+   * once he left, or from a routing that gives the part anew. He answers for its rework, and for a
+   * part step whose time ran out while he held it (see `#instance`).
+   */
+  readonly #holders = new Map<number, Holders>();
   /**
    * When each co-executor's part reached the lead, null while it is owed: the lead's draft waits
    * for them all (Georgievsk p.18), as assignments.part_passed_at has the card wait.
@@ -280,6 +297,7 @@ class CoexecutorParts {
         !reworking.includes(organizationId) &&
         !working.has(organizationId),
     );
+    for (const organizationId of coexecutors) this.#hold(organizationId, e.at, null);
     if (coexecutors.length === 0) return ended;
     // Positions as the routing gave them: the lead's first.
     const first = lead === null ? 0 : 1;
@@ -360,13 +378,33 @@ class CoexecutorParts {
   /** A co-executor took the post into work: that person answers for the part. */
   accept(e: IncidentEvent): void {
     const part = this.#concerned(e);
-    if (part && part !== "unknown" && part.personId === null) part.personId = e.actorId;
+    if (part && part !== "unknown" && part.personId === null) {
+      part.personId = e.actorId;
+      this.#hold(part.organizationId, e.at, e.actorId);
+    }
   }
 
   /** The person who took the part left its organization: the part is nobody's until it is sent. */
   unheld(e: IncidentEvent): void {
+    const gone = e.details?.personId;
+    const organizationId = e.details?.organizationId;
+    if (typeof organizationId === "number" && this.#holder(organizationId) === gone)
+      this.#hold(organizationId, e.at, null);
     const part = this.#concerned(e);
-    if (part && part !== "unknown" && part.personId === e.details?.personId) part.personId = null;
+    if (part && part !== "unknown" && part.personId === gone) part.personId = null;
+  }
+
+  /** The organization's part is `personId`'s from `at` (null: nobody's). */
+  #hold(organizationId: number, at: Date, personId: number | null): void {
+    if (this.#holder(organizationId) === personId) return;
+    const holders = this.#holders.get(organizationId);
+    if (holders) holders.push({ at, personId });
+    else this.#holders.set(organizationId, [{ at, personId }]);
+  }
+
+  /** Who holds the organization's part now. */
+  #holder(organizationId: number): number | null {
+    return this.#holders.get(organizationId)?.at(-1)?.personId ?? null;
   }
 
   /**
@@ -382,7 +420,7 @@ class CoexecutorParts {
     const known = part && part !== "unknown" ? part : undefined;
     const organizationId = known?.organizationId ?? (typeof named === "number" ? named : undefined);
     if (organizationId === undefined) return undefined;
-    this.#takenBy.set(organizationId, known?.personId ?? this.#takenBy.get(organizationId) ?? e.actorId);
+    if (this.#holder(organizationId) === null) this.#hold(organizationId, e.at, e.actorId);
     // Only parts the bot sent for approval (a part sent before it did went to the lead at once); a
     // part sent again with no clock of its own running still waits for the curators.
     if (e.details?.forApproval === true) {
@@ -435,7 +473,7 @@ class CoexecutorParts {
     return decided;
   }
 
-  /** The rework of this organization's part runs from `since`, charged to whoever took the part. */
+  /** The rework of this organization's part runs from `since`, charged to whoever holds the part. */
   #rework(organizationId: number, since: Date): void {
     const rule = this.reg.steps.coexecutorRework;
     const deadline = rule && stepDeadline(this.reg, "coexecutorRework", { partReturn: since }, this.wt);
@@ -446,7 +484,7 @@ class CoexecutorParts {
       start: since,
       deadline,
       organizationId,
-      personId: this.#takenBy.get(organizationId) ?? null,
+      personId: this.#holder(organizationId),
     });
   }
 
@@ -556,7 +594,11 @@ class CoexecutorParts {
     ];
   }
 
-  /** A part's step as reported: a curator's passing on is his, not the co-executor's organization's. */
+  /**
+   * A part's step as reported: a curator's passing on is his, not the co-executor's organization's.
+   * A late one is charged, as the lead's steps are, to whoever held the organization's part when its
+   * time ran out, not to a colleague who sent it after; one nobody held then, to `personId`.
+   */
   #instance(
     part: Part,
     completedAt: Date | null,
@@ -564,6 +606,9 @@ class CoexecutorParts {
     endedAt: Date | null = null,
   ): StepInstance {
     const curatorStep = isCuratorStep(this.reg, part.step);
+    const late = completedAt === null || !this.wt.meets(part.deadline, completedAt);
+    const holders = !curatorStep && late ? this.#holders.get(part.organizationId) : undefined;
+    const ranOutWith = holders ? heldAt(holders, part.deadline) : null;
     return stepInstance(
       this.wt,
       this.incident.id,
@@ -571,7 +616,7 @@ class CoexecutorParts {
       completedAt,
       curatorStep,
       curatorStep ? null : part.organizationId,
-      personId,
+      ranOutWith ?? personId,
       endedAt,
     );
   }
@@ -637,19 +682,10 @@ export function replayIncident(
   const leads: Replay["leads"] = [];
   let holder: number | null = null;
   /** Each change of who holds the post, in order: for who held a step when its time ran out. */
-  const holders: { at: Date; personId: number | null }[] = [];
+  const holders: Holders = [];
   const hold = (at: Date, personId: number | null) => {
     holder = personId;
     holders.push({ at, personId });
-  };
-  /** Who held the post at an instant; null when nobody did (not taken yet, or the holder had left). */
-  const heldAt = (at: Date): number | null => {
-    let personId: number | null = null;
-    for (const change of holders) {
-      if (change.at.getTime() > at.getTime()) break;
-      personId = change.personId;
-    }
-    return personId;
   };
   let draftAuthor: number | null = null;
   let interim = false;
@@ -718,7 +754,7 @@ export function replayIncident(
     // which the organization that had the post then had met (the alerts were the curators').
     if (late && HELD_BY_CURATORS.has(r.step) && (curatorsHeld(r.deadline) || owedOnlyAfter(r)))
       return stepInstance(wt, incident.id, r, completedAt, true, null, null, endedAt);
-    const ranOutWith = late ? heldAt(r.deadline) : null;
+    const ranOutWith = late ? heldAt(holders, r.deadline) : null;
     // Its time ran out before this lead first had the post (Orenburg p.8 counts from detection): the
     // organization that had it then missed it, as the alerts said then, and its executor holding it.
     if (ranOutBefore(r, organizationId))

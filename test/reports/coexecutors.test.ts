@@ -16,7 +16,7 @@ import {
   sendPart,
   type TransitionResult,
 } from "../../src/app/incidents.js";
-import { findPerson } from "../../src/app/people.js";
+import { changeAccess, findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
 import { buildMonthlyReport, type MonthlyReport } from "../../src/reports/figures.js";
@@ -29,6 +29,7 @@ afterEach(() => h.close());
 
 const NOVEMBER = { year: 2026, month: 11 };
 const CULTURE_EXECUTOR = 3101;
+const CULTURE_COLLEAGUE = 3102;
 const SPORT_EXECUTOR = 3201;
 
 function must(result: TransitionResult): void {
@@ -233,6 +234,90 @@ describe("co-executors' parts in the violations", () => {
         local("2026-11-10 15:10"),
         120,
       ],
+    ]);
+  });
+});
+
+describe("whose a late part is (Orenburg p.19)", () => {
+  /** Culture's second executor, Семён, and Пётр leaving the ministry at `time`. */
+  const colleagues = (o: Awaited<ReturnType<typeof office>>) => {
+    h.seedPerson(CULTURE_COLLEAGUE, "Семён", [], [o.culture]);
+    h.seedPerson(1001, "Анна", ["admin"]);
+    const leaves = (time: string) => {
+      const left = changeAccess(h.db, {
+        actorId: (findPerson(h.db, 1001) as Person).id,
+        personId: o.people.culture.id,
+        change: { kind: "membership", organizationId: o.culture },
+        configuredAdmins: [],
+        now: local(time),
+      });
+      expect(left.ok).toBe(true);
+    };
+    return { semyon: findPerson(h.db, CULTURE_COLLEAGUE) as Person, leaves };
+  };
+  const partLines = (report: MonthlyReport) =>
+    tr
+      .violations(report)
+      .split("\n")
+      .filter((line) => line.includes("информацию соисполнителя"));
+
+  it("a part whose time ran out while its taker held it is his, though a colleague sent it after he left", async () => {
+    const o = await office();
+    const { semyon, leaves } = colleagues(o);
+    const one = o.register(1, "2026-11-09 10:00");
+    o.route(one, "2026-11-09 10:10", [o.culture]); // due 12:10
+    o.accept(one, o.people.lead, "2026-11-09 10:15");
+    o.accept(one, o.people.culture, "2026-11-09 10:30");
+    leaves("2026-11-09 13:00");
+    o.part(one, semyon, "2026-11-09 15:10");
+    o.answer(one, "2026-11-09");
+
+    h.clock.set("2026-12-02T06:00:00Z");
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(partLines(report)).toEqual([
+      "№ 1 · Минкультуры · Пётр — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:10, выполнено 09.11.2026 15:10, опоздание 2 ч",
+    ]);
+    expect(report.organizations.find((org) => org.organizationId === o.culture)?.violations).toBe(1);
+  });
+
+  it("a late part is charged to whoever held it when its time ran out, whether he sent it himself or a colleague sent it for him", async () => {
+    const o = await office();
+    const { semyon } = colleagues(o);
+    const one = o.register(1, "2026-11-09 10:00");
+    o.route(one, "2026-11-09 10:10", [o.culture]); // due 12:10
+    o.accept(one, o.people.lead, "2026-11-09 10:15");
+    o.accept(one, o.people.culture, "2026-11-09 10:30");
+    o.part(one, o.people.culture, "2026-11-09 15:10");
+    o.answer(one, "2026-11-09");
+    const two = o.register(2, "2026-11-10 10:00");
+    o.route(two, "2026-11-10 10:10", [o.culture]); // due 12:10
+    o.accept(two, o.people.lead, "2026-11-10 10:15");
+    o.accept(two, o.people.culture, "2026-11-10 10:30");
+    o.part(two, semyon, "2026-11-10 15:10");
+    o.answer(two, "2026-11-10");
+
+    h.clock.set("2026-12-02T06:00:00Z");
+    expect(partLines(buildMonthlyReport(h.db, h.sla, NOVEMBER))).toEqual([
+      "№ 1 · Минкультуры · Пётр — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:10, выполнено 09.11.2026 15:10, опоздание 2 ч",
+      "№ 2 · Минкультуры · Пётр — прислать информацию соисполнителя (п. 14): срок 10.11.2026 12:10, выполнено 10.11.2026 15:10, опоздание 2 ч",
+    ]);
+  });
+
+  it("a part still owed is its taker's if its time ran out before he left; one nobody held then, the organization's", async () => {
+    const o = await office();
+    const { leaves } = colleagues(o);
+    const one = o.register(1, "2026-11-30 10:00");
+    o.route(one, "2026-11-30 10:05", [o.culture]); // due 12:05
+    o.accept(one, o.people.culture, "2026-11-30 10:10");
+    const two = o.register(2, "2026-11-30 14:00");
+    o.route(two, "2026-11-30 14:05", [o.culture]); // due 16:05
+    o.accept(two, o.people.culture, "2026-11-30 14:10");
+    leaves("2026-11-30 15:00");
+
+    h.clock.set("2026-12-02T06:00:00Z");
+    expect(partLines(buildMonthlyReport(h.db, h.sla, NOVEMBER))).toEqual([
+      "№ 1 · Минкультуры · Пётр — прислать информацию соисполнителя (п. 14): срок 30.11.2026 12:05, не выполнено к концу месяца, опоздание 4 ч 55 мин",
+      "№ 2 · Минкультуры — прислать информацию соисполнителя (п. 14): срок 30.11.2026 16:05, не выполнено к концу месяца, опоздание 1 ч 55 мин",
     ]);
   });
 });

@@ -64,6 +64,22 @@ describe("a co-executor's part returned for rework, replayed", () => {
     ]);
   });
 
+  it("a rework whose time ran out while its taker held the part is his, though a colleague sent it after he left", () => {
+    const events = [
+      ...returned,
+      event("12:00", CURATOR, "holderRemoved", { personId: TAKER, organizationId: CULTURE }),
+      event("12:10", COLLEAGUE, "sendPart", { organizationId: CULTURE, forApproval: true }),
+    ];
+    const { steps } = replayIncident(facts, events, georgievsk, moscow);
+    expect(steps.find((s) => s.step === "coexecutorRework")).toMatchObject({
+      deadline: at("11:40"),
+      completedAt: at("12:10"),
+      late: true,
+      organizationId: CULTURE,
+      personId: TAKER,
+    });
+  });
+
   it("a part sent again waits for the curators even where the preset sets no rework deadline", () => {
     const { coexecutorRework: _, ...steps } = georgievsk.steps;
     const withoutRework = { ...georgievsk, steps };
