@@ -10,6 +10,7 @@ import { onDisk, walSyncOf } from "../db/durability.js";
 import { dialoguePlugin } from "../flows/ask.js";
 import { addOrganizationFlow, renameOrganizationFlow, shortNameFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
+import { Features } from "./composer.js";
 import type { AppDeps, BotContext } from "./context.js";
 import { topicOf } from "./delivery.js";
 import { answerOnlyWhomAsked, endDialogueOnCommand, endStrangersDialogues } from "./dialogs.js";
@@ -184,7 +185,8 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     await next();
   });
 
-  const guarded = bot.errorBoundary(async (error) => {
+  const guarded = new Features<BotContext>();
+  bot.errorBoundary(async (error) => {
     const ctx = error.ctx;
     ctx.log.error({ err: error.error }, "update failed");
     try {
@@ -201,7 +203,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     } catch (replyError) {
       ctx.log.warn({ err: replyError }, "could not tell the person about the failure");
     }
-  });
+  }, guarded);
   guarded.use(identify, reachable, refuseStrangersPresses, answerAnonymousSenders);
   guarded.use(
     conversations<BotContext, Context>({

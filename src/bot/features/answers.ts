@@ -1,5 +1,5 @@
 import { createConversation } from "@grammyjs/conversations";
-import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
 import {
   approveDraft,
@@ -34,6 +34,7 @@ import { handTurnOn } from "../../flows/incident-answers.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { isCard, syncCards } from "../cards.js";
+import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { cardDeps } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
@@ -48,8 +49,8 @@ const DIALOGS = { rework: "answer.rework", link: "answer.link", partReturn: "par
 const popup = (ctx: BotContext, text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
 
 /** The curator's decision on a draft, the quality mark, and the links of what was posted in the network. */
-export function answersFeature(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+export function answersFeature(deps: AppDeps): Features<BotContext> {
+  const composer = new Features<BotContext>();
   composer.use(createConversation(reworkFlow(deps), DIALOGS.rework));
   composer.use(createConversation(linkFlow(deps), DIALOGS.link));
   composer.use(createConversation(partReturnFlow(deps), DIALOGS.partReturn));

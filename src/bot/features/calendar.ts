@@ -1,10 +1,10 @@
-import { Composer } from "grammy";
 import { calendarCoverage } from "../../app/sla.js";
+import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
 
-export const calendar = new Composer<BotContext>();
+export const calendar = new Features<BotContext>();
 
 calendar.command("calendar", requirePrivate, requirePermission("loadCalendar"), async (ctx) => {
   const { sla, clock } = ctx.app;

@@ -1,4 +1,4 @@
-import { Composer, GrammyError, InlineKeyboard, type NextFunction } from "grammy";
+import { GrammyError, InlineKeyboard, type NextFunction } from "grammy";
 import {
   type BoundChat,
   bindChat,
@@ -14,6 +14,7 @@ import { countInactiveOrganizations, getOrganization, listOrganizations } from "
 import { markBlocked } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
 import { cb, ID, onAction } from "../callback-data.js";
+import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { splitMessage, topicOf } from "../delivery.js";
 import { organizationPicker } from "../keyboards.js";
@@ -27,7 +28,7 @@ import {
 import { t } from "../texts.js";
 import { showOpenPosts } from "./incidents.js";
 
-export const chats = new Composer<BotContext>();
+export const chats = new Features<BotContext>();
 /** Refuses others, naming what they tried: a button of the binding, or the command they sent in a group. */
 const adminOnly = (command: string) =>
   requirePermission("bindChats", (ctx) => {

@@ -1,10 +1,11 @@
 import { createConversation } from "@grammyjs/conversations";
-import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { GrammyError, InlineKeyboard } from "grammy";
 import { loadIncident } from "../../app/incidents.js";
 import { actionRules, type DraftPurpose } from "../../domain/incident.js";
 import { draftFlow, draftRefusal } from "../../flows/draft.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { DRAFT_ACTIONS } from "../cards.js";
+import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { awaitedStart, awaitStart, forgetAwaitedStart, openDialog } from "../dialogs.js";
 import { td } from "../texts-drafts.js";
@@ -17,8 +18,8 @@ const popup = (ctx: BotContext, text: string) => ctx.answerCallbackQuery({ text,
  * «Подготовить ответ», «Промежуточный ответ», «Запрос автору» on the lead executor's card: the draft
  * is collected in the private chat and goes to the curators (Orenburg p.9; Georgievsk p.11).
  */
-export function draftsFeature(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+export function draftsFeature(deps: AppDeps): Features<BotContext> {
+  const composer = new Features<BotContext>();
   composer.use(createConversation(draftFlow(deps), DRAFT_DIALOG));
   for (const [purpose, action] of Object.entries(DRAFT_ACTIONS) as [DraftPurpose, string][]) {
     composer.callbackQuery(onAction(action, [ID]), (ctx) => startDraft(ctx, Number(ctx.match[1]), purpose));

@@ -1,10 +1,10 @@
-import { Composer } from "grammy";
 import { rolesOf } from "../../domain/access.js";
+import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { t } from "../texts.js";
 
 /** Whatever no feature took: a private message gets a hint; group chatter is none of the bot's business. */
-export const fallback = new Composer<BotContext>();
+export const fallback = new Features<BotContext>();
 
 fallback.callbackQuery(/.*/, (ctx) => ctx.answerCallbackQuery({ text: t.staleButton, show_alert: true }));
 

@@ -1,4 +1,3 @@
-import { Composer } from "grammy";
 import { importOrganizations } from "../../app/organizations.js";
 import { saveCalendarYears } from "../../app/sla.js";
 import { can, type Person } from "../../domain/access.js";
@@ -12,6 +11,7 @@ import { decodeTextFile, ImportFileError, parseOrganizationsFile } from "../../d
 import { refreshCardsOf } from "../../flows/organization.js";
 import { afterTurn } from "../after-turn.js";
 import { refreshOpenCards } from "../cards.js";
+import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { cardDeps, splitMessage } from "../delivery.js";
 import { IMPORT_FILE_PROBLEMS, t } from "../texts.js";
@@ -20,7 +20,7 @@ import { IMPORT_FILE_PROBLEMS, t } from "../texts.js";
  * Files an admin sends privately: a list of organizations (CSV or JSON) or a production calendar
  * (JSON with "years", or the years alone). Each is validated whole before anything changes.
  */
-export const files = new Composer<BotContext>();
+export const files = new Features<BotContext>();
 const MAX_FILE_BYTES = 1024 * 1024;
 
 // Anyone else's file (outside a dialogue) gets the hint for their role, as any message the bot cannot take.

@@ -1,5 +1,5 @@
 import { createConversation } from "@grammyjs/conversations";
-import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { GrammyError, InlineKeyboard } from "grammy";
 import { findBoundChat } from "../../app/chats.js";
 import {
   changePostDetail,
@@ -59,6 +59,7 @@ import { routeFlow } from "../../flows/routing.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { partStateText, syncCards } from "../cards.js";
+import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { announceEach, cardDeps, showCardIn, splitMessage, topicOf } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
@@ -92,8 +93,8 @@ const MESSAGE_LIMIT = 4096;
 const HISTORY_TEXT = 100;
 
 /** Routing, executors' actions on cards, lists, search and history. */
-export function incidentsFeature(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+export function incidentsFeature(deps: AppDeps): Features<BotContext> {
+  const composer = new Features<BotContext>();
   composer.use(createConversation(routeFlow(deps), "incident.route"));
   composer.use(createConversation(returnFlow(deps), "incident.return"));
   composer.use(createConversation(partFlow(deps), "incident.part"));

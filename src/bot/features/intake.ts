@@ -1,7 +1,7 @@
 import { createConversation } from "@grammyjs/conversations";
 import {
   type ChatTypeContext,
-  Composer,
+  type Composer,
   type Filter,
   GrammyError,
   InlineKeyboard,
@@ -47,6 +47,7 @@ import {
 import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
 import { leadingCommand } from "../commands.js";
+import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { announceEach, cardDeps, notifyOrganization } from "../delivery.js";
 import { forgetAwaitedStart } from "../dialogs.js";
@@ -65,7 +66,7 @@ export function intakeFeature(deps: AppDeps): {
   feature: Composer<BotContext>;
   afterDialogues: Composer<BotContext>;
 } {
-  const intake = new Composer<BotContext>();
+  const intake = new Features<BotContext>();
   const albums = new Albums();
   // Before the dialogues: the other items of an album taken as a post are not answers to its questions.
   intake.chatType("private").on("message", async (ctx, next) => {
@@ -206,7 +207,7 @@ export function intakeFeature(deps: AppDeps): {
   });
 
   // A post a dialogue passed on without taking it (its question expired) is registered here, after them.
-  const afterDialogues = new Composer<BotContext>();
+  const afterDialogues = new Features<BotContext>();
   afterDialogues.chatType("private").on("message", (ctx, next) => onPost(ctx, next, true));
   return { feature: intake, afterDialogues };
 }

@@ -1,10 +1,11 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
 import { defaultHeadSettings } from "../../app/heads.js";
 import { createInvite, listOpenInvites, revokeInvite } from "../../app/invites.js";
 import { countInactiveOrganizations, getOrganization } from "../../app/organizations.js";
 import { ROLES, type Role } from "../../db/schema.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import { cb, ID, onAction } from "../callback-data.js";
+import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { MESSAGE_LIMIT } from "../delivery.js";
 import { organizationPicker } from "../keyboards.js";
@@ -12,7 +13,7 @@ import { requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
 import { tp } from "../texts-people.js";
 
-export const invites = new Composer<BotContext>();
+export const invites = new Features<BotContext>();
 const admin = requirePermission("manageInvites");
 
 invites.command("invite", requirePrivate, admin, async (ctx) => {

@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, reachableCuratorChats } from "../../app/chats.js";
 import {
   getOrganization,
@@ -9,6 +9,7 @@ import {
 } from "../../app/organizations.js";
 import { telegramIdsOfMembers } from "../../app/people.js";
 import { cb, ID, onAction } from "../callback-data.js";
+import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { sendLong } from "../delivery.js";
 import { forgetAwaitedStart } from "../dialogs.js";
@@ -17,7 +18,7 @@ import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
 import { tr } from "../texts-incidents.js";
 
-export const organizations = new Composer<BotContext>();
+export const organizations = new Features<BotContext>();
 const admin = requirePermission("manageOrganizations");
 
 organizations.command("orgs", requirePrivate, admin, async (ctx) => {

@@ -5,7 +5,7 @@
  * tap undoes it) and checked again inside its transaction.
  */
 
-import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { loadIncident } from "../../app/incidents.js";
@@ -36,6 +36,7 @@ import { formatDeadline } from "../../domain/time-format.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
 import { setPersonCommands } from "../commands.js";
+import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { cardDeps, deliverLong, notifyCurators, notifyOrganization } from "../delivery.js";
 import { buttonLabel, cardButtons } from "../keyboards.js";
@@ -45,7 +46,7 @@ import { chatRefused } from "../refused-chats.js";
 import { ROLE_NAMES, t } from "../texts.js";
 import { tp } from "../texts-people.js";
 
-export const people = new Composer<BotContext>();
+export const people = new Features<BotContext>();
 const admin = requirePermission("managePeople");
 
 const MESSAGE_LIMIT = 4096;

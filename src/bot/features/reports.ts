@@ -3,7 +3,7 @@
  * [месяц]` (or «нарушения») — the violations of the regulation. For curators and heads only.
  * The current month is reported so far, as of now; a month not yet begun is refused.
  */
-import { Composer } from "grammy";
+
 import { findBoundChat } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { getOrganization } from "../../app/organizations.js";
@@ -19,6 +19,7 @@ import {
   shiftMonth,
 } from "../../reports/month.js";
 import { afterTurn } from "../after-turn.js";
+import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { failedText, refuse } from "../refuse.js";
 import { tp } from "../texts-people.js";
@@ -36,8 +37,8 @@ export function parseReportRequest(args: string, lastMonth: ReportMonth): Reques
   return month ? { kind: violations ? "violations" : "summary", month } : undefined;
 }
 
-export function reportsFeature(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+export function reportsFeature(deps: AppDeps): Features<BotContext> {
+  const composer = new Features<BotContext>();
   composer.command("report", async (ctx) => {
     if (!hasRole(ctx.person, "curator") && !hasRole(ctx.person, "head")) {
       await refuse(ctx, tr.refusal);

@@ -1,17 +1,17 @@
-import { Composer } from "grammy";
 import { headOf } from "../../app/heads.js";
 import { redeemInvite } from "../../app/invites.js";
 import { getOrganization } from "../../app/organizations.js";
 import { findPerson } from "../../app/people.js";
 import { rolesOf } from "../../domain/access.js";
 import { setPersonCommands } from "../commands.js";
+import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { cardDeps } from "../delivery.js";
 import { briefNewHead } from "../new-head.js";
 import { t } from "../texts.js";
 import { tp } from "../texts-people.js";
 
-export const start = new Composer<BotContext>();
+export const start = new Features<BotContext>();
 
 const privateChat = start.chatType("private");
 
