@@ -13,8 +13,12 @@ type MaybePromise<T> = T | Promise<T>;
  * - Its chain nests an async wrapper per middleware, two promises for each one an update passes;
  *   here the middleware are kept in an array and called one after another.
  *
- * The semantics stay grammY's: a Composer given to a branch, or returned by `use`, still runs what
- * is added to it later (`filter(…).use(…)`), and a middleware calling `next` twice fails.
+ * The semantics stay grammY's: a Composer given to a branch, or returned by `use` or `filter`, still
+ * runs what is added to it later (`chatType(…).on(…)`); a throw, synchronous or not, is a rejection
+ * the error boundary catches; a middleware calling `next` twice fails. Two differences, neither used
+ * by the bot: a middleware added while an update is handled runs for that update too, and an array
+ * given to `branch` is read once. Each filter an update passes adds ≈ 8 frames to the stack instead
+ * of grammY's 3 (≈ 270 at most for the bot's ≈ 250 middleware; Node's stack holds thousands).
  */
 export class Features<C extends Context> extends Composer<C> {
   readonly #chain: MiddlewareFn<C>[];
@@ -34,6 +38,14 @@ export class Features<C extends Context> extends Composer<C> {
     return (ctx, next) => runChain(this.#chain, 0, ctx, next);
   }
 
+  override filter<D extends C>(predicate: (ctx: C) => ctx is D, ...middleware: Middleware<D>[]): Composer<D>;
+  override filter(predicate: (ctx: C) => MaybePromise<boolean>, ...middleware: Middleware<C>[]): Composer<C>;
+  override filter(predicate: (ctx: C) => MaybePromise<boolean>, ...middleware: Middleware<C>[]): Composer<C> {
+    const composer = new Features<C>(...middleware);
+    this.branch(predicate, composer, []);
+    return composer;
+  }
+
   override branch(
     predicate: (ctx: C) => MaybePromise<boolean>,
     trueMiddleware: Middleware<C> | Middleware<C>[],
@@ -43,8 +55,8 @@ export class Features<C extends Context> extends Composer<C> {
     const no = builtOnce(falseMiddleware);
     return this.use((ctx, next) => {
       const chosen = predicate(ctx);
-      if (chosen instanceof Promise) return chosen.then((ok) => (ok ? yes : no)(ctx, next));
-      return (chosen ? yes : no)(ctx, next);
+      if (typeof chosen === "boolean") return (chosen ? yes : no)(ctx, next);
+      return Promise.resolve(chosen).then((ok) => (ok ? yes : no)(ctx, next));
     });
   }
 }
@@ -67,10 +79,15 @@ function runChain<C extends Context>(
   const middleware = chain[index];
   if (middleware === undefined) return next();
   let called = false;
-  const result = middleware(ctx, () => {
-    if (called) throw new Error("`next` already called before!");
-    called = true;
-    return runChain(chain, index + 1, ctx, next);
-  });
-  return result instanceof Promise ? (result as Promise<void>) : Promise.resolve();
+  try {
+    const result = middleware(ctx, () => {
+      if (called) return Promise.reject(new Error("`next` already called before!"));
+      called = true;
+      return runChain(chain, index + 1, ctx, next);
+    });
+    // A native promise comes back as it is; anything else (a thenable too) is awaited as grammY does.
+    return Promise.resolve(result) as Promise<void>;
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
