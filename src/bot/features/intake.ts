@@ -142,6 +142,24 @@ export function intakeFeature(deps: AppDeps): {
   };
   intake.chatType("private").on("message", (ctx, next) => onPost(ctx, next, false));
 
+  // The curators' chat is where posts are talked over too: only a curator's forward or paste of a
+  // post of a known network not registered yet gets the offer (its buttons are curators' and the
+  // dialogue goes on there); a post registered already, anyone else's message, a dialogue's answer
+  // are left alone.
+  intake.chatType(["group", "supergroup"]).on("message", async (ctx, next) => {
+    const post = recognise(ctx.message, ctx.app.clock.now(), ctx.app.sla.timezone);
+    const parsed = post.link === undefined ? undefined : parseSourceLink(post.link);
+    if (!curatorOf(ctx) || leadingCommand(ctx.message) || !post.link || !parsed?.ok || !parsed.post) {
+      return next();
+    }
+    if (Object.values(ctx.conversation.active()).some((count) => count > 0)) return next();
+    if (findBoundChat(ctx.app.db, ctx.chat.id)?.purpose !== "curators") return next();
+    // A registered link pasted is talk about it; only a forward may be another comment at it.
+    const before = registeredBefore(ctx.app.db, post.link, post.text ?? null);
+    if (before && ("same" in before || !post.forwarded)) return next();
+    await takePost(ctx, post, albums);
+  });
+
   intake.callbackQuery(["int.reg", "int.more"], async (ctx) => {
     const curator = curatorOf(ctx);
     if (!curator) return refuse(ctx, ti.onlyCurators);
