@@ -28,6 +28,27 @@ function stepsMissed(steps: string[]): string {
   return `${named.length === 1 ? "пропущен срок" : "пропущены сроки"} ${named.join(", ")}`;
 }
 
+/**
+ * What an organization's digest line says besides its step: `importance`, the card's word for a
+ * socially significant post; `whose`: `notTaken`, none of the organization's executors has taken
+ * the post (or its part) yet, `curators`, the step is the curators' (the draft's decision), nothing
+ * the organization owes; `missed`, the steps missed besides (see stepsMissed).
+ */
+interface DigestNotes {
+  importance?: string;
+  whose?: "notTaken" | "curators";
+  missed?: string[];
+}
+
+function digestHead(id: number, { importance, whose }: DigestNotes): string {
+  const who = whose === "notTaken" ? "никто не взял в работу; " : whose === "curators" ? "у кураторов: " : "";
+  return `№ ${id}${importance ? ` (${importance})` : ""} — ${who}`;
+}
+
+function digestMissed({ missed = [] }: DigestNotes): string {
+  return missed.length > 0 ? `; ${stepsMissed(missed)}` : "";
+}
+
 /** The Russian noun form for a count: 1 сообщение, 2 сообщения, 5 сообщений (and 21, 22, 25, 111…). */
 export function plural(n: number, one: string, few: string, many: string): string {
   const tens = n % 100;
@@ -474,22 +495,26 @@ export const t = {
 
   digest: {
     title: (day: string, open: number) => `Доброе утро! ${day}: открытых сообщений — ${open}.`,
+    line: (id: number, what: string, deadline: string, left: string, notes: DigestNotes = {}) =>
+      `${digestHead(id, notes)}${what} до ${deadline} (${left})${digestMissed(notes)}`,
     /**
-     * `notTaken`: none of the organization's executors has taken the post (or its part) yet;
-     * `curators`: the step is the curators' (the draft's decision): nothing the organization owes.
+     * The answer the author waits for (p.8; `final`, the final one after an interim answer, p.13)
+     * past its deadline: the line leads with it, then the step still ahead (`next`, see t.digest.due).
      */
-    line: (
+    lateAnswer: (
       id: number,
-      what: string,
+      final: boolean,
       deadline: string,
-      left: string,
-      whose?: "notTaken" | "curators",
-      /** Steps missed while this one is still ahead (see t.stepsMissed). */
-      missed: string[] = [],
+      late: string,
+      next: string | null,
+      notes: DigestNotes,
     ) =>
-      `№ ${id} — ${whose === "notTaken" ? "никто не взял в работу; " : whose === "curators" ? "у кураторов: " : ""}` +
-      `${what} до ${deadline} (${left})${missed.length > 0 ? `; ${stepsMissed(missed)}` : ""}`,
-    lineNoDeadline: (id: number, state: string) => `№ ${id} — ${state}`,
+      `${digestHead(id, notes)}${final ? "окончательный ответ" : "ответ"} автору не размещён, срок истёк ${deadline}` +
+      // «срок истёк» (less than a minute late) would repeat it: then it is left out.
+      `${late.startsWith("просрочено") ? ` (${late})` : ""}${next ? `; ${next}` : ""}${digestMissed(notes)}`,
+    due: (what: string, deadline: string, left: string) => `${what} до ${deadline} (${left})`,
+    lineNoDeadline: (id: number, state: string, importance?: string) =>
+      `${digestHead(id, { importance })}${state}`,
     forCurators: "Ждут кураторов:",
     lateAtOrganizations: "Просрочено у органов:",
     lateLine: (id: number, organization: string, what: string, deadline: string, left: string) =>

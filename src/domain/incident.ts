@@ -674,6 +674,8 @@ export interface ListedDeadline {
    * for curators and heads, a co-executor's (or the curators' passing it on) with its organization.
    */
   missed: (NextDeadline & { organizationId?: number })[];
+  /** All of them passed by now, first first, whether `shown` is ahead or not. */
+  passed: (NextDeadline & { organizationId?: number })[];
 }
 
 /**
@@ -707,11 +709,8 @@ export function listedDeadline(
   const first = earliestDeadline(deadlines);
   const shown = currentDeadline(deadlines, now);
   if (!first || !shown) return undefined;
-  const missed =
-    shown.at > now
-      ? deadlines.filter((d) => d.at <= now).sort((a, b) => a.at.getTime() - b.at.getTime())
-      : [];
-  return { shown, first, missed };
+  const passed = deadlines.filter((d) => d.at <= now).sort((a, b) => a.at.getTime() - b.at.getTime());
+  return { shown, first, missed: shown.at > now ? passed : [], passed };
 }
 
 /** The first of these deadlines; given `now`, a window already passed (see isWindow) is skipped. */

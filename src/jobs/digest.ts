@@ -1,6 +1,7 @@
 /**
  * Morning digest to each organization's work chat at the start of every working day: its open
- * incidents with the nearest deadlines (saying so where nobody has taken one into work), and the
+ * incidents with the nearest deadlines (saying so where nobody has taken one into work; an overdue
+ * answer to the author first, a socially significant post marked as its card marks it), and the
  * deadlines missed since the previous working day began (on a Monday: Friday and the weekend), each
  * with how its post ended if it has. Once per chat per day.
  */
@@ -19,6 +20,7 @@ import { assignments, boundChats, notifications } from "../db/schema.js";
 import {
   actionRules,
   activeAssignments,
+  answerDeadline,
   type DraftKind,
   earliestDeadline,
   isWindow,
@@ -51,31 +53,36 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
     const key = digestKey(chat.chatId, day);
     const organizationId = chat.organizationId;
     if (organizationId === null || !leaseNotice(db, key, LEASE_MS, now)) continue;
-    const open = eachPost(deps, openIncidents(db, { organizationIds: [organizationId] }), (incident) => ({
-      incident,
+    const open = eachPost(deps, openIncidents(db, { organizationIds: [organizationId] }), (incident) => {
       // As /list: what the chat's cards owe, never the return window (a right, not a task); the
       // overdue first, a post with a step missed among them though its next deadline is ahead.
-      next: listedDeadline(incident, sla.regulation, wt, [organizationId], now),
-    })).sort((a, b) => (a.next?.first.at.getTime() ?? Infinity) - (b.next?.first.at.getTime() ?? Infinity));
+      const next = listedDeadline(incident, sla.regulation, wt, [organizationId], now);
+      return { incident, next, lateAnswer: next && lateAnswer(deps, incident, next) };
+    }).sort((a, b) => (a.next?.first.at.getTime() ?? Infinity) - (b.next?.first.at.getTime() ?? Infinity));
     const since = missedSince(db, sla, chat.chatId, morning);
     const missed = missedSteps(deps, chat.chatId, organizationId, since, today);
     if (open.length === 0 && missed.size === 0) {
       settleNotice(db, key, now);
       continue;
     }
-    const lines = open
-      .slice(0, MAX_LINES)
-      .map(({ incident, next }) => openLine(deps, incident, organizationId, next, now));
+    const listed = open.slice(0, MAX_LINES);
+    const lines = listed.map((post) => openLine(deps, post, organizationId, now));
+    // A late answer its post's line leads with is not said again below.
+    for (const { incident, lateAnswer } of listed) {
+      const steps = missed.get(incident.id);
+      if (lateAnswer && steps)
+        missed.set(
+          incident.id,
+          steps.filter((step) => step !== lateAnswer.step),
+        );
+    }
+    const missedText = missedLines(deps, missed);
     const text = [
       t.digest.title(day, open.length),
       ...lines,
       ...(open.length > MAX_LINES ? [t.digest.more(open.length - MAX_LINES)] : []),
-      ...(missed.size > 0
-        ? [
-            "",
-            t.digest.missedSince(formatDeadline(since, sla.timezone).slice(0, 10)),
-            ...missedLines(deps, missed),
-          ]
+      ...(missedText.length > 0
+        ? ["", t.digest.missedSince(formatDeadline(since, sla.timezone).slice(0, 10)), ...missedText]
         : []),
     ].join("\n");
     const shown = cardButtons(open.slice(0, MAX_LINES).map(({ incident }) => incident.id));
@@ -224,38 +231,76 @@ function taken(incident: Incident, organizationId: number): boolean {
   return activeAssignments(incident).find((a) => a.organizationId === organizationId)?.state !== "assigned";
 }
 
+/**
+ * The answer the author waits for (p.8, or the final one after an interim answer), past its
+ * deadline, where the line's deadlines have it (not a co-executor's, whose part is its line).
+ */
+function lateAnswer(deps: SweepDeps, incident: Incident, listed: ListedDeadline): NextDeadline | undefined {
+  const at = answerDeadline(incident, deps.sla.regulation, deps.sla.workingTime)?.getTime();
+  return listed.passed.find(
+    (d) => d.at.getTime() === at && (d.step === "answer" || d.step === "finalAfterInterim"),
+  );
+}
+
 function openLine(
   deps: SweepDeps,
-  incident: Incident,
+  post: { incident: Incident; next: ListedDeadline | undefined; lateAnswer: NextDeadline | undefined },
   organizationId: number,
-  listed: ListedDeadline | undefined,
   now: Date,
 ): string {
+  const { incident, next: listed } = post;
   const isTaken = taken(incident, organizationId);
   const { sla } = deps;
+  const { timezone, workingTime: wt } = sla;
+  // As its card says it: a post the heads hear of at once (Orenburg p.21).
+  const importance = incident.row.importance === "significant" ? t.importance.significant : undefined;
   if (!listed) {
     // A co-executor's line says where its own part stands, not the lead's work.
     const part = activeAssignments(incident).find(
       (a) => a.organizationId === organizationId && a.role === "coexecutor",
     );
     const state = part ? partStateText(part, actionRules(sla.regulation)) : t.state[incident.row.state];
-    return t.digest.lineNoDeadline(incident.id, isTaken ? state : t.digest.notTaken);
+    return t.digest.lineNoDeadline(incident.id, isTaken ? state : t.digest.notTaken, importance);
+  }
+  const curatorsStep = (d: NextDeadline) => sla.regulation.steps[d.step]?.actor === "curator";
+  const kind = incident.answer?.draftKind;
+  const label = (d: NextDeadline) => stepLabel(sla.regulation, d.step, kind);
+  const late = post.lateAnswer;
+  if (late) {
+    // What the author waits for first; then the step still ahead, and every other one missed.
+    const ahead = listed.shown.at > now ? listed.shown : undefined;
+    const others = listed.passed.filter((d) => d !== late);
+    const curators = [...(ahead ? [ahead] : []), ...others].some(curatorsStep);
+    return t.digest.lateAnswer(
+      incident.id,
+      late.step === "finalAfterInterim",
+      formatDeadline(late.at, timezone),
+      formatRemaining(wt, late.at, now),
+      ahead
+        ? t.digest.due(label(ahead), formatDeadline(ahead.at, timezone), formatRemaining(wt, ahead.at, now))
+        : null,
+      {
+        importance,
+        whose: curators ? "curators" : isTaken ? undefined : "notTaken",
+        missed: others.map(label),
+      },
+    );
   }
   // The card's «Срок:», the nearest still ahead, and the steps missed before it, as the card keeps
   // them; but a draft whose decision the curators let pass is theirs to move: that is the line.
-  const curatorsStep = (d: NextDeadline) => sla.regulation.steps[d.step]?.actor === "curator";
   const held = listed.missed.find(curatorsStep);
   const shown = held ?? listed.shown;
   const missed = listed.missed.filter((d) => d !== held);
-  const kind = incident.answer?.draftKind;
-  const curators = curatorsStep(shown);
   return t.digest.line(
     incident.id,
-    stepLabel(sla.regulation, shown.step, kind),
-    formatDeadline(shown.at, sla.timezone),
-    formatRemaining(sla.workingTime, shown.at, now),
-    curators ? "curators" : isTaken ? undefined : "notTaken",
-    missed.map((d) => stepLabel(sla.regulation, d.step, kind)),
+    label(shown),
+    formatDeadline(shown.at, timezone),
+    formatRemaining(wt, shown.at, now),
+    {
+      importance,
+      whose: curatorsStep(shown) ? "curators" : isTaken ? undefined : "notTaken",
+      missed: missed.map(label),
+    },
   );
 }
 
@@ -298,7 +343,8 @@ function missedSteps(
 }
 
 function missedLines(deps: SweepDeps, missed: Map<number, StepId[]>): string[] {
-  return [...missed].map(([id, steps]) => {
+  return [...missed].flatMap(([id, steps]) => {
+    if (steps.length === 0) return [];
     const incident = readPost(deps, id, "a digest");
     // The draft a step was about, as its alert named it: the ledger keeps no kind, so the post's
     // current draft while it is open (an answered or closed post's last one was its answer).

@@ -418,10 +418,44 @@ describe("morning digest", () => {
     h.clock.set("2026-11-26T04:00:00Z"); // Thursday 09:00
     await sweep(deps());
     await morningDigests(deps());
-    expect(h.lastText(OFFICE.healthChat).split("\n").slice(-2)).toEqual([
+    // The answer leads its line and is not said again below; the posting's step is, as its alert named it.
+    expect(h.lastText(OFFICE.healthChat).split("\n").slice(1)).toEqual([
+      "№ 1 — ответ автору не размещён, срок истёк 25.11.2026 11:00 (просрочено на 6 ч рабочего времени); пропущен срок «разместить согласованный ответ»",
+      "",
       "С 25.11.2026 пропущены сроки:",
-      "№ 1 — разместить ответ, разместить согласованный ответ",
+      "№ 1 — разместить согласованный ответ",
     ]);
+  });
+
+  it("a socially significant post says so, and one whose answer is overdue leads with the answer the author waits for, said once", async () => {
+    h = await Harness.start({ now: "2026-11-23T08:00:00Z" }); // Monday 13:00 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1", importance: "significant" });
+    h.clock.set("2026-11-24T05:00:00Z"); // Tuesday 10:00
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    // № 1's draft and answer (due 15:00), then № 2's draft (due 16:00) go overdue.
+    for (const at of ["2026-11-24T08:05:00Z", "2026-11-24T11:05:00Z"]) {
+      h.clock.set(at);
+      await sweep(deps());
+    }
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    const routed = seedRegistered(h, { link: "https://vk.com/wall-1_3", importance: "significant" });
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const now = h.clock.now();
+    routeIncident(h.db, { incidentId: routed, leadId: health, coexecutorIds: [], actor: curator, now });
+    expect(await morningDigests(deps())).toBe(1);
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      [
+        "Доброе утро! 25.11.2026: открытых сообщений — 3.",
+        "№ 1 (социально значимое) — ответ автору не размещён, срок истёк 24.11.2026 15:00 (просрочено на 3 ч рабочего времени); пропущен срок «прислать проект ответа куратору»",
+        "№ 2 — разместить ответ до 25.11.2026 11:00 (осталось 2 ч рабочего времени); пропущен срок «прислать проект ответа куратору»",
+        "№ 3 (социально значимое) — никто не взял в работу; прислать проект ответа куратору до 25.11.2026 15:00 (осталось 5 ч рабочего времени)",
+        "",
+        "С 24.11.2026 пропущены сроки:",
+        "№ 1 — прислать проект ответа куратору",
+        "№ 2 — прислать проект ответа куратору",
+      ].join("\n"),
+    );
   });
 
   it("on Monday the digest still names what went overdue on Friday", async () => {
