@@ -64,11 +64,10 @@ const DRAFT_OF: Record<DraftKind, string> = {
   clarification: "запроса автору",
 };
 
-/** The text as a sentence: a dot added unless it ends as one already («?», «!», «…»). */
-const asSentence = (text: string) => {
-  const trimmed = text.trim();
-  return /[.?!…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-};
+/** A person's words in quotes, a closing dot of theirs left to the sentence around: «…». */
+const inQuotes = (text: string) => `«${text.trim().replace(/(?<!\.)\.$/, "")}»`;
+
+const reworkCommentLine = (comment: string) => `Комментарий куратора: ${inQuotes(comment)}.`;
 
 /** The answer's deadline, when it comes before the rework's. */
 export interface AnswerSooner {
@@ -154,6 +153,8 @@ export const ta = {
       `Сообщение № ${id}: что нужно доработать? Напишите комментарий для исполнителя ` +
       "(от 3 до 1000 символов). Отмена — /cancel.",
     badComment: "Комментарий — текст от 3 до 1000 символов. Напишите ещё раз или нажмите «Отмена».",
+    /** The notice's line the draft dialogue looks for, not to show the comment twice. */
+    commentLine: reworkCommentLine,
     /**
      * `kind`: the returned draft's kind, when known (none: an answer). `answerSooner`: the answer's
      * deadline, when it comes before the rework's.
@@ -166,10 +167,11 @@ export const ta = {
       kind?: DraftKind | null,
       answerSooner?: AnswerSooner | null,
     ) =>
-      `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку: ${asSentence(comment)}` +
-      (due ? ` Доработать до ${due}.` : "") +
-      (answerSooner ? ` ${answerStillDue(answerSooner)}` : "") +
-      ` Доработать — кнопка «${DRAFT_BUTTON[kind ?? "answer"]}» ниже или на карточке сообщения: прежний проект можно поправить.` +
+      `Сообщение № ${id}: проект ${DRAFT_OF[kind ?? "answer"]} возвращён на доработку.\n` +
+      `${reworkCommentLine(comment)}\n` +
+      `Доработать${due ? ` до ${due}` : ""} — кнопка «${DRAFT_BUTTON[kind ?? "answer"]}» ниже или на карточке: ` +
+      "прежний проект можно поправить." +
+      (answerSooner ? `\n${answerStillDue(answerSooner)}` : "") +
       (draft ? `\n\nПроект ${DRAFT_OF[kind ?? "answer"]}:\n${draft}` : ""),
     done: (id: number, due: string | null, kind?: DraftKind | null, answerSooner?: AnswerSooner | null) =>
       `Проект ${DRAFT_OF[kind ?? "answer"]} по сообщению № ${id} возвращён на доработку` +

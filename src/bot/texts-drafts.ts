@@ -33,8 +33,8 @@ const diff: DiffWords = {
   textSame: "Текст не изменился.",
   textRewritten: "Текст переписан почти целиком.",
   textChanged: "Изменено в тексте:",
-  removed: (fragment) => `−«${fragment}»`,
-  added: (fragment) => `+«${fragment}»`,
+  was: (fragment) => `Было: «${fragment}»`,
+  became: (fragment) => `Стало: «${fragment}»`,
   more: (n) => `…и ещё ${n} ${plural(n, "изменение", "изменения", "изменений")}.`,
   attachment: (a) =>
     a.type === "document" && a.fileName ? `документ «${a.fileName}»` : ATTACHMENT_NAMES[a.type],

@@ -501,7 +501,9 @@ export const tr = {
       `Сообщение № ${id} не направлялось органу этого чата: откройте его в личном чате с ботом или в чате кураторов.`,
     notThisOrganization:
       "Список этого чата — сообщения его органа, для его исполнителей. Свой список откройте в личном чате с ботом: /list.",
-    empty: "Открытых сообщений нет.",
+    /** The whole answer to an empty list; a filter chosen on the curators' list is named (other posts may be open). */
+    empty: (filter: string) =>
+      filter ? `Открытые сообщения (${filter.toLowerCase()}): нет.` : "Открытых сообщений нет.",
     title: (filter: string, shown: number, total: number) =>
       `Открытые сообщения${filter ? ` (${filter.toLowerCase()})` : ""}: ${total}${shown < total ? `, показаны первые ${shown}` : ""}`,
     line: (

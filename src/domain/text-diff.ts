@@ -37,8 +37,10 @@ export interface DiffWords {
   textSame: string;
   textRewritten: string;
   textChanged: string;
-  removed: (fragment: string) => string;
-  added: (fragment: string) => string;
+  /** The fragment as it was, with its context. */
+  was: (fragment: string) => string;
+  /** The fragment as it is now, with the same context. */
+  became: (fragment: string) => string;
   more: (hunks: number) => string;
   attachment: (attachment: DiffAttachment) => string;
   attachments: (added: string[], removed: string[]) => string;
@@ -178,14 +180,17 @@ function shortened(text: string, limit = FRAGMENT_CHARS): string {
   return `${text.slice(0, cutBefore(text, half))}…${text.slice(tailFrom(text, text.length - half))}`;
 }
 
+/** A change as two lines, the old and the new fragment, each in the same few words of context. */
 function hunkLine(hunk: Hunk, words: DiffWords): string {
-  const parts = [
-    hunk.before ? `…${shortened(hunk.before, 60)}` : "",
-    hunk.removed ? words.removed(shortened(hunk.removed)) : "",
-    hunk.added ? words.added(shortened(hunk.added)) : "",
-    hunk.after ? `${shortened(hunk.after, 60)}…` : "",
-  ];
-  return parts.filter(Boolean).join(" ");
+  const inContext = (fragment: string) =>
+    [
+      hunk.before ? `…${shortened(hunk.before, 60)}` : "",
+      fragment ? shortened(fragment) : "",
+      hunk.after ? `${shortened(hunk.after, 60)}…` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
+  return `${words.was(inContext(hunk.removed))}\n${words.became(inContext(hunk.added))}`;
 }
 
 /** «x», «x ×2»: equal descriptions counted, so a dozen photos take one line. */

@@ -29,7 +29,7 @@ import { announceEach, cardDeps, reachCurators, ringFor } from "../bot/delivery.
 import { ALBUM_LIMIT, albumPlan, type DraftView, sendDraft } from "../bot/draft-view.js";
 import { chatRefused, notifyAdmins } from "../bot/refused-chats.js";
 import { t } from "../bot/texts.js";
-import { DRAFT_BUTTON } from "../bot/texts-answers.js";
+import { DRAFT_BUTTON, ta } from "../bot/texts-answers.js";
 import { td } from "../bot/texts-drafts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Attachment } from "../db/schema.js";
@@ -446,6 +446,14 @@ export function attachmentOf(message: Message): Attachment | undefined {
   return undefined;
 }
 
+/**
+ * Whether the button was pressed under the rework notice, which has just shown the curator's comment;
+ * opened elsewhere (the card, «Начать» in the private chat), the dialogue shows it once.
+ */
+function shownAbove(ctx: Context, comment: string): boolean {
+  return ctx.callbackQuery?.message?.text?.includes(ta.rework.commentLine(comment)) ?? false;
+}
+
 /** A saved partial draft, or the one returned for rework: go on from it, or start from nothing. */
 async function startingPoint(
   conversation: Flow,
@@ -539,7 +547,8 @@ export function draftFlow(deps: AppDeps) {
         link_preview_options: { is_disabled: true },
       });
     }
-    if (start.returned?.comment) await ctx.reply(td.reworkComment(start.returned.comment));
+    const comment = start.returned?.comment;
+    if (comment && !shownAbove(ctx, comment)) await ctx.reply(td.reworkComment(comment));
     const base = await startingPoint(conversation, ctx, id, start);
     if (base === "cancel") return await leave();
     content.text = base.text;

@@ -848,7 +848,8 @@ describe("a reworked draft and a repeat", () => {
         "Доработанный проект, версия 2. Комментарий куратора: «Укажите точную дату»",
         "",
         "Изменено в тексте:",
-        "…5 вывезут до −«пятницы.» +«27.11.2026.»",
+        "Было: «…5 вывезут до пятницы.»",
+        "Стало: «…5 вывезут до 27.11.2026.»",
         "Вложения: добавлено — фото.",
         "",
         "Текст ответа:",
@@ -856,6 +857,22 @@ describe("a reworked draft and a repeat", () => {
         ANSWER.replace("до пятницы.", "до 27.11.2026."),
       ].join("\n"),
     );
+  });
+
+  it("pressed under the rework notice, the dialogue does not repeat the comment the notice has just given", async () => {
+    const id = await office();
+    await seedDraft(h, id, { text: ANSWER });
+    const curators = h.group(OFFICE.curatorsChat, "Кураторы");
+    await h.user(OFFICE.curator, "Ольга").press("На доработку", curators);
+    await h.user(OFFICE.curator, "Ольга").send("Укажите точную дату.", curators);
+    const notice = executor.lastText();
+    expect(notice).toMatch(/\nКомментарий куратора: «Укажите точную дату»\.\n/);
+
+    await executor.press("Подготовить ответ");
+    expect(executor.texts().slice(-2)).toEqual([
+      notice,
+      `Сообщение № ${id}: взять за основу проект, который вернули на доработку, или начать заново?`,
+    ]);
   });
 
   it("an answer returned for rework, then a question to the author posted: the returned answer is still offered back, and the curators see what changed", async () => {

@@ -1355,6 +1355,15 @@ describe("lists, search and history", () => {
     expect(curator().lastText()).toMatch(/^Открытые сообщения: 201, показаны первые 30\n\n№ 201 · /);
   });
 
+  it("/list with no open posts says only so; a filter with none names the filter", async () => {
+    await office();
+    await curator().send("/list");
+    expect(curator().lastText()).toBe("Открытых сообщений нет.");
+    await register(1);
+    await curator().press("Просрочены");
+    expect(curator().lastText()).toBe("Открытые сообщения (просрочены): нет.");
+  });
+
   it("/list for a curator filters by state", async () => {
     await office();
     const first = await register(1);

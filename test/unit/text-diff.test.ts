@@ -62,13 +62,26 @@ describe("diffAttachments", () => {
 });
 
 describe("describeChanges", () => {
-  it("shows the changed fragment as −old / +new", () => {
+  it("shows each change as «Было» and «Стало», the fragment in the same few words around it", () => {
     const text = describeChanges(
       draft("Снег во дворе вывезут до пятницы. Спасибо."),
       draft("Снег во дворе вывезут до четверга. Спасибо."),
       td.diff,
     );
-    expect(text).toBe("Изменено в тексте:\n…дворе вывезут до −«пятницы.» +«четверга.» Спасибо.…");
+    expect(text).toBe(
+      "Изменено в тексте:\nБыло: «…дворе вывезут до пятницы. Спасибо.…»\nСтало: «…дворе вывезут до четверга. Спасибо.…»",
+    );
+  });
+
+  it("an added sentence: «Было» is the words around it, «Стало» has it among them", () => {
+    const text = describeChanges(
+      draft("Поликлиника открыта с 25 ноября. Спасибо."),
+      draft("Поликлиника открыта с 25 ноября. Телефон регистратуры 22-33-44. Спасибо."),
+      td.diff,
+    );
+    expect(text).toBe(
+      "Изменено в тексте:\nБыло: «…с 25 ноября. Спасибо.…»\nСтало: «…с 25 ноября. Телефон регистратуры 22-33-44. Спасибо.…»",
+    );
   });
 
   it("cuts a long fragment without splitting an emoji at either end: Telegram refuses half a character", () => {
@@ -113,7 +126,7 @@ describe("describeChanges", () => {
     const long = "очень ".repeat(100).trim();
     const text = describeChanges(draft("Начало. Конец."), draft(`Начало. ${long} Конец.`), td.diff);
     expect(text.length).toBeLessThan(300);
-    expect(text).toContain("+«очень");
+    expect(text).toContain("Стало: «…Начало. очень");
     expect(text).toContain("…");
   });
 });

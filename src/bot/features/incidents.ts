@@ -617,16 +617,11 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
       part && part.state !== "queued" ? partStateText(part, rules) : listedState(incident, scope, rules),
     );
   });
-  const textOf = (count: number) => {
-    const title = tr.list.title(
-      scope.kind === "all" && filter !== "all" ? tr.list.filters[filter] : "",
-      count,
-      listed.length,
-    );
-    return listed.length === 0
-      ? `${title}\n${tr.list.empty}`
-      : [title, "", ...lines.slice(0, count)].join("\n");
-  };
+  const filterName = scope.kind === "all" && filter !== "all" ? tr.list.filters[filter] : "";
+  const textOf = (count: number) =>
+    listed.length === 0
+      ? tr.list.empty(filterName)
+      : [tr.list.title(filterName, count, listed.length), "", ...lines.slice(0, count)].join("\n");
   let count = lines.length;
   while (count > 1 && textOf(count).length > MESSAGE_LIMIT) count--;
   const keyboard = cardButtons(listed.slice(0, count).map(({ incident }) => incident.id));
