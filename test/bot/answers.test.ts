@@ -510,13 +510,13 @@ describe("approval", () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);
     await curator().press("Согласовать", curatorsChat());
-    expect(curator().lastText()).toBe("Ответ по сообщению № 1 согласован.\nОценка качества, необязательно:");
+    expect(curator().lastText()).toBe("Оценка качества ответа по сообщению № 1 (необязательно):");
     expect(await pressData(curator2(), OFFICE.curatorsChat, `inc.q:${id}:2`)).toBe(
       "Оценить ответ может куратор, который его согласовал.",
     );
 
     expect(await curator().press("4")).toBe("Оценка 4 сохранена.");
-    expect(curator().lastText()).toBe("Ответ по сообщению № 1 согласован.\nОценка качества: 4 из 5.");
+    expect(curator().lastText()).toBe("Оценка качества ответа по сообщению № 1: 4 из 5.");
     expect(h.db.select().from(drafts).where(eq(drafts.incidentId, id)).get()?.quality).toBe(4);
     expect(auditActions(id)).toContain("qualityMark");
 
@@ -525,6 +525,18 @@ describe("approval", () => {
     h.db.delete(roleGrants).where(eq(roleGrants.personId, olga)).run();
     await pressData(curator(), OFFICE.curatorsChat, `inc.q:${id}:1`);
     expect(h.db.select().from(drafts).where(eq(drafts.incidentId, id)).get()?.quality).toBe(4);
+  });
+
+  it("the quality mark is offered quietly, without repeating the approval the pop-up said", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    const mark = h.fake.mark();
+    expect(await curator().press("Согласовать", curatorsChat())).toBe("Ответ по сообщению № 1 согласован.");
+    const offers = h.fake.calls
+      .slice(mark)
+      .filter((c) => c.method === "sendMessage" && Number(c.params.chat_id) === OFFICE.curator)
+      .map((c) => [c.params.text, c.params.disable_notification]);
+    expect(offers).toEqual([["Оценка качества ответа по сообщению № 1 (необязательно):", true]]);
   });
 });
 

@@ -316,21 +316,25 @@ async function startPartReturn(ctx: BotContext, { id, assignmentId, version }: P
   await openDialog(ctx, DIALOGS.partReturn, id, assignmentId, version ?? null, ...(notice ? [notice] : []));
 }
 
-/** The optional mark goes to the curator privately, so the curators' chat stays readable. */
+/**
+ * The optional mark goes to the curator privately, so the curators' chat stays readable, and
+ * quietly: the curator has just pressed «Согласовать» and seen it done.
+ */
 async function offerQualityMark(ctx: BotContext, id: number, draftId: number) {
   const keyboard = new InlineKeyboard();
   for (const mark of QUALITY_MARKS) keyboard.text(String(mark), cb("inc.q", id, draftId, mark));
   const text = ta.quality.ask(id);
+  const other = { reply_markup: keyboard, disable_notification: true };
   const from = ctx.from;
   if (from && ctx.chat?.type !== "private") {
     try {
-      await ctx.api.sendMessage(from.id, text, { reply_markup: keyboard });
+      await ctx.api.sendMessage(from.id, text, other);
       return;
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
     }
   }
-  await ctx.reply(text, { reply_markup: keyboard });
+  await ctx.reply(text, other);
 }
 
 async function quality(ctx: BotContext, id: number, mark: number, draftId?: number) {
