@@ -35,8 +35,13 @@ export function albumPlan(attachments: Attachment[]): Attachment[][] {
   return [...chunks(visual, ALBUM_LIMIT), ...chunks(documents, ALBUM_LIMIT), ...animations.map((a) => [a])];
 }
 
-/** `disable_notification: false` rings at any hour (a significant post); unset, quiet at night. */
-type Sound = { disable_notification?: false };
+/**
+ * `disable_notification: false` rings at any hour (a significant post); unset, quiet at night;
+ * `true`, quiet always (attachments before the text that rings for them).
+ */
+type Sound = { disable_notification?: boolean };
+
+const QUIET: Sound = { disable_notification: true };
 
 function soundOf(options: { ring?: boolean }): Sound {
   return options.ring ? { disable_notification: false } : {};
@@ -104,21 +109,24 @@ function captionOf(body: string): string | undefined {
 const CAPTION_LIMIT = 200;
 
 /**
- * Sends the draft to a chat: album(s) first, each captioned with the first line of what follows,
- * then `header` and the text (split if long) with the keyboard under the last part, which is
- * returned. `ring`: with sound at night too (a significant post's, see ringFor); otherwise quiet
- * then. Telegram's refusals are thrown: the caller knows whom it was for.
+ * Sends the draft to a chat: album(s) first, each captioned with `caption` (by default the first
+ * line of what follows), then `header` and the text (split if long) with the keyboard under the
+ * last part, which is returned. `ring`: with sound at night too (a significant post's, see
+ * ringFor); otherwise quiet then. Telegram's refusals are thrown: the caller knows whom it was for.
  */
 export async function sendDraft(
   api: Api,
   chatId: number,
   draft: DraftView,
-  opts: { header?: string; keyboard?: InlineKeyboard; ring?: boolean } = {},
+  opts: { header?: string; keyboard?: InlineKeyboard; ring?: boolean; caption?: string } = {},
 ): Promise<Message | undefined> {
   const body = [opts.header, draft.text].filter(Boolean).join("\n\n");
-  // Several drafts may arrive in one chat: each album says whose it is.
-  await sendAttachments(api, chatId, draft.attachments, captionOf(body), opts);
   const parts = splitMessage(body);
+  // Several drafts may arrive in one chat: each album says whose it is. The text after it rings
+  // for the draft: one sound per draft, not one per album too.
+  if (parts.length > 0)
+    await sendGroups(api, chatId, draft.attachments, opts.caption ?? captionOf(body), QUIET);
+  else await sendAttachments(api, chatId, draft.attachments, opts.caption, opts);
   let sent: Message | undefined;
   for (const [index, part] of parts.entries()) {
     const last = index === parts.length - 1;
@@ -139,7 +147,16 @@ export async function sendAttachments(
   caption?: string,
   options: { ring?: boolean } = {},
 ): Promise<void> {
-  const sound = soundOf(options);
+  await sendGroups(api, chatId, attachments, caption, soundOf(options));
+}
+
+async function sendGroups(
+  api: Api,
+  chatId: number,
+  attachments: Attachment[],
+  caption: string | undefined,
+  sound: Sound,
+): Promise<void> {
   for (const group of albumPlan(attachments)) {
     const [first] = group;
     if (group.length === 1 && first) await sendSingle(api, chatId, first, caption, sound);

@@ -99,9 +99,10 @@ export interface BotOptions {
  * asks the text when words came with a pasted link; 19: routing «По очереди» warns of parts due
  * after the lead's draft, the intake's repeat offers leave a surge's topic and place out; 20: a
  * co-executor's part sent while the lead's answer draft is on approval says so to the curators; 21: a
- * draft opened under the rework notice does not repeat the curator's comment.
+ * draft opened under the rework notice does not repeat the curator's comment; 22: the draft
+ * preview's attachments are captioned as the draft's and come quietly.
  */
-const CONVERSATIONS_VERSION = 21;
+const CONVERSATIONS_VERSION = 22;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -218,6 +218,9 @@ export const td = {
   curators: {
     header: (id: number, kind: DraftKind, author: string, organization: string) =>
       `Проект ${DRAFT_OF[kind]} по сообщению № ${id} (исполнитель: ${author}, ${organization})`,
+    /** The caption of the draft's attachments: the text after them has the header. */
+    attachments: (id: number, kind: DraftKind, count: number) =>
+      `${count === 1 ? "Вложение" : "Вложения"} к проекту ${DRAFT_OF[kind]} по сообщению № ${id}`,
     reworked: (round: number, comment: string | null) =>
       [`Доработанный проект, версия ${round}.`, comment ? `Комментарий куратора: «${comment}»` : ""]
         .filter(Boolean)

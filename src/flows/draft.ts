@@ -264,6 +264,8 @@ async function sendToCurators(
   purpose: DraftPurpose,
 ): Promise<{ adminsTold: boolean } | undefined> {
   const header = curatorsHeader(deps, incident, person);
+  const kind = incident.answer?.draftKind ?? "answer";
+  const caption = td.curators.attachments(incident.id, kind, draft.attachments.length);
   const keyboard = InlineKeyboard.from([decisionButtons(incident.id, incident.answer?.draftId)]);
   // A significant post's draft rings at any hour: its answer is awaited at once.
   const { ring } = ringFor(incident);
@@ -271,7 +273,7 @@ async function sendToCurators(
     let shown = false;
     for (const chatId of chatIds) {
       try {
-        const sent = await sendDraft(api, chatId, draft, { header, keyboard, ring });
+        const sent = await sendDraft(api, chatId, draft, { header, caption, keyboard, ring });
         const draftId = incident.answer?.draftId;
         if (sent && draftId)
           recordDraftMessage(deps.db, {
@@ -593,7 +595,7 @@ export function draftFlow(deps: AppDeps) {
       album = undefined;
       first = undefined;
       const draft = { text: content.text ?? "", attachments: content.attachments };
-      const choice = await preview(conversation, ctx, id, start.header, draft);
+      const choice = await preview(conversation, ctx, id, start, draft);
       if (typeof choice !== "string") {
         first = choice.attach;
         collect = true;
@@ -850,7 +852,7 @@ async function preview(
   conversation: Flow,
   ctx: Context,
   id: number,
-  header: string,
+  { header, kind }: { header: string; kind: DraftKind },
   draft: DraftView,
 ): Promise<Choice | { attach: MessageInput }> {
   const plan = albumPlan(draft.attachments);
@@ -866,6 +868,7 @@ async function preview(
   keyboard.row().text(td.button.cancel, cb("dr.cancel", id));
   const shown = await sendDraft(ctx.api, ctx.chat?.id ?? 0, draft, {
     header: `${notes.join("\n")}\n\n${header}`,
+    caption: td.curators.attachments(id, kind, draft.attachments.length),
     keyboard,
   });
   const choices: Record<string, Choice> = {

@@ -171,12 +171,14 @@ describe("preparing a draft answer", () => {
     // Saturday 02.01.2027 10:00 in Yekaterinburg: the New Year holidays.
     const HOLIDAY = "2027-01-02T05:00:00Z";
     const sound = (id: number) =>
-      [...h.fake.callsOf("sendPhoto"), ...h.fake.callsOf("sendMessage")]
-        .filter((c) => Number(c.params.chat_id) === OFFICE.curatorsChat)
-        .filter((c) =>
-          String(c.params.text ?? c.params.caption).startsWith(`Проект ответа по сообщению № ${id}`),
+      h.fake.calls
+        .filter((c) => c.method.startsWith("send") && Number(c.params.chat_id) === OFFICE.curatorsChat)
+        .filter(
+          (c) =>
+            String(c.params.text ?? c.params.caption).includes(`проекту ответа по сообщению № ${id}`) ||
+            String(c.params.text).startsWith(`Проект ответа по сообщению № ${id}`),
         )
-        .map((c) => c.params.disable_notification);
+        .map((c) => [c.method, c.params.disable_notification]);
 
     await h?.close();
     h = await Harness.start({ now: HOLIDAY });
@@ -188,15 +190,18 @@ describe("preparing a draft answer", () => {
     await sendPhoto(executor, "hospital.jpg");
     await executor.press("Готово");
     await executor.press("Отправить на согласование");
-    // The photo with its caption, then the draft with «Согласовать | На доработку».
-    expect(sound(significant)).toEqual([false, false]);
+    // The photo quietly, then the draft with «Согласовать | На доработку», which rings.
+    expect(sound(significant)).toEqual([
+      ["sendPhoto", true],
+      ["sendMessage", false],
+    ]);
 
     const normal = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
     await executor.press("Подготовить ответ");
     await executor.send(ANSWER);
     await executor.press("Готово");
     await executor.press("Отправить на согласование");
-    expect(sound(normal)).toEqual([true]);
+    expect(sound(normal)).toEqual([["sendMessage", true]]);
   });
 
   it("a curator writing his own answer who forwards a channel's post gets it to register, not in the draft", async () => {
@@ -596,13 +601,46 @@ describe("attachments and albums", () => {
       .filter((c) => Number(c.params.chat_id) === OFFICE.curatorsChat);
     expect(photos).toHaveLength(1);
     // Several drafts may come to the curators at once: the attachments say whose they are.
-    const header = h.fake
-      .callsOf("sendMessage")
-      .filter((c) => Number(c.params.chat_id) === OFFICE.curatorsChat)
-      .map((c) => String(c.params.text))
-      .find((text) => text.includes(ANSWER));
-    expect(photos[0]?.params.caption).toBe(header?.split("\n")[0]);
-    expect(photos[0]?.params.caption).toMatch(/№ 1/);
+    expect(photos[0]?.params.caption).toBe("Вложения к проекту ответа по сообщению № 1");
+  });
+
+  it("a draft with files names itself and rings once: its albums come quietly, captioned as its attachments", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    await sendAlbum(executor, 2);
+    const file = h.fake.addFile("%PDF", "акт.pdf");
+    await h.deliver(updates.document(executor.chat, executor.tg, file, "акт.pdf", "application/pdf"));
+    /** What was sent to the chat since `mark`: each message's first line (an album's caption) and sound. */
+    const sent = (chatId: number, mark: number) =>
+      h.fake.calls
+        .slice(mark)
+        .filter((c) => c.method.startsWith("send") && Number(c.params.chat_id) === chatId)
+        .map((c) => {
+          const media = typeof c.params.media === "string" ? JSON.parse(c.params.media) : c.params.media;
+          const first = String(c.params.text ?? c.params.caption ?? media?.[0]?.caption).split("\n")[0] ?? "";
+          return [c.method, first, c.params.disable_notification] as const;
+        });
+    const caption = `Вложения к проекту ответа по сообщению № ${id}`;
+    const header = `Проект ответа по сообщению № ${id} (исполнитель: Иван, Министерство здравоохранения)`;
+
+    const atPreview = h.fake.mark();
+    await executor.press("Готово");
+    expect(sent(OFFICE.executor, atPreview)).toEqual([
+      ["sendMediaGroup", caption, true],
+      ["sendDocument", caption, true],
+      ["sendMessage", "Предпросмотр: так проект увидят кураторы.", undefined],
+    ]);
+
+    const atSending = h.fake.mark();
+    await executor.press("Отправить на согласование");
+    expect(
+      sent(OFFICE.curatorsChat, atSending).filter(([, line]) => !line.startsWith("Сообщение №")),
+    ).toEqual([
+      ["sendMediaGroup", caption, true],
+      ["sendDocument", caption, true],
+      ["sendMessage", header, undefined],
+    ]);
   });
 
   it("«Убрать вложения» drops them and asks for attachments again", async () => {

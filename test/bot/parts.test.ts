@@ -330,7 +330,8 @@ describe("a part reaching the lead: the executor holding the post and the co-exe
     await healthExecutor().press("Взять в работу", healthChat());
     const mark = h.fake.mark();
     await sendPhoto(photo("больница.jpg"), "Отопление включат сегодня к 18:00");
-    const part = ["sendPhoto", false];
+    // One ring per part: its notice's, the photo before it comes quietly.
+    const part = ["sendPhoto", true];
     const notice = ["Информация соисполнителя по сообщению № 1 — Министерство образования:", false];
     expect(soundsIn(-200, mark)).toEqual([part, notice]);
     expect(soundsIn(-100, mark)).toEqual([part, notice]);

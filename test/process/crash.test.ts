@@ -216,7 +216,7 @@ function expectOneDraft(databasePath: string, photoId: string): void {
   ]);
   const photos = fake.messages(CURATORS_CHAT).filter((m) => m.media?.type === "photo");
   expect(photos.map((m) => m.media?.file_id)).toEqual([photoId]);
-  // The photo is captioned with the proposal's first line: the proposal is the text message.
+  // The photo is captioned as the proposal's attachment: the proposal is the text message.
   const proposals = shown(CURATORS_CHAT, /^Проект ответа по сообщению № 1/).filter((m) => !m.media);
   expect(proposals.map((m) => m.text?.endsWith(ANSWER))).toEqual([true]);
   expect(fake.findButton(CURATORS_CHAT, "Согласовать").message.message_id).toBe(proposals[0]?.message_id);
