@@ -295,11 +295,11 @@ function organizationLines(
 }
 
 /**
- * The audience's current deadline (see currentDeadline: the nearest still ahead), then its own duty
- * when that is another one (the lead's draft and a co-executor's part behind their return window,
- * Orenburg p.9, 14, Georgievsk p.11, 18; a step overdue; the curators' passing a part on to the
- * lead, Georgievsk p.18), then the answer deadline. One who sees the lead's work (`seesLead`) has
- * the lead's clocks, and any own co-executor's part's besides.
+ * The audience's current deadline (see currentDeadline: the nearest duty still ahead), then its own
+ * duty when that is another one (a co-executor's part, Orenburg p.14, Georgievsk p.18; a step
+ * overdue; the curators' passing a part on to the lead, Georgievsk p.18), then the answer deadline,
+ * and last the window to return the post while it is open (Orenburg p.7, Georgievsk p.10). One who
+ * sees the lead's work (`seesLead`) has the lead's clocks, and any own co-executor's part's besides.
  */
 function deadlineLines(
   incident: Incident,
@@ -330,16 +330,6 @@ function deadlineLines(
     lines.push(line(d));
   };
   show(next);
-  // The window to return the post is a right, not a duty (as /list reads it): the duty running
-  // behind it is shown too — the lead's draft — as a co-executor's part is below.
-  if (next && isWindow(next.step) && seesLead)
-    show(
-      currentDeadline(
-        running.filter((d) => !isWindow(d.step)),
-        now,
-        answer,
-      ),
-    );
   // A step whose deadline has passed while another's is still ahead stays on the card, «просрочено
   // на …», as its alert said it (the answer deadline says so on its own line).
   for (const d of running)
@@ -364,6 +354,13 @@ function deadlineLines(
     lines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, timezone)}${missed}`);
   const met = finalClockMet(incident, regulation, wt);
   if (met) lines.push(t.card.finalDraftSent(formatDeadline(met.at, timezone), met.onTime, met.clause));
+  // The window to return the post is a right, not a duty (as /list reads it): last, worded as an
+  // option, so that nobody takes it for the deadline to meet.
+  for (const d of running)
+    if (isWindow(d.step) && d.at > now)
+      lines.push(
+        t.card.returnWindow(formatDeadline(d.at, timezone), d.clause, formatRemaining(wt, d.at, now)),
+      );
   return lines;
 }
 

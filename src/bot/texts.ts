@@ -414,6 +414,9 @@ export const t = {
     partLate: (at: string) => `срок информации истёк ${at}`,
     deadline: "Срок",
     answerDeadline: "Ответ разместить до",
+    /** The window to return the post (a right, not a duty): below the deadlines, not a «Срок:» line. */
+    returnWindow: (at: string, clause: string, left: string) =>
+      `Вернуть не по компетенции можно до ${at} (${clause}), ${left}.`,
     /** What the curator is to name about the post (Orenburg p.6), and the button that does it. */
     missingDetails: (fields: ("topic" | "place")[], clause: string, button: string) =>
       `Укажите ${fields.map((f) => (f === "topic" ? "тему" : "место")).join(" и ")} (${clause}): «${button}».`,

@@ -727,14 +727,14 @@ export function earliestDeadline(deadlines: NextDeadline[], now?: Date): NextDea
  * The deadline a card's «Срок:» line shows as of `now`: the nearest one still ahead, which the
  * people can still meet and the sweep reminds them of; once every one has passed, the first of the
  * steps' own, for the answer deadline (`answerAt`, Orenburg p.8, Georgievsk p.16) has its own line.
- * A window already passed (see isWindow) is none of them.
+ * Never a window (see isWindow): a right, which the card names below its deadlines.
  */
 export function currentDeadline(
   deadlines: NextDeadline[],
   now: Date,
   answerAt?: Date,
 ): NextDeadline | undefined {
-  const live = deadlines.filter((d) => !isWindow(d.step) || d.at > now);
+  const live = deadlines.filter((d) => !isWindow(d.step));
   const ahead = live.filter((d) => d.at > now);
   const steps = live.filter((d) => d.at.getTime() !== answerAt?.getTime());
   return earliestDeadline(ahead.length > 0 ? ahead : steps.length > 0 ? steps : live);

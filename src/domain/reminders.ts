@@ -28,7 +28,7 @@ export interface DueAlert {
 
 export interface AlertPlan {
   due: DueAlert[];
-  /** A window (see isWindow) is over: the cards' next deadline is another one now. */
+  /** A window (see isWindow) is over: the cards drop its line now. */
   windowOver?: boolean;
   /** When to look at the incident again; undefined when nothing is pending. */
   nextAt: Date | undefined;

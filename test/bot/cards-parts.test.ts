@@ -177,13 +177,13 @@ describe("a co-executor's own part on its cards", () => {
     expect(cardIn(PART_CHAT)).toContain("Состояние: информация передана основному исполнителю\n");
   });
 
-  it("Orenburg: its part's deadline is shown beside the return window, and alone once taken (p.7, 14)", async () => {
+  it("Orenburg: its part's deadline is shown above the return window, and alone once taken (p.7, 14)", async () => {
     const id = await office();
     await routeWithPart(id);
     expect(ending(PART_CHAT, 3)).toEqual([
-      "Срок: 24.11.2026 10:30 — возврат не по компетенции (п. 7), осталось 30 мин рабочего времени",
       "Срок: 24.11.2026 12:00 — прислать информацию соисполнителя (п. 14), осталось 2 ч рабочего времени",
       "Ответ разместить до: 25.11.2026 11:00",
+      "Вернуть не по компетенции можно до 24.11.2026 10:30 (п. 7), осталось 30 мин рабочего времени.",
     ]);
     await maria().press("Взять в работу", partChat());
     expect(ending(PART_CHAT, 2)).toEqual([
@@ -192,13 +192,13 @@ describe("a co-executor's own part on its cards", () => {
     ]);
   });
 
-  it("Georgievsk: its part's deadline is shown beside the return window (p.10, 18)", async () => {
+  it("Georgievsk: its part's deadline is shown above the return window (p.10, 18)", async () => {
     const id = await office(GEORGIEVSK);
     await routeWithPart(id);
     expect(ending(PART_EXECUTOR, 3)).toEqual([
-      "Срок: 24.11.2026 10:30 — возврат не по компетенции (п. 10), осталось 30 мин рабочего времени",
       "Срок: 24.11.2026 12:00 — прислать информацию соисполнителя (п. 18), осталось 2 ч рабочего времени",
       "Ответ разместить до: 24.11.2026 15:00",
+      "Вернуть не по компетенции можно до 24.11.2026 10:30 (п. 10), осталось 30 мин рабочего времени.",
     ]);
   });
 });

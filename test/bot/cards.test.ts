@@ -164,6 +164,21 @@ describe("cards", () => {
     expect(h.fake.buttons(OFFICE.healthChat).map((b) => b.callbackData)).toContain(`inc.return:1:${health}`);
   });
 
+  it("a new post's card lists the duties first, the nearest first, and the return window after them as an option", async () => {
+    h.clock.advance(5 * 60_000);
+    route();
+    await sync();
+    // Routed 10:05: the return window is 30 working minutes (p.7), the draft 4 working hours before the answer (p.9).
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor, OFFICE.curatorsChat]) {
+      const lines = h.lastText(chatId).split("\n");
+      expect(lines.slice(lines.findIndex((line) => line.startsWith("Срок: ")))).toEqual([
+        "Срок: 24.11.2026 16:00 — прислать проект ответа куратору (п. 9), осталось 4 ч 55 мин рабочего времени",
+        "Ответ разместить до: 25.11.2026 11:00",
+        "Вернуть не по компетенции можно до 24.11.2026 10:35 (п. 7), осталось 30 мин рабочего времени.",
+      ]);
+    }
+  });
+
   it("a card too long for Telegram loses the end of long reasons, never its deadlines", async () => {
     const reason = "Очень длинная причина возврата. ".repeat(40);
     for (let i = 0; i < 3; i++) {
@@ -180,7 +195,7 @@ describe("cards", () => {
     await sync();
     const card = h.lastText(-200);
     expect(card.length).toBeLessThanOrEqual(4096);
-    expect(card).toMatch(/\nСрок: 24\.11\.2026 \d\d:\d\d — возврат не по компетенции \(п\. 7\)/);
+    expect(card).toMatch(/\nВернуть не по компетенции можно до 24\.11\.2026 \d\d:\d\d \(п\. 7\)/);
     expect(card.match(/Возвращено \(Министерство здравоохранения\): /g)).toHaveLength(3);
   });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { closeAsToxic } from "../../src/app/incidents.js";
+import { closeAsToxic, routeIncident } from "../../src/app/incidents.js";
 import { createInvite } from "../../src/app/invites.js";
 import { findPerson } from "../../src/app/people.js";
 import { headsRetry } from "../../src/jobs/heads.js";
@@ -62,6 +62,26 @@ describe("a head added later", () => {
         "Срок: 24.11.2026 16:15 — прислать проект ответа куратору (п. 9)",
       ].join("\n"),
     ]);
+  });
+
+  it("of a post its organization may still return, hears the draft's deadline, not the return window (a right)", async () => {
+    await office();
+    const id = seedRegistered(h, { link: "https://vk.com/wall-1_1", importance: "significant" });
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    const routed = routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [],
+      actor: curator,
+      now: h.clock.now(),
+    });
+    if (!routed.ok) throw new Error(routed.refusal);
+
+    await joinAsHead();
+    const told = h.texts(NEW_HEAD).at(-1) ?? "";
+    expect(told).toContain("Срок: 24.11.2026 16:00 — прислать проект ответа куратору (п. 9)");
+    expect(told).not.toContain("не по компетенции");
   });
 
   it("told of a post in the briefing, is not told of it again when the heads' notice of it is retried", async () => {

@@ -138,7 +138,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(cardIn(-200)).toContain(
       "Соисполнители: Министерство образования (ещё не взято в работу), Министерство строительства (ждёт своей очереди)",
     );
-    expect(cardIn(-300)).toContain("Срок: 24.11.2026 10:30 — возврат не по компетенции (п. 7)");
+    expect(cardIn(-300)).toContain("Вернуть не по компетенции можно до 24.11.2026 10:30 (п. 7)");
 
     // The education ministry takes it and, at 11:30, gives its part.
     await educationExecutor().press("Взять в работу", educationChat());
@@ -151,7 +151,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(buildingCard).toContain("Соисполнители: Министерство образования, Министерство строительства\n");
     // Its clocks run from 11:30, not from the routing at 10:00: 30 minutes to return the post (p.7),
     // then 2 working hours for its part (p.14), with the lunch break between.
-    expect(buildingCard).toContain("Срок: 24.11.2026 12:00 — возврат не по компетенции (п. 7)");
+    expect(buildingCard).toContain("Вернуть не по компетенции можно до 24.11.2026 12:00 (п. 7)");
     expect(h.fake.buttons(-400).map((b) => b.label)).toEqual(["Взять в работу", "Вернуть", "История"]);
     expect(h.texts(-400).at(-1)).toBe(
       "Сообщение № 1: до вас информацию прислал соисполнитель Министерство образования. Учтите её в своей:\n\n" +
@@ -194,7 +194,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     expect(h.texts(-400)).toHaveLength(1);
     const card = cardIn(-400);
     expect(card).toContain("Возвращено (Министерство образования): Не наша компетенция");
-    expect(card).toContain("Срок: 24.11.2026 10:45 — возврат не по компетенции (п. 7)");
+    expect(card).toContain("Вернуть не по компетенции можно до 24.11.2026 10:45 (п. 7)");
     const returned = h.db
       .select()
       .from(auditEvents)
@@ -237,7 +237,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     const id = await office();
     await routeToThree(id, "Одновременно");
     expect(states(id)).toEqual({ [health]: "assigned", [education]: "assigned", [building]: "assigned" });
-    expect(cardIn(-400)).toContain("Срок: 24.11.2026 10:30 — возврат не по компетенции (п. 7)");
+    expect(cardIn(-400)).toContain("Вернуть не по компетенции можно до 24.11.2026 10:30 (п. 7)");
     expect(h.fake.messages(-400)).toHaveLength(1);
   });
 
@@ -337,7 +337,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
       "Сообщение № 1 передано соисполнителю: Минстрой. Предыдущий по-прежнему должен прислать свою информацию.",
     );
     expect(states(id)).toMatchObject({ [education]: "assigned", [building]: "assigned" });
-    expect(cardIn(-400)).toContain("Срок: 24.11.2026 11:00 — возврат не по компетенции (п. 7)");
+    expect(cardIn(-400)).toContain("Вернуть не по компетенции можно до 24.11.2026 11:00 (п. 7)");
     expect(h.fake.buttons(-200).some((b) => b.label === label)).toBe(false);
 
     // A second curator's press on the old button: nothing more to pass on.
@@ -485,7 +485,7 @@ describe("a routing again keeps the parts given", () => {
     expect(states(id)).toEqual({ [health]: "assigned", [education]: "part_passed", [building]: "assigned" });
     expect(cardIn(-300)).toContain("Информация соисполнителя получена: Министерство образования");
     expect(h.fake.buttons(-300).map((b) => b.label)).toEqual(["История"]);
-    expect(cardIn(-400)).toContain("Срок: 24.11.2026 10:40 — возврат не по компетенции (п. 7)");
+    expect(cardIn(-400)).toContain("Вернуть не по компетенции можно до 24.11.2026 10:40 (п. 7)");
     // In order, the building ministry is next after the education ministry: it gets its part.
     expect(h.texts(-400).at(-1)).toBe(
       "Сообщение № 1: до вас информацию прислал соисполнитель Министерство образования. Учтите её в своей:\n\n" +
@@ -520,7 +520,7 @@ describe("a routing again keeps the parts given", () => {
 
     await educationGives();
     const [old, renewed] = cardsIn(-400);
-    expect(renewed?.text).toContain("Срок: 24.11.2026 10:35 — возврат не по компетенции (п. 7)");
+    expect(renewed?.text).toContain("Вернуть не по компетенции можно до 24.11.2026 10:35 (п. 7)");
     const labelsOf = (messageId: number | undefined) =>
       h.fake
         .buttons(-400)

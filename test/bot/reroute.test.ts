@@ -144,9 +144,9 @@ describe("a curator routes again a post the organization stalls on", () => {
     await curator.press(/Миндор/, curatorsChat);
     await curator.press("Готово", curatorsChat);
     expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
-    // Its own return window first (p.7), then the final answer's deadline, unchanged.
-    expect(card(-300, id)).toContain("Срок: 24.11.2026 10:30 — возврат не по компетенции (п. 7)");
-    expect(card(-300, id)).toContain("Ответ разместить до: 03.12.2026 18:00");
+    // The final answer's deadline, unchanged, is its deadline; its own return window (p.7) a right.
+    expect(card(-300, id)).toContain("Срок: 03.12.2026 18:00 — дать окончательный ответ (п. 13)");
+    expect(card(-300, id)).toContain("Вернуть не по компетенции можно до 24.11.2026 10:30 (п. 7)");
     expect(card(-300, id)).toContain("Промежуточный ответ: https://vk.com/wall-1_1?reply=3");
 
     const roadsExecutor = h.user(ROADS_EXECUTOR, "Пётр");
@@ -422,7 +422,7 @@ describe("routing names each organization once", () => {
     const answer = runningDeadlines(incident, regulation, workingTime).find((d) => d.step === "answer");
     // 14:45 + 4 working hours: 3 h 15 min today, 45 min on Wednesday — not 15 minutes from now.
     expect(answer?.at).toEqual(new Date("2026-11-25T06:45:00Z"));
-    expect(card(-300, id)).toContain("Срок: 24.11.2026 15:15 — возврат не по компетенции (п. 10)");
+    expect(card(-300, id)).toContain("Вернуть не по компетенции можно до 24.11.2026 15:15 (п. 10)");
   });
 
   it("a draft before the curator that shows the post is another organization's: routed there at once, no rework first", async () => {
@@ -602,9 +602,9 @@ describe("routing names each organization once", () => {
     expect(labels).toContain("Подготовить ответ");
     expect(labels).not.toContain("Взять в работу");
     expect(card(OFFICE.healthChat, id)).toContain("Ответственный: Иван");
-    expect(card(OFFICE.healthChat, id)).not.toContain("возврат не по компетенции");
+    expect(card(OFFICE.healthChat, id)).not.toContain("Вернуть не по компетенции");
     // The co-executor gets the post to take and its part to send.
-    expect(card(-300, id)).toContain("Срок: 24.11.2026 11:30 — возврат не по компетенции (п. 7)");
+    expect(card(-300, id)).toContain("Вернуть не по компетенции можно до 24.11.2026 11:30 (п. 7)");
     // Иван sends the draft as before.
     must(
       submitDraft(h.db, {
@@ -644,7 +644,7 @@ describe("routing names each organization once", () => {
       .map((b) => b.label);
     expect(labels).toContain("Отправить информацию");
     expect(labels).not.toContain("Взять в работу");
-    expect(card(-400, id)).toContain("Срок: 24.11.2026 11:30 — возврат не по компетенции (п. 7)");
+    expect(card(-400, id)).toContain("Вернуть не по компетенции можно до 24.11.2026 11:30 (п. 7)");
   });
 
   it("a co-executor added once the answer is approved: the post goes back to its lead for a new draft", async () => {

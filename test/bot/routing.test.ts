@@ -141,7 +141,7 @@ describe("routing", () => {
       expect(card.text).toContain("Состояние: направлено исполнителю");
       // Received 10:10; return within 30 working minutes (p.7); answer 9 working hours from detection (p.8).
       expect(card.text).toContain(
-        "Срок: 24.11.2026 10:40 — возврат не по компетенции (п. 7), осталось 30 мин рабочего времени",
+        "Вернуть не по компетенции можно до 24.11.2026 10:40 (п. 7), осталось 30 мин рабочего времени.",
       );
       expect(card.text).toContain("Ответ разместить до: 25.11.2026 11:00");
       expect(labels(chatId, card.message_id)).toEqual(["Взять в работу", "Вернуть", "История"]);
@@ -191,11 +191,11 @@ describe("routing", () => {
     const id = await register(1);
     await route(id, [/Минздрав/]);
     const card = cardIn(-100, id).text ?? "";
-    expect(card).toContain(
-      "Срок: 27.11.2026 17:00 — возврат не по компетенции (п. 10), осталось 30 мин рабочего времени",
-    );
-    // The window is a right; the draft's hour runs behind it, as /list shows it (p.11).
+    // The window is a right, not a deadline: the draft's hour is, as /list shows it (p.11).
     expect(card).toContain("Срок: 27.11.2026 17:30 — прислать проект ответа куратору (п. 11)");
+    expect(card).toContain(
+      "Вернуть не по компетенции можно до 27.11.2026 17:00 (п. 10), осталось 30 мин рабочего времени.",
+    );
     expect(card).toContain("Ответ разместить до: 30.11.2026 11:30");
   });
 
@@ -1188,14 +1188,13 @@ describe("executors on the card", () => {
     );
   });
 
-  it("a person of both the lead and a co-executor sees the lead's draft deadline and the part's behind the return window", async () => {
+  it("a person of both the lead and a co-executor sees the lead's draft deadline and the part's, the return window below", async () => {
     const id = await routedToBothOfPetr();
     const deadlines = (chatId: number) =>
       (cardIn(chatId, id).text ?? "").split("\n").filter((line) => line.startsWith("Срок: "));
-    // The lead's work chat has the draft's deadline beside the window; his own card has it too, and his part's.
+    // The lead's work chat has the draft's deadline; his own card has it too, and his part's.
     expect(deadlines(-100).join("\n")).toContain("— прислать проект ответа куратору (п. 9)");
     expect(deadlines(HEALTH_EXECUTOR_2).map((line) => line.split(" — ")[1]?.split(",")[0])).toEqual([
-      "возврат не по компетенции (п. 7)",
       "прислать проект ответа куратору (п. 9)",
       "прислать информацию соисполнителя (п. 14)",
     ]);
