@@ -733,7 +733,8 @@ const CHANNEL = channelChat(-1_001_000_000_001, "Новости района");
  * What was wrong with the bot's handling of one update, judged by the calls it made meanwhile: a
  * message in a private chat (text, command, photo or file) gets a reply there; a press gets exactly
  * one answer, and a forged press a refusal — a pop-up with its reason. A plain text in a group is
- * chatter, none of the bot's business: it says nothing there.
+ * chatter, none of the bot's business: it says nothing there — but to a curator's link in the
+ * curators' chat, which may be a post to register: then only the registration offer.
  */
 function problemsOf(i: number, { sender, chat, update, forged }: Step, made: ApiCall[]): string[] {
   const problems: string[] = [];
@@ -746,7 +747,15 @@ function problemsOf(i: number, { sender, chat, update, forged }: Step, made: Api
     problems.push(`${where}: no reply to ${said}`);
   const chatter =
     message?.chat.type !== "private" && message?.text !== undefined && !message.text.startsWith("/");
-  if (message && chatter && sentTo(message.chat.id))
+  const offered = made.some(
+    (call) =>
+      call.method === "sendMessage" &&
+      call.params.chat_id === message?.chat.id &&
+      String(call.params.text).startsWith("Распознано сообщение:"),
+  );
+  const mayOffer =
+    sender.kind === "curator" && message?.chat.id === OFFICE.curatorsChat && /\/\/|\.\w+\//.test(said);
+  if (message && chatter && sentTo(message.chat.id) && !(mayOffer && offered))
     problems.push(`${where}: spoke up in the group after ${said}`);
   const query = update.callback_query;
   if (!query) return problems;
