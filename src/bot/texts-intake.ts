@@ -156,6 +156,15 @@ export const ti = {
     start
       ? `Текст сообщения № ${id} уточнён куратором:\n«${start}»`
       : `Сообщение № ${id}: текст, процитированный в уведомлении, убран куратором — это был не текст поста.`,
+  /** To a head told of the post: its topic or place, set, corrected or removed by a curator since. */
+  subjectCorrected: (id: number, subject: "topic" | "place", value: string | null) =>
+    subject === "topic"
+      ? value
+        ? `Тема сообщения № ${id} уточнена куратором: «${value}»`
+        : `Сообщение № ${id}: тема убрана куратором.`
+      : value
+        ? `Место сообщения № ${id} уточнено куратором: «${value}»`
+        : `Сообщение № ${id}: место убрано куратором.`,
 
   alreadyClosed: "Уже закрыто.",
   staleCard: (id: number, state: string) =>

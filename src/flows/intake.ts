@@ -2,7 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
-import { keepHigherImportance, type PostDetail } from "../app/importance.js";
+import { keepHigherImportance, type PostDetail, type Subject } from "../app/importance.js";
 import { type Incident, type IncidentRow, loadIncident, repeatCandidates } from "../app/incidents.js";
 import {
   cardMessageId,
@@ -125,8 +125,8 @@ export async function registerAndAnnounce(
 /**
  * After a change of the post's importance, topic, place or text: every card shows it; a post raised to
  * «социально значимое» goes to the heads (once: the notices ledger of registration remembers them
- * told); a topic or place set may complete a surge; a text corrected goes to the heads who were told
- * of the post (see tellHeadsTextCorrected). Lowering the importance tells nobody.
+ * told); a text, topic or place corrected goes to the heads who were told of the post (see
+ * tellHeadsCorrected); a topic or place set may complete a surge. Lowering the importance tells nobody.
  */
 export async function announceDetail(
   deps: CardDeps,
@@ -138,25 +138,36 @@ export async function announceDetail(
     "post detail",
     () => syncCards(deps, incident),
     async () => {
+      if (field === "text" || field === "topic" || field === "place")
+        await tellHeadsCorrected(deps, incident, field);
+    },
+    async () => {
       if (field === "topic" || field === "place") await announceSurge(deps, incident);
       else if (field === "importance" && headsHearAtOnce(deps.sla.regulation, incident.row.importance))
         await tellHeads(deps, incident);
-      else if (field === "text") await tellHeadsTextCorrected(deps, incident);
     },
   );
 }
 
 /**
- * The heads' notice of a post quoted the start of its text: corrected by a curator since (a
- * curator's note registered as the text, say), each head who has that notice gets the citizen's
- * words in a short note of its own, without sound (nothing to do at once), with «Открыть № …» as the
- * notice has. The bot keeps no id of the notice to edit it. The author is in no heads' notice: its
- * correction tells them nothing; the card they open shows it.
+ * The heads' notice of a post quoted the start of its text and named its topic and place, or showed
+ * them missing: one of them corrected by a curator since (a curator's note registered as the text, a
+ * topic named after the raise, say), each head who has that notice gets it in a short note of its
+ * own, without sound (nothing to do at once), with «Открыть № …» as the notice has. The bot keeps no
+ * id of the notice to edit it. The author is in no heads' notice: its correction tells them nothing;
+ * the card they open shows it.
  */
-async function tellHeadsTextCorrected(deps: CardDeps, incident: Incident): Promise<void> {
+async function tellHeadsCorrected(
+  deps: CardDeps,
+  incident: Incident,
+  field: "text" | Subject,
+): Promise<void> {
   const told = new Set(headsToldOf(deps.db, incident.id));
   if (told.size === 0) return;
-  const text = ti.textCorrected(incident.id, snippet(incident.row.text));
+  const text =
+    field === "text"
+      ? ti.textCorrected(incident.id, snippet(incident.row.text))
+      : ti.subjectCorrected(incident.id, field, incident.row[field]);
   for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
     if (!told.has(telegramId)) continue;
     try {
@@ -168,8 +179,8 @@ async function tellHeadsTextCorrected(deps: CardDeps, incident: Incident): Promi
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
       deps.log.warn(
-        { telegramId, incidentId: incident.id, error: error.description },
-        "head not told of text",
+        { telegramId, incidentId: incident.id, field, error: error.description },
+        "head not told of a correction",
       );
       await chatRefused(deps, telegramId, error);
     }

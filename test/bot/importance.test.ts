@@ -411,6 +411,50 @@ describe("topic and place", () => {
     );
     expect(loadIncident(h.db, id)?.row.importance).toBe("important");
   });
+
+  it("the heads told of a significant post hear its topic and place set or changed later, each in a note of its own", async () => {
+    const id = await register(1);
+    const other = await register(2);
+    await openMenu(curator, id);
+    await curator.press("Социально значимое", curatorsChat());
+    expect(h.texts(OFFICE.head)).toEqual([
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+    ]);
+    await curator.press("Тема", curatorsChat());
+    await curator.send("пожарная безопасность", curatorsChat());
+    await curator.press("Место", curatorsChat());
+    await curator.send("школа № 3, ул. Мира", curatorsChat());
+    expect(h.texts(OFFICE.head).slice(1)).toEqual([
+      "Тема сообщения № 1 уточнена куратором: «пожарная безопасность»",
+      "Место сообщения № 1 уточнено куратором: «школа № 3, ул. Мира»",
+    ]);
+    // Without sound, with the notice's «Открыть № 1».
+    const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head);
+    expect(toHead.slice(1).map((c) => c.params.disable_notification)).toEqual([true, true]);
+    const note = h.fake.lastMessage(OFFICE.head);
+    expect(h.fake.buttons(OFFICE.head).filter((b) => b.message.message_id === note?.message_id)).toEqual([
+      expect.objectContaining({ label: "Открыть № 1" }),
+    ]);
+    // The same place again changes nothing; corrected or removed, it is told.
+    await curator.press("Место", curatorsChat());
+    await curator.send("школа № 3, ул. Мира", curatorsChat());
+    await curator.press("Место", curatorsChat());
+    await curator.send("школа № 5, ул. Мира", curatorsChat());
+    await curator.press("Тема", curatorsChat());
+    await curator.press("Убрать тему", curatorsChat());
+    expect(h.texts(OFFICE.head).slice(3)).toEqual([
+      "Место сообщения № 1 уточнено куратором: «школа № 5, ул. Мира»",
+      "Сообщение № 1: тема убрана куратором.",
+    ]);
+
+    // A post the heads were not told of: its topic and place are the curators' business alone.
+    await openMenu(curator, other);
+    await curator.press("Тема", curatorsChat());
+    await curator.send("пожарная безопасность", curatorsChat());
+    await curator.press("Место", curatorsChat());
+    await curator.send("школа № 5", curatorsChat());
+    expect(h.texts(OFFICE.head)).toHaveLength(5);
+  });
 });
 
 describe("the post's text and author", () => {
