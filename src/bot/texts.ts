@@ -29,20 +29,22 @@ function stepsMissed(steps: string[]): string {
 }
 
 /**
- * What an organization's digest line says besides its step: `importance`, the card's word for a
- * socially significant post; `whose`: `notTaken`, none of the organization's executors has taken
- * the post (or its part) yet, `curators`, the step is the curators' (the draft's decision), nothing
- * the organization owes; `missed`, the steps missed besides (see stepsMissed).
+ * What a digest line says besides its step: `importance`, the card's word for a socially
+ * significant post; `organization`, whose deadline it is (the curators' «Просрочено у органов»);
+ * `whose`: `notTaken`, none of the organization's executors has taken the post (or its part) yet,
+ * `curators`, the step is the curators' (the draft's decision), nothing the organization owes;
+ * `missed`, the steps missed besides (see stepsMissed).
  */
-interface DigestNotes {
+export interface DigestNotes {
   importance?: string;
+  organization?: string;
   whose?: "notTaken" | "curators";
   missed?: string[];
 }
 
-function digestHead(id: number, { importance, whose }: DigestNotes): string {
+function digestHead(id: number, { importance, organization, whose }: DigestNotes): string {
   const who = whose === "notTaken" ? "никто не взял в работу; " : whose === "curators" ? "у кураторов: " : "";
-  return `№ ${id}${importance ? ` (${importance})` : ""} — ${who}`;
+  return `№ ${id}${importance ? ` (${importance})` : ""}${organization ? ` · ${organization}` : ""} — ${who}`;
 }
 
 function digestMissed({ missed = [] }: DigestNotes): string {
@@ -520,8 +522,6 @@ export const t = {
       `${digestHead(id, { importance })}${state}`,
     forCurators: "Ждут кураторов:",
     lateAtOrganizations: "Просрочено у органов:",
-    lateLine: (id: number, organization: string, what: string, deadline: string, left: string) =>
-      `№ ${id} · ${organization} — ${what} до ${deadline} (${left})`,
     notTaken: "никто не взял в работу",
     more: (n: number) => `…и ещё ${n}: /list`,
     /** The deadlines missed since the previous working day began, of posts open or done since. */

@@ -15,7 +15,7 @@ import { partStateText } from "../bot/cards.js";
 import { deliverLong } from "../bot/delivery.js";
 import { cardButtons } from "../bot/keyboards.js";
 import type { SendFailure } from "../bot/refused-chats.js";
-import { stepLabel, t } from "../bot/texts.js";
+import { type DigestNotes, stepLabel, t } from "../bot/texts.js";
 import { assignments, boundChats, notifications } from "../db/schema.js";
 import {
   actionRules,
@@ -57,7 +57,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
       // As /list: what the chat's cards owe, never the return window (a right, not a task); the
       // overdue first, a post with a step missed among them though its next deadline is ahead.
       const next = listedDeadline(incident, sla.regulation, wt, [organizationId], now);
-      return { incident, next, lateAnswer: next && lateAnswer(deps, incident, next) };
+      return { incident, next, lateAnswer: next && lateAnswer(deps, incident, next.passed) };
     }).sort((a, b) => (a.next?.first.at.getTime() ?? Infinity) - (b.next?.first.at.getTime() ?? Infinity));
     const since = missedSince(db, sla, chat.chatId, morning);
     const missed = missedSteps(deps, chat.chatId, organizationId, since, today);
@@ -99,12 +99,14 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
  * Morning digest to the curators' chat (each curator privately where there is none) at the start of
  * every working day: the posts waiting for the curators (to route, to decide on a draft, to pass a
  * part on), and those whose organization let a deadline pass, with the organization. None when there
- * is neither. Once per day.
+ * is neither. Once per day. As in the organizations' digest, a socially significant post is marked,
+ * and an overdue answer to the author leads its line: the organization's, if it let it pass, else
+ * the curators' own.
  */
 export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   const { db, sla, clock } = deps;
   const now = clock.now();
-  const { regulation: reg, workingTime: wt, timezone } = sla;
+  const { regulation: reg, workingTime: wt } = sla;
   // The curators' chat, or each curator privately where there is none.
   const chats = reachableCuratorChats(db);
   if (chats.length === 0 || !wt.isWorking(now)) return 0;
@@ -112,14 +114,28 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   const keyOf = (chatId: number) => digestKey(chatId, day);
   const unclaimed = chats.filter((chatId) => leaseNotice(db, keyOf(chatId), LEASE_MS, now));
   if (unclaimed.length === 0) return 0;
-  type Line = { id: number; due: NextDeadline; kind: DraftKind | null };
+  type Line = {
+    id: number;
+    due: NextDeadline;
+    kind: DraftKind | null;
+    importance: string | undefined;
+    lateAnswer?: NextDeadline;
+  };
   const open = eachPost(deps, openIncidents(db, {}), (incident) => {
-    const curators = [...runningDeadlines(incident, reg, wt), ...passOnDeadlines(incident, reg, wt)].filter(
+    const lead = runningDeadlines(incident, reg, wt);
+    const curators = [...lead, ...passOnDeadlines(incident, reg, wt)].filter(
       (d) => reg.steps[d.step]?.actor === "curator",
     );
     const due = earliestDeadline(curators);
-    const kind = incident.answer?.draftKind ?? null;
-    const late: (Line & { organization: string })[] = [];
+    const post = {
+      id: incident.id,
+      kind: incident.answer?.draftKind ?? null,
+      importance: importanceOf(incident),
+    };
+    // Said once: on the organization's line if it let the answer pass, else on the curators' own.
+    const passed = lead.filter((d) => d.at <= now);
+    let answer = lateAnswer(deps, incident, passed);
+    const late: (Line & { organization: string; missed: NextDeadline[] })[] = [];
     for (const a of activeAssignments(incident)) {
       // A draft before the curators: the answer's clock runs on, but it is theirs to move.
       if (a.state === "queued" || (a.role === "lead" && incident.row.state === "on_approval")) continue;
@@ -135,15 +151,19 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
         return curatorsHold(db, now, incident, alert) === undefined;
       });
       const missed = earliestDeadline(theirsAlone);
-      if (missed)
-        late.push({
-          id: incident.id,
-          organization: a.organizationShortName ?? a.organizationName,
-          due: missed,
-          kind,
-        });
+      if (!missed) continue;
+      // Theirs, it leads the line, the other steps they missed after it; else their first missed.
+      const theirsLate = lateAnswer(deps, incident, theirsAlone);
+      if (theirsLate) answer = undefined;
+      late.push({
+        ...post,
+        organization: a.organizationShortName ?? a.organizationName,
+        due: missed,
+        lateAnswer: theirsLate,
+        missed: theirsAlone.filter((d) => d !== theirsLate).sort((x, y) => x.at.getTime() - y.at.getTime()),
+      });
     }
-    return { ours: due ? [{ id: incident.id, due, kind }] : [], late };
+    return { ours: due ? [{ ...post, due, lateAnswer: answer }] : [], late };
   });
   const ours = open.flatMap((post) => post.ours);
   const late = open.flatMap((post) => post.late);
@@ -153,12 +173,7 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   }
   const byDeadline = (a: { due: NextDeadline }, b: { due: NextDeadline }) =>
     a.due.at.getTime() - b.due.at.getTime();
-  const when = (due: NextDeadline, kind: DraftKind | null) =>
-    [
-      stepLabel(reg, due.step, kind),
-      formatDeadline(due.at, timezone),
-      formatRemaining(wt, due.at, now),
-    ] as const;
+  const when = (due: NextDeadline, kind: DraftKind | null) => dueParts(deps, due, kind, now);
   const section = (title: string, lines: string[]) =>
     lines.length === 0
       ? []
@@ -171,14 +186,31 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
     t.digest.title(day, open.length),
     ...section(
       t.digest.forCurators,
-      ours.sort(byDeadline).map(({ id, due, kind }) => t.digest.line(id, ...when(due, kind))),
+      ours
+        .sort(byDeadline)
+        .map(({ id, due, kind, importance, lateAnswer: late }) =>
+          late
+            ? lateAnswerLine(deps, id, late, t.digest.due(...when(due, kind)), { importance }, now)
+            : t.digest.line(id, ...when(due, kind), { importance }),
+        ),
     ),
     ...(ours.length > 0 && late.length > 0 ? [""] : []),
     ...section(
       t.digest.lateAtOrganizations,
       late
         .sort(byDeadline)
-        .map(({ id, organization, due, kind }) => t.digest.lateLine(id, organization, ...when(due, kind))),
+        .map(({ id, organization, due, kind, importance, lateAnswer: late, missed }) =>
+          late
+            ? lateAnswerLine(
+                deps,
+                id,
+                late,
+                null,
+                { importance, organization, missed: missed.map((d) => stepLabel(reg, d.step, kind)) },
+                now,
+              )
+            : t.digest.line(id, ...when(due, kind), { importance, organization }),
+        ),
     ),
   ].join("\n");
   // A post in both sections is one button.
@@ -233,13 +265,46 @@ function taken(incident: Incident, organizationId: number): boolean {
 
 /**
  * The answer the author waits for (p.8, or the final one after an interim answer), past its
- * deadline, where the line's deadlines have it (not a co-executor's, whose part is its line).
+ * deadline, where the line's `passed` deadlines have it (not a co-executor's, whose part is its line).
  */
-function lateAnswer(deps: SweepDeps, incident: Incident, listed: ListedDeadline): NextDeadline | undefined {
+function lateAnswer(deps: SweepDeps, incident: Incident, passed: NextDeadline[]): NextDeadline | undefined {
   const at = answerDeadline(incident, deps.sla.regulation, deps.sla.workingTime)?.getTime();
-  return listed.passed.find(
-    (d) => d.at.getTime() === at && (d.step === "answer" || d.step === "finalAfterInterim"),
-  );
+  return passed.find((d) => d.at.getTime() === at && (d.step === "answer" || d.step === "finalAfterInterim"));
+}
+
+/** As its card says it: a post the heads hear of at once (Orenburg p.21). */
+function importanceOf(incident: Incident): string | undefined {
+  return incident.row.importance === "significant" ? t.importance.significant : undefined;
+}
+
+/** A step of a digest's line: what, by when, and the working time left (or how late it is). */
+function dueParts(
+  deps: SweepDeps,
+  due: NextDeadline,
+  kind: DraftKind | null | undefined,
+  now: Date,
+): [what: string, deadline: string, left: string] {
+  const { regulation, timezone, workingTime } = deps.sla;
+  return [
+    stepLabel(regulation, due.step, kind),
+    formatDeadline(due.at, timezone),
+    formatRemaining(workingTime, due.at, now),
+  ];
+}
+
+/** A line leading with the late answer (see lateAnswer), then `next`, the step still ahead, if any. */
+function lateAnswerLine(
+  deps: SweepDeps,
+  id: number,
+  late: NextDeadline,
+  next: string | null,
+  notes: DigestNotes,
+  now: Date,
+): string {
+  const { timezone, workingTime } = deps.sla;
+  const deadline = formatDeadline(late.at, timezone);
+  const overdue = formatRemaining(workingTime, late.at, now);
+  return t.digest.lateAnswer(id, late.step === "finalAfterInterim", deadline, overdue, next, notes);
 }
 
 function openLine(
@@ -251,9 +316,7 @@ function openLine(
   const { incident, next: listed } = post;
   const isTaken = taken(incident, organizationId);
   const { sla } = deps;
-  const { timezone, workingTime: wt } = sla;
-  // As its card says it: a post the heads hear of at once (Orenburg p.21).
-  const importance = incident.row.importance === "significant" ? t.importance.significant : undefined;
+  const importance = importanceOf(incident);
   if (!listed) {
     // A co-executor's line says where its own part stands, not the lead's work.
     const part = activeAssignments(incident).find(
@@ -265,25 +328,24 @@ function openLine(
   const curatorsStep = (d: NextDeadline) => sla.regulation.steps[d.step]?.actor === "curator";
   const kind = incident.answer?.draftKind;
   const label = (d: NextDeadline) => stepLabel(sla.regulation, d.step, kind);
+  const when = (d: NextDeadline) => dueParts(deps, d, kind, now);
   const late = post.lateAnswer;
   if (late) {
     // What the author waits for first; then the step still ahead, and every other one missed.
     const ahead = listed.shown.at > now ? listed.shown : undefined;
     const others = listed.passed.filter((d) => d !== late);
     const curators = [...(ahead ? [ahead] : []), ...others].some(curatorsStep);
-    return t.digest.lateAnswer(
+    return lateAnswerLine(
+      deps,
       incident.id,
-      late.step === "finalAfterInterim",
-      formatDeadline(late.at, timezone),
-      formatRemaining(wt, late.at, now),
-      ahead
-        ? t.digest.due(label(ahead), formatDeadline(ahead.at, timezone), formatRemaining(wt, ahead.at, now))
-        : null,
+      late,
+      ahead ? t.digest.due(...when(ahead)) : null,
       {
         importance,
         whose: curators ? "curators" : isTaken ? undefined : "notTaken",
         missed: others.map(label),
       },
+      now,
     );
   }
   // The card's «Срок:», the nearest still ahead, and the steps missed before it, as the card keeps
@@ -291,17 +353,11 @@ function openLine(
   const held = listed.missed.find(curatorsStep);
   const shown = held ?? listed.shown;
   const missed = listed.missed.filter((d) => d !== held);
-  return t.digest.line(
-    incident.id,
-    label(shown),
-    formatDeadline(shown.at, timezone),
-    formatRemaining(wt, shown.at, now),
-    {
-      importance,
-      whose: curatorsStep(shown) ? "curators" : isTaken ? undefined : "notTaken",
-      missed: missed.map(label),
-    },
-  );
+  return t.digest.line(incident.id, ...when(shown), {
+    importance,
+    whose: curatorsStep(shown) ? "curators" : isTaken ? undefined : "notTaken",
+    missed: missed.map(label),
+  });
 }
 
 /**

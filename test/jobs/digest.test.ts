@@ -600,6 +600,33 @@ describe("curators' morning digest", () => {
     expect(labels).toEqual(["№ 2", "№ 3", "№ 1"]);
   });
 
+  it("a socially significant post says so, and an overdue answer to the author leads the line of whoever holds the post", async () => {
+    h = await Harness.start({ now: "2026-11-23T08:00:00Z" }); // Monday 13:00 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1", importance: "significant" });
+    h.clock.set("2026-11-24T05:00:00Z"); // Tuesday 10:00
+    const onApproval = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    h.clock.set("2026-11-25T05:00:00Z"); // Wednesday 10:00: № 2's draft, before its answer's 11:00
+    await seedDraft(h, onApproval);
+    h.clock.set("2026-11-26T04:00:00Z"); // Thursday 09:00
+    seedRegistered(h, { link: "https://vk.com/wall-1_3", importance: "significant" });
+
+    expect(await curatorsDigest(deps())).toBe(1);
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      [
+        "Доброе утро! 26.11.2026: открытых сообщений — 3.",
+        "Ждут кураторов:",
+        // The draft waits for them past the answer's deadline: the author's wait is theirs to end.
+        "№ 2 — ответ автору не размещён, срок истёк 25.11.2026 11:00 (просрочено на 6 ч рабочего времени); согласовать или вернуть на доработку до 25.11.2026 10:30 (просрочено на 6 ч 30 мин рабочего времени)",
+        "№ 3 (социально значимое) — направить исполнителю до 26.11.2026 09:30 (осталось 30 мин рабочего времени)",
+        "",
+        "Просрочено у органов:",
+        // The organization let the answer pass: its line leads with it, the draft it missed after it.
+        "№ 1 (социально значимое) · Минздрав — ответ автору не размещён, срок истёк 24.11.2026 15:00 (просрочено на 1 раб. дн. 3 ч); пропущен срок «прислать проект ответа куратору»",
+      ].join("\n"),
+    );
+  });
+
   it("a post that cannot be read (a damaged row) is left out of the digests and logged; every other post is in them", async () => {
     h = await Harness.start({ now: "2026-11-25T04:00:00Z" }); // Wednesday 09:00 local
     const { health } = seedOffice(h);
