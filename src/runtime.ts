@@ -138,9 +138,12 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     applyMigrations(db);
     checkpointer = startCheckpointer(database.sqlite, log);
     let api: Api | undefined;
-    // The admins' notices of the start go out beside it; a stop waits for them a while before the
-    // database closes. One nobody got (or cut short by the stop) is told again at the next start.
+    // The admins' notices of the start (and the cards' refresh below) go out beside it; a stop waits
+    // for them a while before the database closes. One nobody got (or cut short by the stop) is told
+    // again at the next start.
     const notices = new Set<Promise<void>>();
+    /** Aborted at a stop: the background refresh of the open posts' cards ends after the post in hand. */
+    const refreshStop = new AbortController();
     const tellOnce = (key: string, text: string) => {
       if (!api || !leaseNotice(db, key, ADMIN_NOTICE_LEASE_MS, clock.now())) return;
       // Settled once out; given back when nobody could be told. One a stop cut short (the database
@@ -205,12 +208,15 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       log.info({ regulation: regulation.id }, "deadline settings in force: reminders planned anew");
     if (cardsRefreshOwed(db)) {
       // The open posts' cards show the new deadlines: in the background, beside the updates. A stop
-      // cuts it short; the next start runs it again (a card that reads the same is not edited).
-      void refreshOpenCards(cardDeps(deps, bot.api))
+      // cuts it short after the post in hand, whose cards are recorded as shown before the database
+      // closes; the next start runs it again (a card that reads the same is not edited).
+      const refreshing = refreshOpenCards(cardDeps(deps, bot.api), refreshStop.signal)
         .then((done) => {
           if (done && database.sqlite.open) cardsRefreshed(db);
         })
-        .catch((err: unknown) => log.error({ err }, "cards not refreshed on the settings in force"));
+        .catch((err: unknown) => log.error({ err }, "cards not refreshed on the settings in force"))
+        .finally(() => notices.delete(refreshing));
+      notices.add(refreshing);
     }
     if (config.adminIds.length === 0 && telegramIdsWithRole(db, "admin").length === 0)
       log.warn(
@@ -272,6 +278,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const stop = () => {
       stopping ??= (async () => {
         log.info("stopping: finishing updates in flight");
+        refreshStop.abort();
         if (runner) {
           // The runner stops fetching at once (or Telegram ended long polling already); the updates
           // it took are still being handled either way.

@@ -688,14 +688,15 @@ export function retireDraftButtons(deps: CardDeps, incidentId: number): Promise<
  * production calendar loaded, other working hours or a new calendar at a start): nobody needs to
  * touch a post for its cards to show the new deadlines, and a card that reads the same is not
  * touched. One post after another, however many are open: the chats' other messages go out between
- * them. A post whose cards fail is logged and the next one goes on; the database closed (the bot
- * stopping), the rest wait for their posts' next change, or for the next start when the settings in
- * force owe them the refresh. True once every open post was gone through.
+ * them. A post whose cards fail is logged and the next one goes on; the bot stopping (`stop`
+ * aborted: the post in hand is finished, its cards recorded as shown) or the database closed, the
+ * rest wait for their posts' next change, or for the next start when the settings in force owe them
+ * the refresh. True once every open post was gone through.
  */
-export async function refreshOpenCards(deps: CardDeps): Promise<boolean> {
+export async function refreshOpenCards(deps: CardDeps, stop?: AbortSignal): Promise<boolean> {
   let changed = 0;
   for (const { id } of openIncidents(deps.db, {})) {
-    if (!deps.db.$client.open) return false;
+    if (stop?.aborted || !deps.db.$client.open) return false;
     try {
       const incident = loadIncident(deps.db, id);
       if (!incident || !isOpen(incident.row.state)) continue;
@@ -704,7 +705,7 @@ export async function refreshOpenCards(deps: CardDeps): Promise<boolean> {
       if (deps.db.$client.open) deps.log.error({ incidentId: id, err: error }, "cards not refreshed");
     }
   }
-  if (!deps.db.$client.open) return false;
+  if (stop?.aborted || !deps.db.$client.open) return false;
   deps.log.info({ changed }, "open posts' cards refreshed");
   return true;
 }
