@@ -294,12 +294,19 @@ export async function tellCuratorsOfPartOnApproval(
   incident: Incident,
   assignmentId: number,
 ): Promise<void> {
+  const passed = passedOn(incident, assignmentId);
+  const lacking = partOnApproval(deps, incident, "curators");
+  if (!passed || lacking.length === 0) return;
+  await notifyCurators(deps, api, [passed.text, ...lacking].join("\n\n"), undefined, ringFor(incident));
+}
+
+/** «…согласована куратором и передана основному исполнителю…» of a co-executor's part, with whose it is. */
+function passedOn(incident: Incident, assignmentId: number) {
   const part = incident.assignments.find((a) => a.id === assignmentId);
   const lead = leadAssignment(incident);
-  const lacking = partOnApproval(deps, incident, "curators");
-  if (!part || !lead || lacking.length === 0) return;
-  const passed = ta.part.passedOn(incident.id, part.organizationName, lead.organizationName);
-  await notifyCurators(deps, api, [passed, ...lacking].join("\n\n"), undefined, ringFor(incident));
+  if (!part || !lead) return undefined;
+  const text = ta.part.passedOn(incident.id, part.organizationName, lead.organizationName);
+  return { text, organizationId: part.organizationId };
 }
 
 /**
@@ -379,11 +386,9 @@ export async function tellCoexecutorPassedOn(
   incident: Incident,
   assignmentId: number,
 ): Promise<void> {
-  const part = incident.assignments.find((a) => a.id === assignmentId);
-  const lead = leadAssignment(incident);
-  if (!part || !lead) return;
-  const text = ta.part.passedOn(incident.id, part.organizationName, lead.organizationName);
-  await tellOrganization(deps, api, part.organizationId, text, undefined, ringFor(incident));
+  const passed = passedOn(incident, assignmentId);
+  if (!passed) return;
+  await tellOrganization(deps, api, passed.organizationId, passed.text, undefined, ringFor(incident));
 }
 
 /**
