@@ -98,72 +98,28 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
 /**
  * Morning digest to the curators' chat (each curator privately where there is none) at the start of
  * every working day: the posts waiting for the curators (to route, to decide on a draft, to pass a
- * part on), and those whose organization let a deadline pass, with the organization. None when there
- * is neither. Once per day. As in the organizations' digest, a socially significant post is marked,
- * and an overdue answer to the author leads its line: the organization's, if it let it pass, else
- * the curators' own.
+ * part on, to post an approved answer late to its author where they may post it), and those whose
+ * organization let a deadline pass, with the organization. None when there is neither. Once per day.
+ * As in the organizations' digest, a socially significant post is marked, and an overdue answer to
+ * the author leads its line: the organization's, if it let it pass, else the curators' own.
  */
 export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   const { db, sla, clock } = deps;
   const now = clock.now();
-  const { regulation: reg, workingTime: wt } = sla;
   // The curators' chat, or each curator privately where there is none.
   const chats = reachableCuratorChats(db);
-  if (chats.length === 0 || !wt.isWorking(now)) return 0;
+  if (chats.length === 0 || !sla.workingTime.isWorking(now)) return 0;
   const { day } = morningOf(deps.sla, now);
   const keyOf = (chatId: number) => digestKey(chatId, day);
   const unclaimed = chats.filter((chatId) => leaseNotice(db, keyOf(chatId), LEASE_MS, now));
   if (unclaimed.length === 0) return 0;
-  type Line = {
-    id: number;
-    due: NextDeadline;
-    kind: DraftKind | null;
-    importance: string | undefined;
-    lateAnswer?: NextDeadline;
-  };
   const open = eachPost(deps, openIncidents(db, {}), (incident) => {
-    const lead = runningDeadlines(incident, reg, wt);
-    const curators = [...lead, ...passOnDeadlines(incident, reg, wt)].filter(
-      (d) => reg.steps[d.step]?.actor === "curator",
-    );
-    const due = earliestDeadline(curators);
-    const post = {
-      id: incident.id,
-      kind: incident.answer?.draftKind ?? null,
-      importance: importanceOf(incident),
-    };
-    // Said once: on the organization's line if it let the answer pass, else on the curators' own.
-    const passed = lead.filter((d) => d.at <= now);
-    let answer = lateAnswer(deps, incident, passed);
-    const late: (Line & { organization: string; missed: NextDeadline[] })[] = [];
-    for (const a of activeAssignments(incident)) {
-      // A draft before the curators: the answer's clock runs on, but it is theirs to move.
-      if (a.state === "queued" || (a.role === "lead" && incident.row.state === "on_approval")) continue;
-      const theirs = runningDeadlines(incident, reg, wt, a.organizationId).filter(
-        (d) => reg.steps[d.step]?.actor !== "curator" && !isWindow(d.step) && d.at <= now,
-      );
-      // Not the organization's lateness when the curators held the post then (see curatorsHold):
-      // routed after the deadline, or the draft waiting for their decision.
-      const part = a.role === "lead" ? {} : { organizationId: a.organizationId };
-      const theirsAlone = theirs.filter((d) => {
-        const actor = reg.steps[d.step]?.actor ?? "executor";
-        const alert = { ...d, ...part, kind: "overdue" as const, dueAt: d.at, deadline: d.at, actor };
-        return curatorsHold(db, now, incident, alert) === undefined;
-      });
-      const missed = earliestDeadline(theirsAlone);
-      if (!missed) continue;
-      // Theirs, it leads the line, the other steps they missed after it; else their first missed.
-      const theirsLate = lateAnswer(deps, incident, theirsAlone);
-      if (theirsLate) answer = undefined;
-      late.push({
-        ...post,
-        organization: a.organizationShortName ?? a.organizationName,
-        due: missed,
-        lateAnswer: theirsLate,
-        missed: theirsAlone.filter((d) => d !== theirsLate).sort((x, y) => x.at.getTime() - y.at.getTime()),
-      });
-    }
-    return { ours: due ? [{ ...post, due, lateAnswer: answer }] : [], late };
+    const passed = runningDeadlines(incident, sla.regulation, sla.workingTime).filter((d) => d.at <= now);
+    const answer = lateAnswer(deps, incident, passed);
+    const late = lateAtOrganizations(deps, incident, answer, now);
+    // Said once: on the organization's line if it has it, else on the curators' own.
+    const said = late.some((line) => line.lateAnswer);
+    return { ours: curatorsDuties(deps, incident, said ? undefined : answer), late };
   });
   const ours = open.flatMap((post) => post.ours);
   const late = open.flatMap((post) => post.late);
@@ -171,28 +127,131 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
     for (const chatId of unclaimed) settleNotice(db, keyOf(chatId), now);
     return 0;
   }
+  const text = curatorsDigestText(deps, t.digest.title(day, open.length), ours, late, now);
+  // A post in both sections is one button.
+  const listed = [...ours.slice(0, MAX_LINES), ...late.slice(0, MAX_LINES)].map(({ id }) => id);
+  const shown = cardButtons([...new Set(listed)]);
+  let sent = 0;
+  for (const chatId of unclaimed)
+    if ((await sendOrRelease(deps, chatId, text, keyOf(chatId), shown)) === "sent") sent++;
+  return sent;
+}
+
+/** A post's line in the curators' digest: the step it is listed by, and the late answer leading it. */
+interface CuratorsLine {
+  id: number;
+  due: NextDeadline;
+  kind: DraftKind | null;
+  importance: string | undefined;
+  lateAnswer?: NextDeadline | undefined;
+}
+
+/** …at an organization, with the steps it missed besides (see lateAtOrganizations). */
+interface LateLine extends CuratorsLine {
+  organization: string;
+  missed: NextDeadline[];
+}
+
+function lineOf(incident: Incident): Pick<CuratorsLine, "id" | "kind" | "importance"> {
+  return { id: incident.id, kind: incident.answer?.draftKind ?? null, importance: importanceOf(incident) };
+}
+
+/**
+ * What a post waits for the curators to do: their nearest step (routing, the decision, passing a part
+ * on), led by the late `answer` not on an organization's line. An approved answer has no step of
+ * theirs, but where they may post it themselves (Georgievsk p.12, the card's «Разместить самому»), one
+ * late to its author through their hold (the draft waited for their decision, or «Размещу лично») is
+ * theirs to end.
+ */
+function curatorsDuties(
+  deps: SweepDeps,
+  incident: Incident,
+  answer: NextDeadline | undefined,
+): CuratorsLine[] {
+  const { regulation: reg, workingTime: wt } = deps.sla;
+  const steps = [...runningDeadlines(incident, reg, wt), ...passOnDeadlines(incident, reg, wt)];
+  const due = earliestDeadline(steps.filter((d) => reg.steps[d.step]?.actor === "curator"));
+  if (due) return [{ ...lineOf(incident), due, lateAnswer: answer }];
+  const theirsToPost = incident.row.state === "approved" && reg.curatorMayPublish.value;
+  return answer && theirsToPost ? [{ ...lineOf(incident), due: answer, lateAnswer: answer }] : [];
+}
+
+/**
+ * Each organization's line of a post where it let a deadline of its own pass, led by the late answer
+ * if it is theirs. An approved answer only the executor may post (Orenburg p.12) is the lead's to end:
+ * once its posting is late too, its line leads with the `answer`, though the curators held the post
+ * when that ran out.
+ */
+function lateAtOrganizations(
+  deps: SweepDeps,
+  incident: Incident,
+  answer: NextDeadline | undefined,
+  now: Date,
+): LateLine[] {
+  const { db, sla } = deps;
+  const { regulation: reg, workingTime: wt } = sla;
+  const late: LateLine[] = [];
+  for (const a of activeAssignments(incident)) {
+    // A draft before the curators: the answer's clock runs on, but it is theirs to move.
+    if (a.state === "queued" || (a.role === "lead" && incident.row.state === "on_approval")) continue;
+    const theirs = runningDeadlines(incident, reg, wt, a.organizationId).filter(
+      (d) => reg.steps[d.step]?.actor !== "curator" && !isWindow(d.step) && d.at <= now,
+    );
+    // Not the organization's lateness when the curators held the post then (see curatorsHold):
+    // routed after the deadline, or the draft waiting for their decision.
+    const part = a.role === "lead" ? {} : { organizationId: a.organizationId };
+    const theirsAlone = theirs.filter((d) => {
+      const actor = reg.steps[d.step]?.actor ?? "executor";
+      const alert = { ...d, ...part, kind: "overdue" as const, dueAt: d.at, deadline: d.at, actor };
+      return curatorsHold(db, now, incident, alert) === undefined;
+    });
+    const missed = earliestDeadline(theirsAlone);
+    if (!missed) continue;
+    // Theirs, it leads the line, the other steps they missed after it; else their first missed.
+    const theirsToPost =
+      a.role === "lead" && incident.row.state === "approved" && !reg.curatorMayPublish.value;
+    const lead = lateAnswer(deps, incident, theirsAlone) ?? (theirsToPost ? answer : undefined);
+    late.push({
+      ...lineOf(incident),
+      organization: a.organizationShortName ?? a.organizationName,
+      due: missed,
+      lateAnswer: lead,
+      missed: theirsAlone.filter((d) => d !== lead).sort((x, y) => x.at.getTime() - y.at.getTime()),
+    });
+  }
+  return late;
+}
+
+/** The curators' digest's text: its title, «Ждут кураторов:», then «Просрочено у органов:», each nearest first. */
+function curatorsDigestText(
+  deps: SweepDeps,
+  title: string,
+  ours: CuratorsLine[],
+  late: LateLine[],
+  now: Date,
+): string {
+  const reg = deps.sla.regulation;
   const byDeadline = (a: { due: NextDeadline }, b: { due: NextDeadline }) =>
     a.due.at.getTime() - b.due.at.getTime();
   const when = (due: NextDeadline, kind: DraftKind | null) => dueParts(deps, due, kind, now);
-  const section = (title: string, lines: string[]) =>
+  const section = (heading: string, lines: string[]) =>
     lines.length === 0
       ? []
       : [
-          title,
+          heading,
           ...lines.slice(0, MAX_LINES),
           ...(lines.length > MAX_LINES ? [t.digest.more(lines.length - MAX_LINES)] : []),
         ];
-  const text = [
-    t.digest.title(day, open.length),
+  return [
+    title,
     ...section(
       t.digest.forCurators,
-      ours
-        .sort(byDeadline)
-        .map(({ id, due, kind, importance, lateAnswer: late }) =>
-          late
-            ? lateAnswerLine(deps, id, late, t.digest.due(...when(due, kind)), { importance }, now)
-            : t.digest.line(id, ...when(due, kind), { importance }),
-        ),
+      ours.sort(byDeadline).map(({ id, due, kind, importance, lateAnswer: late }) => {
+        if (!late) return t.digest.line(id, ...when(due, kind), { importance });
+        // The answer alone (an approved one theirs to post) has no step after it.
+        const next = due === late ? null : t.digest.due(...when(due, kind));
+        return lateAnswerLine(deps, id, late, next, { importance }, now);
+      }),
     ),
     ...(ours.length > 0 && late.length > 0 ? [""] : []),
     ...section(
@@ -213,13 +272,6 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
         ),
     ),
   ].join("\n");
-  // A post in both sections is one button.
-  const listed = [...ours.slice(0, MAX_LINES), ...late.slice(0, MAX_LINES)].map(({ id }) => id);
-  const shown = cardButtons([...new Set(listed)]);
-  let sent = 0;
-  for (const chatId of unclaimed)
-    if ((await sendOrRelease(deps, chatId, text, keyOf(chatId), shown)) === "sent") sent++;
-  return sent;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { approveDraft, publishAnswer, saveDraftWork } from "../../src/app/answers.js";
+import { approveDraft, publishAnswer, recordCuratorPosting, saveDraftWork } from "../../src/app/answers.js";
 import { acceptIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
@@ -698,6 +698,51 @@ describe("curators' morning digest", () => {
     h.clock.set("2026-11-26T04:00:00Z"); // Thursday 09:00: nothing the organization let pass, nothing waits
     expect(await curatorsDigest(deps())).toBe(0);
     expect(h.texts(OFFICE.curatorsChat).filter((text) => text.includes("Просрочено у органов"))).toEqual([]);
+  });
+
+  it("Georgievsk: an approved answer late to its author while the curators held it (their decision, «Размещу лично») waits for them: they may post it themselves (p.12)", async () => {
+    h = await Harness.start({ now: "2026-11-24T06:00:00Z", regulation: "georgievsk" }); // Tuesday 09:00 MSK
+    const { health } = seedOffice(h);
+    const decidedLate = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_1" }); // answers due 13:00 (p.16)
+    const claimed = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    h.clock.set("2026-11-24T07:00:00Z"); // 10:00: both drafts, № 2 approved at once
+    await seedDraft(h, decidedLate);
+    await seedDraft(h, claimed, { approve: true });
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    h.clock.set("2026-11-24T09:45:00Z"); // 12:45: «Размещу лично» on № 2, its link never given
+    recordCuratorPosting(h.db, { incidentId: claimed, actor: curator, now: h.clock.now(), posting: true });
+    h.clock.set("2026-11-24T12:50:00Z"); // 15:50: № 1 approved after its answer's deadline
+    approveDraft(h.db, { incidentId: decidedLate, actor: curator, now: h.clock.now() });
+    h.clock.set("2026-11-25T06:00:00Z"); // Wednesday 09:00
+    expect(await curatorsDigest(deps())).toBe(1);
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      [
+        "Доброе утро! 25.11.2026: открытых сообщений — 2.",
+        "Ждут кураторов:",
+        "№ 1 — ответ автору не размещён, срок истёк 24.11.2026 13:00 (просрочено на 4 ч рабочего времени)",
+        "№ 2 — ответ автору не размещён, срок истёк 24.11.2026 13:00 (просрочено на 4 ч рабочего времени)",
+      ].join("\n"),
+    );
+  });
+
+  it("Orenburg: an approved answer late to its author through the curators' decision leads its organization's line once the posting (p.12) is late too: only the executor may post it", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00: the answer due Wednesday 11:00 (p.8)
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-25T05:00:00Z"); // Wednesday 10:00: the draft before its deadline
+    await seedDraft(h, id);
+    h.clock.set("2026-11-25T12:50:00Z"); // Wednesday 17:50: approved, to be posted by Thursday 09:20
+    approveDraft(h.db, {
+      incidentId: id,
+      actor: findPerson(h.db, OFFICE.curator) as Person,
+      now: h.clock.now(),
+    });
+    h.clock.set("2026-11-26T06:00:00Z"); // Thursday 11:00: not posted
+    expect(await curatorsDigest(deps())).toBe(1);
+    expect(h.lastText(OFFICE.curatorsChat).split("\n").slice(1)).toEqual([
+      "Просрочено у органов:",
+      "№ 1 · Минздрав — ответ автору не размещён, срок истёк 25.11.2026 11:00 (просрочено на 1 раб. дн.); пропущен срок «разместить согласованный ответ»",
+    ]);
   });
 
   it("with no curators' chat bound, each curator gets it privately", async () => {
