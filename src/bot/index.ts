@@ -100,9 +100,10 @@ export interface BotOptions {
  * after the lead's draft, the intake's repeat offers leave a surge's topic and place out; 20: a
  * co-executor's part sent while the lead's answer draft is on approval says so to the curators; 21: a
  * draft opened under the rework notice does not repeat the curator's comment; 22: the draft
- * preview's attachments are captioned as the draft's and come quietly.
+ * preview's attachments are captioned as the draft's and come quietly; 23: a co-executor's part
+ * for the curators to pass on says the lead's answer draft on approval lacks it.
  */
-const CONVERSATIONS_VERSION = 22;
+const CONVERSATIONS_VERSION = 23;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -575,7 +575,10 @@ export function partFlow(deps: AppDeps) {
   };
 }
 
-/** The part for the curators, with their deadline to pass it on (Georgievsk p.18). */
+/**
+ * The part for the curators, with their deadline to pass it on (Georgievsk p.18); told, when the
+ * lead's answer draft waits for their decision or is approved already, that it lacks the part.
+ */
 function partForApproval(
   deps: AppDeps,
   incident: Incident,
@@ -594,5 +597,9 @@ function partForApproval(
     due ? formatDeadline(due.at, timezone) : null,
     clause,
   );
-  return [notice, ...partAfterApproval(deps, incident, "curators")].join("\n\n");
+  const lacking = [
+    ...partOnApproval(deps, incident, "curators"),
+    ...partAfterApproval(deps, incident, "curators"),
+  ];
+  return [notice, ...lacking].join("\n\n");
 }

@@ -673,7 +673,7 @@ describe("a part coming while the lead's answer draft waits for the curators' de
     ]);
   });
 
-  it("Georgievsk p.18: a part passed on before the draft goes plain; one passed on while the draft waits is flagged to the curators and the lead", async () => {
+  it("Georgievsk p.18: a part passed on before the draft goes plain; one sent while the draft waits is flagged on the part to pass on, and to the curators and the lead when passed on", async () => {
     const id = await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" }, {}, true);
 
     // Before any draft: the part reaches the lead as ever, and the curators hear nothing more.
@@ -685,6 +685,11 @@ describe("a part coming while the lead's answer draft waits for the curators' de
     leadDraftSent(id);
     await buildingExecutor().press("Отправить информацию", buildingChat());
     await buildingExecutor().send("Подрядчик вывезет снег до пятницы.", buildingChat());
+    expect(h.lastText(-200)).toBe(
+      "Информация соисполнителя по сообщению № 1 — Министерство строительства — на согласование:\n\n" +
+        "Подрядчик вывезет снег до пятницы.\n\n" +
+        `Согласуйте и передайте основному исполнителю до 24.11.2026 10:35 (п. 18 регламента).\n\n${curatorsWarning}`,
+    );
     h.clock.set(new Date(h.clock.now().getTime() + 5 * 60_000)); // 10:10
     await curator().press("Согласовать и передать: Минстрой", curatorsChat());
     expect(h.lastText(-200)).toBe(
