@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { submitDraft } from "../../src/app/answers.js";
 import { receiveUpdate } from "../../src/app/inbox.js";
 import { acceptIncident, loadIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
@@ -383,7 +384,12 @@ describe("updates a crash interrupted", () => {
 });
 
 describe("a change of regulation", () => {
-  it("from Georgievsk to Orenburg: a part left waiting for the curators goes to the lead at start, once", async () => {
+  /**
+   * Under Georgievsk at 10:00 (Moscow), № 1 routed to the health ministry (the lead) and the
+   * education ministry, whose part waits for the curators; `withDraft`: the lead's answer draft,
+   * sent before the part, waits for their decision.
+   */
+  async function partLeftWithCurators(withDraft = false) {
     const databasePath = join(mkdtempSync(join(tmpdir(), "osm-rt-")), "bot.db");
     const before = await Harness.start({
       now: "2026-11-24T07:00:00Z",
@@ -404,10 +410,22 @@ describe("a change of regulation", () => {
       now,
     });
     acceptIncident(before.db, { incidentId: id, actor: as(3002), now });
+    if (withDraft) {
+      const ivan = as(OFFICE.executor);
+      acceptIncident(before.db, { incidentId: id, actor: ivan, now });
+      const content = { text: "Здравствуйте! Двор уберут до пятницы.", attachments: [] };
+      submitDraft(before.db, { incidentId: id, actor: ivan, now, content });
+    }
     const rules = { curatorMayPublish: true, curatorPassesParts: true };
     sendPart(before.db, { incidentId: id, actor: as(3002), now, text: "Уберут до пятницы.", rules });
     await before.close();
+    return { databasePath, id, education };
+  }
 
+  const part = "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nУберут до пятницы.";
+
+  it("from Georgievsk to Orenburg: a part left waiting for the curators goes to the lead at start, once", async () => {
+    const { databasePath, id, education } = await partLeftWithCurators();
     fake = await FakeBotApi.start({ token: "123:abc" });
     const cfg = { ...config({ REGULATION: "orenburg" }), databasePath };
     const clock = new ManualClock("2026-11-24T07:05:00Z");
@@ -419,9 +437,7 @@ describe("a change of regulation", () => {
             c.params.chat_id === OFFICE.healthChat && /^Информация соисполнителя/.test(String(c.params.text)),
         );
     running = await startBot(cfg, { clock, log: silent });
-    expect(toLead().map((c) => c.params.text)).toEqual([
-      "Информация соисполнителя по сообщению № 1 — Министерство образования:\n\nУберут до пятницы.",
-    ]);
+    expect(toLead().map((c) => c.params.text)).toEqual([part]);
     await running.stop();
     running = await startBot(cfg, { clock, log: silent });
     await running.stop();
@@ -436,6 +452,32 @@ describe("a change of regulation", () => {
     expect(events).toMatchObject([
       { actorId: null, details: { organizationId: education, reason: "regulation" } },
     ]);
+  });
+
+  it("from Georgievsk to Orenburg: with the lead's answer draft on approval, the lead and the curators hear the draft lacks the part", async () => {
+    const { databasePath } = await partLeftWithCurators(true);
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const cfg = { ...config({ REGULATION: "orenburg" }), databasePath };
+    running = await startBot(cfg, { clock: new ManualClock("2026-11-24T07:05:00Z"), log: silent });
+    const textsTo = (chatId: number) =>
+      fake
+        .callsOf("sendMessage")
+        .filter((c) => c.params.chat_id === chatId)
+        .map((c) => c.params.text);
+    // The Orenburg preset's clock is Yekaterinburg's: the draft went at 12:00 there.
+    const toLead =
+      `${part}\n\n⚠️ Эта информация пришла, когда ваш проект ответа уже был на согласовании (отправлен 24.11.2026 12:00): ` +
+      "в нём её нет. Куратор об этом знает: если информацию нужно учесть, попросите его вернуть проект на доработку.";
+    expect(textsTo(OFFICE.healthChat)).toContain(toLead);
+    expect(textsTo(OFFICE.executor)).toContain(
+      `${toLead}\n\nВаш срок: разместить ответ до 25.11.2026 13:00 (п. 8 регламента).`,
+    );
+    expect(textsTo(OFFICE.curatorsChat)).toContain(
+      "Информация по сообщению № 1 (Министерство образования) согласована куратором и передана основному исполнителю: " +
+        "Министерство здравоохранения.\n\n⚠️ Проект ответа, ждущий вашего решения, основной исполнитель " +
+        "(Министерство здравоохранения) отправил 24.11.2026 12:00 — до этой информации: в нём её нет. " +
+        "Если информацию нужно учесть, верните проект кнопкой «На доработку».",
+    );
   });
 });
 
