@@ -82,4 +82,44 @@ describe("a post handed over in the curators' chat", () => {
     expect(h.texts(OFFICE.healthChat)).toEqual([]);
     expect(incidentCount()).toBe(1);
   });
+
+  it("a curator's forward without a post's link is told, quietly and in reply, how to register it", async () => {
+    await start();
+    await curator.send("Коллеги, во дворе на Ленина, 5 снег не убран.", curatorsChat());
+    expect(sentToCurators()).toEqual([]);
+    await h.deliver(
+      updates.forwarded(curatorsChat(), curator.tg, "Во дворе на Ленина, 5 третью неделю не убирают снег.", {
+        type: "hidden_user",
+        sender_user_name: "Житель",
+      }),
+    );
+    const [hint, ...more] = sentToCurators();
+    expect(more).toEqual([]);
+    expect(hint?.params.text).toBe(
+      "В пересланном сообщении нет ссылки на пост, поэтому здесь оно не зарегистрировано. " +
+        "Пришлите сюда ссылку на пост или перешлите сообщение боту в личный чат — бот спросит ссылку.",
+    );
+    expect(hint?.params.disable_notification).toBe(true);
+    expect(h.fake.messages(OFFICE.curatorsChat).at(-1)?.message.reply_to_message?.text).toMatch(/^Во дворе/);
+    expect(incidentCount()).toBe(0);
+  });
+
+  it("a curator's forward with a link to another site is told to register it privately, a pasted one is not", async () => {
+    await start();
+    await curator.send("Новость: https://news.example.org/2026/11/24/snow", curatorsChat());
+    expect(sentToCurators()).toEqual([]);
+    await forward(curator, "Пишут: https://news.example.org/2026/11/24/snow — во дворах не убран снег.");
+    expect(sentToCurators().map((call) => call.params.text)).toEqual([
+      "Ссылка в пересланном сообщении ведёт не на пост соцсети, поэтому здесь оно не зарегистрировано. " +
+        "Если это обращение, перешлите его боту в личный чат: там регистрируются и сообщения с других сайтов.",
+    ]);
+    expect(incidentCount()).toBe(0);
+  });
 });
+
+/** The bot's messages to the curators' chat. */
+function sentToCurators() {
+  return h.fake.calls.filter(
+    (call) => call.method === "sendMessage" && Number(call.params.chat_id) === OFFICE.curatorsChat,
+  );
+}

@@ -145,15 +145,28 @@ export function intakeFeature(deps: AppDeps): {
   // The curators' chat is where posts are talked over too: only a curator's forward or paste of a
   // post of a known network not registered yet gets the offer (its buttons are curators' and the
   // dialogue goes on there); a post registered already, anyone else's message, a dialogue's answer
-  // are left alone.
+  // are left alone. A forward without such a link is meant as a post all the same: it is told how
+  // to register it, once per album; a paste of another site's link is talk (a news article, say).
   intake.chatType(["group", "supergroup"]).on("message", async (ctx, next) => {
-    const post = recognise(ctx.message, ctx.app.clock.now(), ctx.app.sla.timezone);
+    const now = ctx.app.clock.now();
+    const post = recognise(ctx.message, now, ctx.app.sla.timezone);
     const parsed = post.link === undefined ? undefined : parseSourceLink(post.link);
-    if (!curatorOf(ctx) || leadingCommand(ctx.message) || !post.link || !parsed?.ok || !parsed.post) {
-      return next();
-    }
+    const known = post.link !== undefined && parsed?.ok === true && parsed.post;
+    if (!curatorOf(ctx) || leadingCommand(ctx.message) || (!known && !post.forwarded)) return next();
+    // As privately, a forwarded file without a post's link is no post.
+    if (ctx.message.document && !post.link) return next();
     if (Object.values(ctx.conversation.active()).some((count) => count > 0)) return next();
     if (findBoundChat(ctx.app.db, ctx.chat.id)?.purpose !== "curators") return next();
+    if (!post.link || !known) {
+      if (albums.taken(ctx.chat.id, ctx.message, now)) return;
+      albums.take(ctx.chat.id, ctx.message, true, now);
+      await ctx.reply(ti.forwardNotTaken(post.link !== undefined), {
+        reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
+        disable_notification: true,
+        link_preview_options: { is_disabled: true },
+      });
+      return;
+    }
     // A registered link pasted is talk about it; only a forward may be another comment at it.
     const before = registeredBefore(ctx.app.db, post.link, post.text ?? null);
     if (before && ("same" in before || !post.forwarded)) return next();
