@@ -86,6 +86,13 @@ describe("a post handed over in the curators' chat", () => {
   it("a curator's forward without a post's link is told, quietly and in reply, how to register it", async () => {
     await start();
     await curator.send("Коллеги, во дворе на Ленина, 5 снег не убран.", curatorsChat());
+    // One of the bot's own messages forwarded back is talk about it, no post.
+    await h.deliver(
+      updates.forwarded(curatorsChat(), curator.tg, "Доброе утро! Сроки по сообщениям: …", {
+        type: "user",
+        sender_user: h.fake.botUser,
+      }),
+    );
     expect(sentToCurators()).toEqual([]);
     await h.deliver(
       updates.forwarded(curatorsChat(), curator.tg, "Во дворе на Ленина, 5 третью неделю не убирают снег.", {

@@ -158,6 +158,8 @@ export function intakeFeature(deps: AppDeps): {
     if (Object.values(ctx.conversation.active()).some((count) => count > 0)) return next();
     if (findBoundChat(ctx.app.db, ctx.chat.id)?.purpose !== "curators") return next();
     if (!post.link || !known) {
+      // One of the bot's own messages (a digest, an alert) forwarded here is talk about it, no post.
+      if (forwardedFromBot(ctx)) return next();
       if (albums.taken(ctx.chat.id, ctx.message, now)) return;
       albums.take(ctx.chat.id, ctx.message, true, now);
       await ctx.reply(ti.forwardNotTaken(post.link !== undefined), {
@@ -333,6 +335,11 @@ const WRITING = new Set(["incident.draft", "incident.part"]);
 const LINK = "answer.link";
 /** The questions for a comment or a reason (a rework, a part's return, the post's return). */
 const COMMENTS = new Set(["answer.rework", "part.return", "incident.return"]);
+
+function forwardedFromBot(ctx: BotContext & { message: Message }): boolean {
+  const origin = ctx.message.forward_origin;
+  return origin?.type === "user" && origin.sender_user.id === ctx.me.id;
+}
 
 /** A post forwarded from where it was published, with its own link (a channel's post), not a file. */
 function forwardedPost(post: Recognised): boolean {
