@@ -15,7 +15,7 @@ import {
   registerIncident,
   type TransitionResult,
 } from "./incidents.js";
-import { claimNotice, noticeClaimed, noticesStartingWith } from "./notices.js";
+import { claimNotice, noticeClaimed, noticesStartingWith, releaseNotice } from "./notices.js";
 import { upsertPerson } from "./people.js";
 
 /**
@@ -174,6 +174,20 @@ export function headsToldOf(db: Db, incidentId: number): number[] {
     return noticesStartingWith(db, prefix).map((key) => Number(key.slice(prefix.length)));
   });
   return [...new Set(told.filter(Number.isSafeInteger))];
+}
+
+/**
+ * These heads hear no more of the post as told (its importance lowered, and they heard so): raised
+ * again, they are told again, and the post's notice is owed again.
+ */
+export function forgetHeadsTold(db: Db, incidentId: number, telegramIds: number[]): void {
+  db.transaction(() => {
+    for (const importance of ["significant", "important"] as const) {
+      releaseNotice(db, headsNoticeKey(incidentId, importance));
+      for (const telegramId of telegramIds)
+        releaseNotice(db, headNoticeKey(incidentId, importance, telegramId));
+    }
+  });
 }
 
 /** Whether the heads were told of the post at this importance or at a higher one. */

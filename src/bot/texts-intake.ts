@@ -172,6 +172,10 @@ export const ti = {
       : value
         ? `Место сообщения № ${id} уточнено куратором: «${value}»`
         : `Сообщение № ${id}: место убрано куратором.`,
+  /** To a head told of the post: its importance lowered by a curator below what the heads hear at once. */
+  importanceLowered: (id: number, told: Importance, now: string) =>
+    `Сообщение № ${id} больше не отмечено как ${told === "important" ? "требующее оперативного решения" : "социально значимое"}: ` +
+    `куратор изменил важность на «${now}».`,
 
   alreadyClosed: "Уже закрыто.",
   staleCard: (id: number, state: string) =>

@@ -6,6 +6,7 @@ import { keepHigherImportance, type PostDetail, type Subject } from "../app/impo
 import { type Incident, type IncidentRow, loadIncident, repeatCandidates } from "../app/incidents.js";
 import {
   cardMessageId,
+  forgetHeadsTold,
   headNoticeKey,
   headsNoticeKey,
   headsTold,
@@ -126,13 +127,15 @@ export async function registerAndAnnounce(
  * After a change of the post's importance, topic, place or text: every card shows it; a post raised to
  * «социально значимое» goes to the heads (once: the notices ledger of registration remembers them
  * told); a text, topic or place corrected goes to the heads who were told of the post (see
- * tellHeadsCorrected); a topic or place set may complete a surge. Lowering the importance tells nobody.
+ * tellHeadsCorrected), and so does an importance lowered below what they hear at once (see
+ * tellHeadsLowered); a topic or place set may complete a surge.
  */
 export async function announceDetail(
   deps: CardDeps,
   field: PostDetail["field"],
   incident: Incident,
 ): Promise<void> {
+  const atOnce = headsHearAtOnce(deps.sla.regulation, incident.row.importance);
   await announceEach(
     deps.log,
     "post detail",
@@ -140,11 +143,11 @@ export async function announceDetail(
     async () => {
       if (field === "text" || field === "topic" || field === "place")
         await tellHeadsCorrected(deps, incident, field);
+      else if (field === "importance" && !atOnce) await tellHeadsLowered(deps, incident);
     },
     async () => {
       if (field === "topic" || field === "place") await announceSurge(deps, incident);
-      else if (field === "importance" && headsHearAtOnce(deps.sla.regulation, incident.row.importance))
-        await tellHeads(deps, incident);
+      else if (field === "importance" && atOnce) await tellHeads(deps, incident);
     },
   );
 }
@@ -153,29 +156,60 @@ export async function announceDetail(
  * The heads' notice of a post quoted the start of its text and named its topic and place, or showed
  * them missing: one of them corrected by a curator since (a curator's note registered as the text, a
  * topic named after the raise, say), each head who has that notice gets it in a short note of its
- * own, without sound (nothing to do at once), with «Открыть № …» as the notice has. The bot keeps no
- * id of the notice to edit it. The author is in no heads' notice: its correction tells them nothing;
- * the card they open shows it.
+ * own (see noteHeadsTold). The author is in no heads' notice: its correction tells them nothing; the
+ * card they open shows it.
  */
 async function tellHeadsCorrected(
   deps: CardDeps,
   incident: Incident,
   field: "text" | Subject,
 ): Promise<void> {
-  const told = new Set(headsToldOf(deps.db, incident.id));
-  if (told.size === 0) return;
   const text =
     field === "text"
       ? ti.textCorrected(incident.id, snippet(incident.row.text))
       : ti.subjectCorrected(incident.id, field, incident.row[field]);
+  await noteHeadsTold(deps, incident, field, () => text);
+}
+
+/**
+ * A post the heads heard of at once, lowered by a curator below what they hear at once: each head
+ * who has its notice hears it in a short note (see noteHeadsTold), or he would go on taking it as
+ * significant. Once he has the note, the ledger no longer counts him told: raised again, he hears it
+ * again (see tellHeads). A head the note did not reach stays told, and is not told of a raise twice.
+ */
+async function tellHeadsLowered(deps: CardDeps, incident: Incident): Promise<void> {
+  const { id, importance } = incident.row;
+  const toldAs = (telegramId: number): Importance =>
+    noticeClaimed(deps.db, headNoticeKey(id, "significant", telegramId)) ? "significant" : "important";
+  const noted = await noteHeadsTold(deps, incident, "importance", (telegramId) =>
+    ti.importanceLowered(id, toldAs(telegramId), t.importance[importance]),
+  );
+  if (noted.length > 0) forgetHeadsTold(deps.db, id, noted);
+}
+
+/**
+ * Each head who has the post's notice (see headsToldOf) gets `textOf` him in a short note of its own,
+ * without sound (nothing to do at once), with «Открыть № …» as the notice has: the bot keeps no id of
+ * the notice to edit it. Resolves to the heads who got it.
+ */
+async function noteHeadsTold(
+  deps: CardDeps,
+  incident: Incident,
+  field: PostDetail["field"],
+  textOf: (telegramId: number) => string,
+): Promise<number[]> {
+  const told = new Set(headsToldOf(deps.db, incident.id));
+  const noted: number[] = [];
+  if (told.size === 0) return noted;
   for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
     if (!told.has(telegramId)) continue;
     try {
-      await deps.api.sendMessage(telegramId, text, {
+      await deps.api.sendMessage(telegramId, textOf(telegramId), {
         link_preview_options: { is_disabled: true },
         disable_notification: true,
         reply_markup: new InlineKeyboard().text(t.alert.open(incident.id), cb("inc.show", incident.id)),
       });
+      noted.push(telegramId);
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
       deps.log.warn(
@@ -185,6 +219,7 @@ async function tellHeadsCorrected(
       await chatRefused(deps, telegramId, error);
     }
   }
+  return noted;
 }
 
 /**
@@ -215,9 +250,9 @@ const HEAD_LEASE_MS = 5 * 60_000;
 /**
  * The heads with «Срочные» (Orenburg p.21, Georgievsk p.24) hear of a significant post once, however
  * many times it is announced (a crash, a retry of the monitoring software) or raised to significant
- * again: each head's notice is recorded once he has it, and the post's once every head has it, so a
- * head who failed only for now (or a stop before all were told) is tried again by the sweep
- * (jobs/heads.ts), the others not told twice.
+ * again (unless he has heard it lowered since, see tellHeadsLowered): each head's notice is recorded
+ * once he has it, and the post's once every head has it, so a head who failed only for now (or a
+ * stop before all were told) is tried again by the sweep (jobs/heads.ts), the others not told twice.
  * A post they heard of as needing an urgent decision (Georgievsk «Важное») is told again once raised
  * to significant; lowered, it is not.
  * The notice opens the post's card with one tap («Открыть № …»).

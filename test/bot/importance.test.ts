@@ -98,17 +98,36 @@ describe("importance", () => {
     expect(significantNotices()).toHaveLength(1);
   });
 
-  it("lowering tells nobody, and raising again does not tell the head twice", async () => {
+  it("lowered, the head told of it hears so quietly, a head not told hears nothing; raised again, it is told again", async () => {
     const id = await register(1);
     await openMenu(curator, id);
     await curator.press("Социально значимое", curatorsChat());
+    // A head given «Срочные» after the post's notice went out was not told of it.
+    const DEPUTY = 5002;
+    h.seedPerson(DEPUTY, "Заместитель", ["head"]);
     await curator.press("Обычное", curatorsChat());
     expect(card(id)).not.toContain("Важность:");
+    expect(h.texts(OFFICE.head).slice(1)).toEqual([
+      "Сообщение № 1 больше не отмечено как социально значимое: куратор изменил важность на «обычное».",
+    ]);
+    expect(h.texts(DEPUTY)).toEqual([]);
+    // Without sound, with the notice's «Открыть № 1».
+    const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head);
+    expect(toHead.at(-1)?.params.disable_notification).toBe(true);
+    const note = h.fake.lastMessage(OFFICE.head);
+    expect(h.fake.buttons(OFFICE.head).filter((b) => b.message.message_id === note?.message_id)).toEqual([
+      expect.objectContaining({ label: "Открыть № 1" }),
+    ]);
+    // «Важное» the heads do not hear of at once (Orenburg): nothing more to tell them.
     await curator.press("Важное", curatorsChat());
     expect(card(id)).toContain("Важность: важное");
+    expect(h.texts(OFFICE.head)).toHaveLength(2);
+    // Raised again, both heads hear it: the head was told it no longer is.
     await curator.press("Социально значимое", curatorsChat());
-    expect(significantNotices()).toHaveLength(1);
-    expect(h.texts(OFFICE.head)).toHaveLength(1);
+    expect(h.texts(OFFICE.head).slice(2)).toEqual([
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+    ]);
+    expect(h.texts(DEPUTY)).toHaveLength(1);
   });
 
   it("a post raised at night goes to the head at once too", async () => {
