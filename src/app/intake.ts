@@ -337,9 +337,20 @@ export function repeatQuestionLeftOver(
   return row.repeatOfId === null && questionOver(row.state) && !noticeClaimed(db, notRepeatKey(row.id));
 }
 
-/** The question's copies, once they say it is over: a later change of the post leaves them be. */
-export function forgetRepeatQuestion(db: Db, incidentId: number): void {
-  db.delete(repeatQuestions).where(eq(repeatQuestions.incidentId, incidentId)).run();
+/** These copies of the question, once they say it is over: a later change of the post leaves them be. */
+export function forgetRepeatQuestion(db: Db, incidentId: number, copies: RepeatQuestionCopy[]): void {
+  db.transaction(() => {
+    for (const { chatId, messageId } of copies)
+      db.delete(repeatQuestions)
+        .where(
+          and(
+            eq(repeatQuestions.incidentId, incidentId),
+            eq(repeatQuestions.chatId, chatId),
+            eq(repeatQuestions.messageId, messageId),
+          ),
+        )
+        .run();
+  });
 }
 
 const repeatEvent = (incidentId: number) =>

@@ -21,7 +21,7 @@ import { Harness } from "../support/bot-harness.js";
 import type { StoredMessage } from "../support/fake-bot-api.js";
 import { type IntakeServer, serveIntake } from "../support/intake-server.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedDraft, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedDraft, seedOffice, showCards } from "../support/workflow.js";
 
 let h: Harness;
 let intake: IntakeServer;
@@ -412,6 +412,32 @@ describe("the repeat question after a post from monitoring software", () => {
     expect(buttonsOf(asNow(question))).toEqual([]);
     expect(await pressData(OFFICE.curator, question, "int.rep:2:1")).toMatchObject({ text: "Уже закрыто." });
     expect(repeatOf(2)).toBeNull();
+  });
+
+  it("closed while Telegram could not edit the question for now: the next sync says so and takes its buttons", async () => {
+    await start();
+    await twoPostsByOneAuthor();
+    const question = questions(CURATORS)[0] as StoredMessage;
+    h.fake.failNext(
+      "editMessageText",
+      { error_code: 502, description: "Bad Gateway" },
+      { match: (params) => Number(params.message_id) === question.message_id },
+    );
+    const olga = h.user(OFFICE.curator, "Ольга");
+    await olga.press("Оскорбительное", curatorsChat());
+    await olga.press(/Да/, curatorsChat());
+    expect(loadIncident(h.db, 2)?.row.state).toBe("closed");
+    expect(buttonsOf(asNow(question))).toEqual(["Повторное к № 1", "Нет, новое"]);
+
+    await showCards(h, 2);
+    expect(asNow(question)?.text).toBe("Сообщение № 2 закрыто без ответа как оскорбительное.");
+    expect(buttonsOf(asNow(question))).toEqual([]);
+    // Settled now, it is left alone by the syncs after.
+    const since = h.fake.mark();
+    await showCards(h, 2);
+    expect(
+      h.fake.calls.slice(since).filter((c) => Number(c.params.message_id) === question.message_id),
+    ).toEqual([]);
   });
 
   it("the post's answer published while nobody answered the question: every copy says so and loses its buttons", async () => {
