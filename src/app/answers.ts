@@ -23,7 +23,7 @@ import {
   leadAssignment,
   workState,
 } from "../domain/incident.js";
-import { audit } from "./audit.js";
+import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 import { type Incident, loadIncident, type TransitionResult, transition } from "./incidents.js";
 
 export type Draft = typeof drafts.$inferSelect;
@@ -147,6 +147,28 @@ export function approveDraft(
       return { state: "approved" };
     },
   });
+}
+
+/**
+ * «Согласовать и разместить лично» (Georgievsk p.12): the approval and the curator's «Размещу лично»
+ * in one transaction, audited as the two taps are (`approve`, then `curatorPosts`), so the executors
+ * are never told to post what the curator posts. Refused as «Согласовать» is; an update handled again
+ * after a crash made both already.
+ */
+export function approveAndClaim(
+  db: Db,
+  input: { incidentId: number; actor: Person; now: Date; draftId?: number | undefined },
+): TransitionResult {
+  return db.transaction(
+    (tx) => {
+      const result = approveDraft(db, input);
+      const again = { entity: "incident", entityId: input.incidentId, action: "curatorPosts" } as const;
+      if (result.ok && !alreadyMadeByThisUpdate(tx, again))
+        recordCuratorPosting(db, { ...input, posting: true });
+      return result;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /**

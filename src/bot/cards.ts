@@ -419,7 +419,7 @@ function buttonsFor(
     if (state === "registered") {
       keyboard.text(t.button.route, cb("inc.route", id)).row();
     } else if (state === "on_approval") {
-      keyboard.add(...decisionButtons(id, incident.answer?.draftId)).row();
+      for (const row of decisionButtons(id, incident.answer?.draftId, rules)) keyboard.add(...row).row();
     } else if (state === "approved" && rules.curatorMayPublish) {
       keyboard.text(t.button.publishSelf, cb("inc.pubself", id)).row();
     }
@@ -486,10 +486,6 @@ function shortNameOf(
   return part.organizationShortName ?? part.organizationName;
 }
 
-/**
- * «Согласовать» and «На доработку» for one draft: a button under an earlier draft, pressed after a
- * new one came, must not decide on the new one unseen.
- */
 /** The card's button for each purpose: the same dialogue prepares each, for the curator's approval. */
 export const DRAFT_ACTIONS: Record<DraftPurpose, string> = {
   answer: "inc.draft",
@@ -503,12 +499,19 @@ export function draftButton(incidentId: number, kind: DraftKind): InlineKeyboard
   return new InlineKeyboard().text(DRAFT_BUTTON[kind], cb(DRAFT_ACTIONS[purpose], incidentId));
 }
 
-export function decisionButtons(incidentId: number, draftId: number | null | undefined) {
+/**
+ * «Согласовать» and «На доработку» for one draft, in rows: a button under an earlier draft, pressed
+ * after a new one came, must not decide on the new one unseen. Where curators may post the answer
+ * (Georgievsk p.12), «Согласовать и разместить лично» under them: the executors are told once who posts it.
+ */
+export function decisionButtons(incidentId: number, draftId: number | null | undefined, rules: ActionRules) {
   const args = draftId ? [incidentId, draftId] : [incidentId];
-  return [
+  const decisions = [
     InlineKeyboard.text(t.button.approve, cb("inc.ok", ...args)),
     InlineKeyboard.text(t.button.rework, cb("inc.rework", ...args)),
   ];
+  if (!rules.curatorMayPublish) return [decisions];
+  return [decisions, [InlineKeyboard.text(t.button.approvePublishSelf, cb("inc.okself", ...args))]];
 }
 
 /** A curator's decision on a co-executor's part waiting for him (Georgievsk p.18). */

@@ -101,9 +101,10 @@ export interface BotOptions {
  * co-executor's part sent while the lead's answer draft is on approval says so to the curators; 21: a
  * draft opened under the rework notice does not repeat the curator's comment; 22: the draft
  * preview's attachments are captioned as the draft's and come quietly; 23: a co-executor's part
- * for the curators to pass on says the lead's answer draft on approval lacks it.
+ * for the curators to pass on says the lead's answer draft on approval lacks it; 24: where curators
+ * may post the answer, the draft sent to them offers «Согласовать и разместить лично».
  */
-const CONVERSATIONS_VERSION = 23;
+const CONVERSATIONS_VERSION = 24;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

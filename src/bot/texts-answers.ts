@@ -117,6 +117,10 @@ export const ta = {
         return `${approved} Срок ответа истёк ${answerMissed}: ${atOnce}\nРазместить до ${due}.`;
       return `${approved} Разместите его ${where} и нажмите «Размещено»${due ? `.\nРазместить до ${due}.` : "."}`;
     },
+    /** To the executors when the curator approved the draft and took its posting on himself (Georgievsk p.12). */
+    curatorPosts: (id: number, kind: DraftKind, who: string) =>
+      `${APPROVED[kind]} по сообщению № ${id} согласован. Разместит его куратор ${who} — вам размещать не нужно: ` +
+      "когда он будет размещён, вам придёт ссылка.",
     /** The approved draft's photos, videos and files are not sent with it: a button brings them. */
     attachments: (count: number) => `Вложений к нему: ${count} — кнопка «${BUTTON_FILES}» пришлёт их сюда.`,
     filesButton: (count: number) => `${BUTTON_FILES} (${count})`,

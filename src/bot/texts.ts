@@ -484,6 +484,8 @@ export const t = {
     rework: "На доработку",
     published: "Размещено",
     publishSelf: "Размещу лично",
+    /** Under a draft where curators may post the answer (Georgievsk p.12): «Согласовать» and «Размещу лично». */
+    approvePublishSelf: "Согласовать и разместить лично",
   },
 
   /** One surge, or a topic's and a place's surges over the same posts said at once. */

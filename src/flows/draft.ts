@@ -266,7 +266,9 @@ async function sendToCurators(
   const header = curatorsHeader(deps, incident, person);
   const kind = incident.answer?.draftKind ?? "answer";
   const caption = td.curators.attachments(incident.id, kind, draft.attachments.length);
-  const keyboard = InlineKeyboard.from([decisionButtons(incident.id, incident.answer?.draftId)]);
+  const keyboard = InlineKeyboard.from(
+    decisionButtons(incident.id, incident.answer?.draftId, actionRules(deps.sla.regulation)),
+  );
   // A significant post's draft rings at any hour: its answer is awaited at once.
   const { ring } = ringFor(incident);
   const showTo = async (chatIds: number[]) => {

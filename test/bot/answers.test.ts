@@ -1385,6 +1385,112 @@ describe("publication", () => {
   });
 });
 
+describe("approved to be posted by the curator (Georgievsk p.12)", () => {
+  const APPROVE_POST_SELF = "Согласовать и разместить лично";
+  /** What the lead organization's chat and its executor were sent since `mark` (texts of each). */
+  const toldSince = (mark: { health: number; executor: number }) => [
+    ...h.texts(OFFICE.healthChat).slice(mark.health),
+    ...h.texts(OFFICE.executor).slice(mark.executor),
+  ];
+  const markTold = () => ({
+    health: h.texts(OFFICE.healthChat).length,
+    executor: h.texts(OFFICE.executor).length,
+  });
+  const claimsAndApprovals = (id: number) =>
+    auditActions(id).filter((action) => action === "approve" || action === "curatorPosts");
+
+  it("«Согласовать и разместить лично» approves and claims the posting in one tap: the executors are told once, the curator is asked the link", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await draftInDialogue("Подготовить ответ", "Здравствуйте! Снег вывезут до пятницы.");
+    // Under the draft shown to the curators, and on their card.
+    const draft = h.fake
+      .messages(OFFICE.curatorsChat)
+      .find((m) => m.text?.includes("Снег вывезут до пятницы"));
+    expect(
+      h.fake
+        .buttons(OFFICE.curatorsChat)
+        .filter((b) => b.message.message_id === draft?.message_id)
+        .map((b) => b.label),
+    ).toEqual(["Согласовать", "На доработку", APPROVE_POST_SELF]);
+    expect(labels(OFFICE.curatorsChat, id).slice(0, 3)).toEqual([
+      "Согласовать",
+      "На доработку",
+      APPROVE_POST_SELF,
+    ]);
+
+    const mark = markTold();
+    await curator().press(APPROVE_POST_SELF, curatorsChat());
+    expect(state(id)).toBe("approved");
+    expect(claimsAndApprovals(id)).toEqual(["approve", "curatorPosts"]);
+    const told =
+      "Ответ по сообщению № 1 согласован. Разместит его куратор Ольга — вам размещать не нужно: " +
+      "когда он будет размещён, вам придёт ссылка.";
+    // Once, and never «Разместите»: nothing for an executor to act on before the curator's word.
+    expect(toldSince(mark)).toEqual([told, told]);
+    const notice = h.fake.lastMessage(OFFICE.healthChat);
+    expect(
+      h.fake.buttons(OFFICE.healthChat).filter((b) => b.message.message_id === notice?.message_id),
+    ).toEqual([]);
+    // The curator gets what «Размещу лично» brings: the link question.
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Ольга, сообщение № 1: пришлите ссылку на размещённый ответ во ВКонтакте. Отмена — /cancel.",
+    );
+    await curator().send("https://vk.com/wall-1_1?reply=5", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
+    expect(state(id)).toBe("answered");
+    expect(h.lastText(OFFICE.executor)).toBe(
+      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=5\nРазместил(а): Ольга",
+    );
+  });
+
+  it("a double tap approves and claims once, and points to the link question asked", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id);
+    const mark = markTold();
+    const { message, callbackData } = h.fake.findButton(OFFICE.curatorsChat, APPROVE_POST_SELF);
+    await h.deliver(updates.callback(curator().tg, message, callbackData));
+    const again = await h.deliver(updates.callback(curator().tg, message, callbackData));
+    expect(h.fake.callbackAnswer(again.callback_query?.id ?? "")?.text).toBe(
+      "Этот вопрос уже задан выше: ответьте на него или отмените — /cancel.",
+    );
+    expect(claimsAndApprovals(id)).toEqual(["approve", "curatorPosts"]);
+    expect(toldSince(mark)).toHaveLength(2);
+    expect(h.texts(OFFICE.curatorsChat).filter((text) => text.includes("пришлите ссылку"))).toHaveLength(1);
+  });
+
+  it("two curators pressing at once: one approves and posts, the other is told who posts it", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id);
+    const mark = markTold();
+    const { message, callbackData } = h.fake.findButton(OFFICE.curatorsChat, APPROVE_POST_SELF);
+    const delivered = await Promise.all(
+      [curator(), curator2()].map((user) => h.deliver(updates.callback(user.tg, message, callbackData))),
+    );
+    const answers = delivered.map((update) => h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text);
+    expect(claimsAndApprovals(id)).toEqual(["approve", "curatorPosts"]);
+    expect(answers.filter((text) => text !== undefined)).toEqual([
+      expect.stringMatching(
+        /^Ответ по сообщению № 1 уже размещает куратор (Ольга|Светлана): дождитесь ссылки от него\.$/,
+      ),
+    ]);
+    expect(toldSince(mark)).toHaveLength(2);
+    // The plain «Согласовать» of the two-step path is refused the same way as ever.
+    expect(await pressData(curator2(), OFFICE.curatorsChat, `inc.ok:${id}`)).toMatch(/^Уже согласовано: /);
+  });
+
+  it("Orenburg: curators do not post, so the draft has no such button, and a forged press changes nothing", async () => {
+    const id = await officeWithIncident();
+    await seedDraft(h, id);
+    expect(labels(OFFICE.curatorsChat, id)).not.toContain(APPROVE_POST_SELF);
+    const draftId = loadIncident(h.db, id)?.answer?.draftId;
+    expect(await pressData(curator(), OFFICE.curatorsChat, `inc.okself:${id}:${draftId}`)).toBe(
+      "По регламенту (п. 12) согласованный ответ размещает исполнитель, куратор — не размещает.",
+    );
+    expect(state(id)).toBe("on_approval");
+    expect(claimsAndApprovals(id)).toEqual([]);
+  });
+});
+
 /** The executor prepares a text-only draft in the private chat from the card's button and sends it. */
 async function draftInDialogue(button: string, text: string): Promise<void> {
   await executor().press(button);

@@ -254,7 +254,7 @@ function incidentButtons(id: number, office: Office): string[] {
     for (const subject of ["topic", "place"]) buttons.push(`imp.ask:${id}:${subject}:${v}`);
     buttons.push(`imp.rep:${id}:${v}`, `imp.date:${id}:${v}`);
   }
-  for (const action of ["inc.ok", "inc.rework"]) {
+  for (const action of ["inc.ok", "inc.rework", "inc.okself"]) {
     buttons.push(`${action}:${id}`, ...drafts.map((draft) => `${action}:${id}:${draft}`));
   }
   for (let mark = 1; mark <= 5; mark++) buttons.push(`inc.q:${id}:${mark}`);
@@ -427,6 +427,7 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
       return editable && Number(args[1]) <= incident.row.version;
     case "inc.ok":
     case "inc.rework":
+    case "inc.okself":
       return (
         state === "on_approval" && (args[1] === undefined || Number(args[1]) === incident.answer?.draftId)
       );

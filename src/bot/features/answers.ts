@@ -2,6 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
 import {
+  approveAndClaim,
   approveDraft,
   type Draft,
   latestDrafts,
@@ -9,7 +10,7 @@ import {
   recordCuratorPosting,
 } from "../../app/answers.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
-import { displayName, hasRole } from "../../domain/access.js";
+import { displayName, hasRole, type Person } from "../../domain/access.js";
 import { assignmentsOf, type DraftKind, partNamed, publishAction } from "../../domain/incident.js";
 import { findLinks, type Network } from "../../domain/source-link.js";
 import { formatDeadline } from "../../domain/time-format.js";
@@ -58,6 +59,9 @@ export function answersFeature(deps: AppDeps): Features<BotContext> {
   // Buttons sent before drafts were named decide on the latest draft.
   for (const args of [[ID, ID], [ID]]) {
     composer.callbackQuery(onAction("inc.ok", args), (ctx) => approve(ctx, ...draftButton(ctx.match)));
+    composer.callbackQuery(onAction("inc.okself", args), (ctx) =>
+      approvePostSelf(ctx, ...draftButton(ctx.match)),
+    );
     composer.callbackQuery(onAction("inc.rework", args), (ctx) =>
       startDialog(ctx, Number(ctx.match[1]), "requestRework", { draftId: draftButton(ctx.match)[1] }),
     );
@@ -131,7 +135,36 @@ async function approve(ctx: BotContext, id: number, draftId: number | undefined)
   afterTurn(ctx, "approval", () => announceApproval(ctx, result.incident));
 }
 
-async function announceApproval(ctx: BotContext, incident: Incident) {
+/**
+ * «Согласовать и разместить лично» (Georgievsk p.12): the approval and «Размещу лично» in one tap,
+ * made together, so the executors hear once that the curator posts it — never first that they are to.
+ * The press is answered by the link question, as «Размещу лично» is. Of two curators pressing at
+ * once one approves; a double tap is pointed to the question asked.
+ */
+async function approvePostSelf(ctx: BotContext, id: number, draftId: number | undefined) {
+  const { app } = ctx;
+  const curator = ctx.person;
+  if (!curator) return refuse(ctx);
+  const { curatorMayPublish } = app.sla.regulation;
+  if (!curatorMayPublish.value) return popup(ctx, ta.publish.curatorMayNot(curatorMayPublish.clause));
+  const now = app.clock.now();
+  const result = approveAndClaim(app.db, { incidentId: id, actor: curator, now, draftId });
+  if (!result.ok && result.refusal === "changed") return popup(ctx, ta.approve.stale(id));
+  if (!result.ok) {
+    const claim = result.refusal === "forbidden" ? undefined : openClaim(app.db, id, now, ANSWER_WINDOW_MS);
+    if (claim?.event.actorId === curator.id && ctx.conversation.active(DIALOGS.link) > 0)
+      return ctx.answerCallbackQuery({ text: t.dialogOpen });
+    if (claim && claim.event.actorId !== curator.id)
+      return popup(ctx, ta.publish.otherCuratorPosts(id, claim.curator ? displayName(claim.curator) : ""));
+    return popup(ctx, refusalNow(app, id, "approve", curator));
+  }
+  // Approved and claimed: announced even should the question not open (the claim's sweep follows it up).
+  await startDialog(ctx, id, "publish", { curatorPosts: true });
+  afterTurn(ctx, "approval", () => announceApproval(ctx, result.incident, curator));
+}
+
+/** `poster`: the curator who approved it to post it himself; the press was answered by his link question. */
+async function announceApproval(ctx: BotContext, incident: Incident, poster?: Person) {
   const { app } = ctx;
   const { id } = incident;
   const kind = incident.answer?.draftKind ?? "answer";
@@ -140,10 +173,25 @@ async function announceApproval(ctx: BotContext, incident: Incident) {
   // The quality mark is the answer's: an interim answer or a question to the author is not marked.
   const marked = kind === "answer" || kind === "final" ? incident.answer?.draftId : undefined;
   const first = await Promise.allSettled([
-    ctx.answerCallbackQuery({ text: ta.approve.done(id, kind) }),
+    poster ? undefined : ctx.answerCallbackQuery({ text: ta.approve.done(id, kind) }),
     syncCards(cardDeps(app, ctx.api), incident),
     marked ? offerQualityMark(ctx, id, marked) : undefined,
   ]);
+  if (poster) {
+    const notice = ta.approve.curatorPosts(id, kind, displayName(poster));
+    await tell(app, ctx.api, incident, notice, { organization: true, holder: true, except: ctx.chat?.id });
+  } else await tellToPost(ctx, incident, kind);
+  // The approval is made and announced: a failed side message is the operators' to see, not the curator's.
+  for (const failed of first) {
+    if (failed.status === "rejected")
+      ctx.log.error({ err: failed.reason }, "approval: an announcement failed");
+  }
+}
+
+/** The approval notice of an answer the executors post, with «Размещено» and the files under it. */
+async function tellToPost(ctx: BotContext, incident: Incident, kind: DraftKind) {
+  const { app } = ctx;
+  const { id } = incident;
   // «Размещено» under the text to copy: the card may be far up a busy chat; the draft's files come
   // on request («Вложения»), so an approval costs no uploads and a colleague standing in has them.
   const draft = approvedDraft(app, incident);
@@ -155,11 +203,6 @@ async function announceApproval(ctx: BotContext, incident: Incident) {
     holder: true,
     keyboard,
   });
-  // The approval is made and announced: a failed side message is the operators' to see, not the curator's.
-  for (const failed of first) {
-    if (failed.status === "rejected")
-      ctx.log.error({ err: failed.reason }, "approval: an announcement failed");
-  }
 }
 
 /** The draft the post's answer was approved with, while it waits to be posted. */
