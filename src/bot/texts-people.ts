@@ -317,7 +317,7 @@ export const tp = {
       ].join("\n");
     },
 
-    /** A head of an organization whose organization broke no deadline in the month (`month`: «11.2026»). */
+    /** A head of an organization whose organization broke no deadline in the month (`month`: «ноябрь 2026 г.»). */
     /** `soFar`: the month still runs, as of that moment — only the deadlines passed so far count. */
     noViolations: (month: string, organization: string, soFar?: string) =>
       soFar

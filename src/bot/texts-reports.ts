@@ -2,9 +2,16 @@
 
 import type { Regulation, StepId } from "../domain/regulation/index.js";
 import { formatDeadline, formatWorkingDuration } from "../domain/time-format.js";
-import type { CuratorFigures, Figures, Headline, MonthlyReport, StepFigure } from "../reports/figures.js";
+import type {
+  CuratorFigures,
+  Figures,
+  Headline,
+  MonthlyReport,
+  StepFigure,
+  Unanswered,
+} from "../reports/figures.js";
 import { percent } from "../reports/figures.js";
-import { monthLabel, type ReportMonth, shiftMonth } from "../reports/month.js";
+import { monthLabel, monthName, type ReportMonth } from "../reports/month.js";
 import type { Violation } from "../reports/violations.js";
 import { stepLabel } from "./texts.js";
 
@@ -36,7 +43,9 @@ function stepLine(report: MonthlyReport, figure: StepFigure): string {
 
 /**
  * An organization's answers in time are of its answer deadlines of the month, not of the answers
- * it posted: one due and not posted, or posted late, is a deadline missed.
+ * it posted: one due and not posted, or posted late, is a deadline missed. Its posts are those of
+ * the month it was the lead of at the period's end, so that the lines add up to «Поступило»: one it
+ * returned is in «возвращено», not among them.
  */
 function organizationLine(name: string, f: Figures): string {
   const { total, onTime } = f.answerDeadlines;
@@ -44,7 +53,20 @@ function organizationLine(name: string, f: Figures): string {
     total > 0
       ? `сроков ответа соблюдено ${onTime} из ${total}${share(onTime, total)}`
       : "сроков ответа не было";
-  return `• ${name}: поступило ${f.received}, ответов ${f.answered}, ${deadlines}, нарушений ${f.violations}`;
+  const returned = f.returned > 0 ? `, возвращено ${f.returned}` : "";
+  return (
+    `• ${name}: основной исполнитель по ${f.received} из поступивших${returned}, ` +
+    `ответов ${f.answered}, ${deadlines}, нарушений ${f.violations}`
+  );
+}
+
+/** Omitted when every post had its answer (or was closed) by the period's end. */
+function unansweredLine(report: MonthlyReport, u: Unanswered): string[] {
+  if (u.count === 0) return [];
+  const when = report.asOf ? formatDeadline(report.asOf, report.timezone) : "конец месяца";
+  const significant = u.significant > 0 ? ` (социально значимых: ${u.significant})` : "";
+  const unrouted = u.unrouted > 0 ? `, из них не направлено органам: ${u.unrouted}` : "";
+  return [`Без ответа на ${when}: ${u.count}${significant}${unrouted}`];
 }
 
 function curatorsLine(c: CuratorFigures): string[] {
@@ -55,9 +77,9 @@ function curatorsLine(c: CuratorFigures): string[] {
   ];
 }
 
-/** "11.2026", or for a month still running "12.2026 на 02.12.2026 10:20". */
+/** "ноябрь 2026 г.", or for a month still running "декабрь 2026 г. на 02.12.2026 10:20". */
 function periodLabel(report: MonthlyReport): string {
-  const month = monthLabel(report.month);
+  const month = monthName(report.month);
   return report.asOf ? `${month} на ${formatDeadline(report.asOf, report.timezone)}` : month;
 }
 
@@ -69,14 +91,26 @@ function answerable(report: MonthlyReport, v: Violation): string {
   return `${org}${v.personId === null ? "" : ` · ${person ?? ""}`}`;
 }
 
-function compare(label: string, now: Headline, then: Headline | null): string {
-  if (!then) return `по сравнению с ${label}: нет данных`;
+/** `then`: the month compared with, named in `label`; none for a month without data. */
+function compare(label: string, now: Headline, then: Headline | null): string[] {
+  if (!then) return [];
   const diff = now.received - then.received;
   const sign = diff > 0 ? `+${diff}` : String(diff);
   const nowShare = percent(now.answeredOnTime, now.answered);
   const thenShare = percent(then.answeredOnTime, then.answered);
   const onTime = nowShare === null || thenShare === null ? "" : `, в срок ${nowShare}% (было ${thenShare}%)`;
-  return `по сравнению с ${label}: поступило ${now.received} (было ${then.received}, ${sign})${onTime}`;
+  return [
+    `${label} (${monthName(then.month)}): поступило ${now.received} (было ${then.received}, ${sign})${onTime}`,
+  ];
+}
+
+/** Only the comparisons that have data; no line when neither has. */
+function dynamicsLine(report: MonthlyReport, current: Headline): string[] {
+  const compared = [
+    ...compare("с прошлым месяцем", current, report.previous),
+    ...compare("с тем же месяцем прошлого года", current, report.lastYear),
+  ];
+  return compared.length === 0 ? [] : [`Динамика по сравнению ${compared.join("; ")}`];
 }
 
 function ranked(title: string, items: { name: string; count: number }[]): string[] {
@@ -102,13 +136,18 @@ export const tr = {
   usage: "Укажите месяц так: /report 10.2026\nНарушения регламента: /report нарушения 10.2026",
   /** `current`: the month running, offered when the month asked for had nothing. */
   noData: (m: ReportMonth, current?: ReportMonth) =>
-    `За ${monthLabel(m)} данных нет: сообщений и событий по ним не было.` +
+    `За ${monthName(m)} данных нет: сообщений и событий по ним не было.` +
     (current ? ` Отчёт за текущий месяц (пока неполный): /report ${monthLabel(current)}` : ""),
   /** Reports name people and every organization's violations: not for an organization's work chat. */
   onlyHere: "Отчёты присылаются в личном чате с ботом или в чате кураторов.",
   futureMonth: (m: ReportMonth, example: ReportMonth) =>
     `Месяц ${monthLabel(m)} ещё не начался, отчёта за него нет. Укажите текущий или прошедший месяц, например: /report ${monthLabel(example)}`,
   chartCaption: (report: MonthlyReport) => `Доля ответов в срок за ${periodLabel(report)} и за 12 месяцев`,
+  /** Under a report's spreadsheet: what it is. */
+  workbookCaption: (kind: "otchet" | "narusheniya", report: MonthlyReport) =>
+    kind === "otchet"
+      ? `Таблица к отчёту за ${periodLabel(report)}`
+      : `Таблица нарушений регламента за ${periodLabel(report)}`,
   /** A month still running, reported so far. */
   soFar: "Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли.",
   fileName: (kind: "otchet" | "narusheniya", key: string) => `${kind}-${key}.xlsx`,
@@ -120,13 +159,13 @@ export const tr = {
   summaryNotYours:
     "Сводка по всем органам вам не направляется. Нарушения регламента вашего органа: /report нарушения.",
   renderFailed: (m: ReportMonth, attempts: number) =>
-    `Ежемесячный отчёт за ${monthLabel(m)} не удалось подготовить (попыток: ${attempts}). Бот будет пробовать снова; причина — в журнале бота.`,
+    `Ежемесячный отчёт за ${monthName(m)} не удалось подготовить (попыток: ${attempts}). Бот будет пробовать снова; причина — в журнале бота.`,
 
   /** An automatic report as the admins hear of it, and the command that gets it by hand. */
   reportName: {
-    summary: (m: ReportMonth) => `Отчёт за ${monthLabel(m)}`,
-    violations: (m: ReportMonth) => `Нарушения регламента за ${monthLabel(m)}`,
-    ofOrganization: (m: ReportMonth, name: string) => `Нарушения регламента за ${monthLabel(m)}, ${name}`,
+    summary: (m: ReportMonth) => `Отчёт за ${monthName(m)}`,
+    violations: (m: ReportMonth) => `Нарушения регламента за ${monthName(m)}`,
+    ofOrganization: (m: ReportMonth, name: string) => `Нарушения регламента за ${monthName(m)}, ${name}`,
   },
   reportCommand: {
     summary: (m: ReportMonth) => `/report ${monthLabel(m)}`,
@@ -178,6 +217,7 @@ export const tr = {
       "",
       `Поступило: ${o.received} (социально значимых: ${o.significant}, повторных: ${o.repeats})`,
       `Оскорбительных: ${o.toxic}, с угрозами: ${o.threats} — закрыты без ответа`,
+      ...unansweredLine(report, report.unanswered),
       `Ответов размещено: ${o.answered}, в срок: ${o.answeredOnTime}${share(o.answeredOnTime, o.answered)}`,
       `Промежуточных ответов: ${o.interim}; окончательных после них: ${o.finals}, в срок: ${o.finalsOnTime}`,
       `Сроков ответа нарушено: ${o.overdue.count}` +
@@ -194,7 +234,7 @@ export const tr = {
         ? o.steps.map((figure) => stepLine(report, figure))
         : ["• этапов со сроком в этом месяце не было"]),
       "",
-      `Динамика ${compare(monthLabel(shiftMonth(report.month, -1)), current, report.previous)}; ${compare(monthLabel(shiftMonth(report.month, -12)), current, report.lastYear)}`,
+      ...dynamicsLine(report, current),
       ...ranked("Частые темы", o.topTopics),
       ...ranked("Частые места", o.topPlaces),
       "",
@@ -203,7 +243,7 @@ export const tr = {
     const organizations = report.organizations.map((org) => organizationLine(org.name, org));
     // With the organizations' lines, those no organization had add up to «Поступило».
     const unrouted = report.curators.received;
-    if (unrouted > 0) organizations.push(`• не направлено органам: поступило ${unrouted}`);
+    if (unrouted > 0) organizations.push(`• не направлено органам: ${unrouted} из поступивших`);
     const curators = curatorsLine(report.curators);
     const none = organizations.length === 0 && curators.length === 0 ? ["• нет данных"] : [];
     const items = [...organizations, ...none];

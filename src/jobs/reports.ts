@@ -27,7 +27,7 @@ import {
   type SentParts,
   summaryForOrganizationHead,
 } from "../reports/deliver.js";
-import { monthKey, monthLabel, monthOf, type ReportMonth, shiftMonth } from "../reports/month.js";
+import { monthKey, monthName, monthOf, type ReportMonth, shiftMonth } from "../reports/month.js";
 import type { RenderedReports } from "../reports/render.js";
 import type { JobDeps, SweepDeps } from "./sweep.js";
 
@@ -157,7 +157,7 @@ function headShares(
     // Named as the report names organizations: the short name where there is one.
     const name = organization?.shortName ?? organization?.name ?? "";
     const share = rendered.byOrganization.find((own) => own.organizationId === organizationId)?.rendered ?? {
-      text: tp.heads.noViolations(monthLabel(month), name),
+      text: tp.heads.noViolations(monthName(month), name),
     };
     return addressed(`${key}:org:${organizationId}`, [telegramId], share, about);
   });

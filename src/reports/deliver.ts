@@ -48,7 +48,10 @@ function partsOf(report: Deliverable): Part[] {
   }
   parts.push({
     name: "workbook",
-    send: (api, chatId) => api.sendDocument(chatId, new InputFile(rendered.workbook, rendered.workbookName)),
+    send: (api, chatId) =>
+      api.sendDocument(chatId, new InputFile(rendered.workbook, rendered.workbookName), {
+        caption: rendered.workbookCaption,
+      }),
   });
   return parts;
 }

@@ -89,6 +89,18 @@ export interface CuratorFigures {
   received: number;
 }
 
+/**
+ * The posts still waiting for an answer at the end of the period (no answer, not even an interim one,
+ * and not closed), whenever they came: under Georgievsk p.16 the answer's clock starts only at
+ * routing, so those never routed miss no deadline, yet they are unanswered all the same.
+ */
+export interface Unanswered {
+  count: number;
+  significant: number;
+  /** Those no organization had then: not routed yet, or returned. */
+  unrouted: number;
+}
+
 export interface OrganizationFigures extends Figures {
   organizationId: number;
   name: string;
@@ -125,6 +137,7 @@ export interface MonthlyReport {
   /** The preset the month is judged by: a step's name says how it is met (see `stepLabel`). */
   regulation: Regulation;
   overall: Figures;
+  unanswered: Unanswered;
   organizations: OrganizationFigures[];
   curators: CuratorFigures;
   executors: ExecutorFigures[];
@@ -262,6 +275,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     received: 0,
     answerDeadlines: { total: 0, onTime: 0 },
   };
+  const unanswered: Unanswered = { count: 0, significant: 0, unrouted: 0 };
   const curatorsOverdue: number[] = [];
   let curatorsNotDone = 0;
   const byOrganization = new Map<number, Tally>();
@@ -294,6 +308,11 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       if (!s.curatorStep || (s.step !== "answer" && s.step !== "finalAfterInterim")) continue;
       const held = heldByCurators.get(incident.id) ?? new Set<StepId>();
       heldByCurators.set(incident.id, held.add(s.step));
+    }
+    if (replay.unanswered) {
+      unanswered.count++;
+      if (incident.importance === "significant") unanswered.significant++;
+      if (lead === null) unanswered.unrouted++;
     }
     if (incident.detectedAt >= bounds.start) {
       if (lead === null) curators.received++;
@@ -407,6 +426,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     fullDayMinutes: wt.fullDayMinutes,
     regulation: sla.regulation,
     overall: overall.figures(),
+    unanswered,
     organizations: [...byOrganization]
       .map(([organizationId, tally]) => ({
         organizationId,

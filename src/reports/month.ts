@@ -40,6 +40,26 @@ export function monthLabel(m: ReportMonth): string {
   return `${String(m.month).padStart(2, "0")}.${m.year}`;
 }
 
+const MONTH_NAMES = [
+  "январь",
+  "февраль",
+  "март",
+  "апрель",
+  "май",
+  "июнь",
+  "июль",
+  "август",
+  "сентябрь",
+  "октябрь",
+  "ноябрь",
+  "декабрь",
+];
+
+/** "ноябрь 2026 г.": how a report names its month («Отчёт за ноябрь 2026 г.»). */
+export function monthName(m: ReportMonth): string {
+  return `${MONTH_NAMES[m.month - 1]} ${m.year} г.`;
+}
+
 /** "10.2026", "10/2026", "2026-10"; undefined for anything else. */
 export function parseMonth(text: string): ReportMonth | undefined {
   const trimmed = text.trim();

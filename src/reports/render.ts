@@ -20,7 +20,10 @@ export interface RenderedReport {
   chartName: string;
   workbook: Buffer;
   workbookName: string;
+  /** Under the chart. */
   caption: string;
+  /** Under the spreadsheet: what it is. */
+  workbookCaption: string;
 }
 
 /** The summary also as a recipient without its workbook gets it: see summaryForOrganizationHead. */
@@ -88,6 +91,7 @@ async function renderMonthlyReport(report: MonthlyReport, log: Logger): Promise<
     workbook: await reportWorkbook(report),
     workbookName: tr.fileName("otchet", key),
     caption: tr.chartCaption(report),
+    workbookCaption: tr.workbookCaption("otchet", report),
   };
 }
 
@@ -103,6 +107,7 @@ async function renderViolations(
     workbook: await violationsWorkbook(report, violations),
     workbookName: tr.fileName("narusheniya", monthKey(report.month)),
     caption: "",
+    workbookCaption: tr.workbookCaption("narusheniya", report),
   };
 }
 

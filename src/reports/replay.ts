@@ -8,7 +8,9 @@ import {
   type AssignmentView,
   HELD_BY_CURATORS,
   type Importance,
+  type IncidentState,
   type IncidentView,
+  isOpen,
   questionMeetsDraft,
   runningDeadlines,
 } from "../domain/incident.js";
@@ -77,6 +79,11 @@ export interface Replay {
   leadOrganizationId: number | null;
   /** Each change of the lead organization, in order (null: back with the curators); none before the first routing. */
   leads: { at: Date; organizationId: number | null }[];
+  /**
+   * Whether the post still waited for its answer at the end of the period: no answer posted, not
+   * even an interim one, and not closed.
+   */
+  unanswered: boolean;
 }
 
 /** The lead organization at an instant: whose a draft decided then, or an interim answer posted then, was. */
@@ -690,6 +697,7 @@ export function replayIncident(
   let draftAuthor: number | null = null;
   let interim = false;
   let finished = false;
+  let state: IncidentState = "registered";
   /** The lead's first draft since the routing is owed; its clock may wait for the parts (Georgievsk p.18). */
   let draftOwed = false;
   const parts = new CoexecutorParts(incident, reg, wt);
@@ -825,6 +833,7 @@ export function replayIncident(
   open("routing");
   open("answer");
   for (const e of events) {
+    if (e.toState !== null) state = e.toState as IncidentState;
     if (e.toState !== null && e.toState !== e.fromState) curatorsHold(e.at, CURATORS_STATES.has(e.toState));
     if (e.action === "curatorPosts") curatorsHold(e.at, true, new Date(e.at.getTime() + CLAIM_MS));
     else if (e.action === "curatorGaveUp") curatorsHold(e.at, false);
@@ -1019,7 +1028,7 @@ export function replayIncident(
   // routing (restart); one whose deadline fell while the curators held the post is theirs.
   for (const r of running.values()) steps.push(instance(r, null, null, null, lead ?? returnedBy));
   steps.push(...parts.owed());
-  return { steps, leadOrganizationId: lead, leads };
+  return { steps, leadOrganizationId: lead, leads, unanswered: !interim && isOpen(state) };
 }
 
 /**

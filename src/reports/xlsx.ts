@@ -105,6 +105,9 @@ function summaryRows(report: MonthlyReport): unknown[][] {
     ["Повторных", o.repeats],
     ["Оскорбительных (без ответа)", o.toxic],
     ["С угрозами (без ответа)", o.threats],
+    [report.asOf ? "Без ответа на момент отчёта" : "Без ответа на конец месяца", report.unanswered.count],
+    ["Из них социально значимых", report.unanswered.significant],
+    ["Из них не направлено органам", report.unanswered.unrouted],
     ["Ответов размещено", o.answered],
     ["Ответов в срок", o.answeredOnTime],
     ["Доля ответов в срок", ratio(o.answeredOnTime, o.answered)],
@@ -143,7 +146,9 @@ function summaryRows(report: MonthlyReport): unknown[][] {
  * deadlines that were theirs: they answer none).
  */
 const ANSWER_COLUMNS: Column[] = [
-  { header: "Поступило", width: 11 },
+  // The month's posts by their lead at its end (as the text's «основной исполнитель по N из
+  // поступивших»), so that the column adds up to «Всего».
+  { header: "Поступило (основной исполнитель)", width: 13 },
   { header: "Ответов", width: 10 },
   { header: "Сроков ответа", width: 10 },
   { header: "Сроков ответа соблюдено", width: 12 },

@@ -271,19 +271,19 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
     await monthlyReports(h.deps());
   }
 
-  const summary = ["Отчёт за 11.2026: сообщения из открытых источников", "photo", "document"];
+  const summary = ["Отчёт за ноябрь 2026 г.: сообщения из открытых источников", "photo", "document"];
 
   it("the deputy minister with «Сводка» gets the summary only; the Governor with «Срочные» gets no report", async () => {
     await november();
     expect(kinds(DEPUTY)).toEqual(summary);
     expect(kinds(GOVERNOR)).toEqual([]);
     // A head from before the purposes: everything, the violations of every organization.
-    expect(kinds(OFFICE.head)).toEqual([...summary, "Нарушения регламента за 11.2026: 7", "document"]);
+    expect(kinds(OFFICE.head)).toEqual([...summary, "Нарушения регламента за ноябрь 2026 г.: 7", "document"]);
   });
 
   it("the head of Минздрав gets Минздрав's violations only, not Минобр's nor the curators'", async () => {
     await november();
-    expect(kinds(HEALTH_HEAD)).toEqual(["Нарушения регламента за 11.2026, Минздрав: 3", "document"]);
+    expect(kinds(HEALTH_HEAD)).toEqual(["Нарушения регламента за ноябрь 2026 г., Минздрав: 3", "document"]);
     const lines = h.texts(HEALTH_HEAD)[0]?.split("\n").slice(1) ?? [];
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line).toMatch(/^№ 2 · Минздрав · Иван — /);
@@ -300,7 +300,7 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
       .messages(HEALTH_HEAD)
       .slice(before)
       .map((m) => m.media?.type ?? m.text?.split("\n")[0]);
-    expect(got).toEqual(["Нарушения регламента за 11.2026, Минздрав: 3", "document"]);
+    expect(got).toEqual(["Нарушения регламента за ноябрь 2026 г., Минздрав: 3", "document"]);
     await minister.send("/report 11.2026");
     expect(minister.lastText()).toBe(
       "Сводка по всем органам вам не направляется. Нарушения регламента вашего органа: /report нарушения.",
@@ -314,7 +314,7 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
         .messages(OFFICE.head)
         .slice(sent)
         .map((m) => m.media?.type ?? m.text?.split("\n")[0]),
-    ).toEqual(["Нарушения регламента за 11.2026: 7", "document"]);
+    ).toEqual(["Нарушения регламента за ноябрь 2026 г.: 7", "document"]);
   });
 
   it("a head of one organization with «Сводка» gets the summary's text, not the workbook naming everyone's people", async () => {
@@ -326,7 +326,7 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
     const minister = h.user(6004, "Министр культуры");
     await minister.send("/report 11.2026");
     const got = h.fake.messages(6004).map((m) => m.media?.type ?? m.text?.split("\n")[0]);
-    expect(got.at(-1)).toBe("Отчёт за 11.2026: сообщения из открытых источников");
+    expect(got.at(-1)).toBe("Отчёт за ноябрь 2026 г.: сообщения из открытых источников");
     expect(got).not.toContain("document");
     expect(minister.lastText()).toMatch(
       /Таблица отчёта \(исполнители и нарушения всех органов\) направляется кураторам и руководителям всех органов\. Нарушения регламента вашего органа: \/report нарушения\.$/,
@@ -339,7 +339,7 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
       .messages(6004)
       .slice(before)
       .map((m) => m.media?.type ?? m.text?.split("\n")[0]);
-    expect(sent).toEqual(["Отчёт за 11.2026: сообщения из открытых источников"]);
+    expect(sent).toEqual(["Отчёт за ноябрь 2026 г.: сообщения из открытых источников"]);
     expect(kinds(DEPUTY).filter((kind) => kind === "document").length).toBeGreaterThan(0);
   });
 
@@ -388,12 +388,12 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
     h.clock.set("2026-12-01T05:00:00Z"); // Tuesday 01.12 10:00
     await monthlyReports(h.deps());
 
-    const own = "• МБОУ СОШ № 45 г. Георгиевска: поступило 1";
+    const own = "• МБОУ СОШ № 45 г. Георгиевска: основной исполнитель по 1 из поступивших";
     const director = h.fake.messages(6005);
     expect(director.length).toBeGreaterThan(1);
     expect(director.every((m) => m.media === undefined)).toBe(true);
     const text = director.map((m) => m.text ?? "").join("\n");
-    expect(text).toMatch(/^Отчёт за 11\.2026: сообщения из открытых источников/);
+    expect(text).toMatch(/^Отчёт за ноябрь 2026 г\.: сообщения из открытых источников/);
     expect(text).toContain(own);
     expect(text).not.toContain("в таблице");
     expect(text).toMatch(/Таблица отчёта \(исполнители и нарушения всех органов\) направляется/);
@@ -412,16 +412,16 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
     const minister = h.user(6004, "Министр культуры");
     await minister.send("/report нарушения 11.2026");
     expect(minister.lastText()).toBe(
-      "Нарушения регламента за 11.2026 на 25.11.2026 10:00, Минкульт: 0\nИстёкшие сроки соблюдены.",
+      "Нарушения регламента за ноябрь 2026 г. на 25.11.2026 10:00, Минкульт: 0\nИстёкшие сроки соблюдены.",
     );
     await minister.send("/report нарушения 01.2020");
-    expect(minister.lastText()).toMatch(/^За 01\.2020 данных нет/);
+    expect(minister.lastText()).toMatch(/^За январь 2020 г\. данных нет/);
   });
 
   it("the head of an organization without violations hears that all its deadlines were kept", async () => {
     await november();
     expect(h.texts(6004)).toEqual([
-      "Нарушения регламента за 11.2026, Минкульт: 0\nВсе сроки этого месяца соблюдены.",
+      "Нарушения регламента за ноябрь 2026 г., Минкульт: 0\nВсе сроки этого месяца соблюдены.",
     ]);
   });
 });
@@ -438,7 +438,7 @@ describe("Georgievsk p.23: violations on the 5th", () => {
     h.clock.set("2026-12-04T07:00:00Z"); // Friday: the 5th is a Saturday
     await monthlyReports(h.deps());
     expect(kinds(HEALTH_HEAD)).toEqual([
-      expect.stringMatching(/^Нарушения регламента за 11\.2026, Минздрав: \d+$/),
+      expect.stringMatching(/^Нарушения регламента за ноябрь 2026 г\., Минздрав: \d+$/),
       "document",
     ]);
     expect(kinds(OFFICE.healthChat).filter((kind) => kind?.startsWith("Нарушения"))).toEqual([]);

@@ -23,7 +23,7 @@ describe("/report", () => {
     await send(OFFICE.curator, "Ольга", "/report 11.2026");
     const messages = h.fake.messages(OFFICE.curator);
     expect(messages.map((m) => m.media?.type ?? "text")).toEqual(["text", "photo", "document"]);
-    expect(messages[0]?.text).toMatch(/^Отчёт за 11\.2026/);
+    expect(messages[0]?.text).toMatch(/^Отчёт за ноябрь 2026 г\./);
     expect(messages[2]?.media?.file_name).toBe("otchet-2026-11.xlsx");
   });
 
@@ -32,11 +32,11 @@ describe("/report", () => {
     seedNovember(h);
     h.clock.set("2026-12-03T06:00:00Z");
     await send(OFFICE.head, "Глава", "/report");
-    expect(h.texts(OFFICE.head)[0]).toMatch(/^Отчёт за 11\.2026/);
+    expect(h.texts(OFFICE.head)[0]).toMatch(/^Отчёт за ноябрь 2026 г\./);
     h.fake.clearCalls();
     await send(OFFICE.head, "Глава", "/report нарушения 11.2026");
     const last = h.fake.messages(OFFICE.head).slice(-2);
-    expect(last[0]?.text).toMatch(/^Нарушения регламента за 11\.2026: 5/);
+    expect(last[0]?.text).toMatch(/^Нарушения регламента за ноябрь 2026 г\.: 5/);
     expect(last[1]?.media?.file_name).toBe("narusheniya-2026-11.xlsx");
     // A finished month recomputed later may differ: the copy says when it was made, in local time.
     const workbook = new ExcelJS.Workbook();
@@ -83,7 +83,7 @@ describe("/report", () => {
     expect(h.lastText(OFFICE.curator)).toMatch(/^Укажите месяц так: \/report 10\.2026/);
     await send(OFFICE.curator, "Ольга", "/report 01.2025");
     expect(h.lastText(OFFICE.curator)).toBe(
-      "За 01.2025 данных нет: сообщений и событий по ним не было. " +
+      "За январь 2025 г. данных нет: сообщений и событий по ним не было. " +
         "Отчёт за текущий месяц (пока неполный): /report 11.2026",
     );
     await send(OFFICE.executor, "Иван", "/report 11.2026");
@@ -141,7 +141,7 @@ describe("/report", () => {
       .map((m) => m.media?.type ?? m.text?.split("\n")[0]);
     expect(kinds).toEqual([
       "Открытые сообщения: 1",
-      "Отчёт за 11.2026: сообщения из открытых источников",
+      "Отчёт за ноябрь 2026 г.: сообщения из открытых источников",
       "photo",
       "document",
     ]);
@@ -179,18 +179,20 @@ describe("/report", () => {
     h.clock.set(local("2026-12-02 10:20"));
     await send(OFFICE.curator, "Ольга", "/report нарушения 12.2026");
     expect(h.texts(OFFICE.curator)[0]?.split("\n")).toEqual([
-      "Нарушения регламента за 12.2026 на 02.12.2026 10:20: 1",
+      "Нарушения регламента за декабрь 2026 г. на 02.12.2026 10:20: 1",
       "Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли.",
       "№ 1 · кураторы — направить исполнителю (п. 6): срок 01.12.2026 10:30, пока не выполнено, опоздание 7 ч 50 мин",
     ]);
     await send(OFFICE.curator, "Ольга", "/report 12.2026");
     const summary = h.fake.messages(OFFICE.curator).slice(-3);
     expect(summary[0]?.text?.split("\n").slice(0, 2)).toEqual([
-      "Отчёт за 12.2026 на 02.12.2026 10:20: сообщения из открытых источников",
+      "Отчёт за декабрь 2026 г. на 02.12.2026 10:20: сообщения из открытых источников",
       "Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли.",
     ]);
     expect(summary[0]?.text).toContain("Нарушений регламента: 1");
-    expect(summary[1]?.caption).toBe("Доля ответов в срок за 12.2026 на 02.12.2026 10:20 и за 12 месяцев");
+    expect(summary[1]?.caption).toBe(
+      "Доля ответов в срок за декабрь 2026 г. на 02.12.2026 10:20 и за 12 месяцев",
+    );
 
     await send(OFFICE.curator, "Ольга", "/report 01.2027");
     expect(h.lastText(OFFICE.curator)).toBe(

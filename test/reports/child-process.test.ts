@@ -83,7 +83,7 @@ describe("reports rendered in a child process", () => {
     await h.user(OFFICE.curator, "Ольга").send("/report 11.2026");
     const messages = h.fake.messages(OFFICE.curator);
     expect(messages.map((m) => m.media?.type ?? "text")).toEqual(["text", "photo", "document"]);
-    expect(messages[0]?.text).toMatch(/^Отчёт за 11\.2026/);
+    expect(messages[0]?.text).toMatch(/^Отчёт за ноябрь 2026 г\./);
   });
 
   it("a report the child could not render is not lost: it is tried again a quarter of an hour later", async () => {

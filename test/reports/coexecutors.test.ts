@@ -162,7 +162,7 @@ describe("co-executors' parts in the violations", () => {
       [2, "coexecutorPart", "п. 14", "Минкультуры", "Пётр", local("2026-11-30 16:05"), null, 115],
     ]);
     expect(tr.violations(report).split("\n").slice(0, 2)).toEqual([
-      "Нарушения регламента за 11.2026: 2",
+      "Нарушения регламента за ноябрь 2026 г.: 2",
       "№ 1 · Минкультуры · Пётр — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:10, выполнено 09.11.2026 15:10, опоздание 2 ч",
     ]);
     const culture = report.organizations.find((org) => org.organizationId === o.culture);

@@ -23,7 +23,7 @@ const ADMIN = 9001;
 const SUMMARY_DAY = "2026-12-01T07:00:00Z";
 /** Friday 04.12.2026 10:00 Moscow: the violations' day, as the 5th is a Saturday (p.23). */
 const VIOLATIONS_DAY = "2026-12-04T07:00:00Z";
-const VIOLATIONS = /^Нарушения регламента за 11\.2026: \d+$/;
+const VIOLATIONS = /^Нарушения регламента за ноябрь 2026 г\.: \d+$/;
 
 const kinds = (chatId: number) => h.fake.messages(chatId).map((m) => m.media?.type ?? m.text?.split("\n")[0]);
 const violationsIn = (chatId: number) => kinds(chatId).slice(3);
@@ -117,7 +117,7 @@ describe("automatic reports when Telegram fails", () => {
     );
     expect(await monthlyReports(h.deps())).toBe(1);
     expect(h.texts(ADMIN)).toEqual([
-      "Не доставлено: «Нарушения регламента за 11.2026» — Глава: бот заблокирован или удалён из чата. " +
+      "Не доставлено: «Нарушения регламента за ноябрь 2026 г.» — Глава: бот заблокирован или удалён из чата. " +
         "Повторно бот это не отправит. Попросите разблокировать бота или верните его в чат; затем отчёт " +
         "можно запросить командой /report нарушения 11.2026.",
     ]);
@@ -143,7 +143,7 @@ describe("automatic reports when Telegram fails", () => {
       await monthlyReports(h.deps());
       expect(blocked(OFFICE.head)).toBe(true);
       expect(h.texts(ADMIN)).toEqual([
-        expect.stringMatching(/^Не доставлено: «Нарушения регламента за 11\.2026» — Глава:/),
+        expect.stringMatching(/^Не доставлено: «Нарушения регламента за ноябрь 2026 г\.» — Глава:/),
       ]);
     },
   );
@@ -175,7 +175,7 @@ describe("automatic reports when Telegram fails", () => {
     expect(callsTo(OFFICE.head)).toBe(tried);
     expect(violationsIn(OFFICE.curatorsChat)).toEqual([expect.stringMatching(VIOLATIONS), "document"]);
     expect(h.texts(ADMIN)).toEqual([
-      "Не доставлено: «Нарушения регламента за 11.2026» — Глава: бот заблокирован или удалён из чата. " +
+      "Не доставлено: «Нарушения регламента за ноябрь 2026 г.» — Глава: бот заблокирован или удалён из чата. " +
         "Повторно бот это не отправит. Попросите разблокировать бота или верните его в чат; затем отчёт " +
         "можно запросить командой /report нарушения 11.2026.",
     ]);
@@ -192,7 +192,7 @@ describe("automatic reports when Telegram fails", () => {
     expect(violationsIn(OFFICE.head)).toEqual([expect.stringMatching(VIOLATIONS)]);
     expect(violationsIn(OFFICE.curatorsChat)).toEqual([expect.stringMatching(VIOLATIONS)]);
     expect(h.texts(ADMIN)).toEqual([
-      "«Нарушения регламента за 11.2026» не удалось доставить целиком: Telegram не принял отчёт из-за " +
+      "«Нарушения регламента за ноябрь 2026 г.» не удалось доставить целиком: Telegram не принял отчёт из-за " +
         "ошибки в нём самом, а не в чате. Повторно бот его не отправит. Подробности — в журнале бота; " +
         "передайте их разработчику.",
     ]);

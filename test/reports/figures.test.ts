@@ -189,7 +189,7 @@ describe("monthly figures", () => {
       [7, "answer", "п. 8", null, local("2026-11-30 18:00"), null, 0],
     ]);
     expect(tr.violations(report).split("\n").slice(0, 2)).toEqual([
-      "Нарушения регламента за 11.2026: 5",
+      "Нарушения регламента за ноябрь 2026 г.: 5",
       "№ 2 · Минздрав · Иван — прислать проект ответа куратору (п. 9): срок 09.11.2026 16:00, выполнено 10.11.2026 10:00, опоздание 3 ч",
     ]);
   });
@@ -294,11 +294,11 @@ describe("monthly figures", () => {
     seedNovember(h);
     const text = tr.summary(buildMonthlyReport(h.db, h.sla, NOVEMBER));
     expect(text.length).toBeLessThanOrEqual(4096);
-    expect(text).toContain("Отчёт за 11.2026");
+    expect(text).toContain("Отчёт за ноябрь 2026 г.");
     expect(text).toContain("Ответов размещено: 5, в срок: 4 (80%)");
     expect(text).toContain("Согласовано с первого раза: 5 из 6 (83%); средняя оценка качества: 4,0");
     expect(text).toContain(
-      "• Минздрав: поступило 5, ответов 5, сроков ответа соблюдено 5 из 6 (83%), нарушений 3",
+      "• Минздрав: основной исполнитель по 5 из поступивших, возвращено 1, ответов 5, сроков ответа соблюдено 5 из 6 (83%), нарушений 3",
     );
   });
 });

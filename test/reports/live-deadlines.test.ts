@@ -250,7 +250,7 @@ describe("a returned post routed again: the routing clock runs from the return",
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 2 · куратор Ольга — направить исполнителю (п. 6): срок 09.11.2026 10:50, выполнено 09.11.2026 11:00, опоздание 10 мин",
     ]);
     expect(stepScore(report, "routing")).toBe("3/4");
@@ -292,7 +292,7 @@ describe("Georgievsk p.16: a new routing after a return restarts the answer cloc
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 2 · Миндор · Пётр — разместить ответ (п. 16): срок 09.11.2026 16:00, выполнено 09.11.2026 16:20, опоздание 20 мин",
     ]);
     expect(stepScore(report, "answer")).toBe("1/2");
@@ -318,7 +318,7 @@ describe("a curator routes a post in rework to another organization", () => {
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 2 · Минздрав · Иван — доработать ответ (п. 11): срок 09.11.2026 11:20, не выполнено, снято с исполнения 09.11.2026 12:00, опоздание 40 мин",
     ]);
     expect(stepScore(report, "rework")).toBe("0/1");
@@ -347,7 +347,7 @@ describe("a curator routes a post in rework to another organization", () => {
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · Минздрав · Иван — доработать ответ (п. 11): срок 09.11.2026 11:20, выполнено 09.11.2026 11:30, опоздание 10 мин",
     ]);
     expect(stepScore(report, "draft")).toBe("1/1");
@@ -381,7 +381,7 @@ describe("Georgievsk p.18: with co-executors the lead's draft runs from the last
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 2 · Минздрав · Иван — прислать проект ответа куратору (п. 11): срок 09.11.2026 12:20, выполнено 09.11.2026 12:40, опоздание 20 мин",
     ]);
     expect(stepScore(report, "draft")).toBe("1/2");
@@ -422,7 +422,7 @@ describe("a co-executor returns the post", () => {
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · Минспорт · Мария — возврат не по компетенции (п. 10): срок 09.11.2026 10:30, выполнено 09.11.2026 11:05, опоздание 35 мин",
     ]);
     expect(stepScore(report, "return")).toBe("1/2");
@@ -453,7 +453,7 @@ describe("an interim answer and a question to the author are drafts approved bef
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 0",
+      "Нарушения регламента за ноябрь 2026 г.: 0",
       "Все сроки этого месяца соблюдены.",
     ]);
     // P.12 has no publication deadline of its own: posting meets the answer's (p.16).
@@ -475,7 +475,7 @@ describe("an interim answer and a question to the author are drafts approved bef
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · Минздрав · Иван — прислать проект окончательного ответа куратору (п. 15): срок 18.11.2026 18:00, не выполнено к концу месяца, опоздание 8 раб. дн.",
     ]);
   });
@@ -525,7 +525,7 @@ describe("Georgievsk p.15: the final answer after an interim one is owed as its 
     );
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · кураторы — прислать проект окончательного ответа куратору (п. 15): срок 18.11.2026 18:00, " +
         "выполнено 20.11.2026 11:00, опоздание 1 раб. дн. 2 ч",
     ]);
@@ -548,7 +548,7 @@ describe("Georgievsk p.15: the final answer after an interim one is owed as its 
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · Минздрав · Иван — прислать проект окончательного ответа куратору (п. 15): срок 18.11.2026 18:00, " +
         "выполнено 19.11.2026 10:00, опоздание 1 ч",
     ]);
@@ -580,7 +580,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 2 · Минспорт · Мария — прислать информацию соисполнителя (п. 14): срок 09.11.2026 14:30, выполнено 09.11.2026 14:40, опоздание 10 мин",
     ]);
     expect(stepScore(report, "coexecutorPart")).toBe("3/4");
@@ -611,7 +611,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · Минспорт · Мария — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:30, выполнено 09.11.2026 12:40, опоздание 10 мин",
     ]);
   });
@@ -633,7 +633,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 2",
+      "Нарушения регламента за ноябрь 2026 г.: 2",
       "№ 1 · Минспорт · Мария — прислать информацию соисполнителя (п. 14): срок 30.11.2026 14:30, выполнено 30.11.2026 14:40, опоздание 10 мин",
       "№ 1 · Минздрав · Иван — прислать проект ответа куратору (п. 9): срок 30.11.2026 16:00, выполнено 30.11.2026 17:50, опоздание 1 ч 50 мин",
     ]);
@@ -656,7 +656,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     o.publish(id, ivan, "15:20");
 
     expect(tr.violations(o.november()).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · Минкультуры · Анна — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:00, выполнено 09.11.2026 12:10, опоздание 10 мин",
     ]);
   });
@@ -716,7 +716,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · куратор Ольга — передать основному исполнителю информацию соисполнителя (п. 18): срок 09.11.2026 11:00, выполнено 09.11.2026 11:10, опоздание 10 мин",
     ]);
     expect(stepScore(report, "coexecutorPassOn")).toBe("1/2");
@@ -750,7 +750,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · Минкультуры · Анна — доработать информацию соисполнителя (п. 14, 18): срок 09.11.2026 11:30, выполнено 09.11.2026 11:40, опоздание 10 мин",
     ]);
     expect(stepScore(report, "coexecutorPart")).toBe("2/2");
@@ -792,7 +792,7 @@ describe("co-executors one after another (Orenburg p.14)", () => {
     o.publish(id, ivan, "13:50");
 
     expect(tr.violations(o.november()).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · Минспорт · Мария — прислать информацию соисполнителя (п. 18): срок 09.11.2026 12:50, выполнено 09.11.2026 13:00, опоздание 10 мин",
     ]);
   });
@@ -843,12 +843,12 @@ describe("a step ended before it was done: missed if its deadline had passed by 
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · Минздрав · Иван — прислать проект ответа куратору (п. 11): срок 09.11.2026 10:00, не выполнено, снято с исполнения 09.11.2026 11:30, опоздание 1 ч 30 мин",
     ]);
     expect(stepScore(report, "draft")).toBe("2/3");
     expect(tr.summary(report)).toContain(
-      "• Минздрав: поступило 0, ответов 0, сроков ответа не было, нарушений 1",
+      "• Минздрав: основной исполнитель по 0 из поступивших, ответов 0, сроков ответа не было, нарушений 1",
     );
   });
 
@@ -864,7 +864,7 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     o.answer(id, petr, "09:55", "10:40", "10:50", "11:00");
 
     const report = o.november();
-    expect(tr.violations(report).split("\n")[0]).toBe("Нарушения регламента за 11.2026: 0");
+    expect(tr.violations(report).split("\n")[0]).toBe("Нарушения регламента за ноябрь 2026 г.: 0");
     expect(stepScore(report, "decision")).toBe("2/2");
     expect(stepScore(report, "draft")).toBe("2/2");
     // The new lead's draft was its first: approved the first time.
@@ -934,7 +934,7 @@ describe("a step ended before it was done: missed if its deadline had passed by 
 
       const report = o.november();
       expect(tr.violations(report).split("\n")).toEqual([
-        "Нарушения регламента за 11.2026: 1",
+        "Нарушения регламента за ноябрь 2026 г.: 1",
         `№ 1 · Минкультуры · Анна — прислать информацию соисполнителя (${clause}): срок 09.11.2026 11:00, не выполнено, снято с исполнения 09.11.2026 12:50, опоздание 1 ч 50 мин`,
       ]);
       expect(stepScore(report, "coexecutorPart")).toBe("0/1");
@@ -959,7 +959,7 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     // The month so far, as a curator asking for it that morning sees it: Пётр owes no posting.
     const report = buildMonthlyReport(h.db, h.sla, NOVEMBER, o.at("11:30"));
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026 на 09.11.2026 11:30: 1",
+      "Нарушения регламента за ноябрь 2026 г. на 09.11.2026 11:30: 1",
       tr.soFar,
       "№ 2 · Минздрав · Иван — разместить согласованный ответ (п. 12): срок 09.11.2026 10:40, не выполнено, снято с исполнения 09.11.2026 11:00, опоздание 20 мин",
     ]);
@@ -979,7 +979,7 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     o.answer(id, petr, "15:45", "16:30", "16:40", "16:50");
 
     expect(tr.violations(o.november()).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 2",
+      "Нарушения регламента за ноябрь 2026 г.: 2",
       "№ 1 · Минздрав · Иван — возврат не по компетенции (п. 7): срок 09.11.2026 09:30, выполнено 09.11.2026 15:30, опоздание 5 ч",
       "№ 1 · Минздрав · Иван — прислать проект ответа куратору (п. 9): срок 09.11.2026 15:00, не выполнено, снято с исполнения 09.11.2026 15:30, опоздание 30 мин",
     ]);
@@ -1012,7 +1012,7 @@ describe("a step ended before it was done: missed if its deadline had passed by 
     }
 
     expect(tr.violations(o.november()).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · Минздрав — прислать проект ответа куратору (п. 9): срок 09.11.2026 15:00, не выполнено, снято с исполнения 09.11.2026 15:30, опоздание 30 мин",
     ]);
   });
@@ -1091,7 +1091,7 @@ describe("work done at the weekend", () => {
 
     const report = o.november();
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 1",
+      "Нарушения регламента за ноябрь 2026 г.: 1",
       `№ ${earlier} · Минздрав · Иван — разместить согласованный ответ (п. 12): срок 13.11.2026 17:30, выполнено 14.11.2026 10:00, опоздание 30 мин`,
     ]);
     expect(stepScore(report, "publication")).toBe("1/2");

@@ -39,14 +39,21 @@ describe("monthly reports job", () => {
     h.clock.set("2026-12-01T05:00:00Z"); // 10:00
     expect(await monthlyReports(deps())).toBe(5);
     expect(await monthlyReports(deps())).toBe(0);
-    const expected = ["Отчёт за 11.2026: сообщения из открытых источников", "photo", "document"];
+    const expected = ["Отчёт за ноябрь 2026 г.: сообщения из открытых источников", "photo", "document"];
     expect(kinds(OFFICE.curatorsChat)).toEqual([
       ...expected,
-      "Нарушения регламента за 11.2026: 5",
+      "Нарушения регламента за ноябрь 2026 г.: 5",
       "document",
     ]);
-    expect(kinds(OFFICE.head)).toEqual([...expected, "Нарушения регламента за 11.2026: 5", "document"]);
-    expect(kinds(OFFICE.healthChat)).toEqual(["Нарушения регламента за 11.2026, Минздрав: 3", "document"]);
+    expect(kinds(OFFICE.head)).toEqual([
+      ...expected,
+      "Нарушения регламента за ноябрь 2026 г.: 5",
+      "document",
+    ]);
+    expect(kinds(OFFICE.healthChat)).toEqual([
+      "Нарушения регламента за ноябрь 2026 г., Минздрав: 3",
+      "document",
+    ]);
   });
 
   it("a month without data is rendered once, not at every tick", async () => {
@@ -82,7 +89,7 @@ describe("monthly reports job", () => {
     h.clock.set("2026-12-01T05:45:00Z"); // then half an hour
     expect(await monthlyReports(failing)).toBe(0);
     expect(h.texts(ADMIN)).toEqual([
-      "Ежемесячный отчёт за 11.2026 не удалось подготовить (попыток: 3). Бот будет пробовать снова; причина — в журнале бота.",
+      "Ежемесячный отчёт за ноябрь 2026 г. не удалось подготовить (попыток: 3). Бот будет пробовать снова; причина — в журнале бота.",
     ]);
     h.clock.set("2026-12-01T06:45:00Z"); // then an hour
     expect(await monthlyReports(deps())).toBe(5);
@@ -105,7 +112,7 @@ describe("monthly reports job", () => {
     h.clock.set("2026-12-01T06:45:00Z");
     expect(await monthlyReports(failing)).toBe(0);
     expect(h.texts(ADMIN)).toEqual([
-      "Ежемесячный отчёт за 11.2026 не удалось подготовить (попыток: 4). Бот будет пробовать снова; причина — в журнале бота.",
+      "Ежемесячный отчёт за ноябрь 2026 г. не удалось подготовить (попыток: 4). Бот будет пробовать снова; причина — в журнале бота.",
     ]);
   });
 
@@ -119,7 +126,7 @@ describe("monthly reports job", () => {
     expect(await monthlyReports(deps())).toBe(0);
     h.clock.set("2026-12-04T07:00:00Z"); // Friday: the 5th is a Saturday
     expect(await monthlyReports(deps())).toBe(2);
-    expect(kinds(OFFICE.head).slice(3, 4)[0]).toMatch(/^Нарушения регламента за 11\.2026: \d+$/);
+    expect(kinds(OFFICE.head).slice(3, 4)[0]).toMatch(/^Нарушения регламента за ноябрь 2026 г\.: \d+$/);
     expect(kinds(OFFICE.healthChat)).toEqual([]);
     expect(await monthlyReports(deps())).toBe(0);
   });
@@ -134,14 +141,14 @@ describe("monthly reports job", () => {
     expect(await monthlyReports(deps())).toBe(0);
     h.clock.set("2027-01-05T06:00:00Z"); // 09:00, a holiday still
     expect(await monthlyReports(deps())).toBe(2);
-    expect(kinds(OFFICE.head)).toEqual(["Нарушения регламента за 12.2026: 2", "document"]);
+    expect(kinds(OFFICE.head)).toEqual(["Нарушения регламента за декабрь 2026 г.: 2", "document"]);
     const toHead = h.fake.calls.filter((c) => Number(c.params.chat_id) === OFFICE.head);
     expect(toHead.map((c) => c.params.disable_notification)).toEqual([true, true]);
     expect(await monthlyReports(deps())).toBe(0);
     h.clock.set("2027-01-11T06:00:00Z"); // Monday 11.01, the first working day: the summary
     expect(await monthlyReports(deps())).toBe(2);
     expect(kinds(OFFICE.head).slice(2)).toEqual([
-      "Отчёт за 12.2026: сообщения из открытых источников",
+      "Отчёт за декабрь 2026 г.: сообщения из открытых источников",
       "photo",
       "document",
     ]);

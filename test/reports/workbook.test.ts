@@ -110,7 +110,7 @@ describe("the report's spreadsheet", () => {
 
     const running = buildMonthlyReport(h.db, h.sla, december, local("2026-12-02 10:20"));
     expect(tr.summary(running).split("\n")[0]).toBe(
-      "Отчёт за 12.2026 на 02.12.2026 10:20: сообщения из открытых источников",
+      "Отчёт за декабрь 2026 г. на 02.12.2026 10:20: сообщения из открытых источников",
     );
     expect(rowsOf(await sheets(running), "Сводка").slice(1, 5)).toEqual([
       ["Месяц", "12.2026"],
@@ -262,10 +262,10 @@ describe("the curators' missed answer deadlines in «По органам»", () 
     seedRegistered(h, { link: "https://vk.com/wall-1_3" });
     const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 12 }, local("2026-12-03 10:20"));
     const rows = rowsOf(await sheets(report), "По органам");
-    const column = rows[0]?.indexOf("Поступило") ?? -1;
+    const column = rows[0]?.indexOf("Поступило (основной исполнитель)") ?? -1;
     const received = new Map(rows.slice(1).map((row) => [row[0], row[column]]));
     expect([received.get("Минздрав"), received.get("Кураторы"), received.get("Всего")]).toEqual([1, 2, 3]);
-    expect(tr.summary(report)).toContain("• не направлено органам: поступило 2");
+    expect(tr.summary(report)).toContain("• не направлено органам: 2 из поступивших");
   });
 });
 
@@ -316,7 +316,7 @@ describe("the spreadsheet and the text name the steps alike", () => {
 
     const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 11 });
     expect(tr.violations(report).split("\n")).toEqual([
-      "Нарушения регламента за 11.2026: 3",
+      "Нарушения регламента за ноябрь 2026 г.: 3",
       "№ 1 · Минздрав · Иван — разместить согласованный ответ (п. 12): срок 09.11.2026 15:30, выполнено 10.11.2026 10:30, опоздание 4 ч",
       "№ 1 · Минздрав · Иван — ответ на сообщение (п. 8): срок 10.11.2026 10:00, выполнено 10.11.2026 10:30, опоздание 30 мин",
       "№ 2 · Минздрав — прислать проект ответа куратору (п. 9): срок 09.11.2026 15:00, не выполнено, снято с исполнения 09.11.2026 15:30, опоздание 30 мин",

@@ -12,7 +12,7 @@ import { formatDeadline } from "../../domain/time-format.js";
 import { type SendOutcome, sendRendered, summaryForOrganizationHead } from "../../reports/deliver.js";
 import {
   monthKey,
-  monthLabel,
+  monthName,
   monthOf,
   parseMonth,
   type ReportMonth,
@@ -124,7 +124,7 @@ async function renderAndSend(ctx: BotContext, deps: AppDeps, asked: Asked): Prom
     else if (!rendered.violations) await ctx.reply(tr.noData(month, when < 0 ? current : undefined));
     else {
       const soFar = when === 0 ? formatDeadline(now, deps.sla.timezone) : undefined;
-      await ctx.reply(tp.heads.noViolations(monthLabel(month), name, soFar));
+      await ctx.reply(tp.heads.noViolations(monthName(month), name, soFar));
     }
     return;
   }
