@@ -1,0 +1,304 @@
+/**
+ * A month of an office run by monkeys: where the fuzz (fuzz.test.ts) forges what nobody was shown,
+ * here curators, executors and a head press only buttons the bot showed them — new or stale — and
+ * type what its questions ask for, or not: answers, links, reasons, photos, commands, nonsense. The
+ * clock moves on and the timed jobs run as in production. Whatever they do, nothing may crash, every
+ * press gets one answer, every private message a reply, and every change to a post leaves an audit
+ * event; and the posts do move: some are answered.
+ */
+import { appendFileSync } from "node:fs";
+import type { Chat, User } from "grammy/types";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { t } from "../../src/bot/texts.js";
+import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
+import { remindUnpostedClaims } from "../../src/jobs/curator-posting.js";
+import { curatorsDigest, morningDigests } from "../../src/jobs/digest.js";
+import { headsRetry, surgeRetry } from "../../src/jobs/heads.js";
+import { monthlyReports } from "../../src/jobs/reports.js";
+import { sweep } from "../../src/jobs/sweep.js";
+import { Harness } from "../support/bot-harness.js";
+import type { ApiCall } from "../support/fake-bot-api.js";
+import { type FileRef, groupChat, type NewUpdate, privateChat, tgUser, updates } from "../support/updates.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+
+/** 1 500 by default; MONKEY_STEPS=… to run more or fewer. */
+const STEPS = Number(process.env.MONKEY_STEPS ?? 1_500);
+/** Fixed, so a failure replays; MONKEY_SEED=… to explore other days. */
+const SEED = Number(process.env.MONKEY_SEED ?? 20261207);
+const REPLAY = `replay: MONKEY_SEED=${SEED} MONKEY_STEPS=${STEPS} npx vitest run test/reliability/monkey.test.ts`;
+
+/** MONKEY_TRACE=file: what each monkey did, a line a step. */
+function trace(line: string): void {
+  if (process.env.MONKEY_TRACE) appendFileSync(process.env.MONKEY_TRACE, `${line}\n`);
+}
+
+/** Deterministic randomness (mulberry32), so a failure can be replayed. */
+function rng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let r = Math.imul(a ^ (a >>> 15), 1 | a);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const EDUCATION = { chat: -300, executor: 3002 } as const;
+
+interface Monkey {
+  tg: User;
+  /** The chats the person is in: the private chat first. */
+  chats: Chat[];
+  curator: boolean;
+}
+
+/** What people type: answers to the bot's questions, and what they type instead. */
+function typed(random: () => number, posts: number): string {
+  const n = 1 + Math.floor(random() * Math.max(posts, 1));
+  // A post of the morning's (seeded) or one the curators registered.
+  const post = random() < 0.5 ? `wall-200_${1 + Math.floor(random() * 6)}` : `wall-100_${n}`;
+  const samples = [
+    "Здравствуйте! Снег во дворе уберут до пятницы. Спасибо за обращение, администрация района.",
+    "Здравствуйте! Ремонт освещения запланирован на следующую неделю.",
+    "Здравствуйте! Мусор вывезут сегодня до 18:00, контейнерную площадку приведут в порядок.",
+    "Здравствуйте! Проверка проведена, нарушения устранены. Администрация района.",
+    "Не наша компетенция: это вопрос Министерства транспорта.",
+    `https://vk.com/${post}?reply=${500 + Math.floor(random() * 500)}`,
+    `https://vk.com/${post}?reply=${500 + Math.floor(random() * 500)}`,
+    `https://vk.com/${post}`,
+    "https://ok.ru/group/1/topic/2",
+    "ЖКХ",
+    "Ленина, 5",
+    "Готово",
+    "да",
+    "2",
+    "отмена",
+    "/cancel",
+    "/list",
+    "/start",
+    "/help",
+    "/report",
+    "Спасибо 👍",
+    "ا".repeat(50),
+    "Очень длинный ответ. ".repeat(300),
+  ];
+  return samples[Math.floor(random() * samples.length)] as string;
+}
+
+/**
+ * People mostly move a post on: the buttons that do are pressed more often than those that close it,
+ * cancel or look around; so posts go the whole way while every button still gets pressed.
+ */
+const ON =
+  /^(Направить|Зарегистрировать|Взять в работу|Подготовить|Промежуточный|Отправить|Согласовать|Размещено|Размещу|Готово|Мин)/;
+const AWAY =
+  /^(Отмена|История|Угроза|Оскорбительное|Да, закрыть|Да, угроза|Закрыть|Вернуть|На доработку|Все|•)/;
+
+function weighted<T extends { label: string }>(random: () => number, buttons: readonly T[]): T {
+  const weights = buttons.map((b) => (ON.test(b.label) ? 6 : AWAY.test(b.label) ? 0.3 : 1));
+  let left = random() * weights.reduce((a, b) => a + b, 0);
+  for (const [i, button] of buttons.entries()) {
+    left -= weights[i] as number;
+    if (left < 0) return button;
+  }
+  return buttons.at(-1) as T;
+}
+
+/** Errors the bot logs (its error boundary logs «update failed» before apologizing). */
+function recordErrors(h: Harness): { errors: string[]; log: pino.Logger } {
+  const errors: string[] = [];
+  const log = pino({ level: "error" }, { write: (line: string) => errors.push(line) });
+  Object.assign(h.app, { log });
+  return { errors, log };
+}
+
+/** The tables a change of a post touches, as one string, to see whether a step changed one. */
+function postsState(h: Harness): string {
+  const { sqlite } = h.database;
+  return ["incidents", "assignments", "drafts", "publications"]
+    .map((table) => JSON.stringify(sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all()))
+    .join("\n");
+}
+
+function lastAuditId(h: Harness): number {
+  const row = h.database.sqlite.prepare("SELECT max(id) AS id FROM audit_events").get() as {
+    id: number | null;
+  };
+  return row.id ?? 0;
+}
+
+/**
+ * What was wrong with the bot's handling of one update, judged by the calls it made meanwhile: a
+ * private message gets a reply (or the question it answers says what was taken); a press exactly one answer; nobody is told «что-то пошло не так».
+ */
+function problemsOf(where: string, update: NewUpdate, made: ApiCall[]): string[] {
+  const problems: string[] = [];
+  const message = update.message;
+  if (
+    message?.chat.type === "private" &&
+    !made.some((c) => /^(send|edit)/.test(c.method) && c.params.chat_id === message.chat.id && c.response.ok)
+  )
+    problems.push(`${where}: no reply to ${JSON.stringify(message.text ?? "(photo)").slice(0, 60)}`);
+  const query = update.callback_query;
+  if (query) {
+    const answers = made.filter(
+      (c) => c.method === "answerCallbackQuery" && c.params.callback_query_id === query.id,
+    );
+    if (answers.length !== 1) problems.push(`${where}: ${answers.length} answers to «${query.data}»`);
+  }
+  if (made.some((c) => c.params.text === t.error)) problems.push(`${where}: apologized`);
+  return problems;
+}
+
+let h: Harness;
+let people: Monkey[];
+let file: FileRef;
+
+beforeAll(async () => {
+  h = await Harness.start({ now: "2026-11-23T04:00:00Z" });
+  const { health } = seedOffice(h);
+  const education = h.seedOrganization("Министерство образования", "Минобр");
+  h.seedChat(h.group(EDUCATION.chat, "Минобр: обращения"), education);
+  h.seedPerson(EDUCATION.executor, "Пётр", [], [education]);
+  // The day starts with work on the desks: posts in work at the health ministry, some with a draft
+  // waiting for the curators, one approved; the rest come in through the curators' chat.
+  for (let n = 1; n <= 6; n++) {
+    const id = await seedIncidentInWork(h, health, { link: `https://vk.com/wall-200_${n}` });
+    if (n > 2) await seedDraft(h, id, { approve: n === 6 });
+  }
+  const curators = groupChat(OFFICE.curatorsChat, "Кураторы");
+  const person = (id: number, name: string, groups: Chat[], curator = false): Monkey => {
+    const tg = tgUser(id, name);
+    return { tg, chats: [privateChat(tg), ...groups], curator };
+  };
+  // The head comes by now and then; curators and executors work all day.
+  people = [
+    person(OFFICE.curator, "Ольга", [curators], true),
+    person(OFFICE.curator2, "Светлана", [curators], true),
+    person(OFFICE.executor, "Иван", [groupChat(OFFICE.healthChat, "Минздрав: обращения")]),
+    person(EDUCATION.executor, "Пётр", [groupChat(EDUCATION.chat, "Минобр: обращения")]),
+    person(OFFICE.head, "Глава", []),
+  ];
+  people.splice(0, 0, ...people.slice(0, 4));
+  file = h.fake.addFile("photo", "photo.jpg");
+}, 60_000);
+afterAll(() => h.close());
+
+describe("monkeys in the office", () => {
+  it(`${STEPS} steps of pressing what is shown and typing what is asked: nothing crashes, nothing is unaccounted for`, async () => {
+    const random = rng(SEED);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    const { errors, log } = recordErrors(h);
+    const deps = { ...h.deps(), log };
+    const jobs = [
+      sweep,
+      headsRetry(),
+      surgeRetry(),
+      morningDigests,
+      curatorsDigest,
+      remindAbandonedDrafts,
+      remindUnpostedClaims,
+      monthlyReports,
+    ];
+    const problems: string[] = [];
+    const seeded = lastAuditId(h);
+    let posts = 0;
+    let previous: Monkey | undefined;
+    let presses = 0;
+    for (let i = 0; i < STEPS && problems.length === 0; i++) {
+      const roll = random();
+      if (roll < 0.06) {
+        // Time passes; the minute's jobs run as startJobs runs them.
+        h.clock.advance(Math.floor(1 + random() * 180) * 60_000);
+        const mark = h.fake.calls.length;
+        for (const job of jobs) {
+          try {
+            await job(deps);
+          } catch (error) {
+            problems.push(`#${i} job threw ${String(error)}`);
+          }
+        }
+        if (h.fake.calls.slice(mark).some((c) => c.params.text === t.error))
+          problems.push(`#${i}: a job apologized`);
+        continue;
+      }
+      // People work in streaks: a dialogue begun is mostly gone on with by the same person.
+      const monkey =
+        roll < 0.1
+          ? (pick(people.filter((p) => p.curator)) as Monkey)
+          : previous && random() < 0.6
+            ? previous
+            : pick(people);
+      previous = monkey;
+      const buttonsIn = (chat: Chat) => h.fake.buttons(chat.id).filter((b) => b.callbackData !== undefined);
+      const withButtons = monkey.chats.filter((c) => buttonsIn(c).length > 0);
+      const pressing = roll >= 0.1 && withButtons.length > 0 && random() < 0.7;
+      const chat = roll < 0.1 ? (monkey.chats[1] as Chat) : pick(pressing ? withButtons : monkey.chats);
+      let update: NewUpdate;
+      if (roll < 0.1 && posts < 40) {
+        // A curator pastes a new post from the monitoring into the curators' chat.
+        posts += 1;
+        const text = `https://vk.com/wall-100_${posts}\nЖалоба ${posts}: во дворе не вывозят мусор, дети ходят по дороге.`;
+        update = updates.text(chat, monkey.tg, text);
+      } else if (pressing) {
+        // Mostly what was just shown; now and then a stale button further up.
+        const shown = buttonsIn(chat);
+        const newest = shown[0]?.message.message_id ?? 0;
+        const last = shown.filter((b) => b.message.message_id === newest);
+        const fresh = shown.filter((b) => b.message.message_id >= newest - 3);
+        const which = random();
+        const button = weighted(random, which < 0.5 ? last : which < 0.85 ? fresh : shown);
+        const press = updates.callback(monkey.tg, button.message, button.callbackData as string);
+        update = { callback_query: { ...press.callback_query, id: `monkey-${i}` } };
+        presses += 1;
+        trace(`${i} ${monkey.tg.first_name} ${chat.id} press ${button.label}`);
+      } else if (random() < 0.15) {
+        update = updates.photo(chat, monkey.tg, file, random() < 0.5 ? "Фото с места" : undefined);
+      } else {
+        const text = typed(random, posts) || "…";
+        const last = h.fake.lastMessage(chat.id);
+        // In a group, an answer is often a reply to the bot's question.
+        update =
+          chat.type !== "private" && last && random() < 0.5
+            ? updates.replyTo(chat, monkey.tg, text, last)
+            : updates.text(chat, monkey.tg, text);
+      }
+      if (!update.callback_query)
+        trace(
+          `${i} ${monkey.tg.first_name} ${chat.id} says ${(update.message?.text ?? "(photo)").slice(0, 40)}`,
+        );
+      const before = postsState(h);
+      const audited = lastAuditId(h);
+      const mark = h.fake.calls.length;
+      const where = `#${i} ${monkey.tg.first_name} in ${chat.id}`;
+      try {
+        await h.deliver(update);
+      } catch (error) {
+        problems.push(`${where} threw ${String(error)}`);
+        continue;
+      }
+      const found = problemsOf(where, update, h.fake.calls.slice(mark));
+      problems.push(...found);
+      if (found.length > 0)
+        for (const c of h.fake.calls.slice(Math.max(0, mark - 12)))
+          trace(`  ${c.method} ${JSON.stringify(c.params).slice(0, 300)}`);
+      if (postsState(h) !== before && lastAuditId(h) === audited)
+        problems.push(`${where}: a post changed without an audit event`);
+    }
+
+    expect(problems.slice(0, 10), REPLAY).toEqual([]);
+    expect(errors.slice(0, 5), REPLAY).toEqual([]);
+    // The monkeys did work: posts came in, buttons were pressed, and some posts went the whole way.
+    expect(posts).toBeGreaterThan(10);
+    expect(presses).toBeGreaterThan(STEPS / 4);
+    const actions = h.database.sqlite
+      .prepare("SELECT action, count(*) AS n FROM audit_events WHERE id > ? GROUP BY action")
+      .all(seeded) as { action: string; n: number }[];
+    trace(JSON.stringify(actions));
+    expect(actions.some((a) => a.action.startsWith("publish"))).toBe(true);
+    expect(actions.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["route", "accept", "submitDraft", "approve"]),
+    );
+  }, 300_000);
+});
