@@ -37,7 +37,7 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
 
 const GROUP: BotCommand[] = [
   { command: "help", description: "Справка" },
-  { command: "bind", description: "Привязать чат к органу (администратор)" },
+  { command: "bind", description: "Привязать чат к органу или как чат кураторов (администратор)" },
   { command: "unbind", description: "Отвязать чат (администратор)" },
 ];
 

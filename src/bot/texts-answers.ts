@@ -2,7 +2,7 @@
 
 import type { DraftKind } from "../domain/incident.js";
 import type { Network } from "../domain/source-link.js";
-import { t } from "./texts.js";
+import { quotedEnd, t } from "./texts.js";
 
 /** «Разместите его …»: where the answer goes, in the network's own words. */
 const IN_NETWORK: Record<Network, string> = {
@@ -64,10 +64,7 @@ const DRAFT_OF: Record<DraftKind, string> = {
   clarification: "запроса автору",
 };
 
-/** A person's words in quotes, a closing dot of theirs left to the sentence around: «…». */
-const inQuotes = (text: string) => `«${text.trim().replace(/(?<!\.)\.$/, "")}»`;
-
-const reworkCommentLine = (comment: string) => `Комментарий куратора: ${inQuotes(comment)}.`;
+const reworkCommentLine = (comment: string) => `Комментарий куратора: ${quotedEnd(comment)}`;
 
 /** The answer's deadline, when it comes before the rework's. */
 export interface AnswerSooner {
@@ -144,7 +141,8 @@ export const ta = {
   },
 
   quality: {
-    ask: (id: number) => `Оценка качества ответа по сообщению № ${id} (необязательно):`,
+    ask: (id: number) =>
+      `Оценка качества ответа по сообщению № ${id} (необязательно; 1 — плохо, 5 — отлично):`,
     saved: (id: number, mark: number) => `Оценка качества ответа по сообщению № ${id}: ${mark} из 5.`,
     thanks: (mark: number) => `Оценка ${mark} сохранена.`,
     notDecider: "Оценить ответ может куратор, который его согласовал.",
@@ -215,7 +213,7 @@ export const ta = {
     done: (id: number, onTime: boolean, postedLate: string | null) =>
       `Ответ по сообщению № ${id} размещён ${postedVerdict(onTime, postedLate)}. Спасибо!`,
     notice: (id: number, link: string, onTime: boolean, postedLate: string | null, who: string) =>
-      `Ответ по сообщению № ${id} размещён (${postedVerdict(onTime, postedLate)}): ${link}\nРазместил(а): ${who}`,
+      `Ответ по сообщению № ${id} размещён (${postedVerdict(onTime, postedLate)}): ${link}\nКто разместил: ${who}`,
     notAllowed: "Разместить согласованный ответ может исполнитель, который ведёт сообщение.",
     /** «Размещу лично» pressed by someone who is not a curator. */
     selfCuratorsOnly:
@@ -225,14 +223,14 @@ export const ta = {
     already: (id: number, link: string) => `Ответ по сообщению № ${id} уже размещён: ${link}`,
     /** To the executors when a curator takes the posting of the approved `kind` on himself (Georgievsk p.12). */
     curatorPosts: (id: number, who: string, kind: DraftKind) =>
-      `Куратор ${who} размещает согласованный ${posted(kind)} по сообщению № ${id} сам(а). ` +
+      `Согласованный ${posted(kind)} по сообщению № ${id} размещает куратор ${who}. ` +
       "Не размещайте его, чтобы он не появился дважды: когда он будет размещён, вам придёт ссылка.",
     /** The curator's link question closed without a link (jobs/curator-posting.ts). */
     curatorSilent: (id: number, who: string, kind: DraftKind) =>
       `Куратор ${who} собирался(ась) разместить ${posted(kind)} по сообщению № ${id} сам(а), но ссылку на него не прислал(а). ` +
       "Если он ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку.",
     curatorGaveUp: (id: number, who: string, kind: DraftKind) =>
-      `Куратор ${who} не стал(а) размещать ${posted(kind)} по сообщению № ${id}: разместите его и нажмите «Размещено» на карточке.`,
+      `Согласованный ${posted(kind)} по сообщению № ${id} куратор ${who} размещать не будет: разместите его и нажмите «Размещено» на карточке.`,
   },
 
   interim: {

@@ -197,7 +197,7 @@ export const td = {
           : ""),
   /** `kept`: the draft's work is still saved; `by`: the colleague whose draft waits for the curators. */
   notSubmitted: (id: number, state: string, kept: boolean, by?: string) =>
-    `Не отправлено. Сообщение № ${id}: ${state}${by ? ` — проект прислал(а) ${by}` : ""}. ` +
+    `Не отправлено. Сообщение № ${id}: ${state}${by ? `, автор проекта — ${by}` : ""}. ` +
     (kept
       ? "Черновик сохранён."
       : "Ваш текст не сохранён: скопируйте его из предпросмотра выше, если он нужен."),
@@ -230,7 +230,7 @@ export const td = {
     textLabel: (kind: DraftKind) => `Текст ${DRAFT_OF[kind]}:`,
     /** To the admins: the only curator sent a draft, which he may not approve himself. */
     alone: (id: number, author: string) =>
-      `Проект по сообщению № ${id} прислал(а) ${author} — единственный куратор. Согласовать собственный ` +
+      `Автор проекта по сообщению № ${id} — ${author}, единственный куратор. Согласовать собственный ` +
       `проект нельзя: пригласите ещё одного куратора (/invite → «${t.invite.roleButton.curator}»).`,
     /** To the admins: a draft was sent and no curator could be shown it. */
     unseen: (id: number, kind: DraftKind, organization: string) =>

@@ -2,7 +2,7 @@
 
 import type { TypedDetail } from "../app/importance.js";
 import type { Importance, IncidentState } from "../domain/incident.js";
-import { t } from "./texts.js";
+import { quotedEnd, t } from "./texts.js";
 
 const SHORT_STATE: Record<IncidentState, string> = {
   registered: "ждёт направления",
@@ -60,8 +60,9 @@ export const tr = {
     askSearch: "Напишите часть названия органа.",
     noneChosen: "Выберите хотя бы один орган.",
     noOrganizations: "Действующих органов нет. Администратор добавляет их командой /org_add.",
-    chooseLead: (id: number, chosen: string[]) =>
-      `Сообщение № ${id}. Кто основной исполнитель? Остальные станут соисполнителями в порядке выбора:\n` +
+    /** `inOrder`: the co-executors' order matters (Orenburg p.14), with two of them or more. */
+    chooseLead: (id: number, chosen: string[], inOrder: boolean) =>
+      `Сообщение № ${id}. Кто основной исполнитель? Остальные станут соисполнителями${inOrder ? " в порядке выбора" : ""}:\n` +
       chosen.map((name, i) => `${i + 1}. ${name}`).join("\n"),
     /** `clause`: the curator's right to shorten (Orenburg p.6); `answerClause`: the deadline's own. */
     askShorten: (
@@ -233,9 +234,9 @@ export const tr = {
     badWhose: "Напишите одним сообщением, до 300 символов, или нажмите «Вернуть без уточнения».",
     done: (id: number) => `Сообщение № ${id} возвращено куратору.`,
     noticeLead: (id: number, organization: string, reason: string, late: boolean) =>
-      `Сообщение № ${id} возвращено${late ? " с опозданием" : ""}: ${organization} — «${reason}». Его нужно направить заново.`,
+      `Сообщение № ${id} возвращено${late ? " с опозданием" : ""}: ${organization} — ${quotedEnd(reason)} Его нужно направить заново.`,
     noticeCoexecutor: (id: number, organization: string, reason: string, late: boolean) =>
-      `Соисполнитель ${organization} вернул${late ? " с опозданием" : ""} сообщение № ${id}: «${reason}».`,
+      `Соисполнитель ${organization} вернул${late ? " с опозданием" : ""} сообщение № ${id}: ${quotedEnd(reason)}`,
     /** To the lead organization: the part it waited for will not come. */
     toLead: (id: number, organization: string) =>
       `Соисполнитель ${organization} вернул сообщение № ${id} куратору: его информации не будет.`,
@@ -370,14 +371,14 @@ export const tr = {
       ` Срок ответа по-прежнему сокращён до ${hours} раб. ч: снять сокращение можно, направив сообщение заново («Переназначить»).`,
     ask: {
       topic: (id: number, current: string | null) =>
-        `Сообщение № ${id}: напишите тему (до 300 символов).${current ? ` Сейчас: «${current}».` : ""} Отмена — /cancel.`,
+        `Сообщение № ${id}: напишите тему (до 300 символов).${current ? ` Сейчас: ${quotedEnd(current)}` : ""} Отмена — /cancel.`,
       place: (id: number, current: string | null) =>
-        `Сообщение № ${id}: напишите место — населённый пункт, улицу, адрес (до 300 символов).${current ? ` Сейчас: «${current}».` : ""} Отмена — /cancel.`,
+        `Сообщение № ${id}: напишите место — населённый пункт, улицу, адрес (до 300 символов).${current ? ` Сейчас: ${quotedEnd(current)}` : ""} Отмена — /cancel.`,
       /** `current`: the start of the text the cards quote now. */
       text: (id: number, current: string | null) =>
-        `Сообщение № ${id}: пришлите текст поста — скопируйте его из поста, карточки будут цитировать его.${current ? ` Сейчас: «${current}».` : ""} Отмена — /cancel.`,
+        `Сообщение № ${id}: пришлите текст поста — скопируйте его из поста, карточки будут цитировать его.${current ? ` Сейчас: ${quotedEnd(current)}` : ""} Отмена — /cancel.`,
       author: (id: number, current: string | null) =>
-        `Сообщение № ${id}: кто автор поста? Напишите имя или ссылку на страницу автора (до 300 символов).${current ? ` Сейчас: «${current}».` : ""} Отмена — /cancel.`,
+        `Сообщение № ${id}: кто автор поста? Напишите имя или ссылку на страницу автора (до 300 символов).${current ? ` Сейчас: ${quotedEnd(current)}` : ""} Отмена — /cancel.`,
     } satisfies Record<TypedDetail, unknown>,
     clear: {
       topic: "Убрать тему",
@@ -402,13 +403,13 @@ export const tr = {
       ". Чтобы вернуться к вопросу, нажмите кнопку ещё раз.",
     set: {
       topic: (id: number, value: string | null) =>
-        value ? `Сообщение № ${id}: тема — «${value}».` : `Сообщение № ${id}: тема убрана.`,
+        value ? `Сообщение № ${id}: тема — ${quotedEnd(value)}` : `Сообщение № ${id}: тема убрана.`,
       place: (id: number, value: string | null) =>
-        value ? `Сообщение № ${id}: место — «${value}».` : `Сообщение № ${id}: место убрано.`,
+        value ? `Сообщение № ${id}: место — ${quotedEnd(value)}` : `Сообщение № ${id}: место убрано.`,
       text: (id: number, value: string | null) =>
         value ? `Сообщение № ${id}: текст поста изменён.` : `Сообщение № ${id}: текст поста убран.`,
       author: (id: number, value: string | null) =>
-        value ? `Сообщение № ${id}: автор — «${value}».` : `Сообщение № ${id}: автор убран.`,
+        value ? `Сообщение № ${id}: автор — ${quotedEnd(value)}` : `Сообщение № ${id}: автор убран.`,
     } satisfies Record<TypedDetail, unknown>,
     same: "Так уже записано: ничего не изменено.",
     /** `button`: the menu's button that asked it («Тема», «Место», «Текст поста», «Дата поста»). */

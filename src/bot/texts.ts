@@ -13,6 +13,12 @@ import type { Regulation, SelfCheckProblem, StepId } from "../domain/regulation/
 /** Ends a sentence: a text ending in an abbreviation's dot («2 раб. дн.») gets no second one. */
 const endSentence = (text: string) => (text.endsWith(".") ? text : `${text}.`);
 
+/**
+ * A person's words in quotes that end a sentence, with one full stop: a closing dot of theirs goes
+ * after the quotes («…(ЖКХ)».); their «?», «!» or «…» stays inside, the dot still after («…?».).
+ */
+export const quotedEnd = (text: string) => `«${text.trim().replace(/(?<!\.)\.$/, "")}».`;
+
 const UNREACHABLE_CHAT: Record<ChatPurpose | "unbound", string> = {
   organization: "Напоминания по нему идут кураторам. Верните бота в чат или привяжите новый: /bind.",
   curators:
@@ -82,7 +88,7 @@ const ROLE_COMMANDS: Record<Role, string[]> = {
     "/orgs — органы и организации",
     "/org_add — добавить орган (название можно написать сразу после команды)",
     "Файл CSV или JSON — загрузить список органов",
-    "/bind — в групповом чате: привязать чат к органу",
+    "/bind — в групповом чате: привязать чат к органу или сделать его чатом кураторов",
     "/unbind — в групповом чате: отвязать чат",
     "/chats — привязанные чаты",
     "/calendar — производственный календарь; файл JSON — загрузить новый год",
@@ -111,6 +117,15 @@ function headOfOrganizationCommands(summary: boolean): string[] {
       : "/report нарушения [месяц] — нарушения регламента вашего органа",
   ];
 }
+
+/** What an office needs before posts can go round, in the order to do it (an admin's /start). */
+const SETUP_STEPS = {
+  organizations: "Добавьте органы: /org_add или пришлите файл CSV/JSON со списком.",
+  chats:
+    "Добавьте бота в чат кураторов и в рабочие чаты органов, сделайте его администратором и отправьте в каждом чате /bind.",
+  people: "Пригласите кураторов и исполнителей: /invite.",
+};
+export type SetupStep = keyof typeof SETUP_STEPS;
 
 export const t = {
   dialogOpen: "Этот вопрос уже задан выше: ответьте на него или отмените — /cancel.",
@@ -172,6 +187,9 @@ export const t = {
     organization_inactive: "Орган, в который вас приглашали, отключён. Обратитесь к администратору.",
   },
   alreadyRegistered: "Вы уже зарегистрированы. Справка — /help.",
+  /** To an admin's /start while the office is not set up: the steps left. */
+  setup: (steps: SetupStep[]) =>
+    ["Чтобы начать работу:", ...steps.map((step, i) => `${i + 1}. ${SETUP_STEPS[step]}`)].join("\n"),
   refusal: "Это действие вам недоступно.",
   refusalInGroup: (action: string) => `Команда ${action} доступна только администратору бота.`,
   onlyPrivate: "Эта команда работает в личном чате с ботом.",
@@ -181,10 +199,15 @@ export const t = {
   error: "Не получилось выполнить действие из-за внутренней ошибки. Попробуйте ещё раз через минуту.",
   /** The same, to one person in a group. */
   errorFor: (name: string) => `${name}: ${t.error}`,
-  /** What the person can do instead, by the roles they hold: registering posts, or the cards. */
-  notUnderstood: (roles: Role[]) =>
+  /**
+   * What the person can do instead, by the roles they hold: registering posts, or the cards. `typed`:
+   * a plain text, which a head may have meant for the staff: it is said that nobody gets it.
+   */
+  notUnderstood: (roles: Role[], typed = false) =>
     [
-      "Не удалось разобрать.",
+      typed
+        ? `Бот не передаёт сообщения сотрудникам: напишите ${roles.includes("curator") ? "коллеге" : "куратору"} напрямую.`
+        : "Не удалось разобрать.",
       ...(roles.includes("curator")
         ? ["Чтобы зарегистрировать сообщение, пришлите ссылку на пост или перешлите его (или /new)."]
         : roles.includes("executor")
@@ -192,7 +215,7 @@ export const t = {
               "С сообщениями работают кнопками на карточках. Открыть карточку — /find и номер (например, /find 12), список — /list.",
             ]
           : []),
-      "Список команд — /help.",
+      typed ? "Что умеет бот — /help." : "Список команд — /help.",
     ].join(" "),
   editNotSeen:
     "Исправления в уже отправленных сообщениях бот не видит: пришлите исправленный текст новым сообщением.",
@@ -721,7 +744,8 @@ export const t = {
     listEmpty: "Привязанных чатов нет. Добавьте бота в групповой чат и отправьте в нём /bind.",
     listTitle: "Привязанные чаты:",
     listItem: (title: string, what: string) => `${title} — ${what}`,
-    addedHint: "Здравствуйте! Администратор может привязать этот чат к органу командой /bind.",
+    addedHint:
+      "Здравствуйте! Администратор может привязать этот чат к органу или сделать его чатом кураторов командой /bind.",
   },
 } as const;
 

@@ -247,6 +247,7 @@ async function pickOrganizations(
 /** The lead among several organizations chosen; the only one needs no question. */
 async function pickLead(
   conversation: Flow,
+  deps: AppDeps,
   ctx: Context,
   p: Picker,
 ): Promise<{ value: Chosen } | { cancelled: Context }> {
@@ -261,6 +262,8 @@ async function pickLead(
     tr.route.chooseLead(
       p.incidentId,
       p.chosen.map((c) => c.name),
+      // The order is asked of two co-executors or more, where the curator sets it (see pickOrder).
+      deps.sla.regulation.coexecutorsInOrder?.value === true && p.chosen.length > 2,
     ),
     { reply_markup: keyboard },
   );
@@ -475,7 +478,7 @@ export function routeFlow(deps: AppDeps) {
     for (;;) {
       const picked = await pickOrganizations(conversation, deps, ctx, p);
       if (picked) return await cancel(ctx, p, picked.cancelled);
-      const lead = await pickLead(conversation, ctx, p);
+      const lead = await pickLead(conversation, deps, ctx, p);
       if ("cancelled" in lead) return await cancel(ctx, p, lead.cancelled);
       const cut = await pickShortening(conversation, deps, ctx, p, start);
       if ("cancelled" in cut) return await cancel(ctx, p, cut.cancelled);

@@ -33,7 +33,7 @@ describe("a link sent privately by an executor", () => {
     expect(executor.lastText()).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
     expect(loadIncident(h.db, id)?.row.state).toBe("answered");
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      `Ответ по сообщению № 1 размещён (в срок): ${link}\nРазместил(а): Иван`,
+      `Ответ по сообщению № 1 размещён (в срок): ${link}\nКто разместил: Иван`,
     );
   });
 

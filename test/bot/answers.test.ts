@@ -510,7 +510,9 @@ describe("approval", () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);
     await curator().press("Согласовать", curatorsChat());
-    expect(curator().lastText()).toBe("Оценка качества ответа по сообщению № 1 (необязательно):");
+    expect(curator().lastText()).toBe(
+      "Оценка качества ответа по сообщению № 1 (необязательно; 1 — плохо, 5 — отлично):",
+    );
     expect(await pressData(curator2(), OFFICE.curatorsChat, `inc.q:${id}:2`)).toBe(
       "Оценить ответ может куратор, который его согласовал.",
     );
@@ -536,7 +538,9 @@ describe("approval", () => {
       .slice(mark)
       .filter((c) => c.method === "sendMessage" && Number(c.params.chat_id) === OFFICE.curator)
       .map((c) => [c.params.text, c.params.disable_notification]);
-    expect(offers).toEqual([["Оценка качества ответа по сообщению № 1 (необязательно):", true]]);
+    expect(offers).toEqual([
+      ["Оценка качества ответа по сообщению № 1 (необязательно; 1 — плохо, 5 — отлично):", true],
+    ]);
   });
 });
 
@@ -1001,7 +1005,7 @@ describe("publication", () => {
     expect(state(id)).toBe("answered");
     expect(h.lastText(OFFICE.healthChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=77\nРазместил(а): Иван",
+      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=77\nКто разместил: Иван",
     );
   });
 
@@ -1012,7 +1016,7 @@ describe("publication", () => {
     await executor().send("Разместил: https://vk.com/wall-1_1?reply=77.", healthChat());
     expect(state(id)).toBe("answered");
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=77\nРазместил(а): Иван",
+      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=77\nКто разместил: Иван",
     );
   });
 
@@ -1100,7 +1104,7 @@ describe("publication", () => {
       expect(cardText(chatId, id)).toContain("Ответ размещён: https://vk.com/wall-1_1?reply=77 (в срок)");
     }
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=77\nРазместил(а): Иван",
+      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=77\nКто разместил: Иван",
     );
     expect(await pressData(executor(), OFFICE.healthChat, `inc.pub:${id}`)).toBe(
       "Ответ по сообщению № 1 уже размещён: https://vk.com/wall-1_1?reply=77",
@@ -1150,7 +1154,7 @@ describe("publication", () => {
     );
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "Ответ по сообщению № 1 размещён (в срок ответа, но позже срока размещения после согласования по п. 12): " +
-        "https://vk.com/wall-1_1?reply=77\nРазместил(а): Иван",
+        "https://vk.com/wall-1_1?reply=77\nКто разместил: Иван",
     );
   });
 
@@ -1192,14 +1196,14 @@ describe("publication", () => {
     await curator().press("Размещу лично", curatorsChat());
     // The executors hear it at once, so that the answer does not appear twice.
     const posting =
-      "Куратор Ольга размещает согласованный ответ по сообщению № 1 сам(а). " +
+      "Согласованный ответ по сообщению № 1 размещает куратор Ольга. " +
       "Не размещайте его, чтобы он не появился дважды: когда он будет размещён, вам придёт ссылка.";
     expect(h.lastText(OFFICE.healthChat)).toBe(posting);
     expect(h.lastText(OFFICE.executor)).toBe(posting);
     // Given up, they are told to post it after all; pressed again, told again.
     await curator().press("Отмена", curatorsChat());
     expect(h.lastText(OFFICE.healthChat)).toBe(
-      "Куратор Ольга не стал(а) размещать ответ по сообщению № 1: разместите его и нажмите «Размещено» на карточке.",
+      "Согласованный ответ по сообщению № 1 куратор Ольга размещать не будет: разместите его и нажмите «Размещено» на карточке.",
     );
     await curator().press("Размещу лично", curatorsChat());
     expect(h.lastText(OFFICE.healthChat)).toBe(posting);
@@ -1207,7 +1211,7 @@ describe("publication", () => {
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
     expect(state(id)).toBe("answered");
     expect(h.lastText(OFFICE.executor)).toBe(
-      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=5\nРазместил(а): Ольга",
+      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=5\nКто разместил: Ольга",
     );
   });
 
@@ -1629,7 +1633,7 @@ describe("interim answer and clarification", () => {
     await seedDraft(h, id, { purpose: "interim", approve: true });
     await curator().press("Размещу лично", curatorsChat());
     expect(h.lastText(OFFICE.healthChat)).toMatch(
-      /^Куратор Ольга размещает согласованный промежуточный ответ по сообщению № 1 сам\(а\)\./,
+      /^Согласованный промежуточный ответ по сообщению № 1 размещает куратор Ольга\./,
     );
     await curator().send("https://vk.com/wall-1_1?reply=8", curatorsChat());
     // From the next day: 26, 27.11, 30.11, 1, 2, 3, 4.12 — to the end of Friday 04.12.2026.

@@ -407,18 +407,18 @@ describe("group chats", () => {
     expect(boundChatIds()).toEqual([-100]);
   });
 
-  it("the hint on joining a group asks to make the bot an administrator only when it is not one", async () => {
+  it("the hint on joining a group names the curators' chat too, and the administrator request comes once, at /bind", async () => {
     const adder = h.user(2002, "Пётр");
+    h.fake.setChatMember(-100, h.fake.botUser.id, "member");
     await h.deliver(updates.myChatMember(workChat(), adder.tg, "left", "member", h.fake.botUser));
-    expect(h.lastText(-100)).toBe(
-      "Здравствуйте! Администратор может привязать этот чат к органу командой /bind.\n\n" +
-        "Бот не администратор этого чата и поэтому не видит обычных сообщений: причины и комментарии, " +
-        "написанные здесь, до него не дойдут. Сделайте бота администратором чата.",
-    );
-    const other = h.group(-300, "Минтранс");
-    await h.deliver(updates.myChatMember(other, adder.tg, "left", "administrator", h.fake.botUser));
-    expect(h.lastText(-300)).toBe(
-      "Здравствуйте! Администратор может привязать этот чат к органу командой /bind.",
+    expect(h.texts(-100)).toEqual([
+      "Здравствуйте! Администратор может привязать этот чат к органу или сделать его чатом кураторов командой /bind.",
+    ]);
+    await admin().send("/bind", workChat());
+    await admin().press("Чат кураторов", workChat());
+    expect(h.texts(-100).filter((text) => text.includes("Бот не администратор этого чата"))).toHaveLength(1);
+    expect(h.lastText(-100)).toMatch(
+      /^Этот чат привязан как чат кураторов\.\n\nБот не администратор этого чата/,
     );
   });
 

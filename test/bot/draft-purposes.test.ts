@@ -103,6 +103,26 @@ describe("a saved draft belongs to its purpose", () => {
   });
 });
 
+describe("a draft started from a group's card", () => {
+  it("the private message names the draft the button is for: the final answer after an interim one", async () => {
+    const id = await office();
+    await interimPosted(id);
+    await executor.press("Подготовить окончательный ответ", healthChat());
+    expect(executor.lastText()).toBe(
+      `Сообщение № ${id}: подготовим проект окончательного ответа здесь. Нажмите «Начать».`,
+    );
+    await executor.send(ANSWER);
+    expect(executor.lastText()).toBe(
+      `Чтобы подготовить проект окончательного ответа по сообщению № ${id}, сначала нажмите «Начать», ` +
+        "затем пришлите текст и фото.",
+    );
+    await executor.press("Запрос автору", healthChat());
+    expect(executor.lastText()).toBe(
+      `Сообщение № ${id}: подготовим проект запроса автору здесь. Нажмите «Начать».`,
+    );
+  });
+});
+
 describe("a preset that times no final answer after an interim one", () => {
   it("offers no interim answer: no «Промежуточный ответ» on the card, and a press of one is refused", async () => {
     h = await Harness.start({ now: TUESDAY_10 });

@@ -321,6 +321,20 @@ describe("topic and place", () => {
     expect(loadIncident(h.db, id)?.row).toMatchObject({ topic: "дороги", place: "ул. Ленина, 5" });
   });
 
+  it("a place typed with a full stop is confirmed, and asked again, with one full stop after the quotes", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Место", curatorsChat());
+    await curator.send("Двор на Ленина, 5: снег лежит неделю.", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Сообщение № 1: место — «Двор на Ленина, 5: снег лежит неделю».",
+    );
+    await curator.press("Место", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toContain(
+      "Сейчас: «Двор на Ленина, 5: снег лежит неделю». Отмена",
+    );
+  });
+
   it("a place is corrected and then removed; /cancel changes nothing", async () => {
     const id = await register(1);
     await openMenu(curator, id);

@@ -244,20 +244,31 @@ describe("a question's buttons", () => {
 });
 
 describe("registering from a forwarded post or a link", () => {
-  it("a message that is no post and no answer: the curator and the executor are told what they can do instead", async () => {
+  it("a message that is no post and no answer: the curator and the executor are told it goes to nobody and what they can do instead", async () => {
     await start();
     await curator.send("Посмотрите, пожалуйста, что там с дорогой");
     expect(curator.lastText()).toBe(
-      "Не удалось разобрать. Чтобы зарегистрировать сообщение, пришлите ссылку на пост или перешлите его " +
-        "(или /new). Список команд — /help.",
+      "Бот не передаёт сообщения сотрудникам: напишите коллеге напрямую. Чтобы зарегистрировать сообщение, " +
+        "пришлите ссылку на пост или перешлите его (или /new). Что умеет бот — /help.",
     );
     const organization = h.seedOrganization("Министерство здравоохранения", "Минздрав");
     const executor = h.seedPerson(EXECUTOR, "Иван", [], [organization]);
     await executor.send("Готово");
     expect(executor.lastText()).toBe(
-      "Не удалось разобрать. С сообщениями работают кнопками на карточках. Открыть карточку — /find и " +
-        "номер (например, /find 12), список — /list. Список команд — /help.",
+      "Бот не передаёт сообщения сотрудникам: напишите куратору напрямую. С сообщениями работают кнопками " +
+        "на карточках. Открыть карточку — /find и номер (например, /find 12), список — /list. Что умеет бот — /help.",
     );
+  });
+
+  it("a head's instruction typed to the bot is not taken for passed on; an unknown command keeps its answer", async () => {
+    await start();
+    const head = h.seedPerson(5001, "Виктор", ["head"]);
+    await head.send("Прошу доложить к 12:00");
+    expect(head.lastText()).toBe(
+      "Бот не передаёт сообщения сотрудникам: напишите куратору напрямую. Что умеет бот — /help.",
+    );
+    await head.send("/doklad");
+    expect(head.lastText()).toBe("Не удалось разобрать. Список команд — /help.");
   });
 
   it("a forwarded post is recognised and registered with one tap", async () => {

@@ -151,7 +151,9 @@ describe("organizations", () => {
     await admin().send("/help");
     expect(admin().lastText()).toMatch(/Ваша роль: администратор/);
     await admin().send("Министерство культуры");
-    expect(admin().lastText()).toBe("Не удалось разобрать. Список команд — /help.");
+    expect(admin().lastText()).toBe(
+      "Бот не передаёт сообщения сотрудникам: напишите куратору напрямую. Что умеет бот — /help.",
+    );
   });
 
   it("buttons of other messages work while a dialogue waits for a name, and the name is still taken", async () => {

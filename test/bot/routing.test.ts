@@ -199,6 +199,31 @@ describe("routing", () => {
     expect(card).toContain("Ответ разместить до: 30.11.2026 11:30");
   });
 
+  it("Georgievsk: the lead question does not speak of an order the co-executors do not keep", async () => {
+    await office({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    const id = await register(1);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    for (const org of [/Минобр/, /Минстрой/, /Минздрав/]) await curator().press(org, curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1. Кто основной исполнитель? Остальные станут соисполнителями:\n" +
+        "1. Министерство образования\n2. Министерство строительства\n3. Министерство здравоохранения",
+    );
+  });
+
+  it("a returning executor's reason ending in a full stop gets no second one after the quotes", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    await healthExecutor().press("Вернуть", healthChat());
+    await healthExecutor().press("Не наша компетенция", healthChat());
+    await healthExecutor().send("Это вопрос управляющей компании (ЖКХ).", healthChat());
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 возвращено: Министерство здравоохранения — «Не наша компетенция: Это вопрос управляющей " +
+        "компании (ЖКХ)». Его нужно направить заново.",
+    );
+  });
+
   it("routes to a lead and two co-executors in the order chosen, with a shortened deadline", async () => {
     await office();
     const id = await register(1, { importance: "important" });

@@ -239,7 +239,7 @@ describe("a change committed just before a crash, handled again: the people hear
     const update = await committedThenCrashed(link);
     const late = "в срок ответа, но позже срока размещения после согласования по п. 12";
     expect(await handledAgain(update)).toEqual([
-      `${OFFICE.curatorsChat}: Ответ по сообщению № 1 размещён (${late}): https://vk.com/wall-1_1?reply=5\nРазместил(а): Иван`,
+      `${OFFICE.curatorsChat}: Ответ по сообщению № 1 размещён (${late}): https://vk.com/wall-1_1?reply=5\nКто разместил: Иван`,
       `${OFFICE.healthChat}: Ответ по сообщению № 1 размещён ${late}. Спасибо!`,
     ]);
   });

@@ -263,8 +263,9 @@ chats.on("my_chat_member", async (ctx) => {
       if (isAdministrator(before.status) && !isAdministrator(member.status)) await demoted(ctx, chat.id);
     }
     // A channel is never bound (/bind is a group's): the hint would only reach its subscribers.
+    // Whether the bot is an administrator is said at /bind, where it matters: not twice.
     if (chat.type !== "channel" && isGone(before.status) && !findBoundChat(db, chat.id))
-      await addedHint(ctx, chat.id, member.status);
+      await ctx.api.sendMessage(chat.id, t.chat.addedHint).catch(() => undefined);
     return;
   }
   const bound = unbindChat(db, { chatId: chat.id, actorId: null, reason: "bot_removed", now: clock.now() });
@@ -284,12 +285,6 @@ async function demoted(ctx: BotContext, chatId: number): Promise<void> {
   ctx.log.warn({ chatId }, "bot no longer an administrator of a bound chat");
   await ctx.api.sendMessage(chatId, t.chat.demoted).catch(() => undefined);
   await notifyAdmins({ ...ctx.app, api: ctx.api }, t.chat.demotedAdmins(bound.title, describeBinding(bound)));
-}
-
-async function addedHint(ctx: BotContext, chatId: number, status: string): Promise<void> {
-  const lines: string[] = [t.chat.addedHint];
-  if (!isAdministrator(status) && !ctx.me.can_read_all_group_messages) lines.push(t.chat.makeAdmin);
-  await ctx.api.sendMessage(chatId, lines.join("\n\n")).catch(() => undefined);
 }
 
 /** A bound chat renamed in Telegram is renamed in its binding too (see renameChat). */

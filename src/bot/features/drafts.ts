@@ -1,8 +1,8 @@
 import { createConversation } from "@grammyjs/conversations";
 import { GrammyError, InlineKeyboard } from "grammy";
-import { loadIncident } from "../../app/incidents.js";
+import { type Incident, loadIncident } from "../../app/incidents.js";
 import { actionRules, type DraftPurpose } from "../../domain/incident.js";
-import { draftFlow, draftRefusal } from "../../flows/draft.js";
+import { draftFlow, draftKind, draftRefusal } from "../../flows/draft.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { DRAFT_ACTIONS } from "../cards.js";
 import { Features } from "../composer.js";
@@ -88,7 +88,9 @@ async function pointedToStart(ctx: BotContext): Promise<boolean> {
   const album = ctx.message?.media_group_id;
   if (album !== undefined && albums.get(from) === album) return true;
   albums.set(from, album);
-  await ctx.reply(td.pressStartFirst(waiting.id, waiting.purpose), {
+  const incident = loadIncident(ctx.app.db, waiting.id);
+  const kind = incident ? draftKind(incident, waiting.purpose) : waiting.purpose;
+  await ctx.reply(td.pressStartFirst(waiting.id, kind), {
     reply_markup: new InlineKeyboard().text(td.button.start, cb(DRAFT_ACTIONS[waiting.purpose], waiting.id)),
   });
   return true;
@@ -100,7 +102,7 @@ async function startDraft(ctx: BotContext, id: number, purpose: DraftPurpose) {
   if (!incident) return popup(ctx, td.notFound(id));
   const refusal = draftRefusal(incident, ctx.person, purpose, actionRules(ctx.app.sla.regulation));
   if (refusal) return popup(ctx, refusal);
-  if (ctx.chat?.type !== "private") return moveToPrivateChat(ctx, id, purpose);
+  if (ctx.chat?.type !== "private") return moveToPrivateChat(ctx, incident, purpose);
   // An answer's dialogue keeps its old arguments, so a dialogue open at an upgrade replays alike.
   await openDialog(ctx, DRAFT_DIALOG, id, ...(purpose === "answer" ? [] : [purpose]));
 }
@@ -109,12 +111,13 @@ async function startDraft(ctx: BotContext, id: number, purpose: DraftPurpose) {
  * A dialogue lives in the chat where it was entered, and a work chat is no place for a draft: the
  * executor gets a private message whose button starts it there.
  */
-async function moveToPrivateChat(ctx: BotContext, id: number, purpose: DraftPurpose) {
+async function moveToPrivateChat(ctx: BotContext, incident: Incident, purpose: DraftPurpose) {
+  const id = incident.id;
   const keyboard = new InlineKeyboard().text(td.button.start, cb(DRAFT_ACTIONS[purpose], id));
+  // Named as the button did: after an interim answer, «Подготовить ответ» prepares the final one.
+  const text = td.startPrivately(id, draftKind(incident, purpose));
   try {
-    await ctx.api.sendMessage(ctx.callbackQuery?.from.id ?? 0, td.startPrivately(id, purpose), {
-      reply_markup: keyboard,
-    });
+    await ctx.api.sendMessage(ctx.callbackQuery?.from.id ?? 0, text, { reply_markup: keyboard });
   } catch (error) {
     if (!(error instanceof GrammyError)) throw error;
     return popup(ctx, td.openPrivateFirst);

@@ -11,7 +11,8 @@ fallback.callbackQuery(/.*/, (ctx) => ctx.answerCallbackQuery({ text: t.staleBut
 fallback.command("cancel", (ctx) => ctx.reply(t.nothingToCancel));
 
 fallback.chatType("private").on("message", async (ctx) => {
-  await ctx.reply(ctx.person ? t.notUnderstood(rolesOf(ctx.person)) : t.unknownPerson);
+  const typed = ctx.message.text !== undefined && !ctx.message.text.startsWith("/");
+  await ctx.reply(ctx.person ? t.notUnderstood(rolesOf(ctx.person), typed) : t.unknownPerson);
 });
 
 // A correction typed over a sent message (a wrong link, a draft's typo) would otherwise go unheard;

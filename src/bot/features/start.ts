@@ -1,14 +1,15 @@
+import { listBoundChats } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { redeemInvite } from "../../app/invites.js";
-import { getOrganization } from "../../app/organizations.js";
-import { findPerson } from "../../app/people.js";
+import { getOrganization, listOrganizations } from "../../app/organizations.js";
+import { findPerson, hasStaff } from "../../app/people.js";
 import { rolesOf } from "../../domain/access.js";
 import { setPersonCommands } from "../commands.js";
 import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { cardDeps } from "../delivery.js";
 import { briefNewHead } from "../new-head.js";
-import { t } from "../texts.js";
+import { type SetupStep, t } from "../texts.js";
 import { tp } from "../texts-people.js";
 
 export const start = new Features<BotContext>();
@@ -18,7 +19,9 @@ const privateChat = start.chatType("private");
 privateChat.command("start", async (ctx) => {
   const token = ctx.match.trim();
   if (token === "") {
-    await ctx.reply(ctx.person ? helpFor(ctx) : t.unknownPerson);
+    const steps = ctx.person && rolesOf(ctx.person).includes("admin") ? setupLeft(ctx) : [];
+    const setup = steps.length > 0 ? `\n\n${t.setup(steps)}` : "";
+    await ctx.reply(ctx.person ? helpFor(ctx) + setup : t.unknownPerson);
     if (ctx.person) await setPersonCommands(ctx.api, ctx.person);
     return;
   }
@@ -42,6 +45,16 @@ privateChat.command("start", async (ctx) => {
   if (result.role === "head" && !result.alreadyHad)
     await briefNewHead(cardDeps(ctx.app, ctx.api), result.personId);
 });
+
+/** What the office still lacks: an admin starting the bot in a new one is told where to begin. */
+function setupLeft(ctx: BotContext): SetupStep[] {
+  const { db } = ctx.app;
+  const steps: SetupStep[] = [];
+  if (listOrganizations(db, { page: 0 }).items.length === 0) steps.push("organizations");
+  if (listBoundChats(db).length === 0) steps.push("chats");
+  if (!hasStaff(db)) steps.push("people");
+  return steps;
+}
 
 /**
  * A head is told what the bot will send them: a head of an organization gets less than the head of
