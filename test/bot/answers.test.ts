@@ -1226,7 +1226,7 @@ describe("publication", () => {
     h.clock.set("2026-11-24T07:31:00Z"); // the question has closed (30 minutes)
     expect(await remindUnpostedClaims(h.deps())).toBe(1);
     const silent =
-      "Куратор Ольга собирался(ась) разместить ответ по сообщению № 1 сам(а), но ссылку на него не прислал(а). " +
+      "Ссылка на ответ по сообщению № 1 от куратора Ольга, взявшего на себя размещение, так и не пришла. " +
       "Если он ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку.";
     expect(h.lastText(OFFICE.healthChat)).toBe(silent);
     expect(h.lastText(OFFICE.executor)).toBe(silent);
@@ -1284,8 +1284,7 @@ describe("publication", () => {
     h.clock.set("2026-11-24T07:31:00Z");
     h.fake.httpErrorNext("sendMessage", { status: 502 });
     await remindUnpostedClaims(h.deps());
-    const silent = (chatId: number) =>
-      h.texts(chatId).filter((text) => text.includes("ссылку на него не прислал"));
+    const silent = (chatId: number) => h.texts(chatId).filter((text) => text.includes("так и не пришла"));
     expect(silent(OFFICE.healthChat).length + silent(OFFICE.executor).length).toBe(1);
     h.clock.set("2026-11-24T07:32:00Z");
     await remindUnpostedClaims(h.deps());
@@ -1443,7 +1442,7 @@ describe("approved to be posted by the curator (Georgievsk p.12)", () => {
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Ответ по сообщению № 1 размещён в срок. Спасибо!");
     expect(state(id)).toBe("answered");
     expect(h.lastText(OFFICE.executor)).toBe(
-      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=5\nРазместил(а): Ольга",
+      "Ответ по сообщению № 1 размещён (в срок): https://vk.com/wall-1_1?reply=5\nКто разместил: Ольга",
     );
   });
 
