@@ -507,14 +507,16 @@ export const tr = {
       filter ? `Открытые сообщения (${filter.toLowerCase()}): нет.` : "Открытых сообщений нет.",
     title: (filter: string, shown: number, total: number) =>
       `Открытые сообщения${filter ? ` (${filter.toLowerCase()})` : ""}: ${total}${shown < total ? `, показаны первые ${shown}` : ""}`,
+    /** `about`: the post's topic, else the start of its text, in a few words. */
     line: (
       id: number,
       network: string,
+      about: string | null,
       organization: string | null,
       deadline: string | null,
       state: string,
     ) =>
-      `№ ${id} · ${network}${organization ? ` · ${organization}` : ""} · ${deadline ?? "без срока"} · ${state}`,
+      `№ ${id} · ${network}${about ? ` · «${about}»` : ""}${organization ? ` · ${organization}` : ""} · ${deadline ?? "без срока"} · ${state}`,
     /**
      * `part`: on the curators' list (or of someone in several organizations), the deadline is a
      * co-executor's part's (or theirs to pass it on); `missed`: steps missed while it is still ahead.

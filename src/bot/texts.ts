@@ -586,6 +586,10 @@ export const t = {
       posting: "ответ размещает куратор лично",
       routedLate: "срок истёк до того, как сообщение получил основной исполнитель",
     },
+    /**
+     * `about`: for the heads, what the post is about in a few words; `then`: the closing sentence —
+     * whom the heads must call to act (t.alert.whoActs), or what the curators must do now.
+     */
     escalation: (
       id: number,
       what: string,
@@ -593,9 +597,22 @@ export const t = {
       clause: string,
       late: string,
       holder: string | null,
+      about: string | null,
+      then: string,
     ) =>
-      `‼️ Нарушение регламента: сообщение № ${id}${holder ? ` (${holder})` : ""} — «${what}» ` +
-      `до ${deadline} (${clause} регламента), ${endSentence(late)} Требуется вмешательство.`,
+      `‼️ Нарушение регламента: сообщение № ${id}${about ? ` «${about}»` : ""}${holder ? ` (${holder})` : ""} — «${what}» ` +
+      `до ${deadline} (${clause} регламента), ${endSentence(late)} ${then}`,
+    intervene: "Требуется вмешательство.",
+    /** For the heads: who must act on the escalated step, an organization (its short name) or the curators (null). */
+    whoActs: (organization: string | null) =>
+      `Кто должен действовать: ${organization ?? "кураторы"}. Требуется вмешательство.`,
+    /** The curators' own step escalated to them: what to do now, in place of «Требуется вмешательство». */
+    actNow: {
+      routing: "Направьте его исполнителю сейчас.",
+      decision: "Примите решение по проекту сейчас.",
+      coexecutorPassOn: "Передайте информацию соисполнителя основному исполнителю сейчас.",
+      posting: "Разместите ответ сейчас.",
+    } as Partial<Record<StepId | "posting", string>>,
     digestTitle: "Сроки по сообщениям:",
     open: (id: number) => `Открыть № ${id}`,
     undelivered: (text: string) =>

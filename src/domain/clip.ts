@@ -13,7 +13,7 @@ export function tailFrom(text: string, at: number): number {
   return cutBefore(text, at) < at ? at + 1 : at;
 }
 
-/** The text within `max` characters, ending in «…» when cut. */
+/** The text within `max` characters, ending in «…» when cut (right after a word, not after a space). */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, cutBefore(text, max - 1))}…`;
+  return text.length <= max ? text : `${text.slice(0, cutBefore(text, max - 1)).trimEnd()}…`;
 }

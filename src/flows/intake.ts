@@ -60,6 +60,8 @@ export interface IntakeArgs {
 type AnnounceDeps = AppDeps & { api: Api };
 
 const SNIPPET = 200;
+/** A post's topic or text on a line among others (an escalation, a list): a few words. */
+const ABOUT = 40;
 const MAX_FIELD = 300;
 const MAX_REPEAT_OFFERS = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -68,6 +70,11 @@ export function snippet(text: string | null | undefined, max = SNIPPET): string 
   if (!text) return null;
   const line = text.replace(/\s+/g, " ").trim();
   return clip(line, max);
+}
+
+/** What a post is about in a few words, where many posts are named at once: its topic, else the start of its text. */
+export function postAbout(row: Pick<IncidentRow, "topic" | "text">): string | null {
+  return snippet(row.topic, ABOUT) ?? snippet(row.text, ABOUT);
 }
 
 export function networkName(link: string): string {

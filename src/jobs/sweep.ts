@@ -43,9 +43,11 @@ import {
   leadOrganizationAt,
   nextTurn,
 } from "../domain/incident.js";
+import type { StepId } from "../domain/regulation/index.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
+import { postAbout } from "../flows/intake.js";
 import type { RenderReports } from "../reports/render.js";
 import { SAID_BY_MORNING_DIGEST, saidByMorningDigest } from "./morning.js";
 
@@ -664,12 +666,36 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
       : ofCoexecutor
         ? null
         : (part?.organizationName ?? null);
+  const curators = curatorsStep(incident, alert, part, hold);
   const alerted =
     alert.kind === "reminder"
       ? t.alert.reminder(incident.id, what, deadline, alert.clause, left)
       : alert.kind === "overdue"
         ? t.alert.overdue(incident.id, what, deadline, alert.clause, left)
-        : t.alert.escalation(incident.id, what, deadline, alert.clause, left, holder);
+        : alert.to === "heads"
+          ? // The heads see no card: the line says what the post is about and whom to call to act.
+            t.alert.escalation(
+              incident.id,
+              what,
+              deadline,
+              alert.clause,
+              left,
+              hold ? t.alert.withCurators[hold] : null,
+              postAbout(incident.row),
+              t.alert.whoActs(
+                curators || !part ? null : (part.organizationShortName ?? part.organizationName),
+              ),
+            )
+          : t.alert.escalation(
+              incident.id,
+              what,
+              deadline,
+              alert.clause,
+              left,
+              holder,
+              null,
+              (curators && t.alert.actNow[curators]) || t.alert.intervene,
+            );
   // A co-executor's part holding up the next one in the curator's order (Orenburg p.14) says who waits.
   const next = alert.organizationId !== undefined ? nextTurn(incident) : undefined;
   const inTurn = next
@@ -689,6 +715,24 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
     return t.alert.insteadOfExecutors(line, part?.organizationName ?? "", name ? displayName(name) : null);
   }
   return line;
+}
+
+/**
+ * The curators' step an alert is about, as the curators are to act on it: their own (routing, the
+ * decision, passing a part on), the answer they hold (its decision, or their posting), or a post
+ * no organization has (not routed yet, or returned); undefined for an organization's step.
+ */
+function curatorsStep(
+  incident: Incident,
+  alert: DueAlert,
+  part: Incident["assignments"][number] | undefined,
+  hold: CuratorsHold,
+): StepId | "posting" | undefined {
+  // Decided since the deadline ran out, it stays theirs (see curatorsHold), but not a decision to make now.
+  if (hold === "decision") return incident.row.state === "on_approval" ? "decision" : alert.step;
+  if (hold === "posting") return hold;
+  if (alert.actor === "curator") return alert.step;
+  return part ? undefined : "routing";
 }
 
 /** An executors' alert about an organization's post or part that none of its executors has taken yet. */

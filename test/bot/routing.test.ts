@@ -54,7 +54,10 @@ async function office(options: HarnessOptions = { now: TUESDAY_10 }): Promise<vo
 afterEach(() => h.close());
 
 /** Registers a post as the intake would (its UI is another feature) and shows its card to the curators. */
-async function register(n: number, opts: { importance?: Importance; text?: string } = {}): Promise<number> {
+async function register(
+  n: number,
+  opts: { importance?: Importance; text?: string; topic?: string } = {},
+): Promise<number> {
   const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}`, ...opts });
   await showCards(h, id);
   return id;
@@ -1284,8 +1287,8 @@ describe("lists, search and history", () => {
         "",
         // The draft's deadline (p.9), not the return window closing sooner (10:35, 10:50): nobody has
         // to return a post, and the line does not say which step its deadline is of.
-        "№ 1 · ВКонтакте · срок 24.11.2026 16:00 (осталось 4 ч 30 мин рабочего времени) · направлено",
-        "№ 2 · ВКонтакте · срок 24.11.2026 16:00 (осталось 4 ч 30 мин рабочего времени) · направлено",
+        "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 24.11.2026 16:00 (осталось 4 ч 30 мин рабочего времени) · направлено",
+        "№ 2 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 24.11.2026 16:00 (осталось 4 ч 30 мин рабочего времени) · направлено",
       ].join("\n"),
     );
     await healthExecutor().press("№ 1");
@@ -1304,9 +1307,9 @@ describe("lists, search and history", () => {
     await route(second, [/Минобр/]);
     await healthExecutor2().send("/list");
     const lines = healthExecutor2().lastText().split("\n").slice(2);
-    expect(lines.map((line) => line.split(" · ").slice(0, 3).join(" · "))).toEqual([
-      "№ 1 · ВКонтакте · Минздрав",
-      "№ 2 · ВКонтакте · Минобр",
+    expect(lines.map((line) => line.split(" · ").slice(0, 4).join(" · "))).toEqual([
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минздрав",
+      "№ 2 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минобр",
     ]);
   });
 
@@ -1315,14 +1318,14 @@ describe("lists, search and history", () => {
     await healthExecutor2().send("/list");
     // The co-executor's part is due first (p.14), not the lead's draft (16:00): the line says whose it is.
     expect(healthExecutor2().lastText().split("\n")[2]).toBe(
-      "№ 1 · ВКонтакте · Минобр · срок информации соисполнителя 24.11.2026 12:00 (осталось 2 ч рабочего времени) · направлено, ещё не взято в работу",
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минобр · срок информации соисполнителя 24.11.2026 12:00 (осталось 2 ч рабочего времени) · направлено, ещё не взято в работу",
     );
     await healthExecutor2().press("Взять в работу: Минобр");
     await healthExecutor2().press("Отправить информацию: Минобр");
     await healthExecutor2().send("Снег во дворе школы № 5 уберут до пятницы.");
     await healthExecutor2().send("/list");
     expect(healthExecutor2().lastText().split("\n")[2]).toBe(
-      "№ 1 · ВКонтакте · Минздрав · срок 24.11.2026 16:00 (осталось 5 ч рабочего времени) · направлено",
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минздрав · срок 24.11.2026 16:00 (осталось 5 ч рабочего времени) · направлено",
     );
   });
 
@@ -1334,7 +1337,7 @@ describe("lists, search and history", () => {
     await educationExecutor().press("Взять в работу", educationChat());
     await educationExecutor().send("/list", educationChat());
     expect(h.lastText(-300)).toBe(
-      "Открытые сообщения: 1\n\n№ 1 · ВКонтакте · срок 24.11.2026 12:00 (осталось 2 ч рабочего времени) · в работе",
+      "Открытые сообщения: 1\n\n№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 24.11.2026 12:00 (осталось 2 ч рабочего времени) · в работе",
     );
     // The lead's draft is due later than the co-executor's part: the curators' overdue list has the
     // post, with the draft's deadline ahead as their card's «Срок:», and the part's missed one, whose.
@@ -1345,7 +1348,7 @@ describe("lists, search and history", () => {
       [
         "Открытые сообщения (просрочены): 1",
         "",
-        "№ 1 · ВКонтакте · Минздрав · срок 24.11.2026 16:00 (осталось 2 ч рабочего времени) · пропущен срок «прислать информацию соисполнителя (Минобр)» · в работе",
+        "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минздрав · срок 24.11.2026 16:00 (осталось 2 ч рабочего времени) · пропущен срок «прислать информацию соисполнителя (Минобр)» · в работе",
       ].join("\n"),
     );
   });
@@ -1365,8 +1368,22 @@ describe("lists, search and history", () => {
     const text = h.lastText(-200);
     expect(text.length).toBeLessThanOrEqual(4096);
     expect(text).toMatch(
-      /^Открытые сообщения: 30\n\n№ 1 · ВКонтакте · Министерство жилищно-коммунального хозя… · срок /,
+      /^Открытые сообщения: 30, показаны первые \d+\n\n№ 1 · ВКонтакте · «[^»]+» · Министерство жилищно-коммунального хозя… · срок /,
     );
+  });
+
+  it("/list says what each post is about: its topic, else the start of its text", async () => {
+    await office();
+    await register(1, { topic: "Уборка снега" });
+    await register(2, {
+      text: "Третий день нет горячей воды в доме на Советской, 12, управляющая компания не отвечает.",
+    });
+    await curator().send("/list");
+    const lines = curator().lastText().split("\n").slice(2);
+    expect(lines.map((line) => line.split(" · ").slice(0, 3).join(" · "))).toEqual([
+      "№ 1 · ВКонтакте · «Уборка снега»",
+      "№ 2 · ВКонтакте · «Третий день нет горячей воды в доме на…»",
+    ]);
   });
 
   it("/list counts and orders every open post, however many: the nearest deadline first", async () => {
@@ -1376,7 +1393,7 @@ describe("lists, search and history", () => {
     seedRegistered(h, { link: "https://vk.com/wall-1_201" });
     h.clock.set(TUESDAY_10);
     await curator().send("/list");
-    expect(curator().lastText()).toMatch(/^Открытые сообщения: 201, показаны первые 30\n\n№ 201 · /);
+    expect(curator().lastText()).toMatch(/^Открытые сообщения: 201, показаны первые 29\n\n№ 201 · /);
   });
 
   it("/list with no open posts says only so; a filter with none names the filter", async () => {
@@ -1407,8 +1424,8 @@ describe("lists, search and history", () => {
     await register(2);
     await route(first, [/Минздрав/]);
     await curator().send("/list");
-    expect(curator().lastText()).toMatch(/^№ 1 · ВКонтакте · Минздрав · срок /m);
-    expect(curator().lastText()).toMatch(/^№ 2 · ВКонтакте · срок /m);
+    expect(curator().lastText()).toMatch(/^№ 1 · ВКонтакте · «[^»]+» · Минздрав · срок /m);
+    expect(curator().lastText()).toMatch(/^№ 2 · ВКонтакте · «[^»]+» · срок /m);
 
     // № 1 goes to the curators for approval; № 2 waits for routing past its deadline; № 3 has time.
     const executor = findPerson(h.db, HEALTH_EXECUTOR);
@@ -1431,7 +1448,7 @@ describe("lists, search and history", () => {
     expect(overdue).toMatch(/^Открытые сообщения \(просрочены\): 2\n/);
     // Its routing (p.6) missed, the answer (p.8) is still ahead: the line has both, as its card.
     expect(overdue).toMatch(
-      /^№ 2 · ВКонтакте · срок 25\.11\.2026 11:00 \(осталось 1 раб\. дн\.\) · пропущен срок «направить исполнителю» · ждёт направления$/m,
+      /^№ 2 · ВКонтакте · «[^»]+» · срок 25\.11\.2026 11:00 \(осталось 1 раб\. дн\.\) · пропущен срок «направить исполнителю» · ждёт направления$/m,
     );
     expect(overdue).not.toMatch(/№ 3/);
   });

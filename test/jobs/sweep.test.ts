@@ -342,9 +342,9 @@ describe("deadline sweep", () => {
     // More than 2 working hours late, the routing is escalated to the curators (the preset's first level).
     expect(digest?.split("\n\n")).toEqual([
       "Сроки по сообщениям:",
-      "• ‼️ Нарушение регламента: сообщение № 1 — «направить исполнителю» до 24.11.2026 10:30 (п. 6 регламента), просрочено на 6 ч 30 мин рабочего времени. Требуется вмешательство.",
+      "• ‼️ Нарушение регламента: сообщение № 1 — «направить исполнителю» до 24.11.2026 10:30 (п. 6 регламента), просрочено на 6 ч 30 мин рабочего времени. Направьте его исполнителю сейчас.",
       "• ⏰ Сообщение № 1: разместить ответ до 25.11.2026 11:00 (п. 8 регламента) — осталось 2 ч рабочего времени.",
-      "• ‼️ Нарушение регламента: сообщение № 2 — «направить исполнителю» до 24.11.2026 10:30 (п. 6 регламента), просрочено на 6 ч 30 мин рабочего времени. Требуется вмешательство.",
+      "• ‼️ Нарушение регламента: сообщение № 2 — «направить исполнителю» до 24.11.2026 10:30 (п. 6 регламента), просрочено на 6 ч 30 мин рабочего времени. Направьте его исполнителю сейчас.",
       "• ⏰ Сообщение № 2: разместить ответ до 25.11.2026 11:00 (п. 8 регламента) — осталось 2 ч рабочего времени.",
     ]);
   });
@@ -599,10 +599,32 @@ describe("deadline sweep", () => {
     expect(alertsIn(OFFICE.head)).toEqual([]);
     at("2026-11-25T05:31:00Z"); // Wednesday 10:31: 8 h 1 min late
     await tick();
-    expect(alertsIn(OFFICE.head)).toHaveLength(1);
-    expect(alertsIn(OFFICE.head)[0]).toMatch(
-      /^‼️ Нарушение регламента: сообщение № 1 — «направить исполнителю»/,
-    );
+    expect(alertsIn(OFFICE.head)).toEqual([
+      "‼️ Нарушение регламента: сообщение № 1 «Нет света в подъезде.» — «направить исполнителю» до 24.11.2026 10:30 " +
+        "(п. 6 регламента), просрочено на 1 раб. дн. 1 мин. Кто должен действовать: кураторы. Требуется вмешательство.",
+    ]);
+  });
+
+  it("the curators' own step escalated says what to do now; the head's says what the post is about and who must act", async () => {
+    const { health } = await office();
+    const id = await seedIncidentInWork(h, health, { topic: "Уборка снега" });
+    await seedDraft(h, id); // before the curators at 10:00: the decision due 10:30 (p.10)
+    const aboutDecision = (chatId: number) =>
+      alertsIn(chatId)
+        .flatMap((text) => text.split("\n\n• "))
+        .filter((line) => line.includes("‼️"));
+    at("2026-11-24T07:31:00Z"); // 12:31: 2 working hours late, the curators' escalation
+    await tick();
+    expect(aboutDecision(OFFICE.curatorsChat)).toEqual([
+      "‼️ Нарушение регламента: сообщение № 1 (Министерство здравоохранения) — «согласовать или вернуть на доработку» " +
+        "до 24.11.2026 10:30 (п. 10 регламента), просрочено на 2 ч 1 мин рабочего времени. Примите решение по проекту сейчас.",
+    ]);
+    at("2026-11-25T05:31:00Z"); // Wednesday 10:31: a working day late, the heads' escalation
+    await tick();
+    expect(aboutDecision(OFFICE.head)).toEqual([
+      "‼️ Нарушение регламента: сообщение № 1 «Уборка снега» — «согласовать или вернуть на доработку» " +
+        "до 24.11.2026 10:30 (п. 10 регламента), просрочено на 1 раб. дн. 1 мин. Кто должен действовать: кураторы. Требуется вмешательство.",
+    ]);
   });
 
   it("after the bot was down past the curators' escalation, the overdue alert it said is never sent on its own later", async () => {
@@ -970,7 +992,9 @@ describe("heads and curators who blocked the bot", () => {
     await escalatedToHeads();
 
     expect(alertsIn(OFFICE.head)).toEqual([
-      expect.stringMatching(/^‼️ Нарушение регламента: сообщение № 1 — «направить исполнителю»/),
+      expect.stringMatching(
+        /^‼️ Нарушение регламента: сообщение № 1 «Нет света в подъезде\.» — «направить исполнителю»/,
+      ),
     ]);
     expect(sendsTo(SECOND_HEAD)).toBe(0);
     expect(fallbacks()).toEqual([]);
@@ -984,8 +1008,8 @@ describe("heads and curators who blocked the bot", () => {
     expect(sendsTo(OFFICE.head)).toBe(0);
     // A digest, with the answer's reminder that is due at the same tick.
     expect(alertsIn(OFFICE.curatorsChat).at(-1)).toContain(
-      "‼️ Нарушение регламента: сообщение № 1 — «направить исполнителю» до 24.11.2026 10:30 (п. 6 регламента), " +
-        "просрочено на 1 раб. дн. 1 мин. Требуется вмешательство.\n" +
+      "‼️ Нарушение регламента: сообщение № 1 «Нет света в подъезде.» — «направить исполнителю» до 24.11.2026 10:30 (п. 6 регламента), " +
+        "просрочено на 1 раб. дн. 1 мин. Кто должен действовать: кураторы. Требуется вмешательство.\n" +
         "Руководителю не доставлено: Глава — бот заблокирован или аккаунт удалён.",
     );
     at("2026-11-25T06:31:00Z");
@@ -1040,9 +1064,8 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
     at("2026-11-25T11:01:00Z"); // Wednesday 16:01: a working day late
     await tick();
     expect(alertsIn(HEALTH_HEAD)).toEqual([
-      expect.stringMatching(
-        /^‼️ Нарушение регламента: сообщение № 1 \(Министерство здравоохранения\) — «прислать проект ответа куратору»/,
-      ),
+      "‼️ Нарушение регламента: сообщение № 1 «Во дворе на Ленина, 5 третью неделю не…» — «прислать проект ответа куратору» " +
+        "до 24.11.2026 16:00 (п. 9 регламента), просрочено на 1 раб. дн. 1 мин. Кто должен действовать: Минздрав. Требуется вмешательство.",
     ]);
     expect(alertsIn(OFFICE.head)).toEqual([]);
   });
@@ -1061,7 +1084,9 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
     at("2026-11-26T06:01:00Z"); // Thursday 11:01: a working day late
     await tick();
     expect(aboutAnswer(OFFICE.curatorsChat).at(-1)).toContain(
-      "‼️ Нарушение регламента: сообщение № 1 (проект ответа у кураторов на согласовании) — «разместить ответ»",
+      "‼️ Нарушение регламента: сообщение № 1 «Во дворе на Ленина, 5 третью неделю не…» " +
+        "(проект ответа у кураторов на согласовании) — «разместить ответ» до 25.11.2026 11:00 (п. 8 регламента), " +
+        "просрочено на 1 раб. дн. 1 мин. Кто должен действовать: кураторы. Требуется вмешательство.",
     );
     expect(alertsIn(HEALTH_HEAD)).toEqual([]);
     expect(aboutAnswer(OFFICE.healthChat)).toEqual([]);
@@ -1080,7 +1105,7 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
     const aboutAnswer = alertsIn(HEALTH_HEAD).filter((text) => text.includes("«разместить ответ»"));
     expect(aboutAnswer).toEqual([
       expect.stringMatching(
-        /^‼️ Нарушение регламента: сообщение № 1 \(Министерство здравоохранения\) — «разместить ответ»/,
+        /^‼️ Нарушение регламента: сообщение № 1 «[^»]+» — «разместить ответ» .* Кто должен действовать: Минздрав\./,
       ),
     ]);
   });
@@ -1179,7 +1204,8 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
       alertsIn(chatId).filter((text) => text.includes("«разместить ответ»"));
     expect(aboutAnswer(OFFICE.healthChat)).toEqual([]);
     expect(aboutAnswer(OFFICE.curatorsChat).at(-1)).toContain(
-      "‼️ Нарушение регламента: сообщение № 1 (срок истёк до того, как сообщение получил основной исполнитель) — «разместить ответ»",
+      "‼️ Нарушение регламента: сообщение № 1 «Нет света в подъезде.» (срок истёк до того, как сообщение получил основной исполнитель) — " +
+        "«разместить ответ» до 25.11.2026 11:00 (п. 8 регламента), просрочено на 1 раб. дн. 30 мин. Кто должен действовать: Минздрав.",
     );
   });
 

@@ -84,7 +84,16 @@ describe("a duration ending in «дн.» ends the sentence with one full stop", 
       /просрочено на 1 раб\. дн\.$/,
     );
     expect(
-      t.alert.escalation(5, "прислать проект ответа куратору", "24.11.2026 15:00", "п. 9", late, null),
+      t.alert.escalation(
+        5,
+        "прислать проект ответа куратору",
+        "24.11.2026 15:00",
+        "п. 9",
+        late,
+        null,
+        null,
+        t.alert.intervene,
+      ),
     ).toMatch(/просрочено на 1 раб\. дн\. Требуется вмешательство\.$/);
   });
 });

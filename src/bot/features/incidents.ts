@@ -54,7 +54,7 @@ import {
   repeatFlow,
 } from "../../flows/importance.js";
 import { partFlow, returnFlow } from "../../flows/incident-answers.js";
-import { announceDetail } from "../../flows/intake.js";
+import { announceDetail, postAbout } from "../../flows/intake.js";
 import { routeFlow } from "../../flows/routing.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -605,6 +605,7 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
     return tr.list.line(
       incident.id,
       NETWORK_NAMES[incident.row.network as Network] ?? incident.row.network,
+      postAbout(incident.row),
       holder ? clip(holder.organizationShortName ?? holder.organizationName, HOLDER_LIMIT) : null,
       next
         ? tr.list.deadline(
