@@ -579,7 +579,6 @@ export const t = {
     overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>
       `❗ Сообщение № ${id}: срок «${what}» истёк ${deadline} (${clause} регламента)` +
       (late.startsWith("просрочено") ? ` — ${endSentence(late)}` : "."),
-    /** An escalation's holder while the answer waits for the curators' decision. */
     /** Who holds an answer escalated to the heads of no organization (jobs/sweep.ts curatorsHold). */
     withCurators: {
       decision: "проект ответа у кураторов на согласовании",
