@@ -516,7 +516,7 @@ export const tr = {
       deadline: string | null,
       state: string,
     ) =>
-      `№ ${id} · ${network}${about ? ` · «${about}»` : ""}${organization ? ` · ${organization}` : ""} · ${deadline ?? "без срока"} · ${state}`,
+      `№ ${id} · ${network}${about ? ` · ${about}` : ""}${organization ? ` · ${organization}` : ""} · ${deadline ?? "без срока"} · ${state}`,
     /**
      * `part`: on the curators' list (or of someone in several organizations), the deadline is a
      * co-executor's part's (or theirs to pass it on); `missed`: steps missed while it is still ahead.

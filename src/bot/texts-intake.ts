@@ -6,6 +6,8 @@ import type { LinkProblem } from "../domain/source-link.js";
 const LINK_EXAMPLE = "https://vk.com/wall-12345_678";
 
 export const ti = {
+  /** A post's topic where many posts are named at once (a list, an escalation): not the author's words. */
+  aboutTopic: (topic: string) => `на тему «${topic}»`,
   onlyCurators: "Регистрировать сообщения и помечать их могут только кураторы.",
   notCuratorPost:
     "Регистрируют сообщения кураторы: перешлите этот пост куратору. " +

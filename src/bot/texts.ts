@@ -599,7 +599,7 @@ export const t = {
       about: string | null,
       then: string,
     ) =>
-      `‼️ Нарушение регламента: сообщение № ${id}${about ? ` «${about}»` : ""}${holder ? ` (${holder})` : ""} — «${what}» ` +
+      `‼️ Нарушение регламента: сообщение № ${id}${about ? ` ${about}` : ""}${holder ? ` (${holder})` : ""} — «${what}» ` +
       `до ${deadline} (${clause} регламента), ${endSentence(late)} ${then}`,
     intervene: "Требуется вмешательство.",
     /** For the heads: who must act on the escalated step, an organization (its short name) or the curators (null). */

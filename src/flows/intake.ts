@@ -72,9 +72,15 @@ export function snippet(text: string | null | undefined, max = SNIPPET): string 
   return clip(line, max);
 }
 
-/** What a post is about in a few words, where many posts are named at once: its topic, else the start of its text. */
+/**
+ * What a post is about in a few words, where many posts are named at once: its topic («на тему
+ * «Отопление»», so it is not read as the author's words), else the start of its text in quotes.
+ */
 export function postAbout(row: Pick<IncidentRow, "topic" | "text">): string | null {
-  return snippet(row.topic, ABOUT) ?? snippet(row.text, ABOUT);
+  const topic = snippet(row.topic, ABOUT);
+  if (topic) return ti.aboutTopic(topic);
+  const text = snippet(row.text, ABOUT);
+  return text && `«${text}»`;
 }
 
 export function networkName(link: string): string {

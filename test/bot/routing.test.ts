@@ -1381,7 +1381,7 @@ describe("lists, search and history", () => {
     await curator().send("/list");
     const lines = curator().lastText().split("\n").slice(2);
     expect(lines.map((line) => line.split(" · ").slice(0, 3).join(" · "))).toEqual([
-      "№ 1 · ВКонтакте · «Уборка снега»",
+      "№ 1 · ВКонтакте · на тему «Уборка снега»",
       "№ 2 · ВКонтакте · «Третий день нет горячей воды в доме на…»",
     ]);
   });
