@@ -29,7 +29,7 @@ import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
 import { botApiFetch } from "./http-client.js";
 import { answerAnonymousSenders, identify, refuseStrangersPresses } from "./middlewares/identify.js";
-import { failedText } from "./refuse.js";
+import { failedText, floodFailure } from "./refuse.js";
 import { followMigration, topicLost } from "./refused-chats.js";
 import { t } from "./texts.js";
 import {
@@ -198,10 +198,10 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       // A press already answered takes no second pop-up: the apology goes under the pressed message.
       const pressed = ctx.callbackQuery;
       if (pressed && !currentUpdate()?.pressAnswered)
-        await ctx.answerCallbackQuery({ text: t.error, show_alert: true });
+        await ctx.answerCallbackQuery({ text: floodFailure(error.error) ?? t.error, show_alert: true });
       else if (ctx.chat) {
         const under = pressed?.message?.message_id;
-        await ctx.reply(failedText(ctx), {
+        await ctx.reply(failedText(ctx, error.error), {
           ...(under ? { reply_parameters: { message_id: under, allow_sending_without_reply: true } } : {}),
         });
       }

@@ -3,10 +3,21 @@ import { can, type Permission } from "../domain/access.js";
 import type { BotContext } from "./context.js";
 import { t } from "./texts.js";
 
-/** «Не получилось…»: in a group, naming whose action failed (the others there did nothing wrong). */
-export function failedText(ctx: BotContext): string {
+/**
+ * «Не получилось…»: in a group, naming whose action failed (the others there did nothing wrong).
+ * Telegram's flood limit (`cause` a 429 whose wait outlasted the retries) is said as such, with
+ * when to try again.
+ */
+export function failedText(ctx: BotContext, cause?: unknown): string {
+  const text = floodFailure(cause) ?? t.error;
   const name = ctx.chat && ctx.chat.type !== "private" ? ctx.from?.first_name : undefined;
-  return name ? t.errorFor(name) : t.error;
+  return name ? `${name}: ${text}` : text;
+}
+
+/** The apology for a failure Telegram's flood limit caused, or none. */
+export function floodFailure(cause: unknown): string | undefined {
+  if (!(cause instanceof GrammyError) || cause.error_code !== 429) return undefined;
+  return t.errorFlood(Math.max(1, Math.ceil((cause.parameters.retry_after ?? 60) / 60)));
 }
 
 /**

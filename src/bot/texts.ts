@@ -197,8 +197,10 @@ export const t = {
   staleButton:
     "Эта кнопка устарела. Откройте сообщение заново (/find и его номер, например: /find 12) или повторите команду.",
   error: "Не получилось выполнить действие из-за внутренней ошибки. Попробуйте ещё раз через минуту.",
-  /** The same, to one person in a group. */
-  errorFor: (name: string) => `${name}: ${t.error}`,
+  /** Telegram's flood limit outlasted the retries (429 with a long retry_after): no fault of ours or theirs. */
+  errorFlood: (minutes: number) =>
+    "Telegram временно ограничил отправку сообщений ботом, поэтому действие могло не завершиться. " +
+    `Через ${minutes} мин проверьте карточку сообщения и при необходимости повторите.`,
   /**
    * What the person can do instead, by the roles they hold: registering posts, or the cards. `typed`:
    * a plain text, which a head may have meant for the staff: it is said that nobody gets it.

@@ -60,3 +60,23 @@ describe("error boundary", () => {
     expect(h.lastText(OFFICE.curatorsChat)).toBe(`Ольга: ${t.error}`);
   });
 });
+
+describe("error boundary: Telegram's flood limit", () => {
+  it("a press that failed on a wait longer than the retries allow is told so, with when to try again", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    seedOffice(h);
+    await showCards(h, seedRegistered(h));
+    const group = h.group(OFFICE.curatorsChat, "Кураторы");
+    await curator().send("/list", group);
+    h.fake.failNext("editMessageText", {
+      error_code: 429,
+      description: "Too Many Requests: retry after 150",
+      parameters: { retry_after: 150 },
+    });
+    await curator().press("Ждут направления", group);
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Ольга: Telegram временно ограничил отправку сообщений ботом, поэтому действие могло не завершиться. " +
+        "Через 3 мин проверьте карточку сообщения и при необходимости повторите.",
+    );
+  });
+});
