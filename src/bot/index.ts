@@ -103,9 +103,10 @@ export interface BotOptions {
  * preview's attachments are captioned as the draft's and come quietly; 23: a co-executor's part
  * for the curators to pass on says the lead's answer draft on approval lacks it; 24: where curators
  * may post the answer, the draft sent to them offers «Согласовать и разместить лично»; 25: routing's
- * lead question speaks of the co-executors' order only where the curator sets it (Orenburg p.14).
+ * lead question speaks of the co-executors' order only where the curator sets it (Orenburg p.14);
+ * 26: the final answer offers the answer's earlier draft without a rework the interim answer ended.
  */
-const CONVERSATIONS_VERSION = 25;
+const CONVERSATIONS_VERSION = 26;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -22,6 +22,12 @@ const DRAFT_WHAT: Record<DraftKind, string> = {
 
 const attachmentsCount = (n: number) => `${n} ${plural(n, "вложение", "вложения", "вложений")}`;
 
+/** «3 фото» when all are photos, else «3 вложения». */
+const filesCount = (attachments: readonly { type: DiffAttachment["type"] }[]) =>
+  attachments.every((a) => a.type === "photo")
+    ? `${attachments.length} фото`
+    : attachmentsCount(attachments.length);
+
 const ATTACHMENT_NAMES: Record<DiffAttachment["type"], string> = {
   photo: "фото",
   video: "видео",
@@ -55,6 +61,7 @@ export const td = {
     resume: "Продолжить черновик",
     restart: "Начать заново",
     reworkPrevious: "Доработать прежний проект",
+    takePrevious: "Взять прежний проект",
     done: "Готово",
     send: "Отправить на согласование",
     editText: "Изменить текст",
@@ -90,6 +97,11 @@ export const td = {
     `Сообщение № ${id}: взять за основу проект, который вернули на доработку` +
     (attachments > 0 ? ` (текст и ${attachmentsCount(attachments)})` : "") +
     ", или начать заново?",
+  /** For the final answer: the answer's draft from before the interim one, its rework (if any) ended by it. */
+  previousOffer: (id: number, attachments: readonly { type: DiffAttachment["type"] }[]) =>
+    `Сообщение № ${id}: взять за основу прежний проект` +
+    (attachments.length > 0 ? ` (текст и ${filesCount(attachments)})` : "") +
+    " или начать заново?",
   chooseAbove: "Выберите кнопкой выше: продолжить или начать заново. Отмена — /cancel.",
   repeatOf: (earlierId: number, links: string[], text: string | null) =>
     `Это повторное сообщение — к № ${earlierId}. В ответе укажите, что сделано с прошлого раза.\n` +
@@ -225,6 +237,10 @@ export const td = {
       [`Доработанный проект, версия ${round}.`, comment ? `Комментарий куратора: «${comment}»` : ""]
         .filter(Boolean)
         .join(" "),
+    /** The final answer's draft: the interim answer it follows, posted then (Orenburg p.13, Georgievsk p.15). */
+    afterInterim: (at: string, link: string) => `Промежуточный ответ размещён ${at}: ${link}`,
+    /** The final answer begun from the answer's earlier draft: what changed since follows. */
+    fromPrevious: (submittedAt: string) => `За основу взят прежний проект ответа от ${submittedAt}.`,
     repeatOf: (earlierId: number, links: string[], text: string | null) =>
       `Повторное к сообщению № ${earlierId}. ${earlierAnswer(links, text)}`,
     textLabel: (kind: DraftKind) => `Текст ${DRAFT_OF[kind]}:`,

@@ -88,6 +88,8 @@ interface Opening {
   saved: Content | null;
   /** The draft the curator returned for rework, offered as the starting point. */
   returned: (Content & { comment: string | null }) | null;
+  /** For the final answer, the answer's draft from before the interim one, offered as the starting point. */
+  previous: Content | null;
   repeat: EarlierAnswer | null;
   /** The co-executors' parts that reached the lead, for the common answer (not for a question). */
   parts: ReceivedPart[];
@@ -214,11 +216,15 @@ function opening(
       work && (work.text || work.attachments.length > 0)
         ? { text: work.text, attachments: work.attachments }
         : null,
-    // The draft returned for rework is offered back to a draft of its family only, though a question
-    // to the author or an interim answer came between.
+    // The draft returned for rework is offered back to a draft of its kind only, though a question
+    // to the author came between; an interim answer posted since ends its rework.
     returned:
-      latest?.state === "rework"
+      latest && reworkOpen(latest, kind)
         ? { text: latest.text, attachments: latest.attachments, comment: latest.reworkComment }
+        : null,
+    previous:
+      kind === "final" && latest?.kind === "answer"
+        ? { text: latest.text, attachments: latest.attachments }
         : null,
     repeat: earlierAnswer(deps, incident),
     parts: kind === "clarification" ? [] : receivedParts(deps, incident),
@@ -234,14 +240,35 @@ function latestOfFamily(drafts: readonly Draft[], kind: DraftKind): Draft | unde
   return drafts.find((draft) => familyOf(draft.kind) === familyOf(kind));
 }
 
-/** The curators' header: who sent it and, for a reworked draft or a repeat, what they should know. */
-function curatorsHeader(deps: AppDeps, incident: Incident, person: Person): string {
+/**
+ * Whether a draft's rework is still what a draft of `kind` answers: the answer's rework is ended by an
+ * interim answer posted since, after which the final answer is drafted (another kind).
+ */
+function reworkOpen(draft: Draft, kind: DraftKind): boolean {
+  return draft.state === "rework" && draft.kind === kind;
+}
+
+/**
+ * The curators' header: who sent it and, for a reworked draft, the final answer or a repeat, what
+ * they should know. `fromPrevious`: the final answer was begun from the answer's earlier draft.
+ */
+function curatorsHeader(deps: AppDeps, incident: Incident, person: Person, fromPrevious: boolean): string {
   const [current, ...earlier] = latestDrafts(deps.db, incident.id, FAMILY_LOOKBACK) as [Draft, ...Draft[]];
   const previous = latestOfFamily(earlier, current.kind);
   const blocks = [titleLine(incident, person, current.kind)];
-  if (previous?.state === "rework") {
+  if (previous && reworkOpen(previous, current.kind)) {
     blocks[0] += `\n${td.curators.reworked(current.round, previous.reworkComment)}`;
     blocks.push(describeChanges(previous, current, td.diff));
+  } else if (current.kind === "final") {
+    const interim = incident.publications.find((p) => p.kind === "interim");
+    const { timezone } = deps.sla;
+    if (interim)
+      blocks[0] += `\n${td.curators.afterInterim(formatDeadline(interim.publishedAt, timezone), interim.link)}`;
+    if (previous && fromPrevious)
+      blocks.push(
+        `${td.curators.fromPrevious(formatDeadline(previous.submittedAt, timezone))}\n` +
+          describeChanges(previous, current, td.diff),
+      );
   }
   const repeat = earlierAnswer(deps, incident);
   if (repeat) blocks.push(td.curators.repeatOf(repeat.id, repeat.links, repeat.text));
@@ -262,8 +289,9 @@ async function sendToCurators(
   person: Person,
   draft: DraftView,
   purpose: DraftPurpose,
+  fromPrevious: boolean,
 ): Promise<{ adminsTold: boolean } | undefined> {
-  const header = curatorsHeader(deps, incident, person);
+  const header = curatorsHeader(deps, incident, person, fromPrevious);
   const kind = incident.answer?.draftKind ?? "answer";
   const caption = td.curators.attachments(incident.id, kind, draft.attachments.length);
   const keyboard = InlineKeyboard.from(
@@ -328,6 +356,7 @@ async function submit(
   incidentId: number,
   draft: DraftView,
   purpose: DraftPurpose,
+  fromPrevious: boolean,
 ): Promise<Submitted> {
   if (!person) return { ok: false, text: td.notSubmittedRights(incidentId) };
   const now = deps.clock.now();
@@ -345,7 +374,7 @@ async function submit(
     return { ok: false, text: td.notSubmitted(incidentId, state, kept, author && displayName(author)) };
   }
   await announceEach(deps.log, "draft", () => syncCards(cardDeps(deps, api), result.incident));
-  const unseen = await sendToCurators(deps, api, result.incident, person, draft, purpose);
+  const unseen = await sendToCurators(deps, api, result.incident, person, draft, purpose, fromPrevious);
   const alone = await soleCuratorsDraft(deps, api, result.incident, person);
   const { regulation, workingTime, timezone } = deps.sla;
   // As the card's «Срок:» line: the decision, even once the answer deadline has passed (then said too).
@@ -458,7 +487,10 @@ function shownAbove(ctx: Context, comment: string): boolean {
   return ctx.callbackQuery?.message?.text?.includes(ta.rework.commentLine(comment)) ?? false;
 }
 
-/** A saved partial draft, or the one returned for rework: go on from it, or start from nothing. */
+/**
+ * A saved partial draft, the one returned for rework or, for the final answer, the answer's earlier
+ * one: go on from it, or start from nothing.
+ */
 async function startingPoint(
   conversation: Flow,
   ctx: Context,
@@ -466,15 +498,17 @@ async function startingPoint(
   start: Opening,
 ): Promise<Content | "cancel"> {
   const empty: Content = { text: null, attachments: [] };
-  const base = start.saved ?? start.returned;
+  const base = start.saved ?? start.returned ?? start.previous;
   if (!base) return empty;
+  const [button, offer] = start.saved
+    ? [td.button.resume, td.resumeOffer(id, base.text, base.attachments.length)]
+    : start.returned
+      ? [td.button.reworkPrevious, td.reworkOffer(id, base.attachments.length)]
+      : [td.button.takePrevious, td.previousOffer(id, base.attachments)];
   const keyboard = new InlineKeyboard()
-    .text(start.saved ? td.button.resume : td.button.reworkPrevious, cb("dr.resume", id))
+    .text(button, cb("dr.resume", id))
     .row()
     .text(td.button.restart, cb("dr.restart", id));
-  const offer = start.saved
-    ? td.resumeOffer(id, base.text, base.attachments.length)
-    : td.reworkOffer(id, base.attachments.length);
   const offered = await ctx.reply(offer, { reply_markup: keyboard });
   const albums = new Set<string>();
   for (;;) {
@@ -557,6 +591,8 @@ export function draftFlow(deps: AppDeps) {
     if (base === "cancel") return await leave();
     content.text = base.text;
     content.attachments = [...base.attachments];
+    // The final answer begun from the answer's earlier draft: the curators are shown what changed since.
+    const fromPrevious = !start.saved && !start.returned && !!start.previous && base.text !== null;
     // «Начать заново» over a saved draft drops it at once: left now, nothing of it is kept.
     if (start.saved && base.text === null && base.attachments.length === 0) {
       await conversation.external(() => dropDraftWork(deps.db, incidentId, start.personId, purpose));
@@ -622,7 +658,7 @@ export function draftFlow(deps: AppDeps) {
 
     const draft = { text: content.text ?? "", attachments: content.attachments };
     const outcome = await conversation.external((outer) =>
-      submit(deps, outer.api, outer.person, incidentId, draft, purpose),
+      submit(deps, outer.api, outer.person, incidentId, draft, purpose, fromPrevious),
     );
     await ctx.reply(
       outcome.ok

@@ -1572,7 +1572,8 @@ describe("interim answer and clarification", () => {
     h.clock.set("2026-11-30T05:00:00Z"); // Monday 30.11 10:00, after the first answer deadline
     await draftInDialogue("Подготовить окончательный ответ", "Снег вывезен 27.11.");
     expect(h.texts(OFFICE.curatorsChat)).toContain(
-      "Проект окончательного ответа по сообщению № 1 (исполнитель: Иван, Министерство здравоохранения)\n\n" +
+      "Проект окончательного ответа по сообщению № 1 (исполнитель: Иван, Министерство здравоохранения)\n" +
+        "Промежуточный ответ размещён 24.11.2026 10:00: https://vk.com/wall-1_1?reply=3\n\n" +
         "Снег вывезен 27.11.",
     );
     await curator().press("Согласовать", curatorsChat());

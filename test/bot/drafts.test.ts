@@ -86,6 +86,28 @@ async function writeDraft(text = ANSWER): Promise<void> {
   await executor.press("Готово");
 }
 
+const FINAL = `${ANSWER} Ремонт кровли закончен 02.12.2026.`;
+
+/**
+ * Orenburg: the answer's draft (a text and 3 photos) returned with «give an interim answer», which
+ * is approved and posted on Tuesday 24.11; nine days later, Thursday 03.12, the final answer is due.
+ */
+async function answerReturnedThenInterimPosted(): Promise<number> {
+  const id = await office();
+  await executor.press("Подготовить ответ");
+  await executor.send(ANSWER);
+  for (const name of ["roof-1.jpg", "roof-2.jpg", "roof-3.jpg"]) await sendPhoto(executor, name);
+  await executor.press("Готово");
+  await executor.press("Отправить на согласование");
+  returnedForRework(id, "Ремонт может затянуться — дайте промежуточный ответ, окончательный потом.");
+  await seedDraft(h, id, { purpose: "interim", text: "Разбираемся, ответим до 03.12.", approve: true });
+  await executor.press("Размещено");
+  await executor.send("https://vk.com/wall-1_1?reply=2");
+  h.clock.set("2026-12-03T05:00:00Z");
+  await showCards(h, id);
+  return id;
+}
+
 /** The executor's draft of the answer, sent and returned by the curator with this comment. */
 function returnedForRework(id: number, comment: string): void {
   const returned = requestRework(h.db, {
@@ -781,20 +803,69 @@ describe("an interrupted draft", () => {
     expect(executor.lastText()).not.toMatch(/Продолжить черновик|вложение/);
   });
 
-  it("the final answer built on an answer returned for rework, after an interim one, is the answer's next version", async () => {
-    const id = await office();
-    await seedDraft(h, id, { text: ANSWER });
-    returnedForRework(id, "Укажите дату");
-    await seedDraft(h, id, { purpose: "interim", text: "Разбираемся, ответим до 01.12.", approve: true });
-    await executor.press("Размещено");
-    await executor.send("https://vk.com/wall-1_1?reply=2");
+  it("the final answer begun from the answer returned before the interim one: no rework comment, and the curators see what changed since it", async () => {
+    const id = await answerReturnedThenInterimPosted();
+    const before = executor.texts().length;
     await executor.press("Подготовить окончательный ответ");
+    expect(executor.texts().slice(before)).toEqual([
+      `Сообщение № ${id}: взять за основу прежний проект (текст и 3 фото) или начать заново?`,
+    ]);
+    await executor.press("Взять прежний проект");
+    await executor.press("Готово");
+    await executor.press("Изменить текст");
+    await executor.send(FINAL);
+    await executor.press("Отправить на согласование");
+
+    expect(curatorsDraft().at(-1)?.text).toBe(
+      [
+        `Проект окончательного ответа по сообщению № ${id} (исполнитель: Иван, Министерство здравоохранения)`,
+        "Промежуточный ответ размещён 24.11.2026 10:00: https://vk.com/wall-1_1?reply=2",
+        "",
+        "За основу взят прежний проект ответа от 24.11.2026 10:00.",
+        "Изменено в тексте:",
+        "Было: «…вывезут до пятницы.»",
+        "Стало: «…вывезут до пятницы. Ремонт кровли закончен 02.12.2026.»",
+        "",
+        "Текст окончательного ответа:",
+        "",
+        FINAL,
+      ].join("\n"),
+    );
+    const [final] = latestDrafts(h.db, id, 1);
+    expect([final?.kind, final?.round]).toEqual(["final", 2]);
+  });
+
+  it("the final answer begun anew after the interim one: the curators get it as the final answer after the interim one, with no version and no changes; its own rework is then offered back with the comment", async () => {
+    const id = await answerReturnedThenInterimPosted();
+    await executor.press("Подготовить окончательный ответ");
+    await executor.press("Начать заново");
+    await executor.send(FINAL);
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+
+    expect(curatorsDraft().at(-1)?.text).toBe(
+      [
+        `Проект окончательного ответа по сообщению № ${id} (исполнитель: Иван, Министерство здравоохранения)`,
+        "Промежуточный ответ размещён 24.11.2026 10:00: https://vk.com/wall-1_1?reply=2",
+        "",
+        FINAL,
+      ].join("\n"),
+    );
+
+    // The final answer's own rework is offered back with its comment, as its next version.
+    returnedForRework(id, "Укажите дату ремонта");
+    await showCards(h, id);
+    await executor.press("Подготовить окончательный ответ");
+    expect(executor.texts().slice(-2)).toEqual([
+      "Куратор вернул проект на доработку: «Укажите дату ремонта»",
+      `Сообщение № ${id}: взять за основу проект, который вернули на доработку, или начать заново?`,
+    ]);
     await executor.press("Доработать прежний проект");
     await executor.press("Готово");
     await executor.press("Отправить на согласование");
-    expect(curatorsDraft().at(-1)?.text).toContain("Доработанный проект, версия 2.");
-    const [final] = latestDrafts(h.db, id, 1);
-    expect([final?.kind, final?.round]).toEqual(["final", 2]);
+    expect(curatorsDraft().at(-1)?.text).toMatch(
+      /^Проект окончательного ответа по сообщению № \d+ \(исполнитель: Иван, Министерство здравоохранения\)\nДоработанный проект, версия 3\. Комментарий куратора: «Укажите дату ремонта»\n\nИзменений нет/,
+    );
   });
 
   it("a colleague's draft sent first: «Отправить» says whose draft waits and that this text was not kept", async () => {
