@@ -587,6 +587,11 @@ export const t = {
       posting: "ответ размещает куратор лично",
       routedLate: "срок истёк до того, как сообщение получил основной исполнитель",
     },
+    /** The curators held the answer when it ran out, but have decided or given up their claim since. */
+    wasWithCurators: {
+      decision: "срок истёк, пока проект был у кураторов",
+      posting: "срок истёк, пока ответ собирался разместить куратор",
+    },
     /**
      * `about`: for the heads, what the post is about in a few words; `then`: the closing sentence —
      * whom the heads must call to act (t.alert.whoActs), or what the curators must do now.

@@ -15,7 +15,7 @@ import {
   setNextAction,
   unsentAlerts,
 } from "../app/alerts.js";
-import { latestClaimEvent } from "../app/answers.js";
+import { latestClaimEvent, openClaim } from "../app/answers.js";
 import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } from "../app/chats.js";
 import { allHeads, concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
 import { incidentStateAt } from "../app/incident-queries.js";
@@ -657,16 +657,17 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
         : part.organizationName;
   const step = stepLabel(sla.regulation, alert.step, incident.answer?.draftKind);
   const what = ofCoexecutor ? t.alert.ofOrganization(step, named) : step;
+  const curators = curatorsStep(deps, incident, alert, part, hold);
   // Whose incident it is: a curator's step (passing a part on, too) is about the lead's; an answer
-  // the curators hold says so; a co-executor's own step names it already.
+  // the curators held when it ran out says so; a co-executor's own step names it already.
+  const held = hold ? heldNote(hold, curators) : null;
   const holder = hold
-    ? t.alert.withCurators[hold]
+    ? held
     : alert.actor === "curator"
       ? (leadAssignment(incident)?.organizationName ?? null)
       : ofCoexecutor
         ? null
         : (part?.organizationName ?? null);
-  const curators = curatorsStep(incident, alert, part, hold);
   const alerted =
     alert.kind === "reminder"
       ? t.alert.reminder(incident.id, what, deadline, alert.clause, left)
@@ -680,7 +681,7 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
               deadline,
               alert.clause,
               left,
-              hold ? t.alert.withCurators[hold] : null,
+              held,
               postAbout(incident.row),
               t.alert.whoActs(
                 curators || !part ? null : (part.organizationShortName ?? part.organizationName),
@@ -718,21 +719,33 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
 }
 
 /**
- * The curators' step an alert is about, as the curators are to act on it: their own (routing, the
- * decision, passing a part on), the answer they hold (its decision, or their posting), or a post
- * no organization has (not routed yet, or returned); undefined for an organization's step.
+ * The curators' step an alert is about, as the curators are to act on it now: their own (routing,
+ * the decision, passing a part on), the answer they hold (its decision, or their posting), or a post
+ * no organization has (not routed yet, or returned); undefined for an organization's step. An answer
+ * they held when it ran out stays theirs (see curatorsHold), but once they approved it (Orenburg
+ * p.12: only the executor posts it; Georgievsk without a curator's open claim) or returned it for
+ * rework, the move is the lead organization's.
  */
 function curatorsStep(
+  deps: SweepDeps,
   incident: Incident,
   alert: DueAlert,
   part: Incident["assignments"][number] | undefined,
   hold: CuratorsHold,
 ): StepId | "posting" | undefined {
-  // Decided since the deadline ran out, it stays theirs (see curatorsHold), but not a decision to make now.
-  if (hold === "decision") return incident.row.state === "on_approval" ? "decision" : alert.step;
-  if (hold === "posting") return hold;
+  if (hold === "decision" || hold === "posting") {
+    if (incident.row.state === "on_approval") return "decision";
+    const claim = openClaim(deps.db, incident.id, deps.clock.now(), ANSWER_WINDOW_MS);
+    return incident.row.state === "approved" && claim ? "posting" : undefined;
+  }
   if (alert.actor === "curator") return alert.step;
   return part ? undefined : "routing";
+}
+
+/** What the escalation says of the curators' hold: as it is, or in the past once the move is not theirs. */
+function heldNote(hold: NonNullable<CuratorsHold>, curators: ReturnType<typeof curatorsStep>): string {
+  if (hold === "routedLate" || hold === curators) return t.alert.withCurators[hold];
+  return t.alert.wasWithCurators[hold];
 }
 
 /** An executors' alert about an organization's post or part that none of its executors has taken yet. */

@@ -1,7 +1,13 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
-import { approveDraft, publishInterim, requestRework, submitDraft } from "../../src/app/answers.js";
+import {
+  approveAndClaim,
+  approveDraft,
+  publishInterim,
+  requestRework,
+  submitDraft,
+} from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
 import {
   acceptIncident,
@@ -1274,5 +1280,97 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
     expect(alertsIn(OFFICE.curatorsChat).join("\n\n")).toContain(
       "Требуется вмешательство.\nРуководителю не доставлено: Министр — бот заблокирован или аккаунт удалён.",
     );
+  });
+});
+
+describe("who must act on an answer that ran out while its draft waited for the curators", () => {
+  const aboutAnswer = (chatId: number) =>
+    alertsIn(chatId).filter((text) => text.includes("«разместить ответ»"));
+  const curator = () => {
+    const found = findPerson(h.db, OFFICE.curator);
+    if (!found) throw new Error("no curator");
+    return found;
+  };
+
+  /** Orenburg: the draft before the curators from Tuesday 10:00; the answer due Wednesday 11:00 (p.8). */
+  async function draftBeforeCurators(): Promise<number> {
+    const { health } = await office();
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id);
+    return id;
+  }
+
+  it("Orenburg: approved after the answer was due and never posted, the escalation says the executors must act (p.12)", async () => {
+    const id = await draftBeforeCurators();
+    at("2026-11-25T06:01:00Z"); // Wednesday 11:01: the answer late, the draft undecided
+    await tick();
+    at("2026-11-25T06:30:00Z"); // Wednesday 11:30: approved, half an hour late
+    approveDraft(h.db, { incidentId: id, actor: curator(), now: h.clock.now() });
+    at("2026-11-25T09:01:00Z"); // Wednesday 14:01: two working hours late (lunch 13–14), the curators' level
+    await tick();
+    expect(aboutAnswer(OFFICE.curatorsChat).at(-1)).toContain(
+      "‼️ Нарушение регламента: сообщение № 1 (срок истёк, пока проект был у кураторов) — «разместить ответ» до 25.11.2026 11:00 (п. 8 регламента), " +
+        "просрочено на 2 ч 1 мин рабочего времени. Требуется вмешательство.",
+    );
+    at("2026-11-26T06:01:00Z"); // Thursday 11:01: a working day late, the heads' level
+    await tick();
+    expect(aboutAnswer(OFFICE.head)).toEqual([
+      "‼️ Нарушение регламента: сообщение № 1 «Во дворе на Ленина, 5 третью неделю не…» (срок истёк, пока проект был у кураторов) — " +
+        "«разместить ответ» до 25.11.2026 11:00 (п. 8 регламента), просрочено на 1 раб. дн. 1 мин. Кто должен действовать: Минздрав. Требуется вмешательство.",
+    ]);
+  });
+
+  it("Orenburg: returned for rework after the answer was due, the heads hear the executors must act", async () => {
+    const id = await draftBeforeCurators();
+    at("2026-11-25T06:30:00Z"); // Wednesday 11:30
+    requestRework(h.db, { incidentId: id, actor: curator(), now: h.clock.now(), comment: "Уточните дату." });
+    at("2026-11-26T06:01:00Z"); // Thursday 11:01: a working day late
+    await tick();
+    expect(aboutAnswer(OFFICE.head)).toEqual([
+      expect.stringContaining(
+        "(срок истёк, пока проект был у кураторов) — «разместить ответ» до 25.11.2026 11:00 (п. 8 регламента), " +
+          "просрочено на 1 раб. дн. 1 мин. Кто должен действовать: Минздрав.",
+      ),
+    ]);
+  });
+
+  it("Georgievsk: a curator who claimed the posting is told to post now; once the claim is over, the heads hear the executors must act", async () => {
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" }); // Tuesday 10:00 MSK
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id); // the answer due 15:00 (p.16)
+    at("2026-11-24T13:50:00Z"); // 16:50: approved, «Размещу лично»
+    approveAndClaim(h.db, { incidentId: id, actor: curator(), now: h.clock.now() });
+    at("2026-11-24T14:01:00Z"); // 17:01: two working hours late, the claim open
+    await tick();
+    expect(aboutAnswer(OFFICE.curatorsChat).at(-1)).toContain(
+      "‼️ Нарушение регламента: сообщение № 1 (срок истёк, пока проект был у кураторов) — «разместить ответ» до 24.11.2026 15:00 (п. 16 регламента), " +
+        "просрочено на 2 ч 1 мин рабочего времени. Разместите ответ сейчас.",
+    );
+    at("2026-11-25T12:01:00Z"); // Wednesday 15:01: a working day late, the claim long over
+    await tick();
+    expect(aboutAnswer(OFFICE.head)).toEqual([
+      expect.stringContaining(
+        "(срок истёк, пока проект был у кураторов) — «разместить ответ» до 24.11.2026 15:00 (п. 16 регламента), " +
+          "просрочено на 1 раб. дн. 1 мин. Кто должен действовать: Минздрав.",
+      ),
+    ]);
+  });
+
+  it("Georgievsk: approved with «Размещу лично» just before the heads hear of it, the curators must act", async () => {
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" }); // Tuesday 10:00 MSK
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id); // the answer due 15:00 (p.16)
+    at("2026-11-25T11:50:00Z"); // Wednesday 14:50
+    approveAndClaim(h.db, { incidentId: id, actor: curator(), now: h.clock.now() });
+    at("2026-11-25T12:01:00Z"); // 15:01: a working day late, the claim open
+    await tick();
+    expect(aboutAnswer(OFFICE.head)).toEqual([
+      expect.stringContaining(
+        "(срок истёк, пока проект был у кураторов) — «разместить ответ» до 24.11.2026 15:00 (п. 16 регламента), " +
+          "просрочено на 1 раб. дн. 1 мин. Кто должен действовать: кураторы.",
+      ),
+    ]);
   });
 });
