@@ -11,7 +11,7 @@ import { IMPORTANCES, incidents } from "../db/schema.js";
 import { hasRole, type Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
-import { alreadyMadeByThisUpdate, audit, incidentEvents } from "./audit.js";
+import { audit, incidentEvents, madeByThisUpdate } from "./audit.js";
 import { type Incident, type IncidentRow, loadIncident, type TransitionRefusal } from "./incidents.js";
 
 export type Subject = "topic" | "place";
@@ -35,8 +35,12 @@ export const DETAIL_ACTIONS = {
 } as const;
 
 export type DetailResult =
-  /** `changed` is false when the field already had this value: nothing was written. */
-  { ok: true; incident: Incident; changed: boolean } | { ok: false; refusal: TransitionRefusal };
+  /**
+   * `changed` is false when the field already had this value: nothing was written. `importanceBefore`:
+   * the post's importance as the change found it (a lowering is told to the heads, a raise is not).
+   */
+  | { ok: true; incident: Incident; changed: boolean; importanceBefore: Importance }
+  | { ok: false; refusal: TransitionRefusal };
 
 /** Whether the post is still being worked on: its details may be corrected until it is answered or closed. */
 export function detailsEditable(incident: Pick<Incident, "state">): boolean {
@@ -60,8 +64,11 @@ export function changePostDetail(
       const before = loadIncident(tx, input.incidentId);
       if (!before) return { ok: false, refusal: "not_found" };
       // Made by this very update before a crash cut its handling short: done, not "changed".
-      if (alreadyMadeByThisUpdate(tx, { entity: "incident", entityId: before.id, action }))
-        return { ok: true, incident: before, changed: true };
+      const made = madeByThisUpdate(tx, { entity: "incident", entityId: before.id, action });
+      if (made) {
+        const was = field === "importance" ? (made.from as Importance) : before.row.importance;
+        return { ok: true, incident: before, changed: true, importanceBefore: was };
+      }
       // Rights first (a stranger learns nothing), then what no second look would change.
       if (!hasRole(input.actor, "curator")) return { ok: false, refusal: "forbidden" };
       if (!detailsEditable(before)) return { ok: false, refusal: "wrong_state" };
@@ -70,11 +77,13 @@ export function changePostDetail(
       const from = before.row[field];
       const same =
         from instanceof Date && value instanceof Date ? from.getTime() === value.getTime() : from === value;
-      if (same) return { ok: true, incident: before, changed: false };
+      const importanceBefore = before.row.importance;
+      if (same) return { ok: true, incident: before, changed: false, importanceBefore };
       return {
         ok: true,
         incident: writeDetail(tx, before, input.detail, input.actor.id, input.now),
         changed: true,
+        importanceBefore,
       };
     },
     { behavior: "immediate" },

@@ -140,15 +140,19 @@ export async function registerAndAnnounce(
  * After a change of the post's importance, topic, place or text: every card shows it; a post raised to
  * «социально значимое» goes to the heads (once: the notices ledger of registration remembers them
  * told); a text, topic or place corrected goes to the heads who were told of the post (see
- * tellHeadsCorrected), and so does an importance lowered below what they hear at once (see
- * tellHeadsLowered); a topic or place set may complete a surge.
+ * tellHeadsCorrected), and so does an importance lowered from what they hear at once to what they
+ * do not (see tellHeadsLowered; `importanceBefore`, what it was, is absent for a raise, which is
+ * never told as lowered); a topic or place set may complete a surge.
  */
 export async function announceDetail(
   deps: CardDeps,
   field: PostDetail["field"],
   incident: Incident,
+  importanceBefore?: Importance,
 ): Promise<void> {
-  const atOnce = headsHearAtOnce(deps.sla.regulation, incident.row.importance);
+  const heard = (importance: Importance) => headsHearAtOnce(deps.sla.regulation, importance);
+  const atOnce = heard(incident.row.importance);
+  const lowered = !atOnce && importanceBefore !== undefined && heard(importanceBefore);
   await announceEach(
     deps.log,
     "post detail",
@@ -156,7 +160,7 @@ export async function announceDetail(
     async () => {
       if (field === "text" || field === "topic" || field === "place")
         await tellHeadsCorrected(deps, incident, field);
-      else if (field === "importance" && !atOnce) await tellHeadsLowered(deps, incident);
+      else if (field === "importance" && lowered) await tellHeadsLowered(deps, incident);
     },
     async () => {
       if (field === "topic" || field === "place") await announceSurge(deps, incident);

@@ -130,6 +130,25 @@ describe("importance", () => {
     expect(h.texts(DEPUTY)).toHaveLength(1);
   });
 
+  it("raised from «обычное» to «важное» after the head's lowered note failed: no «больше не отмечено» on a raise", async () => {
+    const id = await register(1);
+    await openMenu(curator, id);
+    await curator.press("Социально значимое", curatorsChat());
+    expect(h.texts(OFFICE.head)).toHaveLength(1);
+    // The lowered note does not reach the head: he stays counted as told of the post.
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 500, description: "Internal Server Error" },
+      { match: (params) => params.chat_id === OFFICE.head },
+    );
+    await curator.press("Обычное", curatorsChat());
+    expect(h.texts(OFFICE.head)).toHaveLength(1);
+    // «Важное» the heads do not hear of at once (Orenburg), but it is a raise: nothing was lowered.
+    await curator.press("Важное", curatorsChat());
+    expect(card(id)).toContain("Важность: важное");
+    expect(h.texts(OFFICE.head)).toHaveLength(1);
+  });
+
   it("a post raised at night goes to the head at once too", async () => {
     h.clock.set("2026-11-24T18:00:00Z");
     const id = await register(1);

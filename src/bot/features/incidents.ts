@@ -281,7 +281,7 @@ async function setImportance(ctx: BotContext) {
     async () => {
       if (menu) await refreshMenu(ctx.api, ctx.app.sla.timezone, menu, result.incident);
     },
-    () => announceDetail(cardDeps(ctx.app, ctx.api), "importance", result.incident),
+    () => announceDetail(cardDeps(ctx.app, ctx.api), "importance", result.incident, result.importanceBefore),
   );
 }
 
