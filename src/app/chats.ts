@@ -211,6 +211,7 @@ function dropBinding(
       reason: input.reason,
       title: chat.title,
       purpose: chat.purpose,
+      organizationId: chat.organizationId,
       organizationName: chat.organizationName ?? null,
       ...(input.replacedBy !== undefined ? { replacedBy: input.replacedBy } : {}),
     },
@@ -225,7 +226,7 @@ function dropBinding(
 export function unbindChat(
   db: Db,
   input: { chatId: number; actorId: number | null; reason: Exclude<UnbindReason, "replaced">; now: Date },
-): Pick<BoundChat, "title" | "purpose" | "organizationName"> | undefined {
+): Pick<BoundChat, "title" | "purpose" | "organizationId" | "organizationName"> | undefined {
   return db.transaction((tx) => {
     const bound = findBoundChat(tx, input.chatId);
     if (bound) {
@@ -236,7 +237,14 @@ export function unbindChat(
     if (!made) return undefined;
     const { title, purpose, organizationName } = made as Record<string, string | null | undefined>;
     if (purpose !== "curators" && purpose !== "organization") return undefined;
-    return { title: title ?? String(input.chatId), purpose, organizationName: organizationName ?? null };
+    // One unbound by an older version kept no organization's id: only the admins are told then.
+    const organizationId = typeof made.organizationId === "number" ? made.organizationId : null;
+    return {
+      title: title ?? String(input.chatId),
+      purpose,
+      organizationId,
+      organizationName: organizationName ?? null,
+    };
   });
 }
 

@@ -104,9 +104,10 @@ export interface BotOptions {
  * for the curators to pass on says the lead's answer draft on approval lacks it; 24: where curators
  * may post the answer, the draft sent to them offers «Согласовать и разместить лично»; 25: routing's
  * lead question speaks of the co-executors' order only where the curator sets it (Orenburg p.14);
- * 26: the final answer offers the answer's earlier draft without a rework the interim answer ended.
+ * 26: the final answer offers the answer's earlier draft without a rework the interim answer ended;
+ * 27: routing's confirmation names who gets the card privately where an organization has no work chat.
  */
-const CONVERSATIONS_VERSION = 26;
+const CONVERSATIONS_VERSION = 27;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -105,7 +105,9 @@ export const tr = {
       `⚠️ Проект ответа основной исполнитель должен прислать до ${draft} (${clause} регламента), а по очереди ` +
       `информация соисполнителей может прийти позже: ${parts.map((p) => `${p.name} — до ${p.at}`).join(", ")}. ` +
       "Регламент срок проекта не переносит. Если ждать нельзя, нажмите на карточке «Переназначить» и выберите «Одновременно».",
-    /** The organizations routed to that have neither a work chat nor an executor the bot can write to. */
+    /** An organization routed to without a work chat: its card goes to these executors privately. */
+    privately: (name: string, executors: string[]) =>
+      `⚠️ У органа «${name}» нет рабочего чата — карточку получат лично: ${executors.join(", ")}.`,
     /** Organizations with neither a work chat nor an executor the bot can write to; `blocking`: those who block it. */
     nobodyThere: (organizations: { name: string; blocking: string[] }[]) => {
       const absent = organizations.filter((o) => o.blocking.length === 0).map((o) => o.name);

@@ -4,9 +4,8 @@ import type { HeldIncidents, PersonOrganization } from "../app/people.js";
 import { HEAD_PURPOSES, type HeadPurpose, type PersonRole } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
 import type { Regulation } from "../domain/regulation/index.js";
-import { plural, ROLE_NAMES, t } from "./texts.js";
+import { numbers, plural, ROLE_NAMES, t } from "./texts.js";
 
-const numbers = (ids: number[]) => ids.map((id) => `№ ${id}`).join(", ");
 const orgLabel = (o: PersonOrganization) => o.shortName ?? o.name;
 const heldList = (held: HeldIncidents[]) =>
   held.map((h) => `«${h.organizationName}» — ${numbers(h.incidentIds)}`).join("; ");

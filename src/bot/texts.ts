@@ -9,6 +9,9 @@ import type { DraftKind, Importance, IncidentState } from "../domain/incident.js
 import { type ImportFileProblem, MAX_IMPORT_ROWS } from "../domain/organization-import.js";
 import type { Regulation, SelfCheckProblem, StepId } from "../domain/regulation/index.js";
 
+/** Posts' numbers: «№ 3, № 5». */
+export const numbers = (ids: number[]) => ids.map((id) => `№ ${id}`).join(", ");
+
 /** What happens while a chat refuses the bot, by what it serves (see the sweep's fallBackToCurators). */
 /** Ends a sentence: a text ending in an abbreviation's dot («2 раб. дн.») gets no second one. */
 const endSentence = (text: string) => (text.endsWith(".") ? text : `${text}.`);
@@ -757,12 +760,29 @@ export const t = {
         : "отключите для себя «Анонимность» в правах администратора или напишите от своего аккаунта."),
     unbound: "Чат отвязан: карточки сюда больше не приходят.",
     notBound: "Этот чат ни к чему не привязан.",
-    /** `curators`: it was the curators' chat, whose cards now go to each curator privately. */
-    botRemoved: (title: string, what: string, curators = false) =>
-      `Бота удалили из чата «${title}» (${what}). Чат отвязан. ` +
-      (curators
+    /**
+     * `by`: who removed it, when Telegram names a person; `curators`: it was the curators' chat, whose
+     * cards now go to each curator privately; `open`: the organization's open posts.
+     */
+    botRemoved: (
+      title: string,
+      what: string,
+      removal: { by?: string; curators?: boolean; open?: number[] } = {},
+    ) =>
+      `Бота удалили из чата «${title}» (${what}). ` +
+      (removal.by ? `Кто удалил: ${removal.by}. ` : "") +
+      "Чат отвязан. " +
+      (removal.open?.length ? `Открытые сообщения органа: ${numbers(removal.open)}. ` : "") +
+      (removal.curators
         ? "Пока чата кураторов нет, уведомления кураторам приходят каждому лично. Привяжите новый чат кураторов: добавьте бота и отправьте в нём /bind."
         : "Привяжите новый рабочий чат: добавьте бота и отправьте в нём /bind."),
+    /** To the curators: the organization's work chat lost, its cards go to `privately` (none: nobody gets them). */
+    organizationChatLost: (organization: string, privately: string[], open: number[]) =>
+      `Бота удалили из рабочего чата органа «${organization}», другого чата у органа нет. ` +
+      (privately.length > 0
+        ? `Карточки органа получат лично: ${privately.join(", ")}.`
+        : "Лично получить карточки органа некому: у него нет исполнителей, которым бот может написать.") +
+      (open.length > 0 ? ` Открытые сообщения органа: ${numbers(open)}.` : ""),
     migrated: (title: string) => `Чат «${title}» стал супергруппой; привязка сохранена.`,
     listEmpty: "Привязанных чатов нет. Добавьте бота в групповой чат и отправьте в нём /bind.",
     listTitle: "Привязанные чаты:",

@@ -8,13 +8,14 @@
 import type { Context } from "grammy";
 import { InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
+import { chatOfOrganization } from "../app/chats.js";
 import { loadIncident, routeIncident, type TransitionRefusal } from "../app/incidents.js";
 import { getOrganization, listOrganizations } from "../app/organizations.js";
-import { personName, telegramIdsOfMembers } from "../app/people.js";
+import { personName, reachableMembers, telegramIdsOfMembers } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { messageGone } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { announceEach, organizationChats, showCardIn, syncHandOver, topicOf } from "../bot/delivery.js";
+import { announceEach, showCardIn, syncHandOver, topicOf } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -535,20 +536,23 @@ export function routeFlow(deps: AppDeps) {
         await showAnew(ctx, p);
         continue;
       }
-      // An organization nobody of which the bot can reach (invites not used yet, no work chat) would
-      // leave the post unseen until the first reminder: the curator hears it now.
-      const nobodyThere =
+      // An organization without a work chat gets its card in its executors' private chats: the curator
+      // hears whose. Nobody of it the bot can reach (invites not used yet) would leave the post unseen
+      // until the first reminder: the curator hears that now too.
+      const withoutChat =
         outcome === "routed"
           ? await conversation.external(() =>
               p.chosen
-                .filter((c) => organizationChats(deps, c.id).length === 0)
+                .filter((c) => chatOfOrganization(deps.db, c.id) === undefined)
                 .map((c) => ({
                   name: c.name,
+                  privately: reachableMembers(deps.db, [c.id]).map((id) => personName(deps.db, id)),
                   // Its executors are there but block the bot: they are the ones to act.
                   blocking: telegramIdsOfMembers(deps.db, [c.id]).map((id) => personName(deps.db, id)),
                 })),
             )
           : [];
+      const nobodyThere = withoutChat.filter((o) => o.privately.length === 0);
       // In order, the co-executor holding the turn now: one that gave its part before is passed over.
       const firstInTurn =
         outcome === "routed" && inOrder
@@ -577,7 +581,13 @@ export function routeFlow(deps: AppDeps) {
         firstInTurn,
         unshortened,
       );
-      const warnings = [pastDraft, nobodyThere.length > 0 ? tr.route.nobodyThere(nobodyThere) : null];
+      const warnings = [
+        ...withoutChat
+          .filter((o) => o.privately.length > 0)
+          .map((o) => tr.route.privately(o.name, o.privately)),
+        pastDraft,
+        nobodyThere.length > 0 ? tr.route.nobodyThere(nobodyThere) : null,
+      ];
       await editMenu(ctx, p, [text, ...warnings].filter(Boolean).join("\n\n"));
       if (outcome === "changed") {
         await conversation.external((outer) =>

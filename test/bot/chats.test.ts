@@ -3,11 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { routeIncident } from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
-import { auditEvents, boundChats, inbox, noticesSent, organizations } from "../../src/db/schema.js";
+import { auditEvents, boundChats, inbox, noticesSent, organizations, people } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { Harness } from "../support/bot-harness.js";
 import { channelChat, type MemberStatus, tgUser, updates } from "../support/updates.js";
-import { OFFICE, seedRegistered, showCards } from "../support/workflow.js";
+import { OFFICE, seedIncidentInWork, seedRegistered, showCards } from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -262,20 +262,62 @@ describe("group chats", () => {
     await h.deliver(updates.myChatMember(workChat(), kicker.tg, "member", "kicked", h.fake.botUser));
     expect(h.db.select().from(boundChats).all()).toEqual([]);
     expect(admin().lastText()).toBe(
-      "Бота удалили из чата «Минздрав: обращения» («Министерство здравоохранения»). Чат отвязан. " +
-        "Привяжите новый рабочий чат: добавьте бота и отправьте в нём /bind.",
+      "Бота удалили из чата «Минздрав: обращения» («Министерство здравоохранения»). Кто удалил: Пётр. " +
+        "Чат отвязан. Привяжите новый рабочий чат: добавьте бота и отправьте в нём /bind.",
     );
   });
 
-  it("the removal handled again after a crash before the admins were told: they are told then", async () => {
+  it("the bot removed from a work chat: the curators hear who gets the organization's cards privately now, and its open posts", async () => {
+    const health = h.db.select().from(organizations).get()?.id ?? 0;
+    h.seedChat(h.group(-200, "Кураторы"), null);
+    h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
+    h.seedPerson(OFFICE.executor, "Иван", [], [health]);
     await admin().send("/bind", workChat());
     await admin().press(/Минздрав/, workChat());
+    const id = await seedIncidentInWork(h, health);
+    const kicker = tgUser(2002, "Пётр", { last_name: "Сидоров", username: "petr_s" });
+    await h.deliver(updates.myChatMember(workChat(), kicker, "member", "kicked", h.fake.botUser));
+    expect(admin().lastText()).toBe(
+      "Бота удалили из чата «Минздрав: обращения» («Министерство здравоохранения»). " +
+        `Кто удалил: Пётр Сидоров (@petr_s). Чат отвязан. Открытые сообщения органа: № ${id}. ` +
+        "Привяжите новый рабочий чат: добавьте бота и отправьте в нём /bind.",
+    );
+    expect(h.lastText(-200)).toBe(
+      "Бота удалили из рабочего чата органа «Министерство здравоохранения», другого чата у органа нет. " +
+        `Карточки органа получат лично: Иван. Открытые сообщения органа: № ${id}.`,
+    );
+  });
+
+  it("the bot removed from a work chat of an organization nobody of which the bot reaches privately: the curators hear so", async () => {
+    const health = h.db.select().from(organizations).get()?.id ?? 0;
+    h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
+    h.seedPerson(OFFICE.executor, "Иван", [], [health]);
+    h.db.update(people).set({ blockedAt: h.clock.now() }).where(eq(people.telegramId, OFFICE.executor)).run();
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    // An anonymous administrator: Telegram names its bot, not a person.
+    const anonymous = tgUser(1087968824, "Group", { is_bot: true, username: "GroupAnonymousBot" });
+    await h.deliver(updates.myChatMember(workChat(), anonymous, "member", "kicked", h.fake.botUser));
+    expect(admin().lastText()).toMatch(
+      /^Бота удалили из чата «Минздрав: обращения» \(«Министерство здравоохранения»\)\. Чат отвязан\./,
+    );
+    // No curators' chat: each curator hears it privately.
+    expect(h.user(OFFICE.curator, "Ольга").lastText()).toBe(
+      "Бота удалили из рабочего чата органа «Министерство здравоохранения», другого чата у органа нет. " +
+        "Лично получить карточки органа некому: у него нет исполнителей, которым бот может написать.",
+    );
+  });
+
+  it("the removal handled again after a crash before the admins and the curators were told: they are told then", async () => {
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
     const kicker = h.user(2002, "Пётр");
-    // The process died after the unbinding's commit, before the admins' notice went out.
+    // The process died after the unbinding's commit, before the admins' and the curators' notices went out.
     h.fake.failNext(
       "sendMessage",
       { error_code: 502, description: "Bad Gateway" },
-      { match: (p) => p.chat_id === ADMIN },
+      { match: (p) => p.chat_id === ADMIN || p.chat_id === OFFICE.curator, times: 2 },
     );
     const removal = await h.deliver(
       updates.myChatMember(workChat(), kicker.tg, "member", "kicked", h.fake.botUser),
@@ -284,6 +326,9 @@ describe("group chats", () => {
     await h.bot.handleUpdate(removal);
     expect(admin().lastText()).toMatch(
       /^Бота удалили из чата «Минздрав: обращения» \(«Министерство здравоохранения»\)/,
+    );
+    expect(h.user(OFFICE.curator, "Ольга").lastText()).toMatch(
+      /^Бота удалили из рабочего чата органа «Министерство здравоохранения»/,
     );
     const unbound = h.db.select().from(auditEvents).where(eq(auditEvents.action, "unbound")).all();
     expect(unbound).toHaveLength(1);

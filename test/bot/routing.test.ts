@@ -189,6 +189,18 @@ describe("routing", () => {
     );
   });
 
+  it("an organization without a work chat whose executors the bot reaches: the curator hears who gets the card privately", async () => {
+    await office();
+    h.seedPerson(3009, "Олег", [], [building]);
+    h.seedPerson(3010, "Нина", [], [building]);
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минстрой/], /Министерство здравоохранения/);
+    expect(h.lastText(-200).split("\n\n")[1]).toBe(
+      "⚠️ У органа «Министерство строительства» нет рабочего чата — карточку получат лично: Олег, Нина.",
+    );
+    expect(h.fake.messages(3009).at(-1)?.text).toMatch(/^Сообщение № 1/);
+  });
+
   it("Georgievsk: routed on Friday 16:30, the answer is due on Monday 11:30 (4 working hours, p.16)", async () => {
     await office({ regulation: "georgievsk", now: "2026-11-27T13:30:00Z" });
     const id = await register(1);

@@ -1,4 +1,5 @@
 import { GrammyError, InlineKeyboard, type NextFunction } from "grammy";
+import type { User } from "grammy/types";
 import {
   type BoundChat,
   bindChat,
@@ -10,13 +11,19 @@ import {
   renameChat,
   unbindChat,
 } from "../../app/chats.js";
-import { countInactiveOrganizations, getOrganization, listOrganizations } from "../../app/organizations.js";
-import { markBlocked } from "../../app/people.js";
+import {
+  countInactiveOrganizations,
+  getOrganization,
+  listOrganizations,
+  openWorkOf,
+} from "../../app/organizations.js";
+import { markBlocked, personName, reachableMembers } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
+import { displayName } from "../../domain/access.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
-import { splitMessage, topicOf } from "../delivery.js";
+import { notifyCurators, splitMessage, topicOf } from "../delivery.js";
 import { organizationPicker } from "../keyboards.js";
 import { requireGroup, requirePermission, requirePrivate } from "../refuse.js";
 import {
@@ -271,9 +278,36 @@ chats.on("my_chat_member", async (ctx) => {
   const bound = unbindChat(db, { chatId: chat.id, actorId: null, reason: "bot_removed", now: clock.now() });
   if (!bound) return;
   ctx.log.warn({ chatId: chat.id }, "bot removed from a bound chat");
-  const text = t.chat.botRemoved(bound.title, describeBinding(bound), bound.purpose === "curators");
+  const { organizationId } = bound;
+  const open = organizationId === null ? [] : openPosts(ctx, organizationId);
+  const text = t.chat.botRemoved(bound.title, describeBinding(bound), {
+    by: removedBy(ctx.myChatMember.from),
+    curators: bound.purpose === "curators",
+    open,
+  });
   await notifyAdmins({ ...ctx.app, api: ctx.api }, text);
+  // The curators route posts to it still: they hear where its cards go now, and which are open.
+  if (organizationId !== null) {
+    const privately = reachableMembers(db, [organizationId]).map((id) => personName(db, id));
+    const lost = t.chat.organizationChatLost(bound.organizationName ?? bound.title, privately, open);
+    await notifyCurators(ctx.app, ctx.api, lost);
+  }
 });
+
+/** The organization's posts it still has to act on, by number. */
+function openPosts(ctx: BotContext, organizationId: number): number[] {
+  return [...new Set(openWorkOf(ctx.app.db, organizationId, "owed").map((work) => work.incidentId))];
+}
+
+/** Who removed the bot, as Telegram names them; none for a bot (the bot itself, an anonymous administrator). */
+function removedBy(from: User): string | undefined {
+  if (from.is_bot) return undefined;
+  return displayName({
+    firstName: from.first_name,
+    lastName: from.last_name ?? null,
+    username: from.username ?? null,
+  });
+}
 
 /**
  * The bot no longer an administrator of a bound chat: without privacy mode off it sees commands
