@@ -509,6 +509,8 @@ export const tr = {
       filter ? `Открытые сообщения (${filter.toLowerCase()}): нет.` : "Открытых сообщений нет.",
     title: (filter: string, shown: number, total: number) =>
       `Открытые сообщения${filter ? ` (${filter.toLowerCase()})` : ""}: ${total}${shown < total ? `, показаны первые ${shown}` : ""}`,
+    /** Heads the posts at the end of an organization's list where its part is given out: they owe nothing. */
+    givenOut: "Информация отправлена, действий не требуется:",
     /** `about`: the post's topic, else the start of its text, in a few words. */
     line: (
       id: number,

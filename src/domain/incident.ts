@@ -204,6 +204,24 @@ export function activeAssignments<A extends AssignmentView>(incident: { assignme
 }
 
 /**
+ * Whether the organizations owe nothing on the post any more: each part of theirs is a co-executor's
+ * given out (sent to the curators or passed on to the lead), none returned to them for rework (a part
+ * returned is `accepted` again): the post is not their open work.
+ */
+export function partsGivenOut(
+  incident: { assignments: AssignmentView[] },
+  organizationIds: number[],
+): boolean {
+  const own = activeAssignments(incident).filter(
+    (a) => a.state !== "queued" && organizationIds.includes(a.organizationId),
+  );
+  return (
+    own.length > 0 &&
+    own.every((a) => a.role === "coexecutor" && (a.state === "part_sent" || a.state === "part_passed"))
+  );
+}
+
+/**
  * The co-executor whose turn comes next (Orenburg p.14), if one is waiting: released when the one
  * before it gives its part or returns the post.
  */

@@ -3,7 +3,8 @@
  * incidents with the nearest deadlines (saying so where nobody has taken one into work; an overdue
  * answer to the author first, a socially significant post marked as its card marks it), and the
  * deadlines missed since the previous working day began (on a Monday: Friday and the weekend), each
- * with how its post ended if it has. Once per chat per day.
+ * with how its post ended if it has. Once per chat per day. A post where the organization owes nothing
+ * any more (a co-executor's part given out) is not its open work: with nothing else, no digest.
  */
 import { and, eq, gte, inArray, lt } from "drizzle-orm";
 import type { InlineKeyboard } from "grammy";
@@ -27,6 +28,7 @@ import {
   type ListedDeadline,
   listedDeadline,
   type NextDeadline,
+  partsGivenOut,
   passOnDeadlines,
   runningDeadlines,
 } from "../domain/incident.js";
@@ -54,11 +56,15 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
     const organizationId = chat.organizationId;
     if (organizationId === null || !leaseNotice(db, key, LEASE_MS, now)) continue;
     const open = eachPost(deps, openIncidents(db, { organizationIds: [organizationId] }), (incident) => {
+      // A part given out owes nothing (until returned for rework): no daily ring for the lead's work.
+      if (partsGivenOut(incident, [organizationId])) return undefined;
       // As /list: what the chat's cards owe, never the return window (a right, not a task); the
       // overdue first, a post with a step missed among them though its next deadline is ahead.
       const next = listedDeadline(incident, sla.regulation, wt, [organizationId], now);
       return { incident, next, lateAnswer: next && lateAnswer(deps, incident, next.passed) };
-    }).sort((a, b) => (a.next?.first.at.getTime() ?? Infinity) - (b.next?.first.at.getTime() ?? Infinity));
+    })
+      .filter((post) => post !== undefined)
+      .sort((a, b) => (a.next?.first.at.getTime() ?? Infinity) - (b.next?.first.at.getTime() ?? Infinity));
     const since = missedSince(db, sla, chat.chatId, morning);
     const missed = missedSteps(deps, chat.chatId, organizationId, since, today);
     if (open.length === 0 && missed.size === 0) {

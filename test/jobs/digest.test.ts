@@ -2,11 +2,18 @@ import { eq, sql } from "drizzle-orm";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, recordCuratorPosting, saveDraftWork } from "../../src/app/answers.js";
-import { acceptIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
+import {
+  acceptIncident,
+  loadIncident,
+  returnPart,
+  routeIncident,
+  sendPart,
+} from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
 import { boundChats } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
+import { actionRules } from "../../src/domain/incident.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
 import { curatorsDigest, morningDigests } from "../../src/jobs/digest.js";
 import { startJobs } from "../../src/jobs/index.js";
@@ -27,6 +34,16 @@ afterEach(() => h.close());
 
 const deps = () => h.deps();
 const ADMIN = 1001;
+const CULTURE_CHAT = -400;
+const curator = () => findPerson(h.db, OFFICE.curator) as Person;
+
+/** The culture ministry, its work chat and its executor Анна: a co-executor beside the health ministry. */
+function seedCoexecutor(): { culture: number; anna: Person } {
+  const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
+  h.seedChat(h.group(CULTURE_CHAT, "Минкультуры: обращения"), culture);
+  h.seedPerson(3007, "Анна", [], [culture]);
+  return { culture, anna: findPerson(h.db, 3007) as Person };
+}
 
 describe("morning digest", () => {
   it("at the start of the working day each organization's chat gets its open posts and those overdue since the previous working day, once", async () => {
@@ -220,23 +237,99 @@ describe("morning digest", () => {
     ]);
   });
 
-  it("a co-executor's chat sees where its own part stands, not the lead's work", async () => {
+  it("a co-executor whose part is passed on to the lead gets no digest the next morning: it owes nothing; the lead's chat does", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);
-    const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
-    h.seedChat(h.group(-400, "Минкультуры: обращения"), culture);
-    h.seedPerson(3007, "Анна", [], [culture]);
-    const anna = findPerson(h.db, 3007) as Person;
+    const { culture, anna } = seedCoexecutor();
     const id = seedRegistered(h);
-    const curator = findPerson(h.db, OFFICE.curator) as Person;
     const now = h.clock.now();
-    routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [culture], actor: curator, now });
+    routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [culture], actor: curator(), now });
     acceptIncident(h.db, { incidentId: id, actor: anna, now });
-    sendPart(h.db, { incidentId: id, actor: anna, now, text: "Сцену уберут." });
+    sendPart(h.db, { incidentId: id, actor: anna, now, text: "Сцену уберут." }); // straight to the lead (p.14)
     h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    expect(await morningDigests(deps())).toBe(1);
+    expect(h.lastText(OFFICE.healthChat).split("\n")[0]).toBe(
+      "Доброе утро! 25.11.2026: открытых сообщений — 1.",
+    );
+    expect(h.texts(CULTURE_CHAT).filter((text) => text.startsWith("Доброе утро!"))).toEqual([]);
+  });
+
+  it("Georgievsk: a co-executor's part waiting for the curators rings no morning; returned for rework (p.18), it is in the digest with the rework's deadline", async () => {
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" }); // Tuesday 10:00 MSK
+    const { health } = seedOffice(h);
+    const { culture, anna } = seedCoexecutor();
+    const id = seedRegistered(h);
+    const rules = actionRules(h.sla.regulation);
+    let now = h.clock.now();
+    routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [culture], actor: curator(), now });
+    acceptIncident(h.db, { incidentId: id, actor: anna, now });
+    sendPart(h.db, { incidentId: id, actor: anna, now, text: "Сцену уберут.", rules });
+    h.clock.set("2026-11-25T06:00:00Z"); // Wednesday 09:00 MSK
     await morningDigests(deps());
-    expect(h.lastText(-400).split("\n").slice(1)).toEqual([
-      `№ ${id} — информация передана основному исполнителю`,
+    expect(h.texts(CULTURE_CHAT).filter((text) => text.startsWith("Доброе утро!"))).toEqual([]);
+
+    h.clock.set("2026-11-25T14:45:00Z"); // 17:45: the curator returns the part, half an hour to rework it
+    now = h.clock.now();
+    const part = loadIncident(h.db, id)?.assignments.find((a) => a.organizationId === culture);
+    const returned = returnPart(h.db, {
+      incidentId: id,
+      assignmentId: part?.id ?? 0,
+      actor: curator(),
+      now,
+      rules,
+      comment: "Укажите дату.",
+    });
+    expect(returned.ok).toBe(true);
+    h.clock.set("2026-11-26T06:00:00Z"); // Thursday 09:00 MSK
+    await morningDigests(deps());
+    expect(h.lastText(CULTURE_CHAT)).toBe(
+      [
+        "Доброе утро! 26.11.2026: открытых сообщений — 1.",
+        "№ 1 — доработать информацию соисполнителя до 26.11.2026 09:15 (осталось 15 мин рабочего времени)",
+      ].join("\n"),
+    );
+  });
+
+  it("/list in a co-executor's chat names a post whose part is given out after its open work, under its own heading, out of the count", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    const { culture, anna } = seedCoexecutor();
+    const chat = h.group(CULTURE_CHAT, "Минкультуры: обращения");
+    const now = h.clock.now();
+    const given = seedRegistered(h, { link: "https://vk.com/wall-1_1" });
+    routeIncident(h.db, {
+      incidentId: given,
+      leadId: health,
+      coexecutorIds: [culture],
+      actor: curator(),
+      now,
+    });
+    acceptIncident(h.db, { incidentId: given, actor: anna, now });
+    sendPart(h.db, { incidentId: given, actor: anna, now, text: "Сцену уберут." });
+    await h.user(3007, "Анна").send("/list", chat);
+    expect(h.lastText(CULTURE_CHAT).split("\n")).toEqual([
+      "Открытых сообщений нет.",
+      "",
+      "Информация отправлена, действий не требуется:",
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · без срока · информация передана основному исполнителю",
+    ]);
+
+    const owed = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    routeIncident(h.db, {
+      incidentId: owed,
+      leadId: health,
+      coexecutorIds: [culture],
+      actor: curator(),
+      now,
+    });
+    await h.user(3007, "Анна").send("/list", chat);
+    expect(h.lastText(CULTURE_CHAT).split("\n")).toEqual([
+      "Открытые сообщения: 1",
+      "",
+      "№ 2 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 24.11.2026 12:00 (осталось 2 ч рабочего времени) · направлено, ещё не взято в работу",
+      "",
+      "Информация отправлена, действий не требуется:",
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · без срока · информация передана основному исполнителю",
     ]);
   });
 

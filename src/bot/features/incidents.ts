@@ -38,6 +38,7 @@ import {
   leadAssignment,
   listedDeadline,
   type NextDeadline,
+  partsGivenOut,
   runningDeadlines,
 } from "../../domain/incident.js";
 import type { StepId } from "../../domain/regulation/index.js";
@@ -555,7 +556,8 @@ interface Listed {
  * organization's own (a co-executor's part, not the lead's work), and for curators and heads the
  * nearest of anyone's, so that «Просрочены» lists a co-executor's late part too. The deadline is
  * the card's «Срок:», the nearest still ahead, and the line names a step missed before it: the post
- * is overdue all the same. As many lines as one message holds.
+ * is overdue all the same. An organization's posts whose part it has given out come last, under
+ * their own heading and out of the count. As many lines as one message holds.
  */
 function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
   const rows = openIncidents(deps.db, {
@@ -570,8 +572,13 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
     .filter((incident) => incident !== undefined)
     .map((incident) => ({ incident, next: listedDeadline(incident, regulation, workingTime, whose, now) }));
   const due = (item: Listed) => item.next?.first.at.getTime() ?? Number.POSITIVE_INFINITY;
-  const listed = filter === "overdue" ? all.filter((item) => due(item) <= now.getTime()) : all;
-  listed.sort((a, b) => due(a) - due(b) || a.incident.id - b.incident.id);
+  const matching = filter === "overdue" ? all.filter((item) => due(item) <= now.getTime()) : all;
+  matching.sort((a, b) => due(a) - due(b) || a.incident.id - b.incident.id);
+  // A co-executor's part given out owes nothing: not the organization's open work, yet a tap away.
+  const givenOut = (item: Listed) =>
+    scope.kind === "organizations" && partsGivenOut(item.incident, scope.ids);
+  const owed = matching.filter((item) => !givenOut(item));
+  const listed = [...owed, ...matching.filter(givenOut)];
   const rules = actionRules(regulation);
   // An organization's own list need not name it; the curators' and heads' name who holds each post,
   // and the list of someone in several organizations names which of theirs has it: the one whose
@@ -619,10 +626,15 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
     );
   });
   const filterName = scope.kind === "all" && filter !== "all" ? tr.list.filters[filter] : "";
-  const textOf = (count: number) =>
-    listed.length === 0
-      ? tr.list.empty(filterName)
-      : [tr.list.title(filterName, count, listed.length), "", ...lines.slice(0, count)].join("\n");
+  const textOf = (count: number) => {
+    const shown = Math.min(count, owed.length);
+    const open =
+      owed.length === 0
+        ? [tr.list.empty(filterName)]
+        : [tr.list.title(filterName, shown, owed.length), "", ...lines.slice(0, shown)];
+    const given = count > owed.length ? ["", tr.list.givenOut, ...lines.slice(owed.length, count)] : [];
+    return [...open, ...given].join("\n");
+  };
   let count = lines.length;
   while (count > 1 && textOf(count).length > MESSAGE_LIMIT) count--;
   const keyboard = cardButtons(listed.slice(0, count).map(({ incident }) => incident.id));
