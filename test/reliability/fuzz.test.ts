@@ -12,7 +12,6 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Chat, Message, User } from "grammy/types";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   approveDraft,
@@ -40,6 +39,7 @@ import {
 } from "../../src/domain/incident.js";
 import { Harness } from "../support/bot-harness.js";
 import type { ApiCall } from "../support/fake-bot-api.js";
+import { recordErrors, rng } from "../support/seeded.js";
 import {
   channelChat,
   type FileRef,
@@ -64,17 +64,6 @@ const COUNT = Number(process.env.FUZZ_UPDATES ?? 10_000);
 /** Fixed, so a failure replays; FUZZ_SEED=… to explore other sequences. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
 const REPLAY = `replay: FUZZ_SEED=${SEED} FUZZ_UPDATES=${COUNT} npx vitest run test/reliability/fuzz.test.ts`;
-
-/** Deterministic randomness (mulberry32), so a failure can be replayed. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- the office ---------------------------------------------------------------------------------------
 
@@ -611,14 +600,6 @@ function dumpTables(h: Harness): Record<string, unknown[]> {
   return dump;
 }
 
-/** Errors the bot logs (its error boundary logs «update failed» before apologizing). */
-function recordErrors(h: Harness): string[] {
-  const errors: string[] = [];
-  const log = pino({ level: "error" }, { write: (line: string) => errors.push(line) });
-  Object.assign(h.app, { log });
-  return errors;
-}
-
 // ---- the run ------------------------------------------------------------------------------------------
 
 interface Cast {
@@ -790,7 +771,7 @@ describe("fuzz", () => {
 
   it(`${COUNT} random updates, from people with rights and without: nothing crashes or changes, all is answered`, async () => {
     const random = rng(SEED);
-    const errors = recordErrors(h);
+    const { errors } = recordErrors(h);
     const people = await gatherCast(h, office);
     const before = dumpTables(h);
     const problems: string[] = [];

@@ -8,7 +8,6 @@
  */
 import { appendFileSync } from "node:fs";
 import type { Chat, User } from "grammy/types";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { t } from "../../src/bot/texts.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
@@ -19,6 +18,7 @@ import { monthlyReports } from "../../src/jobs/reports.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
 import type { ApiCall } from "../support/fake-bot-api.js";
+import { recordErrors, rng } from "../support/seeded.js";
 import { type FileRef, groupChat, type NewUpdate, privateChat, tgUser, updates } from "../support/updates.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
 
@@ -31,17 +31,6 @@ const REPLAY = `replay: MONKEY_SEED=${SEED} MONKEY_STEPS=${STEPS} npx vitest run
 /** MONKEY_TRACE=file: what each monkey did, a line a step. */
 function trace(line: string): void {
   if (process.env.MONKEY_TRACE) appendFileSync(process.env.MONKEY_TRACE, `${line}\n`);
-}
-
-/** Deterministic randomness (mulberry32), so a failure can be replayed. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const EDUCATION = { chat: -300, executor: 3002 } as const;
@@ -113,14 +102,6 @@ function linkAskedIn(question: string | undefined): string | undefined {
     | { link: string }
     | undefined;
   return post && `${post.link}?reply=${id}01`;
-}
-
-/** Errors the bot logs (its error boundary logs «update failed» before apologizing). */
-function recordErrors(h: Harness): { errors: string[]; log: pino.Logger } {
-  const errors: string[] = [];
-  const log = pino({ level: "error" }, { write: (line: string) => errors.push(line) });
-  Object.assign(h.app, { log });
-  return { errors, log };
 }
 
 /** The tables a change of a post touches, as one string, to see whether a step changed one. */
