@@ -14,6 +14,7 @@ import {
 } from "../db/schema.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
+import { nameKey } from "../domain/names.js";
 import { type Head, headOf } from "./heads.js";
 
 /**
@@ -68,6 +69,37 @@ export function mayViewIncident(
   if (heardAtOnce.includes(row.importance)) return true;
   const listed = surgeListedKey(incidentId, person.telegramId);
   return db.select().from(noticesSent).where(eq(noticesSent.key, listed)).get() !== undefined;
+}
+
+/**
+ * How many of the newest posts a search by words reads. SQLite's LIKE and lower() fold only Latin
+ * letters, so the words are matched here, over a bounded window that keeps a search quick.
+ */
+export const WORD_SEARCH_WINDOW = 5000;
+
+/**
+ * The posts, newest first, among the newest `WORD_SEARCH_WINDOW`, whose text, topic, place or
+ * author contain every one of the words, in any case and with ё read as е.
+ */
+export function incidentsWithWords(db: Tx, words: readonly string[]): number[] {
+  const keys = words.map(nameKey);
+  return db
+    .select({
+      id: incidents.id,
+      text: incidents.text,
+      topic: incidents.topic,
+      place: incidents.place,
+      author: incidents.author,
+    })
+    .from(incidents)
+    .orderBy(desc(incidents.id))
+    .limit(WORD_SEARCH_WINDOW)
+    .all()
+    .filter((row) => {
+      const fields = nameKey([row.text, row.topic, row.place, row.author].join("\n"));
+      return keys.every((key) => fields.includes(key));
+    })
+    .map((row) => row.id);
 }
 
 /** Which of these organizations has, or had, an assignment in the incident. */

@@ -20,17 +20,17 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
   curator: [
     { command: "new", description: "Зарегистрировать сообщение" },
     { command: "list", description: "Открытые сообщения" },
-    { command: "find", description: "Найти по номеру или ссылке" },
+    { command: "find", description: "Найти по номеру, ссылке или словам" },
     { command: "report", description: "Отчёт за месяц" },
   ],
   executor: [
     { command: "list", description: "Сообщения органа" },
-    { command: "find", description: "Найти по номеру или ссылке" },
+    { command: "find", description: "Найти по номеру, ссылке или словам" },
   ],
   // As /help lists them for a head.
   head: [
     { command: "list", description: "Открытые сообщения" },
-    { command: "find", description: "Найти по номеру или ссылке" },
+    { command: "find", description: "Найти по номеру, ссылке или словам" },
     { command: "report", description: "Отчёт за месяц" },
   ],
 };

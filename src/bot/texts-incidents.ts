@@ -540,6 +540,13 @@ export const tr = {
 
   find: {
     usage:
-      "Пришлите номер сообщения или ссылку на пост, например: /find 12 или /find https://vk.com/wall-1_2",
+      "Пришлите номер сообщения, ссылку на пост или слова из его текста, например: /find 12, " +
+      "/find https://vk.com/wall-1_2 или /find горячая вода",
+    /** `words`: as typed, cut to a few words. */
+    byWords: (words: string) => `Найдено по словам «${words}», новые сверху:`,
+    more: (count: number) => `…и ещё ${count}. Чтобы сузить поиск, добавьте слова.`,
+    nothing: (words: string) =>
+      `По словам «${words}» сообщений не найдено. Найти можно и по номеру или ссылке на пост: ` +
+      "/find 12, /find https://vk.com/wall-1_2; открытые сообщения — /list.",
   },
 };

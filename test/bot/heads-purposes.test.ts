@@ -253,7 +253,7 @@ describe("a head invite", () => {
     );
     // The commands a head of one organization may use: its posts, and without «Сводка» its violations.
     expect(h.texts(6003).at(-1)).toContain(
-      "/list — сообщения вашего органа\n/find — найти по номеру или ссылке\n" +
+      "/list — сообщения вашего органа\n/find — найти по номеру, ссылке или словам\n" +
         "/report нарушения [месяц] — нарушения регламента вашего органа",
     );
   });

@@ -56,7 +56,7 @@ afterEach(() => h.close());
 /** Registers a post as the intake would (its UI is another feature) and shows its card to the curators. */
 async function register(
   n: number,
-  opts: { importance?: Importance; text?: string; topic?: string } = {},
+  opts: { importance?: Importance; text?: string; topic?: string; place?: string } = {},
 ): Promise<number> {
   const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}`, ...opts });
   await showCards(h, id);
@@ -1497,14 +1497,89 @@ describe("lists, search and history", () => {
     expect(healthExecutor().lastText()).toBe(notFound);
     await healthExecutor().send("/find vk.com/wall-1_404");
     expect(healthExecutor().lastText()).toBe(notFound);
-    await healthExecutor().send("/find abc");
-    expect(healthExecutor().lastText()).toMatch(/^Пришлите номер сообщения или ссылку на пост/);
+    await healthExecutor().send("/find ab");
+    expect(healthExecutor().lastText()).toMatch(
+      /^Пришлите номер сообщения, ссылку на пост или слова из его текста/,
+    );
     await educationExecutor().send("/find 1");
     expect(educationExecutor().lastText()).toBe("Сообщение № 1 не направлялось вашему органу.");
     await h.user(STRANGER, "Гость").send("/find 1");
     expect(h.lastText(STRANGER)).toBe(
       "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
     );
+  });
+
+  it("/find by words lists the posts whose text, topic or place has them all, in any case, newest first, each a tap away", async () => {
+    await office();
+    const cold = await register(1, { text: "В ШКОЛЕ № 5 на Ленина холодно, дети сидят в куртках." });
+    const topic = await register(2, { topic: "Холодно в школе", text: "Третий день мёрзнем." });
+    const place = await register(3, { place: "Школа № 7", text: "Холодно на уроках." });
+    await register(4, { text: "Холодно в детском саду." });
+    for (const id of [cold, topic, place]) await route(id, [/Минздрав/]);
+    await healthExecutor().send("/find школ Холодно");
+    const [title, blank, ...lines] = healthExecutor().lastText().split("\n");
+    expect([title, blank]).toEqual(["Найдено по словам «школ Холодно», новые сверху:", ""]);
+    expect(lines.map((line) => line.split(" · ").slice(0, 3).join(" · "))).toEqual([
+      "№ 3 · ВКонтакте · «Холодно на уроках.»",
+      "№ 2 · ВКонтакте · на тему «Холодно в школе»",
+      "№ 1 · ВКонтакте · «В ШКОЛЕ № 5 на Ленина холодно, дети сид…»",
+    ]);
+    expect(lines[0]).toMatch(/ · срок 24\.11\.2026 \d\d:\d\d \(осталось .*\) · направлено$/);
+    await healthExecutor().press("№ 1");
+    expect(healthExecutor().lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
+  });
+
+  it("/find by words shows an executor only his organization's posts; a curator sees every one", async () => {
+    await office();
+    await route(await register(1, { text: "Нет горячей воды в школе." }), [/Минобр/]);
+    await route(await register(2, { text: "Нет горячей воды в доме." }), [/Минздрав/]);
+    await healthExecutor().send("/find горячей воды");
+    expect(
+      healthExecutor()
+        .lastText()
+        .split("\n")
+        .slice(2)
+        .map((line) => line.split(" · ")[0]),
+    ).toEqual(["№ 2"]);
+    await healthExecutor().send("/find воды в школе");
+    expect(healthExecutor().lastText()).toMatch(/^По словам «воды в школе» сообщений не найдено\./);
+    await curator().send("/find горячей воды");
+    expect(
+      curator()
+        .lastText()
+        .split("\n")
+        .slice(2)
+        .map((line) => line.split(" · ")[0]),
+    ).toEqual(["№ 2", "№ 1"]);
+  });
+
+  it("/find by words lists the newest ten and says how many more there are", async () => {
+    await office();
+    for (let n = 1; n <= 12; n++)
+      seedRegistered(h, { link: `https://vk.com/wall-1_${n}`, text: `Яма на дороге, ${n}` });
+    await curator().send("/find яма");
+    const lines = curator().lastText().split("\n").slice(2);
+    expect(lines.map((line) => line.split(" · ")[0])).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `№ ${12 - i}`),
+      "…и ещё 2. Чтобы сузить поиск, добавьте слова.",
+    ]);
+  });
+
+  it("/find by words that match nothing says so and how else to search; a query too short asks for more", async () => {
+    await office();
+    await register(1, { place: "ул.Ленина, 5" });
+    await curator().send("/find школа");
+    expect(curator().lastText()).toBe(
+      "По словам «школа» сообщений не найдено. Найти можно и по номеру или ссылке на пост: " +
+        "/find 12, /find https://vk.com/wall-1_2; открытые сообщения — /list.",
+    );
+    await curator().send("/find сн");
+    expect(curator().lastText()).toBe(
+      "Пришлите номер сообщения, ссылку на пост или слова из его текста, например: /find 12, " +
+        "/find https://vk.com/wall-1_2 или /find горячая вода",
+    );
+    await curator().send("/find ул.Ленина");
+    expect(curator().lastText()).toMatch(/^Найдено по словам «ул\.Ленина», новые сверху:\n\n№ 1 · /);
   });
 
   it("a curator who is also the organization's executor gets, privately, the executor's card and can take the post", async () => {

@@ -12,6 +12,7 @@ import {
   acceptedByOf,
   type HistoryEntry,
   incidentHistory,
+  incidentsWithWords,
   mayViewIncident,
   organizationNames,
   organizationsInvolved,
@@ -564,13 +565,11 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
     states: FILTER_STATES[filter],
     ...(scope.kind === "organizations" ? { organizationIds: scope.ids } : {}),
   });
-  const { regulation, workingTime, timezone } = deps.sla;
   const now = deps.clock.now();
-  const whose = scope.kind === "all" ? "all" : scope.ids;
-  const all: Listed[] = rows
+  const all = rows
     .map((row) => loadIncident(deps.db, row.id))
     .filter((incident) => incident !== undefined)
-    .map((incident) => ({ incident, next: listedDeadline(incident, regulation, workingTime, whose, now) }));
+    .map((incident) => listedOf(deps, scope, incident, now));
   const due = (item: Listed) => item.next?.first.at.getTime() ?? Number.POSITIVE_INFINITY;
   const matching = filter === "overdue" ? all.filter((item) => due(item) <= now.getTime()) : all;
   matching.sort((a, b) => due(a) - due(b) || a.incident.id - b.incident.id);
@@ -579,6 +578,46 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
     scope.kind === "organizations" && partsGivenOut(item.incident, scope.ids);
   const owed = matching.filter((item) => !givenOut(item));
   const listed = [...owed, ...matching.filter(givenOut)];
+  const lines = listLines(deps, scope, listed.slice(0, LIST_LIMIT), now);
+  const filterName = scope.kind === "all" && filter !== "all" ? tr.list.filters[filter] : "";
+  const textOf = (count: number) => {
+    const shown = Math.min(count, owed.length);
+    const open =
+      owed.length === 0
+        ? [tr.list.empty(filterName)]
+        : [tr.list.title(filterName, shown, owed.length), "", ...lines.slice(0, shown)];
+    const given = count > owed.length ? ["", tr.list.givenOut, ...lines.slice(owed.length, count)] : [];
+    return [...open, ...given].join("\n");
+  };
+  const count = fittingLines(lines.length, textOf);
+  const keyboard = cardButtons(listed.slice(0, count).map(({ incident }) => incident.id));
+  if (scope.kind === "all") {
+    (Object.keys(FILTER_STATES) as ListFilter[]).forEach((key, i) => {
+      if (i % FILTERS_PER_ROW === 0) keyboard.row();
+      const label = tr.list.filters[key];
+      keyboard.text(key === filter ? `• ${label}` : label, cb("inc.list", key));
+    });
+  }
+  return { text: textOf(count), keyboard, total: listed.length };
+}
+
+/** How many lines one message holds: `textOf(count)` is the message with the first `count`. */
+function fittingLines(lines: number, textOf: (count: number) => string): number {
+  let count = lines;
+  while (count > 1 && textOf(count).length > MESSAGE_LIMIT) count--;
+  return count;
+}
+
+/** A post with the deadline its line shows in this scope. */
+function listedOf(deps: AppDeps, scope: ListScope, incident: Incident, now: Date): Listed {
+  const { regulation, workingTime } = deps.sla;
+  const whose = scope.kind === "all" ? "all" : scope.ids;
+  return { incident, next: listedDeadline(incident, regulation, workingTime, whose, now) };
+}
+
+/** These posts' lines as the scope's /list shows them. */
+function listLines(deps: AppDeps, scope: ListScope, listed: readonly Listed[], now: Date): string[] {
+  const { regulation, workingTime, timezone } = deps.sla;
   const rules = actionRules(regulation);
   // An organization's own list need not name it; the curators' and heads' name who holds each post,
   // and the list of someone in several organizations names which of theirs has it: the one whose
@@ -605,7 +644,7 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
     const part = activeAssignments(incident).find((a) => a.organizationId === d.organizationId);
     return part ? t.alert.ofOrganization(step, part.organizationShortName ?? part.organizationName) : step;
   };
-  const lines = listed.slice(0, LIST_LIMIT).map(({ incident, next: listedNext }) => {
+  return listed.map(({ incident, next: listedNext }) => {
     const next = listedNext?.shown;
     const holder = named(incident, next);
     const part = scope.kind === "organizations" && holder?.role === "coexecutor" ? holder : undefined;
@@ -625,27 +664,6 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
       part && part.state !== "queued" ? partStateText(part, rules) : listedState(incident, scope, rules),
     );
   });
-  const filterName = scope.kind === "all" && filter !== "all" ? tr.list.filters[filter] : "";
-  const textOf = (count: number) => {
-    const shown = Math.min(count, owed.length);
-    const open =
-      owed.length === 0
-        ? [tr.list.empty(filterName)]
-        : [tr.list.title(filterName, shown, owed.length), "", ...lines.slice(0, shown)];
-    const given = count > owed.length ? ["", tr.list.givenOut, ...lines.slice(owed.length, count)] : [];
-    return [...open, ...given].join("\n");
-  };
-  let count = lines.length;
-  while (count > 1 && textOf(count).length > MESSAGE_LIMIT) count--;
-  const keyboard = cardButtons(listed.slice(0, count).map(({ incident }) => incident.id));
-  if (scope.kind === "all") {
-    (Object.keys(FILTER_STATES) as ListFilter[]).forEach((key, i) => {
-      if (i % FILTERS_PER_ROW === 0) keyboard.row();
-      const label = tr.list.filters[key];
-      keyboard.text(key === filter ? `• ${label}` : label, cb("inc.list", key));
-    });
-  }
-  return { text: textOf(count), keyboard, total: listed.length };
 }
 
 /** Whether a deadline is of a co-executor's part, or the curators' passing it on; undefined for the lead's. */
@@ -704,10 +722,16 @@ async function showFromList(ctx: BotContext) {
 
 /** Comments under one post registered at its link (Одноклассники, Дзен…) shown by /find at most. */
 const FOUND_AT_LINK = 5;
+/** Posts a /find by words lists at most, and the shortest query it searches by. */
+const FOUND_BY_WORDS = 10;
+const SHORTEST_QUERY = 3;
+/** The query as its answer repeats it. */
+const QUERY_SHOWN = 60;
 
 /**
  * /find 12, /find №12 or /find <link>: the card, if this person may see it; at a link where several
- * comments under one post are registered, each of them this person may see.
+ * comments under one post are registered, each of them this person may see. Anything else is
+ * words of the post (a dotted word with no slash, «ул.Ленина», is not taken for a link).
  */
 async function find(ctx: BotContext) {
   const person = ctx.person;
@@ -718,8 +742,8 @@ async function find(ctx: BotContext) {
   let ids: number[];
   if (number !== undefined) ids = [Number(number)];
   else {
-    const link = query ? parseSourceLink(query) : undefined;
-    if (!link?.ok) return ctx.reply(tr.find.usage);
+    const link = query.includes("/") ? parseSourceLink(query) : undefined;
+    if (!link?.ok) return findByWords(ctx, person, query);
     ids = incidentsAtLink(ctx.app.db, link.key).map((row) => row.id);
   }
   const first = ids[0];
@@ -730,4 +754,39 @@ async function find(ctx: BotContext) {
   if (!ctx.chat || here.length === 0) return refuse(ctx, notShownHere(ctx, first));
   for (const id of here.slice(-FOUND_AT_LINK))
     await showCardIn(ctx.app, ctx.api, id, ctx.chat.id, person, topicOf(ctx.msg));
+}
+
+/**
+ * Posts whose text, topic, place or author have all the words, newest first, as /list lines with
+ * their «№ N» buttons: those this person may see and this chat may show.
+ */
+async function findByWords(ctx: BotContext, person: Person, query: string) {
+  if (query.length < SHORTEST_QUERY) return ctx.reply(tr.find.usage);
+  const scope = listScope(ctx);
+  if (typeof scope === "string") return refuse(ctx, scope);
+  const { db } = ctx.app;
+  const found = incidentsWithWords(db, query.split(/\s+/)).filter(
+    (id) => mayViewIncident(db, id, person, heardAtOnce(ctx)) && chatMayShow(ctx, id),
+  );
+  const words = clip(query, QUERY_SHOWN);
+  if (found.length === 0) return ctx.reply(tr.find.nothing(words));
+  const now = ctx.app.clock.now();
+  const listed = found
+    .slice(0, FOUND_BY_WORDS)
+    .map((id) => loadIncident(db, id))
+    .filter((incident) => incident !== undefined)
+    .map((incident) => listedOf(ctx.app, scope, incident, now));
+  const lines = listLines(ctx.app, scope, listed, now);
+  const textOf = (count: number) =>
+    [
+      tr.find.byWords(words),
+      "",
+      ...lines.slice(0, count),
+      ...(found.length > count ? [tr.find.more(found.length - count)] : []),
+    ].join("\n");
+  const count = fittingLines(lines.length, textOf);
+  await ctx.reply(textOf(count), {
+    reply_markup: cardButtons(listed.slice(0, count).map(({ incident }) => incident.id)),
+    link_preview_options: { is_disabled: true },
+  });
 }
