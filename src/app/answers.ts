@@ -2,7 +2,7 @@
  * The answer half of the workflow: drafts, the curator's decision, publication, interim answers and
  * questions to the author. Every change goes through `transition` (one transaction + audit event).
  */
-import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import {
   type Attachment,
@@ -25,6 +25,7 @@ import {
 } from "../domain/incident.js";
 import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 import { type Incident, loadIncident, type TransitionResult, transition } from "./incidents.js";
+import { noticeClaimed, noticesStartingWith } from "./notices.js";
 
 export type Draft = typeof drafts.$inferSelect;
 
@@ -164,7 +165,7 @@ export function approveAndClaim(
       const result = approveDraft(db, input);
       const again = { entity: "incident", entityId: input.incidentId, action: "curatorPosts" } as const;
       if (result.ok && !alreadyMadeByThisUpdate(tx, again))
-        recordCuratorPosting(db, { ...input, posting: true });
+        recordCuratorPosting(db, { ...input, posting: true, withApproval: true });
       return result;
     },
     { behavior: "immediate" },
@@ -175,10 +176,11 @@ export function approveAndClaim(
  * «Размещу лично» (Georgievsk p.12) and its cancellation: no state changes, but the executors were told
  * not to post, so the claim is audited (`curatorPosts`, `curatorGaveUp`) and a claim left without a
  * link is found by the sweep (jobs/curator-posting.ts). Recorded only while the approved text waits.
+ * `withApproval`: claimed in the approval's tap, so the executors have not been sent the approved text.
  */
 export function recordCuratorPosting(
   db: Db,
-  input: { incidentId: number; actor: Person; now: Date; posting: boolean },
+  input: { incidentId: number; actor: Person; now: Date; posting: boolean; withApproval?: boolean },
 ): boolean {
   return db.transaction(
     (tx) => {
@@ -193,6 +195,7 @@ export function recordCuratorPosting(
         entity: "incident",
         entityId: input.incidentId,
         action: input.posting ? "curatorPosts" : "curatorGaveUp",
+        ...(input.withApproval ? { details: { withApproval: true } } : {}),
       });
       return true;
     },
@@ -233,6 +236,43 @@ export function openClaim(db: Tx, incidentId: number, now: Date, windowMs: numbe
   return claim?.event.action === "curatorPosts" && now.getTime() - claim.event.at.getTime() <= windowMs
     ? claim
     : undefined;
+}
+
+/** The ledger key of the executors' notice that a claim was left without a link (jobs/curator-posting.ts). */
+export const claimSilenceKey = (claimEventId: number) => `curator-posting:${claimEventId}`;
+
+/**
+ * Whether the executors, handed back the posting of a claim (its event `claim`: left without a link,
+ * or cancelled), have yet to be sent the approved text: the approval came with a claim in one tap
+ * (its notice said the curator posts it), and no claim since was handed back to them.
+ */
+export function approvedTextOwed(db: Db, incidentId: number, claim: number): boolean {
+  const events = db
+    .select({ id: auditEvents.id, action: auditEvents.action, details: auditEvents.details })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.entity, "incident"),
+        eq(auditEvents.entityId, String(incidentId)),
+        inArray(auditEvents.action, CLAIM_EVENTS),
+        lte(auditEvents.id, claim),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .all();
+  const approval = events.findIndex((event) => event.action === "approve");
+  const since = events.slice(0, approval).reverse();
+  if (approval < 0 || since[0]?.details?.withApproval !== true) return false;
+  // An earlier claim cancelled, or whose silence was told, brought them the text then.
+  return since.every(
+    (event) => event.id === claim || (event.action === "curatorPosts" && !silenceTold(db, event.id)),
+  );
+}
+
+/** Told under one key for all its chats before each chat had its own (`<key>:<chat>`). */
+function silenceTold(db: Db, claimEventId: number): boolean {
+  const key = claimSilenceKey(claimEventId);
+  return noticeClaimed(db, key) || noticesStartingWith(db, `${key}:`).length > 0;
 }
 
 /** «На доработку» with the curator's comment: the rework clock starts. */

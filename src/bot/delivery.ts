@@ -98,7 +98,8 @@ export async function deliverLong(
   deps: Omit<RefusalDeps, "api">,
   api: Api,
   chatId: number,
-  text: string,
+  /** Pieces: kept whole where they can (see splitPieces). */
+  text: string | readonly string[],
   keyboard?: InlineKeyboard,
 ): Promise<"sent" | SendFailure> {
   try {

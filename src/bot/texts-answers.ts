@@ -225,12 +225,18 @@ export const ta = {
     curatorPosts: (id: number, who: string, kind: DraftKind) =>
       `Согласованный ${posted(kind)} по сообщению № ${id} размещает куратор ${who}. ` +
       "Не размещайте его, чтобы он не появился дважды: когда он будет размещён, вам придёт ссылка.",
-    /** The curator's link question closed without a link (jobs/curator-posting.ts). */
-    curatorSilent: (id: number, who: string, kind: DraftKind) =>
+    /**
+     * The curator's link question closed without a link (jobs/curator-posting.ts). `approval`: the
+     * approval notice, with its text and «Размещено», follows (they have not had it).
+     */
+    curatorSilent: (id: number, who: string, kind: DraftKind, approval = false) =>
       `Ссылка на ${posted(kind)} по сообщению № ${id} от куратора ${who}, взявшего на себя размещение, так и не пришла. ` +
-      "Если он ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку.",
-    curatorGaveUp: (id: number, who: string, kind: DraftKind) =>
-      `Согласованный ${posted(kind)} по сообщению № ${id} куратор ${who} размещать не будет: разместите его и нажмите «Размещено» на карточке.`,
+      (approval
+        ? "Если он уже размещён, нажмите «Размещено» и пришлите ссылку."
+        : "Если он ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку."),
+    curatorGaveUp: (id: number, who: string, kind: DraftKind, approval = false) =>
+      `Согласованный ${posted(kind)} по сообщению № ${id} куратор ${who} размещать не будет` +
+      (approval ? "." : ": разместите его и нажмите «Размещено» на карточке."),
   },
 
   interim: {

@@ -251,11 +251,15 @@ export const tr = {
       `Информация по сообщению № ${id} отправлена куратору на согласование; он передаст её основному исполнителю.`,
     notice: (id: number, organization: string, text: string) =>
       `Информация соисполнителя по сообщению № ${id} — ${organization}:\n\n${text}`,
-    /** A part reaching the lead after its answer was approved (`approved`: when): the bot has no supplement. */
-    afterApprovalLead: (approved: string) =>
+    /**
+     * A part reaching the lead after its answer was approved (`approved`: when): the bot has no supplement.
+     * `curatorPosts`: a curator has taken the posting on himself, so the lead is not told to post it.
+     */
+    afterApprovalLead: (approved: string, curatorPosts = false) =>
       `⚠️ Эта информация пришла после того, как ответ был согласован (${approved}): в согласованном тексте её нет. ` +
       "Дополнения к согласованному ответу в боте нет. Если информацию нужно учесть, попросите куратора направить " +
-      "сообщение вашему органу заново («Переназначить») и подготовьте новый проект; если нет — разместите согласованный ответ.",
+      "сообщение вашему органу заново («Переназначить») и подготовьте новый проект" +
+      (curatorPosts ? "." : "; если нет — разместите согласованный ответ."),
     /** The same, to the curators; `lead`: the lead organization. */
     afterApprovalCurators: (approved: string, lead: string) =>
       `⚠️ Эта информация пришла после того, как ответ был согласован (${approved}): в согласованном тексте её нет. ` +

@@ -8,6 +8,9 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { latestDecision, telegramIdOf } from "../app/answer-queries.js";
 import {
+  approvedTextOwed,
+  type Draft,
+  latestClaimEvent,
   latestDrafts,
   openClaim,
   publishAnswer,
@@ -258,15 +261,18 @@ export async function tellLeadOfPart(deps: AppDeps, api: Api, incident: Incident
  * A part reaching the lead once the answer's draft is approved (not yet posted) is not in the
  * approved text, and the bot has no supplement to an answer: the lead (`"lead"`) and the curators
  * are told so, with the way to take it into account — the curator routes the post to the same lead
- * again, which then drafts anew. None before the approval, nor after an approved interim answer or
- * question to the author (the answer itself is still to be written).
+ * again, which then drafts anew (or else posts the approved one, unless a curator's claim holds).
+ * None before the approval, nor after an approved interim answer or question to the author (the
+ * answer itself is still to be written).
  */
 export function partAfterApproval(deps: AppDeps, incident: Incident, to: "lead" | "curators"): string[] {
   const approvedAt = incident.answer?.approvedAt;
   if (incident.state !== "approved" || !approvedAt || publishAction(incident) !== "publish") return [];
   const at = formatDeadline(approvedAt, deps.sla.timezone);
   const lead = leadAssignment(incident)?.organizationName ?? "";
-  return [to === "lead" ? tr.part.afterApprovalLead(at) : tr.part.afterApprovalCurators(at, lead)];
+  if (to === "curators") return [tr.part.afterApprovalCurators(at, lead)];
+  const claimed = openClaim(deps.db, incident.id, deps.clock.now(), ANSWER_WINDOW_MS) !== undefined;
+  return [tr.part.afterApprovalLead(at, claimed)];
 }
 
 /**
@@ -593,6 +599,68 @@ function organizationListeners(db: Db, incident: Incident, to: Listeners): numbe
       : undefined;
   if (holder !== undefined) chats.push(holder);
   return chats;
+}
+
+/**
+ * The approval notice of an answer the executors post, to the lead organization and the holder
+ * (`why`: what comes before it, said first), with «Размещено» under the text to copy: the card may be
+ * far up a busy chat; the draft's files come on request («Вложения»), so an approval costs no uploads
+ * and a colleague standing in has them.
+ */
+export function approvalNotice(
+  deps: Pick<AppDeps, "db" | "clock" | "sla">,
+  incident: Incident,
+  why?: string,
+): { text: string[]; keyboard: InlineKeyboard } {
+  const { id } = incident;
+  const draft = approvedDraft(deps.db, incident);
+  const keyboard = new InlineKeyboard().text(t.button.published, cb("inc.pub", id));
+  const files = draft?.attachments.length ?? 0;
+  if (files > 0) keyboard.text(ta.approve.filesButton(files), cb("inc.files", id));
+  const [notice = "", ...rest] = approvalText(deps, incident, draft);
+  return { text: [why ? `${why}\n\n${notice}` : notice, ...rest], keyboard };
+}
+
+/** Tells the lead organization and the holder the approval notice (see approvalNotice). */
+export async function tellToPost(
+  deps: Omit<RefusalDeps, "api"> & Pick<AppDeps, "sla">,
+  api: Api,
+  incident: Incident,
+  { why, except }: { why?: string; except?: number | undefined } = {},
+): Promise<void> {
+  const { text, keyboard } = approvalNotice(deps, incident, why);
+  await tell(deps, api, incident, text, { organization: true, holder: true, except, keyboard });
+}
+
+/** The draft the post's answer was approved with, while it waits to be posted. */
+export function approvedDraft(db: Db, incident: Incident): Draft | undefined {
+  if (incident.row.state !== "approved") return undefined;
+  const draft = latestDrafts(db, incident.id, 1)[0];
+  return draft && draft.id === incident.answer?.draftId ? draft : undefined;
+}
+
+/**
+ * What to post, where and by when (at once, when that moment or the answer deadline is reached
+ * already: the posting's own, Orenburg p.12, may still run after it), with the approved
+ * text itself: whoever posts it — a colleague standing in, too — copies it from here. The text comes
+ * as a message of its own when both would not fit in one.
+ */
+function approvalText(
+  deps: Pick<AppDeps, "clock" | "sla">,
+  incident: Incident,
+  draft: Draft | undefined,
+): string[] {
+  const { id } = incident;
+  const kind = incident.answer?.draftKind ?? "answer";
+  const now = deps.clock.now();
+  const due = publicationDue(incident, deps.sla, now);
+  const passed = due !== undefined && due.at <= now;
+  const where = ta.inNetwork(incident.row.network as Network);
+  const shown = (at: Date | undefined) => (at ? formatDeadline(at, deps.sla.timezone) : null);
+  const notice = ta.approve.notice(id, kind, where, shown(due?.at), passed, shown(due?.answerMissed));
+  if (!draft) return [notice];
+  const files = draft.attachments.length > 0 ? [ta.approve.attachments(draft.attachments.length)] : [];
+  return [[notice, ...files, "", ta.approve.text].join("\n"), draft.text];
 }
 
 function cancelKeyboard(): InlineKeyboard {
@@ -985,22 +1053,20 @@ async function recordGiven(
 async function curatorGaveUp(deps: AppDeps, outer: BotContext, incidentId: number): Promise<void> {
   const curator = outer.person;
   const now = deps.clock.now();
+  const claim = latestClaimEvent(deps.db, incidentId)?.event.id;
   if (!curator || !recordCuratorPosting(deps.db, { incidentId, actor: curator, now, posting: false })) return;
   const incident = loadIncident(deps.db, incidentId);
   if (!incident) return;
   const who = displayName(curator);
+  const kind = incident.answer?.draftKind ?? "answer";
+  // Approved in the claim's own tap, they were told only that the curator posts it: now the text.
+  const owed = claim !== undefined && approvedTextOwed(deps.db, incidentId, claim);
+  const notice = ta.publish.curatorGaveUp(incidentId, who, kind, owed);
+  const except = outer.chat?.id;
   await announceEach(outer.log, "curator gave up posting", () =>
-    tell(
-      deps,
-      outer.api,
-      incident,
-      ta.publish.curatorGaveUp(incidentId, who, incident.answer?.draftKind ?? "answer"),
-      {
-        organization: true,
-        holder: true,
-        except: outer.chat?.id,
-      },
-    ),
+    owed
+      ? tellToPost(deps, outer.api, incident, { why: notice, except })
+      : tell(deps, outer.api, incident, notice, { organization: true, holder: true, except }),
   );
 }
 

@@ -2,16 +2,19 @@
  * «Размещу лично» (Georgievsk p.12) tells the executors not to post the approved answer. A curator who
  * then sends no link — the question timed out, another command ended it — would leave it unposted
  * with nobody to do it: once the question has closed, this sweep tells the lead organization and the
- * holder to post it (or give its link) after all, once per claim, in working time.
+ * holder to post it (or give its link) after all, once per claim, in working time — with the approved
+ * text where the approval and the claim were one tap.
  */
 import { eq } from "drizzle-orm";
-import { latestClaimEvent } from "../app/answers.js";
+import type { InlineKeyboard } from "grammy";
+import { approvedTextOwed, claimSilenceKey, latestClaimEvent } from "../app/answers.js";
+import type { Incident } from "../app/incidents.js";
 import { giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
 import { deliverLong } from "../bot/delivery.js";
 import { ta } from "../bot/texts-answers.js";
 import { incidents } from "../db/schema.js";
 import { displayName } from "../domain/access.js";
-import { listenersOf } from "../flows/answers.js";
+import { approvalNotice, listenersOf } from "../flows/answers.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
 import { readPost } from "./posts.js";
 import type { SweepDeps } from "./sweep.js";
@@ -34,18 +37,18 @@ export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
   for (const { id } of waiting) {
     const claim = latestClaimEvent(db, id);
     if (claim?.event.action !== "curatorPosts" || !(claim.event.at < closedBefore)) continue;
+    const silence = claimSilenceKey(claim.event.id);
     // Told under one key for all its chats before each chat had its own.
-    if (noticeClaimed(db, `curator-posting:${claim.event.id}`)) continue;
+    if (noticeClaimed(db, silence)) continue;
     const incident = readPost(deps, id, "the reminders of «Размещу лично»");
     if (incident?.state !== "approved") continue;
-    const who = claim.curator ? displayName(claim.curator) : "";
-    const text = ta.publish.curatorSilent(id, who, incident.answer?.draftKind ?? "answer");
+    const { text, keyboard } = silenceNotice(deps, incident, claim);
     // Each chat once: one Telegram refused for now (5xx, a 429 given up on) is tried at the next tick.
     let sent = false;
     for (const chatId of listenersOf(db, incident, { organization: true, holder: true })) {
-      const key = `curator-posting:${claim.event.id}:${chatId}`;
+      const key = `${silence}:${chatId}`;
       if (!leaseNotice(db, key, LEASE_MS, now)) continue;
-      const outcome = await deliverLong(deps, deps.api, chatId, text);
+      const outcome = await deliverLong(deps, deps.api, chatId, text, keyboard);
       if (outcome === "failed") giveBackNotice(db, key);
       else settleNotice(db, key, clock.now());
       sent ||= outcome === "sent";
@@ -53,4 +56,20 @@ export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
     if (sent) told++;
   }
   return told;
+}
+
+/**
+ * The executors' notice of a claim left without a link; approved in the claim's own tap, they were
+ * told only that the curator posts it, so the approval notice — its text and «Размещено» — comes with it.
+ */
+function silenceNotice(
+  deps: SweepDeps,
+  incident: Incident,
+  claim: NonNullable<ReturnType<typeof latestClaimEvent>>,
+): { text: string | string[]; keyboard?: InlineKeyboard } {
+  const who = claim.curator ? displayName(claim.curator) : "";
+  const kind = incident.answer?.draftKind ?? "answer";
+  const owed = approvedTextOwed(deps.db, incident.id, claim.event.id);
+  const silent = ta.publish.curatorSilent(incident.id, who, kind, owed);
+  return owed ? approvalNotice(deps, incident, silent) : { text: silent };
 }

@@ -1481,6 +1481,85 @@ describe("approved to be posted by the curator (Georgievsk p.12)", () => {
     expect(await pressData(curator2(), OFFICE.curatorsChat, `inc.ok:${id}`)).toMatch(/^Уже согласовано: /);
   });
 
+  /** What the approval notice says of the seeded draft approved at 10:00 on Tuesday (Georgievsk p.16). */
+  const approvalNotice =
+    "Ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
+    "Разместить до 24.11.2026 15:00.\n\n" +
+    "Согласованный текст:\n" +
+    "Здравствуйте! Снег вывезут до пятницы.";
+  /** The buttons under the latest message of a chat. */
+  const lastButtons = (chatId: number) => {
+    const last = h.fake.lastMessage(chatId);
+    return h.fake
+      .buttons(chatId)
+      .filter((b) => b.message.message_id === last?.message_id)
+      .map((b) => b.label);
+  };
+  const approvedTexts = (chatId: number) =>
+    h.texts(chatId).filter((text) => text.includes("Согласованный текст:"));
+
+  it("approved and claimed in one tap, then cancelled: the executors get the approved text with «Размещено» and its files, once", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    const photo = { type: "photo" as const, fileId: "ph-1", fileUniqueId: "u-1" };
+    submitDraft(h.db, {
+      incidentId: id,
+      actor: findPerson(h.db, OFFICE.executor) as Person,
+      now: h.clock.now(),
+      content: { text: "Здравствуйте! Снег вывезут до пятницы.", attachments: [photo] },
+    });
+    await showCards(h, id);
+    await curator().press(APPROVE_POST_SELF, curatorsChat());
+    await curator().send("/cancel", curatorsChat());
+    const handedBack =
+      "Согласованный ответ по сообщению № 1 куратор Ольга размещать не будет.\n\n" +
+      approvalNotice.replace("\n\n", "\nВложений к нему: 1 — кнопка «Вложения» пришлёт их сюда.\n\n");
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
+      expect(h.lastText(chatId)).toBe(handedBack);
+      expect(lastButtons(chatId)).toEqual(["Размещено", "Вложения (1)"]);
+    }
+    expect(await executor().press("Вложения (1)", healthChat())).toBe("Вложения отправлены в этот чат.");
+    // Claimed again and given up again: they have the text already.
+    await curator().press("Размещу лично", curatorsChat());
+    await curator().press("Отмена", curatorsChat());
+    expect(h.lastText(OFFICE.executor)).toBe(
+      "Согласованный ответ по сообщению № 1 куратор Ольга размещать не будет: разместите его и нажмите «Размещено» на карточке.",
+    );
+    expect(approvedTexts(OFFICE.healthChat)).toHaveLength(1);
+  });
+
+  it("approved and claimed in one tap, then the link never came: the executors' notice brings the approved text with «Размещено»", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id);
+    await curator().press(APPROVE_POST_SELF, curatorsChat());
+    await curator().send("/list", curatorsChat()); // another command ends the link question
+    h.clock.set("2026-11-24T07:31:00Z");
+    expect(await remindUnpostedClaims(h.deps())).toBe(1);
+    const silent =
+      "Ссылка на ответ по сообщению № 1 от куратора Ольга, взявшего на себя размещение, так и не пришла. " +
+      "Если он уже размещён, нажмите «Размещено» и пришлите ссылку.\n\n" +
+      approvalNotice;
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
+      expect(h.lastText(chatId)).toBe(silent);
+      expect(lastButtons(chatId)).toEqual(["Размещено"]);
+    }
+    expect(await remindUnpostedClaims(h.deps())).toBe(0);
+    expect(approvedTexts(OFFICE.healthChat)).toHaveLength(1);
+  });
+
+  it("approved with «Согласовать», then «Размещу лично» cancelled: the approved text is not sent again", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id);
+    await curator().press("Согласовать", curatorsChat());
+    expect(h.lastText(OFFICE.healthChat)).toBe(approvalNotice);
+    await curator().press("Размещу лично", curatorsChat());
+    await curator().send("/cancel", curatorsChat());
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Согласованный ответ по сообщению № 1 куратор Ольга размещать не будет: разместите его и нажмите «Размещено» на карточке.",
+    );
+    expect(approvedTexts(OFFICE.healthChat)).toHaveLength(1);
+    expect(approvedTexts(OFFICE.executor)).toHaveLength(1);
+  });
+
   it("Orenburg: curators do not post, so the draft has no such button, and a forged press changes nothing", async () => {
     const id = await officeWithIncident();
     await seedDraft(h, id);

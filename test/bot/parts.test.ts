@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { approveDraft, submitDraft } from "../../src/app/answers.js";
+import { approveAndClaim, approveDraft, submitDraft } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
 import { acceptIncident, loadIncident, type TransitionResult } from "../../src/app/incidents.js";
 import { findPerson, isBlocked } from "../../src/app/people.js";
@@ -641,6 +641,18 @@ describe("a part coming after the lead's answer was approved", () => {
     );
     await curator().press("Согласовать и передать: Минобр", curatorsChat());
     expect(h.lastText(-100)).toBe(`${partNotice}\n\n${leadWarning}`);
+  });
+
+  it("Georgievsk p.12: approved for a curator to post himself, the lead is not told to post it", async () => {
+    const id = await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
+    leadDraftSent(id);
+    const olga = findPerson(h.db, CURATOR) as Person;
+    must(approveAndClaim(h.db, { incidentId: id, actor: olga, now: h.clock.now() }));
+    await educationExecutor().send("Двор очищен.", educationChat());
+    await curator().press("Согласовать и передать: Минобр", curatorsChat());
+    expect(h.lastText(-100)).toBe(
+      `${partNotice}\n\n${leadWarning.replace("; если нет — разместите согласованный ответ.", ".")}`,
+    );
   });
 });
 

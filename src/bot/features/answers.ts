@@ -1,26 +1,18 @@
 import { createConversation } from "@grammyjs/conversations";
 import { GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
-import {
-  approveAndClaim,
-  approveDraft,
-  type Draft,
-  latestDrafts,
-  openClaim,
-  recordCuratorPosting,
-} from "../../app/answers.js";
+import { approveAndClaim, approveDraft, openClaim, recordCuratorPosting } from "../../app/answers.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
 import { displayName, hasRole, type Person } from "../../domain/access.js";
-import { assignmentsOf, type DraftKind, partNamed, publishAction } from "../../domain/incident.js";
-import { findLinks, type Network } from "../../domain/source-link.js";
-import { formatDeadline } from "../../domain/time-format.js";
+import { assignmentsOf, partNamed, publishAction } from "../../domain/incident.js";
+import { findLinks } from "../../domain/source-link.js";
 import {
   type AnswerAction,
+  approvedDraft,
   linkFlow,
   partRefusal,
   partRefusalNow,
   partReturnFlow,
-  publicationDue,
   refusalNow,
   refusalText,
   reworkFlow,
@@ -29,6 +21,7 @@ import {
   tellCoexecutorPassedOn,
   tellCuratorsOfPartOnApproval,
   tellLeadOfPart,
+  tellToPost,
 } from "../../flows/answers.js";
 import { ANSWER_WINDOW_MS } from "../../flows/ask.js";
 import { handTurnOn } from "../../flows/incident-answers.js";
@@ -180,60 +173,12 @@ async function announceApproval(ctx: BotContext, incident: Incident, poster?: Pe
   if (poster) {
     const notice = ta.approve.curatorPosts(id, kind, displayName(poster));
     await tell(app, ctx.api, incident, notice, { organization: true, holder: true, except: ctx.chat?.id });
-  } else await tellToPost(ctx, incident, kind);
+  } else await tellToPost(app, ctx.api, incident);
   // The approval is made and announced: a failed side message is the operators' to see, not the curator's.
   for (const failed of first) {
     if (failed.status === "rejected")
       ctx.log.error({ err: failed.reason }, "approval: an announcement failed");
   }
-}
-
-/** The approval notice of an answer the executors post, with «Размещено» and the files under it. */
-async function tellToPost(ctx: BotContext, incident: Incident, kind: DraftKind) {
-  const { app } = ctx;
-  const { id } = incident;
-  // «Размещено» under the text to copy: the card may be far up a busy chat; the draft's files come
-  // on request («Вложения»), so an approval costs no uploads and a colleague standing in has them.
-  const draft = approvedDraft(app, incident);
-  const keyboard = new InlineKeyboard().text(t.button.published, cb("inc.pub", id));
-  const files = draft?.attachments.length ?? 0;
-  if (files > 0) keyboard.text(ta.approve.filesButton(files), cb("inc.files", id));
-  await tell(app, ctx.api, incident, approvalNotice(app, incident, kind, draft), {
-    organization: true,
-    holder: true,
-    keyboard,
-  });
-}
-
-/** The draft the post's answer was approved with, while it waits to be posted. */
-function approvedDraft(app: AppDeps, incident: Incident): Draft | undefined {
-  if (incident.row.state !== "approved") return undefined;
-  const draft = latestDrafts(app.db, incident.id, 1)[0];
-  return draft && draft.id === incident.answer?.draftId ? draft : undefined;
-}
-
-/**
- * What to post, where and by when (at once, when that moment or the answer deadline is reached
- * already: the posting's own, Orenburg p.12, may still run after it), with the approved
- * text itself: whoever posts it — a colleague standing in, too — copies it from here. The text comes
- * as a message of its own when both would not fit in one.
- */
-function approvalNotice(
-  app: AppDeps,
-  incident: Incident,
-  kind: DraftKind,
-  draft: Draft | undefined,
-): string[] {
-  const { id } = incident;
-  const now = app.clock.now();
-  const due = publicationDue(incident, app.sla, now);
-  const passed = due !== undefined && due.at <= now;
-  const where = ta.inNetwork(incident.row.network as Network);
-  const shown = (at: Date | undefined) => (at ? formatDeadline(at, app.sla.timezone) : null);
-  const notice = ta.approve.notice(id, kind, where, shown(due?.at), passed, shown(due?.answerMissed));
-  if (!draft) return [notice];
-  const files = draft.attachments.length > 0 ? [ta.approve.attachments(draft.attachments.length)] : [];
-  return [[notice, ...files, "", ta.approve.text].join("\n"), draft.text];
 }
 
 /**
@@ -248,7 +193,7 @@ async function sendApprovedFiles(ctx: BotContext, id: number) {
   if (!incident) return popup(ctx, tr.notFoundNumber(id));
   if (!hasRole(person, "curator") && assignmentsOf(incident, person).length === 0)
     return popup(ctx, ta.approve.filesNotYours(id));
-  const draft = approvedDraft(ctx.app, incident);
+  const draft = approvedDraft(ctx.app.db, incident);
   const chatId = ctx.chat?.id;
   if (!draft || draft.attachments.length === 0 || chatId === undefined)
     return popup(ctx, ta.approve.noFiles(id));
