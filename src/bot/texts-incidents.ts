@@ -364,7 +364,7 @@ export const tr = {
       text: "Текст поста",
       author: "Автор",
     } satisfies Record<TypedDetail, string>,
-    close: "Закрыть меню",
+    close: "Готово",
     void: "Закрыть: ошибка или пост удалён",
     notCurator: "Менять сведения о сообщении может только куратор.",
     answered: (id: number) => `Ответ на сообщение № ${id} уже размещён: менять сведения о нём поздно.`,

@@ -369,7 +369,7 @@ describe("topic and place", () => {
     await curator.press("Убрать место", curatorsChat());
     expect(h.lastText(OFFICE.curatorsChat)).toBe("Сообщение № 1: место убрано.");
     expect(card(id)).not.toContain("Место:");
-    await curator.press("Закрыть меню", curatorsChat());
+    await curator.press("Готово", curatorsChat());
     expect(h.fake.buttons(OFFICE.curatorsChat).filter((b) => b.callbackData?.startsWith("imp."))).toEqual([]);
   });
 
