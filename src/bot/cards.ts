@@ -459,9 +459,7 @@ function buttonsFor(
         if (state === "in_work" || state === "awaiting_final") {
           const draft = incident.answer?.interimPublishedAt ? t.button.draftFinal : t.button.draft;
           keyboard.text(draft, cb("inc.draft", id)).row();
-          // Only where the preset times the final answer after it: nothing would be due otherwise.
-          if (rules.interimAnswer && !incident.answer?.interimPublishedAt)
-            keyboard.text(t.button.interim, cb("inc.interim", id));
+          if (interimOffered(incident, rules)) keyboard.text(t.button.interim, cb("inc.interim", id));
           keyboard.text(t.button.clarify, cb("inc.clarify", id)).row();
         } else if (state === "approved") {
           keyboard.text(t.button.published, cb("inc.pub", id)).row();
@@ -493,10 +491,25 @@ export const DRAFT_ACTIONS: Record<DraftPurpose, string> = {
   clarification: "inc.clarify",
 };
 
-/** The button that opens (or reopens, after rework) a draft of this kind, as the card has it. */
-export function draftButton(incidentId: number, kind: DraftKind): InlineKeyboard {
+/**
+ * Whether an interim answer may still be sent: only where the preset times the final answer after it
+ * (nothing would be due otherwise), and only once.
+ */
+function interimOffered(incident: Incident, rules: ActionRules): boolean {
+  return rules.interimAnswer === true && !incident.answer?.interimPublishedAt;
+}
+
+/**
+ * The rework notice's buttons, as the card has them: the one that reopens the returned draft and, for
+ * an answer while an interim one may still go, «Промежуточный ответ» — the curator's comment often
+ * asks for one while the work goes on.
+ */
+export function reworkButtons(incident: Incident, kind: DraftKind, rules: ActionRules): InlineKeyboard {
   const purpose = kind === "final" ? "answer" : kind;
-  return new InlineKeyboard().text(DRAFT_BUTTON[kind], cb(DRAFT_ACTIONS[purpose], incidentId));
+  const keyboard = new InlineKeyboard().text(DRAFT_BUTTON[kind], cb(DRAFT_ACTIONS[purpose], incident.id));
+  if (kind === "answer" && interimOffered(incident, rules))
+    keyboard.text(t.button.interim, cb(DRAFT_ACTIONS.interim, incident.id));
+  return keyboard;
 }
 
 /**

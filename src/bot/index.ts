@@ -106,9 +106,10 @@ export interface BotOptions {
  * lead question speaks of the co-executors' order only where the curator sets it (Orenburg p.14);
  * 26: the final answer offers the answer's earlier draft without a rework the interim answer ended;
  * 27: routing's confirmation names who gets the card privately where an organization has no work chat;
- * 28: a link question cancelled after «Согласовать и разместить лично» sends the executors the approved text.
+ * 28: a link question cancelled after «Согласовать и разместить лично» sends the executors the approved text;
+ * 29: the rework notice of an answer offers «Промежуточный ответ» where the card does.
  */
-const CONVERSATIONS_VERSION = 28;
+const CONVERSATIONS_VERSION = 29;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

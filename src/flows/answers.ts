@@ -35,7 +35,7 @@ import { partAttachments } from "../app/part-attachments.js";
 import { reachableMembers, reachableWithRole, telegramIdOfMember } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
-import { draftButton, syncCards } from "../bot/cards.js";
+import { reworkButtons, syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
 import {
   announceEach,
@@ -838,7 +838,7 @@ export function reworkFlow(deps: AppDeps) {
             organization: true,
             holder: true,
             except: chatId,
-            keyboard: draftButton(incidentId, returned?.kind ?? "answer"),
+            keyboard: reworkButtons(result.incident, returned?.kind ?? "answer", rulesOf(deps)),
           }),
       );
       return ta.rework.done(incidentId, due, returned?.kind, sooner);

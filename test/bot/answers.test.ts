@@ -632,7 +632,10 @@ describe("rework", () => {
     expect(state(id)).toBe("in_work");
     // The notice carries the button that reopens the draft: the card may be far up the chat.
     const under = h.fake.buttons(OFFICE.executor).filter((b) => b.message.text === notice);
-    expect(under.map((b) => `${b.label}=${b.callbackData}`)).toEqual([`Подготовить ответ=inc.draft:${id}`]);
+    expect(under.map((b) => `${b.label}=${b.callbackData}`)).toEqual([
+      `Подготовить ответ=inc.draft:${id}`,
+      `Промежуточный ответ=inc.interim:${id}`,
+    ]);
     // The card says it too, until a new draft comes.
     expect(h.texts(OFFICE.healthChat).find((text) => text.startsWith("Сообщение № 1 · "))).toContain(
       "Проект ответа на доработке: Укажите точную дату вывоза снега.",
@@ -992,6 +995,89 @@ describe("rework", () => {
     expect(asked()).toBe(3);
     await curator().send("Уточните адрес.", curatorsChat());
     expect(state(id)).toBe("in_work");
+  });
+
+  describe("«Промежуточный ответ» under the rework notice", () => {
+    /** 24.11.2026: 12:00 in Yekaterinburg (Orenburg), 10:00 in Moscow (Georgievsk). */
+    const NOW = "2026-11-24T07:00:00Z";
+    const INTERIM_ASKED = "Ремонт может затянуться — дайте промежуточный ответ, окончательный потом.";
+
+    /** The curator returns the draft on approval with this comment. */
+    async function returnDraft(comment = INTERIM_ASKED): Promise<void> {
+      await curator().press("На доработку", curatorsChat());
+      await curator().send(comment, curatorsChat());
+    }
+
+    /** The buttons under the newest rework notice in the chat, as «label=data». */
+    function noticeButtons(chatId: number): string[] {
+      const notice = h.fake
+        .messages(chatId)
+        .findLast((m) => m.text?.includes("возвращён на доработку.\nКомментарий куратора"));
+      if (!notice) throw new Error(`no rework notice in chat ${chatId}`);
+      return h.fake
+        .buttons(chatId)
+        .filter((b) => b.message.message_id === notice.message_id)
+        .map((b) => `${b.label}=${b.callbackData}`);
+    }
+
+    it.each(["orenburg", "georgievsk"] as const)(
+      "%s: an answer returned comes with «Промежуточный ответ» beside «Подготовить ответ», as on the card; pressed, it opens the interim answer's draft",
+      async (regulation) => {
+        const id = await officeWithIncident({ regulation, now: NOW });
+        await seedDraft(h, id);
+        await returnDraft();
+
+        for (const chat of [OFFICE.executor, OFFICE.healthChat]) {
+          expect(noticeButtons(chat)).toEqual([
+            `Подготовить ответ=inc.draft:${id}`,
+            `Промежуточный ответ=inc.interim:${id}`,
+          ]);
+        }
+        expect(labels(OFFICE.healthChat, id)).toContain("Промежуточный ответ");
+        await executor().press("Промежуточный ответ");
+        expect(executor().lastText()).toMatch(
+          new RegExp(`^Сообщение № ${id}: пришлите текст промежуточного ответа одним сообщением`),
+        );
+      },
+    );
+
+    it.each(["orenburg", "georgievsk"] as const)(
+      "%s: once the interim answer is posted, the final answer returned comes with its own button only",
+      async (regulation) => {
+        const id = await officeWithIncident({ regulation, now: NOW });
+        await seedDraft(h, id, { purpose: "interim", approve: true });
+        await executor().press("Размещено", healthChat());
+        await executor().send("https://vk.com/wall-1_1?reply=3", healthChat());
+        await seedDraft(h, id, { text: "Здравствуйте! Ремонт завершён." });
+        await returnDraft("Укажите дату окончания ремонта.");
+
+        expect(noticeButtons(OFFICE.executor)).toEqual([`Подготовить окончательный ответ=inc.draft:${id}`]);
+        expect(noticeButtons(OFFICE.healthChat)).toEqual([`Подготовить окончательный ответ=inc.draft:${id}`]);
+      },
+    );
+
+    it("a question to the author or an interim answer returned comes with its own button only", async () => {
+      const id = await officeWithIncident({ regulation: "georgievsk", now: NOW });
+      await seedDraft(h, id, { purpose: "clarification", text: "Уточните адрес." });
+      await returnDraft("Спросите и номер дома.");
+      expect(noticeButtons(OFFICE.executor)).toEqual([`Запрос автору=inc.clarify:${id}`]);
+
+      await seedDraft(h, id, { purpose: "interim", text: "Здравствуйте! Вопрос изучается." });
+      await returnDraft("Назовите срок ответа.");
+      expect(noticeButtons(OFFICE.executor)).toEqual([`Промежуточный ответ=inc.interim:${id}`]);
+    });
+
+    it("a preset that times no final answer after an interim one offers none under the notice", async () => {
+      h = await Harness.start({ now: NOW });
+      delete h.sla.regulation.steps.finalAfterInterim;
+      const { health } = seedOffice(h);
+      const id = await seedIncidentInWork(h, health);
+      await seedDraft(h, id);
+      await returnDraft();
+
+      expect(noticeButtons(OFFICE.executor)).toEqual([`Подготовить ответ=inc.draft:${id}`]);
+      expect(noticeButtons(OFFICE.healthChat)).toEqual([`Подготовить ответ=inc.draft:${id}`]);
+    });
   });
 });
 
