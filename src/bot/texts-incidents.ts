@@ -548,7 +548,7 @@ export const tr = {
       "/find https://vk.com/wall-1_2 или /find горячая вода",
     /** `words`: as typed, cut to a few words. */
     byWords: (words: string) => `Найдено по словам «${words}», новые сверху:`,
-    more: (count: number) => `…и ещё ${count}. Чтобы сузить поиск, добавьте слова.`,
+    more: "…найдены и другие. Чтобы сузить поиск, добавьте слова.",
     nothing: (words: string) =>
       `По словам «${words}» сообщений не найдено. Найти можно и по номеру или ссылке на пост: ` +
       "/find 12, /find https://vk.com/wall-1_2; открытые сообщения — /list.",

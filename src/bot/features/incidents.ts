@@ -765,9 +765,12 @@ async function findByWords(ctx: BotContext, person: Person, query: string) {
   const scope = listScope(ctx);
   if (typeof scope === "string") return refuse(ctx, scope);
   const { db } = ctx.app;
-  const found = incidentsWithWords(db, query.split(/\s+/)).filter(
-    (id) => mayViewIncident(db, id, person, heardAtOnce(ctx)) && chatMayShow(ctx, id),
-  );
+  // Rights are read post by post: only until one more than a message shows is found.
+  const found: number[] = [];
+  for (const id of incidentsWithWords(db, query.split(/\s+/))) {
+    if (mayViewIncident(db, id, person, heardAtOnce(ctx)) && chatMayShow(ctx, id)) found.push(id);
+    if (found.length > FOUND_BY_WORDS) break;
+  }
   const words = clip(query, QUERY_SHOWN);
   if (found.length === 0) return ctx.reply(tr.find.nothing(words));
   const now = ctx.app.clock.now();
@@ -782,7 +785,7 @@ async function findByWords(ctx: BotContext, person: Person, query: string) {
       tr.find.byWords(words),
       "",
       ...lines.slice(0, count),
-      ...(found.length > count ? [tr.find.more(found.length - count)] : []),
+      ...(found.length > count ? [tr.find.more] : []),
     ].join("\n");
   const count = fittingLines(lines.length, textOf);
   await ctx.reply(textOf(count), {

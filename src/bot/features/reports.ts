@@ -80,7 +80,7 @@ export function reportsFeature(deps: AppDeps): Features<BotContext> {
         await renderAndSend(ctx, deps, asked);
       } catch (error) {
         ctx.log.error({ err: error }, "report failed");
-        await ctx.reply(failedText(ctx));
+        await ctx.reply(failedText(ctx, error));
       }
     });
   });
