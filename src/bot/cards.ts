@@ -56,8 +56,12 @@ import { tr } from "./texts-incidents.js";
 /** Who looks at a card decides its buttons: the actions that audience may take now. */
 export type Audience =
   | { kind: "curators" }
-  /** An organization's work chat, or the private chat of an executor of one or more of them. */
-  | { kind: "organization"; organizationIds: number[] }
+  /**
+   * An organization's work chat, or the private chat of an executor of one or more of them; `named`
+   * when that person is in several of the organizations the post is with (one may wait for its turn):
+   * the buttons say whose they are (see privateAudience).
+   */
+  | { kind: "organization"; organizationIds: number[]; named?: boolean }
   /** Anyone else; a work chat's organization named (one waiting for its turn, or that had the post). */
   | { kind: "observer"; organizationId?: number };
 
@@ -444,7 +448,7 @@ function buttonsFor(
     );
     // A person of two organizations on the incident gets each one's buttons, named.
     const named = (label: string, part: Incident["assignments"][number]) =>
-      parts.length > 1 ? buttonLabel(`${label}: ${shortNameOf(part)}`) : label;
+      parts.length > 1 || audience.named ? buttonLabel(`${label}: ${shortNameOf(part)}`) : label;
     for (const mine of parts) {
       // The buttons name the organization: a person of two on one incident acts for this part.
       const org = mine.organizationId;
@@ -544,6 +548,24 @@ export interface Target {
 }
 
 /**
+ * The private card of an executor of these organizations on the post: the parts of those that have
+ * it; none while each of them waits for its turn. His buttons are named when he is in more than one
+ * of them, a turn to come included: a lone «Взять в работу» would not say for which.
+ */
+export function privateAudience(
+  incident: Incident,
+  organizationIds: readonly number[],
+): Audience | undefined {
+  const mine = activeAssignments(incident).filter((a) => organizationIds.includes(a.organizationId));
+  const live = receivedAssignments(incident)
+    .filter((a) => organizationIds.includes(a.organizationId))
+    .map((a) => a.organizationId);
+  if (live.length === 0) return undefined;
+  const named = new Set(mine.map((a) => a.organizationId)).size > 1;
+  return { kind: "organization", organizationIds: live, ...(named ? { named } : {}) };
+}
+
+/**
  * Where the card must be now: the curators' chat, and the chat and executors of each organization
  * that has the post (not one still waiting for its turn: its card comes when the turn does).
  */
@@ -554,11 +576,13 @@ export function cardTargets(db: Db, incident: Incident, extra: Target[] = []): T
     targets.set(curatorsChat, { chatId: curatorsChat, audience: { kind: "curators" } });
   for (const target of extra) targets.set(target.chatId, target);
   if (incident.row.state !== "closed") {
-    // An executor of several organizations on the incident gets one private card with each one's part.
+    // An executor of several organizations on the incident gets one private card with each one's part
+    // (one waiting for its turn has no chat card yet, but names his buttons: see privateAudience).
     const privately = new Map<number, number[]>();
-    for (const assignment of receivedAssignments(incident)) {
+    const received = receivedAssignments(incident);
+    for (const assignment of activeAssignments(incident)) {
       const organizationId = assignment.organizationId;
-      const groupId = chatOfOrganization(db, organizationId);
+      const groupId = received.includes(assignment) ? chatOfOrganization(db, organizationId) : undefined;
       if (groupId !== undefined)
         targets.set(groupId, {
           chatId: groupId,
@@ -568,8 +592,10 @@ export function cardTargets(db: Db, incident: Incident, extra: Target[] = []): T
         if (!targets.has(person)) privately.set(person, [...(privately.get(person) ?? []), organizationId]);
       }
     }
-    for (const [person, organizationIds] of privately)
-      targets.set(person, { chatId: person, audience: { kind: "organization", organizationIds } });
+    for (const [person, organizationIds] of privately) {
+      const audience = privateAudience(incident, organizationIds);
+      if (audience) targets.set(person, { chatId: person, audience });
+    }
   }
   // A chat's card asked for in a forum topic goes there, whatever buttons it carries.
   return [...targets.values()].map((target) => {

@@ -18,8 +18,15 @@ import { reachableMembers, reachableWithRole } from "../app/people.js";
 import type { Db } from "../db/client.js";
 import { hasRole, type Person } from "../domain/access.js";
 import { cutBefore } from "../domain/clip.js";
-import { assignmentsOf, leadAssignment, receivedAssignments } from "../domain/incident.js";
-import { type Audience, type CardDeps, cardTargets, onlookerAudience, syncCards } from "./cards.js";
+import { leadAssignment, receivedAssignments } from "../domain/incident.js";
+import {
+  type Audience,
+  type CardDeps,
+  cardTargets,
+  onlookerAudience,
+  privateAudience,
+  syncCards,
+} from "./cards.js";
 import type { AppDeps } from "./context.js";
 import { chatRefused, failureOf, type RefusalDeps, type SendFailure } from "./refused-chats.js";
 import { t } from "./texts.js";
@@ -246,7 +253,8 @@ export async function notifyOrganization(
  * significant arrive without sound. An organization that gains the post again (it returned it, or
  * it was taken from it, `before`), or a co-executor made the lead, gets its card anew, below, where
  * its people see and hear it: an edit of the card it kept far up the chat would make no sound; that
- * one loses its buttons.
+ * one loses its buttons. The private card of a person in another organization that keeps the post
+ * is the one he works from: it is edited in place, with both parts, not sent a second time.
  */
 export async function syncHandOver(
   deps: AppDeps,
@@ -264,7 +272,7 @@ export async function syncHandOver(
       .filter((id) => !had.has(id) || (promoted && id === lead));
     for (const target of cardTargets(deps.db, incident)) {
       const { audience } = target;
-      if (audience.kind !== "organization" || !audience.organizationIds.some((id) => gained.includes(id)))
+      if (audience.kind !== "organization" || !audience.organizationIds.every((id) => gained.includes(id)))
         continue;
       const old = forgetCard(deps.db, incident.id, target.chatId);
       if (old === undefined) continue;
@@ -312,10 +320,8 @@ export function audienceFor(
   if (chatId !== person?.telegramId) return { kind: "observer" };
   // A curator who is also an executor of an organization that has the post sees, privately, the
   // executor's card, as the card kept in that chat (cardTargets) shows it: the curator's is in theirs.
-  const mine = assignmentsOf(incident, person)
-    .filter((a) => live.includes(a))
-    .map((a) => a.organizationId);
-  if (mine.length > 0) return { kind: "organization", organizationIds: mine };
+  const mine = privateAudience(incident, person.organizationIds);
+  if (mine) return mine;
   if (hasRole(person, "curator")) return { kind: "curators" };
   return onlookerAudience(deps.db, incident, person);
 }

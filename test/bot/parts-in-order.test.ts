@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
 import { acceptIncident, loadIncident, type TransitionResult } from "../../src/app/incidents.js";
-import { findPerson } from "../../src/app/people.js";
+import { addMembership, findPerson } from "../../src/app/people.js";
 import { auditEvents, organizations } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { tellTurnCame } from "../../src/flows/incident-answers.js";
@@ -633,5 +633,39 @@ describe("a routing again keeps the parts given", () => {
     expect(h.texts(-200).at(-1)).toMatch(
       /^Информация соисполнителя по сообщению № 1 — Министерство образования — на согласование/,
     );
+  });
+});
+
+describe("an executor of two co-executors in order", () => {
+  it("keeps one private card of the post: edited into both parts when the second one's turn comes, its buttons named", async () => {
+    const id = await office();
+    const peter = h.user(BUILDING_EXECUTOR, "Пётр");
+    addMembership(h.db, (findPerson(h.db, BUILDING_EXECUTOR) as Person).id, education, null, h.clock.now());
+    await routeToThree(id, "По очереди");
+    const privateCards = () =>
+      h.fake.messages(BUILDING_EXECUTOR).filter((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+    const labels = () => h.fake.buttons(BUILDING_EXECUTOR).map((b) => b.label);
+    expect(labels()).toEqual(["Взять в работу: Минобр", "Вернуть: Минобр", "История"]);
+
+    await educationGives();
+    expect(privateCards()).toHaveLength(1);
+    expect(peter.lastText()).toContain("Состояние (Министерство строительства): направлено");
+    expect(labels()).toEqual(["Взять в работу: Минстрой", "Вернуть: Минстрой", "История"]);
+  });
+
+  it("routed again with his other organization added, his private card is edited into both parts, not sent a second time", async () => {
+    const id = await office();
+    addMembership(h.db, (findPerson(h.db, BUILDING_EXECUTOR) as Person).id, education, null, h.clock.now());
+    await routeTo(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await educationExecutor().press("Взять в работу", educationChat());
+    later();
+    await routeToThree(id, "Одновременно");
+    const privateCards = h.fake
+      .messages(BUILDING_EXECUTOR)
+      .filter((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+    expect(privateCards).toHaveLength(1);
+    expect(privateCards[0]?.text).toContain("Состояние (Министерство образования): в работе");
+    expect(privateCards[0]?.text).toContain("Состояние (Министерство строительства): направлено");
+    expect(h.fake.messages(-400).filter((m) => m.text?.startsWith(`Сообщение № ${id} · `))).toHaveLength(1);
   });
 });
