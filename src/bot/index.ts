@@ -107,9 +107,10 @@ export interface BotOptions {
  * 26: the final answer offers the answer's earlier draft without a rework the interim answer ended;
  * 27: routing's confirmation names who gets the card privately where an organization has no work chat;
  * 28: a link question cancelled after «Согласовать и разместить лично» sends the executors the approved text;
- * 29: the rework notice of an answer offers «Промежуточный ответ» where the card does.
+ * 29: the rework notice of an answer offers «Промежуточный ответ» where the card does; 30: an
+ * answer's link (or an interim one's) is told to the heads told of the post.
  */
-const CONVERSATIONS_VERSION = 29;
+const CONVERSATIONS_VERSION = 30;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -178,6 +178,9 @@ export const ti = {
   importanceLowered: (id: number, told: Importance, now: string) =>
     `Сообщение № ${id} больше не отмечено как ${told === "important" ? "требующее оперативного решения" : "социально значимое"}: ` +
     `куратор изменил важность на «${now}».`,
+  /** To a head told of the post: its answer (`interim`: the interim one) is posted. */
+  answerPosted: (id: number, link: string, interim: boolean) =>
+    `${interim ? "Промежуточный ответ" : "Ответ"} на сообщение № ${id} размещён: ${link}`,
 
   alreadyClosed: "Уже закрыто.",
   staleCard: (id: number, state: string) =>
@@ -190,7 +193,7 @@ export const ti = {
       : `${reason === "threat" ? "угроза" : "оскорбительное"} (${clause}). `) +
     "Готовить ответ не нужно.",
   notFound: "Такого сообщения нет.",
-  /** To the curator who closed the post, and on its repeat question left unanswered. */
+  /** To the curator who closed the post, on its repeat question left unanswered, and to the heads told of it. */
   closed: {
     toxic: (id: number) => `Сообщение № ${id} закрыто без ответа как оскорбительное.`,
     threat: (id: number) => `Сообщение № ${id} закрыто без ответа как угроза.`,

@@ -52,6 +52,7 @@ import { chatRefused, type RefusalDeps } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { type LinkKind, ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
+import { ti } from "../bot/texts-intake.js";
 import type { Db } from "../db/client.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
 import {
@@ -97,6 +98,7 @@ import {
 } from "./ask.js";
 
 import { handTurnOn, tellOrganizationOfPart } from "./incident-answers.js";
+import { tellHeadsOutcome } from "./intake.js";
 
 export type AnswerAction = Extract<
   IncidentAction,
@@ -1138,6 +1140,14 @@ async function recordLink(
         if (kind === "publish") await refreshRepeatCards(deps, outer.api, incidentId);
       },
       () => tell(deps, outer.api, incident, notice, to),
+      async () => {
+        if (kind !== "clarify")
+          await tellHeadsOutcome(
+            cardDeps(deps, outer.api),
+            incident,
+            ti.answerPosted(incidentId, link, kind === "interim"),
+          );
+      },
     );
   switch (kind) {
     case "publish":

@@ -205,6 +205,15 @@ async function tellHeadsLowered(deps: CardDeps, incident: Incident): Promise<voi
 }
 
 /**
+ * A post the heads were told of at once is over: its answer (or the interim one) posted, or it closed
+ * without one. Each head who has its notice hears so in a short note (see noteHeadsTold): alerted at
+ * once, he would otherwise never learn how it ended. One who heard it lowered is no longer told of it.
+ */
+export async function tellHeadsOutcome(deps: CardDeps, incident: Incident, text: string): Promise<void> {
+  await noteHeadsTold(deps, incident, "outcome", () => text);
+}
+
+/**
  * Each head who has the post's notice (see headsToldOf) gets `textOf` him in a short note of its own,
  * without sound (nothing to do at once), with «Открыть № …» as the notice has: the bot keeps no id of
  * the notice to edit it. Resolves to the heads who got it.
@@ -212,7 +221,8 @@ async function tellHeadsLowered(deps: CardDeps, incident: Incident): Promise<voi
 async function noteHeadsTold(
   deps: CardDeps,
   incident: Incident,
-  field: PostDetail["field"],
+  /** What the note tells of, for the log. */
+  field: PostDetail["field"] | "outcome",
   textOf: (telegramId: number) => string,
 ): Promise<number[]> {
   const told = new Set(headsToldOf(deps.db, incident.id));
@@ -231,7 +241,7 @@ async function noteHeadsTold(
       if (!(error instanceof GrammyError)) throw error;
       deps.log.warn(
         { telegramId, incidentId: incident.id, field, error: error.description },
-        "head not told of a correction",
+        "head not told of a change",
       );
       await chatRefused(deps, telegramId, error);
     }

@@ -788,6 +788,64 @@ describe("a post deleted by its author or registered by mistake", () => {
   });
 });
 
+describe("the heads told of a post hear how it ended", () => {
+  const DEPUTY = 5002;
+  const healthChat = () => h.group(OFFICE.healthChat, "Минздрав: обращения");
+
+  /** № 1 in work, raised to «социально значимое»; then a deputy head given «Срочные», not told of it. */
+  async function significantInWork(): Promise<number> {
+    const id = await seedIncidentInWork(h, healthId, { link: "https://vk.com/wall-1_5" });
+    await openMenu(curator, id);
+    await curator.press("Социально значимое", curatorsChat());
+    h.seedPerson(DEPUTY, "Заместитель", ["head"]);
+    return id;
+  }
+
+  async function post(id: number, link: string, purpose?: "interim"): Promise<void> {
+    await seedDraft(h, id, { approve: true, ...(purpose ? { purpose } : {}) });
+    const executor = h.user(OFFICE.executor, "Иван");
+    await executor.press("Размещено", healthChat());
+    await executor.send(link, healthChat());
+  }
+
+  it("its interim answer and then its answer posted: the head told of it hears each quietly, with «Открыть № 1»; a head not told hears nothing", async () => {
+    const id = await significantInWork();
+    await post(id, "https://vk.com/wall-1_5?reply=7", "interim");
+    await post(id, "https://vk.com/wall-1_5?reply=9");
+    expect(loadIncident(h.db, id)?.row.state).toBe("answered");
+    expect(h.texts(OFFICE.head).slice(1)).toEqual([
+      "Промежуточный ответ на сообщение № 1 размещён: https://vk.com/wall-1_5?reply=7",
+      "Ответ на сообщение № 1 размещён: https://vk.com/wall-1_5?reply=9",
+    ]);
+    const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head);
+    expect(toHead.slice(1).map((c) => c.params.disable_notification)).toEqual([true, true]);
+    const note = h.fake.lastMessage(OFFICE.head);
+    expect(h.fake.buttons(OFFICE.head).filter((b) => b.message.message_id === note?.message_id)).toEqual([
+      expect.objectContaining({ label: "Открыть № 1" }),
+    ]);
+    expect(h.texts(DEPUTY)).toEqual([]);
+  });
+
+  it("closed without an answer: the head told of it hears why; one who heard it lowered hears nothing more", async () => {
+    await significantInWork();
+    await curator.press("Оскорбительное", curatorsChat());
+    await curator.press("Да, закрыть", curatorsChat());
+    expect(h.texts(OFFICE.head).slice(1)).toEqual(["Сообщение № 1 закрыто без ответа как оскорбительное."]);
+    expect(h.texts(DEPUTY)).toEqual([]);
+
+    const other = await seedIncidentInWork(h, healthId, { link: "https://vk.com/wall-1_6" });
+    await openMenu(curator, other);
+    await curator.press("Социально значимое", curatorsChat());
+    await curator.press("Обычное", curatorsChat());
+    const heard = h.texts(OFFICE.head).length;
+    await openMenu(curator, other);
+    await curator.press("Закрыть: ошибка или пост удалён", curatorsChat());
+    await curator.press("Да, закрыть", curatorsChat());
+    expect(loadIncident(h.db, other)?.row.state).toBe("closed");
+    expect(h.texts(OFFICE.head)).toHaveLength(heard);
+  });
+});
+
 describe("a post needing an urgent decision (Georgievsk p.24)", () => {
   it("marked «Важное», it goes to the head at once under Georgievsk; under Orenburg «Важное» does not", async () => {
     const id = await register(1);

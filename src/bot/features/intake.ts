@@ -43,6 +43,7 @@ import {
   parseLocalTime,
   showDuplicate,
   snippet,
+  tellHeadsOutcome,
 } from "../../flows/intake.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
@@ -794,7 +795,7 @@ async function settleOffer(ctx: BotContext, incidentId: number, decided?: string
 
 /**
  * «Оскорбительное» / «Угроза»: closes without an answer (Orenburg p.17; Georgievsk p.22); so does a
- * post deleted or registered by mistake (`void`).
+ * post deleted or registered by mistake (`void`). The heads told of it hear it closed (tellHeadsOutcome).
  */
 async function closePost(ctx: BotContext, incidentId: number, reason: ClosedReason): Promise<void> {
   const { db, clock } = ctx.app;
@@ -829,6 +830,7 @@ async function closePost(ctx: BotContext, incidentId: number, reason: ClosedReas
         () =>
           notifyOrganization(ctx.app, ctx.api, organizationId, notice),
     ),
+    () => tellHeadsOutcome({ ...ctx.app, api: ctx.api }, result.incident, ti.closed[reason](incidentId)),
   );
 }
 
