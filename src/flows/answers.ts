@@ -365,10 +365,14 @@ function leadDeadline(deps: AppDeps, incident: Incident): string[] {
     .filter((a) => a.role === "coexecutor" && a.state !== "part_passed")
     .map((a) => a.organizationName);
   // His own duties: not the curators' decision while a draft waits for it, nor the window to return
-  // the post, which is a right (isWindow).
-  const running = runningDeadlines(incident, regulation, workingTime).filter(
-    (d) => regulation.steps[d.step]?.actor !== "curator" && !isWindow(d.step),
-  );
+  // the post, which is a right (isWindow); none while a curator's «Размещу лично» holds the posting
+  // (Georgievsk p.12): the answer is the curator's to post.
+  const claimed = openClaim(deps.db, incident.id, now, ANSWER_WINDOW_MS) !== undefined;
+  const running = claimed
+    ? []
+    : runningDeadlines(incident, regulation, workingTime).filter(
+        (d) => regulation.steps[d.step]?.actor !== "curator" && !isWindow(d.step),
+      );
   const draft = running.find((d) => d.step === "draft");
   const fromParts = regulation.steps.draft?.anchor === "partsReceived";
   const started = fromParts && waiting.length === 0 && draft !== undefined && draft.at > now;

@@ -643,16 +643,17 @@ describe("a part coming after the lead's answer was approved", () => {
     expect(h.lastText(-100)).toBe(`${partNotice}\n\n${leadWarning}`);
   });
 
-  it("Georgievsk p.12: approved for a curator to post himself, the lead is not told to post it", async () => {
+  it("Georgievsk p.12: approved for a curator to post himself, neither the lead nor its holder is told to post it", async () => {
     const id = await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
     leadDraftSent(id);
     const olga = findPerson(h.db, CURATOR) as Person;
     must(approveAndClaim(h.db, { incidentId: id, actor: olga, now: h.clock.now() }));
     await educationExecutor().send("Двор очищен.", educationChat());
     await curator().press("Согласовать и передать: Минобр", curatorsChat());
-    expect(h.lastText(-100)).toBe(
-      `${partNotice}\n\n${leadWarning.replace("; если нет — разместите согласованный ответ.", ".")}`,
-    );
+    const told = `${partNotice}\n\n${leadWarning.replace("; если нет — разместите согласованный ответ.", ".")}`;
+    expect(h.lastText(-100)).toBe(told);
+    // His copy names no deadline to post it: the curator's claim holds the posting.
+    expect(h.lastText(HEALTH_EXECUTOR)).toBe(told);
   });
 });
 
