@@ -23,7 +23,7 @@ import {
   leadAssignment,
   workState,
 } from "../domain/incident.js";
-import { alreadyMadeByThisUpdate, audit } from "./audit.js";
+import { audit, madeByThisUpdate } from "./audit.js";
 import { type Incident, loadIncident, type TransitionResult, transition } from "./incidents.js";
 import { noticeClaimed, noticesStartingWith } from "./notices.js";
 
@@ -161,11 +161,9 @@ export function approveAndClaim(
   input: { incidentId: number; actor: Person; now: Date; draftId?: number | undefined },
 ): TransitionResult {
   return db.transaction(
-    (tx) => {
+    () => {
       const result = approveDraft(db, input);
-      const again = { entity: "incident", entityId: input.incidentId, action: "curatorPosts" } as const;
-      if (result.ok && !alreadyMadeByThisUpdate(tx, again))
-        recordCuratorPosting(db, { ...input, posting: true, withApproval: true });
+      if (result.ok) recordCuratorPosting(db, { ...input, posting: true, withApproval: true });
       return result;
     },
     { behavior: "immediate" },
@@ -177,27 +175,34 @@ export function approveAndClaim(
  * not to post, so the claim is audited (`curatorPosts`, `curatorGaveUp`) and a claim left without a
  * link is found by the sweep (jobs/curator-posting.ts). Recorded only while the approved text waits.
  * `withApproval`: claimed in the approval's tap, so the executors have not been sent the approved text.
+ * Undefined when nothing was recorded; a cancellation gives the event id of the claim it ended. An
+ * update handled again after a crash made it already: done again, so its notice is not lost.
  */
 export function recordCuratorPosting(
   db: Db,
   input: { incidentId: number; actor: Person; now: Date; posting: boolean; withApproval?: boolean },
-): boolean {
+): { claim?: number } | undefined {
   return db.transaction(
     (tx) => {
+      const action = input.posting ? "curatorPosts" : "curatorGaveUp";
+      const made = madeByThisUpdate(tx, { entity: "incident", entityId: input.incidentId, action });
+      if (made) return typeof made.claim === "number" ? { claim: made.claim } : {};
       const incident = loadIncident(tx, input.incidentId);
-      if (incident?.state !== "approved") return false;
+      if (incident?.state !== "approved") return undefined;
       // Only the claim's own curator gives it up: another's cancel leaves it standing.
       const claim = latestClaimEvent(tx, input.incidentId)?.event;
       if (!input.posting && (claim?.action !== "curatorPosts" || claim.actorId !== input.actor.id))
-        return false;
+        return undefined;
+      const ended = input.posting ? {} : { claim: claim?.id };
+      const details = input.posting ? (input.withApproval ? { withApproval: true } : undefined) : ended;
       audit(tx, input.now, {
         actorId: input.actor.id,
         entity: "incident",
         entityId: input.incidentId,
-        action: input.posting ? "curatorPosts" : "curatorGaveUp",
-        ...(input.withApproval ? { details: { withApproval: true } } : {}),
+        action,
+        ...(details ? { details } : {}),
       });
-      return true;
+      return ended;
     },
     { behavior: "immediate" },
   );

@@ -10,7 +10,6 @@ import { latestDecision, telegramIdOf } from "../app/answer-queries.js";
 import {
   approvedTextOwed,
   type Draft,
-  latestClaimEvent,
   latestDrafts,
   openClaim,
   publishAnswer,
@@ -1059,14 +1058,14 @@ async function recordGiven(
 async function curatorGaveUp(deps: AppDeps, outer: BotContext, incidentId: number): Promise<void> {
   const curator = outer.person;
   const now = deps.clock.now();
-  const claim = latestClaimEvent(deps.db, incidentId)?.event.id;
-  if (!curator || !recordCuratorPosting(deps.db, { incidentId, actor: curator, now, posting: false })) return;
+  const ended = curator && recordCuratorPosting(deps.db, { incidentId, actor: curator, now, posting: false });
+  if (!curator || !ended) return;
   const incident = loadIncident(deps.db, incidentId);
   if (!incident) return;
   const who = displayName(curator);
   const kind = incident.answer?.draftKind ?? "answer";
   // Approved in the claim's own tap, they were told only that the curator posts it: now the text.
-  const owed = claim !== undefined && approvedTextOwed(deps.db, incidentId, claim);
+  const owed = ended.claim !== undefined && approvedTextOwed(deps.db, incidentId, ended.claim);
   const notice = ta.publish.curatorGaveUp(incidentId, who, kind, owed);
   const except = outer.chat?.id;
   await announceEach(outer.log, "curator gave up posting", () =>

@@ -5,7 +5,7 @@ import { unbindChat } from "../../src/app/chats.js";
 import { acceptIncident, loadIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson, grantRole } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
-import { auditEvents, drafts, people, roleGrants } from "../../src/db/schema.js";
+import { auditEvents, conversationStates, drafts, inbox, people, roleGrants } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { remindUnpostedClaims } from "../../src/jobs/curator-posting.js";
 import { morningDigests } from "../../src/jobs/digest.js";
@@ -1630,6 +1630,55 @@ describe("approved to be posted by the curator (Georgievsk p.12)", () => {
     }
     expect(await remindUnpostedClaims(h.deps())).toBe(0);
     expect(approvedTexts(OFFICE.healthChat)).toHaveLength(1);
+  });
+
+  it("approved and claimed in one tap, cancelled at once while Telegram is slow on the cards: the executors' last word is the approved text", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id);
+    h.fake.delayNext("editMessageText", 300, { times: 10 });
+    const { message, callbackData } = h.fake.findButton(OFFICE.curatorsChat, APPROVE_POST_SELF);
+    const press = h.deliver(updates.callback(curator().tg, message, callbackData));
+    await h.deliver(updates.text(curatorsChat(), curator().tg, "/cancel"));
+    await press;
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
+      expect(h.lastText(chatId)).toContain("куратор Ольга размещать не будет");
+      expect(approvedTexts(chatId)).toHaveLength(1);
+    }
+  });
+
+  it("«Размещу лично» cancelled at once while Telegram is slow to take its notice: the executors hear last that they post it", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id);
+    await curator().press("Согласовать", curatorsChat());
+    h.fake.delayNext("sendMessage", 300, {
+      times: 2,
+      match: (params) => String(params.text).includes("размещает куратор Ольга"),
+    });
+    const { message, callbackData } = h.fake.findButton(OFFICE.curatorsChat, "Размещу лично");
+    const press = h.deliver(updates.callback(curator().tg, message, callbackData));
+    await h.deliver(updates.text(curatorsChat(), curator().tg, "/cancel"));
+    await press;
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor])
+      expect(h.lastText(chatId)).toContain("куратор Ольга размещать не будет");
+  });
+
+  it("approved and claimed in one tap, the cancel committed just before a crash: handled again, the executors get the approved text", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id);
+    await curator().press(APPROVE_POST_SELF, curatorsChat());
+    const dialogue = h.db.select().from(conversationStates).all();
+    const cancel = await h.deliver(updates.text(curatorsChat(), curator().tg, "/cancel"));
+    // The process died after the commit: the dialogue and the inbox as before, what it sent lost.
+    h.db.delete(conversationStates).run();
+    for (const row of dialogue) h.db.insert(conversationStates).values(row).run();
+    h.db.update(inbox).set({ doneAt: null }).where(eq(inbox.updateId, cancel.update_id)).run();
+    const mark = markTold();
+    await h.bot.handleUpdate(cancel);
+    expect(toldSince(mark)).toEqual([
+      expect.stringContaining(approvalNotice),
+      expect.stringContaining(approvalNotice),
+    ]);
+    expect(auditActions(id).filter((action) => action === "curatorGaveUp")).toHaveLength(1);
   });
 
   it("approved with «Согласовать», then «Размещу лично» cancelled: the approved text is not sent again", async () => {

@@ -30,7 +30,7 @@ import { cb, ID, onAction } from "../callback-data.js";
 import { isCard, syncCards } from "../cards.js";
 import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { cardDeps } from "../delivery.js";
+import { announceEach, cardDeps } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
 import { sendAttachments } from "../draft-view.js";
 import { refuse } from "../refuse.js";
@@ -152,11 +152,26 @@ async function approvePostSelf(ctx: BotContext, id: number, draftId: number | un
     return popup(ctx, refusalNow(app, id, "approve", curator));
   }
   // Approved and claimed: announced even should the question not open (the claim's sweep follows it up).
+  const kind = result.incident.answer?.draftKind ?? "answer";
+  await tellCuratorPosts(ctx, result.incident, ta.approve.curatorPosts(id, kind, displayName(curator)));
   await startDialog(ctx, id, "publish", { curatorPosts: true });
   afterTurn(ctx, "approval", () => announceApproval(ctx, result.incident, curator));
 }
 
-/** `poster`: the curator who approved it to post it himself; the press was answered by his link question. */
+/**
+ * The executors hear that the curator posts the answer within the press's turn, not after it: the
+ * chat's next update, a /cancel of the link question that hands the posting back to them, waits for
+ * it, so they never get the stale notice after the handback.
+ */
+async function tellCuratorPosts(ctx: BotContext, incident: Incident, notice: string) {
+  const to = { organization: true, holder: true, except: ctx.chat?.id };
+  await announceEach(ctx.log, "curator posts", () => tell(ctx.app, ctx.api, incident, notice, to));
+}
+
+/**
+ * `poster`: the curator who approved it to post it himself; the press was answered by his link question,
+ * and the executors were told in its turn (tellCuratorPosts).
+ */
 async function announceApproval(ctx: BotContext, incident: Incident, poster?: Person) {
   const { app } = ctx;
   const { id } = incident;
@@ -170,10 +185,7 @@ async function announceApproval(ctx: BotContext, incident: Incident, poster?: Pe
     syncCards(cardDeps(app, ctx.api), incident),
     marked ? offerQualityMark(ctx, id, marked) : undefined,
   ]);
-  if (poster) {
-    const notice = ta.approve.curatorPosts(id, kind, displayName(poster));
-    await tell(app, ctx.api, incident, notice, { organization: true, holder: true, except: ctx.chat?.id });
-  } else await tellToPost(app, ctx.api, incident);
+  if (!poster) await tellToPost(app, ctx.api, incident);
   // The approval is made and announced: a failed side message is the operators' to see, not the curator's.
   for (const failed of first) {
     if (failed.status === "rejected")
@@ -404,18 +416,6 @@ async function postSelf(ctx: BotContext, id: number) {
   const curator = ctx.person;
   if (!incident || !curator) return;
   if (!recordCuratorPosting(db, { incidentId: id, actor: curator, now: clock.now(), posting: true })) return;
-  const who = displayName(curator);
-  afterTurn(ctx, "curator posts", () =>
-    tell(
-      ctx.app,
-      ctx.api,
-      incident,
-      ta.publish.curatorPosts(id, who, incident.answer?.draftKind ?? "answer"),
-      {
-        organization: true,
-        holder: true,
-        except: ctx.chat?.id,
-      },
-    ),
-  );
+  const kind = incident.answer?.draftKind ?? "answer";
+  await tellCuratorPosts(ctx, incident, ta.publish.curatorPosts(id, displayName(curator), kind));
 }
