@@ -42,13 +42,15 @@ export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
     if (noticeClaimed(db, silence)) continue;
     const incident = readPost(deps, id, "the reminders of «Размещу лично»");
     if (incident?.state !== "approved") continue;
-    const { text, keyboard } = silenceNotice(deps, incident, claim);
     // Each chat once: one Telegram refused for now (5xx, a 429 given up on) is tried at the next tick.
+    // The notice is built only for a chat still owed it: every minute passes the posts told already.
+    let notice: ReturnType<typeof silenceNotice> | undefined;
     let sent = false;
     for (const chatId of listenersOf(db, incident, { organization: true, holder: true })) {
       const key = `${silence}:${chatId}`;
       if (!leaseNotice(db, key, LEASE_MS, now)) continue;
-      const outcome = await deliverLong(deps, deps.api, chatId, text, keyboard);
+      notice ??= silenceNotice(deps, incident, claim);
+      const outcome = await deliverLong(deps, deps.api, chatId, notice.text, notice.keyboard);
       if (outcome === "failed") giveBackNotice(db, key);
       else settleNotice(db, key, clock.now());
       sent ||= outcome === "sent";
