@@ -108,9 +108,10 @@ export async function deliverLong(
   /** Pieces: kept whole where they can (see splitPieces). */
   text: string | readonly string[],
   keyboard?: InlineKeyboard,
+  options: { ring?: boolean } = {},
 ): Promise<"sent" | SendFailure> {
   try {
-    await sendParts(api, chatId, text, keyboard);
+    await sendParts(api, chatId, text, keyboard, options);
     return "sent";
   } catch (error) {
     return sendFailed(deps, api, chatId, error);

@@ -2,15 +2,16 @@
  * «Размещу лично» (Georgievsk p.12) tells the executors not to post the approved answer. A curator who
  * then sends no link — the question timed out, another command ended it — would leave it unposted
  * with nobody to do it: once the question has closed, this sweep tells the lead organization and the
- * holder to post it (or give its link) after all, once per claim, in working time — with the approved
- * text where the approval and the claim were one tap.
+ * holder to post it (or give its link) after all, once per claim, in working time (a significant
+ * post's at night too, with sound, as its alerts) — with the approved text where the approval and the
+ * claim were one tap.
  */
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { InlineKeyboard } from "grammy";
 import { approvedTextOwed, claimSilenceKey, latestClaimEvent } from "../app/answers.js";
 import type { Incident } from "../app/incidents.js";
 import { giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
-import { deliverLong } from "../bot/delivery.js";
+import { deliverLong, ringFor } from "../bot/delivery.js";
 import { ta } from "../bot/texts-answers.js";
 import { incidents } from "../db/schema.js";
 import { displayName } from "../domain/access.js";
@@ -26,13 +27,12 @@ const LEASE_MS = 10 * 60_000;
 export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
   const { db, clock, sla } = deps;
   const now = clock.now();
-  if (!sla.workingTime.isWorking(now)) return 0;
+  const approved = eq(incidents.state, "approved");
+  const owed = sla.workingTime.isWorking(now)
+    ? approved
+    : and(approved, eq(incidents.importance, "significant"));
   const closedBefore = new Date(now.getTime() - ANSWER_WINDOW_MS);
-  const waiting = db
-    .select({ id: incidents.id })
-    .from(incidents)
-    .where(eq(incidents.state, "approved"))
-    .all();
+  const waiting = db.select({ id: incidents.id }).from(incidents).where(owed).all();
   let told = 0;
   for (const { id } of waiting) {
     const claim = latestClaimEvent(db, id);
@@ -50,7 +50,14 @@ export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
       const key = `${silence}:${chatId}`;
       if (!leaseNotice(db, key, LEASE_MS, now)) continue;
       notice ??= silenceNotice(deps, incident, claim);
-      const outcome = await deliverLong(deps, deps.api, chatId, notice.text, notice.keyboard);
+      const outcome = await deliverLong(
+        deps,
+        deps.api,
+        chatId,
+        notice.text,
+        notice.keyboard,
+        ringFor(incident),
+      );
       if (outcome === "failed") giveBackNotice(db, key);
       else settleNotice(db, key, clock.now());
       sent ||= outcome === "sent";

@@ -1632,6 +1632,33 @@ describe("approved to be posted by the curator (Georgievsk p.12)", () => {
     expect(approvedTexts(OFFICE.healthChat)).toHaveLength(1);
   });
 
+  it("a claim left without a link at night: a significant post's executors hear it then, with sound; an ordinary one's in the morning", async () => {
+    // 17:50 in Moscow: the link questions close at 18:20, after the working day.
+    h = await Harness.start({ regulation: "georgievsk", now: "2026-11-24T14:50:00Z" });
+    const { health } = seedOffice(h);
+    const significant = await seedIncidentInWork(h, health, { importance: "significant" });
+    const ordinary = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    for (const id of [significant, ordinary]) {
+      await seedDraft(h, id);
+      await curator().press(APPROVE_POST_SELF, curatorsChat());
+      await curator().send("/list", curatorsChat()); // another command ends the link question
+    }
+    const handedBack = (id: number) =>
+      h.fake.calls.filter(
+        (call) =>
+          call.method === "sendMessage" &&
+          call.params.chat_id === OFFICE.healthChat &&
+          String(call.params.text).startsWith(`Ссылка на ответ по сообщению № ${id} `),
+      );
+    h.clock.set("2026-11-24T15:25:00Z");
+    expect(await remindUnpostedClaims(h.deps())).toBe(1);
+    expect(handedBack(significant).map((call) => call.params.disable_notification)).toEqual([false]);
+    expect(handedBack(ordinary)).toEqual([]);
+    h.clock.set("2026-11-25T06:01:00Z");
+    expect(await remindUnpostedClaims(h.deps())).toBe(1);
+    expect(handedBack(ordinary)).toHaveLength(1);
+  });
+
   it("approved and claimed in one tap, cancelled at once while Telegram is slow on the cards: the executors' last word is the approved text", async () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     await seedDraft(h, id);
