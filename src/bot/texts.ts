@@ -529,7 +529,8 @@ export const t = {
     `(${clause} регламента): ${ids.map((id) => `№ ${id}`).join(", ")}.`,
 
   digest: {
-    title: (day: string, open: number) => `Доброе утро! ${day}: открытых сообщений — ${open}.`,
+    title: (day: string, open: number) =>
+      `Доброе утро! ${day}: ${open > 0 ? `открытых сообщений — ${open}` : "открытых сообщений нет"}.`,
     line: (id: number, what: string, deadline: string, left: string, notes: DigestNotes = {}) =>
       `${digestHead(id, notes)}${what} до ${deadline} (${left})${digestMissed(notes)}`,
     /**
