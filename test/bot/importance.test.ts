@@ -66,6 +66,16 @@ const card = (id: number) =>
 const menus = () => h.texts(OFFICE.curatorsChat).filter((text) => text.includes(": что изменить?"));
 const significantNotices = () => h.texts(OFFICE.head).filter((text) => text.startsWith("Социально значимое"));
 const surges = (chatId: number) => h.texts(chatId).filter((text) => text.startsWith("⚠️ Всплеск"));
+/** What the bot sent the head, oldest first. */
+const sentToHead = () =>
+  h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head);
+/** The head's newest message opens the post, as the heads' notice does, and nothing else. */
+function expectOpensPost(id: number): void {
+  const note = h.fake.lastMessage(OFFICE.head);
+  expect(h.fake.buttons(OFFICE.head).filter((b) => b.message.message_id === note?.message_id)).toEqual([
+    expect.objectContaining({ label: `Открыть № ${id}` }),
+  ]);
+}
 
 describe("importance", () => {
   it("a curator raises an ordinary post to «социально значимое»: the card shows it, the head hears at once", async () => {
@@ -112,12 +122,9 @@ describe("importance", () => {
     ]);
     expect(h.texts(DEPUTY)).toEqual([]);
     // Without sound, with the notice's «Открыть № 1».
-    const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head);
+    const toHead = sentToHead();
     expect(toHead.at(-1)?.params.disable_notification).toBe(true);
-    const note = h.fake.lastMessage(OFFICE.head);
-    expect(h.fake.buttons(OFFICE.head).filter((b) => b.message.message_id === note?.message_id)).toEqual([
-      expect.objectContaining({ label: "Открыть № 1" }),
-    ]);
+    expectOpensPost(1);
     // «Важное» the heads do not hear of at once (Orenburg): nothing more to tell them.
     await curator.press("Важное", curatorsChat());
     expect(card(id)).toContain("Важность: важное");
@@ -481,12 +488,9 @@ describe("topic and place", () => {
       "Место сообщения № 1 уточнено куратором: «школа № 3, ул. Мира»",
     ]);
     // Without sound, with the notice's «Открыть № 1».
-    const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head);
+    const toHead = sentToHead();
     expect(toHead.slice(1).map((c) => c.params.disable_notification)).toEqual([true, true]);
-    const note = h.fake.lastMessage(OFFICE.head);
-    expect(h.fake.buttons(OFFICE.head).filter((b) => b.message.message_id === note?.message_id)).toEqual([
-      expect.objectContaining({ label: "Открыть № 1" }),
-    ]);
+    expectOpensPost(1);
     // The same place again changes nothing; corrected or removed, it is told.
     await curator.press("Место", curatorsChat());
     await curator.send("школа № 3, ул. Мира", curatorsChat());
@@ -566,12 +570,9 @@ describe("the post's text and author", () => {
       "Текст сообщения № 1 уточнён куратором:\n«В школе № 3 на Мира горит спортзал, дети эвакуированы»",
     ]);
     // Without sound: nothing to do at once, the card it opens shows the rest.
-    const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head);
+    const toHead = sentToHead();
     expect(toHead.at(-1)?.params.disable_notification).toBe(true);
-    const note = h.fake.lastMessage(OFFICE.head);
-    expect(h.fake.buttons(OFFICE.head).filter((b) => b.message.message_id === note?.message_id)).toEqual([
-      expect.objectContaining({ label: "Открыть № 1" }),
-    ]);
+    expectOpensPost(1);
     await curator.press("Автор", curatorsChat());
     await curator.send("Ирина Смирнова", curatorsChat());
     await curator.press("Текст поста", curatorsChat());
@@ -817,12 +818,9 @@ describe("the heads told of a post hear how it ended", () => {
       "Промежуточный ответ на сообщение № 1 размещён: https://vk.com/wall-1_5?reply=7",
       "Ответ на сообщение № 1 размещён: https://vk.com/wall-1_5?reply=9",
     ]);
-    const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head);
+    const toHead = sentToHead();
     expect(toHead.slice(1).map((c) => c.params.disable_notification)).toEqual([true, true]);
-    const note = h.fake.lastMessage(OFFICE.head);
-    expect(h.fake.buttons(OFFICE.head).filter((b) => b.message.message_id === note?.message_id)).toEqual([
-      expect.objectContaining({ label: "Открыть № 1" }),
-    ]);
+    expectOpensPost(1);
     expect(h.texts(DEPUTY)).toEqual([]);
   });
 
@@ -928,7 +926,7 @@ describe("a post needing an urgent decision (Georgievsk p.24)", () => {
     await openMenu(curator, id);
     await curator.press("Важное", curatorsChat());
     await curator.press("Социально значимое", curatorsChat());
-    const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head);
+    const toHead = sentToHead();
     expect(toHead.map((c) => [String(c.params.text).split(" ")[0], c.params.disable_notification])).toEqual([
       ["Сообщение", true],
       ["Социально", false],
