@@ -8,13 +8,7 @@
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, publishInterim, submitDraft } from "../../src/app/answers.js";
-import {
-  acceptIncident,
-  registerIncident,
-  returnIncident,
-  routeIncident,
-  type TransitionResult,
-} from "../../src/app/incidents.js";
+import { acceptIncident, registerIncident, returnIncident, routeIncident } from "../../src/app/incidents.js";
 import { changeAccess, findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
@@ -23,7 +17,7 @@ import { chartSpec } from "../../src/reports/chart.js";
 import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedOffice } from "../support/workflow.js";
-import { local } from "./seed-month.js";
+import { local, must } from "./seed-month.js";
 
 let h: Harness;
 afterEach(() => h.close());
@@ -31,10 +25,6 @@ afterEach(() => h.close());
 const NOVEMBER = { year: 2026, month: 11 };
 const ROADS_CHAT = -300;
 const ROADS_EXECUTOR = 3301;
-
-function must(result: TransitionResult): void {
-  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
-}
 
 const kinds = (chatId: number) => h.fake.messages(chatId).map((m) => m.media?.type ?? m.text?.split("\n")[0]);
 

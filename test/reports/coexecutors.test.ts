@@ -14,7 +14,6 @@ import {
   returnPart,
   routeIncident,
   sendPart,
-  type TransitionResult,
 } from "../../src/app/incidents.js";
 import { changeAccess, findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
@@ -22,7 +21,7 @@ import type { Person } from "../../src/domain/access.js";
 import { buildMonthlyReport, type MonthlyReport } from "../../src/reports/figures.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
-import { local } from "./seed-month.js";
+import { local, must } from "./seed-month.js";
 
 let h: Harness;
 afterEach(() => h.close());
@@ -31,10 +30,6 @@ const NOVEMBER = { year: 2026, month: 11 };
 const CULTURE_EXECUTOR = 3101;
 const CULTURE_COLLEAGUE = 3102;
 const SPORT_EXECUTOR = 3201;
-
-function must(result: TransitionResult): void {
-  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
-}
 
 /** The health ministry leads; culture and sport are co-executors, each with one executor. */
 async function office() {

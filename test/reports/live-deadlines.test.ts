@@ -27,7 +27,6 @@ import {
   returnPart,
   routeIncident,
   sendPart,
-  type TransitionResult,
 } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
@@ -37,6 +36,7 @@ import { sweep } from "../../src/jobs/sweep.js";
 import { buildMonthlyReport, type MonthlyReport } from "../../src/reports/figures.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedOffice } from "../support/workflow.js";
+import { must } from "./seed-month.js";
 
 let h: Harness;
 afterEach(() => h.close());
@@ -48,10 +48,6 @@ const SPORT_EXECUTOR = 3201;
 
 /** Local wall time of each preset's zone: Orenburg Asia/Yekaterinburg, Georgievsk Europe/Moscow. */
 const OFFSET = { orenburg: "+05:00", georgievsk: "+03:00" } as const;
-
-function must(result: TransitionResult): void {
-  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
-}
 
 /**
  * Health (Иван) and roads (Пётр) as leads; culture (Анна) and sport (Мария) as co-executors; Ольга

@@ -30,7 +30,8 @@ import { OFFICE, seedOffice } from "../support/workflow.js";
 /** "2026-11-09 10:00" local Yekaterinburg time as an instant. */
 export const local = (text: string): Date => new Date(`${text.replace(" ", "T")}:00+05:00`);
 
-function must(result: TransitionResult): void {
+/** A transition the seeding makes must go through. */
+export function must(result: TransitionResult): void {
   if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
 }
 

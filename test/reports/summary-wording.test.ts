@@ -7,12 +7,7 @@
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, publishInterim, submitDraft } from "../../src/app/answers.js";
-import {
-  acceptIncident,
-  closeAsToxic,
-  routeIncident,
-  type TransitionResult,
-} from "../../src/app/incidents.js";
+import { acceptIncident, closeAsToxic, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
@@ -22,16 +17,12 @@ import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { reportWorkbook } from "../../src/reports/xlsx.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
-import { local, seedNovember } from "./seed-month.js";
+import { local, must, seedNovember } from "./seed-month.js";
 
 let h: Harness;
 afterEach(() => h.close());
 
 const NOVEMBER = { year: 2026, month: 11 };
-
-function must(result: TransitionResult): void {
-  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
-}
 
 /** "2026-11-09 10:00" Moscow time (the Georgievsk preset's). */
 const moscow = (text: string): Date => new Date(`${text.replace(" ", "T")}:00+03:00`);

@@ -7,12 +7,7 @@
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
-import {
-  acceptIncident,
-  closeAsToxic,
-  routeIncident,
-  type TransitionResult,
-} from "../../src/app/incidents.js";
+import { acceptIncident, closeAsToxic, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
@@ -20,14 +15,10 @@ import { buildMonthlyReport, type MonthlyReport } from "../../src/reports/figure
 import { reportWorkbook, violationsWorkbook } from "../../src/reports/xlsx.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
-import { local } from "./seed-month.js";
+import { local, must } from "./seed-month.js";
 
 let h: Harness;
 afterEach(() => h.close());
-
-function must(result: TransitionResult): void {
-  if (!result.ok) throw new Error(`transition refused: ${result.refusal}`);
-}
 
 async function sheets(report: MonthlyReport, make = reportWorkbook): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
