@@ -14,6 +14,8 @@ import {
 } from "../app/chats.js";
 import { forgetCard, organizationNames } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
+import { cardMessageId } from "../app/intake.js";
+import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { reachableMembers, reachableWithRole } from "../app/people.js";
 import type { Db } from "../db/client.js";
 import { hasRole, type Person } from "../domain/access.js";
@@ -30,6 +32,7 @@ import {
 import type { AppDeps } from "./context.js";
 import { chatRefused, failureOf, type RefusalDeps, type SendFailure } from "./refused-chats.js";
 import { t } from "./texts.js";
+import { tr } from "./texts-incidents.js";
 
 export const MESSAGE_LIMIT = 4096;
 
@@ -84,8 +87,11 @@ export async function sendLong(
   /** Pieces: kept whole where they can (see splitPieces). */
   text: string | readonly string[],
   keyboard?: InlineKeyboard,
-  /** `ring`: with sound at night too (a significant post); otherwise quiet then (quietOutsideWorkingTime). */
-  options: { ring?: boolean } = {},
+  /**
+   * `ring`: with sound at night too (a significant post); otherwise quiet then (quietOutsideWorkingTime).
+   * `replyTo`: the message it points to, such as the card to act on.
+   */
+  options: { ring?: boolean; replyTo?: number } = {},
 ): Promise<boolean> {
   try {
     await sendParts(api, chatId, text, keyboard, options);
@@ -123,14 +129,23 @@ async function sendParts(
   chatId: number,
   text: string | readonly string[],
   keyboard?: InlineKeyboard,
-  options: { ring?: boolean } = {},
+  options: { ring?: boolean; replyTo?: number } = {},
 ): Promise<void> {
   const parts = typeof text === "string" ? splitMessage(text) : splitPieces(text);
   const sound = options.ring ? { disable_notification: false } : {};
   for (const [i, part] of parts.entries()) {
+    const first =
+      i === 0 && options.replyTo !== undefined
+        ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
+        : {};
     // The buttons go under the last part, where the reader ends.
     const last = i === parts.length - 1 && keyboard ? { reply_markup: keyboard } : {};
-    await api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true }, ...sound, ...last });
+    await api.sendMessage(chatId, part, {
+      link_preview_options: { is_disabled: true },
+      ...sound,
+      ...first,
+      ...last,
+    });
   }
 }
 
@@ -255,7 +270,8 @@ export async function notifyOrganization(
  * it was taken from it, `before`), or a co-executor made the lead, gets its card anew, below, where
  * its people see and hear it: an edit of the card it kept far up the chat would make no sound; that
  * one loses its buttons. The private card of a person in another organization that keeps the post
- * is the one he works from: it is edited in place, with both parts, not sent a second time.
+ * is the one he works from: it is edited in place, with both parts, not sent a second time, and he
+ * is told so in a short notice that rings as a new card would (see tellOfKeptCard).
  */
 export async function syncHandOver(
   deps: AppDeps,
@@ -263,6 +279,7 @@ export async function syncHandOver(
   incident: Incident,
   before?: Incident,
 ): Promise<void> {
+  const kept: KeptCard[] = [];
   if (before) {
     const had = new Set(receivedAssignments(before).map((a) => a.organizationId));
     // A co-executor made the lead gains the answer, with its return window and clocks: heard too.
@@ -273,8 +290,14 @@ export async function syncHandOver(
       .filter((id) => !had.has(id) || (promoted && id === lead));
     for (const target of cardTargets(deps.db, incident)) {
       const { audience } = target;
-      if (audience.kind !== "organization" || !audience.organizationIds.every((id) => gained.includes(id)))
+      if (audience.kind !== "organization") continue;
+      const theirs = audience.organizationIds.filter((id) => gained.includes(id));
+      if (theirs.length === 0) continue;
+      if (theirs.length < audience.organizationIds.length) {
+        const messageId = cardMessageId(deps.db, incident.id, target.chatId);
+        if (messageId !== undefined) kept.push({ chatId: target.chatId, messageId, gained: theirs });
         continue;
+      }
       const old = forgetCard(deps.db, incident.id, target.chatId);
       if (old === undefined) continue;
       await api
@@ -285,6 +308,34 @@ export async function syncHandOver(
     }
   }
   await syncCards(cardDeps(deps, api), incident, [], { silent: quietNow(deps, incident) });
+  for (const card of kept) await tellOfKeptCard(deps, api, incident, card);
+}
+
+/** A person's private card kept for another of his organizations, and those of his that gained the post. */
+interface KeptCard {
+  chatId: number;
+  messageId: number;
+  gained: number[];
+}
+
+/**
+ * The kept card edited rings no phone, yet its person must now act for the organization that gained
+ * the post: a short notice, in reply to the card, once for each such organization's receipt. A card
+ * sent anew instead (the old one gone) has rung already.
+ */
+async function tellOfKeptCard(deps: AppDeps, api: Api, incident: Incident, card: KeptCard): Promise<void> {
+  if (cardMessageId(deps.db, incident.id, card.chatId) !== card.messageId) return;
+  for (const assignment of receivedAssignments(incident)) {
+    if (!card.gained.includes(assignment.organizationId)) continue;
+    const key = `kept-card:${incident.id}:${card.chatId}:${assignment.organizationId}:${assignment.receivedAt.getTime()}`;
+    if (noticeClaimed(deps.db, key)) continue;
+    const text = tr.accept.alsoYours(incident.id, assignment.organizationName);
+    await sendLong(deps, api, card.chatId, text, undefined, {
+      ...ringFor(incident),
+      replyTo: card.messageId,
+    });
+    claimNotice(deps.db, key, deps.clock.now());
+  }
 }
 
 /** Whether news of this post goes without sound now: outside working time, unless it is significant. */

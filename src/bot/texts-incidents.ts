@@ -166,6 +166,9 @@ export const tr = {
     /** «Не ждать очереди» (Orenburg p.14): the curator's pop-ups. */
     turnReleased: (id: number, organization: string) =>
       `Сообщение № ${id} передано соисполнителю: ${organization}. Предыдущий по-прежнему должен прислать свою информацию.`,
+    /** To a person whose private card, kept for another of his organizations, now carries this one's buttons too. */
+    alsoYours: (id: number, organization: string) =>
+      `Сообщение № ${id} теперь и у вашего органа «${organization}»: кнопки для него — на карточке выше.`,
     turnGone: (id: number) => `Очередь по сообщению № ${id} уже передана дальше или больше не нужна.`,
     turnNotCurator: "Передавать очередь соисполнителей может только куратор.",
     notYourTurn: (id: number) =>

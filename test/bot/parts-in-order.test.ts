@@ -5,7 +5,7 @@ import { acceptIncident, loadIncident, type TransitionResult } from "../../src/a
 import { addMembership, findPerson } from "../../src/app/people.js";
 import { auditEvents, organizations } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
-import { tellTurnCame } from "../../src/flows/incident-answers.js";
+import { handTurnOn, tellTurnCame } from "../../src/flows/incident-answers.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type HarnessOptions } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -639,7 +639,6 @@ describe("a routing again keeps the parts given", () => {
 describe("an executor of two co-executors in order", () => {
   it("keeps one private card of the post: edited into both parts when the second one's turn comes, its buttons named", async () => {
     const id = await office();
-    const peter = h.user(BUILDING_EXECUTOR, "Пётр");
     addMembership(h.db, (findPerson(h.db, BUILDING_EXECUTOR) as Person).id, education, null, h.clock.now());
     await routeToThree(id, "По очереди");
     const privateCards = () =>
@@ -649,8 +648,38 @@ describe("an executor of two co-executors in order", () => {
 
     await educationGives();
     expect(privateCards()).toHaveLength(1);
-    expect(peter.lastText()).toContain("Состояние (Министерство строительства): направлено");
+    expect(privateCards()[0]?.text).toContain("Состояние (Министерство строительства): направлено");
     expect(labels()).toEqual(["Взять в работу: Минстрой", "Вернуть: Минстрой", "История"]);
+  });
+
+  it("is told, with sound, in reply to his edited private card, when his other organization's turn comes; once", async () => {
+    const id = await office();
+    const peter = h.user(BUILDING_EXECUTOR, "Пётр");
+    addMembership(h.db, (findPerson(h.db, BUILDING_EXECUTOR) as Person).id, education, null, h.clock.now());
+    await routeToThree(id, "По очереди");
+    const card = h.fake.messages(BUILDING_EXECUTOR).find((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+    const routed = loadIncident(h.db, id);
+
+    await educationGives();
+    const notice = h.fake.lastMessage(BUILDING_EXECUTOR);
+    expect(notice?.text).toBe(
+      "Сообщение № 1 теперь и у вашего органа «Министерство строительства»: кнопки для него — на карточке выше.",
+    );
+    expect(notice?.message.reply_to_message?.message_id).toBe(card?.message_id);
+    const sent = h.fake
+      .callsOf("sendMessage")
+      .filter(
+        (c) => Number(c.params.chat_id) === BUILDING_EXECUTOR && c.params.reply_parameters !== undefined,
+      );
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.params.disable_notification).toBeUndefined();
+
+    // The turn's announcement handled again tells him nothing more.
+    const told = peter.texts().length;
+    const incident = loadIncident(h.db, id);
+    if (!incident) throw new Error("no incident");
+    await handTurnOn(h.app, h.bot.api, incident, routed);
+    expect(peter.texts()).toHaveLength(told);
   });
 
   it("routed again with his other organization added, his private card is edited into both parts, not sent a second time", async () => {
@@ -666,6 +695,9 @@ describe("an executor of two co-executors in order", () => {
     expect(privateCards).toHaveLength(1);
     expect(privateCards[0]?.text).toContain("Состояние (Министерство образования): в работе");
     expect(privateCards[0]?.text).toContain("Состояние (Министерство строительства): направлено");
+    expect(h.fake.lastMessage(BUILDING_EXECUTOR)?.text).toMatch(
+      /^Сообщение № 1 теперь и у вашего органа «Министерство строительства»/,
+    );
     expect(h.fake.messages(-400).filter((m) => m.text?.startsWith(`Сообщение № ${id} · `))).toHaveLength(1);
   });
 });
