@@ -613,9 +613,15 @@ export const t = {
       `‼️ Нарушение регламента: сообщение № ${id}${about ? ` ${about}` : ""}${holder ? ` (${holder})` : ""} — «${what}» ` +
       `до ${deadline} (${clause} регламента), ${endSentence(late)} ${then}`,
     intervene: "Требуется вмешательство.",
-    /** For the heads: who must act on the escalated step, an organization (its short name) or the curators (null). */
-    whoActs: (organization: string | null) =>
-      `Кто должен действовать: ${organization ?? "кураторы"}. Требуется вмешательство.`,
+    /**
+     * For the heads: who must act on the escalated step, an organization (its short name) or the
+     * curators (null); `curatorsMayPost`, the clause letting the curators post an approved answer
+     * themselves (Georgievsk p.12), when it is the organization's or theirs.
+     */
+    whoActs: (organization: string | null, curatorsMayPost?: string) =>
+      curatorsMayPost && organization
+        ? `Кто может действовать: ${organization} или кураторы, если разместят ответ сами (${curatorsMayPost} регламента). Требуется вмешательство.`
+        : `Кто должен действовать: ${organization ?? "кураторы"}. Требуется вмешательство.`,
     /** The curators' own step escalated to them: what to do now, in place of «Требуется вмешательство». */
     actNow: {
       routing: "Направьте его исполнителю сейчас.",

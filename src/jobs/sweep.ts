@@ -683,9 +683,7 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
               left,
               held,
               postAbout(incident.row),
-              t.alert.whoActs(
-                curators || !part ? null : (part.organizationShortName ?? part.organizationName),
-              ),
+              whoActs(deps, incident, alert, part, curators),
             )
           : t.alert.escalation(
               incident.id,
@@ -716,6 +714,26 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
     return t.alert.insteadOfExecutors(line, part?.organizationName ?? "", name ? displayName(name) : null);
   }
   return line;
+}
+
+/**
+ * Whom the heads are to call to act on an escalated step: the curators on theirs, an organization
+ * on its own. An approved answer no curator has claimed may be posted by either (Georgievsk p.12:
+ * the lead organization, or the curators themselves), so both are named.
+ */
+function whoActs(
+  deps: SweepDeps,
+  incident: Incident,
+  alert: DueAlert,
+  part: Incident["assignments"][number] | undefined,
+  curators: ReturnType<typeof curatorsStep>,
+): string {
+  if (curators || !part) return t.alert.whoActs(null);
+  const { curatorMayPublish } = deps.sla.regulation;
+  const eitherPosts =
+    alert.organizationId === undefined && incident.row.state === "approved" && curatorMayPublish.value;
+  const organization = part.organizationShortName ?? part.organizationName;
+  return t.alert.whoActs(organization, eitherPosts ? curatorMayPublish.clause : undefined);
 }
 
 /**

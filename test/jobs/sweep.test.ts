@@ -1334,7 +1334,7 @@ describe("who must act on an answer that ran out while its draft waited for the 
     ]);
   });
 
-  it("Georgievsk: a curator who claimed the posting is told to post now; once the claim is over, the heads hear the executors must act", async () => {
+  it("Georgievsk: a curator who claimed the posting is told to post now; once the claim is over, the heads hear the executors or the curators may act", async () => {
     h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" }); // Tuesday 10:00 MSK
     const { health } = seedOffice(h);
     const id = await seedIncidentInWork(h, health);
@@ -1352,8 +1352,24 @@ describe("who must act on an answer that ran out while its draft waited for the 
     expect(aboutAnswer(OFFICE.head)).toEqual([
       expect.stringContaining(
         "(срок истёк, пока проект был у кураторов) — «разместить ответ» до 24.11.2026 15:00 (п. 16 регламента), " +
-          "просрочено на 1 раб. дн. 1 мин. Кто должен действовать: Минздрав.",
+          "просрочено на 1 раб. дн. 1 мин. Кто может действовать: Минздрав или кураторы, если разместят ответ сами (п. 12 регламента).",
       ),
+    ]);
+  });
+
+  it("Georgievsk: approved in time with no «Размещу лично» and never posted, the heads hear the organization or the curators may post it (p.12)", async () => {
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" }); // Tuesday 10:00 MSK
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id); // the answer due 15:00 (p.16)
+    at("2026-11-24T08:00:00Z"); // 11:00: approved, nobody claims the posting
+    approveDraft(h.db, { incidentId: id, actor: curator(), now: h.clock.now() });
+    at("2026-11-25T12:01:00Z"); // Wednesday 15:01: a working day late
+    await tick();
+    expect(aboutAnswer(OFFICE.head)).toEqual([
+      "‼️ Нарушение регламента: сообщение № 1 «Во дворе на Ленина, 5 третью неделю не…» — " +
+        "«разместить ответ» до 24.11.2026 15:00 (п. 16 регламента), просрочено на 1 раб. дн. 1 мин. " +
+        "Кто может действовать: Минздрав или кураторы, если разместят ответ сами (п. 12 регламента). Требуется вмешательство.",
     ]);
   });
 
