@@ -427,10 +427,13 @@ export function saveDraftWork(
     personId: number;
     purpose: DraftPurpose;
     content: { text: string | null; attachments: Attachment[] };
+    /** Begun from the answer's earlier draft (the final answer): see draftWork.fromPrevious. */
+    fromPrevious?: boolean;
     now: Date;
   },
 ): void {
   const { text, attachments } = input.content;
+  const fromPrevious = input.fromPrevious ?? false;
   db.insert(draftWork)
     .values({
       incidentId: input.incidentId,
@@ -438,11 +441,12 @@ export function saveDraftWork(
       purpose: input.purpose,
       text,
       attachments,
+      fromPrevious,
       updatedAt: input.now,
     })
     .onConflictDoUpdate({
       target: [draftWork.incidentId, draftWork.personId, draftWork.purpose],
-      set: { text, attachments, updatedAt: input.now },
+      set: { text, attachments, fromPrevious, updatedAt: input.now },
     })
     .run();
 }

@@ -415,6 +415,8 @@ export const draftWork = sqliteTable(
     purpose: text("purpose", { enum: DRAFT_PURPOSES }).notNull().default("answer"),
     text: text("text"),
     attachments: text("attachments", { mode: "json" }).notNull().$type<Attachment[]>(),
+    /** The final answer's work begun from the answer's earlier draft: resumed, the curators still see what changed. */
+    fromPrevious: integer("from_previous", { mode: "boolean" }).notNull().default(false),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.personId, t.purpose] })],

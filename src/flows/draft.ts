@@ -85,7 +85,8 @@ interface Opening {
   /** The card's button that opens this dialogue again. */
   button: string;
   header: string;
-  saved: Content | null;
+  /** `fromPrevious`: the saved work was begun from the answer's earlier draft (see draftWork.fromPrevious). */
+  saved: (Content & { fromPrevious: boolean }) | null;
   /** The draft the curator returned for rework, offered as the starting point. */
   returned: (Content & { comment: string | null }) | null;
   /** For the final answer, the answer's draft from before the interim one, offered as the starting point. */
@@ -214,7 +215,7 @@ function opening(
     header: titleLine(incident, person, kind),
     saved:
       work && (work.text || work.attachments.length > 0)
-        ? { text: work.text, attachments: work.attachments }
+        ? { text: work.text, attachments: work.attachments, fromPrevious: work.fromPrevious }
         : null,
     // The draft returned for rework is offered back to a draft of its kind only, though a question
     // to the author came between; an interim answer posted since ends its rework.
@@ -547,6 +548,7 @@ export function draftFlow(deps: AppDeps) {
     aboutPost(conversation, id);
     const content: Content = { text: null, attachments: [] };
     let kept = start.saved !== null;
+    let fromPrevious = false;
     const save = async () => {
       kept = true;
       const saved = { attachments: content.attachments, text: content.text };
@@ -556,6 +558,7 @@ export function draftFlow(deps: AppDeps) {
           personId: start.personId,
           purpose,
           content: saved,
+          fromPrevious,
           now: deps.clock.now(),
         }),
       );
@@ -591,8 +594,11 @@ export function draftFlow(deps: AppDeps) {
     if (base === "cancel") return await leave();
     content.text = base.text;
     content.attachments = [...base.attachments];
-    // The final answer begun from the answer's earlier draft: the curators are shown what changed since.
-    const fromPrevious = !start.saved && !start.returned && !!start.previous && base.text !== null;
+    // The final answer begun from the answer's earlier draft, now or before its work was saved: the
+    // curators are shown what changed since.
+    fromPrevious = start.saved
+      ? start.saved.fromPrevious && base.text !== null
+      : !start.returned && !!start.previous && base.text !== null;
     // «Начать заново» over a saved draft drops it at once: left now, nothing of it is kept.
     if (start.saved && base.text === null && base.attachments.length === 0) {
       await conversation.external(() => dropDraftWork(deps.db, incidentId, start.personId, purpose));

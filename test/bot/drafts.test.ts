@@ -835,6 +835,37 @@ describe("an interrupted draft", () => {
     expect([final?.kind, final?.round]).toEqual(["final", 2]);
   });
 
+  it("the final answer begun from the answer's earlier draft, left and resumed later: the curators still see what changed since it", async () => {
+    const id = await answerReturnedThenInterimPosted();
+    await executor.press("Подготовить окончательный ответ");
+    await executor.press("Взять прежний проект");
+    await executor.press("Готово");
+    await executor.press("Изменить текст");
+    await executor.send(FINAL);
+    await executor.send("/cancel");
+    h.clock.set("2026-12-03T08:00:00Z");
+    await executor.press("Подготовить окончательный ответ");
+    await executor.press("Продолжить черновик");
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+
+    expect(curatorsDraft().at(-1)?.text).toBe(
+      [
+        `Проект окончательного ответа по сообщению № ${id} (исполнитель: Иван, Министерство здравоохранения)`,
+        "Промежуточный ответ размещён 24.11.2026 10:00: https://vk.com/wall-1_1?reply=2",
+        "",
+        "За основу взят прежний проект ответа от 24.11.2026 10:00.",
+        "Изменено в тексте:",
+        "Было: «…вывезут до пятницы.»",
+        "Стало: «…вывезут до пятницы. Ремонт кровли закончен 02.12.2026.»",
+        "",
+        "Текст окончательного ответа:",
+        "",
+        FINAL,
+      ].join("\n"),
+    );
+  });
+
   it("the final answer begun anew after the interim one: the curators get it as the final answer after the interim one, with no version and no changes; its own rework is then offered back with the comment", async () => {
     const id = await answerReturnedThenInterimPosted();
     await executor.press("Подготовить окончательный ответ");

@@ -119,13 +119,14 @@ describe("database", () => {
       // A part passed on before the upgrade: when, from the audit, so the lead's draft clock runs from then.
       { state: "part_passed", partReturnedAt: null, passedAt: 600_000 },
     ]);
-    // A draft left unfinished before the upgrade is kept, as the answer's.
+    // A draft left unfinished before the upgrade is kept, as the answer's (not begun from an earlier draft).
     expect(loadDraftWork(upgraded.db, 1, 1, "answer")).toEqual({
       incidentId: 1,
       personId: 1,
       purpose: "answer",
       text: "Здравствуйте! Снег",
       attachments: [],
+      fromPrevious: false,
       updatedAt: new Date(900_000),
     });
     expect(loadDraftWork(upgraded.db, 1, 1, "interim")).toBeUndefined();

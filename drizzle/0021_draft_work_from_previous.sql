@@ -1,0 +1,1 @@
+ALTER TABLE `draft_work` ADD `from_previous` integer DEFAULT false NOT NULL;
