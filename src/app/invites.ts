@@ -125,7 +125,14 @@ function creatorStillMay(db: Tx, createdBy: number): boolean {
 }
 
 export type RedeemResult =
-  | { ok: true; personId: number; role: Role; organizationName: string | null; alreadyHad: boolean }
+  | {
+      ok: true;
+      personId: number;
+      role: Role;
+      organizationId: number | null;
+      organizationName: string | null;
+      alreadyHad: boolean;
+    }
   | { ok: false; reason: "unknown" | "expired" | "revoked" | "organization_inactive" }
   /** `byThisPerson`: the link was used by whoever opens it now (a second tap on it). */
   | { ok: false; reason: "used"; byThisPerson: boolean };
@@ -159,8 +166,14 @@ export function redeemInvite(db: Db, token: string, profile: TelegramProfile, no
             .get();
           return { ok: false, reason: "used", byThisPerson: user?.telegramId === profile.id };
         }
-        const organizationName = organization?.name ?? null;
-        return { ok: true, personId: invite.usedBy, role: invite.role, organizationName, alreadyHad: false };
+        return {
+          ok: true,
+          personId: invite.usedBy,
+          role: invite.role,
+          organizationId: invite.organizationId,
+          organizationName: organization?.name ?? null,
+          alreadyHad: false,
+        };
       }
       if (invite.revokedAt) return { ok: false, reason: "revoked" };
       if (invite.expiresAt <= now) return { ok: false, reason: "expired" };
@@ -186,6 +199,7 @@ export function redeemInvite(db: Db, token: string, profile: TelegramProfile, no
         ok: true,
         personId,
         role: invite.role,
+        organizationId: invite.organizationId,
         organizationName: organization?.name ?? null,
         alreadyHad: !granted,
       };

@@ -215,6 +215,11 @@ export function openWorkOf(db: Tx, organizationId: number, which: "routed" | "ow
     .map(({ incidentId, role, state }) => ({ incidentId, lead: role === "lead", state }));
 }
 
+/** The organization's posts it still has to act on (see openWorkOf, `owed`), by number. */
+export function openPostsOf(db: Tx, organizationId: number): number[] {
+  return [...new Set(openWorkOf(db, organizationId, "owed").map((work) => work.incidentId))];
+}
+
 export type SwitchResult =
   | {
       ok: true;

@@ -2,6 +2,7 @@ import { and, asc, count, eq, inArray, isNull, ne, notInArray, or, sql } from "d
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import {
   assignments,
+  auditEvents,
   HEAD_PURPOSES,
   type HeadPurpose,
   incidents,
@@ -14,7 +15,7 @@ import {
 import { can, displayName, type Person } from "../domain/access.js";
 import { alreadyMadeByThisUpdate, audit, madeByThisUpdate } from "./audit.js";
 import { defaultHeadSettings, deleteHeadSettings, type Head, headOf, writeHeadSettings } from "./heads.js";
-import { openWorkOf } from "./organizations.js";
+import { openPostsOf } from "./organizations.js";
 import { pageWithin } from "./paging.js";
 
 export interface TelegramProfile {
@@ -149,6 +150,25 @@ export function addMembership(
     details: { organizationId },
   });
   return true;
+}
+
+/**
+ * Whether the organization had an executor before its latest one joined: it was left without any
+ * (its last executor taken out), rather than never had one.
+ */
+export function hadExecutorsBefore(db: Tx, organizationId: number): boolean {
+  const joined = db
+    .select({ n: count() })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.entity, "person"),
+        eq(auditEvents.action, "membership_added"),
+        eq(sql`json_extract(${auditEvents.details}, '$.organizationId')`, organizationId),
+      ),
+    )
+    .get();
+  return (joined?.n ?? 0) > 1;
 }
 
 /**
@@ -487,9 +507,7 @@ export function planAccessChange(db: Tx, input: AccessChangeInput): AccessPlanRe
   const heldIds = new Set(held.flatMap((h) => h.incidentIds));
   const orphaned = orgs.flatMap((o) => {
     if (telegramIdsOfMembers(db, [o.id]).some((id) => id !== person.telegramId)) return [];
-    const incidentIds = [...new Set(openWorkOf(db, o.id, "owed").map((work) => work.incidentId))].filter(
-      (id) => !heldIds.has(id),
-    );
+    const incidentIds = openPostsOf(db, o.id).filter((id) => !heldIds.has(id));
     return incidentIds.length > 0 ? [{ organizationId: o.id, organizationName: o.name, incidentIds }] : [];
   });
   const lastCurator = roles.includes("curator") && !otherWithRole(db, person.id, "curator");

@@ -375,7 +375,8 @@ export function partStateText(part: Part, rules: ActionRules): string {
     case "assigned":
       return partState.assigned;
     case "accepted":
-      return part.partReturnedAt ? partState.rework : partState.accepted;
+      if (part.partReturnedAt) return partState.rework;
+      return part.acceptedBy === null ? t.card.heldByNobody : partState.accepted;
     case "part_sent":
       return rules.curatorPassesParts ? partState.forApproval : partState.passed;
     default:
@@ -400,8 +401,17 @@ function closedText(reason: ClosedReason, sla: SlaRuntime): string {
     : t.card.closed.threat(toxic.clause);
 }
 
+/**
+ * A post in work whose holder left the organization (see releaseHeld): nobody holds it until a
+ * colleague sends the next draft.
+ */
+export function heldByNobody(incident: Incident): boolean {
+  return incident.row.state === "in_work" && incident.row.holderId === null;
+}
+
 /** The state, and on approval or waiting to be posted, what the draft is when it is not the answer. */
 function stateText(incident: Incident): string {
+  if (heldByNobody(incident)) return t.card.heldByNobody;
   const { state } = incident.row;
   const kind = incident.answer?.draftKind;
   const what = kind === "interim" || kind === "clarification" ? t.card.draftOf[kind] : undefined;

@@ -19,6 +19,26 @@ const carryOn = (held: HeldIncidents[]) =>
   held.length > 1
     ? "их нужно передать другим исполнителям"
     : `${heldTotal(held) === 1 ? "его" : "их"} нужно передать другому исполнителю`;
+/** An organization's open posts when its last executor leaves: the person's, and those nobody has taken. */
+export interface LeftPosts {
+  organizationName: string;
+  held: number[];
+  untaken: number[];
+}
+/** One post is «его», several — «их». */
+const itOrThem = (o: LeftPosts) => (o.held.length + o.untaken.length === 1 ? "его" : "их");
+/** «Открытые сообщения органа: в работе у сотрудника — № 1; не взято в работу — № 6.» (`was`: said after.) */
+const leftPosts = (o: LeftPosts, was: boolean) => {
+  const held = was ? `${o.held.length > 1 ? "были" : "было"} в работе у сотрудника` : "в работе у сотрудника";
+  const parts = [
+    ...(o.held.length > 0 ? [`${held} — ${numbers(o.held)}`] : []),
+    ...(o.untaken.length > 0
+      ? [`${o.untaken.length > 1 ? "не взяты" : "не взято"} в работу — ${numbers(o.untaken)}`]
+      : []),
+  ];
+  const one = o.held.length + o.untaken.length === 1;
+  return `${one ? "Открытое сообщение органа" : "Открытые сообщения органа"}: ${parts.join("; ")}.`;
+};
 /** The organization's executors left, all of whom block the bot: one of them, or several. */
 const blockingExecutors = (blocking: string[]) =>
   blocking.length === 1
@@ -164,21 +184,10 @@ export const tp = {
     held: (held: HeldIncidents[]) =>
       `Сейчас в работе у сотрудника ${heldCount(held)}: ${heldList(held)}. ` +
       `${held.length > 1 ? "Органам" : "Органу"} сообщим, что ${carryOn(held)}.`,
-    /** An organization the person is the last executor of, with posts the person holds. */
-    heldAlone: (held: HeldIncidents) =>
-      `В органе «${held.organizationName}» не останется исполнителей, а у сотрудника в работе ` +
-      `${numbers(held.incidentIds)}: сообщим кураторам, чтобы направили ${held.incidentIds.length > 1 ? "их" : "его"} заново. ` +
-      "Пригласите исполнителя — /invite.",
-    /** Organizations the person is the last executor of, with open posts nobody holds. */
-    orphaned: (orphaned: HeldIncidents[]) =>
-      orphaned
-        .map(
-          (o) =>
-            `В органе «${o.organizationName}» не останется исполнителей, а у него ` +
-            `${o.incidentIds.length > 1 ? "открыты сообщения" : "открыто сообщение"} ${numbers(o.incidentIds)}: взять в работу будет некому.`,
-        )
-        .join("\n") +
-      " Кураторам сообщим, чтобы направили их другому органу; или пригласите исполнителя — /invite.",
+    /** An organization the person is the last executor of, with open posts: one paragraph. */
+    nobodyLeft: (o: LeftPosts) =>
+      `В органе «${o.organizationName}» не останется исполнителей. ${leftPosts(o, false)} ` +
+      `Кураторам сообщим, чтобы направили ${itOrThem(o)} другому органу; или пригласите исполнителя — /invite.`,
     lastCurator:
       "Это единственный куратор: без него направлять сообщения и согласовывать ответы будет некому. " +
       `Пригласите другого куратора — /invite → «${t.invite.roleButton.curator}».`,
@@ -200,12 +209,13 @@ export const tp = {
     held: (held: HeldIncidents[], organizationsTold: boolean) =>
       `В работе у сотрудника было ${heldCount(held)}: ${heldList(held)}.` +
       (organizationsTold ? ` ${held.length > 1 ? "Органам" : "Органу"} сообщено, что ${carryOn(held)}.` : ""),
-    /** The curators told (or not) of an organization's open posts nobody is left to take. */
-    orphaned: (o: HeldIncidents, curatorsTold: boolean) =>
-      `В органе «${o.organizationName}» не осталось исполнителей, а открыты ${numbers(o.incidentIds)}: ` +
+    /** The organization left with no executor (`hasChat`: its work chat has nobody to act); the curators told or not. */
+    nobodyLeft: (o: LeftPosts, curatorsTold: boolean, hasChat: boolean) =>
+      `В органе «${o.organizationName}» не осталось исполнителей` +
+      `${hasChat ? " (в рабочем чате некому взять сообщения)" : " и нет рабочего чата"}. ${leftPosts(o, true)} ` +
       (curatorsTold
-        ? "об этом сообщено кураторам."
-        : "кураторам сообщить не удалось (бот не может им писать) — передайте им это сами.") +
+        ? "Об этом сообщено кураторам."
+        : "Кураторам сообщить не удалось (бот не может им писать) — передайте им это сами.") +
       " Пригласите исполнителя — /invite.",
     /** One organization told of its posts, when another could not be. */
     organizationTold: (held: HeldIncidents) =>
@@ -213,26 +223,14 @@ export const tp = {
       `${held.incidentIds.length > 1 ? "сообщения" : "сообщение"} ${numbers(held.incidentIds)} ` +
       "нужно передать другому исполнителю.",
     /**
-     * `blocking`: the executors left, every one of whom blocks the bot (none: nobody is left);
+     * `blocking`: the executors left, every one of whom blocks the bot (and no work chat);
      * `curatorsTold`: whether the curators got the notice (their chat, or one of them privately).
      */
-    nobodyLeft: (organization: string, blocking: string[], curatorsTold: boolean, hasChat = false) => {
-      if (blocking.length === 0) {
-        return (
-          `В органе «${organization}» не осталось исполнителей${hasChat ? " (в рабочем чате некому взять сообщения)" : " и нет рабочего чата"}: ` +
-          (curatorsTold
-            ? "об этом сообщено кураторам."
-            : "кураторам сообщить не удалось (бот не может им писать) — передайте им это сами.") +
-          " Пригласите исполнителя — /invite."
-        );
-      }
-      return (
-        `У органа «${organization}» нет рабочего чата, а ${blockingExecutors(blocking)}. ` +
-        (curatorsTold
-          ? "Об этом сообщено кураторам."
-          : "Кураторам сообщить не удалось (бот не может им писать) — передайте им это сами.")
-      );
-    },
+    unreachable: (organization: string, blocking: string[], curatorsTold: boolean) =>
+      `У органа «${organization}» нет рабочего чата, а ${blockingExecutors(blocking)}. ` +
+      (curatorsTold
+        ? "Об этом сообщено кураторам."
+        : "Кураторам сообщить не удалось (бот не может им писать) — передайте им это сами."),
     /** The organization could be written to, but Telegram took nothing there (the chat or the executors refused). */
     notDelivered: (organization: string, curatorsTold: boolean) =>
       `Органу «${organization}» сообщить не удалось: бот не смог написать ни в его рабочий чат, ни его исполнителям. ` +
@@ -384,31 +382,21 @@ export const tp = {
     `${name} больше не исполнитель органа «${organization}». Сообщения, которые были у этого сотрудника ` +
     `в работе, нужно передать другому исполнителю органа: ${numbers(ids)}. Карточки — кнопками ниже: ` +
     "кто пришлёт следующий проект ответа, станет ответственным.",
-  /** To the curators: an organization's open posts nobody is left to take (its last executor left). */
-  orphanedNotice: (name: string, organization: string, ids: number[]) =>
-    `${name} больше не исполнитель органа «${organization}», других исполнителей у органа нет. ` +
-    `Открытые сообщения органа некому взять в работу: ${numbers(ids)}. ` +
-    `Направьте их другому органу кнопкой «${t.button.reroute}» на карточке (карточки — кнопками ниже) ` +
+  /** To the curators, one message: the organization's open posts nobody is left to take (its last executor left). */
+  nobodyLeftNotice: (name: string, o: LeftPosts, hasChat: boolean) =>
+    `${name} больше не исполнитель органа «${o.organizationName}», а ` +
+    (hasChat
+      ? "других исполнителей у органа нет (в рабочем чате некому взять сообщения). "
+      : "других исполнителей и рабочего чата у органа нет. ") +
+    `${leftPosts(o, true)} Направьте ${itOrThem(o)} другому органу кнопкой «${t.button.reroute}» на карточке ` +
+    `(${o.held.length + o.untaken.length === 1 ? "карточка — кнопкой ниже" : "карточки — кнопками ниже"}) ` +
     "или попросите администратора пригласить исполнителя.",
-  /** `blocking`: the executors left, every one of whom blocks the bot (none: nobody is left). */
-  curatorsNotice: (
-    name: string,
-    organization: string,
-    ids: number[],
-    blocking: string[] = [],
-    hasChat = false,
-  ) => {
-    if (blocking.length === 0) {
-      return (
-        `${name} больше не исполнитель органа «${organization}», а ` +
-        (hasChat
-          ? "других исполнителей у органа нет (в его рабочем чате некому взять эти сообщения). "
-          : "других исполнителей и рабочего чата у органа нет. ") +
-        `Сообщения, которые были у этого сотрудника в работе, некому передать: ${numbers(ids)}. ` +
-        `Направьте их другому органу кнопкой «${t.button.reroute}» на карточке (карточки — кнопками ниже) ` +
-        "или попросите администратора пригласить исполнителя."
-      );
-    }
+  /** To the curators: the organization whose posts nobody was left to take has an executor again. */
+  executorBack: (organization: string, name: string, ids: number[]) =>
+    `В органе «${organization}» снова есть исполнитель: ${name}. ` +
+    `${ids.length > 1 ? "Открытые сообщения органа" : "Открытое сообщение органа"} теперь есть кому взять в работу: ${numbers(ids)}.`,
+  /** To the curators: the organization's executors left all block the bot and it has no work chat. */
+  curatorsNotice: (name: string, organization: string, ids: number[], blocking: string[]) => {
     const head =
       `${name} больше не исполнитель органа «${organization}». ` +
       `Рабочего чата у органа нет, а ${blockingExecutors(blocking)}. `;

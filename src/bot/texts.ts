@@ -426,6 +426,8 @@ export const t = {
     partHolder: (organization: string) => `Ответственный (${organization})`,
     /** The state of a co-executor's own part, on its cards (several parts: each named). */
     partStateOf: (organization: string) => `Состояние (${organization})`,
+    /** A post (or a part) in work whose holder left the organization: nobody holds it now. */
+    heldByNobody: "в работе, ответственного нет",
     partState: {
       assigned: "направлено, ещё не взято в работу",
       accepted: "в работе",

@@ -51,6 +51,29 @@ async function openCard(as: ReturnType<typeof admin>, name: RegExp): Promise<voi
   await as.press(name);
 }
 
+/** A post routed to the organization, nobody having taken it yet: its number. */
+function routedTo(organizationId: number, link: string): number {
+  const id = seedRegistered(h, { link });
+  routeIncident(h.db, {
+    incidentId: id,
+    leadId: organizationId,
+    coexecutorIds: [],
+    actor: findPerson(h.db, OFFICE.curator) as Person,
+    now: h.clock.now(),
+  });
+  return id;
+}
+
+/** The admin's one-time link for an executor of Минздрав: its token. */
+async function executorInvite(): Promise<string> {
+  await admin().send("/invite");
+  await admin().press("Исполнитель");
+  await admin().press(/Минздрав/);
+  const token = /\?start=([\w-]+)/.exec(admin().lastText())?.[1];
+  if (!token) throw new Error(`no invite link in: ${admin().lastText()}`);
+  return token;
+}
+
 describe("/people: who has access", () => {
   beforeEach(() => start());
 
@@ -263,14 +286,15 @@ describe("taking access away", () => {
     await admin().press("Исключить из: Минздрав");
     await admin().press("Да, исключить");
     expect(paragraphs()).toContain(
-      "В органе «Министерство здравоохранения» не осталось исполнителей (в рабочем чате некому взять сообщения): " +
-        "об этом сообщено кураторам. Пригласите исполнителя — /invite.",
+      "В органе «Министерство здравоохранения» не осталось исполнителей (в рабочем чате некому взять сообщения). " +
+        `Открытое сообщение органа: было в работе у сотрудника — № ${id}. Об этом сообщено кураторам. ` +
+        "Пригласите исполнителя — /invite.",
     );
-    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
-      new RegExp(
-        "^Иван больше не исполнитель органа «Министерство здравоохранения», а других исполнителей у органа нет " +
-          `\\(в его рабочем чате некому взять эти сообщения\\)\\. Сообщения, которые были у этого сотрудника в работе, некому передать: № ${id}\\.`,
-      ),
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Иван больше не исполнитель органа «Министерство здравоохранения», а других исполнителей у органа нет " +
+        `(в рабочем чате некому взять сообщения). Открытое сообщение органа: было в работе у сотрудника — № ${id}. ` +
+        "Направьте его другому органу кнопкой «Переназначить» на карточке (карточка — кнопкой ниже) " +
+        "или попросите администратора пригласить исполнителя.",
     );
   });
 
@@ -280,36 +304,79 @@ describe("taking access away", () => {
     await admin().press("Исключить из: Минздрав");
     expect(admin().lastText()).toBe(
       "Иван: исключить из органа «Министерство здравоохранения»? Сообщения органа ему станут недоступны.\n\n" +
-        `В органе «Министерство здравоохранения» не останется исполнителей, а у сотрудника в работе № ${id}: ` +
-        "сообщим кураторам, чтобы направили его заново. Пригласите исполнителя — /invite.",
+        "В органе «Министерство здравоохранения» не останется исполнителей. " +
+        `Открытое сообщение органа: в работе у сотрудника — № ${id}. ` +
+        "Кураторам сообщим, чтобы направили его другому органу; или пригласите исполнителя — /invite.",
     );
   });
 
   it("the last executor taken out while a post waits to be taken: the admin is warned and the curators told", async () => {
-    const waiting = seedRegistered(h, { link: "https://vk.com/wall-1_7" });
-    routeIncident(h.db, {
-      incidentId: waiting,
-      leadId: health,
-      coexecutorIds: [],
-      actor: findPerson(h.db, OFFICE.curator) as Person,
-      now: h.clock.now(),
-    });
+    const waiting = routedTo(health, "https://vk.com/wall-1_7");
     await openCard(admin(), /Иван/);
     await admin().press("Исключить из: Минздрав");
     expect(admin().lastText()).toContain(
-      `В органе «Министерство здравоохранения» не останется исполнителей, а у него открыто сообщение № ${waiting}: взять в работу будет некому.`,
+      "В органе «Министерство здравоохранения» не останется исполнителей. " +
+        `Открытое сообщение органа: не взято в работу — № ${waiting}. ` +
+        "Кураторам сообщим, чтобы направили его другому органу; или пригласите исполнителя — /invite.",
     );
     await admin().press("Да, исключить");
     expect(paragraphs()).toContain(
-      `В органе «Министерство здравоохранения» не осталось исполнителей, а открыты № ${waiting}: ` +
-        "об этом сообщено кураторам. Пригласите исполнителя — /invite.",
+      "В органе «Министерство здравоохранения» не осталось исполнителей (в рабочем чате некому взять сообщения). " +
+        `Открытое сообщение органа: не взято в работу — № ${waiting}. Об этом сообщено кураторам. ` +
+        "Пригласите исполнителя — /invite.",
     );
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
-      "Иван больше не исполнитель органа «Министерство здравоохранения», других исполнителей у органа нет. " +
-        `Открытые сообщения органа некому взять в работу: № ${waiting}. Направьте их другому органу кнопкой ` +
-        "«Переназначить» на карточке (карточки — кнопками ниже) или попросите администратора пригласить исполнителя.",
+      "Иван больше не исполнитель органа «Министерство здравоохранения», а других исполнителей у органа нет " +
+        `(в рабочем чате некому взять сообщения). Открытое сообщение органа: не взято в работу — № ${waiting}. ` +
+        "Направьте его другому органу кнопкой «Переназначить» на карточке (карточка — кнопкой ниже) " +
+        "или попросите администратора пригласить исполнителя.",
     );
     expect(lastLabels(OFFICE.curatorsChat)).toEqual([`№ ${waiting}`]);
+  });
+
+  it("the last executor taken out holding one post while others wait: one paragraph to the admin, one message to the curators", async () => {
+    const held = await seedIncidentInWork(h, health);
+    const waiting = routedTo(health, "https://vk.com/wall-1_7");
+    const another = routedTo(health, "https://vk.com/wall-1_8");
+    await openCard(admin(), /Иван/);
+    await admin().press("Исключить из: Минздрав");
+    expect(admin().lastText()).toBe(
+      "Иван: исключить из органа «Министерство здравоохранения»? Сообщения органа ему станут недоступны.\n\n" +
+        "В органе «Министерство здравоохранения» не останется исполнителей. Открытые сообщения органа: " +
+        `в работе у сотрудника — № ${held}; не взяты в работу — № ${waiting}, № ${another}. ` +
+        "Кураторам сообщим, чтобы направили их другому органу; или пригласите исполнителя — /invite.",
+    );
+    const curatorsBefore = h.texts(OFFICE.curatorsChat).length;
+    await admin().press("Да, исключить");
+    expect(paragraphs()).toEqual([
+      "Готово. Иван больше не исполнитель органа «Министерство здравоохранения».",
+      "Доступа к боту у сотрудника больше нет.",
+      "В органе «Министерство здравоохранения» не осталось исполнителей (в рабочем чате некому взять сообщения). " +
+        `Открытые сообщения органа: было в работе у сотрудника — № ${held}; не взяты в работу — № ${waiting}, ` +
+        `№ ${another}. Об этом сообщено кураторам. Пригласите исполнителя — /invite.`,
+      "Если сотрудник состоит в рабочих чатах («Минздрав: обращения»), удалите его оттуда: бот этого не делает.",
+      "Сотруднику сообщено лично.",
+    ]);
+    expect(h.texts(OFFICE.curatorsChat).slice(curatorsBefore)).toEqual([
+      "Иван больше не исполнитель органа «Министерство здравоохранения», а других исполнителей у органа нет " +
+        "(в рабочем чате некому взять сообщения). Открытые сообщения органа: было в работе у сотрудника — " +
+        `№ ${held}; не взяты в работу — № ${waiting}, № ${another}. Направьте их другому органу кнопкой ` +
+        "«Переназначить» на карточке (карточки — кнопками ниже) или попросите администратора пригласить исполнителя.",
+    ]);
+    expect(lastLabels(OFFICE.curatorsChat)).toEqual([`№ ${held}`, `№ ${waiting}`, `№ ${another}`]);
+  });
+
+  it("a post whose holder left reads «в работе, ответственного нет» on its cards and in /list", async () => {
+    const petr = h.seedPerson(3002, "Пётр", [], [health]);
+    const id = await seedIncidentInWork(h, health);
+    await openCard(admin(), /Иван/);
+    await admin().press("Исключить из: Минздрав");
+    await admin().press("Да, исключить");
+    const card = (chatId: number) => h.texts(chatId).find((text) => text.startsWith(`Сообщение № ${id} · `));
+    expect(card(OFFICE.healthChat)).toMatch(/^Состояние: в работе, ответственного нет$/m);
+    expect(card(OFFICE.curatorsChat)).toMatch(/^Состояние: в работе, ответственного нет$/m);
+    await petr.send("/list");
+    expect(petr.lastText()).toMatch(new RegExp(`^№ ${id} · .* · в работе, ответственного нет$`, "m"));
   });
 
   it("the last executor taken out after giving the organization's part: nothing is left to do, nobody is warned", async () => {
@@ -395,7 +462,7 @@ describe("taking access away", () => {
     await admin().press("Да, закрыть доступ");
     // The admin also hears that the curators' chat refuses the bot (once per chat).
     expect(admin().texts().join("\n")).toMatch(
-      /В органе «Министерство образования» не осталось исполнителей и нет рабочего чата: кураторам сообщить не удалось \(бот не может им писать\) — передайте им это сами\./,
+      /В органе «Министерство образования» не осталось исполнителей и нет рабочего чата\. Открытое сообщение органа: было в работе у сотрудника — № \d+\. Кураторам сообщить не удалось \(бот не может им писать\) — передайте им это сами\./,
     );
   });
 
@@ -428,16 +495,16 @@ describe("taking access away", () => {
     expect(paragraphs()).toEqual([
       "Готово. Пётр: доступ к боту закрыт. Запись о сотруднике и история его действий сохранены.",
       "Доступа к боту у сотрудника больше нет.",
-      `В работе у сотрудника было 1 сообщение: «Министерство образования» — № ${second}.`,
-      "В органе «Министерство образования» не осталось исполнителей и нет рабочего чата: об этом сообщено " +
-        "кураторам. Пригласите исполнителя — /invite.",
+      "В органе «Министерство образования» не осталось исполнителей и нет рабочего чата. " +
+        `Открытое сообщение органа: было в работе у сотрудника — № ${second}. Об этом сообщено кураторам. ` +
+        "Пригласите исполнителя — /invite.",
       "Сотруднику сообщено лично.",
     ]);
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "Пётр больше не исполнитель органа «Министерство образования», а других исполнителей и рабочего чата " +
-        "у органа нет. Сообщения, которые были у этого сотрудника в работе, некому передать: " +
-        `№ ${second}. Направьте их другому органу кнопкой «Переназначить» на карточке (карточки — кнопками ` +
-        "ниже) или попросите администратора пригласить исполнителя.",
+        `у органа нет. Открытое сообщение органа: было в работе у сотрудника — № ${second}. Направьте его ` +
+        "другому органу кнопкой «Переназначить» на карточке (карточка — кнопкой ниже) или попросите " +
+        "администратора пригласить исполнителя.",
     );
     // The card, one tap away, carries «Переназначить».
     await h.user(OFFICE.curator, "Ольга").press(`№ ${second}`, h.group(OFFICE.curatorsChat, "Кураторы"));
@@ -469,6 +536,51 @@ describe("taking access away", () => {
     expect(
       h.db.select().from(people).where(eq(people.telegramId, OFFICE.head)).get()?.blockedAt,
     ).not.toBeNull();
+  });
+});
+
+describe("an executor joining", () => {
+  beforeEach(() => start());
+
+  it("gets the organization's open posts, each card a tap away", async () => {
+    const held = await seedIncidentInWork(h, health);
+    const waiting = routedTo(health, "https://vk.com/wall-1_7");
+    const token = await executorInvite();
+    const nina = h.user(3005, "Нина");
+    await nina.send(`/start ${token}`);
+    const [welcome, list] = nina.texts();
+    expect(welcome).toMatch(
+      /^Готово! Вы зарегистрированы как исполнитель органа «Министерство здравоохранения»/,
+    );
+    expect(list).toMatch(/^Открытые сообщения: 2\n\n/);
+    expect(list).toMatch(new RegExp(`^№ ${held} · .* · в работе$`, "m"));
+    expect(list).toMatch(new RegExp(`^№ ${waiting} · .* · направлено$`, "m"));
+    expect(lastLabels(nina.id)).toEqual([`№ ${held}`, `№ ${waiting}`]);
+    await nina.press(`№ ${waiting}`);
+    expect(nina.lastText()).toMatch(new RegExp(`^Сообщение № ${waiting} · `));
+    expect(lastLabels(nina.id)).toContain("Взять в работу");
+    // Иван is still there: the curators were never told the organization had nobody.
+    expect(h.texts(OFFICE.curatorsChat).join("\n")).not.toContain("снова есть исполнитель");
+  });
+
+  it("the first after the last one left: the curators hear the organization has an executor again, quietly at night", async () => {
+    const held = await seedIncidentInWork(h, health);
+    const waiting = routedTo(health, "https://vk.com/wall-1_7");
+    await openCard(admin(), /Иван/);
+    await admin().press("Исключить из: Минздрав");
+    await admin().press("Да, исключить");
+    const token = await executorInvite();
+    h.clock.set("2026-11-23T16:00:00Z"); // 21:00 in Yekaterinburg
+    const nina = h.user(3005, "Нина");
+    await nina.send(`/start ${token}`);
+    expect(nina.lastText()).toMatch(new RegExp(`^№ ${held} · .* · в работе, ответственного нет$`, "m"));
+    const notice =
+      "В органе «Министерство здравоохранения» снова есть исполнитель: Нина. " +
+      `Открытые сообщения органа теперь есть кому взять в работу: № ${held}, № ${waiting}.`;
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(notice);
+    expect(lastLabels(OFFICE.curatorsChat)).toEqual([`№ ${held}`, `№ ${waiting}`]);
+    const sent = h.fake.callsOf("sendMessage").filter((call) => call.params.text === notice);
+    expect(sent.map((call) => call.params.disable_notification)).toEqual([true]);
   });
 });
 

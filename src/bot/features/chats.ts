@@ -15,7 +15,7 @@ import {
   countInactiveOrganizations,
   getOrganization,
   listOrganizations,
-  openWorkOf,
+  openPostsOf,
 } from "../../app/organizations.js";
 import { markBlocked, personName, reachableMembers } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
@@ -279,7 +279,7 @@ chats.on("my_chat_member", async (ctx) => {
   if (!bound) return;
   ctx.log.warn({ chatId: chat.id }, "bot removed from a bound chat");
   const { organizationId } = bound;
-  const open = organizationId === null ? [] : openPosts(ctx, organizationId);
+  const open = organizationId === null ? [] : openPostsOf(db, organizationId);
   const text = t.chat.botRemoved(bound.title, describeBinding(bound), {
     by: removedBy(ctx.myChatMember.from),
     curators: bound.purpose === "curators",
@@ -293,11 +293,6 @@ chats.on("my_chat_member", async (ctx) => {
     await notifyCurators(ctx.app, ctx.api, lost);
   }
 });
-
-/** The organization's posts it still has to act on, by number. */
-function openPosts(ctx: BotContext, organizationId: number): number[] {
-  return [...new Set(openWorkOf(ctx.app.db, organizationId, "owed").map((work) => work.incidentId))];
-}
 
 /** Who removed the bot, as Telegram names them; none for a bot (the bot itself, an anonymous administrator). */
 function removedBy(from: User): string | undefined {

@@ -60,7 +60,7 @@ import { announceDetail, postAbout } from "../../flows/intake.js";
 import { routeFlow } from "../../flows/routing.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
-import { partStateText, syncCards } from "../cards.js";
+import { heldByNobody, partStateText, syncCards } from "../cards.js";
 import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
 import { announceEach, cardDeps, showCardIn, splitMessage, topicOf } from "../delivery.js";
@@ -681,12 +681,14 @@ function listedState(incident: Incident, scope: ListScope, rules: ActionRules): 
         )
       : [];
   const part = own.every((a) => a.role === "coexecutor") ? own[0] : undefined;
-  return part ? partStateText(part, rules) : tr.shortState[incident.row.state];
+  if (part) return partStateText(part, rules);
+  return heldByNobody(incident) ? t.card.heldByNobody : tr.shortState[incident.row.state];
 }
 
 /**
- * A chat just bound to an organization (`null`: the curators) gets its open posts as `/list` shows
- * them there, each card a tap away: it starts with what is owed, not with an empty chat.
+ * A chat just bound to an organization (`null`: the curators), or an executor who just joined one,
+ * gets its open posts as `/list` shows them there, each card a tap away: it starts with what is
+ * owed, not with an empty chat.
  */
 export async function showOpenPosts(ctx: BotContext, organizationId: number | null): Promise<void> {
   const scope: ListScope =

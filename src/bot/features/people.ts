@@ -44,7 +44,7 @@ import { briefNewHead } from "../new-head.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { chatRefused } from "../refused-chats.js";
 import { ROLE_NAMES, t } from "../texts.js";
-import { tp } from "../texts-people.js";
+import { type LeftPosts, tp } from "../texts-people.js";
 
 export const people = new Features<BotContext>();
 const admin = requirePermission("managePeople");
@@ -262,7 +262,6 @@ onAccessChange("ppl.ask", async (ctx, request) => {
     question,
     ...(plan.keptAdmin ? [tp.confirm.keptAdmin] : []),
     ...heldLines(ctx, plan),
-    ...(plan.orphaned.length > 0 ? [tp.confirm.orphaned(plan.orphaned)] : []),
     ...(plan.lastCurator ? [tp.confirm.lastCurator] : []),
   ].join("\n\n");
   const yes =
@@ -295,7 +294,7 @@ onAccessChange("ppl.do", async (ctx, request) => {
     ...(plan.keptAdmin ? [tp.confirm.keptAdmin] : []),
     tp.done.nowRoles(roleNames(after)),
     ...(await announceHeld(ctx, name, plan)),
-    ...(await announceOrphaned(ctx, name, plan)),
+    ...(await announceNobodyLeft(ctx, name, plan)),
     ...(plan.lastCurator ? [tp.confirm.lastCurator] : []),
     ...groupChatsHint(ctx, plan),
   ];
@@ -321,34 +320,66 @@ async function refreshHeldCards(ctx: BotContext, plan: AccessPlan): Promise<void
   }
 }
 
+/** An organization the person leaves (or would leave) with no executor, and its open posts. */
+interface LeftAlone extends LeftPosts {
+  organizationId: number;
+}
+
+/**
+ * The organizations the person is the last executor of, with the posts they hold there and those
+ * nobody does: the same before the change and after it (the person is no longer a member then).
+ */
+function leftAlone(ctx: BotContext, plan: AccessPlan): LeftAlone[] {
+  const { db } = ctx.app;
+  const ids = (list: HeldIncidents[], organizationId: number) =>
+    list.find((o) => o.organizationId === organizationId)?.incidentIds ?? [];
+  return plan.organizations.flatMap(({ id, name }) => {
+    const alone = telegramIdsOfMembers(db, [id]).every((member) => member === plan.person.telegramId);
+    const left = {
+      organizationId: id,
+      organizationName: name,
+      held: ids(plan.held, id),
+      untaken: ids(plan.orphaned, id),
+    };
+    return alone && left.held.length + left.untaken.length > 0 ? [left] : [];
+  });
+}
+
+/** The posts the person holds in organizations that keep other executors: those pass them on. */
+function passedOn(ctx: BotContext, plan: AccessPlan): HeldIncidents[] {
+  const alone = new Set(leftAlone(ctx, plan).map((o) => o.organizationId));
+  return plan.held.filter((held) => !alone.has(held.organizationId));
+}
+
 /**
  * What the admin is told before confirming of the posts the person holds: an organization keeping
- * other executors hears to pass them on; one left with nobody, the curators route them again.
+ * other executors hears to pass them on; of one left with nobody, one paragraph says which posts
+ * the person holds and which nobody has taken, and that the curators will route them elsewhere.
  */
 function heldLines(ctx: BotContext, plan: AccessPlan): string[] {
-  const alone = (held: HeldIncidents) =>
-    telegramIdsOfMembers(ctx.app.db, [held.organizationId]).every((id) => id === plan.person.telegramId);
-  const passed = plan.held.filter((held) => !alone(held));
+  const passed = passedOn(ctx, plan);
   return [
     ...(passed.length > 0 ? [tp.confirm.held(passed)] : []),
-    ...plan.held.filter(alone).map((held) => tp.confirm.heldAlone(held)),
+    ...leftAlone(ctx, plan).map((o) => tp.confirm.nobodyLeft(o)),
   ];
 }
 
 /**
- * Posts the person held go on with someone else: their organization hears which (its chat, or its
- * other executors privately); with nobody there the bot can write to — no one left, or all who are
- * left block the bot — the curators do, to route them again or reach the executors another way.
- * The admin hears which organizations were told and which were not.
+ * Posts the person held go on with someone else in their organization: it hears which (its chat,
+ * or its other executors privately); when all who are left block the bot and it has no chat, the
+ * curators do, to reach the executors another way or route them again. The admin hears which
+ * organizations were told and which were not. An organization left with nobody is
+ * announceNobodyLeft's.
  */
 async function announceHeld(ctx: BotContext, name: string, plan: AccessPlan): Promise<string[]> {
-  if (plan.held.length === 0) return [];
+  const passed = passedOn(ctx, plan);
+  if (passed.length === 0) return [];
   const notTold: (string | undefined)[] = [];
-  for (const held of plan.held) notTold.push(await announceHeldOf(ctx, name, held));
+  for (const held of passed) notTold.push(await announceHeldOf(ctx, name, held));
   const allTold = notTold.every((line) => line === undefined);
   return [
-    tp.done.held(plan.held, allTold),
-    ...plan.held.flatMap((held, i) => {
+    tp.done.held(passed, allTold),
+    ...passed.flatMap((held, i) => {
       const line = notTold[i];
       if (line !== undefined) return [line];
       return allTold ? [] : [tp.done.organizationTold(held)];
@@ -381,26 +412,28 @@ async function announceHeldOf(
     return heard === "organization" ? undefined : tp.done.notDelivered(organization, heard === "curators");
   }
   const blocking = members.map((telegramId) => personName(db, telegramId));
-  const hasChat = chatOfOrganization(db, organizationId) !== undefined;
   const told = await notifyCurators(
     ctx.app,
     ctx.api,
-    tp.curatorsNotice(name, organization, incidentIds, blocking, hasChat),
+    tp.curatorsNotice(name, organization, incidentIds, blocking),
     cards,
   );
-  return tp.done.nobodyLeft(organization, blocking, told, hasChat);
+  return tp.done.unreachable(organization, blocking, told);
 }
 
 /**
- * An organization left with no executor: its open posts nobody holds have nobody to take them, and
- * its work chat nobody with access to read it. The curators hear which, to route them elsewhere.
+ * An organization left with no executor: its open posts — those the person held and those nobody
+ * holds — have nobody to take them, and its work chat nobody with access to read it. The curators
+ * hear which in one message, to route them elsewhere; the admin, whether they were told.
  */
-async function announceOrphaned(ctx: BotContext, name: string, plan: AccessPlan): Promise<string[]> {
+async function announceNobodyLeft(ctx: BotContext, name: string, plan: AccessPlan): Promise<string[]> {
   const lines: string[] = [];
-  for (const o of plan.orphaned) {
-    const notice = tp.orphanedNotice(name, o.organizationName, o.incidentIds);
-    const told = await notifyCurators(ctx.app, ctx.api, notice, cardButtons(o.incidentIds));
-    lines.push(tp.done.orphaned(o, told));
+  for (const o of leftAlone(ctx, plan)) {
+    const hasChat = chatOfOrganization(ctx.app.db, o.organizationId) !== undefined;
+    const ids = [...o.held, ...o.untaken];
+    const notice = tp.nobodyLeftNotice(name, o, hasChat);
+    const told = await notifyCurators(ctx.app, ctx.api, notice, cardButtons(ids));
+    lines.push(tp.done.nobodyLeft(o, told, hasChat));
   }
   return lines;
 }

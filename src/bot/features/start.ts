@@ -1,16 +1,18 @@
 import { listBoundChats } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { redeemInvite } from "../../app/invites.js";
-import { getOrganization, listOrganizations } from "../../app/organizations.js";
-import { findPerson, hasStaff } from "../../app/people.js";
-import { rolesOf } from "../../domain/access.js";
+import { getOrganization, listOrganizations, openPostsOf } from "../../app/organizations.js";
+import { findPerson, hadExecutorsBefore, hasStaff, telegramIdsOfMembers } from "../../app/people.js";
+import { displayName, type Person, rolesOf } from "../../domain/access.js";
 import { setPersonCommands } from "../commands.js";
 import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
-import { cardDeps } from "../delivery.js";
+import { cardDeps, notifyCurators } from "../delivery.js";
+import { cardButtons } from "../keyboards.js";
 import { briefNewHead } from "../new-head.js";
 import { type SetupStep, t } from "../texts.js";
 import { tp } from "../texts-people.js";
+import { showOpenPosts } from "./incidents.js";
 
 export const start = new Features<BotContext>();
 
@@ -44,7 +46,26 @@ privateChat.command("start", async (ctx) => {
   // The significant posts announced before this head came are still theirs to know of, if they get them.
   if (result.role === "head" && !result.alreadyHad)
     await briefNewHead(cardDeps(ctx.app, ctx.api), result.personId);
+  if (result.role === "executor" && !result.alreadyHad && result.organizationId !== null && person)
+    await briefNewExecutor(ctx, person, result.organizationId);
 });
+
+/**
+ * An executor who joins starts with the organization's open posts, as a chat bound to it does. Its
+ * first one since the last left: the curators, told then that nobody was left to take its posts,
+ * hear it has one again, with the posts still open.
+ */
+async function briefNewExecutor(ctx: BotContext, person: Person, organizationId: number): Promise<void> {
+  await showOpenPosts(ctx, organizationId);
+  const { db } = ctx.app;
+  if (telegramIdsOfMembers(db, [organizationId]).length > 1 || !hadExecutorsBefore(db, organizationId))
+    return;
+  const open = openPostsOf(db, organizationId);
+  const organization = getOrganization(db, organizationId);
+  if (open.length === 0 || !organization) return;
+  const notice = tp.executorBack(organization.name, displayName(person), open);
+  await notifyCurators(ctx.app, ctx.api, notice, cardButtons(open));
+}
 
 /** What the office still lacks: an admin starting the bot in a new one is told where to begin. */
 function setupLeft(ctx: BotContext): SetupStep[] {
