@@ -213,6 +213,8 @@ export const td = {
     (kept
       ? "Черновик сохранён."
       : "Ваш текст не сохранён: скопируйте его из предпросмотра выше, если он нужен."),
+  /** `closed`: how the post was closed, as the card's notices say it. */
+  notSubmittedClosed: (closed: string) => `Не отправлено. ${closed} Готовить ответ не нужно.`,
   notSubmittedRights: (id: number) =>
     `Не отправлено: вы больше не основной исполнитель сообщения № ${id}. Черновик сохранён.`,
   cancelled: (id: number, kept: boolean, button: string) =>

@@ -32,6 +32,7 @@ import { t } from "../bot/texts.js";
 import { DRAFT_BUTTON, ta } from "../bot/texts-answers.js";
 import { td } from "../bot/texts-drafts.js";
 import { tr } from "../bot/texts-incidents.js";
+import { ti } from "../bot/texts-intake.js";
 import type { Attachment } from "../db/schema.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
@@ -366,6 +367,12 @@ async function submit(
   if (!result.ok) {
     const now = loadIncident(deps.db, incidentId);
     if (!now) return { ok: false, text: td.notFound(incidentId) };
+    // Closed meanwhile (deleted, say): its executors no longer have it, but that is not why.
+    if (now.row.state === "closed") {
+      const reason = now.row.closedReason;
+      const closed = reason ? ti.closed[reason](incidentId) : tr.closed(incidentId);
+      return { ok: false, text: td.notSubmittedClosed(closed) };
+    }
     if (result.refusal === "forbidden") return { ok: false, text: td.notSubmittedRights(incidentId) };
     // A colleague's draft sent meanwhile cleared this purpose's work, this person's too.
     const kept = loadDraftWork(deps.db, incidentId, person.id, purpose) !== undefined;

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { latestDrafts, loadDraftWork, publishAnswer, requestRework } from "../../src/app/answers.js";
 import { unbindChat } from "../../src/app/chats.js";
-import { routeIncident } from "../../src/app/incidents.js";
+import { closeUnanswered, routeIncident } from "../../src/app/incidents.js";
 import { findPerson, grantRole, isBlocked } from "../../src/app/people.js";
 import { roleGrants } from "../../src/db/schema.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
@@ -913,6 +913,23 @@ describe("an interrupted draft", () => {
       `Не отправлено. Сообщение № ${id}: на согласовании, автор проекта — Иван. ` +
         "Ваш текст не сохранён: скопируйте его из предпросмотра выше, если он нужен.",
     );
+  });
+
+  it("a post closed while its draft was written: «Отправить» says it was closed and why, not that the executor lost it", async () => {
+    const id = await office();
+    await writeDraft();
+    closeUnanswered(h.db, {
+      incidentId: id,
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+      reason: "void",
+    });
+    await executor.press("Отправить на согласование");
+    expect(executor.lastText()).toBe(
+      `Не отправлено. Сообщение № ${id} закрыто без ответа: пост удалён или зарегистрирован ошибочно. ` +
+        "Готовить ответ не нужно.",
+    );
+    expect(curatorsDraft()).toEqual([]);
   });
 
   it("photos sent before the text are kept when the dialogue is left before the text", async () => {
