@@ -1,8 +1,9 @@
 /**
  * What a curator learns about a post after registering it: its importance (a post registered with
  * one tap is always «обычное»), its topic and its place; and what he corrects: the post's text and
- * author (words of his own pasted with the link, say). Each correction is a change of the incident
- * like any other: one transaction that checks it, bumps the version and writes the audit event.
+ * author (words of his own pasted with the link, say), and its link (the citizen deleted the post and
+ * posted it again, or a wrong link was registered). Each correction is a change of the incident like
+ * any other: one transaction that checks it, bumps the version and writes the audit event.
  * Also the query a surge counts (Orenburg p.21, Georgievsk p.24): posts on one topic or place.
  */
 import { and, asc, eq, gte, isNotNull, isNull, ne, or } from "drizzle-orm";
@@ -11,8 +12,16 @@ import { IMPORTANCES, incidents } from "../db/schema.js";
 import { hasRole, type Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
+import { parseSourceLink } from "../domain/source-link.js";
 import { audit, incidentEvents, madeByThisUpdate } from "./audit.js";
-import { type Incident, type IncidentRow, loadIncident, type TransitionRefusal } from "./incidents.js";
+import {
+  type Incident,
+  type IncidentRow,
+  incidentsAtLink,
+  loadIncident,
+  postKeyOf,
+  type TransitionRefusal,
+} from "./incidents.js";
 
 export type Subject = "topic" | "place";
 /** A detail the curator types in the menu's dialogue: the topic and place, the post's text and author. */
@@ -22,7 +31,12 @@ export type PostDetail =
   | { field: "importance"; value: Importance }
   | { field: TypedDetail; value: string | null }
   /** The post's own publication time (Orenburg p.13 counts the final answer from it). */
-  | { field: "postedAt"; value: Date };
+  | { field: "postedAt"; value: Date }
+  /**
+   * The post's link as parsed (its normalised address), checked already (see linkTakenBy): the
+   * number, holder, drafts and deadlines stay.
+   */
+  | { field: "link"; value: string };
 
 /** The audit event's action for each field, as «История» names it. */
 export const DETAIL_ACTIONS = {
@@ -32,6 +46,7 @@ export const DETAIL_ACTIONS = {
   text: "setText",
   author: "setAuthor",
   postedAt: "setPostedAt",
+  link: "setLink",
 } as const;
 
 export type DetailResult =
@@ -40,7 +55,8 @@ export type DetailResult =
    * the post's importance as the change found it (a lowering is told to the heads, a raise is not).
    */
   | { ok: true; incident: Incident; changed: boolean; importanceBefore: Importance }
-  | { ok: false; refusal: TransitionRefusal };
+  /** `takenBy`: the new link is that post's, registered since it was checked ("changed"). */
+  | { ok: false; refusal: TransitionRefusal; takenBy?: number };
 
 /** Whether the post is still being worked on: its details may be corrected until it is answered or closed. */
 export function detailsEditable(incident: Pick<Incident, "state">): boolean {
@@ -48,10 +64,11 @@ export function detailsEditable(incident: Pick<Incident, "state">): boolean {
 }
 
 /**
- * Sets the post's importance, topic, place, text, author or date. Curators only; `expectedVersion` is the version the
- * curator saw: if the same detail was set since (another curator's change, say), nothing is done
- * ("changed"). The workflow moving on meanwhile (routed, taken into work), or another detail set, is
- * no conflict: the curator overwrites nothing he did not see.
+ * Sets the post's importance, topic, place, text, author, date or link. Curators only;
+ * `expectedVersion` is the version the curator saw: if the same detail was set since (another
+ * curator's change, say), nothing is done ("changed"); a link registered since for another post is
+ * refused so too, naming it (`takenBy`). The workflow moving on meanwhile (routed, taken into work),
+ * or another detail set, is no conflict: the curator overwrites nothing he did not see.
  */
 export function changePostDetail(
   db: Db,
@@ -74,11 +91,11 @@ export function changePostDetail(
       if (!detailsEditable(before)) return { ok: false, refusal: "wrong_state" };
       if (input.expectedVersion !== undefined && staleFor(tx, before, action, input.expectedVersion))
         return { ok: false, refusal: "changed" };
-      const from = before.row[field];
-      const same =
-        from instanceof Date && value instanceof Date ? from.getTime() === value.getTime() : from === value;
       const importanceBefore = before.row.importance;
-      if (same) return { ok: true, incident: before, changed: false, importanceBefore };
+      if (sameValue(before.row, input.detail))
+        return { ok: true, incident: before, changed: false, importanceBefore };
+      const takenBy = field === "link" ? linkTakenBy(tx, before.id, linkColumns(value).linkKey) : undefined;
+      if (takenBy !== undefined) return { ok: false, refusal: "changed", takenBy };
       return {
         ok: true,
         incident: writeDetail(tx, before, input.detail, input.actor.id, input.now),
@@ -113,6 +130,29 @@ export function keepHigherImportance(
     },
     { behavior: "immediate" },
   );
+}
+
+/** Whether the post already has this value: a link, however it is written (the mobile site, say). */
+function sameValue(row: IncidentRow, detail: PostDetail): boolean {
+  if (detail.field === "link") return postKeyOf(row.linkKey) === linkColumns(detail.value).linkKey;
+  const from = row[detail.field];
+  const value = detail.value;
+  return from instanceof Date && value instanceof Date ? from.getTime() === value.getTime() : from === value;
+}
+
+/**
+ * The post registered at a link other than this one: a link is one post's (the duplicate key is
+ * unique), so it cannot become this one's.
+ */
+export function linkTakenBy(db: Tx, incidentId: number, linkKey: string): number | undefined {
+  return incidentsAtLink(db, linkKey).find((row) => row.id !== incidentId)?.id;
+}
+
+/** The columns of a link checked already: its address, duplicate key and network. */
+function linkColumns(link: string): Pick<IncidentRow, "link" | "linkKey" | "network"> {
+  const parsed = parseSourceLink(link);
+  if (!parsed.ok) throw new Error(`a post's new link is invalid: ${parsed.problem}`);
+  return { link: parsed.url, linkKey: parsed.key, network: parsed.network };
 }
 
 /** Whether someone else has set the post's importance since its registration (the card's «Важность»). */
@@ -152,8 +192,12 @@ function writeDetail(tx: Tx, before: Incident, detail: PostDetail, actorId: numb
   return loadIncident(tx, before.id) as Incident;
 }
 
-function columnOf(detail: PostDetail): Partial<Pick<IncidentRow, "importance" | TypedDetail | "postedAt">> {
+function columnOf(
+  detail: PostDetail,
+): Partial<Pick<IncidentRow, "importance" | TypedDetail | "postedAt" | "link" | "linkKey" | "network">> {
   switch (detail.field) {
+    case "link":
+      return linkColumns(detail.value);
     case "postedAt":
       return { postedAt: detail.value };
     case "importance":

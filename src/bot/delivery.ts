@@ -36,6 +36,17 @@ import { tr } from "./texts-incidents.js";
 
 export const MESSAGE_LIMIT = 4096;
 
+/**
+ * How a notice sounds. `ring`: with sound at night too (a significant post); `quiet`: without sound
+ * even in working time (news with nothing to do at once); otherwise quiet only outside working time
+ * (quietOutsideWorkingTime). `replyTo`: the message it points to, such as the card to act on.
+ */
+export interface Sound {
+  ring?: boolean;
+  quiet?: boolean;
+  replyTo?: number;
+}
+
 export function cardDeps(deps: AppDeps, api: Api): CardDeps {
   return { api, db: deps.db, sla: deps.sla, clock: deps.clock, log: deps.log, config: deps.config };
 }
@@ -87,11 +98,7 @@ export async function sendLong(
   /** Pieces: kept whole where they can (see splitPieces). */
   text: string | readonly string[],
   keyboard?: InlineKeyboard,
-  /**
-   * `ring`: with sound at night too (a significant post); otherwise quiet then (quietOutsideWorkingTime).
-   * `replyTo`: the message it points to, such as the card to act on.
-   */
-  options: { ring?: boolean; replyTo?: number } = {},
+  options: Sound = {},
 ): Promise<boolean> {
   try {
     await sendParts(api, chatId, text, keyboard, options);
@@ -129,10 +136,14 @@ async function sendParts(
   chatId: number,
   text: string | readonly string[],
   keyboard?: InlineKeyboard,
-  options: { ring?: boolean; replyTo?: number } = {},
+  options: Sound = {},
 ): Promise<void> {
   const parts = typeof text === "string" ? splitMessage(text) : splitPieces(text);
-  const sound = options.ring ? { disable_notification: false } : {};
+  const sound = options.ring
+    ? { disable_notification: false }
+    : options.quiet
+      ? { disable_notification: true }
+      : {};
   for (const [i, part] of parts.entries()) {
     const first =
       i === 0 && options.replyTo !== undefined
@@ -234,12 +245,12 @@ export async function tellCuratorsInsteadOf(
 
 /** A notice to the organization (see organizationChats): whether anyone there got it. */
 export async function tellOrganization(
-  deps: AppDeps,
+  deps: Omit<RefusalDeps, "api">,
   api: Api,
   organizationId: number,
   text: string,
   keyboard?: InlineKeyboard,
-  options: { ring?: boolean } = {},
+  options: Sound = {},
 ): Promise<boolean> {
   let told = false;
   for (const chatId of organizationChats(deps, organizationId))

@@ -109,9 +109,10 @@ export interface BotOptions {
  * 28: a link question cancelled after «Согласовать и разместить лично» sends the executors the approved text;
  * 29: the rework notice of an answer offers «Промежуточный ответ» where the card does; 30: an
  * answer's link (or an interim one's) is told to the heads told of the post; 31: a final answer's
- * draft begun from the answer's earlier one keeps that in its saved work, shown to the curators when resumed.
+ * draft begun from the answer's earlier one keeps that in its saved work, shown to the curators when
+ * resumed; 32: a post's details change its link, and a draft sent for a post closed meanwhile says it was closed.
  */
-const CONVERSATIONS_VERSION = 31;
+const CONVERSATIONS_VERSION = 32;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -336,6 +336,15 @@ export const tr = {
       set: (id: number, at: string) =>
         `Сообщение № ${id}: пост опубликован ${at}. Сроки, которые считаются от даты поста, пересчитаны.`,
     },
+    link: {
+      button: "Ссылка на пост",
+      ask: (id: number, current: string) =>
+        `Сообщение № ${id}: пришлите новую ссылку на пост (например, автор удалил пост и опубликовал его заново). ` +
+        `Номер, сроки и начатая работа сохранятся. Отмена — /cancel.\nСейчас: ${current}`,
+      taken: (other: number) =>
+        `Эта ссылка уже зарегистрирована: сообщение № ${other}. Пришлите другую ссылку или /cancel.`,
+      set: (id: number, link: string) => `Сообщение № ${id}: новая ссылка на пост — ${link}`,
+    },
     repeat: {
       button: "Повторное к …",
       ask: (id: number) =>
@@ -421,7 +430,7 @@ export const tr = {
         value ? `Сообщение № ${id}: автор — ${quotedEnd(value)}` : `Сообщение № ${id}: автор убран.`,
     } satisfies Record<TypedDetail, unknown>,
     same: "Так уже записано: ничего не изменено.",
-    /** `button`: the menu's button that asked it («Тема», «Место», «Текст поста», «Дата поста»). */
+    /** `button`: the menu's button that asked it («Тема», «Место», «Текст поста», «Дата поста», «Ссылка на пост»). */
     changedWhileTyping: (id: number, button: string) =>
       `Пока вы писали, сообщение № ${id} изменилось, поэтому ничего не записано. ` +
       `Меню выше обновлено: посмотрите и нажмите «${button}» ещё раз.`,
@@ -493,6 +502,8 @@ export const tr = {
     setText: (to: string | undefined) => (to ? `текст поста: «${to}»` : "текст поста убран"),
     setAuthor: (to: string | undefined) => (to ? `автор: «${to}»` : "автор убран"),
     setPostedAt: (to: string | undefined) => `дата поста: ${to ?? "—"}`,
+    setLink: (from: string | undefined, to: string | undefined) =>
+      `ссылка изменена: ${from ?? "—"} → ${to ?? "—"}`,
     qualityMark: (mark: unknown) => `оценка качества ответа: ${typeof mark === "number" ? mark : "—"}`,
     curatorPosts: "«Размещу лично»: согласованный ответ размещает куратор",
     curatorGaveUp: "«Размещу лично» отменено: согласованный ответ размещает исполнитель",

@@ -165,6 +165,13 @@ export const ti = {
     start
       ? `Текст сообщения № ${id} уточнён куратором:\n«${start}»`
       : `Сообщение № ${id}: текст, процитированный в уведомлении, убран куратором — это был не текст поста.`,
+  /** To a head told of the post: the link his notice gave, changed by a curator since (the post published again, say). */
+  linkCorrected: (id: number, network: string, link: string) =>
+    `Ссылка на сообщение № ${id} изменена куратором:\n${network}: ${link}`,
+  /** To the organizations that have the post: its link changed; the work on it goes on. */
+  linkChanged: (id: number, link: string) =>
+    `Сообщение № ${id}: куратор изменил ссылку на пост, теперь: ${link}\n` +
+    "Номер сообщения, сроки и начатая работа прежние; ответ размещается под постом по новой ссылке.",
   /** To a head told of the post: its topic or place, set, corrected or removed by a curator since. */
   subjectCorrected: (id: number, subject: "topic" | "place", value: string | null) =>
     subject === "topic"

@@ -1,14 +1,20 @@
 /**
  * «Изменить сведения» on the curators' card: a menu where a curator raises or lowers the post's
  * importance with one tap and sets or corrects its topic and place, or the post's text and author (the
- * cards quote them to the executors), in a short dialogue. Raised to
- * «социально значимое», the post goes to the heads at once, as one registered so does (Orenburg p.21,
- * Georgievsk p.24); a topic or place set counts toward a surge. Every button carries the version the
+ * cards quote them to the executors), or its link (the post deleted and posted again), in a short
+ * dialogue. Raised to «социально значимое», the post goes to the heads at once, as one registered so
+ * does (Orenburg p.21, Georgievsk p.24); a topic or place set counts toward a surge. Every button carries the version the
  * curator saw: a change made meanwhile (by another curator, say) is shown, not overwritten unseen.
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { changePostDetail, detailsEditable, type PostDetail, type TypedDetail } from "../app/importance.js";
+import {
+  changePostDetail,
+  detailsEditable,
+  linkTakenBy,
+  type PostDetail,
+  type TypedDetail,
+} from "../app/importance.js";
 import {
   type Incident,
   incidentsAtLink,
@@ -27,7 +33,7 @@ import { tr } from "../bot/texts-incidents.js";
 import { ti } from "../bot/texts-intake.js";
 import { displayName } from "../domain/access.js";
 import { type Importance, voidable } from "../domain/incident.js";
-import { findLinks, parseSourceLink } from "../domain/source-link.js";
+import { findLinks, parseSourceLink, postLinkIn } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import {
   aboutPost,
@@ -73,8 +79,9 @@ export function detailsMenu(
   keyboard.row();
   for (const subject of ["text", "author"] as const)
     keyboard.text(tr.edit.subject[subject], cb("imp.ask", id, subject, row.version));
+  keyboard.row().text(tr.edit.link.button, cb("imp.link", id, row.version));
   // A repeat found later than at registration (Orenburg p.15; Georgievsk p.19): linked once.
-  if (row.repeatOfId === null) keyboard.row().text(tr.edit.repeat.button, cb("imp.rep", id, row.version));
+  if (row.repeatOfId === null) keyboard.text(tr.edit.repeat.button, cb("imp.rep", id, row.version));
   // Deleted by its author, or registered by mistake: closed without an answer, out of the report.
   if (voidable(incident)) keyboard.row().text(tr.edit.void, cb("inc.void", id));
   keyboard.row().text(tr.edit.close, cb("imp.close", id));
@@ -168,18 +175,18 @@ async function waitForValue(
 }
 
 /**
- * Asks again until `check` takes the answer (a number: a post's number, a time); each refusal says
+ * Asks again until `check` takes the answer (a post's number, a time, a link); each refusal says
  * why (`refused`, see tellDone). Undefined once the curator cancels. The question loses its buttons
  * either way.
  */
-async function askUntilValid(
+async function askUntilValid<T extends number | string>(
   conversation: Flow,
   ctx: Context,
   prompt: Message,
   max: number,
-  check: (said: string) => { value: number } | { problem: string },
+  check: (said: string) => { value: T } | { problem: string },
   takesLinks = false,
-): Promise<{ value: number; refused: boolean } | undefined> {
+): Promise<{ value: T; refused: boolean } | undefined> {
   let refused = false;
   for (;;) {
     const reply = await waitForValue(conversation, prompt, max, takesLinks);
@@ -230,15 +237,18 @@ async function applyDetail(
     () => refreshMenu(outer.api, deps.sla.timezone, menu, incident),
   );
   if (result.ok) return { said: result.changed ? done : tr.edit.same, done: true };
+  if (result.takenBy !== undefined) return { said: tr.edit.link.taken(result.takenBy), done: false };
   const said =
     result.refusal === "changed"
       ? tr.edit.changedWhileTyping(
           incidentId,
           detail.field === "postedAt"
             ? tr.edit.postedAt.button
-            : detail.field === "importance"
-              ? tr.edit.button
-              : tr.edit.subject[detail.field],
+            : detail.field === "link"
+              ? tr.edit.link.button
+              : detail.field === "importance"
+                ? tr.edit.button
+                : tr.edit.subject[detail.field],
         )
       : detailRefusal(deps, incidentId, result.refusal);
   return { said, done: false };
@@ -434,5 +444,57 @@ export function postDateFlow(deps: AppDeps) {
       applyDetail(deps, outer, { incidentId, detail, version, menu }, told),
     );
     await tellDone(ctx, prompt, said, done && !time.refused);
+  };
+}
+
+/**
+ * The post's new link, read as registration reads it (the whole answer, or the post's link among its
+ * words); or why not: malformed, or another post's (a link is one post's: its number is said).
+ */
+function newLink(deps: AppDeps, incidentId: number, said: string): { value: string } | { problem: string } {
+  const whole = parseSourceLink(said);
+  const parsed = whole.ok ? whole : (postLinkIn(said) ?? whole);
+  if (!parsed.ok) return { problem: ti.badLink[parsed.problem] };
+  const takenBy = linkTakenBy(deps.db, incidentId, parsed.key);
+  return takenBy === undefined ? { value: parsed.url } : { problem: tr.edit.link.taken(takenBy) };
+}
+
+/**
+ * «Ссылка на пост» in the menu: the citizen deleted the post and posted it again, or a wrong link was
+ * registered. The post keeps its number, holder, drafts and deadlines; the cards show the new link,
+ * and the organizations that have the post hear of it (see announceDetail).
+ */
+export function postLinkFlow(deps: AppDeps) {
+  return async function postLinkDialog(
+    conversation: Flow,
+    ctx: Context,
+    incidentId: number,
+    version: number,
+    menu: MenuAt,
+  ): Promise<void> {
+    aboutPost(conversation, incidentId);
+    const current = await conversation.external(() => loadIncident(deps.db, incidentId)?.row.link ?? "");
+    const prompt = await askOf(conversation, ctx, tr.edit.link.ask(incidentId, current), {
+      reply_markup: new InlineKeyboard().text(tr.route.cancel, cb("dt.cancel")),
+    });
+    const link = await askUntilValid(
+      conversation,
+      ctx,
+      prompt,
+      MAX_TEXT,
+      (said) => newLink(deps, incidentId, said),
+      true,
+    );
+    if (link === undefined) return;
+    const detail = { field: "link", value: link.value } as const;
+    const { said, done } = await conversation.external((outer) =>
+      applyDetail(
+        deps,
+        outer,
+        { incidentId, detail, version, menu },
+        tr.edit.link.set(incidentId, link.value),
+      ),
+    );
+    await tellDone(ctx, prompt, said, done && !link.refused);
   };
 }

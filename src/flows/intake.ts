@@ -24,7 +24,7 @@ import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
 import { leadingCommand } from "../bot/commands.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
-import { announceEach, quietNow, sendLong } from "../bot/delivery.js";
+import { announceEach, quietNow, sendLong, tellOrganization } from "../bot/delivery.js";
 import { openCardButton } from "../bot/keyboards.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge, surgeMates } from "../bot/surge.js";
@@ -32,7 +32,7 @@ import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
 import { hasRole } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
-import { headsHearAtOnce, type Importance } from "../domain/incident.js";
+import { headsHearAtOnce, type Importance, receivedAssignments } from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink, postLinkIn } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { askOf, type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
@@ -137,12 +137,13 @@ export async function registerAndAnnounce(
 }
 
 /**
- * After a change of the post's importance, topic, place or text: every card shows it; a post raised to
- * «социально значимое» goes to the heads (once: the notices ledger of registration remembers them
- * told); a text, topic or place corrected goes to the heads who were told of the post (see
+ * After a change of the post's importance, topic, place, text or link: every card shows it; a post
+ * raised to «социально значимое» goes to the heads (once: the notices ledger of registration remembers
+ * them told); a text, topic, place or link corrected goes to the heads who were told of the post (see
  * tellHeadsCorrected), and so does an importance lowered from what they hear at once to what they
  * do not (see tellHeadsLowered; `importanceBefore`, what it was, is absent for a raise, which is
- * never told as lowered); a topic or place set may complete a surge.
+ * never told as lowered); a topic or place set may complete a surge; a new link is told to the
+ * organizations that have the post (see tellLinkChanged).
  */
 export async function announceDetail(
   deps: CardDeps,
@@ -158,33 +159,47 @@ export async function announceDetail(
     "post detail",
     () => syncCards(deps, incident),
     async () => {
-      if (field === "text" || field === "topic" || field === "place")
+      if (field === "text" || field === "topic" || field === "place" || field === "link")
         await tellHeadsCorrected(deps, incident, field);
       else if (field === "importance" && lowered) await tellHeadsLowered(deps, incident);
     },
     async () => {
       if (field === "topic" || field === "place") await announceSurge(deps, incident);
       else if (field === "importance" && atOnce) await tellHeads(deps, incident);
+      else if (field === "link") await tellLinkChanged(deps, incident);
     },
   );
 }
 
 /**
- * The heads' notice of a post quoted the start of its text and named its topic and place, or showed
- * them missing: one of them corrected by a curator since (a curator's note registered as the text, a
- * topic named after the raise, say), each head who has that notice gets it in a short note of its
- * own (see noteHeadsTold). The author is in no heads' notice: its correction tells them nothing; the
- * card they open shows it.
+ * The post's link changed: each organization that has it hears so without sound (nothing to do at
+ * once), as its card's silent edit may go unseen: the answer is to be posted under the new link.
+ */
+async function tellLinkChanged(deps: CardDeps, incident: Incident): Promise<void> {
+  const text = ti.linkChanged(incident.id, incident.row.link);
+  for (const { organizationId } of receivedAssignments(incident))
+    await tellOrganization(deps, deps.api, organizationId, text, undefined, { quiet: true });
+}
+
+/**
+ * The heads' notice of a post gave its link, quoted the start of its text and named its topic and
+ * place, or showed them missing: one of them corrected by a curator since (a curator's note registered
+ * as the text, a topic named after the raise, the post published again, say), each head who has that
+ * notice gets it in a short note of its own (see noteHeadsTold). The author is in no heads' notice:
+ * its correction tells them nothing; the card they open shows it.
  */
 async function tellHeadsCorrected(
   deps: CardDeps,
   incident: Incident,
-  field: "text" | Subject,
+  field: "text" | "link" | Subject,
 ): Promise<void> {
+  const { id, row } = incident;
   const text =
     field === "text"
-      ? ti.textCorrected(incident.id, snippet(incident.row.text))
-      : ti.subjectCorrected(incident.id, field, incident.row[field]);
+      ? ti.textCorrected(id, snippet(row.text))
+      : field === "link"
+        ? ti.linkCorrected(id, networkName(row.link), row.link)
+        : ti.subjectCorrected(id, field, row[field]);
   await noteHeadsTold(deps, incident, field, () => text);
 }
 

@@ -604,6 +604,97 @@ describe("the post's text and author", () => {
   });
 });
 
+describe("the post's link (deleted by its author and posted again, or registered wrong)", () => {
+  const OLD = "https://vk.com/wall-1_30";
+  const NEW = "https://vk.com/wall-1_31";
+  const executorsCard = (id: number) =>
+    h.texts(OFFICE.healthChat).find((text) => text.startsWith(`Сообщение № ${id} · `)) ?? "";
+
+  it("changed from the menu, the post keeps its number, holder and draft: every card shows the new link, the work chat hears quietly, «История» records it", async () => {
+    const id = await seedIncidentInWork(h, healthId, { link: OLD });
+    const other = await register(2);
+    const executor = h.user(OFFICE.executor, "Иван");
+    await executor.press("Подготовить ответ");
+    await executor.send("Здравствуйте! Запись к терапевту открыта с 5 мая.");
+    await executor.press("Готово");
+
+    await openMenu(curator, id);
+    await curator.press("Ссылка на пост", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Ольга, сообщение № 1: пришлите новую ссылку на пост (например, автор удалил пост и опубликовал его заново). " +
+        `Номер, сроки и начатая работа сохранятся. Отмена — /cancel.\nСейчас: ${OLD}`,
+    );
+    const question = h.fake.lastMessage(OFFICE.curatorsChat);
+    await curator.send("пост перевыложен", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(/^Это не похоже на ссылку\./);
+    await curator.send(`https://m.vk.com/wall-1_${other}`, curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(
+      "Эта ссылка уже зарегистрирована: сообщение № 2. Пришлите другую ссылку или /cancel.",
+    );
+    await curator.send(`Перевыложен: ${NEW}`, curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(`Сообщение № 1: новая ссылка на пост — ${NEW}`);
+    expect(
+      h.fake.buttons(OFFICE.curatorsChat).filter((b) => b.message.message_id === question?.message_id),
+    ).toEqual([]);
+
+    expect(loadIncident(h.db, id)?.row).toMatchObject({ link: NEW, state: "in_work" });
+    for (const shown of [
+      card(id),
+      executorsCard(id),
+      h.texts(OFFICE.executor).find((t) => t.startsWith("Сообщение № 1 · ")) ?? "",
+    ]) {
+      expect(shown).toContain(NEW);
+      expect(shown).not.toContain(OLD);
+    }
+    expect(card(id)).toContain("Ответственный: Иван");
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      `Сообщение № 1: куратор изменил ссылку на пост, теперь: ${NEW}\n` +
+        "Номер сообщения, сроки и начатая работа прежние; ответ размещается под постом по новой ссылке.",
+    );
+    const toWorkChat = h.fake
+      .callsOf("sendMessage")
+      .filter((c) => Number(c.params.chat_id) === OFFICE.healthChat);
+    expect(toWorkChat.at(-1)?.params.disable_notification).toBe(true);
+
+    await pressData(curator, `inc.hist:${id}`);
+    expect(curator.lastText()).toMatch(new RegExp(`— Ольга — ссылка изменена: ${OLD} → ${NEW}$`, "m"));
+
+    // The draft begun under the old link goes on to the curators as № 1's.
+    await executor.press("Отправить на согласование");
+    expect(executor.lastText()).toMatch(/^Проект отправлен на согласование: сообщение № 1\./);
+  });
+
+  it("the new link is the post's for every lookup: /find and /new find № 1 there, the old link is free", async () => {
+    const id = await register(30);
+    await openMenu(curator, id);
+    await curator.press("Ссылка на пост", curatorsChat());
+    await curator.send(NEW, curatorsChat());
+    await curator.send(`/find ${NEW}`);
+    expect(curator.lastText()).toMatch(new RegExp(`^Сообщение № 1 · ВКонтакте\n${NEW}\n`));
+    await curator.send("/new");
+    await curator.send(NEW);
+    expect(curator.lastText()).toBe("Это сообщение уже зарегистрировано: № 1.");
+    await curator.send(`/find ${OLD}`);
+    expect(curator.lastText()).toMatch(/^Сообщение не найдено/);
+    await curator.send("/new");
+    await curator.send(OLD);
+    expect(curator.lastText()).toMatch(/^Пришлите текст сообщения/);
+  });
+
+  it("the heads told of a significant post hear its new link quietly, with «Открыть № 1»", async () => {
+    const id = await register(30);
+    await openMenu(curator, id);
+    await curator.press("Социально значимое", curatorsChat());
+    await curator.press("Ссылка на пост", curatorsChat());
+    await curator.send(NEW, curatorsChat());
+    expect(h.texts(OFFICE.head).slice(1)).toEqual([
+      `Ссылка на сообщение № 1 изменена куратором:\nВКонтакте: ${NEW}`,
+    ]);
+    expect(sentToHead().at(-1)?.params.disable_notification).toBe(true);
+    expectOpensPost(1);
+  });
+});
+
 describe("a repeat found after registration (Orenburg p.15)", () => {
   it("«Повторное к …» links the post to the earlier one named by its number; the cards show it; audited once", async () => {
     const earlier = await register(1);

@@ -241,7 +241,7 @@ function incidentButtons(id: number, office: Office): string[] {
   for (const v of versions) {
     for (const level of ["normal", "important", "significant"]) buttons.push(`imp.set:${id}:${level}:${v}`);
     for (const subject of ["topic", "place"]) buttons.push(`imp.ask:${id}:${subject}:${v}`);
-    buttons.push(`imp.rep:${id}:${v}`, `imp.date:${id}:${v}`);
+    buttons.push(`imp.rep:${id}:${v}`, `imp.date:${id}:${v}`, `imp.link:${id}:${v}`);
   }
   for (const action of ["inc.ok", "inc.rework", "inc.okself"]) {
     buttons.push(`${action}:${id}`, ...drafts.map((draft) => `${action}:${id}:${draft}`));
@@ -413,6 +413,7 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
     case "imp.rep":
       return editable && Number(args[1]) <= incident.row.version && incident.row.repeatOfId === null;
     case "imp.date":
+    case "imp.link":
       return editable && Number(args[1]) <= incident.row.version;
     case "inc.ok":
     case "inc.rework":

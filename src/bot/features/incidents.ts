@@ -52,6 +52,7 @@ import {
   LEVELS,
   type MenuAt,
   postDateFlow,
+  postLinkFlow,
   refreshMenu,
   repeatFlow,
 } from "../../flows/importance.js";
@@ -103,6 +104,7 @@ export function incidentsFeature(deps: AppDeps): Features<BotContext> {
   composer.use(createConversation(detailFlow(deps), "incident.detail"));
   composer.use(createConversation(repeatFlow(deps), "incident.repeat"));
   composer.use(createConversation(postDateFlow(deps), "incident.postDate"));
+  composer.use(createConversation(postLinkFlow(deps), "incident.link"));
 
   composer.callbackQuery(onAction("inc.route", [ID]), (ctx) => startDialog(ctx, "route"));
   // «Направить» (a post waiting to be routed): pressed once a colleague routed it, it routes nothing
@@ -126,6 +128,7 @@ export function incidentsFeature(deps: AppDeps): Features<BotContext> {
   composer.callbackQuery(onAction("imp.ask", [ID, "topic|place|text|author", ID]), askDetail);
   composer.callbackQuery(onAction("imp.rep", [ID, ID]), askRepeat);
   composer.callbackQuery(onAction("imp.date", [ID, ID]), askPostDate);
+  composer.callbackQuery(onAction("imp.link", [ID, ID]), askPostLink);
   composer.callbackQuery(onAction("imp.close", [ID]), closeDetailsMenu);
   composer.callbackQuery(onAction("inc.text", [ID]), fullText);
   composer.callbackQuery(onAction("inc.hist", [ID]), history);
@@ -306,6 +309,12 @@ async function askPostDate(ctx: BotContext) {
   const version = Number(ctx.match?.[2]);
   const action = DETAIL_ACTIONS.postedAt;
   await openMenuDialog(ctx, version, action, "incident.postDate", (menu) => [version, menu]);
+}
+
+async function askPostLink(ctx: BotContext) {
+  const version = Number(ctx.match?.[2]);
+  const action = DETAIL_ACTIONS.link;
+  await openMenuDialog(ctx, version, action, "incident.link", (menu) => [version, menu]);
 }
 
 /**
@@ -506,6 +515,8 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>, timezon
     }
     case "setAuthor":
       return tr.action.setAuthor(text(details.to));
+    case "setLink":
+      return tr.action.setLink(text(details.from), text(details.to));
     case "setPostedAt": {
       const to = text(details.to);
       return tr.action.setPostedAt(to && formatDeadline(new Date(to), timezone));
