@@ -10,7 +10,13 @@ import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
 import type { Importance } from "../domain/incident.js";
 import type { MonthBounds } from "./month.js";
-import { type IncidentEvent, type IncidentFacts, type Replay, replayIncident } from "./replay.js";
+import {
+  type CuratorAt,
+  type IncidentEvent,
+  type IncidentFacts,
+  type Replay,
+  replayIncident,
+} from "./replay.js";
 
 /**
  * The better-sqlite3 handle under drizzle: a month's rows are streamed with raw statements,
@@ -119,6 +125,7 @@ export function forEachMonthActivity(
   const start = bounds.start.getTime();
   const end = bounds.end.getTime();
   const wt = sla.workingTime;
+  const curatorAt = curatorTerms(db, bounds.end);
   const rows = sqlite.prepare(EVENTS).raw(true).iterate({ start, end }) as IterableIterator<EventRow>;
   try {
     let row = rows.next();
@@ -132,7 +139,7 @@ export function forEachMonthActivity(
       if (events.length === 0) continue;
       visit({
         incident,
-        replay: replayIncident(incident, events, sla.regulation, wt),
+        replay: replayIncident(incident, events, sla.regulation, wt, curatorAt),
         events: events.filter((e) => e.at.getTime() >= start),
       });
     }
@@ -140,6 +147,37 @@ export function forEachMonthActivity(
     // A visit that throws leaves the events unread: the statement must let the connection go.
     rows.return?.();
   }
+}
+
+/** The audit of the curator's role granted and taken away: few rows, read once per report. */
+const CURATOR_ROLE_EVENTS = `
+  select cast(entity_id as integer), at, action, details from audit_events
+  where entity = 'person' and action in ('role_granted', 'role_revoked', 'access_removed') and at < ?
+  order by at, id`;
+
+/**
+ * Who was a curator when: each person's terms in the role, from its grant to its removal (the
+ * audit's role_granted, role_revoked and access_removed), so that a late curators' step names only a
+ * curator who had the role as its time ran out, not one who joined after.
+ */
+export function curatorTerms(db: Db, end: Date): CuratorAt {
+  const terms = new Map<number, { from: number; to: number }[]>();
+  const rows = sqliteOf(db).prepare(CURATOR_ROLE_EVENTS).raw(true).iterate(end.getTime());
+  for (const row of rows) {
+    const [personId, at, action, details] = row as [number, number, string, string | null];
+    const parsed = details === null ? {} : (JSON.parse(details) as { role?: unknown; roles?: unknown });
+    const own = terms.get(personId) ?? [];
+    const last = own.at(-1);
+    if (action === "role_granted" && parsed.role === "curator") {
+      if (!last || last.to !== Infinity) terms.set(personId, [...own, { from: at, to: Infinity }]);
+    } else if (Array.isArray(parsed.roles) && parsed.roles.includes("curator") && last?.to === Infinity) {
+      last.to = at;
+    }
+  }
+  return (personId, at) => {
+    const t = at.getTime();
+    return terms.get(personId)?.some((term) => term.from < t && t <= term.to) === true;
+  };
 }
 
 function incidentRecord(row: CandidateRow): IncidentRecord {

@@ -69,7 +69,11 @@ export interface StepInstance {
    * null for the curators'.
    */
   organizationId: number | null;
-  /** Who held the step: the curator who did it, the executor who held the post then. */
+  /**
+   * Who answers for the step: the curator who did it, the executor who held the post then; for a
+   * late one, only a curator who was one and an executor who held it when its time ran out (null:
+   * «кураторы», or the organization alone).
+   */
   personId: number | null;
 }
 
@@ -95,6 +99,12 @@ export function leadAt(leads: Replay["leads"], at: Date): number | null {
   }
   return lead;
 }
+
+/**
+ * Whether a person had the curator's role when a step's time ran out: granted before that instant
+ * and not taken away yet (load.ts reads it from the audit).
+ */
+export type CuratorAt = (personId: number, at: Date) => boolean;
 
 /** A step's clock while it runs. */
 interface Clock {
@@ -149,6 +159,22 @@ function heldAt(holders: Holders, at: Date): number | null {
  */
 function overdueAt(wt: WorkingTime, clock: Clock, at: Date): boolean {
   return !wt.meets(clock.deadline, at);
+}
+
+/**
+ * The curator a curators' step is charged to: the one who did it, if late only when he was a curator
+ * as its time ran out (one who joined after is not named for what he found overdue); otherwise
+ * null, «кураторы».
+ */
+function answeringCurator(
+  wt: WorkingTime,
+  curatorAt: CuratorAt,
+  clock: Clock,
+  completedAt: Date | null,
+  actorId: number | null,
+): number | null {
+  if (actorId === null || completedAt === null || wt.meets(clock.deadline, completedAt)) return actorId;
+  return curatorAt(actorId, clock.deadline) ? actorId : null;
 }
 
 /**
@@ -238,6 +264,7 @@ class CoexecutorParts {
     private readonly incident: IncidentFacts,
     private readonly reg: Regulation,
     private readonly wt: WorkingTime,
+    private readonly curatorAt: CuratorAt,
   ) {}
 
   /**
@@ -505,7 +532,7 @@ class CoexecutorParts {
     if (part === "unknown") this.#running.clear();
     else if (part) {
       this.#running.delete(part.organizationId);
-      if (overdueAt(this.wt, part, e.at)) steps.push(this.#instance(part, null, part.personId, e.at));
+      if (overdueAt(this.wt, part, e.at)) steps.push(this.#instance(part, null, null, e.at));
     }
     // The lead waited for the part till now: its draft's clock runs from here (see partsReceived).
     const owed = this.#owedBy(e);
@@ -546,7 +573,7 @@ class CoexecutorParts {
     const ended: StepInstance[] = [];
     for (const part of this.#running.values())
       if (!goingOn.has(part.organizationId) && overdueAt(this.wt, part, at))
-        ended.push(this.#instance(part, null, part.personId, at));
+        ended.push(this.#instance(part, null, null, at));
     return ended;
   }
 
@@ -594,38 +621,32 @@ class CoexecutorParts {
   /** Parts still owed at the end of the period, parts still to pass on, and passings on the lead's return ended. */
   owed(): StepInstance[] {
     return [
-      ...[...this.#running.values(), ...this.#passOn.values()].map((r) =>
-        this.#instance(r, null, r.personId),
-      ),
+      ...[...this.#running.values(), ...this.#passOn.values()].map((r) => this.#instance(r, null, null)),
       ...this.#passOnEnded.values(),
     ];
   }
 
   /**
-   * A part's step as reported: a curator's passing on is his, not the co-executor's organization's.
-   * A late one is charged, as the lead's steps are, to whoever held the organization's part when its
-   * time ran out, not to a colleague who sent it after; one nobody held then, to `personId`.
+   * A part's step as reported, done by `actorId` (null: not done): a curator's passing on is his (see
+   * answeringCurator), not the co-executor's organization's. A late one is charged, as the lead's
+   * steps are, to whoever held the organization's part when its time ran out, not to a colleague who
+   * sent it after; one nobody held then, to the organization alone, not to whoever picked it up after.
    */
   #instance(
     part: Part,
     completedAt: Date | null,
-    personId: number | null,
+    actorId: number | null,
     endedAt: Date | null = null,
   ): StepInstance {
-    const curatorStep = isCuratorStep(this.reg, part.step);
-    const late = completedAt === null || !this.wt.meets(part.deadline, completedAt);
-    const holders = !curatorStep && late ? this.#holders.get(part.organizationId) : undefined;
-    const ranOutWith = holders ? heldAt(holders, part.deadline) : null;
-    return stepInstance(
-      this.wt,
-      this.incident.id,
-      part,
-      completedAt,
-      curatorStep,
-      curatorStep ? null : part.organizationId,
-      ranOutWith ?? personId,
-      endedAt,
-    );
+    const { wt, incident, curatorAt } = this;
+    if (isCuratorStep(this.reg, part.step)) {
+      const curator = answeringCurator(wt, curatorAt, part, completedAt, actorId);
+      return stepInstance(wt, incident.id, part, completedAt, true, null, curator, endedAt);
+    }
+    const late = completedAt === null || !wt.meets(part.deadline, completedAt);
+    const holders = this.#holders.get(part.organizationId);
+    const personId = !late ? actorId : holders ? heldAt(holders, part.deadline) : null;
+    return stepInstance(wt, incident.id, part, completedAt, false, part.organizationId, personId, endedAt);
   }
 
   /**
@@ -646,10 +667,12 @@ class CoexecutorParts {
  * Replays the events (all before the period's end, oldest first). A step still running at the end
  * is returned with completedAt null; the caller decides whether its deadline has passed.
  *
- * An executor's step is charged to the organization and the person holding the post when it was
- * done, or when the period ended if it was not (but an answer clock that ran out while the curators
- * held the post is theirs, see `curatorSpans`): a post returned and routed again carries its
- * clocks (the answer's above all) to the next organization, and whoever took it answers for them.
+ * An executor's step is charged to the organization holding the post when it was done, or when the
+ * period ended if it was not (but an answer clock that ran out while the curators held the post is
+ * theirs, see `curatorSpans`), a late one to the person who held it when its time ran out (see
+ * `instance`): a post returned and routed again carries its clocks (the answer's above all) to the
+ * next organization, which answers for them. A curators' late step names the curator who did it
+ * only if `curatorAt` says he was one when its time ran out (by default, anyone who did it).
  * A step an event ends before it is done (a routing again, the answer, closing the post, the lead's
  * return) is reported only if its deadline had passed by then, charged as the post stood then.
  *
@@ -664,6 +687,7 @@ export function replayIncident(
   events: readonly IncidentEvent[],
   reg: Regulation,
   wt: WorkingTime,
+  curatorAt: CuratorAt = () => true,
 ): Replay {
   const anchors: Anchors = { detection: incident.detectedAt };
   if (incident.postedAt) anchors.postDate = incident.postedAt;
@@ -700,7 +724,7 @@ export function replayIncident(
   let state: IncidentState = "registered";
   /** The lead's first draft since the routing is owed; its clock may wait for the parts (Georgievsk p.18). */
   let draftOwed = false;
-  const parts = new CoexecutorParts(incident, reg, wt);
+  const parts = new CoexecutorParts(incident, reg, wt, curatorAt);
 
   const open = (step: StepId, personId: number | null = null, from: Anchors = anchors) => {
     const rule = reg.steps[step];
@@ -743,8 +767,10 @@ export function replayIncident(
   /**
    * The step as it stands now: done by `actorId` at `completedAt`, ended not done at `endedAt`, or
    * still owed. A late one is charged to whoever held the post when its time ran out (Orenburg p.19:
-   * «лиц, допустивших нарушения»), not to a colleague who took it on after (the holder left, the
-   * post went to another organization); one nobody held then, to whoever holds or did it.
+   * «лиц, допустивших нарушения»), or owed it from its start (the draft's author its rework and
+   * posting), not to a colleague who took it on or stood in after (the holder left or was away, the
+   * post went to another organization); one nobody held then, to the organization alone: whoever
+   * picked up the work already overdue is not named for it.
    */
   const instance = (
     r: Running,
@@ -753,8 +779,10 @@ export function replayIncident(
     endedAt: Date | null = null,
     organizationId: number | null = lead,
   ): StepInstance => {
-    if (isCuratorStep(reg, r.step))
-      return stepInstance(wt, incident.id, r, completedAt, true, null, actorId, endedAt);
+    if (isCuratorStep(reg, r.step)) {
+      const curator = answeringCurator(wt, curatorAt, r, completedAt, actorId);
+      return stepInstance(wt, incident.id, r, completedAt, true, null, curator, endedAt);
+    }
     const late = completedAt === null || !wt.meets(r.deadline, completedAt);
     // Late, and the curators held the post when its time ran out: theirs. One met in time is the
     // organization's, though the draft that met it opened their hold (Georgievsk p.15). So is
@@ -776,7 +804,7 @@ export function replayIncident(
         ranOutWith,
         endedAt,
       );
-    const personId = ranOutWith ?? holder ?? r.personId ?? actorId;
+    const personId = late ? (ranOutWith ?? r.personId) : (holder ?? r.personId ?? actorId);
     return stepInstance(wt, incident.id, r, completedAt, false, organizationId, personId, endedAt);
   };
   const close = (step: StepId, at: Date, actorId: number | null) => {

@@ -308,7 +308,7 @@ describe("whose a violation is", () => {
     expect(report.executors.map((e) => [e.name, e.answered, e.onTime])).toEqual([["Иван", 1, 1]]);
   });
 
-  it("a person who left the organization is not charged with the draft a colleague sent late after him", async () => {
+  it("a draft due after its holder left is the organization's: neither he nor the colleague who sent it late is named", async () => {
     const o = await office();
     const semyon = h.seedPerson(3005, "Семён", [], [o.health]);
     const one = o.register("2026-11-09 10:00"); // the draft due 16:00 (p.9)
@@ -332,7 +332,7 @@ describe("whose a violation is", () => {
       .split("\n")
       .filter((line) => line.includes("прислать проект"));
     expect(draft).toEqual([
-      "№ 1 · Минздрав · Семён — прислать проект ответа куратору (п. 9): срок 09.11.2026 16:00, выполнено 10.11.2026 10:00, опоздание 3 ч",
+      "№ 1 · Минздрав — прислать проект ответа куратору (п. 9): срок 09.11.2026 16:00, выполнено 10.11.2026 10:00, опоздание 3 ч",
     ]);
   });
 
@@ -361,6 +361,117 @@ describe("whose a violation is", () => {
       .filter((line) => line.includes("прислать проект"));
     expect(draft).toEqual([
       "№ 1 · Минздрав · Иван — прислать проект ответа куратору (п. 9): срок 09.11.2026 16:00, выполнено 10.11.2026 10:00, опоздание 3 ч",
+    ]);
+  });
+
+  it("a curator who joined as a decision fell due, or after, is not named for it: «кураторы»; for one due later he is", async () => {
+    const o = await office();
+    const one = o.register("2026-11-09 10:00");
+    const two = o.register("2026-11-09 10:00", 2);
+    for (const id of [one, two]) {
+      o.route(id, o.health, "2026-11-09 10:05");
+      o.accept(id, o.ivan, "2026-11-09 10:10");
+    }
+    o.submit(one, o.ivan, "2026-11-09 11:00"); // the decision due 11:30 (p.10)
+    o.submit(two, o.ivan, "2026-11-09 11:10"); // due 11:40
+    o.at("2026-11-09 11:30");
+    h.seedPerson(2003, "Татьяна", ["curator"]); // invited as № 1's decision fell due
+    const tanya = findPerson(h.db, 2003) as Person;
+    for (const incidentId of [one, two])
+      must(approveDraft(h.db, { incidentId, actor: tanya, now: o.at("2026-11-09 12:00") }));
+
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(
+      tr
+        .violations(report)
+        .split("\n")
+        .filter((line) => line.includes("согласовать")),
+    ).toEqual([
+      "№ 1 · кураторы — согласовать или вернуть на доработку (п. 10): срок 09.11.2026 11:30, выполнено 09.11.2026 12:00, опоздание 30 мин",
+      "№ 2 · куратор Татьяна — согласовать или вернуть на доработку (п. 10): срок 09.11.2026 11:40, выполнено 09.11.2026 12:00, опоздание 20 мин",
+    ]);
+    expect(report.curators.violations).toBe(2);
+  });
+
+  it("a co-executor's part already overdue when a colleague took it is its organization's, not his; one he let run out is his", async () => {
+    const o = await office();
+    const one = o.register("2026-11-09 10:00");
+    const two = o.register("2026-11-09 10:00", 2);
+    for (const id of [one, two])
+      must(
+        routeIncident(h.db, {
+          incidentId: id,
+          leadId: o.health,
+          coexecutorIds: [o.roads],
+          actor: o.curator,
+          now: o.at("2026-11-09 10:05"),
+        }),
+      ); // the parts due 12:05 (p.14)
+    // № 1: nobody at Миндор took its part in time; Пётр picks it up in the evening to help.
+    must(acceptIncident(h.db, { incidentId: one, actor: o.petr, now: o.at("2026-11-09 21:00") }));
+    // № 2: Пётр took it in time and let it run out.
+    must(acceptIncident(h.db, { incidentId: two, actor: o.petr, now: o.at("2026-11-09 10:30") }));
+
+    h.clock.set(local("2026-12-01 10:00"));
+    await monthlyReports(h.deps());
+    expect(h.texts(ROADS_CHAT)[0]?.split("\n")).toEqual([
+      "Нарушения регламента за ноябрь 2026 г., Миндор: 2",
+      "№ 1 · Миндор — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:05, не выполнено к концу месяца, опоздание 15 раб. дн. 4 ч 55 мин",
+      "№ 2 · Миндор · Пётр — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:05, не выполнено к концу месяца, опоздание 15 раб. дн. 4 ч 55 мин",
+    ]);
+  });
+
+  it("a post nobody took before its draft was due: the executor who takes it up after is not named, the organization is", async () => {
+    const o = await office();
+    const one = o.register("2026-11-09 10:00"); // the draft due 16:00 (p.9)
+    o.route(one, o.health, "2026-11-09 10:05");
+    o.accept(one, o.ivan, "2026-11-10 09:00"); // the next morning
+    o.submit(one, o.ivan, "2026-11-10 09:30");
+    o.approve(one, "2026-11-10 09:40");
+    o.publish(one, o.ivan, "2026-11-10 09:50", true);
+
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за ноябрь 2026 г.: 1",
+      "№ 1 · Минздрав — прислать проект ответа куратору (п. 9): срок 09.11.2026 16:00, выполнено 10.11.2026 09:30, опоздание 2 ч 30 мин",
+    ]);
+    expect(report.organizations.find((org) => org.organizationId === o.health)?.violations).toBe(1);
+  });
+
+  it("an approved answer a stand-in posts late is the holder's at its deadline; with nobody holding it then, the organization's, never the stand-in's", async () => {
+    const o = await office();
+    h.seedPerson(3005, "Семён", [], [o.health]);
+    const semyon = findPerson(h.db, 3005) as Person;
+    // № 1: Иван is away; Семён posts his approved answer for him.
+    const one = o.register("2026-11-09 10:00");
+    o.route(one, o.health, "2026-11-09 10:05");
+    o.accept(one, o.ivan, "2026-11-09 10:10");
+    o.submit(one, o.ivan, "2026-11-09 11:00");
+    o.approve(one, "2026-11-09 11:10"); // to be posted by 11:40 (p.12)
+    o.publish(one, semyon, "2026-11-09 12:00", true);
+    // № 2: Иван leaves the organization before its approved answer was due.
+    const two = o.register("2026-11-10 10:00", 2);
+    o.route(two, o.health, "2026-11-10 10:05");
+    o.accept(two, o.ivan, "2026-11-10 10:10");
+    o.submit(two, o.ivan, "2026-11-10 11:00");
+    o.approve(two, "2026-11-10 11:10");
+    h.seedPerson(1001, "Анна", ["admin"]);
+    const admin = findPerson(h.db, 1001) as Person;
+    const left = changeAccess(h.db, {
+      actorId: admin.id,
+      personId: o.ivan.id,
+      change: { kind: "membership", organizationId: o.health },
+      configuredAdmins: [],
+      now: o.at("2026-11-10 11:20"),
+    });
+    expect(left.ok).toBe(true);
+    o.publish(two, semyon, "2026-11-10 12:00", true);
+
+    const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
+    expect(tr.violations(report).split("\n")).toEqual([
+      "Нарушения регламента за ноябрь 2026 г.: 2",
+      "№ 1 · Минздрав · Иван — разместить согласованный ответ (п. 12): срок 09.11.2026 11:40, выполнено 09.11.2026 12:00, опоздание 20 мин",
+      "№ 2 · Минздрав — разместить согласованный ответ (п. 12): срок 10.11.2026 11:40, выполнено 10.11.2026 12:00, опоздание 20 мин",
     ]);
   });
 

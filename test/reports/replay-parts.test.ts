@@ -240,7 +240,7 @@ describe("a person leaving the organization, replayed", () => {
     event("10:10", COLLEAGUE, "accept", { organizationId: CULTURE }),
   ];
 
-  it("steps still owed are no longer charged to the one who left, but to whoever then does them", () => {
+  it("steps still owed are no longer charged to the one who left, nor to whoever does them after they ran out: the organization's", () => {
     const events = [
       ...routed,
       event("10:20", CURATOR, "holderRemoved", { personId: TAKER, organizationId: HEALTH }),
@@ -257,7 +257,7 @@ describe("a person leaving the organization, replayed", () => {
     ];
     expect(
       replayIncident(facts, late, georgievsk, moscow).steps.find((s) => s.step === "coexecutorPart"),
-    ).toMatchObject({ completedAt: at("14:00"), personId: LEAD_EXECUTOR });
+    ).toMatchObject({ completedAt: at("14:00"), organizationId: CULTURE, personId: null });
   });
 
   it("whoever sends the lead's draft holds the post: a late rework is theirs", () => {
@@ -276,7 +276,7 @@ describe("a person leaving the organization, replayed", () => {
 });
 
 describe("a person leaving after the rework was asked, replayed", () => {
-  it("a late rework of the draft of one who left is charged to the colleague who sends it", () => {
+  it("a late rework of the draft of one who left, due with nobody holding the post, is the organization's, not the colleague's who sends it", () => {
     const events: IncidentEvent[] = [
       {
         ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [] }),
@@ -291,7 +291,8 @@ describe("a person leaving after the rework was asked, replayed", () => {
     const { steps } = replayIncident(facts, events, georgievsk, moscow);
     expect(steps.find((s) => s.step === "rework")).toMatchObject({
       completedAt: at("12:00"),
-      personId: LEAD_EXECUTOR,
+      organizationId: HEALTH,
+      personId: null,
     });
   });
 });
@@ -434,5 +435,36 @@ describe("Orenburg p.6: a shortening undone by one routing and made again by the
     expect(steps.filter((s) => s.step === "answer")).toMatchObject([
       { deadline: local("12:00"), completedAt: local("14:30") },
     ]);
+  });
+});
+
+describe("Georgievsk p.18: a part passed on late, replayed", () => {
+  const NEW_CURATOR = 2;
+  /** The curators' terms: CURATOR's all along, NEW_CURATOR's from 11:20. */
+  const curatorAt = (personId: number, when: Date) =>
+    personId === CURATOR || (personId === NEW_CURATOR && when > at("11:20"));
+  /** Culture's part sent at 10:30, to pass on by 11:00, passed on at 11:40 by `curator`. */
+  const passedOnBy = (curator: number): IncidentEvent[] => [
+    {
+      ...event("10:00", CURATOR, "route", { leadId: HEALTH, coexecutorIds: [CULTURE] }),
+      fromState: "registered",
+    },
+    { ...event("10:05", LEAD_EXECUTOR, "accept"), toState: "in_work" },
+    event("10:10", TAKER, "accept", { organizationId: CULTURE }),
+    event("10:30", TAKER, "sendPart", { organizationId: CULTURE, forApproval: true }),
+    event("11:40", curator, "passOnPart", { organizationId: CULTURE }),
+  ];
+  const passingOn = (events: IncidentEvent[]) =>
+    replayIncident(facts, events, georgievsk, moscow, curatorAt).steps.find(
+      (s) => s.step === "coexecutorPassOn",
+    );
+
+  it("names the curator who did it if he was one when it fell due; one who joined after is not named: «кураторы»", () => {
+    expect(passingOn(passedOnBy(CURATOR))).toMatchObject({ completedAt: at("11:40"), personId: CURATOR });
+    expect(passingOn(passedOnBy(NEW_CURATOR))).toMatchObject({
+      completedAt: at("11:40"),
+      curatorStep: true,
+      personId: null,
+    });
   });
 });
