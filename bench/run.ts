@@ -14,6 +14,7 @@ const suites: [name: string, file: string][] = [
   ["monthly report", "report.ts"],
   ["start-up", "startup.ts"],
   ["approve press", "approve.ts"],
+  ["/find by words", "find.ts"],
 ];
 
 /**

@@ -21,6 +21,7 @@ import {
   loadIncident,
   postKeyOf,
   type TransitionRefusal,
+  writeSearchKey,
 } from "./incidents.js";
 
 export type Subject = "topic" | "place";
@@ -176,10 +177,14 @@ export function staleFor(tx: Tx, incident: Incident, action: string, seen: numbe
 
 /** Writes the change with its audit event; the sweep re-plans the reminders (a significant post is pinged at night too). */
 function writeDetail(tx: Tx, before: Incident, detail: PostDetail, actorId: number, now: Date): Incident {
+  const columns = columnOf(detail);
   tx.update(incidents)
-    .set({ ...columnOf(detail), version: before.row.version + 1, updatedAt: now, nextActionAt: now })
+    .set({ ...columns, version: before.row.version + 1, updatedAt: now, nextActionAt: now })
     .where(eq(incidents.id, before.id))
     .run();
+  // /find's words (text, topic, place, author) follow the correction.
+  if (detail.field !== "importance" && detail.field !== "postedAt" && detail.field !== "link")
+    writeSearchKey(tx, before.id, { ...before.row, ...columns });
   audit(tx, now, {
     actorId,
     entity: "incident",

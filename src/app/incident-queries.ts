@@ -1,12 +1,13 @@
 /** Read-only questions about incidents the bot asks besides the transitions: rights to see, history, search. */
 
-import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
-import type { Db, Tx } from "../db/client.js";
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, sql } from "drizzle-orm";
+import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import {
   assignments,
   auditEvents,
   cards,
   draftMessages,
+  incidentSearchKeys,
   incidents,
   noticesSent,
   organizations,
@@ -14,7 +15,7 @@ import {
 } from "../db/schema.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
-import { nameKey } from "../domain/names.js";
+import { foldCase } from "../domain/names.js";
 import { type Head, headOf } from "./heads.js";
 
 /**
@@ -71,36 +72,54 @@ export function mayViewIncident(
   return db.select().from(noticesSent).where(eq(noticesSent.key, listed)).get() !== undefined;
 }
 
-/**
- * How many of the newest posts a search by words reads. SQLite's LIKE and lower() fold only Latin
- * letters, so the words are matched here, over a bounded window that keeps a search quick.
- */
+/** How many of the newest posts a search by words reads: a quick answer whatever the words. */
 export const WORD_SEARCH_WINDOW = 5000;
+/** The matches read at a time: the newest first, more only while the person's rights let too few through. */
+const WORD_SEARCH_PAGE = 50;
 
 /**
  * The posts, newest first, among the newest `WORD_SEARCH_WINDOW`, whose text, topic, place or
- * author contain every one of the words, in any case and with ё read as е.
+ * author contain every one of the words, in any case and with ё read as е. SQLite matches them in
+ * their folded keys (incidentSearchKeys), a page at a time as the caller reads on: the caller may
+ * query the database between two ids, which a statement still open would forbid.
  */
-export function incidentsWithWords(db: Tx, words: readonly string[]): number[] {
-  const keys = words.map(nameKey);
-  return db
-    .select({
-      id: incidents.id,
-      text: incidents.text,
-      topic: incidents.topic,
-      place: incidents.place,
-      author: incidents.author,
-    })
-    .from(incidents)
-    .orderBy(desc(incidents.id))
-    .limit(WORD_SEARCH_WINDOW)
-    .all()
-    .filter((row) => {
-      const fields = nameKey([row.text, row.topic, row.place, row.author].join("\n"));
-      return keys.every((key) => fields.includes(key));
-    })
-    .map((row) => row.id);
+export function* incidentsWithWords(db: Tx, words: readonly string[]): Generator<number> {
+  const id = incidentSearchKeys.incidentId;
+  // Every post has its key (registration writes it): the window is counted in the pages searched.
+  const oldest = sql`coalesce((select ${id} from ${incidentSearchKeys} order by ${id} desc limit 1 offset ${WORD_SEARCH_WINDOW - 1}), 0)`;
+  const matching = words.map((word) => sql`instr(${incidentSearchKeys.key}, ${foldCase(word)}) > 0`);
+  let before = Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const page = db
+      .select({ id })
+      .from(incidentSearchKeys)
+      .where(and(gte(id, oldest), lt(id, before), ...matching))
+      .orderBy(desc(id))
+      .limit(WORD_SEARCH_PAGE)
+      .all();
+    for (const row of page) yield row.id;
+    const last = page.at(-1);
+    if (last === undefined || page.length < WORD_SEARCH_PAGE) return;
+    before = last.id;
+  }
 }
+
+/**
+ * Prepared once per connection, the organizations passed as a JSON array: /find by words reads the
+ * rights post by post, hundreds of them for an executor whose organization has few of the matches.
+ */
+const involvedQuery = preparedPerConnection((db) =>
+  db
+    .selectDistinct({ id: assignments.organizationId })
+    .from(assignments)
+    .where(
+      and(
+        eq(assignments.incidentId, sql.placeholder("incidentId")),
+        sql`${assignments.organizationId} in (select value from json_each(${sql.placeholder("organizationIds")}))`,
+      ),
+    )
+    .prepare(),
+);
 
 /** Which of these organizations has, or had, an assignment in the incident. */
 export function organizationsInvolved(
@@ -109,13 +128,8 @@ export function organizationsInvolved(
   organizationIds: readonly number[],
 ): number[] {
   if (organizationIds.length === 0) return [];
-  return db
-    .selectDistinct({ id: assignments.organizationId })
-    .from(assignments)
-    .where(
-      and(eq(assignments.incidentId, incidentId), inArray(assignments.organizationId, [...organizationIds])),
-    )
-    .all()
+  return involvedQuery(db)
+    .all({ incidentId, organizationIds: JSON.stringify(organizationIds) })
     .map((r) => r.id);
 }
 
@@ -178,6 +192,23 @@ export function organizationNames(db: Tx, ids: readonly number[]): Map<number, s
     .where(inArray(organizations.id, [...ids]))
     .all();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** When the post was closed without an answer: its closing transition (a closed post changes no more). */
+export function closedAt(db: Tx, incidentId: number): Date | undefined {
+  return db
+    .select({ at: auditEvents.at })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.entity, "incident"),
+        eq(auditEvents.entityId, String(incidentId)),
+        eq(auditEvents.toState, "closed"),
+      ),
+    )
+    .orderBy(asc(auditEvents.at), asc(auditEvents.id))
+    .limit(1)
+    .get()?.at;
 }
 
 /** The state the incident was in at `at`, as its transitions recorded it (none before its first). */

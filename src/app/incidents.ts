@@ -1,6 +1,13 @@
 import { and, desc, eq, gte, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
-import { assignments, drafts, incidents, organizations, publications } from "../db/schema.js";
+import {
+  assignments,
+  drafts,
+  incidentSearchKeys,
+  incidents,
+  organizations,
+  publications,
+} from "../db/schema.js";
 import type { Person } from "../domain/access.js";
 import {
   type ActionRules,
@@ -20,7 +27,7 @@ import {
   sameSending,
   workState,
 } from "../domain/incident.js";
-import { nameKey } from "../domain/names.js";
+import { foldCase, nameKey } from "../domain/names.js";
 import type { Network } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate, audit, eventMadeByThisUpdate, incidentEvents } from "./audit.js";
 import { carryPartAttachments } from "./part-attachments.js";
@@ -278,6 +285,7 @@ export function registerIncident(
         })
         .returning({ id: incidents.id })
         .get();
+      writeSearchKey(tx, row.id, fields);
       audit(tx, now, {
         actorId,
         entity: "incident",
@@ -296,6 +304,23 @@ export function registerIncident(
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * The post's words as /find matches them (incidentsWithWords): its text, topic, place and author,
+ * folded as one, as the migration that brought them in folded the posts before it (drizzle/0022).
+ */
+export function writeSearchKey(
+  tx: Tx,
+  incidentId: number,
+  post: Pick<IncidentRow, "text" | "topic" | "place" | "author">,
+): void {
+  const words = [post.text, post.topic, post.place, post.author].filter((value) => value !== null);
+  const key = foldCase(words.join(" "));
+  tx.insert(incidentSearchKeys)
+    .values({ incidentId, key })
+    .onConflictDoUpdate({ target: incidentSearchKeys.incidentId, set: { key } })
+    .run();
 }
 
 /** An author with this many posts in the repeat window is where posts come from, not who asks again. */

@@ -529,16 +529,22 @@ export const tr = {
       `Открытые сообщения${filter ? ` (${filter.toLowerCase()})` : ""}: ${total}${shown < total ? `, показаны первые ${shown}` : ""}`,
     /** Heads the posts at the end of an organization's list where its part is given out: they owe nothing. */
     givenOut: "Информация отправлена, действий не требуется:",
-    /** `about`: the post's topic, else the start of its text, in a few words. */
+    /**
+     * `about`: the post's topic, else the start of its text, in a few words; `state`: none for a post
+     * answered or closed, whose `deadline` is then how it ended (`ended`).
+     */
     line: (
       id: number,
       network: string,
       about: string | null,
       organization: string | null,
       deadline: string | null,
-      state: string,
+      state: string | null,
     ) =>
-      `№ ${id} · ${network}${about ? ` · ${about}` : ""}${organization ? ` · ${organization}` : ""} · ${deadline ?? "без срока"} · ${state}`,
+      `№ ${id} · ${network}${about ? ` · ${about}` : ""}${organization ? ` · ${organization}` : ""} · ${deadline ?? "без срока"}${state ? ` · ${state}` : ""}`,
+    /** In place of the deadline and the state of a post answered, or closed without an answer. */
+    ended: (how: "answered" | "closed", at: string) =>
+      `${how === "answered" ? "ответ размещён" : "закрыто без ответа"} ${at}`,
     /**
      * `part`: on the curators' list (or of someone in several organizations), the deadline is a
      * co-executor's part's (or theirs to pass it on); `missed`: steps missed while it is still ahead.
@@ -563,6 +569,9 @@ export const tr = {
     /** `words`: as typed, cut to a few words. */
     byWords: (words: string) => `Найдено по словам «${words}», новые сверху:`,
     more: "…найдены и другие. Чтобы сузить поиск, добавьте слова.",
+    /** A line's place or author, when the words are not all in its text and topic: why it was found. */
+    matchedIn: (field: "place" | "author", value: string) =>
+      `${field === "place" ? "место" : "автор"}: «${value}»`,
     nothing: (words: string) =>
       `По словам «${words}» сообщений не найдено. Найти можно и по номеру или ссылке на пост: ` +
       "/find 12, /find https://vk.com/wall-1_2; открытые сообщения — /list.",

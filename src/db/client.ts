@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { foldCase } from "../domain/names.js";
 import * as schema from "./schema.js";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -48,7 +49,9 @@ const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../.
  *   anyone was told of, and no update Telegram counts as received. (FULL would sync inside each
  *   commit, with the event loop waiting, ≈ 0.6 ms on this project's VM.) A process killed loses
  *   nothing either way: its writes are the kernel's already;
- * - foreign keys on, and a busy timeout so a second process on the same file waits instead of failing.
+ * - foreign keys on, and a busy timeout so a second process on the same file waits instead of failing;
+ * - `fold(text)`, the names' fold (domain/names.ts: any case, «ё» read as «е»), which SQLite's own
+ *   lower() does only for Latin letters: the migration that folded the posts' words for /find uses it.
  */
 export function openDatabase(path: string): DatabaseHandle {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -62,6 +65,9 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  sqlite.function("fold", { deterministic: true }, (text) =>
+    typeof text === "string" ? foldCase(text) : text,
+  );
   const db = drizzle(sqlite, { schema });
   return { db, sqlite, close: () => sqlite.close() };
 }

@@ -218,6 +218,18 @@ export const incidents = sqliteTable(
   ],
 );
 
+/**
+ * A post's text, topic, place and author folded as one (any case, ё read as е: db/client.ts `fold`),
+ * which /find by words matches in SQL: SQLite's own lower() folds only Latin letters. Kept apart
+ * from `incidents`, so the scans of posts do not read it and the search reads nothing else.
+ */
+export const incidentSearchKeys = sqliteTable("incident_search_keys", {
+  incidentId: integer("incident_id")
+    .primaryKey()
+    .references(() => incidents.id),
+  key: text("key").notNull(),
+});
+
 export const ASSIGNMENT_ROLES = ["lead", "coexecutor"] as const;
 /**
  * A co-executor's part: part_sent waits for a curator to pass it on (Georgievsk p.18); part_passed

@@ -5,7 +5,18 @@
  * incident's topic and place.
  */
 export function nameKey(name: string): string {
-  return name.trim().replace(/\s+/g, " ").toLowerCase().replaceAll("ё", "е");
+  return foldCase(name.trim().replace(/\s+/g, " "));
+}
+
+/** Text as names compare it: any case, «ё» read as «е» (SQL has it too, see db/client.ts). */
+export function foldCase(text: string): string {
+  return text.toLowerCase().replaceAll("ё", "е");
+}
+
+/** Which of the words are in none of these texts, compared as /find compares them (`foldCase`). */
+export function wordsNotIn(texts: readonly (string | null)[], words: readonly string[]): string[] {
+  const folded = foldCase(texts.join(" "));
+  return words.filter((word) => !folded.includes(foldCase(word)));
 }
 
 /** A name as stored: pasted from a document, its line breaks and runs of spaces are one space. */

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { approveDraft, publishInterim, submitDraft } from "../../src/app/answers.js";
+import { approveDraft, publishAnswer, publishInterim, submitDraft } from "../../src/app/answers.js";
+import { changePostDetail } from "../../src/app/importance.js";
 import {
   acceptIncident,
   closeAsToxic,
@@ -14,7 +15,7 @@ import { auditEvents, people } from "../../src/db/schema.js";
 import { type Importance, partVersion } from "../../src/domain/incident.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { seedRegistered, showCards } from "../support/workflow.js";
+import { seedDraft, seedIncidentInWork, seedRegistered, showCards } from "../support/workflow.js";
 
 const CURATOR = 2001;
 const HEALTH_EXECUTOR = 3001;
@@ -56,7 +57,7 @@ afterEach(() => h.close());
 /** Registers a post as the intake would (its UI is another feature) and shows its card to the curators. */
 async function register(
   n: number,
-  opts: { importance?: Importance; text?: string; topic?: string; place?: string } = {},
+  opts: { importance?: Importance; text?: string; topic?: string; place?: string; author?: string } = {},
 ): Promise<number> {
   const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}`, ...opts });
   await showCards(h, id);
@@ -1562,6 +1563,81 @@ describe("lists, search and history", () => {
     expect(lines.map((line) => line.split(" · ")[0])).toEqual([
       ...Array.from({ length: 10 }, (_, i) => `№ ${12 - i}`),
       "…найдены и другие. Чтобы сузить поиск, добавьте слова.",
+    ]);
+  });
+
+  it("/find by words: an answered or closed post says when it was answered or closed, not «без срока», found behind others' newer posts", async () => {
+    await office();
+    const answered = await seedIncidentInWork(h, health, {
+      link: "https://vk.com/wall-1_1",
+      text: "Яма на дороге у школы.",
+    });
+    await seedDraft(h, answered, { approve: true });
+    h.clock.advance(30 * 60_000);
+    const rules = { curatorMayPublish: false };
+    const link = "https://vk.com/wall-1_1?reply=5";
+    const executor = findPerson(h.db, HEALTH_EXECUTOR);
+    const actor = findPerson(h.db, CURATOR);
+    if (!executor || !actor) throw new Error("no people");
+    publishAnswer(h.db, {
+      incidentId: answered,
+      actor: executor,
+      now: h.clock.now(),
+      link,
+      onTime: true,
+      rules,
+    });
+    const closed = await register(2, { text: "Яма во дворе." });
+    await route(closed, [/Минздрав/]);
+    h.clock.advance(15 * 60_000);
+    closeAsToxic(h.db, { incidentId: closed, actor, now: h.clock.now(), threat: false });
+    // More than a page of newer matches he may not see: his are read on.
+    for (let n = 3; n <= 63; n++)
+      seedRegistered(h, { link: `https://vk.com/wall-1_${n}`, text: `Яма, ${n}` });
+    await healthExecutor().send("/find яма");
+    expect(healthExecutor().lastText()).toBe(
+      [
+        "Найдено по словам «яма», новые сверху:",
+        "",
+        "№ 2 · ВКонтакте · «Яма во дворе.» · закрыто без ответа 24.11.2026 10:45",
+        "№ 1 · ВКонтакте · «Яма на дороге у школы.» · ответ размещён 24.11.2026 10:30",
+      ].join("\n"),
+    );
+  });
+
+  it("/find by words names the place or the author of a post whose text and topic lack some of the words", async () => {
+    await office();
+    await register(1, { text: "Холодно в классе.", place: "Школа № 7" });
+    await register(2, { text: "В школе холодно.", place: "ул. Ленина, 5" });
+    await register(3, { topic: "Отопление", text: "Холодно.", author: "Анна Школьникова" });
+    const found = async (query: string) => {
+      await curator().send(`/find ${query}`);
+      return curator()
+        .lastText()
+        .split("\n")
+        .slice(2)
+        .map((line) => line.replace(/ · срок .*$/, ""));
+    };
+    expect(await found("школ холодно")).toEqual([
+      "№ 3 · ВКонтакте · на тему «Отопление» · автор: «Анна Школьникова»",
+      "№ 2 · ВКонтакте · «В школе холодно.»",
+      "№ 1 · ВКонтакте · «Холодно в классе.» · место: «Школа № 7»",
+    ]);
+    // A place corrected by a curator is found by its new words, no longer by the old ones.
+    const actor = findPerson(h.db, CURATOR);
+    if (!actor) throw new Error("no curator");
+    changePostDetail(h.db, {
+      incidentId: 1,
+      detail: { field: "place", value: "Гимназия № 2, ул. Ёлочная" },
+      actor,
+      now: h.clock.now(),
+    });
+    expect(await found("гимназия елочная")).toEqual([
+      "№ 1 · ВКонтакте · «Холодно в классе.» · место: «Гимназия № 2, ул. Ёлочная»",
+    ]);
+    expect(await found("школ холодно")).toEqual([
+      "№ 3 · ВКонтакте · на тему «Отопление» · автор: «Анна Школьникова»",
+      "№ 2 · ВКонтакте · «В школе холодно.»",
     ]);
   });
 

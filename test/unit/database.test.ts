@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { claimAlert } from "../../src/app/alerts.js";
 import { loadDraftWork } from "../../src/app/answers.js";
 import { headOf, headsWith } from "../../src/app/heads.js";
+import { incidentsWithWords } from "../../src/app/incident-queries.js";
 import { applyMigrations, MigrationError, openDatabase } from "../../src/db/client.js";
 
 function tempDir(): string {
@@ -258,6 +259,26 @@ describe("database", () => {
     expect(upgraded.sqlite.prepare("select chat_id, message_id, shown from cards").all()).toEqual([
       { chat_id: -100, message_id: 7, shown: null },
     ]);
+    upgraded.close();
+  });
+
+  it("upgrading to words searched in SQL (0022): the posts registered before are found by /find's words", () => {
+    const { path, old } = databaseBefore("0022_incident_search_keys");
+    old.sqlite.exec("insert into people (telegram_id, first_name, created_at) values (2001, 'Ольга', 0)");
+    const insert = old.sqlite.prepare(
+      "insert into incidents (link, link_key, network, text, topic, place, author, state, detected_at, registered_by, created_at, updated_at) " +
+        "values (?, ?, 'vk', ?, ?, ?, ?, 'registered', 0, 1, 0, 0)",
+    );
+    insert.run("https://vk.com/wall-1_1", "vk.com/wall-1_1", "ЁЛКУ не вывезли.", null, "ул. Ленина", "Пётр");
+    insert.run("https://vk.com/wall-1_2", "vk.com/wall-1_2", null, "Уборка снега", null, null);
+    old.close();
+
+    const upgraded = openDatabase(path);
+    applyMigrations(upgraded.db);
+    const found = (words: string[]) => [...incidentsWithWords(upgraded.db, words)];
+    expect(found(["елку", "ЛЕНИНА", "петр"])).toEqual([1]);
+    expect(found(["снег"])).toEqual([2]);
+    expect(found(["елку", "снег"])).toEqual([]);
     upgraded.close();
   });
 

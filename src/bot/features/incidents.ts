@@ -10,6 +10,7 @@ import {
 } from "../../app/importance.js";
 import {
   acceptedByOf,
+  closedAt,
   type HistoryEntry,
   incidentHistory,
   incidentsWithWords,
@@ -42,6 +43,7 @@ import {
   partsGivenOut,
   runningDeadlines,
 } from "../../domain/incident.js";
+import { wordsNotIn } from "../../domain/names.js";
 import type { StepId } from "../../domain/regulation/index.js";
 import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../../domain/time-format.js";
@@ -57,7 +59,7 @@ import {
   repeatFlow,
 } from "../../flows/importance.js";
 import { partFlow, returnFlow } from "../../flows/incident-answers.js";
-import { announceDetail, postAbout } from "../../flows/intake.js";
+import { announceDetail, postAbout, snippet } from "../../flows/intake.js";
 import { routeFlow } from "../../flows/routing.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -626,8 +628,17 @@ function listedOf(deps: AppDeps, scope: ListScope, incident: Incident, now: Date
   return { incident, next: listedDeadline(incident, regulation, workingTime, whose, now) };
 }
 
-/** These posts' lines as the scope's /list shows them. */
-function listLines(deps: AppDeps, scope: ListScope, listed: readonly Listed[], now: Date): string[] {
+/**
+ * These posts' lines as the scope's /list shows them; `about` says what each post is about (by
+ * default its topic or the start of its text).
+ */
+function listLines(
+  deps: AppDeps,
+  scope: ListScope,
+  listed: readonly Listed[],
+  now: Date,
+  about: (incident: Incident) => string | null = (incident) => postAbout(incident.row),
+): string[] {
   const { regulation, workingTime, timezone } = deps.sla;
   const rules = actionRules(regulation);
   // An organization's own list need not name it; the curators' and heads' name who holds each post,
@@ -659,22 +670,38 @@ function listLines(deps: AppDeps, scope: ListScope, listed: readonly Listed[], n
     const next = listedNext?.shown;
     const holder = named(incident, next);
     const part = scope.kind === "organizations" && holder?.role === "coexecutor" ? holder : undefined;
+    const deadline = next
+      ? tr.list.deadline(
+          formatDeadline(next.at, timezone),
+          formatRemaining(workingTime, next.at, now),
+          scope.kind === "all" || scope.ids.length > 1 ? partStep(next.step) : undefined,
+          listedNext?.missed.map((d) => missedStep(incident, d)),
+        )
+      : null;
+    const state =
+      part && part.state !== "queued" ? partStateText(part, rules) : listedState(incident, scope, rules);
+    const ended = endedText(deps.db, incident, timezone);
     return tr.list.line(
       incident.id,
       NETWORK_NAMES[incident.row.network as Network] ?? incident.row.network,
-      postAbout(incident.row),
+      about(incident),
       holder ? clip(holder.organizationShortName ?? holder.organizationName, HOLDER_LIMIT) : null,
-      next
-        ? tr.list.deadline(
-            formatDeadline(next.at, timezone),
-            formatRemaining(workingTime, next.at, now),
-            scope.kind === "all" || scope.ids.length > 1 ? partStep(next.step) : undefined,
-            listedNext?.missed.map((d) => missedStep(incident, d)),
-          )
-        : null,
-      part && part.state !== "queued" ? partStateText(part, rules) : listedState(incident, scope, rules),
+      ended ?? deadline,
+      ended === undefined ? state : null,
     );
   });
+}
+
+/** How an answered or closed post ended, and when, for its line (/find lists them); undefined while it is open. */
+function endedText(db: AppDeps["db"], incident: Incident, timezone: string): string | undefined {
+  const { state } = incident.row;
+  const at =
+    state === "answered"
+      ? incident.publications.filter((p) => p.kind === "answer").at(-1)?.publishedAt
+      : state === "closed"
+        ? closedAt(db, incident.id)
+        : undefined;
+  return at && tr.list.ended(state === "answered" ? "answered" : "closed", formatDeadline(at, timezone));
 }
 
 /** Whether a deadline is of a co-executor's part, or the curators' passing it on; undefined for the lead's. */
@@ -738,6 +765,8 @@ const FOUND_AT_LINK = 5;
 /** Posts a /find by words lists at most, and the shortest query it searches by. */
 const FOUND_BY_WORDS = 10;
 const SHORTEST_QUERY = 3;
+/** A place or author a line names as why the post was found: a few words, as its topic. */
+const MATCHED_SHOWN = 40;
 /** The query as its answer repeats it. */
 const QUERY_SHOWN = 60;
 
@@ -778,24 +807,25 @@ async function findByWords(ctx: BotContext, person: Person, query: string) {
   const scope = listScope(ctx);
   if (typeof scope === "string") return refuse(ctx, scope);
   const { db } = ctx.app;
+  const words = query.split(/\s+/);
   // Rights are read post by post: only until one more than a message shows is found.
   const found: number[] = [];
-  for (const id of incidentsWithWords(db, query.split(/\s+/))) {
+  for (const id of incidentsWithWords(db, words)) {
     if (mayViewIncident(db, id, person, heardAtOnce(ctx)) && chatMayShow(ctx, id)) found.push(id);
     if (found.length > FOUND_BY_WORDS) break;
   }
-  const words = clip(query, QUERY_SHOWN);
-  if (found.length === 0) return ctx.reply(tr.find.nothing(words));
+  const shown = clip(query, QUERY_SHOWN);
+  if (found.length === 0) return ctx.reply(tr.find.nothing(shown));
   const now = ctx.app.clock.now();
   const listed = found
     .slice(0, FOUND_BY_WORDS)
     .map((id) => loadIncident(db, id))
     .filter((incident) => incident !== undefined)
     .map((incident) => listedOf(ctx.app, scope, incident, now));
-  const lines = listLines(ctx.app, scope, listed, now);
+  const lines = listLines(ctx.app, scope, listed, now, (incident) => aboutFound(incident, words));
   const textOf = (count: number) =>
     [
-      tr.find.byWords(words),
+      tr.find.byWords(shown),
       "",
       ...lines.slice(0, count),
       ...(found.length > count ? [tr.find.more] : []),
@@ -805,4 +835,20 @@ async function findByWords(ctx: BotContext, person: Person, query: string) {
     reply_markup: cardButtons(listed.slice(0, count).map(({ incident }) => incident.id)),
     link_preview_options: { is_disabled: true },
   });
+}
+
+/**
+ * What a found post is about, as /list says it, and its place or author when some of the words are
+ * in neither its text nor its topic: the line shows why it was found.
+ */
+function aboutFound(incident: Incident, words: readonly string[]): string | null {
+  const { row } = incident;
+  const rest = wordsNotIn([row.text, row.topic], words);
+  const matched = (["place", "author"] as const).flatMap((field) => {
+    const value = snippet(row[field], MATCHED_SHOWN);
+    return value && rest.length > 0 && wordsNotIn([row[field]], rest).length < rest.length
+      ? [tr.find.matchedIn(field, value)]
+      : [];
+  });
+  return [postAbout(row), ...matched].filter((part) => part !== null).join(" · ") || null;
 }
