@@ -2,6 +2,7 @@ import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Update } from "grammy/types";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import { inbox } from "../db/schema.js";
+import { forgetUpdateNotices } from "./notices.js";
 
 /**
  * Every update passes through the inbox twice: on arrival and when its handling ends.
@@ -10,7 +11,8 @@ import { inbox } from "../db/schema.js";
  * is the next fetch, which, as every Bot API call, waits until the commits before it are synced
  * (db/durability.ts) — one sync for a batch; a webhook's update waits for it before it is handled.
  * A handling's end lost at a power cut only means the update is handled again at start, which finds
- * its change made (update-scope.ts) and tells the people once more.
+ * its change made (update-scope.ts) and tells whoever its notices had not reached (bot/delivery.ts,
+ * oncePerUpdate).
  */
 const inboxQueries = preparedPerConnection((db) => {
   const p = sql.placeholder;
@@ -79,9 +81,14 @@ export async function allUpdatesHandled(db: Db, ms: number): Promise<boolean> {
   return true;
 }
 
-/** Handled updates are kept a while (re-deliveries come within minutes), then dropped. */
+/**
+ * Handled updates are kept a while (re-deliveries come within minutes), then dropped, with the
+ * ledger's record of the notices they sent. Those a crash interrupted are handled again at start,
+ * before the first pruning.
+ */
 export function pruneInbox(db: Db, before: Date): void {
   db.delete(inbox)
     .where(and(lt(inbox.receivedAt, before), isNotNull(inbox.doneAt)))
     .run();
+  forgetUpdateNotices(db, before);
 }

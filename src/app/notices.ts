@@ -1,19 +1,34 @@
-import { and, eq, gte, lt } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { type Db, preparedPerConnection } from "../db/client.js";
 import { noticesSent } from "../db/schema.js";
+
+/** A press asks the ledger of each chat it tells (oncePerUpdate, bot/delivery.ts): prepared once. */
+const ledger = preparedPerConnection((db) => {
+  const p = sql.placeholder;
+  return {
+    claim: db
+      .insert(noticesSent)
+      .values({ key: p("key"), sentAt: p("sentAt") })
+      .onConflictDoNothing()
+      .prepare(),
+    find: db
+      .select({ key: noticesSent.key })
+      .from(noticesSent)
+      .where(eq(noticesSent.key, p("key")))
+      .prepare(),
+  };
+});
 
 /**
  * Claims a one-off notice: true the first time for this key (the caller sends it), false after —
  * across restarts and processes, so admins hear about a problem once, not at every start.
  */
 export function claimNotice(db: Db, key: string, now: Date): boolean {
-  return db.insert(noticesSent).values({ key, sentAt: now }).onConflictDoNothing().run().changes === 1;
+  return ledger(db).claim.run({ key, sentAt: now }).changes === 1;
 }
 
 export function noticeClaimed(db: Db, key: string): boolean {
-  return (
-    db.select({ key: noticesSent.key }).from(noticesSent).where(eq(noticesSent.key, key)).get() !== undefined
-  );
+  return ledger(db).find.get({ key }) !== undefined;
 }
 
 /** When the notice was claimed, if it is. */
@@ -27,13 +42,40 @@ export function noticeClaimedAt(db: Db, key: string): Date | undefined {
  * from a case-sensitive index): minute jobs ask it of a ledger that grows with every notice.
  */
 export function noticesStartingWith(db: Db, prefix: string): string[] {
-  const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
   return db
     .select({ key: noticesSent.key })
     .from(noticesSent)
-    .where(and(gte(noticesSent.key, prefix), lt(noticesSent.key, next)))
+    .where(startsWith(prefix))
     .all()
     .map((row) => row.key);
+}
+
+function startsWith(prefix: string) {
+  const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return and(gte(noticesSent.key, prefix), lt(noticesSent.key, next));
+}
+
+const UPDATE = "update:";
+
+/** The start of the ledger keys of the notices an update's handling sent (see updateNoticeKey). */
+export const updateNoticesPrefix = (updateId: number) => `${UPDATE}${updateId}:`;
+
+/**
+ * The ledger key of a notice (`notice`, its name among the update's) that the handling of an
+ * update sent to a chat: handled again after a crash, the update does not send it twice
+ * (bot/delivery.ts, oncePerUpdate).
+ */
+export const updateNoticeKey = (updateId: number, notice: string, chatId: number) =>
+  `${updateNoticesPrefix(updateId)}${notice}:to:${chatId}`;
+
+/**
+ * Forgets the notices updates sent before `before`: the inbox forgets those updates (app/inbox.ts),
+ * and one Telegram delivered again after that would be handled as new all the same.
+ */
+export function forgetUpdateNotices(db: Db, before: Date): void {
+  db.delete(noticesSent)
+    .where(and(startsWith(UPDATE), lt(noticesSent.sentAt, before)))
+    .run();
 }
 
 /** Gives a claim back when nobody could be told, so the notice is tried again later. */

@@ -15,8 +15,9 @@ import {
 import { forgetCard, organizationNames } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { cardMessageId } from "../app/intake.js";
-import { claimNotice, noticeClaimed } from "../app/notices.js";
+import { claimNotice, noticeClaimed, updateNoticeKey } from "../app/notices.js";
 import { reachableMembers, reachableWithRole } from "../app/people.js";
+import { currentUpdate } from "../app/update-scope.js";
 import type { Db } from "../db/client.js";
 import { hasRole, type Person } from "../domain/access.js";
 import { cutBefore } from "../domain/clip.js";
@@ -86,6 +87,36 @@ export function splitPieces(pieces: readonly string[], limit = MESSAGE_LIMIT): s
   return pieces.flatMap((piece) => splitMessage(piece, limit));
 }
 
+/** How a notice goes (sendLong and the notices built on it): its sound, and… */
+export interface NoticeOptions extends Sound {
+  /**
+   * Its name among the notices of the update being handled: each chat gets it once, however often
+   * the update is handled (see oncePerUpdate).
+   */
+  once?: string;
+}
+
+/**
+ * Does for one chat what the update being handled does once (`what` names it among the update's
+ * notices): handled again after a crash, the update skips the chats its first handling reached and
+ * reaches the others, so only a message Telegram took just as the process died may arrive twice.
+ * Whether the chat has it. Unnamed, or outside an update's handling (a job), it is just done.
+ */
+export async function oncePerUpdate(
+  deps: Pick<RefusalDeps, "db" | "clock">,
+  what: string | undefined,
+  chatId: number,
+  act: () => Promise<boolean>,
+): Promise<boolean> {
+  const update = currentUpdate();
+  if (!update || what === undefined) return act();
+  const key = updateNoticeKey(update.updateId, what, chatId);
+  if (update.again && noticeClaimed(deps.db, key)) return true;
+  const done = await act();
+  if (done) claimNotice(deps.db, key, deps.clock.now());
+  return done;
+}
+
 /**
  * Sends a text (split if long: see splitMessage, splitPieces). A chat that refuses is logged and
  * handled (a person who blocked the bot is marked, a group's refusal told to the admins), never
@@ -98,16 +129,18 @@ export async function sendLong(
   /** Pieces: kept whole where they can (see splitPieces). */
   text: string | readonly string[],
   keyboard?: InlineKeyboard,
-  options: Sound = {},
+  options: NoticeOptions = {},
 ): Promise<boolean> {
-  try {
-    await sendParts(api, chatId, text, keyboard, options);
-    return true;
-  } catch (error) {
-    if (!(error instanceof GrammyError)) throw error;
-    await sendFailed(deps, api, chatId, error);
-    return false;
-  }
+  return oncePerUpdate(deps, options.once, chatId, async () => {
+    try {
+      await sendParts(api, chatId, text, keyboard, options);
+      return true;
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      await sendFailed(deps, api, chatId, error);
+      return false;
+    }
+  });
 }
 
 /**
@@ -136,7 +169,7 @@ async function sendParts(
   chatId: number,
   text: string | readonly string[],
   keyboard?: InlineKeyboard,
-  options: Sound = {},
+  options: NoticeOptions = {},
 ): Promise<void> {
   const parts = typeof text === "string" ? splitMessage(text) : splitPieces(text);
   const sound = options.ring
@@ -205,7 +238,7 @@ export async function notifyCurators(
   api: Api,
   text: string,
   keyboard?: InlineKeyboard,
-  options: { ring?: boolean } = {},
+  options: NoticeOptions = {},
 ): Promise<boolean> {
   return reachCurators(deps.db, async (chats) => {
     let told = false;
@@ -237,7 +270,7 @@ export async function tellCuratorsInsteadOf(
   api: Api,
   organizationId: number,
   text: string,
-  options: { ring?: boolean } = {},
+  options: NoticeOptions = {},
 ): Promise<boolean> {
   const name = organizationNames(deps.db, [organizationId]).get(organizationId) ?? "";
   return notifyCurators(deps, api, t.alert.insteadOfOrganization(text, name), undefined, options);
@@ -250,7 +283,7 @@ export async function tellOrganization(
   organizationId: number,
   text: string,
   keyboard?: InlineKeyboard,
-  options: Sound = {},
+  options: NoticeOptions = {},
 ): Promise<boolean> {
   let told = false;
   for (const chatId of organizationChats(deps, organizationId))
@@ -268,7 +301,7 @@ export async function notifyOrganization(
   organizationId: number,
   text: string,
   keyboard?: InlineKeyboard,
-  options: { ring?: boolean } = {},
+  options: NoticeOptions = {},
 ): Promise<"organization" | "curators" | "nobody"> {
   if (await tellOrganization(deps, api, organizationId, text, keyboard, options)) return "organization";
   return (await tellCuratorsInsteadOf(deps, api, organizationId, text, options)) ? "curators" : "nobody";
@@ -309,13 +342,17 @@ export async function syncHandOver(
         if (messageId !== undefined) kept.push({ chatId: target.chatId, messageId, gained: theirs });
         continue;
       }
-      const old = forgetCard(deps.db, incident.id, target.chatId);
-      if (old === undefined) continue;
-      await api
-        .editMessageReplyMarkup(target.chatId, old, { reply_markup: new InlineKeyboard() })
-        .catch((error: unknown) => {
-          if (!(error instanceof GrammyError)) throw error;
-        });
+      // Once: handled again after a crash, the card sent below then is the one kept.
+      await oncePerUpdate(deps, `card-anew:${incident.id}`, target.chatId, async () => {
+        const old = forgetCard(deps.db, incident.id, target.chatId);
+        if (old === undefined) return true;
+        await api
+          .editMessageReplyMarkup(target.chatId, old, { reply_markup: new InlineKeyboard() })
+          .catch((error: unknown) => {
+            if (!(error instanceof GrammyError)) throw error;
+          });
+        return true;
+      });
     }
   }
   await syncCards(cardDeps(deps, api), incident, [], { silent: quietNow(deps, incident) });

@@ -110,9 +110,11 @@ export interface BotOptions {
  * 29: the rework notice of an answer offers «Промежуточный ответ» where the card does; 30: an
  * answer's link (or an interim one's) is told to the heads told of the post; 31: a final answer's
  * draft begun from the answer's earlier one keeps that in its saved work, shown to the curators when
- * resumed; 32: a post's details change its link, and a draft sent for a post closed meanwhile says it was closed.
+ * resumed; 32: a post's details change its link, and a draft sent for a post closed meanwhile says it
+ * was closed; 33: a dialogue's notices (rework, return, link, a curator's claim given up, a post's
+ * detail told to the heads) reach each chat once however often its step is handled.
  */
-const CONVERSATIONS_VERSION = 32;
+const CONVERSATIONS_VERSION = 33;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

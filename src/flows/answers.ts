@@ -347,10 +347,10 @@ export async function tellLeadOfReturn(
     : tr.return.toLead(incident.id, organization);
   const text = [told, ...leadDeadline(deps, incident)].join("\n\n");
   // Its draft may be due now: a significant post's rings at any hour.
-  const sound = ringFor(incident);
-  await tellOrganization(deps, api, lead.organizationId, text, undefined, sound);
+  const options = { ...ringFor(incident), once: `lead-told-return:${organization}` };
+  await tellOrganization(deps, api, lead.organizationId, text, undefined, options);
   const holder = holderBesideChat(deps, incident, lead.organizationId);
-  if (holder !== undefined) await sendLong(deps, api, holder, text, undefined, sound);
+  if (holder !== undefined) await sendLong(deps, api, holder, text, undefined, options);
 }
 
 /**
@@ -538,6 +538,8 @@ export interface Listeners {
   except?: number | undefined;
   /** Buttons under the notice (its last message). */
   keyboard?: InlineKeyboard;
+  /** The notice's name among the update's: each chat hears it once (see oncePerUpdate). */
+  once?: string;
 }
 
 export async function tell(
@@ -548,10 +550,10 @@ export async function tell(
   text: string | readonly string[],
   to: Listeners,
 ): Promise<void> {
-  const { ring } = ringFor(incident);
+  const options = { ...ringFor(incident), once: to.once };
   const told = new Set<number>();
   const send = async (chatId: number) => {
-    if (await sendLong(deps, api, chatId, text, to.keyboard, { ring })) told.add(chatId);
+    if (await sendLong(deps, api, chatId, text, to.keyboard, options)) told.add(chatId);
   };
   const listeners = listenersOf(deps.db, incident, to);
   await Promise.all(listeners.map(send));
@@ -575,7 +577,7 @@ export async function tell(
       api,
       lead.organizationId,
       typeof text === "string" ? text : text.join("\n"),
-      { ring },
+      options,
     );
 }
 
@@ -634,7 +636,13 @@ export async function tellToPost(
   { why, except }: { why?: string; except?: number | undefined } = {},
 ): Promise<void> {
   const { text, keyboard } = approvalNotice(deps, incident, why);
-  await tell(deps, api, incident, text, { organization: true, holder: true, except, keyboard });
+  await tell(deps, api, incident, text, {
+    organization: true,
+    holder: true,
+    except,
+    keyboard,
+    once: "to-post",
+  });
 }
 
 /** The draft the post's answer was approved with, while it waits to be posted. */
@@ -844,6 +852,7 @@ export function reworkFlow(deps: AppDeps) {
             holder: true,
             except: chatId,
             keyboard: reworkButtons(result.incident, returned?.kind ?? "answer", rulesOf(deps)),
+            once: "rework",
           }),
       );
       return ta.rework.done(incidentId, due, returned?.kind, sooner);
@@ -915,13 +924,14 @@ export function partReturnFlow(deps: AppDeps) {
         t.button.sendPart,
         cb("inc.part", incidentId, part.organizationId),
       );
+      const options = { ...ringFor(result.incident), once: "part-returned" };
       const announced = await Promise.allSettled([
         syncCards(cardDeps(deps, outer.api), result.incident),
         notice && outer.api.editMessageReplyMarkup(notice.chatId, notice.messageId),
-        notifyOrganization(deps, outer.api, part.organizationId, told, resend, ringFor(result.incident)),
+        notifyOrganization(deps, outer.api, part.organizationId, told, resend, options),
         // Whoever took the part hears it himself, as the holder of a returned draft does.
         taker !== undefined && chatOfOrganization(deps.db, part.organizationId) !== undefined
-          ? sendLong(deps, outer.api, taker, told, resend, ringFor(result.incident))
+          ? sendLong(deps, outer.api, taker, told, resend, options)
           : undefined,
       ]);
       for (const failed of announced) {
@@ -1071,7 +1081,12 @@ async function curatorGaveUp(deps: AppDeps, outer: BotContext, incidentId: numbe
   await announceEach(outer.log, "curator gave up posting", () =>
     owed
       ? tellToPost(deps, outer.api, incident, { why: notice, except })
-      : tell(deps, outer.api, incident, notice, { organization: true, holder: true, except }),
+      : tell(deps, outer.api, incident, notice, {
+          organization: true,
+          holder: true,
+          except,
+          once: "gave-up",
+        }),
   );
 }
 
@@ -1132,7 +1147,13 @@ async function recordLink(
   const { due, onTime, postedLate } = timeliness(deps, before, at);
   const incident = result.incident;
   const byHolder = incident.holderId === actor.id;
-  const others: Listeners = { curators: true, organization: !byHolder, holder: !byHolder, except: chatId };
+  const others: Listeners = {
+    curators: true,
+    organization: !byHolder,
+    holder: !byHolder,
+    except: chatId,
+    once: "link",
+  };
   const { timezone } = deps.sla;
   const announce = (notice: string, to: Listeners) =>
     announceEach(

@@ -240,7 +240,7 @@ export function returnFlow(deps: AppDeps) {
             coexecutor
               ? undefined
               : new InlineKeyboard().text(t.button.route, cb("inc.routenew", incidentId)),
-            ringFor(result.incident),
+            { ...ringFor(result.incident), once: "returned" },
           ),
         async () => {
           if (coexecutor) await tellTurnCame(deps, outer.api, result.incident);

@@ -24,7 +24,7 @@ import { cb } from "../bot/callback-data.js";
 import { type CardDeps, syncCards, type Target } from "../bot/cards.js";
 import { leadingCommand } from "../bot/commands.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
-import { announceEach, quietNow, sendLong, tellOrganization } from "../bot/delivery.js";
+import { announceEach, oncePerUpdate, quietNow, sendLong, tellOrganization } from "../bot/delivery.js";
 import { openCardButton } from "../bot/keyboards.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge, surgeMates } from "../bot/surge.js";
@@ -231,7 +231,8 @@ export async function tellHeadsOutcome(deps: CardDeps, incident: Incident, text:
 /**
  * Each head who has the post's notice (see headsToldOf) gets `textOf` him in a short note of its own,
  * without sound (nothing to do at once), with «Открыть № …» as the notice has: the bot keeps no id of
- * the notice to edit it. Resolves to the heads who got it.
+ * the notice to edit it; once, however often the change is handled (see oncePerUpdate). Resolves to
+ * the heads who got it.
  */
 async function noteHeadsTold(
   deps: CardDeps,
@@ -245,21 +246,25 @@ async function noteHeadsTold(
   if (told.size === 0) return noted;
   for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
     if (!told.has(telegramId)) continue;
-    try {
-      await deps.api.sendMessage(telegramId, textOf(telegramId), {
-        link_preview_options: { is_disabled: true },
-        disable_notification: true,
-        reply_markup: new InlineKeyboard().text(t.alert.open(incident.id), cb("inc.show", incident.id)),
-      });
-      noted.push(telegramId);
-    } catch (error) {
-      if (!(error instanceof GrammyError)) throw error;
-      deps.log.warn(
-        { telegramId, incidentId: incident.id, field, error: error.description },
-        "head not told of a change",
-      );
-      await chatRefused(deps, telegramId, error);
-    }
+    const note = async () => {
+      try {
+        await deps.api.sendMessage(telegramId, textOf(telegramId), {
+          link_preview_options: { is_disabled: true },
+          disable_notification: true,
+          reply_markup: new InlineKeyboard().text(t.alert.open(incident.id), cb("inc.show", incident.id)),
+        });
+        return true;
+      } catch (error) {
+        if (!(error instanceof GrammyError)) throw error;
+        deps.log.warn(
+          { telegramId, incidentId: incident.id, field, error: error.description },
+          "head not told of a change",
+        );
+        await chatRefused(deps, telegramId, error);
+        return false;
+      }
+    };
+    if (await oncePerUpdate(deps, `heads-${field}:${incident.id}`, telegramId, note)) noted.push(telegramId);
   }
   return noted;
 }

@@ -2,7 +2,8 @@
  * An organization a post was taken from — routed to another lead, dropped as a co-executor, or a
  * co-executor whose lead returned the post — hears it, and so does whoever of it took the post into
  * work: otherwise only its card changes, silently, and it may go on preparing, or post an approved
- * answer, for a post no longer its.
+ * answer, for a post no longer its. Each hears it once, however often the change is handled (see
+ * oncePerUpdate).
  */
 import type { Api } from "grammy";
 import type { Incident } from "../app/incidents.js";
@@ -56,13 +57,14 @@ export async function tellTakenFrom(
       .filter((a) => a.role === "coexecutor")
       .map((a) => a.organizationShortName ?? a.organizationName);
     const text = tr.withdrawn.leadAnew(before.id, before.state === "approved", coexecutors);
+    const options = { ...sound, once: `anew:${anew.id}` };
     const told = await Promise.all(
       recipients(deps, anew, before.holderId).map((chatId) =>
-        sendLong(deps, api, chatId, text, undefined, sound),
+        sendLong(deps, api, chatId, text, undefined, options),
       ),
     );
     // It must take the post again for a new draft: nobody there could hear it, the curators do.
-    if (!told.includes(true)) await tellCuratorsInsteadOf(deps, api, anew.organizationId, text, sound);
+    if (!told.includes(true)) await tellCuratorsInsteadOf(deps, api, anew.organizationId, text, options);
   }
   for (const part of takenFrom(before, after)) {
     const approved = before.state === "approved";
@@ -77,8 +79,9 @@ export async function tellTakenFrom(
           ? tr.withdrawn.coexecutor(before.id)
           : tr.withdrawn.leadReturned(before.id);
     const taker = part.role === "lead" ? before.holderId : part.acceptedBy;
+    const options = { ...sound, once: `taken:${part.id}` };
     await Promise.all(
-      recipients(deps, part, taker).map((chatId) => sendLong(deps, api, chatId, text, undefined, sound)),
+      recipients(deps, part, taker).map((chatId) => sendLong(deps, api, chatId, text, undefined, options)),
     );
     // The lead kept on the post waited for that part: it will not come, and its draft's clock may run now.
     if (part.role === "coexecutor" && lead && lead.organizationId === leadAssignment(before)?.organizationId)

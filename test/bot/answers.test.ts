@@ -5,7 +5,7 @@ import { unbindChat } from "../../src/app/chats.js";
 import { acceptIncident, loadIncident, routeIncident } from "../../src/app/incidents.js";
 import { findPerson, grantRole } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
-import { auditEvents, conversationStates, drafts, inbox, people, roleGrants } from "../../src/db/schema.js";
+import { auditEvents, conversationStates, drafts, people, roleGrants } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { remindUnpostedClaims } from "../../src/jobs/curator-posting.js";
 import { morningDigests } from "../../src/jobs/digest.js";
@@ -14,6 +14,7 @@ import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { tgUser, updates } from "../support/updates.js";
 import {
+  diedAfter,
   OFFICE,
   seedDraft,
   seedIncidentInWork,
@@ -1695,10 +1696,10 @@ describe("approved to be posted by the curator (Georgievsk p.12)", () => {
     await curator().press(APPROVE_POST_SELF, curatorsChat());
     const dialogue = h.db.select().from(conversationStates).all();
     const cancel = await h.deliver(updates.text(curatorsChat(), curator().tg, "/cancel"));
-    // The process died after the commit: the dialogue and the inbox as before, what it sent lost.
+    // The process died after the commit: the dialogue as before, what it sent lost.
     h.db.delete(conversationStates).run();
     for (const row of dialogue) h.db.insert(conversationStates).values(row).run();
-    h.db.update(inbox).set({ doneAt: null }).where(eq(inbox.updateId, cancel.update_id)).run();
+    diedAfter(h, cancel, "the commit");
     const mark = markTold();
     await h.bot.handleUpdate(cancel);
     expect(toldSince(mark)).toEqual([

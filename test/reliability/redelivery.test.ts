@@ -13,6 +13,7 @@ import { auditEvents, conversationStates, inbox } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import {
+  diedAfter,
   OFFICE,
   seedDraft,
   seedIncidentInWork,
@@ -166,50 +167,107 @@ describe("the same update twice", () => {
   });
 });
 
+/**
+ * Delivers the press or message that makes a change; the process dies after it (see diedAfter),
+ * before its step is recorded: the dialogue is as before it.
+ */
+async function crashedAfter(
+  step: Omit<Update, "update_id">,
+  point: "the commit" | "the notices",
+): Promise<Update> {
+  const dialogue = h.db.select().from(conversationStates).all();
+  const update = await h.deliver(step);
+  h.db.delete(conversationStates).run();
+  for (const row of dialogue) h.db.insert(conversationStates).values(row).run();
+  diedAfter(h, update, point);
+  return update;
+}
+
+/** The update handled again at start: the messages it sends, each as «chat: text». */
+async function handledAgain(update: Update): Promise<string[]> {
+  const since = h.fake.mark();
+  await h.bot.handleUpdate(update);
+  return h.fake.calls
+    .slice(since)
+    .filter((c) => c.method === "sendMessage")
+    .map((c) => `${c.params.chat_id}: ${c.params.text}`);
+}
+
+function press(telegramId: number, chatId: number, label: string | RegExp) {
+  const { message, callbackData } = h.fake.findButton(chatId, label);
+  return updates.callback(h.user(telegramId, "").tg, message, callbackData);
+}
+
+const ROADS_CHAT = -300;
+const curatorsChat = () => h.group(OFFICE.curatorsChat, "Кураторы");
+const healthChat = () => h.group(OFFICE.healthChat, "Минздрав: обращения");
+
+function person(telegramId: number) {
+  const found = findPerson(h.db, telegramId);
+  if (!found) throw new Error(`no person ${telegramId}`);
+  return found;
+}
+
+/** The post raised to «социально значимое» from its details menu: the head is told of it. */
+async function raisedToSignificant(id: number): Promise<void> {
+  const data = `inc.edit:${id}`;
+  const menu = h.fake.buttons(OFFICE.curatorsChat).find((b) => b.callbackData === data);
+  if (!menu) throw new Error("no «Изменить сведения» button");
+  await h.deliver(updates.callback(h.user(OFFICE.curator, "Ольга").tg, menu.message, data));
+  await h.user(OFFICE.curator, "Ольга").press("Социально значимое", curatorsChat());
+}
+
+/** The approved answer routed to the roads ministry instead: the «Готово» of the routing. */
+async function routingAway(): Promise<Omit<Update, "update_id">> {
+  approveDraft(h.db, { incidentId, actor: person(OFFICE.curator), now: h.clock.now() });
+  await showCards(h, incidentId);
+  const roads = h.seedOrganization("Министерство дорожного хозяйства", "Миндор");
+  h.seedChat(h.group(ROADS_CHAT, "Миндор: обращения"), roads);
+  const olga = h.user(OFFICE.curator, "Ольга");
+  await olga.press("Переназначить", curatorsChat());
+  await olga.press(/Миндор/, curatorsChat());
+  return press(OFFICE.curator, OFFICE.curatorsChat, "Готово");
+}
+
+/** The post in work closed as offensive: the confirming «Да, закрыть». */
+async function closingAsOffensive(): Promise<Omit<Update, "update_id">> {
+  await h.user(OFFICE.curator, "Ольга").press("Оскорбительное", curatorsChat());
+  return press(OFFICE.curator, OFFICE.curatorsChat, "Да, закрыть");
+}
+
+/** The approved answer's link, given 45 minutes after the approval (past Orenburg p.12's 30). */
+async function linkGivenLate(): Promise<Omit<Update, "update_id">> {
+  approveDraft(h.db, { incidentId, actor: person(OFFICE.curator), now: h.clock.now() });
+  await showCards(h, incidentId);
+  h.clock.advance(45 * 60_000);
+  const ivan = h.user(OFFICE.executor, "Иван");
+  await ivan.press("Размещено", healthChat());
+  return updates.text(healthChat(), ivan.tg, "https://vk.com/wall-1_1?reply=5");
+}
+
+/** № 2 routed to the ministry with the roads one as its co-executor; the lead returns it. */
+async function leadReturning(): Promise<Omit<Update, "update_id">> {
+  const roads = h.seedOrganization("Министерство дорожного хозяйства", "Миндор");
+  h.seedChat(h.group(ROADS_CHAT, "Миндор: обращения"), roads);
+  const health = person(OFFICE.executor).organizationIds[0] ?? 0;
+  const id = seedRegistered(h, { link: "https://vk.com/wall-1_9" });
+  routeIncident(h.db, {
+    incidentId: id,
+    leadId: health,
+    coexecutorIds: [roads],
+    actor: person(OFFICE.curator),
+    now: h.clock.now(),
+  });
+  await showCards(h, id);
+  const ivan = h.user(OFFICE.executor, "Иван");
+  await ivan.press("Вернуть", healthChat());
+  await ivan.press("Не наша компетенция", healthChat());
+  return press(OFFICE.executor, OFFICE.healthChat, "Вернуть без уточнения");
+}
+
 describe("a change committed just before a crash, handled again: the people hear what it did then", () => {
-  const ROADS_CHAT = -300;
-
-  /**
-   * Delivers the press or message that makes a change; the process dies right after its commit,
-   * before its step is recorded: the dialogue and the inbox are as before it, and what the bot sent
-   * is taken as lost with the process.
-   */
-  async function committedThenCrashed(step: Omit<Update, "update_id">): Promise<Update> {
-    const dialogue = h.db.select().from(conversationStates).all();
-    const update = await h.deliver(step);
-    h.db.delete(conversationStates).run();
-    for (const row of dialogue) h.db.insert(conversationStates).values(row).run();
-    h.db.update(inbox).set({ doneAt: null }).where(eq(inbox.updateId, update.update_id)).run();
-    return update;
-  }
-
-  /** The update handled again at start: the messages it sends, each as «chat: text». */
-  async function handledAgain(update: Update): Promise<string[]> {
-    const since = h.fake.mark();
-    await h.bot.handleUpdate(update);
-    return h.fake.calls
-      .slice(since)
-      .filter((c) => c.method === "sendMessage")
-      .map((c) => `${c.params.chat_id}: ${c.params.text}`);
-  }
-
-  function press(telegramId: number, chatId: number, label: string | RegExp) {
-    const { message, callbackData } = h.fake.findButton(chatId, label);
-    return updates.callback(h.user(telegramId, "").tg, message, callbackData);
-  }
-
   it("an approved answer routed to another organization: the first one is told not to post it", async () => {
-    const curator = findPerson(h.db, OFFICE.curator);
-    if (!curator) throw new Error("no curator");
-    approveDraft(h.db, { incidentId, actor: curator, now: h.clock.now() });
-    await showCards(h, incidentId);
-    const roads = h.seedOrganization("Министерство дорожного хозяйства", "Миндор");
-    h.seedChat(h.group(ROADS_CHAT, "Миндор: обращения"), roads);
-    const olga = h.user(OFFICE.curator, "Ольга");
-    const curators = h.group(OFFICE.curatorsChat, "Кураторы");
-    await olga.press("Переназначить", curators);
-    await olga.press(/Миндор/, curators);
-    const update = await committedThenCrashed(press(OFFICE.curator, OFFICE.curatorsChat, "Готово"));
+    const update = await crashedAfter(await routingAway(), "the commit");
     const taken =
       "Сообщение № 1 передано другому органу (Миндор): готовить ответ по нему больше не нужно. " +
       "Согласованный ответ не размещайте.";
@@ -219,24 +277,14 @@ describe("a change committed just before a crash, handled again: the people hear
   });
 
   it("a post in work closed as offensive: its organization hears it need not answer", async () => {
-    await h.user(OFFICE.curator, "Ольга").press("Оскорбительное", h.group(OFFICE.curatorsChat, "Кураторы"));
-    const update = await committedThenCrashed(press(OFFICE.curator, OFFICE.curatorsChat, "Да, закрыть"));
+    const update = await crashedAfter(await closingAsOffensive(), "the commit");
     expect(await handledAgain(update)).toContain(
       `${OFFICE.healthChat}: Сообщение № 1 закрыто куратором без ответа: оскорбительное (п. 17). Готовить ответ не нужно.`,
     );
   });
 
   it("an answer's link given after the time to post it: told late, as it was given", async () => {
-    const curator = findPerson(h.db, OFFICE.curator);
-    if (!curator) throw new Error("no curator");
-    approveDraft(h.db, { incidentId, actor: curator, now: h.clock.now() }); // to be posted by 10:30 (p.12)
-    await showCards(h, incidentId);
-    h.clock.advance(45 * 60_000);
-    const ivan = h.user(OFFICE.executor, "Иван");
-    const healthChat = h.group(OFFICE.healthChat, "Минздрав: обращения");
-    await ivan.press("Размещено", healthChat);
-    const link = updates.text(healthChat, ivan.tg, "https://vk.com/wall-1_1?reply=5");
-    const update = await committedThenCrashed(link);
+    const update = await crashedAfter(await linkGivenLate(), "the commit");
     const late = "в срок ответа, но позже срока размещения после согласования по п. 12";
     expect(await handledAgain(update)).toEqual([
       `${OFFICE.curatorsChat}: Ответ по сообщению № 1 размещён (${late}): https://vk.com/wall-1_1?reply=5\nКто разместил: Иван`,
@@ -245,31 +293,122 @@ describe("a change committed just before a crash, handled again: the people hear
   });
 
   it("the lead's return: its co-executor hears the post is no longer to be worked on", async () => {
-    const roads = h.seedOrganization("Министерство дорожного хозяйства", "Миндор");
-    h.seedChat(h.group(ROADS_CHAT, "Миндор: обращения"), roads);
-    const health = findPerson(h.db, OFFICE.executor)?.organizationIds[0] ?? 0;
-    const curator = findPerson(h.db, OFFICE.curator);
-    if (!curator) throw new Error("no curator");
-    const id = seedRegistered(h, { link: "https://vk.com/wall-1_9" });
-    routeIncident(h.db, {
-      incidentId: id,
-      leadId: health,
-      coexecutorIds: [roads],
-      actor: curator,
-      now: h.clock.now(),
-    });
-    await showCards(h, id);
-    const healthChat = h.group(OFFICE.healthChat, "Минздрав: обращения");
-    const ivan = h.user(OFFICE.executor, "Иван");
-    await ivan.press("Вернуть", healthChat);
-    await ivan.press("Не наша компетенция", healthChat);
-    const update = await committedThenCrashed(
-      press(OFFICE.executor, OFFICE.healthChat, "Вернуть без уточнения"),
-    );
+    const update = await crashedAfter(await leadReturning(), "the commit");
     expect(await handledAgain(update)).toContain(
-      `${ROADS_CHAT}: Сообщение № ${id} ответственный исполнитель вернул куратору: информацию по нему ` +
+      `${ROADS_CHAT}: Сообщение № 2 ответственный исполнитель вернул куратору: информацию по нему ` +
         "присылать не нужно, пока куратор не направит его заново.",
     );
+  });
+});
+
+/**
+ * A dialogue's step handled again answers the person's message again (or asks its next question
+ * again): only that comes twice, in the chat where he wrote.
+ */
+describe("a change whose notices went out before the crash, handled again: nobody hears them twice", () => {
+  it("an approved answer routed to another organization", async () => {
+    const update = await crashedAfter(await routingAway(), "the notices");
+    expect(await handledAgain(update)).toEqual([]);
+  });
+
+  it("a significant post closed as offensive: its organization and the head", async () => {
+    await raisedToSignificant(incidentId);
+    const update = await crashedAfter(await closingAsOffensive(), "the notices");
+    expect(h.texts(OFFICE.head).at(-1)).toBe("Сообщение № 1 закрыто без ответа как оскорбительное.");
+    expect(await handledAgain(update)).toEqual([]);
+  });
+
+  it("a significant post's answer posted: the curators and the head", async () => {
+    await raisedToSignificant(incidentId);
+    const update = await crashedAfter(await linkGivenLate(), "the notices");
+    expect(h.texts(OFFICE.head).at(-1)).toBe(
+      "Ответ на сообщение № 1 размещён: https://vk.com/wall-1_1?reply=5",
+    );
+    expect(await handledAgain(update)).toEqual([
+      `${OFFICE.healthChat}: Ответ по сообщению № 1 размещён в срок ответа, но позже срока размещения после согласования по п. 12. Спасибо!`,
+    ]);
+  });
+
+  it("the lead's return: the curators and its co-executor", async () => {
+    const update = await crashedAfter(await leadReturning(), "the notices");
+    expect(await handledAgain(update)).toEqual([`${OFFICE.healthChat}: Сообщение № 2 возвращено куратору.`]);
+  });
+
+  it("«Согласовать»: the executor and the organization, and the curator's quality mark", async () => {
+    const update = await crashedAfter(
+      press(OFFICE.curator, OFFICE.curatorsChat, "Согласовать"),
+      "the notices",
+    );
+    expect(h.texts(OFFICE.executor).at(-1)).toMatch(/^Ответ по сообщению № 1 согласован\. Разместите/);
+    expect(await handledAgain(update)).toEqual([]);
+  });
+
+  it("«На доработку» with its comment: the executor and the organization", async () => {
+    await h.user(OFFICE.curator, "Ольга").press("На доработку", curatorsChat());
+    const comment = updates.text(curatorsChat(), h.user(OFFICE.curator, "Ольга").tg, "Добавьте сроки.");
+    const update = await crashedAfter(comment, "the notices");
+    expect(h.texts(OFFICE.executor).at(-1)).toMatch(/^Сообщение № 1: проект ответа возвращён на доработку/);
+    expect(await handledAgain(update)).toEqual([
+      `${OFFICE.curatorsChat}: Проект ответа по сообщению № 1 возвращён на доработку, исполнитель доработает до 24.11.2026 11:00.`,
+    ]);
+  });
+
+  it("a post routed: its organization's card comes once", async () => {
+    const id = seedRegistered(h, { link: "https://vk.com/wall-1_5" });
+    await showCards(h, id);
+    const route = h.fake.buttons(OFFICE.curatorsChat).find((b) => b.callbackData === `inc.route:${id}`);
+    if (!route) throw new Error("no «Направить» button");
+    await h.deliver(updates.callback(h.user(OFFICE.curator, "Ольга").tg, route.message, `inc.route:${id}`));
+    await h.user(OFFICE.curator, "Ольга").press(/Минздрав/, curatorsChat());
+    const update = await crashedAfter(press(OFFICE.curator, OFFICE.curatorsChat, "Готово"), "the notices");
+    expect(await handledAgain(update)).toEqual([]);
+  });
+
+  it("a significant post's topic set: the head's note", async () => {
+    await raisedToSignificant(incidentId);
+    await h.user(OFFICE.curator, "Ольга").press("Тема", curatorsChat());
+    const topic = updates.text(curatorsChat(), h.user(OFFICE.curator, "Ольга").tg, "здравоохранение");
+    const update = await crashedAfter(topic, "the notices");
+    expect(h.texts(OFFICE.head).at(-1)).toBe("Тема сообщения № 1 уточнена куратором: «здравоохранение»");
+    expect(await handledAgain(update)).toEqual([]);
+  });
+
+  it("Georgievsk p.12: «Размещу лично» and the claim given up: the executors hear each once", async () => {
+    await h.close();
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" });
+    seedOffice(h);
+    incidentId = await seedIncidentInWork(h, person(OFFICE.executor).organizationIds[0] ?? 0);
+    await seedDraft(h, incidentId, { approve: true });
+    const claim = await crashedAfter(
+      press(OFFICE.curator, OFFICE.curatorsChat, "Размещу лично"),
+      "the notices",
+    );
+    expect(h.texts(OFFICE.executor).at(-1)).toMatch(
+      /^Согласованный ответ по сообщению № 1 размещает куратор Ольга/,
+    );
+    expect(await handledAgain(claim)).toEqual([
+      `${OFFICE.curatorsChat}: Ольга, сообщение № 1: пришлите ссылку на размещённый ответ во ВКонтакте. Отмена — /cancel.`,
+    ]);
+    const cancel = updates.text(curatorsChat(), h.user(OFFICE.curator, "Ольга").tg, "/cancel");
+    const gaveUp = await crashedAfter(cancel, "the notices");
+    expect(h.texts(OFFICE.executor).at(-1)).toMatch(
+      /^Согласованный ответ по сообщению № 1 куратор Ольга размещать не будет/,
+    );
+    expect(await handledAgain(gaveUp)).toEqual([`${OFFICE.curatorsChat}: Отменено.`]);
+  });
+
+  it("a threat passed on (Orenburg p.17): the competent bodies get one report", async () => {
+    await h.close();
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z", lawEnforcementChatId: -500 });
+    seedOffice(h);
+    incidentId = await seedIncidentInWork(h, person(OFFICE.executor).organizationIds[0] ?? 0);
+    await h.user(OFFICE.curator, "Ольга").press("Угроза", curatorsChat());
+    const update = await crashedAfter(
+      press(OFFICE.curator, OFFICE.curatorsChat, "Да, угроза — передать"),
+      "the notices",
+    );
+    expect(h.texts(-500)).toHaveLength(1);
+    expect(await handledAgain(update)).toEqual([]);
   });
 });
 

@@ -1,3 +1,5 @@
+import { eq } from "drizzle-orm";
+import type { Update } from "grammy/types";
 import { approveDraft, submitDraft } from "../../src/app/answers.js";
 import {
   acceptIncident,
@@ -7,8 +9,10 @@ import {
   routeIncident,
   type TransitionResult,
 } from "../../src/app/incidents.js";
+import { noticesStartingWith, releaseNotice, updateNoticesPrefix } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
 import { syncCards } from "../../src/bot/cards.js";
+import { inbox } from "../../src/db/schema.js";
 import type { DraftPurpose, Importance } from "../../src/domain/incident.js";
 import { parseSourceLink } from "../../src/domain/source-link.js";
 import type { Harness } from "./bot-harness.js";
@@ -135,6 +139,18 @@ export async function seedDraft(
   );
   if (opts.approve) must(approveDraft(h.db, { incidentId, actor: person(h, OFFICE.curator), now }));
   await showCards(h, incidentId);
+}
+
+/**
+ * The process died after `update`'s change was committed, before its handling was recorded as done:
+ * it is handled again at start. Right after `the commit`, what it sent is lost with the process, and
+ * so is the notices ledger's record of it; after `the notices`, the people have them.
+ */
+export function diedAfter(h: Harness, update: Update, point: "the commit" | "the notices"): void {
+  h.db.update(inbox).set({ doneAt: null }).where(eq(inbox.updateId, update.update_id)).run();
+  if (point === "the notices") return;
+  for (const key of noticesStartingWith(h.db, updateNoticesPrefix(update.update_id)))
+    releaseNotice(h.db, key);
 }
 
 /** Presses a button whose callback data the person typed by hand (never shown to them): its pop-up. */

@@ -30,7 +30,7 @@ import { cb, ID, onAction } from "../callback-data.js";
 import { isCard, syncCards } from "../cards.js";
 import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { announceEach, cardDeps } from "../delivery.js";
+import { announceEach, cardDeps, oncePerUpdate } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
 import { sendAttachments } from "../draft-view.js";
 import { refuse } from "../refuse.js";
@@ -164,7 +164,7 @@ async function approvePostSelf(ctx: BotContext, id: number, draftId: number | un
  * it, so they never get the stale notice after the handback.
  */
 async function tellCuratorPosts(ctx: BotContext, incident: Incident, notice: string) {
-  const to = { organization: true, holder: true, except: ctx.chat?.id };
+  const to = { organization: true, holder: true, except: ctx.chat?.id, once: "curator-posts" };
   await announceEach(ctx.log, "curator posts", () => tell(ctx.app, ctx.api, incident, notice, to));
 }
 
@@ -318,7 +318,8 @@ async function startPartReturn(ctx: BotContext, { id, assignmentId, version }: P
 
 /**
  * The optional mark goes to the curator privately, so the curators' chat stays readable, and
- * quietly: the curator has just pressed «Согласовать» and seen it done.
+ * quietly: the curator has just pressed «Согласовать» and seen it done. Once, however often the
+ * press is handled (see oncePerUpdate).
  */
 async function offerQualityMark(ctx: BotContext, id: number, draftId: number) {
   const keyboard = new InlineKeyboard();
@@ -326,15 +327,18 @@ async function offerQualityMark(ctx: BotContext, id: number, draftId: number) {
   const text = ta.quality.ask(id);
   const other = { reply_markup: keyboard, disable_notification: true };
   const from = ctx.from;
-  if (from && ctx.chat?.type !== "private") {
-    try {
-      await ctx.api.sendMessage(from.id, text, other);
-      return;
-    } catch (error) {
-      if (!(error instanceof GrammyError)) throw error;
+  await oncePerUpdate(ctx.app, `quality:${id}`, from?.id ?? 0, async () => {
+    if (from && ctx.chat?.type !== "private") {
+      try {
+        await ctx.api.sendMessage(from.id, text, other);
+        return true;
+      } catch (error) {
+        if (!(error instanceof GrammyError)) throw error;
+      }
     }
-  }
-  await ctx.reply(text, other);
+    await ctx.reply(text, other);
+    return true;
+  });
 }
 
 async function quality(ctx: BotContext, id: number, mark: number, draftId?: number) {

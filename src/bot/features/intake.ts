@@ -50,7 +50,7 @@ import { syncCards } from "../cards.js";
 import { leadingCommand } from "../commands.js";
 import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { announceEach, cardDeps, notifyOrganization } from "../delivery.js";
+import { announceEach, cardDeps, notifyOrganization, oncePerUpdate } from "../delivery.js";
 import { forgetAwaitedStart } from "../dialogs.js";
 import { refuse } from "../refuse.js";
 import { settleRepeatQuestion } from "../repeat-questions.js";
@@ -828,7 +828,9 @@ async function closePost(ctx: BotContext, incidentId: number, reason: ClosedReas
     ...had.map(
       ({ organizationId }) =>
         () =>
-          notifyOrganization(ctx.app, ctx.api, organizationId, notice),
+          notifyOrganization(ctx.app, ctx.api, organizationId, notice, undefined, {
+            once: `closed:${organizationId}`,
+          }),
     ),
     () => tellHeadsOutcome({ ...ctx.app, api: ctx.api }, result.incident, ti.closed[reason](incidentId)),
   );
@@ -844,15 +846,22 @@ async function refuseState(ctx: BotContext, incident: Incident): Promise<void> {
 
 /**
  * Orenburg p.17: a threat goes to the competent state bodies — to their chat when one is set,
- * otherwise the curator is told to pass it on. Georgievsk p.22 only closes it.
+ * otherwise the curator is told to pass it on. Georgievsk p.22 only closes it. Each once, however
+ * often the closing is handled (see oncePerUpdate): the competent bodies get one report.
  */
 async function passOnThreat(ctx: BotContext, incident: Incident): Promise<void> {
   const { toxic } = ctx.app.sla.regulation;
   if (!toxic.forwardThreats) return;
   const recipient = toxic.threatsRecipient ?? ti.defaultThreatsRecipient;
   const chatId = ctx.app.config.lawEnforcementChatId;
+  // Named by what it says: a report that went out only when handled again is told too.
+  const reply = (what: string, text: string) =>
+    oncePerUpdate(ctx.app, `threat-${what}:${incident.id}`, ctx.chatId ?? 0, async () => {
+      await ctx.reply(text);
+      return true;
+    });
   if (chatId === undefined) {
-    await ctx.reply(ti.threatPassOn(incident.id, recipient, toxic.clause));
+    await reply("pass-on", ti.threatPassOn(incident.id, recipient, toxic.clause));
     return;
   }
   const { row } = incident;
@@ -865,12 +874,16 @@ async function passOnThreat(ctx: BotContext, incident: Incident): Promise<void> 
     clause: toxic.clause,
     detectedAt: formatDeadline(row.detectedAt, ctx.app.sla.timezone),
   });
-  try {
-    await ctx.api.sendMessage(chatId, report, { link_preview_options: { is_disabled: true } });
-    await ctx.reply(ti.threatSent(incident.id));
-  } catch (error) {
-    if (!(error instanceof GrammyError)) throw error;
-    ctx.log.warn({ chatId, incidentId: incident.id, error: error.description }, "threat not passed on");
-    await ctx.reply(ti.threatNotSent(incident.id, recipient));
-  }
+  const passed = await oncePerUpdate(ctx.app, `threat:${incident.id}`, chatId, async () => {
+    try {
+      await ctx.api.sendMessage(chatId, report, { link_preview_options: { is_disabled: true } });
+      return true;
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      ctx.log.warn({ chatId, incidentId: incident.id, error: error.description }, "threat not passed on");
+      return false;
+    }
+  });
+  if (passed) await reply("sent", ti.threatSent(incident.id));
+  else await reply("not-sent", ti.threatNotSent(incident.id, recipient));
 }
