@@ -112,7 +112,7 @@ export interface BotOptions {
  * draft begun from the answer's earlier one keeps that in its saved work, shown to the curators when
  * resumed; 32: a post's details change its link, and a draft sent for a post closed meanwhile says it
  * was closed; 33: a dialogue's notices (rework, return, link, a curator's claim given up, a post's
- * detail told to the heads) reach each chat once however often its step is handled.
+ * detail told to the heads, a draft sent for approval) reach each chat once however often its step is handled.
  */
 const CONVERSATIONS_VERSION = 33;
 

@@ -25,7 +25,7 @@ import { cb } from "../bot/callback-data.js";
 import { decisionButtons, retireDraftButtons, syncCards } from "../bot/cards.js";
 import { toAnotherBot } from "../bot/commands.js";
 import type { AppDeps } from "../bot/context.js";
-import { announceEach, cardDeps, reachCurators, ringFor } from "../bot/delivery.js";
+import { announceEach, cardDeps, oncePerUpdate, reachCurators, ringFor } from "../bot/delivery.js";
 import { ALBUM_LIMIT, albumPlan, type DraftView, sendDraft } from "../bot/draft-view.js";
 import { chatRefused, notifyAdmins } from "../bot/refused-chats.js";
 import { t } from "../bot/texts.js";
@@ -296,32 +296,31 @@ async function sendToCurators(
   const header = curatorsHeader(deps, incident, person, fromPrevious);
   const kind = incident.answer?.draftKind ?? "answer";
   const caption = td.curators.attachments(incident.id, kind, draft.attachments.length);
+  const draftId = incident.answer?.draftId;
   const keyboard = InlineKeyboard.from(
-    decisionButtons(incident.id, incident.answer?.draftId, actionRules(deps.sla.regulation)),
+    decisionButtons(incident.id, draftId, actionRules(deps.sla.regulation)),
   );
   // A significant post's draft rings at any hour: its answer is awaited at once.
   const { ring } = ringFor(incident);
+  const show = (chatId: number) => async () => {
+    try {
+      const sent = await sendDraft(api, chatId, draft, { header, caption, keyboard, ring });
+      if (sent && draftId)
+        recordDraftMessage(deps.db, { draftId, incidentId: incident.id, chatId, messageId: sent.message_id });
+      return true;
+    } catch (error) {
+      // The draft is committed: a chat that refuses, or a connection down beyond auto-retry's
+      // attempts, leaves it to the next chat and, with none, to the admins (never to silence).
+      deps.log.warn({ chatId, incidentId: incident.id, err: error }, "draft not delivered");
+      if (error instanceof GrammyError) await chatRefused({ ...deps, api }, chatId, error);
+      return false;
+    }
+  };
   const showTo = async (chatIds: number[]) => {
     let shown = false;
-    for (const chatId of chatIds) {
-      try {
-        const sent = await sendDraft(api, chatId, draft, { header, caption, keyboard, ring });
-        const draftId = incident.answer?.draftId;
-        if (sent && draftId)
-          recordDraftMessage(deps.db, {
-            draftId,
-            incidentId: incident.id,
-            chatId,
-            messageId: sent.message_id,
-          });
-        shown = true;
-      } catch (error) {
-        // The draft is committed: a chat that refuses, or a connection down beyond auto-retry's
-        // attempts, leaves it to the next chat and, with none, to the admins (never to silence).
-        deps.log.warn({ chatId, incidentId: incident.id, err: error }, "draft not delivered");
-        if (error instanceof GrammyError) await chatRefused({ ...deps, api }, chatId, error);
-      }
-    }
+    // Each chat once, however often the step is handled (see oncePerUpdate): one draft to decide on.
+    for (const chatId of chatIds)
+      if (await oncePerUpdate(deps, `draft:${draftId}`, chatId, show(chatId))) shown = true;
     // Decided from the card while its message was on its way: the card's sync found it unrecorded.
     if (shown) await retireDraftButtons(cardDeps(deps, api), incident.id);
     return shown;

@@ -334,6 +334,25 @@ describe("a change whose notices went out before the crash, handled again: nobod
     expect(await handledAgain(update)).toEqual([`${OFFICE.healthChat}: Сообщение № 2 возвращено куратору.`]);
   });
 
+  it("a draft sent for approval: the curators get it once", async () => {
+    await h.close();
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" });
+    seedOffice(h);
+    await seedIncidentInWork(h, person(OFFICE.executor).organizationIds[0] ?? 0);
+    const ivan = h.user(OFFICE.executor, "Иван");
+    await ivan.press("Подготовить ответ");
+    await ivan.send("Здравствуйте! Снег вывезут до пятницы.");
+    await ivan.press("Готово");
+    const update = await crashedAfter(
+      press(OFFICE.executor, OFFICE.executor, "Отправить на согласование"),
+      "the notices",
+    );
+    expect(h.texts(OFFICE.curatorsChat).at(-1)).toMatch(/^Проект ответа по сообщению № 1/);
+    expect(await handledAgain(update)).toEqual([
+      `${OFFICE.executor}: Проект отправлен на согласование: сообщение № 1. Спасибо!\nКуратор рассмотрит его до 24.11.2026 10:30.`,
+    ]);
+  });
+
   it("«Согласовать»: the executor and the organization, and the curator's quality mark", async () => {
     const update = await crashedAfter(
       press(OFFICE.curator, OFFICE.curatorsChat, "Согласовать"),
