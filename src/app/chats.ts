@@ -1,6 +1,7 @@
-import { and, desc, eq, isNotNull, like, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, like, ne, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import {
+  auditEvents,
   boundChats,
   type ChatPurpose,
   noticesSent,
@@ -186,6 +187,30 @@ export function bindChat(
 
 function describe(chat: { purpose: ChatPurpose; organizationId: number | null }): string {
   return chat.purpose === "organization" ? `organization:${chat.organizationId}` : chat.purpose;
+}
+
+/**
+ * What a group served before, newest first, as its bindings' audit events say (see describe): an
+ * organization's id, or null for the curators' chat. The cards left there are that one's.
+ */
+export function formerBindings(db: Tx, chatId: number): (number | null)[] {
+  const events = db
+    .select({ fromState: auditEvents.fromState })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.entity, "chat"),
+        eq(auditEvents.entityId, String(chatId)),
+        inArray(auditEvents.action, ["bound", "unbound"]),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .all();
+  return events.flatMap(({ fromState }) => {
+    if (fromState === "curators") return [null];
+    const organizationId = /^organization:(\d+)$/.exec(fromState ?? "")?.[1];
+    return organizationId === undefined ? [] : [Number(organizationId)];
+  });
 }
 
 /** Why a chat was unbound: by an admin, the bot removed from it, or another chat bound in its place. */

@@ -1,6 +1,6 @@
 /** Read-only questions about incidents the bot asks besides the transitions: rights to see, history, search. */
 
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, notInArray, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import {
   assignments,
@@ -242,6 +242,24 @@ export function forgetCard(db: Db, incidentId: number, chatId: number): number |
     .returning({ messageId: cards.messageId })
     .get();
   return old?.messageId;
+}
+
+/**
+ * Forgets the cards of open posts shown in a group that no longer serves them (unbound, or bound to
+ * something else): the posts' next changes make no edit there, and a chat bound again gets fresh
+ * cards. Returns their messages, to strip their buttons.
+ */
+export function forgetOpenCardsIn(db: Db, chatId: number): number[] {
+  const open = db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(notInArray(incidents.state, ["answered", "closed"]));
+  return db
+    .delete(cards)
+    .where(and(eq(cards.chatId, chatId), inArray(cards.incidentId, open)))
+    .returning({ messageId: cards.messageId })
+    .all()
+    .map((card) => card.messageId);
 }
 
 /** The post a message of the bot in a chat shows, as its card or a draft of its answer; undefined for any other. */

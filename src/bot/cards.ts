@@ -5,7 +5,7 @@ import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../ap
 import { decidedDraftMessages, forgetDraftMessage } from "../app/draft-messages.js";
 import { headOf } from "../app/heads.js";
 import { detailsEditable } from "../app/importance.js";
-import { mayViewIncident } from "../app/incident-queries.js";
+import { forgetOpenCardsIn, mayViewIncident } from "../app/incident-queries.js";
 import {
   type ClosedReason,
   firstAtLink,
@@ -779,6 +779,27 @@ async function retireDecidedDrafts(deps: CardDeps, incidentId: number): Promise<
       }
     }
     forgetDraftMessage(deps.db, shown);
+  }
+}
+
+/**
+ * A group that no longer serves its cards (unbound, or bound to something else): the cards of its open
+ * posts lose their buttons and are forgotten (see forgetOpenCardsIn). Best effort: a message gone or
+ * too old to edit keeps them (a press there is refused, see refusePressesInFormerChats), and a chat
+ * that refuses the bot (it was removed) or Telegram out of reach leaves the rest as they are.
+ */
+export async function retireCardsIn(
+  deps: Pick<CardDeps, "db" | "api" | "log">,
+  chatId: number,
+): Promise<void> {
+  for (const messageId of forgetOpenCardsIn(deps.db, chatId)) {
+    try {
+      await deps.api.editMessageReplyMarkup(chatId, messageId, { reply_markup: new InlineKeyboard() });
+    } catch (error) {
+      if (error instanceof GrammyError && !isRefusal(error)) continue;
+      deps.log.warn({ chatId, err: error }, "buttons left on the cards of a chat no longer bound");
+      return;
+    }
   }
 }
 

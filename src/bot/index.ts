@@ -16,7 +16,7 @@ import { topicOf } from "./delivery.js";
 import { answerOnlyWhomAsked, endDialogueOnCommand, endStrangersDialogues } from "./dialogs.js";
 import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
-import { chats, reachable } from "./features/chats.js";
+import { chats, reachable, refusePressesInFormerChats } from "./features/chats.js";
 import { draftsFeature, pointToDraftStart } from "./features/drafts.js";
 import { fallback } from "./features/fallback.js";
 import { files } from "./features/files.js";
@@ -218,7 +218,13 @@ export function createBot(options: BotOptions): Bot<BotContext> {
       ctx.log.warn({ err: replyError }, "could not tell the person about the failure");
     }
   }, guarded);
-  guarded.use(identify, reachable, refuseStrangersPresses, answerAnonymousSenders);
+  guarded.use(
+    identify,
+    reachable,
+    refuseStrangersPresses,
+    refusePressesInFormerChats,
+    answerAnonymousSenders,
+  );
   guarded.use(
     conversations<BotContext, Context>({
       storage: {

@@ -768,6 +768,21 @@ export const t = {
         ? "напишите от своего аккаунта."
         : "отключите для себя «Анонимность» в правах администратора или напишите от своего аккаунта."),
     unbound: "Чат отвязан: карточки сюда больше не приходят.",
+    /**
+     * A press on a card left in a group that no longer serves it: `now`, the organization the group is
+     * bound to now (none: unbound); `whose`, the organization the card was of (none: the curators');
+     * `where`, the chat its cards go to now (none: each person privately).
+     */
+    cardsMoved: (card: {
+      now?: string | undefined;
+      whose?: string | undefined;
+      where?: string | undefined;
+    }) =>
+      (card.now ? `Этот чат теперь рабочий чат органа «${card.now}»` : "Чат отвязан") +
+      `: карточки ${card.whose ? `органа «${card.whose}»` : "кураторов"} теперь ` +
+      (card.where
+        ? `в чате «${card.where}».`
+        : `приходят ${card.whose ? "его исполнителям" : "каждому куратору"} лично, в чат с ботом.`),
     notBound: "Этот чат ни к чему не привязан.",
     /**
      * `by`: who removed it, when Telegram names a person; `curators`: it was the curators' chat, whose

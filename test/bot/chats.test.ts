@@ -1,13 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { routeIncident } from "../../src/app/incidents.js";
+import { loadIncident, routeIncident } from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents, boundChats, inbox, noticesSent, organizations, people } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
 import { Harness } from "../support/bot-harness.js";
+import type { StoredMessage } from "../support/fake-bot-api.js";
 import { channelChat, type MemberStatus, tgUser, updates } from "../support/updates.js";
-import { OFFICE, seedIncidentInWork, seedRegistered, showCards } from "../support/workflow.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedRegistered, showCards } from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -638,5 +639,91 @@ describe("group chats", () => {
         "Отключённые органы не показаны; список — /orgs.",
     );
     expect(() => h.fake.findButton(-100, /Минкульт/)).toThrow();
+  });
+});
+
+describe("cards left in a chat no longer bound", () => {
+  const executor = () => h.user(OFFICE.executor, "Иван");
+
+  /** Минздрав's work chat with a post's card whose answer is approved: «Размещено», and that button as it is now. */
+  async function approvedCardInWorkChat() {
+    const health = h.db.select().from(organizations).get()?.id ?? 0;
+    h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
+    h.seedPerson(OFFICE.executor, "Иван", [], [health]);
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id, { approve: true });
+    return { id, kept: h.fake.findButton(-100, "Размещено") };
+  }
+
+  /** A press on the button as it was (an app that has not redrawn the message yet): its pop-up. */
+  async function pressKept(kept: { message: StoredMessage; callbackData: string }, by = executor()) {
+    const update = await h.deliver(updates.callback(by.tg, kept.message, kept.callbackData));
+    return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text;
+  }
+
+  const buttonsOf = (chatId: number, messageId: number) =>
+    h.fake.buttons(chatId).filter((button) => button.message.message_id === messageId);
+
+  it("the work chat moved to another chat: the old chat's cards lose their buttons; a press there acts on nothing and names the new chat", async () => {
+    const { id, kept } = await approvedCardInWorkChat();
+    const newChat = h.group(-300, "Минздрав: дежурная группа");
+    await admin().send("/bind", newChat);
+    await admin().press(/Минздрав/, newChat);
+    await admin().press("Да, привязать", newChat);
+    expect(buttonsOf(-100, kept.message.message_id)).toEqual([]);
+    expect(await pressKept(kept)).toBe(
+      "Чат отвязан: карточки органа «Минздрав» теперь в чате «Минздрав: дежурная группа».",
+    );
+    // No link asked for in the old chat: the answer is still to be posted, from the new one.
+    expect(h.lastText(-100)).toBe("Чат отвязан: карточки сюда больше не приходят.");
+    expect(loadIncident(h.db, id)?.row.state).toBe("approved");
+  });
+
+  it("/unbind: a card Telegram will not edit keeps its buttons, a press on one is refused; the chat is unbound all the same", async () => {
+    await approvedCardInWorkChat();
+    h.fake.failNext("editMessageReplyMarkup", {
+      error_code: 400,
+      description: "Bad Request: message can't be edited",
+    });
+    await admin().send("/unbind", workChat());
+    expect(h.lastText(-100)).toBe("Чат отвязан: карточки сюда больше не приходят.");
+    expect(boundChatIds()).toEqual([]);
+    expect(await executor().press("Размещено", workChat())).toBe(
+      "Чат отвязан: карточки органа «Минздрав» теперь приходят его исполнителям лично, в чат с ботом.",
+    );
+    expect(h.lastText(-100)).toBe("Чат отвязан: карточки сюда больше не приходят.");
+  });
+
+  it("a work chat bound to another organization: the first one's cards lose their buttons; a press there names where they are now", async () => {
+    await admin().send("/org_add");
+    await admin().send("Министерство транспорта");
+    await admin().send("Минтранс");
+    const { id, kept } = await approvedCardInWorkChat();
+    await admin().send("/bind", workChat());
+    await admin().press(/Минтранс/, workChat());
+    await admin().press("Да, привязать", workChat());
+    expect(buttonsOf(-100, kept.message.message_id)).toEqual([]);
+    expect(await pressKept(kept)).toBe(
+      "Этот чат теперь рабочий чат органа «Минтранс»: карточки органа «Минздрав» теперь приходят " +
+        "его исполнителям лично, в чат с ботом.",
+    );
+    expect(loadIncident(h.db, id)?.row.state).toBe("approved");
+  });
+
+  it("the bot removed from the curators' chat: «Направить» on a card left there routes nothing", async () => {
+    const curators = h.group(-200, "Кураторы");
+    await admin().send("/bind", curators);
+    await admin().press("Чат кураторов", curators);
+    const curator = h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
+    const id = seedRegistered(h);
+    await showCards(h, id);
+    const kept = h.fake.findButton(-200, "Направить");
+    await h.deliver(updates.myChatMember(curators, admin().tg, "member", "kicked", h.fake.botUser));
+    expect(await pressKept(kept, curator)).toBe(
+      "Чат отвязан: карточки кураторов теперь приходят каждому куратору лично, в чат с ботом.",
+    );
+    expect(loadIncident(h.db, id)?.row.state).toBe("registered");
   });
 });

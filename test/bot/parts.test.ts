@@ -406,7 +406,8 @@ describe("a part for a lead organization without a work chat", () => {
   it("Georgievsk p.11, 18: its executors get the part privately with the draft's clock now running", async () => {
     await coexecutorAsked({ now: TUESDAY_10_MOSCOW, regulation: "georgievsk" });
     unbindChat(h.db, { chatId: -100, actorId: null, reason: "admin", now: h.clock.now() });
-    await healthExecutor().press("Взять в работу", healthChat());
+    // The chat unbound, its cards act no more: the executor takes the post from the private card.
+    await healthExecutor().press("Взять в работу");
     await educationExecutor().send("Двор очищен.", educationChat());
     h.clock.advance(10 * 60_000); // 10:10
     await curator().press("Согласовать и передать: Минобр", curatorsChat());

@@ -6,11 +6,13 @@ import {
   chatOfOrganization,
   findBoundChat,
   findBoundChatByPurpose,
+  formerBindings,
   listBoundChats,
   markReachable,
   renameChat,
   unbindChat,
 } from "../../app/chats.js";
+import { organizationsInvolved } from "../../app/incident-queries.js";
 import {
   countInactiveOrganizations,
   getOrganization,
@@ -21,6 +23,7 @@ import { markBlocked, personName, reachableMembers } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
 import { displayName } from "../../domain/access.js";
 import { cb, ID, onAction } from "../callback-data.js";
+import { retireCardsIn } from "../cards.js";
 import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { notifyCurators, splitMessage, topicOf } from "../delivery.js";
@@ -33,7 +36,7 @@ import {
   tellAdminsChatUnreachable,
 } from "../refused-chats.js";
 import { t } from "../texts.js";
-import { showOpenPosts } from "./incidents.js";
+import { chatMayShow, showOpenPosts } from "./incidents.js";
 
 export const chats = new Features<BotContext>();
 /** Refuses others, naming what they tried: a button of the binding, or the command they sent in a group. */
@@ -176,9 +179,15 @@ async function bind(ctx: BotContext, purpose: ChatPurpose, organizationId: numbe
     if (!(error instanceof GrammyError)) throw error;
     ctx.log.warn({ chatId: chat.id, error: error.description }, "open posts not shown in the chat bound");
   });
-  for (const old of result.replaced)
+  // What the chat served before it served no longer: the cards of that one lose their buttons.
+  if (left) await retireCardsIn(cardsOf(ctx), chat.id);
+  for (const old of result.replaced) {
     await ctx.api.sendMessage(old.chatId, t.chat.unbound).catch(() => undefined);
+    await retireCardsIn(cardsOf(ctx), old.chatId);
+  }
 }
+
+const cardsOf = (ctx: BotContext) => ({ ...ctx.app, api: ctx.api, log: ctx.log });
 
 /** Rebinding a chat takes it from what it served before: that organization (or the curators) has no chat now. */
 function leftWithoutChat(previous: BoundChat | undefined, organizationId: number | null): string | undefined {
@@ -211,6 +220,7 @@ chats.command("unbind", requireGroup, adminOnly("/unbind"), async (ctx) => {
     now: clock.now(),
   });
   await ctx.reply(bound ? t.chat.unbound : t.chat.notBound);
+  if (bound) await retireCardsIn(cardsOf(ctx), ctx.chat.id);
 });
 
 chats.command("chats", requirePrivate, adminOnly("/chats"), async (ctx) => {
@@ -278,6 +288,8 @@ chats.on("my_chat_member", async (ctx) => {
   const bound = unbindChat(db, { chatId: chat.id, actorId: null, reason: "bot_removed", now: clock.now() });
   if (!bound) return;
   ctx.log.warn({ chatId: chat.id }, "bot removed from a bound chat");
+  // Telegram refuses a removed bot's edits: its cards are forgotten, a press on one is refused.
+  await retireCardsIn(cardsOf(ctx), chat.id);
   const { organizationId } = bound;
   const open = organizationId === null ? [] : openPostsOf(db, organizationId);
   const text = t.chat.botRemoved(bound.title, describeBinding(bound), {
@@ -293,6 +305,39 @@ chats.on("my_chat_member", async (ctx) => {
     await notifyCurators(ctx.app, ctx.api, lost);
   }
 });
+
+/** A post's button — a card's, the details menu's, «Открыть № N» — names the post first: `inc.pub:12`. */
+const POST_BUTTON = /^(?:inc|imp)\.[a-z]+:(\d+)/;
+
+/**
+ * A press on a post's button in a group that no longer serves the post (unbound, or bound to an
+ * organization the post never went to), left there from what the group served before: refused,
+ * naming where that one's cards are now. It would otherwise act, and answer, in a chat that is no
+ * longer the organization's (or the curators'). Runs before the features, dialogues included; a
+ * group that never served the post goes on to the handlers' own refusals.
+ */
+export async function refusePressesInFormerChats(ctx: BotContext, next: NextFunction): Promise<void> {
+  const id = Number(POST_BUTTON.exec(ctx.callbackQuery?.data ?? "")?.[1]);
+  const chat = ctx.chat;
+  if (!id || !chat || chat.type === "private" || chatMayShow(ctx, id)) return next();
+  const { db } = ctx.app;
+  const former = formerBindings(db, chat.id).find(
+    (organizationId) => organizationId === null || organizationsInvolved(db, id, [organizationId]).length > 0,
+  );
+  if (former === undefined) return next();
+  const nameOf = (organizationId: number) => {
+    const organization = getOrganization(db, organizationId);
+    return organization?.shortName ?? organization?.name ?? "?";
+  };
+  const now = findBoundChat(db, chat.id)?.organizationId;
+  const where = former === null ? findBoundChatByPurpose(db, "curators") : chatOfOrganization(db, former);
+  const text = t.chat.cardsMoved({
+    now: now == null ? undefined : nameOf(now),
+    whose: former === null ? undefined : nameOf(former),
+    where: where === undefined ? undefined : findBoundChat(db, where)?.title,
+  });
+  await ctx.answerCallbackQuery({ text, show_alert: true });
+}
 
 /** Who removed the bot, as Telegram names them; none for a bot (the bot itself, an anonymous administrator). */
 function removedBy(from: User): string | undefined {

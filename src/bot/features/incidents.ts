@@ -356,7 +356,7 @@ async function closeDetailsMenu(ctx: BotContext) {
 }
 
 /** Whether the card may be shown in this chat: bound group chats show only what concerns them. */
-function chatMayShow(ctx: BotContext, incidentId: number): boolean {
+export function chatMayShow(ctx: BotContext, incidentId: number): boolean {
   const chat = ctx.chat;
   if (!chat) return false;
   if (chat.type === "private") return true;
