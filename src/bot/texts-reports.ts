@@ -139,6 +139,9 @@ export const tr = {
     `За ${monthName(m)} данных нет: сообщений и событий по ним не было.` +
     (current ? ` Отчёт за текущий месяц (пока неполный): /report ${monthLabel(current)}` : ""),
   /** Reports name people and every organization's violations: not for an organization's work chat. */
+  /** After the last month's report asked for without a month, near the current one's end. */
+  currentMonth: (kind: "summary" | "violations", current: ReportMonth) =>
+    `За текущий месяц: ${tr.reportCommand[kind](current)}`,
   onlyHere: "Отчёты присылаются в личном чате с ботом или в чате кураторов.",
   futureMonth: (m: ReportMonth, example: ReportMonth) =>
     `Месяц ${monthLabel(m)} ещё не начался, отчёта за него нет. Укажите текущий или прошедший месяц, например: /report ${monthLabel(example)}`,

@@ -30,6 +30,11 @@ export function monthOf(at: Date, timezone: string): ReportMonth {
   return { year: local.getFullYear(), month: local.getMonth() + 1 };
 }
 
+/** The day of its month an instant falls on, locally (1–31). */
+export function dayOfMonth(at: Date, timezone: string): number {
+  return new TZDate(at.getTime(), timezone).getDate();
+}
+
 /** "2026-10": file names and notice keys. */
 export function monthKey(m: ReportMonth): string {
   return `${m.year}-${String(m.month).padStart(2, "0")}`;

@@ -46,6 +46,25 @@ describe("/report", () => {
     expect(first.slice(1)).toEqual(["Сформирован", "03.12.2026 11:00"]);
   });
 
+  it("without a month near the month's end: the last month's report, then how to get the current one", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    h.clock.set(local("2026-12-28 10:00"));
+    await send(OFFICE.curator, "Ольга", "/report нарушения");
+    const violations = h.fake.messages(OFFICE.curator);
+    expect(violations[0]?.text).toMatch(/^Нарушения регламента за ноябрь 2026 г\.: 5/);
+    expect(violations.at(-1)?.text).toBe("За текущий месяц: /report нарушения 12.2026");
+    await send(OFFICE.curator, "Ольга", "/report");
+    expect(h.lastText(OFFICE.curator)).toBe("За текущий месяц: /report 12.2026");
+    // A month named is the one meant; earlier in the month, the last one usually is.
+    const before = h.fake.messages(OFFICE.curator).length;
+    await send(OFFICE.curator, "Ольга", "/report нарушения 11.2026");
+    h.clock.set(local("2026-12-24 10:00"));
+    await send(OFFICE.curator, "Ольга", "/report нарушения");
+    const later = h.fake.messages(OFFICE.curator).slice(before);
+    expect(later.map((m) => m.media?.type ?? "text")).toEqual(["text", "document", "text", "document"]);
+  });
+
   it("a report Telegram rejects as it is (a file too big): the person who asked is told it is the report's fault, for the admins to look into", async () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
     seedNovember(h);

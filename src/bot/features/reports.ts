@@ -11,6 +11,7 @@ import { hasRole } from "../../domain/access.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import { type SendOutcome, sendRendered, summaryForOrganizationHead } from "../../reports/deliver.js";
 import {
+  dayOfMonth,
   monthKey,
   monthName,
   monthOf,
@@ -25,7 +26,20 @@ import { failedText, refuse } from "../refuse.js";
 import { tp } from "../texts-people.js";
 import { tr } from "../texts-reports.js";
 
-type Request = { kind: "summary" | "violations"; month: ReportMonth } | undefined;
+type Request =
+  | {
+      kind: "summary" | "violations";
+      month: ReportMonth;
+      /** No month named: the last one, by default. */
+      lastByDefault: boolean;
+    }
+  | undefined;
+
+/**
+ * From this day of a month on, a report asked for without a month (the last one's) ends with how to
+ * ask for the current one: near its end, the month running is often the one meant.
+ */
+const CURRENT_MONTH_HINT_FROM_DAY = 25;
 
 /** "", "10.2026", "violations", "нарушения 10.2026"; undefined for anything else. */
 export function parseReportRequest(args: string, lastMonth: ReportMonth): Request {
@@ -34,7 +48,8 @@ export function parseReportRequest(args: string, lastMonth: ReportMonth): Reques
   if (violations) words.shift();
   if (words.length > 1) return undefined;
   const month = words[0] === undefined ? lastMonth : parseMonth(words[0]);
-  return month ? { kind: violations ? "violations" : "summary", month } : undefined;
+  const lastByDefault = words[0] === undefined;
+  return month ? { kind: violations ? "violations" : "summary", month, lastByDefault } : undefined;
 }
 
 export function reportsFeature(deps: AppDeps): Features<BotContext> {
@@ -74,7 +89,18 @@ export function reportsFeature(deps: AppDeps): Features<BotContext> {
     // The month renders and its files upload after the chat's turn (seconds for a big month): in
     // the curators' chat, the other curators' commands are answered meanwhile.
     await ctx.replyWithChatAction("upload_document");
-    const asked = { chatId: ctx.chat.id, month: request.month, summary, now, current, when, own };
+    const hintCurrent =
+      request.lastByDefault && dayOfMonth(now, deps.sla.timezone) >= CURRENT_MONTH_HINT_FROM_DAY;
+    const asked = {
+      chatId: ctx.chat.id,
+      month: request.month,
+      summary,
+      now,
+      current,
+      when,
+      own,
+      hintCurrent,
+    };
     afterTurn(ctx, "report", async () => {
       try {
         await renderAndSend(ctx, deps, asked);
@@ -97,6 +123,8 @@ interface Asked {
   /** The month asked for against the current one: below 0 a month past, 0 the month running. */
   when: number;
   own: number | null;
+  /** The last month's, asked for without a month near the current one's end: ends with how to get that. */
+  hintCurrent: boolean;
 }
 
 /**
@@ -119,12 +147,13 @@ async function renderAndSend(ctx: BotContext, deps: AppDeps, asked: Asked): Prom
     const share = rendered.byOrganization.find((one) => one.organizationId === own)?.rendered;
     const organization = getOrganization(deps.db, own);
     const name = organization?.shortName ?? organization?.name ?? "";
-    if (share) await sayIfNotSent(ctx, await sendRendered(sendDeps, chatId, share));
+    if (share) await sayIfNotSent(ctx, await sendRendered(sendDeps, chatId, share), asked);
     // A month with no data at all is said so, as to anyone; one running counts the deadlines passed.
     else if (!rendered.violations) await ctx.reply(tr.noData(month, when < 0 ? current : undefined));
     else {
       const soFar = when === 0 ? formatDeadline(now, deps.sla.timezone) : undefined;
       await ctx.reply(tp.heads.noViolations(monthName(month), name, soFar));
+      await hintCurrentMonth(ctx, asked);
     }
     return;
   }
@@ -134,14 +163,21 @@ async function renderAndSend(ctx: BotContext, deps: AppDeps, asked: Asked): Prom
     return;
   }
   const deliverable = own !== null && rendered.summary ? summaryForOrganizationHead(rendered.summary) : ready;
-  await sayIfNotSent(ctx, await sendRendered(sendDeps, chatId, deliverable));
+  await sayIfNotSent(ctx, await sendRendered(sendDeps, chatId, deliverable), asked);
 }
 
 /**
  * The asker hears a report that did not (all) go out: one Telegram would reject again however often
  * it is asked for is the bot's fault to fix; one it could not take for now may be asked for again.
+ * One that did is followed, near the month's end, by how to get the current one (see Asked.hintCurrent).
  */
-async function sayIfNotSent(ctx: BotContext, outcome: SendOutcome): Promise<void> {
+async function sayIfNotSent(ctx: BotContext, outcome: SendOutcome, asked: Asked): Promise<void> {
   if (outcome === "rejected") await ctx.reply(tr.rejectedToAsker);
   else if (outcome === "failed") await ctx.reply(tr.failedToAsker);
+  else if (outcome === "delivered") await hintCurrentMonth(ctx, asked);
+}
+
+async function hintCurrentMonth(ctx: BotContext, asked: Asked): Promise<void> {
+  if (asked.hintCurrent)
+    await ctx.reply(tr.currentMonth(asked.summary ? "summary" : "violations", asked.current));
 }
