@@ -28,6 +28,9 @@ export function startJobs(deps: JobDeps): Jobs {
   // when they are delivered: they run beside the sweeps, which go on every minute meanwhile.
   let reporting: Promise<void> | undefined;
   const minuteJobs: [string, (deps: JobDeps) => unknown][] = [
+    // First: a curator's «Размещу лично» that lapsed (over a weekend, say) is handed back to the
+    // executors before the sweep's reminders and the digests ask them to post that answer.
+    ["«Размещу лично» left without a link", remindUnpostedClaims],
     [
       "sweep",
       async () => {
@@ -40,7 +43,6 @@ export function startJobs(deps: JobDeps): Jobs {
     ["morning digests", morningDigests],
     ["curators' digest", curatorsDigest],
     ["unfinished drafts' reminders", remindAbandonedDrafts],
-    ["«Размещу лично» left without a link", remindUnpostedClaims],
     ["inbox pruning", () => pruneInbox(deps.db, new Date(deps.clock.now().getTime() - INBOX_KEEP_MS))],
   ];
   const tick = () => {

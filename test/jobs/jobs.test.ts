@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { approveAndClaim } from "../../src/app/answers.js";
+import { findPerson } from "../../src/app/people.js";
+import type { Person } from "../../src/domain/access.js";
 import { startJobs } from "../../src/jobs/index.js";
 import { Harness } from "../support/bot-harness.js";
-import { OFFICE, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
 
 let h: Harness;
 afterEach(() => h.close());
@@ -27,5 +30,31 @@ describe("the minute's jobs", () => {
     expect(
       h.texts(OFFICE.healthChat).some((text) => text.includes("❗ Сообщение № 1: срок «прислать проект")),
     ).toBe(true);
+  });
+
+  it("Georgievsk: a «Размещу лично» that lapsed overnight is handed back to the executors before the reminder and the digest ask them to post it", async () => {
+    h = await Harness.start({ now: "2026-11-24T13:00:00Z", regulation: "georgievsk" }); // Tuesday 16:00 MSK
+    const { health } = seedOffice(h);
+    const id = await seedIncidentInWork(h, health); // the answer due Wednesday 11:00 (p.16)
+    h.clock.set("2026-11-24T14:50:00Z"); // 17:50: «Согласовать и разместить лично», its link never given
+    await seedDraft(h, id);
+    approveAndClaim(h.db, {
+      incidentId: id,
+      actor: findPerson(h.db, OFFICE.curator) as Person,
+      now: h.clock.now(),
+    });
+    h.clock.set("2026-11-25T06:00:00Z"); // Wednesday 09:00: the claim over since 18:20, two hours left
+    const jobs = startJobs(h.deps());
+    await jobs.tick();
+    await jobs.stop();
+    const morning = (chatId: number) =>
+      h
+        .texts(chatId)
+        .filter((text) => /(⏰|Доброе утро!|так и не пришла)/.test(text))
+        .map((text) =>
+          text.includes("так и не пришла") ? "handed back" : text.includes("⏰") ? "reminder" : "digest",
+        );
+    expect(morning(OFFICE.healthChat)).toEqual(["handed back", "digest"]);
+    expect(morning(OFFICE.executor)).toEqual(["handed back", "reminder"]);
   });
 });
