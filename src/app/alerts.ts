@@ -1,5 +1,5 @@
 /** The ledger of deadline alerts and the sweep's index of incidents to look at. */
-import { and, asc, eq, gte, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { incidents, notifications } from "../db/schema.js";
 
@@ -93,6 +93,40 @@ export function reopenAlerts(db: Db, chatId: number, failure: string, since: Dat
         lt(notifications.deadlineAt, until),
       ),
     )
+    .run();
+}
+
+/**
+ * Takes a chat's reminders settled as `failure`, claimed since `claimedSince`, back to claims never
+ * sent, but those `kept` names (by incident, step and deadline): the sweep sends them as such.
+ */
+export function reopenReminders(
+  db: Db,
+  chatId: number,
+  failure: string,
+  claimedSince: Date,
+  kept: { incidentId: number; step: string; deadlineAt: Date }[],
+): void {
+  const key = (r: (typeof kept)[number]) => `${r.incidentId}:${r.step}:${r.deadlineAt.getTime()}`;
+  const said = new Set(kept.map(key));
+  const reopened = db
+    .select()
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.chatId, chatId),
+        eq(notifications.failure, failure),
+        eq(notifications.kind, "reminder"),
+        gte(notifications.claimedAt, claimedSince),
+      ),
+    )
+    .all()
+    .filter((row) => !said.has(key(row)))
+    .map((row) => row.id);
+  if (reopened.length === 0) return;
+  db.update(notifications)
+    .set({ failure: null, sentAt: null })
+    .where(inArray(notifications.id, reopened))
     .run();
 }
 

@@ -8,7 +8,7 @@
  */
 import { and, eq, gte, inArray, lt } from "drizzle-orm";
 import type { InlineKeyboard } from "grammy";
-import { reopenAlerts } from "../app/alerts.js";
+import { reopenAlerts, reopenReminders } from "../app/alerts.js";
 import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, openIncidents } from "../app/incidents.js";
 import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
@@ -69,6 +69,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
     const missed = missedSteps(deps, chat.chatId, organizationId, since, today);
     if (open.length === 0 && missed.size === 0) {
       settleNotice(db, key, now);
+      giveBackReminders(deps, chat.chatId, today, []);
       continue;
     }
     const listed = open.slice(0, MAX_LINES);
@@ -85,7 +86,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
     const missedText = missedLines(deps, missed);
     const text = [
       t.digest.title(day, open.length),
-      ...lines,
+      ...lines.map((line) => line.text),
       ...(open.length > MAX_LINES ? [t.digest.more(open.length - MAX_LINES)] : []),
       ...(missedText.length > 0
         ? ["", t.digest.missedSince(formatDeadline(since, sla.timezone).slice(0, 10)), ...missedText]
@@ -93,12 +94,29 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
     ].join("\n");
     const shown = cardButtons(open.slice(0, MAX_LINES).map(({ incident }) => incident.id));
     const outcome = await sendOrRelease(deps, chat.chatId, text, key, shown);
+    // Failed for now, it is sent at the next tick, the alerts folded into it still to say.
+    if (outcome === "failed") continue;
+    giveBackReminders(deps, chat.chatId, today, outcome === "sent" ? lines : []);
     if (outcome === "sent") sent++;
     // Refused or rejected for good, it said none of the alerts folded into it: they are claims never
     // sent again, and the sweep sends them on their own (the chat refusing, to the curators instead).
-    else if (outcome !== "failed") reopenAlerts(db, chat.chatId, SAID_BY_MORNING_DIGEST, since, today);
+    else reopenAlerts(db, chat.chatId, SAID_BY_MORNING_DIGEST, since, today);
   }
   return sent;
+}
+
+/**
+ * Gives the sweep back the reminders folded into a chat's digest today (see saidByMorningDigest)
+ * that it did not say: one is said where its post's line names its deadline ahead, with the time
+ * left; not where the line names another deadline, the post is not listed (past the lines shown, a
+ * part given out, a post that cannot be read), or the digest said nothing. The sweep sends those on
+ * their own a few minutes later, as claims never sent.
+ */
+function giveBackReminders(deps: SweepDeps, chatId: number, today: Date, lines: OpenLine[]): void {
+  const said = lines.flatMap(({ id, ahead }) =>
+    ahead ? [{ incidentId: id, step: ahead.step, deadlineAt: ahead.at }] : [],
+  );
+  reopenReminders(deps.db, chatId, SAID_BY_MORNING_DIGEST, today, said);
 }
 
 /**
@@ -365,12 +383,19 @@ function lateAnswerLine(
   return t.digest.lateAnswer(id, late.step === "finalAfterInterim", deadline, overdue, next, notes);
 }
 
+/** A post's line in an organization's digest, and the deadline ahead it names with the time left. */
+interface OpenLine {
+  id: number;
+  text: string;
+  ahead?: NextDeadline | undefined;
+}
+
 function openLine(
   deps: SweepDeps,
   post: { incident: Incident; next: ListedDeadline | undefined; lateAnswer: NextDeadline | undefined },
   organizationId: number,
   now: Date,
-): string {
+): OpenLine {
   const { incident, next: listed } = post;
   const isTaken = taken(incident, organizationId);
   const { sla } = deps;
@@ -381,7 +406,10 @@ function openLine(
       (a) => a.organizationId === organizationId && a.role === "coexecutor",
     );
     const state = part ? partStateText(part, actionRules(sla.regulation)) : t.state[incident.row.state];
-    return t.digest.lineNoDeadline(incident.id, isTaken ? state : t.digest.notTaken, importance);
+    return {
+      id: incident.id,
+      text: t.digest.lineNoDeadline(incident.id, isTaken ? state : t.digest.notTaken, importance),
+    };
   }
   const curatorsStep = (d: NextDeadline) => sla.regulation.steps[d.step]?.actor === "curator";
   const kind = incident.answer?.draftKind;
@@ -393,7 +421,7 @@ function openLine(
     const ahead = listed.shown.at > now ? listed.shown : undefined;
     const others = listed.passed.filter((d) => d !== late);
     const curators = [...(ahead ? [ahead] : []), ...others].some(curatorsStep);
-    return lateAnswerLine(
+    const text = lateAnswerLine(
       deps,
       incident.id,
       late,
@@ -405,17 +433,19 @@ function openLine(
       },
       now,
     );
+    return { id: incident.id, text, ahead };
   }
   // The card's «Срок:», the nearest still ahead, and the steps missed before it, as the card keeps
   // them; but a draft whose decision the curators let pass is theirs to move: that is the line.
   const held = listed.missed.find(curatorsStep);
   const shown = held ?? listed.shown;
   const missed = listed.missed.filter((d) => d !== held);
-  return t.digest.line(incident.id, ...when(shown), {
+  const text = t.digest.line(incident.id, ...when(shown), {
     importance,
     whose: curatorsStep(shown) ? "curators" : isTaken ? undefined : "notTaken",
     missed: missed.map(label),
   });
+  return { id: incident.id, text, ahead: shown.at > now ? shown : undefined };
 }
 
 /**

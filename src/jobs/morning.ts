@@ -1,12 +1,13 @@
 /**
- * The morning's digests and the overdue alerts they say for the sweep: one rule for both of when a
- * digest is due and what its «пропущены сроки» covers.
+ * The morning's digests and the alerts they say for the sweep: one rule for both of when a digest is
+ * due and what its «пропущены сроки» covers.
  */
 import { TZDate } from "@date-fns/tz";
 import { startOfDay } from "date-fns/startOfDay";
 import { noticeClaimed } from "../app/notices.js";
 import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
+import type { DueAlert } from "../domain/reminders.js";
 import { formatDeadline } from "../domain/time-format.js";
 
 /** A working day's morning: its date as the digests show it, and the deadlines their «пропущены сроки» cover. */
@@ -52,23 +53,29 @@ export function digestKey(chatId: number, day: string): string {
   return `morning:${chatId}:${day}`;
 }
 
-/** The ledger's mark of an overdue alert its chat's morning digest says instead: settled, never sent. */
+/** The ledger's mark of an alert its chat's morning digest says instead: settled, never sent. */
 export const SAID_BY_MORNING_DIGEST = "said by the morning digest";
 
 /**
- * Whether a deadline missed before today's work began is said by a chat's morning digest still to
- * come in this tick (the digests run right after the sweep): the overdue alert held over the night
- * or the weekend is not sent on its own in the same minute. A digest the chat refuses (or Telegram
- * rejects) says nothing: its alerts are given back to the sweep (see morningDigests).
+ * Whether an alert is said by a chat's morning digest still to come in this tick (the digests run
+ * right after the sweep), so that it is not sent on its own in the same minute: an overdue alert of
+ * a deadline missed before today's work began (held over the night or the weekend), among «пропущены
+ * сроки»; a reminder due as today's work began (held over the night too, or due at that minute), its
+ * post's line naming the deadline and the time left. A digest the chat refuses (or Telegram rejects)
+ * says nothing, and one whose lines name another deadline of the post (or leave the post out) does
+ * not say that reminder: they are given back to the sweep (see morningDigests).
  */
 export function saidByMorningDigest(
   db: Db,
   sla: SlaRuntime,
   now: Date,
   chatId: number,
-  deadline: Date,
+  { kind, deadline, dueAt }: Pick<DueAlert, "kind" | "deadline" | "dueAt">,
 ): boolean {
-  if (!sla.workingTime.isWorking(now)) return false;
+  const wt = sla.workingTime;
+  if (!wt.isWorking(now)) return false;
   const { day, since, today } = morningOf(sla, now);
-  return deadline >= since && deadline < today && !noticeClaimed(db, digestKey(chatId, day));
+  if (noticeClaimed(db, digestKey(chatId, day))) return false;
+  if (kind === "reminder") return dueAt <= wt.nextWorkingMoment(today);
+  return kind === "overdue" && deadline >= since && deadline < today;
 }

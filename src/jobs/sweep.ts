@@ -213,9 +213,10 @@ function planIncident(
 }
 
 /**
- * An overdue alert held over the night or the weekend, said by its chat's morning digest coming in
- * this tick: an organization's own step in its work chat, whose «пропущены сроки» lists every one
- * alerted. The chat hears it once at the start of the day, not twice in the same minute. (The
+ * An overdue alert held over the night or the weekend, or a reminder due as work begins, said by its
+ * chat's morning digest coming in this tick: an organization's own step in its work chat, whose
+ * «пропущены сроки» lists every one alerted and whose lines name each post's deadline ahead with the
+ * time left. The chat hears it once at the start of the day, not twice in the same minute. (The
  * executor holding the post still hears it privately; the curators' digest lists only each
  * organization's first missed step of a post as it stands now, so the curators get the alert.)
  */
@@ -226,8 +227,7 @@ function saidByDigest(
   { chatId, alert, insteadOf }: Addressed,
   now: Date,
 ): boolean {
-  if (alert.kind !== "overdue" || insteadOf) return false;
-  if (!saidByMorningDigest(deps.db, deps.sla, now, chatId, alert.deadline)) return false;
+  if (insteadOf || !saidByMorningDigest(deps.db, deps.sla, now, chatId, alert)) return false;
   const part = alertedAssignment(incident, alert);
   return part !== undefined && directory.organizationChat(part.organizationId) === chatId;
 }

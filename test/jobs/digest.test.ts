@@ -187,13 +187,14 @@ describe("morning digest", () => {
     const undelivered = h
       .texts(OFFICE.curatorsChat)
       .filter((text) => text.startsWith("Не удалось доставить в рабочий чат") && text.includes("❗"));
+    // The answer's reminder, folded into the digest too, comes with it.
     expect(undelivered).toEqual([
-      expect.stringMatching(/^[^\n]+\n\n❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк/),
+      expect.stringContaining("❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк"),
     ]);
     expect(h.texts(ADMIN).filter((text) => text.includes(String(OFFICE.healthChat)))).toHaveLength(1);
   });
 
-  it("a morning digest Telegram rejects (not the chat's fault): the overdue alert folded into it goes to the work chat on its own", async () => {
+  it("a morning digest Telegram rejects (not the chat's fault): the overdue alert and the reminder folded into it go to the work chat on their own, in one message", async () => {
     h = await Harness.start({ now: "2026-11-24T06:59:00Z" }); // Tuesday 11:59 local
     const { health } = seedOffice(h);
     await seedIncidentInWork(h, health);
@@ -213,8 +214,53 @@ describe("morning digest", () => {
     h.clock.set("2026-11-25T04:03:00Z"); // the sweep retries a claim left unsent after two minutes
     await jobs.tick();
     await jobs.stop();
-    expect(h.texts(OFFICE.healthChat).filter((text) => text.includes("❗ Сообщение"))).toEqual([
-      expect.stringMatching(/^❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк/),
+    expect(h.texts(OFFICE.healthChat).filter((text) => /❗|⏰/.test(text))).toEqual([
+      expect.stringMatching(
+        /^Сроки по сообщениям:\n\n• ❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк [^\n]*\n\n• ⏰ Сообщение № 1: разместить ответ до 25\.11\.2026 12:59 /,
+      ),
+    ]);
+  });
+
+  it("a reminder due as the day begins rings once in the work chat: the digest's line names its deadline and the time left, no reminder beside it", async () => {
+    h = await Harness.start({ now: "2026-11-24T04:00:00Z" }); // Tuesday 09:00 local: the answer due Wednesday 10:00
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00: an hour left (p.8), the digest due
+    const jobs = startJobs(deps());
+    await jobs.tick();
+    // Later ticks (a claim left unsent is retried after two minutes): the reminder was said once.
+    for (const at of ["2026-11-25T04:03:00Z", "2026-11-25T04:10:00Z"]) {
+      h.clock.set(at);
+      await jobs.tick();
+    }
+    await jobs.stop();
+    const reminders = (chatId: number) => h.texts(chatId).filter((text) => text.includes("⏰"));
+    expect(reminders(OFFICE.healthChat)).toEqual([]);
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("Доброе утро!"))).toEqual([
+      expect.stringContaining(
+        "\n№ 1 — разместить ответ до 25.11.2026 10:00 (осталось 1 ч рабочего времени); пропущен срок",
+      ),
+    ]);
+    // The executor holding the post gets no digest: he hears the reminder as before.
+    expect(reminders(OFFICE.executor)).toEqual([
+      expect.stringMatching(/⏰ Сообщение № 1: разместить ответ до 25\.11\.2026 10:00 .*осталось 1 ч/),
+    ]);
+  });
+
+  it("a reminder of a post the digest has no room for still comes to the work chat, on its own after the digest", async () => {
+    h = await Harness.start({ now: "2026-11-24T04:00:00Z" }); // Tuesday 09:00 local: the answers due Wednesday 10:00
+    const { health } = seedOffice(h);
+    for (let n = 1; n <= 31; n++) await seedIncidentInWork(h, health, { link: `https://vk.com/wall-1_${n}` });
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00: each has an hour left, the digest lists 30
+    const jobs = startJobs(deps());
+    await jobs.tick();
+    h.clock.set("2026-11-25T04:03:00Z"); // a claim given back is sent two minutes on
+    await jobs.tick();
+    await jobs.stop();
+    const morning = h.texts(OFFICE.healthChat).filter((text) => /^(⏰|Сроки|Доброе утро!)/.test(text));
+    expect(morning).toEqual([
+      expect.stringMatching(/^Доброе утро![\s\S]*\n№ 30 — [^\n]*\n…и ещё 1: \/list\n/),
+      expect.stringMatching(/^⏰ Сообщение № 31: разместить ответ до 25\.11\.2026 10:00 .*осталось 57 мин/),
     ]);
   });
 
