@@ -230,7 +230,7 @@ export const ta = {
      * approval notice, with its text and «Размещено», follows (they have not had it).
      */
     curatorSilent: (id: number, who: string, kind: DraftKind, approval = false) =>
-      `Ссылка на ${posted(kind)} по сообщению № ${id} от куратора ${who}, взявшего на себя размещение, так и не пришла. ` +
+      `Ссылка на ${posted(kind)} по сообщению № ${id} так и не пришла: размещение было за куратором ${who}. ` +
       (approval
         ? "Если он уже размещён, нажмите «Размещено» и пришлите ссылку."
         : "Если он ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку."),

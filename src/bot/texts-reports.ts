@@ -95,13 +95,11 @@ function answerable(report: MonthlyReport, v: Violation): string {
 function compare(label: string, now: Headline, then: Headline | null): string[] {
   if (!then) return [];
   const diff = now.received - then.received;
-  const sign = diff > 0 ? `+${diff}` : String(diff);
+  const change = diff === 0 ? "без изменений" : `было ${then.received}, ${diff > 0 ? `+${diff}` : diff}`;
   const nowShare = percent(now.answeredOnTime, now.answered);
   const thenShare = percent(then.answeredOnTime, then.answered);
   const onTime = nowShare === null || thenShare === null ? "" : `, в срок ${nowShare}% (было ${thenShare}%)`;
-  return [
-    `${label} (${monthName(then.month)}): поступило ${now.received} (было ${then.received}, ${sign})${onTime}`,
-  ];
+  return [`${label} (${monthName(then.month)}): поступило ${now.received} (${change})${onTime}`];
 }
 
 /** Only the comparisons that have data; no line when neither has. */
@@ -113,8 +111,12 @@ function dynamicsLine(report: MonthlyReport, current: Headline): string[] {
   return compared.length === 0 ? [] : [`Динамика по сравнению ${compared.join("; ")}`];
 }
 
+/** «Частые …»: those of two posts or more; one post is not frequent (the workbook lists them all). */
 function ranked(title: string, items: { name: string; count: number }[]): string[] {
-  return items.length === 0 ? [] : [`${title}: ${items.map((i) => `${i.name} (${i.count})`).join(", ")}`];
+  const frequent = items.filter((i) => i.count >= 2);
+  return frequent.length === 0
+    ? []
+    : [`${title}: ${frequent.map((i) => `${i.name} (${i.count})`).join(", ")}`];
 }
 
 /** Keeps whole lines while they fit one message, then says how many were left for the spreadsheet. */

@@ -41,13 +41,20 @@ function formatLocal(at: Date, timezone: string): string {
 }
 
 /**
- * Working time as "2 раб. дн. 3 ч 15 мин" / "1 ч 20 мин" / "45 мин". A "day" here is an ordinary full
- * working day of the schedule (8 h by default), so the figure stays exact on short days too.
+ * Below this many working days a duration is told in hours: «1 раб. дн. 30 мин» for 8 h 30 min of a
+ * step counted in hours reads as a calendar day and a half hour.
+ */
+const DAYS_FROM = 2;
+
+/**
+ * Working time as "2 раб. дн. 3 ч 15 мин" / "9 ч 20 мин" / "45 мин": in working days from two of
+ * them, in hours below. A "day" here is an ordinary full working day of the schedule (8 h by
+ * default), so the figure stays exact on short days too.
  */
 export function formatWorkingDuration(minutes: number, fullDayMinutes: number): string {
   const whole = Math.floor(minutes);
-  const days = Math.floor(whole / fullDayMinutes);
-  const withinDay = whole % fullDayMinutes;
+  const days = inDays(whole, fullDayMinutes) ? Math.floor(whole / fullDayMinutes) : 0;
+  const withinDay = whole - days * fullDayMinutes;
   const hours = Math.floor(withinDay / 60);
   const rest = withinDay % 60;
   const parts = [
@@ -58,15 +65,22 @@ export function formatWorkingDuration(minutes: number, fullDayMinutes: number): 
   return parts.filter(Boolean).join(" ");
 }
 
+/** Whether a duration is told in working days (see DAYS_FROM); in hours, it says «рабочего времени». */
+function inDays(minutes: number, fullDayMinutes: number): boolean {
+  return minutes >= DAYS_FROM * fullDayMinutes;
+}
+
 /** What is left until a deadline, or how far it is overdue — both measured in working time. */
 export function formatRemaining(wt: WorkingTime, deadline: Date, now: Date): string {
   const minutes = wt.workingMinutesBetween(now, deadline);
   if (deadline.getTime() > now.getTime()) {
     if (minutes < 1) return "осталось меньше минуты рабочего времени";
     const text = formatWorkingDuration(minutes, wt.fullDayMinutes);
-    return minutes >= wt.fullDayMinutes ? `осталось ${text}` : `осталось ${text} рабочего времени`;
+    return inDays(minutes, wt.fullDayMinutes) ? `осталось ${text}` : `осталось ${text} рабочего времени`;
   }
   if (-minutes < 1) return "срок истёк";
   const text = formatWorkingDuration(-minutes, wt.fullDayMinutes);
-  return -minutes >= wt.fullDayMinutes ? `просрочено на ${text}` : `просрочено на ${text} рабочего времени`;
+  return inDays(-minutes, wt.fullDayMinutes)
+    ? `просрочено на ${text}`
+    : `просрочено на ${text} рабочего времени`;
 }

@@ -98,11 +98,11 @@ interface Outgoing {
 type InsteadOf = "heads" | "executors";
 
 /**
- * Who reads an alert about a co-executor's step, where that changes its words: the co-executor
- * itself (its work chat, its executors), not named to itself; or the lead organization, which waits
- * for the part to write the common answer (Orenburg p.14, Georgievsk p.18).
+ * Who reads an alert about an organization's step, where that changes its words: the organization
+ * itself (its work chat, its executors), not named to itself; or, of a co-executor's step, the lead
+ * organization, which waits for the part to write the common answer (Orenburg p.14, Georgievsk p.18).
  */
-type Reader = "coexecutor" | "lead";
+type Reader = "own" | "lead";
 
 /** A chat an alert goes to, and how it reads there. */
 interface Recipient {
@@ -518,9 +518,7 @@ function recipients(
   const coexecutor = part && alert.organizationId !== undefined ? part : undefined;
   // Its own chat reads it unnamed; the private chat of one also in another organization of the post, named.
   add(own, (chatId) =>
-    coexecutor && !inAnotherOrganization(directory, incident, coexecutor, chatId)
-      ? { reader: "coexecutor" }
-      : {},
+    part && !inAnotherOrganization(directory, incident, part, chatId) ? { reader: "own" } : {},
   );
   // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
   if (own.length === 0) add(directory.curators(), () => (part ? { insteadOf: "executors" } : {}));
@@ -648,9 +646,9 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   const part = alertedAssignment(incident, alert);
   const ofCoexecutor = alert.organizationId !== undefined;
   // A co-executor's step names the organization, by its short name: the curators may hear of several
-  // at once. Its own chat and executors know whose it is.
+  // at once. Its own chat and executors know whose it is (the lead's too, told nobody took its post).
   const named =
-    item.reader === "coexecutor" || !part
+    item.reader === "own" || !part
       ? ""
       : ofCoexecutor
         ? (part.organizationShortName ?? part.organizationName)

@@ -1313,7 +1313,7 @@ describe("publication", () => {
     h.clock.set("2026-11-24T07:31:00Z"); // the question has closed (30 minutes)
     expect(await remindUnpostedClaims(h.deps())).toBe(1);
     const silent =
-      "Ссылка на ответ по сообщению № 1 от куратора Ольга, взявшего на себя размещение, так и не пришла. " +
+      "Ссылка на ответ по сообщению № 1 так и не пришла: размещение было за куратором Ольга. " +
       "Если он ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку.";
     expect(h.lastText(OFFICE.healthChat)).toBe(silent);
     expect(h.lastText(OFFICE.executor)).toBe(silent);
@@ -1622,7 +1622,7 @@ describe("approved to be posted by the curator (Georgievsk p.12)", () => {
     h.clock.set("2026-11-24T07:31:00Z");
     expect(await remindUnpostedClaims(h.deps())).toBe(1);
     const silent =
-      "Ссылка на ответ по сообщению № 1 от куратора Ольга, взявшего на себя размещение, так и не пришла. " +
+      "Ссылка на ответ по сообщению № 1 так и не пришла: размещение было за куратором Ольга. " +
       "Если он уже размещён, нажмите «Размещено» и пришлите ссылку.\n\n" +
       approvalNotice;
     for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {

@@ -1461,7 +1461,7 @@ describe("lists, search and history", () => {
     expect(overdue).toMatch(/^Открытые сообщения \(просрочены\): 2\n/);
     // Its routing (p.6) missed, the answer (p.8) is still ahead: the line has both, as its card.
     expect(overdue).toMatch(
-      /^№ 2 · ВКонтакте · «[^»]+» · срок 25\.11\.2026 11:00 \(осталось 1 раб\. дн\.\) · пропущен срок «направить исполнителю» · ждёт направления$/m,
+      /^№ 2 · ВКонтакте · «[^»]+» · срок 25\.11\.2026 11:00 \(осталось 8 ч рабочего времени\) · пропущен срок «направить исполнителю» · ждёт направления$/m,
     );
     expect(overdue).not.toMatch(/№ 3/);
   });

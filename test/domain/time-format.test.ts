@@ -36,9 +36,21 @@ describe("formatRemaining (working time)", () => {
     );
   });
 
-  it("a long overdue", () => {
+  it("below two working days, hours and minutes: a day and a half hour reads as a calendar day", () => {
+    expect(formatRemaining(moscow, at("2025-10-14 11:30"), at("2025-10-13 11:00"))).toBe(
+      "осталось 8 ч 30 мин рабочего времени",
+    );
     expect(formatRemaining(moscow, at("2025-10-13 10:00"), at("2025-10-14 11:00"))).toBe(
-      "просрочено на 1 раб. дн. 1 ч",
+      "просрочено на 9 ч рабочего времени",
+    );
+    expect(formatRemaining(moscow, at("2025-10-15 10:00"), at("2025-10-13 10:01"))).toBe(
+      "осталось 15 ч 59 мин рабочего времени",
+    );
+  });
+
+  it("a long overdue, in working days", () => {
+    expect(formatRemaining(moscow, at("2025-10-13 10:00"), at("2025-10-15 11:00"))).toBe(
+      "просрочено на 2 раб. дн. 1 ч",
     );
   });
 
@@ -53,8 +65,9 @@ describe("formatRemaining (working time)", () => {
 
 describe("formatWorkingDuration", () => {
   it("a day that is not whole hours (lunch of 45 min: 8 h 15 min): the minutes are what is left after the days", () => {
-    expect(formatWorkingDuration(560, 495)).toBe("1 раб. дн. 1 ч 5 мин");
-    expect(formatWorkingDuration(495, 495)).toBe("1 раб. дн.");
+    expect(formatWorkingDuration(1055, 495)).toBe("2 раб. дн. 1 ч 5 мин");
+    expect(formatWorkingDuration(990, 495)).toBe("2 раб. дн.");
+    expect(formatWorkingDuration(560, 495)).toBe("9 ч 20 мин");
     expect(formatWorkingDuration(65, 495)).toBe("1 ч 5 мин");
   });
 });

@@ -524,7 +524,7 @@ describe("Georgievsk p.15: the final answer after an interim one is owed as its 
     expect(tr.violations(report).split("\n")).toEqual([
       "Нарушения регламента за ноябрь 2026 г.: 1",
       "№ 1 · кураторы — прислать проект окончательного ответа куратору (п. 15): срок 18.11.2026 18:00, " +
-        "выполнено 20.11.2026 11:00, опоздание 1 раб. дн. 2 ч",
+        "выполнено 20.11.2026 11:00, опоздание 10 ч",
     ]);
     expect(report.organizations.find((org) => org.organizationId === o.health)?.violations).toBe(0);
   });

@@ -149,6 +149,29 @@ describe("the monthly summary", () => {
     );
   });
 
+  it("a month that received as many as the one before says «без изменений», not «было 7, 0»", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h);
+    h.clock.set(local("2026-10-20 10:00"));
+    for (let n = 1; n <= 7; n++) seedRegistered(h, { link: `https://vk.com/wall-1_${100 + n}` });
+    h.clock.set(local("2026-12-01 10:00"));
+    const lines = tr.summary(buildMonthlyReport(h.db, h.sla, NOVEMBER)).split("\n");
+    expect(lines.filter((line) => line.startsWith("Динамика"))).toEqual([
+      "Динамика по сравнению с прошлым месяцем (октябрь 2026 г.): поступило 7 (без изменений)",
+    ]);
+  });
+
+  it("«Частые темы» and «Частые места» name only those of two posts or more", async () => {
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+    seedNovember(h); // «Снег» twice, «Дороги» once; «ул. Ленина» twice
+    h.clock.set(local("2026-12-01 10:00"));
+    const lines = tr.summary(buildMonthlyReport(h.db, h.sla, NOVEMBER)).split("\n");
+    expect(lines.filter((line) => line.startsWith("Частые"))).toEqual([
+      "Частые темы: Снег (2)",
+      "Частые места: ул. Ленина (2)",
+    ]);
+  });
+
   it("without a month with data to compare with, has no dynamics line at all", async () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
     seedNovember(h);

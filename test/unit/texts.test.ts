@@ -79,9 +79,9 @@ describe("a draft returned for rework is named by its kind", () => {
 
 describe("a duration ending in «дн.» ends the sentence with one full stop", () => {
   it("in an overdue alert and an escalation", () => {
-    const late = "просрочено на 1 раб. дн.";
+    const late = "просрочено на 2 раб. дн.";
     expect(t.alert.overdue(5, "прислать проект ответа куратору", "24.11.2026 15:00", "п. 9", late)).toMatch(
-      /просрочено на 1 раб\. дн\.$/,
+      /просрочено на 2 раб\. дн\.$/,
     );
     expect(
       t.alert.escalation(
@@ -94,7 +94,7 @@ describe("a duration ending in «дн.» ends the sentence with one full stop", 
         null,
         t.alert.intervene,
       ),
-    ).toMatch(/просрочено на 1 раб\. дн\. Требуется вмешательство\.$/);
+    ).toMatch(/просрочено на 2 раб\. дн\. Требуется вмешательство\.$/);
   });
 });
 
