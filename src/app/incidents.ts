@@ -22,6 +22,7 @@ import {
   type IncidentView,
   leadAssignment,
   nextTurn,
+  OWED_PART_STATES,
   partNamed,
   type Refusal,
   sameSending,
@@ -848,6 +849,22 @@ export function returnIncident(
       withdrawLiveAssignments(tx, incident.id, input.now);
       return { state: "registered", holderId: null };
     },
+  });
+}
+
+/**
+ * Of a post back with the curators, the co-executors' parts its lead's return took while they were
+ * owed (as the return's audit event recorded their states): those told to send nothing until the
+ * curators route the post anew (flows/withdrawn.ts), who are to hear how that ends. None while a
+ * lead has the post.
+ */
+export function partsLeftByLeadReturn(db: Tx, incident: Incident): Incident["assignments"] {
+  const event = incidentEvents(db, incident.id, "return")[0];
+  if (leadAssignment(incident) || event?.details?.role !== "lead") return [];
+  const was = (event.details.before as Altered | undefined)?.assignments ?? {};
+  return incident.assignments.filter((a) => {
+    const owed = was[a.id];
+    return a.role === "coexecutor" && a.state === "withdrawn" && owed != null && OWED_PART_STATES.has(owed);
   });
 }
 

@@ -154,7 +154,7 @@ export async function deliverLong(
   /** Pieces: kept whole where they can (see splitPieces). */
   text: string | readonly string[],
   keyboard?: InlineKeyboard,
-  options: { ring?: boolean } = {},
+  options: Sound = {},
 ): Promise<"sent" | SendFailure> {
   try {
     await sendParts(api, chatId, text, keyboard, options);

@@ -35,6 +35,13 @@ export function openCardButton(id: number, keyboard = new InlineKeyboard()): Inl
   return keyboard.text(t.alert.open(id), cb("inc.show", id));
 }
 
+/** «Открыть № N» for each post a message is about, one a row. */
+export function openCardButtons(ids: Iterable<number>): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const id of ids) openCardButton(id, keyboard).row();
+  return keyboard;
+}
+
 export function organizationName(org: Pick<Organization, "name" | "shortName">): string {
   return org.shortName ? `${org.shortName} — ${org.name}` : org.name;
 }

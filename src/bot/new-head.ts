@@ -1,7 +1,8 @@
 /**
  * A head added later (by an invite) missed the significant posts announced before: on gaining the
  * role with «Срочные» they get one message with those still open, each as heads hear of it (Orenburg
- * p.21, Georgievsk p.24) and with its next deadline. With none open, nothing is said; a head of an
+ * p.21, Georgievsk p.24: the start of its text, and «Открыть № N» under the message) and with its next
+ * deadline. With none open, nothing is said; a head of an
  * organization, who gets its violations only, is told of none. A briefing Telegram could not take
  * for now (no network, 5xx) stays owed, across restarts, and the heads' retry sends it (jobs/heads.ts).
  */
@@ -16,9 +17,10 @@ import {
 } from "../app/notices.js";
 import { nextDeadline } from "../domain/incident.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { networkName } from "../flows/intake.js";
+import { networkName, snippet } from "../flows/intake.js";
 import type { CardDeps } from "./cards.js";
 import { deliverLong } from "./delivery.js";
+import { openCardButtons } from "./keyboards.js";
 import { stepLabel } from "./texts.js";
 import { ti } from "./texts-intake.js";
 import { tp } from "./texts-people.js";
@@ -72,13 +74,13 @@ async function sendBriefing(deps: CardDeps, personId: number, lead?: string): Pr
   }
   const { regulation, workingTime, timezone } = deps.sla;
   const entries = open.map((incident) => {
-    const { id, link } = incident.row;
+    const { id, link, text } = incident.row;
     const { clause } = regulation.significantRecipients;
     const post = ti.significant(
       id,
       networkName(link),
       link,
-      null,
+      snippet(text),
       clause,
       incident.row.importance,
       incident.row,
@@ -92,6 +94,7 @@ async function sendBriefing(deps: CardDeps, personId: number, lead?: string): Pr
     deps.api,
     head.telegramId,
     [...(lead === undefined ? [] : [lead]), tp.newHead.title(open.length), ...entries].join("\n\n"),
+    openCardButtons(open.map((incident) => incident.id)),
   );
   // Told of them here: the heads' retry of a notice another head missed does not tell him again.
   if (told === "sent")

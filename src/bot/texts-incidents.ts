@@ -184,10 +184,11 @@ export const tr = {
         ? `Сообщение № ${id} передано другому органу (${to}): готовить ответ по нему больше не нужно.`
         : `Сообщение № ${id} больше не направлено вашему органу: готовить ответ по нему не нужно.`) +
       (approved ? " Согласованный ответ не размещайте." : ""),
-    /** The lead kept as a co-executor of the new lead `to`. */
-    leadToCoexecutor: (id: number, to: string, approved: boolean) =>
-      `Сообщение № ${id}: ответ теперь готовит ${to}, ваш орган — соисполнитель: пришлите информацию ` +
-      "основному исполнителю кнопкой на карточке." +
+    /** The lead kept as a co-executor of the new lead `to`, its part due `due` under `clause`. */
+    leadToCoexecutor: (id: number, to: string, due: string | null, clause: string, approved: boolean) =>
+      `Сообщение № ${id}: ответ теперь готовит ${to}, ваш орган — соисполнитель. Возьмите сообщение в работу ` +
+      "на карточке и пришлите информацию основному исполнителю кнопкой «Отправить информацию»" +
+      `${due ? ` до ${due}` : ""}${clause ? ` (${clause} регламента)` : ""}.` +
       (approved ? " Согласованный ответ не размещайте." : ""),
     /** The lead kept as a co-executor of the new lead `to` whose turn has not come (Orenburg p.14). */
     leadToQueued: (id: number, to: string, approved: boolean) =>
@@ -209,6 +210,9 @@ export const tr = {
     leadReturned: (id: number) =>
       `Сообщение № ${id} ответственный исполнитель вернул куратору: информацию по нему присылать не нужно, ` +
       "пока куратор не направит его заново.",
+    /** To a co-executor told so (leadReturned): the post is routed anew, and not to it. */
+    notRoutedAnew: (id: number) =>
+      `Сообщение № ${id} направлено заново без вашего органа: информация по нему больше не нужна.`,
   },
 
   return: {

@@ -531,8 +531,10 @@ export const t = {
     `(${clause} регламента): ${ids.map((id) => `№ ${id}`).join(", ")}.`,
 
   digest: {
-    title: (day: string, open: number) =>
-      `Доброе утро! ${day}: ${open > 0 ? `открытых сообщений — ${open}` : "открытых сообщений нет"}.`,
+    /** `late`: sent past the morning (a restart, an outage held it back), it greets no «Доброе утро». */
+    title: (day: string, open: number, late = false) =>
+      `${late ? `Сводка на ${day}` : `Доброе утро! ${day}`}: ` +
+      `${open > 0 ? `открытых сообщений — ${open}` : "открытых сообщений нет"}.`,
     line: (id: number, what: string, deadline: string, left: string, notes: DigestNotes = {}) =>
       `${digestHead(id, notes)}${what} до ${deadline} (${left})${digestMissed(notes)}`,
     /**
@@ -583,6 +585,10 @@ export const t = {
     leadWaits: (text: string) => `${text}\nЭта информация нужна вашему органу для общего ответа.`,
     reminder: (id: number, what: string, deadline: string, clause: string, left: string) =>
       `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${endSentence(left)}`,
+    /** To the curators, of a post no organization has (not routed yet, or returned): the answer's step is not theirs to do. */
+    reminderNotRouted: (id: number, what: string, deadline: string, clause: string, left: string) =>
+      `⏰ Сообщение № ${id} ещё не направлено, а ${what} нужно до ${deadline} (${clause} регламента) — ` +
+      `${endSentence(left)} Направьте его исполнителю.`,
     /** `late` «срок истёк» (less than a minute late) would repeat «истёк»: then it is left out. */
     overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>
       `❗ Сообщение № ${id}: срок «${what}» истёк ${deadline} (${clause} регламента)` +

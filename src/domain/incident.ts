@@ -261,6 +261,12 @@ export function partNamed<A extends AssignmentView & { id: number }>(
   return kept ?? named;
 }
 
+/**
+ * The states of a co-executor's part it still owes the lead, having the post: not yet sent, or sent
+ * and waiting for the curators (Georgievsk p.18); once with the lead, it has nothing more to do.
+ */
+export const OWED_PART_STATES: ReadonlySet<AssignmentState> = new Set(["assigned", "accepted", "part_sent"]);
+
 /** Live assignments whose organization has the post: a co-executor waiting for its turn has not. */
 export function receivedAssignments<A extends AssignmentView>(incident: { assignments: A[] }): A[] {
   return activeAssignments(incident).filter((a) => a.state !== "queued");

@@ -2,16 +2,24 @@
  * An organization a post was taken from — routed to another lead, dropped as a co-executor, or a
  * co-executor whose lead returned the post — hears it, and so does whoever of it took the post into
  * work: otherwise only its card changes, silently, and it may go on preparing, or post an approved
- * answer, for a post no longer its. Each hears it once, however often the change is handled (see
+ * answer, for a post no longer its. A co-executor left waiting by its lead's return hears, quietly,
+ * when the post is routed anew without it. Each hears it once, however often the change is handled (see
  * oncePerUpdate).
  */
 import type { Api } from "grammy";
-import type { Incident } from "../app/incidents.js";
+import { type Incident, partsLeftByLeadReturn } from "../app/incidents.js";
 import { telegramIdOfMember } from "../app/people.js";
 import type { AppDeps } from "../bot/context.js";
 import { organizationChats, ringFor, sendLong, tellCuratorsInsteadOf } from "../bot/delivery.js";
 import { tr } from "../bot/texts-incidents.js";
-import { activeAssignments, leadAssignment, receivedAssignments } from "../domain/incident.js";
+import {
+  activeAssignments,
+  leadAssignment,
+  OWED_PART_STATES,
+  receivedAssignments,
+  runningDeadlines,
+} from "../domain/incident.js";
+import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfReturn } from "./answers.js";
 
 type Assignment = Incident["assignments"][number];
@@ -28,10 +36,7 @@ function takenFrom(before: Incident, after: Incident): Assignment[] {
     if (after.assignments.find((b) => b.id === a.id)?.state !== "withdrawn") return false;
     // A lead kept as a co-executor of another lead is no longer to prepare (or post) the answer.
     if (a.role === "lead") return newLead !== a.organizationId;
-    return (
-      !keeping.has(a.organizationId) &&
-      (a.state === "assigned" || a.state === "accepted" || a.state === "part_sent")
-    );
+    return !keeping.has(a.organizationId) && OWED_PART_STATES.has(a.state);
   });
 }
 
@@ -71,7 +76,7 @@ export async function tellTakenFrom(
     const text =
       part.role === "lead"
         ? newLead && keeping.has(part.organizationId)
-          ? tr.withdrawn.leadToCoexecutor(before.id, newLead, approved)
+          ? tr.withdrawn.leadToCoexecutor(before.id, newLead, ...partDue(deps, after, part), approved)
           : newLead && waiting.has(part.organizationId)
             ? tr.withdrawn.leadToQueued(before.id, newLead, approved)
             : tr.withdrawn.lead(before.id, newLead, approved)
@@ -87,6 +92,26 @@ export async function tellTakenFrom(
     if (part.role === "coexecutor" && lead && lead.organizationId === leadAssignment(before)?.organizationId)
       await tellLeadOfReturn(deps, api, after, part.organizationName, true);
   }
+  // Told to wait for the routing anew (tr.withdrawn.leadReturned), and routed without: nothing to do, so quietly.
+  const named = new Set(activeAssignments(after).map((a) => a.organizationId));
+  for (const part of lead ? partsLeftByLeadReturn(deps.db, before) : []) {
+    if (named.has(part.organizationId)) continue;
+    const text = tr.withdrawn.notRoutedAnew(before.id);
+    await Promise.all(
+      recipients(deps, part, part.acceptedBy).map((chatId) =>
+        sendLong(deps, api, chatId, text, undefined, { quiet: true }),
+      ),
+    );
+  }
+}
+
+/** The deadline of the part a lead kept as a co-executor now owes, and its clause. */
+function partDue(deps: AppDeps, after: Incident, part: Assignment): [due: string | null, clause: string] {
+  const { regulation, workingTime, timezone } = deps.sla;
+  const due = runningDeadlines(after, regulation, workingTime, part.organizationId).find(
+    (d) => d.step === "coexecutorPart",
+  );
+  return due ? [formatDeadline(due.at, timezone), due.clause] : [null, ""];
 }
 
 /** The organization's chats, and privately whoever of it had taken the post. */

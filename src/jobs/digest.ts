@@ -48,7 +48,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
   const wt = sla.workingTime;
   if (!wt.isWorking(now)) return 0;
   const morning = morningOf(sla, now);
-  const { day, today } = morning;
+  const { day, today, late } = morning;
   let sent = 0;
   const chats = db.select().from(boundChats).where(eq(boundChats.purpose, "organization")).all();
   for (const chat of chats) {
@@ -85,7 +85,7 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
     }
     const missedText = missedLines(deps, missed);
     const text = [
-      t.digest.title(day, open.length),
+      t.digest.title(day, open.length, late),
       ...lines.map((line) => line.text),
       ...(open.length > MAX_LINES ? [t.digest.more(open.length - MAX_LINES)] : []),
       ...(missedText.length > 0
@@ -133,8 +133,8 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   // The curators' chat, or each curator privately where there is none.
   const chats = reachableCuratorChats(db);
   if (chats.length === 0 || !sla.workingTime.isWorking(now)) return 0;
-  const { day } = morningOf(deps.sla, now);
-  const keyOf = (chatId: number) => digestKey(chatId, day);
+  const morning = morningOf(deps.sla, now);
+  const keyOf = (chatId: number) => digestKey(chatId, morning.day);
   const unclaimed = chats.filter((chatId) => leaseNotice(db, keyOf(chatId), LEASE_MS, now));
   if (unclaimed.length === 0) return 0;
   const open = eachPost(deps, openIncidents(db, {}), (incident) => {
@@ -151,7 +151,8 @@ export async function curatorsDigest(deps: SweepDeps): Promise<number> {
     for (const chatId of unclaimed) settleNotice(db, keyOf(chatId), now);
     return 0;
   }
-  const text = curatorsDigestText(deps, t.digest.title(day, open.length), ours, late, now);
+  const title = t.digest.title(morning.day, open.length, morning.late);
+  const text = curatorsDigestText(deps, title, ours, late, now);
   // A post in both sections is one button.
   const listed = [...ours.slice(0, MAX_LINES), ...late.slice(0, MAX_LINES)].map(({ id }) => id);
   const shown = cardButtons([...new Set(listed)]);

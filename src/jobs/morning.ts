@@ -1,10 +1,11 @@
 /**
- * The morning's digests and the alerts they say for the sweep: one rule for both of when a digest is
- * due and what its «пропущены сроки» covers.
+ * The morning's digests and the alerts they say for the sweep: one rule for both of when a
+ * digest is due and what its «пропущены сроки» covers; and the open posts' list a chat gets when
+ * bound, which is its digest of the day.
  */
 import { TZDate } from "@date-fns/tz";
 import { startOfDay } from "date-fns/startOfDay";
-import { noticeClaimed } from "../app/notices.js";
+import { claimNotice, noticeClaimed } from "../app/notices.js";
 import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
 import type { DueAlert } from "../domain/reminders.js";
@@ -17,16 +18,27 @@ export interface Morning {
   since: Date;
   /** The start of today: a deadline before it passed while the office was away. */
   today: Date;
+  /** Past the morning (see MORNING_ENDS): a digest a restart or an outage held back greets no «Доброе утро». */
+  late: boolean;
 }
+
+/** The local hour from which a digest is no morning greeting. */
+const MORNING_ENDS = 12;
 
 export function morningOf(sla: SlaRuntime, now: Date): Morning {
   const wt = sla.workingTime;
-  const today = startOfDay(new TZDate(now.getTime(), sla.timezone));
+  const local = new TZDate(now.getTime(), sla.timezone);
+  const today = startOfDay(local);
   // The previous digest's window ended where this one begins: the last working day and the days off
   // after it are all covered, so nothing that went overdue on a Friday or before a holiday is lost.
   const previousWorkingDay = wt.addWorkingDays(wt.nextWorkingMoment(today), -1);
   const since = startOfDay(new TZDate(previousWorkingDay.getTime(), sla.timezone));
-  return { day: formatDeadline(now, sla.timezone).slice(0, 10), since, today };
+  return {
+    day: formatDeadline(now, sla.timezone).slice(0, 10),
+    since,
+    today,
+    late: local.getHours() >= MORNING_ENDS,
+  };
 }
 
 /** How many working days back a chat's «пропущены сроки» reaches over days its digest did not go out. */
@@ -51,6 +63,14 @@ export function missedSince(db: Db, sla: SlaRuntime, chatId: number, morning: Mo
 /** The ledger's key of a chat's morning digest of a day. */
 export function digestKey(chatId: number, day: string): string {
   return `morning:${chatId}:${day}`;
+}
+
+/**
+ * The open posts' list a chat just bound got (bot/features/incidents.ts showOpenPosts) is its digest
+ * of the day: none repeats it minutes later, the first tick after a binding in the working day.
+ */
+export function listedAsDigest(db: Db, sla: SlaRuntime, chatId: number, now: Date): void {
+  claimNotice(db, digestKey(chatId, morningOf(sla, now).day), now);
 }
 
 /** The ledger's mark of an alert its chat's morning digest says instead: settled, never sent. */

@@ -4,7 +4,7 @@
  * it is sent, so overlapping ticks, restarts and several processes send it once.
  */
 
-import { type Api, GrammyError, InlineKeyboard } from "grammy";
+import { type Api, GrammyError } from "grammy";
 import type { Logger } from "pino";
 import {
   type AlertKey,
@@ -30,7 +30,7 @@ import {
 import type { SlaRuntime } from "../app/sla.js";
 import { syncCards } from "../bot/cards.js";
 import { splitMessage } from "../bot/delivery.js";
-import { openCardButton } from "../bot/keyboards.js";
+import { openCardButtons } from "../bot/keyboards.js";
 import { chatRefused, isRefusal } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
@@ -666,9 +666,12 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
       : ofCoexecutor
         ? null
         : (part?.organizationName ?? null);
+  // The answer's reminder of a post no organization has: the curators' move is the routing.
+  const remind =
+    curators === "routing" && alert.step !== "routing" ? t.alert.reminderNotRouted : t.alert.reminder;
   const alerted =
     alert.kind === "reminder"
-      ? t.alert.reminder(incident.id, what, deadline, alert.clause, left)
+      ? remind(incident.id, what, deadline, alert.clause, left)
       : alert.kind === "overdue"
         ? t.alert.overdue(incident.id, what, deadline, alert.clause, left)
         : alert.to === "heads"
@@ -798,8 +801,7 @@ function digestParts(deps: SweepDeps, items: Outgoing[]): Message[] {
 async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Message): Promise<number> {
   const text =
     items.length === 1 ? (lines[0] ?? "") : [t.alert.digestTitle, ...lines.map((l) => `• ${l}`)].join("\n\n");
-  const keyboard = new InlineKeyboard();
-  for (const id of new Set(items.map((i) => i.incident.id))) openCardButton(id, keyboard).row();
+  const keyboard = openCardButtons(new Set(items.map((i) => i.incident.id)));
   const now = deps.clock.now();
   // Only a significant post's alerts go out at night (see plan): they ring; others ring by day.
   const ring = items.some((item) => item.incident.row.importance === "significant");

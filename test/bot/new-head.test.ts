@@ -55,13 +55,44 @@ describe("a head added later", () => {
         "",
         "Социально значимое сообщение № 1 (п. 21)",
         "ВКонтакте: https://vk.com/wall-1_1",
+        "«Во дворе на Ленина, 5 третью неделю не убирают снег.»",
         "Срок: 24.11.2026 10:30 — направить исполнителю (п. 6)",
         "",
         "Социально значимое сообщение № 4 (п. 21)",
         "Одноклассники: https://ok.ru/group/1/topic/2",
+        "«Во дворе на Ленина, 5 третью неделю не убирают снег.»",
         "Срок: 24.11.2026 16:15 — прислать проект ответа куратору (п. 9)",
       ].join("\n"),
     ]);
+  });
+
+  it("hears each post as the heads heard of it: the start of its text, and «Открыть № N» under the briefing that opens its card", async () => {
+    await office();
+    seedRegistered(h, {
+      link: "https://vk.com/wall-1_1",
+      text: "Пожар на складе у школы, дым идёт во двор.",
+      topic: "Пожар",
+      importance: "significant",
+    });
+    await joinAsHead();
+    expect(h.lastText(NEW_HEAD).split("\n\n")[1]).toBe(
+      [
+        "Социально значимое сообщение № 1 (п. 21)",
+        "ВКонтакте: https://vk.com/wall-1_1",
+        "«Пожар на складе у школы, дым идёт во двор.»",
+        "Тема: Пожар",
+        "Срок: 24.11.2026 10:30 — направить исполнителю (п. 6)",
+      ].join("\n"),
+    );
+    const briefing = h.fake.lastMessage(NEW_HEAD)?.message_id;
+    expect(
+      h.fake
+        .buttons(NEW_HEAD)
+        .filter((b) => b.message.message_id === briefing)
+        .map((b) => b.label),
+    ).toEqual(["Открыть № 1"]);
+    await h.user(NEW_HEAD, "Пётр").press("Открыть № 1");
+    expect(h.lastText(NEW_HEAD)).toMatch(/^Сообщение № 1 · ВКонтакте/);
   });
 
   it("of a post its organization may still return, hears the draft's deadline, not the return window (a right)", async () => {

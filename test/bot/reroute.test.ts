@@ -340,9 +340,11 @@ describe("the lead made a co-executor of another lead", () => {
       (a) => a.role === "lead" && a.state !== "withdrawn",
     );
     expect(lead?.organizationId).toBe(roads);
+    // What to press, and by when its part is due (2 working hours from now, p.14).
     const told =
-      "Сообщение № 1: ответ теперь готовит Миндор, ваш орган — соисполнитель: пришлите информацию " +
-      "основному исполнителю кнопкой на карточке. Согласованный ответ не размещайте.";
+      "Сообщение № 1: ответ теперь готовит Миндор, ваш орган — соисполнитель. Возьмите сообщение в работу " +
+      "на карточке и пришлите информацию основному исполнителю кнопкой «Отправить информацию» " +
+      "до 24.11.2026 12:00 (п. 14 регламента). Согласованный ответ не размещайте.";
     expect(h.texts(OFFICE.healthChat)).toContain(told);
     expect(h.texts(OFFICE.executor)).toContain(told);
   });

@@ -747,6 +747,37 @@ describe("executors on the card", () => {
     );
   });
 
+  it("routed anew without a co-executor its lead's return left waiting: that one hears, quietly, its information is not needed", async () => {
+    await office();
+    const returned = async (id: number) => {
+      await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+      await pressData(educationExecutor(), -300, `inc.accept:${id}:${education}`);
+      await pressData(healthExecutor(), -100, `inc.return:${id}:${health}`);
+      await healthExecutor().press("Не наша компетенция", healthChat());
+      await healthExecutor().press("Вернуть без уточнения", healthChat());
+    };
+    const dropped = "Сообщение № 1 направлено заново без вашего органа: информация по нему больше не нужна.";
+    const first = await register(1);
+    await returned(first);
+    await route(first, [/Минстрой/]);
+    for (const chatId of [-300, EDUCATION_EXECUTOR]) {
+      const told = h.fake
+        .callsOf("sendMessage")
+        .filter((c) => c.params.chat_id === chatId)
+        .at(-1);
+      expect(told?.params.text).toBe(dropped);
+      expect(told?.params.disable_notification).toBe(true);
+    }
+
+    // Routed anew with it, it gets the post again: nothing of the kind.
+    const second = await register(2);
+    await returned(second);
+    const before = h.texts(-300).length;
+    await route(second, [/Минстрой/, /Минобр/], /Министерство строительства/);
+    expect(h.texts(-300).slice(before).join("\n")).not.toContain("без вашего органа");
+    expect(h.texts(-300).slice(before)).toContainEqual(expect.stringMatching(/^Сообщение № 2 · /));
+  });
+
   it("the lead returns with a reason; the curators see it and route again", async () => {
     await office();
     const id = await register(1);

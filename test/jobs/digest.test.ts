@@ -82,6 +82,39 @@ describe("morning digest", () => {
     expect(h.lastText(OFFICE.healthChat)).toMatch(/^Сообщение № 2 · ВКонтакте/);
   });
 
+  it("a chat bound in the working day has its open posts' list for that day's digest: none repeats it minutes later", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z", adminIds: [ADMIN] }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    h.seedPerson(ADMIN, "Анна", ["admin"]);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-25T06:00:00Z"); // Wednesday 11:00: the duty group is bound in place of the work chat
+    const duty = h.group(-500, "Минздрав: дежурная группа");
+    const admin = h.user(ADMIN, "Анна");
+    await admin.send("/bind", duty);
+    await admin.press(/Минздрав/, duty);
+    await admin.press("Да, привязать", duty);
+    expect(h.lastText(-500)).toMatch(/^Открытые сообщения: 1\n\n№ 1 /);
+    h.clock.set("2026-11-25T06:05:00Z"); // 11:05: the digests' first tick since
+    expect(await morningDigests(deps())).toBe(0);
+    expect(h.texts(-500).filter((text) => text.startsWith("Доброе утро!"))).toEqual([]);
+    h.clock.set("2026-11-26T04:00:00Z"); // Thursday 09:00: the next day's comes
+    await morningDigests(deps());
+    expect(h.lastText(-500)).toMatch(/^Доброе утро! 26\.11\.2026: открытых сообщений — 1\./);
+  });
+
+  it("held back past noon (the bot stopped all morning), it comes with no «Доброе утро»", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-25T07:30:00Z"); // Wednesday 12:30
+    await morningDigests(deps());
+    await curatorsDigest(deps());
+    expect(h.lastText(OFFICE.healthChat)).toMatch(
+      /^Сводка на 25\.11\.2026: открытых сообщений — 1\.\n№ 1 — /,
+    );
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(/^Сводка на 25\.11\.2026: открытых сообщений — 1\.\n/);
+  });
+
   it("comes though the sweep before it in the same tick fails (Telegram's connection dropped)", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);

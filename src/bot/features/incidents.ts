@@ -61,6 +61,7 @@ import {
 import { partFlow, returnFlow } from "../../flows/incident-answers.js";
 import { announceDetail, postAbout, snippet } from "../../flows/intake.js";
 import { routeFlow } from "../../flows/routing.js";
+import { listedAsDigest } from "../../jobs/morning.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { heldByNobody, partStateText, syncCards } from "../cards.js";
@@ -726,14 +727,16 @@ function listedState(incident: Incident, scope: ListScope, rules: ActionRules): 
 /**
  * A chat just bound to an organization (`null`: the curators), or an executor who just joined one,
  * gets its open posts as `/list` shows them there, each card a tap away: it starts with what is
- * owed, not with an empty chat.
+ * owed, not with an empty chat. A chat's list is its digest of the day.
  */
 export async function showOpenPosts(ctx: BotContext, organizationId: number | null): Promise<void> {
   const scope: ListScope =
     organizationId === null ? { kind: "all" } : { kind: "organizations", ids: [organizationId] };
   const { text, keyboard, total } = renderList(ctx.app, scope, "all");
-  if (total > 0)
-    await ctx.reply(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+  if (total === 0 || !ctx.chat) return;
+  await ctx.reply(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+  const { db, sla, clock } = ctx.app;
+  listedAsDigest(db, sla, ctx.chat.id, clock.now());
 }
 
 async function list(ctx: BotContext) {
