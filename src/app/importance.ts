@@ -12,6 +12,7 @@ import { IMPORTANCES, incidents } from "../db/schema.js";
 import { hasRole, type Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
+import { postTextKey } from "../domain/post-text.js";
 import { parseSourceLink } from "../domain/source-link.js";
 import { audit, incidentEvents, madeByThisUpdate } from "./audit.js";
 import {
@@ -199,7 +200,9 @@ function writeDetail(tx: Tx, before: Incident, detail: PostDetail, actorId: numb
 
 function columnOf(
   detail: PostDetail,
-): Partial<Pick<IncidentRow, "importance" | TypedDetail | "postedAt" | "link" | "linkKey" | "network">> {
+): Partial<
+  Pick<IncidentRow, "importance" | TypedDetail | "textKey" | "postedAt" | "link" | "linkKey" | "network">
+> {
   switch (detail.field) {
     case "link":
       return linkColumns(detail.value);
@@ -212,7 +215,7 @@ function columnOf(
     case "place":
       return { place: detail.value };
     case "text":
-      return { text: detail.value };
+      return { text: detail.value, textKey: postTextKey(detail.value) };
     case "author":
       return { author: detail.value };
   }

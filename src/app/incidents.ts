@@ -29,6 +29,7 @@ import {
   workState,
 } from "../domain/incident.js";
 import { foldCase, nameKey } from "../domain/names.js";
+import { postTextKey } from "../domain/post-text.js";
 import type { Network } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate, audit, eventMadeByThisUpdate, incidentEvents } from "./audit.js";
 import { carryPartAttachments } from "./part-attachments.js";
@@ -276,6 +277,7 @@ export function registerIncident(
         .insert(incidents)
         .values({
           ...fields,
+          textKey: postTextKey(input.text),
           linkKey: nextCommentKey(input.linkKey, atLink),
           state: "registered",
           detectedAt: now,
@@ -329,19 +331,22 @@ const SOURCE_POSTS = 3;
 
 /**
  * Earlier incidents that the new post may repeat (PRODUCT.md "repeat": a post on an issue handled
- * before): the same place, author or topic, detected within the preset's window. A post already
+ * before): the same text (`textKey`, see postTextKey: the same citizen's words under another link,
+ * a duplicate), place, author or topic, detected within the preset's window. A post already
  * registered names its number (`beforeId`): only those registered before it. Compared as a surge
  * compares them (any case, ё = е: SQLite's lower() folds only ASCII, so the window's posts are folded
- * here). The likeliest first: the same place (the issue's surest sign), then the same author, then
- * the topic, then the newest. An author is no sign where the places differ (another issue), nor when
- * it wrote several posts of the window (a channel or a community the posts are forwarded from, not a
- * citizen asking again). A topic or place the post is in a surge on (`surging`: that surge's posts,
- * see bot/surge.ts) is no sign between the surge's posts: the same news at once, not an issue handled
- * before; they may still share another sign (the same citizen writing again).
+ * here; the text by its stored key, an indexed look-up). The likeliest first: the same text, the same
+ * place (the issue's surest sign), then the same author, then the topic, then the newest. An author
+ * is no sign where the places differ (another issue), nor when it wrote several posts of the window
+ * (a channel or a community the posts are forwarded from, not a citizen asking again). A topic or
+ * place the post is in a surge on (`surging`: that surge's posts, see bot/surge.ts) is no sign
+ * between the surge's posts: the same news at once, not an issue handled before; they may still
+ * share another sign (the same citizen writing again, the same words).
  */
 export function repeatCandidates(
   db: Db,
   input: {
+    textKey?: string | null;
     author: string | null;
     topic: string | null;
     place: string | null;
@@ -355,21 +360,33 @@ export function repeatCandidates(
   const author = wanted(input.author);
   const topic = wanted(input.topic);
   const place = wanted(input.place);
-  if (author === undefined && topic === undefined && place === undefined) return [];
   const same = (value: string | null, key: string | undefined) =>
     key !== undefined && value !== null && nameKey(value) === key;
-  const recent = db
-    .select({ id: incidents.id, author: incidents.author, topic: incidents.topic, place: incidents.place })
-    .from(incidents)
-    .where(
-      and(
-        gte(incidents.detectedAt, input.since),
-        ne(incidents.state, "closed"),
-        input.beforeId !== undefined ? lt(incidents.id, input.beforeId) : undefined,
-      ),
-    )
-    .orderBy(desc(incidents.id))
-    .all();
+  const inWindow = and(
+    gte(incidents.detectedAt, input.since),
+    ne(incidents.state, "closed"),
+    input.beforeId !== undefined ? lt(incidents.id, input.beforeId) : undefined,
+  );
+  const sameText = input.textKey
+    ? db
+        .select({ id: incidents.id })
+        .from(incidents)
+        .where(and(eq(incidents.textKey, input.textKey), inWindow))
+        .all()
+    : [];
+  const recent =
+    author === undefined && topic === undefined && place === undefined
+      ? []
+      : db
+          .select({
+            id: incidents.id,
+            author: incidents.author,
+            topic: incidents.topic,
+            place: incidents.place,
+          })
+          .from(incidents)
+          .where(inWindow)
+          .all();
   const byAuthor = recent.filter((row) => same(row.author, author)).length;
   const authorTells = byAuthor < SOURCE_POSTS;
   const likeness = (row: (typeof recent)[number]) => {
@@ -382,12 +399,14 @@ export function repeatCandidates(
       (sign("topic", topic) ? 1 : 0)
     );
   };
-  const ids = recent
-    .map((row) => ({ id: row.id, likeness: likeness(row) }))
-    .filter((row) => row.likeness > 0)
-    .sort((a, b) => b.likeness - a.likeness || b.id - a.id)
+  // The same words outweigh every other sign together (4 + 2 + 1).
+  const likenesses = new Map(sameText.map((row) => [row.id, 8]));
+  for (const row of recent) likenesses.set(row.id, (likenesses.get(row.id) ?? 0) + likeness(row));
+  const ids = [...likenesses]
+    .filter(([, likeness]) => likeness > 0)
+    .sort(([a, x], [b, y]) => y - x || b - a)
     .slice(0, input.limit ?? 5)
-    .map((row) => row.id);
+    .map(([id]) => id);
   if (ids.length === 0) return [];
   const found = db.select().from(incidents).where(inArray(incidents.id, ids)).all();
   return ids.flatMap((id) => found.filter((row) => row.id === id));
@@ -881,16 +900,21 @@ export type ClosedReason = NonNullable<IncidentRow["closedReason"]>;
 /** The audited action of each way to close a post without an answer. */
 export const CLOSING_ACTIONS = { toxic: "markToxic", threat: "markThreat", void: "markVoid" } as const;
 
-/** Closes the post without an answer: toxic, a threat, or (`void`) deleted or registered by mistake. */
+/**
+ * Closes the post without an answer: toxic, a threat, or (`void`) deleted or registered by mistake;
+ * `duplicate`: the post linked as a repeat is that one's duplicate, and the audit event names it
+ * («История» tells a duplicate from a mistake).
+ */
 export function closeUnanswered(
   db: Db,
-  input: { incidentId: number; actor: Person; now: Date; reason: ClosedReason },
+  input: { incidentId: number; actor: Person; now: Date; reason: ClosedReason; duplicate?: boolean },
 ): TransitionResult {
   return transition(db, {
     incidentId: input.incidentId,
     action: CLOSING_ACTIONS[input.reason],
     actor: input.actor,
     now: input.now,
+    details: ({ row }) => (input.duplicate && row.repeatOfId !== null ? { duplicateOf: row.repeatOfId } : {}),
     change: (tx, incident) => {
       withdrawLiveAssignments(tx, incident.id, input.now);
       supersedePendingDrafts(tx, incident.id);

@@ -112,9 +112,10 @@ export interface BotOptions {
  * draft begun from the answer's earlier one keeps that in its saved work, shown to the curators when
  * resumed; 32: a post's details change its link, and a draft sent for a post closed meanwhile says it
  * was closed; 33: a dialogue's notices (rework, return, link, a curator's claim given up, a post's
- * detail told to the heads, a draft sent for approval) reach each chat once however often its step is handled.
+ * detail told to the heads, a draft sent for approval) reach each chat once however often its step is handled;
+ * 34: the intake's repeat offers find a recent post with the same text, offered to close as its duplicate.
  */
-const CONVERSATIONS_VERSION = 33;
+const CONVERSATIONS_VERSION = 34;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -469,7 +469,10 @@ export const tr = {
     accept: "взято в работу",
     return: (reason: string | undefined) => `возвращено${reason ? `: «${reason}»` : ""}`,
     markToxic: "закрыто как оскорбительное",
-    markVoid: "закрыто без ответа: пост удалён или зарегистрирован ошибочно",
+    markVoid: (duplicateOf: unknown) =>
+      typeof duplicateOf === "number"
+        ? `закрыто без ответа как дубль № ${duplicateOf}`
+        : "закрыто без ответа: пост удалён или зарегистрирован ошибочно",
     markThreat: "закрыто как угроза",
     markRepeat: (earlier: unknown) =>
       typeof earlier === "number" ? `отмечено как повторное к № ${earlier}` : "отмечено как повторное",

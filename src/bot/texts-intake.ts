@@ -70,7 +70,9 @@ export const ti = {
     "Не удалось разобрать дату. Пришлите её в виде 24.11.2026 09:15 (день.месяц.год часы:минуты) или нажмите «Сейчас».",
   futureTime: "Это время ещё не наступило. Пришлите время публикации поста или нажмите «Сейчас».",
   tooOldTime: "Это больше года назад — проверьте год. Пришлите время публикации поста или нажмите «Сейчас».",
-  repeatLine: (id: number, about: string) => `№ ${id} — ${about}`,
+  /** `sameText`: its text is the post's, in other case, spacing or punctuation at most. */
+  repeatLine: (id: number, about: string, sameText = false) =>
+    `№ ${id} — ${sameText ? "тот же текст: " : ""}${about}`,
   /** After the card of a post just registered: to its curator, or for monitoring software's, the curators. */
   repeatOffer: (id: number, lines: string[]) =>
     [`Сообщение № ${id} похоже на повторное. Недавно уже были:`, ...lines, "", "Это повторное?"].join("\n"),
@@ -78,6 +80,13 @@ export const ti = {
   repeatDecided: (id: number, of: number, who?: string) =>
     `Сообщение № ${id} отмечено как повторное к № ${of}${who ? ` (${who})` : ""}.`,
   newDecided: (id: number, who?: string) => `Сообщение № ${id} отмечено как новое${who ? ` (${who})` : ""}.`,
+  /** The repeat question's «Дубль № N — закрыть», then «Да, закрыть»: to the curator, the heads told, every copy of the question. */
+  closedAsDuplicate: (id: number, of: number, who?: string) =>
+    `Сообщение № ${id} закрыто без ответа как дубль № ${of}${who ? ` (${who})` : ""}.`,
+  duplicateConfirm: (id: number, of: number) =>
+    `Закрыть сообщение № ${id} без ответа как дубль № ${of} — тот же пост под другой ссылкой? ` +
+    `Оно будет отмечено как повторное к № ${of}, сроки по нему остановятся, в месячный отчёт оно не войдёт. ` +
+    "Отменить это будет нельзя.",
   repeatMarked: (of: number) => `Отмечено: повторное к № ${of}.`,
   alreadyRepeat: (of: number) => `Уже отмечено: повторное к № ${of}.`,
   markedNew: "Отмечено как новое.",
@@ -192,12 +201,14 @@ export const ti = {
   alreadyClosed: "Уже закрыто.",
   staleCard: (id: number, state: string) =>
     `Сообщение № ${id}: ${state}. Пометить его так сейчас нельзя. Карточка обновлена.`,
-  /** To the organization that had the post when a curator closed it. */
-  closedNotice: (id: number, reason: "toxic" | "threat" | "void", clause: string) =>
+  /** To the organization that had the post when a curator closed it (`duplicateOf`: as that one's duplicate). */
+  closedNotice: (id: number, reason: "toxic" | "threat" | "void", clause: string, duplicateOf?: number) =>
     `Сообщение № ${id} закрыто куратором без ответа: ` +
-    (reason === "void"
-      ? "пост удалён или зарегистрирован ошибочно. "
-      : `${reason === "threat" ? "угроза" : "оскорбительное"} (${clause}). `) +
+    (duplicateOf !== undefined
+      ? `дубль сообщения № ${duplicateOf}. `
+      : reason === "void"
+        ? "пост удалён или зарегистрирован ошибочно. "
+        : `${reason === "threat" ? "угроза" : "оскорбительное"} (${clause}). `) +
     "Готовить ответ не нужно.",
   notFound: "Такого сообщения нет.",
   /** To the curator who closed the post, on its repeat question left unanswered, and to the heads told of it. */
@@ -254,6 +265,8 @@ export const ti = {
     now: "Сейчас",
     keepPostedAt: (when: string) => `Оставить ${when}`,
     repeatOf: (id: number) => `Повторное к № ${id}`,
+    /** Under the repeat question, for an earlier post with the same text. */
+    duplicateOf: (id: number) => `Дубль № ${id} — закрыть`,
     /** An approved draft of this kind posted: an interim answer or a question to the author said so. */
     postedAnswerOf: (id: number, kind: DraftKind = "answer") =>
       kind === "interim"

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { foldCase } from "../domain/names.js";
+import { postTextKey } from "../domain/post-text.js";
 import * as schema from "./schema.js";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -51,7 +52,8 @@ const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../.
  *   nothing either way: its writes are the kernel's already;
  * - foreign keys on, and a busy timeout so a second process on the same file waits instead of failing;
  * - `fold(text)`, the names' fold (domain/names.ts: any case, «ё» read as «е»), which SQLite's own
- *   lower() does only for Latin letters: the migration that folded the posts' words for /find uses it.
+ *   lower() does only for Latin letters: the migration that folded the posts' words for /find uses it;
+ *   `post_text_key(text)`, a post's text key for the repeat question (domain/post-text.ts), likewise.
  */
 export function openDatabase(path: string): DatabaseHandle {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -67,6 +69,9 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.function("fold", { deterministic: true }, (text) =>
     typeof text === "string" ? foldCase(text) : text,
+  );
+  sqlite.function("post_text_key", { deterministic: true }, (text) =>
+    postTextKey(typeof text === "string" ? text : null),
   );
   const db = drizzle(sqlite, { schema });
   return { db, sqlite, close: () => sqlite.close() };

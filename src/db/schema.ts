@@ -180,6 +180,8 @@ export const incidents = sqliteTable(
     linkKey: text("link_key").notNull(),
     network: text("network").notNull(),
     text: text("text"),
+    /** The text folded and hashed (domain/post-text.ts): the same words under another link are found by it. */
+    textKey: text("text_key"),
     author: text("author"),
     topic: text("topic"),
     place: text("place"),
@@ -214,6 +216,7 @@ export const incidents = sqliteTable(
     uniqueIndex("incidents_link_key_unique").on(t.linkKey),
     index("incidents_state").on(t.state),
     index("incidents_author").on(t.author),
+    index("incidents_text_key").on(t.textKey),
     index("incidents_next_action").on(t.nextActionAt),
   ],
 );

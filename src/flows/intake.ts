@@ -595,19 +595,22 @@ async function askPostedAt(
 export interface RepeatOffer {
   id: number;
   about: string;
+  /** Its text is the post's (see postTextKey): the post may be a duplicate of it, to be closed. */
+  sameText: boolean;
 }
 
 /**
- * Recent incidents on the same author, topic or place (PRODUCT.md "repeat"), detected within the
- * preset's window before the post, registered before it: never the post itself. The posts of a surge
- * it is part of are not offered for the surge's topic or place alone (see surgeMates: the same news
- * at once, listed together in the surge's notice). Another comment at the same link (Одноклассники,
- * Дзен…) may repeat one registered there.
+ * Recent incidents with the same text, author, topic or place (PRODUCT.md "repeat"), detected
+ * within the preset's window before the post, registered before it: never the post itself. The
+ * posts of a surge it is part of are not offered for the surge's topic or place alone (see
+ * surgeMates: the same news at once, listed together in the surge's notice). Another comment at the
+ * same link (Одноклассники, Дзен…) may repeat one registered there.
  */
 export function repeatOffers(deps: Pick<AppDeps, "db" | "sla" | "clock">, post: IncidentRow): RepeatOffer[] {
   const since = new Date(post.detectedAt.getTime() - deps.sla.regulation.repeatWindow.days * DAY_MS);
-  const { author, topic, place } = post;
+  const { textKey, author, topic, place } = post;
   return repeatCandidates(deps.db, {
+    textKey,
     author,
     topic,
     place,
@@ -618,21 +621,29 @@ export function repeatOffers(deps: Pick<AppDeps, "db" | "sla" | "clock">, post: 
   }).map((row) => ({
     id: row.id,
     about: snippet(row.text, 80) ?? [row.author, row.topic, row.place].filter(Boolean).join(", "),
+    sameText: textKey !== null && row.textKey === textKey,
   }));
 }
 
-/** The repeat question under a post's card: its buttons (features/intake.ts) decide it whenever pressed. */
+/**
+ * The repeat question under a post's card: its buttons (features/intake.ts) decide it whenever
+ * pressed. An earlier post with the same text may be the post itself under another link: it can be
+ * closed as that one's duplicate at once.
+ */
 export function repeatQuestion(
   incidentId: number,
   offers: RepeatOffer[],
 ): { text: string; keyboard: InlineKeyboard } {
   const text = ti.repeatOffer(
     incidentId,
-    offers.map((offer) => ti.repeatLine(offer.id, offer.about)),
+    offers.map((offer) => ti.repeatLine(offer.id, offer.about, offer.sameText)),
   );
   const keyboard = new InlineKeyboard();
-  for (const offer of offers)
+  for (const offer of offers) {
     keyboard.text(ti.button.repeatOf(offer.id), cb("int.rep", incidentId, offer.id)).row();
+    if (offer.sameText)
+      keyboard.text(ti.button.duplicateOf(offer.id), cb("int.dup", incidentId, offer.id)).row();
+  }
   keyboard.text(ti.button.notRepeat, cb("int.new", incidentId));
   return { text, keyboard };
 }

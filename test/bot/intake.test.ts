@@ -697,6 +697,30 @@ describe("registering from a forwarded post or a link", () => {
     ).toEqual([null, 1, null]);
   });
 
+  it("a post pasted with the words of one registered under another link is asked about at once, by its corrected text", async () => {
+    await start();
+    const words = "Во дворе дома Ленина, 5 яма на дороге, машины бьются, всё разбито";
+    await registerByNew("https://vk.com/wall-1_2", { text: "Яма у дома на Ленина" });
+    // The curator's note registered as the text is replaced with the citizen's words from the card's menu.
+    await curator.press("Изменить сведения");
+    await curator.press("Текст поста");
+    await curator.send(words);
+    await curator.press("Готово");
+    await curator.send(`${words.toUpperCase()}! https://ok.ru/group/55/topic/777`);
+    await curator.press("Зарегистрировать");
+    expect(curator.lastText()).toBe(
+      `Сообщение № 2 похоже на повторное. Недавно уже были:\n№ 1 — тот же текст: ${words}\n\nЭто повторное?`,
+    );
+    expect(await curator.press("Повторное к № 1")).toBe("Отмечено: повторное к № 1.");
+    expect(
+      h.db
+        .select()
+        .from(incidents)
+        .all()
+        .map((r) => r.repeatOfId),
+    ).toEqual([null, 1]);
+  });
+
   it("a repeat question Telegram does not take: the post is registered and the curator sees no error", async () => {
     await start();
     await registerByNew("https://vk.com/wall-1_2", { topic: "дороги" });

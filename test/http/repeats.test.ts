@@ -49,6 +49,8 @@ const post = (body: unknown, headers?: Record<string, string>) => intake.post(bo
 const CURATORS = OFFICE.curatorsChat;
 const curatorsChat = () => h.group(CURATORS, "Кураторы");
 const ivan = { author: "Иван Петров" };
+/** Long enough to be told by its words alone. */
+const POTHOLE = "Во дворе дома Ленина, 5 яма на дороге, машины бьются, всё разбито";
 
 /** The first post, and the second by the same author: the one the curators are asked about. */
 async function twoPostsByOneAuthor(): Promise<void> {
@@ -618,5 +620,100 @@ describe("the repeat question after a post from monitoring software", () => {
     expect(questions(CURATORS)[0]?.message.reply_to_message?.message_id).toBe(card(CURATORS, 2)?.message_id);
     await intake.endpoint.catchUp();
     expect(questions(CURATORS)).toHaveLength(1);
+  });
+
+  it("the same words under another link, however cased and punctuated, are asked about with nothing else in common; «Дубль № 1 — закрыть» closes the post as its duplicate", async () => {
+    await start();
+    await post({ link: "https://vk.com/wall-1_10", text: POTHOLE });
+    await post({
+      link: "https://ok.ru/group/55/topic/777",
+      text: "ВО ДВОРЕ дома Ленина 5 — яма на дороге!!! Машины бьются, все разбито 😡",
+      ...ivan,
+      place: "Ленина, 5",
+    });
+    const [question] = questions(CURATORS);
+    expect(question?.text).toBe(
+      `Сообщение № 2 похоже на повторное. Недавно уже были:\n№ 1 — тот же текст: ${POTHOLE}\n\nЭто повторное?`,
+    );
+    expect(buttonsOf(question)).toEqual(["Повторное к № 1", "Дубль № 1 — закрыть", "Нет, новое"]);
+    const routed = routeIncident(h.db, {
+      incidentId: 2,
+      leadId: healthId,
+      coexecutorIds: [],
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+    });
+    expect(routed.ok).toBe(true);
+    await showCards(h, 2);
+
+    const olga = h.user(OFFICE.curator, "Ольга");
+    await olga.press("Дубль № 1 — закрыть", curatorsChat());
+    expect(h.lastText(CURATORS)).toBe(
+      "Закрыть сообщение № 2 без ответа как дубль № 1 — тот же пост под другой ссылкой? " +
+        "Оно будет отмечено как повторное к № 1, сроки по нему остановятся, в месячный отчёт оно не войдёт. " +
+        "Отменить это будет нельзя.",
+    );
+    expect(await olga.press("Да, закрыть", curatorsChat())).toBe(
+      "Сообщение № 2 закрыто без ответа как дубль № 1.",
+    );
+    expect(loadIncident(h.db, 2)?.row).toMatchObject({
+      state: "closed",
+      closedReason: "void",
+      repeatOfId: 1,
+    });
+    expect(asNow(question as StoredMessage)?.text).toBe(
+      "Сообщение № 2 закрыто без ответа как дубль № 1 (Ольга).",
+    );
+    expect(buttonsOf(asNow(question as StoredMessage))).toEqual([]);
+    expect(h.lastText(OFFICE.healthChat)).toBe(
+      "Сообщение № 2 закрыто куратором без ответа: дубль сообщения № 1. Готовить ответ не нужно.",
+    );
+    await pressData(OFFICE.curator, card(CURATORS, 2) as StoredMessage, "inc.hist:2");
+    expect(olga.lastText().split("\n").slice(-2)).toEqual([
+      "24.11.2026 10:00 — Ольга — отмечено как повторное к № 1",
+      "24.11.2026 10:00 — Ольга — закрыто без ответа как дубль № 1 (направлено → закрыто)",
+    ]);
+  });
+
+  it("only the same words are a duplicate: a short text sent twice, or the text with a word changed, brings no question", async () => {
+    await start();
+    await post({ link: "https://vk.com/wall-1_10", text: POTHOLE });
+    await post({ link: "https://vk.com/wall-1_11", text: "Когда починят дорогу?" });
+    await post({ link: "https://ok.ru/group/55/topic/1", text: "Когда починят дорогу?" });
+    await post({ link: "https://ok.ru/group/55/topic/2", text: POTHOLE.replace("Ленина, 5", "Ленина, 7") });
+    expect(questions(CURATORS)).toEqual([]);
+    await post({ link: "https://ok.ru/group/55/topic/3", text: POTHOLE.replaceAll("ё", "е").toLowerCase() });
+    expect(questions(CURATORS).map((q) => q.text)).toEqual([
+      `Сообщение № 5 похоже на повторное. Недавно уже были:\n№ 1 — тот же текст: ${POTHOLE}\n\nЭто повторное?`,
+    ]);
+  });
+
+  it("«Да, закрыть» after another curator called the post new closes nothing; «Отмена» leaves the question to answer", async () => {
+    await start(false);
+    await post({ link: "https://vk.com/wall-1_10", text: POTHOLE });
+    await post({ link: "https://ok.ru/group/55/topic/777", text: POTHOLE });
+    const olga = h.user(OFFICE.curator, "Ольга");
+    const svetlana = h.user(OFFICE.curator2, "Светлана");
+
+    await olga.press("Дубль № 1 — закрыть");
+    await olga.press("Отмена");
+    expect(olga.lastText()).toBe("Отменено, сообщение не закрыто.");
+    expect(buttonsOf(questions(olga.id)[0])).toEqual([
+      "Повторное к № 1",
+      "Дубль № 1 — закрыть",
+      "Нет, новое",
+    ]);
+
+    await olga.press("Дубль № 1 — закрыть");
+    const before = stateOf(2).events.length;
+    expect(await svetlana.press("Нет, новое")).toBe("Отмечено как новое.");
+    expect(await olga.press("Да, закрыть")).toBe("Уже отмечено как новое.");
+    expect(loadIncident(h.db, 2)?.row).toMatchObject({ state: "registered", repeatOfId: null });
+    expect(
+      stateOf(2)
+        .events.slice(before)
+        .map((event) => event.action),
+    ).toEqual(["markNotRepeat"]);
+    expect(questions(olga.id)[0]?.text).toBe("Сообщение № 2 отмечено как новое (Светлана).");
   });
 });

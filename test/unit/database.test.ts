@@ -6,7 +6,9 @@ import { claimAlert } from "../../src/app/alerts.js";
 import { loadDraftWork } from "../../src/app/answers.js";
 import { headOf, headsWith } from "../../src/app/heads.js";
 import { incidentsWithWords } from "../../src/app/incident-queries.js";
+import { repeatCandidates } from "../../src/app/incidents.js";
 import { applyMigrations, MigrationError, openDatabase } from "../../src/db/client.js";
+import { postTextKey } from "../../src/domain/post-text.js";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "osm-db-"));
@@ -279,6 +281,36 @@ describe("database", () => {
     expect(found(["елку", "ЛЕНИНА", "петр"])).toEqual([1]);
     expect(found(["снег"])).toEqual([2]);
     expect(found(["елку", "снег"])).toEqual([]);
+    upgraded.close();
+  });
+
+  it("upgrading to text keys (0023): a post registered before is found by its words, a short text by none", () => {
+    const { path, old } = databaseBefore("0023_text_key");
+    old.sqlite.exec("insert into people (telegram_id, first_name, created_at) values (2001, 'Ольга', 0)");
+    const insert = old.sqlite.prepare(
+      "insert into incidents (link, link_key, network, text, state, detected_at, registered_by, created_at, updated_at) " +
+        "values (?, ?, 'vk', ?, 'registered', 0, 1, 0, 0)",
+    );
+    const texts = ["Во дворе дома Ленина, 5 яма на дороге, машины бьются, всё разбито", "Яма", null];
+    for (const [i, text] of texts.entries())
+      insert.run(`https://vk.com/wall-1_${i}`, `vk.com/wall-1_${i}`, text);
+    old.close();
+
+    const upgraded = openDatabase(path);
+    applyMigrations(upgraded.db);
+    const sameWords = (text: string) =>
+      repeatCandidates(upgraded.db, {
+        textKey: postTextKey(text),
+        author: null,
+        topic: null,
+        place: null,
+        since: new Date(0),
+      }).map((row) => row.id);
+    expect(sameWords("во дворе дома Ленина 5: яма на дороге, машины бьются. Все разбито!")).toEqual([1]);
+    expect(upgraded.sqlite.prepare("select text_key from incidents where id > 1").pluck().all()).toEqual([
+      null,
+      null,
+    ]);
     upgraded.close();
   });
 

@@ -481,7 +481,7 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>, timezon
     case "markThreat":
       return tr.action.markThreat;
     case "markVoid":
-      return tr.action.markVoid;
+      return tr.action.markVoid(details.duplicateOf);
     case "markRepeat":
       return tr.action.markRepeat(details.repeatOfId);
     case "markNotRepeat":

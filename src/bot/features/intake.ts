@@ -208,6 +208,13 @@ export function intakeFeature(deps: AppDeps): {
     markAsRepeat(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
   );
   intake.callbackQuery(onAction("int.new", [ID]), (ctx) => markAsNew(ctx, Number(ctx.match[1])));
+  // «Дубль № N — закрыть», offered for an earlier post with the same text: the same second tap.
+  intake.callbackQuery(onAction("int.dup", [ID, ID]), (ctx) =>
+    confirmClosing(ctx, Number(ctx.match[1]), "void", Number(ctx.match[2])),
+  );
+  intake.callbackQuery(onAction("int.dupok", [ID, ID]), (ctx) =>
+    closeAsDuplicate(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
+  );
 
   // Closing without an answer cannot be undone (and a threat may leave the bot for law enforcement):
   // the curator confirms with a second tap.
@@ -249,10 +256,16 @@ export function intakeFeature(deps: AppDeps): {
 type PrivateMessageContext = Filter<ChatTypeContext<BotContext, "private">, "message">;
 
 /**
- * «Оскорбительное» / «Угроза» on a card, «Закрыть: ошибка или пост удалён» in its menu: rights and
- * state first, then the question to confirm.
+ * «Оскорбительное» / «Угроза» on a card, «Закрыть: ошибка или пост удалён» in its menu, «Дубль № N —
+ * закрыть» under the repeat question (`duplicateOf`): rights and state first, then the question to
+ * confirm.
  */
-async function confirmClosing(ctx: BotContext, id: number, reason: ClosedReason): Promise<void> {
+async function confirmClosing(
+  ctx: BotContext,
+  id: number,
+  reason: ClosedReason,
+  duplicateOf?: number,
+): Promise<void> {
   const incident = loadIncident(ctx.app.db, id);
   if (!incident) {
     await ctx.answerCallbackQuery({ text: ti.notFound, show_alert: true });
@@ -265,13 +278,16 @@ async function confirmClosing(ctx: BotContext, id: number, reason: ClosedReason)
   const [question, yes] =
     reason === "threat"
       ? [ti.threatConfirm(id, sends), ti.threatYes(sends)]
-      : [reason === "void" ? ti.voidConfirm(id) : ti.toxicConfirm(id), ti.toxicYes];
+      : duplicateOf !== undefined
+        ? [ti.duplicateConfirm(id, duplicateOf), ti.toxicYes]
+        : [reason === "void" ? ti.voidConfirm(id) : ti.toxicConfirm(id), ti.toxicYes];
   await ctx.answerCallbackQuery();
   // Asked from the details menu, the question replies to it: the menu is brought up to date after.
+  // Asked from the repeat question, it replies to that.
   const menu = reason === "void" ? ctx.callbackQuery?.message?.message_id : undefined;
   await ctx.reply(question, {
     reply_markup: new InlineKeyboard()
-      .text(yes, cb(`int.${reason}`, id))
+      .text(yes, duplicateOf !== undefined ? cb("int.dupok", id, duplicateOf) : cb(`int.${reason}`, id))
       .row()
       .text(ti.threatNo, cb("int.nothreat")),
     ...(menu !== undefined
@@ -699,22 +715,55 @@ function authorOf(origin: MessageOrigin): string | undefined {
  * chat) one decides, the other hears what was decided.
  */
 async function markAsRepeat(ctx: BotContext, incidentId: number, repeatOfId: number): Promise<void> {
-  const { db, clock } = ctx.app;
   const actor = curatorOf(ctx);
   if (!actor) return refuse(ctx, ti.onlyCurators);
-  const result = answerRepeat(db, { incidentId, repeatOfId, actor, now: clock.now() });
-  if (!result.ok) {
-    if (result.refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
-    const incident = loadIncident(db, incidentId);
-    if (!incident) return refuse(ctx, ti.notFound);
-    return unlessDecided(ctx, incident, () => refuse(ctx, ti.notEarlier(repeatOfId)));
-  }
+  const incident = await linkRepeat(ctx, actor, incidentId, repeatOfId);
+  if (!incident) return;
   // Handled again after a crash, the link this very press made is reported, not refused.
-  const linked = result.incident.row.repeatOfId ?? repeatOfId;
-  ctx.log.info({ incidentId, repeatOfId: linked }, "incident marked as a repeat");
+  const linked = incident.row.repeatOfId ?? repeatOfId;
   await ctx.answerCallbackQuery({ text: ti.repeatMarked(linked) });
   await settleQuestion(ctx, incidentId, ti.repeatDecided(incidentId, linked, displayName(actor)));
-  await syncCards(cardDeps(ctx.app, ctx.api), result.incident);
+  await syncCards(cardDeps(ctx.app, ctx.api), incident);
+}
+
+/**
+ * Links the post to the earlier one (see answerRepeat) and returns it linked; a refusal is answered
+ * with what was decided, or why not.
+ */
+async function linkRepeat(
+  ctx: BotContext,
+  actor: Person,
+  incidentId: number,
+  repeatOfId: number,
+): Promise<Incident | undefined> {
+  const { db, clock } = ctx.app;
+  const result = answerRepeat(db, { incidentId, repeatOfId, actor, now: clock.now() });
+  if (result.ok) {
+    ctx.log.info({ incidentId, repeatOfId: result.incident.row.repeatOfId }, "incident marked as a repeat");
+    return result.incident;
+  }
+  if (result.refusal === "forbidden") await refuse(ctx, ti.onlyCurators);
+  else {
+    const incident = loadIncident(db, incidentId);
+    if (!incident) await refuse(ctx, ti.notFound);
+    else await unlessDecided(ctx, incident, () => refuse(ctx, ti.notEarlier(repeatOfId)));
+  }
+  return undefined;
+}
+
+/**
+ * «Да, закрыть» after «Дубль № N — закрыть»: the post is linked to N as its repeat (unless it is
+ * already), then closed as one registered by mistake is, «История» naming N; every copy of the
+ * repeat question says so.
+ */
+async function closeAsDuplicate(ctx: BotContext, incidentId: number, of: number): Promise<void> {
+  const actor = curatorOf(ctx);
+  if (!actor) return refuse(ctx, ti.onlyCurators);
+  await ctx.editMessageReplyMarkup();
+  const linked = loadIncident(ctx.app.db, incidentId)?.row.repeatOfId === of;
+  if (!linked && !(await linkRepeat(ctx, actor, incidentId, of))) return;
+  if (!(await closePost(ctx, incidentId, "void", true))) return;
+  await settleQuestion(ctx, incidentId, ti.closedAsDuplicate(incidentId, of, displayName(actor)));
 }
 
 /** «Нет, новое»: the post stays unlinked; every copy of the question says so. */
@@ -795,28 +844,39 @@ async function settleOffer(ctx: BotContext, incidentId: number, decided?: string
 
 /**
  * «Оскорбительное» / «Угроза»: closes without an answer (Orenburg p.17; Georgievsk p.22); so does a
- * post deleted or registered by mistake (`void`). The heads told of it hear it closed (tellHeadsOutcome).
+ * post deleted or registered by mistake (`void`), or (`duplicate`) the duplicate of the post it is
+ * linked to. The heads told of it hear it closed (tellHeadsOutcome). Whether it closed.
  */
-async function closePost(ctx: BotContext, incidentId: number, reason: ClosedReason): Promise<void> {
+async function closePost(
+  ctx: BotContext,
+  incidentId: number,
+  reason: ClosedReason,
+  duplicate = false,
+): Promise<boolean> {
   const { db, clock } = ctx.app;
   const actor = curatorOf(ctx);
-  if (!actor) return refuse(ctx, ti.onlyCurators);
+  if (!actor) {
+    await refuse(ctx, ti.onlyCurators);
+    return false;
+  }
   const threat = reason === "threat";
-  const result = closeUnanswered(db, { incidentId, actor, now: clock.now(), reason });
+  const result = closeUnanswered(db, { incidentId, actor, now: clock.now(), reason, duplicate });
   if (!result.ok) {
-    if (result.refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
     const incident = loadIncident(db, incidentId);
-    if (incident) return refuseState(ctx, incident);
-    await ctx.answerCallbackQuery({ text: ti.notFound, show_alert: true });
-    return;
+    if (result.refusal === "forbidden") await refuse(ctx, ti.onlyCurators);
+    else if (incident) await refuseState(ctx, incident);
+    else await ctx.answerCallbackQuery({ text: ti.notFound, show_alert: true });
+    return false;
   }
   ctx.log.info({ incidentId, reason }, "incident closed without an answer");
-  await ctx.answerCallbackQuery({ text: ti.closed[reason](incidentId) });
+  const of = duplicate ? (result.incident.row.repeatOfId ?? undefined) : undefined;
+  const closed = of !== undefined ? ti.closedAsDuplicate(incidentId, of) : ti.closed[reason](incidentId);
+  await ctx.answerCallbackQuery({ text: closed });
   // First what cannot be asked for again once the post is closed: the threat passed on (Orenburg p.17).
   // The organizations that had it (not one still waiting its turn) stop working on it; handled again
   // after a crash, those it had then.
   const had = activeAssignments(result.before).filter((a) => a.state !== "queued");
-  const notice = ti.closedNotice(incidentId, reason, ctx.app.sla.regulation.toxic.clause);
+  const notice = ti.closedNotice(incidentId, reason, ctx.app.sla.regulation.toxic.clause, of);
   await announceEach(
     ctx.log,
     "closing",
@@ -832,8 +892,9 @@ async function closePost(ctx: BotContext, incidentId: number, reason: ClosedReas
             once: `closed:${organizationId}`,
           }),
     ),
-    () => tellHeadsOutcome({ ...ctx.app, api: ctx.api }, result.incident, ti.closed[reason](incidentId)),
+    () => tellHeadsOutcome({ ...ctx.app, api: ctx.api }, result.incident, closed),
   );
+  return true;
 }
 
 /** A stale press: the card was closed or moved on; the pressed card is brought up to date. */
