@@ -24,7 +24,13 @@ import {
   workState,
 } from "../domain/incident.js";
 import { audit, madeByThisUpdate } from "./audit.js";
-import { type Incident, loadIncident, type TransitionResult, transition } from "./incidents.js";
+import {
+  type Incident,
+  loadIncident,
+  type TransitionResult,
+  takenOverFrom,
+  transition,
+} from "./incidents.js";
 import { noticeClaimed, noticesStartingWith } from "./notices.js";
 
 export type Draft = typeof drafts.$inferSelect;
@@ -64,15 +70,30 @@ export function submitDraft(
     purpose?: DraftPurpose;
     /** The preset's: without a final answer's clock no interim answer is drafted (checkDraft). */
     rules?: ActionRules;
+    /**
+     * When the dialogue that wrote it began: a colleague who took the post over from the author since
+     * («Взять себе») holds it, and the draft is not sent ("forbidden").
+     */
+    begunAt?: Date;
   },
 ): TransitionResult {
   const purpose = input.purpose ?? "answer";
+  const { begunAt } = input;
+  const takenOver = (incident: Incident) => {
+    const lead = leadAssignment(incident);
+    // Taken back since, the post is the author's again.
+    if (!begunAt || !lead || incident.holderId === input.actor.id) return false;
+    const about = { incidentId: incident.id, organizationId: lead.organizationId, personId: input.actor.id };
+    return takenOverFrom(db, { ...about, since: begunAt }) !== undefined;
+  };
   return transition(db, {
     incidentId: input.incidentId,
     action: "submitDraft",
     actor: input.actor,
     now: input.now,
-    check: (incident) => checkDraft(incident, purpose, input.actor, input.rules),
+    check: (incident) =>
+      checkDraft(incident, purpose, input.actor, input.rules) ??
+      (takenOver(incident) ? "forbidden" : undefined),
     details: {
       length: input.content.text.length,
       attachments: input.content.attachments.length,

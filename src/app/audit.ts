@@ -52,7 +52,7 @@ const madeBy = preparedPerConnection((db) => {
 /** An incident's audit events of one action, newest first: who made each and what it recorded. */
 export function incidentEvents(tx: Tx, incidentId: number, action: string) {
   return tx
-    .select({ actorId: auditEvents.actorId, details: auditEvents.details })
+    .select({ at: auditEvents.at, actorId: auditEvents.actorId, details: auditEvents.details })
     .from(auditEvents)
     .where(
       and(

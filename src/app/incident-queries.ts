@@ -184,6 +184,17 @@ export function incidentHistory(db: Tx, incidentId: number): HistoryEntry[] {
     }));
 }
 
+/** People's names as «История» shows them, by person id. */
+export function personNames(db: Tx, ids: readonly number[]): Map<number, string> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .select()
+    .from(people)
+    .where(inArray(people.id, [...ids]))
+    .all();
+  return new Map(rows.map((r) => [r.id, displayName(r)]));
+}
+
 export function organizationNames(db: Tx, ids: readonly number[]): Map<number, string> {
   if (ids.length === 0) return new Map();
   const rows = db

@@ -3,6 +3,7 @@ import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import {
   assignments,
   drafts,
+  draftWork,
   incidentSearchKeys,
   incidents,
   organizations,
@@ -828,6 +829,99 @@ export function acceptIncident(
       return mine.role === "lead" ? { state: workState(incident), holderId: input.actor.id } : {};
     },
   });
+}
+
+/** Who holds the organization's part: the lead's holder is the post's; a co-executor's, who took its part. */
+export function holderOf(incident: Incident, part: Incident["assignments"][number]): number | null {
+  return part.role === "lead" ? incident.holderId : part.acceptedBy;
+}
+
+/**
+ * «Взять себе»: a colleague of the same organization takes over the post (or a co-executor's part)
+ * another holds, say one away on leave; its deadlines stay as they are. The reminders, the decision
+ * on the draft and the report's charges follow the holder from then on, and the lead's saved draft
+ * work of the one it is taken from passes on with it (each purpose the taker has none of his own:
+ * audit `draftPassed`). Refused ("wrong_state") when nobody or the presser holds it already, and
+ * ("changed") when the post moved on since the question was asked.
+ */
+export function takeOverIncident(
+  db: Db,
+  input: {
+    incidentId: number;
+    actor: Person;
+    now: Date;
+    organizationId: number;
+    expectedVersion: number;
+  },
+): TransitionResult {
+  const mine = (incident: Incident) => ownAssignment(incident, "takeOver", input.actor, input.organizationId);
+  const passed = (incident: Incident, from: number | null) =>
+    mine(incident).role === "lead" && from !== null
+      ? draftWorkToPass(db, incident.id, from, input.actor.id)
+      : [];
+  return transition(db, {
+    ...input,
+    action: "takeOver",
+    check: (incident) => {
+      const from = holderOf(incident, mine(incident));
+      return from === null || from === input.actor.id ? "wrong_state" : undefined;
+    },
+    details: (incident) => {
+      const from = holderOf(incident, mine(incident));
+      const draftPassed = passed(incident, from).length > 0;
+      const role = mine(incident).role;
+      return {
+        organizationId: input.organizationId,
+        role,
+        from,
+        to: input.actor.id,
+        ...(draftPassed ? { draftPassed } : {}),
+      };
+    },
+    change: (tx, incident) => {
+      const part = mine(incident);
+      const from = holderOf(incident, part);
+      tx.update(assignments).set({ acceptedBy: input.actor.id }).where(eq(assignments.id, part.id)).run();
+      for (const work of passed(incident, from)) {
+        const theirs = and(
+          eq(draftWork.incidentId, work.incidentId),
+          eq(draftWork.personId, work.personId),
+          eq(draftWork.purpose, work.purpose),
+        );
+        tx.delete(draftWork).where(theirs).run();
+        // Reminded of as left unfinished only after a pause of the new holder's own.
+        tx.insert(draftWork)
+          .values({ ...work, personId: input.actor.id, updatedAt: input.now })
+          .run();
+      }
+      return part.role === "lead" ? { holderId: input.actor.id } : {};
+    },
+  });
+}
+
+/** The draft work `from` saved on the post that passes to `to`: each purpose `to` has none of his own. */
+function draftWorkToPass(tx: Tx, incidentId: number, from: number, to: number) {
+  const work = tx.select().from(draftWork).where(eq(draftWork.incidentId, incidentId)).all();
+  const own = new Set(work.filter((w) => w.personId === to).map((w) => w.purpose));
+  return work.filter((w) => w.personId === from && !own.has(w.purpose));
+}
+
+/**
+ * The colleague who took the organization's post (or part) over from this person at or after
+ * `since`, if one did: a draft dialogue begun before that is not sent.
+ */
+export function takenOverFrom(
+  db: Tx,
+  input: { incidentId: number; organizationId: number; personId: number; since: Date },
+): number | undefined {
+  const event = incidentEvents(db, input.incidentId, "takeOver").find(
+    (e) =>
+      e.details?.organizationId === input.organizationId &&
+      e.details?.from === input.personId &&
+      e.at >= input.since,
+  );
+  const to = event?.details?.to;
+  return typeof to === "number" ? to : undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import { forgetOpenCardsIn, mayViewIncident } from "../app/incident-queries.js";
 import {
   type ClosedReason,
   firstAtLink,
+  holderOf,
   type Incident,
   loadIncident,
   openIncidents,
@@ -61,7 +62,13 @@ export type Audience =
    * when that person is in several of the organizations the post is with (one may wait for its turn):
    * the buttons say whose they are (see privateAudience).
    */
-  | { kind: "organization"; organizationIds: number[]; named?: boolean }
+  | {
+      kind: "organization";
+      organizationIds: number[];
+      named?: boolean;
+      /** The person whose private chat it is: his own holding has no «Взять себе». */
+      viewerId?: number;
+    }
   /** Anyone else; a work chat's organization named (one waiting for its turn, or that had the post). */
   | { kind: "observer"; organizationId?: number };
 
@@ -85,6 +92,8 @@ interface Related {
   holders?: ReadonlyMap<number, string> | undefined;
   /** Another comment registered at its post's link: the first incident there (see firstAtLink). */
   sameLinkAs?: number | undefined;
+  /** The organizations with more than one executor: a colleague may take over what one holds. */
+  staffed?: ReadonlySet<number> | undefined;
 }
 
 export function renderCard(
@@ -179,7 +188,7 @@ function composeCard(
   const body = trimmed(lines.join("\n"), TEXT_LIMIT - (end ? end.length + 1 : 0));
   return {
     text: end ? `${body.text}\n${end}` : body.text,
-    keyboard: buttonsFor(incident, audience, Boolean(post?.cut), rules),
+    keyboard: buttonsFor(incident, audience, Boolean(post?.cut), rules, related.staffed),
     cut: body.cut,
   };
 }
@@ -425,6 +434,7 @@ function buttonsFor(
   audience: Audience,
   textCut: boolean,
   rules: ActionRules,
+  staffed: ReadonlySet<number> = new Set(),
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   const id = incident.id;
@@ -484,6 +494,16 @@ function buttonsFor(
       // is a late one).
       if (mine.state === "accepted" && (mine.role === "coexecutor" ? isOpen(state) : state === "in_work"))
         keyboard.text(named(t.button.return, mine), cb("inc.return", id, org)).row();
+      // A colleague carries on what another holds (one away on leave, say); not the holder himself.
+      const holder = holderOf(incident, mine);
+      if (
+        mine.state === "accepted" &&
+        isOpen(state) &&
+        holder !== null &&
+        holder !== audience.viewerId &&
+        staffed.has(org)
+      )
+        keyboard.text(named(t.button.takeOver, mine), cb("inc.take", id, org)).row();
     }
   }
   if (textCut) keyboard.text(t.button.fullText, cb("inc.text", id));
@@ -565,6 +585,7 @@ export interface Target {
 export function privateAudience(
   incident: Incident,
   organizationIds: readonly number[],
+  viewerId?: number,
 ): Audience | undefined {
   const mine = activeAssignments(incident).filter((a) => organizationIds.includes(a.organizationId));
   const live = receivedAssignments(incident)
@@ -572,7 +593,12 @@ export function privateAudience(
     .map((a) => a.organizationId);
   if (live.length === 0) return undefined;
   const named = new Set(mine.map((a) => a.organizationId)).size > 1;
-  return { kind: "organization", organizationIds: live, ...(named ? { named } : {}) };
+  return {
+    kind: "organization",
+    organizationIds: live,
+    ...(named ? { named } : {}),
+    ...(viewerId !== undefined ? { viewerId } : {}),
+  };
 }
 
 /**
@@ -589,6 +615,7 @@ export function cardTargets(db: Db, incident: Incident, extra: Target[] = []): T
     // An executor of several organizations on the incident gets one private card with each one's part
     // (one waiting for its turn has no chat card yet, but names his buttons: see privateAudience).
     const privately = new Map<number, number[]>();
+    const personIds = new Map<number, number>();
     const received = receivedAssignments(incident);
     for (const assignment of activeAssignments(incident)) {
       const organizationId = assignment.organizationId;
@@ -598,12 +625,13 @@ export function cardTargets(db: Db, incident: Incident, extra: Target[] = []): T
           chatId: groupId,
           audience: { kind: "organization", organizationIds: [organizationId] },
         });
-      for (const person of executorsOf(db, organizationId)) {
+      for (const { telegramId: person, personId } of executorsOf(db, organizationId)) {
+        personIds.set(person, personId);
         if (!targets.has(person)) privately.set(person, [...(privately.get(person) ?? []), organizationId]);
       }
     }
     for (const [person, organizationIds] of privately) {
-      const audience = privateAudience(incident, organizationIds);
+      const audience = privateAudience(incident, organizationIds, personIds.get(person));
       if (audience) targets.set(person, { chatId: person, audience });
     }
   }
@@ -631,7 +659,7 @@ const cardQueries = preparedPerConnection((db) => {
       .where(eq(people.id, p("id")))
       .prepare(),
     executors: db
-      .select({ telegramId: people.telegramId })
+      .select({ telegramId: people.telegramId, personId: people.id })
       .from(people)
       .innerJoin(memberships, eq(memberships.personId, people.id))
       .where(and(eq(memberships.organizationId, p("organizationId")), isNull(people.blockedAt)))
@@ -679,10 +707,8 @@ const cardQueries = preparedPerConnection((db) => {
   };
 });
 
-function executorsOf(db: Db, organizationId: number): number[] {
-  return cardQueries(db)
-    .executors.all({ organizationId })
-    .map((r) => r.telegramId);
+function executorsOf(db: Db, organizationId: number): { telegramId: number; personId: number }[] {
+  return cardQueries(db).executors.all({ organizationId });
 }
 
 /** Per database: each incident's card syncs, one at a time. */
@@ -836,7 +862,12 @@ async function syncNow(
     const holder = queries.holder.get({ id });
     if (holder) holders.set(id, displayName(holder));
   }
-  const related = { earlier, holders, sameLinkAs: firstAtLink(db, incident.row) };
+  const staffed = new Set(
+    activeAssignments(incident)
+      .filter((a) => a.state === "accepted" && executorsOf(db, a.organizationId).length > 1)
+      .map((a) => a.organizationId),
+  );
+  const related = { earlier, holders, sameLinkAs: firstAtLink(db, incident.row), staffed };
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target): Promise<boolean> => {
     const card = renderCard(incident, target.audience, deps, related);

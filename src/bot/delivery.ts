@@ -420,7 +420,7 @@ export function audienceFor(
   if (chatId !== person?.telegramId) return { kind: "observer" };
   // A curator who is also an executor of an organization that has the post sees, privately, the
   // executor's card, as the card kept in that chat (cardTargets) shows it: the curator's is in theirs.
-  const mine = privateAudience(incident, person.organizationIds);
+  const mine = privateAudience(incident, person.organizationIds, person.id);
   if (mine) return mine;
   if (hasRole(person, "curator")) return { kind: "curators" };
   return onlookerAudience(deps.db, incident, person);

@@ -113,9 +113,10 @@ export interface BotOptions {
  * resumed; 32: a post's details change its link, and a draft sent for a post closed meanwhile says it
  * was closed; 33: a dialogue's notices (rework, return, link, a curator's claim given up, a post's
  * detail told to the heads, a draft sent for approval) reach each chat once however often its step is handled;
- * 34: the intake's repeat offers find a recent post with the same text, offered to close as its duplicate.
+ * 34: the intake's repeat offers find a recent post with the same text, offered to close as its duplicate;
+ * 35: a draft dialogue begun before a colleague took the post over («Взять себе») is not sent.
  */
-const CONVERSATIONS_VERSION = 34;
+const CONVERSATIONS_VERSION = 35;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -215,6 +215,10 @@ export const td = {
       : "Ваш текст не сохранён: скопируйте его из предпросмотра выше, если он нужен."),
   /** `closed`: how the post was closed, as the card's notices say it. */
   notSubmittedClosed: (closed: string) => `Не отправлено. ${closed} Готовить ответ не нужно.`,
+  /** The dialogue was begun before a colleague took the post over («Взять себе»). */
+  notSubmittedTakenOver: (id: number, taker: string, kept: boolean) =>
+    `Не отправлено: сообщение № ${id} теперь в работе у коллеги — ${taker}. ` +
+    (kept ? "Ваш черновик сохранён." : "Ваш начатый черновик передан вместе с сообщением."),
   notSubmittedRights: (id: number) =>
     `Не отправлено: вы больше не основной исполнитель сообщения № ${id}. Черновик сохранён.`,
   cancelled: (id: number, kept: boolean, button: string) =>

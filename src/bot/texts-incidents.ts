@@ -176,6 +176,31 @@ export const tr = {
     wrongState: (id: number, state: string) => `Сообщение № ${id}: ${state}. Это действие уже недоступно.`,
   },
 
+  /** «Взять себе»: a colleague takes over the post (or a co-executor's part) another holds. */
+  takeOver: {
+    /** `part`: a co-executor's part, named by its organization. */
+    confirm: (id: number, holder: string, part: string | undefined) =>
+      `Взять себе ${part ? `информацию соисполнителя (${part}) по сообщению № ${id}` : `сообщение № ${id}`}? ` +
+      `Сейчас ответственный — ${holder}. Сроки не изменятся; напоминания и ответственность перейдут к вам.`,
+    yes: "Да, взять себе",
+    no: "Отмена",
+    cancelled: "Отменено: ответственный прежний.",
+    alreadyYours: (id: number) => `Сообщение № ${id} и так у вас в работе.`,
+    notYourQuestion: "Этот вопрос задан другому сотруднику.",
+    changed: (id: number) =>
+      `Пока вы подтверждали, сообщение № ${id} изменилось, поэтому ничего не сделано. Посмотрите карточку и нажмите «Взять себе» ещё раз, если нужно.`,
+    done: (id: number) => `Сообщение № ${id} теперь ваше.`,
+    /** The question, once answered: what was done; `draftPassed`, with the former holder's saved draft. */
+    handedOver: (id: number, from: string, to: string, part: string | undefined, draftPassed: boolean) =>
+      `Сообщение № ${id}${part ? ` (информация соисполнителя: ${part})` : ""} передано: ${from} → ${to}.` +
+      (draftPassed ? " Начатый черновик передан тоже: «Подготовить ответ» предложит продолжить его." : ""),
+    /** To the one it was taken from, quietly. `draftPassed`: their saved draft went with it. */
+    toFormer: (id: number, from: string, to: string, part: string | undefined, draftPassed: boolean) =>
+      `Сообщение № ${id}${part ? ` (информация соисполнителя: ${part})` : ""} передано: ${from} → ${to}. ` +
+      `Напоминания по нему теперь получает ${to}, вам делать ничего не нужно.` +
+      (draftPassed ? " Ваш начатый черновик передан вместе с ним." : ""),
+  },
+
   /** To an organization the post was taken from (flows/withdrawn.ts). */
   withdrawn: {
     /** `to`: the new lead's name; none when the post went back to the curators. */
@@ -515,6 +540,8 @@ export const tr = {
     curatorPosts: "«Размещу лично»: согласованный ответ размещает куратор",
     curatorGaveUp: "«Размещу лично» отменено: согласованный ответ размещает исполнитель",
     /** The actor is the admin; the one who held the post is not named (they left the organization). */
+    takeOver: (from: string | undefined, to: string | undefined, part: string | undefined) =>
+      `передано: ${from ?? "—"} → ${to ?? "—"}${part ? ` (информация соисполнителя: ${part})` : ""}`,
     holderRemoved: (organization: string | undefined) =>
       `ответственный исключён из органа${organization ? ` «${organization}»` : ""}: сообщение ждёт другого исполнителя`,
   },

@@ -499,6 +499,7 @@ export const t = {
     toxic: "Оскорбительное",
     threat: "Угроза",
     accept: "Взять в работу",
+    takeOver: "Взять себе",
     return: "Вернуть",
     sendPart: "Отправить информацию",
     passOn: (organization: string) => `Согласовать и передать: ${organization}`,

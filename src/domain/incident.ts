@@ -96,6 +96,8 @@ export interface AnswerProgress {
 export type IncidentAction =
   | "route"
   | "accept"
+  /** «Взять себе»: a colleague of the same organization takes over the post (or its part) held by another. */
+  | "takeOver"
   | "return"
   | "markToxic"
   | "markThreat"
@@ -372,6 +374,10 @@ function decide(
       // Once the answer is out, a part not yet taken has nobody left to serve.
       if (!assignment) return "forbidden";
       return assignment.state === "assigned" && isOpen(incident.state) ? undefined : "wrong_state";
+    case "takeOver":
+      // Whose it is now (the holder, someone else) the app checks: the view does not say who took a part.
+      if (!assignment) return "forbidden";
+      return assignment.state === "accepted" && isOpen(incident.state) ? undefined : "wrong_state";
     case "return":
       // Taken into work, the post may still turn out not to be the organization's: the lead's while it
       // is in work; a co-executor's part is its own, whatever the lead's work is at, while it is open.

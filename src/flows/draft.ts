@@ -17,7 +17,7 @@ import {
   submitDraft,
 } from "../app/answers.js";
 import { recordDraftMessage } from "../app/draft-messages.js";
-import { type Incident, loadIncident } from "../app/incidents.js";
+import { type Incident, loadIncident, takenOverFrom } from "../app/incidents.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments } from "../app/part-attachments.js";
 import { loadPerson, telegramIdsWithRole } from "../app/people.js";
@@ -97,6 +97,8 @@ interface Opening {
   parts: ReceivedPart[];
   /** The parts it still waits for, each with where it stands; absent from a dialogue begun before. */
   awaited?: string[];
+  /** When the dialogue began (ms): taken over by a colleague since, the draft is not sent. Absent before. */
+  begunAt?: number;
 }
 
 interface ReceivedPart {
@@ -231,6 +233,7 @@ function opening(
     repeat: earlierAnswer(deps, incident),
     parts: kind === "clarification" ? [] : receivedParts(deps, incident),
     awaited: kind === "clarification" ? [] : awaitedParts(deps, incident),
+    begunAt: deps.clock.now().getTime(),
   };
 }
 
@@ -358,11 +361,13 @@ async function submit(
   draft: DraftView,
   purpose: DraftPurpose,
   fromPrevious: boolean,
+  begunAt: Date,
 ): Promise<Submitted> {
   if (!person) return { ok: false, text: td.notSubmittedRights(incidentId) };
   const now = deps.clock.now();
   const rules = actionRules(deps.sla.regulation);
-  const result = submitDraft(deps.db, { incidentId, actor: person, now, content: draft, purpose, rules });
+  const submitted = { incidentId, actor: person, now, content: draft, purpose, rules, begunAt };
+  const result = submitDraft(deps.db, submitted);
   if (!result.ok) {
     const now = loadIncident(deps.db, incidentId);
     if (!now) return { ok: false, text: td.notFound(incidentId) };
@@ -372,9 +377,22 @@ async function submit(
       const closed = reason ? ti.closed[reason](incidentId) : tr.closed(incidentId);
       return { ok: false, text: td.notSubmittedClosed(closed) };
     }
-    if (result.refusal === "forbidden") return { ok: false, text: td.notSubmittedRights(incidentId) };
-    // A colleague's draft sent meanwhile cleared this purpose's work, this person's too.
+    // A colleague's draft sent meanwhile cleared this purpose's work, this person's too; a colleague
+    // who took the post over took it on.
     const kept = loadDraftWork(deps.db, incidentId, person.id, purpose) !== undefined;
+    const lead = leadAssignment(now);
+    const taker =
+      lead &&
+      takenOverFrom(deps.db, {
+        incidentId,
+        organizationId: lead.organizationId,
+        personId: person.id,
+        since: begunAt,
+      });
+    const takerName = taker !== undefined && loadPerson(deps.db, taker);
+    if (takerName)
+      return { ok: false, text: td.notSubmittedTakenOver(incidentId, displayName(takerName), kept) };
+    if (result.refusal === "forbidden") return { ok: false, text: td.notSubmittedRights(incidentId) };
     const authorId = now.row.state === "on_approval" ? now.answer?.draftAuthorId : undefined;
     const author = authorId != null && authorId !== person.id ? loadPerson(deps.db, authorId) : undefined;
     const state = tr.shortState[now.row.state];
@@ -670,7 +688,16 @@ export function draftFlow(deps: AppDeps) {
 
     const draft = { text: content.text ?? "", attachments: content.attachments };
     const outcome = await conversation.external((outer) =>
-      submit(deps, outer.api, outer.person, incidentId, draft, purpose, fromPrevious),
+      submit(
+        deps,
+        outer.api,
+        outer.person,
+        incidentId,
+        draft,
+        purpose,
+        fromPrevious,
+        new Date(start.begunAt ?? 0),
+      ),
     );
     await ctx.reply(
       outcome.ok

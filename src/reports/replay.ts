@@ -428,6 +428,15 @@ class CoexecutorParts {
     if (part && part !== "unknown" && part.personId === gone) part.personId = null;
   }
 
+  /** A colleague took the part over («Взять себе»): it is theirs from then on. */
+  takenOver(e: IncidentEvent): void {
+    const { organizationId, from, to } = e.details ?? {};
+    if (typeof organizationId !== "number" || typeof to !== "number") return;
+    this.#hold(organizationId, e.at, to);
+    const part = this.#concerned(e);
+    if (part && part !== "unknown" && part.personId === from) part.personId = to;
+  }
+
   /** The organization's part is `personId`'s from `at` (null: nobody's). */
   #hold(organizationId: number, at: Date, personId: number | null): void {
     if (this.#holder(organizationId) === personId) return;
@@ -1012,6 +1021,18 @@ export function replayIncident(
           for (const r of running.values()) if (r.personId === gone) r.personId = null;
         }
         parts.unheld(e);
+        break;
+      }
+      case "takeOver": {
+        // A colleague took the post over from its holder (away, say): the steps still owed are theirs
+        // from then on, the rework or posting of the former holder's draft too; one whose time ran out
+        // before stays the former holder's (see `instance`).
+        const { from, to } = e.details ?? {};
+        if (e.details?.organizationId === lead && typeof to === "number") {
+          hold(e.at, to);
+          if (draftAuthor === from) draftAuthor = to;
+          for (const r of running.values()) if (r.personId === from) r.personId = to;
+        } else parts.takenOver(e);
         break;
       }
       case "approve":

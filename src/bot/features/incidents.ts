@@ -1,5 +1,7 @@
 import { createConversation } from "@grammyjs/conversations";
 import { GrammyError, InlineKeyboard } from "grammy";
+import { telegramIdOf } from "../../app/answer-queries.js";
+import { incidentEvents } from "../../app/audit.js";
 import { findBoundChat } from "../../app/chats.js";
 import {
   changePostDetail,
@@ -17,15 +19,19 @@ import {
   mayViewIncident,
   organizationNames,
   organizationsInvolved,
+  personNames,
   visibleOrganizations,
 } from "../../app/incident-queries.js";
 import {
   acceptIncident,
+  holderOf,
   type Incident,
   incidentsAtLink,
   loadIncident,
   openIncidents,
+  takeOverIncident,
 } from "../../app/incidents.js";
+import { isBlocked } from "../../app/people.js";
 import { hasRole, type Person } from "../../domain/access.js";
 import { clip } from "../../domain/clip.js";
 import {
@@ -67,7 +73,7 @@ import { cb, ID, onAction } from "../callback-data.js";
 import { heldByNobody, partStateText, syncCards } from "../cards.js";
 import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { announceEach, cardDeps, showCardIn, splitMessage, topicOf } from "../delivery.js";
+import { announceEach, cardDeps, sendLong, showCardIn, splitMessage, topicOf } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
 import { cardButtons } from "../keyboards.js";
 import { refuse } from "../refuse.js";
@@ -126,6 +132,9 @@ export function incidentsFeature(deps: AppDeps): Features<BotContext> {
     composer.callbackQuery(onAction("inc.part", args), (ctx) => startDialog(ctx, "sendPart"));
     composer.callbackQuery(onAction("inc.accept", args), accept);
   }
+  composer.callbackQuery(onAction("inc.take", [ID, ID]), askTakeOver);
+  composer.callbackQuery(onAction("inc.takeok", [ID, ID, ID, ID]), takeOver);
+  composer.callbackQuery(onAction("inc.takeno", [ID]), cancelTakeOver);
   composer.callbackQuery(onAction("inc.edit", [ID]), openDetailsMenu);
   composer.callbackQuery(onAction("imp.set", [ID, LEVELS.join("|"), ID]), setImportance);
   composer.callbackQuery(onAction("imp.ask", [ID, "topic|place|text|author", ID]), askDetail);
@@ -233,6 +242,119 @@ async function accept(ctx: BotContext) {
     await ctx.answerCallbackQuery({ text: tr.accept.done(id) });
     await syncCards(cardDeps(ctx.app, ctx.api), result.incident);
   });
+}
+
+/**
+ * «Взять себе» on an organization's card: a colleague takes over what another holds (one away on
+ * leave, say). Handing over someone's work is not to happen by a stray tap: it asks first, of the
+ * presser alone (`inc.takeok:<id>:<organization>:<version>:<person>`), and the answer is taken only
+ * while the post is as it was asked about.
+ */
+async function askTakeOver(ctx: BotContext) {
+  const { db } = ctx.app;
+  const id = Number(arg(ctx));
+  const organizationId = Number(ctx.match?.[2]);
+  const incident = loadIncident(db, id);
+  if (!incident) return popup(ctx, tr.notFoundNumber(id));
+  if (!ctx.person) return refuse(ctx);
+  const refusal = takeOverRefusal(db, incident, ctx.person, organizationId);
+  if (refusal) return popup(ctx, refusal);
+  const part = activeAssignments(incident).find((a) => a.organizationId === organizationId);
+  const holder = part && holderOf(incident, part);
+  if (!part || holder == null) return popup(ctx, t.refusal);
+  await ctx.answerCallbackQuery();
+  const card = ctx.callbackQuery?.message?.message_id;
+  const version = incident.row.version;
+  await ctx.reply(tr.takeOver.confirm(id, personNames(db, [holder]).get(holder) ?? "—", partName(part)), {
+    reply_markup: new InlineKeyboard()
+      .text(tr.takeOver.yes, cb("inc.takeok", id, organizationId, version, ctx.person.id))
+      .row()
+      .text(tr.takeOver.no, cb("inc.takeno", ctx.person.id)),
+    ...(card !== undefined
+      ? { reply_parameters: { message_id: card, allow_sending_without_reply: true } }
+      : {}),
+  });
+}
+
+/** A co-executor's part is named by its organization; the lead's work is the post itself. */
+function partName(part: Incident["assignments"][number]): string | undefined {
+  return part.role === "coexecutor" ? (part.organizationShortName ?? part.organizationName) : undefined;
+}
+
+/** Why this person may not take this organization's part over now, in words; undefined when they may. */
+function takeOverRefusal(
+  db: AppDeps["db"],
+  incident: Incident,
+  person: Person,
+  organizationId: number,
+): string | undefined {
+  const refusal = refusalText(db, incident, "takeOver", person, organizationId);
+  if (refusal) return refusal;
+  const part = activeAssignments(incident).find((a) => a.organizationId === organizationId);
+  const holder = part && holderOf(incident, part);
+  if (holder === person.id) return tr.takeOver.alreadyYours(incident.id);
+  return holder == null ? tr.accept.wrongState(incident.id, tr.shortState[incident.row.state]) : undefined;
+}
+
+/** «Да, взять себе»: one transaction; of two at once (or a double tap) exactly one wins. */
+async function takeOver(ctx: BotContext) {
+  const { db, clock } = ctx.app;
+  const id = Number(arg(ctx));
+  const organizationId = Number(ctx.match?.[2]);
+  if (!ctx.person) return refuse(ctx);
+  if (ctx.person.id !== Number(ctx.match?.[4])) return popup(ctx, tr.takeOver.notYourQuestion);
+  const result = takeOverIncident(db, {
+    incidentId: id,
+    organizationId,
+    actor: ctx.person,
+    now: clock.now(),
+    expectedVersion: Number(ctx.match?.[3]),
+  });
+  if (!result.ok) {
+    const incident = loadIncident(db, id);
+    if (!incident) return popup(ctx, tr.notFoundNumber(id));
+    const refusal =
+      takeOverRefusal(db, incident, ctx.person, organizationId) ??
+      (result.refusal === "changed" ? tr.takeOver.changed(incident.id) : t.refusal);
+    await popup(ctx, refusal);
+    await ctx.editMessageReplyMarkup({ reply_markup: new InlineKeyboard() });
+    return;
+  }
+  const event = incidentEvents(db, result.incident.id, "takeOver")[0]?.details ?? {};
+  const [from, to] = [event.from, event.to].map((p) => (typeof p === "number" ? p : undefined));
+  const names = personNames(
+    db,
+    [from, to].filter((p) => p !== undefined),
+  );
+  const name = (p: number | undefined) => (p !== undefined ? names.get(p) : undefined) ?? "—";
+  const part =
+    event.role === "coexecutor"
+      ? result.incident.assignments.find((a) => a.organizationId === organizationId)
+      : undefined;
+  const draftPassed = event.draftPassed === true;
+  const handedOver = [result.incident.id, name(from), name(to), part && partName(part)] as const;
+  afterTurn(ctx, "takeOver", async () => {
+    await ctx.answerCallbackQuery({ text: tr.takeOver.done(result.incident.id) });
+    await announceEach(
+      ctx.log,
+      "takeOver",
+      () => ctx.editMessageText(tr.takeOver.handedOver(...handedOver, draftPassed)),
+      () => syncCards(cardDeps(ctx.app, ctx.api), result.incident),
+      async () => {
+        // Told without a sound: someone away is not to be woken by what needs nothing of them.
+        const chatId = from !== undefined ? telegramIdOf(db, from) : undefined;
+        if (chatId === undefined || isBlocked(db, chatId)) return;
+        const text = tr.takeOver.toFormer(...handedOver, draftPassed);
+        await sendLong(cardDeps(ctx.app, ctx.api), ctx.api, chatId, text, undefined, { quiet: true });
+      },
+    );
+  });
+}
+
+async function cancelTakeOver(ctx: BotContext) {
+  if (ctx.person?.id !== Number(arg(ctx))) return popup(ctx, tr.takeOver.notYourQuestion);
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(tr.takeOver.cancelled);
 }
 
 /** The message a button was pressed on: the details menu, which its handlers bring up to date. */
@@ -428,12 +550,17 @@ async function history(ctx: BotContext) {
     ...(typeof e.details?.released === "number" ? [e.details.released] : []),
   ]);
   const names = organizationNames(ctx.app.db, orgIds);
+  const handedOver = entries.filter((e) => e.action === "takeOver");
+  const people = personNames(
+    ctx.app.db,
+    handedOver.flatMap((e) => [e.details?.from, e.details?.to]).filter((p) => typeof p === "number"),
+  );
   const tz = ctx.app.sla.timezone;
   const lines = entries.map((e) =>
     tr.view.historyLine(
       formatDeadline(e.at, tz),
       e.actor ?? tr.view.system,
-      describeEvent(e, names, tz),
+      describeEvent(e, names, tz, people),
       stateName(e.fromState),
       stateName(e.toState),
     ),
@@ -446,15 +573,25 @@ function stateName(state: string | null): string | null {
 }
 
 /** What the event did, and whose turn it brought when it passed the post on to the next co-executor (Orenburg p.14). */
-function describeEvent(entry: HistoryEntry, names: Map<number, string>, timezone: string): string {
-  const what = describeAction(entry, names, timezone);
+function describeEvent(
+  entry: HistoryEntry,
+  names: Map<number, string>,
+  timezone: string,
+  people: Map<number, string>,
+): string {
+  const what = describeAction(entry, names, timezone, people);
   const released = entry.details?.released;
   return typeof released === "number"
     ? tr.action.turnCame(what, names.get(released) ?? `№ ${released}`)
     : what;
 }
 
-function describeAction(entry: HistoryEntry, names: Map<number, string>, timezone: string): string {
+function describeAction(
+  entry: HistoryEntry,
+  names: Map<number, string>,
+  timezone: string,
+  people: Map<number, string>,
+): string {
   const details = entry.details ?? {};
   const name = (id: unknown) => (typeof id === "number" ? (names.get(id) ?? `№ ${id}`) : undefined);
   const text = (value: unknown) => (typeof value === "string" ? value : undefined);
@@ -474,6 +611,11 @@ function describeAction(entry: HistoryEntry, names: Map<number, string>, timezon
     }
     case "accept":
       return tr.action.accept;
+    case "takeOver": {
+      const person = (id: unknown) => (typeof id === "number" ? people.get(id) : undefined);
+      const part = details.role === "coexecutor" ? name(details.organizationId) : undefined;
+      return tr.action.takeOver(person(details.from), person(details.to), part);
+    }
     case "return":
       return tr.action.return(text(details.reason));
     case "markToxic":
