@@ -217,6 +217,8 @@ export const incidents = sqliteTable(
     index("incidents_state").on(t.state),
     index("incidents_author").on(t.author),
     index("incidents_text_key").on(t.textKey),
+    // The repeat question's window (app/incidents.ts repeatCandidates) and the months' counts.
+    index("incidents_detected_at").on(t.detectedAt),
     index("incidents_next_action").on(t.nextActionAt),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `incidents_detected_at` ON `incidents` (`detected_at`);
