@@ -5,6 +5,7 @@
  */
 import { TZDate } from "@date-fns/tz";
 import { startOfDay } from "date-fns/startOfDay";
+import { reopenReminders } from "../app/alerts.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
@@ -66,11 +67,16 @@ export function digestKey(chatId: number, day: string): string {
 }
 
 /**
- * The open posts' list a chat just bound got (bot/features/incidents.ts showOpenPosts) is its digest
- * of the day: none repeats it minutes later, the first tick after a binding in the working day.
+ * The open posts' list a chat just bound got in the working day (bot/features/incidents.ts
+ * showOpenPosts) is its digest of the day: none repeats it minutes later. Bound before work begins,
+ * the chat still gets its digest, with the time left as of the start and «пропущены сроки». A
+ * reminder the sweep had already left to this digest is given back to it, to be sent on its own.
  */
 export function listedAsDigest(db: Db, sla: SlaRuntime, chatId: number, now: Date): void {
-  claimNotice(db, digestKey(chatId, morningOf(sla, now).day), now);
+  if (!sla.workingTime.isWorking(now)) return;
+  const { day, today } = morningOf(sla, now);
+  if (claimNotice(db, digestKey(chatId, day), now))
+    reopenReminders(db, chatId, SAID_BY_MORNING_DIGEST, today, []);
 }
 
 /** The ledger's mark of an alert its chat's morning digest says instead: settled, never sent. */

@@ -102,6 +102,23 @@ describe("morning digest", () => {
     expect(h.lastText(-500)).toMatch(/^Доброе утро! 26\.11\.2026: открытых сообщений — 1\./);
   });
 
+  it("a chat bound before work begins still gets that day's digest: the list at binding is not it", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z", adminIds: [ADMIN] }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    h.seedPerson(ADMIN, "Анна", ["admin"]);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-25T02:30:00Z"); // Wednesday 07:30, before work
+    const duty = h.group(-500, "Минздрав: дежурная группа");
+    const admin = h.user(ADMIN, "Анна");
+    await admin.send("/bind", duty);
+    await admin.press(/Минздрав/, duty);
+    await admin.press("Да, привязать", duty);
+    expect(h.lastText(-500)).toMatch(/^Открытые сообщения: 1\n\n№ 1 /);
+    h.clock.set("2026-11-25T04:00:00Z"); // 09:00
+    expect(await morningDigests(deps())).toBe(1);
+    expect(h.lastText(-500)).toMatch(/^Доброе утро! 25\.11\.2026: открытых сообщений — 1\./);
+  });
+
   it("held back past noon (the bot stopped all morning), it comes with no «Доброе утро»", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);

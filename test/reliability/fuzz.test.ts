@@ -247,6 +247,16 @@ function incidentButtons(id: number, office: Office): string[] {
     buttons.push(`${action}:${id}`, ...drafts.map((draft) => `${action}:${id}:${draft}`));
   }
   for (let mark = 1; mark <= 5; mark++) buttons.push(`inc.q:${id}:${mark}`);
+  // «Взять себе» for an organization nobody here belongs to, and its question's answers by someone
+  // it was not asked of: refused whoever presses them.
+  buttons.push(
+    `inc.take:${id}:${NOWHERE}`,
+    ...versions.map((v) => `inc.takeok:${id}:${office.health}:${v}:${NOWHERE}`),
+    `inc.takeno:${id}:${NOWHERE}`,
+  );
+  // «Дубль № N — закрыть» and its «Да, закрыть», with any post as the earlier one.
+  for (const of of [0, ...office.incidents.keys(), NOWHERE])
+    buttons.push(`int.dup:${id}:${of}`, `int.dupok:${id}:${of}`);
   // The repeat question about a post from monitoring software: any post as the earlier one.
   buttons.push(
     `int.new:${id}`,
@@ -438,6 +448,16 @@ function curatorMay(action: string, args: string[], incident: Incident | undefin
     }
     case "int.new":
       return state !== "closed" && incident.row.repeatOfId === null;
+    // «Дубль № N — закрыть» asks as «Закрыть: ошибка…» does; its «Да» links (as «Повторное к») and closes.
+    case "int.dup":
+      return editable;
+    case "int.dupok": {
+      const earlier = Number(args[1]);
+      const linkable =
+        incident.row.repeatOfId === earlier ||
+        (incident.row.repeatOfId === null && earlier < incident.id && office.incidents.has(earlier));
+      return editable && linkable;
+    }
     default:
       return false;
   }

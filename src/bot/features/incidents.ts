@@ -134,7 +134,7 @@ export function incidentsFeature(deps: AppDeps): Features<BotContext> {
   }
   composer.callbackQuery(onAction("inc.take", [ID, ID]), askTakeOver);
   composer.callbackQuery(onAction("inc.takeok", [ID, ID, ID, ID]), takeOver);
-  composer.callbackQuery(onAction("inc.takeno", [ID]), cancelTakeOver);
+  composer.callbackQuery(onAction("inc.takeno", [ID, ID]), cancelTakeOver);
   composer.callbackQuery(onAction("inc.edit", [ID]), openDetailsMenu);
   composer.callbackQuery(onAction("imp.set", [ID, LEVELS.join("|"), ID]), setImportance);
   composer.callbackQuery(onAction("imp.ask", [ID, "topic|place|text|author", ID]), askDetail);
@@ -269,7 +269,7 @@ async function askTakeOver(ctx: BotContext) {
     reply_markup: new InlineKeyboard()
       .text(tr.takeOver.yes, cb("inc.takeok", id, organizationId, version, ctx.person.id))
       .row()
-      .text(tr.takeOver.no, cb("inc.takeno", ctx.person.id)),
+      .text(tr.takeOver.no, cb("inc.takeno", id, ctx.person.id)),
     ...(card !== undefined
       ? { reply_parameters: { message_id: card, allow_sending_without_reply: true } }
       : {}),
@@ -351,8 +351,9 @@ async function takeOver(ctx: BotContext) {
   });
 }
 
+/** «Отмена» of the question (`inc.takeno:<post>:<person asked>`: the post first, as every post's button). */
 async function cancelTakeOver(ctx: BotContext) {
-  if (ctx.person?.id !== Number(arg(ctx))) return popup(ctx, tr.takeOver.notYourQuestion);
+  if (ctx.person?.id !== Number(ctx.match?.[2])) return popup(ctx, tr.takeOver.notYourQuestion);
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(tr.takeOver.cancelled);
 }
@@ -877,8 +878,10 @@ export async function showOpenPosts(ctx: BotContext, organizationId: number | nu
   const { text, keyboard, total } = renderList(ctx.app, scope, "all");
   if (total === 0 || !ctx.chat) return;
   await ctx.reply(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+  // A group's list is its digest of the day; an executor's private list is not (no digest goes there,
+  // but a curator's own where there is no curators' chat).
   const { db, sla, clock } = ctx.app;
-  listedAsDigest(db, sla, ctx.chat.id, clock.now());
+  if (ctx.chat.type !== "private") listedAsDigest(db, sla, ctx.chat.id, clock.now());
 }
 
 async function list(ctx: BotContext) {
