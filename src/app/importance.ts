@@ -144,10 +144,35 @@ function sameValue(row: IncidentRow, detail: PostDetail): boolean {
 
 /**
  * The post registered at a link other than this one: a link is one post's (the duplicate key is
- * unique), so it cannot become this one's.
+ * unique), so it cannot become this one's. A post closed as registered by mistake, deleted or a
+ * duplicate does not hold its link: the repost registered by monitoring software and closed as a
+ * duplicate of this one gives its link up to it (see freeLink).
  */
 export function linkTakenBy(db: Tx, incidentId: number, linkKey: string): number | undefined {
-  return incidentsAtLink(db, linkKey).find((row) => row.id !== incidentId)?.id;
+  return incidentsAtLink(db, linkKey).find((row) => row.id !== incidentId && row.closedReason !== "void")?.id;
+}
+
+/**
+ * A post closed as void at the link this one takes keeps its link for «История» and the cards, but
+ * its duplicate key moves aside (`<key>~<its number>`, which no link lookup matches), with an audit
+ * event on it naming the post that took the link.
+ */
+function freeLink(tx: Tx, linkKey: string, takenBy: number, actorId: number, now: Date): void {
+  const holder = tx.select().from(incidents).where(eq(incidents.linkKey, linkKey)).get();
+  if (!holder || holder.id === takenBy) return;
+  tx.update(incidents)
+    .set({ linkKey: `${linkKey}~${holder.id}` })
+    .where(eq(incidents.id, holder.id))
+    .run();
+  audit(tx, now, {
+    actorId,
+    entity: "incident",
+    entityId: holder.id,
+    action: "linkGivenUp",
+    fromState: holder.state,
+    toState: holder.state,
+    details: { to: takenBy },
+  });
 }
 
 /** The columns of a link checked already: its address, duplicate key and network. */
@@ -179,6 +204,7 @@ export function staleFor(tx: Tx, incident: Incident, action: string, seen: numbe
 /** Writes the change with its audit event; the sweep re-plans the reminders (a significant post is pinged at night too). */
 function writeDetail(tx: Tx, before: Incident, detail: PostDetail, actorId: number, now: Date): Incident {
   const columns = columnOf(detail);
+  if (columns.linkKey !== undefined) freeLink(tx, columns.linkKey, before.id, actorId, now);
   tx.update(incidents)
     .set({ ...columns, version: before.row.version + 1, updatedAt: now, nextActionAt: now })
     .where(eq(incidents.id, before.id))

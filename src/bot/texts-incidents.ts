@@ -536,6 +536,8 @@ export const tr = {
     setPostedAt: (to: string | undefined) => `дата поста: ${to ?? "—"}`,
     setLink: (from: string | undefined, to: string | undefined) =>
       `ссылка изменена: ${from ?? "—"} → ${to ?? "—"}`,
+    linkGivenUp: (to: unknown) =>
+      `ссылка передана сообщению № ${typeof to === "number" ? to : "—"} (этот пост закрыт без ответа)`,
     qualityMark: (mark: unknown) => `оценка качества ответа: ${typeof mark === "number" ? mark : "—"}`,
     curatorPosts: "«Размещу лично»: согласованный ответ размещает куратор",
     curatorGaveUp: "«Размещу лично» отменено: согласованный ответ размещает исполнитель",

@@ -6,7 +6,13 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { publishAnswer } from "../../src/app/answers.js";
-import { acceptIncident, loadIncident, returnIncident, routeIncident } from "../../src/app/incidents.js";
+import {
+  acceptIncident,
+  closeUnanswered,
+  loadIncident,
+  returnIncident,
+  routeIncident,
+} from "../../src/app/incidents.js";
 import { findPerson, markBlocked } from "../../src/app/people.js";
 import { auditEvents, roleGrants } from "../../src/db/schema.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
@@ -679,6 +685,31 @@ describe("the post's link (deleted by its author and posted again, or registered
     await curator.send("/new");
     await curator.send(OLD);
     expect(curator.lastText()).toMatch(/^Пришлите текст сообщения/);
+  });
+
+  it("the repost closed as a duplicate gives its link up: № 1 takes it, and each post's «История» says so", async () => {
+    const id = await register(30);
+    const repost = await register(31);
+    const olga = findPerson(h.db, OFFICE.curator);
+    if (!olga) throw new Error("no curator");
+    closeUnanswered(h.db, {
+      incidentId: repost,
+      actor: olga,
+      now: h.clock.now(),
+      reason: "void",
+      duplicate: true,
+    });
+    await openMenu(curator, id);
+    await curator.press("Ссылка на пост", curatorsChat());
+    await curator.send(NEW, curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(`Сообщение № 1: новая ссылка на пост — ${NEW}`);
+    expect(loadIncident(h.db, id)?.row.link).toBe(NEW);
+    await curator.send(`/find ${NEW}`);
+    expect(curator.lastText()).toMatch(new RegExp(`^Сообщение № 1 · ВКонтакте\n${NEW}\n`));
+    await pressData(curator, `inc.hist:${repost}`);
+    expect(curator.lastText()).toMatch(
+      /— Ольга — ссылка передана сообщению № 1 \(этот пост закрыт без ответа\)$/m,
+    );
   });
 
   it("the heads told of a significant post hear its new link quietly, with «Открыть № 1»", async () => {

@@ -663,6 +663,8 @@ function describeAction(
       return tr.action.setAuthor(text(details.to));
     case "setLink":
       return tr.action.setLink(text(details.from), text(details.to));
+    case "linkGivenUp":
+      return tr.action.linkGivenUp(details.to);
     case "setPostedAt": {
       const to = text(details.to);
       return tr.action.setPostedAt(to && formatDeadline(new Date(to), timezone));
