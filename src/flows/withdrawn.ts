@@ -99,7 +99,7 @@ export async function tellTakenFrom(
     const text = tr.withdrawn.notRoutedAnew(before.id);
     await Promise.all(
       recipients(deps, part, part.acceptedBy).map((chatId) =>
-        sendLong(deps, api, chatId, text, undefined, { quiet: true }),
+        sendLong(deps, api, chatId, text, undefined, { quiet: true, once: `anew-without:${part.id}` }),
       ),
     );
   }

@@ -12,7 +12,15 @@ import type { Person } from "../../src/domain/access.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
-import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
+import { updates } from "../support/updates.js";
+import {
+  diedAfter,
+  OFFICE,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+  showCards,
+} from "../support/workflow.js";
 
 /** Tuesday 24.11.2026 10:00 in Yekaterinburg: the draft is due at 16:00 (p.9). */
 const TUESDAY_10 = "2026-11-24T05:00:00Z";
@@ -81,6 +89,16 @@ describe("«Взять себе»: a colleague takes over a post another holds",
 
     await petr.press("История");
     expect(petr.lastText()).toMatch(/24\.11\.2026 10:00 — Пётр — передано: Иван → Пётр$/m);
+  });
+
+  it("handled again after a crash once its notices went out, the former holder is told once", async () => {
+    await office();
+    await petr.press("Взять себе");
+    const { message, callbackData } = h.fake.findButton(PETR, "Да, взять себе");
+    const update = await h.deliver(updates.callback(petr.tg, message, callbackData));
+    diedAfter(h, update, "the notices");
+    await h.bot.handleUpdate(update);
+    expect(h.texts(OFFICE.executor).filter((text) => text.includes("передано: Иван → Пётр"))).toHaveLength(1);
   });
 
   it("the holder pressing it in the work chat is told the post is his; «Отмена» leaves it as it was", async () => {

@@ -345,7 +345,10 @@ async function takeOver(ctx: BotContext) {
         const chatId = from !== undefined ? telegramIdOf(db, from) : undefined;
         if (chatId === undefined || isBlocked(db, chatId)) return;
         const text = tr.takeOver.toFormer(...handedOver, draftPassed);
-        await sendLong(cardDeps(ctx.app, ctx.api), ctx.api, chatId, text, undefined, { quiet: true });
+        await sendLong(cardDeps(ctx.app, ctx.api), ctx.api, chatId, text, undefined, {
+          quiet: true,
+          once: `take-over:${result.incident.id}`,
+        });
       },
     );
   });
