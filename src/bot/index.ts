@@ -114,9 +114,10 @@ export interface BotOptions {
  * was closed; 33: a dialogue's notices (rework, return, link, a curator's claim given up, a post's
  * detail told to the heads, a draft sent for approval) reach each chat once however often its step is handled;
  * 34: the intake's repeat offers find a recent post with the same text, offered to close as its duplicate;
- * 35: a draft dialogue begun before a colleague took the post over («Взять себе») is not sent.
+ * 35: a draft dialogue begun before a colleague took the post over («Взять себе») is not sent; 36: nor
+ * is a co-executor's part dialogue.
  */
-const CONVERSATIONS_VERSION = 35;
+const CONVERSATIONS_VERSION = 36;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -5,9 +5,17 @@
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { type Incident, loadIncident, returnIncident, routedInOrder, sendPart } from "../app/incidents.js";
+import {
+  type Incident,
+  loadIncident,
+  returnIncident,
+  routedInOrder,
+  sendPart,
+  takenOverFrom,
+} from "../app/incidents.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments, recordPartAttachments } from "../app/part-attachments.js";
+import { loadPerson } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { partButtons } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
@@ -26,7 +34,7 @@ import { t } from "../bot/texts.js";
 import { ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Attachment } from "../db/schema.js";
-import type { Person } from "../domain/access.js";
+import { displayName, type Person } from "../domain/access.js";
 import {
   actionRules,
   activeAssignments,
@@ -493,6 +501,8 @@ export function partFlow(deps: AppDeps) {
   ): Promise<void> {
     aboutPost(conversation, incidentId);
     const rules = actionRules(deps.sla.regulation);
+    // A colleague who takes the part over («Взять себе») while this dialogue is open takes it on.
+    const begunAt = new Date(await conversation.external(() => deps.clock.now().getTime()));
     const lead = await conversation.external(() => {
       const incident = loadIncident(deps.db, incidentId);
       return (incident && leadAssignment(incident)?.organizationName) ?? "";
@@ -512,6 +522,8 @@ export function partFlow(deps: AppDeps) {
     const done = await conversation.external(async (outer) => {
       if (!outer.person) return false;
       const now = deps.clock.now();
+      const taker = takenOverFromMe(deps, incidentId, organizationId, outer.person, begunAt);
+      if (taker !== undefined) return taker;
       const result = sendPart(deps.db, {
         incidentId,
         organizationId,
@@ -571,8 +583,27 @@ export function partFlow(deps: AppDeps) {
       return true;
     });
     const sent = forApproval ? tr.part.doneForApproval(incidentId) : tr.part.done(incidentId);
-    await ctx.reply(done ? sent : tr.part.failed(incidentId));
+    if (typeof done === "string") await ctx.reply(ta.part.takenOver(incidentId, done));
+    else await ctx.reply(done ? sent : tr.part.failed(incidentId));
   };
+}
+
+/** The colleague (by name) who took this person's part over since the dialogue began, if one did. */
+function takenOverFromMe(
+  deps: AppDeps,
+  incidentId: number,
+  organizationId: number | undefined,
+  person: Person,
+  since: Date,
+): string | undefined {
+  const incident = loadIncident(deps.db, incidentId);
+  const part =
+    organizationId ??
+    (incident && assignmentsOf(incident, person).find((a) => a.role === "coexecutor"))?.organizationId;
+  if (part === undefined) return undefined;
+  const taker = takenOverFrom(deps.db, { incidentId, organizationId: part, personId: person.id, since });
+  const colleague = taker !== undefined ? loadPerson(deps.db, taker) : undefined;
+  return colleague ? displayName(colleague) : undefined;
 }
 
 /**

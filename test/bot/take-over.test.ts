@@ -206,6 +206,34 @@ describe("«Взять себе»: a colleague takes over a post another holds",
     );
   });
 
+  it("a co-executor's part dialogue the former holder left open is not sent once a colleague took the part over", async () => {
+    h = await Harness.start({ now: TUESDAY_10 });
+    const { health } = seedOffice(h);
+    petr = h.seedPerson(PETR, "Пётр", [], [health]);
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    h.seedPerson(3003, "Мария", [], [education]);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const ivanPerson = findPerson(h.db, OFFICE.executor) as Person;
+    ivan = h.user(OFFICE.executor, "Иван");
+    const id = seedRegistered(h);
+    const now = h.clock.now();
+    routeIncident(h.db, { incidentId: id, leadId: education, coexecutorIds: [health], actor: curator, now });
+    acceptIncident(h.db, { incidentId: id, actor: ivanPerson, now, organizationId: health });
+    await showCards(h, id);
+
+    await ivan.press("Отправить информацию");
+    h.clock.set("2026-11-24T05:10:00Z");
+    await petrTakesOver();
+    await ivan.send("В поликлинике № 2 открыта запись к терапевту.");
+    expect(ivan.lastText()).toBe(
+      `Не отправлено: информацию соисполнителя по сообщению № ${id} теперь готовит коллега — Пётр. ` +
+        "Если ваш текст нужен, перешлите его коллеге.",
+    );
+    expect(h.texts(OFFICE.curatorsChat).some((text) => text.includes("открыта запись к терапевту"))).toBe(
+      false,
+    );
+  });
+
   it("the report charges a step due after the hand-over to the colleague, not to the former holder", async () => {
     const id = await office();
     h.clock.set("2026-11-24T06:00:00Z"); // 11:00, the draft due at 16:00
