@@ -189,7 +189,11 @@ export const tr = {
     notYourQuestion: "Этот вопрос задан другому сотруднику.",
     changed: (id: number) =>
       `Пока вы подтверждали, сообщение № ${id} изменилось, поэтому ничего не сделано. Посмотрите карточку и нажмите «Взять себе» ещё раз, если нужно.`,
-    done: (id: number) => `Сообщение № ${id} теперь ваше.`,
+    /** `part`: a co-executor's part (by its organization) was taken, not the post. */
+    done: (id: number, part?: string) =>
+      part
+        ? `Информация соисполнителя (${part}) по сообщению № ${id} теперь ваша.`
+        : `Сообщение № ${id} теперь ваше.`,
     /** The question, once answered: what was done; `draftPassed`, with the former holder's saved draft. */
     handedOver: (id: number, from: string, to: string, part: string | undefined, draftPassed: boolean) =>
       `Сообщение № ${id}${part ? ` (информация соисполнителя: ${part})` : ""} передано: ${from} → ${to}.` +

@@ -334,7 +334,7 @@ async function takeOver(ctx: BotContext) {
   const draftPassed = event.draftPassed === true;
   const handedOver = [result.incident.id, name(from), name(to), part && partName(part)] as const;
   afterTurn(ctx, "takeOver", async () => {
-    await ctx.answerCallbackQuery({ text: tr.takeOver.done(result.incident.id) });
+    await ctx.answerCallbackQuery({ text: tr.takeOver.done(result.incident.id, part && partName(part)) });
     await announceEach(
       ctx.log,
       "takeOver",
