@@ -43,6 +43,24 @@ async function office(): Promise<number> {
   return seedIncidentInWork(h, health);
 }
 
+/** Минобр leads post № 1, Минздрав (Иван and Пётр) its co-executor; Иван has taken the part. */
+async function partOffice(): Promise<number> {
+  h = await Harness.start({ now: TUESDAY_10 });
+  const { health } = seedOffice(h);
+  petr = h.seedPerson(PETR, "Пётр", [], [health]);
+  const education = h.seedOrganization("Министерство образования", "Минобр");
+  h.seedPerson(3003, "Мария", [], [education]);
+  const curator = findPerson(h.db, OFFICE.curator) as Person;
+  const ivanPerson = findPerson(h.db, OFFICE.executor) as Person;
+  ivan = h.user(OFFICE.executor, "Иван");
+  const id = seedRegistered(h);
+  const now = h.clock.now();
+  routeIncident(h.db, { incidentId: id, leadId: education, coexecutorIds: [health], actor: curator, now });
+  acceptIncident(h.db, { incidentId: id, actor: ivanPerson, now, organizationId: health });
+  await showCards(h, id);
+  return id;
+}
+
 const healthChat = () => h.group(OFFICE.healthChat, "Минздрав: обращения");
 const labels = (chatId: number) => h.fake.buttons(chatId).map((b) => b.label);
 const reminders = (chatId: number) => h.texts(chatId).filter((text) => text.startsWith("⏰"));
@@ -176,18 +194,7 @@ describe("«Взять себе»: a colleague takes over a post another holds",
   });
 
   it("a co-executor's part: the colleague takes it over, and its card and «История» say whose part it is", async () => {
-    h = await Harness.start({ now: TUESDAY_10 });
-    const { health } = seedOffice(h);
-    petr = h.seedPerson(PETR, "Пётр", [], [health]);
-    const education = h.seedOrganization("Министерство образования", "Минобр");
-    h.seedPerson(3003, "Мария", [], [education]);
-    const curator = findPerson(h.db, OFFICE.curator) as Person;
-    const ivanPerson = findPerson(h.db, OFFICE.executor) as Person;
-    const id = seedRegistered(h);
-    const now = h.clock.now();
-    routeIncident(h.db, { incidentId: id, leadId: education, coexecutorIds: [health], actor: curator, now });
-    acceptIncident(h.db, { incidentId: id, actor: ivanPerson, now, organizationId: health });
-    await showCards(h, id);
+    const id = await partOffice();
 
     await petr.press("Взять себе");
     expect(petr.lastText()).toBe(
@@ -209,19 +216,7 @@ describe("«Взять себе»: a colleague takes over a post another holds",
   });
 
   it("a co-executor's part dialogue the former holder left open is not sent once a colleague took the part over", async () => {
-    h = await Harness.start({ now: TUESDAY_10 });
-    const { health } = seedOffice(h);
-    petr = h.seedPerson(PETR, "Пётр", [], [health]);
-    const education = h.seedOrganization("Министерство образования", "Минобр");
-    h.seedPerson(3003, "Мария", [], [education]);
-    const curator = findPerson(h.db, OFFICE.curator) as Person;
-    const ivanPerson = findPerson(h.db, OFFICE.executor) as Person;
-    ivan = h.user(OFFICE.executor, "Иван");
-    const id = seedRegistered(h);
-    const now = h.clock.now();
-    routeIncident(h.db, { incidentId: id, leadId: education, coexecutorIds: [health], actor: curator, now });
-    acceptIncident(h.db, { incidentId: id, actor: ivanPerson, now, organizationId: health });
-    await showCards(h, id);
+    const id = await partOffice();
 
     await ivan.press("Отправить информацию");
     h.clock.set("2026-11-24T05:10:00Z");
