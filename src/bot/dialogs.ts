@@ -68,7 +68,7 @@ export async function openDialog(ctx: BotContext, name: string, ...args: unknown
   const key = `${ctx.chatId ?? ""}:${ctx.from?.id ?? ""}`;
   const button = `${name}|${ctx.callbackQuery?.data ?? ""}`;
   const last = openedBy.get(key);
-  const now = Date.now();
+  const now = ctx.app.clock.now().getTime();
   if (
     ctx.callbackQuery &&
     last?.button === button &&
