@@ -1,14 +1,17 @@
 /**
  * A month of an office run by monkeys: where the fuzz (fuzz.test.ts) forges what nobody was shown,
  * here curators, executors and a head press only buttons the bot showed them — new or stale — and
- * type what its questions ask for, or not: answers, links, reasons, photos, commands, nonsense. The
- * clock moves on and the timed jobs run as in production. Whatever they do, nothing may crash, every
- * press gets one answer, every private message a reply, and every change to a post leaves an audit
- * event; and the posts do move: some are answered.
+ * type what its questions ask for, or not: answers, links, reasons, photos, commands, nonsense; they
+ * correct what they sent, curators forward a channel's posts (albums too), and an admin takes an
+ * executor out of his organization and invites him back. The clock moves on and the timed jobs run
+ * as in production. Whatever they do, nothing may crash, every press gets one answer, every private
+ * message a reply, and every change to a post leaves an audit event of someone with the right to
+ * make it; and the posts do move: some are answered.
  */
 import { appendFileSync } from "node:fs";
 import type { Chat, User } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findPerson } from "../../src/app/people.js";
 import { t } from "../../src/bot/texts.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
 import { remindUnpostedClaims } from "../../src/jobs/curator-posting.js";
@@ -19,7 +22,16 @@ import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
 import type { ApiCall } from "../support/fake-bot-api.js";
 import { recordErrors, rng } from "../support/seeded.js";
-import { type FileRef, groupChat, type NewUpdate, privateChat, tgUser, updates } from "../support/updates.js";
+import {
+  channelChat,
+  type FileRef,
+  groupChat,
+  type NewUpdate,
+  privateChat,
+  tgUser,
+  unixNow,
+  updates,
+} from "../support/updates.js";
 import { OFFICE, seedDraft, seedIncidentInWork, seedOffice } from "../support/workflow.js";
 
 /** 1 200 by default (in each office); MONKEY_STEPS=… to run more or fewer. */
@@ -34,12 +46,18 @@ function trace(line: string): void {
 }
 
 const EDUCATION = { chat: -300, executor: 3002 } as const;
+/** Not a monkey: comes by now and then to take an executor out of his organization or invite him back. */
+const ADMIN = tgUser(1001, "Анна");
+/** The city's news channel, whose posts the curators forward, with photos as an album or not. */
+const NEWS = channelChat(-1001500, "Новости города", "city_news");
 
 interface Monkey {
   tg: User;
   /** The chats the person is in: the private chat first. */
   chats: Chat[];
   curator: boolean;
+  /** An executor's organization: the one the admin takes him out of and invites him back to. */
+  organization?: string;
 }
 
 /** What people type: answers to the bot's questions, and what they type instead. */
@@ -65,6 +83,9 @@ function typed(random: () => number, posts: number): string {
     "отмена",
     "/cancel",
     "/list",
+    `/find ${n}`,
+    "/find мусор",
+    `/find https://vk.com/${post}`,
     "/start",
     "/help",
     "/report",
@@ -104,12 +125,46 @@ function linkAskedIn(question: string | undefined): string | undefined {
   return post && `${post.link}?reply=${id}01`;
 }
 
+/**
+ * Post № n of the news channel forwarded: its text alone, or with one to three photos, an album of
+ * several (one message each, its own number in the channel) with the text in any one caption.
+ */
+function forwardedPost(chat: Chat, from: User, n: number, text: string, random: () => number): NewUpdate[] {
+  const origin = { type: "channel", chat: NEWS, date: unixNow() - 3600 } as const;
+  const photos = random() < 0.5 ? 1 + Math.floor(random() * 3) : 0;
+  if (photos === 0) return [updates.forwarded(chat, from, text, { ...origin, message_id: n * 10 })];
+  const captioned = Math.floor(random() * photos);
+  const album = photos > 1 ? `album-${n}` : undefined;
+  return Array.from({ length: photos }, (_, k) => {
+    const forward_origin = { ...origin, message_id: n * 10 + k };
+    return updates.photo(chat, from, file, k === captioned ? text : undefined, album, { forward_origin });
+  });
+}
+
 /** The tables a change of a post touches, as one string, to see whether a step changed one. */
 function postsState(h: Harness): string {
   const { sqlite } = h.database;
   return ["incidents", "assignments", "drafts", "publications"]
     .map((table) => JSON.stringify(sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all()))
     .join("\n");
+}
+
+/**
+ * Changes to posts since audit event `after` made by someone who may not make them now: neither a
+ * curator nor an admin, nor in an organization the post was routed to (an executor taken out of his).
+ */
+function actedWithoutRight(h: Harness, after: number): string[] {
+  const rows = h.database.sqlite
+    .prepare(
+      `SELECT e.action, e.entity_id AS id, p.first_name AS name FROM audit_events e
+       JOIN people p ON p.id = e.actor_id
+       WHERE e.id > ? AND e.entity = 'incident'
+         AND NOT EXISTS (SELECT 1 FROM role_grants r WHERE r.person_id = p.id AND r.role IN ('curator', 'admin'))
+         AND NOT EXISTS (SELECT 1 FROM memberships m JOIN assignments a ON a.organization_id = m.organization_id
+                         WHERE m.person_id = p.id AND a.incident_id = CAST(e.entity_id AS INTEGER))`,
+    )
+    .all(after) as { action: string; id: string; name: string }[];
+  return rows.map((row) => `${row.name} made «${row.action}» on № ${row.id} without the right`);
 }
 
 function lastAuditId(h: Harness): number {
@@ -153,6 +208,7 @@ async function openOffice(regulation: "orenburg" | "georgievsk"): Promise<void> 
   const education = h.seedOrganization("Министерство образования", "Минобр");
   h.seedChat(h.group(EDUCATION.chat, "Минобр: обращения"), education);
   h.seedPerson(EDUCATION.executor, "Пётр", [], [education]);
+  h.seedPerson(ADMIN.id, ADMIN.first_name, ["admin"]);
   // The day starts with work on the desks: posts in work at the health ministry, some with a draft
   // waiting for the curators, one approved; the rest come in through the curators' chat.
   for (let n = 1; n <= 6; n++) {
@@ -160,16 +216,22 @@ async function openOffice(regulation: "orenburg" | "georgievsk"): Promise<void> 
     if (n > 2) await seedDraft(h, id, { approve: n === 6 });
   }
   const curators = groupChat(OFFICE.curatorsChat, "Кураторы");
-  const person = (id: number, name: string, groups: Chat[], curator = false): Monkey => {
+  const person = (
+    id: number,
+    name: string,
+    groups: Chat[],
+    curator = false,
+    organization?: string,
+  ): Monkey => {
     const tg = tgUser(id, name);
-    return { tg, chats: [privateChat(tg), ...groups], curator };
+    return { tg, chats: [privateChat(tg), ...groups], curator, ...(organization ? { organization } : {}) };
   };
   // The head comes by now and then; curators and executors work all day.
   people = [
     person(OFFICE.curator, "Ольга", [curators], true),
     person(OFFICE.curator2, "Светлана", [curators], true),
-    person(OFFICE.executor, "Иван", [groupChat(OFFICE.healthChat, "Минздрав: обращения")]),
-    person(EDUCATION.executor, "Пётр", [groupChat(EDUCATION.chat, "Минобр: обращения")]),
+    person(OFFICE.executor, "Иван", [groupChat(OFFICE.healthChat, "Минздрав: обращения")], false, "Минздрав"),
+    person(EDUCATION.executor, "Пётр", [groupChat(EDUCATION.chat, "Минобр: обращения")], false, "Минобр"),
     person(OFFICE.head, "Глава", []),
   ];
   people.splice(0, 0, ...people.slice(0, 4));
@@ -204,6 +266,63 @@ describe.each(["orenburg", "georgievsk"] as const)(
       let posts = 0;
       let previous: Monkey | undefined;
       let presses = 0;
+      /** Delivers what a person sent (an album's items one after another) and notes what went wrong. */
+      const act = async (where: string, batch: NewUpdate[]): Promise<void> => {
+        const before = postsState(h);
+        const audited = lastAuditId(h);
+        const mark = h.fake.calls.length;
+        for (const update of batch) {
+          try {
+            await h.deliver(update);
+          } catch (error) {
+            problems.push(`${where} threw ${String(error)}`);
+            return;
+          }
+        }
+        const found = problemsOf(where, batch[0] as NewUpdate, h.fake.calls.slice(mark));
+        problems.push(...found);
+        if (found.length > 0)
+          for (const c of h.fake.calls.slice(Math.max(0, mark - 12)))
+            trace(`  ${c.method} ${JSON.stringify(c.params).slice(0, 300)}`);
+        if (postsState(h) !== before && lastAuditId(h) === audited)
+          problems.push(`${where}: a post changed without an audit event`);
+        problems.push(...actedWithoutRight(h, audited).map((problem) => `${where}: ${problem}`));
+      };
+      const executors = people.filter((p) => p.organization !== undefined);
+      const isMember = (executor: Monkey) =>
+        (findPerson(h.db, executor.tg.id)?.organizationIds.length ?? 0) > 0;
+      /** The admin presses the newest button so labelled in his chat. */
+      const adminPresses = async (where: string, label: RegExp): Promise<void> => {
+        const button = h.fake.buttons(ADMIN.id).find((b) => b.callbackData && label.test(b.label));
+        if (!button) return void problems.push(`${where}: no button ${label}`);
+        trace(`${where} press ${button.label}`);
+        const press = updates.callback(ADMIN, button.message, button.callbackData as string);
+        await act(where, [press]);
+      };
+      /**
+       * The admin takes an executor out of his organization (/people, as the admin's tests do), or
+       * invites him back (/invite), and he follows the link: his posts go on without him, or with him.
+       */
+      const adminVisits = async (i: number, executor: Monkey): Promise<void> => {
+        const where = `#${i} ${ADMIN.first_name}`;
+        trace(`${where} ${isMember(executor) ? "takes out" : "invites back"} ${executor.tg.first_name}`);
+        if (isMember(executor)) {
+          await act(where, [updates.text(privateChat(ADMIN), ADMIN, "/people")]);
+          await adminPresses(where, new RegExp(`^\\d+\\. ${executor.tg.first_name}`));
+          await adminPresses(where, /^Исключить из/);
+          await adminPresses(where, /^Да, исключить/);
+          return;
+        }
+        await act(where, [updates.text(privateChat(ADMIN), ADMIN, "/invite")]);
+        await adminPresses(where, /^Исполнитель$/);
+        await adminPresses(where, new RegExp(`^${executor.organization} `));
+        const token = /start=(\S+)/.exec(h.lastText(ADMIN.id))?.[1];
+        if (!token) return void problems.push(`${where}: no invite link`);
+        const [chat] = executor.chats as [Chat];
+        await act(`${where} → ${executor.tg.first_name}`, [
+          updates.text(chat, executor.tg, `/start ${token}`),
+        ]);
+      };
       for (let i = 0; i < STEPS && problems.length === 0; i++) {
         const roll = random();
         if (roll < 0.06) {
@@ -221,6 +340,12 @@ describe.each(["orenburg", "georgievsk"] as const)(
             problems.push(`#${i}: a job apologized`);
           continue;
         }
+        // Now and then an executor leaves his organization; one gone is soon invited back.
+        const out = executors.filter((e) => !isMember(e));
+        if (roll < 0.0615 || (roll < 0.07 && out.length > 0)) {
+          await adminVisits(i, roll < 0.0615 ? pick(executors) : pick(out));
+          continue;
+        }
         // People work in streaks: a dialogue begun is mostly gone on with by the same person.
         const monkey =
           roll < 0.1
@@ -232,13 +357,19 @@ describe.each(["orenburg", "georgievsk"] as const)(
         const buttonsIn = (chat: Chat) => h.fake.buttons(chat.id).filter((b) => b.callbackData !== undefined);
         const withButtons = monkey.chats.filter((c) => buttonsIn(c).length > 0);
         const pressing = roll >= 0.1 && withButtons.length > 0 && random() < 0.7;
-        const chat = roll < 0.1 ? (monkey.chats[1] as Chat) : pick(pressing ? withButtons : monkey.chats);
-        let update: NewUpdate;
+        let chat = roll < 0.1 ? (monkey.chats[1] as Chat) : pick(pressing ? withButtons : monkey.chats);
+        let batch: NewUpdate[];
+        let said: string | undefined;
         if (roll < 0.1 && posts < 40) {
-          // A curator pastes a new post from the monitoring into the curators' chat.
+          // A curator pastes a new post from the monitoring into the curators' chat, or forwards one
+          // of the news channel's there or to the bot.
           posts += 1;
-          const text = `https://vk.com/wall-100_${posts}\nЖалоба ${posts}: во дворе не вывозят мусор, дети ходят по дороге.`;
-          update = updates.text(chat, monkey.tg, text);
+          const complaint = `Жалоба ${posts}: во дворе не вывозят мусор, дети ходят по дороге.`;
+          if (random() < 0.3) {
+            chat = pick(monkey.chats.slice(0, 2));
+            batch = forwardedPost(chat, monkey.tg, posts, complaint, random);
+            said = `forwards ${batch.length > 1 ? `an album of ${batch.length}` : "a post"}`;
+          } else batch = [updates.text(chat, monkey.tg, `https://vk.com/wall-100_${posts}\n${complaint}`)];
         } else if (pressing) {
           // Mostly what was just shown; now and then a stale button further up.
           const shown = buttonsIn(chat);
@@ -248,41 +379,38 @@ describe.each(["orenburg", "georgievsk"] as const)(
           const which = random();
           const button = weighted(random, which < 0.5 ? last : which < 0.85 ? fresh : shown);
           const press = updates.callback(monkey.tg, button.message, button.callbackData as string);
-          update = { callback_query: { ...press.callback_query, id: `monkey-${i}` } };
+          batch = [{ callback_query: { ...press.callback_query, id: `monkey-${i}` } }];
           presses += 1;
           trace(`${i} ${monkey.tg.first_name} ${chat.id} press ${button.label}`);
         } else if (random() < 0.15) {
-          update = updates.photo(chat, monkey.tg, file, random() < 0.5 ? "Фото с места" : undefined);
+          batch = [updates.photo(chat, monkey.tg, file, random() < 0.5 ? "Фото с места" : undefined)];
         } else {
+          // Now and then a person corrects what he sent before.
+          const mine =
+            random() < 0.1
+              ? h.fake
+                  .messages(chat.id, { includeUsers: true })
+                  .findLast((m) => !m.from_bot && m.message.from?.id === monkey.tg.id && m.text !== undefined)
+              : undefined;
           const last = h.fake.lastMessage(chat.id);
           const text = (random() < 0.5 && linkAskedIn(last?.text)) || typed(random, posts);
-          // In a group, an answer is often a reply to the bot's question.
-          update =
-            chat.type !== "private" && last && random() < 0.5
-              ? updates.replyTo(chat, monkey.tg, text, last)
-              : updates.text(chat, monkey.tg, text);
+          if (mine) {
+            batch = [updates.edited(mine.message, text)];
+            said = `edits ${mine.message_id} to ${text.slice(0, 40)}`;
+          } else {
+            // In a group, an answer is often a reply to the bot's question.
+            const reply = chat.type !== "private" && last && random() < 0.5;
+            batch = [
+              reply ? updates.replyTo(chat, monkey.tg, text, last) : updates.text(chat, monkey.tg, text),
+            ];
+          }
         }
-        if (!update.callback_query)
+        const [first] = batch as [NewUpdate];
+        if (!first.callback_query)
           trace(
-            `${i} ${monkey.tg.first_name} ${chat.id} says ${(update.message?.text ?? "(photo)").slice(0, 40)}`,
+            `${i} ${monkey.tg.first_name} ${chat.id} ${said ?? `says ${(first.message?.text ?? "(photo)").slice(0, 40)}`}`,
           );
-        const before = postsState(h);
-        const audited = lastAuditId(h);
-        const mark = h.fake.calls.length;
-        const where = `#${i} ${monkey.tg.first_name} in ${chat.id}`;
-        try {
-          await h.deliver(update);
-        } catch (error) {
-          problems.push(`${where} threw ${String(error)}`);
-          continue;
-        }
-        const found = problemsOf(where, update, h.fake.calls.slice(mark));
-        problems.push(...found);
-        if (found.length > 0)
-          for (const c of h.fake.calls.slice(Math.max(0, mark - 12)))
-            trace(`  ${c.method} ${JSON.stringify(c.params).slice(0, 300)}`);
-        if (postsState(h) !== before && lastAuditId(h) === audited)
-          problems.push(`${where}: a post changed without an audit event`);
+        await act(`#${i} ${monkey.tg.first_name} in ${chat.id}`, batch);
       }
 
       expect(problems.slice(0, 10), REPLAY).toEqual([]);
