@@ -803,6 +803,22 @@ describe("an interrupted draft", () => {
     expect(executor.lastText()).not.toMatch(/Продолжить черновик|вложение/);
   });
 
+  /** The curators' final draft begun from the answer's earlier one: what changed since it. */
+  const finalSinceEarlier = (id: number) =>
+    [
+      `Проект окончательного ответа по сообщению № ${id} (исполнитель: Иван, Министерство здравоохранения)`,
+      "Промежуточный ответ размещён 24.11.2026 10:00: https://vk.com/wall-1_1?reply=2",
+      "",
+      "За основу взят прежний проект ответа от 24.11.2026 10:00.",
+      "Изменено в тексте:",
+      "Было: «…вывезут до пятницы.»",
+      "Стало: «…вывезут до пятницы. Ремонт кровли закончен 02.12.2026.»",
+      "",
+      "Текст окончательного ответа:",
+      "",
+      FINAL,
+    ].join("\n");
+
   it("the final answer begun from the answer returned before the interim one: no rework comment, and the curators see what changed since it", async () => {
     const id = await answerReturnedThenInterimPosted();
     const before = executor.texts().length;
@@ -816,21 +832,7 @@ describe("an interrupted draft", () => {
     await executor.send(FINAL);
     await executor.press("Отправить на согласование");
 
-    expect(curatorsDraft().at(-1)?.text).toBe(
-      [
-        `Проект окончательного ответа по сообщению № ${id} (исполнитель: Иван, Министерство здравоохранения)`,
-        "Промежуточный ответ размещён 24.11.2026 10:00: https://vk.com/wall-1_1?reply=2",
-        "",
-        "За основу взят прежний проект ответа от 24.11.2026 10:00.",
-        "Изменено в тексте:",
-        "Было: «…вывезут до пятницы.»",
-        "Стало: «…вывезут до пятницы. Ремонт кровли закончен 02.12.2026.»",
-        "",
-        "Текст окончательного ответа:",
-        "",
-        FINAL,
-      ].join("\n"),
-    );
+    expect(curatorsDraft().at(-1)?.text).toBe(finalSinceEarlier(id));
     const [final] = latestDrafts(h.db, id, 1);
     expect([final?.kind, final?.round]).toEqual(["final", 2]);
   });
@@ -849,21 +851,7 @@ describe("an interrupted draft", () => {
     await executor.press("Готово");
     await executor.press("Отправить на согласование");
 
-    expect(curatorsDraft().at(-1)?.text).toBe(
-      [
-        `Проект окончательного ответа по сообщению № ${id} (исполнитель: Иван, Министерство здравоохранения)`,
-        "Промежуточный ответ размещён 24.11.2026 10:00: https://vk.com/wall-1_1?reply=2",
-        "",
-        "За основу взят прежний проект ответа от 24.11.2026 10:00.",
-        "Изменено в тексте:",
-        "Было: «…вывезут до пятницы.»",
-        "Стало: «…вывезут до пятницы. Ремонт кровли закончен 02.12.2026.»",
-        "",
-        "Текст окончательного ответа:",
-        "",
-        FINAL,
-      ].join("\n"),
-    );
+    expect(curatorsDraft().at(-1)?.text).toBe(finalSinceEarlier(id));
   });
 
   it("the final answer begun anew after the interim one: the curators get it as the final answer after the interim one, with no version and no changes; its own rework is then offered back with the comment", async () => {
