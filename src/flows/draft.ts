@@ -383,15 +383,13 @@ async function submit(
     const lead = leadAssignment(now);
     const taker =
       lead &&
-      takenOverFrom(deps.db, {
+      colleagueWhoTookOver(deps, {
         incidentId,
         organizationId: lead.organizationId,
         personId: person.id,
         since: begunAt,
       });
-    const takerName = taker !== undefined && loadPerson(deps.db, taker);
-    if (takerName)
-      return { ok: false, text: td.notSubmittedTakenOver(incidentId, displayName(takerName), kept) };
+    if (taker) return { ok: false, text: td.notSubmittedTakenOver(incidentId, taker, kept) };
     if (result.refusal === "forbidden") return { ok: false, text: td.notSubmittedRights(incidentId) };
     const authorId = now.row.state === "on_approval" ? now.answer?.draftAuthorId : undefined;
     const author = authorId != null && authorId !== person.id ? loadPerson(deps.db, authorId) : undefined;
@@ -976,4 +974,17 @@ async function preview(
     await pressed(input);
     return choice;
   }
+}
+
+/**
+ * The colleague, by name, who took this person's post (or part: `organizationId`'s) over with
+ * «Взять себе» since `since` — the dialogue's start — if one did: its sending is then refused.
+ */
+export function colleagueWhoTookOver(
+  deps: AppDeps,
+  input: { incidentId: number; organizationId: number; personId: number; since: Date },
+): string | undefined {
+  const taker = takenOverFrom(deps.db, input);
+  const colleague = taker !== undefined ? loadPerson(deps.db, taker) : undefined;
+  return colleague ? displayName(colleague) : undefined;
 }

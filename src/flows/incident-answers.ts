@@ -5,17 +5,9 @@
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import {
-  type Incident,
-  loadIncident,
-  returnIncident,
-  routedInOrder,
-  sendPart,
-  takenOverFrom,
-} from "../app/incidents.js";
+import { type Incident, loadIncident, returnIncident, routedInOrder, sendPart } from "../app/incidents.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments, recordPartAttachments } from "../app/part-attachments.js";
-import { loadPerson } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
 import { partButtons } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
@@ -34,7 +26,7 @@ import { t } from "../bot/texts.js";
 import { ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Attachment } from "../db/schema.js";
-import { displayName, type Person } from "../domain/access.js";
+import type { Person } from "../domain/access.js";
 import {
   actionRules,
   activeAssignments,
@@ -47,7 +39,7 @@ import { stepDeadline } from "../domain/regulation/index.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { partAfterApproval, partOnApproval, tellLeadOfPart, tellLeadOfReturn } from "./answers.js";
 import { aboutPost, askOf, type Flow, isCancel, removeButtons, staleStep, waitForAnswer } from "./ask.js";
-import { attachmentOf } from "./draft.js";
+import { attachmentOf, colleagueWhoTookOver } from "./draft.js";
 import { tellTakenFrom } from "./withdrawn.js";
 
 /** When the return step's deadline (counted from this person's receipt) has passed, it as text. */
@@ -601,9 +593,7 @@ function takenOverFromMe(
     organizationId ??
     (incident && assignmentsOf(incident, person).find((a) => a.role === "coexecutor"))?.organizationId;
   if (part === undefined) return undefined;
-  const taker = takenOverFrom(deps.db, { incidentId, organizationId: part, personId: person.id, since });
-  const colleague = taker !== undefined ? loadPerson(deps.db, taker) : undefined;
-  return colleague ? displayName(colleague) : undefined;
+  return colleagueWhoTookOver(deps, { incidentId, organizationId: part, personId: person.id, since });
 }
 
 /**
