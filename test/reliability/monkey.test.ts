@@ -40,7 +40,7 @@ const STEPS = Number(process.env.MONKEY_STEPS ?? 1_200);
 const SEED = Number(process.env.MONKEY_SEED ?? 20261207);
 const REPLAY = `replay: MONKEY_SEED=${SEED} MONKEY_STEPS=${STEPS} npx vitest run test/reliability/monkey.test.ts`;
 
-/** MONKEY_TRACE=file: what each monkey did, a line a step. */
+/** MONKEY_TRACE=file: what each monkey did, a line a step (with MONKEY_DEBUG=1, also what the bot sent). */
 function trace(line: string): void {
   if (process.env.MONKEY_TRACE) appendFileSync(process.env.MONKEY_TRACE, `${line}\n`);
 }
@@ -279,6 +279,11 @@ describe.each(["orenburg", "georgievsk"] as const)(
             return;
           }
         }
+        if (process.env.MONKEY_DEBUG)
+          for (const c of h.fake.calls.slice(mark))
+            trace(
+              `    < ${c.method} ${String(c.params.chat_id)} ${String(c.params.text ?? "").slice(0, 120)}`,
+            );
         const found = problemsOf(where, batch[0] as NewUpdate, h.fake.calls.slice(mark));
         problems.push(...found);
         if (found.length > 0)
@@ -356,8 +361,18 @@ describe.each(["orenburg", "georgievsk"] as const)(
         previous = monkey;
         const buttonsIn = (chat: Chat) => h.fake.buttons(chat.id).filter((b) => b.callbackData !== undefined);
         const withButtons = monkey.chats.filter((c) => buttonsIn(c).length > 0);
-        const pressing = roll >= 0.1 && withButtons.length > 0 && random() < 0.7;
-        let chat = roll < 0.1 ? (monkey.chats[1] as Chat) : pick(pressing ? withButtons : monkey.chats);
+        // A person the bot has just asked for a text or a link mostly sends it there.
+        const asked = monkey.chats.find((c) =>
+          /пришлите (текст|ссылку)/i.test(h.fake.lastMessage(c.id)?.text ?? ""),
+        );
+        const answering = roll >= 0.1 && asked !== undefined && random() < 0.7;
+        const pressing = !answering && roll >= 0.1 && withButtons.length > 0 && random() < 0.7;
+        let chat =
+          roll < 0.1
+            ? (monkey.chats[1] as Chat)
+            : answering
+              ? (asked as Chat)
+              : pick(pressing ? withButtons : monkey.chats);
         let batch: NewUpdate[];
         let said: string | undefined;
         if (roll < 0.1 && posts < 40) {
