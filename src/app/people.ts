@@ -285,6 +285,8 @@ export interface PersonOrganization {
 /** A person as the admin sees them: roles, organizations by name, since when they block the bot. */
 export interface PersonSummary extends Person {
   blockedAt: Date | null;
+  /** The last day of a leave, if one was set (see app/leave.ts): over once past. */
+  leaveUntil: string | null;
   organizations: PersonOrganization[];
 }
 
@@ -320,6 +322,7 @@ function summaries(db: Tx, rows: (typeof people.$inferSelect)[]): PersonSummary[
       organizationIds: own.map((o) => o.id),
       organizations: own.map(({ id, name, shortName }) => ({ id, name, shortName })),
       blockedAt: row.blockedAt,
+      leaveUntil: row.leaveUntil,
     };
   });
 }

@@ -14,6 +14,7 @@ import {
   loadIncident,
   openIncidents,
 } from "../app/incidents.js";
+import { awayChats } from "../app/leave.js";
 import { findPerson, isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
@@ -43,6 +44,7 @@ import {
   receivedAssignments,
   runningDeadlines,
 } from "../domain/incident.js";
+import { localDay } from "../domain/leave.js";
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { OneAtATime } from "../one-at-a-time.js";
@@ -53,6 +55,7 @@ import { retireRepeatQuestion } from "./repeat-questions.js";
 import { stepLabel, t } from "./texts.js";
 import { DRAFT_BUTTON } from "./texts-answers.js";
 import { tr } from "./texts-incidents.js";
+import { tp } from "./texts-people.js";
 
 /** Who looks at a card decides its buttons: the actions that audience may take now. */
 export type Audience =
@@ -654,7 +657,12 @@ const cardQueries = preparedPerConnection((db) => {
   const p = sql.placeholder;
   return {
     holder: db
-      .select({ firstName: people.firstName, lastName: people.lastName, username: people.username })
+      .select({
+        firstName: people.firstName,
+        lastName: people.lastName,
+        username: people.username,
+        leaveUntil: people.leaveUntil,
+      })
       .from(people)
       .where(eq(people.id, p("id")))
       .prepare(),
@@ -851,8 +859,16 @@ async function syncNow(
     const audience = audienceOfOld(db, incident, old.chatId, deps.sla.regulation);
     if (audience) targets.push({ chatId: old.chatId, audience });
   }
-  // Telegram gives private chats the person's (positive) id.
-  const reachable = targets.filter((target) => target.chatId < 0 || !isBlocked(db, target.chatId));
+  // Telegram gives private chats the person's (positive) id. One on leave gets no new card; a card
+  // already there is kept up to date (an edit rings nothing).
+  const today = localDay(deps.clock.now(), deps.sla.timezone);
+  const away = awayChats(db, today);
+  const shownIn = new Set(existing.map((card) => card.chatId));
+  const reachable = targets.filter(
+    (target) =>
+      target.chatId < 0 ||
+      (!isBlocked(db, target.chatId) && (!away.has(target.chatId) || shownIn.has(target.chatId))),
+  );
   const earlier = incident.row.repeatOfId ? loadIncident(db, incident.row.repeatOfId) : undefined;
   // Who holds the post, and each co-executor's part (Orenburg p.14, Georgievsk p.18).
   const holders = new Map<number, string>();
@@ -860,7 +876,7 @@ async function syncNow(
   for (const id of holderIds) {
     if (id === null || holders.has(id)) continue;
     const holder = queries.holder.get({ id });
-    if (holder) holders.set(id, displayName(holder));
+    if (holder) holders.set(id, tp.leave.named(displayName(holder), holder.leaveUntil, today));
   }
   const staffed = new Set(
     activeAssignments(incident)

@@ -22,16 +22,19 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
     { command: "list", description: "Открытые сообщения" },
     { command: "find", description: "Найти по номеру, ссылке или словам" },
     { command: "report", description: "Отчёт за месяц" },
+    { command: "leave", description: "Отпуск: не писать мне лично" },
   ],
   executor: [
     { command: "list", description: "Сообщения органа" },
     { command: "find", description: "Найти по номеру, ссылке или словам" },
+    { command: "leave", description: "Отпуск: не писать мне лично" },
   ],
   // As /help lists them for a head.
   head: [
     { command: "list", description: "Открытые сообщения" },
     { command: "find", description: "Найти по номеру, ссылке или словам" },
     { command: "report", description: "Отчёт за месяц" },
+    { command: "leave", description: "Отпуск: не писать мне лично" },
   ],
 };
 

@@ -8,6 +8,7 @@ import { currentUpdate, withinUpdate } from "../app/update-scope.js";
 import { dialogueKey, sqliteConversationStorage } from "../db/conversation-storage.js";
 import { onDisk, walSyncOf } from "../db/durability.js";
 import { dialoguePlugin } from "../flows/ask.js";
+import { leaveFlow } from "../flows/leave.js";
 import { addOrganizationFlow, renameOrganizationFlow, shortNameFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
 import { Features } from "./composer.js";
@@ -115,9 +116,9 @@ export interface BotOptions {
  * detail told to the heads, a draft sent for approval) reach each chat once however often its step is handled;
  * 34: the intake's repeat offers find a recent post with the same text, offered to close as its duplicate;
  * 35: a draft dialogue begun before a colleague took the post over («Взять себе») is not sent; 36: nor
- * is a co-executor's part dialogue.
+ * is a co-executor's part dialogue; 37: the leave dialogue («в отпуске до …», /leave and /people).
  */
-const CONVERSATIONS_VERSION = 36;
+const CONVERSATIONS_VERSION = 37;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;
@@ -263,6 +264,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   guarded.use(createConversation(addOrganizationFlow(deps), "addOrganization"));
   guarded.use(createConversation(renameOrganizationFlow(deps), "renameOrganization"));
   guarded.use(createConversation(shortNameFlow(deps), "organizationShortName"));
+  guarded.use(createConversation(leaveFlow(deps), "leave"));
 
   const intake = intakeFeature(deps);
   guarded.use(

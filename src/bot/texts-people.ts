@@ -3,6 +3,7 @@
 import type { HeldIncidents, PersonOrganization } from "../app/people.js";
 import { HEAD_PURPOSES, type HeadPurpose, type PersonRole } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
+import { formatDay, onLeave } from "../domain/leave.js";
 import type { Regulation } from "../domain/regulation/index.js";
 import { numbers, plural, ROLE_NAMES, t } from "./texts.js";
 
@@ -97,7 +98,51 @@ const received = (purpose: HeadPurpose, organization: string | null, reg: Regula
 const receives = (purposes: HeadPurpose[], organization: string | null, reg: Regulation) =>
   purposes.map((purpose) => `• ${received(purpose, organization, reg)}`);
 
+/** «№ 4 — возьмите его себе» / «№ 4, № 7 — возьмите их себе». */
+const takeThem = (ids: number[]) => `${numbers(ids)} — возьмите ${ids.length > 1 ? "их" : "его"} себе`;
+
 export const tp = {
+  /** A person's leave («в отпуске до …»): set by the person (/leave) or an admin (/people). */
+  leave: {
+    /** A name as cards and lists show it: with «(в отпуске до 14.05)» while the leave is on. */
+    named: (name: string, until: string | null, today: string) =>
+      onLeave(until, today) && until ? `${name} (в отпуске до ${formatDay(until, true)})` : name,
+    askOwn:
+      "Укажите последний день отпуска в формате ДД.ММ.ГГГГ, например 14.05.2026. " +
+      "До конца отпуска бот не будет писать вам лично; в рабочем чате органа всё как обычно.",
+    askFor: (name: string) =>
+      `Укажите последний день отпуска сотрудника ${name} в формате ДД.ММ.ГГГГ, например 14.05.2026.`,
+    bad: {
+      junk: "Не удалось прочитать дату. Напишите последний день отпуска так: 14.05.2026.",
+      past: "Эта дата уже прошла. Укажите последний день отпуска: сегодня или позже.",
+      too_far: "Отпуск можно указать не больше чем на год вперёд. Проверьте дату.",
+    },
+    setOwn: (until: string) =>
+      `Готово: вы в отпуске до ${formatDay(until)} включительно. Бот не будет писать вам лично до конца ` +
+      "отпуска: ни напоминаний, ни карточек. Коллегам в рабочем чате сообщим, какие сообщения у вас в работе. " +
+      "Вернуться раньше — /leave.",
+    setFor: (name: string, until: string) =>
+      `Готово: ${name} в отпуске до ${formatDay(until)} включительно. Лично бот ему до тех пор не пишет; ` +
+      "коллегам в рабочем чате сообщим, какие сообщения у него в работе.",
+    statusOwn: (until: string) =>
+      `Вы в отпуске до ${formatDay(until)} включительно: бот не пишет вам лично. ` +
+      "Другая дата — /leave ДД.ММ.ГГГГ.",
+    cancelledOwn: "Отпуск отменён. Бот снова пишет вам лично: напоминания и карточки новых сообщений.",
+    cancelledFor: (name: string) => `Отпуск отменён: ${name} снова получает от бота личные сообщения.`,
+    notOn: "Отпуск не указан или уже закончился.",
+    /** On the person's card in /people. */
+    card: (until: string) => `В отпуске до ${formatDay(until)} включительно: лично бот не пишет.`,
+    button: { set: "Указать отпуск", change: "Изменить отпуск", cancel: "Отменить отпуск" },
+    /** To the work chat once the leave begins: the posts the person holds, for colleagues to take over. */
+    chatNotice: (name: string, until: string, ids: number[]) =>
+      `${name} в отпуске до ${formatDay(until)}. В работе у сотрудника: ${takeThem(ids)} ` +
+      `кнопкой «${t.button.takeOver}» на карточке.`,
+    /** To the curators: the organization's only executor is on leave with posts in work. */
+    curatorsNotice: (name: string, organization: string, until: string, ids: number[]) =>
+      `${name}, единственный исполнитель органа «${organization}», в отпуске до ${formatDay(until)}. ` +
+      `В работе: ${numbers(ids)} — взять некому. Направьте ${ids.length > 1 ? "их" : "его"} другому органу ` +
+      `кнопкой «${t.button.reroute}» на карточке или попросите администратора пригласить исполнителя.`,
+  },
   /** What a head receives, one line per purpose (for /help). */
   headReceives: receives,
   listTitle: (page: number, pages: number) =>
@@ -129,6 +174,8 @@ export const tp = {
     held: HeldIncidents[];
     /** When the bot first found the person's private chat refusing, as `dd.MM.yyyy HH:mm`. */
     blockedSince: string | null;
+    /** The last day of the person's leave, while it is on. */
+    leave: string | null;
     configuredAdmin: boolean;
     /** What the person receives as a head (see heads.card); none when not a head. */
     head?: string[];
@@ -142,6 +189,7 @@ export const tp = {
         : []),
       ...(input.head ?? []),
       ...(input.held.length > 0 ? [`В работе: ${heldList(input.held)}`] : []),
+      ...(input.leave ? [tp.leave.card(input.leave)] : []),
       ...(input.blockedSince
         ? [
             `С ${input.blockedSince} бот не может писать сотруднику: бот заблокирован или аккаунт удалён. ` +

@@ -24,6 +24,11 @@ export const people = sqliteTable("people", {
   username: text("username"),
   /** Set when Telegram says the person blocked the bot; cleared when they write again. */
   blockedAt: integer("blocked_at", { mode: "timestamp_ms" }),
+  /**
+   * The last day of the person's leave, local `yyyy-MM-dd` (sorts as the days do): till it is over the
+   * bot pings them privately no more. Null when not on leave; a day past is over by itself.
+   */
+  leaveUntil: text("leave_until"),
   createdAt: createdAt(),
 });
 

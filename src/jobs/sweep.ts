@@ -20,6 +20,7 @@ import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } fro
 import { allHeads, concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
 import { incidentStateAt } from "../app/incident-queries.js";
 import { type Incident, incidentVersions, loadIncident } from "../app/incidents.js";
+import { awayChats } from "../app/leave.js";
 import {
   loadPerson,
   personName,
@@ -43,6 +44,7 @@ import {
   leadOrganizationAt,
   nextTurn,
 } from "../domain/incident.js";
+import { localDay } from "../domain/leave.js";
 import type { StepId } from "../domain/regulation/index.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
@@ -130,7 +132,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   // Planning and claiming are one transaction: a tick's writes cost one commit, and a second
   // process's tick waits for this one's claims instead of racing them.
   db.transaction(() => {
-    const directory = new Directory(db);
+    const directory = new Directory(db, awayChats(db, localDay(now, deps.sla.timezone)));
     for (const id of ids) {
       // Each incident in a savepoint: one that cannot be planned (a bug, a damaged row) undoes its
       // own claims and is logged; every other post's alerts still go out.
@@ -411,7 +413,8 @@ function stillOwed(deps: SweepDeps, chatId: number, planned: Outgoing[], now: Da
   const versions = incidentVersions(deps.db, [...new Set(planned.map((item) => item.incident.id))]);
   const unchanged = (item: Outgoing) => versions.get(item.incident.id) === item.incident.row.version;
   if (planned.every(unchanged)) return planned;
-  const owed = owedAlerts(deps, new Directory(deps.db), now);
+  const away = awayChats(deps.db, localDay(now, deps.sla.timezone));
+  const owed = owedAlerts(deps, new Directory(deps.db, away), now);
   return planned.flatMap((item) => {
     if (unchanged(item)) return [item];
     const current = owed(item.incident.id);
@@ -425,11 +428,19 @@ function stillOwed(deps: SweepDeps, chatId: number, planned: Outgoing[], now: Da
 /**
  * Who receives what, looked up once per tick: many due incidents share the same chats. People who
  * block the bot are left out: Telegram would refuse each alert, and the curators would get each one
- * back as «не удалось доставить».
+ * back as «не удалось доставить». So are those on leave: their private chats stay quiet.
  */
 class Directory {
   readonly #memo = new Map<string, unknown>();
-  constructor(private readonly db: Db) {}
+  /** `away`: the private chats of those on leave today (app/leave.ts), which hear nothing. */
+  constructor(
+    private readonly db: Db,
+    private readonly away: Set<number>,
+  ) {}
+
+  #present(chatIds: number[]): number[] {
+    return chatIds.filter((chatId) => !this.away.has(chatId));
+  }
 
   #once<T>(key: string, load: () => T): T {
     if (!this.#memo.has(key)) this.#memo.set(key, load());
@@ -437,7 +448,7 @@ class Directory {
   }
 
   curators(): number[] {
-    return this.#once("curators", () => reachableCuratorChats(this.db));
+    return this.#once("curators", () => this.#present(reachableCuratorChats(this.db)));
   }
 
   /** The heads with «Нарушения», blocked or not: read once a tick, however many incidents are due. */
@@ -455,7 +466,7 @@ class Directory {
   /** Those of them the bot can write to. */
   heads(organizationId: number | null): number[] {
     return this.#once(`reachableHeads:${organizationId}`, () =>
-      reachableHeads(this.#headsOf(organizationId)),
+      this.#present(reachableHeads(this.#headsOf(organizationId))),
     );
   }
 
@@ -476,17 +487,20 @@ class Directory {
 
   /**
    * The private chat of whoever holds an organization's part, while still its member and not
-   * blocking the bot (as with the cards): otherwise the work chat, or the curators, hear instead.
+   * blocking the bot (as with the cards), nor on leave: otherwise the work chat, or the curators, hear instead.
    */
   memberChat(personId: number, organizationId: number): number | undefined {
-    return this.#once(`member:${personId}:${organizationId}`, () =>
-      telegramIdOfMember(this.db, personId, organizationId),
-    );
+    return this.#once(`member:${personId}:${organizationId}`, () => {
+      const chatId = telegramIdOfMember(this.db, personId, organizationId);
+      return chatId === undefined || this.away.has(chatId) ? undefined : chatId;
+    });
   }
 
   /** The organization's executors the bot can write to privately. */
   members(organizationId: number): number[] {
-    return this.#once(`members:${organizationId}`, () => reachableMembers(this.db, [organizationId]));
+    return this.#once(`members:${organizationId}`, () =>
+      this.#present(reachableMembers(this.db, [organizationId])),
+    );
   }
 }
 

@@ -9,6 +9,7 @@ import { GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { loadIncident } from "../../app/incidents.js";
+import { leaveOf, setLeave } from "../../app/leave.js";
 import { getOrganization } from "../../app/organizations.js";
 import {
   type AccessChange,
@@ -32,7 +33,9 @@ import {
 import { HEAD_PURPOSES, type HeadPurpose, PERSON_ROLES, type PersonRole } from "../../db/schema.js";
 import { displayName, type Person, rolesOf } from "../../domain/access.js";
 import { clip } from "../../domain/clip.js";
+import { localDay } from "../../domain/leave.js";
 import { formatDeadline } from "../../domain/time-format.js";
+import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { syncCards } from "../cards.js";
 import { setPersonCommands } from "../commands.js";
@@ -40,6 +43,7 @@ import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { cardDeps, deliverLong, notifyCurators, notifyOrganization } from "../delivery.js";
 import { buttonLabel, cardButtons } from "../keyboards.js";
+import { refreshHolderCards } from "../leave.js";
 import { briefNewHead } from "../new-head.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { chatRefused } from "../refused-chats.js";
@@ -70,12 +74,13 @@ const roleNames = (person: Person) => rolesOf(person).map((role) => ROLE_NAMES[r
 
 function listView(ctx: BotContext, requested: number): { text: string; keyboard: InlineKeyboard } {
   const { items, page, pages } = listPeople(ctx.app.db, { page: requested });
+  const today = localDay(ctx.app.clock.now(), ctx.app.sla.timezone);
   const keyboard = new InlineKeyboard();
   if (items.length === 0) return { text: tp.listEmpty, keyboard };
   const lines = items.map((person, i) => {
     const n = page * PEOPLE_PAGE_SIZE + i + 1;
-    const name = displayName(person);
-    keyboard.text(buttonLabel(`${n}. ${name}`), cb("ppl.open", person.id)).row();
+    const name = tp.leave.named(displayName(person), person.leaveUntil, today);
+    keyboard.text(buttonLabel(`${n}. ${displayName(person)}`), cb("ppl.open", person.id)).row();
     const headed = headOf(ctx.app.db, person.id)?.organizationId ?? null;
     const organization = headed === null ? undefined : getOrganization(ctx.app.db, headed);
     const heads = organization ? (organization.shortName ?? organization.name) : null;
@@ -138,6 +143,10 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
     const change = { kind: "membership", organizationId: org.id } as const;
     keyboard.text(buttonLabel(tp.button.leaveOrganization(org)), ask(change)).row();
   }
+  const leave = leaveOf(db, person.id, localDay(ctx.app.clock.now(), sla.timezone));
+  keyboard.text(leave ? tp.leave.button.change : tp.leave.button.set, cb("ppl.leave", person.id));
+  if (leave) keyboard.text(tp.leave.button.cancel, cb("lv.cancel", person.id));
+  keyboard.row();
   const removable = person.organizations.length > 0 || person.roles.size > (configuredAdmin ? 1 : 0);
   if (removable) keyboard.text(tp.button.removeAll, ask({ kind: "all" })).row();
   keyboard.text(tp.button.back, cb("ppl.back", person.id));
@@ -148,6 +157,7 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
     organizations: person.organizations,
     held: incidentsHeldBy(db, person.id, person.organizationIds),
     blockedSince: person.blockedAt && formatDeadline(person.blockedAt, ctx.app.sla.timezone),
+    leave,
     configuredAdmin,
     ...(head && {
       head: tp.heads.card(
@@ -204,6 +214,42 @@ people.callbackQuery(onAction("ppl.hp", [ID, HEAD_PURPOSES.join("|"), "[01]"]), 
   const deps = cardDeps(ctx.app, ctx.api);
   if (purpose === "urgent" && enabled) await briefNewHead(deps, personId, notice);
   else await deliverLong(deps, ctx.api, head.telegramId, notice);
+});
+
+/** «/leave»: the person's own leave — its date asked (or typed after the command), or, while on, cancelled. */
+people.command("leave", requirePrivate, async (ctx) => {
+  const { person } = ctx;
+  if (!person) return await refuse(ctx);
+  const typed = ctx.match.trim();
+  const until = leaveOf(ctx.app.db, person.id, localDay(ctx.app.clock.now(), ctx.app.sla.timezone));
+  if (until && !typed) {
+    const keyboard = new InlineKeyboard().text(tp.leave.button.cancel, cb("lv.cancel", person.id));
+    return void (await ctx.reply(tp.leave.statusOwn(until), { reply_markup: keyboard }));
+  }
+  await ctx.conversation.exitAll();
+  await ctx.conversation.enter("leave", person.id, person.id, ...(typed ? [typed] : []));
+});
+
+/** «Указать отпуск» on a person's card in /people. */
+people.callbackQuery(onAction("ppl.leave", [ID]), admin, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.conversation.exitAll();
+  await ctx.conversation.enter("leave", ctx.person?.id, Number(ctx.match[1]));
+});
+
+/** «Отменить отпуск»: the person's own (under /leave) or, by an admin, on the person's card. */
+people.callbackQuery(onAction("lv.cancel", [ID]), async (ctx) => {
+  if (!ctx.person) return await refuse(ctx);
+  const personId = Number(ctx.match[1]);
+  const { db, clock, sla } = ctx.app;
+  const today = localDay(clock.now(), sla.timezone);
+  const result = setLeave(db, { actorId: ctx.person.id, personId, until: null, today, now: clock.now() });
+  if (!result.ok) return await refuseChange(ctx, personId, result.refusal);
+  afterTurn(ctx, "leave cancelled", () => refreshHolderCards(ctx.app, ctx.api, personId));
+  if (personId !== ctx.person.id)
+    return await showPerson(ctx, personId, tp.leave.cancelledFor(displayName(result.person)));
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(result.changed ? tp.leave.cancelledOwn : tp.leave.notOn);
 });
 
 async function refuseChange(ctx: BotContext, personId: number, refusal: AccessRefusal): Promise<void> {

@@ -1,0 +1,95 @@
+/**
+ * A person's leave as the chats see it: the work chat hears once which posts the person holds, so that a
+ * colleague takes them over («Взять себе»); the cards name the holder «(в отпуске до …)».
+ */
+
+import type { Api } from "grammy";
+import { chatOfOrganization } from "../app/chats.js";
+import { loadIncident } from "../app/incidents.js";
+import { awayChats, peopleOnLeave } from "../app/leave.js";
+import { claimNotice, releaseNotice } from "../app/notices.js";
+import {
+  type HeldIncidents,
+  incidentsHeldBy,
+  loadPerson,
+  reachableMembers,
+  telegramIdsOfMembers,
+} from "../app/people.js";
+import { displayName } from "../domain/access.js";
+import { localDay } from "../domain/leave.js";
+import { syncCards } from "./cards.js";
+import type { AppDeps } from "./context.js";
+import { cardDeps, notifyCurators, sendLong } from "./delivery.js";
+import { cardButtons } from "./keyboards.js";
+import { tp } from "./texts-people.js";
+
+type LeaveDeps = Pick<AppDeps, "db" | "clock" | "sla" | "log"> & { config?: { adminIds: number[] } };
+
+/** The ledger key of the notice of one leave (its person and last day) to one organization. */
+const leaveNoticeKey = (personId: number, until: string, organizationId: number) =>
+  `leave:${personId}:${until}:org:${organizationId}`;
+
+/**
+ * Tells each organization whose posts a person on leave holds, once per leave: its work chat (or, with
+ * none, its other executors privately); the curators, when nobody else there can take them. Waits for
+ * working time, so a leave set at night or on a day off is told at the start of the next working day.
+ */
+export async function announceLeaves(deps: LeaveDeps, api: Api): Promise<void> {
+  const { db, clock, sla } = deps;
+  const now = clock.now();
+  if (!sla.workingTime.isWorking(now)) return;
+  const today = localDay(now, sla.timezone);
+  const away = awayChats(db, today);
+  for (const leave of peopleOnLeave(db, today)) {
+    const person = loadPerson(db, leave.personId);
+    if (!person) continue;
+    for (const held of incidentsHeldBy(db, person.id, person.organizationIds)) {
+      const key = leaveNoticeKey(person.id, leave.until, held.organizationId);
+      if (!claimNotice(db, key, now)) continue;
+      const named = { id: person.id, telegramId: person.telegramId, name: displayName(person) };
+      const told = await announceHeld(deps, api, named, leave.until, held, away);
+      if (!told) releaseNotice(db, key);
+    }
+  }
+}
+
+/**
+ * One organization's posts held by the person on leave, told: its work chat, or its other executors
+ * privately where it has none; the curators too, when no other executor is there to take them.
+ * Whether anyone heard.
+ */
+async function announceHeld(
+  deps: LeaveDeps,
+  api: Api,
+  person: { id: number; telegramId: number; name: string },
+  until: string,
+  held: HeldIncidents,
+  away: Set<number>,
+): Promise<boolean> {
+  const { db } = deps;
+  const { organizationId, organizationName, incidentIds } = held;
+  const chat = chatOfOrganization(db, organizationId);
+  const colleagues = reachableMembers(db, [organizationId]).filter((id) => !away.has(id));
+  const buttons = cardButtons(incidentIds);
+  let told = false;
+  const text = tp.leave.chatNotice(person.name, until, incidentIds);
+  for (const chatId of chat !== undefined ? [chat] : colleagues)
+    if (await sendLong(deps, api, chatId, text, buttons)) told = true;
+  const alone = telegramIdsOfMembers(db, [organizationId]).every((id) => id === person.telegramId);
+  if (alone) {
+    const notice = tp.leave.curatorsNotice(person.name, organizationName, until, incidentIds);
+    if (await notifyCurators(deps, api, notice, buttons)) told = true;
+  }
+  return told;
+}
+
+/** The cards of the posts the person holds show the leave set, or no longer. */
+export async function refreshHolderCards(deps: AppDeps, api: Api, personId: number): Promise<void> {
+  const person = loadPerson(deps.db, personId);
+  if (!person) return;
+  const ids = incidentsHeldBy(deps.db, person.id, person.organizationIds).flatMap((h) => h.incidentIds);
+  for (const id of new Set(ids)) {
+    const incident = loadIncident(deps.db, id);
+    if (incident) await syncCards(cardDeps(deps, api), incident);
+  }
+}

@@ -1,0 +1,67 @@
+import type { Context } from "grammy";
+import { setLeave } from "../app/leave.js";
+import { loadPerson } from "../app/people.js";
+import { afterTurn } from "../bot/after-turn.js";
+import type { AppDeps } from "../bot/context.js";
+import { announceLeaves, refreshHolderCards } from "../bot/leave.js";
+import { t } from "../bot/texts.js";
+import { tp } from "../bot/texts-people.js";
+import { displayName } from "../domain/access.js";
+import { localDay, parseLeaveEnd } from "../domain/leave.js";
+import { askText, type Flow, SKIP } from "./ask.js";
+
+/**
+ * «В отпуске до …»: the leave's last day, asked until it reads as a date from today to a year ahead
+ * (a date typed after /leave is taken at once if it can be). The person's own, or anyone's by an admin,
+ * whose rights are checked again as it is saved. The work chat hears of the posts held as the leave
+ * begins (bot/leave.ts).
+ */
+export function leaveFlow(deps: AppDeps) {
+  return async function leaveDialogue(
+    conversation: Flow,
+    ctx: Context,
+    actorId: number,
+    personId: number,
+    typed?: string,
+  ): Promise<void> {
+    const today = await conversation.external(() => localDay(deps.clock.now(), deps.sla.timezone));
+    const person = await conversation.external(() => {
+      const found = loadPerson(deps.db, personId);
+      return found && { name: displayName(found) };
+    });
+    if (!person) {
+      await ctx.reply(tp.refusal.notFound);
+      return;
+    }
+    const check = (text: string) => {
+      const end = parseLeaveEnd(text, today);
+      return end.ok ? undefined : tp.leave.bad[end.reason];
+    };
+    const refusal = typed ? check(typed) : undefined;
+    if (refusal) await ctx.reply(refusal);
+    const own = actorId === personId;
+    const text =
+      typed && !refusal
+        ? typed
+        : await askText(conversation, ctx, own ? tp.leave.askOwn : tp.leave.askFor(person.name), { check });
+    if (text === SKIP) return;
+    const end = parseLeaveEnd(text, today);
+    if (!end.ok) return;
+    const result = await conversation.external((outer) =>
+      outer.person?.id === actorId
+        ? setLeave(deps.db, { actorId, personId, until: end.day, today, now: deps.clock.now() })
+        : undefined,
+    );
+    if (!result?.ok) {
+      await ctx.reply(result?.refusal === "not_found" ? tp.refusal.notFound : t.refusal);
+      return;
+    }
+    await ctx.reply(own ? tp.leave.setOwn(end.day) : tp.leave.setFor(person.name, end.day));
+    await conversation.external((outer) =>
+      afterTurn(outer, "leave", async () => {
+        await refreshHolderCards(deps, outer.api, personId);
+        await announceLeaves(deps, outer.api);
+      }),
+    );
+  };
+}
