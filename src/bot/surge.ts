@@ -1,4 +1,4 @@
-import { and, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
@@ -26,12 +26,28 @@ const HOUR_MS = 3_600_000;
 /** A send to one chat that has not ended within this long was cut short by a stop: tried again. */
 const LEASE_MS = 5 * 60_000;
 
-/** A surge to tell: its recipients' notices are filed under `told` (`<surge>:<start>`). */
+/**
+ * A surge to tell: its recipients' notices are filed under `told` (`<surge>:<start>`, and
+ * `<surge>:<start>:<posts>` for its growth to that many posts). `recent`: its posts in the window.
+ */
 interface Surge {
   told: string;
   subject: Subject;
   value: string;
   recent: number[];
+  /** A surge under way grown past twice the posts told before (`since` of them): the new ones listed. */
+  since?: number;
+}
+
+/**
+ * The posts at which a surge under way is told again (Orenburg p.21 «о повышенной социальной
+ * активности»: the scale matters, not only the start): twice the threshold, then each doubling —
+ * 5, then 10, 20, 40 posts. The largest one reached, or none below twice the threshold.
+ */
+export function surgeMilestone(threshold: number, posts: number): number | undefined {
+  let milestone: number | undefined;
+  for (let next = threshold * 2; next <= posts; next *= 2) milestone = next;
+  return milestone;
 }
 
 /**
@@ -56,7 +72,13 @@ export async function announceSurge(deps: CardDeps, incident: Incident): Promise
     const started = claimStaleNotice(deps.db, surge, since, now);
     if (started) deps.log.warn({ subject, value, incidents: recent.length }, "surge");
     const startedAt = started ? now : noticeClaimedAt(deps.db, surge);
-    if (startedAt) surges.push({ told: `${surge}:${startedAt.getTime()}`, subject, value, recent });
+    if (!startedAt) continue;
+    const told = `${surge}:${startedAt.getTime()}`;
+    surges.push({ told, subject, value, recent });
+    // Grown to twice the posts told before: the heads and curators hear of its scale again.
+    const milestone = started ? undefined : surgeMilestone(posts, recent.length);
+    if (milestone)
+      surges.push({ told: `${told}:${milestone}`, subject, value, recent, since: milestone / 2 });
   }
   await tellEachOnce(deps, surges);
 }
@@ -151,7 +173,7 @@ async function tellEachOnce(deps: CardDeps, surges: Surge[]): Promise<void> {
     const keys = new Map(surges.map((surge) => [surge, `${surge.told}:to:${chatId}`]));
     const owed = surges.filter((surge) => leaseNotice(deps.db, keys.get(surge) as string, LEASE_MS, now));
     if (owed.length === 0) continue;
-    const ids = [...new Set(owed.flatMap((surge) => surge.recent))].sort((a, b) => a - b);
+    const ids = [...new Set(owed.flatMap(listed))].sort((a, b) => a - b);
     if (ofOne.has(chatId)) for (const id of ids) claimNotice(deps.db, surgeListedKey(id, chatId), now);
     const failed = (await send(deps, chatId, surgeText(deps, owed), cardButtons(ids))) === "failed";
     for (const surge of owed) {
@@ -162,6 +184,9 @@ async function tellEachOnce(deps: CardDeps, surges: Surge[]): Promise<void> {
   }
 }
 
+/** The posts a surge's notice lists: all of them as it starts, the new ones as it grows. */
+const listed = (surge: Surge) => surge.recent.slice(surge.since ?? 0);
+
 /** The surges over the same posts in one line («на тему «…» и о месте «…»»), others each in a line of its own. */
 function surgeText(deps: CardDeps, surges: Surge[]): string {
   const { windowHours, clause } = deps.sla.regulation.surge;
@@ -170,15 +195,33 @@ function surgeText(deps: CardDeps, surges: Surge[]): string {
   for (const surge of surges.toSorted((a, b) =>
     a.subject === b.subject ? 0 : a.subject === "topic" ? -1 : 1,
   )) {
-    const list = surge.recent.join(",");
+    const list = `${surge.since ?? 0}:${surge.recent.join(",")}`;
     lines.set(list, [...(lines.get(list) ?? []), surge]);
   }
   return [...lines.values()]
     .map((same) => {
-      const { recent } = same[0] as Surge;
-      return t.surge(same, recent.length, windowHours, recent, clause);
+      const surge = same[0] as Surge;
+      const { recent } = surge;
+      if (surge.since === undefined) return t.surge(same, recent.length, windowHours, recent, clause);
+      return t.surgeGrew(
+        same,
+        recent.length,
+        windowHours,
+        listed(surge),
+        answeredAmong(deps, recent),
+        clause,
+      );
     })
     .join("\n");
+}
+
+/** How many of the posts have their answer posted. */
+function answeredAmong(deps: Pick<CardDeps, "db">, ids: number[]): number {
+  return deps.db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(and(inArray(incidents.id, ids), eq(incidents.state, "answered")))
+    .all().length;
 }
 
 /**

@@ -111,6 +111,18 @@ const ROLE_COMMANDS: Record<Role, string[]> = {
 };
 
 /** A head of one organization: its posts, and the office's summary only if it is sent to them. */
+/** «5 сообщений за 24 ч на тему «…» и о месте «…»»: a surge's count and what it is about. */
+function surgeOf(
+  subjects: readonly { subject: "topic" | "place"; value: string }[],
+  posts: number,
+  hours: number,
+): string {
+  const about = subjects.map(
+    ({ subject, value }) => `${subject === "topic" ? "на тему" : "о месте"} «${value}»`,
+  );
+  return `${posts} ${plural(posts, "сообщение", "сообщения", "сообщений")} за ${hours} ч ${about.join(" и ")}`;
+}
+
 function headOfOrganizationCommands(summary: boolean): string[] {
   return [
     "/list — сообщения вашего органа",
@@ -526,10 +538,19 @@ export const t = {
     hours: number,
     ids: number[],
     clause: string,
+  ) => `⚠️ Всплеск: ${surgeOf(subjects, posts, hours)} (${clause} регламента): ${numbers(ids)}.`,
+
+  /** A surge under way grown to `posts`: the posts since it was told before listed (`ids`). */
+  surgeGrew: (
+    subjects: readonly { subject: "topic" | "place"; value: string }[],
+    posts: number,
+    hours: number,
+    ids: number[],
+    answered: number,
+    clause: string,
   ) =>
-    `⚠️ Всплеск: ${posts} ${plural(posts, "сообщение", "сообщения", "сообщений")} за ${hours} ч ` +
-    `${subjects.map(({ subject, value }) => `${subject === "topic" ? "на тему" : "о месте"} «${value}»`).join(" и ")} ` +
-    `(${clause} регламента): ${ids.map((id) => `№ ${id}`).join(", ")}.`,
+    `⚠️ Всплеск растёт: уже ${surgeOf(subjects, posts, hours)} (${clause} регламента)` +
+    `${answered > 0 ? `, ответ размещён по ${answered}` : ""}. Новые: ${numbers(ids)}.`,
 
   digest: {
     /** `late`: sent past the morning (a restart, an outage held it back), it greets no «Доброе утро». */

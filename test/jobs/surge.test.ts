@@ -112,14 +112,42 @@ describe("surge", () => {
   it("the same topic surging again a window later is announced again, with the new posts only", async () => {
     await burst(Array(5).fill("Снег"));
     h.clock.advance(20 * 60 * 60_000);
-    for (let n = 6; n <= 10; n++) await post(n, "снег");
+    for (let n = 6; n <= 9; n++) await post(n, "снег");
     expect(surgeTexts(OFFICE.head)).toHaveLength(1);
     h.clock.advance(5 * 60 * 60_000);
-    await post(11, "Снег");
+    await post(10, "Снег");
     expect(surgeTexts(OFFICE.head)).toEqual([
       "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
-      "⚠️ Всплеск: 6 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 6, № 7, № 8, № 9, № 10, № 11.",
+      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 6, № 7, № 8, № 9, № 10.",
     ]);
+  });
+
+  it("a surge that doubles is told again with its scale and the new posts, once at each doubling", async () => {
+    await burst(Array(5).fill("Нет воды"));
+    for (let n = 6; n <= 9; n++) await post(n, "нет воды");
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+    const answered = register(10, "Нет воды");
+    h.database.sqlite.prepare("UPDATE incidents SET state = 'answered' WHERE id IN (1, 2)").run();
+    await announce(answered);
+    await announce(answered);
+    for (let n = 11; n <= 19; n++) await post(n, "Нет воды");
+    expect(surgeTexts(OFFICE.head)).toEqual([
+      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Нет воды» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
+      "⚠️ Всплеск растёт: уже 10 сообщений за 24 ч на тему «Нет воды» (п. 21 регламента), ответ размещён по 2. " +
+        "Новые: № 6, № 7, № 8, № 9, № 10.",
+    ]);
+    expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(2);
+    await post(20, "Нет воды");
+    expect(surgeTexts(OFFICE.head).at(-1)).toBe(
+      "⚠️ Всплеск растёт: уже 20 сообщений за 24 ч на тему «Нет воды» (п. 21 регламента), ответ размещён по 2. " +
+        "Новые: № 11, № 12, № 13, № 14, № 15, № 16, № 17, № 18, № 19, № 20.",
+    );
+    // Its «№ N» buttons open the new posts.
+    const buttons = h.fake
+      .buttons(OFFICE.head)
+      .filter((b) => b.message.text?.startsWith("⚠️ Всплеск растёт: уже 20"));
+    expect(buttons.map((b) => b.label)).toEqual(expect.arrayContaining(["№ 11", "№ 20"]));
+    expect(buttons.map((b) => b.label)).not.toContain("№ 1");
   });
 
   it("a post bringing a topic's and a place's surge at once tells each recipient once, naming both", async () => {
