@@ -13,12 +13,13 @@ import { hasRole, type Person } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import { postTextKey } from "../domain/post-text.js";
-import { parseSourceLink } from "../domain/source-link.js";
+import { commentsHaveLinks, type ParsedLink, parseSourceLink } from "../domain/source-link.js";
 import { audit, incidentEvents, madeByThisUpdate } from "./audit.js";
 import {
+  commentKeyAt,
+  findByLinkKey,
   type Incident,
   type IncidentRow,
-  incidentsAtLink,
   loadIncident,
   postKeyOf,
   type TransitionRefusal,
@@ -96,7 +97,7 @@ export function changePostDetail(
       const importanceBefore = before.row.importance;
       if (sameValue(before.row, input.detail))
         return { ok: true, incident: before, changed: false, importanceBefore };
-      const takenBy = field === "link" ? linkTakenBy(tx, before.id, linkColumns(value).linkKey) : undefined;
+      const takenBy = field === "link" ? linkTakenBy(tx, before.id, value) : undefined;
       if (takenBy !== undefined) return { ok: false, refusal: "changed", takenBy };
       return {
         ok: true,
@@ -136,32 +137,36 @@ export function keepHigherImportance(
 
 /** Whether the post already has this value: a link, however it is written (the mobile site, say). */
 function sameValue(row: IncidentRow, detail: PostDetail): boolean {
-  if (detail.field === "link") return postKeyOf(row.linkKey) === linkColumns(detail.value).linkKey;
+  if (detail.field === "link") return postKeyOf(row.linkKey) === parsedLink(detail.value).key;
   const from = row[detail.field];
   const value = detail.value;
   return from instanceof Date && value instanceof Date ? from.getTime() === value.getTime() : from === value;
 }
 
 /**
- * The post registered at a link other than this one: a link is one post's (the duplicate key is
- * unique), so it cannot become this one's. A post closed as registered by mistake, deleted or a
- * duplicate does not hold its link: the repost registered by monitoring software and closed as a
- * duplicate of this one gives its link up to it (see freeLink).
+ * The post registered at the key this one would take at a new link (see linkColumns): a link is one
+ * post's (the duplicate key is unique), so it cannot become this one's. A post closed as registered
+ * by mistake, deleted or a duplicate does not hold its link: the repost registered by monitoring
+ * software and closed as a duplicate of this one gives its link up to it (see freeLink).
  */
-export function linkTakenBy(db: Tx, incidentId: number, linkKey: string): number | undefined {
-  return incidentsAtLink(db, linkKey).find((row) => row.id !== incidentId && row.closedReason !== "void")?.id;
+export function linkTakenBy(db: Tx, incidentId: number, link: string): number | undefined {
+  const row = db.select().from(incidents).where(eq(incidents.id, incidentId)).get();
+  if (!row) return undefined;
+  const holder = findByLinkKey(db, linkColumns(db, row, link).linkKey);
+  return holder && holder.id !== incidentId && holder.closedReason !== "void" ? holder.id : undefined;
 }
 
 /**
- * A post closed as void at the link this one takes keeps its link for «История» and the cards, but
- * its duplicate key moves aside (`<key>~<its number>`, which no link lookup matches), with an audit
- * event on it naming the post that took the link.
+ * A post closed as void at the key this one takes keeps its link for «История» and the cards, but
+ * its duplicate key moves aside (`<post's key>~<its number>`, which no link lookup matches: not even
+ * as a comment at the link, see incidentsAtLink), with an audit event on it naming the post that
+ * took the link.
  */
 function freeLink(tx: Tx, linkKey: string, takenBy: number, actorId: number, now: Date): void {
-  const holder = tx.select().from(incidents).where(eq(incidents.linkKey, linkKey)).get();
+  const holder = findByLinkKey(tx, linkKey);
   if (!holder || holder.id === takenBy) return;
   tx.update(incidents)
-    .set({ linkKey: `${linkKey}~${holder.id}` })
+    .set({ linkKey: `${postKeyOf(linkKey)}~${holder.id}` })
     .where(eq(incidents.id, holder.id))
     .run();
   audit(tx, now, {
@@ -175,11 +180,25 @@ function freeLink(tx: Tx, linkKey: string, takenBy: number, actorId: number, now
   });
 }
 
-/** The columns of a link checked already: its address, duplicate key and network. */
-function linkColumns(link: string): Pick<IncidentRow, "link" | "linkKey" | "network"> {
+function parsedLink(link: string): Extract<ParsedLink, { ok: true }> {
   const parsed = parseSourceLink(link);
   if (!parsed.ok) throw new Error(`a post's new link is invalid: ${parsed.problem}`);
-  return { link: parsed.url, linkKey: parsed.key, network: parsed.network };
+  return parsed;
+}
+
+/**
+ * The columns of a post's new link checked already: its address, duplicate key and network. Where
+ * a comment has no link of its own (Одноклассники, Дзен…), one registered beside others at its
+ * post's link stays a comment at the new one (see commentKeyAt); elsewhere the link is the comment's.
+ */
+function linkColumns(
+  tx: Tx,
+  row: IncidentRow,
+  link: string,
+): Pick<IncidentRow, "link" | "linkKey" | "network"> {
+  const parsed = parsedLink(link);
+  const comment = commentsHaveLinks(parsed.network) ? undefined : commentKeyAt(tx, row, parsed.key);
+  return { link: parsed.url, linkKey: comment ?? parsed.key, network: parsed.network };
 }
 
 /** Whether someone else has set the post's importance since its registration (the card's «Важность»). */
@@ -203,7 +222,7 @@ export function staleFor(tx: Tx, incident: Incident, action: string, seen: numbe
 
 /** Writes the change with its audit event; the sweep re-plans the reminders (a significant post is pinged at night too). */
 function writeDetail(tx: Tx, before: Incident, detail: PostDetail, actorId: number, now: Date): Incident {
-  const columns = columnOf(detail);
+  const columns = columnOf(tx, before.row, detail);
   if (columns.linkKey !== undefined) freeLink(tx, columns.linkKey, before.id, actorId, now);
   tx.update(incidents)
     .set({ ...columns, version: before.row.version + 1, updatedAt: now, nextActionAt: now })
@@ -225,13 +244,15 @@ function writeDetail(tx: Tx, before: Incident, detail: PostDetail, actorId: numb
 }
 
 function columnOf(
+  tx: Tx,
+  row: IncidentRow,
   detail: PostDetail,
 ): Partial<
   Pick<IncidentRow, "importance" | TypedDetail | "textKey" | "postedAt" | "link" | "linkKey" | "network">
 > {
   switch (detail.field) {
     case "link":
-      return linkColumns(detail.value);
+      return linkColumns(tx, row, detail.value);
     case "postedAt":
       return { postedAt: detail.value };
     case "importance":

@@ -205,11 +205,15 @@ const COMMENT_ORDINAL = /#(\d+)$/;
 /** The key of the link an incident was registered at (see COMMENT_ORDINAL). */
 export const postKeyOf = (linkKey: string): string => linkKey.replace(COMMENT_ORDINAL, "");
 
-/** The first incident registered at the link of another comment registered there after it. */
+/**
+ * The first incident registered at the link of another comment registered there: the one at the
+ * link's own key, or, with none there (its link changed, see commentKeyAt), the earliest other.
+ */
 export function firstAtLink(db: Tx, row: Pick<IncidentRow, "id" | "linkKey">): number | undefined {
   if (!COMMENT_ORDINAL.test(row.linkKey)) return undefined;
-  const first = incidentsAtLink(db, postKeyOf(row.linkKey))[0];
-  return first && first.id !== row.id ? first.id : undefined;
+  const postKey = postKeyOf(row.linkKey);
+  const others = incidentsAtLink(db, postKey).filter((other) => other.id !== row.id);
+  return (others.find((other) => other.linkKey === postKey) ?? others[0])?.id;
 }
 
 /** Every incident registered at a link (its duplicate key), earliest first. */
@@ -233,6 +237,25 @@ function nextCommentKey(postKey: string, atLink: IncidentRow[]): string {
   if (atLink.length === 0) return postKey;
   const ordinals = atLink.map((row) => Number(COMMENT_ORDINAL.exec(row.linkKey)?.[1] ?? 1));
   return `${postKey}#${Math.max(...ordinals) + 1}`;
+}
+
+/**
+ * The key at another post's link (`postKey`) of a comment registered beside others at its post's
+ * link (see COMMENT_ORDINAL): the same number there, so that the comments under a post moved one by
+ * one keep their order and none takes another's key; the next one there when another post holds that
+ * number (one closed as void gives it up: see freeLink). Undefined for the first at a link.
+ */
+export function commentKeyAt(
+  db: Tx,
+  row: Pick<IncidentRow, "id" | "linkKey">,
+  postKey: string,
+): string | undefined {
+  const ordinal = COMMENT_ORDINAL.exec(row.linkKey)?.[1];
+  if (ordinal === undefined) return undefined;
+  const atLink = incidentsAtLink(db, postKey).filter((other) => other.id !== row.id);
+  const key = `${postKey}#${ordinal}`;
+  const holder = atLink.find((other) => other.linkKey === key);
+  return holder === undefined || holder.closedReason === "void" ? key : nextCommentKey(postKey, atLink);
 }
 
 export interface NewIncident {

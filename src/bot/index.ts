@@ -116,9 +116,10 @@ export interface BotOptions {
  * detail told to the heads, a draft sent for approval) reach each chat once however often its step is handled;
  * 34: the intake's repeat offers find a recent post with the same text, offered to close as its duplicate;
  * 35: a draft dialogue begun before a colleague took the post over («Взять себе») is not sent; 36: nor
- * is a co-executor's part dialogue; 37: the leave dialogue («в отпуске до …», /leave and /people).
+ * is a co-executor's part dialogue; 37: the leave dialogue («в отпуске до …», /leave and /people); 38: a
+ * comment's new link keeps it a comment under the post.
  */
-const CONVERSATIONS_VERSION = 37;
+const CONVERSATIONS_VERSION = 38;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -455,7 +455,7 @@ function newLink(deps: AppDeps, incidentId: number, said: string): { value: stri
   const whole = parseSourceLink(said);
   const parsed = whole.ok ? whole : (postLinkIn(said) ?? whole);
   if (!parsed.ok) return { problem: ti.badLink[parsed.problem] };
-  const takenBy = linkTakenBy(deps.db, incidentId, parsed.key);
+  const takenBy = linkTakenBy(deps.db, incidentId, parsed.url);
   return takenBy === undefined ? { value: parsed.url } : { problem: tr.edit.link.taken(takenBy) };
 }
 

@@ -726,6 +726,56 @@ describe("the post's link (deleted by its author and posted again, or registered
   });
 });
 
+describe("the link of comments registered under one post (Одноклассники: a comment has no link of its own)", () => {
+  const OK_OLD = "https://ok.ru/group/1/topic/2";
+  const OK_NEW = "https://ok.ru/group/1/topic/3";
+
+  async function comment(link: string, text: string, anotherComment = true): Promise<number> {
+    const id = seedRegistered(h, { link, text, anotherComment });
+    await showCards(h, id);
+    return id;
+  }
+
+  async function changeLink(id: number, link: string): Promise<void> {
+    await openMenu(curator, id);
+    await curator.press("Ссылка на пост", curatorsChat());
+    await curator.send(link, curatorsChat());
+  }
+
+  /** The numbers of the last three posts /find shows at the link, a card each. */
+  async function foundAt(link: string): Promise<number[]> {
+    await curator.send(`/find ${link}`);
+    return h.fake
+      .messages(OFFICE.curator)
+      .slice(-3)
+      .map((m) => Number(/^Сообщение № (\d+) · /.exec(m.text ?? "")?.[1]));
+  }
+
+  it("the post posted again: its comments moved one by one, in any order, stay comments under it", async () => {
+    const first = await comment(OK_OLD, "Первый", false);
+    const second = await comment(OK_OLD, "Второй");
+    const third = await comment(OK_OLD, "Третий");
+    for (const id of [second, first, third]) {
+      await changeLink(id, OK_NEW);
+      expect(h.lastText(OFFICE.curatorsChat)).toBe(`Сообщение № ${id}: новая ссылка на пост — ${OK_NEW}`);
+    }
+    expect(card(first)).not.toContain("Другой комментарий");
+    expect(card(third)).toContain(`Другой комментарий под тем же постом, что и № ${first}`);
+    expect(await foundAt(OK_NEW)).toEqual([first, second, third]);
+  });
+
+  it("a comment moved under a post whose comments are registered: another comment there, after them", async () => {
+    await comment(OK_OLD, "Первый", false);
+    const moved = await comment(OK_OLD, "Второй");
+    const there = await comment(OK_NEW, "Третий", false);
+    await comment(OK_NEW, "Четвёртый");
+    await changeLink(moved, OK_NEW);
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(`Сообщение № ${moved}: новая ссылка на пост — ${OK_NEW}`);
+    expect(card(moved)).toContain(`Другой комментарий под тем же постом, что и № ${there}`);
+    expect(await foundAt(OK_NEW)).toEqual([moved, there, there + 1]);
+  });
+});
+
 describe("a repeat found after registration (Orenburg p.15)", () => {
   it("«Повторное к …» links the post to the earlier one named by its number; the cards show it; audited once", async () => {
     const earlier = await register(1);
