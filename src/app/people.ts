@@ -154,21 +154,24 @@ export function addMembership(
 
 /**
  * Whether the organization had an executor before its latest one joined: it was left without any
- * (its last executor taken out), rather than never had one.
+ * (its last executor taken out), rather than never had one. A membership ends only by an admin's
+ * change, whose audit event names its organizations (see changeAccess); the events of memberships
+ * added may be missing from older data.
  */
 export function hadExecutorsBefore(db: Tx, organizationId: number): boolean {
-  const joined = db
-    .select({ n: count() })
+  const named = sql`exists (select 1 from json_each(${auditEvents.details}, '$.organizationIds') where value = ${organizationId})`;
+  const removed = db
+    .select({ id: auditEvents.id })
     .from(auditEvents)
     .where(
       and(
         eq(auditEvents.entity, "person"),
-        eq(auditEvents.action, "membership_added"),
-        eq(sql`json_extract(${auditEvents.details}, '$.organizationId')`, organizationId),
+        inArray(auditEvents.action, [CHANGE_ACTIONS.membership, CHANGE_ACTIONS.all]),
+        named,
       ),
     )
     .get();
-  return (joined?.n ?? 0) > 1;
+  return removed !== undefined;
 }
 
 /**

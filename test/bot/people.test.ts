@@ -8,6 +8,7 @@ import type { Person } from "../../src/domain/access.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import {
+  diedAfter,
   OFFICE,
   pressCrafted,
   seedIncidentInWork,
@@ -581,6 +582,41 @@ describe("an executor joining", () => {
     expect(lastLabels(OFFICE.curatorsChat)).toEqual([`№ ${held}`, `№ ${waiting}`]);
     const sent = h.fake.callsOf("sendMessage").filter((call) => call.params.text === notice);
     expect(sent.map((call) => call.params.disable_notification)).toEqual([true]);
+  });
+  /** Иван, Минздрав's only executor, taken out of it by the admin. */
+  async function lastExecutorTakenOut(): Promise<void> {
+    await openCard(admin(), /Иван/);
+    await admin().press("Исключить из: Минздрав");
+    await admin().press("Да, исключить");
+  }
+
+  const executorBack = (held: number) =>
+    "В органе «Министерство здравоохранения» снова есть исполнитель: Нина. " +
+    `Открытое сообщение органа теперь есть кому взять в работу: № ${held}.`;
+
+  it("the first after the last one left, where older data has no record of the executors' joining: the curators still hear it", async () => {
+    const held = await seedIncidentInWork(h, health);
+    h.db.delete(auditEvents).where(eq(auditEvents.action, "membership_added")).run();
+    await lastExecutorTakenOut();
+    const token = await executorInvite();
+    await h.user(3005, "Нина").send(`/start ${token}`);
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(executorBack(held));
+  });
+
+  it("its /start handled again after a crash: he gets the open posts once, the curators hear of him once", async () => {
+    const held = await seedIncidentInWork(h, health);
+    await lastExecutorTakenOut();
+    const token = await executorInvite();
+    const nina = h.user(3005, "Нина");
+    const update = await h.deliver(updates.text(nina.chat, nina.tg, `/start ${token}`));
+    expect(h.lastText(OFFICE.curatorsChat)).toBe(executorBack(held));
+    diedAfter(h, update, "the notices");
+    const since = h.fake.mark();
+    await h.bot.handleUpdate(update);
+    const again = h.fake.calls.slice(since).filter((c) => c.method === "sendMessage");
+    expect(again.map((c) => [c.params.chat_id, c.params.text])).toEqual([
+      [nina.id, expect.stringMatching(/^Готово! Вы зарегистрированы как исполнитель органа/)],
+    ]);
   });
 });
 

@@ -73,7 +73,15 @@ import { cb, ID, onAction } from "../callback-data.js";
 import { heldByNobody, partStateText, syncCards } from "../cards.js";
 import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { announceEach, cardDeps, sendLong, showCardIn, splitMessage, topicOf } from "../delivery.js";
+import {
+  announceEach,
+  cardDeps,
+  oncePerUpdate,
+  sendLong,
+  showCardIn,
+  splitMessage,
+  topicOf,
+} from "../delivery.js";
 import { openDialog } from "../dialogs.js";
 import { cardButtons } from "../keyboards.js";
 import { refuse } from "../refuse.js";
@@ -875,14 +883,18 @@ function listedState(incident: Incident, scope: ListScope, rules: ActionRules): 
 /**
  * A chat just bound to an organization (`null`: the curators), or an executor who just joined one,
  * gets its open posts as `/list` shows them there, each card a tap away: it starts with what is
- * owed, not with an empty chat. A chat's list is its digest of the day.
+ * owed, not with an empty chat; once, however often the /bind or /start is handled (see
+ * oncePerUpdate). A chat's list is its digest of the day.
  */
 export async function showOpenPosts(ctx: BotContext, organizationId: number | null): Promise<void> {
   const scope: ListScope =
     organizationId === null ? { kind: "all" } : { kind: "organizations", ids: [organizationId] };
   const { text, keyboard, total } = renderList(ctx.app, scope, "all");
   if (total === 0 || !ctx.chat) return;
-  await ctx.reply(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+  await oncePerUpdate(ctx.app, "open-posts", ctx.chat.id, async () => {
+    await ctx.reply(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+    return true;
+  });
   // A group's list is its digest of the day; an executor's private list is not (no digest goes there,
   // but a curator's own where there is no curators' chat).
   const { db, sla, clock } = ctx.app;

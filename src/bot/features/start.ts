@@ -53,7 +53,8 @@ privateChat.command("start", async (ctx) => {
 /**
  * An executor who joins starts with the organization's open posts, as a chat bound to it does. Its
  * first one since the last left: the curators, told then that nobody was left to take its posts,
- * hear it has one again, with the posts still open.
+ * hear it has one again, with the posts still open. Each once, however often the /start is handled
+ * (see oncePerUpdate).
  */
 async function briefNewExecutor(ctx: BotContext, person: Person, organizationId: number): Promise<void> {
   await showOpenPosts(ctx, organizationId);
@@ -64,7 +65,7 @@ async function briefNewExecutor(ctx: BotContext, person: Person, organizationId:
   const organization = getOrganization(db, organizationId);
   if (open.length === 0 || !organization) return;
   const notice = tp.executorBack(organization.name, displayName(person), open);
-  await notifyCurators(ctx.app, ctx.api, notice, cardButtons(open));
+  await notifyCurators(ctx.app, ctx.api, notice, cardButtons(open), { once: "executor-back" });
 }
 
 /** What the office still lacks: an admin starting the bot in a new one is told where to begin. */
