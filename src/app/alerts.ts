@@ -123,11 +123,34 @@ export function reopenReminders(
     .all()
     .filter((row) => !said.has(key(row)))
     .map((row) => row.id);
-  if (reopened.length === 0) return;
-  db.update(notifications)
-    .set({ failure: null, sentAt: null })
-    .where(inArray(notifications.id, reopened))
-    .run();
+  reopenAlertsById(db, reopened);
+}
+
+/** Reminders (of any chat) settled as `failure`, claimed in [since, until): which chat each is for, and when. */
+export function settledReminders(
+  db: Db,
+  failure: string,
+  since: Date,
+  until: Date,
+): { id: number; chatId: number; claimedAt: Date }[] {
+  return db
+    .select({ id: notifications.id, chatId: notifications.chatId, claimedAt: notifications.claimedAt })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.failure, failure),
+        eq(notifications.kind, "reminder"),
+        gte(notifications.claimedAt, since),
+        lt(notifications.claimedAt, until),
+      ),
+    )
+    .all();
+}
+
+/** Takes these alerts back to claims never sent: the sweep sends them as such (see unsentAlerts). */
+export function reopenAlertsById(db: Db, ids: number[]): void {
+  if (ids.length === 0) return;
+  db.update(notifications).set({ failure: null, sentAt: null }).where(inArray(notifications.id, ids)).run();
 }
 
 /**

@@ -68,8 +68,10 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
     const since = missedSince(db, sla, chat.chatId, morning);
     const missed = missedSteps(deps, chat.chatId, organizationId, since, today);
     if (open.length === 0 && missed.size === 0) {
-      settleNotice(db, key, now);
-      giveBackReminders(deps, chat.chatId, today, []);
+      db.transaction(() => {
+        settleNotice(db, key, now);
+        giveBackReminders(deps, chat.chatId, today, []);
+      });
       continue;
     }
     const listed = open.slice(0, MAX_LINES);
@@ -93,14 +95,16 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
         : []),
     ].join("\n");
     const shown = cardButtons(open.slice(0, MAX_LINES).map(({ incident }) => incident.id));
-    const outcome = await sendOrRelease(deps, chat.chatId, text, key, shown);
-    // Failed for now, it is sent at the next tick, the alerts folded into it still to say.
-    if (outcome === "failed") continue;
-    giveBackReminders(deps, chat.chatId, today, outcome === "sent" ? lines : []);
+    // Failed for now, it is sent at the next tick, the alerts folded into it still to say; else what
+    // it did not say is given back as it is recorded.
+    const outcome = await sendOrRelease(deps, chat.chatId, text, key, shown, (outcome) => {
+      giveBackReminders(deps, chat.chatId, today, outcome === "sent" ? lines : []);
+      // Refused or rejected for good, it said none of the alerts folded into it: they are claims
+      // never sent again, and the sweep sends them on their own (the chat refusing, to the curators
+      // instead).
+      if (outcome !== "sent") reopenAlerts(db, chat.chatId, SAID_BY_MORNING_DIGEST, since, today);
+    });
     if (outcome === "sent") sent++;
-    // Refused or rejected for good, it said none of the alerts folded into it: they are claims never
-    // sent again, and the sweep sends them on their own (the chat refusing, to the curators instead).
-    else reopenAlerts(db, chat.chatId, SAID_BY_MORNING_DIGEST, since, today);
   }
   return sent;
 }
@@ -328,10 +332,19 @@ async function sendOrRelease(
   key: string,
   /** The listed posts' cards, one tap away. */
   keyboard: InlineKeyboard,
+  /**
+   * What ends with the digest, in the transaction that records it: a stop between the two would
+   * leave the alerts folded into it neither said nor given back.
+   */
+  settled: (outcome: Exclude<"sent" | SendFailure, "failed">) => void = () => {},
 ): Promise<"sent" | SendFailure> {
   const outcome = await deliverLong(deps, deps.api, chatId, text, keyboard);
   if (outcome === "failed") giveBackNotice(deps.db, key);
-  else settleNotice(deps.db, key, deps.clock.now());
+  else
+    deps.db.transaction(() => {
+      settleNotice(deps.db, key, deps.clock.now());
+      settled(outcome);
+    });
   return outcome;
 }
 

@@ -5,7 +5,7 @@
  */
 import { TZDate } from "@date-fns/tz";
 import { startOfDay } from "date-fns/startOfDay";
-import { reopenReminders } from "../app/alerts.js";
+import { reopenAlertsById, reopenReminders, settledReminders } from "../app/alerts.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
@@ -35,7 +35,7 @@ export function morningOf(sla: SlaRuntime, now: Date): Morning {
   const previousWorkingDay = wt.addWorkingDays(wt.nextWorkingMoment(today), -1);
   const since = startOfDay(new TZDate(previousWorkingDay.getTime(), sla.timezone));
   return {
-    day: formatDeadline(now, sla.timezone).slice(0, 10),
+    day: dayOf(sla, now),
     since,
     today,
     late: local.getHours() >= MORNING_ENDS,
@@ -55,10 +55,15 @@ export function missedSince(db: Db, sla: SlaRuntime, chatId: number, morning: Mo
   const wt = sla.workingTime;
   let day = morning.since;
   for (let i = 0; i < CATCH_UP_DAYS; i++) {
-    if (noticeClaimed(db, digestKey(chatId, formatDeadline(day, sla.timezone).slice(0, 10)))) return day;
+    if (noticeClaimed(db, digestKey(chatId, dayOf(sla, day)))) return day;
     day = startOfDay(new TZDate(wt.addWorkingDays(wt.nextWorkingMoment(day), -1).getTime(), sla.timezone));
   }
   return morning.since;
+}
+
+/** A day as the digests' keys and titles name it (dd.MM.yyyy, local). */
+function dayOf(sla: SlaRuntime, at: Date): string {
+  return formatDeadline(at, sla.timezone).slice(0, 10);
 }
 
 /** The ledger's key of a chat's morning digest of a day. */
@@ -75,8 +80,28 @@ export function digestKey(chatId: number, day: string): string {
 export function listedAsDigest(db: Db, sla: SlaRuntime, chatId: number, now: Date): void {
   if (!sla.workingTime.isWorking(now)) return;
   const { day, today } = morningOf(sla, now);
-  if (claimNotice(db, digestKey(chatId, day), now))
-    reopenReminders(db, chatId, SAID_BY_MORNING_DIGEST, today, []);
+  db.transaction(() => {
+    if (claimNotice(db, digestKey(chatId, day), now))
+      reopenReminders(db, chatId, SAID_BY_MORNING_DIGEST, today, []);
+  });
+}
+
+/** How far back the sweep looks for reminders folded into a digest that never went out. */
+const LAPSED_FOLDS_MS = 14 * 24 * 60 * 60_000;
+
+/**
+ * Gives the sweep back the reminders folded into a digest whose day ended without it (Telegram took
+ * none of its sends that day, or the bot stopped in the middle and came back after work): no digest
+ * will say them now. As claims never sent, those their posts still owe are sent on their own; the
+ * others are settled as no longer due.
+ */
+export function reopenLapsedFolds(db: Db, sla: SlaRuntime, now: Date): void {
+  const { today } = morningOf(sla, now);
+  const since = new Date(today.getTime() - LAPSED_FOLDS_MS);
+  const lapsed = settledReminders(db, SAID_BY_MORNING_DIGEST, since, today)
+    .filter(({ chatId, claimedAt }) => !noticeClaimed(db, digestKey(chatId, dayOf(sla, claimedAt))))
+    .map(({ id }) => id);
+  reopenAlertsById(db, lapsed);
 }
 
 /** The ledger's mark of an alert its chat's morning digest says instead: settled, never sent. */

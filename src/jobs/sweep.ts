@@ -51,7 +51,7 @@ import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
 import { postAbout } from "../flows/intake.js";
 import type { RenderReports } from "../reports/render.js";
-import { SAID_BY_MORNING_DIGEST, saidByMorningDigest } from "./morning.js";
+import { reopenLapsedFolds, SAID_BY_MORNING_DIGEST, saidByMorningDigest } from "./morning.js";
 
 export interface SweepDeps {
   db: Db;
@@ -146,6 +146,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
         );
       }
     }
+    reopenLapsedFolds(db, deps.sla, now);
     requeueUnsent(deps, directory, now, outbox, alerted);
   });
   let sent = 0;

@@ -314,6 +314,31 @@ describe("morning digest", () => {
     ]);
   });
 
+  it("a stop the moment the digest gives back the reminder it had no room for: after the lease the reminder still comes, once", async () => {
+    h = await Harness.start({ now: "2026-11-24T04:00:00Z" }); // Tuesday 09:00 local: the answers due Wednesday 10:00
+    const { health } = seedOffice(h);
+    for (let n = 1; n <= 31; n++) await seedIncidentInWork(h, health, { link: `https://vk.com/wall-1_${n}` });
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00: each has an hour left, the digest lists 30
+    // The process dies the instant a reminder folded into the digest is given back to the sweep.
+    h.database.sqlite.exec(
+      `CREATE TRIGGER killed BEFORE UPDATE OF failure ON notifications WHEN OLD.failure = 'said by the morning digest'
+       BEGIN SELECT RAISE(ABORT, 'killed'); END`,
+    );
+    const jobs = startJobs(deps());
+    await jobs.tick();
+    h.database.sqlite.exec("DROP TRIGGER killed");
+    for (const at of ["2026-11-25T04:03:00Z", "2026-11-25T04:11:00Z", "2026-11-25T04:14:00Z"]) {
+      h.clock.set(at);
+      await jobs.tick();
+    }
+    await jobs.stop();
+    // The digest in flight at the stop comes again after its lease, as any such message; its reminder once.
+    const reminders = h.texts(OFFICE.healthChat).filter((text) => text.startsWith("⏰"));
+    expect(reminders).toEqual([
+      expect.stringMatching(/^⏰ Сообщение № 31: разместить ответ до 25\.11\.2026 10:00 /),
+    ]);
+  });
+
   it("a day its digest did not go out (the bot stopped after the morning's sweep) is said the next morning, the alert the sweep left to it too", async () => {
     h = await Harness.start({ now: "2026-11-24T04:00:00Z" }); // Tuesday 09:00 local
     const { health } = seedOffice(h);
