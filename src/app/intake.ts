@@ -6,6 +6,7 @@ import type { Importance, IncidentState } from "../domain/incident.js";
 import { commentsHaveLinks, type Network, parseSourceLink } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate, audit } from "./audit.js";
 import {
+  closeUnanswered,
   type Incident,
   type IncidentRow,
   incidentsAtLink,
@@ -13,6 +14,7 @@ import {
   markRepeat,
   type RegisterResult,
   registerIncident,
+  type TransitionRefusal,
   type TransitionResult,
 } from "./incidents.js";
 import { claimNotice, noticeClaimed, noticesStartingWith, releaseNotice } from "./notices.js";
@@ -379,6 +381,46 @@ export function answerRepeat(
     },
     { behavior: "immediate" },
   );
+}
+
+/** Why «Да, закрыть» after «Дубль № N — закрыть» changed nothing: the link was refused, or the closing. */
+export type DuplicateRefusal =
+  | { ok: false; refusal: TransitionRefusal | "not_repeat"; refused: "link" }
+  | { ok: false; refusal: TransitionRefusal; refused: "close" };
+
+/** Carries the closing's refusal out of the transaction it undoes. */
+class CloseRefused extends Error {
+  constructor(readonly refusal: TransitionRefusal) {
+    super(`closing refused: ${refusal}`);
+  }
+}
+
+/**
+ * «Да, закрыть» after «Дубль № N — закрыть»: the post is linked to N as its repeat (see answerRepeat;
+ * unless it is already) and closed as N's duplicate, one transaction with both audit events: a
+ * closing refused undoes the link, and the post stays as it was.
+ */
+export function closeAsDuplicate(
+  db: Db,
+  input: { incidentId: number; repeatOfId: number; actor: Person; now: Date },
+): TransitionResult | DuplicateRefusal {
+  try {
+    return db.transaction(
+      (): TransitionResult | DuplicateRefusal => {
+        if (loadIncident(db, input.incidentId)?.row.repeatOfId !== input.repeatOfId) {
+          const linked = answerRepeat(db, input);
+          if (!linked.ok) return { ...linked, refused: "link" };
+        }
+        const closed = closeUnanswered(db, { ...input, reason: "void", duplicate: true });
+        if (!closed.ok) throw new CloseRefused(closed.refusal);
+        return closed;
+      },
+      { behavior: "immediate" },
+    );
+  } catch (error) {
+    if (error instanceof CloseRefused) return { ok: false, refusal: error.refusal, refused: "close" };
+    throw error;
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 } from "../../src/app/incidents.js";
 import { changeAccess, findPerson } from "../../src/app/people.js";
 import { syncCards } from "../../src/bot/cards.js";
-import { auditEvents, people } from "../../src/db/schema.js";
+import { auditEvents, inbox, people } from "../../src/db/schema.js";
 import { type Importance, partVersion } from "../../src/domain/incident.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -776,6 +776,29 @@ describe("executors on the card", () => {
     await route(second, [/Минстрой/, /Минобр/], /Министерство строительства/);
     expect(h.texts(-300).slice(before).join("\n")).not.toContain("без вашего органа");
     expect(h.texts(-300).slice(before)).toContainEqual(expect.stringMatching(/^Сообщение № 2 · /));
+  });
+
+  it("closed instead of routed anew, a co-executor its lead's return left waiting hears it, quietly, once", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await pressData(educationExecutor(), -300, `inc.accept:${id}:${education}`);
+    await pressData(healthExecutor(), -100, `inc.return:${id}:${health}`);
+    await healthExecutor().press("Не наша компетенция", healthChat());
+    await healthExecutor().press("Вернуть без уточнения", healthChat());
+    await pressData(curator(), -200, `inc.toxic:${id}`);
+    const { message, callbackData } = h.fake.findButton(-200, "Да, закрыть");
+    const press = await h.deliver(updates.callback(curator().tg, message, callbackData));
+    expect(state(id)).toBe("closed");
+    // Handled again after a crash before it was marked handled: told once all the same.
+    h.db.update(inbox).set({ doneAt: null }).where(eq(inbox.updateId, press.update_id)).run();
+    await h.bot.handleUpdate(press);
+    const closed = h.fake
+      .callsOf("sendMessage")
+      .filter((c) => c.params.chat_id === -300 && String(c.params.text).includes("закрыто куратором"));
+    expect(closed.map((c) => [c.params.text, c.params.disable_notification])).toEqual([
+      ["Сообщение № 1 закрыто куратором без ответа: оскорбительное (п. 17). Готовить ответ не нужно.", true],
+    ]);
   });
 
   it("the lead returns with a reason; the curators see it and route again", async () => {

@@ -16,6 +16,7 @@ import {
 } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { withinUpdate } from "../../src/app/update-scope.js";
+import { t } from "../../src/bot/texts.js";
 import { auditEvents, incidents } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import type { StoredMessage } from "../support/fake-bot-api.js";
@@ -672,6 +673,38 @@ describe("the repeat question after a post from monitoring software", () => {
     expect(olga.lastText().split("\n").slice(-2)).toEqual([
       "24.11.2026 10:00 — Ольга — отмечено как повторное к № 1",
       "24.11.2026 10:00 — Ольга — закрыто без ответа как дубль № 1 (направлено → закрыто)",
+    ]);
+  });
+
+  it("«Да, закрыть» whose closing fails links nothing either: pressed again, the post is linked and closed at once", async () => {
+    await start(false);
+    await post({ link: "https://vk.com/wall-1_10", text: POTHOLE });
+    await post({ link: "https://ok.ru/group/55/topic/777", text: POTHOLE });
+    const olga = h.user(OFFICE.curator, "Ольга");
+    await olga.press("Дубль № 1 — закрыть");
+    const before = stateOf(2);
+    // The closing's write fails: the link made with it goes too.
+    h.database.sqlite.exec(
+      "CREATE TRIGGER killed BEFORE UPDATE OF state ON incidents WHEN NEW.state = 'closed' BEGIN SELECT RAISE(ABORT, 'killed'); END",
+    );
+    expect(await olga.press("Да, закрыть")).toBe(t.error);
+    h.database.sqlite.exec("DROP TRIGGER killed");
+    expect(stateOf(2)).toEqual(before);
+
+    await olga.press("Дубль № 1 — закрыть");
+    expect(await olga.press("Да, закрыть")).toBe("Сообщение № 2 закрыто без ответа как дубль № 1.");
+    expect(loadIncident(h.db, 2)?.row).toMatchObject({
+      state: "closed",
+      closedReason: "void",
+      repeatOfId: 1,
+    });
+    expect(
+      stateOf(2)
+        .events.slice(before.events.length)
+        .map((event) => [event.action, event.details?.duplicateOf]),
+    ).toEqual([
+      ["markRepeat", undefined],
+      ["markVoid", 1],
     ]);
   });
 

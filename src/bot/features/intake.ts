@@ -16,10 +16,13 @@ import {
   type Incident,
   loadIncident,
   openIncidents,
+  partsLeftByLeadReturn,
+  type TransitionRefusal,
 } from "../../app/incidents.js";
 import {
   answerNotRepeat,
   answerRepeat,
+  closeAsDuplicate,
   notRepeatKey,
   type PostDraft,
   postDateTooOld,
@@ -213,7 +216,7 @@ export function intakeFeature(deps: AppDeps): {
     confirmClosing(ctx, Number(ctx.match[1]), "void", Number(ctx.match[2])),
   );
   intake.callbackQuery(onAction("int.dupok", [ID, ID]), (ctx) =>
-    closeAsDuplicate(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
+    closeDuplicate(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
   );
 
   // Closing without an answer cannot be undone (and a threat may leave the bot for law enforcement):
@@ -742,27 +745,33 @@ async function linkRepeat(
     ctx.log.info({ incidentId, repeatOfId: result.incident.row.repeatOfId }, "incident marked as a repeat");
     return result.incident;
   }
-  if (result.refusal === "forbidden") await refuse(ctx, ti.onlyCurators);
-  else {
-    const incident = loadIncident(db, incidentId);
-    if (!incident) await refuse(ctx, ti.notFound);
-    else await unlessDecided(ctx, incident, () => refuse(ctx, ti.notEarlier(repeatOfId)));
-  }
+  await refuseLink(ctx, incidentId, repeatOfId, result.refusal);
   return undefined;
+}
+
+/** A link to the earlier post refused: answered with what was decided, or why not. */
+async function refuseLink(
+  ctx: BotContext,
+  incidentId: number,
+  repeatOfId: number,
+  refusal: TransitionRefusal | "not_repeat",
+): Promise<void> {
+  if (refusal === "forbidden") return refuse(ctx, ti.onlyCurators);
+  const incident = loadIncident(ctx.app.db, incidentId);
+  if (!incident) return refuse(ctx, ti.notFound);
+  await unlessDecided(ctx, incident, () => refuse(ctx, ti.notEarlier(repeatOfId)));
 }
 
 /**
  * «Да, закрыть» after «Дубль № N — закрыть»: the post is linked to N as its repeat (unless it is
- * already), then closed as one registered by mistake is, «История» naming N; every copy of the
- * repeat question says so.
+ * already) and closed as one registered by mistake is, at once (app/intake.ts closeAsDuplicate),
+ * «История» naming N; every copy of the repeat question says so.
  */
-async function closeAsDuplicate(ctx: BotContext, incidentId: number, of: number): Promise<void> {
+async function closeDuplicate(ctx: BotContext, incidentId: number, of: number): Promise<void> {
   const actor = curatorOf(ctx);
   if (!actor) return refuse(ctx, ti.onlyCurators);
   await ctx.editMessageReplyMarkup();
-  const linked = loadIncident(ctx.app.db, incidentId)?.row.repeatOfId === of;
-  if (!linked && !(await linkRepeat(ctx, actor, incidentId, of))) return;
-  if (!(await closePost(ctx, incidentId, "void", true))) return;
+  if (!(await closePost(ctx, incidentId, "void", of))) return;
   await settleQuestion(ctx, incidentId, ti.closedAsDuplicate(incidentId, of, displayName(actor)));
 }
 
@@ -844,14 +853,14 @@ async function settleOffer(ctx: BotContext, incidentId: number, decided?: string
 
 /**
  * «Оскорбительное» / «Угроза»: closes without an answer (Orenburg p.17; Georgievsk p.22); so does a
- * post deleted or registered by mistake (`void`), or (`duplicate`) the duplicate of the post it is
- * linked to. The heads told of it hear it closed (tellHeadsOutcome). Whether it closed.
+ * post deleted or registered by mistake (`void`), or the duplicate of post `duplicateOf`, linked to
+ * it as it closes. The heads told of it hear it closed (tellHeadsOutcome). Whether it closed.
  */
 async function closePost(
   ctx: BotContext,
   incidentId: number,
   reason: ClosedReason,
-  duplicate = false,
+  duplicateOf?: number,
 ): Promise<boolean> {
   const { db, clock } = ctx.app;
   const actor = curatorOf(ctx);
@@ -860,22 +869,37 @@ async function closePost(
     return false;
   }
   const threat = reason === "threat";
-  const result = closeUnanswered(db, { incidentId, actor, now: clock.now(), reason, duplicate });
+  const input = { incidentId, actor, now: clock.now() };
+  const result =
+    duplicateOf === undefined
+      ? closeUnanswered(db, { ...input, reason })
+      : closeAsDuplicate(db, { ...input, repeatOfId: duplicateOf });
   if (!result.ok) {
     const incident = loadIncident(db, incidentId);
-    if (result.refusal === "forbidden") await refuse(ctx, ti.onlyCurators);
+    if (duplicateOf !== undefined && "refused" in result && result.refused === "link")
+      await refuseLink(ctx, incidentId, duplicateOf, result.refusal);
+    else if (result.refusal === "forbidden") await refuse(ctx, ti.onlyCurators);
     else if (incident) await refuseState(ctx, incident);
     else await ctx.answerCallbackQuery({ text: ti.notFound, show_alert: true });
     return false;
   }
   ctx.log.info({ incidentId, reason }, "incident closed without an answer");
-  const of = duplicate ? (result.incident.row.repeatOfId ?? undefined) : undefined;
+  const of = duplicateOf !== undefined ? (result.incident.row.repeatOfId ?? undefined) : undefined;
   const closed = of !== undefined ? ti.closedAsDuplicate(incidentId, of) : ti.closed[reason](incidentId);
   await ctx.answerCallbackQuery({ text: closed });
   // First what cannot be asked for again once the post is closed: the threat passed on (Orenburg p.17).
   // The organizations that had it (not one still waiting its turn) stop working on it; handled again
-  // after a crash, those it had then.
-  const had = activeAssignments(result.before).filter((a) => a.state !== "queued");
+  // after a crash, those it had then. The co-executors its lead's return told to wait for the routing
+  // anew (flows/withdrawn.ts) hear it will not come: nothing to do, so quietly.
+  const had: { organizationId: number; quiet?: boolean }[] = [
+    ...activeAssignments(result.before)
+      .filter((a) => a.state !== "queued")
+      .map(({ organizationId }) => ({ organizationId })),
+    ...partsLeftByLeadReturn(db, result.before).map(({ organizationId }) => ({
+      organizationId,
+      quiet: true,
+    })),
+  ];
   const notice = ti.closedNotice(incidentId, reason, ctx.app.sla.regulation.toxic.clause, of);
   await announceEach(
     ctx.log,
@@ -886,10 +910,11 @@ async function closePost(
     // The cards, and a repeat question still waiting: it says the post is closed.
     () => syncCards({ ...ctx.app, api: ctx.api }, result.incident),
     ...had.map(
-      ({ organizationId }) =>
+      ({ organizationId, quiet }) =>
         () =>
           notifyOrganization(ctx.app, ctx.api, organizationId, notice, undefined, {
             once: `closed:${organizationId}`,
+            ...(quiet ? { quiet } : {}),
           }),
     ),
     () => tellHeadsOutcome({ ...ctx.app, api: ctx.api }, result.incident, closed),
