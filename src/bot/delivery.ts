@@ -386,9 +386,12 @@ async function tellOfKeptCard(deps: AppDeps, api: Api, incident: Incident, card:
   }
 }
 
-/** Whether news of this post goes without sound now: outside working time, unless it is significant. */
+/**
+ * Whether news of this post goes without sound now: outside the working day's span (its lunch break
+ * rings), unless it is significant.
+ */
 export function quietNow(deps: Pick<AppDeps, "sla" | "clock">, incident: Incident): boolean {
-  return !ringFor(incident).ring && !deps.sla.workingTime.isWorking(deps.clock.now());
+  return !ringFor(incident).ring && !deps.sla.workingTime.isWorkingDaySpan(deps.clock.now());
 }
 
 /**

@@ -129,7 +129,7 @@ const TOLERANT = [tolerateStaleCallbackAnswers, tolerateUnmodifiedEdits, notePre
 
 /** The transformers every API of the bot has, its conversations' too. */
 function ownTransformers(deps: AppDeps, api: Api): Transformer[] {
-  const night = () => !deps.sla.workingTime.isWorking(deps.clock.now());
+  const night = () => !deps.sla.workingTime.isWorkingDaySpan(deps.clock.now());
   const moved = (from: number, to: number) => followMigration({ ...deps, api }, from, to);
   const lost = (chatId: number, threadId: number) => topicLost({ ...deps, api }, chatId, threadId);
   return [

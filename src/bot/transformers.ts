@@ -108,9 +108,10 @@ export function intoBoundTopics(
 }
 
 /**
- * Nobody is pinged at night (PRODUCT.md, "Alerts and reports"): while `quiet()` (outside working
- * time) a message goes without sound, unless its sender decided (`disable_notification: false` for
- * a significant post, its alerts and its cards).
+ * Nobody is pinged at night (PRODUCT.md, "Alerts and reports"): while `quiet()` (outside the working
+ * day's span; its lunch break is not quiet, people are back at work soon) a message goes without
+ * sound, unless its sender decided (`disable_notification: false` for a significant post, its alerts
+ * and its cards).
  */
 export function quietOutsideWorkingTime(quiet: () => boolean): Transformer {
   return (prev, method, payload, signal) => {

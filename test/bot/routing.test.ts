@@ -622,6 +622,21 @@ describe("routing", () => {
     }
   });
 
+  it("routed during the lunch break, the card rings: the executor back from lunch hears it", async () => {
+    await office({ now: "2026-11-24T08:30:00Z" }); // Tuesday 13:30 in Yekaterinburg
+    const id = await register(1);
+    await route(id, [/Минздрав/]);
+    for (const chatId of [-100, HEALTH_EXECUTOR]) {
+      const card = h.fake
+        .callsOf("sendMessage")
+        .find(
+          (c) => Number(c.params.chat_id) === chatId && String(c.params.text).startsWith("Сообщение № 1 · "),
+        );
+      expect(card).toBeDefined();
+      expect(card?.params.disable_notification).not.toBe(true);
+    }
+  });
+
   it("a closed incident cannot be routed: the stale button gives a pop-up", async () => {
     await office();
     const id = await register(1);

@@ -77,6 +77,19 @@ export class WorkingTime {
     return i >= 0 && t < (tl.ivEnd[i] as number);
   }
 
+  /**
+   * Whether `at` falls within a working day's span, from its start to its end, the lunch break
+   * included: people are at work then, so a notice may ring (outside it, nobody is pinged).
+   */
+  isWorkingDaySpan(at: Date): boolean {
+    const t = at.getTime();
+    const tl = this.timeline(this.yearOf(t));
+    const i = lastAtOrBefore(tl.ivStart, t);
+    if (i < 0) return false;
+    const k = tl.ivWorkingDay[i] as number;
+    return t < (tl.ivEnd[(tl.wdFirstIv[k + 1] as number) - 1] as number);
+  }
+
   /** `at` itself when it is working time, otherwise the start of the next working interval. */
   nextWorkingMoment(at: Date): Date {
     const t = at.getTime();

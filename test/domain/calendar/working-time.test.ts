@@ -20,6 +20,14 @@ describe("working time in Moscow on the production calendar", () => {
     expect(moscow.isWorking(at("2025-10-15 13:30"))).toBe(false);
   });
 
+  it("the working day's span takes in its lunch break, not the night, a short day's last hour or a day off", () => {
+    expect(moscow.isWorkingDaySpan(at("2025-10-15 13:30"))).toBe(true);
+    expect(moscow.isWorkingDaySpan(at("2025-10-15 08:59"))).toBe(false);
+    expect(moscow.isWorkingDaySpan(at("2025-10-15 18:00"))).toBe(false);
+    expect(moscow.isWorkingDaySpan(at("2026-04-30 17:30"))).toBe(false);
+    expect(moscow.isWorkingDaySpan(at("2026-01-09 13:30"))).toBe(false);
+  });
+
   it("detection at 23:00 starts the clock at 09:00 of the next working day", () => {
     expect(show(moscow.nextWorkingMoment(at("2025-10-15 23:00")))).toBe("2025-10-16 09:00");
     expect(show(moscow.addWorkingMinutes(at("2025-10-15 23:00"), 30))).toBe("2025-10-16 09:30");
