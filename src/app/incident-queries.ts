@@ -165,6 +165,35 @@ export interface HistoryEntry {
   details: Record<string, unknown> | null;
 }
 
+/** The keys of an incident's audit event that name organizations (by id, or a list of ids). */
+const ORGANIZATION_KEYS = [
+  "leadId",
+  "coexecutorIds",
+  "kept",
+  "keptForApproval",
+  "keptInRework",
+  "organizationId",
+  "released",
+] as const;
+
+/** The organizations an incident's audit event names. */
+export function organizationsNamed(details: Record<string, unknown> | null | undefined): number[] {
+  return ORGANIZATION_KEYS.flatMap((key) => [details?.[key]].flat()).filter((id) => typeof id === "number");
+}
+
+/**
+ * The names «История» gives the organizations of an event: those it recorded (as they were called
+ * then), otherwise, for an event from before they were recorded, the current ones.
+ */
+export function namesAtTheTime(entry: HistoryEntry, current: Map<number, string>): Map<number, string> {
+  const recorded = entry.details?.organizationNames;
+  if (typeof recorded !== "object" || recorded === null) return current;
+  const names = new Map(current);
+  for (const [id, name] of Object.entries(recorded))
+    if (typeof name === "string") names.set(Number(id), name);
+  return names;
+}
+
 /** The incident's audit trail, oldest first. */
 export function incidentHistory(db: Tx, incidentId: number): HistoryEntry[] {
   return db

@@ -33,6 +33,7 @@ import { foldCase, nameKey } from "../domain/names.js";
 import { postTextKey } from "../domain/post-text.js";
 import type { Network } from "../domain/source-link.js";
 import { alreadyMadeByThisUpdate, audit, eventMadeByThisUpdate, incidentEvents } from "./audit.js";
+import { organizationsNamed } from "./incident-queries.js";
 import { carryPartAttachments } from "./part-attachments.js";
 
 export type IncidentRow = typeof incidents.$inferSelect;
@@ -48,6 +49,8 @@ export interface Incident extends IncidentView {
     /** Who took the organization's part into work. */
     acceptedBy: number | null;
     returnReason: string | null;
+    /** The organization's name when it returned the post (null for a return before it was recorded). */
+    returnedAsName: string | null;
     partText: string | null;
     /** The curator's comment when the part was last returned for rework. */
     partReturnComment: string | null;
@@ -138,6 +141,7 @@ export function loadIncident(db: Tx, id: number): Incident | undefined {
     partPassedAt: a.partPassedAt,
     acceptedBy: a.acceptedBy,
     returnReason: a.returnReason,
+    returnedAsName: a.returnedAsName,
     partText: a.partText,
   }));
   // The first final draft of this lead's: one of an organization the post was taken from is not its.
@@ -555,7 +559,11 @@ export function transition(
       });
       const after = loadIncident(tx, before.id) as Incident;
       const found = altered(before, after);
-      const recorded = { ...details, ...(found ? { before: found } : {}) };
+      const recorded = {
+        ...details,
+        ...organizationNamesOf(details, [...before.assignments, ...after.assignments]),
+        ...(found ? { before: found } : {}),
+      };
       audit(tx, input.now, {
         actorId: input.actor.id,
         entity: "incident",
@@ -569,6 +577,20 @@ export function transition(
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * The names the organizations an event names bear at the time: «История» shows them so after a
+ * rename. Each of them is on the post before or after the change.
+ */
+function organizationNamesOf(
+  details: Record<string, unknown> | undefined,
+  parts: Incident["assignments"],
+): { organizationNames?: Record<number, string> } {
+  const named = organizationsNamed(details);
+  const names = parts.filter((a) => named.includes(a.organizationId));
+  if (names.length === 0) return {};
+  return { organizationNames: Object.fromEntries(names.map((a) => [a.organizationId, a.organizationName])) };
 }
 
 /**
@@ -975,7 +997,12 @@ export function returnIncident(
     change: (tx, incident) => {
       const mine = ownAssignment(incident, "return", input.actor, input.organizationId);
       tx.update(assignments)
-        .set({ state: "returned", returnReason: input.reason, returnedAt: input.now })
+        .set({
+          state: "returned",
+          returnReason: input.reason,
+          returnedAt: input.now,
+          returnedAsName: mine.organizationName,
+        })
         .where(eq(assignments.id, mine.id))
         .run();
       if (mine.role !== "lead") {

@@ -111,7 +111,12 @@ export function renderCard(
   // names, such as schools) names them by their short names rather than lose its last lines.
   const brief = {
     ...incident,
-    assignments: incident.assignments.map((a) => ({ ...a, organizationName: shortNameOf(a) })),
+    assignments: incident.assignments.map((a) => ({
+      ...a,
+      organizationName: shortNameOf(a),
+      // Unless renamed since it returned the post: the old name's short one is not known.
+      returnedAsName: a.returnedAsName === a.organizationName ? null : a.returnedAsName,
+    })),
   };
   return composeCard(brief, audience, deps, related);
 }
@@ -173,7 +178,10 @@ function composeCard(
   }
   for (const returned of incident.assignments.filter((a) => a.state === "returned" && a.returnReason)) {
     lines.push(
-      t.card.returned(returned.organizationName, trimmed(returned.returnReason ?? "", NOTE_LIMIT).text),
+      t.card.returned(
+        returned.returnedAsName ?? returned.organizationName,
+        trimmed(returned.returnReason ?? "", NOTE_LIMIT).text,
+      ),
     );
   }
   const rework = handedOver ? undefined : incident.answer?.reworkComment;
@@ -184,6 +192,8 @@ function composeCard(
     lines.push(t.card.publication(publication.kind, publication.link, publication.onTime));
   }
   if (incident.answer?.awaitingClarification && !handedOver) lines.push(t.card.awaitingClarification);
+  const since = audience.kind === "curators" ? waitingSince(incident, sla.regulation) : undefined;
+  if (since) lines.push(t.card.waitingSince(formatDeadline(since, sla.timezone)));
   // The deadlines end the card and are never cut off: a long card loses the end of what is above them.
   const deadlines =
     handedOver || waiting ? [] : deadlineLines(incident, audience, seesLead, ownCoexecutorParts, sla, now);
@@ -197,6 +207,19 @@ function composeCard(
 }
 
 type Part = Incident["assignments"][number];
+
+/**
+ * Since when the citizen has waited, where the answer's clock counts from the routing (Georgievsk
+ * p.16) and a routing anew restarted it: the deadline alone no longer tells how long the post has waited.
+ */
+function waitingSince(incident: Incident, regulation: SlaRuntime["regulation"]): Date | undefined {
+  const { row } = incident;
+  if (regulation.steps.answer?.anchor !== "routing" || !row.routedAt) return undefined;
+  if (row.state === "answered" || row.state === "closed" || row.state === "awaiting_final") return undefined;
+  const leads = incident.assignments.filter((a) => a.role === "lead");
+  const routedAgain = leads.some((a) => a.receivedAt.getTime() < (row.routedAt as Date).getTime());
+  return routedAgain ? row.detectedAt : undefined;
+}
 
 /** What the regulation has the curator name about the post that is still missing (Orenburg p.6), while it may be set. */
 function missingDetails(incident: Incident, regulation: SlaRuntime["regulation"]): string | undefined {

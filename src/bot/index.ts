@@ -118,8 +118,10 @@ export interface BotOptions {
  * 35: a draft dialogue begun before a colleague took the post over («Взять себе») is not sent; 36: nor
  * is a co-executor's part dialogue; 37: the leave dialogue («в отпуске до …», /leave and /people); 38: a
  * comment's new link keeps it a comment under the post.
+ * 39: a rename asks whether to change the short name too, and a co-executor's part dialogue offers the
+ * answer's draft saved while the organization was the lead.
  */
-const CONVERSATIONS_VERSION = 38;
+const CONVERSATIONS_VERSION = 39;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

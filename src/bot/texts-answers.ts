@@ -1,5 +1,6 @@
 /** Every word of approval, rework, publication, interim answers and questions to the author. */
 
+import { clip } from "../domain/clip.js";
 import type { DraftKind } from "../domain/incident.js";
 import type { Network } from "../domain/source-link.js";
 import { quotedEnd, t } from "./texts.js";
@@ -19,6 +20,9 @@ const IN_NETWORK: Record<Network, string> = {
   tiktok: "в TikTok",
   other: "в том же источнике, что и сообщение",
 };
+
+/** How much of a saved draft the offer to send it as the part quotes. */
+const DRAFT_SHOWN = 500;
 
 /**
  * A part goes with its text, at once: its files come before the text or as a caption, never after
@@ -268,6 +272,17 @@ export const ta = {
       `Пришлите информацию по сообщению № ${id} для основного исполнителя (${lead}) текстом, одним сообщением. ${ATTACH_FIRST}`,
     askForApproval: (id: number, lead: string) =>
       `Пришлите информацию по сообщению № ${id} текстом, одним сообщением: куратор согласует её и передаст основному исполнителю (${lead}). ${ATTACH_FIRST}`,
+    /**
+     * The answer's draft this executor saved while his organization was the lead: it is a co-executor
+     * now (routed anew), and «Отправить» sends the draft as its part.
+     */
+    fromDraft: (id: number, lead: string, text: string, attachments: number, forApproval: boolean) =>
+      `По сообщению № ${id} у вас сохранён черновик ответа${attachments > 0 ? ` (вложений: ${attachments})` : ""}:\n\n` +
+      `«${clip(text, DRAFT_SHOWN)}»\n\nВаш орган теперь соисполнитель. Нажмите «Отправить», чтобы отправить этот текст ` +
+      (forApproval
+        ? `как информацию: куратор согласует её и передаст основному исполнителю (${lead}). `
+        : `как информацию для основного исполнителя (${lead}). `) +
+      "Или пришлите информацию заново текстом, одним сообщением. Отмена — /cancel.",
     needContent: "Пришлите информацию текстом; фото, видео или документ — с подписью или до текста.",
     takenOver: (id: number, colleague: string) =>
       `Не отправлено: информацию соисполнителя по сообщению № ${id} теперь готовит коллега — ${colleague}. ` +

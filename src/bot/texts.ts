@@ -328,6 +328,11 @@ export const t = {
     inactiveHidden: "Отключённые органы не показаны; список — /orgs.",
     created: (name: string) => `Орган «${name}» добавлен. Пригласить исполнителя — /invite.`,
     renamed: (name: string) => `Готово: орган теперь называется «${name}».`,
+    /** After a rename: the short name was chosen for the old one. */
+    shortNameAfterRename: (shortName: string) => `Краткое название сейчас «${shortName}» — изменить?`,
+    buttonChangeShortName: "Изменить",
+    buttonKeepShortName: "Оставить",
+    shortNameKept: (shortName: string) => `Краткое название осталось прежним: «${shortName}».`,
     deactivated: (name: string) => `Орган «${name}» отключён: новые сообщения ему не направляются.`,
     activated: (name: string) => `Орган «${name}» снова действует.`,
     notFound: "Такого органа нет. Откройте список заново: /orgs.",
@@ -486,6 +491,8 @@ export const t = {
           ? `Промежуточный ответ: ${link}`
           : `Запрос автору: ${link}`,
     awaitingClarification: "Ожидает уточнения от автора",
+    /** On the curators' card of a post routed anew, where each routing restarts the answer's clock. */
+    waitingSince: (detected: string) => `Пост ждёт ответа с ${detected}`,
     draftOf: { interim: "промежуточный ответ", clarification: "запрос автору" },
     partReceived: (organization: string) => `Информация соисполнителя получена: ${organization}`,
     queued: (organization: string) => `${organization} (ждёт своей очереди)`,

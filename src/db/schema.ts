@@ -276,6 +276,8 @@ export const assignments = sqliteTable(
     returnReason: text("return_reason"),
     /** When the organization returned the post (Orenburg p.7; Georgievsk p.10): the curator's routing clock restarts. */
     returnedAt: integer("returned_at", { mode: "timestamp_ms" }),
+    /** The organization's name when it returned the post: renamed later, the card still names it so. */
+    returnedAsName: text("returned_as_name"),
     partText: text("part_text"),
     partSentAt: integer("part_sent_at", { mode: "timestamp_ms" }),
     /** When the part reached the lead: sent, or passed on by a curator (Georgievsk p.18). */

@@ -5,6 +5,7 @@
  */
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
+import { dropDraftWork, loadDraftWork } from "../app/answers.js";
 import { type Incident, loadIncident, returnIncident, routedInOrder, sendPart } from "../app/incidents.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments, recordPartAttachments } from "../app/part-attachments.js";
@@ -311,6 +312,8 @@ async function collectPart(
   conversation: Flow,
   ctx: Context,
   buttons: DialogueButtons,
+  /** A saved draft offered as the part: «Отправить» before anything is sent sends it. */
+  offered?: PartContent,
 ): Promise<PartContent | "cancelled"> {
   const content: PartContent = { text: "", attachments: [] };
   let confirmation: Confirmation | undefined;
@@ -324,6 +327,11 @@ async function collectPart(
     if (data === buttons.cancel) {
       await answer.answerCallbackQuery();
       return await done("cancelled");
+    }
+    const nothingYet = content.text === "" && content.attachments.length === 0;
+    if (data === buttons.send && nothingYet && offered) {
+      await answer.answerCallbackQuery();
+      return await done(offered);
     }
     if (data === buttons.send && content.text === "") {
       await answer.answerCallbackQuery({ text: ta.part.textFirst, show_alert: true });
@@ -499,18 +507,24 @@ export function partFlow(deps: AppDeps) {
       const incident = loadIncident(deps.db, incidentId);
       return (incident && leadAssignment(incident)?.organizationName) ?? "";
     });
+    const saved = await conversation.external((outer) => savedAnswerDraft(deps, incidentId, outer.person));
     const buttons = dialogueButtons(ctx, incidentId);
-    const keyboard = new InlineKeyboard().text(tr.route.cancel, buttons.cancel);
-    const ask = rules.curatorPassesParts ? ta.part.askForApproval : ta.part.ask;
-    const prompt = await askOf(conversation, ctx, ask(incidentId, lead), { reply_markup: keyboard });
-    const reply = await collectPart(conversation, ctx, buttons);
+    const keyboard = new InlineKeyboard();
+    if (saved) keyboard.text(ta.part.send, buttons.send);
+    keyboard.text(tr.route.cancel, buttons.cancel);
+    const forApproval = rules.curatorPassesParts === true;
+    const ask = saved
+      ? ta.part.fromDraft(incidentId, lead, saved.text, saved.attachments.length, forApproval)
+      : (forApproval ? ta.part.askForApproval : ta.part.ask)(incidentId, lead);
+    const prompt = await askOf(conversation, ctx, ask, { reply_markup: keyboard });
+    const reply = await collectPart(conversation, ctx, buttons, saved);
     await removeButtons(ctx, prompt);
     if (reply === "cancelled") {
       await ctx.reply(tr.cancelled);
       return;
     }
     const { text, attachments } = reply;
-    const forApproval = rules.curatorPassesParts === true;
+    const fromDraft = reply === saved;
     const done = await conversation.external(async (outer) => {
       if (!outer.person) return false;
       const now = deps.clock.now();
@@ -525,6 +539,8 @@ export function partFlow(deps: AppDeps) {
         rules,
       });
       if (!result.ok) return false;
+      // Sent as the part, the saved draft is used up: it is not offered again.
+      if (fromDraft) dropDraftWork(deps.db, incidentId, outer.person.id, "answer");
       const mine = assignmentsOf(result.incident, outer.person).find(
         (a) =>
           a.role === "coexecutor" &&
@@ -578,6 +594,24 @@ export function partFlow(deps: AppDeps) {
     if (typeof done === "string") await ctx.reply(ta.part.takenOver(incidentId, done));
     else await ctx.reply(done ? sent : tr.part.failed(incidentId));
   };
+}
+
+/**
+ * The answer's draft this person saved while his organization was the lead (his «Отправить на
+ * согласование» refused once it was routed anew), now that none of his organizations is: offered as
+ * the part, so the text is not lost. Only one with a text: a part is sent with one.
+ */
+function savedAnswerDraft(
+  deps: AppDeps,
+  incidentId: number,
+  person: Person | undefined,
+): PartContent | undefined {
+  const incident = loadIncident(deps.db, incidentId);
+  if (!incident || !person || assignmentsOf(incident, person).some((a) => a.role === "lead"))
+    return undefined;
+  const work = loadDraftWork(deps.db, incidentId, person.id, "answer");
+  if (!work?.text) return undefined;
+  return { text: work.text, attachments: work.attachments.slice(0, MAX_PART_ATTACHMENTS) };
 }
 
 /** The colleague (by name) who took this person's part over since the dialogue began, if one did. */

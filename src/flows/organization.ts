@@ -1,4 +1,4 @@
-import type { Context } from "grammy";
+import { type Context, InlineKeyboard } from "grammy";
 import { loadIncident } from "../app/incidents.js";
 import {
   createOrganization,
@@ -9,12 +9,23 @@ import {
   setShortName,
 } from "../app/organizations.js";
 import { afterTurn } from "../bot/after-turn.js";
+import { cb } from "../bot/callback-data.js";
 import { syncCards } from "../bot/cards.js";
 import type { AppDeps, BotContext } from "../bot/context.js";
 import { cardDeps } from "../bot/delivery.js";
 import { t } from "../bot/texts.js";
+import { ti } from "../bot/texts-intake.js";
 import { can } from "../domain/access.js";
-import { askText, type Flow, SKIP } from "./ask.js";
+import {
+  askText,
+  type Flow,
+  isCancel,
+  pressedOn,
+  removeButtons,
+  SKIP,
+  staleStep,
+  waitForAnswer,
+} from "./ask.js";
 
 /**
  * Rights are read afresh for every update (identify), so the admin who started the dialogue is asked
@@ -79,7 +90,10 @@ export function addOrganizationFlow(deps: AppDeps) {
   };
 }
 
-/** «Переименовать»: asks the new name until it is free. */
+/**
+ * «Переименовать»: asks the new name until it is free; then, the short name having been chosen for
+ * the old one, whether to change it too.
+ */
 export function renameOrganizationFlow(deps: AppDeps) {
   return async function renameOrganizationDialog(
     conversation: Flow,
@@ -103,8 +117,49 @@ export function renameOrganizationFlow(deps: AppDeps) {
     if (!result) await ctx.reply(t.refusal);
     else if (result.ok) await ctx.reply(t.org.renamed(result.organization.name));
     else await ctx.reply(FINAL_REFUSAL[result.reason]);
-    if (result?.ok) await conversation.external((outer) => refreshCardsOf(deps, outer, organizationId));
+    if (!result?.ok) return;
+    await conversation.external((outer) => refreshCardsOf(deps, outer, organizationId));
+    const { shortName } = result.organization;
+    if (shortName && (await changeShortName(conversation, ctx, shortName)))
+      await askShortName(conversation, ctx, deps, actorId, organizationId, {
+        name: result.organization.name,
+        shortName,
+      });
   };
+}
+
+/**
+ * «Краткое название сейчас «Минобр» — изменить?», after a rename. Another message's button is
+ * handled as without the dialogue; a command or «отмена» leaves the short name as it is.
+ */
+async function changeShortName(conversation: Flow, ctx: Context, shortName: string): Promise<boolean> {
+  const keyboard = new InlineKeyboard()
+    .text(t.org.buttonChangeShortName, cb("flow.short", "change"))
+    .text(t.org.buttonKeepShortName, cb("flow.short", "keep"));
+  const question = await ctx.reply(t.org.shortNameAfterRename(shortName), { reply_markup: keyboard });
+  for (;;) {
+    const answer = await waitForAnswer(conversation);
+    const data = answer.callbackQuery?.data;
+    if (data?.startsWith("flow.short:")) {
+      if (!pressedOn(answer, question)) {
+        await staleStep(answer);
+        continue;
+      }
+      await answer.answerCallbackQuery();
+      await removeButtons(answer, question);
+      if (data === cb("flow.short", "change")) return true;
+      await answer.reply(t.org.shortNameKept(shortName));
+      return false;
+    }
+    if (data !== undefined) await conversation.skip({ next: true });
+    const text = answer.message?.text?.trim();
+    if (isCancel(text)) {
+      await answer.reply(t.org.shortNameKept(shortName));
+      return false;
+    }
+    if (text?.startsWith("/")) await conversation.halt({ next: true });
+    await answer.reply(ti.useButtons);
+  }
 }
 
 /** The cards of the organization's open posts, which name it, show its new name (after the reply). */
@@ -133,29 +188,36 @@ export function shortNameFlow(deps: AppDeps) {
       await ctx.reply(t.org.notFound);
       return;
     }
-    const shortName = await askText(
-      conversation,
-      ctx,
-      t.org.askNewShortName(current.name, current.shortName),
-      {
-        optional: current.shortName !== null,
-        skipLabel: t.org.removeShortName,
-        check: checkFreeName(conversation, deps, t.org.newShortNameTaken, organizationId),
-      },
-    );
-    const result = await conversation.external((outer) =>
-      stillAdmin(outer, actorId)
-        ? setShortName(deps.db, {
-            id: organizationId,
-            shortName: shortName === SKIP ? null : shortName,
-            actorId,
-            now: deps.clock.now(),
-          })
-        : undefined,
-    );
-    if (!result) await ctx.reply(t.refusal);
-    else if (!result.ok) await ctx.reply(FINAL_REFUSAL[result.reason]);
-    else await ctx.reply(t.org.shortNameSet(result.organization.name, result.organization.shortName));
-    if (result?.ok) await conversation.external((outer) => refreshCardsOf(deps, outer, organizationId));
+    await askShortName(conversation, ctx, deps, actorId, organizationId, current);
   };
+}
+
+/** Asks the organization's new short name (or to remove the one it has) and sets it. */
+async function askShortName(
+  conversation: Flow,
+  ctx: Context,
+  deps: AppDeps,
+  actorId: number,
+  organizationId: number,
+  current: { name: string; shortName: string | null },
+): Promise<void> {
+  const shortName = await askText(conversation, ctx, t.org.askNewShortName(current.name, current.shortName), {
+    optional: current.shortName !== null,
+    skipLabel: t.org.removeShortName,
+    check: checkFreeName(conversation, deps, t.org.newShortNameTaken, organizationId),
+  });
+  const result = await conversation.external((outer) =>
+    stillAdmin(outer, actorId)
+      ? setShortName(deps.db, {
+          id: organizationId,
+          shortName: shortName === SKIP ? null : shortName,
+          actorId,
+          now: deps.clock.now(),
+        })
+      : undefined,
+  );
+  if (!result) await ctx.reply(t.refusal);
+  else if (!result.ok) await ctx.reply(FINAL_REFUSAL[result.reason]);
+  else await ctx.reply(t.org.shortNameSet(result.organization.name, result.organization.shortName));
+  if (result?.ok) await conversation.external((outer) => refreshCardsOf(deps, outer, organizationId));
 }

@@ -380,6 +380,38 @@ describe("a card's deadlines", () => {
     ]);
   });
 
+  it("routed anew after a return, the curators' card says since when the post has waited (Georgievsk p.16)", async () => {
+    await h.close();
+    h = await Harness.start({ regulation: "georgievsk", now: "2026-11-24T08:40:00Z" }); // 11:40, Moscow
+    ({ health } = seedOffice(h));
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    seedRegistered(h);
+    route();
+    await sync();
+    const waited = "Пост ждёт ответа с 24.11.2026 11:40";
+    expect(h.texts(OFFICE.curatorsChat).at(-1)).not.toContain(waited);
+    h.clock.set("2026-11-24T10:00:00Z"); // 13:00
+    returnIncident(h.db, {
+      incidentId: 1,
+      actor: person(OFFICE.executor),
+      now: h.clock.now(),
+      reason: "Не наше",
+    });
+    h.clock.set("2026-11-24T10:20:00Z"); // 13:20: the answer's 4 working hours start anew (p.16) at 14:00
+    const rerouted = routeIncident(h.db, {
+      incidentId: 1,
+      leadId: education,
+      coexecutorIds: [],
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+    });
+    if (!rerouted.ok) throw new Error(rerouted.refusal);
+    await sync();
+    const card = h.texts(OFFICE.curatorsChat).find((text) => text.startsWith("Сообщение № 1 · ")) ?? "";
+    expect(card).toContain(`\n${waited}\n`);
+    expect(card).toContain("\nОтвет разместить до: 24.11.2026 18:00"); // the deadline, from 13:20 (the lunch break)
+  });
+
   it("the answer deadline passed says so, beside a step overdue before it (Georgievsk)", async () => {
     await h.close();
     h = await Harness.start({ regulation: "georgievsk", now: "2026-11-24T08:40:00Z" }); // 11:40, Moscow

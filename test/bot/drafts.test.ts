@@ -940,6 +940,37 @@ describe("an interrupted draft", () => {
     );
   });
 
+  it("routed anew with his organization made a co-executor, the draft he could not send is offered as its part", async () => {
+    const id = await office();
+    await writeDraft();
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: education,
+      coexecutorIds: [health],
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+    });
+    await showCards(h, id);
+    await executor.press("Отправить на согласование");
+    expect(executor.lastText()).toBe(
+      `Не отправлено: вы больше не основной исполнитель сообщения № ${id}. Черновик сохранён.`,
+    );
+    await executor.press("Взять в работу");
+    await executor.press("Отправить информацию");
+    expect(executor.lastText()).toBe(
+      `По сообщению № ${id} у вас сохранён черновик ответа:\n\n«${ANSWER}»\n\n` +
+        "Ваш орган теперь соисполнитель. Нажмите «Отправить», чтобы отправить этот текст как информацию " +
+        "для основного исполнителя (Министерство образования). Или пришлите информацию заново текстом, " +
+        "одним сообщением. Отмена — /cancel.",
+    );
+    await executor.press("Отправить");
+    expect(h.texts(OFFICE.curatorsChat)).toContain(
+      `Информация соисполнителя по сообщению № ${id} — Министерство здравоохранения:\n\n${ANSWER}`,
+    );
+    expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")).toBeUndefined();
+  });
+
   it("goes on after a restart of the bot in the middle of the dialogue", async () => {
     const dir = mkdtempSync(join(tmpdir(), "drafts-"));
     const databasePath = join(dir, "bot.db");

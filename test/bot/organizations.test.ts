@@ -1,12 +1,18 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { unbindChat } from "../../src/app/chats.js";
-import { acceptIncident, closeAsToxic, routeIncident, sendPart } from "../../src/app/incidents.js";
+import {
+  acceptIncident,
+  closeAsToxic,
+  returnIncident,
+  routeIncident,
+  sendPart,
+} from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents, organizations } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
+import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
 
 const ADMIN = 1001;
 let h: Harness;
@@ -281,6 +287,60 @@ describe("organizations", () => {
     await admin().press("Переименовать");
     await admin().send("Министерство здравоохранения края");
     expect(card()).toContain("Исполнитель: Министерство здравоохранения края\n");
+  });
+
+  it("after a rename the admin is asked whether to change the short name too: «Изменить» asks it, «Оставить» keeps it", async () => {
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    await admin().send("/orgs");
+    await admin().press(/Министерство образования/);
+    await admin().press("Переименовать");
+    await admin().send("Министерство просвещения");
+    expect(admin().texts().slice(-2)).toEqual([
+      "Готово: орган теперь называется «Министерство просвещения».",
+      "Краткое название сейчас «Минобр» — изменить?",
+    ]);
+    await admin().press("Изменить");
+    expect(admin().lastText()).toMatch(/^Пришлите краткое название для органа «Министерство просвещения»/);
+    await admin().send("Минпрос");
+    expect(admin().lastText()).toBe(
+      "Готово: краткое название органа «Министерство просвещения» — «Минпрос».",
+    );
+
+    await admin().send("/orgs");
+    await admin().press(/Министерство просвещения/);
+    await admin().press("Переименовать");
+    await admin().send("Министерство просвещения края");
+    await admin().press("Оставить");
+    expect(admin().lastText()).toBe("Краткое название осталось прежним: «Минпрос».");
+    const row = h.db.select().from(organizations).where(eq(organizations.id, education)).get();
+    expect([row?.name, row?.shortName]).toEqual(["Министерство просвещения края", "Минпрос"]);
+  });
+
+  it("renamed after returning a post, an organization is named on its card and in «История» as it was called then", async () => {
+    const { health } = seedOffice(h);
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    const id = seedRegistered(h);
+    h.seedPerson(3002, "Мария", [], [education]);
+    const olga = findPerson(h.db, OFFICE.curator);
+    const maria = findPerson(h.db, 3002);
+    if (!olga || !maria) throw new Error("not seeded");
+    const now = h.clock.now();
+    routeIncident(h.db, { incidentId: id, leadId: education, coexecutorIds: [], actor: olga, now });
+    returnIncident(h.db, { incidentId: id, actor: maria, now, reason: "Не наш вопрос" });
+    routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [], actor: olga, now });
+    await admin().send("/orgs");
+    await admin().press(/Министерство образования/);
+    await admin().press("Переименовать");
+    await admin().send("Министерство просвещения");
+    await admin().press("Оставить");
+    await showCards(h, id);
+
+    const card = h.fake.messages(OFFICE.curatorsChat).find((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+    expect(card?.text).toContain("\nВозвращено (Министерство образования): Не наш вопрос");
+    await h.user(OFFICE.curator, "Ольга").press("История", h.group(OFFICE.curatorsChat, "Кураторы"));
+    expect(h.lastText(OFFICE.curator)).toMatch(
+      /— Ольга — направлено: Министерство образования \(ждёт направления → направлено\)\n/,
+    );
   });
 
   it("switching off an organization with open incidents tells the admin which, and the curators which to route anew", async () => {

@@ -17,8 +17,10 @@ import {
   incidentHistory,
   incidentsWithWords,
   mayViewIncident,
+  namesAtTheTime,
   organizationNames,
   organizationsInvolved,
+  organizationsNamed,
   personNames,
   visibleOrganizations,
 } from "../../app/incident-queries.js";
@@ -555,13 +557,10 @@ async function history(ctx: BotContext) {
   const incident = await viewable(ctx);
   if (!incident) return;
   const entries = incidentHistory(ctx.app.db, incident.id);
-  const orgIds = entries.flatMap((e) => [
-    ...(typeof e.details?.leadId === "number" ? [e.details.leadId] : []),
-    ...(Array.isArray(e.details?.coexecutorIds) ? (e.details.coexecutorIds as number[]) : []),
-    ...(typeof e.details?.organizationId === "number" ? [e.details.organizationId] : []),
-    ...(typeof e.details?.released === "number" ? [e.details.released] : []),
-  ]);
-  const names = organizationNames(ctx.app.db, orgIds);
+  const names = organizationNames(
+    ctx.app.db,
+    entries.flatMap((e) => organizationsNamed(e.details)),
+  );
   const handedOver = entries.filter((e) => e.action === "takeOver");
   const people = personNames(
     ctx.app.db,
@@ -572,7 +571,7 @@ async function history(ctx: BotContext) {
     tr.view.historyLine(
       formatDeadline(e.at, tz),
       e.actor ?? tr.view.system,
-      describeEvent(e, names, tz, people),
+      describeEvent(e, namesAtTheTime(e, names), tz, people),
       stateName(e.fromState),
       stateName(e.toState),
     ),

@@ -1,0 +1,1 @@
+ALTER TABLE `assignments` ADD `returned_as_name` text;
