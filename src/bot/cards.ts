@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { type Api, GrammyError, InlineKeyboard } from "grammy";
+import { type Api, GrammyError, HttpError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import { decidedDraftMessages, forgetDraftMessage } from "../app/draft-messages.js";
 import { headOf } from "../app/heads.js";
@@ -15,6 +15,7 @@ import {
   openIncidents,
 } from "../app/incidents.js";
 import { awayChats } from "../app/leave.js";
+import { cardPaid, oweCard, owedCardsOf } from "../app/owed-cards.js";
 import { findPerson, isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
@@ -762,7 +763,9 @@ function syncsOf(db: Db): OneAtATime<number> {
  * went past unanswered. Telegram's refusals are never thrown: the transition has already happened
  * and must not look failed. A person who blocked the bot is marked so, and the admins hear once of a
  * group that refuses (see refused-chats.ts). A person marked so is left alone, old cards too, until
- * they write or unblock: Telegram would refuse every edit.
+ * they write or unblock: Telegram would refuse every edit. A card Telegram puts off (a 429 beyond
+ * auto-retry's wait, a 5xx, the connection dropped) is owed, and left alone until the minute job
+ * syncs it once the wait is over (see app/owed-cards.ts).
  *
  * One incident's syncs run one after another, each from the incident as it is when its turn comes:
  * two changes announced side by side (two chats, a press and the sweep) cannot leave a card showing
@@ -892,6 +895,12 @@ async function syncNow(
       target.chatId < 0 ||
       (!isBlocked(db, target.chatId) && (!away.has(target.chatId) || shownIn.has(target.chatId))),
   );
+  // A card owed to a chat that no longer gets one (a person blocked the bot, a card asked for once)
+  // is not tried again.
+  const now = deps.clock.now();
+  const owed = owedCardsOf(db, incident.id);
+  for (const chatId of owed.keys())
+    if (!reachable.some((target) => target.chatId === chatId)) cardPaid(db, incident.id, chatId);
   const earlier = incident.row.repeatOfId ? loadIncident(db, incident.row.repeatOfId) : undefined;
   // Who holds the post, and each co-executor's part (Orenburg p.14, Georgievsk p.18).
   const holders = new Map<number, string>();
@@ -909,15 +918,28 @@ async function syncNow(
   const related = { earlier, holders, sameLinkAs: firstAtLink(db, incident.row), staffed };
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target): Promise<boolean> => {
+    // Telegram asked to wait (or keeps failing): the minute job syncs it once the wait is over,
+    // with the post as it is then.
+    const owedUntil = owed.get(target.chatId);
+    if (owedUntil !== undefined && owedUntil > now) return false;
+    const paid = () => {
+      if (owedUntil !== undefined) cardPaid(db, incident.id, target.chatId);
+    };
     const card = renderCard(incident, target.audience, deps, related);
     const current = existing.find((c) => c.chatId === target.chatId);
     const shown = digestOf(card);
     // Already showing it: no call (a refresh of every open post after a settings change, a sync
     // of chats whose card the change leaves as it was).
-    if (current?.shown === shown) return false;
+    if (current?.shown === shown) {
+      paid();
+      return false;
+    }
+    const owe = (retryAfter?: number) =>
+      oweCard(db, { incidentId: incident.id, chatId: target.chatId, retryAfter, now: deps.clock.now() });
     try {
       if (current && (await editCard(deps.api, current.chatId, current.messageId, card))) {
         queries.edited.run({ ...current, shown });
+        paid();
         return true;
       }
       const sent = await deps.api.sendMessage(target.chatId, card.text, {
@@ -936,17 +958,26 @@ async function syncNow(
         at: deps.clock.now(),
         shown,
       });
+      paid();
       return true;
     } catch (error) {
+      // Telegram out of reach: owed, and the failure still told to the caller (see announceEach).
+      if (error instanceof HttpError) owe();
       if (!(error instanceof GrammyError)) throw error;
       const about = { chatId: target.chatId, incidentId: incident.id, error: error.description };
       if (isRefusal(error)) {
         deps.log.warn(about, "card not delivered");
+        paid();
         await chatRefused(deps, target.chatId, error);
       } else if (error.error_code === 400) {
         // The card itself is wrong (too long, a bad button): a bug to fix, not a chat to rebind.
         deps.log.error(about, "card rejected by Telegram");
-      } else deps.log.warn(about, "card not delivered");
+        paid();
+      } else {
+        // For now (a 429 auto-retry gave up on, a 5xx): tried again by the minute job.
+        deps.log.warn(about, "card not delivered, owed");
+        owe(error.parameters.retry_after);
+      }
       return false;
     }
   };

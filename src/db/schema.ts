@@ -314,6 +314,26 @@ export const cards = sqliteTable(
 );
 
 /**
+ * A card Telegram did not take for now (a 429 beyond auto-retry's wait, a 5xx, the connection
+ * dropped): the minute job syncs the incident's cards again once `retryAt` has passed, so the chat
+ * gets the post as it is then rather than at its next change (cards.ts, jobs/owed-cards.ts).
+ */
+export const owedCards = sqliteTable(
+  "owed_cards",
+  {
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    chatId: integer("chat_id").notNull(),
+    /** Not before: the retry_after Telegram asked for, or the next minute, then 1, 2, 4… minutes. */
+    retryAt: integer("retry_at", { mode: "timestamp_ms" }).notNull(),
+    /** The syncs that failed in a row. */
+    attempts: integer("attempts").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.chatId] }), index("owed_cards_retry_at").on(t.retryAt)],
+);
+
+/**
  * Where the question «похоже на повторное» about a post from monitoring software was sent (one
  * message per chat; each curator's own without a curators' chat), so that an answer given in one chat
  * takes the buttons off every copy.

@@ -5,6 +5,7 @@ import { remindAbandonedDrafts } from "./abandoned-drafts.js";
 import { remindUnpostedClaims } from "./curator-posting.js";
 import { curatorsDigest, morningDigests } from "./digest.js";
 import { headsRetry, surgeRetry } from "./heads.js";
+import { syncOwedCards } from "./owed-cards.js";
 import { monthlyReports } from "./reports.js";
 import { type JobDeps, sweep } from "./sweep.js";
 
@@ -32,6 +33,8 @@ export function startJobs(deps: JobDeps): Jobs {
     // First: a curator's «Размещу лично» that lapsed (over a weekend, say) is handed back to the
     // executors before the sweep's reminders and the digests ask them to post that answer.
     ["«Размещу лично» left without a link", remindUnpostedClaims],
+    // The cards Telegram put off come before the alerts that point at them.
+    ["cards owed", syncOwedCards],
     [
       "sweep",
       async () => {
