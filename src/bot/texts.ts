@@ -51,6 +51,21 @@ export interface DigestNotes {
   missed?: string[];
 }
 
+/** Posts overdue with someone (an organization's short name; the curators), counted by what is late, the most first. */
+export interface OverdueCount {
+  name: string;
+  kinds: [what: string, posts: number][];
+}
+
+/** «24 (проект ответа)», or with several kinds «27 (проект ответа: 24, ответ автору: 3)». */
+function overdueCount({ kinds }: OverdueCount): string {
+  const total = kinds.reduce((sum, [, posts]) => sum + posts, 0);
+  const [only] = kinds;
+  const what =
+    kinds.length === 1 && only ? only[0] : kinds.map(([kind, posts]) => `${kind}: ${posts}`).join(", ");
+  return `${total} (${what})`;
+}
+
 function digestHead(id: number, { importance, organization, whose }: DigestNotes): string {
   const who = whose === "notTaken" ? "никто не взял в работу; " : whose === "curators" ? "у кураторов: " : "";
   return `№ ${id}${importance ? ` (${importance})` : ""}${organization ? ` · ${organization}` : ""} — ${who}`;
@@ -584,6 +599,31 @@ export const t = {
     due: (what: string, deadline: string, left: string) => `${what} до ${deadline} (${left})`,
     lineNoDeadline: (id: number, state: string, importance?: string) =>
       `${digestHead(id, { importance })}${state}`,
+    /**
+     * The curators' digest's first line: how many posts are overdue at each organization (the most
+     * first) and with the curators, each count by what is late (see overdueWhat).
+     */
+    overdueSummary: (organizations: OverdueCount[], curators: OverdueCount | undefined) =>
+      `Просрочено: ${[
+        organizations.map((o) => `${o.name} — ${overdueCount(o)}`).join(", "),
+        curators ? `у кураторов — ${overdueCount(curators)}` : "",
+      ]
+        .filter((part) => part !== "")
+        .join("; ")}.`,
+    /** What is late, as the summary counts it: the step's object, not the action. */
+    overdueWhat: {
+      routing: "направление",
+      return: "возврат",
+      draft: "проект ответа",
+      decision: "решение по проекту",
+      rework: "доработка ответа",
+      publication: "размещение согласованного ответа",
+      answer: "ответ автору",
+      coexecutorPart: "информация соисполнителя",
+      coexecutorPassOn: "передача информации соисполнителя",
+      coexecutorRework: "доработка информации соисполнителя",
+      finalAfterInterim: "окончательный ответ",
+    } satisfies Record<StepId, string>,
     forCurators: "Ждут кураторов:",
     lateAtOrganizations: "Просрочено у органов:",
     notTaken: "никто не взял в работу",
@@ -610,8 +650,6 @@ export const t = {
     /** Its part holds up the next co-executor in the curator's order (Orenburg p.14). */
     nextInTurn: (text: string, organization: string) =>
       `${text}\nЭтой информации ждёт следующий соисполнитель: ${organization}.`,
-    /** To the lead organization, of a co-executor's part gone overdue (Orenburg p.14, Georgievsk p.18). */
-    leadWaits: (text: string) => `${text}\nЭта информация нужна вашему органу для общего ответа.`,
     reminder: (id: number, what: string, deadline: string, clause: string, left: string) =>
       `⏰ Сообщение № ${id}: ${what} до ${deadline} (${clause} регламента) — ${endSentence(left)}`,
     /** To the curators, of a post no organization has (not routed yet, or returned): the answer's step is not theirs to do. */
@@ -666,6 +704,22 @@ export const t = {
       coexecutorPassOn: "Передайте информацию соисполнителя основному исполнителю сейчас.",
       posting: "Разместите ответ сейчас.",
     } as Partial<Record<StepId | "posting", string>>,
+    /**
+     * One co-executor's parts gone overdue (or escalated to the curators) at once, in one line:
+     * `notTaken`, those none of its executors has taken into work.
+     */
+    parts: (
+      escalation: boolean,
+      organization: string,
+      what: string,
+      clause: string,
+      ids: number[],
+      notTaken: number[],
+    ) =>
+      `${escalation ? "‼️ Нарушение регламента: " : "❗ "}${organization} — срок «${what}» истёк ` +
+      `по ${ids.length} ${plural(ids.length, "сообщению", "сообщениям", "сообщениям")} (${clause} регламента): ` +
+      `${numbers(ids)}.${escalation ? " Требуется вмешательство." : ""}` +
+      (notTaken.length > 0 ? `\nЕщё никто не взял в работу: ${numbers(notTaken)}.` : ""),
     digestTitle: "Сроки по сообщениям:",
     open: (id: number) => `Открыть № ${id}`,
     undelivered: (text: string) =>

@@ -16,7 +16,7 @@ import { partStateText } from "../bot/cards.js";
 import { deliverLong } from "../bot/delivery.js";
 import { cardButtons } from "../bot/keyboards.js";
 import type { SendFailure } from "../bot/refused-chats.js";
-import { type DigestNotes, stepLabel, t } from "../bot/texts.js";
+import { type DigestNotes, type OverdueCount, stepLabel, t } from "../bot/texts.js";
 import { assignments, boundChats, notifications } from "../db/schema.js";
 import {
   actionRules,
@@ -271,8 +271,10 @@ function curatorsDigestText(
           ...lines.slice(0, MAX_LINES),
           ...(lines.length > MAX_LINES ? [t.digest.more(lines.length - MAX_LINES)] : []),
         ];
+  const summary = overdueSummary(ours, late, now);
   return [
     title,
+    ...(summary ? [summary, ""] : []),
     ...section(
       t.digest.forCurators,
       ours.sort(byDeadline).map(({ id, due, kind, importance, lateAnswer: late }) => {
@@ -301,6 +303,31 @@ function curatorsDigestText(
         ),
     ),
   ].join("\n");
+}
+
+/**
+ * How bad it is and who is late, before the lines (which stop at MAX_LINES): the overdue posts
+ * counted by organization and with the curators, each by what is late — a line's late answer, else
+ * its first missed step. None for a single overdue line, which says it all.
+ */
+function overdueSummary(ours: CuratorsLine[], late: LateLine[], now: Date): string | undefined {
+  const oursLate = ours.filter((line) => line.lateAnswer !== undefined || line.due.at <= now);
+  if (oursLate.length + late.length < 2) return undefined;
+  const counted = (name: string, lines: CuratorsLine[]): OverdueCount => {
+    const kinds = new Map<string, number>();
+    for (const line of lines) {
+      const what = t.digest.overdueWhat[(line.lateAnswer ?? line.due).step];
+      kinds.set(what, (kinds.get(what) ?? 0) + 1);
+    }
+    return { name, kinds: [...kinds].sort((a, b) => b[1] - a[1]) };
+  };
+  const byOrganization = new Map<string, LateLine[]>();
+  for (const line of late)
+    byOrganization.set(line.organization, [...(byOrganization.get(line.organization) ?? []), line]);
+  const organizations = [...byOrganization]
+    .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b, "ru"))
+    .map(([name, lines]) => counted(name, lines));
+  return t.digest.overdueSummary(organizations, oursLate.length > 0 ? counted("", oursLate) : undefined);
 }
 
 /**
@@ -485,7 +512,7 @@ function missedSteps(
         gte(notifications.deadlineAt, new Date(since.getTime())),
         lt(notifications.deadlineAt, new Date(until.getTime())),
         eq(notifications.chatId, chatId),
-        // Its own steps: the lead is told of a co-executor's late part, which is not its deadline.
+        // Its own steps: not a co-executor's late part the lead was told of before the curators alone were.
         inArray(notifications.organizationId, [0, organizationId]),
       ),
     )

@@ -101,10 +101,9 @@ type InsteadOf = "heads" | "executors";
 
 /**
  * Who reads an alert about an organization's step, where that changes its words: the organization
- * itself (its work chat, its executors), not named to itself; or, of a co-executor's step, the lead
- * organization, which waits for the part to write the common answer (Orenburg p.14, Georgievsk p.18).
+ * itself (its work chat, its executors), not named to itself.
  */
-type Reader = "own" | "lead";
+type Reader = "own";
 
 /** A chat an alert goes to, and how it reads there. */
 interface Recipient {
@@ -508,8 +507,8 @@ class Directory {
 /**
  * Who must hear: curators' steps go to the curators' chat; executors' steps to the organization's
  * chat and the executor holding the post (a co-executor's: its own chat and whoever took its part);
- * an overdue alert also to the curators, and a co-executor's overdue part to the lead organization
- * too, which waits for it (its chat and its executor holding the post): once, not each reminder.
+ * an overdue alert also to the curators. Not the lead organization of a co-executor's late part: it
+ * cannot make the co-executor act, and its card says the part is late (the curators can).
  */
 function recipients(
   directory: Directory,
@@ -530,7 +529,6 @@ function recipients(
   const add = (chatIds: number[], how: (chatId: number) => Omit<Recipient, "chatId"> = () => ({})) => {
     for (const chatId of chatIds) if (!chats.has(chatId)) chats.set(chatId, { chatId, ...how(chatId) });
   };
-  const coexecutor = part && alert.organizationId !== undefined ? part : undefined;
   // Its own chat reads it unnamed; the private chat of one also in another organization of the post, named.
   add(own, (chatId) =>
     part && !inAnotherOrganization(directory, incident, part, chatId) ? { reader: "own" } : {},
@@ -538,16 +536,8 @@ function recipients(
   // Not routed yet, the post is the curators' anyway; routed, they hear whom it did not reach.
   if (own.length === 0) add(directory.curators(), () => (part ? { insteadOf: "executors" } : {}));
   else if (alert.kind === "overdue") add(directory.curators());
-  // The lead hears of it while it still writes the common answer: not once its draft is before the
-  // curators or approved (the answer goes without the part; a part that comes after is told as ever).
-  const lead = leadAssignment(incident);
-  if (alert.kind === "overdue" && coexecutor && lead && LEAD_DRAFTS.has(incident.row.state))
-    add(organizationChats(directory, lead.organizationId, incident.row.holderId), () => ({ reader: "lead" }));
   return [...chats.values()];
 }
-
-/** The states in which the lead organization still writes the answer a co-executor's part is for. */
-const LEAD_DRAFTS: ReadonlySet<string> = new Set(["assigned", "in_work", "awaiting_final"]);
 
 function plain(chatIds: number[], insteadOf?: InsteadOf): Recipient[] {
   return chatIds.map((chatId) => ({ chatId, ...(insteadOf ? { insteadOf } : {}) }));
@@ -661,7 +651,7 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
   const part = alertedAssignment(incident, alert);
   const ofCoexecutor = alert.organizationId !== undefined;
   // A co-executor's step names the organization, by its short name: the curators may hear of several
-  // at once. Its own chat and executors know whose it is (the lead's too, told nobody took its post).
+  // at once. Its own chat and executors know whose it is.
   const named =
     item.reader === "own" || !part
       ? ""
@@ -717,8 +707,7 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
     ? t.alert.nextInTurn(alerted, next.organizationShortName ?? next.organizationName)
     : alerted;
   // Nobody at the organization has taken the post (or its part) yet: that, more than the step, is what to act on.
-  const taken = notTaken(alert, part) ? t.alert.notTaken(inTurn, named) : inTurn;
-  const line = item.reader === "lead" ? t.alert.leadWaits(taken) : taken;
+  const line = notTaken(alert, part) ? t.alert.notTaken(inTurn, named) : inTurn;
   if (item.insteadOf === "heads") {
     const organizationId = escalatedOrganization(incident, alert, hold);
     const organization = organizationId === null ? null : (part?.organizationName ?? "");
@@ -798,24 +787,75 @@ function headNames(db: Db, organizationId: number | null): string[] {
 function digestParts(deps: SweepDeps, items: Outgoing[]): Message[] {
   const parts: Message[] = [];
   let room = 0;
-  for (const item of items) {
-    const line = alertLine(deps, item);
+  for (const group of byOrganization(items)) {
+    const line = group.length === 1 ? alertLine(deps, group[0]) : partsLine(deps, group);
     const size = line.length + 4; // "\n\n• " before each line of a digest
     if (size > room) {
       parts.push({ items: [], lines: [] });
       room = DIGEST_LIMIT - t.alert.digestTitle.length;
     }
-    parts.at(-1)?.items.push(item);
+    parts.at(-1)?.items.push(...group);
     parts.at(-1)?.lines.push(line);
     room -= size;
   }
   return parts;
 }
 
+/** At most this many parts in one line: their numbers stay well within a message. */
+const PARTS_PER_LINE = 100;
+
+/**
+ * A chat's alerts of this tick, each on its own, but a co-executor's parts gone overdue (or escalated
+ * to the curators) together, one group per organization and step, where its first part was: the
+ * curators hear once that it let 11 parts pass, not in 11 alerts. Not in its own chat and private
+ * chats, where each alert is of its own work, with its deadline.
+ */
+function byOrganization(items: Outgoing[]): Group[] {
+  const groups: Group[] = [];
+  const open = new Map<string, Group>();
+  for (const item of items) {
+    const { alert } = item;
+    const named =
+      alert.organizationId !== undefined &&
+      alert.actor !== "curator" &&
+      (alert.kind === "overdue" || alert.to === "curators") &&
+      !item.reader &&
+      !item.insteadOf;
+    const key = `${alert.organizationId}:${alert.step}:${alert.kind}`;
+    const joined = named ? open.get(key) : undefined;
+    if (joined && joined.length < PARTS_PER_LINE) {
+      joined.push(item);
+      continue;
+    }
+    const group: Group = [item];
+    groups.push(group);
+    if (named) open.set(key, group);
+  }
+  return groups;
+}
+
+/** Alerts told in one line: one alert, or several parts of one co-executor (see byOrganization). */
+type Group = [Outgoing, ...Outgoing[]];
+
+/** Several parts of one co-executor in one line: its name, the step, the posts, those nobody took. */
+function partsLine(deps: SweepDeps, group: Group): string {
+  const { incident, alert } = group[0];
+  const part = alertedAssignment(incident, alert);
+  const ids = (items: Outgoing[]) => items.map((item) => item.incident.id).sort((a, b) => a - b);
+  return t.alert.parts(
+    alert.kind === "escalation",
+    part?.organizationShortName ?? part?.organizationName ?? "",
+    stepLabel(deps.sla.regulation, alert.step),
+    alert.clause,
+    ids(group),
+    ids(group.filter((item) => notTaken(item.alert, alertedAssignment(item.incident, item.alert)))),
+  );
+}
+
 /** One message per chat per tick: a single alert, or a digest when several are due at once. */
 async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Message): Promise<number> {
   const text =
-    items.length === 1 ? (lines[0] ?? "") : [t.alert.digestTitle, ...lines.map((l) => `• ${l}`)].join("\n\n");
+    lines.length === 1 ? (lines[0] ?? "") : [t.alert.digestTitle, ...lines.map((l) => `• ${l}`)].join("\n\n");
   const keyboard = openCardButtons(new Set(items.map((i) => i.incident.id)));
   const now = deps.clock.now();
   // Only a significant post's alerts go out at night (see plan): they ring; others ring by day.

@@ -1435,6 +1435,18 @@ describe("lists, search and history", () => {
     );
   });
 
+  it("the curators' /list names the co-executor whose part's deadline a line shows, not the lead waiting for it", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
+    await healthExecutor().press("Взять в работу", healthChat());
+    await curator().send("/list", curatorsChat());
+    // The part (p.14) is due before the lead's draft: the line is about Минобр.
+    expect(h.lastText(-200).split("\n")[2]).toBe(
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минобр · срок информации соисполнителя 24.11.2026 12:00 (осталось 2 ч рабочего времени) · в работе",
+    );
+  });
+
   it("/list of a busy office with long names fits in one message: the names are cut", async () => {
     await office();
     const ministry = h.seedOrganization(

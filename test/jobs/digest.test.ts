@@ -454,7 +454,7 @@ describe("morning digest", () => {
     ]);
   });
 
-  it("the lead's chat, told of a co-executor's late part, does not list it among its own missed deadlines", async () => {
+  it("the lead's chat is not told of a co-executor's late part, nor does its digest list it among its own missed deadlines", async () => {
     h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
     const { health } = seedOffice(h);
     const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
@@ -464,9 +464,10 @@ describe("morning digest", () => {
     const now = h.clock.now();
     routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [culture], actor: curator, now });
     acceptIncident(h.db, { incidentId: id, actor: findPerson(h.db, OFFICE.executor) as Person, now });
-    h.clock.set("2026-11-24T07:01:00Z"); // 12:01: the part (p.14) is overdue; the lead's chat hears it
+    h.clock.set("2026-11-24T07:01:00Z"); // 12:01: the part (p.14) is overdue; its own chat hears it
     await sweep(deps());
-    expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("❗"))).toHaveLength(1);
+    expect(h.texts(-400).filter((text) => text.startsWith("❗"))).toHaveLength(1);
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("❗"))).toEqual([]);
     h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
     await morningDigests(deps());
     expect(h.lastText(OFFICE.healthChat)).not.toContain("пропущены сроки");
@@ -814,6 +815,34 @@ describe("curators' morning digest", () => {
     expect(labels).toEqual(["№ 2", "№ 3", "№ 1"]);
   });
 
+  it("a crisis: the overdue are summed up first, by organization and what is late, the lines past those shown too", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    const { health } = seedOffice(h);
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    const executor = findPerson(h.db, OFFICE.executor) as Person;
+    // 31 posts at Минздрав, its drafts due 16:00 (p.9); Минобр owes parts of 3, due 12:00 (p.14).
+    for (let n = 1; n <= 31; n++) {
+      const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+      const coexecutorIds = n <= 3 ? [education] : [];
+      const now = h.clock.now();
+      routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds, actor: curator, now });
+      acceptIncident(h.db, { incidentId: id, actor: executor, now });
+    }
+    const onApproval = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_32" });
+    await seedDraft(h, onApproval); // its decision due 10:30 (p.10)
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+
+    expect(await curatorsDigest(deps())).toBe(1);
+    const lines = h.lastText(OFFICE.curatorsChat).split("\n");
+    expect(lines.slice(0, 2)).toEqual([
+      "Доброе утро! 25.11.2026: открытых сообщений — 32.",
+      "Просрочено: Минздрав — 31 (проект ответа), Минобр — 3 (информация соисполнителя); у кураторов — 1 (решение по проекту).",
+    ]);
+    // The lines as ever, those past the first 30 left to /list.
+    expect(lines.at(-1)).toBe("…и ещё 4: /list");
+  });
+
   it("a socially significant post says so, and an overdue answer to the author leads the line of whoever holds the post", async () => {
     h = await Harness.start({ now: "2026-11-23T08:00:00Z" }); // Monday 13:00 local
     const { health } = seedOffice(h);
@@ -829,6 +858,8 @@ describe("curators' morning digest", () => {
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       [
         "Доброе утро! 26.11.2026: открытых сообщений — 3.",
+        "Просрочено: Минздрав — 1 (ответ автору); у кураторов — 1 (ответ автору).",
+        "",
         "Ждут кураторов:",
         // The draft waits for them past the answer's deadline: the author's wait is theirs to end.
         "№ 2 — ответ автору не размещён, срок истёк 25.11.2026 11:00 (просрочено на 6 ч рабочего времени); согласовать или вернуть на доработку до 25.11.2026 10:30 (просрочено на 6 ч 30 мин рабочего времени)",
@@ -932,6 +963,8 @@ describe("curators' morning digest", () => {
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       [
         "Доброе утро! 25.11.2026: открытых сообщений — 2.",
+        "Просрочено: у кураторов — 2 (ответ автору).",
+        "",
         "Ждут кураторов:",
         "№ 1 — ответ автору не размещён, срок истёк 24.11.2026 13:00 (просрочено на 4 ч рабочего времени)",
         "№ 2 — ответ автору не размещён, срок истёк 24.11.2026 13:00 (просрочено на 4 ч рабочего времени)",

@@ -258,8 +258,11 @@ describe("deadline sweep", () => {
 
   const BUILDING_CHAT = -300;
 
-  /** № 1 routed to Минздрав (taken by its executor) with Минстрой, of a long official name, for a part. */
-  async function leadWaitingForPart(): Promise<number> {
+  /**
+   * Posts routed at once to Минздрав (taken by its executor) with Минстрой, of a long official name,
+   * for a part; Пётр of Минстрой takes the parts of those in `taken`.
+   */
+  async function leadWaitingForParts(posts = 1, taken: number[] = []): Promise<number[]> {
     const { health } = await office();
     const building = h.seedOrganization(
       "Министерство строительства, жилищно-коммунального, дорожного хозяйства и транспорта",
@@ -267,60 +270,77 @@ describe("deadline sweep", () => {
     );
     h.seedChat(h.group(BUILDING_CHAT, "Минстрой: обращения"), building);
     h.seedPerson(3002, "Пётр", [], [building]);
-    const id = register();
     const now = h.clock.now();
     const person = (telegramId: number) =>
       findPerson(h.db, telegramId) as NonNullable<ReturnType<typeof findPerson>>;
-    routeIncident(h.db, {
-      incidentId: id,
-      leadId: health,
-      coexecutorIds: [building],
-      actor: person(OFFICE.curator),
-      now,
-    });
-    acceptIncident(h.db, { incidentId: id, actor: person(OFFICE.executor), now });
-    return id;
+    const ids = Array.from({ length: posts }, (_, i) => register("normal", i + 1));
+    for (const id of ids) {
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: health,
+        coexecutorIds: [building],
+        actor: person(OFFICE.curator),
+        now,
+      });
+      acceptIncident(h.db, { incidentId: id, actor: person(OFFICE.executor), now });
+      if (taken.includes(id)) acceptIncident(h.db, { incidentId: id, actor: person(3002), now });
+    }
+    return ids;
   }
 
-  it("a co-executor's part gone overdue reaches the lead organization that waits for it, once: its chat and the executor holding the post", async () => {
-    await leadWaitingForPart();
-    const partLines = (chatId: number) =>
-      alertsIn(chatId)
-        .flatMap((text) => text.split("\n\n• "))
-        .filter((line) => line.includes("информацию соисполнителя"));
+  const partLines = (chatId: number) =>
+    alertsIn(chatId)
+      .flatMap((text) => text.split("\n\n• "))
+      .filter((line) => line.includes("информацию соисполнителя"));
 
+  it("a co-executor's part gone overdue is not told to the lead organization, which cannot make it act: its card says so", async () => {
+    const [id] = await leadWaitingForParts();
     at("2026-11-24T06:00:00Z"); // 11:00: the part's reminder is the co-executor's alone
     await tick();
     expect(partLines(BUILDING_CHAT)).toHaveLength(1);
-    expect(partLines(OFFICE.healthChat)).toEqual([]);
 
     at("2026-11-24T07:01:00Z"); // 12:01: the part (p.14) is overdue
     await tick();
-    const told =
-      "❗ Сообщение № 1: срок «прислать информацию соисполнителя (Минстрой)» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.\n" +
-      "Сообщение ещё никто не взял в работу (Минстрой).\n" +
-      "Эта информация нужна вашему органу для общего ответа.";
-    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) expect(partLines(chatId)).toEqual([told]);
-
-    // The escalations that follow are the curators' and the heads': the lead has heard it once.
+    expect(partLines(BUILDING_CHAT)).toHaveLength(2);
+    expect(partLines(OFFICE.curatorsChat)).toEqual([
+      expect.stringContaining("срок «прислать информацию соисполнителя (Минстрой)» истёк"),
+    ]);
+    // The escalations that follow are the curators' and the heads': the lead hears none of it.
     for (const time of ["2026-11-24T10:01:00Z", "2026-11-25T07:01:00Z"]) {
       at(time);
       await tick();
     }
-    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) expect(partLines(chatId)).toEqual([told]);
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) expect(partLines(chatId)).toEqual([]);
+    // Its card shows the part late.
+    await showCards(h, id ?? 0);
+    expect(h.texts(OFFICE.healthChat).find((text) => text.startsWith("Сообщение № 1 · "))).toContain(
+      "(ещё не взято в работу; срок информации истёк 24.11.2026 12:00)",
+    );
   });
 
-  it("a co-executor's part overdue once the lead's draft is before the curators is not told to the lead: its answer goes without it", async () => {
-    const id = await leadWaitingForPart();
-    at("2026-11-24T06:30:00Z"); // 11:30: the lead's draft goes to the curators without the part
-    await seedDraft(h, id);
-    at("2026-11-24T07:01:00Z"); // 12:01: the part (p.14) is overdue
+  it("a co-executor's parts overdue at once reach the curators in one line: whose, which posts, which nobody took", async () => {
+    await leadWaitingForParts(3, [2]);
+    at("2026-11-24T07:01:00Z"); // 12:01: the three parts (p.14) are overdue
     await tick();
-    const aboutPart = (chatId: number) =>
-      alertsIn(chatId).filter((text) => text.includes("информацию соисполнителя"));
-    expect(aboutPart(BUILDING_CHAT)).toHaveLength(1);
-    expect(aboutPart(OFFICE.healthChat)).toEqual([]);
-    expect(aboutPart(OFFICE.executor)).toEqual([]);
+    const curators = alertsIn(OFFICE.curatorsChat);
+    expect(curators).toEqual([
+      "❗ Минстрой — срок «прислать информацию соисполнителя» истёк по 3 сообщениям (п. 14 регламента): № 1, № 2, № 3.\n" +
+        "Ещё никто не взял в работу: № 1, № 3.",
+    ]);
+    const buttons = h.fake
+      .callsOf("sendMessage")
+      .find((call) => call.params.chat_id === OFFICE.curatorsChat && call.params.text === curators[0])
+      ?.params.reply_markup;
+    expect(JSON.stringify(buttons)).toContain("Открыть № 3");
+    // Its own chat has each post's alert, with its deadline.
+    expect(partLines(BUILDING_CHAT)).toHaveLength(3);
+
+    at("2026-11-24T10:01:00Z"); // 15:01: 2 working hours late (the lunch between), the curators' escalation
+    await tick();
+    expect(alertsIn(OFFICE.curatorsChat).slice(1)).toEqual([
+      "‼️ Нарушение регламента: Минстрой — срок «прислать информацию соисполнителя» истёк по 3 сообщениям (п. 14 регламента): " +
+        "№ 1, № 2, № 3. Требуется вмешательство.\nЕщё никто не взял в работу: № 1, № 3.",
+    ]);
   });
 
   it("a post that cannot be planned (a damaged row) holds back no other post's alert, and is tried again", async () => {
@@ -915,11 +935,8 @@ describe("deadline sweep", () => {
       `❗ Сообщение № 1: срок «доработать информацию соисполнителя${organization}» истёк 24.11.2026 10:35`;
     expect(reworkLines(maria.tg.id).at(-1)).toContain(overdue(""));
     expect(reworkLines(OFFICE.curatorsChat).at(-1)).toContain(overdue(" (Минобр)"));
-    // The lead, whose draft clock waits for the part (p.18), hears it is late.
-    expect(reworkLines(OFFICE.healthChat)).toEqual([
-      `${overdue(" (Минобр)")} (п. 14, 18 регламента) — просрочено на 1 мин рабочего времени.\n` +
-        "Эта информация нужна вашему органу для общего ответа.",
-    ]);
+    // The lead, whose draft clock waits for the part (p.18), cannot make it act: the curators can.
+    expect(reworkLines(OFFICE.healthChat)).toEqual([]);
     // The curators decided in time: their pass-on deadline (10:30) raises nothing.
     expect(alertsIn(OFFICE.curatorsChat).some((t) => t.includes("передать основному исполнителю"))).toBe(
       false,

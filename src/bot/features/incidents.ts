@@ -799,13 +799,12 @@ function listLines(
   const rules = actionRules(regulation);
   // An organization's own list need not name it; the curators' and heads' name who holds each post,
   // and the list of someone in several organizations names which of theirs has it: the one whose
-  // deadline and state the line has (of both the lead and a co-executor, the co-executor when its
-  // part is due first, the deadline said to be the part's as on the curators' list).
+  // deadline the line has (a co-executor's part due first, the deadline said to be the part's: on
+  // the curators' list, the co-executor late with it, not the lead waiting for it).
   const named = (incident: Incident, next: NextDeadline | undefined) => {
-    if (scope.kind === "all") return leadAssignment(incident);
-    if (scope.ids.length < 2) return undefined;
-    const mine = activeAssignments(incident)
-      .filter((a) => scope.ids.includes(a.organizationId))
+    if (scope.kind === "organizations" && scope.ids.length < 2) return undefined;
+    const theirs = activeAssignments(incident)
+      .filter((a) => scope.kind === "all" || scope.ids.includes(a.organizationId))
       .sort((a, b) => a.position - b.position);
     const dueFirst = (a: Incident["assignments"][number]) =>
       next !== undefined &&
@@ -813,8 +812,9 @@ function listLines(
       runningDeadlines(incident, regulation, workingTime, a.organizationId).some(
         (d) => d.step === next.step && d.at.getTime() === next.at.getTime(),
       );
-    const part = next && partStep(next.step) === "coexecutor" ? mine.find(dueFirst) : undefined;
-    return part ?? mine.find((a) => a.role === "lead") ?? mine[0];
+    const part = next && partStep(next.step) === "coexecutor" ? theirs.find(dueFirst) : undefined;
+    if (scope.kind === "all") return part ?? leadAssignment(incident);
+    return part ?? theirs.find((a) => a.role === "lead") ?? theirs[0];
   };
   // A co-executor's missed step on the curators' list says whose it is, as their card does.
   const missedStep = (incident: Incident, d: ListedDeadline["missed"][number]) => {
