@@ -1,5 +1,5 @@
 /** The ledger of deadline alerts and the sweep's index of incidents to look at. */
-import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { incidents, notifications } from "../db/schema.js";
 
@@ -76,6 +76,26 @@ export function markAlertSent(db: Db, id: number, now: Date): void {
 
 export function markAlertFailed(db: Db, id: number, failure: string, now: Date): void {
   db.update(notifications).set({ failure, sentAt: now }).where(eq(notifications.id, id)).run();
+}
+
+/** When a chat was last sent an alert of this kind (one it got, not one settled unsent). */
+export function lastSentAlert(db: Db, chatId: number, kind: AlertKey["kind"]): Date | undefined {
+  return (
+    db
+      .select({ sentAt: notifications.sentAt })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.chatId, chatId),
+          eq(notifications.kind, kind),
+          isNotNull(notifications.sentAt),
+          isNull(notifications.failure),
+        ),
+      )
+      .orderBy(desc(notifications.sentAt))
+      .limit(1)
+      .get()?.sentAt ?? undefined
+  );
 }
 
 /**

@@ -660,6 +660,9 @@ export const t = {
     overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>
       `❗ Сообщение № ${id}: срок «${what}» истёк ${deadline} (${clause} регламента)` +
       (late.startsWith("просрочено") ? ` — ${endSentence(late)}` : "."),
+    /** A post's next deadline, on the line of its missed one: what is late is said first, and alone as late. */
+    thenDue: (text: string, next: { what: string; deadline: string; clause: string }[]) =>
+      `${text} Следующий срок: ${next.map((n) => `${n.what} до ${n.deadline} (${n.clause} регламента)`).join("; ")}.`,
     /** Who holds an answer escalated to the heads of no organization (jobs/sweep.ts curatorsHold). */
     withCurators: {
       decision: "проект ответа у кураторов на согласовании",

@@ -10,6 +10,7 @@ import {
   type AlertKey,
   claimAlert,
   dueIncidentIds,
+  lastSentAlert,
   markAlertFailed,
   markAlertSent,
   setNextAction,
@@ -80,6 +81,13 @@ const STALE_CLAIM_MS = 2 * 60_000;
 const NO_LONGER_DUE = "no longer due";
 /** The ledger's mark of an overdue alert a chat got the escalation of instead: settled, never sent. */
 const SAID_BY_ESCALATION = "said by the escalation";
+/** A head hears at most one escalation message this often: those due meanwhile come together at its end. */
+const HEADS_QUIET_MS = 30 * 60_000;
+/**
+ * A chat reminded now also hears its reminders due this soon, early: in a stream of posts, one
+ * reminder message every so often, not one every few minutes.
+ */
+const REMINDERS_AHEAD_MS = 20 * 60_000;
 /** Telegram's 4096 characters, less the preamble the curators get when a chat refuses the alert. */
 const DIGEST_LIMIT = 4096 - t.alert.undelivered("").length;
 
@@ -147,6 +155,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     }
     reopenLapsedFolds(db, deps.sla, now);
     requeueUnsent(deps, directory, now, outbox, alerted);
+    remindEarly(deps, directory, now, outbox, alerted);
   });
   let sent = 0;
   for (const [chatId, planned] of outbox) {
@@ -198,7 +207,14 @@ function planIncident(
   // holidays): the cards say so at once, an edit without a sound.
   const passedUnseen = lastPassed !== undefined && lastPassed >= (incident.row.nextActionAt ?? now);
   if (due.length > 0 || windowOver || passedUnseen) alerted.set(id, incident);
+  let heldUntil: Date | undefined;
   for (const item of addressed) {
+    const quietUntil = headQuietUntil(directory, item, now);
+    if (quietUntil) {
+      // Not claimed: the incident is looked at again as the head's quiet ends, and it goes out then.
+      if (!heldUntil || quietUntil < heldUntil) heldUntil = quietUntil;
+      continue;
+    }
     const ledgerId = claimAlert(db, alertKey(id, item.alert, item.chatId), now);
     if (ledgerId === undefined) continue;
     if (saidByDigest(deps, directory, incident, item, now))
@@ -211,7 +227,64 @@ function planIncident(
     const ledgerId = claimAlert(db, alertKey(id, alert, chatId), now);
     if (ledgerId !== undefined) markAlertFailed(db, ledgerId, SAID_BY_ESCALATION, now);
   }
-  setNextAction(db, id, nextAt ?? null);
+  setNextAction(db, id, heldUntil && (!nextAt || heldUntil < nextAt) ? heldUntil : (nextAt ?? null));
+}
+
+/**
+ * Until when a head's escalation waits: a head told of a violation hears of the next ones (a flood
+ * of posts on one accident runs out together) in one message after a while, not one every few minutes.
+ */
+function headQuietUntil(directory: Directory, item: Addressed, now: Date): Date | undefined {
+  if (item.alert.kind !== "escalation" || item.alert.to !== "heads" || item.insteadOf) return undefined;
+  const heard = directory.escalationHeardAt(item.chatId);
+  const until = heard && new Date(heard.getTime() + HEADS_QUIET_MS);
+  return until && until > now ? until : undefined;
+}
+
+/**
+ * A chat reminded now hears in the same message its reminders due within the next minutes, early
+ * (claimed now, so not sent again when they come due): in a stream of posts, one reminder message
+ * every so often instead of one every few minutes. A significant post's reminders keep their own
+ * minute; overdue alerts and escalations keep their timing.
+ */
+function remindEarly(
+  deps: SweepDeps,
+  directory: Directory,
+  now: Date,
+  outbox: Map<number, Outgoing[]>,
+  alerted: Map<number, Incident>,
+): void {
+  const { db } = deps;
+  const reminded = new Set(
+    [...outbox]
+      .filter(([, items]) => items.some((i) => i.alert.kind === "reminder"))
+      .map(([chatId]) => chatId),
+  );
+  if (reminded.size === 0) return;
+  const horizon = new Date(now.getTime() + REMINDERS_AHEAD_MS);
+  for (const id of dueIncidentIds(db, horizon, BATCH)) {
+    try {
+      const early = db.transaction(() => {
+        const incident = loadIncident(db, id);
+        if (!incident || incident.row.importance === "significant") return [];
+        return currentAlerts(deps, directory, incident, horizon).addressed.flatMap((item) => {
+          const { alert, chatId } = item;
+          if (alert.kind !== "reminder" || alert.dueAt <= now || !reminded.has(chatId)) return [];
+          // A step reminded now keeps its next point (the last minutes before its end) for its own time.
+          if (outbox.get(chatId)?.some((said) => said.incident.id === id && sameStep(said.alert, alert)))
+            return [];
+          const ledgerId = claimAlert(db, alertKey(id, alert, chatId), now);
+          return ledgerId === undefined ? [] : [{ chatId, item: outgoingOf(ledgerId, incident, item) }];
+        });
+      });
+      for (const { chatId, item } of early) {
+        queue(outbox, chatId, item);
+        alerted.set(id, item.incident);
+      }
+    } catch (error) {
+      deps.log.error({ incidentId: id, err: error }, "incident's early reminders not planned");
+    }
+  }
 }
 
 /**
@@ -272,6 +345,7 @@ function currentAlerts(
   // An escalation says all an overdue alert would, louder: a chat that gets one skips the other.
   const escalated = new Set<string>();
   for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
+    if (mootPart(incident, alert)) continue;
     // Heads there are, but none the bot can write to hears of it: a violation that long must still reach someone.
     const hold = curatorsHold(deps.db, now, incident, alert);
     const addressees =
@@ -299,6 +373,19 @@ function currentAlerts(
   };
 }
 
+/**
+ * A co-executor's part escalated once the lead's draft is before the curators or approved: the answer
+ * goes without it (see recipients), so nobody is to be made to act on it any more.
+ */
+function mootPart(incident: Incident, alert: DueAlert): boolean {
+  return (
+    alert.kind === "escalation" &&
+    alert.organizationId !== undefined &&
+    alert.actor !== "curator" &&
+    ANSWER_WITH_CURATORS.has(incident.row.state)
+  );
+}
+
 function queue(outbox: Map<number, Outgoing[]>, chatId: number, item: Outgoing): void {
   const list = outbox.get(chatId) ?? [];
   list.push(item);
@@ -320,6 +407,8 @@ function requeueUnsent(
   const { db, sla } = deps;
   const owed = owedAlerts(deps, directory, now);
   for (const row of unsentAlerts(db, new Date(now.getTime() - STALE_CLAIM_MS))) {
+    // A reminder claimed early (see remindEarly) and never sent is decided as it comes due.
+    if (row.dueAt > now) continue;
     let current: Owed | undefined;
     try {
       current = owed(row.incidentId);
@@ -351,17 +440,18 @@ function owedAlerts(
   deps: SweepDeps,
   directory: Directory,
   now: Date,
-): (incidentId: number) => Owed | undefined {
-  const memo = new Map<number, Owed | undefined>();
-  return (incidentId) => {
-    if (!memo.has(incidentId)) {
+): (incidentId: number, at?: Date) => Owed | undefined {
+  const memo = new Map<string, Owed | undefined>();
+  return (incidentId, at = now) => {
+    const key = `${incidentId}@${at.getTime()}`;
+    if (!memo.has(key)) {
       const incident = loadIncident(deps.db, incidentId);
       memo.set(
-        incidentId,
-        incident && { incident, addressed: currentAlerts(deps, directory, incident, now).addressed },
+        key,
+        incident && { incident, addressed: currentAlerts(deps, directory, incident, at).addressed },
       );
     }
-    return memo.get(incidentId);
+    return memo.get(key);
   };
 }
 
@@ -396,12 +486,15 @@ interface AlertIdentity {
 }
 
 function sameAlert(a: AlertIdentity, b: AlertIdentity): boolean {
+  return sameStep(a, b) && a.kind === b.kind && a.dueAt.getTime() === b.dueAt.getTime();
+}
+
+/** Whether two alerts are of one step of a post (its co-executor's, if any) and one deadline. */
+function sameStep(a: AlertIdentity, b: AlertIdentity): boolean {
   return (
     a.step === b.step &&
     (a.organizationId ?? 0) === (b.organizationId ?? 0) &&
-    a.kind === b.kind &&
-    a.deadline.getTime() === b.deadline.getTime() &&
-    a.dueAt.getTime() === b.dueAt.getTime()
+    a.deadline.getTime() === b.deadline.getTime()
   );
 }
 
@@ -417,7 +510,8 @@ function stillOwed(deps: SweepDeps, chatId: number, planned: Outgoing[], now: Da
   const owed = owedAlerts(deps, new Directory(deps.db, away), now);
   return planned.flatMap((item) => {
     if (unchanged(item)) return [item];
-    const current = owed(item.incident.id);
+    // A reminder sent early (see remindEarly) is judged as of its own moment.
+    const current = owed(item.incident.id, item.alert.dueAt > now ? item.alert.dueAt : now);
     const still = current?.addressed.find((a) => a.chatId === chatId && sameAlert(a.alert, item.alert));
     if (current && still) return [outgoingOf(item.ledgerId, current.incident, still)];
     markAlertFailed(deps.db, item.ledgerId, NO_LONGER_DUE, now);
@@ -449,6 +543,11 @@ class Directory {
 
   curators(): number[] {
     return this.#once("curators", () => this.#present(reachableCuratorChats(this.db)));
+  }
+
+  /** When the bot last told a head of an escalation, from the ledger: before this tick's, which go together. */
+  escalationHeardAt(chatId: number): Date | undefined {
+    return this.#once(`heard:${chatId}`, () => lastSentAlert(this.db, chatId, "escalation"));
   }
 
   /** The heads with «Нарушения», blocked or not: read once a tick, however many incidents are due. */
@@ -538,6 +637,9 @@ function recipients(
   else if (alert.kind === "overdue") add(directory.curators());
   return [...chats.values()];
 }
+
+/** The states in which the lead's draft is before the curators, or approved: a part is too late for it. */
+const ANSWER_WITH_CURATORS: ReadonlySet<string> = new Set(["on_approval", "approved"]);
 
 function plain(chatIds: number[], insteadOf?: InsteadOf): Recipient[] {
   return chatIds.map((chatId) => ({ chatId, ...(insteadOf ? { insteadOf } : {}) }));
@@ -643,23 +745,33 @@ function alertedAssignment(incident: Incident, alert: DueAlert): Incident["assig
     : activeAssignments(incident).find((a) => a.organizationId === alert.organizationId);
 }
 
-function alertLine(deps: SweepDeps, item: Outgoing): string {
-  const { sla, clock } = deps;
-  const { alert, incident, hold } = item;
-  const deadline = formatDeadline(alert.deadline, sla.timezone);
-  const left = formatRemaining(sla.workingTime, alert.deadline, clock.now());
+/** An alert's step as its line names it, and the organization named with it. */
+function stepNamed(
+  { sla }: SweepDeps,
+  { alert, incident, reader }: Outgoing,
+): { what: string; named: string; part: Incident["assignments"][number] | undefined } {
   const part = alertedAssignment(incident, alert);
   const ofCoexecutor = alert.organizationId !== undefined;
   // A co-executor's step names the organization, by its short name: the curators may hear of several
   // at once. Its own chat and executors know whose it is.
   const named =
-    item.reader === "own" || !part
+    reader === "own" || !part
       ? ""
       : ofCoexecutor
         ? (part.organizationShortName ?? part.organizationName)
         : part.organizationName;
   const step = stepLabel(sla.regulation, alert.step, incident.answer?.draftKind);
-  const what = ofCoexecutor ? t.alert.ofOrganization(step, named) : step;
+  return { what: ofCoexecutor ? t.alert.ofOrganization(step, named) : step, named, part };
+}
+
+/** `next`: the post's reminders to the same chat, said on this line of its missed step as what comes next. */
+function alertLine(deps: SweepDeps, item: Outgoing, next: Outgoing[] = []): string {
+  const { sla, clock } = deps;
+  const { alert, incident, hold } = item;
+  const deadline = formatDeadline(alert.deadline, sla.timezone);
+  const left = formatRemaining(sla.workingTime, alert.deadline, clock.now());
+  const { what, named, part } = stepNamed(deps, item);
+  const ofCoexecutor = alert.organizationId !== undefined;
   const curators = curatorsStep(deps, incident, alert, part, hold);
   // Whose incident it is: a curator's step (passing a part on, too) is about the lead's; an answer
   // the curators held when it ran out says so; a co-executor's own step names it already.
@@ -701,11 +813,22 @@ function alertLine(deps: SweepDeps, item: Outgoing): string {
               null,
               (curators && t.alert.actNow[curators]) || t.alert.intervene,
             );
+  const thenDue =
+    next.length > 0
+      ? t.alert.thenDue(
+          alerted,
+          next.map((reminder) => ({
+            what: stepNamed(deps, reminder).what,
+            deadline: formatDeadline(reminder.alert.deadline, sla.timezone),
+            clause: reminder.alert.clause,
+          })),
+        )
+      : alerted;
   // A co-executor's part holding up the next one in the curator's order (Orenburg p.14) says who waits.
-  const next = alert.organizationId !== undefined ? nextTurn(incident) : undefined;
-  const inTurn = next
-    ? t.alert.nextInTurn(alerted, next.organizationShortName ?? next.organizationName)
-    : alerted;
+  const waiting = alert.organizationId !== undefined ? nextTurn(incident) : undefined;
+  const inTurn = waiting
+    ? t.alert.nextInTurn(thenDue, waiting.organizationShortName ?? waiting.organizationName)
+    : thenDue;
   // Nobody at the organization has taken the post (or its part) yet: that, more than the step, is what to act on.
   const line = notTaken(alert, part) ? t.alert.notTaken(inTurn, named) : inTurn;
   if (item.insteadOf === "heads") {
@@ -783,18 +906,64 @@ function headNames(db: Db, organizationId: number | null): string[] {
     .map((head) => personName(db, head.telegramId));
 }
 
+/** A line of a chat's message and the alerts it says. */
+interface Said {
+  items: Outgoing[];
+  line: string;
+}
+
+/**
+ * One line per post and step: a post's reminder goes on the line of its missed step (or that step's
+ * escalation) in the same message, as the deadline that comes next, so that no message says of one
+ * post both «истёк» and «осталось».
+ */
+function postLines(deps: SweepDeps, items: Outgoing[]): Said[] {
+  const post = ({ incident, alert, reader, insteadOf }: Outgoing) =>
+    `${incident.id}:${alert.organizationId ?? 0}:${reader ?? ""}:${insteadOf ?? ""}`;
+  const late = new Map<string, Outgoing[]>();
+  for (const item of items)
+    if (item.alert.kind !== "reminder" && !late.has(post(item))) late.set(post(item), [item]);
+  const groups: Outgoing[][] = [];
+  for (const item of items) {
+    const group = late.get(post(item));
+    if (group?.[0] === item) groups.push(group);
+    else if (group && item.alert.kind === "reminder") group.push(item);
+    else groups.push([item]);
+  }
+  return groups.flatMap(([first, ...next]) =>
+    first ? [{ items: [first, ...next], line: alertLine(deps, first, next) }] : [],
+  );
+}
+
+/**
+ * A message's lines in the order their alerts came: several parts of one co-executor in one line
+ * (byOrganization), otherwise a line per post (postLines).
+ */
+function digestLines(deps: SweepDeps, items: Outgoing[]): Said[] {
+  const groups = byOrganization(items);
+  const said = [
+    ...groups
+      .filter((group) => group.length > 1)
+      .map((group) => ({ items: group, line: partsLine(deps, group) })),
+    ...postLines(deps, groups.filter((group) => group.length === 1).flat()),
+  ];
+  const order = new Map(items.map((item, i) => [item, i]));
+  return said.sort(
+    (a, b) => (order.get(a.items[0] as Outgoing) ?? 0) - (order.get(b.items[0] as Outgoing) ?? 0),
+  );
+}
+
 /** A digest too long for one message goes as several, each recorded in the ledger as it is sent. */
 function digestParts(deps: SweepDeps, items: Outgoing[]): Message[] {
   const parts: Message[] = [];
   let room = 0;
-  for (const group of byOrganization(items)) {
-    const line = group.length === 1 ? alertLine(deps, group[0]) : partsLine(deps, group);
+  for (const { items: said, line } of digestLines(deps, items)) {
     const size = line.length + 4; // "\n\n• " before each line of a digest
     if (size > room) {
       parts.push({ items: [], lines: [] });
       room = DIGEST_LIMIT - t.alert.digestTitle.length;
     }
-    parts.at(-1)?.items.push(...group);
+    parts.at(-1)?.items.push(...said);
     parts.at(-1)?.lines.push(line);
     room -= size;
   }
