@@ -15,6 +15,7 @@ import {
   type AnswerProgress,
   type AssignmentState,
   type AssignmentView,
+  activeAssignments,
   assignmentFor,
   checkAction,
   type Importance,
@@ -440,6 +441,27 @@ export function repeatCandidates(
   return ids.flatMap((id) => found.filter((row) => row.id === id));
 }
 
+/**
+ * The first post of the chain of repeats this one is in: the one it repeats, and the one that one
+ * repeats, and so on (a post closed without an answer, say registered by mistake, ends the chain
+ * below it); with how many posts repeat that first one, directly or through another.
+ */
+export function firstOfRepeats(db: Tx, row: IncidentRow): { first: IncidentRow; repeats: number } {
+  let first = row;
+  while (first.repeatOfId !== null && first.repeatOfId < first.id) {
+    const earlier = db.select().from(incidents).where(eq(incidents.id, first.repeatOfId)).get();
+    if (!earlier || earlier.state === "closed") break;
+    first = earlier;
+  }
+  const counted = db.get<{ repeats: number }>(sql`
+    with recursive chain(id) as (
+      select id from incidents where repeat_of_id = ${first.id}
+      union select incidents.id from incidents join chain on incidents.repeat_of_id = chain.id
+    )
+    select count(*) as repeats from chain`);
+  return { first, repeats: counted.repeats };
+}
+
 /** Open incidents marked as repeats of this one: their cards tell how it went. */
 export function openRepeatsOf(db: Tx, incidentId: number): number[] {
   return db
@@ -448,6 +470,118 @@ export function openRepeatsOf(db: Tx, incidentId: number): number[] {
     .where(and(eq(incidents.repeatOfId, incidentId), notInArray(incidents.state, ["closed", "answered"])))
     .all()
     .map((row) => row.id);
+}
+
+/** How long a routing is offered to follow for the next posts on its topic and place. */
+export const ROUTED_ALIKE_MS = 24 * 3_600_000;
+
+/** How a post is routed now: the lead and the co-executors in their order (Orenburg p.14). */
+export interface Routing {
+  incidentId: number;
+  /** Each organization by its short name (or its full one). */
+  lead: RoutedOrganization;
+  coexecutors: RoutedOrganization[];
+  inOrder: boolean;
+}
+
+interface RoutedOrganization {
+  id: number;
+  name: string;
+}
+
+/**
+ * The organizations the post is with now, for routing another the same way; undefined when none has
+ * it (not routed, returned, closed) or one of them is switched off since.
+ */
+export function routingOf(db: Tx, incidentId: number): Routing | undefined {
+  const incident = loadIncident(db, incidentId);
+  if (!incident || incident.state === "registered" || incident.state === "closed") return undefined;
+  const live = activeAssignments(incident);
+  const lead = live.find((a) => a.role === "lead");
+  if (!lead) return undefined;
+  const coexecutors = live.filter((a) => a.role === "coexecutor").sort((a, b) => a.position - b.position);
+  const parts = [lead, ...coexecutors];
+  const ids = parts.map((a) => a.organizationId);
+  const active = db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(and(inArray(organizations.id, ids), eq(organizations.active, true)))
+    .all();
+  if (active.length < ids.length) return undefined;
+  const named = (a: Incident["assignments"][number]) => ({
+    id: a.organizationId,
+    name: a.organizationShortName ?? a.organizationName,
+  });
+  return {
+    incidentId,
+    lead: named(lead),
+    coexecutors: coexecutors.map(named),
+    inOrder: routedInOrder(db, incidentId),
+  };
+}
+
+/** Whether two posts share their topic and place, compared as a surge compares them; both must have them. */
+function sameTopicAndPlace(
+  a: Pick<IncidentRow, "topic" | "place">,
+  b: Pick<IncidentRow, "topic" | "place">,
+): boolean {
+  const key = (value: string | null) => (value?.trim() ? nameKey(value) : undefined);
+  const topic = key(a.topic);
+  const place = key(a.place);
+  return topic !== undefined && place !== undefined && key(b.topic) === topic && key(b.place) === place;
+}
+
+/**
+ * The posts waiting to be routed (detected within ROUTED_ALIKE_MS) on the same topic and place as
+ * this one, just routed: their cards now offer to route them as it is (see routedAlike).
+ */
+export function waitingAlike(db: Tx, post: Pick<IncidentRow, "id" | "topic" | "place">, now: Date): number[] {
+  if (!sameTopicAndPlace(post, post)) return [];
+  return db
+    .select({ id: incidents.id, topic: incidents.topic, place: incidents.place })
+    .from(incidents)
+    .where(
+      and(
+        eq(incidents.state, "registered"),
+        gte(incidents.detectedAt, new Date(now.getTime() - ROUTED_ALIKE_MS)),
+        ne(incidents.id, post.id),
+      ),
+    )
+    .all()
+    .filter((row) => sameTopicAndPlace(post, row))
+    .map((row) => row.id);
+}
+
+/**
+ * The post routed last (within ROUTED_ALIKE_MS) on the same topic and the same place as this one,
+ * compared as a surge compares them, with how it is routed: in a surge of posts about one accident
+ * each goes where the one before went («Направить как № N»). Undefined when the post lacks its
+ * topic or place, or no such post is with an organization now.
+ */
+export function routedAlike(
+  db: Tx,
+  post: Pick<IncidentRow, "id" | "topic" | "place">,
+  now: Date,
+): Routing | undefined {
+  if (!sameTopicAndPlace(post, post)) return undefined;
+  const routed = db
+    .select({ id: incidents.id, topic: incidents.topic, place: incidents.place })
+    .from(incidents)
+    .where(
+      and(
+        gte(incidents.routedAt, new Date(now.getTime() - ROUTED_ALIKE_MS)),
+        ne(incidents.id, post.id),
+        notInArray(incidents.state, ["registered", "closed"]),
+      ),
+    )
+    .orderBy(desc(incidents.routedAt), desc(incidents.id))
+    .all();
+  for (const row of routed) {
+    if (!sameTopicAndPlace(post, row)) continue;
+    const routing = routingOf(db, row.id);
+    if (routing) return routing;
+  }
+  return undefined;
 }
 
 export type TransitionRefusal = Refusal | "not_found" | "changed";

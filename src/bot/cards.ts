@@ -13,6 +13,8 @@ import {
   type Incident,
   loadIncident,
   openIncidents,
+  type Routing,
+  routedAlike,
 } from "../app/incidents.js";
 import { awayChats } from "../app/leave.js";
 import { cardPaid, oweCard, owedCardsOf } from "../app/owed-cards.js";
@@ -98,6 +100,8 @@ interface Related {
   sameLinkAs?: number | undefined;
   /** The organizations with more than one executor: a colleague may take over what one holds. */
   staffed?: ReadonlySet<number> | undefined;
+  /** A post waiting to be routed: the one routed last on its topic and place (see routedAlike). */
+  alike?: Routing | undefined;
 }
 
 export function renderCard(
@@ -202,7 +206,7 @@ function composeCard(
   const body = trimmed(lines.join("\n"), TEXT_LIMIT - (end ? end.length + 1 : 0));
   return {
     text: end ? `${body.text}\n${end}` : body.text,
-    keyboard: buttonsFor(incident, audience, Boolean(post?.cut), rules, related.staffed),
+    keyboard: buttonsFor(incident, audience, Boolean(post?.cut), rules, related),
     cut: body.cut,
   };
 }
@@ -461,7 +465,7 @@ function buttonsFor(
   audience: Audience,
   textCut: boolean,
   rules: ActionRules,
-  staffed: ReadonlySet<number> = new Set(),
+  { staffed = new Set(), alike }: Pick<Related, "staffed" | "alike">,
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   const id = incident.id;
@@ -469,6 +473,19 @@ function buttonsFor(
   if (audience.kind === "curators") {
     if (state === "registered") {
       keyboard.text(t.button.route, cb("inc.route", id)).row();
+      // One tap where the post goes where the last one on its topic and place went (a surge).
+      if (alike)
+        keyboard
+          .text(
+            buttonLabel(
+              t.button.routeAlike(
+                alike.incidentId,
+                [alike.lead, ...alike.coexecutors].map((o) => o.name),
+              ),
+            ),
+            cb("inc.routeas", id, alike.incidentId, incident.row.version),
+          )
+          .row();
     } else if (state === "on_approval") {
       for (const row of decisionButtons(id, incident.answer?.draftId, rules)) keyboard.add(...row).row();
     } else if (state === "approved" && rules.curatorMayPublish) {
@@ -915,7 +932,12 @@ async function syncNow(
       .filter((a) => a.state === "accepted" && executorsOf(db, a.organizationId).length > 1)
       .map((a) => a.organizationId),
   );
-  const related = { earlier, holders, sameLinkAs: firstAtLink(db, incident.row), staffed };
+  // Only a post waiting to be routed, and only for the curators, is offered another's routing.
+  const alike =
+    incident.row.state === "registered" && targets.some((target) => target.audience.kind === "curators")
+      ? routedAlike(db, incident.row, deps.clock.now())
+      : undefined;
+  const related = { earlier, holders, sameLinkAs: firstAtLink(db, incident.row), staffed, alike };
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target): Promise<boolean> => {
     // Telegram asked to wait (or keeps failing): the minute job syncs it once the wait is over,

@@ -120,8 +120,10 @@ export interface BotOptions {
  * comment's new link keeps it a comment under the post.
  * 39: a rename asks whether to change the short name too, and a co-executor's part dialogue offers the
  * answer's draft saved while the organization was the lead.
+ * 40: the routing dialogue takes the first organization chosen as the lead («Изменить основного
+ * исполнителя»).
  */
-const CONVERSATIONS_VERSION = 39;
+const CONVERSATIONS_VERSION = 40;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -39,10 +39,21 @@ export const tr = {
     alreadyRouted: (id: number, lead: string) =>
       `Сообщение № ${id} уже направлено: ${lead}. Передать его другому органу — «Переназначить» на карточке.`,
     wrongState: (id: number, state: string) => `Сообщение № ${id}: ${state}. Направить его заново нельзя.`,
+    /** «Направить как № N»: the pop-up. */
+    routedAlike: (id: number, of: number, lead: string, coexecutors: { name: string }[]) =>
+      `Сообщение № ${id} направлено как № ${of}. Основной исполнитель: ${lead}` +
+      (coexecutors.length > 0 ? `; соисполнители: ${coexecutors.map((c) => c.name).join(", ")}.` : "."),
+    /** «Направить как № N» once № N is no longer with the organizations (returned, closed) or one is switched off. */
+    alikeGone: (id: number, of: number) =>
+      `Сообщение № ${of} уже не у этих органов. Направьте № ${id} кнопкой «Направить».`,
+    /** «Направить как № N» pressed on a card older than the post's last change. */
+    alikeStale: (id: number) => `Сообщение № ${id} изменилось. Проверьте карточку и нажмите кнопку ещё раз.`,
     pick: (id: number, chosen: string[], search: string, empty: boolean) =>
       [
         `Сообщение № ${id}: кому направить? Нажмите на органы (можно несколько), затем «Готово».`,
         chosen.length > 0 ? `Выбрано: ${chosen.map((name, i) => `${i + 1}. ${name}`).join(", ")}` : "",
+        // The first chosen leads unless the curator says otherwise («Изменить основного исполнителя»).
+        chosen.length > 1 ? `Основной исполнитель — ${chosen[0]}, остальные — соисполнители.` : "",
         search ? `Поиск: «${search}»${empty ? " — ничего не найдено." : ""}` : "",
       ]
         .filter(Boolean)
@@ -56,6 +67,7 @@ export const tr = {
     find: "Найти по названию",
     showAll: "Показать все",
     done: "Готово",
+    changeLead: "Изменить основного исполнителя",
     cancel: "Отмена",
     askSearch: "Напишите часть названия органа.",
     noneChosen: "Выберите хотя бы один орган.",

@@ -2,8 +2,13 @@
 
 import type { DraftKind, Importance } from "../domain/incident.js";
 import type { LinkProblem } from "../domain/source-link.js";
+import { plural } from "./texts.js";
 
 const LINK_EXAMPLE = "https://vk.com/wall-12345_678";
+
+/** « (уже 2 повторных)» after an earlier post offered as the one repeated; nothing when none repeats it yet. */
+const alreadyRepeated = (repeats: number) =>
+  repeats > 0 ? ` (уже ${repeats} ${plural(repeats, "повторное", "повторных", "повторных")})` : "";
 
 export const ti = {
   /** A post's topic where many posts are named at once (a list, an escalation): not the author's words. */
@@ -70,9 +75,12 @@ export const ti = {
     "Не удалось разобрать дату. Пришлите её в виде 24.11.2026 09:15 (день.месяц.год часы:минуты) или нажмите «Сейчас».",
   futureTime: "Это время ещё не наступило. Пришлите время публикации поста или нажмите «Сейчас».",
   tooOldTime: "Это больше года назад — проверьте год. Пришлите время публикации поста или нажмите «Сейчас».",
-  /** `sameText`: its text is the post's, in other case, spacing or punctuation at most. */
-  repeatLine: (id: number, about: string, sameText = false) =>
-    `№ ${id} — ${sameText ? "тот же текст: " : ""}${about}`,
+  /**
+   * `sameText`: its text is the post's, in other case, spacing or punctuation at most; `repeats`: the
+   * posts marked already as its repeats.
+   */
+  repeatLine: (id: number, about: string, sameText = false, repeats = 0) =>
+    `№ ${id}${alreadyRepeated(repeats)} — ${sameText ? "тот же текст: " : ""}${about}`,
   /** After the card of a post just registered: to its curator, or for monitoring software's, the curators. */
   repeatOffer: (id: number, lines: string[]) =>
     [`Сообщение № ${id} похоже на повторное. Недавно уже были:`, ...lines, "", "Это повторное?"].join("\n"),
@@ -264,7 +272,7 @@ export const ti = {
     skip: "Пропустить",
     now: "Сейчас",
     keepPostedAt: (when: string) => `Оставить ${when}`,
-    repeatOf: (id: number) => `Повторное к № ${id}`,
+    repeatOf: (id: number, repeats = 0) => `Повторное к № ${id}${alreadyRepeated(repeats)}`,
     /** Under the repeat question, for an earlier post with the same text. */
     duplicateOf: (id: number) => `Дубль № ${id} — закрыть`,
     /** An approved draft of this kind posted: an interim answer or a question to the author said so. */

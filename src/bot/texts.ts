@@ -75,6 +75,49 @@ function digestMissed({ missed = [] }: DigestNotes): string {
   return missed.length > 0 ? `; ${stepsMissed(missed)}` : "";
 }
 
+/** The curators' own step escalated to them: what to do now, in place of «Требуется вмешательство». */
+const ACT_NOW: Partial<Record<StepId | "posting", string>> = {
+  routing: "Направьте его исполнителю сейчас.",
+  decision: "Примите решение по проекту сейчас.",
+  coexecutorPassOn: "Передайте информацию соисполнителя основному исполнителю сейчас.",
+  posting: "Разместите ответ сейчас.",
+};
+
+/** Who holds an answer escalated to the heads of no organization (jobs/sweep.ts curatorsHold). */
+const WITH_CURATORS = {
+  decision: "проект ответа у кураторов на согласовании",
+  posting: "ответ размещает куратор лично",
+  routedLate: "срок истёк до того, как сообщение получил основной исполнитель",
+};
+
+/** The curators held the answer when it ran out, but have decided or given up their claim since. */
+const WAS_WITH_CURATORS = {
+  decision: "срок истёк, пока проект был у кураторов",
+  posting: "срок истёк, пока ответ собирался разместить куратор",
+};
+
+/** Of the curators' own step escalated to them, the organization whose work waits for their move. */
+const WAITS_FOR_CURATORS: Partial<Record<StepId | "posting", (organization: string) => string>> = {
+  decision: (organization) => `Проект ответа органа «${organization}» ждёт решения кураторов.`,
+  coexecutorPassOn: (organization) =>
+    `Основной исполнитель («${organization}») ждёт от кураторов информацию соисполнителя.`,
+};
+
+const HELD_NOTES: ReadonlySet<string> = new Set([
+  ...Object.values(WITH_CURATORS),
+  ...Object.values(WAS_WITH_CURATORS),
+]);
+
+/**
+ * The curators' step an escalation to them is about, when it is their own (`then` is what they must
+ * do now, see ACT_NOW) and `holder` names an organization rather than the curators' hold of the answer.
+ */
+function curatorsOwnStep(then: string, holder: string | null): StepId | "posting" | undefined {
+  if (holder !== null && HELD_NOTES.has(holder)) return undefined;
+  const own = Object.entries(ACT_NOW).find(([, text]) => text === then)?.[0];
+  return own as StepId | "posting" | undefined;
+}
+
 /** The Russian noun form for a count: 1 сообщение, 2 сообщения, 5 сообщений (and 21, 22, 25, 111…). */
 export function plural(n: number, one: string, few: string, many: string): string {
   const tens = n % 100;
@@ -529,6 +572,8 @@ export const t = {
   },
   button: {
     route: "Направить",
+    /** Routes the post as the last one on its topic and place is routed: its organizations, the lead's first. */
+    routeAlike: (id: number, organizations: string[]) => `Направить как № ${id}: ${organizations.join(", ")}`,
     reroute: "Переназначить",
     toxic: "Оскорбительное",
     threat: "Угроза",
@@ -663,17 +708,8 @@ export const t = {
     /** A post's next deadline, on the line of its missed one: what is late is said first, and alone as late. */
     thenDue: (text: string, next: { what: string; deadline: string; clause: string }[]) =>
       `${text} Следующий срок: ${next.map((n) => `${n.what} до ${n.deadline} (${n.clause} регламента)`).join("; ")}.`,
-    /** Who holds an answer escalated to the heads of no organization (jobs/sweep.ts curatorsHold). */
-    withCurators: {
-      decision: "проект ответа у кураторов на согласовании",
-      posting: "ответ размещает куратор лично",
-      routedLate: "срок истёк до того, как сообщение получил основной исполнитель",
-    },
-    /** The curators held the answer when it ran out, but have decided or given up their claim since. */
-    wasWithCurators: {
-      decision: "срок истёк, пока проект был у кураторов",
-      posting: "срок истёк, пока ответ собирался разместить куратор",
-    },
+    withCurators: WITH_CURATORS,
+    wasWithCurators: WAS_WITH_CURATORS,
     /**
      * `about`: for the heads, what the post is about in a few words; `then`: the closing sentence —
      * whom the heads must call to act (t.alert.whoActs), or what the curators must do now.
@@ -687,9 +723,17 @@ export const t = {
       holder: string | null,
       about: string | null,
       then: string,
-    ) =>
-      `‼️ Нарушение регламента: сообщение № ${id}${about ? ` ${about}` : ""}${holder ? ` (${holder})` : ""} — «${what}» ` +
-      `до ${deadline} (${clause} регламента), ${endSentence(late)} ${then}`,
+    ) => {
+      // The curators' own step is theirs to answer for: the organization whose work waits for them
+      // is said so after the step, not named beside the number as the one late.
+      const own = curatorsOwnStep(then, holder);
+      const named = own ? null : holder;
+      const waits = own && holder ? WAITS_FOR_CURATORS[own]?.(holder) : undefined;
+      return (
+        `‼️ Нарушение регламента: сообщение № ${id}${about ? ` ${about}` : ""}${named ? ` (${named})` : ""} — «${what}» ` +
+        `до ${deadline} (${clause} регламента), ${endSentence(late)}${waits ? ` ${waits}` : ""} ${then}`
+      );
+    },
     intervene: "Требуется вмешательство.",
     /**
      * For the heads: who must act on the escalated step, an organization (its short name) or the
@@ -700,13 +744,7 @@ export const t = {
       curatorsMayPost && organization
         ? `Кто может действовать: ${organization} или кураторы, если разместят ответ сами (${curatorsMayPost} регламента). Требуется вмешательство.`
         : `Кто должен действовать: ${organization ?? "кураторы"}. Требуется вмешательство.`,
-    /** The curators' own step escalated to them: what to do now, in place of «Требуется вмешательство». */
-    actNow: {
-      routing: "Направьте его исполнителю сейчас.",
-      decision: "Примите решение по проекту сейчас.",
-      coexecutorPassOn: "Передайте информацию соисполнителя основному исполнителю сейчас.",
-      posting: "Разместите ответ сейчас.",
-    } as Partial<Record<StepId | "posting", string>>,
+    actNow: ACT_NOW,
     /**
      * One co-executor's parts gone overdue (or escalated to the curators) at once, in one line:
      * `notTaken`, those none of its executors has taken into work.

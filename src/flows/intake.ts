@@ -3,7 +3,13 @@ import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import { reachableCuratorChats } from "../app/chats.js";
 import { headsWith, reachableHeads } from "../app/heads.js";
 import { keepHigherImportance, type PostDetail, type Subject } from "../app/importance.js";
-import { type Incident, type IncidentRow, loadIncident, repeatCandidates } from "../app/incidents.js";
+import {
+  firstOfRepeats,
+  type Incident,
+  type IncidentRow,
+  loadIncident,
+  repeatCandidates,
+} from "../app/incidents.js";
 import {
   cardMessageId,
   forgetHeadsTold,
@@ -597,6 +603,8 @@ export interface RepeatOffer {
   about: string;
   /** Its text is the post's (see postTextKey): the post may be a duplicate of it, to be closed. */
   sameText: boolean;
+  /** The posts marked already as its repeats (directly or through another). */
+  repeats: number;
 }
 
 /**
@@ -604,25 +612,36 @@ export interface RepeatOffer {
  * within the preset's window before the post, registered before it: never the post itself. The
  * posts of a surge it is part of are not offered for the surge's topic or place alone (see
  * surgeMates: the same news at once, listed together in the surge's notice). Another comment at the
- * same link (Одноклассники, Дзен…) may repeat one registered there.
+ * same link (Одноклассники, Дзен…) may repeat one registered there. A post that is itself a repeat
+ * is offered as the first post of its chain (see firstOfRepeats): the issue is that one's, and the
+ * copies of one text are one choice, not one each.
  */
 export function repeatOffers(deps: Pick<AppDeps, "db" | "sla" | "clock">, post: IncidentRow): RepeatOffer[] {
   const since = new Date(post.detectedAt.getTime() - deps.sla.regulation.repeatWindow.days * DAY_MS);
   const { textKey, author, topic, place } = post;
-  return repeatCandidates(deps.db, {
+  const candidates = repeatCandidates(deps.db, {
     textKey,
     author,
     topic,
     place,
     since,
-    limit: MAX_REPEAT_OFFERS,
+    // Several may be of one chain: enough to fill the offers with chains.
+    limit: MAX_REPEAT_OFFERS * 4,
     beforeId: post.id,
     surging: surgeMates(deps, post),
-  }).map((row) => ({
-    id: row.id,
-    about: snippet(row.text, 80) ?? [row.author, row.topic, row.place].filter(Boolean).join(", "),
-    sameText: textKey !== null && row.textKey === textKey,
-  }));
+  });
+  const offers = new Map<number, RepeatOffer>();
+  for (const row of candidates) {
+    const { first, repeats } = firstOfRepeats(deps.db, row);
+    if (offers.has(first.id)) continue;
+    offers.set(first.id, {
+      id: first.id,
+      about: snippet(first.text, 80) ?? [first.author, first.topic, first.place].filter(Boolean).join(", "),
+      sameText: textKey !== null && first.textKey === textKey,
+      repeats,
+    });
+  }
+  return [...offers.values()].slice(0, MAX_REPEAT_OFFERS);
 }
 
 /**
@@ -636,11 +655,11 @@ export function repeatQuestion(
 ): { text: string; keyboard: InlineKeyboard } {
   const text = ti.repeatOffer(
     incidentId,
-    offers.map((offer) => ti.repeatLine(offer.id, offer.about, offer.sameText)),
+    offers.map((offer) => ti.repeatLine(offer.id, offer.about, offer.sameText, offer.repeats)),
   );
   const keyboard = new InlineKeyboard();
   for (const offer of offers) {
-    keyboard.text(ti.button.repeatOf(offer.id), cb("int.rep", incidentId, offer.id)).row();
+    keyboard.text(ti.button.repeatOf(offer.id, offer.repeats), cb("int.rep", incidentId, offer.id)).row();
     if (offer.sameText)
       keyboard.text(ti.button.duplicateOf(offer.id), cb("int.dup", incidentId, offer.id)).row();
   }

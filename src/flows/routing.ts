@@ -1,21 +1,29 @@
 /**
  * «Направить» / «Переназначить»: the curator picks organizations (a paged, searchable list where each
- * press toggles one), the lead among several (the rest are co-executors in the order chosen, Orenburg
- * p.14), and for an important post may shorten the answer deadline (Orenburg p.6). The incident is
- * routed only if nobody changed it meanwhile, and only to organizations still active then.
+ * press toggles one), the lead among several (the first chosen unless the curator changes it; the
+ * rest are co-executors in the order chosen, Orenburg p.14), and for an important post may shorten
+ * the answer deadline (Orenburg p.6). The incident is routed only if nobody changed it meanwhile, and
+ * only to organizations still active then.
  */
 
-import type { Context } from "grammy";
+import type { Api, Context } from "grammy";
 import { InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
+import type { Logger } from "pino";
 import { chatOfOrganization } from "../app/chats.js";
-import { loadIncident, routeIncident, type TransitionRefusal } from "../app/incidents.js";
+import {
+  type Incident,
+  loadIncident,
+  routeIncident,
+  type TransitionRefusal,
+  waitingAlike,
+} from "../app/incidents.js";
 import { getOrganization, listOrganizations } from "../app/organizations.js";
 import { personName, reachableMembers, telegramIdsOfMembers } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
-import { messageGone } from "../bot/cards.js";
+import { messageGone, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
-import { announceEach, showCardIn, syncHandOver, topicOf } from "../bot/delivery.js";
+import { announceEach, cardDeps, showCardIn, syncHandOver, topicOf } from "../bot/delivery.js";
 import { buttonLabel, organizationName } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -50,7 +58,7 @@ import { tellTakenFrom } from "./withdrawn.js";
 /** The shortened answer deadlines offered (Orenburg p.6 names none), in working hours. */
 const SHORTEN_HOURS = [1, 2, 3, 4, 6];
 
-interface Chosen {
+export interface Chosen {
   id: number;
   name: string;
 }
@@ -79,6 +87,7 @@ function pickerKeyboard(view: Page, chosen: Chosen[], query: string): InlineKeyb
     keyboard.row();
   }
   keyboard.text(query ? tr.route.showAll : tr.route.find, cb(query ? "rt.all" : "rt.find")).row();
+  if (chosen.length > 1) keyboard.text(tr.route.changeLead, cb("rt.chlead")).row();
   return keyboard.text(tr.route.done, cb("rt.done")).text(tr.route.cancel, cb("rt.cancel"));
 }
 
@@ -231,6 +240,15 @@ async function pickOrganizations(
       await askOf(conversation, at, tr.route.askSearch);
       continue;
     }
+    if (action === "rt.chlead" && p.chosen.length > 1) {
+      const lead = await pickLead(conversation, deps, ctx, p);
+      if ("cancelled" in lead) return lead;
+      p.chosen = [lead.value, ...p.chosen.filter((c) => c.id !== lead.value.id)];
+      // Back to the list, whatever it showed before the question.
+      p.shown = render(p);
+      await editMenu(ctx, p, p.shown.text, { reply_markup: p.shown.keyboard });
+      continue;
+    }
     if (action === "rt.t") {
       const index = p.chosen.findIndex((c) => c.id === n);
       const org = p.view.items.find((o) => o.id === n);
@@ -245,15 +263,16 @@ async function pickOrganizations(
   }
 }
 
-/** The lead among several organizations chosen; the only one needs no question. */
+/**
+ * The lead among several organizations chosen, asked when the curator presses «Изменить основного
+ * исполнителя»: otherwise the first chosen leads.
+ */
 async function pickLead(
   conversation: Flow,
   deps: AppDeps,
   ctx: Context,
   p: Picker,
 ): Promise<{ value: Chosen } | { cancelled: Context }> {
-  const [only] = p.chosen;
-  if (p.chosen.length === 1 && only) return { value: only };
   const keyboard = new InlineKeyboard();
   for (const c of p.chosen) keyboard.text(buttonLabel(c.name), cb("rt.lead", c.id)).row();
   keyboard.text(tr.route.cancel, cb("rt.cancel"));
@@ -448,6 +467,81 @@ function pastDraftWarning(deps: AppDeps, incidentId: number, coexecutors: Chosen
   );
 }
 
+/**
+ * What a routing made is told: the organizations' cards and, in order, the first co-executor's turn
+ * (Orenburg p.14); parts given before and kept go to a lead that has not had them; an organization
+ * it was taken from hears so; the posts on the same topic and place still waiting to be routed are
+ * offered to route the same way. `before`: the post as this routing found it (handled again after a
+ * crash, as it was then).
+ */
+export async function announceRouting(
+  deps: AppDeps,
+  api: Api,
+  log: Logger,
+  { incident, before }: { incident: Incident; before: Incident },
+  inOrder: boolean,
+): Promise<void> {
+  await announceEach(
+    log,
+    "routing",
+    () => syncHandOver(deps, api, incident, before),
+    () => tellLeadOfKeptParts(deps, api, incident),
+    async () => {
+      if (inOrder) await tellTurnCame(deps, api, incident, { atRouting: true });
+    },
+    () => tellTakenFrom(deps, api, before, incident),
+    async () => {
+      for (const id of waitingAlike(deps.db, incident.row, deps.clock.now())) {
+        const waiting = loadIncident(deps.db, id);
+        if (waiting) await syncCards(cardDeps(deps, api), waiting);
+      }
+    },
+  );
+}
+
+/**
+ * What the curator who routed the post is told besides where it went: in order, the co-executor
+ * holding the turn now (one that gave its part before is passed over), and the warnings — an
+ * organization without a work chat gets its card in its executors' private chats (whose), nobody of
+ * it the bot can reach (invites not used yet) would leave the post unseen until the first reminder,
+ * and in order a later part may be due after the lead's draft (p.9 does not move for it: the curator
+ * may route again «Одновременно» or let it be).
+ */
+export function routedReport(
+  deps: AppDeps,
+  incidentId: number,
+  chosen: Chosen[],
+  coexecutors: Chosen[],
+  inOrder: boolean,
+): { firstInTurn: number | null; warnings: string[] } {
+  const { db } = deps;
+  const withoutChat = chosen
+    .filter((c) => chatOfOrganization(db, c.id) === undefined)
+    .map((c) => ({
+      name: c.name,
+      privately: reachableMembers(db, [c.id]).map((id) => personName(db, id)),
+      // Its executors are there but block the bot: they are the ones to act.
+      blocking: telegramIdsOfMembers(db, [c.id]).map((id) => personName(db, id)),
+    }));
+  const nobodyThere = withoutChat.filter((o) => o.privately.length === 0);
+  const holding = inOrder
+    ? loadIncident(db, incidentId)
+        ?.assignments.filter(
+          (a) => a.role === "coexecutor" && (a.state === "assigned" || a.state === "accepted"),
+        )
+        .sort((a, b) => a.position - b.position)[0]
+    : undefined;
+  const warnings = [
+    ...withoutChat.filter((o) => o.privately.length > 0).map((o) => tr.route.privately(o.name, o.privately)),
+    inOrder ? pastDraftWarning(deps, incidentId, coexecutors) : null,
+    nobodyThere.length > 0 ? tr.route.nobodyThere(nobodyThere) : null,
+  ];
+  return {
+    firstInTurn: holding?.organizationId ?? null,
+    warnings: warnings.filter((w): w is string => Boolean(w)),
+  };
+}
+
 export function routeFlow(deps: AppDeps) {
   return async function routeIncidentDialog(conversation: Flow, ctx: Context, incidentId: number) {
     aboutPost(conversation, incidentId);
@@ -479,12 +573,12 @@ export function routeFlow(deps: AppDeps) {
     for (;;) {
       const picked = await pickOrganizations(conversation, deps, ctx, p);
       if (picked) return await cancel(ctx, p, picked.cancelled);
-      const lead = await pickLead(conversation, deps, ctx, p);
-      if ("cancelled" in lead) return await cancel(ctx, p, lead.cancelled);
+      const [lead] = p.chosen;
+      if (!lead) continue;
       const cut = await pickShortening(conversation, deps, ctx, p, start);
       if ("cancelled" in cut) return await cancel(ctx, p, cut.cancelled);
       const shortenedAnswerMinutes = cut.value;
-      const coexecutors = p.chosen.filter((c) => c.id !== lead.value.id);
+      const coexecutors = p.chosen.filter((c) => c.id !== lead.id);
       const order = await pickOrder(conversation, deps, ctx, p, coexecutors);
       if ("cancelled" in order) return await cancel(ctx, p, order.cancelled);
       const inOrder = order.value;
@@ -493,11 +587,11 @@ export function routeFlow(deps: AppDeps) {
         if (!outer.person) return "gone";
         const off = switchedOff(deps.db, p.chosen);
         if (off.length > 0) return { switchedOff: off };
-        if (draftBeforeCurator(deps.db, incidentId, lead.value.id)) return "decideFirst";
+        if (draftBeforeCurator(deps.db, incidentId, lead.id)) return "decideFirst";
         const result = routeIncident(deps.db, {
           incidentId,
           expectedVersion: start.version,
-          leadId: lead.value.id,
+          leadId: lead.id,
           coexecutorIds: coexecutors.map((c) => c.id),
           inOrder,
           rules: actionRules(deps.sla.regulation),
@@ -506,20 +600,7 @@ export function routeFlow(deps: AppDeps) {
           ...(shortenedAnswerMinutes !== undefined ? { shortenedAnswerMinutes } : {}),
         });
         if (!result.ok) return result.refusal;
-        // Parts given before and kept go to a lead that has not had them, and in order to the first
-        // co-executor still owing its part. `before`: the post as this routing found it (handled
-        // again after a crash, as it was then).
-        const { before } = result;
-        await announceEach(
-          outer.log,
-          "routing",
-          () => syncHandOver(deps, outer.api, result.incident, before),
-          () => tellLeadOfKeptParts(deps, outer.api, result.incident),
-          async () => {
-            if (inOrder) await tellTurnCame(deps, outer.api, result.incident, { atRouting: true });
-          },
-          () => tellTakenFrom(deps, outer.api, before, result.incident),
-        );
+        await announceRouting(deps, outer.api, outer.log, result, inOrder);
         return "routed";
       });
 
@@ -536,59 +617,22 @@ export function routeFlow(deps: AppDeps) {
         await showAnew(ctx, p);
         continue;
       }
-      // An organization without a work chat gets its card in its executors' private chats: the curator
-      // hears whose. Nobody of it the bot can reach (invites not used yet) would leave the post unseen
-      // until the first reminder: the curator hears that now too.
-      const withoutChat =
+      const report =
         outcome === "routed"
-          ? await conversation.external(() =>
-              p.chosen
-                .filter((c) => chatOfOrganization(deps.db, c.id) === undefined)
-                .map((c) => ({
-                  name: c.name,
-                  privately: reachableMembers(deps.db, [c.id]).map((id) => personName(deps.db, id)),
-                  // Its executors are there but block the bot: they are the ones to act.
-                  blocking: telegramIdsOfMembers(deps.db, [c.id]).map((id) => personName(deps.db, id)),
-                })),
-            )
-          : [];
-      const nobodyThere = withoutChat.filter((o) => o.privately.length === 0);
-      // In order, the co-executor holding the turn now: one that gave its part before is passed over.
-      const firstInTurn =
-        outcome === "routed" && inOrder
-          ? await conversation.external(() => {
-              const routed = loadIncident(deps.db, incidentId);
-              const holding = routed?.assignments
-                .filter((a) => a.role === "coexecutor" && (a.state === "assigned" || a.state === "accepted"))
-                .sort((a, b) => a.position - b.position)[0];
-              return holding?.organizationId ?? null;
-            })
-          : null;
-      // In order, a later part may be due after the lead's draft (p.9 does not move for it): the
-      // curator hears so now, and may route again «Одновременно» or let it be.
-      const pastDraft =
-        outcome === "routed" && inOrder
-          ? await conversation.external(() => pastDraftWarning(deps, incidentId, coexecutors))
-          : null;
+          ? await conversation.external(() => routedReport(deps, incidentId, p.chosen, coexecutors, inOrder))
+          : { firstInTurn: null, warnings: [] };
       const unshortened = start.shortenedAnswerMinutes !== null && shortenedAnswerMinutes === null;
       const text = summary(
         incidentId,
         outcome,
-        lead.value,
+        lead,
         coexecutors,
         shortenedAnswerMinutes,
         inOrder,
-        firstInTurn,
+        report.firstInTurn,
         unshortened,
       );
-      const warnings = [
-        ...withoutChat
-          .filter((o) => o.privately.length > 0)
-          .map((o) => tr.route.privately(o.name, o.privately)),
-        pastDraft,
-        nobodyThere.length > 0 ? tr.route.nobodyThere(nobodyThere) : null,
-      ];
-      await editMenu(ctx, p, [text, ...warnings].filter(Boolean).join("\n\n"));
+      await editMenu(ctx, p, [text, ...report.warnings].join("\n\n"));
       if (outcome === "changed") {
         await conversation.external((outer) =>
           showCardIn(deps, outer.api, incidentId, p.menu.chat.id, outer.person, topicOf(p.menu)),

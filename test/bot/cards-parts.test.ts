@@ -54,7 +54,6 @@ async function office(options: HarnessOptions = { now: TUESDAY_10 }): Promise<nu
 /** The curator routes № id to the health ministry, with «Благоустройство» as the co-executor. */
 async function routeWithPart(id: number): Promise<void> {
   await route(id, [/Минздрав/, /Благоустройство/]);
-  await curator().press(/Министерство здравоохранения/, curatorsChat());
 }
 
 async function route(id: number, picks: RegExp[]): Promise<void> {

@@ -62,7 +62,7 @@ async function routeToThree(id: number, order?: "По очереди" | "Одн�
   await routeTo(id, [/Минздрав/, /Минобр/, /Минстрой/], /Министерство здравоохранения/, order);
 }
 
-/** The curator routes (or, with «Переназначить», routes again) № id: the organizations in order, then the lead. */
+/** The curator routes (or, with «Переназначить», routes again) № id: the organizations in order, and the lead. */
 async function routeTo(
   id: number,
   picks: RegExp[],
@@ -73,8 +73,11 @@ async function routeTo(
   if (!button) throw new Error("no route button");
   await h.deliver(updates.callback(curator().tg, button.message, `inc.route:${id}`));
   for (const pick of picks) await curator().press(pick, curatorsChat());
+  if (picks.length > 1) {
+    await curator().press("Изменить основного исполнителя", curatorsChat());
+    await curator().press(lead, curatorsChat());
+  }
   await curator().press("Готово", curatorsChat());
-  if (picks.length > 1) await curator().press(lead, curatorsChat());
   if (order) await curator().press(order, curatorsChat());
 }
 

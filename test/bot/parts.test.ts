@@ -66,7 +66,6 @@ async function coexecutorAsked(
   await curator().press(/Минобр/, curatorsChat());
   if (withBuilding) await curator().press(/Минстрой/, curatorsChat());
   await curator().press("Готово", curatorsChat());
-  await curator().press(/Министерство здравоохранения/, curatorsChat());
   // Orenburg p.6: a significant post's answer may be shortened; not here.
   if (h.fake.buttons(-200).some((b) => b.label === "Без сокращения"))
     await curator().press("Без сокращения", curatorsChat());
@@ -617,7 +616,6 @@ describe("a part coming after the lead's answer was approved", () => {
     await curator().press(/Минздрав/, curatorsChat());
     await curator().press(/Минобр/, curatorsChat());
     await curator().press("Готово", curatorsChat());
-    await curator().press(/Министерство здравоохранения/, curatorsChat());
     expect(loadIncident(h.db, id)?.row.state).toBe("assigned");
     expect(h.texts(-100).join("\n")).toContain(
       "согласованный ответ не размещайте — возьмите сообщение в работу",

@@ -32,7 +32,6 @@ it("a queued co-executor's executor: his card says his turn will come, with no d
   await h.deliver(updates.callback(curator.tg, message, callbackData));
   for (const pick of [/Минздрав/, /Минобр/, /Минстрой/]) await curator.press(pick, curatorsChat);
   await curator.press("Готово", curatorsChat);
-  await curator.press(/Министерство здравоохранения/, curatorsChat);
   await curator.press("По очереди", curatorsChat);
   const peter = h.user(3003, "Пётр");
   await peter.send(`/find ${id}`);

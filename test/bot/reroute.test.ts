@@ -335,7 +335,6 @@ describe("the lead made a co-executor of another lead", () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
     await seedDraft(h, id, { approve: true });
     await reroute(/Миндор/, /Минздрав/);
-    await h.user(OFFICE.curator, "Ольга").press(/дорожного/, h.group(OFFICE.curatorsChat, "Кураторы")); // the lead
     const lead = loadIncident(h.db, id)?.assignments.find(
       (a) => a.role === "lead" && a.state !== "withdrawn",
     );
@@ -459,7 +458,6 @@ describe("routing names each organization once", () => {
     await curator.press(/Минздрав/, curatorsChat);
     await curator.press(/Миндор/, curatorsChat);
     await curator.press("Готово", curatorsChat);
-    await curator.press(/Министерство здравоохранения/, curatorsChat);
     expect(h.lastText(OFFICE.curatorsChat)).toBe(
       "Сообщение № 1 не направлено: проект ответа основного исполнителя (Министерство здравоохранения) на согласовании. " +
         "Чтобы добавить соисполнителей, сначала верните проект на доработку, затем направьте сообщение заново.",
@@ -472,9 +470,6 @@ describe("routing names each organization once", () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
     await seedDraft(h, id, { approve: true });
     await reroute(/Минздрав/, /Миндор/);
-    await h
-      .user(OFFICE.curator, "Ольга")
-      .press(/Министерство здравоохранения/, h.group(OFFICE.curatorsChat, "Кураторы"));
     const told =
       "Сообщение № 1 направлено вашему органу заново, с соисполнителями (Миндор): согласованный ответ не размещайте — " +
       "возьмите сообщение в работу и подготовьте новый проект с учётом их информации.";
@@ -491,7 +486,6 @@ describe("routing names each organization once", () => {
     await reroute(/Минздрав/, /Миндор/);
     const curator = h.user(OFFICE.curator, "Ольга");
     const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
-    await curator.press(/Министерство здравоохранения/, curatorsChat);
     // Orenburg p.6: a significant post's answer may be shortened; not here.
     await curator.press("Без сокращения", curatorsChat);
     const sounds = (start: string) =>
@@ -512,9 +506,6 @@ describe("routing names each organization once", () => {
     unbindChat(h.db, { chatId: OFFICE.healthChat, actorId: null, reason: "admin", now: h.clock.now() });
     h.fake.setChatMember(OFFICE.executor, h.bot.botInfo.id, "kicked");
     await reroute(/Минздрав/, /Миндор/);
-    await h
-      .user(OFFICE.curator, "Ольга")
-      .press(/Министерство здравоохранения/, h.group(OFFICE.curatorsChat, "Кураторы"));
     expect(h.texts(OFFICE.curatorsChat)).toContain(
       "Сообщение № 1 направлено вашему органу заново, с соисполнителями (Миндор): согласованный ответ не размещайте — " +
         "возьмите сообщение в работу и подготовьте новый проект с учётом их информации.\n" +
@@ -525,9 +516,6 @@ describe("routing names each organization once", () => {
   it("its co-executor dropped once the answer is approved: the lead hears to draft anew, not to wait for co-executors it no longer has", async () => {
     const id = await office({ now: "2026-11-24T05:00:00Z" });
     await reroute(/Минздрав/, /Миндор/);
-    await h
-      .user(OFFICE.curator, "Ольга")
-      .press(/Министерство здравоохранения/, h.group(OFFICE.curatorsChat, "Кураторы"));
     await seedDraft(h, id, { approve: true });
     await reroute(/Минздрав/);
     const told =
@@ -544,7 +532,6 @@ describe("routing names each organization once", () => {
     const curator = h.user(OFFICE.curator, "Ольга");
     const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
     await reroute(/Миндор/, /Минобр/, /Минздрав/);
-    await curator.press(/Министерство дорожного хозяйства/, curatorsChat);
     await curator.press("По очереди", curatorsChat);
     const health = loadIncident(h.db, id)?.assignments.find(
       (a) => a.organizationId !== roads && a.organizationId !== education && a.state !== "withdrawn",
@@ -564,18 +551,15 @@ describe("routing names each organization once", () => {
 
   it("a co-executor made the lead gets the post's card anew, below, not only a silent edit far up its chat", async () => {
     await office({ now: "2026-11-24T05:00:00Z" });
-    const curator = h.user(OFFICE.curator, "Ольга");
-    const curatorsChat = h.group(OFFICE.curatorsChat, "Кураторы");
     await reroute(/Минздрав/, /Миндор/);
-    await curator.press(/Министерство здравоохранения/, curatorsChat);
     const cardsSent = () =>
       h.fake
         .callsOf("sendMessage")
         .filter((c) => c.params.chat_id === -300 && String(c.params.text).startsWith("Сообщение № 1 · "))
         .length;
     expect(cardsSent()).toBe(1);
-    await reroute(/Минздрав/, /Миндор/);
-    await curator.press(/Министерство дорожного хозяйства/, curatorsChat);
+    // Миндор chosen first leads now.
+    await reroute(/Миндор/, /Минздрав/);
     expect(cardsSent()).toBe(2);
     expect(h.fake.lastMessage(-300)?.text).toMatch(
       /^Сообщение № 1 · [\s\S]*Исполнитель: Министерство дорожного хозяйства/,

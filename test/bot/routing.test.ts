@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, publishInterim, submitDraft } from "../../src/app/answers.js";
+import { incidentEvents } from "../../src/app/audit.js";
 import { changePostDetail } from "../../src/app/importance.js";
 import {
   acceptIncident,
@@ -72,12 +73,18 @@ async function pressData(user: TestUser, chatId: number, data: string): Promise<
   return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text as string | undefined;
 }
 
-/** The curator routes from the curators' chat: organizations in this order, then the lead if several. */
+/**
+ * The curator routes from the curators' chat: organizations in this order, the first the lead unless
+ * another is named (made so by «Изменить основного исполнителя»).
+ */
 async function route(id: number, organizations: RegExp[], lead?: RegExp): Promise<void> {
   await pressData(curator(), -200, `inc.route:${id}`);
   for (const org of organizations) await curator().press(org, curatorsChat());
+  if (lead) {
+    await curator().press("Изменить основного исполнителя", curatorsChat());
+    await curator().press(lead, curatorsChat());
+  }
   await curator().press("Готово", curatorsChat());
-  if (lead) await curator().press(lead, curatorsChat());
 }
 
 /** Пётр works for both the health ministry (the lead) and the education ministry (a co-executor) of № 1. */
@@ -220,7 +227,7 @@ describe("routing", () => {
     const id = await register(1);
     await pressData(curator(), -200, `inc.route:${id}`);
     for (const org of [/Минобр/, /Минстрой/, /Минздрав/]) await curator().press(org, curatorsChat());
-    await curator().press("Готово", curatorsChat());
+    await curator().press("Изменить основного исполнителя", curatorsChat());
     expect(h.lastText(-200)).toBe(
       "Сообщение № 1. Кто основной исполнитель? Остальные станут соисполнителями:\n" +
         "1. Министерство образования\n2. Министерство строительства\n3. Министерство здравоохранения",
@@ -247,12 +254,24 @@ describe("routing", () => {
     await curator().press(/Минобр/, curatorsChat());
     await curator().press(/Минстрой/, curatorsChat());
     await curator().press(/Минздрав/, curatorsChat());
-    await curator().press("Готово", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1: кому направить? Нажмите на органы (можно несколько), затем «Готово».\n" +
+        "Выбрано: 1. Министерство образования, 2. Министерство строительства, 3. Министерство здравоохранения\n" +
+        "Основной исполнитель — Министерство образования, остальные — соисполнители.",
+    );
+    await curator().press("Изменить основного исполнителя", curatorsChat());
     expect(h.lastText(-200)).toBe(
       "Сообщение № 1. Кто основной исполнитель? Остальные станут соисполнителями в порядке выбора:\n" +
         "1. Министерство образования\n2. Министерство строительства\n3. Министерство здравоохранения",
     );
     await curator().press("Министерство здравоохранения", curatorsChat());
+    // Back to the list, the lead first and the others in the order chosen.
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1: кому направить? Нажмите на органы (можно несколько), затем «Готово».\n" +
+        "Выбрано: 1. Министерство здравоохранения, 2. Министерство образования, 3. Министерство строительства\n" +
+        "Основной исполнитель — Министерство здравоохранения, остальные — соисполнители.",
+    );
+    await curator().press("Готово", curatorsChat());
     expect(h.lastText(-200)).toMatch(
       /^Сообщение № 1 — важное\. Сократить срок ответа \(п\. 6\)\? Обычный срок \(п\. 8\) — 9 раб\. ч\./,
     );
@@ -472,13 +491,12 @@ describe("routing", () => {
     await pressData(curator(), -200, `inc.route:${id}`);
     await curator().press(/Минздрав/, curatorsChat());
     await curator().press(/Минобр/, curatorsChat());
-    await curator().press("Готово", curatorsChat());
-    // An admin switches the education ministry off while the curator picks the lead.
+    // An admin switches the education ministry off while the curator chooses.
     const admin = h.seedPerson(1001, "Анна", ["admin"]);
     await admin.send("/orgs");
     await admin.press(/Министерство образования/);
     await admin.press("Отключить");
-    await curator().press(/Министерство образования/, curatorsChat());
+    await curator().press("Готово", curatorsChat());
 
     expect(state(id)).toBe("registered");
     expect(h.texts(-200).at(-2)).toBe(
@@ -645,6 +663,125 @@ describe("routing", () => {
     closeAsToxic(h.db, { incidentId: id, actor, now: h.clock.now(), threat: false });
     expect(await pressData(curator(), -200, `inc.route:${id}`)).toBe("Сообщение № 1 уже закрыто.");
     expect(h.lastText(-200)).toMatch(/^Сообщение № 1 · /);
+  });
+});
+
+describe("routing several posts alike", () => {
+  const ALIKE = { topic: "ЖКХ / водоснабжение", place: "Оренбург, Промышленный район" };
+
+  /** The labels of the post's card in the curators' chat. */
+  const cardLabels = (id: number) => labels(-200, cardIn(-200, id).message_id);
+
+  it("with several organizations chosen, the first is the lead without a question", async () => {
+    await office();
+    const id = await register(1);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    await curator().press(/Минобр/, curatorsChat());
+    await curator().press(/Минздрав/, curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      "Сообщение № 1 направлено.\nОсновной исполнитель: Министерство образования\n" +
+        "Соисполнители: Министерство здравоохранения",
+    );
+    expect(loadIncident(h.db, id)?.assignments.map((a) => [a.organizationId, a.role])).toEqual([
+      [education, "lead"],
+      [health, "coexecutor"],
+    ]);
+  });
+
+  it("a post on the topic and place of one routed within a day is routed the same way in one tap: the lead, the co-executors in order, not the shortened deadline", async () => {
+    await office();
+    const first = await register(1, { importance: "important", ...ALIKE });
+    await route(first, [/Минздрав/, /Минобр/, /Минстрой/]);
+    await curator().press(/^2 раб\. ч/, curatorsChat());
+    await curator().press("По очереди", curatorsChat());
+    h.clock.advance(30 * 60_000);
+    // The same topic and place, written otherwise; another place is another matter.
+    const second = await register(2, {
+      importance: "important",
+      topic: "жкх / Водоснабжение",
+      place: "оренбург, промышленный район",
+    });
+    const elsewhere = await register(3, { ...ALIKE, place: "Оренбург, Ленинский район" });
+    expect(cardLabels(second)).toEqual([
+      "Направить",
+      "Направить как № 1: Минздрав, Минобр, Минстрой",
+      "Оскорбительное",
+      "Угроза",
+      "Изменить сведения",
+      "История",
+    ]);
+    expect(cardLabels(elsewhere)).not.toContain("Направить как № 1: Минздрав, Минобр, Минстрой");
+
+    const popup = await pressData(curator(), -200, `inc.routeas:${second}:${first}:1`);
+    expect(popup).toBe(
+      "Сообщение № 2 направлено как № 1. Основной исполнитель: Минздрав; соисполнители: Минобр, Минстрой.",
+    );
+    const routed = loadIncident(h.db, second);
+    expect(routed?.row.state).toBe("assigned");
+    expect(routed?.row.shortenedAnswerMinutes).toBeNull();
+    // In order (Orenburg p.14): the building ministry waits for the education ministry's part.
+    expect(routed?.assignments.map((a) => [a.organizationId, a.role, a.position, a.state])).toEqual([
+      [health, "lead", 0, "assigned"],
+      [education, "coexecutor", 1, "assigned"],
+      [building, "coexecutor", 2, "queued"],
+    ]);
+    // 9 working hours from detection (p.8), not the 2 the curator gave № 1.
+    expect(cardIn(-100, second).text).toContain("Ответ разместить до: 25.11.2026 11:30");
+    expect(h.texts(-300).some((text) => text.startsWith("Сообщение № 2 · "))).toBe(true);
+    expect(cardLabels(second)).toEqual([
+      "Не ждать очереди: Минстрой",
+      "Переназначить",
+      "Оскорбительное",
+      "Угроза",
+      "Изменить сведения",
+      "История",
+    ]);
+    // «История» names the curator who routed it, as a routing through «Направить».
+    expect(incidentEvents(h.db, second, "route").map((e) => [e.actorId, e.details?.inOrder])).toEqual([
+      [findPerson(h.db, CURATOR)?.id, true],
+    ]);
+
+    // A second tap on a card not yet updated (or a colleague's) routes nothing anew.
+    const again = await h.deliver(
+      updates.callback(curator().tg, cardIn(-200, second), `inc.routeas:${second}:${first}:1`),
+    );
+    expect(h.fake.callbackAnswer(again.callback_query?.id ?? "")?.text).toBe(
+      "Сообщение № 2 уже направлено: Минздрав. Передать его другому органу — «Переназначить» на карточке.",
+    );
+  });
+
+  it("a post waiting to be routed is offered the routing of one on its topic and place routed after it came", async () => {
+    await office();
+    const first = await register(1, ALIKE);
+    const second = await register(2, ALIKE);
+    expect(cardLabels(second)).not.toContain("Направить как № 1: Минздрав");
+    await route(first, [/Минздрав/]);
+    expect(cardLabels(second)).toContain("Направить как № 1: Минздрав");
+    // A day on, that routing is no longer offered.
+    h.clock.advance(24 * 3_600_000 + 60_000);
+    const third = await register(3, ALIKE);
+    expect(cardLabels(third)).toEqual([
+      "Направить",
+      "Оскорбительное",
+      "Угроза",
+      "Изменить сведения",
+      "История",
+    ]);
+  });
+
+  it("«Направить как № N» once № N was returned routes nothing and says to route it with «Направить»", async () => {
+    await office();
+    const first = await register(1, ALIKE);
+    await route(first, [/Минздрав/]);
+    const second = await register(2, ALIKE);
+    await healthExecutor().press("Вернуть", healthChat());
+    await healthExecutor().press("Не наша компетенция", healthChat());
+    await healthExecutor().send("Это вопрос водоканала.", healthChat());
+    expect(await pressData(curator(), -200, `inc.routeas:${second}:${first}:1`)).toBe(
+      "Сообщение № 1 уже не у этих органов. Направьте № 2 кнопкой «Направить».",
+    );
+    expect(state(second)).toBe("registered");
   });
 });
 

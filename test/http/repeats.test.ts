@@ -708,6 +708,32 @@ describe("the repeat question after a post from monitoring software", () => {
     ]);
   });
 
+  it("copies of one text marked as repeats are offered as the first post of their chain alone, saying how many repeat it", async () => {
+    await start();
+    const links = [
+      "https://vk.com/wall-1_10",
+      "https://ok.ru/group/55/topic/1",
+      "https://ok.ru/group/56/topic/1",
+    ];
+    for (const link of links) await post({ link, text: POTHOLE });
+    const olga = person(OFFICE.curator);
+    // № 2 repeats № 1, and № 3 was linked to № 2: one chain of the same words.
+    markRepeat(h.db, { incidentId: 2, repeatOfId: 1, actor: olga, now: h.clock.now() });
+    markRepeat(h.db, { incidentId: 3, repeatOfId: 2, actor: olga, now: h.clock.now() });
+    await post({ link: "https://ok.ru/group/57/topic/1", text: POTHOLE });
+    const question = questions(CURATORS).at(-1);
+    expect(question?.text).toBe(
+      `Сообщение № 4 похоже на повторное. Недавно уже были:\n№ 1 (уже 2 повторных) — тот же текст: ${POTHOLE}\n\nЭто повторное?`,
+    );
+    expect(buttonsOf(question)).toEqual([
+      "Повторное к № 1 (уже 2 повторных)",
+      "Дубль № 1 — закрыть",
+      "Нет, новое",
+    ]);
+    await h.user(OFFICE.curator, "Ольга").press("Повторное к № 1 (уже 2 повторных)", curatorsChat());
+    expect(repeatOf(4)).toBe(1);
+  });
+
   it("only the same words are a duplicate: a short text sent twice, or the text with a word changed, brings no question", async () => {
     await start();
     await post({ link: "https://vk.com/wall-1_10", text: POTHOLE });

@@ -671,7 +671,7 @@ describe("deadline sweep", () => {
     ]);
   });
 
-  it("the curators' own step escalated says what to do now; the head's says what the post is about and who must act", async () => {
+  it("the curators' own step escalated to them is said as theirs, the organization's draft waiting for them; the head's says what the post is about and who must act", async () => {
     const { health } = await office();
     const id = await seedIncidentInWork(h, health, { topic: "Уборка снега" });
     await seedDraft(h, id); // before the curators at 10:00: the decision due 10:30 (p.10)
@@ -682,8 +682,9 @@ describe("deadline sweep", () => {
     at("2026-11-24T07:31:00Z"); // 12:31: 2 working hours late, the curators' escalation
     await tick();
     expect(aboutDecision(OFFICE.curatorsChat)).toEqual([
-      "‼️ Нарушение регламента: сообщение № 1 (Министерство здравоохранения) — «согласовать или вернуть на доработку» " +
-        "до 24.11.2026 10:30 (п. 10 регламента), просрочено на 2 ч 1 мин рабочего времени. Примите решение по проекту сейчас.",
+      "‼️ Нарушение регламента: сообщение № 1 — «согласовать или вернуть на доработку» до 24.11.2026 10:30 " +
+        "(п. 10 регламента), просрочено на 2 ч 1 мин рабочего времени. " +
+        "Проект ответа органа «Министерство здравоохранения» ждёт решения кураторов. Примите решение по проекту сейчас.",
     ]);
     at("2026-11-25T05:31:00Z"); // Wednesday 10:31: a working day late, the heads' escalation
     await tick();

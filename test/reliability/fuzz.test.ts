@@ -242,6 +242,8 @@ function incidentButtons(id: number, office: Office): string[] {
     for (const level of ["normal", "important", "significant"]) buttons.push(`imp.set:${id}:${level}:${v}`);
     for (const subject of ["topic", "place"]) buttons.push(`imp.ask:${id}:${subject}:${v}`);
     buttons.push(`imp.rep:${id}:${v}`, `imp.date:${id}:${v}`, `imp.link:${id}:${v}`);
+    // «Направить как № N», with any post as the one routed so.
+    for (const of of [0, ...office.incidents.keys(), NOWHERE]) buttons.push(`inc.routeas:${id}:${of}:${v}`);
   }
   for (const action of ["inc.ok", "inc.rework", "inc.okself"]) {
     buttons.push(`${action}:${id}`, ...drafts.map((draft) => `${action}:${id}:${draft}`));
@@ -285,6 +287,7 @@ const OTHER_BUTTONS = [
     "rt.done",
     "rt.cancel",
     "rt.lead:2",
+    "rt.chlead",
     "rt.cut:0",
     "rt.cut:240",
     "rt.order:1",
@@ -322,6 +325,9 @@ const OTHER_BUTTONS = [
     "ppl.ask:2:a",
     "ppl.do:3:o:1",
     "ppl.do:1:r:admin",
+    "ppl.leave:1",
+    "lv.cancel:1",
+    "lv.cancel:2",
   ],
   ...["inv.role:admin", "inv.role:curator", "inv.role:head", "inv.role:executor", "inv.page:0"],
   ...["inv.org:1", "inv.rev:1", "bind.page:0", "bind.org:1", "bind.cur"],

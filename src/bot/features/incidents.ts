@@ -31,6 +31,8 @@ import {
   incidentsAtLink,
   loadIncident,
   openIncidents,
+  routeIncident,
+  routingOf,
   takeOverIncident,
 } from "../../app/incidents.js";
 import { isBlocked } from "../../app/people.js";
@@ -68,7 +70,7 @@ import {
 } from "../../flows/importance.js";
 import { partFlow, returnFlow } from "../../flows/incident-answers.js";
 import { announceDetail, postAbout, snippet } from "../../flows/intake.js";
-import { routeFlow } from "../../flows/routing.js";
+import { announceRouting, routedReport, routeFlow } from "../../flows/routing.js";
 import { listedAsDigest } from "../../jobs/morning.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -136,6 +138,7 @@ export function incidentsFeature(deps: AppDeps): Features<BotContext> {
       return popup(ctx, tr.route.alreadyRouted(id, lead.organizationShortName ?? lead.organizationName));
     return startDialog(ctx, "route");
   });
+  composer.callbackQuery(onAction("inc.routeas", [ID, ID, ID]), routeAlike);
   // An organization's buttons name it (`inc.accept:12:3`); cards sent before that do not (`inc.accept:12`).
   for (const args of [[ID], [ID, ID]]) {
     composer.callbackQuery(onAction("inc.return", args), (ctx) => startDialog(ctx, "return"));
@@ -234,6 +237,47 @@ async function startDialog(ctx: BotContext, action: keyof typeof DIALOGS) {
   if (refusal) return popup(ctx, refusal);
   if (organizationId === undefined) await openDialog(ctx, DIALOGS[action], id);
   else await openDialog(ctx, DIALOGS[action], id, organizationId);
+}
+
+/**
+ * «Направить как № N» (`inc.routeas:<id>:<N>:<version>`): one tap routes the post to the organizations
+ * № N is with now, the lead and co-executors in their order, through the same transition and notices
+ * as «Направить» — not its shortened deadline (a curator shortens one post at a time, Orenburg p.6).
+ * Of two presses, or a press and a colleague's routing, one routes: the post must still be as shown.
+ */
+async function routeAlike(ctx: BotContext) {
+  const { db, clock, sla } = ctx.app;
+  const id = Number(arg(ctx));
+  const exampleId = Number(ctx.match?.[2]);
+  if (!ctx.person) return refuse(ctx);
+  const incident = loadIncident(db, id);
+  if (!incident) return popup(ctx, tr.notFoundNumber(id));
+  const refusal = refusalText(db, incident, "route", ctx.person);
+  if (refusal) return popup(ctx, refusal);
+  const lead = leadAssignment(incident);
+  if (incident.state !== "registered" && lead)
+    return popup(ctx, tr.route.alreadyRouted(id, lead.organizationShortName ?? lead.organizationName));
+  const routing = routingOf(db, exampleId);
+  if (!routing) return popup(ctx, tr.route.alikeGone(id, exampleId));
+  const result = routeIncident(db, {
+    incidentId: id,
+    expectedVersion: Number(ctx.match?.[3]),
+    leadId: routing.lead.id,
+    coexecutorIds: routing.coexecutors.map((o) => o.id),
+    inOrder: routing.inOrder,
+    rules: actionRules(sla.regulation),
+    actor: ctx.person,
+    now: clock.now(),
+  });
+  if (!result.ok) return popup(ctx, result.refusal === "changed" ? tr.route.alikeStale(id) : t.refusal);
+  const { lead: to, coexecutors, inOrder } = routing;
+  afterTurn(ctx, "routing", async () => {
+    await ctx.answerCallbackQuery({ text: tr.route.routedAlike(id, exampleId, to.name, coexecutors) });
+    await announceRouting(ctx.app, ctx.api, ctx.log, result, inOrder);
+    // What the curator must know besides (no work chat, nobody to get it) is said in the chat.
+    const { warnings } = routedReport(ctx.app, id, [to, ...coexecutors], coexecutors, inOrder);
+    if (warnings.length > 0) await ctx.reply(warnings.join("\n\n"));
+  });
 }
 
 /** «Взять в работу»: one tap; of two simultaneous presses exactly one wins. */
