@@ -2,10 +2,11 @@
  * Questions about the answer half that the transitions do not answer, and the curator's optional
  * quality mark on an approved draft (it changes no state, so it has its own transaction + audit).
  */
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, ne, notInArray, or } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { drafts, people } from "../db/schema.js";
+import { type Attachment, assignments, drafts, incidents, people } from "../db/schema.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
+import { nameKey } from "../domain/names.js";
 import { audit } from "./audit.js";
 
 export interface Decision {
@@ -27,6 +28,115 @@ export function latestDecision(db: Tx, incidentId: number): Decision | undefined
   if (!draft || !decider || !draft.decidedAt) return undefined;
   if (draft.state !== "approved" && draft.state !== "rework") return undefined;
   return { state: draft.state, by: displayName(decider), at: draft.decidedAt };
+}
+
+/** The answer's kinds: not a question to the author, nor an interim answer. */
+const ANSWER_KINDS = ["answer", "final"] as const;
+
+/** Why an earlier answer is offered: the post repeats that one, has its text, or its topic and place. */
+export type Likeness = "repeat" | "text" | "topicPlace";
+
+/** An approved answer to a related post, offered as the draft's text (flows/draft.ts). */
+export interface SameAnswer {
+  incidentId: number;
+  likeness: Likeness;
+  /** Its post's answer is out already, not only approved. */
+  published: boolean;
+  text: string;
+  attachments: Attachment[];
+}
+
+/**
+ * The organization's approved answers to posts related to this one, newest first, each text once (at
+ * most `limit`): the post it repeats, and, approved since `since`, posts with the same text or the
+ * same topic and place — in an accident every post gets the one official statement.
+ */
+export function sameAnswers(
+  db: Tx,
+  post: {
+    id: number;
+    repeatOfId: number | null;
+    textKey: string | null;
+    topic: string | null;
+    place: string | null;
+  },
+  organizationId: number,
+  since: Date,
+  limit = 3,
+): SameAnswer[] {
+  const key = (value: string | null) => (value?.trim() ? nameKey(value) : undefined);
+  const [topic, place] = [key(post.topic), key(post.place)];
+  const byTopicPlace = topic !== undefined && place !== undefined;
+  if (post.repeatOfId === null && post.textKey === null && !byTopicPlace) return [];
+  const ledByOrganization = db
+    .select({ incidentId: assignments.incidentId })
+    .from(assignments)
+    .where(
+      and(
+        eq(assignments.organizationId, organizationId),
+        eq(assignments.role, "lead"),
+        notInArray(assignments.state, ["returned", "withdrawn"]),
+      ),
+    );
+  const rows = db
+    .select({ draft: drafts, incident: incidents })
+    .from(drafts)
+    .innerJoin(incidents, eq(incidents.id, drafts.incidentId))
+    .where(
+      and(
+        eq(drafts.state, "approved"),
+        inArray(drafts.kind, ANSWER_KINDS),
+        ne(drafts.incidentId, post.id),
+        inArray(drafts.incidentId, ledByOrganization),
+        or(
+          post.repeatOfId !== null ? eq(drafts.incidentId, post.repeatOfId) : undefined,
+          gte(drafts.decidedAt, since),
+        ),
+      ),
+    )
+    .orderBy(desc(drafts.decidedAt), desc(drafts.id))
+    .all();
+  const likeness = (other: typeof incidents.$inferSelect): Likeness | undefined => {
+    if (other.id === post.repeatOfId) return "repeat";
+    if (post.textKey !== null && other.textKey === post.textKey) return "text";
+    if (byTopicPlace && key(other.topic) === topic && key(other.place) === place) return "topicPlace";
+    return undefined;
+  };
+  const seen = new Set<number>();
+  const found: SameAnswer[] = [];
+  for (const { draft, incident } of rows) {
+    // A post's latest approved answer only, and a text offered once (from its newest post).
+    if (seen.has(incident.id)) continue;
+    seen.add(incident.id);
+    const why = likeness(incident);
+    if (why === undefined || found.some((answer) => answer.text === draft.text)) continue;
+    found.push({
+      incidentId: incident.id,
+      likeness: why,
+      published: incident.state === "answered",
+      text: draft.text,
+      attachments: draft.attachments,
+    });
+    if (found.length >= limit) break;
+  }
+  return found;
+}
+
+/** Another post whose approved answer has exactly this text (the latest approved): the curators see so. */
+export function approvedWithText(db: Tx, text: string, exceptIncidentId: number): number | undefined {
+  return db
+    .select({ incidentId: drafts.incidentId })
+    .from(drafts)
+    .where(
+      and(
+        eq(drafts.state, "approved"),
+        inArray(drafts.kind, ANSWER_KINDS),
+        eq(drafts.text, text),
+        ne(drafts.incidentId, exceptIncidentId),
+      ),
+    )
+    .orderBy(desc(drafts.id))
+    .get()?.incidentId;
 }
 
 /** The Telegram id of a person (e.g. the executor who holds an incident). */

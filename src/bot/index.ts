@@ -122,8 +122,9 @@ export interface BotOptions {
  * answer's draft saved while the organization was the lead.
  * 40: the routing dialogue takes the first organization chosen as the lead («Изменить основного
  * исполнителя»).
+ * 41: the draft's question for the text offers a related post's approved answer («Тот же текст, что по № N»).
  */
-const CONVERSATIONS_VERSION = 40;
+const CONVERSATIONS_VERSION = 41;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -1,5 +1,7 @@
 /** Every word of preparing a draft answer: the executor's dialogue and the draft the curators get. */
 
+import type { Likeness, SameAnswer } from "../app/answer-queries.js";
+import { clip } from "../domain/clip.js";
 import type { DraftKind } from "../domain/incident.js";
 import type { DiffAttachment, DiffWords } from "../domain/text-diff.js";
 import { plural, t } from "./texts.js";
@@ -54,6 +56,16 @@ const diff: DiffWords = {
   nothingChanged: "Изменений нет: проект прислан повторно без правок.",
 };
 
+/** Why an approved answer is offered: how its post is like this one. */
+const LIKENESS: Record<Likeness, string> = {
+  repeat: "это сообщение повторное к нему",
+  text: "тот же текст сообщения",
+  topicPlace: "та же тема и место",
+};
+
+/** How much of each offered answer's text is shown. */
+const SAME_TEXT_CHARS = 100;
+
 export const td = {
   diff,
   button: {
@@ -62,6 +74,7 @@ export const td = {
     restart: "Начать заново",
     reworkPrevious: "Доработать прежний проект",
     takePrevious: "Взять прежний проект",
+    sameText: (earlierId: number) => `Тот же текст, что по № ${earlierId}`,
     done: "Готово",
     send: "Отправить на согласование",
     editText: "Изменить текст",
@@ -131,6 +144,18 @@ export const td = {
       : kind === "interim"
         ? "\nПромежуточный ответ говорит автору, что делается и когда будет окончательный ответ."
         : ""),
+  /** Approved answers to related posts, offered with the question for the text (a crisis: one statement). */
+  sameAnswers: (offers: readonly SameAnswer[]) =>
+    `Можно взять текст ${offers.length === 1 ? "согласованного ответа" : "согласованных ответов"} ` +
+    "по похожему сообщению и поправить его в предпросмотре:\n" +
+    offers
+      .map(
+        (offer) =>
+          `№ ${offer.incidentId} — ${LIKENESS[offer.likeness]}, ответ ${offer.published ? "размещён" : "согласован"}` +
+          (offer.attachments.length > 0 ? ` (текст и ${filesCount(offer.attachments)})` : "") +
+          `: «${clip(offer.text, SAME_TEXT_CHARS)}»`,
+      )
+      .join("\n"),
   tooLong: (length: number) =>
     `Текст длиннее 4096 символов (сейчас ${length}). Сократите его и пришлите ещё раз.`,
   textNeeded: (kind: DraftKind) =>
@@ -250,6 +275,8 @@ export const td = {
     repeatOf: (earlierId: number, links: string[], text: string | null) =>
       `Повторное к сообщению № ${earlierId}. ${earlierAnswer(links, text)}`,
     textLabel: (kind: DraftKind) => `Текст ${DRAFT_OF[kind]}:`,
+    /** The draft's text is that of another post's approved answer: approved at a glance. */
+    sameAsApproved: (earlierId: number) => `Текст совпадает с согласованным ответом по № ${earlierId}.`,
     /** To the admins: the only curator sent a draft, which he may not approve himself. */
     alone: (id: number, author: string) =>
       `Автор проекта по сообщению № ${id} — ${author}, единственный куратор. Согласовать собственный ` +

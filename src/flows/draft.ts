@@ -8,6 +8,7 @@
 
 import { type Api, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
+import { approvedWithText, type SameAnswer, sameAnswers } from "../app/answer-queries.js";
 import {
   type Draft,
   dropDraftWork,
@@ -67,6 +68,9 @@ export const DRAFT_TEXT_LIMIT = 4096;
 const MAX_ATTACHMENTS = 30;
 /** How much of the earlier incident's answer a repeat shows. */
 const EARLIER_TEXT_CHARS = 500;
+/** How recent an approved answer to a post of the same text, topic and place is offered again. */
+const SAME_ANSWER_DAYS = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Content {
   text: string | null;
@@ -93,6 +97,8 @@ interface Opening {
   /** For the final answer, the answer's draft from before the interim one, offered as the starting point. */
   previous: Content | null;
   repeat: EarlierAnswer | null;
+  /** Approved answers to related posts, offered as the text (absent in a dialogue begun before). */
+  same?: SameAnswer[];
   /** The co-executors' parts that reached the lead, for the common answer (not for a question). */
   parts: ReceivedPart[];
   /** The parts it still waits for, each with where it stands; absent from a dialogue begun before. */
@@ -231,10 +237,19 @@ function opening(
         ? { text: latest.text, attachments: latest.attachments }
         : null,
     repeat: earlierAnswer(deps, incident),
+    same: kind === "answer" || kind === "final" ? relatedAnswers(deps, incident) : [],
     parts: kind === "clarification" ? [] : receivedParts(deps, incident),
     awaited: kind === "clarification" ? [] : awaitedParts(deps, incident),
     begunAt: deps.clock.now().getTime(),
   };
+}
+
+/** The lead organization's approved answers to posts related to this one (see sameAnswers). */
+function relatedAnswers(deps: AppDeps, incident: Incident): SameAnswer[] {
+  const lead = leadAssignment(incident);
+  if (!lead) return [];
+  const since = new Date(deps.clock.now().getTime() - SAME_ANSWER_DAYS * DAY_MS);
+  return sameAnswers(deps.db, incident.row, lead.organizationId, since);
 }
 
 /** How many of a post's latest drafts are looked through for the last one of a family. */
@@ -261,6 +276,8 @@ function curatorsHeader(deps: AppDeps, incident: Incident, person: Person, fromP
   const [current, ...earlier] = latestDrafts(deps.db, incident.id, FAMILY_LOOKBACK) as [Draft, ...Draft[]];
   const previous = latestOfFamily(earlier, current.kind);
   const blocks = [titleLine(incident, person, current.kind)];
+  const same = familyOf(current.kind) === "answer" && approvedWithText(deps.db, current.text, incident.id);
+  if (same) blocks[0] += `\n${td.curators.sameAsApproved(same)}`;
   if (previous && reworkOpen(previous, current.kind)) {
     blocks[0] += `\n${td.curators.reworked(current.round, previous.reworkComment)}`;
     blocks.push(describeChanges(previous, current, td.diff));
@@ -632,13 +649,18 @@ export function draftFlow(deps: AppDeps) {
 
     // An album whose caption gave the text: its other items add to it at the attachments step.
     let album: Album | undefined;
+    let collect = true;
     if (content.text === null) {
-      const written = await askText(conversation, ctx, id, start.kind, content, save, start.awaited);
+      const written = await askText(conversation, ctx, id, start.kind, content, save, start);
       if (written === undefined) return await leave();
       album = written.album;
+      // Another post's approved answer taken: straight to the preview, its text kept as a saved one's.
+      if (written.taken) {
+        collect = false;
+        textKept.value = true;
+      }
       await save();
     }
-    let collect = true;
     /** A file sent at the preview: the attachments step begins with it. */
     let first: MessageInput | undefined;
     for (;;) {
@@ -712,8 +734,9 @@ interface Album {
 
 /**
  * The answer's text, into `content`: one message of at most 4096 characters, or a photo's or an
- * album's caption. Photos and files sent before it are kept as attachments (one reply per album);
- * undefined when the executor cancels, else the album the text came with, if any.
+ * album's caption, or — one tap — the text and files of a related post's approved answer offered
+ * with the question (`taken`). Photos and files sent before it are kept as attachments (one reply
+ * per album); undefined when the executor cancels, else the album the text came with, if any.
  */
 async function askText(
   conversation: Flow,
@@ -723,16 +746,32 @@ async function askText(
   content: Content,
   /** Keeps what was sent so far: files sent before the text are not lost with the dialogue. */
   save: () => Promise<void>,
-  /** The co-executors' parts not come yet, said with the question. */
-  awaited: string[] = [],
-): Promise<{ album?: Album } | undefined> {
-  const ask = td.askText(id, kind);
-  await ctx.reply(awaited.length > 0 ? `${ask}\n${td.partsAwaited(awaited)}` : ask);
+  /** The co-executors' parts not come yet and the related posts' approved answers, said with the question. */
+  { awaited = [], same = [] }: { awaited?: string[]; same?: SameAnswer[] } = {},
+): Promise<{ album?: Album; taken?: true } | undefined> {
+  const ask = [td.askText(id, kind)];
+  if (awaited.length > 0) ask.push(td.partsAwaited(awaited));
+  if (same.length > 0) ask.push(td.sameAnswers(same));
+  const offers = new InlineKeyboard();
+  for (const offer of same)
+    offers.text(td.button.sameText(offer.incidentId), cb("dr.same", id, offer.incidentId)).row();
+  const asked = await ctx.reply(
+    ask.join("\n"),
+    same.length > 0 ? { reply_markup: offers, link_preview_options: { is_disabled: true } } : {},
+  );
   let album: Album | undefined;
   for (;;) {
     const input = await nextInput(conversation);
     if (input.kind === "cancel") return undefined;
     if (input.kind === "button") {
+      const offer = same.find((answer) => input.data === cb("dr.same", id, answer.incidentId));
+      if (offer && pressedOn(input.ctx, asked)) {
+        await pressed(input);
+        content.text = offer.text;
+        for (const attachment of offer.attachments)
+          if (!attachmentRefusal(content, attachment)) content.attachments.push(attachment);
+        return { taken: true };
+      }
       await stale(input);
       continue;
     }
@@ -772,6 +811,8 @@ async function askText(
       continue;
     }
     content.text = text;
+    // Written anew: the approved answers offered are passed over.
+    if (same.length > 0) await removeButtons(ctx, asked);
     return album && album.groupId === groupId ? { album } : {};
   }
 }
