@@ -108,16 +108,6 @@ const HELD_NOTES: ReadonlySet<string> = new Set([
   ...Object.values(WAS_WITH_CURATORS),
 ]);
 
-/**
- * The curators' step an escalation to them is about, when it is their own (`then` is what they must
- * do now, see ACT_NOW) and `holder` names an organization rather than the curators' hold of the answer.
- */
-function curatorsOwnStep(then: string, holder: string | null): StepId | "posting" | undefined {
-  if (holder !== null && HELD_NOTES.has(holder)) return undefined;
-  const own = Object.entries(ACT_NOW).find(([, text]) => text === then)?.[0];
-  return own as StepId | "posting" | undefined;
-}
-
 /** The Russian noun form for a count: 1 сообщение, 2 сообщения, 5 сообщений (and 21, 22, 25, 111…). */
 export function plural(n: number, one: string, few: string, many: string): string {
   const tens = n % 100;
@@ -723,10 +713,12 @@ export const t = {
       holder: string | null,
       about: string | null,
       then: string,
+      curatorsStep?: StepId | "posting",
     ) => {
-      // The curators' own step is theirs to answer for: the organization whose work waits for them
-      // is said so after the step, not named beside the number as the one late.
-      const own = curatorsOwnStep(then, holder);
+      // The curators' own step (escalated to them) is theirs to answer for: the organization whose
+      // work waits for them is said so after the step, not named beside the number as the one late;
+      // a holder that is the curators' own hold of the answer (HELD_NOTES) is named as ever.
+      const own = holder !== null && HELD_NOTES.has(holder) ? undefined : curatorsStep;
       const named = own ? null : holder;
       const waits = own && holder ? WAITS_FOR_CURATORS[own]?.(holder) : undefined;
       return (

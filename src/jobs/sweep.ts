@@ -812,6 +812,7 @@ function alertLine(deps: SweepDeps, item: Outgoing, next: Outgoing[] = []): stri
               holder,
               null,
               (curators && t.alert.actNow[curators]) || t.alert.intervene,
+              curators && t.alert.actNow[curators] ? curators : undefined,
             );
   const thenDue =
     next.length > 0
