@@ -902,11 +902,11 @@ async function syncNow(
     const audience = audienceOfOld(db, incident, old.chatId, deps.sla.regulation);
     if (audience) targets.push({ chatId: old.chatId, audience });
   }
-  // Telegram gives private chats the person's (positive) id. One on leave gets no new card; a card
-  // already there is kept up to date (an edit rings nothing).
+  // Telegram gives private chats the person's (positive) id. One on leave gets no new card unasked; a
+  // card already there is kept up to date (an edit rings nothing), one he asks for (/find, «№ N») shown.
   const today = localDay(deps.clock.now(), deps.sla.timezone);
   const away = awayChats(db, today);
-  const shownIn = new Set(existing.map((card) => card.chatId));
+  const shownIn = new Set([...existing, ...extra].map((card) => card.chatId));
   const reachable = targets.filter(
     (target) =>
       target.chatId < 0 ||

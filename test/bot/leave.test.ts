@@ -84,6 +84,13 @@ describe("«В отпуске до …»", () => {
     expect(reminders(OFFICE.executor)).toEqual([]);
   });
 
+  it("a card he asks for on leave (/find) is shown to him", async () => {
+    await office();
+    await ivan.send("/leave 14.12.2026");
+    await ivan.send("/find 1");
+    expect(ivan.lastText()).toMatch(/^Сообщение № 1/);
+  });
+
   it("ends by itself after its last day: the next day's reminder reaches him privately again", async () => {
     await office();
     await ivan.send("/leave 24.11.2026");
