@@ -524,7 +524,6 @@ export function partFlow(deps: AppDeps) {
       return;
     }
     const { text, attachments } = reply;
-    const fromDraft = reply === saved;
     const done = await conversation.external(async (outer) => {
       if (!outer.person) return false;
       const now = deps.clock.now();
@@ -539,8 +538,9 @@ export function partFlow(deps: AppDeps) {
         rules,
       });
       if (!result.ok) return false;
-      // Sent as the part, the saved draft is used up: it is not offered again.
-      if (fromDraft) dropDraftWork(deps.db, incidentId, outer.person.id, "answer");
+      // A part sent, from the saved draft or written anew, uses it up: it is not offered again (a
+      // part returned for rework is reworked from the part, not from the old answer).
+      if (saved) dropDraftWork(deps.db, incidentId, outer.person.id, "answer");
       const mine = assignmentsOf(result.incident, outer.person).find(
         (a) =>
           a.role === "coexecutor" &&

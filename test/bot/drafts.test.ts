@@ -940,7 +940,8 @@ describe("an interrupted draft", () => {
     );
   });
 
-  it("routed anew with his organization made a co-executor, the draft he could not send is offered as its part", async () => {
+  /** His draft of № N saved, the post routed anew to Минобр with Минздрав as co-executor: «Отправить информацию» opened. */
+  async function partOfferedFromDraft(): Promise<number> {
     const id = await office();
     await writeDraft();
     const education = h.seedOrganization("Министерство образования", "Минобр");
@@ -958,6 +959,11 @@ describe("an interrupted draft", () => {
     );
     await executor.press("Взять в работу");
     await executor.press("Отправить информацию");
+    return id;
+  }
+
+  it("routed anew with his organization made a co-executor, the draft he could not send is offered as its part", async () => {
+    const id = await partOfferedFromDraft();
     expect(executor.lastText()).toBe(
       `По сообщению № ${id} у вас сохранён черновик ответа:\n\n«${ANSWER}»\n\n` +
         "Ваш орган теперь соисполнитель. Нажмите «Отправить», чтобы отправить этот текст как информацию " +
@@ -967,6 +973,15 @@ describe("an interrupted draft", () => {
     await executor.press("Отправить");
     expect(h.texts(OFFICE.curatorsChat)).toContain(
       `Информация соисполнителя по сообщению № ${id} — Министерство здравоохранения:\n\n${ANSWER}`,
+    );
+    expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")).toBeUndefined();
+  });
+
+  it("a part written anew instead of the saved draft uses the draft up too: a rework is not offered the old answer", async () => {
+    const id = await partOfferedFromDraft();
+    await executor.send("Проверка назначена на пятницу.");
+    expect(h.texts(OFFICE.curatorsChat)).toContain(
+      `Информация соисполнителя по сообщению № ${id} — Министерство здравоохранения:\n\nПроверка назначена на пятницу.`,
     );
     expect(loadDraftWork(h.db, id, person(OFFICE.executor).id, "answer")).toBeUndefined();
   });
