@@ -35,8 +35,10 @@ interface Surge {
   subject: Subject;
   value: string;
   recent: number[];
-  /** A surge under way grown past twice the posts told before (`since` of them): the new ones listed. */
-  since?: number;
+  /** A surge under way grown to twice the posts told before: told again with the posts new to each. */
+  grown?: boolean;
+  /** The posts its notice to one recipient lists (see tellEachOnce). */
+  listed?: number[];
 }
 
 /**
@@ -77,8 +79,7 @@ export async function announceSurge(deps: CardDeps, incident: Incident): Promise
     surges.push({ told, subject, value, recent });
     // Grown to twice the posts told before: the heads and curators hear of its scale again.
     const milestone = started ? undefined : surgeMilestone(posts, recent.length);
-    if (milestone)
-      surges.push({ told: `${told}:${milestone}`, subject, value, recent, since: milestone / 2 });
+    if (milestone) surges.push({ told: `${told}:${milestone}`, subject, value, recent, grown: true });
   }
   await tellEachOnce(deps, surges);
 }
@@ -170,22 +171,28 @@ async function tellEachOnce(deps: CardDeps, surges: Surge[]): Promise<void> {
   const ofOne = new Set(reachableHeads(heads.filter((head) => head.organizationId !== null)));
   for (const chatId of [...reachableCuratorChats(deps.db), ...reachableHeads(heads)]) {
     const now = deps.clock.now();
-    const keys = new Map(surges.map((surge) => [surge, `${surge.told}:to:${chatId}`]));
-    const owed = surges.filter((surge) => leaseNotice(deps.db, keys.get(surge) as string, LEASE_MS, now));
+    const keyOf = (surge: Surge) => `${surge.told}:to:${chatId}`;
+    // A surge's start lists all its posts; its growth, those not listed to this recipient before.
+    const owed = surges
+      .filter((surge) => leaseNotice(deps.db, keyOf(surge), LEASE_MS, now))
+      .map((surge) => ({
+        ...surge,
+        listed: surge.grown
+          ? surge.recent.filter((id) => !noticeClaimed(deps.db, surgeListedKey(id, chatId)))
+          : surge.recent,
+      }));
     if (owed.length === 0) continue;
-    const ids = [...new Set(owed.flatMap(listed))].sort((a, b) => a - b);
+    const ids = [...new Set(owed.flatMap((surge) => surge.listed))].sort((a, b) => a - b);
     if (ofOne.has(chatId)) for (const id of ids) claimNotice(deps.db, surgeListedKey(id, chatId), now);
     const failed = (await send(deps, chatId, surgeText(deps, owed), cardButtons(ids))) === "failed";
+    if (!failed) for (const id of ids) claimNotice(deps.db, surgeListedKey(id, chatId), deps.clock.now());
     for (const surge of owed) {
-      const key = keys.get(surge) as string;
+      const key = keyOf(surge);
       if (failed) giveBackNotice(deps.db, key);
       else settleNotice(deps.db, key, deps.clock.now());
     }
   }
 }
-
-/** The posts a surge's notice lists: all of them as it starts, the new ones as it grows. */
-const listed = (surge: Surge) => surge.recent.slice(surge.since ?? 0);
 
 /** The surges over the same posts in one line («на тему «…» и о месте «…»»), others each in a line of its own. */
 function surgeText(deps: CardDeps, surges: Surge[]): string {
@@ -195,19 +202,19 @@ function surgeText(deps: CardDeps, surges: Surge[]): string {
   for (const surge of surges.toSorted((a, b) =>
     a.subject === b.subject ? 0 : a.subject === "topic" ? -1 : 1,
   )) {
-    const list = `${surge.since ?? 0}:${surge.recent.join(",")}`;
+    const list = `${surge.grown ? "grown" : ""}:${(surge.listed ?? surge.recent).join(",")}:${surge.recent.length}`;
     lines.set(list, [...(lines.get(list) ?? []), surge]);
   }
   return [...lines.values()]
     .map((same) => {
       const surge = same[0] as Surge;
       const { recent } = surge;
-      if (surge.since === undefined) return t.surge(same, recent.length, windowHours, recent, clause);
+      if (!surge.grown) return t.surge(same, recent.length, windowHours, recent, clause);
       return t.surgeGrew(
         same,
         recent.length,
         windowHours,
-        listed(surge),
+        surge.listed ?? [],
         answeredAmong(deps, recent),
         clause,
       );

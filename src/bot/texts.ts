@@ -607,7 +607,7 @@ export const t = {
     clause: string,
   ) =>
     `⚠️ Всплеск растёт: уже ${surgeOf(subjects, posts, hours)} (${clause} регламента)` +
-    `${answered > 0 ? `, ответ размещён по ${answered}` : ""}. Новые: ${numbers(ids)}.`,
+    `${answered > 0 ? `, ответ размещён по ${answered}` : ""}.${ids.length > 0 ? ` Новые: ${numbers(ids)}.` : ""}`,
 
   digest: {
     /** `late`: sent past the morning (a restart, an outage held it back), it greets no «Доброе утро». */

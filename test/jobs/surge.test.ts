@@ -150,6 +150,18 @@ describe("surge", () => {
     expect(buttons.map((b) => b.label)).not.toContain("№ 1");
   });
 
+  it("grown while its first posts left the window, the surge lists every post not listed before", async () => {
+    for (let n = 1; n <= 3; n++) await post(n, "Нет воды");
+    h.clock.advance(2 * 60 * 60_000);
+    for (let n = 4; n <= 5; n++) await post(n, "Нет воды");
+    h.clock.advance(23 * 60 * 60_000); // № 1–3 are out of the 24 hours, № 4–5 still in
+    for (let n = 6; n <= 13; n++) await post(n, "Нет воды");
+    expect(surgeTexts(OFFICE.head).at(-1)).toBe(
+      "⚠️ Всплеск растёт: уже 10 сообщений за 24 ч на тему «Нет воды» (п. 21 регламента). " +
+        "Новые: № 6, № 7, № 8, № 9, № 10, № 11, № 12, № 13.",
+    );
+  });
+
   it("a post bringing a topic's and a place's surge at once tells each recipient once, naming both", async () => {
     const ids = Array.from({ length: 5 }, (_, i) => register(i + 1, "Отопление", "Орск"));
     for (const id of ids) await announce(id);
