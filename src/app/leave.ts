@@ -3,11 +3,12 @@
  * after its last day. While it is on, the bot writes to the person privately nothing unasked.
  */
 
-import { and, eq, gte, isNotNull } from "drizzle-orm";
+import { and, eq, gte, isNotNull, lt } from "drizzle-orm";
+import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { people } from "../db/schema.js";
 import { can } from "../domain/access.js";
-import { onLeave } from "../domain/leave.js";
+import { localDay, onLeave, withoutAway } from "../domain/leave.js";
 import { audit } from "./audit.js";
 import { loadPerson, type PersonSummary } from "./people.js";
 
@@ -72,4 +73,31 @@ export function peopleOnLeave(
 /** The private chats (Telegram ids) of those on leave `today`: the bot writes nothing there unasked. */
 export function awayChats(db: Tx, today: string): Set<number> {
   return new Set(peopleOnLeave(db, today).map((person) => person.telegramId));
+}
+
+/** What a leave is read against: the clock, in the office's time zone. */
+export interface PresenceDeps {
+  db: Tx;
+  clock: Clock;
+  sla: { timezone: string };
+}
+
+/** Today, as leaves count it (`yyyy-MM-dd`, local). */
+export function leaveToday(deps: Omit<PresenceDeps, "db">): string {
+  return localDay(deps.clock.now(), deps.sla.timezone);
+}
+
+/** Of these chats, those the bot writes to unasked now: see withoutAway, the one rule of it. */
+export function present(deps: PresenceDeps, chatIds: number[], last = false): number[] {
+  return withoutAway(chatIds, awayChats(deps.db, leaveToday(deps)), last);
+}
+
+/** Those whose leave ended before `today` and was not cancelled, with its last day. */
+export function leavesOver(db: Tx, today: string): { personId: number; until: string }[] {
+  return db
+    .select({ personId: people.id, until: people.leaveUntil })
+    .from(people)
+    .where(and(isNotNull(people.leaveUntil), lt(people.leaveUntil, today)))
+    .all()
+    .flatMap((row) => (row.until === null ? [] : [{ personId: row.personId, until: row.until }]));
 }

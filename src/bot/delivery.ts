@@ -15,10 +15,10 @@ import {
 import { forgetCard, organizationNames } from "../app/incident-queries.js";
 import { type Incident, loadIncident } from "../app/incidents.js";
 import { cardMessageId } from "../app/intake.js";
+import { type PresenceDeps, present } from "../app/leave.js";
 import { claimNotice, noticeClaimed, updateNoticeKey } from "../app/notices.js";
-import { reachableMembers, reachableWithRole } from "../app/people.js";
+import { reachableMembers, reachableWithRole, telegramIdOfMember } from "../app/people.js";
 import { currentUpdate } from "../app/update-scope.js";
-import type { Db } from "../db/client.js";
 import { hasRole, type Person } from "../domain/access.js";
 import { cutBefore } from "../domain/clip.js";
 import { leadAssignment, receivedAssignments } from "../domain/incident.js";
@@ -229,18 +229,21 @@ export async function announceEach(
   }
 }
 
+/** How the bot reaches people unasked: as a refused chat is handled, and who is on leave now. */
+export type NoticeDeps = Omit<RefusalDeps, "api"> & Pick<AppDeps, "sla">;
+
 /**
- * The curators' chat, or each curator privately when no chat is bound (not those who block the bot).
- * Whether any of them got it.
+ * The curators' chat, or each curator privately when no chat is bound (not those who block the bot,
+ * nor those on leave unless all are). Whether any of them got it.
  */
 export async function notifyCurators(
-  deps: Omit<RefusalDeps, "api">,
+  deps: NoticeDeps,
   api: Api,
   text: string,
   keyboard?: InlineKeyboard,
   options: NoticeOptions = {},
 ): Promise<boolean> {
-  return reachCurators(deps.db, async (chats) => {
+  return reachCurators(deps, async (chats) => {
     let told = false;
     for (const chatId of chats) if (await sendLong(deps, api, chatId, text, keyboard, options)) told = true;
     return told;
@@ -249,24 +252,46 @@ export async function notifyCurators(
 
 /**
  * Shows something to the curators: in their chat, or each of them privately when none is bound, or
- * when the bound chat did not take it (the bot removed before Telegram said so). Whether any got it.
+ * when the bound chat did not take it (the bot removed before Telegram said so); privately, not
+ * those on leave, unless all are (see withoutAway). Whether any got it.
  */
-export async function reachCurators(db: Db, show: (chatIds: number[]) => Promise<boolean>): Promise<boolean> {
-  if (await show(reachableCuratorChats(db))) return true;
+export async function reachCurators(
+  deps: PresenceDeps,
+  show: (chatIds: number[]) => Promise<boolean>,
+): Promise<boolean> {
+  const { db } = deps;
+  if (await show(present(deps, reachableCuratorChats(db), true))) return true;
   return (
-    findBoundChatByPurpose(db, "curators") !== undefined && (await show(reachableWithRole(db, "curator")))
+    findBoundChatByPurpose(db, "curators") !== undefined &&
+    (await show(present(deps, reachableWithRole(db, "curator"), true)))
   );
 }
 
-/** Where an organization hears unasked: its work chat, or its executors privately when it has none (not those who block the bot). */
-export function organizationChats(deps: Pick<AppDeps, "db">, organizationId: number): number[] {
+/**
+ * Where an organization hears unasked: its work chat, or its executors privately when it has none
+ * (not those who block the bot, nor those on leave: all of them away, the curators hear instead).
+ */
+export function organizationChats(deps: PresenceDeps, organizationId: number): number[] {
   const chat = chatOfOrganization(deps.db, organizationId);
-  return chat !== undefined ? [chat] : reachableMembers(deps.db, [organizationId]);
+  return chat !== undefined ? [chat] : present(deps, reachableMembers(deps.db, [organizationId]));
+}
+
+/**
+ * The private chat of one of the organization's executors, for his own news beside organizationChats:
+ * none once he is no longer its member, blocks the bot (see telegramIdOfMember) or is on leave.
+ */
+export function memberChat(
+  deps: PresenceDeps,
+  personId: number | null,
+  organizationId: number,
+): number | undefined {
+  const chatId = personId === null ? undefined : telegramIdOfMember(deps.db, personId, organizationId);
+  return chatId === undefined ? undefined : present(deps, [chatId])[0];
 }
 
 /** A notice nobody at the organization could get goes to the curators, saying whose it was. Whether they got it. */
 export async function tellCuratorsInsteadOf(
-  deps: Omit<RefusalDeps, "api">,
+  deps: NoticeDeps,
   api: Api,
   organizationId: number,
   text: string,
@@ -278,7 +303,7 @@ export async function tellCuratorsInsteadOf(
 
 /** A notice to the organization (see organizationChats): whether anyone there got it. */
 export async function tellOrganization(
-  deps: Omit<RefusalDeps, "api">,
+  deps: NoticeDeps,
   api: Api,
   organizationId: number,
   text: string,

@@ -123,8 +123,10 @@ export interface BotOptions {
  * 40: the routing dialogue takes the first organization chosen as the lead («Изменить основного
  * исполнителя»).
  * 41: the draft's question for the text offers a related post's approved answer («Тот же текст, что по № N»).
+ * 42: the leave dialogue tells the person his leave set by an admin, and the dialogues' notices skip the
+ * private chats of those on leave.
  */
-const CONVERSATIONS_VERSION = 41;
+const CONVERSATIONS_VERSION = 42;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

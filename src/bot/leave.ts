@@ -1,26 +1,21 @@
 /**
  * A person's leave as the chats see it: the work chat hears once which posts the person holds, so that a
- * colleague takes them over («Взять себе»); the cards name the holder «(в отпуске до …)».
+ * colleague takes them over («Взять себе»); the cards name the holder «(в отпуске до …)»; back, he
+ * hears which posts he still holds.
  */
 
+import { TZDate } from "@date-fns/tz";
 import type { Api } from "grammy";
-import { chatOfOrganization } from "../app/chats.js";
 import { loadIncident } from "../app/incidents.js";
-import { awayChats, peopleOnLeave } from "../app/leave.js";
+import { leavesOver, peopleOnLeave } from "../app/leave.js";
 import { claimNotice, releaseNotice } from "../app/notices.js";
-import {
-  type HeldIncidents,
-  incidentsHeldBy,
-  loadPerson,
-  reachableMembers,
-  telegramIdsOfMembers,
-} from "../app/people.js";
+import { type HeldIncidents, incidentsHeldBy, loadPerson, telegramIdsOfMembers } from "../app/people.js";
 import { displayName } from "../domain/access.js";
 import { localDay } from "../domain/leave.js";
 import { syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
-import { cardDeps, notifyCurators, sendLong } from "./delivery.js";
-import { cardButtons } from "./keyboards.js";
+import { cardDeps, deliverLong, notifyCurators, organizationChats, sendLong } from "./delivery.js";
+import { cardButtons, openCardButtons } from "./keyboards.js";
 import { tp } from "./texts-people.js";
 
 type LeaveDeps = Pick<AppDeps, "db" | "clock" | "sla" | "log"> & { config?: { adminIds: number[] } };
@@ -39,7 +34,6 @@ export async function announceLeaves(deps: LeaveDeps, api: Api): Promise<void> {
   const now = clock.now();
   if (!sla.workingTime.isWorking(now)) return;
   const today = localDay(now, sla.timezone);
-  const away = awayChats(db, today);
   for (const leave of peopleOnLeave(db, today)) {
     const person = loadPerson(db, leave.personId);
     if (!person) continue;
@@ -47,7 +41,7 @@ export async function announceLeaves(deps: LeaveDeps, api: Api): Promise<void> {
       const key = leaveNoticeKey(person.id, leave.until, held.organizationId);
       if (!claimNotice(db, key, now)) continue;
       const named = { id: person.id, telegramId: person.telegramId, name: displayName(person) };
-      const told = await announceHeld(deps, api, named, leave.until, held, away);
+      const told = await announceHeld(deps, api, named, leave.until, held);
       if (!told) releaseNotice(db, key);
     }
   }
@@ -64,16 +58,13 @@ async function announceHeld(
   person: { id: number; telegramId: number; name: string },
   until: string,
   held: HeldIncidents,
-  away: Set<number>,
 ): Promise<boolean> {
   const { db } = deps;
   const { organizationId, organizationName, incidentIds } = held;
-  const chat = chatOfOrganization(db, organizationId);
-  const colleagues = reachableMembers(db, [organizationId]).filter((id) => !away.has(id));
   const buttons = cardButtons(incidentIds);
   let told = false;
   const text = tp.leave.chatNotice(person.name, until, incidentIds);
-  for (const chatId of chat !== undefined ? [chat] : colleagues)
+  for (const chatId of organizationChats(deps, organizationId))
     if (await sendLong(deps, api, chatId, text, buttons)) told = true;
   const alone = telegramIdsOfMembers(db, [organizationId]).every((id) => id === person.telegramId);
   if (alone) {
@@ -81,6 +72,42 @@ async function announceHeld(
     if (await notifyCurators(deps, api, notice, buttons)) told = true;
   }
   return told;
+}
+
+/** The ledger key of the greeting after one leave (its person and last day). */
+const backKey = (personId: number, until: string) => `leave:${personId}:${until}:back`;
+
+/**
+ * «С возвращением!»: as his first working day after a leave begins, the person hears privately which
+ * posts he holds, a button for each; once per leave, and nothing when he holds none. A leave
+ * cancelled early has no greeting: he knows he is back.
+ */
+export async function welcomeBack(deps: LeaveDeps, api: Api): Promise<void> {
+  const { db, clock, sla } = deps;
+  const now = clock.now();
+  if (!sla.workingTime.isWorking(now)) return;
+  const today = localDay(now, sla.timezone);
+  for (const leave of leavesOver(db, today)) {
+    if (firstWorkingDayAfter(deps, leave.until) !== today) continue;
+    const key = backKey(leave.personId, leave.until);
+    const person = loadPerson(db, leave.personId);
+    // Claimed holding none too: a post he takes later that day is no news to greet him with.
+    if (!person || !claimNotice(db, key, now)) continue;
+    const held = incidentsHeldBy(db, person.id, person.organizationIds).flatMap((h) => h.incidentIds);
+    const ids = [...new Set(held)].sort((a, b) => a - b);
+    if (ids.length === 0) continue;
+    const text = tp.leave.welcomeBack(ids);
+    // Failed only for now, it is tried at the next tick; a chat that refuses is not tried again.
+    if ((await deliverLong(deps, api, person.telegramId, text, openCardButtons(ids))) === "failed")
+      releaseNotice(db, key);
+  }
+}
+
+/** The local day (`yyyy-MM-dd`) of the first working day after a leave's last day. */
+function firstWorkingDayAfter(deps: Pick<LeaveDeps, "sla">, until: string): string {
+  const [year, month, day] = until.split("-").map(Number) as [number, number, number];
+  const dayAfter = new TZDate(year, month - 1, day + 1, deps.sla.timezone);
+  return localDay(deps.sla.workingTime.nextWorkingMoment(dayAfter), deps.sla.timezone);
 }
 
 /** The cards of the posts the person holds show the leave set, or no longer. */
@@ -92,4 +119,14 @@ export async function refreshHolderCards(deps: AppDeps, api: Api, personId: numb
     const incident = loadIncident(deps.db, id);
     if (incident) await syncCards(cardDeps(deps, api), incident);
   }
+}
+
+/** The person hears, without sound, that an admin set his leave or cancelled it: once per update. */
+export async function tellOfLeave(
+  deps: LeaveDeps,
+  api: Api,
+  telegramId: number,
+  text: string,
+): Promise<void> {
+  await sendLong(deps, api, telegramId, text, undefined, { quiet: true, once: "leave-by-admin" });
 }

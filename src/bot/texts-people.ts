@@ -130,6 +130,14 @@ export const tp = {
     cancelledOwn: "Отпуск отменён. Бот снова пишет вам лично: напоминания и карточки новых сообщений.",
     cancelledFor: (name: string) => `Отпуск отменён: ${name} снова получает от бота личные сообщения.`,
     notOn: "Отпуск не указан или уже закончился.",
+    /** To the person, when an admin set or changed his leave, or cancelled it. */
+    setByAdmin: (until: string) =>
+      `Администратор отметил ваш отпуск до ${formatDay(until)}: лично бот не будет писать до его конца. ` +
+      "Отменить — /leave.",
+    /** To the person as his first working day after the leave begins, with the posts he holds. */
+    welcomeBack: (ids: number[]) => `С возвращением! У вас в работе: ${numbers(ids)}.`,
+    cancelledByAdmin:
+      "Администратор отменил ваш отпуск: бот снова пишет вам лично — напоминания и карточки новых сообщений.",
     /** On the person's card in /people. */
     card: (until: string) => `В отпуске до ${formatDay(until)} включительно: лично бот не пишет.`,
     button: { set: "Указать отпуск", change: "Изменить отпуск", cancel: "Отменить отпуск" },

@@ -131,6 +131,9 @@ const ROLE_ABILITIES: Record<Role, string> = {
   head: "получать срочные доклады о социально значимых сообщениях и ежемесячные отчёты",
 };
 
+/** Every role but the admin's has /leave (see commands.ts). */
+const LEAVE_COMMAND = "/leave [ДД.ММ.ГГГГ] — отпуск: до его последнего дня бот не пишет вам лично";
+
 const ROLE_COMMANDS: Record<Role, string[]> = {
   admin: [
     "/invite — пригласить сотрудника",
@@ -149,12 +152,14 @@ const ROLE_COMMANDS: Record<Role, string[]> = {
     "/list — открытые сообщения",
     "/find — найти по номеру, ссылке или словам",
     "/report [месяц] — отчёт за месяц; /report нарушения [месяц] — нарушения регламента",
+    LEAVE_COMMAND,
   ],
-  executor: ["/list — сообщения вашего органа", "/find — найти по номеру, ссылке или словам"],
+  executor: ["/list — сообщения вашего органа", "/find — найти по номеру, ссылке или словам", LEAVE_COMMAND],
   head: [
     "/list — открытые сообщения",
     "/find — найти по номеру, ссылке или словам",
     "/report [месяц] — отчёт за месяц; /report нарушения [месяц] — нарушения регламента",
+    LEAVE_COMMAND,
   ],
 };
 
@@ -178,6 +183,7 @@ function headOfOrganizationCommands(summary: boolean): string[] {
     summary
       ? "/report [месяц] — отчёт за месяц; /report нарушения [месяц] — нарушения регламента вашего органа"
       : "/report нарушения [месяц] — нарушения регламента вашего органа",
+    LEAVE_COMMAND,
   ];
 }
 

@@ -40,3 +40,14 @@ export function parseLeaveEnd(text: string, today: string): LeaveEnd {
   const latest = new Date(Date.parse(today) + LEAVE_MAX_DAYS * 86_400_000).toISOString().slice(0, 10);
   return day > latest ? { ok: false, reason: "too_far" } : { ok: true, day };
 }
+
+/**
+ * Whom the bot writes to privately unasked, of these chats (a group chat is kept): nobody `away`, on
+ * leave. One who must still hear (`last`: the curators, whom nobody stands in for) hears all the same
+ * when every one of them is away; an organization's executors are not the last, the curators hear
+ * instead of them.
+ */
+export function withoutAway(chatIds: number[], away: ReadonlySet<number>, last = false): number[] {
+  const present = chatIds.filter((chatId) => !away.has(chatId));
+  return present.length === 0 && last ? chatIds : present;
+}

@@ -29,9 +29,10 @@ import {
   returnPart,
   type TransitionResult,
 } from "../app/incidents.js";
+import { type PresenceDeps, present } from "../app/leave.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments } from "../app/part-attachments.js";
-import { reachableMembers, reachableWithRole, telegramIdOfMember } from "../app/people.js";
+import { reachableWithRole } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { reworkButtons, syncCards } from "../bot/cards.js";
@@ -39,15 +40,18 @@ import type { AppDeps, BotContext } from "../bot/context.js";
 import {
   announceEach,
   cardDeps,
+  memberChat,
+  type NoticeDeps,
   notifyCurators,
   notifyOrganization,
+  organizationChats,
   ringFor,
   sendLong,
   tellCuratorsInsteadOf,
   tellOrganization,
 } from "../bot/delivery.js";
 import { sendDraft } from "../bot/draft-view.js";
-import { chatRefused, type RefusalDeps } from "../bot/refused-chats.js";
+import { chatRefused } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import { type LinkKind, ta } from "../bot/texts-answers.js";
 import { tr } from "../bot/texts-incidents.js";
@@ -318,12 +322,12 @@ function passedOn(incident: Incident, assignmentId: number) {
 
 /**
  * The executor holding the post for the lead, to be told privately beside its work chat: none
- * without a work chat (its executors, he among them, are told privately then) or while nobody holds it.
+ * without a work chat (its executors, he among them, are told privately then), while nobody holds
+ * it, or while he is on leave (the work chat hears it, for a colleague to act on).
  */
 function holderBesideChat(deps: AppDeps, incident: Incident, organizationId: number): number | undefined {
-  if (incident.holderId === null || chatOfOrganization(deps.db, organizationId) === undefined)
-    return undefined;
-  return telegramIdOfMember(deps.db, incident.holderId, organizationId);
+  if (chatOfOrganization(deps.db, organizationId) === undefined) return undefined;
+  return memberChat(deps, incident.holderId, organizationId);
 }
 
 /**
@@ -543,7 +547,7 @@ export interface Listeners {
 }
 
 export async function tell(
-  deps: Omit<RefusalDeps, "api">,
+  deps: NoticeDeps,
   api: Api,
   incident: Incident,
   /** Pieces: kept whole where they can (see splitPieces). */
@@ -555,13 +559,13 @@ export async function tell(
   const send = async (chatId: number) => {
     if (await sendLong(deps, api, chatId, text, to.keyboard, options)) told.add(chatId);
   };
-  const listeners = listenersOf(deps.db, incident, to);
+  const listeners = listenersOf(deps, incident, to);
   await Promise.all(listeners.map(send));
   // The curators' chat refusing (the bot removed unseen): each curator privately.
   const theirs = findBoundChatByPurpose(deps.db, "curators");
   if (to.curators && theirs !== undefined && listeners.includes(theirs) && !told.has(theirs))
     await Promise.all(
-      reachableWithRole(deps.db, "curator")
+      present(deps, reachableWithRole(deps.db, "curator"), true)
         .filter((id) => id !== to.except)
         .map(send),
     );
@@ -570,7 +574,7 @@ export async function tell(
   // still be posted in time.
   const lead = leadAssignment(incident);
   if (!to.organization || to.curators || !lead) return;
-  const ours = organizationListeners(deps.db, incident, to);
+  const ours = organizationListeners(deps, incident, to);
   if (!ours.some((chatId) => told.has(chatId) || chatId === to.except))
     await tellCuratorsInsteadOf(
       deps,
@@ -582,28 +586,24 @@ export async function tell(
 }
 
 /** The chats `to` names for the incident, each once. */
-export function listenersOf(db: Db, incident: Incident, to: Listeners): number[] {
+export function listenersOf(deps: PresenceDeps, incident: Incident, to: Listeners): number[] {
   const chats = new Set([
-    ...(to.curators ? reachableCuratorChats(db) : []),
-    ...organizationListeners(db, incident, to),
+    ...(to.curators ? present(deps, reachableCuratorChats(deps.db), true) : []),
+    ...organizationListeners(deps, incident, to),
   ]);
   if (to.except !== undefined) chats.delete(to.except);
   return [...chats];
 }
 
-/** The lead organization's chats `to` names: its work chat (or its executors) and the holder. */
-function organizationListeners(db: Db, incident: Incident, to: Listeners): number[] {
+/**
+ * The lead organization's chats `to` names: its work chat (or its executors) and the holder; not
+ * privately anyone on leave (see organizationChats).
+ */
+function organizationListeners(deps: PresenceDeps, incident: Incident, to: Listeners): number[] {
   const lead = leadAssignment(incident);
   if (!lead) return [];
-  const chats: number[] = [];
-  if (to.organization) {
-    const chat = chatOfOrganization(db, lead.organizationId);
-    chats.push(...(chat !== undefined ? [chat] : reachableMembers(db, [lead.organizationId])));
-  }
-  const holder =
-    to.holder && incident.holderId !== null
-      ? telegramIdOfMember(db, incident.holderId, lead.organizationId)
-      : undefined;
+  const chats = to.organization ? organizationChats(deps, lead.organizationId) : [];
+  const holder = to.holder ? memberChat(deps, incident.holderId, lead.organizationId) : undefined;
   if (holder !== undefined) chats.push(holder);
   return chats;
 }
@@ -630,7 +630,7 @@ export function approvalNotice(
 
 /** Tells the lead organization and the holder the approval notice (see approvalNotice). */
 export async function tellToPost(
-  deps: Omit<RefusalDeps, "api"> & Pick<AppDeps, "sla">,
+  deps: NoticeDeps,
   api: Api,
   incident: Incident,
   { why, except }: { why?: string; except?: number | undefined } = {},

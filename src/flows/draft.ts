@@ -345,7 +345,7 @@ async function sendToCurators(
     if (shown) await retireDraftButtons(cardDeps(deps, api), incident.id);
     return shown;
   };
-  if (await reachCurators(deps.db, showTo)) return undefined;
+  if (await reachCurators(deps, showTo)) return undefined;
   const organization = leadAssignment(incident)?.organizationName ?? "—";
   const told = await notifyAdmins(
     { ...deps, api },

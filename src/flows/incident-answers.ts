@@ -413,9 +413,7 @@ async function tellCuratorsOfPart(
   keyboard?: InlineKeyboard,
 ): Promise<void> {
   // Their chat refusing, each curator privately: they have 30 minutes to pass it on (Georgievsk p.18).
-  await reachCurators(deps.db, (chats) =>
-    sendPartTo(deps, api, incident, chats, notice, attachments, keyboard),
-  );
+  await reachCurators(deps, (chats) => sendPartTo(deps, api, incident, chats, notice, attachments, keyboard));
 }
 
 /** A part for an organization (see organizationChats); when nobody there gets it, the curators hear so. */

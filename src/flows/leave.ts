@@ -3,7 +3,7 @@ import { setLeave } from "../app/leave.js";
 import { loadPerson } from "../app/people.js";
 import { afterTurn } from "../bot/after-turn.js";
 import type { AppDeps } from "../bot/context.js";
-import { announceLeaves, refreshHolderCards } from "../bot/leave.js";
+import { announceLeaves, refreshHolderCards, tellOfLeave } from "../bot/leave.js";
 import { t } from "../bot/texts.js";
 import { tp } from "../bot/texts-people.js";
 import { displayName } from "../domain/access.js";
@@ -57,8 +57,10 @@ export function leaveFlow(deps: AppDeps) {
       return;
     }
     await ctx.reply(own ? tp.leave.setOwn(end.day) : tp.leave.setFor(person.name, end.day));
+    const told = !own && result.changed ? result.person.telegramId : undefined;
     await conversation.external((outer) =>
       afterTurn(outer, "leave", async () => {
+        if (told !== undefined) await tellOfLeave(deps, outer.api, told, tp.leave.setByAdmin(end.day));
         await refreshHolderCards(deps, outer.api, personId);
         await announceLeaves(deps, outer.api);
       }),

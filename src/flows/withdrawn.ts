@@ -8,9 +8,8 @@
  */
 import type { Api } from "grammy";
 import { type Incident, partsLeftByLeadReturn } from "../app/incidents.js";
-import { telegramIdOfMember } from "../app/people.js";
 import type { AppDeps } from "../bot/context.js";
-import { organizationChats, ringFor, sendLong, tellCuratorsInsteadOf } from "../bot/delivery.js";
+import { memberChat, organizationChats, ringFor, sendLong, tellCuratorsInsteadOf } from "../bot/delivery.js";
 import { tr } from "../bot/texts-incidents.js";
 import {
   activeAssignments,
@@ -114,10 +113,10 @@ function partDue(deps: AppDeps, after: Incident, part: Assignment): [due: string
   return due ? [formatDeadline(due.at, timezone), due.clause] : [null, ""];
 }
 
-/** The organization's chats, and privately whoever of it had taken the post. */
+/** The organization's chats, and privately whoever of it had taken the post (not while on leave). */
 function recipients(deps: AppDeps, part: Assignment, taker: number | null): number[] {
   const chats = organizationChats(deps, part.organizationId);
-  const privately = taker === null ? undefined : telegramIdOfMember(deps.db, taker, part.organizationId);
+  const privately = memberChat(deps, taker, part.organizationId);
   if (privately !== undefined && !chats.includes(privately)) chats.push(privately);
   return chats;
 }

@@ -46,7 +46,7 @@ export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
     // The notice is built only for a chat still owed it: every minute passes the posts told already.
     let notice: ReturnType<typeof silenceNotice> | undefined;
     let sent = false;
-    for (const chatId of listenersOf(db, incident, { organization: true, holder: true })) {
+    for (const chatId of listenersOf(deps, incident, { organization: true, holder: true })) {
       const key = `${silence}:${chatId}`;
       if (!leaseNotice(db, key, LEASE_MS, now)) continue;
       notice ??= silenceNotice(deps, incident, claim);

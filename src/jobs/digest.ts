@@ -11,6 +11,7 @@ import type { InlineKeyboard } from "grammy";
 import { reopenAlerts, reopenReminders } from "../app/alerts.js";
 import { reachableCuratorChats } from "../app/chats.js";
 import { type Incident, openIncidents } from "../app/incidents.js";
+import { present } from "../app/leave.js";
 import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
 import { partStateText } from "../bot/cards.js";
 import { deliverLong } from "../bot/delivery.js";
@@ -134,8 +135,8 @@ function giveBackReminders(deps: SweepDeps, chatId: number, today: Date, lines: 
 export async function curatorsDigest(deps: SweepDeps): Promise<number> {
   const { db, sla, clock } = deps;
   const now = clock.now();
-  // The curators' chat, or each curator privately where there is none.
-  const chats = reachableCuratorChats(db);
+  // The curators' chat, or each curator privately where there is none (not those on leave, unless all are).
+  const chats = present(deps, reachableCuratorChats(db), true);
   if (chats.length === 0 || !sla.workingTime.isWorking(now)) return 0;
   const morning = morningOf(deps.sla, now);
   const keyOf = (chatId: number) => digestKey(chatId, morning.day);

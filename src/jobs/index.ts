@@ -1,6 +1,6 @@
 import { schedule } from "node-cron";
 import { pruneInbox } from "../app/inbox.js";
-import { announceLeaves } from "../bot/leave.js";
+import { announceLeaves, welcomeBack } from "../bot/leave.js";
 import { remindAbandonedDrafts } from "./abandoned-drafts.js";
 import { remindUnpostedClaims } from "./curator-posting.js";
 import { curatorsDigest, morningDigests } from "./digest.js";
@@ -46,6 +46,7 @@ export function startJobs(deps: JobDeps): Jobs {
     ["surge notices", surgeRetry()],
     ["morning digests", morningDigests],
     ["leave notices", () => announceLeaves(deps, deps.api)],
+    ["greetings after leave", () => welcomeBack(deps, deps.api)],
     ["curators' digest", curatorsDigest],
     ["unfinished drafts' reminders", remindAbandonedDrafts],
     ["inbox pruning", () => pruneInbox(deps.db, new Date(deps.clock.now().getTime() - INBOX_KEEP_MS))],

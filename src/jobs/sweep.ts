@@ -21,7 +21,7 @@ import { chatOfOrganization, findBoundChatByPurpose, reachableCuratorChats } fro
 import { allHeads, concerns, type Head, headsWith, reachableHeads } from "../app/heads.js";
 import { incidentStateAt } from "../app/incident-queries.js";
 import { type Incident, incidentVersions, loadIncident } from "../app/incidents.js";
-import { awayChats } from "../app/leave.js";
+import { awayChats, present } from "../app/leave.js";
 import {
   loadPerson,
   personName,
@@ -45,7 +45,7 @@ import {
   leadOrganizationAt,
   nextTurn,
 } from "../domain/incident.js";
-import { localDay } from "../domain/leave.js";
+import { localDay, withoutAway } from "../domain/leave.js";
 import type { StepId } from "../domain/regulation/index.js";
 import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
@@ -532,8 +532,9 @@ class Directory {
     private readonly away: Set<number>,
   ) {}
 
-  #present(chatIds: number[]): number[] {
-    return chatIds.filter((chatId) => !this.away.has(chatId));
+  /** Those not on leave (see withoutAway); the curators (`last`) all the same when all are. */
+  #present(chatIds: number[], last = false): number[] {
+    return withoutAway(chatIds, this.away, last);
   }
 
   #once<T>(key: string, load: () => T): T {
@@ -542,7 +543,7 @@ class Directory {
   }
 
   curators(): number[] {
-    return this.#once("curators", () => this.#present(reachableCuratorChats(this.db)));
+    return this.#once("curators", () => this.#present(reachableCuratorChats(this.db), true));
   }
 
   /** When the bot last told a head of an escalation, from the ledger: before this tick's, which go together. */
@@ -1072,9 +1073,9 @@ async function fallBackToCurators(
   ring: boolean,
 ): Promise<void> {
   const curatorsChat = chatId === findBoundChatByPurpose(deps.db, "curators");
-  const targets = curatorsChat
-    ? reachableWithRole(deps.db, "curator")
-    : reachableCuratorChats(deps.db).filter((id) => id !== chatId);
+  const curators = curatorsChat ? reachableWithRole(deps.db, "curator") : reachableCuratorChats(deps.db);
+  const others = curators.filter((id) => id !== chatId);
+  const targets = present(deps, others, true);
   const fallback =
     chatId > 0
       ? t.alert.undeliveredToPerson(personName(deps.db, chatId), text)

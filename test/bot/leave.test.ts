@@ -3,11 +3,14 @@
  * posts he holds, the cards and /people say so, and the leave ends by itself after its last day.
  * Tuesday 24.11.2026 under the Orenburg preset; Иван (Минздрав) holds post № 1.
  */
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { announceLeaves } from "../../src/bot/leave.js";
+import { announceLeaves, welcomeBack } from "../../src/bot/leave.js";
+import { boundChats } from "../../src/db/schema.js";
+import { curatorsDigest } from "../../src/jobs/digest.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
-import { OFFICE, seedIncidentInWork, seedOffice } from "../support/workflow.js";
+import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
 /** Tuesday 24.11.2026 10:00 in Yekaterinburg: the draft is due at 16:00 (p.9). */
 const TUESDAY_10 = "2026-11-24T05:00:00Z";
@@ -34,6 +37,18 @@ async function office(alone = false): Promise<number> {
 }
 
 const admin = () => h.user(ADMIN, "Анна");
+const curator = () => h.user(OFFICE.curator, "Ольга");
+const curatorsChat = () => h.group(OFFICE.curatorsChat, "Кураторы");
+/** An organization's (or the curators') chat unbound, as an admin's /unbind leaves it. */
+const unbind = (chatId: number) => h.db.delete(boundChats).where(eq(boundChats.chatId, chatId)).run();
+/** The messages sent to a chat that start so, with whether they ring. */
+const sent = (chatId: number, start: string) =>
+  h.fake
+    .callsOf("sendMessage")
+    .filter((c) => Number(c.params.chat_id) === chatId && String(c.params.text).startsWith(start))
+    .map((c) => ({ text: String(c.params.text), quiet: c.params.disable_notification === true }));
+const REWORK = "Сообщение № 1: проект ответа возвращён на доработку.";
+const APPROVED = "Ответ по сообщению № 1 согласован.";
 const reminders = (chatId: number) => h.texts(chatId).filter((text) => text.startsWith("⏰"));
 const leaveNotices = (chatId: number) => h.texts(chatId).filter((text) => text.includes("в отпуске до"));
 const CHAT_NOTICE =
@@ -131,5 +146,129 @@ describe("«В отпуске до …»", () => {
         "В работе: № 1 — взять некому. Направьте его другому органу кнопкой «Переназначить» на карточке " +
         "или попросите администратора пригласить исполнителя.",
     );
+  });
+
+  it("an admin sets it: the person hears so privately without sound, and again when the admin cancels it", async () => {
+    await office();
+    await ivan.send("/leave 14.12.2026");
+    await ivan.send("/leave");
+    await ivan.press("Отменить отпуск");
+    expect(sent(OFFICE.executor, "Администратор")).toEqual([]);
+
+    await admin().send("/people");
+    await admin().press(/Иван/);
+    await admin().press("Указать отпуск");
+    await admin().send("14.12.2026");
+    expect(sent(OFFICE.executor, "Администратор")).toEqual([
+      {
+        text: "Администратор отметил ваш отпуск до 14.12.2026: лично бот не будет писать до его конца. Отменить — /leave.",
+        quiet: true,
+      },
+    ]);
+    await admin().send("/people");
+    await admin().press(/Иван/);
+    await admin().press("Отменить отпуск");
+    expect(sent(OFFICE.executor, "Администратор отменил")).toEqual([
+      {
+        text: "Администратор отменил ваш отпуск: бот снова пишет вам лично — напоминания и карточки новых сообщений.",
+        quiet: true,
+      },
+    ]);
+  });
+
+  it("the curator's rework and approval of his draft go to the work chat, not to him on leave", async () => {
+    const id = await office();
+    await seedDraft(h, id);
+    await ivan.send("/leave 14.12.2026");
+    await curator().press("На доработку", curatorsChat());
+    await curator().send("Уточните сроки вывоза.", curatorsChat());
+    expect(sent(OFFICE.healthChat, REWORK)).toHaveLength(1);
+    expect(sent(OFFICE.executor, REWORK)).toEqual([]);
+
+    await seedDraft(h, id);
+    await curator().press("Согласовать", curatorsChat());
+    expect(sent(OFFICE.healthChat, APPROVED)).toHaveLength(1);
+    expect(sent(OFFICE.executor, APPROVED)).toEqual([]);
+  });
+
+  it("without a work chat his colleague hears privately instead of him; with no colleague, the curators", async () => {
+    const id = await office();
+    unbind(OFFICE.healthChat);
+    await seedDraft(h, id);
+    await ivan.send("/leave 14.12.2026");
+    await curator().press("На доработку", curatorsChat());
+    await curator().send("Уточните сроки вывоза.", curatorsChat());
+    expect(sent(PETR, REWORK)).toHaveLength(1);
+    expect(sent(OFFICE.executor, REWORK)).toEqual([]);
+
+    await h.close();
+    const alone = await office(true);
+    unbind(OFFICE.healthChat);
+    await seedDraft(h, alone);
+    await ivan.send("/leave 14.12.2026");
+    await curator().press("На доработку", curatorsChat());
+    await curator().send("Уточните сроки вывоза.", curatorsChat());
+    expect(sent(OFFICE.executor, REWORK)).toEqual([]);
+    expect(sent(OFFICE.curatorsChat, REWORK).map((notice) => notice.text)).toEqual([
+      expect.stringContaining(
+        "Органу «Министерство здравоохранения» не доставлено: бот не смог написать ни в его рабочий чат, ни его исполнителям.",
+      ),
+    ]);
+  });
+
+  it("with no curators' chat, the curators' digest skips a curator on leave; all of them away, all get it", async () => {
+    await office();
+    unbind(OFFICE.curatorsChat);
+    seedRegistered(h, { link: "https://vk.com/wall-1_9" });
+    await curator().send("/leave 14.12.2026");
+    expect(await curatorsDigest(h.deps())).toBe(1);
+    expect(sent(OFFICE.curator2, "Доброе утро!")).toHaveLength(1);
+    expect(sent(OFFICE.curator, "Доброе утро!")).toEqual([]);
+
+    h.clock.set("2026-11-25T05:00:00Z"); // Wednesday: the other curator away too
+    await h.user(OFFICE.curator2, "Светлана").send("/leave 14.12.2026");
+    expect(await curatorsDigest(h.deps())).toBe(2);
+    expect(sent(OFFICE.curator, "Доброе утро!")).toHaveLength(1);
+  });
+
+  it("/help names /leave", async () => {
+    await office();
+    await ivan.send("/help");
+    expect(ivan.lastText()).toContain(
+      "/leave [ДД.ММ.ГГГГ] — отпуск: до его последнего дня бот не пишет вам лично",
+    );
+  });
+
+  it("back on his first working day, he hears once, as it begins, which posts he holds", async () => {
+    await office();
+    await ivan.send("/leave 27.11.2026"); // to Friday
+    const welcome = () => sent(OFFICE.executor, "С возвращением!").map((notice) => notice.text);
+    h.clock.set("2026-11-27T05:00:00Z"); // Friday: still away
+    await welcomeBack(h.deps(), h.deps().api);
+    h.clock.set("2026-11-28T05:00:00Z"); // Saturday
+    await welcomeBack(h.deps(), h.deps().api);
+    h.clock.set("2026-11-30T03:59:00Z"); // Monday 08:59, before work
+    await welcomeBack(h.deps(), h.deps().api);
+    expect(welcome()).toEqual([]);
+
+    h.clock.set("2026-11-30T04:00:00Z"); // Monday 09:00
+    await welcomeBack(h.deps(), h.deps().api);
+    h.clock.set("2026-11-30T04:01:00Z");
+    await welcomeBack(h.deps(), h.deps().api);
+    expect(welcome()).toEqual(["С возвращением! У вас в работе: № 1."]);
+    expect(h.fake.buttons(OFFICE.executor)[0]?.label).toBe("Открыть № 1");
+  });
+
+  it("a colleague takes his post over while he is away: not a word of it privately, and no greeting back", async () => {
+    await office();
+    await ivan.send("/leave 24.11.2026");
+    const healthChat = h.group(OFFICE.healthChat, "Минздрав: обращения");
+    const petr = h.user(PETR, "Пётр");
+    await petr.press("Взять себе", healthChat);
+    expect(await petr.press("Да, взять себе", healthChat)).toBe("Сообщение № 1 теперь ваше.");
+    expect(sent(OFFICE.executor, "Сообщение № 1 передано")).toEqual([]);
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    await welcomeBack(h.deps(), h.deps().api);
+    expect(sent(OFFICE.executor, "С возвращением!")).toEqual([]);
   });
 });

@@ -35,6 +35,7 @@ import {
   routingOf,
   takeOverIncident,
 } from "../../app/incidents.js";
+import { present } from "../../app/leave.js";
 import { isBlocked } from "../../app/people.js";
 import { hasRole, type Person } from "../../domain/access.js";
 import { clip } from "../../domain/clip.js";
@@ -395,9 +396,10 @@ async function takeOver(ctx: BotContext) {
       () => ctx.editMessageText(tr.takeOver.handedOver(...handedOver, draftPassed)),
       () => syncCards(cardDeps(ctx.app, ctx.api), result.incident),
       async () => {
-        // Told without a sound: someone away is not to be woken by what needs nothing of them.
+        // Told without a sound: someone away is not to be woken by what needs nothing of them; nor
+        // told at all while on leave (back, he hears which posts he still holds).
         const chatId = from !== undefined ? telegramIdOf(db, from) : undefined;
-        if (chatId === undefined || isBlocked(db, chatId)) return;
+        if (chatId === undefined || isBlocked(db, chatId) || present(ctx.app, [chatId]).length === 0) return;
         const text = tr.takeOver.toFormer(...handedOver, draftPassed);
         await sendLong(cardDeps(ctx.app, ctx.api), ctx.api, chatId, text, undefined, {
           quiet: true,

@@ -43,7 +43,7 @@ import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { cardDeps, deliverLong, notifyCurators, notifyOrganization } from "../delivery.js";
 import { buttonLabel, cardButtons } from "../keyboards.js";
-import { refreshHolderCards } from "../leave.js";
+import { refreshHolderCards, tellOfLeave } from "../leave.js";
 import { briefNewHead } from "../new-head.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { chatRefused } from "../refused-chats.js";
@@ -245,9 +245,13 @@ people.callbackQuery(onAction("lv.cancel", [ID]), async (ctx) => {
   const today = localDay(clock.now(), sla.timezone);
   const result = setLeave(db, { actorId: ctx.person.id, personId, until: null, today, now: clock.now() });
   if (!result.ok) return await refuseChange(ctx, personId, result.refusal);
-  afterTurn(ctx, "leave cancelled", () => refreshHolderCards(ctx.app, ctx.api, personId));
-  if (personId !== ctx.person.id)
-    return await showPerson(ctx, personId, tp.leave.cancelledFor(displayName(result.person)));
+  const byAdmin = personId !== ctx.person.id;
+  const told = byAdmin && result.changed ? result.person.telegramId : undefined;
+  afterTurn(ctx, "leave cancelled", async () => {
+    if (told !== undefined) await tellOfLeave(ctx.app, ctx.api, told, tp.leave.cancelledByAdmin);
+    await refreshHolderCards(ctx.app, ctx.api, personId);
+  });
+  if (byAdmin) return await showPerson(ctx, personId, tp.leave.cancelledFor(displayName(result.person)));
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(result.changed ? tp.leave.cancelledOwn : tp.leave.notOn);
 });
