@@ -308,7 +308,10 @@ const OTHER_BUTTONS = [
   ],
   ...[
     "dr.clear:1",
+    "dr.same:1:2",
     "flow.skip",
+    "flow.short:change",
+    "flow.short:keep",
     "org.page:0",
     "org.back:1",
     "org.open:1",
