@@ -99,6 +99,14 @@ describe("«В отпуске до …»", () => {
     expect(reminders(OFFICE.executor)).toEqual([]);
   });
 
+  it("a colleague's «Взять себе» names him as on leave", async () => {
+    await office();
+    await ivan.send("/leave 14.12.2026");
+    const petr = h.user(PETR, "Пётр");
+    await petr.press("Взять себе", h.group(OFFICE.healthChat, "Минздрав"));
+    expect(h.texts(OFFICE.healthChat).at(-1)).toContain("Сейчас ответственный — Иван (в отпуске до 14.12).");
+  });
+
   it("a card he asks for on leave (/find) is shown to him", async () => {
     await office();
     await ivan.send("/leave 14.12.2026");

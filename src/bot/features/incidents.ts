@@ -35,7 +35,7 @@ import {
   routingOf,
   takeOverIncident,
 } from "../../app/incidents.js";
-import { present } from "../../app/leave.js";
+import { leaveOf, present } from "../../app/leave.js";
 import { isBlocked } from "../../app/people.js";
 import { hasRole, type Person } from "../../domain/access.js";
 import { clip } from "../../domain/clip.js";
@@ -54,6 +54,7 @@ import {
   partsGivenOut,
   runningDeadlines,
 } from "../../domain/incident.js";
+import { localDay } from "../../domain/leave.js";
 import { wordsNotIn } from "../../domain/names.js";
 import type { StepId } from "../../domain/regulation/index.js";
 import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
@@ -92,6 +93,7 @@ import { cardButtons } from "../keyboards.js";
 import { refuse } from "../refuse.js";
 import { stepLabel, t } from "../texts.js";
 import { type ListFilter, tr } from "../texts-incidents.js";
+import { tp } from "../texts-people.js";
 
 const OPEN_STATES: IncidentState[] = [
   "registered",
@@ -320,7 +322,13 @@ async function askTakeOver(ctx: BotContext) {
   await ctx.answerCallbackQuery();
   const card = ctx.callbackQuery?.message?.message_id;
   const version = incident.row.version;
-  await ctx.reply(tr.takeOver.confirm(id, personNames(db, [holder]).get(holder) ?? "—", partName(part)), {
+  const today = localDay(ctx.app.clock.now(), ctx.app.sla.timezone);
+  const name = tp.leave.named(
+    personNames(db, [holder]).get(holder) ?? "—",
+    leaveOf(db, holder, today),
+    today,
+  );
+  await ctx.reply(tr.takeOver.confirm(id, name, partName(part)), {
     reply_markup: new InlineKeyboard()
       .text(tr.takeOver.yes, cb("inc.takeok", id, organizationId, version, ctx.person.id))
       .row()
