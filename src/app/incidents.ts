@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, desc, eq, gte, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection, type Tx } from "../db/client.js";
 import {
@@ -520,6 +521,20 @@ export function routingOf(db: Tx, incidentId: number): Routing | undefined {
   };
 }
 
+/**
+ * A routing in a few characters, for a button that offers it (`inc.routeas`): the lead, the
+ * co-executors and their order, not which post went so — the offer of a surge's next post stays
+ * the same while the posts go the same way.
+ */
+export function routingMark(routing: Routing): string {
+  const coexecutors = routing.coexecutors.map((o) => o.id);
+  const inOrder = routing.inOrder && coexecutors.length > 1;
+  return createHash("sha256")
+    .update(JSON.stringify([routing.lead.id, coexecutors, inOrder]))
+    .digest("base64url")
+    .slice(0, 8);
+}
+
 /** Whether two posts share their topic and place, compared as a surge compares them; both must have them. */
 function sameTopicAndPlace(
   a: Pick<IncidentRow, "topic" | "place">,
@@ -555,7 +570,7 @@ export function waitingAlike(db: Tx, post: Pick<IncidentRow, "id" | "topic" | "p
 /**
  * The post routed last (within ROUTED_ALIKE_MS) on the same topic and the same place as this one,
  * compared as a surge compares them, with how it is routed: in a surge of posts about one accident
- * each goes where the one before went («Направить как № N»). Undefined when the post lacks its
+ * each goes where the one before went («Направить так же»). Undefined when the post lacks its
  * topic or place, or no such post is with an organization now.
  */
 export function routedAlike(
@@ -582,6 +597,21 @@ export function routedAlike(
     if (routing) return routing;
   }
   return undefined;
+}
+
+/**
+ * Whether this post, just routed from waiting to be routed, changed the routing offered to the posts
+ * waiting on its topic and place: not when it went as the post routed before it did (a surge's
+ * «Направить так же»), the routing their cards offer already.
+ */
+export function alikeOfferChanged(
+  db: Tx,
+  post: Pick<IncidentRow, "id" | "topic" | "place">,
+  now: Date,
+): boolean {
+  const offered = routedAlike(db, post, now);
+  const routed = routingOf(db, post.id);
+  return !offered || !routed || routingMark(offered) !== routingMark(routed);
 }
 
 export type TransitionRefusal = Refusal | "not_found" | "changed";

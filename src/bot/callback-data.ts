@@ -17,3 +17,6 @@ export function onAction(action: string, argPatterns: string[] = []): RegExp {
 }
 
 export const ID = "\\d{1,12}";
+
+/** A short base64url fingerprint (e.g. routingMark): what the button offered, checked at the press. */
+export const MARK = "[\\w-]{1,22}";

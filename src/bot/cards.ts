@@ -15,6 +15,7 @@ import {
   openIncidents,
   type Routing,
   routedAlike,
+  routingMark,
 } from "../app/incidents.js";
 import { awayChats } from "../app/leave.js";
 import { cardPaid, oweCard, owedCardsOf } from "../app/owed-cards.js";
@@ -473,17 +474,13 @@ function buttonsFor(
   if (audience.kind === "curators") {
     if (state === "registered") {
       keyboard.text(t.button.route, cb("inc.route", id)).row();
-      // One tap where the post goes where the last one on its topic and place went (a surge).
+      // One tap where the post goes where the last one on its topic and place went (a surge). Not
+      // which post that was: in a surge each tap would change every waiting card.
       if (alike)
         keyboard
           .text(
-            buttonLabel(
-              t.button.routeAlike(
-                alike.incidentId,
-                [alike.lead, ...alike.coexecutors].map((o) => o.name),
-              ),
-            ),
-            cb("inc.routeas", id, alike.incidentId, incident.row.version),
+            buttonLabel(t.button.routeAlike([alike.lead, ...alike.coexecutors].map((o) => o.name))),
+            cb("inc.routeas", id, incident.row.version, routingMark(alike)),
           )
           .row();
     } else if (state === "on_approval") {

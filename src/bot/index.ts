@@ -125,8 +125,9 @@ export interface BotOptions {
  * 41: the draft's question for the text offers a related post's approved answer («Тот же текст, что по № N»).
  * 42: the leave dialogue tells the person his leave set by an admin, and the dialogues' notices skip the
  * private chats of those on leave.
+ * 43: routing's confirmation leaves executors on leave out of who gets the card privately.
  */
-const CONVERSATIONS_VERSION = 42;
+const CONVERSATIONS_VERSION = 43;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

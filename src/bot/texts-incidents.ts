@@ -39,14 +39,14 @@ export const tr = {
     alreadyRouted: (id: number, lead: string) =>
       `Сообщение № ${id} уже направлено: ${lead}. Передать его другому органу — «Переназначить» на карточке.`,
     wrongState: (id: number, state: string) => `Сообщение № ${id}: ${state}. Направить его заново нельзя.`,
-    /** «Направить как № N»: the pop-up. */
+    /** «Направить так же»: the pop-up, naming the post routed so. */
     routedAlike: (id: number, of: number, lead: string, coexecutors: { name: string }[]) =>
       `Сообщение № ${id} направлено как № ${of}. Основной исполнитель: ${lead}` +
       (coexecutors.length > 0 ? `; соисполнители: ${coexecutors.map((c) => c.name).join(", ")}.` : "."),
-    /** «Направить как № N» once № N is no longer with the organizations (returned, closed) or one is switched off. */
-    alikeGone: (id: number, of: number) =>
-      `Сообщение № ${of} уже не у этих органов. Направьте № ${id} кнопкой «Направить».`,
-    /** «Направить как № N» pressed on a card older than the post's last change. */
+    /** «Направить так же» once no post on the topic and place is with organizations (returned, closed, one switched off). */
+    alikeGone: (id: number) =>
+      `Похожее сообщение уже не у этих органов. Направьте № ${id} кнопкой «Направить».`,
+    /** «Направить так же» pressed on a card older than the post's last change, or than the routing it offers. */
     alikeStale: (id: number) => `Сообщение № ${id} изменилось. Проверьте карточку и нажмите кнопку ещё раз.`,
     pick: (id: number, chosen: string[], search: string, empty: boolean) =>
       [
@@ -120,18 +120,30 @@ export const tr = {
     /** An organization routed to without a work chat: its card goes to these executors privately. */
     privately: (name: string, executors: string[]) =>
       `⚠️ У органа «${name}» нет рабочего чата — карточку получат лично: ${executors.join(", ")}.`,
-    /** Organizations with neither a work chat nor an executor the bot can write to; `blocking`: those who block it. */
-    nobodyThere: (organizations: { name: string; blocking: string[] }[]) => {
-      const absent = organizations.filter((o) => o.blocking.length === 0).map((o) => o.name);
+    /**
+     * Organizations with neither a work chat nor an executor the bot can write to; `blocking`: those
+     * who block it, `away`: those on leave (who get no new card).
+     */
+    nobodyThere: (organizations: { name: string; blocking: string[]; away: string[] }[]) => {
+      const absent = organizations
+        .filter((o) => o.blocking.length === 0 && o.away.length === 0)
+        .map((o) => o.name);
       const lines = organizations
-        .filter((o) => o.blocking.length > 0)
-        .map(
-          ({ name, blocking }) =>
-            `⚠️ В органе «${name}» некому получить сообщение: рабочего чата нет, а ` +
-            (blocking.length === 1
-              ? `исполнитель (${blocking[0]}) заблокировал бота. Попросите его открыть чат с ботом и нажать «Старт»`
-              : `исполнители (${blocking.join(", ")}) заблокировали бота. Попросите их открыть чат с ботом и нажать «Старт»`) +
-            " или администратора — привязать рабочий чат (/bind); либо направьте сообщение другому органу.",
+        .filter((o) => o.blocking.length > 0 || o.away.length > 0)
+        .map(({ name, blocking, away }) =>
+          away.length === 0
+            ? `⚠️ В органе «${name}» некому получить сообщение: рабочего чата нет, а ` +
+              (blocking.length === 1
+                ? `исполнитель (${blocking[0]}) заблокировал бота. Попросите его открыть чат с ботом и нажать «Старт»`
+                : `исполнители (${blocking.join(", ")}) заблокировали бота. Попросите их открыть чат с ботом и нажать «Старт»`) +
+              " или администратора — привязать рабочий чат (/bind); либо направьте сообщение другому органу."
+            : `⚠️ В органе «${name}» некому получить сообщение: рабочего чата нет, а ` +
+              (blocking.length > 0
+                ? `исполнители в отпуске (${away.join(", ")}) или заблокировали бота (${blocking.join(", ")})`
+                : away.length === 1
+                  ? `исполнитель (${away[0]}) в отпуске`
+                  : `исполнители (${away.join(", ")}) в отпуске`) +
+              ". Попросите администратора привязать рабочий чат (/bind) — или направьте сообщение другому органу.",
         );
       if (absent.length > 0)
         lines.unshift(

@@ -569,7 +569,7 @@ export const t = {
   button: {
     route: "Направить",
     /** Routes the post as the last one on its topic and place is routed: its organizations, the lead's first. */
-    routeAlike: (id: number, organizations: string[]) => `Направить как № ${id}: ${organizations.join(", ")}`,
+    routeAlike: (organizations: string[]) => `Направить так же: ${organizations.join(", ")}`,
     reroute: "Переназначить",
     toxic: "Оскорбительное",
     threat: "Угроза",

@@ -12,12 +12,14 @@ import type { Message } from "grammy/types";
 import type { Logger } from "pino";
 import { chatOfOrganization } from "../app/chats.js";
 import {
+  alikeOfferChanged,
   type Incident,
   loadIncident,
   routeIncident,
   type TransitionRefusal,
   waitingAlike,
 } from "../app/incidents.js";
+import { awayChats } from "../app/leave.js";
 import { getOrganization, listOrganizations } from "../app/organizations.js";
 import { personName, reachableMembers, telegramIdsOfMembers } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
@@ -36,6 +38,7 @@ import {
   leadAssignment,
   partsPastDraft,
 } from "../domain/incident.js";
+import { localDay } from "../domain/leave.js";
 import { findLinks } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfKeptParts } from "./answers.js";
@@ -471,8 +474,8 @@ function pastDraftWarning(deps: AppDeps, incidentId: number, coexecutors: Chosen
  * What a routing made is told: the organizations' cards and, in order, the first co-executor's turn
  * (Orenburg p.14); parts given before and kept go to a lead that has not had them; an organization
  * it was taken from hears so; the posts on the same topic and place still waiting to be routed are
- * offered to route the same way. `before`: the post as this routing found it (handled again after a
- * crash, as it was then).
+ * offered to route the same way (their cards change only if the routing offered does). `before`:
+ * the post as this routing found it (handled again after a crash, as it was then).
  */
 export async function announceRouting(
   deps: AppDeps,
@@ -491,7 +494,10 @@ export async function announceRouting(
     },
     () => tellTakenFrom(deps, api, before, incident),
     async () => {
-      for (const id of waitingAlike(deps.db, incident.row, deps.clock.now())) {
+      // In a surge of posts routed one by one the same way, the waiting cards stay as they are.
+      const now = deps.clock.now();
+      if (before.state === "registered" && !alikeOfferChanged(deps.db, incident.row, now)) return;
+      for (const id of waitingAlike(deps.db, incident.row, now)) {
         const waiting = loadIncident(deps.db, id);
         if (waiting) await syncCards(cardDeps(deps, api), waiting);
       }
@@ -502,10 +508,10 @@ export async function announceRouting(
 /**
  * What the curator who routed the post is told besides where it went: in order, the co-executor
  * holding the turn now (one that gave its part before is passed over), and the warnings — an
- * organization without a work chat gets its card in its executors' private chats (whose), nobody of
- * it the bot can reach (invites not used yet) would leave the post unseen until the first reminder,
- * and in order a later part may be due after the lead's draft (p.9 does not move for it: the curator
- * may route again «Одновременно» or let it be).
+ * organization without a work chat gets its card in its executors' private chats (whose, those on
+ * leave left out), nobody of it the bot can reach (invites not used yet, all on leave) would leave
+ * the post unseen until the first reminder, and in order a later part may be due after the lead's
+ * draft (p.9 does not move for it: the curator may route again «Одновременно» or let it be).
  */
 export function routedReport(
   deps: AppDeps,
@@ -515,14 +521,21 @@ export function routedReport(
   inOrder: boolean,
 ): { firstInTurn: number | null; warnings: string[] } {
   const { db } = deps;
+  const away = awayChats(db, localDay(deps.clock.now(), deps.sla.timezone));
+  const named = (ids: number[]) => ids.map((id) => personName(db, id));
   const withoutChat = chosen
     .filter((c) => chatOfOrganization(db, c.id) === undefined)
-    .map((c) => ({
-      name: c.name,
-      privately: reachableMembers(db, [c.id]).map((id) => personName(db, id)),
-      // Its executors are there but block the bot: they are the ones to act.
-      blocking: telegramIdsOfMembers(db, [c.id]).map((id) => personName(db, id)),
-    }));
+    .map((c) => {
+      const reachable = reachableMembers(db, [c.id]);
+      return {
+        name: c.name,
+        // One on leave gets no new card (see syncNow).
+        privately: named(reachable.filter((id) => !away.has(id))),
+        away: named(reachable.filter((id) => away.has(id))),
+        // Its executors are there but block the bot: they are the ones to act.
+        blocking: named(telegramIdsOfMembers(db, [c.id]).filter((id) => !reachable.includes(id))),
+      };
+    });
   const nobodyThere = withoutChat.filter((o) => o.privately.length === 0);
   const holding = inOrder
     ? loadIncident(db, incidentId)

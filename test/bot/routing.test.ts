@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, publishInterim, submitDraft } from "../../src/app/answers.js";
 import { incidentEvents } from "../../src/app/audit.js";
 import { changePostDetail } from "../../src/app/importance.js";
+import { receiveUpdate } from "../../src/app/inbox.js";
 import {
   acceptIncident,
   closeAsToxic,
@@ -11,6 +12,7 @@ import {
   routeIncident,
 } from "../../src/app/incidents.js";
 import { changeAccess, findPerson } from "../../src/app/people.js";
+import { withinUpdate } from "../../src/app/update-scope.js";
 import { syncCards } from "../../src/bot/cards.js";
 import { auditEvents, inbox, people } from "../../src/db/schema.js";
 import { type Importance, partVersion } from "../../src/domain/incident.js";
@@ -207,6 +209,20 @@ describe("routing", () => {
       "⚠️ У органа «Министерство строительства» нет рабочего чата — карточку получат лично: Олег, Нина.",
     );
     expect(h.fake.messages(3009).at(-1)?.text).toMatch(/^Сообщение № 1/);
+  });
+
+  it("an organization without a work chat whose only executor is on leave: the curator is told nobody there gets it", async () => {
+    await office();
+    const builder = h.seedPerson(3009, "Олег", [], [building]);
+    await builder.send("/leave 14.12.2026");
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минстрой/], /Министерство здравоохранения/);
+    expect(h.lastText(-200).split("\n\n")[1]).toBe(
+      "⚠️ В органе «Министерство строительства» некому получить сообщение: рабочего чата нет, а исполнитель " +
+        "(Олег) в отпуске. Попросите администратора привязать рабочий чат (/bind) — или направьте сообщение " +
+        "другому органу.",
+    );
+    expect(h.texts(3009).some((text) => text.startsWith("Сообщение № 1 · "))).toBe(false);
   });
 
   it("Georgievsk: routed on Friday 16:30, the answer is due on Monday 11:30 (4 working hours, p.16)", async () => {
@@ -672,6 +688,23 @@ describe("routing several posts alike", () => {
   /** The labels of the post's card in the curators' chat. */
   const cardLabels = (id: number) => labels(-200, cardIn(-200, id).message_id);
 
+  /** The callback data of «Направить так же» on the post's card in the curators' chat. */
+  function alikeData(id: number): string {
+    const data = h.fake
+      .buttons(-200)
+      .find(
+        (b) => b.message.message_id === cardIn(-200, id).message_id && b.label.startsWith("Направить так же"),
+      )?.callbackData;
+    if (!data) throw new Error(`no «Направить так же» on the card of № ${id}`);
+    return data;
+  }
+
+  /** Presses this button on the post's card in the curators' chat, whatever the card shows now. */
+  async function pressOnCard(id: number, data: string): Promise<string | undefined> {
+    const update = await h.deliver(updates.callback(curator().tg, cardIn(-200, id), data));
+    return h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text as string | undefined;
+  }
+
   it("with several organizations chosen, the first is the lead without a question", async () => {
     await office();
     const id = await register(1);
@@ -705,15 +738,16 @@ describe("routing several posts alike", () => {
     const elsewhere = await register(3, { ...ALIKE, place: "Оренбург, Ленинский район" });
     expect(cardLabels(second)).toEqual([
       "Направить",
-      "Направить как № 1: Минздрав, Минобр, Минстрой",
+      "Направить так же: Минздрав, Минобр, Минстрой",
       "Оскорбительное",
       "Угроза",
       "Изменить сведения",
       "История",
     ]);
-    expect(cardLabels(elsewhere)).not.toContain("Направить как № 1: Минздрав, Минобр, Минстрой");
+    expect(cardLabels(elsewhere)).not.toContain("Направить так же: Минздрав, Минобр, Минстрой");
 
-    const popup = await pressData(curator(), -200, `inc.routeas:${second}:${first}:1`);
+    const button = alikeData(second);
+    const popup = await pressData(curator(), -200, button);
     expect(popup).toBe(
       "Сообщение № 2 направлено как № 1. Основной исполнитель: Минздрав; соисполнители: Минобр, Минстрой.",
     );
@@ -743,10 +777,7 @@ describe("routing several posts alike", () => {
     ]);
 
     // A second tap on a card not yet updated (or a colleague's) routes nothing anew.
-    const again = await h.deliver(
-      updates.callback(curator().tg, cardIn(-200, second), `inc.routeas:${second}:${first}:1`),
-    );
-    expect(h.fake.callbackAnswer(again.callback_query?.id ?? "")?.text).toBe(
+    expect(await pressOnCard(second, button)).toBe(
       "Сообщение № 2 уже направлено: Минздрав. Передать его другому органу — «Переназначить» на карточке.",
     );
   });
@@ -755,9 +786,9 @@ describe("routing several posts alike", () => {
     await office();
     const first = await register(1, ALIKE);
     const second = await register(2, ALIKE);
-    expect(cardLabels(second)).not.toContain("Направить как № 1: Минздрав");
+    expect(cardLabels(second)).not.toContain("Направить так же: Минздрав");
     await route(first, [/Минздрав/]);
-    expect(cardLabels(second)).toContain("Направить как № 1: Минздрав");
+    expect(cardLabels(second)).toContain("Направить так же: Минздрав");
     // A day on, that routing is no longer offered.
     h.clock.advance(24 * 3_600_000 + 60_000);
     const third = await register(3, ALIKE);
@@ -770,18 +801,95 @@ describe("routing several posts alike", () => {
     ]);
   });
 
-  it("«Направить как № N» once № N was returned routes nothing and says to route it with «Направить»", async () => {
+  it("«Направить так же» once the post routed so was returned routes nothing, says to route it with «Направить», and leaves the card", async () => {
     await office();
     const first = await register(1, ALIKE);
     await route(first, [/Минздрав/]);
     const second = await register(2, ALIKE);
+    const button = alikeData(second);
     await healthExecutor().press("Вернуть", healthChat());
     await healthExecutor().press("Не наша компетенция", healthChat());
     await healthExecutor().send("Это вопрос водоканала.", healthChat());
-    expect(await pressData(curator(), -200, `inc.routeas:${second}:${first}:1`)).toBe(
-      "Сообщение № 1 уже не у этих органов. Направьте № 2 кнопкой «Направить».",
+    expect(await pressOnCard(second, button)).toBe(
+      "Похожее сообщение уже не у этих органов. Направьте № 2 кнопкой «Направить».",
     );
     expect(state(second)).toBe("registered");
+    expect(cardLabels(second)).not.toContain("Направить так же: Минздрав");
+  });
+
+  it("«Направить так же» after the routing it offers changed routes nothing; the card then offers the routing there is now", async () => {
+    await office();
+    const first = await register(1, ALIKE);
+    await route(first, [/Минздрав/, /Минобр/]);
+    const second = await register(2, ALIKE);
+    const offered = alikeData(second);
+    expect(cardLabels(second)).toContain("Направить так же: Минздрав, Минобр");
+    // The co-executor returns its part: № 1 is with the health ministry alone now.
+    await educationExecutor().press("Вернуть", educationChat());
+    await educationExecutor().send("Это вопрос управляющей компании", educationChat());
+    expect(await pressOnCard(second, offered)).toBe(
+      "Сообщение № 2 изменилось. Проверьте карточку и нажмите кнопку ещё раз.",
+    );
+    expect(state(second)).toBe("registered");
+    expect(cardLabels(second)).toContain("Направить так же: Минздрав");
+    expect(await pressData(curator(), -200, alikeData(second))).toBe(
+      "Сообщение № 2 направлено как № 1. Основной исполнитель: Минздрав.",
+    );
+    expect(loadIncident(h.db, second)?.assignments.map((a) => a.organizationId)).toEqual([health]);
+  });
+
+  it("in a surge a tap routes its post and edits no other waiting card; a routing elsewhere changes their offer", async () => {
+    await office();
+    const first = await register(1, ALIKE);
+    await route(first, [/Минздрав/]);
+    const waiting: number[] = [];
+    for (let n = 2; n <= 7; n++) waiting.push(await register(n, ALIKE));
+    for (const id of waiting.slice(0, 3)) {
+      expect(cardLabels(id)).toContain("Направить так же: Минздрав");
+      const since = h.fake.mark();
+      await pressData(curator(), -200, alikeData(id));
+      expect(state(id)).toBe("assigned");
+      const edited = h.fake.calls
+        .slice(since)
+        .filter((c) => c.method.startsWith("edit") && c.params.chat_id === -200)
+        .map((c) => c.params.message_id);
+      expect(edited.filter((messageId) => messageId !== cardIn(-200, id).message_id)).toEqual([]);
+    }
+    await route(waiting[3] ?? 0, [/Минобр/]);
+    for (const id of waiting.slice(4)) expect(cardLabels(id)).toContain("Направить так же: Минобр");
+  });
+
+  it("«Направить так же» committed just before a crash: handled again, the organizations get their cards and the curator hears where it went", async () => {
+    await office();
+    const first = await register(1, ALIKE);
+    await route(first, [/Минздрав/, /Минобр/]);
+    const second = await register(2, ALIKE);
+    const update = h.fake.pushUpdate(updates.callback(curator().tg, cardIn(-200, second), alikeData(second)));
+    // The first handling died right after its transaction: the post is routed, nobody was told.
+    const actor = findPerson(h.db, CURATOR);
+    if (!actor) throw new Error("no curator");
+    receiveUpdate(h.db, update, h.clock.now());
+    withinUpdate({ updateId: update.update_id, again: false }, () =>
+      routeIncident(h.db, {
+        incidentId: second,
+        expectedVersion: 1,
+        leadId: health,
+        coexecutorIds: [education],
+        actor,
+        now: h.clock.now(),
+      }),
+    );
+    const cards = (chatId: number) =>
+      h.fake.messages(chatId).filter((m) => m.text?.startsWith(`Сообщение № ${second} · `));
+    expect(cards(-100)).toEqual([]);
+
+    await h.bot.handleUpdate(update); // at start, the unfinished update is handled again
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(
+      "Сообщение № 2 направлено как № 1. Основной исполнитель: Минздрав; соисполнители: Минобр.",
+    );
+    for (const chatId of [-100, -300, HEALTH_EXECUTOR, EDUCATION_EXECUTOR])
+      expect(cards(chatId)).toHaveLength(1);
+    expect(incidentEvents(h.db, second, "route")).toHaveLength(1);
   });
 });
 

@@ -25,6 +25,8 @@ import {
   closeAsToxic,
   type Incident,
   routeIncident,
+  routingMark,
+  routingOf,
   sendPart,
   type TransitionResult,
 } from "../../src/app/incidents.js";
@@ -238,12 +240,14 @@ function incidentButtons(id: number, office: Office): string[] {
   for (const action of ["inc.accept", "inc.return", "inc.part"]) {
     buttons.push(`${action}:${id}`, ...organizations.map((org) => `${action}:${id}:${org}`));
   }
+  // «Направить так же», offering the routing of any post, or one there is not.
+  const routings = [...office.incidents.keys()].map((of) => routingOf(h.db, of));
+  const marks = [...routings.flatMap((r) => (r ? [routingMark(r)] : [])), "AAAAAAAA"];
   for (const v of versions) {
     for (const level of ["normal", "important", "significant"]) buttons.push(`imp.set:${id}:${level}:${v}`);
     for (const subject of ["topic", "place"]) buttons.push(`imp.ask:${id}:${subject}:${v}`);
     buttons.push(`imp.rep:${id}:${v}`, `imp.date:${id}:${v}`, `imp.link:${id}:${v}`);
-    // «Направить как № N», with any post as the one routed so.
-    for (const of of [0, ...office.incidents.keys(), NOWHERE]) buttons.push(`inc.routeas:${id}:${of}:${v}`);
+    for (const mark of marks) buttons.push(`inc.routeas:${id}:${v}:${mark}`);
   }
   for (const action of ["inc.ok", "inc.rework", "inc.okself"]) {
     buttons.push(`${action}:${id}`, ...drafts.map((draft) => `${action}:${id}:${draft}`));

@@ -31,8 +31,9 @@ import {
   incidentsAtLink,
   loadIncident,
   openIncidents,
+  routedAlike,
   routeIncident,
-  routingOf,
+  routingMark,
   takeOverIncident,
 } from "../../app/incidents.js";
 import { leaveOf, present } from "../../app/leave.js";
@@ -75,7 +76,7 @@ import { announceDetail, postAbout, snippet } from "../../flows/intake.js";
 import { announceRouting, routedReport, routeFlow } from "../../flows/routing.js";
 import { listedAsDigest } from "../../jobs/morning.js";
 import { afterTurn } from "../after-turn.js";
-import { cb, ID, onAction } from "../callback-data.js";
+import { cb, ID, MARK, onAction } from "../callback-data.js";
 import { heldByNobody, partStateText, syncCards } from "../cards.js";
 import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
@@ -141,7 +142,7 @@ export function incidentsFeature(deps: AppDeps): Features<BotContext> {
       return popup(ctx, tr.route.alreadyRouted(id, lead.organizationShortName ?? lead.organizationName));
     return startDialog(ctx, "route");
   });
-  composer.callbackQuery(onAction("inc.routeas", [ID, ID, ID]), routeAlike);
+  composer.callbackQuery(onAction("inc.routeas", [ID, ID, MARK]), routeAlike);
   // An organization's buttons name it (`inc.accept:12:3`); cards sent before that do not (`inc.accept:12`).
   for (const args of [[ID], [ID, ID]]) {
     composer.callbackQuery(onAction("inc.return", args), (ctx) => startDialog(ctx, "return"));
@@ -243,37 +244,35 @@ async function startDialog(ctx: BotContext, action: keyof typeof DIALOGS) {
 }
 
 /**
- * «Направить как № N» (`inc.routeas:<id>:<N>:<version>`): one tap routes the post to the organizations
- * № N is with now, the lead and co-executors in their order, through the same transition and notices
- * as «Направить» — not its shortened deadline (a curator shortens one post at a time, Orenburg p.6).
- * Of two presses, or a press and a colleague's routing, one routes: the post must still be as shown.
+ * «Направить так же: Минздрав, Минобр» (`inc.routeas:<id>:<version>:<mark>`): one tap routes the
+ * post as the post on its topic and place routed last is routed now — the lead and co-executors in
+ * their order, through the same transition and notices as «Направить», not its shortened deadline
+ * (a curator shortens one post at a time, Orenburg p.6). Only the routing the button offered (its
+ * routingMark) is made, and only while the post is as shown: of two presses, or a press and a
+ * colleague's routing, one routes. Refusals are told from what the routing found, as accept() does:
+ * handled again after a crash, the routing this update made is announced, not refused.
  */
 async function routeAlike(ctx: BotContext) {
   const { db, clock, sla } = ctx.app;
   const id = Number(arg(ctx));
-  const exampleId = Number(ctx.match?.[2]);
   if (!ctx.person) return refuse(ctx);
   const incident = loadIncident(db, id);
   if (!incident) return popup(ctx, tr.notFoundNumber(id));
-  const refusal = refusalText(db, incident, "route", ctx.person);
-  if (refusal) return popup(ctx, refusal);
-  const lead = leadAssignment(incident);
-  if (incident.state !== "registered" && lead)
-    return popup(ctx, tr.route.alreadyRouted(id, lead.organizationShortName ?? lead.organizationName));
-  const routing = routingOf(db, exampleId);
-  if (!routing) return popup(ctx, tr.route.alikeGone(id, exampleId));
+  const routing = routedAlike(db, incident.row, clock.now());
+  const offered = routing && routingMark(routing) === ctx.match?.[3] ? routing : undefined;
+  if (!offered) return refuseAlike(ctx, id, routing === undefined);
   const result = routeIncident(db, {
     incidentId: id,
-    expectedVersion: Number(ctx.match?.[3]),
-    leadId: routing.lead.id,
-    coexecutorIds: routing.coexecutors.map((o) => o.id),
-    inOrder: routing.inOrder,
+    expectedVersion: Number(ctx.match?.[2]),
+    leadId: offered.lead.id,
+    coexecutorIds: offered.coexecutors.map((o) => o.id),
+    inOrder: offered.inOrder,
     rules: actionRules(sla.regulation),
     actor: ctx.person,
     now: clock.now(),
   });
-  if (!result.ok) return popup(ctx, result.refusal === "changed" ? tr.route.alikeStale(id) : t.refusal);
-  const { lead: to, coexecutors, inOrder } = routing;
+  if (!result.ok) return refuseAlike(ctx, id, false);
+  const { incidentId: exampleId, lead: to, coexecutors, inOrder } = offered;
   afterTurn(ctx, "routing", async () => {
     await ctx.answerCallbackQuery({ text: tr.route.routedAlike(id, exampleId, to.name, coexecutors) });
     await announceRouting(ctx.app, ctx.api, ctx.log, result, inOrder);
@@ -281,6 +280,24 @@ async function routeAlike(ctx: BotContext) {
     const { warnings } = routedReport(ctx.app, id, [to, ...coexecutors], coexecutors, inOrder);
     if (warnings.length > 0) await ctx.reply(warnings.join("\n\n"));
   });
+}
+
+/**
+ * Why «Направить так же» routed nothing, told from the post as it is now. `gone`: no post on its
+ * topic and place is with organizations now (returned, closed, one switched off). A routing the card
+ * no longer offers is not made: the card is brought up to date, with the routing there is now, if any.
+ */
+async function refuseAlike(ctx: BotContext, id: number, gone: boolean) {
+  const { db } = ctx.app;
+  const incident = loadIncident(db, id);
+  if (!incident) return popup(ctx, tr.notFoundNumber(id));
+  const refusal = refusalText(db, incident, "route", ctx.person);
+  if (refusal) return popup(ctx, refusal);
+  const lead = leadAssignment(incident);
+  if (incident.state !== "registered" && lead)
+    return popup(ctx, tr.route.alreadyRouted(id, lead.organizationShortName ?? lead.organizationName));
+  await popup(ctx, gone ? tr.route.alikeGone(id) : tr.route.alikeStale(id));
+  await syncCards(cardDeps(ctx.app, ctx.api), incident);
 }
 
 /** «Взять в работу»: one tap; of two simultaneous presses exactly one wins. */
