@@ -78,6 +78,17 @@ export function markAlertFailed(db: Db, id: number, failure: string, now: Date):
   db.update(notifications).set({ failure, sentAt: now }).where(eq(notifications.id, id)).run();
 }
 
+/**
+ * Settles a claim as `failure` as if claimed now: a reminder folded again into today's morning digest
+ * is given back by it, not by the day it was first claimed (see reopenReminders, settledReminders).
+ */
+export function settleAlertAgain(db: Db, id: number, failure: string, now: Date): void {
+  db.update(notifications)
+    .set({ failure, sentAt: now, claimedAt: now })
+    .where(eq(notifications.id, id))
+    .run();
+}
+
 /** When a chat was last sent an alert of this kind (one it got, not one settled unsent). */
 export function lastSentAlert(db: Db, chatId: number, kind: AlertKey["kind"]): Date | undefined {
   return (

@@ -8,6 +8,7 @@ import {
   type IncidentView,
   isWindow,
   passOnDeadlines,
+  type RunningDeadline,
   runningDeadlines,
 } from "./incident.js";
 import { type Actor, type Regulation, reminderMoments, type StepId } from "./regulation/index.js";
@@ -42,6 +43,39 @@ export interface AlertPlan {
 /** The steps whose deadline is the whole answer's, which the other steps of the post lead up to. */
 const UMBRELLA: ReadonlySet<StepId> = new Set<StepId>(["answer", "finalAfterInterim"]);
 
+/** A running step of the incident, a co-executor's own or the curators' passing on of its part. */
+type RunningStep = RunningDeadline & { organizationId?: number | undefined };
+
+/**
+ * The incident's steps, then each co-executor's own, counted from its own receipt, then the
+ * curators' passing on of the parts that came.
+ */
+function runningSteps(incident: IncidentView, reg: Regulation, wt: WorkingTime): RunningStep[] {
+  const coexecutors = activeAssignments(incident).filter((a) => a.role === "coexecutor");
+  const views = [undefined, ...coexecutors.map((a) => a.organizationId)];
+  return [
+    ...views.flatMap((organizationId) =>
+      runningDeadlines(incident, reg, wt, organizationId).map((r) => ({ ...r, organizationId })),
+    ),
+    ...passOnDeadlines(incident, reg, wt),
+  ];
+}
+
+/**
+ * The whole answer's reminder (Orenburg p.8, Georgievsk p.16; the final answer's) waits while a step
+ * of the post due before it is still ahead: the draft, the decision, the posting are what to act on,
+ * as the cards' «Срок:» says, and one message does not carry two «осталось».
+ */
+function waitsForNearer(steps: RunningStep[], alert: DueAlert, now: Date): boolean {
+  return (
+    alert.kind === "reminder" &&
+    UMBRELLA.has(alert.step) &&
+    steps.some(
+      (r) => r.organizationId === undefined && !isWindow(r.step) && r.at > now && r.at < alert.deadline,
+    )
+  );
+}
+
 /**
  * For each running step, only the latest point that has passed is due: after a night, a weekend or
  * a restart, one current alert per step goes out instead of every missed one. Outside working time
@@ -57,27 +91,11 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
   // The deadlines on either side of now: while alerts are held, the cards still change as one passes.
   let lastPassed: Date | undefined;
   let nextDeadline: Date | undefined;
-  // The incident's steps, then each co-executor's own, counted from its own receipt, then the
-  // curators' passing on of the parts that came.
-  const coexecutors = activeAssignments(incident).filter((a) => a.role === "coexecutor");
-  const views = [undefined, ...coexecutors.map((a) => a.organizationId)];
-  const runningSteps = [
-    ...views.flatMap((organizationId) =>
-      runningDeadlines(incident, reg, wt, organizationId).map((r) => ({ ...r, organizationId })),
-    ),
-    ...passOnDeadlines(incident, reg, wt),
-  ];
-  for (const { organizationId, ...running } of runningSteps) {
-    const rule = reg.steps[running.step];
-    if (!rule) continue;
+  const steps = runningSteps(incident, reg, wt);
+  for (const running of steps) {
+    const base = alertBase(reg, running);
+    if (!base) continue;
     const points = reminderMoments(reg, running.step, running.start, running.at, wt);
-    const base = {
-      step: running.step,
-      deadline: running.at,
-      clause: running.clause,
-      actor: rule.actor,
-      ...(organizationId !== undefined ? { organizationId } : {}),
-    };
     if (running.at <= now) {
       if (!lastPassed || running.at > lastPassed) lastPassed = running.at;
       if (isWindow(running.step)) {
@@ -100,14 +118,7 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
     if (passed) due.push({ ...base, kind: "reminder", dueAt: passed });
     later(points.find((p) => p > now) ?? running.at);
   }
-  // The whole answer's reminder (Orenburg p.8, Georgievsk p.16; the final answer's) waits while a
-  // step of the post due before it is still ahead: the draft, the decision, the posting are what to
-  // act on, as the cards' «Срок:» says, and one message does not carry two «осталось».
-  const nearer = (deadline: Date) =>
-    runningSteps.some(
-      (r) => r.organizationId === undefined && !isWindow(r.step) && r.at > now && r.at < deadline,
-    );
-  const told = due.filter((a) => a.kind !== "reminder" || !UMBRELLA.has(a.step) || !nearer(a.deadline));
+  const told = due.filter((alert) => !waitsForNearer(steps, alert, now));
   if ((told.length > 0 || windowOver) && !mayAlert(incident, wt, now)) {
     // Looked at again in the morning, or as the next deadline passes meanwhile (its cards then change).
     const morning = wt.nextWorkingMoment(now);
@@ -115,6 +126,44 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
     return { due: [], nextAt: next, ...(lastPassed ? { lastPassed } : {}) };
   }
   return { due: told, nextAt, ...(windowOver ? { windowOver } : {}) };
+}
+
+/**
+ * Every reminder point of the running steps in (now, until], judged as the post stands now (the
+ * whole answer's waits while a nearer step is ahead now, see waitsForNearer): the reminders a chat
+ * reminded now may hear early. Every point, not only the last: each one said early is not said again
+ * as it comes due. None while nobody may be alerted.
+ */
+export function upcomingReminders(
+  incident: IncidentView,
+  reg: Regulation,
+  wt: WorkingTime,
+  now: Date,
+  until: Date,
+): DueAlert[] {
+  if (!mayAlert(incident, wt, now)) return [];
+  const steps = runningSteps(incident, reg, wt);
+  return steps.flatMap((running) => {
+    const base = alertBase(reg, running);
+    if (!base || running.at <= now) return [];
+    return reminderMoments(reg, running.step, running.start, running.at, wt)
+      .filter((point) => point > now && point <= until)
+      .map((dueAt): DueAlert => ({ ...base, kind: "reminder", dueAt }))
+      .filter((alert) => !waitsForNearer(steps, alert, now));
+  });
+}
+
+/** What every alert of a running step says: the step, its deadline, clause and actor, the co-executor. */
+function alertBase(reg: Regulation, { organizationId, ...running }: RunningStep) {
+  const rule = reg.steps[running.step];
+  if (!rule) return undefined;
+  return {
+    step: running.step,
+    deadline: running.at,
+    clause: running.clause,
+    actor: rule.actor,
+    ...(organizationId !== undefined ? { organizationId } : {}),
+  };
 }
 
 /** Nobody is pinged at night: alerts wait for working time unless the post is significant. */

@@ -92,8 +92,9 @@ const LAPSED_FOLDS_MS = 14 * 24 * 60 * 60_000;
 /**
  * Gives the sweep back the reminders folded into a digest whose day ended without it (Telegram took
  * none of its sends that day, or the bot stopped in the middle and came back after work): no digest
- * will say them now. As claims never sent, those their posts still owe are sent on their own; the
- * others are settled as no longer due.
+ * will say them now. As claims never sent, those their posts still owe are sent on their own (or
+ * folded into the morning's digest that says them, see the sweep's requeueUnsent); the others are
+ * settled as no longer due.
  */
 export function reopenLapsedFolds(db: Db, sla: SlaRuntime, now: Date): void {
   const { today } = morningOf(sla, now);

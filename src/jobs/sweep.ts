@@ -14,6 +14,7 @@ import {
   markAlertFailed,
   markAlertSent,
   setNextAction,
+  settleAlertAgain,
   unsentAlerts,
 } from "../app/alerts.js";
 import { latestClaimEvent, openClaim } from "../app/answers.js";
@@ -47,7 +48,7 @@ import {
 } from "../domain/incident.js";
 import { localDay, withoutAway } from "../domain/leave.js";
 import type { StepId } from "../domain/regulation/index.js";
-import { type DueAlert, mayAlert, planAlerts } from "../domain/reminders.js";
+import { type DueAlert, mayAlert, planAlerts, upcomingReminders } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
 import { postAbout } from "../flows/intake.js";
@@ -81,6 +82,8 @@ const STALE_CLAIM_MS = 2 * 60_000;
 const NO_LONGER_DUE = "no longer due";
 /** The ledger's mark of an overdue alert a chat got the escalation of instead: settled, never sent. */
 const SAID_BY_ESCALATION = "said by the escalation";
+/** The ledger's mark of a reminder said early by a later point of its step (see remindEarly): never sent. */
+const SAID_BY_LATER_POINT = "said by a later reminder of its step";
 /** A head hears at most one escalation message this often: those due meanwhile come together at its end. */
 const HEADS_QUIET_MS = 30 * 60_000;
 /**
@@ -209,7 +212,7 @@ function planIncident(
   if (due.length > 0 || windowOver || passedUnseen) alerted.set(id, incident);
   let heldUntil: Date | undefined;
   for (const item of addressed) {
-    const quietUntil = headQuietUntil(directory, item, now);
+    const quietUntil = headQuietUntil(deps, directory, incident, item, now);
     if (quietUntil) {
       // Not claimed: the incident is looked at again as the head's quiet ends, and it goes out then.
       if (!heldUntil || quietUntil < heldUntil) heldUntil = quietUntil;
@@ -233,19 +236,31 @@ function planIncident(
 /**
  * Until when a head's escalation waits: a head told of a violation hears of the next ones (a flood
  * of posts on one accident runs out together) in one message after a while, not one every few minutes.
+ * Not a significant post's, which reaches the head at once; nor past the working day's end (or into
+ * the lunch), which would hold it until the next working morning: it then goes at once.
  */
-function headQuietUntil(directory: Directory, item: Addressed, now: Date): Date | undefined {
+function headQuietUntil(
+  deps: SweepDeps,
+  directory: Directory,
+  incident: Incident,
+  item: Addressed,
+  now: Date,
+): Date | undefined {
   if (item.alert.kind !== "escalation" || item.alert.to !== "heads" || item.insteadOf) return undefined;
+  if (incident.row.importance === "significant") return undefined;
   const heard = directory.escalationHeardAt(item.chatId);
   const until = heard && new Date(heard.getTime() + HEADS_QUIET_MS);
-  return until && until > now ? until : undefined;
+  return until && until > now && deps.sla.workingTime.isWorking(until) ? until : undefined;
 }
 
 /**
  * A chat reminded now hears in the same message its reminders due within the next minutes, early
  * (claimed now, so not sent again when they come due): in a stream of posts, one reminder message
- * every so often instead of one every few minutes. A significant post's reminders keep their own
- * minute; overdue alerts and escalations keep their timing.
+ * every so often instead of one every few minutes. Each is judged as the post stands now (see
+ * upcomingAlerts). A step with several points in those minutes (a draft due soon after a late
+ * routing) has each claimed and its last said, so that an earlier one does not come due on its own
+ * minutes later. A significant post's reminders keep their own minute; overdue alerts and
+ * escalations keep their timing.
  */
 function remindEarly(
   deps: SweepDeps,
@@ -267,14 +282,23 @@ function remindEarly(
       const early = db.transaction(() => {
         const incident = loadIncident(db, id);
         if (!incident || incident.row.importance === "significant") return [];
-        return currentAlerts(deps, directory, incident, horizon).addressed.flatMap((item) => {
+        const ahead = upcomingAlerts(deps, directory, incident, now, horizon).filter(
+          ({ alert, chatId }) =>
+            reminded.has(chatId) &&
+            // A step reminded now keeps its next point (the last minutes before its end) for its own time.
+            !outbox.get(chatId)?.some((said) => said.incident.id === id && sameStep(said.alert, alert)),
+        );
+        return ahead.flatMap((item) => {
           const { alert, chatId } = item;
-          if (alert.kind !== "reminder" || alert.dueAt <= now || !reminded.has(chatId)) return [];
-          // A step reminded now keeps its next point (the last minutes before its end) for its own time.
-          if (outbox.get(chatId)?.some((said) => said.incident.id === id && sameStep(said.alert, alert)))
-            return [];
           const ledgerId = claimAlert(db, alertKey(id, alert, chatId), now);
-          return ledgerId === undefined ? [] : [{ chatId, item: outgoingOf(ledgerId, incident, item) }];
+          if (ledgerId === undefined) return [];
+          const later = ahead.some(
+            (other) =>
+              other.chatId === chatId && sameStep(other.alert, alert) && other.alert.dueAt > alert.dueAt,
+          );
+          if (!later) return [{ chatId, item: outgoingOf(ledgerId, incident, item) }];
+          markAlertFailed(db, ledgerId, SAID_BY_LATER_POINT, now);
+          return [];
         });
       });
       for (const { chatId, item } of early) {
@@ -340,11 +364,44 @@ function currentAlerts(
   lastPassed: Date | undefined;
 } {
   const plan = planAlerts(incident, deps.sla.regulation, deps.sla.workingTime, now);
+  return {
+    due: plan.due,
+    ...addressAlerts(deps, directory, incident, plan.due, now),
+    nextAt: plan.nextAt,
+    windowOver: plan.windowOver === true,
+    lastPassed: plan.lastPassed,
+  };
+}
+
+/**
+ * The reminders of an incident due in (now, until], each with its chat, as the post stands now:
+ * those a chat reminded now hears early (see remindEarly).
+ */
+function upcomingAlerts(
+  deps: SweepDeps,
+  directory: Directory,
+  incident: Incident,
+  now: Date,
+  until: Date,
+): Addressed[] {
+  const { regulation, workingTime } = deps.sla;
+  const due = upcomingReminders(incident, regulation, workingTime, now, until);
+  return addressAlerts(deps, directory, incident, due, now).addressed;
+}
+
+/** Who hears each of an incident's alerts, as decided now. */
+function addressAlerts(
+  deps: SweepDeps,
+  directory: Directory,
+  incident: Incident,
+  due: DueAlert[],
+  now: Date,
+): { addressed: Addressed[]; superseded: Addressed[] } {
   const addressed: Addressed[] = [];
   const superseded: Addressed[] = [];
   // An escalation says all an overdue alert would, louder: a chat that gets one skips the other.
   const escalated = new Set<string>();
-  for (const alert of [...plan.due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
+  for (const alert of [...due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
     if (mootPart(incident, alert)) continue;
     // Heads there are, but none the bot can write to hears of it: a violation that long must still reach someone.
     const hold = curatorsHold(deps.db, now, incident, alert);
@@ -363,14 +420,7 @@ function currentAlerts(
       addressed.push(item);
     }
   }
-  return {
-    due: plan.due,
-    addressed,
-    superseded,
-    nextAt: plan.nextAt,
-    windowOver: plan.windowOver === true,
-    lastPassed: plan.lastPassed,
-  };
+  return { addressed, superseded };
 }
 
 /**
@@ -425,6 +475,12 @@ function requeueUnsent(
       markAlertFailed(db, row.id, NO_LONGER_DUE, now);
       continue;
     }
+    // A reminder folded into a digest that lapsed (see reopenLapsedFolds), said by this morning's:
+    // folded into it as of now, so that this digest gives it back if it does not say it.
+    if (row.kind === "reminder" && saidByDigest(deps, directory, current.incident, still, now)) {
+      settleAlertAgain(db, row.id, SAID_BY_MORNING_DIGEST, now);
+      continue;
+    }
     queue(outbox, row.chatId, outgoingOf(row.id, current.incident, still));
     alerted.set(current.incident.id, current.incident);
   }
@@ -435,21 +491,25 @@ interface Owed {
   addressed: Addressed[];
 }
 
-/** Each incident's alerts as of now, read once however many claims ask; undefined for one gone. */
+/**
+ * Each incident's alerts as of now, read once however many claims ask; undefined for one gone. With
+ * `until`, the reminders it may say early up to then instead (see remindEarly).
+ */
 function owedAlerts(
   deps: SweepDeps,
   directory: Directory,
   now: Date,
-): (incidentId: number, at?: Date) => Owed | undefined {
+): (incidentId: number, until?: Date) => Owed | undefined {
   const memo = new Map<string, Owed | undefined>();
-  return (incidentId, at = now) => {
-    const key = `${incidentId}@${at.getTime()}`;
+  return (incidentId, until) => {
+    const key = `${incidentId}@${until?.getTime() ?? "now"}`;
     if (!memo.has(key)) {
       const incident = loadIncident(deps.db, incidentId);
-      memo.set(
-        key,
-        incident && { incident, addressed: currentAlerts(deps, directory, incident, at).addressed },
-      );
+      const addressed = (found: Incident) =>
+        until
+          ? upcomingAlerts(deps, directory, found, now, until)
+          : currentAlerts(deps, directory, found, now).addressed;
+      memo.set(key, incident && { incident, addressed: addressed(incident) });
     }
     return memo.get(key);
   };
@@ -510,8 +570,8 @@ function stillOwed(deps: SweepDeps, chatId: number, planned: Outgoing[], now: Da
   const owed = owedAlerts(deps, new Directory(deps.db, away), now);
   return planned.flatMap((item) => {
     if (unchanged(item)) return [item];
-    // A reminder sent early (see remindEarly) is judged as of its own moment.
-    const current = owed(item.incident.id, item.alert.dueAt > now ? item.alert.dueAt : now);
+    // A reminder sent early (see remindEarly) is judged as it was planned: still ahead, as of now.
+    const current = owed(item.incident.id, item.alert.dueAt > now ? item.alert.dueAt : undefined);
     const still = current?.addressed.find((a) => a.chatId === chatId && sameAlert(a.alert, item.alert));
     if (current && still) return [outgoingOf(item.ledgerId, current.incident, still)];
     markAlertFailed(deps.db, item.ledgerId, NO_LONGER_DUE, now);
@@ -955,16 +1015,22 @@ function digestLines(deps: SweepDeps, items: Outgoing[]): Said[] {
   );
 }
 
-/** A digest too long for one message goes as several, each recorded in the ledger as it is sent. */
+/**
+ * A digest too long for one message, or with more posts than its buttons may open, goes as several,
+ * each recorded in the ledger as it is sent.
+ */
 function digestParts(deps: SweepDeps, items: Outgoing[]): Message[] {
   const parts: Message[] = [];
   let room = 0;
+  let posts = new Set<number>();
   for (const { items: said, line } of digestLines(deps, items)) {
     const size = line.length + 4; // "\n\n• " before each line of a digest
-    if (size > room) {
+    const more = new Set([...posts, ...said.map((item) => item.incident.id)]);
+    if (size > room || more.size > BUTTONS_PER_MESSAGE) {
       parts.push({ items: [], lines: [] });
       room = DIGEST_LIMIT - t.alert.digestTitle.length;
-    }
+      posts = new Set(said.map((item) => item.incident.id));
+    } else posts = more;
     parts.at(-1)?.items.push(...said);
     parts.at(-1)?.lines.push(line);
     room -= size;
@@ -972,8 +1038,13 @@ function digestParts(deps: SweepDeps, items: Outgoing[]): Message[] {
   return parts;
 }
 
-/** At most this many parts in one line: their numbers stay well within a message. */
-const PARTS_PER_LINE = 100;
+/**
+ * At most this many «Открыть № N» under a message: Telegram takes about 100 buttons and rejects the
+ * whole message past them, every alert in it then lost for good.
+ */
+const BUTTONS_PER_MESSAGE = 30;
+/** At most this many parts in one line: each post it names has its button in its message. */
+const PARTS_PER_LINE = BUTTONS_PER_MESSAGE;
 
 /**
  * A chat's alerts of this tick, each on its own, but a co-executor's parts gone overdue (or escalated

@@ -11,9 +11,12 @@ import {
 } from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
+import { SlaRuntime } from "../../src/app/sla.js";
 import { boundChats } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
+import { DEFAULT_SCHEDULE } from "../../src/domain/calendar/index.js";
 import { actionRules } from "../../src/domain/incident.js";
+import { loadRegulation } from "../../src/domain/regulation/load.js";
 import { remindAbandonedDrafts } from "../../src/jobs/abandoned-drafts.js";
 import { curatorsDigest, morningDigests } from "../../src/jobs/digest.js";
 import { startJobs } from "../../src/jobs/index.js";
@@ -358,6 +361,46 @@ describe("morning digest", () => {
     expect(h.lastText(OFFICE.healthChat).split("\n").slice(-2)).toEqual([
       "С 24.11.2026 пропущены сроки:",
       "№ 1 — прислать проект ответа куратору",
+    ]);
+  });
+
+  it("a reminder left to a digest that never went out is not sent beside the next morning's digest, which lists the post", async () => {
+    h = await Harness.start({ now: "2026-11-24T04:00:00Z" }); // Tuesday 09:00 local
+    // Orenburg, but the answer due in 36 working hours (Monday 13:00), the draft (p.9) on Monday at
+    // 09:00, reminded a quarter of the way: on Wednesday as work begins.
+    const orenburg = loadRegulation("orenburg");
+    const { answer, draft } = orenburg.steps;
+    if (!answer || !draft) throw new Error("no answer or draft step");
+    const sla = new SlaRuntime(
+      {
+        ...orenburg,
+        steps: {
+          ...orenburg.steps,
+          answer: { ...answer, duration: 36 },
+          draft: { ...draft, reminders: { fractions: [0.25], beforeEndMinutes: [30] } },
+        },
+      },
+      h.sla.timezone,
+      DEFAULT_SCHEDULE,
+      h.sla.calendar,
+      () => {},
+    );
+    const longer = { ...deps(), sla };
+    const { health } = seedOffice(h);
+    await seedIncidentInWork(h, health);
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00: the sweep, and the bot stops before the digest
+    await sweep(longer);
+    h.clock.set("2026-11-26T04:00:00Z"); // Thursday 09:00
+    const jobs = startJobs(longer);
+    await jobs.tick();
+    for (const at of ["2026-11-26T04:03:00Z", "2026-11-26T04:10:00Z"]) {
+      h.clock.set(at);
+      await jobs.tick();
+    }
+    await jobs.stop();
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.includes("⏰"))).toEqual([]);
+    expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("Доброе утро!"))).toEqual([
+      expect.stringContaining("\n№ 1 — прислать проект ответа куратору до 30.11.2026 09:00"),
     ]);
   });
 

@@ -345,6 +345,22 @@ describe("deadline sweep", () => {
     ]);
   });
 
+  it("more than 100 parts of a co-executor overdue at once: the curators hear of each, with its button, in messages Telegram takes", async () => {
+    const ids = await leadWaitingForParts(101);
+    at("2026-11-24T07:01:00Z"); // 12:01: every part (p.14) is overdue
+    await tick();
+    const named = alertsIn(OFFICE.curatorsChat).flatMap((text) =>
+      [...text.matchAll(/№ (\d+)/g)].map((m) => Number(m[1])),
+    );
+    expect([...new Set(named)].sort((a, b) => a - b)).toEqual(ids);
+    const buttons = h.fake
+      .buttons(OFFICE.curatorsChat)
+      .map(({ label }) => /^Открыть № (\d+)$/.exec(label)?.[1])
+      .filter((id) => id !== undefined)
+      .map(Number);
+    expect(buttons.sort((a, b) => a - b)).toEqual(ids);
+  });
+
   it("a co-executor's part is escalated to nobody once the lead's draft is before the curators: it no longer matters", async () => {
     const [id] = (await leadWaitingForParts()) as [number];
     at("2026-11-24T06:30:00Z"); // 11:30: the lead's draft goes to the curators without the part
@@ -1457,6 +1473,17 @@ describe("a stream of posts on one accident", () => {
       await tick();
     }
   }
+  /** A chat's alerts naming a post. */
+  const about = (chatId: number, id: number) =>
+    alertsIn(chatId).filter((text) => new RegExp(`(Сообщение|сообщение|№) ${id}\\b`).test(text));
+  /** The curator routes a post to the organization now (its answer shortened, p.6), its executor takes it. */
+  function routeNow(incidentId: number, leadId: number, shortenedAnswerMinutes?: number): void {
+    const person = (id: number) => findPerson(h.db, id) as NonNullable<ReturnType<typeof findPerson>>;
+    const now = h.clock.now();
+    const actor = person(OFFICE.curator);
+    routeIncident(h.db, { incidentId, leadId, coexecutorIds: [], actor, now, shortenedAnswerMinutes });
+    acceptIncident(h.db, { incidentId, actor: person(OFFICE.executor), now });
+  }
 
   it("the head hears the violations of a stream of overdue posts at most once per half hour, every post named once", async () => {
     await office();
@@ -1497,5 +1524,63 @@ describe("a stream of posts on one accident", () => {
           ["1", "2", "3", "4", "5", "6"].map((n) => `Сообщение № ${n}`),
         );
     }
+  });
+
+  it("a reminder heard early is not heard again minutes later, when an earlier point of the same step comes", async () => {
+    const { health } = await office("2026-11-24T04:55:00Z");
+    // № 1 taken into work at 09:55: its draft's reminder comes at 15:25.
+    const b = await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" });
+    at(TUESDAY_10);
+    const a = register("normal", 1);
+    at("2026-11-24T10:20:00Z"); // 15:20: № 2 routed late, its draft due 16:00 with points at 15:30 and 15:40
+    routeNow(a, health);
+    await everyMinute("2026-11-24T10:20:00Z", "2026-11-24T10:55:00Z");
+    // № 2 heard with № 1's reminder at 15:25, not once more at 15:30.
+    const reminded = about(OFFICE.healthChat, a).filter((text) => text.includes("⏰"));
+    expect(reminded).toHaveLength(1);
+    expect(reminded[0]).toContain(`Сообщение № ${b}`);
+  });
+
+  it("a reminder heard early is judged as the post stands now: the answer's waits while the draft's deadline is still ahead", async () => {
+    const { health } = await office("2026-11-23T10:55:00Z"); // Monday 15:55
+    await seedIncidentInWork(h, health, { link: "https://vk.com/wall-1_2" }); // № 1: a reminder on Tuesday at 11:25
+    at(TUESDAY_10);
+    const a = register("normal", 1);
+    // № 2's answer shortened to 3 hours (p.6): due 13:00, its draft halfway, at 11:30, the answer's
+    // first reminder with it.
+    routeNow(a, health, 180);
+    await everyMinute(TUESDAY_10, "2026-11-24T06:35:00Z");
+    // At 11:25 the chat hears № 1, not № 2's answer: its draft is what is due. The answer's deadline
+    // comes at 11:30, as the next after the draft's missed one.
+    const answer = about(OFFICE.healthChat, a).filter((text) =>
+      text.includes("разместить ответ до 24.11.2026 13:00"),
+    );
+    expect(answer).toEqual([
+      expect.stringMatching(/^❗ Сообщение № 2: срок «прислать проект ответа куратору» истёк/),
+    ]);
+  });
+
+  it("a head's half hour of quiet does not hold an escalation past the working day's end until the next morning", async () => {
+    await office("2026-11-24T12:10:00Z"); // Tuesday 17:10
+    register("normal", 1); // routing due 17:40: the head hears of it on Wednesday at 17:40
+    at("2026-11-24T12:15:00Z");
+    register("normal", 2); // and of this one at 17:45, in the last quarter of an hour of the day
+    await everyMinute("2026-11-25T12:35:00Z", "2026-11-25T13:00:00Z");
+    expect(alertsIn(OFFICE.head)).toEqual([
+      expect.stringMatching(/^‼️ Нарушение регламента: сообщение № 1 /),
+      expect.stringMatching(/^‼️ Нарушение регламента: сообщение № 2 /),
+    ]);
+  });
+
+  it("a significant post's escalation reaches the head at once, though he heard of another a minute before", async () => {
+    await office();
+    register("normal", 1); // routing due 10:30: the head hears of it on Wednesday at 10:30
+    at("2026-11-24T05:03:00Z");
+    register("significant", 2); // at 10:33
+    await everyMinute("2026-11-25T05:25:00Z", "2026-11-25T05:34:00Z");
+    expect(alertsIn(OFFICE.head)).toEqual([
+      expect.stringMatching(/^‼️ Нарушение регламента: сообщение № 1 /),
+      expect.stringMatching(/^‼️ Нарушение регламента: сообщение № 2 /),
+    ]);
   });
 });

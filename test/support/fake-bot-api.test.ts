@@ -29,6 +29,19 @@ describe("FakeBotApi", () => {
     expect(await res.json()).toEqual({ ok: false, error_code: 404, description: "Not Found" });
   });
 
+  it("refuses a keyboard of more than 100 buttons, as Telegram does, and sends nothing", async () => {
+    const keyboard = (buttons: number) => {
+      const k = new InlineKeyboard();
+      for (let i = 1; i <= buttons; i++) k.text(`№ ${i}`, `open:${i}`).row();
+      return k;
+    };
+    await bot.api.sendMessage(aliceChat.id, "Сто", { reply_markup: keyboard(100) });
+    await expect(
+      bot.api.sendMessage(aliceChat.id, "Сто одна", { reply_markup: keyboard(101) }),
+    ).rejects.toThrow("Bad Request: reply markup is too long");
+    expect(fake.messages(aliceChat.id).map((m) => m.text)).toEqual(["Сто"]);
+  });
+
   it("stores sent messages and applies editMessageText; 'not modified' surfaces as GrammyError 400", async () => {
     const sent = await bot.api.sendMessage(aliceChat.id, "<b>Привет</b>, мир", {
       parse_mode: "HTML",

@@ -207,6 +207,8 @@ const bad = (description: string, parameters?: ApiErrorSpec["parameters"]): ApiE
   });
 /** A press's pop-up (answerCallbackQuery's text) holds at most 200 characters. */
 const POP_UP_LIMIT = 200;
+/** The inline buttons Telegram takes in one message. */
+const MAX_INLINE_BUTTONS = 100;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Whether every string in a request's parameters is whole: no half of a surrogate pair alone. */
@@ -1404,6 +1406,8 @@ export class FakeBotApi {
 
   #validateMarkup(markup: unknown): void {
     if (!isInlineMarkup(markup)) return;
+    // Not in the Bot API docs: seen in Telegram's answers (a keyboard past it is refused whole).
+    if (markup.inline_keyboard.flat().length > MAX_INLINE_BUTTONS) throw bad("reply markup is too long");
     for (const row of markup.inline_keyboard) {
       if (!Array.isArray(row))
         throw bad("can't parse inline keyboard button: InlineKeyboardButton must be an Object");
