@@ -35,10 +35,16 @@ export function openCardButton(id: number, keyboard = new InlineKeyboard()): Inl
   return keyboard.text(t.alert.open(id), cb("inc.show", id));
 }
 
-/** «Открыть № N» for each post a message is about, one a row. */
+/**
+ * At most this many «Открыть № N» under a message: Telegram takes about 100 buttons and rejects the
+ * whole message past them.
+ */
+export const OPEN_BUTTONS = 30;
+
+/** «Открыть № N» for each post a message is about (the first OPEN_BUTTONS of them), one a row. */
 export function openCardButtons(ids: Iterable<number>): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  for (const id of ids) openCardButton(id, keyboard).row();
+  for (const id of [...ids].slice(0, OPEN_BUTTONS)) openCardButton(id, keyboard).row();
   return keyboard;
 }
 

@@ -33,7 +33,7 @@ import {
 import type { SlaRuntime } from "../app/sla.js";
 import { syncCards } from "../bot/cards.js";
 import { splitMessage } from "../bot/delivery.js";
-import { openCardButtons } from "../bot/keyboards.js";
+import { OPEN_BUTTONS, openCardButtons } from "../bot/keyboards.js";
 import { chatRefused, isRefusal } from "../bot/refused-chats.js";
 import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
@@ -1038,11 +1038,8 @@ function digestParts(deps: SweepDeps, items: Outgoing[]): Message[] {
   return parts;
 }
 
-/**
- * At most this many «Открыть № N» under a message: Telegram takes about 100 buttons and rejects the
- * whole message past them, every alert in it then lost for good.
- */
-const BUTTONS_PER_MESSAGE = 30;
+/** «Открыть № N» under a message (see OPEN_BUTTONS): a digest with more goes as several messages. */
+const BUTTONS_PER_MESSAGE = OPEN_BUTTONS;
 /** At most this many parts in one line: each post it names has its button in its message. */
 const PARTS_PER_LINE = BUTTONS_PER_MESSAGE;
 
