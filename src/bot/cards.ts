@@ -56,6 +56,7 @@ import { cb } from "./callback-data.js";
 import { buttonLabel } from "./keyboards.js";
 import { chatRefused, isRefusal, type RefusalDeps } from "./refused-chats.js";
 import { retireRepeatQuestion } from "./repeat-questions.js";
+import { surgeMates } from "./surge.js";
 import { stepLabel, t } from "./texts.js";
 import { DRAFT_BUTTON } from "./texts-answers.js";
 import { tr } from "./texts-incidents.js";
@@ -877,6 +878,34 @@ export async function retireCardsIn(
   }
 }
 
+/**
+ * The private chats whose new card comes without sound: in a surge on the post's topic or place, an
+ * executor's copy where each of his organizations' work chats gets the card with sound — two rings
+ * a post, dozens of posts an hour, would drown the one that matters. A significant post's card, and
+ * a card a person asked for, ring as ever.
+ */
+function quietPrivately(deps: CardDeps, incident: Incident, targets: Target[], asked: Target[]): Set<number> {
+  if (incident.row.importance === "significant") return new Set();
+  const chats = targets.filter((target) => target.chatId < 0 && target.audience.kind === "organization");
+  if (chats.length === 0 || Object.keys(surgeMates(deps, incident.row)).length === 0) return new Set();
+  const ringing = new Set(
+    chats.flatMap((target) =>
+      target.audience.kind === "organization" ? target.audience.organizationIds : [],
+    ),
+  );
+  return new Set(
+    targets
+      .filter(
+        (target) =>
+          target.chatId > 0 &&
+          target.audience.kind === "organization" &&
+          target.audience.organizationIds.every((id) => ringing.has(id)) &&
+          !asked.some((one) => one.chatId === target.chatId),
+      )
+      .map((target) => target.chatId),
+  );
+}
+
 /** The incident as it is now: the snapshot given, unless a transition has been made since. */
 function current(db: Db, incident: Incident): Incident {
   const now = cardQueries(db).version.get({ id: incident.id });
@@ -935,6 +964,7 @@ async function syncNow(
       ? routedAlike(db, incident.row, deps.clock.now())
       : undefined;
   const related = { earlier, holders, sameLinkAs: firstAtLink(db, incident.row), staffed, alike };
+  const quiet = quietPrivately(deps, incident, targets, extra);
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target): Promise<boolean> => {
     // Telegram asked to wait (or keeps failing): the minute job syncs it once the wait is over,
@@ -966,7 +996,11 @@ async function syncNow(
         reply_markup: card.keyboard,
         link_preview_options: { is_disabled: true },
         // Not said: outside working time it goes without sound (see quietOutsideWorkingTime).
-        ...(options.silent !== undefined ? { disable_notification: options.silent } : {}),
+        ...(options.silent !== undefined
+          ? { disable_notification: options.silent }
+          : quiet.has(target.chatId)
+            ? { disable_notification: true }
+            : {}),
       });
       queries.save.run({
         incidentId: incident.id,

@@ -1,14 +1,14 @@
 import { type Logger, pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { subjectKey } from "../../src/app/importance.js";
-import { closeUnanswered, loadIncident } from "../../src/app/incidents.js";
+import { closeUnanswered, loadIncident, routeIncident } from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson, grantRole, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
 import { announceSurge } from "../../src/bot/surge.js";
 import { surgeRetry } from "../../src/jobs/heads.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedOffice, seedRegistered } from "../support/workflow.js";
+import { OFFICE, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -160,6 +160,39 @@ describe("surge", () => {
       "⚠️ Всплеск растёт: уже 10 сообщений за 24 ч на тему «Нет воды» (п. 21 регламента). " +
         "Новые: № 6, № 7, № 8, № 9, № 10, № 11, № 12, № 13.",
     );
+  });
+
+  it("in a surge an executor's private card comes without sound where the work chat's rings; before it, with sound", async () => {
+    const health = (h.database.sqlite.prepare("SELECT id FROM organizations").get() as { id: number }).id;
+    const curator = findPerson(h.db, OFFICE.curator);
+    if (!curator) throw new Error("no curator");
+    const routed = async (n: number) => {
+      const id = register(n, "Нет воды");
+      await announce(id);
+      routeIncident(h.db, {
+        incidentId: id,
+        leadId: health,
+        coexecutorIds: [],
+        actor: curator,
+        now: h.clock.now(),
+      });
+      await showCards(h, id);
+      return id;
+    };
+    const cardSent = (chatId: number, id: number) =>
+      h.fake
+        .callsOf("sendMessage")
+        .find(
+          (call) =>
+            call.params.chat_id === chatId && String(call.params.text).startsWith(`Сообщение № ${id} `),
+        );
+    const first = await routed(1);
+    expect(cardSent(OFFICE.executor, first)?.params.disable_notification).not.toBe(true);
+    for (let n = 2; n <= 4; n++) await routed(n);
+    const inSurge = await routed(5);
+    expect(surgeTexts(OFFICE.head)).toHaveLength(1);
+    expect(cardSent(OFFICE.executor, inSurge)?.params.disable_notification).toBe(true);
+    expect(cardSent(OFFICE.healthChat, inSurge)?.params.disable_notification).not.toBe(true);
   });
 
   it("a post bringing a topic's and a place's surge at once tells each recipient once, naming both", async () => {
