@@ -884,8 +884,15 @@ export async function retireCardsIn(
  * a post, dozens of posts an hour, would drown the one that matters. A significant post's card, and
  * a card a person asked for, ring as ever.
  */
-function quietPrivately(deps: CardDeps, incident: Incident, targets: Target[], asked: Target[]): Set<number> {
-  if (incident.row.importance === "significant") return new Set();
+function quietPrivately(
+  deps: CardDeps,
+  incident: Incident,
+  targets: Target[],
+  fresh: Target[],
+  asked: Target[],
+): Set<number> {
+  const privately = fresh.filter((target) => target.chatId > 0 && target.audience.kind === "organization");
+  if (privately.length === 0 || incident.row.importance === "significant") return new Set();
   const chats = targets.filter((target) => target.chatId < 0 && target.audience.kind === "organization");
   if (chats.length === 0 || Object.keys(surgeMates(deps, incident.row)).length === 0) return new Set();
   const ringing = new Set(
@@ -894,10 +901,9 @@ function quietPrivately(deps: CardDeps, incident: Incident, targets: Target[], a
     ),
   );
   return new Set(
-    targets
+    privately
       .filter(
         (target) =>
-          target.chatId > 0 &&
           target.audience.kind === "organization" &&
           target.audience.organizationIds.every((id) => ringing.has(id)) &&
           !asked.some((one) => one.chatId === target.chatId),
@@ -964,7 +970,9 @@ async function syncNow(
       ? routedAlike(db, incident.row, deps.clock.now())
       : undefined;
   const related = { earlier, holders, sameLinkAs: firstAtLink(db, incident.row), staffed, alike };
-  const quiet = quietPrivately(deps, incident, targets, extra);
+  // Only a card sent afresh may ring: the chats that have one are edited.
+  const fresh = targets.filter((target) => !existing.some((card) => card.chatId === target.chatId));
+  const quiet = quietPrivately(deps, incident, targets, fresh, extra);
   // Each chat holds one card of the incident, so the chats are brought up to date side by side.
   const syncOne = async (target: Target): Promise<boolean> => {
     // Telegram asked to wait (or keeps failing): the minute job syncs it once the wait is over,
