@@ -17,7 +17,7 @@ import {
   routedAlike,
   routingMark,
 } from "../app/incidents.js";
-import { awayChats } from "../app/leave.js";
+import { awayChats, leaveToday } from "../app/leave.js";
 import { cardPaid, oweCard, owedCardsOf } from "../app/owed-cards.js";
 import { findPerson, isBlocked } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
@@ -48,7 +48,6 @@ import {
   receivedAssignments,
   runningDeadlines,
 } from "../domain/incident.js";
-import { localDay } from "../domain/leave.js";
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { OneAtATime } from "../one-at-a-time.js";
@@ -936,7 +935,7 @@ async function syncNow(
   }
   // Telegram gives private chats the person's (positive) id. One on leave gets no new card unasked; a
   // card already there is kept up to date (an edit rings nothing), one he asks for (/find, «№ N») shown.
-  const today = localDay(deps.clock.now(), deps.sla.timezone);
+  const today = leaveToday(deps);
   const away = awayChats(db, today);
   const shownIn = new Set([...existing, ...extra].map((card) => card.chatId));
   const reachable = targets.filter(

@@ -1,5 +1,5 @@
 import type { Context } from "grammy";
-import { setLeave } from "../app/leave.js";
+import { leaveToday, setLeave } from "../app/leave.js";
 import { loadPerson } from "../app/people.js";
 import { afterTurn } from "../bot/after-turn.js";
 import type { AppDeps } from "../bot/context.js";
@@ -7,7 +7,7 @@ import { announceLeaves, refreshHolderCards, tellOfLeave } from "../bot/leave.js
 import { t } from "../bot/texts.js";
 import { tp } from "../bot/texts-people.js";
 import { displayName } from "../domain/access.js";
-import { localDay, parseLeaveEnd } from "../domain/leave.js";
+import { parseLeaveEnd } from "../domain/leave.js";
 import { askText, type Flow, SKIP } from "./ask.js";
 
 /**
@@ -24,7 +24,7 @@ export function leaveFlow(deps: AppDeps) {
     personId: number,
     typed?: string,
   ): Promise<void> {
-    const today = await conversation.external(() => localDay(deps.clock.now(), deps.sla.timezone));
+    const today = await conversation.external(() => leaveToday(deps));
     const person = await conversation.external(() => {
       const found = loadPerson(deps.db, personId);
       return found && { name: displayName(found) };

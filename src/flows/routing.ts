@@ -19,7 +19,7 @@ import {
   type TransitionRefusal,
   waitingAlike,
 } from "../app/incidents.js";
-import { awayChats } from "../app/leave.js";
+import { awayChats, leaveToday } from "../app/leave.js";
 import { getOrganization, listOrganizations } from "../app/organizations.js";
 import { personName, reachableMembers, telegramIdsOfMembers } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
@@ -38,7 +38,6 @@ import {
   leadAssignment,
   partsPastDraft,
 } from "../domain/incident.js";
-import { localDay } from "../domain/leave.js";
 import { findLinks } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfKeptParts } from "./answers.js";
@@ -521,7 +520,7 @@ export function routedReport(
   inOrder: boolean,
 ): { firstInTurn: number | null; warnings: string[] } {
   const { db } = deps;
-  const away = awayChats(db, localDay(deps.clock.now(), deps.sla.timezone));
+  const away = awayChats(db, leaveToday(deps));
   const named = (ids: number[]) => ids.map((id) => personName(db, id));
   const withoutChat = chosen
     .filter((c) => chatOfOrganization(db, c.id) === undefined)

@@ -36,7 +36,7 @@ import {
   routingMark,
   takeOverIncident,
 } from "../../app/incidents.js";
-import { leaveOf, present } from "../../app/leave.js";
+import { leaveOf, leaveToday, present } from "../../app/leave.js";
 import { isBlocked } from "../../app/people.js";
 import { hasRole, type Person } from "../../domain/access.js";
 import { clip } from "../../domain/clip.js";
@@ -55,7 +55,6 @@ import {
   partsGivenOut,
   runningDeadlines,
 } from "../../domain/incident.js";
-import { localDay } from "../../domain/leave.js";
 import { wordsNotIn } from "../../domain/names.js";
 import type { StepId } from "../../domain/regulation/index.js";
 import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
@@ -339,7 +338,7 @@ async function askTakeOver(ctx: BotContext) {
   await ctx.answerCallbackQuery();
   const card = ctx.callbackQuery?.message?.message_id;
   const version = incident.row.version;
-  const today = localDay(ctx.app.clock.now(), ctx.app.sla.timezone);
+  const today = leaveToday(ctx.app);
   const name = tp.leave.named(
     personNames(db, [holder]).get(holder) ?? "—",
     leaveOf(db, holder, today),

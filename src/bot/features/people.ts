@@ -9,7 +9,7 @@ import { GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { loadIncident } from "../../app/incidents.js";
-import { leaveOf, setLeave } from "../../app/leave.js";
+import { leaveOf, leaveToday, setLeave } from "../../app/leave.js";
 import { getOrganization } from "../../app/organizations.js";
 import {
   type AccessChange,
@@ -33,7 +33,6 @@ import {
 import { HEAD_PURPOSES, type HeadPurpose, PERSON_ROLES, type PersonRole } from "../../db/schema.js";
 import { displayName, type Person, rolesOf } from "../../domain/access.js";
 import { clip } from "../../domain/clip.js";
-import { localDay } from "../../domain/leave.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -74,7 +73,7 @@ const roleNames = (person: Person) => rolesOf(person).map((role) => ROLE_NAMES[r
 
 function listView(ctx: BotContext, requested: number): { text: string; keyboard: InlineKeyboard } {
   const { items, page, pages } = listPeople(ctx.app.db, { page: requested });
-  const today = localDay(ctx.app.clock.now(), ctx.app.sla.timezone);
+  const today = leaveToday(ctx.app);
   const keyboard = new InlineKeyboard();
   if (items.length === 0) return { text: tp.listEmpty, keyboard };
   const lines = items.map((person, i) => {
@@ -143,7 +142,7 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
     const change = { kind: "membership", organizationId: org.id } as const;
     keyboard.text(buttonLabel(tp.button.leaveOrganization(org)), ask(change)).row();
   }
-  const leave = leaveOf(db, person.id, localDay(ctx.app.clock.now(), sla.timezone));
+  const leave = leaveOf(db, person.id, leaveToday(ctx.app));
   keyboard.text(leave ? tp.leave.button.change : tp.leave.button.set, cb("ppl.leave", person.id));
   if (leave) keyboard.text(tp.leave.button.cancel, cb("lv.cancel", person.id));
   keyboard.row();
@@ -221,7 +220,7 @@ people.command("leave", requirePrivate, async (ctx) => {
   const { person } = ctx;
   if (!person) return await refuse(ctx);
   const typed = ctx.match.trim();
-  const until = leaveOf(ctx.app.db, person.id, localDay(ctx.app.clock.now(), ctx.app.sla.timezone));
+  const until = leaveOf(ctx.app.db, person.id, leaveToday(ctx.app));
   if (until && !typed) {
     const keyboard = new InlineKeyboard().text(tp.leave.button.cancel, cb("lv.cancel", person.id));
     return void (await ctx.reply(tp.leave.statusOwn(until), { reply_markup: keyboard }));
@@ -241,8 +240,8 @@ people.callbackQuery(onAction("ppl.leave", [ID]), admin, async (ctx) => {
 people.callbackQuery(onAction("lv.cancel", [ID]), async (ctx) => {
   if (!ctx.person) return await refuse(ctx);
   const personId = Number(ctx.match[1]);
-  const { db, clock, sla } = ctx.app;
-  const today = localDay(clock.now(), sla.timezone);
+  const { db, clock } = ctx.app;
+  const today = leaveToday(ctx.app);
   const result = setLeave(db, { actorId: ctx.person.id, personId, until: null, today, now: clock.now() });
   if (!result.ok) return await refuseChange(ctx, personId, result.refusal);
   const byAdmin = personId !== ctx.person.id;
