@@ -1,14 +1,14 @@
 import { type Logger, pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { subjectKey } from "../../src/app/importance.js";
-import { closeUnanswered, loadIncident, routeIncident } from "../../src/app/incidents.js";
+import { closeUnanswered, loadIncident } from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson, grantRole, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
 import { announceSurge } from "../../src/bot/surge.js";
 import { surgeRetry } from "../../src/jobs/heads.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
-import { OFFICE, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
+import { OFFICE, routeTo, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -164,18 +164,10 @@ describe("surge", () => {
 
   it("in a surge an executor's private card comes without sound where the work chat's rings; before it, with sound", async () => {
     const health = (h.database.sqlite.prepare("SELECT id FROM organizations").get() as { id: number }).id;
-    const curator = findPerson(h.db, OFFICE.curator);
-    if (!curator) throw new Error("no curator");
     const routed = async (n: number) => {
       const id = register(n, "Нет воды");
       await announce(id);
-      routeIncident(h.db, {
-        incidentId: id,
-        leadId: health,
-        coexecutorIds: [],
-        actor: curator,
-        now: h.clock.now(),
-      });
+      routeTo(h, id, health);
       await showCards(h, id);
       return id;
     };

@@ -105,20 +105,24 @@ export async function seedIncidentInWork(
   organizationId: number,
   opts: PostOptions = {},
 ): Promise<number> {
-  const now = h.clock.now();
   const id = seedRegistered(h, opts);
+  routeTo(h, id, organizationId);
+  must(acceptIncident(h.db, { incidentId: id, actor: person(h, OFFICE.executor), now: h.clock.now() }));
+  await showCards(h, id);
+  return id;
+}
+
+/** The office's curator routes the incident to one organization, as its lead (cards not shown). */
+export function routeTo(h: Harness, incidentId: number, organizationId: number): void {
   must(
     routeIncident(h.db, {
-      incidentId: id,
+      incidentId,
       leadId: organizationId,
       coexecutorIds: [],
       actor: person(h, OFFICE.curator),
-      now,
+      now: h.clock.now(),
     }),
   );
-  must(acceptIncident(h.db, { incidentId: id, actor: person(h, OFFICE.executor), now }));
-  await showCards(h, id);
-  return id;
 }
 
 /** …and further: the executor's text-only draft submitted, optionally approved. */
