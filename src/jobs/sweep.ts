@@ -237,7 +237,8 @@ function planIncident(
  * Until when a head's escalation waits: a head told of a violation hears of the next ones (a flood
  * of posts on one accident runs out together) in one message after a while, not one every few minutes.
  * Not a significant post's, which reaches the head at once; nor past the working day's end (or into
- * the lunch), which would hold it until the next working morning: it then goes at once.
+ * the lunch), which would hold it until the next working morning: it then waits until the day's last
+ * working minute, so the last half hour's come together too.
  */
 function headQuietUntil(
   deps: SweepDeps,
@@ -250,7 +251,11 @@ function headQuietUntil(
   if (incident.row.importance === "significant") return undefined;
   const heard = directory.escalationHeardAt(item.chatId);
   const until = heard && new Date(heard.getTime() + HEADS_QUIET_MS);
-  return until && until > now && deps.sla.workingTime.isWorking(until) ? until : undefined;
+  if (!until || until <= now) return undefined;
+  const wt = deps.sla.workingTime;
+  if (wt.isWorking(until)) return until;
+  const lastMinute = wt.addWorkingMinutes(now, Math.floor(wt.workingMinutesBetween(now, until)) - 1);
+  return lastMinute > now ? lastMinute : undefined;
 }
 
 /**

@@ -1560,16 +1560,23 @@ describe("a stream of posts on one accident", () => {
     ]);
   });
 
-  it("a head's half hour of quiet does not hold an escalation past the working day's end until the next morning", async () => {
+  it("a head's half hour of quiet does not hold an escalation past the working day's end: the last ones come together at its last minute", async () => {
     await office("2026-11-24T12:10:00Z"); // Tuesday 17:10
     register("normal", 1); // routing due 17:40: the head hears of it on Wednesday at 17:40
     at("2026-11-24T12:15:00Z");
-    register("normal", 2); // and of this one at 17:45, in the last quarter of an hour of the day
-    await everyMinute("2026-11-25T12:35:00Z", "2026-11-25T13:00:00Z");
-    expect(alertsIn(OFFICE.head)).toEqual([
-      expect.stringMatching(/^‼️ Нарушение регламента: сообщение № 1 /),
-      expect.stringMatching(/^‼️ Нарушение регламента: сообщение № 2 /),
-    ]);
+    register("normal", 2); // and of these at 17:45 and 17:50, in the last half hour of the day
+    at("2026-11-24T12:20:00Z");
+    register("normal", 3);
+    await everyMinute("2026-11-25T12:35:00Z", "2026-11-25T12:58:00Z");
+    expect(alertsIn(OFFICE.head)).toHaveLength(1);
+    await everyMinute("2026-11-25T12:59:00Z", "2026-11-25T13:05:00Z");
+    const told = alertsIn(OFFICE.head);
+    expect(told).toHaveLength(2);
+    expect(told[0]).toMatch(/^‼️ Нарушение регламента: сообщение № 1 /);
+    // 17:59, not the next morning.
+    const lines = told[1]?.split("\n\n") ?? [];
+    expect(lines[0]).toBe("Сроки по сообщениям:");
+    expect(lines.slice(1).map((line) => /сообщение № (\d+) /.exec(line)?.[1])).toEqual(["2", "3"]);
   });
 
   it("a significant post's escalation reaches the head at once, though he heard of another a minute before", async () => {
