@@ -1,28 +1,29 @@
 /**
- * A person's leave («в отпуске до …»): set and cancelled by the person or an admin, over by itself
- * after its last day. While it is on, the bot writes to the person privately nothing unasked.
+ * A person's leave («в отпуске до …»): set and cancelled by the person or an admin, from today or
+ * planned ahead, over by itself after its last day. While it is on, the bot writes to the person
+ * privately nothing unasked; a planned one changes nothing till its first day.
  */
 
-import { and, eq, gte, isNotNull, lt } from "drizzle-orm";
+import { and, eq, gte, isNotNull, isNull, lt, lte, or } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { people } from "../db/schema.js";
 import { can } from "../domain/access.js";
-import { localDay, onLeave, withoutAway } from "../domain/leave.js";
+import { type Leave, leaveAsOf, localDay, withoutAway } from "../domain/leave.js";
 import { audit } from "./audit.js";
 import { loadPerson, type PersonSummary } from "./people.js";
 
 export type LeaveResult =
-  | { ok: true; person: PersonSummary; until: string | null; changed: boolean }
+  | { ok: true; person: PersonSummary; leave: Leave | null; changed: boolean }
   | { ok: false; refusal: "forbidden" | "not_found" };
 
 /**
- * Sets the leave's last day (`yyyy-MM-dd`), or cancels it (null): the person's own, or anyone's by an
- * admin. Cancelling a leave already over changes nothing.
+ * Sets the leave (see Leave), or cancels it (null), whether on or planned: the person's own, or
+ * anyone's by an admin. Cancelling a leave already over changes nothing.
  */
 export function setLeave(
   db: Db,
-  input: { actorId: number; personId: number; until: string | null; today: string; now: Date },
+  input: { actorId: number; personId: number; leave: Leave | null; today: string; now: Date },
 ): LeaveResult {
   return db.transaction(
     (tx): LeaveResult => {
@@ -31,41 +32,55 @@ export function setLeave(
         return { ok: false, refusal: "forbidden" };
       const person = loadPerson(tx, input.personId);
       if (!person) return { ok: false, refusal: "not_found" };
+      const { leave } = input;
       const before = leaveOf(tx, person.id, input.today);
-      if (before === input.until) return { ok: true, person, until: before, changed: false };
-      tx.update(people).set({ leaveUntil: input.until }).where(eq(people.id, person.id)).run();
+      if (before?.from === leave?.from && before?.until === leave?.until)
+        return { ok: true, person, leave: before, changed: false };
+      const row = { leaveFrom: leave?.from ?? null, leaveUntil: leave?.until ?? null };
+      tx.update(people).set(row).where(eq(people.id, person.id)).run();
       audit(tx, input.now, {
         actorId: input.actorId,
         entity: "person",
         entityId: person.id,
-        action: input.until === null ? "leave_cancelled" : "leave_set",
-        details: { until: input.until, before },
+        action: leave === null ? "leave_cancelled" : "leave_set",
+        details: { from: row.leaveFrom, until: row.leaveUntil, before },
       });
-      return { ok: true, person, until: input.until, changed: true };
+      return { ok: true, person, leave, changed: true };
     },
     { behavior: "immediate" },
   );
 }
 
-/** The last day of the person's leave, while it is on `today`. */
-export function leaveOf(db: Tx, personId: number, today: string): string | null {
-  const until = db
-    .select({ until: people.leaveUntil })
+/** The person's leave as it stands `today`, on or planned; none once over. */
+export function leaveOf(db: Tx, personId: number, today: string): Leave | null {
+  const row = db
+    .select({ from: people.leaveFrom, until: people.leaveUntil })
     .from(people)
     .where(eq(people.id, personId))
-    .get()?.until;
-  return onLeave(until, today) ? (until ?? null) : null;
+    .get();
+  return row ? leaveAsOf(row.from, row.until, today) : null;
 }
 
-/** Those on leave `today`, with the last day of it. */
+/** Those on leave `today` (begun, not over), with its first day if planned and its last. */
 export function peopleOnLeave(
   db: Tx,
   today: string,
-): { personId: number; telegramId: number; until: string }[] {
+): { personId: number; telegramId: number; from: string | null; until: string }[] {
   return db
-    .select({ personId: people.id, telegramId: people.telegramId, until: people.leaveUntil })
+    .select({
+      personId: people.id,
+      telegramId: people.telegramId,
+      from: people.leaveFrom,
+      until: people.leaveUntil,
+    })
     .from(people)
-    .where(and(isNotNull(people.leaveUntil), gte(people.leaveUntil, today)))
+    .where(
+      and(
+        isNotNull(people.leaveUntil),
+        gte(people.leaveUntil, today),
+        or(isNull(people.leaveFrom), lte(people.leaveFrom, today)),
+      ),
+    )
     .all()
     .flatMap((row) => (row.until === null ? [] : [{ ...row, until: row.until }]));
 }

@@ -288,7 +288,8 @@ export interface PersonOrganization {
 /** A person as the admin sees them: roles, organizations by name, since when they block the bot. */
 export interface PersonSummary extends Person {
   blockedAt: Date | null;
-  /** The last day of a leave, if one was set (see app/leave.ts): over once past. */
+  /** The first day of a leave planned ahead and its last, if one was set (see app/leave.ts). */
+  leaveFrom: string | null;
   leaveUntil: string | null;
   organizations: PersonOrganization[];
 }
@@ -325,6 +326,7 @@ function summaries(db: Tx, rows: (typeof people.$inferSelect)[]): PersonSummary[
       organizationIds: own.map((o) => o.id),
       organizations: own.map(({ id, name, shortName }) => ({ id, name, shortName })),
       blockedAt: row.blockedAt,
+      leaveFrom: row.leaveFrom,
       leaveUntil: row.leaveUntil,
     };
   });

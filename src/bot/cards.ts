@@ -48,6 +48,7 @@ import {
   receivedAssignments,
   runningDeadlines,
 } from "../domain/incident.js";
+import { leaveAsOf } from "../domain/leave.js";
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { OneAtATime } from "../one-at-a-time.js";
@@ -699,6 +700,7 @@ const cardQueries = preparedPerConnection((db) => {
         firstName: people.firstName,
         lastName: people.lastName,
         username: people.username,
+        leaveFrom: people.leaveFrom,
         leaveUntil: people.leaveUntil,
       })
       .from(people)
@@ -956,7 +958,8 @@ async function syncNow(
   for (const id of holderIds) {
     if (id === null || holders.has(id)) continue;
     const holder = queries.holder.get({ id });
-    if (holder) holders.set(id, tp.leave.named(displayName(holder), holder.leaveUntil, today));
+    const leave = holder && leaveAsOf(holder.leaveFrom, holder.leaveUntil, today);
+    if (holder) holders.set(id, tp.leave.named(displayName(holder), leave ?? null));
   }
   const staffed = new Set(
     activeAssignments(incident)

@@ -126,8 +126,9 @@ export interface BotOptions {
  * 42: the leave dialogue tells the person his leave set by an admin, and the dialogues' notices skip the
  * private chats of those on leave.
  * 43: routing's confirmation leaves executors on leave out of who gets the card privately.
+ * 44: the leave dialogue takes a leave planned ahead, its first and last days («04.05–14.05»).
  */
-const CONVERSATIONS_VERSION = 43;
+const CONVERSATIONS_VERSION = 44;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

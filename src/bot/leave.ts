@@ -1,7 +1,7 @@
 /**
  * A person's leave as the chats see it: the work chat hears once which posts the person holds, so that a
  * colleague takes them over («Взять себе»); the cards name the holder «(в отпуске до …)»; back, he
- * hears which posts he still holds.
+ * hears which posts he still holds. A leave planned ahead is all this from its first day.
  */
 
 import { TZDate } from "@date-fns/tz";
@@ -14,7 +14,7 @@ import { displayName } from "../domain/access.js";
 import { localDay } from "../domain/leave.js";
 import { syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
-import { cardDeps, deliverLong, notifyCurators, organizationChats, sendLong } from "./delivery.js";
+import { deliverLong, notifyCurators, organizationChats, sendLong } from "./delivery.js";
 import { cardButtons, openCardButtons } from "./keyboards.js";
 import { tp } from "./texts-people.js";
 
@@ -24,17 +24,26 @@ type LeaveDeps = Pick<AppDeps, "db" | "clock" | "sla" | "log"> & { config?: { ad
 const leaveNoticeKey = (personId: number, until: string, organizationId: number) =>
   `leave:${personId}:${until}:org:${organizationId}`;
 
+/** The ledger key of the first day of one leave planned ahead (its person and days). */
+const beganKey = (personId: number, from: string, until: string) =>
+  `leave:${personId}:${from}:${until}:began`;
+
 /**
  * Tells each organization whose posts a person on leave holds, once per leave: its work chat (or, with
  * none, its other executors privately); the curators, when nobody else there can take them. Waits for
  * working time, so a leave set at night or on a day off is told at the start of the next working day.
+ * A leave planned ahead is told so from its first day, whose first tick has his cards name him away,
+ * as setting a leave does at once.
  */
 export async function announceLeaves(deps: LeaveDeps, api: Api): Promise<void> {
   const { db, clock, sla } = deps;
   const now = clock.now();
+  const leaves = peopleOnLeave(db, localDay(now, sla.timezone));
+  for (const leave of leaves)
+    if (leave.from !== null && claimNotice(db, beganKey(leave.personId, leave.from, leave.until), now))
+      await refreshHolderCards(deps, api, leave.personId);
   if (!sla.workingTime.isWorking(now)) return;
-  const today = localDay(now, sla.timezone);
-  for (const leave of peopleOnLeave(db, today)) {
+  for (const leave of leaves) {
     const person = loadPerson(db, leave.personId);
     if (!person) continue;
     for (const held of incidentsHeldBy(db, person.id, person.organizationIds)) {
@@ -111,13 +120,13 @@ function firstWorkingDayAfter(deps: Pick<LeaveDeps, "sla">, until: string): stri
 }
 
 /** The cards of the posts the person holds show the leave set, or no longer. */
-export async function refreshHolderCards(deps: AppDeps, api: Api, personId: number): Promise<void> {
+export async function refreshHolderCards(deps: LeaveDeps, api: Api, personId: number): Promise<void> {
   const person = loadPerson(deps.db, personId);
   if (!person) return;
   const ids = incidentsHeldBy(deps.db, person.id, person.organizationIds).flatMap((h) => h.incidentIds);
   for (const id of new Set(ids)) {
     const incident = loadIncident(deps.db, id);
-    if (incident) await syncCards(cardDeps(deps, api), incident);
+    if (incident) await syncCards({ ...deps, api }, incident);
   }
 }
 

@@ -3,10 +3,13 @@
 import type { HeldIncidents, PersonOrganization } from "../app/people.js";
 import { HEAD_PURPOSES, type HeadPurpose, type PersonRole } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
-import { formatDay, onLeave } from "../domain/leave.js";
+import { formatDay, type Leave, type LeaveRefusal } from "../domain/leave.js";
 import type { Regulation } from "../domain/regulation/index.js";
 import { numbers, plural, ROLE_NAMES, t } from "./texts.js";
 
+/** «с 04.05.2026 по 14.05.2026» (or «с 04.05 по 14.05»), a leave planned ahead. */
+const leaveSpan = (from: string, until: string, short = false) =>
+  `с ${formatDay(from, short)} по ${formatDay(until, short)}`;
 const orgLabel = (o: PersonOrganization) => o.shortName ?? o.name;
 const heldList = (held: HeldIncidents[]) =>
   held.map((h) => `«${h.organizationName}» — ${numbers(h.incidentIds)}`).join("; ");
@@ -104,42 +107,70 @@ const takeThem = (ids: number[]) => `${numbers(ids)} — возьмите ${ids.
 export const tp = {
   /** A person's leave («в отпуске до …»): set by the person (/leave) or an admin (/people). */
   leave: {
-    /** A name as cards and lists show it: with «(в отпуске до 14.05)» while the leave is on. */
-    named: (name: string, until: string | null, today: string) =>
-      onLeave(until, today) && until ? `${name} (в отпуске до ${formatDay(until, true)})` : name,
+    /** A name as cards show it: with «(в отпуске до 14.05)» once the leave has begun. */
+    named: (name: string, leave: Leave | null) =>
+      leave && leave.from === null ? `${name} (в отпуске до ${formatDay(leave.until, true)})` : name,
+    /** A name as /people lists it: a leave planned ahead too, «(отпуск с 04.05 по 14.05)». */
+    listed: (name: string, leave: Leave | null) =>
+      leave?.from
+        ? `${name} (отпуск ${leaveSpan(leave.from, leave.until, true)})`
+        : tp.leave.named(name, leave),
     askOwn:
-      "Укажите последний день отпуска в формате ДД.ММ.ГГГГ, например 14.05.2026. " +
-      "До конца отпуска бот не будет писать вам лично; в рабочем чате органа всё как обычно.",
+      "Укажите последний день отпуска в формате ДД.ММ.ГГГГ, например 14.05.2026; если отпуск начнётся " +
+      "позже — первый и последний дни: 04.05–14.05. В отпуске бот не будет писать вам лично; в рабочем " +
+      "чате органа всё как обычно.",
     askFor: (name: string) =>
-      `Укажите последний день отпуска сотрудника ${name} в формате ДД.ММ.ГГГГ, например 14.05.2026.`,
+      `Укажите последний день отпуска сотрудника ${name} в формате ДД.ММ.ГГГГ, например 14.05.2026; ` +
+      "если отпуск начнётся позже — первый и последний дни: 04.05–14.05.",
     bad: {
-      junk: "Не удалось прочитать дату. Напишите последний день отпуска так: 14.05.2026.",
+      junk:
+        "Не удалось прочитать дату. Напишите последний день отпуска так: 14.05.2026 — " +
+        "или первый и последний: 04.05–14.05.",
       past: "Эта дата уже прошла. Укажите последний день отпуска: сегодня или позже.",
+      started: "Первый день отпуска уже прошёл. Если отпуск уже идёт, укажите только последний день.",
+      reversed:
+        "Первый день отпуска позже последнего. Укажите сначала первый день, затем последний: 04.05–14.05.",
       too_far: "Отпуск можно указать не больше чем на год вперёд. Проверьте дату.",
-    },
-    setOwn: (until: string) =>
-      `Готово: вы в отпуске до ${formatDay(until)} включительно. Бот не будет писать вам лично до конца ` +
-      "отпуска: ни напоминаний, ни карточек. Коллегам в рабочем чате сообщим, какие сообщения у вас в работе. " +
-      "Вернуться раньше — /leave.",
-    setFor: (name: string, until: string) =>
-      `Готово: ${name} в отпуске до ${formatDay(until)} включительно. Лично бот ему до тех пор не пишет; ` +
-      "коллегам в рабочем чате сообщим, какие сообщения у него в работе.",
-    statusOwn: (until: string) =>
-      `Вы в отпуске до ${formatDay(until)} включительно: бот не пишет вам лично. ` +
-      "Другая дата — /leave ДД.ММ.ГГГГ.",
+    } satisfies Record<LeaveRefusal, string>,
+    setOwn: (leave: Leave) =>
+      leave.from
+        ? `Готово: отпуск ${leaveSpan(leave.from, leave.until)} включительно. В эти дни бот не будет писать вам лично: ни ` +
+          "напоминаний, ни карточек. В первый день отпуска коллегам в рабочем чате сообщим, какие сообщения " +
+          "у вас в работе. Отменить или изменить — /leave."
+        : `Готово: вы в отпуске до ${formatDay(leave.until)} включительно. Бот не будет писать вам лично до ` +
+          "конца отпуска: ни напоминаний, ни карточек. Коллегам в рабочем чате сообщим, какие сообщения у вас " +
+          "в работе. Вернуться раньше — /leave.",
+    setFor: (name: string, leave: Leave) =>
+      leave.from
+        ? `Готово: ${name} в отпуске ${leaveSpan(leave.from, leave.until)} включительно. Лично бот ему в эти дни не пишет; ` +
+          "в первый день отпуска коллегам в рабочем чате сообщим, какие сообщения у него в работе."
+        : `Готово: ${name} в отпуске до ${formatDay(leave.until)} включительно. Лично бот ему до тех пор не ` +
+          "пишет; коллегам в рабочем чате сообщим, какие сообщения у него в работе.",
+    statusOwn: (leave: Leave) =>
+      leave.from
+        ? `Отпуск ${leaveSpan(leave.from, leave.until)} включительно: в эти дни бот не будет писать вам лично. ` +
+          "Другие даты — /leave ДД.ММ.ГГГГ ДД.ММ.ГГГГ."
+        : `Вы в отпуске до ${formatDay(leave.until)} включительно: бот не пишет вам лично. ` +
+          "Другая дата — /leave ДД.ММ.ГГГГ.",
     cancelledOwn: "Отпуск отменён. Бот снова пишет вам лично: напоминания и карточки новых сообщений.",
     cancelledFor: (name: string) => `Отпуск отменён: ${name} снова получает от бота личные сообщения.`,
     notOn: "Отпуск не указан или уже закончился.",
     /** To the person, when an admin set or changed his leave, or cancelled it. */
-    setByAdmin: (until: string) =>
-      `Администратор отметил ваш отпуск до ${formatDay(until)}: лично бот не будет писать до его конца. ` +
-      "Отменить — /leave.",
+    setByAdmin: (leave: Leave) =>
+      leave.from
+        ? `Администратор отметил ваш отпуск ${leaveSpan(leave.from, leave.until)}: в эти дни лично бот не будет писать. ` +
+          "Отменить — /leave."
+        : `Администратор отметил ваш отпуск до ${formatDay(leave.until)}: лично бот не будет писать до его ` +
+          "конца. Отменить — /leave.",
     /** To the person as his first working day after the leave begins, with the posts he holds. */
     welcomeBack: (ids: number[]) => `С возвращением! У вас в работе: ${numbers(ids)}.`,
     cancelledByAdmin:
       "Администратор отменил ваш отпуск: бот снова пишет вам лично — напоминания и карточки новых сообщений.",
     /** On the person's card in /people. */
-    card: (until: string) => `В отпуске до ${formatDay(until)} включительно: лично бот не пишет.`,
+    card: (leave: Leave) =>
+      leave.from
+        ? `Отпуск ${leaveSpan(leave.from, leave.until)} включительно: в эти дни лично бот не пишет.`
+        : `В отпуске до ${formatDay(leave.until)} включительно: лично бот не пишет.`,
     button: { set: "Указать отпуск", change: "Изменить отпуск", cancel: "Отменить отпуск" },
     /** To the work chat once the leave begins: the posts the person holds, for colleagues to take over. */
     chatNotice: (name: string, until: string, ids: number[]) =>
@@ -182,8 +213,8 @@ export const tp = {
     held: HeldIncidents[];
     /** When the bot first found the person's private chat refusing, as `dd.MM.yyyy HH:mm`. */
     blockedSince: string | null;
-    /** The last day of the person's leave, while it is on. */
-    leave: string | null;
+    /** The person's leave, on or planned. */
+    leave: Leave | null;
     configuredAdmin: boolean;
     /** What the person receives as a head (see heads.card); none when not a head. */
     head?: string[];

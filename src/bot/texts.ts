@@ -132,7 +132,7 @@ const ROLE_ABILITIES: Record<Role, string> = {
 };
 
 /** Every role but the admin's has /leave (see commands.ts). */
-const LEAVE_COMMAND = "/leave [ДД.ММ.ГГГГ] — отпуск: до его последнего дня бот не пишет вам лично";
+const LEAVE_COMMAND = "/leave [ДД.ММ.ГГГГ или ДД.ММ–ДД.ММ] — отпуск: в эти дни бот не пишет вам лично";
 
 const ROLE_COMMANDS: Record<Role, string[]> = {
   admin: [

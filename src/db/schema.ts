@@ -29,6 +29,11 @@ export const people = sqliteTable("people", {
    * bot pings them privately no more. Null when not on leave; a day past is over by itself.
    */
   leaveUntil: text("leave_until"),
+  /**
+   * The first day of a leave planned ahead, local `yyyy-MM-dd`: till then the person is pinged as
+   * ever. Null for a leave on from the day it was set.
+   */
+  leaveFrom: text("leave_from"),
   createdAt: createdAt(),
 });
 

@@ -7,14 +7,14 @@ import { announceLeaves, refreshHolderCards, tellOfLeave } from "../bot/leave.js
 import { t } from "../bot/texts.js";
 import { tp } from "../bot/texts-people.js";
 import { displayName } from "../domain/access.js";
-import { parseLeaveEnd } from "../domain/leave.js";
+import { parseLeave } from "../domain/leave.js";
 import { askText, type Flow, SKIP } from "./ask.js";
 
 /**
- * «В отпуске до …»: the leave's last day, asked until it reads as a date from today to a year ahead
- * (a date typed after /leave is taken at once if it can be). The person's own, or anyone's by an admin,
- * whose rights are checked again as it is saved. The work chat hears of the posts held as the leave
- * begins (bot/leave.ts).
+ * «В отпуске до …»: the leave's last day, or its first and last for one planned ahead, asked until it
+ * reads as days from today to a year ahead (what is typed after /leave is taken at once if it can be).
+ * The person's own, or anyone's by an admin, whose rights are checked again as it is saved. The work
+ * chat hears of the posts held as the leave begins (bot/leave.ts).
  */
 export function leaveFlow(deps: AppDeps) {
   return async function leaveDialogue(
@@ -34,8 +34,8 @@ export function leaveFlow(deps: AppDeps) {
       return;
     }
     const check = (text: string) => {
-      const end = parseLeaveEnd(text, today);
-      return end.ok ? undefined : tp.leave.bad[end.reason];
+      const parsed = parseLeave(text, today);
+      return parsed.ok ? undefined : tp.leave.bad[parsed.reason];
     };
     const refusal = typed ? check(typed) : undefined;
     if (refusal) await ctx.reply(refusal);
@@ -45,22 +45,23 @@ export function leaveFlow(deps: AppDeps) {
         ? typed
         : await askText(conversation, ctx, own ? tp.leave.askOwn : tp.leave.askFor(person.name), { check });
     if (text === SKIP) return;
-    const end = parseLeaveEnd(text, today);
-    if (!end.ok) return;
+    const parsed = parseLeave(text, today);
+    if (!parsed.ok) return;
+    const { leave } = parsed;
     const result = await conversation.external((outer) =>
       outer.person?.id === actorId
-        ? setLeave(deps.db, { actorId, personId, until: end.day, today, now: deps.clock.now() })
+        ? setLeave(deps.db, { actorId, personId, leave, today, now: deps.clock.now() })
         : undefined,
     );
     if (!result?.ok) {
       await ctx.reply(result?.refusal === "not_found" ? tp.refusal.notFound : t.refusal);
       return;
     }
-    await ctx.reply(own ? tp.leave.setOwn(end.day) : tp.leave.setFor(person.name, end.day));
+    await ctx.reply(own ? tp.leave.setOwn(leave) : tp.leave.setFor(person.name, leave));
     const told = !own && result.changed ? result.person.telegramId : undefined;
     await conversation.external((outer) =>
       afterTurn(outer, "leave", async () => {
-        if (told !== undefined) await tellOfLeave(deps, outer.api, told, tp.leave.setByAdmin(end.day));
+        if (told !== undefined) await tellOfLeave(deps, outer.api, told, tp.leave.setByAdmin(leave));
         await refreshHolderCards(deps, outer.api, personId);
         await announceLeaves(deps, outer.api);
       }),

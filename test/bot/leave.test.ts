@@ -10,7 +10,15 @@ import { boundChats } from "../../src/db/schema.js";
 import { curatorsDigest } from "../../src/jobs/digest.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
-import { OFFICE, seedDraft, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
+import {
+  OFFICE,
+  routeTo,
+  seedDraft,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+  showCards,
+} from "../support/workflow.js";
 
 /** Tuesday 24.11.2026 10:00 in Yekaterinburg: the draft is due at 16:00 (p.9). */
 const TUESDAY_10 = "2026-11-24T05:00:00Z";
@@ -21,6 +29,7 @@ const PETR = 3002;
 
 let h: Harness;
 let ivan: TestUser;
+let healthId: number;
 
 afterEach(async () => {
   await h?.close();
@@ -30,6 +39,7 @@ afterEach(async () => {
 async function office(alone = false): Promise<number> {
   h = await Harness.start({ now: TUESDAY_10, adminIds: [ADMIN] });
   const { health } = seedOffice(h);
+  healthId = health;
   if (!alone) h.seedPerson(PETR, "Пётр", [], [health]);
   h.seedPerson(ADMIN, "Анна", ["admin"]);
   ivan = h.user(OFFICE.executor, "Иван");
@@ -51,6 +61,21 @@ const REWORK = "Сообщение № 1: проект ответа возвра
 const APPROVED = "Ответ по сообщению № 1 согласован.";
 const reminders = (chatId: number) => h.texts(chatId).filter((text) => text.startsWith("⏰"));
 const leaveNotices = (chatId: number) => h.texts(chatId).filter((text) => text.includes("в отпуске до"));
+/** A new post routed to Минздрав, its cards sent (Иван has not taken it). */
+async function newPost(n: number): Promise<void> {
+  const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+  routeTo(h, id, healthId);
+  await showCards(h, id);
+}
+/** The card of post № n in a chat, as it looks now. */
+const cardIn = (chatId: number, n: number) =>
+  h
+    .texts(chatId)
+    .find((text) => text.startsWith(`Сообщение № ${n}\n`) || text.startsWith(`Сообщение № ${n} `));
+const chatNotices = () => h.texts(OFFICE.healthChat).filter((text) => text.startsWith("Иван в отпуске"));
+const announce = () => announceLeaves(h.deps(), h.deps().api);
+const JUNK =
+  "Не удалось прочитать дату. Напишите последний день отпуска так: 14.05.2026 — или первый и последний: 04.05–14.05.";
 const CHAT_NOTICE =
   "Иван в отпуске до 14.12.2026. В работе у сотрудника: № 1 — возьмите его себе кнопкой «Взять себе» на карточке.";
 
@@ -75,13 +100,9 @@ describe("«В отпуске до …»", () => {
     await ivan.send("/leave");
     expect(ivan.lastText()).toMatch(/^Укажите последний день отпуска в формате ДД\.ММ\.ГГГГ/);
     await ivan.send("до конца месяца");
-    expect(ivan.lastText()).toBe(
-      "Не удалось прочитать дату. Напишите последний день отпуска так: 14.05.2026.",
-    );
+    expect(ivan.lastText()).toBe(JUNK);
     await ivan.send("31.11.2026");
-    expect(ivan.lastText()).toBe(
-      "Не удалось прочитать дату. Напишите последний день отпуска так: 14.05.2026.",
-    );
+    expect(ivan.lastText()).toBe(JUNK);
     await ivan.send("23.11.2026");
     expect(ivan.lastText()).toBe("Эта дата уже прошла. Укажите последний день отпуска: сегодня или позже.");
     await ivan.send("01.01.2028");
@@ -243,7 +264,7 @@ describe("«В отпуске до …»", () => {
     await office();
     await ivan.send("/help");
     expect(ivan.lastText()).toContain(
-      "/leave [ДД.ММ.ГГГГ] — отпуск: до его последнего дня бот не пишет вам лично",
+      "/leave [ДД.ММ.ГГГГ или ДД.ММ–ДД.ММ] — отпуск: в эти дни бот не пишет вам лично",
     );
   });
 
@@ -278,5 +299,107 @@ describe("«В отпуске до …»", () => {
     h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
     await welcomeBack(h.deps(), h.deps().api);
     expect(sent(OFFICE.executor, "С возвращением!")).toEqual([]);
+  });
+
+  it("planned ahead: till its first day he gets new cards privately; from it no more, his card names him away and the work chat hears once", async () => {
+    await office();
+    await ivan.send("/leave 01.12.2026 04.12.2026");
+    expect(ivan.lastText()).toMatch(/^Готово: отпуск с 01\.12\.2026 по 04\.12\.2026 включительно\./);
+    await announce();
+    expect(chatNotices()).toEqual([]);
+    expect(cardIn(OFFICE.healthChat, 1)).not.toContain("в отпуске");
+    await newPost(2);
+    expect(cardIn(OFFICE.executor, 2)).toBeDefined();
+    await ivan.send("/leave");
+    expect(ivan.lastText()).toMatch(/^Отпуск с 01\.12\.2026 по 04\.12\.2026 включительно: в эти дни бот/);
+
+    h.clock.set("2026-11-30T19:30:00Z"); // Tuesday 01.12, 00:30: the leave begins, before working time
+    await announce();
+    expect(cardIn(OFFICE.healthChat, 1)).toContain("Иван (в отпуске до 04.12)");
+    expect(chatNotices()).toEqual([]);
+    h.clock.set("2026-12-01T04:00:00Z"); // 09:00
+    await announce();
+    h.clock.set("2026-12-01T04:01:00Z");
+    await announce();
+    expect(chatNotices()).toEqual([
+      "Иван в отпуске до 04.12.2026. В работе у сотрудника: № 1 — возьмите его себе кнопкой «Взять себе» на карточке.",
+    ]);
+    await newPost(3);
+    expect(cardIn(OFFICE.healthChat, 3)).toBeDefined();
+    expect(cardIn(OFFICE.executor, 3)).toBeUndefined();
+  });
+
+  it("planned ahead by an admin in /people: the list, the card and the person say so; «Отменить отпуск» cancels it before it begins", async () => {
+    await office();
+    await admin().send("/people");
+    await admin().press(/Иван/);
+    await admin().press("Указать отпуск");
+    await admin().send("с 1.12 по 4.12");
+    expect(admin().lastText()).toMatch(
+      /^Готово: Иван в отпуске с 01\.12\.2026 по 04\.12\.2026 включительно\./,
+    );
+    expect(sent(OFFICE.executor, "Администратор")).toEqual([
+      {
+        text: "Администратор отметил ваш отпуск с 01.12.2026 по 04.12.2026: в эти дни лично бот не будет писать. Отменить — /leave.",
+        quiet: true,
+      },
+    ]);
+    expect(chatNotices()).toEqual([]);
+    await admin().send("/people");
+    expect(admin().lastText()).toContain("Иван (отпуск с 01.12 по 04.12) — исполнитель");
+    await admin().press(/Иван/);
+    expect(admin().lastText()).toContain(
+      "Отпуск с 01.12.2026 по 04.12.2026 включительно: в эти дни лично бот не пишет.",
+    );
+    await admin().press("Отменить отпуск");
+    expect(admin().lastText()).not.toContain("Отпуск с");
+    expect(sent(OFFICE.executor, "Администратор отменил")).toHaveLength(1);
+
+    h.clock.set("2026-12-01T04:00:00Z"); // its first day, 09:00
+    await announce();
+    expect(chatNotices()).toEqual([]);
+    await newPost(2);
+    expect(cardIn(OFFICE.executor, 2)).toBeDefined();
+  });
+
+  it("his own planned leave cancelled under /leave: on its first day he is pinged as ever", async () => {
+    await office();
+    await ivan.send("/leave 01.12–04.12");
+    await ivan.send("/leave");
+    await ivan.press("Отменить отпуск");
+    expect(ivan.lastText()).toBe(
+      "Отпуск отменён. Бот снова пишет вам лично: напоминания и карточки новых сообщений.",
+    );
+    h.clock.set("2026-12-01T04:00:00Z");
+    await announce();
+    await newPost(2);
+    expect(chatNotices()).toEqual([]);
+    expect(cardIn(OFFICE.executor, 2)).toBeDefined();
+  });
+
+  it("reads its first and last days in one answer, and refuses a leave begun, reversed or too long, in Russian", async () => {
+    await office();
+    await ivan.send("/leave 04.12.2026 01.12.2026");
+    expect(ivan.texts().at(-2)).toBe(
+      "Первый день отпуска позже последнего. Укажите сначала первый день, затем последний: 04.05–14.05.",
+    );
+    expect(ivan.lastText()).toContain("если отпуск начнётся позже — первый и последний дни: 04.05–14.05");
+    await ivan.send("с 14.12");
+    expect(ivan.lastText()).toBe(JUNK);
+    await ivan.send("20.11–30.11");
+    expect(ivan.lastText()).toBe(
+      "Первый день отпуска уже прошёл. Если отпуск уже идёт, укажите только последний день.",
+    );
+    await ivan.send("16.11–23.11");
+    expect(ivan.lastText()).toBe("Эта дата уже прошла. Укажите последний день отпуска: сегодня или позже.");
+    await ivan.send("с 01.12.2026 по 01.01.2028");
+    expect(ivan.lastText()).toBe("Отпуск можно указать не больше чем на год вперёд. Проверьте дату.");
+    await ivan.send("28.12 - 10.01");
+    expect(ivan.lastText()).toMatch(/^Готово: отпуск с 28\.12\.2026 по 10\.01\.2027 включительно\./);
+
+    // A first day of today is a leave from now: the work chat hears at once.
+    await ivan.send("/leave 24.11.2026 30.11.2026");
+    expect(ivan.lastText()).toMatch(/^Готово: вы в отпуске до 30\.11\.2026 включительно\./);
+    expect(chatNotices()).toHaveLength(1);
   });
 });

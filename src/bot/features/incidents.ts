@@ -338,12 +338,8 @@ async function askTakeOver(ctx: BotContext) {
   await ctx.answerCallbackQuery();
   const card = ctx.callbackQuery?.message?.message_id;
   const version = incident.row.version;
-  const today = leaveToday(ctx.app);
-  const name = tp.leave.named(
-    personNames(db, [holder]).get(holder) ?? "—",
-    leaveOf(db, holder, today),
-    today,
-  );
+  const leave = leaveOf(db, holder, leaveToday(ctx.app));
+  const name = tp.leave.named(personNames(db, [holder]).get(holder) ?? "—", leave);
   await ctx.reply(tr.takeOver.confirm(id, name, partName(part)), {
     reply_markup: new InlineKeyboard()
       .text(tr.takeOver.yes, cb("inc.takeok", id, organizationId, version, ctx.person.id))

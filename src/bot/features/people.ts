@@ -33,6 +33,7 @@ import {
 import { HEAD_PURPOSES, type HeadPurpose, PERSON_ROLES, type PersonRole } from "../../db/schema.js";
 import { displayName, type Person, rolesOf } from "../../domain/access.js";
 import { clip } from "../../domain/clip.js";
+import { leaveAsOf } from "../../domain/leave.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import { afterTurn } from "../after-turn.js";
 import { cb, ID, onAction } from "../callback-data.js";
@@ -78,7 +79,8 @@ function listView(ctx: BotContext, requested: number): { text: string; keyboard:
   if (items.length === 0) return { text: tp.listEmpty, keyboard };
   const lines = items.map((person, i) => {
     const n = page * PEOPLE_PAGE_SIZE + i + 1;
-    const name = tp.leave.named(displayName(person), person.leaveUntil, today);
+    const leave = leaveAsOf(person.leaveFrom, person.leaveUntil, today);
+    const name = tp.leave.listed(displayName(person), leave);
     keyboard.text(buttonLabel(`${n}. ${displayName(person)}`), cb("ppl.open", person.id)).row();
     const headed = headOf(ctx.app.db, person.id)?.organizationId ?? null;
     const organization = headed === null ? undefined : getOrganization(ctx.app.db, headed);
@@ -215,15 +217,18 @@ people.callbackQuery(onAction("ppl.hp", [ID, HEAD_PURPOSES.join("|"), "[01]"]), 
   else await deliverLong(deps, ctx.api, head.telegramId, notice);
 });
 
-/** «/leave»: the person's own leave — its date asked (or typed after the command), or, while on, cancelled. */
+/**
+ * «/leave»: the person's own leave — its days asked (or typed after the command), or, while on or
+ * planned, cancelled.
+ */
 people.command("leave", requirePrivate, async (ctx) => {
   const { person } = ctx;
   if (!person) return await refuse(ctx);
   const typed = ctx.match.trim();
-  const until = leaveOf(ctx.app.db, person.id, leaveToday(ctx.app));
-  if (until && !typed) {
+  const leave = leaveOf(ctx.app.db, person.id, leaveToday(ctx.app));
+  if (leave && !typed) {
     const keyboard = new InlineKeyboard().text(tp.leave.button.cancel, cb("lv.cancel", person.id));
-    return void (await ctx.reply(tp.leave.statusOwn(until), { reply_markup: keyboard }));
+    return void (await ctx.reply(tp.leave.statusOwn(leave), { reply_markup: keyboard }));
   }
   await ctx.conversation.exitAll();
   await ctx.conversation.enter("leave", person.id, person.id, ...(typed ? [typed] : []));
@@ -242,7 +247,7 @@ people.callbackQuery(onAction("lv.cancel", [ID]), async (ctx) => {
   const personId = Number(ctx.match[1]);
   const { db, clock } = ctx.app;
   const today = leaveToday(ctx.app);
-  const result = setLeave(db, { actorId: ctx.person.id, personId, until: null, today, now: clock.now() });
+  const result = setLeave(db, { actorId: ctx.person.id, personId, leave: null, today, now: clock.now() });
   if (!result.ok) return await refuseChange(ctx, personId, result.refusal);
   const byAdmin = personId !== ctx.person.id;
   const told = byAdmin && result.changed ? result.person.telegramId : undefined;
