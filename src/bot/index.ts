@@ -127,8 +127,10 @@ export interface BotOptions {
  * private chats of those on leave.
  * 43: routing's confirmation leaves executors on leave out of who gets the card privately.
  * 44: the leave dialogue takes a leave planned ahead, its first and last days («04.05–14.05»).
+ * 45: the draft shows the text it starts from as a block to copy, asks whether a text typed over a
+ * kept one replaces it or adds to it, and the texts typed before the choice wait together.
  */
-const CONVERSATIONS_VERSION = 44;
+const CONVERSATIONS_VERSION = 45;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -22,6 +22,8 @@ const DRAFT_WHAT: Record<DraftKind, string> = {
   clarification: "запрос автору",
 };
 
+const messagesCount = (n: number) => `${n} ${plural(n, "сообщение", "сообщения", "сообщений")}`;
+
 const attachmentsCount = (n: number) => `${n} ${plural(n, "вложение", "вложения", "вложений")}`;
 
 /** «3 фото» when all are photos, else «3 вложения». */
@@ -78,8 +80,11 @@ export const td = {
     done: "Готово",
     send: "Отправить на согласование",
     editText: "Изменить текст",
-    replaceText: "Заменить текст",
-    appendText: "Дописать к тексту",
+    /** `count`: the messages typed since the draft had its text, waiting for the choice. */
+    replaceText: (count: number) =>
+      count === 1 ? "Заменить текст" : `Заменить текст на ${messagesCount(count)}`,
+    appendText: (count: number) =>
+      count === 1 ? "Дописать к тексту" : `Дописать ${messagesCount(count)} к тексту`,
     removeAttachments: "Убрать вложения",
     cancel: "Отмена",
   },
@@ -166,7 +171,11 @@ export const td = {
   askAttachments: (count: number, textKept: boolean) =>
     (count > 0 ? `Сейчас ${attachmentsCount(count)}. ` : "") +
     "Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово»." +
-    (textKept ? " Чтобы заменить текст, пришлите новый одним сообщением." : ""),
+    (textKept
+      ? " Чтобы изменить текст, пришлите новый: бот спросит, заменить им прежний или дописать к нему."
+      : ""),
+  /** The text the dialogue starts from, shown as a block one tap copies whole. */
+  textToCopy: (kind: DraftKind) => `Текст ${DRAFT_OF[kind]} — нажмите на него, чтобы скопировать:`,
   textReplaced: (kind: DraftKind) =>
     `Текст ${DRAFT_OF[kind]} заменён. Пришлите фото, видео или документы или нажмите «Готово».`,
   received: (count: number) => `Получено, всего ${attachmentsCount(count)}. Ещё — или нажмите «Готово».`,
@@ -190,10 +199,17 @@ export const td = {
     `Подпись к файлу стала текстом ${DRAFT_OF[kind]}: прежний текст заменён.`,
   captionNotTaken: (kind: DraftKind) =>
     `Подпись к файлу не добавлена: текст ${DRAFT_OF[kind]} уже есть — его можно изменить в предпросмотре.`,
-  /** Another text after the one typed in this dialogue: a correction, the rest of a long one, or a slip. */
-  secondText: (kind: DraftKind) =>
-    `Текст ${DRAFT_OF[kind]} уже есть. Это сообщение заменит его или дополнит? ` +
-    "Если оно попало сюда случайно, просто пришлите фото, видео или документы или нажмите «Готово».",
+  /**
+   * Texts typed when the draft has one (`count`, in order): a correction, the rest of a long one, or a
+   * slip.
+   */
+  secondText: (kind: DraftKind, count: number) =>
+    `Текст ${DRAFT_OF[kind]} уже есть. ` +
+    (count === 1
+      ? "Это сообщение заменит его или дополнит? Если оно попало сюда случайно, просто пришлите "
+      : `Эти ${messagesCount(count)} заменят его или дополнят (по порядку)? Если они попали сюда ` +
+        "случайно, просто пришлите ") +
+    "фото, видео или документы или нажмите «Готово».",
   textAppended: (kind: DraftKind) =>
     `Текст ${DRAFT_OF[kind]} дополнен. Пришлите фото, видео или документы или нажмите «Готово».`,
 

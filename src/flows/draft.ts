@@ -633,6 +633,7 @@ export function draftFlow(deps: AppDeps) {
     if (base === "cancel") return await leave();
     content.text = base.text;
     content.attachments = [...base.attachments];
+    if (base.text !== null) await showTextToCopy(ctx, start.kind, base.text);
     // The final answer begun from the answer's earlier draft, now or before its work was saved: the
     // curators are shown what changed since.
     fromPrevious = start.saved
@@ -643,8 +644,8 @@ export function draftFlow(deps: AppDeps) {
       await conversation.external(() => dropDraftWork(deps.db, incidentId, start.personId, purpose));
       kept = false;
     }
-    // Text from a saved or returned draft: one typed at the attachments step replaces it, once; after
-    // that the text is this dialogue's own (see collectAttachments).
+    // Text from a saved or returned draft: a file's caption at the attachments step replaces it, once;
+    // after that, or once a typed text replaced it, the text is this dialogue's own (see collectAttachments).
     const textKept = { value: content.text !== null };
 
     // An album whose caption gave the text: its other items add to it at the attachments step.
@@ -829,12 +830,13 @@ function attachmentRefusal(content: Content, attachment: Attachment): string | u
 /**
  * Photos, videos, documents and GIFs until «Готово». An album comes as several messages with one
  * media_group_id: it is confirmed by one message, edited as its items arrive. Only the latest
- * confirmation keeps the «Готово» button. A text taken from a saved or returned draft (`textKept`)
- * is replaced by one typed here, as an executor reworking his draft expects. Another text after one
- * typed in this dialogue may be a correction (Telegram's edits are not seen: the bot asks for the
- * corrected text anew), the text's next part sent apart, or a slip: the executor chooses «Заменить
- * текст» or «Дописать к тексту» (a joined text over 4096 characters is refused as too long);
- * ignored, it changes nothing.
+ * confirmation keeps the «Готово» button. A text typed here, the draft having one already, may be
+ * a correction (Telegram's edits are not seen: the bot asks for the corrected text anew), the whole
+ * text rewritten, its next part sent apart, one sentence of it corrected, or a slip: the executor
+ * chooses «Заменить текст» or «Дописать к тексту» (a joined text over 4096 characters is refused as
+ * too long); ignored, it changes nothing. Texts typed one after another before he chooses wait
+ * together, in order, and the choice takes them all: none is dropped unsaid. A file's caption
+ * replaces a text taken from a saved or returned draft (`textKept`) while no typed text waits.
  */
 async function collectAttachments(
   conversation: Flow,
@@ -856,8 +858,8 @@ async function collectAttachments(
     reply_markup: keyboard(),
   });
   let album = captioned && { ...captioned };
-  /** Another text after the one typed here, waiting for «Заменить текст» or «Дописать к тексту». */
-  let offered: { message: Message; text: string } | undefined;
+  /** The texts typed since the last choice, in order, waiting for «Заменить текст» or «Дописать к тексту». */
+  let offered: { message: Message; texts: string[] } | undefined;
   const setText = async (text: string, said: string) => {
     content.text = text;
     textKept.value = false;
@@ -884,7 +886,8 @@ async function collectAttachments(
             : undefined;
       if (use && offered && pressedOn(input.ctx, offered.message)) {
         await pressed(input);
-        const text = use === "append" ? `${content.text ?? ""}\n${offered.text}` : offered.text;
+        const typed = offered.texts.join("\n");
+        const text = use === "append" ? `${content.text ?? ""}\n${typed}` : typed;
         offered = undefined;
         if (text.length > DRAFT_TEXT_LIMIT) await ctx.reply(td.tooLong(text.length));
         else await setText(text, use === "append" ? td.textAppended(kind) : td.textReplaced(kind));
@@ -900,13 +903,16 @@ async function collectAttachments(
       if (text.length > DRAFT_TEXT_LIMIT) await input.ctx.reply(td.tooLong(text.length));
       // A post's link alone is no answer's text: most likely another answer's link, pasted here.
       else if (isLinkAlone(text)) await input.ctx.reply(td.linkNotText(kind));
-      else if (textKept.value) await setText(text, td.textReplaced(kind));
       else {
+        // One question for all the texts waiting: the earlier one's buttons would take only its own.
         if (offered) await removeButtons(ctx, offered.message);
+        const texts = [...(offered?.texts ?? []), text];
         const choose = new InlineKeyboard()
-          .text(td.button.replaceText, cb("dr.replace", id))
-          .text(td.button.appendText, cb("dr.append", id));
-        offered = { message: await input.ctx.reply(td.secondText(kind), { reply_markup: choose }), text };
+          .text(td.button.replaceText(texts.length), cb("dr.replace", id))
+          .row()
+          .text(td.button.appendText(texts.length), cb("dr.append", id));
+        const message = await input.ctx.reply(td.secondText(kind, texts.length), { reply_markup: choose });
+        offered = { message, texts };
       }
       continue;
     }
@@ -920,9 +926,10 @@ async function collectAttachments(
       continue;
     }
     content.attachments.push(attachment);
-    // A caption is a text too: it replaces a kept one, as a typed text does; never dropped unsaid.
+    // A caption is a text too: it replaces a kept one unless typed texts wait for the choice, which
+    // decides the text then; never dropped unsaid.
     const caption = message.caption?.trim();
-    const replaces = !!caption && textKept.value && caption.length <= DRAFT_TEXT_LIMIT;
+    const replaces = !!caption && textKept.value && !offered && caption.length <= DRAFT_TEXT_LIMIT;
     if (replaces) {
       content.text = caption;
       textKept.value = false;
@@ -942,6 +949,19 @@ async function collectAttachments(
     holder = await input.ctx.reply(confirmation, { reply_markup: keyboard() });
     album = groupId !== undefined ? { groupId, count } : undefined;
   }
+}
+
+/**
+ * The text the dialogue starts from, as a block one tap copies whole: on a phone, a sentence is
+ * corrected by copying the text, editing it and sending it back. Telegram's copy button (`copy_text`)
+ * takes up to 256 characters, short of most answers; a `pre` block takes the whole message.
+ */
+async function showTextToCopy(ctx: Context, kind: DraftKind, text: string): Promise<void> {
+  const titled = `${td.textToCopy(kind)}\n${text}`;
+  const shown = titled.length <= DRAFT_TEXT_LIMIT ? titled : text;
+  await ctx.reply(shown, {
+    entities: [{ type: "pre", offset: shown.length - text.length, length: text.length }],
+  });
 }
 
 /** One confirmation per album, edited as its items arrive; false when it can no longer be edited. */

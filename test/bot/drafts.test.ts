@@ -557,6 +557,27 @@ describe("attachments and albums", () => {
     expect(shown).not.toContain("Спасибо за обращение.");
   });
 
+  it("an answer typed in three messages: «Дописать 2 сообщения к тексту» adds both after the first, in order", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await executor.send("Здравствуйте!");
+    await executor.send("Уборка снега во дворе на Ленина, 5 будет проведена до 27.11.2026.");
+    const first = h.fake.messages(executor.tg.id).at(-1);
+    await executor.send("С уважением, Министерство здравоохранения.");
+    expect(executor.lastText()).toMatch(/^Текст ответа уже есть\. Эти 2 сообщения заменят его или дополнят/);
+    // One question for both: the first one's buttons, which would take only its own text, are gone.
+    const earlier = h.fake.messages(executor.tg.id).find((m) => m.message_id === first?.message_id);
+    expect(earlier?.text).toMatch(/^Текст ответа уже есть\. Это сообщение заменит его/);
+    expect(earlier?.reply_markup).toBeUndefined();
+    await executor.press("Дописать 2 сообщения к тексту");
+    expect(executor.lastText()).toMatch(/^Текст ответа дополнен/);
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft()[0]?.text).toMatch(
+      /\n\nЗдравствуйте!\nУборка снега во дворе на Ленина, 5 будет проведена до 27\.11\.2026\.\nС уважением, Министерство здравоохранения\.$/,
+    );
+  });
+
   it("«Изменить текст» answered with a captioned album: the caption is the new text, every photo is added", async () => {
     const id = await office();
     await writeDraft();
@@ -713,10 +734,11 @@ describe("an interrupted draft", () => {
         "Продолжить его или начать заново?",
     );
     await executor.press("Продолжить черновик");
-    expect(executor.lastText()).toBe(
+    expect(executor.texts().slice(-2)).toEqual([
+      `Текст ответа — нажмите на него, чтобы скопировать:\n${ANSWER}`,
       "Сейчас 1 вложение. Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово». " +
-        "Чтобы заменить текст, пришлите новый одним сообщением.",
-    );
+        "Чтобы изменить текст, пришлите новый: бот спросит, заменить им прежний или дописать к нему.",
+    ]);
     await executor.press("Готово");
     expect(executor.lastText()).toContain(ANSWER);
     await executor.press("Отправить на согласование");
@@ -1090,35 +1112,37 @@ describe("a reworked draft and a repeat", () => {
     );
   });
 
-  it("after «Доработать прежний проект» a text typed instead of attachments is the new text; the next is not", async () => {
+  it("reworking, one corrected sentence is asked about, not taken for the whole answer: «Дописать к тексту» keeps the returned text", async () => {
     const id = await office();
     await seedDraft(h, id, { text: ANSWER });
     returnedForRework(id, "Дата?");
     await showCards(h, id);
     await executor.press("Подготовить ответ");
     await executor.press("Доработать прежний проект");
+    // The returned text comes as a block one tap copies whole, to correct it on a phone.
+    const [shown] = h.fake.messages(executor.tg.id).slice(-2);
+    const title = "Текст ответа — нажмите на него, чтобы скопировать:\n";
+    expect(shown?.text).toBe(`${title}${ANSWER}`);
+    expect(shown?.entities).toEqual([{ type: "pre", offset: title.length, length: ANSWER.length }]);
     expect(executor.lastText()).toBe(
       "Пришлите фото, видео или документы (можно альбомом) или нажмите «Готово». " +
-        "Чтобы заменить текст, пришлите новый одним сообщением.",
+        "Чтобы изменить текст, пришлите новый: бот спросит, заменить им прежний или дописать к нему.",
     );
+
     await executor.send("Снег вывезут до 27.11.2026.");
     expect(executor.lastText()).toBe(
-      "Текст ответа заменён. Пришлите фото, видео или документы или нажмите «Готово».",
+      "Текст ответа уже есть. Это сообщение заменит его или дополнит? " +
+        "Если оно попало сюда случайно, просто пришлите фото, видео или документы или нажмите «Готово».",
     );
-    await sendPhoto(executor, "yard.jpg");
-    await executor.press("Готово");
-    await executor.press("Изменить текст");
-    await executor.send("Снег вывезут до 28.11.2026.");
-    // Typed in this dialogue: a second text is not taken over it.
-    await executor.press("Убрать вложения");
-    await executor.send("Лишнее.");
-    expect(executor.lastText()).toMatch(/^Текст ответа уже есть/);
+    await executor.press("Дописать к тексту");
     await executor.press("Готово");
     await executor.press("Отправить на согласование");
-    expect(curatorsDraft()[0]?.text).toMatch(/\n\nСнег вывезут до 28\.11\.2026\.$/);
+    expect(curatorsDraft()[0]?.text).toMatch(
+      /\n\nЗдравствуйте! [^\n]+ до пятницы\.\nСнег вывезут до 27\.11\.2026\.$/,
+    );
   });
 
-  it("reworking, the new text typed in two messages or followed by a captioned photo: the typed text is not lost", async () => {
+  it("reworking, the new text typed in two messages or followed by a captioned photo: «Заменить текст на 2 сообщения» takes both", async () => {
     const id = await office();
     await seedDraft(h, id, { text: ANSWER });
     returnedForRework(id, "Дата?");
@@ -1126,14 +1150,21 @@ describe("a reworked draft and a repeat", () => {
     await executor.press("Подготовить ответ");
     await executor.press("Доработать прежний проект");
     await executor.send("Снег вывезут до 27.11.2026.");
-    expect(executor.lastText()).toMatch(/^Текст ответа заменён/);
     await executor.send("Приносим извинения за задержку.");
-    expect(executor.lastText()).toMatch(/^Текст ответа уже есть/);
+    expect(executor.lastText()).toBe(
+      "Текст ответа уже есть. Эти 2 сообщения заменят его или дополнят (по порядку)? " +
+        "Если они попали сюда случайно, просто пришлите фото, видео или документы или нажмите «Готово».",
+    );
+    // A caption does not replace the returned text while the typed ones wait for the choice.
     await h.deliver(updates.photo(executor.chat, executor.tg, photoFile("yard.jpg"), "Двор после уборки"));
     expect(executor.texts().some((text) => text.startsWith("Подпись к файлу не добавлена"))).toBe(true);
+    await executor.press("Заменить текст на 2 сообщения");
+    expect(executor.lastText()).toMatch(/^Текст ответа заменён/);
     await executor.press("Готово");
     await executor.press("Отправить на согласование");
-    expect(curatorsDraft()[0]?.text).toMatch(/\n\nСнег вывезут до 27\.11\.2026\.$/);
+    expect(curatorsDraft()[0]?.text).toMatch(
+      /\n\nСнег вывезут до 27\.11\.2026\.\nПриносим извинения за задержку\.$/,
+    );
   });
 
   it("a voice note with a caption where the text is asked: told it cannot be attached, its caption not taken as the text", async () => {
