@@ -483,6 +483,16 @@ export function dropDraftWork(db: Db, incidentId: number, personId: number, purp
     .run();
 }
 
+/** What this person kept for drafts, of any post and purpose, last changed since `since`: the latest first. */
+export function draftWorkSince(db: Db, personId: number, since: Date): (typeof draftWork.$inferSelect)[] {
+  return db
+    .select()
+    .from(draftWork)
+    .where(and(eq(draftWork.personId, personId), gte(draftWork.updatedAt, since)))
+    .orderBy(desc(draftWork.updatedAt))
+    .all();
+}
+
 /** What this person has sent so far for a draft of this purpose, to be offered back. */
 export function loadDraftWork(
   db: Db,

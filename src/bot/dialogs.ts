@@ -104,9 +104,14 @@ export async function endStrangersDialogues(ctx: BotContext, next: () => Promise
  * /cancel is left to the dialogue, which says it is cancelled; a command to another bot is no concern.
  */
 export async function endDialogueOnCommand(ctx: BotContext, next: () => Promise<void>): Promise<void> {
-  const command = leadingCommand(ctx.message);
-  if (command && !toAnotherBot(ctx.message, ctx.me) && command.name !== "cancel") await endDialogues(ctx);
+  if (commandEndsDialogues(ctx)) await endDialogues(ctx);
   await next();
+}
+
+/** Whether the message is a command that ends the person's open dialogue (see endDialogueOnCommand). */
+export function commandEndsDialogues(ctx: BotContext): boolean {
+  const command = leadingCommand(ctx.message);
+  return !!command && !toAnotherBot(ctx.message, ctx.me) && command.name !== "cancel";
 }
 
 /** Ends the person's open dialogues in the chat: the latest question loses its buttons, no longer looking open. */

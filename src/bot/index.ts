@@ -18,7 +18,7 @@ import { answerOnlyWhomAsked, endDialogueOnCommand, endStrangersDialogues } from
 import { answersFeature } from "./features/answers.js";
 import { calendar } from "./features/calendar.js";
 import { chats, reachable, refusePressesInFormerChats } from "./features/chats.js";
-import { draftsFeature, pointToDraftStart } from "./features/drafts.js";
+import { draftsFeature, pointToDraftStart, sayDraftKeptOnCommand } from "./features/drafts.js";
 import { fallback } from "./features/fallback.js";
 import { files } from "./features/files.js";
 import { incidentsFeature } from "./features/incidents.js";
@@ -271,6 +271,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   // After the conversations plugin (it reads which dialogues are open), before any dialogue.
   guarded.use(endStrangersDialogues);
   guarded.use(pointToDraftStart);
+  guarded.use(sayDraftKeptOnCommand);
   guarded.use(endDialogueOnCommand);
   guarded.use(answerOnlyWhomAsked);
   guarded.use(createConversation(addOrganizationFlow(deps), "addOrganization"));

@@ -77,6 +77,7 @@ export const td = {
     reworkPrevious: "Доработать прежний проект",
     takePrevious: "Взять прежний проект",
     sameText: (earlierId: number) => `Тот же текст, что по № ${earlierId}`,
+    saved: (id: number, kind: DraftKind) => `Черновик ${DRAFT_OF[kind]} по № ${id}`,
     done: "Готово",
     send: "Отправить на согласование",
     editText: "Изменить текст",
@@ -266,6 +267,17 @@ export const td = {
     kept
       ? `Отменено. Черновик сохранён: чтобы продолжить, нажмите «${button}» на карточке сообщения № ${id}.`
       : "Отменено.",
+  /** A command typed in the middle of the draft's dialogue ended it; the command's own answer follows. */
+  keptOnCommand: (id: number, kind: DraftKind, button: string) =>
+    `Черновик ${DRAFT_OF[kind]} по сообщению № ${id} сохранён. Чтобы вернуться к нему, нажмите «${button}» ` +
+    `на карточке и выберите «${td.button.resume}».`,
+  /** A photo or a text sent with no dialogue open, by someone who has just left his draft: nothing is added. */
+  notAddedToDraft: (id: number, kind: DraftKind) =>
+    `Не добавлено: черновик ${DRAFT_OF[kind]} по сообщению № ${id} сохранён, но закрыт. ` +
+    `Откройте его кнопкой ниже, выберите «${td.button.resume}» и пришлите ещё раз.`,
+  notAddedToDrafts: (ids: readonly number[]) =>
+    `Не добавлено: черновики по сообщениям ${[...new Set(ids)].map((id) => `№ ${id}`).join(", ")} ` +
+    `сохранены, но закрыты. Откройте нужный кнопкой ниже, выберите «${td.button.resume}» и пришлите ещё раз.`,
   abandoned: (id: number, kind: DraftKind, button: string) =>
     `Вы начали готовить ${DRAFT_WHAT[kind]} по сообщению № ${id} и не закончили. Черновик сохранён: ` +
     `откройте карточку кнопкой «${t.alert.open(id)}», нажмите «${button}» и выберите «${td.button.resume}».`,

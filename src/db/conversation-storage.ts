@@ -1,4 +1,4 @@
-import type { VersionedStateStorage } from "@grammyjs/conversations";
+import type { ConversationData, VersionedState, VersionedStateStorage } from "@grammyjs/conversations";
 import { and, eq, gte, like, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import { type Db, preparedPerConnection, type Tx } from "./client.js";
@@ -45,6 +45,17 @@ export function dialogueOpenIn(db: Db, chatId: number, since: Date, personId?: n
   const pattern =
     personId === undefined ? `${dialogueKey(chatId, undefined)}%` : dialogueKey(chatId, personId);
   return stateQueries(db).ofChat.get({ pattern, since: since.getTime() }) !== undefined;
+}
+
+/**
+ * The arguments the person's open dialogue `name` in the chat was entered with (its latest, were
+ * there several), as the conversations plugin keeps them; undefined when none is open.
+ */
+export function dialogueArgs(db: Db, chatId: number, personId: number, name: string): unknown[] | undefined {
+  const row = stateQueries(db).read.get({ key: dialogueKey(chatId, personId) });
+  const data = row && (JSON.parse(row.value) as VersionedState<ConversationData>);
+  const args = data?.state[name]?.at(-1)?.args;
+  return args === undefined ? undefined : JSON.parse(args);
 }
 
 /**

@@ -2,6 +2,7 @@ import { rolesOf } from "../../domain/access.js";
 import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { t } from "../texts.js";
+import { pointedToLeftDraft } from "./drafts.js";
 
 /** Whatever no feature took: a private message gets a hint; group chatter is none of the bot's business. */
 export const fallback = new Features<BotContext>();
@@ -11,6 +12,7 @@ fallback.callbackQuery(/.*/, (ctx) => ctx.answerCallbackQuery({ text: t.staleBut
 fallback.command("cancel", (ctx) => ctx.reply(t.nothingToCancel));
 
 fallback.chatType("private").on("message", async (ctx) => {
+  if (await pointedToLeftDraft(ctx)) return;
   const typed = ctx.message.text !== undefined && !ctx.message.text.startsWith("/");
   await ctx.reply(ctx.person ? t.notUnderstood(rolesOf(ctx.person), typed) : t.unknownPerson);
 });
