@@ -8,6 +8,7 @@ import {
   notifications,
   organizations,
   people,
+  type Role,
 } from "../db/schema.js";
 import { audit, madeByThisUpdate } from "./audit.js";
 import { movedLeaseKey } from "./notices.js";
@@ -379,6 +380,29 @@ export function listBoundChats(db: Db): BoundChat[] {
 /** The chat bound for a purpose that has one chat per deployment (the curators' chat). */
 export function findBoundChatByPurpose(db: Tx, purpose: "curators"): number | undefined {
   return chatQueries(db).byPurpose.get({ purpose })?.chatId;
+}
+
+/**
+ * The titles of the chats where a role's cards come: an executor's, his organizations' work chats; a
+ * curator's, the curators' chat. None while they are unbound (the cards come privately), nor for
+ * another role.
+ */
+export function workChatTitles(db: Tx, role: Role, organizationIds: readonly number[]): string[] {
+  const chatIds =
+    role === "curator"
+      ? [findBoundChatByPurpose(db, "curators")]
+      : role === "executor"
+        ? organizationIds.map((id) => chatOfOrganization(db, id))
+        : [];
+  return chatIds.flatMap((chatId) => {
+    const chat = chatId === undefined ? undefined : findBoundChat(db, chatId);
+    return chat ? [chat.title] : [];
+  });
+}
+
+/** The chat where a newcomer of a role (an executor, of `organizationId`) gets cards, as workChatTitles. */
+export function workChatTitle(db: Tx, role: Role, organizationId: number | null): string | undefined {
+  return workChatTitles(db, role, organizationId === null ? [] : [organizationId])[0];
 }
 
 /** Where the curators are told: their bound chat, or each curator privately when none is bound. */

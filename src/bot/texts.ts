@@ -131,6 +131,44 @@ const ROLE_ABILITIES: Record<Role, string> = {
   head: "получать срочные доклады о социально значимых сообщениях и ежемесячные отчёты",
 };
 
+/** «рабочий чат «…»», or an executor of several organizations' «рабочие чаты «…», «…»». */
+const workChatsNamed = (chats: readonly string[]) =>
+  `${chats.length > 1 ? "рабочие чаты" : "рабочий чат"} ${chats.map((chat) => `«${chat}»`).join(", ")}`;
+
+/** The buttons a curator's or an executor's work goes by, named as on the cards. */
+const workButtons = (role: "curator" | "executor") =>
+  role === "curator"
+    ? `«${t.button.route}», «${t.button.approve}»`
+    : `«${t.button.accept}», затем «${t.button.draft}»`;
+
+/**
+ * How a curator's or an executor's work goes: where the cards come (`chats`, the chats' titles, see
+ * workChatTitles; none while unbound) and what is pressed on them, named as the buttons are. A
+ * `newcomer` is also asked to get into the chat.
+ */
+function workOf(role: Role, chats: readonly string[], newcomer = false): string | undefined {
+  const join =
+    newcomer && chats.length > 0
+      ? " Если вас ещё нет в этом чате, попросите администратора добавить вас."
+      : "";
+  if (role === "curator")
+    return (
+      (chats.length > 0
+        ? `Карточки новых сообщений и проекты ответов приходят в чат кураторов «${chats[0]}».${join}`
+        : "Чата кураторов пока нет: карточки сообщений приходят вам лично.") +
+      ` Направляют сообщения и согласовывают ответы кнопками на карточках: ${workButtons(role)}.`
+    );
+  if (role === "executor")
+    return (
+      (chats.length > 0
+        ? `Карточки сообщений приходят в ${workChatsNamed(chats)} и вам лично.${join}`
+        : "Рабочего чата у органа пока нет: карточки сообщений приходят вам лично.") +
+      ` На карточке нажмите ${workButtons(role)}: бот попросит текст ответа, ` +
+      "и проект уйдёт кураторам на согласование."
+    );
+  return undefined;
+}
+
 /** Every role but the admin's has /leave (see commands.ts). */
 const LEAVE_COMMAND = "/leave [ДД.ММ.ГГГГ или ДД.ММ–ДД.ММ] — отпуск: в эти дни бот не пишет вам лично";
 
@@ -208,9 +246,14 @@ export const t = {
   noAccess: "У вас нет доступа к боту. Доступ выдаёт администратор по ссылке-приглашению.",
   /**
    * `head`, when a head: what they receive, as the admin set it (one line each); a head of one
-   * organization sees its posts and, without «Сводка», only its violations' report.
+   * organization sees its posts and, without «Сводка», only its violations' report. `chats`: where
+   * each role's cards come (see workOf).
    */
-  help(roles: Role[], head?: { gets: string[]; ofOrganization: boolean; summary: boolean }): string {
+  help(
+    roles: Role[],
+    head?: { gets: string[]; ofOrganization: boolean; summary: boolean },
+    chats: Partial<Record<Role, string[]>> = {},
+  ): string {
     if (roles.length === 0) return t.unknownPerson;
     const lines = [
       `${roles.length > 1 ? "Ваши роли" : "Ваша роль"}: ${roles.map((r) => ROLE_NAMES[r]).join(", ")}.`,
@@ -224,6 +267,8 @@ export const t = {
             : ["Как руководитель вы сейчас ничего не получаете: что присылать, настраивает администратор."]),
         );
       else lines.push(`Как ${ROLE_NAMES[role]} вы можете ${ROLE_ABILITIES[role]}.`);
+      const work = workOf(role, chats[role] ?? []);
+      if (work) lines.push(work);
     }
     const ofRole = (role: Role) =>
       role === "head" && head?.ofOrganization
@@ -238,15 +283,21 @@ export const t = {
       return true;
     });
     if (commands.length > 0) lines.push("", "Команды:", ...commands);
-    lines.push("", "/help — эта справка");
+    lines.push(
+      "",
+      "/cancel — прервать начатое действие, когда бот ждёт вашего ответа",
+      "/help — эта справка",
+    );
     return lines.join("\n");
   },
-  welcome(role: Role, organizationName: string | null, alreadyHad: boolean): string {
+  /** `chat`: the title of the chat where the role's cards come (see workOf), none while unbound. */
+  welcome(role: Role, organizationName: string | null, alreadyHad: boolean, chat?: string): string {
     const where = organizationName ? ` органа «${organizationName}»` : "";
     const head = alreadyHad
       ? `У вас уже есть роль «${ROLE_NAMES[role]}»${where}.`
       : `Готово! Вы зарегистрированы как ${ROLE_NAMES[role]}${where}.`;
-    return `${head}\nТеперь вы можете ${ROLE_ABILITIES[role]}.\n\nСправка — /help.`;
+    const work = workOf(role, chat === undefined ? [] : [chat], true);
+    return `${head}\nТеперь вы можете ${ROLE_ABILITIES[role]}.${work ? `\n\n${work}` : ""}\n\nСправка — /help.`;
   },
   inviteRejected: {
     unknown: "Эта ссылка-приглашение недействительна. Попросите администратора прислать новую.",
@@ -327,9 +378,11 @@ export const t = {
     chooseOrganization: "Выберите орган для исполнителя:",
     noOrganizations: "Сначала добавьте хотя бы один орган: /org_add или загрузите файл со списком.",
     allInactive: "Все органы отключены. Включите нужный в /orgs или добавьте новый: /org_add.",
-    created: (role: Role, organizationName: string | null, link: string, expires: string) =>
+    /** `chat`: the title of the chat where the role's cards come (see workOf), for the admin to add the person to. */
+    created: (role: Role, organizationName: string | null, link: string, expires: string, chat?: string) =>
       `Приглашение для роли «${ROLE_NAMES[role]}»${organizationName ? ` в орган «${organizationName}»` : ""}.\n\n` +
-      `Перешлите эту ссылку сотруднику. Она одноразовая и действует до ${expires}:\n${link}`,
+      `Перешлите эту ссылку сотруднику. Она одноразовая и действует до ${expires}:\n${link}` +
+      (chat ? `\n\nДобавьте сотрудника в чат «${chat}»: туда приходят карточки сообщений.` : ""),
     revokeButton: "Отозвать",
     revoked: "Приглашение отозвано.",
     alreadyClosed: "Это приглашение уже использовано, отозвано или истекло.",
@@ -880,6 +933,7 @@ export const t = {
     makeAdmin:
       "Бот не администратор этого чата и поэтому не видит обычных сообщений: причины и комментарии, " +
       "написанные здесь, до него не дойдут. Сделайте бота администратором чата.",
+    promoted: "Теперь бот видит все сообщения чата: причины и комментарии, написанные здесь, до него дойдут.",
     demoted:
       "Бот больше не администратор этого чата и не видит обычных сообщений: причины и комментарии, " +
       "написанные здесь, до него не дойдут. Сделайте бота снова администратором чата.",
@@ -939,8 +993,32 @@ export const t = {
     listEmpty: "Привязанных чатов нет. Добавьте бота в групповой чат и отправьте в нём /bind.",
     listTitle: "Привязанные чаты:",
     listItem: (title: string, what: string) => `${title} — ${what}`,
-    addedHint:
-      "Здравствуйте! Администратор может привязать этот чат к органу или сделать его чатом кураторов командой /bind.",
+    /** `makeAdmin`: the bot, added as a member, would see commands only (see seesEveryMessage). */
+    addedHint: (makeAdmin: boolean) =>
+      "Здравствуйте! Администратор может привязать этот чат к органу или сделать его чатом кураторов командой /bind." +
+      (makeAdmin
+        ? " Сделайте также бота администратором чата: иначе он не увидит причин и комментариев, написанных здесь."
+        : ""),
+    /**
+     * /start or /help in a group: what the chat serves (`bound`: an organization's name, or the
+     * curators'; none), and where the rest is: the private chat with the bot (`bot`, its username).
+     */
+    help: (bound: { organization: string } | "curators" | undefined, bot: string) => {
+      const privately = `в личном чате с ботом: @${bot}.`;
+      if (bound === undefined)
+        return (
+          "Этот чат ни к чему не привязан. Если вы администратор бота, привяжите его к органу или сделайте " +
+          `чатом кураторов командой /bind. Справка — ${privately}`
+        );
+      const what =
+        bound === "curators"
+          ? "Это чат кураторов: сюда приходят карточки новых сообщений и проекты ответов."
+          : `Это рабочий чат органа «${bound.organization}»: сюда приходят карточки его сообщений.`;
+      return (
+        `${what} С ними работают кнопками на карточках: ${workButtons(bound === "curators" ? "curator" : "executor")}. ` +
+        `Здесь работают /list и /find; справка и остальные команды — ${privately}`
+      );
+    },
   },
 } as const;
 

@@ -453,19 +453,45 @@ describe("group chats", () => {
     expect(boundChatIds()).toEqual([-100]);
   });
 
-  it("the hint on joining a group names the curators' chat too, and the administrator request comes once, at /bind", async () => {
+  it("the hint on joining a group as a member names the curators' chat and asks to make the bot an administrator; /bind asks again while it is not one", async () => {
     const adder = h.user(2002, "Пётр");
     h.fake.setChatMember(-100, h.fake.botUser.id, "member");
     await h.deliver(updates.myChatMember(workChat(), adder.tg, "left", "member", h.fake.botUser));
     expect(h.texts(-100)).toEqual([
-      "Здравствуйте! Администратор может привязать этот чат к органу или сделать его чатом кураторов командой /bind.",
+      "Здравствуйте! Администратор может привязать этот чат к органу или сделать его чатом кураторов командой /bind. " +
+        "Сделайте также бота администратором чата: иначе он не увидит причин и комментариев, написанных здесь.",
     ]);
     await admin().send("/bind", workChat());
     await admin().press("Чат кураторов", workChat());
-    expect(h.texts(-100).filter((text) => text.includes("Бот не администратор этого чата"))).toHaveLength(1);
     expect(h.lastText(-100)).toMatch(
       /^Этот чат привязан как чат кураторов\.\n\nБот не администратор этого чата/,
     );
+    // Added as an administrator: nothing to ask.
+    const curators = h.group(-200, "Кураторы");
+    await h.deliver(updates.myChatMember(curators, adder.tg, "left", "administrator", h.fake.botUser));
+    expect(h.texts(-200)).toEqual([
+      "Здравствуйте! Администратор может привязать этот чат к органу или сделать его чатом кураторов командой /bind.",
+    ]);
+  });
+
+  it("the bot made an administrator of a bound chat: the chat hears once that it sees every message now", async () => {
+    h.fake.setChatMember(-100, h.fake.botUser.id, "member");
+    await admin().send("/bind", workChat());
+    await admin().press(/Минздрав/, workChat());
+    expect(h.lastText(-100)).toMatch(/Сделайте бота администратором чата\.$/);
+    const change = (from: MemberStatus, to: MemberStatus, chat = workChat()) =>
+      h.deliver(updates.myChatMember(chat, admin().tg, from, to, h.fake.botUser));
+    const mark = h.texts(-100).length;
+    await change("member", "administrator");
+    // Its rights as an administrator changed: no promotion, nothing said again.
+    await change("administrator", "administrator");
+    expect(h.texts(-100).slice(mark)).toEqual([
+      "Теперь бот видит все сообщения чата: причины и комментарии, написанные здесь, до него дойдут.",
+    ]);
+    // A chat bound to nothing hears nothing of it.
+    const other = h.group(-300, "Флудилка");
+    await change("member", "administrator", other);
+    expect(h.texts(-300)).toEqual([]);
   });
 
   it("the bot added to a channel posts no bind hint to its subscribers", async () => {

@@ -10,7 +10,8 @@ describe("each role's command menu", () => {
       const head = { gets: [], ofOrganization: false, summary: true };
       const helped = [...t.help([role], head).matchAll(/^(\/[a-z_]+) /gm)].map((m) => m[1] as string);
       expect(
-        helped.filter((command) => !menu.has(command) && command !== "/bind" && command !== "/unbind"),
+        // /bind and /unbind are the groups' menu's; /cancel, which each dialogue takes, is in none.
+        helped.filter((command) => !menu.has(command) && !["/bind", "/unbind", "/cancel"].includes(command)),
       ).toEqual([]);
     }
   });

@@ -256,8 +256,9 @@ const isAdministrator = (status: string) => status === "administrator" || status
 
 /**
  * The bot's membership changed. Blocked in private: the person is marked so. Added to a group: a hint
- * how to bind it, unless it is bound already (a group upgraded to a supergroup keeps its binding); none
- * in a channel.
+ * how to bind it, and, added as a member, to make it an administrator, unless it is bound already (a
+ * group upgraded to a supergroup keeps its binding); none in a channel. Made an administrator of a
+ * bound chat, or no longer one: the chat hears whether it sees every message now.
  * Removed from a group: unbind and tell the admins at once.
  */
 chats.on("my_chat_member", async (ctx) => {
@@ -278,11 +279,15 @@ chats.on("my_chat_member", async (ctx) => {
     } else {
       chatWritableAgain(db, chat.id);
       if (isAdministrator(before.status) && !isAdministrator(member.status)) await demoted(ctx, chat.id);
+      // Its rights changed as an administrator (or it was added as one) are no promotion.
+      else if (!isGone(before.status) && !isAdministrator(before.status) && isAdministrator(member.status))
+        await promoted(ctx, chat.id);
     }
     // A channel is never bound (/bind is a group's): the hint would only reach its subscribers.
-    // Whether the bot is an administrator is said at /bind, where it matters: not twice.
-    if (chat.type !== "channel" && isGone(before.status) && !findBoundChat(db, chat.id))
-      await ctx.api.sendMessage(chat.id, t.chat.addedHint).catch(() => undefined);
+    if (chat.type !== "channel" && isGone(before.status) && !findBoundChat(db, chat.id)) {
+      const makeAdmin = !isAdministrator(member.status) && !ctx.me.can_read_all_group_messages;
+      await ctx.api.sendMessage(chat.id, t.chat.addedHint(makeAdmin)).catch(() => undefined);
+    }
     return;
   }
   const bound = unbindChat(db, { chatId: chat.id, actorId: null, reason: "bot_removed", now: clock.now() });
@@ -359,6 +364,13 @@ async function demoted(ctx: BotContext, chatId: number): Promise<void> {
   ctx.log.warn({ chatId }, "bot no longer an administrator of a bound chat");
   await ctx.api.sendMessage(chatId, t.chat.demoted).catch(() => undefined);
   await notifyAdmins({ ...ctx.app, api: ctx.api }, t.chat.demotedAdmins(bound.title, describeBinding(bound)));
+}
+
+/** The bot made an administrator of a bound chat: what /bind (or the demotion) asked for is done. */
+async function promoted(ctx: BotContext, chatId: number): Promise<void> {
+  if (!findBoundChat(ctx.app.db, chatId) || ctx.me.can_read_all_group_messages) return;
+  ctx.log.info({ chatId }, "bot made an administrator of a bound chat");
+  await ctx.api.sendMessage(chatId, t.chat.promoted).catch(() => undefined);
 }
 
 /** A bound chat renamed in Telegram is renamed in its binding too (see renameChat). */

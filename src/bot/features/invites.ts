@@ -1,4 +1,5 @@
 import { InlineKeyboard } from "grammy";
+import { workChatTitle } from "../../app/chats.js";
 import { defaultHeadSettings } from "../../app/heads.js";
 import { createInvite, listOpenInvites, revokeInvite } from "../../app/invites.js";
 import { countInactiveOrganizations, getOrganization } from "../../app/organizations.js";
@@ -104,6 +105,7 @@ async function issue(ctx: BotContext, role: Role, organizationId: number | null)
     role === "head" ? null : (organization?.name ?? null),
     link,
     formatDeadline(invite.expiresAt, config.timezone),
+    workChatTitle(db, role, organizationId),
   );
   const { purposes } = defaultHeadSettings(organizationId);
   const receives = tp.heads.invited(purposes, organization?.name ?? null, ctx.app.sla.regulation);

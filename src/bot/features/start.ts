@@ -1,4 +1,4 @@
-import { listBoundChats } from "../../app/chats.js";
+import { findBoundChat, listBoundChats, workChatTitle, workChatTitles } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { redeemInvite } from "../../app/invites.js";
 import { getOrganization, listOrganizations, openPostsOf } from "../../app/organizations.js";
@@ -39,7 +39,12 @@ privateChat.command("start", async (ctx) => {
   const welcome =
     result.role === "head"
       ? headWelcome(ctx, result.personId, result.alreadyHad, result.organizationName)
-      : t.welcome(result.role, result.organizationName, result.alreadyHad);
+      : t.welcome(
+          result.role,
+          result.organizationName,
+          result.alreadyHad,
+          workChatTitle(db, result.role, result.organizationId),
+        );
   await ctx.reply(welcome);
   const person = findPerson(db, ctx.from.id);
   if (person) await setPersonCommands(ctx.api, person);
@@ -101,20 +106,40 @@ function headWelcome(
   });
 }
 
+/**
+ * /start or /help in a group, anyone's: what the chat is for, and that the rest is in the private
+ * chat. Other group messages the bot cannot take get nothing: groups are chatty.
+ */
+start.chatType(["group", "supergroup"]).command(["start", "help"], async (ctx) => {
+  const bound = findBoundChat(ctx.app.db, ctx.chat.id);
+  const serves =
+    bound?.purpose === "curators" ? "curators" : bound && { organization: bound.organizationName ?? "?" };
+  await ctx.reply(t.chat.help(serves, ctx.me.username));
+});
+
 start.command("help", async (ctx) => {
   await ctx.reply(ctx.person ? helpFor(ctx) : t.help([]));
 });
 
-/** The help for this person: a head is told what they receive, as the admin set it. */
+/**
+ * The help for this person: where each role's cards come; a head is told what they receive, as the
+ * admin set it.
+ */
 function helpFor(ctx: BotContext): string {
   const person = ctx.person;
   if (!person) return t.help([]);
-  const head = headOf(ctx.app.db, person.id);
-  if (!head) return t.help(rolesOf(person));
-  const organization = head.organizationId === null ? null : getOrganization(ctx.app.db, head.organizationId);
-  return t.help(rolesOf(person), {
-    gets: tp.headReceives(head.purposes, organization?.name ?? null, ctx.app.sla.regulation),
-    ofOrganization: head.organizationId !== null,
-    summary: head.purposes.includes("summary"),
-  });
+  const { db, sla } = ctx.app;
+  const roles = rolesOf(person);
+  const chats = Object.fromEntries(
+    roles.map((role) => [role, workChatTitles(db, role, person.organizationIds)]),
+  );
+  const head = headOf(db, person.id);
+  if (!head) return t.help(roles, undefined, chats);
+  const organization = head.organizationId === null ? null : getOrganization(db, head.organizationId);
+  const gets = tp.headReceives(head.purposes, organization?.name ?? null, sla.regulation);
+  return t.help(
+    roles,
+    { gets, ofOrganization: head.organizationId !== null, summary: head.purposes.includes("summary") },
+    chats,
+  );
 }
