@@ -1,6 +1,6 @@
-import { and, asc, count, eq, ne, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNotNull, ne, notInArray, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { assignments, incidents, organizations } from "../db/schema.js";
+import { assignments, boundChats, incidents, memberships, organizations } from "../db/schema.js";
 import type { AssignmentState, IncidentState } from "../domain/incident.js";
 import { nameKey, tidyName } from "../domain/names.js";
 import type { OrganizationRow, RowProblem } from "../domain/organization-import.js";
@@ -46,6 +46,33 @@ export function organizationNameTaken(db: Tx, name: string, exceptId?: number): 
 /** How many organizations are switched off: pickers of active ones say that these are not shown. */
 export function countInactiveOrganizations(db: Tx): number {
   return db.select({ n: count() }).from(organizations).where(eq(organizations.active, false)).get()?.n ?? 0;
+}
+
+/**
+ * The names of the active organizations nobody could get a post of: neither a member (an executor)
+ * nor a bound work chat; by name.
+ */
+export function unstaffedOrganizations(db: Tx): string[] {
+  return db
+    .select({ name: organizations.name })
+    .from(organizations)
+    .where(
+      and(
+        eq(organizations.active, true),
+        notInArray(organizations.id, db.select({ id: memberships.organizationId }).from(memberships)),
+        notInArray(
+          organizations.id,
+          // NOT IN a list with a NULL (the curators' chat) would keep nothing.
+          db
+            .select({ id: boundChats.organizationId })
+            .from(boundChats)
+            .where(isNotNull(boundChats.organizationId)),
+        ),
+      ),
+    )
+    .orderBy(asc(organizations.nameKey))
+    .all()
+    .map((row) => row.name);
 }
 
 /**

@@ -230,16 +230,6 @@ function withRole(db: Tx, role: PersonRole, reachableOnly: boolean): number[] {
     .map((r) => r.telegramId);
 }
 
-/** Whether anyone but the admins has access yet: a curator, a head or an organization's executor. */
-export function hasStaff(db: Tx): boolean {
-  const role = db
-    .select({ id: roleGrants.personId })
-    .from(roleGrants)
-    .where(ne(roleGrants.role, "admin"))
-    .get();
-  return role !== undefined || db.select({ id: memberships.personId }).from(memberships).get() !== undefined;
-}
-
 /** The members of these organizations, blocked or not: for checks and counts (see reachableMembers). */
 export function telegramIdsOfMembers(db: Tx, organizationIds: number[]): number[] {
   return members(db, organizationIds, false);

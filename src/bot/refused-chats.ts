@@ -77,22 +77,58 @@ const unreachableKey = (chatId: number) => `chat-unreachable:${chatId}`;
  * — once until the chat takes them again (see chatWritableAgain).
  */
 export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: number): Promise<void> {
-  const key = unreachableKey(chatId);
-  // Leased, not claimed, before the send: one a stop cut short is told at a refusal after the lease.
-  if (!leaseNotice(deps.db, key, ADMIN_NOTICE_LEASE_MS, deps.clock.now())) return;
   const bound = findBoundChat(deps.db, chatId);
   const chat = bound && { title: bound.title, organization: bound.organizationName, purpose: bound.purpose };
+  // Never thrown: the caller's other recipients still get theirs.
+  await tellAdminsOnce(
+    deps,
+    unreachableKey(chatId),
+    t.alert.chatUnreachable(chatId, chat),
+    "that a chat refuses the bot",
+  );
+}
+
+const NO_CURATORS = "no-curators";
+
+/**
+ * A post registered that no curator can be shown (none yet, or all block the bot): logged, and the
+ * admins hear it once, across restarts and processes — once until the curators are reached again
+ * (see curatorsReached), not at each post of a stream. `waiting`: the posts waiting to be routed.
+ */
+export async function tellAdminsNoCurators(
+  deps: RefusalDeps,
+  incidentId: number,
+  waiting: number,
+): Promise<void> {
+  deps.log.warn({ incidentId, waiting }, "post registered, but there is no curator to route it");
+  await tellAdminsOnce(
+    deps,
+    NO_CURATORS,
+    t.alert.noCurators(incidentId, waiting),
+    "that no curator routes posts",
+  );
+}
+
+/** A curator can be shown posts again: the next post that reaches none is told to the admins again. */
+export function curatorsReached(db: Db): void {
+  releaseNotice(db, NO_CURATORS);
+}
+
+/**
+ * Tells the admins once under the ledger's `key`, leased, not claimed, before the send: one a stop cut
+ * short is told at the next try after the lease. Nobody told though someone could be (Telegram's 5xx,
+ * a 429 given up on), or Telegram out of reach, the next try tells them (`what`: for the log).
+ */
+async function tellAdminsOnce(deps: RefusalDeps, key: string, text: string, what: string): Promise<void> {
+  if (!leaseNotice(deps.db, key, ADMIN_NOTICE_LEASE_MS, deps.clock.now())) return;
   try {
     const config = deps.config ?? { adminIds: [] };
-    const told = await notifyAdmins({ ...deps, config }, t.alert.chatUnreachable(chatId, chat));
-    // Nobody told though someone could be (Telegram's 5xx, a 429 given up on): told at the next refusal.
+    const told = await notifyAdmins({ ...deps, config }, text);
     const reachable = adminChats(deps.db, config).some((telegramId) => !isBlocked(deps.db, telegramId));
     if (told === 0 && reachable) giveBackNotice(deps.db, key);
     else settleNotice(deps.db, key, deps.clock.now());
   } catch (err) {
-    // Telegram out of reach: told at the next refusal. Never thrown: the caller's other recipients
-    // still get theirs.
-    deps.log.warn({ err, chatId }, "could not tell the admins that a chat refuses the bot");
+    deps.log.warn({ err, key }, `could not tell the admins ${what}`);
     giveBackNotice(deps.db, key);
   }
 }

@@ -456,6 +456,27 @@ export const tp = {
     },
   },
 
+  /**
+   * A curator added later: the posts waiting for the curators (`routing`: to route, `approval`: drafts
+   * to decide on), their cards below (the first `shown` of them) or in the curators' chat (`chat`).
+   */
+  newCurator: (w: { routing: number; approval: number; shown: number; chat?: string }) => {
+    const what = [
+      ...(w.routing > 0 ? [`направить исполнителям — ${w.routing}`] : []),
+      ...(w.approval > 0 ? [`решить по проекту ответа — ${w.approval}`] : []),
+    ];
+    const total = w.routing + w.approval;
+    const where =
+      w.chat !== undefined
+        ? `Карточки — в чате кураторов «${w.chat}»; если вас там нет, попросите администратора добавить вас.`
+        : w.shown < total
+          ? `Карточки первых ${w.shown} — ниже, остальные — в /list.`
+          : total > 1
+            ? "Карточки — ниже."
+            : "Карточка — ниже.";
+    return `Сообщения уже ждут кураторов: ${what.join(", ")}. ${where}`;
+  },
+
   /** A head added later: the significant posts still open, each as heads hear of it. */
   newHead: {
     title: (count: number) =>
@@ -478,6 +499,10 @@ export const tp = {
     `${leftPosts(o, true)} Направьте ${itOrThem(o)} другому органу кнопкой «${t.button.reroute}» на карточке ` +
     `(${o.held.length + o.untaken.length === 1 ? "карточка — кнопкой ниже" : "карточки — кнопками ниже"}) ` +
     "или попросите администратора пригласить исполнителя.",
+  /** To the curators: an organization without a work chat, whose posts reached nobody, has its first executor. */
+  executorFirst: (organization: string, name: string, ids: number[]) =>
+    `В органе «${organization}» появился исполнитель: ${name}. ` +
+    `${ids.length > 1 ? "Сообщения органа, которые некому было получить," : "Сообщение органа, которое некому было получить,"} теперь есть кому взять в работу: ${numbers(ids)}.`,
   /** To the curators: the organization whose posts nobody was left to take has an executor again. */
   executorBack: (organization: string, name: string, ids: number[]) =>
     `В органе «${organization}» снова есть исполнитель: ${name}. ` +

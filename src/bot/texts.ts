@@ -225,14 +225,40 @@ function headOfOrganizationCommands(summary: boolean): string[] {
   ];
 }
 
-/** What an office needs before posts can go round, in the order to do it (an admin's /start). */
-const SETUP_STEPS = {
-  organizations: "Добавьте органы: /org_add или пришлите файл CSV/JSON со списком.",
-  chats:
-    "Добавьте бота в чат кураторов и в рабочие чаты органов, сделайте его администратором и отправьте в каждом чате /bind.",
-  people: "Пригласите кураторов и исполнителей: /invite.",
-};
-export type SetupStep = keyof typeof SETUP_STEPS;
+/**
+ * What an office still lacks before posts can go round (an admin's /start), each shown until it is
+ * done: `unstaffed`, the organizations nobody could get a post of (no executor, no work chat).
+ */
+export type SetupStep =
+  | { kind: "organizations" }
+  | { kind: "curators" }
+  | { kind: "unstaffed"; names: string[] }
+  | { kind: "curatorsChat" };
+
+/** The organizations an unstaffed step names; the rest are counted. */
+const UNSTAFFED_NAMED = 5;
+
+function setupStep(step: SetupStep): string {
+  switch (step.kind) {
+    case "organizations":
+      return "Добавьте органы: /org_add или пришлите файл CSV/JSON со списком.";
+    case "curators":
+      return "Пригласите куратора: /invite.";
+    case "unstaffed": {
+      const named = step.names.slice(0, UNSTAFFED_NAMED).map((name) => `«${name}»`);
+      const more = step.names.length - named.length;
+      const list = more > 0 ? `${named.join(", ")} и ещё ${more}` : named.join(", ");
+      return step.names.length === 1
+        ? `Пригласите исполнителя (/invite) или привяжите рабочий чат (/bind) органа ${list}: его сообщения пока некому получить.`
+        : `Пригласите исполнителей (/invite) или привяжите рабочие чаты (/bind) органов, чьи сообщения пока некому получить: ${list}.`;
+    }
+    case "curatorsChat":
+      return (
+        "По желанию: добавьте бота в чат кураторов, сделайте его администратором и отправьте там /bind. " +
+        "Без такого чата карточки приходят каждому куратору лично."
+      );
+  }
+}
 
 export const t = {
   dialogOpen: "Этот вопрос уже задан выше: ответьте на него или отмените — /cancel.",
@@ -308,8 +334,13 @@ export const t = {
   },
   alreadyRegistered: "Вы уже зарегистрированы. Справка — /help.",
   /** To an admin's /start while the office is not set up: the steps left. */
-  setup: (steps: SetupStep[]) =>
-    ["Чтобы начать работу:", ...steps.map((step, i) => `${i + 1}. ${SETUP_STEPS[step]}`)].join("\n"),
+  setup: (steps: SetupStep[], preset: { title: string; timezone: string; hours: string }) =>
+    [
+      "Чтобы начать работу:",
+      ...steps.map((step, i) => `${i + 1}. ${setupStep(step)}`),
+      "",
+      `Регламент: ${preset.title}, часовой пояс ${preset.timezone}, рабочее время ${preset.hours}.`,
+    ].join("\n"),
   refusal: "Это действие вам недоступно.",
   refusalInGroup: (action: string) => `Команда ${action} доступна только администратору бота.`,
   onlyPrivate: "Эта команда работает в личном чате с ботом.",
@@ -848,6 +879,10 @@ export const t = {
     /** A notice for an organization that neither its work chat nor any of its executors could get. */
     insteadOfOrganization: (text: string, organization: string) =>
       `${text}\nОргану «${organization}» не доставлено: бот не смог написать ни в его рабочий чат, ни его исполнителям.`,
+    /** To the admins, once until a curator is there: a post registered that no curator can route. */
+    noCurators: (incidentId: number, waiting: number) =>
+      `Сообщение № ${incidentId} зарегистрировано, но кураторов нет — его некому направить. ` +
+      `${waiting > 1 ? `Всего ждут направления: ${waiting}. ` : ""}Пригласите куратора: /invite`,
     chatUnreachable: (
       chatId: number,
       chat?: { title: string; organization: string | null; purpose: ChatPurpose },

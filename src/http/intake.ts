@@ -11,9 +11,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { TextDecoder } from "node:util";
 import { type Api, GrammyError, HttpError } from "grammy";
 import { z } from "zod";
-import { curatorChats } from "../app/chats.js";
+import { curatorChats, reachableCuratorChats } from "../app/chats.js";
 import { keepHigherImportance } from "../app/importance.js";
-import { type Incident, loadIncident } from "../app/incidents.js";
+import { type Incident, loadIncident, openIncidents } from "../app/incidents.js";
 import {
   cardMessageId,
   hasCards,
@@ -32,7 +32,7 @@ import { Backoff } from "../backoff.js";
 import type { Target } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { quietNow } from "../bot/delivery.js";
-import { chatRefused, failureOf } from "../bot/refused-chats.js";
+import { chatRefused, curatorsReached, failureOf, tellAdminsNoCurators } from "../bot/refused-chats.js";
 import { onDisk } from "../db/durability.js";
 import { IMPORTANCES } from "../db/schema.js";
 import { parseSourceLink } from "../domain/source-link.js";
@@ -187,10 +187,14 @@ function announceUnlessOut(id: number): (deps: AnnounceDeps) => Promise<void> {
 /**
  * Monitoring software posts around the clock, but nobody is pinged at night: outside working time
  * the card of a post that is not significant arrives without sound (the heads hear of a significant
- * one at once). Without a curators' chat each curator gets it privately: someone must route it.
+ * one at once). Without a curators' chat each curator gets it privately: someone must route it; with
+ * no curator to get it, the admins are told to invite one (once until a curator is reached again).
  */
-function announceArrival(deps: AnnounceDeps, incident: Incident): Promise<void> {
-  return announceRegistered(deps, incident, curatorTargets(deps), { silent: quietNow(deps, incident) });
+async function announceArrival(deps: AnnounceDeps, incident: Incident): Promise<void> {
+  await announceRegistered(deps, incident, curatorTargets(deps), { silent: quietNow(deps, incident) });
+  if (reachableCuratorChats(deps.db).length > 0) curatorsReached(deps.db);
+  else
+    await tellAdminsNoCurators(deps, incident.id, openIncidents(deps.db, { states: ["registered"] }).length);
 }
 
 /**

@@ -31,26 +31,6 @@ async function addOrganization(name: string, shortName?: string): Promise<void> 
   else await admin.press("Пропустить");
 }
 
-describe("an admin's /start in a new office", () => {
-  it("lists the setup steps left, with their commands, until the office has them all", async () => {
-    const admin = h.user(ADMIN, "Анна");
-    await admin.send("/start");
-    expect(admin.lastText()).toMatch(
-      /\n\nЧтобы начать работу:\n1\. Добавьте органы: \/org_add или пришлите файл CSV\/JSON со списком\.\n2\. Добавьте бота в чат кураторов и в рабочие чаты органов, сделайте его администратором и отправьте в каждом чате \/bind\.\n3\. Пригласите кураторов и исполнителей: \/invite\.$/,
-    );
-    const health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
-    h.seedChat(h.group(-100, "Минздрав: обращения"), health);
-    await admin.send("/start");
-    expect(admin.lastText()).toMatch(
-      /\n\nЧтобы начать работу:\n1\. Пригласите кураторов и исполнителей: \/invite\.$/,
-    );
-    h.seedPerson(2001, "Ольга", ["curator"]);
-    await admin.send("/start");
-    expect(admin.lastText()).toMatch(/Ваша роль: администратор/);
-    expect(admin.lastText()).not.toMatch(/Чтобы начать работу/);
-  });
-});
-
 describe("a person without access", () => {
   it("gets a polite explanation of how to get access, in Russian", async () => {
     const stranger = h.user(2002, "Пётр");

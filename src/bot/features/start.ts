@@ -1,15 +1,35 @@
-import { findBoundChat, listBoundChats, workChatTitle, workChatTitles } from "../../app/chats.js";
+import {
+  chatOfOrganization,
+  findBoundChat,
+  findBoundChatByPurpose,
+  workChatTitle,
+  workChatTitles,
+} from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
+import { loadIncident, openIncidents } from "../../app/incidents.js";
 import { redeemInvite } from "../../app/invites.js";
-import { getOrganization, listOrganizations, openPostsOf } from "../../app/organizations.js";
-import { findPerson, hadExecutorsBefore, hasStaff, telegramIdsOfMembers } from "../../app/people.js";
+import {
+  getOrganization,
+  listOrganizations,
+  openPostsOf,
+  unstaffedOrganizations,
+} from "../../app/organizations.js";
+import {
+  findPerson,
+  hadExecutorsBefore,
+  telegramIdsOfMembers,
+  telegramIdsWithRole,
+} from "../../app/people.js";
 import { displayName, type Person, rolesOf } from "../../domain/access.js";
+import { formatMinutes } from "../../domain/calendar/index.js";
+import { syncCards } from "../cards.js";
 import { setPersonCommands } from "../commands.js";
 import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
-import { cardDeps, notifyCurators } from "../delivery.js";
+import { cardDeps, notifyCurators, sendLong } from "../delivery.js";
 import { cardButtons } from "../keyboards.js";
 import { briefNewHead } from "../new-head.js";
+import { curatorsReached } from "../refused-chats.js";
 import { type SetupStep, t } from "../texts.js";
 import { tp } from "../texts-people.js";
 import { showOpenPosts } from "./incidents.js";
@@ -22,7 +42,7 @@ privateChat.command("start", async (ctx) => {
   const token = ctx.match.trim();
   if (token === "") {
     const steps = ctx.person && rolesOf(ctx.person).includes("admin") ? setupLeft(ctx) : [];
-    const setup = steps.length > 0 ? `\n\n${t.setup(steps)}` : "";
+    const setup = steps.length > 0 ? `\n\n${t.setup(steps, presetInForce(ctx))}` : "";
     await ctx.reply(ctx.person ? helpFor(ctx) + setup : t.unknownPerson);
     if (ctx.person) await setPersonCommands(ctx.api, ctx.person);
     return;
@@ -53,34 +73,73 @@ privateChat.command("start", async (ctx) => {
     await briefNewHead(cardDeps(ctx.app, ctx.api), result.personId);
   if (result.role === "executor" && !result.alreadyHad && result.organizationId !== null && person)
     await briefNewExecutor(ctx, person, result.organizationId);
+  if (result.role === "curator" && !result.alreadyHad && person) await briefNewCurator(ctx, person);
 });
 
 /**
  * An executor who joins starts with the organization's open posts, as a chat bound to it does. Its
- * first one since the last left: the curators, told then that nobody was left to take its posts,
- * hear it has one again, with the posts still open. Each once, however often the /start is handled
- * (see oncePerUpdate).
+ * first one since the last left, or its first ever while it has no work chat (its posts reached
+ * nobody, as the curators were warned at routing): the curators hear it has one, with the posts
+ * still open. Each once, however often the /start is handled (see oncePerUpdate).
  */
 async function briefNewExecutor(ctx: BotContext, person: Person, organizationId: number): Promise<void> {
   await showOpenPosts(ctx, organizationId);
   const { db } = ctx.app;
-  if (telegramIdsOfMembers(db, [organizationId]).length > 1 || !hadExecutorsBefore(db, organizationId))
-    return;
+  if (telegramIdsOfMembers(db, [organizationId]).length > 1) return;
+  const back = hadExecutorsBefore(db, organizationId);
+  if (!back && chatOfOrganization(db, organizationId) !== undefined) return;
   const open = openPostsOf(db, organizationId);
   const organization = getOrganization(db, organizationId);
   if (open.length === 0 || !organization) return;
-  const notice = tp.executorBack(organization.name, displayName(person), open);
+  const notice = (back ? tp.executorBack : tp.executorFirst)(organization.name, displayName(person), open);
   await notifyCurators(ctx.app, ctx.api, notice, cardButtons(open), { once: "executor-back" });
 }
 
-/** What the office still lacks: an admin starting the bot in a new one is told where to begin. */
+/** A new curator's private cards of the posts waiting for the curators, at most; the rest are in /list. */
+const NEW_CURATOR_CARDS = 10;
+
+/**
+ * A curator who joins starts with the posts waiting for the curators (to be routed, drafts to decide
+ * on): pointed to the curators' chat where one is bound, else their cards privately, as the curators
+ * get them without a chat (kept up to date from then on). Posts reaching no curator were told to the
+ * admins once: the next such is told again.
+ */
+async function briefNewCurator(ctx: BotContext, person: Person): Promise<void> {
+  const { db } = ctx.app;
+  curatorsReached(db);
+  const waiting = openIncidents(db, { states: ["registered", "on_approval"] });
+  if (waiting.length === 0) return;
+  const routing = waiting.filter((row) => row.state === "registered").length;
+  const chatId = findBoundChatByPurpose(db, "curators");
+  const chat = chatId === undefined ? undefined : (findBoundChat(db, chatId)?.title ?? "");
+  const shown = chat === undefined ? waiting.slice(0, NEW_CURATOR_CARDS) : [];
+  const text = tp.newCurator({ routing, approval: waiting.length - routing, shown: shown.length, chat });
+  await sendLong(ctx.app, ctx.api, person.telegramId, text, undefined, { once: "curator-waiting" });
+  const deps = cardDeps(ctx.app, ctx.api);
+  for (const row of shown) {
+    const incident = loadIncident(db, row.id);
+    const target = { chatId: person.telegramId, audience: { kind: "curators" } } as const;
+    if (incident) await syncCards(deps, incident, [target]);
+  }
+}
+
+/** What the office still lacks, each item until done: an admin in a new office is told where to begin. */
 function setupLeft(ctx: BotContext): SetupStep[] {
   const { db } = ctx.app;
   const steps: SetupStep[] = [];
-  if (listOrganizations(db, { page: 0 }).items.length === 0) steps.push("organizations");
-  if (listBoundChats(db).length === 0) steps.push("chats");
-  if (!hasStaff(db)) steps.push("people");
+  if (listOrganizations(db, { page: 0 }).items.length === 0) steps.push({ kind: "organizations" });
+  if (telegramIdsWithRole(db, "curator").length === 0) steps.push({ kind: "curators" });
+  const unstaffed = unstaffedOrganizations(db);
+  if (unstaffed.length > 0) steps.push({ kind: "unstaffed", names: unstaffed });
+  if (findBoundChatByPurpose(db, "curators") === undefined) steps.push({ kind: "curatorsChat" });
   return steps;
+}
+
+/** The preset in force, as the setup list names it. */
+function presetInForce(ctx: BotContext) {
+  const { regulation, timezone, schedule } = ctx.app.sla;
+  const hours = `${formatMinutes(schedule.start)}–${formatMinutes(schedule.end)}`;
+  return { title: regulation.title, timezone, hours };
 }
 
 /**
