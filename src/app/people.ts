@@ -640,7 +640,7 @@ function changeMade(tx: Tx, personId: number, made: Record<string, unknown>): Ac
  * Each post's history records it.
  */
 function releaseHeld(tx: Tx, personId: number, held: HeldIncidents, actorId: number, now: Date): void {
-  const { organizationId } = held;
+  const { organizationId, organizationName } = held;
   for (const incidentId of held.incidentIds) {
     const ofOrganization = and(
       eq(assignments.incidentId, incidentId),
@@ -673,7 +673,8 @@ function releaseHeld(tx: Tx, personId: number, held: HeldIncidents, actorId: num
       entity: "incident",
       entityId: incidentId,
       action: "holderRemoved",
-      details: { personId, organizationId },
+      // The name of the time, as every incident event records it (see organizationNamesOf).
+      details: { personId, organizationId, organizationNames: { [organizationId]: organizationName } },
     });
   }
 }

@@ -316,17 +316,25 @@ describe("organizations", () => {
     expect([row?.name, row?.shortName]).toEqual(["Министерство просвещения края", "Минпрос"]);
   });
 
-  it("renamed after returning a post, an organization is named on its card and in «История» as it was called then", async () => {
+  it("renamed after losing the post's holder and returning the post, an organization is named on its card and in «История» as it was called then", async () => {
     const { health } = seedOffice(h);
     const education = h.seedOrganization("Министерство образования", "Минобр");
     const id = seedRegistered(h);
     h.seedPerson(3002, "Мария", [], [education]);
+    h.seedPerson(3003, "Пётр", [], [education]);
     const olga = findPerson(h.db, OFFICE.curator);
     const maria = findPerson(h.db, 3002);
-    if (!olga || !maria) throw new Error("not seeded");
+    const petr = findPerson(h.db, 3003);
+    if (!olga || !maria || !petr) throw new Error("not seeded");
     const now = h.clock.now();
     routeIncident(h.db, { incidentId: id, leadId: education, coexecutorIds: [], actor: olga, now });
-    returnIncident(h.db, { incidentId: id, actor: maria, now, reason: "Не наш вопрос" });
+    acceptIncident(h.db, { incidentId: id, actor: maria, now });
+    // Мария, who held it, leaves the organization; her colleague returns the post.
+    await admin().send("/people");
+    await admin().press(/Мария/);
+    await admin().press("Исключить из: Минобр");
+    await admin().press("Да, исключить");
+    returnIncident(h.db, { incidentId: id, actor: petr, now, reason: "Не наш вопрос" });
     routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [], actor: olga, now });
     await admin().send("/orgs");
     await admin().press(/Министерство образования/);
@@ -338,8 +346,12 @@ describe("organizations", () => {
     const card = h.fake.messages(OFFICE.curatorsChat).find((m) => m.text?.startsWith(`Сообщение № ${id} · `));
     expect(card?.text).toContain("\nВозвращено (Министерство образования): Не наш вопрос");
     await h.user(OFFICE.curator, "Ольга").press("История", h.group(OFFICE.curatorsChat, "Кураторы"));
-    expect(h.lastText(OFFICE.curator)).toMatch(
+    const history = h.lastText(OFFICE.curator);
+    expect(history).toMatch(
       /— Ольга — направлено: Министерство образования \(ждёт направления → направлено\)\n/,
+    );
+    expect(history).toMatch(
+      /— Анна — ответственный исключён из органа «Министерство образования»: сообщение ждёт другого исполнителя\n/,
     );
   });
 
