@@ -2,10 +2,11 @@
  * Questions about the answer half that the transitions do not answer, and the curator's optional
  * quality mark on an approved draft (it changes no state, so it has its own transaction + audit).
  */
-import { and, desc, eq, gte, inArray, ne, notInArray, or } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, ne, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { type Attachment, assignments, drafts, incidents, people } from "../db/schema.js";
 import { displayName, hasRole, type Person } from "../domain/access.js";
+import { familyOf } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import { audit } from "./audit.js";
 
@@ -68,34 +69,33 @@ export function sameAnswers(
   const [topic, place] = [key(post.topic), key(post.place)];
   const byTopicPlace = topic !== undefined && place !== undefined;
   if (post.repeatOfId === null && post.textKey === null && !byTopicPlace) return [];
-  const ledByOrganization = db
-    .select({ incidentId: assignments.incidentId })
-    .from(assignments)
-    .where(
-      and(
-        eq(assignments.organizationId, organizationId),
-        eq(assignments.role, "lead"),
-        notInArray(assignments.state, ["returned", "withdrawn"]),
-      ),
-    );
-  const rows = db
-    .select({ draft: drafts, incident: incidents })
-    .from(drafts)
-    .innerJoin(incidents, eq(incidents.id, drafts.incidentId))
-    .where(
-      and(
-        eq(drafts.state, "approved"),
-        inArray(drafts.kind, ANSWER_KINDS),
-        ne(drafts.incidentId, post.id),
-        inArray(drafts.incidentId, ledByOrganization),
-        or(
-          post.repeatOfId !== null ? eq(drafts.incidentId, post.repeatOfId) : undefined,
-          gte(drafts.decidedAt, since),
+  // Joined by the post: `IN (the organization's posts)` would read that list whole, all its years.
+  const ledByOrganization = and(
+    eq(assignments.incidentId, incidents.id),
+    eq(assignments.organizationId, organizationId),
+    eq(assignments.role, "lead"),
+    notInArray(assignments.state, ["returned", "withdrawn"]),
+  );
+  const approved = (which: SQL) =>
+    db
+      .select({ draft: drafts, incident: incidents })
+      .from(drafts)
+      .innerJoin(incidents, eq(incidents.id, drafts.incidentId))
+      .innerJoin(assignments, ledByOrganization)
+      .where(
+        and(
+          eq(drafts.state, "approved"),
+          inArray(drafts.kind, ANSWER_KINDS),
+          ne(drafts.incidentId, post.id),
+          which,
         ),
-      ),
-    )
-    .orderBy(desc(drafts.decidedAt), desc(drafts.id))
-    .all();
+      )
+      .all();
+  // Two queries, not one with OR, so that each has its index: the post's drafts, the window's.
+  const rows = [
+    ...(post.repeatOfId !== null ? approved(eq(drafts.incidentId, post.repeatOfId)) : []),
+    ...approved(gte(drafts.decidedAt, since)),
+  ].sort((a, b) => newestDecisionFirst(a.draft, b.draft));
   const likeness = (other: typeof incidents.$inferSelect): Likeness | undefined => {
     if (other.id === post.repeatOfId) return "repeat";
     if (post.textKey !== null && other.textKey === post.textKey) return "text";
@@ -122,6 +122,13 @@ export function sameAnswers(
   return found;
 }
 
+type DraftRow = typeof drafts.$inferSelect;
+
+/** As ORDER BY decided_at DESC, id DESC. */
+function newestDecisionFirst(a: DraftRow, b: DraftRow): number {
+  return (b.decidedAt?.getTime() ?? 0) - (a.decidedAt?.getTime() ?? 0) || b.id - a.id;
+}
+
 /** Another post whose approved answer has exactly this text (the latest approved): the curators see so. */
 export function approvedWithText(db: Tx, text: string, exceptIncidentId: number): number | undefined {
   return db
@@ -131,12 +138,30 @@ export function approvedWithText(db: Tx, text: string, exceptIncidentId: number)
       and(
         eq(drafts.state, "approved"),
         inArray(drafts.kind, ANSWER_KINDS),
+        // Of its length first: the index has the lengths (see drafts_text_length).
+        eq(sql`length(${drafts.text})`, sql`length(${text})`),
         eq(drafts.text, text),
         ne(drafts.incidentId, exceptIncidentId),
       ),
     )
     .orderBy(desc(drafts.id))
     .get()?.incidentId;
+}
+
+/**
+ * The post whose approved answer has exactly the text of this post's answer draft waiting for the
+ * curators (see approvedWithText): their card says so, of a draft sent before that answer was
+ * approved too. Read at each sync of the curators' card while the draft waits, through two indexes.
+ */
+export function waitingSameAsApproved(db: Tx, incidentId: number): number | undefined {
+  const latest = db
+    .select({ text: drafts.text, kind: drafts.kind, state: drafts.state })
+    .from(drafts)
+    .where(eq(drafts.incidentId, incidentId))
+    .orderBy(desc(drafts.id))
+    .get();
+  if (latest?.state !== "submitted" || familyOf(latest.kind) !== "answer") return undefined;
+  return approvedWithText(db, latest.text, incidentId);
 }
 
 /** The Telegram id of a person (e.g. the executor who holds an incident). */

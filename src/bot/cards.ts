@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, HttpError, InlineKeyboard } from "grammy";
+import { waitingSameAsApproved } from "../app/answer-queries.js";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import { decidedDraftMessages, forgetDraftMessage } from "../app/draft-messages.js";
 import { headOf } from "../app/heads.js";
@@ -104,6 +105,8 @@ interface Related {
   staffed?: ReadonlySet<number> | undefined;
   /** A post waiting to be routed: the one routed last on its topic and place (see routedAlike). */
   alike?: Routing | undefined;
+  /** The curators': another post whose approved answer is the text of the draft waiting for them. */
+  sameAsApproved?: number | undefined;
 }
 
 export function renderCard(
@@ -195,6 +198,8 @@ function composeCard(
   if (rework && (row.state === "in_work" || row.state === "awaiting_final"))
     lines.push(t.card.reworkComment(trimmed(rework, NOTE_LIMIT).text, incident.answer?.draftKind));
   if (row.repeatOfId) lines.push(t.card.repeatOf(row.repeatOfId, earlier && earlierOutcome(earlier, sla)));
+  if (audience.kind === "curators" && related.sameAsApproved !== undefined)
+    lines.push(t.card.sameAsApproved(related.sameAsApproved));
   for (const publication of incident.publications) {
     lines.push(t.card.publication(publication.kind, publication.link, publication.onTime));
   }
@@ -971,7 +976,19 @@ async function syncNow(
     incident.row.state === "registered" && targets.some((target) => target.audience.kind === "curators")
       ? routedAlike(db, incident.row, deps.clock.now())
       : undefined;
-  const related = { earlier, holders, sameLinkAs: firstAtLink(db, incident.row), staffed, alike };
+  // Read at each sync, not once when the draft came: an identical answer approved since counts too.
+  const sameAsApproved =
+    incident.row.state === "on_approval" && targets.some((target) => target.audience.kind === "curators")
+      ? waitingSameAsApproved(db, incident.id)
+      : undefined;
+  const related = {
+    earlier,
+    holders,
+    sameLinkAs: firstAtLink(db, incident.row),
+    staffed,
+    alike,
+    sameAsApproved,
+  };
   // Only a card sent afresh may ring: the chats that have one are edited.
   const fresh = targets.filter((target) => !existing.some((card) => card.chatId === target.chatId));
   const quiet = quietPrivately(deps, incident, targets, fresh, extra);

@@ -621,6 +621,8 @@ export const t = {
     sameLinkAs: (id: number) => `Другой комментарий под тем же постом, что и № ${id}`,
     repeatOf: (id: number, outcome: string | undefined) =>
       `Повторное к сообщению № ${id}${outcome ? ` — ${outcome}` : ""}`,
+    /** On the curators' card of a post whose answer's draft, waiting for them, is another post's approved answer. */
+    sameAsApproved: (id: number) => `Проект ответа совпадает с согласованным ответом по № ${id}`,
     earlierAnswered: (at: string, link: string) => `ответ размещён ${at}: ${link}`,
     publication: (kind: "answer" | "interim" | "clarification", link: string, onTime: boolean | null) =>
       kind === "answer"

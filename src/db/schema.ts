@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   type AnySQLiteColumn,
   index,
@@ -397,7 +398,15 @@ export const drafts = sqliteTable(
     /** Optional mark at approval: 1–5. */
     quality: integer("quality"),
   },
-  (t) => [index("drafts_incident").on(t.incidentId, t.id)],
+  (t) => [
+    index("drafts_incident").on(t.incidentId, t.id),
+    // The approved answers to related posts offered for a draft's text, the latest days' (sameAnswers).
+    index("drafts_decided").on(t.state, t.decidedAt),
+    // A draft whose text is another post's approved answer, seen on every curators' card of a draft
+    // waiting for them (approvedWithText): equal texts are of equal length, and the length is a few
+    // bytes a draft where the texts themselves would double the drafts' size.
+    index("drafts_text_length").on(sql`length(${t.text})`),
+  ],
 );
 
 /**
@@ -506,6 +515,11 @@ export const notifications = sqliteTable(
       t.dueAt,
       t.chatId,
     ),
+    // When a chat was last told (lastSentAlert): the escalation sweep asks it of each chat.
+    index("notifications_chat").on(t.chatId, t.kind, t.sentAt),
+    // The reminders folded into digests that never went out, scanned every minute (reopenLapsedFolds):
+    // only the few settled unsent are indexed.
+    index("notifications_settled").on(t.failure, t.kind, t.claimedAt).where(sql`${t.failure} is not null`),
   ],
 );
 

@@ -254,4 +254,48 @@ describe("the same answer for related posts", () => {
     expect(h.fake.callsOf("sendMediaGroup").length - photosBefore).toBe(2);
     expect(curatorsDraft().at(-1)?.text).toContain(`Текст совпадает с согласованным ответом по № ${first}.`);
   });
+
+  it("a draft already waiting when another post's identical answer is approved: the curators' card of its post says so once it is shown again", async () => {
+    await office();
+    const curator = h.user(OFFICE.curator, "Ольга");
+    const first = await seedIncidentInWork(h, health, {
+      ...ACCIDENT,
+      link: "https://vk.com/wall-1_1",
+      text: "Нет воды во всём районе!",
+    });
+    const second = await seedIncidentInWork(h, health, {
+      ...ACCIDENT,
+      link: "https://vk.com/wall-1_2",
+      text: "Когда дадут воду на Шевченко?",
+    });
+    for (const id of [first, second]) await seedDraft(h, id, { text: STATEMENT });
+    const mark = `Проект ответа совпадает с согласованным ответом по № ${first}`;
+    expect(curatorsCard(second)).toContain("Состояние: на согласовании");
+    expect(curatorsCard(second)).not.toContain("совпадает");
+
+    const approve = h.fake
+      .buttons(OFFICE.curatorsChat)
+      .find((button) => button.callbackData?.startsWith(`inc.ok:${first}`));
+    if (!approve?.callbackData) throw new Error("no «Согласовать» of the first post");
+    await h.deliver(updates.callback(curator.tg, approve.message, approve.callbackData));
+    expect(curatorsCard(first)).toContain("Состояние: согласовано");
+    expect(curatorsCard(first)).not.toContain("совпадает");
+
+    // The curator looks the second post up: its card says its draft is the answer just approved.
+    await curator.send(`/find ${second}`, h.group(OFFICE.curatorsChat, "Кураторы"));
+    expect(curatorsCard(second)).toContain(`\n${mark}\n`);
+    // Approved in turn, it waits no more: the line goes.
+    approveDraft(h.db, { incidentId: second, actor: person(OFFICE.curator), now: h.clock.now() });
+    await showCards(h, second);
+    expect(curatorsCard(second)).toContain("Состояние: согласовано");
+    expect(curatorsCard(second)).not.toContain("совпадает");
+  });
 });
+
+/** The newest card of the post in the curators' chat. */
+function curatorsCard(id: number): string {
+  const cards = h.fake
+    .messages(OFFICE.curatorsChat)
+    .filter((m) => m.text?.startsWith(`Сообщение № ${id} · `));
+  return cards.at(-1)?.text ?? "";
+}

@@ -1,14 +1,18 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { claimAlert } from "../../src/app/alerts.js";
+import type Database from "better-sqlite3";
+import { describe, expect, it, vi } from "vitest";
+import { claimAlert, lastSentAlert } from "../../src/app/alerts.js";
+import { approvedWithText, sameAnswers, waitingSameAsApproved } from "../../src/app/answer-queries.js";
 import { loadDraftWork } from "../../src/app/answers.js";
 import { headOf, headsWith } from "../../src/app/heads.js";
 import { incidentsWithWords } from "../../src/app/incident-queries.js";
 import { repeatCandidates } from "../../src/app/incidents.js";
+import { presetRuntime } from "../../src/app/sla.js";
 import { applyMigrations, MigrationError, openDatabase } from "../../src/db/client.js";
 import { postTextKey } from "../../src/domain/post-text.js";
+import { reopenLapsedFolds } from "../../src/jobs/morning.js";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "osm-db-"));
@@ -341,4 +345,70 @@ describe("database", () => {
     // Pending migrations are applied in one transaction: nothing of the batch is left half-done.
     expect(tables(path)).not.toContain("people");
   });
+
+  it("the queries of a busy office's every card, draft and minute are served by indexes: none reads a whole table", () => {
+    const { db, sqlite, close } = openDatabase(":memory:");
+    applyMigrations(db);
+    const now = new Date("2026-11-24T07:00:00Z");
+    const sla = presetRuntime(db, "orenburg");
+    const post = { id: 3, repeatOfId: 1, textKey: "нет воды", topic: "ЖКХ", place: "Оренбург" };
+    const plans = {
+      sameAnswers: plansOf(sqlite, () => sameAnswers(db, post, 1, now)),
+      approvedWithText: plansOf(sqlite, () => approvedWithText(db, "Здравствуйте! Вода будет к 18:00.", 3)),
+      // Its draft first (none here): the curators' card of a post on approval reads it at each sync.
+      waitingSameAsApproved: plansOf(sqlite, () => waitingSameAsApproved(db, 3)),
+      lastSentAlert: plansOf(sqlite, () => lastSentAlert(db, -100, "escalation")),
+      reopenLapsedFolds: plansOf(sqlite, () => reopenLapsedFolds(db, sla, now)),
+    };
+    close();
+
+    // The post it repeats, then the window's approved answers, each joined to its lead by the post.
+    expect(plans.sameAnswers).toEqual([
+      [
+        "SEARCH incidents USING INTEGER PRIMARY KEY (rowid=?)",
+        "SEARCH assignments USING INDEX assignments_incident (incident_id=?)",
+        "SEARCH drafts USING INDEX drafts_incident (incident_id=?)",
+      ],
+      [
+        "SEARCH drafts USING INDEX drafts_decided (state=? AND decided_at>?)",
+        "SEARCH incidents USING INTEGER PRIMARY KEY (rowid=?)",
+        "SEARCH assignments USING INDEX assignments_incident (incident_id=?)",
+      ],
+    ]);
+    expect(plans.approvedWithText).toEqual([["SEARCH drafts USING INDEX drafts_text_length (<expr>=?)"]]);
+    expect(plans.waitingSameAsApproved).toEqual([
+      ["SEARCH drafts USING INDEX drafts_incident (incident_id=?)"],
+    ]);
+    expect(plans.lastSentAlert).toEqual([
+      ["SEARCH notifications USING INDEX notifications_chat (chat_id=? AND kind=? AND sent_at>?)"],
+    ]);
+    expect(plans.reopenLapsedFolds).toEqual([
+      [
+        "SEARCH notifications USING INDEX notifications_settled (failure=? AND kind=? AND claimed_at>? AND claimed_at<?)",
+      ],
+    ]);
+  });
 });
+
+/**
+ * What SQLite does for each statement `run` prepares (EXPLAIN QUERY PLAN), its values bound as null:
+ * without ANALYZE's figures, as the bot runs, the plan does not depend on them.
+ */
+function plansOf(sqlite: Database.Database, run: () => unknown): string[][] {
+  const asked: string[] = [];
+  const prepare = sqlite.prepare.bind(sqlite);
+  const spy = vi.spyOn(sqlite, "prepare").mockImplementation((source: string) => {
+    asked.push(source);
+    return prepare(source);
+  });
+  try {
+    run();
+  } finally {
+    spy.mockRestore();
+  }
+  return asked.map((source) => {
+    const values = Array<null>(source.split("?").length - 1).fill(null);
+    const steps = prepare(`EXPLAIN QUERY PLAN ${source}`).all(...values) as { detail: string }[];
+    return steps.map((step) => step.detail);
+  });
+}
