@@ -28,19 +28,26 @@ const leaveNoticeKey = (personId: number, until: string, organizationId: number)
 const beganKey = (personId: number, from: string, until: string) =>
   `leave:${personId}:${from}:${until}:began`;
 
+/** The ledger key of the day after one leave (its person and last day). */
+const endedKey = (personId: number, until: string) => `leave:${personId}:${until}:ended`;
+
 /**
  * Tells each organization whose posts a person on leave holds, once per leave: its work chat (or, with
  * none, its other executors privately); the curators, when nobody else there can take them. Waits for
  * working time, so a leave set at night or on a day off is told at the start of the next working day.
  * A leave planned ahead is told so from its first day, whose first tick has his cards name him away,
- * as setting a leave does at once.
+ * as setting a leave does at once; the first tick after a leave's last day has them name him no longer.
  */
 export async function announceLeaves(deps: LeaveDeps, api: Api): Promise<void> {
   const { db, clock, sla } = deps;
   const now = clock.now();
-  const leaves = peopleOnLeave(db, localDay(now, sla.timezone));
+  const today = localDay(now, sla.timezone);
+  const leaves = peopleOnLeave(db, today);
   for (const leave of leaves)
     if (leave.from !== null && claimNotice(db, beganKey(leave.personId, leave.from, leave.until), now))
+      await refreshHolderCards(deps, api, leave.personId);
+  for (const leave of leavesOver(db, today))
+    if (claimNotice(db, endedKey(leave.personId, leave.until), now))
       await refreshHolderCards(deps, api, leave.personId);
   if (!sla.workingTime.isWorking(now)) return;
   for (const leave of leaves) {

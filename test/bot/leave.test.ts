@@ -327,6 +327,11 @@ describe("«В отпуске до …»", () => {
     await newPost(3);
     expect(cardIn(OFFICE.healthChat, 3)).toBeDefined();
     expect(cardIn(OFFICE.executor, 3)).toBeUndefined();
+
+    h.clock.set("2026-12-04T19:30:00Z"); // Saturday 05.12, 00:30: the leave is over
+    await announce();
+    expect(cardIn(OFFICE.healthChat, 1)).toContain("Иван");
+    expect(cardIn(OFFICE.healthChat, 1)).not.toContain("в отпуске");
   });
 
   it("planned ahead by an admin in /people: the list, the card and the person say so; «Отменить отпуск» cancels it before it begins", async () => {
