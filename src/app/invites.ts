@@ -1,10 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNotNull, isNull, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { invites, organizations, people, type Role } from "../db/schema.js";
 import { can } from "../domain/access.js";
 import { alreadyMadeByThisUpdate, audit } from "./audit.js";
-import { addMembership, grantRole, loadPerson, type TelegramProfile, upsertPerson } from "./people.js";
+import {
+  addMembership,
+  grantRole,
+  loadPerson,
+  type PersonSummary,
+  type TelegramProfile,
+  upsertPerson,
+} from "./people.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -127,6 +134,7 @@ function creatorStillMay(db: Tx, createdBy: number): boolean {
 export type RedeemResult =
   | {
       ok: true;
+      inviteId: number;
       personId: number;
       role: Role;
       organizationId: number | null;
@@ -135,7 +143,7 @@ export type RedeemResult =
     }
   | { ok: false; reason: "unknown" | "expired" | "revoked" | "organization_inactive" }
   /** `byThisPerson`: the link was used by whoever opens it now (a second tap on it). */
-  | { ok: false; reason: "used"; byThisPerson: boolean };
+  | { ok: false; reason: "used"; inviteId: number; byThisPerson: boolean };
 
 /**
  * Uses a one-time invite: registers the person and grants the role, all in one transaction. A head
@@ -164,10 +172,12 @@ export function redeemInvite(db: Db, token: string, profile: TelegramProfile, no
             .from(people)
             .where(eq(people.id, invite.usedBy ?? -1))
             .get();
-          return { ok: false, reason: "used", byThisPerson: user?.telegramId === profile.id };
+          const byThisPerson = user?.telegramId === profile.id;
+          return { ok: false, reason: "used", inviteId: invite.id, byThisPerson };
         }
         return {
           ok: true,
+          inviteId: invite.id,
           personId: invite.usedBy,
           role: invite.role,
           organizationId: invite.organizationId,
@@ -197,6 +207,7 @@ export function redeemInvite(db: Db, token: string, profile: TelegramProfile, no
       });
       return {
         ok: true,
+        inviteId: invite.id,
         personId,
         role: invite.role,
         organizationId: invite.organizationId,
@@ -206,4 +217,47 @@ export function redeemInvite(db: Db, token: string, profile: TelegramProfile, no
     },
     { behavior: "immediate" },
   );
+}
+
+/** A used invite: what it was for, who made it, who used it and when. */
+export interface UsedInvite {
+  role: Role;
+  organizationName: string | null;
+  usedAt: Date;
+  user: PersonSummary;
+  inviter: PersonSummary;
+  /** The inviter may still invite (and take access away): the one to tell of its use. */
+  inviterMay: boolean;
+}
+
+/** The invite, once used (see UsedInvite). */
+export function usedInvite(db: Tx, inviteId: number): UsedInvite | undefined {
+  return usedInvites(db, eq(invites.id, inviteId))[0];
+}
+
+/** The invites the person used, oldest first: who invited them, when, for what (their card in /people). */
+export function invitesUsedBy(db: Tx, personId: number): UsedInvite[] {
+  return usedInvites(db, eq(invites.usedBy, personId));
+}
+
+function usedInvites(db: Tx, which: SQL): UsedInvite[] {
+  const rows = db
+    .select({
+      role: invites.role,
+      organizationName: organizations.name,
+      usedAt: invites.usedAt,
+      usedBy: invites.usedBy,
+      createdBy: invites.createdBy,
+    })
+    .from(invites)
+    .leftJoin(organizations, eq(organizations.id, invites.organizationId))
+    .where(and(which, isNotNull(invites.usedAt)))
+    .orderBy(asc(invites.usedAt))
+    .all();
+  return rows.flatMap(({ usedAt, usedBy, createdBy, ...invite }) => {
+    const user = loadPerson(db, usedBy ?? -1);
+    const inviter = loadPerson(db, createdBy);
+    if (!usedAt || !user || !inviter) return [];
+    return [{ ...invite, usedAt, user, inviter, inviterMay: can(inviter, "manageInvites") }];
+  });
 }

@@ -152,6 +152,51 @@ export function addMembership(
   return true;
 }
 
+export type JoinRefusal = "forbidden" | "not_found" | "organization_not_found" | "organization_inactive";
+
+export type JoinResult =
+  /** `changed`: this press added him (false: he was its executor already). */
+  | { ok: true; changed: boolean; person: PersonSummary; organization: { id: number; name: string } }
+  | { ok: false; refusal: JoinRefusal; organizationName?: string };
+
+/**
+ * Makes the person an executor of the organization (the admin's «Добавить в орган…» in /people), in
+ * one transaction with its audit event, after checking on the database as it is now that the actor
+ * is an admin and the organization is on.
+ */
+export function joinOrganization(
+  db: Db,
+  input: { actorId: number; personId: number; organizationId: number; now: Date },
+): JoinResult {
+  return db.transaction(
+    (tx): JoinResult => {
+      if (!can(loadPerson(tx, input.actorId), "managePeople")) return { ok: false, refusal: "forbidden" };
+      const person = loadPerson(tx, input.personId);
+      if (!person) return { ok: false, refusal: "not_found" };
+      const organization = tx
+        .select()
+        .from(organizations)
+        .where(eq(organizations.id, input.organizationId))
+        .get();
+      if (!organization) return { ok: false, refusal: "organization_not_found" };
+      const { id, name, shortName } = organization;
+      if (!organization.active)
+        return { ok: false, refusal: "organization_inactive", organizationName: shortName ?? name };
+      // A press handled again after a crash added him: told as added, so that he hears of it after all.
+      const event = { entity: "person", entityId: person.id, action: "membership_added" } as const;
+      const changed =
+        addMembership(tx, person.id, id, input.actorId, input.now) || alreadyMadeByThisUpdate(tx, event);
+      return {
+        ok: true,
+        changed,
+        person: loadPerson(tx, person.id) as PersonSummary,
+        organization: { id, name },
+      };
+    },
+    { behavior: "immediate" },
+  );
+}
+
 /**
  * Whether the organization had an executor before its latest one joined: it was left without any
  * (its last executor taken out), rather than never had one. A membership ends only by an admin's

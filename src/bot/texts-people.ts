@@ -218,6 +218,8 @@ export const tp = {
     configuredAdmin: boolean;
     /** What the person receives as a head (see heads.card); none when not a head. */
     head?: string[];
+    /** «Приглашён: …», one line for each invite the person used (see t.invite.card). */
+    invited: string[];
   }) =>
     [
       input.name,
@@ -226,6 +228,7 @@ export const tp = {
       ...(input.organizations.length > 0
         ? [`Органы: ${input.organizations.map((o) => o.name).join("; ")}`]
         : []),
+      ...input.invited,
       ...(input.head ?? []),
       ...(input.held.length > 0 ? [`В работе: ${heldList(input.held)}`] : []),
       ...(input.leave ? [tp.leave.card(input.leave)] : []),
@@ -246,6 +249,7 @@ export const tp = {
   button: {
     takeRole: (role: PersonRole) => `Снять роль: ${ROLE_NAMES[role]}`,
     leaveOrganization: (o: PersonOrganization) => `Исключить из: ${orgLabel(o)}`,
+    addOrganization: "Добавить в орган…",
     removeAll: "Закрыть доступ полностью",
     back: "К списку",
     toPerson: "К сотруднику",
@@ -275,12 +279,24 @@ export const tp = {
     nobodyLeft: (o: LeftPosts) =>
       `В органе «${o.organizationName}» не останется исполнителей. ${leftPosts(o, false)} ` +
       `Кураторам сообщим, чтобы направили ${itOrThem(o)} другому органу; или пригласите исполнителя — /invite.`,
+    /** The person's only organization and no role: he would be a stranger; a wrong one is fixed by adding the right one first. */
+    onlyOrganization:
+      "Это его единственный орган: он останется без доступа к боту и не будет получать сообщения. " +
+      "Если орган указан неверно, сначала добавьте нужный: «Добавить в орган…».",
     lastCurator:
       "Это единственный куратор: без него направлять сообщения и согласовывать ответы будет некому. " +
       `Пригласите другого куратора — /invite → «${t.invite.roleButton.curator}».`,
     keptAdmin:
       "Роль администратора останется: она задана в настройках бота (ADMIN_IDS). Чтобы снять её, " +
       "уберите id сотрудника из ADMIN_IDS, перезапустите бота и снимите роль здесь, в /people.",
+  },
+
+  /** «Добавить в орган…» on the person's card. */
+  join: {
+    choose: (name: string) => `${name}: в какой орган добавить исполнителем?`,
+    done: (name: string, organization: string) =>
+      `Готово. ${name} теперь исполнитель органа «${organization}».`,
+    already: "Сотрудник уже в этом органе.",
   },
 
   done: {
@@ -348,6 +364,8 @@ export const tp = {
     role: (role: PersonRole) => `Администратор снял с вас роль «${ROLE_NAMES[role]}».`,
     organization: (organization: string) =>
       `Администратор исключил вас из органа «${organization}»: его сообщения вам больше не доступны.`,
+    joined: (organization: string) =>
+      `Администратор добавил вас в орган «${organization}»: теперь вы получаете его сообщения.`,
     all: "Администратор закрыл ваш доступ к боту. Если это ошибка, обратитесь к администратору.",
     allButAdmin:
       "Администратор снял с вас все роли и исключил из органов. Роль администратора остаётся: " +

@@ -169,6 +169,10 @@ function workOf(role: Role, chats: readonly string[], newcomer = false): string 
   return undefined;
 }
 
+/** An invite as its admin knows it: «куратор», «исполнитель» в орган «…», «руководитель» органа «…». */
+const invitedAs = (role: Role, organizationName: string | null) =>
+  `«${ROLE_NAMES[role]}»${organizationName ? `${role === "head" ? " органа" : " в орган"} «${organizationName}»` : ""}`;
+
 /** Every role but the admin's has /leave (see commands.ts). */
 const LEAVE_COMMAND = "/leave [ДД.ММ.ГГГГ или ДД.ММ–ДД.ММ] — отпуск: в эти дни бот не пишет вам лично";
 
@@ -422,6 +426,19 @@ export const t = {
     listItem: (role: Role, organizationName: string | null, expires: string, inactive = false) =>
       `${ROLE_NAMES[role]}${organizationName ? ` — ${organizationName}` : ""}, до ${expires}` +
       (inactive ? " (орган отключён: ссылка не откроется, пока его не включат)" : ""),
+    /** To the admin who made the invite, once someone used it: who and when, with a button to close it. */
+    used: (role: Role, organizationName: string | null, name: string, at: string) =>
+      `Приглашение ${invitedAs(role, organizationName)} принял ${name} — ${at}. ` +
+      "Если вы приглашали не его, закройте ему доступ кнопкой ниже.",
+    /** …and when someone else opens the used link: the one who got the access may not be the one invited. */
+    reopened: (role: Role, organizationName: string | null, name: string, at: string, opener: string) =>
+      `Ссылку-приглашение ${invitedAs(role, organizationName)} уже использовал ${name} — ${at}; ` +
+      `её открыл ещё ${opener}. Если доступ получил не тот, кого вы приглашали, закройте его кнопкой ниже ` +
+      "и создайте новое приглашение: /invite.",
+    closeAccess: (name: string) => `Закрыть доступ: ${name}`,
+    /** On the person's card in /people: who invited them, when, by which link. */
+    card: (by: string, at: string, role: Role, organizationName: string | null) =>
+      `Приглашён: ${by}, ${at}, по ссылке ${invitedAs(role, organizationName)}`,
   },
 
   org: {

@@ -40,6 +40,11 @@ const paragraphs = () =>
       .findLast((text) => text.startsWith("Готово.")) ?? admin().lastText()
   ).split("\n\n");
 
+/** Said before taking a person out of his only organization when he has no role either. */
+const onlyOrganization =
+  "Это его единственный орган: он останется без доступа к боту и не будет получать сообщения. " +
+  "Если орган указан неверно, сначала добавьте нужный: «Добавить в орган…».";
+
 async function start(adminIds: number[] = [ADMIN]): Promise<void> {
   h = await Harness.start({ adminIds });
   ({ health } = seedOffice(h));
@@ -197,6 +202,7 @@ describe("taking access away", () => {
     await admin().press("Исключить из: Минздрав");
     expect(admin().lastText()).toBe(
       "Иван: исключить из органа «Министерство здравоохранения»? Сообщения органа ему станут недоступны.\n\n" +
+        `${onlyOrganization}\n\n` +
         "Сейчас в работе у сотрудника 1 сообщение: «Министерство здравоохранения» — № 1. " +
         "Органу сообщим, что его нужно передать другому исполнителю.",
     );
@@ -305,6 +311,7 @@ describe("taking access away", () => {
     await admin().press("Исключить из: Минздрав");
     expect(admin().lastText()).toBe(
       "Иван: исключить из органа «Министерство здравоохранения»? Сообщения органа ему станут недоступны.\n\n" +
+        `${onlyOrganization}\n\n` +
         "В органе «Министерство здравоохранения» не останется исполнителей. " +
         `Открытое сообщение органа: в работе у сотрудника — № ${id}. ` +
         "Кураторам сообщим, чтобы направили его другому органу; или пригласите исполнителя — /invite.",
@@ -343,6 +350,7 @@ describe("taking access away", () => {
     await admin().press("Исключить из: Минздрав");
     expect(admin().lastText()).toBe(
       "Иван: исключить из органа «Министерство здравоохранения»? Сообщения органа ему станут недоступны.\n\n" +
+        `${onlyOrganization}\n\n` +
         "В органе «Министерство здравоохранения» не останется исполнителей. Открытые сообщения органа: " +
         `в работе у сотрудника — № ${held}; не взяты в работу — № ${waiting}, № ${another}. ` +
         "Кураторам сообщим, чтобы направили их другому органу; или пригласите исполнителя — /invite.",
@@ -617,6 +625,75 @@ describe("an executor joining", () => {
     expect(again.map((c) => [c.params.chat_id, c.params.text])).toEqual([
       [nina.id, expect.stringMatching(/^Готово! Вы зарегистрированы как исполнитель органа/)],
     ]);
+  });
+});
+
+describe("adding to an organization", () => {
+  beforeEach(() => start());
+
+  it("«Добавить в орган…» makes him its executor: audited, told quietly, and given its open posts", async () => {
+    for (let i = 0; i < 8; i++) h.seedOrganization(`Агентство ${i}`);
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    const waiting = routedTo(education, "https://vk.com/wall-1_7");
+    await openCard(admin(), /Иван/);
+    await admin().press("Добавить в орган…");
+    expect(admin().lastText()).toBe("Иван: в какой орган добавить исполнителем?");
+    await admin().press("▶");
+    await admin().press(/^Минобр/);
+    expect(admin().lastText()).toBe(
+      [
+        "Готово. Иван теперь исполнитель органа «Министерство образования».",
+        "Роли теперь: исполнитель.",
+        "Сотруднику сообщено лично.",
+      ].join("\n\n"),
+    );
+    expect([...organizationsOf(OFFICE.executor)].sort()).toEqual([health, education].sort());
+    const event = h.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entity, "person"), eq(auditEvents.action, "membership_added")))
+      .all()
+      .at(-1);
+    expect(event?.actorId).toBe(findPerson(h.db, ADMIN)?.id);
+    expect(event?.details).toMatchObject({ organizationId: education });
+
+    const [notice, list] = h.texts(OFFICE.executor).slice(-2);
+    expect(notice).toBe(
+      "Администратор добавил вас в орган «Министерство образования»: теперь вы получаете его сообщения.\n" +
+        "Ваши роли теперь: исполнитель. Справка — /help.",
+    );
+    expect(list).toMatch(/^Открытые сообщения: 1\n\n/);
+    expect(lastLabels(OFFICE.executor)).toEqual([`№ ${waiting}`]);
+    const toIvan = h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === OFFICE.executor);
+    expect(toIvan.slice(-2).map((call) => call.params.disable_notification)).toEqual([true, true]);
+    // The card offers the new organization to take him out of, as any other.
+    await openCard(admin(), /Иван/);
+    expect(lastLabels(ADMIN)).toContain("Исключить из: Минобр");
+  });
+
+  it("an organization he is in already changes nothing", async () => {
+    await openCard(admin(), /Иван/);
+    await admin().press("Добавить в орган…");
+    expect(await admin().press(/^Минздрав/)).toBe("Сотрудник уже в этом органе.");
+    expect(admin().lastText()).toMatch(/^Иван\nTelegram id/);
+    expect(organizationsOf(OFFICE.executor)).toEqual([health]);
+  });
+
+  it("taking him out of another organization than his only one asks no more than before", async () => {
+    const education = h.seedOrganization("Министерство образования", "Минобр");
+    await openCard(admin(), /Иван/);
+    await admin().press("Добавить в орган…");
+    await admin().press(/^Минобр/);
+    await openCard(admin(), /Иван/);
+    await admin().press("Исключить из: Минздрав");
+    expect(admin().lastText()).toBe(
+      "Иван: исключить из органа «Министерство здравоохранения»? Сообщения органа ему станут недоступны.",
+    );
+    await admin().press("Да, исключить");
+    expect(organizationsOf(OFFICE.executor)).toEqual([education]);
+    await openCard(admin(), /Иван/);
+    await admin().press("Исключить из: Минобр");
+    expect(admin().lastText()).toContain(onlyOrganization);
   });
 });
 

@@ -333,6 +333,8 @@ const OTHER_BUTTONS = [
     "ppl.do:3:o:1",
     "ppl.do:1:r:admin",
     "ppl.leave:1",
+    "ppl.orgs:1:0",
+    "ppl.join:2:1",
     "lv.cancel:1",
     "lv.cancel:2",
   ],

@@ -949,13 +949,22 @@ function listedState(incident: Incident, scope: ListScope, rules: ActionRules): 
  * A chat just bound to an organization (`null`: the curators), or an executor who just joined one,
  * gets its open posts as `/list` shows them there, each card a tap away: it starts with what is
  * owed, not with an empty chat; once, however often the /bind or /start is handled (see
- * oncePerUpdate). A chat's list is its digest of the day.
+ * oncePerUpdate). A chat's list is its digest of the day. `to`: an executor's private chat other
+ * than this one (an admin added him in /people), told quietly.
  */
-export async function showOpenPosts(ctx: BotContext, organizationId: number | null): Promise<void> {
+export async function showOpenPosts(
+  ctx: BotContext,
+  organizationId: number | null,
+  to?: number,
+): Promise<void> {
   const scope: ListScope =
     organizationId === null ? { kind: "all" } : { kind: "organizations", ids: [organizationId] };
   const { text, keyboard, total } = renderList(ctx.app, scope, "all");
   if (total === 0 || !ctx.chat) return;
+  if (to !== undefined && to !== ctx.chat.id) {
+    await sendLong(ctx.app, ctx.api, to, text, keyboard, { quiet: true, once: "open-posts" });
+    return;
+  }
   await oncePerUpdate(ctx.app, "open-posts", ctx.chat.id, async () => {
     await ctx.reply(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
     return true;

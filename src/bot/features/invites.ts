@@ -1,27 +1,41 @@
 import { InlineKeyboard } from "grammy";
 import { workChatTitle } from "../../app/chats.js";
 import { defaultHeadSettings } from "../../app/heads.js";
-import { createInvite, listOpenInvites, revokeInvite } from "../../app/invites.js";
+import {
+  createInvite,
+  listOpenInvites,
+  revokeInvite,
+  type UsedInvite,
+  usedInvite,
+} from "../../app/invites.js";
+import { claimNotice } from "../../app/notices.js";
 import { countInactiveOrganizations, getOrganization } from "../../app/organizations.js";
 import { ROLES, type Role } from "../../db/schema.js";
+import { displayName } from "../../domain/access.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
-import { MESSAGE_LIMIT } from "../delivery.js";
-import { organizationPicker } from "../keyboards.js";
+import { MESSAGE_LIMIT, sendLong } from "../delivery.js";
+import { buttonLabel, organizationPicker } from "../keyboards.js";
 import { requirePermission, requirePrivate } from "../refuse.js";
 import { t } from "../texts.js";
 import { tp } from "../texts-people.js";
+import { closeAccessData } from "./people.js";
 
 export const invites = new Features<BotContext>();
 const admin = requirePermission("manageInvites");
 
+/** The common roles first: a new office invites executors and curators by the dozen, admins rarely. */
+const INVITED_FIRST: readonly Role[] = ["executor", "curator", "head"];
+
 invites.command("invite", requirePrivate, admin, async (ctx) => {
   const keyboard = new InlineKeyboard();
-  for (const role of ROLES) keyboard.text(t.invite.roleButton[role], cb("inv.role", role)).row();
+  const button = (role: Role) => keyboard.text(t.invite.roleButton[role], cb("inv.role", role)).row();
+  for (const role of INVITED_FIRST) button(role);
   // A head of an organization gets that organization's violations (Orenburg p.19).
   keyboard.text(tp.heads.inviteButton, cb("inv.hpage", 0)).row();
+  for (const role of ROLES) if (!INVITED_FIRST.includes(role)) button(role);
   await ctx.reply(t.invite.chooseRole, { reply_markup: keyboard });
 });
 
@@ -157,3 +171,49 @@ invites.callbackQuery(onAction("inv.rev", [ID]), admin, async (ctx) => {
     await ctx.answerCallbackQuery({ text: t.invite.alreadyClosed, show_alert: true });
   }
 });
+
+/**
+ * A forwarded link may have reached someone else: the admin who made the invite hears who used it and
+ * when, quietly, with /people's «Закрыть доступ полностью» a tap away (confirmed, and the presser's
+ * rights checked again, there); not one who may no longer invite. Once, however often the /start is
+ * handled.
+ */
+export async function tellInviteUsed(ctx: BotContext, inviteId: number): Promise<void> {
+  const used = usedInvite(ctx.app.db, inviteId);
+  if (!used) return;
+  const at = formatDeadline(used.usedAt, ctx.app.config.timezone);
+  const text = t.invite.used(used.role, used.organizationName, displayName(used.user), at);
+  await tellInviter(ctx, used, text, "invite-used");
+}
+
+/**
+ * A used link opened by someone else: maybe the one it was meant for, the access gone to whoever
+ * opened it first. Its admin hears who opened it, once for each.
+ */
+export async function tellInviteReopened(ctx: BotContext, inviteId: number): Promise<void> {
+  const { db, clock, config } = ctx.app;
+  const used = usedInvite(db, inviteId);
+  const opener = ctx.from;
+  if (!used || !opener || opener.id === used.inviter.telegramId) return;
+  if (!claimNotice(db, `invite-reopened:${inviteId}:${opener.id}`, clock.now())) return;
+  const name = displayName({
+    firstName: opener.first_name,
+    lastName: opener.last_name ?? null,
+    username: opener.username ?? null,
+  });
+  const at = formatDeadline(used.usedAt, config.timezone);
+  const text = t.invite.reopened(used.role, used.organizationName, displayName(used.user), at, name);
+  await tellInviter(ctx, used, text);
+}
+
+/** The inviter, quietly; not one who used his own link (nothing to close), nor one blocking the bot. */
+async function tellInviter(ctx: BotContext, used: UsedInvite, text: string, once?: string): Promise<void> {
+  const { user, inviter } = used;
+  if (!used.inviterMay || inviter.blockedAt !== null || user.id === inviter.id) return;
+  const close = t.invite.closeAccess(displayName(user));
+  const keyboard = new InlineKeyboard().text(buttonLabel(close), closeAccessData(user.id));
+  await sendLong(ctx.app, ctx.api, inviter.telegramId, text, keyboard, {
+    quiet: true,
+    ...(once === undefined ? {} : { once }),
+  });
+}

@@ -1,16 +1,18 @@
 /**
  * The admin's «Сотрудники» (/people): who has access, and taking a role, an organization or all access
- * away; what each head receives, one tap per purpose. Every press re-reads the admin's rights and the
- * person's access from the database; a change is confirmed first (a head's purpose needs none: one
- * tap undoes it) and checked again inside its transaction.
+ * away, or adding an organization; what each head receives, one tap per purpose. Every press re-reads
+ * the admin's rights and the person's access from the database; a change that takes access away is
+ * confirmed first (a head's purpose needs none: one tap undoes it; nor does an organization added,
+ * chosen from the list) and checked again inside its transaction.
  */
 
 import { GrammyError, InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../../app/chats.js";
 import { headOf } from "../../app/heads.js";
 import { loadIncident } from "../../app/incidents.js";
+import { invitesUsedBy } from "../../app/invites.js";
 import { leaveOf, leaveToday, setLeave } from "../../app/leave.js";
-import { getOrganization } from "../../app/organizations.js";
+import { countInactiveOrganizations, getOrganization } from "../../app/organizations.js";
 import {
   type AccessChange,
   type AccessChangeInput,
@@ -19,6 +21,8 @@ import {
   changeAccess,
   type HeldIncidents,
   incidentsHeldBy,
+  type JoinRefusal,
+  joinOrganization,
   listPeople,
   loadPerson,
   PEOPLE_PAGE_SIZE,
@@ -41,14 +45,15 @@ import { syncCards } from "../cards.js";
 import { setPersonCommands } from "../commands.js";
 import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
-import { cardDeps, deliverLong, notifyCurators, notifyOrganization } from "../delivery.js";
-import { buttonLabel, cardButtons } from "../keyboards.js";
+import { cardDeps, deliverLong, notifyCurators, notifyOrganization, oncePerUpdate } from "../delivery.js";
+import { buttonLabel, cardButtons, organizationPicker } from "../keyboards.js";
 import { refreshHolderCards, tellOfLeave } from "../leave.js";
 import { briefNewHead } from "../new-head.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { chatRefused } from "../refused-chats.js";
 import { ROLE_NAMES, t } from "../texts.js";
 import { type LeftPosts, tp } from "../texts-people.js";
+import { briefNewExecutor } from "./start.js";
 
 export const people = new Features<BotContext>();
 const admin = requirePermission("managePeople");
@@ -69,6 +74,9 @@ function decodeChange(data: string): AccessChange {
   if (data.startsWith("r:")) return { kind: "role", role: data.slice(2) as PersonRole };
   return { kind: "membership", organizationId: Number(data.slice(2)) };
 }
+
+/** «Закрыть доступ полностью» of the person's card, asked for confirmation (as an invite's notice offers it). */
+export const closeAccessData = (personId: number) => cb("ppl.ask", personId, encodeChange({ kind: "all" }));
 
 const roleNames = (person: Person) => rolesOf(person).map((role) => ROLE_NAMES[role]);
 
@@ -144,6 +152,7 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
     const change = { kind: "membership", organizationId: org.id } as const;
     keyboard.text(buttonLabel(tp.button.leaveOrganization(org)), ask(change)).row();
   }
+  keyboard.text(tp.button.addOrganization, cb("ppl.orgs", person.id, 0)).row();
   const leave = leaveOf(db, person.id, leaveToday(ctx.app));
   keyboard.text(leave ? tp.leave.button.change : tp.leave.button.set, cb("ppl.leave", person.id));
   if (leave) keyboard.text(tp.leave.button.cancel, cb("lv.cancel", person.id));
@@ -151,15 +160,25 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
   const removable = person.organizations.length > 0 || person.roles.size > (configuredAdmin ? 1 : 0);
   if (removable) keyboard.text(tp.button.removeAll, ask({ kind: "all" })).row();
   keyboard.text(tp.button.back, cb("ppl.back", person.id));
+  const { timezone } = ctx.app.sla;
+  const invited = invitesUsedBy(db, person.id).map((used) =>
+    t.invite.card(
+      displayName(used.inviter),
+      formatDeadline(used.usedAt, timezone),
+      used.role,
+      used.organizationName,
+    ),
+  );
   const card = tp.card({
     name: displayName(person),
     telegramId: person.telegramId,
     roles: roleNames(person),
     organizations: person.organizations,
     held: incidentsHeldBy(db, person.id, person.organizationIds),
-    blockedSince: person.blockedAt && formatDeadline(person.blockedAt, ctx.app.sla.timezone),
+    blockedSince: person.blockedAt && formatDeadline(person.blockedAt, timezone),
     leave,
     configuredAdmin,
+    invited,
     ...(head && {
       head: tp.heads.card(
         head.purposes,
@@ -312,8 +331,12 @@ onAccessChange("ppl.ask", async (ctx, request) => {
       : change.kind === "membership"
         ? tp.confirm.organization(name, organizationName(plan, change))
         : tp.confirm.all(name, plan.roles, plan.organizations);
+  const { person } = plan;
+  const stranger =
+    change.kind === "membership" && person.organizations.length === 1 && person.roles.size === 0;
   const text = [
     question,
+    ...(stranger ? [tp.confirm.onlyOrganization] : []),
     ...(plan.keptAdmin ? [tp.confirm.keptAdmin] : []),
     ...heldLines(ctx, plan),
     ...(plan.lastCurator ? [tp.confirm.lastCurator] : []),
@@ -354,7 +377,8 @@ onAccessChange("ppl.do", async (ctx, request) => {
   ];
   await refreshHeldCards(ctx, plan);
   if (after.telegramId !== ctx.from?.id) {
-    lines.push((await tellPerson(ctx, after, change, plan)) ? tp.done.told : tp.done.notTold);
+    const told = await tellPerson(ctx, after, accessNotice(after, change, plan));
+    lines.push(told ? tp.done.told : tp.done.notTold);
   }
   await updateMenu(ctx, after);
   const keyboard = new InlineKeyboard()
@@ -362,6 +386,69 @@ onAccessChange("ppl.do", async (ctx, request) => {
     .text(tp.button.back, cb("ppl.back", personId));
   await ctx.editMessageText(clip(lines.join("\n\n"), MESSAGE_LIMIT), { reply_markup: keyboard });
 });
+
+/**
+ * «Добавить в орган…»: the active organizations, paged; the person's id rides in the picker's
+ * actions («ppl.join:<person>:<organization>», «ppl.orgs:<person>:<page>»).
+ */
+people.callbackQuery(onAction("ppl.orgs", [ID, ID]), admin, async (ctx) => {
+  const person = loadPerson(ctx.app.db, Number(ctx.match[1]));
+  if (!person) return await ctx.answerCallbackQuery({ text: tp.refusal.notFound, show_alert: true });
+  const { keyboard, empty, pages } = organizationPicker(ctx.app.db, {
+    page: Number(ctx.match[2]),
+    pickAction: cb("ppl.join", person.id),
+    pageAction: cb("ppl.orgs", person.id),
+    activeOnly: true,
+  });
+  if (pages > 1) keyboard.row();
+  keyboard.text(tp.button.cancel, cb("ppl.open", person.id));
+  const none = countInactiveOrganizations(ctx.app.db) > 0 ? t.invite.allInactive : t.invite.noOrganizations;
+  const prompt = empty ? none : tp.join.choose(displayName(person));
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(prompt, { reply_markup: keyboard });
+});
+
+/**
+ * The organization chosen: the person is its executor from now on, told so quietly, and starts with
+ * its open posts as one who joins by an invite does (the curators hear it has an executor again).
+ */
+people.callbackQuery(onAction("ppl.join", [ID, ID]), admin, async (ctx) => {
+  if (!ctx.person) return await refuse(ctx);
+  const personId = Number(ctx.match[1]);
+  const result = joinOrganization(ctx.app.db, {
+    actorId: ctx.person.id,
+    personId,
+    organizationId: Number(ctx.match[2]),
+    now: ctx.app.clock.now(),
+  });
+  if (!result.ok) return await refuseJoin(ctx, result.refusal, result.organizationName);
+  const { person, organization } = result;
+  if (!result.changed) return await showPerson(ctx, personId, tp.join.already);
+  ctx.log.info({ personId, organizationId: organization.id }, "person added to an organization");
+  await ctx.answerCallbackQuery();
+  const name = displayName(person);
+  const lines = [tp.join.done(name, organization.name), tp.done.nowRoles(roleNames(person))];
+  const self = person.telegramId === ctx.from?.id;
+  const notice = `${tp.notice.joined(organization.name)}\n${tp.notice.nowRoles(roleNames(person))}`;
+  const told = self || (await tellPerson(ctx, person, notice, true));
+  if (!self) lines.push(told ? tp.done.told : tp.done.notTold);
+  if (told) await briefNewExecutor(ctx, person, organization.id, person.telegramId);
+  await updateMenu(ctx, person);
+  const keyboard = new InlineKeyboard()
+    .text(tp.button.toPerson, cb("ppl.open", personId))
+    .text(tp.button.back, cb("ppl.back", personId));
+  await ctx.editMessageText(clip(lines.join("\n\n"), MESSAGE_LIMIT), { reply_markup: keyboard });
+});
+
+async function refuseJoin(ctx: BotContext, refusal: JoinRefusal, organization = ""): Promise<void> {
+  const text = {
+    forbidden: t.refusal,
+    not_found: tp.refusal.notFound,
+    organization_not_found: t.org.notFound,
+    organization_inactive: t.org.switchedOff(organization),
+  }[refusal];
+  await ctx.answerCallbackQuery({ text, show_alert: true });
+}
 
 /** The cards of the posts the person held stop naming them (their own private ones stop changing). */
 async function refreshHeldCards(ctx: BotContext, plan: AccessPlan): Promise<void> {
@@ -504,35 +591,41 @@ function groupChatsHint(ctx: BotContext, plan: AccessPlan): string[] {
   return titles.length > 0 ? [tp.done.workChat(titles)] : [];
 }
 
+/** What the person hears of the access taken away, and what is left them. */
+function accessNotice(person: PersonSummary, change: AccessChange, plan: AccessPlan): string {
+  const now = tp.notice.nowRoles(roleNames(person));
+  return change.kind === "role"
+    ? `${tp.notice.role(change.role)}\n${now}`
+    : change.kind === "membership"
+      ? `${tp.notice.organization(organizationName(plan, change))}\n${now}`
+      : plan.keptAdmin
+        ? `${tp.notice.allButAdmin}\n${now}`
+        : tp.notice.all;
+}
+
 /**
- * Tells the person privately; one who never opened the bot or blocks it is no error to the admin.
- * One known to block the bot is not tried (Telegram would refuse), one found refusing now is marked so.
+ * Tells the person privately (`quiet`: without sound), once however often the press is handled;
+ * one who never opened the bot or blocks it is no error to the admin. One known to block the bot is
+ * not tried (Telegram would refuse), one found refusing now is marked so.
  */
 async function tellPerson(
   ctx: BotContext,
   person: PersonSummary,
-  change: AccessChange,
-  plan: AccessPlan,
+  text: string,
+  quiet = false,
 ): Promise<boolean> {
   if (person.blockedAt !== null) return false;
-  const now = tp.notice.nowRoles(roleNames(person));
-  const text =
-    change.kind === "role"
-      ? `${tp.notice.role(change.role)}\n${now}`
-      : change.kind === "membership"
-        ? `${tp.notice.organization(organizationName(plan, change))}\n${now}`
-        : plan.keptAdmin
-          ? `${tp.notice.allButAdmin}\n${now}`
-          : tp.notice.all;
-  try {
-    await ctx.api.sendMessage(person.telegramId, text);
-    return true;
-  } catch (error) {
-    if (!(error instanceof GrammyError)) throw error;
-    ctx.log.warn({ telegramId: person.telegramId, error: error.description }, "access change not told");
-    await chatRefused({ ...ctx.app, api: ctx.api, log: ctx.log }, person.telegramId, error);
-    return false;
-  }
+  return oncePerUpdate(ctx.app, "access-notice", person.telegramId, async () => {
+    try {
+      await ctx.api.sendMessage(person.telegramId, text, quiet ? { disable_notification: true } : {});
+      return true;
+    } catch (error) {
+      if (!(error instanceof GrammyError)) throw error;
+      ctx.log.warn({ telegramId: person.telegramId, error: error.description }, "access change not told");
+      await chatRefused({ ...ctx.app, api: ctx.api, log: ctx.log }, person.telegramId, error);
+      return false;
+    }
+  });
 }
 
 /** The person's command menu follows their roles; a chat Telegram refuses keeps the old one. */

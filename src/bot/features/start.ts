@@ -33,6 +33,7 @@ import { curatorsReached } from "../refused-chats.js";
 import { type SetupStep, t } from "../texts.js";
 import { tp } from "../texts-people.js";
 import { showOpenPosts } from "./incidents.js";
+import { tellInviteReopened, tellInviteUsed } from "./invites.js";
 
 export const start = new Features<BotContext>();
 
@@ -53,6 +54,7 @@ privateChat.command("start", async (ctx) => {
     // A second tap on one's own link; anyone else is told it is used (and to tell the admin).
     const again = result.reason === "used" && result.byThisPerson && ctx.person;
     await ctx.reply(again ? t.alreadyRegistered : t.inviteRejected[result.reason]);
+    if (result.reason === "used" && !result.byThisPerson) await tellInviteReopened(ctx, result.inviteId);
     return;
   }
   ctx.log.info({ personId: result.personId, role: result.role }, "invite redeemed");
@@ -66,6 +68,7 @@ privateChat.command("start", async (ctx) => {
           workChatTitle(db, result.role, result.organizationId),
         );
   await ctx.reply(welcome);
+  await tellInviteUsed(ctx, result.inviteId);
   const person = findPerson(db, ctx.from.id);
   if (person) await setPersonCommands(ctx.api, person);
   // The significant posts announced before this head came are still theirs to know of, if they get them.
@@ -80,10 +83,16 @@ privateChat.command("start", async (ctx) => {
  * An executor who joins starts with the organization's open posts, as a chat bound to it does. Its
  * first one since the last left, or its first ever while it has no work chat (its posts reached
  * nobody, as the curators were warned at routing): the curators hear it has one, with the posts
- * still open. Each once, however often the /start is handled (see oncePerUpdate).
+ * still open. Each once, however often the /start is handled (see oncePerUpdate). `to`: his private chat when an
+ * admin added him (/people), quietly.
  */
-async function briefNewExecutor(ctx: BotContext, person: Person, organizationId: number): Promise<void> {
-  await showOpenPosts(ctx, organizationId);
+export async function briefNewExecutor(
+  ctx: BotContext,
+  person: Person,
+  organizationId: number,
+  to?: number,
+): Promise<void> {
+  await showOpenPosts(ctx, organizationId, to);
   const { db } = ctx.app;
   if (telegramIdsOfMembers(db, [organizationId]).length > 1) return;
   const back = hadExecutorsBefore(db, organizationId);
