@@ -83,8 +83,8 @@ privateChat.command("start", async (ctx) => {
  * An executor who joins starts with the organization's open posts, as a chat bound to it does. Its
  * first one since the last left, or its first ever while it has no work chat (its posts reached
  * nobody, as the curators were warned at routing): the curators hear it has one, with the posts
- * still open. Each once, however often the /start is handled (see oncePerUpdate). `to`: his private chat when an
- * admin added him (/people), quietly.
+ * still open. Each once, however often the /start is handled (see oncePerUpdate). `to`: his private
+ * chat when an admin added him (/people), quietly.
  */
 export async function briefNewExecutor(
   ctx: BotContext,
