@@ -214,11 +214,14 @@ export function formerBindings(db: Tx, chatId: number): (number | null)[] {
   });
 }
 
-/** Why a chat was unbound: by an admin, the bot removed from it, or another chat bound in its place. */
-type UnbindReason = "admin" | "bot_removed" | "replaced";
+/**
+ * Why a chat was unbound: by an admin, the bot removed from it, another chat bound in its place, or
+ * its organization merged into another (app/organization-merge.ts).
+ */
+type UnbindReason = "admin" | "bot_removed" | "replaced" | "merged";
 
-/** Takes a chat's binding away, with the audit event of why and what it served. */
-function dropBinding(
+/** Takes a chat's binding away, with the audit event of why and what it served; call inside the change's transaction. */
+export function dropBinding(
   tx: Tx,
   chat: Pick<BoundChat, "chatId" | "purpose" | "organizationId" | "title"> & {
     organizationName?: string | null;
@@ -251,7 +254,12 @@ function dropBinding(
  */
 export function unbindChat(
   db: Db,
-  input: { chatId: number; actorId: number | null; reason: Exclude<UnbindReason, "replaced">; now: Date },
+  input: {
+    chatId: number;
+    actorId: number | null;
+    reason: Exclude<UnbindReason, "replaced" | "merged">;
+    now: Date;
+  },
 ): Pick<BoundChat, "title" | "purpose" | "organizationId" | "organizationName"> | undefined {
   return db.transaction((tx) => {
     const bound = findBoundChat(tx, input.chatId);

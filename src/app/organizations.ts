@@ -77,15 +77,17 @@ export function unstaffedOrganizations(db: Tx): string[] {
 
 /**
  * One page of organizations, by name; `search` keeps those whose full or short name contains it
- * (any case, ё = е: SQLite's own lower() knows only ASCII, so the folded name keys are searched).
+ * (any case, ё = е: SQLite's own lower() knows only ASCII, so the folded name keys are searched);
+ * `except` leaves one out (the organization being merged is not offered to absorb itself).
  */
 export function listOrganizations(
   db: Db,
-  opts: { page: number; activeOnly?: boolean; search?: string },
+  opts: { page: number; activeOnly?: boolean; search?: string; except?: number },
 ): { items: Organization[]; page: number; pages: number } {
   const key = nameKey(opts.search ?? "");
   const where = and(
     opts.activeOnly ? eq(organizations.active, true) : undefined,
+    opts.except === undefined ? undefined : ne(organizations.id, opts.except),
     key === ""
       ? undefined
       : or(

@@ -58,11 +58,12 @@ export function organizationName(org: Pick<Organization, "name" | "shortName">):
  */
 export function organizationPicker(
   db: Db,
-  opts: { page: number; pickAction: string; pageAction: string; activeOnly?: boolean },
+  opts: { page: number; pickAction: string; pageAction: string; activeOnly?: boolean; except?: number },
 ): { keyboard: InlineKeyboard; empty: boolean; page: number; pages: number } {
   const { items, page, pages } = listOrganizations(db, {
     page: opts.page,
     activeOnly: opts.activeOnly ?? false,
+    ...(opts.except === undefined ? {} : { except: opts.except }),
   });
   const keyboard = new InlineKeyboard();
   for (const org of items) {

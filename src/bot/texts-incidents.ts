@@ -572,6 +572,10 @@ export const tr = {
     /** The actor is the admin; the one who held the post is not named (they left the organization). */
     takeOver: (from: string | undefined, to: string | undefined, part: string | undefined) =>
       `передано: ${from ?? "—"} → ${to ?? "—"}${part ? ` (информация соисполнителя: ${part})` : ""}`,
+    /** The organization merged into another (/orgs «Объединить с…»); `dropped`: its part was no longer needed. */
+    organizationMerged: (from: string | undefined, into: string | undefined, dropped: boolean) =>
+      `орган «${from ?? "—"}» объединён с «${into ?? "—"}»` +
+      (dropped ? ": информация соисполнителя больше не нужна, ответ готовит основной исполнитель" : ""),
     holderRemoved: (organization: string | undefined) =>
       `ответственный исключён из органа${organization ? ` «${organization}»` : ""}: сообщение ждёт другого исполнителя`,
   },

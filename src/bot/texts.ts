@@ -108,6 +108,9 @@ const HELD_NOTES: ReadonlySet<string> = new Set([
   ...Object.values(WAS_WITH_CURATORS),
 ]);
 
+/** A count with its noun: «4 сотрудника». */
+const counted = (n: number, one: string, few: string, many: string) => `${n} ${plural(n, one, few, many)}`;
+
 /** The Russian noun form for a count: 1 сообщение, 2 сообщения, 5 сообщений (and 21, 22, 25, 111…). */
 export function plural(n: number, one: string, few: string, many: string): string {
   const tens = n % 100;
@@ -517,6 +520,44 @@ export const t = {
       `${lines.join("\n")}\n\n` +
       "Проверьте их и, где нужно, направьте другому органу кнопкой «Переназначить» на карточке. " +
       "Карточку откроет кнопка с номером.",
+    buttonMerge: "Объединить с…",
+    /** The picker of the organization that absorbs `name` (reorganized, say). */
+    mergePick: (name: string) =>
+      `С каким органом объединить «${name}»? Выберите орган, к которому перейдут его сотрудники и открытые сообщения.`,
+    mergeConfirm: (
+      from: string,
+      into: string,
+      counts: { executors: number; heads: number; openPosts: number; inWork: number },
+    ) =>
+      `Объединить «${from}» с «${into}»?\n\n` +
+      `Будут перенесены: ${counted(counts.executors, "сотрудник", "сотрудника", "сотрудников")}, ` +
+      `${counted(counts.heads, "руководитель органа", "руководителя органа", "руководителей органа")}, ` +
+      `${counted(counts.openPosts, "открытое сообщение", "открытых сообщения", "открытых сообщений")}` +
+      `${counts.inWork > 0 ? ` (${counts.inWork} в работе)` : ""}; «${from}» будет отключён. ` +
+      "Ответственные, сроки и проекты ответов сохранятся. История сохранит прежнее название.",
+    buttonMergeConfirm: "Объединить",
+    buttonMergeCancel: "Отмена",
+    merged: (from: string, into: string, chat: string | null) =>
+      `Готово: «${from}» объединён с «${into}» и отключён.` +
+      (chat ? ` Чат «${chat}» больше не рабочий: ему об этом сообщено.` : ""),
+    /** A second press, or the organization switched off meanwhile: nothing merged. */
+    mergeNotActive: (name: string) => `Орган «${name}» уже отключён: ничего не изменено.`,
+    /** To the merged organization's work chat, unbound. */
+    chatMerged: (into: string, chat: string | null) =>
+      chat
+        ? `Орган объединён с «${into}»: карточки теперь приходят в чат «${chat}».`
+        : `Орган объединён с «${into}»: этот чат больше не рабочий, карточки приходят исполнителям «${into}» в личный чат с ботом.`,
+    /** To the absorbing organization: the posts it got, each a line of openWorkLine. */
+    absorbed: (from: string, lines: string[]) =>
+      `К органу присоединён «${from}»: его сотрудники теперь в вашем органе.` +
+      (lines.length > 0
+        ? ` Вам перешли его открытые сообщения (${lines.length}):\n${lines.join("\n")}\n\n` +
+          "Ответственные и сроки прежние. Карточку откроет кнопка с номером."
+        : ""),
+    executorMoved: (from: string, into: string) =>
+      `Орган «${from}» объединён с «${into}»: теперь вы исполнитель органа «${into}». Ваши сообщения остаются у вас.`,
+    headMoved: (from: string, into: string) =>
+      `Орган «${from}» объединён с «${into}»: теперь вы получаете сведения по органу «${into}».`,
     switchedOffWhileRouting: (names: string[]) =>
       names.length === 1
         ? `Пока вы выбирали, администратор отключил орган «${names[0]}»: направить ему сообщение нельзя. Выберите заново.`

@@ -85,11 +85,12 @@ const CANDIDATES = `
  * Only the details the replay reads are fetched: those that name organizations (routing, and a
  * co-executor's acceptance, part, the curator's decision on it, return, and turn), a draft's kind, and
  * who left the organization (`holderRemoved`: what they held is no longer theirs), and who took over
- * from whom (`takeOver`).
+ * from whom (`takeOver`), and which organization merged into which (`organizationMerged`).
  */
 const EVENTS = `
   select i.id, e.at, e.actor_id, e.action, e.from_state, e.to_state,
-    case when e.action in ('route', 'accept', 'sendPart', 'passOnPart', 'returnPart', 'return', 'releaseTurn', 'submitDraft', 'holderRemoved', 'takeOver')
+    case when e.action in ('route', 'accept', 'sendPart', 'passOnPart', 'returnPart', 'return', 'releaseTurn', 'submitDraft', 'holderRemoved', 'takeOver',
+      'organizationMerged')
       then e.details end
   from incidents i
   join audit_events e on e.entity = 'incident' and e.entity_id = cast(i.id as text) and e.at < :end

@@ -559,6 +559,35 @@ class CoexecutorParts {
   }
 
   /**
+   * The organization `from` merged into `into` (/orgs «Объединить с…»): its part goes on as the
+   * other's, its clocks and holders as they were. A part the merge dropped (`dropped`: the lead's
+   * own organization owed it) ends, reported if already overdue, as at a withdrawal.
+   */
+  merged(at: Date, from: number, into: number, dropped: number | undefined): StepInstance[] {
+    const ended: StepInstance[] = [];
+    if (dropped !== undefined) {
+      const part = this.#running.get(dropped);
+      if (part && overdueAt(this.wt, part, at)) ended.push(this.#instance(part, null, null, at));
+      for (const map of [this.#running, this.#returnWindows, this.#reached, this.#queued])
+        map.delete(dropped);
+    }
+    if (dropped === from) return ended;
+    const rekey = <V>(map: Map<number, V>, relabel: (value: V) => V = (value) => value) => {
+      const value = map.get(from);
+      if (value === undefined) return;
+      map.delete(from);
+      map.set(into, relabel(value));
+    };
+    const theirs = (part: Part): Part => ({ ...part, organizationId: into });
+    for (const map of [this.#running, this.#passOn, this.#returnWindows]) rekey(map, theirs);
+    for (const map of [this.#reached, this.#returns, this.#passedAt, this.#sentForApproval]) rekey(map);
+    rekey(this.#holders);
+    rekey(this.#queued);
+    rekey(this.#passOnEnded);
+    return ended;
+  }
+
+  /**
    * The co-executors were taken off at `at` (the lead returned the post, it was closed or
    * answered): the parts already overdue then, reported as not done. So are the curators'
    * passings on overdue then, unless a routing after keeps the part waiting for them.
@@ -1033,6 +1062,19 @@ export function replayIncident(
           if (draftAuthor === from) draftAuthor = to;
           for (const r of running.values()) if (r.personId === from) r.personId = to;
         } else parts.takenOver(e);
+        break;
+      }
+      case "organizationMerged": {
+        // Its organization merged into another: the same people go on with it, nothing starts over;
+        // what is done from now on is the absorbing organization's.
+        const { organizationId: from, into, withdrawn } = e.details ?? {};
+        if (typeof from !== "number" || typeof into !== "number") break;
+        if (lead === from) {
+          lead = into;
+          leads.push({ at: e.at, organizationId: into });
+        }
+        steps.push(...parts.merged(e.at, from, into, typeof withdrawn === "number" ? withdrawn : undefined));
+        openDraft();
         break;
       }
       case "approve":

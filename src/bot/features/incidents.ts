@@ -749,6 +749,12 @@ function describeAction(
       return tr.action.qualityMark(details.quality);
     case "holderRemoved":
       return tr.action.holderRemoved(name(details.organizationId));
+    case "organizationMerged":
+      return tr.action.organizationMerged(
+        name(details.organizationId),
+        name(details.into),
+        details.withdrawn !== undefined,
+      );
     case "curatorPosts":
       return tr.action.curatorPosts;
     case "curatorGaveUp":

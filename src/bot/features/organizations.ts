@@ -1,5 +1,12 @@
 import { InlineKeyboard } from "grammy";
 import { chatOfOrganization, findBoundChat, reachableCuratorChats } from "../../app/chats.js";
+import { loadIncident } from "../../app/incidents.js";
+import {
+  type MergeRefusal,
+  type MergeResult,
+  mergeOrganization,
+  planMerge,
+} from "../../app/organization-merge.js";
 import {
   getOrganization,
   type OpenWork,
@@ -9,9 +16,10 @@ import {
 } from "../../app/organizations.js";
 import { telegramIdsOfMembers } from "../../app/people.js";
 import { cb, ID, onAction } from "../callback-data.js";
+import { retireCardsIn, syncCards } from "../cards.js";
 import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
-import { sendLong } from "../delivery.js";
+import { announceEach, cardDeps, sendLong, tellOrganization } from "../delivery.js";
 import { forgetAwaitedStart } from "../dialogs.js";
 import { cardButtons, organizationPicker } from "../keyboards.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
@@ -67,8 +75,9 @@ async function showCard(ctx: BotContext, organizationId: number, toast?: string)
       org.active ? t.org.buttonDeactivate : t.org.buttonActivate,
       cb(org.active ? "org.off" : "org.on", org.id),
     )
-    .row()
-    .text(t.org.buttonBack, cb("org.back", org.id));
+    .row();
+  if (org.active) keyboard.text(t.org.buttonMerge, cb("org.mrg", org.id)).row();
+  keyboard.text(t.org.buttonBack, cb("org.back", org.id));
   await ctx.answerCallbackQuery(toast === undefined ? {} : { text: toast });
   await ctx.editMessageText(t.org.card(org.name, org.shortName, org.active, chatTitle, members), {
     reply_markup: keyboard,
@@ -111,6 +120,119 @@ async function tellOfOpenWork(ctx: BotContext, organization: Organization, openW
   }
   const ids = openWork.map((w) => w.incidentId);
   await ctx.reply(t.org.leftOpen(organization.name, ids, told));
+}
+
+/** «Объединить с…»: the organizations that may absorb this one, paged; «Отмена» goes back to its card. */
+async function showMergePicker(ctx: BotContext, fromId: number, requested: number): Promise<void> {
+  const from = getOrganization(ctx.app.db, fromId);
+  if (!from?.active) return showCard(ctx, fromId, from && t.org.mergeNotActive(from.shortName ?? from.name));
+  const { keyboard } = organizationPicker(ctx.app.db, {
+    page: requested,
+    pickAction: `org.mrgto:${fromId}`,
+    pageAction: `org.mrgp:${fromId}`,
+    activeOnly: true,
+    except: fromId,
+  });
+  keyboard.row().text(t.org.buttonMergeCancel, cb("org.open", fromId));
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(t.org.mergePick(from.name), { reply_markup: keyboard });
+}
+
+organizations.callbackQuery(onAction("org.mrg", [ID]), admin, (ctx) =>
+  showMergePicker(ctx, Number(ctx.match[1]), 0),
+);
+
+organizations.callbackQuery(onAction("org.mrgp", [ID, ID]), admin, (ctx) =>
+  showMergePicker(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
+);
+
+/** The confirmation says in numbers what the merge moves, as the database stands now. */
+organizations.callbackQuery(onAction("org.mrgto", [ID, ID]), admin, async (ctx) => {
+  const [fromId, intoId] = [Number(ctx.match[1]), Number(ctx.match[2])];
+  const result = planMerge(ctx.app.db, fromId, intoId);
+  if (!result.ok) return await refuseMerge(ctx, result.reason, fromId, intoId);
+  const { from, into } = result.plan;
+  const keyboard = new InlineKeyboard()
+    .text(t.org.buttonMergeConfirm, cb("org.mrgok", fromId, intoId))
+    .text(t.org.buttonMergeCancel, cb("org.open", fromId));
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(t.org.mergeConfirm(from.name, into.name, result.plan), {
+    reply_markup: keyboard,
+  });
+});
+
+/**
+ * «Объединить»: merged in one transaction (mergeOrganization), which checks everything again; then
+ * the old work chat hears where its cards go, the absorbing organization gets the list of its new
+ * posts and then their cards, and each person moved one quiet line. A second press merges nothing.
+ */
+organizations.callbackQuery(onAction("org.mrgok", [ID, ID]), admin, async (ctx) => {
+  // The audit names who merged it: nobody known, nothing merged.
+  if (!ctx.person) return await refuse(ctx);
+  const [fromId, intoId] = [Number(ctx.match[1]), Number(ctx.match[2])];
+  const { db, clock } = ctx.app;
+  const result = mergeOrganization(db, { fromId, intoId, actorId: ctx.person.id, now: clock.now() });
+  if (!result.ok) return await refuseMerge(ctx, result.reason, fromId, intoId);
+  const { from, into, chat } = result;
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(t.org.merged(from.name, into.name, chat?.title ?? null));
+  await announceMerge(ctx, result);
+});
+
+async function refuseMerge(ctx: BotContext, reason: MergeRefusal, fromId: number, intoId: number) {
+  const shown = (id: number) => {
+    const org = getOrganization(ctx.app.db, id);
+    return org && (org.shortName ?? org.name);
+  };
+  const from = shown(fromId);
+  const into = shown(intoId);
+  const text =
+    reason === "inactive" && from
+      ? t.org.mergeNotActive(from)
+      : reason === "into_inactive" && into
+        ? t.org.switchedOff(into)
+        : t.org.notFound;
+  await ctx.answerCallbackQuery({ text, show_alert: true });
+}
+
+async function announceMerge(ctx: BotContext, merged: Extract<MergeResult, { ok: true }>): Promise<void> {
+  const { app, api, log } = ctx;
+  const { from, into, chat, openWork } = merged;
+  const intoChat = chatOfOrganization(app.db, into.id);
+  const intoTitle = intoChat === undefined ? null : (findBoundChat(app.db, intoChat)?.title ?? null);
+  const lines = openWork.map((w) => t.org.openWorkLine(w.incidentId, w.lead, tr.shortState[w.state]));
+  const tell = (chatId: number, text: string) =>
+    sendLong(app, api, chatId, text, undefined, { once: "merged", quiet: true });
+  await announceEach(
+    log,
+    "organizations merged",
+    async () => {
+      if (!chat) return;
+      await sendLong(app, api, chat.chatId, t.org.chatMerged(into.name, intoTitle), undefined, {
+        once: "merged",
+      });
+      await retireCardsIn({ db: app.db, api, log }, chat.chatId);
+    },
+    () =>
+      tellOrganization(
+        app,
+        api,
+        into.id,
+        t.org.absorbed(from.name, lines),
+        cardButtons(openWork.map((w) => w.incidentId)),
+        { once: "absorbed" },
+      ),
+    async () => {
+      for (const id of merged.incidentIds) {
+        const incident = loadIncident(app.db, id);
+        if (incident) await syncCards(cardDeps(app, api), incident);
+      }
+    },
+    async () => {
+      for (const chatId of merged.executors) await tell(chatId, t.org.executorMoved(from.name, into.name));
+      for (const chatId of merged.heads) await tell(chatId, t.org.headMoved(from.name, into.name));
+    },
+  );
 }
 
 for (const [action, dialogue] of [

@@ -1,0 +1,294 @@
+import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import type { Db, Tx } from "../db/client.js";
+import {
+  assignments,
+  headSettings,
+  incidents,
+  invites,
+  memberships,
+  notifications,
+  organizations,
+  people,
+} from "../db/schema.js";
+import type { AssignmentState } from "../domain/incident.js";
+import { audit, madeByThisUpdate } from "./audit.js";
+import { chatOfOrganization, dropBinding, findBoundChat } from "./chats.js";
+import { getOrganization, type OpenWork, type Organization, openWorkOf } from "./organizations.js";
+
+/** A co-executor's part not yet given: the lead organization, now the same one, owes it to itself. */
+const OWED: AssignmentState[] = ["queued", "assigned", "accepted"];
+
+/** What merging one organization into another would move, for the admin's confirmation. */
+export interface MergePlan {
+  from: Organization;
+  into: Organization;
+  /** The executors of `from` (one already in `into` too just stays there). */
+  executors: number;
+  /** The heads of `from`, who get `into`'s violations instead. */
+  heads: number;
+  /** The open posts routed to `from`, and how many of them it has taken into work. */
+  openPosts: number;
+  inWork: number;
+}
+
+export type MergeRefusal = "not_found" | "same" | "inactive" | "into_inactive";
+
+export type MergePlanResult = { ok: true; plan: MergePlan } | { ok: false; reason: MergeRefusal };
+
+function check(
+  db: Tx,
+  fromId: number,
+  intoId: number,
+): { ok: false; reason: MergeRefusal } | { from: Organization; into: Organization } {
+  const from = getOrganization(db, fromId);
+  const into = getOrganization(db, intoId);
+  if (!from || !into) return { ok: false, reason: "not_found" };
+  if (from.id === into.id) return { ok: false, reason: "same" };
+  if (!from.active) return { ok: false, reason: "inactive" };
+  if (!into.active) return { ok: false, reason: "into_inactive" };
+  return { from, into };
+}
+
+const memberIds = (db: Tx, organizationId: number) =>
+  db
+    .select({ personId: memberships.personId })
+    .from(memberships)
+    .where(eq(memberships.organizationId, organizationId))
+    .all()
+    .map((row) => row.personId);
+
+const headIds = (db: Tx, organizationId: number) =>
+  db
+    .select({ personId: headSettings.personId })
+    .from(headSettings)
+    .where(eq(headSettings.organizationId, organizationId))
+    .all()
+    .map((row) => row.personId);
+
+/** The live assignments of `from` on unfinished posts (see openWorkOf), rows as stored. */
+function liveParts(db: Tx, organizationId: number) {
+  return db
+    .select({ a: assignments })
+    .from(assignments)
+    .innerJoin(incidents, eq(incidents.id, assignments.incidentId))
+    .where(
+      and(
+        eq(assignments.organizationId, organizationId),
+        notInArray(assignments.state, ["returned", "withdrawn"]),
+        notInArray(incidents.state, ["answered", "closed"]),
+      ),
+    )
+    .orderBy(assignments.incidentId, assignments.position)
+    .all()
+    .map((row) => row.a);
+}
+
+export function planMerge(db: Tx, fromId: number, intoId: number): MergePlanResult {
+  const found = check(db, fromId, intoId);
+  if ("ok" in found) return found;
+  const parts = liveParts(db, fromId);
+  return {
+    ok: true,
+    plan: {
+      ...found,
+      executors: memberIds(db, fromId).length,
+      heads: headIds(db, fromId).length,
+      openPosts: new Set(parts.map((a) => a.incidentId)).size,
+      inWork: new Set(parts.filter((a) => a.state === "accepted").map((a) => a.incidentId)).size,
+    },
+  };
+}
+
+export type MergeResult =
+  | {
+      ok: true;
+      from: Organization;
+      into: Organization;
+      /** The Telegram ids of the executors and of the heads moved, to tell each one. */
+      executors: number[];
+      heads: number[];
+      /** The posts now `into`'s, with its part in each, for its chat. */
+      openWork: OpenWork[];
+      /** The posts whose organizations changed: their cards are shown anew. */
+      incidentIds: number[];
+      /** `from`'s work chat, unbound. */
+      chat: { chatId: number; title: string } | null;
+    }
+  | { ok: false; reason: MergeRefusal };
+
+/**
+ * «Объединить с…»: `from` is absorbed by `into`, in one transaction. Its executors and heads become
+ * `into`'s (one already there is not added twice), its open invites invite to `into`. Its live parts
+ * of unfinished posts become `into`'s as they stand — state, holder, drafts, deadlines and return
+ * window: the post is not routed anew, the same people go on with it. Where `into` is on the post
+ * too, the lead's part is `into`'s and a co-executor's part not yet given, of either, is withdrawn:
+ * the lead organization writes the common answer and needs no information from itself; a part
+ * already given stays as it is, so the lead keeps it for its draft. Then `from` is switched off, its
+ * work chat unbound. Each post, each organization and the chat get an audit event; a post's records
+ * `from` by the name of the time, as «История» and the reports show it.
+ * A second press finds `from` switched off and changes nothing; the same press handled again after
+ * a crash is answered as made, so that whoever it tells is told still.
+ */
+export function mergeOrganization(
+  db: Db,
+  input: { fromId: number; intoId: number; actorId: number; now: Date },
+): MergeResult {
+  return db.transaction(
+    (tx): MergeResult => {
+      const found = check(tx, input.fromId, input.intoId);
+      if ("ok" in found) {
+        if (found.reason !== "inactive") return found;
+        const made = madeByThisUpdate(tx, {
+          entity: "organization",
+          entityId: input.fromId,
+          action: "merged",
+        });
+        return made ? asMade(tx, input, made) : found;
+      }
+      const { from, into } = found;
+      const incidentIds = moveParts(tx, from, into, input.now, input.actorId);
+      const executors = memberIds(tx, from.id);
+      for (const personId of executors)
+        tx.insert(memberships)
+          .values({ personId, organizationId: into.id, grantedAt: input.now })
+          .onConflictDoNothing()
+          .run();
+      tx.delete(memberships).where(eq(memberships.organizationId, from.id)).run();
+      const heads = headIds(tx, from.id);
+      tx.update(headSettings)
+        .set({ organizationId: into.id, updatedAt: input.now })
+        .where(eq(headSettings.organizationId, from.id))
+        .run();
+      tx.update(invites)
+        .set({ organizationId: into.id })
+        .where(and(eq(invites.organizationId, from.id), isNull(invites.usedAt), isNull(invites.revokedAt)))
+        .run();
+      const chatId = chatOfOrganization(tx, from.id);
+      const bound = chatId === undefined ? undefined : findBoundChat(tx, chatId);
+      if (bound) dropBinding(tx, bound, { actorId: input.actorId, now: input.now, reason: "merged" });
+      tx.update(organizations).set({ active: false }).where(eq(organizations.id, from.id)).run();
+      const chat = bound ? { chatId: bound.chatId, title: bound.title } : null;
+      const details = { into: into.id, intoName: into.name, executors, heads, incidentIds, chat };
+      audit(tx, input.now, {
+        actorId: input.actorId,
+        entity: "organization",
+        entityId: from.id,
+        action: "merged",
+        fromState: "active",
+        toState: "inactive",
+        details,
+      });
+      audit(tx, input.now, {
+        actorId: input.actorId,
+        entity: "organization",
+        entityId: into.id,
+        action: "absorbed",
+        details: { from: from.id, fromName: from.name, executors, heads, incidentIds },
+      });
+      return asMade(tx, input, details);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** The result of a merge from what its audit event recorded. */
+function asMade(
+  tx: Tx,
+  input: { fromId: number; intoId: number },
+  made: Record<string, unknown>,
+): MergeResult {
+  const from = getOrganization(tx, input.fromId);
+  const into = getOrganization(tx, input.intoId);
+  if (!from || !into) return { ok: false, reason: "not_found" };
+  const ids = (value: unknown) => (Array.isArray(value) ? value.filter((v) => typeof v === "number") : []);
+  const incidentIds = ids(made.incidentIds);
+  const moved = new Set(incidentIds);
+  const chat = made.chat as { chatId: number; title: string } | null | undefined;
+  return {
+    ok: true,
+    from,
+    into,
+    executors: telegramIds(tx, ids(made.executors)),
+    heads: telegramIds(tx, ids(made.heads)),
+    openWork: openWorkOf(tx, into.id).filter((work) => moved.has(work.incidentId)),
+    incidentIds,
+    chat: chat ?? null,
+  };
+}
+
+function telegramIds(tx: Tx, personIds: number[]): number[] {
+  if (personIds.length === 0) return [];
+  return tx
+    .select({ telegramId: people.telegramId })
+    .from(people)
+    .where(inArray(people.id, personIds))
+    .all()
+    .map((row) => row.telegramId);
+}
+
+/**
+ * Gives `into` the live parts `from` has of unfinished posts (see mergeOrganization); returns the
+ * posts changed. Each is a change like any other: its version moves on (a card or alert planned from
+ * it as it was sees it is stale), the sweep plans its reminders anew, and the alerts already sent
+ * for a co-executor's part count as sent to the organization that now has it.
+ */
+function moveParts(tx: Tx, from: Organization, into: Organization, now: Date, actorId: number): number[] {
+  const changed: number[] = [];
+  for (const part of liveParts(tx, from.id)) {
+    const theirs = tx
+      .select()
+      .from(assignments)
+      .where(
+        and(
+          eq(assignments.incidentId, part.incidentId),
+          eq(assignments.organizationId, into.id),
+          notInArray(assignments.state, ["returned", "withdrawn"]),
+        ),
+      )
+      .get();
+    const withdraw = (id: number) =>
+      tx
+        .update(assignments)
+        .set({ state: "withdrawn", withdrawnAt: now })
+        .where(eq(assignments.id, id))
+        .run();
+    let withdrawn: number | undefined;
+    if (theirs && part.role === "coexecutor") {
+      // A part already given stays as it is, named as its organization was: the lead has it.
+      if (!OWED.includes(part.state)) continue;
+      withdraw(part.id);
+      withdrawn = from.id;
+    } else {
+      tx.update(assignments).set({ organizationId: into.id }).where(eq(assignments.id, part.id)).run();
+      if (theirs && OWED.includes(theirs.state)) {
+        withdraw(theirs.id);
+        withdrawn = into.id;
+      }
+      if (part.role === "coexecutor")
+        tx.run(
+          sql`UPDATE OR IGNORE ${notifications} SET organization_id = ${into.id}
+              WHERE incident_id = ${part.incidentId} AND organization_id = ${from.id}`,
+        );
+    }
+    tx.update(incidents)
+      .set({ version: sql`${incidents.version} + 1`, updatedAt: now, nextActionAt: now })
+      .where(eq(incidents.id, part.incidentId))
+      .run();
+    audit(tx, now, {
+      actorId,
+      entity: "incident",
+      entityId: part.incidentId,
+      action: "organizationMerged",
+      details: {
+        organizationId: from.id,
+        into: into.id,
+        role: part.role,
+        ...(withdrawn !== undefined ? { withdrawn } : {}),
+        // The names of the time, as every incident event records them (see organizationNamesOf).
+        organizationNames: { [from.id]: from.name, [into.id]: into.name },
+      },
+    });
+    changed.push(part.incidentId);
+  }
+  return changed;
+}

@@ -1,0 +1,205 @@
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { writeHeadSettings } from "../../src/app/heads.js";
+import { acceptIncident, loadIncident, routeIncident } from "../../src/app/incidents.js";
+import { findPerson } from "../../src/app/people.js";
+import { headSettings, memberships, organizations } from "../../src/db/schema.js";
+import { Harness } from "../support/bot-harness.js";
+import { updates } from "../support/updates.js";
+import { OFFICE, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
+
+const ADMIN = 1001;
+const TRANSPORT_CHAT = -300;
+const BUILDING_CHAT = -400;
+const PETR = 3101;
+const MARIA = 3102;
+const HEAD = 5002;
+let h: Harness;
+
+beforeEach(async () => {
+  h = await Harness.start({ adminIds: [ADMIN] });
+});
+afterEach(() => h.close());
+
+const admin = () => h.user(ADMIN, "Анна");
+
+/** «Минтранс» with a work chat, two executors (Иван of «Минздрав» too) and a head; «Минстрой» with a chat. */
+function seedReorganization() {
+  const { health } = seedOffice(h);
+  const transport = h.seedOrganization("Министерство транспорта", "Минтранс");
+  const building = h.seedOrganization("Министерство строительства", "Минстрой");
+  h.seedChat(h.group(TRANSPORT_CHAT, "Минтранс: обращения"), transport);
+  h.seedChat(h.group(BUILDING_CHAT, "Минстрой: обращения"), building);
+  h.seedPerson(PETR, "Пётр", [], [transport]);
+  h.seedPerson(MARIA, "Мария", [], [transport, building]);
+  h.seedPerson(OFFICE.executor, "Иван", [], [health, transport]);
+  h.seedPerson(HEAD, "Руководитель", ["head"]);
+  const head = person(HEAD);
+  h.db.transaction((tx) =>
+    writeHeadSettings(tx, head.id, { purposes: ["violations"], organizationId: transport }, h.clock.now()),
+  );
+  return { health, transport, building };
+}
+
+function person(telegramId: number) {
+  const found = findPerson(h.db, telegramId);
+  if (!found) throw new Error(`no person ${telegramId}`);
+  return found;
+}
+
+const cardIn = (chatId: number, id: number) =>
+  h.fake.messages(chatId).find((m) => m.text?.startsWith(`Сообщение № ${id} · `))?.text ?? "";
+
+async function openMerge() {
+  await admin().send("/orgs");
+  await admin().press(/Министерство транспорта/);
+  await admin().press("Объединить с…");
+  await admin().press("Минстрой — Министерство строительства");
+}
+
+describe("merging organizations", () => {
+  it("a post in work goes on with the absorbing organization as it was: holder, state and deadline kept, nobody told it was handed over", async () => {
+    const { transport } = seedReorganization();
+    const id = seedRegistered(h);
+    const now = h.clock.now();
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: transport,
+      coexecutorIds: [],
+      actor: person(OFFICE.curator),
+      now,
+    });
+    acceptIncident(h.db, { incidentId: id, actor: person(PETR), now });
+    await showCards(h, id);
+    const deadline = (text: string) => text.split("\n").filter((line) => line.startsWith("Срок"));
+    const before = deadline(cardIn(OFFICE.curatorsChat, id));
+    expect(before).not.toEqual([]);
+
+    await openMerge();
+    expect(admin().lastText()).toBe(
+      "Объединить «Министерство транспорта» с «Министерство строительства»?\n\n" +
+        "Будут перенесены: 3 сотрудника, 1 руководитель органа, 1 открытое сообщение (1 в работе); " +
+        "«Министерство транспорта» будет отключён. Ответственные, сроки и проекты ответов сохранятся. " +
+        "История сохранит прежнее название.",
+    );
+    await admin().press("Объединить");
+    expect(admin().lastText()).toBe(
+      "Готово: «Министерство транспорта» объединён с «Министерство строительства» и отключён. " +
+        "Чат «Минтранс: обращения» больше не рабочий: ему об этом сообщено.",
+    );
+
+    const incident = loadIncident(h.db, id);
+    expect([incident?.state, incident?.holderId]).toEqual(["in_work", person(PETR).id]);
+    const curators = cardIn(OFFICE.curatorsChat, id);
+    expect(curators).toContain("Исполнитель: Министерство строительства\n");
+    expect(curators).toContain("Ответственный: Пётр");
+    expect(deadline(curators)).toEqual(before);
+    expect(cardIn(BUILDING_CHAT, id)).toContain("Исполнитель: Министерство строительства\n");
+    const petr = h.texts(PETR).join("\n");
+    expect(petr).not.toMatch(/передано другому органу/);
+    expect(h.lastText(PETR)).toBe(
+      "Орган «Министерство транспорта» объединён с «Министерство строительства»: " +
+        "теперь вы исполнитель органа «Министерство строительства». Ваши сообщения остаются у вас.",
+    );
+    expect(h.texts(BUILDING_CHAT)).toContain(
+      "К органу присоединён «Министерство транспорта»: его сотрудники теперь в вашем органе. " +
+        `Вам перешли его открытые сообщения (1):\n№ ${id} — основной исполнитель, в работе\n\n` +
+        "Ответственные и сроки прежние. Карточку откроет кнопка с номером.",
+    );
+    expect(h.lastText(HEAD)).toMatch(/теперь вы получаете сведения по органу «Министерство строительства»/);
+
+    // «История» names the organization as it was called then.
+    await h.user(OFFICE.curator, "Ольга").press("История", h.group(OFFICE.curatorsChat, "Кураторы"));
+    expect(h.lastText(OFFICE.curator)).toMatch(
+      /направлено: Министерство транспорта[\s\S]*орган «Министерство транспорта» объединён с «Министерство строительства»/,
+    );
+  });
+
+  it("moves the executors and the head, skipping those already there; switches the old one off and tells its chat", async () => {
+    const { health, transport, building } = seedReorganization();
+    await openMerge();
+    await admin().press("Объединить");
+
+    const membersOf = (organizationId: number) =>
+      h.db
+        .select({ personId: memberships.personId })
+        .from(memberships)
+        .where(eq(memberships.organizationId, organizationId))
+        .all()
+        .map((m) => m.personId)
+        .sort();
+    expect(membersOf(transport)).toEqual([]);
+    expect(membersOf(building)).toEqual(
+      [person(PETR).id, person(MARIA).id, person(OFFICE.executor).id].sort(),
+    );
+    expect(membersOf(health)).toEqual([person(OFFICE.executor).id]);
+    const head = h.db
+      .select()
+      .from(headSettings)
+      .where(eq(headSettings.personId, person(HEAD).id))
+      .get();
+    expect(head?.organizationId).toBe(building);
+    const row = h.db.select().from(organizations).where(eq(organizations.id, transport)).get();
+    expect(row?.active).toBe(false);
+    expect(h.lastText(TRANSPORT_CHAT)).toBe(
+      "Орган объединён с «Министерство строительства»: карточки теперь приходят в чат «Минстрой: обращения».",
+    );
+  });
+
+  it("a second press of «Объединить» changes and tells nothing more", async () => {
+    const { building } = seedReorganization();
+    await openMerge();
+    const confirm = h.fake.findButton(ADMIN, "Объединить");
+    await admin().press("Объединить");
+    const told = [TRANSPORT_CHAT, BUILDING_CHAT, PETR, MARIA, HEAD].map((chat) => h.texts(chat).length);
+
+    const again = await h.deliver(updates.callback(admin().tg, confirm.message, confirm.callbackData));
+    expect(h.fake.callbackAnswer(again.callback_query?.id ?? "")?.text).toBe(
+      "Орган «Минтранс» уже отключён: ничего не изменено.",
+    );
+    expect([TRANSPORT_CHAT, BUILDING_CHAT, PETR, MARIA, HEAD].map((chat) => h.texts(chat).length)).toEqual(
+      told,
+    );
+    expect(
+      h.db.select().from(memberships).where(eq(memberships.organizationId, building)).all(),
+    ).toHaveLength(3);
+  });
+
+  it("someone who is not an admin cannot confirm a merge", async () => {
+    const { transport, building } = seedReorganization();
+    await openMerge();
+    const confirm = h.fake.findButton(ADMIN, "Объединить");
+    const petr = h.user(PETR, "Пётр");
+    const update = await h.deliver(updates.callback(petr.tg, confirm.message, confirm.callbackData));
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe("Это действие вам недоступно.");
+    const row = h.db.select().from(organizations).where(eq(organizations.id, transport)).get();
+    expect(row?.active).toBe(true);
+    expect(
+      h.db.select().from(memberships).where(eq(memberships.organizationId, building)).all(),
+    ).toHaveLength(1);
+  });
+
+  it("where the absorbing organization leads the post, the merged one's part not yet given is no longer asked", async () => {
+    const { transport, building } = seedReorganization();
+    const id = seedRegistered(h);
+    const now = h.clock.now();
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: building,
+      coexecutorIds: [transport],
+      actor: person(OFFICE.curator),
+      now,
+    });
+    await showCards(h, id);
+    expect(cardIn(OFFICE.curatorsChat, id)).toMatch(/Соисполнители: Министерство транспорта/);
+
+    await openMerge();
+    await admin().press("Объединить");
+    const incident = loadIncident(h.db, id);
+    expect(incident?.assignments.map((a) => [a.organizationId, a.role, a.state])).toEqual([
+      [building, "lead", "assigned"],
+      [transport, "coexecutor", "withdrawn"],
+    ]);
+    expect(cardIn(OFFICE.curatorsChat, id)).not.toMatch(/Соисполнители/);
+  });
+});
