@@ -8,7 +8,6 @@ import { headOf } from "../app/heads.js";
 import { detailsEditable } from "../app/importance.js";
 import { forgetOpenCardsIn, mayViewIncident } from "../app/incident-queries.js";
 import {
-  type ClosedReason,
   firstAtLink,
   holderOf,
   type Incident,
@@ -58,7 +57,7 @@ import { buttonLabel } from "./keyboards.js";
 import { chatRefused, isRefusal, type RefusalDeps } from "./refused-chats.js";
 import { retireRepeatQuestion } from "./repeat-questions.js";
 import { surgeMates } from "./surge.js";
-import { stepLabel, t } from "./texts.js";
+import { closedText, stepLabel, t } from "./texts.js";
 import { DRAFT_BUTTON } from "./texts-answers.js";
 import { tr } from "./texts-incidents.js";
 import { tp } from "./texts-people.js";
@@ -284,7 +283,7 @@ function handedOverText(incident: Incident, lost: Incident["assignments"]): stri
  */
 function stateLines(incident: Incident, ownParts: Part[], sla: SlaRuntime, rules: ActionRules): string[] {
   const { closedReason } = incident.row;
-  if (closedReason) return [`${t.card.state}: ${closedText(closedReason, sla)}`];
+  if (closedReason) return [`${t.card.state}: ${closedText(closedReason, sla.regulation)}`];
   if (ownParts.length === 0) return [`${t.card.state}: ${stateText(incident)}`];
   if (ownParts.length === 1) return ownParts.map((part) => `${t.card.state}: ${partStateText(part, rules)}`);
   return ownParts.map(
@@ -435,17 +434,7 @@ export function partStateText(part: Part, rules: ActionRules): string {
 function earlierOutcome(earlier: Incident, sla: SlaRuntime): string {
   const answer = earlier.publications.filter((p) => p.kind === "answer").at(-1);
   if (answer) return t.card.earlierAnswered(formatDeadline(answer.publishedAt, sla.timezone), answer.link);
-  return earlier.row.closedReason ? closedText(earlier.row.closedReason, sla) : stateText(earlier);
-}
-
-/** Whether a threat is passed on depends on the regulation (Orenburg p.17 does, Georgievsk p.22 does not). */
-function closedText(reason: ClosedReason, sla: SlaRuntime): string {
-  const { toxic } = sla.regulation;
-  if (reason === "void") return t.card.closed.void;
-  if (reason === "toxic") return t.card.closed.toxic(toxic.clause);
-  return toxic.forwardThreats
-    ? t.card.closed.threatForwarded(toxic.clause)
-    : t.card.closed.threat(toxic.clause);
+  return earlier.row.closedReason ? closedText(earlier.row.closedReason, sla.regulation) : stateText(earlier);
 }
 
 /**

@@ -3,17 +3,19 @@
 import type { Regulation, StepId } from "../domain/regulation/index.js";
 import { formatDeadline, formatWorkingDuration } from "../domain/time-format.js";
 import type {
+  CarriedViolation,
   CuratorFigures,
   Figures,
   Headline,
   MonthlyReport,
+  ReportPost,
   StepFigure,
   Unanswered,
 } from "../reports/figures.js";
 import { percent } from "../reports/figures.js";
 import { monthLabel, monthName, type ReportMonth } from "../reports/month.js";
 import type { Violation } from "../reports/violations.js";
-import { stepLabel } from "./texts.js";
+import { closedText, stepLabel } from "./texts.js";
 
 const MESSAGE_LIMIT = 4096;
 /** Room left for the "…and N more" line when a list is cut. */
@@ -280,14 +282,38 @@ export const tr = {
   /** A step not done that stopped being owed after its deadline (the post routed elsewhere, answered, closed…). */
   withdrawn: (at: string) => `не выполнено, снято с исполнения ${at}`,
 
+  /** A late step not done: ended after its deadline, or still owed at the period's end. */
+  notDone(report: MonthlyReport, v: Violation): string {
+    if (v.endedAt) return tr.withdrawn(formatDeadline(v.endedAt, report.timezone));
+    return report.asOf ? "пока не выполнено" : "не выполнено к концу месяца";
+  },
+
+  /**
+   * The workbook's «Статус» of a violation; one an earlier month counted says how late it turned
+   * out and that it was counted there.
+   */
+  violationStatus(report: MonthlyReport, v: Violation | CarriedViolation): string {
+    const status = v.completedAt ? "выполнено с опозданием" : tr.notDone(report, v);
+    if (!("countedIn" in v)) return status;
+    const carried = v.completedAt ? `${status} ${late(v.lateMinutes, report.fullDayMinutes)}` : status;
+    return `${carried} (учтено в отчёте за ${monthName(v.countedIn)})`;
+  },
+
+  /** A post's note on «Сообщения»: why it was closed without an answer, and if left out of the figures. */
+  postNote(report: MonthlyReport, post: ReportPost): string | null {
+    if (!post.closedReason) return null;
+    if (post.closedReason !== "void") return closedText(post.closedReason, report.regulation);
+    const why =
+      post.duplicateOf === null
+        ? closedText("void", report.regulation)
+        : `закрыто без ответа: дубль сообщения № ${post.duplicateOf}`;
+    return `${why} — не входит в «Поступило»`;
+  },
+
   violationLine(report: MonthlyReport, v: Violation): string {
     const done = v.completedAt
       ? `выполнено ${formatDeadline(v.completedAt, report.timezone)}`
-      : v.endedAt
-        ? tr.withdrawn(formatDeadline(v.endedAt, report.timezone))
-        : report.asOf
-          ? "пока не выполнено"
-          : "не выполнено к концу месяца";
+      : tr.notDone(report, v);
     return (
       `№ ${v.incidentId}${answerable(report, v)} — ${stepName(report.regulation, v.step)} (${v.clause}): срок ${formatDeadline(v.deadline, report.timezone)}, ` +
       `${done}, опоздание ${late(v.lateMinutes, report.fullDayMinutes)}`

@@ -1131,6 +1131,21 @@ export function stepLabel(
   return ofDraft ?? ((byDraft && t.stepByDraft[step]) || t.step[step]);
 }
 
+/**
+ * How a post closed without an answer is said: whether a threat is passed on depends on the
+ * regulation (Orenburg p.17 does, Georgievsk p.22 does not).
+ */
+export function closedText(
+  reason: "toxic" | "threat" | "void",
+  { toxic }: Pick<Regulation, "toxic">,
+): string {
+  if (reason === "void") return t.card.closed.void;
+  if (reason === "toxic") return t.card.closed.toxic(toxic.clause);
+  return toxic.forwardThreats
+    ? t.card.closed.threatForwarded(toxic.clause)
+    : t.card.closed.threat(toxic.clause);
+}
+
 const IMPORTED_FIELDS: Record<ImportedField, string> = {
   shortName: "краткое название",
   contact: "контакт",

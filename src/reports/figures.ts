@@ -7,6 +7,7 @@
  */
 import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
+import { type IncidentState, isOpen } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import { type Regulation, STEP_IDS, type StepId } from "../domain/regulation/index.js";
 import {
@@ -17,10 +18,11 @@ import {
   monthCounts,
   organizationNames,
   personNames,
+  voidedPosts,
 } from "./load.js";
-import { type MonthBounds, monthBounds, type ReportMonth, shiftMonth } from "./month.js";
-import { isLate, leadAt, type Replay, type StepInstance } from "./replay.js";
-import { sortViolations, stepsOfMonth, type Violation, violationOf } from "./violations.js";
+import { type MonthBounds, monthBounds, monthOf, type ReportMonth, shiftMonth } from "./month.js";
+import { decidedAt, isLate, leadAt, type Replay, type StepInstance } from "./replay.js";
+import { carriedInto, sortViolations, stepsOfMonth, type Violation, violationOf } from "./violations.js";
 
 export interface StepFigure {
   step: StepId;
@@ -109,9 +111,39 @@ export interface OrganizationFigures extends Figures {
 export interface ExecutorFigures {
   personId: number;
   name: string;
+  /** The organizations whose answers and reworks the row counts: two people of one name told apart. */
+  organizations: string[];
   answered: number;
   onTime: number;
   reworks: number;
+}
+
+/**
+ * A post the month's figures count (received in the month, worked on in it, or still open at its
+ * end), as it stood at the period's end; or one received in it and closed as void, which none counts.
+ */
+export interface ReportPost {
+  id: number;
+  detectedAt: Date;
+  network: string;
+  link: string;
+  leadOrganizationId: number | null;
+  coexecutorIds: number[];
+  /** Null for a voided post closed after the period's end: not replayed, so not known. */
+  state: IncidentState | null;
+  answeredAt: Date | null;
+  answeredOnTime: boolean | null;
+  closedReason: "toxic" | "threat" | "void" | null;
+  /** A voided post closed as a duplicate of this one. */
+  duplicateOf: number | null;
+}
+
+/**
+ * A step counted in an earlier month's report, late and not done by its end, that was done (or
+ * stopped being owed) in this one: listed once more, with how late it turned out, but counted only there.
+ */
+export interface CarriedViolation extends Violation {
+  countedIn: ReportMonth;
 }
 
 /** The few numbers compared across months. */
@@ -142,6 +174,11 @@ export interface MonthlyReport {
   curators: CuratorFigures;
   executors: ExecutorFigures[];
   violations: Violation[];
+  carriedOver: CarriedViolation[];
+  /** In number order. */
+  posts: ReportPost[];
+  /** The month's posts closed as void (deleted, registered by mistake, duplicates): not in «Поступило». */
+  voided: number;
   organizationNames: Map<number, string>;
   personNames: Map<number, string>;
   /** Null where that month has no data. */
@@ -285,6 +322,8 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
   /** Incidents whose answer clock (by its step) ran out while the curators held the post. */
   const heldByCurators = new Map<number, Set<StepId>>();
   const violations: Violation[] = [];
+  const carriedOver: CarriedViolation[] = [];
+  const posts: ReportPost[] = [];
   const overallOnly = [overall];
   const scopesOf = new Map<number, Tally[]>();
   const scopes = (organizationId: number | null | undefined): Tally[] => {
@@ -301,6 +340,21 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
 
   const visit = ({ incident, replay, events }: MonthActivity) => {
     const lead = replay.leadOrganizationId;
+    if (incident.detectedAt >= bounds.start || events.length > 0 || isOpen(replay.state)) {
+      posts.push({
+        id: incident.id,
+        detectedAt: incident.detectedAt,
+        network: incident.network,
+        link: incident.link,
+        leadOrganizationId: lead,
+        coexecutorIds: replay.coexecutors,
+        state: replay.state,
+        answeredAt: incident.answeredAt,
+        answeredOnTime: incident.answeredOnTime,
+        closedReason: replay.state === "closed" ? incident.closedReason : null,
+        duplicateOf: null,
+      });
+    }
     leadOf.set(incident.id, lead);
     leadsOf.set(incident.id, replay.leads);
     if (replay.steps.some((s) => s.step === "finalAfterInterim")) interimIncidents.add(incident.id);
@@ -349,7 +403,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
           if (!isLate(step)) curators.answerDeadlines.onTime++;
         }
       }
-      const violation = violationOf(step, period, wt);
+      const violation = violationOf(step, period, wt, incident.link);
       if (!violation) continue;
       violations.push(violation);
       if (step.curatorStep) curators.violations++;
@@ -364,16 +418,39 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
         if (violation.completedAt === null) tally.overdueNotDone++;
       }
     }
+    for (const step of carriedInto(replay.steps, period)) {
+      const violation = violationOf(step, period, wt, incident.link);
+      if (violation) carriedOver.push({ ...violation, countedIn: monthOf(decidedAt(step), sla.timezone) });
+    }
   };
   forEachMonthActivity(db, sla, period, visit);
+  let voided = 0;
+  for (const { closedAt, ...post } of voidedPosts(db, period)) {
+    voided++;
+    posts.push({
+      ...post,
+      leadOrganizationId: null,
+      coexecutorIds: [],
+      state: closedAt !== null && closedAt < period.end ? "closed" : null,
+      answeredAt: null,
+      answeredOnTime: null,
+      closedReason: "void",
+    });
+  }
+  posts.sort((a, b) => a.id - b.id);
 
   const executors = new Map<number, ExecutorFigures>();
-  const executor = (personId: number): ExecutorFigures => {
+  const organizationsOf = new Map<number, Set<number>>();
+  /** A person's row, counting one of `organizationId`'s answers or reworks. */
+  const executor = (personId: number, organizationId: number | null | undefined): ExecutorFigures => {
     let figure = executors.get(personId);
     if (!figure) {
-      figure = { personId, name: "", answered: 0, onTime: 0, reworks: 0 };
+      figure = { personId, name: "", organizations: [], answered: 0, onTime: 0, reworks: 0 };
       executors.set(personId, figure);
     }
+    const organizations = organizationsOf.get(personId) ?? new Set<number>();
+    if (organizationId !== null && organizationId !== undefined) organizations.add(organizationId);
+    organizationsOf.set(personId, organizations);
     return figure;
   };
   for (const publication of answerPublications(db, period.start, period.end)) {
@@ -384,7 +461,8 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     // share keeps it late.
     const step: StepId = final ? "finalAfterInterim" : "answer";
     const theirs = onTime || heldByCurators.get(publication.incidentId)?.has(step) === true;
-    for (const tally of scopes(leadOf.get(publication.incidentId))) {
+    const lead = leadOf.get(publication.incidentId);
+    for (const tally of scopes(lead)) {
       const inTime = tally === overall ? onTime : theirs;
       tally.answered++;
       if (inTime) tally.answeredOnTime++;
@@ -393,13 +471,14 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
         if (inTime) tally.finalsOnTime++;
       }
     }
-    const person = executor(publication.answeredBy);
+    const person = executor(publication.answeredBy, lead);
     person.answered++;
     if (theirs) person.onTime++;
   }
   for (const draft of decidedDrafts(db, period)) {
     // The organization whose draft it was: the lead when it was decided, not the month's last one.
-    for (const tally of scopes(leadAt(leadsOf.get(draft.incidentId) ?? [], draft.decidedAt))) {
+    const lead = leadAt(leadsOf.get(draft.incidentId) ?? [], draft.decidedAt);
+    for (const tally of scopes(lead)) {
       if (draft.state === "rework") tally.reworked++;
       else {
         tally.approved++;
@@ -410,7 +489,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
         }
       }
     }
-    if (draft.state === "rework") executor(draft.authorId).reworks++;
+    if (draft.state === "rework") executor(draft.authorId, lead).reworks++;
   }
 
   const orgNames = organizationNames(db);
@@ -436,9 +515,22 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       .sort((a, b) => a.name.localeCompare(b.name, "ru")),
     curators: { ...curators, overdue: overdueOf(curatorsOverdue, curatorsNotDone) },
     executors: [...executors.values()]
-      .map((e) => ({ ...e, name: people.get(e.personId) ?? `№ ${e.personId}` }))
-      .sort((a, b) => a.name.localeCompare(b.name, "ru")),
+      .map((e) => ({
+        ...e,
+        name: people.get(e.personId) ?? `№ ${e.personId}`,
+        organizations: [...(organizationsOf.get(e.personId) ?? [])]
+          .map((id) => orgNames.get(id) ?? `№ ${id}`)
+          .sort((a, b) => a.localeCompare(b, "ru")),
+      }))
+      .sort(
+        (a, b) =>
+          a.name.localeCompare(b.name, "ru") ||
+          a.organizations.join().localeCompare(b.organizations.join(), "ru"),
+      ),
     violations: sortViolations(violations),
+    carriedOver: sortViolations(carriedOver),
+    posts,
+    voided,
     organizationNames: orgNames,
     personNames: people,
     previous: withData(trend.at(-2)),

@@ -32,6 +32,13 @@ export interface IncidentRecord extends IncidentFacts {
   topic: string | null;
   place: string | null;
   repeatOfId: number | null;
+  network: string;
+  link: string;
+  /** Why it was closed without an answer (never `void`: see CANDIDATE); final, so read as it is now. */
+  closedReason: "toxic" | "threat" | null;
+  /** The last answer posted before the period's end, and whether it was on time (fixed at posting). */
+  answeredAt: Date | null;
+  answeredOnTime: boolean | null;
 }
 
 /** What happened to one incident during the month, beside its rebuilt steps. */
@@ -69,10 +76,16 @@ const REPEAT_AT_END = `case when i.updated_at >= :end and exists (select 1 from 
     where e.entity = 'incident' and e.entity_id = cast(i.id as text) and e.action = 'markRepeat' and e.at >= :end)
   then null else i.repeat_of_id end`;
 
+/** The last answer posted before the period's end: its column. */
+const lastAnswer = (column: string) => `(select p.${column} from publications p
+    where p.incident_id = i.id and p.kind = 'answer' and p.published_at < :end
+    order by p.published_at desc limit 1)`;
+
 const CANDIDATES = `
   select id, detected_at, ${atEnd("posted_at", "setPostedAt")}, shortened_answer_minutes,
     ${atEnd("importance", "setImportance")},
-    ${atEnd("topic", "setTopic")}, ${atEnd("place", "setPlace")}, ${REPEAT_AT_END}
+    ${atEnd("topic", "setTopic")}, ${atEnd("place", "setPlace")}, ${REPEAT_AT_END},
+    network, link, closed_reason, ${lastAnswer("published_at")}, ${lastAnswer("on_time")}
   from incidents i
   where ${CANDIDATE}
   order by id`;
@@ -106,6 +119,11 @@ type CandidateRow = [
   Importance,
   string | null,
   string | null,
+  number | null,
+  string,
+  string,
+  "toxic" | "threat" | null,
+  number | null,
   number | null,
 ];
 type EventRow = [number, number, number | null, string, string | null, string | null, string | null];
@@ -192,6 +210,11 @@ function incidentRecord(row: CandidateRow): IncidentRecord {
     topic: row[5],
     place: row[6],
     repeatOfId: row[7],
+    network: row[8],
+    link: row[9],
+    closedReason: row[10],
+    answeredAt: row[11] === null ? null : new Date(row[11]),
+    answeredOnTime: row[12] === null ? null : row[12] === 1,
   };
 }
 
@@ -318,6 +341,48 @@ export function* decidedDrafts(db: Db, bounds: MonthBounds): Generator<DecidedDr
       number,
     ];
     yield { incidentId, round, state, quality, authorId, decidedAt: new Date(decidedAt) };
+  }
+}
+
+/** A post closed as deleted or registered by mistake, or as a duplicate (`duplicateOf`): in no figure. */
+export interface VoidedPost {
+  id: number;
+  detectedAt: Date;
+  network: string;
+  link: string;
+  closedAt: Date | null;
+  duplicateOf: number | null;
+}
+
+/** The posts received in the period that were closed as void (see CANDIDATE), whenever. */
+export function* voidedPosts(db: Db, bounds: MonthBounds): Generator<VoidedPost> {
+  const rows = sqliteOf(db)
+    .prepare(
+      `select i.id, i.detected_at, i.network, i.link, e.at, json_extract(e.details, '$.duplicateOf')
+       from incidents i
+       left join audit_events e on e.entity = 'incident' and e.entity_id = cast(i.id as text) and e.action = 'markVoid'
+       where i.closed_reason = 'void' and i.detected_at >= ? and i.detected_at < ?
+       order by i.id`,
+    )
+    .raw(true)
+    .iterate(bounds.start.getTime(), bounds.end.getTime());
+  for (const row of rows) {
+    const [id, detectedAt, network, link, closedAt, duplicateOf] = row as [
+      number,
+      number,
+      string,
+      string,
+      number | null,
+      number | null,
+    ];
+    yield {
+      id,
+      detectedAt: new Date(detectedAt),
+      network,
+      link,
+      closedAt: closedAt === null ? null : new Date(closedAt),
+      duplicateOf,
+    };
   }
 }
 

@@ -9,7 +9,7 @@ import type { SlaRuntime } from "../app/sla.js";
 import { tr } from "../bot/texts-reports.js";
 import type { Db } from "../db/client.js";
 import { reportChart } from "./chart.js";
-import { buildMonthlyReport, hasData, type MonthlyReport } from "./figures.js";
+import { buildMonthlyReport, type CarriedViolation, hasData, type MonthlyReport } from "./figures.js";
 import { monthKey, type ReportMonth } from "./month.js";
 import type { Violation } from "./violations.js";
 import { reportWorkbook, violationsWorkbook } from "./xlsx.js";
@@ -99,12 +99,13 @@ async function renderViolations(
   report: MonthlyReport,
   violations: Violation[] = report.violations,
   text: string = tr.violations(report, violations),
+  carried: CarriedViolation[] = report.carriedOver,
 ): Promise<RenderedReport> {
   return {
     text,
     chart: null,
     chartName: "",
-    workbook: await violationsWorkbook(report, violations),
+    workbook: await violationsWorkbook(report, violations, carried),
     workbookName: tr.fileName("narusheniya", monthKey(report.month)),
     caption: "",
     workbookCaption: tr.workbookCaption("narusheniya", report),
@@ -117,7 +118,8 @@ async function renderByOrganization(report: MonthlyReport): Promise<RenderedRepo
     const own = report.violations.filter((v) => v.organizationId === organizationId);
     if (own.length === 0) continue;
     const text = tr.violationsForOrganization(report, name, own);
-    rendered.push({ organizationId, rendered: await renderViolations(report, own, text) });
+    const carried = report.carriedOver.filter((v) => v.organizationId === organizationId);
+    rendered.push({ organizationId, rendered: await renderViolations(report, own, text, carried) });
   }
   return rendered;
 }

@@ -83,6 +83,10 @@ export interface Replay {
   leadOrganizationId: number | null;
   /** Each change of the lead organization, in order (null: back with the curators); none before the first routing. */
   leads: { at: Date; organizationId: number | null }[];
+  /** The co-executors of the latest routing at the end of the period, less those that returned the post. */
+  coexecutors: number[];
+  /** The incident's state at the end of the period. */
+  state: IncidentState;
   /**
    * Whether the post still waited for its answer at the end of the period: no answer posted, not
    * even an interim one, and not closed.
@@ -136,6 +140,11 @@ const CLAIM_MS = 30 * 60_000;
 
 function isCuratorStep(reg: Regulation, step: StepId): boolean {
   return reg.steps[step]?.actor === "curator";
+}
+
+/** The organizations an event's detail lists (a routing's co-executors, those it kept…). */
+function organizationIds(value: unknown): number[] {
+  return Array.isArray(value) ? value.filter((id): id is number => typeof id === "number") : [];
 }
 
 /** Each change of who holds the post, or an organization's part, in order (null: nobody). */
@@ -280,22 +289,20 @@ class CoexecutorParts {
    * parts and passings on this routing ended already overdue (see `overdueAt`).
    */
   route(e: IncidentEvent, routedAt: Date, lead: number | null): StepInstance[] {
-    const numbers = (value: unknown) =>
-      Array.isArray(value) ? value.filter((id): id is number => typeof id === "number") : [];
-    const kept = new Set(numbers(e.details?.kept));
-    const waiting = new Set(numbers(e.details?.keptForApproval));
+    const kept = new Set(organizationIds(e.details?.kept));
+    const waiting = new Set(organizationIds(e.details?.keptForApproval));
     // A lead kept through the routing (its `leadKept`) has had the kept parts since they reached it,
     // as the card counts; a lead that gets the post now has them now.
     const reachedBefore = e.details?.leadKept === true ? new Map(this.#reached) : undefined;
     if (!reachedBefore) this.#returns.clear();
     // One still owing its part and dropped now: the kept lead waited for it till now, as for a return.
-    const all = numbers(e.details?.coexecutorIds);
+    const all = organizationIds(e.details?.coexecutorIds);
     for (const [organizationId, reached] of reachedBefore ?? [])
       if (reached === null && !all.includes(organizationId)) this.#returns.set(organizationId, e.at);
     // A co-executor working on its part goes on as it was (`keptWorking`): its clocks run on. Every
     // part carried keeps its receipt, so its window to return the post runs on too.
-    const working = new Set(numbers(e.details?.keptWorking));
-    const reworking = numbers(e.details?.keptInRework);
+    const working = new Set(organizationIds(e.details?.keptWorking));
+    const reworking = organizationIds(e.details?.keptInRework);
     const carried = [...kept, ...waiting, ...reworking, ...working];
     const windows = carried.flatMap((organizationId) => this.#returnWindows.get(organizationId) ?? []);
     const goingOn = [...working].flatMap((organizationId) => this.#running.get(organizationId) ?? []);
@@ -749,6 +756,7 @@ export function replayIncident(
   const steps: StepInstance[] = [];
   let lead: number | null = null;
   const leads: Replay["leads"] = [];
+  let coexecutors: number[] = [];
   let holder: number | null = null;
   /** Each change of who holds the post, in order: for who held a step when its time ran out. */
   const holders: Holders = [];
@@ -950,6 +958,7 @@ export function replayIncident(
         } else if ((anew || shortened) && !interim) restart("answer", e.at);
         if (nextLead !== lead) leads.push({ at: e.at, organizationId: nextLead });
         lead = nextLead;
+        coexecutors = organizationIds(e.details?.coexecutorIds);
         hold(e.at, null);
         if (newLead) draftAuthor = null;
         steps.push(...parts.route(e, anchors.routing ?? e.at, lead));
@@ -978,12 +987,14 @@ export function replayIncident(
           draftOwed = false;
           returnedBy = lead;
           lead = null;
+          coexecutors = [];
           leads.push({ at: e.at, organizationId: null });
           hold(e.at, null);
           // Routed again on the routing step's clock, counted from the return (the card's lastReturn).
           open("routing", null, { ...anchors, detection: e.at });
         } else {
           // A co-executor out of competence: the next one in turn receives the post now.
+          coexecutors = coexecutors.filter((id) => id !== e.details?.organizationId);
           steps.push(...parts.returned(e));
           parts.released(e);
           openDraft();
@@ -1119,7 +1130,14 @@ export function replayIncident(
   // routing (restart); one whose deadline fell while the curators held the post is theirs.
   for (const r of running.values()) steps.push(instance(r, null, null, null, lead ?? returnedBy));
   steps.push(...parts.owed());
-  return { steps, leadOrganizationId: lead, leads, unanswered: !interim && isOpen(state) };
+  return {
+    steps,
+    leadOrganizationId: lead,
+    leads,
+    coexecutors,
+    state,
+    unanswered: !interim && isOpen(state),
+  };
 }
 
 /**

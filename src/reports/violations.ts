@@ -13,6 +13,8 @@ import { decidedAt, isLate, type StepInstance } from "./replay.js";
 
 export interface Violation {
   incidentId: number;
+  /** The post's link: the workbook's hyperlink to it. */
+  link: string;
   step: StepId;
   clause: string;
   /** The curators' own step (routing, the decision, passing a part on): charged to no organization. */
@@ -29,6 +31,19 @@ export interface Violation {
   lateMinutes: number;
 }
 
+/**
+ * The steps of an earlier month, late and still owed at its end, done or ended in the period: that
+ * month's report counted them, not knowing how late they would be; this one can tell.
+ */
+export function carriedInto(steps: readonly StepInstance[], bounds: MonthBounds): StepInstance[] {
+  const start = bounds.start.getTime();
+  const end = bounds.end.getTime();
+  return steps.filter((s) => {
+    const outcome = (s.completedAt ?? s.endedAt)?.getTime();
+    return outcome !== undefined && outcome >= start && outcome < end && decidedAt(s).getTime() < start;
+  });
+}
+
 /** The steps whose outcome became known in the period (the month, or the month so far). */
 export function stepsOfMonth(steps: readonly StepInstance[], bounds: MonthBounds): StepInstance[] {
   const start = bounds.start.getTime();
@@ -39,7 +54,12 @@ export function stepsOfMonth(steps: readonly StepInstance[], bounds: MonthBounds
   });
 }
 
-export function violationOf(step: StepInstance, bounds: MonthBounds, wt: WorkingTime): Violation | undefined {
+export function violationOf(
+  step: StepInstance,
+  bounds: MonthBounds,
+  wt: WorkingTime,
+  link: string,
+): Violation | undefined {
   if (!isLate(step)) return undefined;
   const completedAt = step.completedAt && step.completedAt < bounds.end ? step.completedAt : null;
   const endedAt = step.endedAt && step.endedAt < bounds.end ? step.endedAt : null;
@@ -48,6 +68,7 @@ export function violationOf(step: StepInstance, bounds: MonthBounds, wt: Working
   const lateMinutes = Math.floor(Math.max(0, wt.workingMinutesBetween(step.deadline, until)));
   return {
     incidentId: step.incidentId,
+    link,
     step: step.step,
     clause: step.clause,
     curatorStep: step.curatorStep,
@@ -62,7 +83,7 @@ export function violationOf(step: StepInstance, bounds: MonthBounds, wt: Working
 }
 
 /** Incident number first, then the order the deadlines passed. */
-export function sortViolations(violations: Violation[]): Violation[] {
+export function sortViolations<V extends Violation>(violations: V[]): V[] {
   return violations.sort(
     (a, b) => a.incidentId - b.incidentId || a.deadline.getTime() - b.deadline.getTime(),
   );

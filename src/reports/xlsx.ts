@@ -7,30 +7,56 @@
 import { Writable } from "node:stream";
 import { tzOffset } from "@date-fns/tz";
 import type ExcelJS from "exceljs";
+import { tr as ti } from "../bot/texts-incidents.js";
 import { tr } from "../bot/texts-reports.js";
+import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
-import { type CuratorFigures, type Figures, type Met, type MonthlyReport, percent } from "./figures.js";
+import {
+  type CarriedViolation,
+  type CuratorFigures,
+  type Figures,
+  type Met,
+  type MonthlyReport,
+  percent,
+} from "./figures.js";
 import { monthLabel } from "./month.js";
-import type { Violation } from "./violations.js";
+import { sortViolations, type Violation } from "./violations.js";
 
 interface Column {
   header: string;
   width: number;
   numFmt?: string;
+  font?: Partial<ExcelJS.Font>;
 }
 
 const DATE_FORMAT = "dd.mm.yyyy hh:mm";
 const PERCENT_FORMAT = "0%";
+const PERCENT_STYLE: Partial<ExcelJS.Style> = Object.freeze({ numFmt: PERCENT_FORMAT });
+/** A hyperlink as spreadsheets show one. */
+const LINK_FONT: Partial<ExcelJS.Font> = { color: { argb: "FF0563C1" }, underline: true };
 
 const MINUTE = 60_000;
 
+/** Time zones change their offset on a quarter hour at the latest. */
+const QUARTER_HOUR = 15 * MINUTE;
+
 /**
  * Excel has no time zones: a date is written as the wall-clock time people see locally, to the
- * minute. One offset look-up per date (a TZDate would make several): a month has thousands.
+ * minute. The offset is looked up once per quarter hour (a TZDate would make several look-ups per
+ * date): a month has tens of thousands of dates, in a few thousand quarter hours.
  */
-function localDate(at: Date, timezone: string): Date {
-  const wall = at.getTime() + tzOffset(timezone, at) * MINUTE;
-  return new Date(Math.floor(wall / MINUTE) * MINUTE);
+function localDates(timezone: string): (at: Date) => Date {
+  const offsets = new Map<number, number>();
+  return (at) => {
+    const quarter = Math.floor(at.getTime() / QUARTER_HOUR);
+    let offset = offsets.get(quarter);
+    if (offset === undefined) {
+      offset = tzOffset(timezone, new Date(quarter * QUARTER_HOUR));
+      offsets.set(quarter, offset);
+    }
+    const wall = at.getTime() + offset * MINUTE;
+    return new Date(Math.floor(wall / MINUTE) * MINUTE);
+  };
 }
 
 interface SheetOptions {
@@ -49,10 +75,14 @@ function addSheet(
   { preamble = [], decorate }: SheetOptions = {},
 ): void {
   const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: preamble.length + 1 }] });
-  sheet.columns = columns.map((c) => ({
-    width: c.width,
-    ...(c.numFmt ? { style: { numFmt: c.numFmt } } : {}),
-  }));
+  // One style object per column, given to each of its cells: exceljs recognises a style object it
+  // has seen, where each cell's own copy of the column's style costs a look-up of its formats and fonts.
+  // Frozen: a cell's style is changed by giving it another object (see PERCENT_STYLE), never in place.
+  const styles = columns.map(
+    (c): Partial<ExcelJS.Style> =>
+      Object.freeze({ ...(c.numFmt ? { numFmt: c.numFmt } : {}), ...(c.font ? { font: c.font } : {}) }),
+  );
+  sheet.columns = columns.map((c, i) => ({ width: c.width, style: styles[i] ?? {} }));
   for (const values of preamble) sheet.addRow(values).commit();
   const header = sheet.addRow(columns.map((c) => c.header));
   header.font = { bold: true };
@@ -60,6 +90,10 @@ function addSheet(
   header.commit();
   for (const values of rows) {
     const row = sheet.addRow(values);
+    row.eachCell((cell, column) => {
+      const style = styles[column - 1];
+      if (style) cell.style = style;
+    });
     decorate?.(row);
     row.commit();
   }
@@ -105,6 +139,8 @@ function summaryRows(report: MonthlyReport): unknown[][] {
     ["Повторных", o.repeats],
     ["Оскорбительных (без ответа)", o.toxic],
     ["С угрозами (без ответа)", o.threats],
+    // Listed on «Сообщения» with why, so that the sheet's rows and «Поступило» can be reconciled.
+    ["Закрыто без ответа (дубли, ошибочные), не входят в «Поступило»", report.voided],
     [report.asOf ? "Без ответа на момент отчёта" : "Без ответа на конец месяца", report.unanswered.count],
     ["Из них социально значимых", report.unanswered.significant],
     ["Из них не направлено органам", report.unanswered.unrouted],
@@ -229,11 +265,21 @@ function curatorsRows(c: CuratorFigures): unknown[][] {
   return [["Кураторы", ...answers, ...rest, ...stepCells(c.total, c.onTime, c.violations)]];
 }
 
+/** A post's link as a hyperlink; one that is not a web address, as text. */
+function linkCell(link: string): unknown {
+  return /^https?:\/\//i.test(link) ? { text: link, hyperlink: link } : link;
+}
+
 /** One row at a time: a month may have thousands. */
-function* violationRows(report: MonthlyReport, violations: Violation[]): Generator<unknown[]> {
+function* violationRows(
+  report: MonthlyReport,
+  violations: readonly (Violation | CarriedViolation)[],
+): Generator<unknown[]> {
+  const localDate = localDates(report.timezone);
   for (const v of violations) {
     yield [
       v.incidentId,
+      linkCell(v.link),
       v.curatorStep
         ? "кураторы"
         : v.organizationId === null
@@ -242,20 +288,29 @@ function* violationRows(report: MonthlyReport, violations: Violation[]): Generat
       v.personId === null ? "" : (report.personNames.get(v.personId) ?? ""),
       tr.stepName(report.regulation, v.step),
       v.clause,
-      localDate(v.start, report.timezone),
-      localDate(v.deadline, report.timezone),
-      v.completedAt
-        ? localDate(v.completedAt, report.timezone)
-        : v.endedAt
-          ? tr.withdrawn(formatDeadline(v.endedAt, report.timezone))
-          : "не выполнено",
+      localDate(v.start),
+      localDate(v.deadline),
+      v.completedAt ? localDate(v.completedAt) : null,
+      tr.violationStatus(report, v),
       v.lateMinutes,
     ];
   }
 }
 
+/**
+ * The month's violations and, among them in the same order, the steps an earlier month counted
+ * that were done in this one (see CarriedViolation): said so in «Статус», in no figure of this month.
+ */
+function violationsWithCarried(
+  violations: readonly Violation[],
+  carried: readonly CarriedViolation[],
+): (Violation | CarriedViolation)[] {
+  return carried.length === 0 ? [...violations] : sortViolations([...violations, ...carried]);
+}
+
 const VIOLATION_COLUMNS: Column[] = [
   { header: "№ сообщения", width: 16 },
+  { header: "Ссылка", width: 40, font: LINK_FONT },
   { header: "Орган", width: 30 },
   { header: "Ответственный", width: 24 },
   { header: "Этап", width: 40 },
@@ -263,8 +318,43 @@ const VIOLATION_COLUMNS: Column[] = [
   { header: "Начало", width: 18, numFmt: DATE_FORMAT },
   { header: "Срок", width: 18, numFmt: DATE_FORMAT },
   { header: "Выполнено", width: 18, numFmt: DATE_FORMAT },
+  { header: "Статус", width: 40 },
   { header: "Опоздание, мин рабочего времени", width: 18 },
 ];
+
+/** The state the posts were in when the period ended: the month's end, or the moment it is counted as of. */
+const postColumns = (report: MonthlyReport): Column[] => [
+  { header: "№ сообщения", width: 12 },
+  { header: "Поступило", width: 18, numFmt: DATE_FORMAT },
+  { header: "Соцсеть", width: 16 },
+  { header: "Ссылка", width: 40, font: LINK_FONT },
+  { header: "Орган (основной исполнитель)", width: 30 },
+  { header: "Соисполнители", width: 30 },
+  { header: report.asOf ? "Состояние на момент отчёта" : "Состояние на конец месяца", width: 24 },
+  { header: "Ответ размещён", width: 18, numFmt: DATE_FORMAT },
+  { header: "Ответ в срок", width: 10 },
+  { header: "Примечание", width: 48 },
+];
+
+/** One row a post (see ReportPost): a month may have thousands. */
+function* postRows(report: MonthlyReport): Generator<unknown[]> {
+  const name = (id: number) => report.organizationNames.get(id) ?? `№ ${id}`;
+  const localDate = localDates(report.timezone);
+  for (const post of report.posts) {
+    yield [
+      post.id,
+      localDate(post.detectedAt),
+      NETWORK_NAMES[post.network as Network] ?? post.network,
+      linkCell(post.link),
+      post.leadOrganizationId === null ? null : name(post.leadOrganizationId),
+      post.coexecutorIds.map(name).join(", ") || null,
+      post.state === null ? null : ti.shortState[post.state],
+      post.answeredAt ? localDate(post.answeredAt) : null,
+      post.answeredAt === null || post.answeredOnTime === null ? "—" : post.answeredOnTime ? "да" : "нет",
+      tr.postNote(report, post),
+    ];
+  }
+}
 
 /** A workbook written as it is filled; `finish` closes it and gives the file's bytes. */
 interface StreamedWorkbook {
@@ -297,7 +387,7 @@ async function newWorkbook(): Promise<StreamedWorkbook> {
   return { workbook, finish };
 }
 
-/** The whole monthly report: Сводка, По органам, По исполнителям, Нарушения. */
+/** The whole monthly report: Сводка, По органам, По исполнителям, Нарушения, Сообщения. */
 export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
   const { workbook, finish } = await newWorkbook();
   addSheet(
@@ -310,7 +400,7 @@ export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
     summaryRows(report),
     {
       decorate: (row) => {
-        if (SHARE_ROW.test(String(row.getCell(1).value))) row.getCell(2).numFmt = PERCENT_FORMAT;
+        if (SHARE_ROW.test(String(row.getCell(1).value))) row.getCell(2).style = PERCENT_STYLE;
       },
     },
   );
@@ -329,14 +419,28 @@ export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
     "По исполнителям",
     [
       { header: "Исполнитель", width: 30 },
+      { header: "Орган", width: 30 },
       { header: "Ответов", width: 10 },
       { header: "В срок", width: 10 },
       { header: "Доля в срок", width: 11, numFmt: PERCENT_FORMAT },
       { header: "Доработок", width: 11 },
     ],
-    report.executors.map((e) => [e.name, e.answered, e.onTime, ratio(e.onTime, e.answered), e.reworks]),
+    report.executors.map((e) => [
+      e.name,
+      e.organizations.join(", "),
+      e.answered,
+      e.onTime,
+      ratio(e.onTime, e.answered),
+      e.reworks,
+    ]),
   );
-  addSheet(workbook, "Нарушения", VIOLATION_COLUMNS, violationRows(report, report.violations));
+  addSheet(
+    workbook,
+    "Нарушения",
+    VIOLATION_COLUMNS,
+    violationRows(report, violationsWithCarried(report.violations, report.carriedOver)),
+  );
+  addSheet(workbook, "Сообщения", postColumns(report), postRows(report));
   return finish();
 }
 
@@ -347,10 +451,10 @@ export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
 export async function violationsWorkbook(
   report: MonthlyReport,
   violations = report.violations,
+  carried = report.carriedOver,
 ): Promise<Buffer> {
   const { workbook, finish } = await newWorkbook();
-  addSheet(workbook, "Нарушения", VIOLATION_COLUMNS, violationRows(report, violations), {
-    preamble: periodRows(report),
-  });
+  const rows = violationRows(report, violationsWithCarried(violations, carried));
+  addSheet(workbook, "Нарушения", VIOLATION_COLUMNS, rows, { preamble: periodRows(report) });
   return finish();
 }

@@ -119,7 +119,14 @@ describe("monthly figures", () => {
       violations: 3,
     });
     expect(report.executors).toEqual([
-      { personId: expect.any(Number), name: "Иван", answered: 5, onTime: 4, reworks: 1 },
+      {
+        personId: expect.any(Number),
+        name: "Иван",
+        organizations: ["Минздрав"],
+        answered: 5,
+        onTime: 4,
+        reworks: 1,
+      },
     ]);
     expect(report.previous).toBeNull();
     expect(report.lastYear).toBeNull();
@@ -365,6 +372,7 @@ describe("report files", () => {
       "По органам",
       "По исполнителям",
       "Нарушения",
+      "Сообщения",
     ]);
     const summary = workbook.getWorksheet("Сводка");
     expect(summary?.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
@@ -378,20 +386,22 @@ describe("report files", () => {
     expect(workbook.getWorksheet("По исполнителям")?.getRow(2).values).toEqual([
       undefined,
       "Иван",
+      "Минздрав",
       5,
       4,
       0.8,
       1,
     ]);
     const violations = workbook.getWorksheet("Нарушения");
-    expect(violations?.getColumn(4).width).toBeGreaterThan(20);
+    expect(violations?.getColumn(5).width).toBeGreaterThan(20);
     const first = violations?.getRow(2);
     expect(first?.getCell(1).value).toBe(2);
-    expect(first?.getCell(4).value).toBe("прислать проект ответа куратору");
+    expect(first?.getCell(5).value).toBe("прислать проект ответа куратору");
     // Local wall time, as Excel shows it.
-    expect(first?.getCell(7).value).toEqual(new Date("2026-11-09T16:00:00Z"));
-    expect(first?.getCell(9).value).toBe(180);
-    expect(violations?.getRow(5).getCell(8).value).toBe("не выполнено");
+    expect(first?.getCell(8).value).toEqual(new Date("2026-11-09T16:00:00Z"));
+    expect(first?.getCell(11).value).toBe(180);
+    expect(violations?.getRow(5).getCell(9).value).toBeNull();
+    expect(violations?.getRow(5).getCell(10).value).toBe("не выполнено к концу месяца");
   });
 
   it("the chart is a PNG of a sensible size", async () => {

@@ -7,7 +7,7 @@
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
-import { acceptIncident, closeAsToxic, routeIncident } from "../../src/app/incidents.js";
+import { acceptIncident, closeAsToxic, closeUnanswered, routeIncident } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
@@ -35,9 +35,9 @@ function rowsOf(workbook: ExcelJS.Workbook, name: string): unknown[][] {
   return rows;
 }
 
-/** The office on 09.11.2026: Ольга the curator, Иван of Минздрав, and the clock set by local time. */
-async function novemberOffice() {
-  h = await Harness.start({ now: "2026-11-09T04:00:00Z" });
+/** The office (on 09.11.2026 unless told): Ольга the curator, Иван of Минздрав, and the clock set by local time. */
+async function startOffice(now = "2026-11-09T04:00:00Z") {
+  h = await Harness.start({ now });
   const { health } = seedOffice(h);
   const at = (time: string) => {
     h.clock.set(local(time));
@@ -56,7 +56,7 @@ async function novemberOffice() {
  * The Telegram summary says «Кураторы: этапов в срок 0 из 2 (0%), нарушений 2».
  */
 async function lateCurator(): Promise<{ health: number }> {
-  const { health, curator, ivan, at } = await novemberOffice();
+  const { health, curator, ivan, at } = await startOffice();
   at("2026-11-09 10:00");
   const incidentId = seedRegistered(h); // routing due 10:30 (p.6)
   must(
@@ -176,7 +176,7 @@ describe("the report's spreadsheet", () => {
       ["По состоянию на", "02.12.2026 10:20"],
       ["Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли."],
     ]);
-    expect(rows[3]?.slice(0, 4)).toEqual(["№ сообщения", "Орган", "Ответственный", "Этап"]);
+    expect(rows[3]?.slice(0, 5)).toEqual(["№ сообщения", "Ссылка", "Орган", "Ответственный", "Этап"]);
     expect(rows[4]?.slice(0, 1)).toEqual([1]);
     expect(running.getWorksheet("Нарушения")?.views[0]).toMatchObject({ state: "frozen", ySplit: 4 });
 
@@ -262,7 +262,7 @@ describe("the curators' missed answer deadlines in «По органам»", () 
 
 describe("the spreadsheet and the text name the steps alike", () => {
   it("the approved answer's posting (p.12) and the answer's own deadline (p.8) apart; a step ended not done after its deadline, when", async () => {
-    const { health, curator, ivan, at } = await novemberOffice();
+    const { health, curator, ivan, at } = await startOffice();
     const route = (incidentId: number) =>
       must(
         routeIncident(h.db, {
@@ -314,12 +314,13 @@ describe("the spreadsheet and the text name the steps alike", () => {
     ]);
     const workbook = await sheets(report);
     const violations = rowsOf(workbook, "Нарушения").slice(1);
-    expect(violations.map((row) => [row[0], row[3], row[4], row[8]])).toEqual([
+    expect(violations.map((row) => [row[0], row[4], row[5], row[10]])).toEqual([
       [1, "разместить согласованный ответ", "п. 12", 240],
       [1, "ответ на сообщение", "п. 8", 30],
       [2, "прислать проект ответа куратору", "п. 9", 30],
     ]);
-    expect(violations[2]?.[7]).toBe("не выполнено, снято с исполнения 09.11.2026 15:30");
+    expect(violations[2]?.[8]).toBeUndefined();
+    expect(violations[2]?.[9]).toBe("не выполнено, снято с исполнения 09.11.2026 15:30");
     const onTime = rowsOf(workbook, "Сводка")
       .map((row) => String(row[0]))
       .filter((label) => label.startsWith("В срок:"));
@@ -327,5 +328,310 @@ describe("the spreadsheet and the text name the steps alike", () => {
       expect.arrayContaining(["В срок: разместить согласованный ответ", "В срок: ответ на сообщение"]),
     );
     expect(tr.summary(report)).toContain("• ответ на сообщение: 0 из 1 в срок (0%)");
+  });
+});
+
+/** Routed, taken, drafted, approved and posted by `executor`, each a few minutes after the last. */
+function answerInTime(
+  incidentId: number,
+  organizationId: number,
+  curator: Person,
+  executor: Person,
+  at: (time: string) => Date,
+  day: string,
+): void {
+  must(
+    routeIncident(h.db, {
+      incidentId,
+      leadId: organizationId,
+      coexecutorIds: [],
+      actor: curator,
+      now: at(`${day} 10:05`),
+    }),
+  );
+  must(acceptIncident(h.db, { incidentId, actor: executor, now: at(`${day} 10:10`) }));
+  must(
+    submitDraft(h.db, {
+      incidentId,
+      actor: executor,
+      now: at(`${day} 10:30`),
+      content: { text: "Здравствуйте! Снег вывезут до пятницы.", attachments: [] },
+    }),
+  );
+  must(approveDraft(h.db, { incidentId, actor: curator, now: at(`${day} 10:40`) }));
+  must(
+    publishAnswer(h.db, {
+      incidentId,
+      actor: executor,
+      now: at(`${day} 10:50`),
+      link: `https://vk.com/wall-1_${incidentId}?reply=1`,
+      onTime: true,
+      rules: { curatorMayPublish: false },
+    }),
+  );
+}
+
+const DECEMBER = { year: 2026, month: 12 };
+
+describe("«Сообщения»: the posts behind the figures", () => {
+  it("lists each post with its link, organizations, state at the month's end and answer; a duplicate is shown with why and left out of «Поступило», as «Сводка» says", async () => {
+    const { health, curator, ivan, at } = await startOffice("2026-12-01T04:00:00Z");
+    const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
+    at("2026-12-01 10:00");
+    const answered = seedRegistered(h, { link: "https://vk.com/wall-1_1" });
+    answerInTime(answered, health, curator, ivan, at, "2026-12-01");
+    at("2026-12-02 10:00");
+    const inWork = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    must(
+      routeIncident(h.db, {
+        incidentId: inWork,
+        leadId: health,
+        coexecutorIds: [culture],
+        actor: curator,
+        now: at("2026-12-02 10:05"),
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId: inWork, actor: ivan, now: at("2026-12-02 10:10") }));
+    at("2026-12-03 10:00");
+    const toxic = seedRegistered(h, { link: "https://vk.com/wall-1_3" });
+    must(
+      closeAsToxic(h.db, { incidentId: toxic, actor: curator, now: at("2026-12-03 10:05"), threat: false }),
+    );
+    at("2026-12-04 10:00");
+    const duplicate = seedRegistered(h, { link: "https://vk.com/wall-1_4", repeatOfId: answered });
+    must(
+      closeUnanswered(h.db, {
+        incidentId: duplicate,
+        actor: curator,
+        now: at("2026-12-04 10:05"),
+        reason: "void",
+        duplicate: true,
+      }),
+    );
+    at("2026-12-07 10:00");
+    const unrouted = seedRegistered(h, { link: "https://vk.com/wall-1_5" });
+
+    const report = buildMonthlyReport(h.db, h.sla, DECEMBER);
+    const workbook = await sheets(report);
+    const rows = rowsOf(workbook, "Сообщения");
+    expect(rows[0]).toEqual([
+      "№ сообщения",
+      "Поступило",
+      "Соцсеть",
+      "Ссылка",
+      "Орган (основной исполнитель)",
+      "Соисполнители",
+      "Состояние на конец месяца",
+      "Ответ размещён",
+      "Ответ в срок",
+      "Примечание",
+    ]);
+    const link = (n: number) => ({
+      text: `https://vk.com/wall-1_${n}`,
+      hyperlink: `https://vk.com/wall-1_${n}`,
+    });
+    // Dates are local wall time, as Excel shows them.
+    const wall = (time: string) => new Date(`${time.replace(" ", "T")}:00Z`);
+    expect(rows.slice(1)).toEqual([
+      [
+        answered,
+        wall("2026-12-01 10:00"),
+        "ВКонтакте",
+        link(1),
+        "Минздрав",
+        undefined,
+        "ответ размещён",
+        wall("2026-12-01 10:50"),
+        "да",
+      ],
+      [
+        inWork,
+        wall("2026-12-02 10:00"),
+        "ВКонтакте",
+        link(2),
+        "Минздрав",
+        "Минкультуры",
+        "в работе",
+        undefined,
+        "—",
+      ],
+      [
+        toxic,
+        wall("2026-12-03 10:00"),
+        "ВКонтакте",
+        link(3),
+        undefined,
+        undefined,
+        "закрыто",
+        undefined,
+        "—",
+        "закрыто без ответа: оскорбительное (п. 17)",
+      ],
+      [
+        duplicate,
+        wall("2026-12-04 10:00"),
+        "ВКонтакте",
+        link(4),
+        undefined,
+        undefined,
+        "закрыто",
+        undefined,
+        "—",
+        "закрыто без ответа: дубль сообщения № 1 — не входит в «Поступило»",
+      ],
+      [
+        unrouted,
+        wall("2026-12-07 10:00"),
+        "ВКонтакте",
+        link(5),
+        undefined,
+        undefined,
+        "ждёт направления",
+        undefined,
+        "—",
+      ],
+    ]);
+    const summary = new Map(rowsOf(workbook, "Сводка").map(([label, value]) => [label, value]));
+    expect(summary.get("Поступило сообщений")).toBe(4);
+    expect(summary.get("Оскорбительных (без ответа)")).toBe(1);
+    expect(summary.get("Закрыто без ответа (дубли, ошибочные), не входят в «Поступило»")).toBe(1);
+    expect(summary.get("Без ответа на конец месяца")).toBe(2);
+  });
+
+  it("a post of an earlier month is listed when it was worked on in the month or still open at its end, not when it was done with before", async () => {
+    const { health, curator, ivan, at } = await startOffice("2026-11-30T04:00:00Z");
+    at("2026-11-30 10:00");
+    const answeredBefore = seedRegistered(h, { link: "https://vk.com/wall-1_1" });
+    answerInTime(answeredBefore, health, curator, ivan, at, "2026-11-30");
+    at("2026-11-30 11:00");
+    const answeredNow = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    at("2026-11-30 12:00");
+    const stillOpen = seedRegistered(h, { link: "https://vk.com/wall-1_3" });
+    answerInTime(answeredNow, health, curator, ivan, at, "2026-12-01");
+
+    const rows = rowsOf(await sheets(buildMonthlyReport(h.db, h.sla, DECEMBER)), "Сообщения").slice(1);
+    expect(rows.map((row) => [row[0], row[6]])).toEqual([
+      [answeredNow, "ответ размещён"],
+      [stillOpen, "ждёт направления"],
+    ]);
+  });
+});
+
+describe("«Нарушения» and «По исполнителям» tell whose", () => {
+  it("each violation links to its post; «Выполнено» is a date or empty, and «Статус» says how it stands", async () => {
+    const { health, curator, ivan, at } = await startOffice("2026-12-01T04:00:00Z");
+    at("2026-12-01 10:00");
+    const unrouted = seedRegistered(h); // routing due 10:30 (p.6), never done
+    at("2026-12-01 10:00");
+    const late = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    must(
+      routeIncident(h.db, {
+        incidentId: late,
+        leadId: health,
+        coexecutorIds: [],
+        actor: curator,
+        now: at("2026-12-01 11:30"),
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId: late, actor: ivan, now: at("2026-12-01 11:35") }));
+
+    const rows = rowsOf(await sheets(buildMonthlyReport(h.db, h.sla, DECEMBER)), "Нарушения");
+    expect(rows[0]).toEqual([
+      "№ сообщения",
+      "Ссылка",
+      "Орган",
+      "Ответственный",
+      "Этап",
+      "Пункт регламента",
+      "Начало",
+      "Срок",
+      "Выполнено",
+      "Статус",
+      "Опоздание, мин рабочего времени",
+    ]);
+    const routing = rows.slice(1).filter((row) => row[4] === "направить исполнителю");
+    expect(routing.map((row) => [row[0], row[1], row[8], row[9], row[10]])).toEqual([
+      [
+        unrouted,
+        { text: "https://vk.com/wall-1_1", hyperlink: "https://vk.com/wall-1_1" },
+        undefined,
+        "не выполнено к концу месяца",
+        expect.any(Number),
+      ],
+      [
+        late,
+        { text: "https://vk.com/wall-1_2", hyperlink: "https://vk.com/wall-1_2" },
+        new Date("2026-12-01T11:30:00Z"),
+        "выполнено с опозданием",
+        60,
+      ],
+    ]);
+  });
+
+  it("«По исполнителям» names each person's organization: two executors named Иван are told apart", async () => {
+    const { health, curator, ivan, at } = await startOffice("2026-12-01T04:00:00Z");
+    const culture = h.seedOrganization("Министерство культуры", "Минкультуры");
+    const otherIvan = h.seedPerson(3002, "Иван", [], [culture]);
+    at("2026-12-01 10:00");
+    const first = seedRegistered(h, { link: "https://vk.com/wall-1_1" });
+    const second = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    answerInTime(first, health, curator, ivan, at, "2026-12-01");
+    answerInTime(second, culture, curator, findPerson(h.db, otherIvan.id) as Person, at, "2026-12-02");
+
+    const rows = rowsOf(await sheets(buildMonthlyReport(h.db, h.sla, DECEMBER)), "По исполнителям");
+    expect(rows).toEqual([
+      ["Исполнитель", "Орган", "Ответов", "В срок", "Доля в срок", "Доработок"],
+      ["Иван", "Минздрав", 1, 1, 1, 0],
+      ["Иван", "Минкультуры", 1, 1, 1, 0],
+    ]);
+  });
+});
+
+describe("a step done after the month it was counted in", () => {
+  it("is listed once more in the next month's «Нарушения» as done, with how late, and counted in neither its figures nor its text", async () => {
+    const { health, curator, ivan, at } = await startOffice("2026-12-30T04:00:00Z");
+    at("2026-12-30 10:00");
+    const incidentId = seedRegistered(h);
+    must(
+      routeIncident(h.db, {
+        incidentId,
+        leadId: health,
+        coexecutorIds: [],
+        actor: curator,
+        now: at("2026-12-30 10:05"),
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId, actor: ivan, now: at("2026-12-30 10:10") }));
+    must(
+      submitDraft(h.db, {
+        incidentId,
+        actor: ivan,
+        now: at("2027-01-11 10:00"),
+        content: { text: "Здравствуйте! Снег вывезут до пятницы.", attachments: [] },
+      }),
+    );
+    const draftRow = (rows: unknown[][]) =>
+      rows.find((row) => row[0] === incidentId && row[4] === "прислать проект ответа куратору");
+
+    const december = buildMonthlyReport(h.db, h.sla, DECEMBER);
+    const inDecember = draftRow(rowsOf(await sheets(december), "Нарушения"));
+    expect(inDecember?.slice(8)).toEqual([undefined, "не выполнено к концу месяца", 120]);
+
+    const january = buildMonthlyReport(h.db, h.sla, { year: 2027, month: 1 });
+    const text = tr.violations(january);
+    expect(text).not.toContain("прислать проект ответа куратору");
+    for (const make of [reportWorkbook, violationsWorkbook]) {
+      const rows = rowsOf(await sheets(january, make), "Нарушения");
+      const carried = draftRow(rows);
+      expect(carried?.[8]).toEqual(new Date("2027-01-11T10:00:00Z"));
+      // Draft due 30.12 16:00: 2 working hours late at December's end (31.12 is a day off), 3 when sent.
+      expect(carried?.slice(9)).toEqual([
+        "выполнено с опозданием 3 ч (учтено в отчёте за декабрь 2026 г.)",
+        180,
+      ]);
+    }
+    const summary = new Map(rowsOf(await sheets(january), "Сводка").map(([label, value]) => [label, value]));
+    expect(summary.get("Нарушений регламента")).toBe(january.violations.length);
+    expect(january.overall.steps.find((s) => s.step === "draft")).toBeUndefined();
   });
 });
