@@ -12,6 +12,11 @@
  * since, with the numbers it gave, would be gone at its next start. So the restore holds the replaced
  * database locked until the swap, and refuses while another process has it open: in WAL mode every
  * open connection holds a shared lock on the file, which the kernel drops with a process killed.
+ *
+ * Nobody in the office sees what the restore lost: cards of lost posts keep live buttons, drafts sent
+ * after the backup are gone. So the copy keeps a note of the restore (the `restores` table): which
+ * numbers were lost and when the backup's last write was; the bot tells admins and curators at its
+ * next start, and answers a press on a lost post's card (app/restores.ts).
  */
 import {
   chmodSync,
@@ -29,6 +34,9 @@ import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { readDotEnv } from "./config.js";
+import { applyMigrations, openDatabase } from "./db/client.js";
+import { restores } from "./db/schema.js";
+import { formatDeadline } from "./domain/time-format.js";
 
 /** How far the numbering skips ahead when the replaced database cannot tell where it stood. */
 export const RESTORE_GAP = 10_000;
@@ -40,6 +48,10 @@ export interface RestoreResult {
   replacedRead: boolean;
   /** Set when the copy could not take the replaced database's owner: what the operator must do. */
   ownerNotKept?: string;
+  /** The post numbers given after the backup: lost, and never given again. None when nothing was. */
+  lostPosts?: { from: number; to: number };
+  /** The backup's last write, when it has one. */
+  backupAt?: Date;
 }
 
 type Sequences = Map<string, number>;
@@ -52,6 +64,8 @@ function sequencesOf(db: Database.Database): Sequences {
 interface Replaced {
   /** Undefined when there is no replaced database, or it cannot be read. */
   sequences: Sequences | undefined;
+  /** The posts with audit events numbered after `auditId`: changed after the backup. */
+  changedAfter(auditId: number): number[];
   /** Lets other processes open the file again. */
   release(): void;
 }
@@ -61,14 +75,21 @@ interface Replaced {
  * read, which fails at once while any other connection (the bot, a backup, a `sqlite3` shell) is open.
  */
 function lockReplaced(target: string): Replaced {
-  if (!existsSync(target)) return { sequences: undefined, release: () => {} };
+  if (!existsSync(target)) return unread;
   let db: Database.Database | undefined;
   try {
     db = new Database(target, { fileMustExist: true, timeout: 0 });
     db.pragma("locking_mode = EXCLUSIVE");
     const sequences = sequencesOf(db);
     const held = db;
-    return { sequences, release: () => held.close() };
+    const changed = held.prepare(
+      "select distinct cast(entity_id as integer) as id from audit_events where entity = 'incident' and id > ? order by 1",
+    );
+    return {
+      sequences,
+      changedAfter: (auditId) => (changed.all(auditId) as { id: number }[]).map((r) => r.id),
+      release: () => held.close(),
+    };
   } catch (error) {
     db?.close();
     if (String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY")) {
@@ -76,35 +97,74 @@ function lockReplaced(target: string): Replaced {
         `${target} is in use by another process (is the bot still running?): stop it and restore again`,
       );
     }
-    return { sequences: undefined, release: () => {} };
+    return unread;
   }
 }
 
-/** The backup copied beside the target, checked, its numbering set to go on; what it goes on from. */
-function prepareCopy(backup: string, copy: string, replaced: Sequences | undefined): Record<string, number> {
+const unread: Replaced = { sequences: undefined, changedAfter: () => [], release: () => {} };
+
+interface Copy {
+  numbering: Record<string, number>;
+  lost: Record<string, { from: number; to: number }>;
+  backupAt: Date | undefined;
+}
+
+/**
+ * The backup copied beside the target, checked, brought to this version's schema, its numbering set
+ * to go on, and the note of the restore written into it.
+ */
+function prepareCopy(backup: string, copy: string, replaced: Replaced, now: Date): Copy {
   copyFileSync(backup, copy);
   try {
-    const db = new Database(copy, { fileMustExist: true });
+    // The bot's own connection: the migrations use its SQL functions.
+    const { db, sqlite, close } = openDatabase(copy);
     try {
-      const check = db.pragma("integrity_check", { simple: true });
+      const check = sqlite.pragma("integrity_check", { simple: true });
       if (check !== "ok") throw new Error(`the backup is damaged: ${String(check)}`);
-      const update = db.prepare("update sqlite_sequence set seq = ? where name = ?");
+      applyMigrations(db);
+      const update = sqlite.prepare("update sqlite_sequence set seq = ? where name = ?");
       const numbering: Record<string, number> = {};
-      db.transaction(() => {
-        for (const [name, seq] of sequencesOf(db)) {
-          const next = replaced ? Math.max(seq, replaced.get(name) ?? 0) : seq + RESTORE_GAP;
+      const lost: Copy["lost"] = {};
+      const backupAt = lastWrite(sqlite);
+      db.transaction((tx) => {
+        const kept = sequencesOf(sqlite);
+        for (const [name, seq] of kept) {
+          const next = replaced.sequences
+            ? Math.max(seq, replaced.sequences.get(name) ?? 0)
+            : seq + RESTORE_GAP;
           update.run(next, name);
           numbering[name] = next;
+          if (next > seq) lost[name] = { from: seq + 1, to: next };
         }
-      })();
-      return numbering;
+        const posts = kept.get("incidents") ?? 0;
+        tx.insert(restores)
+          .values({
+            restoredAt: now,
+            backupAt,
+            lost,
+            replacedRead: replaced.sequences !== undefined,
+            changed: replaced.changedAfter(kept.get("audit_events") ?? 0).filter((id) => id <= posts),
+          })
+          .run();
+      });
+      return { numbering, lost, backupAt };
     } finally {
-      db.close();
+      close();
     }
   } catch (error) {
-    rmSync(copy, { force: true });
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${copy}${suffix}`, { force: true });
     throw error;
   }
+}
+
+/** The backup's last write: its last audit event or update received, whichever is later. */
+function lastWrite(sqlite: Database.Database): Date | undefined {
+  const row = sqlite
+    .prepare(
+      "select max(coalesce((select max(at) from audit_events), 0), coalesce((select max(received_at) from inbox), 0)) as at",
+    )
+    .get() as { at: number };
+  return row.at > 0 ? new Date(row.at) : undefined;
 }
 
 /**
@@ -126,13 +186,13 @@ function takeOwnership(copy: string, target: string): string | undefined {
   }
 }
 
-export function restoreDatabase(backup: string, target: string): RestoreResult {
+export function restoreDatabase(backup: string, target: string, now = new Date()): RestoreResult {
   const replaced = lockReplaced(target);
   const copy = `${target}.restoring`;
-  let numbering: Record<string, number>;
+  let prepared: Copy;
   let ownerNotKept: string | undefined;
   try {
-    numbering = prepareCopy(backup, copy, replaced.sequences);
+    prepared = prepareCopy(backup, copy, replaced, now);
     ownerNotKept = takeOwnership(copy, target);
     // On the disk before it takes the old one's place, and the place itself on the disk before the
     // operator is told: a power cut must leave either database whole, not a half-written copy.
@@ -143,7 +203,14 @@ export function restoreDatabase(backup: string, target: string): RestoreResult {
   for (const suffix of ["-wal", "-shm"]) rmSync(`${target}${suffix}`, { force: true });
   renameSync(copy, target);
   syncPath(dirname(target));
-  return { numbering, replacedRead: replaced.sequences !== undefined, ownerNotKept };
+  const { numbering, lost, backupAt } = prepared;
+  return {
+    numbering,
+    replacedRead: replaced.sequences !== undefined,
+    ...(ownerNotKept ? { ownerNotKept } : {}),
+    ...(lost.incidents ? { lostPosts: lost.incidents } : {}),
+    ...(backupAt ? { backupAt } : {}),
+  };
 }
 
 function syncPath(path: string): void {
@@ -161,14 +228,44 @@ function main(): void {
   if (!backup) throw new Error("name the backup file: npm run restore -- data/backups/bot-….db");
   if (!existsSync(backup)) throw new Error(`${backup}: no such file`);
   const target = resolve(process.env.DATABASE_PATH || "./data/bot.db");
-  const { numbering, replacedRead, ownerNotKept } = restoreDatabase(backup, target);
+  const result = restoreDatabase(backup, target);
   console.log(`Restored ${backup} to ${target}.`);
-  console.log(
-    replacedRead
-      ? `Incident numbers go on after ${numbering.incidents ?? 0}, where the replaced database stood.`
-      : `The replaced database could not be read: incident numbers skip ahead to after ${numbering.incidents ?? 0}, so no old card's button points to a new post.`,
-  );
-  if (ownerNotKept) console.warn(`Warning: ${ownerNotKept}.`);
+  for (const line of restoreReport(result, process.env.TIMEZONE || localZone())) console.log(line);
+  if (result.ownerNotKept) console.warn(`Warning: ${result.ownerNotKept}.`);
+}
+
+const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+const REGISTER_AGAIN = "register them again (the monitoring software can resend them, see README)";
+
+/** What the operator is told: what the restore lost, and when the backup was last written. */
+export function restoreReport(result: RestoreResult, timezone: string): string[] {
+  const { numbering, replacedRead, lostPosts, backupAt } = result;
+  const last = numbering.incidents ?? 0;
+  const lines = [
+    backupAt
+      ? `The backup's last write: ${backupAt.toISOString().slice(0, 16).replace("T", " ")} UTC (${formatDeadline(backupAt, timezone)} ${timezone}); everything done after it is lost.`
+      : "The backup holds no work done.",
+  ];
+  if (!replacedRead) {
+    const kept = lostPosts ? lostPosts.from - 1 : last;
+    lines.push(
+      `The replaced database could not be read: posts registered after № ${kept} (the backup's last), if any, are lost: ${REGISTER_AGAIN}.`,
+      `Incident numbers skip ahead to after ${last}, so no old card's button points to a new post.`,
+    );
+  } else if (lostPosts) {
+    const { from, to } = lostPosts;
+    lines.push(
+      from === to
+        ? `Post № ${from} was registered after this backup and is lost: register it again (the monitoring software can resend it, see README).`
+        : `Posts № ${from}–${to} were registered after this backup and are lost: ${REGISTER_AGAIN}.`,
+      `Incident numbers go on after ${last}, where the replaced database stood.`,
+    );
+  } else {
+    lines.push(`No post was registered after this backup; incident numbers go on after ${last}.`);
+  }
+  lines.push("At its next start the bot tells the admins and the curators what was lost.");
+  return lines;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

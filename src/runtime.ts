@@ -7,9 +7,11 @@ import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Api, GrammyError, HttpError, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
+import { reachableCuratorChats } from "./app/chats.js";
 import { allUpdatesHandled, pendingUpdates } from "./app/inbox.js";
 import { giveBackNotice, leaseNotice, settleNotice } from "./app/notices.js";
 import { telegramIdsWithRole } from "./app/people.js";
+import { type Restore, restoreNoticeKey, restoresDone } from "./app/restores.js";
 import {
   calendarCoverage,
   cardsRefreshed,
@@ -31,6 +33,7 @@ import { type Checkpointer, startCheckpointer } from "./db/checkpointer.js";
 import { applyMigrations, type DatabaseHandle, type Db, openDatabase } from "./db/client.js";
 import { parseSchedule } from "./domain/calendar/index.js";
 import { loadRegulation, selfCheck } from "./domain/regulation/index.js";
+import { formatDeadline } from "./domain/time-format.js";
 import { passOnStrandedPartsAtStart } from "./flows/answers.js";
 import { INTAKE_PATH, type IntakeEndpoint, intakeEndpoint } from "./http/intake.js";
 import { startJobs } from "./jobs/index.js";
@@ -144,11 +147,11 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const notices = new Set<Promise<void>>();
     /** Aborted at a stop: the background refresh of the open posts' cards ends after the post in hand. */
     const refreshStop = new AbortController();
-    const tellOnce = (key: string, text: string) => {
+    const tellOnce = (key: string, text: string, also: number[] = []) => {
       if (!api || !leaseNotice(db, key, ADMIN_NOTICE_LEASE_MS, clock.now())) return;
       // Settled once out; given back when nobody could be told. One a stop cut short (the database
       // closed meanwhile) is told at a start after the lease.
-      const told: Promise<void> = notifyAdmins({ api, db, log, clock, config }, text)
+      const told: Promise<void> = notifyAdmins({ api, db, log, clock, config }, text, also)
         .then((delivered) => {
           if (!database.sqlite.open) return;
           if (delivered === 0) giveBackNotice(db, key);
@@ -204,6 +207,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     api = bot.api;
     await setDefaultCommands(bot.api);
     reportSelfCheck(sla, clock.now(), log, tellOnce);
+    for (const restore of restoresDone(db))
+      tellOnce(restoreNoticeKey(restore), restoreNotice(restore, timezone), reachableCuratorChats(db));
     if (replanOnChangedSettings(db, sla, clock.now()))
       log.info({ regulation: regulation.id }, "deadline settings in force: reminders planned anew");
     if (cardsRefreshOwed(db)) {
@@ -332,6 +337,16 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     server.closeAllConnections();
     await closed;
   }
+}
+
+/** What a restore lost (restore.ts), in the office's words: told to admins and curators once. */
+function restoreNotice(restore: Restore, timezone: string): string {
+  return t.restore.notice({
+    backupAt: restore.backupAt ? formatDeadline(restore.backupAt, timezone) : undefined,
+    lost: restore.lost.incidents,
+    replacedRead: restore.replacedRead,
+    changed: restore.changed,
+  });
 }
 
 /**

@@ -30,6 +30,7 @@ import { reportsFeature } from "./features/reports.js";
 import { start } from "./features/start.js";
 import { botApiFetch } from "./http-client.js";
 import { answerAnonymousSenders, identify, refuseStrangersPresses } from "./middlewares/identify.js";
+import { answerLostPresses } from "./middlewares/lost-presses.js";
 import { failedText, floodFailure } from "./refuse.js";
 import { followMigration, topicLost } from "./refused-chats.js";
 import { t } from "./texts.js";
@@ -239,6 +240,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     reachable,
     refuseStrangersPresses,
     refusePressesInFormerChats,
+    answerLostPresses,
     answerAnonymousSenders,
   );
   guarded.use(

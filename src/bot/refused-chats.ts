@@ -203,15 +203,16 @@ const adminChats = (db: Db, config: { adminIds: number[] }) => [
  * yet). An admin who blocks the bot is skipped, one found refusing now is marked so; the others still
  * get the message. With every admin blocking the bot nobody can be told: that is logged as an error,
  * with the text. Never throws on Telegram's refusals: a notice must not break the caller. Returns how
- * many got it.
+ * many got it. `also`: other chats told the same (the curators' of a restore's notice).
  */
 export async function notifyAdmins(
   deps: { api: Api; db: Db; log: Logger; clock: Clock; config: { adminIds: number[] } },
   text: string,
+  also: number[] = [],
 ): Promise<number> {
   let delivered = 0;
   const admins = adminChats(deps.db, deps.config);
-  for (const telegramId of admins) {
+  for (const telegramId of new Set([...admins, ...also])) {
     if (isBlocked(deps.db, telegramId)) continue;
     try {
       await deps.api.sendMessage(telegramId, text);

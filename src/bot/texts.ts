@@ -951,6 +951,47 @@ export const t = {
       `бот удалён из чата или заблокирован. ${UNREACHABLE_CHAT[chat?.purpose ?? "unbound"]}`,
   },
 
+  /** After a restore from a backup (restore.ts): what was lost, told to admins and curators once. */
+  restore: {
+    notice: (r: {
+      /** The backup's last write, as a deadline is printed. */
+      backupAt: string | undefined;
+      lost: { from: number; to: number } | undefined;
+      replacedRead: boolean;
+      changed: number[];
+    }) => {
+      const after = r.backupAt ? `после ${r.backupAt}` : "после неё";
+      const posts = !r.replacedRead
+        ? `Сообщения, зарегистрированные после № ${(r.lost?.from ?? 1) - 1}, потеряны (сколько их, неизвестно): зарегистрируйте их заново.`
+        : !r.lost
+          ? ""
+          : r.lost.from === r.lost.to
+            ? `Сообщение № ${r.lost.from}, зарегистрированное позже, потеряно: зарегистрируйте его заново.`
+            : `Сообщения № ${r.lost.from}–${r.lost.to}, зарегистрированные позже, потеряны: зарегистрируйте их заново.`;
+      const steps = !r.replacedRead
+        ? `Проекты ответов и решения, принятые ${after}, тоже могли потеряться — проверьте сообщения в работе.`
+        : r.changed.length > 0
+          ? `Проекты ответов и решения, принятые ${after}, тоже потеряны — проверьте ${r.changed.length === 1 ? "сообщение" : "сообщения"} ${numbers(r.changed)}.`
+          : "";
+      return [
+        r.backupAt
+          ? `База восстановлена из резервной копии от ${r.backupAt}.`
+          : "База восстановлена из резервной копии.",
+        posts,
+        steps,
+        posts || steps
+          ? "Сделайте потерянные шаги заново: бот о них не знает и сочтёт их сроки пропущенными."
+          : "Сообщений и решений после неё не было: ничего не потеряно.",
+      ]
+        .filter(Boolean)
+        .join(" ");
+    },
+    lostPost: (id: number) =>
+      `Сообщение № ${id} потеряно при восстановлении базы — зарегистрируйте его заново.`,
+    lostDraft: (id: number) =>
+      `Проект ответа по сообщению № ${id} потерян при восстановлении базы — исполнитель пришлёт его заново.`,
+  },
+
   calendar: {
     coverage: (year: YearCoverage) =>
       year.status === "missing"

@@ -166,6 +166,26 @@ export const noticesSent = sqliteTable("notices_sent", {
   sentAt: integer("sent_at", { mode: "timestamp_ms" }).notNull(),
 });
 
+/**
+ * A restore from a backup (restore.ts writes it into the copy): the bot tells admins and curators at
+ * its next start what was lost, and a press on a card of a post lost with it says so.
+ */
+export const restores = sqliteTable("restores", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  restoredAt: integer("restored_at", { mode: "timestamp_ms" }).notNull(),
+  /** The backup's last write: what was done after it is lost. Null for a backup with nothing done. */
+  backupAt: integer("backup_at", { mode: "timestamp_ms" }),
+  /**
+   * The numbers lost with the restore, per table of sqlite_sequence («incidents», «drafts»): given
+   * after the backup's last, up to where the numbering goes on, so never given again.
+   */
+  lost: text("lost", { mode: "json" }).notNull().$type<Record<string, { from: number; to: number }>>(),
+  /** False when the replaced database could not be read: the lost range is the skip, not a count. */
+  replacedRead: integer("replaced_read", { mode: "boolean" }).notNull(),
+  /** Posts kept by the backup that changed after it in the replaced database: their last steps are lost. */
+  changed: text("changed", { mode: "json" }).notNull().$type<number[]>(),
+});
+
 export const IMPORTANCES = ["normal", "important", "significant"] as const;
 export const INCIDENT_STATES = [
   "registered",

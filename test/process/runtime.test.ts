@@ -2,8 +2,9 @@ import { mkdtempSync } from "node:fs";
 import type { Server } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { eq } from "drizzle-orm";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { submitDraft } from "../../src/app/answers.js";
@@ -11,6 +12,7 @@ import { receiveUpdate } from "../../src/app/inbox.js";
 import { acceptIncident, loadIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
+import { backupDatabase } from "../../src/backup.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
 import { applyMigrations, openDatabase } from "../../src/db/client.js";
@@ -22,11 +24,19 @@ import {
   incidents as incidentsTable,
 } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
+import { restoreDatabase } from "../../src/restore.js";
 import { type Running, startBot } from "../../src/runtime.js";
 import { Harness } from "../support/bot-harness.js";
 import { FakeBotApi } from "../support/fake-bot-api.js";
 import { privateChat, tgUser, updates } from "../support/updates.js";
-import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
+import {
+  OFFICE,
+  routeTo,
+  seedIncidentInWork,
+  seedOffice,
+  seedRegistered,
+  showCards,
+} from "../support/workflow.js";
 
 const silent = pino({ level: "silent" });
 let fake: FakeBotApi;
@@ -666,5 +676,61 @@ describe("settings changed at a start", () => {
     );
     await stop();
     expect(ids.map(deadlines)).toEqual(ids.map(() => ["24.11.2026 12:00"]));
+  }, 30_000);
+});
+
+describe("a restore from a backup", () => {
+  it("the first start tells the admins and the curators what was lost, once; a press on a lost post's card says it is lost", async () => {
+    // 18:40 in Moscow: № 1 registered, then the backup. After it № 1 was routed, № 2 and № 3
+    // registered: their cards are out, and all of it is lost with the restore.
+    const databasePath = join(mkdtempSync(join(tmpdir(), "osm-rt-")), "bot.db");
+    const before = await Harness.start({ now: "2026-12-06T13:40:00Z", databasePath });
+    const { health } = seedOffice(before);
+    seedRegistered(before);
+    const backup = join(dirname(databasePath), "backup.db");
+    await backupDatabase(databasePath, backup);
+    before.clock.advance(30 * 60_000);
+    routeTo(before, 1, health);
+    seedRegistered(before, { link: "https://vk.com/wall-1_2" });
+    seedRegistered(before, { link: "https://vk.com/wall-1_3" });
+    await showCards(before, 2);
+    const card = before.fake.lastMessage(OFFICE.curatorsChat);
+    const button = (card?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard.flat()[0];
+    await before.close();
+    restoreDatabase(backup, databasePath, new Date("2026-12-07T06:00:00Z"));
+
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const cfg = { ...config(), databasePath };
+    const clock = new ManualClock("2026-12-07T06:05:00Z");
+    const notice =
+      "База восстановлена из резервной копии от 06.12.2026 18:40. Сообщения № 2–3, зарегистрированные позже, " +
+      "потеряны: зарегистрируйте их заново. Проекты ответов и решения, принятые после 06.12.2026 18:40, тоже " +
+      "потеряны — проверьте сообщение № 1. Сделайте потерянные шаги заново: бот о них не знает и сочтёт их " +
+      "сроки пропущенными.";
+    const told = (chatId: number) =>
+      fake.callsOf("sendMessage").filter((c) => c.params.chat_id === chatId && c.params.text === notice);
+    running = await startBot(cfg, { clock, log: silent });
+    await fake.waitForCall(
+      "sendMessage",
+      (c) => c.params.chat_id === OFFICE.curatorsChat && c.params.text === notice,
+      {
+        timeoutMs: 15_000,
+      },
+    );
+
+    await fake.waitForPolling();
+    const curator = tgUser(OFFICE.curator, "Ольга");
+    if (!card || !button || !("callback_data" in button)) throw new Error("no card of № 2");
+    fake.pushUpdate(updates.callback(curator, card, button.callback_data));
+    const answer = await fake.waitForCall("answerCallbackQuery");
+    expect(answer.params.text).toBe(
+      "Сообщение № 2 потеряно при восстановлении базы — зарегистрируйте его заново.",
+    );
+    await running.stop();
+    running = await startBot(cfg, { clock, log: silent });
+    await running.stop();
+    running = undefined;
+    expect(told(1001)).toHaveLength(1);
+    expect(told(OFFICE.curatorsChat)).toHaveLength(1);
   }, 30_000);
 });

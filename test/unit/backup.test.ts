@@ -16,7 +16,7 @@ import { upsertPerson } from "../../src/app/people.js";
 import { backupDatabase } from "../../src/backup.js";
 import { applyMigrations, openDatabase } from "../../src/db/client.js";
 import { incidents, organizations } from "../../src/db/schema.js";
-import { RESTORE_GAP, restoreDatabase } from "../../src/restore.js";
+import { RESTORE_GAP, restoreDatabase, restoreReport } from "../../src/restore.js";
 
 describe("online backup", () => {
   it("copies a database that is open and being written to; the copy opens and has the data", async () => {
@@ -106,6 +106,19 @@ describe("restore", () => {
     expect(numbers(restored.db)).toEqual([1, 2, 3]);
     expect(register(restored.db, 6)).toBe(6);
     restored.close();
+  });
+
+  it("tells the operator which posts are lost and when the backup was last written, local time too", async () => {
+    const { dir, path, live } = await lostAfterBackup();
+    live.close();
+    const result = restoreDatabase(join(dir, "copy.db"), path);
+    const report = restoreReport({ ...result, backupAt: new Date("2026-12-06T15:40:00Z") }, "Europe/Moscow");
+    expect(report).toEqual([
+      "The backup's last write: 2026-12-06 15:40 UTC (06.12.2026 18:40 Europe/Moscow); everything done after it is lost.",
+      "Posts № 4–5 were registered after this backup and are lost: register them again (the monitoring software can resend them, see README).",
+      "Incident numbers go on after 5, where the replaced database stood.",
+      "At its next start the bot tells the admins and the curators what was lost.",
+    ]);
   });
 
   it("drops the replaced database's -wal, whose changes would otherwise be replayed onto the copy", async () => {
