@@ -15,7 +15,7 @@ import {
   type WorkSchedule,
   yearStatus,
 } from "../domain/calendar/index.js";
-import { loadRegulation, type Regulation } from "../domain/regulation/index.js";
+import { loadRegulation, parseRegulation, type Regulation } from "../domain/regulation/index.js";
 import { audit } from "./audit.js";
 import { noticeClaimed, releaseNotice } from "./notices.js";
 
@@ -102,23 +102,47 @@ export function saveCalendarYears(
   });
 }
 
+/** The settings deadlines are counted by, whole: what a report rebuilds the SLA engine of another time from. */
+interface SettingsRecord {
+  regulation: Regulation;
+  timezone: string;
+  schedule: WorkSchedule;
+  calendar: ProductionCalendar;
+}
+
+function settingsRecord(sla: SlaRuntime): SettingsRecord {
+  return {
+    regulation: sla.regulation,
+    timezone: sla.timezone,
+    schedule: sla.schedule,
+    calendar: sla.calendar,
+  };
+}
+
+/** Tells settings apart: the same settings give the same fingerprint, whenever and wherever computed. */
+function fingerprintOf(sla: SlaRuntime): string {
+  return createHash("sha256")
+    .update(JSON.stringify([sla.regulation, sla.timezone, sla.schedule, sla.calendar]))
+    .digest("hex")
+    .slice(0, 16);
+}
+
 /**
  * Deadlines are counted by the regulation, the time zone, the schedule and the production calendar
  * in force. When a start brings others than the last one (an admin changed WORK_HOURS or REGULATION
  * and restarted, or an upgrade brought a calendar with days off moved), every reminder planned ahead
  * was planned by the old ones: the sweep plans each post anew at its next tick, and the open posts'
  * cards are owed a refresh (cardsRefreshOwed) until one runs to the end. Returns whether the settings
- * changed; each change is an audit event with what was and what is.
+ * changed; each change is an audit event with what was and what is, the settings in full (`full`)
+ * for the reports to judge the posts received under them by (settingsHistory). Settings recorded
+ * before they were kept in full are recorded once more, in full, with nothing planned anew.
  */
 export function replanOnChangedSettings(db: Db, sla: SlaRuntime, now: Date): boolean {
   const settings = {
     regulation: sla.regulation.id,
     timezone: sla.timezone,
     schedule: sla.schedule,
-    fingerprint: createHash("sha256")
-      .update(JSON.stringify([sla.regulation, sla.timezone, sla.schedule, sla.calendar]))
-      .digest("hex")
-      .slice(0, 16),
+    fingerprint: fingerprintOf(sla),
   };
   return db.transaction((tx) => {
     const last = tx
@@ -128,19 +152,92 @@ export function replanOnChangedSettings(db: Db, sla: SlaRuntime, now: Date): boo
       .orderBy(desc(auditEvents.id))
       .limit(1)
       .get();
-    if (last?.details?.fingerprint === settings.fingerprint) return false;
-    replanAll(tx, now);
-    const { before: _, ...previous } = last?.details ?? {};
+    const changed = last?.details?.fingerprint !== settings.fingerprint;
+    if (!changed && last?.details?.full !== undefined) return false;
+    if (changed) replanAll(tx, now);
+    const { before: _, full: __, ...previous } = last?.details ?? {};
     audit(tx, now, {
       actorId: null,
       entity: "settings",
       entityId: "sla",
       action: "in_force",
-      details: { ...settings, before: last ? previous : null },
+      details: { ...settings, full: settingsRecord(sla), before: last ? previous : null },
     });
-    tx.insert(noticesSent).values({ key: CARDS_REFRESH_OWED, sentAt: now }).onConflictDoNothing().run();
-    return true;
+    if (changed)
+      tx.insert(noticesSent).values({ key: CARDS_REFRESH_OWED, sentAt: now }).onConflictDoNothing().run();
+    return changed;
   });
+}
+
+/** The SLA engine of settings recorded in full, by fingerprint: rebuilt once per process. */
+const recordedRuntimes = new Map<string, SlaRuntime>();
+
+function recordedRuntime(fingerprint: string, full: SettingsRecord): SlaRuntime {
+  let sla = recordedRuntimes.get(fingerprint);
+  if (!sla) {
+    sla = new SlaRuntime(
+      parseRegulation(full.regulation, "recorded settings"),
+      full.timezone,
+      full.schedule,
+      parseProductionCalendar(full.calendar),
+      () => {},
+    );
+    recordedRuntimes.set(fingerprint, sla);
+  }
+  return sla;
+}
+
+/** The settings an instant was under: `recorded` false where they are not known and those in force now stand in. */
+export interface SettingsAt {
+  sla: SlaRuntime;
+  recorded: boolean;
+}
+
+export interface SettingsHistory {
+  at(instant: Date): SettingsAt;
+  /** Where settings not known end: before it the settings in force now may stand in; null if none do. */
+  knownFrom: Date | null;
+}
+
+/**
+ * The settings in force over time, from the audit's `in_force` events: each from its start on. A
+ * record without the settings in full (made before they were kept) is known by its fingerprint when
+ * a later full record or the settings in force now have the same; otherwise, and before the first
+ * record, the settings in force now stand in. With nothing recorded, they are all there is.
+ */
+export function settingsHistory(db: Db, current: SlaRuntime): SettingsHistory {
+  const rows = db
+    .select({ at: auditEvents.at, details: auditEvents.details })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entity, "settings"), eq(auditEvents.action, "in_force")))
+    .orderBy(auditEvents.at, auditEvents.id)
+    .all();
+  const currentFingerprint = fingerprintOf(current);
+  const full = new Map<string, SettingsRecord>();
+  for (const { details } of rows)
+    if (typeof details?.fingerprint === "string" && details.full)
+      full.set(details.fingerprint, details.full as SettingsRecord);
+  const versions = rows.map(({ at, details }) => {
+    const fingerprint = typeof details?.fingerprint === "string" ? details.fingerprint : "";
+    const record = full.get(fingerprint);
+    const sla =
+      fingerprint === currentFingerprint ? current : record ? recordedRuntime(fingerprint, record) : null;
+    return { from: at.getTime(), sla };
+  });
+  // Before the first record nothing is known either.
+  const knownFrom = versions[versions.findLastIndex((v) => v.sla === null) + 1]?.from ?? null;
+  return {
+    at(instant) {
+      const t = instant.getTime();
+      for (let i = versions.length - 1; i >= 0; i--) {
+        const version = versions[i] as (typeof versions)[number];
+        if (version.from <= t)
+          return version.sla ? { sla: version.sla, recorded: true } : { sla: current, recorded: false };
+      }
+      return { sla: current, recorded: versions.length === 0 };
+    },
+    knownFrom: knownFrom === null ? null : new Date(knownFrom),
+  };
 }
 
 /** The notices ledger's line of a refresh of the open posts' cards the settings in force still owe. */

@@ -157,6 +157,13 @@ export const tr = {
       : `Таблица нарушений регламента за ${periodLabel(report)}`,
   /** A month still running, reported so far. */
   soFar: "Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли.",
+  /** Posts received before the settings were recorded, judged by those in force now (MonthlyReport.settingsStandInBefore). */
+  standIn: (report: MonthlyReport): string[] =>
+    report.settingsStandInBefore
+      ? [
+          `Сроки по сообщениям, поступившим до ${formatDeadline(report.settingsStandInBefore, report.timezone).slice(0, 10)}, пересчитаны по действующему регламенту.`,
+        ]
+      : [],
   fileName: (kind: "otchet" | "narusheniya", key: string) => `${kind}-${key}.xlsx`,
   refusal: "Отчёты доступны кураторам и руководителям.",
   /** Under the summary's text to a head of one organization: the workbook names every organization's people. */
@@ -221,6 +228,7 @@ export const tr = {
     const head = [
       `Отчёт за ${periodLabel(report)}: сообщения из открытых источников`,
       ...(report.asOf ? [tr.soFar] : []),
+      ...tr.standIn(report),
       "",
       `Поступило: ${o.received} (социально значимых: ${o.significant}, повторных: ${o.repeats})`,
       `Оскорбительных: ${o.toxic}, с угрозами: ${o.threats} — закрыты без ответа`,

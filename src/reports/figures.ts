@@ -161,13 +161,22 @@ export interface MonthlyReport {
   asOf: Date | null;
   /**
    * When the report was made, for the workbook of a finished month: recomputed later from the audit
-   * trail it may differ (a rule of the preset changed), so a copy sent to the heads says when it was made.
+   * trail it may differ (the settings in force now standing in, see `settingsStandInBefore`), so a
+   * copy sent to the heads says when it was made.
    */
   madeAt?: Date | undefined;
   timezone: string;
   fullDayMinutes: number;
-  /** The preset the month is judged by: a step's name says how it is met (see `stepLabel`). */
+  /**
+   * The preset in force now: a step's name says how it is met (see `stepLabel`). Each post's steps are
+   * judged by the preset it was received under (forEachMonthActivity).
+   */
   regulation: Regulation;
+  /**
+   * Where posts received before this instant were judged by the settings in force now, theirs not
+   * recorded (see settingsHistory): the Сводка says so. Null where every post was judged by its own.
+   */
+  settingsStandInBefore: Date | null;
   overall: Figures;
   unanswered: Unanswered;
   organizations: OrganizationFigures[];
@@ -338,7 +347,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     return tallies;
   };
 
-  const visit = ({ incident, replay, events }: MonthActivity) => {
+  const visit = ({ incident, replay, events, sla: judgedBy }: MonthActivity) => {
     const lead = replay.leadOrganizationId;
     if (incident.detectedAt >= bounds.start || events.length > 0 || isOpen(replay.state)) {
       posts.push({
@@ -403,7 +412,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
           if (!isLate(step)) curators.answerDeadlines.onTime++;
         }
       }
-      const violation = violationOf(step, period, wt, incident.link);
+      const violation = violationOf(step, period, judgedBy.workingTime, incident.link);
       if (!violation) continue;
       violations.push(violation);
       if (step.curatorStep) curators.violations++;
@@ -419,11 +428,11 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       }
     }
     for (const step of carriedInto(replay.steps, period)) {
-      const violation = violationOf(step, period, wt, incident.link);
+      const violation = violationOf(step, period, judgedBy.workingTime, incident.link);
       if (violation) carriedOver.push({ ...violation, countedIn: monthOf(decidedAt(step), sla.timezone) });
     }
   };
-  forEachMonthActivity(db, sla, period, visit);
+  const settingsStandInBefore = forEachMonthActivity(db, sla, period, visit);
   let voided = 0;
   for (const { closedAt, ...post } of voidedPosts(db, period)) {
     voided++;
@@ -504,6 +513,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     timezone: sla.timezone,
     fullDayMinutes: wt.fullDayMinutes,
     regulation: sla.regulation,
+    settingsStandInBefore,
     overall: overall.figures(),
     unanswered,
     organizations: [...byOrganization]

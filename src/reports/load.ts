@@ -6,7 +6,7 @@
  * all at once is what makes a report's memory grow with the month.
  */
 import type Database from "better-sqlite3";
-import type { SlaRuntime } from "../app/sla.js";
+import { type SlaRuntime, settingsHistory } from "../app/sla.js";
 import type { Db } from "../db/client.js";
 import type { Importance } from "../domain/incident.js";
 import type { MonthBounds } from "./month.js";
@@ -47,6 +47,8 @@ export interface MonthActivity {
   replay: Replay;
   /** Events of the month itself (the replay also saw the earlier ones). */
   events: IncidentEvent[];
+  /** The settings the post was received under, which its steps are judged by (see forEachMonthActivity). */
+  sla: SlaRuntime;
 }
 
 /**
@@ -133,18 +135,22 @@ type EventRow = [number, number, number | null, string, string | null, string | 
  * however many incidents the month has. The candidates and their events are two streams in the
  * same order, read side by side (one read transaction: both see the same rows); an indexed read
  * per incident is cheaper than streaming all events in entity order (a text order, '10' before
- * '9') and matching each incident to them.
+ * '9') and matching each incident to them. Each post is judged by the settings in force when it was
+ * received (settingsHistory), not by those in force now: an amended regulation changes no month
+ * already past. Returns the instant before which the settings were not recorded and those in force
+ * now stood in, where a post received then was judged; null where none was.
  */
 export function forEachMonthActivity(
   db: Db,
   sla: SlaRuntime,
   bounds: MonthBounds,
   visit: (activity: MonthActivity) => void,
-): void {
+): Date | null {
   const sqlite = sqliteOf(db);
   const start = bounds.start.getTime();
   const end = bounds.end.getTime();
-  const wt = sla.workingTime;
+  const settings = settingsHistory(db, sla);
+  let standIn = false;
   const curatorAt = curatorTerms(db, bounds.end);
   const rows = sqlite.prepare(EVENTS).raw(true).iterate({ start, end }) as IterableIterator<EventRow>;
   try {
@@ -157,16 +163,21 @@ export function forEachMonthActivity(
         row = rows.next();
       }
       if (events.length === 0) continue;
+      const judged = settings.at(incident.detectedAt);
+      if (!judged.recorded) standIn = true;
+      const { regulation, workingTime } = judged.sla;
       visit({
         incident,
-        replay: replayIncident(incident, events, sla.regulation, wt, curatorAt),
+        replay: replayIncident(incident, events, regulation, workingTime, curatorAt),
         events: events.filter((e) => e.at.getTime() >= start),
+        sla: judged.sla,
       });
     }
   } finally {
     // A visit that throws leaves the events unread: the statement must let the connection go.
     rows.return?.();
   }
+  return standIn ? settings.knownFrom : null;
 }
 
 /** The audit of the curator's role granted and taken away: few rows, read once per report. */

@@ -121,6 +121,7 @@ function periodRows(report: MonthlyReport): unknown[][] {
       : report.madeAt
         ? [["Сформирован", formatDeadline(report.madeAt, report.timezone)]]
         : []),
+    ...tr.standIn(report).map((note) => [note, null]),
   ];
 }
 

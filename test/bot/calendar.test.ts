@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setNextAction } from "../../src/app/alerts.js";
 import { loadIncident } from "../../src/app/incidents.js";
+import { replanOnChangedSettings } from "../../src/app/sla.js";
+import { tr } from "../../src/bot/texts-reports.js";
 import { calendarYears } from "../../src/db/schema.js";
+import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
 
@@ -88,6 +91,28 @@ describe("production calendar", () => {
     );
     expect(admin().lastText()).toBe("Календарь загружен: 2029. Сроки уже считаются по нему.");
     expect(edits()).toBe(before);
+  });
+
+  it("loaded, it judges the posts received since in the reports, as the cards counted their deadlines", async () => {
+    seedOffice(h);
+    replanOnChangedSettings(h.db, h.sla, h.clock.now());
+    // Monday 22.11.2027 made a day off.
+    const year2027 = { ...year2028.years["2028"], holidays: ["2027-11-22"] };
+    await admin().upload(JSON.stringify({ years: { "2027": year2027 } }), "2027.json", "application/json");
+    // Received on it at 10:00 (UTC+5): to be routed by Tuesday 09:30, not by Monday 10:30.
+    h.clock.set("2027-11-22T05:00:00Z");
+    seedRegistered(h);
+    const report = buildMonthlyReport(
+      h.db,
+      h.sla,
+      { year: 2027, month: 11 },
+      new Date("2027-11-22T07:00:00Z"),
+    );
+    expect(tr.violations(report)).toBe(
+      "Нарушения регламента за ноябрь 2027 г. на 22.11.2027 12:00: 0\n" +
+        "Месяц ещё не закончился: нарушения — только по срокам, которые уже истекли.\n" +
+        "Истёкшие сроки соблюдены.",
+    );
   });
 
   it("a calendar file with a bad field changes nothing and names the field", async () => {

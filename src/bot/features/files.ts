@@ -1,5 +1,5 @@
 import { importOrganizations } from "../../app/organizations.js";
-import { saveCalendarYears } from "../../app/sla.js";
+import { cardsRefreshed, replanOnChangedSettings, saveCalendarYears } from "../../app/sla.js";
 import { can, type Person } from "../../domain/access.js";
 import {
   asCalendarDocument,
@@ -72,10 +72,14 @@ async function loadCalendar(ctx: BotContext, person: Person, json: unknown): Pro
   }
   const years = saveCalendarYears(db, calendar, person.id, clock.now());
   sla.replaceCalendar(mergeCalendars(sla.calendar, calendar));
+  // The settings in force from now on, as a start records them: the posts received since are judged by them.
+  replanOnChangedSettings(db, sla, clock.now());
   log.info({ years }, "production calendar loaded");
   await ctx.reply(t.calendar.loaded(years));
   // The cards of the open posts whose deadlines moved show the new ones, after the reply.
-  afterTurn(ctx, "cards on the new calendar", () => refreshOpenCards(cardDeps(ctx.app, ctx.api)));
+  afterTurn(ctx, "cards on the new calendar", async () => {
+    if (await refreshOpenCards(cardDeps(ctx.app, ctx.api))) cardsRefreshed(db);
+  });
 }
 
 async function importOrganizationsFile(ctx: BotContext, person: Person, fileName: string, content: string) {
