@@ -48,8 +48,9 @@ export interface Running {
   httpServer: Server | undefined;
   stop(): Promise<void>;
   /**
-   * Settles once long polling ended by itself (Telegram refused the token, or another process polls
-   * with it) and the bot stopped: with the reason, for the caller to exit non-zero. Never otherwise.
+   * Settles once Telegram refused the token (a 401 to any call, in either mode) or long polling ended
+   * by itself (another process polls with the token) and the bot stopped: with the reason, for the
+   * caller to exit non-zero. Never otherwise.
    */
   failed: Promise<Error>;
 }
@@ -74,6 +75,9 @@ export const AUTO_RETRY = { maxRetryAttempts: 5, maxDelaySeconds: 60 } satisfies
 export class TelegramUnavailableError extends Error {
   override name = "TelegramUnavailableError";
 }
+
+/** Said once, when Telegram answers 401 to a call after the start: the bot cannot go on without a token. */
+export const TOKEN_REVOKED = "BOT_TOKEN was revoked or is wrong (401 Unauthorized): stopping";
 
 /** How long the first call to Telegram may take before the start gives up. */
 const FIRST_CALL_TIMEOUT_SECONDS = 30;
@@ -190,6 +194,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
           );
     const reports = renderer?.render ?? renderHere(db, sla, log);
 
+    /** Stops the bot for good, once, saying why; set once the bot runs. */
+    let fail: ((error: Error, message: string) => void) | undefined;
     const retry = autoRetry(AUTO_RETRY);
     const deps = { db, clock, log, sla, reports, config: { ...config, timezone } };
     const bot = createBot({
@@ -202,6 +208,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       transformers: [apiThrottler(), retry],
       conversationTransformers: [replayAwareRetry(AUTO_RETRY)],
       arrivals: config.webhook ? "synced" : "synced by the next fetch",
+      // Every call would be refused from now on, and a webhook leaves nothing else to notice it: the
+      // process ends non-zero, for its service manager to start it again (and the start to say why).
+      onUnauthorized: (method) =>
+        fail?.(new TelegramUnavailableError(`${method}: 401 Unauthorized`), TOKEN_REVOKED),
     });
     await bot.init();
     api = bot.api;
@@ -301,13 +311,17 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       })();
       return stopping;
     };
-    // Telegram ends long polling for good on 401 (the token revoked) and 409 (another process polls
-    // with the token, or a webhook was set): the bot stops as on SIGTERM and says why.
+    // A 401 to any call, and Telegram ending long polling for good (409: another process polls with
+    // the token, or a webhook was set), stop the bot as SIGTERM does; the first says why, once.
     const failed = new Promise<Error>((resolve) => {
+      fail = (error, message) => {
+        fail = () => {};
+        log.fatal({ err: error }, message);
+        void stop().finally(() => resolve(error));
+      };
       runner?.task()?.catch((err: unknown) => {
         const error = err instanceof Error ? err : new Error(String(err));
-        log.fatal({ err: error }, "long polling ended: BOT_TOKEN refused, or another process polls with it");
-        void stop().finally(() => resolve(error));
+        fail?.(error, "long polling ended: BOT_TOKEN refused, or another process polls with it");
       });
     });
     return { sla, httpServer, stop, failed };

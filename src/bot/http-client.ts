@@ -20,8 +20,12 @@ interface BotApiRequest {
  * its status: Telegram's refusals come as JSON too, and anything else (a proxy's HTML page, a dropped
  * connection) fails the call as an HttpError, as before. Timeouts stay grammY's, through the signal.
  * The connections are undici's global pool's, shared by every API of the process.
+ *
+ * Telegram's 401 (the token revoked, or replaced in @BotFather) is heard here, once per call that met
+ * it (`unauthorized`, with the method): every call of the bot, its jobs' and its dialogues' goes
+ * through this client, and a dialogue's replayed calls, which never reach Telegram, do not.
  */
-export function botApiFetch(): typeof fetch {
+export function botApiFetch(unauthorized?: (method: string) => void): typeof fetch {
   const call = async (url: string, init: BotApiRequest = {}) => {
     const reached = networkCalls.getStore();
     if (reached) reached.reached = true;
@@ -31,7 +35,14 @@ export function botApiFetch(): typeof fetch {
       ...(init.body !== undefined ? { body: init.body } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
     });
-    return { json: () => response.body.json() };
+    return {
+      json: async () => {
+        const answer = await response.body.json();
+        if (unauthorized && (answer as { error_code?: unknown } | null)?.error_code === 401)
+          unauthorized(url.slice(url.lastIndexOf("/") + 1));
+        return answer;
+      },
+    };
   };
   return call as unknown as typeof fetch;
 }

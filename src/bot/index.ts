@@ -64,6 +64,8 @@ export interface BotOptions {
    * come before the handling ends, tells Telegram it was received), or by the next getUpdates.
    */
   arrivals?: "synced" | "synced by the next fetch";
+  /** Telegram answered a call with 401: the token is revoked or wrong (see botApiFetch). */
+  onUnauthorized?: (method: string) => void;
 }
 
 /**
@@ -158,7 +160,10 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   const { deps } = options;
   const bot = new Bot<BotContext>(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), fetch: botApiFetch() },
+    client: {
+      ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+      fetch: botApiFetch(options.onUnauthorized),
+    },
   });
   const transformers = [...ownTransformers(deps, bot.api), ...(options.transformers ?? [])];
   for (const transformer of transformers) bot.api.config.use(transformer);

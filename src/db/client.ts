@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
@@ -77,8 +77,13 @@ export function openDatabase(path: string): DatabaseHandle {
   return { db, sqlite, close: () => sqlite.close() };
 }
 
-/** Applies pending migrations from drizzle/ in journal order; a failure names the migration folder. */
+/**
+ * Applies pending migrations from drizzle/ in journal order; a failure names the migration folder.
+ * A database migrated by a later version (rolled back without its pre-upgrade backup) is refused:
+ * drizzle would apply nothing and this code would run on tables it does not know.
+ */
 export function applyMigrations(db: Db, folder = MIGRATIONS_FOLDER): void {
+  refuseNewerDatabase(db, folder);
   try {
     migrate(db, { migrationsFolder: folder });
   } catch (error) {
@@ -90,4 +95,25 @@ export function applyMigrations(db: Db, folder = MIGRATIONS_FOLDER): void {
         : String(error);
     throw new MigrationError(`database migration failed (${folder}): ${cause}`);
   }
+}
+
+/** Migrations are numbered from 0000 in drizzle/, as drizzle-kit names their files. */
+function refuseNewerDatabase(db: Db, folder: string): void {
+  const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as {
+    entries: { when: number }[];
+  };
+  const latest = Math.max(...journal.entries.map((entry) => entry.when));
+  const table = db.$client
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
+    .get();
+  if (!table) return;
+  const applied = db.$client
+    .prepare("SELECT created_at AS at FROM __drizzle_migrations ORDER BY created_at")
+    .all() as { at: number }[];
+  const unknown = applied.findIndex((migration) => Number(migration.at) > latest);
+  if (unknown < 0) return;
+  throw new MigrationError(
+    `The database is newer than this version of the bot (migration ${String(unknown).padStart(4, "0")} unknown): ` +
+      "upgrade the bot or restore a backup made before the upgrade.",
+  );
 }

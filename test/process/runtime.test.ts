@@ -243,6 +243,24 @@ describe("long polling ended by Telegram", () => {
     expect(lines.some((line) => /"msg":"stopped"/.test(line))).toBe(true);
   });
 
+  it("the token revoked (401): the bot stops and says once that BOT_TOKEN was revoked", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    running = await startBot(config(), { clock: new ManualClock("2026-11-24T05:00:00Z"), log });
+    await fake.waitForPolling();
+    fake.revokeToken();
+    const error = await running.failed;
+    running = undefined;
+    expect(error.message).toMatch(/401 Unauthorized/);
+    const said = lines.filter((line) =>
+      line.includes("BOT_TOKEN was revoked or is wrong (401 Unauthorized): stopping"),
+    );
+    expect(said).toHaveLength(1);
+    expect(lines.some((line) => /long polling ended/.test(line))).toBe(false);
+    expect(lines.some((line) => /"msg":"stopped"/.test(line))).toBe(true);
+  });
+
   it("while an update is being handled: it is finished before the stop, so the next start does not reply again", async () => {
     // The reply to /start is answered half a second late: Telegram ends polling (409) meanwhile.
     fake = await FakeBotApi.start({ token: "123:abc", answerDelayMs: { sendMessage: 500 } });

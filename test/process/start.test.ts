@@ -1,5 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -23,6 +25,23 @@ function startBot(env: Record<string, string>): {
   });
   const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
   return { child, output: () => output, exited };
+}
+
+/** A port nobody listens on now, for the bot's webhook server. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 let fake: FakeBotApi | undefined;
@@ -77,6 +96,45 @@ describe("npm start", () => {
       "Cannot start: Telegram does not accept BOT_TOKEN (Not Found)",
     ]);
   });
+
+  it("with a webhook, a token revoked while it runs stops it non-zero with one line saying so; a start again says Telegram refuses the token", async () => {
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const port = await freePort();
+    const secret = "hook-s3cret-0123456789";
+    const env = {
+      BOT_TOKEN: "123:abc",
+      BOT_API_ROOT: fake.apiRoot,
+      DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "osm-db-")), "bot.db"),
+      WEBHOOK_URL: "https://bot.example.ru/telegram/hook",
+      WEBHOOK_SECRET: secret,
+      PORT: String(port),
+    };
+    const bot = startBot(env);
+    running = bot.child;
+    await fake.waitForCall("setWebhook", () => true, { timeoutMs: 15_000 });
+    await waitFor(() => /"msg":"bot started"/.test(bot.output()));
+
+    fake.revokeToken();
+    const stranger = tgUser(2002, "Пётр");
+    await fetch(`http://127.0.0.1:${port}/telegram/hook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: JSON.stringify({ update_id: 1, ...updates.text(privateChat(stranger), stranger, "/start") }),
+    });
+    expect(await bot.exited).toBe(1);
+    const said = bot
+      .output()
+      .match(/"msg":"BOT_TOKEN was revoked or is wrong \(401 Unauthorized\): stopping"/g);
+    expect(said).toHaveLength(1);
+    expect(bot.output()).toMatch(/"msg":"stopped"/);
+
+    const again = startBot(env);
+    running = again.child;
+    expect(await again.exited).toBe(1);
+    expect(again.output().trim().split("\n")).toEqual([
+      "Cannot start: Telegram does not accept BOT_TOKEN (Unauthorized)",
+    ]);
+  }, 40_000);
 
   it("waits out Telegram's «try later» on the first call, then starts", async () => {
     fake = await FakeBotApi.start({ token: "123:abc" });

@@ -616,6 +616,13 @@ export class FakeBotApi {
 
   // ---- scripting failures ----
 
+  #revoked = false;
+
+  /** The token is revoked in @BotFather: from now on every call is answered 401 Unauthorized. */
+  revokeToken(): void {
+    this.#revoked = true;
+  }
+
   /** The next matching call(s) of `method` fail with this Telegram error (checked in order of scripting). */
   failNext(
     method: string,
@@ -1061,6 +1068,7 @@ export class FakeBotApi {
       });
     }
 
+    if (this.#revoked) return answer({ ok: false, error_code: 401, description: "Unauthorized" });
     let script = this.#takeScript(method, params);
     while (script?.kind === "delay") {
       const ms = script.ms;

@@ -346,6 +346,34 @@ describe("database", () => {
     expect(tables(path)).not.toContain("people");
   });
 
+  it("refuses a database a later version migrated (a rollback without its backup), naming the migration it does not know", () => {
+    const folder = join(tempDir(), "drizzle");
+    cpSync(new URL("../../drizzle", import.meta.url), folder, { recursive: true });
+    const journalPath = join(folder, "meta", "_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as {
+      entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[];
+    };
+    const next = journal.entries.length;
+    const tag = `${String(next).padStart(4, "0")}_later`;
+    journal.entries.push({ idx: next, when: Date.now() + 1000, tag, version: "6", breakpoints: true });
+    writeFileSync(journalPath, JSON.stringify(journal));
+    writeFileSync(join(folder, `${tag}.sql`), "CREATE TABLE later_things (id integer PRIMARY KEY);");
+
+    const path = join(tempDir(), "bot.db");
+    const later = openDatabase(path);
+    applyMigrations(later.db, folder);
+    later.close();
+
+    const { db, close } = openDatabase(path);
+    expect(() => applyMigrations(db)).toThrow(MigrationError);
+    expect(() => applyMigrations(db)).toThrow(
+      `The database is newer than this version of the bot (migration ${String(next).padStart(4, "0")} unknown): ` +
+        "upgrade the bot or restore a backup made before the upgrade.",
+    );
+    close();
+    expect(tables(path)).toContain("later_things");
+  });
+
   it("the queries of a busy office's every card, draft and minute are served by indexes: none reads a whole table", () => {
     const { db, sqlite, close } = openDatabase(":memory:");
     applyMigrations(db);
