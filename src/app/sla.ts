@@ -127,6 +127,45 @@ function fingerprintOf(sla: SlaRuntime): string {
     .slice(0, 16);
 }
 
+/** The years an admin loaded, each with the bot's own version of it (none when the bot lacks the year). */
+export function loadedCalendarYears(
+  db: Db,
+): { year: number; loaded: CalendarYear; bundled?: CalendarYear }[] {
+  const rows = db.select({ year: calendarYears.year, data: calendarYears.data }).from(calendarYears).all();
+  const loaded = parseProductionCalendar({ years: Object.fromEntries(rows.map((r) => [r.year, r.data])) });
+  const bundled = bundledCalendar().years;
+  return rows
+    .map(({ year }) => ({
+      year,
+      loaded: loaded.years[year] as CalendarYear,
+      ...(bundled[year] ? { bundled: bundled[year] } : {}),
+    }))
+    .sort((a, b) => a.year - b.year);
+}
+
+/**
+ * Drops the year an admin loaded, so that the bot's own one counts again (and an upgrade's newer one
+ * after it), as a loaded calendar does: at once, audited, every deadline ahead planned anew. False
+ * when the year was not loaded (a second press) or the bot has no year of its own to go back to.
+ */
+export function restoreBundledYear(db: Db, year: number, actorId: number, now: Date): boolean {
+  const bundled = bundledCalendar().years[year];
+  if (!bundled) return false;
+  return db.transaction((tx) => {
+    const removed = tx.delete(calendarYears).where(eq(calendarYears.year, year)).run().changes;
+    if (removed === 0) return false;
+    audit(tx, now, {
+      actorId,
+      entity: "calendar",
+      entityId: year,
+      action: "bundled_year_restored",
+      details: { status: bundled.status, source: bundled.source },
+    });
+    replanAll(tx, now);
+    return true;
+  });
+}
+
 /**
  * Deadlines are counted by the regulation, the time zone, the schedule and the production calendar
  * in force. When a start brings others than the last one (an admin changed WORK_HOURS or REGULATION

@@ -4,7 +4,13 @@ import type { ImportedField } from "../app/organizations.js";
 import type { YearCoverage } from "../app/sla.js";
 import type { ChatPurpose } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
-import type { CalendarProblem, CalendarProblemPlace } from "../domain/calendar/index.js";
+import type {
+  CalendarDayList,
+  CalendarProblem,
+  CalendarProblemPlace,
+  CalendarYear,
+  CalendarYearChanges,
+} from "../domain/calendar/index.js";
 import type { DraftKind, Importance, IncidentState } from "../domain/incident.js";
 import { type ImportFileProblem, MAX_IMPORT_ROWS } from "../domain/organization-import.js";
 import type { Regulation, SelfCheckProblem, StepId } from "../domain/regulation/index.js";
@@ -1011,10 +1017,48 @@ export const t = {
         : `Проверка регламента при запуске: ${presetProblem(problem)}. Проверьте файл регламента.`,
     title: "Производственный календарь:",
     line: (year: YearCoverage) =>
-      `${year.year} — ${year.status === "official" ? "официальный" : year.status === "draft" ? "проект" : "нет данных"}` +
+      `${year.year} — ${year.status === "missing" ? "нет данных" : CALENDAR_STATUS[year.status]}` +
       (year.source ? ` (${year.source})` : ""),
+    /** A year an admin loaded, beside the bot's own version of it. */
+    loadedYear: (
+      year: number,
+      bundled: CalendarYear | undefined,
+      changes: CalendarYearChanges | undefined,
+    ) => {
+      const loaded = `Календарь на ${year} год загружен администратором и действует вместо встроенного в бота.`;
+      if (!bundled || !changes) return `${loaded} Встроенного календаря на ${year} год в боте нет.`;
+      const version = `${CALENDAR_STATUS[bundled.status]}, ${bundled.source}`;
+      const differences = [
+        ...(changes.status
+          ? [`${CALENDAR_STATUS[changes.status.from]} → ${CALENDAR_STATUS[changes.status.to]}`]
+          : []),
+        ...changes.days.map(({ list, added, removed }) => {
+          const what = [
+            added.length > 0 ? `добавлены ${added.map(dayMonth).join(", ")}` : "",
+            removed.length > 0 ? `убраны ${removed.map(dayMonth).join(", ")}` : "",
+          ];
+          return `${CALENDAR_DAY_LISTS[list]}: ${what.filter(Boolean).join("; ")}`;
+        }),
+      ];
+      return differences.length === 0
+        ? `${loaded} Встроенный календарь бота на ${year} год (${version}) считает так же.`
+        : `${loaded} Во встроенном календаре бота на ${year} год (${version}) есть изменения: ${differences.join("; ")}.`;
+    },
+    restoreButton: (year: number) => `Вернуть встроенный календарь на ${year} год`,
+    confirmRestore: (year: number) =>
+      `Вернуть встроенный календарь бота на ${year} год? Загруженный календарь этого года будет удалён, ` +
+      "сроки пересчитаны по встроенному. Встроенный календарь обновляется с новыми версиями бота.",
+    confirmRestoreButton: "Да, вернуть",
+    cancelRestoreButton: "Отмена",
+    restoreCancelled: "Календарь не изменён.",
+    restored: (year: number) =>
+      `Календарь на ${year} год — снова встроенный в бота. Сроки уже считаются по нему.`,
+    alreadyBundled: (year: number) => `Календарь на ${year} год уже встроенный в бота, менять нечего.`,
+    sample: (year: number) =>
+      `Календарь на ${year} год, как он действует сейчас, — образец файла. Исправьте его ` +
+      "(или замените год и даты на следующий) и пришлите сюда.",
     howToLoad:
-      "Чтобы загрузить календарь нового года, пришлите сюда файл JSON в том же формате, что и встроенный: " +
+      "Чтобы загрузить календарь нового года, пришлите сюда файл JSON в том же формате, что и образец ниже: " +
       '{"years": {"2028": {"status": "official", "source": "постановление …", "holidays": […], ' +
       '"workingWeekends": […], "shortDays": […]}}} — праздники и перенесённые выходные, рабочие субботы ' +
       "и воскресенья, сокращённые предпраздничные дни; даты в виде 2028-01-01.",
@@ -1215,6 +1259,17 @@ export const IMPORT_FILE_PROBLEMS: Record<ImportFileProblem, string> = {
 };
 
 /** Calendar file problems, said so the admin knows what to fix; the value is the bad one, when known. */
+const CALENDAR_STATUS = { official: "официальный", draft: "проект" } as const;
+
+const CALENDAR_DAY_LISTS: Record<CalendarDayList, string> = {
+  holidays: "выходные и праздники",
+  workingWeekends: "рабочие субботы и воскресенья",
+  shortDays: "сокращённые дни",
+};
+
+/** A calendar day of the file ("2027-05-03") as people read it: 03.05. */
+const dayMonth = (day: string) => `${day.slice(8, 10)}.${day.slice(5, 7)}`;
+
 const CALENDAR_PROBLEMS: Record<CalendarProblem, (place: CalendarProblemPlace) => string> = {
   not_object: () => 'ожидается объект JSON с годами: {"years": {"2028": {…}}}',
   no_years: () => 'нет раздела "years" с годами: {"years": {"2028": {…}}}',

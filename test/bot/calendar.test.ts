@@ -1,9 +1,10 @@
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setNextAction } from "../../src/app/alerts.js";
 import { loadIncident } from "../../src/app/incidents.js";
 import { replanOnChangedSettings } from "../../src/app/sla.js";
 import { tr } from "../../src/bot/texts-reports.js";
-import { calendarYears } from "../../src/db/schema.js";
+import { auditEvents, calendarYears } from "../../src/db/schema.js";
 import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { Harness } from "../support/bot-harness.js";
 import { OFFICE, seedIncidentInWork, seedOffice, seedRegistered } from "../support/workflow.js";
@@ -17,6 +18,11 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const admin = () => h.user(ADMIN, "Анна");
+/** /calendar's own message: the sample file follows it. */
+const calendarReply = () =>
+  admin()
+    .texts()
+    .findLast((text) => text.startsWith("Производственный календарь:"));
 
 const year2028 = {
   years: {
@@ -33,7 +39,7 @@ const year2028 = {
 describe("production calendar", () => {
   it("/calendar shows the coverage of this year and the next, with each year's source in Russian", async () => {
     await admin().send("/calendar");
-    expect(admin().lastText()).toMatch(
+    expect(calendarReply()).toMatch(
       /^Производственный календарь:\n2027 — проект \(проект Минтруда России о переносе выходных дней в 2027 году; постановление Правительства ещё не принято\)\n2028 — нет данных\n/,
     );
   });
@@ -53,7 +59,7 @@ describe("production calendar", () => {
         .map((r) => r.year),
     ).toEqual([2028]);
     await admin().send("/calendar");
-    expect(admin().lastText()).toMatch(/2028 — официальный \(постановление Правительства РФ \(тест\)\)/);
+    expect(calendarReply()).toMatch(/2028 — официальный \(постановление Правительства РФ \(тест\)\)/);
     expect(h.sla.workingTime.addWorkingMinutes(saturday, 60).toISOString()).toBe("2028-01-10T05:00:00.000Z");
   });
 
@@ -158,5 +164,87 @@ describe("production calendar", () => {
     const bad = { "2030": { ...year2029, status: "final" } };
     await admin().upload(JSON.stringify(bad), "2030.json", "application/json");
     expect(admin().lastText()).toMatch(/^Календарь не загружен, ничего не изменено: 2030 год, поле "status"/);
+  });
+
+  it("/calendar sends this year's calendar as a file to edit, which the bot takes back as it is", async () => {
+    await admin().send("/calendar");
+    expect(admin().lastText()).toBe(
+      "Календарь на 2027 год, как он действует сейчас, — образец файла. Исправьте его " +
+        "(или замените год и даты на следующий) и пришлите сюда.",
+    );
+    const sent = h.fake.callsOf("sendDocument").at(-1);
+    const file = sent?.files[0];
+    expect(file?.filename).toBe("calendar-2027.json");
+    const sample = JSON.parse(String(file?.data)) as { years: Record<string, { status: string }> };
+    expect(Object.keys(sample.years)).toEqual(["2027"]);
+    expect(sample.years["2027"]?.status).toBe("draft");
+
+    await admin().upload(String(file?.data), "calendar-2027.json", "application/json");
+    expect(admin().lastText()).toBe("Календарь загружен: 2027. Сроки уже считаются по нему.");
+  });
+
+  it("a year an admin loaded: /calendar tells how the bot's own differs, and «Вернуть встроенный календарь» puts the bot's back at once", async () => {
+    seedOffice(h);
+    const id = seedRegistered(h);
+    // Monday 22.11.2027 09:00 in Yekaterinburg: a working day, unless the loaded file says otherwise.
+    const monday = new Date("2027-11-22T04:00:00Z");
+    const { default: bundled } = await import("../../src/domain/calendar/production-calendar-ru.json", {
+      with: { type: "json" },
+    });
+    const own = bundled.years["2027"];
+    const loaded = {
+      ...own,
+      status: "official",
+      source: "постановление (загружено)",
+      holidays: [...own.holidays.filter((day) => day !== "2027-02-22"), "2027-11-22"],
+    };
+    await admin().upload(JSON.stringify({ years: { "2027": loaded } }), "2027.json", "application/json");
+    expect(h.sla.workingTime.addWorkingMinutes(monday, 60).toISOString()).toBe("2027-11-23T05:00:00.000Z");
+
+    await admin().send("/calendar");
+    expect(calendarReply()).toContain(
+      "Календарь на 2027 год загружен администратором и действует вместо встроенного в бота. " +
+        `Во встроенном календаре бота на 2027 год (проект, ${own.source}) есть изменения: официальный → проект; ` +
+        "выходные и праздники: добавлены 22.02; убраны 22.11.",
+    );
+    setNextAction(h.db, id, new Date(h.clock.now().getTime() + 24 * 60 * 60_000));
+    await admin().press("Вернуть встроенный календарь на 2027 год");
+    expect(admin().lastText()).toMatch(/^Вернуть встроенный календарь бота на 2027 год\?/);
+    await admin().press("Да, вернуть");
+    expect(admin().lastText()).toBe(
+      "Календарь на 2027 год — снова встроенный в бота. Сроки уже считаются по нему.",
+    );
+
+    expect(h.db.select().from(calendarYears).all()).toEqual([]);
+    expect(h.sla.calendar.years[2027]?.status).toBe("draft");
+    expect(h.sla.workingTime.addWorkingMinutes(monday, 60).toISOString()).toBe("2027-11-22T05:00:00.000Z");
+    expect(loadIncident(h.db, id)?.row.nextActionAt?.getTime()).toBe(h.clock.now().getTime());
+    const events = h.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "bundled_year_restored"))
+      .all();
+    expect(events.map((e) => [e.entityId, e.actorId !== null])).toEqual([["2027", true]]);
+    await admin().send("/calendar");
+    expect(calendarReply()).not.toContain("загружен администратором");
+  });
+
+  it("«Отмена» keeps the year an admin loaded", async () => {
+    await admin().upload(
+      JSON.stringify({ years: { "2027": { ...year2028.years["2028"], holidays: ["2027-01-01"] } } }),
+      "2027.json",
+      "application/json",
+    );
+    await admin().send("/calendar");
+    await admin().press("Вернуть встроенный календарь на 2027 год");
+    await admin().press("Отмена");
+    expect(admin().lastText()).toBe("Календарь не изменён.");
+    expect(
+      h.db
+        .select()
+        .from(calendarYears)
+        .all()
+        .map((r) => r.year),
+    ).toEqual([2027]);
   });
 });

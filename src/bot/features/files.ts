@@ -1,5 +1,5 @@
 import { importOrganizations } from "../../app/organizations.js";
-import { cardsRefreshed, replanOnChangedSettings, saveCalendarYears } from "../../app/sla.js";
+import { saveCalendarYears } from "../../app/sla.js";
 import { can, type Person } from "../../domain/access.js";
 import {
   asCalendarDocument,
@@ -9,12 +9,11 @@ import {
 } from "../../domain/calendar/index.js";
 import { decodeTextFile, ImportFileError, parseOrganizationsFile } from "../../domain/organization-import.js";
 import { refreshCardsOf } from "../../flows/organization.js";
-import { afterTurn } from "../after-turn.js";
-import { refreshOpenCards } from "../cards.js";
 import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
-import { cardDeps, splitMessage } from "../delivery.js";
+import { splitMessage } from "../delivery.js";
 import { IMPORT_FILE_PROBLEMS, t } from "../texts.js";
+import { putCalendarInForce } from "./calendar.js";
 
 /**
  * Files an admin sends privately: a list of organizations (CSV or JSON) or a production calendar
@@ -71,15 +70,10 @@ async function loadCalendar(ctx: BotContext, person: Person, json: unknown): Pro
     return;
   }
   const years = saveCalendarYears(db, calendar, person.id, clock.now());
-  sla.replaceCalendar(mergeCalendars(sla.calendar, calendar));
-  // The settings in force from now on, as a start records them: the posts received since are judged by them.
-  replanOnChangedSettings(db, sla, clock.now());
   log.info({ years }, "production calendar loaded");
-  await ctx.reply(t.calendar.loaded(years));
-  // The cards of the open posts whose deadlines moved show the new ones, after the reply.
-  afterTurn(ctx, "cards on the new calendar", async () => {
-    if (await refreshOpenCards(cardDeps(ctx.app, ctx.api))) cardsRefreshed(db);
-  });
+  await putCalendarInForce(ctx, mergeCalendars(sla.calendar, calendar), () =>
+    ctx.reply(t.calendar.loaded(years)),
+  );
 }
 
 async function importOrganizationsFile(ctx: BotContext, person: Person, fileName: string, content: string) {

@@ -1,10 +1,13 @@
 export {
   asCalendarDocument,
   bundledCalendar,
+  type CalendarDayList,
   CalendarError,
   type CalendarProblem,
   type CalendarProblemPlace,
   type CalendarYear,
+  type CalendarYearChanges,
+  calendarYearChanges,
   loadCalendarFile,
   mergeCalendars,
   type ProductionCalendar,

@@ -197,3 +197,24 @@ export function mergeCalendars(base: ProductionCalendar, extra: ProductionCalend
 export function yearStatus(cal: ProductionCalendar, year: number): YearStatus {
   return cal.years[year]?.status ?? "missing";
 }
+
+/** The day lists of a year, as the file names them. */
+export type CalendarDayList = "holidays" | "workingWeekends" | "shortDays";
+
+/** How one version of a year differs from another: its status, and the days each list gains or loses. */
+export interface CalendarYearChanges {
+  status?: { from: CalendarYear["status"]; to: CalendarYear["status"] };
+  days: { list: CalendarDayList; added: string[]; removed: string[] }[];
+}
+
+/** What `to` changes of `from`; no status and no days when they count the same working time. */
+export function calendarYearChanges(from: CalendarYear, to: CalendarYear): CalendarYearChanges {
+  const days = (["holidays", "workingWeekends", "shortDays"] as const)
+    .map((list) => ({
+      list,
+      added: to[list].filter((day) => !from[list].includes(day)).sort(),
+      removed: from[list].filter((day) => !to[list].includes(day)).sort(),
+    }))
+    .filter((change) => change.added.length > 0 || change.removed.length > 0);
+  return { ...(from.status !== to.status ? { status: { from: from.status, to: to.status } } : {}), days };
+}
