@@ -72,6 +72,7 @@ export function findPerson(db: Tx, telegramId: number): Person | undefined {
     firstName: row.firstName,
     lastName: row.lastName,
     username: row.username,
+    officialName: row.officialName,
     roles: new Set(roles.map((r) => r.role)),
     organizationIds: orgs.map((o) => o.id),
   };
@@ -357,6 +358,7 @@ function summaries(db: Tx, rows: (typeof people.$inferSelect)[]): PersonSummary[
       firstName: row.firstName,
       lastName: row.lastName,
       username: row.username,
+      officialName: row.officialName,
       roles: new Set(grants.filter((g) => g.personId === row.id).map((g) => g.role)),
       organizationIds: own.map((o) => o.id),
       organizations: own.map(({ id, name, shortName }) => ({ id, name, shortName })),
@@ -380,8 +382,12 @@ function hasAccess(db: Tx) {
   );
 }
 
-/** /people's order, by name; the list's page of a person is counted by the same key. */
-const LIST_ORDER = [people.firstName, sql`coalesce(${people.lastName}, '')`, people.id];
+/** /people's order, by the name it shows; the list's page of a person is counted by the same key. */
+const LIST_ORDER = [
+  sql`coalesce(${people.officialName}, ${people.firstName})`,
+  sql`coalesce(${people.lastName}, '')`,
+  people.id,
+];
 
 /**
  * One page of the people who have access (a role or an organization), by name. Someone whose access
@@ -411,7 +417,7 @@ export function listPeople(
 export function pageOfPerson(db: Db, personId: number): number {
   const person = db.select().from(people).where(eq(people.id, personId)).get();
   if (!person) return 0;
-  const key = sql`(${person.firstName}, ${person.lastName ?? ""}, ${person.id})`;
+  const key = sql`(${person.officialName ?? person.firstName}, ${person.lastName ?? ""}, ${person.id})`;
   const before = db
     .select({ n: count() })
     .from(people)

@@ -694,6 +694,7 @@ const cardQueries = preparedPerConnection((db) => {
         firstName: people.firstName,
         lastName: people.lastName,
         username: people.username,
+        officialName: people.officialName,
         leaveFrom: people.leaveFrom,
         leaveUntil: people.leaveUntil,
       })

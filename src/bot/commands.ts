@@ -7,6 +7,9 @@ const COMMON: BotCommand[] = [
   { command: "help", description: "Справка" },
 ];
 
+/** Everybody's own, whatever the role: the official name reports give. */
+const NAME: BotCommand = { command: "name", description: "ФИО для отчётов" };
+
 const BY_ROLE: Record<Role, BotCommand[]> = {
   admin: [
     { command: "invite", description: "Пригласить сотрудника" },
@@ -16,6 +19,7 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
     { command: "org_add", description: "Добавить орган" },
     { command: "chats", description: "Привязанные чаты" },
     { command: "calendar", description: "Производственный календарь" },
+    NAME,
   ],
   curator: [
     { command: "new", description: "Зарегистрировать сообщение" },
@@ -23,11 +27,13 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
     { command: "find", description: "Найти по номеру, ссылке или словам" },
     { command: "report", description: "Отчёт за месяц" },
     { command: "leave", description: "Отпуск: не писать мне лично" },
+    NAME,
   ],
   executor: [
     { command: "list", description: "Сообщения органа" },
     { command: "find", description: "Найти по номеру, ссылке или словам" },
     { command: "leave", description: "Отпуск: не писать мне лично" },
+    NAME,
   ],
   // As /help lists them for a head.
   head: [
@@ -35,6 +41,7 @@ const BY_ROLE: Record<Role, BotCommand[]> = {
     { command: "find", description: "Найти по номеру, ссылке или словам" },
     { command: "report", description: "Отчёт за месяц" },
     { command: "leave", description: "Отпуск: не писать мне лично" },
+    NAME,
   ],
 };
 

@@ -9,6 +9,7 @@ import { dialogueKey, sqliteConversationStorage } from "../db/conversation-stora
 import { onDisk, walSyncOf } from "../db/durability.js";
 import { dialoguePlugin } from "../flows/ask.js";
 import { leaveFlow } from "../flows/leave.js";
+import { officialNameFlow } from "../flows/official-name.js";
 import { addOrganizationFlow, renameOrganizationFlow, shortNameFlow } from "../flows/organization.js";
 import { announcesAfterTurn, handleWithAnnouncements } from "./after-turn.js";
 import { Features } from "./composer.js";
@@ -24,6 +25,7 @@ import { files } from "./features/files.js";
 import { incidentsFeature } from "./features/incidents.js";
 import { intakeFeature } from "./features/intake.js";
 import { invites } from "./features/invites.js";
+import { officialName } from "./features/official-name.js";
 import { organizations } from "./features/organizations.js";
 import { people } from "./features/people.js";
 import { reportsFeature } from "./features/reports.js";
@@ -132,8 +134,9 @@ export interface BotOptions {
  * 44: the leave dialogue takes a leave planned ahead, its first and last days («04.05–14.05»).
  * 45: the draft shows the text it starts from as a block to copy, asks whether a text typed over a
  * kept one replaces it or adds to it, and the texts typed before the choice wait together.
+ * 46: the official name dialogue («Фамилия Имя Отчество»: /name, and «Указать ФИО» in /people).
  */
-const CONVERSATIONS_VERSION = 45;
+const CONVERSATIONS_VERSION = 46;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;
@@ -285,6 +288,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
   guarded.use(createConversation(renameOrganizationFlow(deps), "renameOrganization"));
   guarded.use(createConversation(shortNameFlow(deps), "organizationShortName"));
   guarded.use(createConversation(leaveFlow(deps), "leave"));
+  guarded.use(createConversation(officialNameFlow(deps), "officialName"));
 
   const intake = intakeFeature(deps);
   guarded.use(
@@ -292,6 +296,7 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     invites,
     organizations,
     people,
+    officialName,
     intake.feature,
     incidentsFeature(deps),
     answersFeature(deps),

@@ -126,7 +126,7 @@ function firstWorkingDayAfter(deps: Pick<LeaveDeps, "sla">, until: string): stri
   return localDay(deps.sla.workingTime.nextWorkingMoment(dayAfter), deps.sla.timezone);
 }
 
-/** The cards of the posts the person holds show the leave set, or no longer. */
+/** The cards of the posts the person holds name him anew: the leave set or no longer, his official name. */
 export async function refreshHolderCards(deps: LeaveDeps, api: Api, personId: number): Promise<void> {
   const person = loadPerson(deps.db, personId);
   if (!person) return;

@@ -4,6 +4,7 @@ import type { HeldIncidents, PersonOrganization } from "../app/people.js";
 import { HEAD_PURPOSES, type HeadPurpose, type PersonRole } from "../db/schema.js";
 import type { Role } from "../domain/access.js";
 import { formatDay, type Leave, type LeaveRefusal } from "../domain/leave.js";
+import type { OfficialNameRefusal } from "../domain/official-name.js";
 import type { Regulation } from "../domain/regulation/index.js";
 import { numbers, plural, ROLE_NAMES, t } from "./texts.js";
 
@@ -104,7 +105,48 @@ const receives = (purposes: HeadPurpose[], organization: string | null, reg: Reg
 /** «№ 4 — возьмите его себе» / «№ 4, № 7 — возьмите их себе». */
 const takeThem = (ids: number[]) => `${numbers(ids)} — возьмите ${ids.length > 1 ? "их" : "его"} себе`;
 
+const EXAMPLE_NAME = "например: Иванов Иван Иванович";
+
 export const tp = {
+  /** The official name reports and cards give: set by the person (/name) or an admin (/people). */
+  officialName: {
+    askOwn: (official: string | null, telegram: string) =>
+      official
+        ? `В отчётах вы указаны так: ${official}. Чтобы изменить, пришлите фамилию, имя и отчество, ` +
+          `${EXAMPLE_NAME}. «${tp.officialName.button.remove}» — указывать имя из Telegram (${telegram}).`
+        : `Сейчас в отчётах и на карточках указано ваше имя из Telegram: ${telegram}. Пришлите фамилию, ` +
+          `имя и отчество, ${EXAMPLE_NAME}.`,
+    askFor: (name: string, official: string | null) =>
+      `Пришлите фамилию, имя и отчество сотрудника ${name}, ${EXAMPLE_NAME}.` +
+      (official
+        ? ` Сейчас указано: ${official}; «${tp.officialName.button.remove}» — указывать имя из Telegram.`
+        : ""),
+    /** Asked at the end of the welcome of one who joins by an invite. */
+    askNew:
+      "Как вас указывать в отчётах? Пришлите фамилию, имя и отчество командой /name, например: " +
+      "/name Иванов Иван Иванович. Можно и позже.",
+    bad: {
+      letters: `В ФИО могут быть только буквы, дефис и апостроф. Пришлите фамилию, имя и отчество, ${EXAMPLE_NAME}.`,
+      words: `Нужны фамилия, имя и, если есть, отчество — от двух до четырёх слов, ${EXAMPLE_NAME}.`,
+      too_long: "ФИО длиннее 100 знаков. Пришлите фамилию, имя и отчество короче.",
+    } satisfies Record<OfficialNameRefusal, string>,
+    /** `short`: as cards and lists give it. */
+    setOwn: (official: string, short: string) =>
+      `Готово: в отчётах вы указаны как ${official} (на карточках — ${short}). Изменить — /name.`,
+    setFor: (official: string) => `Готово: в отчётах сотрудник указан как ${official}.`,
+    removedOwn: (telegram: string) =>
+      `ФИО удалены: в отчётах и на карточках снова имя из Telegram — ${telegram}. Указать — /name.`,
+    removedFor: (telegram: string) =>
+      `ФИО удалены: сотрудник снова указан по имени из Telegram — ${telegram}.`,
+    /** To the person, quietly, when an admin set or removed it. */
+    setByAdmin: (official: string) =>
+      `Администратор указал ваши ФИО для отчётов: ${official}. Если есть ошибка, исправьте — /name.`,
+    removedByAdmin: "Администратор удалил ваши ФИО: в отчётах снова имя из Telegram. Указать — /name.",
+    /** The first line of the person's card in /people: the official name, and whom it is in Telegram. */
+    title: (official: string | null, telegram: string) =>
+      official ? `${official}\nВ Telegram: ${telegram}` : telegram,
+    button: { set: "Указать ФИО", change: "Изменить ФИО", remove: "Удалить" },
+  },
   /** A person's leave («в отпуске до …»): set by the person (/leave) or an admin (/people). */
   leave: {
     /** A name as cards show it: with «(в отпуске до 14.05)» once the leave has begun. */

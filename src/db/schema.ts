@@ -35,6 +35,11 @@ export const people = sqliteTable("people", {
    * ever. Null for a leave on from the day it was set.
    */
   leaveFrom: text("leave_from"),
+  /**
+   * The name reports and cards give, «Фамилия Имя Отчество», set by the person (/name) or an admin;
+   * null: the Telegram name stands in (read anew as the person registers; he changes it at will).
+   */
+  officialName: text("official_name"),
   createdAt: createdAt(),
 });
 

@@ -1,5 +1,7 @@
 /** Roles and what each may do. Pure: no grammY, no SQL. */
 
+import { shortOfficialName } from "./official-name.js";
+
 export type Role = "admin" | "curator" | "executor" | "head";
 
 export interface Person {
@@ -8,6 +10,8 @@ export interface Person {
   firstName: string;
   lastName: string | null;
   username: string | null;
+  /** «Фамилия Имя Отчество» as the person or an admin gave it (see official-name.ts); null: none given. */
+  officialName: string | null;
   /** Person-wide roles; "executor" is derived from memberships. */
   roles: ReadonlySet<Exclude<Role, "executor">>;
   organizationIds: readonly number[];
@@ -29,9 +33,24 @@ export function fullName(person: Pick<Person, "firstName" | "lastName">): string
   return [person.firstName, person.lastName].filter(Boolean).join(" ");
 }
 
-export function displayName(person: Pick<Person, "firstName" | "lastName" | "username">): string {
-  const name = fullName(person);
-  return person.username ? `${name} (@${person.username})` : name;
+const withUsername = (name: string, username: string | null) => (username ? `${name} (@${username})` : name);
+
+/** The person's name in Telegram, with the username: «Иван Петров (@ivan)». */
+export function telegramName(person: Pick<Person, "firstName" | "lastName" | "username">): string {
+  return withUsername(fullName(person), person.username);
+}
+
+type Named = Pick<Person, "firstName" | "lastName" | "username" | "officialName">;
+
+/** The person's name where space is tight (cards, lists): «Иванов И. И.» if given, with the username. */
+export function displayName(person: Named): string {
+  if (!person.officialName) return telegramName(person);
+  return withUsername(shortOfficialName(person.officialName), person.username);
+}
+
+/** The person's name where it is the point (reports, their card): the official one in full if given. */
+export function formalName(person: Omit<Named, "username">): string {
+  return person.officialName ?? fullName(person);
 }
 
 /** Who may perform each administrative action; checked on every command and every button press. */

@@ -8,6 +8,7 @@
 import type Database from "better-sqlite3";
 import { type SlaRuntime, settingsHistory } from "../app/sla.js";
 import type { Db } from "../db/client.js";
+import { formalName } from "../domain/access.js";
 import type { Importance } from "../domain/incident.js";
 import type { MonthBounds } from "./month.js";
 import {
@@ -405,11 +406,16 @@ export function organizationNames(db: Db): Map<number, string> {
   return new Map(rows);
 }
 
+/** People's names as reports give them: the official one in full where given (see formalName). */
 export function personNames(db: Db): Map<number, string> {
-  const rows = sqliteOf(db).prepare("select id, first_name, last_name from people").raw(true).all() as [
-    number,
-    string,
-    string | null,
-  ][];
-  return new Map(rows.map(([id, first, last]) => [id, last ? `${first} ${last}` : first]));
+  const rows = sqliteOf(db)
+    .prepare("select id, first_name, last_name, official_name from people")
+    .raw(true)
+    .all() as [number, string, string | null, string | null][];
+  return new Map(
+    rows.map(([id, firstName, lastName, officialName]) => [
+      id,
+      formalName({ firstName, lastName, officialName }),
+    ]),
+  );
 }

@@ -71,6 +71,7 @@ describe("admins from ADMIN_IDS", () => {
       "org_add",
       "chats",
       "calendar",
+      "name",
     ]);
   });
 });

@@ -335,6 +335,7 @@ const OTHER_BUTTONS = [
     "ppl.leave:1",
     "ppl.orgs:1:0",
     "ppl.join:2:1",
+    "ppl.name:1",
     "lv.cancel:1",
     "lv.cancel:2",
   ],

@@ -28,6 +28,7 @@ function person(roles: ("admin" | "curator" | "head")[], organizationIds: number
     firstName: "А",
     lastName: null,
     username: null,
+    officialName: null,
     roles: new Set(roles),
     organizationIds,
   };

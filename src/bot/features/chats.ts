@@ -21,7 +21,7 @@ import {
 } from "../../app/organizations.js";
 import { markBlocked, personName, reachableMembers } from "../../app/people.js";
 import type { ChatPurpose } from "../../db/schema.js";
-import { displayName } from "../../domain/access.js";
+import { telegramName } from "../../domain/access.js";
 import { cb, ID, onAction } from "../callback-data.js";
 import { retireCardsIn } from "../cards.js";
 import { Features } from "../composer.js";
@@ -347,7 +347,7 @@ export async function refusePressesInFormerChats(ctx: BotContext, next: NextFunc
 /** Who removed the bot, as Telegram names them; none for a bot (the bot itself, an anonymous administrator). */
 function removedBy(from: User): string | undefined {
   if (from.is_bot) return undefined;
-  return displayName({
+  return telegramName({
     firstName: from.first_name,
     lastName: from.last_name ?? null,
     username: from.username ?? null,

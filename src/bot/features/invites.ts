@@ -200,6 +200,7 @@ export async function tellInviteReopened(ctx: BotContext, inviteId: number): Pro
     firstName: opener.first_name,
     lastName: opener.last_name ?? null,
     username: opener.username ?? null,
+    officialName: null,
   });
   const at = formatDeadline(used.usedAt, config.timezone);
   const text = t.invite.reopened(used.role, used.organizationName, displayName(used.user), at, name);

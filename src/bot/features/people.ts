@@ -35,7 +35,7 @@ import {
   telegramIdsOfMembers,
 } from "../../app/people.js";
 import { HEAD_PURPOSES, type HeadPurpose, PERSON_ROLES, type PersonRole } from "../../db/schema.js";
-import { displayName, type Person, rolesOf } from "../../domain/access.js";
+import { displayName, type Person, rolesOf, telegramName } from "../../domain/access.js";
 import { clip } from "../../domain/clip.js";
 import { leaveAsOf } from "../../domain/leave.js";
 import { formatDeadline } from "../../domain/time-format.js";
@@ -157,6 +157,8 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
   keyboard.text(leave ? tp.leave.button.change : tp.leave.button.set, cb("ppl.leave", person.id));
   if (leave) keyboard.text(tp.leave.button.cancel, cb("lv.cancel", person.id));
   keyboard.row();
+  const named = person.officialName ? tp.officialName.button.change : tp.officialName.button.set;
+  keyboard.text(named, cb("ppl.name", person.id)).row();
   const removable = person.organizations.length > 0 || person.roles.size > (configuredAdmin ? 1 : 0);
   if (removable) keyboard.text(tp.button.removeAll, ask({ kind: "all" })).row();
   keyboard.text(tp.button.back, cb("ppl.back", person.id));
@@ -170,7 +172,7 @@ async function showPerson(ctx: BotContext, personId: number, toast?: string): Pr
     ),
   );
   const card = tp.card({
-    name: displayName(person),
+    name: tp.officialName.title(person.officialName, telegramName(person)),
     telegramId: person.telegramId,
     roles: roleNames(person),
     organizations: person.organizations,

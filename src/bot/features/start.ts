@@ -67,9 +67,11 @@ privateChat.command("start", async (ctx) => {
           result.alreadyHad,
           workChatTitle(db, result.role, result.organizationId),
         );
-  await ctx.reply(welcome);
-  await tellInviteUsed(ctx, result.inviteId);
   const person = findPerson(db, ctx.from.id);
+  // Reports name people officially: one who joins is asked once how, to answer with /name, now or later.
+  const askName = !result.alreadyHad && person?.officialName === null;
+  await ctx.reply(askName ? `${welcome}\n\n${tp.officialName.askNew}` : welcome);
+  await tellInviteUsed(ctx, result.inviteId);
   if (person) await setPersonCommands(ctx.api, person);
   // The significant posts announced before this head came are still theirs to know of, if they get them.
   if (result.role === "head" && !result.alreadyHad)

@@ -149,6 +149,7 @@ describe("a preset without finalAfterInterim", () => {
     firstName: "Иван",
     lastName: null,
     username: null,
+    officialName: null,
     roles: new Set(),
     organizationIds: [10],
   };

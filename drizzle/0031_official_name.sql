@@ -1,0 +1,1 @@
+ALTER TABLE `people` ADD `official_name` text;
