@@ -13,6 +13,7 @@ import {
   roleGrants,
 } from "../db/schema.js";
 import { can, displayName, type Person } from "../domain/access.js";
+import { type AssignmentView, leadAssignment } from "../domain/incident.js";
 import { alreadyMadeByThisUpdate, audit, madeByThisUpdate } from "./audit.js";
 import { defaultHeadSettings, deleteHeadSettings, type Head, headOf, writeHeadSettings } from "./heads.js";
 import { openPostsOf } from "./organizations.js";
@@ -284,6 +285,23 @@ export function telegramIdsOfMembers(db: Tx, organizationIds: number[]): number[
 /** The members of these organizations the bot can write to privately (not marked as blocking it). */
 export function reachableMembers(db: Tx, organizationIds: number[]): number[] {
   return members(db, organizationIds, true);
+}
+
+/**
+ * Whether nobody of the organization can act on its posts: it has no executor, or every one blocks
+ * the bot (as routing warns of it). One on leave still counts: he is its executor, back soon.
+ */
+export function noExecutorToAct(db: Tx, organizationId: number): boolean {
+  return reachableMembers(db, [organizationId]).length === 0;
+}
+
+/** An approved answer the lead organization has nobody to post (see noExecutorToAct): that organization. */
+export function nobodyToPost<A extends AssignmentView & { organizationName: string }>(
+  db: Tx,
+  incident: { row: { state: string }; assignments: A[] },
+): A | undefined {
+  const lead = incident.row.state === "approved" ? leadAssignment(incident) : undefined;
+  return lead && noExecutorToAct(db, lead.organizationId) ? lead : undefined;
 }
 
 function members(db: Tx, organizationIds: number[], reachableOnly: boolean): number[] {

@@ -19,7 +19,7 @@ import {
 } from "../app/incidents.js";
 import { awayChats, leaveToday } from "../app/leave.js";
 import { cardPaid, oweCard, owedCardsOf } from "../app/owed-cards.js";
-import { findPerson, isBlocked } from "../app/people.js";
+import { findPerson, isBlocked, nobodyToPost } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { cards, incidents, memberships, people } from "../db/schema.js";
@@ -106,6 +106,8 @@ interface Related {
   alike?: Routing | undefined;
   /** The curators': another post whose approved answer is the text of the draft waiting for them. */
   sameAsApproved?: number | undefined;
+  /** The curators': the approved answer's lead organization has nobody to post it (see nobodyToPost). */
+  nobodyToPost?: boolean | undefined;
 }
 
 export function renderCard(
@@ -173,6 +175,9 @@ function composeCard(
     lines.push(...stateLines(incident, seesLead ? [] : ownCoexecutorParts, sla, rules));
     lines.push(...organizationLines(incident, audience, seesLead, ownCoexecutorParts, related.holders, deps));
   }
+  const lead = leadAssignment(incident);
+  if (audience.kind === "curators" && related.nobodyToPost && lead)
+    lines.push(`⚠️ ${t.card.nobodyToPost(lead.organizationName, rules.curatorMayPublish)}`);
   // Where the post went is all a card handed over says of the work after it: no other's parts,
   // rework or awaited clarification, which its executors could read as theirs.
   for (const part of handedOver ? [] : incident.assignments) {
@@ -978,6 +983,7 @@ async function syncNow(
     staffed,
     alike,
     sameAsApproved,
+    nobodyToPost: nobodyToPost(db, incident) !== undefined,
   };
   // Only a card sent afresh may ring: the chats that have one are edited.
   const fresh = targets.filter((target) => !existing.some((card) => card.chatId === target.chatId));

@@ -135,8 +135,9 @@ export interface BotOptions {
  * 45: the draft shows the text it starts from as a block to copy, asks whether a text typed over a
  * kept one replaces it or adds to it, and the texts typed before the choice wait together.
  * 46: the official name dialogue («Фамилия Имя Отчество»: /name, and «Указать ФИО» in /people).
+ * 47: a link question cancelled hands an answer nobody holds to each of the organization's executors privately.
  */
-const CONVERSATIONS_VERSION = 46;
+const CONVERSATIONS_VERSION = 47;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -118,6 +118,9 @@ export const ta = {
         return `${approved} Срок ответа истёк ${answerMissed}: ${atOnce}\nРазместить до ${due}.`;
       return `${approved} Разместите его ${where} и нажмите «Размещено»${due ? `.\nРазместить до ${due}.` : "."}`;
     },
+    /** To the curator who approved it, where he pressed: the lead organization has nobody to post it. */
+    nobodyToPost: (id: number, kind: DraftKind, organization: string, curatorMayPublish: boolean) =>
+      `${APPROVED[kind]} по сообщению № ${id} согласован. ${t.card.nobodyToPost(organization, curatorMayPublish)}`,
     /** To the executors when the curator approved the draft and took its posting on himself (Georgievsk p.12). */
     curatorPosts: (id: number, kind: DraftKind, who: string) =>
       `${APPROVED[kind]} по сообщению № ${id} согласован. Разместит его куратор ${who} — вам размещать не нужно: ` +

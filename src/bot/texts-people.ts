@@ -30,6 +30,14 @@ export interface LeftPosts {
   held: number[];
   untaken: number[];
 }
+/** The posts a person held for an organization, by what is left to do: a draft, or only the posting. */
+export interface HeldPosts {
+  inWork: number[];
+  /** Its draft is at the curators. */
+  onApproval: number[];
+  /** Its answer is approved, waiting to be posted. */
+  approved: number[];
+}
 /** One post is «его», several — «их». */
 const itOrThem = (o: LeftPosts) => (o.held.length + o.untaken.length === 1 ? "его" : "их");
 /** «Открытые сообщения органа: в работе у сотрудника — № 1; не взято в работу — № 6.» (`was`: said after.) */
@@ -545,11 +553,33 @@ export const tp = {
     deadline: (at: string, step: string, clause: string) => `${t.card.deadline}: ${at} — ${step} (${clause})`,
   },
 
-  /** What the organization hears: posts the person held need someone to carry them on. */
-  organizationNotice: (name: string, organization: string, ids: number[]) =>
-    `${name} больше не исполнитель органа «${organization}». Сообщения, которые были у этого сотрудника ` +
-    `в работе, нужно передать другому исполнителю органа: ${numbers(ids)}. Карточки — кнопками ниже: ` +
-    "кто пришлёт следующий проект ответа, станет ответственным.",
+  /**
+   * What the organization hears: posts the person held need someone to carry them on. A draft at the
+   * curators (`onApproval`) or an answer approved (`approved`) needs no next draft: any executor posts it.
+   */
+  organizationNotice: (name: string, organization: string, { inWork, onApproval, approved }: HeldPosts) => {
+    const head = `${name} больше не исполнитель органа «${organization}». Сообщения, которые были у этого сотрудника в работе`;
+    const passOn = "нужно передать другому исполнителю органа";
+    const nextDraft = "кто пришлёт следующий проект ответа, станет ответственным";
+    if (onApproval.length + approved.length === 0)
+      return `${head}, ${passOn}: ${numbers(inWork)}. Карточки — кнопками ниже: ${nextDraft}.`;
+    const each = [
+      ...(inWork.length > 0 ? [`${numbers(inWork)} — ${passOn}: ${nextDraft}`] : []),
+      ...(onApproval.length > 0
+        ? [
+            `${numbers(onApproval)} — ${onApproval.length > 1 ? "проекты" : "проект"} у кураторов: ` +
+              "после согласования разместит любой исполнитель органа",
+          ]
+        : []),
+      ...(approved.length > 0
+        ? [
+            `${numbers(approved)} — ${approved.length > 1 ? "ответы согласованы" : "ответ согласован"}: ` +
+              "разместить может любой исполнитель органа",
+          ]
+        : []),
+    ];
+    return `${head}: ${each.join("; ")}. Карточки — кнопками ниже.`;
+  },
   /** To the curators, one message: the organization's open posts nobody is left to take (its last executor left). */
   nobodyLeftNotice: (name: string, o: LeftPosts, hasChat: boolean) =>
     `${name} больше не исполнитель органа «${o.organizationName}», а ` +

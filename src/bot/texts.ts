@@ -648,6 +648,15 @@ export const t = {
     partStateOf: (organization: string) => `Состояние (${organization})`,
     /** A post (or a part) in work whose holder left the organization: nobody holds it now. */
     heldByNobody: "в работе, ответственного нет",
+    /**
+     * An approved answer the lead organization has no executor to post (none, or all block the bot):
+     * the curators' to see to. `curatorMayPublish`: they may post it themselves (Georgievsk p.12).
+     */
+    nobodyToPost: (organization: string, curatorMayPublish: boolean) =>
+      `В органе «${organization}» нет исполнителей — разместить ответ некому: ` +
+      (curatorMayPublish
+        ? `разместите его сами («${t.button.publishSelf}») или попросите администратора пригласить исполнителя (/invite).`
+        : "попросите администратора пригласить исполнителя (/invite)."),
     partState: {
       assigned: "направлено, ещё не взято в работу",
       accepted: "в работе",

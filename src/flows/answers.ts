@@ -32,7 +32,7 @@ import {
 import { type PresenceDeps, present } from "../app/leave.js";
 import { claimNotice, noticeClaimed } from "../app/notices.js";
 import { partAttachments } from "../app/part-attachments.js";
-import { reachableWithRole } from "../app/people.js";
+import { reachableMembers, reachableWithRole } from "../app/people.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { cb } from "../bot/callback-data.js";
 import { reworkButtons, syncCards } from "../bot/cards.js";
@@ -539,6 +539,8 @@ export interface Listeners {
   organization?: boolean;
   /** The executor who holds the incident, privately. */
   holder?: boolean;
+  /** Nobody holding it (its holder left the organization): each of the lead's executors privately instead. */
+  executorsIfUnheld?: boolean;
   except?: number | undefined;
   /** Buttons under the notice (its last message). */
   keyboard?: InlineKeyboard;
@@ -596,8 +598,8 @@ export function listenersOf(deps: PresenceDeps, incident: Incident, to: Listener
 }
 
 /**
- * The lead organization's chats `to` names: its work chat (or its executors) and the holder; not
- * privately anyone on leave (see organizationChats).
+ * The lead organization's chats `to` names: its work chat (or its executors) and the holder, or, when
+ * nobody holds the post, each of its executors; not privately anyone on leave (see organizationChats).
  */
 function organizationListeners(deps: PresenceDeps, incident: Incident, to: Listeners): number[] {
   const lead = leadAssignment(incident);
@@ -605,6 +607,8 @@ function organizationListeners(deps: PresenceDeps, incident: Incident, to: Liste
   const chats = to.organization ? organizationChats(deps, lead.organizationId) : [];
   const holder = to.holder ? memberChat(deps, incident.holderId, lead.organizationId) : undefined;
   if (holder !== undefined) chats.push(holder);
+  if (to.executorsIfUnheld && incident.holderId === null)
+    chats.push(...present(deps, reachableMembers(deps.db, [lead.organizationId])));
   return chats;
 }
 
@@ -628,7 +632,11 @@ export function approvalNotice(
   return { text: [why ? `${why}\n\n${notice}` : notice, ...rest], keyboard };
 }
 
-/** Tells the lead organization and the holder the approval notice (see approvalNotice). */
+/**
+ * Tells the lead organization and the holder the approval notice (see approvalNotice); an answer
+ * nobody holds (its holder left the organization) each of its executors privately, a work chat being
+ * easy to miss when the post is nobody's.
+ */
 export async function tellToPost(
   deps: NoticeDeps,
   api: Api,
@@ -639,6 +647,7 @@ export async function tellToPost(
   await tell(deps, api, incident, text, {
     organization: true,
     holder: true,
+    executorsIfUnheld: true,
     except,
     keyboard,
     once: "to-post",

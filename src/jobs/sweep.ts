@@ -25,6 +25,7 @@ import { type Incident, incidentVersions, loadIncident } from "../app/incidents.
 import { awayChats, present } from "../app/leave.js";
 import {
   loadPerson,
+  nobodyToPost,
   personName,
   reachableMembers,
   reachableWithRole,
@@ -903,12 +904,22 @@ function alertLine(deps: SweepDeps, item: Outgoing, next: Outgoing[] = []): stri
     const organization = organizationId === null ? null : (part?.organizationName ?? "");
     return t.alert.insteadOfHeads(line, headNames(deps.db, organizationId), organization);
   }
+  // The curators hear when nobody at the lead organization can post the approved answer: theirs to see to.
+  const toHeads = alert.kind === "escalation" && alert.to === "heads";
+  const stranded =
+    item.reader === "own" || toHeads || curators || ofCoexecutor
+      ? undefined
+      : nobodyToPost(deps.db, incident);
+  const nobody = stranded
+    ? `\n${t.card.nobodyToPost(stranded.organizationName, sla.regulation.curatorMayPublish.value)}`
+    : "";
   if (item.insteadOf === "executors") {
     const executor = executorOf(incident, alert);
     const name = executor ? loadPerson(deps.db, executor) : undefined;
-    return t.alert.insteadOfExecutors(line, part?.organizationName ?? "", name ? displayName(name) : null);
+    const organization = part?.organizationName ?? "";
+    return `${t.alert.insteadOfExecutors(line, organization, name ? displayName(name) : null)}${nobody}`;
   }
-  return line;
+  return `${line}${nobody}`;
 }
 
 /**

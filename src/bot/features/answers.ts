@@ -3,6 +3,7 @@ import { GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
 import { approveAndClaim, approveDraft, openClaim, recordCuratorPosting } from "../../app/answers.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
+import { nobodyToPost } from "../../app/people.js";
 import { displayName, hasRole, type Person } from "../../domain/access.js";
 import { assignmentsOf, partNamed, publishAction } from "../../domain/incident.js";
 import { findLinks } from "../../domain/source-link.js";
@@ -30,7 +31,7 @@ import { cb, ID, onAction } from "../callback-data.js";
 import { isCard, syncCards } from "../cards.js";
 import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { announceEach, cardDeps, oncePerUpdate } from "../delivery.js";
+import { announceEach, cardDeps, oncePerUpdate, sendLong } from "../delivery.js";
 import { openDialog } from "../dialogs.js";
 import { sendAttachments } from "../draft-view.js";
 import { refuse } from "../refuse.js";
@@ -185,12 +186,29 @@ async function announceApproval(ctx: BotContext, incident: Incident, poster?: Pe
     syncCards(cardDeps(app, ctx.api), incident),
     marked ? offerQualityMark(ctx, id, marked) : undefined,
   ]);
-  if (!poster) await tellToPost(app, ctx.api, incident);
+  if (!poster) {
+    await tellToPost(app, ctx.api, incident);
+    await tellNobodyToPost(ctx, incident);
+  }
   // The approval is made and announced: a failed side message is the operators' to see, not the curator's.
   for (const failed of first) {
     if (failed.status === "rejected")
       ctx.log.error({ err: failed.reason }, "approval: an announcement failed");
   }
+}
+
+/**
+ * The curator who approved an answer the lead organization has nobody to post (see nobodyToPost)
+ * hears so where he pressed: the notice went to a work chat where nobody can act on it.
+ */
+async function tellNobodyToPost(ctx: BotContext, incident: Incident) {
+  const lead = nobodyToPost(ctx.app.db, incident);
+  const chatId = ctx.chat?.id;
+  if (!lead || chatId === undefined) return;
+  const kind = incident.answer?.draftKind ?? "answer";
+  const { curatorMayPublish } = ctx.app.sla.regulation;
+  const text = ta.approve.nobodyToPost(incident.id, kind, lead.organizationName, curatorMayPublish.value);
+  await sendLong(ctx.app, ctx.api, chatId, text, undefined, { once: "nobody-to-post" });
 }
 
 /**

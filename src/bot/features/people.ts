@@ -34,9 +34,11 @@ import {
   setHeadPurpose,
   telegramIdsOfMembers,
 } from "../../app/people.js";
+import type { Db } from "../../db/client.js";
 import { HEAD_PURPOSES, type HeadPurpose, PERSON_ROLES, type PersonRole } from "../../db/schema.js";
 import { displayName, type Person, rolesOf, telegramName } from "../../domain/access.js";
 import { clip } from "../../domain/clip.js";
+import { leadAssignment } from "../../domain/incident.js";
 import { leaveAsOf } from "../../domain/leave.js";
 import { formatDeadline } from "../../domain/time-format.js";
 import { afterTurn } from "../after-turn.js";
@@ -52,7 +54,7 @@ import { briefNewHead } from "../new-head.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
 import { chatRefused } from "../refused-chats.js";
 import { ROLE_NAMES, t } from "../texts.js";
-import { type LeftPosts, tp } from "../texts-people.js";
+import { type HeldPosts, type LeftPosts, tp } from "../texts-people.js";
 import { briefNewExecutor } from "./start.js";
 
 export const people = new Features<BotContext>();
@@ -550,7 +552,7 @@ async function announceHeldOf(
   // Each post's card one tap away: there the organization passes it on, the curators reroute it.
   const cards = cardButtons(incidentIds);
   if (reachable) {
-    const notice = tp.organizationNotice(name, organization, incidentIds);
+    const notice = tp.organizationNotice(name, organization, heldPosts(db, held));
     const heard = await notifyOrganization(ctx.app, ctx.api, organizationId, notice, cards);
     return heard === "organization" ? undefined : tp.done.notDelivered(organization, heard === "curators");
   }
@@ -562,6 +564,23 @@ async function announceHeldOf(
     cards,
   );
   return tp.done.unreachable(organization, blocking, told);
+}
+
+/**
+ * The held posts by what the organization is left to do: of those it leads, one whose draft is at the
+ * curators or approved needs no next draft, only the posting.
+ */
+function heldPosts(db: Db, { organizationId, incidentIds }: HeldIncidents): HeldPosts {
+  const posts: HeldPosts = { inWork: [], onApproval: [], approved: [] };
+  for (const id of incidentIds) {
+    const incident = loadIncident(db, id);
+    const state = incident?.row.state;
+    const leads = incident && leadAssignment(incident)?.organizationId === organizationId;
+    if (leads && (state === "on_approval" || state === "approved"))
+      posts[state === "approved" ? "approved" : "onApproval"].push(id);
+    else posts.inWork.push(id);
+  }
+  return posts;
 }
 
 /**

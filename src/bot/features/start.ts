@@ -96,6 +96,7 @@ export async function briefNewExecutor(
 ): Promise<void> {
   await showOpenPosts(ctx, organizationId, to);
   const { db } = ctx.app;
+  await refreshApprovedCards(ctx, organizationId);
   if (telegramIdsOfMembers(db, [organizationId]).length > 1) return;
   const back = hadExecutorsBefore(db, organizationId);
   if (!back && chatOfOrganization(db, organizationId) !== undefined) return;
@@ -104,6 +105,14 @@ export async function briefNewExecutor(
   if (open.length === 0 || !organization) return;
   const notice = (back ? tp.executorBack : tp.executorFirst)(organization.name, displayName(person), open);
   await notifyCurators(ctx.app, ctx.api, notice, cardButtons(open), { once: "executor-back" });
+}
+
+/** The curators' cards of the organization's approved answers stop saying nobody is there to post them. */
+async function refreshApprovedCards(ctx: BotContext, organizationId: number): Promise<void> {
+  for (const id of openPostsOf(ctx.app.db, organizationId)) {
+    const incident = loadIncident(ctx.app.db, id);
+    if (incident?.row.state === "approved") await syncCards(cardDeps(ctx.app, ctx.api), incident);
+  }
 }
 
 /** A new curator's private cards of the posts waiting for the curators, at most; the rest are in /list. */
