@@ -14,6 +14,7 @@ import type { AssignmentState } from "../domain/incident.js";
 import { audit, madeByThisUpdate } from "./audit.js";
 import { chatOfOrganization, dropBinding, findBoundChat } from "./chats.js";
 import { getOrganization, type OpenWork, type Organization, openWorkOf } from "./organizations.js";
+import { addMembership } from "./people.js";
 
 /** A co-executor's part not yet given: the lead organization, now the same one, owes it to itself. */
 const OWED: AssignmentState[] = ["queued", "assigned", "accepted"];
@@ -121,9 +122,10 @@ export type MergeResult =
  * `into`'s (one already there is not added twice), its open invites invite to `into`. Its live parts
  * of unfinished posts become `into`'s as they stand — state, holder, drafts, deadlines and return
  * window: the post is not routed anew, the same people go on with it. Where `into` is on the post
- * too, the lead's part is `into`'s and a co-executor's part not yet given, of either, is withdrawn:
- * the lead organization writes the common answer and needs no information from itself; a part
- * already given stays as it is, so the lead keeps it for its draft. Then `from` is switched off, its
+ * too, the lead's part is `into`'s and a co-executor's part of either is withdrawn: the lead
+ * organization writes the common answer and needs no information from itself; a part already given
+ * is closed as `into`'s, its text still in the lead's draft (see leadsOwnPart). Beside a part of
+ * `into` as a co-executor, `from`'s part already given stays as it is. Then `from` is switched off, its
  * work chat unbound. Each post, each organization and the chat get an audit event; a post's records
  * `from` by the name of the time, as «История» and the reports show it.
  * A second press finds `from` switched off and changes nothing; the same press handled again after
@@ -148,17 +150,27 @@ export function mergeOrganization(
       const { from, into } = found;
       const incidentIds = moveParts(tx, from, into, input.now, input.actorId);
       const executors = memberIds(tx, from.id);
-      for (const personId of executors)
-        tx.insert(memberships)
-          .values({ personId, organizationId: into.id, grantedAt: input.now })
-          .onConflictDoNothing()
-          .run();
+      // Each person's change is audited as any other membership change, "merged" its reason.
+      const personEvent = (personId: number, action: string, details: Record<string, unknown>) =>
+        audit(tx, input.now, {
+          actorId: input.actorId,
+          entity: "person",
+          entityId: personId,
+          action,
+          details: { ...details, reason: "merged" },
+        });
+      for (const personId of executors) {
+        addMembership(tx, personId, into.id, input.actorId, input.now, "merged");
+        personEvent(personId, "membership_removed", { organizationIds: [from.id] });
+      }
       tx.delete(memberships).where(eq(memberships.organizationId, from.id)).run();
       const heads = headIds(tx, from.id);
       tx.update(headSettings)
         .set({ organizationId: into.id, updatedAt: input.now })
         .where(eq(headSettings.organizationId, from.id))
         .run();
+      for (const personId of heads)
+        personEvent(personId, "head_organization_set", { before: from.id, after: into.id });
       tx.update(invites)
         .set({ organizationId: into.id })
         .where(and(eq(invites.organizationId, from.id), isNull(invites.usedAt), isNull(invites.revokedAt)))
@@ -254,13 +266,18 @@ function moveParts(tx: Tx, from: Organization, into: Organization, now: Date, ac
         .run();
     let withdrawn: number | undefined;
     if (theirs && part.role === "coexecutor") {
-      // A part already given stays as it is, named as its organization was: the lead has it.
-      if (!OWED.includes(part.state)) continue;
+      const given = !OWED.includes(part.state);
+      // Beside another co-executor's part of `into`, a part already given stays as it is: the lead has it.
+      if (given && theirs.role !== "lead") continue;
+      // Given to `into` as the lead, the part is its own, closed but for its draft (see leadsOwnPart).
+      if (given)
+        tx.update(assignments).set({ organizationId: into.id }).where(eq(assignments.id, part.id)).run();
       withdraw(part.id);
       withdrawn = from.id;
     } else {
       tx.update(assignments).set({ organizationId: into.id }).where(eq(assignments.id, part.id)).run();
-      if (theirs && OWED.includes(theirs.state)) {
+      // `into`'s own co-executor part, owed or given, is closed: an organization has one live part.
+      if (theirs) {
         withdraw(theirs.id);
         withdrawn = into.id;
       }

@@ -137,6 +137,8 @@ export function addMembership(
   organizationId: number,
   actorId: number | null,
   now: Date,
+  /** Why, when not the person's own join or an admin's grant: "merged" (organization-merge.ts). */
+  reason?: "merged",
 ): boolean {
   const inserted = tx
     .insert(memberships)
@@ -149,7 +151,7 @@ export function addMembership(
     entity: "person",
     entityId: personId,
     action: "membership_added",
-    details: { organizationId },
+    details: { organizationId, ...(reason ? { reason } : {}) },
   });
   return true;
 }

@@ -136,8 +136,9 @@ export interface BotOptions {
  * kept one replaces it or adds to it, and the texts typed before the choice wait together.
  * 46: the official name dialogue («Фамилия Имя Отчество»: /name, and «Указать ФИО» in /people).
  * 47: a link question cancelled hands an answer nobody holds to each of the organization's executors privately.
+ * 48: the draft shows the lead organization's own part given before a merge made it the lead.
  */
-const CONVERSATIONS_VERSION = 47;
+const CONVERSATIONS_VERSION = 48;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

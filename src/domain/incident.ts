@@ -298,6 +298,21 @@ export function leadAssignment<A extends AssignmentView>(incident: { assignments
   return activeAssignments(incident).find((a) => a.role === "lead");
 }
 
+/**
+ * The part the lead organization gave as a co-executor before it led the post (an organization
+ * merged into the lead, say): closed, as an organization has one live part on a post, yet written
+ * and for the lead's draft like any part that reached it. Not one a curator returned for rework.
+ */
+export function leadsOwnPart<A extends AssignmentView>(incident: { assignments: A[] }): A | undefined {
+  const lead = leadAssignment(incident);
+  const own = incident.assignments.filter(
+    (a) => a.role === "coexecutor" && a.organizationId === lead?.organizationId && a.state === "withdrawn",
+  );
+  const last = own.at(-1);
+  const inRework = last?.partReturnedAt && last.partSentAt && last.partReturnedAt >= last.partSentAt;
+  return last?.partSentAt && !inRework ? last : undefined;
+}
+
 /** The live assignments of the person's organizations in this incident, the lead's first. */
 export function assignmentsOf<A extends AssignmentView>(
   incident: { assignments: A[] },

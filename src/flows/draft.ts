@@ -48,6 +48,7 @@ import {
   type DraftPurpose,
   familyOf,
   leadAssignment,
+  leadsOwnPart,
   nextDeadline,
   partOverdueSince,
 } from "../domain/incident.js";
@@ -119,13 +120,13 @@ interface ReceivedPart {
  */
 function receivedParts(deps: AppDeps, incident: Incident): ReceivedPart[] {
   const rules = actionRules(deps.sla.regulation);
-  return activeAssignments(incident)
-    .filter((a) => a.role === "coexecutor" && reachedLead(a, rules))
-    .map((a) => ({
-      organization: a.organizationName,
-      text: a.partText ?? "",
-      attachments: partAttachments(deps.db, a),
-    }));
+  const own = leadsOwnPart(incident);
+  const reached = activeAssignments(incident).filter((a) => a.role === "coexecutor" && reachedLead(a, rules));
+  return [...(own ? [own] : []), ...reached].map((a) => ({
+    organization: a.organizationName,
+    text: a.partText ?? "",
+    attachments: partAttachments(deps.db, a),
+  }));
 }
 
 /** Whether a part is the lead's: sent straight to it, or passed on by the curators (Georgievsk p.18). */

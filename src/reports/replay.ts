@@ -573,9 +573,10 @@ class CoexecutorParts {
   merged(at: Date, from: number, into: number, dropped: number | undefined): StepInstance[] {
     const ended: StepInstance[] = [];
     if (dropped !== undefined) {
-      const part = this.#running.get(dropped);
-      if (part && overdueAt(this.wt, part, at)) ended.push(this.#instance(part, null, null, at));
-      for (const map of [this.#running, this.#returnWindows, this.#reached, this.#queued])
+      // A part given and waiting for the curators is no longer passed on either: the lead has it.
+      for (const part of [this.#running.get(dropped), this.#passOn.get(dropped)])
+        if (part && overdueAt(this.wt, part, at)) ended.push(this.#instance(part, null, null, at));
+      for (const map of [this.#running, this.#passOn, this.#returnWindows, this.#reached, this.#queued])
         map.delete(dropped);
     }
     if (dropped === from) return ended;

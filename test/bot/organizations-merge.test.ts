@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeHeadSettings } from "../../src/app/heads.js";
-import { acceptIncident, loadIncident, routeIncident } from "../../src/app/incidents.js";
+import { acceptIncident, loadIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
-import { headSettings, memberships, organizations } from "../../src/db/schema.js";
+import { auditEvents, headSettings, memberships, organizations } from "../../src/db/schema.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { OFFICE, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
@@ -141,6 +141,26 @@ describe("merging organizations", () => {
     expect(head?.organizationId).toBe(building);
     const row = h.db.select().from(organizations).where(eq(organizations.id, transport)).get();
     expect(row?.active).toBe(false);
+    // Each person's change is in their history, as any other membership change.
+    const personEvents = h.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.entity, "person"))
+      .all()
+      .filter((e) => (e.details as { reason?: string } | null)?.reason === "merged")
+      .map((e) => [Number(e.entityId), e.action])
+      .sort();
+    const [petr, maria, ivan, theHead] = [PETR, MARIA, OFFICE.executor, HEAD].map((tg) => person(tg).id);
+    expect(personEvents).toEqual(
+      [
+        [petr, "membership_added"],
+        [petr, "membership_removed"],
+        [maria, "membership_removed"],
+        [ivan, "membership_added"],
+        [ivan, "membership_removed"],
+        [theHead, "head_organization_set"],
+      ].sort(),
+    );
     expect(h.lastText(TRANSPORT_CHAT)).toBe(
       "Орган объединён с «Министерство строительства»: карточки теперь приходят в чат «Минстрой: обращения».",
     );
@@ -201,5 +221,87 @@ describe("merging organizations", () => {
       [transport, "coexecutor", "withdrawn"],
     ]);
     expect(cardIn(OFFICE.curatorsChat, id)).not.toMatch(/Соисполнители/);
+  });
+  it("where the merged organization led the post, the absorbing one's part already given is closed and stays in the lead's draft", async () => {
+    const { transport, building } = seedReorganization();
+    const id = seedRegistered(h);
+    const now = h.clock.now();
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: transport,
+      coexecutorIds: [building],
+      actor: person(OFFICE.curator),
+      now,
+    });
+    const maria = person(MARIA);
+    acceptIncident(h.db, { incidentId: id, actor: maria, now, organizationId: building });
+    sendPart(h.db, {
+      incidentId: id,
+      actor: maria,
+      now,
+      text: "Дорогу отремонтируют в мае.",
+      organizationId: building,
+    });
+    acceptIncident(h.db, { incidentId: id, actor: person(PETR), now, organizationId: transport });
+
+    await openMerge();
+    await admin().press("Объединить");
+    const incident = loadIncident(h.db, id);
+    expect(incident?.assignments.map((a) => [a.organizationId, a.role, a.state])).toEqual([
+      [building, "lead", "accepted"],
+      [building, "coexecutor", "withdrawn"],
+    ]);
+    await showCards(h, id);
+    expect(cardIn(OFFICE.curatorsChat, id)).not.toMatch(/Соисполнители/);
+
+    await h.user(PETR, "Пётр").press("Подготовить ответ", h.group(BUILDING_CHAT, "Минстрой: обращения"));
+    await h.user(PETR, "Пётр").press("Начать");
+    expect(h.texts(PETR)).toContain(
+      `Информация соисполнителя по сообщению № ${id} — Министерство строительства:\n\nДорогу отремонтируют в мае.`,
+    );
+    expect(h.lastText(PETR)).toMatch(/^Сообщение № \d+: пришлите текст ответа[^\n]*$/);
+  });
+
+  it("Georgievsk: where the absorbing organization leads the post, the merged one's part waiting for the curators is closed and is in the lead's draft (p.18)", async () => {
+    await h.close();
+    h = await Harness.start({ adminIds: [ADMIN], regulation: "georgievsk" });
+    const { transport, building } = seedReorganization();
+    const id = seedRegistered(h);
+    const now = h.clock.now();
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: building,
+      coexecutorIds: [transport],
+      actor: person(OFFICE.curator),
+      now,
+    });
+    const petr = person(PETR);
+    acceptIncident(h.db, { incidentId: id, actor: petr, now, organizationId: transport });
+    sendPart(h.db, {
+      incidentId: id,
+      actor: petr,
+      now,
+      text: "Автобус пустят с понедельника.",
+      organizationId: transport,
+      rules: { curatorMayPublish: false, curatorPassesParts: true },
+    });
+    acceptIncident(h.db, { incidentId: id, actor: person(MARIA), now, organizationId: building });
+
+    await openMerge();
+    await admin().press("Объединить");
+    const incident = loadIncident(h.db, id);
+    expect(incident?.assignments.map((a) => [a.organizationId, a.role, a.state])).toEqual([
+      [building, "lead", "accepted"],
+      [building, "coexecutor", "withdrawn"],
+    ]);
+    await showCards(h, id);
+    expect(cardIn(OFFICE.curatorsChat, id)).not.toMatch(/Соисполнители/);
+
+    await h.user(MARIA, "Мария").press("Подготовить ответ", h.group(BUILDING_CHAT, "Минстрой: обращения"));
+    await h.user(MARIA, "Мария").press("Начать");
+    expect(h.texts(MARIA)).toContain(
+      `Информация соисполнителя по сообщению № ${id} — Министерство строительства:\n\nАвтобус пустят с понедельника.`,
+    );
+    expect(h.lastText(MARIA)).toMatch(/^Сообщение № \d+: пришлите текст ответа[^\n]*$/);
   });
 });
