@@ -323,6 +323,13 @@ const OTHER_BUTTONS = [
     "org.off:1",
     "org.ren:1",
     "org.short:1",
+    "org.mrg:1",
+    "org.mrgp:1:0",
+    "org.mrgto:1:2",
+    "org.mrgok:1:2",
+    "cal.rb:2027",
+    "cal.rbok:2027",
+    "cal.rbno",
   ],
   ...[
     "ppl.page:0",
@@ -377,6 +384,9 @@ const OPEN_FOR_ROUTING: IncidentState[] = [
 function mayPress(sender: Sender, data: string, office: Office): boolean {
   const [action = "", ...args] = data.split(":");
   const incident = office.incidents.get(Number(args[0]));
+  // His own leave's «Отменить отпуск» (under /leave) is anyone's to press: «Отпуск не указан» if none.
+  if (action === "lv.cancel" && sender.kind !== "stranger")
+    return findPerson(h.db, sender.tg.id)?.id === Number(args[0]);
   switch (sender.kind) {
     case "stranger":
       return false;
