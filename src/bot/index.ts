@@ -137,8 +137,10 @@ export interface BotOptions {
  * 46: the official name dialogue («Фамилия Имя Отчество»: /name, and «Указать ФИО» in /people).
  * 47: a link question cancelled hands an answer nobody holds to each of the organization's executors privately.
  * 48: the draft shows the lead organization's own part given before a merge made it the lead.
+ * 49: the draft's «Готово» pressed while typed texts wait for «Заменить текст» / «Дописать к тексту» asks for
+ * the choice first.
  */
-const CONVERSATIONS_VERSION = 48;
+const CONVERSATIONS_VERSION = 49;
 
 /**
  * Telegram's refusals that mean "already so": innermost, for the bot and its conversations alike;

@@ -836,7 +836,8 @@ function attachmentRefusal(content: Content, attachment: Attachment): string | u
  * text rewritten, its next part sent apart, one sentence of it corrected, or a slip: the executor
  * chooses «Заменить текст» or «Дописать к тексту» (a joined text over 4096 characters is refused as
  * too long); ignored, it changes nothing. Texts typed one after another before he chooses wait
- * together, in order, and the choice takes them all: none is dropped unsaid. A file's caption
+ * together, in order, and the choice takes them all: none is dropped unsaid («Готово» pressed while
+ * they wait asks for the choice; pressed again, it leaves them out). A file's caption
  * replaces a text taken from a saved or returned draft (`textKept`) while no typed text waits.
  */
 async function collectAttachments(
@@ -860,7 +861,7 @@ async function collectAttachments(
   });
   let album = captioned && { ...captioned };
   /** The texts typed since the last choice, in order, waiting for «Заменить текст» or «Дописать к тексту». */
-  let offered: { message: Message; texts: string[] } | undefined;
+  let offered: { message: Message; texts: string[]; told?: boolean } | undefined;
   const setText = async (text: string, said: string) => {
     content.text = text;
     textKept.value = false;
@@ -876,6 +877,13 @@ async function collectAttachments(
     if (input.kind === "button") {
       const choice = input.data === cb("dr.done", id) || input.data === cb("dr.cancel", id);
       if (choice && pressedOn(input.ctx, holder)) {
+        // «Готово» would drop the typed texts: told so once, a second press leaves them out.
+        if (input.data === cb("dr.done", id) && offered && !offered.told) {
+          await input.ctx.answerCallbackQuery();
+          await input.ctx.reply(td.textsWaiting(offered.texts.length));
+          offered.told = true;
+          continue;
+        }
         await pressed(input);
         return input.data === cb("dr.done", id) ? "done" : "cancel";
       }

@@ -540,7 +540,7 @@ describe("attachments and albums", () => {
     expect(executor.lastText()).toContain("Уточните, пожалуйста, адрес.\nИ номер дома.");
   });
 
-  it("a text corrected after the bot said it does not see edits: «Заменить текст» takes the new one; ignored, the first stands", async () => {
+  it("a text corrected after the bot said it does not see edits: «Заменить текст» takes the new one; ignored («Готово» twice), the first stands", async () => {
     await office();
     await executor.press("Подготовить ответ");
     await executor.send("Здравствуйте! Снег вывезут до пятницы.");
@@ -550,6 +550,8 @@ describe("attachments and albums", () => {
       "Текст ответа заменён. Пришлите фото, видео или документы или нажмите «Готово».",
     );
     await executor.send("Спасибо за обращение.");
+    await executor.press("Готово");
+    expect(executor.lastText()).toMatch(/^Присланный текст ещё не учтён/);
     await executor.press("Готово");
     const shown = executor.lastText();
     expect(shown).toContain("Здравствуйте! Снег вывезут до среды.");
@@ -576,6 +578,34 @@ describe("attachments and albums", () => {
     expect(curatorsDraft()[0]?.text).toMatch(
       /\n\nЗдравствуйте!\nУборка снега во дворе на Ленина, 5 будет проведена до 27\.11\.2026\.\nС уважением, Министерство здравоохранения\.$/,
     );
+  });
+
+  it("«Готово» while a typed text waits for the choice asks for it first: the second part is not lost", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await executor.send("Здравствуйте!");
+    await executor.send("Вторая часть ответа, важная.");
+    await executor.press("Готово");
+    expect(executor.lastText()).toBe(
+      "Присланный текст ещё не учтён: выберите «Заменить текст» или «Дописать к тексту» под вопросом выше. " +
+        "Если он не нужен, нажмите «Готово» ещё раз.",
+    );
+    await executor.press("Дописать к тексту");
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft()[0]?.text).toMatch(/\n\nЗдравствуйте!\nВторая часть ответа, важная\.$/);
+  });
+
+  it("«Готово» pressed twice while a typed text waits: the text is left out, the kept one goes", async () => {
+    await office();
+    await executor.press("Подготовить ответ");
+    await executor.send("Здравствуйте!");
+    await executor.send("Лишнее.");
+    await executor.press("Готово");
+    expect(executor.lastText()).toMatch(/^Присланный текст ещё не учтён/);
+    await executor.press("Готово");
+    await executor.press("Отправить на согласование");
+    expect(curatorsDraft()[0]?.text).toMatch(/\n\nЗдравствуйте!$/);
   });
 
   it("«Изменить текст» answered with a captioned album: the caption is the new text, every photo is added", async () => {
