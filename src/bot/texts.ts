@@ -542,6 +542,8 @@ export const t = {
       `${counted(counts.openPosts, "открытое сообщение", "открытых сообщения", "открытых сообщений")}` +
       `${counts.inWork > 0 ? ` (${counts.inWork} в работе)` : ""}; «${from}» будет отключён. ` +
       "Ответственные, сроки и проекты ответов сохранятся. История сохранит прежнее название.",
+    /** «Объединить с…» pressed with no other active organization. */
+    mergeNothing: "Объединить не с чем: других действующих органов нет.",
     buttonMergeConfirm: "Объединить",
     buttonMergeCancel: "Отмена",
     merged: (from: string, into: string, chat: string | null) =>

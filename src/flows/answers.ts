@@ -548,6 +548,7 @@ export interface Listeners {
   once?: string;
 }
 
+/** Whether the organization's notice, reaching nobody there, went to the curators instead. */
 export async function tell(
   deps: NoticeDeps,
   api: Api,
@@ -555,7 +556,7 @@ export async function tell(
   /** Pieces: kept whole where they can (see splitPieces). */
   text: string | readonly string[],
   to: Listeners,
-): Promise<void> {
+): Promise<boolean> {
   const options = { ...ringFor(incident), once: to.once };
   const told = new Set<number>();
   const send = async (chatId: number) => {
@@ -575,16 +576,16 @@ export async function tell(
   // to the curators, saying whose it was (unless they were told it anyway): an approved answer must
   // still be posted in time.
   const lead = leadAssignment(incident);
-  if (!to.organization || to.curators || !lead) return;
+  if (!to.organization || to.curators || !lead) return false;
   const ours = organizationListeners(deps, incident, to);
-  if (!ours.some((chatId) => told.has(chatId) || chatId === to.except))
-    await tellCuratorsInsteadOf(
-      deps,
-      api,
-      lead.organizationId,
-      typeof text === "string" ? text : text.join("\n"),
-      options,
-    );
+  if (ours.some((chatId) => told.has(chatId) || chatId === to.except)) return false;
+  return tellCuratorsInsteadOf(
+    deps,
+    api,
+    lead.organizationId,
+    typeof text === "string" ? text : text.join("\n"),
+    options,
+  );
 }
 
 /** The chats `to` names for the incident, each once. */
@@ -635,16 +636,16 @@ export function approvalNotice(
 /**
  * Tells the lead organization and the holder the approval notice (see approvalNotice); an answer
  * nobody holds (its holder left the organization) each of its executors privately, a work chat being
- * easy to miss when the post is nobody's.
+ * easy to miss when the post is nobody's. Whether it went to the curators instead (see tell).
  */
 export async function tellToPost(
   deps: NoticeDeps,
   api: Api,
   incident: Incident,
   { why, except }: { why?: string; except?: number | undefined } = {},
-): Promise<void> {
+): Promise<boolean> {
   const { text, keyboard } = approvalNotice(deps, incident, why);
-  await tell(deps, api, incident, text, {
+  return tell(deps, api, incident, text, {
     organization: true,
     holder: true,
     executorsIfUnheld: true,

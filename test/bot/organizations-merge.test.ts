@@ -58,6 +58,16 @@ async function openMerge() {
 }
 
 describe("merging organizations", () => {
+  it("«Объединить с…» with no other active organization says so and leaves the card as it was", async () => {
+    seedOffice(h);
+    await admin().send("/orgs");
+    await admin().press(/Министерство здравоохранения/);
+    const card = admin().lastText();
+    expect(await admin().press("Объединить с…")).toBe("Объединить не с чем: других действующих органов нет.");
+    expect(admin().lastText()).toBe(card);
+    expect(h.fake.findButton(ADMIN, "Объединить с…")).toBeDefined();
+  });
+
   it("a post in work goes on with the absorbing organization as it was: holder, state and deadline kept, nobody told it was handed over", async () => {
     const { transport } = seedReorganization();
     const id = seedRegistered(h);

@@ -125,6 +125,30 @@ describe("the organization's only executor taken out, his draft at the curators"
   });
 });
 
+describe("an organization without a work chat, its only executor taken out", () => {
+  it("the curator approving its draft in the curators' chat hears once there that nobody can post it", async () => {
+    h = await Harness.start({ adminIds: [ADMIN], now: TUESDAY_10 });
+    health = h.seedOrganization("Министерство здравоохранения", "Минздрав");
+    h.seedChat(curatorsChat(), null);
+    h.seedPerson(OFFICE.curator, "Ольга", ["curator"]);
+    h.seedPerson(OFFICE.executor, "Иван", [], [health]);
+    const id = await seedIncidentInWork(h, health);
+    await seedDraft(h, id);
+    await dismissIvan();
+    const before = h.texts(OFFICE.curatorsChat).length;
+
+    await curator().press("Согласовать", curatorsChat());
+    const told = h.texts(OFFICE.curatorsChat).slice(before);
+    expect(told.filter((text) => text.includes("Министерство здравоохранения"))).toEqual([
+      expect.stringMatching(
+        /^Ответ по сообщению № 1 согласован\. [\s\S]+\nОргану «Министерство здравоохранения» не доставлено/,
+      ),
+    ]);
+    // What to do about it is on the card.
+    expect(cardIn(OFFICE.curatorsChat, id)).toContain("нет исполнителей — разместить ответ некому");
+  });
+});
+
 describe("an executor taken out while others stay", () => {
   it("his posts at the curators or approved are told as the organization's to post, and its executors hear the approval privately", async () => {
     await start({ now: TUESDAY_10 });

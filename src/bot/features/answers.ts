@@ -2,6 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { GrammyError, InlineKeyboard } from "grammy";
 import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
 import { approveAndClaim, approveDraft, openClaim, recordCuratorPosting } from "../../app/answers.js";
+import { reachableCuratorChats } from "../../app/chats.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
 import { nobodyToPost } from "../../app/people.js";
 import { displayName, hasRole, type Person } from "../../domain/access.js";
@@ -187,8 +188,8 @@ async function announceApproval(ctx: BotContext, incident: Incident, poster?: Pe
     marked ? offerQualityMark(ctx, id, marked) : undefined,
   ]);
   if (!poster) {
-    await tellToPost(app, ctx.api, incident);
-    await tellNobodyToPost(ctx, incident);
+    const curatorsTold = await tellToPost(app, ctx.api, incident);
+    await tellNobodyToPost(ctx, incident, curatorsTold);
   }
   // The approval is made and announced: a failed side message is the operators' to see, not the curator's.
   for (const failed of first) {
@@ -199,12 +200,15 @@ async function announceApproval(ctx: BotContext, incident: Incident, poster?: Pe
 
 /**
  * The curator who approved an answer the lead organization has nobody to post (see nobodyToPost)
- * hears so where he pressed: the notice went to a work chat where nobody can act on it.
+ * hears so where he pressed: the notice went to a work chat where nobody can act on it. The curators'
+ * chat told the notice instead of the organization (`curatorsTold`) hears no second message: its card
+ * says the same.
  */
-async function tellNobodyToPost(ctx: BotContext, incident: Incident) {
+async function tellNobodyToPost(ctx: BotContext, incident: Incident, curatorsTold: boolean) {
   const lead = nobodyToPost(ctx.app.db, incident);
   const chatId = ctx.chat?.id;
   if (!lead || chatId === undefined) return;
+  if (curatorsTold && reachableCuratorChats(ctx.app.db).includes(chatId)) return;
   const kind = incident.answer?.draftKind ?? "answer";
   const { curatorMayPublish } = ctx.app.sla.regulation;
   const text = ta.approve.nobodyToPost(incident.id, kind, lead.organizationName, curatorMayPublish.value);

@@ -122,17 +122,21 @@ async function tellOfOpenWork(ctx: BotContext, organization: Organization, openW
   await ctx.reply(t.org.leftOpen(organization.name, ids, told));
 }
 
-/** «Объединить с…»: the organizations that may absorb this one, paged; «Отмена» goes back to its card. */
+/**
+ * «Объединить с…»: the organizations that may absorb this one, paged; «Отмена» goes back to its card,
+ * as does the press when no other is active.
+ */
 async function showMergePicker(ctx: BotContext, fromId: number, requested: number): Promise<void> {
   const from = getOrganization(ctx.app.db, fromId);
   if (!from?.active) return showCard(ctx, fromId, from && t.org.mergeNotActive(from.shortName ?? from.name));
-  const { keyboard } = organizationPicker(ctx.app.db, {
+  const { keyboard, empty } = organizationPicker(ctx.app.db, {
     page: requested,
     pickAction: `org.mrgto:${fromId}`,
     pageAction: `org.mrgp:${fromId}`,
     activeOnly: true,
     except: fromId,
   });
+  if (empty) return showCard(ctx, fromId, t.org.mergeNothing);
   keyboard.row().text(t.org.buttonMergeCancel, cb("org.open", fromId));
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(t.org.mergePick(from.name), { reply_markup: keyboard });
