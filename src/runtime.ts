@@ -196,6 +196,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
 
     /** Stops the bot for good, once, saying why; set once the bot runs. */
     let fail: ((error: Error, message: string) => void) | undefined;
+    let unauthorizedEarly: Error | undefined;
     const retry = autoRetry(AUTO_RETRY);
     const deps = { db, clock, log, sla, reports, config: { ...config, timezone } };
     const bot = createBot({
@@ -210,8 +211,12 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       arrivals: config.webhook ? "synced" : "synced by the next fetch",
       // Every call would be refused from now on, and a webhook leaves nothing else to notice it: the
       // process ends non-zero, for its service manager to start it again (and the start to say why).
-      onUnauthorized: (method) =>
-        fail?.(new TelegramUnavailableError(`${method}: 401 Unauthorized`), TOKEN_REVOKED),
+      onUnauthorized: (method) => {
+        const error = new TelegramUnavailableError(`${method}: 401 Unauthorized`);
+        // Before `failed` exists (a call of the start itself), kept for it: acted on as it is made.
+        if (fail) fail(error, TOKEN_REVOKED);
+        else unauthorizedEarly ??= error;
+      },
     });
     await bot.init();
     api = bot.api;
@@ -323,6 +328,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         const error = err instanceof Error ? err : new Error(String(err));
         fail?.(error, "long polling ended: BOT_TOKEN refused, or another process polls with it");
       });
+      if (unauthorizedEarly) fail(unauthorizedEarly, TOKEN_REVOKED);
     });
     return { sla, httpServer, stop, failed };
   } catch (error) {

@@ -621,6 +621,12 @@ export class FakeBotApi {
   /** The token is revoked in @BotFather: from now on every call is answered 401 Unauthorized. */
   revokeToken(): void {
     this.#revoked = true;
+    // A long poll held now is answered so too, not at its timeout.
+    const poller = this.#poller;
+    if (!poller) return;
+    this.#poller = undefined;
+    clearTimeout(poller.timer);
+    poller.finish({ ok: false, error_code: 401, description: "Unauthorized" });
   }
 
   /** The next matching call(s) of `method` fail with this Telegram error (checked in order of scripting). */
