@@ -13,6 +13,7 @@ import { presetRuntime } from "../../src/app/sla.js";
 import { applyMigrations, MigrationError, openDatabase } from "../../src/db/client.js";
 import { postTextKey } from "../../src/domain/post-text.js";
 import { reopenLapsedFolds } from "../../src/jobs/morning.js";
+import { answerPublications } from "../../src/reports/load.js";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "osm-db-"));
@@ -387,6 +388,8 @@ describe("database", () => {
       waitingSameAsApproved: plansOf(sqlite, () => waitingSameAsApproved(db, 3)),
       lastSentAlert: plansOf(sqlite, () => lastSentAlert(db, -100, "escalation")),
       reopenLapsedFolds: plansOf(sqlite, () => reopenLapsedFolds(db, sla, now)),
+      // The monthly report's answers, each with the approved draft it posts.
+      answerPublications: plansOf(sqlite, () => [...answerPublications(db, now, now)]),
     };
     close();
 
@@ -414,6 +417,10 @@ describe("database", () => {
       [
         "SEARCH notifications USING INDEX notifications_settled (failure=? AND kind=? AND claimed_at>? AND claimed_at<?)",
       ],
+    ]);
+    // A draft by its post: by decision time, each answer read every draft approved before it.
+    expect(plans.answerPublications).toEqual([
+      ["SCAN p", "CORRELATED SCALAR SUBQUERY 1", "SEARCH d USING INDEX drafts_incident (incident_id=?)"],
     ]);
   });
 });
