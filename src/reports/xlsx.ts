@@ -64,17 +64,43 @@ interface SheetOptions {
   preamble?: unknown[][];
   /** May style a row before it is written. */
   decorate?: (row: ExcelJS.Row) => void;
+  /**
+   * Texts in their cells, not in the workbook's shared strings: those stay in memory till the
+   * workbook's end, and a sheet with a text of its own on every row (a post's link) has nothing to share.
+   */
+  inlineStrings?: boolean;
+}
+
+/** Rows written before the zip is let to read them (see zipped). */
+const ROWS_PER_TURN = 500;
+
+/** What exceljs's streaming sheet hands its XML to: its stream, piped into the zip's entry. */
+interface StreamedSheet {
+  stream?: { pipes?: { _writableState?: { length: number } }[] };
+}
+
+/**
+ * Waits until the zip has read the sheet's XML written so far. exceljs passes it on without waiting
+ * for the zip, which reads only between turns of the event loop, a chunk a turn: written at one go, a
+ * sheet of 100 000 rows sat whole in memory till the workbook's end. These are exceljs's and
+ * archiver's internals: should they change, nothing is waited for.
+ */
+async function zipped(sheet: ExcelJS.Worksheet): Promise<void> {
+  const pending = (sheet as StreamedSheet).stream?.pipes?.[0]?._writableState;
+  while (pending && pending.length > 0) await new Promise(setImmediate);
 }
 
 /** Writes a sheet and commits it: the preamble, the header (frozen with all above it), the rows. */
-function addSheet(
+async function addSheet(
   workbook: ExcelJS.Workbook,
   name: string,
   columns: Column[],
   rows: Iterable<unknown[]>,
-  { preamble = [], decorate }: SheetOptions = {},
-): void {
-  const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: preamble.length + 1 }] });
+  { preamble = [], decorate, inlineStrings = false }: SheetOptions = {},
+): Promise<void> {
+  const views: Partial<ExcelJS.WorksheetView>[] = [{ state: "frozen", ySplit: preamble.length + 1 }];
+  // The streaming writer takes useSharedStrings per sheet too, which exceljs's types do not say.
+  const sheet = workbook.addWorksheet(name, { views, ...(inlineStrings ? { useSharedStrings: false } : {}) });
   // One style object per column, given to each of its cells: exceljs recognises a style object it
   // has seen, where each cell's own copy of the column's style costs a look-up of its formats and fonts.
   // Frozen: a cell's style is changed by giving it another object (see PERCENT_STYLE), never in place.
@@ -88,6 +114,7 @@ function addSheet(
   header.font = { bold: true };
   header.alignment = { vertical: "middle", wrapText: true };
   header.commit();
+  let written = 0;
   for (const values of rows) {
     const row = sheet.addRow(values);
     row.eachCell((cell, column) => {
@@ -96,6 +123,7 @@ function addSheet(
     });
     decorate?.(row);
     row.commit();
+    if (++written % ROWS_PER_TURN === 0) await zipped(sheet);
   }
   sheet.commit();
 }
@@ -391,7 +419,7 @@ async function newWorkbook(): Promise<StreamedWorkbook> {
 /** The whole monthly report: Сводка, По органам, По исполнителям, Нарушения, Сообщения. */
 export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
   const { workbook, finish } = await newWorkbook();
-  addSheet(
+  await addSheet(
     workbook,
     "Сводка",
     [
@@ -405,7 +433,7 @@ export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
       },
     },
   );
-  addSheet(
+  await addSheet(
     workbook,
     "По органам",
     [{ header: "Орган", width: 30 }, ...ANSWER_COLUMNS, ...STEP_COLUMNS],
@@ -415,7 +443,7 @@ export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
       organizationRow("Всего", report.overall),
     ],
   );
-  addSheet(
+  await addSheet(
     workbook,
     "По исполнителям",
     [
@@ -435,13 +463,13 @@ export async function reportWorkbook(report: MonthlyReport): Promise<Buffer> {
       e.reworks,
     ]),
   );
-  addSheet(
+  await addSheet(
     workbook,
     "Нарушения",
     VIOLATION_COLUMNS,
     violationRows(report, violationsWithCarried(report.violations, report.carriedOver)),
   );
-  addSheet(workbook, "Сообщения", postColumns(report), postRows(report));
+  await addSheet(workbook, "Сообщения", postColumns(report), postRows(report), { inlineStrings: true });
   return finish();
 }
 
@@ -456,6 +484,6 @@ export async function violationsWorkbook(
 ): Promise<Buffer> {
   const { workbook, finish } = await newWorkbook();
   const rows = violationRows(report, violationsWithCarried(violations, carried));
-  addSheet(workbook, "Нарушения", VIOLATION_COLUMNS, rows, { preamble: periodRows(report) });
+  await addSheet(workbook, "Нарушения", VIOLATION_COLUMNS, rows, { preamble: periodRows(report) });
   return finish();
 }
