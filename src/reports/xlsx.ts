@@ -79,15 +79,20 @@ interface StreamedSheet {
   stream?: { pipes?: { _writableState?: { length: number } }[] };
 }
 
+/** At most this many turns of the event loop are waited for the zip at once (see zipped). */
+const MAX_TURNS_WAITED = 100_000;
+
 /**
  * Waits until the zip has read the sheet's XML written so far. exceljs passes it on without waiting
  * for the zip, which reads only between turns of the event loop, a chunk a turn: written at one go, a
  * sheet of 100 000 rows sat whole in memory till the workbook's end. These are exceljs's and
- * archiver's internals: should they change, nothing is waited for.
+ * archiver's internals: should they change, nothing is waited for; should the zip stop reading, the
+ * wait ends after MAX_TURNS_WAITED turns (the XML then waits in memory, as it did before).
  */
 async function zipped(sheet: ExcelJS.Worksheet): Promise<void> {
   const pending = (sheet as StreamedSheet).stream?.pipes?.[0]?._writableState;
-  while (pending && pending.length > 0) await new Promise(setImmediate);
+  for (let turns = 0; pending && pending.length > 0 && turns < MAX_TURNS_WAITED; turns++)
+    await new Promise(setImmediate);
 }
 
 /** Writes a sheet and commits it: the preamble, the header (frozen with all above it), the rows. */
