@@ -257,7 +257,8 @@ export function isCancel(text: string | undefined): boolean {
 /**
  * Asks for a line of text. /cancel (or «отмена») ends the flow; any other command ends it too and is then handled
  * as usual, so a person is never stuck inside a dialogue. A «Пропустить» button is offered when
- * the answer is optional. `check` returns an error text to ask again with.
+ * the answer is optional. `check` returns an error text to ask again with. `typed`: what was typed after
+ * the command, taken at once if it passes `check`; if it does not, the person is told why and asked.
  */
 export async function askText(
   conversation: Flow,
@@ -268,8 +269,14 @@ export async function askText(
     /** The skip button's label, if not «Пропустить». */
     skipLabel?: string;
     check?: (text: string) => string | undefined | Promise<string | undefined>;
+    typed?: string;
   } = {},
 ): Promise<string | typeof SKIP> {
+  if (opts.typed) {
+    const refusal = await opts.check?.(opts.typed);
+    if (refusal === undefined) return opts.typed;
+    await ctx.reply(refusal);
+  }
   const markup = opts.optional
     ? { reply_markup: new InlineKeyboard().text(opts.skipLabel ?? t.org.skip, cb("flow.skip")) }
     : {};

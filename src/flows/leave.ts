@@ -37,13 +37,9 @@ export function leaveFlow(deps: AppDeps) {
       const parsed = parseLeave(text, today);
       return parsed.ok ? undefined : tp.leave.bad[parsed.reason];
     };
-    const refusal = typed ? check(typed) : undefined;
-    if (refusal) await ctx.reply(refusal);
     const own = actorId === personId;
-    const text =
-      typed && !refusal
-        ? typed
-        : await askText(conversation, ctx, own ? tp.leave.askOwn : tp.leave.askFor(person.name), { check });
+    const prompt = own ? tp.leave.askOwn : tp.leave.askFor(person.name);
+    const text = await askText(conversation, ctx, prompt, { check, typed });
     if (text === SKIP) return;
     const parsed = parseLeave(text, today);
     if (!parsed.ok) return;

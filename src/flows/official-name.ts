@@ -39,15 +39,13 @@ export function officialNameFlow(deps: AppDeps) {
       const parsed = parseOfficialName(text);
       return parsed.ok ? undefined : tp.officialName.bad[parsed.reason];
     };
-    const refusal = typed ? check(typed) : undefined;
-    if (refusal) await ctx.reply(refusal);
     const own = actorId === personId;
     const prompt = own
       ? tp.officialName.askOwn(person.official, person.telegram)
       : tp.officialName.askFor(person.name, person.official);
     // «Удалить»: back to the Telegram name, offered while an official one is set.
     const remove = person.official ? { optional: true, skipLabel: tp.officialName.button.remove } : {};
-    const text = typed && !refusal ? typed : await askText(conversation, ctx, prompt, { check, ...remove });
+    const text = await askText(conversation, ctx, prompt, { check, typed, ...remove });
     const parsed = text === SKIP ? null : parseOfficialName(text);
     if (parsed && !parsed.ok) return;
     const name = parsed?.name ?? null;

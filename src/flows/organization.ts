@@ -67,9 +67,7 @@ export function addOrganizationFlow(deps: AppDeps) {
     typed?: string,
   ): Promise<void> {
     const check = checkFreeName(conversation, deps, t.org.nameTaken);
-    const refusal = typed ? await check(typed) : undefined;
-    if (refusal) await ctx.reply(refusal);
-    const name = typed && !refusal ? typed : await askText(conversation, ctx, t.org.askName, { check });
+    const name = await askText(conversation, ctx, t.org.askName, { check, typed });
     if (name === SKIP) return;
     const shortName = await askText(conversation, ctx, t.org.askShortName, {
       optional: true,
