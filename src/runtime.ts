@@ -9,7 +9,6 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
 import { reachableCuratorChats } from "./app/chats.js";
 import { allUpdatesHandled, pendingUpdates } from "./app/inbox.js";
-import { giveBackNotice, leaseNotice, settleNotice } from "./app/notices.js";
 import { telegramIdsWithRole } from "./app/people.js";
 import { type Restore, restoreNoticeKey, restoresDone } from "./app/restores.js";
 import {
@@ -24,7 +23,7 @@ import { refreshOpenCards } from "./bot/cards.js";
 import { setDefaultCommands } from "./bot/commands.js";
 import { cardDeps } from "./bot/delivery.js";
 import { createBot } from "./bot/index.js";
-import { ADMIN_NOTICE_LEASE_MS, notifyAdmins } from "./bot/refused-chats.js";
+import { tellAdminsOnce } from "./bot/refused-chats.js";
 import { replayAwareRetry } from "./bot/replay-aware-retry.js";
 import { t } from "./bot/texts.js";
 import type { Clock } from "./clock.js";
@@ -148,29 +147,14 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     // The admins' notices of the start (and the cards' refresh below) go out beside it; a stop waits
     // for them a while before the database closes. One nobody got (or cut short by the stop) is told
     // again at the next start.
-    const notices = new Set<Promise<void>>();
+    const notices = new Set<Promise<unknown>>();
     /** Aborted at a stop: the background refresh of the open posts' cards ends after the post in hand. */
     const refreshStop = new AbortController();
     const tellOnce = (key: string, text: string, also: number[] = []) => {
-      if (!api || !leaseNotice(db, key, ADMIN_NOTICE_LEASE_MS, clock.now())) return;
-      // Settled once out; given back when nobody could be told. One a stop cut short (the database
-      // closed meanwhile) is told at a start after the lease.
-      const told: Promise<void> = notifyAdmins({ api, db, log, clock, config }, text, also)
-        .then((delivered) => {
-          if (!database.sqlite.open) return;
-          if (delivered === 0) giveBackNotice(db, key);
-          else settleNotice(db, key, clock.now());
-        })
-        .catch((err: unknown) => {
-          log.warn({ err }, "could not tell the admins");
-          try {
-            if (database.sqlite.open) giveBackNotice(db, key);
-          } catch (error) {
-            // The database refuses writes (the disk full): the lease lapses; told at a later start.
-            log.error({ err: error }, "an admins' notice could not be given back");
-          }
-        })
-        .finally(() => notices.delete(told));
+      if (!api) return;
+      const told: Promise<boolean> = tellAdminsOnce({ api, db, log, clock, config }, key, text, also).finally(
+        () => notices.delete(told),
+      );
       notices.add(told);
     };
     const sla = new SlaRuntime(regulation, timezone, schedule, effectiveCalendar(db), (year) => {

@@ -80,12 +80,7 @@ export async function tellAdminsChatUnreachable(deps: RefusalDeps, chatId: numbe
   const bound = findBoundChat(deps.db, chatId);
   const chat = bound && { title: bound.title, organization: bound.organizationName, purpose: bound.purpose };
   // Never thrown: the caller's other recipients still get theirs.
-  await tellAdminsOnce(
-    deps,
-    unreachableKey(chatId),
-    t.alert.chatUnreachable(chatId, chat),
-    "that a chat refuses the bot",
-  );
+  await tellAdminsOnce(deps, unreachableKey(chatId), t.alert.chatUnreachable(chatId, chat));
 }
 
 const NO_CURATORS = "no-curators";
@@ -101,12 +96,7 @@ export async function tellAdminsNoCurators(
   waiting: number,
 ): Promise<void> {
   deps.log.warn({ incidentId, waiting }, "post registered, but there is no curator to route it");
-  await tellAdminsOnce(
-    deps,
-    NO_CURATORS,
-    t.alert.noCurators(incidentId, waiting),
-    "that no curator routes posts",
-  );
+  await tellAdminsOnce(deps, NO_CURATORS, t.alert.noCurators(incidentId, waiting));
 }
 
 /** A curator can be shown posts again: the next post that reaches none is told to the admins again. */
@@ -115,22 +105,48 @@ export function curatorsReached(db: Db): void {
 }
 
 /**
- * Tells the admins once under the ledger's `key`, leased, not claimed, before the send: one a stop cut
- * short is told at the next try after the lease. Nobody told though someone could be (Telegram's 5xx,
- * a 429 given up on), or Telegram out of reach, the next try tells them (`what`: for the log).
+ * Tells the admins (and the chats `also`) once under the ledger's `key`, across restarts and
+ * processes: leased, not claimed, before the send, so one a stop cut short is told at a try after
+ * the lease. Nobody told though somebody could be (Telegram's 5xx, a 429 given up on, Telegram out
+ * of reach, no admin yet), the lease is given back and the next try tells them; with every admin
+ * blocking the bot there is nobody to try again for. Never thrown: the caller's own work goes on.
+ * False when given back; true once told, or told before, or on its way from another try.
  */
-async function tellAdminsOnce(deps: RefusalDeps, key: string, text: string, what: string): Promise<void> {
-  if (!leaseNotice(deps.db, key, ADMIN_NOTICE_LEASE_MS, deps.clock.now())) return;
+export async function tellAdminsOnce(
+  deps: RefusalDeps,
+  key: string,
+  text: string,
+  also: number[] = [],
+): Promise<boolean> {
+  const { db, log } = deps;
+  if (!leaseNotice(db, key, ADMIN_NOTICE_LEASE_MS, deps.clock.now())) return true;
+  const config = deps.config ?? { adminIds: [] };
+  let settled = false;
   try {
-    const config = deps.config ?? { adminIds: [] };
-    const told = await notifyAdmins({ ...deps, config }, text);
-    const reachable = adminChats(deps.db, config).some((telegramId) => !isBlocked(deps.db, telegramId));
-    if (told === 0 && reachable) giveBackNotice(deps.db, key);
-    else settleNotice(deps.db, key, deps.clock.now());
+    const told = await notifyAdmins({ ...deps, config }, text, also);
+    settled = told > 0 || !mayBeTold(db, config, also);
   } catch (err) {
-    deps.log.warn({ err, key }, `could not tell the admins ${what}`);
-    giveBackNotice(deps.db, key);
+    log.warn({ err, key }, "could not tell the admins; told at the next try");
   }
+  // A stop closed the database meanwhile: the lease lapses, and a start after it tells them.
+  if (!db.$client.open) return settled;
+  try {
+    if (settled) settleNotice(db, key, deps.clock.now());
+    else giveBackNotice(db, key);
+  } catch (err) {
+    // The database refuses writes (the disk full): the lease lapses, and a try after it tells them.
+    log.error({ err, key }, "an admins' notice could not be recorded");
+  }
+  return settled;
+}
+
+/**
+ * Whether an admins' notice nobody got may reach somebody later: there is no admin yet, or an admin
+ * (or a chat `also`) does not block the bot.
+ */
+function mayBeTold(db: Db, config: { adminIds: number[] }, also: number[]): boolean {
+  const admins = adminChats(db, config);
+  return admins.length === 0 || [...admins, ...also].some((telegramId) => !isBlocked(db, telegramId));
 }
 
 /** A notice to the admins not settled within this long was cut short by a stop: told again. */

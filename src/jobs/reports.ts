@@ -14,7 +14,7 @@ import { type Head, headsWith } from "../app/heads.js";
 import { claimNotice, claimStaleNotice, noticeClaimed, releaseNotice } from "../app/notices.js";
 import { getOrganization } from "../app/organizations.js";
 import { findPerson, isBlocked, telegramIdsOfMembers } from "../app/people.js";
-import { notifyAdmins } from "../bot/refused-chats.js";
+import { notifyAdmins, tellAdminsOnce } from "../bot/refused-chats.js";
 import { tp } from "../bot/texts-people.js";
 import { tr } from "../bot/texts-reports.js";
 import type { Db } from "../db/client.js";
@@ -192,22 +192,6 @@ async function adminsTold(deps: JobDeps, recipient: Recipient): Promise<boolean>
  */
 function adminsToldOfRejection(deps: JobDeps, recipient: Recipient): Promise<boolean> {
   return tellAdminsOnce(deps, `report-rejected:${recipient.report}`, tr.reportRejected(recipient.name));
-}
-
-/**
- * Tells the admins once (the notice's claim in the ledger); a try Telegram could not be reached for
- * gives the claim back, so the next try tells them. False then.
- */
-async function tellAdminsOnce(deps: JobDeps, notice: string, text: string): Promise<boolean> {
-  if (!claimNotice(deps.db, notice, deps.clock.now())) return true;
-  try {
-    await notifyAdmins(deps, text);
-    return true;
-  } catch (err) {
-    releaseNotice(deps.db, notice);
-    deps.log.warn({ err, notice }, "could not tell the admins; it will be tried again");
-    return false;
-  }
 }
 
 /** Whether a send needs no other try: done, or never to be done and the admins told why. */

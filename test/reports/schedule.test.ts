@@ -116,6 +116,30 @@ describe("monthly reports job", () => {
     ]);
   });
 
+  it("the admins' notice of a report not rendered that Telegram failed to take (5xx) is sent with the next failure", async () => {
+    const ADMIN = 9001;
+    h = await Harness.start({ now: "2026-11-09T04:00:00Z", adminIds: [ADMIN] });
+    seedNovember(h);
+    const failing = { ...deps(), reports: () => Promise.reject(new Error("out of memory")) };
+    for (const at of ["2026-12-01T05:00:00Z", "2026-12-01T05:15:00Z"]) {
+      h.clock.set(at);
+      await monthlyReports(failing);
+    }
+    h.fake.failNext(
+      "sendMessage",
+      { error_code: 500, description: "Internal Server Error" },
+      { match: (params) => params.chat_id === ADMIN },
+    );
+    h.clock.set("2026-12-01T05:45:00Z");
+    expect(await monthlyReports(failing)).toBe(0);
+    expect(h.fake.messages(ADMIN)).toEqual([]);
+    h.clock.set("2026-12-01T06:45:00Z");
+    expect(await monthlyReports(failing)).toBe(0);
+    expect(h.texts(ADMIN)).toEqual([
+      "Ежемесячный отчёт за ноябрь 2026 г. не удалось подготовить (попыток: 4). Бот будет пробовать снова; причина — в журнале бота.",
+    ]);
+  });
+
   it("Georgievsk: the summary on the first working day, the violations on the 5th or the working day before", async () => {
     h = await Harness.start({ now: "2026-11-09T04:00:00Z", regulation: "georgievsk" });
     seedNovember(h);
