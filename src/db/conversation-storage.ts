@@ -1,6 +1,12 @@
-import type { ConversationData, VersionedState, VersionedStateStorage } from "@grammyjs/conversations";
+import {
+  type ConversationData,
+  pinVersion,
+  type VersionedState,
+  type VersionedStateStorage,
+} from "@grammyjs/conversations";
 import { and, eq, gte, like, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
+import { CONVERSATIONS_VERSION } from "../conversations-version.js";
 import { type Db, preparedPerConnection, type Tx } from "./client.js";
 import { conversationStates } from "./schema.js";
 
@@ -47,14 +53,18 @@ export function dialogueOpenIn(db: Db, chatId: number, since: Date, personId?: n
   return stateQueries(db).ofChat.get({ pattern, since: since.getTime() }) !== undefined;
 }
 
+/** Unpacks a stored state as the conversations plugin does: one of another version is none. */
+const { unpack } = pinVersion(CONVERSATIONS_VERSION);
+
 /**
  * The arguments the person's open dialogue `name` in the chat was entered with (its latest, were
- * there several), as the conversations plugin keeps them; undefined when none is open.
+ * there several), as the conversations plugin keeps them; undefined when none is open, or when the
+ * one stored is of another CONVERSATIONS_VERSION (an upgrade's: the plugin drops it).
  */
 export function dialogueArgs(db: Db, chatId: number, personId: number, name: string): unknown[] | undefined {
   const row = stateQueries(db).read.get({ key: dialogueKey(chatId, personId) });
-  const data = row && (JSON.parse(row.value) as VersionedState<ConversationData>);
-  const args = data?.state[name]?.at(-1)?.args;
+  const data = row && unpack(JSON.parse(row.value) as VersionedState<ConversationData>);
+  const args = data?.[name]?.at(-1)?.args;
   return args === undefined ? undefined : JSON.parse(args);
 }
 

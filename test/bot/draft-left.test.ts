@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadDraftWork } from "../../src/app/answers.js";
 import { findPerson } from "../../src/app/people.js";
+import { CONVERSATIONS_VERSION } from "../../src/conversations-version.js";
+import { dialogueArgs } from "../../src/db/conversation-storage.js";
+import { conversationStates } from "../../src/db/schema.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { OFFICE, seedIncidentInWork, seedOffice } from "../support/workflow.js";
@@ -65,6 +68,27 @@ describe("a draft left for a command", () => {
     before = executor.texts().length;
     await executor.send("/list");
     expect(saidSince(before)).toEqual([KEPT(id), expect.stringMatching(/^Открытые сообщения: 1\n/)]);
+  });
+
+  it("a draft's dialogue stored by the version before an upgrade is not named as kept: the upgrade dropped it", async () => {
+    const id = await office();
+    await executor.press("Подготовить ответ");
+    await executor.send(ANSWER);
+    const draftArgs = () => dialogueArgs(h.db, executor.id, executor.id, "incident.draft");
+    expect(draftArgs()).toEqual([id]);
+    // The dialogue as the bot before the upgrade stored it: its dialogues' version one lower.
+    for (const row of h.db.select().from(conversationStates).all()) {
+      const stored = JSON.parse(row.value);
+      stored.version[1] = CONVERSATIONS_VERSION - 1;
+      h.db
+        .update(conversationStates)
+        .set({ value: JSON.stringify(stored) })
+        .run();
+    }
+    expect(draftArgs()).toBeUndefined();
+    const before = executor.texts().length;
+    await executor.send("/list");
+    expect(saidSince(before)).toEqual([expect.stringMatching(/^Открытые сообщения: 1\n/)]);
   });
 
   it("a photo after the command is not attached: it points to the draft, whose button opens it with the earlier text", async () => {

@@ -4,6 +4,7 @@ import { writeHeadSettings } from "../../src/app/heads.js";
 import { acceptIncident, loadIncident, routeIncident, sendPart } from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { auditEvents, headSettings, memberships, organizations } from "../../src/db/schema.js";
+import type { ActionRules } from "../../src/domain/incident.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
 import { OFFICE, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
@@ -45,6 +46,31 @@ function person(telegramId: number) {
   const found = findPerson(h.db, telegramId);
   if (!found) throw new Error(`no person ${telegramId}`);
   return found;
+}
+
+/**
+ * A registered post routed to `lead` with `part`'s organization as its co-executor, whose executor
+ * accepted it and gave its part (under `rules`); then the lead's executor accepted it too.
+ */
+function seedPartGiven(
+  lead: { organizationId: number; by: number },
+  part: { organizationId: number; by: number; text: string },
+  rules?: ActionRules,
+): number {
+  const id = seedRegistered(h);
+  const now = h.clock.now();
+  routeIncident(h.db, {
+    incidentId: id,
+    leadId: lead.organizationId,
+    coexecutorIds: [part.organizationId],
+    actor: person(OFFICE.curator),
+    now,
+  });
+  const actor = person(part.by);
+  acceptIncident(h.db, { incidentId: id, actor, now, organizationId: part.organizationId });
+  sendPart(h.db, { incidentId: id, actor, now, text: part.text, organizationId: part.organizationId, rules });
+  acceptIncident(h.db, { incidentId: id, actor: person(lead.by), now, organizationId: lead.organizationId });
+  return id;
 }
 
 const cardIn = (chatId: number, id: number) =>
@@ -234,25 +260,10 @@ describe("merging organizations", () => {
   });
   it("where the merged organization led the post, the absorbing one's part already given is closed and stays in the lead's draft", async () => {
     const { transport, building } = seedReorganization();
-    const id = seedRegistered(h);
-    const now = h.clock.now();
-    routeIncident(h.db, {
-      incidentId: id,
-      leadId: transport,
-      coexecutorIds: [building],
-      actor: person(OFFICE.curator),
-      now,
-    });
-    const maria = person(MARIA);
-    acceptIncident(h.db, { incidentId: id, actor: maria, now, organizationId: building });
-    sendPart(h.db, {
-      incidentId: id,
-      actor: maria,
-      now,
-      text: "Дорогу отремонтируют в мае.",
-      organizationId: building,
-    });
-    acceptIncident(h.db, { incidentId: id, actor: person(PETR), now, organizationId: transport });
+    const id = seedPartGiven(
+      { organizationId: transport, by: PETR },
+      { organizationId: building, by: MARIA, text: "Дорогу отремонтируют в мае." },
+    );
 
     await openMerge();
     await admin().press("Объединить");
@@ -276,26 +287,11 @@ describe("merging organizations", () => {
     await h.close();
     h = await Harness.start({ adminIds: [ADMIN], regulation: "georgievsk" });
     const { transport, building } = seedReorganization();
-    const id = seedRegistered(h);
-    const now = h.clock.now();
-    routeIncident(h.db, {
-      incidentId: id,
-      leadId: building,
-      coexecutorIds: [transport],
-      actor: person(OFFICE.curator),
-      now,
-    });
-    const petr = person(PETR);
-    acceptIncident(h.db, { incidentId: id, actor: petr, now, organizationId: transport });
-    sendPart(h.db, {
-      incidentId: id,
-      actor: petr,
-      now,
-      text: "Автобус пустят с понедельника.",
-      organizationId: transport,
-      rules: { curatorMayPublish: false, curatorPassesParts: true },
-    });
-    acceptIncident(h.db, { incidentId: id, actor: person(MARIA), now, organizationId: building });
+    const id = seedPartGiven(
+      { organizationId: building, by: MARIA },
+      { organizationId: transport, by: PETR, text: "Автобус пустят с понедельника." },
+      { curatorMayPublish: false, curatorPassesParts: true },
+    );
 
     await openMerge();
     await admin().press("Объединить");
