@@ -287,9 +287,9 @@ export function forgetCard(db: Db, incidentId: number, chatId: number): number |
 /**
  * Forgets the cards of open posts shown in a group that no longer serves them (unbound, or bound to
  * something else): the posts' next changes make no edit there, and a chat bound again gets fresh
- * cards. Returns their messages, to strip their buttons.
+ * cards. Returns their posts and messages, to strip their buttons.
  */
-export function forgetOpenCardsIn(db: Db, chatId: number): number[] {
+export function forgetOpenCardsIn(db: Db, chatId: number): { incidentId: number; messageId: number }[] {
   const open = db
     .select({ id: incidents.id })
     .from(incidents)
@@ -297,9 +297,8 @@ export function forgetOpenCardsIn(db: Db, chatId: number): number[] {
   return db
     .delete(cards)
     .where(and(eq(cards.chatId, chatId), inArray(cards.incidentId, open)))
-    .returning({ messageId: cards.messageId })
-    .all()
-    .map((card) => card.messageId);
+    .returning({ incidentId: cards.incidentId, messageId: cards.messageId })
+    .all();
 }
 
 /** The post a message of the bot in a chat shows, as its card or a draft of its answer; undefined for any other. */

@@ -1481,6 +1481,17 @@ function releaseNext(tx: Tx, incident: Incident, now: Date, finished?: number | 
   tx.update(assignments).set({ state: "assigned", receivedAt: now }).where(eq(assignments.id, next.id)).run();
 }
 
+/**
+ * A part taken off the post outside a routing (its organization merged into another, see
+ * organization-merge.ts): the co-executor whose turn comes now gets the post, as when a part is given.
+ * `incident` as it is after; returns the audit detail, as releasedBy.
+ */
+export function releaseTurnAfterWithdrawal(tx: Tx, incident: Incident, now: Date): { released?: number } {
+  const released = releasedBy(incident);
+  releaseNext(tx, incident, now);
+  return released;
+}
+
 /** The audit detail of the action that releases the next co-executor: whose turn came, for the report. */
 function releasedBy(incident: Incident, finished?: number | "force"): { released?: number } {
   const next = turnComing(incident, finished);

@@ -13,6 +13,7 @@ import {
 import type { AssignmentState } from "../domain/incident.js";
 import { audit, madeByThisUpdate } from "./audit.js";
 import { chatOfOrganization, dropBinding, findBoundChat } from "./chats.js";
+import { loadIncident, releaseTurnAfterWithdrawal } from "./incidents.js";
 import { getOrganization, type OpenWork, type Organization, openWorkOf } from "./organizations.js";
 import { addMembership } from "./people.js";
 
@@ -125,9 +126,11 @@ export type MergeResult =
  * too, the lead's part is `into`'s and a co-executor's part of either is withdrawn: the lead
  * organization writes the common answer and needs no information from itself; a part already given
  * is closed as `into`'s, its text still in the lead's draft (see leadsOwnPart). Beside a part of
- * `into` as a co-executor, `from`'s part already given stays as it is. Then `from` is switched off, its
- * work chat unbound. Each post, each organization and the chat get an audit event; a post's records
- * `from` by the name of the time, as «История» and the reports show it.
+ * `into` as a co-executor still owed, `from`'s part already given is `into`'s and `into`'s owed one is
+ * withdrawn; beside one also given, `from`'s stays as it is. A part in its turn withdrawn lets the next
+ * co-executor in the order have the post. The organizations under `from` go under `into`. Then `from`
+ * is switched off, its work chat unbound. Each post, each organization and the chat get an audit
+ * event; a post's records `from` by the name of the time, as «История» and the reports show it.
  * A second press finds `from` switched off and changes nothing; the same press handled again after
  * a crash is answered as made, so that whoever it tells is told still.
  */
@@ -178,9 +181,10 @@ export function mergeOrganization(
       const chatId = chatOfOrganization(tx, from.id);
       const bound = chatId === undefined ? undefined : findBoundChat(tx, chatId);
       if (bound) dropBinding(tx, bound, { actorId: input.actorId, now: input.now, reason: "merged" });
+      const children = reparentChildren(tx, from, into, input.now, input.actorId);
       tx.update(organizations).set({ active: false }).where(eq(organizations.id, from.id)).run();
       const chat = bound ? { chatId: bound.chatId, title: bound.title } : null;
-      const details = { into: into.id, intoName: into.name, executors, heads, incidentIds, chat };
+      const details = { into: into.id, intoName: into.name, executors, heads, incidentIds, chat, children };
       audit(tx, input.now, {
         actorId: input.actorId,
         entity: "organization",
@@ -228,6 +232,32 @@ function asMade(
   };
 }
 
+/**
+ * The organizations under `from` (its `parentId`) go under `into`; `into` itself, if one of them,
+ * under `from`'s own parent. Each change audited. Returns their ids.
+ */
+function reparentChildren(
+  tx: Tx,
+  from: Organization,
+  into: Organization,
+  now: Date,
+  actorId: number,
+): number[] {
+  const children = tx.select().from(organizations).where(eq(organizations.parentId, from.id)).all();
+  for (const child of children) {
+    const parentId = child.id === into.id ? from.parentId : into.id;
+    tx.update(organizations).set({ parentId }).where(eq(organizations.id, child.id)).run();
+    audit(tx, now, {
+      actorId,
+      entity: "organization",
+      entityId: child.id,
+      action: "parentSet",
+      details: { before: from.id, after: parentId, reason: "merged" },
+    });
+  }
+  return children.map((child) => child.id);
+}
+
 function telegramIds(tx: Tx, personIds: number[]): number[] {
   if (personIds.length === 0) return [];
   return tx
@@ -265,9 +295,11 @@ function moveParts(tx: Tx, from: Organization, into: Organization, now: Date, ac
         .where(eq(assignments.id, id))
         .run();
     let withdrawn: number | undefined;
-    if (theirs && part.role === "coexecutor") {
-      const given = !OWED.includes(part.state);
-      // Beside another co-executor's part of `into`, a part already given stays as it is: the lead has it.
+    const given = part.role === "coexecutor" && !OWED.includes(part.state);
+    // Beside `into`'s co-executor part still owed, a part already given is the one kept (see below).
+    const theirsOwed = theirs?.role === "coexecutor" && OWED.includes(theirs.state);
+    if (theirs && part.role === "coexecutor" && !(given && theirsOwed)) {
+      // Beside another co-executor's part of `into` also given, a part already given stays as it is: the lead has both.
       if (given && theirs.role !== "lead") continue;
       // Given to `into` as the lead, the part is its own, closed but for its draft (see leadsOwnPart).
       if (given)
@@ -276,7 +308,8 @@ function moveParts(tx: Tx, from: Organization, into: Organization, now: Date, ac
       withdrawn = from.id;
     } else {
       tx.update(assignments).set({ organizationId: into.id }).where(eq(assignments.id, part.id)).run();
-      // `into`'s own co-executor part, owed or given, is closed: an organization has one live part.
+      // `into`'s own co-executor part, owed or given, is closed: an organization has one live part; the
+      // part of `from` already given is `into`'s, no longer asked of it.
       if (theirs) {
         withdraw(theirs.id);
         withdrawn = into.id;
@@ -287,6 +320,9 @@ function moveParts(tx: Tx, from: Organization, into: Organization, now: Date, ac
               WHERE incident_id = ${part.incidentId} AND organization_id = ${from.id}`,
         );
     }
+    // A part in its turn withdrawn, the next co-executor in the order (Orenburg p.14) need not wait for it.
+    const after = withdrawn === undefined ? undefined : loadIncident(tx, part.incidentId);
+    const released = after ? releaseTurnAfterWithdrawal(tx, after, now) : {};
     tx.update(incidents)
       .set({ version: sql`${incidents.version} + 1`, updatedAt: now, nextActionAt: now })
       .where(eq(incidents.id, part.incidentId))
@@ -301,6 +337,7 @@ function moveParts(tx: Tx, from: Organization, into: Organization, now: Date, ac
         into: into.id,
         role: part.role,
         ...(withdrawn !== undefined ? { withdrawn } : {}),
+        ...released,
         // The names of the time, as every incident event records them (see organizationNamesOf).
         organizationNames: { [from.id]: from.name, [into.id]: into.name },
       },

@@ -108,6 +108,8 @@ interface Related {
   sameAsApproved?: number | undefined;
   /** The curators': the approved answer's lead organization has nobody to post it (see nobodyToPost). */
   nobodyToPost?: boolean | undefined;
+  /** The former work chat of an organization merged into another: that one's name (see retireMergedCards). */
+  mergedInto?: string | undefined;
 }
 
 export function renderCard(
@@ -164,10 +166,12 @@ function composeCard(
   // An organization that returned the post (or had it taken to another) keeps its card, told where
   // the post went: another organization's holder and deadlines are not its business.
   const lost = open ? lostParts(incident, audience) : [];
-  const handedOver = lost.length > 0;
+  const handedOver = lost.length > 0 || related.mergedInto !== undefined;
   // One kept on it as a co-executor waiting for its turn has no deadline yet: the lead's are not its.
   const waiting = open && waitsForTurn(incident, audience);
-  if (handedOver) lines.push(`${t.card.state}: ${handedOverText(incident, lost)}`);
+  if (related.mergedInto !== undefined)
+    lines.push(`${t.card.state}: ${t.card.mergedInto(related.mergedInto)}`);
+  else if (handedOver) lines.push(`${t.card.state}: ${handedOverText(incident, lost)}`);
   else if (waiting) {
     lines.push(`${t.card.state}: ${t.card.waitingTurn}`);
     lines.push(...organizationLines(incident, audience, false, [], related.holders, deps));
@@ -864,13 +868,33 @@ async function retireDecidedDrafts(deps: CardDeps, incidentId: number): Promise<
  * too old to edit keeps them (a press there is refused, see refusePressesInFormerChats), and a chat
  * that refuses the bot (it was removed) or Telegram out of reach leaves the rest as they are.
  */
-export async function retireCardsIn(
+export function retireCardsIn(deps: Pick<CardDeps, "db" | "api" | "log">, chatId: number): Promise<void> {
+  return retire(deps, chatId, (card) =>
+    deps.api.editMessageReplyMarkup(chatId, card.messageId, { reply_markup: new InlineKeyboard() }),
+  );
+}
+
+/**
+ * The work chat of an organization merged into another (`into`, its name), unbound: as retireCardsIn,
+ * and each card says where the work went instead of its deadlines, as a card handed over does.
+ */
+export function retireMergedCards(deps: CardDeps, chatId: number, into: string): Promise<void> {
+  return retire(deps, chatId, async (card) => {
+    const incident = loadIncident(deps.db, card.incidentId);
+    if (!incident) return;
+    const { text } = renderCard(incident, { kind: "observer" }, deps, { mergedInto: into });
+    await editCard(deps.api, chatId, card.messageId, { text, keyboard: new InlineKeyboard() });
+  });
+}
+
+async function retire(
   deps: Pick<CardDeps, "db" | "api" | "log">,
   chatId: number,
+  edit: (card: { incidentId: number; messageId: number }) => Promise<unknown>,
 ): Promise<void> {
-  for (const messageId of forgetOpenCardsIn(deps.db, chatId)) {
+  for (const card of forgetOpenCardsIn(deps.db, chatId)) {
     try {
-      await deps.api.editMessageReplyMarkup(chatId, messageId, { reply_markup: new InlineKeyboard() });
+      await edit(card);
     } catch (error) {
       if (error instanceof GrammyError && !isRefusal(error)) continue;
       deps.log.warn({ chatId, err: error }, "buttons left on the cards of a chat no longer bound");

@@ -565,6 +565,17 @@ export const t = {
         : ""),
     executorMoved: (from: string, into: string) =>
       `Орган «${from}» объединён с «${into}»: теперь вы исполнитель органа «${into}». Ваши сообщения остаются у вас.`,
+    /** To the curators, once: what moved, each post a button below. */
+    mergedForCurators: (from: string, into: string, ids: number[], executors: number) => {
+      const posts = ids.length > 0 ? `открытые сообщения (${ids.map((id) => `№ ${id}`).join(", ")})` : "";
+      const people = executors > 0 ? `сотрудники (${executors})` : "";
+      const moved = [posts, people].filter(Boolean).join(" и ");
+      return (
+        `Орган «${from}» объединён с «${into}» и отключён` +
+        (moved ? `: его ${moved} перешли к «${into}».` : ".") +
+        (ids.length > 0 ? " Ответственные и сроки прежние." : "")
+      );
+    },
     headMoved: (from: string, into: string) =>
       `Орган «${from}» объединён с «${into}»: теперь вы получаете сведения по органу «${into}».`,
     switchedOffWhileRouting: (names: string[]) =>
@@ -724,6 +735,8 @@ export const t = {
     droppedCoexecutor: (lead: string) => `ваш орган больше не соисполнитель; ответ готовит ${lead}`,
     coexecutorReturned: (lead: string) => `ваш орган вернул сообщение как не своё; ответ готовит ${lead}`,
     backWithCurators: "возвращено куратору, ждёт направления",
+    /** On the cards left in the work chat of an organization merged into another. */
+    mergedInto: (into: string) => `орган объединён с «${into}», работа по сообщению перешла к нему`,
     /** The lead's draft returned by the curator: what to change. */
     reworkComment: (comment: string, kind: DraftKind | null | undefined) =>
       `Проект ${kind === "interim" ? "промежуточного ответа" : kind === "clarification" ? "запроса автору" : "ответа"} на доработке: ${comment}`,

@@ -1086,6 +1086,8 @@ export function replayIncident(
           leads.push({ at: e.at, organizationId: into });
         }
         steps.push(...parts.merged(e.at, from, into, typeof withdrawn === "number" ? withdrawn : undefined));
+        // A part withdrawn in its turn: the next co-executor received the post now.
+        parts.released(e);
         openDraft();
         break;
       }

@@ -311,3 +311,145 @@ describe("merging organizations", () => {
     expect(h.lastText(MARIA)).toMatch(/^Сообщение № \d+: пришлите текст ответа[^\n]*$/);
   });
 });
+
+describe("merging organizations: what else moves", () => {
+  it("the curators are told once, in their chat, what moved, each post a button", async () => {
+    const { transport } = seedReorganization();
+    const id = seedRegistered(h);
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: transport,
+      coexecutorIds: [],
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+    });
+    await openMerge();
+    const confirm = h.fake.findButton(ADMIN, "Объединить");
+    await admin().press("Объединить");
+    const told =
+      "Орган «Министерство транспорта» объединён с «Министерство строительства» и отключён: " +
+      `его открытые сообщения (№ ${id}) и сотрудники (3) перешли к «Министерство строительства». ` +
+      "Ответственные и сроки прежние.";
+    expect(h.texts(OFFICE.curatorsChat).filter((text) => text === told)).toHaveLength(1);
+    expect(h.fake.findButton(OFFICE.curatorsChat, `№ ${id}`).message.text).toBe(told);
+
+    await h.deliver(updates.callback(admin().tg, confirm.message, confirm.callbackData));
+    expect(h.texts(OFFICE.curatorsChat).filter((text) => text === told)).toHaveLength(1);
+  });
+
+  it("Orenburg p.14: a co-executor queued after the merged one's part the merge withdraws gets the post at once", async () => {
+    const { health, transport, building } = seedReorganization();
+    const id = seedRegistered(h);
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: building,
+      coexecutorIds: [transport, health],
+      inOrder: true,
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+    });
+    await showCards(h, id);
+    expect(cardIn(OFFICE.healthChat, id)).toBe("");
+
+    await openMerge();
+    await admin().press("Объединить");
+    const incident = loadIncident(h.db, id);
+    expect(incident?.assignments.map((a) => [a.organizationId, a.state])).toEqual([
+      [building, "assigned"],
+      [transport, "withdrawn"],
+      [health, "assigned"],
+    ]);
+    expect(cardIn(OFFICE.healthChat, id)).toContain("Исполнитель: Министерство строительства\n");
+    expect(h.fake.buttons(OFFICE.curatorsChat).map((b) => b.label)).not.toContainEqual(
+      expect.stringMatching(/^Не ждать очереди/),
+    );
+    const merged = h.db.select().from(auditEvents).where(eq(auditEvents.action, "organizationMerged")).get();
+    expect(merged?.details).toMatchObject({ withdrawn: transport, released: health });
+  });
+
+  it("both co-executors of a third organization's post: the merged one's part already given is the absorbing one's, its part still owed no longer asked", async () => {
+    const { health, transport, building } = seedReorganization();
+    const id = seedRegistered(h);
+    const now = h.clock.now();
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: health,
+      coexecutorIds: [transport, building],
+      actor: person(OFFICE.curator),
+      now,
+    });
+    const petr = person(PETR);
+    acceptIncident(h.db, { incidentId: id, actor: petr, now, organizationId: transport });
+    sendPart(h.db, {
+      incidentId: id,
+      actor: petr,
+      now,
+      text: "Автобус пустят с понедельника.",
+      organizationId: transport,
+    });
+    acceptIncident(h.db, { incidentId: id, actor: person(OFFICE.executor), now, organizationId: health });
+
+    await openMerge();
+    await admin().press("Объединить");
+    const incident = loadIncident(h.db, id);
+    expect(incident?.assignments.map((a) => [a.organizationId, a.role, a.state])).toEqual([
+      [health, "lead", "accepted"],
+      [building, "coexecutor", "part_passed"],
+      [building, "coexecutor", "withdrawn"],
+    ]);
+    const curators = cardIn(OFFICE.curatorsChat, id);
+    expect(curators).toContain("Соисполнители: Министерство строительства (Пётр)\n");
+    expect(curators).toContain("Информация соисполнителя получена: Министерство строительства");
+    expect(curators).not.toMatch(/Министерство транспорта/);
+
+    const ivan = h.user(OFFICE.executor, "Иван");
+    await ivan.press("Подготовить ответ", h.group(OFFICE.healthChat, "Минздрав: обращения"));
+    await ivan.press("Начать");
+    expect(h.texts(OFFICE.executor)).toContain(
+      `Информация соисполнителя по сообщению № ${id} — Министерство строительства:\n\nАвтобус пустят с понедельника.`,
+    );
+    expect(h.lastText(OFFICE.executor)).toMatch(/^Сообщение № \d+: пришлите текст ответа[^\n]*$/);
+  });
+
+  it("the organizations under the merged one go under the absorbing one, each change audited", async () => {
+    const { transport, building } = seedReorganization();
+    const depot = h.seedOrganization("Автобусный парк № 1", "Автопарк");
+    h.db.update(organizations).set({ parentId: transport }).where(eq(organizations.id, depot)).run();
+    await openMerge();
+    await admin().press("Объединить");
+
+    const row = h.db.select().from(organizations).where(eq(organizations.id, depot)).get();
+    expect(row?.parentId).toBe(building);
+    const events = h.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "parentSet"))
+      .all()
+      .map((e) => [e.entity, Number(e.entityId), e.details]);
+    expect(events).toMatchObject([
+      ["organization", depot, { before: transport, after: building, reason: "merged" }],
+    ]);
+  });
+
+  it("the cards left in the merged organization's chat say where the work went, without buttons or deadlines", async () => {
+    const { transport } = seedReorganization();
+    const id = seedRegistered(h);
+    routeIncident(h.db, {
+      incidentId: id,
+      leadId: transport,
+      coexecutorIds: [],
+      actor: person(OFFICE.curator),
+      now: h.clock.now(),
+    });
+    await showCards(h, id);
+    expect(h.fake.buttons(TRANSPORT_CHAT).length).toBeGreaterThan(0);
+    await openMerge();
+    await admin().press("Объединить");
+    expect(h.fake.buttons(TRANSPORT_CHAT)).toEqual([]);
+    const card = cardIn(TRANSPORT_CHAT, id);
+    expect(card).toContain(
+      "\nСостояние: орган объединён с «Министерство строительства», работа по сообщению перешла к нему",
+    );
+    expect(card).not.toMatch(/Срок|Исполнитель: Министерство транспорта/);
+  });
+});

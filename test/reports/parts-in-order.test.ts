@@ -89,6 +89,23 @@ describe("Orenburg p.14: co-executors in the curator's order, replayed", () => {
     ]);
   });
 
+  it("a part in its turn that a merge of organizations withdraws hands the post to the next at once", () => {
+    const events = [
+      routed(at("10:00"), { inOrder: true }),
+      event(at("10:30"), CURATOR, "organizationMerged", {
+        organizationId: CULTURE,
+        into: HEALTH,
+        role: "coexecutor",
+        withdrawn: CULTURE,
+        released: SPORT,
+      }),
+    ];
+    const { steps } = replayIncident(facts, events, orenburg, yekaterinburg);
+    expect(parts(steps)).toMatchObject([
+      { organizationId: SPORT, start: at("10:30"), deadline: at("12:30"), completedAt: null },
+    ]);
+  });
+
   it("a co-executor whose turn never came by the month's end owes no part: it never received the post", () => {
     const events = [
       routed(at("2026-11-30 14:00"), { inOrder: true }),

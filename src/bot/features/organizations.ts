@@ -16,10 +16,10 @@ import {
 } from "../../app/organizations.js";
 import { telegramIdsOfMembers } from "../../app/people.js";
 import { cb, ID, onAction } from "../callback-data.js";
-import { retireCardsIn, syncCards } from "../cards.js";
+import { retireMergedCards, syncCards } from "../cards.js";
 import { Features } from "../composer.js";
 import type { BotContext } from "../context.js";
-import { announceEach, cardDeps, sendLong, tellOrganization } from "../delivery.js";
+import { announceEach, cardDeps, notifyCurators, sendLong, tellOrganization } from "../delivery.js";
 import { forgetAwaitedStart } from "../dialogs.js";
 import { cardButtons, organizationPicker } from "../keyboards.js";
 import { refuse, requirePermission, requirePrivate } from "../refuse.js";
@@ -168,7 +168,8 @@ organizations.callbackQuery(onAction("org.mrgto", [ID, ID]), admin, async (ctx) 
 /**
  * «Объединить»: merged in one transaction (mergeOrganization), which checks everything again; then
  * the old work chat hears where its cards go, the absorbing organization gets the list of its new
- * posts and then their cards, and each person moved one quiet line. A second press merges nothing.
+ * posts and then their cards, the curators one message of what moved, and each person moved one quiet
+ * line. A second press merges nothing.
  */
 organizations.callbackQuery(onAction("org.mrgok", [ID, ID]), admin, async (ctx) => {
   // The audit names who merged it: nobody known, nothing merged.
@@ -215,7 +216,7 @@ async function announceMerge(ctx: BotContext, merged: Extract<MergeResult, { ok:
       await sendLong(app, api, chat.chatId, t.org.chatMerged(into.name, intoTitle), undefined, {
         once: "merged",
       });
-      await retireCardsIn({ db: app.db, api, log }, chat.chatId);
+      await retireMergedCards(cardDeps(app, api), chat.chatId, into.name);
     },
     () =>
       tellOrganization(
@@ -231,6 +232,11 @@ async function announceMerge(ctx: BotContext, merged: Extract<MergeResult, { ok:
         const incident = loadIncident(app.db, id);
         if (incident) await syncCards(cardDeps(app, api), incident);
       }
+    },
+    () => {
+      const ids = openWork.map((w) => w.incidentId);
+      const text = t.org.mergedForCurators(from.name, into.name, ids, merged.executors.length);
+      return notifyCurators(app, api, text, cardButtons(ids), { once: "merged-curators" });
     },
     async () => {
       for (const chatId of merged.executors) await tell(chatId, t.org.executorMoved(from.name, into.name));
