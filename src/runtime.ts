@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import { reachableCuratorChats } from "./app/chats.js";
 import { allUpdatesHandled, pendingUpdates } from "./app/inbox.js";
 import { telegramIdsWithRole } from "./app/people.js";
-import { type Restore, restoreNoticeKey, restoresDone } from "./app/restores.js";
+import { graceEnd, type Restore, restoreNoticeKey, startAfterRestores } from "./app/restores.js";
 import {
   calendarCoverage,
   cardsRefreshed,
@@ -206,8 +206,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     api = bot.api;
     await setDefaultCommands(bot.api);
     reportSelfCheck(sla, clock.now(), log, tellOnce);
-    for (const restore of restoresDone(db))
-      tellOnce(restoreNoticeKey(restore), restoreNotice(restore, timezone), reachableCuratorChats(db));
+    for (const restore of startAfterRestores(db, clock.now()))
+      tellOnce(restoreNoticeKey(restore), restoreNotice(restore, sla), reachableCuratorChats(db));
     if (replanOnChangedSettings(db, sla, clock.now()))
       log.info({ regulation: regulation.id }, "deadline settings in force: reminders planned anew");
     if (cardsRefreshOwed(db)) {
@@ -344,12 +344,14 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
 }
 
 /** What a restore lost (restore.ts), in the office's words: told to admins and curators once. */
-function restoreNotice(restore: Restore, timezone: string): string {
+function restoreNotice(restore: Restore, { timezone, workingTime }: SlaRuntime): string {
+  const grace = graceEnd(restore, workingTime);
   return t.restore.notice({
     backupAt: restore.backupAt ? formatDeadline(restore.backupAt, timezone) : undefined,
     lost: restore.lost.incidents,
     replacedRead: restore.replacedRead,
     changed: restore.changed,
+    graceUntil: grace ? formatDeadline(grace, timezone) : undefined,
   });
 }
 

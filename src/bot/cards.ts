@@ -20,6 +20,7 @@ import {
 import { awayChats, leaveToday } from "../app/leave.js";
 import { cardPaid, oweCard, owedCardsOf } from "../app/owed-cards.js";
 import { findPerson, isBlocked, nobodyToPost } from "../app/people.js";
+import { lostWindows } from "../app/restores.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { type Db, preparedPerConnection } from "../db/client.js";
 import { cards, incidents, memberships, people } from "../db/schema.js";
@@ -49,6 +50,7 @@ import {
   runningDeadlines,
 } from "../domain/incident.js";
 import { leaveAsOf } from "../domain/leave.js";
+import { type LostWindow, restoreGraceUntil } from "../domain/reminders.js";
 import { NETWORK_NAMES, type Network } from "../domain/source-link.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { OneAtATime } from "../one-at-a-time.js";
@@ -94,6 +96,8 @@ function trimmed(text: string, limit: number): { text: string; cut: boolean } {
 }
 
 interface Related {
+  /** The spans whose deadlines a restore made pass (app/restores.ts): not shown overdue until each ends. */
+  lost?: readonly LostWindow[] | undefined;
   /** The incident this one repeats, when it does: its card tells how that one went (Orenburg p.15). */
   earlier?: Incident | undefined;
   /** The names of the people who took the post or a co-executor's part into work, by person id. */
@@ -216,7 +220,9 @@ function composeCard(
   if (since) lines.push(t.card.waitingSince(formatDeadline(since, sla.timezone)));
   // The deadlines end the card and are never cut off: a long card loses the end of what is above them.
   const deadlines =
-    handedOver || waiting ? [] : deadlineLines(incident, audience, seesLead, ownCoexecutorParts, sla, now);
+    handedOver || waiting
+      ? []
+      : deadlineLines(incident, audience, seesLead, ownCoexecutorParts, sla, now, related.lost);
   const end = deadlines.join("\n");
   const body = trimmed(lines.join("\n"), TEXT_LIMIT - (end ? end.length + 1 : 0));
   return {
@@ -367,13 +373,21 @@ function deadlineLines(
   ownParts: Part[],
   sla: SlaRuntime,
   now: Date,
+  lost: readonly LostWindow[] = [],
 ): string[] {
   if (incident.row.state === "closed") return [];
   const { regulation, workingTime: wt, timezone } = sla;
+  // A deadline a restore made pass is not shown overdue while the lost step may still be done again.
+  const remaining = (at: Date) => {
+    const grace = at <= now ? restoreGraceUntil(lost, at) : undefined;
+    return grace && grace > now
+      ? t.card.lostWithRestore(formatDeadline(grace, timezone))
+      : formatRemaining(wt, at, now);
+  };
   const line = (d: NextDeadline, organization?: string) => {
     const step = stepLabel(regulation, d.step, incident.answer?.draftKind);
     const what = organization === undefined ? step : t.alert.ofOrganization(step, organization);
-    return `${t.card.deadline}: ${formatDeadline(d.at, timezone)} — ${what} (${d.clause}), ${formatRemaining(wt, d.at, now)}`;
+    return `${t.card.deadline}: ${formatDeadline(d.at, timezone)} — ${what} (${d.clause}), ${remaining(d.at)}`;
   };
   const first = audience.kind === "organization" ? audience.organizationIds[0] : undefined;
   const passOn = audience.kind === "curators" ? passOnDeadlines(incident, regulation, wt) : [];
@@ -408,7 +422,7 @@ function deadlineLines(
     }
   if (incident.row.state === "answered") return lines;
   // Once passed, it says so, as a «Срок:» line would: the card may show another step's deadline first.
-  const missed = answer && answer <= now ? `, ${formatRemaining(wt, answer, now)}` : "";
+  const missed = answer && answer <= now ? `, ${remaining(answer)}` : "";
   if (answer && next?.at.getTime() !== answer.getTime())
     lines.push(`${t.card.answerDeadline}: ${formatDeadline(answer, timezone)}${missed}`);
   const met = finalClockMet(incident, regulation, wt);
@@ -1008,6 +1022,7 @@ async function syncNow(
     alike,
     sameAsApproved,
     nobodyToPost: nobodyToPost(db, incident) !== undefined,
+    lost: lostWindows(db, deps.sla.workingTime),
   };
   // Only a card sent afresh may ring: the chats that have one are edited.
   const fresh = targets.filter((target) => !existing.some((card) => card.chatId === target.chatId));

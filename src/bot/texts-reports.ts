@@ -243,6 +243,7 @@ export const tr = {
       `Возвращено исполнителями: ${o.returned}; на доработку: ${o.reworked}`,
       `Согласовано с первого раза: ${o.approvedFirstRound} из ${o.approved}${share(o.approvedFirstRound, o.approved)}${quality}`,
       `Нарушений регламента: ${o.violations}`,
+      ...(report.setAside > 0 ? [tr.setAside(report.setAside)] : []),
       "",
       "Сроки по этапам:",
       ...(o.steps.length > 0
@@ -287,6 +288,13 @@ export const tr = {
 
   stepName,
 
+  /** A violation whose deadline a restore made pass (Violation.lostWithRestore): listed, not counted. */
+  lostWithRestore: "срок истёк во время восстановления базы из резервной копии — не учтено",
+
+  /** The Сводка's count of them. */
+  setAsideLabel: "Не учтено нарушений: срок истёк во время восстановления базы из резервной копии",
+  setAside: (count: number) => `${tr.setAsideLabel}: ${count}`,
+
   /** A step not done that stopped being owed after its deadline (the post routed elsewhere, answered, closed…). */
   withdrawn: (at: string) => `не выполнено, снято с исполнения ${at}`,
 
@@ -302,6 +310,7 @@ export const tr = {
    */
   violationStatus(report: MonthlyReport, v: Violation | CarriedViolation): string {
     const status = v.completedAt ? "выполнено с опозданием" : tr.notDone(report, v);
+    if (v.lostWithRestore) return `${status}; ${tr.lostWithRestore}`;
     if (!("countedIn" in v)) return status;
     const carried = v.completedAt ? `${status} ${late(v.lateMinutes, report.fullDayMinutes)}` : status;
     return `${carried} (учтено в отчёте за ${monthName(v.countedIn)})`;
@@ -324,7 +333,8 @@ export const tr = {
       : tr.notDone(report, v);
     return (
       `№ ${v.incidentId}${answerable(report, v)} — ${stepName(report.regulation, v.step)} (${v.clause}): срок ${formatDeadline(v.deadline, report.timezone)}, ` +
-      `${done}, опоздание ${late(v.lateMinutes, report.fullDayMinutes)}`
+      `${done}, опоздание ${late(v.lateMinutes, report.fullDayMinutes)}` +
+      (v.lostWithRestore ? `; ${tr.lostWithRestore}` : "")
     );
   },
 };

@@ -647,6 +647,8 @@ export const t = {
   } as Partial<Record<StepId, string>>,
   stepsMissed,
   card: {
+    /** A deadline that passed while the database was being restored from a backup: the step is to be redone. */
+    lostWithRestore: (until: string) => `срок истёк при восстановлении базы — сделайте этот шаг до ${until}`,
     title: (id: number, network: string) => `Сообщение № ${id} · ${network}`,
     author: "Автор",
     topic: "Тема",
@@ -990,6 +992,8 @@ export const t = {
       lost: { from: number; to: number } | undefined;
       replacedRead: boolean;
       changed: number[];
+      /** When the alerts of the deadlines that passed meanwhile come (app/restores.ts, graceEnd). */
+      graceUntil: string | undefined;
     }) => {
       const after = r.backupAt ? `после ${r.backupAt}` : "после неё";
       const posts = !r.replacedRead
@@ -1011,8 +1015,11 @@ export const t = {
         posts,
         steps,
         posts || steps
-          ? "Сделайте потерянные шаги заново: бот о них не знает и сочтёт их сроки пропущенными."
+          ? "Сделайте потерянные шаги заново: бот о них не знает."
           : "Сообщений и решений после неё не было: ничего не потеряно.",
+        r.backupAt && r.graceUntil
+          ? `Оповещения о сроках, истёкших после ${r.backupAt}, придут не раньше ${r.graceUntil}; в отчёте за месяц эти нарушения не учитываются.`
+          : "",
       ]
         .filter(Boolean)
         .join(" ");

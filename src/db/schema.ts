@@ -189,6 +189,11 @@ export const restores = sqliteTable("restores", {
   replacedRead: integer("replaced_read", { mode: "boolean" }).notNull(),
   /** Posts kept by the backup that changed after it in the replaced database: their last steps are lost. */
   changed: text("changed", { mode: "json" }).notNull().$type<number[]>(),
+  /**
+   * The bot's first start on the restored database: the lost window ends there, and the deadlines
+   * it made pass are alerted an hour of working time later (app/restores.ts). Null until then.
+   */
+  startedAt: integer("started_at", { mode: "timestamp_ms" }),
 });
 
 export const IMPORTANCES = ["normal", "important", "significant"] as const;

@@ -34,10 +34,25 @@ export interface AlertPlan {
   /** When to look at the incident again; undefined when nothing is pending. */
   nextAt: Date | undefined;
   /**
-   * Only while alerts are held for working time: the latest deadline (or window end) already past,
-   * which the cards show passed at once, silently, though nobody is told of it until then.
+   * Only while alerts are held for working time (or for a restore's grace): the latest deadline (or
+   * window end) already past, which the cards show passed at once, silently, though nobody is told
+   * of it until then.
    */
   lastPassed?: Date;
+}
+
+/**
+ * A span whose deadlines a restore from a backup made pass (app/restores.ts): from the backup's last
+ * write to an hour of working time after the first start on the copy.
+ */
+export interface LostWindow {
+  from: Date;
+  until: Date;
+}
+
+/** The end of the lost window a deadline fell in, if any: its alerts wait until then. */
+export function restoreGraceUntil(windows: readonly LostWindow[], deadline: Date): Date | undefined {
+  return windows.find((w) => deadline >= w.from && deadline < w.until)?.until;
 }
 
 /** The steps whose deadline is the whole answer's, which the other steps of the post lead up to. */
@@ -80,8 +95,16 @@ function waitsForNearer(steps: RunningStep[], alert: DueAlert, now: Date): boole
  * For each running step, only the latest point that has passed is due: after a night, a weekend or
  * a restart, one current alert per step goes out instead of every missed one. Outside working time
  * nothing is due unless the post is significant; the plan then waits for the next working moment.
+ * A deadline in a restore's lost window (`lost`) is alerted, and escalated, as if it were the
+ * window's end: the step done meanwhile was lost, and is to be done again first.
  */
-export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingTime, now: Date): AlertPlan {
+export function planAlerts(
+  incident: IncidentView,
+  reg: Regulation,
+  wt: WorkingTime,
+  now: Date,
+  lost: readonly LostWindow[] = [],
+): AlertPlan {
   const due: DueAlert[] = [];
   let nextAt: Date | undefined;
   let windowOver = false;
@@ -91,6 +114,8 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
   // The deadlines on either side of now: while alerts are held, the cards still change as one passes.
   let lastPassed: Date | undefined;
   let nextDeadline: Date | undefined;
+  /** A passed deadline's alerts wait for a restore's grace: the cards show it at once, silently. */
+  let held = false;
   const steps = runningSteps(incident, reg, wt);
   for (const running of steps) {
     const base = alertBase(reg, running);
@@ -102,10 +127,16 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
         windowOver = true;
         continue;
       }
-      due.push({ ...base, kind: "overdue", dueAt: running.at });
+      const overdueAt = restoreGraceUntil(lost, running.at) ?? running.at;
+      if (overdueAt > now) {
+        held = true;
+        later(overdueAt);
+        continue;
+      }
+      due.push({ ...base, kind: "overdue", dueAt: overdueAt });
       const levels = reg.escalation.levels.map((level) => ({
         ...level,
-        at: wt.addWorkingMinutes(running.at, level.afterWorkingMinutes),
+        at: wt.addWorkingMinutes(overdueAt, level.afterWorkingMinutes),
       }));
       const reached = levels.filter((level) => level.at <= now).at(-1);
       if (reached) due.push({ ...base, kind: "escalation", dueAt: reached.at, to: reached.to });
@@ -125,7 +156,12 @@ export function planAlerts(incident: IncidentView, reg: Regulation, wt: WorkingT
     const next = nextDeadline && nextDeadline < morning ? nextDeadline : morning;
     return { due: [], nextAt: next, ...(lastPassed ? { lastPassed } : {}) };
   }
-  return { due: told, nextAt, ...(windowOver ? { windowOver } : {}) };
+  return {
+    due: told,
+    nextAt,
+    ...(windowOver ? { windowOver } : {}),
+    ...(held && lastPassed ? { lastPassed } : {}),
+  };
 }
 
 /**

@@ -31,6 +31,7 @@ import {
   reachableWithRole,
   telegramIdOfMember,
 } from "../app/people.js";
+import { lostWindows } from "../app/restores.js";
 import type { SlaRuntime } from "../app/sla.js";
 import { syncCards } from "../bot/cards.js";
 import { splitMessage } from "../bot/delivery.js";
@@ -40,6 +41,7 @@ import { stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";
+import type { WorkingTime } from "../domain/calendar/index.js";
 import {
   activeAssignments,
   HELD_BY_CURATORS,
@@ -49,7 +51,13 @@ import {
 } from "../domain/incident.js";
 import { localDay, withoutAway } from "../domain/leave.js";
 import type { StepId } from "../domain/regulation/index.js";
-import { type DueAlert, mayAlert, planAlerts, upcomingReminders } from "../domain/reminders.js";
+import {
+  type DueAlert,
+  type LostWindow,
+  mayAlert,
+  planAlerts,
+  upcomingReminders,
+} from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
 import { postAbout } from "../flows/intake.js";
@@ -369,7 +377,8 @@ function currentAlerts(
   windowOver: boolean;
   lastPassed: Date | undefined;
 } {
-  const plan = planAlerts(incident, deps.sla.regulation, deps.sla.workingTime, now);
+  const { regulation, workingTime } = deps.sla;
+  const plan = planAlerts(incident, regulation, workingTime, now, directory.lostWindows(workingTime));
   return {
     due: plan.due,
     ...addressAlerts(deps, directory, incident, plan.due, now),
@@ -606,6 +615,11 @@ class Directory {
   #once<T>(key: string, load: () => T): T {
     if (!this.#memo.has(key)) this.#memo.set(key, load());
     return this.#memo.get(key) as T;
+  }
+
+  /** The spans whose deadlines a restore made pass (app/restores.ts): alerted as the span ends. */
+  lostWindows(wt: WorkingTime): LostWindow[] {
+    return this.#once("lostWindows", () => lostWindows(this.db, wt));
   }
 
   curators(): number[] {

@@ -5,11 +5,13 @@
  * month may be reported so far, as of an instant the caller gives: then only what was known by then
  * counts (a step not done is late only once its deadline has passed).
  */
+import { lostWindows } from "../app/restores.js";
 import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
 import { type IncidentState, isOpen } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import { type Regulation, STEP_IDS, type StepId } from "../domain/regulation/index.js";
+import { type LostWindow, restoreGraceUntil } from "../domain/reminders.js";
 import {
   answerPublications,
   decidedDrafts,
@@ -183,6 +185,8 @@ export interface MonthlyReport {
   curators: CuratorFigures;
   executors: ExecutorFigures[];
   violations: Violation[];
+  /** The violations whose deadline a restore made pass (see Violation.lostWithRestore): in no figure. */
+  setAside: number;
   carriedOver: CarriedViolation[];
   /** In number order. */
   posts: ReportPost[];
@@ -330,6 +334,11 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
   const interimIncidents = new Set<number>();
   /** Incidents whose answer clock (by its step) ran out while the curators held the post. */
   const heldByCurators = new Map<number, Set<StepId>>();
+  /** The spans whose deadlines a restore made pass: their violations are set aside. */
+  const lost = lostWindows(db, wt);
+  /** Answers (`id:step`) whose deadline a restore made pass: no executor's nor organization's lateness. */
+  const lostAnswers = new Set<string>();
+  let setAside = 0;
   const violations: Violation[] = [];
   const carriedOver: CarriedViolation[] = [];
   const posts: ReportPost[] = [];
@@ -368,6 +377,8 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     leadsOf.set(incident.id, replay.leads);
     if (replay.steps.some((s) => s.step === "finalAfterInterim")) interimIncidents.add(incident.id);
     for (const s of replay.steps) {
+      if (ANSWER_STEPS.includes(s.step) && lostWithRestore(lost, s))
+        lostAnswers.add(`${incident.id}:${s.step}`);
       if (!s.curatorStep || (s.step !== "answer" && s.step !== "finalAfterInterim")) continue;
       const held = heldByCurators.get(incident.id) ?? new Set<StepId>();
       heldByCurators.set(incident.id, held.add(s.step));
@@ -402,6 +413,12 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       }
     }
     for (const step of stepsOfMonth(replay.steps, period)) {
+      const violation = violationOf(step, period, judgedBy.workingTime, incident.link);
+      if (violation && lostWithRestore(lost, step)) {
+        violations.push({ ...violation, lostWithRestore: true });
+        setAside++;
+        continue;
+      }
       const tallies = scopes(step.organizationId);
       for (const tally of tallies) tally.step(step);
       if (step.curatorStep) {
@@ -412,7 +429,6 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
           if (!isLate(step)) curators.answerDeadlines.onTime++;
         }
       }
-      const violation = violationOf(step, period, judgedBy.workingTime, incident.link);
       if (!violation) continue;
       violations.push(violation);
       if (step.curatorStep) curators.violations++;
@@ -429,7 +445,9 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     }
     for (const step of carriedInto(replay.steps, period)) {
       const violation = violationOf(step, period, judgedBy.workingTime, incident.link);
-      if (violation) carriedOver.push({ ...violation, countedIn: monthOf(decidedAt(step), sla.timezone) });
+      if (!violation) continue;
+      const aside = lostWithRestore(lost, step) ? { lostWithRestore: true as const } : {};
+      carriedOver.push({ ...violation, ...aside, countedIn: monthOf(decidedAt(step), sla.timezone) });
     }
   };
   const settingsStandInBefore = forEachMonthActivity(db, sla, period, visit);
@@ -469,7 +487,10 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     // the violations), not the organization's or the executor's who posted it; the whole office's
     // share keeps it late.
     const step: StepId = final ? "finalAfterInterim" : "answer";
-    const theirs = onTime || heldByCurators.get(publication.incidentId)?.has(step) === true;
+    const theirs =
+      onTime ||
+      heldByCurators.get(publication.incidentId)?.has(step) === true ||
+      lostAnswers.has(`${publication.incidentId}:${step}`);
     const lead = leadOf.get(publication.incidentId);
     for (const tally of scopes(lead)) {
       const inTime = tally === overall ? onTime : theirs;
@@ -538,6 +559,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
           a.organizations.join().localeCompare(b.organizations.join(), "ru"),
       ),
     violations: sortViolations(violations),
+    setAside,
     carriedOver: sortViolations(carriedOver),
     posts,
     voided,
@@ -547,6 +569,11 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     lastYear: withData(lastYear),
     trend,
   };
+}
+
+/** A late step whose deadline a restore made pass (see lostWindows): its violation is set aside. */
+function lostWithRestore(lost: readonly LostWindow[], step: StepInstance): boolean {
+  return isLate(step) && restoreGraceUntil(lost, step.deadline) !== undefined;
 }
 
 /** Received, answered and on-time answers for `count` months from `first`. */

@@ -29,6 +29,11 @@ export interface Violation {
   endedAt: Date | null;
   /** Working minutes past the deadline (for a step not done, up to its end or the period's end). */
   lateMinutes: number;
+  /**
+   * The deadline passed while the database was being restored from a backup (app/restores.ts,
+   * lostWindows): the step done then may have been lost, so the violation is listed, in no figure.
+   */
+  lostWithRestore?: true;
 }
 
 /**

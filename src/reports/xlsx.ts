@@ -196,6 +196,7 @@ function summaryRows(report: MonthlyReport): unknown[][] {
     ["Из них в срок", o.finalsOnTime],
     ["Нарушений регламента", o.violations],
   ];
+  if (report.setAside > 0) rows.push([tr.setAsideLabel, report.setAside]);
   for (const step of o.steps) {
     rows.push([`В срок: ${tr.stepName(report.regulation, step.step)}`, ratio(step.onTime, step.total)]);
   }

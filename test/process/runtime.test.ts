@@ -13,6 +13,7 @@ import { acceptIncident, loadIncident, routeIncident, sendPart } from "../../src
 import { claimNotice } from "../../src/app/notices.js";
 import { findPerson } from "../../src/app/people.js";
 import { backupDatabase } from "../../src/backup.js";
+import { tr } from "../../src/bot/texts-reports.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
 import { applyMigrations, openDatabase } from "../../src/db/client.js";
@@ -24,6 +25,7 @@ import {
   incidents as incidentsTable,
 } from "../../src/db/schema.js";
 import type { Person } from "../../src/domain/access.js";
+import { buildMonthlyReport } from "../../src/reports/figures.js";
 import { restoreDatabase } from "../../src/restore.js";
 import { type Running, startBot } from "../../src/runtime.js";
 import { Harness } from "../support/bot-harness.js";
@@ -723,8 +725,9 @@ describe("a restore from a backup", () => {
     const notice =
       "База восстановлена из резервной копии от 06.12.2026 18:40. Сообщения № 2–3, зарегистрированные позже, " +
       "потеряны: зарегистрируйте их заново. Проекты ответов и решения, принятые после 06.12.2026 18:40, тоже " +
-      "потеряны — проверьте сообщение № 1. Сделайте потерянные шаги заново: бот о них не знает и сочтёт их " +
-      "сроки пропущенными.";
+      "потеряны — проверьте сообщение № 1. Сделайте потерянные шаги заново: бот о них не знает. Оповещения о " +
+      "сроках, истёкших после 06.12.2026 18:40, придут не раньше 07.12.2026 12:05; в отчёте за месяц эти " +
+      "нарушения не учитываются.";
     const told = (chatId: number) =>
       fake.callsOf("sendMessage").filter((c) => c.params.chat_id === chatId && c.params.text === notice);
     running = await startBot(cfg, { clock, log: silent });
@@ -750,5 +753,118 @@ describe("a restore from a backup", () => {
     running = undefined;
     expect(told(1001)).toHaveLength(1);
     expect(told(OFFICE.curatorsChat)).toHaveLength(1);
+  }, 30_000);
+
+  it("a deadline that passed in the lost window is alerted an hour of working time after the first start, and the month's report sets its violation aside", async () => {
+    // Monday 07.12, 11:00 in Orenburg: № 1 taken into work, then the backup. The draft was due that
+    // day (p.9); the executor sent it, but that is lost with the restore, made on Tuesday morning.
+    const databasePath = join(mkdtempSync(join(tmpdir(), "osm-rt-")), "bot.db");
+    const before = await Harness.start({ now: "2026-12-07T06:00:00Z", databasePath });
+    const { health } = seedOffice(before);
+    const id = await seedIncidentInWork(before, health);
+    const backup = join(dirname(databasePath), "backup.db");
+    await backupDatabase(databasePath, backup);
+    await before.close();
+    restoreDatabase(backup, databasePath, new Date("2026-12-08T06:00:00Z"));
+
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    const cfg = { ...config(), databasePath };
+    const clock = new ManualClock("2026-12-08T06:05:00Z");
+    const overdue = (c: { params: Record<string, unknown> }) =>
+      String(c.params.text).includes("срок «прислать проект ответа куратору» истёк");
+    running = await startBot(cfg, { clock, log: silent });
+    const notice = await fake.waitForCall(
+      "sendMessage",
+      (c) =>
+        c.params.chat_id === OFFICE.curatorsChat && String(c.params.text).startsWith("База восстановлена"),
+      { timeoutMs: 15_000 },
+    );
+    expect(notice.params.text).toContain(
+      "Оповещения о сроках, истёкших после 07.12.2026 11:00, придут не раньше 08.12.2026 12:05; " +
+        "в отчёте за месяц эти нарушения не учитываются.",
+    );
+    await running.stop();
+    expect(fake.callsOf("sendMessage").filter(overdue)).toEqual([]);
+    // Its card says it may still be done, not «просрочено».
+    const card = fake
+      .callsOf("sendMessage")
+      .find(
+        (c) => c.params.chat_id === OFFICE.healthChat && String(c.params.text).startsWith("Сообщение № 1"),
+      );
+    expect(card?.params.text).toContain(
+      "Срок: 07.12.2026 17:00 — прислать проект ответа куратору (п. 9), срок истёк при восстановлении базы — " +
+        "сделайте этот шаг до 08.12.2026 12:05",
+    );
+
+    // 12:05: the draft has not come again; now it is overdue, to the organization and the curators.
+    clock.advance(60 * 60_000);
+    running = await startBot(cfg, { clock, log: silent });
+    await fake.waitForCall("sendMessage", (c) => c.params.chat_id === OFFICE.curatorsChat && overdue(c), {
+      timeoutMs: 15_000,
+    });
+    await running.stop();
+    running = undefined;
+    expect(
+      fake
+        .callsOf("sendMessage")
+        .filter(overdue)
+        .map((c) => c.params.chat_id),
+    ).toEqual(expect.arrayContaining([OFFICE.healthChat, OFFICE.executor, OFFICE.curatorsChat]));
+
+    const after = await Harness.start({ now: "2026-12-08T07:10:00Z", databasePath });
+    try {
+      const report = buildMonthlyReport(after.db, after.sla, { year: 2026, month: 12 }, after.clock.now());
+      // The answer was due within the hour after the start (p.8): its alerts waited too, so it is set aside.
+      const aside = "срок истёк во время восстановления базы из резервной копии — не учтено";
+      expect(tr.violations(report).split("\n").slice(2)).toEqual([
+        `№ ${id} · Минздрав · Иван — прислать проект ответа куратору (п. 9): срок 07.12.2026 17:00, пока не выполнено, опоздание 4 ч 10 мин; ${aside}`,
+        `№ ${id} · Минздрав · Иван — ответ на сообщение (п. 8): срок 08.12.2026 12:00, пока не выполнено, опоздание 10 мин; ${aside}`,
+      ]);
+      expect(tr.summary(report)).toContain("Нарушений регламента: 0\n");
+      expect(tr.summary(report)).toContain(
+        "Не учтено нарушений: срок истёк во время восстановления базы из резервной копии: 2",
+      );
+    } finally {
+      await after.close();
+    }
+  }, 45_000);
+
+  it("the reminders due while the bot was down come at the first start in one message to each chat", async () => {
+    // Monday 07.12, 11:00 in Orenburg: № 1 and № 2 taken into work, then the backup; the bot is
+    // restored and started at 16:45, the drafts' reminders before 17:00 (p.9) due meanwhile: the sweep
+    // says only each step's latest one, and a chat's together.
+    const databasePath = join(mkdtempSync(join(tmpdir(), "osm-rt-")), "bot.db");
+    const before = await Harness.start({ now: "2026-12-07T06:00:00Z", databasePath });
+    const { health } = seedOffice(before);
+    await seedIncidentInWork(before, health);
+    await seedIncidentInWork(before, health, { link: "https://vk.com/wall-1_2" });
+    const backup = join(dirname(databasePath), "backup.db");
+    await backupDatabase(databasePath, backup);
+    await before.close();
+    restoreDatabase(backup, databasePath, new Date("2026-12-07T11:40:00Z"));
+
+    fake = await FakeBotApi.start({ token: "123:abc" });
+    running = await startBot(
+      { ...config(), databasePath },
+      { clock: new ManualClock("2026-12-07T11:45:00Z"), log: silent },
+    );
+    await fake.waitForCall(
+      "sendMessage",
+      (c) => c.params.chat_id === OFFICE.executor && /^⏰|^Сроки/.test(String(c.params.text)),
+      {
+        timeoutMs: 15_000,
+      },
+    );
+    await running.stop();
+    running = undefined;
+    const reminders = fake
+      .callsOf("sendMessage")
+      .filter((c) => c.params.chat_id === OFFICE.executor && /^⏰|^Сроки/.test(String(c.params.text)))
+      .map((c) => String(c.params.text));
+    expect(reminders).toEqual([
+      "Сроки по сообщениям:\n\n" +
+        "• ⏰ Сообщение № 1: прислать проект ответа куратору до 07.12.2026 17:00 (п. 9 регламента) — осталось 15 мин рабочего времени.\n\n" +
+        "• ⏰ Сообщение № 2: прислать проект ответа куратору до 07.12.2026 17:00 (п. 9 регламента) — осталось 15 мин рабочего времени.",
+    ]);
   }, 30_000);
 });
