@@ -593,13 +593,19 @@ export const tr = {
     /** The whole answer to an empty list; a filter chosen on the curators' list is named (other posts may be open). */
     empty: (filter: string) =>
       filter ? `Открытые сообщения (${filter.toLowerCase()}): нет.` : "Открытых сообщений нет.",
-    title: (filter: string, shown: number, total: number) =>
-      `Открытые сообщения${filter ? ` (${filter.toLowerCase()})` : ""}: ${total}${shown < total ? `, показаны первые ${shown}` : ""}`,
+    /** `shown`: the first and the last of the posts on this page, when it does not show them all. */
+    title: (filter: string, total: number, shown?: [number, number]) =>
+      `Открытые сообщения${filter ? ` (${filter.toLowerCase()})` : ""}: ${total}${shown ? `, показаны ${shown[0]}–${shown[1]}` : ""}`,
+    /** Under the title, once for all the lines, which leave «рабочего времени» out. */
+    workingTime: "Осталось и просрочено — в рабочем времени.",
+    /** The list's next page (`left`: the posts after this one), and its previous one. */
+    next: (left: number) => `▶ Ещё ${left}`,
+    previous: "◀",
     /** Heads the posts at the end of an organization's list where its part is given out: they owe nothing. */
     givenOut: "Информация отправлена, действий не требуется:",
     /**
-     * `about`: the post's topic, else the start of its text, in a few words; `state`: none for a post
-     * answered or closed, whose `deadline` is then how it ended (`ended`).
+     * `about`: what tells the post apart (see about); `state`: none for a post answered or closed,
+     * whose `deadline` is then how it ended (`ended`).
      */
     line: (
       id: number,
@@ -610,15 +616,22 @@ export const tr = {
       state: string | null,
     ) =>
       `№ ${id} · ${network}${about ? ` · ${about}` : ""}${organization ? ` · ${organization}` : ""} · ${deadline ?? "без срока"}${state ? ` · ${state}` : ""}`,
+    /** A line's post: its topic and place, each if known, then the start of its text in quotes. */
+    about: (topic: string | null, place: string | null, text: string | null) => {
+      const head = [topic, place].filter((part) => part !== null).join(", ");
+      const quoted = text ? `«${text}»` : "";
+      return head && quoted ? `${head}: ${quoted}` : head || quoted || null;
+    },
     /** In place of the deadline and the state of a post answered, or closed without an answer. */
     ended: (how: "answered" | "closed", at: string) =>
       `${how === "answered" ? "ответ размещён" : "закрыто без ответа"} ${at}`,
     /**
      * `part`: on the curators' list (or of someone in several organizations), the deadline is a
-     * co-executor's part's (or theirs to pass it on); `missed`: steps missed while it is still ahead.
+     * co-executor's part's (or theirs to pass it on); `at`: its time alone when it is today;
+     * `missed`: steps missed while it is still ahead.
      */
     deadline: (at: string, remaining: string, part?: "coexecutor" | "passOn", missed: string[] = []) =>
-      `${part === "coexecutor" ? "срок информации соисполнителя" : part === "passOn" ? "срок передачи информации соисполнителя" : "срок"} ${at} (${remaining})` +
+      `${part === "coexecutor" ? "информация соисполнителя " : part === "passOn" ? "передача информации соисполнителя " : ""}до ${at} (${remaining})` +
       (missed.length > 0 ? ` · ${t.stepsMissed(missed)}` : ""),
     filters: {
       registered: "Ждут направления",
@@ -637,9 +650,8 @@ export const tr = {
     /** `words`: as typed, cut to a few words. */
     byWords: (words: string) => `Найдено по словам «${words}», новые сверху:`,
     more: "…найдены и другие. Чтобы сузить поиск, добавьте слова.",
-    /** A line's place or author, when the words are not all in its text and topic: why it was found. */
-    matchedIn: (field: "place" | "author", value: string) =>
-      `${field === "place" ? "место" : "автор"}: «${value}»`,
+    /** A line's author, when the words are not all in its text, topic and place: why it was found. */
+    matchedAuthor: (value: string) => `автор: «${value}»`,
     nothing: (words: string) =>
       `По словам «${words}» сообщений не найдено. Найти можно и по номеру или ссылке на пост: ` +
       "/find 12, /find https://vk.com/wall-1_2; открытые сообщения — /list.",

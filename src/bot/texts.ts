@@ -845,7 +845,10 @@ export const t = {
     forCurators: "Ждут кураторов:",
     lateAtOrganizations: "Просрочено у органов:",
     notTaken: "никто не взял в работу",
-    more: (n: number) => `…и ещё ${n}: /list`,
+    /** Past the lines a digest has room for: /list has them all, page by page. */
+    more: (n: number) => `…и ещё ${n}: весь список — /list, листается кнопкой «▶ Ещё»`,
+    /** A section's heading again atop the next message, when a digest's section goes on there. */
+    continued: (heading: string) => `${heading.replace(/:$/, "")} (продолжение):`,
     /** The deadlines missed since the previous working day began, of posts open or done since. */
     missedSince: (day: string) => `С ${day} пропущены сроки:`,
     missed: (id: number, steps: string[], outcome: string | null) =>

@@ -70,17 +70,25 @@ function inDays(minutes: number, fullDayMinutes: number): boolean {
   return minutes >= DAYS_FROM * fullDayMinutes;
 }
 
-/** What is left until a deadline, or how far it is overdue — both measured in working time. */
-export function formatRemaining(wt: WorkingTime, deadline: Date, now: Date): string {
+/**
+ * What is left until a deadline, or how far it is overdue — both measured in working time. `bare`:
+ * without «рабочего времени», where the text says so once for many lines (a list).
+ */
+export function formatRemaining(wt: WorkingTime, deadline: Date, now: Date, bare = false): string {
   const minutes = wt.workingMinutesBetween(now, deadline);
+  const said = (text: string, days: boolean) => (days || bare ? text : `${text} рабочего времени`);
   if (deadline.getTime() > now.getTime()) {
-    if (minutes < 1) return "осталось меньше минуты рабочего времени";
+    if (minutes < 1) return said("осталось меньше минуты", false);
     const text = formatWorkingDuration(minutes, wt.fullDayMinutes);
-    return inDays(minutes, wt.fullDayMinutes) ? `осталось ${text}` : `осталось ${text} рабочего времени`;
+    return said(`осталось ${text}`, inDays(minutes, wt.fullDayMinutes));
   }
   if (-minutes < 1) return "срок истёк";
   const text = formatWorkingDuration(-minutes, wt.fullDayMinutes);
-  return inDays(-minutes, wt.fullDayMinutes)
-    ? `просрочено на ${text}`
-    : `просрочено на ${text} рабочего времени`;
+  return said(`просрочено на ${text}`, inDays(-minutes, wt.fullDayMinutes));
+}
+
+/** A deadline on a list's line: its time alone when it falls today (in the deployment's zone). */
+export function formatDeadlineShort(at: Date, now: Date, timezone: string): string {
+  const deadline = formatDeadline(at, timezone);
+  return deadline.slice(0, 10) === formatDeadline(now, timezone).slice(0, 10) ? deadline.slice(11) : deadline;
 }

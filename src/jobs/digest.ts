@@ -14,7 +14,7 @@ import { type Incident, openIncidents } from "../app/incidents.js";
 import { present } from "../app/leave.js";
 import { giveBackNotice, leaseNotice, settleNotice } from "../app/notices.js";
 import { partStateText } from "../bot/cards.js";
-import { deliverLong } from "../bot/delivery.js";
+import { deliverLong, MESSAGE_LIMIT } from "../bot/delivery.js";
 import { cardButtons } from "../bot/keyboards.js";
 import type { SendFailure } from "../bot/refused-chats.js";
 import { type DigestNotes, type OverdueCount, stepLabel, t } from "../bot/texts.js";
@@ -86,15 +86,22 @@ export async function morningDigests(deps: SweepDeps): Promise<number> {
           steps.filter((step) => step !== lateAnswer.step),
         );
     }
-    const missedText = missedLines(deps, missed);
-    const text = [
-      t.digest.title(day, open.length, late),
-      ...lines.map((line) => line.text),
-      ...(open.length > MAX_LINES ? [t.digest.more(open.length - MAX_LINES)] : []),
-      ...(missedText.length > 0
-        ? ["", t.digest.missedSince(formatDeadline(since, sla.timezone).slice(0, 10)), ...missedText]
-        : []),
-    ].join("\n");
+    const text = digestMessages(
+      [t.digest.title(day, open.length, late)],
+      [
+        {
+          lines: [
+            ...lines.map((line) => line.text),
+            ...(open.length > MAX_LINES ? [t.digest.more(open.length - MAX_LINES)] : []),
+          ],
+        },
+        {
+          heading: t.digest.missedSince(formatDeadline(since, sla.timezone).slice(0, 10)),
+          lines: missedLines(deps, missed),
+          apart: true,
+        },
+      ],
+    );
     const shown = cardButtons(open.slice(0, MAX_LINES).map(({ incident }) => incident.id));
     // Failed for now, it is sent at the next tick, the alerts folded into it still to say; else what
     // it did not say is given back as it is recorded.
@@ -252,31 +259,29 @@ function lateAtOrganizations(
   return late;
 }
 
-/** The curators' digest's text: its title, «Ждут кураторов:», then «Просрочено у органов:», each nearest first. */
+/** The curators' digest's messages: its title, «Ждут кураторов:», then «Просрочено у органов:», each nearest first. */
 function curatorsDigestText(
   deps: SweepDeps,
   title: string,
   ours: CuratorsLine[],
   late: LateLine[],
   now: Date,
-): string {
+): string[] {
   const reg = deps.sla.regulation;
   const byDeadline = (a: { due: NextDeadline }, b: { due: NextDeadline }) =>
     a.due.at.getTime() - b.due.at.getTime();
   const when = (due: NextDeadline, kind: DraftKind | null) => dueParts(deps, due, kind, now);
-  const section = (heading: string, lines: string[]) =>
-    lines.length === 0
-      ? []
-      : [
-          heading,
-          ...lines.slice(0, MAX_LINES),
-          ...(lines.length > MAX_LINES ? [t.digest.more(lines.length - MAX_LINES)] : []),
-        ];
+  const section = (heading: string, lines: string[], apart = false): DigestSection => ({
+    heading,
+    apart,
+    lines: [
+      ...lines.slice(0, MAX_LINES),
+      ...(lines.length > MAX_LINES ? [t.digest.more(lines.length - MAX_LINES)] : []),
+    ],
+  });
   const summary = overdueSummary(ours, late, now);
-  return [
-    title,
-    ...(summary ? [summary, ""] : []),
-    ...section(
+  return digestMessages(summary ? [title, summary, ""] : [title], [
+    section(
       t.digest.forCurators,
       ours.sort(byDeadline).map(({ id, due, kind, importance, lateAnswer: late }) => {
         if (!late) return t.digest.line(id, ...when(due, kind), { importance });
@@ -285,8 +290,7 @@ function curatorsDigestText(
         return lateAnswerLine(deps, id, late, next, { importance }, now);
       }),
     ),
-    ...(ours.length > 0 && late.length > 0 ? [""] : []),
-    ...section(
+    section(
       t.digest.lateAtOrganizations,
       late
         .sort(byDeadline)
@@ -302,8 +306,42 @@ function curatorsDigestText(
               )
             : t.digest.line(id, ...when(due, kind), { importance, organization }),
         ),
+      ours.length > 0,
     ),
-  ].join("\n");
+  ]);
+}
+
+/** A digest's part: its lines under their heading (none: right under the title). */
+interface DigestSection {
+  heading?: string;
+  lines: string[];
+  /** A blank line before it (none atop a message). */
+  apart?: boolean;
+}
+
+/**
+ * A digest's messages: the `head`, then each section with lines, as many lines to a message as it
+ * holds. A heading starts a message with its first line, never ends one; a section a message ends
+ * in goes on in the next under its heading again, so that no line there is read as of the section
+ * before (see t.digest.continued).
+ */
+function digestMessages(head: string[], sections: DigestSection[]): string[] {
+  const messages: string[][] = [head];
+  const fits = (lines: string[]) => lines.join("\n").length <= MESSAGE_LIMIT;
+  const put = (lines: string[], next: string[]) => {
+    const current = messages.at(-1) ?? [];
+    if (current.length === 0 || fits([...current, ...lines])) current.push(...lines);
+    else messages.push(next);
+  };
+  for (const { heading, lines, apart } of sections) {
+    if (lines.length === 0) continue;
+    const [opening, ...rest] = lines as [string, ...string[]];
+    const top = heading === undefined ? [opening] : [heading, opening];
+    put([...(apart ? [""] : []), ...top], top);
+    for (const line of rest)
+      put([line], heading === undefined ? [line] : [t.digest.continued(heading), line]);
+  }
+  return messages.map((lines) => lines.join("\n"));
 }
 
 /**
@@ -356,7 +394,8 @@ function eachPost<T>(deps: SweepDeps, rows: { id: number }[], read: (incident: I
 async function sendOrRelease(
   deps: SweepDeps,
   chatId: number,
-  text: string,
+  /** Its messages (see digestMessages). */
+  text: string[],
   key: string,
   /** The listed posts' cards, one tap away. */
   keyboard: InlineKeyboard,

@@ -122,7 +122,9 @@ describe("group chats", () => {
     await admin().press(/Минздрав/, workChat());
     expect(h.texts(-100).slice(-2)).toEqual([
       "Этот чат привязан к органу «Министерство здравоохранения». Сюда будут приходить карточки сообщений.",
-      expect.stringMatching(new RegExp(`^Открытые сообщения: 1\\n\\n№ ${id} `)),
+      expect.stringMatching(
+        new RegExp(`^Открытые сообщения: 1\\nОсталось и просрочено — в рабочем времени\\.\\n\\n№ ${id} `),
+      ),
     ]);
     h.seedPerson(OFFICE.executor, "Иван", [], [health]);
     await h.user(OFFICE.executor, "Иван").press(`№ ${id}`, workChat());
@@ -132,7 +134,11 @@ describe("group chats", () => {
     const curatorsChat = h.group(-200, "Кураторы");
     await admin().send("/bind", curatorsChat);
     await admin().press("Чат кураторов", curatorsChat);
-    expect(h.texts(-200).at(-1)).toMatch(new RegExp(`^Открытые сообщения: 1\\n\\n№ ${id} .*Минздрав`));
+    expect(h.texts(-200).at(-1)).toMatch(
+      new RegExp(
+        `^Открытые сообщения: 1\\nОсталось и просрочено — в рабочем времени\\.\\n\\n№ ${id} .*Минздрав`,
+      ),
+    );
   });
 
   it("binding another chat to the same organization moves the binding and tells the old chat", async () => {

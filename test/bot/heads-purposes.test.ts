@@ -274,7 +274,9 @@ describe("a head invite", () => {
     await invited(6003, "Министр", "Руководитель органа", /Минздрав/);
     const minister = h.user(6003, "Министр");
     await minister.send("/list");
-    expect(minister.lastText()).toMatch(new RegExp(`^Открытые сообщения: 1\n\n№ ${ours} · `));
+    expect(minister.lastText()).toMatch(
+      new RegExp(`^Открытые сообщения: 1\nОсталось и просрочено — в рабочем времени\\.\n\n№ ${ours} · `),
+    );
     await minister.send(`/find ${other}`);
     expect(minister.lastText()).toBe(`Сообщение № ${other} не направлялось вашему органу.`);
     await minister.send(`/find ${ours}`);

@@ -561,7 +561,7 @@ describe("an executor joining", () => {
     expect(welcome).toMatch(
       /^Готово! Вы зарегистрированы как исполнитель органа «Министерство здравоохранения»/,
     );
-    expect(list).toMatch(/^Открытые сообщения: 2\n\n/);
+    expect(list).toMatch(/^Открытые сообщения: 2\nОсталось и просрочено — в рабочем времени\.\n\n/);
     expect(list).toMatch(new RegExp(`^№ ${held} · .* · в работе$`, "m"));
     expect(list).toMatch(new RegExp(`^№ ${waiting} · .* · направлено$`, "m"));
     expect(lastLabels(nina.id)).toEqual([`№ ${held}`, `№ ${waiting}`]);
@@ -662,7 +662,7 @@ describe("adding to an organization", () => {
       "Администратор добавил вас в орган «Министерство образования»: теперь вы получаете его сообщения.\n" +
         "Ваши роли теперь: исполнитель. Справка — /help.",
     );
-    expect(list).toMatch(/^Открытые сообщения: 1\n\n/);
+    expect(list).toMatch(/^Открытые сообщения: 1\nОсталось и просрочено — в рабочем времени\.\n\n/);
     expect(lastLabels(OFFICE.executor)).toEqual([`№ ${waiting}`]);
     const toIvan = h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === OFFICE.executor);
     expect(toIvan.slice(-2).map((call) => call.params.disable_notification)).toEqual([true, true]);

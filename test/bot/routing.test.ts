@@ -1611,11 +1611,13 @@ describe("lists, search and history", () => {
     expect(healthExecutor().lastText()).toBe(
       [
         "Открытые сообщения: 2",
+        "Осталось и просрочено — в рабочем времени.",
         "",
         // The draft's deadline (p.9), not the return window closing sooner (10:35, 10:50): nobody has
         // to return a post, and the line does not say which step its deadline is of.
-        "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 24.11.2026 16:00 (осталось 4 ч 30 мин рабочего времени) · направлено",
-        "№ 2 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 24.11.2026 16:00 (осталось 4 ч 30 мин рабочего времени) · направлено",
+        // Due today: the time alone.
+        "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · до 16:00 (осталось 4 ч 30 мин) · направлено",
+        "№ 2 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · до 16:00 (осталось 4 ч 30 мин) · направлено",
       ].join("\n"),
     );
     await healthExecutor().press("№ 1");
@@ -1633,10 +1635,10 @@ describe("lists, search and history", () => {
     await route(first, [/Минздрав/]);
     await route(second, [/Минобр/]);
     await healthExecutor2().send("/list");
-    const lines = healthExecutor2().lastText().split("\n").slice(2);
+    const lines = healthExecutor2().lastText().split("\n").slice(3);
     expect(lines.map((line) => line.split(" · ").slice(0, 4).join(" · "))).toEqual([
-      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минздрав",
-      "№ 2 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минобр",
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · Минздрав",
+      "№ 2 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · Минобр",
     ]);
   });
 
@@ -1644,15 +1646,15 @@ describe("lists, search and history", () => {
     await routedToBothOfPetr();
     await healthExecutor2().send("/list");
     // The co-executor's part is due first (p.14), not the lead's draft (16:00): the line says whose it is.
-    expect(healthExecutor2().lastText().split("\n")[2]).toBe(
-      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минобр · срок информации соисполнителя 24.11.2026 12:00 (осталось 2 ч рабочего времени) · направлено, ещё не взято в работу",
+    expect(healthExecutor2().lastText().split("\n")[3]).toBe(
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · Минобр · информация соисполнителя до 12:00 (осталось 2 ч) · направлено, ещё не взято в работу",
     );
     await healthExecutor2().press("Взять в работу: Минобр");
     await healthExecutor2().press("Отправить информацию: Минобр");
     await healthExecutor2().send("Снег во дворе школы № 5 уберут до пятницы.");
     await healthExecutor2().send("/list");
-    expect(healthExecutor2().lastText().split("\n")[2]).toBe(
-      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минздрав · срок 24.11.2026 16:00 (осталось 5 ч рабочего времени) · направлено",
+    expect(healthExecutor2().lastText().split("\n")[3]).toBe(
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · Минздрав · до 16:00 (осталось 5 ч) · направлено",
     );
   });
 
@@ -1664,7 +1666,7 @@ describe("lists, search and history", () => {
     await educationExecutor().press("Взять в работу", educationChat());
     await educationExecutor().send("/list", educationChat());
     expect(h.lastText(-300)).toBe(
-      "Открытые сообщения: 1\n\n№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 24.11.2026 12:00 (осталось 2 ч рабочего времени) · в работе",
+      `Открытые сообщения: 1\nОсталось и просрочено — в рабочем времени.\n\n№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · до 12:00 (осталось 2 ч) · в работе`,
     );
     // The lead's draft is due later than the co-executor's part: the curators' overdue list has the
     // post, with the draft's deadline ahead as their card's «Срок:», and the part's missed one, whose.
@@ -1674,8 +1676,9 @@ describe("lists, search and history", () => {
     expect(h.lastText(-200)).toBe(
       [
         "Открытые сообщения (просрочены): 1",
+        "Осталось и просрочено — в рабочем времени.",
         "",
-        "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минздрав · срок 24.11.2026 16:00 (осталось 2 ч рабочего времени) · пропущен срок «прислать информацию соисполнителя (Минобр)» · в работе",
+        "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · Минздрав · до 16:00 (осталось 2 ч) · пропущен срок «прислать информацию соисполнителя (Минобр)» · в работе",
       ].join("\n"),
     );
   });
@@ -1687,8 +1690,8 @@ describe("lists, search and history", () => {
     await healthExecutor().press("Взять в работу", healthChat());
     await curator().send("/list", curatorsChat());
     // The part (p.14) is due before the lead's draft: the line is about Минобр.
-    expect(h.lastText(-200).split("\n")[2]).toBe(
-      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минобр · срок информации соисполнителя 24.11.2026 12:00 (осталось 2 ч рабочего времени) · в работе",
+    expect(h.lastText(-200).split("\n")[3]).toBe(
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · Минобр · информация соисполнителя до 12:00 (осталось 2 ч) · в работе",
     );
   });
 
@@ -1707,21 +1710,21 @@ describe("lists, search and history", () => {
     const text = h.lastText(-200);
     expect(text.length).toBeLessThanOrEqual(4096);
     expect(text).toMatch(
-      /^Открытые сообщения: 30, показаны первые \d+\n\n№ 1 · ВКонтакте · «[^»]+» · Министерство жилищно-коммунального хозя… · срок /,
+      /^Открытые сообщения: 30, показаны 1–\d+\nОсталось и просрочено — в рабочем времени\.\n\n№ 1 · ВКонтакте · «[^»]+» · Министерство жилищно-коммунального хозя… · до /,
     );
   });
 
-  it("/list says what each post is about: its topic, else the start of its text", async () => {
+  it("/list tells posts apart: the topic and place of each, if known, and the start of its text", async () => {
     await office();
-    await register(1, { topic: "Уборка снега" });
+    await register(1, { topic: "Уборка снега", place: "ул. Ленина, 5" });
     await register(2, {
       text: "Третий день нет горячей воды в доме на Советской, 12, управляющая компания не отвечает.",
     });
     await curator().send("/list");
-    const lines = curator().lastText().split("\n").slice(2);
+    const lines = curator().lastText().split("\n").slice(3);
     expect(lines.map((line) => line.split(" · ").slice(0, 3).join(" · "))).toEqual([
-      "№ 1 · ВКонтакте · на тему «Уборка снега»",
-      "№ 2 · ВКонтакте · «Третий день нет горячей воды в доме на…»",
+      "№ 1 · ВКонтакте · Уборка снега, ул. Ленина, 5: «Во дворе на Ленина, 5 третью неделю не убирают снег.»",
+      "№ 2 · ВКонтакте · «Третий день нет горячей воды в доме на Советской, 12, управ…»",
     ]);
   });
 
@@ -1732,7 +1735,85 @@ describe("lists, search and history", () => {
     seedRegistered(h, { link: "https://vk.com/wall-1_201" });
     h.clock.set(TUESDAY_10);
     await curator().send("/list");
-    expect(curator().lastText()).toMatch(/^Открытые сообщения: 201, показаны первые 29\n\n№ 201 · /);
+    expect(curator().lastText()).toMatch(
+      /^Открытые сообщения: 201, показаны 1–20\nОсталось и просрочено — в рабочем времени\.\n\n№ 201 · /,
+    );
+  });
+
+  it("/list pages through every open post in the same message: «▶ Ещё» the next, «◀» back, the filter kept", async () => {
+    await office();
+    for (let n = 1; n <= 45; n++) seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+    const actor = findPerson(h.db, CURATOR);
+    if (!actor) throw new Error("no curator");
+    routeIncident(h.db, { incidentId: 45, leadId: health, coexecutorIds: [], actor, now: h.clock.now() });
+    await curator().send("/list", curatorsChat());
+    await curator().press("Ждут направления", curatorsChat());
+    const list = h.fake.lastMessage(-200);
+    const shown = () => {
+      const message = h.fake.messages(-200).find((m) => m.message_id === list?.message_id);
+      const numbers = (message?.text ?? "").match(/^№ \d+/gm) ?? [];
+      return { title: message?.text?.split("\n")[0], first: numbers[0], last: numbers.at(-1) };
+    };
+    expect(shown()).toEqual({
+      title: "Открытые сообщения (ждут направления): 44, показаны 1–20",
+      first: "№ 1",
+      last: "№ 20",
+    });
+    expect(labels(-200, list?.message_id ?? 0)).not.toContain("◀");
+    await curator().press("▶ Ещё 24", curatorsChat());
+    expect(shown()).toEqual({
+      title: "Открытые сообщения (ждут направления): 44, показаны 21–40",
+      first: "№ 21",
+      last: "№ 40",
+    });
+    await curator().press("▶ Ещё 4", curatorsChat());
+    expect(shown()).toEqual({
+      title: "Открытые сообщения (ждут направления): 44, показаны 41–44",
+      first: "№ 41",
+      last: "№ 44",
+    });
+    expect(labels(-200, list?.message_id ?? 0).filter((label) => /^[◀▶]/.test(label))).toEqual(["◀"]);
+    // Each card of the page is a tap away, the routed post on none.
+    expect(labels(-200, list?.message_id ?? 0)).toEqual(expect.arrayContaining(["№ 41", "№ 44"]));
+    await curator().press("◀", curatorsChat());
+    expect(shown().title).toBe("Открытые сообщения (ждут направления): 44, показаны 21–40");
+    expect(h.fake.messages(-200).at(-1)?.message_id).toBe(list?.message_id);
+  });
+
+  it("a /list page whose posts were routed meanwhile is read anew, not refused", async () => {
+    await office();
+    for (let n = 1; n <= 25; n++) seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+    await curator().send("/list", curatorsChat());
+    await curator().press("Ждут направления", curatorsChat());
+    const actor = findPerson(h.db, CURATOR);
+    if (!actor) throw new Error("no curator");
+    for (let id = 1; id <= 15; id++)
+      routeIncident(h.db, { incidentId: id, leadId: health, coexecutorIds: [], actor, now: h.clock.now() });
+    expect(await curator().press("▶ Ещё 5", curatorsChat())).toBeUndefined();
+    const text = h.lastText(-200);
+    expect(text.split("\n")[0]).toBe("Открытые сообщения (ждут направления): 10");
+    expect(text.match(/^№ \d+/gm)).toEqual(Array.from({ length: 10 }, (_, i) => `№ ${16 + i}`));
+  });
+
+  it("an executor's /list has pages too, but no filters", async () => {
+    await office();
+    const actor = findPerson(h.db, CURATOR);
+    if (!actor) throw new Error("no curator");
+    for (let n = 1; n <= 22; n++) {
+      const incidentId = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+      routeIncident(h.db, { incidentId, leadId: health, coexecutorIds: [], actor, now: h.clock.now() });
+    }
+    await healthExecutor().send("/list");
+    expect(healthExecutor().lastText()).toMatch(/^Открытые сообщения: 22, показаны 1–20\n/);
+    await healthExecutor().press("▶ Ещё 2");
+    expect(healthExecutor().lastText()).toMatch(/^Открытые сообщения: 22, показаны 21–22\n[\s\S]*\n№ 22 · /);
+    expect(labels(HEALTH_EXECUTOR, h.fake.lastMessage(HEALTH_EXECUTOR)?.message_id ?? 0)).toEqual([
+      "№ 21",
+      "№ 22",
+      "◀",
+    ]);
+    await healthExecutor().press("◀");
+    expect(healthExecutor().lastText()).toMatch(/^Открытые сообщения: 22, показаны 1–20\n/);
   });
 
   it("/list with no open posts says only so; a filter with none names the filter", async () => {
@@ -1752,9 +1833,13 @@ describe("lists, search and history", () => {
     await curator().send("/list");
     expect(curator().lastText()).toMatch(/^Открытые сообщения: 2\n/);
     await curator().press("Ждут направления");
-    expect(curator().lastText()).toMatch(/^Открытые сообщения \(ждут направления\): 1\n\n№ 2 · /);
+    expect(curator().lastText()).toMatch(
+      /^Открытые сообщения \(ждут направления\): 1\nОсталось и просрочено — в рабочем времени\.\n\n№ 2 · /,
+    );
     await curator().press("Направлены");
-    expect(curator().lastText()).toMatch(/^Открытые сообщения \(направлены\): 1\n\n№ 1 · /);
+    expect(curator().lastText()).toMatch(
+      /^Открытые сообщения \(направлены\): 1\nОсталось и просрочено — в рабочем времени\.\n\n№ 1 · /,
+    );
   });
 
   it("/list for a curator names who holds each post, and shows those awaiting approval and the overdue apart", async () => {
@@ -1763,8 +1848,8 @@ describe("lists, search and history", () => {
     await register(2);
     await route(first, [/Минздрав/]);
     await curator().send("/list");
-    expect(curator().lastText()).toMatch(/^№ 1 · ВКонтакте · «[^»]+» · Минздрав · срок /m);
-    expect(curator().lastText()).toMatch(/^№ 2 · ВКонтакте · «[^»]+» · срок /m);
+    expect(curator().lastText()).toMatch(/^№ 1 · ВКонтакте · «[^»]+» · Минздрав · до /m);
+    expect(curator().lastText()).toMatch(/^№ 2 · ВКонтакте · «[^»]+» · до /m);
 
     // № 1 goes to the curators for approval; № 2 waits for routing past its deadline; № 3 has time.
     const executor = findPerson(h.db, HEALTH_EXECUTOR);
@@ -1781,13 +1866,15 @@ describe("lists, search and history", () => {
     await register(3);
     await curator().send("/list");
     await curator().press("На согласовании");
-    expect(curator().lastText()).toMatch(/^Открытые сообщения \(на согласовании\): 1\n\n№ 1 · /);
+    expect(curator().lastText()).toMatch(
+      /^Открытые сообщения \(на согласовании\): 1\nОсталось и просрочено — в рабочем времени\.\n\n№ 1 · /,
+    );
     await curator().press("Просрочены");
     const overdue = curator().lastText();
     expect(overdue).toMatch(/^Открытые сообщения \(просрочены\): 2\n/);
     // Its routing (p.6) missed, the answer (p.8) is still ahead: the line has both, as its card.
     expect(overdue).toMatch(
-      /^№ 2 · ВКонтакте · «[^»]+» · срок 25\.11\.2026 11:00 \(осталось 8 ч рабочего времени\) · пропущен срок «направить исполнителю» · ждёт направления$/m,
+      /^№ 2 · ВКонтакте · «[^»]+» · до 25\.11\.2026 11:00 \(осталось 8 ч\) · пропущен срок «направить исполнителю» · ждёт направления$/m,
     );
     expect(overdue).not.toMatch(/№ 3/);
   });
@@ -1844,14 +1931,18 @@ describe("lists, search and history", () => {
     await register(4, { text: "Холодно в детском саду." });
     for (const id of [cold, topic, place]) await route(id, [/Минздрав/]);
     await healthExecutor().send("/find школ Холодно");
-    const [title, blank, ...lines] = healthExecutor().lastText().split("\n");
-    expect([title, blank]).toEqual(["Найдено по словам «школ Холодно», новые сверху:", ""]);
-    expect(lines.map((line) => line.split(" · ").slice(0, 3).join(" · "))).toEqual([
-      "№ 3 · ВКонтакте · «Холодно на уроках.»",
-      "№ 2 · ВКонтакте · на тему «Холодно в школе»",
-      "№ 1 · ВКонтакте · «В ШКОЛЕ № 5 на Ленина холодно, дети сид…»",
+    const [title, note, blank, ...lines] = healthExecutor().lastText().split("\n");
+    expect([title, note, blank]).toEqual([
+      "Найдено по словам «школ Холодно», новые сверху:",
+      "Осталось и просрочено — в рабочем времени.",
+      "",
     ]);
-    expect(lines[0]).toMatch(/ · срок 24\.11\.2026 \d\d:\d\d \(осталось .*\) · направлено$/);
+    expect(lines.map((line) => line.split(" · ").slice(0, 3).join(" · "))).toEqual([
+      "№ 3 · ВКонтакте · Школа № 7: «Холодно на уроках.»",
+      "№ 2 · ВКонтакте · Холодно в школе: «Третий день мёрзнем.»",
+      "№ 1 · ВКонтакте · «В ШКОЛЕ № 5 на Ленина холодно, дети сидят в куртках.»",
+    ]);
+    expect(lines[0]).toMatch(/ · до \d\d:\d\d \(осталось .*\) · направлено$/);
     await healthExecutor().press("№ 1");
     expect(healthExecutor().lastText()).toMatch(/^Сообщение № 1 · ВКонтакте/);
   });
@@ -1865,7 +1956,7 @@ describe("lists, search and history", () => {
       healthExecutor()
         .lastText()
         .split("\n")
-        .slice(2)
+        .slice(3)
         .map((line) => line.split(" · ")[0]),
     ).toEqual(["№ 2"]);
     await healthExecutor().send("/find воды в школе");
@@ -1875,7 +1966,7 @@ describe("lists, search and history", () => {
       curator()
         .lastText()
         .split("\n")
-        .slice(2)
+        .slice(3)
         .map((line) => line.split(" · ")[0]),
     ).toEqual(["№ 2", "№ 1"]);
   });
@@ -1885,7 +1976,7 @@ describe("lists, search and history", () => {
     for (let n = 1; n <= 12; n++)
       seedRegistered(h, { link: `https://vk.com/wall-1_${n}`, text: `Яма на дороге, ${n}` });
     await curator().send("/find яма");
-    const lines = curator().lastText().split("\n").slice(2);
+    const lines = curator().lastText().split("\n").slice(3);
     expect(lines.map((line) => line.split(" · ")[0])).toEqual([
       ...Array.from({ length: 10 }, (_, i) => `№ ${12 - i}`),
       "…найдены и другие. Чтобы сузить поиск, добавьте слова.",
@@ -1931,7 +2022,7 @@ describe("lists, search and history", () => {
     );
   });
 
-  it("/find by words names the place or the author of a post whose text and topic lack some of the words", async () => {
+  it("/find by words names the author of a post whose text, topic and place lack some of the words; the place is on every line", async () => {
     await office();
     await register(1, { text: "Холодно в классе.", place: "Школа № 7" });
     await register(2, { text: "В школе холодно.", place: "ул. Ленина, 5" });
@@ -1941,13 +2032,13 @@ describe("lists, search and history", () => {
       return curator()
         .lastText()
         .split("\n")
-        .slice(2)
-        .map((line) => line.replace(/ · срок .*$/, ""));
+        .slice(3)
+        .map((line) => line.replace(/ · до .*$/, ""));
     };
     expect(await found("школ холодно")).toEqual([
-      "№ 3 · ВКонтакте · на тему «Отопление» · автор: «Анна Школьникова»",
-      "№ 2 · ВКонтакте · «В школе холодно.»",
-      "№ 1 · ВКонтакте · «Холодно в классе.» · место: «Школа № 7»",
+      "№ 3 · ВКонтакте · Отопление: «Холодно.» · автор: «Анна Школьникова»",
+      "№ 2 · ВКонтакте · ул. Ленина, 5: «В школе холодно.»",
+      "№ 1 · ВКонтакте · Школа № 7: «Холодно в классе.»",
     ]);
     // A place corrected by a curator is found by its new words, no longer by the old ones.
     const actor = findPerson(h.db, CURATOR);
@@ -1959,11 +2050,11 @@ describe("lists, search and history", () => {
       now: h.clock.now(),
     });
     expect(await found("гимназия елочная")).toEqual([
-      "№ 1 · ВКонтакте · «Холодно в классе.» · место: «Гимназия № 2, ул. Ёлочная»",
+      "№ 1 · ВКонтакте · Гимназия № 2, ул. Ёлочная: «Холодно в классе.»",
     ]);
     expect(await found("школ холодно")).toEqual([
-      "№ 3 · ВКонтакте · на тему «Отопление» · автор: «Анна Школьникова»",
-      "№ 2 · ВКонтакте · «В школе холодно.»",
+      "№ 3 · ВКонтакте · Отопление: «Холодно.» · автор: «Анна Школьникова»",
+      "№ 2 · ВКонтакте · ул. Ленина, 5: «В школе холодно.»",
     ]);
   });
 
@@ -1981,7 +2072,9 @@ describe("lists, search and history", () => {
         "/find https://vk.com/wall-1_2 или /find горячая вода",
     );
     await curator().send("/find ул.Ленина");
-    expect(curator().lastText()).toMatch(/^Найдено по словам «ул\.Ленина», новые сверху:\n\n№ 1 · /);
+    expect(curator().lastText()).toMatch(
+      /^Найдено по словам «ул\.Ленина», новые сверху:\nОсталось и просрочено — в рабочем времени\.\n\n№ 1 · /,
+    );
   });
 
   it("a curator who is also the organization's executor gets, privately, the executor's card and can take the post", async () => {

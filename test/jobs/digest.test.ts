@@ -96,7 +96,9 @@ describe("morning digest", () => {
     await admin.send("/bind", duty);
     await admin.press(/Минздрав/, duty);
     await admin.press("Да, привязать", duty);
-    expect(h.lastText(-500)).toMatch(/^Открытые сообщения: 1\n\n№ 1 /);
+    expect(h.lastText(-500)).toMatch(
+      /^Открытые сообщения: 1\nОсталось и просрочено — в рабочем времени\.\n\n№ 1 /,
+    );
     h.clock.set("2026-11-25T06:05:00Z"); // 11:05: the digests' first tick since
     expect(await morningDigests(deps())).toBe(0);
     expect(h.texts(-500).filter((text) => text.startsWith("Доброе утро!"))).toEqual([]);
@@ -116,7 +118,9 @@ describe("morning digest", () => {
     await admin.send("/bind", duty);
     await admin.press(/Минздрав/, duty);
     await admin.press("Да, привязать", duty);
-    expect(h.lastText(-500)).toMatch(/^Открытые сообщения: 1\n\n№ 1 /);
+    expect(h.lastText(-500)).toMatch(
+      /^Открытые сообщения: 1\nОсталось и просрочено — в рабочем времени\.\n\n№ 1 /,
+    );
     h.clock.set("2026-11-25T04:00:00Z"); // 09:00
     expect(await morningDigests(deps())).toBe(1);
     expect(h.lastText(-500)).toMatch(/^Доброе утро! 25\.11\.2026: открытых сообщений — 1\./);
@@ -315,7 +319,9 @@ describe("morning digest", () => {
     await jobs.stop();
     const morning = h.texts(OFFICE.healthChat).filter((text) => /^(⏰|Сроки|Доброе утро!)/.test(text));
     expect(morning).toEqual([
-      expect.stringMatching(/^Доброе утро![\s\S]*\n№ 30 — [^\n]*\n…и ещё 1: \/list\n/),
+      expect.stringMatching(
+        /^Доброе утро![\s\S]*\n№ 30 — [^\n]*\n…и ещё 1: весь список — \/list, листается кнопкой «▶ Ещё»\n/,
+      ),
       expect.stringMatching(/^⏰ Сообщение № 31: разместить ответ до 25\.11\.2026 10:00 .*осталось 57 мин/),
     ]);
   });
@@ -478,7 +484,7 @@ describe("morning digest", () => {
       "Открытых сообщений нет.",
       "",
       "Информация отправлена, действий не требуется:",
-      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · без срока · информация передана основному исполнителю",
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · без срока · информация передана основному исполнителю",
     ]);
 
     const owed = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
@@ -492,11 +498,12 @@ describe("morning digest", () => {
     await h.user(3007, "Анна").send("/list", chat);
     expect(h.lastText(CULTURE_CHAT).split("\n")).toEqual([
       "Открытые сообщения: 1",
+      "Осталось и просрочено — в рабочем времени.",
       "",
-      "№ 2 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 24.11.2026 12:00 (осталось 2 ч рабочего времени) · направлено, ещё не взято в работу",
+      "№ 2 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · до 12:00 (осталось 2 ч) · направлено, ещё не взято в работу",
       "",
       "Информация отправлена, действий не требуется:",
-      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · без срока · информация передана основному исполнителю",
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · без срока · информация передана основному исполнителю",
     ]);
   });
 
@@ -761,7 +768,7 @@ describe("a post whose draft deadline was missed while its answer's is still ahe
     expect(await morningDigests(deps())).toBe(1);
     const digest = h.lastText(OFFICE.healthChat).split("\n")[1];
     await h.user(OFFICE.executor, "Иван").send("/list", healthChat());
-    const list = h.lastText(OFFICE.healthChat).split("\n")[2];
+    const list = h.lastText(OFFICE.healthChat).split("\n")[3];
     const deadlines = (card.at(-1) ?? "").split("\n").filter((line) => line.startsWith("Срок"));
     return { deadlines, digest, list };
   }
@@ -771,9 +778,9 @@ describe("a post whose draft deadline was missed while its answer's is still ahe
     const curator = h.user(OFFICE.curator, "Ольга");
     await curator.send("/list", curatorsChat());
     await curator.press("Просрочены", curatorsChat());
-    const overdue = h.lastText(OFFICE.curatorsChat).split("\n").slice(2);
+    const overdue = h.lastText(OFFICE.curatorsChat).split("\n").slice(3);
     await curator.press("Все", curatorsChat());
-    return { overdue, all: h.lastText(OFFICE.curatorsChat).split("\n").slice(2) };
+    return { overdue, all: h.lastText(OFFICE.curatorsChat).split("\n").slice(3) };
   }
 
   it("Orenburg: the digest and /list show the answer's deadline (p.8), as the card's «Срок:», and that the draft's (p.9) was missed", async () => {
@@ -789,24 +796,24 @@ describe("a post whose draft deadline was missed while its answer's is still ahe
       ],
       digest:
         "№ 1 — разместить ответ до 25.11.2026 11:00 (осталось 2 ч рабочего времени); пропущен срок «прислать проект ответа куратору»",
-      list: "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 25.11.2026 11:00 (осталось 2 ч рабочего времени) · пропущен срок «прислать проект ответа куратору» · в работе",
+      list: "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · до 11:00 (осталось 2 ч) · пропущен срок «прислать проект ответа куратору» · в работе",
     });
     // Still overdue: «Просрочены» has it, and it comes before a post due sooner that missed nothing.
     const line =
-      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минздрав · срок 25.11.2026 11:00 (осталось 2 ч рабочего времени) · пропущен срок «прислать проект ответа куратору» · в работе";
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · Минздрав · до 11:00 (осталось 2 ч) · пропущен срок «прислать проект ответа куратору» · в работе";
     expect(await curatorsLists()).toEqual({
       overdue: [line],
       all: [
         line,
-        `№ ${other} · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 25.11.2026 09:30 (осталось 30 мин рабочего времени) · ждёт направления`,
+        `№ ${other} · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · до 09:30 (осталось 30 мин) · ждёт направления`,
       ],
     });
 
     // The answer's deadline passed too: the line is the first missed, as before.
     h.clock.set("2026-11-25T06:30:00Z"); // 11:30
     await h.user(OFFICE.executor, "Иван").send("/list", healthChat());
-    expect(h.lastText(OFFICE.healthChat).split("\n")[2]).toBe(
-      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 24.11.2026 16:00 (просрочено на 4 ч 30 мин рабочего времени) · в работе",
+    expect(h.lastText(OFFICE.healthChat).split("\n")[3]).toBe(
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · до 24.11.2026 16:00 (просрочено на 4 ч 30 мин) · в работе",
     );
   });
 
@@ -822,10 +829,10 @@ describe("a post whose draft deadline was missed while its answer's is still ahe
       ],
       digest:
         "№ 1 — разместить ответ до 25.11.2026 11:30 (осталось 2 ч 30 мин рабочего времени); пропущен срок «прислать проект ответа куратору»",
-      list: "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · срок 25.11.2026 11:30 (осталось 2 ч 30 мин рабочего времени) · пропущен срок «прислать проект ответа куратору» · в работе",
+      list: "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · до 11:30 (осталось 2 ч 30 мин) · пропущен срок «прислать проект ответа куратору» · в работе",
     });
     expect((await curatorsLists()).overdue).toEqual([
-      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не…» · Минздрав · срок 25.11.2026 11:30 (осталось 2 ч 30 мин рабочего времени) · пропущен срок «прислать проект ответа куратору» · в работе",
+      "№ 1 · ВКонтакте · «Во дворе на Ленина, 5 третью неделю не убирают снег.» · Минздрав · до 11:30 (осталось 2 ч 30 мин) · пропущен срок «прислать проект ответа куратору» · в работе",
     ]);
   });
 });
@@ -885,8 +892,35 @@ describe("curators' morning digest", () => {
       "Доброе утро! 25.11.2026: открытых сообщений — 32.",
       "Просрочено: Минздрав — 31 (проект ответа), Минобр — 3 (информация соисполнителя); у кураторов — 1 (решение по проекту).",
     ]);
-    // The lines as ever, those past the first 30 left to /list.
-    expect(lines.at(-1)).toBe("…и ещё 4: /list");
+    // The lines as ever, those past the first 30 left to /list, whose pages show them.
+    expect(lines.at(-1)).toBe("…и ещё 4: весь список — /list, листается кнопкой «▶ Ещё»");
+  });
+
+  it("a digest too long for one message goes on in the next under its section's heading again", async () => {
+    h = await Harness.start({ now: "2026-11-24T05:00:00Z" }); // Tuesday 10:00 local
+    seedOffice(h);
+    const ministry = h.seedOrganization(
+      "Министерство жилищно-коммунального хозяйства, энергетики и транспорта Оренбургской области",
+    );
+    const now = h.clock.now();
+    // 25 posts wait to be routed; 20 more, at the ministry, are late with their drafts (p.9).
+    for (let n = 1; n <= 45; n++) {
+      const id = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+      if (n > 25)
+        routeIncident(h.db, { incidentId: id, leadId: ministry, coexecutorIds: [], actor: curator(), now });
+    }
+    h.clock.set("2026-11-25T04:00:00Z"); // Wednesday 09:00
+
+    expect(await curatorsDigest(deps())).toBe(1);
+    const messages = h
+      .texts(OFFICE.curatorsChat)
+      .filter((text) => /^(Доброе утро!|Просрочено у органов)/.test(text));
+    expect(messages.map((text) => text.length <= 4096)).toEqual([true, true]);
+    expect(messages[1]).toMatch(/^Просрочено у органов \(продолжение\):\n№ \d+ · Министерство жилищно/);
+    // No line is lost at the cut, nor said twice.
+    const numbers = messages.join("\n").match(/^№ \d+/gm) ?? [];
+    expect(new Set(numbers).size).toBe(45);
+    expect(numbers).toHaveLength(45);
   });
 
   it("a socially significant post says so, and an overdue answer to the author leads the line of whoever holds the post", async () => {

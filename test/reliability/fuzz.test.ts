@@ -283,6 +283,7 @@ function incidentButtons(id: number, office: Office): string[] {
 /** Buttons not about one incident: lists, registration, dialogues' steps, the admin's screens. */
 const OTHER_BUTTONS = [
   ...["inc.list:registered", "inc.list:assigned", "inc.list:in_work", "inc.list:all"],
+  ...["inc.list:all:20", "inc.list:overdue:20", "inc.list:registered:0"],
   ...["int.reg", "int.more", "int.nothreat", "int.a:0:1", "int.a:3:normal"],
   ...[
     "rt.t:1",
@@ -357,6 +358,7 @@ const JUNK_BUTTONS = [
   ...["noop", "ppl.noop", "", " ", "a".repeat(64), "😀🔥", "inc.accept:-1", "inc.accept:1:extra"],
   ...["inc.accept:1:2:3", "inc.ok:1:2:3", "inc.q:1:6", "inc.q:1:0", "imp.set:1:urgent:1", "inc.list:closed"],
   ...["inc.accept:0x1", "inc.accept:1e3", "inc.accept: 1", "inc.accept:9999999999999", "inc.show:١"],
+  ...["inc.list:all:-1", "inc.list:all:1e3", "inc.list:all:20:1", "inc.list:closed:20"],
 ];
 
 type Sender =
@@ -393,6 +395,8 @@ function mayPress(sender: Sender, data: string, office: Office): boolean {
     case "head":
       return action === "inc.list" || (VIEWS.has(action) && incident !== undefined);
     case "executor": {
+      // His organization's list has pages, not filters.
+      if (action === "inc.list") return args[0] === "all";
       if (!incident) return false;
       const org = sender.organizationId;
       if (VIEWS.has(action)) return incident.assignments.some((a) => a.organizationId === org);

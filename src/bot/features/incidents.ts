@@ -58,7 +58,7 @@ import {
 import { wordsNotIn } from "../../domain/names.js";
 import type { StepId } from "../../domain/regulation/index.js";
 import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
-import { formatDeadline, formatRemaining } from "../../domain/time-format.js";
+import { formatDeadline, formatDeadlineShort, formatRemaining } from "../../domain/time-format.js";
 import {
   detailFlow,
   detailRefusal,
@@ -71,7 +71,7 @@ import {
   repeatFlow,
 } from "../../flows/importance.js";
 import { partFlow, returnFlow } from "../../flows/incident-answers.js";
-import { announceDetail, postAbout, snippet } from "../../flows/intake.js";
+import { announceDetail, snippet } from "../../flows/intake.js";
 import { announceRouting, routedReport, routeFlow } from "../../flows/routing.js";
 import { listedAsDigest } from "../../jobs/morning.js";
 import { afterTurn } from "../after-turn.js";
@@ -111,8 +111,13 @@ const FILTER_STATES: Record<ListFilter, IncidentState[]> = {
   overdue: OPEN_STATES,
   all: OPEN_STATES,
 };
+const LIST_FILTERS = Object.keys(FILTER_STATES).join("|");
 const FILTERS_PER_ROW = 3;
-const LIST_LIMIT = 30;
+/** Posts a page of /list shows at most: twenty lines read on a phone; «▶ Ещё» shows the next. */
+const LIST_PAGE = 20;
+/** A list's line: its post's topic and place, each this long at most, and the start of its text. */
+const ABOUT_SHOWN = 40;
+const TEXT_SHOWN = 60;
 /** A holder's name on a list's line, cut so: the lines must fit in one message. */
 const HOLDER_LIMIT = 40;
 const MESSAGE_LIMIT = 4096;
@@ -161,7 +166,9 @@ export function incidentsFeature(deps: AppDeps): Features<BotContext> {
   composer.callbackQuery(onAction("inc.text", [ID]), fullText);
   composer.callbackQuery(onAction("inc.hist", [ID]), history);
   composer.callbackQuery(onAction("inc.show", [ID]), showFromList);
-  composer.callbackQuery(onAction("inc.list", [Object.keys(FILTER_STATES).join("|")]), filterList);
+  // A filter's first page (`inc.list:overdue`), or a page from its post (`inc.list:overdue:20`).
+  for (const args of [[LIST_FILTERS], [LIST_FILTERS, ID]])
+    composer.callbackQuery(onAction("inc.list", args), listPage);
   composer.command("list", list);
   composer.command("find", find);
   composer.callbackQuery(/^(rt|ans|dt)\./, (ctx) =>
@@ -799,9 +806,11 @@ interface Listed {
  * nearest of anyone's, so that «Просрочены» lists a co-executor's late part too. The deadline is
  * the card's «Срок:», the nearest still ahead, and the line names a step missed before it: the post
  * is overdue all the same. An organization's posts whose part it has given out come last, under
- * their own heading and out of the count. As many lines as one message holds.
+ * their own heading and out of the count. A page from the `from`th post (as many lines as one
+ * message holds, LIST_PAGE at most), read anew at each press: one past the end (posts closed
+ * meanwhile) is the list's last.
  */
-function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
+function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter, from = 0) {
   const rows = openIncidents(deps.db, {
     states: FILTER_STATES[filter],
     ...(scope.kind === "organizations" ? { organizationIds: scope.ids } : {}),
@@ -819,27 +828,50 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter) {
     scope.kind === "organizations" && partsGivenOut(item.incident, scope.ids);
   const owed = matching.filter((item) => !givenOut(item));
   const listed = [...owed, ...matching.filter(givenOut)];
-  const lines = listLines(deps, scope, listed.slice(0, LIST_LIMIT), now);
+  const start = from < listed.length ? from : Math.max(0, listed.length - LIST_PAGE);
+  const page = listed.slice(start, start + LIST_PAGE);
+  const lines = listLines(deps, scope, page, now);
   const filterName = scope.kind === "all" && filter !== "all" ? tr.list.filters[filter] : "";
   const textOf = (count: number) => {
-    const shown = Math.min(count, owed.length);
-    const open =
+    const shown = Math.min(count, Math.max(0, owed.length - start));
+    const whole = start === 0 && shown === owed.length;
+    const title =
       owed.length === 0
-        ? [tr.list.empty(filterName)]
-        : [tr.list.title(filterName, shown, owed.length), "", ...lines.slice(0, shown)];
-    const given = count > owed.length ? ["", tr.list.givenOut, ...lines.slice(owed.length, count)] : [];
-    return [...open, ...given].join("\n");
+        ? tr.list.empty(filterName)
+        : tr.list.title(
+            filterName,
+            owed.length,
+            whole || shown === 0 ? undefined : [start + 1, start + shown],
+          );
+    const timed = page.slice(0, count).some((item) => item.next !== undefined);
+    return [
+      title,
+      ...(timed ? [tr.list.workingTime] : []),
+      ...(shown > 0 ? ["", ...lines.slice(0, shown)] : []),
+      ...(count > shown ? ["", tr.list.givenOut, ...lines.slice(shown, count)] : []),
+    ].join("\n");
   };
   const count = fittingLines(lines.length, textOf);
-  const keyboard = cardButtons(listed.slice(0, count).map(({ incident }) => incident.id));
+  const keyboard = cardButtons(page.slice(0, count).map(({ incident }) => incident.id));
+  // ◀ ▶ keep the filter. ◀ goes LIST_PAGE posts back: after a page cut short to fit it may show a few
+  // of this page's predecessor again, but skips none.
+  const left = listed.length - start - count;
+  if (start > 0 || left > 0) rowAfter(keyboard);
+  if (start > 0) keyboard.text(tr.list.previous, cb("inc.list", filter, Math.max(0, start - LIST_PAGE)));
+  if (left > 0) keyboard.text(tr.list.next(left), cb("inc.list", filter, start + count));
   if (scope.kind === "all") {
     (Object.keys(FILTER_STATES) as ListFilter[]).forEach((key, i) => {
-      if (i % FILTERS_PER_ROW === 0) keyboard.row();
+      if (i % FILTERS_PER_ROW === 0) rowAfter(keyboard);
       const label = tr.list.filters[key];
       keyboard.text(key === filter ? `• ${label}` : label, cb("inc.list", key));
     });
   }
   return { text: textOf(count), keyboard, total: listed.length };
+}
+
+/** Starts a new row of buttons, unless the last one is still empty (the card buttons' rows end so). */
+function rowAfter(keyboard: InlineKeyboard): void {
+  if ((keyboard.inline_keyboard.at(-1)?.length ?? 0) > 0) keyboard.row();
 }
 
 /** How many lines one message holds: `textOf(count)` is the message with the first `count`. */
@@ -865,7 +897,7 @@ function listLines(
   scope: ListScope,
   listed: readonly Listed[],
   now: Date,
-  about: (incident: Incident) => string | null = (incident) => postAbout(incident.row),
+  about: (incident: Incident) => string | null = (incident) => listAbout(incident.row),
 ): string[] {
   const { regulation, workingTime, timezone } = deps.sla;
   const rules = actionRules(regulation);
@@ -900,8 +932,8 @@ function listLines(
     const part = scope.kind === "organizations" && holder?.role === "coexecutor" ? holder : undefined;
     const deadline = next
       ? tr.list.deadline(
-          formatDeadline(next.at, timezone),
-          formatRemaining(workingTime, next.at, now),
+          formatDeadlineShort(next.at, now, timezone),
+          formatRemaining(workingTime, next.at, now, true),
           scope.kind === "all" || scope.ids.length > 1 ? partStep(next.step) : undefined,
           listedNext?.missed.map((d) => missedStep(incident, d)),
         )
@@ -918,6 +950,15 @@ function listLines(
       ended === undefined ? state : null,
     );
   });
+}
+
+/** What tells a list's post apart: its topic and place, each if known, and the start of its text. */
+function listAbout(row: Incident["row"]): string | null {
+  return tr.list.about(
+    snippet(row.topic, ABOUT_SHOWN),
+    snippet(row.place, ABOUT_SHOWN),
+    snippet(row.text, TEXT_SHOWN),
+  );
 }
 
 /** How an answered or closed post ended, and when, for its line (/find lists them); undefined while it is open. */
@@ -988,11 +1029,16 @@ async function list(ctx: BotContext) {
   await ctx.reply(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
 }
 
-async function filterList(ctx: BotContext) {
+/**
+ * A filter or a page of the list pressed: the same message shows it, read anew (posts routed or
+ * closed meanwhile are simply as they are now). An organization's list has pages, not filters.
+ */
+async function listPage(ctx: BotContext) {
   const scope = listScope(ctx);
-  if (typeof scope === "string" || scope.kind !== "all")
+  const filter = arg(ctx) as ListFilter;
+  if (typeof scope === "string" || (scope.kind !== "all" && filter !== "all"))
     return popup(ctx, typeof scope === "string" ? scope : t.refusal);
-  const { text, keyboard } = renderList(ctx.app, scope, arg(ctx) as ListFilter);
+  const { text, keyboard } = renderList(ctx.app, scope, filter, Number(ctx.match?.[2] ?? 0));
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
 }
@@ -1010,7 +1056,7 @@ const FOUND_AT_LINK = 5;
 /** Posts a /find by words lists at most, and the shortest query it searches by. */
 const FOUND_BY_WORDS = 10;
 const SHORTEST_QUERY = 3;
-/** A place or author a line names as why the post was found: a few words, as its topic. */
+/** An author a line names as why the post was found: a few words, as its topic. */
 const MATCHED_SHOWN = 40;
 /** The query as its answer repeats it. */
 const QUERY_SHOWN = 60;
@@ -1071,6 +1117,7 @@ async function findByWords(ctx: BotContext, person: Person, query: string) {
   const textOf = (count: number) =>
     [
       tr.find.byWords(shown),
+      ...(listed.slice(0, count).some((item) => item.next !== undefined) ? [tr.list.workingTime] : []),
       "",
       ...lines.slice(0, count),
       ...(found.length > count ? [tr.find.more] : []),
@@ -1083,17 +1130,17 @@ async function findByWords(ctx: BotContext, person: Person, query: string) {
 }
 
 /**
- * What a found post is about, as /list says it, and its place or author when some of the words are
- * in neither its text nor its topic: the line shows why it was found.
+ * What a found post is about, as /list says it, and its author when some of the words are in
+ * neither its text, its topic nor its place: the line shows why it was found.
  */
 function aboutFound(incident: Incident, words: readonly string[]): string | null {
   const { row } = incident;
-  const rest = wordsNotIn([row.text, row.topic], words);
-  const matched = (["place", "author"] as const).flatMap((field) => {
-    const value = snippet(row[field], MATCHED_SHOWN);
-    return value && rest.length > 0 && wordsNotIn([row[field]], rest).length < rest.length
-      ? [tr.find.matchedIn(field, value)]
-      : [];
-  });
-  return [postAbout(row), ...matched].filter((part) => part !== null).join(" · ") || null;
+  const rest = wordsNotIn([row.text, row.topic, row.place], words);
+  const author = snippet(row.author, MATCHED_SHOWN);
+  const byAuthor = author && rest.length > 0 && wordsNotIn([row.author], rest).length < rest.length;
+  return (
+    [listAbout(row), byAuthor ? tr.find.matchedAuthor(author) : null]
+      .filter((part) => part !== null)
+      .join(" · ") || null
+  );
 }
