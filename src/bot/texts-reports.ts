@@ -85,6 +85,13 @@ function periodLabel(report: MonthlyReport): string {
   return report.asOf ? `${month} на ${formatDeadline(report.asOf, report.timezone)}` : month;
 }
 
+/** The violations a report counts: those a restore made (lostWithRestore) are listed, not counted. */
+function violationCount(violations: readonly Violation[]): string {
+  const aside = violations.filter((v) => v.lostWithRestore).length;
+  const counted = violations.length - aside;
+  return aside === 0 ? String(counted) : `${counted} (и не учтено: ${aside})`;
+}
+
 /** Who answers for a violation: the curators for their own steps, else the organization and its executor. */
 function answerable(report: MonthlyReport, v: Violation): string {
   const person = v.personId === null ? undefined : report.personNames.get(v.personId);
@@ -268,7 +275,7 @@ export const tr = {
 
   violations(report: MonthlyReport, violations: Violation[] = report.violations, title?: string): string {
     const head = [
-      title ?? `Нарушения регламента за ${periodLabel(report)}: ${violations.length}`,
+      title ?? `Нарушения регламента за ${periodLabel(report)}: ${violationCount(violations)}`,
       ...(report.asOf ? [tr.soFar] : []),
       ...(violations.length === 0
         ? [report.asOf ? "Истёкшие сроки соблюдены." : "Все сроки этого месяца соблюдены."]
@@ -282,7 +289,7 @@ export const tr = {
     return tr.violations(
       report,
       violations,
-      `Нарушения регламента за ${periodLabel(report)}, ${name}: ${violations.length}`,
+      `Нарушения регламента за ${periodLabel(report)}, ${name}: ${violationCount(violations)}`,
     );
   },
 
