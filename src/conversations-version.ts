@@ -68,5 +68,7 @@
  * 48: the draft shows the lead organization's own part given before a merge made it the lead.
  * 49: the draft's «Готово» pressed while typed texts wait for «Заменить текст» / «Дописать к тексту» asks for
  * the choice first.
+ * 50: a leave set tells a head or a curator what stops for him; the heads told of a significant post hear
+ * its routing and whether its answer came late.
  */
-export const CONVERSATIONS_VERSION = 49;
+export const CONVERSATIONS_VERSION = 50;

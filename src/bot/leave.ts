@@ -6,12 +6,19 @@
 
 import { TZDate } from "@date-fns/tz";
 import type { Api } from "grammy";
+import { allHeads, headOf } from "../app/heads.js";
 import { loadIncident } from "../app/incidents.js";
-import { leavesOver, peopleOnLeave } from "../app/leave.js";
+import { awayChats, leavesOver, peopleOnLeave } from "../app/leave.js";
 import { claimNotice, releaseNotice } from "../app/notices.js";
-import { type HeldIncidents, incidentsHeldBy, loadPerson, telegramIdsOfMembers } from "../app/people.js";
+import {
+  type HeldIncidents,
+  incidentsHeldBy,
+  loadPerson,
+  personName,
+  telegramIdsOfMembers,
+} from "../app/people.js";
 import { displayName } from "../domain/access.js";
-import { localDay } from "../domain/leave.js";
+import { type Leave, localDay } from "../domain/leave.js";
 import { syncCards } from "./cards.js";
 import type { AppDeps } from "./context.js";
 import { deliverLong, notifyCurators, organizationChats, sendLong } from "./delivery.js";
@@ -135,6 +142,39 @@ export async function refreshHolderCards(deps: LeaveDeps, api: Api, personId: nu
     const incident = loadIncident(deps.db, id);
     if (incident) await syncCards({ ...deps, api }, incident);
   }
+}
+
+/**
+ * What setting a leave is answered with (`name`: the person's, when an admin set it for him), by what
+ * he does: an executor's posts are told to his colleagues; a head (of no organization's executors, no
+ * curator) no longer hears of significant posts and violations, which the other heads of his
+ * organization still get — though of significant posts he still hears while no other head with
+ * «Срочные» is there (see tellHeads); a curator's work goes on in the curators' chat.
+ */
+export function leaveSetText(deps: LeaveDeps, personId: number, name: string | null, leave: Leave): string {
+  const { db } = deps;
+  const person = loadPerson(db, personId);
+  const head = person && person.organizationIds.length === 0 ? headOf(db, personId) : undefined;
+  if (person && person.organizationIds.length === 0 && person.roles.has("curator"))
+    return tp.leave.setCurator(name, leave);
+  if (!person || !head) return name ? tp.leave.setFor(name, leave) : tp.leave.setOwn(leave);
+  const away = awayChats(db, localDay(deps.clock.now(), deps.sla.timezone));
+  const others = allHeads(db).filter(
+    (other) => other.personId !== personId && !other.blocked && !away.has(other.telegramId),
+  );
+  const stillUrgent =
+    head.purposes.includes("urgent") && !others.some((other) => other.purposes.includes("urgent"));
+  const stops = (["urgent", "violations"] as const).filter(
+    (purpose) => head.purposes.includes(purpose) && !(purpose === "urgent" && stillUrgent),
+  );
+  const colleagues = others
+    .filter(
+      (other) =>
+        other.organizationId === head.organizationId &&
+        stops.some((purpose) => other.purposes.includes(purpose)),
+    )
+    .map((other) => personName(db, other.telegramId));
+  return tp.leave.setHead({ name, leave, stops, colleagues, stillUrgent });
 }
 
 /** The person hears, without sound, that an admin set his leave or cancelled it: once per update. */

@@ -216,6 +216,8 @@ export const ta = {
     /** «Размещу лично» pressed while another curator's claim holds (a pop-up). */
     otherCuratorPosts: (id: number, who: string) =>
       `Ответ по сообщению № ${id} уже размещает куратор ${who}: дождитесь ссылки от него.`,
+    /** Whether the answer came in time, as the notices of its posting say it. */
+    verdict: postedVerdict,
     /** `postedLate`: the clause of the posting's own deadline (Orenburg p.12), when it was missed. */
     done: (id: number, onTime: boolean, postedLate: string | null) =>
       `Ответ по сообщению № ${id} размещён ${postedVerdict(onTime, postedLate)}. Спасибо!`,

@@ -166,6 +166,8 @@ export const ti = {
     importance: Importance = "significant",
     /** What the curator said of it, if anything: the head decides at once, often from this alone. */
     about: { topic?: string | null; place?: string | null } = {},
+    /** The answer's deadline, or (Georgievsk p.16) the clause counting it from the routing still to come. */
+    answer?: { at: string } | { afterRouting: string },
   ) =>
     [
       importance === "important"
@@ -175,7 +177,18 @@ export const ti = {
       ...(start ? [`«${start}»`] : []),
       ...(about.topic ? [`Тема: ${about.topic}`] : []),
       ...(about.place ? [`Место: ${about.place}`] : []),
+      ...(answer
+        ? [
+            "at" in answer
+              ? `Ответ разместить до ${answer.at}`
+              : `Срок ответа считается с направления исполнителю (${answer.afterRouting}): сообщим его, когда сообщение направят.`,
+          ]
+        : []),
     ].join("\n"),
+
+  /** To a head told of the post: it is routed, to whom, and (known now) until when the answer is due. */
+  routed: (id: number, organizations: string[], answerAt: string | null) =>
+    `№ ${id} направлено: ${organizations.join(", ")}${answerAt ? ` (ответ до ${answerAt})` : ""}`,
 
   /** To a head told of the post: the text his notice quoted, corrected by a curator since. */
   textCorrected: (id: number, start: string | null) =>
@@ -202,9 +215,12 @@ export const ti = {
   importanceLowered: (id: number, told: Importance, now: string) =>
     `Сообщение № ${id} больше не отмечено как ${told === "important" ? "требующее оперативного решения" : "социально значимое"}: ` +
     `куратор изменил важность на «${now}».`,
-  /** To a head told of the post: its answer (`interim`: the interim one) is posted. */
-  answerPosted: (id: number, link: string, interim: boolean) =>
-    `${interim ? "Промежуточный ответ" : "Ответ"} на сообщение № ${id} размещён: ${link}`,
+  /**
+   * To a head told of the post: its answer (`interim`: the interim one) is posted; `verdict`, whether
+   * in time, as the curators hear it (ta.publish.verdict).
+   */
+  answerPosted: (id: number, link: string, interim: boolean, verdict: string | null = null) =>
+    `${interim ? "Промежуточный ответ" : "Ответ"} на сообщение № ${id} размещён${verdict ? ` (${verdict})` : ""}: ${link}`,
 
   alreadyClosed: "Уже закрыто.",
   staleCard: (id: number, state: string) =>

@@ -8,6 +8,23 @@ import type { OfficialNameRefusal } from "../domain/official-name.js";
 import type { Regulation } from "../domain/regulation/index.js";
 import { numbers, plural, ROLE_NAMES, t } from "./texts.js";
 
+/**
+ * A leave set, told to the person (`name` null) or to the admin who set it: its days, then what the bot
+ * does not do meanwhile (`rest`, after «бот не будет»).
+ */
+function leaveSet(name: string | null, leave: Leave, rest: string): string {
+  const who = name ? `${name} в отпуске` : leave.from ? "отпуск" : "вы в отпуске";
+  const days = leave.from ? leaveSpan(leave.from, leave.until) : `до ${formatDay(leave.until)}`;
+  const again = name ? "" : leave.from ? " Отменить или изменить — /leave." : " Вернуться раньше — /leave.";
+  return `Готово: ${who} ${days} включительно. ${leave.from ? "В эти дни" : "До конца отпуска"} бот не будет ${rest}${again}`;
+}
+
+/** What a head on leave no longer hears of (tp.leave.setHead). */
+const HEAD_LEAVE_STOPS = {
+  urgent: "срочные сообщения о социально значимых постах",
+  violations: "эскалации нарушений регламента",
+} as const;
+
 /** «с 04.05.2026 по 14.05.2026» (or «с 04.05 по 14.05»), a leave planned ahead. */
 const leaveSpan = (from: string, until: string, short = false) =>
   `с ${formatDay(from, short)} по ${formatDay(until, short)}`;
@@ -196,6 +213,37 @@ export const tp = {
           "в первый день отпуска коллегам в рабочем чате сообщим, какие сообщения у него в работе."
         : `Готово: ${name} в отпуске до ${formatDay(leave.until)} включительно. Лично бот ему до тех пор не ` +
           "пишет; коллегам в рабочем чате сообщим, какие сообщения у него в работе.",
+    /**
+     * To a head (no organization's executor, no curator) setting his leave, or an admin setting it
+     * for him (`name`): what the bot stops sending him (`stops`), the colleagues of his organization
+     * who get it meanwhile, and whether he still hears of significant posts, no other head having them.
+     */
+    setHead: (p: {
+      name: string | null;
+      leave: Leave;
+      stops: ("urgent" | "violations")[];
+      colleagues: string[];
+      stillUrgent: boolean;
+    }) => {
+      const them = p.name ? "ему" : "вам";
+      const stops = p.stops.map((purpose) => HEAD_LEAVE_STOPS[purpose]).join(" и ");
+      return leaveSet(
+        p.name,
+        p.leave,
+        (stops ? `присылать ${them} лично ${stops}.` : `писать ${them} лично.`) +
+          (stops && p.colleagues.length > 0 ? ` Их по-прежнему получает: ${p.colleagues.join(", ")}.` : "") +
+          (p.stillUrgent
+            ? ` О социально значимых сообщениях бот сообщит ${them} и в отпуске: других руководителей, получающих их, нет.`
+            : ""),
+      );
+    },
+    /** To a curator (no organization's executor) setting his leave, or an admin setting it for him (`name`). */
+    setCurator: (name: string | null, leave: Leave) =>
+      leaveSet(
+        name,
+        leave,
+        `писать ${name ? "ему" : "вам"} лично: ни карточек, ни напоминаний, ни сводок кураторов; в чате кураторов всё как обычно.`,
+      ),
     statusOwn: (leave: Leave) =>
       leave.from
         ? `Отпуск ${leaveSpan(leave.from, leave.until)} включительно: в эти дни бот не будет писать вам лично. ` +

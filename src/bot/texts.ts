@@ -96,6 +96,18 @@ const WITH_CURATORS = {
   routedLate: "срок истёк до того, как сообщение получил основной исполнитель",
 };
 
+/** Where a significant post's late answer stands now, as its heads hear it (t.alert.significantLate). */
+export type SignificantLateNow = "notRouted" | "notTaken" | "inWork" | "on_approval" | "approved";
+
+const SIGNIFICANT_LATE_NOW = {
+  notRouted: () => "ещё не направлено исполнителю, это за кураторами",
+  notTaken: () => "никто не взял в работу",
+  inWork: (holder: string | null) =>
+    `в работе${holder ? ` у исполнителя (${holder})` : ""}, проекта ответа ещё нет`,
+  on_approval: () => "проект ответа у кураторов на согласовании",
+  approved: () => "ответ согласован, но ещё не размещён",
+} satisfies Record<SignificantLateNow, (holder: string | null) => string>;
+
 /** The curators held the answer when it ran out, but have decided or given up their claim since. */
 const WAS_WITH_CURATORS = {
   decision: "срок истёк, пока проект был у кураторов",
@@ -913,6 +925,22 @@ export const t = {
       );
     },
     intervene: "Требуется вмешательство.",
+    /**
+     * To the heads with «Срочные», at once: a significant post's answer not posted by its deadline.
+     * `organization`: the lead's (short) name, none while the post is not routed.
+     */
+    significantLate: (p: {
+      id: number;
+      start: string | null;
+      deadline: string;
+      clause: string;
+      now: SignificantLateNow;
+      holder: string | null;
+      organization: string | null;
+    }) =>
+      `‼️ Социально значимое сообщение № ${p.id}${p.start ? ` («${p.start}»)` : ""}: ответ автору не размещён, ` +
+      `срок истёк ${p.deadline} (${p.clause} регламента). Сейчас: ${SIGNIFICANT_LATE_NOW[p.now](p.holder)}.` +
+      (p.organization ? ` Отвечает: ${p.organization}.` : ""),
     /**
      * For the heads: who must act on the escalated step, an organization (its short name) or the
      * curators (null); `curatorsMayPost`, the clause letting the curators post an approved answer

@@ -16,8 +16,11 @@ import { type Actor, type Regulation, reminderMoments, type StepId } from "./reg
 export interface DueAlert {
   step: StepId;
   kind: "reminder" | "overdue" | "escalation";
-  /** For an escalation: who hears it. */
-  to?: "curators" | "heads";
+  /**
+   * For an escalation: who hears it. `urgent`: a significant post's answer not posted in time — the
+   * heads with «Срочные» hear at once, not a working day later (Orenburg p.21, Georgievsk p.24).
+   */
+  to?: "curators" | "heads" | "urgent";
   /** The moment this alert answers: a reminder point, or the deadline itself. */
   dueAt: Date;
   deadline: Date;
@@ -134,6 +137,8 @@ export function planAlerts(
         continue;
       }
       due.push({ ...base, kind: "overdue", dueAt: overdueAt });
+      if (lateSignificantAnswer(incident, running))
+        due.push({ ...base, kind: "escalation", dueAt: overdueAt, to: "urgent" });
       const levels = reg.escalation.levels.map((level) => ({
         ...level,
         at: wt.addWorkingMinutes(overdueAt, level.afterWorkingMinutes),
@@ -200,6 +205,13 @@ function alertBase(reg: Regulation, { organizationId, ...running }: RunningStep)
     actor: rule.actor,
     ...(organizationId !== undefined ? { organizationId } : {}),
   };
+}
+
+/** The answer of a significant post (the whole one's, not a co-executor's part) is what its heads must hear is late. */
+function lateSignificantAnswer(incident: IncidentView, running: RunningStep): boolean {
+  return (
+    incident.importance === "significant" && running.step === "answer" && running.organizationId === undefined
+  );
 }
 
 /** Nobody is pinged at night: alerts wait for working time unless the post is significant. */

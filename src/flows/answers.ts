@@ -1179,7 +1179,12 @@ async function recordLink(
           await tellHeadsOutcome(
             cardDeps(deps, outer.api),
             incident,
-            ti.answerPosted(incidentId, link, kind === "interim"),
+            ti.answerPosted(
+              incidentId,
+              link,
+              kind === "interim",
+              kind === "publish" ? ta.publish.verdict(onTime, postedLate) : null,
+            ),
           );
       },
     );

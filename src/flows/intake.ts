@@ -24,6 +24,7 @@ import {
   registerPost,
   repeatOfferKey,
 } from "../app/intake.js";
+import { present } from "../app/leave.js";
 import { claimNotice, giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
 import { personName } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
@@ -38,7 +39,14 @@ import { t } from "../bot/texts.js";
 import { ti } from "../bot/texts-intake.js";
 import { hasRole } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
-import { headsHearAtOnce, type Importance, receivedAssignments } from "../domain/incident.js";
+import {
+  activeAssignments,
+  answerDeadline,
+  headsHearAtOnce,
+  type Importance,
+  leadAssignment,
+  receivedAssignments,
+} from "../domain/incident.js";
 import { NETWORK_NAMES, parseSourceLink, postLinkIn } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { askOf, type Flow, isCancel, pressedOn, staleStep, waitForAnswer } from "./ask.js";
@@ -67,7 +75,7 @@ type AnnounceDeps = AppDeps & { api: Api };
 
 const SNIPPET = 200;
 /** A post's topic or text on a line among others (an escalation, a list): a few words. */
-const ABOUT = 40;
+export const ABOUT = 40;
 const MAX_FIELD = 300;
 const MAX_REPEAT_OFFERS = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -244,7 +252,7 @@ async function noteHeadsTold(
   deps: CardDeps,
   incident: Incident,
   /** What the note tells of, for the log. */
-  field: PostDetail["field"] | "outcome",
+  field: PostDetail["field"] | "outcome" | "routing",
   textOf: (telegramId: number) => string,
 ): Promise<number[]> {
   const told = new Set(headsToldOf(deps.db, incident.id));
@@ -297,6 +305,35 @@ export async function announceRegistered(
   );
 }
 
+/**
+ * The answer's deadline as the heads' notice gives it; one counted from the routing (Georgievsk p.16)
+ * not known before it, which the notice says so of (tellHeadsRouted gives it then).
+ */
+function answerBy(deps: CardDeps, incident: Incident): { at: string } | { afterRouting: string } | undefined {
+  const { regulation, workingTime, timezone } = deps.sla;
+  const at = answerDeadline(incident, regulation, workingTime);
+  if (at) return { at: formatDeadline(at, timezone) };
+  const rule = regulation.steps.answer;
+  return rule.anchor === "routing" ? { afterRouting: rule.clause } : undefined;
+}
+
+/**
+ * A post the heads were told of is routed: each head who has its notice hears, without sound, to whom
+ * and until when its answer is due (see noteHeadsTold) — under Georgievsk p.16 the notice could not
+ * say it yet.
+ */
+export async function tellHeadsRouted(deps: CardDeps, incident: Incident): Promise<void> {
+  const lead = leadAssignment(incident);
+  if (!lead) return;
+  const { regulation, workingTime, timezone } = deps.sla;
+  const at = answerDeadline(incident, regulation, workingTime);
+  const organizations = [lead, ...activeAssignments(incident).filter((a) => a !== lead)].map(
+    (a) => a.organizationShortName ?? a.organizationName,
+  );
+  const text = ti.routed(incident.id, organizations, at ? formatDeadline(at, timezone) : null);
+  await noteHeadsTold(deps, incident, "routing", () => text);
+}
+
 /** A head's notice whose send a stopped process left is taken over after this long. */
 const HEAD_LEASE_MS = 5 * 60_000;
 
@@ -325,6 +362,7 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     deps.sla.regulation.significantRecipients.clause,
     row.importance,
     row,
+    answerBy(deps, incident),
   );
   const toHead = (telegramId: number) => headNoticeKey(incident.id, row.importance, telegramId);
   // A head who has the post as significant already needs no «Важное» of it (lowered since).
@@ -332,7 +370,9 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
     noticeClaimed(deps.db, toHead(telegramId)) ||
     (row.importance === "important" &&
       noticeClaimed(deps.db, headNoticeKey(incident.id, "significant", telegramId)));
-  for (const telegramId of reachableHeads(headsWith(deps.db, "urgent"))) {
+  // Not a head on leave while another is there (see present): all of them away, all hear it.
+  const urgentHeads = () => present(deps, reachableHeads(headsWith(deps.db, "urgent")), true);
+  for (const telegramId of urgentHeads()) {
     if (told(telegramId)) continue;
     // Leased before the send: two tellings at once (an announcement and the sweep's retry, two
     // processes) tell him once; a stop in the middle leaves him to the sweep after the lease.
@@ -353,7 +393,8 @@ export async function tellHeads(deps: CardDeps, incident: Incident): Promise<voi
       await chatRefused(deps, telegramId, error);
     }
   }
-  const reachable = reachableHeads(headsWith(deps.db, "urgent"));
+  // Read again: one found refusing now (his account deleted) is no longer among them.
+  const reachable = urgentHeads();
   if (reachable.length === 0) await tellCuratorsInsteadOfHeads(deps, key, text, !quietNow(deps, incident));
   else if (reachable.every(told)) claimNotice(deps.db, key, deps.clock.now());
 }

@@ -3,7 +3,7 @@ import { leaveToday, setLeave } from "../app/leave.js";
 import { loadPerson } from "../app/people.js";
 import { afterTurn } from "../bot/after-turn.js";
 import type { AppDeps } from "../bot/context.js";
-import { announceLeaves, refreshHolderCards, tellOfLeave } from "../bot/leave.js";
+import { announceLeaves, leaveSetText, refreshHolderCards, tellOfLeave } from "../bot/leave.js";
 import { t } from "../bot/texts.js";
 import { tp } from "../bot/texts-people.js";
 import { displayName } from "../domain/access.js";
@@ -53,7 +53,10 @@ export function leaveFlow(deps: AppDeps) {
       await ctx.reply(result?.refusal === "not_found" ? tp.refusal.notFound : t.refusal);
       return;
     }
-    await ctx.reply(own ? tp.leave.setOwn(leave) : tp.leave.setFor(person.name, leave));
+    const done = await conversation.external(() =>
+      leaveSetText(deps, personId, own ? null : person.name, leave),
+    );
+    await ctx.reply(done);
     const told = !own && result.changed ? result.person.telegramId : undefined;
     await conversation.external((outer) =>
       afterTurn(outer, "leave", async () => {

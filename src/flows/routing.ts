@@ -54,6 +54,7 @@ import {
 } from "./ask.js";
 
 import { tellTurnCame } from "./incident-answers.js";
+import { tellHeadsRouted } from "./intake.js";
 import { tellTakenFrom } from "./withdrawn.js";
 
 /** Shortened answer deadlines offered to the curator, in working hours. */
@@ -492,6 +493,7 @@ export async function announceRouting(
       if (inOrder) await tellTurnCame(deps, api, incident, { atRouting: true });
     },
     () => tellTakenFrom(deps, api, before, incident),
+    () => tellHeadsRouted(cardDeps(deps, api), incident),
     async () => {
       // In a surge of posts routed one by one the same way, the waiting cards stay as they are.
       const now = deps.clock.now();

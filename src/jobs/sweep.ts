@@ -37,7 +37,7 @@ import { syncCards } from "../bot/cards.js";
 import { splitMessage } from "../bot/delivery.js";
 import { OPEN_BUTTONS, openCardButtons } from "../bot/keyboards.js";
 import { chatRefused, isRefusal } from "../bot/refused-chats.js";
-import { stepLabel, t } from "../bot/texts.js";
+import { type SignificantLateNow, stepLabel, t } from "../bot/texts.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { displayName } from "../domain/access.js";
@@ -60,7 +60,7 @@ import {
 } from "../domain/reminders.js";
 import { formatDeadline, formatRemaining } from "../domain/time-format.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
-import { postAbout } from "../flows/intake.js";
+import { ABOUT, postAbout, snippet } from "../flows/intake.js";
 import type { RenderReports } from "../reports/render.js";
 import { reopenLapsedFolds, SAID_BY_MORNING_DIGEST, saidByMorningDigest } from "./morning.js";
 
@@ -414,19 +414,29 @@ function addressAlerts(
 ): { addressed: Addressed[]; superseded: Addressed[] } {
   const addressed: Addressed[] = [];
   const superseded: Addressed[] = [];
-  // An escalation says all an overdue alert would, louder: a chat that gets one skips the other.
+  // An escalation says all an overdue alert would, louder: a chat that gets one skips the other. A
+  // head told at once that a significant post's answer is late (planned first) skips its step's
+  // escalation a working day later: he hears of it once.
   const escalated = new Set<string>();
+  const urgent = new Set<string>();
   for (const alert of [...due].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])) {
     if (mootPart(incident, alert)) continue;
     // Heads there are, but none the bot can write to hears of it: a violation that long must still reach someone.
     const hold = curatorsHold(deps.db, now, incident, alert);
     const addressees =
-      alert.to === "heads" && directory.headsUnreachable(escalatedOrganization(incident, alert, hold))
-        ? plain(directory.curators(), "heads")
-        : recipients(directory, incident, alert, hold);
+      alert.to === "urgent"
+        ? urgentRecipients(directory)
+        : alert.to === "heads" && directory.headsUnreachable(escalatedOrganization(incident, alert, hold))
+          ? plain(directory.curators(), "heads")
+          : recipients(directory, incident, alert, hold);
     for (const recipient of addressees) {
       const once = `${recipient.chatId}:${alert.step}:${alert.organizationId ?? 0}`;
       const item = { ...recipient, alert, hold };
+      if (alert.kind === "escalation" && alert.to === "heads" && urgent.has(once)) {
+        superseded.push(item);
+        continue;
+      }
+      if (alert.to === "urgent") urgent.add(once);
       if (alert.kind === "escalation") escalated.add(once);
       else if (alert.kind === "overdue" && escalated.has(once)) {
         superseded.push(item);
@@ -436,6 +446,16 @@ function addressAlerts(
     }
   }
   return { addressed, superseded };
+}
+
+/**
+ * Who hears at once that a significant post's answer is late: the heads told of significant posts
+ * («Срочные»), as the bot can write to them and they are not on leave; with none such, the curators,
+ * saying so (see significantLateLine).
+ */
+function urgentRecipients(directory: Directory): Recipient[] {
+  const heads = directory.urgentHeads();
+  return heads.length > 0 ? plain(heads) : plain(directory.curators(), "heads");
 }
 
 /**
@@ -629,6 +649,14 @@ class Directory {
   /** When the bot last told a head of an escalation, from the ledger: before this tick's, which go together. */
   escalationHeardAt(chatId: number): Date | undefined {
     return this.#once(`heard:${chatId}`, () => lastSentAlert(this.db, chatId, "escalation"));
+  }
+
+  /**
+   * The heads with «Срочные» the bot can write to: those not on leave, or all of them when all are (a
+   * significant post must reach a head).
+   */
+  urgentHeads(): number[] {
+    return this.#once("urgentHeads", () => this.#present(reachableHeads(headsWith(this.db, "urgent")), true));
   }
 
   /** The heads with «Нарушения», blocked or not: read once a tick, however many incidents are due. */
@@ -849,6 +877,7 @@ function stepNamed(
 function alertLine(deps: SweepDeps, item: Outgoing, next: Outgoing[] = []): string {
   const { sla, clock } = deps;
   const { alert, incident, hold } = item;
+  if (alert.to === "urgent") return significantLateLine(deps, item);
   const deadline = formatDeadline(alert.deadline, sla.timezone);
   const left = formatRemaining(sla.workingTime, alert.deadline, clock.now());
   const { what, named, part } = stepNamed(deps, item);
@@ -934,6 +963,37 @@ function alertLine(deps: SweepDeps, item: Outgoing, next: Outgoing[] = []): stri
     return `${t.alert.insteadOfExecutors(line, organization, name ? displayName(name) : null)}${nobody}`;
   }
   return `${line}${nobody}`;
+}
+
+/**
+ * A significant post's answer late, as its heads hear it: the post, that its author has no answer and
+ * since when, where the answer stands now and who answers. The curators hear it when no head can be
+ * written to, naming the heads with «Срочные» or saying none has it on.
+ */
+function significantLateLine(deps: SweepDeps, { incident, alert, insteadOf }: Outgoing): string {
+  const { row } = incident;
+  const lead = leadAssignment(incident);
+  const now: SignificantLateNow =
+    row.state === "registered" || !lead
+      ? "notRouted"
+      : lead.state === "assigned"
+        ? "notTaken"
+        : row.state === "on_approval" || row.state === "approved"
+          ? row.state
+          : "inWork";
+  const holder = row.holderId ? loadPerson(deps.db, row.holderId) : undefined;
+  const line = t.alert.significantLate({
+    id: incident.id,
+    start: snippet(row.text, ABOUT),
+    deadline: formatDeadline(alert.deadline, deps.sla.timezone),
+    clause: alert.clause,
+    now,
+    holder: holder ? displayName(holder) : null,
+    organization: lead ? (lead.organizationShortName ?? lead.organizationName) : null,
+  });
+  if (insteadOf !== "heads") return line;
+  const heads = headsWith(deps.db, "urgent").map((head) => personName(deps.db, head.telegramId));
+  return heads.length === 0 ? t.alert.significantToNoHead(line) : t.alert.insteadOfHeads(line, heads, null);
 }
 
 /**

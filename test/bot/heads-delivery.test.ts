@@ -14,7 +14,7 @@ import { monthlyReports } from "../../src/jobs/reports.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { local, seedNovember } from "../reports/seed-month.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
-import { OFFICE, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
+import { OFFICE, routeTo, seedOffice, seedRegistered, showCards } from "../support/workflow.js";
 
 const ADMIN = 1001;
 const GOVERNOR = 6001;
@@ -91,7 +91,7 @@ describe("a significant post (Orenburg p.21)", () => {
     await curator.press("Сейчас");
 
     const fire =
-      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»";
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»\nОтвет разместить до 25.11.2026 11:00";
     expect(h.texts(GOVERNOR)).toEqual([fire]);
     expect(h.texts(OFFICE.head)).toEqual([fire]); // a head from before: everything
     expect(h.texts(DEPUTY)).toEqual([]);
@@ -159,14 +159,14 @@ describe("a significant post while Telegram drops a card", () => {
     h.fake.dropNext("sendMessage", { match: (params) => params.chat_id === OFFICE.curatorsChat });
     await curator.press("Сейчас");
     expect(h.texts(GOVERNOR)).toEqual([
-      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»",
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»\nОтвет разместить до 25.11.2026 11:00",
     ]);
   });
 });
 
 describe("a significant post while Telegram cannot reach a head for now", () => {
   const fire =
-    "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»";
+    "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»\nОтвет разместить до 25.11.2026 11:00";
 
   it("the sweep tells him at once, then tries again after 1, 2, 4… minutes; the Governor, told already, is not told twice", async () => {
     await orenburg();
@@ -517,5 +517,86 @@ describe("escalations of long-overdue steps (Orenburg p.19)", () => {
     expect(curatorsEscalations()[1]).toContain(
       "Никому из руководителей это не направляется: ни у одного руководителя всех органов не включена рассылка «Нарушения» (/people).",
     );
+  });
+});
+
+describe("a significant post's answer not posted by its deadline (Orenburg p.8, p.21)", () => {
+  /** Monday 23.11.2026 17:00: the answer is due 9 working hours later, Tuesday 18:00. */
+  const MONDAY_17 = "2026-11-23T12:00:00Z";
+  const fire = "В школе № 3 пожар, дети на улице без одежды!";
+
+  async function lateFire(): Promise<number> {
+    const { health } = await orenburg(MONDAY_17);
+    const id = seedRegistered(h, { importance: "significant", text: fire });
+    routeTo(h, id, health);
+    return id;
+  }
+
+  const lateLines = (chatId: number) =>
+    h
+      .texts(chatId)
+      .flatMap((text) => text.split("\n\n"))
+      .filter((line) => line.includes("ответ автору не размещён"));
+
+  it("the heads with «Срочные» hear at once, in the evening too and with sound, leading with the answer", async () => {
+    await lateFire();
+    h.clock.set("2026-11-24T13:01:00Z"); // Tuesday 18:01, past the working day
+    await sweep(h.deps());
+
+    const late =
+      "‼️ Социально значимое сообщение № 1 («В школе № 3 пожар, дети на улице без од…»): ответ автору не размещён, " +
+      "срок истёк 24.11.2026 18:00 (п. 8 регламента). Сейчас: никто не взял в работу. Отвечает: Минздрав.";
+    expect(h.texts(GOVERNOR)).toEqual([late]);
+    expect(h.texts(OFFICE.head)).toEqual([late]);
+    // Neither the deputy minister (Сводка) nor the head of Минздрав (Нарушения) hears of it now.
+    expect(h.texts(DEPUTY)).toEqual([]);
+    expect(h.texts(HEALTH_HEAD)).toEqual([]);
+    const sent = h.fake.callsOf("sendMessage").find((c) => Number(c.params.chat_id) === GOVERNOR);
+    expect(sent?.params.disable_notification).not.toBe(true);
+  });
+
+  it("once per post: not again at the next ticks nor with the heads' escalation a working day later", async () => {
+    const id = await lateFire();
+    h.clock.set("2026-11-24T13:01:00Z");
+    await sweep(h.deps());
+    h.clock.set("2026-11-24T13:30:00Z");
+    await sweep(h.deps());
+    acceptIncident(h.db, { incidentId: id, actor: person(OFFICE.executor), now: h.clock.now() });
+    h.clock.set("2026-11-25T13:01:00Z"); // Wednesday 18:01: a working day past the answer's deadline
+    await sweep(h.deps());
+
+    expect(lateLines(GOVERNOR)).toHaveLength(1);
+    expect(lateLines(OFFICE.head)).toHaveLength(1);
+    const escalations = (chatId: number) =>
+      h
+        .texts(chatId)
+        .flatMap((text) => text.split("\n\n"))
+        .filter((line) => line.includes("‼️ Нарушение регламента") && line.includes("«разместить ответ»"));
+    // The head of all, told at once, is not told of the answer again; the head of Минздрав, who was
+    // not, hears of it with the heads' escalation.
+    expect(escalations(OFFICE.head)).toEqual([]);
+    expect(escalations(HEALTH_HEAD)).toHaveLength(1);
+  });
+});
+
+describe("the answer's deadline for the heads (Georgievsk p.16: counted from the routing)", () => {
+  it("the notice says it comes with the routing; routed, the head hears quietly to whom and until when", async () => {
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" }); // Tuesday 10:00 in Moscow
+    seedOffice(h);
+    const curator = h.user(OFFICE.curator, "Ольга");
+    await registerFireUpToTime(curator);
+    await curator.press("Сейчас");
+    expect(h.texts(OFFICE.head)).toEqual([
+      "Социально значимое сообщение № 1 (п. 24)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»\n" +
+        "Срок ответа считается с направления исполнителю (п. 16): сообщим его, когда сообщение направят.",
+    ]);
+
+    const curators = h.group(OFFICE.curatorsChat, "Кураторы");
+    await curator.press("Направить", curators);
+    await curator.press(/Минздрав/, curators);
+    await curator.press("Готово", curators);
+    expect(h.texts(OFFICE.head).slice(1)).toEqual(["№ 1 направлено: Минздрав (ответ до 24.11.2026 15:00)"]);
+    const note = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === OFFICE.head)[1];
+    expect(note?.params.disable_notification).toBe(true);
   });
 });

@@ -95,7 +95,7 @@ describe("importance", () => {
     expect(toast).toBe("Сообщение № 1: важность — социально значимое.");
     expect(card(id)).toContain("Важность: социально значимое");
     expect(significantNotices()).toEqual([
-      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»\nОтвет разместить до 25.11.2026 11:00",
     ]);
     expect(menus().at(-1)).toContain("Важность: социально значимое");
     expect(loadIncident(h.db, id)?.row.version).toBe(2);
@@ -138,7 +138,7 @@ describe("importance", () => {
     // Raised again, both heads hear it: the head was told it no longer is.
     await curator.press("Социально значимое", curatorsChat());
     expect(h.texts(OFFICE.head).slice(2)).toEqual([
-      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»\nОтвет разместить до 25.11.2026 11:00",
     ]);
     expect(h.texts(DEPUTY)).toHaveLength(1);
   });
@@ -483,7 +483,7 @@ describe("topic and place", () => {
     await openMenu(curator, id);
     await curator.press("Социально значимое", curatorsChat());
     expect(h.texts(OFFICE.head)).toEqual([
-      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»\nОтвет разместить до 25.11.2026 11:00",
     ]);
     await curator.press("Тема", curatorsChat());
     await curator.send("пожарная безопасность", curatorsChat());
@@ -568,7 +568,7 @@ describe("the post's text and author", () => {
     await openMenu(curator, id);
     await curator.press("Социально значимое", curatorsChat());
     expect(h.texts(OFFICE.head)).toEqual([
-      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»\nОтвет разместить до 25.11.2026 11:00",
     ]);
     await curator.press("Текст поста", curatorsChat());
     await curator.send("В школе № 3 на Мира горит спортзал, дети эвакуированы", curatorsChat());
@@ -988,12 +988,22 @@ describe("the heads told of a post hear how it ended", () => {
     expect(loadIncident(h.db, id)?.row.state).toBe("answered");
     expect(h.texts(OFFICE.head).slice(1)).toEqual([
       "Промежуточный ответ на сообщение № 1 размещён: https://vk.com/wall-1_5?reply=7",
-      "Ответ на сообщение № 1 размещён: https://vk.com/wall-1_5?reply=9",
+      "Ответ на сообщение № 1 размещён (в срок): https://vk.com/wall-1_5?reply=9",
     ]);
     const toHead = sentToHead();
     expect(toHead.slice(1).map((c) => c.params.disable_notification)).toEqual([true, true]);
     expectOpensPost(1);
     expect(h.texts(DEPUTY)).toEqual([]);
+  });
+
+  it("its answer posted after its deadline: the head hears it was late, as the curators do", async () => {
+    const id = await significantInWork();
+    h.clock.set("2026-11-26T05:00:00Z"); // Thursday 10:00: the answer was due Wednesday 11:00 (p.8)
+    await post(id, "https://vk.com/wall-1_5?reply=9");
+    expect(h.texts(OFFICE.head).at(-1)).toBe(
+      "Ответ на сообщение № 1 размещён (с опозданием): https://vk.com/wall-1_5?reply=9",
+    );
+    expect(h.texts(OFFICE.curatorsChat).at(-1)).toContain("Ответ по сообщению № 1 размещён (с опозданием)");
   });
 
   it("closed without an answer: the head told of it hears why; one who heard it lowered hears nothing more", async () => {
@@ -1031,12 +1041,12 @@ describe("a post needing an urgent decision (Georgievsk p.24)", () => {
     await openMenu(curator, georgievsk);
     await curator.press("Важное", curatorsChat());
     expect(h.texts(OFFICE.head)).toEqual([
-      "Сообщение № 1 требует оперативного решения (п. 24)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+      "Сообщение № 1 требует оперативного решения (п. 24)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»\nСрок ответа считается с направления исполнителю (п. 16): сообщим его, когда сообщение направят.",
     ]);
     // Raised further, the head hears that it is significant; lowered again, nothing more.
     await curator.press("Социально значимое", curatorsChat());
     expect(h.texts(OFFICE.head).slice(1)).toEqual([
-      "Социально значимое сообщение № 1 (п. 24)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+      "Социально значимое сообщение № 1 (п. 24)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»\nСрок ответа считается с направления исполнителю (п. 16): сообщим его, когда сообщение направят.",
     ]);
     await curator.press("Важное", curatorsChat());
     await curator.press("Социально значимое", curatorsChat());
@@ -1061,7 +1071,7 @@ describe("a post needing an urgent decision (Georgievsk p.24)", () => {
     await curator.press("Социально значимое", curatorsChat());
     await curator.press("Важное", curatorsChat());
     expect(h.texts(OFFICE.head)).toEqual([
-      "Социально значимое сообщение № 1 (п. 24)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»",
+      "Социально значимое сообщение № 1 (п. 24)\nВКонтакте: https://vk.com/wall-1_1\n«Пожар в школе»\nСрок ответа считается с направления исполнителю (п. 16): сообщим его, когда сообщение направят.",
     ]);
   });
 

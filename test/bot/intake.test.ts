@@ -447,7 +447,7 @@ describe("registering from a forwarded post or a link", () => {
     ]);
     expect(incidentCount()).toBe(1);
     expect(h.texts(HEAD)).toEqual([
-      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2",
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\nОтвет разместить до 25.11.2026 11:00",
     ]);
     expect(h.lastText(CURATORS_CHAT)).toMatch(/Важность: социально значимое/);
   });
@@ -827,7 +827,7 @@ describe("registering from a forwarded post or a link", () => {
       topic: "пожары",
     });
     expect(h.lastText(HEAD)).toBe(
-      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»\nТема: пожары",
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»\nТема: пожары\nОтвет разместить до 25.11.2026 11:00",
     );
   });
 
@@ -841,7 +841,7 @@ describe("registering from a forwarded post or a link", () => {
       text: "Пожар в школе",
     });
     expect(h.lastText(HEAD)).toBe(
-      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»",
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»\nОтвет разместить до 26.11.2026 10:00",
     );
     // At 23:00 the head's phone rings: the regulation wants it known at once.
     const toHead = h.fake.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === HEAD);
@@ -859,7 +859,7 @@ describe("registering from a forwarded post or a link", () => {
 describe("a significant post and heads who block the bot (Orenburg p.21)", () => {
   const DEPUTY = 4002;
   const FIRE =
-    "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»";
+    "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_2\n«Пожар в школе»\nОтвет разместить до 25.11.2026 11:00";
   const sendsTo = (chatId: number) =>
     h.fake.callsOf("sendMessage").filter((call) => call.params.chat_id === chatId).length;
   const blocked = (telegramId: number) =>

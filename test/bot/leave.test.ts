@@ -5,8 +5,9 @@
  */
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { findPerson, setHeadPurpose } from "../../src/app/people.js";
 import { announceLeaves, welcomeBack } from "../../src/bot/leave.js";
-import { boundChats } from "../../src/db/schema.js";
+import { boundChats, HEAD_PURPOSES, headSettings } from "../../src/db/schema.js";
 import { curatorsDigest } from "../../src/jobs/digest.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
@@ -406,5 +407,89 @@ describe("«В отпуске до …»", () => {
     await ivan.send("/leave 24.11.2026 30.11.2026");
     expect(ivan.lastText()).toMatch(/^Готово: вы в отпуске до 30\.11\.2026 включительно\./);
     expect(chatNotices()).toHaveLength(1);
+  });
+});
+
+describe("a head or a curator going on leave hears what stops for him", () => {
+  const MINISTER = 6003;
+  const DEPUTY = 6004;
+
+  /** Минздрав's minister (Срочные and Нарушения) and his deputy (Нарушения), beside the head of all. */
+  async function heads(): Promise<void> {
+    await office();
+    h.seedPerson(MINISTER, "Министр", ["head"]);
+    h.seedPerson(DEPUTY, "Заместитель", ["head"]);
+    const actorId = person(ADMIN);
+    for (const [telegramId, purposes] of [
+      [MINISTER, ["urgent", "violations"]],
+      [DEPUTY, ["violations"]],
+    ] as const) {
+      const personId = person(telegramId);
+      setHeadOrganization(telegramId, healthId);
+      for (const purpose of HEAD_PURPOSES)
+        setHeadPurpose(h.db, {
+          actorId,
+          personId,
+          purpose,
+          enabled: (purposes as readonly string[]).includes(purpose),
+          now: h.clock.now(),
+        });
+    }
+  }
+
+  const person = (telegramId: number) => {
+    const found = findPerson(h.db, telegramId);
+    if (!found) throw new Error(`no person ${telegramId}`);
+    return found.id;
+  };
+  const setHeadOrganization = (telegramId: number, organizationId: number) =>
+    h.db
+      .update(headSettings)
+      .set({ organizationId })
+      .where(eq(headSettings.personId, person(telegramId)))
+      .run();
+
+  it("a head: no significant posts nor escalations, and who of his organization still gets them; a significant post then reaches the head of all, not him", async () => {
+    await heads();
+    const minister = h.user(MINISTER, "Министр");
+    await minister.send("/leave 14.12.2026");
+    expect(minister.texts().at(-1)).toBe(
+      "Готово: вы в отпуске до 14.12.2026 включительно. До конца отпуска бот не будет присылать вам лично " +
+        "срочные сообщения о социально значимых постах и эскалации нарушений регламента. " +
+        "Их по-прежнему получает: Заместитель. Вернуться раньше — /leave.",
+    );
+    const before = minister.texts().length;
+    await curator().send("/new");
+    await curator().send("https://vk.com/wall-1_9");
+    await curator().send("Пожар в школе");
+    for (let i = 0; i < 3; i++) await curator().press("Пропустить");
+    await curator().press("Социально значимое");
+    await curator().press("Сейчас");
+    expect(h.lastText(OFFICE.head)).toMatch(/^Социально значимое сообщение № 2/);
+    expect(minister.texts()).toHaveLength(before);
+  });
+
+  it("a head with «Срочные» no other head has is told he still hears of significant posts", async () => {
+    await heads();
+    const deputy = h.user(DEPUTY, "Заместитель");
+    await h.user(OFFICE.head, "Глава").send("/leave 14.12.2026");
+    const minister = h.user(MINISTER, "Министр");
+    await minister.send("/leave 14.12.2026");
+    expect(minister.texts().at(-1)).toBe(
+      "Готово: вы в отпуске до 14.12.2026 включительно. До конца отпуска бот не будет присылать вам лично " +
+        "эскалации нарушений регламента. Их по-прежнему получает: Заместитель. О социально значимых сообщениях " +
+        "бот сообщит вам и в отпуске: других руководителей, получающих их, нет. Вернуться раньше — /leave.",
+    );
+    expect(deputy.texts()).toEqual([]);
+  });
+
+  it("a curator: the curators' chat goes on as ever; an executor's text is not his", async () => {
+    await office();
+    const svetlana = h.user(OFFICE.curator2, "Светлана");
+    await svetlana.send("/leave 14.12.2026");
+    expect(svetlana.texts().at(-1)).toBe(
+      "Готово: вы в отпуске до 14.12.2026 включительно. До конца отпуска бот не будет писать вам лично: " +
+        "ни карточек, ни напоминаний, ни сводок кураторов; в чате кураторов всё как обычно. Вернуться раньше — /leave.",
+    );
   });
 });

@@ -259,7 +259,7 @@ describe("POST /intake", () => {
     await post({ link: "https://vk.com/wall-1_16", text: "Пожар в школе", importance: "significant" });
     expect(cards()).toHaveLength(1);
     expect(insteadOfHead()).toEqual([
-      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_16\n«Пожар в школе»\n" +
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_16\n«Пожар в школе»\nОтвет разместить до 25.11.2026 11:00\n" +
         "Руководителю не доставлено: Глава — бот заблокирован или аккаунт удалён.",
     ]);
     for (const minutes of [1, 2, 4]) {
@@ -388,7 +388,7 @@ describe("POST /intake", () => {
 
     await post({ link: "https://vk.com/wall-1_16", text: "Пожар в школе", importance: "significant" });
     expect(noHead()).toEqual([
-      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_16\n«Пожар в школе»\n" +
+      "Социально значимое сообщение № 1 (п. 21)\nВКонтакте: https://vk.com/wall-1_16\n«Пожар в школе»\nОтвет разместить до 25.11.2026 11:00\n" +
         "Никому из руководителей это не направляется: ни у одного руководителя не включена рассылка «Срочные» (/people).",
     ]);
     h.clock.advance(60_000);

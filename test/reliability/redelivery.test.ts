@@ -322,7 +322,7 @@ describe("a change whose notices went out before the crash, handled again: nobod
     await raisedToSignificant(incidentId);
     const update = await crashedAfter(await linkGivenLate(), "the notices");
     expect(h.texts(OFFICE.head).at(-1)).toBe(
-      "Ответ на сообщение № 1 размещён: https://vk.com/wall-1_1?reply=5",
+      "Ответ на сообщение № 1 размещён (в срок ответа, но позже срока размещения после согласования по п. 12): https://vk.com/wall-1_1?reply=5",
     );
     expect(await handledAgain(update)).toEqual([
       `${OFFICE.healthChat}: Ответ по сообщению № 1 размещён в срок ответа, но позже срока размещения после согласования по п. 12. Спасибо!`,
