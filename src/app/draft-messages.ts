@@ -1,15 +1,24 @@
 /**
  * The messages a draft was shown to the curators with, its «Согласовать» and «На доработку» under
  * them, so that the buttons come off once the draft is decided or set aside (cards.ts): a curator
- * scrolling the chat sees which drafts still wait for him.
+ * scrolling the chat sees which drafts still wait for him. An answer approved gets its quality
+ * marks there instead.
  */
 import { and, eq, ne, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection } from "../db/client.js";
-import { draftMessages, drafts } from "../db/schema.js";
+import { type DRAFT_STATES, draftMessages, drafts } from "../db/schema.js";
+import type { DraftKind } from "../domain/incident.js";
 
 export interface DraftMessage {
   chatId: number;
   messageId: number;
+}
+
+/** A draft message whose draft was decided or set aside: which draft, its kind and how it went. */
+export interface DecidedDraftMessage extends DraftMessage {
+  draftId: number;
+  kind: DraftKind;
+  state: (typeof DRAFT_STATES)[number];
 }
 
 export function recordDraftMessage(
@@ -23,7 +32,13 @@ const queries = preparedPerConnection((db) => {
   const p = sql.placeholder;
   return {
     decided: db
-      .select({ chatId: draftMessages.chatId, messageId: draftMessages.messageId })
+      .select({
+        chatId: draftMessages.chatId,
+        messageId: draftMessages.messageId,
+        draftId: drafts.id,
+        kind: drafts.kind,
+        state: drafts.state,
+      })
       .from(draftMessages)
       .innerJoin(drafts, eq(drafts.id, draftMessages.draftId))
       .where(and(eq(draftMessages.incidentId, p("incidentId")), ne(drafts.state, "submitted")))
@@ -32,7 +47,7 @@ const queries = preparedPerConnection((db) => {
 });
 
 /** The incident's draft messages whose draft no longer waits for a decision. */
-export function decidedDraftMessages(db: Db, incidentId: number): DraftMessage[] {
+export function decidedDraftMessages(db: Db, incidentId: number): DecidedDraftMessage[] {
   return queries(db).decided.all({ incidentId });
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Api, GrammyError, HttpError, InlineKeyboard } from "grammy";
-import { waitingSameAsApproved } from "../app/answer-queries.js";
+import { QUALITY_MARKS, waitingSameAsApproved } from "../app/answer-queries.js";
 import { chatOfOrganization, findBoundChat, findBoundChatByPurpose } from "../app/chats.js";
 import { decidedDraftMessages, forgetDraftMessage } from "../app/draft-messages.js";
 import { headOf } from "../app/heads.js";
@@ -36,6 +36,7 @@ import {
   type DraftKind,
   type DraftPurpose,
   earliestDeadline,
+  familyOf,
   finalClockMet,
   isOpen,
   isWindow,
@@ -858,22 +859,36 @@ export async function refreshOpenCards(deps: CardDeps, stop?: AbortSignal): Prom
 
 /**
  * A draft decided (approved, returned for rework) or set aside (the post routed anew, closed) loses
- * its «Согласовать» and «На доработку» wherever the curators were shown it; a press on a button
- * still there (the edit failed) is answered as ever. A message gone, or a chat that refuses, is
- * forgotten; a network failure leaves it to the incident's next sync.
+ * its «Согласовать» and «На доработку» wherever the curators were shown it; an answer approved gets
+ * the optional quality marks there instead, where the curator has just decided on it: no message of
+ * its own. A press on a button still there (the edit failed) is answered as ever. A message gone, or
+ * a chat that refuses, is forgotten; a network failure leaves it to the incident's next sync.
  */
 async function retireDecidedDrafts(deps: CardDeps, incidentId: number): Promise<void> {
   for (const shown of decidedDraftMessages(deps.db, incidentId)) {
+    const { chatId, messageId, draftId, kind, state } = shown;
+    const marked = state === "approved" && familyOf(kind) === "answer";
     try {
-      await deps.api.editMessageReplyMarkup(shown.chatId, shown.messageId);
+      await deps.api.editMessageReplyMarkup(
+        chatId,
+        messageId,
+        marked ? { reply_markup: qualityMarks(incidentId, draftId) } : {},
+      );
     } catch (error) {
       if (!(error instanceof GrammyError)) {
-        deps.log.warn({ ...shown, incidentId, err: error }, "draft buttons not removed");
+        deps.log.warn({ chatId, messageId, incidentId, err: error }, "draft buttons not removed");
         continue;
       }
     }
     forgetDraftMessage(deps.db, shown);
   }
+}
+
+/** The approving curator's optional mark of the answer's quality, 1 to 5, under its draft. */
+function qualityMarks(incidentId: number, draftId: number): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const mark of QUALITY_MARKS) keyboard.text(String(mark), cb("inc.q", incidentId, draftId, mark));
+  return keyboard;
 }
 
 /**

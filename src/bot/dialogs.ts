@@ -1,12 +1,20 @@
+import { openClaim } from "../app/answers.js";
+import { loadIncident } from "../app/incidents.js";
 import { claimNotice, noticeClaimedAt, noticesStartingWith, releaseNotice } from "../app/notices.js";
 import type { Db } from "../db/client.js";
-import { dialogueOpenIn } from "../db/conversation-storage.js";
+import { dialogueArgs, dialogueOpenIn } from "../db/conversation-storage.js";
 import { DRAFT_PURPOSES } from "../db/schema.js";
+import { fullName } from "../domain/access.js";
 import type { DraftPurpose } from "../domain/incident.js";
+import { formatDeadline } from "../domain/time-format.js";
 import { ANSWER_WINDOW_MS, askedOf, closeLatestQuestion } from "../flows/ask.js";
 import { leadingCommand, toAnotherBot } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { t } from "./texts.js";
+import { ta } from "./texts-answers.js";
+
+/** The dialogue asking for the link of what was posted (flows/answers.ts linkFlow). */
+export const LINK_DIALOG = "answer.link";
 
 /**
  * A draft's «Начать», sent privately and not pressed yet, by person (features/drafts.ts points
@@ -80,7 +88,7 @@ export async function openDialog(ctx: BotContext, name: string, ...args: unknown
   }
   await ctx.answerCallbackQuery();
   forgetAwaitedStart(ctx);
-  await endDialogues(ctx);
+  await endDialogues(ctx, name === LINK_DIALOG ? args[0] : undefined);
   openedBy.set(key, { button, at: now });
   await ctx.conversation.enter(name, ...args);
   return true;
@@ -114,11 +122,35 @@ export function commandEndsDialogues(ctx: BotContext): boolean {
   return !!command && !toAnotherBot(ctx.message, ctx.me) && command.name !== "cancel";
 }
 
-/** Ends the person's open dialogues in the chat: the latest question loses its buttons, no longer looking open. */
-async function endDialogues(ctx: BotContext): Promise<void> {
+/**
+ * Ends the person's open dialogues in the chat: the latest question loses its buttons, no longer
+ * looking open. `linkAsked`: the post whose link the dialogue replacing them asks for.
+ */
+async function endDialogues(ctx: BotContext, linkAsked?: unknown): Promise<void> {
   if (Object.keys(ctx.conversation.active()).length === 0) return;
+  const owed = linkStillOwed(ctx, linkAsked);
   await closeLatestQuestion(ctx, ctx.app);
   await ctx.conversation.exitAll();
+  if (owed) await ctx.reply(owed);
+}
+
+/**
+ * A curator's «Размещу лично» link question closed by another dialogue or a command leaves his claim
+ * standing till its window is over (jobs/curator-posting.ts): he is told in one line that the link is
+ * still owed and how to give it — unless the new dialogue asks for that same link.
+ */
+function linkStillOwed(ctx: BotContext, linkAsked: unknown): string | undefined {
+  const { db, clock, sla } = ctx.app;
+  const person = ctx.person;
+  if (!person || ctx.chatId === undefined || ctx.conversation.active(LINK_DIALOG) === 0) return undefined;
+  const [id, , curatorPosts] = dialogueArgs(db, ctx.chatId, person.telegramId, LINK_DIALOG) ?? [];
+  if (typeof id !== "number" || curatorPosts !== true || id === linkAsked) return undefined;
+  const claim = openClaim(db, id, clock.now(), ANSWER_WINDOW_MS);
+  if (claim?.event.actorId !== person.id) return undefined;
+  const kind = loadIncident(db, id)?.answer?.draftKind ?? "answer";
+  const until = formatDeadline(new Date(claim.event.at.getTime() + ANSWER_WINDOW_MS), sla.timezone);
+  const line = ta.publish.linkStillOwed(id, kind, until);
+  return ctx.chat?.type === "private" ? line : t.askedOf(fullName(person), line);
 }
 
 /**

@@ -148,9 +148,6 @@ export const ta = {
   },
 
   quality: {
-    ask: (id: number) =>
-      `Оценка качества ответа по сообщению № ${id} (необязательно; 1 — плохо, 5 — отлично):`,
-    saved: (id: number, mark: number) => `Оценка качества ответа по сообщению № ${id}: ${mark} из 5.`,
     thanks: (mark: number) => `Оценка ${mark} сохранена.`,
     notDecider: "Оценить ответ может куратор, который его согласовал.",
     notApproved: "Этот ответ уже не ждёт оценки: по сообщению есть новый проект.",
@@ -235,14 +232,25 @@ export const ta = {
       `Согласованный ${posted(kind)} по сообщению № ${id} размещает куратор ${who}. ` +
       "Не размещайте его, чтобы он не появился дважды: когда он будет размещён, вам придёт ссылка.",
     /**
-     * The curator's link question closed without a link (jobs/curator-posting.ts). `approval`: the
-     * approval notice, with its text and «Размещено», follows (they have not had it).
+     * The curator's link question closed without a link (jobs/curator-posting.ts), to the executors.
+     * `approval`: the approval notice, with its text and «Размещено», follows (they have not had it).
+     * The curator is named in brackets: the bot does not know whether «прислал» or «прислала» fits.
      */
     curatorSilent: (id: number, who: string, kind: DraftKind, approval = false) =>
-      `Ссылка на ${posted(kind)} по сообщению № ${id} так и не пришла: размещение было за куратором ${who}. ` +
-      (approval
-        ? "Если он уже размещён, нажмите «Размещено» и пришлите ссылку."
-        : "Если он ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку."),
+      `Ссылка на ${posted(kind)} по сообщению № ${id} от куратора${who ? ` (${who})` : ""} не пришла. ` +
+      `Если ${posted(kind)} уже размещён, нажмите «${t.button.published}»` +
+      (approval ? " и пришлите ссылку." : " на карточке и пришлите ссылку; если нет — разместите его."),
+    /** The same, to the curator who claimed it, before the executors hear it. */
+    curatorLapsed: (id: number, kind: DraftKind) =>
+      `Ссылка на ${posted(kind)} по сообщению № ${id} не получена. Размещение возвращено исполнителю. ` +
+      `Если вы уже разместили ${posted(kind)}, нажмите «${t.button.publishSelf}» на карточке и пришлите ссылку.`,
+    /**
+     * To the curator whose link question another dialogue or a command closed: the claim holds till
+     * `until`, and the card's button asks for the link again.
+     */
+    linkStillOwed: (id: number, kind: DraftKind, until: string) =>
+      `Ссылка на ${posted(kind)} по сообщению № ${id} ещё нужна: нажмите «${t.button.publishSelf}» на карточке ` +
+      `и пришлите её до ${until}, иначе размещение вернётся исполнителю.`,
     curatorGaveUp: (id: number, who: string, kind: DraftKind, approval = false) =>
       `Согласованный ${posted(kind)} по сообщению № ${id} куратор ${who} размещать не будет` +
       (approval ? "." : ": разместите его и нажмите «Размещено» на карточке."),

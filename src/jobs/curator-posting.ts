@@ -4,12 +4,13 @@
  * with nobody to do it: once the question has closed, this sweep tells the lead organization and the
  * holder to post it (or give its link) after all, once per claim, in working time (a significant
  * post's at night too, with sound, as its alerts) — with the approved text where the approval and the
- * claim were one tap.
+ * claim were one tap. The curator hears it first, privately: he may have posted it meanwhile.
  */
 import { and, eq } from "drizzle-orm";
 import type { InlineKeyboard } from "grammy";
 import { approvedTextOwed, claimSilenceKey, latestClaimEvent } from "../app/answers.js";
 import type { Incident } from "../app/incidents.js";
+import { present } from "../app/leave.js";
 import { giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
 import { deliverLong, ringFor } from "../bot/delivery.js";
 import { ta } from "../bot/texts-answers.js";
@@ -20,10 +21,16 @@ import { ANSWER_WINDOW_MS } from "../flows/ask.js";
 import { readPost } from "./posts.js";
 import type { SweepDeps } from "./sweep.js";
 
+type Claim = NonNullable<ReturnType<typeof latestClaimEvent>>;
+type Notice = { text: string | string[]; keyboard?: InlineKeyboard | undefined };
+
 /** A reminder's send left by a stopped process is taken over after this long. */
 const LEASE_MS = 10 * 60_000;
 
-/** Tells the executors of each claim left without a link; returns how many posts they were told of. */
+/**
+ * Tells the curator and the executors of each claim left without a link; returns how many posts they
+ * were told of.
+ */
 export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
   const { db, clock, sla } = deps;
   const now = clock.now();
@@ -44,18 +51,26 @@ export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
     if (incident?.state !== "approved") continue;
     // Each chat once: one Telegram refused for now (5xx, a 429 given up on) is tried at the next tick.
     // The notice is built only for a chat still owed it: every minute passes the posts told already.
-    let notice: ReturnType<typeof silenceNotice> | undefined;
+    let notice: Notice | undefined;
     let sent = false;
-    for (const chatId of listenersOf(deps, incident, { organization: true, holder: true })) {
+    const curatorChat = curatorChatOf(deps, claim);
+    const executors = listenersOf(deps, incident, { organization: true, holder: true });
+    for (const chatId of new Set([...(curatorChat === undefined ? [] : [curatorChat]), ...executors])) {
       const key = `${silence}:${chatId}`;
       if (!leaseNotice(db, key, LEASE_MS, now)) continue;
-      notice ??= silenceNotice(deps, incident, claim);
+      let message: Notice;
+      if (chatId === curatorChat)
+        message = { text: ta.publish.curatorLapsed(id, incident.answer?.draftKind ?? "answer") };
+      else {
+        notice ??= silenceNotice(deps, incident, claim);
+        message = notice;
+      }
       const outcome = await deliverLong(
         deps,
         deps.api,
         chatId,
-        notice.text,
-        notice.keyboard,
+        message.text,
+        message.keyboard,
         ringFor(incident),
       );
       if (outcome === "failed") giveBackNotice(db, key);
@@ -67,15 +82,18 @@ export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
   return told;
 }
 
+/** The private chat of the claim's curator, unless he blocks the bot or is on leave. */
+function curatorChatOf(deps: SweepDeps, claim: Claim): number | undefined {
+  const curator = claim.curator;
+  if (!curator || curator.blockedAt !== null) return undefined;
+  return present(deps, [curator.telegramId])[0];
+}
+
 /**
  * The executors' notice of a claim left without a link; approved in the claim's own tap, they were
  * told only that the curator posts it, so the approval notice — its text and «Размещено» — comes with it.
  */
-function silenceNotice(
-  deps: SweepDeps,
-  incident: Incident,
-  claim: NonNullable<ReturnType<typeof latestClaimEvent>>,
-): { text: string | string[]; keyboard?: InlineKeyboard } {
+function silenceNotice(deps: SweepDeps, incident: Incident, claim: Claim): Notice {
   const who = claim.curator ? displayName(claim.curator) : "";
   const kind = incident.answer?.draftKind ?? "answer";
   const owed = approvedTextOwed(deps.db, incident.id, claim.event.id);

@@ -465,10 +465,12 @@ describe("approval", () => {
     expect(second[0]?.message.message_id).not.toBe(rework.message.message_id);
     await curator().press("Согласовать", curatorsChat());
     expect(state(id)).toBe("approved");
-    expect(onDrafts()).toEqual([]);
+    // Approved, it has the curator's optional quality marks there instead.
+    expect(onDrafts().map((b) => b.label)).toEqual(["1", "2", "3", "4", "5"]);
+    expect(onDrafts()[0]?.message.message_id).toBe(second[0]?.message.message_id);
   });
 
-  it("a draft approved from the card while its message was on its way arrives without the buttons", async () => {
+  it("a draft approved from the card while its message was on its way arrives without the decision buttons", async () => {
     const id = await officeWithIncident();
     await executor().press("Подготовить ответ");
     await executor().send("Снег вывезут до пятницы.");
@@ -491,7 +493,7 @@ describe("approval", () => {
       .buttons(OFFICE.curatorsChat)
       .filter((b) => b.message.text?.startsWith("Проект ответа"));
     expect(h.fake.messages(OFFICE.curatorsChat).some((m) => m.text?.startsWith("Проект ответа"))).toBe(true);
-    expect(onDrafts.map((b) => b.label)).toEqual([]);
+    expect(onDrafts.map((b) => b.label)).toEqual(["1", "2", "3", "4", "5"]);
   });
 
   it("a draft sent again while a curator writes his rework comment is not returned with that comment", async () => {
@@ -509,17 +511,17 @@ describe("approval", () => {
 
   it("the optional quality mark is stored on the approved draft with an audit event", async () => {
     const id = await officeWithIncident();
-    await seedDraft(h, id);
+    await draftInDialogue("Подготовить ответ", "Снег вывезут до пятницы.");
     await curator().press("Согласовать", curatorsChat());
-    expect(curator().lastText()).toBe(
-      "Оценка качества ответа по сообщению № 1 (необязательно; 1 — плохо, 5 — отлично):",
-    );
-    expect(await pressData(curator2(), OFFICE.curatorsChat, `inc.q:${id}:2`)).toBe(
+    expect(await curator2().press("2", curatorsChat())).toBe(
       "Оценить ответ может куратор, который его согласовал.",
     );
 
-    expect(await curator().press("4")).toBe("Оценка 4 сохранена.");
-    expect(curator().lastText()).toBe("Оценка качества ответа по сообщению № 1: 4 из 5.");
+    expect(await curator().press("4", curatorsChat())).toBe("Оценка 4 сохранена.");
+    // The marks come off the draft; its text stays as it was.
+    const draft = h.fake.messages(OFFICE.curatorsChat).find((m) => m.text?.startsWith("Проект ответа"));
+    expect(draft?.text).toContain("Снег вывезут до пятницы.");
+    expect(draft?.reply_markup).toBeUndefined();
     expect(h.db.select().from(drafts).where(eq(drafts.incidentId, id)).get()?.quality).toBe(4);
     expect(auditActions(id)).toContain("qualityMark");
 
@@ -530,18 +532,21 @@ describe("approval", () => {
     expect(h.db.select().from(drafts).where(eq(drafts.incidentId, id)).get()?.quality).toBe(4);
   });
 
-  it("the quality mark is offered quietly, without repeating the approval the pop-up said", async () => {
-    const id = await officeWithIncident();
-    await seedDraft(h, id);
+  it("the quality mark is offered under the approved draft, not in a message of its own", async () => {
+    await officeWithIncident();
+    await draftInDialogue("Подготовить ответ", "Снег вывезут до пятницы.");
     const mark = h.fake.mark();
     expect(await curator().press("Согласовать", curatorsChat())).toBe("Ответ по сообщению № 1 согласован.");
-    const offers = h.fake.calls
+    const toCurators = h.fake.calls
       .slice(mark)
-      .filter((c) => c.method === "sendMessage" && Number(c.params.chat_id) === OFFICE.curator)
-      .map((c) => [c.params.text, c.params.disable_notification]);
-    expect(offers).toEqual([
-      ["Оценка качества ответа по сообщению № 1 (необязательно; 1 — плохо, 5 — отлично):", true],
-    ]);
+      .filter((c) => c.method === "sendMessage")
+      .filter((c) => c.params.chat_id === OFFICE.curator || c.params.chat_id === OFFICE.curatorsChat);
+    expect(toCurators).toEqual([]);
+    const marks = h.fake
+      .buttons(OFFICE.curatorsChat)
+      .filter((b) => b.message.text?.startsWith("Проект ответа"))
+      .map((b) => b.label);
+    expect(marks).toEqual(["1", "2", "3", "4", "5"]);
   });
 });
 
@@ -550,9 +555,9 @@ describe("the quality mark pressed late", () => {
     const id = await officeWithIncident();
     const education = h.seedOrganization("Министерство образования", "Минобр");
     h.seedPerson(3002, "Пётр", [], [education]);
-    await seedDraft(h, id, { text: "Ответ Минздрава" });
+    await draftInDialogue("Подготовить ответ", "Ответ Минздрава");
     await curator().press("Согласовать", curatorsChat());
-    const firstMark = h.fake.buttons(OFFICE.curator).find((b) => b.label === "1");
+    const firstMark = h.fake.buttons(OFFICE.curatorsChat).find((b) => b.label === "1");
     if (!firstMark?.callbackData) throw new Error("no mark offered");
 
     const olga = findPerson(h.db, OFFICE.curator) as Person;
@@ -1308,13 +1313,69 @@ describe("publication", () => {
     h.clock.set("2026-11-24T07:31:00Z"); // the question has closed (30 minutes)
     expect(await remindUnpostedClaims(h.deps())).toBe(1);
     const silent =
-      "Ссылка на ответ по сообщению № 1 так и не пришла: размещение было за куратором Ольга. " +
-      "Если он ещё не размещён, разместите его; затем нажмите «Размещено» на карточке и пришлите ссылку.";
+      "Ссылка на ответ по сообщению № 1 от куратора (Ольга) не пришла. " +
+      "Если ответ уже размещён, нажмите «Размещено» на карточке и пришлите ссылку; если нет — разместите его.";
     expect(h.lastText(OFFICE.healthChat)).toBe(silent);
     expect(h.lastText(OFFICE.executor)).toBe(silent);
     expect(await remindUnpostedClaims(h.deps())).toBe(0);
     await curator().press("История", curatorsChat());
     expect(curator().lastText()).toContain("«Размещу лично»: согласованный ответ размещает куратор");
+  });
+
+  it("Georgievsk: «Размещу лично» whose link question another dialogue or a command closes — the curator hears the link is still owed", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    await curator().press("Размещу лично", curatorsChat());
+    const owed =
+      "Ольга, ссылка на ответ по сообщению № 1 ещё нужна: нажмите «Размещу лично» на карточке " +
+      "и пришлите её до 24.11.2026 10:30, иначе размещение вернётся исполнителю.";
+    h.clock.advance(5 * MINUTE);
+    await curator().press("Изменить сведения", curatorsChat());
+    await curator().press("Тема", curatorsChat());
+    const told = h.texts(OFFICE.curatorsChat);
+    expect(told.at(-2)).toBe(owed);
+    expect(told.at(-1)).toMatch(/^Ольга, сообщение № 1: /);
+    // Asked the same link again, she is not told it is owed; a command closing it tells her once more.
+    h.clock.advance(MINUTE);
+    await curator().press("Размещу лично", curatorsChat());
+    await curator().send("/list", curatorsChat());
+    expect(h.texts(OFFICE.curatorsChat).filter((text) => text === owed)).toHaveLength(1);
+    expect(h.texts(OFFICE.curatorsChat)).toContain(owed.replace("10:30", "10:36"));
+    // Her colleague's dialogue is hers alone, and a claim given up is owed no more.
+    await curator2().send("/list", curatorsChat());
+    await curator().press("Размещу лично", curatorsChat());
+    await curator().press("Отмена", curatorsChat());
+    await curator().send("/list", curatorsChat());
+    expect(h.texts(OFFICE.curatorsChat).filter((text) => text.includes("ещё нужна"))).toHaveLength(2);
+  });
+
+  it("Georgievsk: «Размещу лично» left without a link — the curator hears it first, privately, then the executors", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    await curator().press("Размещу лично", curatorsChat());
+    await curator().send("/list", curatorsChat());
+    h.clock.set("2026-11-24T07:31:00Z");
+    const mark = h.fake.mark();
+    expect(await remindUnpostedClaims(h.deps())).toBe(1);
+    const told = h.fake.calls
+      .slice(mark)
+      .filter((call) => call.method === "sendMessage")
+      .map((call) => [call.params.chat_id, String(call.params.text).split(".")[0]]);
+    expect(told).toEqual([
+      [OFFICE.curator, "Ссылка на ответ по сообщению № 1 не получена"],
+      [OFFICE.healthChat, "Ссылка на ответ по сообщению № 1 от куратора (Ольга) не пришла"],
+      [OFFICE.executor, "Ссылка на ответ по сообщению № 1 от куратора (Ольга) не пришла"],
+    ]);
+    expect(curator().lastText()).toBe(
+      "Ссылка на ответ по сообщению № 1 не получена. Размещение возвращено исполнителю. " +
+        "Если вы уже разместили ответ, нажмите «Размещу лично» на карточке и пришлите ссылку.",
+    );
+    expect(await remindUnpostedClaims(h.deps())).toBe(0);
+    expect(
+      curator()
+        .texts()
+        .filter((text) => text.includes("не получена")),
+    ).toHaveLength(1);
   });
 
   it("Georgievsk: while a curator's «Размещу лично» holds, the answer's reminders are the curators' alone", async () => {
@@ -1364,9 +1425,10 @@ describe("publication", () => {
     await curator().press("Размещу лично", curatorsChat());
     await curator().send("/list", curatorsChat());
     h.clock.set("2026-11-24T07:31:00Z");
-    h.fake.httpErrorNext("sendMessage", { status: 502 });
+    h.fake.httpErrorNext("sendMessage", { status: 502, match: (p) => p.chat_id !== OFFICE.curator });
     await remindUnpostedClaims(h.deps());
-    const silent = (chatId: number) => h.texts(chatId).filter((text) => text.includes("так и не пришла"));
+    const silent = (chatId: number) =>
+      h.texts(chatId).filter((text) => text.includes("от куратора (Ольга) не пришла"));
     expect(silent(OFFICE.healthChat).length + silent(OFFICE.executor).length).toBe(1);
     h.clock.set("2026-11-24T07:32:00Z");
     await remindUnpostedClaims(h.deps());
@@ -1609,6 +1671,19 @@ describe("approved to be posted by the curator (Georgievsk p.12)", () => {
     expect(approvedTexts(OFFICE.healthChat)).toHaveLength(1);
   });
 
+  it("approved and claimed in one tap: the link is asked, the quality marks wait under the draft, nothing comes privately", async () => {
+    await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await draftInDialogue("Подготовить ответ", "Снег вывезут до пятницы.");
+    const privately = h.texts(OFFICE.curator).length;
+    await curator().press(APPROVE_POST_SELF, curatorsChat());
+    expect(h.texts(OFFICE.curator)).toHaveLength(privately);
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(/^Ольга, сообщение № 1: пришлите ссылку/);
+    const marks = h.fake
+      .buttons(OFFICE.curatorsChat)
+      .filter((b) => b.message.text?.startsWith("Проект ответа"));
+    expect(marks.map((b) => b.label)).toEqual(["1", "2", "3", "4", "5"]);
+  });
+
   it("approved and claimed in one tap, then the link never came: the executors' notice brings the approved text with «Размещено»", async () => {
     const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
     await seedDraft(h, id);
@@ -1617,8 +1692,8 @@ describe("approved to be posted by the curator (Georgievsk p.12)", () => {
     h.clock.set("2026-11-24T07:31:00Z");
     expect(await remindUnpostedClaims(h.deps())).toBe(1);
     const silent =
-      "Ссылка на ответ по сообщению № 1 так и не пришла: размещение было за куратором Ольга. " +
-      "Если он уже размещён, нажмите «Размещено» и пришлите ссылку.\n\n" +
+      "Ссылка на ответ по сообщению № 1 от куратора (Ольга) не пришла. " +
+      "Если ответ уже размещён, нажмите «Размещено» и пришлите ссылку.\n\n" +
       approvalNotice;
     for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
       expect(h.lastText(chatId)).toBe(silent);
@@ -1762,6 +1837,8 @@ describe("interim answer and clarification", () => {
     );
     // The quality mark is the answer's: none is asked for an interim one.
     expect(h.texts(OFFICE.curator).length).toBe(privateBefore);
+    const onDraft = h.fake.buttons(OFFICE.curatorsChat).filter((b) => b.message.text?.startsWith("Проект"));
+    expect(onDraft).toEqual([]);
     expect(h.lastText(OFFICE.healthChat)).toBe(
       "Промежуточный ответ по сообщению № 1 согласован. Разместите его во ВКонтакте и нажмите «Размещено».\n" +
         "Разместить до 24.11.2026 10:30.\n\n" +

@@ -50,9 +50,13 @@ describe("the minute's jobs", () => {
     const morning = (chatId: number) =>
       h
         .texts(chatId)
-        .filter((text) => /(⏰|Доброе утро!|так и не пришла)/.test(text))
+        .filter((text) => /(⏰|Доброе утро!|от куратора \(Ольга\) не пришла)/.test(text))
         .map((text) =>
-          text.includes("так и не пришла") ? "handed back" : text.includes("⏰") ? "reminder" : "digest",
+          text.includes("от куратора (Ольга) не пришла")
+            ? "handed back"
+            : text.includes("⏰")
+              ? "reminder"
+              : "digest",
         );
     expect(morning(OFFICE.healthChat)).toEqual(["handed back", "digest"]);
     expect(morning(OFFICE.executor)).toEqual(["handed back", "reminder"]);

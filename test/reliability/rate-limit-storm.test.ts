@@ -23,9 +23,9 @@ const TOO_MANY = {
   parameters: { retry_after: RETRY_AFTER },
 };
 
-/** Where an approval's card edits go, and its new messages (the notices, the curator's quality mark). */
+/** Where an approval's card edits go, and its new messages (the notices). */
 const CARDS = [OFFICE.curatorsChat, OFFICE.healthChat, OFFICE.executor];
-const NEW_MESSAGES = [OFFICE.healthChat, OFFICE.executor, OFFICE.curator];
+const NEW_MESSAGES = [OFFICE.healthChat, OFFICE.executor];
 
 /** An office with a draft on approval, its cards shown. */
 async function draftOnApproval(): Promise<Harness> {

@@ -353,7 +353,7 @@ describe("a change whose notices went out before the crash, handled again: nobod
     ]);
   });
 
-  it("«Согласовать»: the executor and the organization, and the curator's quality mark", async () => {
+  it("«Согласовать»: the executor and the organization", async () => {
     const update = await crashedAfter(
       press(OFFICE.curator, OFFICE.curatorsChat, "Согласовать"),
       "the notices",

@@ -1,6 +1,5 @@
 import { createConversation } from "@grammyjs/conversations";
-import { GrammyError, InlineKeyboard } from "grammy";
-import { markQuality, QUALITY_MARKS } from "../../app/answer-queries.js";
+import { markQuality } from "../../app/answer-queries.js";
 import { approveAndClaim, approveDraft, openClaim, recordCuratorPosting } from "../../app/answers.js";
 import { reachableCuratorChats } from "../../app/chats.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
@@ -28,19 +27,19 @@ import {
 import { ANSWER_WINDOW_MS } from "../../flows/ask.js";
 import { handTurnOn } from "../../flows/incident-answers.js";
 import { afterTurn } from "../after-turn.js";
-import { cb, ID, onAction } from "../callback-data.js";
+import { ID, onAction } from "../callback-data.js";
 import { isCard, syncCards } from "../cards.js";
 import { Features } from "../composer.js";
 import type { AppDeps, BotContext } from "../context.js";
-import { announceEach, cardDeps, oncePerUpdate, sendLong } from "../delivery.js";
-import { openDialog } from "../dialogs.js";
+import { announceEach, cardDeps, sendLong } from "../delivery.js";
+import { LINK_DIALOG, openDialog } from "../dialogs.js";
 import { sendAttachments } from "../draft-view.js";
 import { refuse } from "../refuse.js";
 import { t } from "../texts.js";
 import { type LinkKind, ta } from "../texts-answers.js";
 import { tr } from "../texts-incidents.js";
 
-const DIALOGS = { rework: "answer.rework", link: "answer.link", partReturn: "part.return" } as const;
+const DIALOGS = { rework: "answer.rework", link: LINK_DIALOG, partReturn: "part.return" } as const;
 
 const popup = (ctx: BotContext, text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
 
@@ -179,13 +178,11 @@ async function announceApproval(ctx: BotContext, incident: Incident, poster?: Pe
   const { id } = incident;
   const kind = incident.answer?.draftKind ?? "answer";
   // The chats are told side by side; the notice comes after the card so it is the newest message.
-  // None of the first three may keep the executor from hearing that the answer is approved.
-  // The quality mark is the answer's: an interim answer or a question to the author is not marked.
-  const marked = kind === "answer" || kind === "final" ? incident.answer?.draftId : undefined;
+  // Neither of the two may keep the executor from hearing that the answer is approved. The sync puts
+  // the optional quality marks under the draft, where the curator decided (see retireDecidedDrafts).
   const first = await Promise.allSettled([
     poster ? undefined : ctx.answerCallbackQuery({ text: ta.approve.done(id, kind) }),
     syncCards(cardDeps(app, ctx.api), incident),
-    marked ? offerQualityMark(ctx, id, marked) : undefined,
   ]);
   if (!poster) {
     const curatorsTold = await tellToPost(app, ctx.api, incident);
@@ -338,31 +335,6 @@ async function startPartReturn(ctx: BotContext, { id, assignmentId, version }: P
   await openDialog(ctx, DIALOGS.partReturn, id, assignmentId, version ?? null, ...(notice ? [notice] : []));
 }
 
-/**
- * The optional mark goes to the curator privately, so the curators' chat stays readable, and
- * quietly: the curator has just pressed «Согласовать» and seen it done. Once, however often the
- * press is handled (see oncePerUpdate).
- */
-async function offerQualityMark(ctx: BotContext, id: number, draftId: number) {
-  const keyboard = new InlineKeyboard();
-  for (const mark of QUALITY_MARKS) keyboard.text(String(mark), cb("inc.q", id, draftId, mark));
-  const text = ta.quality.ask(id);
-  const other = { reply_markup: keyboard, disable_notification: true };
-  const from = ctx.from;
-  await oncePerUpdate(ctx.app, `quality:${id}`, from?.id ?? 0, async () => {
-    if (from && ctx.chat?.type !== "private") {
-      try {
-        await ctx.api.sendMessage(from.id, text, other);
-        return true;
-      } catch (error) {
-        if (!(error instanceof GrammyError)) throw error;
-      }
-    }
-    await ctx.reply(text, other);
-    return true;
-  });
-}
-
 async function quality(ctx: BotContext, id: number, mark: number, draftId?: number) {
   const { app } = ctx;
   if (!ctx.person) return refuse(ctx);
@@ -376,7 +348,10 @@ async function quality(ctx: BotContext, id: number, mark: number, draftId?: numb
   if (!result.ok)
     return popup(ctx, result.refusal === "not_decider" ? ta.quality.notDecider : ta.quality.notApproved);
   await ctx.answerCallbackQuery({ text: ta.quality.thanks(mark) });
-  await ctx.editMessageText(ta.quality.saved(id, mark));
+  // The marks come off the draft (or a private offer sent before they moved there): the pop-up said
+  // it. A card's buttons are the sync's to set.
+  const pressed = ctx.callbackQuery?.message;
+  if (pressed && !isCard(app.db, id, pressed.chat.id, pressed.message_id)) await ctx.editMessageReplyMarkup();
 }
 
 const LINK_KINDS: Partial<Record<AnswerAction, LinkKind>> = {
