@@ -70,5 +70,7 @@
  * the choice first.
  * 50: a leave set tells a head or a curator what stops for him; the heads told of a significant post hear
  * its routing and whether its answer came late.
+ * 51: routing in a group names the curator its menu is for, says where a post routed again is now, and
+ * tells a routing by another curator meanwhile plainly.
  */
-export const CONVERSATIONS_VERSION = 50;
+export const CONVERSATIONS_VERSION = 51;

@@ -48,6 +48,16 @@ export function countInactiveOrganizations(db: Tx): number {
   return db.select({ n: count() }).from(organizations).where(eq(organizations.active, false)).get()?.n ?? 0;
 }
 
+/** The names of the active organizations. */
+export function activeOrganizationNames(db: Tx): string[] {
+  return db
+    .select({ name: organizations.name })
+    .from(organizations)
+    .where(eq(organizations.active, true))
+    .all()
+    .map((o) => o.name);
+}
+
 /**
  * The names of the active organizations nobody could get a post of: neither a member (an executor)
  * nor a bound work chat; by name.

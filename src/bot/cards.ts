@@ -709,6 +709,13 @@ export function isCard(db: Db, incidentId: number, chatId: number, messageId: nu
     .some((card) => card.chatId === chatId && card.messageId === messageId);
 }
 
+/** Whether a card of the incident is recorded in the chat. */
+export function cardKeptIn(db: Db, incidentId: number, chatId: number): boolean {
+  return cardQueries(db)
+    .ofIncident.all({ incidentId })
+    .some((card) => card.chatId === chatId);
+}
+
 /** Every transition and every overdue incident syncs its cards: these run many times a second. */
 const cardQueries = preparedPerConnection((db) => {
   const p = sql.placeholder;

@@ -7,14 +7,61 @@ import { t } from "./texts.js";
 /**
  * Telegram shows about 64 characters of a button; a long official name is cut in the middle, «…»
  * standing for what is left out, so that names alike in their beginning («Муниципальное бюджетное
- * общеобразовательное учреждение … № 1», «… № 2») keep what tells them apart.
+ * общеобразовательное учреждение … № 1», «… № 2») keep what tells them apart. `tailShare` 0 cuts
+ * the end off instead. Cuts fall between words where a word boundary is near.
  */
-export function buttonLabel(text: string, max = 48): string {
+export function buttonLabel(text: string, max = 48, tailShare = 0.45): string {
   const chars = [...text];
   if (chars.length <= max) return text;
-  const tail = Math.floor((max - 1) * 0.45);
+  const tail = Math.floor((max - 1) * tailShare);
   const head = max - 1 - tail;
-  return `${chars.slice(0, head).join("").trimEnd()}…${chars.slice(-tail).join("").trimStart()}`;
+  const start = chars.slice(0, head).join("");
+  const end = tail > 0 ? chars.slice(-tail).join("") : "";
+  return `${atWordEnd(start, chars[head] ?? " ")}…${tail > 0 ? atWordStart(end, chars.at(-tail - 1) ?? " ") : ""}`;
+}
+
+/** The beginning of a text cut after its last whole word (`next`: the character cut off after it). */
+function atWordEnd(start: string, next: string): string {
+  if (/\s/.test(next)) return start.trimEnd();
+  const space = start.search(/\s\S*$/);
+  return (space > start.length / 2 ? start.slice(0, space) : start).trimEnd();
+}
+
+/** The end of a text cut before its first whole word (`before`: the character cut off before it). */
+function atWordStart(end: string, before: string): string {
+  if (/\s/.test(before)) return end.trimStart();
+  const space = end.search(/\s/);
+  return (space >= 0 && space < end.length / 2 ? end.slice(space) : end).trimStart();
+}
+
+/**
+ * The words that end each of the names («… администрации Георгиевского муниципального округа»),
+ * where they share two or more and each name keeps a word of its own; "" otherwise.
+ */
+export function sharedEnding(names: readonly string[]): string {
+  const words = names.map((name) => name.trim().split(/\s+/));
+  const [first] = words;
+  if (!first || words.length < 2) return "";
+  let shared = 0;
+  while (
+    words.every((w) => w.length > shared + 1 && w[w.length - 1 - shared] === first[first.length - 1 - shared])
+  )
+    shared++;
+  return shared >= 2 ? first.slice(-shared).join(" ") : "";
+}
+
+/**
+ * An organization on a button of a list to pick from: its short name, or else its name without the
+ * `ending` all the list's names share, cut at a word with «…» where still too long.
+ */
+export function organizationLabel(
+  org: Pick<Organization, "name" | "shortName">,
+  ending: string,
+  mark = "",
+): string {
+  const own =
+    ending && org.name.endsWith(` ${ending}`) ? org.name.slice(0, -ending.length).trimEnd() : org.name;
+  return buttonLabel(`${mark}${org.shortName || own}`, 48, 0);
 }
 
 const CARD_BUTTONS_PER_ROW = 4;

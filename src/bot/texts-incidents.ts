@@ -48,9 +48,23 @@ export const tr = {
       `Похожее сообщение уже не у этих органов. Направьте № ${id} кнопкой «Направить».`,
     /** «Направить так же» pressed on a card older than the post's last change, or than the routing it offers. */
     alikeStale: (id: number) => `Сообщение № ${id} изменилось. Проверьте карточку и нажмите кнопку ещё раз.`,
-    pick: (id: number, chosen: string[], search: string, empty: boolean) =>
+    /**
+     * The list's question. `who`: the curator it is for, named in a group (where colleagues may route
+     * at once); `now`: the organizations that have the post, when routed again.
+     */
+    pick: (
+      id: number,
+      chosen: string[],
+      search: string,
+      empty: boolean,
+      { who = null, now = [] }: { who?: string | null; now?: string[] } = {},
+    ) =>
       [
-        `Сообщение № ${id}: кому направить? Нажмите на органы (можно несколько), затем «Готово».`,
+        (who ? `${who} ${now.length > 0 ? "переназначает" : "направляет"} № ${id}` : `Сообщение № ${id}`) +
+          (now.length > 0
+            ? `${who ? "," : ""} сейчас у: ${now.join(", ")}. Кому передать?`
+            : ": кому направить?") +
+          " Нажмите на органы (можно несколько), затем «Готово».",
         chosen.length > 0 ? `Выбрано: ${chosen.map((name, i) => `${i + 1}. ${name}`).join(", ")}` : "",
         // The first chosen leads unless the curator says otherwise («Изменить основного исполнителя»).
         chosen.length > 1 ? `Основной исполнитель — ${chosen[0]}, остальные — соисполнители.` : "",
@@ -97,9 +111,21 @@ export const tr = {
     noShorten: "Без сокращения",
     unshorten: "Снять сокращение",
     unshortened: "Сокращение срока ответа снято: обычный срок.",
-    changed: (id: number) =>
+    /** `shown`: the card follows this message; otherwise the chat's card above is up to date. */
+    changed: (id: number, shown = true) =>
       `Пока вы выбирали, сообщение № ${id} изменилось (его направили, взяли в работу, прислали ` +
-      "информацию или поменяли важность, тему, повтор). Ничего не направлено. Вот карточка в нынешнем виде — проверьте и направьте заново:",
+      "информацию или поменяли важность, тему, повтор). Ничего не направлено. " +
+      (shown
+        ? "Вот карточка в нынешнем виде — проверьте и направьте заново:"
+        : "Карточка выше — в нынешнем виде: проверьте и направьте заново."),
+    /** Another curator (`who`) routed the post while this one chose. */
+    routedMeanwhile: (id: number, organizations: string[], who: string) =>
+      `Сообщение № ${id} уже направлено: ${organizations.join(", ")} (${who}). Ваш выбор не применён.`,
+    /** A routing menu's button pressed in a group by someone else than the curator who opened it. */
+    othersMenu: (who: string) =>
+      `Это меню открыто куратором: ${who}. Чтобы направить, нажмите «Направить» на карточке.`,
+    /** On a button of the routing list: the organization that has the post now. */
+    hereNow: "📍 ",
     askOrder: (id: number, coexecutors: string[], clause: string) =>
       [
         `Сообщение № ${id}. Как соисполнителям готовить информацию (${clause} регламента)?`,

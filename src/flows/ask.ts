@@ -1,6 +1,6 @@
 import type { Conversation } from "@grammyjs/conversations";
 import { type Context, GrammyError, InlineKeyboard, type Middleware } from "grammy";
-import type { Message, UserFromGetMe } from "grammy/types";
+import type { Message, MessageEntity, User, UserFromGetMe } from "grammy/types";
 import { postShownIn } from "../app/incident-queries.js";
 import { cb } from "../bot/callback-data.js";
 import { leadingCommand, toAnotherBot } from "../bot/commands.js";
@@ -174,24 +174,37 @@ export async function askOf(
     noteQuestion(conversation, ctx, asked);
     return asked;
   }
-  const name = await conversation.external((outer: BotContext) =>
-    outer.person ? fullName(outer.person) : from.first_name,
-  );
-  const text = t.askedOf(name, question);
+  const whom = await addressee(conversation, from);
+  const text = t.askedOf(whom.name, question);
   const asked = await ctx.reply(text, {
     ...other,
-    entities: [
-      {
-        type: "text_mention",
-        offset: text.indexOf(name),
-        length: name.length,
-        user: { id: from.id, is_bot: false, first_name: from.first_name },
-      },
-    ],
+    ...mentioning(text, whom),
     reply_markup: other.reply_markup ?? { force_reply: true, selective: true },
   });
   noteQuestion(conversation, ctx, asked);
   return asked;
+}
+
+/** Whom a dialogue's message in a group is for: the name the bot knows them by, and who they are. */
+export interface Addressee {
+  name: string;
+  user: User;
+}
+
+export async function addressee(conversation: Flow, from: User): Promise<Addressee> {
+  const name = await conversation.external((outer: BotContext) =>
+    outer.person ? fullName(outer.person) : from.first_name,
+  );
+  return { name, user: { id: from.id, is_bot: false, first_name: from.first_name } };
+}
+
+/**
+ * A text that starts with the addressee's name, the name made a mention: Telegram knows whom the
+ * message is for, and so does askedOf at a reply or a press.
+ */
+export function mentioning(text: string, whom: Addressee): { entities?: MessageEntity[] } {
+  if (!text.startsWith(whom.name)) return {};
+  return { entities: [{ type: "text_mention", offset: 0, length: whom.name.length, user: whom.user }] };
 }
 
 /** Whom a question of the bot (askOf) is asked of in a group: the person it is addressed to. */
@@ -203,6 +216,13 @@ export function askedOf(
   const mention = message.entities?.find((e) => e.type === "text_mention" && e.offset === 0);
   if (mention?.type !== "text_mention") return undefined;
   return { id: mention.user.id, name: message.text.slice(0, mention.length) };
+}
+
+/** A button pressed in a group on a message addressed to someone else (askOf, a menu): that one's name. */
+export function addressedToOther(ctx: Context): string | undefined {
+  const on = ctx.callbackQuery?.message;
+  const whom = on && on.date !== 0 ? askedOf(on as Message, ctx.me) : undefined;
+  return whom && whom.id !== ctx.from?.id ? whom.name : undefined;
 }
 
 /** Service messages: what happened in a chat, said by Telegram, not by the person asked. */

@@ -10,7 +10,9 @@ import type { Api, Context } from "grammy";
 import { InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import type { Logger } from "pino";
+import { incidentEvents } from "../app/audit.js";
 import { chatOfOrganization } from "../app/chats.js";
+import { personNames } from "../app/incident-queries.js";
 import {
   alikeOfferChanged,
   type Incident,
@@ -20,19 +22,20 @@ import {
   waitingAlike,
 } from "../app/incidents.js";
 import { awayChats, leaveToday } from "../app/leave.js";
-import { getOrganization, listOrganizations } from "../app/organizations.js";
+import { activeOrganizationNames, getOrganization, listOrganizations } from "../app/organizations.js";
 import { personName, reachableMembers, telegramIdsOfMembers } from "../app/people.js";
 import { cb } from "../bot/callback-data.js";
-import { messageGone, syncCards } from "../bot/cards.js";
+import { cardKeptIn, cardTargets, messageGone, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { announceEach, cardDeps, showCardIn, syncHandOver, topicOf } from "../bot/delivery.js";
-import { buttonLabel, organizationName } from "../bot/keyboards.js";
+import { buttonLabel, organizationLabel, sharedEnding } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
 import { cutBefore } from "../domain/clip.js";
 import {
   actionRules,
+  activeAssignments,
   answerDeadline,
   type Importance,
   leadAssignment,
@@ -42,10 +45,14 @@ import { findLinks } from "../domain/source-link.js";
 import { formatDeadline } from "../domain/time-format.js";
 import { tellLeadOfKeptParts } from "./answers.js";
 import {
+  type Addressee,
   aboutPost,
+  addressedToOther,
+  addressee,
   askOf,
   type Flow,
   isCancel,
+  mentioning,
   pressedOn,
   removeButtons,
   skipSaidToSomeone,
@@ -69,19 +76,27 @@ export interface Chosen {
 type Page = ReturnType<typeof searchPage>;
 
 /**
- * One page of active organizations matching the curator's search. Only plain fields: what a
- * conversation keeps for its replay must survive JSON.
+ * One page of active organizations matching the curator's search, and the words all active ones'
+ * names end with (left off their buttons). Only plain fields: what a conversation keeps for its
+ * replay must survive JSON.
  */
 function searchPage(db: Db, search: string, page: number) {
   const result = listOrganizations(db, { activeOnly: true, search, page });
-  return { ...result, items: result.items.map(({ id, name, shortName }) => ({ id, name, shortName })) };
+  return {
+    ...result,
+    ending: sharedEnding(activeOrganizationNames(db)),
+    items: result.items.map(({ id, name, shortName }) => ({ id, name, shortName })),
+  };
 }
 
-function pickerKeyboard(view: Page, chosen: Chosen[], query: string): InlineKeyboard {
+/** The organizations' buttons: ✅ those chosen, 📍 those that have the post now (routed again). */
+function pickerKeyboard(view: Page, chosen: Chosen[], query: string, now: Chosen[]): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const org of view.items) {
-    const mark = chosen.some((c) => c.id === org.id) ? "✅ " : "";
-    keyboard.text(buttonLabel(`${mark}${organizationName(org)}`), cb("rt.t", org.id)).row();
+    const mark =
+      (chosen.some((c) => c.id === org.id) ? "✅ " : "") +
+      (now.some((c) => c.id === org.id) ? tr.route.hereNow : "");
+    keyboard.text(organizationLabel(org, view.ending, mark), cb("rt.t", org.id)).row();
   }
   if (view.pages > 1) {
     if (view.page > 0) keyboard.text("◀", cb("rt.p", view.page - 1));
@@ -111,7 +126,10 @@ async function nextPress(
     const data = ctx.callbackQuery?.data;
     if (data?.startsWith("rt.")) {
       if (pressedOn(ctx, menu)) return { ctx, data };
-      await staleStep(ctx);
+      // Another curator's menu in the group, open beside this one: not an old question.
+      const owner = addressedToOther(ctx);
+      if (owner) await ctx.answerCallbackQuery({ text: tr.route.othersMenu(owner), show_alert: true });
+      else await staleStep(ctx);
       continue;
     }
     if (data !== undefined) await conversation.skip({ next: true });
@@ -144,10 +162,15 @@ async function choose<T>(
 
 /**
  * The dialogue's menu: one message, edited as the curator picks (a search or a new round sends it
- * anew below), and what it shows.
+ * anew below), and what it shows. In a group each of its questions starts with the name of the
+ * curator it is for (`owner`): two curators may route at once, and a colleague's press on it is told
+ * whose it is.
  */
 interface Picker {
   incidentId: number;
+  owner: Addressee | null;
+  /** The organizations that have the post as the dialogue began (routed again). */
+  now: Chosen[];
   chosen: Chosen[];
   query: string;
   view: Page;
@@ -162,9 +185,23 @@ function render(p: Omit<Picker, "menu" | "shown">): Picker["shown"] {
       p.chosen.map((c) => c.name),
       p.query,
       p.view.items.length === 0,
+      { who: p.owner?.name ?? null, now: p.now.map((c) => c.name) },
     ),
-    keyboard: pickerKeyboard(p.view, p.chosen, p.query),
+    keyboard: pickerKeyboard(p.view, p.chosen, p.query, p.now),
   };
+}
+
+/** A question of the menu after the list's, addressed in a group to the curator it is for. */
+function addressed(p: Picker, question: string): string {
+  return p.owner ? t.askedOf(p.owner.name, question) : question;
+}
+
+/** The menu sent below, the curator's name (in a group) a mention. */
+function sendMenu(at: Context, owner: Addressee | null, shown: Picker["shown"]): Promise<Message> {
+  return at.reply(shown.text, {
+    reply_markup: shown.keyboard,
+    ...(owner ? mentioning(shown.text, owner) : {}),
+  });
 }
 
 async function refresh(ctx: Context, p: Picker): Promise<void> {
@@ -179,7 +216,7 @@ async function refresh(ctx: Context, p: Picker): Promise<void> {
 /** The list sent anew at the bottom of the chat. */
 async function showAnew(at: Context, p: Picker): Promise<void> {
   p.shown = render(p);
-  p.menu = await at.reply(p.shown.text, { reply_markup: p.shown.keyboard });
+  p.menu = await sendMenu(at, p.owner, p.shown);
 }
 
 /**
@@ -192,11 +229,12 @@ async function editMenu(
   text: string,
   other?: { reply_markup: InlineKeyboard },
 ): Promise<void> {
+  const options = { ...other, ...(p.owner ? mentioning(text, p.owner) : {}) };
   try {
-    await ctx.api.editMessageText(p.menu.chat.id, p.menu.message_id, text, other);
+    await ctx.api.editMessageText(p.menu.chat.id, p.menu.message_id, text, options);
   } catch (error) {
     if (!messageGone(error)) throw error;
-    p.menu = await ctx.reply(text, other);
+    p.menu = await ctx.reply(text, options);
   }
 }
 
@@ -282,11 +320,14 @@ async function pickLead(
   await editMenu(
     ctx,
     p,
-    tr.route.chooseLead(
-      p.incidentId,
-      p.chosen.map((c) => c.name),
-      // The order is asked of two co-executors or more, where the curator sets it (see pickOrder).
-      deps.sla.regulation.coexecutorsInOrder?.value === true && p.chosen.length > 2,
+    addressed(
+      p,
+      tr.route.chooseLead(
+        p.incidentId,
+        p.chosen.map((c) => c.name),
+        // The order is asked of two co-executors or more, where the curator sets it (see pickOrder).
+        deps.sla.regulation.coexecutorsInOrder?.value === true && p.chosen.length > 2,
+      ),
     ),
     { reply_markup: keyboard },
   );
@@ -338,14 +379,17 @@ async function pickShortening(
   await editMenu(
     ctx,
     p,
-    tr.route.askShorten(
-      p.incidentId,
-      t.importance[post.importance],
-      fullMinutes / 60,
-      // The right to shorten comes with the routing (Orenburg p.6).
-      deps.sla.regulation.steps.routing.clause,
-      rule.clause,
-      current ? current / 60 : null,
+    addressed(
+      p,
+      tr.route.askShorten(
+        p.incidentId,
+        t.importance[post.importance],
+        fullMinutes / 60,
+        // The right to shorten comes with the routing (Orenburg p.6).
+        deps.sla.regulation.steps.routing.clause,
+        rule.clause,
+        current ? current / 60 : null,
+      ),
     ),
     { reply_markup: keyboard },
   );
@@ -394,15 +438,53 @@ async function pickOrder(
   await editMenu(
     ctx,
     p,
-    tr.route.askOrder(
-      p.incidentId,
-      coexecutors.map((c) => c.name),
-      rule.clause,
+    addressed(
+      p,
+      tr.route.askOrder(
+        p.incidentId,
+        coexecutors.map((c) => c.name),
+        rule.clause,
+      ),
     ),
     { reply_markup: keyboard },
   );
   const order = await choose(conversation, p, (data) => /^rt\.order:([01])$/.exec(data)?.[1]);
   return "cancelled" in order ? order : { value: order.value === "1" };
+}
+
+/** The organizations that have the post (short names where they have one), the lead first. */
+function holders(incident: Incident): Chosen[] {
+  return activeAssignments(incident)
+    .sort((a, b) => a.position - b.position)
+    .map((a) => ({ id: a.organizationId, name: a.organizationShortName ?? a.organizationName }));
+}
+
+/**
+ * What changed the post while the curator chose: a routing by another curator since the dialogue
+ * began (`routings`: how many it found), who made the latest and where the post is now; and whether
+ * the chat's card of it is kept there (a group that is one of its cards' chats: synced on every
+ * change), so that it need not be shown again below. `chatId` null: no card there counts.
+ */
+function changedMeanwhile(
+  deps: AppDeps,
+  incidentId: number,
+  routings: number,
+  person: { id: number } | undefined,
+  chatId: number | null,
+): { routedBy: { who: string; organizations: string[] } | null; cardHere: boolean } {
+  const incident = loadIncident(deps.db, incidentId);
+  if (!incident) return { routedBy: null, cardHere: false };
+  const cardHere =
+    chatId !== null &&
+    chatId < 0 &&
+    cardKeptIn(deps.db, incidentId, chatId) &&
+    cardTargets(deps.db, incident).some((target) => target.chatId === chatId);
+  const events = incidentEvents(deps.db, incidentId, "route");
+  const other = events.slice(0, events.length - routings).find((e) => e.actorId !== person?.id);
+  const organizations = holders(incident).map((c) => c.name);
+  if (!other || other.actorId === null || organizations.length === 0) return { routedBy: null, cardHere };
+  const who = personNames(deps.db, [other.actorId]).get(other.actorId) ?? "";
+  return { routedBy: { who, organizations }, cardHere };
 }
 
 /** Of the organizations chosen, those an admin has switched off since the list was shown. */
@@ -424,7 +506,7 @@ function draftBeforeCurator(db: Db, incidentId: number, leadId: number): boolean
 
 function summary(
   incidentId: number,
-  outcome: Exclude<Outcome, object>,
+  outcome: Exclude<Outcome, object | "changed">,
   lead: Chosen,
   coexecutors: Chosen[],
   shortenedAnswerMinutes: number | null | undefined,
@@ -445,7 +527,6 @@ function summary(
     );
     return unshortened ? `${routed}\n${tr.route.unshortened}` : routed;
   }
-  if (outcome === "changed") return tr.route.changed(incidentId);
   if (outcome === "decideFirst") return tr.route.decideFirst(incidentId, lead.name);
   if (outcome === "forbidden") return tr.route.notCurator;
   return tr.closed(incidentId);
@@ -566,6 +647,8 @@ export function routeFlow(deps: AppDeps) {
           version: incident.row.version,
           importance: incident.row.importance,
           shortenedAnswerMinutes: incident.row.shortenedAnswerMinutes,
+          now: holders(incident),
+          routings: incidentEvents(deps.db, incidentId, "route").length,
         }
       );
     });
@@ -578,9 +661,10 @@ export function routeFlow(deps: AppDeps) {
       await ctx.reply(tr.route.noOrganizations);
       return;
     }
-    const first = { incidentId, chosen: [] as Chosen[], query: "", view };
+    const owner = ctx.chat?.type === "private" || !ctx.from ? null : await addressee(conversation, ctx.from);
+    const first = { incidentId, owner, now: start.now, chosen: [] as Chosen[], query: "", view };
     const shown = render(first);
-    const menu = await ctx.reply(shown.text, { reply_markup: shown.keyboard });
+    const menu = await sendMenu(ctx, owner, shown);
     const p: Picker = { ...first, menu, shown };
 
     // Until routed: an organization switched off meanwhile sends the curator back to the list.
@@ -631,6 +715,36 @@ export function routeFlow(deps: AppDeps) {
         await showAnew(ctx, p);
         continue;
       }
+      if (outcome === "changed") {
+        const chatId = p.menu.chat.id;
+        // In a forum the chat's card may be in another topic: it is shown in this one.
+        const inTopic = topicOf(p.menu) !== undefined;
+        const meanwhile = await conversation.external(async (outer) => {
+          const found = changedMeanwhile(
+            deps,
+            incidentId,
+            start.routings,
+            outer.person,
+            inTopic ? null : chatId,
+          );
+          const incident = found.cardHere && loadIncident(deps.db, incidentId);
+          if (incident) await syncCards(cardDeps(deps, outer.api), incident);
+          return found;
+        });
+        const { routedBy, cardHere } = meanwhile;
+        await editMenu(
+          ctx,
+          p,
+          routedBy
+            ? tr.route.routedMeanwhile(incidentId, routedBy.organizations, routedBy.who)
+            : tr.route.changed(incidentId, !cardHere),
+        );
+        if (!cardHere)
+          await conversation.external((outer) =>
+            showCardIn(deps, outer.api, incidentId, chatId, outer.person, topicOf(p.menu)),
+          );
+        return;
+      }
       const report =
         outcome === "routed"
           ? await conversation.external(() => routedReport(deps, incidentId, p.chosen, coexecutors, inOrder))
@@ -647,11 +761,6 @@ export function routeFlow(deps: AppDeps) {
         unshortened,
       );
       await editMenu(ctx, p, [text, ...report.warnings].join("\n\n"));
-      if (outcome === "changed") {
-        await conversation.external((outer) =>
-          showCardIn(deps, outer.api, incidentId, p.menu.chat.id, outer.person, topicOf(p.menu)),
-        );
-      }
       return;
     }
   };

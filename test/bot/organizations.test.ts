@@ -70,8 +70,8 @@ describe("organizations", () => {
     expect(labels[0]).not.toBe(labels[1]);
     expect(labels.every((label) => [...label].length <= 48 && label.includes("…"))).toBe(true);
     expect(labels.map((label) => label.slice(label.indexOf("…")))).toEqual([
-      "…а № 1» г. Георгиевска",
-      "…а № 2» г. Георгиевска",
+      "…№ 1» г. Георгиевска",
+      "…№ 2» г. Георгиевска",
     ]);
   });
 

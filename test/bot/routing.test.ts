@@ -121,8 +121,17 @@ describe("routing", () => {
     const id = await register(1);
     const svetlana = h.seedPerson(2002, "Светлана", ["curator"]);
     await pressData(curator(), -200, `inc.route:${id}`);
+    // The menu names her curator, a mention Telegram knows.
+    expect(h.fake.lastMessage(-200)?.entities).toContainEqual(
+      expect.objectContaining({
+        type: "text_mention",
+        offset: 0,
+        length: 5,
+        user: expect.objectContaining({ id: CURATOR }),
+      }),
+    );
     expect(await svetlana.press(/Минобр/, curatorsChat())).toBe(
-      "Этот вопрос уже закрыт или его открыл другой сотрудник. Чтобы действовать самому, нажмите кнопку на карточке сообщения.",
+      "Это меню открыто куратором: Ольга. Чтобы направить, нажмите «Направить» на карточке.",
     );
     await curator().press(/Минздрав/, curatorsChat());
     await curator().press("Готово", curatorsChat());
@@ -140,7 +149,7 @@ describe("routing", () => {
 
     h.clock.advance(10 * 60_000);
     await pressData(curator(), -200, `inc.route:${id}`);
-    expect(h.lastText(-200)).toMatch(/^Сообщение № 1: кому направить\?/);
+    expect(h.lastText(-200)).toMatch(/^Ольга направляет № 1: кому направить\?/);
     await curator().press(/Минздрав/, curatorsChat());
     expect(h.lastText(-200)).toMatch(/Выбрано: 1\. Министерство здравоохранения/);
     await curator().press("Готово", curatorsChat());
@@ -245,7 +254,7 @@ describe("routing", () => {
     for (const org of [/Минобр/, /Минстрой/, /Минздрав/]) await curator().press(org, curatorsChat());
     await curator().press("Изменить основного исполнителя", curatorsChat());
     expect(h.lastText(-200)).toBe(
-      "Сообщение № 1. Кто основной исполнитель? Остальные станут соисполнителями:\n" +
+      "Ольга, сообщение № 1. Кто основной исполнитель? Остальные станут соисполнителями:\n" +
         "1. Министерство образования\n2. Министерство строительства\n3. Министерство здравоохранения",
     );
   });
@@ -271,25 +280,25 @@ describe("routing", () => {
     await curator().press(/Минстрой/, curatorsChat());
     await curator().press(/Минздрав/, curatorsChat());
     expect(h.lastText(-200)).toBe(
-      "Сообщение № 1: кому направить? Нажмите на органы (можно несколько), затем «Готово».\n" +
+      "Ольга направляет № 1: кому направить? Нажмите на органы (можно несколько), затем «Готово».\n" +
         "Выбрано: 1. Министерство образования, 2. Министерство строительства, 3. Министерство здравоохранения\n" +
         "Основной исполнитель — Министерство образования, остальные — соисполнители.",
     );
     await curator().press("Изменить основного исполнителя", curatorsChat());
     expect(h.lastText(-200)).toBe(
-      "Сообщение № 1. Кто основной исполнитель? Остальные станут соисполнителями в порядке выбора:\n" +
+      "Ольга, сообщение № 1. Кто основной исполнитель? Остальные станут соисполнителями в порядке выбора:\n" +
         "1. Министерство образования\n2. Министерство строительства\n3. Министерство здравоохранения",
     );
     await curator().press("Министерство здравоохранения", curatorsChat());
     // Back to the list, the lead first and the others in the order chosen.
     expect(h.lastText(-200)).toBe(
-      "Сообщение № 1: кому направить? Нажмите на органы (можно несколько), затем «Готово».\n" +
+      "Ольга направляет № 1: кому направить? Нажмите на органы (можно несколько), затем «Готово».\n" +
         "Выбрано: 1. Министерство здравоохранения, 2. Министерство образования, 3. Министерство строительства\n" +
         "Основной исполнитель — Министерство здравоохранения, остальные — соисполнители.",
     );
     await curator().press("Готово", curatorsChat());
     expect(h.lastText(-200)).toMatch(
-      /^Сообщение № 1 — важное\. Сократить срок ответа \(п\. 6\)\? Обычный срок \(п\. 8\) — 9 раб\. ч\./,
+      /^Ольга, сообщение № 1 — важное\. Сократить срок ответа \(п\. 6\)\? Обычный срок \(п\. 8\) — 9 раб\. ч\./,
     );
     const question = h.fake.messages(-200).at(-1)?.message_id;
     expect(
@@ -309,7 +318,7 @@ describe("routing", () => {
     await curator().press(/^4 раб\. ч/, curatorsChat());
     // Orenburg p.14: with two co-executors the curator says whether they go one after another.
     expect(h.lastText(-200)).toMatch(
-      /^Сообщение № 1\. Как соисполнителям готовить информацию \(п\. 14 регламента\)\?\n1\. Министерство образования\n2\. Министерство строительства\n/,
+      /^Ольга, сообщение № 1\. Как соисполнителям готовить информацию \(п\. 14 регламента\)\?\n1\. Министерство образования\n2\. Министерство строительства\n/,
     );
     await curator().press("Одновременно", curatorsChat());
     // Then that nobody at the building ministry can get it (see below).
@@ -333,15 +342,46 @@ describe("routing", () => {
     ]);
   });
 
+  it("two curators routing one post at once: each menu names its curator, and a press on the other's says whose it is", async () => {
+    await office();
+    const id = await register(1);
+    const svetlana = h.seedPerson(2002, "Светлана", ["curator"]);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    const olgasMenu = h.fake.lastMessage(-200);
+    await pressData(svetlana, -200, `inc.route:${id}`);
+    expect(h.texts(-200).slice(-2)).toEqual([
+      "Ольга направляет № 1: кому направить? Нажмите на органы (можно несколько), затем «Готово».",
+      "Светлана направляет № 1: кому направить? Нажмите на органы (можно несколько), затем «Готово».",
+    ]);
+    // Светлана, her own menu open, presses on Ольга's: told whose it is, not that it is old.
+    const onOlgas = h.fake
+      .buttons(-200)
+      .find((b) => b.message.message_id === olgasMenu?.message_id && /Минобр/.test(b.label));
+    if (!onOlgas?.callbackData) throw new Error("no Минобр on Ольга's menu");
+    const pressed = await h.deliver(updates.callback(svetlana.tg, onOlgas.message, onOlgas.callbackData));
+    expect(h.fake.callbackAnswer(pressed.callback_query?.id ?? "")?.text).toBe(
+      "Это меню открыто куратором: Ольга. Чтобы направить, нажмите «Направить» на карточке.",
+    );
+    // Ольга's menu chose nothing; a choice on it keeps the mention.
+    expect(h.fake.messages(-200).find((m) => m.message_id === olgasMenu?.message_id)?.text).not.toMatch(
+      /Выбрано/,
+    );
+    await curator().press(/Минздрав/, curatorsChat());
+    expect(
+      h.fake.messages(-200).find((m) => m.message_id === olgasMenu?.message_id)?.entities,
+    ).toContainEqual(expect.objectContaining({ type: "text_mention", offset: 0, length: 5 }));
+    expect(state(id)).toBe("registered");
+  });
+
   it("the menu of an earlier routing dialogue, pressed while another post's is open, routes nothing", async () => {
     await office();
     const one = await register(1);
     const two = await register(2);
     await pressData(curator(), -200, `inc.route:${one}`);
     const menuOne = h.fake.messages(-200).at(-1);
-    expect(menuOne?.text).toMatch(/^Сообщение № 1: кому направить\?/);
+    expect(menuOne?.text).toMatch(/^Ольга направляет № 1: кому направить\?/);
     await pressData(curator(), -200, `inc.route:${two}`);
-    expect(h.lastText(-200)).toMatch(/^Сообщение № 2: кому направить\?/);
+    expect(h.lastText(-200)).toMatch(/^Ольга направляет № 2: кому направить\?/);
 
     const onMenuOne = (label: RegExp) => {
       const button = h.fake
@@ -362,6 +402,47 @@ describe("routing", () => {
     await curator().press("Готово", curatorsChat());
     expect([state(one), state(two)]).toEqual(["registered", "assigned"]);
     expect(cardIn(-100, two).text).toContain("Исполнитель: Министерство здравоохранения");
+  });
+
+  it("the list's buttons show short names, else the names without the ending all share, cut between words", async () => {
+    h = await Harness.start({ now: TUESDAY_10, regulation: "georgievsk" });
+    const ending = "администрации Георгиевского муниципального округа";
+    h.seedOrganization(`Управление жилищно-коммунального хозяйства ${ending}`, "УЖКХ");
+    h.seedOrganization(`Комитет по физической культуре и спорту ${ending}`);
+    h.seedOrganization(`Отдел муниципального заказа, закупок и контроля за исполнением контрактов ${ending}`);
+    h.seedChat(curatorsChat(), null);
+    h.seedPerson(CURATOR, "Ольга", ["curator"]);
+    const id = await register(1);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    expect(labels(-200, h.fake.lastMessage(-200)?.message_id ?? 0).slice(0, 3)).toEqual([
+      "Комитет по физической культуре и спорту",
+      "Отдел муниципального заказа, закупок и контроля…",
+      "УЖКХ",
+    ]);
+    // The curator hears the full name of what was chosen.
+    await curator().press("Комитет по физической культуре и спорту", curatorsChat());
+    expect(h.lastText(-200)).toMatch(
+      /Выбрано: 1\. Комитет по физической культуре и спорту администрации Георгиевского/,
+    );
+  });
+
+  it("«Переназначить» says where the post is now and marks those organizations in the list", async () => {
+    await office();
+    const id = await register(1);
+    await route(id, [/Минздрав/, /Минобр/]);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    const menu = h.fake.lastMessage(-200);
+    expect(menu?.text).toBe(
+      "Ольга переназначает № 1, сейчас у: Минздрав, Минобр. Кому передать? Нажмите на органы (можно несколько), затем «Готово».",
+    );
+    expect(labels(-200, menu?.message_id ?? 0).slice(0, 3)).toEqual(["📍 Минздрав", "📍 Минобр", "Минстрой"]);
+    await curator().press(/Минстрой/, curatorsChat());
+    await curator().press("Готово", curatorsChat());
+    expect(
+      loadIncident(h.db, id)
+        ?.assignments.filter((a) => a.state !== "withdrawn")
+        .map((a) => a.organizationId),
+    ).toEqual([building]);
   });
 
   it("a search by part of a name narrows the list", async () => {
@@ -386,12 +467,7 @@ describe("routing", () => {
     await curator().send("ЗДРАВ", curatorsChat());
     const picker = h.fake.lastMessage(-200);
     expect(picker?.text).toMatch(/Поиск: «ЗДРАВ»/);
-    expect(labels(-200, picker?.message_id ?? 0)).toEqual([
-      "Минздрав — Министерство здравоохранения",
-      "Показать все",
-      "Готово",
-      "Отмена",
-    ]);
+    expect(labels(-200, picker?.message_id ?? 0)).toEqual(["Минздрав", "Показать все", "Готово", "Отмена"]);
     await curator().press(/Минздрав/, curatorsChat());
     await curator().press("Готово", curatorsChat());
     expect(state(id)).toBe("assigned");
@@ -454,9 +530,7 @@ describe("routing", () => {
         "Затем пришлите ссылку или перешлите пост ещё раз.",
     );
     await curator().send("обр");
-    expect(labels(CURATOR, h.fake.lastMessage(CURATOR)?.message_id ?? 0)[0]).toBe(
-      "Минобр — Министерство образования",
-    );
+    expect(labels(CURATOR, h.fake.lastMessage(CURATOR)?.message_id ?? 0)[0]).toBe("Минобр");
     await curator().press(/Минобр/);
     await curator().press("Готово");
     expect(curator().lastText()).toBe(
@@ -480,25 +554,49 @@ describe("routing", () => {
     expect(said).toHaveLength(2);
   });
 
-  it("a routing that someone else overtook changes nothing and shows the card as it is", async () => {
+  it("a routing that another curator overtook changes nothing, says who routed it where, and posts no second card", async () => {
     await office();
     h.seedPerson(2002, "Сергей", ["curator"]);
     const other = h.user(2002, "Сергей");
     const id = await register(1);
     await pressData(curator(), -200, `inc.route:${id}`);
+    const menu = h.fake.lastMessage(-200)?.message_id;
     await curator().press(/Минобр/, curatorsChat());
     await pressData(other, -200, `inc.route:${id}`);
     await other.press(/Минздрав/, curatorsChat());
     await other.press("Готово", curatorsChat());
+    const cards = () => h.texts(-200).filter((text) => text.startsWith("Сообщение № 1 · ")).length;
+    const before = cards();
     await curator().press("Готово", curatorsChat());
-    // Neutral as to who changed it: the curator's own edit of its importance does it too.
-    expect(h.texts(-200).filter((text) => /^Пока вы выбирали, сообщение № 1 изменилось/.test(text))).toEqual([
-      "Пока вы выбирали, сообщение № 1 изменилось (его направили, взяли в работу, прислали информацию " +
-        "или поменяли важность, тему, повтор). Ничего не направлено. Вот карточка в нынешнем виде — " +
-        "проверьте и направьте заново:",
-    ]);
-    expect(h.lastText(-200)).toMatch(/Исполнитель: Министерство здравоохранения/);
+    expect(h.fake.messages(-200).find((m) => m.message_id === menu)?.text).toBe(
+      "Сообщение № 1 уже направлено: Минздрав (Сергей). Ваш выбор не применён.",
+    );
+    // The chat's card, kept up to date, already shows it.
+    expect(cards()).toBe(before);
+    expect(cardIn(-200, id).text).toMatch(/Исполнитель: Министерство здравоохранения/);
     expect(loadIncident(h.db, id)?.assignments.map((a) => a.organizationId)).toEqual([health]);
+  });
+
+  it("a post changed otherwise while the curator chose: nothing routed, the chat's card above is the one to check", async () => {
+    await office();
+    const id = await register(1);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    await curator().press(/Минобр/, curatorsChat());
+    changePostDetail(h.db, {
+      incidentId: id,
+      detail: { field: "topic", value: "Дороги" },
+      actor: findPerson(h.db, CURATOR) as NonNullable<ReturnType<typeof findPerson>>,
+      now: h.clock.now(),
+    });
+    const messages = h.fake.messages(-200).length;
+    await curator().press("Готово", curatorsChat());
+    expect(h.lastText(-200)).toBe(
+      "Пока вы выбирали, сообщение № 1 изменилось (его направили, взяли в работу, прислали информацию " +
+        "или поменяли важность, тему, повтор). Ничего не направлено. Карточка выше — в нынешнем виде: " +
+        "проверьте и направьте заново.",
+    );
+    expect(h.fake.messages(-200)).toHaveLength(messages);
+    expect(state(id)).toBe("registered");
   });
 
   it("an organization switched off while the curator was choosing is not routed to: the curator is told and chooses again", async () => {
@@ -519,14 +617,14 @@ describe("routing", () => {
       "Пока вы выбирали, администратор отключил орган «Министерство образования»: направить ему сообщение нельзя. Выберите заново.",
     );
     expect(h.lastText(-200)).toBe(
-      "Сообщение № 1: кому направить? Нажмите на органы (можно несколько), затем «Готово».\n" +
+      "Ольга направляет № 1: кому направить? Нажмите на органы (можно несколько), затем «Готово».\n" +
         "Выбрано: 1. Министерство здравоохранения",
     );
     const menu = h.fake.messages(-200).at(-1);
     const offered = h.fake.buttons(-200).filter((b) => b.message.message_id === menu?.message_id);
     expect(offered.map((b) => b.label).filter((label) => /Мин/.test(label))).toEqual([
-      "✅ Минздрав — Министерство здравоохранения",
-      "Минстрой — Министерство строительства",
+      "✅ Минздрав",
+      "Минстрой",
     ]);
     await curator().press("Готово", curatorsChat());
     expect(h.lastText(-200)).toBe(
@@ -544,7 +642,7 @@ describe("routing", () => {
     expect(cardIn(-200, id).text).toContain("Ответ разместить до: 24.11.2026 12:00");
     await route(id, [/Минздрав/, /Минобр/], /Министерство здравоохранения/);
     expect(h.lastText(-200)).toBe(
-      "Сообщение № 1 — важное. Срок ответа сейчас сокращён до 2 раб. ч (п. 6). Обычный срок (п. 8) — 9 раб. ч.",
+      "Ольга, сообщение № 1 — важное. Срок ответа сейчас сокращён до 2 раб. ч (п. 6). Обычный срок (п. 8) — 9 раб. ч.",
     );
     const question = h.fake.messages(-200).at(-1)?.message_id ?? 0;
     expect(labels(-200, question)).toEqual([
@@ -577,7 +675,9 @@ describe("routing", () => {
         "снять сокращение можно, направив сообщение заново («Переназначить»).",
     );
     await route(id, [/Минздрав/]);
-    expect(h.lastText(-200)).toMatch(/^Сообщение № 1 — обычное\. Срок ответа сейчас сокращён до 2 раб\. ч/);
+    expect(h.lastText(-200)).toMatch(
+      /^Ольга, сообщение № 1 — обычное\. Срок ответа сейчас сокращён до 2 раб\. ч/,
+    );
     const question = h.fake.messages(-200).at(-1)?.message_id ?? 0;
     expect(labels(-200, question)).toEqual([
       "Оставить 2 раб. ч — до 24.11 12:00",
@@ -647,7 +747,7 @@ describe("routing", () => {
     await route(normal, [/Минздрав/]);
     const significant = await register(2, { importance: "significant" });
     await route(significant, [/Минздрав/]);
-    expect(h.lastText(-200)).toMatch(/^Сообщение № 2 — социально значимое\. Сократить срок ответа/);
+    expect(h.lastText(-200)).toMatch(/^Ольга, сообщение № 2 — социально значимое\. Сократить срок ответа/);
     await curator().press("Без сокращения", curatorsChat());
 
     for (const chatId of [-100, HEALTH_EXECUTOR]) {

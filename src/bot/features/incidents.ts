@@ -59,6 +59,7 @@ import { wordsNotIn } from "../../domain/names.js";
 import type { StepId } from "../../domain/regulation/index.js";
 import { NETWORK_NAMES, type Network, parseSourceLink } from "../../domain/source-link.js";
 import { formatDeadline, formatDeadlineShort, formatRemaining } from "../../domain/time-format.js";
+import { addressedToOther } from "../../flows/ask.js";
 import {
   detailFlow,
   detailRefusal,
@@ -171,12 +172,18 @@ export function incidentsFeature(deps: AppDeps): Features<BotContext> {
     composer.callbackQuery(onAction("inc.list", args), listPage);
   composer.command("list", list);
   composer.command("find", find);
-  composer.callbackQuery(/^(rt|ans|dt)\./, (ctx) =>
-    ctx.answerCallbackQuery({
-      text: ctx.chat?.type === "private" ? tr.dialogOver : t.othersDialog,
+  composer.callbackQuery(/^(rt|ans|dt)\./, (ctx) => {
+    // A routing menu names its curator (see flows/routing.ts): a colleague is told whose it is.
+    const owner = ctx.callbackQuery.data.startsWith("rt.") ? addressedToOther(ctx) : undefined;
+    return ctx.answerCallbackQuery({
+      text: owner
+        ? tr.route.othersMenu(owner)
+        : ctx.chat?.type === "private"
+          ? tr.dialogOver
+          : t.othersDialog,
       show_alert: true,
-    }),
-  );
+    });
+  });
   return composer;
 }
 
