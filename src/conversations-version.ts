@@ -72,5 +72,6 @@
  * its routing and whether its answer came late.
  * 51: routing in a group names the curator its menu is for, says where a post routed again is now, and
  * tells a routing by another curator meanwhile plainly.
+ * 52: the repeat question after a curator's registration says why each post is offered, and comes without sound.
  */
-export const CONVERSATIONS_VERSION = 51;
+export const CONVERSATIONS_VERSION = 52;

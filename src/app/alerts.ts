@@ -37,7 +37,7 @@ const stmts = preparedPerConnection((db) => {
       .prepare(),
     sent: db
       .update(notifications)
-      .set({ sentAt: sql`${p("at")}` })
+      .set({ sentAt: sql`${p("at")}`, silent: sql`${p("silent")}` })
       .where(eq(notifications.id, p("id")))
       .prepare(),
   };
@@ -70,8 +70,9 @@ export function claimAlert(db: Db, key: AlertKey, now: Date): number | undefined
   return stmts(db).claim.get({ ...key, claimedAt: now })?.id;
 }
 
-export function markAlertSent(db: Db, id: number, now: Date): void {
-  stmts(db).sent.run({ at: now.getTime(), id });
+/** `silent`: sent without sound (see lastSentAlert's `ringing`). */
+export function markAlertSent(db: Db, id: number, now: Date, silent = false): void {
+  stmts(db).sent.run({ at: now.getTime(), silent: silent ? 1 : 0, id });
 }
 
 export function markAlertFailed(db: Db, id: number, failure: string, now: Date): void {
@@ -89,8 +90,15 @@ export function settleAlertAgain(db: Db, id: number, failure: string, now: Date)
     .run();
 }
 
-/** When a chat was last sent an alert of this kind (one it got, not one settled unsent). */
-export function lastSentAlert(db: Db, chatId: number, kind: AlertKey["kind"]): Date | undefined {
+/**
+ * When a chat was last sent an alert (one it got, not one settled unsent): of this kind, if given;
+ * `ringing`, only one sent with sound.
+ */
+export function lastSentAlert(
+  db: Db,
+  chatId: number,
+  { kind, ringing = false }: { kind?: AlertKey["kind"]; ringing?: boolean },
+): Date | undefined {
   return (
     db
       .select({ sentAt: notifications.sentAt })
@@ -98,9 +106,10 @@ export function lastSentAlert(db: Db, chatId: number, kind: AlertKey["kind"]): D
       .where(
         and(
           eq(notifications.chatId, chatId),
-          eq(notifications.kind, kind),
+          kind ? eq(notifications.kind, kind) : undefined,
           isNotNull(notifications.sentAt),
           isNull(notifications.failure),
+          ringing ? eq(notifications.silent, false) : undefined,
         ),
       )
       .orderBy(desc(notifications.sentAt))

@@ -385,7 +385,7 @@ export function repeatCandidates(
     beforeId?: number;
     surging?: { topic?: ReadonlySet<number>; place?: ReadonlySet<number> };
   },
-): IncidentRow[] {
+): (IncidentRow & { signs: RepeatSign[] })[] {
   const wanted = (value: string | null) => (value?.trim() ? nameKey(value) : undefined);
   const author = wanted(input.author);
   const topic = wanted(input.topic);
@@ -419,28 +419,36 @@ export function repeatCandidates(
           .all();
   const byAuthor = recent.filter((row) => same(row.author, author)).length;
   const authorTells = byAuthor < SOURCE_POSTS;
-  const likeness = (row: (typeof recent)[number]) => {
+  const signsOf = (row: (typeof recent)[number]): RepeatSign[] => {
     const otherPlace = place !== undefined && wanted(row.place) !== undefined && !same(row.place, place);
     const sign = (subject: "topic" | "place", key: string | undefined) =>
       same(row[subject], key) && !input.surging?.[subject]?.has(row.id);
-    return (
-      (sign("place", place) ? 4 : 0) +
-      (authorTells && !otherPlace && same(row.author, author) ? 2 : 0) +
-      (sign("topic", topic) ? 1 : 0)
-    );
+    return [
+      ...(sign("place", place) ? (["place"] as const) : []),
+      ...(authorTells && !otherPlace && same(row.author, author) ? (["author"] as const) : []),
+      ...(sign("topic", topic) ? (["topic"] as const) : []),
+    ];
   };
-  // The same words outweigh every other sign together (4 + 2 + 1).
-  const likenesses = new Map(sameText.map((row) => [row.id, 8]));
-  for (const row of recent) likenesses.set(row.id, (likenesses.get(row.id) ?? 0) + likeness(row));
-  const ids = [...likenesses]
-    .filter(([, likeness]) => likeness > 0)
-    .sort(([a, x], [b, y]) => y - x || b - a)
-    .slice(0, input.limit ?? 5)
-    .map(([id]) => id);
+  const signs = new Map<number, RepeatSign[]>(sameText.map((row) => [row.id, ["text"]]));
+  for (const row of recent) signs.set(row.id, [...(signs.get(row.id) ?? []), ...signsOf(row)]);
+  const likeness = (id: number) =>
+    (signs.get(id) ?? []).reduce((sum, sign) => sum + REPEAT_SIGN_WEIGHT[sign], 0);
+  const ids = [...signs.keys()]
+    .filter((id) => likeness(id) > 0)
+    .sort((a, b) => likeness(b) - likeness(a) || b - a)
+    .slice(0, input.limit ?? 5);
   if (ids.length === 0) return [];
   const found = db.select().from(incidents).where(inArray(incidents.id, ids)).all();
-  return ids.flatMap((id) => found.filter((row) => row.id === id));
+  return ids.flatMap((id) =>
+    found.filter((row) => row.id === id).map((row) => ({ ...row, signs: signs.get(id) ?? [] })),
+  );
 }
+
+/** What an earlier post shares with a new one, making it a repeat candidate (see repeatCandidates). */
+export type RepeatSign = "text" | "place" | "author" | "topic";
+
+/** The same words outweigh every other sign together (4 + 2 + 1). */
+const REPEAT_SIGN_WEIGHT: Record<RepeatSign, number> = { text: 8, place: 4, author: 2, topic: 1 };
 
 /**
  * The first post of the chain of repeats this one is in: the one it repeats, and the one that one

@@ -194,32 +194,30 @@ async function tellEachOnce(deps: CardDeps, surges: Surge[]): Promise<void> {
   }
 }
 
-/** The surges over the same posts in one line («на тему «…» и о месте «…»»), others each in a line of its own. */
+/** The surges owed to one recipient, in one message: those over the same posts on one line, the topic first. */
 function surgeText(deps: CardDeps, surges: Surge[]): string {
   const { windowHours, clause } = deps.sla.regulation.surge;
   const lines = new Map<string, Surge[]>();
-  // The topic first, then the place.
   for (const surge of surges.toSorted((a, b) =>
     a.subject === b.subject ? 0 : a.subject === "topic" ? -1 : 1,
   )) {
     const list = `${surge.grown ? "grown" : ""}:${(surge.listed ?? surge.recent).join(",")}:${surge.recent.length}`;
     lines.set(list, [...(lines.get(list) ?? []), surge]);
   }
-  return [...lines.values()]
-    .map((same) => {
-      const surge = same[0] as Surge;
-      const { recent } = surge;
-      if (!surge.grown) return t.surge(same, recent.length, windowHours, recent, clause);
-      return t.surgeGrew(
-        same,
-        recent.length,
-        windowHours,
-        surge.listed ?? [],
-        answeredAmong(deps, recent),
-        clause,
-      );
-    })
-    .join("\n");
+  return t.surges(
+    [...lines.values()].map((same) => {
+      const { recent, grown = false, listed } = same[0] as Surge;
+      return {
+        subjects: same,
+        posts: recent.length,
+        ids: listed ?? recent,
+        grown,
+        answered: grown ? answeredAmong(deps, recent) : 0,
+      };
+    }),
+    windowHours,
+    clause,
+  );
 }
 
 /** How many of the posts have their answer posted. */

@@ -1,5 +1,6 @@
 /** Every word of the curator's intake: /new, forwarded posts and links, duplicates, repeats, toxic posts. */
 
+import type { RepeatSign } from "../app/incidents.js";
 import type { DraftKind, Importance } from "../domain/incident.js";
 import type { LinkProblem } from "../domain/source-link.js";
 import { plural } from "./texts.js";
@@ -9,6 +10,25 @@ const LINK_EXAMPLE = "https://vk.com/wall-12345_678";
 /** « (уже 2 повторных)» after an earlier post offered as the one repeated; nothing when none repeats it yet. */
 const alreadyRepeated = (repeats: number) =>
   repeats > 0 ? ` (уже ${repeats} ${plural(repeats, "повторное", "повторных", "повторных")})` : "";
+
+/** Why an earlier post is offered as the one a new post repeats (see repeatOffers). */
+export interface RepeatReason {
+  signs: { sign: RepeatSign; value: string | null }[];
+  /** The repeat of the offered post that shares them, when not the post itself. */
+  via?: number;
+}
+
+const REPEAT_SIGN: Record<RepeatSign, (value: string | null) => string> = {
+  text: () => "тот же текст",
+  place: (value) => `то же место «${value}»`,
+  author: () => "тот же автор",
+  topic: (value) => `та же тема «${value}»`,
+};
+
+/** «та же тема «Транспорт», тот же автор», «… у № 9, повторного к нему». */
+const repeatReason = ({ signs, via }: RepeatReason) =>
+  `${signs.map(({ sign, value }) => REPEAT_SIGN[sign](value)).join(", ")}` +
+  (via === undefined ? "" : ` у № ${via}, повторного к нему`);
 
 export const ti = {
   /** A post's topic where many posts are named at once (a list, an escalation): not the author's words. */
@@ -76,11 +96,11 @@ export const ti = {
   futureTime: "Это время ещё не наступило. Пришлите время публикации поста или нажмите «Сейчас».",
   tooOldTime: "Это больше года назад — проверьте год. Пришлите время публикации поста или нажмите «Сейчас».",
   /**
-   * `sameText`: its text is the post's, in other case, spacing or punctuation at most; `repeats`: the
-   * posts marked already as its repeats.
+   * `why`: what the earlier post (or `via`, a repeat of it) shares with this one, as the matcher
+   * found it; `repeats`: the posts marked already as its repeats.
    */
-  repeatLine: (id: number, about: string, sameText = false, repeats = 0) =>
-    `№ ${id}${alreadyRepeated(repeats)} — ${sameText ? "тот же текст: " : ""}${about}`,
+  repeatLine: (id: number, about: string, why: RepeatReason, repeats = 0) =>
+    `№ ${id}${alreadyRepeated(repeats)} — ${repeatReason(why)}: ${about}`,
   /** After the card of a post just registered: to its curator, or for monitoring software's, the curators. */
   repeatOffer: (id: number, lines: string[]) =>
     [`Сообщение № ${id} похоже на повторное. Недавно уже были:`, ...lines, "", "Это повторное?"].join("\n"),

@@ -58,6 +58,19 @@ export interface DigestNotes {
 }
 
 /** Posts overdue with someone (an organization's short name; the curators), counted by what is late, the most first. */
+/** One line of a surges' notice (see t.surges). */
+export interface SurgeLine {
+  subjects: readonly { subject: "topic" | "place"; value: string }[];
+  /** The posts of the window. */
+  posts: number;
+  /** The posts listed: all of a surge's start, those new to the recipient of its growth. */
+  ids: number[];
+  /** Grown to twice the posts told before (see surgeMilestone). */
+  grown: boolean;
+  /** How many of the window's posts have their answer posted, for a growth. */
+  answered: number;
+}
+
 export interface OverdueCount {
   name: string;
   kinds: [what: string, posts: number][];
@@ -82,11 +95,20 @@ function digestMissed({ missed = [] }: DigestNotes): string {
 }
 
 /** The curators' own step escalated to them: what to do now, in place of «Требуется вмешательство». */
-const ACT_NOW: Partial<Record<StepId | "posting", string>> = {
+const ACT_NOW: Partial<Record<StepId | "posting" | "accept", string>> = {
   routing: "Направьте его исполнителю сейчас.",
   decision: "Примите решение по проекту сейчас.",
   coexecutorPassOn: "Передайте информацию соисполнителя основному исполнителю сейчас.",
   posting: "Разместите ответ сейчас.",
+  // The executors' own steps, said to the organization whose step it is (its work chat, its executors).
+  accept: "Возьмите его в работу сейчас.",
+  draft: "Пришлите проект ответа куратору сейчас.",
+  rework: "Пришлите доработанный проект сейчас.",
+  publication: "Разместите согласованный ответ сейчас.",
+  answer: "Разместите ответ сейчас.",
+  coexecutorPart: "Пришлите информацию соисполнителя сейчас.",
+  coexecutorRework: "Пришлите доработанную информацию соисполнителя сейчас.",
+  finalAfterInterim: "Подготовьте окончательный ответ сейчас.",
 };
 
 /** Who holds an answer escalated to the heads of no organization (jobs/sweep.ts curatorsHold). */
@@ -227,16 +249,14 @@ const ROLE_COMMANDS: Record<Role, string[]> = {
 };
 
 /** A head of one organization: its posts, and the office's summary only if it is sent to them. */
-/** «5 сообщений за 24 ч на тему «…» и о месте «…»»: a surge's count and what it is about. */
-function surgeOf(
-  subjects: readonly { subject: "topic" | "place"; value: string }[],
-  posts: number,
-  hours: number,
-): string {
-  const about = subjects.map(
-    ({ subject, value }) => `${subject === "topic" ? "на тему" : "о месте"} «${value}»`,
+/** A surge's line: «Дороги» — 5 (№ 1, …), «ул. Калинина — уже 10, ответ размещён по 2 (новые: № 21)». */
+function surgeLine({ subjects, posts, ids, grown, answered }: SurgeLine): string {
+  const about = subjects.map(({ subject, value }) => (subject === "topic" ? `«${value}»` : value));
+  const listed = ids.length === 0 ? "" : grown ? ` (новые: ${numbers(ids)})` : ` (${numbers(ids)})`;
+  return (
+    `${about.join(", ")} — ${grown ? `уже ${posts}` : posts}` +
+    `${answered > 0 ? `, ответ размещён по ${answered}` : ""}${listed}`
   );
-  return `${posts} ${plural(posts, "сообщение", "сообщения", "сообщений")} за ${hours} ч ${about.join(" и ")}`;
 }
 
 function headOfOrganizationCommands(summary: boolean): string[] {
@@ -783,26 +803,13 @@ export const t = {
     approvePublishSelf: "Согласовать и разместить лично",
   },
 
-  /** One surge, or a topic's and a place's surges over the same posts said at once. */
-  surge: (
-    subjects: readonly { subject: "topic" | "place"; value: string }[],
-    posts: number,
-    hours: number,
-    ids: number[],
-    clause: string,
-  ) => `⚠️ Всплеск: ${surgeOf(subjects, posts, hours)} (${clause} регламента): ${numbers(ids)}.`,
-
-  /** A surge under way grown to `posts`: the posts since it was told before listed (`ids`). */
-  surgeGrew: (
-    subjects: readonly { subject: "topic" | "place"; value: string }[],
-    posts: number,
-    hours: number,
-    ids: number[],
-    answered: number,
-    clause: string,
-  ) =>
-    `⚠️ Всплеск растёт: уже ${surgeOf(subjects, posts, hours)} (${clause} регламента)` +
-    `${answered > 0 ? `, ответ размещён по ${answered}` : ""}.${ids.length > 0 ? ` Новые: ${numbers(ids)}.` : ""}`,
+  /**
+   * The surges owed to one recipient, in one message (Orenburg p.21, Georgievsk p.24): a topic in
+   * quotes, a place as it is; a topic's and a place's over the same posts on one line.
+   */
+  surges: (lines: SurgeLine[], hours: number, clause: string) =>
+    `⚠️ ${lines.flatMap((line) => line.subjects).length > 1 ? "Всплески" : "Всплеск"} сообщений ` +
+    `за ${hours} ч (${clause} регламента): ${lines.map(surgeLine).join("; ")}.`,
 
   digest: {
     /** `late`: sent past the morning (a restart, an outage held it back), it greets no «Доброе утро». */
@@ -878,8 +885,8 @@ export const t = {
     ofOrganization: (what: string, organization: string) =>
       organization ? `${what} (${organization})` : what,
     /** None of the organization's executors has taken the post (or its part) into work yet; unnamed in its own chat. */
-    notTaken: (text: string, organization: string) =>
-      `${text}\nСообщение ещё никто не взял в работу${organization ? ` (${organization})` : ""}.`,
+    notTaken: (text: string, organization: string, act?: string) =>
+      `${text}\nСообщение ещё никто не взял в работу${organization ? ` (${organization})` : ""}.${act ? ` ${act}` : ""}`,
     /** Its part holds up the next co-executor in the curator's order (Orenburg p.14). */
     nextInTurn: (text: string, organization: string) =>
       `${text}\nЭтой информации ждёт следующий соисполнитель: ${organization}.`,
@@ -889,10 +896,14 @@ export const t = {
     reminderNotRouted: (id: number, what: string, deadline: string, clause: string, left: string) =>
       `⏰ Сообщение № ${id} ещё не направлено, а ${what} нужно до ${deadline} (${clause} регламента) — ` +
       `${endSentence(left)} Направьте его исполнителю.`,
-    /** `late` «срок истёк» (less than a minute late) would repeat «истёк»: then it is left out. */
-    overdue: (id: number, what: string, deadline: string, clause: string, late: string) =>
+    /**
+     * `late` «срок истёк» (less than a minute late) would repeat «истёк»: then it is left out. `act`:
+     * what the reader must do now (t.alert.actNow), as the escalation says it.
+     */
+    overdue: (id: number, what: string, deadline: string, clause: string, late: string, act?: string) =>
       `❗ Сообщение № ${id}: срок «${what}» истёк ${deadline} (${clause} регламента)` +
-      (late.startsWith("просрочено") ? ` — ${endSentence(late)}` : "."),
+      (late.startsWith("просрочено") ? ` — ${endSentence(late)}` : ".") +
+      (act ? ` ${act}` : ""),
     /** A post's next deadline, on the line of its missed one: what is late is said first, and alone as late. */
     thenDue: (text: string, next: { what: string; deadline: string; clause: string }[]) =>
       `${text} Следующий срок: ${next.map((n) => `${n.what} до ${n.deadline} (${n.clause} регламента)`).join("; ")}.`,

@@ -534,6 +534,8 @@ export const notifications = sqliteTable(
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
     /** Set when the chat refused (bot blocked or removed) and the alert went to the curators instead. */
     failure: text("failure"),
+    /** Sent without sound, the chat having heard one with sound just before (see the sweep's deliver). */
+    silent: integer("silent", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     uniqueIndex("notifications_once_per_part").on(

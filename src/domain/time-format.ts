@@ -21,6 +21,16 @@ export function formatDeadline(at: Date, timezone: string): string {
   return text;
 }
 
+/**
+ * A deadline passed, as an alert says it: today's by its time alone («в 10:00»), an earlier day's
+ * in full (see formatDeadline).
+ */
+export function formatPassedDeadline(at: Date, now: Date, timezone: string): string {
+  const deadline = formatDeadline(at, timezone);
+  const [day, time] = deadline.split(" ");
+  return day === formatDeadline(now, timezone).split(" ")[0] ? `в ${time}` : deadline;
+}
+
 function formatLocal(at: Date, timezone: string): string {
   let formatter = formatters.get(timezone);
   if (!formatter) {

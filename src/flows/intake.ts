@@ -36,7 +36,7 @@ import { openCardButton } from "../bot/keyboards.js";
 import { chatRefused } from "../bot/refused-chats.js";
 import { announceSurge, surgeMates } from "../bot/surge.js";
 import { t } from "../bot/texts.js";
-import { ti } from "../bot/texts-intake.js";
+import { type RepeatReason, ti } from "../bot/texts-intake.js";
 import { hasRole } from "../domain/access.js";
 import { clip } from "../domain/clip.js";
 import {
@@ -644,6 +644,8 @@ export interface RepeatOffer {
   about: string;
   /** Its text is the post's (see postTextKey): the post may be a duplicate of it, to be closed. */
   sameText: boolean;
+  /** What it (or a repeat of it) shares with the post, as the matcher found it. */
+  why: RepeatReason;
   /** The posts marked already as its repeats (directly or through another). */
   repeats: number;
 }
@@ -679,10 +681,27 @@ export function repeatOffers(deps: Pick<AppDeps, "db" | "sla" | "clock">, post: 
       id: first.id,
       about: snippet(first.text, 80) ?? [first.author, first.topic, first.place].filter(Boolean).join(", "),
       sameText: textKey !== null && first.textKey === textKey,
+      why: repeatReason(candidates, row, first),
       repeats,
     });
   }
   return [...offers.values()].slice(0, MAX_REPEAT_OFFERS);
+}
+
+/**
+ * What an offered post shares with the post, as the matcher found it: its own signs when it is a
+ * candidate itself, else those of the likeliest of its repeats (`row`), named.
+ */
+function repeatReason(
+  candidates: ReturnType<typeof repeatCandidates>,
+  row: ReturnType<typeof repeatCandidates>[number],
+  first: IncidentRow,
+): RepeatReason {
+  const by = candidates.find((candidate) => candidate.id === first.id) ?? row;
+  return {
+    signs: by.signs.map((sign) => ({ sign, value: sign === "topic" || sign === "place" ? by[sign] : null })),
+    ...(by.id === first.id ? {} : { via: by.id }),
+  };
 }
 
 /**
@@ -696,7 +715,7 @@ export function repeatQuestion(
 ): { text: string; keyboard: InlineKeyboard } {
   const text = ti.repeatOffer(
     incidentId,
-    offers.map((offer) => ti.repeatLine(offer.id, offer.about, offer.sameText, offer.repeats)),
+    offers.map((offer) => ti.repeatLine(offer.id, offer.about, offer.why, offer.repeats)),
   );
   const keyboard = new InlineKeyboard();
   for (const offer of offers) {
@@ -725,6 +744,8 @@ async function askRepeatUnderCard(deps: AnnounceDeps, incidentId: number, chatId
   const sent = await deps.api.sendMessage(chatId, text, {
     reply_markup: keyboard,
     link_preview_options: { is_disabled: true },
+    // Under the card just sent, which rang already (or did not, at night): the question adds no sound.
+    disable_notification: true,
     ...(card === undefined
       ? {}
       : { reply_parameters: { message_id: card, allow_sending_without_reply: true } }),

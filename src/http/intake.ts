@@ -233,7 +233,8 @@ async function offerRepeat(deps: AnnounceDeps, incidentId: number): Promise<void
         reply_markup: keyboard,
         reply_parameters: { message_id: card, allow_sending_without_reply: true },
         link_preview_options: { is_disabled: true },
-        disable_notification: quietNow(deps, incident),
+        // The card it follows rang already (or did not, at night): the question adds no sound.
+        disable_notification: true,
       });
       recordRepeatQuestion(db, { incidentId, chatId, messageId: sent.message_id, now: deps.clock.now() });
       // Answered in another chat while this copy was on its way: the answer did not see it.

@@ -58,7 +58,7 @@ import {
   planAlerts,
   upcomingReminders,
 } from "../domain/reminders.js";
-import { formatDeadline, formatRemaining } from "../domain/time-format.js";
+import { formatDeadline, formatPassedDeadline, formatRemaining } from "../domain/time-format.js";
 import { ANSWER_WINDOW_MS } from "../flows/ask.js";
 import { ABOUT, postAbout, snippet } from "../flows/intake.js";
 import type { RenderReports } from "../reports/render.js";
@@ -95,6 +95,8 @@ const SAID_BY_ESCALATION = "said by the escalation";
 const SAID_BY_LATER_POINT = "said by a later reminder of its step";
 /** A head hears at most one escalation message this often: those due meanwhile come together at its end. */
 const HEADS_QUIET_MS = 30 * 60_000;
+/** An overdue alert to a chat that heard an alert with sound this recently goes without sound. */
+const OVERDUE_QUIET_MS = 15 * 60_000;
 /**
  * A chat reminded now also hears its reminders due this soon, early: in a stream of posts, one
  * reminder message every so often, not one every few minutes.
@@ -648,7 +650,7 @@ class Directory {
 
   /** When the bot last told a head of an escalation, from the ledger: before this tick's, which go together. */
   escalationHeardAt(chatId: number): Date | undefined {
-    return this.#once(`heard:${chatId}`, () => lastSentAlert(this.db, chatId, "escalation"));
+    return this.#once(`heard:${chatId}`, () => lastSentAlert(this.db, chatId, { kind: "escalation" }));
   }
 
   /**
@@ -893,6 +895,14 @@ function alertLine(deps: SweepDeps, item: Outgoing, next: Outgoing[] = []): stri
       : ofCoexecutor
         ? null
         : (part?.organizationName ?? null);
+  // What the reader of an overdue alert must do now: the curators their step, the organization its
+  // own (taking the post into work first, when nobody has: said after that).
+  const taken = !notTaken(alert, part);
+  const actNow = curators
+    ? t.alert.actNow[curators]
+    : item.reader === "own"
+      ? t.alert.actNow[taken ? alert.step : "accept"]
+      : undefined;
   // The answer's reminder of a post no organization has: the curators' move is the routing.
   const remind =
     curators === "routing" && alert.step !== "routing" ? t.alert.reminderNotRouted : t.alert.reminder;
@@ -900,7 +910,14 @@ function alertLine(deps: SweepDeps, item: Outgoing, next: Outgoing[] = []): stri
     alert.kind === "reminder"
       ? remind(incident.id, what, deadline, alert.clause, left)
       : alert.kind === "overdue"
-        ? t.alert.overdue(incident.id, what, deadline, alert.clause, left)
+        ? t.alert.overdue(
+            incident.id,
+            what,
+            formatPassedDeadline(alert.deadline, clock.now(), sla.timezone),
+            alert.clause,
+            left,
+            taken ? actNow : undefined,
+          )
         : alert.to === "heads"
           ? // The heads see no card: the line says what the post is about and whom to call to act.
             t.alert.escalation(
@@ -941,7 +958,9 @@ function alertLine(deps: SweepDeps, item: Outgoing, next: Outgoing[] = []): stri
     ? t.alert.nextInTurn(thenDue, waiting.organizationShortName ?? waiting.organizationName)
     : thenDue;
   // Nobody at the organization has taken the post (or its part) yet: that, more than the step, is what to act on.
-  const line = notTaken(alert, part) ? t.alert.notTaken(inTurn, named) : inTurn;
+  const line = taken
+    ? inTurn
+    : t.alert.notTaken(inTurn, named, alert.kind === "overdue" ? actNow : undefined);
   if (item.insteadOf === "heads") {
     const organizationId = escalatedOrganization(incident, alert, hold);
     const organization = organizationId === null ? null : (part?.organizationName ?? "");
@@ -1189,14 +1208,15 @@ async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Messag
   const now = deps.clock.now();
   // Only a significant post's alerts go out at night (see plan): they ring; others ring by day.
   const ring = items.some((item) => item.incident.row.importance === "significant");
+  const silent = !ring && overdueHeardAlready(deps, chatId, items, now);
   try {
     await deps.api.sendMessage(chatId, text, {
       reply_markup: keyboard,
       link_preview_options: { is_disabled: true },
-      ...(ring ? { disable_notification: false } : {}),
+      ...(ring ? { disable_notification: false } : silent ? { disable_notification: true } : {}),
     });
     deps.db.transaction(() => {
-      for (const item of items) markAlertSent(deps.db, item.ledgerId, now);
+      for (const item of items) markAlertSent(deps.db, item.ledgerId, now, silent);
     });
     return 1;
   } catch (error) {
@@ -1214,6 +1234,17 @@ async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Messag
     deps.log.error({ chatId, error: error.description }, "alert rejected by Telegram");
     return 0;
   }
+}
+
+/**
+ * Overdue alerts only, to a chat that heard an alert with sound in the last minutes: they go without
+ * sound. As deadlines pass one by one on a busy day, the chat rings once every so often, not every
+ * few minutes; the sound's times are in the ledger, so a restart keeps the pace.
+ */
+function overdueHeardAlready(deps: SweepDeps, chatId: number, items: Outgoing[], now: Date): boolean {
+  if (!items.every((item) => item.alert.kind === "overdue")) return false;
+  const rang = lastSentAlert(deps.db, chatId, { ringing: true });
+  return rang !== undefined && now.getTime() - rang.getTime() < OVERDUE_QUIET_MS;
 }
 
 /**

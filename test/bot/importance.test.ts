@@ -289,8 +289,7 @@ describe("topic and place", () => {
     ).toBe("Сообщение № 5: тема — «снег».");
     expect(card(id)).toContain("Тема: снег");
     expect(menus().at(-1)).toContain("Тема: снег");
-    const expected =
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.";
+    const expected = "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «снег» — 5 (№ 1, № 2, № 3, № 4, № 5).";
     expect(surges(OFFICE.head)).toEqual([expected]);
     expect(surges(OFFICE.curatorsChat)).toEqual([expected]);
     const events = h.db.select().from(auditEvents).where(eq(auditEvents.action, "setTopic")).all();

@@ -680,7 +680,7 @@ describe("registering from a forwarded post or a link", () => {
     const card = (id: number) => curator.texts().find((text) => text.startsWith(`Сообщение № ${id} · `));
     expect(curator.texts().at(-2)).toBe(card(2));
     expect(curator.lastText()).toMatch(
-      /^Сообщение № 2 похоже на повторное\. Недавно уже были:\n№ 1 — Яма на дороге/,
+      /^Сообщение № 2 похоже на повторное\. Недавно уже были:\n№ 1 — та же тема «дороги»: Яма на дороге/,
     );
     expect(await curator.press("Повторное к № 1")).toBe("Отмечено: повторное к № 1.");
     // How the earlier post stands, as of this card's last update.
@@ -750,7 +750,7 @@ describe("registering from a forwarded post or a link", () => {
     // topic alone, but the same citizen writing again is.
     expect(h.texts(CURATORS_CHAT).filter((text) => text.startsWith("⚠️ Всплеск"))).toHaveLength(1);
     expect(curator.lastText()).toBe(
-      "Сообщение № 5 похоже на повторное. Недавно уже были:\n№ 1 — Яма на дороге\n\nЭто повторное?",
+      "Сообщение № 5 похоже на повторное. Недавно уже были:\n№ 1 — тот же автор: Яма на дороге\n\nЭто повторное?",
     );
   });
 
@@ -779,7 +779,7 @@ describe("registering from a forwarded post or a link", () => {
       place: "ул. Ленина, 12",
     });
     expect(curator.lastText()).toBe(
-      "Сообщение № 6 похоже на повторное. Недавно уже были:\n№ 1 — Нет горячей воды\n\nЭто повторное?",
+      "Сообщение № 6 похоже на повторное. Недавно уже были:\n№ 1 — то же место «ул. Ленина, 12»: Нет горячей воды\n\nЭто повторное?",
     );
     // The same citizen about another place: another issue, no question.
     await registerByNew("https://vk.com/wall-1_8", {
@@ -807,7 +807,7 @@ describe("registering from a forwarded post or a link", () => {
       place: "ул. Ленина, 5",
     });
     expect(curator.lastText()).toBe(
-      "Сообщение № 3 похоже на повторное. Недавно уже были:\n№ 1 — Нет света\n№ 2 — Яма\n\nЭто повторное?",
+      "Сообщение № 3 похоже на повторное. Недавно уже были:\n№ 1 — то же место «ул. Ленина, 5»: Нет света\n№ 2 — тот же автор, та же тема «дороги»: Яма\n\nЭто повторное?",
     );
   });
 

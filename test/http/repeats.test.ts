@@ -118,7 +118,7 @@ async function pressData(telegramId: number, message: StoredMessage, data: strin
 }
 
 describe("the repeat question after a post from monitoring software", () => {
-  it("a post by the author of an open incident: after its card the curators are asked, and «Повторное к № 1» links it", async () => {
+  it("a post by the author of an open incident: after its card the curators are asked, without sound, why, and «Повторное к № 1» links it", async () => {
     await start();
     await twoPostsByOneAuthor();
     const texts = h.texts(CURATORS);
@@ -129,8 +129,13 @@ describe("the repeat question after a post from monitoring software", () => {
     ]);
     const [question] = questions(CURATORS);
     expect(question?.text).toBe(
-      "Сообщение № 2 похоже на повторное. Недавно уже были:\n№ 1 — Яма на дороге у школы № 3.\n\nЭто повторное?",
+      "Сообщение № 2 похоже на повторное. Недавно уже были:\n№ 1 — тот же автор: Яма на дороге у школы № 3.\n\nЭто повторное?",
     );
+    // The card above it rang: the question adds no sound.
+    const asked = h.fake
+      .callsOf("sendMessage")
+      .find((call) => String(call.params.text).startsWith("Сообщение № 2 похоже"));
+    expect(asked?.params.disable_notification).toBe(true);
     expect(question?.message.reply_to_message?.message_id).toBe(card(CURATORS, 2)?.message_id);
     expect(buttonsOf(question)).toEqual(["Повторное к № 1", "Нет, новое"]);
 
@@ -554,14 +559,14 @@ describe("the repeat question after a post from monitoring software", () => {
     ]);
     for (let n = 6; n <= 8; n++) await flood(n);
     expect(h.texts(CURATORS).filter((text) => text.startsWith("⚠️ Всплеск"))).toEqual([
-      "⚠️ Всплеск: 5 сообщений за 24 ч о месте «с. Ивановка» (п. 21 регламента): № 2, № 3, № 4, № 5, № 6.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): с. Ивановка — 5 (№ 2, № 3, № 4, № 5, № 6).",
     ]);
     // The surge's posts are the same news told at once: none is offered as another's repeat.
     const asked = questions(CURATORS).slice(4);
     expect(asked.map((q) => q.text)).toEqual(
       [6, 7, 8].map(
         (n) =>
-          `Сообщение № ${n} похоже на повторное. Недавно уже были:\n№ 1 — Мост размыло.\n\nЭто повторное?`,
+          `Сообщение № ${n} похоже на повторное. Недавно уже были:\n№ 1 — то же место «с. Ивановка»: Мост размыло.\n\nЭто повторное?`,
       ),
     );
     expect(asked.map(buttonsOf)).toEqual(Array(3).fill(["Повторное к № 1", "Нет, новое"]));
@@ -581,7 +586,7 @@ describe("the repeat question after a post from monitoring software", () => {
       });
     }
     expect(h.texts(CURATORS).filter((text) => text.startsWith("⚠️ Всплеск"))).toEqual([
-      "⚠️ Всплеск: 5 сообщений за 24 ч о месте «с. Ивановка» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): с. Ивановка — 5 (№ 1, № 2, № 3, № 4, № 5).",
     ]);
     // Once the surge is told, its unanswered posts are no repeat of each other, but № 1 is still offered.
     expect(
@@ -591,7 +596,7 @@ describe("the repeat question after a post from monitoring software", () => {
     ).toEqual(
       [5, 6, 7].map(
         (n) =>
-          `Сообщение № ${n} похоже на повторное. Недавно уже были:\n№ 1 — Мост размыло.\n\nЭто повторное?`,
+          `Сообщение № ${n} похоже на повторное. Недавно уже были:\n№ 1 — то же место «с. Ивановка»: Мост размыло.\n\nЭто повторное?`,
       ),
     );
   });

@@ -67,7 +67,7 @@ describe("surge", () => {
     expect(surgeTexts(OFFICE.head)).toEqual([]);
     await post(5, "водоснабжение");
     const expected =
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «водоснабжение» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.";
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «водоснабжение» — 5 (№ 1, № 2, № 3, № 4, № 5).";
     expect(surgeTexts(OFFICE.head)).toEqual([expected]);
     expect(surgeTexts(OFFICE.curatorsChat)).toEqual([expected]);
     await post(6, "водоснабжение");
@@ -89,7 +89,7 @@ describe("surge", () => {
   it("six posts arriving at once are one surge, told once, with all six", async () => {
     await burst(Array(6).fill("Снег"));
     const expected =
-      "⚠️ Всплеск: 6 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5, № 6.";
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «Снег» — 6 (№ 1, № 2, № 3, № 4, № 5, № 6).";
     expect(surgeTexts(OFFICE.head)).toEqual([expected]);
     expect(surgeTexts(OFFICE.curatorsChat)).toEqual([expected]);
   });
@@ -105,7 +105,7 @@ describe("surge", () => {
     for (const [i, topic] of topics.entries()) await post(i + 1, topic);
     await post(5, "Снёг");
     expect(surgeTexts(OFFICE.head)).toEqual([
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Снёг» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «Снёг» — 5 (№ 1, № 2, № 3, № 4, № 5).",
     ]);
   });
 
@@ -117,8 +117,8 @@ describe("surge", () => {
     h.clock.advance(5 * 60 * 60_000);
     await post(10, "Снег");
     expect(surgeTexts(OFFICE.head)).toEqual([
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 6, № 7, № 8, № 9, № 10.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «Снег» — 5 (№ 1, № 2, № 3, № 4, № 5).",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «Снег» — 5 (№ 6, № 7, № 8, № 9, № 10).",
     ]);
   });
 
@@ -132,20 +132,18 @@ describe("surge", () => {
     await announce(answered);
     for (let n = 11; n <= 19; n++) await post(n, "Нет воды");
     expect(surgeTexts(OFFICE.head)).toEqual([
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Нет воды» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
-      "⚠️ Всплеск растёт: уже 10 сообщений за 24 ч на тему «Нет воды» (п. 21 регламента), ответ размещён по 2. " +
-        "Новые: № 6, № 7, № 8, № 9, № 10.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «Нет воды» — 5 (№ 1, № 2, № 3, № 4, № 5).",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «Нет воды» — уже 10, ответ размещён по 2 " +
+        "(новые: № 6, № 7, № 8, № 9, № 10).",
     ]);
     expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(2);
     await post(20, "Нет воды");
     expect(surgeTexts(OFFICE.head).at(-1)).toBe(
-      "⚠️ Всплеск растёт: уже 20 сообщений за 24 ч на тему «Нет воды» (п. 21 регламента), ответ размещён по 2. " +
-        "Новые: № 11, № 12, № 13, № 14, № 15, № 16, № 17, № 18, № 19, № 20.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «Нет воды» — уже 20, ответ размещён по 2 " +
+        "(новые: № 11, № 12, № 13, № 14, № 15, № 16, № 17, № 18, № 19, № 20).",
     );
     // Its «№ N» buttons open the new posts.
-    const buttons = h.fake
-      .buttons(OFFICE.head)
-      .filter((b) => b.message.text?.startsWith("⚠️ Всплеск растёт: уже 20"));
+    const buttons = h.fake.buttons(OFFICE.head).filter((b) => b.message.text?.includes("— уже 20"));
     expect(buttons.map((b) => b.label)).toEqual(expect.arrayContaining(["№ 11", "№ 20"]));
     expect(buttons.map((b) => b.label)).not.toContain("№ 1");
   });
@@ -157,8 +155,8 @@ describe("surge", () => {
     h.clock.advance(23 * 60 * 60_000); // № 1–3 are out of the 24 hours, № 4–5 still in
     for (let n = 6; n <= 13; n++) await post(n, "Нет воды");
     expect(surgeTexts(OFFICE.head).at(-1)).toBe(
-      "⚠️ Всплеск растёт: уже 10 сообщений за 24 ч на тему «Нет воды» (п. 21 регламента). " +
-        "Новые: № 6, № 7, № 8, № 9, № 10, № 11, № 12, № 13.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «Нет воды» — уже 10 " +
+        "(новые: № 6, № 7, № 8, № 9, № 10, № 11, № 12, № 13).",
     );
   });
 
@@ -191,22 +189,22 @@ describe("surge", () => {
     const ids = Array.from({ length: 5 }, (_, i) => register(i + 1, "Отопление", "Орск"));
     for (const id of ids) await announce(id);
     const expected =
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Отопление» и о месте «Орск» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.";
+      "⚠️ Всплески сообщений за 24 ч (п. 21 регламента): «Отопление», Орск — 5 (№ 1, № 2, № 3, № 4, № 5).";
     expect(surgeTexts(OFFICE.head)).toEqual([expected]);
     expect(surgeTexts(OFFICE.curatorsChat)).toEqual([expected]);
     await post(6, "отопление", undefined, "орск");
     expect(surgeTexts(OFFICE.head)).toHaveLength(1);
   });
 
-  it("a topic's and a place's surge over different posts come in one message, a line each; a later surge alone as before", async () => {
+  it("a topic's and a place's surge over different posts come in one notice, each with its posts; a later surge alone as before", async () => {
     await post(1, "Дороги", undefined, "Орск");
     await post(2, "Отопление");
     for (let n = 3; n <= 5; n++) await post(n, "Отопление", undefined, "Орск");
     expect(surgeTexts(OFFICE.head)).toEqual([]);
     await post(6, "Отопление", undefined, "Орск");
     const expected =
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Отопление» (п. 21 регламента): № 2, № 3, № 4, № 5, № 6.\n" +
-      "⚠️ Всплеск: 5 сообщений за 24 ч о месте «Орск» (п. 21 регламента): № 1, № 3, № 4, № 5, № 6.";
+      "⚠️ Всплески сообщений за 24 ч (п. 21 регламента): «Отопление» — 5 (№ 2, № 3, № 4, № 5, № 6); " +
+      "Орск — 5 (№ 1, № 3, № 4, № 5, № 6).";
     expect(surgeTexts(OFFICE.head)).toEqual([expected]);
     expect(surgeTexts(OFFICE.curatorsChat)).toEqual([expected]);
 
@@ -214,7 +212,7 @@ describe("surge", () => {
     await post(10, "Дороги", undefined, "Орск");
     expect(surgeTexts(OFFICE.head)).toEqual([
       expected,
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Дороги» (п. 21 регламента): № 1, № 7, № 8, № 9, № 10.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «Дороги» — 5 (№ 1, № 7, № 8, № 9, № 10).",
     ]);
   });
 
@@ -229,7 +227,7 @@ describe("surge", () => {
     h.clock.advance(60_000);
     expect(await retry(h.deps())).toBe(2);
     expect(surgeTexts(OFFICE.head)).toEqual([
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Отопление» и о месте «Орск» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
+      "⚠️ Всплески сообщений за 24 ч (п. 21 регламента): «Отопление», Орск — 5 (№ 1, № 2, № 3, № 4, № 5).",
     ]);
     expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
   });
@@ -251,7 +249,7 @@ describe("surge", () => {
     expect(surgeTexts(OFFICE.head)).toEqual([]);
     await post(6, "дороги");
     expect(surgeTexts(OFFICE.head)).toEqual([
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «дороги» (п. 21 регламента): № 2, № 3, № 4, № 5, № 6.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «дороги» — 5 (№ 2, № 3, № 4, № 5, № 6).",
     ]);
   });
 
@@ -264,7 +262,7 @@ describe("surge", () => {
 
     await post(6, "снег");
     expect(surgeTexts(OFFICE.head)).toEqual([
-      "⚠️ Всплеск: 6 сообщений за 24 ч на тему «снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5, № 6.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «снег» — 6 (№ 1, № 2, № 3, № 4, № 5, № 6).",
     ]);
     expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
     await post(7, "снег");
@@ -281,7 +279,7 @@ describe("surge", () => {
     h.clock.advance(60_000);
     expect(await retry(h.deps())).toBe(1);
     expect(surgeTexts(OFFICE.head)).toEqual([
-      "⚠️ Всплеск: 5 сообщений за 24 ч на тему «Снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «Снег» — 5 (№ 1, № 2, № 3, № 4, № 5).",
     ]);
     expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
     h.clock.advance(60 * 60_000);
@@ -304,7 +302,7 @@ describe("surge", () => {
     await post(7, "снег");
     await post(8, "снег");
     expect(surgeTexts(OFFICE.head)).toEqual([
-      "⚠️ Всплеск: 7 сообщений за 24 ч на тему «снег» (п. 21 регламента): № 1, № 2, № 3, № 4, № 5, № 6, № 7.",
+      "⚠️ Всплеск сообщений за 24 ч (п. 21 регламента): «снег» — 7 (№ 1, № 2, № 3, № 4, № 5, № 6, № 7).",
     ]);
     expect(surgeTexts(OFFICE.curatorsChat)).toHaveLength(1);
   });

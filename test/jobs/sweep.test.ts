@@ -108,7 +108,39 @@ describe("deadline sweep", () => {
     await tick();
     await tick();
     expect(alertsIn(OFFICE.curatorsChat).slice(1)).toEqual([
-      "❗ Сообщение № 1: срок «направить исполнителю» истёк 24.11.2026 10:30 (п. 6 регламента) — просрочено на 1 мин рабочего времени.",
+      "❗ Сообщение № 1: срок «направить исполнителю» истёк в 10:30 (п. 6 регламента) — просрочено на 1 мин рабочего времени. Направьте его исполнителю сейчас.",
+    ]);
+  });
+
+  it("deadlines passing one by one: an overdue alert within 15 minutes of one with sound comes quietly; a significant post's rings", async () => {
+    await office();
+    // Registered at these minutes after 10:00, each to be routed in 30 (p.6).
+    const posts = new Map([
+      [0, 1],
+      [8, 2],
+      [10, 3],
+      [22, 4],
+    ]);
+    for (let minute = 0; minute <= 55; minute++) {
+      h.clock.set(new Date(Date.parse(TUESDAY_10) + minute * 60_000).toISOString());
+      const n = posts.get(minute);
+      if (n) register(n === 4 ? "significant" : "normal", n);
+      await tick();
+    }
+    const sent = h.fake
+      .callsOf("sendMessage")
+      .filter(
+        (call) =>
+          call.params.chat_id === OFFICE.curatorsChat && /^(⏰|❗|Сроки)/.test(String(call.params.text)),
+      )
+      .map((call) => [String(call.params.text).split(":")[0], call.params.disable_notification]);
+    expect(sent).toEqual([
+      ["Сроки по сообщениям", undefined], // 10:20: № 1's reminder, and № 2's and № 3's early
+      ["❗ Сообщение № 1", true], // 10:30: 10 minutes after the reminders' sound
+      ["❗ Сообщение № 2", undefined], // 10:38: 18 minutes after it, with sound
+      ["❗ Сообщение № 3", true], // 10:40
+      ["⏰ Сообщение № 4", false],
+      ["❗ Сообщение № 4", false], // significant: with sound, whatever came before
     ]);
   });
 
@@ -188,14 +220,14 @@ describe("deadline sweep", () => {
     at("2026-11-24T11:01:00Z"); // 16:01: the draft (p.9) is overdue, and still nobody has taken the post
     await tick();
     const overdue =
-      "❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк 24.11.2026 16:00 (п. 9 регламента) — просрочено на 1 мин рабочего времени.";
+      "❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк в 16:00 (п. 9 регламента) — просрочено на 1 мин рабочего времени.";
     expect(alertsIn(OFFICE.curatorsChat)).toEqual([`${overdue}\n${notTaken}`]);
     // Its own chat and executors know whose it is: not named to itself. The answer's deadline, now
     // the next one, is said on the same line, after what is late.
     for (const chatId of [OFFICE.healthChat, OFFICE.executor])
       expect(alertsIn(chatId).at(-1)).toBe(
         `${overdue} Следующий срок: разместить ответ до 25.11.2026 11:00 (п. 8 регламента).\n` +
-          "Сообщение ещё никто не взял в работу.",
+          "Сообщение ещё никто не взял в работу. Возьмите его в работу сейчас.",
       );
 
     at("2026-11-25T04:01:00Z"); // Wednesday 09:01: 2 working hours late, the curators' escalation
@@ -237,11 +269,11 @@ describe("deadline sweep", () => {
         .flatMap((text) => text.split("\n\n• "))
         .filter((line) => line.includes("информацию соисполнителя"));
     const overdue = (organization: string) =>
-      `❗ Сообщение № 1: срок «прислать информацию соисполнителя${organization}» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.\n` +
+      `❗ Сообщение № 1: срок «прислать информацию соисполнителя${organization}» истёк в 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.\n` +
       `Сообщение ещё никто не взял в работу${organization}.`;
     expect(partLines(OFFICE.curatorsChat)).toEqual([overdue(" (Минобр)")]);
     // Its own chat knows whose part it is.
-    expect(partLines(EDUCATION_CHAT)).toEqual([overdue("")]);
+    expect(partLines(EDUCATION_CHAT)).toEqual([`${overdue("")} Возьмите его в работу сейчас.`]);
     // The lead has taken the post: its own alerts say nothing of the kind.
     expect(
       alertsIn(OFFICE.healthChat)
@@ -532,7 +564,7 @@ describe("deadline sweep", () => {
     at("2026-11-24T11:01:00Z");
     await tick();
     const expected =
-      "❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк 24.11.2026 16:00 (п. 9 регламента) — просрочено на 1 мин рабочего времени.";
+      "❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк в 16:00 (п. 9 регламента) — просрочено на 1 мин рабочего времени.";
     // The organization and the executor also get the answer's 50 % reminder, in the same digest.
     expect(alertsIn(OFFICE.healthChat)[0]).toContain(expected);
     expect(alertsIn(OFFICE.executor)[0]).toContain(expected);
@@ -664,7 +696,7 @@ describe("deadline sweep", () => {
     at("2026-11-25T06:01:00Z"); // 11:01: the answer's deadline has passed
     await tick();
     expect(alertsIn(supergroup)).toEqual([
-      "❗ Сообщение № 1: срок «разместить ответ» истёк 25.11.2026 11:00 (п. 8 регламента) — просрочено на 1 мин рабочего времени.",
+      "❗ Сообщение № 1: срок «разместить ответ» истёк в 11:00 (п. 8 регламента) — просрочено на 1 мин рабочего времени. Разместите ответ сейчас.",
     ]);
   });
 
@@ -771,11 +803,11 @@ describe("deadline sweep", () => {
     at("2026-11-25T04:00:00Z"); // Wednesday 09:00
     await tick();
     await tick();
-    const overdue = "❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк 24.11.2026 16:00";
-    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) {
-      expect(alertsIn(chatId)).toHaveLength(1);
-      expect(alertsIn(chatId)[0]).toContain(overdue);
-    }
+    const overdue = "❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк";
+    for (const chatId of [OFFICE.healthChat, OFFICE.executor]) expect(alertsIn(chatId)).toHaveLength(1);
+    // The executor heard it the same day, by its time alone; the work chat, the next morning, with its date.
+    expect(alertsIn(OFFICE.executor)[0]).toContain(`${overdue} в 16:00`);
+    expect(alertsIn(OFFICE.healthChat)[0]).toContain(`${overdue} 24.11.2026 16:00`);
     // Two working hours late by now: the curators hear the escalation.
     expect(alertsIn(OFFICE.curatorsChat).slice(1)).toEqual([
       "‼️ Нарушение регламента: сообщение № 1 (Министерство здравоохранения) — «прислать проект ответа куратору» до 24.11.2026 16:00 (п. 9 регламента), просрочено на 2 ч рабочего времени. Требуется вмешательство.",
@@ -869,8 +901,10 @@ describe("deadline sweep", () => {
     at("2026-11-24T07:01:00Z"); // 12:01
     await tick();
     const overdue = (organization: string) =>
-      `срок «прислать информацию соисполнителя${organization}» истёк 24.11.2026 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.`;
-    expect(coexecutorLines(EDUCATION_CHAT).at(-1)).toBe(`❗ Сообщение № 1: ${overdue("")}`);
+      `срок «прислать информацию соисполнителя${organization}» истёк в 12:00 (п. 14 регламента) — просрочено на 1 мин рабочего времени.`;
+    expect(coexecutorLines(EDUCATION_CHAT).at(-1)).toBe(
+      `❗ Сообщение № 1: ${overdue("")} Пришлите информацию соисполнителя сейчас.`,
+    );
     const curators = alertsIn(OFFICE.curatorsChat).join("\n");
     expect(curators).toContain(overdue(" (Минобр)"));
     expect(curators).toContain(overdue(" (Минстрой)"));
@@ -916,7 +950,7 @@ describe("deadline sweep", () => {
     at("2026-11-24T07:31:00Z");
     await tick();
     expect(passOnLines().at(-1)).toContain(
-      "❗ Сообщение № 1: срок «передать основному исполнителю информацию соисполнителя (Минобр)» истёк 24.11.2026 10:30",
+      "❗ Сообщение № 1: срок «передать основному исполнителю информацию соисполнителя (Минобр)» истёк в 10:30",
     );
 
     passOnPart(h.db, {
@@ -971,7 +1005,7 @@ describe("deadline sweep", () => {
     at("2026-11-24T07:36:00Z");
     await tick();
     const overdue = (organization: string) =>
-      `❗ Сообщение № 1: срок «доработать информацию соисполнителя${organization}» истёк 24.11.2026 10:35`;
+      `❗ Сообщение № 1: срок «доработать информацию соисполнителя${organization}» истёк в 10:35`;
     expect(reworkLines(maria.tg.id).at(-1)).toContain(overdue(""));
     expect(reworkLines(OFFICE.curatorsChat).at(-1)).toContain(overdue(" (Минобр)"));
     // The lead, whose draft clock waits for the part (p.18), cannot make it act: the curators can.
@@ -1159,7 +1193,7 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
     at("2026-11-25T06:01:00Z"); // Wednesday 11:01
     await tick();
     expect(aboutAnswer(OFFICE.curatorsChat).join("\n")).toContain(
-      "❗ Сообщение № 1: срок «разместить ответ» истёк 25.11.2026 11:00",
+      "❗ Сообщение № 1: срок «разместить ответ» истёк в 11:00",
     );
     at("2026-11-26T06:01:00Z"); // Thursday 11:01: a working day late
     await tick();

@@ -386,7 +386,7 @@ describe("database", () => {
       approvedWithText: plansOf(sqlite, () => approvedWithText(db, "Здравствуйте! Вода будет к 18:00.", 3)),
       // Its draft first (none here): the curators' card of a post on approval reads it at each sync.
       waitingSameAsApproved: plansOf(sqlite, () => waitingSameAsApproved(db, 3)),
-      lastSentAlert: plansOf(sqlite, () => lastSentAlert(db, -100, "escalation")),
+      lastSentAlert: plansOf(sqlite, () => lastSentAlert(db, -100, { kind: "escalation" })),
       reopenLapsedFolds: plansOf(sqlite, () => reopenLapsedFolds(db, sla, now)),
       // The monthly report's answers, each with the approved draft it posts.
       answerPublications: plansOf(sqlite, () => [...answerPublications(db, now, now)]),

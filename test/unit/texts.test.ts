@@ -24,13 +24,29 @@ describe("counts agree with their noun", () => {
     expect(plural(n, "сообщение", "сообщения", "сообщений")).toBe(form);
   });
 
-  it("a surge of 22 or 21 posts says so in good Russian", () => {
-    const ids = Array.from({ length: 22 }, (_, i) => i + 1);
-    expect(t.surge([{ subject: "topic", value: "снег" }], 22, 24, ids, "п. 21")).toMatch(
-      /^⚠️ Всплеск: 22 сообщения за 24 ч на тему «снег»/,
+  it("surges told at once are one notice: a topic in quotes, a place as it is, each with its posts", () => {
+    const line = (subject: "topic" | "place", value: string, ids: number[], grown = false) => ({
+      subjects: [{ subject, value }],
+      posts: ids.length * (grown ? 2 : 1),
+      ids,
+      grown,
+      answered: grown ? 2 : 0,
+    });
+    expect(t.surges([line("topic", "Дороги", [1, 7, 14, 22, 28])], 24, "п. 24")).toBe(
+      "⚠️ Всплеск сообщений за 24 ч (п. 24 регламента): «Дороги» — 5 (№ 1, № 7, № 14, № 22, № 28).",
     );
-    expect(t.surge([{ subject: "place", value: "Орск" }], 21, 24, ids.slice(0, 21), "п. 21")).toMatch(
-      /^⚠️ Всплеск: 21 сообщение за 24 ч о месте «Орск»/,
+    expect(
+      t.surges(
+        [
+          line("topic", "Вывоз мусора", [6, 12, 21, 27, 33]),
+          line("place", "ул. Калинина", [21, 27, 33, 40, 41], true),
+        ],
+        24,
+        "п. 24",
+      ),
+    ).toBe(
+      "⚠️ Всплески сообщений за 24 ч (п. 24 регламента): «Вывоз мусора» — 5 (№ 6, № 12, № 21, № 27, № 33); " +
+        "ул. Калинина — уже 10, ответ размещён по 2 (новые: № 21, № 27, № 33, № 40, № 41).",
     );
   });
 });

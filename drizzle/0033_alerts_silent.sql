@@ -1,0 +1,1 @@
+ALTER TABLE `notifications` ADD `silent` integer DEFAULT false NOT NULL;
