@@ -51,17 +51,25 @@ export function sharedEnding(names: readonly string[]): string {
 }
 
 /**
- * An organization on a button of a list to pick from: its short name, or else its name without the
- * `ending` all the list's names share, cut at a word with «…» where still too long.
+ * Organizations on the buttons of a list to pick from: each its short name, or else its name without
+ * the `ending` all the list's names share, its end cut at a word with «…» where still too long. Names
+ * that would then read alike (schools «Муниципальное бюджетное общеобразовательное учреждение … № 1»,
+ * «… № 2») are cut in the middle instead, keeping what tells them apart. `marks`: each button's prefix.
  */
-export function organizationLabel(
-  org: Pick<Organization, "name" | "shortName">,
+export function organizationLabels(
+  orgs: readonly Pick<Organization, "name" | "shortName">[],
   ending: string,
-  mark = "",
-): string {
-  const own =
-    ending && org.name.endsWith(` ${ending}`) ? org.name.slice(0, -ending.length).trimEnd() : org.name;
-  return buttonLabel(`${mark}${org.shortName || own}`, 48, 0);
+  marks: readonly string[] = [],
+): string[] {
+  const names = orgs.map(
+    ({ name, shortName }) =>
+      shortName || (ending && name.endsWith(` ${ending}`) ? name.slice(0, -ending.length).trimEnd() : name),
+  );
+  const ends = names.map((name) => buttonLabel(name, 48, 0));
+  return names.map((name, i) => {
+    const alike = ends.some((other, j) => j !== i && other === ends[i]);
+    return buttonLabel(`${marks[i] ?? ""}${name}`, 48, alike ? undefined : 0);
+  });
 }
 
 const CARD_BUTTONS_PER_ROW = 4;

@@ -28,7 +28,7 @@ import { cb } from "../bot/callback-data.js";
 import { cardKeptIn, cardTargets, messageGone, syncCards } from "../bot/cards.js";
 import type { AppDeps } from "../bot/context.js";
 import { announceEach, cardDeps, showCardIn, syncHandOver, topicOf } from "../bot/delivery.js";
-import { buttonLabel, organizationLabel, sharedEnding } from "../bot/keyboards.js";
+import { buttonLabel, organizationLabels, sharedEnding } from "../bot/keyboards.js";
 import { t } from "../bot/texts.js";
 import { tr } from "../bot/texts-incidents.js";
 import type { Db } from "../db/client.js";
@@ -92,12 +92,13 @@ function searchPage(db: Db, search: string, page: number) {
 /** The organizations' buttons: ✅ those chosen, 📍 those that have the post now (routed again). */
 function pickerKeyboard(view: Page, chosen: Chosen[], query: string, now: Chosen[]): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  for (const org of view.items) {
-    const mark =
+  const marks = view.items.map(
+    (org) =>
       (chosen.some((c) => c.id === org.id) ? "✅ " : "") +
-      (now.some((c) => c.id === org.id) ? tr.route.hereNow : "");
-    keyboard.text(organizationLabel(org, view.ending, mark), cb("rt.t", org.id)).row();
-  }
+      (now.some((c) => c.id === org.id) ? tr.route.hereNow : ""),
+  );
+  const labels = organizationLabels(view.items, view.ending, marks);
+  for (const [i, org] of view.items.entries()) keyboard.text(labels[i] ?? org.name, cb("rt.t", org.id)).row();
   if (view.pages > 1) {
     if (view.page > 0) keyboard.text("◀", cb("rt.p", view.page - 1));
     keyboard.text(`${view.page + 1}/${view.pages}`, cb("rt.noop"));

@@ -426,6 +426,26 @@ describe("routing", () => {
     );
   });
 
+  it("names alike in their beginning keep on their buttons what tells them apart, cut in the middle", async () => {
+    h = await Harness.start({ now: TUESDAY_10, regulation: "georgievsk" });
+    const school = (n: number) =>
+      `Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № ${n}» города Георгиевска`;
+    h.seedOrganization(school(1));
+    h.seedOrganization(school(2));
+    h.seedOrganization(
+      "Управление образования администрации Георгиевского муниципального округа",
+      "Управление образования",
+    );
+    h.seedChat(curatorsChat(), null);
+    h.seedPerson(CURATOR, "Ольга", ["curator"]);
+    const id = await register(1);
+    await pressData(curator(), -200, `inc.route:${id}`);
+    const [first, second, third] = labels(-200, h.fake.lastMessage(-200)?.message_id ?? 0);
+    expect(first).toBe("Муниципальное бюджетное…1» города Георгиевска");
+    expect(second).toBe("Муниципальное бюджетное…2» города Георгиевска");
+    expect(third).toBe("Управление образования");
+  });
+
   it("«Переназначить» says where the post is now and marks those organizations in the list", async () => {
     await office();
     const id = await register(1);
