@@ -123,17 +123,20 @@ export interface ExecutorFigures {
 /**
  * A post the month's figures count (received in the month, worked on in it, or still open at its
  * end), as it stood at the period's end; or one received in it and closed as void, which none counts.
+ * A month keeps a hundred thousand of them till its workbook is written: the instants are epoch
+ * milliseconds, not Dates (a Date is ≈ 4 times a number's memory), and a post with no co-executors
+ * shares one empty list.
  */
 export interface ReportPost {
   id: number;
-  detectedAt: Date;
+  detectedAt: number;
   network: string;
   link: string;
   leadOrganizationId: number | null;
-  coexecutorIds: number[];
+  coexecutorIds: readonly number[];
   /** Null for a voided post closed after the period's end: not replayed, so not known. */
   state: IncidentState | null;
-  answeredAt: Date | null;
+  answeredAt: number | null;
   answeredOnTime: boolean | null;
   closedReason: "toxic" | "threat" | "void" | null;
   /** A voided post closed as a duplicate of this one. */
@@ -202,6 +205,8 @@ export interface MonthlyReport {
 }
 
 const TOP = 5;
+/** The co-executors of every post that has none (see ReportPost). */
+const NO_COEXECUTORS: readonly number[] = Object.freeze([]);
 const ANSWER_STEPS: StepId[] = ["answer", "finalAfterInterim"];
 
 /** Counts for one scope (overall or one organization). */
@@ -361,13 +366,13 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     if (incident.detectedAt >= bounds.start || events.length > 0 || isOpen(replay.state)) {
       posts.push({
         id: incident.id,
-        detectedAt: incident.detectedAt,
+        detectedAt: incident.detectedAt.getTime(),
         network: incident.network,
         link: incident.link,
         leadOrganizationId: lead,
-        coexecutorIds: replay.coexecutors,
+        coexecutorIds: replay.coexecutors.length > 0 ? replay.coexecutors : NO_COEXECUTORS,
         state: replay.state,
-        answeredAt: incident.answeredAt,
+        answeredAt: incident.answeredAt?.getTime() ?? null,
         answeredOnTime: incident.answeredOnTime,
         closedReason: replay.state === "closed" ? incident.closedReason : null,
         duplicateOf: null,
@@ -456,8 +461,9 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     voided++;
     posts.push({
       ...post,
+      detectedAt: post.detectedAt.getTime(),
       leadOrganizationId: null,
-      coexecutorIds: [],
+      coexecutorIds: NO_COEXECUTORS,
       state: closedAt !== null && closedAt < period.end ? "closed" : null,
       answeredAt: null,
       answeredOnTime: null,

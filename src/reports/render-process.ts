@@ -20,6 +20,7 @@ process.once("disconnect", () => process.exit(0));
 
 process.once("message", async ({ source, job }: ChildRequest) => {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const log = createLogger(source.logLevel, []).child({ process: "report" });
   try {
     const database = openDatabase(source.databasePath);
@@ -37,10 +38,12 @@ process.once("message", async ({ source, job }: ChildRequest) => {
         () => {},
       );
       const rendered = await renderReports(database.db, sla, job, log);
+      const { user, system } = process.cpuUsage(cpu);
       reply({
         ok: true,
         rendered,
         seconds: (performance.now() - started) / 1000,
+        cpuSeconds: (user + system) / 1e6,
         // The most the process held at any moment (getrusage's maxrss, in KiB), not a sample.
         peakMegabytes: process.resourceUsage().maxRSS / 1024,
       });

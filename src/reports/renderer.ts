@@ -34,12 +34,17 @@ export interface ChildRequest {
 }
 
 export type ChildReply =
-  | { ok: true; rendered: RenderedReports; seconds: number; peakMegabytes: number }
+  | { ok: true; rendered: RenderedReports; seconds: number; cpuSeconds: number; peakMegabytes: number }
   | { ok: false; error: string };
 
 /** What a render cost the child, for the log and the benchmark. */
 export interface RenderCost {
   seconds: number;
+  /**
+   * The child's processor time over those seconds (user and system, all its threads): on a machine
+   * busy with other work the seconds grow, this much less.
+   */
+  cpuSeconds: number;
   peakMegabytes: number;
 }
 
@@ -121,9 +126,9 @@ function settle(
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
       if (reply?.ok) {
-        const { seconds, peakMegabytes } = reply;
-        log.info({ month: request.job.month, seconds, peakMegabytes }, "report rendered");
-        onCost({ seconds, peakMegabytes });
+        const { seconds, cpuSeconds, peakMegabytes } = reply;
+        log.info({ month: request.job.month, seconds, cpuSeconds, peakMegabytes }, "report rendered");
+        onCost({ seconds, cpuSeconds, peakMegabytes });
         // Node's advanced serialization gives the files back as Buffers.
         resolvePromise(reply.rendered);
       } else {
