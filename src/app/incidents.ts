@@ -179,6 +179,11 @@ function answerProgress(
   const clarification = published.filter((p) => p.kind === "clarification").at(-1)?.publishedAt ?? null;
   // The first interim answer starts the final answer's clock; another one does not move it.
   const interimPublishedAt = published.find((p) => p.kind === "interim")?.publishedAt ?? null;
+  const awaitingClarification =
+    clarification !== null &&
+    (state === "in_work" || state === "awaiting_final") &&
+    // No draft since the question, or only the question's own (posted after its approval).
+    (!latest || latest.kind === "clarification" || latest.submittedAt < clarification);
   return {
     draftId: latest?.id ?? null,
     draftKind: latest?.kind ?? null,
@@ -189,11 +194,8 @@ function answerProgress(
     approvedAt: latest?.state === "approved" ? latest.decidedAt : null,
     interimPublishedAt,
     finalDraftSubmittedAt: interimPublishedAt ? (firstFinalDraft()?.submittedAt ?? null) : null,
-    awaitingClarification:
-      clarification !== null &&
-      (state === "in_work" || state === "awaiting_final") &&
-      // No draft since the question, or only the question's own (posted after its approval).
-      (!latest || latest.kind === "clarification" || latest.submittedAt < clarification),
+    awaitingClarification,
+    clarificationAskedAt: awaitingClarification ? clarification : null,
   };
 }
 
@@ -1215,6 +1217,8 @@ export type ClosedReason = NonNullable<IncidentRow["closedReason"]>;
 
 /** The audited action of each way to close a post without an answer. */
 export const CLOSING_ACTIONS = { toxic: "markToxic", threat: "markThreat", void: "markVoid" } as const;
+/** The audit action of a threat the bot sent to the competent bodies (recordThreatForwarded). */
+export const THREAT_FORWARDED = "threatForwarded";
 
 /**
  * Closes the post without an answer: toxic, a threat, or (`void`) deleted or registered by mistake;
@@ -1237,6 +1241,27 @@ export function closeUnanswered(
       return { state: "closed", closedReason: input.reason };
     },
   });
+}
+
+/**
+ * The bot sent the post with a threat to the competent bodies' chat (Orenburg p.17): recorded on the
+ * post, so its cards, the heads' note and the monthly report say it was sent and when.
+ */
+export function recordThreatForwarded(
+  db: Db,
+  input: { incidentId: number; actorId: number; now: Date },
+): void {
+  audit(db, input.now, {
+    actorId: input.actorId,
+    entity: "incident",
+    entityId: input.incidentId,
+    action: THREAT_FORWARDED,
+  });
+}
+
+/** When the post's threat was sent to the competent bodies (recordThreatForwarded); null if it was not. */
+export function threatForwardedAt(db: Tx, incidentId: number): Date | null {
+  return incidentEvents(db, incidentId, THREAT_FORWARDED).at(-1)?.at ?? null;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type Routing,
   routedAlike,
   routingMark,
+  threatForwardedAt,
 } from "../app/incidents.js";
 import { awayChats, leaveToday } from "../app/leave.js";
 import { cardPaid, oweCard, owedCardsOf } from "../app/owed-cards.js";
@@ -115,6 +116,8 @@ interface Related {
   nobodyToPost?: boolean | undefined;
   /** The former work chat of an organization merged into another: that one's name (see retireMergedCards). */
   mergedInto?: string | undefined;
+  /** A post closed as a threat: when the bot sent it to the competent bodies (threatForwardedAt). */
+  threatForwardedAt?: Date | null | undefined;
 }
 
 export function renderCard(
@@ -181,7 +184,7 @@ function composeCard(
     lines.push(`${t.card.state}: ${t.card.waitingTurn}`);
     lines.push(...organizationLines(incident, audience, false, [], related.holders, deps));
   } else {
-    lines.push(...stateLines(incident, seesLead ? [] : ownCoexecutorParts, sla, rules));
+    lines.push(...stateLines(incident, seesLead ? [] : ownCoexecutorParts, deps.sla, rules, related));
     lines.push(...organizationLines(incident, audience, seesLead, ownCoexecutorParts, related.holders, deps));
   }
   const lead = leadAssignment(incident);
@@ -297,9 +300,16 @@ function handedOverText(incident: Incident, lost: Incident["assignments"]): stri
  * The state: the incident's, or, on the cards of a co-executor that is not also the lead, where its
  * own part stands (each named when it is several organizations' parts).
  */
-function stateLines(incident: Incident, ownParts: Part[], sla: SlaRuntime, rules: ActionRules): string[] {
+function stateLines(
+  incident: Incident,
+  ownParts: Part[],
+  sla: SlaRuntime,
+  rules: ActionRules,
+  { threatForwardedAt }: Related,
+): string[] {
   const { closedReason } = incident.row;
-  if (closedReason) return [`${t.card.state}: ${closedText(closedReason, sla.regulation)}`];
+  const forwarded = threatForwardedAt ? formatDeadline(threatForwardedAt, sla.timezone) : undefined;
+  if (closedReason) return [`${t.card.state}: ${closedText(closedReason, sla.regulation, forwarded)}`];
   if (ownParts.length === 0) return [`${t.card.state}: ${stateText(incident)}`];
   if (ownParts.length === 1) return ownParts.map((part) => `${t.card.state}: ${partStateText(part, rules)}`);
   return ownParts.map(
@@ -1045,6 +1055,7 @@ async function syncNow(
     sameAsApproved,
     nobodyToPost: nobodyToPost(db, incident) !== undefined,
     lost: lostWindows(db, deps.sla.workingTime),
+    threatForwardedAt: incident.row.closedReason === "threat" ? threatForwardedAt(db, incident.id) : null,
   };
   // Only a card sent afresh may ring: the chats that have one are edited.
   const fresh = targets.filter((target) => !existing.some((card) => card.chatId === target.chatId));

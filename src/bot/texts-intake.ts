@@ -281,8 +281,14 @@ export const ti = {
   threatPassOn: (id: number, recipient: string, clause: string) =>
     `Сообщение № ${id} закрыто как угроза. Передайте его сами (${clause}): ${recipient}.`,
   defaultThreatsRecipient: "компетентные государственные органы",
+  /**
+   * To the competent bodies' chat: an outside reader, so who sends it (the body, when the preset names
+   * it, and the curator) and under which act, without the bot's own numbering.
+   */
   threatReport: (p: {
-    id: number;
+    sender: string | null;
+    curator: string;
+    regulation: string;
     network: string;
     link: string;
     author: string | null;
@@ -291,12 +297,18 @@ export const ti = {
     detectedAt: string;
   }) =>
     [
-      `Сообщение с угрозой (${p.clause} регламента), № ${p.id}`,
+      `${p.sender ? `${p.sender} направляет` : "Направляем"} для рассмотрения сообщение с угрозой ` +
+        `(${p.clause}; ${p.regulation}).`,
+      `Направил: ${p.curator}`,
+      "",
       `${p.network}: ${p.link}`,
       ...(p.author ? [`Автор: ${p.author}`] : []),
       `Обнаружено: ${p.detectedAt}`,
       ...(p.text ? ["", `«${p.text}»`] : []),
     ].join("\n"),
+  /** To the heads told of the post: the bot sent its threat on to the competent bodies at `at`. */
+  threatForwarded: (id: number, at: string, clause: string) =>
+    `Сообщение № ${id} — угроза: закрыто без ответа и передано в компетентные органы ${at} (${clause}).`,
 
   button: {
     register: "Зарегистрировать",

@@ -71,6 +71,19 @@ function unansweredLine(report: MonthlyReport, u: Unanswered): string[] {
   return [`Без ответа на ${when}: ${u.count}${significant}${unrouted}`];
 }
 
+/**
+ * The posts closed without an answer; where the bot sends threats on (Orenburg p.17), how many of them
+ * it did send, as recorded (Georgievsk p.22 only closes them).
+ */
+function closedLines(report: MonthlyReport, o: Figures): string[] {
+  if (!report.regulation.toxic.forwardThreats)
+    return [`Оскорбительных: ${o.toxic}, с угрозами: ${o.threats} — закрыты без ответа`];
+  return [
+    `Оскорбительных: ${o.toxic} — закрыты без ответа`,
+    `С угрозами: ${o.threats}, передано в компетентные органы: ${o.threatsForwarded}`,
+  ];
+}
+
 function curatorsLine(c: CuratorFigures): string[] {
   if (c.total === 0) return [];
   return [
@@ -97,7 +110,8 @@ function answerable(report: MonthlyReport, v: Violation): string {
   const person = v.personId === null ? undefined : report.personNames.get(v.personId);
   if (v.curatorStep) return person ? ` · куратор ${person}` : " · кураторы";
   const org = v.organizationId === null ? "" : ` · ${report.organizationNames.get(v.organizationId) ?? ""}`;
-  return `${org}${v.personId === null ? "" : ` · ${person ?? ""}`}`;
+  const holder = tr.violationHolder(report, v);
+  return `${org}${holder === null ? "" : ` · ${holder}`}`;
 }
 
 /** `then`: the month compared with, named in `label`; none for a month without data. */
@@ -238,7 +252,7 @@ export const tr = {
       ...tr.standIn(report),
       "",
       `Поступило: ${o.received} (социально значимых: ${o.significant}, повторных: ${o.repeats})`,
-      `Оскорбительных: ${o.toxic}, с угрозами: ${o.threats} — закрыты без ответа`,
+      ...closedLines(report, o),
       ...unansweredLine(report, report.unanswered),
       `Ответов размещено: ${o.answered}, в срок: ${o.answeredOnTime}${share(o.answeredOnTime, o.answered)}`,
       `Промежуточных ответов: ${o.interim}; окончательных после них: ${o.finals}, в срок: ${o.finalsOnTime}`,
@@ -265,7 +279,8 @@ export const tr = {
     ];
     const organizations = report.organizations.map((org) => organizationLine(org.name, org));
     // With the organizations' lines, those no organization had add up to «Поступило».
-    const unrouted = report.curators.received;
+    const { received: unrouted, closed } = report.curators;
+    if (closed > 0) organizations.push(`• закрыто без ответа (оскорбления, угрозы): ${closed}`);
     if (unrouted > 0) organizations.push(`• не направлено органам: ${unrouted} из поступивших`);
     const curators = curatorsLine(report.curators);
     const none = organizations.length === 0 && curators.length === 0 ? ["• нет данных"] : [];
@@ -326,12 +341,30 @@ export const tr = {
   /** A post's note on «Сообщения»: why it was closed without an answer, and if left out of the figures. */
   postNote(report: MonthlyReport, post: ReportPost): string | null {
     if (!post.closedReason) return null;
-    if (post.closedReason !== "void") return closedText(post.closedReason, report.regulation);
+    if (post.closedReason !== "void") {
+      const at = post.threatForwardedAt;
+      return closedText(
+        post.closedReason,
+        report.regulation,
+        at ? formatDeadline(at, report.timezone) : undefined,
+      );
+    }
     const why =
       post.duplicateOf === null
         ? closedText("void", report.regulation)
         : `закрыто без ответа: дубль сообщения № ${post.duplicateOf}`;
     return `${why} — не входит в «Поступило»`;
+  },
+
+  /**
+   * Who held an organization's late step when its time ran out; a post not taken into work by then
+   * says so, and who took it after. Null when nobody is named (the curators' steps have their own).
+   */
+  violationHolder(report: MonthlyReport, v: Violation): string | null {
+    if (v.personId !== null) return report.personNames.get(v.personId) ?? "";
+    if (!v.notTaken) return null;
+    const later = v.notTaken.by === null ? undefined : report.personNames.get(v.notTaken.by);
+    return later ? `не взято в работу (затем ${later})` : "не взято в работу";
   },
 
   violationLine(report: MonthlyReport, v: Violation): string {
@@ -341,7 +374,10 @@ export const tr = {
     return (
       `№ ${v.incidentId}${answerable(report, v)} — ${stepName(report.regulation, v.step)} (${v.clause}): срок ${formatDeadline(v.deadline, report.timezone)}, ` +
       `${done}, опоздание ${late(v.lateMinutes, report.fullDayMinutes)}` +
-      (v.lostWithRestore ? `; ${tr.lostWithRestore}` : "")
+      (v.lostWithRestore ? `; ${tr.lostWithRestore}` : "") +
+      (v.awaitingAuthorSince
+        ? `; ждём ответа автора на запрос с ${formatDeadline(v.awaitingAuthorSince, report.timezone)}`
+        : "")
     );
   },
 };

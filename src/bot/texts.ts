@@ -55,6 +55,8 @@ export interface DigestNotes {
   organization?: string;
   whose?: "notTaken" | "curators";
   missed?: string[];
+  /** The question to the author the post waits on: when it was posted (see awaitingAuthor). */
+  askedAt?: string | undefined;
 }
 
 /** Posts overdue with someone (an organization's short name; the curators), counted by what is late, the most first. */
@@ -90,8 +92,13 @@ function digestHead(id: number, { importance, organization, whose }: DigestNotes
   return `№ ${id}${importance ? ` (${importance})` : ""}${organization ? ` · ${organization}` : ""} — ${who}`;
 }
 
-function digestMissed({ missed = [] }: DigestNotes): string {
-  return missed.length > 0 ? `; ${stepsMissed(missed)}` : "";
+function digestMissed({ missed = [], askedAt }: DigestNotes): string {
+  return `${missed.length > 0 ? `; ${stepsMissed(missed)}` : ""}${askedAt ? `; ${awaitingAuthor(askedAt)}` : ""}`;
+}
+
+/** A post whose question to the author is out with no step since: the office waits for the citizen. */
+function awaitingAuthor(askedAt: string): string {
+  return `ждём ответа автора на запрос с ${askedAt}`;
 }
 
 /** The curators' own step escalated to them: what to do now, in place of «Требуется вмешательство». */
@@ -735,8 +742,9 @@ export const t = {
       toxic: (clause: string) => `закрыто без ответа: оскорбительное (${clause})`,
       void: "закрыто без ответа: пост удалён или зарегистрирован ошибочно",
       threat: (clause: string) => `закрыто без ответа: угроза (${clause})`,
-      threatForwarded: (clause: string) =>
-        `закрыто без ответа: угроза, передаётся в компетентные органы (${clause})`,
+      /** The bot sent it to the competent bodies' chat at `at` (Orenburg p.17). */
+      threatForwarded: (at: string, clause: string) =>
+        `закрыто без ответа: угроза, передано в компетентные органы ${at} (${clause})`,
     },
     /** Another comment under one post, registered at the post's link (Одноклассники, Дзен…). */
     sameLinkAs: (id: number) => `Другой комментарий под тем же постом, что и № ${id}`,
@@ -936,6 +944,8 @@ export const t = {
       );
     },
     intervene: "Требуется вмешательство.",
+    /** Before whom the heads must call to act: the post waits for its author's reply to a question. */
+    awaitingAuthor: (askedAt: string, then: string) => `Ждём ответа автора на запрос с ${askedAt}. ${then}`,
     /**
      * To the heads with «Срочные», at once: a significant post's answer not posted by its deadline.
      * `organization`: the lead's (short) name, none while the post is not routed.
@@ -1291,17 +1301,18 @@ export function stepLabel(
 }
 
 /**
- * How a post closed without an answer is said: whether a threat is passed on depends on the
- * regulation (Orenburg p.17 does, Georgievsk p.22 does not).
+ * How a post closed without an answer is said: a threat the bot sent on to the competent bodies
+ * (Orenburg p.17; Georgievsk p.22 only closes it) says so, `forwardedAt` (as shown).
  */
 export function closedText(
   reason: "toxic" | "threat" | "void",
   { toxic }: Pick<Regulation, "toxic">,
+  forwardedAt?: string,
 ): string {
   if (reason === "void") return t.card.closed.void;
   if (reason === "toxic") return t.card.closed.toxic(toxic.clause);
-  return toxic.forwardThreats
-    ? t.card.closed.threatForwarded(toxic.clause)
+  return forwardedAt
+    ? t.card.closed.threatForwarded(forwardedAt, toxic.clause)
     : t.card.closed.threat(toxic.clause);
 }
 

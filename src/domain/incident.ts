@@ -91,6 +91,8 @@ export interface AnswerProgress {
    */
   finalDraftSubmittedAt?: Date | null;
   awaitingClarification: boolean;
+  /** While awaitingClarification: when the question to the author was posted. */
+  clarificationAskedAt?: Date | null;
 }
 
 export type IncidentAction =

@@ -481,6 +481,8 @@ function openLine(
   const isTaken = taken(incident, organizationId);
   const { sla } = deps;
   const importance = importanceOf(incident);
+  const asked = incident.answer?.clarificationAskedAt;
+  const askedAt = asked ? formatDeadline(asked, sla.timezone) : undefined;
   if (!listed) {
     // A co-executor's line says where its own part stands, not the lead's work.
     const part = activeAssignments(incident).find(
@@ -511,6 +513,7 @@ function openLine(
         importance,
         whose: curators ? "curators" : isTaken ? undefined : "notTaken",
         missed: others.map(label),
+        askedAt,
       },
       now,
     );
@@ -525,6 +528,7 @@ function openLine(
     importance,
     whose: curatorsStep(shown) ? "curators" : isTaken ? undefined : "notTaken",
     missed: missed.map(label),
+    askedAt,
   });
   return { id: incident.id, text, ahead: shown.at > now ? shown : undefined };
 }

@@ -928,7 +928,7 @@ function alertLine(deps: SweepDeps, item: Outgoing, next: Outgoing[] = []): stri
               left,
               held,
               postAbout(incident.row),
-              whoActs(deps, incident, alert, part, curators),
+              awaitingAuthorOr(deps, incident, whoActs(deps, incident, alert, part, curators)),
             )
           : t.alert.escalation(
               incident.id,
@@ -982,6 +982,12 @@ function alertLine(deps: SweepDeps, item: Outgoing, next: Outgoing[] = []): stri
     return `${t.alert.insteadOfExecutors(line, organization, name ? displayName(name) : null)}${nobody}`;
   }
   return `${line}${nobody}`;
+}
+
+/** The heads' call to act, after the note that the post waits for its author's reply, if it does. */
+function awaitingAuthorOr(deps: SweepDeps, incident: Incident, then: string): string {
+  const askedAt = incident.answer?.clarificationAskedAt;
+  return askedAt ? t.alert.awaitingAuthor(formatDeadline(askedAt, deps.sla.timezone), then) : then;
 }
 
 /**

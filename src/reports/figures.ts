@@ -23,7 +23,7 @@ import {
   voidedPosts,
 } from "./load.js";
 import { type MonthBounds, monthBounds, monthOf, type ReportMonth, shiftMonth } from "./month.js";
-import { decidedAt, isLate, leadAt, type Replay, type StepInstance } from "./replay.js";
+import { decidedAt, type IncidentEvent, isLate, leadAt, type Replay, type StepInstance } from "./replay.js";
 import { carriedInto, sortViolations, stepsOfMonth, type Violation, violationOf } from "./violations.js";
 
 export interface StepFigure {
@@ -71,6 +71,8 @@ export interface Figures {
   repeats: number;
   toxic: number;
   threats: number;
+  /** The threats the bot sent to the competent bodies (Orenburg p.17). */
+  threatsForwarded: number;
   significant: number;
   violations: number;
   topTopics: Ranked[];
@@ -87,10 +89,12 @@ export interface CuratorFigures {
   /** The answer deadlines missed while the curators held the post, as an organization's are counted. */
   overdue: Figures["overdue"];
   /**
-   * The posts received in the month that no organization had at its end (not routed yet, returned,
-   * closed before routing): with the organizations' they add up to the month's «Поступило».
+   * The posts received in the month that no organization had at its end, left unrouted (not routed
+   * yet, or returned): with `closed` and the organizations' they add up to the month's «Поступило».
    */
   received: number;
+  /** Those closed without an answer before any organization had them: insults and threats. */
+  closed: number;
 }
 
 /**
@@ -141,6 +145,8 @@ export interface ReportPost {
   closedReason: "toxic" | "threat" | "void" | null;
   /** A voided post closed as a duplicate of this one. */
   duplicateOf: number | null;
+  /** A threat: when the bot sent it to the competent bodies, if it did (Orenburg p.17). */
+  threatForwardedAt?: Date | null;
 }
 
 /**
@@ -226,6 +232,7 @@ class Tally {
   repeats = 0;
   toxic = 0;
   threats = 0;
+  threatsForwarded = 0;
   significant = 0;
   violations = 0;
   readonly steps = new Map<StepId, StepFigure>();
@@ -270,12 +277,47 @@ class Tally {
       repeats: this.repeats,
       toxic: this.toxic,
       threats: this.threats,
+      threatsForwarded: this.threatsForwarded,
       significant: this.significant,
       violations: this.violations,
       topTopics: ranked(this.topics),
       topPlaces: ranked(this.places),
     };
   }
+}
+
+/**
+ * An organization's late step that nobody of it held when its time ran out, the post routed in the
+ * period and not accepted by it before then (one whose holder left was taken): marked not taken, with
+ * who of it accepted the post after, so that the violation is not read as theirs nor as a holder's.
+ */
+function withNotTaken<V extends Violation>(v: V, events: readonly IncidentEvent[]): V {
+  if (v.curatorStep || v.personId !== null || v.organizationId === null) return v;
+  const before = events.filter((e) => e.at < v.deadline);
+  const accepts = (e: IncidentEvent) =>
+    e.action === "accept" && e.details?.organizationId === v.organizationId;
+  if (!before.some((e) => e.action === "route") || before.some(accepts)) return v;
+  const later = events.find((e) => e.at >= v.deadline && accepts(e));
+  return { ...v, notTaken: { by: later?.actorId ?? null } };
+}
+
+/** Actions after which a post no longer just waits for its author's reply to a question. */
+const PAST_QUESTION = new Set(["submitDraft", "publish", "publishInterim", "route", "return"]);
+
+/**
+ * A step still owed at the period's end of a post whose last move was a question to its author
+ * (no draft, answer or routing since): the office waits for the citizen, as the line says.
+ */
+function withAwaitingAuthor<V extends Violation>(
+  v: V,
+  events: readonly IncidentEvent[],
+  state: IncidentState,
+): V {
+  if (v.completedAt !== null || v.endedAt !== null || (state !== "in_work" && state !== "awaiting_final"))
+    return v;
+  const asked = events.findLastIndex((e) => e.action === "askClarification");
+  if (asked < 0 || events.slice(asked + 1).some((e) => PAST_QUESTION.has(e.action))) return v;
+  return { ...v, awaitingAuthorSince: (events[asked] as IncidentEvent).at };
 }
 
 /** Missed answer deadlines: how many, how many never answered, and how late in working minutes. */
@@ -328,6 +370,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     onTime: 0,
     violations: 0,
     received: 0,
+    closed: 0,
     answerDeadlines: { total: 0, onTime: 0 },
   };
   const unanswered: Unanswered = { count: 0, significant: 0, unrouted: 0 };
@@ -376,6 +419,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
         answeredOnTime: incident.answeredOnTime,
         closedReason: replay.state === "closed" ? incident.closedReason : null,
         duplicateOf: null,
+        threatForwardedAt: events.find((e) => e.action === "threatForwarded")?.at ?? null,
       });
     }
     leadOf.set(incident.id, lead);
@@ -394,7 +438,8 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       if (lead === null) unanswered.unrouted++;
     }
     if (incident.detectedAt >= bounds.start) {
-      if (lead === null) curators.received++;
+      if (lead === null && replay.state === "closed") curators.closed++;
+      else if (lead === null) curators.received++;
       for (const tally of scopes(lead)) {
         tally.received++;
         if (incident.importance === "significant") tally.significant++;
@@ -409,6 +454,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       for (const tally of scopes(owner)) {
         if (event.action === "markToxic") tally.toxic++;
         else if (event.action === "markThreat") tally.threats++;
+        else if (event.action === "threatForwarded") tally.threatsForwarded++;
         else if (event.action === "publishInterim") tally.interim++;
       }
     }
@@ -435,7 +481,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
         }
       }
       if (!violation) continue;
-      violations.push(violation);
+      violations.push(withAwaitingAuthor(withNotTaken(violation, events), events, replay.state));
       if (step.curatorStep) curators.violations++;
       if (step.curatorStep && ANSWER_STEPS.includes(step.step)) {
         curatorsOverdue.push(violation.lateMinutes);
@@ -452,7 +498,11 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
       const violation = violationOf(step, period, judgedBy.workingTime, incident.link);
       if (!violation) continue;
       const aside = lostWithRestore(lost, step) ? { lostWithRestore: true as const } : {};
-      carriedOver.push({ ...violation, ...aside, countedIn: monthOf(decidedAt(step), sla.timezone) });
+      carriedOver.push({
+        ...withNotTaken(violation, events),
+        ...aside,
+        countedIn: monthOf(decidedAt(step), sla.timezone),
+      });
     }
   };
   const settingsStandInBefore = forEachMonthActivity(db, sla, period, visit);

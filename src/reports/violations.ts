@@ -34,6 +34,13 @@ export interface Violation {
    * lostWindows): the step done then may have been lost, so the violation is listed, in no figure.
    */
   lostWithRestore?: true;
+  /**
+   * An organization's step whose post nobody of it had taken into work when its time ran out; `by`:
+   * who of it took it after, if anyone did in the period.
+   */
+  notTaken?: { by: number | null };
+  /** A step still owed at the period's end while the post waited for its author's reply to this question. */
+  awaitingAuthorSince?: Date;
 }
 
 /**

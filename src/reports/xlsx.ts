@@ -283,6 +283,9 @@ function summaryRows(report: MonthlyReport): unknown[][] {
     ["Повторных", o.repeats],
     ["Оскорбительных (без ответа)", o.toxic],
     ["С угрозами (без ответа)", o.threats],
+    ...(report.regulation.toxic.forwardThreats
+      ? [["Из них передано в компетентные органы", o.threatsForwarded]]
+      : []),
     // Listed on «Сообщения» with why, so that the sheet's rows and «Поступило» can be reconciled.
     ["Закрыто без ответа (дубли, ошибочные), не входят в «Поступило»", report.voided],
     [report.asOf ? "Без ответа на момент отчёта" : "Без ответа на конец месяца", report.unanswered.count],
@@ -394,7 +397,9 @@ function organizationRow(name: string, f: Figures): unknown[] {
  * counts, as the text's «Кураторы» line has them; no row when they had none.
  */
 function curatorsRows(c: CuratorFigures): unknown[][] {
-  if (c.total === 0 && c.received === 0) return [];
+  // Closed before routing (insults, threats): correctly never sent to an organization.
+  const closed = c.closed > 0 ? [["Закрыто без ответа (оскорбления, угрозы)", c.closed]] : [];
+  if (c.total === 0 && c.received === 0) return closed;
   // The posts no organization had at the month's end, and the answer deadlines that ran out while
   // they held the post (all missed), under the same columns as an organization's, so that the
   // total's add up.
@@ -407,7 +412,7 @@ function curatorsRows(c: CuratorFigures): unknown[][] {
     ...(count > 0 ? [count, notDone, medianMinutes, worstMinutes] : []),
   ];
   const rest = ANSWER_COLUMNS.slice(answers.length).map(() => null);
-  return [["Кураторы", ...answers, ...rest, ...stepCells(c.total, c.onTime, c.violations)]];
+  return [["Кураторы", ...answers, ...rest, ...stepCells(c.total, c.onTime, c.violations)], ...closed];
 }
 
 /** A post's link as a hyperlink; one that is not a web address, as text. */
@@ -430,7 +435,11 @@ function* violationRows(
         : v.organizationId === null
           ? ""
           : (report.organizationNames.get(v.organizationId) ?? ""),
-      v.personId === null ? "" : (report.personNames.get(v.personId) ?? ""),
+      v.curatorStep
+        ? v.personId === null
+          ? ""
+          : (report.personNames.get(v.personId) ?? "")
+        : (tr.violationHolder(report, v) ?? ""),
       tr.stepName(report.regulation, v.step),
       v.clause,
       localDate(v.start),

@@ -965,9 +965,13 @@ describe("toxic posts and threats", () => {
     expect(h.lastText(CURATORS_CHAT)).toMatch(/^Закрыть сообщение № 1 без ответа как угрозу\?/);
     expect(incidentCount()).toBe(1);
     await curator.press("Да, угроза — передать", group());
+    // An outside reader: who sends it and under which act, not the bot's numbering.
     expect(h.lastText(-500)).toBe(
       [
-        "Сообщение с угрозой (п. 17 регламента), № 1",
+        "Министерство региональной и информационной политики Оренбургской области направляет для рассмотрения " +
+          "сообщение с угрозой (п. 17; Указ Губернатора Оренбургской области от 31.03.2020 № 156-ук).",
+        "Направил: Ольга",
+        "",
         "ВКонтакте: https://vk.com/wall-1_2",
         "Обнаружено: 24.11.2026 10:00",
         "",
@@ -976,9 +980,20 @@ describe("toxic posts and threats", () => {
     );
     expect(h.lastText(CURATORS_CHAT)).toBe("Сообщение № 1 закрыто и передано в компетентные органы.");
     expect(curator.lastText()).toMatch(
-      /закрыто без ответа: угроза, передаётся в компетентные органы \(п\. 17\)/,
+      /Состояние: закрыто без ответа: угроза, передано в компетентные органы 24\.11\.2026 10:00 \(п\. 17\)/,
     );
     expect(h.db.select().from(incidents).all()[0]?.closedReason).toBe("threat");
+  });
+
+  it("the heads told of a threat hear it was passed to the competent bodies, and when", async () => {
+    await start({ lawEnforcementChatId: -500 });
+    h.seedPerson(HEAD, "Глава", ["head"]);
+    await registerByNew("https://vk.com/wall-1_2", { text: "Подожгу", importance: "Социально значимое" });
+    await curator.press("Угроза", group());
+    await curator.press("Да, угроза — передать", group());
+    expect(h.lastText(HEAD)).toBe(
+      "Сообщение № 1 — угроза: закрыто без ответа и передано в компетентные органы 24.11.2026 10:00 (п. 17).",
+    );
   });
 
   it("without a law-enforcement chat the curator is told to pass the threat on", async () => {

@@ -5,6 +5,7 @@ import {
   approveAndClaim,
   approveDraft,
   publishInterim,
+  recordClarification,
   requestRework,
   submitDraft,
 } from "../../src/app/answers.js";
@@ -21,6 +22,7 @@ import {
 import { findPerson, grantRole, markBlocked, setHeadPurpose, upsertPerson } from "../../src/app/people.js";
 import { memberships, people } from "../../src/db/schema.js";
 import type { Importance } from "../../src/domain/incident.js";
+import { morningDigests } from "../../src/jobs/digest.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness } from "../support/bot-harness.js";
 import { updates } from "../support/updates.js";
@@ -1182,6 +1184,28 @@ describe("escalations to the heads of one organization (Orenburg p.19)", () => {
         "до 24.11.2026 16:00 (п. 9 регламента), просрочено на 8 ч 1 мин рабочего времени. Кто должен действовать: Минздрав. Требуется вмешательство.",
     ]);
     expect(alertsIn(OFFICE.head)).toEqual([]);
+  });
+
+  it("a post waiting for its author's reply to a question: the head's escalation and the morning digest say since when", async () => {
+    const { health } = await healthHeadAlone();
+    const id = await seedIncidentInWork(h, health); // the answer due Wednesday 11:00 (p.8)
+    await seedDraft(h, id, { approve: true, purpose: "clarification" });
+    at("2026-11-24T05:10:00Z"); // 10:10: the question is posted
+    const ivan = findPerson(h.db, OFFICE.executor) as NonNullable<ReturnType<typeof findPerson>>;
+    const link = "https://vk.com/wall-1_1?reply=2";
+    expect(recordClarification(h.db, { incidentId: id, actor: ivan, now: h.clock.now(), link }).ok).toBe(
+      true,
+    );
+    at("2026-11-25T04:00:00Z"); // Wednesday 09:00
+    await morningDigests(h.deps());
+    expect(h.texts(OFFICE.healthChat).join("\n")).toContain(
+      "№ 1 — разместить ответ до 25.11.2026 11:00 (осталось 2 ч рабочего времени); ждём ответа автора на запрос с 24.11.2026 10:10",
+    );
+    at("2026-11-26T06:01:00Z"); // Thursday 11:01: the answer a working day late
+    await tick();
+    expect(alertsIn(HEALTH_HEAD).at(-1)).toMatch(
+      /просрочено на 8 ч 1 мин рабочего времени\. Ждём ответа автора на запрос с 24\.11\.2026 10:10\. Кто должен действовать: Минздрав\. Требуется вмешательство\.$/,
+    );
   });
 
   it("an answer late while its draft waits for the decision is the curators': neither the organization nor its head hears of it", async () => {

@@ -416,12 +416,12 @@ describe("whose a violation is", () => {
     await monthlyReports(h.deps());
     expect(h.texts(ROADS_CHAT)[0]?.split("\n")).toEqual([
       "Нарушения регламента за ноябрь 2026 г., Миндор: 2",
-      "№ 1 · Миндор — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:05, не выполнено к концу месяца, опоздание 15 раб. дн. 4 ч 55 мин",
+      "№ 1 · Миндор · не взято в работу (затем Пётр) — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:05, не выполнено к концу месяца, опоздание 15 раб. дн. 4 ч 55 мин",
       "№ 2 · Миндор · Пётр — прислать информацию соисполнителя (п. 14): срок 09.11.2026 12:05, не выполнено к концу месяца, опоздание 15 раб. дн. 4 ч 55 мин",
     ]);
   });
 
-  it("a post nobody took before its draft was due: the executor who takes it up after is not named, the organization is", async () => {
+  it("a post nobody took before its draft was due: the organization's, said not taken, and who took it up after", async () => {
     const o = await office();
     const one = o.register("2026-11-09 10:00"); // the draft due 16:00 (p.9)
     o.route(one, o.health, "2026-11-09 10:05");
@@ -433,7 +433,7 @@ describe("whose a violation is", () => {
     const report = buildMonthlyReport(h.db, h.sla, NOVEMBER);
     expect(tr.violations(report).split("\n")).toEqual([
       "Нарушения регламента за ноябрь 2026 г.: 1",
-      "№ 1 · Минздрав — прислать проект ответа куратору (п. 9): срок 09.11.2026 16:00, выполнено 10.11.2026 09:30, опоздание 2 ч 30 мин",
+      "№ 1 · Минздрав · не взято в работу (затем Иван) — прислать проект ответа куратору (п. 9): срок 09.11.2026 16:00, выполнено 10.11.2026 09:30, опоздание 2 ч 30 мин",
     ]);
     expect(report.organizations.find((org) => org.organizationId === o.health)?.violations).toBe(1);
   });

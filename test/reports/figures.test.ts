@@ -381,8 +381,9 @@ describe("report files", () => {
     const orgs = workbook.getWorksheet("По органам");
     expect(orgs?.getRow(2).getCell(1).value).toBe("Минздрав");
     expect(orgs?.getRow(3).getCell(1).value).toBe("Кураторы");
-    expect(orgs?.getRow(4).getCell(1).value).toBe("Всего");
-    expect(orgs?.getRow(4).getCell(2).value).toBe(7);
+    expect(orgs?.getRow(4).getCell(1).value).toBe("Закрыто без ответа (оскорбления, угрозы)");
+    expect(orgs?.getRow(5).getCell(1).value).toBe("Всего");
+    expect(orgs?.getRow(5).getCell(2).value).toBe(7);
     expect(workbook.getWorksheet("По исполнителям")?.getRow(2).values).toEqual([
       undefined,
       "Иван",

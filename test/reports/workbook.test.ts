@@ -6,8 +6,14 @@
  */
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
-import { approveDraft, publishAnswer, submitDraft } from "../../src/app/answers.js";
-import { acceptIncident, closeAsToxic, closeUnanswered, routeIncident } from "../../src/app/incidents.js";
+import { approveDraft, publishAnswer, recordClarification, submitDraft } from "../../src/app/answers.js";
+import {
+  acceptIncident,
+  closeAsToxic,
+  closeUnanswered,
+  recordThreatForwarded,
+  routeIncident,
+} from "../../src/app/incidents.js";
 import { findPerson } from "../../src/app/people.js";
 import { tr } from "../../src/bot/texts-reports.js";
 import type { Person } from "../../src/domain/access.js";
@@ -258,6 +264,82 @@ describe("the curators' missed answer deadlines in «По органам»", () 
     expect([received.get("Минздрав"), received.get("Кураторы"), received.get("Всего")]).toEqual([1, 2, 3]);
     expect(tr.summary(report)).toContain("• не направлено органам: 2 из поступивших");
   });
+
+  it("insults and threats closed before routing are told apart from posts left unrouted; threats sent on are counted", async () => {
+    h = await Harness.start({ now: "2026-12-01T04:00:00Z" });
+    seedOffice(h);
+    const curator = findPerson(h.db, OFFICE.curator) as Person;
+    h.clock.set(local("2026-12-01 10:00"));
+    const now = h.clock.now();
+    seedRegistered(h);
+    const toxic = seedRegistered(h, { link: "https://vk.com/wall-1_2" });
+    const threat = seedRegistered(h, { link: "https://vk.com/wall-1_3" });
+    const kept = seedRegistered(h, { link: "https://vk.com/wall-1_4" });
+    must(closeUnanswered(h.db, { incidentId: toxic, actor: curator, now, reason: "toxic" }));
+    must(closeUnanswered(h.db, { incidentId: threat, actor: curator, now, reason: "threat" }));
+    must(closeUnanswered(h.db, { incidentId: kept, actor: curator, now, reason: "threat" }));
+    recordThreatForwarded(h.db, { incidentId: threat, actorId: curator.id, now });
+    const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 12 }, local("2026-12-03 10:20"));
+    const text = tr.summary(report);
+    expect(text).toContain(
+      "Оскорбительных: 1 — закрыты без ответа\nС угрозами: 2, передано в компетентные органы: 1",
+    );
+    expect(text).toContain(
+      "• закрыто без ответа (оскорбления, угрозы): 3\n• не направлено органам: 1 из поступивших",
+    );
+    const workbook = await sheets(report);
+    const summary = new Map(rowsOf(workbook, "Сводка").map((row) => [row[0], row[1]]));
+    expect(summary.get("Из них передано в компетентные органы")).toBe(1);
+    const rows = rowsOf(workbook, "По органам");
+    const column = rows[0]?.indexOf("Поступило (основной исполнитель)") ?? -1;
+    const received = new Map(rows.slice(1).map((row) => [row[0], row[column]]));
+    expect([received.get("Кураторы"), received.get("Закрыто без ответа (оскорбления, угрозы)")]).toEqual([
+      1, 3,
+    ]);
+    expect(received.get("Всего")).toBe(4);
+    const notes = rowsOf(workbook, "Сообщения")
+      .flat()
+      .filter((cell) => typeof cell === "string");
+    expect(notes).toContain(
+      "закрыто без ответа: угроза, передано в компетентные органы 01.12.2026 10:00 (п. 17)",
+    );
+    expect(notes).toContain("закрыто без ответа: угроза (п. 17)");
+  });
+  it("a violation still owed while the post waits for its author's reply to a question says since when", async () => {
+    const { health, curator, ivan, at } = await startOffice();
+    const incidentId = seedRegistered(h); // detected 09.11 09:00 local: the answer due 09.11 18:00 (p.8)
+    must(
+      routeIncident(h.db, {
+        incidentId,
+        leadId: health,
+        coexecutorIds: [],
+        actor: curator,
+        now: at("2026-11-09 10:00"),
+      }),
+    );
+    must(acceptIncident(h.db, { incidentId, actor: ivan, now: at("2026-11-09 10:05") }));
+    const content = { text: "Уточните, пожалуйста, адрес.", attachments: [] };
+    must(
+      submitDraft(h.db, {
+        incidentId,
+        actor: ivan,
+        now: at("2026-11-09 10:10"),
+        content,
+        purpose: "clarification",
+      }),
+    );
+    must(approveDraft(h.db, { incidentId, actor: curator, now: at("2026-11-09 10:20") }));
+    const link = "https://vk.com/wall-1_1?reply=1";
+    must(recordClarification(h.db, { incidentId, actor: ivan, now: at("2026-11-09 10:30"), link }));
+    const report = buildMonthlyReport(h.db, h.sla, { year: 2026, month: 11 }, local("2026-11-10 12:00"));
+    const answer = tr
+      .violations(report)
+      .split("\n")
+      .find((line) => line.includes("(п. 8)"));
+    expect(answer).toMatch(
+      /пока не выполнено, опоздание .*; ждём ответа автора на запрос с 09\.11\.2026 10:30$/,
+    );
+  });
 });
 
 describe("the spreadsheet and the text name the steps alike", () => {
@@ -310,7 +392,7 @@ describe("the spreadsheet and the text name the steps alike", () => {
       "Нарушения регламента за ноябрь 2026 г.: 3",
       "№ 1 · Минздрав · Иван — разместить согласованный ответ (п. 12): срок 09.11.2026 15:30, выполнено 10.11.2026 10:30, опоздание 4 ч",
       "№ 1 · Минздрав · Иван — ответ на сообщение (п. 8): срок 10.11.2026 10:00, выполнено 10.11.2026 10:30, опоздание 30 мин",
-      "№ 2 · Минздрав — прислать проект ответа куратору (п. 9): срок 09.11.2026 15:00, не выполнено, снято с исполнения 09.11.2026 15:30, опоздание 30 мин",
+      "№ 2 · Минздрав · не взято в работу — прислать проект ответа куратору (п. 9): срок 09.11.2026 15:00, не выполнено, снято с исполнения 09.11.2026 15:30, опоздание 30 мин",
     ]);
     const workbook = await sheets(report);
     const violations = rowsOf(workbook, "Нарушения").slice(1);

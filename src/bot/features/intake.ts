@@ -17,7 +17,9 @@ import {
   loadIncident,
   openIncidents,
   partsLeftByLeadReturn,
+  recordThreatForwarded,
   type TransitionRefusal,
+  threatForwardedAt,
 } from "../../app/incidents.js";
 import {
   answerNotRepeat,
@@ -905,7 +907,7 @@ async function closePost(
     ctx.log,
     "closing",
     async () => {
-      if (threat) await passOnThreat(ctx, result.incident);
+      if (threat) await passOnThreat(ctx, result.incident, actor);
     },
     // The cards, and a repeat question still waiting: it says the post is closed.
     () => syncCards({ ...ctx.app, api: ctx.api }, result.incident),
@@ -917,9 +919,19 @@ async function closePost(
             ...(quiet ? { quiet } : {}),
           }),
     ),
-    () => tellHeadsOutcome({ ...ctx.app, api: ctx.api }, result.incident, closed),
+    () =>
+      tellHeadsOutcome({ ...ctx.app, api: ctx.api }, result.incident, headsClosed(ctx, incidentId, closed)),
   );
   return true;
+}
+
+/** The heads' note of the closing: a threat sent on to the competent bodies says so, and when. */
+function headsClosed(ctx: BotContext, incidentId: number, closed: string): string {
+  const { sla } = ctx.app;
+  const forwardedAt = threatForwardedAt(ctx.app.db, incidentId);
+  return forwardedAt
+    ? ti.threatForwarded(incidentId, formatDeadline(forwardedAt, sla.timezone), sla.regulation.toxic.clause)
+    : closed;
 }
 
 /** A stale press: the card was closed or moved on; the pressed card is brought up to date. */
@@ -935,7 +947,7 @@ async function refuseState(ctx: BotContext, incident: Incident): Promise<void> {
  * otherwise the curator is told to pass it on. Georgievsk p.22 only closes it. Each once, however
  * often the closing is handled (see oncePerUpdate): the competent bodies get one report.
  */
-async function passOnThreat(ctx: BotContext, incident: Incident): Promise<void> {
+async function passOnThreat(ctx: BotContext, incident: Incident, curator: Person): Promise<void> {
   const { toxic } = ctx.app.sla.regulation;
   if (!toxic.forwardThreats) return;
   const recipient = toxic.threatsRecipient ?? ti.defaultThreatsRecipient;
@@ -951,18 +963,26 @@ async function passOnThreat(ctx: BotContext, incident: Incident): Promise<void> 
     return;
   }
   const { row } = incident;
+  const { regulation, timezone } = ctx.app.sla;
   const report = ti.threatReport({
-    id: incident.id,
+    sender: toxic.threatsSender ?? null,
+    curator: displayName(curator),
+    regulation: regulation.title,
     network: networkName(row.link),
     link: row.link,
     author: row.author,
     text: row.text && clip(row.text, POST_TEXT_FOR_REPORT),
     clause: toxic.clause,
-    detectedAt: formatDeadline(row.detectedAt, ctx.app.sla.timezone),
+    detectedAt: formatDeadline(row.detectedAt, timezone),
   });
   const passed = await oncePerUpdate(ctx.app, `threat:${incident.id}`, chatId, async () => {
     try {
       await ctx.api.sendMessage(chatId, report, { link_preview_options: { is_disabled: true } });
+      recordThreatForwarded(ctx.app.db, {
+        incidentId: incident.id,
+        actorId: curator.id,
+        now: ctx.app.clock.now(),
+      });
       return true;
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;

@@ -190,6 +190,8 @@ export const regulationSchema = z.strictObject({
     noAnswer: z.boolean({ error: "expected true or false" }),
     forwardThreats: z.boolean({ error: "expected true or false" }),
     threatsRecipient: recipient.optional(),
+    /** The body whose curators send the threats on, as the message to the competent bodies names it. */
+    threatsSender: recipient.optional(),
     clause,
     note,
   }),
