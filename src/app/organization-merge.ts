@@ -233,8 +233,9 @@ function asMade(
 }
 
 /**
- * The organizations under `from` (its `parentId`) go under `into`; `into` itself, if one of them,
- * under `from`'s own parent. Each change audited. Returns their ids.
+ * The organizations under `from` (its `parentId`) go under `into`; `into` itself, if anywhere under
+ * `from` (a child, a grandchild), first goes under `from`'s own parent, so that no organization ends
+ * up under itself. Each change audited. Returns the ids of those moved.
  */
 function reparentChildren(
   tx: Tx,
@@ -243,19 +244,38 @@ function reparentChildren(
   now: Date,
   actorId: number,
 ): number[] {
-  const children = tx.select().from(organizations).where(eq(organizations.parentId, from.id)).all();
-  for (const child of children) {
-    const parentId = child.id === into.id ? from.parentId : into.id;
-    tx.update(organizations).set({ parentId }).where(eq(organizations.id, child.id)).run();
+  const moved: number[] = [];
+  const reparent = (id: number, before: number | null, after: number | null) => {
+    tx.update(organizations).set({ parentId: after }).where(eq(organizations.id, id)).run();
     audit(tx, now, {
       actorId,
       entity: "organization",
-      entityId: child.id,
+      entityId: id,
       action: "parentSet",
-      details: { before: from.id, after: parentId, reason: "merged" },
+      details: { before, after, reason: "merged" },
     });
+    moved.push(id);
+  };
+  if (isUnder(tx, into, from.id)) reparent(into.id, into.parentId, from.parentId);
+  const children = tx.select().from(organizations).where(eq(organizations.parentId, from.id)).all();
+  for (const child of children) reparent(child.id, from.id, into.id);
+  return moved;
+}
+
+/** Whether the organization is somewhere under `ancestorId`, following its parents up. */
+function isUnder(tx: Tx, org: Organization, ancestorId: number): boolean {
+  const seen = new Set<number>();
+  for (let parentId = org.parentId; parentId !== null && !seen.has(parentId); ) {
+    if (parentId === ancestorId) return true;
+    seen.add(parentId);
+    parentId =
+      tx
+        .select({ parentId: organizations.parentId })
+        .from(organizations)
+        .where(eq(organizations.id, parentId))
+        .get()?.parentId ?? null;
   }
-  return children.map((child) => child.id);
+  return false;
 }
 
 function telegramIds(tx: Tx, personIds: number[]): number[] {

@@ -431,6 +431,22 @@ describe("merging organizations: what else moves", () => {
     ]);
   });
 
+  it("an absorbing organization under the merged one's child goes up first: no organization ends under itself", async () => {
+    const { transport, building } = seedReorganization();
+    const depot = h.seedOrganization("Автобусный парк № 1", "Автопарк");
+    const parent = (id: number, parentId: number | null) =>
+      h.db.update(organizations).set({ parentId }).where(eq(organizations.id, id)).run();
+    parent(depot, transport);
+    parent(building, depot);
+    await openMerge();
+    await admin().press("Объединить");
+
+    const parentOf = (id: number) =>
+      h.db.select().from(organizations).where(eq(organizations.id, id)).get()?.parentId;
+    expect(parentOf(building)).toBeNull();
+    expect(parentOf(depot)).toBe(building);
+  });
+
   it("the cards left in the merged organization's chat say where the work went, without buttons or deadlines", async () => {
     const { transport } = seedReorganization();
     const id = seedRegistered(h);
