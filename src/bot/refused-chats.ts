@@ -119,7 +119,13 @@ export async function tellAdminsOnce(
   also: number[] = [],
 ): Promise<boolean> {
   const { db, log } = deps;
-  if (!leaseNotice(db, key, ADMIN_NOTICE_LEASE_MS, deps.clock.now())) return true;
+  try {
+    if (!leaseNotice(db, key, ADMIN_NOTICE_LEASE_MS, deps.clock.now())) return true;
+  } catch (err) {
+    // The database refuses writes (the disk full, closed by a stop): a try after it tells them.
+    log.error({ err, key }, "an admins' notice could not be leased");
+    return false;
+  }
   const config = deps.config ?? { adminIds: [] };
   let settled = false;
   try {
