@@ -47,13 +47,15 @@ export function graceEnd(restore: Restore, wt: WorkingTime): Date | undefined {
 }
 
 /**
- * The spans whose deadlines a restore made pass: from the backup's last write to the grace's end.
- * What was done then is lost, so such a deadline is alerted only as the span ends, and the monthly
- * report sets its violation aside.
+ * The spans whose deadlines a restore made pass: from the backup's last write to the grace's end,
+ * for the steps begun before the first start on the copy. What was done then is lost, so such a
+ * deadline is alerted only as the span ends, and the monthly report sets its violation aside if the
+ * step was done by then (see figures.ts, afterGrace).
  */
 export function lostWindows(db: Tx, wt: WorkingTime): LostWindow[] {
   return restoresDone(db).flatMap((restore) => {
     const until = graceEnd(restore, wt);
-    return restore.backupAt && until ? [{ from: restore.backupAt, until }] : [];
+    const startedBefore = restore.startedAt ?? restore.restoredAt;
+    return restore.backupAt && until ? [{ from: restore.backupAt, until, startedBefore }] : [];
   });
 }

@@ -388,9 +388,21 @@ function deadlineLines(
 ): string[] {
   if (incident.row.state === "closed") return [];
   const { regulation, workingTime: wt, timezone } = sla;
+  const first = audience.kind === "organization" ? audience.organizationIds[0] : undefined;
+  const passOn = audience.kind === "curators" ? passOnDeadlines(incident, regulation, wt) : [];
+  const running = runningDeadlines(incident, regulation, wt, seesLead ? undefined : first);
+  // When the step due `at` began: its clock's start; else the post's detection, which no step precedes.
+  const startOf = (at: Date) =>
+    [
+      ...running,
+      ...passOn,
+      ...activeAssignments(incident).flatMap((a) =>
+        runningDeadlines(incident, regulation, wt, a.organizationId),
+      ),
+    ].find((r) => r.at.getTime() === at.getTime())?.start ?? incident.row.detectedAt;
   // A deadline a restore made pass is not shown overdue while the lost step may still be done again.
   const remaining = (at: Date) => {
-    const grace = at <= now ? restoreGraceUntil(lost, at) : undefined;
+    const grace = at <= now && lost.length > 0 ? restoreGraceUntil(lost, at, startOf(at)) : undefined;
     return grace && grace > now
       ? t.card.lostWithRestore(formatDeadline(grace, timezone))
       : formatRemaining(wt, at, now);
@@ -400,9 +412,6 @@ function deadlineLines(
     const what = organization === undefined ? step : t.alert.ofOrganization(step, organization);
     return `${t.card.deadline}: ${formatDeadline(d.at, timezone)} — ${what} (${d.clause}), ${remaining(d.at)}`;
   };
-  const first = audience.kind === "organization" ? audience.organizationIds[0] : undefined;
-  const passOn = audience.kind === "curators" ? passOnDeadlines(incident, regulation, wt) : [];
-  const running = runningDeadlines(incident, regulation, wt, seesLead ? undefined : first);
   // Once the answer is out, its deadline is no longer one to meet: the card says when it was posted.
   const answer = incident.row.state === "answered" ? undefined : answerDeadline(incident, regulation, wt);
   const next = currentDeadline([...running, ...passOn], now, answer);

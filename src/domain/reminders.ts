@@ -46,16 +46,25 @@ export interface AlertPlan {
 
 /**
  * A span whose deadlines a restore from a backup made pass (app/restores.ts): from the backup's last
- * write to an hour of working time after the first start on the copy.
+ * write to an hour of working time after the first start on the copy, for the steps begun before
+ * that start (`startedBefore`); one begun after it was never lost.
  */
 export interface LostWindow {
   from: Date;
   until: Date;
+  startedBefore: Date;
 }
 
-/** The end of the lost window a deadline fell in, if any: its alerts wait until then. */
-export function restoreGraceUntil(windows: readonly LostWindow[], deadline: Date): Date | undefined {
-  return windows.find((w) => deadline >= w.from && deadline < w.until)?.until;
+/**
+ * The end of the lost window a step's deadline fell in, the step begun (`start`) before the first
+ * start on the copy, if any: its alerts wait until then.
+ */
+export function restoreGraceUntil(
+  windows: readonly LostWindow[],
+  deadline: Date,
+  start: Date,
+): Date | undefined {
+  return windows.find((w) => deadline >= w.from && deadline < w.until && start < w.startedBefore)?.until;
 }
 
 /** The steps whose deadline is the whole answer's, which the other steps of the post lead up to. */
@@ -130,7 +139,7 @@ export function planAlerts(
         windowOver = true;
         continue;
       }
-      const overdueAt = restoreGraceUntil(lost, running.at) ?? running.at;
+      const overdueAt = restoreGraceUntil(lost, running.at, running.start) ?? running.at;
       if (overdueAt > now) {
         held = true;
         later(overdueAt);

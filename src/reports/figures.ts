@@ -8,6 +8,7 @@
 import { lostWindows } from "../app/restores.js";
 import type { SlaRuntime } from "../app/sla.js";
 import type { Db } from "../db/client.js";
+import type { WorkingTime } from "../domain/calendar/index.js";
 import { type IncidentState, isOpen } from "../domain/incident.js";
 import { nameKey } from "../domain/names.js";
 import { type Regulation, STEP_IDS, type StepId } from "../domain/regulation/index.js";
@@ -382,9 +383,9 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
   const interimIncidents = new Set<number>();
   /** Incidents whose answer clock (by its step) ran out while the curators held the post. */
   const heldByCurators = new Map<number, Set<StepId>>();
-  /** The spans whose deadlines a restore made pass: their violations are set aside. */
+  /** The spans whose deadlines a restore made pass: their violations are set aside (see afterGrace). */
   const lost = lostWindows(db, wt);
-  /** Answers (`id:step`) whose deadline a restore made pass: no executor's nor organization's lateness. */
+  /** Answers (`id:step`) whose deadline a restore made pass: late in no figure. */
   const lostAnswers = new Set<string>();
   let setAside = 0;
   const violations: Violation[] = [];
@@ -406,6 +407,8 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
 
   const visit = ({ incident, replay, events, sla: judgedBy }: MonthActivity) => {
     const lead = replay.leadOrganizationId;
+    const steps =
+      lost.length === 0 ? replay.steps : replay.steps.map((s) => afterGrace(lost, s, judgedBy.workingTime));
     if (incident.detectedAt >= bounds.start || events.length > 0 || isOpen(replay.state)) {
       posts.push({
         id: incident.id,
@@ -424,8 +427,8 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     }
     leadOf.set(incident.id, lead);
     leadsOf.set(incident.id, replay.leads);
-    if (replay.steps.some((s) => s.step === "finalAfterInterim")) interimIncidents.add(incident.id);
-    for (const s of replay.steps) {
+    if (steps.some((s) => s.step === "finalAfterInterim")) interimIncidents.add(incident.id);
+    for (const s of steps) {
       if (ANSWER_STEPS.includes(s.step) && lostWithRestore(lost, s))
         lostAnswers.add(`${incident.id}:${s.step}`);
       if (!s.curatorStep || (s.step !== "answer" && s.step !== "finalAfterInterim")) continue;
@@ -458,12 +461,12 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
         else if (event.action === "publishInterim") tally.interim++;
       }
     }
-    for (const step of replay.steps) {
+    for (const step of steps) {
       if (step.step === "return" && step.completedAt && step.completedAt >= bounds.start) {
         for (const tally of scopes(step.organizationId)) tally.returned++;
       }
     }
-    for (const step of stepsOfMonth(replay.steps, period)) {
+    for (const step of stepsOfMonth(steps, period)) {
       const violation = violationOf(step, period, judgedBy.workingTime, incident.link);
       if (violation && lostWithRestore(lost, step)) {
         violations.push({ ...violation, lostWithRestore: true });
@@ -494,7 +497,7 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
         if (violation.completedAt === null) tally.overdueNotDone++;
       }
     }
-    for (const step of carriedInto(replay.steps, period)) {
+    for (const step of carriedInto(steps, period)) {
       const violation = violationOf(step, period, judgedBy.workingTime, incident.link);
       if (!violation) continue;
       const aside = lostWithRestore(lost, step) ? { lostWithRestore: true as const } : {};
@@ -541,15 +544,13 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
     const final = interimIncidents.has(publication.incidentId);
     // A late answer whose clock ran out while the curators held the post is theirs («кураторы» in
     // the violations), not the organization's or the executor's who posted it; the whole office's
-    // share keeps it late.
+    // share keeps it late. One posted by the end of a restore's grace is late in no share.
     const step: StepId = final ? "finalAfterInterim" : "answer";
-    const theirs =
-      onTime ||
-      heldByCurators.get(publication.incidentId)?.has(step) === true ||
-      lostAnswers.has(`${publication.incidentId}:${step}`);
+    const lostAnswer = lostAnswers.has(`${publication.incidentId}:${step}`);
+    const theirs = onTime || lostAnswer || heldByCurators.get(publication.incidentId)?.has(step) === true;
     const lead = leadOf.get(publication.incidentId);
     for (const tally of scopes(lead)) {
-      const inTime = tally === overall ? onTime : theirs;
+      const inTime = tally === overall ? onTime || lostAnswer : theirs;
       tally.answered++;
       if (inTime) tally.answeredOnTime++;
       if (final) {
@@ -627,9 +628,24 @@ export function buildMonthlyReport(db: Db, sla: SlaRuntime, month: ReportMonth, 
   };
 }
 
-/** A late step whose deadline a restore made pass (see lostWindows): its violation is set aside. */
+/**
+ * A late step whose deadline a restore made pass (see lostWindows), done (or no longer owed) by the
+ * grace's end: what was done before may have been lost, so its violation is set aside.
+ */
 function lostWithRestore(lost: readonly LostWindow[], step: StepInstance): boolean {
-  return isLate(step) && restoreGraceUntil(lost, step.deadline) !== undefined;
+  return isLate(step) && restoreGraceUntil(lost, step.deadline, step.start) !== undefined;
+}
+
+/**
+ * A step whose deadline a restore made pass, still not done at the grace's end, judged as the bot
+ * alerts it: due at the grace's end (late from then, in the month it passes in). Any other step is
+ * as replayed; one done by then is set aside (lostWithRestore).
+ */
+function afterGrace(lost: readonly LostWindow[], step: StepInstance, wt: WorkingTime): StepInstance {
+  const until = isLate(step) ? restoreGraceUntil(lost, step.deadline, step.start) : undefined;
+  const outcome = step.completedAt ?? step.endedAt;
+  if (!until || (outcome && outcome <= until)) return step;
+  return { ...step, deadline: until, late: step.completedAt === null || !wt.meets(until, step.completedAt) };
 }
 
 /** Received, answered and on-time answers for `count` months from `first`. */

@@ -116,7 +116,8 @@ async function renderByOrganization(report: MonthlyReport): Promise<RenderedRepo
   const rendered: RenderedReports["byOrganization"] = [];
   for (const { organizationId, name } of report.organizations) {
     const own = report.violations.filter((v) => v.organizationId === organizationId);
-    if (own.length === 0) continue;
+    // Only those set aside (a restore's): the month is clean for it, as for one with none.
+    if (own.every((v) => v.lostWithRestore)) continue;
     const text = tr.violationsForOrganization(report, name, own);
     const carried = report.carriedOver.filter((v) => v.organizationId === organizationId);
     rendered.push({ organizationId, rendered: await renderViolations(report, own, text, carried) });
