@@ -155,7 +155,8 @@ export function leaveSetText(deps: LeaveDeps, personId: number, name: string | n
   const { db } = deps;
   const person = loadPerson(db, personId);
   const head = person && person.organizationIds.length === 0 ? headOf(db, personId) : undefined;
-  if (person && person.organizationIds.length === 0 && person.roles.has("curator"))
+  // A head who is a curator too hears first what a head stops getting: the curators' chat goes on.
+  if (person && !head && person.organizationIds.length === 0 && person.roles.has("curator"))
     return tp.leave.setCurator(name, leave);
   if (!person || !head) return name ? tp.leave.setFor(name, leave) : tp.leave.setOwn(leave);
   const away = awayChats(db, localDay(deps.clock.now(), deps.sla.timezone));

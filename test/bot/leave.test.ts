@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { findPerson, setHeadPurpose } from "../../src/app/people.js";
 import { announceLeaves, welcomeBack } from "../../src/bot/leave.js";
-import { boundChats, HEAD_PURPOSES, headSettings } from "../../src/db/schema.js";
+import { boundChats, HEAD_PURPOSES, headSettings, type PersonRole } from "../../src/db/schema.js";
 import { curatorsDigest } from "../../src/jobs/digest.js";
 import { sweep } from "../../src/jobs/sweep.js";
 import { Harness, type TestUser } from "../support/bot-harness.js";
@@ -415,9 +415,9 @@ describe("a head or a curator going on leave hears what stops for him", () => {
   const DEPUTY = 6004;
 
   /** Минздрав's minister (Срочные and Нарушения) and his deputy (Нарушения), beside the head of all. */
-  async function heads(): Promise<void> {
+  async function heads(ministerRoles: PersonRole[] = ["head"]): Promise<void> {
     await office();
-    h.seedPerson(MINISTER, "Министр", ["head"]);
+    h.seedPerson(MINISTER, "Министр", ministerRoles);
     h.seedPerson(DEPUTY, "Заместитель", ["head"]);
     const actorId = person(ADMIN);
     for (const [telegramId, purposes] of [
@@ -467,6 +467,13 @@ describe("a head or a curator going on leave hears what stops for him", () => {
     await curator().press("Сейчас");
     expect(h.lastText(OFFICE.head)).toMatch(/^Социально значимое сообщение № 2/);
     expect(minister.texts()).toHaveLength(before);
+  });
+
+  it("a head who is a curator too hears what a head stops getting, not only the curators' text", async () => {
+    await heads(["head", "curator"]);
+    const minister = h.user(MINISTER, "Министр");
+    await minister.send("/leave 14.12.2026");
+    expect(minister.texts().at(-1)).toMatch(/срочные сообщения о социально значимых постах/);
   });
 
   it("a head with «Срочные» no other head has is told he still hears of significant posts", async () => {
