@@ -6,7 +6,7 @@
  */
 import { and, eq, ne, sql } from "drizzle-orm";
 import { type Db, preparedPerConnection } from "../db/client.js";
-import { type DRAFT_STATES, draftMessages, drafts } from "../db/schema.js";
+import { type DRAFT_STATES, draftMessages, drafts, people } from "../db/schema.js";
 import type { DraftKind } from "../domain/incident.js";
 
 export interface DraftMessage {
@@ -14,11 +14,15 @@ export interface DraftMessage {
   messageId: number;
 }
 
-/** A draft message whose draft was decided or set aside: which draft, its kind and how it went. */
+/**
+ * A draft message whose draft was decided or set aside: which draft, its kind, how it went, and the
+ * private chat of the curator who decided (null when set aside).
+ */
 export interface DecidedDraftMessage extends DraftMessage {
   draftId: number;
   kind: DraftKind;
   state: (typeof DRAFT_STATES)[number];
+  deciderChat: number | null;
 }
 
 export function recordDraftMessage(
@@ -38,9 +42,11 @@ const queries = preparedPerConnection((db) => {
         draftId: drafts.id,
         kind: drafts.kind,
         state: drafts.state,
+        deciderChat: people.telegramId,
       })
       .from(draftMessages)
       .innerJoin(drafts, eq(drafts.id, draftMessages.draftId))
+      .leftJoin(people, eq(people.id, drafts.decidedBy))
       .where(and(eq(draftMessages.incidentId, p("incidentId")), ne(drafts.state, "submitted")))
       .prepare(),
   };

@@ -887,13 +887,16 @@ export async function refreshOpenCards(deps: CardDeps, stop?: AbortSignal): Prom
  * A draft decided (approved, returned for rework) or set aside (the post routed anew, closed) loses
  * its «Согласовать» and «На доработку» wherever the curators were shown it; an answer approved gets
  * the optional quality marks there instead, where the curator has just decided on it: no message of
- * its own. A press on a button still there (the edit failed) is answered as ever. A message gone, or
- * a chat that refuses, is forgotten; a network failure leaves it to the incident's next sync.
+ * its own. Only the deciding curator may mark it, so of the copies sent privately (no curators' chat)
+ * only his gets them. A press on a button still there (the edit failed) is answered as ever. A message
+ * gone, or a chat that refuses, is forgotten; a network failure leaves it to the incident's next sync.
  */
 async function retireDecidedDrafts(deps: CardDeps, incidentId: number): Promise<void> {
   for (const shown of decidedDraftMessages(deps.db, incidentId)) {
-    const { chatId, messageId, draftId, kind, state } = shown;
-    const marked = state === "approved" && familyOf(kind) === "answer";
+    const { chatId, messageId, draftId, kind, state, deciderChat } = shown;
+    // A group's id is negative; a private chat's is its person's.
+    const markedHere = chatId < 0 || chatId === deciderChat;
+    const marked = state === "approved" && familyOf(kind) === "answer" && markedHere;
     try {
       await deps.api.editMessageReplyMarkup(
         chatId,

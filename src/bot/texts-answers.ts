@@ -240,10 +240,13 @@ export const ta = {
       `Ссылка на ${posted(kind)} по сообщению № ${id} от куратора${who ? ` (${who})` : ""} не пришла. ` +
       `Если ${posted(kind)} уже размещён, нажмите «${t.button.published}»` +
       (approval ? " и пришлите ссылку." : " на карточке и пришлите ссылку; если нет — разместите его."),
-    /** The same, to the curator who claimed it, before the executors hear it. */
+    /**
+     * The same, to the curator who claimed it, before the executors hear it: the button under it asks
+     * for the link alone (not a new claim, which would tell the executors to hold off again).
+     */
     curatorLapsed: (id: number, kind: DraftKind) =>
       `Ссылка на ${posted(kind)} по сообщению № ${id} не получена. Размещение возвращено исполнителю. ` +
-      `Если вы уже разместили ${posted(kind)}, нажмите «${t.button.publishSelf}» на карточке и пришлите ссылку.`,
+      `Если вы уже разместили ${posted(kind)}, нажмите «${t.button.sendLink}».`,
     /**
      * To the curator whose link question another dialogue or a command closed: the claim holds till
      * `until`, and the card's button asks for the link again.

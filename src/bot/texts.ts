@@ -807,6 +807,8 @@ export const t = {
     rework: "На доработку",
     published: "Размещено",
     publishSelf: "Размещу лично",
+    /** Under a curator's notice that his «Размещу лично» lapsed: the link alone, as «Размещено». */
+    sendLink: "Прислать ссылку",
     /** Under a draft where curators may post the answer (Georgievsk p.12): «Согласовать» and «Размещу лично». */
     approvePublishSelf: "Согласовать и разместить лично",
   },

@@ -4,15 +4,18 @@
  * with nobody to do it: once the question has closed, this sweep tells the lead organization and the
  * holder to post it (or give its link) after all, once per claim, in working time (a significant
  * post's at night too, with sound, as its alerts) — with the approved text where the approval and the
- * claim were one tap. The curator hears it first, privately: he may have posted it meanwhile.
+ * claim were one tap. The curator hears it first, privately: he may have posted it meanwhile, and
+ * gives its link with the notice's «Прислать ссылку».
  */
 import { and, eq } from "drizzle-orm";
-import type { InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
 import { approvedTextOwed, claimSilenceKey, latestClaimEvent } from "../app/answers.js";
 import type { Incident } from "../app/incidents.js";
 import { present } from "../app/leave.js";
 import { giveBackNotice, leaseNotice, noticeClaimed, settleNotice } from "../app/notices.js";
+import { cb } from "../bot/callback-data.js";
 import { deliverLong, ringFor } from "../bot/delivery.js";
+import { t } from "../bot/texts.js";
 import { ta } from "../bot/texts-answers.js";
 import { incidents } from "../db/schema.js";
 import { displayName } from "../domain/access.js";
@@ -55,16 +58,18 @@ export async function remindUnpostedClaims(deps: SweepDeps): Promise<number> {
     let sent = false;
     const curatorChat = curatorChatOf(deps, claim);
     const executors = listenersOf(deps, incident, { organization: true, holder: true });
-    for (const chatId of new Set([...(curatorChat === undefined ? [] : [curatorChat]), ...executors])) {
-      const key = `${silence}:${chatId}`;
+    // The curator's line has a key of its own: one who is also the organization's executor gets both
+    // in his chat, his line first, then the executors' notice with the approved text and «Размещено».
+    const deliveries = [
+      ...(curatorChat === undefined
+        ? []
+        : [{ chatId: curatorChat, key: `${silence}:curator`, toExecutors: false }]),
+      ...executors.map((chatId) => ({ chatId, key: `${silence}:${chatId}`, toExecutors: true })),
+    ];
+    for (const { chatId, key, toExecutors } of deliveries) {
       if (!leaseNotice(db, key, LEASE_MS, now)) continue;
-      let message: Notice;
-      if (chatId === curatorChat)
-        message = { text: ta.publish.curatorLapsed(id, incident.answer?.draftKind ?? "answer") };
-      else {
-        notice ??= silenceNotice(deps, incident, claim);
-        message = notice;
-      }
+      if (toExecutors) notice ??= silenceNotice(deps, incident, claim);
+      const message = toExecutors && notice ? notice : lapseNotice(incident);
       const outcome = await deliverLong(
         deps,
         deps.api,
@@ -87,6 +92,16 @@ function curatorChatOf(deps: SweepDeps, claim: Claim): number | undefined {
   const curator = claim.curator;
   if (!curator || curator.blockedAt !== null) return undefined;
   return present(deps, [curator.telegramId])[0];
+}
+
+/**
+ * The curator's notice of his claim left without a link: had he posted it meanwhile, «Прислать ссылку»
+ * asks for the link alone, as «Размещено» does (no new claim, the executors not told to hold off again).
+ */
+function lapseNotice(incident: Incident): Notice {
+  const kind = incident.answer?.draftKind ?? "answer";
+  const keyboard = new InlineKeyboard().text(t.button.sendLink, cb("inc.pub", incident.id));
+  return { text: ta.publish.curatorLapsed(incident.id, kind), keyboard };
 }
 
 /**

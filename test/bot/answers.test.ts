@@ -548,6 +548,21 @@ describe("approval", () => {
       .map((b) => b.label);
     expect(marks).toEqual(["1", "2", "3", "4", "5"]);
   });
+
+  it("without a curators' chat only the deciding curator's copy of the draft gets the marks; the others lose their buttons", async () => {
+    await officeWithIncident();
+    unbindChat(h.db, { chatId: OFFICE.curatorsChat, actorId: null, reason: "admin", now: h.clock.now() });
+    await draftInDialogue("Подготовить ответ", "Снег вывезут до пятницы.");
+    const draftButtons = (chatId: number) =>
+      h.fake
+        .buttons(chatId)
+        .filter((b) => b.message.text?.startsWith("Проект ответа"))
+        .map((b) => b.label);
+    expect(draftButtons(OFFICE.curator2)).toContain("Согласовать");
+    expect(await curator().press("Согласовать")).toBe("Ответ по сообщению № 1 согласован.");
+    expect(draftButtons(OFFICE.curator)).toEqual(["1", "2", "3", "4", "5"]);
+    expect(draftButtons(OFFICE.curator2)).toEqual([]);
+  });
 });
 
 describe("the quality mark pressed late", () => {
@@ -1335,12 +1350,12 @@ describe("publication", () => {
     const told = h.texts(OFFICE.curatorsChat);
     expect(told.at(-2)).toBe(owed);
     expect(told.at(-1)).toMatch(/^Ольга, сообщение № 1: /);
-    // Asked the same link again, she is not told it is owed; a command closing it tells her once more.
+    // Asked the same link again, she is not told it is owed; a command closing it tells her once more,
+    // by the same time: the claim stands as it was.
     h.clock.advance(MINUTE);
     await curator().press("Размещу лично", curatorsChat());
     await curator().send("/list", curatorsChat());
-    expect(h.texts(OFFICE.curatorsChat).filter((text) => text === owed)).toHaveLength(1);
-    expect(h.texts(OFFICE.curatorsChat)).toContain(owed.replace("10:30", "10:36"));
+    expect(h.texts(OFFICE.curatorsChat).filter((text) => text === owed)).toHaveLength(2);
     // Her colleague's dialogue is hers alone, and a claim given up is owed no more.
     await curator2().send("/list", curatorsChat());
     await curator().press("Размещу лично", curatorsChat());
@@ -1368,7 +1383,7 @@ describe("publication", () => {
     ]);
     expect(curator().lastText()).toBe(
       "Ссылка на ответ по сообщению № 1 не получена. Размещение возвращено исполнителю. " +
-        "Если вы уже разместили ответ, нажмите «Размещу лично» на карточке и пришлите ссылку.",
+        "Если вы уже разместили ответ, нажмите «Прислать ссылку».",
     );
     expect(await remindUnpostedClaims(h.deps())).toBe(0);
     expect(
@@ -1376,6 +1391,83 @@ describe("publication", () => {
         .texts()
         .filter((text) => text.includes("не получена")),
     ).toHaveLength(1);
+  });
+
+  it("Georgievsk: «Размещу лично» pressed again while her claim holds asks the link again: the executors are not told again, the claim ends when it would", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    const posting = (chatId: number) => h.texts(chatId).filter((text) => text.includes("Не размещайте его"));
+    await curator().press("Размещу лично", curatorsChat());
+    await curator().send("/list", curatorsChat());
+    h.clock.set("2026-11-24T07:10:00Z");
+    await curator().press("Размещу лично", curatorsChat());
+    expect(h.lastText(OFFICE.curatorsChat)).toMatch(
+      /^Ольга, сообщение № 1: пришлите ссылку на размещённый ответ/,
+    );
+    expect([posting(OFFICE.healthChat), posting(OFFICE.executor)].map((told) => told.length)).toEqual([1, 1]);
+    // The window is still the first press's: closed at 10:30, the executors hear it is theirs.
+    h.clock.set("2026-11-24T07:31:00Z");
+    expect(await remindUnpostedClaims(h.deps())).toBe(1);
+    expect(h.lastText(OFFICE.healthChat)).toMatch(
+      /^Ссылка на ответ по сообщению № 1 от куратора \(Ольга\) не пришла/,
+    );
+    expect(auditActions(id).filter((action) => action === "curatorPosts")).toHaveLength(1);
+  });
+
+  it("Georgievsk: a claim lapsed, the curator gives the link with «Прислать ссылку»: the answer is posted, the executors are not told to hold off", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    await curator().press("Размещу лично", curatorsChat());
+    await curator().send("/list", curatorsChat());
+    h.clock.set("2026-11-24T07:31:00Z");
+    await remindUnpostedClaims(h.deps());
+    const posting = (chatId: number) => h.texts(chatId).filter((text) => text.includes("Не размещайте его"));
+    await curator().press("Прислать ссылку");
+    expect(curator().lastText()).toMatch(/^Сообщение № 1: пришлите ссылку на размещённый ответ/);
+    await curator().send("https://vk.com/wall-1_1?reply=5");
+    expect(curator().lastText()).toMatch(/^Ответ по сообщению № 1 размещён/);
+    expect(state(id)).toBe("answered");
+    expect(posting(OFFICE.healthChat)).toHaveLength(1);
+    expect(auditActions(id).filter((action) => action === "curatorPosts")).toHaveLength(1);
+  });
+
+  it("Georgievsk: «Прислать ссылку» pressed after the executors posted the answer says it is posted, with its link", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    await seedDraft(h, id, { approve: true });
+    await curator().press("Размещу лично", curatorsChat());
+    await curator().send("/list", curatorsChat());
+    h.clock.set("2026-11-24T07:31:00Z");
+    await remindUnpostedClaims(h.deps());
+    await executor().press("Размещено", healthChat());
+    await executor().send("https://vk.com/wall-1_1?reply=7", healthChat());
+    expect(state(id)).toBe("answered");
+    expect(await curator().press("Прислать ссылку")).toBe(
+      "Ответ по сообщению № 1 уже размещён: https://vk.com/wall-1_1?reply=7",
+    );
+  });
+
+  it("Georgievsk: a curator who is also the organization's executor gets both notices of his claim left without a link", async () => {
+    const id = await officeWithIncident({ regulation: "georgievsk", now: "2026-11-24T07:00:00Z" });
+    const health = loadIncident(h.db, id)?.assignments[0]?.organizationId ?? 0;
+    unbindChat(h.db, { chatId: OFFICE.healthChat, actorId: null, reason: "admin", now: h.clock.now() });
+    h.seedPerson(OFFICE.curator, "Ольга", [], [health]);
+    await seedDraft(h, id, { approve: true });
+    await curator().press("Размещу лично", curatorsChat());
+    await curator().send("/list", curatorsChat());
+    h.clock.set("2026-11-24T07:31:00Z");
+    expect(await remindUnpostedClaims(h.deps())).toBe(1);
+    expect(curator().texts().slice(-2)).toEqual([
+      "Ссылка на ответ по сообщению № 1 не получена. Размещение возвращено исполнителю. " +
+        "Если вы уже разместили ответ, нажмите «Прислать ссылку».",
+      "Ссылка на ответ по сообщению № 1 от куратора (Ольга) не пришла. " +
+        "Если ответ уже размещён, нажмите «Размещено» на карточке и пришлите ссылку; если нет — разместите его.",
+    ]);
+    expect(await remindUnpostedClaims(h.deps())).toBe(0);
+    expect(
+      curator()
+        .texts()
+        .filter((text) => text.startsWith("Ссылка на ответ")),
+    ).toHaveLength(2);
   });
 
   it("Georgievsk: while a curator's «Размещу лично» holds, the answer's reminders are the curators' alone", async () => {

@@ -416,6 +416,25 @@ describe("a change whose notices went out before the crash, handled again: nobod
     expect(await handledAgain(gaveUp)).toEqual([`${OFFICE.curatorsChat}: Отменено.`]);
   });
 
+  it("Georgievsk p.12: «Размещу лично» committed just before a crash: handled again, the executors still hear it", async () => {
+    await h.close();
+    h = await Harness.start({ now: "2026-11-24T07:00:00Z", regulation: "georgievsk" });
+    seedOffice(h);
+    incidentId = await seedIncidentInWork(h, person(OFFICE.executor).organizationIds[0] ?? 0);
+    await seedDraft(h, incidentId, { approve: true });
+    const claim = await crashedAfter(
+      press(OFFICE.curator, OFFICE.curatorsChat, "Размещу лично"),
+      "the commit",
+    );
+    expect(await handledAgain(claim)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(`^${OFFICE.healthChat}: Согласованный ответ по сообщению № 1 размещает куратор Ольга`),
+        ),
+      ]),
+    );
+  });
+
   it("a threat passed on (Orenburg p.17): the competent bodies get one report", async () => {
     await h.close();
     h = await Harness.start({ now: "2026-11-24T05:00:00Z", lawEnforcementChatId: -500 });

@@ -1,6 +1,7 @@
 import { createConversation } from "@grammyjs/conversations";
 import { markQuality } from "../../app/answer-queries.js";
 import { approveAndClaim, approveDraft, openClaim, recordCuratorPosting } from "../../app/answers.js";
+import { alreadyMadeByThisUpdate } from "../../app/audit.js";
 import { reachableCuratorChats } from "../../app/chats.js";
 import { type Incident, loadIncident, passOnPart, releaseTurn } from "../../app/incidents.js";
 import { nobodyToPost } from "../../app/people.js";
@@ -399,7 +400,8 @@ async function startDialog(
 
 /**
  * «Размещу лично» (Georgievsk p.12): the link dialogue, and the executors hear that the curator posts
- * the answer, so that it does not appear twice; told again if he gives it up (linkFlow).
+ * the answer, so that it does not appear twice; told again if he gives it up (linkFlow). Pressed while
+ * his own claim holds, it asks the link again: the claim, its window and the executors' notice stand.
  */
 async function postSelf(ctx: BotContext, id: number) {
   const { db, clock, sla } = ctx.app;
@@ -412,7 +414,11 @@ async function postSelf(ctx: BotContext, id: number) {
   const claim = openClaim(db, id, clock.now(), ANSWER_WINDOW_MS);
   if (claim && claim.event.actorId !== ctx.person?.id)
     return popup(ctx, ta.publish.otherCuratorPosts(id, claim.curator ? displayName(claim.curator) : ""));
-  if (!(await startDialog(ctx, id, "publish", { curatorPosts: true }))) return;
+  // His own claim holding is asked its link again; one this very update made (handled again after a
+  // crash) goes on to its notice.
+  const held =
+    claim && !alreadyMadeByThisUpdate(db, { entity: "incident", entityId: id, action: "curatorPosts" });
+  if (!(await startDialog(ctx, id, "publish", { curatorPosts: true })) || held) return;
   const incident = loadIncident(db, id);
   const curator = ctx.person;
   if (!incident || !curator) return;
