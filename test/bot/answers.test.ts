@@ -2070,7 +2070,7 @@ describe("interim answer and clarification", () => {
     await sweep(h.deps());
     expect(h.texts(OFFICE.healthChat).filter((text) => text.startsWith("❗"))).toEqual([
       "❗ Сообщение № 1: срок «прислать проект окончательного ответа куратору» истёк 04.12.2026 18:00 " +
-        "(п. 15 регламента) — просрочено на 1 ч рабочего времени.",
+        "(п. 15 регламента) — просрочено на 1 ч рабочего времени. Подготовьте окончательный ответ сейчас.",
     ]);
   });
 
@@ -2227,7 +2227,7 @@ describe("interim answer and clarification", () => {
     await sweep(h.deps());
     expect(h.texts(OFFICE.healthChat)).toContainEqual(
       expect.stringMatching(
-        /^❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк 24\.11\.2026 11:00 \(п\. 11/,
+        /^❗ Сообщение № 1: срок «прислать проект ответа куратору» истёк в 11:00 \(п\. 11/,
       ),
     );
 

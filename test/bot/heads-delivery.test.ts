@@ -288,7 +288,9 @@ describe("monthly reports (Orenburg p.19, p.20)", () => {
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line).toMatch(/^№ 2 · Минздрав · Иван — /);
     // The whole report has Минобр's line and the curators' ones.
-    expect(h.texts(OFFICE.head).find((text) => text.startsWith("Нарушения"))).toMatch(/^№ 8 · Минобр — /m);
+    expect(h.texts(OFFICE.head).find((text) => text.startsWith("Нарушения"))).toMatch(
+      /^№ 8 · Минобр · не взято в работу — /m,
+    );
   });
 
   it("/report by the head of Минздрав: its own violations; the office's summary is not theirs to ask for", async () => {
