@@ -1243,13 +1243,14 @@ async function deliver(deps: SweepDeps, chatId: number, { items, lines }: Messag
 }
 
 /**
- * Overdue alerts only, to a chat that heard an alert with sound in the last minutes: they go without
- * sound. As deadlines pass one by one on a busy day, the chat rings once every so often, not every
- * few minutes; the sound's times are in the ledger, so a restart keeps the pace.
+ * Overdue alerts only, to a chat that heard an overdue alert with sound in the last minutes: they go
+ * without sound. As deadlines pass one by one on a busy day, the chat rings once every so often, not
+ * every few minutes; a reminder before the deadline does not count (the deadline passing is news of
+ * its own). The sound's times are in the ledger, so a restart keeps the pace.
  */
 function overdueHeardAlready(deps: SweepDeps, chatId: number, items: Outgoing[], now: Date): boolean {
   if (!items.every((item) => item.alert.kind === "overdue")) return false;
-  const rang = lastSentAlert(deps.db, chatId, { ringing: true });
+  const rang = lastSentAlert(deps.db, chatId, { kind: "overdue", ringing: true });
   return rang !== undefined && now.getTime() - rang.getTime() < OVERDUE_QUIET_MS;
 }
 

@@ -138,8 +138,8 @@ describe("deadline sweep", () => {
       .map((call) => [String(call.params.text).split(":")[0], call.params.disable_notification]);
     expect(sent).toEqual([
       ["Сроки по сообщениям", undefined], // 10:20: № 1's reminder, and № 2's and № 3's early
-      ["❗ Сообщение № 1", true], // 10:30: 10 minutes after the reminders' sound
-      ["❗ Сообщение № 2", undefined], // 10:38: 18 minutes after it, with sound
+      ["❗ Сообщение № 1", undefined], // 10:30: the first deadline passed rings, a reminder before it or not
+      ["❗ Сообщение № 2", true], // 10:38: 8 minutes after it, quietly
       ["❗ Сообщение № 3", true], // 10:40
       ["⏰ Сообщение № 4", false],
       ["❗ Сообщение № 4", false], // significant: with sound, whatever came before
