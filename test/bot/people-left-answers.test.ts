@@ -80,7 +80,7 @@ describe("the organization's only executor taken out, his draft at the curators"
     h.clock.set("2026-11-24T05:31:00Z"); // 10:31: the posting's 30 minutes (p.12) are over
     await sweep(h.deps());
     expect(alerts(OFFICE.curatorsChat)).toEqual([
-      "❗ Сообщение № 1: срок «разместить согласованный ответ» истёк 24.11.2026 10:30 (п. 12 регламента) — " +
+      "❗ Сообщение № 1: срок «разместить согласованный ответ» истёк в 10:30 (п. 12 регламента) — " +
         `просрочено на 1 мин рабочего времени.\n${nobody}`,
     ]);
     // The work chat hears the alert as ever: the note is the curators'.
