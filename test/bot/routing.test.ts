@@ -11,9 +11,11 @@ import {
   loadIncident,
   routeIncident,
 } from "../../src/app/incidents.js";
+import { createInvite } from "../../src/app/invites.js";
 import { changeAccess, findPerson } from "../../src/app/people.js";
 import { withinUpdate } from "../../src/app/update-scope.js";
 import { syncCards } from "../../src/bot/cards.js";
+import { t } from "../../src/bot/texts.js";
 import { auditEvents, inbox, people } from "../../src/db/schema.js";
 import { type Importance, partVersion } from "../../src/domain/incident.js";
 import { Harness, type HarnessOptions, type TestUser } from "../support/bot-harness.js";
@@ -1934,6 +1936,39 @@ describe("lists, search and history", () => {
     ]);
     await healthExecutor().press("◀");
     expect(healthExecutor().lastText()).toMatch(/^Открытые сообщения: 22, показаны 1–20\n/);
+  });
+
+  it("the list of one organization's posts he gets on joining it pages over that organization, not all of his", async () => {
+    await office();
+    const actor = findPerson(h.db, CURATOR);
+    if (!actor) throw new Error("no curator");
+    for (let n = 1; n <= 24; n++) {
+      const incidentId = seedRegistered(h, { link: `https://vk.com/wall-1_${n}` });
+      const leadId = n <= 2 ? health : education;
+      routeIncident(h.db, { incidentId, leadId, coexecutorIds: [], actor, now: h.clock.now() });
+    }
+    h.seedPerson(9001, "Анна", ["admin"]);
+    const { token } = createInvite(h.db, {
+      actorId: findPerson(h.db, 9001)?.id ?? 0,
+      role: "executor",
+      organizationId: education,
+      ttlDays: 7,
+      now: h.clock.now(),
+    });
+    await healthExecutor().send(`/start ${token}`);
+    const list = () =>
+      healthExecutor()
+        .texts()
+        .find((text) => text.startsWith("Открытые сообщения"));
+    expect(list()).toMatch(/^Открытые сообщения: 22, показаны 1–20\n/);
+    await healthExecutor().press("▶ Ещё 2");
+    expect(healthExecutor().lastText()).toMatch(/^Открытые сообщения: 22, показаны 21–22\n[\s\S]*\n№ 24 · /);
+    // A page of an organization that is not his is refused.
+    const data = `inc.list:all:0:${building}`;
+    const message = h.fake.lastMessage(HEALTH_EXECUTOR);
+    if (!message) throw new Error("no list");
+    const update = await h.deliver(updates.callback(healthExecutor().tg, message, data));
+    expect(h.fake.callbackAnswer(update.callback_query?.id ?? "")?.text).toBe(t.refusal);
   });
 
   it("/list with no open posts says only so; a filter with none names the filter", async () => {

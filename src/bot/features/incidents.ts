@@ -167,8 +167,9 @@ export function incidentsFeature(deps: AppDeps): Features<BotContext> {
   composer.callbackQuery(onAction("inc.text", [ID]), fullText);
   composer.callbackQuery(onAction("inc.hist", [ID]), history);
   composer.callbackQuery(onAction("inc.show", [ID]), showFromList);
-  // A filter's first page (`inc.list:overdue`), or a page from its post (`inc.list:overdue:20`).
-  for (const args of [[LIST_FILTERS], [LIST_FILTERS, ID]])
+  // A filter's first page (`inc.list:overdue`), or a page from its post (`inc.list:overdue:20`); a
+  // list of one organization's posts sent privately pages over that organization (`inc.list:all:20:3`).
+  for (const args of [[LIST_FILTERS], [LIST_FILTERS, ID], [LIST_FILTERS, ID, ID]])
     composer.callbackQuery(onAction("inc.list", args), listPage);
   composer.command("list", list);
   composer.command("find", find);
@@ -863,9 +864,12 @@ function renderList(deps: AppDeps, scope: ListScope, filter: ListFilter, from = 
   // ◀ ▶ keep the filter. ◀ goes LIST_PAGE posts back: after a page cut short to fit it may show a few
   // of this page's predecessor again, but skips none.
   const left = listed.length - start - count;
+  // One organization's list (a private chat's may cover several) keeps to it from page to page.
+  const only = scope.kind === "organizations" && scope.ids.length === 1 ? scope.ids : [];
   if (start > 0 || left > 0) rowAfter(keyboard);
-  if (start > 0) keyboard.text(tr.list.previous, cb("inc.list", filter, Math.max(0, start - LIST_PAGE)));
-  if (left > 0) keyboard.text(tr.list.next(left), cb("inc.list", filter, start + count));
+  if (start > 0)
+    keyboard.text(tr.list.previous, cb("inc.list", filter, Math.max(0, start - LIST_PAGE), ...only));
+  if (left > 0) keyboard.text(tr.list.next(left), cb("inc.list", filter, start + count, ...only));
   if (scope.kind === "all") {
     (Object.keys(FILTER_STATES) as ListFilter[]).forEach((key, i) => {
       if (i % FILTERS_PER_ROW === 0) rowAfter(keyboard);
@@ -1041,13 +1045,20 @@ async function list(ctx: BotContext) {
  * closed meanwhile are simply as they are now). An organization's list has pages, not filters.
  */
 async function listPage(ctx: BotContext) {
-  const scope = listScope(ctx);
+  const scope = pageScope(listScope(ctx), ctx.match?.[3]);
   const filter = arg(ctx) as ListFilter;
   if (typeof scope === "string" || (scope.kind !== "all" && filter !== "all"))
     return popup(ctx, typeof scope === "string" ? scope : t.refusal);
   const { text, keyboard } = renderList(ctx.app, scope, filter, Number(ctx.match?.[2] ?? 0));
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+}
+
+/** A page of one organization's list: that organization, where the presser's list would show it. */
+function pageScope(scope: ListScope | string, organization: string | undefined): ListScope | string {
+  if (organization === undefined || typeof scope === "string") return scope;
+  const id = Number(organization);
+  return scope.kind === "all" || scope.ids.includes(id) ? { kind: "organizations", ids: [id] } : t.refusal;
 }
 
 async function showFromList(ctx: BotContext) {
